@@ -1,0 +1,91 @@
+# portier — build, run, test, benchmark.
+# `make run` and `make check` install what is missing (scripts/deps.sh) and build first.
+
+PKGS      := libmicrohttpd sqlite3 libsodium jansson openssl
+CC        ?= cc
+O         ?= build
+SAN       ?=
+WARN      := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
+             -Wmissing-prototypes -Wpointer-arith -Wvla -Wundef -Wcast-align \
+             -Wnull-dereference -Wimplicit-fallthrough
+CFLAGS    ?= -O2 -g
+CFLAGS    += -std=c11 -D_GNU_SOURCE -fstack-protector-strong -fvisibility=hidden $(WARN) \
+             -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(SAN)
+ifeq ($(SAN),)
+CFLAGS    += -D_FORTIFY_SOURCE=2
+endif
+LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+LDFLAGS   += $(SAN)
+
+LIB_SRC   := $(sort $(shell find src -name '*.c' ! -path 'src/cmd/main.c' ! -path '*/fuzz_*'))
+LIB_OBJ   := $(LIB_SRC:%.c=$(O)/obj/%.o)
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
+PO        := $(sort $(wildcard po/*.po))
+MO        := $(PO:po/%.po=$(O)/locale/%.mo)
+
+.PHONY: all deps run check test unit http browser i18n-check asan bench clean node
+
+all: $(O)/portier $(MO)
+
+deps:
+	@sh scripts/deps.sh
+
+$(O)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(O)/libportier.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(O)/portier: $(O)/obj/src/cmd/main.o $(O)/libportier.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/tests/%: tests/unit/%.c $(O)/libportier.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(O)/libportier.a $(LDFLAGS) $(LDLIBS) -lcmocka
+
+$(O)/locale/%.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+-include $(LIB_OBJ:.o=.d) $(O)/obj/src/cmd/main.d
+
+run: deps all
+	@mkdir -p var
+	./$(O)/portier demo --listen 127.0.0.1:8080 --db var/portier.db
+
+node: tests/node_modules/.stamp
+tests/node_modules/.stamp: tests/package.json tests/package-lock.json
+	cd tests && npm ci --no-audit --no-fund --silent
+	@touch $@
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+i18n-check: all
+	sh tests/i18n/check_catalogues.sh
+
+http: all node
+	cd tests && PORTIER_BIN=../$(O)/portier node --test http/
+
+browser: all node
+	cd tests && PORTIER_BIN=../$(O)/portier node --test browser/
+
+asan:
+	$(MAKE) O=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" CFLAGS="-O1 -g" all unit
+	cd tests && PORTIER_BIN=../build-asan/portier PORTIER_SAN=1 node --test http/
+
+test: unit i18n-check http browser
+
+check: deps
+	$(MAKE) all
+	$(MAKE) test
+	$(MAKE) asan
+
+bench: deps all node
+	sh bench/run.sh
+
+clean:
+	rm -rf build build-asan

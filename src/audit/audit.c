@@ -1,0 +1,239 @@
+/* audit.c — appending to and verifying the hash chain of audit events.
+ * hash = SHA-256(prev_hash_hex || canonical content); content fields are length-prefixed. */
+#include "audit/audit.h"
+
+#include <inttypes.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "base/log.h"
+
+#define HASH_HEX (crypto_hash_sha256_BYTES * 2 + 1)
+#define DETAILS_MAX 16384
+
+static const char zero_hash[HASH_HEX] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+/* Canonical JSON of details: object with sorted keys, compact; NULL for invalid input. */
+static char *
+canonical_details(const char *details)
+{
+	json_error_t jerr;
+	json_t *j;
+	char *out;
+
+	if (details == NULL || details[0] == '\0')
+		return strdup("{}");
+	if (strlen(details) > DETAILS_MAX)
+		return NULL;
+	j = json_loads(details, JSON_REJECT_DUPLICATES, &jerr);
+	if (j == NULL || !json_is_object(j)) {
+		json_decref(j);
+		return NULL;
+	}
+	out = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(j);
+	return out;
+}
+
+static void
+field(crypto_hash_sha256_state *st, const char *v)
+{
+	char len[24];
+	size_t n = v ? strlen(v) : 0;
+
+	/* "-" marks NULL so that NULL and "" hash differently. */
+	snprintf(len, sizeof(len), v ? "%zu:" : "-:", n);
+	crypto_hash_sha256_update(st, (const unsigned char *)len, strlen(len));
+	if (v)
+		crypto_hash_sha256_update(st, (const unsigned char *)v, n);
+}
+
+/* The hash of one event: the previous hash then every field in a fixed order. */
+static void
+event_hash(int64_t seq, const char *at, const struct audit_event *ev, const char *details,
+    const char *prev, char out[HASH_HEX])
+{
+	crypto_hash_sha256_state st;
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char seqs[24];
+
+	snprintf(seqs, sizeof(seqs), "%" PRId64, seq);
+	crypto_hash_sha256_init(&st);
+	field(&st, prev);
+	field(&st, seqs);
+	field(&st, at);
+	field(&st, ev->actor);
+	field(&st, ev->actor_role);
+	field(&st, ev->org);
+	field(&st, ev->object);
+	field(&st, ev->action);
+	field(&st, details);
+	field(&st, ev->source);
+	field(&st, ev->request_id);
+	crypto_hash_sha256_final(&st, h);
+	sodium_bin2hex(out, HASH_HEX, h, sizeof(h));
+}
+
+static void
+now_iso(char out[32])
+{
+	struct timeval tv;
+	struct tm tm;
+	size_t n;
+
+	gettimeofday(&tv, NULL);
+	gmtime_r(&tv.tv_sec, &tm);
+	n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + n, 32 - n, ".%03ldZ", (long)(tv.tv_usec / 1000));
+}
+
+int
+audit_append(struct store_tx *tx, const struct audit_event *ev)
+{
+	struct store_q *q;
+	char prev[HASH_HEX], hash[HASH_HEX], at[32], head[96];
+	char *details;
+	int64_t seq = 1;
+	int rc;
+
+	if (ev->action == NULL)
+		return -1;
+	details = canonical_details(ev->details);
+	if (details == NULL) {
+		log_err(ev->request_id, "audit: details of %s are not a JSON object", ev->action);
+		return -1;
+	}
+	memcpy(prev, zero_hash, HASH_HEX);
+	if (store_query(tx, SQL_AUDIT_LAST, &q, "") != 0) {
+		free(details);
+		return -1;
+	}
+	rc = store_next(q);
+	if (rc == 1) {
+		const char *h = store_text(q, 1);
+
+		seq = store_int(q, 0) + 1;
+		if (h != NULL && strlen(h) == HASH_HEX - 1)
+			memcpy(prev, h, HASH_HEX);
+	}
+	store_done(q);
+	if (rc < 0) {
+		free(details);
+		return -1;
+	}
+	now_iso(at);
+	event_hash(seq, at, ev, details, prev, hash);
+	rc = store_exec(tx, SQL_AUDIT_INSERT, "ittttttttttt", seq, at, ev->actor, ev->actor_role,
+	    ev->org, ev->object, ev->action, details, ev->source, ev->request_id, prev, hash);
+	free(details);
+	if (rc != 1)
+		return -1;
+	/* The head (last sequence and hash) is kept apart so that cutting events off the
+	 * end of the chain is detected too. */
+	snprintf(head, sizeof(head), "%" PRId64 ":%s", seq, hash);
+	return store_exec(tx, SQL_SETTING_PUT, "tt", "audit.head", head) == 1 ? 0 : -1;
+}
+
+/* Compares the recorded head with the last event read: events cut off the end show here. */
+static int
+check_head(struct store_tx *tx, struct audit_report *r, int64_t last, const char *last_hash)
+{
+	struct store_q *q;
+	char expect[96];
+	int rc, result = 0;
+
+	if (store_query(tx, SQL_SETTING_GET, &q, "t", "audit.head") != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1) {
+		const char *head = store_text(q, 0);
+
+		snprintf(expect, sizeof(expect), "%" PRId64 ":%s", last, last_hash);
+		if (head == NULL || strcmp(head, expect) != 0) {
+			r->first_bad = last + 1;
+			snprintf(r->reason, sizeof(r->reason),
+			    "the chain ends at event %" PRId64 " but the recorded head is %.24s…",
+			    last, head ? head : "(none)");
+			result = 1;
+		}
+	} else if (rc == 0 && last > 0) {
+		r->first_bad = 1;
+		snprintf(r->reason, sizeof(r->reason), "the recorded head of the chain is missing");
+		result = 1;
+	}
+	store_done(q);
+	return rc < 0 ? -1 : result;
+}
+
+int
+audit_verify(struct store *s, struct audit_report *r)
+{
+	struct store_tx *tx;
+	struct store_q *q;
+	char prev[HASH_HEX], hash[HASH_HEX];
+	int64_t expect = 1;
+	int rc, result = 0;
+
+	memset(r, 0, sizeof(*r));
+	memcpy(prev, zero_hash, HASH_HEX);
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, SQL_AUDIT_ALL, &q, "") != 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	while ((rc = store_next(q)) == 1) {
+		struct audit_event ev = {
+			.actor = store_text(q, 2), .actor_role = store_text(q, 3),
+			.org = store_text(q, 4), .object = store_text(q, 5),
+			.action = store_text(q, 6), .source = store_text(q, 8),
+			.request_id = store_text(q, 9),
+		};
+		int64_t seq = store_int(q, 0);
+		const char *at = store_text(q, 1), *details = store_text(q, 7);
+		const char *stored_prev = store_text(q, 10), *stored = store_text(q, 11);
+
+		r->events++;
+		if (seq != expect) {
+			r->first_bad = expect;
+			snprintf(r->reason, sizeof(r->reason),
+			    "event %" PRId64 " is missing (next present is %" PRId64 ")", expect, seq);
+			result = 1;
+			break;
+		}
+		if (stored_prev == NULL || strcmp(stored_prev, prev) != 0) {
+			r->first_bad = seq;
+			snprintf(r->reason, sizeof(r->reason),
+			    "event %" PRId64 " does not point to the hash of the event before it", seq);
+			result = 1;
+			break;
+		}
+		event_hash(seq, at, &ev, details, prev, hash);
+		if (stored == NULL || strlen(stored) != HASH_HEX - 1 ||
+		    sodium_memcmp(stored, hash, HASH_HEX - 1) != 0) {
+			r->first_bad = seq;
+			snprintf(r->reason, sizeof(r->reason),
+			    "event %" PRId64 " was changed after it was written (hash mismatch)", seq);
+			result = 1;
+			break;
+		}
+		memcpy(prev, hash, HASH_HEX);
+		expect++;
+	}
+	store_done(q);
+	if (rc < 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	if (result == 0)
+		result = check_head(tx, r, expect - 1, prev);
+	store_rollback(tx);
+	return result;
+}

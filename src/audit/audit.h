@@ -1,0 +1,37 @@
+/* audit.h — the append-only, hash-chained audit trail.
+ * Services append their event inside the transaction of the change they record. */
+#ifndef PORTIER_AUDIT_H
+#define PORTIER_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+/* Who did what to what, from where. All strings may be NULL except action.
+ * details is a JSON object text (re-serialised canonically) or NULL for {}. */
+struct audit_event {
+	const char *actor;
+	const char *actor_role;
+	const char *org;
+	const char *object;
+	const char *action;
+	const char *details;
+	const char *source;
+	const char *request_id;
+};
+
+/* Appends ev to the chain inside tx (a STORE_WRITE transaction). Returns 0 or -1. */
+int audit_append(struct store_tx *tx, const struct audit_event *ev);
+
+/* Result of a verification. */
+struct audit_report {
+	int64_t events;        /* events read */
+	int64_t first_bad;     /* sequence number of the first broken or missing event, 0 if none */
+	char reason[256];      /* what is wrong with it */
+};
+
+/* Walks the whole chain. Returns 0 when intact, 1 when broken (see report), -1 on error. */
+int audit_verify(struct store *s, struct audit_report *report);
+
+#endif

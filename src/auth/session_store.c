@@ -1,0 +1,127 @@
+/* session_store.c — session rows: load, create, touch, rotate, destroy, purge.
+ * Each call is its own short transaction. */
+#include "auth/session_store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void
+copy_text(char *dst, size_t dstlen, const char *src)
+{
+	snprintf(dst, dstlen, "%s", src ? src : "");
+}
+
+int
+session_load(struct store *s, const unsigned char id_hash[32], struct session_rec *out)
+{
+	struct store_tx *tx;
+	struct store_q *q;
+	int rc;
+
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, SQL_SESSION_GET, &q, "b", id_hash, (size_t)32) != 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	rc = store_next(q);
+	if (rc == 1) {
+		memset(out, 0, sizeof(*out));
+		copy_text(out->csrf, sizeof(out->csrf), store_text(q, 0));
+		copy_text(out->lang, sizeof(out->lang), store_text(q, 1));
+		out->person_id = store_int(q, 2);
+		copy_text(out->auth_method, sizeof(out->auth_method), store_text(q, 3));
+		out->auth_level = (int)store_int(q, 4);
+		out->auth_time = store_int(q, 5);
+		out->created_at = store_int(q, 6);
+		out->seen_at = store_int(q, 7);
+	}
+	store_done(q);
+	store_rollback(tx);
+	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+}
+
+static const char *
+nul_if_empty(const char *s)
+{
+	return s[0] ? s : NULL;
+}
+
+int
+session_create(struct store *s, const unsigned char id_hash[32], const struct session_rec *r)
+{
+	struct store_tx *tx;
+	int rc;
+
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return -1;
+	rc = store_exec(tx, SQL_SESSION_INSERT, "bttItiIi", id_hash, (size_t)32, r->csrf,
+	    nul_if_empty(r->lang), r->person_id, nul_if_empty(r->auth_method),
+	    (int64_t)r->auth_level, r->auth_time, r->created_at);
+	if (rc != 1) {
+		store_rollback(tx);
+		return -1;
+	}
+	return store_commit(tx);
+}
+
+int
+session_touch(struct store *s, const unsigned char id_hash[32], int64_t now)
+{
+	struct store_tx *tx;
+
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return -1;
+	if (store_exec(tx, SQL_SESSION_TOUCH, "bi", id_hash, (size_t)32, now) < 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	return store_commit(tx);
+}
+
+int
+session_rotate(struct store *s, const unsigned char old_hash[32], const unsigned char new_hash[32],
+    const struct session_rec *r)
+{
+	struct store_tx *tx;
+
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return -1;
+	if (store_exec(tx, SQL_SESSION_ROTATE, "bbtItiIi", old_hash, (size_t)32, new_hash,
+	    (size_t)32, r->csrf, r->person_id, nul_if_empty(r->auth_method),
+	    (int64_t)r->auth_level, r->auth_time, r->seen_at) != 1) {
+		store_rollback(tx);
+		return -1;
+	}
+	return store_commit(tx);
+}
+
+int
+session_destroy(struct store *s, const unsigned char id_hash[32])
+{
+	struct store_tx *tx;
+
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return -1;
+	if (store_exec(tx, SQL_SESSION_DELETE, "b", id_hash, (size_t)32) < 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	return store_commit(tx);
+}
+
+int
+session_purge(struct store *s, int64_t idle_before, int64_t created_before)
+{
+	struct store_tx *tx;
+	int n;
+
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return -1;
+	n = store_exec(tx, SQL_SESSION_PURGE, "ii", idle_before, created_before);
+	if (n < 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	return store_commit(tx) == 0 ? n : -1;
+}

@@ -1,0 +1,29 @@
+/* cmd.h — the subcommands of the portier executable and what they share. */
+#ifndef PORTIER_CMD_H
+#define PORTIER_CMD_H
+
+#include "cmd/config.h"
+
+#ifndef PORTIER_VERSION
+#define PORTIER_VERSION "0.1.0"
+struct store;
+/* Opens the store at c->db and applies pending migrations; prints why on failure. */
+int open_store(const struct config *c, struct store **out);
+
+#endif
+
+int cmd_serve(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+
+/* Reads the configuration for a subcommand: defaults, then --config FILE (or
+ * PORTIER_CONFIG), then PORTIER_* variables, then "--key value" / "--key=value" flags
+ * for every setting (dashes or underscores). Prints usage on --help and returns 1;
+ * returns -1 after printing an error, 0 when c is ready. Positional arguments are
+ * collected into pos (at most maxpos), their count in *npos. */
+int cmd_config(int argc, char **argv, const char *usage, struct config *c, char **pos,
+    int maxpos, int *npos);
+
+#endif

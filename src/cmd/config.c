@@ -1,0 +1,203 @@
+/* config.c — settings from a file, the environment and flags, one table of keys.
+ * Every key is documented in portier.conf.example. */
+#include "cmd/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+enum kind { K_STR, K_INT, K_LONG, K_BOOL };
+
+struct key {
+	const char *name;
+	enum kind kind;
+	size_t off;
+	size_t size;
+	long min, max;
+};
+
+#define S(f) K_STR, offsetof(struct config, f), sizeof(((struct config *)0)->f), 0, 0
+#define I(f, lo, hi) K_INT, offsetof(struct config, f), 0, lo, hi
+#define L(f, lo, hi) K_LONG, offsetof(struct config, f), 0, lo, hi
+
+static const struct key keys[] = {
+	{ "listen", S(listen) },
+	{ "db", S(db) },
+	{ "share_dir", S(share_dir) },
+	{ "locale_dir", S(locale_dir) },
+	{ "log_level", S(log_level) },
+	{ "threads", I(threads, 1, 256) },
+	{ "workers", I(workers, 1, 256) },
+	{ "db_pool", I(db_pool, 1, 64) },
+	{ "session_idle", I(session_idle, 60, 86400) },
+	{ "session_absolute", I(session_absolute, 300, 7 * 86400) },
+	{ "max_header", L(max_header, 1024, 1L << 20) },
+	{ "max_body", L(max_body, 1024, 16L << 20) },
+	{ "max_upload", L(max_upload, 1024, 256L << 20) },
+	{ "max_field", L(max_field, 64, 1L << 20) },
+	{ "demo", K_BOOL, offsetof(struct config, demo), 0, 0, 0 },
+};
+
+void
+config_defaults(struct config *c)
+{
+	char exe[1024];
+	ssize_t n;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
+	snprintf(c->db, sizeof(c->db), "var/portier.db");
+	snprintf(c->log_level, sizeof(c->log_level), "info");
+	c->threads = 4;
+	c->workers = 0;
+	c->db_pool = 8;
+	c->session_idle = 1800;
+	c->session_absolute = 12 * 3600;
+	c->max_header = 16 * 1024;
+	c->max_body = 64 * 1024;
+	c->max_upload = 10L * 1024 * 1024;
+	c->max_field = 8 * 1024;
+	/* The executable lives in <share>/build/ with its compiled catalogues in locale/;
+	 * templates, static and migrations are in <share>. */
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash != NULL)
+			*slash = '\0';
+		snprintf(c->locale_dir, sizeof(c->locale_dir), "%s/locale", exe);
+		slash = strrchr(exe, '/');
+		if (slash != NULL)
+			*slash = '\0';
+		snprintf(c->share_dir, sizeof(c->share_dir), "%s", exe);
+	} else {
+		snprintf(c->share_dir, sizeof(c->share_dir), ".");
+		snprintf(c->locale_dir, sizeof(c->locale_dir), "build/locale");
+	}
+}
+
+int
+config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const struct key *k = &keys[i];
+		char *p = (char *)c + k->off, *end;
+		long v;
+
+		if (strcmp(k->name, key) != 0)
+			continue;
+		switch (k->kind) {
+		case K_STR:
+			if (strlen(value) >= k->size) {
+				snprintf(err, errlen, "%s: value too long", key);
+				return -1;
+			}
+			memcpy(p, value, strlen(value) + 1);
+			return 0;
+		case K_INT:
+		case K_LONG:
+			errno = 0;
+			v = strtol(value, &end, 10);
+			if (errno != 0 || end == value || *end != '\0' || v < k->min || v > k->max) {
+				snprintf(err, errlen, "%s: expected a number from %ld to %ld", key,
+				    k->min, k->max);
+				return -1;
+			}
+			if (k->kind == K_INT)
+				*(int *)(void *)p = (int)v;
+			else
+				*(long *)(void *)p = v;
+			return 0;
+		case K_BOOL:
+			if (strcmp(value, "true") == 0 || strcmp(value, "1") == 0 ||
+			    strcmp(value, "yes") == 0)
+				*(bool *)(void *)p = true;
+			else if (strcmp(value, "false") == 0 || strcmp(value, "0") == 0 ||
+			    strcmp(value, "no") == 0)
+				*(bool *)(void *)p = false;
+			else {
+				snprintf(err, errlen, "%s: expected true or false", key);
+				return -1;
+			}
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "unknown setting '%s'", key);
+	return -1;
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+int
+config_file(struct config *c, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char line[2048], reason[512];
+	int lineno = 0;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *s = trim(line), *eq;
+
+		lineno++;
+		if (*s == '\0' || *s == '#')
+			continue;
+		eq = strchr(s, '=');
+		if (eq == NULL) {
+			snprintf(err, errlen, "%s:%d: expected key = value", path, lineno);
+			fclose(f);
+			return -1;
+		}
+		*eq = '\0';
+		if (config_set(c, trim(s), trim(eq + 1), reason, sizeof(reason)) != 0) {
+			snprintf(err, errlen, "%s:%d: %s", path, lineno, reason);
+			fclose(f);
+			return -1;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+int
+config_env(struct config *c, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		char name[64], reason[256];
+		const char *v;
+		size_t k;
+
+		snprintf(name, sizeof(name), "PORTIER_%s", keys[i].name);
+		for (k = 8; name[k] != '\0'; k++)
+			name[k] = (char)toupper((unsigned char)name[k]);
+		v = getenv(name);
+		if (v == NULL)
+			continue;
+		if (config_set(c, keys[i].name, v, reason, sizeof(reason)) != 0) {
+			snprintf(err, errlen, "%s: %s", name, reason);
+			return -1;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,31 @@
+/* migrate.c — `portier migrate`: applies the numbered SQL migrations and says which
+ * version the database is at. */
+#include "cmd/cmd.h"
+
+#include <stdio.h>
+
+#include "store/store.h"
+
+static const char usage[] =
+    "usage: portier migrate [--db PATH] [--config FILE]\n"
+    "\n"
+    "Applies the migrations in <share>/migrations not yet applied to the database,\n"
+    "each in its own transaction, and prints the schema version. serve does this too.\n";
+
+int
+cmd_migrate(int argc, char **argv)
+{
+	struct config c;
+	struct store *s;
+	char *pos[1];
+	int npos, rc;
+
+	rc = cmd_config(argc, argv, usage, &c, pos, 0, &npos);
+	if (rc != 0)
+		return rc > 0 ? 0 : 2;
+	if (open_store(&c, &s) != 0)
+		return 1;
+	printf("database %s at schema version %d\n", c.db, store_schema_version(s));
+	store_close(s);
+	return 0;
+}

@@ -1,0 +1,155 @@
+/* serve.c — `portier serve` and `portier demo`: open and migrate the store, start the
+ * web server, wait for SIGTERM or SIGINT, drain running requests, exit cleanly. */
+#include "cmd/cmd.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "apps/app.h"
+#include "base/log.h"
+#include "cmd/wire.h"
+#include "store/store.h"
+#include "web/web.h"
+
+static const char serve_usage[] =
+    "usage: portier serve [--listen ADDR:PORT] [--db PATH] [--config FILE] [--SETTING VALUE …]\n"
+    "\n"
+    "Runs the web server. Settings come from the config file (--config or PORTIER_CONFIG),\n"
+    "then PORTIER_<SETTING> environment variables, then flags; see portier.conf.example.\n"
+    "  --listen ADDR:PORT   address to listen on (default 127.0.0.1:8080)\n"
+    "  --db PATH            SQLite database (default var/portier.db)\n"
+    "  --share-dir DIR      folder holding templates/, static/, migrations/\n"
+    "  --locale-dir DIR     folder holding the compiled catalogues (default: beside the binary)\n"
+    "  --threads N          connection threads; --workers N threads for password hashes\n"
+    "SIGTERM or SIGINT stops accepting, lets running requests finish, and exits 0.\n";
+
+static const char demo_usage[] =
+    "usage: portier demo [--listen ADDR:PORT] [--db PATH] [--SETTING VALUE …]\n"
+    "\n"
+    "Runs the web server in demo mode on localhost with the embedded SQLite store\n"
+    "(default var/portier.db): demo-only helpers are on. Same settings as serve.\n";
+
+static int
+log_level_set(const char *name)
+{
+	if (strcmp(name, "debug") == 0)
+		log_set_level(LOG_DEBUG);
+	else if (strcmp(name, "info") == 0)
+		log_set_level(LOG_INFO);
+	else if (strcmp(name, "warn") == 0)
+		log_set_level(LOG_WARN);
+	else if (strcmp(name, "error") == 0)
+		log_set_level(LOG_ERROR);
+	else
+		return -1;
+	return 0;
+}
+
+/* Opens the store at c->db and applies pending migrations. */
+int
+open_store(const struct config *c, struct store **out)
+{
+	char err[1024], dir[1100];
+	int n;
+
+	if (store_open(c->db, c->db_pool, out, err, sizeof(err)) != 0) {
+		fprintf(stderr, "portier: database: %s\n", err);
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "%s/migrations", c->share_dir);
+	n = store_migrate(*out, dir, err, sizeof(err));
+	if (n < 0) {
+		fprintf(stderr, "portier: migration: %s\n", err);
+		store_close(*out);
+		return -1;
+	}
+	if (n > 0)
+		log_info(NULL, "applied %d migration(s)", n);
+	return 0;
+}
+
+static int
+run(int argc, char **argv, bool demo)
+{
+	struct config c;
+	struct web_config wc = { 0 };
+	struct web_server *srv = NULL;
+	struct store *store = NULL;
+	struct app app = { 0 };
+	char err[1024];
+	sigset_t set;
+	int sig = 0, npos, rc;
+	char *pos[1];
+
+	rc = cmd_config(argc, argv, demo ? demo_usage : serve_usage, &c, pos, 0, &npos);
+	if (rc != 0)
+		return rc > 0 ? 0 : 2;
+	if (demo)
+		c.demo = true;
+	if (log_level_set(c.log_level) != 0) {
+		fprintf(stderr, "portier: log_level must be debug, info, warn or error\n");
+		return 2;
+	}
+	/* Signals are taken by this thread only: block them before threads start. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (open_store(&c, &store) != 0)
+		return 1;
+	app.store = store;
+	app.demo = c.demo;
+	wc.listen = c.listen;
+	wc.share_dir = c.share_dir;
+	wc.locale_dir = c.locale_dir;
+	wc.threads = c.threads;
+	wc.workers = c.workers;
+	wc.idle_timeout = c.session_idle;
+	wc.absolute_timeout = c.session_absolute;
+	wc.version = PORTIER_VERSION;
+	wc.limits.header_bytes = (size_t)c.max_header;
+	wc.limits.body_bytes = (size_t)c.max_body;
+	wc.limits.upload_bytes = (size_t)c.max_upload;
+	wc.limits.field_bytes = (size_t)c.max_field;
+	wire_sessions(&wc.sessions, store);
+	srv = web_server_new(&wc, err, sizeof(err));
+	if (srv == NULL) {
+		fprintf(stderr, "portier: %s\n", err);
+		store_close(store);
+		return 1;
+	}
+	web_set_app(srv, &app);
+	web_set_page_hook(srv, app_page_hook);
+	if (home_routes(srv) != 0 || web_server_start(srv, err, sizeof(err)) != 0) {
+		fprintf(stderr, "portier: %s\n", err);
+		web_server_free(srv);
+		store_close(store);
+		return 1;
+	}
+	log_info(NULL, "portier %s listening on http://%s%s", PORTIER_VERSION, c.listen,
+	    c.demo ? " (demo mode)" : "");
+	fflush(stdout);
+	sigwait(&set, &sig);
+	log_info(NULL, "signal %d: draining requests", sig);
+	web_server_stop(srv, 10000);
+	web_server_free(srv);
+	store_close(store);
+	log_info(NULL, "stopped");
+	return 0;
+}
+
+int
+cmd_serve(int argc, char **argv)
+{
+	return run(argc, argv, false);
+}
+
+int
+cmd_demo(int argc, char **argv)
+{
+	return run(argc, argv, true);
+}

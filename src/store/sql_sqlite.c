@@ -1,0 +1,57 @@
+/* sql_sqlite.c — the SQL text of every statement for the SQLite backend.
+ * One table, bound parameters only: the only place services' SQL lives. */
+#include "store/sql.h"
+
+#include <stddef.h>
+
+static const char *const sqlite_text[SQL__COUNT] = {
+	[SQL_MIGRATION_VERSION] =
+	    "SELECT coalesce(max(version), -1) FROM schema_migration",
+	[SQL_MIGRATION_RECORD] =
+	    "INSERT INTO schema_migration(version, name, applied_at) "
+	    "VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+
+	[SQL_SESSION_INSERT] =
+	    "INSERT INTO session(id_hash, csrf, lang, person_id, auth_method, auth_level, "
+	    "auth_time, created_at, seen_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+	[SQL_SESSION_GET] =
+	    "SELECT csrf, lang, person_id, auth_method, auth_level, auth_time, created_at, "
+	    "seen_at FROM session WHERE id_hash = ?1",
+	[SQL_SESSION_TOUCH] =
+	    "UPDATE session SET seen_at = ?2 WHERE id_hash = ?1",
+	[SQL_SESSION_DELETE] =
+	    "DELETE FROM session WHERE id_hash = ?1",
+	[SQL_SESSION_ROTATE] =
+	    "UPDATE session SET id_hash = ?2, csrf = ?3, person_id = ?4, auth_method = ?5, "
+	    "auth_level = ?6, auth_time = ?7, seen_at = ?8 WHERE id_hash = ?1",
+	[SQL_SESSION_SET_LANG] =
+	    "UPDATE session SET lang = ?2 WHERE id_hash = ?1",
+	[SQL_SESSION_PURGE] =
+	    "DELETE FROM session WHERE seen_at < ?1 OR created_at < ?2",
+
+	[SQL_AUDIT_LAST] =
+	    "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1",
+	[SQL_AUDIT_INSERT] =
+	    "INSERT INTO audit_event(seq, at, actor, actor_role, org, object, action, details, "
+	    "source, request_id, prev_hash, hash) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	[SQL_AUDIT_ALL] =
+	    "SELECT seq, at, actor, actor_role, org, object, action, details, source, "
+	    "request_id, prev_hash, hash FROM audit_event ORDER BY seq",
+	[SQL_AUDIT_COUNT] =
+	    "SELECT count(*) FROM audit_event",
+
+	[SQL_SETTING_GET] =
+	    "SELECT value FROM setting WHERE name = ?1",
+	[SQL_SETTING_PUT] =
+	    "INSERT INTO setting(name, value) VALUES (?1, ?2) "
+	    "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+};
+
+const char *
+store_sql_sqlite(enum store_sql id)
+{
+	if ((int)id < 0 || id >= SQL__COUNT)
+		return NULL;
+	return sqlite_text[id];
+}

@@ -1,0 +1,59 @@
+/* store.h — database access for services: one interface, SQLite now, PostgreSQL next.
+ * Services name statements by id (enum store_sql); each backend holds its own SQL text
+ * for every id, so no SQL string is built from input and services never see a dialect. */
+#ifndef PORTIER_STORE_H
+#define PORTIER_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/sql.h"
+
+struct store;       /* a database: a pool of connections */
+struct store_tx;    /* one transaction on one connection */
+struct store_q;     /* the rows of one statement */
+
+enum store_mode { STORE_READ, STORE_WRITE };
+
+/* Opens (creating if needed) the database at path with up to pool connections.
+ * Returns 0, or -1 with a reason in err. */
+int store_open(const char *path, int pool, struct store **out, char *err, size_t errlen);
+void store_close(struct store *s);
+/* Applies the numbered migrations from dir not yet applied, each in its own transaction.
+ * Returns the number applied (>= 0), or -1 with a reason in err. */
+int store_migrate(struct store *s, const char *dir, char *err, size_t errlen);
+/* Returns 0 when the database answers a trivial read, -1 otherwise. */
+int store_ping(struct store *s);
+/* Highest migration number applied, or -1. */
+int store_schema_version(struct store *s);
+
+/* Starts a transaction (STORE_WRITE takes the write lock at once). Returns 0 or -1. */
+int store_begin(struct store *s, enum store_mode mode, struct store_tx **out);
+/* Commits and releases the transaction. Returns 0, or -1 (then it was rolled back). */
+int store_commit(struct store_tx *tx);
+/* Rolls back and releases the transaction; NULL is accepted. */
+void store_rollback(struct store_tx *tx);
+
+/* Runs statement id with parameters described by fmt, one letter per parameter:
+ *   't' const char * (text, NULL binds NULL), 'i' int64_t, 'I' int64_t (0 binds NULL), 'b' const void *, size_t (blob),
+ *   'n' NULL. Returns the number of rows changed (>= 0), or -1 (constraint: -2). */
+int store_exec(struct store_tx *tx, enum store_sql id, const char *fmt, ...);
+/* Prepares statement id for reading rows; same fmt. Returns 0 or -1. */
+int store_query(struct store_tx *tx, enum store_sql id, struct store_q **out, const char *fmt, ...);
+/* Steps to the next row: 1 row, 0 no more rows, -1 error. */
+int store_next(struct store_q *q);
+/* Column values of the current row; text is valid until the next store_next/store_done. */
+const char *store_text(struct store_q *q, int col);
+int64_t store_int(struct store_q *q, int col);
+const void *store_blob(struct store_q *q, int col, size_t *len);
+bool store_null(struct store_q *q, int col);
+/* Finishes reading; NULL is accepted. */
+void store_done(struct store_q *q);
+
+/* Id of the last inserted row in this transaction. */
+int64_t store_last_id(struct store_tx *tx);
+/* Runs a whole script (migrations, tests only): never with input. Returns 0 or -1. */
+int store_script(struct store_tx *tx, const char *sql, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,542 @@
+/* store_sqlite.c — the SQLite backend of store.h: a pool of connections in WAL mode
+ * with foreign keys and a busy timeout, statements prepared once per connection. */
+#include "store/store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/log.h"
+
+#define STORE_MAX_POOL 64
+#define MIGRATION_MAX_BYTES (1 << 20)
+
+struct conn {
+	sqlite3 *db;
+	sqlite3_stmt *stmt[SQL__COUNT];
+	bool busy;
+};
+
+struct store {
+	struct conn conns[STORE_MAX_POOL];
+	int n;
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+};
+
+struct store_q {
+	sqlite3_stmt *st;
+	struct store_tx *tx;
+};
+
+struct store_tx {
+	struct store *s;
+	struct conn *c;
+	struct store_q q;   /* one open query at a time per transaction is enough here */
+	bool failed;
+};
+
+static int
+conn_open(struct conn *c, const char *path, char *err, size_t errlen)
+{
+	static const char *pragmas =
+	    "PRAGMA journal_mode=WAL;"
+	    "PRAGMA foreign_keys=ON;"
+	    "PRAGMA synchronous=NORMAL;"
+	    "PRAGMA temp_store=MEMORY;";
+	int rc;
+
+	rc = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, c->db ? sqlite3_errmsg(c->db) :
+		    sqlite3_errstr(rc));
+		return -1;
+	}
+	sqlite3_busy_timeout(c->db, 5000);
+	sqlite3_extended_result_codes(c->db, 1);
+	if (sqlite3_exec(c->db, pragmas, NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(c->db));
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_open(const char *path, int pool, struct store **out, char *err, size_t errlen)
+{
+	struct store *s;
+
+	if (pool < 1)
+		pool = 1;
+	if (pool > STORE_MAX_POOL)
+		pool = STORE_MAX_POOL;
+	s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->freed, NULL);
+	for (int i = 0; i < pool; i++) {
+		if (conn_open(&s->conns[i], path, err, errlen) != 0) {
+			s->n = i + 1;
+			store_close(s);
+			return -1;
+		}
+		s->n = i + 1;
+	}
+	*out = s;
+	return 0;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	for (int i = 0; i < s->n; i++) {
+		for (int k = 0; k < SQL__COUNT; k++)
+			sqlite3_finalize(s->conns[i].stmt[k]);
+		sqlite3_close(s->conns[i].db);
+	}
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->freed);
+	free(s);
+}
+
+static struct conn *
+conn_take(struct store *s)
+{
+	struct conn *c = NULL;
+
+	pthread_mutex_lock(&s->lock);
+	while (c == NULL) {
+		for (int i = 0; i < s->n; i++)
+			if (!s->conns[i].busy) {
+				c = &s->conns[i];
+				c->busy = true;
+				break;
+			}
+		if (c == NULL)
+			pthread_cond_wait(&s->freed, &s->lock);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return c;
+}
+
+static void
+conn_give(struct store *s, struct conn *c)
+{
+	pthread_mutex_lock(&s->lock);
+	c->busy = false;
+	pthread_cond_signal(&s->freed);
+	pthread_mutex_unlock(&s->lock);
+}
+
+int
+store_begin(struct store *s, enum store_mode mode, struct store_tx **out)
+{
+	struct store_tx *tx = calloc(1, sizeof(*tx));
+	const char *sql = mode == STORE_WRITE ? "BEGIN IMMEDIATE" : "BEGIN";
+
+	if (tx == NULL)
+		return -1;
+	tx->s = s;
+	tx->c = conn_take(s);
+	if (sqlite3_exec(tx->c->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		log_err(NULL, "store: begin: %s", sqlite3_errmsg(tx->c->db));
+		conn_give(s, tx->c);
+		free(tx);
+		return -1;
+	}
+	*out = tx;
+	return 0;
+}
+
+static void
+tx_release(struct store_tx *tx)
+{
+	store_done(tx->q.st ? &tx->q : NULL);
+	conn_give(tx->s, tx->c);
+	free(tx);
+}
+
+int
+store_commit(struct store_tx *tx)
+{
+	int rc;
+
+	store_done(tx->q.st ? &tx->q : NULL);
+	if (tx->failed) {
+		store_rollback(tx);
+		return -1;
+	}
+	rc = sqlite3_exec(tx->c->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		log_err(NULL, "store: commit: %s", sqlite3_errmsg(tx->c->db));
+		sqlite3_exec(tx->c->db, "ROLLBACK", NULL, NULL, NULL);
+		tx_release(tx);
+		return -1;
+	}
+	tx_release(tx);
+	return 0;
+}
+
+void
+store_rollback(struct store_tx *tx)
+{
+	if (tx == NULL)
+		return;
+	store_done(tx->q.st ? &tx->q : NULL);
+	if (!sqlite3_get_autocommit(tx->c->db))
+		sqlite3_exec(tx->c->db, "ROLLBACK", NULL, NULL, NULL);
+	tx_release(tx);
+}
+
+static sqlite3_stmt *
+stmt_get(struct store_tx *tx, enum store_sql id)
+{
+	struct conn *c = tx->c;
+	const char *sql;
+
+	if ((int)id < 0 || id >= SQL__COUNT)
+		return NULL;
+	if (c->stmt[id] == NULL) {
+		sql = store_sql_sqlite(id);
+		if (sql == NULL || sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+		    &c->stmt[id], NULL) != SQLITE_OK) {
+			log_err(NULL, "store: prepare %d: %s", (int)id, sqlite3_errmsg(c->db));
+			return NULL;
+		}
+	}
+	return c->stmt[id];
+}
+
+static int
+bind_all(sqlite3_stmt *st, const char *fmt, va_list ap)
+{
+	int i = 1, rc = SQLITE_OK;
+
+	for (const char *f = fmt; *f != '\0' && rc == SQLITE_OK; f++, i++) {
+		switch (*f) {
+		case 't': {
+			const char *t = va_arg(ap, const char *);
+			rc = t ? sqlite3_bind_text(st, i, t, -1, SQLITE_TRANSIENT) :
+			    sqlite3_bind_null(st, i);
+			break;
+		}
+		case 'i':
+			rc = sqlite3_bind_int64(st, i, va_arg(ap, int64_t));
+			break;
+		case 'I': {
+			int64_t v = va_arg(ap, int64_t);
+			rc = v ? sqlite3_bind_int64(st, i, v) : sqlite3_bind_null(st, i);
+			break;
+		}
+		case 'b': {
+			const void *p = va_arg(ap, const void *);
+			size_t n = va_arg(ap, size_t);
+			rc = p ? sqlite3_bind_blob64(st, i, p, n, SQLITE_TRANSIENT) :
+			    sqlite3_bind_null(st, i);
+			break;
+		}
+		case 'n':
+			rc = sqlite3_bind_null(st, i);
+			break;
+		default:
+			return -1;
+		}
+	}
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+int
+store_exec(struct store_tx *tx, enum store_sql id, const char *fmt, ...)
+{
+	sqlite3_stmt *st = stmt_get(tx, id);
+	va_list ap;
+	int rc, res;
+
+	if (st == NULL) {
+		tx->failed = true;
+		return -1;
+	}
+	va_start(ap, fmt);
+	rc = bind_all(st, fmt, ap);
+	va_end(ap);
+	if (rc != 0) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		tx->failed = true;
+		return -1;
+	}
+	do
+		rc = sqlite3_step(st);
+	while (rc == SQLITE_ROW);
+	if (rc == SQLITE_DONE) {
+		res = sqlite3_changes(tx->c->db);
+	} else {
+		res = (rc & 0xff) == SQLITE_CONSTRAINT ? -2 : -1;
+		if (res == -1)
+			log_err(NULL, "store: exec %d: %s", (int)id, sqlite3_errmsg(tx->c->db));
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return res;
+}
+
+int
+store_query(struct store_tx *tx, enum store_sql id, struct store_q **out, const char *fmt, ...)
+{
+	sqlite3_stmt *st = stmt_get(tx, id);
+	va_list ap;
+	int rc;
+
+	if (st == NULL || tx->q.st != NULL)
+		return -1;
+	va_start(ap, fmt);
+	rc = bind_all(st, fmt, ap);
+	va_end(ap);
+	if (rc != 0) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	tx->q.st = st;
+	tx->q.tx = tx;
+	*out = &tx->q;
+	return 0;
+}
+
+int
+store_next(struct store_q *q)
+{
+	int rc = sqlite3_step(q->st);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	log_err(NULL, "store: step: %s", sqlite3_errmsg(q->tx->c->db));
+	return -1;
+}
+
+const char *
+store_text(struct store_q *q, int col)
+{
+	return (const char *)sqlite3_column_text(q->st, col);
+}
+
+int64_t
+store_int(struct store_q *q, int col)
+{
+	return sqlite3_column_int64(q->st, col);
+}
+
+const void *
+store_blob(struct store_q *q, int col, size_t *len)
+{
+	const void *p = sqlite3_column_blob(q->st, col);
+
+	*len = (size_t)sqlite3_column_bytes(q->st, col);
+	return p;
+}
+
+bool
+store_null(struct store_q *q, int col)
+{
+	return sqlite3_column_type(q->st, col) == SQLITE_NULL;
+}
+
+void
+store_done(struct store_q *q)
+{
+	if (q == NULL || q->st == NULL)
+		return;
+	sqlite3_reset(q->st);
+	sqlite3_clear_bindings(q->st);
+	q->st = NULL;
+}
+
+int64_t
+store_last_id(struct store_tx *tx)
+{
+	return sqlite3_last_insert_rowid(tx->c->db);
+}
+
+int
+store_script(struct store_tx *tx, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(tx->c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "%s", msg ? msg : "error");
+		sqlite3_free(msg);
+		tx->failed = true;
+		return -1;
+	}
+	return 0;
+}
+
+/* Migrations: files NNN_name.sql in dir, applied in number order. */
+
+struct migration {
+	int number;
+	char name[256];
+};
+
+static int
+migration_cmp(const void *a, const void *b)
+{
+	return ((const struct migration *)a)->number - ((const struct migration *)b)->number;
+}
+
+static int
+read_file(const char *path, struct buf *out)
+{
+	char chunk[8192];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(out, chunk, n) != 0) {
+			fclose(f);
+			return -1;
+		}
+	fclose(f);
+	return buf_add(out, "", 0);
+}
+
+int
+store_ping(struct store *s)
+{
+	return store_schema_version(s) >= 0 ? 0 : -1;
+}
+
+int
+store_schema_version(struct store *s)
+{
+	struct store_tx *tx;
+	struct store_q *q;
+	int v = -1;
+
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, SQL_MIGRATION_VERSION, &q, "") == 0) {
+		if (store_next(q) == 1)
+			v = (int)store_int(q, 0);
+		store_done(q);
+	}
+	store_rollback(tx);
+	return v;
+}
+
+static int
+list_migrations(const char *dir, struct migration *list, int max, char *err, size_t errlen)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (d == NULL) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		char *end;
+		long num;
+
+		if (len < 5 || strcmp(e->d_name + len - 4, ".sql") != 0)
+			continue;
+		num = strtol(e->d_name, &end, 10);
+		if (end == e->d_name || *end != '_' || num < 1 || num > 9999 || n == max ||
+		    len >= sizeof(list[n].name)) {
+			snprintf(err, errlen, "%s/%s: not a migration name (NNN_name.sql)", dir,
+			    e->d_name);
+			closedir(d);
+			return -1;
+		}
+		list[n].number = (int)num;
+		memcpy(list[n].name, e->d_name, len + 1);
+		n++;
+	}
+	closedir(d);
+	qsort(list, (size_t)n, sizeof(*list), migration_cmp);
+	for (int i = 1; i < n; i++)
+		if (list[i].number == list[i - 1].number) {
+			snprintf(err, errlen, "%s: two migrations numbered %d", dir, list[i].number);
+			return -1;
+		}
+	return n;
+}
+
+int
+store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
+{
+	static const char *bootstrap =
+	    "CREATE TABLE IF NOT EXISTS schema_migration(version INTEGER PRIMARY KEY, "
+	    "name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+	struct migration list[512];
+	struct store_tx *tx;
+	int n, current, applied = 0;
+
+	if (store_begin(s, STORE_WRITE, &tx) != 0) {
+		snprintf(err, errlen, "cannot start a transaction");
+		return -1;
+	}
+	if (store_script(tx, bootstrap, err, errlen) != 0 || store_commit(tx) != 0)
+		return -1;
+	n = list_migrations(dir, list, 512, err, errlen);
+	if (n < 0)
+		return -1;
+	current = store_schema_version(s);
+	for (int i = 0; i < n; i++) {
+		char path[4096];
+		struct buf sql;
+
+		if (list[i].number <= current)
+			continue;
+		err[0] = '\0';
+		snprintf(path, sizeof(path), "%s/%s", dir, list[i].name);
+		buf_init(&sql, MIGRATION_MAX_BYTES);
+		if (read_file(path, &sql) != 0) {
+			snprintf(err, errlen, "%s: cannot read", path);
+			buf_free(&sql);
+			return -1;
+		}
+		if (store_begin(s, STORE_WRITE, &tx) != 0) {
+			buf_free(&sql);
+			snprintf(err, errlen, "cannot start a transaction");
+			return -1;
+		}
+		if (store_script(tx, sql.data, err, errlen) != 0 ||
+		    store_exec(tx, SQL_MIGRATION_RECORD, "it", (int64_t)list[i].number,
+		    list[i].name) != 1) {
+			char reason[512];
+
+			snprintf(reason, sizeof(reason), "%s", err);
+			snprintf(err, errlen, "%s: %s", path, reason);
+			store_rollback(tx);
+			buf_free(&sql);
+			return -1;
+		}
+		if (store_commit(tx) != 0) {
+			snprintf(err, errlen, "%s: commit failed", path);
+			buf_free(&sql);
+			return -1;
+		}
+		buf_free(&sql);
+		applied++;
+	}
+	return applied;
+}

@@ -1,0 +1,110 @@
+/* internal.h — what the files of web/ share: the server and request structures.
+ * Not for apps: they use web.h. */
+#ifndef PORTIER_WEB_INTERNAL_H
+#define PORTIER_WEB_INTERNAL_H
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "web/form.h"
+#include "web/i18n.h"
+#include "web/tmpl.h"
+#include "web/web.h"
+
+#define WEB_MAX_ROUTES 256
+#define WEB_MAX_PARAMS 8
+#define WEB_MAX_HEADERS 24
+
+struct route {
+	char method[8];
+	char *pattern;
+	web_handler h;
+	unsigned flags;
+};
+
+struct work_pool;
+
+struct web_server {
+	struct web_config cfg;
+	struct MHD_Daemon *d;
+	struct route routes[WEB_MAX_ROUTES];
+	size_t nroutes;
+	struct tmpl_set *tmpl;
+	struct i18n *i18n;
+	struct work_pool *work;
+	void *app;
+	void (*page_hook)(struct web_req *r, struct tmpl_ctx *ctx);
+	int port;
+	volatile bool stopping;
+	char static_dir[4096];
+};
+
+struct resp_header {
+	const char *name;
+	const char *value;
+};
+
+struct web_req {
+	struct web_server *srv;
+	struct MHD_Connection *conn;
+	struct arena *arena;
+	char rid[17];
+	const char *method;
+	const char *path;
+	const char *raw_query;
+	const char *client;
+	const char *lang;
+	const struct route *route;
+	const char *params[WEB_MAX_PARAMS];
+	const char *param_names[WEB_MAX_PARAMS];
+	size_t nparams;
+	struct form query;
+	struct form form;
+	struct form cookies;
+	struct buf body;
+	bool body_too_large;
+	bool headers_checked;
+	bool dispatched;
+	struct web_session session;
+	bool has_session;
+	unsigned char sid_hash[32];
+	/* deferred work */
+	bool deferred;
+	bool deferred_done;
+	web_handler then;
+	/* response */
+	int status;
+	const char *ctype;
+	struct buf out;
+	struct resp_header headers[WEB_MAX_HEADERS];
+	size_t nheaders;
+	bool responded;
+	/* timing for the access log */
+	long long start_ns;
+};
+
+/* router.c: finds the route of method + path; sets r->route and params.
+ * Returns 0 found, 404 no such path, 405 path exists for another method (allow filled). */
+int router_match(struct web_server *s, struct web_req *r, char *allow, size_t allowlen);
+
+/* session.c */
+void session_from_cookie(struct web_req *r);
+bool session_csrf_ok(struct web_req *r);
+
+/* page.c: queues the response prepared in r (adds security headers). */
+enum MHD_Result resp_queue(struct web_req *r);
+
+/* static.c: serves GET /static/… */
+int static_serve(struct web_req *r);
+/* lang switch: GET /lang/:code */
+int lang_switch(struct web_req *r);
+
+/* work.c */
+struct work_pool *work_pool_new(int threads);
+void work_pool_free(struct work_pool *p);
+int work_submit(struct work_pool *p, void (*fn)(void *), void *arg, struct web_req *r);
+
+long long now_ns(void);
+
+#endif

@@ -1,0 +1,117 @@
+/* request.c — what a handler reads of its request: method, path, inputs, headers,
+ * cookies, language, the app context. */
+#include "web/internal.h"
+
+#include <string.h>
+
+struct arena *
+web_arena(struct web_req *r)
+{
+	return r->arena;
+}
+
+void *
+web_app(struct web_req *r)
+{
+	return r->srv->app;
+}
+
+const char *
+web_method(struct web_req *r)
+{
+	return r->method;
+}
+
+const char *
+web_path(struct web_req *r)
+{
+	return r->path;
+}
+
+const char *
+web_rid(struct web_req *r)
+{
+	return r->rid;
+}
+
+const char *
+web_client(struct web_req *r)
+{
+	return r->client;
+}
+
+const char *
+web_lang(struct web_req *r)
+{
+	return r->lang;
+}
+
+const char *
+web_query(struct web_req *r, const char *name)
+{
+	const struct form_field *f = form_get(&r->query, name);
+
+	return f ? f->value : NULL;
+}
+
+const char *
+web_form(struct web_req *r, const char *name)
+{
+	const struct form_field *f = form_get(&r->form, name);
+
+	return f && f->filename == NULL ? f->value : NULL;
+}
+
+size_t
+web_form_all(struct web_req *r, const char *name, const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->form.n && n < max; i++)
+		if (strcmp(r->form.v[i].name, name) == 0 && r->form.v[i].filename == NULL)
+			out[n++] = r->form.v[i].value;
+	return n;
+}
+
+const void *
+web_upload(struct web_req *r, const char *name, size_t *len, const char **filename,
+    const char **ctype)
+{
+	const struct form_field *f = form_get(&r->form, name);
+
+	if (f == NULL || f->filename == NULL)
+		return NULL;
+	*len = f->len;
+	if (filename)
+		*filename = f->filename;
+	if (ctype)
+		*ctype = f->ctype;
+	return f->value;
+}
+
+const char *
+web_header(struct web_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *
+web_cookie(struct web_req *r, const char *name)
+{
+	const struct form_field *f = form_get(&r->cookies, name);
+
+	return f ? f->value : NULL;
+}
+
+const char *
+web_t(struct web_req *r, const char *msgid)
+{
+	return i18n_get(r->srv->i18n, r->lang, msgid);
+}
+
+const char *
+web_body(struct web_req *r, size_t *len)
+{
+	*len = r->body.len;
+	return r->body.data ? r->body.data : "";
+}

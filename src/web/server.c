@@ -1,0 +1,437 @@
+/* server.c — libmicrohttpd glue: accepts connections, checks limits, collects the body,
+ * parses inputs, loads the session, checks CSRF, dispatches, logs one line per request. */
+#include "web/internal.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "base/utf8.h"
+
+long long
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void
+limits_default(struct web_limits *l)
+{
+	if (l->header_bytes == 0)
+		l->header_bytes = 16 * 1024;
+	if (l->body_bytes == 0)
+		l->body_bytes = 64 * 1024;
+	if (l->upload_bytes == 0)
+		l->upload_bytes = 10 * 1024 * 1024;
+	if (l->field_bytes == 0)
+		l->field_bytes = 8 * 1024;
+	if (l->fields == 0)
+		l->fields = 256;
+	if (l->url_bytes == 0)
+		l->url_bytes = 4096;
+}
+
+struct web_server *
+web_server_new(const struct web_config *cfg, char *err, size_t errlen)
+{
+	struct web_server *s = calloc(1, sizeof(*s));
+	char dir[4096];
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (s == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->cfg = *cfg;
+	limits_default(&s->cfg.limits);
+	if (s->cfg.threads <= 0)
+		s->cfg.threads = 4;
+	if (s->cfg.workers <= 0)
+		s->cfg.workers = ncpu > 0 ? (int)ncpu : 2;
+	if (s->cfg.idle_timeout <= 0)
+		s->cfg.idle_timeout = 1800;
+	if (s->cfg.absolute_timeout <= 0)
+		s->cfg.absolute_timeout = 12 * 3600;
+	snprintf(dir, sizeof(dir), "%s/templates", cfg->share_dir);
+	if (tmpl_load_dir(dir, &s->tmpl, err, errlen) != 0)
+		goto fail;
+	if (i18n_load(cfg->locale_dir, &s->i18n, err, errlen) != 0)
+		goto fail;
+	snprintf(s->static_dir, sizeof(s->static_dir), "%s/static", cfg->share_dir);
+	s->work = work_pool_new(s->cfg.workers);
+	if (s->work == NULL) {
+		snprintf(err, errlen, "cannot start worker threads");
+		goto fail;
+	}
+	web_route(s, "GET", "/static/*", static_serve, 0);
+	web_route(s, "GET", "/lang/:code", lang_switch, 0);
+	return s;
+fail:
+	web_server_free(s);
+	return NULL;
+}
+
+void
+web_set_app(struct web_server *s, void *app)
+{
+	s->app = app;
+}
+
+void
+web_set_page_hook(struct web_server *s, void (*hook)(struct web_req *, struct tmpl_ctx *))
+{
+	s->page_hook = hook;
+}
+
+/* The URI callback runs first for every request: the request state is born here,
+ * with the raw URI (MHD hands handlers only the decoded path). */
+static void *
+uri_cb(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct web_server *s = cls;
+	struct web_req *r = calloc(1, sizeof(*r));
+	unsigned char id[8];
+	const char *q;
+
+	if (r == NULL)
+		return NULL;
+	r->srv = s;
+	r->conn = conn;
+	r->start_ns = now_ns();
+	r->arena = arena_new(s->cfg.limits.upload_bytes * 3 + (1 << 20));
+	randombytes_buf(id, sizeof(id));
+	sodium_bin2hex(r->rid, sizeof(r->rid), id, sizeof(id));
+	buf_init(&r->body, s->cfg.limits.upload_bytes);
+	buf_init(&r->out, 32 << 20);
+	r->status = 0;
+	q = strchr(uri, '?');
+	r->raw_query = (q && r->arena) ? arena_strdup(r->arena, q + 1) : "";
+	if (strlen(uri) > s->cfg.limits.url_bytes)
+		r->body_too_large = true;   /* reported as 414 below */
+	return r;
+}
+
+static const char *
+client_addr(struct web_req *r)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char buf[INET6_ADDRSTRLEN] = "?";
+
+	if (ci != NULL && ci->client_addr != NULL) {
+		if (ci->client_addr->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)
+			    ci->client_addr)->sin_addr, buf, sizeof(buf));
+		else if (ci->client_addr->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)
+			    ci->client_addr)->sin6_addr, buf, sizeof(buf));
+	}
+	return arena_strdup(r->arena, buf);
+}
+
+static enum MHD_Result
+count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	size_t *total = cls;
+
+	(void)kind;
+	*total += strlen(key) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
+static bool
+is_post_like(const char *m)
+{
+	return strcmp(m, "POST") == 0 || strcmp(m, "PUT") == 0 || strcmp(m, "PATCH") == 0 ||
+	    strcmp(m, "DELETE") == 0;
+}
+
+/* Sends the localised error page for status, with what the log should say. */
+static enum MHD_Result
+fail(struct web_req *r, int status, const char *why)
+{
+	log_info(r->rid, "refused %s: %s", r->method ? r->method : "?", why);
+	web_error(r, status);
+	return resp_queue(r);
+}
+
+static enum form_status
+parse_body(struct web_req *r, bool allow_upload)
+{
+	const char *ct = web_header(r, "Content-Type");
+	const struct web_limits *l = &r->srv->cfg.limits;
+
+	if (r->body.len == 0)
+		return FORM_OK;
+	if (ct != NULL && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0)
+		return form_parse_urlencoded(r->arena, r->body.data, r->body.len, l->fields,
+		    l->field_bytes, &r->form);
+	if (ct != NULL && allow_upload && strncasecmp(ct, "multipart/form-data", 19) == 0)
+		return form_parse_multipart(r->arena, ct, r->body.data, r->body.len, l->fields,
+		    l->field_bytes, &r->form);
+	/* Other bodies (JSON for APIs) stay raw in r->body for the handler. */
+	return FORM_OK;
+}
+
+static int
+form_status_http(enum form_status st)
+{
+	switch (st) {
+	case FORM_TOO_MANY:
+	case FORM_TOO_LONG:
+		return 413;
+	case FORM_NOMEM:
+		return 500;
+	default:
+		return 400;
+	}
+}
+
+static enum MHD_Result
+dispatch(struct web_req *r)
+{
+	struct web_server *s = r->srv;
+	const struct web_limits *l = &s->cfg.limits;
+	char allow[64];
+	enum form_status st;
+	int rc;
+
+	r->dispatched = true;
+	rc = router_match(s, r, allow, sizeof(allow));
+	if (rc == 404)
+		return fail(r, 404, "no route");
+	if (rc == 405) {
+		web_add_header(r, "Allow", arena_strdup(r->arena, allow));
+		return fail(r, 405, "method not allowed");
+	}
+	st = form_parse_urlencoded(r->arena, r->raw_query, strlen(r->raw_query), l->fields,
+	    l->field_bytes, &r->query);
+	if (st != FORM_OK)
+		return fail(r, form_status_http(st), "bad query string");
+	if (is_post_like(r->method)) {
+		if (!(r->route->flags & WEB_UPLOAD) && r->body.len > l->body_bytes)
+			return fail(r, 413, "body over the limit");
+		st = parse_body(r, r->route->flags & WEB_UPLOAD);
+		if (st != FORM_OK)
+			return fail(r, form_status_http(st), "bad form body");
+		if (!(r->route->flags & WEB_NO_CSRF) && !session_csrf_ok(r))
+			return fail(r, 403, "CSRF token missing or wrong");
+	}
+	rc = r->route->h(r);
+	if (r->deferred)
+		return MHD_YES;
+	if (rc != 0 || !r->responded) {
+		log_err(r->rid, "handler for %s %s failed", r->method, r->route->pattern);
+		r->nheaders = 0;
+		web_error(r, 500);
+	}
+	return resp_queue(r);
+}
+
+static enum MHD_Result
+access_cb(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+    const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	struct web_req *r = *con_cls;
+	const struct web_limits *l;
+	int rc;
+
+	(void)cls;
+	(void)version;
+	if (r == NULL || r->arena == NULL)
+		return MHD_NO;
+	l = &r->srv->cfg.limits;
+	if (r->deferred) {
+		/* Resumed after slow work: finish with the continuation. */
+		if (!r->deferred_done)
+			return MHD_YES;
+		r->deferred = false;
+		rc = r->then(r);
+		if (rc != 0 || !r->responded) {
+			r->nheaders = 0;
+			web_error(r, 500);
+		}
+		return resp_queue(r);
+	}
+	if (!r->headers_checked) {
+		size_t total = 0;
+		const char *cl;
+
+		r->headers_checked = true;
+		r->method = arena_strdup(r->arena, method);
+		r->path = arena_strdup(r->arena, url);
+		r->client = client_addr(r);
+		{
+			const char *ch = web_header(r, "Cookie");
+			if (ch != NULL)
+				form_parse_cookies(r->arena, ch, 64, &r->cookies);
+		}
+		r->lang = i18n_negotiate(web_cookie(r, "portier_lang"),
+		    web_header(r, "Accept-Language"));
+		session_from_cookie(r);
+		if (r->body_too_large)
+			return fail(r, 414, "URI over the limit");
+		if (!utf8_valid(r->path, strlen(r->path)))
+			return fail(r, 400, "path is not UTF-8");
+		MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &total);
+		if (total > l->header_bytes)
+			return fail(r, 431, "headers over the limit");
+		cl = web_header(r, "Content-Length");
+		if (cl != NULL) {
+			char *end;
+			unsigned long long n = strtoull(cl, &end, 10);
+
+			if (*end != '\0' || n > l->upload_bytes)
+				return fail(r, 413, "declared body over the limit");
+		}
+		if (*upload_data_size == 0 && !is_post_like(method))
+			return dispatch(r);
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {
+		if (!r->body_too_large && buf_add(&r->body, upload_data, *upload_data_size) != 0)
+			r->body_too_large = true;
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (r->responded)
+		return MHD_YES;
+	if (r->body_too_large)
+		return fail(r, 413, "body over the limit");
+	return dispatch(r);
+}
+
+static void
+completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct web_req *r = *con_cls;
+
+	(void)cls;
+	(void)conn;
+	if (r == NULL)
+		return;
+	if (r->method != NULL)
+		log_info(r->rid, "access %s %s %d %zuB %.1fms%s", r->method,
+		    r->path ? r->path : "-", r->status, r->out.len,
+		    (double)(now_ns() - r->start_ns) / 1e6,
+		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	buf_free(&r->body);
+	buf_free(&r->out);
+	sodium_memzero(&r->session, sizeof(r->session));
+	arena_free(r->arena);
+	free(r);
+	*con_cls = NULL;
+}
+
+static int
+parse_listen(const char *listen, struct sockaddr_in *sa)
+{
+	const char *colon = strrchr(listen, ':');
+	char host[64];
+	char *end;
+	long port;
+
+	if (colon == NULL || (size_t)(colon - listen) >= sizeof(host))
+		return -1;
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	port = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || port < 0 || port > 65535)
+		return -1;
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	if (strcmp(host, "localhost") == 0)
+		memcpy(host, "127.0.0.1", 10);
+	if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+		return -1;
+	return 0;
+}
+
+int
+web_server_start(struct web_server *s, char *err, size_t errlen)
+{
+	struct sockaddr_in sa;
+	const union MHD_DaemonInfo *di;
+
+	if (parse_listen(s->cfg.listen, &sa) != 0) {
+		snprintf(err, errlen, "listen address '%s' is not ADDR:PORT", s->cfg.listen);
+		return -1;
+	}
+	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL, access_cb, s,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)s->cfg.threads,
+	    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, s,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(s->cfg.limits.header_bytes * 4),
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4000,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
+	    MHD_OPTION_END);
+	if (s->d == NULL) {
+		snprintf(err, errlen, "cannot listen on %s: %s", s->cfg.listen, strerror(errno));
+		return -1;
+	}
+	di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = di ? di->port : ntohs(sa.sin_port);
+	return 0;
+}
+
+int
+web_server_port(const struct web_server *s)
+{
+	return s->port;
+}
+
+void
+web_server_stop(struct web_server *s, int grace_ms)
+{
+	MHD_socket fd;
+
+	if (s->d == NULL)
+		return;
+	s->stopping = true;
+	fd = MHD_quiesce_daemon(s->d);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	for (int waited = 0; waited < grace_ms; waited += 20) {
+		const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d,
+		    MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+
+		if (di == NULL || di->num_connections == 0)
+			break;
+		usleep(20 * 1000);
+	}
+	MHD_stop_daemon(s->d);
+	s->d = NULL;
+}
+
+void
+web_server_free(struct web_server *s)
+{
+	if (s == NULL)
+		return;
+	if (s->d != NULL)
+		web_server_stop(s, 0);
+	work_pool_free(s->work);
+	tmpl_free(s->tmpl);
+	i18n_free(s->i18n);
+	for (size_t i = 0; i < s->nroutes; i++)
+		free(s->routes[i].pattern);
+	free(s);
+}

@@ -1,0 +1,150 @@
+/* web.h — the HTTP adapter apps build on: a server on libmicrohttpd, a router on
+ * method + path patterns, a request with its arena, parsed inputs, session and
+ * language, and response writers that escape. Knows nothing of SQL or the domain. */
+#ifndef PORTIER_WEB_H
+#define PORTIER_WEB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "web/tmpl.h"
+
+struct web_server;
+struct web_req;
+struct i18n;
+
+/* Limits on input, checked before a handler runs. */
+struct web_limits {
+	size_t header_bytes;     /* all request headers together (default 16 KiB) */
+	size_t body_bytes;       /* urlencoded body (default 64 KiB) */
+	size_t upload_bytes;     /* multipart body (default 10 MiB) */
+	size_t field_bytes;      /* one form or query value (default 8 KiB) */
+	size_t fields;           /* number of fields (default 256) */
+	size_t url_bytes;        /* path + query (default 4 KiB) */
+};
+
+/* A session as the web layer sees it; kept by a backend (see web_session_ops). */
+struct web_session {
+	char id[48];             /* cookie value: 256 random bits, base64url (never logged) */
+	char csrf[48];           /* CSRF token of this session */
+	char lang[4];            /* explicit language choice or "" */
+	int64_t person_id;       /* 0 while anonymous */
+	char auth_method[16];    /* eid, password, totp, token or "" */
+	int auth_level;          /* 0 none, 1 low, 2 substantial, 3 high */
+	int64_t auth_time;       /* unix seconds of the last authentication */
+	int64_t created_at;      /* unix seconds */
+	int64_t seen_at;         /* unix seconds */
+};
+
+/* Where sessions live: the server calls these; cmd/ wires a store-backed implementation.
+ * id_hash is BLAKE2b-256 of the cookie value; each returns 0, 1 (load: not found) or -1. */
+struct web_session_ops {
+	void *arg;
+	int (*load)(void *arg, const unsigned char id_hash[32], struct web_session *out);
+	int (*create)(void *arg, const unsigned char id_hash[32], const struct web_session *s);
+	int (*touch)(void *arg, const unsigned char id_hash[32], int64_t now);
+	int (*rotate)(void *arg, const unsigned char old_hash[32], const unsigned char new_hash[32],
+	    const struct web_session *s);
+	int (*destroy)(void *arg, const unsigned char id_hash[32]);
+};
+
+struct web_config {
+	const char *listen;      /* "127.0.0.1:8080" */
+	const char *share_dir;   /* holds templates/ and static/ */
+	const char *locale_dir;  /* holds fr.mo, nl.mo, de.mo, en.mo */
+	int threads;             /* connection threads (default 4) */
+	int workers;             /* threads for slow work such as password hashes (default ncores) */
+	int idle_timeout;        /* session idle timeout, seconds (default 1800) */
+	int absolute_timeout;    /* session absolute timeout, seconds (default 43200) */
+	bool tls;                /* the server is reached over TLS: Secure cookies, HSTS */
+	const char *version;     /* shown in the footer */
+	struct web_limits limits;
+	struct web_session_ops sessions;
+};
+
+/* A handler fills the response through the web_* writers and returns 0; -1 gives a 500. */
+typedef int (*web_handler)(struct web_req *r);
+
+enum web_route_flags {
+	WEB_NO_CSRF = 1 << 0,    /* a POST that authenticates otherwise (machine clients) */
+	WEB_UPLOAD = 1 << 1,     /* accepts multipart/form-data up to limits.upload_bytes */
+};
+
+/* Creates a server (not yet listening). Returns NULL with a reason in err. */
+struct web_server *web_server_new(const struct web_config *cfg, char *err, size_t errlen);
+/* Adds a route: method "GET"/"POST"/…, pattern "/org/:id/users" (":name" matches one
+ * segment, a final "*" the rest). HEAD is served by GET routes. Returns 0 or -1. */
+int web_route(struct web_server *s, const char *method, const char *pattern, web_handler h,
+    unsigned flags);
+/* Gives apps a pointer to their own context (services, store …), read by web_app(). */
+void web_set_app(struct web_server *s, void *app);
+/* Sets a function that decorates every page context (person's name, side menu …). */
+void web_set_page_hook(struct web_server *s, void (*hook)(struct web_req *r,
+    struct tmpl_ctx *ctx));
+/* Starts listening. Returns 0, or -1 with a reason in err. */
+int web_server_start(struct web_server *s, char *err, size_t errlen);
+/* Port actually bound (useful with port 0). */
+int web_server_port(const struct web_server *s);
+/* Stops accepting, lets running requests finish (up to grace_ms), stops. */
+void web_server_stop(struct web_server *s, int grace_ms);
+void web_server_free(struct web_server *s);
+
+/* ---- inside a handler ---- */
+struct arena *web_arena(struct web_req *r);
+void *web_app(struct web_req *r);
+const char *web_method(struct web_req *r);
+const char *web_path(struct web_req *r);
+const char *web_rid(struct web_req *r);          /* request id, also in every log line */
+const char *web_client(struct web_req *r);       /* client address */
+const char *web_lang(struct web_req *r);         /* fr, nl, de or en */
+const char *web_param(struct web_req *r, const char *name);   /* path parameter */
+const char *web_query(struct web_req *r, const char *name);   /* NULL when absent */
+const char *web_form(struct web_req *r, const char *name);    /* NULL when absent */
+/* All values of a repeated form field (checkboxes); returns the count. */
+size_t web_form_all(struct web_req *r, const char *name, const char **out, size_t max);
+/* An uploaded file of a multipart form; NULL when absent. */
+const void *web_upload(struct web_req *r, const char *name, size_t *len, const char **filename,
+    const char **ctype);
+const char *web_header(struct web_req *r, const char *name);
+/* The raw request body (JSON APIs); len receives its size. */
+const char *web_body(struct web_req *r, size_t *len);
+const char *web_cookie(struct web_req *r, const char *name);
+/* Translates a French msgid into the request's language. */
+const char *web_t(struct web_req *r, const char *msgid);
+
+/* The session, or NULL when the visitor has none. */
+struct web_session *web_session(struct web_req *r);
+/* The session, created when missing (for forms: it carries the CSRF token); NULL on error. */
+struct web_session *web_session_ensure(struct web_req *r);
+/* Gives the session a new id (keeping or changing its data): at login and at step-up.
+ * Returns 0 or -1. */
+int web_session_rotate(struct web_req *r, const struct web_session *data);
+/* Ends the session and clears the cookie. */
+void web_session_end(struct web_req *r);
+
+/* A context for a page, prefilled with what the layout needs (lang, csrf, user …).
+ * A page that holds a form calls web_session_ensure() before, so that "csrf" is set. */
+struct tmpl_ctx *web_page(struct web_req *r, const char *title_msgid);
+/* Renders template name inside the layout with status 200. Returns 0 or -1. */
+int web_render(struct web_req *r, const char *name, struct tmpl_ctx *ctx);
+/* As web_render with another status (a form shown again with its errors: 422). */
+int web_render_status(struct web_req *r, int status, const char *name, struct tmpl_ctx *ctx);
+/* 303 See Other to a local path (anything not starting with one '/' becomes "/"). */
+int web_redirect(struct web_req *r, const char *local_path);
+/* A localised error page (400, 403, 404, 405, 413, 500 …). Returns 0. */
+int web_error(struct web_req *r, int status);
+/* A body as is, with its content type. The bytes are copied. */
+int web_send(struct web_req *r, int status, const char *ctype, const void *body, size_t len);
+/* Adds a response header (name and value must be plain ASCII without CR/LF). */
+int web_add_header(struct web_req *r, const char *name, const char *value);
+/* Sets a cookie: Path=/, HttpOnly, SameSite=Lax, Secure under TLS; max_age < 0 = session. */
+int web_set_cookie(struct web_req *r, const char *name, const char *value, long max_age);
+
+/* Runs fn(arg) on a worker thread (slow work: password hashes) while the connection is
+ * suspended, then calls then(r). The handler returns web_defer's result. */
+int web_defer(struct web_req *r, void (*fn)(void *arg), void *arg, web_handler then);
+
+#endif

@@ -1,0 +1,145 @@
+/* work.c — a few threads for slow work (password hashes) so that connection threads
+ * stay free; workers run at a lower priority than the threads that answer requests. */
+#include "web/internal.h"
+
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define WORK_QUEUE_MAX 4096
+
+struct job {
+	void (*fn)(void *);
+	void *arg;
+	struct web_req *r;
+	struct job *next;
+};
+
+struct work_pool {
+	pthread_t *threads;
+	int n;
+	pthread_mutex_t lock;
+	pthread_cond_t ready;
+	struct job *head, *tail;
+	size_t queued;
+	bool quit;
+};
+
+static void *
+worker(void *arg)
+{
+	struct work_pool *p = arg;
+
+	/* Nice this thread so requests that do not wait on it keep their latency. */
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 5);
+	for (;;) {
+		struct job *j;
+
+		pthread_mutex_lock(&p->lock);
+		while (p->head == NULL && !p->quit)
+			pthread_cond_wait(&p->ready, &p->lock);
+		if (p->head == NULL) {
+			pthread_mutex_unlock(&p->lock);
+			return NULL;
+		}
+		j = p->head;
+		p->head = j->next;
+		if (p->head == NULL)
+			p->tail = NULL;
+		p->queued--;
+		pthread_mutex_unlock(&p->lock);
+		j->fn(j->arg);
+		if (j->r != NULL) {
+			j->r->deferred_done = true;
+			MHD_resume_connection(j->r->conn);
+		}
+		free(j);
+	}
+}
+
+struct work_pool *
+work_pool_new(int threads)
+{
+	struct work_pool *p = calloc(1, sizeof(*p));
+
+	if (p == NULL)
+		return NULL;
+	p->threads = calloc((size_t)threads, sizeof(pthread_t));
+	if (p->threads == NULL) {
+		free(p);
+		return NULL;
+	}
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->ready, NULL);
+	for (int i = 0; i < threads; i++) {
+		if (pthread_create(&p->threads[i], NULL, worker, p) != 0)
+			break;
+		p->n++;
+	}
+	if (p->n == 0) {
+		work_pool_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void
+work_pool_free(struct work_pool *p)
+{
+	if (p == NULL)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->quit = true;
+	pthread_cond_broadcast(&p->ready);
+	pthread_mutex_unlock(&p->lock);
+	for (int i = 0; i < p->n; i++)
+		pthread_join(p->threads[i], NULL);
+	free(p->threads);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->ready);
+	free(p);
+}
+
+int
+work_submit(struct work_pool *p, void (*fn)(void *), void *arg, struct web_req *r)
+{
+	struct job *j = calloc(1, sizeof(*j));
+
+	if (j == NULL)
+		return -1;
+	j->fn = fn;
+	j->arg = arg;
+	j->r = r;
+	pthread_mutex_lock(&p->lock);
+	if (p->queued >= WORK_QUEUE_MAX || p->quit) {
+		pthread_mutex_unlock(&p->lock);
+		free(j);
+		return -1;
+	}
+	if (p->tail)
+		p->tail->next = j;
+	else
+		p->head = j;
+	p->tail = j;
+	p->queued++;
+	pthread_cond_signal(&p->ready);
+	pthread_mutex_unlock(&p->lock);
+	return 0;
+}
+
+int
+web_defer(struct web_req *r, void (*fn)(void *arg), void *arg, web_handler then)
+{
+	r->deferred = true;
+	r->deferred_done = false;
+	r->then = then;
+	MHD_suspend_connection(r->conn);
+	if (work_submit(r->srv->work, fn, arg, r) != 0) {
+		/* Queue full: do the work here rather than fail the request. */
+		fn(arg);
+		r->deferred_done = true;
+		MHD_resume_connection(r->conn);
+	}
+	return 0;
+}
