@@ -15,6 +15,8 @@ struct app {
 
 /* Registers the routes of the home surface (/, /aide, /healthz). */
 int home_routes(struct web_server *s);
+/* Registers the login doors and logout (/login, /login/password, /logout). */
+int login_routes(struct web_server *s);
 /* Decorates every page: side menu, person's name. */
 void app_page_hook(struct web_req *r, struct tmpl_ctx *ctx);
 

@@ -2,6 +2,8 @@
  * numbers (KBO/BCE, mod-97), their display forms, and the French text of every reason. */
 #include "be/be.h"
 
+#include "base/msgid.h"
+
 #include <string.h>
 
 #define KBO_DIGITS	10
@@ -25,23 +27,23 @@ static const struct kbo_rule rule_vat = { KBO_PREFIX_REQUIRED, '0', '1', 1 };
 
 /* Indexed by enum be_reason; msgids of the i18n catalogues, keep them in step. */
 static const char *const reason_msgid[] = {
-	[BE_OK] = "Le numéro est valide.",
-	[BE_EMPTY] = "Veuillez introduire un numéro.",
-	[BE_CHARS] = "Le numéro ne peut contenir que des chiffres, des points, "
-	    "des tirets et des espaces.",
-	[BE_LENGTH] = "Le numéro ne compte pas le bon nombre de chiffres.",
-	[BE_CHECKSUM] = "Le numéro est invalide : les chiffres de contrôle ne "
-	    "correspondent pas.",
-	[BE_DATE] = "La date de naissance contenue dans le numéro n'existe pas.",
-	[BE_SEQUENCE] = "Le numéro d'ordre qui suit la date de naissance ne peut "
-	    "être ni 000 ni 999.",
-	[BE_FIRST_DIGIT] = "Le premier chiffre ne convient pas : un numéro "
+	[BE_OK] = N_("Le numéro est valide."),
+	[BE_EMPTY] = N_("Veuillez introduire un numéro."),
+	[BE_CHARS] = N_("Le numéro ne peut contenir que des chiffres, des points, "
+	    "des tirets et des espaces."),
+	[BE_LENGTH] = N_("Le numéro ne compte pas le bon nombre de chiffres."),
+	[BE_CHECKSUM] = N_("Le numéro est invalide : les chiffres de contrôle ne "
+	    "correspondent pas."),
+	[BE_DATE] = N_("La date de naissance contenue dans le numéro n'existe pas."),
+	[BE_SEQUENCE] = N_("Le numéro d'ordre qui suit la date de naissance ne peut "
+	    "être ni 000 ni 999."),
+	[BE_FIRST_DIGIT] = N_("Le premier chiffre ne convient pas : un numéro "
 	    "d'entreprise commence par 0 ou 1, un numéro d'unité "
-	    "d'établissement par un chiffre de 2 à 8.",
-	[BE_PREFIX] = "Un numéro de TVA belge doit commencer par BE.",
+	    "d'établissement par un chiffre de 2 à 8."),
+	[BE_PREFIX] = N_("Un numéro de TVA belge doit commencer par BE."),
 };
 /* For a value outside the enum, which only a bug can produce. */
-static const char reason_unknown[] = "Le numéro n'est pas accepté.";
+static const char reason_unknown[] = N_("Le numéro n'est pas accepté.");
 
 static int
 kbo_is_sep(char c)

@@ -7,6 +7,9 @@
 #ifndef PORTIER_VERSION
 #define PORTIER_VERSION "0.1.0"
 struct store;
+/* Fills an empty database with the demo world (people with access codes …); a database
+ * that already has people is left alone. Returns 0 or -1. */
+int demo_seed(struct store *s);
 /* Opens the store at c->db and applies pending migrations; prints why on failure. */
 int open_store(const struct config *c, struct store **out);
 

@@ -36,6 +36,8 @@ static const struct key keys[] = {
 	{ "db_pool", I(db_pool, 1, 64) },
 	{ "session_idle", I(session_idle, 60, 86400) },
 	{ "session_absolute", I(session_absolute, 300, 7 * 86400) },
+	{ "password_ops", I(password_ops, 1, 10) },
+	{ "password_mem_kib", I(password_mem_kib, 8, 1048576) },
 	{ "max_header", L(max_header, 1024, 1L << 20) },
 	{ "max_body", L(max_body, 1024, 16L << 20) },
 	{ "max_upload", L(max_upload, 1024, 256L << 20) },
@@ -58,6 +60,8 @@ config_defaults(struct config *c)
 	c->db_pool = 8;
 	c->session_idle = 1800;
 	c->session_absolute = 12 * 3600;
+	c->password_ops = 2;
+	c->password_mem_kib = 19456;
 	c->max_header = 16 * 1024;
 	c->max_body = 64 * 1024;
 	c->max_upload = 10L * 1024 * 1024;

@@ -16,6 +16,8 @@ struct config {
 	int db_pool;
 	int session_idle;
 	int session_absolute;
+	int password_ops;
+	int password_mem_kib;
 	long max_header;
 	long max_body;
 	long max_upload;

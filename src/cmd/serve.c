@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "apps/app.h"
+#include "auth/password.h"
 #include "base/log.h"
 #include "cmd/wire.h"
 #include "store/store.h"
@@ -99,8 +100,22 @@ run(int argc, char **argv, bool demo)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	password_set_cost((unsigned long long)c.password_ops, (size_t)c.password_mem_kib);
+	{
+		char common[1100];
+
+		snprintf(common, sizeof(common), "%s/data/common-passwords.txt", c.share_dir);
+		if (password_load_common(common) != 0) {
+			fprintf(stderr, "portier: cannot read %s\n", common);
+			return 1;
+		}
+	}
 	if (open_store(&c, &store) != 0)
 		return 1;
+	if (c.demo && demo_seed(store) != 0) {
+		store_close(store);
+		return 1;
+	}
 	app.store = store;
 	app.demo = c.demo;
 	wc.listen = c.listen;
@@ -124,7 +139,7 @@ run(int argc, char **argv, bool demo)
 	}
 	web_set_app(srv, &app);
 	web_set_page_hook(srv, app_page_hook);
-	if (home_routes(srv) != 0 || web_server_start(srv, err, sizeof(err)) != 0) {
+	if (home_routes(srv) != 0 || login_routes(srv) != 0 || web_server_start(srv, err, sizeof(err)) != 0) {
 		fprintf(stderr, "portier: %s\n", err);
 		web_server_free(srv);
 		store_close(store);

@@ -41,6 +41,29 @@ static const char *const sqlite_text[SQL__COUNT] = {
 	[SQL_AUDIT_COUNT] =
 	    "SELECT count(*) FROM audit_event",
 
+	[SQL_PERSON_INSERT] =
+	    "INSERT INTO person(niss, last_name, first_name, language, email) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)",
+	[SQL_PERSON_GET] =
+	    "SELECT id, niss, last_name, first_name, language, email FROM person WHERE id = ?1",
+	[SQL_PASSWORD_BY_USERNAME] =
+	    "SELECT person_id, hash FROM credential_password WHERE username = ?1",
+	[SQL_PASSWORD_PUT] =
+	    "INSERT INTO credential_password(person_id, username, hash) VALUES (?1, ?2, ?3) "
+	    "ON CONFLICT(person_id) DO UPDATE SET username = excluded.username, "
+	    "hash = excluded.hash, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now')",
+	[SQL_PASSWORD_SET_HASH] =
+	    "UPDATE credential_password SET hash = ?2, "
+	    "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE person_id = ?1",
+	[SQL_THROTTLE_GET] =
+	    "SELECT failures, next_allowed FROM login_throttle WHERE key = ?1",
+	[SQL_THROTTLE_PUT] =
+	    "INSERT INTO login_throttle(key, failures, next_allowed, updated_at) "
+	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(key) DO UPDATE SET failures = excluded.failures, "
+	    "next_allowed = excluded.next_allowed, updated_at = excluded.updated_at",
+	[SQL_THROTTLE_CLEAR] =
+	    "DELETE FROM login_throttle WHERE key = ?1",
+
 	[SQL_SETTING_GET] =
 	    "SELECT value FROM setting WHERE name = ?1",
 	[SQL_SETTING_PUT] =

@@ -4,6 +4,8 @@
 #define PORTIER_WEB_I18N_H
 
 #include <stdbool.h>
+
+#include "base/msgid.h"
 #include <stddef.h>
 
 struct i18n;
@@ -28,7 +30,5 @@ bool i18n_supported(const char *lang);
  * Returns one of i18n_langs (static storage). Either argument may be NULL. */
 const char *i18n_negotiate(const char *cookie_lang, const char *accept_language);
 
-/* Marks a French msgid in C code for extraction (xgettext -k_ -kN_); N_ does not translate. */
-#define N_(s) (s)
 
 #endif

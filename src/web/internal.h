@@ -73,6 +73,7 @@ struct web_req {
 	bool deferred;
 	bool deferred_done;
 	web_handler then;
+	void *defer_arg;
 	/* response */
 	int status;
 	const char *ctype;

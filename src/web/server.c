@@ -297,8 +297,8 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url, const char *m
 			if (*end != '\0' || n > l->upload_bytes)
 				return fail(r, 413, "declared body over the limit");
 		}
-		if (*upload_data_size == 0 && !is_post_like(method))
-			return dispatch(r);
+		/* Answer on the next call: MHD closes the connection when a response is
+		 * queued in the first call, which would defeat keep-alive. */
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
@@ -378,7 +378,7 @@ web_server_start(struct web_server *s, char *err, size_t errlen)
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)s->cfg.threads,
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, s,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(s->cfg.limits.header_bytes * 4),
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(s->cfg.limits.header_bytes * 4 + 65536),
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4000,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,

@@ -145,6 +145,23 @@ ends_with(const char *s, size_t n, const char *suffix)
 	return n >= k && memcmp(s + n - k, suffix, k) == 0;
 }
 
+/* First n-byte needle in [s, end), or NULL (portable: builds without _GNU_SOURCE too). */
+static const char *
+find(const char *s, const char *end, const char *needle, size_t n)
+{
+	const char *p;
+
+	while ((size_t)(end - s) >= n) {
+		p = memchr(s, needle[0], (size_t)(end - s) - n + 1);
+		if (p == NULL)
+			return NULL;
+		if (memcmp(p, needle, n) == 0)
+			return p;
+		s = p + 1;
+	}
+	return NULL;
+}
+
 /* ---- parser ---- */
 
 struct parser {
@@ -449,7 +466,7 @@ find_tag_end(struct parser *ps, const char *s)
 				if (*q == '\\' && q + 1 < ps->end && q[1] != '\n')
 					q++;
 			if (q >= ps->end || *q == '\n')
-				return memmem(s, (size_t)(ps->end - s), "}}", 2);
+				return find(s, ps->end, "}}", 2);
 			s = q;
 			continue;
 		}
@@ -471,10 +488,10 @@ parse_tag(struct parser *ps, struct tag *tg)
 	ps->tline = ps->line;
 	tg->kind = TAG_NONE;
 	if (ps->end - s >= 3 && memcmp(s, "!--", 3) == 0) {
-		e = memmem(s + 3, (size_t)(ps->end - s - 3), "--}}", 4);
+		e = find(s + 3, ps->end, "--}}", 4);
 		skip = 4;
 	} else if (s < ps->end && *s == '!') {
-		e = memmem(s, (size_t)(ps->end - s), "}}", 2);
+		e = find(s, ps->end, "}}", 2);
 	} else {
 		e = find_tag_end(ps, s);
 	}
@@ -546,7 +563,7 @@ parse(struct parser *ps, struct node **root)
 	stack[0].in_else = false;
 	while (ps->p < ps->end) {
 		top = &stack[depth];
-		o = memmem(ps->p, (size_t)(ps->end - ps->p), "{{", 2);
+		o = find(ps->p, ps->end, "{{", 2);
 		if (o == NULL)
 			o = ps->end;
 		if (o > ps->p) {

@@ -146,5 +146,7 @@ int web_set_cookie(struct web_req *r, const char *name, const char *value, long 
 /* Runs fn(arg) on a worker thread (slow work: password hashes) while the connection is
  * suspended, then calls then(r). The handler returns web_defer's result. */
 int web_defer(struct web_req *r, void (*fn)(void *arg), void *arg, web_handler then);
+/* In the continuation: the arg given to web_defer. */
+void *web_deferred_arg(struct web_req *r);
 
 #endif

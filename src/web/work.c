@@ -134,6 +134,7 @@ web_defer(struct web_req *r, void (*fn)(void *arg), void *arg, web_handler then)
 	r->deferred = true;
 	r->deferred_done = false;
 	r->then = then;
+	r->defer_arg = arg;
 	MHD_suspend_connection(r->conn);
 	if (work_submit(r->srv->work, fn, arg, r) != 0) {
 		/* Queue full: do the work here rather than fail the request. */
@@ -142,4 +143,10 @@ web_defer(struct web_req *r, void (*fn)(void *arg), void *arg, web_handler then)
 		MHD_resume_connection(r->conn);
 	}
 	return 0;
+}
+
+void *
+web_deferred_arg(struct web_req *r)
+{
+	return r->defer_arg;
 }

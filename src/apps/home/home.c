@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "auth/person.h"
 #include "ops/health.h"
 #include "web/i18n.h"
 
@@ -42,15 +43,27 @@ help(struct web_req *r)
 void
 app_page_hook(struct web_req *r, struct tmpl_ctx *ctx)
 {
+	struct app *app = web_app(r);
+	struct web_session *s = web_session(r);
 	struct tmpl_ctx *m;
+	struct person p;
 
-	(void)r;
+	if (s != NULL && s->person_id != 0 && person_get(app->store, s->person_id, &p) == 0)
+		tmpl_setf(ctx, "person_name", "%s %s", p.first_name, p.last_name);
 	/* The "Fonctionnalités" side menu: entries grow as surfaces are added. */
 	m = tmpl_list_add(ctx, "menu");
 	if (m != NULL) {
 		tmpl_set(m, "href", "/");
 		tmpl_set(m, "label", web_t(r, N_("Accueil")));
 		tmpl_set_bool(m, "current", strcmp(web_path(r), "/") == 0);
+	}
+	if (s == NULL || s->person_id == 0) {
+		m = tmpl_list_add(ctx, "menu");
+		if (m != NULL) {
+			tmpl_set(m, "href", "/login");
+			tmpl_set(m, "label", web_t(r, N_("Se connecter")));
+			tmpl_set_bool(m, "current", strcmp(web_path(r), "/login") == 0);
+		}
 	}
 	m = tmpl_list_add(ctx, "menu");
 	if (m != NULL) {

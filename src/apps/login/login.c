@@ -1,0 +1,145 @@
+/* login.c — the login page ("Se connecter et accéder aux services sécurisés"), the
+ * access-codes door and logout. The password check runs on a worker thread. */
+#include "apps/app.h"
+
+#include <sodium.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth/login.h"
+#include "base/log.h"
+#include "web/i18n.h"
+
+#define USERNAME_MAX 64
+#define PASSWORD_MAX 256
+
+struct login_job {
+	struct store *store;
+	struct login_attempt a;
+	enum login_result res;
+	char username[USERNAME_MAX + 1];
+	char password[PASSWORD_MAX + 1];
+	const char *next;
+};
+
+/* A local path to return to after login; anything else becomes "/". */
+static const char *
+safe_next(const char *next)
+{
+	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
+	    strlen(next) > 1024)
+		return "/";
+	return next;
+}
+
+static int
+show(struct web_req *r, int status, const char *username, const char *error_msgid,
+    const char *next)
+{
+	struct tmpl_ctx *c;
+
+	if (web_session_ensure(r) == NULL)
+		return -1;
+	c = web_page(r, N_("Se connecter et accéder aux services sécurisés"));
+	if (c == NULL)
+		return -1;
+	tmpl_set(c, "username", username ? username : "");
+	tmpl_set(c, "next", safe_next(next));
+	if (error_msgid != NULL)
+		tmpl_set(c, "error", web_t(r, error_msgid));
+	return web_render_status(r, status, "login", c);
+}
+
+static int
+login_page(struct web_req *r)
+{
+	return show(r, 200, NULL, NULL, web_query(r, "next"));
+}
+
+static void
+run_login(void *arg)
+{
+	struct login_job *j = arg;
+
+	j->res = login_password(j->store, &j->a);
+}
+
+static int
+login_done(struct web_req *r)
+{
+	struct login_job *j = web_deferred_arg(r);
+	struct web_session s = { 0 };
+	int rc;
+
+	sodium_memzero(j->password, sizeof(j->password));
+	switch (j->res) {
+	case LOGIN_OK:
+		s.person_id = j->a.person_id;
+		memcpy(s.auth_method, "password", 9);
+		s.auth_level = 1;
+		s.auth_time = (int64_t)time(NULL);
+		if (web_session_rotate(r, &s) != 0)
+			return -1;
+		return web_redirect(r, j->next);
+	case LOGIN_REFUSED:
+		rc = show(r, 401, j->username,
+		    N_("Nom d'utilisateur ou mot de passe incorrect."), j->next);
+		return rc;
+	case LOGIN_THROTTLED:
+		return show(r, 429, j->username,
+		    N_("Trop de tentatives ont échoué. Patientez un moment avant de réessayer."),
+		    j->next);
+	default:
+		return -1;
+	}
+}
+
+static int
+login_password_post(struct web_req *r)
+{
+	struct app *app = web_app(r);
+	const char *user = web_form(r, "username"), *pw = web_form(r, "password");
+	const char *next = safe_next(web_form(r, "next"));
+	struct login_job *j;
+
+	if (user == NULL || pw == NULL || user[0] == '\0' || pw[0] == '\0')
+		return show(r, 422, user, N_("Introduisez votre nom d'utilisateur et votre mot de passe."),
+		    next);
+	if (strlen(user) > USERNAME_MAX || strlen(pw) > PASSWORD_MAX)
+		return show(r, 401, user, N_("Nom d'utilisateur ou mot de passe incorrect."), next);
+	j = arena_alloc(web_arena(r), sizeof(*j));
+	if (j == NULL)
+		return -1;
+	memcpy(j->username, user, strlen(user) + 1);
+	memcpy(j->password, pw, strlen(pw) + 1);
+	j->next = next;
+	j->store = app->store;
+	j->a.username = j->username;
+	j->a.password = j->password;
+	j->a.source = web_client(r);
+	j->a.request_id = web_rid(r);
+	return web_defer(r, run_login, j, login_done);
+}
+
+static int
+logout(struct web_req *r)
+{
+	struct app *app = web_app(r);
+	struct web_session *s = web_session(r);
+
+	if (s != NULL && s->person_id != 0 &&
+	    login_record_logout(app->store, s->person_id, web_client(r), web_rid(r)) != 0)
+		log_warn(web_rid(r), "logout: audit event not written");
+	web_session_end(r);
+	return web_redirect(r, "/");
+}
+
+int
+login_routes(struct web_server *s)
+{
+	if (web_route(s, "GET", "/login", login_page, 0) != 0 ||
+	    web_route(s, "POST", "/login/password", login_password_post, 0) != 0 ||
+	    web_route(s, "POST", "/logout", logout, 0) != 0)
+		return -1;
+	return 0;
+}

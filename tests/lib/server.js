@@ -1,0 +1,329 @@
+// server.js — test harness: starts `portier serve` on a free port with a fresh database,
+// stops it with SIGTERM and checks that it exited cleanly (and, under PORTIER_SAN=1, that
+// no sanitizer reported anything). Also: a cookie-jar fetch, raw-socket requests and a
+// runner for the CLI.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Absolute path of the portier binary: $PORTIER_BIN (relative to the cwd) or ../build/portier. */
+export const BIN = process.env.PORTIER_BIN
+  ? path.resolve(process.env.PORTIER_BIN)
+  : path.resolve(here, '..', '..', 'build', 'portier');
+
+/** True when the binary is built with sanitizers (make asan sets PORTIER_SAN=1). */
+export const SAN = process.env.PORTIER_SAN === '1';
+
+/** The share dir the binary uses by default: the parent of the binary's folder. */
+export const SHARE_DIR = path.dirname(path.dirname(BIN));
+
+const SAN_PATTERNS = [
+  'ERROR: AddressSanitizer',
+  'ERROR: LeakSanitizer',
+  'runtime error:',
+];
+
+/** Lines of a sanitizer report found in text, or [] (checked only under PORTIER_SAN). */
+export function sanitizerReports(text) {
+  if (!SAN) return [];
+  return text.split('\n').filter((l) => SAN_PATTERNS.some((p) => l.includes(p)));
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Waits until pred() is true, polling; throws with what() on timeout. */
+export async function waitFor(pred, { timeout = 5000, interval = 20, what = 'condition' } = {}) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = pred();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    await sleep(interval);
+  }
+}
+
+function launch({ args, env, cwd, port, db }) {
+  const argv = ['serve', ...(port ? ['--listen', `127.0.0.1:${port}`] : []),
+    ...(db ? ['--db', db] : []), ...args];
+  const child = spawn(BIN, argv, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const state = { out: '', err: '', exit: null, exited: null };
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stdout.on('data', (d) => { state.out += d; });
+  child.stderr.on('data', (d) => { state.err += d; });
+  state.exited = new Promise((resolve) => {
+    child.on('error', (e) => {
+      state.exit = { code: null, signal: null, error: e };
+      resolve(state.exit);
+    });
+    // 'close' waits for stdio to end too, so the logs are complete.
+    child.on('close', (code, signal) => {
+      state.exit = { code, signal };
+      resolve(state.exit);
+    });
+  });
+  return { child, state };
+}
+
+/**
+ * Starts a server. options:
+ *   args     extra arguments for `portier serve`
+ *   env      extra environment variables
+ *   listen   false to pass no --listen (the config file or environment picks it)
+ *   port     port to wait on when listen is false
+ *   timeout  ms to wait for "listening on" (10 s)
+ * Returns { url, port, db, dir, pid, stop(), logs(), waitForLog(), exited }.
+ */
+export async function start(options = {}) {
+  const { args = [], env = {}, timeout = 10000 } = options;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'portier-test-'));
+  const db = path.join(dir, 'portier.db');
+
+  for (let attempt = 1; ; attempt++) {
+    const port = options.listen === false ? options.port : await freePort();
+    const { child, state } = launch({
+      args, env, cwd: dir, port: options.listen === false ? null : port, db,
+    });
+    const logs = () => state.out + state.err;
+    const ready = await Promise.race([
+      waitFor(() => /listening on/.test(state.err), { timeout, what: '"listening on"' })
+        .then(() => 'ready', (e) => e),
+      state.exited.then(() => 'exited'),
+    ]);
+    if (ready === 'ready') {
+      let stopped = null;
+      const srv = {
+        url: `http://127.0.0.1:${port}`,
+        port,
+        db,
+        dir,
+        pid: child.pid,
+        exited: state.exited,
+        logs,
+        /** Resolves with the logs once pred(logs) holds (the access line is written
+         *  after the response is sent, so tests wait for it). */
+        waitForLog: async (pred, what = 'a log line', ms = 5000) => {
+          await waitFor(() => pred(logs()), { timeout: ms, what });
+          return logs();
+        },
+        /** SIGTERM, wait for the exit, check code 0 and no sanitizer report. */
+        stop: (stopOptions = {}) => {
+          if (!stopped) stopped = stopServer(child, state, dir, stopOptions);
+          return stopped;
+        },
+      };
+      return srv;
+    }
+    // Not ready: exited (maybe the port was taken in between) or hung.
+    if (state.exit === null) {
+      child.kill('SIGKILL');
+      await state.exited;
+    }
+    const portTaken = /cannot listen|Address already in use/i.test(state.err);
+    if (portTaken && options.listen !== false && attempt < 3) continue;
+    rmSync(dir, { recursive: true, force: true });
+    const why = ready instanceof Error ? ready.message : `exited with ${JSON.stringify(state.exit)}`;
+    throw new Error(`portier serve did not start (${why}); output:\n${logs()}`);
+  }
+}
+
+async function stopServer(child, state, dir, { timeout = 15000, keepDir = false } = {}) {
+  if (state.exit === null) child.kill('SIGTERM');
+  let timer;
+  const exit = await Promise.race([
+    state.exited,
+    new Promise((r) => { timer = setTimeout(() => r(null), timeout); }),
+  ]);
+  clearTimeout(timer);
+  if (exit === null) {
+    child.kill('SIGKILL');
+    await state.exited;
+  }
+  const logs = state.out + state.err;
+  if (!keepDir) rmSync(dir, { recursive: true, force: true });
+  assert.ok(exit !== null, `portier did not exit within ${timeout} ms of SIGTERM; logs:\n${logs}`);
+  const reports = sanitizerReports(logs);
+  assert.deepEqual(reports, [], `sanitizer report in the server's output:\n${logs}`);
+  assert.deepEqual({ code: exit.code, signal: exit.signal }, { code: 0, signal: null },
+    `portier did not exit cleanly after SIGTERM; logs:\n${logs.slice(-4000)}`);
+  return logs;
+}
+
+/**
+ * Runs the portier binary with args and resolves { code, signal, stdout, stderr }.
+ * Under PORTIER_SAN it fails on a sanitizer report.
+ */
+export function run(args, { env = {}, cwd, timeout = 15000, input } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(BIN, args, {
+      cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const reports = sanitizerReports(stdout + stderr);
+      if (reports.length > 0) {
+        reject(new Error(`sanitizer report from portier ${args.join(' ')}:\n${stderr}`));
+        return;
+      }
+      resolve({ code, signal, stdout, stderr });
+    });
+    child.stdin.end(input ?? '');
+  });
+}
+
+/** A fresh temporary folder (removed by the caller with rmSync). */
+export function tempDir() {
+  return mkdtempSync(path.join(os.tmpdir(), 'portier-test-'));
+}
+
+/**
+ * A cookie jar around the global fetch: never follows redirects, keeps the cookies the
+ * server sets (Max-Age=0 or an empty value deletes one) and sends them back.
+ */
+export class Client {
+  constructor(base) {
+    this.base = base;
+    this.cookies = new Map();
+  }
+
+  cookieHeader() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  async fetch(pathOrUrl, init = {}) {
+    const url = new URL(pathOrUrl, this.base);
+    const headers = new Headers(init.headers ?? {});
+    if (this.cookies.size > 0 && !headers.has('cookie')) headers.set('cookie', this.cookieHeader());
+    const res = await fetch(url, { ...init, headers, redirect: 'manual' });
+    for (const sc of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = sc.split(';').map((s) => s.trim());
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq);
+      const value = pair.slice(eq + 1);
+      const gone = value === '' || attrs.some((a) => /^max-age=0$/i.test(a));
+      if (gone) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return res;
+  }
+
+  /** fetch, then the body as text: { res, status, headers, text }. */
+  async get(pathOrUrl, init = {}) {
+    const res = await this.fetch(pathOrUrl, init);
+    const text = await res.text();
+    return { res, status: res.status, headers: res.headers, text };
+  }
+}
+
+/**
+ * Sends raw bytes on a new connection and collects what comes back until the server
+ * closes it, `until(text)` is true, or `timeout` ms pass.
+ * Resolves { text, closed, timedOut, error }.
+ */
+export function rawRequest(port, data, { timeout = 3000, until } = {}) {
+  return new Promise((resolve) => {
+    const sock = net.connect(port, '127.0.0.1');
+    const chunks = [];
+    let error = null;
+    let done = false;
+    const finish = (how) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      sock.destroy();
+      resolve({
+        text: Buffer.concat(chunks).toString('latin1'),
+        closed: how === 'closed',
+        timedOut: how === 'timeout',
+        error,
+      });
+    };
+    const timer = setTimeout(() => finish('timeout'), timeout);
+    sock.on('data', (d) => {
+      chunks.push(d);
+      if (until && until(Buffer.concat(chunks).toString('latin1'))) finish('until');
+    });
+    sock.on('error', (e) => { error = e.code ?? String(e); });
+    sock.on('close', () => finish('closed'));
+    sock.on('connect', () => {
+      if (Array.isArray(data)) for (const d of data) sock.write(d);
+      else sock.write(data);
+    });
+  });
+}
+
+/** Splits raw HTTP/1.1 text into responses: [{ status, headers (lower-case Map), body }]. */
+export function parseResponses(text) {
+  const out = [];
+  let rest = text;
+  while (rest.startsWith('HTTP/')) {
+    const end = rest.indexOf('\r\n\r\n');
+    if (end < 0) break;
+    const [statusLine, ...lines] = rest.slice(0, end).split('\r\n');
+    const headers = new Map();
+    for (const l of lines) {
+      const c = l.indexOf(':');
+      const k = l.slice(0, c).trim().toLowerCase();
+      const v = l.slice(c + 1).trim();
+      headers.set(k, headers.has(k) ? `${headers.get(k)}, ${v}` : v);
+    }
+    const status = Number(statusLine.split(' ')[1]);
+    const len = Number(headers.get('content-length') ?? 0);
+    const noBody = status === 304 || status === 204 || (status >= 100 && status < 200);
+    const bodyLen = noBody ? 0 : len;
+    out.push({ statusLine, status, headers, body: rest.slice(end + 4, end + 4 + bodyLen) });
+    rest = rest.slice(end + 4 + bodyLen);
+  }
+  return out;
+}
+
+/** The text of the first <h1> of an HTML page (tags stripped), or null. */
+export function h1(html) {
+  const m = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html);
+  return m ? m[1].replace(/<[^>]*>/g, '').trim() : null;
+}
+
+/** The lang attribute of <html>, or null. */
+export function htmlLang(html) {
+  const m = /<html[^>]*\slang="([^"]*)"/i.exec(html);
+  return m ? m[1] : null;
+}
+
+/** The <title> text, or null. */
+export function title(html) {
+  const m = /<title>([\s\S]*?)<\/title>/i.exec(html);
+  return m ? m[1].trim() : null;
+}
