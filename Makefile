@@ -66,6 +66,7 @@ unit: $(UNIT_BIN)
 
 i18n-check: all
 	sh tests/i18n/check_catalogues.sh
+	sh tests/i18n/check_catalogues.sh --self-test
 
 http: all node
 	cd tests && PORTIER_BIN=../$(O)/portier node --test http/

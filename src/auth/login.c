@@ -101,18 +101,19 @@ check_throttle(struct store *s, struct login_attempt *a, struct throttle *u,
 	struct store_tx *tx;
 	int64_t until;
 
-	if (store_begin(s, STORE_WRITE, &tx) != 0)
+	if (store_begin(s, STORE_READ, &tx) != 0)
 		return LOGIN_ERROR;
 	if (throttle_read(tx, u) != 0 || throttle_read(tx, ad) != 0) {
 		store_rollback(tx);
 		return LOGIN_ERROR;
 	}
+	store_rollback(tx);
 	until = u->next_allowed > ad->next_allowed ? u->next_allowed : ad->next_allowed;
-	if (until <= now) {
-		store_rollback(tx);
+	if (until <= now)
 		return LOGIN_OK;
-	}
 	a->wait_seconds = (int)(until - now);
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return LOGIN_ERROR;
 	if (audit_login(tx, a, "login.password.throttled", NULL, "throttled") != 0 ||
 	    store_commit(tx) != 0) {
 		store_rollback(tx);

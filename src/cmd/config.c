@@ -55,7 +55,7 @@ config_defaults(struct config *c)
 	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
 	snprintf(c->db, sizeof(c->db), "var/portier.db");
 	snprintf(c->log_level, sizeof(c->log_level), "info");
-	c->threads = 4;
+	c->threads = 8;
 	c->workers = 0;
 	c->db_pool = 8;
 	c->session_idle = 1800;

@@ -28,6 +28,9 @@ struct store {
 	int n;
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
+	/* One writer at a time inside this process: waiting here is a cheap futex wait,
+	 * where SQLite's busy handler would sleep in steps of up to 100 ms. */
+	pthread_mutex_t writer;
 };
 
 struct store_q {
@@ -40,6 +43,7 @@ struct store_tx {
 	struct conn *c;
 	struct store_q q;   /* one open query at a time per transaction is enough here */
 	bool failed;
+	bool writer;        /* holds s->writer */
 };
 
 static int
@@ -84,6 +88,7 @@ store_open(const char *path, int pool, struct store **out, char *err, size_t err
 	}
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->freed, NULL);
+	pthread_mutex_init(&s->writer, NULL);
 	for (int i = 0; i < pool; i++) {
 		if (conn_open(&s->conns[i], path, err, errlen) != 0) {
 			s->n = i + 1;
@@ -108,6 +113,7 @@ store_close(struct store *s)
 	}
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->freed);
+	pthread_mutex_destroy(&s->writer);
 	free(s);
 }
 
@@ -150,8 +156,14 @@ store_begin(struct store *s, enum store_mode mode, struct store_tx **out)
 		return -1;
 	tx->s = s;
 	tx->c = conn_take(s);
+	if (mode == STORE_WRITE) {
+		pthread_mutex_lock(&s->writer);
+		tx->writer = true;
+	}
 	if (sqlite3_exec(tx->c->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
 		log_err(NULL, "store: begin: %s", sqlite3_errmsg(tx->c->db));
+		if (tx->writer)
+			pthread_mutex_unlock(&s->writer);
 		conn_give(s, tx->c);
 		free(tx);
 		return -1;
@@ -164,6 +176,8 @@ static void
 tx_release(struct store_tx *tx)
 {
 	store_done(tx->q.st ? &tx->q : NULL);
+	if (tx->writer)
+		pthread_mutex_unlock(&tx->s->writer);
 	conn_give(tx->s, tx->c);
 	free(tx);
 }

@@ -241,7 +241,8 @@ mo_read(const char *path, unsigned char **out, size_t *outlen, char *err, size_t
 	ssize_t r;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO in place of the file must not hang the start-up. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd == -1) {
 		seterr(err, errlen, "cannot open: %s", strerror(errno));
 		return -1;
@@ -300,6 +301,10 @@ i18n_load(const char *dir, struct i18n **out, char *err, size_t errlen)
 	int n;
 
 	*out = NULL;
+	if (dir == NULL) {
+		seterr(err, errlen, "no catalogue directory");
+		return -1;
+	}
 	t = calloc(1, sizeof(*t));
 	if (t == NULL) {
 		seterr(err, errlen, "out of memory");

@@ -487,6 +487,8 @@ parse_tag(struct parser *ps, struct tag *tg)
 
 	ps->tline = ps->line;
 	tg->kind = TAG_NONE;
+	while (s < ps->end && is_space(*s))
+		s++;
 	if (ps->end - s >= 3 && memcmp(s, "!--", 3) == 0) {
 		e = find(s + 3, ps->end, "--}}", 4);
 		skip = 4;
@@ -503,7 +505,6 @@ parse_tag(struct parser *ps, struct tag *tg)
 	ps->p = e + skip;
 	if (*s == '!')
 		return 0;
-	tag_skip_space(ps);
 	if (ps->t == ps->tend)
 		return perr(ps, ps->tline, "empty tag");
 	switch (*ps->t) {

@@ -31,8 +31,8 @@ worker(void *arg)
 {
 	struct work_pool *p = arg;
 
-	/* Nice this thread so requests that do not wait on it keep their latency. */
-	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 5);
+	/* Lowest priority: a request that does not wait on slow work gets the CPU first. */
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19);
 	for (;;) {
 		struct job *j;
 

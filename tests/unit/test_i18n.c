@@ -644,6 +644,15 @@ test_load_refuses(void **state)
 	assert_non_null(strstr(err, "regular file"));
 	assert_int_equal(rmdir(path), 0);
 
+	/* A FIFO is refused at once, not waited on. */
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(i18n_load(d.path, &t, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "regular file"));
+	assert_int_equal(unlink(path), 0);
+
+	assert_int_equal(i18n_load(NULL, &t, err, sizeof(err)), -1);
+	assert_null(t);
+
 	/* Back to valid: loads again. */
 	tdir_msgfmt(&d, "en", "big");
 	assert_int_equal(i18n_load(d.path, &t, err, sizeof(err)), 0);

@@ -542,7 +542,8 @@ test_syntax_details(void **state)
 	assert_int_equal(tmpl_set(c, "name", "N"), 0);
 	assert_int_equal(tmpl_set(c, "elsewhere", "E"), 0);
 	check_one("{{  name  }}{{#  if\tname }}y{{ / if }}{{\nname\n}}", c, "NyN");
-	check_one("a{{! hidden }}b{{!-- has }} inside --}}c{{!}}", c, "abc");
+	check_one("a{{! hidden }}b{{!-- has }} inside --}}c{{!}}{{ ! x }}{{\n!-- }} --}}", c,
+	    "abc");
 	check_one("a } }} { b {x} {{elsewhere}}", c, "a } }} { b {x} E");
 	check_one("", c, "");
 	arena_free(a);
