@@ -21,7 +21,8 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 /* Returns a formatted string, or NULL on error or cap. */
 char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 /* Bytes handed out so far. */
 size_t arena_used(const struct arena *a);
 

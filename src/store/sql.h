@@ -1,11 +1,15 @@
-/* sql.h — the names of every statement services may run.
- * Each backend gives every id its SQL text (store/sql_sqlite.c for SQLite). */
+/* sql.h — the names of the core statements (sessions, audit, people, settings).
+ * Each module names its own statements in its own range (registry 1000+, access 2000+ …,
+ * see sql_table.h); each backend gives every id its SQL text. */
 #ifndef PORTIER_STORE_SQL_H
 #define PORTIER_STORE_SQL_H
 
+#include "store/sql_table.h"
+
 enum store_sql {
+	SQL_CORE_FIRST = SQL_RANGE_CORE,
 	/* migrations */
-	SQL_MIGRATION_VERSION,
+	SQL_MIGRATION_VERSION = SQL_CORE_FIRST,
 	SQL_MIGRATION_RECORD,
 	/* sessions */
 	SQL_SESSION_INSERT,
@@ -32,10 +36,10 @@ enum store_sql {
 	/* settings and secrets kept in the store */
 	SQL_SETTING_GET,
 	SQL_SETTING_PUT,
-	SQL__COUNT
+	SQL_CORE_END
 };
 
-/* SQL text of id for the SQLite backend (never NULL for a valid id). */
-const char *store_sql_sqlite(enum store_sql id);
+/* The SQLite text of the core statements. */
+extern const struct sql_table sql_core_sqlite;
 
 #endif

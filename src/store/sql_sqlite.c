@@ -1,10 +1,10 @@
-/* sql_sqlite.c — the SQL text of every statement for the SQLite backend.
- * One table, bound parameters only: the only place services' SQL lives. */
+/* sql_sqlite.c — the SQL text of the core statements for the SQLite backend.
+ * Bound parameters only; other modules keep theirs in their own sql_sqlite file. */
 #include "store/sql.h"
 
 #include <stddef.h>
 
-static const char *const sqlite_text[SQL__COUNT] = {
+static const char *const core_text[SQL_CORE_END - SQL_CORE_FIRST] = {
 	[SQL_MIGRATION_VERSION] =
 	    "SELECT coalesce(max(version), -1) FROM schema_migration",
 	[SQL_MIGRATION_RECORD] =
@@ -71,10 +71,6 @@ static const char *const sqlite_text[SQL__COUNT] = {
 	    "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
 };
 
-const char *
-store_sql_sqlite(enum store_sql id)
-{
-	if ((int)id < 0 || id >= SQL__COUNT)
-		return NULL;
-	return sqlite_text[id];
-}
+const struct sql_table sql_core_sqlite = {
+	SQL_CORE_FIRST, SQL_CORE_END - SQL_CORE_FIRST, core_text,
+};

@@ -1,6 +1,7 @@
 /* store.h — database access for services: one interface, SQLite now, PostgreSQL next.
- * Services name statements by id (enum store_sql); each backend holds its own SQL text
- * for every id, so no SQL string is built from input and services never see a dialect. */
+ * Services name statements by id (enum store_sql and the modules' own ranges, see
+ * sql_table.h); each backend holds the SQL text of every id, so no SQL string is built
+ * from input and services never see a dialect. */
 #ifndef PORTIER_STORE_H
 #define PORTIER_STORE_H
 
@@ -38,9 +39,9 @@ void store_rollback(struct store_tx *tx);
 /* Runs statement id with parameters described by fmt, one letter per parameter:
  *   't' const char * (text, NULL binds NULL), 'i' int64_t, 'I' int64_t (0 binds NULL), 'b' const void *, size_t (blob),
  *   'n' NULL. Returns the number of rows changed (>= 0), or -1 (constraint: -2). */
-int store_exec(struct store_tx *tx, enum store_sql id, const char *fmt, ...);
+int store_exec(struct store_tx *tx, int id, const char *fmt, ...);
 /* Prepares statement id for reading rows; same fmt. Returns 0 or -1. */
-int store_query(struct store_tx *tx, enum store_sql id, struct store_q **out, const char *fmt, ...);
+int store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, ...);
 /* Steps to the next row: 1 row, 0 no more rows, -1 error. */
 int store_next(struct store_q *q);
 /* Column values of the current row; text is valid until the next store_next/store_done. */

@@ -19,9 +19,28 @@
 
 struct conn {
 	sqlite3 *db;
-	sqlite3_stmt *stmt[SQL__COUNT];
+	sqlite3_stmt *stmt[SQL_RANGE_END];   /* prepared on first use, kept */
 	bool busy;
 };
+
+/* Every module's SQLite texts; a new module adds its table here. */
+extern const struct sql_table sql_registry_sqlite;
+extern const struct sql_table sql_access_sqlite;
+static const struct sql_table *const tables[] = {
+	&sql_core_sqlite,
+#ifdef PORTIER_HAVE_REGISTRY_SQL
+	&sql_registry_sqlite,
+#endif
+};
+
+static const char *
+sql_text(int id)
+{
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		if (id >= tables[i]->first && id < tables[i]->first + tables[i]->count)
+			return tables[i]->text[id - tables[i]->first];
+	return NULL;
+}
 
 struct store {
 	struct conn conns[STORE_MAX_POOL];
@@ -107,7 +126,7 @@ store_close(struct store *s)
 	if (s == NULL)
 		return;
 	for (int i = 0; i < s->n; i++) {
-		for (int k = 0; k < SQL__COUNT; k++)
+		for (int k = 0; k < SQL_RANGE_END; k++)
 			sqlite3_finalize(s->conns[i].stmt[k]);
 		sqlite3_close(s->conns[i].db);
 	}
@@ -215,18 +234,19 @@ store_rollback(struct store_tx *tx)
 }
 
 static sqlite3_stmt *
-stmt_get(struct store_tx *tx, enum store_sql id)
+stmt_get(struct store_tx *tx, int id)
 {
 	struct conn *c = tx->c;
 	const char *sql;
 
-	if ((int)id < 0 || id >= SQL__COUNT)
+	if (id < 0 || id >= SQL_RANGE_END)
 		return NULL;
 	if (c->stmt[id] == NULL) {
-		sql = store_sql_sqlite(id);
+		sql = sql_text(id);
 		if (sql == NULL || sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
 		    &c->stmt[id], NULL) != SQLITE_OK) {
-			log_err(NULL, "store: prepare %d: %s", (int)id, sqlite3_errmsg(c->db));
+			log_err(NULL, "store: prepare %d: %s", id, sql ? sqlite3_errmsg(c->db) :
+			    "no SQL for this id");
 			return NULL;
 		}
 	}
@@ -272,7 +292,7 @@ bind_all(sqlite3_stmt *st, const char *fmt, va_list ap)
 }
 
 int
-store_exec(struct store_tx *tx, enum store_sql id, const char *fmt, ...)
+store_exec(struct store_tx *tx, int id, const char *fmt, ...)
 {
 	sqlite3_stmt *st = stmt_get(tx, id);
 	va_list ap;
@@ -299,7 +319,7 @@ store_exec(struct store_tx *tx, enum store_sql id, const char *fmt, ...)
 	} else {
 		res = (rc & 0xff) == SQLITE_CONSTRAINT ? -2 : -1;
 		if (res == -1)
-			log_err(NULL, "store: exec %d: %s", (int)id, sqlite3_errmsg(tx->c->db));
+			log_err(NULL, "store: exec %d: %s", id, sqlite3_errmsg(tx->c->db));
 	}
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -307,7 +327,7 @@ store_exec(struct store_tx *tx, enum store_sql id, const char *fmt, ...)
 }
 
 int
-store_query(struct store_tx *tx, enum store_sql id, struct store_q **out, const char *fmt, ...)
+store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, ...)
 {
 	sqlite3_stmt *st = stmt_get(tx, id);
 	va_list ap;
