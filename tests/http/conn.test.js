@@ -29,7 +29,7 @@ async function connection(port) {
       const end = Date.now() + timeout;
       for (;;) {
         const [res] = parseResponses(buf);
-        if (res && Buffer.byteLength(res.body, 'latin1') === Number(res.headers.get('content-length') ?? 0)) return res;
+        if (res && res.rawBody.length === Number(res.headers.get('content-length') ?? 0)) return res;
         if (closed) throw new Error(`connection closed; got ${JSON.stringify(buf.slice(0, 300))}`);
         if (Date.now() > end) throw new Error(`no complete response; got ${JSON.stringify(buf.slice(0, 300))}`);
         await new Promise((r) => setTimeout(r, 10));

@@ -147,9 +147,10 @@ describe('errors', () => {
   });
 
   it('binary junk and a half request line leave the server alive', async () => {
-    await rawRequest(srv.port, Buffer.from([0, 1, 2, 255, 254, 13, 10, 13, 10]), { timeout: 2000 });
+    // The server may hold such connections until its timeout: the test does not wait.
+    await rawRequest(srv.port, Buffer.from([0, 1, 2, 255, 254, 13, 10, 13, 10]), { timeout: 300 });
     await rawRequest(srv.port, 'GET / HTT', { timeout: 300 });
-    await rawRequest(srv.port, 'GET /\0x HTTP/1.1\r\nHost: t\r\n\r\n', { timeout: 2000 });
+    await rawRequest(srv.port, Buffer.from('GET /\xff\xfe HTTP/1.1\r\nHost: t\r\n\r\n', 'latin1'), { timeout: 300 });
     await alive();
   });
 

@@ -152,7 +152,26 @@ export async function start(options = {}) {
   }
 }
 
+const UNDICI_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
+
+/**
+ * Closes the idle keep-alive connections of the global fetch (undici keeps them for 4 s),
+ * so that stopping the server does not wait for them; a fresh dispatcher takes over.
+ * Idle connections at shutdown have their own test (conn.test.js).
+ */
+export async function closeFetchConnections() {
+  const d = globalThis[UNDICI_DISPATCHER];
+  if (!d || typeof d.close !== 'function' || typeof d.constructor !== 'function') return;
+  try {
+    globalThis[UNDICI_DISPATCHER] = new d.constructor();
+  } catch {
+    return;
+  }
+  await d.close();
+}
+
 async function stopServer(child, state, dir, { timeout = 15000, keepDir = false } = {}) {
+  await closeFetchConnections();
   if (state.exit === null) child.kill('SIGTERM');
   let timer;
   const exit = await Promise.race([
@@ -285,7 +304,10 @@ export function rawRequest(port, data, { timeout = 3000, until } = {}) {
   });
 }
 
-/** Splits raw HTTP/1.1 text into responses: [{ status, headers (lower-case Map), body }]. */
+/**
+ * Splits raw HTTP/1.1 text (latin1, one char a byte) into responses:
+ * [{ statusLine, status, headers (Map of lower-case names), rawBody (latin1), body (UTF-8) }].
+ */
 export function parseResponses(text) {
   const out = [];
   let rest = text;
@@ -304,7 +326,10 @@ export function parseResponses(text) {
     const len = Number(headers.get('content-length') ?? 0);
     const noBody = status === 304 || status === 204 || (status >= 100 && status < 200);
     const bodyLen = noBody ? 0 : len;
-    out.push({ statusLine, status, headers, body: rest.slice(end + 4, end + 4 + bodyLen) });
+    const rawBody = rest.slice(end + 4, end + 4 + bodyLen);
+    out.push({
+      statusLine, status, headers, rawBody, body: Buffer.from(rawBody, 'latin1').toString('utf8'),
+    });
     rest = rest.slice(end + 4 + bodyLen);
   }
   return out;
