@@ -8,6 +8,7 @@ CREATE TABLE session (
 	auth_method TEXT,                      -- eid, password, totp, token
 	auth_level  INTEGER NOT NULL DEFAULT 0,-- 0 none, 1 low, 2 substantial, 3 high
 	auth_time   INTEGER,                   -- unix seconds of the last authentication
+	capacity    TEXT,                      -- chosen capacity: employer, social_security, health
 	created_at  INTEGER NOT NULL,          -- unix seconds; absolute timeout counts from here
 	seen_at     INTEGER NOT NULL           -- unix seconds; idle timeout counts from here
 ) WITHOUT ROWID;

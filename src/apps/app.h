@@ -13,6 +13,11 @@ struct app {
 	bool demo;              /* demo mode: demo-only pages and helpers are on */
 };
 
+/* Returns 1 when the visitor is logged in with at least min_level (policy/loa.h);
+ * otherwise answers with a redirect to the login page (step-up when logged in lower)
+ * and returns 0: the handler then returns 0 at once. */
+int app_require_level(struct web_req *r, int min_level);
+
 /* Registers the routes of the home surface (/, /aide, /healthz). */
 int home_routes(struct web_server *s);
 /* Registers the login doors and logout (/login, /login/password, /logout). */

@@ -35,6 +35,7 @@ session_load(struct store *s, const unsigned char id_hash[32], struct session_re
 		out->auth_time = store_int(q, 5);
 		out->created_at = store_int(q, 6);
 		out->seen_at = store_int(q, 7);
+		copy_text(out->capacity, sizeof(out->capacity), store_text(q, 8));
 	}
 	store_done(q);
 	store_rollback(tx);
@@ -55,9 +56,9 @@ session_create(struct store *s, const unsigned char id_hash[32], const struct se
 
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
-	rc = store_exec(tx, SQL_SESSION_INSERT, "bttItiIi", id_hash, (size_t)32, r->csrf,
+	rc = store_exec(tx, SQL_SESSION_INSERT, "bttItiIit", id_hash, (size_t)32, r->csrf,
 	    nul_if_empty(r->lang), r->person_id, nul_if_empty(r->auth_method),
-	    (int64_t)r->auth_level, r->auth_time, r->created_at);
+	    (int64_t)r->auth_level, r->auth_time, r->created_at, nul_if_empty(r->capacity));
 	if (rc != 1) {
 		store_rollback(tx);
 		return -1;
@@ -87,9 +88,23 @@ session_rotate(struct store *s, const unsigned char old_hash[32], const unsigned
 
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
-	if (store_exec(tx, SQL_SESSION_ROTATE, "bbtItiIi", old_hash, (size_t)32, new_hash,
+	if (store_exec(tx, SQL_SESSION_ROTATE, "bbtItiIit", old_hash, (size_t)32, new_hash,
 	    (size_t)32, r->csrf, r->person_id, nul_if_empty(r->auth_method),
-	    (int64_t)r->auth_level, r->auth_time, r->seen_at) != 1) {
+	    (int64_t)r->auth_level, r->auth_time, r->seen_at, nul_if_empty(r->capacity)) != 1) {
+		store_rollback(tx);
+		return -1;
+	}
+	return store_commit(tx);
+}
+
+int
+session_set_capacity(struct store *s, const unsigned char id_hash[32], const char *capacity)
+{
+	struct store_tx *tx;
+
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return -1;
+	if (store_exec(tx, SQL_SESSION_SET_CAPACITY, "bt", id_hash, (size_t)32, capacity) != 1) {
 		store_rollback(tx);
 		return -1;
 	}

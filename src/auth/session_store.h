@@ -16,6 +16,7 @@ struct session_rec {
 	int64_t auth_time;
 	int64_t created_at;
 	int64_t seen_at;
+	char capacity[24];
 };
 
 /* Each returns 0, 1 (load: no such session) or -1 on a store error. */
@@ -24,6 +25,7 @@ int session_create(struct store *s, const unsigned char id_hash[32], const struc
 int session_touch(struct store *s, const unsigned char id_hash[32], int64_t now);
 int session_rotate(struct store *s, const unsigned char old_hash[32],
     const unsigned char new_hash[32], const struct session_rec *r);
+int session_set_capacity(struct store *s, const unsigned char id_hash[32], const char *capacity);
 int session_destroy(struct store *s, const unsigned char id_hash[32]);
 /* Deletes sessions idle since before idle_before or created before created_before. */
 int session_purge(struct store *s, int64_t idle_before, int64_t created_before);

@@ -19,6 +19,7 @@ to_rec(const struct web_session *w, struct session_rec *r)
 	r->auth_time = w->auth_time;
 	r->created_at = w->created_at;
 	r->seen_at = w->seen_at;
+	snprintf(r->capacity, sizeof(r->capacity), "%s", w->capacity);
 }
 
 static int
@@ -38,6 +39,7 @@ load(void *arg, const unsigned char h[32], struct web_session *out)
 	out->auth_time = r.auth_time;
 	out->created_at = r.created_at;
 	out->seen_at = r.seen_at;
+	snprintf(out->capacity, sizeof(out->capacity), "%s", r.capacity);
 	return 0;
 }
 
@@ -72,6 +74,12 @@ destroy(void *arg, const unsigned char h[32])
 	return session_destroy(arg, h);
 }
 
+static int
+set_capacity(void *arg, const unsigned char h[32], const char *capacity)
+{
+	return session_set_capacity(arg, h, capacity);
+}
+
 void
 wire_sessions(struct web_session_ops *ops, struct store *s)
 {
@@ -81,4 +89,5 @@ wire_sessions(struct web_session_ops *ops, struct store *s)
 	ops->touch = touch;
 	ops->rotate = rotate;
 	ops->destroy = destroy;
+	ops->set_capacity = set_capacity;
 }

@@ -13,17 +13,20 @@ static const char *const core_text[SQL_CORE_END - SQL_CORE_FIRST] = {
 
 	[SQL_SESSION_INSERT] =
 	    "INSERT INTO session(id_hash, csrf, lang, person_id, auth_method, auth_level, "
-	    "auth_time, created_at, seen_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+	    "auth_time, created_at, seen_at, capacity) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
 	[SQL_SESSION_GET] =
 	    "SELECT csrf, lang, person_id, auth_method, auth_level, auth_time, created_at, "
-	    "seen_at FROM session WHERE id_hash = ?1",
+	    "seen_at, capacity FROM session WHERE id_hash = ?1",
 	[SQL_SESSION_TOUCH] =
 	    "UPDATE session SET seen_at = ?2 WHERE id_hash = ?1",
 	[SQL_SESSION_DELETE] =
 	    "DELETE FROM session WHERE id_hash = ?1",
 	[SQL_SESSION_ROTATE] =
 	    "UPDATE session SET id_hash = ?2, csrf = ?3, person_id = ?4, auth_method = ?5, "
-	    "auth_level = ?6, auth_time = ?7, seen_at = ?8 WHERE id_hash = ?1",
+	    "auth_level = ?6, auth_time = ?7, seen_at = ?8, capacity = ?9 WHERE id_hash = ?1",
+	[SQL_SESSION_SET_CAPACITY] =
+	    "UPDATE session SET capacity = ?2 WHERE id_hash = ?1",
 	[SQL_SESSION_SET_LANG] =
 	    "UPDATE session SET lang = ?2 WHERE id_hash = ?1",
 	[SQL_SESSION_PURGE] =

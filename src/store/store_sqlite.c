@@ -25,9 +25,12 @@ struct conn {
 
 /* Every module's SQLite texts; a new module adds its table here. */
 extern const struct sql_table sql_registry_sqlite;
-extern const struct sql_table sql_access_sqlite;
+extern const struct sql_table sql_eid_sqlite;
+extern const struct sql_table sql_factor_sqlite;
 static const struct sql_table *const tables[] = {
 	&sql_core_sqlite,
+	&sql_eid_sqlite,
+	&sql_factor_sqlite,
 #ifdef PORTIER_HAVE_REGISTRY_SQL
 	&sql_registry_sqlite,
 #endif

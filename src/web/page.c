@@ -58,9 +58,8 @@ web_send(struct web_req *r, int status, const char *ctype, const void *body, siz
 	return 0;
 }
 
-/* Percent-encodes s for a query value. */
-static char *
-url_encode(struct arena *a, const char *s)
+char *
+web_url_encode(struct arena *a, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t n = strlen(s);
@@ -109,7 +108,7 @@ web_page(struct web_req *r, const char *title_msgid)
 		tmpl_set(l, "name", lang_names[i]);
 		tmpl_set_bool(l, "current", strcmp(i18n_langs[i], r->lang) == 0);
 		tmpl_setf(l, "href", "/lang/%s?next=%s", i18n_langs[i],
-		    url_encode(r->arena, here ? here : "/"));
+		    web_url_encode(r->arena, here ? here : "/"));
 	}
 	/* A page holding a form calls web_session_ensure() first: anonymous visitors of
 	 * plain pages get no session row. */

@@ -126,6 +126,20 @@ web_session_rotate(struct web_req *r, const struct web_session *data)
 	return 0;
 }
 
+int
+web_session_set_capacity(struct web_req *r, const char *capacity)
+{
+	const struct web_session_ops *ops = &r->srv->cfg.sessions;
+
+	if (!r->has_session || ops->set_capacity == NULL ||
+	    strlen(capacity) >= sizeof(r->session.capacity))
+		return -1;
+	if (ops->set_capacity(ops->arg, r->sid_hash, capacity) != 0)
+		return -1;
+	memcpy(r->session.capacity, capacity, strlen(capacity) + 1);
+	return 0;
+}
+
 void
 web_session_end(struct web_req *r)
 {

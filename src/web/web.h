@@ -37,6 +37,7 @@ struct web_session {
 	int64_t auth_time;       /* unix seconds of the last authentication */
 	int64_t created_at;      /* unix seconds */
 	int64_t seen_at;         /* unix seconds */
+	char capacity[24];       /* capacity chosen after login (employer, health …) or "" */
 };
 
 /* Where sessions live: the server calls these; cmd/ wires a store-backed implementation.
@@ -49,6 +50,7 @@ struct web_session_ops {
 	int (*rotate)(void *arg, const unsigned char old_hash[32], const unsigned char new_hash[32],
 	    const struct web_session *s);
 	int (*destroy)(void *arg, const unsigned char id_hash[32]);
+	int (*set_capacity)(void *arg, const unsigned char id_hash[32], const char *capacity);
 };
 
 struct web_config {
@@ -122,6 +124,8 @@ struct web_session *web_session_ensure(struct web_req *r);
 /* Gives the session a new id (keeping or changing its data): at login and at step-up.
  * Returns 0 or -1. */
 int web_session_rotate(struct web_req *r, const struct web_session *data);
+/* Records the capacity chosen after login ("Sous quelle qualité …"). Returns 0 or -1. */
+int web_session_set_capacity(struct web_req *r, const char *capacity);
 /* Ends the session and clears the cookie. */
 void web_session_end(struct web_req *r);
 
@@ -142,6 +146,9 @@ int web_send(struct web_req *r, int status, const char *ctype, const void *body,
 int web_add_header(struct web_req *r, const char *name, const char *value);
 /* Sets a cookie: Path=/, HttpOnly, SameSite=Lax, Secure under TLS; max_age < 0 = session. */
 int web_set_cookie(struct web_req *r, const char *name, const char *value, long max_age);
+
+/* Percent-encodes s for a query value (slashes kept); NULL when out of memory. */
+char *web_url_encode(struct arena *a, const char *s);
 
 /* Runs fn(arg) on a worker thread (slow work: password hashes) while the connection is
  * suspended, then calls then(r). The handler returns web_defer's result. */

@@ -6,7 +6,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "apps/login/login.h"
 #include "auth/login.h"
+#include "policy/loa.h"
 #include "base/log.h"
 #include "web/i18n.h"
 
@@ -32,17 +34,39 @@ safe_next(const char *next)
 	return next;
 }
 
+/* The level a page asked for (?level=N from app_require_level), 1 to 3. */
 static int
-show(struct web_req *r, int status, const char *username, const char *error_msgid,
+asked_level(struct web_req *r)
+{
+	const char *l = web_query(r, "level");
+
+	if (l == NULL)
+		l = web_form(r, "level");
+	if (l != NULL && l[0] >= '1' && l[0] <= '3' && l[1] == '\0')
+		return l[0] - '0';
+	return LOA_LOW;
+}
+
+int
+login_show(struct web_req *r, int status, const char *username, const char *error_msgid,
     const char *next)
 {
+	struct web_session *s;
 	struct tmpl_ctx *c;
+	int level = asked_level(r);
 
-	if (web_session_ensure(r) == NULL)
+	s = web_session_ensure(r);
+	if (s == NULL)
 		return -1;
 	c = web_page(r, N_("Se connecter et accéder aux services sécurisés"));
 	if (c == NULL)
 		return -1;
+	tmpl_set_int(c, "level", level);
+	tmpl_set_bool(c, "step_up", s->person_id != 0 && s->auth_level < level);
+	/* A door is offered when it reaches the level asked. */
+	tmpl_set_bool(c, "door_password", level <= LOA_LOW);
+	tmpl_set_bool(c, "door_code", level <= LOA_SUBSTANTIAL);
+	tmpl_set_bool(c, "door_eid", true);
 	tmpl_set(c, "username", username ? username : "");
 	tmpl_set(c, "next", safe_next(next));
 	if (error_msgid != NULL)
@@ -53,7 +77,7 @@ show(struct web_req *r, int status, const char *username, const char *error_msgi
 static int
 login_page(struct web_req *r)
 {
-	return show(r, 200, NULL, NULL, web_query(r, "next"));
+	return login_show(r, 200, NULL, NULL, web_query(r, "next"));
 }
 
 static void
@@ -76,17 +100,17 @@ login_done(struct web_req *r)
 	case LOGIN_OK:
 		s.person_id = j->a.person_id;
 		memcpy(s.auth_method, "password", 9);
-		s.auth_level = 1;
+		s.auth_level = LOA_LOW;
 		s.auth_time = (int64_t)time(NULL);
 		if (web_session_rotate(r, &s) != 0)
 			return -1;
 		return web_redirect(r, j->next);
 	case LOGIN_REFUSED:
-		rc = show(r, 401, j->username,
+		rc = login_show(r, 401, j->username,
 		    N_("Nom d'utilisateur ou mot de passe incorrect."), j->next);
 		return rc;
 	case LOGIN_THROTTLED:
-		return show(r, 429, j->username,
+		return login_show(r, 429, j->username,
 		    N_("Trop de tentatives ont échoué. Patientez un moment avant de réessayer."),
 		    j->next);
 	default:
@@ -103,10 +127,10 @@ login_password_post(struct web_req *r)
 	struct login_job *j;
 
 	if (user == NULL || pw == NULL || user[0] == '\0' || pw[0] == '\0')
-		return show(r, 422, user, N_("Introduisez votre nom d'utilisateur et votre mot de passe."),
+		return login_show(r, 422, user, N_("Introduisez votre nom d'utilisateur et votre mot de passe."),
 		    next);
 	if (strlen(user) > USERNAME_MAX || strlen(pw) > PASSWORD_MAX)
-		return show(r, 401, user, N_("Nom d'utilisateur ou mot de passe incorrect."), next);
+		return login_show(r, 401, user, N_("Nom d'utilisateur ou mot de passe incorrect."), next);
 	j = arena_alloc(web_arena(r), sizeof(*j));
 	if (j == NULL)
 		return -1;
@@ -137,7 +161,8 @@ logout(struct web_req *r)
 int
 login_routes(struct web_server *s)
 {
-	if (web_route(s, "GET", "/login", login_page, 0) != 0 ||
+	if (login_door_routes(s) != 0 ||
+	    web_route(s, "GET", "/login", login_page, 0) != 0 ||
 	    web_route(s, "POST", "/login/password", login_password_post, 0) != 0 ||
 	    web_route(s, "POST", "/logout", logout, 0) != 0)
 		return -1;

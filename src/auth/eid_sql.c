@@ -1,0 +1,10 @@
+/* eid_sql.c — SQLite text of the eID statements (ids from SQL_RANGE_AUTH). */
+#include "auth/eid_sql.h"
+
+static const char *const eid_text[SQL_EID_END - SQL_EID_FIRST] = {
+	[0] = NULL,
+};
+
+const struct sql_table sql_eid_sqlite = {
+	SQL_EID_FIRST, SQL_EID_END - SQL_EID_FIRST, eid_text,
+};

@@ -1,0 +1,181 @@
+// home.test.js — the pages in a real browser (Debian's Chromium through playwright-core):
+// the header's language switch, axe-core's WCAG 2.1 A/AA rules on the home, help and 404
+// pages in each language, and no console error or CSP violation.
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { after, before, describe, it } from 'node:test';
+
+import { chromium } from 'playwright-core';
+
+import { start } from '../lib/server.js';
+import { LANGS, T } from '../lib/strings.js';
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** axe's violations as readable text: rule, impact, help, and each failing node. */
+function describeViolations(violations) {
+  return violations.map((v) => [
+    `- ${v.id} (${v.impact}): ${v.help}`,
+    `  ${v.helpUrl}`,
+    ...v.nodes.map((n) => `    at ${n.target.join(' ')}: ${n.html.slice(0, 200)}\n      ${(n.failureSummary ?? '').replace(/\n/g, '\n      ')}`),
+  ].join('\n')).join('\n');
+}
+
+/** Runs axe-core on the page (the context must bypass the CSP to inject it). */
+async function assertAccessible(page, what) {
+  const has = await page.evaluate(() => typeof window.axe !== 'undefined');
+  if (!has) await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
+    WCAG,
+  );
+  assert.ok(result.passes.length + result.incomplete.length + result.violations.length > 0,
+    `${what}: axe ran no rule`);
+  assert.equal(result.violations.length, 0,
+    `${what}: ${result.violations.length} accessibility violation(s):\n${describeViolations(result.violations)}`);
+}
+
+/** The <html lang> and the visible <h1> text. */
+async function langAndH1(page) {
+  const h1 = page.locator('main h1');
+  assert.equal(await h1.count(), 1, 'the page must have exactly one <h1> in <main>');
+  assert.ok(await h1.isVisible(), 'the <h1> is not visible');
+  return {
+    lang: await page.getAttribute('html', 'lang'),
+    h1: (await h1.innerText()).trim(),
+  };
+}
+
+describe('browser', () => {
+  let srv;
+  let browser;
+
+  before(async () => {
+    srv = await start();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  after(async () => {
+    await browser?.close().catch(() => {});
+    await srv?.stop().catch(() => {});
+  });
+
+  it('the header language switch goes fr → NL → DE → EN → FR; every page passes axe', async () => {
+    // A Belgian French-speaking browser (Accept-Language fr-BE) starts in French.
+    const ctx = await browser.newContext({ bypassCSP: true, locale: 'fr-BE' });
+    try {
+      const page = await ctx.newPage();
+      const res = await page.goto(`${srv.url}/`);
+      assert.equal(res.status(), 200);
+      assert.deepEqual(await langAndH1(page), { lang: 'fr', h1: T.fr.home });
+      assert.equal(await page.title(), `${T.fr.home} — portier`);
+      const labels = (await page.locator('header ul.langs li').allInnerTexts()).map((s) => s.trim());
+      assert.deepEqual(labels, ['NL', 'FR', 'DE', 'EN']);
+      await assertAccessible(page, 'home (fr)');
+
+      for (const [label, lang] of [['NL', 'nl'], ['DE', 'de'], ['EN', 'en'], ['FR', 'fr']]) {
+        const nav = page.locator(`header nav[aria-label="${T[await page.getAttribute('html', 'lang')].switcher}"]`);
+        const link = nav.getByRole('link', { name: label, exact: true });
+        assert.equal(await link.count(), 1, `no ${label} link in the language switch`);
+        // The link goes to /lang/xx?next=/, which redirects back to the home page.
+        const [landing] = await Promise.all([
+          page.waitForResponse((r) => r.request().isNavigationRequest() &&
+            r.request().redirectedFrom()?.url() === `${srv.url}/lang/${lang}?next=/`),
+          link.click(),
+        ]);
+        assert.equal(landing.url(), `${srv.url}/`);
+        assert.equal(landing.status(), 200);
+        await page.waitForLoadState('load');
+        assert.deepEqual(await langAndH1(page), { lang, h1: T[lang].home }, `after clicking ${label}`);
+        assert.equal(await page.title(), `${T[lang].home} — portier`);
+        // The current language is shown, not linked.
+        assert.equal(await nav.getByRole('link', { name: label, exact: true }).count(), 0);
+        assert.equal(await nav.locator('[aria-current="true"]').innerText(), label);
+        await assertAccessible(page, `home (${lang})`);
+      }
+      const cookies = await ctx.cookies(srv.url);
+      assert.deepEqual(cookies.filter((c) => c.name === 'portier_lang').map((c) => [c.value, c.httpOnly, c.sameSite]),
+        [['fr', true, 'Lax']]);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  for (const lang of LANGS) {
+    it(`help and 404 pages in ${lang} pass axe`, async () => {
+      const ctx = await browser.newContext({ bypassCSP: true });
+      try {
+        await ctx.addCookies([{ name: 'portier_lang', value: lang, url: srv.url }]);
+        const page = await ctx.newPage();
+
+        const help = await page.goto(`${srv.url}/aide`);
+        assert.equal(help.status(), 200);
+        assert.deepEqual(await langAndH1(page), { lang, h1: T[lang].help });
+        await assertAccessible(page, `/aide (${lang})`);
+
+        const missing = await page.goto(`${srv.url}/no/such/page`);
+        assert.equal(missing.status(), 404);
+        assert.deepEqual(await langAndH1(page), { lang, h1: T[lang][404] });
+        await assertAccessible(page, `404 page (${lang})`);
+      } finally {
+        await ctx.close();
+      }
+    });
+  }
+
+  it('no console error, CSP violation or failed load on the pages (CSP enforced)', async () => {
+    const ctx = await browser.newContext();   // no bypassCSP: the real policy applies
+    const problems = [];
+    try {
+      // Collects CSP violations as the page reports them (init scripts are not subject to
+      // the page's CSP).
+      await ctx.addInitScript(() => {
+        window.__cspViolations = [];
+        document.addEventListener('securitypolicyviolation', (e) => {
+          window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI}`);
+        });
+      });
+      const page = await ctx.newPage();
+      page.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+      });
+      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+      page.on('response', (r) => {
+        if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`);
+      });
+
+      for (const lang of LANGS) {
+        await ctx.clearCookies();
+        await ctx.addCookies([{ name: 'portier_lang', value: lang, url: srv.url }]);
+        for (const path of ['/', '/aide']) {
+          const res = await page.goto(`${srv.url}${path}`, { waitUntil: 'load' });
+          assert.equal(res.status(), 200);
+          assert.equal(await page.getAttribute('html', 'lang'), lang);
+          // The stylesheet applied (a CSP refusal would leave the page unstyled).
+          const sheets = await page.evaluate(() => [...document.styleSheets].map((s) => s.href));
+          assert.deepEqual(sheets, [`${srv.url}/static/portier.css`]);
+          const csp = await page.evaluate(() => window.__cspViolations);
+          assert.deepEqual(csp, [], `CSP violations on ${path} (${lang})`);
+        }
+      }
+      // Let late console messages arrive.
+      await page.waitForTimeout(100);
+      assert.deepEqual(problems, [], `problems reported by the browser:\n${problems.join('\n')}`);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('the browser closes and the server exits cleanly on SIGTERM', async () => {
+    await browser.close();
+    await srv.stop();
+  });
+});
