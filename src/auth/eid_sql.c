@@ -1,6 +1,8 @@
 /* eid_sql.c — SQLite text of the eID statements (ids from SQL_RANGE_AUTH). */
 #include "auth/eid_sql.h"
 
+#include <stddef.h>
+
 static const char *const eid_text[SQL_EID_END - SQL_EID_FIRST] = {
 	[0] = NULL,
 };

@@ -2,6 +2,8 @@
  * activation codes; ids from SQL_RANGE_AUTH + 500). */
 #include "auth/factor_sql.h"
 
+#include <stddef.h>
+
 static const char *const factor_text[SQL_FACTOR_END - SQL_FACTOR_FIRST] = {
 	[0] = NULL,
 };
