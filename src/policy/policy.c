@@ -1,0 +1,89 @@
+/* policy.c — the permission table of DESIGN.md §2 and the rules around it: suspended
+ * accounts act on nothing, local managers only in their own quality, the GAP designation
+ * only with eID, nobody below the GAP acts on the GAP. */
+#include "policy/policy.h"
+
+/* One row per action: which roles may, and which only within their own quality. */
+struct rule {
+	const char *name;
+	unsigned roles;          /* roles allowed outright */
+	unsigned own_quality;    /* roles allowed only for a quality they manage */
+	enum loa min_level;
+};
+
+static const struct rule table[POLICY__ACTIONS] = {
+	[POLICY_DESIGNATE_GAP] = { "designate_gap", ROLE_LEGAL_REP, 0, LOA_HIGH },
+	[POLICY_MANAGE_COGAPS] = { "manage_cogaps", ROLE_GAP, 0, LOA_LOW },
+	[POLICY_ACTIVATE_QUALITY] = { "activate_quality", ROLE_GAP | ROLE_COGAP, 0, LOA_LOW },
+	[POLICY_DESIGNATE_COGL] = { "designate_cogl", ROLE_GAP | ROLE_COGAP, ROLE_GL, LOA_LOW },
+	[POLICY_MANAGE_USERS] = { "manage_users", ROLE_GAP | ROLE_COGAP, ROLE_GL | ROLE_COGL,
+	    LOA_LOW },
+	[POLICY_EXPORT_USERS] = { "export_users", ROLE_GAP | ROLE_COGAP, ROLE_GL | ROLE_COGL,
+	    LOA_LOW },
+	[POLICY_READ_AUDIT] = { "read_audit", ROLE_GAP | ROLE_COGAP | ROLE_HELPDESK,
+	    ROLE_GL | ROLE_COGL, LOA_LOW },
+	[POLICY_CHANGE_OWN_DATA] = { "change_own_data", ROLE_LEGAL_REP | ROLE_GAP | ROLE_COGAP |
+	    ROLE_GL | ROLE_COGL | ROLE_USER | ROLE_HELPDESK, 0, LOA_LOW },
+	[POLICY_DECIDE_EXCEPTION] = { "decide_exception", ROLE_HELPDESK, 0, LOA_LOW },
+};
+
+static bool
+manages(const struct policy_actor *who, int64_t quality)
+{
+	for (size_t i = 0; i < who->nmanaged && i < POLICY_MAX_QUALITIES; i++)
+		if (who->managed[i] == quality)
+			return true;
+	return false;
+}
+
+enum policy_reason
+policy_check(enum policy_action a, const struct policy_actor *who,
+    const struct policy_target *what)
+{
+	const struct rule *r;
+	bool by_role, by_quality;
+
+	if ((int)a < 0 || a >= POLICY__ACTIONS)
+		return POLICY_NO_ROLE;
+	r = &table[a];
+	if (who->suspended)
+		return POLICY_SUSPENDED;
+	if (a == POLICY_CHANGE_OWN_DATA) {
+		/* Everyone may change their own data, and only their own. */
+		return what->own_data ? POLICY_ALLOWED : POLICY_NOT_OWN;
+	}
+	by_role = (who->roles & r->roles) != 0;
+	by_quality = !by_role && (who->roles & r->own_quality) != 0;
+	if (!by_role && !by_quality)
+		return POLICY_NO_ROLE;
+	if (by_quality && (what->quality == 0 || !manages(who, what->quality)))
+		return POLICY_OTHER_QUALITY;
+	if (what->target_is_gap && !(who->roles & ROLE_GAP) && a != POLICY_DESIGNATE_GAP)
+		return POLICY_TARGET_GAP;
+	if (who->level < r->min_level)
+		return POLICY_LEVEL;
+	return POLICY_ALLOWED;
+}
+
+const char *
+policy_action_name(enum policy_action a)
+{
+	if ((int)a < 0 || a >= POLICY__ACTIONS)
+		return "unknown";
+	return table[a].name;
+}
+
+const char *
+policy_reason_name(enum policy_reason r)
+{
+	static const char *const names[] = {
+		[POLICY_ALLOWED] = "allowed", [POLICY_NO_ROLE] = "no_role",
+		[POLICY_OTHER_QUALITY] = "other_quality", [POLICY_SUSPENDED] = "suspended",
+		[POLICY_LEVEL] = "level", [POLICY_TARGET_GAP] = "target_gap",
+		[POLICY_NOT_OWN] = "not_own",
+	};
+
+	if ((int)r < 0 || (size_t)r >= sizeof(names) / sizeof(names[0]))
+		return "unknown";
+	return names[r];
+}

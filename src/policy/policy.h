@@ -1,0 +1,74 @@
+/* policy.h — who may do what: the permission table of DESIGN.md §2, in one place.
+ * Pure code: services describe the actor and the target, the table answers. */
+#ifndef PORTIER_POLICY_H
+#define PORTIER_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy/loa.h"
+
+enum policy_action {
+	POLICY_DESIGNATE_GAP,       /* designate or replace the GAP (standard procedure, eID only) */
+	POLICY_MANAGE_COGAPS,       /* designate / remove co-GAPs */
+	POLICY_ACTIVATE_QUALITY,    /* activate a quality, designate its GL */
+	POLICY_DESIGNATE_COGL,      /* designate co-GLs of a quality */
+	POLICY_MANAGE_USERS,        /* add, change, suspend, delete users and their grants */
+	POLICY_EXPORT_USERS,        /* export a quality's users (CSV) */
+	POLICY_READ_AUDIT,          /* read the organisation's audit trail */
+	POLICY_CHANGE_OWN_DATA,     /* change own personal data, password, second factors */
+	POLICY_DECIDE_EXCEPTION,    /* decide exception requests */
+	POLICY__ACTIONS
+};
+
+/* Roles an actor may hold with respect to one organisation (and the platform). */
+enum policy_role {
+	ROLE_LEGAL_REP = 1 << 0,    /* current legal representative (from the registry) */
+	ROLE_GAP = 1 << 1,
+	ROLE_COGAP = 1 << 2,
+	ROLE_GL = 1 << 3,           /* of the qualities listed in managed[] */
+	ROLE_COGL = 1 << 4,         /* of the qualities listed in managed[] */
+	ROLE_USER = 1 << 5,
+	ROLE_HELPDESK = 1 << 6,     /* platform role, not tied to an organisation */
+};
+
+#define POLICY_MAX_QUALITIES 64
+
+/* The one acting: their roles in the target's organisation, the qualities they manage
+ * there as GL or co-GL, whether their account is suspended, their session's level. */
+struct policy_actor {
+	unsigned roles;
+	int64_t managed[POLICY_MAX_QUALITIES];   /* activated-quality ids managed as GL/co-GL */
+	size_t nmanaged;
+	bool suspended;
+	enum loa level;
+};
+
+/* What is acted on: the activated quality (0 when the action is about the organisation
+ * as a whole) and, for actions on a person, whether that person is the GAP. */
+struct policy_target {
+	int64_t quality;
+	bool target_is_gap;
+	bool own_data;              /* CHANGE_OWN_DATA: the data is the actor's own */
+};
+
+/* Why an action is refused (for logs and audit; the page says only "Accès refusé"). */
+enum policy_reason {
+	POLICY_ALLOWED = 0,
+	POLICY_NO_ROLE,             /* none of the actor's roles may do this */
+	POLICY_OTHER_QUALITY,       /* a GL/co-GL acting outside their own quality */
+	POLICY_SUSPENDED,           /* the actor's account is suspended */
+	POLICY_LEVEL,               /* the session's level is too low (eID required) */
+	POLICY_TARGET_GAP,          /* only the GAP may be the one acting on the GAP */
+	POLICY_NOT_OWN,             /* personal data of someone else */
+};
+
+/* Decides; returns POLICY_ALLOWED or why not. */
+enum policy_reason policy_check(enum policy_action a, const struct policy_actor *who,
+    const struct policy_target *what);
+/* Short English names for audit details ("designate_gap", "other_quality" …). */
+const char *policy_action_name(enum policy_action a);
+const char *policy_reason_name(enum policy_reason r);
+
+#endif

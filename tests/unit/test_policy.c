@@ -1,0 +1,178 @@
+/* test_policy.c — the permission table cell by cell, as DESIGN.md §2 writes it, and the
+ * rules around it: other quality, other organisation, suspended, level, acting on the GAP. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "policy/policy.h"
+
+enum cell { NO, YES, OWN };
+
+static const unsigned roles[7] = {
+	ROLE_LEGAL_REP, ROLE_GAP, ROLE_COGAP, ROLE_GL, ROLE_COGL, ROLE_USER, ROLE_HELPDESK,
+};
+static const char *const role_names[7] = {
+	"legal rep", "GAP", "co-GAP", "GL", "co-GL", "USER", "helpdesk",
+};
+
+/* DESIGN.md §2, row by row: legal rep, GAP, co-GAP, GL, co-GL, USER, helpdesk. */
+static const enum cell expected[POLICY__ACTIONS][7] = {
+	[POLICY_DESIGNATE_GAP] = { YES, NO, NO, NO, NO, NO, NO },
+	[POLICY_MANAGE_COGAPS] = { NO, YES, NO, NO, NO, NO, NO },
+	[POLICY_ACTIVATE_QUALITY] = { NO, YES, YES, NO, NO, NO, NO },
+	[POLICY_DESIGNATE_COGL] = { NO, YES, YES, OWN, NO, NO, NO },
+	[POLICY_MANAGE_USERS] = { NO, YES, YES, OWN, OWN, NO, NO },
+	[POLICY_EXPORT_USERS] = { NO, YES, YES, OWN, OWN, NO, NO },
+	[POLICY_READ_AUDIT] = { NO, YES, YES, OWN, OWN, NO, YES },
+	[POLICY_CHANGE_OWN_DATA] = { YES, YES, YES, YES, YES, YES, YES },
+	[POLICY_DECIDE_EXCEPTION] = { NO, NO, NO, NO, NO, NO, YES },
+};
+
+static struct policy_actor
+actor(unsigned r, enum loa level)
+{
+	struct policy_actor a = { .roles = r, .level = level };
+
+	if (r & (ROLE_GL | ROLE_COGL)) {
+		a.managed[0] = 7;       /* quality A */
+		a.nmanaged = 1;
+	}
+	return a;
+}
+
+static void
+every_cell(void **state)
+{
+	(void)state;
+	for (int act = 0; act < POLICY__ACTIONS; act++) {
+		for (int k = 0; k < 7; k++) {
+			struct policy_actor who = actor(roles[k], LOA_HIGH);
+			struct policy_target own_q = { .quality = 7, .own_data = true };
+			struct policy_target other_q = { .quality = 9, .own_data = true };
+			struct policy_target org = { .quality = 0, .own_data = true };
+			enum policy_reason in_own = policy_check(act, &who, &own_q);
+			enum policy_reason in_other = policy_check(act, &who, &other_q);
+			enum policy_reason at_org = policy_check(act, &who, &org);
+
+			switch (expected[act][k]) {
+			case YES:
+				if (in_own != POLICY_ALLOWED || in_other != POLICY_ALLOWED ||
+				    at_org != POLICY_ALLOWED)
+					fail_msg("%s should be allowed to %s", role_names[k],
+					    policy_action_name(act));
+				break;
+			case OWN:
+				if (in_own != POLICY_ALLOWED)
+					fail_msg("%s should be allowed to %s in own quality",
+					    role_names[k], policy_action_name(act));
+				if (in_other != POLICY_OTHER_QUALITY || at_org != POLICY_OTHER_QUALITY)
+					fail_msg("%s must not %s outside own quality",
+					    role_names[k], policy_action_name(act));
+				break;
+			case NO:
+				if (in_own == POLICY_ALLOWED || in_other == POLICY_ALLOWED ||
+				    at_org == POLICY_ALLOWED)
+					fail_msg("%s must not %s", role_names[k],
+					    policy_action_name(act));
+				assert_int_equal(in_own, POLICY_NO_ROLE);
+				break;
+			}
+		}
+	}
+}
+
+static void
+gl_of_a_on_b(void **state)
+{
+	struct policy_actor gl = actor(ROLE_GL, LOA_LOW);
+	struct policy_target b = { .quality = 9 };
+
+	(void)state;
+	assert_int_equal(policy_check(POLICY_MANAGE_USERS, &gl, &b), POLICY_OTHER_QUALITY);
+	assert_int_equal(policy_check(POLICY_EXPORT_USERS, &gl, &b), POLICY_OTHER_QUALITY);
+	assert_int_equal(policy_check(POLICY_DESIGNATE_COGL, &gl, &b), POLICY_OTHER_QUALITY);
+}
+
+static void
+manager_of_another_organisation(void **state)
+{
+	/* The service computes roles for the target's organisation: a GAP of X holds no
+	 * role in Y, so the actor arrives with none. */
+	struct policy_actor stranger = actor(0, LOA_HIGH);
+	struct policy_target y = { .quality = 7 };
+
+	(void)state;
+	for (int act = 0; act < POLICY__ACTIONS; act++)
+		if (act != POLICY_CHANGE_OWN_DATA)
+			assert_int_equal(policy_check(act, &stranger, &y), POLICY_NO_ROLE);
+}
+
+static void
+suspended_acts_on_nothing(void **state)
+{
+	struct policy_actor gap = actor(ROLE_GAP | ROLE_GL, LOA_HIGH);
+	struct policy_target q = { .quality = 7, .own_data = true };
+
+	(void)state;
+	gap.suspended = true;
+	for (int act = 0; act < POLICY__ACTIONS; act++)
+		assert_int_equal(policy_check(act, &gap, &q), POLICY_SUSPENDED);
+}
+
+static void
+cogap_cannot_touch_gap(void **state)
+{
+	struct policy_actor cogap = actor(ROLE_COGAP, LOA_HIGH);
+	struct policy_actor gap = actor(ROLE_GAP, LOA_HIGH);
+	struct policy_target the_gap = { .quality = 7, .target_is_gap = true };
+
+	(void)state;
+	assert_int_equal(policy_check(POLICY_MANAGE_COGAPS, &cogap, &the_gap), POLICY_NO_ROLE);
+	assert_int_equal(policy_check(POLICY_MANAGE_USERS, &cogap, &the_gap), POLICY_TARGET_GAP);
+	assert_int_equal(policy_check(POLICY_MANAGE_USERS, &gap, &the_gap), POLICY_ALLOWED);
+}
+
+static void
+gap_designation_needs_eid(void **state)
+{
+	struct policy_actor rep = actor(ROLE_LEGAL_REP, LOA_SUBSTANTIAL);
+	struct policy_target t = { 0 };
+
+	(void)state;
+	assert_int_equal(policy_check(POLICY_DESIGNATE_GAP, &rep, &t), POLICY_LEVEL);
+	rep.level = LOA_HIGH;
+	assert_int_equal(policy_check(POLICY_DESIGNATE_GAP, &rep, &t), POLICY_ALLOWED);
+}
+
+static void
+own_data_only(void **state)
+{
+	struct policy_actor user = actor(ROLE_USER, LOA_LOW);
+	struct policy_target someone_else = { .own_data = false };
+
+	(void)state;
+	assert_int_equal(policy_check(POLICY_CHANGE_OWN_DATA, &user, &someone_else),
+	    POLICY_NOT_OWN);
+	assert_string_equal(policy_reason_name(POLICY_NOT_OWN), "not_own");
+	assert_string_equal(policy_action_name(POLICY_DECIDE_EXCEPTION), "decide_exception");
+	assert_int_equal(policy_check((enum policy_action)99, &user, &someone_else),
+	    POLICY_NO_ROLE);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_cell),
+		cmocka_unit_test(gl_of_a_on_b),
+		cmocka_unit_test(manager_of_another_organisation),
+		cmocka_unit_test(suspended_acts_on_nothing),
+		cmocka_unit_test(cogap_cannot_touch_gap),
+		cmocka_unit_test(gap_designation_needs_eid),
+		cmocka_unit_test(own_data_only),
+	};
+
+	return cmocka_run_group_tests_name("policy", tests, NULL, NULL);
+}
