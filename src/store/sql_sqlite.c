@@ -11,6 +11,9 @@ static const char *const core_text[SQL_CORE_END - SQL_CORE_FIRST] = {
 	    "INSERT INTO schema_migration(version, name, applied_at) "
 	    "VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
 
+	[SQL_MIGRATION_APPLIED] =
+	    "SELECT count(*) FROM schema_migration WHERE version = ?1",
+
 	[SQL_SESSION_INSERT] =
 	    "INSERT INTO session(id_hash, csrf, lang, person_id, auth_method, auth_level, "
 	    "auth_time, created_at, seen_at, capacity) "

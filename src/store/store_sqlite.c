@@ -27,8 +27,10 @@ struct conn {
 extern const struct sql_table sql_registry_sqlite;
 extern const struct sql_table sql_eid_sqlite;
 extern const struct sql_table sql_factor_sqlite;
+extern const struct sql_table sql_access_sqlite;
 static const struct sql_table *const tables[] = {
 	&sql_core_sqlite,
+	&sql_access_sqlite,
 	&sql_eid_sqlite,
 	&sql_factor_sqlite,
 #ifdef PORTIER_HAVE_REGISTRY_SQL
@@ -517,6 +519,23 @@ list_migrations(const char *dir, struct migration *list, int max, char *err, siz
 	return n;
 }
 
+static bool
+migration_applied(struct store *s, int number)
+{
+	struct store_tx *tx;
+	struct store_q *q;
+	bool applied = false;
+
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return false;
+	if (store_query(tx, SQL_MIGRATION_APPLIED, &q, "i", (int64_t)number) == 0) {
+		applied = store_next(q) == 1 && store_int(q, 0) > 0;
+		store_done(q);
+	}
+	store_rollback(tx);
+	return applied;
+}
+
 int
 store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
 {
@@ -525,7 +544,7 @@ store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
 	    "name TEXT NOT NULL, applied_at TEXT NOT NULL)";
 	struct migration list[512];
 	struct store_tx *tx;
-	int n, current, applied = 0;
+	int n, applied = 0;
 
 	if (store_begin(s, STORE_WRITE, &tx) != 0) {
 		snprintf(err, errlen, "cannot start a transaction");
@@ -536,12 +555,13 @@ store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
 	n = list_migrations(dir, list, 512, err, errlen);
 	if (n < 0)
 		return -1;
-	current = store_schema_version(s);
 	for (int i = 0; i < n; i++) {
 		char path[4096];
 		struct buf sql;
 
-		if (list[i].number <= current)
+		/* Every migration not recorded yet, in number order (not only those above the
+		 * highest: a branch may bring a lower number later). */
+		if (migration_applied(s, list[i].number))
 			continue;
 		err[0] = '\0';
 		snprintf(path, sizeof(path), "%s/%s", dir, list[i].name);

@@ -70,6 +70,7 @@ describe('browser', () => {
   it('the header language switch goes fr → NL → DE → EN → FR; every page passes axe', async () => {
     // A Belgian French-speaking browser (Accept-Language fr-BE) starts in French.
     const ctx = await browser.newContext({ bypassCSP: true, locale: 'fr-BE' });
+    ctx.setDefaultTimeout(5000);
     try {
       const page = await ctx.newPage();
       const res = await page.goto(`${srv.url}/`);
@@ -95,9 +96,11 @@ describe('browser', () => {
         await page.waitForLoadState('load');
         assert.deepEqual(await langAndH1(page), { lang, h1: T[lang].home }, `after clicking ${label}`);
         assert.equal(await page.title(), `${T[lang].home} — portier`);
-        // The current language is shown, not linked.
-        assert.equal(await nav.getByRole('link', { name: label, exact: true }).count(), 0);
-        assert.equal(await nav.locator('[aria-current="true"]').innerText(), label);
+        // The switch is labelled in the new language; the current language is shown, not linked.
+        const navNow = page.locator(`header nav[aria-label="${T[lang].switcher}"]`);
+        assert.equal(await navNow.count(), 1, `no language switch labelled "${T[lang].switcher}"`);
+        assert.equal(await navNow.getByRole('link', { name: label, exact: true }).count(), 0);
+        assert.equal(await navNow.locator('[aria-current="true"]').innerText(), label);
         await assertAccessible(page, `home (${lang})`);
       }
       const cookies = await ctx.cookies(srv.url);
@@ -108,12 +111,21 @@ describe('browser', () => {
     }
   });
 
-  for (const lang of LANGS) {
-    it(`help and 404 pages in ${lang} pass axe`, async () => {
-      const ctx = await browser.newContext({ bypassCSP: true });
-      try {
+  describe('help and 404 pages', () => {
+    let ctx;
+    let page;
+
+    before(async () => {
+      ctx = await browser.newContext({ bypassCSP: true });
+      ctx.setDefaultTimeout(5000);
+      page = await ctx.newPage();
+    });
+    after(() => ctx?.close().catch(() => {}));
+
+    for (const lang of LANGS) {
+      it(`help and 404 pages in ${lang} pass axe`, async () => {
+        await ctx.clearCookies();
         await ctx.addCookies([{ name: 'portier_lang', value: lang, url: srv.url }]);
-        const page = await ctx.newPage();
 
         const help = await page.goto(`${srv.url}/aide`);
         assert.equal(help.status(), 200);
@@ -124,14 +136,13 @@ describe('browser', () => {
         assert.equal(missing.status(), 404);
         assert.deepEqual(await langAndH1(page), { lang, h1: T[lang][404] });
         await assertAccessible(page, `404 page (${lang})`);
-      } finally {
-        await ctx.close();
-      }
-    });
-  }
+      });
+    }
+  });
 
   it('no console error, CSP violation or failed load on the pages (CSP enforced)', async () => {
     const ctx = await browser.newContext();   // no bypassCSP: the real policy applies
+    ctx.setDefaultTimeout(5000);
     const problems = [];
     try {
       // Collects CSP violations as the page reports them (init scripts are not subject to

@@ -1,0 +1,14 @@
+build-f/obj/src/apps/guard.o: src/apps/guard.c src/apps/app.h \
+ src/store/store.h src/store/sql.h src/store/sql_table.h src/web/web.h \
+ src/base/arena.h src/base/buf.h src/web/tmpl.h src/web/i18n.h \
+ src/base/msgid.h
+src/apps/app.h:
+src/store/store.h:
+src/store/sql.h:
+src/store/sql_table.h:
+src/web/web.h:
+src/base/arena.h:
+src/base/buf.h:
+src/web/tmpl.h:
+src/web/i18n.h:
+src/base/msgid.h:
