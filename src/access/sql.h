@@ -17,6 +17,12 @@ enum access_sql {
 	SQL_ACCESS_ORGS_OF_PERSON,
 	SQL_ACCESS_ORG_GET,
 	SQL_ACCESS_ORG_BY_ENTERPRISE,
+	/* organisations and their managers */
+	SQL_ACCESS_ORG_INSERT,
+	SQL_ACCESS_MANAGER_INSERT,
+	SQL_ACCESS_MANAGER_DELETE,
+	SQL_ACCESS_MANAGERS_OF_ORG,
+	SQL_ACCESS_GAP_OF_ORG,
 	SQL_ACCESS_END_CORE_,
 	/* further statements of issues 5 and 6 are added below, each with its comment */
 	SQL_ACCESS_END

@@ -27,6 +27,20 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "contact_phone, procedure, created_at FROM organisation WHERE id = ?1",
 	T(SQL_ACCESS_ORG_BY_ENTERPRISE) =
 	    "SELECT id FROM organisation WHERE enterprise = ?1",
+	T(SQL_ACCESS_ORG_INSERT) =
+	    "INSERT INTO organisation(enterprise, country, foreign_reg, name, address, "
+	    "contact_email, contact_phone, procedure) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	T(SQL_ACCESS_MANAGER_INSERT) =
+	    "INSERT INTO org_manager(org_id, person_id, role) VALUES (?1, ?2, ?3)",
+	T(SQL_ACCESS_MANAGER_DELETE) =
+	    "DELETE FROM org_manager WHERE org_id = ?1 AND person_id = ?2 AND role = ?3",
+	T(SQL_ACCESS_MANAGERS_OF_ORG) =
+	    "SELECT m.person_id, m.role, m.since, p.last_name, p.first_name, p.niss "
+	    "FROM org_manager m JOIN person p ON p.id = m.person_id WHERE m.org_id = ?1 "
+	    "ORDER BY m.role DESC, m.since",
+	T(SQL_ACCESS_GAP_OF_ORG) =
+	    "SELECT m.person_id, p.last_name, p.first_name, p.email FROM org_manager m "
+	    "JOIN person p ON p.id = m.person_id WHERE m.org_id = ?1 AND m.role = 'GAP'",
 #undef T
 };
 

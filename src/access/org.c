@@ -1,0 +1,178 @@
+/* org.c — creating organisations and changing their main access managers, each change
+ * with its audit event in the caller's transaction. */
+#include "access/org.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "access/sql.h"
+#include "audit/audit.h"
+
+static int
+audit(struct store_tx *tx, const struct org_actor *by, const char *enterprise, int64_t org_id,
+    const char *action, const char *object, const char *details)
+{
+	char actor[24], org[24];
+	struct audit_event ev = {
+		.actor = actor, .actor_role = by->role, .org = org, .object = object,
+		.action = action, .details = details, .source = by->source,
+		.request_id = by->request_id,
+	};
+
+	if (by->person_id)
+		snprintf(actor, sizeof(actor), "%" PRId64, by->person_id);
+	else
+		snprintf(actor, sizeof(actor), "system");
+	/* The organisation is named by its enterprise number, or org:<id> for a foreign one. */
+	if (enterprise == NULL) {
+		struct org o;
+
+		if (org_get(tx, org_id, &o) == 0 && o.enterprise[0])
+			snprintf(org, sizeof(org), "%s", o.enterprise);
+		else
+			snprintf(org, sizeof(org), "org:%" PRId64, org_id);
+	} else if (enterprise[0]) {
+		snprintf(org, sizeof(org), "%s", enterprise);
+	} else {
+		snprintf(org, sizeof(org), "org:%" PRId64, org_id);
+	}
+	return audit_append(tx, &ev);
+}
+
+static void
+copy(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
+int64_t
+org_create(struct store_tx *tx, const struct org_new *n, int64_t gap_person,
+    const struct org_actor *by)
+{
+	char object[32];
+	int64_t id;
+	int rc;
+
+	rc = store_exec(tx, SQL_ACCESS_ORG_INSERT, "tttttttt", n->enterprise,
+	    n->country ? n->country : "BE", n->foreign_reg, n->name, n->address, n->contact_email,
+	    n->contact_phone, n->procedure);
+	if (rc != 1)
+		return rc == -2 ? -2 : -1;
+	id = store_last_id(tx);
+	if (store_exec(tx, SQL_ACCESS_MANAGER_INSERT, "iit", id, gap_person, "GAP") != 1)
+		return -1;
+	snprintf(object, sizeof(object), "person:%" PRId64, gap_person);
+	if (audit(tx, by, n->enterprise, id, "org.register", NULL,
+	    strcmp(n->procedure, "exception") == 0 ? "{\"procedure\":\"exception\"}" :
+	    "{\"procedure\":\"standard\"}") != 0 ||
+	    audit(tx, by, n->enterprise, id, "org.gap.designate", object, NULL) != 0)
+		return -1;
+	return id;
+}
+
+int
+org_get(struct store_tx *tx, int64_t id, struct org *out)
+{
+	struct store_q *q;
+	int rc;
+
+	if (store_query(tx, SQL_ACCESS_ORG_GET, &q, "i", id) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1) {
+		memset(out, 0, sizeof(*out));
+		out->id = store_int(q, 0);
+		copy(out->enterprise, sizeof(out->enterprise), store_text(q, 1));
+		copy(out->country, sizeof(out->country), store_text(q, 2));
+		copy(out->foreign_reg, sizeof(out->foreign_reg), store_text(q, 3));
+		copy(out->name, sizeof(out->name), store_text(q, 4));
+		copy(out->address, sizeof(out->address), store_text(q, 5));
+		copy(out->contact_email, sizeof(out->contact_email), store_text(q, 6));
+		copy(out->contact_phone, sizeof(out->contact_phone), store_text(q, 7));
+		copy(out->procedure, sizeof(out->procedure), store_text(q, 8));
+		copy(out->created_at, sizeof(out->created_at), store_text(q, 9));
+	}
+	store_done(q);
+	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+}
+
+int64_t
+org_by_enterprise(struct store_tx *tx, const char *enterprise)
+{
+	struct store_q *q;
+	int64_t id = 0;
+	int rc;
+
+	if (store_query(tx, SQL_ACCESS_ORG_BY_ENTERPRISE, &q, "t", enterprise) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1)
+		id = store_int(q, 0);
+	store_done(q);
+	return rc < 0 ? -1 : id;
+}
+
+int64_t
+org_gap(struct store_tx *tx, int64_t org_id)
+{
+	struct store_q *q;
+	int64_t id = 0;
+	int rc;
+
+	if (store_query(tx, SQL_ACCESS_GAP_OF_ORG, &q, "i", org_id) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1)
+		id = store_int(q, 0);
+	store_done(q);
+	return rc < 0 ? -1 : id;
+}
+
+int
+org_replace_gap(struct store_tx *tx, int64_t org_id, int64_t person, const struct org_actor *by)
+{
+	int64_t old = org_gap(tx, org_id);
+	char object[32], details[64];
+
+	if (old < 0)
+		return -1;
+	if (old == person)
+		return 0;
+	if (old > 0 && store_exec(tx, SQL_ACCESS_MANAGER_DELETE, "iit", org_id, old, "GAP") != 1)
+		return -1;
+	/* A co-GAP who becomes GAP stops being co-GAP. */
+	if (store_exec(tx, SQL_ACCESS_MANAGER_DELETE, "iit", org_id, person, "COGAP") < 0 ||
+	    store_exec(tx, SQL_ACCESS_MANAGER_INSERT, "iit", org_id, person, "GAP") != 1)
+		return -1;
+	snprintf(object, sizeof(object), "person:%" PRId64, person);
+	snprintf(details, sizeof(details), "{\"previous\":\"person:%" PRId64 "\"}", old);
+	return audit(tx, by, NULL, org_id, "org.gap.replace", object, details);
+}
+
+int
+org_add_cogap(struct store_tx *tx, int64_t org_id, int64_t person, const struct org_actor *by)
+{
+	char object[32];
+	int rc = store_exec(tx, SQL_ACCESS_MANAGER_INSERT, "iit", org_id, person, "COGAP");
+
+	if (rc != 1)
+		return rc == -2 ? -2 : -1;
+	snprintf(object, sizeof(object), "person:%" PRId64, person);
+	return audit(tx, by, NULL, org_id, "org.cogap.add", object, NULL);
+}
+
+int
+org_remove_cogap(struct store_tx *tx, int64_t org_id, int64_t person,
+    const struct org_actor *by)
+{
+	char object[32];
+	int rc = store_exec(tx, SQL_ACCESS_MANAGER_DELETE, "iit", org_id, person, "COGAP");
+
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return -2;
+	snprintf(object, sizeof(object), "person:%" PRId64, person);
+	return audit(tx, by, NULL, org_id, "org.cogap.remove", object, NULL);
+}

@@ -1,0 +1,61 @@
+/* org.h — organisations and their main access managers: creation (by the standard or
+ * the exception procedure), reading, GAP and co-GAPs. Callers check the policy first
+ * (policy.h) and pass the transaction, so that the change and its audit event are one. */
+#ifndef PORTIER_ACCESS_ORG_H
+#define PORTIER_ACCESS_ORG_H
+
+#include <stdint.h>
+
+#include "store/store.h"
+
+struct org_new {
+	const char *enterprise;      /* 10 digits, or NULL for a foreign company */
+	const char *country;         /* "BE" or ISO code of the foreign company */
+	const char *foreign_reg;     /* foreign registration/VAT number, or NULL */
+	const char *name;
+	const char *address;
+	const char *contact_email;
+	const char *contact_phone;
+	const char *procedure;       /* "standard" or "exception" */
+};
+
+struct org {
+	int64_t id;
+	char enterprise[11];
+	char country[3];
+	char foreign_reg[64];
+	char name[256];
+	char address[512];
+	char contact_email[256];
+	char contact_phone[64];
+	char procedure[16];
+	char created_at[24];
+};
+
+/* Who did it, for the audit events. */
+struct org_actor {
+	int64_t person_id;           /* 0 for the system */
+	const char *role;            /* "legal_rep", "GAP", "helpdesk" … */
+	const char *source;
+	const char *request_id;
+};
+
+/* Creates the organisation with gap_person as its GAP, in tx, with audit events.
+ * Returns the new id, -2 when the enterprise is already registered, -1 on error. */
+int64_t org_create(struct store_tx *tx, const struct org_new *n, int64_t gap_person,
+    const struct org_actor *by);
+/* Reads an organisation. Returns 0, 1 (unknown) or -1. */
+int org_get(struct store_tx *tx, int64_t id, struct org *out);
+/* The organisation registered for an enterprise number: its id, 0 when none, -1 on error. */
+int64_t org_by_enterprise(struct store_tx *tx, const char *enterprise);
+/* The GAP's person id (0 when none, -1 on error). */
+int64_t org_gap(struct store_tx *tx, int64_t org_id);
+/* Replaces the GAP by person (the old GAP loses the role). Returns 0 or -1. */
+int org_replace_gap(struct store_tx *tx, int64_t org_id, int64_t person,
+    const struct org_actor *by);
+/* Adds or removes a co-GAP. Returns 0, -2 (already one / not one) or -1. */
+int org_add_cogap(struct store_tx *tx, int64_t org_id, int64_t person, const struct org_actor *by);
+int org_remove_cogap(struct store_tx *tx, int64_t org_id, int64_t person,
+    const struct org_actor *by);
+
+#endif
