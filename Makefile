@@ -8,8 +8,8 @@ SAN       ?=
 WARN      := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
              -Wmissing-prototypes -Wpointer-arith -Wvla -Wundef -Wcast-align \
              -Wnull-dereference -Wimplicit-fallthrough
-CFLAGS    ?= -O2 -g
-CFLAGS    += -std=c11 -D_GNU_SOURCE -fstack-protector-strong -fvisibility=hidden $(WARN) \
+OPT       ?= -O2 -g
+CFLAGS    += $(OPT) -std=c11 -D_GNU_SOURCE -fstack-protector-strong -fvisibility=hidden $(WARN) \
              -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(SAN)
 ifeq ($(SAN),)
 CFLAGS    += -D_FORTIFY_SOURCE=2
@@ -75,7 +75,7 @@ browser: all node
 	cd tests && PORTIER_BIN=../$(O)/portier node --test browser/
 
 asan:
-	$(MAKE) O=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" CFLAGS="-O1 -g" all unit
+	$(MAKE) O=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" OPT="-O1 -g" all unit
 	cd tests && PORTIER_BIN=../build-asan/portier PORTIER_SAN=1 node --test http/
 
 test: unit i18n-check http browser

@@ -2,7 +2,9 @@
  * the first broken or missing one; exits 1 when the chain is broken. */
 #include "cmd/cmd.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,7 +33,12 @@ cmd_audit(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
-	/* Verification only reads: no migrations, so that a copy can be checked as it is. */
+	/* Verification only reads: no migrations, so that a copy can be checked as it is;
+	 * a missing file is not created. */
+	if (access(c.db, R_OK) != 0) {
+		fprintf(stderr, "portier: database %s: %s\n", c.db, strerror(errno));
+		return 2;
+	}
 	if (store_open(c.db, 1, &s, err, sizeof(err)) != 0) {
 		fprintf(stderr, "portier: database: %s\n", err);
 		return 2;

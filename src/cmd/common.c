@@ -72,7 +72,7 @@ cmd_config(int argc, char **argv, const char *usage, struct config *c, char **po
 		if (strcmp(key, "config") == 0)
 			continue;
 		if (config_set(c, key, value, err, sizeof(err)) != 0) {
-			fprintf(stderr, "portier: --%s\n%s", err, usage);
+			fprintf(stderr, "portier: option --%s: %s\n%s", key, err, usage);
 			return -1;
 		}
 	}

@@ -93,6 +93,10 @@ run(int argc, char **argv, bool demo)
 		fprintf(stderr, "portier: log_level must be debug, info, warn or error\n");
 		return 2;
 	}
+	if (!web_listen_ok(c.listen)) {
+		fprintf(stderr, "portier: listen address '%s' is not ADDR:PORT\n", c.listen);
+		return 2;
+	}
 	/* Signals are taken by this thread only: block them before threads start. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);

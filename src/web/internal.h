@@ -37,6 +37,10 @@ struct web_server {
 	void (*page_hook)(struct web_req *r, struct tmpl_ctx *ctx);
 	int port;
 	volatile bool stopping;
+	/* Requests begun and not completed: SIGTERM waits for these, not for idle
+	 * keep-alive connections. */
+	pthread_mutex_t active_lock;
+	long active;
 	char static_dir[4096];
 };
 
@@ -64,6 +68,7 @@ struct web_req {
 	struct form cookies;
 	struct buf body;
 	bool body_too_large;
+	bool bad_path;
 	bool headers_checked;
 	bool dispatched;
 	struct web_session session;

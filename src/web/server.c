@@ -56,6 +56,7 @@ web_server_new(const struct web_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	s->cfg = *cfg;
+	pthread_mutex_init(&s->active_lock, NULL);
 	limits_default(&s->cfg.limits);
 	if (s->cfg.threads <= 0)
 		s->cfg.threads = 4;
@@ -121,6 +122,13 @@ uri_cb(void *cls, const char *uri, struct MHD_Connection *conn)
 	r->raw_query = (q && r->arena) ? arena_strdup(r->arena, q + 1) : "";
 	if (strlen(uri) > s->cfg.limits.url_bytes)
 		r->body_too_large = true;   /* reported as 414 below */
+	/* MHD decodes the path into a C string: an encoded NUL would cut it short. */
+	for (const char *p = uri; *p != '\0' && (q == NULL || p < q); p++)
+		if (p[0] == '%' && p[1] == '0' && p[2] == '0')
+			r->bad_path = true;
+	pthread_mutex_lock(&s->active_lock);
+	s->active++;
+	pthread_mutex_unlock(&s->active_lock);
 	return r;
 }
 
@@ -250,7 +258,6 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url, const char *m
 	int rc;
 
 	(void)cls;
-	(void)version;
 	if (r == NULL || r->arena == NULL)
 		return MHD_NO;
 	l = &r->srv->cfg.limits;
@@ -284,8 +291,10 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url, const char *m
 		session_from_cookie(r);
 		if (r->body_too_large)
 			return fail(r, 414, "URI over the limit");
-		if (!utf8_valid(r->path, strlen(r->path)))
-			return fail(r, 400, "path is not UTF-8");
+		if (r->bad_path || !utf8_valid(r->path, strlen(r->path)))
+			return fail(r, 400, "path holds a NUL or is not UTF-8");
+		if (strcmp(version, "HTTP/1.1") == 0 && web_header(r, "Host") == NULL)
+			return fail(r, 400, "HTTP/1.1 request without Host");
 		MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &total);
 		if (total > l->header_bytes)
 			return fail(r, 431, "headers over the limit");
@@ -318,9 +327,9 @@ static void
 completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
+	struct web_server *s = cls;
 	struct web_req *r = *con_cls;
 
-	(void)cls;
 	(void)conn;
 	if (r == NULL)
 		return;
@@ -335,6 +344,9 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 	arena_free(r->arena);
 	free(r);
 	*con_cls = NULL;
+	pthread_mutex_lock(&s->active_lock);
+	s->active--;
+	pthread_mutex_unlock(&s->active_lock);
 }
 
 static int
@@ -360,6 +372,14 @@ parse_listen(const char *listen, struct sockaddr_in *sa)
 	if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
 		return -1;
 	return 0;
+}
+
+bool
+web_listen_ok(const char *listen)
+{
+	struct sockaddr_in sa;
+
+	return parse_listen(listen, &sa) == 0;
 }
 
 int
@@ -409,13 +429,17 @@ web_server_stop(struct web_server *s, int grace_ms)
 	fd = MHD_quiesce_daemon(s->d);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
-	for (int waited = 0; waited < grace_ms; waited += 20) {
-		const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d,
-		    MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	/* Wait for requests under way only; idle keep-alive connections are closed by
+	 * MHD_stop_daemon. */
+	for (int waited = 0; waited < grace_ms; waited += 10) {
+		long active;
 
-		if (di == NULL || di->num_connections == 0)
+		pthread_mutex_lock(&s->active_lock);
+		active = s->active;
+		pthread_mutex_unlock(&s->active_lock);
+		if (active <= 0)
 			break;
-		usleep(20 * 1000);
+		usleep(10 * 1000);
 	}
 	MHD_stop_daemon(s->d);
 	s->d = NULL;
@@ -433,5 +457,6 @@ web_server_free(struct web_server *s)
 	i18n_free(s->i18n);
 	for (size_t i = 0; i < s->nroutes; i++)
 		free(s->routes[i].pattern);
+	pthread_mutex_destroy(&s->active_lock);
 	free(s);
 }

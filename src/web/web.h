@@ -86,6 +86,8 @@ void web_set_app(struct web_server *s, void *app);
 /* Sets a function that decorates every page context (person's name, side menu …). */
 void web_set_page_hook(struct web_server *s, void (*hook)(struct web_req *r,
     struct tmpl_ctx *ctx));
+/* True when listen is a usable "ADDR:PORT" (IPv4 address or localhost). */
+bool web_listen_ok(const char *listen);
 /* Starts listening. Returns 0, or -1 with a reason in err. */
 int web_server_start(struct web_server *s, char *err, size_t errlen);
 /* Port actually bound (useful with port 0). */

@@ -65,6 +65,69 @@ describe('errors', () => {
     await alive();
   });
 
+  describe('CSRF on POST routes (POST /logout, with a session from GET /login)', () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+
+    /** A client holding a session, and the CSRF token of the form it was shown. */
+    async function withSession() {
+      const cl = new Client(srv.url);
+      const page = await cl.get('/login');
+      assert.equal(page.status, 200);
+      assert.ok(cl.cookies.has('portier_sid'), 'GET /login set no session cookie');
+      const m = /name="_csrf" value="([A-Za-z0-9_-]{43})"/.exec(page.text);
+      assert.ok(m, 'no _csrf field on the login page');
+      return { cl, token: m[1] };
+    }
+
+    /** A 403 page with the hint about the expired form, and the session left as it was. */
+    function assertCsrfRefused(r, lang = 'fr') {
+      assertErrorPage(r, 403, lang);
+      assert.ok(r.text.includes(lang === 'fr'
+        ? 'Votre session a expiré ou le formulaire n&#39;est plus valide.'
+        : 'Your session has expired or the form is no longer valid.'),
+      'no hint about the expired form on the 403 page');
+      assert.deepEqual(r.headers.getSetCookie(), [], 'a refused POST changed a cookie');
+    }
+
+    it('no token: 403', async () => {
+      const { cl } = await withSession();
+      assertCsrfRefused(await cl.get('/logout', { method: 'POST', headers: form, body: '' }));
+    });
+
+    it('a wrong token: 403 (in English when asked)', async () => {
+      const { cl } = await withSession();
+      assertCsrfRefused(await cl.get('/logout', {
+        method: 'POST', headers: { ...form, 'accept-language': 'en' }, body: `_csrf=${'A'.repeat(43)}`,
+      }), 'en');
+    });
+
+    it('the token of another session: 403', async () => {
+      const a = await withSession();
+      const b = await withSession();
+      assertCsrfRefused(await a.cl.get('/logout', { method: 'POST', headers: form, body: `_csrf=${b.token}` }));
+    });
+
+    it('the token in the query string instead of the body: 403', async () => {
+      const { cl, token } = await withSession();
+      assertCsrfRefused(await cl.get(`/logout?_csrf=${token}`, { method: 'POST', headers: form, body: '' }));
+    });
+
+    it('the right token: 303 to / and the session cookie is cleared', async () => {
+      const { cl, token } = await withSession();
+      const oldSid = cl.cookies.get('portier_sid');
+      const r = await cl.get('/logout', { method: 'POST', headers: form, body: `_csrf=${token}` });
+      assert.equal(r.status, 303);
+      assert.equal(r.headers.get('location'), '/');
+      const sid = r.headers.getSetCookie().find((c) => c.startsWith('portier_sid='));
+      assert.match(sid ?? '', /^portier_sid=; .*Max-Age=0/, `Set-Cookie: ${sid}`);
+      // The session is gone on the server: its old cookie and token no longer pass.
+      const again = await new Client(srv.url).get('/logout', {
+        method: 'POST', headers: { ...form, cookie: `portier_sid=${oldSid}` }, body: `_csrf=${token}`,
+      });
+      assert.equal(again.status, 403);
+    });
+  });
+
   it('POST with Content-Length 20 MB: 413 before the body is sent', async () => {
     const raw = await rawRequest(srv.port, [
       'POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\n',
