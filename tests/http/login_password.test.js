@@ -1,0 +1,172 @@
+// login_password.test.js — the access-codes door against a real server in demo mode:
+// success, wrong password, unknown user (same answer), throttling, session rotation,
+// logout, CSRF; and the audit trail that records it all, verified and then tampered with.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
+
+import { Client, run, start } from '../lib/server.js';
+
+const PASSWORD = 'Demo-portier-2026';
+
+async function loginPage(c, query = '') {
+  const page = await c.get(`/login${query}`);
+  assert.equal(page.status, 200);
+  const csrf = page.text.match(/name="_csrf" value="([^"]+)"/)?.[1];
+  assert.ok(csrf, 'the login form carries a CSRF token');
+  return { page, csrf };
+}
+
+async function tryLogin(c, username, password, extra = {}) {
+  const { csrf } = await loginPage(c);
+  const body = new URLSearchParams({ _csrf: csrf, username, password, next: '/aide', ...extra });
+  return c.get('/login/password', {
+    method: 'POST', body,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+}
+
+function sql(db, query) {
+  return execFileSync('sqlite3', [db, query], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+describe('access-codes door', () => {
+  let srv;
+  before(async () => { srv = await start({ args: ['--demo'] }); });
+  after(async () => { await srv.stop(); });
+
+  test('the login page offers the door with its labels and keeps next', async () => {
+    const c = new Client(srv.url);
+    const { page } = await loginPage(c, '?next=/aide');
+    assert.match(page.text, /<h1>Se connecter et accéder aux services sécurisés<\/h1>/);
+    assert.match(page.text, /Avec vos codes d&#39;accès/);
+    assert.match(page.text, /name="next" value="\/aide"/);
+    assert.match(page.text, /autocomplete="current-password"/);
+    // An outside address as next is replaced by "/".
+    const evil = await loginPage(new Client(srv.url), '?next=//evil.example');
+    assert.match(evil.page.text, /name="next" value="\/"/);
+  });
+
+  test('success rotates the session, shows the name, returns to next, and logs out', async () => {
+    const c = new Client(srv.url);
+    await loginPage(c);
+    const before = c.cookies.get('portier_sid');
+    assert.ok(before);
+    const { csrf } = await loginPage(c);
+    const res = await c.get('/login/password', {
+      method: 'POST',
+      body: new URLSearchParams({ _csrf: csrf, username: 'claire.dubois', password: PASSWORD, next: '/aide' }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), '/aide');
+    const after1 = c.cookies.get('portier_sid');
+    assert.ok(after1 && after1 !== before, 'the session id changes at login');
+    const sc = res.headers.getSetCookie().find((s) => s.startsWith('portier_sid='));
+    assert.match(sc, /HttpOnly/);
+    assert.match(sc, /SameSite=Lax/);
+    assert.doesNotMatch(sc, /Secure/, 'no Secure flag over plain HTTP');
+    // The old id is dead: it no longer carries the login.
+    const old = new Client(srv.url);
+    old.cookies.set('portier_sid', before);
+    assert.doesNotMatch((await old.get('/aide')).text, /Claire Dubois/);
+
+    const page = await c.get('/aide');
+    assert.match(page.text, /<span class="who">Claire Dubois<\/span>/);
+    assert.match(page.text, /Se déconnecter/);
+    const token = page.text.match(/action="\/logout"><input type="hidden" name="_csrf" value="([^"]+)"/)[1];
+    // Logout without the token is refused and changes nothing.
+    const refused = await c.get('/logout', { method: 'POST', body: new URLSearchParams({}),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(refused.status, 403);
+    assert.match((await c.get('/aide')).text, /Claire Dubois/);
+    const out = await c.get('/logout', { method: 'POST', body: new URLSearchParams({ _csrf: token }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(out.status, 303);
+    assert.doesNotMatch((await c.get('/aide')).text, /Claire Dubois/);
+  });
+
+  test('wrong password and unknown user get the same answer, and keep the user name', async () => {
+    const wrong = await tryLogin(new Client(srv.url), 'lukas.schmitz', 'not-the-password');
+    const unknown = await tryLogin(new Client(srv.url), 'nobody.here', 'not-the-password');
+    assert.equal(wrong.status, 401);
+    assert.equal(unknown.status, 401);
+    const msg = (t) => t.match(/<p class="form-error"[^>]*>([^<]+)<\/p>/)?.[1];
+    assert.equal(msg(wrong.text), "Nom d&#39;utilisateur ou mot de passe incorrect.");
+    assert.equal(msg(wrong.text), msg(unknown.text));
+    assert.match(wrong.text, /name="username"[^>]*value="lukas.schmitz"/);
+    assert.doesNotMatch(wrong.text, /not-the-password/, 'the password is never sent back');
+  });
+
+  test('empty fields are refused with their own message', async () => {
+    const res = await tryLogin(new Client(srv.url), '', '');
+    assert.equal(res.status, 422);
+    assert.match(res.text, /Introduisez votre nom d&#39;utilisateur et votre mot de passe\./);
+  });
+
+  test('the message is in the visitor language', async () => {
+    const c = new Client(srv.url);
+    c.cookies.set('portier_lang', 'nl');
+    const res = await tryLogin(c, 'lukas.schmitz', 'still-not-it');
+    assert.equal(res.status, 401);
+    assert.match(res.text, /Gebruikersnaam of wachtwoord onjuist\./);
+  });
+
+  test('repeated failures lock the account, with the same answer for an unknown one', async () => {
+    for (let i = 0; i < 3; i++) {
+      const r = await tryLogin(new Client(srv.url), 'jan.peeters', `wrong-${i}-password`);
+      assert.equal(r.status, 401);
+      const u = await tryLogin(new Client(srv.url), 'ghost.account', `wrong-${i}-password`);
+      assert.equal(u.status, 401);
+    }
+    // Now both wait: even the right password is refused for a while.
+    const locked = await tryLogin(new Client(srv.url), 'jan.peeters', PASSWORD);
+    const ghost = await tryLogin(new Client(srv.url), 'ghost.account', PASSWORD);
+    assert.equal(locked.status, 429);
+    assert.equal(ghost.status, 429);
+    assert.match(locked.text, /Trop de tentatives ont échoué/);
+    assert.doesNotMatch(locked.text, /Jan Peeters/);
+  });
+
+  test('every attempt is an audit event and the chain verifies', async () => {
+    const events = sql(srv.db, "SELECT action, count(*) FROM audit_event WHERE action LIKE 'login.%' OR action = 'logout' GROUP BY action ORDER BY action");
+    assert.match(events, /login\.password\.failure\|\d+/);
+    assert.match(events, /login\.password\.success\|\d+/);
+    assert.match(events, /login\.password\.throttled\|\d+/);
+    assert.match(events, /logout\|1/);
+    // Failures are recorded without a person; the reason is in the details.
+    assert.equal(sql(srv.db, "SELECT count(*) FROM audit_event WHERE action='login.password.failure' AND actor IS NOT NULL"), '0');
+    const ok = await run(['audit', 'verify', '--db', srv.db]);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /audit chain intact: \d+ events/);
+  });
+});
+
+describe('portier audit verify on a hand-edited trail', () => {
+  test('an edited row is named, and the exit status is 1', async () => {
+    const srv = await start({ args: ['--demo'] });
+    await tryLogin(new Client(srv.url), 'claire.dubois', PASSWORD);
+    await tryLogin(new Client(srv.url), 'claire.dubois', 'wrong-password-1');
+    await srv.stop({ keepDir: true });
+    const intact = await run(['audit', 'verify', '--db', srv.db]);
+    assert.equal(intact.code, 0);
+    const n = Number(sql(srv.db, 'SELECT max(seq) FROM audit_event'));
+    assert.ok(n >= 5);
+    // The table refuses edits; someone with the file drops the guard first.
+    assert.throws(() => sql(srv.db, "UPDATE audit_event SET actor='1' WHERE seq=2"));
+    const target = n - 1;
+    sql(srv.db, `DROP TRIGGER audit_event_no_update; UPDATE audit_event SET source='10.9.9.9' WHERE seq=${target}`);
+    const broken = await run(['audit', 'verify', '--db', srv.db]);
+    assert.equal(broken.code, 1, broken.stdout);
+    assert.match(broken.stdout, new RegExp(`BROKEN at event ${target}:`));
+  });
+
+  test('a deleted row is named as missing', async () => {
+    const srv = await start({ args: ['--demo'] });
+    await srv.stop({ keepDir: true });
+    sql(srv.db, 'DROP TRIGGER audit_event_no_delete; DELETE FROM audit_event WHERE seq=2');
+    const broken = await run(['audit', 'verify', '--db', srv.db]);
+    assert.equal(broken.code, 1);
+    assert.match(broken.stdout, /BROKEN at event 2: event 2 is missing/);
+  });
+});
