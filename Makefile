@@ -1,7 +1,7 @@
 # portier — build, run, test, benchmark.
 # `make run` and `make check` install what is missing (scripts/deps.sh) and build first.
 
-PKGS      := libmicrohttpd sqlite3 libsodium jansson openssl
+PKGS      := libmicrohttpd sqlite3 libsodium jansson openssl gnutls libcurl
 CC        ?= cc
 O         ?= build
 SAN       ?=
@@ -14,7 +14,7 @@ CFLAGS    += $(OPT) -std=c11 -D_GNU_SOURCE -fstack-protector-strong -fvisibility
 ifeq ($(SAN),)
 CFLAGS    += -D_FORTIFY_SOURCE=2
 endif
-LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm -loath -lqrencode -lhpdf -lcsv -lzip -lcurl
 LDFLAGS   += $(SAN)
 
 LIB_SRC   := $(sort $(shell find src -name '*.c' ! -path 'src/cmd/main.c' ! -path '*/fuzz_*'))
@@ -87,6 +87,17 @@ check: deps
 
 bench: deps all node
 	sh bench/run.sh
+
+# The KBO Open Data import against sqlite3 .import (bench/import.sh); not part of make bench.
+bench-import: all
+	$(CC) $(CFLAGS) -o $(O)/kbo_gen bench/kbo_gen.c
+	PORTIER_BIN=$(O)/portier KBO_GEN=$(O)/kbo_gen sh bench/import.sh
+
+# The lookup's name search over two million enterprises (bench/lookup.sh); not part of make bench.
+bench-lookup: $(O)/libportier.a
+	@mkdir -p $(O)/bench
+	$(CC) $(CFLAGS) -o $(O)/bench/lookup_bench bench/lookup_bench.c $(O)/libportier.a $(LDFLAGS) $(LDLIBS)
+	sh bench/lookup.sh $(O)/bench/lookup_bench
 
 clean:
 	rm -rf build build-asan

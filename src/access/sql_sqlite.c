@@ -3,6 +3,85 @@
 
 #include <stddef.h>
 
+/* Issue 6: a name or description in the reader's language (parameter n holds fr/nl/de/en). */
+#define LNAME(t, col, n) \
+	"CASE ?" #n " WHEN 'nl' THEN " t "." col "_nl WHEN 'de' THEN " t "." col "_de " \
+	"WHEN 'en' THEN " t "." col "_en ELSE " t "." col "_fr END"
+
+/* The columns of a user row, shared by the plans of a user list (search.c reads them by
+ * position): account, names, type, NISS, status, quality (its name is filled in by
+ * search.c, ?10 is unused), account data, grants. */
+#define USERS_COLS \
+	"SELECT a.id, p.last_name, p.first_name, a.username, m.type, p.niss, a.status, " \
+	"m.org_quality_id, NULL, a.title, a.language, a.email, a.local_email, a.created_at, a.modified_at, " \
+	"(SELECT group_concat(g.application, ' ') FROM app_grant g " \
+	"WHERE g.org_quality_id = m.org_quality_id AND g.account_id = m.account_id), " \
+	"a.version, a.person_id "
+/* The joins and filters of a user list: ?1 organisation, ?2 JSON array of activated-quality
+ * ids, ?3 last name, ?4 first name, ?5 user name (LIKE patterns), ?6 type, ?7 NISS,
+ * ?8 status, ?9 application; NULL means "any". */
+#define USERS_JOIN \
+	"a.id = m.account_id AND a.org_id = ?1 AND p.id = a.person_id " \
+	"AND m.org_quality_id IN (SELECT value FROM json_each(?2)) "
+#define USERS_FILTERS \
+	"AND (?4 IS NULL OR p.first_name LIKE ?4 ESCAPE '\\') " \
+	"AND (?5 IS NULL OR a.username LIKE ?5 ESCAPE '\\') " \
+	"AND (?6 IS NULL OR m.type = ?6) " \
+	"AND (?8 IS NULL OR a.status = ?8) " \
+	"AND (?9 IS NULL OR EXISTS (SELECT 1 FROM app_grant g WHERE " \
+	"g.org_quality_id = m.org_quality_id AND g.account_id = m.account_id " \
+	"AND g.application = ?9)) "
+#define USERS_OPT_NAME "AND (?3 IS NULL OR p.last_name LIKE ?3 ESCAPE '\\') "
+#define USERS_OPT_NISS "AND (?7 IS NULL OR p.niss = ?7) "
+#define USERS_ORDER \
+	"ORDER BY p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE, p.id, " \
+	"m.org_quality_id "
+/* Members first: few members, sorted at the end. */
+#define USERS_FROM_MEMBER \
+	"FROM quality_member m CROSS JOIN account a CROSS JOIN person p WHERE " USERS_JOIN \
+	USERS_OPT_NAME USERS_OPT_NISS USERS_FILTERS
+/* People in name order (index person_name): many members, the page stops early and a
+ * last-name prefix is a range of the index (?3 is '%' when no name is asked). */
+#define USERS_FROM_NAME \
+	"FROM person p CROSS JOIN account a CROSS JOIN quality_member m WHERE " \
+	"p.last_name LIKE ?3 ESCAPE '\\' AND m.account_id = a.id AND " USERS_JOIN \
+	USERS_OPT_NISS USERS_FILTERS
+/* The grants of one application (index app_grant_quality_app). */
+#define USERS_FROM_GRANT \
+	"FROM app_grant g0 CROSS JOIN quality_member m CROSS JOIN account a CROSS JOIN person p " \
+	"WHERE g0.org_quality_id IN (SELECT value FROM json_each(?2)) AND g0.application = ?9 " \
+	"AND m.org_quality_id = g0.org_quality_id AND m.account_id = g0.account_id AND " \
+	USERS_JOIN USERS_OPT_NAME USERS_OPT_NISS USERS_FILTERS
+/* The members of one type (index quality_member_type). */
+#define USERS_FROM_TYPE \
+	"FROM quality_member m CROSS JOIN account a CROSS JOIN person p WHERE m.type = ?6 AND " \
+	USERS_JOIN USERS_OPT_NAME USERS_OPT_NISS USERS_FILTERS
+/* The accounts of a user-name prefix (unique index on org_id, username NOCASE). */
+#define USERS_FROM_USERNAME \
+	"FROM account a CROSS JOIN quality_member m CROSS JOIN person p WHERE a.org_id = ?1 " \
+	"AND a.username LIKE ?5 ESCAPE '\\' AND " USERS_JOIN USERS_OPT_NAME USERS_OPT_NISS \
+	USERS_FILTERS
+/* One person by NISS. */
+#define USERS_FROM_NISS \
+	"FROM person p CROSS JOIN account a CROSS JOIN quality_member m WHERE p.niss = ?7 " \
+	"AND m.account_id = a.id AND " USERS_JOIN USERS_OPT_NAME USERS_FILTERS
+
+/* Persons named by an audit event (actor "42", object "person:42"). */
+#define AUDIT_FROM \
+	"FROM audit_event e " \
+	"LEFT JOIN person pa ON pa.id = CASE WHEN e.actor GLOB '[0-9]*' " \
+	"THEN CAST(e.actor AS INTEGER) END " \
+	"LEFT JOIN person po ON po.id = CASE WHEN e.object LIKE 'person:%' " \
+	"THEN CAST(substr(e.object, 8) AS INTEGER) END " \
+	"WHERE e.org = ?1 " \
+	"AND (?2 IS NULL OR json_extract(e.details, '$.quality') = ?2) " \
+	"AND (?3 IS NULL OR e.action = ?3) " \
+	"AND (?4 IS NULL OR e.at >= ?4) AND (?5 IS NULL OR e.at < ?5) " \
+	"AND (?6 IS NULL OR (pa.last_name || ' ' || pa.first_name) LIKE ?6 ESCAPE '\\' " \
+	"OR (pa.first_name || ' ' || pa.last_name) LIKE ?6 ESCAPE '\\' " \
+	"OR (po.last_name || ' ' || po.first_name) LIKE ?6 ESCAPE '\\' " \
+	"OR (po.first_name || ' ' || po.last_name) LIKE ?6 ESCAPE '\\') "
+
 static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 #define T(id) [(id) - SQL_ACCESS_FIRST]
 	T(SQL_ACCESS_ORG_ROLE) =
@@ -41,6 +120,169 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	T(SQL_ACCESS_GAP_OF_ORG) =
 	    "SELECT m.person_id, p.last_name, p.first_name, p.email FROM org_manager m "
 	    "JOIN person p ON p.id = m.person_id WHERE m.org_id = ?1 AND m.role = 'GAP'",
+
+	/* issue 6: the catalogue */
+	T(SQL_ACCESS_QUALITY_GET) =
+	    "SELECT q.code, q.domain, " LNAME("q", "name", 2) ", q.sort FROM quality q "
+	    "WHERE q.code = ?1",
+	T(SQL_ACCESS_QUALITY_LIST) =
+	    "SELECT q.code, q.domain, " LNAME("q", "name", 1) ", q.sort, "
+	    "(SELECT count(*) FROM application a WHERE a.quality = q.code) FROM quality q "
+	    "ORDER BY q.sort, q.code",
+	T(SQL_ACCESS_QUALITY_INSERT) =
+	    "INSERT INTO quality(code, domain, name_fr, name_nl, name_de, name_en, sort) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	T(SQL_ACCESS_APP_GET) =
+	    "SELECT a.code, a.quality, " LNAME("a", "name", 2) ", " LNAME("a", "desc", 2) ", "
+	    "a.min_level FROM application a WHERE a.code = ?1",
+	T(SQL_ACCESS_APPS_OF_QUALITY) =
+	    "SELECT a.code, " LNAME("a", "name", 2) ", " LNAME("a", "desc", 2) ", a.min_level "
+	    "FROM application a WHERE a.quality = ?1 ORDER BY a.sort, a.code",
+	T(SQL_ACCESS_APP_INSERT) =
+	    "INSERT INTO application(code, quality, name_fr, name_nl, name_de, name_en, "
+	    "desc_fr, desc_nl, desc_de, desc_en, min_level, sort) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	T(SQL_ACCESS_QUALITIES_INACTIVE) =
+	    "SELECT q.code, " LNAME("q", "name", 2) " FROM quality q WHERE q.code NOT IN "
+	    "(SELECT quality FROM org_quality WHERE org_id = ?1) ORDER BY 2",
+	/* issue 6: activated qualities */
+	T(SQL_ACCESS_ORG_QUALITIES) =
+	    "SELECT oq.id, oq.quality, " LNAME("q", "name", 2) ", oq.email, oq.activated_at "
+	    "FROM org_quality oq JOIN quality q ON q.code = oq.quality WHERE oq.org_id = ?1 "
+	    "ORDER BY 3",
+	T(SQL_ACCESS_ORG_QUALITY_GET) =
+	    "SELECT oq.id, oq.quality, " LNAME("q", "name", 3) ", oq.email, oq.activated_at, "
+	    "oq.activated_by FROM org_quality oq JOIN quality q ON q.code = oq.quality "
+	    "WHERE oq.id = ?1 AND oq.org_id = ?2",
+	T(SQL_ACCESS_ORG_QUALITY_BY_CODE) =
+	    "SELECT id, email FROM org_quality WHERE org_id = ?1 AND quality = ?2",
+	T(SQL_ACCESS_ORG_QUALITY_INSERT) =
+	    "INSERT INTO org_quality(org_id, quality, email, activated_by) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	T(SQL_ACCESS_ORG_QUALITY_SET_EMAIL) =
+	    "UPDATE org_quality SET email = ?3 WHERE id = ?1 AND org_id = ?2",
+	T(SQL_ACCESS_QUALITY_MANAGERS) =
+	    "SELECT m.account_id, m.type, m.since, a.person_id, p.last_name, p.first_name, "
+	    "a.username, a.status FROM quality_member m JOIN account a ON a.id = m.account_id "
+	    "JOIN person p ON p.id = a.person_id "
+	    "WHERE m.org_quality_id = ?1 AND m.type IN ('GL', 'COGL') "
+	    "ORDER BY m.type = 'COGL', p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE",
+	T(SQL_ACCESS_ORG_SET_CONTACT) =
+	    "UPDATE organisation SET contact_email = ?2, contact_phone = ?3 WHERE id = ?1",
+	/* issue 6: people */
+	T(SQL_ACCESS_PERSON_BY_NISS) =
+	    "SELECT id, niss, last_name, first_name, language, email FROM person WHERE niss = ?1",
+	T(SQL_ACCESS_PERSON_UPDATE_OWN) =
+	    "UPDATE person SET email = ?2, language = ?3 WHERE id = ?1",
+	T(SQL_ACCESS_PERSON_MAX_ID) =
+	    "SELECT coalesce(max(id), 0) FROM person",
+	/* issue 6: accounts */
+	T(SQL_ACCESS_ACCOUNT_GET) =
+	    "SELECT a.id, a.person_id, a.username, a.title, a.language, a.email, a.local_email, "
+	    "a.status, a.created_at, a.modified_at, a.version, p.niss, p.last_name, p.first_name "
+	    "FROM account a JOIN person p ON p.id = a.person_id WHERE a.id = ?1 AND a.org_id = ?2",
+	T(SQL_ACCESS_ACCOUNT_OF_PERSON) =
+	    "SELECT a.id, a.person_id, a.username, a.title, a.language, a.email, a.local_email, "
+	    "a.status, a.created_at, a.modified_at, a.version, p.niss, p.last_name, p.first_name "
+	    "FROM account a JOIN person p ON p.id = a.person_id "
+	    "WHERE a.org_id = ?1 AND a.person_id = ?2",
+	T(SQL_ACCESS_ACCOUNT_BY_USERNAME) =
+	    "SELECT id FROM account WHERE org_id = ?1 AND username = ?2",
+	T(SQL_ACCESS_ACCOUNT_INSERT) =
+	    "INSERT INTO account(org_id, person_id, username, title, language, email, "
+	    "local_email) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	T(SQL_ACCESS_ACCOUNT_UPDATE) =
+	    "UPDATE account SET username = ?3, title = ?4, language = ?5, email = ?6, "
+	    "local_email = ?7, modified_at = strftime('%Y-%m-%dT%H:%M:%SZ','now'), "
+	    "version = version + 1 WHERE id = ?1 AND version = ?2",
+	T(SQL_ACCESS_ACCOUNT_SET_STATUS) =
+	    "UPDATE account SET status = ?3, modified_at = strftime('%Y-%m-%dT%H:%M:%SZ','now'), "
+	    "version = version + 1 WHERE id = ?1 AND version = ?2",
+	T(SQL_ACCESS_ACCOUNT_TOUCH) =
+	    "UPDATE account SET modified_at = strftime('%Y-%m-%dT%H:%M:%SZ','now'), "
+	    "version = version + 1 WHERE id = ?1 AND version = ?2",
+	T(SQL_ACCESS_ACCOUNT_DELETE_UNUSED) =
+	    "DELETE FROM account WHERE id = ?1 AND NOT EXISTS "
+	    "(SELECT 1 FROM quality_member WHERE account_id = ?1)",
+	/* issue 6: quality members and grants */
+	T(SQL_ACCESS_MEMBER_GET) =
+	    "SELECT type, since FROM quality_member WHERE org_quality_id = ?1 AND account_id = ?2",
+	T(SQL_ACCESS_MEMBER_INSERT) =
+	    "INSERT INTO quality_member(org_quality_id, account_id, type) VALUES (?1, ?2, ?3)",
+	T(SQL_ACCESS_MEMBER_SET_TYPE) =
+	    "UPDATE quality_member SET type = ?3, "
+	    "since = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
+	    "WHERE org_quality_id = ?1 AND account_id = ?2",
+	T(SQL_ACCESS_MEMBER_DELETE) =
+	    "DELETE FROM quality_member WHERE org_quality_id = ?1 AND account_id = ?2",
+	T(SQL_ACCESS_MEMBER_COUNT) =
+	    "SELECT count(*) FROM quality_member "
+	    "WHERE org_quality_id IN (SELECT value FROM json_each(?1))",
+	T(SQL_ACCESS_MEMBERSHIPS_OF_PERSON) =
+	    "SELECT m.org_quality_id, m.type, " LNAME("q", "name", 3) ", a.status "
+	    "FROM quality_member m JOIN account a ON a.id = m.account_id "
+	    "JOIN org_quality oq ON oq.id = m.org_quality_id JOIN quality q ON q.code = oq.quality "
+	    "WHERE a.org_id = ?1 AND a.person_id = ?2 ORDER BY 3",
+	T(SQL_ACCESS_GRANTS_OF) =
+	    "SELECT application FROM app_grant WHERE org_quality_id = ?1 AND account_id = ?2 "
+	    "ORDER BY application",
+	T(SQL_ACCESS_GRANT_INSERT) =
+	    "INSERT INTO app_grant(org_quality_id, account_id, application, granted_by) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	T(SQL_ACCESS_GRANT_DELETE) =
+	    "DELETE FROM app_grant WHERE org_quality_id = ?1 AND account_id = ?2 "
+	    "AND application = ?3",
+	/* issue 6: user lists (?11 limit, ?12 offset) */
+	T(SQL_ACCESS_USERS_BY_MEMBER) =
+	    USERS_COLS USERS_FROM_MEMBER USERS_ORDER "LIMIT ?11 OFFSET ?12",
+	T(SQL_ACCESS_USERS_BY_NAME) =
+	    USERS_COLS USERS_FROM_NAME USERS_ORDER "LIMIT ?11 OFFSET ?12",
+	T(SQL_ACCESS_USERS_BY_NISS) =
+	    USERS_COLS USERS_FROM_NISS USERS_ORDER "LIMIT ?11 OFFSET ?12",
+	T(SQL_ACCESS_USERS_COUNT_BY_MEMBER) =
+	    "SELECT count(*) " USERS_FROM_MEMBER,
+	T(SQL_ACCESS_USERS_COUNT_BY_NAME) =
+	    "SELECT count(*) " USERS_FROM_NAME,
+	T(SQL_ACCESS_USERS_COUNT_BY_NISS) =
+	    "SELECT count(*) " USERS_FROM_NISS,
+	T(SQL_ACCESS_USERS_BY_GRANT) =
+	    USERS_COLS USERS_FROM_GRANT USERS_ORDER "LIMIT ?11 OFFSET ?12",
+	T(SQL_ACCESS_USERS_BY_TYPE) =
+	    USERS_COLS USERS_FROM_TYPE USERS_ORDER "LIMIT ?11 OFFSET ?12",
+	T(SQL_ACCESS_USERS_BY_USERNAME) =
+	    USERS_COLS USERS_FROM_USERNAME USERS_ORDER "LIMIT ?11 OFFSET ?12",
+	T(SQL_ACCESS_USERS_COUNT_BY_GRANT) =
+	    "SELECT count(*) " USERS_FROM_GRANT,
+	T(SQL_ACCESS_USERS_COUNT_BY_TYPE) =
+	    "SELECT count(*) " USERS_FROM_TYPE,
+	T(SQL_ACCESS_USERS_COUNT_BY_USERNAME) =
+	    "SELECT count(*) " USERS_FROM_USERNAME,
+	T(SQL_ACCESS_COUNT_TYPE_ONLY) =
+	    "SELECT count(*) FROM quality_member "
+	    "WHERE org_quality_id IN (SELECT value FROM json_each(?1)) AND type = ?2",
+	T(SQL_ACCESS_COUNT_APP_ONLY) =
+	    "SELECT count(*) FROM app_grant "
+	    "WHERE org_quality_id IN (SELECT value FROM json_each(?1)) AND application = ?2",
+	/* issue 6: hierarchy (managers first, then users, up to ?3 rows) */
+	T(SQL_ACCESS_HIERARCHY_MEMBERS) =
+	    "SELECT m.account_id, m.type, p.last_name, p.first_name, a.username, a.status, "
+	    "(SELECT group_concat(g.application, ' ') FROM app_grant g "
+	    "WHERE g.org_quality_id = m.org_quality_id AND g.account_id = m.account_id), "
+	    "(SELECT count(*) FROM quality_member c WHERE c.org_quality_id = ?1) "
+	    "FROM quality_member m JOIN account a ON a.id = m.account_id "
+	    "JOIN person p ON p.id = a.person_id WHERE m.org_quality_id = ?1 AND a.org_id = ?2 "
+	    "ORDER BY m.type = 'USER', m.type = 'COGL', p.last_name COLLATE NOCASE, "
+	    "p.first_name COLLATE NOCASE LIMIT ?3",
+	/* issue 6: audit trail (?1 organisation label, ?2 quality, ?3 action, ?4/?5 period,
+	 * ?6 person pattern, ?7 limit, ?8 offset) */
+	T(SQL_ACCESS_AUDIT_TRAIL) =
+	    "SELECT e.seq, e.at, e.actor, e.actor_role, e.action, e.object, e.details, "
+	    "pa.last_name, pa.first_name, po.last_name, po.first_name " AUDIT_FROM
+	    "ORDER BY e.seq DESC LIMIT ?7 OFFSET ?8",
+	T(SQL_ACCESS_AUDIT_TRAIL_COUNT) =
+	    "SELECT count(*) " AUDIT_FROM,
+	T(SQL_ACCESS_AUDIT_ACTIONS) =
+	    "SELECT DISTINCT action FROM audit_event WHERE org = ?1 ORDER BY action",
 #undef T
 };
 

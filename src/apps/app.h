@@ -17,11 +17,26 @@ struct app {
  * otherwise answers with a redirect to the login page (step-up when logged in lower)
  * and returns 0: the handler then returns 0 at once. */
 int app_require_level(struct web_req *r, int min_level);
+/* Returns 1 when the logged-in visitor has chosen a capacity ("Sous quelle qualité …");
+ * otherwise answers with a redirect to the choice page (or to the login page) that comes
+ * back here, and returns 0: the handler then returns 0 at once. */
+int app_require_capacity(struct web_req *r);
 
 /* Registers the routes of the home surface (/, /aide, /healthz). */
 int home_routes(struct web_server *s);
+/* Registers the GAP designation (/csam …), the helpdesk back office (/helpdesk …) and the
+ * demo mailbox (/demo/mails), with their settings (apps/csam/). */
+int csam_routes(struct web_server *s, bool four_eyes, const char *exception_address);
+/* Registers the public enterprise lookup (/entreprises, /entreprises/:number). */
+int lookup_routes(struct web_server *s);
 /* Registers the login doors and logout (/login, /login/password, /logout). */
 int login_routes(struct web_server *s);
+/* Registers the public registry API (GET /api/registry/enterprises/:number, JSON). */
+int registry_api_routes(struct web_server *s);
+/* Registers the OpenID Connect provider; its issuer is $PORTIER_ISSUER or http://LISTEN. */
+int oidc_routes(struct web_server *s, const char *listen);
+/* Registers the pages of access management (/acces…, guide §3 and §4). */
+int uman_routes(struct web_server *s);
 /* Decorates every page: side menu, person's name. */
 void app_page_hook(struct web_req *r, struct tmpl_ctx *ctx);
 

@@ -4,7 +4,8 @@
 #include <stddef.h>
 
 static const char *const eid_text[SQL_EID_END - SQL_EID_FIRST] = {
-	[0] = NULL,
+	[SQL_EID_PERSON_BY_NISS - SQL_EID_FIRST] =
+	    "SELECT id FROM person WHERE niss = ?1",
 };
 
 const struct sql_table sql_eid_sqlite = {

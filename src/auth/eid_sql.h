@@ -6,7 +6,7 @@
 
 enum eid_sql {
 	SQL_EID_FIRST = SQL_RANGE_AUTH,
-	SQL_EID_UNUSED_ = SQL_EID_FIRST,
+	SQL_EID_PERSON_BY_NISS = SQL_EID_FIRST,   /* (niss) -> id */
 	SQL_EID_END
 };
 

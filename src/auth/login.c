@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <inttypes.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -213,4 +214,139 @@ login_record_logout(struct store *s, int64_t person_id, const char *source,
 		return -1;
 	}
 	return store_commit(tx);
+}
+
+/* ---- The same throttling and audit for the doors that add a one-time code (login.h). */
+
+static int
+audit_door(struct store_tx *tx, const struct login_attempt *a, const char *door,
+    const char *what, const char *actor, const char *reason)
+{
+	char details[96], action[48], object[40];
+	struct audit_event ev = {
+		.actor = actor, .actor_role = "person", .action = action,
+		.object = object, .details = details, .source = a->source,
+		.request_id = a->request_id,
+	};
+
+	snprintf(action, sizeof(action), "login.%s.%s", door, what);
+	snprintf(object, sizeof(object), "door:%s", door);
+	snprintf(details, sizeof(details), "{\"reason\":\"%s\"}", reason);
+	return audit_append(tx, &ev);
+}
+
+/* keys_for() with an absent user name: the address alone is throttled. */
+static bool
+door_keys(const struct login_attempt *a, struct throttle *u, struct throttle *ad)
+{
+	struct login_attempt k = *a;
+
+	k.username = a->username ? a->username : "";
+	keys_for(&k, u, ad);
+	return a->username != NULL && a->username[0] != '\0';
+}
+
+enum login_result
+login_gate(struct store *s, struct login_attempt *a, const char *door)
+{
+	struct throttle u, ad;
+	struct store_tx *tx;
+	int64_t now = (int64_t)time(NULL), until;
+	bool has_user = door_keys(a, &u, &ad);
+
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return LOGIN_ERROR;
+	if ((has_user && throttle_read(tx, &u) != 0) || throttle_read(tx, &ad) != 0) {
+		store_rollback(tx);
+		return LOGIN_ERROR;
+	}
+	store_rollback(tx);
+	until = has_user && u.next_allowed > ad.next_allowed ? u.next_allowed : ad.next_allowed;
+	if (until <= now)
+		return LOGIN_OK;
+	a->wait_seconds = (int)(until - now);
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return LOGIN_ERROR;
+	if (audit_door(tx, a, door, "throttled", NULL, "throttled") != 0 ||
+	    store_commit(tx) != 0) {
+		store_rollback(tx);
+		return LOGIN_ERROR;
+	}
+	return LOGIN_THROTTLED;
+}
+
+int64_t
+login_verify_password(struct store *s, const struct login_attempt *a)
+{
+	struct store_tx *tx;
+	struct store_q *q;
+	char hash[256] = "";
+	int64_t person = 0;
+	bool ok;
+	int rc;
+
+	if (a->username == NULL || a->password == NULL)
+		return -1;
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, SQL_PASSWORD_BY_USERNAME, &q, "t", a->username) != 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	rc = store_next(q);
+	if (rc == 1) {
+		person = store_int(q, 0);
+		snprintf(hash, sizeof(hash), "%s", store_text(q, 1));
+	}
+	store_done(q);
+	store_rollback(tx);
+	if (rc < 0)
+		return -1;
+	if (person == 0) {
+		password_burn(a->password);
+		return -2;
+	}
+	ok = password_verify(hash, a->password);
+	if (ok && password_needs_rehash(hash)) {
+		char fresh[256];
+
+		if (password_hash(a->password, fresh, sizeof(fresh)) == 0 &&
+		    store_begin(s, STORE_WRITE, &tx) == 0) {
+			if (store_exec(tx, SQL_PASSWORD_SET_HASH, "it", person, fresh) != 1 ||
+			    store_commit(tx) != 0)
+				store_rollback(tx);
+		}
+		sodium_memzero(fresh, sizeof(fresh));
+	}
+	return ok ? person : 0;
+}
+
+int
+login_note_failure(struct store_tx *tx, const struct login_attempt *a, const char *door,
+    const char *reason)
+{
+	struct throttle u, ad;
+	int64_t now = (int64_t)time(NULL);
+	bool has_user = door_keys(a, &u, &ad);
+
+	if (has_user && (throttle_read(tx, &u) != 0 ||
+	    throttle_fail(tx, &u, now, USER_SLOW_AFTER, USER_LOCK_AFTER) != 0))
+		return -1;
+	if (throttle_read(tx, &ad) != 0 ||
+	    throttle_fail(tx, &ad, now, ADDR_SLOW_AFTER, ADDR_LOCK_AFTER) != 0)
+		return -1;
+	return audit_door(tx, a, door, "failure", NULL, reason);
+}
+
+int
+login_note_success(struct store_tx *tx, const struct login_attempt *a, const char *door,
+    int64_t person)
+{
+	struct throttle u, ad;
+	char actor[24];
+
+	snprintf(actor, sizeof(actor), "%" PRId64, person);
+	if (door_keys(a, &u, &ad) && store_exec(tx, SQL_THROTTLE_CLEAR, "t", u.key) < 0)
+		return -1;
+	return audit_door(tx, a, door, "success", actor, "ok");
 }

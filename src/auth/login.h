@@ -31,4 +31,25 @@ enum login_result login_password(struct store *s, struct login_attempt *a);
 int login_record_logout(struct store *s, int64_t person_id, const char *source,
     const char *request_id);
 
+/* ---- Pieces for the doors that add a one-time code to the access codes (auth/totp.c,
+ * auth/tokencard.c) and for other checks of a person's secrets (activation codes,
+ * password change): the same throttling per user name and per address as the password
+ * door, and audit events "login.<door>.success|failure|throttled" on object "door:<door>". */
+
+/* Refuses (LOGIN_THROTTLED, audited, wait in a->wait_seconds) while the user name (when
+ * not NULL) or the address waits; LOGIN_OK otherwise; LOGIN_ERROR on store errors. */
+enum login_result login_gate(struct store *s, struct login_attempt *a, const char *door);
+/* Verifies a->username and a->password (slow: one Argon2id whatever the outcome) and
+ * rehashes when the costs changed. Returns the person's id (> 0), 0 for a wrong password,
+ * -2 for an unknown user name, -1 on store errors. Counts nothing: see login_note_*. */
+int64_t login_verify_password(struct store *s, const struct login_attempt *a);
+/* Inside tx (STORE_WRITE): counts one failure against a->username (when not NULL) and the
+ * address, and audits it with reason (a short fixed text, never input). Returns 0 or -1. */
+int login_note_failure(struct store_tx *tx, const struct login_attempt *a, const char *door,
+    const char *reason);
+/* Inside tx (STORE_WRITE): clears the failures of a->username and audits the success of
+ * person. Returns 0 or -1. */
+int login_note_success(struct store_tx *tx, const struct login_attempt *a, const char *door,
+    int64_t person);
+
 #endif

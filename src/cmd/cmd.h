@@ -17,9 +17,31 @@ int open_store(const struct config *c, struct store **out);
 
 int cmd_serve(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_portal(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_keys(int argc, char **argv);
+int cmd_client(int argc, char **argv);
+int cmd_person(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_registry(int argc, char **argv);
+int cmd_eid(int argc, char **argv);
+int cmd_catalogue(int argc, char **argv);
+
+/* What serve and demo hold for the TLS listener and the eID door (cmd/eid.c). */
+struct eid_verifier;
+struct eid_proxies;
+struct eid_runtime {
+	struct eid_verifier *verifier;   /* NULL when eid_trust is not set */
+	struct eid_proxies *proxies;
+	char *tls_cert_pem, *tls_key_pem, *client_ca_pem;
+	char demo_dir[960];              /* demo: the test CA of the demo cards, else "" */
+};
+/* Checks the TLS and eID settings, makes the demo's test CA and cards (demo mode without
+ * eid_trust), loads the verifier. Prints why and returns -1 on error; 0 when ready. */
+int eid_runtime_setup(struct config *c, struct eid_runtime *rt);
+void eid_runtime_free(struct eid_runtime *rt);
 
 /* Reads the configuration for a subcommand: defaults, then --config FILE (or
  * PORTIER_CONFIG), then PORTIER_* variables, then "--key value" / "--key=value" flags

@@ -43,6 +43,23 @@ static const struct key keys[] = {
 	{ "max_upload", L(max_upload, 1024, 256L << 20) },
 	{ "max_field", L(max_field, 64, 1L << 20) },
 	{ "demo", K_BOOL, offsetof(struct config, demo), 0, 0, 0 },
+	{ "tls_listen", S(tls_listen) },
+	{ "tls_cert", S(tls_cert) },
+	{ "tls_key", S(tls_key) },
+	{ "eid_trust", S(eid_trust) },
+	{ "eid_crl", S(eid_crl) },
+	{ "eid_revocation", S(eid_revocation) },
+	{ "eid_ocsp_url", S(eid_ocsp_url) },
+	{ "trusted_proxies", S(trusted_proxies) },
+	{ "eid_proxy_header", S(eid_proxy_header) },
+	{ "demo_card_reader", K_BOOL, offsetof(struct config, demo_card_reader), 0, 0, 0 },
+	{ "four_eyes", K_BOOL, offsetof(struct config, four_eyes), 0, 0, 0 },
+	{ "exception_address", S(exception_address) },
+	{ "smtp_url", S(smtp_url) },
+	{ "smtp_from", S(smtp_from) },
+	{ "smtp_user", S(smtp_user) },
+	{ "smtp_password", S(smtp_password) },
+	{ "mail_retry_seconds", I(mail_retry_seconds, 1, 86400) },
 };
 
 void
@@ -66,6 +83,13 @@ config_defaults(struct config *c)
 	c->max_body = 64 * 1024;
 	c->max_upload = 10L * 1024 * 1024;
 	c->max_field = 8 * 1024;
+	snprintf(c->eid_revocation, sizeof(c->eid_revocation), "crl");
+	snprintf(c->eid_proxy_header, sizeof(c->eid_proxy_header), "X-SSL-Client-Cert");
+	c->demo_card_reader = true;
+	snprintf(c->smtp_from, sizeof(c->smtp_from), "portier@localhost");
+	snprintf(c->exception_address, sizeof(c->exception_address),
+	    "portier — Helpdesk, procédure d'exception");
+	c->mail_retry_seconds = 60;
 	/* The executable lives in <share>/build/ with its compiled catalogues in locale/;
 	 * templates, static and migrations are in <share>. */
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);

@@ -23,6 +23,25 @@ struct config {
 	long max_upload;
 	long max_field;
 	bool demo;
+	/* TLS listener and the eID door (docs/eid.md) */
+	char tls_listen[128];
+	char tls_cert[1024];
+	char tls_key[1024];
+	char eid_trust[1024];
+	char eid_crl[2048];
+	char eid_revocation[16];
+	char eid_ocsp_url[1024];
+	char trusted_proxies[1024];
+	char eid_proxy_header[64];
+	bool demo_card_reader;
+	/* GAP designation and its mails (docs/csam.md) */
+	bool four_eyes;
+	char exception_address[512];
+	char smtp_url[512];
+	char smtp_from[256];
+	char smtp_user[256];
+	char smtp_password[256];
+	int mail_retry_seconds;
 };
 
 /* Fills c with defaults (share_dir from the executable's location). */

@@ -2,11 +2,17 @@
  * newcomer can log in at once. Their passwords are in the README; never use in production. */
 #include "cmd/cmd.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "access/org.h"
+#include "access/sql.h"
 #include "auth/person.h"
 #include "base/log.h"
+#include "cmd/demo_registry.h"
+#include "oidc/clients.h"
+#include "policy/loa.h"
 
 struct demo_person {
 	const char *niss, *last, *first, *lang, *email, *username, *password;
@@ -26,6 +32,9 @@ demo_seed(struct store *s)
 {
 	struct person existing;
 
+	/* The registry first (demo/kbo, persons, functions); it checks its own emptiness. */
+	if (demo_registry_seed(s) != 0)
+		return -1;
 	if (person_get(s, 1, &existing) == 0)
 		return 0;
 	for (size_t i = 0; i < sizeof(people) / sizeof(people[0]); i++) {
@@ -47,5 +56,60 @@ demo_seed(struct store *s)
 	}
 	log_info(NULL, "demo: %zu people created (see README for their access codes)",
 	    sizeof(people) / sizeof(people[0]));
+	{
+		/* The agency portal as OpenID Connect client (docs/oidc.md): confidential, eID
+		 * level, application MEDSEIP. Its secret is logged here, in demo mode only;
+		 * `portier client rotate-secret --id medseip-portal` prints a new one. */
+		static const char *const redirect[] = { "http://127.0.0.1:8081/callback" };
+		static const char *const post_logout[] = { "http://127.0.0.1:8081/" };
+		const struct oidc_client_new portal = {
+			.id = "medseip-portal", .application = "MEDSEIP", .min_level = LOA_HIGH,
+			.scopes = "openid profile email", .redirect = redirect, .n_redirect = 1,
+			.post_logout = post_logout, .n_post_logout = 1,
+		};
+		char secret[OIDC_SECRET_LEN + 1], err[256];
+		int rc = oidc_client_add(s, &portal, "system", secret, err, sizeof(err));
+
+		if (rc == -1) {
+			fprintf(stderr, "portier: demo: client medseip-portal: %s\n", err);
+			return -1;
+		}
+		if (rc == 0)
+			log_info(NULL, "demo: OpenID Connect client medseip-portal, client_secret %s",
+			    secret);
+		sodium_memzero(secret, sizeof(secret));
+	}
+	{
+		/* Access management (issue 6): PharmaPlatel (KBO 1029.026.082) registered with
+		 * Claire Dubois as its GAP, so that she walks guide §3 and §4 at once. */
+		const struct org_new pharma = {
+			.enterprise = "1029026082", .country = "BE", .name = "PharmaPlatel",
+			.contact_email = "contact@pharmaplatel.example.be",
+			.contact_phone = "+32 2 511 51 51", .procedure = "standard",
+		};
+		const struct org_actor by = { .person_id = 0, .role = "system" };
+		struct store_tx *tx;
+		struct store_q *q;
+		int64_t gap = 0, org = -1;
+
+		if (store_begin(s, STORE_WRITE, &tx) == 0) {
+			if (store_query(tx, SQL_ACCESS_PERSON_BY_NISS, &q, "t", "17073003384") == 0) {
+				if (store_next(q) == 1)
+					gap = store_int(q, 0);
+				store_done(q);
+			}
+			org = gap > 0 ? org_by_enterprise(tx, pharma.enterprise) : -1;
+			if (org == 0)
+				org = org_create(tx, &pharma, gap, &by);
+			if (org > 0 && store_commit(tx) == 0)
+				log_info(NULL, "demo: PharmaPlatel registered, GAP claire.dubois");
+			else
+				store_rollback(tx);
+		}
+		if (org <= 0) {
+			fprintf(stderr, "portier: demo: cannot register PharmaPlatel\n");
+			return -1;
+		}
+	}
 	return 0;
 }

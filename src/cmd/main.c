@@ -13,9 +13,17 @@ static const struct {
 } commands[] = {
 	{ "serve", cmd_serve, "run the web server" },
 	{ "demo", cmd_demo, "run the web server with the demo world on localhost" },
+	{ "portal", cmd_portal, "run the agency portal (MEDSEIP), a relying party of portier" },
 	{ "migrate", cmd_migrate, "apply the database migrations" },
 	{ "audit", cmd_audit, "verify the audit chain (audit verify)" },
+	{ "import", cmd_import, "load an authentic source into the registry (import kbo PATH)" },
+	{ "registry", cmd_registry, "the enterprise registry: show NUMBER, search TEXT" },
+	{ "person", cmd_person, "people's access: activation codes (person activation-code)" },
+	{ "keys", cmd_keys, "OpenID Connect signing keys (keys rotate, keys list)" },
+	{ "client", cmd_client, "OpenID Connect clients (client add, list, remove)" },
+	{ "catalogue", cmd_catalogue, "the quality and application catalogue (list, add-quality …)" },
 	{ "version", cmd_version, "print the version" },
+	{ "eid", cmd_eid, "eID tools: a test CA and cards (eid test-ca), verify a certificate" },
 };
 
 static void

@@ -8,9 +8,11 @@
 #include <string.h>
 
 #include "apps/app.h"
+#include "apps/login/door_eid.h"
 #include "auth/password.h"
 #include "base/log.h"
 #include "cmd/wire.h"
+#include "mail/mail.h"
 #include "store/store.h"
 #include "web/web.h"
 
@@ -24,6 +26,8 @@ static const char serve_usage[] =
     "  --share-dir DIR      folder holding templates/, static/, migrations/\n"
     "  --locale-dir DIR     folder holding the compiled catalogues (default: beside the binary)\n"
     "  --threads N          connection threads; --workers N threads for password hashes\n"
+    "  --tls-listen ADDR:PORT  also serve over TLS (--tls-cert, --tls-key PEM files); with\n"
+    "                       --eid-trust FILE it asks for eID client certificates (docs/eid.md)\n"
     "SIGTERM or SIGINT stops accepting, lets running requests finish, and exits 0.\n";
 
 static const char demo_usage[] =
@@ -79,6 +83,9 @@ run(int argc, char **argv, bool demo)
 	struct web_server *srv = NULL;
 	struct store *store = NULL;
 	struct app app = { 0 };
+	struct eid_runtime eid = { 0 };
+	struct mail_runner *mail = NULL;
+	struct mail_config mc = { 0 };
 	char err[1024];
 	sigset_t set;
 	int sig = 0, npos, rc;
@@ -104,6 +111,9 @@ run(int argc, char **argv, bool demo)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* TLS and eID settings are checked (and the demo's test CA made) before the store. */
+	if (eid_runtime_setup(&c, &eid) != 0)
+		return 2;
 	password_set_cost((unsigned long long)c.password_ops, (size_t)c.password_mem_kib);
 	{
 		char common[1100];
@@ -111,17 +121,32 @@ run(int argc, char **argv, bool demo)
 		snprintf(common, sizeof(common), "%s/data/common-passwords.txt", c.share_dir);
 		if (password_load_common(common) != 0) {
 			fprintf(stderr, "portier: cannot read %s\n", common);
+			eid_runtime_free(&eid);
 			return 1;
 		}
 	}
-	if (open_store(&c, &store) != 0)
+	if (open_store(&c, &store) != 0) {
+		eid_runtime_free(&eid);
 		return 1;
+	}
 	if (c.demo && demo_seed(store) != 0) {
+		eid_runtime_free(&eid);
 		store_close(store);
 		return 1;
 	}
 	app.store = store;
 	app.demo = c.demo;
+	mc = (struct mail_config){
+		.smtp_url = c.smtp_url, .smtp_from = c.smtp_from, .smtp_user = c.smtp_user,
+		.smtp_password = c.smtp_password, .retry_seconds = c.mail_retry_seconds,
+		.demo = c.demo, .locale_dir = c.locale_dir,
+	};
+	if (mail_start(store, &mc, &mail, err, sizeof(err)) != 0) {
+		fprintf(stderr, "portier: %s\n", err);
+		eid_runtime_free(&eid);
+		store_close(store);
+		return 1;
+	}
 	wc.listen = c.listen;
 	wc.share_dir = c.share_dir;
 	wc.locale_dir = c.locale_dir;
@@ -134,21 +159,36 @@ run(int argc, char **argv, bool demo)
 	wc.limits.body_bytes = (size_t)c.max_body;
 	wc.limits.upload_bytes = (size_t)c.max_upload;
 	wc.limits.field_bytes = (size_t)c.max_field;
+	wc.tls_listen = c.tls_listen[0] ? c.tls_listen : NULL;
+	wc.tls_cert_pem = eid.tls_cert_pem;
+	wc.tls_key_pem = eid.tls_key_pem;
+	wc.tls_client_ca_pem = eid.client_ca_pem;
 	wire_sessions(&wc.sessions, store);
 	srv = web_server_new(&wc, err, sizeof(err));
 	if (srv == NULL) {
 		fprintf(stderr, "portier: %s\n", err);
+		mail_stop(mail);
+		eid_runtime_free(&eid);
 		store_close(store);
 		return 1;
 	}
+	door_eid_use(&(struct eid_door){
+		.verifier = eid.verifier, .proxies = eid.proxies, .proxy_header = c.eid_proxy_header,
+		.server = srv, .demo_reader = c.demo && c.demo_card_reader, .demo_dir = eid.demo_dir,
+	});
 	web_set_app(srv, &app);
 	web_set_page_hook(srv, app_page_hook);
-	if (home_routes(srv) != 0 || login_routes(srv) != 0 || web_server_start(srv, err, sizeof(err)) != 0) {
+	if (home_routes(srv) != 0 || uman_routes(srv) != 0 || csam_routes(srv, c.four_eyes, c.exception_address) != 0 || oidc_routes(srv, c.listen) != 0 || lookup_routes(srv) != 0 || registry_api_routes(srv) != 0 || login_routes(srv) != 0 || web_server_start(srv, err, sizeof(err)) != 0) {
 		fprintf(stderr, "portier: %s\n", err);
 		web_server_free(srv);
+		mail_stop(mail);
+		eid_runtime_free(&eid);
 		store_close(store);
 		return 1;
 	}
+	if (web_server_tls_port(srv) != 0)
+		log_info(NULL, "TLS listener on https://%s%s", c.tls_listen,
+		    eid.verifier ? " (asks for an eID client certificate)" : "");
 	log_info(NULL, "portier %s listening on http://%s%s", PORTIER_VERSION, c.listen,
 	    c.demo ? " (demo mode)" : "");
 	fflush(stdout);
@@ -156,6 +196,8 @@ run(int argc, char **argv, bool demo)
 	log_info(NULL, "signal %d: draining requests", sig);
 	web_server_stop(srv, 10000);
 	web_server_free(srv);
+	mail_stop(mail);
+	eid_runtime_free(&eid);
 	store_close(store);
 	log_info(NULL, "stopped");
 	return 0;

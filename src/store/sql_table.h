@@ -9,7 +9,8 @@ enum sql_range {
 	SQL_RANGE_ACCESS = 2000,     /* access/: organisations, qualities, users, grants */
 	SQL_RANGE_AUTH = 3000,       /* auth/: second factors, eID, helpdesk codes */
 	SQL_RANGE_OIDC = 4000,       /* oidc/: clients, codes, tokens, keys */
-	SQL_RANGE_END = 5000,
+	SQL_RANGE_PORTAL = 5000,     /* portal/: the agency portal's own database */
+	SQL_RANGE_END = 6000,
 };
 
 struct sql_table {

@@ -31,6 +31,12 @@ int store_schema_version(struct store *s);
 
 /* Starts a transaction (STORE_WRITE takes the write lock at once). Returns 0 or -1. */
 int store_begin(struct store *s, enum store_mode mode, struct store_tx **out);
+/* Starts a write transaction for loading many rows at once (bulk imports). The backend
+ * may trade speed for durability until the commit and use more memory and helper threads
+ * while it lasts (SQLite: synchronous=OFF, a 64 MiB page cache, sorting on 2 threads,
+ * temporary files on disk); it restores its usual settings when the transaction ends.
+ * Returns 0 or -1. */
+int store_bulk_begin(struct store *s, struct store_tx **out);
 /* Commits and releases the transaction. Returns 0, or -1 (then it was rolled back). */
 int store_commit(struct store_tx *tx);
 /* Rolls back and releases the transaction; NULL is accepted. */
@@ -40,6 +46,15 @@ void store_rollback(struct store_tx *tx);
  *   't' const char * (text, NULL binds NULL), 'i' int64_t, 'I' int64_t (0 binds NULL), 'b' const void *, size_t (blob),
  *   'n' NULL. Returns the number of rows changed (>= 0), or -1 (constraint: -2). */
 int store_exec(struct store_tx *tx, int id, const char *fmt, ...);
+/* One text parameter of store_exec_vals: len bytes at p (no NUL needed); p NULL binds NULL. */
+struct store_val {
+	const char *p;
+	size_t len;
+};
+/* Runs statement id with n text parameters, bound without a copy: the bulk-load path for
+ * rows read from files. The texts must stay valid until the call returns. Returns as
+ * store_exec. */
+int store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n);
 /* Prepares statement id for reading rows; same fmt. Returns 0 or -1. */
 int store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, ...);
 /* Steps to the next row: 1 row, 0 no more rows, -1 error. */

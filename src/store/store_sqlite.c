@@ -25,17 +25,23 @@ struct conn {
 
 /* Every module's SQLite texts; a new module adds its table here. */
 extern const struct sql_table sql_registry_sqlite;
+extern const struct sql_table sql_registry_query_sqlite;
 extern const struct sql_table sql_eid_sqlite;
 extern const struct sql_table sql_factor_sqlite;
 extern const struct sql_table sql_access_sqlite;
+extern const struct sql_table sql_oidc_sqlite;
+extern const struct sql_table sql_csam_sqlite;
+extern const struct sql_table sql_portal_sqlite;
 static const struct sql_table *const tables[] = {
 	&sql_core_sqlite,
 	&sql_access_sqlite,
 	&sql_eid_sqlite,
 	&sql_factor_sqlite,
-#ifdef PORTIER_HAVE_REGISTRY_SQL
 	&sql_registry_sqlite,
-#endif
+	&sql_registry_query_sqlite,
+	&sql_oidc_sqlite,
+	&sql_portal_sqlite,
+	&sql_csam_sqlite,
 };
 
 static const char *
@@ -68,6 +74,7 @@ struct store_tx {
 	struct store_q q;   /* one open query at a time per transaction is enough here */
 	bool failed;
 	bool writer;        /* holds s->writer */
+	bool bulk;          /* started by store_bulk_begin: restore the settings at the end */
 };
 
 static int
@@ -170,8 +177,34 @@ conn_give(struct store *s, struct conn *c)
 	pthread_mutex_unlock(&s->lock);
 }
 
-int
-store_begin(struct store *s, enum store_mode mode, struct store_tx **out)
+/* The settings conn_open sets, which a bulk load changes for its transaction. */
+static const char bulk_on[] =
+    "PRAGMA synchronous=OFF;"
+    "PRAGMA cache_size=-65536;"
+    "PRAGMA threads=2;"
+    "PRAGMA temp_store=FILE;";
+static const char bulk_off[] =
+    "PRAGMA synchronous=NORMAL;"
+    "PRAGMA cache_size=-2000;"
+    "PRAGMA threads=0;"
+    "PRAGMA temp_store=MEMORY;";
+
+static void
+tx_release(struct store_tx *tx)
+{
+	store_done(tx->q.st ? &tx->q : NULL);
+	if (tx->bulk && sqlite3_exec(tx->c->db, bulk_off, NULL, NULL, NULL) != SQLITE_OK)
+		log_err(NULL, "store: bulk end: %s", sqlite3_errmsg(tx->c->db));
+	if (tx->writer)
+		pthread_mutex_unlock(&tx->s->writer);
+	conn_give(tx->s, tx->c);
+	free(tx);
+}
+
+/* Takes a connection (and the writer lock for STORE_WRITE), applies settings, if any,
+ * outside a transaction, where SQLite accepts all of them, and begins. */
+static int
+tx_start(struct store *s, enum store_mode mode, const char *settings, struct store_tx **out)
 {
 	struct store_tx *tx = calloc(1, sizeof(*tx));
 	const char *sql = mode == STORE_WRITE ? "BEGIN IMMEDIATE" : "BEGIN";
@@ -184,26 +217,29 @@ store_begin(struct store *s, enum store_mode mode, struct store_tx **out)
 		pthread_mutex_lock(&s->writer);
 		tx->writer = true;
 	}
-	if (sqlite3_exec(tx->c->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+	if ((settings != NULL && sqlite3_exec(tx->c->db, settings, NULL, NULL, NULL) !=
+	    SQLITE_OK) || sqlite3_exec(tx->c->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
 		log_err(NULL, "store: begin: %s", sqlite3_errmsg(tx->c->db));
-		if (tx->writer)
-			pthread_mutex_unlock(&s->writer);
-		conn_give(s, tx->c);
-		free(tx);
+		if (settings != NULL)
+			tx->bulk = true;   /* undo whatever part was applied */
+		tx_release(tx);
 		return -1;
 	}
+	tx->bulk = settings != NULL;
 	*out = tx;
 	return 0;
 }
 
-static void
-tx_release(struct store_tx *tx)
+int
+store_begin(struct store *s, enum store_mode mode, struct store_tx **out)
 {
-	store_done(tx->q.st ? &tx->q : NULL);
-	if (tx->writer)
-		pthread_mutex_unlock(&tx->s->writer);
-	conn_give(tx->s, tx->c);
-	free(tx);
+	return tx_start(s, mode, NULL, out);
+}
+
+int
+store_bulk_begin(struct store *s, struct store_tx **out)
+{
+	return tx_start(s, STORE_WRITE, bulk_on, out);
 }
 
 int
@@ -326,6 +362,42 @@ store_exec(struct store_tx *tx, int id, const char *fmt, ...)
 		if (res == -1)
 			log_err(NULL, "store: exec %d: %s", id, sqlite3_errmsg(tx->c->db));
 	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return res;
+}
+
+int
+store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n)
+{
+	sqlite3_stmt *st = stmt_get(tx, id);
+	int rc = SQLITE_OK, res;
+
+	if (st == NULL) {
+		tx->failed = true;
+		return -1;
+	}
+	for (int i = 0; i < n && rc == SQLITE_OK; i++)
+		rc = v[i].p ? sqlite3_bind_text64(st, i + 1, v[i].p, v[i].len, SQLITE_STATIC,
+		    SQLITE_UTF8) : sqlite3_bind_null(st, i + 1);
+	if (rc != SQLITE_OK) {
+		log_err(NULL, "store: bind %d: %s", id, sqlite3_errmsg(tx->c->db));
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		tx->failed = true;
+		return -1;
+	}
+	do
+		rc = sqlite3_step(st);
+	while (rc == SQLITE_ROW);
+	if (rc == SQLITE_DONE) {
+		res = sqlite3_changes(tx->c->db);
+	} else {
+		res = (rc & 0xff) == SQLITE_CONSTRAINT ? -2 : -1;
+		if (res == -1)
+			log_err(NULL, "store: exec %d: %s", id, sqlite3_errmsg(tx->c->db));
+	}
+	/* The texts belong to the caller: no binding may outlive this call. */
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return res;

@@ -28,6 +28,8 @@ struct work_pool;
 struct web_server {
 	struct web_config cfg;
 	struct MHD_Daemon *d;
+	struct MHD_Daemon *tls_d;   /* the TLS listener, or NULL */
+	int tls_port;
 	struct route routes[WEB_MAX_ROUTES];
 	size_t nroutes;
 	struct tmpl_set *tmpl;
@@ -58,6 +60,7 @@ struct web_req {
 	const char *path;
 	const char *raw_query;
 	const char *client;
+	bool tls;                   /* arrived over TLS: Secure cookies, HSTS */
 	const char *lang;
 	const struct route *route;
 	const char *params[WEB_MAX_PARAMS];

@@ -42,7 +42,7 @@ web_set_cookie(struct web_req *r, const char *name, const char *value, long max_
 	if (max_age >= 0)
 		snprintf(age, sizeof(age), "; Max-Age=%ld", max_age);
 	c = arena_printf(r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s", name, value, age,
-	    r->srv->cfg.tls ? "; Secure" : "");
+	    r->tls ? "; Secure" : "");
 	return c ? web_add_header(r, "Set-Cookie", c) : -1;
 }
 
@@ -244,7 +244,7 @@ resp_queue(struct web_req *r)
 	MHD_add_response_header(resp, "X-Request-Id", r->rid);
 	if (MHD_get_response_header(resp, "Cache-Control") == NULL)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
-	if (r->srv->cfg.tls)
+	if (r->tls)
 		MHD_add_response_header(resp, "Strict-Transport-Security",
 		    "max-age=31536000; includeSubDomains");
 	if (r->srv->stopping)

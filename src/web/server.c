@@ -111,6 +111,9 @@ uri_cb(void *cls, const char *uri, struct MHD_Connection *conn)
 		return NULL;
 	r->srv = s;
 	r->conn = conn;
+	/* A GnuTLS session exists only on the TLS listener. */
+	r->tls = s->cfg.tls ||
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION) != NULL;
 	r->start_ns = now_ns();
 	r->arena = arena_new(s->cfg.limits.upload_bytes * 3 + (1 << 20));
 	randombytes_buf(id, sizeof(id));
@@ -382,6 +385,71 @@ web_listen_ok(const char *listen)
 	return parse_listen(listen, &sa) == 0;
 }
 
+/* One listener; tls (MHD options ending in MHD_OPTION_END) adds the TLS options. */
+static struct MHD_Daemon *
+start_daemon(struct web_server *s, struct sockaddr_in *sa, unsigned int flags,
+    struct MHD_OptionItem *tls)
+{
+	static struct MHD_OptionItem none[] = { { MHD_OPTION_END, 0, NULL } };
+
+	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG | flags, 0, NULL, NULL, access_cb, s,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)sa,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)s->cfg.threads,
+	    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, s,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(s->cfg.limits.header_bytes * 4 + 65536),
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4000,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
+	    MHD_OPTION_ARRAY, tls ? tls : none,
+	    MHD_OPTION_END);
+}
+
+/* The TLS listener: GnuTLS inside libmicrohttpd, TLS 1.2 and 1.3 only; with client
+ * anchors, a client certificate is requested (optional) at every handshake. */
+static int
+start_tls(struct web_server *s, char *err, size_t errlen)
+{
+	struct sockaddr_in sa;
+	const union MHD_DaemonInfo *di;
+	struct MHD_OptionItem tls[] = {
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)(uintptr_t)s->cfg.tls_cert_pem },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)(uintptr_t)s->cfg.tls_key_pem },
+		{ MHD_OPTION_HTTPS_PRIORITIES, 0,
+		    (void *)(uintptr_t)"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2" },
+		{ MHD_OPTION_END, 0, NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+
+	if (parse_listen(s->cfg.tls_listen, &sa) != 0) {
+		snprintf(err, errlen, "tls_listen address '%s' is not ADDR:PORT",
+		    s->cfg.tls_listen);
+		return -1;
+	}
+	if (s->cfg.tls_cert_pem == NULL || s->cfg.tls_key_pem == NULL) {
+		snprintf(err, errlen, "tls_listen needs tls_cert and tls_key");
+		return -1;
+	}
+	if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+		snprintf(err, errlen, "libmicrohttpd was built without TLS");
+		return -1;
+	}
+	if (s->cfg.tls_client_ca_pem != NULL) {
+		tls[3].option = MHD_OPTION_HTTPS_MEM_TRUST;
+		tls[3].ptr_value = (void *)(uintptr_t)s->cfg.tls_client_ca_pem;
+	}
+	s->tls_d = start_daemon(s, &sa, MHD_USE_TLS, tls);
+	if (s->tls_d == NULL) {
+		snprintf(err, errlen, "cannot listen with TLS on %s (address in use, or a bad "
+		    "certificate or key)", s->cfg.tls_listen);
+		return -1;
+	}
+	di = MHD_get_daemon_info(s->tls_d, MHD_DAEMON_INFO_BIND_PORT);
+	s->tls_port = di ? di->port : ntohs(sa.sin_port);
+	return 0;
+}
+
 int
 web_server_start(struct web_server *s, char *err, size_t errlen)
 {
@@ -392,23 +460,19 @@ web_server_start(struct web_server *s, char *err, size_t errlen)
 		snprintf(err, errlen, "listen address '%s' is not ADDR:PORT", s->cfg.listen);
 		return -1;
 	}
-	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL, access_cb, s,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)s->cfg.threads,
-	    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, s,
-	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(s->cfg.limits.header_bytes * 4 + 65536),
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4000,
-	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
-	    MHD_OPTION_END);
+	s->d = start_daemon(s, &sa, 0, NULL);
 	if (s->d == NULL) {
 		snprintf(err, errlen, "cannot listen on %s: %s", s->cfg.listen, strerror(errno));
 		return -1;
 	}
 	di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = di ? di->port : ntohs(sa.sin_port);
+	if (s->cfg.tls_listen != NULL && s->cfg.tls_listen[0] != '\0' &&
+	    start_tls(s, err, errlen) != 0) {
+		MHD_stop_daemon(s->d);
+		s->d = NULL;
+		return -1;
+	}
 	return 0;
 }
 
@@ -416,6 +480,12 @@ int
 web_server_port(const struct web_server *s)
 {
 	return s->port;
+}
+
+int
+web_server_tls_port(const struct web_server *s)
+{
+	return s->tls_d != NULL ? s->tls_port : 0;
 }
 
 void
@@ -429,6 +499,11 @@ web_server_stop(struct web_server *s, int grace_ms)
 	fd = MHD_quiesce_daemon(s->d);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
+	if (s->tls_d != NULL) {
+		fd = MHD_quiesce_daemon(s->tls_d);
+		if (fd != MHD_INVALID_SOCKET)
+			close(fd);
+	}
 	/* Wait for requests under way only; idle keep-alive connections are closed by
 	 * MHD_stop_daemon. */
 	for (int waited = 0; waited < grace_ms; waited += 10) {
@@ -441,8 +516,11 @@ web_server_stop(struct web_server *s, int grace_ms)
 			break;
 		usleep(10 * 1000);
 	}
+	if (s->tls_d != NULL)
+		MHD_stop_daemon(s->tls_d);
 	MHD_stop_daemon(s->d);
 	s->d = NULL;
+	s->tls_d = NULL;
 }
 
 void

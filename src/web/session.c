@@ -8,8 +8,14 @@
 
 #include "base/log.h"
 
-#define SID_COOKIE "portier_sid"
+#define SID_COOKIE "portier_sid"   /* unless web_config.session_cookie names another */
 #define TOUCH_EVERY 60   /* seconds: seen_at is written at most this often */
+
+static const char *
+sid_cookie(const struct web_req *r)
+{
+	return r->srv->cfg.session_cookie ? r->srv->cfg.session_cookie : SID_COOKIE;
+}
 
 static void
 sid_hash(const char *id, unsigned char out[32])
@@ -47,7 +53,7 @@ void
 session_from_cookie(struct web_req *r)
 {
 	const struct web_session_ops *ops = &r->srv->cfg.sessions;
-	const char *v = web_cookie(r, SID_COOKIE);
+	const char *v = web_cookie(r, sid_cookie(r));
 	int64_t now = (int64_t)time(NULL);
 	int rc;
 
@@ -99,7 +105,7 @@ web_session_ensure(struct web_req *r)
 		return NULL;
 	}
 	r->has_session = true;
-	web_set_cookie(r, SID_COOKIE, r->session.id, -1);
+	web_set_cookie(r, sid_cookie(r), r->session.id, -1);
 	return &r->session;
 }
 
@@ -121,7 +127,7 @@ web_session_rotate(struct web_req *r, const struct web_session *data)
 		return -1;
 	r->session = s;
 	memcpy(r->sid_hash, new_hash, sizeof(new_hash));
-	web_set_cookie(r, SID_COOKIE, s.id, -1);
+	web_set_cookie(r, sid_cookie(r), s.id, -1);
 	sodium_memzero(&s, sizeof(s));
 	return 0;
 }
@@ -149,7 +155,7 @@ web_session_end(struct web_req *r)
 		ops->destroy(ops->arg, r->sid_hash);
 	sodium_memzero(&r->session, sizeof(r->session));
 	r->has_session = false;
-	web_set_cookie(r, SID_COOKIE, "", 0);
+	web_set_cookie(r, sid_cookie(r), "", 0);
 }
 
 bool

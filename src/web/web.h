@@ -62,7 +62,18 @@ struct web_config {
 	int idle_timeout;        /* session idle timeout, seconds (default 1800) */
 	int absolute_timeout;    /* session absolute timeout, seconds (default 43200) */
 	bool tls;                /* the server is reached over TLS: Secure cookies, HSTS */
+	/* portier's own TLS listener, serving the same routes (NULL: none). Requests on it
+	 * get Secure cookies and HSTS whatever tls says. */
+	const char *tls_listen;  /* "0.0.0.0:8443" */
+	const char *tls_cert_pem;   /* server certificate (and chain), PEM text */
+	const char *tls_key_pem;    /* its private key, PEM text */
+	/* Anchors named in the request for a client certificate (eID), PEM text; NULL: no
+	 * request. The certificate stays optional at the handshake: handlers verify it. */
+	const char *tls_client_ca_pem;
 	const char *version;     /* shown in the footer */
+	/* Name of the session cookie (NULL: "portier_sid"). Cookies ignore ports: another
+	 * application on the same host (the agency portal) needs a name of its own. */
+	const char *session_cookie;
 	struct web_limits limits;
 	struct web_session_ops sessions;
 };
@@ -92,6 +103,8 @@ bool web_listen_ok(const char *listen);
 int web_server_start(struct web_server *s, char *err, size_t errlen);
 /* Port actually bound (useful with port 0). */
 int web_server_port(const struct web_server *s);
+/* Port of the TLS listener actually bound, 0 when there is none. */
+int web_server_tls_port(const struct web_server *s);
 /* Stops accepting, lets running requests finish (up to grace_ms), stops. */
 void web_server_stop(struct web_server *s, int grace_ms);
 void web_server_free(struct web_server *s);
@@ -103,6 +116,11 @@ const char *web_method(struct web_req *r);
 const char *web_path(struct web_req *r);
 const char *web_rid(struct web_req *r);          /* request id, also in every log line */
 const char *web_client(struct web_req *r);       /* client address */
+bool web_tls(struct web_req *r);                 /* over TLS (own listener or cfg.tls) */
+/* The i-th certificate the client presented in the TLS handshake of portier's own
+ * listener (0: its own, then the chain it sent), DER copied into the request's arena;
+ * NULL when there is none (plain HTTP, no certificate). len receives its size. */
+const unsigned char *web_client_cert(struct web_req *r, size_t i, size_t *len);
 const char *web_lang(struct web_req *r);         /* fr, nl, de or en */
 const char *web_param(struct web_req *r, const char *name);   /* path parameter */
 const char *web_query(struct web_req *r, const char *name);   /* NULL when absent */

@@ -67,6 +67,12 @@ app_page_hook(struct web_req *r, struct tmpl_ctx *ctx)
 	}
 	m = tmpl_list_add(ctx, "menu");
 	if (m != NULL) {
+		tmpl_set(m, "href", "/entreprises");
+		tmpl_set(m, "label", web_t(r, N_("Recherche d'entreprises")));
+		tmpl_set_bool(m, "current", strcmp(web_path(r), "/entreprises") == 0);
+	}
+	m = tmpl_list_add(ctx, "menu");
+	if (m != NULL) {
 		tmpl_set(m, "href", "/aide");
 		tmpl_set(m, "label", web_t(r, N_("Aide")));
 		tmpl_set_bool(m, "current", strcmp(web_path(r), "/aide") == 0);

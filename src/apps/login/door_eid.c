@@ -1,10 +1,302 @@
 /* door_eid.c — the eID door: log in with the X.509 authentication certificate of a
- * Belgian identity card, over portier's TLS listener or a trusted reverse proxy. */
+ * Belgian identity card, over portier's TLS listener or a trusted reverse proxy; in demo
+ * mode also through the demo card reader. All three end in the same verification. */
+#include "apps/login/door_eid.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "apps/app.h"
 #include "apps/login/login.h"
+#include "auth/eid_login.h"
+#include "auth/eid_reader.h"
+#include "base/log.h"
+#include "base/msgid.h"
+#include "policy/loa.h"
+
+#define EXTRA_CERTS 4              /* intermediates read from the TLS handshake */
+#define PEM_MAX (32 * 1024)        /* a decoded certificate header */
+#define DEMO_CARDS_MAX 64
+#define CHALLENGE_BYTES 32
+#define P12_PASSWORD_MAX 128
+
+static struct eid_door door;
+
+void
+door_eid_use(const struct eid_door *d)
+{
+	door = *d;
+	if (door.proxy_header == NULL || door.proxy_header[0] == '\0')
+		door.proxy_header = "X-SSL-Client-Cert";
+}
+
+/* A local path to return to after login; anything else becomes "/". */
+static const char *
+safe_next(const char *next)
+{
+	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
+	    strlen(next) > 1024)
+		return "/";
+	return next;
+}
+
+/* https://HOST:PORT/login/eid?next=… for a visitor on the plain listener, when portier
+ * has its own TLS listener; HOST from the Host header (letters, digits, dots, dashes). */
+static const char *
+tls_url(struct web_req *r, const char *next)
+{
+	const char *host = web_header(r, "Host");
+	int port = door.server ? web_server_tls_port(door.server) : 0;
+	char name[256];
+	size_t n;
+
+	if (web_tls(r) || port == 0 || host == NULL)
+		return NULL;
+	n = strcspn(host, ":");
+	if (host[0] == '[' || n == 0 || n >= sizeof(name) ||
+	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") < n)
+		return NULL;
+	memcpy(name, host, n);
+	name[n] = '\0';
+	return arena_printf(web_arena(r), "https://%s:%d/login/eid?next=%s", name, port,
+	    web_url_encode(web_arena(r), next));
+}
+
+/* The eID page: what the door needs, and why an attempt was refused (error_msgid). */
+static int
+eid_page(struct web_req *r, int status, const char *error_msgid, const char *next)
+{
+	struct tmpl_ctx *c = web_page(r, N_("Connexion avec votre carte d'identité électronique"));
+	const char *url;
+
+	if (c == NULL)
+		return -1;
+	tmpl_set(c, "next", next);
+	tmpl_set(c, "next_q", web_url_encode(web_arena(r), next));
+	tmpl_set_bool(c, "configured", door.verifier != NULL);
+	tmpl_set_bool(c, "demo_reader", door.demo_reader);
+	url = tls_url(r, next);
+	if (url != NULL)
+		tmpl_set(c, "tls_url", url);
+	if (error_msgid != NULL)
+		tmpl_set(c, "eid_error", web_t(r, error_msgid));
+	return web_render_status(r, status, "eid/login", c);
+}
+
+static int
+refuse(struct web_req *r, enum eid_status st, const struct eid_identity *id, const char *via,
+    const char *next)
+{
+	struct app *app = web_app(r);
+
+	log_info(web_rid(r), "eid: login refused via %s: %s%s%s", via, eid_status_reason(st),
+	    id && id->detail[0] ? ": " : "", id ? id->detail : "");
+	if (eid_login_refused(app->store, st, id, via, web_client(r), web_rid(r)) != 0)
+		log_err(web_rid(r), "eid: audit event not written");
+	return eid_page(r, st == EID_ERROR ? 500 : st == EID_NOT_CONFIGURED ? 503 : 403,
+	    eid_status_msgid(st), next);
+}
+
+/* A certificate the verifier accepted: the person, a new session id at level high, and
+ * back to the page that asked. */
+static int
+eid_accept(struct web_req *r, const struct eid_identity *id, const char *via, const char *next)
+{
+	struct app *app = web_app(r);
+	struct web_session *cur = web_session(r);
+	struct web_session s = { 0 };
+	struct eid_login a = {
+		.id = id, .via = via, .language = web_lang(r), .source = web_client(r),
+		.request_id = web_rid(r),
+	};
+
+	if (eid_login(app->store, &a) != 0) {
+		log_err(web_rid(r), "eid: cannot record the login");
+		return refuse(r, EID_ERROR, id, via, next);
+	}
+	s.person_id = a.person_id;
+	memcpy(s.auth_method, "eid", 4);
+	s.auth_level = LOA_HIGH;
+	s.auth_time = (int64_t)time(NULL);
+	if (cur != NULL)
+		memcpy(s.lang, cur->lang, sizeof(s.lang));
+	if (web_session_rotate(r, &s) != 0)
+		return -1;
+	log_info(web_rid(r), "eid: person %lld logged in via %s%s", (long long)a.person_id, via,
+	    a.created ? " (created at first eID login)" : "");
+	return web_redirect(r, next);
+}
+
+static enum eid_status
+verify_header(struct web_req *r, const char *value, struct eid_identity *id)
+{
+	char *pem = arena_alloc(web_arena(r), PEM_MAX);
+	long n;
+
+	if (pem == NULL)
+		return EID_ERROR;
+	n = eid_header_decode(value, pem, PEM_MAX);
+	if (n < 0) {
+		memset(id, 0, sizeof(*id));
+		snprintf(id->detail, sizeof(id->detail), "header is not URL-escaped PEM");
+		return EID_MALFORMED;
+	}
+	return eid_verify_pem(door.verifier, pem, (size_t)n, id);
+}
+
+static enum eid_status
+verify_handshake(struct web_req *r, const unsigned char *der, size_t len,
+    struct eid_identity *id)
+{
+	const unsigned char *extra[EXTRA_CERTS];
+	size_t extra_len[EXTRA_CERTS], n = 0;
+
+	while (n < EXTRA_CERTS) {
+		extra[n] = web_client_cert(r, n + 1, &extra_len[n]);
+		if (extra[n] == NULL)
+			break;
+		n++;
+	}
+	return eid_verify_der(door.verifier, der, len, extra, extra_len, n, id);
+}
+
+/* GET /login/eid: the certificate from a trusted proxy's header or from the handshake. */
+static int
+eid_login_get(struct web_req *r)
+{
+	const char *next = safe_next(web_query(r, "next"));
+	const char *hdr = web_header(r, door.proxy_header);
+	const unsigned char *der;
+	struct eid_identity id;
+	enum eid_status st;
+	const char *via;
+	size_t len;
+
+	if (hdr != NULL && hdr[0] != '\0') {
+		via = "proxy";
+		if (!eid_proxies_trusted(door.proxies, web_client(r))) {
+			log_warn(web_rid(r), "eid: %s header from %s, not a trusted proxy: ignored",
+			    door.proxy_header, web_client(r));
+			return refuse(r, EID_PROXY_UNTRUSTED, NULL, via, next);
+		}
+		st = verify_header(r, hdr, &id);
+	} else {
+		via = "tls";
+		der = web_client_cert(r, 0, &len);
+		if (der == NULL)
+			return eid_page(r, 200, NULL, next);
+		st = verify_handshake(r, der, len, &id);
+	}
+	if (st != EID_OK) {
+		sodium_memzero(id.niss, sizeof(id.niss));
+		return refuse(r, st, &id, via, next);
+	}
+	st = eid_accept(r, &id, via, next) == 0 ? EID_OK : EID_ERROR;
+	sodium_memzero(&id, sizeof(id));
+	return st == EID_OK ? 0 : -1;
+}
+
+/* ---- demo card reader (demo mode only) ---- */
+
+static int
+demo_page(struct web_req *r, int status, const char *error_msgid, const char *next)
+{
+	struct eid_card_info *cards;
+	struct tmpl_ctx *c;
+	size_t n;
+
+	if (web_session_ensure(r) == NULL)
+		return -1;
+	c = web_page(r, N_("Lecteur de carte de démonstration"));
+	cards = arena_alloc(web_arena(r), DEMO_CARDS_MAX * sizeof(*cards));
+	if (c == NULL || cards == NULL)
+		return -1;
+	n = eid_reader_list(door.demo_dir, cards, DEMO_CARDS_MAX);
+	for (size_t i = 0; i < n; i++) {
+		struct tmpl_ctx *item = tmpl_list_add(c, "cards");
+
+		if (item == NULL)
+			return -1;
+		tmpl_set(item, "id", cards[i].id);
+		tmpl_set(item, "label", cards[i].label);
+		tmpl_set(item, "key", cards[i].key);
+		tmpl_set_bool(item, "checked", i == 0);
+	}
+	tmpl_set(c, "next", next);
+	tmpl_set(c, "next_q", web_url_encode(web_arena(r), next));
+	if (error_msgid != NULL)
+		tmpl_set(c, "eid_error", web_t(r, error_msgid));
+	return web_render_status(r, status, "eid/demo", c);
+}
+
+static int
+demo_get(struct web_req *r)
+{
+	if (!door.demo_reader)
+		return web_error(r, 404);
+	return demo_page(r, 200, NULL, safe_next(web_query(r, "next")));
+}
+
+/* POST /login/eid/demo: the server draws a challenge, the demo reader signs it with the
+ * chosen card's key (or the uploaded PKCS#12's), the signature is checked with the
+ * certificate's public key, then the certificate goes through the verifier. */
+static int
+demo_post(struct web_req *r)
+{
+	const char *next = safe_next(web_form(r, "next"));
+	const char *card = web_form(r, "card"), *password = web_form(r, "password");
+	unsigned char challenge[CHALLENGE_BYTES];
+	struct eid_reader_result res = { 0 };
+	struct eid_identity id;
+	const void *p12;
+	size_t p12_len = 0;
+	enum eid_status st;
+	int rc;
+
+	if (!door.demo_reader)
+		return web_error(r, 404);
+	randombytes_buf(challenge, sizeof(challenge));
+	p12 = web_upload(r, "p12", &p12_len, NULL, NULL);
+	if (p12 != NULL && p12_len > 0) {
+		if (password != NULL && strlen(password) > P12_PASSWORD_MAX)
+			password = "";
+		rc = eid_reader_sign_p12(p12, p12_len, password, challenge, sizeof(challenge), &res);
+		if (rc == 1)
+			return demo_page(r, 422, N_("Le fichier n'a pas pu être ouvert : vérifiez qu'il "
+			    "s'agit d'un fichier PKCS#12 (.p12) et son mot de passe."), next);
+	} else if (card != NULL && card[0] != '\0') {
+		rc = eid_reader_sign(door.demo_dir, card, challenge, sizeof(challenge), &res);
+		if (rc == 1)
+			return demo_page(r, 422, N_("Choisissez une carte de démonstration."), next);
+	} else {
+		return demo_page(r, 422, N_("Choisissez une carte de démonstration."), next);
+	}
+	if (rc != 0)
+		return -1;
+	st = eid_check_possession(res.cert, res.cert_len, challenge, sizeof(challenge), res.sig,
+	    res.sig_len);
+	if (st == EID_OK)
+		st = eid_verify_der(door.verifier, res.cert, res.cert_len, NULL, NULL, 0, &id);
+	else
+		memset(&id, 0, sizeof(id));
+	eid_reader_result_free(&res);
+	if (st != EID_OK) {
+		sodium_memzero(id.niss, sizeof(id.niss));
+		return refuse(r, st, &id, "demo", next);
+	}
+	rc = eid_accept(r, &id, "demo", next);
+	sodium_memzero(&id, sizeof(id));
+	return rc;
+}
 
 int
 door_eid_routes(struct web_server *s)
 {
-	(void)s;
+	if (web_route(s, "GET", "/login/eid", eid_login_get, 0) != 0 ||
+	    web_route(s, "GET", "/login/eid/demo", demo_get, 0) != 0 ||
+	    web_route(s, "POST", "/login/eid/demo", demo_post, WEB_UPLOAD) != 0)
+		return -1;
 	return 0;
 }

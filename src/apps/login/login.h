@@ -14,6 +14,23 @@ int door_eid_routes(struct web_server *s);
 /* The one-time-code doors: mobile app (TOTP) and token card, and their enrolment
  * (door_code.c and the files it names). */
 int door_code_routes(struct web_server *s);
+/* Enrolment of a mobile app and of token cards, activation codes (enrol.c). */
+int enrol_routes(struct web_server *s);
+/* "Modifier mon mot de passe" (password_change.c). */
+int password_change_routes(struct web_server *s);
+/* "Sous quelle qualité voulez-vous vous authentifier?" (capacity.c). */
+int capacity_routes(struct web_server *s);
+/* "Mon compte": the session's level and capacity, the person's means of login (account.c). */
+int account_routes(struct web_server *s);
+/* The enrolment rule: returns 1 when the session may enrol access codes, an app or a
+ * token card (eID, or a fresh activation-code session); otherwise answers with a step-up
+ * to eID and returns 0 (the handler then returns 0 at once). */
+int enrol_require(struct web_req *r);
+/* The French msgid naming a capacity value (employer, social_security, health), or NULL
+ * when the value is not one of them (capacity.c). */
+const char *capacity_msgid(const char *value);
+/* A local path to return to (anything else becomes "/"). */
+const char *door_code_next(const char *next);
 /* Registers the routes of every door other than the access codes (see doors.c). */
 int login_door_routes(struct web_server *s);
 

@@ -1,0 +1,1268 @@
+/* account.c — users of an activated quality: validation of what managers type, the
+ * person/account/member/grants they create or change, suspension and removal; the policy
+ * check with its audited refusal shared by every service of access management. */
+#include "access/account.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "access/actor.h"
+#include "access/org.h"
+#include "access/quality.h"
+#include "access/sql.h"
+#include "audit/audit.h"
+#include "base/log.h"
+#include "base/msgid.h"
+#include "base/utf8.h"
+#include "be/be.h"
+#include "registry/registry.h"
+
+static void
+copy(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
+/* ---- errors ---- */
+
+void
+access_error_add(struct access_errors *err, const char *field, const char *msgid)
+{
+	if (err == NULL || access_error_of(err, field) != NULL || err->n == ACCESS_MAX_ERRORS)
+		return;
+	err->e[err->n].field = field;
+	err->e[err->n].msgid = msgid;
+	err->n++;
+}
+
+const char *
+access_error_of(const struct access_errors *err, const char *field)
+{
+	if (err == NULL)
+		return NULL;
+	for (size_t i = 0; i < err->n; i++)
+		if (strcmp(err->e[i].field, field) == 0)
+			return err->e[i].msgid;
+	return NULL;
+}
+
+/* ---- policy and audit ---- */
+
+static const char *
+role_name(const struct policy_actor *a)
+{
+	if (a == NULL)
+		return "none";
+	if (a->roles & ROLE_GAP)
+		return "GAP";
+	if (a->roles & ROLE_COGAP)
+		return "COGAP";
+	if (a->roles & ROLE_GL)
+		return "GL";
+	if (a->roles & ROLE_COGL)
+		return "COGL";
+	if (a->roles & ROLE_HELPDESK)
+		return "helpdesk";
+	if (a->roles & ROLE_USER)
+		return "USER";
+	return "none";
+}
+
+int
+access_org_label(struct store_tx *tx, int64_t org, char out[24])
+{
+	struct org o;
+
+	if (org_get(tx, org, &o) == 0 && o.enterprise[0] != '\0')
+		snprintf(out, 24, "%s", o.enterprise);
+	else
+		snprintf(out, 24, "org:%" PRId64, org);
+	return 0;
+}
+
+int
+access_audit(struct store_tx *tx, const struct access_who *who,
+    const struct policy_actor *actor, int64_t org, const char *action, const char *object,
+    const char *details)
+{
+	char by[24], label[24];
+	struct audit_event ev = {
+		.actor = by, .actor_role = role_name(actor), .org = org > 0 ? label : NULL,
+		.object = object,
+		.action = action, .details = details, .source = who->source,
+		.request_id = who->request_id,
+	};
+
+	snprintf(by, sizeof(by), "%" PRId64, who->person_id);
+	access_org_label(tx, org, label);
+	return audit_append(tx, &ev);
+}
+
+enum access_rc
+access_allow(struct store_tx *tx, const struct access_who *who, int64_t org,
+    enum policy_action action, const struct policy_target *target, struct policy_actor *actor,
+    enum policy_reason *why)
+{
+	enum policy_reason r;
+
+	if (access_actor(tx, who->person_id, org, (enum loa)who->level, actor) != 0)
+		return ACCESS_ERROR;
+	r = policy_check(action, actor, target);
+	if (why != NULL)
+		*why = r;
+	return r == POLICY_ALLOWED ? ACCESS_OK : ACCESS_DENIED;
+}
+
+enum access_rc
+access_refuse(struct store *s, struct store_tx **tx, const struct access_who *who,
+    int64_t org, enum policy_action action, enum policy_reason why, int64_t quality,
+    const char *object)
+{
+	struct policy_actor actor;
+	json_t *j;
+	char *details = NULL;
+	int rc = -1;
+
+	store_rollback(*tx);
+	*tx = NULL;
+	j = json_pack("{s:s,s:s}", "action", policy_action_name(action), "reason",
+	    policy_reason_name(why));
+	if (j != NULL && quality > 0)
+		json_object_set_new(j, "quality", json_integer(quality));
+	if (j != NULL)
+		details = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(j);
+	if (details != NULL && store_begin(s, STORE_WRITE, tx) == 0) {
+		if (access_actor(*tx, who->person_id, org, (enum loa)who->level, &actor) == 0 &&
+		    access_audit(*tx, who, &actor, org, "access.denied", object, details) == 0)
+			rc = store_commit(*tx);
+		else
+			store_rollback(*tx);
+		*tx = NULL;
+	}
+	free(details);
+	if (rc != 0)
+		log_err(who->request_id, "access: cannot record a refusal (%s)",
+		    policy_action_name(action));
+	return rc == 0 ? ACCESS_DENIED : ACCESS_ERROR;
+}
+
+/* ---- checks of typed values ---- */
+
+bool
+access_valid_email(const char *s)
+{
+	const char *at, *p, *dot = NULL;
+	size_t n, local;
+
+	if (s == NULL)
+		return false;
+	n = strlen(s);
+	at = strchr(s, '@');
+	if (n < 6 || n > ACCESS_EMAIL_MAX || at == NULL || strchr(at + 1, '@') != NULL)
+		return false;
+	local = (size_t)(at - s);
+	if (local == 0 || local > 64 || s[0] == '.' || at[-1] == '.')
+		return false;
+	for (p = s; p < at; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (!isalnum(c) && strchr("!#$%&'*+/=?^_`{|}~.-", c) == NULL)
+			return false;
+		if (c == '.' && p[1] == '.')
+			return false;
+	}
+	/* Domain: labels of letters, digits and hyphens, at least two, the last alphabetic. */
+	p = at + 1;
+	if (*p == '\0' || *p == '.' || *p == '-')
+		return false;
+	for (; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '.') {
+			if (p[1] == '\0' || p[1] == '.' || p[1] == '-' || p[-1] == '-')
+				return false;
+			dot = p;
+		} else if (!isalnum(c) && c != '-') {
+			return false;
+		}
+	}
+	if (dot == NULL || strlen(dot + 1) < 2)
+		return false;
+	for (p = dot + 1; *p != '\0'; p++)
+		if (!isalpha((unsigned char)*p))
+			return false;
+	return true;
+}
+
+bool
+access_valid_username(const char *s)
+{
+	size_t n;
+
+	if (s == NULL)
+		return false;
+	n = strlen(s);
+	if (n < 3 || n > ACCESS_USERNAME_MAX || !isalnum((unsigned char)s[0]))
+		return false;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && strchr("._-@", *s) == NULL)
+			return false;
+	return true;
+}
+
+bool
+access_valid_name(const char *s)
+{
+	size_t n, cps;
+	bool seen = false;
+
+	if (s == NULL)
+		return false;
+	n = strlen(s);
+	if (n == 0 || n > 4 * ACCESS_NAME_MAX || !utf8_valid(s, n))
+		return false;
+	cps = utf8_len(s, n);
+	if (cps > ACCESS_NAME_MAX)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f || *p == '<' || *p == '>')
+			return false;
+		if (*p != ' ')
+			seen = true;
+	}
+	return seen;
+}
+
+char *
+access_like_prefix(struct arena *a, const char *typed, bool contains)
+{
+	size_t n;
+	char *out, *o;
+
+	if (typed == NULL)
+		return NULL;
+	while (*typed == ' ')
+		typed++;
+	n = strlen(typed);
+	while (n > 0 && typed[n - 1] == ' ')
+		n--;
+	if (n == 0)
+		return NULL;
+	out = arena_alloc(a, n * 2 + 3);
+	if (out == NULL)
+		return NULL;
+	o = out;
+	if (contains)
+		*o++ = '%';
+	for (size_t i = 0; i < n; i++) {
+		if (typed[i] == '%' || typed[i] == '_' || typed[i] == '\\')
+			*o++ = '\\';
+		*o++ = typed[i];
+	}
+	*o++ = '%';
+	*o = '\0';
+	return out;
+}
+
+/* Copies s without leading and trailing spaces into dst (n bytes); false when too long. */
+static bool
+trim_copy(char *dst, size_t n, const char *s)
+{
+	size_t len;
+
+	dst[0] = '\0';
+	if (s == NULL)
+		return true;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	len = strlen(s);
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	if (len >= n)
+		return false;
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+	return true;
+}
+
+/* ---- reading ---- */
+
+struct person_row {
+	int64_t id;
+	char niss[12];
+	char last_name[4 * ACCESS_NAME_MAX + 1];
+	char first_name[4 * ACCESS_NAME_MAX + 1];
+	char language[4];
+	char email[ACCESS_EMAIL_MAX + 1];
+};
+
+/* The person of a NISS: 0 found, 1 unknown, -1 error. */
+static int
+person_by_niss(struct store_tx *tx, const char *niss, struct person_row *out)
+{
+	struct store_q *q;
+	int rc;
+
+	if (store_query(tx, SQL_ACCESS_PERSON_BY_NISS, &q, "t", niss) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1) {
+		out->id = store_int(q, 0);
+		copy(out->niss, sizeof(out->niss), store_text(q, 1));
+		copy(out->last_name, sizeof(out->last_name), store_text(q, 2));
+		copy(out->first_name, sizeof(out->first_name), store_text(q, 3));
+		copy(out->language, sizeof(out->language), store_text(q, 4));
+		copy(out->email, sizeof(out->email), store_text(q, 5));
+	}
+	store_done(q);
+	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+}
+
+/* Reads the current row of SQL_ACCESS_ACCOUNT_GET / _OF_PERSON into v. */
+static void
+account_row(struct store_q *q, struct user_view *v)
+{
+	v->account_id = store_int(q, 0);
+	v->person_id = store_int(q, 1);
+	copy(v->username, sizeof(v->username), store_text(q, 2));
+	copy(v->title, sizeof(v->title), store_text(q, 3));
+	copy(v->language, sizeof(v->language), store_text(q, 4));
+	copy(v->email, sizeof(v->email), store_text(q, 5));
+	copy(v->local_email, sizeof(v->local_email), store_text(q, 6));
+	copy(v->status, sizeof(v->status), store_text(q, 7));
+	copy(v->created_at, sizeof(v->created_at), store_text(q, 8));
+	copy(v->modified_at, sizeof(v->modified_at), store_text(q, 9));
+	v->version = store_int(q, 10);
+	copy(v->niss, sizeof(v->niss), store_text(q, 11));
+	copy(v->last_name, sizeof(v->last_name), store_text(q, 12));
+	copy(v->first_name, sizeof(v->first_name), store_text(q, 13));
+}
+
+/* The account id in org: 0 found, 1 not there, -1 error. */
+static int
+account_read(struct store_tx *tx, int64_t org, int64_t id, struct user_view *v)
+{
+	struct store_q *q;
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	if (store_query(tx, SQL_ACCESS_ACCOUNT_GET, &q, "ii", id, org) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1)
+		account_row(q, v);
+	store_done(q);
+	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+}
+
+/* The person's account in org: 0 found, 1 none, -1 error. */
+static int
+account_of_person(struct store_tx *tx, int64_t org, int64_t person, struct user_view *v)
+{
+	struct store_q *q;
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	if (store_query(tx, SQL_ACCESS_ACCOUNT_OF_PERSON, &q, "ii", org, person) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1)
+		account_row(q, v);
+	store_done(q);
+	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+}
+
+/* The member type of account in quality into type (5 bytes): 0, 1 not a member, -1. */
+static int
+member_type(struct store_tx *tx, int64_t quality, int64_t account, char type[5], char *since,
+    size_t sincelen)
+{
+	struct store_q *q;
+	int rc;
+
+	if (store_query(tx, SQL_ACCESS_MEMBER_GET, &q, "ii", quality, account) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1) {
+		copy(type, 5, store_text(q, 0));
+		if (since != NULL)
+			copy(since, sincelen, store_text(q, 1));
+	}
+	store_done(q);
+	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+}
+
+/* The applications granted to account in quality. Returns the count or -1. */
+static int
+grants_read(struct store_tx *tx, int64_t quality, int64_t account, char apps[][32], size_t max)
+{
+	struct store_q *q;
+	size_t n = 0;
+	int rc;
+
+	if (store_query(tx, SQL_ACCESS_GRANTS_OF, &q, "ii", quality, account) != 0)
+		return -1;
+	while ((rc = store_next(q)) == 1)
+		if (n < max)
+			copy(apps[n++], 32, store_text(q, 0));
+	store_done(q);
+	return rc < 0 ? -1 : (int)n;
+}
+
+/* The application code belongs to catalogue quality qcode: 1 yes, 0 no, -1 error. */
+static int
+app_of_quality(struct store_tx *tx, const char *code, const char *qcode)
+{
+	struct store_q *q;
+	int rc, yes = 0;
+
+	if (store_query(tx, SQL_ACCESS_APP_GET, &q, "tt", code, "fr") != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1) {
+		const char *of = store_text(q, 1);
+		yes = of != NULL && strcmp(of, qcode) == 0;
+	}
+	store_done(q);
+	return rc < 0 ? -1 : yes;
+}
+
+/* ---- prefill and validation ---- */
+
+/* A user name suggested from names: "first.last", ASCII letters only, lower case. */
+static void
+suggest_username(const char *first, const char *last, char *out, size_t n)
+{
+	size_t o = 0;
+	const char *parts[2] = { first, last };
+
+	out[0] = '\0';
+	for (int k = 0; k < 2; k++) {
+		if (k == 1 && o > 0 && o + 1 < n)
+			out[o++] = '.';
+		for (const char *p = parts[k]; p && *p && o + 1 < n && o < 40; p++)
+			if (isalpha((unsigned char)*p) && !((unsigned char)*p & 0x80))
+				out[o++] = (char)tolower((unsigned char)*p);
+	}
+	out[o] = '\0';
+	if (!access_valid_username(out))
+		out[0] = '\0';
+}
+
+int
+account_prefill(struct store_tx *tx, struct arena *a, int64_t org, const char *niss,
+    struct user_prefill *out)
+{
+	struct person_row p;
+	struct user_view acc;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	copy(out->niss, sizeof(out->niss), niss);
+	copy(out->language, sizeof(out->language), "fr");
+	rc = person_by_niss(tx, niss, &p);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		out->names_locked = true;
+		copy(out->last_name, sizeof(out->last_name), p.last_name);
+		copy(out->first_name, sizeof(out->first_name), p.first_name);
+		copy(out->language, sizeof(out->language), p.language);
+		copy(out->email, sizeof(out->email), p.email);
+		rc = account_of_person(tx, org, p.id, &acc);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			out->has_account = true;
+			copy(out->username, sizeof(out->username), acc.username);
+			copy(out->title, sizeof(out->title), acc.title);
+			copy(out->language, sizeof(out->language), acc.language);
+			copy(out->email, sizeof(out->email), acc.email);
+			copy(out->local_email, sizeof(out->local_email), acc.local_email);
+		}
+	} else if (a != NULL) {
+		struct reg_person rp;
+
+		/* Best effort: an unknown person or a register not imported leaves the names
+		 * to type. */
+		if (registry_person(tx, a, niss, &rp) == 0) {
+			copy(out->last_name, sizeof(out->last_name), rp.last_name);
+			copy(out->first_name, sizeof(out->first_name), rp.first_names);
+			if (rp.language != NULL && (strcmp(rp.language, "nl") == 0 ||
+			    strcmp(rp.language, "de") == 0 || strcmp(rp.language, "fr") == 0 ||
+			    strcmp(rp.language, "en") == 0))
+				copy(out->language, sizeof(out->language), rp.language);
+		}
+	}
+	if (out->username[0] == '\0')
+		suggest_username(out->first_name, out->last_name, out->username,
+		    sizeof(out->username));
+	return 0;
+}
+
+static bool
+one_of(const char *s, const char *const *set)
+{
+	for (; *set != NULL; set++)
+		if (strcmp(s, *set) == 0)
+			return true;
+	return false;
+}
+
+int
+account_validate(struct store_tx *tx, int64_t org, const char *qcode,
+    const struct user_input *in, const char *fixed_niss, struct user_norm *n,
+    struct access_errors *err)
+{
+	static const char *const titles[] = { "", "M.", "Mme", NULL };
+	static const char *const langs[] = { "fr", "nl", "de", "en", NULL };
+	size_t before = err->n;
+	struct person_row p;
+	struct user_view acc;
+	int rc;
+
+	memset(n, 0, sizeof(*n));
+	/* NISS */
+	if (fixed_niss != NULL) {
+		copy(n->niss, sizeof(n->niss), fixed_niss);
+	} else {
+		struct be_niss parsed;
+		enum be_reason why = BE_LENGTH;
+
+		if (in->niss == NULL || strlen(in->niss) > 31)
+			why = in->niss == NULL || in->niss[0] == '\0' ? BE_EMPTY : BE_LENGTH;
+		else
+			why = be_niss_parse(in->niss, &parsed);
+		if (why != BE_OK)
+			access_error_add(err, "niss", be_reason_msgid(why));
+		else
+			copy(n->niss, sizeof(n->niss), parsed.digits);
+	}
+	/* The person: known people keep the names of their record. */
+	if (n->niss[0] != '\0') {
+		rc = person_by_niss(tx, n->niss, &p);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			n->person_id = p.id;
+			copy(n->last_name, sizeof(n->last_name), p.last_name);
+			copy(n->first_name, sizeof(n->first_name), p.first_name);
+			rc = account_of_person(tx, org, p.id, &acc);
+			if (rc < 0)
+				return -1;
+			if (rc == 0) {
+				n->account_id = acc.account_id;
+				n->version = acc.version;
+			}
+		}
+	}
+	if (n->person_id == 0) {
+		if (!trim_copy(n->last_name, sizeof(n->last_name), in->last_name) ||
+		    !access_valid_name(n->last_name))
+			access_error_add(err, "last_name", n->last_name[0] == '\0' &&
+			    (in->last_name == NULL || strlen(in->last_name) < sizeof(n->last_name)) ?
+			    N_("Le nom est obligatoire.") :
+			    N_("Le nom contient des caractères non admis ou est trop long."));
+		if (!trim_copy(n->first_name, sizeof(n->first_name), in->first_name) ||
+		    !access_valid_name(n->first_name))
+			access_error_add(err, "first_name", n->first_name[0] == '\0' &&
+			    (in->first_name == NULL ||
+			    strlen(in->first_name) < sizeof(n->first_name)) ?
+			    N_("Le prénom est obligatoire.") :
+			    N_("Le prénom contient des caractères non admis ou est trop long."));
+	}
+	/* User name: free in the organisation, or already this person's. */
+	if (!trim_copy(n->username, sizeof(n->username), in->username) || n->username[0] == '\0')
+		access_error_add(err, "username", n->username[0] == '\0' && in->username != NULL &&
+		    strlen(in->username) > ACCESS_USERNAME_MAX ?
+		    N_("Le nom d'utilisateur compte de 3 à 64 caractères : lettres, chiffres, point, tiret, trait de soulignement ou @.") :
+		    N_("Le nom d'utilisateur est obligatoire."));
+	else if (!access_valid_username(n->username))
+		access_error_add(err, "username",
+		    N_("Le nom d'utilisateur compte de 3 à 64 caractères : lettres, chiffres, point, tiret, trait de soulignement ou @."));
+	else {
+		struct store_q *q;
+		int64_t other = 0;
+
+		if (store_query(tx, SQL_ACCESS_ACCOUNT_BY_USERNAME, &q, "it", org, n->username) != 0)
+			return -1;
+		rc = store_next(q);
+		if (rc == 1)
+			other = store_int(q, 0);
+		store_done(q);
+		if (rc < 0)
+			return -1;
+		if (other != 0 && other != n->account_id)
+			access_error_add(err, "username",
+			    N_("Ce nom d'utilisateur est déjà utilisé dans votre organisation. Choisissez-en un autre."));
+	}
+	copy(n->title, sizeof(n->title), "");
+	if (in->title != NULL && (strlen(in->title) >= sizeof(n->title) ||
+	    !one_of(in->title, titles)))
+		access_error_add(err, "title", N_("Choisissez un titre de la liste."));
+	else if (in->title != NULL)
+		copy(n->title, sizeof(n->title), in->title);
+	if (in->language == NULL || strlen(in->language) >= sizeof(n->language) ||
+	    !one_of(in->language, langs))
+		access_error_add(err, "language", N_("Choisissez une langue de la liste."));
+	else
+		copy(n->language, sizeof(n->language), in->language);
+	if (!trim_copy(n->email, sizeof(n->email), in->email) || n->email[0] == '\0')
+		access_error_add(err, "email", n->email[0] == '\0' && in->email != NULL &&
+		    strlen(in->email) > ACCESS_EMAIL_MAX ?
+		    N_("L'adresse e-mail n'est pas valide (exemple : nom@exemple.be).") :
+		    N_("L'adresse e-mail utilisateur est obligatoire."));
+	else if (!access_valid_email(n->email))
+		access_error_add(err, "email",
+		    N_("L'adresse e-mail n'est pas valide (exemple : nom@exemple.be)."));
+	if (!trim_copy(n->local_email, sizeof(n->local_email), in->local_email) ||
+	    (n->local_email[0] != '\0' && !access_valid_email(n->local_email)))
+		access_error_add(err, "local_email",
+		    N_("L'adresse e-mail locale n'est pas valide (exemple : nom@exemple.be)."));
+	/* Applications: each of this quality, once. */
+	if (in->napps > ACCESS_MAX_APPS) {
+		access_error_add(err, "apps", N_("Trop d'applications cochées."));
+	} else {
+		for (size_t i = 0; i < in->napps; i++) {
+			const char *code = in->apps[i];
+			bool dup = false;
+
+			if (code == NULL || code[0] == '\0' || strlen(code) >= 32) {
+				access_error_add(err, "apps",
+				    N_("Une application cochée n'appartient pas à cette qualité."));
+				break;
+			}
+			rc = app_of_quality(tx, code, qcode);
+			if (rc < 0)
+				return -1;
+			if (rc == 0) {
+				access_error_add(err, "apps",
+				    N_("Une application cochée n'appartient pas à cette qualité."));
+				break;
+			}
+			for (size_t k = 0; k < n->napps; k++)
+				if (strcmp(n->apps[k], code) == 0)
+					dup = true;
+			if (!dup)
+				copy(n->apps[n->napps++], 32, code);
+		}
+	}
+	return err->n > before ? 1 : 0;
+}
+
+/* ---- changes ---- */
+
+/* A JSON text {"quality":q,"account":a,…} with the extra members given; caller frees. */
+static char *
+details_json(int64_t quality, int64_t account, const char *key, const char *value,
+    const char *list_key, char apps[][32], size_t napps)
+{
+	json_t *j = json_object(), *arr;
+	char *out;
+
+	if (j == NULL)
+		return NULL;
+	if (quality > 0)
+		json_object_set_new(j, "quality", json_integer(quality));
+	if (account > 0)
+		json_object_set_new(j, "account", json_integer(account));
+	if (key != NULL && value != NULL)
+		json_object_set_new(j, key, json_string(value));
+	if (list_key != NULL) {
+		arr = json_array();
+		for (size_t i = 0; arr != NULL && i < napps; i++)
+			json_array_append_new(arr, json_string(apps[i]));
+		if (arr != NULL)
+			json_object_set_new(j, list_key, arr);
+	}
+	out = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(j);
+	return out;
+}
+
+static int
+audit_person(struct store_tx *tx, const struct access_who *who,
+    const struct policy_actor *actor, int64_t org, const char *action, int64_t person,
+    char *details)
+{
+	char object[32];
+	int rc;
+
+	snprintf(object, sizeof(object), "person:%" PRId64, person);
+	rc = details != NULL ? access_audit(tx, who, actor, org, action, object, details) : -1;
+	free(details);
+	return rc;
+}
+
+enum access_rc
+account_add_member(struct store_tx *tx, const struct access_who *who,
+    const struct policy_actor *actor, int64_t org, int64_t quality, const char *type,
+    struct user_norm *n)
+{
+	int rc;
+
+	if (n->person_id == 0) {
+		rc = store_exec(tx, SQL_PERSON_INSERT, "ttttt", n->niss, n->last_name,
+		    n->first_name, n->language, n->email);
+		if (rc != 1)
+			return ACCESS_ERROR;
+		n->person_id = store_last_id(tx);
+		if (audit_person(tx, who, actor, org, "person.create", n->person_id,
+		    details_json(0, 0, NULL, NULL, NULL, NULL, 0)) != 0)
+			return ACCESS_ERROR;
+	}
+	if (n->account_id == 0) {
+		rc = store_exec(tx, SQL_ACCESS_ACCOUNT_INSERT, "iittttt", org, n->person_id,
+		    n->username, n->title, n->language, n->email,
+		    n->local_email[0] ? n->local_email : NULL);
+		if (rc != 1)
+			return ACCESS_ERROR;
+		n->account_id = store_last_id(tx);
+		n->version = 1;
+	} else {
+		rc = store_exec(tx, SQL_ACCESS_ACCOUNT_UPDATE, "iittttt", n->account_id, n->version,
+		    n->username, n->title, n->language, n->email,
+		    n->local_email[0] ? n->local_email : NULL);
+		if (rc == 0)
+			return ACCESS_CONFLICT;
+		if (rc != 1)
+			return ACCESS_ERROR;
+		n->version++;
+	}
+	rc = store_exec(tx, SQL_ACCESS_MEMBER_INSERT, "iit", quality, n->account_id, type);
+	if (rc == -2)
+		return ACCESS_EXISTS;
+	if (rc != 1)
+		return ACCESS_ERROR;
+	for (size_t i = 0; i < n->napps; i++)
+		if (store_exec(tx, SQL_ACCESS_GRANT_INSERT, "iitI", quality, n->account_id,
+		    n->apps[i], who->person_id) != 1)
+			return ACCESS_ERROR;
+	if (audit_person(tx, who, actor, org, "user.add", n->person_id,
+	    details_json(quality, n->account_id, "type", type, "applications", n->apps,
+	    n->napps)) != 0)
+		return ACCESS_ERROR;
+	return ACCESS_OK;
+}
+
+/* Opens tx and checks that the quality is org's; its catalogue code goes to qcode. */
+static enum access_rc
+open_quality(struct store *s, enum store_mode mode, int64_t org, int64_t quality,
+    struct store_tx **tx, char qcode[QUALITY_CODE_MAX + 1])
+{
+	int rc;
+
+	if (store_begin(s, mode, tx) != 0)
+		return ACCESS_ERROR;
+	rc = quality_read(*tx, org, quality, "fr", qcode, NULL, 0);
+	if (rc != 0) {
+		store_rollback(*tx);
+		*tx = NULL;
+		return rc > 0 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
+	}
+	return ACCESS_OK;
+}
+
+/* Asks the policy; on a refusal ends tx and audits. */
+static enum access_rc
+check(struct store *s, struct store_tx **tx, const struct access_who *who, int64_t org,
+    enum policy_action action, int64_t quality, bool target_is_gap, int64_t target_person,
+    struct policy_actor *actor)
+{
+	struct policy_target t = { .quality = quality, .target_is_gap = target_is_gap };
+	enum policy_reason why;
+	enum access_rc rc = access_allow(*tx, who, org, action, &t, actor, &why);
+	char object[32];
+
+	if (rc == ACCESS_DENIED) {
+		snprintf(object, sizeof(object), "person:%" PRId64, target_person);
+		return access_refuse(s, tx, who, org, action, why, quality,
+		    target_person > 0 ? object : NULL);
+	}
+	if (rc != ACCESS_OK) {
+		store_rollback(*tx);
+		*tx = NULL;
+	}
+	return rc;
+}
+
+static bool
+valid_type(const char *type)
+{
+	return type != NULL && (strcmp(type, "USER") == 0 || strcmp(type, "COGL") == 0);
+}
+
+/* Whether the person is org's GAP: 1, 0, or -1. */
+static int
+is_gap(struct store_tx *tx, int64_t org, int64_t person)
+{
+	int64_t gap = org_gap(tx, org);
+
+	if (gap < 0)
+		return -1;
+	return person != 0 && gap == person;
+}
+
+enum access_rc
+account_prepare(struct store *s, const struct access_who *who, int64_t org,
+    int64_t quality, const char *niss, const char *type, struct user_prefill *out,
+    struct access_errors *err)
+{
+	char qcode[QUALITY_CODE_MAX + 1], mtype[5];
+	struct policy_actor actor;
+	struct store_tx *tx;
+	struct be_niss parsed;
+	struct person_row p;
+	struct user_view acc;
+	enum be_reason why;
+	enum access_rc rc;
+	struct arena *a;
+	int r;
+
+	memset(err, 0, sizeof(*err));
+	memset(out, 0, sizeof(*out));
+	rc = open_quality(s, STORE_READ, org, quality, &tx, qcode);
+	if (rc != ACCESS_OK)
+		return rc;
+	rc = check(s, &tx, who, org, POLICY_MANAGE_USERS, quality, false, 0, &actor);
+	if (rc == ACCESS_OK && type != NULL && strcmp(type, "COGL") == 0)
+		rc = check(s, &tx, who, org, POLICY_DESIGNATE_COGL, quality, false, 0, &actor);
+	if (rc != ACCESS_OK)
+		return rc;
+	if (!valid_type(type))
+		access_error_add(err, "type", N_("Choisissez un type d'utilisateur de la liste."));
+	why = niss == NULL || niss[0] == '\0' ? BE_EMPTY : strlen(niss) > 31 ? BE_LENGTH :
+	    be_niss_parse(niss, &parsed);
+	if (why != BE_OK) {
+		access_error_add(err, "niss", be_reason_msgid(why));
+		store_rollback(tx);
+		return ACCESS_INVALID;
+	}
+	r = person_by_niss(tx, parsed.digits, &p);
+	if (r == 0)
+		r = account_of_person(tx, org, p.id, &acc);
+	if (r == 0)
+		r = member_type(tx, quality, acc.account_id, mtype, NULL, 0);
+	if (r < 0) {
+		store_rollback(tx);
+		return ACCESS_ERROR;
+	}
+	if (r == 0)
+		access_error_add(err, "niss",
+		    N_("Cette personne est déjà utilisateur de cette qualité."));
+	if (err->n > 0) {
+		store_rollback(tx);
+		return ACCESS_INVALID;
+	}
+	a = arena_new(1 << 20);
+	r = account_prefill(tx, a, org, parsed.digits, out);
+	arena_free(a);
+	store_rollback(tx);
+	return r == 0 ? ACCESS_OK : ACCESS_ERROR;
+}
+
+/* Creation (commit) or its check (no commit). */
+static enum access_rc
+user_new(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
+    const struct user_input *in, struct access_errors *err, bool commit, int64_t *account_id)
+{
+	char qcode[QUALITY_CODE_MAX + 1], mtype[5];
+	struct policy_actor actor;
+	struct store_tx *tx;
+	struct user_norm n;
+	enum access_rc rc;
+	int r;
+
+	memset(err, 0, sizeof(*err));
+	rc = open_quality(s, commit ? STORE_WRITE : STORE_READ, org, quality, &tx, qcode);
+	if (rc != ACCESS_OK)
+		return rc;
+	rc = check(s, &tx, who, org, POLICY_MANAGE_USERS, quality, false, 0, &actor);
+	if (rc == ACCESS_OK && in->type != NULL && strcmp(in->type, "COGL") == 0)
+		rc = check(s, &tx, who, org, POLICY_DESIGNATE_COGL, quality, false, 0, &actor);
+	if (rc != ACCESS_OK)
+		return rc;
+	if (!valid_type(in->type))
+		access_error_add(err, "type", N_("Choisissez un type d'utilisateur de la liste."));
+	r = account_validate(tx, org, qcode, in, NULL, &n, err);
+	if (r < 0)
+		goto fail;
+	if (n.account_id != 0) {
+		r = member_type(tx, quality, n.account_id, mtype, NULL, 0);
+		if (r < 0)
+			goto fail;
+		if (r == 0) {
+			access_error_add(err, "niss",
+			    N_("Cette personne est déjà utilisateur de cette qualité."));
+			store_rollback(tx);
+			return ACCESS_EXISTS;
+		}
+	}
+	if (err->n > 0) {
+		store_rollback(tx);
+		return ACCESS_INVALID;
+	}
+	/* Changing the GAP's account is acting on the GAP. */
+	r = is_gap(tx, org, n.person_id);
+	if (r < 0)
+		goto fail;
+	if (r == 1) {
+		rc = check(s, &tx, who, org, POLICY_MANAGE_USERS, quality, true, n.person_id,
+		    &actor);
+		if (rc != ACCESS_OK)
+			return rc;
+	}
+	if (!commit) {
+		store_rollback(tx);
+		return ACCESS_OK;
+	}
+	rc = account_add_member(tx, who, &actor, org, quality, in->type, &n);
+	if (rc == ACCESS_CONFLICT)
+		access_error_add(err, "username",
+		    N_("Les données de cette personne ont été modifiées entre-temps. Vérifiez-les et recommencez."));
+	if (rc != ACCESS_OK) {
+		store_rollback(tx);
+		return rc;
+	}
+	if (store_commit(tx) != 0)
+		return ACCESS_ERROR;
+	if (account_id != NULL)
+		*account_id = n.account_id;
+	return ACCESS_OK;
+fail:
+	store_rollback(tx);
+	return ACCESS_ERROR;
+}
+
+enum access_rc
+account_check(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
+    const struct user_input *in, struct access_errors *err)
+{
+	return user_new(s, who, org, quality, in, err, false, NULL);
+}
+
+enum access_rc
+account_create(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
+    const struct user_input *in, struct access_errors *err, int64_t *account_id)
+{
+	return user_new(s, who, org, quality, in, err, true, account_id);
+}
+
+/* Reads account and its membership of quality into v: ACCESS_OK or ACCESS_NOT_FOUND. */
+static enum access_rc
+member_view(struct store_tx *tx, int64_t org, int64_t quality, int64_t account,
+    struct user_view *v)
+{
+	int r = account_read(tx, org, account, v);
+
+	if (r == 0)
+		r = member_type(tx, quality, account, v->type, v->since, sizeof(v->since));
+	if (r < 0)
+		return ACCESS_ERROR;
+	if (r > 0)
+		return ACCESS_NOT_FOUND;
+	v->quality = quality;
+	r = grants_read(tx, quality, account, v->apps, ACCESS_MAX_APPS);
+	if (r < 0)
+		return ACCESS_ERROR;
+	v->napps = (size_t)r;
+	return ACCESS_OK;
+}
+
+enum access_rc
+account_get(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
+    int64_t account_id, struct user_view *out)
+{
+	char qcode[QUALITY_CODE_MAX + 1];
+	struct policy_actor actor;
+	struct store_tx *tx;
+	enum access_rc rc;
+	int r;
+
+	rc = open_quality(s, STORE_READ, org, quality, &tx, qcode);
+	if (rc != ACCESS_OK)
+		return rc;
+	rc = check(s, &tx, who, org, POLICY_MANAGE_USERS, quality, false, 0, &actor);
+	if (rc != ACCESS_OK)
+		return rc;
+	rc = member_view(tx, org, quality, account_id, out);
+	if (rc == ACCESS_OK) {
+		r = is_gap(tx, org, out->person_id);
+		if (r < 0)
+			rc = ACCESS_ERROR;
+		out->is_gap = r == 1;
+		out->is_self = out->person_id == who->person_id;
+	}
+	store_rollback(tx);
+	return rc;
+}
+
+static bool
+contains(char apps[][32], size_t n, const char *code)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(apps[i], code) == 0)
+			return true;
+	return false;
+}
+
+enum access_rc
+account_update(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
+    int64_t account_id, int64_t version, const struct user_input *in,
+    struct access_errors *err)
+{
+	char qcode[QUALITY_CODE_MAX + 1], added[ACCESS_MAX_APPS][32], removed[ACCESS_MAX_APPS][32];
+	size_t nadded = 0, nremoved = 0;
+	struct policy_actor actor;
+	struct store_tx *tx;
+	struct user_view v;
+	struct user_norm n;
+	enum access_rc rc;
+	bool data_changed, type_changed = false;
+	const char *new_type;
+	int r;
+
+	memset(err, 0, sizeof(*err));
+	rc = open_quality(s, STORE_WRITE, org, quality, &tx, qcode);
+	if (rc != ACCESS_OK)
+		return rc;
+	rc = check(s, &tx, who, org, POLICY_MANAGE_USERS, quality, false, 0, &actor);
+	if (rc != ACCESS_OK)
+		return rc;
+	rc = member_view(tx, org, quality, account_id, &v);
+	if (rc != ACCESS_OK)
+		goto done;
+	r = is_gap(tx, org, v.person_id);
+	if (r < 0) {
+		rc = ACCESS_ERROR;
+		goto done;
+	}
+	if (r == 1) {
+		rc = check(s, &tx, who, org, POLICY_MANAGE_USERS, quality, true, v.person_id,
+		    &actor);
+		if (rc != ACCESS_OK)
+			return rc;
+	}
+	/* USER ↔ COGL is designating (or withdrawing) a co-manager. */
+	new_type = v.type;
+	if (strcmp(v.type, "GL") != 0 && in->type != NULL && in->type[0] != '\0') {
+		if (!valid_type(in->type)) {
+			access_error_add(err, "type", N_("Choisissez un type d'utilisateur de la liste."));
+		} else if (strcmp(in->type, v.type) != 0) {
+			rc = check(s, &tx, who, org, POLICY_DESIGNATE_COGL, quality, r == 1,
+			    v.person_id, &actor);
+			if (rc != ACCESS_OK)
+				return rc;
+			new_type = in->type;
+			type_changed = true;
+		}
+	}
+	r = account_validate(tx, org, qcode, in, v.niss, &n, err);
+	if (r < 0) {
+		rc = ACCESS_ERROR;
+		goto done;
+	}
+	if (err->n > 0) {
+		rc = ACCESS_INVALID;
+		goto done;
+	}
+	if (version != v.version) {
+		rc = ACCESS_CONFLICT;
+		goto done;
+	}
+	for (size_t i = 0; i < n.napps; i++)
+		if (!contains(v.apps, v.napps, n.apps[i]))
+			memcpy(added[nadded++], n.apps[i], 32);
+	for (size_t i = 0; i < v.napps; i++)
+		if (!contains(n.apps, n.napps, v.apps[i]))
+			memcpy(removed[nremoved++], v.apps[i], 32);
+	data_changed = strcmp(n.username, v.username) != 0 || strcmp(n.title, v.title) != 0 ||
+	    strcmp(n.language, v.language) != 0 || strcmp(n.email, v.email) != 0 ||
+	    strcmp(n.local_email, v.local_email) != 0;
+	if (!data_changed && nadded == 0 && nremoved == 0 && !type_changed) {
+		rc = ACCESS_OK;        /* nothing to save */
+		goto done;
+	}
+	r = data_changed ?
+	    store_exec(tx, SQL_ACCESS_ACCOUNT_UPDATE, "iittttt", account_id, version, n.username,
+	    n.title, n.language, n.email, n.local_email[0] ? n.local_email : NULL) :
+	    store_exec(tx, SQL_ACCESS_ACCOUNT_TOUCH, "ii", account_id, version);
+	if (r == 0) {
+		rc = ACCESS_CONFLICT;
+		goto done;
+	}
+	if (r != 1) {
+		rc = ACCESS_ERROR;
+		goto done;
+	}
+	rc = ACCESS_ERROR;
+	if (data_changed && audit_person(tx, who, &actor, org, "user.update", v.person_id,
+	    details_json(quality, account_id, NULL, NULL, NULL, NULL, 0)) != 0)
+		goto done;
+	if (type_changed && (store_exec(tx, SQL_ACCESS_MEMBER_SET_TYPE, "iit", quality,
+	    account_id, new_type) != 1 ||
+	    audit_person(tx, who, &actor, org, strcmp(new_type, "COGL") == 0 ?
+	    "user.cogl.designate" : "user.cogl.withdraw", v.person_id,
+	    details_json(quality, account_id, "type", new_type, NULL, NULL, 0)) != 0))
+		goto done;
+	for (size_t i = 0; i < nadded; i++)
+		if (store_exec(tx, SQL_ACCESS_GRANT_INSERT, "iitI", quality, account_id, added[i],
+		    who->person_id) != 1)
+			goto done;
+	for (size_t i = 0; i < nremoved; i++)
+		if (store_exec(tx, SQL_ACCESS_GRANT_DELETE, "iit", quality, account_id,
+		    removed[i]) != 1)
+			goto done;
+	if (nadded > 0 && audit_person(tx, who, &actor, org, "grant.add", v.person_id,
+	    details_json(quality, account_id, NULL, NULL, "applications", added, nadded)) != 0)
+		goto done;
+	if (nremoved > 0 && audit_person(tx, who, &actor, org, "grant.remove", v.person_id,
+	    details_json(quality, account_id, NULL, NULL, "applications", removed,
+	    nremoved)) != 0)
+		goto done;
+	return store_commit(tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+done:
+	store_rollback(tx);
+	return rc;
+}
+
+enum access_rc
+account_set_status(struct store *s, const struct access_who *who, int64_t org,
+    int64_t quality, int64_t account_id, int64_t version, bool suspend,
+    struct access_errors *err)
+{
+	char qcode[QUALITY_CODE_MAX + 1];
+	const char *status = suspend ? "suspended" : "active";
+	struct policy_actor actor;
+	struct store_tx *tx;
+	struct user_view v;
+	enum access_rc rc;
+	int r;
+
+	memset(err, 0, sizeof(*err));
+	rc = open_quality(s, STORE_WRITE, org, quality, &tx, qcode);
+	if (rc != ACCESS_OK)
+		return rc;
+	rc = check(s, &tx, who, org, POLICY_MANAGE_USERS, quality, false, 0, &actor);
+	if (rc != ACCESS_OK)
+		return rc;
+	rc = member_view(tx, org, quality, account_id, &v);
+	if (rc != ACCESS_OK)
+		goto done;
+	r = is_gap(tx, org, v.person_id);
+	if (r < 0) {
+		rc = ACCESS_ERROR;
+		goto done;
+	}
+	if (r == 1) {
+		rc = check(s, &tx, who, org, POLICY_MANAGE_USERS, quality, true, v.person_id,
+		    &actor);
+		if (rc != ACCESS_OK)
+			return rc;
+	}
+	if (v.person_id == who->person_id) {
+		access_error_add(err, "status", N_("Vous ne pouvez pas suspendre votre propre compte."));
+		rc = ACCESS_INVALID;
+		goto done;
+	}
+	if (version != v.version) {
+		rc = ACCESS_CONFLICT;
+		goto done;
+	}
+	if (strcmp(v.status, status) == 0) {
+		rc = ACCESS_EXISTS;
+		goto done;
+	}
+	r = store_exec(tx, SQL_ACCESS_ACCOUNT_SET_STATUS, "iit", account_id, version, status);
+	if (r != 1) {
+		rc = r == 0 ? ACCESS_CONFLICT : ACCESS_ERROR;
+		goto done;
+	}
+	if (audit_person(tx, who, &actor, org, suspend ? "user.suspend" : "user.reactivate",
+	    v.person_id, details_json(quality, account_id, NULL, NULL, NULL, NULL, 0)) != 0) {
+		rc = ACCESS_ERROR;
+		goto done;
+	}
+	return store_commit(tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+done:
+	store_rollback(tx);
+	return rc;
+}
+
+enum access_rc
+account_remove(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
+    const int64_t *accounts, size_t n, size_t *removed, struct access_errors *err)
+{
+	char qcode[QUALITY_CODE_MAX + 1];
+	struct policy_actor actor;
+	struct store_tx *tx;
+	struct user_view v;
+	enum access_rc rc;
+	size_t count = 0;
+	int r;
+
+	memset(err, 0, sizeof(*err));
+	*removed = 0;
+	if (n == 0 || n > ACCESS_MAX_SELECTED) {
+		access_error_add(err, "selection", n == 0 ?
+		    N_("Sélectionnez au moins un utilisateur.") :
+		    N_("Trop d'utilisateurs sélectionnés en une fois."));
+		return ACCESS_INVALID;
+	}
+	rc = open_quality(s, STORE_WRITE, org, quality, &tx, qcode);
+	if (rc != ACCESS_OK)
+		return rc;
+	rc = check(s, &tx, who, org, POLICY_MANAGE_USERS, quality, false, 0, &actor);
+	if (rc != ACCESS_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+
+		for (size_t k = 0; k < i; k++)
+			seen = seen || accounts[k] == accounts[i];
+		if (seen)
+			continue;
+		rc = member_view(tx, org, quality, accounts[i], &v);
+		if (rc != ACCESS_OK)
+			goto done;
+		r = is_gap(tx, org, v.person_id);
+		if (r < 0) {
+			rc = ACCESS_ERROR;
+			goto done;
+		}
+		if (r == 1 || strcmp(v.type, "COGL") == 0) {
+			rc = check(s, &tx, who, org, strcmp(v.type, "COGL") == 0 ?
+			    POLICY_DESIGNATE_COGL : POLICY_MANAGE_USERS, quality, r == 1,
+			    v.person_id, &actor);
+			if (rc != ACCESS_OK)
+				return rc;
+		}
+		if (strcmp(v.type, "GL") == 0) {
+			access_error_add(err, "selection",
+			    N_("Le gestionnaire local ne peut pas être supprimé : désignez d'abord un autre gestionnaire local."));
+			rc = ACCESS_INVALID;
+			goto done;
+		}
+		count++;
+		if (store_exec(tx, SQL_ACCESS_MEMBER_DELETE, "ii", quality, accounts[i]) != 1 ||
+		    store_exec(tx, SQL_ACCESS_ACCOUNT_DELETE_UNUSED, "i", accounts[i]) < 0 ||
+		    audit_person(tx, who, &actor, org, "user.remove", v.person_id,
+		    details_json(quality, accounts[i], "type", v.type, "applications", v.apps,
+		    v.napps)) != 0) {
+			rc = ACCESS_ERROR;
+			goto done;
+		}
+	}
+	if (store_commit(tx) != 0)
+		return ACCESS_ERROR;
+	*removed = count;
+	return ACCESS_OK;
+done:
+	store_rollback(tx);
+	return rc;
+}

@@ -1,0 +1,208 @@
+/* account.h — the users of an activated quality (accounts, quality members, grants):
+ * creation, data and applications, co-manager or back, suspension, removal; and what
+ * every access-management service shares: who acts, result codes, field errors, and the
+ * policy check whose refusal is audited. Each operation is one transaction. */
+#ifndef PORTIER_ACCESS_ACCOUNT_H
+#define PORTIER_ACCESS_ACCOUNT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "policy/policy.h"
+#include "store/store.h"
+
+#define ACCESS_MAX_APPS 32        /* applications ticked in one form */
+#define ACCESS_MAX_ERRORS 16
+#define ACCESS_MAX_SELECTED 200   /* users removed at once */
+
+/* Input limits (characters for names, bytes for the rest). */
+#define ACCESS_USERNAME_MAX 64
+#define ACCESS_NAME_MAX 100
+#define ACCESS_EMAIL_MAX 254
+#define ACCESS_PHONE_MAX 32
+
+/* Who acts, from where. The services build their roles in the organisation themselves. */
+struct access_who {
+	int64_t person_id;
+	int level;                 /* enum loa of the session */
+	const char *lang;          /* fr, nl, de, en: names of the catalogue */
+	const char *source;        /* client address, for the audit */
+	const char *request_id;
+};
+
+enum access_rc {
+	ACCESS_ERROR = -1,         /* store failure: nothing changed */
+	ACCESS_OK = 0,
+	ACCESS_DENIED,             /* refused by the policy: audited, nothing changed */
+	ACCESS_NOT_FOUND,          /* no such organisation, quality or user there */
+	ACCESS_INVALID,            /* input refused: see the field errors */
+	ACCESS_CONFLICT,           /* changed by someone else since it was read */
+	ACCESS_EXISTS,             /* already so: nothing changed */
+};
+
+/* Field errors: the field's form name and the French msgid to show next to it. Every
+ * service taking one clears it first. */
+struct access_errors {
+	size_t n;
+	struct {
+		const char *field;
+		const char *msgid;
+	} e[ACCESS_MAX_ERRORS];
+};
+
+/* Adds an error (the first one of a field wins). */
+void access_error_add(struct access_errors *err, const char *field, const char *msgid);
+/* The msgid of field's error, or NULL. */
+const char *access_error_of(const struct access_errors *err, const char *field);
+
+/* Checks the policy for who acting in org (roles read in tx) on target. Returns ACCESS_OK,
+ * or ACCESS_DENIED with the reason in *why (may be NULL); *actor receives the roles. */
+enum access_rc access_allow(struct store_tx *tx, const struct access_who *who, int64_t org,
+    enum policy_action action, const struct policy_target *target, struct policy_actor *actor,
+    enum policy_reason *why);
+/* Ends *tx (rolled back: nothing changed) and records the refusal as "access.denied" in a
+ * transaction of its own. object may be NULL. Returns ACCESS_DENIED (ACCESS_ERROR when the
+ * event cannot be written). */
+enum access_rc access_refuse(struct store *s, struct store_tx **tx,
+    const struct access_who *who, int64_t org, enum policy_action action,
+    enum policy_reason why, int64_t quality, const char *object);
+/* Appends an audit event for a change in org made by actor (roles give the acting role).
+ * details is a JSON object text or NULL. Returns 0 or -1. */
+int access_audit(struct store_tx *tx, const struct access_who *who,
+    const struct policy_actor *actor, int64_t org, const char *action, const char *object,
+    const char *details);
+/* The name of the organisation in audit events: its enterprise number, or org:<id>. */
+int access_org_label(struct store_tx *tx, int64_t org, char out[24]);
+
+/* Checks of typed values (pure). */
+bool access_valid_email(const char *s);
+bool access_valid_username(const char *s);
+/* A personal name: 1 to ACCESS_NAME_MAX characters of UTF-8 without control characters. */
+bool access_valid_name(const char *s);
+/* Makes a LIKE prefix pattern of typed text (%, _ and \ escaped) in a; NULL for empty. */
+char *access_like_prefix(struct arena *a, const char *typed, bool contains);
+
+/* A user's data as typed in the creation or edition form (NULL = absent). */
+struct user_input {
+	const char *niss;
+	const char *username;
+	const char *last_name;
+	const char *first_name;
+	const char *title;         /* "", "M.", "Mme" */
+	const char *language;      /* fr, nl, de, en */
+	const char *email;
+	const char *local_email;
+	const char *type;          /* USER or COGL (creation, edition); ignored for the GL */
+	const char *const *apps;   /* application codes ticked */
+	size_t napps;
+};
+
+/* What the creation form starts with: the person's record, their account in the
+ * organisation, or the persons register. */
+struct user_prefill {
+	char niss[12];             /* 11 digits */
+	char username[ACCESS_USERNAME_MAX + 1];
+	char last_name[4 * ACCESS_NAME_MAX + 1];
+	char first_name[4 * ACCESS_NAME_MAX + 1];
+	char title[4];
+	char language[4];
+	char email[ACCESS_EMAIL_MAX + 1];
+	char local_email[ACCESS_EMAIL_MAX + 1];
+	bool names_locked;         /* the person is known: names come from their record */
+	bool has_account;          /* they already have an account in the organisation */
+};
+
+/* A user of a quality as the edition page shows it. */
+struct user_view {
+	int64_t account_id, person_id, quality;
+	char niss[12];
+	char last_name[4 * ACCESS_NAME_MAX + 1];
+	char first_name[4 * ACCESS_NAME_MAX + 1];
+	char username[ACCESS_USERNAME_MAX + 1];
+	char title[4];
+	char language[4];
+	char email[ACCESS_EMAIL_MAX + 1];
+	char local_email[ACCESS_EMAIL_MAX + 1];
+	char status[12];           /* active, suspended */
+	char type[5];              /* GL, COGL, USER */
+	char created_at[24], modified_at[24], since[24];
+	int64_t version;
+	char apps[ACCESS_MAX_APPS][32];
+	size_t napps;
+	bool is_gap;               /* the person is the organisation's GAP */
+	bool is_self;              /* the person is the one acting */
+};
+
+/* "Ajouter un utilisateur NISS … Suivant": checks the policy (co-managers also need
+ * POLICY_DESIGNATE_COGL) and the NISS, refuses a person already in the quality, and
+ * prefills the creation form. */
+enum access_rc account_prepare(struct store *s, const struct access_who *who, int64_t org,
+    int64_t quality, const char *niss, const char *type, struct user_prefill *out,
+    struct access_errors *err);
+/* Validates the creation form (for the confirmation page) and changes nothing. */
+enum access_rc account_check(struct store *s, const struct access_who *who, int64_t org,
+    int64_t quality, const struct user_input *in, struct access_errors *err);
+/* Adds the user to the quality: the person when unknown, the account when they have none
+ * in the organisation, the member, the grants, with audit events. *account_id receives
+ * the account. ACCESS_EXISTS when the person is already in the quality. */
+enum access_rc account_create(struct store *s, const struct access_who *who, int64_t org,
+    int64_t quality, const struct user_input *in, struct access_errors *err,
+    int64_t *account_id);
+/* Reads a user of a quality. */
+enum access_rc account_get(struct store *s, const struct access_who *who, int64_t org,
+    int64_t quality, int64_t account_id, struct user_view *out);
+/* Saves the edition form (account data, applications, USER/COGL) read at version;
+ * ACCESS_CONFLICT when the account changed since. */
+enum access_rc account_update(struct store *s, const struct access_who *who, int64_t org,
+    int64_t quality, int64_t account_id, int64_t version, const struct user_input *in,
+    struct access_errors *err);
+/* Suspends or reactivates the account read at version. */
+enum access_rc account_set_status(struct store *s, const struct access_who *who, int64_t org,
+    int64_t quality, int64_t account_id, int64_t version, bool suspend,
+    struct access_errors *err);
+/* Removes users from the quality (their grants with them; an account left in no quality
+ * goes too). All or nothing; *removed receives the count. */
+enum access_rc account_remove(struct store *s, const struct access_who *who, int64_t org,
+    int64_t quality, const int64_t *accounts, size_t n, size_t *removed,
+    struct access_errors *err);
+
+/* ---- for the other services of access/: inside the caller's transaction ---- */
+
+/* Validated, normalised user data. */
+struct user_norm {
+	char niss[12];
+	char username[ACCESS_USERNAME_MAX + 1];
+	char last_name[4 * ACCESS_NAME_MAX + 1];
+	char first_name[4 * ACCESS_NAME_MAX + 1];
+	char title[4];
+	char language[4];
+	char email[ACCESS_EMAIL_MAX + 1];
+	char local_email[ACCESS_EMAIL_MAX + 1];
+	char apps[ACCESS_MAX_APPS][32];
+	size_t napps;
+	int64_t person_id;         /* 0 when the person is unknown */
+	int64_t account_id;        /* 0 when no account in the organisation */
+	int64_t version;           /* of that account */
+};
+
+/* Validates in for a member of quality code qcode in org: identifiers, limits, user name
+ * free in the organisation (or the person's own), applications of that quality. When
+ * fixed_niss is set, the NISS must be that one. Fills n. Returns 0 valid, 1 invalid
+ * (see err), -1 store error. */
+int account_validate(struct store_tx *tx, int64_t org, const char *qcode,
+    const struct user_input *in, const char *fixed_niss, struct user_norm *n,
+    struct access_errors *err);
+/* Makes n a member of quality (type GL, COGL or USER) with its grants: creates the person
+ * and the account when needed, updates the account's data otherwise; audits. Returns
+ * ACCESS_OK, ACCESS_EXISTS (already a member) or ACCESS_ERROR. */
+enum access_rc account_add_member(struct store_tx *tx, const struct access_who *who,
+    const struct policy_actor *actor, int64_t org, int64_t quality, const char *type,
+    struct user_norm *n);
+/* Fills the prefill from the person of that NISS (their record, their account in org, or
+ * the persons register, best effort). Returns 0 or -1. */
+int account_prefill(struct store_tx *tx, struct arena *a, int64_t org, const char *niss,
+    struct user_prefill *out);
+
+#endif

@@ -1,0 +1,656 @@
+/* hierarchy.c — the organisations and roles of a person, the main access managers (GAP,
+ * co-GAPs), the organisation's contact data, the chain of responsibility down to users
+ * and their applications, and one's own personal data; each change one transaction with
+ * its audit event, each refusal audited. */
+#include "access/hierarchy.h"
+
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "access/actor.h"
+#include "access/sql.h"
+#include "base/msgid.h"
+#include "be/be.h"
+#include "registry/registry.h"
+
+static const char *
+dup(struct arena *a, const char *s)
+{
+	const char *c = arena_strdup(a, s ? s : "");
+
+	return c ? c : "";
+}
+
+static void
+copy(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
+/* Grows an array in the arena (doubling); NULL when out of memory. */
+static void *
+grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size)
+{
+	void *nv;
+
+	if (n < *cap)
+		return v;
+	*cap = *cap ? *cap * 2 : 8;
+	nv = arena_alloc(a, *cap * size);
+	if (nv != NULL && n > 0)
+		memcpy(nv, v, n * size);
+	return nv;
+}
+
+/* Opens tx on org and checks the policy; ACCESS_NOT_FOUND for an unknown organisation. */
+static enum access_rc
+open_org(struct store *s, enum store_mode mode, const struct access_who *who, int64_t org,
+    enum policy_action action, const struct policy_target *t, struct store_tx **tx,
+    struct org *o, struct policy_actor *actor)
+{
+	enum policy_reason why;
+	enum access_rc rc;
+	int r;
+
+	if (store_begin(s, mode, tx) != 0)
+		return ACCESS_ERROR;
+	if (org > 0) {
+		r = org_get(*tx, org, o);
+		if (r != 0) {
+			store_rollback(*tx);
+			*tx = NULL;
+			return r > 0 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
+		}
+	}
+	rc = access_allow(*tx, who, org, action, t, actor, &why);
+	if (rc == ACCESS_DENIED) {
+		char object[32];
+
+		if (t->target_is_gap)
+			snprintf(object, sizeof(object), "person:%" PRId64, org_gap(*tx, org));
+		return access_refuse(s, tx, who, org, action, why, t->quality,
+		    t->target_is_gap ? object : NULL);
+	}
+	if (rc != ACCESS_OK) {
+		store_rollback(*tx);
+		*tx = NULL;
+	}
+	return rc;
+}
+
+enum access_rc
+hierarchy_orgs(struct store *s, const struct access_who *who, struct arena *a,
+    struct person_org **out, size_t *n)
+{
+	struct policy_target own = { .own_data = true };
+	struct policy_actor actor;
+	struct person_org *v = NULL;
+	size_t cap = 0, count = 0;
+	struct store_tx *tx;
+	struct store_q *q;
+	enum access_rc rc;
+	struct org none;
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	rc = open_org(s, STORE_READ, who, 0, POLICY_CHANGE_OWN_DATA, &own, &tx, &none, &actor);
+	if (rc != ACCESS_OK)
+		return rc;
+	if (store_query(tx, SQL_ACCESS_ORGS_OF_PERSON, &q, "i", who->person_id) != 0)
+		goto fail;
+	while ((r = store_next(q)) == 1) {
+		v = grow(a, v, count, &cap, sizeof(*v));
+		if (v == NULL) {
+			r = -1;
+			break;
+		}
+		memset(&v[count], 0, sizeof(v[count]));
+		v[count].id = store_int(q, 0);
+		v[count].enterprise = dup(a, store_text(q, 1));
+		v[count].name = dup(a, store_text(q, 2));
+		count++;
+	}
+	store_done(q);
+	if (r < 0)
+		goto fail;
+	for (size_t i = 0; i < count; i++) {
+		struct person_org *po = &v[i];
+		size_t lcap = 0;
+
+		if (store_query(tx, SQL_ACCESS_ORG_ROLE, &q, "ii", po->id, who->person_id) != 0)
+			goto fail;
+		while ((r = store_next(q)) == 1) {
+			po->links = grow(a, po->links, po->nlinks, &lcap, sizeof(*po->links));
+			if (po->links == NULL) {
+				r = -1;
+				break;
+			}
+			memset(&po->links[po->nlinks], 0, sizeof(po->links[0]));
+			po->links[po->nlinks++].role = dup(a, store_text(q, 0));
+		}
+		store_done(q);
+		if (r < 0)
+			goto fail;
+		if (store_query(tx, SQL_ACCESS_MEMBERSHIPS_OF_PERSON, &q, "iit", po->id,
+		    who->person_id, who->lang ? who->lang : "fr") != 0)
+			goto fail;
+		while ((r = store_next(q)) == 1) {
+			struct role_link *l;
+
+			po->links = grow(a, po->links, po->nlinks, &lcap, sizeof(*po->links));
+			if (po->links == NULL) {
+				r = -1;
+				break;
+			}
+			l = &po->links[po->nlinks++];
+			l->quality = store_int(q, 0);
+			l->role = dup(a, store_text(q, 1));
+			l->quality_name = dup(a, store_text(q, 2));
+			l->suspended = store_text(q, 3) && strcmp(store_text(q, 3), "suspended") == 0;
+		}
+		store_done(q);
+		if (r < 0)
+			goto fail;
+	}
+	store_rollback(tx);
+	*out = v;
+	*n = count;
+	return ACCESS_OK;
+fail:
+	store_rollback(tx);
+	return ACCESS_ERROR;
+}
+
+/* Reads the GAP and co-GAPs of org into rows (arena a). Returns the count or -1. */
+static int
+managers(struct store_tx *tx, struct arena *a, int64_t org, struct manager_row **rows)
+{
+	struct manager_row *v = NULL;
+	size_t cap = 0, n = 0;
+	struct store_q *q;
+	int r;
+
+	*rows = NULL;
+	if (store_query(tx, SQL_ACCESS_MANAGERS_OF_ORG, &q, "i", org) != 0)
+		return -1;
+	while ((r = store_next(q)) == 1) {
+		v = grow(a, v, n, &cap, sizeof(*v));
+		if (v == NULL) {
+			r = -1;
+			break;
+		}
+		v[n].person_id = store_int(q, 0);
+		v[n].role = dup(a, store_text(q, 1));
+		v[n].since = dup(a, store_text(q, 2));
+		v[n].last_name = dup(a, store_text(q, 3));
+		v[n].first_name = dup(a, store_text(q, 4));
+		v[n].niss = dup(a, store_text(q, 5));
+		n++;
+	}
+	store_done(q);
+	if (r < 0)
+		return -1;
+	*rows = v;
+	return (int)n;
+}
+
+enum access_rc
+hierarchy_managers(struct store *s, const struct access_who *who, int64_t org,
+    struct arena *a, struct managers_view *out)
+{
+	struct policy_target t = { 0 };
+	struct policy_actor actor;
+	struct store_tx *tx;
+	enum access_rc rc;
+	int n;
+
+	memset(out, 0, sizeof(*out));
+	rc = open_org(s, STORE_READ, who, org, POLICY_ACTIVATE_QUALITY, &t, &tx, &out->org,
+	    &actor);
+	if (rc != ACCESS_OK)
+		return rc;
+	out->may_change = policy_check(POLICY_MANAGE_COGAPS, &actor, &t) == POLICY_ALLOWED;
+	n = managers(tx, a, org, &out->rows);
+	store_rollback(tx);
+	if (n < 0)
+		return ACCESS_ERROR;
+	out->n = (size_t)n;
+	return ACCESS_OK;
+}
+
+static struct org_actor
+org_actor_of(const struct access_who *who, const struct policy_actor *actor)
+{
+	struct org_actor by = {
+		.person_id = who->person_id,
+		.role = actor->roles & ROLE_GAP ? "GAP" : actor->roles & ROLE_COGAP ? "COGAP" :
+		    "none",
+		.source = who->source, .request_id = who->request_id,
+	};
+
+	return by;
+}
+
+enum access_rc
+hierarchy_cogap_add(struct store *s, const struct access_who *who, int64_t org,
+    const char *niss, struct access_errors *err)
+{
+	struct policy_target t = { 0 };
+	struct policy_actor actor;
+	struct org_actor by;
+	struct store_tx *tx;
+	struct store_q *q;
+	struct be_niss parsed;
+	enum be_reason why;
+	enum access_rc rc;
+	struct org o;
+	int64_t person = 0, gap;
+	int r;
+
+	memset(err, 0, sizeof(*err));
+	rc = open_org(s, STORE_WRITE, who, org, POLICY_MANAGE_COGAPS, &t, &tx, &o, &actor);
+	if (rc != ACCESS_OK)
+		return rc;
+	by = org_actor_of(who, &actor);
+	why = niss == NULL || niss[0] == '\0' ? BE_EMPTY : strlen(niss) > 31 ? BE_LENGTH :
+	    be_niss_parse(niss, &parsed);
+	if (why != BE_OK) {
+		access_error_add(err, "niss", be_reason_msgid(why));
+		store_rollback(tx);
+		return ACCESS_INVALID;
+	}
+	if (store_query(tx, SQL_ACCESS_PERSON_BY_NISS, &q, "t", parsed.digits) != 0)
+		goto fail;
+	r = store_next(q);
+	if (r == 1)
+		person = store_int(q, 0);
+	store_done(q);
+	if (r < 0)
+		goto fail;
+	if (person == 0) {
+		/* Someone portier does not know yet: their names from the persons register. */
+		struct arena *a = arena_new(1 << 16);
+		struct reg_person rp;
+		char object[32];
+
+		r = a ? registry_person(tx, a, parsed.digits, &rp) : -1;
+		if (r == 0)
+			r = store_exec(tx, SQL_PERSON_INSERT, "ttttt", parsed.digits, rp.last_name,
+			    rp.first_names, rp.language && (strcmp(rp.language, "nl") == 0 ||
+			    strcmp(rp.language, "de") == 0 || strcmp(rp.language, "en") == 0) ?
+			    rp.language : "fr", NULL) == 1 ? 0 : -1;
+		arena_free(a);
+		if (r != 0) {
+			access_error_add(err, "niss",
+			    N_("Cette personne n'est pas connue : vérifiez le numéro NISS."));
+			store_rollback(tx);
+			return ACCESS_INVALID;
+		}
+		person = store_last_id(tx);
+		snprintf(object, sizeof(object), "person:%" PRId64, person);
+		if (access_audit(tx, who, &actor, org, "person.create", object, NULL) != 0)
+			goto fail;
+	}
+	gap = org_gap(tx, org);
+	if (gap < 0)
+		goto fail;
+	if (gap == person) {
+		access_error_add(err, "niss",
+		    N_("Cette personne est le Gestionnaire d'Accès Principal de l'organisation."));
+		store_rollback(tx);
+		return ACCESS_INVALID;
+	}
+	r = org_add_cogap(tx, org, person, &by);
+	if (r == -2) {
+		access_error_add(err, "niss", N_("Cette personne est déjà co-responsable des accès."));
+		store_rollback(tx);
+		return ACCESS_INVALID;
+	}
+	if (r != 0)
+		goto fail;
+	return store_commit(tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+fail:
+	store_rollback(tx);
+	return ACCESS_ERROR;
+}
+
+enum access_rc
+hierarchy_cogap_remove(struct store *s, const struct access_who *who, int64_t org,
+    int64_t person, struct access_errors *err)
+{
+	struct policy_target t = { 0 };
+	struct policy_actor actor;
+	struct org_actor by;
+	struct store_tx *tx;
+	enum access_rc rc;
+	struct org o;
+	int64_t gap;
+	int r;
+
+	memset(err, 0, sizeof(*err));
+	/* The GAP is named as the target when it is the one aimed at. */
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return ACCESS_ERROR;
+	gap = org_gap(tx, org);
+	store_rollback(tx);
+	if (gap < 0)
+		return ACCESS_ERROR;
+	t.target_is_gap = gap != 0 && gap == person;
+	rc = open_org(s, STORE_WRITE, who, org, POLICY_MANAGE_COGAPS, &t, &tx, &o, &actor);
+	if (rc != ACCESS_OK)
+		return rc;
+	by = org_actor_of(who, &actor);
+	r = org_remove_cogap(tx, org, person, &by);
+	if (r == -2) {
+		access_error_add(err, "person", N_("Cette personne n'est pas co-responsable des accès."));
+		store_rollback(tx);
+		return ACCESS_INVALID;
+	}
+	if (r != 0) {
+		store_rollback(tx);
+		return ACCESS_ERROR;
+	}
+	return store_commit(tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+}
+
+enum access_rc
+hierarchy_org(struct store *s, const struct access_who *who, int64_t org, struct org *out)
+{
+	struct policy_target t = { 0 };
+	struct policy_actor actor;
+	struct store_tx *tx;
+	enum access_rc rc;
+
+	rc = open_org(s, STORE_READ, who, org, POLICY_ACTIVATE_QUALITY, &t, &tx, out, &actor);
+	if (rc == ACCESS_OK)
+		store_rollback(tx);
+	return rc;
+}
+
+static bool
+valid_phone(const char *s)
+{
+	size_t digits = 0, n = strlen(s);
+
+	if (n < 6 || n > ACCESS_PHONE_MAX)
+		return false;
+	for (; *s != '\0'; s++) {
+		if (*s >= '0' && *s <= '9')
+			digits++;
+		else if (strchr(" +./-()", *s) == NULL)
+			return false;
+	}
+	return digits >= 6;
+}
+
+enum access_rc
+hierarchy_org_update(struct store *s, const struct access_who *who, int64_t org,
+    const char *email, const char *phone, struct access_errors *err)
+{
+	struct policy_target t = { 0 };
+	struct policy_actor actor;
+	struct store_tx *tx;
+	enum access_rc rc;
+	struct org o;
+	json_t *j;
+	char *details;
+	int r;
+
+	memset(err, 0, sizeof(*err));
+	rc = open_org(s, STORE_WRITE, who, org, POLICY_ACTIVATE_QUALITY, &t, &tx, &o, &actor);
+	if (rc != ACCESS_OK)
+		return rc;
+	if (email == NULL || email[0] == '\0')
+		access_error_add(err, "email", N_("L'adresse e-mail de contact est obligatoire."));
+	else if (strlen(email) > ACCESS_EMAIL_MAX || !access_valid_email(email))
+		access_error_add(err, "email",
+		    N_("L'adresse e-mail n'est pas valide (exemple : nom@exemple.be)."));
+	if (phone == NULL || phone[0] == '\0')
+		access_error_add(err, "phone", N_("Le numéro de téléphone de contact est obligatoire."));
+	else if (!valid_phone(phone))
+		access_error_add(err, "phone",
+		    N_("Le numéro de téléphone n'est pas valide (chiffres, espaces, + . / - et parenthèses)."));
+	if (err->n > 0) {
+		store_rollback(tx);
+		return ACCESS_INVALID;
+	}
+	if (strcmp(o.contact_email, email) == 0 && strcmp(o.contact_phone, phone) == 0) {
+		store_rollback(tx);
+		return ACCESS_OK;
+	}
+	r = store_exec(tx, SQL_ACCESS_ORG_SET_CONTACT, "itt", org, email, phone);
+	j = json_pack("{s:s,s:s}", "email", email, "phone", phone);
+	details = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(j);
+	if (r != 1 || details == NULL ||
+	    access_audit(tx, who, &actor, org, "org.contact.update", NULL, details) != 0) {
+		free(details);
+		store_rollback(tx);
+		return ACCESS_ERROR;
+	}
+	free(details);
+	return store_commit(tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+}
+
+enum access_rc
+hierarchy_tree(struct store *s, const struct access_who *who, int64_t org, struct arena *a,
+    struct hierarchy_view *out)
+{
+	struct policy_target t = { 0 };
+	struct policy_actor actor;
+	struct store_tx *tx;
+	struct store_q *q;
+	enum policy_reason why;
+	size_t cap = 0;
+	bool all;
+	int r, n;
+
+	memset(out, 0, sizeof(*out));
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return ACCESS_ERROR;
+	r = org_get(tx, org, &out->org);
+	if (r != 0) {
+		store_rollback(tx);
+		return r > 0 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
+	}
+	if (access_actor(tx, who->person_id, org, (enum loa)who->level, &actor) != 0)
+		goto fail;
+	why = policy_check(POLICY_MANAGE_USERS, &actor, &t);
+	all = why == POLICY_ALLOWED;
+	if (store_query(tx, SQL_ACCESS_ORG_QUALITIES, &q, "it", org, who->lang ? who->lang : "fr") != 0)
+		goto fail;
+	while ((r = store_next(q)) == 1) {
+		struct tree_quality *tq;
+
+		t.quality = store_int(q, 0);
+		if (!all && policy_check(POLICY_MANAGE_USERS, &actor, &t) != POLICY_ALLOWED)
+			continue;
+		out->qualities = grow(a, out->qualities, out->nqualities, &cap,
+		    sizeof(*out->qualities));
+		if (out->qualities == NULL) {
+			r = -1;
+			break;
+		}
+		tq = &out->qualities[out->nqualities++];
+		memset(tq, 0, sizeof(*tq));
+		tq->id = t.quality;
+		tq->name = dup(a, store_text(q, 2));
+	}
+	store_done(q);
+	if (r < 0)
+		goto fail;
+	if (!all && out->nqualities == 0)
+		return access_refuse(s, &tx, who, org, POLICY_MANAGE_USERS, why, 0, NULL);
+	n = managers(tx, a, org, &out->managers);
+	if (n < 0)
+		goto fail;
+	out->nmanagers = (size_t)n;
+	for (size_t i = 0; i < out->nqualities; i++) {
+		struct tree_quality *tq = &out->qualities[i];
+
+		tq->users = arena_alloc(a, HIERARCHY_USERS_MAX * sizeof(*tq->users));
+		if (tq->users == NULL)
+			goto fail;
+		if (store_query(tx, SQL_ACCESS_HIERARCHY_MEMBERS, &q, "iii", tq->id, org,
+		    (int64_t)HIERARCHY_USERS_MAX) != 0)
+			goto fail;
+		while ((r = store_next(q)) == 1 && tq->n < HIERARCHY_USERS_MAX) {
+			struct tree_user *u = &tq->users[tq->n++];
+
+			u->account_id = store_int(q, 0);
+			u->type = dup(a, store_text(q, 1));
+			u->last_name = dup(a, store_text(q, 2));
+			u->first_name = dup(a, store_text(q, 3));
+			u->username = dup(a, store_text(q, 4));
+			u->status = dup(a, store_text(q, 5));
+			u->apps = dup(a, store_text(q, 6));
+			tq->total = store_int(q, 7);
+		}
+		store_done(q);
+		if (r < 0)
+			goto fail;
+	}
+	store_rollback(tx);
+	return ACCESS_OK;
+fail:
+	store_rollback(tx);
+	return ACCESS_ERROR;
+}
+
+enum access_rc
+hierarchy_own_get(struct store *s, const struct access_who *who, int64_t org,
+    struct own_data *out)
+{
+	struct policy_target t = { .own_data = true };
+	struct policy_actor actor;
+	struct store_tx *tx;
+	struct store_q *q;
+	enum access_rc rc;
+	struct org o;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	rc = open_org(s, STORE_READ, who, org, POLICY_CHANGE_OWN_DATA, &t, &tx, &o, &actor);
+	if (rc != ACCESS_OK)
+		return rc;
+	if (store_query(tx, SQL_PERSON_GET, &q, "i", who->person_id) != 0)
+		goto fail;
+	r = store_next(q);
+	if (r == 1) {
+		copy(out->niss, sizeof(out->niss), store_text(q, 1));
+		copy(out->last_name, sizeof(out->last_name), store_text(q, 2));
+		copy(out->first_name, sizeof(out->first_name), store_text(q, 3));
+		copy(out->language, sizeof(out->language), store_text(q, 4));
+		copy(out->email, sizeof(out->email), store_text(q, 5));
+	}
+	store_done(q);
+	if (r != 1)
+		goto fail;
+	if (org > 0) {
+		if (store_query(tx, SQL_ACCESS_ACCOUNT_OF_PERSON, &q, "ii", org, who->person_id) != 0)
+			goto fail;
+		r = store_next(q);
+		if (r == 1) {
+			out->has_account = true;
+			out->account_id = store_int(q, 0);
+			copy(out->username, sizeof(out->username), store_text(q, 2));
+			copy(out->title, sizeof(out->title), store_text(q, 3));
+			copy(out->account_language, sizeof(out->account_language), store_text(q, 4));
+			copy(out->account_email, sizeof(out->account_email), store_text(q, 5));
+			copy(out->local_email, sizeof(out->local_email), store_text(q, 6));
+			out->version = store_int(q, 10);
+		}
+		store_done(q);
+		if (r < 0)
+			goto fail;
+	}
+	store_rollback(tx);
+	return ACCESS_OK;
+fail:
+	store_rollback(tx);
+	return ACCESS_ERROR;
+}
+
+static bool
+valid_lang(const char *l)
+{
+	return l != NULL && (strcmp(l, "fr") == 0 || strcmp(l, "nl") == 0 ||
+	    strcmp(l, "de") == 0 || strcmp(l, "en") == 0);
+}
+
+enum access_rc
+hierarchy_own_update(struct store *s, const struct access_who *who, int64_t org,
+    const char *email, const char *language, const struct user_input *account,
+    int64_t version, struct access_errors *err)
+{
+	struct policy_target t = { .own_data = true };
+	struct policy_actor actor;
+	struct own_data cur;
+	struct store_tx *tx;
+	enum access_rc rc;
+	struct org o;
+	char object[32];
+	int r;
+
+	memset(err, 0, sizeof(*err));
+	rc = hierarchy_own_get(s, who, org, &cur);
+	if (rc != ACCESS_OK)
+		return rc;
+	if (email != NULL && email[0] != '\0' &&
+	    (strlen(email) > ACCESS_EMAIL_MAX || !access_valid_email(email)))
+		access_error_add(err, "email",
+		    N_("L'adresse e-mail n'est pas valide (exemple : nom@exemple.be)."));
+	if (!valid_lang(language))
+		access_error_add(err, "language", N_("Choisissez une langue de la liste."));
+	if (account != NULL && cur.has_account) {
+		const char *title = account->title ? account->title : "";
+
+		if (strcmp(title, "") != 0 && strcmp(title, "M.") != 0 && strcmp(title, "Mme") != 0)
+			access_error_add(err, "title", N_("Choisissez un titre de la liste."));
+		if (!valid_lang(account->language))
+			access_error_add(err, "account_language", N_("Choisissez une langue de la liste."));
+		if (account->email == NULL || account->email[0] == '\0')
+			access_error_add(err, "account_email",
+			    N_("L'adresse e-mail utilisateur est obligatoire."));
+		else if (strlen(account->email) > ACCESS_EMAIL_MAX ||
+		    !access_valid_email(account->email))
+			access_error_add(err, "account_email",
+			    N_("L'adresse e-mail n'est pas valide (exemple : nom@exemple.be)."));
+		if (account->local_email != NULL && account->local_email[0] != '\0' &&
+		    (strlen(account->local_email) > ACCESS_EMAIL_MAX ||
+		    !access_valid_email(account->local_email)))
+			access_error_add(err, "local_email",
+			    N_("L'adresse e-mail locale n'est pas valide (exemple : nom@exemple.be)."));
+	}
+	if (err->n > 0)
+		return ACCESS_INVALID;
+	rc = open_org(s, STORE_WRITE, who, org, POLICY_CHANGE_OWN_DATA, &t, &tx, &o, &actor);
+	if (rc != ACCESS_OK)
+		return rc;
+	snprintf(object, sizeof(object), "person:%" PRId64, who->person_id);
+	r = store_exec(tx, SQL_ACCESS_PERSON_UPDATE_OWN, "itt", who->person_id,
+	    email && email[0] ? email : NULL, language);
+	if (r != 1 || access_audit(tx, who, &actor, org, "person.update", object, NULL) != 0)
+		goto fail;
+	if (account != NULL && cur.has_account) {
+		r = store_exec(tx, SQL_ACCESS_ACCOUNT_UPDATE, "iittttt", cur.account_id, version,
+		    cur.username, account->title ? account->title : "", account->language,
+		    account->email, account->local_email && account->local_email[0] ?
+		    account->local_email : NULL);
+		if (r == 0) {
+			store_rollback(tx);
+			return ACCESS_CONFLICT;
+		}
+		if (r != 1 || access_audit(tx, who, &actor, org, "user.update", object,
+		    "{\"own\":true}") != 0)
+			goto fail;
+	}
+	return store_commit(tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+fail:
+	store_rollback(tx);
+	return ACCESS_ERROR;
+}

@@ -1,0 +1,782 @@
+/* quality.c — the entity page, activating a quality with its local manager (guide §3),
+ * and the detail of an activated quality: its e-mail, its local manager and co-managers.
+ * Every operation checks the policy first; a refusal is audited and changes nothing. */
+#include "access/quality.h"
+
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "access/sql.h"
+#include "base/msgid.h"
+#include "be/be.h"
+#include "registry/registry.h"
+
+static char *
+dup(struct arena *a, const char *s)
+{
+	return arena_strdup(a, s ? s : "");
+}
+
+static const char *
+lang_of(const struct access_who *who)
+{
+	return who->lang != NULL ? who->lang : "fr";
+}
+
+/* Full row of an activated quality of org. Returns 0, 1 (not of org) or -1. */
+static int
+oq_row(struct store_tx *tx, int64_t org, int64_t quality, const char *lang,
+    struct arena *a, struct quality_info *out)
+{
+	struct store_q *q;
+	int rc;
+
+	if (store_query(tx, SQL_ACCESS_ORG_QUALITY_GET, &q, "iit", quality, org, lang) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1) {
+		out->id = store_int(q, 0);
+		out->code = dup(a, store_text(q, 1));
+		out->name = dup(a, store_text(q, 2));
+		out->email = dup(a, store_text(q, 3));
+		out->activated_at = dup(a, store_text(q, 4));
+	}
+	store_done(q);
+	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+}
+
+int
+quality_read(struct store_tx *tx, int64_t org, int64_t quality, const char *lang,
+    char code[QUALITY_CODE_MAX + 1], char *name, size_t namelen)
+{
+	struct store_q *q;
+	int rc;
+
+	if (store_query(tx, SQL_ACCESS_ORG_QUALITY_GET, &q, "iit", quality, org,
+	    lang ? lang : "fr") != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1) {
+		if (code != NULL)
+			snprintf(code, QUALITY_CODE_MAX + 1, "%s", store_text(q, 1));
+		if (name != NULL && namelen > 0)
+			snprintf(name, namelen, "%s", store_text(q, 2));
+	}
+	store_done(q);
+	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+}
+
+int
+quality_apps(struct store_tx *tx, struct arena *a, const char *code, const char *lang,
+    struct app_info **out)
+{
+	struct app_info *v = NULL;
+	size_t n = 0, cap = 0;
+	struct store_q *q;
+	int rc;
+
+	*out = NULL;
+	if (store_query(tx, SQL_ACCESS_APPS_OF_QUALITY, &q, "tt", code, lang ? lang : "fr") != 0)
+		return -1;
+	while ((rc = store_next(q)) == 1) {
+		if (n == cap) {
+			struct app_info *nv;
+
+			cap = cap ? cap * 2 : 16;
+			nv = arena_alloc(a, cap * sizeof(*nv));
+			if (nv == NULL) {
+				rc = -1;
+				break;
+			}
+			if (n > 0)
+				memcpy(nv, v, n * sizeof(*nv));
+			v = nv;
+		}
+		v[n].code = dup(a, store_text(q, 0));
+		v[n].name = dup(a, store_text(q, 1));
+		v[n].description = dup(a, store_text(q, 2));
+		v[n].min_level = (int)store_int(q, 3);
+		n++;
+	}
+	store_done(q);
+	if (rc < 0)
+		return -1;
+	*out = v;
+	return (int)n;
+}
+
+/* Reads the rows of a (code, name) query into a list. Returns the count or -1. */
+static int
+quality_list(struct store_tx *tx, struct arena *a, int id, int64_t org, const char *lang,
+    bool active, struct quality_info **out)
+{
+	struct quality_info *v = NULL;
+	size_t n = 0, cap = 0;
+	struct store_q *q;
+	int rc;
+
+	*out = NULL;
+	if (store_query(tx, id, &q, "it", org, lang) != 0)
+		return -1;
+	while ((rc = store_next(q)) == 1) {
+		if (n == cap) {
+			struct quality_info *nv;
+
+			cap = cap ? cap * 2 : 16;
+			nv = arena_alloc(a, cap * sizeof(*nv));
+			if (nv == NULL) {
+				rc = -1;
+				break;
+			}
+			if (n > 0)
+				memcpy(nv, v, n * sizeof(*nv));
+			v = nv;
+		}
+		memset(&v[n], 0, sizeof(v[n]));
+		if (active) {
+			v[n].id = store_int(q, 0);
+			v[n].code = dup(a, store_text(q, 1));
+			v[n].name = dup(a, store_text(q, 2));
+			v[n].email = dup(a, store_text(q, 3));
+			v[n].activated_at = dup(a, store_text(q, 4));
+		} else {
+			v[n].code = dup(a, store_text(q, 0));
+			v[n].name = dup(a, store_text(q, 1));
+		}
+		n++;
+	}
+	store_done(q);
+	if (rc < 0)
+		return -1;
+	*out = v;
+	return (int)n;
+}
+
+/* Opens tx on org (ACCESS_NOT_FOUND when unknown) and checks the policy. */
+static enum access_rc
+open_org(struct store *s, enum store_mode mode, const struct access_who *who, int64_t org,
+    enum policy_action action, int64_t quality, struct store_tx **tx, struct org *o,
+    struct policy_actor *actor)
+{
+	struct policy_target t = { .quality = quality };
+	enum policy_reason why;
+	enum access_rc rc;
+	int r;
+
+	if (store_begin(s, mode, tx) != 0)
+		return ACCESS_ERROR;
+	r = org_get(*tx, org, o);
+	if (r != 0) {
+		store_rollback(*tx);
+		*tx = NULL;
+		return r > 0 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
+	}
+	if (quality > 0) {
+		r = quality_read(*tx, org, quality, "fr", NULL, NULL, 0);
+		if (r != 0) {
+			store_rollback(*tx);
+			*tx = NULL;
+			return r > 0 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
+		}
+	}
+	rc = access_allow(*tx, who, org, action, &t, actor, &why);
+	if (rc == ACCESS_DENIED)
+		return access_refuse(s, tx, who, org, action, why, quality, NULL);
+	if (rc != ACCESS_OK) {
+		store_rollback(*tx);
+		*tx = NULL;
+	}
+	return rc;
+}
+
+enum access_rc
+quality_entity(struct store *s, const struct access_who *who, int64_t org, struct arena *a,
+    struct entity_view *out)
+{
+	struct policy_actor actor;
+	struct store_tx *tx;
+	enum access_rc rc;
+	int n;
+
+	memset(out, 0, sizeof(*out));
+	rc = open_org(s, STORE_READ, who, org, POLICY_ACTIVATE_QUALITY, 0, &tx, &out->org, &actor);
+	if (rc != ACCESS_OK)
+		return rc;
+	out->is_gap = (actor.roles & ROLE_GAP) != 0;
+	n = quality_list(tx, a, SQL_ACCESS_ORG_QUALITIES, org, lang_of(who), true, &out->active);
+	if (n >= 0) {
+		out->nactive = (size_t)n;
+		n = quality_list(tx, a, SQL_ACCESS_QUALITIES_INACTIVE, org, lang_of(who), false,
+		    &out->inactive);
+	}
+	if (n >= 0)
+		out->ninactive = (size_t)n;
+	/* "Date de création": the enterprise's start date when the registry knows it. */
+	out->start_date = out->org.created_at;
+	if (n >= 0 && out->org.enterprise[0] != '\0') {
+		struct reg_enterprise e;
+
+		if (registry_enterprise(tx, a, out->org.enterprise, lang_of(who), &e) == 0 &&
+		    e.start_date != NULL && e.start_date[0] != '\0')
+			out->start_date = e.start_date;
+	}
+	store_rollback(tx);
+	return n < 0 ? ACCESS_ERROR : ACCESS_OK;
+}
+
+/* The catalogue quality code: 0 found (name in a), 1 unknown, -1 error. */
+static int
+catalogue_quality(struct store_tx *tx, struct arena *a, const char *code, const char *lang,
+    struct quality_info *out)
+{
+	struct store_q *q;
+	int rc;
+
+	if (code == NULL || code[0] == '\0' || strlen(code) > QUALITY_CODE_MAX)
+		return 1;
+	if (store_query(tx, SQL_ACCESS_QUALITY_GET, &q, "tt", code, lang) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1) {
+		out->code = dup(a, store_text(q, 0));
+		out->name = dup(a, store_text(q, 2));
+	}
+	store_done(q);
+	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+}
+
+/* The activated quality of org for a catalogue code: its id (0 none) and e-mail. */
+static int64_t
+active_by_code(struct store_tx *tx, int64_t org, const char *code, char *email, size_t n)
+{
+	struct store_q *q;
+	int64_t id = 0;
+	int rc;
+
+	if (store_query(tx, SQL_ACCESS_ORG_QUALITY_BY_CODE, &q, "it", org, code) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1) {
+		id = store_int(q, 0);
+		if (email != NULL)
+			snprintf(email, n, "%s", store_text(q, 1) ? store_text(q, 1) : "");
+	}
+	store_done(q);
+	return rc < 0 ? -1 : id;
+}
+
+enum access_rc
+quality_activation_start(struct store *s, const struct access_who *who, int64_t org,
+    const char *code, struct arena *a, struct quality_info *out, struct app_info **apps,
+    size_t *napps)
+{
+	struct policy_actor actor;
+	struct store_tx *tx;
+	enum access_rc rc;
+	struct org o;
+	int64_t id;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	*apps = NULL;
+	*napps = 0;
+	rc = open_org(s, STORE_READ, who, org, POLICY_ACTIVATE_QUALITY, 0, &tx, &o, &actor);
+	if (rc != ACCESS_OK)
+		return rc;
+	r = catalogue_quality(tx, a, code, lang_of(who), out);
+	if (r != 0) {
+		store_rollback(tx);
+		return r > 0 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
+	}
+	id = active_by_code(tx, org, out->code, NULL, 0);
+	r = id < 0 ? -1 : quality_apps(tx, a, out->code, lang_of(who), apps);
+	store_rollback(tx);
+	if (r < 0)
+		return ACCESS_ERROR;
+	*napps = (size_t)r;
+	out->id = id;
+	return id > 0 ? ACCESS_EXISTS : ACCESS_OK;
+}
+
+/* The NISS of the person acting ("" when they have none). */
+static int
+own_niss(struct store_tx *tx, int64_t person, char niss[12])
+{
+	struct store_q *q;
+	int rc;
+
+	niss[0] = '\0';
+	if (store_query(tx, SQL_PERSON_GET, &q, "i", person) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1 && store_text(q, 1) != NULL)
+		snprintf(niss, 12, "%s", store_text(q, 1));
+	store_done(q);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Step 1's checks: quality, e-mail, choice, NISS. Fills code, email and the manager's
+ * NISS. Returns 0 (see err), 1 when the quality is active already, -1 on error. */
+static int
+check_step1(struct store_tx *tx, struct arena *a, const struct access_who *who, int64_t org,
+    const struct activation_input *in, struct quality_info *q, char email[ACCESS_EMAIL_MAX + 1],
+    char niss[12], int64_t *active, char *active_email, size_t active_len,
+    struct access_errors *err)
+{
+	size_t len;
+	int r;
+
+	r = catalogue_quality(tx, a, in->quality, lang_of(who), q);
+	if (r < 0)
+		return -1;
+	if (r > 0) {
+		access_error_add(err, "quality", N_("Choisissez une qualité de la liste."));
+		return 0;
+	}
+	*active = active_by_code(tx, org, q->code, active_email, active_len);
+	if (*active < 0)
+		return -1;
+	email[0] = '\0';
+	len = in->email ? strlen(in->email) : 0;
+	if (len == 0)
+		access_error_add(err, "email_quality", N_("L'adresse e-mail de la qualité est obligatoire."));
+	else if (len > ACCESS_EMAIL_MAX || !access_valid_email(in->email))
+		access_error_add(err, "email_quality",
+		    N_("L'adresse e-mail n'est pas valide (exemple : nom@exemple.be)."));
+	else
+		snprintf(email, ACCESS_EMAIL_MAX + 1, "%s", in->email);
+	niss[0] = '\0';
+	if (in->mode != NULL && strcmp(in->mode, "self") == 0) {
+		if (own_niss(tx, who->person_id, niss) != 0)
+			return -1;
+		if (niss[0] == '\0')
+			access_error_add(err, "mode",
+			    N_("Votre numéro NISS n'est pas connu : désignez un gestionnaire local."));
+	} else if (in->mode != NULL && strcmp(in->mode, "gl") == 0) {
+		struct be_niss parsed;
+		enum be_reason why = in->niss == NULL || in->niss[0] == '\0' ? BE_EMPTY :
+		    strlen(in->niss) > 31 ? BE_LENGTH : be_niss_parse(in->niss, &parsed);
+
+		if (why != BE_OK)
+			access_error_add(err, "niss", be_reason_msgid(why));
+		else
+			snprintf(niss, 12, "%s", parsed.digits);
+	} else {
+		access_error_add(err, "mode",
+		    N_("Indiquez qui assurera la gestion de la qualité."));
+	}
+	return 0;
+}
+
+enum access_rc
+quality_activation_step1(struct store *s, const struct access_who *who, int64_t org,
+    const struct activation_input *in, struct user_prefill *gl, struct access_errors *err)
+{
+	char email[ACCESS_EMAIL_MAX + 1], niss[12];
+	struct policy_actor actor;
+	struct quality_info q = { 0 };
+	struct store_tx *tx;
+	enum access_rc rc;
+	struct arena *a;
+	struct org o;
+	int64_t active = 0;
+	int r;
+
+	memset(err, 0, sizeof(*err));
+	memset(gl, 0, sizeof(*gl));
+	rc = open_org(s, STORE_READ, who, org, POLICY_ACTIVATE_QUALITY, 0, &tx, &o, &actor);
+	if (rc != ACCESS_OK)
+		return rc;
+	a = arena_new(1 << 20);
+	if (a == NULL) {
+		store_rollback(tx);
+		return ACCESS_ERROR;
+	}
+	r = check_step1(tx, a, who, org, in, &q, email, niss, &active, NULL, 0, err);
+	if (r == 0 && active > 0)
+		access_error_add(err, "quality", N_("Cette qualité est déjà activée."));
+	if (r == 0 && err->n == 0)
+		r = account_prefill(tx, a, org, niss, gl);
+	arena_free(a);
+	store_rollback(tx);
+	if (r < 0)
+		return ACCESS_ERROR;
+	return err->n > 0 ? ACCESS_INVALID : ACCESS_OK;
+}
+
+/* The person id of the quality's GL (0 when none, -1 on error). */
+static int64_t
+gl_person(struct store_tx *tx, int64_t quality, int64_t *account)
+{
+	struct store_q *q;
+	int64_t person = 0;
+	int rc;
+
+	if (account != NULL)
+		*account = 0;
+	if (store_query(tx, SQL_ACCESS_QUALITY_MANAGERS, &q, "i", quality) != 0)
+		return -1;
+	while ((rc = store_next(q)) == 1) {
+		const char *type = store_text(q, 1);
+
+		if (type != NULL && strcmp(type, "GL") == 0 && person == 0) {
+			person = store_int(q, 3);
+			if (account != NULL)
+				*account = store_int(q, 0);
+		}
+	}
+	store_done(q);
+	return rc < 0 ? -1 : person;
+}
+
+static enum access_rc
+activation(struct store *s, const struct access_who *who, int64_t org,
+    const struct activation_input *in, struct access_errors *err, bool commit,
+    int64_t *quality, bool *again)
+{
+	char email[ACCESS_EMAIL_MAX + 1], niss[12], active_email[ACCESS_EMAIL_MAX + 1] = "";
+	char object[40], *details = NULL;
+	struct policy_actor actor;
+	struct quality_info q = { 0 };
+	struct store_tx *tx;
+	struct user_norm n;
+	enum access_rc rc;
+	struct arena *a;
+	struct org o;
+	int64_t active = 0, id, gap;
+	json_t *j;
+	int r;
+
+	memset(err, 0, sizeof(*err));
+	if (again != NULL)
+		*again = false;
+	rc = open_org(s, commit ? STORE_WRITE : STORE_READ, who, org, POLICY_ACTIVATE_QUALITY,
+	    0, &tx, &o, &actor);
+	if (rc != ACCESS_OK)
+		return rc;
+	a = arena_new(1 << 16);
+	if (a == NULL) {
+		store_rollback(tx);
+		return ACCESS_ERROR;
+	}
+	rc = ACCESS_ERROR;
+	r = check_step1(tx, a, who, org, in, &q, email, niss, &active, active_email,
+	    sizeof(active_email), err);
+	if (r < 0)
+		goto done;
+	if (err->n > 0) {
+		rc = ACCESS_INVALID;
+		goto done;
+	}
+	r = account_validate(tx, org, q.code, &in->gl, niss, &n, err);
+	if (r < 0)
+		goto done;
+	if (active > 0) {
+		/* Confirmed twice: the same activation is a success, another one is not. */
+		int64_t glp = gl_person(tx, active, NULL);
+
+		if (glp < 0)
+			goto done;
+		if (commit && strcmp(active_email, email) == 0 && n.person_id != 0 &&
+		    glp == n.person_id) {
+			if (quality != NULL)
+				*quality = active;
+			if (again != NULL)
+				*again = true;
+			rc = ACCESS_OK;
+			goto done;
+		}
+		access_error_add(err, "quality", N_("Cette qualité est déjà activée."));
+		rc = ACCESS_EXISTS;
+		goto done;
+	}
+	if (r > 0) {
+		rc = ACCESS_INVALID;
+		goto done;
+	}
+	/* Designating the GAP as local manager is acting on the GAP. */
+	gap = org_gap(tx, org);
+	if (gap < 0)
+		goto done;
+	if (n.person_id != 0 && gap == n.person_id) {
+		struct policy_target t = { .target_is_gap = true };
+		enum policy_reason why;
+
+		rc = access_allow(tx, who, org, POLICY_ACTIVATE_QUALITY, &t, &actor, &why);
+		if (rc == ACCESS_DENIED) {
+			arena_free(a);
+			snprintf(object, sizeof(object), "person:%" PRId64, gap);
+			return access_refuse(s, &tx, who, org, POLICY_ACTIVATE_QUALITY, why, 0,
+			    object);
+		}
+		if (rc != ACCESS_OK)
+			goto done;
+		rc = ACCESS_ERROR;
+	}
+	if (!commit) {
+		rc = ACCESS_OK;
+		goto done;
+	}
+	r = store_exec(tx, SQL_ACCESS_ORG_QUALITY_INSERT, "itti", org, q.code, email,
+	    who->person_id);
+	if (r == -2) {
+		access_error_add(err, "quality", N_("Cette qualité est déjà activée."));
+		rc = ACCESS_EXISTS;
+		goto done;
+	}
+	if (r != 1)
+		goto done;
+	id = store_last_id(tx);
+	j = json_pack("{s:I,s:s,s:s,s:s}", "quality", (json_int_t)id, "code", q.code, "email",
+	    email, "manager", strcmp(in->mode, "self") == 0 ? "self" : "designated");
+	details = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(j);
+	snprintf(object, sizeof(object), "quality:%" PRId64, id);
+	if (details == NULL ||
+	    access_audit(tx, who, &actor, org, "quality.activate", object, details) != 0)
+		goto done;
+	rc = account_add_member(tx, who, &actor, org, id, "GL", &n);
+	if (rc == ACCESS_CONFLICT)
+		access_error_add(err, "username",
+		    N_("Les données de cette personne ont été modifiées entre-temps. Vérifiez-les et recommencez."));
+	if (rc != ACCESS_OK)
+		goto done;
+	free(details);
+	arena_free(a);
+	if (store_commit(tx) != 0)
+		return ACCESS_ERROR;
+	if (quality != NULL)
+		*quality = id;
+	return ACCESS_OK;
+done:
+	free(details);
+	arena_free(a);
+	store_rollback(tx);
+	return rc;
+}
+
+enum access_rc
+quality_activation_check(struct store *s, const struct access_who *who, int64_t org,
+    const struct activation_input *in, struct access_errors *err)
+{
+	return activation(s, who, org, in, err, false, NULL, NULL);
+}
+
+enum access_rc
+quality_activate(struct store *s, const struct access_who *who, int64_t org,
+    const struct activation_input *in, struct access_errors *err, int64_t *quality,
+    bool *again)
+{
+	return activation(s, who, org, in, err, true, quality, again);
+}
+
+enum access_rc
+quality_get(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
+    struct arena *a, struct quality_view *out)
+{
+	struct policy_actor actor;
+	struct quality_info q = { 0 };
+	struct policy_target t = { .quality = quality };
+	struct store_tx *tx;
+	struct store_q *sq;
+	enum access_rc rc;
+	size_t cap = 0;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	rc = open_org(s, STORE_READ, who, org, POLICY_MANAGE_USERS, quality, &tx, &out->org,
+	    &actor);
+	if (rc != ACCESS_OK)
+		return rc;
+	out->may_designate_gl = policy_check(POLICY_ACTIVATE_QUALITY, &actor, &t) ==
+	    POLICY_ALLOWED;
+	out->may_change = policy_check(POLICY_DESIGNATE_COGL, &actor, &t) == POLICY_ALLOWED;
+	r = oq_row(tx, org, quality, lang_of(who), a, &q);
+	if (r != 0)
+		goto fail;
+	out->id = q.id;
+	out->code = q.code;
+	out->name = q.name;
+	out->email = q.email;
+	out->activated_at = q.activated_at;
+	if (store_query(tx, SQL_ACCESS_QUALITY_MANAGERS, &sq, "i", quality) != 0)
+		goto fail;
+	while ((r = store_next(sq)) == 1) {
+		struct quality_manager *m;
+
+		if (out->nmanagers == cap) {
+			struct quality_manager *nv;
+
+			cap = cap ? cap * 2 : 8;
+			nv = arena_alloc(a, cap * sizeof(*nv));
+			if (nv == NULL) {
+				r = -1;
+				break;
+			}
+			if (out->nmanagers > 0)
+				memcpy(nv, out->managers, out->nmanagers * sizeof(*nv));
+			out->managers = nv;
+		}
+		m = &out->managers[out->nmanagers++];
+		m->account_id = store_int(sq, 0);
+		m->type = dup(a, store_text(sq, 1));
+		m->since = dup(a, store_text(sq, 2));
+		m->person_id = store_int(sq, 3);
+		m->last_name = dup(a, store_text(sq, 4));
+		m->first_name = dup(a, store_text(sq, 5));
+		m->username = dup(a, store_text(sq, 6));
+		m->status = dup(a, store_text(sq, 7));
+	}
+	store_done(sq);
+	if (r < 0)
+		goto fail;
+	r = quality_apps(tx, a, q.code, lang_of(who), &out->apps);
+	if (r < 0)
+		goto fail;
+	out->napps = (size_t)r;
+	store_rollback(tx);
+	return ACCESS_OK;
+fail:
+	store_rollback(tx);
+	return ACCESS_ERROR;
+}
+
+enum access_rc
+quality_set_email(struct store *s, const struct access_who *who, int64_t org,
+    int64_t quality, const char *email, struct access_errors *err)
+{
+	struct policy_actor actor;
+	struct store_tx *tx;
+	enum access_rc rc;
+	struct org o;
+	char *details;
+	json_t *j;
+	char object[40];
+	int r;
+
+	memset(err, 0, sizeof(*err));
+	rc = open_org(s, STORE_WRITE, who, org, POLICY_DESIGNATE_COGL, quality, &tx, &o, &actor);
+	if (rc != ACCESS_OK)
+		return rc;
+	if (email == NULL || email[0] == '\0') {
+		access_error_add(err, "email_quality", N_("L'adresse e-mail de la qualité est obligatoire."));
+	} else if (strlen(email) > ACCESS_EMAIL_MAX || !access_valid_email(email)) {
+		access_error_add(err, "email_quality",
+		    N_("L'adresse e-mail n'est pas valide (exemple : nom@exemple.be)."));
+	}
+	if (err->n > 0) {
+		store_rollback(tx);
+		return ACCESS_INVALID;
+	}
+	r = store_exec(tx, SQL_ACCESS_ORG_QUALITY_SET_EMAIL, "iit", quality, org, email);
+	j = json_pack("{s:I,s:s}", "quality", (json_int_t)quality, "email", email);
+	details = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(j);
+	snprintf(object, sizeof(object), "quality:%" PRId64, quality);
+	if (r != 1 || details == NULL ||
+	    access_audit(tx, who, &actor, org, "quality.email", object, details) != 0) {
+		free(details);
+		store_rollback(tx);
+		return ACCESS_ERROR;
+	}
+	free(details);
+	return store_commit(tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+}
+
+enum access_rc
+quality_set_gl(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
+    int64_t account_id, struct access_errors *err)
+{
+	struct policy_actor actor;
+	struct store_tx *tx;
+	struct store_q *q;
+	enum access_rc rc;
+	struct org o;
+	char type[8] = "", status[16] = "", object[32], *details = NULL;
+	int64_t person = 0, old_account = 0, old_person, gap;
+	json_t *j;
+	int r;
+
+	memset(err, 0, sizeof(*err));
+	rc = open_org(s, STORE_WRITE, who, org, POLICY_ACTIVATE_QUALITY, quality, &tx, &o,
+	    &actor);
+	if (rc != ACCESS_OK)
+		return rc;
+	/* The new manager: a member of this quality. */
+	if (store_query(tx, SQL_ACCESS_ACCOUNT_GET, &q, "ii", account_id, org) != 0)
+		goto fail;
+	r = store_next(q);
+	if (r == 1) {
+		person = store_int(q, 1);
+		snprintf(status, sizeof(status), "%s", store_text(q, 7));
+	}
+	store_done(q);
+	if (r < 0)
+		goto fail;
+	if (store_query(tx, SQL_ACCESS_MEMBER_GET, &q, "ii", quality, account_id) != 0)
+		goto fail;
+	r = store_next(q);
+	if (r == 1)
+		snprintf(type, sizeof(type), "%s", store_text(q, 0));
+	store_done(q);
+	if (r < 0)
+		goto fail;
+	if (person == 0 || type[0] == '\0') {
+		store_rollback(tx);
+		return ACCESS_NOT_FOUND;
+	}
+	gap = org_gap(tx, org);
+	if (gap < 0)
+		goto fail;
+	if (gap == person) {
+		struct policy_target t = { .quality = quality, .target_is_gap = true };
+		enum policy_reason why;
+
+		rc = access_allow(tx, who, org, POLICY_ACTIVATE_QUALITY, &t, &actor, &why);
+		if (rc == ACCESS_DENIED) {
+			snprintf(object, sizeof(object), "person:%" PRId64, person);
+			return access_refuse(s, &tx, who, org, POLICY_ACTIVATE_QUALITY, why, quality,
+			    object);
+		}
+		if (rc != ACCESS_OK)
+			goto fail;
+	}
+	if (strcmp(type, "GL") == 0) {
+		store_rollback(tx);
+		return ACCESS_EXISTS;
+	}
+	if (strcmp(status, "active") != 0) {
+		access_error_add(err, "gl", N_("Un utilisateur suspendu ne peut pas devenir gestionnaire local."));
+		store_rollback(tx);
+		return ACCESS_INVALID;
+	}
+	old_person = gl_person(tx, quality, &old_account);
+	if (old_person < 0)
+		goto fail;
+	if (old_account != 0 &&
+	    store_exec(tx, SQL_ACCESS_MEMBER_SET_TYPE, "iit", quality, old_account, "USER") != 1)
+		goto fail;
+	if (store_exec(tx, SQL_ACCESS_MEMBER_SET_TYPE, "iit", quality, account_id, "GL") != 1)
+		goto fail;
+	j = json_pack("{s:I,s:I}", "quality", (json_int_t)quality, "account",
+	    (json_int_t)account_id);
+	if (j != NULL && old_person > 0) {
+		snprintf(object, sizeof(object), "person:%" PRId64, old_person);
+		json_object_set_new(j, "previous", json_string(object));
+	}
+	details = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(j);
+	snprintf(object, sizeof(object), "person:%" PRId64, person);
+	if (details == NULL ||
+	    access_audit(tx, who, &actor, org, "quality.gl.designate", object, details) != 0)
+		goto fail;
+	free(details);
+	return store_commit(tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+fail:
+	free(details);
+	store_rollback(tx);
+	return ACCESS_ERROR;
+}

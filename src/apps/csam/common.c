@@ -1,0 +1,234 @@
+/* common.c — the shared parts of the GAP designation and helpdesk pages: who acts, field
+ * errors, dates and numbers as the guide writes them, country and status labels, answers
+ * to refusals; and csam_routes, which registers them all. */
+#include "apps/csam/csam_app.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/msgid.h"
+#include "be/be.h"
+#include "web/i18n.h"
+
+struct csam_app_settings csam_app_cfg;
+
+void
+csam_app_who(struct web_req *r, struct csam_who *who)
+{
+	struct web_session *s = web_session(r);
+
+	memset(who, 0, sizeof(*who));
+	if (s != NULL && s->person_id != 0) {
+		who->person_id = s->person_id;
+		who->level = s->auth_level;
+	}
+	who->lang = web_lang(r);
+	who->source = web_client(r);
+	who->request_id = web_rid(r);
+}
+
+struct store *
+csam_app_store(struct web_req *r)
+{
+	struct app *app = web_app(r);
+
+	return app->store;
+}
+
+const char *
+csam_app_form(struct web_req *r, const char *name)
+{
+	const char *v = web_form(r, name);
+
+	return v ? v : "";
+}
+
+const char *
+csam_app_tf(struct web_req *r, const char *msgid, const char *a, const char *b, const char *c)
+{
+	const char *t = web_t(r, msgid), *args[3] = { a, b, c };
+	struct buf out;
+	char *res;
+
+	buf_init(&out, 16 * 1024);
+	for (const char *p = t; *p != '\0'; p++) {
+		if (p[0] == '{' && p[1] >= '1' && p[1] <= '3' && p[2] == '}') {
+			const char *v = args[p[1] - '1'];
+
+			buf_puts(&out, v ? v : "");
+			p += 2;
+			continue;
+		}
+		buf_putc(&out, *p);
+	}
+	res = arena_strdup(web_arena(r), out.data ? out.data : "");
+	buf_free(&out);
+	return res ? res : "";
+}
+
+void
+csam_app_errors(struct web_req *r, struct tmpl_ctx *c, const struct csam_errors *err)
+{
+	for (size_t i = 0; i < err->n; i++) {
+		char key[64];
+
+		snprintf(key, sizeof(key), "err_%s", err->e[i].field);
+		tmpl_set(c, key, csam_app_tf(r, err->e[i].msgid, err->e[i].arg, NULL, NULL));
+	}
+	tmpl_set_bool(c, "has_errors", err->n > 0);
+}
+
+const char *
+csam_app_date(struct web_req *r, const char *iso)
+{
+	if (iso == NULL || strlen(iso) < 10 || iso[4] != '-' || iso[7] != '-')
+		return "";
+	return arena_printf(web_arena(r), "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+}
+
+const char *
+csam_app_time(struct web_req *r, const char *iso)
+{
+	if (iso == NULL || strlen(iso) < 16 || iso[10] != 'T')
+		return csam_app_date(r, iso);
+	return arena_printf(web_arena(r), "%.2s/%.2s/%.4s %.5s", iso + 8, iso + 5, iso, iso + 11);
+}
+
+const char *
+csam_app_niss(struct web_req *r, const char *digits)
+{
+	char out[16];
+
+	if (digits == NULL || strlen(digits) != 11)
+		return digits ? digits : "";
+	be_niss_format(digits, out);
+	return arena_strdup(web_arena(r), out);
+}
+
+const char *
+csam_app_enterprise(struct web_req *r, const char *digits)
+{
+	char out[13];
+
+	if (digits == NULL || strlen(digits) != 10)
+		return digits ? digits : "";
+	be_enterprise_format(digits, out);
+	return arena_strdup(web_arena(r), out);
+}
+
+const char *
+csam_app_country(struct web_req *r, const char *code)
+{
+	const struct csam_country *c = csam_country(code);
+
+	return c ? web_t(r, c->msgid) : "";
+}
+
+void
+csam_app_countries(struct web_req *r, struct tmpl_ctx *c, const char *key,
+    const char *selected)
+{
+	size_t n;
+	const struct csam_country *all = csam_countries(&n);
+
+	for (size_t i = 0; i < n; i++) {
+		struct tmpl_ctx *it = tmpl_list_add(c, key);
+
+		if (it == NULL)
+			return;
+		tmpl_set(it, "code", all[i].code);
+		tmpl_set(it, "label", web_t(r, all[i].msgid));
+		tmpl_set_bool(it, "selected", selected && strcmp(selected, all[i].code) == 0);
+	}
+}
+
+const char *
+csam_app_case_label(struct web_req *r, const char *kind)
+{
+	if (kind == NULL)
+		return "";
+	if (strcmp(kind, "rep_abroad") == 0)
+		return web_t(r, N_("Le représentant légal de l'entreprise n'est pas domicilié en "
+		    "Belgique"));
+	if (strcmp(kind, "rep_company") == 0)
+		return web_t(r, N_("Le représentant légal de l'entreprise est une autre "
+		    "entreprise"));
+	if (strcmp(kind, "foreign_company") == 0)
+		return web_t(r, N_("L'entreprise est une entreprise étrangère"));
+	return kind;
+}
+
+const char *
+csam_app_status_label(struct web_req *r, const char *status)
+{
+	if (status == NULL)
+		return "";
+	if (strcmp(status, "received") == 0)
+		return web_t(r, N_("Reçue : en attente du formulaire signé"));
+	if (strcmp(status, "paper") == 0)
+		return web_t(r, N_("Formulaire signé reçu : en cours de traitement"));
+	if (strcmp(status, "approving") == 0)
+		return web_t(r, N_("En cours de validation : attend une seconde approbation"));
+	if (strcmp(status, "approved") == 0)
+		return web_t(r, N_("Approuvée"));
+	if (strcmp(status, "rejected") == 0)
+		return web_t(r, N_("Rejetée"));
+	return status;
+}
+
+const char *
+csam_app_doc_label(struct web_req *r, const char *doc)
+{
+	if (doc == NULL)
+		return "";
+	if (strcmp(doc, "passport") == 0)
+		return web_t(r, N_("Passeport"));
+	if (strcmp(doc, "id_card") == 0)
+		return web_t(r, N_("Carte d'identité étrangère"));
+	if (strcmp(doc, "residence_permit") == 0)
+		return web_t(r, N_("Titre de séjour"));
+	return doc;
+}
+
+int
+csam_app_fail(struct web_req *r, enum csam_rc rc)
+{
+	switch (rc) {
+	case CSAM_DENIED:
+		return web_error(r, 403);
+	case CSAM_NOT_FOUND:
+		return web_error(r, 404);
+	case CSAM_CONFLICT:
+		return web_error(r, 409);
+	default:
+		return web_error(r, 500);
+	}
+}
+
+int64_t
+csam_app_id(const char *s)
+{
+	int64_t v = 0;
+
+	if (s == NULL || s[0] == '\0' || strlen(s) > 15)
+		return 0;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+int
+csam_routes(struct web_server *s, bool four_eyes, const char *exception_address)
+{
+	csam_app_cfg.four_eyes = four_eyes;
+	csam_app_cfg.exception_address = exception_address ? exception_address : "";
+	if (csam_designate_routes(s) != 0 || csam_org_routes(s) != 0 ||
+	    csam_exception_routes(s) != 0 || csam_mails_routes(s) != 0 ||
+	    helpdesk_routes(s) != 0)
+		return -1;
+	return 0;
+}

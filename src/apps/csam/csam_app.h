@@ -1,0 +1,60 @@
+/* csam_app.h — what the pages of the GAP designation (apps/csam/) and of the helpdesk back
+ * office (apps/helpdesk/) share: who acts, field errors, dates, settings, answers to the
+ * services' result codes. Internal to those two folders. */
+#ifndef PORTIER_APPS_CSAM_APP_H
+#define PORTIER_APPS_CSAM_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "apps/app.h"
+#include "csam/csam.h"
+#include "web/web.h"
+
+/* Settings given by csam_routes (read-only once the server runs). */
+struct csam_app_settings {
+	bool four_eyes;
+	const char *exception_address;   /* lines separated by " | " */
+};
+extern struct csam_app_settings csam_app_cfg;
+
+/* Who acts, from the session (person 0 and level 0 for an anonymous visitor). */
+void csam_app_who(struct web_req *r, struct csam_who *who);
+/* The store of the application. */
+struct store *csam_app_store(struct web_req *r);
+/* A form value, "" when absent. */
+const char *csam_app_form(struct web_req *r, const char *name);
+/* A translated msgid with {1}, {2}, {3} replaced by a, b, c (each may be NULL). */
+const char *csam_app_tf(struct web_req *r, const char *msgid, const char *a, const char *b,
+    const char *c);
+/* Sets "err_<field>" (translated) for each field error, and "has_errors". */
+void csam_app_errors(struct web_req *r, struct tmpl_ctx *c, const struct csam_errors *err);
+/* "dd/mm/yyyy" of an ISO date or timestamp; "" for NULL or "". */
+const char *csam_app_date(struct web_req *r, const char *iso);
+/* "dd/mm/yyyy hh:mm" (UTC) of an ISO timestamp. */
+const char *csam_app_time(struct web_req *r, const char *iso);
+/* "YY.MM.DD-SSS.CC" of 11 digits; "0552.627.113" of 10 digits. */
+const char *csam_app_niss(struct web_req *r, const char *digits);
+const char *csam_app_enterprise(struct web_req *r, const char *digits);
+/* The translated name of a country code ("" when unknown). */
+const char *csam_app_country(struct web_req *r, const char *code);
+/* Adds the list "countries" (code, label, selected) for a select of field key. */
+void csam_app_countries(struct web_req *r, struct tmpl_ctx *c, const char *key,
+    const char *selected);
+/* Labels of an exception request's case, status, representative kind and document. */
+const char *csam_app_case_label(struct web_req *r, const char *kind);
+const char *csam_app_status_label(struct web_req *r, const char *status);
+const char *csam_app_doc_label(struct web_req *r, const char *doc);
+/* Answers CSAM_DENIED (403), CSAM_NOT_FOUND (404), CSAM_CONFLICT (409) or an error (500). */
+int csam_app_fail(struct web_req *r, enum csam_rc rc);
+/* A positive id from text, or 0. */
+int64_t csam_app_id(const char *s);
+
+/* Route registrations, one per file. */
+int csam_designate_routes(struct web_server *s);
+int csam_org_routes(struct web_server *s);
+int csam_exception_routes(struct web_server *s);
+int csam_mails_routes(struct web_server *s);
+int helpdesk_routes(struct web_server *s);
+
+#endif

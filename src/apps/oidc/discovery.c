@@ -1,0 +1,111 @@
+/* discovery.c — /.well-known/openid-configuration (OpenID Connect Discovery 1.0) and
+ * the JWKS of the published signing keys. */
+#include "apps/oidc/oidc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy/loa.h"
+
+static json_t *
+strings(const char *const *v)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a != NULL && v[i] != NULL; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+static json_t *
+endpoint(const char *path)
+{
+	char url[OIDC_ISSUER_MAX + 64];
+
+	if (strlen(oidc_issuer()) + strlen(path) >= sizeof(url))
+		return NULL;
+	memcpy(url, oidc_issuer(), strlen(oidc_issuer()));
+	memcpy(url + strlen(oidc_issuer()), path, strlen(path) + 1);
+	return json_string(url);
+}
+
+static int
+configuration(struct web_req *r)
+{
+	static const char *const scopes[] = { "openid", "profile", "email", "national_number",
+	    NULL };
+	static const char *const claims[] = { "sub", "iss", "aud", "exp", "iat", "auth_time",
+	    "nonce", "acr", "amr", "name", "given_name", "family_name", "locale", "email",
+	    "national_number", "organisation", "quality", "role", "applications", NULL };
+	static const char *const langs[] = { "fr", "nl", "de", "en", NULL };
+	const char *acr[] = { loa_acr(LOA_LOW), loa_acr(LOA_SUBSTANTIAL), loa_acr(LOA_HIGH),
+	    NULL };
+	json_t *o = json_object();
+
+	if (o == NULL)
+		return -1;
+	json_object_set_new(o, "issuer", json_string(oidc_issuer()));
+	json_object_set_new(o, "authorization_endpoint", endpoint("/oidc/authorize"));
+	json_object_set_new(o, "token_endpoint", endpoint("/oidc/token"));
+	json_object_set_new(o, "userinfo_endpoint", endpoint("/oidc/userinfo"));
+	json_object_set_new(o, "jwks_uri", endpoint("/oidc/jwks"));
+	json_object_set_new(o, "end_session_endpoint", endpoint("/oidc/logout"));
+	json_object_set_new(o, "scopes_supported", strings(scopes));
+	json_object_set_new(o, "response_types_supported", strings((const char *[]){ "code",
+	    NULL }));
+	json_object_set_new(o, "response_modes_supported", strings((const char *[]){ "query",
+	    NULL }));
+	json_object_set_new(o, "grant_types_supported", strings((const char *[]){
+	    "authorization_code", "refresh_token", NULL }));
+	json_object_set_new(o, "subject_types_supported", strings((const char *[]){ "pairwise",
+	    NULL }));
+	json_object_set_new(o, "id_token_signing_alg_values_supported",
+	    strings((const char *[]){ "ES256", NULL }));
+	json_object_set_new(o, "token_endpoint_auth_methods_supported",
+	    strings((const char *[]){ "client_secret_basic", "client_secret_post", "none",
+	    NULL }));
+	json_object_set_new(o, "code_challenge_methods_supported",
+	    strings((const char *[]){ "S256", NULL }));
+	json_object_set_new(o, "claims_supported", strings(claims));
+	json_object_set_new(o, "acr_values_supported", strings(acr));
+	json_object_set_new(o, "prompt_values_supported", strings((const char *[]){ "none",
+	    "login", "consent", "select_account", NULL }));
+	json_object_set_new(o, "ui_locales_supported", strings(langs));
+	json_object_set_new(o, "claims_locales_supported", strings(langs));
+	json_object_set_new(o, "claims_parameter_supported", json_false());
+	json_object_set_new(o, "request_parameter_supported", json_false());
+	json_object_set_new(o, "request_uri_parameter_supported", json_false());
+	json_object_set_new(o, "authorization_response_iss_parameter_supported", json_true());
+	json_object_set_new(o, "frontchannel_logout_supported", json_false());
+	json_object_set_new(o, "backchannel_logout_supported", json_false());
+	web_add_header(r, "Cache-Control", "public, max-age=300");
+	web_add_header(r, "Access-Control-Allow-Origin", "*");
+	return oidc_json(r, 200, o);
+}
+
+static int
+jwks(struct web_req *r)
+{
+	const struct oidc_keyring *k = oidc_keys_get(r);
+	const char *doc;
+	int rc;
+
+	if (k == NULL)
+		return -1;
+	doc = oidc_keyring_jwks(k);
+	/* Short: a client that meets an unknown kid fetches again anyway. */
+	web_add_header(r, "Cache-Control", "public, max-age=60");
+	web_add_header(r, "Access-Control-Allow-Origin", "*");
+	rc = web_send(r, 200, "application/json", doc, strlen(doc));
+	oidc_keys_put(k);
+	return rc;
+}
+
+int
+oidc_discovery_routes(struct web_server *s)
+{
+	if (web_route(s, "GET", "/.well-known/openid-configuration", configuration, 0) != 0 ||
+	    web_route(s, "GET", "/oidc/jwks", jwks, 0) != 0)
+		return -1;
+	return 0;
+}

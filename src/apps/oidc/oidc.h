@@ -1,0 +1,64 @@
+/* oidc.h — what the OpenID Connect endpoints (one file each) share: the issuer, the
+ * signing keys, OAuth error and JSON replies, the way back to a client, the pages of
+ * the flow. Private to src/apps/oidc. */
+#ifndef PORTIER_APPS_OIDC_H
+#define PORTIER_APPS_OIDC_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "apps/app.h"
+#include "oidc/clients.h"
+#include "oidc/grants.h"
+#include "oidc/keys.h"
+#include "web/web.h"
+
+#define OIDC_ISSUER_MAX 256
+
+/* The issuer: $PORTIER_ISSUER, else http://LISTEN (set by oidc_routes). */
+const char *oidc_issuer(void);
+/* The current signing keys (see keys.h); give them back with oidc_keys_put. NULL on
+ * error (the caller answers 500). */
+const struct oidc_keyring *oidc_keys_get(struct web_req *r);
+void oidc_keys_put(const struct oidc_keyring *k);
+/* The audit context of the request. */
+struct oidc_ctx oidc_ctx_of(struct web_req *r);
+/* A value from the query string, or for POST from the form; NULL when absent. */
+const char *oidc_param(struct web_req *r, const char *name);
+
+/* Sends obj as JSON (and frees it) with the status (no-store unless the caller set a
+ * Cache-Control). Returns 0 or -1. */
+int oidc_json(struct web_req *r, int status, json_t *obj);
+/* An OAuth error reply {"error","error_description"} (RFC 6749 §5.2). */
+int oidc_oauth_error(struct web_req *r, int status, const char *error, const char *desc);
+
+/* uri with the query parameters of the NULL-terminated name/value list kv added
+ * (values percent-encoded, NULL values skipped); NULL when out of memory. */
+char *oidc_url_with(struct arena *a, const char *uri, const char *const *kv);
+/* Sends the browser to an address of a client: a 303 when the request came straight
+ * from the client (GET), or a page that follows the address by itself (meta refresh,
+ * with a link) after a form of ours — the CSP form-action of our pages forbids form
+ * submissions that end on another site. app_name names the destination. */
+int oidc_to_client(struct web_req *r, const char *url, bool after_form, const char *app_name);
+/* An error page of the flow (no redirect: the client or its address is not trusted),
+ * with msgid as the explanation. Returns 0. */
+int oidc_error_page(struct web_req *r, int status, const char *msgid);
+
+/* The name of a secured application in the request's language (arena copy), or its
+ * code when unknown. */
+const char *oidc_app_name(struct web_req *r, const char *application);
+
+/* Routes of each file. */
+int oidc_discovery_routes(struct web_server *s);
+int oidc_authorize_routes(struct web_server *s);
+int oidc_profile_routes(struct web_server *s);
+int oidc_token_routes(struct web_server *s);
+int oidc_userinfo_routes(struct web_server *s);
+int oidc_logout_routes(struct web_server *s);
+
+/* authorize.c: answers a flow's request with the code (profile chosen) or with an
+ * error, as oidc_to_client does. error NULL: success with code. */
+int oidc_answer(struct web_req *r, const struct oidc_request *req, const char *code,
+    const char *error, const char *desc, bool after_form, const char *app_name);
+
+#endif

@@ -1,0 +1,384 @@
+/* profile.c — the pages of a pending authorization (/oidc/continue/ID): login or step-up
+ * first, then "Choisissez votre profil" (guide §5): the person, the organisations where
+ * they hold an active account granted the client's application, "Se connecter". A person
+ * with no such grant learns who can grant it. */
+#include "apps/oidc/oidc.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth/login.h"
+#include "auth/person.h"
+#include "base/log.h"
+#include "be/be.h"
+#include "oidc/profile.h"
+#include "web/i18n.h"
+
+/* A pending request with its client, read for a page. */
+struct flow {
+	const char *id;
+	struct oidc_request req;
+	struct oidc_client client;
+	const char *app_name;
+};
+
+/* Reads the flow named in the path; on failure answers and returns 1 (or -1). */
+static int
+flow_load(struct web_req *r, struct flow *f)
+{
+	struct app *app = web_app(r);
+	int rc;
+
+	f->id = web_param(r, "id");
+	rc = oidc_request_load(app->store, f->id, &f->req);
+	if (rc == 0)
+		rc = oidc_client_get(app->store, f->req.client_id, &f->client);
+	if (rc < 0)
+		return -1;
+	if (rc > 0) {
+		oidc_error_page(r, 400, N_("Cette demande de connexion n'est plus valable (elle a "
+		    "expiré ou a déjà servi). Retournez au service et recommencez."));
+		return 1;
+	}
+	f->app_name = oidc_app_name(r, f->client.application);
+	return 0;
+}
+
+/* BLAKE2b of the session's cookie value: tells whether a login (which rotates it) took
+ * place since the flow sent the person to log in again. */
+static void
+session_mark(const struct web_session *s, unsigned char out[32])
+{
+	crypto_generichash(out, 32, (const unsigned char *)s->id, strlen(s->id), NULL, 0);
+}
+
+/* A fresh login is due (prompt=login, or max_age passed) and has not happened yet: no
+ * login since the flow asked for one (the session was rotated, after the request). */
+static bool
+fresh_login_due(const struct oidc_request *req, const struct web_session *s)
+{
+	int64_t now = (int64_t)time(NULL);
+	unsigned char mark[32];
+
+	if (!req->prompt_login && !(req->max_age >= 0 && now - s->auth_time > req->max_age))
+		return false;
+	if (!req->has_stale_session || s->auth_time < req->created_at)
+		return true;
+	session_mark(s, mark);
+	return sodium_memcmp(mark, req->stale_session, sizeof(mark)) == 0;
+}
+
+/* Login, step-up and re-authentication. Returns 1 when the flow may go on; otherwise the
+ * response is a redirect to the login page and it returns 0. */
+static int
+flow_authenticated(struct web_req *r, const struct flow *f)
+{
+	struct app *app = web_app(r);
+	struct web_session *s;
+	unsigned char mark[32];
+	char *to;
+
+	if (!app_require_level(r, f->req.level))
+		return 0;
+	s = web_session(r);
+	if (!fresh_login_due(&f->req, s))
+		return 1;
+	session_mark(s, mark);
+	if (oidc_request_mark(app->store, f->id, mark) != 0)
+		return -1;
+	to = arena_printf(web_arena(r), "/login?level=%d&next=%s", f->req.level,
+	    web_url_encode(web_arena(r), arena_printf(web_arena(r), "/oidc/continue/%s",
+	    f->id)));
+	if (to == NULL || web_redirect(r, to) != 0)
+		return -1;
+	return 0;
+}
+
+static const char *
+method_msgid(const char *method)
+{
+	if (strcmp(method, "eid") == 0)
+		return N_("Avec votre carte d'identité électronique (eID)");
+	if (strcmp(method, "totp") == 0)
+		return N_("Avec un code unique, généré par une application mobile");
+	if (strcmp(method, "token") == 0)
+		return N_("Avec votre token");
+	return N_("Avec vos codes d'accès");
+}
+
+static const char *
+lang_name(const char *lang)
+{
+	static const char *const names[4] = { "Français", "Nederlands", "Deutsch", "English" };
+
+	return names[oidc_lang_index(lang)];
+}
+
+/* "Name (0552.627.113)" or "Name (country registration)". */
+static const char *
+org_label(struct arena *a, const char *name, const char *enterprise, const char *country,
+    const char *foreign_reg)
+{
+	char num[13];
+
+	if (enterprise[0] != '\0' && strlen(enterprise) == 10) {
+		be_enterprise_format(enterprise, num);
+		return arena_printf(a, "%s (%s)", name, num);
+	}
+	if (foreign_reg != NULL && foreign_reg[0] != '\0')
+		return arena_printf(a, "%s (%s %s)", name, country, foreign_reg);
+	return arena_strdup(a, name);
+}
+
+/* The page's common part: steps, the person, the application. */
+static struct tmpl_ctx *
+flow_page(struct web_req *r, const struct flow *f, const char *title)
+{
+	struct app *app = web_app(r);
+	struct web_session *s = web_session_ensure(r);
+	struct tmpl_ctx *c;
+	struct person p;
+
+	if (s == NULL)
+		return NULL;
+	c = web_page(r, title);
+	if (c == NULL)
+		return NULL;
+	if (person_get(app->store, s->person_id, &p) != 0)
+		return NULL;
+	tmpl_setf(c, "person", "%s %s", p.first_name, p.last_name);
+	tmpl_set(c, "app_name", f->app_name);
+	tmpl_set(c, "lang_name", lang_name(web_lang(r)));
+	tmpl_set(c, "method", web_t(r, method_msgid(s->auth_method)));
+	tmpl_set(c, "id", f->id);
+	return c;
+}
+
+/* The page for a person without any profile for the application: who can grant it. */
+static int
+no_profile(struct web_req *r, const struct flow *f)
+{
+	struct app *app = web_app(r);
+	struct web_session *s = web_session(r);
+	struct oidc_ctx ctx = oidc_ctx_of(r);
+	struct oidc_membership *m;
+	struct oidc_granter *g;
+	struct tmpl_ctx *c;
+	size_t nm = 0, ng = 0;
+
+	m = arena_alloc(web_arena(r), sizeof(*m) * OIDC_PROFILES_MAX);
+	g = arena_alloc(web_arena(r), sizeof(*g) * OIDC_PROFILES_MAX * 4);
+	if (m == NULL || g == NULL ||
+	    oidc_memberships(app->store, s->person_id, m, OIDC_PROFILES_MAX, &nm) != 0 ||
+	    oidc_granters(app->store, s->person_id, f->client.application, g,
+	    OIDC_PROFILES_MAX * 4, &ng) != 0)
+		return -1;
+	oidc_audit_refusal(app->store, "authorize", f->client.id, s->person_id, "no_grant", &ctx);
+	c = flow_page(r, f, N_("Choisissez votre profil"));
+	if (c == NULL)
+		return -1;
+	for (size_t i = 0; i < nm; i++) {
+		struct tmpl_ctx *o = tmpl_list_add(c, "orgs");
+
+		if (o == NULL)
+			return -1;
+		tmpl_set(o, "name", org_label(web_arena(r), m[i].org_name, m[i].enterprise, "",
+		    NULL));
+		tmpl_set_bool(o, "suspended", m[i].suspended);
+		for (size_t k = 0; k < ng; k++) {
+			struct tmpl_ctx *who;
+			const char *role;
+
+			if (g[k].org_id != m[i].org_id)
+				continue;
+			who = tmpl_list_add(o, "granters");
+			if (who == NULL)
+				return -1;
+			if (strcmp(g[k].role, "GAP") == 0)
+				role = N_("Gestionnaire d'Accès Principal (GAP)");
+			else if (strcmp(g[k].role, "COGAP") == 0)
+				role = N_("Co-Responsable des Accès");
+			else if (strcmp(g[k].role, "GL") == 0)
+				role = N_("Gestionnaire Local");
+			else
+				role = N_("Co-Gestionnaire Local");
+			tmpl_setf(who, "name", "%s %s", g[k].first_name, g[k].last_name);
+			tmpl_set(who, "role", web_t(r, role));
+		}
+	}
+	return web_render_status(r, 403, "oidc/no_profile", c);
+}
+
+/* The profile choice; error_msgid when the form came back without a valid choice. */
+static int
+choice(struct web_req *r, const struct flow *f, const struct oidc_profile *p, size_t n,
+    const char *error_msgid)
+{
+	struct tmpl_ctx *c = flow_page(r, f, N_("Choisissez votre profil"));
+
+	if (c == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct tmpl_ctx *o = tmpl_list_add(c, "profiles");
+
+		if (o == NULL)
+			return -1;
+		tmpl_setf(o, "value", "%" PRId64, p[i].account_id);
+		tmpl_set(o, "label", org_label(web_arena(r), p[i].org_name, p[i].enterprise,
+		    p[i].country, p[i].foreign_reg));
+		tmpl_set_bool(o, "selected", n == 1);
+	}
+	if (error_msgid != NULL)
+		tmpl_set(c, "error", web_t(r, error_msgid));
+	return web_render_status(r, error_msgid ? 422 : 200, "oidc/profile", c);
+}
+
+static int
+profiles_of(struct web_req *r, const struct flow *f, struct oidc_profile **p, size_t *n)
+{
+	struct app *app = web_app(r);
+	struct web_session *s = web_session(r);
+
+	*p = arena_alloc(web_arena(r), sizeof(**p) * OIDC_PROFILES_MAX);
+	if (*p == NULL)
+		return -1;
+	return oidc_profiles(app->store, s->person_id, f->client.application, *p,
+	    OIDC_PROFILES_MAX, n);
+}
+
+static int
+continue_get(struct web_req *r)
+{
+	struct flow *f = arena_alloc(web_arena(r), sizeof(*f));
+	struct oidc_profile *p;
+	size_t n = 0;
+	int rc;
+
+	if (f == NULL)
+		return -1;
+	rc = flow_load(r, f);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	rc = flow_authenticated(r, f);
+	if (rc <= 0)
+		return rc;
+	if (profiles_of(r, f, &p, &n) != 0)
+		return -1;
+	if (n == 0)
+		return no_profile(r, f);
+	return choice(r, f, p, n, NULL);
+}
+
+static int
+continue_post(struct web_req *r)
+{
+	struct app *app = web_app(r);
+	struct flow *f = arena_alloc(web_arena(r), sizeof(*f));
+	struct oidc_ctx ctx = oidc_ctx_of(r);
+	const char *chosen = web_form(r, "org");
+	const struct oidc_profile *pick = NULL;
+	struct oidc_profile *p;
+	struct web_session *s;
+	unsigned char h[32];
+	char code[OIDC_TOKEN_LEN + 1], *end;
+	long long account = 0;
+	size_t n = 0;
+	int rc;
+
+	if (f == NULL)
+		return -1;
+	rc = flow_load(r, f);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	rc = flow_authenticated(r, f);
+	if (rc <= 0)
+		return rc;
+	if (profiles_of(r, f, &p, &n) != 0)
+		return -1;
+	if (n == 0)
+		return no_profile(r, f);
+	if (chosen != NULL && chosen[0] >= '1' && chosen[0] <= '9' && strlen(chosen) < 19) {
+		errno = 0;
+		account = strtoll(chosen, &end, 10);
+		if (errno != 0 || *end != '\0')
+			account = 0;
+	}
+	/* Only a profile offered now is accepted: the list is read again, not trusted. */
+	for (size_t i = 0; i < n; i++)
+		if (p[i].account_id == account)
+			pick = &p[i];
+	if (pick == NULL)
+		return choice(r, f, p, n, N_("Choisissez l'organisation au sein de laquelle vous "
+		    "souhaitez vous connecter."));
+	s = web_session(r);
+	oidc_token_hash(f->id, h);
+	rc = oidc_code_issue(app->store, &(struct oidc_authz){
+		.client_id = f->client.id, .application = f->client.application,
+		.person_id = s->person_id, .account_id = pick->account_id,
+		.org_quality_id = pick->org_quality_id, .enterprise = pick->enterprise,
+		.scope = f->req.scope, .nonce = f->req.has_nonce ? f->req.nonce : NULL,
+		.redirect_uri = f->req.redirect_uri,
+		.code_challenge = f->req.has_challenge ? f->req.code_challenge : NULL,
+		.auth_time = s->auth_time, .acr_level = s->auth_level, .amr = s->auth_method,
+	    }, h, &ctx, code);
+	if (rc < 0)
+		return -1;
+	if (rc == 1)
+		return oidc_error_page(r, 400, N_("Cette demande de connexion n'est plus valable "
+		    "(elle a expiré ou a déjà servi). Retournez au service et recommencez."));
+	return oidc_answer(r, &f->req, code, NULL, NULL, true, f->app_name);
+}
+
+/* "(Déconnexion)": ends the session and starts this flow again at the login page. */
+static int
+continue_logout(struct web_req *r)
+{
+	struct app *app = web_app(r);
+	struct web_session *s = web_session(r);
+	const char *id = web_param(r, "id");
+
+	if (s != NULL && s->person_id != 0 &&
+	    login_record_logout(app->store, s->person_id, web_client(r), web_rid(r)) != 0)
+		log_warn(web_rid(r), "oidc: logout not audited");
+	web_session_end(r);
+	return web_redirect(r, arena_printf(web_arena(r), "/oidc/continue/%s",
+	    web_url_encode(web_arena(r), id)));
+}
+
+/* "Annuler": the client learns that the person declined (access_denied). */
+static int
+cancel(struct web_req *r)
+{
+	struct app *app = web_app(r);
+	struct flow *f = arena_alloc(web_arena(r), sizeof(*f));
+	struct web_session *s = web_session(r);
+	struct oidc_ctx ctx = oidc_ctx_of(r);
+	int rc;
+
+	if (f == NULL)
+		return -1;
+	rc = flow_load(r, f);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	if (oidc_request_drop(app->store, f->id) != 0)
+		return -1;
+	oidc_audit_refusal(app->store, "authorize", f->client.id, s ? s->person_id : 0,
+	    "cancelled", &ctx);
+	return oidc_answer(r, &f->req, NULL, "access_denied", "the user cancelled the login",
+	    false, f->app_name);
+}
+
+int
+oidc_profile_routes(struct web_server *s)
+{
+	if (web_route(s, "GET", "/oidc/continue/:id", continue_get, 0) != 0 ||
+	    web_route(s, "POST", "/oidc/continue/:id", continue_post, 0) != 0 ||
+	    web_route(s, "POST", "/oidc/continue/:id/logout", continue_logout, 0) != 0 ||
+	    web_route(s, "GET", "/oidc/cancel/:id", cancel, 0) != 0)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,231 @@
+/* token.c — the token endpoint: client authentication (client_secret_basic,
+ * client_secret_post, or none for public clients), then the authorization_code and
+ * refresh_token grants. Answers in JSON as RFC 6749 §5 and OpenID Connect §3.1.3 say. */
+#include "apps/oidc/oidc.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/buf.h"
+#include "oidc/claims.h"
+
+#define BASIC_MAX 512
+
+/* Decodes application/x-www-form-urlencoded text in place ('+' is a space). 0 or -1. */
+static int
+form_decode(char *s)
+{
+	char *o = s;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '+') {
+			*o++ = ' ';
+		} else if (*s == '%') {
+			unsigned char v;
+			size_t n = 0;
+
+			if (sodium_hex2bin(&v, 1, s + 1, 2, NULL, &n, NULL) != 0 || n != 1)
+				return -1;
+			*o++ = (char)v;
+			s += 2;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+	return 0;
+}
+
+/* Reads "Authorization: Basic base64(id:secret)" (RFC 6749 §2.3.1: both form-encoded).
+ * Returns 1 when absent, 0 when read, -1 when malformed. */
+static int
+basic_credentials(struct web_req *r, const char **id, const char **secret)
+{
+	const char *h = web_header(r, "Authorization");
+	char *dec, *colon;
+	size_t n = 0, len;
+
+	if (h == NULL)
+		return 1;
+	if (strncasecmp(h, "Basic ", 6) != 0)
+		return -1;
+	h += 6;
+	while (*h == ' ')
+		h++;
+	len = strlen(h);
+	if (len == 0 || len > BASIC_MAX)
+		return -1;
+	dec = arena_alloc(web_arena(r), len + 1);
+	if (dec == NULL || sodium_base642bin((unsigned char *)dec, len, h, len, NULL, &n, NULL,
+	    sodium_base64_VARIANT_ORIGINAL) != 0)
+		return -1;
+	dec[n] = '\0';
+	if (strlen(dec) != n)
+		return -1;
+	colon = strchr(dec, ':');
+	if (colon == NULL)
+		return -1;
+	*colon = '\0';
+	if (form_decode(dec) != 0 || form_decode(colon + 1) != 0)
+		return -1;
+	*id = dec;
+	*secret = colon + 1;
+	return 0;
+}
+
+/* A 401 invalid_client, with the Basic challenge when Basic was tried. */
+static int
+invalid_client(struct web_req *r, const char *client_id, bool basic, const char *desc)
+{
+	struct app *app = web_app(r);
+	struct oidc_ctx ctx = oidc_ctx_of(r);
+
+	oidc_audit_refusal(app->store, "token", client_id, 0, "invalid_client", &ctx);
+	if (basic)
+		web_add_header(r, "WWW-Authenticate", "Basic realm=\"portier\"");
+	return oidc_oauth_error(r, 401, "invalid_client", desc);
+}
+
+/* Authenticates the client; on failure answers and returns 1 (or -1). */
+static int
+client_auth(struct web_req *r, struct oidc_client *c)
+{
+	struct app *app = web_app(r);
+	const char *id = NULL, *secret = NULL;
+	const char *form_id = web_form(r, "client_id"), *form_secret = web_form(r, "client_secret");
+	int basic, rc;
+
+	basic = basic_credentials(r, &id, &secret);
+	if (basic < 0)
+		return invalid_client(r, NULL, true, "malformed Basic credentials") == 0 ? 1 : -1;
+	if (basic == 0 && form_secret != NULL) {
+		oidc_oauth_error(r, 400, "invalid_request", "use one client authentication method");
+		return 1;
+	}
+	if (basic == 0 && form_id != NULL && strcmp(form_id, id) != 0) {
+		oidc_oauth_error(r, 400, "invalid_request", "client_id differs from the credentials");
+		return 1;
+	}
+	if (basic != 0) {
+		id = form_id;
+		secret = form_secret;
+	}
+	if (id == NULL)
+		return invalid_client(r, NULL, false, "client authentication is missing") == 0 ?
+		    1 : -1;
+	rc = oidc_client_get(app->store, id, c);
+	if (rc < 0)
+		return -1;
+	/* An unknown client, a wrong secret, a public client with a secret or a confidential
+	 * one without: the same answer. */
+	if (rc != 0 || (c->confidential ? !oidc_client_secret_ok(c, secret) : secret != NULL))
+		return invalid_client(r, id, basic == 0, "client authentication failed") == 0 ?
+		    1 : -1;
+	return 0;
+}
+
+static const char *
+refusal_error(enum oidc_refusal why)
+{
+	return why == OIDC_REFUSED_NONE ? "server_error" : "invalid_grant";
+}
+
+/* The successful reply: tokens, and an ID token of the grant. */
+static int
+tokens_reply(struct web_req *r, const struct oidc_client *c, const struct oidc_issued *t,
+    bool with_nonce)
+{
+	struct app *app = web_app(r);
+	const struct oidc_keyring *k = oidc_keys_get(r);
+	struct buf idt;
+	json_t *o;
+	int rc;
+
+	if (k == NULL)
+		return -1;
+	buf_init(&idt, 64 * 1024);
+	rc = oidc_id_token(app->store, k, oidc_issuer(), c, &t->grant, with_nonce, &idt);
+	oidc_keys_put(k);
+	if (rc != 0) {
+		buf_free(&idt);
+		if (rc > 0)
+			return oidc_oauth_error(r, 400, "invalid_grant",
+			    oidc_refusal_text(OIDC_REFUSED_PROFILE));
+		return -1;
+	}
+	o = json_object();
+	if (o == NULL) {
+		buf_free(&idt);
+		return -1;
+	}
+	json_object_set_new(o, "access_token", json_string(t->access));
+	json_object_set_new(o, "token_type", json_string("Bearer"));
+	json_object_set_new(o, "expires_in", json_integer(OIDC_ACCESS_TTL));
+	json_object_set_new(o, "refresh_token", json_string(t->refresh));
+	json_object_set_new(o, "id_token", json_string(idt.data));
+	json_object_set_new(o, "scope", json_string(t->grant.scope));
+	buf_free(&idt);
+	web_add_header(r, "Pragma", "no-cache");
+	return oidc_json(r, 200, o);
+}
+
+static int
+token(struct web_req *r)
+{
+	struct app *app = web_app(r);
+	struct oidc_ctx ctx = oidc_ctx_of(r);
+	struct oidc_client *c = arena_alloc(web_arena(r), sizeof(*c));
+	struct oidc_issued *t = arena_alloc(web_arena(r), sizeof(*t));
+	const char *grant_type = web_form(r, "grant_type");
+	enum oidc_refusal why = OIDC_REFUSED_NONE;
+	const char *ct = web_header(r, "Content-Type");
+	bool code_grant;
+	int rc;
+
+	if (c == NULL || t == NULL)
+		return -1;
+	if (ct == NULL || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+		return oidc_oauth_error(r, 400, "invalid_request",
+		    "the body must be application/x-www-form-urlencoded");
+	rc = client_auth(r, c);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	if (grant_type == NULL)
+		return oidc_oauth_error(r, 400, "invalid_request", "grant_type is missing");
+	code_grant = strcmp(grant_type, "authorization_code") == 0;
+	if (code_grant) {
+		const char *code = web_form(r, "code");
+
+		if (code == NULL)
+			return oidc_oauth_error(r, 400, "invalid_request", "code is missing");
+		rc = oidc_code_redeem(app->store, c, code, web_form(r, "redirect_uri"),
+		    web_form(r, "code_verifier"), &ctx, t, &why);
+	} else if (strcmp(grant_type, "refresh_token") == 0) {
+		const char *refresh = web_form(r, "refresh_token");
+
+		if (refresh == NULL)
+			return oidc_oauth_error(r, 400, "invalid_request", "refresh_token is missing");
+		rc = oidc_refresh(app->store, c, refresh, &ctx, t, &why);
+	} else {
+		oidc_audit_refusal(app->store, "token", c->id, 0, "unsupported_grant_type", &ctx);
+		return oidc_oauth_error(r, 400, "unsupported_grant_type",
+		    "authorization_code or refresh_token");
+	}
+	if (rc < 0)
+		return -1;
+	if (rc > 0)
+		return oidc_oauth_error(r, 400, refusal_error(why), oidc_refusal_text(why));
+	rc = tokens_reply(r, c, t, code_grant);
+	sodium_memzero(t, sizeof(*t));
+	return rc;
+}
+
+int
+oidc_token_routes(struct web_server *s)
+{
+	/* Clients authenticate themselves: no CSRF token here. */
+	return web_route(s, "POST", "/oidc/token", token, WEB_NO_CSRF);
+}

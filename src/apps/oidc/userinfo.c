@@ -1,0 +1,101 @@
+/* userinfo.c — the UserInfo endpoint (GET and POST): the claims of the grant behind a
+ * Bearer access token (RFC 6750: Authorization header, or access_token in a POST form).
+ * The profile is read as it stands now: a suspended account ends it. */
+#include "apps/oidc/oidc.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "oidc/claims.h"
+
+/* A 401 with the Bearer challenge (RFC 6750 §3); error NULL when no token was sent. */
+static int
+bearer_refused(struct web_req *r, const char *error, const char *desc,
+    const struct oidc_grant *g)
+{
+	struct app *app = web_app(r);
+	struct oidc_ctx ctx = oidc_ctx_of(r);
+	const char *challenge;
+
+	oidc_audit_refusal(app->store, "userinfo", g ? g->client_id : NULL, g ? g->person_id : 0,
+	    error ? desc : "no token", &ctx);
+	challenge = error ? arena_printf(web_arena(r),
+	    "Bearer realm=\"portier\", error=\"%s\", error_description=\"%s\"", error, desc) :
+	    "Bearer realm=\"portier\"";
+	if (challenge == NULL || web_add_header(r, "WWW-Authenticate", challenge) != 0)
+		return -1;
+	if (error == NULL)
+		return web_send(r, 401, "text/plain; charset=utf-8", "", 0);
+	return oidc_oauth_error(r, 401, error, desc);
+}
+
+/* The access token of the request, or NULL; *twice when it came two ways (refused). */
+static const char *
+access_token(struct web_req *r, bool *twice)
+{
+	const char *h = web_header(r, "Authorization"), *form = NULL;
+
+	if (strcmp(web_method(r), "POST") == 0)
+		form = web_form(r, "access_token");
+	*twice = false;
+	if (h != NULL && strncasecmp(h, "Bearer ", 7) == 0) {
+		h += 7;
+		while (*h == ' ')
+			h++;
+		*twice = form != NULL;
+		return h;
+	}
+	return form;
+}
+
+static int
+userinfo(struct web_req *r)
+{
+	struct app *app = web_app(r);
+	struct oidc_grant *g = arena_alloc(web_arena(r), sizeof(*g));
+	struct oidc_client *c = arena_alloc(web_arena(r), sizeof(*c));
+	enum oidc_refusal why;
+	const char *token;
+	bool twice;
+	json_t *o;
+	int rc;
+
+	if (g == NULL || c == NULL)
+		return -1;
+	token = access_token(r, &twice);
+	if (twice)
+		return oidc_oauth_error(r, 400, "invalid_request", "send the token one way only");
+	if (token == NULL)
+		return bearer_refused(r, NULL, NULL, NULL);
+	rc = oidc_access_grant(app->store, token, g, &why);
+	if (rc < 0)
+		return -1;
+	if (rc > 0)
+		return bearer_refused(r, "invalid_token", oidc_refusal_text(why),
+		    why == OIDC_REFUSED_UNKNOWN ? NULL : g);
+	rc = oidc_client_get(app->store, g->client_id, c);
+	if (rc < 0)
+		return -1;
+	if (rc > 0)
+		return bearer_refused(r, "invalid_token", "the client is no longer registered", g);
+	o = json_object();
+	if (o == NULL)
+		return -1;
+	rc = oidc_claims(app->store, c, g, o);
+	if (rc != 0) {
+		json_decref(o);
+		if (rc < 0)
+			return -1;
+		return bearer_refused(r, "invalid_token", oidc_refusal_text(OIDC_REFUSED_PROFILE), g);
+	}
+	return oidc_json(r, 200, o);
+}
+
+int
+oidc_userinfo_routes(struct web_server *s)
+{
+	if (web_route(s, "GET", "/oidc/userinfo", userinfo, 0) != 0 ||
+	    web_route(s, "POST", "/oidc/userinfo", userinfo, WEB_NO_CSRF) != 0)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,394 @@
+/* common.c — the shared parts of the access-management pages: entrance (login, capacity
+ * "Acteur des soins de santé", ids from the path), the side menus of the guide, the entity
+ * header, answers to refusals, field errors, dates, NISS and labels. */
+#include "apps/uman/uman.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/msgid.h"
+#include "be/be.h"
+#include "policy/loa.h"
+
+int64_t
+uman_id(const char *s)
+{
+	int64_t v = 0;
+
+	if (s == NULL || s[0] == '\0' || strlen(s) > 15)
+		return 0;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+int
+uman_enter(struct web_req *r, struct access_who *who, struct uman_here *here)
+{
+	struct web_session *s;
+	const char *org = web_param(r, "org"), *q = web_param(r, "q");
+
+	memset(here, 0, sizeof(*here));
+	if (!app_require_capacity(r))
+		return 0;
+	s = web_session(r);
+	if (s == NULL || s->person_id == 0) {
+		web_error(r, 403);
+		return 0;
+	}
+	memset(who, 0, sizeof(*who));
+	who->person_id = s->person_id;
+	who->level = s->auth_level;
+	who->lang = web_lang(r);
+	who->source = web_client(r);
+	who->request_id = web_rid(r);
+	if (org != NULL) {
+		here->org = uman_id(org);
+		here->menu = UMAN_MENU_ORG;
+		if (here->org == 0) {
+			web_error(r, 404);
+			return 0;
+		}
+	}
+	if (q != NULL) {
+		here->quality = uman_id(q);
+		here->menu = UMAN_MENU_QUALITY;
+		if (here->quality == 0) {
+			web_error(r, 404);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static void
+menu_item(struct web_req *r, struct tmpl_ctx *c, const char *href, const char *msgid)
+{
+	struct tmpl_ctx *m = tmpl_list_add(c, "menu");
+	const char *path = web_path(r);
+	const char *q = strchr(href, '?');
+	size_t n = q ? (size_t)(q - href) : strlen(href);
+
+	if (m == NULL)
+		return;
+	tmpl_set(m, "href", href);
+	tmpl_set(m, "label", web_t(r, msgid));
+	tmpl_set_bool(m, "current", strlen(path) == n && strncmp(path, href, n) == 0);
+}
+
+struct tmpl_ctx *
+uman_page(struct web_req *r, const char *title_msgid, const struct uman_here *here,
+    bool with_form)
+{
+	struct arena *a = web_arena(r);
+	struct tmpl_ctx *root, *c;
+	const char *org = here->org ? arena_printf(a, "%lld", (long long)here->org) : NULL;
+	const char *me;
+
+	if (with_form && web_session_ensure(r) == NULL)
+		return NULL;
+	root = web_page(r, title_msgid);
+	if (root == NULL)
+		return NULL;
+	/* The layout's side menu comes from the page context: a child context gets the
+	 * guide's menu of this place and shadows the site-wide one. */
+	c = tmpl_list_add(root, "uman_page");
+	if (c == NULL)
+		return NULL;
+	menu_item(r, c, "/acces", N_("Accueil - Gestion d'accès"));
+	if (here->org_manager && here->org) {
+		menu_item(r, c, arena_printf(a, "/acces/%s", org), N_("Accueil - Liste des qualités"));
+		menu_item(r, c, arena_printf(a, "/acces/%s/entreprise", org),
+		    N_("Consulter ou modifier le détail de l'entreprise"));
+		menu_item(r, c, arena_printf(a, "/acces/%s/co-responsables", org),
+		    N_("Co-Responsable des Accès"));
+	}
+	if (here->menu == UMAN_MENU_QUALITY) {
+		const char *base = arena_printf(a, "/acces/%s/qualite/%lld", org,
+		    (long long)here->quality);
+
+		menu_item(r, c, base, N_("Utilisateurs"));
+		menu_item(r, c, arena_printf(a, "%s/detail", base),
+		    N_("Consulter ou modifier le détail de la qualité"));
+	}
+	if (here->menu != UMAN_MENU_HOME) {
+		menu_item(r, c, arena_printf(a, "/acces/%s/utilisateurs", org),
+		    N_("Rechercher utilisateurs"));
+		menu_item(r, c, arena_printf(a, "/acces/%s/hierarchie", org),
+		    N_("Fonctions et hiérarchie de responsabilité"));
+		if (here->menu == UMAN_MENU_QUALITY)
+			menu_item(r, c, arena_printf(a, "/acces/%s/qualite/%lld/journal", org,
+			    (long long)here->quality), N_("Journal des actions"));
+		else if (here->org_manager)
+			menu_item(r, c, arena_printf(a, "/acces/%s/journal", org),
+			    N_("Journal des actions"));
+	}
+	me = org ? arena_printf(a, "/acces/mes-donnees?org=%s", org) : "/acces/mes-donnees";
+	menu_item(r, c, me, N_("Modifier mes données personnelles"));
+	menu_item(r, c, "/compte/mot-de-passe", N_("Modifier mon mot de passe"));
+	menu_item(r, c, org ? arena_printf(a, "/acces/certificat?org=%s", org) : "/acces/certificat",
+	    N_("Gestion du certificat à utiliser sur le portail"));
+	if (here->org)
+		tmpl_set_int(c, "org_id", here->org);
+	if (here->quality)
+		tmpl_set_int(c, "quality_id", here->quality);
+	{
+		const char *code = web_query(r, "ok"), *msg = uman_flash(code);
+
+		if (msg != NULL)
+			tmpl_set(c, "flash", web_t(r, msg));
+	}
+	return c;
+}
+
+void
+uman_entity(struct tmpl_ctx *c, const struct org *o, const char *quality_name)
+{
+	char num[16] = "";
+
+	if (o->enterprise[0] != '\0')
+		be_enterprise_format(o->enterprise, num);
+	tmpl_set(c, "org_name", o->name);
+	tmpl_set(c, "org_number", num[0] ? num : o->foreign_reg);
+	if (quality_name != NULL)
+		tmpl_set(c, "quality_name", quality_name);
+}
+
+int
+uman_fail(struct web_req *r, enum access_rc rc)
+{
+	switch (rc) {
+	case ACCESS_DENIED:
+		return web_error(r, 403);
+	case ACCESS_NOT_FOUND:
+		return web_error(r, 404);
+	case ACCESS_INVALID:
+	case ACCESS_CONFLICT:
+	case ACCESS_EXISTS:
+		return web_error(r, 400);
+	default:
+		return -1;
+	}
+}
+
+void
+uman_errors(struct web_req *r, struct tmpl_ctx *c, const struct access_errors *err)
+{
+	for (size_t i = 0; i < err->n; i++) {
+		struct tmpl_ctx *e = tmpl_list_add(c, "errors");
+		const char *text = web_t(r, err->e[i].msgid);
+
+		tmpl_set(c, arena_printf(web_arena(r), "err_%s", err->e[i].field), text);
+		if (e != NULL) {
+			tmpl_set(e, "field", err->e[i].field);
+			tmpl_set(e, "text", text);
+		}
+	}
+	tmpl_set_bool(c, "has_errors", err->n > 0);
+}
+
+const char *
+uman_date(struct web_req *r, const char *iso)
+{
+	if (iso == NULL || strlen(iso) < 10)
+		return "";
+	/* ISO "2012-06-29…", or the registry's "29-06-2012". */
+	if (iso[2] == '-' && iso[5] == '-')
+		return arena_printf(web_arena(r), "%.2s/%.2s/%.4s", iso, iso + 3, iso + 6);
+	return arena_printf(web_arena(r), "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+}
+
+const char *
+uman_niss(struct web_req *r, const char *digits)
+{
+	char out[16];
+
+	if (digits == NULL || strlen(digits) != 11 || be_niss_parse(digits, NULL) != BE_OK)
+		return digits ? digits : "";
+	be_niss_format(digits, out);
+	return arena_strdup(web_arena(r), out);
+}
+
+const char *
+uman_flash(const char *code)
+{
+	static const struct {
+		const char *code, *msgid;
+	} flashes[] = {
+		{ "activated", N_("La qualité a bien été activée") },
+		{ "user_added", N_("L'utilisateur a été ajouté") },
+		{ "user_saved", N_("Les données de l'utilisateur ont bien été enregistrées") },
+		{ "removed", N_("Les utilisateurs sélectionnés ont été supprimés.") },
+		{ "suspended", N_("L'utilisateur a été suspendu.") },
+		{ "reactivated", N_("L'utilisateur a été réactivé.") },
+		{ "cogap_added", N_("Le co-responsable des accès a été ajouté.") },
+		{ "cogap_removed", N_("Le co-responsable des accès a été retiré.") },
+		{ "contact_saved", N_("Les données de l'entreprise ont bien été enregistrées.") },
+		{ "email_saved", N_("L'adresse e-mail de la qualité a bien été enregistrée.") },
+		{ "gl_changed", N_("Le gestionnaire local a été désigné.") },
+		{ "own_saved", N_("Vos données personnelles ont bien été enregistrées.") },
+		{ "unchanged", N_("Aucune modification à enregistrer.") },
+	};
+
+	for (size_t i = 0; code != NULL && i < sizeof(flashes) / sizeof(flashes[0]); i++)
+		if (strcmp(code, flashes[i].code) == 0)
+			return flashes[i].msgid;
+	return NULL;
+}
+
+const char *
+uman_type_label(struct web_req *r, const char *type)
+{
+	if (type != NULL && strcmp(type, "GL") == 0)
+		return web_t(r, N_("GL"));
+	if (type != NULL && strcmp(type, "COGL") == 0)
+		return web_t(r, N_("Co-GL"));
+	return web_t(r, N_("USER"));
+}
+
+const char *
+uman_status_label(struct web_req *r, const char *status)
+{
+	return web_t(r, status != NULL && strcmp(status, "suspended") == 0 ? N_("Suspendu") :
+	    N_("Actif"));
+}
+
+void
+uman_choice_lists(struct web_req *r, struct tmpl_ctx *c, const char *title,
+    const char *language)
+{
+	static const struct {
+		const char *value, *msgid;
+	} titles[] = {
+		{ "M.", N_("M.") }, { "Mme", N_("Mme") }, { "", N_("(aucun)") },
+	}, langs[] = {
+		{ "fr", N_("Français") }, { "nl", N_("Néerlandais") }, { "de", N_("Allemand") },
+		{ "en", N_("Anglais") },
+	};
+
+	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++) {
+		struct tmpl_ctx *o = tmpl_list_add(c, "title_options");
+
+		if (o == NULL)
+			return;
+		tmpl_set(o, "value", titles[i].value);
+		tmpl_set(o, "label", web_t(r, titles[i].msgid));
+		tmpl_set_bool(o, "selected", title != NULL && strcmp(title, titles[i].value) == 0);
+	}
+	for (size_t i = 0; i < sizeof(langs) / sizeof(langs[0]); i++) {
+		struct tmpl_ctx *o = tmpl_list_add(c, "language_options");
+
+		if (o == NULL)
+			return;
+		tmpl_set(o, "value", langs[i].value);
+		tmpl_set(o, "label", web_t(r, langs[i].msgid));
+		tmpl_set_bool(o, "selected", language != NULL && strcmp(language, langs[i].value) == 0);
+	}
+}
+
+const char *
+uman_form(struct web_req *r, const char *name)
+{
+	const char *v = web_form(r, name);
+
+	return v ? v : "";
+}
+
+struct store *
+uman_store(struct web_req *r)
+{
+	return ((struct app *)web_app(r))->store;
+}
+
+void
+uman_read_user(struct web_req *r, struct user_input *in)
+{
+	const char **apps = arena_alloc(web_arena(r), (ACCESS_MAX_APPS + 1) * sizeof(*apps));
+
+	memset(in, 0, sizeof(*in));
+	in->niss = web_form(r, "niss");
+	in->username = web_form(r, "username");
+	in->last_name = web_form(r, "last_name");
+	in->first_name = web_form(r, "first_name");
+	in->title = web_form(r, "title");
+	in->language = web_form(r, "language");
+	in->email = web_form(r, "email");
+	in->local_email = web_form(r, "local_email");
+	in->type = web_form(r, "type");
+	if (apps != NULL) {
+		in->napps = web_form_all(r, "apps", apps, ACCESS_MAX_APPS + 1);
+		in->apps = apps;
+	}
+}
+
+static const char *
+or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+static bool
+ticked(const struct user_input *in, const char *code)
+{
+	for (size_t i = 0; i < in->napps && in->apps != NULL; i++)
+		if (in->apps[i] != NULL && strcmp(in->apps[i], code) == 0)
+			return true;
+	return false;
+}
+
+void
+uman_user_form(struct web_req *r, struct tmpl_ctx *c, const struct user_input *in,
+    bool names_locked, const char *niss, const struct app_info *apps, size_t napps)
+{
+	const char *title = or_empty(in->title), *lang = in->language ? in->language : "fr";
+
+	tmpl_set(c, "u_username", or_empty(in->username));
+	tmpl_set(c, "u_last_name", or_empty(in->last_name));
+	tmpl_set(c, "u_first_name", or_empty(in->first_name));
+	tmpl_set(c, "u_email", or_empty(in->email));
+	tmpl_set(c, "u_local_email", or_empty(in->local_email));
+	tmpl_set(c, "u_niss", or_empty(niss));
+	tmpl_set(c, "u_niss_shown", uman_niss(r, niss));
+	tmpl_set(c, "u_title", title);
+	tmpl_set(c, "u_title_label", title[0] ? web_t(r, title) : "");
+	tmpl_set(c, "u_language", lang);
+	tmpl_set(c, "u_language_label", web_t(r, strcmp(lang, "nl") == 0 ? N_("Néerlandais") :
+	    strcmp(lang, "de") == 0 ? N_("Allemand") : strcmp(lang, "en") == 0 ? N_("Anglais") :
+	    N_("Français")));
+	tmpl_set_bool(c, "names_locked", names_locked);
+	uman_choice_lists(r, c, title, lang);
+	for (size_t i = 0; i < napps; i++) {
+		struct tmpl_ctx *a = tmpl_list_add(c, "apps");
+
+		if (a == NULL)
+			return;
+		tmpl_set(a, "code", apps[i].code);
+		tmpl_set(a, "name", apps[i].name);
+		tmpl_set(a, "description", apps[i].description);
+		tmpl_set_int(a, "n", (int64_t)i);
+		tmpl_set_bool(a, "checked", ticked(in, apps[i].code));
+	}
+	/* What the hidden fields carry from step to step. */
+	for (size_t i = 0; i < in->napps && in->apps != NULL && i < ACCESS_MAX_APPS + 1; i++) {
+		struct tmpl_ctx *h = tmpl_list_add(c, "ticked");
+
+		if (h == NULL)
+			return;
+		tmpl_set(h, "code", or_empty(in->apps[i]));
+	}
+}
+
+struct user_input
+uman_input_of(const struct user_prefill *p)
+{
+	struct user_input in = {
+		.niss = p->niss, .username = p->username, .last_name = p->last_name,
+		.first_name = p->first_name, .title = p->title, .language = p->language,
+		.email = p->email, .local_email = p->local_email,
+	};
+
+	return in;
+}

@@ -1,0 +1,95 @@
+/* uman.h — what the pages of access management ("Gestion d'accès pour Entreprises et
+ * Organisations", guide §3 and §4) share: the entrance checks, who acts, the side menus
+ * of the guide, the entity header, answers to the services' result codes. Internal to
+ * apps/uman/. */
+#ifndef PORTIER_APPS_UMAN_H
+#define PORTIER_APPS_UMAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "access/account.h"
+#include "access/org.h"
+#include "access/quality.h"
+#include "access/search.h"
+#include "apps/app.h"
+#include "web/web.h"
+
+/* The side menus of the guide: "Gestion Entreprise" (GAP, co-GAP), "Gestion Qualité"
+ * (local managers), or only the personal entries. */
+enum uman_menu { UMAN_MENU_HOME, UMAN_MENU_ORG, UMAN_MENU_QUALITY };
+
+/* The current place: organisation and quality ids from the path (0 when none). */
+struct uman_here {
+	int64_t org, quality;
+	enum uman_menu menu;
+	bool org_manager;          /* GAP or co-GAP: the menu shows the organisation's entries */
+};
+
+/* Checks login and the capacity chosen, fills who from the session and here from the
+ * path (":org", ":q"). Returns 1, or 0 when it answered (redirect, 404). */
+int uman_enter(struct web_req *r, struct access_who *who, struct uman_here *here);
+/* A page context with the layout's data and the side menu of here; title is a msgid.
+ * with_form: the page holds a form (a session for the CSRF token). */
+struct tmpl_ctx *uman_page(struct web_req *r, const char *title_msgid,
+    const struct uman_here *here, bool with_form);
+/* Sets "org_name", "org_number" (formatted) and "quality_name" for the entity header. */
+void uman_entity(struct tmpl_ctx *c, const struct org *o, const char *quality_name);
+/* Answers a service result that is not ACCESS_OK/INVALID: 403, 404, 409 or 500. */
+int uman_fail(struct web_req *r, enum access_rc rc);
+/* Sets "err_<field>" (translated) for each field error and "has_errors". */
+void uman_errors(struct web_req *r, struct tmpl_ctx *c, const struct access_errors *err);
+/* A positive id from text, or 0. */
+int64_t uman_id(const char *s);
+/* "dd/mm/yyyy" of an ISO date or timestamp (arena of r); "" for NULL. */
+const char *uman_date(struct web_req *r, const char *iso);
+/* "YY.MM.DD-SSS.CC" of 11 digits (arena of r); the text itself otherwise. */
+const char *uman_niss(struct web_req *r, const char *digits);
+/* The message of a flash code (?ok=…), or NULL. */
+const char *uman_flash(const char *code);
+/* Translated label of a member type (GL, COGL, USER) and of a status. */
+const char *uman_type_label(struct web_req *r, const char *type);
+const char *uman_status_label(struct web_req *r, const char *status);
+/* Sets "title_options", "language_options" lists (value, label, selected) for selects. */
+void uman_choice_lists(struct web_req *r, struct tmpl_ctx *c, const char *title,
+    const char *language);
+/* The store of the application. */
+struct store *uman_store(struct web_req *r);
+/* A form value, "" when absent. */
+const char *uman_form(struct web_req *r, const char *name);
+
+/* Reads the user form's fields (apps into the request's arena; more than
+ * ACCESS_MAX_APPS ticked gives ACCESS_MAX_APPS + 1 so that the service refuses). */
+void uman_read_user(struct web_req *r, struct user_input *in);
+/* Sets the user form's variables ("u_…", the choice lists, "apps" with "checked") from
+ * in; names_locked shows the names read-only; niss is 11 digits or what was typed. */
+void uman_user_form(struct web_req *r, struct tmpl_ctx *c, const struct user_input *in,
+    bool names_locked, const char *niss, const struct app_info *apps, size_t napps);
+/* An input from a prefill (no applications). */
+struct user_input uman_input_of(const struct user_prefill *p);
+
+/* Rows, pages and "N utilisateurs trouvés" of a search result into c (users.c). */
+void uman_rows(struct web_req *r, struct tmpl_ctx *c, const struct user_page *p, bool across);
+/* Sends the CSV of users matching the posted filters, of quality (0: every quality of org
+ * the one acting manages), as an attachment named name.csv (users.c). */
+int uman_send_users_csv(struct web_req *r, const struct access_who *who, int64_t org,
+    int64_t quality, const char *name);
+/* The filter fields of the user lists and their choice lists (users.c). */
+void uman_filter_fields(struct web_req *r, struct tmpl_ctx *c, const struct user_filter *f,
+    const struct app_info *apps, size_t napps);
+/* Reads the posted filters (users.c). */
+void uman_read_filter(struct web_req *r, struct user_filter *f);
+
+/* Page registrations, one per file. */
+int uman_home_routes(struct web_server *s);
+int uman_entity_routes(struct web_server *s);
+int uman_activate_routes(struct web_server *s);
+int uman_users_routes(struct web_server *s);
+int uman_user_routes(struct web_server *s);
+int uman_quality_routes(struct web_server *s);
+int uman_search_routes(struct web_server *s);
+int uman_hierarchy_routes(struct web_server *s);
+int uman_audit_routes(struct web_server *s);
+int uman_me_routes(struct web_server *s);
+
+#endif

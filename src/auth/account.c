@@ -1,0 +1,131 @@
+/* account.c — a person's own account: user name, password change, chosen capacity.
+ * Each change is one transaction with its audit event. */
+#include "auth/account.h"
+
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "audit/audit.h"
+#include "auth/factor_sql.h"
+#include "auth/login.h"
+
+#define HASH_MAX 256
+
+/* Reads the user name and hash of person. Returns 0, 1 none, -1. */
+static int
+credential(struct store *s, int64_t person, char *user, size_t userlen, char *hash,
+    size_t hashlen)
+{
+	struct store_tx *tx;
+	struct store_q *q;
+	int rc;
+
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, SQL_FACTOR_CREDENTIAL_OF, &q, "i", person) != 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	rc = store_next(q);
+	if (rc == 1) {
+		snprintf(user, userlen, "%s", store_text(q, 0));
+		if (hash != NULL)
+			snprintf(hash, hashlen, "%s", store_text(q, 1));
+	}
+	store_done(q);
+	store_rollback(tx);
+	return rc < 0 ? -1 : rc == 1 ? 0 : 1;
+}
+
+int
+account_username(struct store *s, int64_t person, char *out, size_t outlen)
+{
+	return credential(s, person, out, outlen, NULL, 0);
+}
+
+enum account_result
+account_change_password(struct store *s, struct account_password_change *c)
+{
+	char user[128], hash[HASH_MAX], fresh[HASH_MAX], actor[24], object[32];
+	struct login_attempt la = { .source = c->source, .request_id = c->request_id };
+	struct audit_event ev = {
+		.actor = actor, .actor_role = "person", .action = "password.change",
+		.object = object, .source = c->source, .request_id = c->request_id,
+	};
+	enum account_result res = ACCOUNT_ERROR;
+	struct store_tx *tx = NULL;
+	int rc;
+
+	fresh[0] = '\0';
+	rc = credential(s, c->person, user, sizeof(user), hash, sizeof(hash));
+	if (rc != 0)
+		return rc == 1 ? ACCOUNT_NO_PASSWORD : ACCOUNT_ERROR;
+	la.username = user;
+	switch (login_gate(s, &la, "password_change")) {
+	case LOGIN_OK:
+		break;
+	case LOGIN_THROTTLED:
+		res = ACCOUNT_THROTTLED;
+		goto done;
+	default:
+		goto done;
+	}
+	if (!password_verify(hash, c->current)) {
+		if (store_begin(s, STORE_WRITE, &tx) != 0)
+			goto done;
+		if (login_note_failure(tx, &la, "password_change", "wrong current password") != 0)
+			goto done;
+		rc = store_commit(tx);
+		tx = NULL;
+		res = rc == 0 ? ACCOUNT_WRONG_CURRENT : ACCOUNT_ERROR;
+		goto done;
+	}
+	c->problem = password_check(c->fresh, user);
+	if (c->problem != PASSWORD_OK) {
+		res = ACCOUNT_POLICY;
+		goto done;
+	}
+	/* The new hash takes the costs configured now: a change is also a rehash. */
+	if (password_hash(c->fresh, fresh, sizeof(fresh)) != 0)
+		goto done;
+	snprintf(actor, sizeof(actor), "%" PRId64, c->person);
+	snprintf(object, sizeof(object), "person:%" PRId64, c->person);
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		goto done;
+	if (store_exec(tx, SQL_PASSWORD_SET_HASH, "it", c->person, fresh) != 1 ||
+	    audit_append(tx, &ev) != 0)
+		goto done;
+	rc = store_commit(tx);
+	tx = NULL;
+	res = rc == 0 ? ACCOUNT_OK : ACCOUNT_ERROR;
+done:
+	store_rollback(tx);
+	sodium_memzero(hash, sizeof(hash));
+	sodium_memzero(fresh, sizeof(fresh));
+	return res;
+}
+
+int
+account_record_capacity(struct store *s, int64_t person, const char *capacity,
+    const char *source, const char *request_id)
+{
+	char actor[24], details[64];
+	struct audit_event ev = {
+		.actor = actor, .actor_role = "person", .action = "session.capacity",
+		.details = details, .source = source, .request_id = request_id,
+	};
+	struct store_tx *tx;
+
+	/* capacity is one of the fixed values checked by the caller: safe inside JSON. */
+	snprintf(actor, sizeof(actor), "%" PRId64, person);
+	snprintf(details, sizeof(details), "{\"capacity\":\"%s\"}", capacity);
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return -1;
+	if (audit_append(tx, &ev) != 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	return store_commit(tx);
+}

@@ -1,0 +1,81 @@
+/* tokencard.h — personal token cards: 24 numbered codes of 6 digits, printed by the person.
+ * Login asks for the code at one random unused position; a code serves once; a new card
+ * revokes the old when it is activated. Codes are kept as Argon2id hashes only. */
+#ifndef PORTIER_AUTH_TOKENCARD_H
+#define PORTIER_AUTH_TOKENCARD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "auth/login.h"
+#include "store/store.h"
+
+#define TOKENCARD_CODES 24
+#define TOKENCARD_DIGITS 6
+#define TOKENCARD_SEED_BYTES 32
+#define TOKENCARD_PENDING_SECONDS 3600   /* a new card can be printed again for an hour */
+#define TOKENCARD_CHALLENGE_SECONDS 300  /* "Code n° 17" must be answered within 5 minutes */
+#define TOKENCARD_TOKEN_MAX 48           /* the challenge token in the form, base64url */
+
+/* A card to print: only while it is pending (before activation). */
+struct tokencard_print {
+	int64_t card_id;
+	char serial[16];                     /* "1234-5678" */
+	int64_t issued_at;                   /* unix seconds */
+	int confirm_position;                /* the code asked to activate it */
+	char codes[TOKENCARD_CODES][TOKENCARD_DIGITS + 1];   /* codes[i] is n° i + 1 */
+};
+
+struct tokencard_status {
+	bool active;
+	char serial[16];
+	int64_t activated_at;
+	int unused;                          /* codes of the active card not used yet */
+	bool pending;                        /* a new card waits for activation */
+};
+
+enum tokencard_result {
+	TOKENCARD_OK,
+	TOKENCARD_WRONG,     /* not the code at that position, or no such card */
+	TOKENCARD_USED,      /* the code served already */
+	TOKENCARD_NONE,      /* no card waiting (activation) */
+	TOKENCARD_ERROR,
+};
+
+/* Pure: the codes a seed gives (keyed BLAKE2b per position, reduced to 6 digits). */
+void tokencard_derive(const unsigned char seed[TOKENCARD_SEED_BYTES],
+    char codes[TOKENCARD_CODES][TOKENCARD_DIGITS + 1]);
+
+/* Reads person's cards. Returns 0 or -1. */
+int tokencard_status(struct store *s, int64_t person, int64_t now, struct tokencard_status *out);
+/* Issues a new pending card (replacing a pending one) and fills out. Slow: 24 Argon2id
+ * hashes; run it on a worker. Returns 0 or -1; the caller wipes out after use. */
+int tokencard_issue(struct store *s, int64_t person, const char *source, const char *request_id,
+    struct tokencard_print *out);
+/* The pending card of person to print again. Returns 0, 1 when none, -1 on error. */
+int tokencard_pending(struct store *s, int64_t person, int64_t now, struct tokencard_print *out);
+/* Activates the pending card with its code at confirm_position: the active card before it
+ * is revoked and the seed wiped. */
+enum tokencard_result tokencard_activate(struct store *s, int64_t person, const char *code,
+    int64_t now, const char *source, const char *request_id);
+/* Revokes person's cards. Returns 0, 1 when there was none, -1 on error. */
+int tokencard_revoke(struct store *s, int64_t person, int64_t now, const char *source,
+    const char *request_id);
+/* Verifies the code at position of card card_id (active) and marks it used, audited as
+ * done by person. Slow (one Argon2id). */
+enum tokencard_result tokencard_use(struct store *s, int64_t person, int64_t card_id,
+    int position, const char *code, const char *source, const char *request_id);
+
+/* The door "Avec votre token", first step: user name + password (throttled and audited as
+ * door "token"). On LOGIN_OK, token and *position hold the challenge to show ("Code n° 17"),
+ * valid TOKENCARD_CHALLENGE_SECONDS and only for binding (the session id). A person
+ * without a usable card gets a position too; the answer will be refused. Slow. */
+enum login_result tokencard_login_begin(struct store *s, struct login_attempt *a,
+    const char *binding, char token[TOKENCARD_TOKEN_MAX], int *position);
+/* Second step: the code for the challenge token, from the session binding. The challenge
+ * serves once whatever the outcome. a->username is ignored (the challenge names the
+ * account); on LOGIN_OK a->person_id is set. Slow. */
+enum login_result tokencard_login_finish(struct store *s, struct login_attempt *a,
+    const char *token, const char *binding, const char *code);
+
+#endif

@@ -1,0 +1,233 @@
+/* client.c — `portier client add|list|remove`: the relying parties of the OpenID Connect
+ * provider. The secret of a confidential client is printed once and never stored. */
+#include "cmd/cmd.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oidc/clients.h"
+#include "store/store.h"
+
+#define ARGS_MAX 64
+
+static const char usage[] =
+    "usage: portier client add --id ID --redirect-uri URI [--redirect-uri URI …]\n"
+    "                          --application CODE [--scope \"openid profile …\"]\n"
+    "                          [--min-level 1|2|3] [--post-logout-uri URI …]\n"
+    "                          [--public] [--allow-national-number] [--sector NAME]\n"
+    "       portier client list\n"
+    "       portier client rotate-secret --id ID\n"
+    "       portier client remove --id ID\n"
+    "       (each also takes --db PATH and --config FILE)\n"
+    "\n"
+    "Registers the relying parties of the OpenID Connect provider.\n"
+    "  --id ID              client_id: 1-64 characters among A-Z a-z 0-9 . _ -\n"
+    "  --redirect-uri URI   a redirect URI, matched exactly (https; http only on loopback)\n"
+    "  --post-logout-uri U  a post_logout_redirect_uri for RP-initiated logout\n"
+    "  --application CODE   the secured application the client stands for (MEDSEIP …):\n"
+    "                       only people granted it can log in\n"
+    "  --scope LIST         allowed scopes among openid profile email national_number\n"
+    "                       (default \"openid profile\")\n"
+    "  --min-level N        minimum level of assurance: 1 low, 2 substantial, 3 high (eID);\n"
+    "                       never below the application's own minimum\n"
+    "  --public             no secret (browser or native app): PKCE is required\n"
+    "  --allow-national-number  the client may receive the national number (scope\n"
+    "                       national_number)\n"
+    "  --sector NAME        pairwise sector: clients of one sector see the same sub\n"
+    "                       (default: the client id)\n"
+    "The secret of a confidential client is printed once: keep it, it cannot be shown again;\n"
+    "rotate-secret gives the client a new one (the old one stops working at once).\n";
+
+struct opts {
+	const char *id, *application, *scope, *sector;
+	const char *redirect[ARGS_MAX], *post_logout[ARGS_MAX];
+	size_t n_redirect, n_post_logout;
+	int min_level;
+	bool public_client, allow_nn;
+};
+
+/* The value of option name at argv[*i] ("--name VALUE" or "--name=VALUE"), or NULL when
+ * argv[*i] is another option. Sets *missing when the value is absent. */
+static const char *
+opt_value(int argc, char **argv, int *i, const char *name, bool *missing)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+
+	if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, n) != 0)
+		return NULL;
+	if (a[2 + n] == '=')
+		return a + 3 + n;
+	if (a[2 + n] != '\0')
+		return NULL;
+	if (*i + 1 >= argc) {
+		*missing = true;
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+/* Takes this command's options out of argv; what remains goes to cmd_config. */
+static int
+parse(int argc, char **argv, struct opts *o, char **rest, int *nrest)
+{
+	*nrest = 0;
+	rest[(*nrest)++] = argv[0];
+	for (int i = 1; i < argc; i++) {
+		bool missing = false;
+		const char *v;
+
+		if ((v = opt_value(argc, argv, &i, "id", &missing)) != NULL)
+			o->id = v;
+		else if ((v = opt_value(argc, argv, &i, "redirect-uri", &missing)) != NULL) {
+			if (o->n_redirect == ARGS_MAX)
+				return -1;
+			o->redirect[o->n_redirect++] = v;
+		} else if ((v = opt_value(argc, argv, &i, "post-logout-uri", &missing)) != NULL) {
+			if (o->n_post_logout == ARGS_MAX)
+				return -1;
+			o->post_logout[o->n_post_logout++] = v;
+		} else if ((v = opt_value(argc, argv, &i, "application", &missing)) != NULL)
+			o->application = v;
+		else if ((v = opt_value(argc, argv, &i, "scope", &missing)) != NULL)
+			o->scope = v;
+		else if ((v = opt_value(argc, argv, &i, "sector", &missing)) != NULL)
+			o->sector = v;
+		else if ((v = opt_value(argc, argv, &i, "min-level", &missing)) != NULL) {
+			if (strlen(v) != 1 || v[0] < '1' || v[0] > '3') {
+				fputs("portier: --min-level: 1, 2 or 3\n", stderr);
+				return -1;
+			}
+			o->min_level = v[0] - '0';
+		} else if (strcmp(argv[i], "--public") == 0)
+			o->public_client = true;
+		else if (strcmp(argv[i], "--allow-national-number") == 0)
+			o->allow_nn = true;
+		else if (missing) {
+			fprintf(stderr, "portier: %s needs a value\n", argv[i]);
+			return -1;
+		} else
+			rest[(*nrest)++] = argv[i];
+		if (missing) {
+			fprintf(stderr, "portier: %s needs a value\n", argv[i]);
+			return -1;
+		}
+	}
+	rest[*nrest] = NULL;
+	return 0;
+}
+
+static int
+print_client(void *arg, const struct oidc_client *c)
+{
+	(void)arg;
+	printf("%s\n  type: %s\n  application: %s, minimum level %d\n  scopes: %s%s\n"
+	    "  sector: %s\n  created: %s\n", c->id, c->confidential ? "confidential" : "public",
+	    c->application, c->min_level, c->scopes,
+	    c->allow_national_number ? " (national number allowed)" : "", c->sector,
+	    c->created_at);
+	for (size_t i = 0; i < c->n_redirect; i++)
+		printf("  redirect_uri: %s\n", c->redirect[i]);
+	for (size_t i = 0; i < c->n_post_logout; i++)
+		printf("  post_logout_redirect_uri: %s\n", c->post_logout[i]);
+	return 0;
+}
+
+static int
+add(struct store *s, const struct opts *o)
+{
+	struct oidc_client_new n = {
+		.id = o->id, .public_client = o->public_client, .application = o->application,
+		.min_level = o->min_level, .scopes = o->scope ? o->scope : "openid profile",
+		.allow_national_number = o->allow_nn, .sector = o->sector,
+		.redirect = o->redirect, .n_redirect = o->n_redirect,
+		.post_logout = o->post_logout, .n_post_logout = o->n_post_logout,
+	};
+	char secret[OIDC_SECRET_LEN + 1], err[256];
+	int rc;
+
+	if (o->id == NULL || o->application == NULL || o->n_redirect == 0) {
+		fputs("portier: client add needs --id, --application and --redirect-uri\n", stderr);
+		return 2;
+	}
+	rc = oidc_client_add(s, &n, "cli", secret, err, sizeof(err));
+	if (rc == -2) {
+		fprintf(stderr, "portier: a client '%s' exists already\n", o->id);
+		return 1;
+	}
+	if (rc != 0) {
+		fprintf(stderr, "portier: client add: %s\n", err);
+		return rc == -1 ? 2 : 1;
+	}
+	printf("client %s registered\n", o->id);
+	if (!o->public_client) {
+		printf("client_secret: %s\n(shown once: it is stored only as a hash)\n", secret);
+		sodium_memzero(secret, sizeof(secret));
+	}
+	return 0;
+}
+
+int
+cmd_client(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct config c;
+	struct store *s;
+	char *rest[2 * ARGS_MAX + 64], *pos[1];
+	int nrest, npos, rc;
+
+	if (argc > 2 * ARGS_MAX + 60 || parse(argc, argv, &o, rest, &nrest) != 0) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	rc = cmd_config(nrest, rest, usage, &c, pos, 1, &npos);
+	if (rc != 0)
+		return rc > 0 ? 0 : 2;
+	if (npos != 1 || (strcmp(pos[0], "add") != 0 && strcmp(pos[0], "list") != 0 &&
+	    strcmp(pos[0], "remove") != 0 && strcmp(pos[0], "rotate-secret") != 0)) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if ((strcmp(pos[0], "remove") == 0 || strcmp(pos[0], "rotate-secret") == 0) &&
+	    o.id == NULL) {
+		fprintf(stderr, "portier: client %s needs --id\n", pos[0]);
+		return 2;
+	}
+	if (open_store(&c, &s) != 0)
+		return 1;
+	if (strcmp(pos[0], "add") == 0) {
+		rc = add(s, &o);
+	} else if (strcmp(pos[0], "list") == 0) {
+		rc = oidc_client_list(s, print_client, NULL) == 0 ? 0 : 1;
+		if (rc != 0)
+			fputs("portier: client list: database error\n", stderr);
+	} else if (strcmp(pos[0], "rotate-secret") == 0) {
+		char secret[OIDC_SECRET_LEN + 1];
+
+		rc = oidc_client_rotate_secret(s, o.id, "cli", secret);
+		if (rc == 0)
+			printf("client %s: new client_secret: %s\n(shown once: it is stored only as a "
+			    "hash)\n", o.id, secret);
+		else if (rc == 1)
+			fprintf(stderr, "portier: no confidential client '%s'\n", o.id);
+		else
+			fputs("portier: client rotate-secret: database error\n", stderr);
+		sodium_memzero(secret, sizeof(secret));
+		rc = rc == 0 ? 0 : 1;
+	} else {
+		rc = oidc_client_remove(s, o.id, "cli");
+		if (rc == 0)
+			printf("client %s removed, with its grants and tokens\n", o.id);
+		else if (rc == 1)
+			fprintf(stderr, "portier: no client '%s'\n", o.id);
+		else
+			fputs("portier: client remove: database error\n", stderr);
+		rc = rc == 0 ? 0 : 1;
+	}
+	store_close(s);
+	return rc;
+}

@@ -1,0 +1,59 @@
+/* cogap.h — a registered organisation as its managers see it ("Consulter ou modifier le
+ * détail de l'entreprise"), and its co-GAPs ("Co-Responsable des Accès"): the GAP
+ * designates them by NISS and removes them; the list shows since when. */
+#ifndef PORTIER_CSAM_COGAP_H
+#define PORTIER_CSAM_COGAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "csam/csam.h"
+#include "store/store.h"
+
+struct csam_manager {
+	int64_t person_id;
+	const char *role;          /* "GAP" or "COGAP" */
+	const char *since;         /* ISO timestamp */
+	const char *last_name, *first_name;
+};
+
+struct csam_org_view {
+	int64_t id;
+	const char *enterprise;    /* 10 digits, or "" for a foreign company */
+	const char *country, *foreign_reg;
+	const char *name, *address, *contact_email, *contact_phone, *procedure, *created_at;
+	struct csam_manager *managers;   /* the GAP first, then co-GAPs by date */
+	size_t nmanagers;
+	bool is_gap, is_cogap, is_legal_rep;
+	bool may_manage_cogaps;    /* POLICY_MANAGE_COGAPS */
+	bool may_replace_gap;      /* POLICY_DESIGNATE_GAP (legal representative with eID) */
+};
+
+/* Organisation org_id for who: its GAP, co-GAPs and current legal representatives (today:
+ * ISO date) may see it; anyone else is refused and audited. Returns CSAM_OK,
+ * CSAM_NOT_FOUND, CSAM_DENIED or CSAM_ERROR. */
+enum csam_rc csam_org_view(struct store *s, struct arena *a, const struct csam_who *who,
+    int64_t org_id, const char *today, struct csam_org_view *out);
+
+/* Designates the person with the typed NISS (known to portier or in the persons register,
+ * the last name typed matching it) as co-GAP, with the e-mail address that receives the
+ * notification. Only the GAP may (POLICY_MANAGE_COGAPS). Returns CSAM_OK, CSAM_INVALID
+ * (err: niss, last_name, email), CSAM_DENIED, CSAM_NOT_FOUND or CSAM_ERROR. */
+enum csam_rc csam_cogap_add(struct store *s, const struct csam_who *who, int64_t org_id,
+    const char *niss, const char *last_name, const char *email, struct csam_errors *err);
+/* Removes co-GAP person_id. Returns CSAM_OK, CSAM_NOT_FOUND (no such co-GAP),
+ * CSAM_DENIED or CSAM_ERROR. */
+enum csam_rc csam_cogap_remove(struct store *s, const struct csam_who *who, int64_t org_id,
+    int64_t person_id);
+
+/* The organisations where person_id is GAP or co-GAP. */
+struct csam_my_org {
+	int64_t id;
+	const char *enterprise, *name, *role, *since;
+};
+/* Fills *out (allocated in a) and returns the count, or -1. */
+int csam_my_orgs(struct store *s, struct arena *a, int64_t person_id, struct csam_my_org **out);
+
+#endif

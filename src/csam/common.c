@@ -1,0 +1,457 @@
+/* common.c — what the csam services share: field errors, checks of typed values, the
+ * countries of the exception form, people by NISS, audit events and recorded refusals. */
+#include "csam/internal.h"
+
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "access/actor.h"
+#include "audit/audit.h"
+#include "auth/person.h"
+#include "base/buf.h"
+#include "base/log.h"
+#include "base/msgid.h"
+#include "base/utf8.h"
+#include "csam/sql.h"
+
+/* ---- field errors ---- */
+
+void
+csam_error_add(struct csam_errors *err, const char *field, const char *msgid, const char *arg)
+{
+	if (err->n >= CSAM_MAX_ERRORS || csam_error_of(err, field, NULL) != NULL)
+		return;
+	err->e[err->n].field = field;
+	err->e[err->n].msgid = msgid;
+	csam_copy(err->e[err->n].arg, sizeof(err->e[err->n].arg), arg);
+	err->n++;
+}
+
+const char *
+csam_error_of(const struct csam_errors *err, const char *field, const char **arg)
+{
+	for (size_t i = 0; i < err->n; i++)
+		if (strcmp(err->e[i].field, field) == 0) {
+			if (arg != NULL)
+				*arg = err->e[i].arg;
+			return err->e[i].msgid;
+		}
+	return NULL;
+}
+
+/* ---- checks of typed values ---- */
+
+bool
+csam_valid_phone(const char *s)
+{
+	size_t n = s ? strlen(s) : 0, digits = 0;
+
+	if (n < 6 || n > CSAM_PHONE_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			digits++;
+		else if (strchr(" +./-()", s[i]) == NULL)
+			return false;
+	}
+	return digits >= 6;
+}
+
+bool
+csam_valid_text(const char *s, size_t max)
+{
+	size_t n = s ? strlen(s) : 0;
+	bool visible = false;
+
+	if (n == 0 || n > max * 4 || !utf8_valid(s, n) || utf8_len(s, n) > max)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < ' ' || c == 0x7f)
+			return false;
+		if (c != ' ')
+			visible = true;
+	}
+	return visible;
+}
+
+static bool
+digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+bool
+csam_valid_birth_date(const char *s, const char *today)
+{
+	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, m, d;
+
+	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !digits(s, 4) ||
+	    !digits(s + 5, 2) || !digits(s + 8, 2))
+		return false;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+		return false;
+	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return false;
+	return today == NULL || strcmp(s, today) < 0;
+}
+
+bool
+csam_valid_token(const char *s)
+{
+	if (s == NULL || strlen(s) != CSAM_TOKEN_LEN)
+		return false;
+	for (size_t i = 0; i < CSAM_TOKEN_LEN; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
+void
+csam_token_new(char out[CSAM_TOKEN_LEN + 1])
+{
+	unsigned char r[CSAM_TOKEN_LEN / 2];
+
+	randombytes_buf(r, sizeof(r));
+	sodium_bin2hex(out, CSAM_TOKEN_LEN + 1, r, sizeof(r));
+}
+
+/* What U+00C0 .. U+00FF become when names are compared. */
+static const char *const latin1_fold[64] = {
+	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+	"d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "ss",
+	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+	"d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "y",
+};
+
+/* The folded form of a name into out (n bytes); false when it does not fit. */
+static bool
+fold(const char *s, char *out, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0;
+
+	while (*p != '\0') {
+		const char *add = NULL;
+		char one[2] = { 0, 0 };
+		size_t len = 1;
+
+		if (*p == ' ' || *p == '-' || *p == '\'' || *p == '.') {
+			p++;
+			continue;
+		}
+		if (*p < 0x80) {
+			one[0] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+			add = one;
+		} else if (p[0] == 0xE2 && p[1] == 0x80 && p[2] == 0x99) {
+			p += 3;      /* ’ */
+			continue;
+		} else if ((p[0] == 0xC3) && (p[1] & 0xC0) == 0x80) {
+			add = latin1_fold[(p[1] & 0x3F) + 0x00];
+			len = 2;
+			if (add == NULL) {
+				one[0] = '?';
+				add = one;
+			}
+		} else {
+			/* Other letters are compared as they are. */
+			len = (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : 4;
+			for (size_t i = 0; i < len; i++) {
+				if (p[i] == '\0' || o + 1 >= n)
+					return false;
+				out[o++] = (char)p[i];
+			}
+			p += len;
+			continue;
+		}
+		for (const char *a = add; *a != '\0'; a++) {
+			if (o + 1 >= n)
+				return false;
+			out[o++] = *a;
+		}
+		p += len;
+	}
+	out[o] = '\0';
+	return true;
+}
+
+bool
+csam_same_name(const char *a, const char *b)
+{
+	char fa[512], fb[512];
+
+	if (a == NULL || b == NULL || !fold(a, fa, sizeof(fa)) || !fold(b, fb, sizeof(fb)))
+		return false;
+	return fa[0] != '\0' && strcmp(fa, fb) == 0;
+}
+
+/* ---- countries ---- */
+
+static const struct csam_country countries[] = {
+	{ "BE", N_("Belgique") },
+	{ "ZA", N_("Afrique du Sud") }, { "AL", N_("Albanie") }, { "DZ", N_("Algérie") },
+	{ "DE", N_("Allemagne") }, { "AD", N_("Andorre") }, { "SA", N_("Arabie saoudite") },
+	{ "AR", N_("Argentine") }, { "AU", N_("Australie") }, { "AT", N_("Autriche") },
+	{ "BA", N_("Bosnie-Herzégovine") }, { "BR", N_("Brésil") }, { "BG", N_("Bulgarie") },
+	{ "CM", N_("Cameroun") }, { "CA", N_("Canada") }, { "CL", N_("Chili") },
+	{ "CN", N_("Chine") }, { "CY", N_("Chypre") }, { "CO", N_("Colombie") },
+	{ "KR", N_("Corée du Sud") }, { "HR", N_("Croatie") }, { "DK", N_("Danemark") },
+	{ "EG", N_("Égypte") }, { "AE", N_("Émirats arabes unis") }, { "ES", N_("Espagne") },
+	{ "EE", N_("Estonie") }, { "US", N_("États-Unis") }, { "FI", N_("Finlande") },
+	{ "FR", N_("France") }, { "GR", N_("Grèce") }, { "HK", N_("Hong Kong") },
+	{ "HU", N_("Hongrie") }, { "IN", N_("Inde") }, { "ID", N_("Indonésie") },
+	{ "IE", N_("Irlande") }, { "IS", N_("Islande") }, { "IL", N_("Israël") },
+	{ "IT", N_("Italie") }, { "JP", N_("Japon") }, { "LV", N_("Lettonie") },
+	{ "LI", N_("Liechtenstein") }, { "LT", N_("Lituanie") }, { "LU", N_("Luxembourg") },
+	{ "MK", N_("Macédoine du Nord") }, { "MY", N_("Malaisie") }, { "MT", N_("Malte") },
+	{ "MA", N_("Maroc") }, { "MX", N_("Mexique") }, { "MD", N_("Moldavie") },
+	{ "MC", N_("Monaco") }, { "ME", N_("Monténégro") }, { "NG", N_("Nigeria") },
+	{ "NO", N_("Norvège") }, { "NZ", N_("Nouvelle-Zélande") }, { "PK", N_("Pakistan") },
+	{ "NL", N_("Pays-Bas") }, { "PL", N_("Pologne") }, { "PT", N_("Portugal") },
+	{ "CD", N_("République démocratique du Congo") }, { "RO", N_("Roumanie") },
+	{ "GB", N_("Royaume-Uni") }, { "RW", N_("Rwanda") }, { "SM", N_("Saint-Marin") },
+	{ "SN", N_("Sénégal") }, { "RS", N_("Serbie") }, { "SG", N_("Singapour") },
+	{ "SK", N_("Slovaquie") }, { "SI", N_("Slovénie") }, { "SE", N_("Suède") },
+	{ "CH", N_("Suisse") }, { "TW", N_("Taïwan") }, { "CZ", N_("Tchéquie") },
+	{ "TH", N_("Thaïlande") }, { "TN", N_("Tunisie") }, { "TR", N_("Turquie") },
+	{ "UA", N_("Ukraine") }, { "VN", N_("Viêt Nam") },
+};
+
+const struct csam_country *
+csam_countries(size_t *n)
+{
+	*n = sizeof(countries) / sizeof(countries[0]);
+	return countries;
+}
+
+const struct csam_country *
+csam_country(const char *code)
+{
+	if (code == NULL)
+		return NULL;
+	for (size_t i = 0; i < sizeof(countries) / sizeof(countries[0]); i++)
+		if (strcmp(countries[i].code, code) == 0)
+			return &countries[i];
+	return NULL;
+}
+
+/* ---- people ---- */
+
+void
+csam_copy(char *dst, size_t n, const char *src)
+{
+	size_t len = src ? strlen(src) : 0;
+
+	if (n == 0)
+		return;
+	if (len >= n) {
+		len = n - 1;
+		while (len > 0 && ((unsigned char)src[len] & 0xC0) == 0x80)
+			len--;
+	}
+	if (len > 0)
+		memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+static int
+person_row(struct store_q *q, struct csam_person *out)
+{
+	int rc = store_next(q);
+
+	if (rc == 1) {
+		memset(out, 0, sizeof(*out));
+		out->id = store_int(q, 0);
+		csam_copy(out->niss, sizeof(out->niss), store_text(q, 1));
+		csam_copy(out->last_name, sizeof(out->last_name), store_text(q, 2));
+		csam_copy(out->first_name, sizeof(out->first_name), store_text(q, 3));
+		csam_copy(out->language, sizeof(out->language), store_text(q, 4));
+		csam_copy(out->email, sizeof(out->email), store_text(q, 5));
+	}
+	store_done(q);
+	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+}
+
+int
+csam_person_by_niss(struct store_tx *tx, const char *niss, struct csam_person *out)
+{
+	struct store_q *q;
+
+	if (store_query(tx, SQL_CSAM_PERSON_BY_NISS, &q, "t", niss) != 0)
+		return -1;
+	return person_row(q, out);
+}
+
+int
+csam_person_get(struct store_tx *tx, int64_t id, struct csam_person *out)
+{
+	struct store_q *q;
+
+	if (store_query(tx, SQL_PERSON_GET, &q, "i", id) != 0)
+		return -1;
+	return person_row(q, out);
+}
+
+void
+csam_person_name(const struct csam_person *p, char *out, size_t n)
+{
+	snprintf(out, n, "%s %s", p->first_name, p->last_name);
+}
+
+static bool
+lang_ok(const char *l)
+{
+	return l && (strcmp(l, "fr") == 0 || strcmp(l, "nl") == 0 || strcmp(l, "de") == 0 ||
+	    strcmp(l, "en") == 0);
+}
+
+int
+csam_person_ensure(struct store_tx *tx, const struct csam_who *who, const char *niss,
+    const char *last, const char *first, const char *lang, int64_t *id)
+{
+	struct csam_person p;
+	struct reg_person rp;
+	struct arena *a;
+	char object[32];
+	int rc = csam_person_by_niss(tx, niss, &p);
+
+	if (rc <= 0) {
+		if (rc == 0)
+			*id = p.id;
+		return rc;
+	}
+	a = arena_new(64 * 1024);
+	if (a == NULL)
+		return -1;
+	rc = registry_person(tx, a, niss, &rp);
+	if (rc == 0) {
+		last = rp.last_name;
+		first = rp.first_names;
+		if (lang_ok(rp.language))
+			lang = rp.language;
+	}
+	if (rc < 0 || last == NULL || first == NULL) {
+		arena_free(a);
+		return rc < 0 ? -1 : 1;
+	}
+	rc = store_exec(tx, SQL_PERSON_INSERT, "ttttt", niss, last, first,
+	    lang_ok(lang) ? lang : "fr", NULL);
+	arena_free(a);
+	if (rc != 1)
+		return -1;
+	*id = store_last_id(tx);
+	snprintf(object, sizeof(object), "person:%" PRId64, *id);
+	return csam_audit(tx, who, "system", NULL, "person.create", object, NULL);
+}
+
+/* ---- audit ---- */
+
+int
+csam_audit(struct store_tx *tx, const struct csam_who *who, const char *role, const char *org,
+    const char *action, const char *object, const char *details)
+{
+	char actor[24];
+	struct audit_event ev = {
+		.actor = actor, .actor_role = role, .org = org, .object = object,
+		.action = action, .details = details, .source = who->source,
+		.request_id = who->request_id,
+	};
+
+	if (who->person_id > 0)
+		snprintf(actor, sizeof(actor), "%" PRId64, who->person_id);
+	else
+		snprintf(actor, sizeof(actor), "anonymous");
+	return audit_append(tx, &ev);
+}
+
+int
+csam_actor(struct store_tx *tx, const struct csam_who *who, int64_t org_id, bool legal_rep,
+    struct policy_actor *out)
+{
+	if (who->person_id <= 0) {
+		memset(out, 0, sizeof(*out));
+		out->level = (enum loa)who->level;
+		return 0;
+	}
+	if (access_actor(tx, who->person_id, org_id, (enum loa)who->level, out) != 0)
+		return -1;
+	if (legal_rep)
+		out->roles |= ROLE_LEGAL_REP;
+	return 0;
+}
+
+/* The acting role named in audit events. */
+static const char *
+role_name(const struct policy_actor *a)
+{
+	if (a->roles & ROLE_GAP)
+		return "GAP";
+	if (a->roles & ROLE_COGAP)
+		return "COGAP";
+	if (a->roles & ROLE_LEGAL_REP)
+		return "legal_rep";
+	if (a->roles & ROLE_HELPDESK)
+		return "helpdesk";
+	return "none";
+}
+
+enum csam_rc
+csam_refuse(struct store *s, struct store_tx **tx, const struct csam_who *who, const char *org,
+    enum policy_action action, enum policy_reason why, const char *object)
+{
+	struct policy_actor actor;
+	char details[160];
+	int rc = -1;
+
+	store_rollback(*tx);
+	*tx = NULL;
+	snprintf(details, sizeof(details), "{\"action\":\"%s\",\"reason\":\"%s\"}",
+	    policy_action_name(action), policy_reason_name(why));
+	if (store_begin(s, STORE_WRITE, tx) == 0) {
+		if (csam_actor(*tx, who, 0, false, &actor) == 0 &&
+		    csam_audit(*tx, who, role_name(&actor), org, "access.denied", object,
+		    details) == 0)
+			rc = store_commit(*tx);
+		else
+			store_rollback(*tx);
+		*tx = NULL;
+	}
+	if (rc != 0)
+		log_err(who->request_id, "csam: cannot record a refusal (%s)",
+		    policy_action_name(action));
+	return rc == 0 ? CSAM_DENIED : CSAM_ERROR;
+}
+
+/* ---- addresses ---- */
+
+void
+csam_address_line(const struct reg_address *a, char *out, size_t n)
+{
+	struct buf b;
+
+	buf_init(&b, n > 0 ? n - 1 : 1);
+	if (a->street) {
+		buf_puts(&b, a->street);
+		if (a->house_number)
+			buf_printf(&b, " %s", a->house_number);
+		if (a->box)
+			buf_printf(&b, " %s", a->box);
+	}
+	if (a->zipcode || a->municipality)
+		buf_printf(&b, "%s%s%s%s", b.len ? ", " : "", a->zipcode ? a->zipcode : "",
+		    a->zipcode && a->municipality ? " " : "", a->municipality ? a->municipality : "");
+	if (a->country)
+		buf_printf(&b, "%s%s", b.len ? ", " : "", a->country);
+	csam_copy(out, n, b.data);
+	buf_free(&b);
+}

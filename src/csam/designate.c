@@ -1,0 +1,469 @@
+/* designate.c — the standard procedure: the checks of the enterprise number in their
+ * order (eID, number, registry, legal function, registration), the GAP form, and
+ * "Confirmer" as one transaction that a replayed form cannot repeat. */
+#include "csam/designate.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "access/org.h"
+#include "base/msgid.h"
+#include "csam/internal.h"
+#include "csam/sql.h"
+#include "mail/mail.h"
+#include "policy/loa.h"
+#include "registry/registry.h"
+
+#define ARENA_MAX (1u << 20)
+
+/* Why who holds no current function in the enterprise: the last one's end, the next one's
+ * beginning (direct functions only; empty when there are none). */
+static int
+function_dates(struct store_tx *tx, const char *number, const char *niss, const char *today,
+    struct csam_enterprise *e)
+{
+	struct store_q *q;
+	int rc;
+
+	if (store_query(tx, SQL_CSAM_FUNCTION_DATES, &q, "ttt", number, niss, today) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1) {
+		csam_copy(e->ended, sizeof(e->ended), store_text(q, 0));
+		csam_copy(e->starts, sizeof(e->starts), store_text(q, 1));
+	}
+	store_done(q);
+	return rc < 0 ? -1 : 0;
+}
+
+static int
+gap_name(struct store_tx *tx, int64_t org_id, char *out, size_t n)
+{
+	struct csam_person p;
+	int64_t id = org_gap(tx, org_id);
+
+	if (id < 0)
+		return -1;
+	out[0] = '\0';
+	if (id == 0)
+		return 0;
+	if (csam_person_get(tx, id, &p) != 0)
+		return -1;
+	csam_person_name(&p, out, n);
+	return 0;
+}
+
+/* The checks of csam_check inside tx. CSAM_DENIED leaves the reason in *why for the
+ * caller to record (csam_refuse). */
+static enum csam_rc
+run_checks(struct store_tx *tx, struct arena *a, const struct csam_who *who, const char *typed,
+    const char *today, bool replace, struct csam_enterprise *e, enum policy_reason *why)
+{
+	struct policy_target target = { 0 };
+	struct policy_actor actor;
+	struct reg_enterprise re;
+	struct csam_person me;
+	int rep;
+	int64_t org;
+
+	memset(e, 0, sizeof(*e));
+	*why = POLICY_ALLOWED;
+	if (who->person_id <= 0 || who->level < LOA_HIGH) {
+		e->check = CSAM_CHECK_LEVEL;
+		*why = POLICY_LEVEL;
+		return CSAM_DENIED;
+	}
+	e->be = typed == NULL || strlen(typed) > CSAM_TYPED_MAX ? BE_LENGTH :
+	    be_enterprise_parse(typed, e->number);
+	if (typed == NULL || typed[0] == '\0')
+		e->be = BE_EMPTY;
+	if (e->be != BE_OK) {
+		e->number[0] = '\0';
+		e->check = CSAM_CHECK_NUMBER;
+		return CSAM_REFUSED;
+	}
+	switch (registry_enterprise(tx, a, e->number, who->lang, &re)) {
+	case 0:
+		break;
+	case 1:
+		e->check = CSAM_CHECK_UNKNOWN;
+		return CSAM_REFUSED;
+	default:
+		return CSAM_ERROR;
+	}
+	csam_copy(e->name, sizeof(e->name), re.name ? re.name : e->number);
+	csam_address_line(&re.seat, e->address, sizeof(e->address));
+	if (!re.active) {
+		e->check = CSAM_CHECK_STOPPED;
+		return CSAM_REFUSED;
+	}
+	if (csam_person_get(tx, who->person_id, &me) != 0)
+		return CSAM_ERROR;
+	rep = me.niss[0] ? registry_represents(tx, me.niss, e->number, today) : 0;
+	org = org_by_enterprise(tx, e->number);
+	if (rep < 0 || org < 0 || csam_actor(tx, who, org, rep == 1, &actor) != 0)
+		return CSAM_ERROR;
+	*why = policy_check(POLICY_DESIGNATE_GAP, &actor, &target);
+	if (*why != POLICY_ALLOWED) {
+		e->check = *why == POLICY_LEVEL ? CSAM_CHECK_LEVEL : CSAM_CHECK_NOT_REP;
+		if (e->check == CSAM_CHECK_NOT_REP && me.niss[0] &&
+		    function_dates(tx, e->number, me.niss, today, e) != 0)
+			return CSAM_ERROR;
+		return CSAM_DENIED;
+	}
+	e->org_id = org;
+	if (org > 0) {
+		if (gap_name(tx, org, e->gap_name, sizeof(e->gap_name)) != 0)
+			return CSAM_ERROR;
+		if (!replace) {
+			e->check = CSAM_CHECK_REGISTERED;
+			return CSAM_REFUSED;
+		}
+	} else if (replace) {
+		e->check = CSAM_CHECK_NOT_REGISTERED;
+		return CSAM_REFUSED;
+	}
+	return CSAM_OK;
+}
+
+enum csam_rc
+csam_check(struct store *s, const struct csam_who *who, const char *typed, const char *today,
+    bool replace, struct csam_enterprise *e)
+{
+	struct arena *a = arena_new(ARENA_MAX);
+	struct store_tx *tx = NULL;
+	enum policy_reason why;
+	enum csam_rc rc;
+
+	if (a == NULL || store_begin(s, STORE_READ, &tx) != 0) {
+		arena_free(a);
+		return CSAM_ERROR;
+	}
+	rc = run_checks(tx, a, who, typed, today, replace, e, &why);
+	if (rc == CSAM_DENIED)
+		rc = csam_refuse(s, &tx, who, e->number[0] ? e->number : NULL,
+		    POLICY_DESIGNATE_GAP, why, NULL);
+	else
+		store_rollback(tx);
+	arena_free(a);
+	return rc;
+}
+
+/* The form's checks inside tx. */
+static enum csam_rc
+form_checks(struct store_tx *tx, struct arena *a, const struct csam_who *who,
+    const struct csam_gap_form *f, int64_t org_id, struct csam_gap *gap,
+    struct csam_errors *err)
+{
+	struct csam_person me, p;
+	struct be_niss niss;
+	enum be_reason br;
+	int rc;
+
+	memset(gap, 0, sizeof(*gap));
+	if (f->email == NULL || f->email[0] == '\0')
+		csam_error_add(err, "email", N_("Introduisez l'adresse e-mail de contact."), NULL);
+	else if (strlen(f->email) > CSAM_EMAIL_MAX || !mail_address_ok(f->email))
+		csam_error_add(err, "email", N_("Introduisez une adresse e-mail valide, par "
+		    "exemple direction@entreprise.be."), NULL);
+	if (f->phone == NULL || f->phone[0] == '\0')
+		csam_error_add(err, "phone", N_("Introduisez le numéro de téléphone de contact."),
+		    NULL);
+	else if (!csam_valid_phone(f->phone))
+		csam_error_add(err, "phone", N_("Introduisez un numéro de téléphone valide, par "
+		    "exemple +32 2 511 51 51."), NULL);
+	if (csam_person_get(tx, who->person_id, &me) != 0)
+		return CSAM_ERROR;
+	if (!f->other) {
+		csam_copy(gap->niss, sizeof(gap->niss), me.niss);
+		csam_copy(gap->last_name, sizeof(gap->last_name), me.last_name);
+		csam_copy(gap->first_name, sizeof(gap->first_name), me.first_name);
+		gap->person_id = me.id;
+		gap->self = true;
+	} else {
+		br = f->niss == NULL || f->niss[0] == '\0' ? BE_EMPTY :
+		    strlen(f->niss) > CSAM_TYPED_MAX ? BE_LENGTH : be_niss_parse(f->niss, &niss);
+		if (br != BE_OK)
+			csam_error_add(err, "niss", br == BE_EMPTY ? N_("Introduisez le numéro de "
+			    "registre national de la personne à désigner.") : be_reason_msgid(br), NULL);
+		if (f->last_name == NULL || f->last_name[0] == '\0')
+			csam_error_add(err, "last_name", N_("Introduisez le nom de la personne à "
+			    "désigner."), NULL);
+		else if (!csam_valid_text(f->last_name, CSAM_NAME_MAX))
+			csam_error_add(err, "last_name", N_("Le nom ne peut compter plus de 100 "
+			    "caractères, sans caractère de contrôle."), NULL);
+		if (br == BE_OK) {
+			struct reg_person rp;
+
+			rc = registry_person(tx, a, niss.digits, &rp);
+			if (rc < 0)
+				return CSAM_ERROR;
+			if (rc == 0) {
+				csam_copy(gap->last_name, sizeof(gap->last_name), rp.last_name);
+				csam_copy(gap->first_name, sizeof(gap->first_name), rp.first_names);
+			}
+			rc = csam_person_by_niss(tx, niss.digits, &p);
+			if (rc < 0)
+				return CSAM_ERROR;
+			if (rc == 0) {
+				gap->person_id = p.id;
+				if (gap->last_name[0] == '\0') {
+					csam_copy(gap->last_name, sizeof(gap->last_name), p.last_name);
+					csam_copy(gap->first_name, sizeof(gap->first_name),
+					    p.first_name);
+				}
+			}
+			csam_copy(gap->niss, sizeof(gap->niss), niss.digits);
+			gap->self = gap->person_id == me.id;
+			if (gap->last_name[0] == '\0')
+				csam_error_add(err, "niss", N_("Ce numéro est inconnu du registre "
+				    "national : vérifiez-le."), NULL);
+			else if (f->last_name != NULL && f->last_name[0] != '\0' &&
+			    !csam_same_name(f->last_name, gap->last_name))
+				csam_error_add(err, "last_name", N_("Ce nom ne correspond pas au "
+				    "numéro de registre national introduit."), NULL);
+		}
+	}
+	if (org_id > 0 && gap->person_id > 0 && err->n == 0) {
+		int64_t current = org_gap(tx, org_id);
+
+		if (current < 0)
+			return CSAM_ERROR;
+		if (current == gap->person_id)
+			csam_error_add(err, "choice", N_("Cette personne est déjà le Gestionnaire "
+			    "d'Accès Principal de l'entreprise."), NULL);
+	}
+	return err->n > 0 ? CSAM_INVALID : CSAM_OK;
+}
+
+enum csam_rc
+csam_gap_form_check(struct store *s, const struct csam_who *who, const struct csam_gap_form *f,
+    int64_t org_id, struct csam_gap *gap, struct csam_errors *err)
+{
+	struct arena *a = arena_new(ARENA_MAX);
+	struct store_tx *tx;
+	enum csam_rc rc;
+
+	if (a == NULL || store_begin(s, STORE_READ, &tx) != 0) {
+		arena_free(a);
+		return CSAM_ERROR;
+	}
+	rc = form_checks(tx, a, who, f, org_id, gap, err);
+	store_rollback(tx);
+	arena_free(a);
+	return rc;
+}
+
+/* Fills done from the organisation and its GAP as they are now. */
+static int
+fill_done(struct store_tx *tx, const struct csam_who *who, int64_t org_id, int64_t gap_id,
+    bool replaced, struct csam_done *done)
+{
+	struct csam_person p;
+	struct org o;
+
+	memset(done, 0, sizeof(*done));
+	if (org_get(tx, org_id, &o) != 0 || csam_person_get(tx, gap_id, &p) != 0)
+		return -1;
+	done->org_id = org_id;
+	csam_copy(done->enterprise, sizeof(done->enterprise), o.enterprise);
+	csam_copy(done->name, sizeof(done->name), o.name);
+	csam_person_name(&p, done->gap_name, sizeof(done->gap_name));
+	done->self = gap_id == who->person_id;
+	done->replaced = replaced;
+	return 0;
+}
+
+/* The submission of token: 1 found (done filled), 0 none, -1 error or someone else's. */
+static int
+submission(struct store_tx *tx, const struct csam_who *who, const char *token,
+    struct csam_done *done)
+{
+	struct store_q *q;
+	int64_t person = 0, org = 0, gap = 0;
+	bool replaced = false;
+	int rc;
+
+	if (store_query(tx, SQL_CSAM_SUBMISSION_GET, &q, "t", token) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1) {
+		person = store_int(q, 0);
+		replaced = store_text(q, 1) && strcmp(store_text(q, 1), "replace") == 0;
+		org = store_int(q, 2);
+		gap = store_int(q, 3);
+	}
+	store_done(q);
+	if (rc <= 0)
+		return rc;
+	if (person != who->person_id)
+		return -2;
+	return fill_done(tx, who, org, gap, replaced, done) == 0 ? 1 : -1;
+}
+
+enum csam_rc
+csam_submission(struct store *s, const struct csam_who *who, const char *token,
+    struct csam_done *out)
+{
+	struct store_tx *tx;
+	int rc;
+
+	if (!csam_valid_token(token) || who->person_id <= 0)
+		return CSAM_NOT_FOUND;
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return CSAM_ERROR;
+	rc = submission(tx, who, token, out);
+	store_rollback(tx);
+	return rc == 1 ? CSAM_OK : rc == 0 || rc == -2 ? CSAM_NOT_FOUND : CSAM_ERROR;
+}
+
+/* The mails of a registration or a replacement, in the same transaction. */
+static int
+notify(struct store_tx *tx, const struct csam_who *who, const struct csam_enterprise *e,
+    const struct csam_gap *gap, const struct csam_gap_form *f, int64_t old_gap,
+    const char *old_contact)
+{
+	char number[13], name[260];
+	const char *args[3] = { e->name, number, name };
+
+	be_enterprise_format(e->number, number);
+	snprintf(name, sizeof(name), "%s %s", gap->first_name, gap->last_name);
+	if (old_gap == 0)
+		return mail_queue(tx, MAIL_GAP_DESIGNATED, f->email, who->lang, e->number, args, 3);
+	if (old_gap > 0) {
+		struct csam_person prev;
+		const char *to;
+
+		if (csam_person_get(tx, old_gap, &prev) != 0)
+			return -1;
+		/* The previous GAP at their own address, else at the organisation's former one. */
+		to = mail_address_ok(prev.email) ? prev.email : old_contact;
+		if (mail_address_ok(to) && strcmp(to, f->email) != 0 &&
+		    mail_queue(tx, MAIL_GAP_REPLACED_OLD, to, prev.language[0] ? prev.language :
+		    who->lang, e->number, args, 3) != 0)
+			return -1;
+	}
+	return mail_queue(tx, MAIL_GAP_REPLACED, f->email, who->lang, e->number, args, 3);
+}
+
+enum csam_rc
+csam_designate(struct store *s, const struct csam_who *who, const struct csam_gap_form *f,
+    bool replace, struct csam_enterprise *e, struct csam_gap *gap, struct csam_errors *err,
+    struct csam_done *done)
+{
+	struct arena *a = arena_new(ARENA_MAX);
+	struct store_tx *tx = NULL;
+	struct org_actor by = {
+		.person_id = who->person_id, .role = "legal_rep", .source = who->source,
+		.request_id = who->request_id,
+	};
+	enum policy_reason why;
+	enum csam_rc rc;
+	struct org old = { 0 };
+	int64_t gap_id, old_gap = 0;
+	int x;
+
+	memset(e, 0, sizeof(*e));
+	memset(gap, 0, sizeof(*gap));
+	if (a == NULL || store_begin(s, STORE_WRITE, &tx) != 0) {
+		arena_free(a);
+		return CSAM_ERROR;
+	}
+	if (!csam_valid_token(f->token)) {
+		csam_error_add(err, "token", N_("Ce formulaire n'est plus valable : "
+		    "recommencez l'enregistrement."), NULL);
+		rc = CSAM_INVALID;
+		goto rollback;
+	}
+	/* The same confirmation again: its first outcome, nothing changes. */
+	x = who->person_id > 0 ? submission(tx, who, f->token, done) : 0;
+	if (x == 1) {
+		done->replayed = true;
+		rc = CSAM_OK;
+		goto rollback;
+	}
+	if (x == -2) {
+		csam_error_add(err, "token", N_("Ce formulaire n'est plus valable : "
+		    "recommencez l'enregistrement."), NULL);
+		rc = CSAM_INVALID;
+		goto rollback;
+	}
+	if (x < 0) {
+		rc = CSAM_ERROR;
+		goto rollback;
+	}
+	rc = run_checks(tx, a, who, f->enterprise, f->today, replace, e, &why);
+	if (rc == CSAM_DENIED) {
+		rc = csam_refuse(s, &tx, who, e->number[0] ? e->number : NULL,
+		    POLICY_DESIGNATE_GAP, why, NULL);
+		goto done;
+	}
+	if (rc != CSAM_OK)
+		goto rollback;
+	rc = form_checks(tx, a, who, f, e->org_id, gap, err);
+	if (rc != CSAM_OK)
+		goto rollback;
+	gap_id = gap->person_id;
+	if (gap_id == 0) {
+		x = csam_person_ensure(tx, who, gap->niss, gap->last_name, gap->first_name,
+		    NULL, &gap_id);
+		if (x != 0) {
+			rc = CSAM_ERROR;
+			goto rollback;
+		}
+	}
+	if (!replace) {
+		struct org_new n = {
+			.enterprise = e->number, .country = "BE", .name = e->name,
+			.address = e->address, .contact_email = f->email,
+			.contact_phone = f->phone, .procedure = "standard",
+		};
+		int64_t id = org_create(tx, &n, gap_id, &by);
+
+		if (id == -2) {
+			/* Registered in between by someone else. */
+			e->check = CSAM_CHECK_REGISTERED;
+			rc = CSAM_REFUSED;
+			goto rollback;
+		}
+		if (id < 0) {
+			rc = CSAM_ERROR;
+			goto rollback;
+		}
+		e->org_id = id;
+	} else {
+		char object[32];
+
+		old_gap = org_gap(tx, e->org_id);
+		if (old_gap < 0 || org_get(tx, e->org_id, &old) != 0 ||
+		    org_replace_gap(tx, e->org_id, gap_id, &by) != 0 ||
+		    store_exec(tx, SQL_CSAM_ORG_SET_CONTACT, "itt", e->org_id, f->email,
+		    f->phone) != 1) {
+			rc = CSAM_ERROR;
+			goto rollback;
+		}
+		snprintf(object, sizeof(object), "org:%" PRId64, e->org_id);
+		if (csam_audit(tx, who, "legal_rep", e->number, "org.contact.change", object,
+		    NULL) != 0) {
+			rc = CSAM_ERROR;
+			goto rollback;
+		}
+	}
+	if (notify(tx, who, e, gap, f, replace ? old_gap : 0, replace ? old.contact_email :
+	    NULL) != 0 ||
+	    store_exec(tx, SQL_CSAM_SUBMISSION_INSERT, "titii", f->token, who->person_id,
+	    replace ? "replace" : "register", e->org_id, gap_id) != 1 ||
+	    fill_done(tx, who, e->org_id, gap_id, replace, done) != 0) {
+		rc = CSAM_ERROR;
+		goto rollback;
+	}
+	rc = store_commit(tx) == 0 ? CSAM_OK : CSAM_ERROR;
+	tx = NULL;
+	goto done;
+rollback:
+	store_rollback(tx);
+done:
+	arena_free(a);
+	return rc;
+}

@@ -1,0 +1,562 @@
+/* exception.c — requests of the exception procedure: every field checked (the Belgian
+ * enterprise against the registry), the requester with an eID card or a Belgian domicile
+ * sent to the standard procedure, a reference nobody can guess, a download key only the
+ * requester's browser holds (stored as a hash), the same form posted twice stored once. */
+#include "csam/exception.h"
+
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "access/org.h"
+#include "base/log.h"
+#include "base/msgid.h"
+#include "be/be.h"
+#include "csam/internal.h"
+#include "csam/sql.h"
+#include "mail/mail.h"
+#include "registry/registry.h"
+
+#define ARENA_MAX (1u << 20)
+#define REF_TRIES 8
+
+/* 32 symbols without look-alikes (no I, O, 0, 1), as the activation codes. */
+static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+bool
+csam_reference_parse(const char *s, char out[CSAM_REFERENCE_MAX])
+{
+	char sym[8];
+	size_t n = 0;
+
+	if (s == NULL || strlen(s) > 40)
+		return false;
+	for (const char *p = s; *p != '\0'; p++) {
+		char c = *p;
+
+		if (c == '-' || c == ' ')
+			continue;
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		if (p == s || (p == s + 1 && s[0] != '-')) {
+			/* the "EX" prefix */
+			if ((p == s && c != 'E') || (p == s + 1 && c != 'X'))
+				return false;
+			continue;
+		}
+		if (n == sizeof(sym) || strchr(alphabet, c) == NULL || c == '\0')
+			return false;
+		sym[n++] = c;
+	}
+	if (n != sizeof(sym))
+		return false;
+	snprintf(out, CSAM_REFERENCE_MAX, "EX-%.4s-%.4s", sym, sym + 4);
+	return true;
+}
+
+static void
+reference_new(char out[CSAM_REFERENCE_MAX])
+{
+	char sym[9];
+
+	for (int i = 0; i < 8; i++)
+		sym[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+	sym[8] = '\0';
+	snprintf(out, CSAM_REFERENCE_MAX, "EX-%.4s-%.4s", sym, sym + 4);
+}
+
+static void
+key_hash(const char *key, unsigned char out[32])
+{
+	crypto_generichash(out, 32, (const unsigned char *)key, strlen(key), NULL, 0);
+}
+
+static bool
+yes_no(const char *v)
+{
+	return v != NULL && (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0);
+}
+
+static bool
+is_yes(const char *v)
+{
+	return v != NULL && strcmp(v, "yes") == 0;
+}
+
+static bool
+one_of(const char *v, const char *const *list)
+{
+	for (; v != NULL && *list != NULL; list++)
+		if (strcmp(v, *list) == 0)
+			return true;
+	return false;
+}
+
+static bool
+empty(const char *v)
+{
+	return v == NULL || v[0] == '\0';
+}
+
+/* A required text of at most max characters. */
+static void
+text(struct csam_errors *err, const char *field, const char *v, size_t max,
+    const char *missing)
+{
+	if (empty(v))
+		csam_error_add(err, field, missing, NULL);
+	else if (!csam_valid_text(v, max))
+		csam_error_add(err, field, max == CSAM_NAME_MAX ? N_("100 caractères au plus, sans "
+		    "caractère de contrôle.") : max == CSAM_COMPANY_MAX ? N_("200 caractères au "
+		    "plus, sans caractère de contrôle.") : max == CSAM_ADDRESS_MAX ? N_("300 "
+		    "caractères au plus, sans caractère de contrôle.") : N_("64 caractères au "
+		    "plus, sans caractère de contrôle."), NULL);
+}
+
+static void
+country(struct csam_errors *err, const char *field, const char *v)
+{
+	if (empty(v))
+		csam_error_add(err, field, N_("Choisissez un pays."), NULL);
+	else if (csam_country(v) == NULL)
+		csam_error_add(err, field, N_("Choisissez un pays de la liste."), NULL);
+}
+
+/* The Belgian enterprise of cases rep_abroad and rep_company, checked in the registry. */
+static int
+check_enterprise(struct store_tx *tx, struct arena *a, const struct csam_who *who,
+    const struct csam_exc_form *f, char number[11], struct reg_enterprise *re,
+    struct csam_errors *err)
+{
+	enum be_reason br = empty(f->enterprise) ? BE_EMPTY : strlen(f->enterprise) >
+	    CSAM_TYPED_MAX ? BE_LENGTH : be_enterprise_parse(f->enterprise, number);
+	int64_t org;
+	int rc;
+
+	if (br != BE_OK) {
+		csam_error_add(err, "enterprise", br == BE_EMPTY ? N_("Introduisez le numéro "
+		    "d'entreprise.") : be_reason_msgid(br), NULL);
+		return 1;
+	}
+	rc = registry_enterprise(tx, a, number, who->lang, re);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		csam_error_add(err, "enterprise", N_("Ce numéro d'entreprise est inconnu de la "
+		    "Banque-Carrefour des Entreprises."), NULL);
+		return 1;
+	}
+	if (!re->active) {
+		csam_error_add(err, "enterprise", N_("Cette entreprise n'est pas active dans la "
+		    "Banque-Carrefour des Entreprises : elle ne peut pas être enregistrée."), NULL);
+		return 1;
+	}
+	org = org_by_enterprise(tx, number);
+	if (org < 0)
+		return -1;
+	if (org > 0) {
+		csam_error_add(err, "enterprise", N_("Cette entreprise est déjà enregistrée : son "
+		    "Gestionnaire d'Accès Principal peut désigner des co-gestionnaires, et un "
+		    "représentant légal peut le remplacer."), NULL);
+		return 1;
+	}
+	return 0;
+}
+
+/* Whether Belgian enterprise rep currently represents number. */
+static int
+represented_by(struct store_tx *tx, struct arena *a, const char *number, const char *rep,
+    const char *today)
+{
+	struct reg_function *fn;
+	int n = registry_current_functions(tx, a, number, today, &fn);
+
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (fn[i].rep_enterprise != NULL && strcmp(fn[i].rep_enterprise, rep) == 0)
+			return 1;
+	return 0;
+}
+
+/* The typed values after the checks, as stored. */
+struct clean {
+	char number[11];             /* the Belgian enterprise, or "" */
+	char rep_number[64];         /* the representing company's number (10 digits if BE) */
+	char niss[12];
+	const char *company_country, *company_name, *company_reg, *company_address;
+	const char *rep_kind;
+};
+
+static int
+validate(struct store_tx *tx, struct arena *a, const struct csam_who *who,
+    const struct csam_exc_form *f, struct clean *c, struct csam_errors *err)
+{
+	static const char *const cases[] = { "rep_abroad", "rep_company", "foreign_company",
+	    NULL };
+	static const char *const kinds[] = { "person", "company", NULL };
+	static const char *const docs[] = { "passport", "id_card", "residence_permit", NULL };
+	struct reg_enterprise re;
+	struct be_niss niss;
+	enum be_reason br;
+	bool belgian;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if (!one_of(f->case_kind, cases)) {
+		csam_error_add(err, "case_kind", N_("Choisissez le cas qui s'applique à votre "
+		    "demande."), NULL);
+		return 0;
+	}
+	belgian = strcmp(f->case_kind, "foreign_company") != 0;
+	/* The enterprise */
+	if (belgian) {
+		rc = check_enterprise(tx, a, who, f, c->number, &re, err);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			char line[512];
+
+			csam_address_line(&re.seat, line, sizeof(line));
+			c->company_country = "BE";
+			c->company_name = arena_strdup(a, re.name ? re.name : c->number);
+			c->company_address = arena_strdup(a, line);
+		}
+	} else {
+		country(err, "company_country", f->company_country);
+		if (f->company_country != NULL && strcmp(f->company_country, "BE") == 0)
+			csam_error_add(err, "company_country", N_("Une entreprise belge a un numéro "
+			    "d'entreprise : choisissez l'un des deux premiers cas."), NULL);
+		text(err, "company_name", f->company_name, CSAM_COMPANY_MAX,
+		    N_("Introduisez le nom de l'entreprise."));
+		text(err, "company_reg", f->company_reg, CSAM_REG_MAX, N_("Introduisez le numéro "
+		    "d'enregistrement ou de TVA de l'entreprise."));
+		text(err, "company_address", f->company_address, CSAM_ADDRESS_MAX,
+		    N_("Introduisez l'adresse de l'entreprise."));
+		c->company_country = f->company_country;
+		c->company_name = f->company_name;
+		c->company_reg = f->company_reg;
+		c->company_address = f->company_address;
+	}
+	/* The legal representative */
+	c->rep_kind = strcmp(f->case_kind, "rep_abroad") == 0 ? "person" :
+	    strcmp(f->case_kind, "rep_company") == 0 ? "company" : f->rep_kind;
+	if (!one_of(c->rep_kind, kinds))
+		csam_error_add(err, "rep_kind", N_("Indiquez si le représentant légal est une "
+		    "personne ou une entreprise."), NULL);
+	if (c->rep_kind != NULL && strcmp(c->rep_kind, "company") == 0) {
+		text(err, "rep_company_name", f->rep_company_name, CSAM_COMPANY_MAX,
+		    N_("Introduisez le nom de l'entreprise qui représente l'entreprise."));
+		country(err, "rep_company_country", f->rep_company_country);
+		text(err, "rep_company_number", f->rep_company_number, CSAM_REG_MAX,
+		    N_("Introduisez le numéro d'entreprise ou d'enregistrement de l'entreprise "
+		    "qui représente l'entreprise."));
+		if (f->rep_company_country != NULL && strcmp(f->rep_company_country, "BE") == 0 &&
+		    !empty(f->rep_company_number)) {
+			br = strlen(f->rep_company_number) > CSAM_TYPED_MAX ? BE_LENGTH :
+			    be_enterprise_parse(f->rep_company_number, c->rep_number);
+			if (br != BE_OK) {
+				csam_error_add(err, "rep_company_number", be_reason_msgid(br), NULL);
+			} else if (belgian && c->number[0]) {
+				rc = represented_by(tx, a, c->number, c->rep_number, f->today);
+				if (rc < 0)
+					return -1;
+				if (rc == 0)
+					csam_error_add(err, "rep_company_number", N_("La Banque-Carrefour "
+					    "des Entreprises ne connaît pas cette entreprise comme "
+					    "représentant légal actuel de l'entreprise."), NULL);
+			}
+		} else {
+			csam_copy(c->rep_number, sizeof(c->rep_number), f->rep_company_number);
+		}
+	}
+	text(err, "rep_last_name", f->rep_last_name, CSAM_NAME_MAX, N_("Introduisez le nom."));
+	text(err, "rep_first_name", f->rep_first_name, CSAM_NAME_MAX,
+	    N_("Introduisez le prénom."));
+	if (empty(f->rep_birth_date))
+		csam_error_add(err, "rep_birth_date", N_("Introduisez la date de naissance."), NULL);
+	else if (!csam_valid_birth_date(f->rep_birth_date, f->today))
+		csam_error_add(err, "rep_birth_date", N_("Introduisez une date de naissance "
+		    "valide, au format aaaa-mm-jj (par exemple 1970-12-31)."), NULL);
+	country(err, "rep_nationality", f->rep_nationality);
+	country(err, "rep_country", f->rep_country);
+	text(err, "rep_address", f->rep_address, CSAM_ADDRESS_MAX,
+	    N_("Introduisez l'adresse du domicile."));
+	if (!one_of(f->rep_doc_type, docs))
+		csam_error_add(err, "rep_doc_type", N_("Choisissez le type de document "
+		    "d'identité."), NULL);
+	text(err, "rep_doc_number", f->rep_doc_number, CSAM_REG_MAX,
+	    N_("Introduisez le numéro du document d'identité."));
+	country(err, "rep_doc_country", f->rep_doc_country);
+	/* The main access manager */
+	br = empty(f->gap_niss) ? BE_EMPTY : strlen(f->gap_niss) > CSAM_TYPED_MAX ? BE_LENGTH :
+	    be_niss_parse(f->gap_niss, &niss);
+	if (br != BE_OK)
+		csam_error_add(err, "gap_niss", br == BE_EMPTY ? N_("Introduisez le numéro de "
+		    "registre national ou le numéro BIS du Gestionnaire d'Accès Principal.") :
+		    be_reason_msgid(br), NULL);
+	else
+		csam_copy(c->niss, sizeof(c->niss), niss.digits);
+	text(err, "gap_last_name", f->gap_last_name, CSAM_NAME_MAX, N_("Introduisez le nom."));
+	text(err, "gap_first_name", f->gap_first_name, CSAM_NAME_MAX,
+	    N_("Introduisez le prénom."));
+	if (!yes_no(f->gap_has_eid))
+		csam_error_add(err, "gap_has_eid", N_("Répondez à cette question."), NULL);
+	/* Contact data and the declaration */
+	if (empty(f->contact_email))
+		csam_error_add(err, "contact_email", N_("Introduisez l'adresse e-mail de contact."),
+		    NULL);
+	else if (strlen(f->contact_email) > CSAM_EMAIL_MAX || !mail_address_ok(f->contact_email))
+		csam_error_add(err, "contact_email", N_("Introduisez une adresse e-mail valide, "
+		    "par exemple direction@entreprise.be."), NULL);
+	if (empty(f->contact_phone))
+		csam_error_add(err, "contact_phone", N_("Introduisez le numéro de téléphone de "
+		    "contact."), NULL);
+	else if (!csam_valid_phone(f->contact_phone))
+		csam_error_add(err, "contact_phone", N_("Introduisez un numéro de téléphone "
+		    "valide, par exemple +32 2 511 51 51."), NULL);
+	if (!is_yes(f->declaration))
+		csam_error_add(err, "declaration", N_("Cochez la déclaration pour envoyer la "
+		    "demande."), NULL);
+	if (!csam_valid_token(f->token))
+		csam_error_add(err, "token", N_("Ce formulaire n'est plus valable : recommencez la "
+		    "demande."), NULL);
+	return 0;
+}
+
+/* A requester who could use the standard procedure: recorded, nothing else stored. */
+static enum csam_rc
+stop(struct store *s, const struct csam_who *who, const char *why)
+{
+	char details[64];
+	struct store_tx *tx;
+
+	snprintf(details, sizeof(details), "{\"reason\":\"%s\"}", why);
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return CSAM_ERROR;
+	if (csam_audit(tx, who, "requester", NULL, "exception.refused", NULL, details) != 0) {
+		store_rollback(tx);
+		return CSAM_ERROR;
+	}
+	return store_commit(tx) == 0 ? CSAM_REFUSED : CSAM_ERROR;
+}
+
+enum csam_rc
+csam_exception_submit(struct store *s, const struct csam_who *who,
+    const struct csam_exc_form *f, struct csam_errors *err, bool *stopped,
+    struct csam_exc_created *out)
+{
+	struct arena *a = arena_new(ARENA_MAX);
+	unsigned char hash[32];
+	char object[40], details[64];
+	const char *args[2];
+	struct store_tx *tx = NULL;
+	struct store_q *q;
+	struct clean c;
+	enum csam_rc rc = CSAM_ERROR;
+	int x;
+
+	*stopped = false;
+	memset(out, 0, sizeof(*out));
+	if (a == NULL)
+		return CSAM_ERROR;
+	/* The guide's warning first: eID holders and Belgian residents use the standard
+	 * procedure, whatever else the form says. */
+	if (!yes_no(f->has_eid))
+		csam_error_add(err, "has_eid", N_("Répondez à cette question."), NULL);
+	if (!yes_no(f->rep_domicile_be))
+		csam_error_add(err, "rep_domicile_be", N_("Répondez à cette question."), NULL);
+	if (is_yes(f->has_eid) || is_yes(f->rep_domicile_be) ||
+	    (f->rep_country != NULL && strcmp(f->rep_country, "BE") == 0)) {
+		*stopped = true;
+		arena_free(a);
+		return stop(s, who, is_yes(f->has_eid) ? "eid" : "domicile_be");
+	}
+	if (store_begin(s, STORE_WRITE, &tx) != 0) {
+		arena_free(a);
+		return CSAM_ERROR;
+	}
+	if (validate(tx, a, who, f, &c, err) != 0)
+		goto rollback;
+	if (err->n > 0) {
+		rc = CSAM_INVALID;
+		goto rollback;
+	}
+	csam_token_new(out->key);
+	key_hash(out->key, hash);
+	/* The same form again (double click, back button): the same request, a new key. */
+	if (store_query(tx, SQL_CSAM_EXC_BY_TOKEN, &q, "t", f->token) != 0)
+		goto rollback;
+	x = store_next(q);
+	if (x == 1) {
+		int64_t id = store_int(q, 0);
+
+		csam_copy(out->reference, sizeof(out->reference), store_text(q, 1));
+		store_done(q);
+		out->replayed = true;
+		if (store_exec(tx, SQL_CSAM_EXC_SET_KEY, "ib", id, hash, sizeof(hash)) != 1)
+			goto rollback;
+		goto commit;
+	}
+	store_done(q);
+	if (x < 0)
+		goto rollback;
+	for (int i = 0; ; i++) {
+		if (i == REF_TRIES)
+			goto rollback;
+		reference_new(out->reference);
+		x = store_exec(tx, SQL_CSAM_EXC_INSERT, "tb" "ttttttttttttttttttttttt" "i" "ttt",
+		    out->reference, hash, sizeof(hash), f->case_kind, who->lang,
+		    c.number[0] ? c.number : NULL, c.company_country, c.company_name,
+		    c.company_reg, c.company_address, c.rep_kind,
+		    strcmp(c.rep_kind, "company") == 0 ? f->rep_company_name : NULL,
+		    strcmp(c.rep_kind, "company") == 0 ? c.rep_number : NULL,
+		    strcmp(c.rep_kind, "company") == 0 ? f->rep_company_country : NULL,
+		    f->rep_last_name, f->rep_first_name, f->rep_birth_date, f->rep_nationality,
+		    f->rep_country, f->rep_address, f->rep_doc_type, f->rep_doc_number,
+		    f->rep_doc_country, c.niss, f->gap_last_name, f->gap_first_name,
+		    (int64_t)is_yes(f->gap_has_eid), f->contact_email, f->contact_phone, f->token);
+		if (x == 1)
+			break;
+		if (x != -2)
+			goto rollback;
+		/* A reference drawn twice: draw again. */
+	}
+	snprintf(object, sizeof(object), "exception:%s", out->reference);
+	snprintf(details, sizeof(details), "{\"case\":\"%s\"}", f->case_kind);
+	args[0] = out->reference;
+	args[1] = c.company_name;
+	if (csam_audit(tx, who, "requester", c.number[0] ? c.number : NULL, "exception.submit",
+	    object, details) != 0 ||
+	    mail_queue(tx, MAIL_REQUEST_RECEIVED, f->contact_email, who->lang,
+	    c.number[0] ? c.number : NULL, args, 2) != 0)
+		goto rollback;
+commit:
+	rc = store_commit(tx) == 0 ? CSAM_OK : CSAM_ERROR;
+	tx = NULL;
+rollback:
+	store_rollback(tx);
+	if (rc != CSAM_OK)
+		sodium_memzero(out->key, sizeof(out->key));
+	arena_free(a);
+	return rc;
+}
+
+enum csam_rc
+csam_exception_status(struct store *s, const char *reference, char status[16])
+{
+	char ref[CSAM_REFERENCE_MAX];
+	struct store_tx *tx;
+	struct store_q *q;
+	int rc;
+
+	if (!csam_reference_parse(reference, ref))
+		return CSAM_NOT_FOUND;
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return CSAM_ERROR;
+	if (store_query(tx, SQL_CSAM_EXC_STATUS, &q, "t", ref) != 0) {
+		store_rollback(tx);
+		return CSAM_ERROR;
+	}
+	rc = store_next(q);
+	if (rc == 1)
+		csam_copy(status, 16, store_text(q, 0));
+	store_done(q);
+	store_rollback(tx);
+	return rc == 1 ? CSAM_OK : rc == 0 ? CSAM_NOT_FOUND : CSAM_ERROR;
+}
+
+static const char *
+col(struct arena *a, struct store_q *q, int i)
+{
+	const char *t = store_text(q, i);
+
+	return arena_strdup(a, t ? t : "");
+}
+
+int
+csam_exception_read(struct store_tx *tx, struct arena *a, const char *reference,
+    struct csam_exc *x)
+{
+	struct store_q *q;
+	const void *h;
+	size_t hlen = 0;
+	int rc;
+
+	memset(x, 0, sizeof(*x));
+	if (store_query(tx, SQL_CSAM_EXC_GET, &q, "t", reference) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1) {
+		x->id = store_int(q, 0);
+		x->reference = col(a, q, 1);
+		h = store_blob(q, 2, &hlen);
+		if (h != NULL && hlen == sizeof(x->access_hash))
+			memcpy(x->access_hash, h, hlen);
+		x->case_kind = col(a, q, 3);
+		x->status = col(a, q, 4);
+		x->language = col(a, q, 5);
+		x->enterprise = col(a, q, 6);
+		x->company_country = col(a, q, 7);
+		x->company_name = col(a, q, 8);
+		x->company_reg = col(a, q, 9);
+		x->company_address = col(a, q, 10);
+		x->rep_kind = col(a, q, 11);
+		x->rep_company_name = col(a, q, 12);
+		x->rep_company_number = col(a, q, 13);
+		x->rep_company_country = col(a, q, 14);
+		x->rep_last_name = col(a, q, 15);
+		x->rep_first_name = col(a, q, 16);
+		x->rep_birth_date = col(a, q, 17);
+		x->rep_nationality = col(a, q, 18);
+		x->rep_country = col(a, q, 19);
+		x->rep_address = col(a, q, 20);
+		x->rep_doc_type = col(a, q, 21);
+		x->rep_doc_number = col(a, q, 22);
+		x->rep_doc_country = col(a, q, 23);
+		x->gap_niss = col(a, q, 24);
+		x->gap_last_name = col(a, q, 25);
+		x->gap_first_name = col(a, q, 26);
+		x->gap_has_eid = store_int(q, 27) != 0;
+		x->contact_email = col(a, q, 28);
+		x->contact_phone = col(a, q, 29);
+		x->submitted_at = col(a, q, 30);
+		x->paper_at = col(a, q, 31);
+		x->decided_at = col(a, q, 32);
+		x->reason = col(a, q, 33);
+		x->org_id = store_int(q, 34);
+		x->gap_person = store_int(q, 35);
+		/* The arena refuses what does not fit: then so does the read. */
+		if (x->reference == NULL || x->company_name == NULL || x->gap_niss == NULL ||
+		    x->reason == NULL)
+			rc = -1;
+	}
+	store_done(q);
+	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+}
+
+enum csam_rc
+csam_exception_for_requester(struct store *s, struct arena *a, const char *reference,
+    const char *key, struct csam_exc *out)
+{
+	char ref[CSAM_REFERENCE_MAX];
+	unsigned char h[32];
+	struct store_tx *tx;
+	int rc;
+
+	if (!csam_reference_parse(reference, ref) || !csam_valid_token(key))
+		return CSAM_NOT_FOUND;
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return CSAM_ERROR;
+	rc = csam_exception_read(tx, a, ref, out);
+	store_rollback(tx);
+	if (rc != 0)
+		return rc == 1 ? CSAM_NOT_FOUND : CSAM_ERROR;
+	key_hash(key, h);
+	if (sodium_memcmp(h, out->access_hash, sizeof(h)) != 0) {
+		memset(out, 0, sizeof(*out));
+		return CSAM_NOT_FOUND;
+	}
+	return CSAM_OK;
+}

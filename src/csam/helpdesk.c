@@ -1,0 +1,540 @@
+/* helpdesk.c — the back office of the exception procedure: every operation checks the
+ * policy (helpdesk role), runs in one transaction with its decision row, its audit event
+ * and its mail; the four-eyes rule lets an operator approve a request once only. */
+#include "csam/helpdesk.h"
+
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "access/org.h"
+#include "audit/audit.h"
+#include "csam/internal.h"
+#include "csam/sql.h"
+#include "mail/mail.h"
+
+#define ARENA_MAX (1u << 20)
+
+/* Whether who may decide exception requests; *why receives the reason. */
+static int
+allowed(struct store_tx *tx, const struct csam_who *who, enum policy_reason *why)
+{
+	struct policy_target target = { 0 };
+	struct policy_actor actor;
+
+	if (csam_actor(tx, who, 0, false, &actor) != 0)
+		return -1;
+	*why = policy_check(POLICY_DECIDE_EXCEPTION, &actor, &target);
+	return 0;
+}
+
+/* Starts a transaction in mode after the policy check. Returns CSAM_OK with *tx open,
+ * CSAM_DENIED (recorded) or CSAM_ERROR. */
+static enum csam_rc
+begin(struct store *s, const struct csam_who *who, enum store_mode mode, struct store_tx **tx)
+{
+	enum policy_reason why;
+
+	if (store_begin(s, mode, tx) != 0)
+		return CSAM_ERROR;
+	if (allowed(*tx, who, &why) != 0) {
+		store_rollback(*tx);
+		return CSAM_ERROR;
+	}
+	if (why != POLICY_ALLOWED)
+		return csam_refuse(s, tx, who, NULL, POLICY_DECIDE_EXCEPTION, why, NULL);
+	return CSAM_OK;
+}
+
+static const char *
+dup(struct arena *a, struct store_q *q, int col)
+{
+	const char *t = store_text(q, col);
+
+	return arena_strdup(a, t ? t : "");
+}
+
+enum csam_rc
+csam_queue(struct store *s, struct arena *a, const struct csam_who *who,
+    const struct csam_queue_filter *f, struct csam_queue_item **items, size_t *n,
+    size_t *total)
+{
+	char before[32], ref[CSAM_REFERENCE_MAX];
+	const char *cutoff = NULL, *reference = NULL;
+	struct csam_queue_item *v;
+	struct store_tx *tx;
+	struct store_q *q;
+	enum csam_rc rc;
+	int x = 0;
+
+	*n = 0;
+	*total = 0;
+	rc = begin(s, who, STORE_READ, &tx);
+	if (rc != CSAM_OK)
+		return rc;
+	if (f->older_than_days > 0) {
+		time_t t = time(NULL) - (time_t)f->older_than_days * 86400;
+		struct tm tm;
+
+		if (gmtime_r(&t, &tm) != NULL &&
+		    strftime(before, sizeof(before), "%Y-%m-%dT%H:%M:%SZ", &tm) > 0)
+			cutoff = before;
+	}
+	if (f->reference != NULL && f->reference[0] != '\0')
+		reference = csam_reference_parse(f->reference, ref) ? ref : "-";
+	v = arena_alloc(a, CSAM_QUEUE_PAGE * sizeof(*v));
+	if (v == NULL || store_query(tx, SQL_CSAM_EXC_QUEUE_COUNT, &q, "tttt", f->status,
+	    f->case_kind, cutoff, reference) != 0)
+		goto fail;
+	if (store_next(q) == 1)
+		*total = (size_t)store_int(q, 0);
+	store_done(q);
+	if (store_query(tx, SQL_CSAM_EXC_QUEUE, &q, "ttttii", f->status, f->case_kind, cutoff,
+	    reference, (int64_t)CSAM_QUEUE_PAGE, (int64_t)f->offset) != 0)
+		goto fail;
+	while (*n < CSAM_QUEUE_PAGE && (x = store_next(q)) == 1) {
+		struct csam_queue_item *it = &v[(*n)++];
+
+		it->reference = dup(a, q, 0);
+		it->case_kind = dup(a, q, 1);
+		it->status = dup(a, q, 2);
+		it->company_name = dup(a, q, 3);
+		it->enterprise = dup(a, q, 4);
+		it->country = dup(a, q, 5);
+		it->submitted_at = dup(a, q, 6);
+	}
+	store_done(q);
+	if (x < 0)
+		goto fail;
+	store_rollback(tx);
+	*items = v;
+	return CSAM_OK;
+fail:
+	store_rollback(tx);
+	return CSAM_ERROR;
+}
+
+static int
+decisions(struct store_tx *tx, struct arena *a, int64_t id, struct csam_decision **out,
+    size_t *n)
+{
+	struct csam_decision *v = arena_alloc(a, 100 * sizeof(*v));
+	struct store_q *q;
+	int rc = 0;
+
+	*n = 0;
+	if (v == NULL || store_query(tx, SQL_CSAM_DECISIONS_OF, &q, "i", id) != 0)
+		return -1;
+	while (*n < 100 && (rc = store_next(q)) == 1) {
+		struct csam_decision *d = &v[(*n)++];
+
+		d->action = dup(a, q, 0);
+		d->reason = dup(a, q, 1);
+		d->at = dup(a, q, 2);
+		d->operator_id = store_int(q, 3);
+		d->operator_name = arena_printf(a, "%s %s", store_text(q, 4) ? store_text(q, 4) :
+		    "", store_text(q, 5) ? store_text(q, 5) : "");
+	}
+	store_done(q);
+	*out = v;
+	return rc < 0 ? -1 : 0;
+}
+
+enum csam_rc
+csam_request(struct store *s, struct arena *a, const struct csam_who *who,
+    const char *reference, struct csam_exc *x, struct csam_decision **d, size_t *n)
+{
+	char ref[CSAM_REFERENCE_MAX];
+	struct store_tx *tx;
+	enum csam_rc rc;
+	int found;
+
+	*n = 0;
+	rc = begin(s, who, STORE_READ, &tx);
+	if (rc != CSAM_OK)
+		return rc;
+	found = csam_reference_parse(reference, ref) ? csam_exception_read(tx, a, ref, x) : 1;
+	if (found == 0 && decisions(tx, a, x->id, d, n) != 0)
+		found = -1;
+	store_rollback(tx);
+	return found == 0 ? CSAM_OK : found == 1 ? CSAM_NOT_FOUND : CSAM_ERROR;
+}
+
+/* Opens a write transaction on request reference for a decision. */
+static enum csam_rc
+decision_begin(struct store *s, struct arena *a, const struct csam_who *who,
+    const char *reference, struct store_tx **tx, struct csam_exc *x)
+{
+	char ref[CSAM_REFERENCE_MAX];
+	enum csam_rc rc = begin(s, who, STORE_WRITE, tx);
+	int found;
+
+	if (rc != CSAM_OK)
+		return rc;
+	found = csam_reference_parse(reference, ref) ? csam_exception_read(*tx, a, ref, x) : 1;
+	if (found != 0) {
+		store_rollback(*tx);
+		*tx = NULL;
+		return found == 1 ? CSAM_NOT_FOUND : CSAM_ERROR;
+	}
+	return CSAM_OK;
+}
+
+static int
+audit_decision(struct store_tx *tx, const struct csam_who *who, const struct csam_exc *x,
+    const char *action, const char *details)
+{
+	char object[40];
+
+	snprintf(object, sizeof(object), "exception:%s", x->reference);
+	return csam_audit(tx, who, "helpdesk", x->enterprise[0] ? x->enterprise : NULL, action,
+	    object, details);
+}
+
+static enum csam_rc
+finish(struct store_tx *tx)
+{
+	return store_commit(tx) == 0 ? CSAM_OK : CSAM_ERROR;
+}
+
+enum csam_rc
+csam_paper_received(struct store *s, const struct csam_who *who, const char *reference,
+    enum csam_refusal *why)
+{
+	struct arena *a = arena_new(ARENA_MAX);
+	struct store_tx *tx = NULL;
+	struct csam_exc x;
+	enum csam_rc rc;
+
+	*why = CSAM_REFUSAL_NONE;
+	if (a == NULL)
+		return CSAM_ERROR;
+	rc = decision_begin(s, a, who, reference, &tx, &x);
+	if (rc != CSAM_OK)
+		goto done;
+	if (strcmp(x.status, "received") != 0) {
+		*why = CSAM_REFUSAL_STATE;
+		rc = CSAM_CONFLICT;
+		store_rollback(tx);
+		goto done;
+	}
+	if (store_exec(tx, SQL_CSAM_EXC_PAPER, "i", x.id) != 1 ||
+	    store_exec(tx, SQL_CSAM_DECISION_INSERT, "iitn", x.id, who->person_id, "paper") != 1 ||
+	    audit_decision(tx, who, &x, "exception.paper", NULL) != 0) {
+		store_rollback(tx);
+		rc = CSAM_ERROR;
+		goto done;
+	}
+	rc = finish(tx);
+done:
+	arena_free(a);
+	return rc;
+}
+
+/* An approval refused by the four-eyes rule, recorded on its own (nothing else changed). */
+static enum csam_rc
+refuse_same_operator(struct store *s, const struct csam_who *who, const struct csam_exc *x)
+{
+	struct store_tx *tx;
+
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return CSAM_ERROR;
+	if (audit_decision(tx, who, x, "exception.approve.refused",
+	    "{\"reason\":\"same_operator\"}") != 0) {
+		store_rollback(tx);
+		return CSAM_ERROR;
+	}
+	return finish(tx) == CSAM_OK ? CSAM_REFUSED : CSAM_ERROR;
+}
+
+enum csam_rc
+csam_approve(struct store *s, const struct csam_who *who, const char *reference,
+    bool four_eyes, struct csam_approval *out, enum csam_refusal *why)
+{
+	struct arena *a = arena_new(ARENA_MAX);
+	struct org_actor by = {
+		.person_id = who->person_id, .role = "helpdesk", .source = who->source,
+		.request_id = who->request_id,
+	};
+	struct store_tx *tx = NULL;
+	struct store_q *q;
+	struct csam_exc x;
+	struct csam_person gap;
+	char gap_name[260];
+	const char *args[3];
+	int64_t count = 0, mine = 0, gap_id = 0, org_id;
+	enum csam_rc rc;
+
+	memset(out, 0, sizeof(*out));
+	*why = CSAM_REFUSAL_NONE;
+	if (a == NULL)
+		return CSAM_ERROR;
+	rc = decision_begin(s, a, who, reference, &tx, &x);
+	if (rc != CSAM_OK)
+		goto done;
+	rc = CSAM_CONFLICT;
+	if (strcmp(x.status, "received") == 0) {
+		*why = CSAM_REFUSAL_NO_PAPER;
+		goto rollback;
+	}
+	if (strcmp(x.status, "paper") != 0 && strcmp(x.status, "approving") != 0) {
+		*why = CSAM_REFUSAL_STATE;
+		goto rollback;
+	}
+	rc = CSAM_ERROR;
+	if (store_query(tx, SQL_CSAM_APPROVALS_BY, &q, "ii", x.id, who->person_id) != 0)
+		goto rollback;
+	if (store_next(q) == 1) {
+		count = store_int(q, 0);
+		mine = store_int(q, 1);
+	}
+	store_done(q);
+	if (mine > 0) {
+		store_rollback(tx);
+		*why = CSAM_REFUSAL_SAME_OPERATOR;
+		rc = refuse_same_operator(s, who, &x);
+		goto done;
+	}
+	if (store_exec(tx, SQL_CSAM_DECISION_INSERT, "iitn", x.id, who->person_id,
+	    "approve") != 1)
+		goto rollback;
+	if (four_eyes && count == 0) {
+		if (store_exec(tx, SQL_CSAM_EXC_APPROVING, "i", x.id) != 1 ||
+		    audit_decision(tx, who, &x, "exception.approve.first", NULL) != 0)
+			goto rollback;
+		out->waiting = true;
+		rc = finish(tx);
+		goto done;
+	}
+	if (x.enterprise[0] != '\0') {
+		org_id = org_by_enterprise(tx, x.enterprise);
+		if (org_id < 0)
+			goto rollback;
+		if (org_id > 0) {
+			*why = CSAM_REFUSAL_REGISTERED;
+			rc = CSAM_REFUSED;
+			goto rollback;
+		}
+	}
+	if (csam_person_ensure(tx, who, x.gap_niss, x.gap_last_name, x.gap_first_name,
+	    x.language, &gap_id) != 0 || csam_person_get(tx, gap_id, &gap) != 0)
+		goto rollback;
+	{
+		struct org_new n = {
+			.enterprise = x.enterprise[0] ? x.enterprise : NULL,
+			.country = x.company_country,
+			.foreign_reg = x.enterprise[0] ? NULL : x.company_reg,
+			.name = x.company_name, .address = x.company_address,
+			.contact_email = x.contact_email, .contact_phone = x.contact_phone,
+			.procedure = "exception",
+		};
+
+		org_id = org_create(tx, &n, gap_id, &by);
+	}
+	if (org_id == -2) {
+		*why = CSAM_REFUSAL_REGISTERED;
+		rc = CSAM_REFUSED;
+		goto rollback;
+	}
+	csam_person_name(&gap, gap_name, sizeof(gap_name));
+	args[0] = x.reference;
+	args[1] = x.company_name;
+	args[2] = gap_name;
+	if (org_id < 0 || store_exec(tx, SQL_CSAM_EXC_APPROVED, "iii", x.id, org_id, gap_id) != 1 ||
+	    audit_decision(tx, who, &x, "exception.approve", four_eyes ?
+	    "{\"four_eyes\":true}" : "{\"four_eyes\":false}") != 0 ||
+	    mail_queue(tx, MAIL_REQUEST_APPROVED, x.contact_email, x.language,
+	    x.enterprise[0] ? x.enterprise : NULL, args, 3) != 0)
+		goto rollback;
+	out->org_id = org_id;
+	out->gap_person = gap_id;
+	out->letter = !x.gap_has_eid;
+	rc = finish(tx);
+	goto done;
+rollback:
+	store_rollback(tx);
+done:
+	arena_free(a);
+	return rc;
+}
+
+enum csam_rc
+csam_reject(struct store *s, const struct csam_who *who, const char *reference,
+    const char *reason, enum csam_refusal *why)
+{
+	struct arena *a = arena_new(ARENA_MAX);
+	struct store_tx *tx = NULL;
+	struct csam_exc x;
+	const char *args[3];
+	enum csam_rc rc;
+
+	*why = CSAM_REFUSAL_NONE;
+	if (a == NULL)
+		return CSAM_ERROR;
+	rc = decision_begin(s, a, who, reference, &tx, &x);
+	if (rc != CSAM_OK)
+		goto done;
+	if (!csam_valid_text(reason, CSAM_REASON_MAX)) {
+		*why = CSAM_REFUSAL_REASON;
+		rc = CSAM_REFUSED;
+		goto rollback;
+	}
+	if (strcmp(x.status, "received") != 0 && strcmp(x.status, "paper") != 0 &&
+	    strcmp(x.status, "approving") != 0) {
+		*why = CSAM_REFUSAL_STATE;
+		rc = CSAM_CONFLICT;
+		goto rollback;
+	}
+	args[0] = x.reference;
+	args[1] = x.company_name;
+	args[2] = reason;
+	rc = CSAM_ERROR;
+	if (store_exec(tx, SQL_CSAM_EXC_REJECTED, "it", x.id, reason) != 1 ||
+	    store_exec(tx, SQL_CSAM_DECISION_INSERT, "iitt", x.id, who->person_id, "reject",
+	    reason) != 1 ||
+	    audit_decision(tx, who, &x, "exception.reject", NULL) != 0 ||
+	    mail_queue(tx, MAIL_REQUEST_REJECTED, x.contact_email, x.language,
+	    x.enterprise[0] ? x.enterprise : NULL, args, 3) != 0)
+		goto rollback;
+	rc = finish(tx);
+	goto done;
+rollback:
+	store_rollback(tx);
+done:
+	arena_free(a);
+	return rc;
+}
+
+enum csam_rc
+csam_activation_letter(struct store *s, const struct csam_who *who, const char *reference,
+    struct csam_letter *out)
+{
+	struct arena *a = arena_new(ARENA_MAX);
+	struct store_tx *tx = NULL;
+	struct csam_person gap;
+	struct csam_exc x;
+	char actor[24];
+	enum csam_rc rc;
+	int x_rc;
+
+	memset(out, 0, sizeof(*out));
+	if (a == NULL)
+		return CSAM_ERROR;
+	rc = decision_begin(s, a, who, reference, &tx, &x);
+	if (rc != CSAM_OK)
+		goto done;
+	if (strcmp(x.status, "approved") != 0 || x.gap_person <= 0) {
+		store_rollback(tx);
+		rc = CSAM_CONFLICT;
+		goto done;
+	}
+	if (csam_person_get(tx, x.gap_person, &gap) != 0) {
+		store_rollback(tx);
+		rc = CSAM_ERROR;
+		goto done;
+	}
+	store_rollback(tx);
+	csam_person_name(&gap, out->gap_name, sizeof(out->gap_name));
+	csam_copy(out->org_name, sizeof(out->org_name), x.company_name);
+	csam_copy(out->reference, sizeof(out->reference), x.reference);
+	csam_copy(out->language, sizeof(out->language), gap.language[0] ? gap.language :
+	    x.language);
+	snprintf(actor, sizeof(actor), "%" PRId64, who->person_id);
+	/* The code service keeps only its hash and audits the issue (activation.issue). */
+	x_rc = activation_issue(s, x.gap_person, actor, "helpdesk", who->request_id, out->code,
+	    &out->expires_at);
+	rc = x_rc == 0 ? CSAM_OK : x_rc == 1 ? CSAM_NOT_FOUND : CSAM_ERROR;
+done:
+	arena_free(a);
+	return rc;
+}
+
+/* ---- the helpdesk role ---- */
+
+static int
+role_audit(struct store_tx *tx, const char *actor, int64_t person, const char *action)
+{
+	char object[32];
+	struct audit_event ev = {
+		.actor = actor, .actor_role = "operator", .object = object, .action = action,
+	};
+
+	snprintf(object, sizeof(object), "person:%" PRId64, person);
+	return audit_append(tx, &ev);
+}
+
+enum csam_rc
+csam_helpdesk_grant(struct store *s, const char *niss, const char *actor)
+{
+	struct csam_who who = { .lang = "fr", .source = actor };
+	struct store_tx *tx;
+	int64_t id = 0;
+	int rc;
+
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return CSAM_ERROR;
+	rc = csam_person_ensure(tx, &who, niss, NULL, NULL, NULL, &id);
+	if (rc != 0) {
+		store_rollback(tx);
+		return rc == 1 ? CSAM_NOT_FOUND : CSAM_ERROR;
+	}
+	rc = store_exec(tx, SQL_CSAM_HELPDESK_ADD, "i", id);
+	if (rc != 1) {
+		store_rollback(tx);
+		return rc == -2 ? CSAM_CONFLICT : CSAM_ERROR;
+	}
+	if (role_audit(tx, actor, id, "helpdesk.grant") != 0) {
+		store_rollback(tx);
+		return CSAM_ERROR;
+	}
+	return finish(tx);
+}
+
+enum csam_rc
+csam_helpdesk_revoke(struct store *s, const char *niss, const char *actor)
+{
+	struct csam_person p;
+	struct store_tx *tx;
+	int rc;
+
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return CSAM_ERROR;
+	rc = csam_person_by_niss(tx, niss, &p);
+	if (rc == 0)
+		rc = store_exec(tx, SQL_CSAM_HELPDESK_REMOVE, "i", p.id) == 1 ? 0 : 1;
+	if (rc != 0 || role_audit(tx, actor, p.id, "helpdesk.revoke") != 0) {
+		store_rollback(tx);
+		return rc == 1 ? CSAM_NOT_FOUND : CSAM_ERROR;
+	}
+	return finish(tx);
+}
+
+int
+csam_helpdesk_list(struct store *s, struct arena *a, struct csam_operator **out)
+{
+	struct csam_operator *v = arena_alloc(a, 1000 * sizeof(*v));
+	struct store_tx *tx;
+	struct store_q *q;
+	int n = 0, rc = 0;
+
+	if (v == NULL || store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, SQL_CSAM_HELPDESK_LIST, &q, "") != 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	while (n < 1000 && (rc = store_next(q)) == 1) {
+		v[n].person_id = store_int(q, 0);
+		v[n].niss = dup(a, q, 1);
+		v[n].last_name = dup(a, q, 2);
+		v[n].first_name = dup(a, q, 3);
+		v[n].since = dup(a, q, 4);
+		n++;
+	}
+	store_done(q);
+	store_rollback(tx);
+	*out = v;
+	return rc < 0 ? -1 : n;
+}

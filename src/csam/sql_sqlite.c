@@ -1,0 +1,153 @@
+/* sql_sqlite.c — SQLite text of the GAP designation services' statements (csam/sql.h) and
+ * of the mail outbox's (mail/sql.h): one table for SQL_RANGE_ACCESS + 500 .. + 999.
+ * Schema: migrations/006_access.sql, 010_registry_people.sql, 011_csam.sql. */
+#include "csam/sql.h"
+
+#include <stddef.h>
+
+#include "mail/sql.h"
+
+#define CSAM_RANGE 500
+#define T(id) [(id) - SQL_CSAM_FIRST]
+
+/* The columns of an exception request, in the order exception.c reads them. */
+#define EXC_COLS \
+	"id, reference, access_hash, case_kind, status, language, enterprise, company_country, " \
+	"company_name, company_reg, company_address, rep_kind, rep_company_name, " \
+	"rep_company_number, rep_company_country, rep_last_name, rep_first_name, " \
+	"rep_birth_date, rep_nationality, rep_country, rep_address, rep_doc_type, " \
+	"rep_doc_number, rep_doc_country, gap_niss, gap_last_name, gap_first_name, " \
+	"gap_has_eid, contact_email, contact_phone, submitted_at, paper_at, decided_at, " \
+	"reason, org_id, gap_person"
+
+/* The filters of the helpdesk queue: ?1 status, ?2 case, ?3 submitted before (ISO),
+ * ?4 reference; NULL means any. */
+#define EXC_FILTERS \
+	"WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR case_kind = ?2) " \
+	"AND (?3 IS NULL OR submitted_at < ?3) AND (?4 IS NULL OR reference = ?4) "
+
+#define NOW "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+
+static const char *const text[CSAM_RANGE] = {
+	T(SQL_CSAM_PERSON_BY_NISS) =
+	    "SELECT id, niss, last_name, first_name, language, email FROM person WHERE niss = ?1",
+	/* The last function of person ?2 in enterprise ?1 that ended by ?3, and the first one
+	 * that begins after ?3: why someone is not a representative today. */
+	T(SQL_CSAM_FUNCTION_DATES) =
+	    "SELECT (SELECT max(end_date) FROM reg_function WHERE enterprise_number = ?1 "
+	    "AND rep_niss = ?2 AND end_date <= ?3), "
+	    "(SELECT min(begin_date) FROM reg_function WHERE enterprise_number = ?1 "
+	    "AND rep_niss = ?2 AND begin_date > ?3)",
+
+	T(SQL_CSAM_SUBMISSION_GET) =
+	    "SELECT person_id, kind, org_id, gap_person FROM csam_submission WHERE token = ?1",
+	T(SQL_CSAM_SUBMISSION_INSERT) =
+	    "INSERT INTO csam_submission(token, person_id, kind, org_id, gap_person) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)",
+	T(SQL_CSAM_ORG_SET_CONTACT) =
+	    "UPDATE organisation SET contact_email = ?2, contact_phone = ?3 WHERE id = ?1",
+	T(SQL_CSAM_MANAGERS) =
+	    "SELECT m.person_id, m.role, m.since, p.last_name, p.first_name "
+	    "FROM org_manager m JOIN person p ON p.id = m.person_id WHERE m.org_id = ?1 "
+	    "ORDER BY m.role = 'GAP' DESC, m.since, p.last_name, p.id LIMIT 500",
+	T(SQL_CSAM_ORGS_OF_PERSON) =
+	    "SELECT o.id, o.enterprise, o.name, m.role, m.since FROM org_manager m "
+	    "JOIN organisation o ON o.id = m.org_id WHERE m.person_id = ?1 "
+	    "ORDER BY o.name, o.id LIMIT 200",
+	T(SQL_CSAM_ORG_ROLE) =
+	    "SELECT role FROM org_manager WHERE org_id = ?1 AND person_id = ?2",
+
+	T(SQL_CSAM_EXC_INSERT) =
+	    "INSERT INTO exception_request(reference, access_hash, case_kind, language, "
+	    "enterprise, company_country, company_name, company_reg, company_address, "
+	    "rep_kind, rep_company_name, rep_company_number, rep_company_country, "
+	    "rep_last_name, rep_first_name, rep_birth_date, rep_nationality, rep_country, "
+	    "rep_address, rep_doc_type, rep_doc_number, rep_doc_country, gap_niss, "
+	    "gap_last_name, gap_first_name, gap_has_eid, contact_email, contact_phone, "
+	    "form_token) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+	    "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
+	T(SQL_CSAM_EXC_GET) =
+	    "SELECT " EXC_COLS " FROM exception_request WHERE reference = ?1",
+	T(SQL_CSAM_EXC_BY_TOKEN) =
+	    "SELECT id, reference FROM exception_request WHERE form_token = ?1",
+	T(SQL_CSAM_EXC_SET_KEY) =
+	    "UPDATE exception_request SET access_hash = ?2 WHERE id = ?1",
+	T(SQL_CSAM_EXC_STATUS) =
+	    "SELECT status, access_hash FROM exception_request WHERE reference = ?1",
+	T(SQL_CSAM_EXC_PAPER) =
+	    "UPDATE exception_request SET status = 'paper', paper_at = " NOW " "
+	    "WHERE id = ?1 AND status = 'received'",
+	T(SQL_CSAM_EXC_APPROVING) =
+	    "UPDATE exception_request SET status = 'approving' WHERE id = ?1 AND status = 'paper'",
+	T(SQL_CSAM_EXC_APPROVED) =
+	    "UPDATE exception_request SET status = 'approved', decided_at = " NOW ", "
+	    "org_id = ?2, gap_person = ?3 WHERE id = ?1 AND status IN ('paper', 'approving')",
+	T(SQL_CSAM_EXC_REJECTED) =
+	    "UPDATE exception_request SET status = 'rejected', decided_at = " NOW ", "
+	    "reason = ?2 WHERE id = ?1 AND status IN ('received', 'paper', 'approving')",
+	T(SQL_CSAM_EXC_QUEUE) =
+	    "SELECT reference, case_kind, status, company_name, enterprise, company_country, "
+	    "submitted_at FROM exception_request " EXC_FILTERS
+	    "ORDER BY submitted_at, id LIMIT ?5 OFFSET ?6",
+	T(SQL_CSAM_EXC_QUEUE_COUNT) =
+	    "SELECT count(*) FROM exception_request " EXC_FILTERS,
+
+	T(SQL_CSAM_DECISION_INSERT) =
+	    "INSERT INTO exception_decision(request_id, operator, action, reason) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	T(SQL_CSAM_DECISIONS_OF) =
+	    "SELECT d.action, d.reason, d.at, d.operator, p.first_name, p.last_name "
+	    "FROM exception_decision d JOIN person p ON p.id = d.operator "
+	    "WHERE d.request_id = ?1 ORDER BY d.id LIMIT 100",
+	T(SQL_CSAM_APPROVALS_BY) =
+	    "SELECT count(*), coalesce(sum(operator = ?2), 0) FROM exception_decision "
+	    "WHERE request_id = ?1 AND action = 'approve'",
+
+	T(SQL_CSAM_HELPDESK_ADD) =
+	    "INSERT INTO platform_role(person_id, role) VALUES (?1, 'helpdesk')",
+	T(SQL_CSAM_HELPDESK_REMOVE) =
+	    "DELETE FROM platform_role WHERE person_id = ?1 AND role = 'helpdesk'",
+	T(SQL_CSAM_HELPDESK_LIST) =
+	    "SELECT p.id, p.niss, p.last_name, p.first_name, r.since FROM platform_role r "
+	    "JOIN person p ON p.id = r.person_id WHERE r.role = 'helpdesk' "
+	    "ORDER BY p.last_name, p.first_name, p.id",
+	T(SQL_CSAM_HELPDESK_HAS) =
+	    "SELECT count(*) FROM platform_role WHERE person_id = ?1 AND role = 'helpdesk'",
+
+	T(SQL_MAIL_INSERT) =
+	    "INSERT INTO mail_outbox(kind, recipient, language, subject, body, org, "
+	    "next_attempt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	T(SQL_MAIL_DUE) =
+	    "SELECT id, next_attempt FROM mail_outbox WHERE status = 'pending' "
+	    "AND next_attempt <= ?1 ORDER BY next_attempt, id LIMIT ?2",
+	/* A lease: the node that moves next_attempt first delivers the mail. */
+	T(SQL_MAIL_CLAIM) =
+	    "UPDATE mail_outbox SET next_attempt = ?3 WHERE id = ?1 AND status = 'pending' "
+	    "AND next_attempt = ?2",
+	T(SQL_MAIL_SENT) =
+	    "UPDATE mail_outbox SET status = 'sent', attempts = attempts + 1, "
+	    "last_error = NULL, sent_at = " NOW " WHERE id = ?1",
+	T(SQL_MAIL_RETRY) =
+	    "UPDATE mail_outbox SET attempts = attempts + 1, next_attempt = ?2, "
+	    "last_error = ?3 WHERE id = ?1",
+	T(SQL_MAIL_FAILED) =
+	    "UPDATE mail_outbox SET status = 'failed', attempts = attempts + 1, "
+	    "last_error = ?2 WHERE id = ?1",
+	T(SQL_MAIL_LIST) =
+	    "SELECT id, kind, recipient, language, subject, body, org, status, attempts, "
+	    "next_attempt, last_error, created_at, sent_at FROM mail_outbox "
+	    "WHERE (?1 = 0 OR id = ?1) ORDER BY id DESC LIMIT ?2",
+	T(SQL_MAIL_COUNT) =
+	    "SELECT count(*) FROM mail_outbox WHERE (?1 IS NULL OR status = ?1)",
+};
+
+const struct sql_table sql_csam_sqlite = {
+	.first = SQL_CSAM_FIRST,
+	.count = CSAM_RANGE,
+	.text = text,
+};
+
+/* The mail ids sit inside the range of this table. */
+_Static_assert((int)SQL_MAIL_FIRST > (int)SQL_CSAM_END &&
+    (int)SQL_MAIL_END <= (int)SQL_CSAM_FIRST + CSAM_RANGE,
+    "mail statements must lie inside the csam table's range");

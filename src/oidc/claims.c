@@ -1,0 +1,312 @@
+/* claims.c — pairwise subjects, the claims of a grant, ID tokens and ID token hints.
+ * The pairwise secret is made once per installation and kept in the store. */
+#include "oidc/claims.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth/person.h"
+#include "oidc/jws.h"
+#include "oidc/profile.h"
+#include "oidc/sql.h"
+#include "policy/loa.h"
+
+#define SECRET_SETTING "oidc.pairwise_secret"
+
+void
+oidc_pairwise_sub(const unsigned char secret[32], const char *sector, int64_t person_id,
+    char out[OIDC_SUB_LEN + 1])
+{
+	crypto_auth_hmacsha256_state st;
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	char id[24];
+
+	snprintf(id, sizeof(id), "%" PRId64, person_id);
+	crypto_auth_hmacsha256_init(&st, secret, 32);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)sector, strlen(sector));
+	/* The NUL separates sector and id: "ab" + "12" never meets "a" + "b12". */
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)"", 1);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)id, strlen(id));
+	crypto_auth_hmacsha256_final(&st, mac);
+	jws_b64url_encode(mac, sizeof(mac), out, OIDC_SUB_LEN + 1);
+	sodium_memzero(&st, sizeof(st));
+}
+
+static pthread_mutex_t secret_lock = PTHREAD_MUTEX_INITIALIZER;
+static const struct store *secret_store;     /* the store the cached secret came from */
+static unsigned char secret_cache[32];
+
+/* Reads the secret (hex) from the store. 0, 1 (none yet) or -1. */
+static int
+secret_read(struct store_tx *tx, unsigned char out[32])
+{
+	struct store_q *q;
+	size_t n = 0;
+	int rc;
+
+	if (store_query(tx, SQL_OIDC_SECRET_GET, &q, "t", SECRET_SETTING) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1) {
+		const char *hex = store_text(q, 0);
+
+		if (hex == NULL || sodium_hex2bin(out, 32, hex, strlen(hex), NULL, &n, NULL) != 0 ||
+		    n != 32)
+			rc = -1;
+	}
+	store_done(q);
+	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+}
+
+int
+oidc_pairwise_secret(struct store *s, unsigned char out[32])
+{
+	unsigned char fresh[32];
+	char hex[65];
+	struct store_tx *tx;
+	int rc = -1;
+
+	pthread_mutex_lock(&secret_lock);
+	if (secret_store == s) {
+		memcpy(out, secret_cache, 32);
+		pthread_mutex_unlock(&secret_lock);
+		return 0;
+	}
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		goto done;
+	/* Another node may have made it first: insert if absent, then read what is there. */
+	randombytes_buf(fresh, sizeof(fresh));
+	sodium_bin2hex(hex, sizeof(hex), fresh, sizeof(fresh));
+	if (store_exec(tx, SQL_OIDC_SECRET_INSERT, "tt", SECRET_SETTING, hex) < 0 ||
+	    secret_read(tx, out) != 0 || store_commit(tx) != 0) {
+		store_rollback(tx);
+		goto done;
+	}
+	memcpy(secret_cache, out, 32);
+	secret_store = s;
+	rc = 0;
+done:
+	sodium_memzero(fresh, sizeof(fresh));
+	sodium_memzero(hex, sizeof(hex));
+	pthread_mutex_unlock(&secret_lock);
+	return rc;
+}
+
+int
+oidc_subject(struct store *s, const struct oidc_client *c, int64_t person_id,
+    char out[OIDC_SUB_LEN + 1])
+{
+	unsigned char secret[32];
+
+	if (oidc_pairwise_secret(s, secret) != 0)
+		return -1;
+	oidc_pairwise_sub(secret, c->sector, person_id, out);
+	sodium_memzero(secret, sizeof(secret));
+	return 0;
+}
+
+static int
+add_app(void *arg, const char *application)
+{
+	return json_array_append_new(arg, json_string(application));
+}
+
+/* The organisation claim: enterprise number or foreign registration, name, country. */
+static json_t *
+organisation_claim(const struct oidc_profile_now *p)
+{
+	json_t *o = json_object();
+
+	if (o == NULL)
+		return NULL;
+	if (p->enterprise[0] != '\0')
+		json_object_set_new(o, "enterprise_number", json_string(p->enterprise));
+	if (p->foreign_reg[0] != '\0')
+		json_object_set_new(o, "foreign_registration", json_string(p->foreign_reg));
+	json_object_set_new(o, "name", json_string(p->org_name));
+	json_object_set_new(o, "country", json_string(p->country));
+	return o;
+}
+
+static json_t *
+quality_claim(const struct oidc_profile_now *p)
+{
+	static const char *const langs[4] = { "fr", "nl", "de", "en" };
+	json_t *q = json_object(), *names = json_object();
+
+	if (q == NULL || names == NULL) {
+		json_decref(q);
+		json_decref(names);
+		return NULL;
+	}
+	for (int i = 0; i < 4; i++)
+		json_object_set_new(names, langs[i], json_string(p->quality_name[i]));
+	json_object_set_new(q, "code", json_string(p->quality));
+	json_object_set_new(q, "name", names);
+	return q;
+}
+
+/* The profile part of the claims, read in one transaction. 0, 1 or -1. */
+static int
+profile_claims(struct store *s, const struct oidc_client *c, const struct oidc_grant *g,
+    json_t *obj)
+{
+	struct oidc_profile_now p;
+	struct store_tx *tx;
+	json_t *apps = json_array();
+	int rc;
+
+	if (apps == NULL || store_begin(s, STORE_READ, &tx) != 0) {
+		json_decref(apps);
+		return -1;
+	}
+	rc = oidc_profile_current(tx, g->account_id, g->org_quality_id, c->application, &p);
+	if (rc == 0 && oidc_profile_apps(tx, g->account_id, g->org_quality_id, add_app,
+	    apps) != 0)
+		rc = -1;
+	store_rollback(tx);
+	if (rc != 0) {
+		json_decref(apps);
+		return rc;
+	}
+	if (json_object_set_new(obj, "organisation", organisation_claim(&p)) != 0 ||
+	    json_object_set_new(obj, "quality", quality_claim(&p)) != 0 ||
+	    json_object_set_new(obj, "role", json_string(p.role)) != 0 ||
+	    json_object_set_new(obj, "applications", apps) != 0)
+		return -1;
+	return 0;
+}
+
+int
+oidc_claims(struct store *s, const struct oidc_client *c, const struct oidc_grant *g,
+    json_t *obj)
+{
+	char sub[OIDC_SUB_LEN + 1];
+	struct person p;
+	int rc;
+
+	if (oidc_subject(s, c, g->person_id, sub) != 0 ||
+	    json_object_set_new(obj, "sub", json_string(sub)) != 0)
+		return -1;
+	rc = person_get(s, g->person_id, &p);
+	if (rc != 0)
+		return rc > 0 ? 1 : -1;
+	if (oidc_scope_has(g->scope, "profile")) {
+		char name[sizeof(p.first_name) + sizeof(p.last_name)];
+
+		snprintf(name, sizeof(name), "%s %s", p.first_name, p.last_name);
+		json_object_set_new(obj, "name", json_string(name));
+		json_object_set_new(obj, "given_name", json_string(p.first_name));
+		json_object_set_new(obj, "family_name", json_string(p.last_name));
+		json_object_set_new(obj, "locale", json_string(p.language));
+	}
+	if (oidc_scope_has(g->scope, "email") && p.email[0] != '\0')
+		json_object_set_new(obj, "email", json_string(p.email));
+	/* Checked again here: the scope alone is never enough. */
+	if (oidc_scope_has(g->scope, "national_number") && c->allow_national_number &&
+	    p.niss[0] != '\0')
+		json_object_set_new(obj, "national_number", json_string(p.niss));
+	sodium_memzero(&p, sizeof(p));
+	return profile_claims(s, c, g, obj);
+}
+
+/* RFC 8176 method references of a login method. */
+static json_t *
+amr_claim(const char *method)
+{
+	json_t *a = json_array();
+
+	if (a == NULL)
+		return NULL;
+	if (strcmp(method, "eid") == 0) {
+		json_array_append_new(a, json_string("sc"));
+		json_array_append_new(a, json_string("pin"));
+		json_array_append_new(a, json_string("mfa"));
+	} else if (strcmp(method, "totp") == 0 || strcmp(method, "token") == 0) {
+		json_array_append_new(a, json_string("pwd"));
+		json_array_append_new(a, json_string("otp"));
+		json_array_append_new(a, json_string("mfa"));
+	} else {
+		json_array_append_new(a, json_string("pwd"));
+	}
+	return a;
+}
+
+int
+oidc_id_token(struct store *s, const struct oidc_keyring *kr, const char *issuer,
+    const struct oidc_client *c, const struct oidc_grant *g, bool with_nonce,
+    struct buf *out)
+{
+	int64_t now = (int64_t)time(NULL);
+	const char *acr = loa_acr((enum loa)g->acr_level);
+	json_t *obj = json_object();
+	char *payload = NULL;
+	int rc;
+
+	if (obj == NULL)
+		return -1;
+	rc = oidc_claims(s, c, g, obj);
+	if (rc != 0)
+		goto done;
+	rc = -1;
+	if (json_object_set_new(obj, "iss", json_string(issuer)) != 0 ||
+	    json_object_set_new(obj, "aud", json_string(c->id)) != 0 ||
+	    json_object_set_new(obj, "iat", json_integer(now)) != 0 ||
+	    json_object_set_new(obj, "exp", json_integer(now + OIDC_ID_TOKEN_TTL)) != 0 ||
+	    json_object_set_new(obj, "auth_time", json_integer(g->auth_time)) != 0 ||
+	    json_object_set_new(obj, "amr", amr_claim(g->amr)) != 0)
+		goto done;
+	if (acr != NULL && json_object_set_new(obj, "acr", json_string(acr)) != 0)
+		goto done;
+	if (with_nonce && g->has_nonce && json_object_set_new(obj, "nonce",
+	    json_string(g->nonce)) != 0)
+		goto done;
+	payload = json_dumps(obj, JSON_COMPACT);
+	if (payload == NULL)
+		goto done;
+	rc = jws_sign(oidc_keyring_signer(kr), "JWT", payload, strlen(payload), out);
+done:
+	free(payload);
+	json_decref(obj);
+	return rc;
+}
+
+int
+oidc_id_token_hint(const struct oidc_keyring *kr, const char *issuer, const char *token,
+    char client_id[OIDC_CLIENT_ID_MAX + 1], char sub[OIDC_SUB_LEN + 1])
+{
+	char kid[JWS_KID_MAX];
+	const struct jws_key *k;
+	const char *iss, *aud, *s;
+	struct buf payload;
+	json_t *obj = NULL;
+	int rc = -1;
+
+	buf_init(&payload, 64 * 1024);
+	if (token == NULL || jws_peek_kid(token, kid) != 0)
+		goto done;
+	k = oidc_keyring_find(kr, kid);
+	if (k == NULL || jws_verify(k, token, &payload) != 0 || payload.data == NULL)
+		goto done;
+	obj = json_loadb(payload.data, payload.len, JSON_REJECT_DUPLICATES, NULL);
+	if (obj == NULL)
+		goto done;
+	iss = json_string_value(json_object_get(obj, "iss"));
+	aud = json_string_value(json_object_get(obj, "aud"));
+	s = json_string_value(json_object_get(obj, "sub"));
+	if (iss == NULL || strcmp(iss, issuer) != 0 || aud == NULL || !oidc_client_id_valid(aud) ||
+	    s == NULL || strlen(s) != OIDC_SUB_LEN)
+		goto done;
+	memcpy(client_id, aud, strlen(aud) + 1);
+	memcpy(sub, s, OIDC_SUB_LEN + 1);
+	rc = 0;
+done:
+	json_decref(obj);
+	buf_free(&payload);
+	return rc;
+}

@@ -1,0 +1,45 @@
+/* claims.h — what tokens and userinfo say about a person: a pairwise subject per client
+ * sector, names and locale (scope profile), e-mail (scope email), the national number
+ * (scope national_number, for clients allowed to have it), and always the chosen
+ * organisation, the quality, the role and the granted applications (docs/oidc.md).
+ * Also the ID token itself, and the reading of an ID token given back as a hint. */
+#ifndef PORTIER_OIDC_CLAIMS_H
+#define PORTIER_OIDC_CLAIMS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "oidc/clients.h"
+#include "oidc/grants.h"
+#include "oidc/keys.h"
+#include "store/store.h"
+
+#define OIDC_SUB_LEN 43              /* HMAC-SHA256 in base64url */
+
+/* The pairwise subject of person_id in sector: base64url(HMAC-SHA256(secret,
+ * sector || 0x00 || decimal person id)). Pure. */
+void oidc_pairwise_sub(const unsigned char secret[32], const char *sector, int64_t person_id,
+    char out[OIDC_SUB_LEN + 1]);
+/* The installation's pairwise secret, created in the store on first use. 0 or -1. */
+int oidc_pairwise_secret(struct store *s, unsigned char out[32]);
+/* The subject of person_id for client c. Returns 0 or -1. */
+int oidc_subject(struct store *s, const struct oidc_client *c, int64_t person_id,
+    char out[OIDC_SUB_LEN + 1]);
+
+/* Adds the claims of grant g for client c to obj (sub included). Returns 0, 1 when the
+ * profile is no longer valid (suspended account, withdrawn grant), or -1. */
+int oidc_claims(struct store *s, const struct oidc_client *c, const struct oidc_grant *g,
+    json_t *obj);
+/* Builds and signs the ID token of grant g for client c (nonce only when with_nonce),
+ * appending it to out. Returns 0, 1 (profile no longer valid) or -1. */
+int oidc_id_token(struct store *s, const struct oidc_keyring *kr, const char *issuer,
+    const struct oidc_client *c, const struct oidc_grant *g, bool with_nonce,
+    struct buf *out);
+/* Reads an ID token given back as id_token_hint: signed by a published key, issued by
+ * issuer (expiry not checked, as RP-initiated logout allows). Writes its audience and
+ * subject. Returns 0 or -1. */
+int oidc_id_token_hint(const struct oidc_keyring *kr, const char *issuer, const char *token,
+    char client_id[OIDC_CLIENT_ID_MAX + 1], char sub[OIDC_SUB_LEN + 1]);
+
+#endif

@@ -1,0 +1,491 @@
+/* clients.c — registration, reading and checks of relying parties. Registration is one
+ * transaction with its audit event; the secret exists only in the caller's buffer. */
+#include "oidc/clients.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "audit/audit.h"
+#include "oidc/jws.h"
+#include "oidc/sql.h"
+
+#define SECRET_INPUT_MAX 256
+
+static const char *const known_scopes[] = { "openid", "profile", "email", "national_number" };
+
+bool
+oidc_scope_known(const char *word, size_t len)
+{
+	for (size_t i = 0; i < sizeof(known_scopes) / sizeof(known_scopes[0]); i++)
+		if (strlen(known_scopes[i]) == len && memcmp(known_scopes[i], word, len) == 0)
+			return true;
+	return false;
+}
+
+bool
+oidc_scope_has(const char *list, const char *word)
+{
+	size_t wl = strlen(word);
+	const char *p = list;
+
+	while (p != NULL && *p != '\0') {
+		const char *e;
+
+		while (*p == ' ')
+			p++;
+		e = strchr(p, ' ');
+		if (e == NULL)
+			e = p + strlen(p);
+		if ((size_t)(e - p) == wl && wl > 0 && memcmp(p, word, wl) == 0)
+			return true;
+		p = e;
+	}
+	return false;
+}
+
+bool
+oidc_client_id_valid(const char *id)
+{
+	size_t n = id ? strlen(id) : 0;
+
+	if (n == 0 || n > OIDC_CLIENT_ID_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = id[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '.' || c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+/* True when the authority of an http URI (after "http://") names a loopback host. */
+static bool
+loopback(const char *authority)
+{
+	static const char *const hosts[] = { "127.0.0.1", "localhost", "[::1]" };
+
+	for (size_t i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+		size_t n = strlen(hosts[i]);
+
+		if (strncmp(authority, hosts[i], n) == 0 &&
+		    (authority[n] == ':' || authority[n] == '/' || authority[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+bool
+oidc_uri_valid(const char *uri)
+{
+	size_t n = uri ? strlen(uri) : 0;
+	const char *host;
+
+	if (n == 0 || n > OIDC_URI_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)uri[i] <= 0x20 || (unsigned char)uri[i] >= 0x7f || uri[i] == '#')
+			return false;
+	if (strncmp(uri, "https://", 8) == 0)
+		host = uri + 8;
+	else if (strncmp(uri, "http://", 7) == 0 && loopback(uri + 7))
+		host = uri + 7;
+	else
+		return false;
+	/* A host must follow, without user information. */
+	if (host[0] == '\0' || host[0] == '/' || host[0] == ':' ||
+	    strchr(host, '@') != NULL)
+		return false;
+	return true;
+}
+
+static void
+secret_hash(const char *secret, size_t n, unsigned char out[32])
+{
+	crypto_generichash(out, 32, (const unsigned char *)secret, n, NULL, 0);
+}
+
+bool
+oidc_client_secret_ok(const struct oidc_client *c, const char *secret)
+{
+	unsigned char h[32];
+	size_t n = secret ? strlen(secret) : 0;
+	bool ok;
+
+	if (!c->confidential || n == 0 || n > SECRET_INPUT_MAX)
+		return false;
+	secret_hash(secret, n, h);
+	ok = sodium_memcmp(h, c->secret_hash, sizeof(h)) == 0;
+	sodium_memzero(h, sizeof(h));
+	return ok;
+}
+
+static bool
+uri_in(const char list[][OIDC_URI_MAX + 1], size_t n, const char *uri)
+{
+	if (uri == NULL)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i], uri) == 0)
+			return true;
+	return false;
+}
+
+bool
+oidc_client_redirect_ok(const struct oidc_client *c, const char *uri)
+{
+	return uri_in(c->redirect, c->n_redirect, uri);
+}
+
+bool
+oidc_client_post_logout_ok(const struct oidc_client *c, const char *uri)
+{
+	return uri_in(c->post_logout, c->n_post_logout, uri);
+}
+
+bool
+oidc_client_scope_ok(const struct oidc_client *c, const char *scope)
+{
+	if (strcmp(scope, "national_number") == 0 && !c->allow_national_number)
+		return false;
+	return oidc_scope_has(c->scopes, scope);
+}
+
+/* Checks the scope list: known words, single spaces, "openid" among them; writes the
+ * normalised list (national_number dropped unless allowed) into out. */
+static int
+scopes_check(const char *in, bool allow_nn, char *out, size_t outlen, char *err, size_t errlen)
+{
+	const char *p = in;
+	size_t used = 0;
+
+	out[0] = '\0';
+	while (*p != '\0') {
+		const char *e;
+		size_t wl;
+
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		e = strchr(p, ' ');
+		wl = e ? (size_t)(e - p) : strlen(p);
+		if (!oidc_scope_known(p, wl)) {
+			snprintf(err, errlen, "unknown scope '%.*s' (known: openid profile email "
+			    "national_number)", (int)(wl > 40 ? 40 : wl), p);
+			return -1;
+		}
+		if (wl == 15 && memcmp(p, "national_number", 15) == 0 && !allow_nn) {
+			snprintf(err, errlen, "scope national_number needs --allow-national-number");
+			return -1;
+		}
+		if (used + wl + 2 > outlen) {
+			snprintf(err, errlen, "too many scopes");
+			return -1;
+		}
+		if (used > 0)
+			out[used++] = ' ';
+		memcpy(out + used, p, wl);
+		used += wl;
+		out[used] = '\0';
+		p += wl;
+	}
+	if (!oidc_scope_has(out, "openid")) {
+		snprintf(err, errlen, "the scopes must include openid");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+uris_check(const char *const *uris, size_t n, const char *what, char *err, size_t errlen)
+{
+	if (n > OIDC_URIS_MAX) {
+		snprintf(err, errlen, "at most %d %s URIs", OIDC_URIS_MAX, what);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!oidc_uri_valid(uris[i])) {
+			snprintf(err, errlen, "%s URI '%.80s' refused: an absolute https URI (http only "
+			    "on 127.0.0.1, localhost or [::1]) without fragment", what, uris[i]);
+			return -1;
+		}
+	return 0;
+}
+
+/* The application's minimum level, 0 when there is no such application, -1 on error. */
+static int
+app_min_level(struct store_tx *tx, const char *code)
+{
+	struct store_q *q;
+	int rc;
+
+	if (store_query(tx, SQL_OIDC_APP_GET, &q, "t", code) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1)
+		rc = (int)store_int(q, 1);
+	store_done(q);
+	return rc;
+}
+
+static int
+audit_client(struct store_tx *tx, const char *actor, const char *action, const char *id,
+    const char *details)
+{
+	char object[96];
+	struct audit_event ev = {
+		.actor = actor, .actor_role = "system", .object = object, .action = action,
+		.details = details,
+	};
+
+	snprintf(object, sizeof(object), "oidc_client:%s", id);
+	return audit_append(tx, &ev);
+}
+
+/* A new random secret into secret and its hash into hash. */
+static void
+secret_new(char secret[OIDC_SECRET_LEN + 1], unsigned char hash[32])
+{
+	unsigned char raw[32];
+
+	randombytes_buf(raw, sizeof(raw));
+	jws_b64url_encode(raw, sizeof(raw), secret, OIDC_SECRET_LEN + 1);
+	sodium_memzero(raw, sizeof(raw));
+	secret_hash(secret, strlen(secret), hash);
+}
+
+int
+oidc_client_add(struct store *s, const struct oidc_client_new *n, const char *actor,
+    char secret[OIDC_SECRET_LEN + 1], char *err, size_t errlen)
+{
+	char scopes[OIDC_SCOPES_MAX], details[256];
+	const char *sector = n->sector ? n->sector : n->id;
+	unsigned char hash[32];
+	struct store_tx *tx;
+	int min, level, rc;
+
+	secret[0] = '\0';
+	if (!oidc_client_id_valid(n->id)) {
+		snprintf(err, errlen, "client id: 1 to 64 characters among A-Z a-z 0-9 . _ -");
+		return -1;
+	}
+	if (!oidc_client_id_valid(sector)) {
+		snprintf(err, errlen, "sector: 1 to 64 characters among A-Z a-z 0-9 . _ -");
+		return -1;
+	}
+	if (n->application == NULL || strlen(n->application) > OIDC_APP_MAX) {
+		snprintf(err, errlen, "an application code is needed (--application)");
+		return -1;
+	}
+	if (n->n_redirect == 0) {
+		snprintf(err, errlen, "at least one redirect URI is needed");
+		return -1;
+	}
+	if (scopes_check(n->scopes ? n->scopes : "openid", n->allow_national_number, scopes,
+	    sizeof(scopes), err, errlen) != 0 ||
+	    uris_check(n->redirect, n->n_redirect, "redirect", err, errlen) != 0 ||
+	    uris_check(n->post_logout, n->n_post_logout, "post-logout redirect", err, errlen) != 0)
+		return -1;
+	if (n->min_level < 0 || n->min_level > 3) {
+		snprintf(err, errlen, "minimum level: 1 (low), 2 (substantial) or 3 (high)");
+		return -1;
+	}
+	if (store_begin(s, STORE_WRITE, &tx) != 0) {
+		snprintf(err, errlen, "database busy or unavailable");
+		return -1;
+	}
+	min = app_min_level(tx, n->application);
+	if (min <= 0) {
+		store_rollback(tx);
+		snprintf(err, errlen, min == 0 ? "no secured application '%s' in the catalogue" :
+		    "database error", n->application);
+		return -1;
+	}
+	/* A client never asks less than its application's own minimum. */
+	level = n->min_level > min ? n->min_level : min;
+	if (!n->public_client)
+		secret_new(secret, hash);
+	rc = n->public_client ?
+	    store_exec(tx, SQL_OIDC_CLIENT_INSERT, "tntitit", n->id, n->application,
+		(int64_t)level, scopes, (int64_t)n->allow_national_number, sector) :
+	    store_exec(tx, SQL_OIDC_CLIENT_INSERT, "tbtitit", n->id, hash, sizeof(hash),
+		n->application, (int64_t)level, scopes, (int64_t)n->allow_national_number, sector);
+	if (rc == -2) {
+		store_rollback(tx);
+		sodium_memzero(secret, OIDC_SECRET_LEN + 1);
+		return -2;
+	}
+	for (size_t i = 0; rc == 1 && i < n->n_redirect; i++)
+		if (store_exec(tx, SQL_OIDC_CLIENT_URI_INSERT, "ttt", n->id, "redirect",
+		    n->redirect[i]) < 0)
+			rc = -1;
+	for (size_t i = 0; rc == 1 && i < n->n_post_logout; i++)
+		if (store_exec(tx, SQL_OIDC_CLIENT_URI_INSERT, "ttt", n->id, "post_logout",
+		    n->post_logout[i]) < 0)
+			rc = -1;
+	snprintf(details, sizeof(details), "{\"application\":\"%s\",\"min_level\":%d,"
+	    "\"confidential\":%s,\"national_number\":%s}", n->application, level,
+	    n->public_client ? "false" : "true", n->allow_national_number ? "true" : "false");
+	if (rc != 1 || audit_client(tx, actor, "oidc.client.added", n->id, details) != 0 ||
+	    store_commit(tx) != 0) {
+		store_rollback(tx);
+		sodium_memzero(secret, OIDC_SECRET_LEN + 1);
+		snprintf(err, errlen, "database error (a redirect URI given twice?)");
+		return -1;
+	}
+	return 0;
+}
+
+int
+oidc_client_rotate_secret(struct store *s, const char *id, const char *actor,
+    char secret[OIDC_SECRET_LEN + 1])
+{
+	unsigned char hash[32];
+	struct store_tx *tx;
+	int rc;
+
+	secret[0] = '\0';
+	if (!oidc_client_id_valid(id))
+		return 1;
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return -1;
+	secret_new(secret, hash);
+	rc = store_exec(tx, SQL_OIDC_CLIENT_SET_SECRET, "tb", id, hash, sizeof(hash));
+	if (rc == 1 && audit_client(tx, actor, "oidc.client.secret_rotated", id, NULL) == 0 &&
+	    store_commit(tx) == 0)
+		return 0;
+	store_rollback(tx);
+	sodium_memzero(secret, OIDC_SECRET_LEN + 1);
+	return rc == 0 ? 1 : -1;
+}
+
+int
+oidc_client_remove(struct store *s, const char *id, const char *actor)
+{
+	struct store_tx *tx;
+	int rc;
+
+	if (!oidc_client_id_valid(id))
+		return 1;
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return -1;
+	rc = store_exec(tx, SQL_OIDC_CLIENT_DELETE, "t", id);
+	if (rc == 0) {
+		store_rollback(tx);
+		return 1;
+	}
+	if (rc != 1 || audit_client(tx, actor, "oidc.client.removed", id, NULL) != 0 ||
+	    store_commit(tx) != 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+copy_text(char *dst, size_t dstlen, const char *src)
+{
+	snprintf(dst, dstlen, "%s", src ? src : "");
+}
+
+/* Reads client id inside tx. */
+static int
+client_read(struct store_tx *tx, const char *id, struct oidc_client *out)
+{
+	struct store_q *q;
+	size_t hl = 0;
+	const void *h;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (store_query(tx, SQL_OIDC_CLIENT_GET, &q, "t", id) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1) {
+		copy_text(out->id, sizeof(out->id), store_text(q, 0));
+		h = store_blob(q, 1, &hl);
+		out->confidential = h != NULL && hl == sizeof(out->secret_hash);
+		if (out->confidential)
+			memcpy(out->secret_hash, h, hl);
+		copy_text(out->application, sizeof(out->application), store_text(q, 2));
+		out->min_level = (int)store_int(q, 3);
+		copy_text(out->scopes, sizeof(out->scopes), store_text(q, 4));
+		out->allow_national_number = store_int(q, 5) != 0;
+		copy_text(out->sector, sizeof(out->sector), store_text(q, 6));
+		copy_text(out->created_at, sizeof(out->created_at), store_text(q, 7));
+	}
+	store_done(q);
+	if (rc != 1)
+		return rc == 0 ? 1 : -1;
+	if (store_query(tx, SQL_OIDC_CLIENT_URIS, &q, "t", id) != 0)
+		return -1;
+	while ((rc = store_next(q)) == 1) {
+		const char *kind = store_text(q, 0), *uri = store_text(q, 1);
+
+		if (kind == NULL || uri == NULL || strlen(uri) > OIDC_URI_MAX)
+			continue;
+		if (strcmp(kind, "redirect") == 0 && out->n_redirect < OIDC_URIS_MAX)
+			copy_text(out->redirect[out->n_redirect++], OIDC_URI_MAX + 1, uri);
+		else if (strcmp(kind, "post_logout") == 0 && out->n_post_logout < OIDC_URIS_MAX)
+			copy_text(out->post_logout[out->n_post_logout++], OIDC_URI_MAX + 1, uri);
+	}
+	store_done(q);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+oidc_client_get(struct store *s, const char *id, struct oidc_client *out)
+{
+	struct store_tx *tx;
+	int rc;
+
+	if (!oidc_client_id_valid(id))
+		return 1;
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	rc = client_read(tx, id, out);
+	store_rollback(tx);
+	return rc;
+}
+
+int
+oidc_client_list(struct store *s, int (*fn)(void *arg, const struct oidc_client *c), void *arg)
+{
+	struct store_tx *tx;
+	struct store_q *q;
+	char ids[256][OIDC_CLIENT_ID_MAX + 1];
+	struct oidc_client *c;
+	size_t n = 0;
+	int rc;
+
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, SQL_OIDC_CLIENT_LIST, &q, "") != 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	while ((rc = store_next(q)) == 1 && n < sizeof(ids) / sizeof(ids[0]))
+		copy_text(ids[n++], sizeof(ids[0]), store_text(q, 0));
+	store_done(q);
+	c = malloc(sizeof(*c));
+	if (rc < 0 || c == NULL) {
+		free(c);
+		store_rollback(tx);
+		return -1;
+	}
+	/* One open query per transaction: read the ids first, then each client. */
+	for (size_t i = 0; i < n; i++) {
+		if (client_read(tx, ids[i], c) != 0) {
+			rc = -1;
+			break;
+		}
+		if (fn(arg, c) != 0)
+			break;
+	}
+	free(c);
+	store_rollback(tx);
+	return rc < 0 ? -1 : 0;
+}

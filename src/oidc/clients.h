@@ -1,0 +1,85 @@
+/* clients.h — relying parties registered with the provider: exact redirect URIs, allowed
+ * scopes, the secured application they stand for and its minimum level of assurance.
+ * Secrets are random, shown once, stored as a hash and compared in constant time. */
+#ifndef PORTIER_OIDC_CLIENTS_H
+#define PORTIER_OIDC_CLIENTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "store/store.h"
+
+#define OIDC_CLIENT_ID_MAX 64
+#define OIDC_APP_MAX 32
+#define OIDC_URI_MAX 512
+#define OIDC_URIS_MAX 8
+#define OIDC_SCOPES_MAX 256
+#define OIDC_SECRET_LEN 43        /* 256 random bits in base64url */
+
+struct oidc_client {
+	char id[OIDC_CLIENT_ID_MAX + 1];
+	bool confidential;            /* has a secret; public clients must use PKCE */
+	unsigned char secret_hash[32];
+	char application[OIDC_APP_MAX + 1];
+	int min_level;                /* policy/loa.h */
+	char scopes[OIDC_SCOPES_MAX]; /* allowed scopes, space-separated */
+	bool allow_national_number;
+	char sector[OIDC_CLIENT_ID_MAX + 1];
+	char created_at[24];
+	size_t n_redirect, n_post_logout;
+	char redirect[OIDC_URIS_MAX][OIDC_URI_MAX + 1];
+	char post_logout[OIDC_URIS_MAX][OIDC_URI_MAX + 1];
+};
+
+struct oidc_client_new {
+	const char *id;
+	bool public_client;
+	const char *application;      /* code of a secured application (catalogue) */
+	int min_level;                /* 0: the application's own minimum */
+	const char *scopes;           /* space-separated; must hold "openid" */
+	bool allow_national_number;
+	const char *sector;           /* NULL: the client id */
+	const char *const *redirect;
+	size_t n_redirect;
+	const char *const *post_logout;
+	size_t n_post_logout;
+};
+
+/* Registers a client, audited as done by actor. For a confidential client writes the
+ * new secret into secret (shown once, never stored). Returns 0, -2 when the id is taken,
+ * -1 with a reason in err (invalid input or store error). */
+int oidc_client_add(struct store *s, const struct oidc_client_new *n, const char *actor,
+    char secret[OIDC_SECRET_LEN + 1], char *err, size_t errlen);
+/* Gives a confidential client a new secret (the old one stops working), audited; writes
+ * it into secret. Returns 0, 1 (unknown or public client) or -1. */
+int oidc_client_rotate_secret(struct store *s, const char *id, const char *actor,
+    char secret[OIDC_SECRET_LEN + 1]);
+/* Removes a client with its grants and tokens. Returns 0, 1 (unknown) or -1. */
+int oidc_client_remove(struct store *s, const char *id, const char *actor);
+/* Reads a client. Returns 0, 1 (unknown or malformed id) or -1. */
+int oidc_client_get(struct store *s, const char *id, struct oidc_client *out);
+/* Calls fn for every client, by id; stops when fn returns non-zero. Returns 0 or -1. */
+int oidc_client_list(struct store *s, int (*fn)(void *arg, const struct oidc_client *c),
+    void *arg);
+
+/* True when secret is this confidential client's secret (constant-time comparison). */
+bool oidc_client_secret_ok(const struct oidc_client *c, const char *secret);
+/* True when uri is exactly one of the client's redirect URIs. */
+bool oidc_client_redirect_ok(const struct oidc_client *c, const char *uri);
+/* True when uri is exactly one of the client's post-logout redirect URIs. */
+bool oidc_client_post_logout_ok(const struct oidc_client *c, const char *uri);
+/* True when the client may ask for scope (one word). */
+bool oidc_client_scope_ok(const struct oidc_client *c, const char *scope);
+
+/* True when the space-separated list holds word. */
+bool oidc_scope_has(const char *list, const char *word);
+/* True for a scope the provider knows: openid, profile, email, national_number. */
+bool oidc_scope_known(const char *word, size_t len);
+
+/* True for an id of 1-64 characters among A-Z a-z 0-9 . _ - */
+bool oidc_client_id_valid(const char *id);
+/* True for an absolute https URI (http only for loopback hosts), without fragment,
+ * of printable ASCII, at most OIDC_URI_MAX bytes. */
+bool oidc_uri_valid(const char *uri);
+
+#endif

@@ -1,0 +1,157 @@
+/* grants.h — what an authorization leaves behind: the grant (person, client, chosen
+ * profile, how they logged in) and its family of codes and tokens. Codes are single-use
+ * (a second use revokes the grant), refresh tokens rotate (a reused one revokes the
+ * grant), every value is 256 random bits stored as a hash, every issue and refusal is
+ * audited. Also PKCE (S256) and the pending authorization requests. */
+#ifndef PORTIER_OIDC_GRANTS_H
+#define PORTIER_OIDC_GRANTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "oidc/clients.h"
+#include "store/store.h"
+
+#define OIDC_CODE_TTL 60              /* seconds */
+#define OIDC_ACCESS_TTL 600
+#define OIDC_GRANT_TTL (12 * 3600)    /* refresh tokens die with their grant */
+#define OIDC_REQUEST_TTL 900          /* a pending request waits this long for login */
+#define OIDC_TOKEN_LEN 43             /* codes, tokens, request ids: base64url of 32 bytes */
+#define OIDC_NONCE_MAX 255
+#define OIDC_STATE_MAX 1024
+
+/* Who asks, for the audit events. */
+struct oidc_ctx {
+	const char *source;               /* client address */
+	const char *request_id;
+};
+
+/* A grant as stored. */
+struct oidc_grant {
+	int64_t id;
+	char client_id[OIDC_CLIENT_ID_MAX + 1];
+	int64_t person_id;
+	int64_t account_id;
+	int64_t org_quality_id;
+	char scope[OIDC_SCOPES_MAX];
+	char nonce[OIDC_NONCE_MAX + 1];
+	bool has_nonce;
+	int64_t auth_time;
+	int acr_level;
+	char amr[16];                     /* the login method: eid, password, totp, token */
+	int64_t created_at;
+	int64_t expires_at;
+	bool revoked;
+};
+
+/* What a code is issued for. */
+struct oidc_authz {
+	const char *client_id;
+	const char *application;          /* the client's application (audit) */
+	int64_t person_id;
+	int64_t account_id;
+	int64_t org_quality_id;
+	const char *enterprise;           /* the chosen organisation (audit), may be NULL */
+	const char *scope;
+	const char *nonce;                /* NULL when none */
+	const char *redirect_uri;
+	const char *code_challenge;       /* NULL when none */
+	int64_t auth_time;
+	int acr_level;
+	const char *amr;
+};
+
+/* Tokens handed out by the token endpoint, with their grant. */
+struct oidc_issued {
+	char access[OIDC_TOKEN_LEN + 1];
+	char refresh[OIDC_TOKEN_LEN + 1];
+	struct oidc_grant grant;
+};
+
+/* Why a token request or a token was refused (for the error_description, in English
+ * as OAuth wants, and the audit). */
+enum oidc_refusal {
+	OIDC_REFUSED_NONE = 0,
+	OIDC_REFUSED_UNKNOWN,             /* no such code or token */
+	OIDC_REFUSED_EXPIRED,
+	OIDC_REFUSED_REUSED,              /* second use: the grant is revoked */
+	OIDC_REFUSED_REVOKED,
+	OIDC_REFUSED_OTHER_CLIENT,
+	OIDC_REFUSED_REDIRECT_URI,
+	OIDC_REFUSED_PKCE,
+	OIDC_REFUSED_PROFILE,             /* account suspended or grant withdrawn */
+};
+/* An English description of a refusal. */
+const char *oidc_refusal_text(enum oidc_refusal r);
+
+/* Writes a new random value (256 bits, base64url) into out. */
+void oidc_random_token(char out[OIDC_TOKEN_LEN + 1]);
+/* BLAKE2b-256 of a code, token or request id: what the store keeps. */
+void oidc_token_hash(const char *token, unsigned char out[32]);
+
+/* True for a code_challenge an S256 challenge can be (43 base64url characters). */
+bool oidc_pkce_challenge_valid(const char *challenge);
+/* True when verifier (43-128 characters of A-Z a-z 0-9 - . _ ~) hashes (SHA-256,
+ * base64url) to challenge; compared in constant time. */
+bool oidc_pkce_s256_ok(const char *verifier, const char *challenge);
+
+/* Creates a grant and a code for it (deleting the pending request request_hash when not
+ * NULL) and audits the issue. Writes the code. Returns 0, 1 (the request was spent
+ * already: a second submission) or -1. */
+int oidc_code_issue(struct store *s, const struct oidc_authz *a,
+    const unsigned char *request_hash, const struct oidc_ctx *ctx,
+    char code[OIDC_TOKEN_LEN + 1]);
+/* Exchanges a code sent by client c: checks expiry, client, redirect URI and PKCE, the
+ * profile (still an active account with the grant), then issues an access and a refresh
+ * token. A code seen before revokes its grant. Returns 0, 1 (refused: *why) or -1. */
+int oidc_code_redeem(struct store *s, const struct oidc_client *c, const char *code,
+    const char *redirect_uri, const char *verifier, const struct oidc_ctx *ctx,
+    struct oidc_issued *out, enum oidc_refusal *why);
+/* Rotates a refresh token of client c: the old one is spent, a new access and refresh
+ * token are issued. A spent token shown again revokes its grant. 0, 1 (*why) or -1. */
+int oidc_refresh(struct store *s, const struct oidc_client *c, const char *refresh,
+    const struct oidc_ctx *ctx, struct oidc_issued *out, enum oidc_refusal *why);
+/* Finds the grant of a valid access token. Returns 0, 1 (refused: *why) or -1. */
+int oidc_access_grant(struct store *s, const char *access, struct oidc_grant *out,
+    enum oidc_refusal *why);
+/* Revokes the live grants of person for client (RP-initiated logout). 0 or -1. */
+int oidc_grants_revoke(struct store *s, const char *client_id, int64_t person_id,
+    const char *why, const struct oidc_ctx *ctx);
+/* Records a refusal in the audit trail: action "oidc.<what>.refused", with the client,
+ * the person (0 when unknown) and a short reason. Returns 0 or -1. */
+int oidc_audit_refusal(struct store *s, const char *what, const char *client_id,
+    int64_t person_id, const char *reason, const struct oidc_ctx *ctx);
+/* Deletes expired requests, access tokens and grants. Returns 0 or -1. */
+int oidc_purge(struct store *s);
+
+/* A pending authorization request. */
+struct oidc_request {
+	char client_id[OIDC_CLIENT_ID_MAX + 1];
+	char redirect_uri[OIDC_URI_MAX + 1];
+	char scope[OIDC_SCOPES_MAX];
+	char state[OIDC_STATE_MAX + 1];
+	bool has_state;
+	char nonce[OIDC_NONCE_MAX + 1];
+	bool has_nonce;
+	char code_challenge[OIDC_TOKEN_LEN + 1];
+	bool has_challenge;
+	bool prompt_login;
+	int64_t max_age;                  /* -1 when not given */
+	int level;                        /* level of assurance demanded */
+	int64_t created_at;
+	unsigned char stale_session[32];  /* the session sent to log in again, if any */
+	bool has_stale_session;
+};
+
+/* Stores r; writes the id for the URL into id. Returns 0 or -1. */
+int oidc_request_save(struct store *s, const struct oidc_request *r,
+    char id[OIDC_TOKEN_LEN + 1]);
+/* Reads the live request of that id. Returns 0, 1 (unknown or expired) or -1. */
+int oidc_request_load(struct store *s, const char *id, struct oidc_request *out);
+/* Records that the session session_hash was sent to log in again for the request.
+ * Returns 0 or -1. */
+int oidc_request_mark(struct store *s, const char *id, const unsigned char session_hash[32]);
+/* Deletes a request. Returns 0 or -1. */
+int oidc_request_drop(struct store *s, const char *id);
+
+#endif

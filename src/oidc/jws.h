@@ -1,0 +1,65 @@
+/* jws.h — the small part of JOSE the provider needs: base64url, ES256 keys as JWKs with
+ * RFC 7638 thumbprints as kid, compact JWS signing and verification. Pure code on
+ * OpenSSL EVP; no store, no HTTP. */
+#ifndef PORTIER_OIDC_JWS_H
+#define PORTIER_OIDC_JWS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/buf.h"
+
+#define JWS_KID_MAX 48          /* a SHA-256 thumbprint in base64url is 43 characters */
+#define JWS_JWK_MAX 512         /* a P-256 public JWK with kid, use and alg fits */
+#define JWS_ES256_SIG 64        /* r || s, 32 bytes each */
+
+struct jws_key;                 /* an ES256 key pair (or public key), with its kid */
+
+/* Characters needed to encode n bytes in base64url without padding (without the NUL). */
+size_t jws_b64url_len(size_t n);
+/* Encodes n bytes into out (outlen >= jws_b64url_len(n) + 1, NUL-terminated).
+ * Returns the length written, or -1 when out is too small. */
+int jws_b64url_encode(const void *in, size_t n, char *out, size_t outlen);
+/* Decodes n characters of unpadded base64url into out. Refuses padding, other alphabets,
+ * impossible lengths and non-canonical trailing bits. Returns the byte count or -1. */
+int jws_b64url_decode(const char *in, size_t n, unsigned char *out, size_t outlen);
+
+/* Converts an ECDSA signature from DER (SEQUENCE of two INTEGERs) to P-256 raw r || s.
+ * Returns 0, or -1 when der is not such a signature. */
+int jws_ecdsa_der_to_raw(const unsigned char *der, size_t derlen, unsigned char raw[64]);
+/* Converts raw r || s to DER into out (72 bytes always suffice). Returns the DER length
+ * or -1. */
+int jws_ecdsa_raw_to_der(const unsigned char raw[64], unsigned char *out, size_t outlen);
+
+/* Generates a new P-256 key pair. Returns 0 or -1. */
+int jws_key_generate(struct jws_key **out);
+/* Reads a private key from DER (SEC 1 or PKCS#8, as jws_key_private_der writes). 0 or -1. */
+int jws_key_from_der(const void *der, size_t n, struct jws_key **out);
+/* Reads a public P-256 key from its JWK text ({"kty":"EC","crv":"P-256","x":…,"y":…}). */
+int jws_key_from_jwk(const char *jwk, struct jws_key **out);
+/* Writes the private key as DER into a malloc'd buffer the caller frees with
+ * jws_free_secret(). Returns 0 or -1 (also for a public-only key). */
+int jws_key_private_der(const struct jws_key *k, unsigned char **der, size_t *n);
+/* Zeroes and frees what jws_key_private_der returned. */
+void jws_free_secret(unsigned char *p, size_t n);
+/* The key's kid: its RFC 7638 JWK thumbprint (SHA-256, base64url). Owned by k. */
+const char *jws_key_kid(const struct jws_key *k);
+/* The public JWK with kid, "use":"sig" and "alg":"ES256". Owned by k. */
+const char *jws_key_jwk(const struct jws_key *k);
+void jws_key_free(struct jws_key *k);
+
+/* Signs payload (JSON text) with k: appends header.payload.signature to out, the header
+ * being {"alg":"ES256","typ":typ,"kid":kid} (typ NULL: "JWT"). Returns 0 or -1. */
+int jws_sign(const struct jws_key *k, const char *typ, const char *payload, size_t n,
+    struct buf *out);
+/* Reads the kid of a compact ES256 JWS header into kid (JWS_KID_MAX). Returns 0, or -1
+ * when the token is malformed, not ES256 or has no kid. */
+int jws_peek_kid(const char *jws, char kid[JWS_KID_MAX]);
+/* Verifies a compact JWS with k (alg must be ES256). On success returns 0 and appends
+ * the decoded payload to payload; -1 for any failure. */
+int jws_verify(const struct jws_key *k, const char *jws, struct buf *payload);
+
+/* SHA-256 of s in base64url into out (44 bytes): for PKCE S256. */
+void jws_sha256_b64url(const char *s, size_t n, char out[44]);
+
+#endif

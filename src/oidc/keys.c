@@ -1,0 +1,312 @@
+/* keys.c — signing keys in the store and their per-process cache. The cache hands out
+ * immutable, reference-counted rings so that a reload never frees a key in use. */
+#include "oidc/keys.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit/audit.h"
+#include "base/buf.h"
+#include "base/log.h"
+#include "oidc/sql.h"
+
+struct oidc_keyring {
+	struct jws_key *keys[OIDC_KEYRING_MAX];   /* keys[0] signs */
+	size_t n;
+	char *jwks;
+	int64_t loaded_at;
+	int refs;                                 /* under the cache's lock */
+};
+
+struct oidc_keycache {
+	struct store *store;
+	int ttl;
+	pthread_mutex_t lock;
+	struct oidc_keyring *current;
+};
+
+/* Inserts a new active key inside tx; writes its kid. */
+static int
+key_insert(struct store_tx *tx, int64_t now, char kid[JWS_KID_MAX])
+{
+	struct jws_key *k = NULL;
+	unsigned char *der = NULL;
+	size_t n = 0;
+	int rc = -1;
+
+	if (jws_key_generate(&k) != 0 || jws_key_private_der(k, &der, &n) != 0)
+		goto done;
+	if (store_exec(tx, SQL_OIDC_KEY_INSERT, "tbti", jws_key_kid(k), der, n, jws_key_jwk(k),
+	    now) != 1)
+		goto done;
+	snprintf(kid, JWS_KID_MAX, "%s", jws_key_kid(k));
+	rc = 0;
+done:
+	jws_free_secret(der, n);
+	jws_key_free(k);
+	return rc;
+}
+
+static int
+audit_key(struct store_tx *tx, const char *actor, const char *action, const char *kid)
+{
+	char details[128];
+	struct audit_event ev = {
+		.actor = actor, .actor_role = "system", .object = "oidc:keys", .action = action,
+		.details = details,
+	};
+
+	snprintf(details, sizeof(details), "{\"kid\":\"%s\"}", kid);
+	return audit_append(tx, &ev);
+}
+
+/* 1 when there is an active key, 0 when none, -1 on error. */
+static int
+has_active(struct store_tx *tx, int64_t now)
+{
+	struct store_q *q;
+	int rc;
+
+	if (store_query(tx, SQL_OIDC_KEY_PUBLISHED, &q, "i", now) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1)
+		rc = store_null(q, 2) ? 1 : 0;
+	store_done(q);
+	return rc;
+}
+
+int
+oidc_keys_ensure(struct store *s)
+{
+	struct store_tx *tx;
+	int64_t now = (int64_t)time(NULL);
+	char kid[JWS_KID_MAX];
+	int rc;
+
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return -1;
+	rc = has_active(tx, now);
+	if (rc == 0 && (key_insert(tx, now, kid) != 0 ||
+	    audit_key(tx, "system", "oidc.key.created", kid) != 0))
+		rc = -1;
+	if (rc < 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	if (store_commit(tx) != 0)
+		return -1;
+	if (rc == 0)
+		log_info(NULL, "oidc: first signing key %s created", kid);
+	return 0;
+}
+
+int
+oidc_keys_rotate(struct store *s, const char *actor, char kid[JWS_KID_MAX])
+{
+	struct store_tx *tx;
+	int64_t now = (int64_t)time(NULL);
+
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return -1;
+	if (store_exec(tx, SQL_OIDC_KEY_RETIRE, "ii", now,
+	    now + OIDC_ID_TOKEN_TTL + OIDC_KEY_GRACE) < 0 ||
+	    store_exec(tx, SQL_OIDC_KEY_PURGE, "i", now) < 0 ||
+	    key_insert(tx, now, kid) != 0 ||
+	    audit_key(tx, actor, "oidc.key.rotated", kid) != 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	return store_commit(tx);
+}
+
+int
+oidc_keys_list(struct store *s, int (*fn)(void *arg, const struct oidc_key_info *k), void *arg)
+{
+	struct store_tx *tx;
+	struct store_q *q;
+	int rc;
+
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, SQL_OIDC_KEY_ALL, &q, "") != 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	while ((rc = store_next(q)) == 1) {
+		struct oidc_key_info k = { 0 };
+
+		snprintf(k.kid, sizeof(k.kid), "%s", store_text(q, 0) ? store_text(q, 0) : "");
+		snprintf(k.alg, sizeof(k.alg), "%s", store_text(q, 1) ? store_text(q, 1) : "");
+		k.created_at = store_int(q, 2);
+		k.retired_at = store_null(q, 3) ? 0 : store_int(q, 3);
+		k.publish_until = store_null(q, 4) ? 0 : store_int(q, 4);
+		if (fn(arg, &k) != 0) {
+			rc = 0;
+			break;
+		}
+	}
+	store_done(q);
+	store_rollback(tx);
+	return rc < 0 ? -1 : 0;
+}
+
+static void
+ring_free(struct oidc_keyring *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < r->n; i++)
+		jws_key_free(r->keys[i]);
+	free(r->jwks);
+	free(r);
+}
+
+/* Reads the published keys; the active one first. NULL on error or when none is active. */
+static struct oidc_keyring *
+ring_load(struct store *s, int64_t now)
+{
+	struct oidc_keyring *r = calloc(1, sizeof(*r));
+	struct store_tx *tx = NULL;
+	struct store_q *q = NULL;
+	struct buf jwks;
+	bool active = false;
+	int rc;
+
+	buf_init(&jwks, 64 * 1024);
+	if (r == NULL || store_begin(s, STORE_READ, &tx) != 0 ||
+	    store_query(tx, SQL_OIDC_KEY_PUBLISHED, &q, "i", now) != 0)
+		goto fail;
+	while ((rc = store_next(q)) == 1 && r->n < OIDC_KEYRING_MAX) {
+		size_t n = 0;
+		const void *der = store_blob(q, 1, &n);
+
+		if (r->n == 0)
+			active = store_null(q, 2);
+		if (der == NULL || jws_key_from_der(der, n, &r->keys[r->n]) != 0) {
+			log_err(NULL, "oidc: signing key %s cannot be read",
+			    store_text(q, 0) ? store_text(q, 0) : "?");
+			continue;
+		}
+		r->n++;
+	}
+	store_done(q);
+	q = NULL;
+	store_rollback(tx);
+	tx = NULL;
+	if (rc < 0 || r->n == 0 || !active)
+		goto fail;
+	if (buf_puts(&jwks, "{\"keys\":[") != 0)
+		goto fail;
+	for (size_t i = 0; i < r->n; i++)
+		if ((i > 0 && buf_putc(&jwks, ',') != 0) ||
+		    buf_puts(&jwks, jws_key_jwk(r->keys[i])) != 0)
+			goto fail;
+	if (buf_puts(&jwks, "]}") != 0)
+		goto fail;
+	r->jwks = buf_steal(&jwks);
+	r->loaded_at = now;
+	return r;
+fail:
+	store_done(q);
+	store_rollback(tx);
+	buf_free(&jwks);
+	ring_free(r);
+	return NULL;
+}
+
+struct oidc_keycache *
+oidc_keycache_new(struct store *s, int ttl)
+{
+	struct oidc_keycache *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	c->store = s;
+	c->ttl = ttl > 0 ? ttl : 30;
+	pthread_mutex_init(&c->lock, NULL);
+	return c;
+}
+
+void
+oidc_keycache_free(struct oidc_keycache *c)
+{
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&c->lock);
+	if (c->current != NULL && c->current->refs == 0)
+		ring_free(c->current);
+	else if (c->current != NULL)
+		log_warn(NULL, "oidc: key cache freed while keys are in use");
+	pthread_mutex_unlock(&c->lock);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+const struct oidc_keyring *
+oidc_keyring_get(struct oidc_keycache *c)
+{
+	int64_t now = (int64_t)time(NULL);
+	struct oidc_keyring *r;
+
+	pthread_mutex_lock(&c->lock);
+	if (c->current == NULL || now - c->current->loaded_at >= c->ttl) {
+		struct oidc_keyring *fresh = ring_load(c->store, now);
+
+		/* A store without an active key gets its first one here. */
+		if (fresh == NULL && oidc_keys_ensure(c->store) == 0)
+			fresh = ring_load(c->store, now);
+		if (fresh != NULL) {
+			if (c->current != NULL && c->current->refs == 0)
+				ring_free(c->current);
+			c->current = fresh;
+		} else if (c->current == NULL) {
+			pthread_mutex_unlock(&c->lock);
+			log_err(NULL, "oidc: no signing key can be loaded");
+			return NULL;
+		}
+		/* else: keep the old ring for now; the next call tries again. */
+	}
+	r = c->current;
+	r->refs++;
+	pthread_mutex_unlock(&c->lock);
+	return r;
+}
+
+void
+oidc_keyring_put(struct oidc_keycache *c, const struct oidc_keyring *k)
+{
+	struct oidc_keyring *r = (struct oidc_keyring *)k;
+
+	if (r == NULL)
+		return;
+	pthread_mutex_lock(&c->lock);
+	r->refs--;
+	if (r->refs == 0 && r != c->current)
+		ring_free(r);
+	pthread_mutex_unlock(&c->lock);
+}
+
+const struct jws_key *
+oidc_keyring_signer(const struct oidc_keyring *k)
+{
+	return k->keys[0];
+}
+
+const struct jws_key *
+oidc_keyring_find(const struct oidc_keyring *k, const char *kid)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (strcmp(jws_key_kid(k->keys[i]), kid) == 0)
+			return k->keys[i];
+	return NULL;
+}
+
+const char *
+oidc_keyring_jwks(const struct oidc_keyring *k)
+{
+	return k->jwks;
+}

@@ -1,0 +1,53 @@
+/* keys.h — the provider's signing keys, kept in the store so that every node signs with
+ * the same one: creation, rotation (the retired key stays published until the tokens it
+ * signed have expired), listing, and a per-process cache that serves the JWKS. */
+#ifndef PORTIER_OIDC_KEYS_H
+#define PORTIER_OIDC_KEYS_H
+
+#include <stdint.h>
+
+#include "oidc/jws.h"
+#include "store/store.h"
+
+#define OIDC_ID_TOKEN_TTL 600    /* seconds an ID token is valid */
+#define OIDC_KEY_GRACE 300       /* a retired key stays published this much longer */
+#define OIDC_KEYRING_MAX 16      /* keys loaded at once (active + still published) */
+
+struct oidc_key_info {
+	char kid[JWS_KID_MAX];
+	char alg[8];
+	int64_t created_at;
+	int64_t retired_at;          /* 0 while active */
+	int64_t publish_until;       /* 0 while active */
+};
+
+/* Creates the first signing key when there is no active one. Returns 0 or -1. */
+int oidc_keys_ensure(struct store *s);
+/* Retires the active key (published OIDC_ID_TOKEN_TTL + OIDC_KEY_GRACE seconds more),
+ * makes a new active key, removes keys past publication, audits the rotation as done by
+ * actor. Writes the new kid into kid. Returns 0 or -1. */
+int oidc_keys_rotate(struct store *s, const char *actor, char kid[JWS_KID_MAX]);
+/* Calls fn for every stored key, newest first; stops when fn returns non-zero.
+ * Returns 0 or -1. */
+int oidc_keys_list(struct store *s, int (*fn)(void *arg, const struct oidc_key_info *k),
+    void *arg);
+
+struct oidc_keycache;            /* shared by a server's threads */
+struct oidc_keyring;             /* one loaded set of keys: immutable, reference-counted */
+
+/* A cache that reloads the keys from s at most every ttl seconds. NULL on error. */
+struct oidc_keycache *oidc_keycache_new(struct store *s, int ttl);
+/* Frees the cache; rings still held are freed when put back. */
+void oidc_keycache_free(struct oidc_keycache *c);
+/* The current keys (creating the first key if the store has none); the caller gives
+ * them back with oidc_keyring_put. NULL on error. */
+const struct oidc_keyring *oidc_keyring_get(struct oidc_keycache *c);
+void oidc_keyring_put(struct oidc_keycache *c, const struct oidc_keyring *k);
+/* The key that signs now (never NULL in a ring returned by oidc_keyring_get). */
+const struct jws_key *oidc_keyring_signer(const struct oidc_keyring *k);
+/* The published key with this kid, or NULL. */
+const struct jws_key *oidc_keyring_find(const struct oidc_keyring *k, const char *kid);
+/* The JWKS document ({"keys":[…]}) of the published keys. Owned by k. */
+const char *oidc_keyring_jwks(const struct oidc_keyring *k);
+
+#endif

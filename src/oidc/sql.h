@@ -1,0 +1,58 @@
+/* sql.h — statement ids of the OpenID Connect provider (SQL_RANGE_OIDC …): keys, clients,
+ * pending requests, grants, codes, tokens, and the reads of the access tables the
+ * profile choice and the claims need. */
+#ifndef PORTIER_OIDC_SQL_H
+#define PORTIER_OIDC_SQL_H
+
+#include "store/sql_table.h"
+
+enum oidc_sql {
+	SQL_OIDC_FIRST = SQL_RANGE_OIDC,
+	/* signing keys */
+	SQL_OIDC_KEY_INSERT = SQL_OIDC_FIRST,
+	SQL_OIDC_KEY_RETIRE,
+	SQL_OIDC_KEY_PUBLISHED,
+	SQL_OIDC_KEY_PURGE,
+	SQL_OIDC_KEY_ALL,
+	/* the per-installation secret of pairwise subjects */
+	SQL_OIDC_SECRET_INSERT,
+	SQL_OIDC_SECRET_GET,
+	/* clients */
+	SQL_OIDC_CLIENT_INSERT,
+	SQL_OIDC_CLIENT_URI_INSERT,
+	SQL_OIDC_CLIENT_GET,
+	SQL_OIDC_CLIENT_URIS,
+	SQL_OIDC_CLIENT_DELETE,
+	SQL_OIDC_CLIENT_SET_SECRET,
+	SQL_OIDC_CLIENT_LIST,
+	SQL_OIDC_APP_GET,
+	/* pending authorization requests */
+	SQL_OIDC_REQ_INSERT,
+	SQL_OIDC_REQ_GET,
+	SQL_OIDC_REQ_DELETE,
+	SQL_OIDC_REQ_MARK,
+	SQL_OIDC_REQ_PURGE,
+	/* grants, codes, tokens */
+	SQL_OIDC_GRANT_INSERT,
+	SQL_OIDC_GRANT_REVOKE,
+	SQL_OIDC_GRANT_REVOKE_CLIENT_PERSON,
+	SQL_OIDC_GRANT_PURGE,
+	SQL_OIDC_CODE_INSERT,
+	SQL_OIDC_CODE_GET,
+	SQL_OIDC_CODE_USE,
+	SQL_OIDC_TOKEN_INSERT,
+	SQL_OIDC_TOKEN_GET,
+	SQL_OIDC_TOKEN_USE,
+	SQL_OIDC_TOKEN_PURGE,
+	/* profiles: the access tables as the provider reads them */
+	SQL_OIDC_PROFILES,
+	SQL_OIDC_GRANTERS,
+	SQL_OIDC_ACCOUNTS_OF_PERSON,
+	SQL_OIDC_PROFILE_GET,
+	SQL_OIDC_PROFILE_APPS,
+	SQL_OIDC_END
+};
+
+extern const struct sql_table sql_oidc_sqlite;
+
+#endif

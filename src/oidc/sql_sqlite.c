@@ -1,0 +1,152 @@
+/* sql_sqlite.c — SQLite text of the OpenID Connect provider's statements. */
+#include "oidc/sql.h"
+
+#include <stddef.h>
+
+/* The grant columns read with a code or a token (see oidc_grant_read in grants.c). */
+#define GRANT_COLS \
+	"g.id, g.client_id, g.person_id, g.account_id, g.org_quality_id, g.scope, g.nonce, " \
+	"g.auth_time, g.acr_level, g.amr, g.expires_at, g.revoked_at, g.created_at"
+
+static const char *const oidc_text[SQL_OIDC_END - SQL_OIDC_FIRST] = {
+#define T(id) [(id) - SQL_OIDC_FIRST]
+	T(SQL_OIDC_KEY_INSERT) =
+	    "INSERT INTO oidc_key(kid, alg, private_der, public_jwk, created_at) "
+	    "VALUES (?1, 'ES256', ?2, ?3, ?4)",
+	T(SQL_OIDC_KEY_RETIRE) =
+	    "UPDATE oidc_key SET retired_at = ?1, publish_until = ?2 WHERE retired_at IS NULL",
+	T(SQL_OIDC_KEY_PUBLISHED) =
+	    "SELECT kid, private_der, retired_at FROM oidc_key "
+	    "WHERE retired_at IS NULL OR publish_until > ?1 "
+	    "ORDER BY retired_at IS NOT NULL, created_at DESC",
+	T(SQL_OIDC_KEY_PURGE) =
+	    "DELETE FROM oidc_key WHERE retired_at IS NOT NULL AND publish_until <= ?1",
+	T(SQL_OIDC_KEY_ALL) =
+	    "SELECT kid, alg, created_at, retired_at, publish_until FROM oidc_key "
+	    "ORDER BY created_at DESC",
+
+	T(SQL_OIDC_SECRET_INSERT) =
+	    "INSERT INTO setting(name, value) VALUES (?1, ?2) ON CONFLICT(name) DO NOTHING",
+	T(SQL_OIDC_SECRET_GET) =
+	    "SELECT value FROM setting WHERE name = ?1",
+
+	T(SQL_OIDC_CLIENT_INSERT) =
+	    "INSERT INTO oidc_client(id, secret_hash, application, min_level, scopes, "
+	    "allow_national_number, sector) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	T(SQL_OIDC_CLIENT_URI_INSERT) =
+	    "INSERT INTO oidc_client_uri(client_id, kind, uri) VALUES (?1, ?2, ?3)",
+	T(SQL_OIDC_CLIENT_GET) =
+	    "SELECT id, secret_hash, application, min_level, scopes, allow_national_number, "
+	    "sector, created_at FROM oidc_client WHERE id = ?1",
+	T(SQL_OIDC_CLIENT_URIS) =
+	    "SELECT kind, uri FROM oidc_client_uri WHERE client_id = ?1 ORDER BY kind, uri",
+	T(SQL_OIDC_CLIENT_DELETE) =
+	    "DELETE FROM oidc_client WHERE id = ?1",
+	T(SQL_OIDC_CLIENT_SET_SECRET) =
+	    "UPDATE oidc_client SET secret_hash = ?2 WHERE id = ?1 AND secret_hash IS NOT NULL",
+	T(SQL_OIDC_CLIENT_LIST) =
+	    "SELECT id FROM oidc_client ORDER BY id",
+	T(SQL_OIDC_APP_GET) =
+	    "SELECT quality, min_level, name_fr, name_nl, name_de, name_en FROM application "
+	    "WHERE code = ?1",
+
+	T(SQL_OIDC_REQ_INSERT) =
+	    "INSERT INTO oidc_request(id_hash, client_id, redirect_uri, scope, state, nonce, "
+	    "code_challenge, prompt_login, max_age, level, created_at, expires_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	T(SQL_OIDC_REQ_GET) =
+	    "SELECT client_id, redirect_uri, scope, state, nonce, code_challenge, prompt_login, "
+	    "max_age, level, created_at, stale_session FROM oidc_request "
+	    "WHERE id_hash = ?1 AND expires_at > ?2",
+	T(SQL_OIDC_REQ_DELETE) =
+	    "DELETE FROM oidc_request WHERE id_hash = ?1",
+	T(SQL_OIDC_REQ_MARK) =
+	    "UPDATE oidc_request SET stale_session = ?2 WHERE id_hash = ?1",
+	T(SQL_OIDC_REQ_PURGE) =
+	    "DELETE FROM oidc_request WHERE expires_at <= ?1",
+
+	T(SQL_OIDC_GRANT_INSERT) =
+	    "INSERT INTO oidc_grant(client_id, person_id, account_id, org_quality_id, scope, "
+	    "nonce, auth_time, acr_level, amr, created_at, expires_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	T(SQL_OIDC_GRANT_REVOKE) =
+	    "UPDATE oidc_grant SET revoked_at = ?2, revoked_why = ?3 "
+	    "WHERE id = ?1 AND revoked_at IS NULL",
+	T(SQL_OIDC_GRANT_REVOKE_CLIENT_PERSON) =
+	    "UPDATE oidc_grant SET revoked_at = ?3, revoked_why = ?4 "
+	    "WHERE client_id = ?1 AND person_id = ?2 AND revoked_at IS NULL",
+	T(SQL_OIDC_GRANT_PURGE) =
+	    "DELETE FROM oidc_grant WHERE expires_at <= ?1",
+	T(SQL_OIDC_CODE_INSERT) =
+	    "INSERT INTO oidc_code(hash, grant_id, redirect_uri, code_challenge, expires_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)",
+	T(SQL_OIDC_CODE_GET) =
+	    "SELECT c.redirect_uri, c.code_challenge, c.expires_at, c.used_at, " GRANT_COLS
+	    " FROM oidc_code c JOIN oidc_grant g ON g.id = c.grant_id WHERE c.hash = ?1",
+	T(SQL_OIDC_CODE_USE) =
+	    "UPDATE oidc_code SET used_at = ?2 WHERE hash = ?1 AND used_at IS NULL",
+	T(SQL_OIDC_TOKEN_INSERT) =
+	    "INSERT INTO oidc_token(hash, grant_id, kind, created_at, expires_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)",
+	T(SQL_OIDC_TOKEN_GET) =
+	    "SELECT t.kind, t.expires_at, t.used_at, " GRANT_COLS
+	    " FROM oidc_token t JOIN oidc_grant g ON g.id = t.grant_id WHERE t.hash = ?1",
+	T(SQL_OIDC_TOKEN_USE) =
+	    "UPDATE oidc_token SET used_at = ?2 WHERE hash = ?1 AND used_at IS NULL",
+	T(SQL_OIDC_TOKEN_PURGE) =
+	    "DELETE FROM oidc_token WHERE kind = 'access' AND expires_at <= ?1",
+
+	/* Active accounts of person ?1 holding a grant for application ?2 within the
+	 * application's quality. */
+	T(SQL_OIDC_PROFILES) =
+	    "SELECT a.id, oq.id, o.id, o.enterprise, o.name, o.country, o.foreign_reg, m.type "
+	    "FROM account a "
+	    "JOIN organisation o ON o.id = a.org_id "
+	    "JOIN app_grant g ON g.account_id = a.id AND g.application = ?2 "
+	    "JOIN application ap ON ap.code = g.application "
+	    "JOIN org_quality oq ON oq.id = g.org_quality_id AND oq.org_id = a.org_id "
+	    "AND oq.quality = ap.quality "
+	    "JOIN quality_member m ON m.org_quality_id = oq.id AND m.account_id = a.id "
+	    "WHERE a.person_id = ?1 AND a.status = 'active' ORDER BY o.name, o.id",
+	/* Who can grant application ?2 in the organisations where person ?1 has an account:
+	 * the GAP and co-GAPs, and the local managers of the application's quality. */
+	T(SQL_OIDC_GRANTERS) =
+	    "SELECT o.id, om.role, p.first_name, p.last_name, "
+	    "CASE om.role WHEN 'GAP' THEN 1 ELSE 2 END AS sort "
+	    "FROM account a JOIN organisation o ON o.id = a.org_id "
+	    "JOIN org_manager om ON om.org_id = o.id "
+	    "JOIN person p ON p.id = om.person_id WHERE a.person_id = ?1 "
+	    "UNION ALL "
+	    "SELECT o.id, qm.type, p.first_name, p.last_name, "
+	    "CASE qm.type WHEN 'GL' THEN 3 ELSE 4 END "
+	    "FROM account a JOIN organisation o ON o.id = a.org_id "
+	    "JOIN org_quality oq ON oq.org_id = o.id "
+	    "AND oq.quality = (SELECT quality FROM application WHERE code = ?2) "
+	    "JOIN quality_member qm ON qm.org_quality_id = oq.id AND qm.type IN ('GL', 'COGL') "
+	    "JOIN account ga ON ga.id = qm.account_id "
+	    "JOIN person p ON p.id = ga.person_id WHERE a.person_id = ?1 "
+	    "ORDER BY 1, 5, 4, 3",
+	T(SQL_OIDC_ACCOUNTS_OF_PERSON) =
+	    "SELECT o.id, o.name, o.enterprise, a.status FROM account a "
+	    "JOIN organisation o ON o.id = a.org_id WHERE a.person_id = ?1 ORDER BY o.name, o.id",
+	/* The profile of a grant as it stands now (account ?1, activated quality ?2) and
+	 * whether application ?3 is still granted there. */
+	T(SQL_OIDC_PROFILE_GET) =
+	    "SELECT o.enterprise, o.name, o.country, o.foreign_reg, oq.quality, q.name_fr, "
+	    "q.name_nl, q.name_de, q.name_en, m.type, a.status, "
+	    "(SELECT count(*) FROM app_grant g WHERE g.org_quality_id = oq.id "
+	    "AND g.account_id = a.id AND g.application = ?3) "
+	    "FROM account a JOIN organisation o ON o.id = a.org_id "
+	    "JOIN org_quality oq ON oq.id = ?2 AND oq.org_id = a.org_id "
+	    "JOIN quality q ON q.code = oq.quality "
+	    "JOIN quality_member m ON m.org_quality_id = oq.id AND m.account_id = a.id "
+	    "WHERE a.id = ?1",
+	T(SQL_OIDC_PROFILE_APPS) =
+	    "SELECT application FROM app_grant WHERE org_quality_id = ?1 AND account_id = ?2 "
+	    "ORDER BY application",
+#undef T
+};
+
+const struct sql_table sql_oidc_sqlite = {
+	SQL_OIDC_FIRST, SQL_OIDC_END - SQL_OIDC_FIRST, oidc_text,
+};

@@ -1,0 +1,646 @@
+/* data.c — the agency portal's database operations: sessions for the web layer, the
+ * login under way, users, companies and their contact points, activities, self-check
+ * files and their history. One transaction per function; bound parameters only. */
+#include "portal/data.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/log.h"
+#include "portal/sql.h"
+
+const char *const portal_contact_kinds[PORTAL_CONTACT_KINDS] = {
+	"general", "materiovigilance", "regulatory",
+};
+
+/* Copies a column's text (NULL gives "") into a fixed buffer; every value was checked
+ * on the way in to fit. */
+static void
+col_copy(struct store_q *q, int col, char *out, size_t outlen)
+{
+	const char *v = store_text(q, col);
+
+	snprintf(out, outlen, "%s", v ? v : "");
+}
+
+static const char *
+col_dup(struct store_q *q, int col, struct arena *a)
+{
+	const char *v = store_text(q, col);
+
+	return arena_strdup(a, v ? v : "");
+}
+
+static void
+sid_hash(const char *sid, unsigned char out[32])
+{
+	crypto_generichash(out, 32, (const unsigned char *)sid, strlen(sid), NULL, 0);
+}
+
+static int64_t
+now_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/* ---- sessions of the web layer ---- */
+
+static int
+sess_load(void *arg, const unsigned char h[32], struct web_session *out)
+{
+	struct store_tx *tx;
+	struct store_q *q;
+	int rc;
+
+	if (store_begin(arg, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, SQL_PORTAL_SESS_GET, &q, "b", h, (size_t)32) != 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	rc = store_next(q);
+	if (rc == 1) {
+		memset(out, 0, sizeof(*out));
+		col_copy(q, 0, out->csrf, sizeof(out->csrf));
+		col_copy(q, 1, out->lang, sizeof(out->lang));
+		out->person_id = store_int(q, 2);
+		out->created_at = store_int(q, 3);
+		out->seen_at = store_int(q, 4);
+		/* The portal demands the eID level of portier at login; it does not log in
+		 * by itself. */
+		out->auth_level = out->person_id != 0 ? 3 : 0;
+	}
+	store_done(q);
+	store_rollback(tx);
+	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+}
+
+static int
+sess_create(void *arg, const unsigned char h[32], const struct web_session *w)
+{
+	struct store_tx *tx;
+
+	if (store_begin(arg, STORE_WRITE, &tx) != 0)
+		return -1;
+	if (store_exec(tx, SQL_PORTAL_SESS_INSERT, "bttiii", h, (size_t)32, w->csrf, w->lang,
+	    w->person_id, w->created_at, w->seen_at) != 1) {
+		store_rollback(tx);
+		return -1;
+	}
+	return store_commit(tx);
+}
+
+static int
+sess_touch(void *arg, const unsigned char h[32], int64_t now)
+{
+	struct store_tx *tx;
+
+	if (store_begin(arg, STORE_WRITE, &tx) != 0)
+		return -1;
+	if (store_exec(tx, SQL_PORTAL_SESS_TOUCH, "bi", h, (size_t)32, now) < 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	return store_commit(tx);
+}
+
+static int
+sess_rotate(void *arg, const unsigned char old[32], const unsigned char neu[32],
+    const struct web_session *w)
+{
+	struct store_tx *tx;
+
+	if (store_begin(arg, STORE_WRITE, &tx) != 0)
+		return -1;
+	if (store_exec(tx, SQL_PORTAL_SESS_ROTATE, "bbttii", old, (size_t)32, neu, (size_t)32,
+	    w->csrf, w->lang, w->person_id, w->seen_at) != 1) {
+		store_rollback(tx);
+		return -1;
+	}
+	return store_commit(tx);
+}
+
+static int
+sess_destroy(void *arg, const unsigned char h[32])
+{
+	struct store_tx *tx;
+
+	if (store_begin(arg, STORE_WRITE, &tx) != 0)
+		return -1;
+	if (store_exec(tx, SQL_PORTAL_SESS_DELETE, "b", h, (size_t)32) < 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	return store_commit(tx);
+}
+
+void
+portal_session_ops(struct web_session_ops *ops, struct store *s)
+{
+	memset(ops, 0, sizeof(*ops));
+	ops->arg = s;
+	ops->load = sess_load;
+	ops->create = sess_create;
+	ops->touch = sess_touch;
+	ops->rotate = sess_rotate;
+	ops->destroy = sess_destroy;
+}
+
+int
+pdata_sessions_purge(struct store *s, int64_t idle_before, int64_t created_before)
+{
+	struct store_tx *tx;
+
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return -1;
+	if (store_exec(tx, SQL_PORTAL_SESS_PURGE, "ii", idle_before, created_before) < 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	return store_commit(tx);
+}
+
+/* ---- the login under way, who is logged in ---- */
+
+int
+pdata_login_save(struct store *s, const char *sid, const struct portal_login *l)
+{
+	unsigned char h[32];
+	struct store_tx *tx;
+
+	sid_hash(sid, h);
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return -1;
+	if (store_exec(tx, SQL_PORTAL_LOGIN_SET, "btttit", h, (size_t)32, l->state, l->nonce,
+	    l->verifier, l->started, l->next) != 1) {
+		store_rollback(tx);
+		return -1;
+	}
+	return store_commit(tx);
+}
+
+int
+pdata_login_take(struct store *s, const char *sid, struct portal_login *out)
+{
+	unsigned char h[32];
+	struct store_tx *tx;
+	struct store_q *q;
+	int rc;
+
+	sid_hash(sid, h);
+	memset(out, 0, sizeof(*out));
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return -1;
+	if (store_query(tx, SQL_PORTAL_LOGIN_GET, &q, "b", h, (size_t)32) != 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	rc = store_next(q);
+	if (rc == 1) {
+		col_copy(q, 0, out->state, sizeof(out->state));
+		col_copy(q, 1, out->nonce, sizeof(out->nonce));
+		col_copy(q, 2, out->verifier, sizeof(out->verifier));
+		out->started = store_int(q, 3);
+		col_copy(q, 4, out->next, sizeof(out->next));
+	}
+	store_done(q);
+	if (rc == 1 && store_exec(tx, SQL_PORTAL_LOGIN_CLEAR, "b", h, (size_t)32) != 1)
+		rc = -1;
+	if (rc < 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	if (store_commit(tx) != 0)
+		return -1;
+	return rc == 1 ? 0 : 1;
+}
+
+int
+pdata_user_seen(struct store *s, const char *sub, const char *name, int64_t *user_id)
+{
+	struct store_tx *tx;
+	struct store_q *q;
+	int rc;
+
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return -1;
+	if (store_exec(tx, SQL_PORTAL_USER_UPSERT, "tti", sub, name, now_s()) != 1 ||
+	    store_query(tx, SQL_PORTAL_USER_ID, &q, "t", sub) != 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	rc = store_next(q);
+	if (rc == 1)
+		*user_id = store_int(q, 0);
+	store_done(q);
+	if (rc != 1) {
+		store_rollback(tx);
+		return -1;
+	}
+	return store_commit(tx);
+}
+
+int
+pdata_session_who_set(struct store *s, const char *sid, const struct portal_who *w)
+{
+	unsigned char h[32];
+	struct store_tx *tx;
+
+	sid_hash(sid, h);
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return -1;
+	if (store_exec(tx, SQL_PORTAL_SESS_USER_SET, "bttttt", h, (size_t)32, w->sub, w->name,
+	    w->enterprise, w->org_name, w->id_token) != 1) {
+		store_rollback(tx);
+		return -1;
+	}
+	return store_commit(tx);
+}
+
+int
+pdata_session_who(struct store *s, const char *sid, struct arena *a, struct portal_who *out)
+{
+	unsigned char h[32];
+	struct store_tx *tx;
+	struct store_q *q;
+	int rc;
+
+	sid_hash(sid, h);
+	memset(out, 0, sizeof(*out));
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, SQL_PORTAL_SESS_USER_GET, &q, "b", h, (size_t)32) != 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	rc = store_next(q);
+	if (rc == 1) {
+		out->sub = col_dup(q, 0, a);
+		out->name = col_dup(q, 1, a);
+		out->enterprise = col_dup(q, 2, a);
+		out->org_name = col_dup(q, 3, a);
+		out->id_token = col_dup(q, 4, a);
+		out->user_id = store_int(q, 5);
+		if (out->sub == NULL || out->name == NULL || out->enterprise == NULL ||
+		    out->org_name == NULL || out->id_token == NULL)
+			rc = -1;
+	}
+	store_done(q);
+	store_rollback(tx);
+	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+}
+
+/* ---- companies and contact points ---- */
+
+static int
+company_read(struct store_tx *tx, const char *enterprise, struct portal_company *out)
+{
+	struct store_q *q;
+	int rc;
+
+	if (store_query(tx, SQL_PORTAL_COMPANY_GET, &q, "t", enterprise) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1) {
+		memset(out, 0, sizeof(*out));
+		out->id = store_int(q, 0);
+		col_copy(q, 1, out->enterprise, sizeof(out->enterprise));
+		col_copy(q, 2, out->agency_number, sizeof(out->agency_number));
+		col_copy(q, 3, out->name, sizeof(out->name));
+		out->created_at = store_int(q, 4);
+	}
+	store_done(q);
+	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+}
+
+int
+pdata_company_visit(struct store *s, const char *enterprise, const char *name,
+    struct portal_company *out)
+{
+	struct store_tx *tx;
+
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return -1;
+	if (store_exec(tx, SQL_PORTAL_COMPANY_INSERT, "tti", enterprise, name, now_s()) < 0 ||
+	    store_exec(tx, SQL_PORTAL_COMPANY_NUMBER, "t", enterprise) < 0 ||
+	    store_exec(tx, SQL_PORTAL_COMPANY_NAME, "tt", enterprise, name) < 0 ||
+	    company_read(tx, enterprise, out) != 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	return store_commit(tx);
+}
+
+int
+pdata_company_get(struct store *s, const char *enterprise, struct portal_company *out)
+{
+	struct store_tx *tx;
+	int rc;
+
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	rc = company_read(tx, enterprise, out);
+	store_rollback(tx);
+	return rc;
+}
+
+static int
+contact_index(const char *kind)
+{
+	for (int i = 0; i < PORTAL_CONTACT_KINDS; i++)
+		if (kind != NULL && strcmp(kind, portal_contact_kinds[i]) == 0)
+			return i;
+	return -1;
+}
+
+int
+pdata_contacts(struct store *s, int64_t company_id, struct portal_contact out[PORTAL_CONTACT_KINDS])
+{
+	struct store_tx *tx;
+	struct store_q *q;
+	int rc;
+
+	memset(out, 0, sizeof(*out) * PORTAL_CONTACT_KINDS);
+	for (int i = 0; i < PORTAL_CONTACT_KINDS; i++)
+		snprintf(out[i].kind, sizeof(out[i].kind), "%s", portal_contact_kinds[i]);
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, SQL_PORTAL_CONTACT_LIST, &q, "i", company_id) != 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	while ((rc = store_next(q)) == 1) {
+		int i = contact_index(store_text(q, 0));
+
+		if (i < 0)
+			continue;
+		col_copy(q, 1, out[i].name, sizeof(out[i].name));
+		col_copy(q, 2, out[i].email, sizeof(out[i].email));
+		col_copy(q, 3, out[i].phone, sizeof(out[i].phone));
+		out[i].updated_at = store_int(q, 4);
+	}
+	store_done(q);
+	store_rollback(tx);
+	return rc == 0 ? 0 : -1;
+}
+
+int
+pdata_contacts_save(struct store *s, int64_t company_id, int64_t user_id,
+    const struct portal_contact c[PORTAL_CONTACT_KINDS])
+{
+	struct store_tx *tx;
+	int64_t now = now_s();
+
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return -1;
+	for (int i = 0; i < PORTAL_CONTACT_KINDS; i++) {
+		int rc;
+
+		if (c[i].name[0] == '\0' && c[i].email[0] == '\0' && c[i].phone[0] == '\0')
+			rc = store_exec(tx, SQL_PORTAL_CONTACT_DELETE, "it", company_id,
+			    portal_contact_kinds[i]);
+		else
+			rc = store_exec(tx, SQL_PORTAL_CONTACT_UPSERT, "ittttiI", company_id,
+			    portal_contact_kinds[i], c[i].name, c[i].email, c[i].phone, now,
+			    user_id);
+		if (rc < 0) {
+			store_rollback(tx);
+			return -1;
+		}
+	}
+	return store_commit(tx);
+}
+
+/* ---- activities ---- */
+
+static void
+activity_read(struct store_q *q, struct portal_activity *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->id = store_int(q, 0);
+	col_copy(q, 1, a->kind, sizeof(a->kind));
+	col_copy(q, 2, a->establishment, sizeof(a->establishment));
+	col_copy(q, 3, a->classes, sizeof(a->classes));
+	col_copy(q, 4, a->started_on, sizeof(a->started_on));
+	col_copy(q, 5, a->ended_on, sizeof(a->ended_on));
+}
+
+int
+pdata_activities(struct store *s, int64_t company_id, struct portal_activity *out,
+    size_t max, size_t *n)
+{
+	struct store_tx *tx;
+	struct store_q *q;
+	int rc;
+
+	*n = 0;
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, SQL_PORTAL_ACT_LIST, &q, "i", company_id) != 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	while ((rc = store_next(q)) == 1 && *n < max)
+		activity_read(q, &out[(*n)++]);
+	store_done(q);
+	store_rollback(tx);
+	return rc < 0 ? -1 : 0;
+}
+
+static int
+activity_in(struct store_tx *tx, int64_t company_id, int64_t id, struct portal_activity *out)
+{
+	struct store_q *q;
+	int rc;
+
+	if (store_query(tx, SQL_PORTAL_ACT_GET, &q, "ii", id, company_id) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1)
+		activity_read(q, out);
+	store_done(q);
+	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+}
+
+int
+pdata_activity_get(struct store *s, int64_t company_id, int64_t id,
+    struct portal_activity *out)
+{
+	struct store_tx *tx;
+	int rc;
+
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	rc = activity_in(tx, company_id, id, out);
+	store_rollback(tx);
+	return rc;
+}
+
+static void
+today(char out[11])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static int
+event_add(struct store_tx *tx, int64_t activity_id, const char *action, const char *user_name)
+{
+	return store_exec(tx, SQL_PORTAL_EVENT_INSERT, "iitt", activity_id, now_s(), action,
+	    user_name ? user_name : "") == 1 ? 0 : -1;
+}
+
+int
+pdata_activity_declare(struct store *s, int64_t company_id,
+    const struct portal_activity *a, const char *user_name, int64_t *id)
+{
+	struct store_tx *tx;
+	char date[11];
+	int rc;
+
+	today(date);
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return -1;
+	rc = store_exec(tx, SQL_PORTAL_ACT_INSERT, "itttti", company_id, a->kind,
+	    a->establishment, a->classes, date, now_s());
+	if (rc != 1) {
+		store_rollback(tx);
+		return rc == -2 ? -2 : -1;
+	}
+	*id = store_last_id(tx);
+	if (event_add(tx, *id, "declared", user_name) != 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	return store_commit(tx);
+}
+
+int
+pdata_activity_change(struct store *s, int64_t company_id, int64_t id, const char *classes,
+    const char *user_name)
+{
+	struct store_tx *tx;
+	int rc;
+
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return -1;
+	rc = store_exec(tx, SQL_PORTAL_ACT_UPDATE, "iiti", id, company_id, classes, now_s());
+	if (rc == 1 && event_add(tx, id, "changed", user_name) != 0)
+		rc = -1;
+	if (rc != 1) {
+		store_rollback(tx);
+		return rc == 0 ? 1 : -1;
+	}
+	return store_commit(tx);
+}
+
+int
+pdata_activity_end(struct store *s, int64_t company_id, int64_t id, const char *date,
+    const char *user_name)
+{
+	struct store_tx *tx;
+	int rc;
+
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return -1;
+	rc = store_exec(tx, SQL_PORTAL_ACT_END, "iiti", id, company_id, date, now_s());
+	if (rc == 1 && event_add(tx, id, "ended", user_name) != 0)
+		rc = -1;
+	if (rc != 1) {
+		store_rollback(tx);
+		return rc == 0 ? 1 : -1;
+	}
+	return store_commit(tx);
+}
+
+/* ---- self-check files ---- */
+
+int
+pdata_dossier_get(struct store *s, struct arena *a, int64_t activity_id,
+    struct portal_dossier *out)
+{
+	struct store_tx *tx;
+	struct store_q *q;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->answers = "{}";
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, SQL_PORTAL_DOSSIER_GET, &q, "i", activity_id) != 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	rc = store_next(q);
+	if (rc == 1) {
+		out->exists = true;
+		col_copy(q, 0, out->status, sizeof(out->status));
+		out->answers = col_dup(q, 1, a);
+		out->updated_at = store_int(q, 2);
+		out->submitted_at = store_int(q, 3);
+		if (out->answers == NULL)
+			rc = -1;
+	}
+	store_done(q);
+	store_rollback(tx);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+pdata_dossier_save(struct store *s, int64_t company_id, int64_t activity_id,
+    const char *answers, bool submit, const char *user_name)
+{
+	struct portal_activity act;
+	struct store_tx *tx;
+	int64_t now = now_s();
+	int rc;
+
+	if (strlen(answers) > PORTAL_ANSWERS_MAX)
+		return -1;
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return -1;
+	rc = activity_in(tx, company_id, activity_id, &act);
+	if (rc == 0 && act.ended_on[0] != '\0')
+		rc = 1;
+	if (rc == 0 && (store_exec(tx, SQL_PORTAL_DOSSIER_SAVE, "ittiI", activity_id,
+	    submit ? "submitted" : "draft", answers, now, submit ? now : 0) != 1 ||
+	    event_add(tx, activity_id, submit ? "submitted" : "saved", user_name) != 0))
+		rc = -1;
+	if (rc != 0) {
+		store_rollback(tx);
+		return rc;
+	}
+	return store_commit(tx);
+}
+
+int
+pdata_events(struct store *s, int64_t activity_id, struct portal_event *out, size_t max,
+    size_t *n)
+{
+	struct store_tx *tx;
+	struct store_q *q;
+	int rc;
+
+	*n = 0;
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, SQL_PORTAL_EVENT_LIST, &q, "i", activity_id) != 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	while ((rc = store_next(q)) == 1 && *n < max) {
+		struct portal_event *e = &out[(*n)++];
+
+		e->at = store_int(q, 0);
+		col_copy(q, 1, e->action, sizeof(e->action));
+		col_copy(q, 2, e->user_name, sizeof(e->user_name));
+	}
+	store_done(q);
+	store_rollback(tx);
+	return rc < 0 ? -1 : 0;
+}

@@ -1,0 +1,212 @@
+/* http.c — libcurl requests for the portal's back-channel (discovery, JWKS, token,
+ * userinfo, the registry API): one easy handle per request, bounded in time and size. */
+#include "portal/http.h"
+
+#include <curl/curl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#define CONNECT_MS 5000
+#define TOTAL_MS 15000
+
+int
+phttp_init(void)
+{
+	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+}
+
+void
+phttp_cleanup(void)
+{
+	curl_global_cleanup();
+}
+
+static size_t
+on_body(char *p, size_t size, size_t n, void *arg)
+{
+	struct buf *b = arg;
+
+	/* A short count makes libcurl stop with CURLE_WRITE_ERROR: the cap is reached. */
+	if (buf_add(b, p, size * n) != 0)
+		return 0;
+	return size * n;
+}
+
+static int
+perform(CURL *c, struct curl_slist *headers, size_t max, struct phttp_resp *out, char *err,
+    size_t errlen)
+{
+	char ebuf[CURL_ERROR_SIZE] = "";
+	const char *ct = NULL;
+	CURLcode rc;
+
+	memset(out, 0, sizeof(*out));
+	buf_init(&out->body, max);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)CONNECT_MS);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)TOTAL_MS);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "portier-portal");
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &out->body);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, ebuf);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	rc = curl_easy_perform(c);
+	if (rc != CURLE_OK) {
+		snprintf(err, errlen, "%s", rc == CURLE_WRITE_ERROR ? "answer over the size limit" :
+		    ebuf[0] ? ebuf : curl_easy_strerror(rc));
+		buf_free(&out->body);
+		return -1;
+	}
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+	if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct != NULL)
+		snprintf(out->ctype, sizeof(out->ctype), "%s", ct);
+	if (out->body.data == NULL && buf_add(&out->body, "", 0) != 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+int
+phttp_get(const char *url, const char *bearer, size_t max, struct phttp_resp *out,
+    char *err, size_t errlen)
+{
+	struct curl_slist *h = NULL, *t;
+	char auth[2200];
+	CURL *c = curl_easy_init();
+	int rc = -1;
+
+	if (c == NULL) {
+		snprintf(err, errlen, "libcurl cannot start");
+		return -1;
+	}
+	h = curl_slist_append(h, "Accept: application/json");
+	if (h != NULL && bearer != NULL) {
+		if ((size_t)snprintf(auth, sizeof(auth), "Authorization: Bearer %s", bearer) >=
+		    sizeof(auth)) {
+			snprintf(err, errlen, "access token too long");
+			goto done;
+		}
+		t = curl_slist_append(h, auth);
+		if (t == NULL)
+			goto done;
+		h = t;
+	}
+	if (h == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto done;
+	}
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+	rc = perform(c, h, max, out, err, errlen);
+done:
+	sodium_memzero(auth, sizeof(auth));
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	return rc;
+}
+
+char *
+phttp_encode(struct arena *a, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(s);
+	char *out = arena_alloc(a, n * 3 + 1), *o = out;
+
+	if (out == NULL)
+		return NULL;
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || c == '.' || c == '~') {
+			*o++ = (char)c;
+		} else {
+			*o++ = '%';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* "Authorization: Basic base64(enc(user):enc(password))" (RFC 6749 §2.3.1). */
+static char *
+basic_header(struct arena *a, const char *user, const char *password)
+{
+	const char *u = phttp_encode(a, user), *p = phttp_encode(a, password);
+	char *pair, *b64, *h;
+	size_t n, b64len;
+
+	if (u == NULL || p == NULL)
+		return NULL;
+	pair = arena_printf(a, "%s:%s", u, p);
+	if (pair == NULL)
+		return NULL;
+	n = strlen(pair);
+	b64len = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
+	b64 = arena_alloc(a, b64len);
+	if (b64 == NULL)
+		return NULL;
+	sodium_bin2base64(b64, b64len, (const unsigned char *)pair, n,
+	    sodium_base64_VARIANT_ORIGINAL);
+	sodium_memzero(pair, n);
+	h = arena_printf(a, "Authorization: Basic %s", b64);
+	sodium_memzero(b64, strlen(b64));
+	return h;
+}
+
+int
+phttp_post_form(const char *url, const char *user, const char *password, const char *body,
+    size_t max, struct phttp_resp *out, char *err, size_t errlen)
+{
+	struct arena *a = arena_new(64 * 1024);
+	struct curl_slist *h = NULL, *t;
+	char *auth = NULL;
+	CURL *c = curl_easy_init();
+	int rc = -1;
+
+	if (c == NULL || a == NULL) {
+		snprintf(err, errlen, "libcurl cannot start");
+		goto done;
+	}
+	h = curl_slist_append(h, "Accept: application/json");
+	t = h ? curl_slist_append(h, "Content-Type: application/x-www-form-urlencoded") : NULL;
+	if (t == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto done;
+	}
+	h = t;
+	if (user != NULL) {
+		auth = basic_header(a, user, password ? password : "");
+		t = auth ? curl_slist_append(h, auth) : NULL;
+		if (t == NULL) {
+			snprintf(err, errlen, "out of memory");
+			goto done;
+		}
+		h = t;
+	}
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_POST, 1L);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	rc = perform(c, h, max, out, err, errlen);
+done:
+	if (auth != NULL)
+		sodium_memzero(auth, strlen(auth));
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	arena_free(a);
+	return rc;
+}
+
+void
+phttp_resp_free(struct phttp_resp *r)
+{
+	buf_free(&r->body);
+}

@@ -1,0 +1,36 @@
+/* http.h — the portal's back-channel to portier: small HTTP requests through libcurl,
+ * http and https only, no redirects followed, time limits, a cap on every body read. */
+#ifndef PORTIER_PORTAL_HTTP_H
+#define PORTIER_PORTAL_HTTP_H
+
+#include <stddef.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+
+struct phttp_resp {
+	long status;                 /* HTTP status, 0 when no answer */
+	struct buf body;             /* capped at the request's max */
+	char ctype[128];             /* Content-Type, "" when none */
+};
+
+/* Initialises libcurl once for the process (before threads). Returns 0 or -1. */
+int phttp_init(void);
+void phttp_cleanup(void);
+
+/* GET url, with "Authorization: Bearer <bearer>" when bearer is not NULL, reading at most
+ * max bytes. Returns 0 when an answer came (any status), -1 with a reason in err. */
+int phttp_get(const char *url, const char *bearer, size_t max, struct phttp_resp *out,
+    char *err, size_t errlen);
+/* POST an application/x-www-form-urlencoded body, authenticated with HTTP Basic as
+ * client_secret_basic wants (user and password form-encoded first) when user is not
+ * NULL. Returns as phttp_get. */
+int phttp_post_form(const char *url, const char *user, const char *password, const char *body,
+    size_t max, struct phttp_resp *out, char *err, size_t errlen);
+void phttp_resp_free(struct phttp_resp *r);
+
+/* Percent-encodes s for a form or query value (only A-Z a-z 0-9 - . _ ~ kept), in a;
+ * NULL when out of memory. */
+char *phttp_encode(struct arena *a, const char *s);
+
+#endif

@@ -1,0 +1,407 @@
+/* kbo_import.c — applies a KBO Open Data extract in one transaction: checks it is newer
+ * than the last one applied, records it, then writes the rows the reader thread
+ * (kbo_pipe.c) hands over. A full extract empties the tables, loads them without their
+ * secondary indexes and builds those and the name index at the end. An update applies,
+ * per table, its delete file then its insert file; the insert file holds all the current
+ * rows of each entity it names, so they replace the rows earlier extracts wrote for it —
+ * which also makes applying the same update twice (with force) give the same tables. */
+#include "registry/kbo_import.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/audit.h"
+#include "registry/kbo_internal.h"
+#include "registry/sql.h"
+#include "store/store.h"
+
+struct writer {
+	struct store_tx *tx;
+	const struct kbo_plan *plan;
+	int64_t id;                    /* this extract's kbo_extract.id */
+	char xid[24];                  /* the same, as text, for the rows */
+	size_t xidlen;
+	int job;                       /* current job, -1 before the first */
+	unsigned long job_rows;
+	char prev[11];                 /* last entity whose older rows were replaced */
+	struct kbo_progress prog;
+	unsigned long long rows;
+};
+
+/* Refuses an extract that is not newer than the last one applied, unless forced. */
+static int
+check_order(struct store_tx *tx, const struct kbo_plan *p, bool force, char *err,
+    size_t errlen)
+{
+	struct store_q *q;
+	long last = 0;
+	char type[16] = "", at[32] = "";
+	int rc;
+
+	if (store_query(tx, SQL_KBO_EXTRACT_LAST, &q, "") != 0) {
+		snprintf(err, errlen, "cannot read the applied extracts (database not migrated?)");
+		return -1;
+	}
+	rc = store_next(q);
+	if (rc == 1) {
+		last = (long)store_int(q, 0);
+		snprintf(type, sizeof(type), "%s", store_text(q, 1) ? store_text(q, 1) : "");
+		snprintf(at, sizeof(at), "%s", store_text(q, 2) ? store_text(q, 2) : "");
+	}
+	store_done(q);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot read the applied extracts");
+		return -1;
+	}
+	if (rc == 0 || force)
+		return 0;
+	/* A full extract of the same number holds the state the update reached: harmless. */
+	if (p->full ? p->number < last : p->number <= last) {
+		snprintf(err, errlen, "%s extract %ld is not newer than the last applied extract "
+		    "%ld (%s, applied %s): refused; --force applies it anyway",
+		    p->full ? "full" : "update", p->number, last, type, at);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+record_extract(struct writer *w, const char *source, bool force, char *err, size_t errlen)
+{
+	const struct kbo_plan *p = w->plan;
+
+	if (store_exec(w->tx, SQL_KBO_EXTRACT_INSERT, "ittttti", (int64_t)p->number,
+	    p->full ? "full" : "update", p->snapshot[0] ? p->snapshot : NULL,
+	    p->timestamp[0] ? p->timestamp : NULL, p->version[0] ? p->version : NULL, source,
+	    (int64_t)force) != 1) {
+		snprintf(err, errlen, "cannot record the extract");
+		return -1;
+	}
+	w->id = store_last_id(w->tx);
+	w->xidlen = (size_t)snprintf(w->xid, sizeof(w->xid), "%" PRId64, w->id);
+	return 0;
+}
+
+static int
+exec_ok(struct writer *w, int id, char *err, size_t errlen)
+{
+	if (store_exec(w->tx, id, "") < 0) {
+		snprintf(err, errlen, "database error while preparing the tables (statement %d)",
+		    id);
+		return -1;
+	}
+	return 0;
+}
+
+/* meta.csv replaces the last one; a full extract empties every table first, without its
+ * secondary indexes (built again at the end: faster than keeping them up to date). */
+static int
+prepare_tables(struct writer *w, char *err, size_t errlen)
+{
+	const struct kbo_plan *p = w->plan;
+
+	if (exec_ok(w, SQL_KBO_META_CLEAR, err, errlen) != 0)
+		return -1;
+	for (int i = 0; i < p->nmeta; i++) {
+		struct store_val v[3] = {
+			{ p->meta[i].variable, strlen(p->meta[i].variable) },
+			{ p->meta[i].has_value ? p->meta[i].value : NULL, strlen(p->meta[i].value) },
+			{ w->xid, w->xidlen },
+		};
+
+		if (store_exec_vals(w->tx, SQL_KBO_META_INSERT, v, 3) != 1) {
+			snprintf(err, errlen, "meta.csv: variable %.63s appears twice",
+			    p->meta[i].variable);
+			return -1;
+		}
+	}
+	w->rows += (unsigned long long)p->nmeta;
+	if (exec_ok(w, SQL_KBO_CODE_CLEAR, err, errlen) != 0)
+		return -1;
+	if (!p->full)
+		return 0;
+	for (int i = KBO_ENTERPRISE_T; i < KBO_NTABLES; i++) {
+		const struct kbo_table *t = &kbo_tables[i];
+
+		if ((t->sql_index_drop && exec_ok(w, t->sql_index_drop, err, errlen) != 0) ||
+		    exec_ok(w, t->sql_clear, err, errlen) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+finish_full(struct writer *w, char *err, size_t errlen)
+{
+	kbo_progress_step(&w->prog, "indexes");
+	for (int i = KBO_ENTERPRISE_T; i < KBO_NTABLES; i++) {
+		const struct kbo_table *t = &kbo_tables[i];
+
+		if (t->sql_index_create && exec_ok(w, t->sql_index_create, err, errlen) != 0)
+			return -1;
+	}
+	kbo_progress_step_done(&w->prog);
+	kbo_progress_step(&w->prog, "name index");
+	if (exec_ok(w, SQL_KBO_FTS_REBUILD, err, errlen) != 0)
+		return -1;
+	kbo_progress_step_done(&w->prog);
+	return 0;
+}
+
+static int
+row_error(const struct kbo_job *j, const struct kbo_batch *b, int i, int rc, char *err,
+    size_t errlen)
+{
+	const char *key = b->text + b->off[i][0];
+
+	if (rc == -1)
+		snprintf(err, errlen, "%s:%lu: the database refused the row", j->file, b->line[i]);
+	else if (j->t->id == KBO_CODE)
+		snprintf(err, errlen, "%s:%lu: code %.40s/%.20s/%.4s appears twice", j->file,
+		    b->line[i], key, b->text + b->off[i][1], b->text + b->off[i][2]);
+	else
+		snprintf(err, errlen, "%s:%lu: %s %s appears twice", j->file, b->line[i],
+		    j->cols[0].name, key);
+	return -1;
+}
+
+/* Writes n in decimal at the end of buf (size 24); returns where it starts. */
+static char *
+decimal(unsigned long n, char buf[24], size_t *len)
+{
+	char *p = buf + 23;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + n % 10);
+		n /= 10;
+	} while (n > 0);
+	*len = (size_t)(buf + 23 - p);
+	return p;
+}
+
+static int
+write_row(struct writer *w, const struct kbo_job *j, const struct kbo_batch *b, int i,
+    char *err, size_t errlen)
+{
+	const struct kbo_table *t = j->t;
+	struct store_val v[KBO_MAX_COLS + 2], key[2];
+	int n = j->ncols + 2, rc;
+	char line[24];
+
+	for (int k = 0; k < j->ncols; k++) {
+		v[k].p = b->len[i][k] == KBO_NULL_LEN ? NULL : b->text + b->off[i][k];
+		v[k].len = b->len[i][k] == KBO_NULL_LEN ? 0 : b->len[i][k];
+	}
+	v[j->ncols].p = w->xid;
+	v[j->ncols].len = w->xidlen;
+	v[j->ncols + 1].p = decimal(b->line[i], line, &v[j->ncols + 1].len);
+	key[0] = v[0];
+	key[1] = v[j->ncols];
+
+	if (j->kind == KBO_JOB_DELETE) {
+		if ((t->id == KBO_DENOMINATION_T &&
+		    store_exec_vals(w->tx, SQL_KBO_FTS_DELETE, key, 2) < 0) ||
+		    store_exec_vals(w->tx, t->sql_delete, key, 2) < 0)
+			return row_error(j, b, i, -1, err, errlen);
+		return 0;
+	}
+	if (w->plan->full || t->sql_delete == 0) {
+		rc = store_exec_vals(w->tx, t->sql_insert, v, n);
+		return rc < 0 ? row_error(j, b, i, rc, err, errlen) : 0;
+	}
+	if (t->keyed) {
+		/* No change: the row was already written by this very extract. */
+		rc = store_exec_vals(w->tx, t->sql_upsert, v, n);
+		return rc <= 0 ? row_error(j, b, i, rc < 0 ? rc : -2, err, errlen) : 0;
+	}
+	/* An entity's first row in this file: its rows from earlier extracts go. */
+	if (strcmp(w->prev, v[0].p) != 0) {
+		if ((t->id == KBO_DENOMINATION_T &&
+		    store_exec_vals(w->tx, SQL_KBO_FTS_DELETE, key, 2) < 0) ||
+		    store_exec_vals(w->tx, t->sql_delete, key, 2) < 0)
+			return row_error(j, b, i, -1, err, errlen);
+		memcpy(w->prev, v[0].p, sizeof(w->prev));
+	}
+	rc = store_exec_vals(w->tx, t->sql_insert, v, n);
+	if (rc >= 0 && t->id == KBO_DENOMINATION_T)
+		rc = store_exec_vals(w->tx, SQL_KBO_FTS_INSERT, v, 4);
+	return rc < 0 ? row_error(j, b, i, rc, err, errlen) : 0;
+}
+
+/* Rows i .. i + SQL_KBO_MANY - 1 of a plain insert in one statement. A duplicate key
+ * undoes the whole statement: the rows then go one by one to name the line. */
+static int
+write_many(struct writer *w, const struct kbo_job *j, const struct kbo_batch *b, int i,
+    char *err, size_t errlen)
+{
+	struct store_val v[SQL_KBO_MANY * (KBO_MAX_COLS + 2)], *r = v;
+	char lines[SQL_KBO_MANY][24];
+	int rc;
+
+	for (int n = 0; n < SQL_KBO_MANY; n++, i++) {
+		for (int k = 0; k < j->ncols; k++, r++) {
+			r->p = b->len[i][k] == KBO_NULL_LEN ? NULL : b->text + b->off[i][k];
+			r->len = b->len[i][k] == KBO_NULL_LEN ? 0 : b->len[i][k];
+		}
+		r->p = w->xid;
+		r->len = w->xidlen;
+		r++;
+		r->p = decimal(b->line[i], lines[n], &r->len);
+		r++;
+	}
+	rc = store_exec_vals(w->tx, j->t->sql_insert_many, v, (int)(r - v));
+	if (rc == -2) {
+		for (int k = i - SQL_KBO_MANY; k < i; k++)
+			if (write_row(w, j, b, k, err, errlen) != 0)
+				return -1;
+		snprintf(err, errlen, "%s:%lu: the database refused the rows", j->file,
+		    b->line[i - SQL_KBO_MANY]);
+		return -1;
+	}
+	return rc < 0 ? row_error(j, b, i - SQL_KBO_MANY, rc, err, errlen) : 0;
+}
+
+/* Writes a batch's rows: many at a time where the table allows it. */
+static int
+write_batch(struct writer *w, const struct kbo_batch *b, char *err, size_t errlen)
+{
+	const struct kbo_job *j = &w->plan->jobs[b->job];
+	bool plain = j->kind == KBO_JOB_INSERT && (w->plan->full || j->t->sql_delete == 0);
+	int i = 0;
+
+	if (plain && j->t->sql_insert_many != 0)
+		for (; b->nrows - i >= SQL_KBO_MANY; i += SQL_KBO_MANY)
+			if (write_many(w, j, b, i, err, errlen) != 0)
+				return -1;
+	for (; i < b->nrows; i++)
+		if (write_row(w, j, b, i, err, errlen) != 0)
+			return -1;
+	return 0;
+}
+
+static void
+job_done(struct writer *w)
+{
+	const struct kbo_job *j = &w->plan->jobs[w->job];
+
+	kbo_progress_file_done(&w->prog, w->job_rows, j->size);
+	w->rows += w->job_rows;
+}
+
+/* Takes the reader's batches in order and writes their rows. */
+static int
+write_all(struct writer *w, struct kbo_pipe **pipe, char *err, size_t errlen)
+{
+	struct kbo_batch *b;
+
+	for (;;) {
+		b = kbo_pipe_next(*pipe);
+		if (b->eos) {
+			kbo_pipe_release(*pipe, b);
+			break;
+		}
+		if (b->job != w->job) {
+			w->job = b->job;
+			w->job_rows = 0;
+			w->prev[0] = '\0';
+			kbo_progress_file(&w->prog, w->plan->jobs[w->job].file);
+		}
+		if (write_batch(w, b, err, errlen) != 0) {
+			kbo_pipe_release(*pipe, b);
+			return -1;
+		}
+		w->job_rows += (unsigned long)b->nrows;
+		kbo_progress_update(&w->prog, w->job_rows, b->pos);
+		if (b->last)
+			job_done(w);
+		kbo_pipe_release(*pipe, b);
+	}
+	return kbo_pipe_finish(pipe, err, errlen);
+}
+
+/* The rows read, and the audit event of the import, in its transaction. */
+static int
+finish_extract(struct writer *w, bool force, char *err, size_t errlen)
+{
+	char object[32], details[160];
+	struct audit_event ev = {
+		.actor = "system", .actor_role = "import", .object = object,
+		.action = "registry.kbo_import", .details = details,
+	};
+
+	snprintf(object, sizeof(object), "kbo_extract:%" PRId64, w->id);
+	snprintf(details, sizeof(details), "{\"extract_number\":%ld,\"type\":\"%s\","
+	    "\"rows\":%llu,\"forced\":%s}", w->plan->number, w->plan->full ? "full" : "update",
+	    w->rows, force ? "true" : "false");
+	if (store_exec(w->tx, SQL_KBO_EXTRACT_FINISH, "ii", w->id, (int64_t)w->rows) != 1 ||
+	    audit_append(w->tx, &ev) != 0) {
+		snprintf(err, errlen, "cannot record the extract");
+		return -1;
+	}
+	return 0;
+}
+
+int
+kbo_import(struct store *s, const char *path, const struct kbo_import_opts *opts,
+    struct kbo_import_result *res, char *err, size_t errlen)
+{
+	struct kbo_import_opts none = { 0 };
+	struct kbo_source *src = NULL;
+	struct kbo_plan *plan = NULL;
+	struct kbo_pipe *pipe = NULL;
+	struct writer w = { .job = -1 };
+	int rc = -1;
+
+	if (opts == NULL)
+		opts = &none;
+	err[0] = '\0';
+	if (kbo_source_open(path, &src, err, errlen) != 0)
+		goto done;
+	plan = calloc(1, sizeof(*plan));
+	if (plan == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto done;
+	}
+	if (kbo_plan_make(src, opts->extract_number, plan, err, errlen) != 0)
+		goto done;
+	w.plan = plan;
+	kbo_progress_start(&w.prog, plan->total_bytes, opts->quiet);
+	if (store_bulk_begin(s, &w.tx) != 0) {
+		snprintf(err, errlen, "cannot start a write transaction");
+		goto done;
+	}
+	if (check_order(w.tx, plan, opts->force, err, errlen) != 0 ||
+	    record_extract(&w, kbo_source_name(src), opts->force, err, errlen) != 0 ||
+	    prepare_tables(&w, err, errlen) != 0 ||
+	    kbo_pipe_start(&pipe, src, plan, err, errlen) != 0 ||
+	    write_all(&w, &pipe, err, errlen) != 0 ||
+	    (plan->full && finish_full(&w, err, errlen) != 0))
+		goto done;
+	if (finish_extract(&w, opts->force, err, errlen) != 0)
+		goto done;
+	kbo_progress_step(&w.prog, "commit");
+	rc = store_commit(w.tx);
+	w.tx = NULL;
+	if (rc != 0) {
+		snprintf(err, errlen, "the database refused the commit: nothing was applied");
+		goto done;
+	}
+	kbo_progress_step_done(&w.prog);
+	if (res != NULL) {
+		res->extract_number = plan->number;
+		res->full = plan->full;
+		snprintf(res->snapshot, sizeof(res->snapshot), "%s", plan->snapshot);
+		res->rows = w.rows;
+		res->seconds = kbo_now() - w.prog.start;
+	}
+done:
+	kbo_progress_end(&w.prog);
+	kbo_pipe_finish(&pipe, NULL, 0);
+	store_rollback(w.tx);
+	kbo_source_close(src);
+	free(plan);
+	return rc;
+}

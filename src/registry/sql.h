@@ -1,0 +1,77 @@
+/* sql.h — the names of the registry's statements (KBO Open Data, later legal functions
+ * and persons), in the registry's id range; sql_sqlite.c gives each its SQLite text. */
+#ifndef PORTIER_REGISTRY_SQL_H
+#define PORTIER_REGISTRY_SQL_H
+
+#include "store/sql_table.h"
+
+/* Rows per *_INSERT_MANY statement. */
+#define SQL_KBO_MANY 32
+
+enum registry_sql {
+	SQL_REGISTRY_FIRST = SQL_RANGE_REGISTRY,
+	/* applied extracts */
+	SQL_KBO_EXTRACT_LAST = SQL_REGISTRY_FIRST,
+	SQL_KBO_EXTRACT_INSERT,
+	SQL_KBO_EXTRACT_FINISH,
+	/* one group per official file: CLEAR empties the table; INSERT adds a row (text
+	 * parameters in file order, then the extract id and the source line); UPSERT inserts
+	 * or replaces a row written by an earlier extract; DELETE removes an entity's rows
+	 * written by earlier extracts (parameters: number, extract id) */
+	SQL_KBO_META_CLEAR,
+	SQL_KBO_META_INSERT,
+	SQL_KBO_CODE_CLEAR,
+	SQL_KBO_CODE_INSERT,
+	SQL_KBO_ENTERPRISE_CLEAR,
+	SQL_KBO_ENTERPRISE_INSERT,
+	SQL_KBO_ENTERPRISE_UPSERT,
+	SQL_KBO_ENTERPRISE_DELETE,
+	SQL_KBO_ESTABLISHMENT_CLEAR,
+	SQL_KBO_ESTABLISHMENT_INSERT,
+	SQL_KBO_ESTABLISHMENT_UPSERT,
+	SQL_KBO_ESTABLISHMENT_DELETE,
+	SQL_KBO_DENOMINATION_CLEAR,
+	SQL_KBO_DENOMINATION_INSERT,
+	SQL_KBO_DENOMINATION_DELETE,
+	SQL_KBO_ADDRESS_CLEAR,
+	SQL_KBO_ADDRESS_INSERT,
+	SQL_KBO_ADDRESS_DELETE,
+	SQL_KBO_CONTACT_CLEAR,
+	SQL_KBO_CONTACT_INSERT,
+	SQL_KBO_CONTACT_DELETE,
+	SQL_KBO_ACTIVITY_CLEAR,
+	SQL_KBO_ACTIVITY_INSERT,
+	SQL_KBO_ACTIVITY_DELETE,
+	SQL_KBO_BRANCH_CLEAR,
+	SQL_KBO_BRANCH_INSERT,
+	SQL_KBO_BRANCH_UPSERT,
+	SQL_KBO_BRANCH_DELETE,
+	/* INSERT for SQL_KBO_MANY rows at once (full loads): the parameters of each row in
+	 * turn */
+	SQL_KBO_CODE_INSERT_MANY,
+	SQL_KBO_ENTERPRISE_INSERT_MANY,
+	SQL_KBO_ESTABLISHMENT_INSERT_MANY,
+	SQL_KBO_DENOMINATION_INSERT_MANY,
+	SQL_KBO_ADDRESS_INSERT_MANY,
+	SQL_KBO_CONTACT_INSERT_MANY,
+	SQL_KBO_ACTIVITY_INSERT_MANY,
+	SQL_KBO_BRANCH_INSERT_MANY,
+	/* the name index over denominations */
+	SQL_KBO_FTS_INSERT,          /* the row just inserted (parameters: its 4 values) */
+	SQL_KBO_FTS_DELETE,          /* an entity's rows, as DENOMINATION_DELETE */
+	SQL_KBO_FTS_REBUILD,
+	/* the secondary indexes a full load drops first and builds after: the same as
+	 * 003_registry.sql (address, contact, activity are kept in entity order instead) */
+	SQL_KBO_INDEX_DROP_ESTABLISHMENT,
+	SQL_KBO_INDEX_DROP_DENOMINATION,
+	SQL_KBO_INDEX_DROP_BRANCH,
+	SQL_KBO_INDEX_CREATE_ESTABLISHMENT,
+	SQL_KBO_INDEX_CREATE_DENOMINATION,
+	SQL_KBO_INDEX_CREATE_BRANCH,
+	SQL_REGISTRY_END
+};
+
+/* The SQLite text of the registry's statements. */
+extern const struct sql_table sql_registry_sqlite;
+
+#endif

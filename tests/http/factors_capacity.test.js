@@ -1,0 +1,81 @@
+// factors_capacity.test.js — "Sous quelle qualité voulez-vous vous authentifier?": pages
+// that need a capacity (app_require_capacity: "Mon compte") send a logged-in person to the
+// choice and back; the choice is one of three, kept in the session and audited.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { Client } from '../lib/server.js';
+import { loginPassword, page, sql, startDemo, submit, textOf } from './factors_lib.js';
+
+describe('capacity choice', () => {
+  let srv;
+
+  before(async () => { srv = await startDemo(); });
+  after(() => srv?.stop());
+
+  it('anonymous visitors go to the login page first', async () => {
+    const c = new Client(srv.url);
+    for (const path of ['/compte', '/capacite']) {
+      const r = await c.get(path);
+      assert.equal(r.status, 303, path);
+      assert.match(r.headers.get('location'), /^\/login\?level=1&next=/, path);
+    }
+  });
+
+  it('a page that needs a capacity sends to the choice, which comes back', async () => {
+    const c = new Client(srv.url);
+    await loginPassword(c, 'jan.peeters');
+    const r = await c.get('/compte');
+    assert.equal(r.status, 303);
+    assert.equal(r.headers.get('location'), '/capacite?next=/compte');
+
+    const p = await page(c, '/capacite?next=/compte');
+    assert.equal(p.status, 200);
+    assert.match(p.text, /<h1>Sous quelle qualité voulez-vous vous authentifier\?<\/h1>/);
+    const choices = [...p.text.matchAll(/<button type="submit" name="capacity" value="([a-z_]+)"[^>]*>([^<]+)<\/button>/g)]
+      .map((m) => [m[1], m[2]]);
+    assert.deepEqual(choices, [
+      ['employer', 'Employeur'],
+      ['social_security', 'Professionnel de la sécurité sociale'],
+      ['health', 'Acteur des soins de santé'],
+    ]);
+
+    const bad = await submit(c, '/capacite', { capacity: 'king', next: '/compte' }, { csrf: p.csrf });
+    assert.equal(bad.status, 422);
+    assert.equal(textOf(bad.text, 'capacity-error'), 'Choisissez une qualité.');
+
+    const ok = await submit(c, '/capacite', { capacity: 'health', next: '/compte' }, { csrf: p.csrf });
+    assert.equal(ok.status, 303);
+    assert.equal(ok.location, '/compte');
+    const acct = await page(c, '/compte');
+    assert.equal(acct.status, 200);
+    assert.equal(textOf(acct.text, 'session-capacity'), 'Acteur des soins de santé');
+    assert.equal(textOf(acct.text, 'session-level'), 'faible');
+    assert.equal(sql(srv, "SELECT group_concat(capacity) FROM session WHERE capacity <> ''"), 'health');
+    assert.match(sql(srv, "SELECT details FROM audit_event WHERE action = 'session.capacity'"), /"capacity":"health"/);
+
+    // The choice page marks the current one; a change is stored too.
+    const again = await page(c, '/capacite');
+    assert.match(again.text, /Qualité actuelle : Acteur des soins de santé/);
+    const change = await submit(c, '/capacite', { capacity: 'employer', next: '/compte' }, { csrf: again.csrf });
+    assert.equal(change.status, 303);
+    assert.equal(textOf((await page(c, '/compte')).text, 'session-capacity'), 'Employeur');
+  });
+
+  it('the capacity belongs to the session: a new login asks again', async () => {
+    const c = new Client(srv.url);
+    await loginPassword(c, 'jan.peeters');
+    const r = await c.get('/compte');
+    assert.equal(r.status, 303);
+    assert.equal(r.headers.get('location'), '/capacite?next=/compte');
+  });
+
+  it('only local pages are returned to', async () => {
+    const c = new Client(srv.url);
+    await loginPassword(c, 'claire.dubois');
+    const p = await page(c, '/capacite');
+    const r = await submit(c, '/capacite', { capacity: 'employer', next: '//evil.example/x' }, { csrf: p.csrf });
+    assert.equal(r.status, 303);
+    assert.equal(r.location, '/');
+  });
+});

@@ -1,0 +1,179 @@
+// factors_token.test.js — the door "Avec votre token": a card of 24 numbered codes issued
+// from an activation session (printable page and PDF), activated by one of its codes; login
+// asks for user name + password, then "Code n° N" at a random position; level substantial.
+// Refusals: wrong code, replayed challenge, a challenge from another browser, a person
+// without card, wrong password, unknown account, locked account.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { Client } from '../lib/server.js';
+import {
+  PASSWORD, activationSession, doorError, enrolCard, page, sql, startDemo, submit, textOf,
+} from './factors_lib.js';
+
+const REFUSED = 'Nom d\'utilisateur, mot de passe ou code incorrect.';
+const PW_REFUSED = 'Nom d\'utilisateur ou mot de passe incorrect.';
+const THROTTLED = 'Trop de tentatives ont échoué. Patientez un moment avant de réessayer.';
+
+/** Step 1 from a fresh browser: { status, error, client, position, challenge, text }. */
+async function step1(srv, username, password, next = '/') {
+  const c = new Client(srv.url);
+  const r = await submit(c, '/login/token', { username, password, next }, { from: '/login' });
+  const pos = /Code n° (\d+)<\/label>/.exec(r.text);
+  const ch = /name="challenge" value="([^"]+)"/.exec(r.text);
+  return {
+    status: r.status, error: doorError(r.text, 'token'), client: c, text: r.text,
+    position: pos ? Number(pos[1]) : null, challenge: ch ? ch[1] : null,
+    csrf: /name="_csrf" value="([^"]*)"/.exec(r.text)?.[1],
+  };
+}
+
+/** Step 2 with the challenge of s (from client, default s's own). */
+function step2(s, code, { client = s.client, csrf = s.csrf, next = '/' } = {}) {
+  return submit(client, '/login/token/code',
+    { challenge: s.challenge, position: String(s.position), username: 'x', code, next },
+    { csrf });
+}
+
+describe('token card', () => {
+  let srv;
+  let codes;
+  const JAN_PASSWORD = 'Jan-nouveau-mdp-2026';
+
+  before(async () => {
+    srv = await startDemo();
+    const c = new Client(srv.url);
+    await activationSession(srv, c, 'jan.peeters', JAN_PASSWORD);
+    codes = await enrolCard(c);
+  });
+  after(() => srv?.stop());
+
+  it('a new card is printable as a page and as a PDF until it is activated', async () => {
+    const c = new Client(srv.url);
+    await activationSession(srv, c, 'lukas.schmitz', 'Lukas-nouveau-2026!');
+    const issued = await submit(c, '/enrolement/token', {});
+    assert.equal(issued.status, 303);
+    const card = await page(c, '/enrolement/token/carte');
+    assert.equal(card.status, 200);
+    assert.equal((card.text.match(/<code data-position="\d+">\d{3} \d{3}<\/code>/g) ?? []).length, 24);
+    const pdf = await c.fetch('/enrolement/token/carte.pdf');
+    assert.equal(pdf.status, 200);
+    assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+    assert.match(pdf.headers.get('content-disposition'), /^attachment; filename="/);
+    const bytes = Buffer.from(await pdf.arrayBuffer());
+    assert.equal(bytes.subarray(0, 5).toString('latin1'), '%PDF-');
+    assert.ok(bytes.length > 500);
+    // A wrong activation code is refused at the field; the card stays pending.
+    const pos = Number(/Code n° (\d+) de cette carte/.exec(card.text)[1]);
+    const real = /<code data-position="(\d+)">(\d{3}) (\d{3})<\/code>/g;
+    let right = null;
+    for (const m of card.text.matchAll(real)) if (Number(m[1]) === pos) right = m[2] + m[3];
+    const wrong = right === '000000' ? '000001' : '000000';
+    const bad = await submit(c, '/enrolement/token/activer', { code: wrong }, { csrf: card.csrf });
+    assert.equal(bad.status, 422);
+    assert.match(textOf(bad.text, 'card-code-error'), /Ce code ne correspond pas/);
+    assert.equal(sql(srv, "SELECT state FROM token_card c JOIN credential_password p ON p.person_id = c.person_id WHERE p.username = 'lukas.schmitz'"), 'pending');
+    // Codes are stored as Argon2id hashes, never in clear.
+    assert.equal(sql(srv, "SELECT count(*) FROM token_card_code WHERE hash NOT LIKE '$argon2id$%'"), '0');
+  });
+
+  it('user name + password, then the code at the asked position: level substantial, method token', async () => {
+    const s = await step1(srv, 'jan.peeters', JAN_PASSWORD, '/compte');
+    assert.equal(s.status, 200, s.error ?? '');
+    assert.ok(s.position >= 1 && s.position <= 24, `position ${s.position}`);
+    assert.match(s.text, /<label for="token-code">Code n° \d+<\/label>/);
+    assert.ok(!s.text.includes('id="door-totp"'), 'the second step shows the token door alone');
+    const r = await step2(s, codes[s.position].replace(/^(\d{3})/, '$1 '), { next: '/compte' });
+    assert.equal(r.status, 303, textOf(r.text, 'token-error') ?? '');
+    assert.equal(r.location, '/compte');
+    await submit(s.client, '/capacite', { capacity: 'employer', next: '/compte' });
+    const acct = await page(s.client, '/compte');
+    assert.equal(textOf(acct.text, 'session-level'), 'substantiel');
+    assert.equal(textOf(acct.text, 'session-method'), 'codes d\'accès et code d\'une carte token');
+
+    // The same challenge and code a second time: refused (the challenge and the code served).
+    const again = await step2(s, codes[s.position], { client: s.client,
+      csrf: (await page(s.client, '/compte')).csrf });
+    assert.equal(again.status, 401);
+    assert.equal(doorError(again.text, 'token'), REFUSED);
+    assert.equal(sql(srv, `SELECT count(*) FROM token_card_code k JOIN token_card c ON c.id = k.card_id WHERE c.state = 'active' AND k.position = ${s.position} AND k.used_at IS NOT NULL AND c.person_id = (SELECT person_id FROM credential_password WHERE username = 'jan.peeters')`), '1');
+    // A used position is never asked again.
+    for (let i = 0; i < 3; i++) {
+      const n = await step1(srv, 'jan.peeters', JAN_PASSWORD);
+      assert.notEqual(n.position, s.position);
+    }
+  });
+
+  it('wrong code, another browser\'s challenge, no card: the same answer', async () => {
+    const s = await step1(srv, 'jan.peeters', JAN_PASSWORD);
+    const wrongCode = codes[s.position] === '000000' ? '000001' : '000000';
+    const wrong = await step2(s, wrongCode);
+    assert.equal(wrong.status, 401);
+    assert.equal(doorError(wrong.text, 'token'), REFUSED);
+    // The challenge served once: the right code afterwards is refused.
+    const late = await step2(s, codes[s.position],
+      { csrf: /name="_csrf" value="([^"]*)"/.exec(wrong.text)[1] });
+    assert.equal(late.status, 401);
+
+    // A challenge only answers in the browser session that asked it.
+    const t = await step1(srv, 'jan.peeters', JAN_PASSWORD);
+    const other = new Client(srv.url);
+    const otherPage = await page(other, '/login');
+    const stolen = await step2(t, codes[t.position], { client: other, csrf: otherPage.csrf });
+    assert.equal(stolen.status, 401);
+    assert.equal(doorError(stolen.text, 'token'), REFUSED);
+
+    // claire has no card: she is asked a position all the same, then refused.
+    const n = await step1(srv, 'claire.dubois', PASSWORD);
+    assert.equal(n.status, 200);
+    assert.ok(n.position >= 1 && n.position <= 24);
+    const none = await step2(n, '123456');
+    assert.equal(none.status, 401);
+    assert.equal(doorError(none.text, 'token'), REFUSED);
+    assert.match(sql(srv, "SELECT group_concat(details) FROM audit_event WHERE action = 'login.token.failure'"), /no token card/);
+  });
+
+  it('step 1: wrong password and unknown account get the password door\'s answer', async () => {
+    const bad = await step1(srv, 'jan.peeters', 'Not-the-password');
+    const ghost = await step1(srv, 'nobody.here', PASSWORD);
+    for (const [what, a] of [['wrong password', bad], ['unknown', ghost]]) {
+      assert.equal(a.status, 401, what);
+      assert.equal(a.error, PW_REFUSED, what);
+      assert.equal(a.challenge, null, what);
+    }
+    assert.match(ghost.text, /id="token-username"[^>]*value="nobody.here"/);
+    const empty = await step1(srv, '', '');
+    assert.equal(empty.status, 422);
+  });
+
+  it('a locked account is refused even with the right password, like an unknown one', async () => {
+    let last;
+    for (let i = 0; i < 8; i++) {
+      last = await step1(srv, 'claire.dubois', 'wrong-password-123');
+      if (last.status === 429) break;
+      assert.equal(last.status, 401);
+    }
+    assert.equal(last.status, 429);
+    assert.equal(last.error, THROTTLED);
+    const right = await step1(srv, 'claire.dubois', PASSWORD);
+    assert.equal(right.status, 429);
+    assert.equal(right.error, THROTTLED);
+    let ghost;
+    for (let i = 0; i < 8; i++) {
+      ghost = await step1(srv, 'ghost.person', 'wrong-password-123');
+      if (ghost.status === 429) break;
+    }
+    assert.equal(ghost.status, 429);
+    assert.equal(ghost.error, THROTTLED);
+  });
+
+  it('a new card revokes the old one when it is activated', async () => {
+    const c = new Client(srv.url);
+    await activationSession(srv, c, 'jan.peeters', 'Jan-encore-un-mdp-2026');
+    const before = sql(srv, "SELECT id FROM token_card WHERE state = 'active' AND person_id = (SELECT person_id FROM credential_password WHERE username = 'jan.peeters')");
+    await enrolCard(c);
+    assert.equal(sql(srv, `SELECT state FROM token_card WHERE id = ${before}`), 'revoked');
+    assert.equal(sql(srv, "SELECT count(*) FROM token_card WHERE state = 'active' AND person_id = (SELECT person_id FROM credential_password WHERE username = 'jan.peeters')"), '1');
+    assert.ok(Number(sql(srv, "SELECT count(*) FROM audit_event WHERE action = 'token.activate'")) >= 2);
+  });
+});

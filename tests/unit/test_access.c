@@ -1,0 +1,1226 @@
+/* test_access.c — the access-management services (issue 6) against a real SQLite store:
+ * activating a quality (self-managed, with a designated local manager, twice), users and
+ * their grants, optimistic concurrency, suspension, removal, lists with filters, the
+ * export, co-GAPs, the hierarchy, the audit trail, the catalogue; and the policy table of
+ * DESIGN.md §2 as the services enforce it: each refusal audited, nothing changed. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <inttypes.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "access/account.h"
+#include "access/catalogue.h"
+#include "access/export.h"
+#include "access/hierarchy.h"
+#include "access/org.h"
+#include "access/quality.h"
+#include "access/search.h"
+#include "audit/audit.h"
+#include "auth/person.h"
+#include "policy/loa.h"
+#include "store/store.h"
+
+/* People of the fixture (person ids in creation order). */
+enum { P_GAP = 1, P_COGAP, P_GL, P_USER, P_OTHER_GAP, P_STRANGER, P_HELPDESK };
+#define NISS_GAP "17073003384"
+#define NISS_COGAP "85073003328"
+#define NISS_GL "90022800193"
+#define NISS_USER "80010100305"
+#define NISS_OTHER_GAP "80010100503"
+#define NISS_STRANGER "80010100701"
+#define NISS_HELPDESK "80010100996"
+#define NISS_NEW "75050500203"       /* unknown to portier */
+#define NISS_NEW2 "75050500401"
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	struct store *s;
+	sqlite3 *db;                     /* a second connection to count rows */
+	int64_t org, other_org;
+};
+
+static struct fixture *F;
+
+static int64_t
+count(const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t n = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(F->db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static void
+exec_sql(const char *sql)
+{
+	assert_int_equal(sqlite3_exec(F->db, sql, NULL, NULL, NULL), SQLITE_OK);
+}
+
+static struct access_who
+who(int64_t person)
+{
+	struct access_who w = {
+		.person_id = person, .level = LOA_LOW, .lang = "fr", .source = "127.0.0.1",
+		.request_id = "0123456789abcdef",
+	};
+
+	return w;
+}
+
+static int64_t
+make_person(const char *niss, const char *last, const char *first)
+{
+	struct person p = { 0 };
+
+	snprintf(p.niss, sizeof(p.niss), "%s", niss);
+	snprintf(p.last_name, sizeof(p.last_name), "%s", last);
+	snprintf(p.first_name, sizeof(p.first_name), "%s", first);
+	snprintf(p.language, sizeof(p.language), "fr");
+	assert_int_equal(person_create(F->s, &p, "system", NULL), 0);
+	return p.id;
+}
+
+static int64_t
+make_org(const char *enterprise, const char *name, int64_t gap)
+{
+	struct org_new n = {
+		.enterprise = enterprise, .country = "BE", .name = name,
+		.contact_email = "contact@example.be", .contact_phone = "02 511 51 51",
+		.procedure = "standard",
+	};
+	struct org_actor by = { .person_id = gap, .role = "legal_rep" };
+	struct store_tx *tx;
+	int64_t id;
+
+	assert_int_equal(store_begin(F->s, STORE_WRITE, &tx), 0);
+	id = org_create(tx, &n, gap, &by);
+	assert_true(id > 0);
+	assert_int_equal(store_commit(tx), 0);
+	return id;
+}
+
+static int
+setup(void **state)
+{
+	char err[512];
+
+	F = calloc(1, sizeof(*F));
+	snprintf(F->dir, sizeof(F->dir), "/tmp/portier-access-XXXXXX");
+	if (mkdtemp(F->dir) == NULL)
+		return -1;
+	snprintf(F->path, sizeof(F->path), "%s/t.db", F->dir);
+	if (store_open(F->path, 2, &F->s, err, sizeof(err)) != 0 ||
+	    store_migrate(F->s, "migrations", err, sizeof(err)) < 1) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	if (sqlite3_open(F->path, &F->db) != SQLITE_OK)
+		return -1;
+	sqlite3_busy_timeout(F->db, 5000);
+	assert_int_equal(make_person(NISS_GAP, "Dubois", "Claire"), P_GAP);
+	assert_int_equal(make_person(NISS_COGAP, "Peeters", "Jan"), P_COGAP);
+	assert_int_equal(make_person(NISS_GL, "Schmitz", "Lukas"), P_GL);
+	assert_int_equal(make_person(NISS_USER, "Janssens", "Marie"), P_USER);
+	assert_int_equal(make_person(NISS_OTHER_GAP, "Lambert", "Paul"), P_OTHER_GAP);
+	assert_int_equal(make_person(NISS_STRANGER, "Martin", "Sophie"), P_STRANGER);
+	assert_int_equal(make_person(NISS_HELPDESK, "Helpdesk", "Hélène"), P_HELPDESK);
+	F->org = make_org("0552627113", "Pharma Test SA", P_GAP);
+	F->other_org = make_org("0403170701", "Autre SA", P_OTHER_GAP);
+	{
+		struct store_tx *tx;
+		struct org_actor by = { .person_id = P_GAP, .role = "GAP" };
+
+		assert_int_equal(store_begin(F->s, STORE_WRITE, &tx), 0);
+		assert_int_equal(org_add_cogap(tx, F->org, P_COGAP, &by), 0);
+		assert_int_equal(store_commit(tx), 0);
+	}
+	exec_sql("INSERT INTO platform_role(person_id, role) VALUES (7, 'helpdesk')");
+	*state = F;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[256];
+	struct audit_report rep;
+
+	(void)state;
+	/* Every test leaves an intact audit chain. */
+	assert_int_equal(audit_verify(F->s, &rep), 0);
+	sqlite3_close(F->db);
+	store_close(F->s);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", F->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(F);
+	F = NULL;
+	return 0;
+}
+
+/* ---- helpers driving the services ---- */
+
+static struct user_input
+gl_input(const char *username, const char *const *apps, size_t napps)
+{
+	struct user_input in = {
+		.username = username, .last_name = "Schmitz", .first_name = "Lukas", .title = "M.",
+		.language = "de", .email = "lukas.schmitz@example.be", .local_email = "",
+		.apps = apps, .napps = napps,
+	};
+
+	return in;
+}
+
+/* The health quality activated by the GAP with Lukas Schmitz as local manager. */
+static int64_t
+activate_health(void)
+{
+	static const char *const apps[] = { "MEDSEIP", "SADM" };
+	struct access_who w = who(P_GAP);
+	struct activation_input in = {
+		.quality = "health_related", .email = "qualite@example.be", .mode = "gl",
+		.niss = "90.02.28-001.93", .gl = gl_input("lukas.schmitz", apps, 2),
+	};
+	struct access_errors err = { 0 };
+	int64_t q = 0;
+	bool again;
+
+	assert_int_equal(quality_activate(F->s, &w, F->org, &in, &err, &q, &again), ACCESS_OK);
+	assert_false(again);
+	assert_true(q > 0);
+	return q;
+}
+
+static int64_t
+activate_other(const char *code, int64_t by)
+{
+	struct access_who w = who(by);
+	struct activation_input in = {
+		.quality = code, .email = "autre@example.be", .mode = "self",
+		.gl = {
+			.username = "claire.dubois", .title = "Mme", .language = "fr",
+			.email = "claire.dubois@example.be",
+		},
+	};
+	struct access_errors err = { 0 };
+	int64_t q = 0;
+
+	assert_int_equal(quality_activate(F->s, &w, F->org, &in, &err, &q, NULL), ACCESS_OK);
+	return q;
+}
+
+static enum access_rc
+add_user(int64_t by, int64_t quality, const char *niss, const char *username,
+    const char *type, const char *const *apps, size_t napps, int64_t *account)
+{
+	struct access_who w = who(by);
+	struct user_input in = {
+		.niss = niss, .username = username, .last_name = "Nouveau", .first_name = "Nadia",
+		.title = "Mme", .language = "fr", .email = "nadia@example.be", .type = type,
+		.apps = apps, .napps = napps,
+	};
+	struct access_errors err = { 0 };
+
+	return account_create(F->s, &w, F->org, quality, &in, &err, account);
+}
+
+static int64_t
+denied_events(void)
+{
+	return count("SELECT count(*) FROM audit_event WHERE action = 'access.denied'");
+}
+
+struct sink {
+	char buf[65536];
+	size_t n;
+};
+
+static int
+to_sink(void *arg, const char *data, size_t len)
+{
+	struct sink *s = arg;
+
+	if (s->n + len >= sizeof(s->buf))
+		return -1;
+	memcpy(s->buf + s->n, data, len);
+	s->n += len;
+	s->buf[s->n] = '\0';
+	return 0;
+}
+
+static const char *
+same(void *arg, const char *msgid)
+{
+	(void)arg;
+	return msgid;
+}
+
+/* ---- activation (guide §3) ---- */
+
+static void
+activation_with_local_manager(void **state)
+{
+	int64_t q;
+
+	(void)state;
+	q = activate_health();
+	assert_int_equal(count("SELECT count(*) FROM org_quality WHERE quality = 'health_related'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM quality_member m JOIN account a ON "
+	    "a.id = m.account_id WHERE a.person_id = 3 AND m.type = 'GL'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM app_grant WHERE application IN "
+	    "('MEDSEIP','SADM')"), 2);
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = "
+	    "'quality.activate' AND org = '0552627113'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = 'user.add' "
+	    "AND json_extract(details, '$.type') = 'GL'"), 1);
+	/* The entity page lists it and no longer offers it. */
+	{
+		struct access_who w = who(P_COGAP);
+		struct arena *a = arena_new(0);
+		struct entity_view v;
+		bool offered = false;
+
+		assert_int_equal(quality_entity(F->s, &w, F->org, a, &v), ACCESS_OK);
+		assert_false(v.is_gap);
+		assert_int_equal(v.nactive, 1);
+		assert_string_equal(v.active[0].name, "Institution liée au domaine de la santé");
+		assert_int_equal(v.active[0].id, q);
+		for (size_t i = 0; i < v.ninactive; i++)
+			offered = offered || strcmp(v.inactive[i].code, "health_related") == 0;
+		assert_false(offered);
+		assert_int_equal(v.ninactive, 7);
+		arena_free(a);
+	}
+}
+
+static void
+activation_twice_registers_once(void **state)
+{
+	static const char *const apps[] = { "MEDSEIP", "SADM" };
+	struct access_who w = who(P_GAP);
+	struct activation_input in = {
+		.quality = "health_related", .email = "qualite@example.be", .mode = "gl",
+		.niss = NISS_GL, .gl = gl_input("lukas.schmitz", apps, 2),
+	};
+	struct access_errors err = { 0 };
+	int64_t q1, q2 = 0;
+	bool again = false;
+
+	(void)state;
+	q1 = activate_health();
+	assert_int_equal(quality_activate(F->s, &w, F->org, &in, &err, &q2, &again), ACCESS_OK);
+	assert_true(again);
+	assert_int_equal(q1, q2);
+	assert_int_equal(count("SELECT count(*) FROM org_quality"), 1);
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = 'quality.activate'"), 1);
+	/* Another e-mail: refused, nothing changed. */
+	in.email = "autre@example.be";
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(quality_activate(F->s, &w, F->org, &in, &err, &q2, &again), ACCESS_EXISTS);
+	assert_non_null(access_error_of(&err, "quality"));
+	assert_int_equal(count("SELECT count(*) FROM org_quality WHERE email = 'qualite@example.be'"), 1);
+}
+
+static void
+activation_self_managed(void **state)
+{
+	int64_t q;
+
+	(void)state;
+	q = activate_other("youth_care", P_GAP);
+	assert_true(q > 0);
+	/* The GAP has an account and is the GL. */
+	assert_int_equal(count("SELECT count(*) FROM quality_member m JOIN account a ON "
+	    "a.id = m.account_id WHERE a.person_id = 1 AND m.type = 'GL'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM account WHERE username = 'claire.dubois'"), 1);
+}
+
+static void
+activation_bad_input(void **state)
+{
+	static const char *const foreign_app[] = { "NO_SUCH_APP" };
+	struct access_who w = who(P_GAP);
+	struct activation_input in = {
+		.quality = "health_related", .email = "pas-une-adresse", .mode = "gl",
+		.niss = "90022800194", .gl = gl_input("x", foreign_app, 1),
+	};
+	struct access_errors err = { 0 };
+	struct user_prefill gl;
+	int64_t events = count("SELECT count(*) FROM audit_event");
+
+	(void)state;
+	assert_int_equal(quality_activation_step1(F->s, &w, F->org, &in, &gl, &err),
+	    ACCESS_INVALID);
+	assert_non_null(access_error_of(&err, "email_quality"));
+	assert_non_null(access_error_of(&err, "niss"));
+	memset(&err, 0, sizeof(err));
+	in.email = "qualite@example.be";
+	in.niss = NISS_GL;
+	assert_int_equal(quality_activation_step1(F->s, &w, F->org, &in, &gl, &err), ACCESS_OK);
+	/* Lukas is known: his names come from his record and cannot be changed here. */
+	assert_true(gl.names_locked);
+	assert_string_equal(gl.last_name, "Schmitz");
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(quality_activate(F->s, &w, F->org, &in, &err, NULL, NULL), ACCESS_INVALID);
+	assert_non_null(access_error_of(&err, "username"));
+	assert_non_null(access_error_of(&err, "apps"));
+	/* An application of another quality is refused the same way. */
+	exec_sql("INSERT INTO application(code, quality, name_fr, name_nl, name_de, name_en, "
+	    "desc_fr, desc_nl, desc_de, desc_en) VALUES ('DIMONA', 'employer', 'Dimona', 'Dimona', "
+	    "'Dimona', 'Dimona', 'd', 'd', 'd', 'd')");
+	{
+		static const char *const employer_app[] = { "DIMONA" };
+
+		in.gl = gl_input("lukas.schmitz", employer_app, 1);
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(quality_activate(F->s, &w, F->org, &in, &err, NULL, NULL),
+		    ACCESS_INVALID);
+		assert_non_null(access_error_of(&err, "apps"));
+	}
+	/* Missing mode, missing e-mail. */
+	in.mode = NULL;
+	in.email = "";
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(quality_activation_check(F->s, &w, F->org, &in, &err), ACCESS_INVALID);
+	assert_non_null(access_error_of(&err, "mode"));
+	assert_non_null(access_error_of(&err, "email_quality"));
+	assert_int_equal(count("SELECT count(*) FROM org_quality"), 0);
+	assert_int_equal(count("SELECT count(*) FROM account"), 0);
+	assert_int_equal(count("SELECT count(*) FROM audit_event"), events);
+}
+
+static void
+activation_with_new_person(void **state)
+{
+	static const char *const apps[] = { "MEDSEIP" };
+	struct access_who w = who(P_GAP);
+	struct activation_input in = {
+		.quality = "health_related", .email = "qualite@example.be", .mode = "gl",
+		.niss = NISS_NEW,
+		.gl = {
+			.username = "anne.durand", .last_name = "  Durand ", .first_name = "Anne",
+			.title = "Mme", .language = "fr", .email = "anne@example.be",
+			.apps = apps, .napps = 1,
+		},
+	};
+	struct access_errors err = { 0 };
+	struct user_prefill gl;
+
+	(void)state;
+	assert_int_equal(quality_activation_step1(F->s, &w, F->org, &in, &gl, &err), ACCESS_OK);
+	assert_false(gl.names_locked);
+	assert_int_equal(quality_activate(F->s, &w, F->org, &in, &err, NULL, NULL), ACCESS_OK);
+	assert_int_equal(count("SELECT count(*) FROM person WHERE niss = '75050500203' AND "
+	    "last_name = 'Durand'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = 'person.create' "
+	    "AND actor = '1'"), 1);
+}
+
+/* ---- users (guide §4) ---- */
+
+static void
+users_add_update_conflict(void **state)
+{
+	static const char *const medseip[] = { "MEDSEIP" };
+	static const char *const two[] = { "SAA", "SANAC" };
+	struct access_who gl = who(P_GL);
+	struct access_errors err = { 0 };
+	struct user_view v, v2;
+	int64_t q, acc = 0;
+
+	(void)state;
+	q = activate_health();
+	/* The local manager adds a user with "Portail MEDSEIP". */
+	assert_int_equal(add_user(P_GL, q, "75.05.05-002.03", "nadia.nouveau", "USER", medseip, 1,
+	    &acc), ACCESS_OK);
+	assert_int_equal(count("SELECT count(*) FROM app_grant g JOIN account a ON "
+	    "a.id = g.account_id WHERE a.username = 'nadia.nouveau' AND g.application = 'MEDSEIP'"), 1);
+	/* Again: already a user of the quality. */
+	assert_int_equal(add_user(P_GL, q, NISS_NEW, "nadia.nouveau", "USER", medseip, 1, NULL),
+	    ACCESS_EXISTS);
+	/* Another person with the same user name: refused. */
+	assert_int_equal(add_user(P_GL, q, NISS_NEW2, "Nadia.Nouveau", "USER", medseip, 1, NULL),
+	    ACCESS_INVALID);
+	assert_int_equal(count("SELECT count(*) FROM person WHERE niss = '75050500401'"), 0);
+
+	assert_int_equal(account_get(F->s, &gl, F->org, q, acc, &v), ACCESS_OK);
+	assert_string_equal(v.type, "USER");
+	assert_int_equal(v.napps, 1);
+	v2 = v;
+	/* Two managers edit the same user: the second save is refused. */
+	{
+		struct user_input in = {
+			.username = v.username, .title = "Mme", .language = "nl",
+			.email = "nadia@example.be", .apps = two, .napps = 2, .type = "USER",
+		};
+		struct access_who gap = who(P_GAP);
+
+		assert_int_equal(account_update(F->s, &gl, F->org, q, acc, v.version, &in, &err),
+		    ACCESS_OK);
+		in.language = "de";
+		assert_int_equal(account_update(F->s, &gap, F->org, q, acc, v2.version, &in, &err),
+		    ACCESS_CONFLICT);
+	}
+	assert_int_equal(count("SELECT count(*) FROM account WHERE language = 'nl'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM app_grant WHERE account_id = (SELECT id FROM "
+	    "account WHERE username = 'nadia.nouveau')"), 2);
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = 'grant.remove' "
+	    "AND details LIKE '%MEDSEIP%'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = 'grant.add'"), 1);
+}
+
+static void
+users_bad_input(void **state)
+{
+	static const char *const bad[] = { "SADM", "NOPE" };
+	struct access_who gl = who(P_GL);
+	struct access_errors err = { 0 };
+	struct user_prefill pre;
+	struct user_input in = {
+		.niss = "12345", .username = "", .last_name = "", .first_name = "Nadia",
+		.title = "Dr", .language = "xx", .email = "nadia@", .local_email = "x y@z",
+		.type = "BOSS", .apps = bad, .napps = 2,
+	};
+	int64_t q, events;
+
+	(void)state;
+	q = activate_health();
+	events = count("SELECT count(*) FROM audit_event");
+	assert_int_equal(account_prepare(F->s, &gl, F->org, q, "12345", "USER", &pre, &err),
+	    ACCESS_INVALID);
+	assert_non_null(access_error_of(&err, "niss"));
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(account_prepare(F->s, &gl, F->org, q, NISS_GL, "USER", &pre, &err),
+	    ACCESS_INVALID);   /* already the GL of this quality */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(account_create(F->s, &gl, F->org, q, &in, &err, NULL), ACCESS_INVALID);
+	for (const char *const *f = (const char *const[]){ "niss", "username", "title",
+	    "language", "email", "local_email", "type", "apps", NULL }; *f; f++)
+		assert_non_null(access_error_of(&err, *f));
+	/* A known NISS: its names come from the record, the last name is not required. */
+	memset(&err, 0, sizeof(err));
+	in.niss = NISS_USER;
+	in.apps = NULL;
+	in.napps = 0;
+	in.username = "marie";
+	in.title = "";
+	in.language = "fr";
+	in.email = "marie@example.be";
+	in.local_email = NULL;
+	in.type = "USER";
+	assert_int_equal(account_check(F->s, &gl, F->org, q, &in, &err), ACCESS_OK);
+	assert_int_equal(count("SELECT count(*) FROM audit_event"), events);
+	assert_int_equal(count("SELECT count(*) FROM account"), 1);
+	/* Prefill of a known person. */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(account_prepare(F->s, &gl, F->org, q, "80.01.01-003.05", "USER", &pre,
+	    &err), ACCESS_OK);
+	assert_true(pre.names_locked);
+	assert_string_equal(pre.last_name, "Janssens");
+	assert_string_equal(pre.username, "marie.janssens");
+}
+
+static void
+users_suspend_remove(void **state)
+{
+	struct access_who gl = who(P_GL);
+	struct access_errors err = { 0 };
+	struct user_view v;
+	int64_t q, acc = 0, gl_acc;
+	size_t removed;
+
+	(void)state;
+	q = activate_health();
+	assert_int_equal(add_user(P_GL, q, NISS_USER, "marie", "USER", NULL, 0, &acc), ACCESS_OK);
+	assert_int_equal(account_get(F->s, &gl, F->org, q, acc, &v), ACCESS_OK);
+	assert_int_equal(account_set_status(F->s, &gl, F->org, q, acc, v.version, true, &err),
+	    ACCESS_OK);
+	assert_int_equal(count("SELECT count(*) FROM account WHERE status = 'suspended'"), 1);
+	/* A stale version: refused. */
+	assert_int_equal(account_set_status(F->s, &gl, F->org, q, acc, v.version, false, &err),
+	    ACCESS_CONFLICT);
+	assert_int_equal(account_set_status(F->s, &gl, F->org, q, acc, v.version + 1, false,
+	    &err), ACCESS_OK);
+	/* Oneself: refused. */
+	gl_acc = count("SELECT id FROM account WHERE person_id = 3");
+	assert_int_equal(account_get(F->s, &gl, F->org, q, gl_acc, &v), ACCESS_OK);
+	assert_true(v.is_self);
+	assert_int_equal(account_set_status(F->s, &gl, F->org, q, gl_acc, v.version, true, &err),
+	    ACCESS_INVALID);
+	/* Removing the GL: refused; the user: done, their account with them. */
+	{
+		int64_t both[] = { acc, gl_acc };
+
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(account_remove(F->s, &gl, F->org, q, both, 2, &removed, &err),
+		    ACCESS_INVALID);
+		assert_int_equal(count("SELECT count(*) FROM quality_member"), 2);
+		assert_int_equal(account_remove(F->s, &gl, F->org, q, both, 1, &removed, &err),
+		    ACCESS_OK);
+		assert_int_equal(removed, 1);
+	}
+	assert_int_equal(count("SELECT count(*) FROM account WHERE person_id = 4"), 0);
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = 'user.remove'"), 1);
+}
+
+static void
+cogl_and_gl_change(void **state)
+{
+	struct access_who gl = who(P_GL), gap = who(P_GAP);
+	struct access_errors err = { 0 };
+	struct user_view v;
+	int64_t q, acc = 0;
+	int64_t denied;
+
+	(void)state;
+	q = activate_health();
+	assert_int_equal(add_user(P_GL, q, NISS_USER, "marie", "COGL", NULL, 0, &acc), ACCESS_OK);
+	assert_int_equal(count("SELECT count(*) FROM quality_member WHERE type = 'COGL'"), 1);
+	/* The co-GL may manage users but not designate co-GLs. */
+	{
+		struct access_who cogl = who(P_USER);
+		int64_t acc2 = 0;
+
+		denied = denied_events();
+		assert_int_equal(add_user(P_USER, q, NISS_STRANGER, "sophie", "USER", NULL, 0, &acc2),
+		    ACCESS_OK);
+		assert_int_equal(account_get(F->s, &cogl, F->org, q, acc2, &v), ACCESS_OK);
+		{
+			struct user_input in = {
+				.username = "sophie", .language = "fr", .email = "nadia@example.be",
+				.type = "COGL",
+			};
+
+			assert_int_equal(account_update(F->s, &cogl, F->org, q, acc2, v.version, &in,
+			    &err), ACCESS_DENIED);
+		}
+		assert_int_equal(denied_events(), denied + 1);
+		assert_int_equal(count("SELECT count(*) FROM quality_member WHERE type = 'COGL'"), 1);
+	}
+	/* Back to USER by the GL. */
+	assert_int_equal(account_get(F->s, &gl, F->org, q, acc, &v), ACCESS_OK);
+	{
+		struct user_input in = {
+			.username = "marie", .language = "fr", .email = "nadia@example.be",
+			.title = "Mme", .type = "USER",
+		};
+
+		assert_int_equal(account_update(F->s, &gl, F->org, q, acc, v.version, &in, &err),
+		    ACCESS_OK);
+	}
+	assert_int_equal(count("SELECT count(*) FROM quality_member WHERE type = 'COGL'"), 0);
+	/* The GAP makes Marie the GL; Lukas becomes a user. */
+	assert_int_equal(quality_set_gl(F->s, &gap, F->org, q, acc, &err), ACCESS_OK);
+	assert_int_equal(count("SELECT count(*) FROM quality_member m JOIN account a ON "
+	    "a.id = m.account_id WHERE a.person_id = 4 AND m.type = 'GL'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM quality_member m JOIN account a ON "
+	    "a.id = m.account_id WHERE a.person_id = 3 AND m.type = 'USER'"), 1);
+	/* The former GL cannot designate GLs. */
+	denied = denied_events();
+	assert_int_equal(quality_set_gl(F->s, &gl, F->org, q, acc, &err), ACCESS_DENIED);
+	assert_int_equal(denied_events(), denied + 1);
+	/* The quality's e-mail, by a manager of it; a bad one keeps the old. */
+	{
+		struct access_who marie = who(P_USER);
+
+		assert_int_equal(quality_set_email(F->s, &marie, F->org, q, "x@", &err),
+		    ACCESS_INVALID);
+		assert_int_equal(quality_set_email(F->s, &marie, F->org, q, "sante@example.be", &err),
+		    ACCESS_OK);
+		assert_int_equal(count("SELECT count(*) FROM org_quality WHERE email = "
+		    "'sante@example.be'"), 1);
+	}
+}
+
+/* ---- the policy, cell by cell as the services apply it ---- */
+
+static void
+policy_refusals_are_audited(void **state)
+{
+	static const char *const apps[] = { "MEDSEIP" };
+	struct access_errors err = { 0 };
+	struct activation_input in = {
+		.quality = "health_care", .email = "q@example.be", .mode = "self",
+		.gl = { .username = "x.y.z", .language = "fr", .email = "x@example.be" },
+	};
+	int64_t qa, qb, acc = 0, before_members, before_denied;
+	struct arena *a = arena_new(0);
+	struct user_page page;
+	struct user_filter none = { 0 };
+
+	(void)state;
+	qa = activate_health();                       /* GL: Lukas */
+	qb = activate_other("youth_care", P_GAP);     /* GL: Claire */
+	assert_int_equal(add_user(P_GAP, qb, NISS_USER, "marie", "USER", NULL, 0, &acc),
+	    ACCESS_OK);
+	before_members = count("SELECT count(*) FROM quality_member");
+
+	/* A local manager of quality A acting on quality B. */
+	{
+		struct access_who gl = who(P_GL);
+		struct user_view v;
+
+		before_denied = denied_events();
+		assert_int_equal(add_user(P_GL, qb, NISS_STRANGER, "sophie", "USER", NULL, 0, NULL),
+		    ACCESS_DENIED);
+		assert_int_equal(account_get(F->s, &gl, F->org, qb, acc, &v), ACCESS_DENIED);
+		assert_int_equal(search_users(F->s, &gl, F->org, qb, &none, 1, 25, a, &page, &err),
+		    ACCESS_DENIED);
+		assert_int_equal(denied_events(), before_denied + 3);
+		assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = "
+		    "'access.denied' AND actor = '3' AND json_extract(details, '$.reason') = "
+		    "'other_quality' AND json_extract(details, '$.quality') = (SELECT id FROM "
+		    "org_quality WHERE quality = 'youth_care')"), 3);
+		/* Nor may a local manager activate a quality. */
+		assert_int_equal(quality_activate(F->s, &gl, F->org, &in, &err, NULL, NULL),
+		    ACCESS_DENIED);
+	}
+	/* A manager of organisation X acting on Y. */
+	{
+		struct access_who other = who(P_OTHER_GAP);
+		struct arena *b = arena_new(0);
+		struct entity_view v;
+
+		before_denied = denied_events();
+		assert_int_equal(quality_entity(F->s, &other, F->org, b, &v), ACCESS_DENIED);
+		assert_int_equal(add_user(P_OTHER_GAP, qa, NISS_STRANGER, "sophie", "USER", apps, 1,
+		    NULL), ACCESS_DENIED);
+		assert_int_equal(quality_activate(F->s, &other, F->org, &in, &err, NULL, NULL),
+		    ACCESS_DENIED);
+		assert_int_equal(denied_events(), before_denied + 3);
+		assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = "
+		    "'access.denied' AND actor = '5' AND org = '0552627113' AND "
+		    "json_extract(details, '$.reason') = 'no_role'"), 3);
+		arena_free(b);
+	}
+	/* A user (no management role). */
+	{
+		struct access_who user = who(P_USER);
+
+		assert_int_equal(add_user(P_USER, qb, NISS_STRANGER, "sophie", "USER", NULL, 0,
+		    NULL), ACCESS_DENIED);
+		assert_int_equal(search_users(F->s, &user, F->org, 0, &none, 1, 25, a, &page, &err),
+		    ACCESS_DENIED);
+	}
+	/* A suspended local manager. */
+	{
+		struct access_who gl = who(P_GL);
+
+		exec_sql("UPDATE account SET status = 'suspended' WHERE person_id = 3");
+		before_denied = denied_events();
+		assert_int_equal(add_user(P_GL, qa, NISS_STRANGER, "sophie", "USER", NULL, 0, NULL),
+		    ACCESS_DENIED);
+		assert_int_equal(search_users(F->s, &gl, F->org, qa, &none, 1, 25, a, &page, &err),
+		    ACCESS_DENIED);
+		assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = "
+		    "'access.denied' AND actor = '3' AND json_extract(details, '$.reason') = "
+		    "'suspended'"), 2);
+		exec_sql("UPDATE account SET status = 'active' WHERE person_id = 3");
+	}
+	/* A co-GAP removing the GAP, or any co-GAP. */
+	{
+		struct access_who cogap = who(P_COGAP);
+
+		before_denied = denied_events();
+		assert_int_equal(hierarchy_cogap_remove(F->s, &cogap, F->org, P_GAP, &err),
+		    ACCESS_DENIED);
+		assert_int_equal(hierarchy_cogap_add(F->s, &cogap, F->org, NISS_STRANGER, &err),
+		    ACCESS_DENIED);
+		assert_int_equal(denied_events(), before_denied + 2);
+		assert_int_equal(count("SELECT count(*) FROM org_manager WHERE role = 'GAP' AND "
+		    "person_id = 1"), 1);
+		assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = "
+		    "'access.denied' AND actor = '2' AND object = 'person:1'"), 1);
+	}
+	/* A local manager changing the GAP's account (the GAP is GL of youth_care). */
+	{
+		struct access_who cogl;
+		struct user_view v;
+		int64_t gap_acc = count("SELECT id FROM account WHERE person_id = 1");
+		struct user_input change = {
+			.username = "claire", .language = "fr", .email = "c@example.be", .type = "USER",
+		};
+
+		/* Marie becomes co-GL of youth_care, then tries to suspend the GAP. */
+		exec_sql("UPDATE quality_member SET type = 'COGL' WHERE account_id = (SELECT id FROM "
+		    "account WHERE person_id = 4)");
+		cogl = who(P_USER);
+		assert_int_equal(account_get(F->s, &cogl, F->org, qb, gap_acc, &v), ACCESS_OK);
+		assert_true(v.is_gap);
+		assert_int_equal(account_set_status(F->s, &cogl, F->org, qb, gap_acc, v.version, true,
+		    &err), ACCESS_DENIED);
+		assert_int_equal(account_update(F->s, &cogl, F->org, qb, gap_acc, v.version, &change,
+		    &err), ACCESS_DENIED);
+		assert_int_equal(count("SELECT count(*) FROM account WHERE person_id = 1 AND "
+		    "status = 'active' AND username = 'claire.dubois'"), 1);
+	}
+	/* The audit trail: GAP, co-GAP and helpdesk read the organisation's; a GL only their
+	 * quality's; a user nothing. */
+	{
+		struct audit_filter af = { 0 };
+		struct audit_page ap;
+		struct access_who gap = who(P_GAP), cogap = who(P_COGAP), hd = who(P_HELPDESK);
+		struct access_who gl = who(P_GL), user = who(P_STRANGER);
+
+		assert_int_equal(search_audit(F->s, &gap, F->org, 0, &af, 1, 50, a, &ap, &err),
+		    ACCESS_OK);
+		assert_int_equal(search_audit(F->s, &cogap, F->org, 0, &af, 1, 50, a, &ap, &err),
+		    ACCESS_OK);
+		assert_int_equal(search_audit(F->s, &hd, F->org, 0, &af, 1, 50, a, &ap, &err),
+		    ACCESS_OK);
+		assert_int_equal(search_audit(F->s, &gl, F->org, qa, &af, 1, 50, a, &ap, &err),
+		    ACCESS_OK);
+		assert_int_equal(search_audit(F->s, &gl, F->org, 0, &af, 1, 50, a, &ap, &err),
+		    ACCESS_DENIED);
+		assert_int_equal(search_audit(F->s, &gl, F->org, qb, &af, 1, 50, a, &ap, &err),
+		    ACCESS_DENIED);
+		assert_int_equal(search_audit(F->s, &user, F->org, 0, &af, 1, 50, a, &ap, &err),
+		    ACCESS_DENIED);
+	}
+	assert_int_equal(count("SELECT count(*) FROM quality_member"), before_members);
+	arena_free(a);
+}
+
+/* The cells of DESIGN.md §2 that these services use, one actor per column. */
+static void
+policy_table_cells(void **state)
+{
+	int64_t qa, qb;
+	struct access_errors err = { 0 };
+	struct arena *a = arena_new(0);
+	static struct sink sink_out;
+
+	(void)state;
+	qa = activate_health();                     /* Lukas GL of A */
+	qb = activate_other("youth_care", P_GAP);   /* Claire GL of B */
+	/* Marie: co-GL of A; Sophie: user of A. */
+	assert_int_equal(add_user(P_GL, qa, NISS_USER, "marie", "COGL", NULL, 0, NULL), ACCESS_OK);
+	assert_int_equal(add_user(P_GL, qa, NISS_STRANGER, "sophie", "USER", NULL, 0, NULL),
+	    ACCESS_OK);
+	{
+		/* Rows: activate a quality; designate co-GLs (of A); manage users (of A); export
+		 * (of A); read the audit trail (of A). Columns: GAP, co-GAP, GL, co-GL, USER,
+		 * helpdesk (legal rep: not an access-management actor here). */
+		static const int64_t people[6] = { P_GAP, P_COGAP, P_GL, P_USER, P_STRANGER,
+		    P_HELPDESK };
+		static const enum access_rc expect[5][6] = {
+			/* activate */ { ACCESS_OK, ACCESS_OK, ACCESS_DENIED, ACCESS_DENIED, ACCESS_DENIED, ACCESS_DENIED },
+			/* co-GL   */ { ACCESS_OK, ACCESS_OK, ACCESS_OK, ACCESS_DENIED, ACCESS_DENIED, ACCESS_DENIED },
+			/* users   */ { ACCESS_OK, ACCESS_OK, ACCESS_OK, ACCESS_OK, ACCESS_DENIED, ACCESS_DENIED },
+			/* export  */ { ACCESS_OK, ACCESS_OK, ACCESS_OK, ACCESS_OK, ACCESS_DENIED, ACCESS_DENIED },
+			/* audit   */ { ACCESS_OK, ACCESS_OK, ACCESS_OK, ACCESS_OK, ACCESS_DENIED, ACCESS_OK },
+		};
+
+		for (int k = 0; k < 6; k++) {
+			struct access_who w = who(people[k]);
+			struct quality_info qi;
+			struct app_info *apps;
+			size_t napps;
+			struct user_prefill pre;
+			struct user_page page;
+			struct user_filter f = { 0 };
+			struct audit_filter af = { 0 };
+			struct audit_page ap;
+			int64_t rows, denied = denied_events();
+			int ndenied = 0;
+			enum access_rc got[5];
+
+			memset(&err, 0, sizeof(err));
+			got[0] = quality_activation_start(F->s, &w, F->org, "health_care", a, &qi, &apps,
+			    &napps);
+			got[1] = account_prepare(F->s, &w, F->org, qa, NISS_NEW, "COGL", &pre, &err);
+			got[2] = search_users(F->s, &w, F->org, qa, &f, 1, 25, a, &page, &err);
+			sink_out.n = 0;
+			got[3] = export_users(F->s, &w, F->org, qa, &f, ';', same, NULL, to_sink,
+			    &sink_out, &rows, &err);
+			got[4] = search_audit(F->s, &w, F->org, qa, &af, 1, 10, a, &ap, &err);
+			for (int row = 0; row < 5; row++) {
+				if (got[row] != expect[row][k])
+					fail_msg("row %d, person %" PRId64 ": got %d, want %d", row,
+					    people[k], got[row], expect[row][k]);
+				ndenied += expect[row][k] == ACCESS_DENIED;
+			}
+			/* Each refusal left exactly one event. */
+			assert_int_equal(denied_events(), denied + ndenied);
+		}
+	}
+	(void)qb;
+	arena_free(a);
+}
+
+/* ---- lists, filters, pages ---- */
+
+static void
+lists_and_filters(void **state)
+{
+	static const char *const medseip[] = { "MEDSEIP" };
+	struct access_who gap = who(P_GAP), gl = who(P_GL);
+	struct access_errors err = { 0 };
+	struct arena *a = arena_new(0);
+	struct user_page p;
+	int64_t q, qb;
+
+	(void)state;
+	q = activate_health();
+	qb = activate_other("youth_care", P_GAP);
+	assert_int_equal(add_user(P_GL, q, NISS_USER, "marie", "USER", medseip, 1, NULL), ACCESS_OK);
+	assert_int_equal(add_user(P_GL, q, NISS_STRANGER, "sophie", "COGL", NULL, 0, NULL),
+	    ACCESS_OK);
+	assert_int_equal(add_user(P_GAP, qb, NISS_USER, "marie", "USER", NULL, 0, NULL), ACCESS_OK);
+	exec_sql("UPDATE account SET status = 'suspended' WHERE person_id = 6");
+	{
+		struct user_filter f = { 0 };
+
+		assert_int_equal(search_users(F->s, &gl, F->org, q, &f, 1, 25, a, &p, &err), ACCESS_OK);
+		assert_int_equal(p.total, 3);
+		assert_string_equal(p.rows[0].last_name, "Janssens");
+		assert_string_equal(p.rows[1].last_name, "Martin");
+		assert_string_equal(p.rows[2].last_name, "Schmitz");
+		assert_string_equal(p.rows[2].type, "GL");
+		assert_string_equal(p.rows[0].apps, "MEDSEIP");
+	}
+	{
+		struct user_filter f = { .last_name = "jan" };
+
+		assert_int_equal(search_users(F->s, &gl, F->org, q, &f, 1, 25, a, &p, &err), ACCESS_OK);
+		assert_int_equal(p.total, 1);
+		assert_string_equal(p.rows[0].username, "marie");
+	}
+	{
+		struct user_filter f = { .application = "MEDSEIP" };
+
+		assert_int_equal(search_users(F->s, &gl, F->org, q, &f, 1, 25, a, &p, &err), ACCESS_OK);
+		assert_int_equal(p.total, 2);      /* Lukas (GL) and Marie */
+	}
+	{
+		struct user_filter f = { .status = "suspended" };
+
+		assert_int_equal(search_users(F->s, &gl, F->org, q, &f, 1, 25, a, &p, &err), ACCESS_OK);
+		assert_int_equal(p.total, 1);
+		assert_string_equal(p.rows[0].first_name, "Sophie");
+	}
+	{
+		struct user_filter f = { .type = "COGL", .username = "SOPH" };
+
+		assert_int_equal(search_users(F->s, &gl, F->org, q, &f, 1, 25, a, &p, &err), ACCESS_OK);
+		assert_int_equal(p.total, 1);
+	}
+	{
+		struct user_filter f = { .niss = "80.01.01-003.05" };
+
+		assert_int_equal(search_users(F->s, &gl, F->org, q, &f, 1, 25, a, &p, &err), ACCESS_OK);
+		assert_int_equal(p.total, 1);
+		assert_string_equal(p.rows[0].niss, NISS_USER);
+	}
+	{
+		struct user_filter f = { .niss = "80.01.01-003.06", .type = "BOSS" };
+
+		assert_int_equal(search_users(F->s, &gl, F->org, q, &f, 1, 25, a, &p, &err),
+		    ACCESS_INVALID);
+		assert_non_null(access_error_of(&err, "f_niss"));
+		assert_non_null(access_error_of(&err, "f_type"));
+	}
+	{
+		/* "%" and "_" typed are letters, not patterns. */
+		struct user_filter f = { .last_name = "%" };
+
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(search_users(F->s, &gl, F->org, q, &f, 1, 25, a, &p, &err), ACCESS_OK);
+		assert_int_equal(p.total, 0);
+	}
+	{
+		/* Pages. */
+		struct user_filter f = { 0 };
+
+		assert_int_equal(search_users(F->s, &gl, F->org, q, &f, 2, 2, a, &p, &err), ACCESS_OK);
+		assert_int_equal(p.pages, 2);
+		assert_int_equal(p.page, 2);
+		assert_int_equal(p.n, 1);
+		assert_string_equal(p.rows[0].last_name, "Schmitz");
+	}
+	{
+		/* Across the organisation: the GAP sees both qualities, the GL theirs. */
+		struct user_filter f = { 0 };
+
+		assert_int_equal(search_users(F->s, &gap, F->org, 0, &f, 1, 25, a, &p, &err), ACCESS_OK);
+		assert_int_equal(p.nqualities, 2);
+		assert_int_equal(p.total, 5);
+		assert_int_equal(search_users(F->s, &gl, F->org, 0, &f, 1, 25, a, &p, &err), ACCESS_OK);
+		assert_int_equal(p.nqualities, 1);
+		assert_int_equal(p.total, 3);
+	}
+	arena_free(a);
+}
+
+/* ---- export ---- */
+
+static void
+export_users_csv(void **state)
+{
+	static const char *const apps[] = { "SANAC", "MEDSEIP" };
+	struct access_who gl = who(P_GL);
+	struct access_errors err = { 0 };
+	struct user_filter f = { 0 };
+	struct sink out = { .n = 0 };
+	int64_t q, rows = 0;
+
+	(void)state;
+	q = activate_health();
+	assert_int_equal(add_user(P_GL, q, NISS_USER, "marie", "USER", apps, 2, NULL), ACCESS_OK);
+	exec_sql("UPDATE person SET last_name = 'Janssens; \"dit\" Jan' WHERE id = 4");
+	assert_int_equal(export_users(F->s, &gl, F->org, q, &f, ';', same, NULL, to_sink, &out,
+	    &rows, &err), ACCESS_OK);
+	assert_int_equal(rows, 2);
+	assert_memory_equal(out.buf, "\xEF\xBB\xBF", 3);
+	assert_non_null(strstr(out.buf, "Nom;Prénom;Nom d'utilisateur;Type;NISS;Statut;Titre;"));
+	assert_non_null(strstr(out.buf, "\r\n\"Janssens; \"\"dit\"\" Jan\";Marie;marie;USER;"
+	    "80.01.01-003.05;Actif;Mme;fr;nadia@example.be;;"));
+	assert_non_null(strstr(out.buf, ";MEDSEIP SANAC\r\n"));
+	assert_non_null(strstr(out.buf, "Schmitz;Lukas;lukas.schmitz;GL;90.02.28-001.93;Actif;"));
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = 'users.export' "
+	    "AND json_extract(details, '$.rows') = 2"), 1);
+	/* Comma as separator; across the organisation a column names the quality. */
+	out.n = 0;
+	assert_int_equal(export_users(F->s, &gl, F->org, 0, &f, ',', same, NULL, to_sink, &out,
+	    &rows, &err), ACCESS_OK);
+	assert_non_null(strstr(out.buf, "Nom,Prénom,Nom d'utilisateur,Type,NISS,Statut,Qualité,"));
+	assert_non_null(strstr(out.buf, "\"Janssens; \"\"dit\"\" Jan\",Marie,"));
+	assert_non_null(strstr(out.buf, ",Institution liée au domaine de la santé,"));
+}
+
+/* ---- organisation managers, hierarchy, own data, audit trail ---- */
+
+static void
+cogaps_hierarchy_audit(void **state)
+{
+	struct access_who gap = who(P_GAP), gl = who(P_GL);
+	struct access_errors err = { 0 };
+	struct arena *a = arena_new(0);
+	struct managers_view mv;
+	struct hierarchy_view hv;
+	int64_t q;
+
+	(void)state;
+	q = activate_health();
+	assert_int_equal(hierarchy_cogap_add(F->s, &gap, F->org, "80.01.01-007.01", &err), ACCESS_OK);
+	assert_int_equal(hierarchy_cogap_add(F->s, &gap, F->org, NISS_STRANGER, &err),
+	    ACCESS_INVALID);       /* already */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(hierarchy_cogap_add(F->s, &gap, F->org, NISS_GAP, &err), ACCESS_INVALID);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(hierarchy_cogap_add(F->s, &gap, F->org, "1234", &err), ACCESS_INVALID);
+	assert_int_equal(hierarchy_managers(F->s, &gap, F->org, a, &mv), ACCESS_OK);
+	assert_true(mv.may_change);
+	assert_int_equal(mv.n, 3);
+	assert_string_equal(mv.rows[0].role, "GAP");
+	assert_int_equal(hierarchy_cogap_remove(F->s, &gap, F->org, P_STRANGER, &err), ACCESS_OK);
+	assert_int_equal(hierarchy_cogap_remove(F->s, &gap, F->org, P_GAP, &err), ACCESS_INVALID);
+	assert_int_equal(count("SELECT count(*) FROM org_manager WHERE org_id = 1"), 2);
+
+	assert_int_equal(hierarchy_tree(F->s, &gap, F->org, a, &hv), ACCESS_OK);
+	assert_int_equal(hv.nmanagers, 2);
+	assert_int_equal(hv.nqualities, 1);
+	assert_int_equal(hv.qualities[0].n, 1);
+	assert_string_equal(hv.qualities[0].users[0].type, "GL");
+	assert_string_equal(hv.qualities[0].users[0].apps, "MEDSEIP SADM");
+	assert_int_equal(hierarchy_tree(F->s, &gl, F->org, a, &hv), ACCESS_OK);
+	{
+		struct access_who stranger = who(P_STRANGER);
+
+		assert_int_equal(hierarchy_tree(F->s, &stranger, F->org, a, &hv), ACCESS_DENIED);
+	}
+	/* Contact data of the organisation. */
+	assert_int_equal(hierarchy_org_update(F->s, &gap, F->org, "nope", "abc", &err),
+	    ACCESS_INVALID);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(hierarchy_org_update(F->s, &gap, F->org, "info@pharma.be",
+	    "+32 2 511 51 51", &err), ACCESS_OK);
+	assert_int_equal(count("SELECT count(*) FROM organisation WHERE contact_email = "
+	    "'info@pharma.be'"), 1);
+	/* Own data: the GL's language and account e-mail, read at a version. */
+	{
+		struct own_data d;
+		struct user_input acc = { .title = "M.", .language = "nl",
+		    .email = "lukas@example.be" };
+
+		assert_int_equal(hierarchy_own_get(F->s, &gl, F->org, &d), ACCESS_OK);
+		assert_true(d.has_account);
+		assert_int_equal(hierarchy_own_update(F->s, &gl, F->org, "l@example.be", "de", &acc,
+		    d.version, &err), ACCESS_OK);
+		assert_int_equal(hierarchy_own_update(F->s, &gl, F->org, "l@example.be", "de", &acc,
+		    d.version, &err), ACCESS_CONFLICT);
+		assert_int_equal(count("SELECT count(*) FROM account WHERE email = 'lukas@example.be' "
+		    "AND language = 'nl'"), 1);
+		assert_int_equal(count("SELECT count(*) FROM person WHERE id = 3 AND language = 'de'"), 1);
+	}
+	/* The audit trail, filtered. */
+	{
+		struct audit_filter f = { .action = "org.cogap.add" };
+		struct audit_page ap;
+
+		assert_int_equal(search_audit(F->s, &gap, F->org, 0, &f, 1, 50, a, &ap, &err), ACCESS_OK);
+		assert_int_equal(ap.total, 2);   /* Jan (fixture) and Sophie */
+		assert_string_equal(ap.rows[0].object_name, "Sophie Martin");
+		assert_string_equal(ap.rows[0].actor_name, "Claire Dubois");
+		f.action = NULL;
+		f.person = "martin";
+		assert_int_equal(search_audit(F->s, &gap, F->org, 0, &f, 1, 50, a, &ap, &err), ACCESS_OK);
+		assert_true(ap.total >= 3);      /* created, added, removed */
+		f.person = NULL;
+		f.from = "2000-01-01";
+		f.to = "2000-12-31";
+		assert_int_equal(search_audit(F->s, &gap, F->org, 0, &f, 1, 50, a, &ap, &err), ACCESS_OK);
+		assert_int_equal(ap.total, 0);
+		f.from = "2000-02-31";
+		assert_int_equal(search_audit(F->s, &gap, F->org, 0, &f, 1, 50, a, &ap, &err),
+		    ACCESS_INVALID);
+		f.from = NULL;
+		f.to = NULL;
+		/* The quality's trail holds the quality's events only. */
+		assert_int_equal(search_audit(F->s, &gl, F->org, q, &f, 1, 50, a, &ap, &err), ACCESS_OK);
+		for (size_t i = 0; i < ap.n; i++)
+			assert_null(strstr(ap.rows[i].action, "cogap"));
+		assert_true(ap.total >= 2);      /* activated, GL added */
+	}
+	arena_free(a);
+}
+
+/* ---- the catalogue ---- */
+
+static int
+count_rows(void *arg, const char *quality, const char *qn, const char *app, const char *an,
+    int level)
+{
+	int *n = arg;
+
+	(void)quality;
+	(void)qn;
+	(void)an;
+	(void)level;
+	if (app != NULL)
+		(*n)++;
+	return 0;
+}
+
+static void
+catalogue_additions(void **state)
+{
+	struct catalogue_quality q = {
+		.code = "pharmacy", .domain = "health",
+		.names = { "Pharmacie", "Apotheek", "Apotheke", "Pharmacy" }, .sort = 45,
+	};
+	struct catalogue_app ap = {
+		.code = "PHARMA_PORTAL", .quality = "pharmacy",
+		.names = { "Portail", "Portaal", "Portal", "Portal" },
+		.descriptions = { "Décrit", "Beschreven", "Beschrieben", "Described" },
+		.min_level = 2, .sort = 10,
+	};
+	char err[256];
+	int n = 0;
+
+	(void)state;
+	assert_int_equal(catalogue_add_quality(F->s, &q, NULL, err, sizeof(err)), 0);
+	assert_int_equal(catalogue_add_quality(F->s, &q, NULL, err, sizeof(err)), -2);
+	q.code = "bad code";
+	assert_int_equal(catalogue_add_quality(F->s, &q, NULL, err, sizeof(err)), -3);
+	assert_int_equal(catalogue_add_application(F->s, &ap, NULL, err, sizeof(err)), 0);
+	ap.code = "OTHER";
+	ap.quality = "nope";
+	assert_int_equal(catalogue_add_application(F->s, &ap, NULL, err, sizeof(err)), -3);
+	ap.quality = "pharmacy";
+	ap.names[1] = "";
+	assert_int_equal(catalogue_add_application(F->s, &ap, NULL, err, sizeof(err)), -3);
+	assert_int_equal(catalogue_each(F->s, "nl", count_rows, &n), 0);
+	assert_int_equal(n, 10);
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action LIKE 'catalogue.%'"),
+	    2);
+	/* The new quality can be activated and offers its application. */
+	{
+		struct access_who gap = who(P_GAP);
+		struct arena *a = arena_new(0);
+		struct quality_info qi;
+		struct app_info *apps;
+		size_t napps;
+
+		gap.lang = "de";
+		assert_int_equal(quality_activation_start(F->s, &gap, F->org, "pharmacy", a, &qi, &apps,
+		    &napps), ACCESS_OK);
+		assert_string_equal(qi.name, "Apotheke");
+		assert_int_equal(napps, 1);
+		assert_string_equal(apps[0].description, "Beschrieben");
+		arena_free(a);
+	}
+}
+
+/* ---- checks of typed values ---- */
+
+static void
+typed_values(void **state)
+{
+	struct arena *a = arena_new(0);
+
+	(void)state;
+	assert_true(access_valid_email("nom@exemple.be"));
+	assert_true(access_valid_email("a.b+c@sub.exemple.brussels"));
+	assert_false(access_valid_email("nom@exemple"));
+	assert_false(access_valid_email("nom@@exemple.be"));
+	assert_false(access_valid_email("no m@exemple.be"));
+	assert_false(access_valid_email(".nom@exemple.be"));
+	assert_false(access_valid_email("nom@exemple..be"));
+	assert_false(access_valid_email("nom@-exemple.be"));
+	assert_false(access_valid_email("nom@exemple.b3"));
+	assert_false(access_valid_email("<script>@x.be"));
+	assert_true(access_valid_username("jan.peeters"));
+	assert_true(access_valid_username("j_p-1@x"));
+	assert_false(access_valid_username("ab"));
+	assert_false(access_valid_username(".jan"));
+	assert_false(access_valid_username("jan peeters"));
+	assert_true(access_valid_name("Éléonore"));
+	assert_true(access_valid_name("Van den Bossche"));
+	assert_false(access_valid_name("   "));
+	assert_false(access_valid_name("a\tb"));
+	assert_false(access_valid_name("<b>"));
+	assert_false(access_valid_name("\xc3("));
+	assert_string_equal(access_like_prefix(a, " Du%b_o\\ ", false), "Du\\%b\\_o\\\\%");
+	assert_string_equal(access_like_prefix(a, "x", true), "%x%");
+	assert_null(access_like_prefix(a, "   ", false));
+	arena_free(a);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(typed_values),
+		cmocka_unit_test_setup_teardown(activation_with_local_manager, setup, teardown),
+		cmocka_unit_test_setup_teardown(activation_twice_registers_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(activation_self_managed, setup, teardown),
+		cmocka_unit_test_setup_teardown(activation_bad_input, setup, teardown),
+		cmocka_unit_test_setup_teardown(activation_with_new_person, setup, teardown),
+		cmocka_unit_test_setup_teardown(users_add_update_conflict, setup, teardown),
+		cmocka_unit_test_setup_teardown(users_bad_input, setup, teardown),
+		cmocka_unit_test_setup_teardown(users_suspend_remove, setup, teardown),
+		cmocka_unit_test_setup_teardown(cogl_and_gl_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(policy_refusals_are_audited, setup, teardown),
+		cmocka_unit_test_setup_teardown(policy_table_cells, setup, teardown),
+		cmocka_unit_test_setup_teardown(lists_and_filters, setup, teardown),
+		cmocka_unit_test_setup_teardown(export_users_csv, setup, teardown),
+		cmocka_unit_test_setup_teardown(cogaps_hierarchy_audit, setup, teardown),
+		cmocka_unit_test_setup_teardown(catalogue_additions, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

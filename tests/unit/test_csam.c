@@ -1,0 +1,555 @@
+/* test_csam.c — the standard procedure (csam/designate.h) and co-GAPs (csam/cogap.h) on a
+ * small registry written here, with today pinned: every check in its order and with its
+ * own outcome (no eID session, bad checksum, unknown, stopped, not a representative,
+ * function ended yesterday, function starting tomorrow, already registered), the form's
+ * checks, "Confirmer" once for a replayed token, the GAP replaced with the previous one
+ * notified, co-GAPs added, listed and removed by the GAP only; refusals audited. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csam/cogap.h"
+#include "csam/designate.h"
+#include "policy/loa.h"
+#include "store/store.h"
+
+#define TODAY "2030-06-15"
+#define YESTERDAY "2030-06-14"
+#define TOMORROW "2030-06-16"
+
+/* Enterprises: E1 active (A, B), E2 stopped (A), E3 unknown, E4 active (C ended
+ * yesterday, D starts tomorrow), E5 represented by enterprise E6, which A represents. */
+#define E1 "1200000163"
+#define E2 "1200000262"
+#define E3 "1200000361"
+#define E4 "1200000460"
+#define E5 "1200000559"
+#define E6 "1200000658"
+/* People: A..D and F log in (person table), E is only in the persons register. */
+#define NISS_A "80010100107"
+#define NISS_B "80010100206"
+#define NISS_C "75050500302"
+#define NISS_D "66060600480"
+#define NISS_E "91090900550"
+#define NISS_F "82020200621"
+
+static const char fixture_sql[] =
+    "INSERT INTO kbo_enterprise(enterprise_number, status, juridical_situation, "
+    "type_of_enterprise, juridical_form, start_date, extract_id, source_line) VALUES "
+    "('" E1 "','AC','000','2','014','2001-01-01',1,2),"
+    "('" E2 "','ST','014','2','610','1995-01-01',1,3),"
+    "('" E4 "','AC','000','2','610','2010-01-01',1,4),"
+    "('" E5 "','AC','000','2','610','2012-01-01',1,5),"
+    "('" E6 "','AC','000','2','014','2000-01-01',1,6);"
+    "INSERT INTO kbo_denomination(entity_number, language, type_of_denomination, "
+    "denomination, extract_id, source_line) VALUES "
+    "('" E1 "','1','001','Alpha Médical',1,2),('" E2 "','1','001','Bravo Stop',1,3),"
+    "('" E4 "','2','001','Delta Zorg',1,4),('" E5 "','1','001','Echo Distribution',1,5),"
+    "('" E6 "','1','001','Foxtrot Holding',1,6);"
+    "INSERT INTO kbo_address(entity_number, type_of_address, zipcode, municipality_fr, "
+    "street_fr, house_number, extract_id, source_line) VALUES "
+    "('" E1 "','REGO','1000','Bruxelles','Rue de la Loi','16',1,2);"
+"INSERT INTO reg_person VALUES "
+    "('" NISS_A "','Alpha','Anne','1980-01-01','F','fr','BE',2),"
+    "('" NISS_B "','Bravo','Bruno','1980-01-01','M','nl','BE',3),"
+    "('" NISS_C "','Charlie','Chloé','1975-05-05','F','fr','BE',4),"
+    "('" NISS_D "','Delta','Dirk','1966-06-06','M','nl','BE',5),"
+    "('" NISS_E "','Écho-Dupré','Émilie','1991-09-09','F','fr','BE',6),"
+    "('" NISS_F "','Foxtrot','Fanny','1982-02-02','F','de','BE',7);"
+    "INSERT INTO reg_function(enterprise_number, rep_niss, rep_enterprise, function_code, "
+    "function_label, begin_date, end_date, source_line) VALUES "
+    "('" E1 "','" NISS_A "',NULL,'ADM','Administrateur','2010-01-01',NULL,2),"
+    "('" E1 "','" NISS_B "',NULL,'ADM','Administrateur','2015-01-01',NULL,3),"
+    "('" E2 "','" NISS_A "',NULL,'GER','Gérant','2000-01-01',NULL,4),"
+    "('" E4 "','" NISS_C "',NULL,'GER','Gérant','2010-01-01','" YESTERDAY "',5),"
+    "('" E4 "','" NISS_D "',NULL,'GER','Gérant','" TOMORROW "',NULL,6),"
+    "('" E5 "',NULL,'" E6 "','ADM','Administrateur','2012-01-01',NULL,7),"
+    "('" E6 "','" NISS_A "',NULL,'ADD','Administrateur délégué','2000-01-01',NULL,8);"
+    "INSERT INTO person(id, niss, last_name, first_name, language, email) VALUES "
+    "(1,'" NISS_A "','Alpha','Anne','fr','anne@alpha.example'),"
+    "(2,'" NISS_B "','Bravo','Bruno','nl',NULL),"
+    "(3,'" NISS_C "','Charlie','Chloé','fr',NULL),"
+    "(4,'" NISS_D "','Delta','Dirk','nl',NULL),"
+    "(6,'" NISS_F "','Foxtrot','Fanny','de',NULL);";
+
+struct fixture {
+	char dir[64];
+	struct store *s;
+};
+
+static struct fixture F;
+
+static struct csam_who
+who(int64_t person, int level)
+{
+	struct csam_who w = {
+		.person_id = person, .level = level, .lang = "fr", .source = "127.0.0.1",
+		.request_id = "0123456789abcdef",
+	};
+
+	return w;
+}
+
+static int64_t
+count(const char *sql)
+{
+	char buf[1024];
+	int64_t n = -1;
+	FILE *p;
+
+	/* Counting through the sqlite3 shell keeps this test off the store's statement ids. */
+	snprintf(buf, sizeof(buf), "sqlite3 %s/t.db \"%s\"", F.dir, sql);
+	p = popen(buf, "r");
+	if (p == NULL)
+		return -1;
+	if (fgets(buf, sizeof(buf), p) != NULL)
+		n = strtoll(buf, NULL, 10);
+	pclose(p);
+	return n;
+}
+
+static int
+group_setup(void **state)
+{
+	char path[128], err[512];
+	struct store_tx *tx;
+
+	(void)state;
+	snprintf(F.dir, sizeof(F.dir), "/tmp/portier-csam-XXXXXX");
+	if (mkdtemp(F.dir) == NULL)
+		return -1;
+	snprintf(path, sizeof(path), "%s/t.db", F.dir);
+	if (store_open(path, 2, &F.s, err, sizeof(err)) != 0 ||
+	    store_migrate(F.s, "migrations", err, sizeof(err)) < 1) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	if (store_begin(F.s, STORE_WRITE, &tx) != 0 ||
+	    store_script(tx, fixture_sql, err, sizeof(err)) != 0 || store_commit(tx) != 0) {
+		fprintf(stderr, "fixture: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	store_close(F.s);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", F.dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static enum csam_rc
+check(int64_t person, int level, const char *typed, bool replace, struct csam_enterprise *e)
+{
+	struct csam_who w = who(person, level);
+
+	return csam_check(F.s, &w, typed, TODAY, replace, e);
+}
+
+/* ---- the checks, in order ---- */
+
+static void
+test_no_eid_session(void **state)
+{
+	struct csam_enterprise e;
+	int64_t before = count("SELECT count(*) FROM audit_event WHERE action = 'access.denied'");
+
+	(void)state;
+	assert_int_equal(check(1, LOA_SUBSTANTIAL, E1, false, &e), CSAM_DENIED);
+	assert_int_equal(e.check, CSAM_CHECK_LEVEL);
+	assert_int_equal(check(0, LOA_NONE, E1, false, &e), CSAM_DENIED);
+	assert_int_equal(e.check, CSAM_CHECK_LEVEL);
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = 'access.denied' "
+	    "AND json_extract(details, '$.reason') = 'level' "
+	    "AND json_extract(details, '$.action') = 'designate_gap'"), before + 2);
+}
+
+static void
+test_bad_numbers(void **state)
+{
+	struct csam_enterprise e;
+
+	(void)state;
+	assert_int_equal(check(1, LOA_HIGH, "1200.000.164", false, &e), CSAM_REFUSED);
+	assert_int_equal(e.check, CSAM_CHECK_NUMBER);
+	assert_int_equal(e.be, BE_CHECKSUM);
+	assert_int_equal(check(1, LOA_HIGH, "12000abc63", false, &e), CSAM_REFUSED);
+	assert_int_equal(e.be, BE_CHARS);
+	assert_int_equal(check(1, LOA_HIGH, "", false, &e), CSAM_REFUSED);
+	assert_int_equal(e.be, BE_EMPTY);
+	assert_int_equal(check(1, LOA_HIGH, "1234", false, &e), CSAM_REFUSED);
+	assert_int_equal(e.be, BE_LENGTH);
+	/* Longer than any number could be, typed or pasted: refused before parsing. */
+	assert_int_equal(check(1, LOA_HIGH, "0000000000000000000000000000000000000000000000000"
+	    "0000000000000000000000", false, &e), CSAM_REFUSED);
+	assert_int_equal(e.check, CSAM_CHECK_NUMBER);
+}
+
+static void
+test_unknown_and_stopped(void **state)
+{
+	struct csam_enterprise e;
+
+	(void)state;
+	assert_int_equal(check(1, LOA_HIGH, "BE 1200.000.361", false, &e), CSAM_REFUSED);
+	assert_int_equal(e.check, CSAM_CHECK_UNKNOWN);
+	assert_string_equal(e.number, E3);
+	assert_int_equal(check(1, LOA_HIGH, E2, false, &e), CSAM_REFUSED);
+	assert_int_equal(e.check, CSAM_CHECK_STOPPED);
+	assert_string_equal(e.name, "Bravo Stop");
+}
+
+static void
+test_not_a_representative(void **state)
+{
+	struct csam_enterprise e;
+	int64_t before = count("SELECT count(*) FROM audit_event WHERE action = 'access.denied' "
+	    "AND json_extract(details, '$.reason') = 'no_role'");
+
+	(void)state;
+	assert_int_equal(check(6, LOA_HIGH, E1, false, &e), CSAM_DENIED);
+	assert_int_equal(e.check, CSAM_CHECK_NOT_REP);
+	assert_string_equal(e.ended, "");
+	assert_string_equal(e.starts, "");
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = 'access.denied' "
+	    "AND json_extract(details, '$.reason') = 'no_role' AND org = '" E1 "'"), before + 1);
+}
+
+static void
+test_function_ended_yesterday(void **state)
+{
+	struct csam_enterprise e;
+
+	(void)state;
+	assert_int_equal(check(3, LOA_HIGH, E4, false, &e), CSAM_DENIED);
+	assert_int_equal(e.check, CSAM_CHECK_NOT_REP);
+	assert_string_equal(e.ended, YESTERDAY);
+	assert_string_equal(e.starts, "");
+	/* The day before, the same function was current. */
+	{
+		struct csam_who w = who(3, LOA_HIGH);
+
+		assert_int_equal(csam_check(F.s, &w, E4, "2030-06-13", false, &e), CSAM_OK);
+	}
+}
+
+static void
+test_function_starting_tomorrow(void **state)
+{
+	struct csam_enterprise e;
+	struct csam_who w = who(4, LOA_HIGH);
+
+	(void)state;
+	assert_int_equal(check(4, LOA_HIGH, E4, false, &e), CSAM_DENIED);
+	assert_int_equal(e.check, CSAM_CHECK_NOT_REP);
+	assert_string_equal(e.starts, TOMORROW);
+	assert_string_equal(e.ended, "");
+	assert_int_equal(csam_check(F.s, &w, E4, TOMORROW, false, &e), CSAM_OK);
+}
+
+/* ---- the form ---- */
+
+static void
+test_form_checks(void **state)
+{
+	struct csam_who w = who(1, LOA_HIGH);
+	struct csam_errors err = { 0 };
+	struct csam_gap gap;
+	struct csam_gap_form f = {
+		.enterprise = E1, .email = "not an address", .phone = "12", .today = TODAY,
+	};
+
+	(void)state;
+	assert_int_equal(csam_gap_form_check(F.s, &w, &f, 0, &gap, &err), CSAM_INVALID);
+	assert_non_null(csam_error_of(&err, "email", NULL));
+	assert_non_null(csam_error_of(&err, "phone", NULL));
+	assert_true(gap.self);
+	assert_string_equal(gap.last_name, "Alpha");
+
+	/* "Autre personne": the NISS in the register, and the name typed must match it. */
+	memset(&err, 0, sizeof(err));
+	f.email = "direction@alpha.example";
+	f.phone = "+32 2 511 51 51";
+	f.other = true;
+	f.niss = "91.09.09-005.50";
+	f.last_name = "Martin";
+	assert_int_equal(csam_gap_form_check(F.s, &w, &f, 0, &gap, &err), CSAM_INVALID);
+	assert_non_null(csam_error_of(&err, "last_name", NULL));
+	assert_null(csam_error_of(&err, "niss", NULL));
+
+	memset(&err, 0, sizeof(err));
+	f.last_name = "ECHO DUPRE";          /* case, accents and hyphen do not matter */
+	assert_int_equal(csam_gap_form_check(F.s, &w, &f, 0, &gap, &err), CSAM_OK);
+	assert_string_equal(gap.niss, NISS_E);
+	assert_string_equal(gap.first_name, "Émilie");
+	assert_int_equal(gap.person_id, 0);
+	assert_false(gap.self);
+
+	memset(&err, 0, sizeof(err));
+	f.niss = "91090900551";              /* bad check digits */
+	assert_int_equal(csam_gap_form_check(F.s, &w, &f, 0, &gap, &err), CSAM_INVALID);
+	assert_non_null(csam_error_of(&err, "niss", NULL));
+
+	memset(&err, 0, sizeof(err));
+	f.niss = "85073003328";              /* valid, but in neither register */
+	assert_int_equal(csam_gap_form_check(F.s, &w, &f, 0, &gap, &err), CSAM_INVALID);
+	assert_non_null(csam_error_of(&err, "niss", NULL));
+}
+
+/* ---- Confirmer ---- */
+
+static enum csam_rc
+confirm(int64_t person, const char *enterprise, bool replace, const char *token, bool other,
+    const char *niss, const char *last, const char *email, struct csam_done *done,
+    struct csam_errors *err)
+{
+	struct csam_who w = who(person, LOA_HIGH);
+	struct csam_enterprise e;
+	struct csam_gap gap;
+	struct csam_gap_form f = {
+		.enterprise = enterprise, .other = other, .niss = niss, .last_name = last,
+		.email = email, .phone = "02 511 51 51", .token = token, .today = TODAY,
+	};
+
+	memset(err, 0, sizeof(*err));
+	return csam_designate(F.s, &w, &f, replace, &e, &gap, err, done);
+}
+
+#define T1 "0123456789abcdef0123456789abcdef"
+#define T2 "1123456789abcdef0123456789abcdef"
+#define T3 "2123456789abcdef0123456789abcdef"
+#define T4 "3123456789abcdef0123456789abcdef"
+#define T5 "4123456789abcdef0123456789abcdef"
+
+static void
+test_register_once(void **state)
+{
+	struct csam_errors err;
+	struct csam_done done, again;
+	struct csam_enterprise e;
+	struct csam_who w = who(1, LOA_HIGH);
+
+	(void)state;
+	assert_int_equal(confirm(1, "1200.000.163", false, "nothex", false, NULL, NULL,
+	    "direction@alpha.example", &done, &err), CSAM_INVALID);
+	assert_non_null(csam_error_of(&err, "token", NULL));
+
+	assert_int_equal(confirm(1, "1200.000.163", false, T1, false, NULL, NULL,
+	    "direction@alpha.example", &done, &err), CSAM_OK);
+	assert_false(done.replayed);
+	assert_true(done.self);
+	assert_string_equal(done.enterprise, E1);
+	assert_string_equal(done.name, "Alpha Médical");
+	assert_string_equal(done.gap_name, "Anne Alpha");
+	assert_int_equal(count("SELECT count(*) FROM organisation WHERE enterprise = '" E1 "' "
+	    "AND procedure = 'standard' AND contact_email = 'direction@alpha.example' AND "
+	    "address = 'Rue de la Loi 16, 1000 Bruxelles'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM org_manager m JOIN organisation o ON "
+	    "o.id = m.org_id WHERE o.enterprise = '" E1 "' AND m.role = 'GAP' AND "
+	    "m.person_id = 1"), 1);
+	assert_int_equal(count("SELECT count(*) FROM mail_outbox WHERE kind = 'gap_designated' "
+	    "AND recipient = 'direction@alpha.example' AND org = '" E1 "' "
+	    "AND body LIKE '%Alpha Médical (numéro d''entreprise 1200.000.163)%Anne Alpha%'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE org = '" E1 "' AND "
+	    "action IN ('org.register', 'org.gap.designate') AND actor = '1'"), 2);
+
+	/* Double click, back button, replay: the same token changes nothing. */
+	assert_int_equal(confirm(1, E1, false, T1, false, NULL, NULL, "direction@alpha.example",
+	    &again, &err), CSAM_OK);
+	assert_true(again.replayed);
+	assert_int_equal(again.org_id, done.org_id);
+	assert_int_equal(count("SELECT count(*) FROM organisation"), 1);
+	assert_int_equal(count("SELECT count(*) FROM mail_outbox"), 1);
+	assert_int_equal(csam_submission(F.s, &w, T1, &again), CSAM_OK);
+	assert_int_equal(again.org_id, done.org_id);
+	/* Someone else's token is not theirs to see. */
+	{
+		struct csam_who b = who(2, LOA_HIGH);
+
+		assert_int_equal(csam_submission(F.s, &b, T1, &again), CSAM_NOT_FOUND);
+	}
+
+	/* A new form (another token) for a registered enterprise: who its GAP is. */
+	assert_int_equal(confirm(2, E1, false, T2, false, NULL, NULL, "b@alpha.example", &again,
+	    &err), CSAM_REFUSED);
+	assert_int_equal(check(2, LOA_HIGH, E1, false, &e), CSAM_REFUSED);
+	assert_int_equal(e.check, CSAM_CHECK_REGISTERED);
+	assert_string_equal(e.gap_name, "Anne Alpha");
+	assert_true(e.org_id > 0);
+	assert_int_equal(count("SELECT count(*) FROM organisation"), 1);
+}
+
+static void
+test_through_an_enterprise_and_other_person(void **state)
+{
+	struct csam_errors err;
+	struct csam_done done;
+
+	(void)state;
+	/* A represents E6, which represents E5; she designates Émilie (not yet a person). */
+	assert_int_equal(confirm(1, E5, false, T3, true, NISS_E, "Écho-Dupré", "info@echo.example",
+	    &done, &err), CSAM_OK);
+	assert_false(done.self);
+	assert_string_equal(done.gap_name, "Émilie Écho-Dupré");
+	assert_int_equal(count("SELECT count(*) FROM person WHERE niss = '" NISS_E "' AND "
+	    "language = 'fr'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = 'person.create' "
+	    "AND actor = '1'"), 1);
+}
+
+static void
+test_replace_gap(void **state)
+{
+	struct csam_errors err;
+	struct csam_done done;
+	struct csam_enterprise e;
+
+	(void)state;
+	/* Replacement of an enterprise not registered yet. */
+	assert_int_equal(check(1, LOA_HIGH, E6, true, &e), CSAM_REFUSED);
+	assert_int_equal(e.check, CSAM_CHECK_NOT_REGISTERED);
+	/* Someone who is not a representative cannot replace. */
+	assert_int_equal(check(6, LOA_HIGH, E1, true, &e), CSAM_DENIED);
+	/* Replacing the GAP by the GAP. */
+	assert_int_equal(confirm(2, E1, true, T4, true, NISS_A, "Alpha", "b@alpha.example", &done,
+	    &err), CSAM_INVALID);
+	assert_non_null(csam_error_of(&err, "choice", NULL));
+	/* Bruno, also a representative, becomes GAP; Anne is told at her own address. */
+	assert_int_equal(confirm(2, E1, true, T4, false, NULL, NULL, "b@alpha.example", &done,
+	    &err), CSAM_OK);
+	assert_true(done.replaced);
+	assert_string_equal(done.gap_name, "Bruno Bravo");
+	assert_int_equal(count("SELECT count(*) FROM org_manager m JOIN organisation o ON "
+	    "o.id = m.org_id WHERE o.enterprise = '" E1 "' AND m.role = 'GAP' AND "
+	    "m.person_id = 2"), 1);
+	assert_int_equal(count("SELECT count(*) FROM mail_outbox WHERE kind = "
+	    "'gap_replaced_previous' AND recipient = 'anne@alpha.example' AND language = 'fr'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM mail_outbox WHERE kind = 'gap_replaced' "
+	    "AND recipient = 'b@alpha.example'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM organisation WHERE enterprise = '" E1 "' "
+	    "AND contact_email = 'b@alpha.example'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = "
+	    "'org.gap.replace' AND org = '" E1 "' AND actor = '2'"), 1);
+}
+
+static int64_t
+org_of(const char *enterprise)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof(sql), "SELECT id FROM organisation WHERE enterprise = '%s'",
+	    enterprise);
+	return count(sql);
+}
+
+static void
+test_cogaps(void **state)
+{
+	struct arena *a = arena_new(0);
+	struct csam_who gap = who(2, LOA_LOW), anne = who(1, LOA_HIGH), fanny = who(6, LOA_HIGH);
+	struct csam_errors err = { 0 };
+	struct csam_org_view v;
+	int64_t org = org_of(E1);
+	struct csam_my_org *mine;
+
+	(void)state;
+	assert_true(org > 0);
+	/* Only the GAP designates co-GAPs (Anne, a legal representative, may not). */
+	assert_int_equal(csam_cogap_add(F.s, &anne, org, NISS_C, "Charlie", "c@alpha.example",
+	    &err), CSAM_DENIED);
+	assert_int_equal(csam_cogap_add(F.s, &gap, org, NISS_C, "Dupont", "c@alpha.example",
+	    &err), CSAM_INVALID);
+	assert_non_null(csam_error_of(&err, "last_name", NULL));
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(csam_cogap_add(F.s, &gap, org, "75.05.05-003.02", "charlie",
+	    "c@alpha.example", &err), CSAM_OK);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(csam_cogap_add(F.s, &gap, org, NISS_C, "Charlie", "c@alpha.example",
+	    &err), CSAM_INVALID);
+	assert_non_null(csam_error_of(&err, "niss", NULL));
+	assert_int_equal(count("SELECT count(*) FROM mail_outbox WHERE kind = 'cogap_added' AND "
+	    "recipient = 'c@alpha.example' AND body LIKE '%Bruno Bravo%Chloé Charlie%'"), 1);
+
+	assert_int_equal(csam_org_view(F.s, a, &gap, org, TODAY, &v), CSAM_OK);
+	assert_true(v.is_gap);
+	assert_true(v.may_manage_cogaps);
+	assert_int_equal(v.nmanagers, 2);
+	assert_string_equal(v.managers[0].role, "GAP");
+	assert_string_equal(v.managers[0].last_name, "Bravo");
+	assert_string_equal(v.managers[1].role, "COGAP");
+	assert_string_equal(v.managers[1].last_name, "Charlie");
+	assert_int_equal(strlen(v.managers[1].since), 20);
+	/* A legal representative sees it and may replace the GAP; a stranger may not see it. */
+	assert_int_equal(csam_org_view(F.s, a, &anne, org, TODAY, &v), CSAM_OK);
+	assert_true(v.is_legal_rep);
+	assert_true(v.may_replace_gap);
+	assert_false(v.may_manage_cogaps);
+	assert_int_equal(csam_org_view(F.s, a, &fanny, org, TODAY, &v), CSAM_DENIED);
+	assert_int_equal(csam_org_view(F.s, a, &fanny, 999, TODAY, &v), CSAM_NOT_FOUND);
+
+	assert_int_equal(csam_my_orgs(F.s, a, 3, &mine), 1);
+	assert_string_equal(mine[0].role, "COGAP");
+	assert_string_equal(mine[0].enterprise, E1);
+
+	assert_int_equal(csam_cogap_remove(F.s, &anne, org, 3), CSAM_DENIED);
+	assert_int_equal(csam_cogap_remove(F.s, &gap, org, 3), CSAM_OK);
+	assert_int_equal(csam_cogap_remove(F.s, &gap, org, 3), CSAM_NOT_FOUND);
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action IN "
+	    "('org.cogap.add', 'org.cogap.remove') AND actor = '2'"), 2);
+	arena_free(a);
+}
+
+static void
+test_values(void **state)
+{
+	(void)state;
+	assert_true(csam_same_name("Van den Broeck", "VANDENBROECK"));
+	assert_true(csam_same_name("Lemaître", "lemaitre"));
+	assert_true(csam_same_name("O'Neill", "oneill"));
+	assert_false(csam_same_name("Martin", "Martens"));
+	assert_false(csam_same_name("", ""));
+	assert_true(csam_valid_phone("+32 (0)2 511.51.51"));
+	assert_false(csam_valid_phone("12345"));
+	assert_false(csam_valid_phone("02 511 51 51 ext"));
+	assert_true(csam_valid_birth_date("2000-02-29", TODAY));
+	assert_false(csam_valid_birth_date("1900-02-29", TODAY));
+	assert_false(csam_valid_birth_date(TOMORROW, TODAY));
+	assert_false(csam_valid_birth_date("1970-13-01", TODAY));
+	assert_true(csam_valid_text("Émilie", 6));
+	assert_false(csam_valid_text("Émilie", 5));
+	assert_false(csam_valid_text("a\tb", 10));
+	assert_false(csam_valid_text("   ", 10));
+	assert_false(csam_valid_token("0123456789ABCDEF0123456789abcdef"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_no_eid_session),
+		cmocka_unit_test(test_bad_numbers),
+		cmocka_unit_test(test_unknown_and_stopped),
+		cmocka_unit_test(test_not_a_representative),
+		cmocka_unit_test(test_function_ended_yesterday),
+		cmocka_unit_test(test_function_starting_tomorrow),
+		cmocka_unit_test(test_form_checks),
+		cmocka_unit_test(test_register_once),
+		cmocka_unit_test(test_through_an_enterprise_and_other_person),
+		cmocka_unit_test(test_replace_gap),
+		cmocka_unit_test(test_cogaps),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
