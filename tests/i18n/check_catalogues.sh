@@ -177,8 +177,14 @@ END { if (NR > 0) scan(prev, text); exit bad }
 	printf '"Content-Transfer-Encoding: 8bit\\n"\n\n'
 } >"$TMP/header.pot"
 : >"$TMP/t.pot"
-if [ -d templates ]; then
-	find templates -type f -name '*.html' | LC_ALL=C sort >"$TMP/tsrc"
+# Every surface's templates: portier's and the agency portal's.
+tdirs=""
+for d in templates portal/templates; do
+	[ -d "$d" ] && tdirs="$tdirs $d"
+done
+if [ -n "$tdirs" ]; then
+	# shellcheck disable=SC2086
+	find $tdirs -type f -name '*.html' | LC_ALL=C sort >"$TMP/tsrc"
 	if [ -s "$TMP/tsrc" ]; then
 		# File names go through awk as arguments; refuse ones awk would misread.
 		if grep -q '[=[:space:]]' "$TMP/tsrc"; then
