@@ -54,7 +54,7 @@ $(O)/locale/%.mo: po/%.po
 
 run: deps all
 	@mkdir -p var
-	./$(O)/portier demo --listen 127.0.0.1:8080 --db var/portier.db
+	./$(O)/portier demo --listen 127.0.0.1:8080 --tls-listen 127.0.0.1:8443 --db var/portier.db
 
 node: tests/node_modules/.stamp
 tests/node_modules/.stamp: tests/package.json tests/package-lock.json
@@ -88,6 +88,12 @@ check: deps
 bench: deps all node
 	sh bench/run.sh
 
+# The OpenID Connect provider against oidc-provider from npm (bench/oidc.sh).
+.PHONY: bench-oidc
+bench-oidc: all node
+	$(CC) $(CFLAGS) -o $(O)/bench_oidc_sign bench/oidc_sign.c $(O)/libportier.a $(LDFLAGS) $(LDLIBS)
+	O=$(O) sh bench/oidc.sh
+
 # The KBO Open Data import against sqlite3 .import (bench/import.sh); not part of make bench.
 bench-import: all
 	$(CC) $(CFLAGS) -o $(O)/kbo_gen bench/kbo_gen.c
@@ -98,6 +104,11 @@ bench-lookup: $(O)/libportier.a
 	@mkdir -p $(O)/bench
 	$(CC) $(CFLAGS) -o $(O)/bench/lookup_bench bench/lookup_bench.c $(O)/libportier.a $(LDFLAGS) $(LDLIBS)
 	sh bench/lookup.sh $(O)/bench/lookup_bench
+
+# Access management with a quality of 100,000 users (bench/uman.sh); not part of make bench.
+bench-uman: all
+	$(CC) $(CFLAGS) -o $(O)/bench_uman bench/uman.c $(O)/libportier.a $(LDFLAGS) $(LDLIBS)
+	PORTIER_BIN=$(O)/portier BENCH_UMAN=$(O)/bench_uman sh bench/uman.sh
 
 clean:
 	rm -rf build build-asan

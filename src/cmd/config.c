@@ -32,7 +32,7 @@ static const struct key keys[] = {
 	{ "locale_dir", S(locale_dir) },
 	{ "log_level", S(log_level) },
 	{ "threads", I(threads, 1, 256) },
-	{ "workers", I(workers, 1, 256) },
+	{ "workers", I(workers, 0, 256) },
 	{ "db_pool", I(db_pool, 1, 64) },
 	{ "session_idle", I(session_idle, 60, 86400) },
 	{ "session_absolute", I(session_absolute, 300, 7 * 86400) },
