@@ -2,6 +2,7 @@
  * The home page introduces portier and leads to the guide's entry points. */
 #include "apps/app.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "auth/person.h"
@@ -40,6 +41,25 @@ help(struct web_req *r)
 	return web_render(r, "help", c);
 }
 
+enum menu_show { MENU_ALWAYS, MENU_ANONYMOUS, MENU_LOGGED_IN };
+
+static const struct {
+	const char *href;
+	const char *msgid;
+	enum menu_show show;
+} menu[] = {
+	{ "/", N_("Accueil"), MENU_ALWAYS },
+	{ "/login", N_("Se connecter"), MENU_ANONYMOUS },
+	{ "/activer", N_("Activer mes codes d'accès"), MENU_ANONYMOUS },
+	{ "/acces", N_("Gestion des accès"), MENU_LOGGED_IN },
+	{ "/csam", N_("Désigner un Gestionnaire d'Accès Principal"), MENU_ALWAYS },
+	{ "/csam/exception", N_("Procédure d'exception"), MENU_ALWAYS },
+	{ "/compte", N_("Mon compte"), MENU_LOGGED_IN },
+	{ "/compte/mot-de-passe", N_("Modifier mon mot de passe"), MENU_LOGGED_IN },
+	{ "/entreprises", N_("Recherche d'entreprises"), MENU_ALWAYS },
+	{ "/aide", N_("Aide"), MENU_ALWAYS },
+};
+
 void
 app_page_hook(struct web_req *r, struct tmpl_ctx *ctx)
 {
@@ -51,31 +71,18 @@ app_page_hook(struct web_req *r, struct tmpl_ctx *ctx)
 	if (s != NULL && s->person_id != 0 && person_get(app->store, s->person_id, &p) == 0)
 		tmpl_setf(ctx, "person_name", "%s %s", p.first_name, p.last_name);
 	/* The "Fonctionnalités" side menu: entries grow as surfaces are added. */
-	m = tmpl_list_add(ctx, "menu");
-	if (m != NULL) {
-		tmpl_set(m, "href", "/");
-		tmpl_set(m, "label", web_t(r, N_("Accueil")));
-		tmpl_set_bool(m, "current", strcmp(web_path(r), "/") == 0);
-	}
-	if (s == NULL || s->person_id == 0) {
+	for (size_t i = 0; i < sizeof(menu) / sizeof(menu[0]); i++) {
+		bool logged = s != NULL && s->person_id != 0;
+
+		if ((menu[i].show == MENU_ANONYMOUS && logged) ||
+		    (menu[i].show == MENU_LOGGED_IN && !logged))
+			continue;
 		m = tmpl_list_add(ctx, "menu");
-		if (m != NULL) {
-			tmpl_set(m, "href", "/login");
-			tmpl_set(m, "label", web_t(r, N_("Se connecter")));
-			tmpl_set_bool(m, "current", strcmp(web_path(r), "/login") == 0);
-		}
-	}
-	m = tmpl_list_add(ctx, "menu");
-	if (m != NULL) {
-		tmpl_set(m, "href", "/entreprises");
-		tmpl_set(m, "label", web_t(r, N_("Recherche d'entreprises")));
-		tmpl_set_bool(m, "current", strcmp(web_path(r), "/entreprises") == 0);
-	}
-	m = tmpl_list_add(ctx, "menu");
-	if (m != NULL) {
-		tmpl_set(m, "href", "/aide");
-		tmpl_set(m, "label", web_t(r, N_("Aide")));
-		tmpl_set_bool(m, "current", strcmp(web_path(r), "/aide") == 0);
+		if (m == NULL)
+			return;
+		tmpl_set(m, "href", menu[i].href);
+		tmpl_set(m, "label", web_t(r, menu[i].msgid));
+		tmpl_set_bool(m, "current", strcmp(web_path(r), menu[i].href) == 0);
 	}
 }
 
