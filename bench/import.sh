@@ -27,9 +27,10 @@ extract="$work/KboOpenData_0140_2025_10_01_Full"
 small="$work/small/KboOpenData_0140_2025_10_01_Full"
 mkdir -p "$work/small"
 rows=$("$GEN" "$extract" "$N")
-"$GEN" "$small" $((N / 4)) >/dev/null
+"$GEN" "$small" $((N / 2)) >/dev/null
 mb=$(du -sm "$extract" | cut -f1)
 echo "extract: $N enterprises, $rows rows, $mb MB of CSV"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the runs"
 
 # Untyped tables, one per file, as the CSV gives them.
 {
@@ -44,20 +45,28 @@ echo "extract: $N enterprises, $rows rows, $mb MB of CSV"
 	echo "COMMIT;"
 } > "$work/sqlite.sql"
 
-# "elapsed peak_kB" of one run of a command, written to $work/time.
+# "elapsed peak_kB cpu" of one run of a command, written to $work/time.
 timed() {
-	/usr/bin/time -f '%e %M' -o "$work/time" "$@"
+	/usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@"
 }
 
-best_p=""; best_s=""; rss=0
+# True when time $1 beats the best so far, $2 ("" for none).
+faster() {
+	[ "$(awk -v t="$1" -v b="$2" 'BEGIN{print (b == "" || t < b) ? 1 : 0}')" = 1 ]
+}
+
+best_p=""; best_s=""; cpu_p=""; cpu_s=""; rss=0
 for i in $(seq 1 "$RUNS"); do
 	rm -f "$work"/p.db*
 	if ! timed "$BIN" import kbo "$extract" --db "$work/p.db" >"$work/p.out" 2>"$work/p.err"; then
 		cat "$work/p.err" >&2
 		exit 1
 	fi
-	read -r t m < "$work/time"
-	best_p=$(awk -v t="$t" -v b="$best_p" 'BEGIN{print (b == "" || t < b) ? t : b}')
+	read -r t m u k < "$work/time"
+	if faster "$t" "$best_p"; then
+		best_p=$t
+		cpu_p=$(awk -v u="$u" -v k="$k" 'BEGIN{print u + k}')
+	fi
 	[ "$m" -gt "$rss" ] && rss=$m
 
 	rm -f "$work"/s.db*
@@ -65,8 +74,11 @@ for i in $(seq 1 "$RUNS"); do
 		cat "$work/s.err" >&2
 		exit 1
 	}
-	read -r t m < "$work/time"
-	best_s=$(awk -v t="$t" -v b="$best_s" 'BEGIN{print (b == "" || t < b) ? t : b}')
+	read -r t m u k < "$work/time"
+	if faster "$t" "$best_s"; then
+		best_s=$t
+		cpu_s=$(awk -v u="$u" -v k="$k" 'BEGIN{print u + k}')
+	fi
 done
 
 # Both loaded every row, or the comparison means nothing.
@@ -86,11 +98,11 @@ timed "$BIN" import kbo "$small" --db "$work/q.db" >/dev/null 2>"$work/q.err" ||
 	cat "$work/q.err" >&2
 	exit 1
 }
-read -r t small_rss < "$work/time"
+read -r t small_rss u k < "$work/time"
 small_rows=$(($(cat "$small"/*.csv | wc -l) - 9))
 
-echo "portier import kbo: $(echo "$best_p" | awk -v r="$rows" '{printf "%.2f s, %.0f rows/s", $1, r / $1}') (normalised, validated, indexes and name index built)"
-echo "sqlite3 .import:    $(echo "$best_s" | awk -v r="$rows" '{printf "%.2f s, %.0f rows/s", $1, r / $1}') (untyped tables, no index)"
+echo "portier import kbo: $(echo "$best_p" | awk -v r="$rows" -v c="$cpu_p" '{printf "%.2f s, %.0f rows/s (%.2f s of CPU, 2 threads)", $1, r / $1, c}'); normalised, validated, indexes and name index built"
+echo "sqlite3 .import:    $(echo "$best_s" | awk -v r="$rows" -v c="$cpu_s" '{printf "%.2f s, %.0f rows/s (%.2f s of CPU)", $1, r / $1, c}'); untyped tables, no index"
 echo "ratio portier/sqlite3: $(awk -v p="$best_p" -v s="$best_s" 'BEGIN{printf "%.2f", s / p}')"
 echo "portier peak RSS: $((rss / 1024)) MB at $rows rows, $((small_rss / 1024)) MB at about $small_rows rows"
 echo "database sizes: portier $(du -m "$work/p.db" | cut -f1) MB, sqlite3 $(du -m "$work/s.db" | cut -f1) MB"

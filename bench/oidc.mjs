@@ -46,6 +46,7 @@ async function tokenPhase(url, mode, file, tokenPath, auth, verifier, out = '') 
   if (!m) throw new Error(`no result from wrk (${mode}):\n${stdout}\n${stderr}`);
   const ok = Number(m[1]);
   const bad = Number(m[2]);
+  if (bad > 0) process.stderr.write(`${url} ${mode}: ${bad} refused, first ones:\n${stderr}`);
   return { rate: ok / Number(m[3]), ok, bad };
 }
 

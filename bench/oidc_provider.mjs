@@ -18,6 +18,47 @@ const pairwiseKey = randomBytes(32);
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const jwk = { ...privateKey.export({ format: 'jwk' }), alg: 'ES256', use: 'sig', kid: 'bench-es256' };
 
+const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode',
+  'BackchannelAuthenticationRequest', 'PreAuthorizedCode']);
+const store = new Map();
+
+/** oidc-provider's adapter interface on a Map (no expiry: a run lasts minutes). */
+class MapAdapter {
+  constructor(name) { this.name = name; }
+
+  key(id) { return `${this.name}:${id}`; }
+
+  async upsert(id, payload) {
+    const key = this.key(id);
+    if (this.name === 'Session') store.set(`sessionUid:${payload.uid}`, id);
+    if (GRANTABLE.has(this.name) && payload.grantId) {
+      const members = store.get(`grant:${payload.grantId}`);
+      if (members) members.push(key);
+      else store.set(`grant:${payload.grantId}`, [key]);
+    }
+    if (payload.userCode) store.set(`userCode:${payload.userCode}`, id);
+    store.set(key, payload);
+  }
+
+  async find(id) { return store.get(this.key(id)); }
+
+  async findByUid(uid) { return this.find(store.get(`sessionUid:${uid}`)); }
+
+  async findByUserCode(code) { return this.find(store.get(`userCode:${code}`)); }
+
+  async consume(id) {
+    const v = store.get(this.key(id));
+    if (v) v.consumed = Math.floor(Date.now() / 1000);
+  }
+
+  async destroy(id) { store.delete(this.key(id)); }
+
+  async revokeByGrantId(grantId) {
+    for (const k of store.get(`grant:${grantId}`) ?? []) store.delete(k);
+    store.delete(`grant:${grantId}`);
+  }
+}
+
 const CLAIMS = {
   name: 'Jan Peeters',
   given_name: 'Jan',
@@ -48,6 +89,7 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
     id_token_signed_response_alg: 'ES256',
     subject_type: 'pairwise',
   }],
+  adapter: MapAdapter,
   jwks: { keys: [jwk] },
   claims: {
     openid: ['sub'],

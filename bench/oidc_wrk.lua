@@ -4,7 +4,7 @@
 -- MODE refresh:  POST PATH grant_type=refresh_token for each refresh token of FILE, once
 -- MODE userinfo: GET PATH with the first access token of FILE, for the whole duration
 -- In the token modes every value is used exactly once; the script measures the time from
--- the first request to the last answer itself (LuaJIT ffi clock), prints
+-- the first request to the last accepted answer itself (LuaJIT ffi clock), prints
 -- "RESULT ok=N bad=N seconds=S" and exits. Answers of code mode go to OUT
 -- ("refresh access" per line) for the next phases.
 local ffi = require("ffi")
@@ -21,7 +21,7 @@ end
 local mode, path, auth, redirect, verifier, out
 local values = {}
 local idx, sent, received, ok, bad = 0, 0, 0, 0, 0
-local t_first, t_last
+local t_first, t_last, t_answer
 local outf
 
 local function urlencode(s)
@@ -72,12 +72,27 @@ function request()
   }, body)
 end
 
+local function finish()
+  if outf then outf:close() end
+  io.write(string.format("RESULT ok=%d bad=%d seconds=%.4f\n", ok, bad,
+    (t_last or now()) - (t_first or now())))
+  io.stdout:flush()
+  os.exit(0)
+end
+
 function response(status, headers, body)
-  if mode == "userinfo" or status == 404 then return end
+  if mode == "userinfo" then return end
+  if status == 404 then
+    -- A filler: done once every value is out and no answer came for half a second (a
+    -- request lost with a closed connection is not waited for).
+    if idx > #values and now() - (t_answer or now()) > 0.5 then finish() end
+    return
+  end
   received = received + 1
+  t_answer = now()
   if status == 200 and body:find('"access_token"', 1, true) then
     ok = ok + 1
-    t_last = now()
+    t_last = t_answer
     if outf then
       local r = body:match('"refresh_token":"([^"]+)"')
       local a = body:match('"access_token":"([^"]+)"')
@@ -87,11 +102,5 @@ function response(status, headers, body)
     bad = bad + 1
     if bad <= 3 then io.stderr:write("bench: answer ", status, ": ", body:sub(1, 200), "\n") end
   end
-  if received == #values then
-    if outf then outf:close() end
-    io.write(string.format("RESULT ok=%d bad=%d seconds=%.4f\n", ok, bad,
-      (t_last or now()) - (t_first or now())))
-    io.stdout:flush()
-    os.exit(0)
-  end
+  if received == #values then finish() end
 end

@@ -7,3 +7,4 @@ CREATE INDEX audit_event_org ON audit_event(org, seq);
 -- A user list filtered on one application or one member type is driven by these.
 CREATE INDEX app_grant_quality_app ON app_grant(org_quality_id, application, account_id);
 CREATE INDEX quality_member_type ON quality_member(org_quality_id, type, account_id);
+CREATE INDEX account_status ON account(org_id, status);

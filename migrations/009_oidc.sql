@@ -1,6 +1,6 @@
 -- 009_oidc.sql — the OpenID Connect provider: signing keys, registered clients, pending
--- authorization requests, grants (one per authorization, the family of its tokens),
--- authorization codes and tokens. Codes and tokens are stored as hashes only.
+-- authorization requests, grants (one per authorization, with its code and access token,
+-- the family of its tokens) and refresh tokens. Codes and tokens are stored as hashes only.
 
 -- Signing keys. One active key (retired_at NULL); a retired key stays published in the
 -- JWKS until publish_until, when every token it signed has expired.
@@ -55,7 +55,11 @@ CREATE TABLE oidc_request (
 CREATE INDEX oidc_request_expiry ON oidc_request(expires_at);
 
 -- One authorization: who, for which client, acting for which organisation, how
--- authenticated. Its codes and tokens are its family: revoking it revokes them all.
+-- authenticated; with its code and its live access token. The grant is the family of its
+-- tokens: revoking it revokes them all. Codes and tokens are "<grant id>.<256 random bits>"
+-- ("<grant id>.<generation>.<…>" for refresh tokens); only the BLAKE2b-256 hash of the
+-- random part is stored. Keeping them in the grant row (and refresh tokens clustered by
+-- grant) keeps a token request to a few pages written.
 CREATE TABLE oidc_grant (
 	id            INTEGER PRIMARY KEY,
 	client_id     TEXT NOT NULL REFERENCES oidc_client(id) ON DELETE CASCADE,
@@ -68,35 +72,31 @@ CREATE TABLE oidc_grant (
 	acr_level     INTEGER NOT NULL,
 	amr           TEXT NOT NULL,               -- login method: eid, password, totp, token
 	created_at    INTEGER NOT NULL,
-	expires_at    INTEGER NOT NULL,            -- end of the refresh-token family
+	expires_at    INTEGER NOT NULL,            -- end of the family (refresh tokens)
 	revoked_at    INTEGER,
-	revoked_why   TEXT
+	revoked_why   TEXT,
+	-- the authorization code: single use; kept used so that a second use is recognised
+	-- and revokes what the first one issued
+	code_hash     BLOB NOT NULL,
+	code_expires_at INTEGER NOT NULL,
+	code_used_at  INTEGER,
+	redirect_uri  TEXT NOT NULL,
+	code_challenge TEXT,                       -- S256 challenge or NULL
+	-- the live access token: the newest one (an older one stops at the next refresh)
+	access_hash   BLOB,
+	access_expires_at INTEGER
 );
 CREATE INDEX oidc_grant_client_person ON oidc_grant(client_id, person_id);
 CREATE INDEX oidc_grant_expiry ON oidc_grant(expires_at);
 CREATE INDEX oidc_grant_account ON oidc_grant(account_id);
 
--- Authorization codes: single use; a used code is kept with its grant so that a second
--- use is recognised and revokes what the first one issued.
-CREATE TABLE oidc_code (
-	hash          BLOB PRIMARY KEY,            -- BLAKE2b-256 of the code
+-- Refresh tokens, one generation after the other: each is used once (rotation); a used
+-- one shown again revokes its grant.
+CREATE TABLE oidc_refresh (
 	grant_id      INTEGER NOT NULL REFERENCES oidc_grant(id) ON DELETE CASCADE,
-	redirect_uri  TEXT NOT NULL,
-	code_challenge TEXT,
-	expires_at    INTEGER NOT NULL,
-	used_at       INTEGER
-) WITHOUT ROWID;
-CREATE INDEX oidc_code_grant ON oidc_code(grant_id);
-
--- Access and refresh tokens. A refresh token is used once (rotation); a used one shown
--- again revokes its grant.
-CREATE TABLE oidc_token (
-	hash          BLOB PRIMARY KEY,            -- BLAKE2b-256 of the token
-	grant_id      INTEGER NOT NULL REFERENCES oidc_grant(id) ON DELETE CASCADE,
-	kind          TEXT NOT NULL CHECK (kind IN ('access', 'refresh')),
+	gen           INTEGER NOT NULL,
+	hash          BLOB NOT NULL,
 	created_at    INTEGER NOT NULL,
-	expires_at    INTEGER NOT NULL,
-	used_at       INTEGER
+	used_at       INTEGER,
+	PRIMARY KEY (grant_id, gen)
 ) WITHOUT ROWID;
-CREATE INDEX oidc_token_grant ON oidc_token(grant_id);
-CREATE INDEX oidc_token_expiry ON oidc_token(expires_at) WHERE kind = 'access';

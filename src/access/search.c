@@ -21,8 +21,11 @@
 #define NAME_PLAN_MIN_MEMBERS 2000
 
 /* Which index drives a list: members (then sorted), the name index (in order), one NISS,
- * the grants of one application, the members of one type, a user-name prefix. */
-enum plan_kind { PLAN_MEMBER, PLAN_NAME, PLAN_NISS, PLAN_GRANT, PLAN_TYPE, PLAN_USERNAME };
+ * the grants of one application, the members of one type, a user-name prefix, the
+ * accounts of one status. */
+enum plan_kind {
+	PLAN_MEMBER, PLAN_NAME, PLAN_NISS, PLAN_GRANT, PLAN_TYPE, PLAN_USERNAME, PLAN_STATUS,
+};
 
 struct quality_name {
 	int64_t id;
@@ -221,11 +224,6 @@ search_plan(struct store *s, struct store_tx **tx, const struct access_who *who,
 	}
 	p->filtered = p->last || p->first || p->username || p->type || p->status ||
 	    p->application || p->niss[0];
-	p->members = count_of(*tx, SQL_ACCESS_MEMBER_COUNT, "t", p->qualities);
-	maxid = count_of(*tx, SQL_ACCESS_PERSON_MAX_ID, "", NULL);
-	if (p->members < 0 || maxid < 0)
-		goto fail;
-	p->maxid = maxid;
 	/* The most selective typed filter with an index drives the reading; the others are
 	 * checked on the way. Without one, members are read and sorted. */
 	if (p->niss[0] != '\0')
@@ -238,8 +236,21 @@ search_plan(struct store *s, struct store_tx **tx, const struct access_who *who,
 		p->kind = PLAN_GRANT;
 	else if (p->type != NULL)
 		p->kind = PLAN_TYPE;
+	else if (p->status != NULL)
+		p->kind = PLAN_STATUS;
 	else
 		p->kind = PLAN_MEMBER;
+	/* The sizes decide between the name index and a sort (page_plan); counting a large
+	 * quality's members costs a few milliseconds, so only when it matters. */
+	p->members = p->maxid = -1;
+	if (p->kind == PLAN_MEMBER || p->kind == PLAN_GRANT || p->kind == PLAN_TYPE ||
+	    p->kind == PLAN_STATUS) {
+		p->members = count_of(*tx, SQL_ACCESS_MEMBER_COUNT, "t", p->qualities);
+		maxid = count_of(*tx, SQL_ACCESS_PERSON_MAX_ID, "", NULL);
+		if (p->members < 0 || maxid < 0)
+			goto fail;
+		p->maxid = maxid;
+	}
 	*out = p;
 	return ACCESS_OK;
 fail:
@@ -283,6 +294,7 @@ list_id(enum plan_kind kind, bool count)
 		[PLAN_TYPE] = { SQL_ACCESS_USERS_BY_TYPE, SQL_ACCESS_USERS_COUNT_BY_TYPE },
 		[PLAN_USERNAME] = { SQL_ACCESS_USERS_BY_USERNAME,
 		    SQL_ACCESS_USERS_COUNT_BY_USERNAME },
+		[PLAN_STATUS] = { SQL_ACCESS_USERS_BY_STATUS, SQL_ACCESS_USERS_COUNT_BY_STATUS },
 	};
 
 	return ids[kind][count ? 1 : 0];
@@ -360,7 +372,8 @@ run_count(struct store_tx *tx, const struct search_plan *p)
 static enum plan_kind
 page_plan(const struct search_plan *p, int64_t total)
 {
-	if ((p->kind == PLAN_MEMBER || p->kind == PLAN_GRANT || p->kind == PLAN_TYPE) &&
+	if ((p->kind == PLAN_MEMBER || p->kind == PLAN_GRANT || p->kind == PLAN_TYPE ||
+	    p->kind == PLAN_STATUS) &&
 	    p->members >= NAME_PLAN_MIN_MEMBERS && p->members * 20 >= p->maxid &&
 	    total * 10 >= p->members)
 		return PLAN_NAME;

@@ -61,6 +61,10 @@
 	"FROM account a CROSS JOIN quality_member m CROSS JOIN person p WHERE a.org_id = ?1 " \
 	"AND a.username LIKE ?5 ESCAPE '\\' AND " USERS_JOIN USERS_OPT_NAME USERS_OPT_NISS \
 	USERS_FILTERS
+/* The accounts of one status (index account_status). */
+#define USERS_FROM_STATUS \
+	"FROM account a CROSS JOIN quality_member m CROSS JOIN person p WHERE a.org_id = ?1 " \
+	"AND a.status = ?8 AND " USERS_JOIN USERS_OPT_NAME USERS_OPT_NISS USERS_FILTERS
 /* One person by NISS. */
 #define USERS_FROM_NISS \
 	"FROM person p CROSS JOIN account a CROSS JOIN quality_member m WHERE p.niss = ?7 " \
@@ -257,6 +261,10 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "SELECT count(*) " USERS_FROM_TYPE,
 	T(SQL_ACCESS_USERS_COUNT_BY_USERNAME) =
 	    "SELECT count(*) " USERS_FROM_USERNAME,
+	T(SQL_ACCESS_USERS_BY_STATUS) =
+	    USERS_COLS USERS_FROM_STATUS USERS_ORDER "LIMIT ?11 OFFSET ?12",
+	T(SQL_ACCESS_USERS_COUNT_BY_STATUS) =
+	    "SELECT count(*) " USERS_FROM_STATUS,
 	T(SQL_ACCESS_COUNT_TYPE_ONLY) =
 	    "SELECT count(*) FROM quality_member "
 	    "WHERE org_quality_id IN (SELECT value FROM json_each(?1)) AND type = ?2",

@@ -27,6 +27,7 @@ int cmd_person(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
 int cmd_eid(int argc, char **argv);
+int cmd_helpdesk(int argc, char **argv);
 int cmd_catalogue(int argc, char **argv);
 
 /* What serve and demo hold for the TLS listener and the eID door (cmd/eid.c). */

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "auth/person.h"
 #include "oidc/jws.h"
 #include "oidc/profile.h"
 #include "oidc/sql.h"
@@ -110,12 +109,6 @@ oidc_subject(struct store *s, const struct oidc_client *c, int64_t person_id,
 	return 0;
 }
 
-static int
-add_app(void *arg, const char *application)
-{
-	return json_array_append_new(arg, json_string(application));
-}
-
 /* The organisation claim: enterprise number or foreign registration, name, country. */
 static json_t *
 organisation_claim(const struct oidc_profile_now *p)
@@ -151,68 +144,43 @@ quality_claim(const struct oidc_profile_now *p)
 	return q;
 }
 
-/* The profile part of the claims, read in one transaction. 0, 1 or -1. */
-static int
-profile_claims(struct store *s, const struct oidc_client *c, const struct oidc_grant *g,
-    json_t *obj)
+int
+oidc_claims(struct store *s, const struct oidc_client *c, const struct oidc_grant *g,
+    const struct oidc_profile_data *d, json_t *obj)
 {
-	struct oidc_profile_now p;
-	struct store_tx *tx;
+	char sub[OIDC_SUB_LEN + 1];
 	json_t *apps = json_array();
-	int rc;
 
-	if (apps == NULL || store_begin(s, STORE_READ, &tx) != 0) {
+	if (apps == NULL)
+		return -1;
+	for (size_t i = 0; i < d->n_apps; i++)
+		json_array_append_new(apps, json_string(d->apps[i]));
+	if (oidc_subject(s, c, g->person_id, sub) != 0 ||
+	    json_object_set_new(obj, "sub", json_string(sub)) != 0) {
 		json_decref(apps);
 		return -1;
 	}
-	rc = oidc_profile_current(tx, g->account_id, g->org_quality_id, c->application, &p);
-	if (rc == 0 && oidc_profile_apps(tx, g->account_id, g->org_quality_id, add_app,
-	    apps) != 0)
-		rc = -1;
-	store_rollback(tx);
-	if (rc != 0) {
-		json_decref(apps);
-		return rc;
+	if (oidc_scope_has(g->scope, "profile")) {
+		char name[sizeof(d->first_name) + sizeof(d->last_name)];
+
+		snprintf(name, sizeof(name), "%s %s", d->first_name, d->last_name);
+		json_object_set_new(obj, "name", json_string(name));
+		json_object_set_new(obj, "given_name", json_string(d->first_name));
+		json_object_set_new(obj, "family_name", json_string(d->last_name));
+		json_object_set_new(obj, "locale", json_string(d->language));
 	}
-	if (json_object_set_new(obj, "organisation", organisation_claim(&p)) != 0 ||
-	    json_object_set_new(obj, "quality", quality_claim(&p)) != 0 ||
-	    json_object_set_new(obj, "role", json_string(p.role)) != 0 ||
+	if (oidc_scope_has(g->scope, "email") && d->email[0] != '\0')
+		json_object_set_new(obj, "email", json_string(d->email));
+	/* Checked again here: the scope alone is never enough. */
+	if (oidc_scope_has(g->scope, "national_number") && c->allow_national_number &&
+	    d->niss[0] != '\0')
+		json_object_set_new(obj, "national_number", json_string(d->niss));
+	if (json_object_set_new(obj, "organisation", organisation_claim(&d->profile)) != 0 ||
+	    json_object_set_new(obj, "quality", quality_claim(&d->profile)) != 0 ||
+	    json_object_set_new(obj, "role", json_string(d->profile.role)) != 0 ||
 	    json_object_set_new(obj, "applications", apps) != 0)
 		return -1;
 	return 0;
-}
-
-int
-oidc_claims(struct store *s, const struct oidc_client *c, const struct oidc_grant *g,
-    json_t *obj)
-{
-	char sub[OIDC_SUB_LEN + 1];
-	struct person p;
-	int rc;
-
-	if (oidc_subject(s, c, g->person_id, sub) != 0 ||
-	    json_object_set_new(obj, "sub", json_string(sub)) != 0)
-		return -1;
-	rc = person_get(s, g->person_id, &p);
-	if (rc != 0)
-		return rc > 0 ? 1 : -1;
-	if (oidc_scope_has(g->scope, "profile")) {
-		char name[sizeof(p.first_name) + sizeof(p.last_name)];
-
-		snprintf(name, sizeof(name), "%s %s", p.first_name, p.last_name);
-		json_object_set_new(obj, "name", json_string(name));
-		json_object_set_new(obj, "given_name", json_string(p.first_name));
-		json_object_set_new(obj, "family_name", json_string(p.last_name));
-		json_object_set_new(obj, "locale", json_string(p.language));
-	}
-	if (oidc_scope_has(g->scope, "email") && p.email[0] != '\0')
-		json_object_set_new(obj, "email", json_string(p.email));
-	/* Checked again here: the scope alone is never enough. */
-	if (oidc_scope_has(g->scope, "national_number") && c->allow_national_number &&
-	    p.niss[0] != '\0')
-		json_object_set_new(obj, "national_number", json_string(p.niss));
-	sodium_memzero(&p, sizeof(p));
-	return profile_claims(s, c, g, obj);
 }
 
 /* RFC 8176 method references of a login method. */
@@ -239,8 +207,8 @@ amr_claim(const char *method)
 
 int
 oidc_id_token(struct store *s, const struct oidc_keyring *kr, const char *issuer,
-    const struct oidc_client *c, const struct oidc_grant *g, bool with_nonce,
-    struct buf *out)
+    const struct oidc_client *c, const struct oidc_grant *g,
+    const struct oidc_profile_data *d, bool with_nonce, struct buf *out)
 {
 	int64_t now = (int64_t)time(NULL);
 	const char *acr = loa_acr((enum loa)g->acr_level);
@@ -250,10 +218,9 @@ oidc_id_token(struct store *s, const struct oidc_keyring *kr, const char *issuer
 
 	if (obj == NULL)
 		return -1;
-	rc = oidc_claims(s, c, g, obj);
-	if (rc != 0)
-		goto done;
 	rc = -1;
+	if (oidc_claims(s, c, g, d, obj) != 0)
+		goto done;
 	if (json_object_set_new(obj, "iss", json_string(issuer)) != 0 ||
 	    json_object_set_new(obj, "aud", json_string(c->id)) != 0 ||
 	    json_object_set_new(obj, "iat", json_integer(now)) != 0 ||

@@ -13,6 +13,7 @@
 #include "oidc/clients.h"
 #include "oidc/grants.h"
 #include "oidc/keys.h"
+#include "oidc/profile.h"
 #include "store/store.h"
 
 #define OIDC_SUB_LEN 43              /* HMAC-SHA256 in base64url */
@@ -27,15 +28,15 @@ int oidc_pairwise_secret(struct store *s, unsigned char out[32]);
 int oidc_subject(struct store *s, const struct oidc_client *c, int64_t person_id,
     char out[OIDC_SUB_LEN + 1]);
 
-/* Adds the claims of grant g for client c to obj (sub included). Returns 0, 1 when the
- * profile is no longer valid (suspended account, withdrawn grant), or -1. */
+/* Adds the claims of grant g for client c, made of d (oidc_profile_read), to obj
+ * (sub included). Returns 0 or -1. */
 int oidc_claims(struct store *s, const struct oidc_client *c, const struct oidc_grant *g,
-    json_t *obj);
+    const struct oidc_profile_data *d, json_t *obj);
 /* Builds and signs the ID token of grant g for client c (nonce only when with_nonce),
- * appending it to out. Returns 0, 1 (profile no longer valid) or -1. */
+ * appending it to out. Returns 0 or -1. */
 int oidc_id_token(struct store *s, const struct oidc_keyring *kr, const char *issuer,
-    const struct oidc_client *c, const struct oidc_grant *g, bool with_nonce,
-    struct buf *out);
+    const struct oidc_client *c, const struct oidc_grant *g,
+    const struct oidc_profile_data *d, bool with_nonce, struct buf *out);
 /* Reads an ID token given back as id_token_hint: signed by a published key, issued by
  * issuer (expiry not checked, as RP-initiated logout allows). Writes its audience and
  * subject. Returns 0 or -1. */

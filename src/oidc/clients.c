@@ -2,9 +2,12 @@
  * transaction with its audit event; the secret exists only in the caller's buffer. */
 #include "oidc/clients.h"
 
+#include <pthread.h>
 #include <sodium.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "audit/audit.h"
 #include "oidc/jws.h"
@@ -391,16 +394,16 @@ copy_text(char *dst, size_t dstlen, const char *src)
 	snprintf(dst, dstlen, "%s", src ? src : "");
 }
 
-/* Reads client id inside tx. */
-static int
-client_read(struct store_tx *tx, const char *id, struct oidc_client *out)
+int
+oidc_client_read(struct store_tx *tx, const char *id, struct oidc_client *out)
 {
 	struct store_q *q;
 	size_t hl = 0;
 	const void *h;
 	int rc;
 
-	memset(out, 0, sizeof(*out));
+	/* The URI arrays are filled as far as the counts say: no need to clear them. */
+	memset(out, 0, offsetof(struct oidc_client, redirect));
 	if (store_query(tx, SQL_OIDC_CLIENT_GET, &q, "t", id) != 0)
 		return -1;
 	rc = store_next(q);
@@ -436,6 +439,55 @@ client_read(struct store_tx *tx, const char *id, struct oidc_client *out)
 	return rc < 0 ? -1 : 0;
 }
 
+#define CACHE_SLOTS 32
+
+struct cache_slot {
+	const struct store *s;
+	int64_t loaded_at;
+	struct oidc_client c;
+};
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct cache_slot cache[CACHE_SLOTS];
+
+int
+oidc_client_get_cached(struct store *s, const char *id, struct oidc_client *out)
+{
+	int64_t now = (int64_t)time(NULL);
+	size_t slot = 0, oldest = 0;
+	int rc;
+
+	if (!oidc_client_id_valid(id))
+		return 1;
+	pthread_mutex_lock(&cache_lock);
+	for (slot = 0; slot < CACHE_SLOTS; slot++) {
+		if (cache[slot].s == s && strcmp(cache[slot].c.id, id) == 0 &&
+		    now - cache[slot].loaded_at < OIDC_CLIENT_CACHE_TTL) {
+			memcpy(out, &cache[slot].c, sizeof(*out));
+			pthread_mutex_unlock(&cache_lock);
+			return 0;
+		}
+		if (cache[slot].loaded_at < cache[oldest].loaded_at)
+			oldest = slot;
+	}
+	pthread_mutex_unlock(&cache_lock);
+	rc = oidc_client_get(s, id, out);
+	if (rc != 0)
+		return rc;
+	pthread_mutex_lock(&cache_lock);
+	/* The slot of the same client if there is one, else the oldest. */
+	for (slot = 0; slot < CACHE_SLOTS; slot++)
+		if (cache[slot].s == s && strcmp(cache[slot].c.id, id) == 0)
+			break;
+	if (slot == CACHE_SLOTS)
+		slot = oldest;
+	cache[slot].s = s;
+	cache[slot].loaded_at = now;
+	memcpy(&cache[slot].c, out, sizeof(*out));
+	pthread_mutex_unlock(&cache_lock);
+	return 0;
+}
+
 int
 oidc_client_get(struct store *s, const char *id, struct oidc_client *out)
 {
@@ -446,7 +498,7 @@ oidc_client_get(struct store *s, const char *id, struct oidc_client *out)
 		return 1;
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
-	rc = client_read(tx, id, out);
+	rc = oidc_client_read(tx, id, out);
 	store_rollback(tx);
 	return rc;
 }
@@ -478,7 +530,7 @@ oidc_client_list(struct store *s, int (*fn)(void *arg, const struct oidc_client 
 	}
 	/* One open query per transaction: read the ids first, then each client. */
 	for (size_t i = 0; i < n; i++) {
-		if (client_read(tx, ids[i], c) != 0) {
+		if (oidc_client_read(tx, ids[i], c) != 0) {
 			rc = -1;
 			break;
 		}

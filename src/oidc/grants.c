@@ -7,11 +7,13 @@
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "audit/audit.h"
 #include "base/log.h"
+#include "oidc/batch.h"
 #include "oidc/jws.h"
 #include "oidc/profile.h"
 #include "oidc/sql.h"
@@ -40,6 +42,8 @@ oidc_refusal_text(enum oidc_refusal r)
 		return "PKCE verification failed";
 	case OIDC_REFUSED_PROFILE:
 		return "the account is suspended or no longer granted the application";
+	case OIDC_REFUSED_CLIENT:
+		return "the client is no longer registered";
 	}
 	return "refused";
 }
@@ -50,7 +54,7 @@ refusal_word(enum oidc_refusal r)
 {
 	static const char *const words[] = {
 		"none", "unknown", "expired", "reused", "revoked", "other_client",
-		"redirect_uri", "pkce", "profile",
+		"redirect_uri", "pkce", "profile", "client",
 	};
 
 	return (size_t)r < sizeof(words) / sizeof(words[0]) ? words[r] : "refused";
@@ -175,25 +179,72 @@ copy_text(char *dst, size_t dstlen, const char *src)
 	snprintf(dst, dstlen, "%s", src ? src : "");
 }
 
-/* Reads the grant columns (GRANT_COLS in sql_sqlite.c) starting at column off. */
-static void
-grant_read(struct store_q *q, int off, struct oidc_grant *g)
+/* A grant row with its code and live access token (internal). */
+struct grant_row {
+	struct oidc_grant g;
+	unsigned char code_hash[32];
+	int64_t code_expires_at;
+	bool code_used;
+	char redirect_uri[OIDC_URI_MAX + 1];
+	char code_challenge[OIDC_TOKEN_LEN + 1];
+	bool has_challenge;
+	unsigned char access_hash[32];
+	bool has_access;
+	int64_t access_expires_at;
+};
+
+/* Copies a 32-byte hash column; false when absent or malformed. */
+static bool
+hash_col(struct store_q *q, int col, unsigned char out[32])
 {
-	memset(g, 0, sizeof(*g));
-	g->id = store_int(q, off);
-	copy_text(g->client_id, sizeof(g->client_id), store_text(q, off + 1));
-	g->person_id = store_int(q, off + 2);
-	g->account_id = store_int(q, off + 3);
-	g->org_quality_id = store_int(q, off + 4);
-	copy_text(g->scope, sizeof(g->scope), store_text(q, off + 5));
-	g->has_nonce = !store_null(q, off + 6);
-	copy_text(g->nonce, sizeof(g->nonce), store_text(q, off + 6));
-	g->auth_time = store_int(q, off + 7);
-	g->acr_level = (int)store_int(q, off + 8);
-	copy_text(g->amr, sizeof(g->amr), store_text(q, off + 9));
-	g->expires_at = store_int(q, off + 10);
-	g->revoked = !store_null(q, off + 11);
-	g->created_at = store_int(q, off + 12);
+	size_t n = 0;
+	const void *b = store_blob(q, col, &n);
+
+	if (b == NULL || n != 32)
+		return false;
+	memcpy(out, b, 32);
+	return true;
+}
+
+/* Reads grant id (SQL_OIDC_GRANT_GET) inside tx. Returns 0, 1 (none) or -1. */
+static int
+grant_get(struct store_tx *tx, int64_t id, struct grant_row *r)
+{
+	struct oidc_grant *g = &r->g;
+	struct store_q *q;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if (store_query(tx, SQL_OIDC_GRANT_GET, &q, "i", id) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1) {
+		g->id = store_int(q, 0);
+		copy_text(g->client_id, sizeof(g->client_id), store_text(q, 1));
+		g->person_id = store_int(q, 2);
+		g->account_id = store_int(q, 3);
+		g->org_quality_id = store_int(q, 4);
+		copy_text(g->scope, sizeof(g->scope), store_text(q, 5));
+		g->has_nonce = !store_null(q, 6);
+		copy_text(g->nonce, sizeof(g->nonce), store_text(q, 6));
+		g->auth_time = store_int(q, 7);
+		g->acr_level = (int)store_int(q, 8);
+		copy_text(g->amr, sizeof(g->amr), store_text(q, 9));
+		g->expires_at = store_int(q, 10);
+		g->revoked = !store_null(q, 11);
+		g->created_at = store_int(q, 12);
+		if (!hash_col(q, 13, r->code_hash))
+			rc = -1;
+		r->code_expires_at = store_int(q, 14);
+		r->code_used = !store_null(q, 15);
+		copy_text(r->redirect_uri, sizeof(r->redirect_uri), store_text(q, 16));
+		r->has_challenge = !store_null(q, 17);
+		copy_text(r->code_challenge, sizeof(r->code_challenge), store_text(q, 17));
+		r->has_access = hash_col(q, 18, r->access_hash);
+		r->access_expires_at = store_int(q, 19);
+	}
+	store_done(q);
+	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
 }
 
 static int
@@ -202,74 +253,122 @@ grant_revoke(struct store_tx *tx, int64_t id, int64_t now, const char *why)
 	return store_exec(tx, SQL_OIDC_GRANT_REVOKE, "iit", id, now, why) < 0 ? -1 : 0;
 }
 
-/* Inserts a new access and refresh token for grant g. */
-static int
-tokens_issue(struct store_tx *tx, const struct oidc_grant *g, int64_t now,
-    struct oidc_issued *out)
+/* Parses a decimal id of 1 to 18 digits (no sign, no leading zero) ending at '.'. */
+static const char *
+parse_id(const char *p, int64_t *out)
 {
-	unsigned char h[32];
+	int64_t v = 0;
+	int n = 0;
 
-	oidc_random_token(out->access);
-	oidc_random_token(out->refresh);
-	oidc_token_hash(out->access, h);
-	if (store_exec(tx, SQL_OIDC_TOKEN_INSERT, "bitii", h, sizeof(h), g->id, "access", now,
-	    now + OIDC_ACCESS_TTL) != 1)
+	if (*p < '1' || *p > '9')
+		return NULL;
+	while (*p >= '0' && *p <= '9' && n < 18) {
+		v = v * 10 + (*p - '0');
+		p++;
+		n++;
+	}
+	if (*p != '.')
+		return NULL;
+	*out = v;
+	return p + 1;
+}
+
+/* Reads "<grant>.<random>" (gen NULL) or "<grant>.<gen>.<random>": the numbers and the
+ * hash of the random part. Returns 0, or -1 for anything else. */
+static int
+token_parse(const char *t, int64_t *grant, int64_t *gen, unsigned char hash[32])
+{
+	const char *p;
+
+	if (t == NULL || strlen(t) >= OIDC_TOKEN_MAX)
 		return -1;
-	/* A refresh token lives as long as its grant (the family). */
-	oidc_token_hash(out->refresh, h);
-	if (store_exec(tx, SQL_OIDC_TOKEN_INSERT, "bitii", h, sizeof(h), g->id, "refresh", now,
-	    g->expires_at) != 1)
+	p = parse_id(t, grant);
+	if (p != NULL && gen != NULL)
+		p = parse_id(p, gen);
+	if (p == NULL || !token_shaped(p))
 		return -1;
+	oidc_token_hash(p, hash);
 	return 0;
 }
 
-int
-oidc_code_issue(struct store *s, const struct oidc_authz *a, const unsigned char *request_hash,
-    const struct oidc_ctx *ctx, char code[OIDC_TOKEN_LEN + 1])
+/* Writes "<grant>.<random>" (gen < 0) or "<grant>.<gen>.<random>" into out and the hash
+ * of its random part into hash. */
+static void
+token_new(int64_t grant, int64_t gen, char out[OIDC_TOKEN_MAX], unsigned char hash[32])
 {
+	char r[OIDC_TOKEN_LEN + 1];
+
+	oidc_random_token(r);
+	oidc_token_hash(r, hash);
+	if (gen < 0)
+		snprintf(out, OIDC_TOKEN_MAX, "%" PRId64 ".%s", grant, r);
+	else
+		snprintf(out, OIDC_TOKEN_MAX, "%" PRId64 ".%" PRId64 ".%s", grant, gen, r);
+	sodium_memzero(r, sizeof(r));
+}
+
+struct issue_job {
+	const struct oidc_authz *a;
+	const unsigned char *request_hash;
+	const struct oidc_ctx *ctx;
+	char *code;
+};
+
+static int
+issue_fn(struct store_tx *tx, void *arg)
+{
+	struct issue_job *j = arg;
+	const struct oidc_authz *a = j->a;
 	int64_t now = (int64_t)time(NULL), grant;
 	unsigned char h[32];
-	char details[256];
-	struct store_tx *tx;
+	char details[256], r[OIDC_TOKEN_LEN + 1];
 	struct audit_what w = { "oidc.code.issued", a->client_id, a->person_id, a->enterprise,
 	    details };
 	int rc;
 
-	code[0] = '\0';
-	if (store_begin(s, STORE_WRITE, &tx) != 0)
-		return -1;
 	/* The pending request is spent with the code: a second POST finds nothing. */
-	if (request_hash != NULL) {
-		rc = store_exec(tx, SQL_OIDC_REQ_DELETE, "b", request_hash, (size_t)32);
-		if (rc == 0) {
-			store_rollback(tx);
+	if (j->request_hash != NULL) {
+		rc = store_exec(tx, SQL_OIDC_REQ_DELETE, "b", j->request_hash, (size_t)32);
+		if (rc == 0)
 			return 1;
-		}
 		if (rc != 1)
-			goto fail;
+			return -1;
 	}
-	if (store_exec(tx, SQL_OIDC_GRANT_INSERT, "tiiittiitii", a->client_id, a->person_id,
+	/* The code's random part (and its hash) first: the grant id comes with the row. */
+	oidc_random_token(r);
+	oidc_token_hash(r, h);
+	if (store_exec(tx, SQL_OIDC_GRANT_INSERT, "tiiittiitiibitt", a->client_id, a->person_id,
 	    a->account_id, a->org_quality_id, a->scope, a->nonce, a->auth_time,
-	    (int64_t)a->acr_level, a->amr, now, now + OIDC_GRANT_TTL) != 1)
-		goto fail;
+	    (int64_t)a->acr_level, a->amr, now, now + OIDC_GRANT_TTL, h, sizeof(h),
+	    now + OIDC_CODE_TTL, a->redirect_uri, a->code_challenge) != 1) {
+		sodium_memzero(r, sizeof(r));
+		return -1;
+	}
 	grant = store_last_id(tx);
-	oidc_random_token(code);
-	oidc_token_hash(code, h);
-	if (store_exec(tx, SQL_OIDC_CODE_INSERT, "bitti", h, sizeof(h), grant, a->redirect_uri,
-	    a->code_challenge, now + OIDC_CODE_TTL) != 1)
-		goto fail;
+	snprintf(j->code, OIDC_TOKEN_MAX, "%" PRId64 ".%s", grant, r);
+	sodium_memzero(r, sizeof(r));
 	snprintf(details, sizeof(details), "{\"grant\":%" PRId64 ",\"application\":\"%s\","
 	    "\"level\":%d,\"pkce\":%s}", grant, a->application ? a->application : "",
 	    a->acr_level, a->code_challenge ? "true" : "false");
-	if (audit(tx, &w, ctx) != 0 || store_commit(tx) != 0)
-		goto fail;
+	return audit(tx, &w, j->ctx) == 0 ? 0 : -1;
+}
+
+int
+oidc_code_issue(struct store *s, const struct oidc_authz *a, const unsigned char *request_hash,
+    const struct oidc_ctx *ctx, char code[OIDC_TOKEN_MAX])
+{
+	struct issue_job j = { a, request_hash, ctx, code };
+	int rc;
+
+	code[0] = '\0';
+	rc = oidc_batch_run(s, issue_fn, &j);
+	if (rc != 0) {
+		sodium_memzero(code, OIDC_TOKEN_MAX);
+		return rc;
+	}
 	if (randombytes_uniform(PURGE_ONE_IN) == 0 && oidc_purge(s) != 0)
 		log_warn(ctx ? ctx->request_id : NULL, "oidc: purge failed");
 	return 0;
-fail:
-	store_rollback(tx);
-	sodium_memzero(code, OIDC_TOKEN_LEN + 1);
-	return -1;
 }
 
 /* Ends a redeem or refresh with a refusal recorded (and the revocation, if any). */
@@ -284,47 +383,104 @@ refuse(struct store_tx *tx, struct audit_what *w, const char *what, enum oidc_re
 	w->action = action;
 	w->details = details;
 	*why = r;
-	if (audit(tx, w, ctx) != 0 || store_commit(tx) != 0) {
-		store_rollback(tx);
-		return -1;
-	}
-	return 1;
+	return audit(tx, w, ctx) == 0 ? 1 : -1;
 }
 
-/* Checks the profile of grant g for application, issues tokens and audits: the end of a
- * successful redeem or refresh. */
+/* Reads the profile of the grant (the account still active, the application still
+ * granted), issues an access token and the refresh token of generation gen, and audits:
+ * the end of a successful redeem (code_use) or refresh. */
 static int
 finish_issue(struct store_tx *tx, const struct oidc_client *c, const char *grant_type,
-    int64_t now, struct oidc_issued *out, const struct oidc_ctx *ctx, enum oidc_refusal *why)
+    int64_t now, int64_t gen, bool code_use, struct oidc_issued *out,
+    const struct oidc_ctx *ctx, enum oidc_refusal *why)
 {
-	struct oidc_profile_now p;
+	unsigned char ah[32], rh[32];
 	struct audit_what w = { NULL, c->id, out->grant.person_id, NULL, NULL };
 	char details[160];
 	int rc;
 
-	rc = oidc_profile_current(tx, out->grant.account_id, out->grant.org_quality_id,
-	    c->application, &p);
+	rc = oidc_profile_read(tx, out->grant.account_id, out->grant.org_quality_id,
+	    c->application, out->grant.person_id, &out->data);
 	if (rc < 0)
-		goto fail;
-	w.enterprise = p.enterprise;
+		return -1;
+	w.enterprise = out->data.profile.enterprise;
 	if (rc == 1) {
 		if (grant_revoke(tx, out->grant.id, now, "profile") != 0)
-			goto fail;
+			return -1;
 		return refuse(tx, &w, "token", OIDC_REFUSED_PROFILE, ctx, why);
 	}
-	if (tokens_issue(tx, &out->grant, now, out) != 0)
-		goto fail;
+	token_new(out->grant.id, -1, out->access, ah);
+	token_new(out->grant.id, gen, out->refresh, rh);
+	/* The code is spent and the access token set in one update of the grant row. */
+	rc = code_use ?
+	    store_exec(tx, SQL_OIDC_GRANT_CODE_USE, "iibi", out->grant.id, now, ah, sizeof(ah),
+		now + OIDC_ACCESS_TTL) :
+	    store_exec(tx, SQL_OIDC_GRANT_ACCESS_SET, "ibi", out->grant.id, ah, sizeof(ah),
+		now + OIDC_ACCESS_TTL);
+	if (rc != 1 || store_exec(tx, SQL_OIDC_REFRESH_INSERT, "iibi", out->grant.id, gen, rh,
+	    sizeof(rh), now) != 1)
+		return -1;
 	snprintf(details, sizeof(details), "{\"grant\":%" PRId64 ",\"grant_type\":\"%s\"}",
 	    out->grant.id, grant_type);
 	w.action = "oidc.token.issued";
 	w.details = details;
-	if (audit(tx, &w, ctx) != 0 || store_commit(tx) != 0)
-		goto fail;
+	if (audit(tx, &w, ctx) != 0)
+		return -1;
 	*why = OIDC_REFUSED_NONE;
 	return 0;
-fail:
-	store_rollback(tx);
-	return -1;
+}
+
+struct token_job {
+	const struct oidc_client *c;
+	const char *value;             /* the code or the refresh token */
+	const char *redirect_uri;
+	const char *verifier;
+	const struct oidc_ctx *ctx;
+	struct oidc_issued *out;
+	enum oidc_refusal *why;
+};
+
+static int
+redeem_fn(struct store_tx *tx, void *arg)
+{
+	struct token_job *j = arg;
+	const struct oidc_client *c = j->c;
+	struct oidc_issued *out = j->out;
+	int64_t now = (int64_t)time(NULL), id = 0;
+	struct audit_what w = { NULL, c->id, 0, NULL, NULL };
+	struct grant_row r;
+	unsigned char h[32];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (token_parse(j->value, &id, NULL, h) != 0)
+		return refuse(tx, &w, "code", OIDC_REFUSED_UNKNOWN, j->ctx, j->why);
+	rc = grant_get(tx, id, &r);
+	if (rc < 0)
+		return -1;
+	if (rc == 1 || sodium_memcmp(h, r.code_hash, sizeof(h)) != 0)
+		return refuse(tx, &w, "code", OIDC_REFUSED_UNKNOWN, j->ctx, j->why);
+	out->grant = r.g;
+	w.person_id = r.g.person_id;
+	if (strcmp(r.g.client_id, c->id) != 0)
+		return refuse(tx, &w, "code", OIDC_REFUSED_OTHER_CLIENT, j->ctx, j->why);
+	if (r.code_used) {
+		/* RFC 6749 §4.1.2: a code used twice revokes what it issued. */
+		if (grant_revoke(tx, r.g.id, now, "code reused") != 0)
+			return -1;
+		return refuse(tx, &w, "code", OIDC_REFUSED_REUSED, j->ctx, j->why);
+	}
+	if (r.g.revoked)
+		return refuse(tx, &w, "code", OIDC_REFUSED_REVOKED, j->ctx, j->why);
+	if (now >= r.code_expires_at)
+		return refuse(tx, &w, "code", OIDC_REFUSED_EXPIRED, j->ctx, j->why);
+	if (j->redirect_uri == NULL || strcmp(j->redirect_uri, r.redirect_uri) != 0)
+		return refuse(tx, &w, "code", OIDC_REFUSED_REDIRECT_URI, j->ctx, j->why);
+	/* With a challenge the verifier must match; without one none may be sent. */
+	if (r.has_challenge ? !oidc_pkce_s256_ok(j->verifier, r.code_challenge) :
+	    j->verifier != NULL)
+		return refuse(tx, &w, "code", OIDC_REFUSED_PKCE, j->ctx, j->why);
+	return finish_issue(tx, c, "authorization_code", now, 1, true, out, j->ctx, j->why);
 }
 
 int
@@ -332,161 +488,124 @@ oidc_code_redeem(struct store *s, const struct oidc_client *c, const char *code,
     const char *redirect_uri, const char *verifier, const struct oidc_ctx *ctx,
     struct oidc_issued *out, enum oidc_refusal *why)
 {
-	int64_t now = (int64_t)time(NULL), expires = 0;
+	struct token_job j = { c, code, redirect_uri, verifier, ctx, out, why };
+
+	*why = OIDC_REFUSED_NONE;
+	return oidc_batch_run(s, redeem_fn, &j);
+}
+
+static int
+refresh_fn(struct store_tx *tx, void *arg)
+{
+	struct token_job *j = arg;
+	const struct oidc_client *c = j->c;
+	struct oidc_issued *out = j->out;
+	int64_t now = (int64_t)time(NULL), id = 0, gen = 0;
 	struct audit_what w = { NULL, c->id, 0, NULL, NULL };
-	char uri[OIDC_URI_MAX + 1] = "", challenge[OIDC_TOKEN_LEN + 1] = "";
-	bool used = false, has_challenge = false;
-	unsigned char h[32];
-	struct store_tx *tx;
+	unsigned char h[32], stored[32];
+	bool used = false, found = false;
+	struct grant_row r;
 	struct store_q *q;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (store_begin(s, STORE_WRITE, &tx) != 0)
+	if (token_parse(j->value, &id, &gen, h) != 0)
+		return refuse(tx, &w, "refresh", OIDC_REFUSED_UNKNOWN, j->ctx, j->why);
+	if (store_query(tx, SQL_OIDC_REFRESH_GET, &q, "ii", id, gen) != 0)
 		return -1;
-	if (!token_shaped(code))
-		return refuse(tx, &w, "code", OIDC_REFUSED_UNKNOWN, ctx, why);
-	oidc_token_hash(code, h);
-	if (store_query(tx, SQL_OIDC_CODE_GET, &q, "b", h, sizeof(h)) != 0)
-		goto fail;
 	rc = store_next(q);
 	if (rc == 1) {
-		copy_text(uri, sizeof(uri), store_text(q, 0));
-		has_challenge = !store_null(q, 1);
-		copy_text(challenge, sizeof(challenge), store_text(q, 1));
-		expires = store_int(q, 2);
-		used = !store_null(q, 3);
-		grant_read(q, 4, &out->grant);
+		found = hash_col(q, 0, stored) && sodium_memcmp(h, stored, sizeof(h)) == 0;
+		used = !store_null(q, 1);
 	}
 	store_done(q);
 	if (rc < 0)
-		goto fail;
-	if (rc == 0)
-		return refuse(tx, &w, "code", OIDC_REFUSED_UNKNOWN, ctx, why);
-	w.person_id = out->grant.person_id;
-	if (strcmp(out->grant.client_id, c->id) != 0)
-		return refuse(tx, &w, "code", OIDC_REFUSED_OTHER_CLIENT, ctx, why);
+		return -1;
+	if (!found)
+		return refuse(tx, &w, "refresh", OIDC_REFUSED_UNKNOWN, j->ctx, j->why);
+	rc = grant_get(tx, id, &r);
+	if (rc != 0)
+		return -1;
+	out->grant = r.g;
+	w.person_id = r.g.person_id;
+	if (strcmp(r.g.client_id, c->id) != 0)
+		return refuse(tx, &w, "refresh", OIDC_REFUSED_OTHER_CLIENT, j->ctx, j->why);
+	if (r.g.revoked)
+		return refuse(tx, &w, "refresh", OIDC_REFUSED_REVOKED, j->ctx, j->why);
 	if (used) {
-		/* RFC 6749 §4.1.2: a code used twice revokes what it issued. */
-		if (grant_revoke(tx, out->grant.id, now, "code reused") != 0)
-			goto fail;
-		return refuse(tx, &w, "code", OIDC_REFUSED_REUSED, ctx, why);
+		/* A spent refresh token shown again: someone holds a copy. Revoke the family. */
+		if (grant_revoke(tx, r.g.id, now, "refresh token reused") != 0)
+			return -1;
+		return refuse(tx, &w, "refresh", OIDC_REFUSED_REUSED, j->ctx, j->why);
 	}
-	if (out->grant.revoked)
-		return refuse(tx, &w, "code", OIDC_REFUSED_REVOKED, ctx, why);
-	if (now >= expires)
-		return refuse(tx, &w, "code", OIDC_REFUSED_EXPIRED, ctx, why);
-	if (redirect_uri == NULL || strcmp(redirect_uri, uri) != 0)
-		return refuse(tx, &w, "code", OIDC_REFUSED_REDIRECT_URI, ctx, why);
-	/* With a challenge the verifier must match; without one none may be sent. */
-	if (has_challenge ? !oidc_pkce_s256_ok(verifier, challenge) : verifier != NULL)
-		return refuse(tx, &w, "code", OIDC_REFUSED_PKCE, ctx, why);
-	rc = store_exec(tx, SQL_OIDC_CODE_USE, "bi", h, sizeof(h), now);
-	if (rc != 1)
-		goto fail;
-	return finish_issue(tx, c, "authorization_code", now, out, ctx, why);
-fail:
-	store_rollback(tx);
-	return -1;
+	if (now >= r.g.expires_at)
+		return refuse(tx, &w, "refresh", OIDC_REFUSED_EXPIRED, j->ctx, j->why);
+	if (store_exec(tx, SQL_OIDC_REFRESH_USE, "iii", id, gen, now) != 1)
+		return -1;
+	return finish_issue(tx, c, "refresh_token", now, gen + 1, false, out, j->ctx, j->why);
 }
 
 int
 oidc_refresh(struct store *s, const struct oidc_client *c, const char *refresh,
     const struct oidc_ctx *ctx, struct oidc_issued *out, enum oidc_refusal *why)
 {
-	int64_t now = (int64_t)time(NULL), expires = 0;
-	struct audit_what w = { NULL, c->id, 0, NULL, NULL };
-	bool used = false, is_refresh = false;
-	unsigned char h[32];
-	struct store_tx *tx;
-	struct store_q *q;
-	int rc;
+	struct token_job j = { c, refresh, NULL, NULL, ctx, out, why };
 
-	memset(out, 0, sizeof(*out));
-	if (store_begin(s, STORE_WRITE, &tx) != 0)
-		return -1;
-	if (!token_shaped(refresh))
-		return refuse(tx, &w, "refresh", OIDC_REFUSED_UNKNOWN, ctx, why);
-	oidc_token_hash(refresh, h);
-	if (store_query(tx, SQL_OIDC_TOKEN_GET, &q, "b", h, sizeof(h)) != 0)
-		goto fail;
-	rc = store_next(q);
-	if (rc == 1) {
-		is_refresh = store_text(q, 0) != NULL && strcmp(store_text(q, 0), "refresh") == 0;
-		expires = store_int(q, 1);
-		used = !store_null(q, 2);
-		grant_read(q, 3, &out->grant);
-	}
-	store_done(q);
-	if (rc < 0)
-		goto fail;
-	if (rc == 0 || !is_refresh)
-		return refuse(tx, &w, "refresh", OIDC_REFUSED_UNKNOWN, ctx, why);
-	w.person_id = out->grant.person_id;
-	if (strcmp(out->grant.client_id, c->id) != 0)
-		return refuse(tx, &w, "refresh", OIDC_REFUSED_OTHER_CLIENT, ctx, why);
-	if (out->grant.revoked)
-		return refuse(tx, &w, "refresh", OIDC_REFUSED_REVOKED, ctx, why);
-	if (used) {
-		/* A spent refresh token shown again: someone holds a copy. Revoke the family. */
-		if (grant_revoke(tx, out->grant.id, now, "refresh token reused") != 0)
-			goto fail;
-		return refuse(tx, &w, "refresh", OIDC_REFUSED_REUSED, ctx, why);
-	}
-	if (now >= expires || now >= out->grant.expires_at)
-		return refuse(tx, &w, "refresh", OIDC_REFUSED_EXPIRED, ctx, why);
-	if (store_exec(tx, SQL_OIDC_TOKEN_USE, "bi", h, sizeof(h), now) != 1)
-		goto fail;
-	return finish_issue(tx, c, "refresh_token", now, out, ctx, why);
-fail:
-	store_rollback(tx);
-	return -1;
+	*why = OIDC_REFUSED_NONE;
+	return oidc_batch_run(s, refresh_fn, &j);
 }
 
 int
 oidc_access_grant(struct store *s, const char *access, struct oidc_grant *out,
-    enum oidc_refusal *why)
+    struct oidc_client *client, struct oidc_profile_data *data, enum oidc_refusal *why)
 {
-	int64_t now = (int64_t)time(NULL), expires = 0;
-	bool is_access = false;
+	int64_t now = (int64_t)time(NULL), id = 0;
+	struct grant_row *r = malloc(sizeof(*r));
 	unsigned char h[32];
 	struct store_tx *tx;
-	struct store_q *q;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	*why = OIDC_REFUSED_UNKNOWN;
-	if (!token_shaped(access))
+	if (r == NULL)
+		return -1;
+	if (token_parse(access, &id, NULL, h) != 0) {
+		free(r);
 		return 1;
-	oidc_token_hash(access, h);
-	if (store_begin(s, STORE_READ, &tx) != 0)
-		return -1;
-	if (store_query(tx, SQL_OIDC_TOKEN_GET, &q, "b", h, sizeof(h)) != 0) {
-		store_rollback(tx);
+	}
+	if (store_begin(s, STORE_READ, &tx) != 0) {
+		free(r);
 		return -1;
 	}
-	rc = store_next(q);
-	if (rc == 1) {
-		is_access = store_text(q, 0) != NULL && strcmp(store_text(q, 0), "access") == 0;
-		expires = store_int(q, 1);
-		grant_read(q, 3, out);
+	rc = grant_get(tx, id, r);
+	if (rc == 0 && (!r->has_access || sodium_memcmp(h, r->access_hash, sizeof(h)) != 0))
+		rc = 1;
+	if (rc == 0) {
+		*out = r->g;
+		if (r->g.revoked)
+			*why = OIDC_REFUSED_REVOKED;
+		else if (now >= r->access_expires_at)
+			*why = OIDC_REFUSED_EXPIRED;
+		else
+			*why = OIDC_REFUSED_NONE;
+		if (*why != OIDC_REFUSED_NONE)
+			rc = 1;
 	}
-	store_done(q);
+	/* The client and the profile in the same read. */
+	if (rc == 0) {
+		rc = oidc_client_read(tx, out->client_id, client);
+		if (rc == 1)
+			*why = OIDC_REFUSED_CLIENT;
+	}
+	if (rc == 0) {
+		rc = oidc_profile_read(tx, out->account_id, out->org_quality_id,
+		    client->application, out->person_id, data);
+		if (rc == 1)
+			*why = OIDC_REFUSED_PROFILE;
+	}
 	store_rollback(tx);
-	if (rc < 0)
-		return -1;
-	if (rc == 0 || !is_access)
-		return 1;
-	if (out->revoked) {
-		*why = OIDC_REFUSED_REVOKED;
-		return 1;
-	}
-	if (now >= expires) {
-		*why = OIDC_REFUSED_EXPIRED;
-		return 1;
-	}
-	*why = OIDC_REFUSED_NONE;
-	return 0;
+	free(r);
+	return rc;
 }
 
 int
@@ -520,7 +639,6 @@ oidc_purge(struct store *s)
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
 	if (store_exec(tx, SQL_OIDC_REQ_PURGE, "i", now) < 0 ||
-	    store_exec(tx, SQL_OIDC_TOKEN_PURGE, "i", now) < 0 ||
 	    store_exec(tx, SQL_OIDC_GRANT_PURGE, "i", now) < 0 ||
 	    store_commit(tx) != 0) {
 		store_rollback(tx);

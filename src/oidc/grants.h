@@ -1,8 +1,12 @@
 /* grants.h — what an authorization leaves behind: the grant (person, client, chosen
  * profile, how they logged in) and its family of codes and tokens. Codes are single-use
  * (a second use revokes the grant), refresh tokens rotate (a reused one revokes the
- * grant), every value is 256 random bits stored as a hash, every issue and refusal is
- * audited. Also PKCE (S256) and the pending authorization requests. */
+ * grant), every value holds 256 random bits of which only a hash is stored, every issue
+ * and refusal is audited. Codes and access tokens are "<grant id>.<random>", refresh
+ * tokens "<grant id>.<generation>.<random>": the grant row holds the code and the live
+ * access token, refresh tokens are clustered by grant, so a token request writes few
+ * pages. Only the newest access token of a grant is valid. Also PKCE (S256) and the
+ * pending authorization requests. */
 #ifndef PORTIER_OIDC_GRANTS_H
 #define PORTIER_OIDC_GRANTS_H
 
@@ -10,13 +14,15 @@
 #include <stdint.h>
 
 #include "oidc/clients.h"
+#include "oidc/profile.h"
 #include "store/store.h"
 
 #define OIDC_CODE_TTL 60              /* seconds */
 #define OIDC_ACCESS_TTL 600
 #define OIDC_GRANT_TTL (12 * 3600)    /* refresh tokens die with their grant */
 #define OIDC_REQUEST_TTL 900          /* a pending request waits this long for login */
-#define OIDC_TOKEN_LEN 43             /* codes, tokens, request ids: base64url of 32 bytes */
+#define OIDC_TOKEN_LEN 43             /* random parts and request ids: base64url of 32 bytes */
+#define OIDC_TOKEN_MAX 96             /* a code or token: "<grant>[.<generation>].<random>" */
 #define OIDC_NONCE_MAX 255
 #define OIDC_STATE_MAX 1024
 
@@ -61,11 +67,13 @@ struct oidc_authz {
 	const char *amr;
 };
 
-/* Tokens handed out by the token endpoint, with their grant. */
+/* Tokens handed out by the token endpoint, with their grant and what its claims are
+ * made of (read in the same transaction). */
 struct oidc_issued {
-	char access[OIDC_TOKEN_LEN + 1];
-	char refresh[OIDC_TOKEN_LEN + 1];
+	char access[OIDC_TOKEN_MAX];
+	char refresh[OIDC_TOKEN_MAX];
 	struct oidc_grant grant;
+	struct oidc_profile_data data;
 };
 
 /* Why a token request or a token was refused (for the error_description, in English
@@ -80,13 +88,15 @@ enum oidc_refusal {
 	OIDC_REFUSED_REDIRECT_URI,
 	OIDC_REFUSED_PKCE,
 	OIDC_REFUSED_PROFILE,             /* account suspended or grant withdrawn */
+	OIDC_REFUSED_CLIENT,              /* the client is no longer registered */
 };
 /* An English description of a refusal. */
 const char *oidc_refusal_text(enum oidc_refusal r);
 
 /* Writes a new random value (256 bits, base64url) into out. */
 void oidc_random_token(char out[OIDC_TOKEN_LEN + 1]);
-/* BLAKE2b-256 of a code, token or request id: what the store keeps. */
+/* BLAKE2b-256 of a random value (request id, random part of a code or token): what the
+ * store keeps. */
 void oidc_token_hash(const char *token, unsigned char out[32]);
 
 /* True for a code_challenge an S256 challenge can be (43 base64url characters). */
@@ -100,7 +110,7 @@ bool oidc_pkce_s256_ok(const char *verifier, const char *challenge);
  * already: a second submission) or -1. */
 int oidc_code_issue(struct store *s, const struct oidc_authz *a,
     const unsigned char *request_hash, const struct oidc_ctx *ctx,
-    char code[OIDC_TOKEN_LEN + 1]);
+    char code[OIDC_TOKEN_MAX]);
 /* Exchanges a code sent by client c: checks expiry, client, redirect URI and PKCE, the
  * profile (still an active account with the grant), then issues an access and a refresh
  * token. A code seen before revokes its grant. Returns 0, 1 (refused: *why) or -1. */
@@ -111,9 +121,10 @@ int oidc_code_redeem(struct store *s, const struct oidc_client *c, const char *c
  * token are issued. A spent token shown again revokes its grant. 0, 1 (*why) or -1. */
 int oidc_refresh(struct store *s, const struct oidc_client *c, const char *refresh,
     const struct oidc_ctx *ctx, struct oidc_issued *out, enum oidc_refusal *why);
-/* Finds the grant of a valid access token. Returns 0, 1 (refused: *why) or -1. */
+/* Finds the grant of a valid access token, its client and what its claims are made of,
+ * in one read. Returns 0, 1 (refused: *why) or -1. */
 int oidc_access_grant(struct store *s, const char *access, struct oidc_grant *out,
-    enum oidc_refusal *why);
+    struct oidc_client *client, struct oidc_profile_data *data, enum oidc_refusal *why);
 /* Revokes the live grants of person for client (RP-initiated logout). 0 or -1. */
 int oidc_grants_revoke(struct store *s, const char *client_id, int64_t person_id,
     const char *why, const struct oidc_ctx *ctx);
@@ -121,7 +132,7 @@ int oidc_grants_revoke(struct store *s, const char *client_id, int64_t person_id
  * the person (0 when unknown) and a short reason. Returns 0 or -1. */
 int oidc_audit_refusal(struct store *s, const char *what, const char *client_id,
     int64_t person_id, const char *reason, const struct oidc_ctx *ctx);
-/* Deletes expired requests, access tokens and grants. Returns 0 or -1. */
+/* Deletes expired requests and grants (with their refresh tokens). Returns 0 or -1. */
 int oidc_purge(struct store *s);
 
 /* A pending authorization request. */

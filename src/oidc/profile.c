@@ -194,3 +194,41 @@ oidc_profile_apps(struct store_tx *tx, int64_t account_id, int64_t org_quality_i
 	store_done(q);
 	return rc < 0 ? -1 : 0;
 }
+
+static int
+add_app(void *arg, const char *application)
+{
+	struct oidc_profile_data *d = arg;
+
+	if (d->n_apps == OIDC_APPS_MAX || strlen(application) > OIDC_APP_CODE_MAX)
+		return 0;
+	memcpy(d->apps[d->n_apps++], application, strlen(application) + 1);
+	return 0;
+}
+
+int
+oidc_profile_read(struct store_tx *tx, int64_t account_id, int64_t org_quality_id,
+    const char *application, int64_t person_id, struct oidc_profile_data *out)
+{
+	struct store_q *q;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = oidc_profile_current(tx, account_id, org_quality_id, application, &out->profile);
+	if (rc != 0)
+		return rc;
+	if (store_query(tx, SQL_OIDC_PERSON_GET, &q, "i", person_id) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1) {
+		copy_text(out->niss, sizeof(out->niss), store_text(q, 0));
+		copy_text(out->last_name, sizeof(out->last_name), store_text(q, 1));
+		copy_text(out->first_name, sizeof(out->first_name), store_text(q, 2));
+		copy_text(out->language, sizeof(out->language), store_text(q, 3));
+		copy_text(out->email, sizeof(out->email), store_text(q, 4));
+	}
+	store_done(q);
+	if (rc != 1)
+		return rc == 0 ? 1 : -1;
+	return oidc_profile_apps(tx, account_id, org_quality_id, add_app, out) == 0 ? 0 : -1;
+}

@@ -11,6 +11,8 @@
 #include "store/store.h"
 
 #define OIDC_PROFILES_MAX 64
+#define OIDC_APPS_MAX 32
+#define OIDC_APP_CODE_MAX 32
 
 /* A secured application of the catalogue, with its names in fr, nl, de, en. */
 struct oidc_app {
@@ -58,6 +60,19 @@ struct oidc_profile_now {
 	char role[8];
 };
 
+/* What the claims of a grant are made of, as it stands now: the person, the profile,
+ * the applications granted to the account within the quality. */
+struct oidc_profile_data {
+	char niss[12];
+	char last_name[128];
+	char first_name[128];
+	char language[4];
+	char email[256];
+	struct oidc_profile_now profile;
+	char apps[OIDC_APPS_MAX][OIDC_APP_CODE_MAX + 1];
+	size_t n_apps;
+};
+
 /* Index of a language in the name arrays (fr 0, nl 1, de 2, en 3; others 0). */
 int oidc_lang_index(const char *lang);
 
@@ -77,6 +92,10 @@ int oidc_granters(struct store *s, int64_t person_id, const char *application,
  * activated quality, and reads what the claims show. Returns 0, 1 (no longer) or -1. */
 int oidc_profile_current(struct store_tx *tx, int64_t account_id, int64_t org_quality_id,
     const char *application, struct oidc_profile_now *out);
+/* Reads inside tx what the claims need (oidc_profile_current, the person, the
+ * applications). Returns 0, 1 when the profile is no longer valid, or -1. */
+int oidc_profile_read(struct store_tx *tx, int64_t account_id, int64_t org_quality_id,
+    const char *application, int64_t person_id, struct oidc_profile_data *out);
 /* Calls fn for each application granted to the account within the quality. 0 or -1. */
 int oidc_profile_apps(struct store_tx *tx, int64_t account_id, int64_t org_quality_id,
     int (*fn)(void *arg, const char *application), void *arg);

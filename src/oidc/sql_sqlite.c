@@ -3,11 +3,6 @@
 
 #include <stddef.h>
 
-/* The grant columns read with a code or a token (see oidc_grant_read in grants.c). */
-#define GRANT_COLS \
-	"g.id, g.client_id, g.person_id, g.account_id, g.org_quality_id, g.scope, g.nonce, " \
-	"g.auth_time, g.acr_level, g.amr, g.expires_at, g.revoked_at, g.created_at"
-
 static const char *const oidc_text[SQL_OIDC_END - SQL_OIDC_FIRST] = {
 #define T(id) [(id) - SQL_OIDC_FIRST]
 	T(SQL_OIDC_KEY_INSERT) =
@@ -67,8 +62,20 @@ static const char *const oidc_text[SQL_OIDC_END - SQL_OIDC_FIRST] = {
 
 	T(SQL_OIDC_GRANT_INSERT) =
 	    "INSERT INTO oidc_grant(client_id, person_id, account_id, org_quality_id, scope, "
-	    "nonce, auth_time, acr_level, amr, created_at, expires_at) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	    "nonce, auth_time, acr_level, amr, created_at, expires_at, code_hash, "
+	    "code_expires_at, redirect_uri, code_challenge) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+	/* The columns grant_read() in grants.c expects, in this order. */
+	T(SQL_OIDC_GRANT_GET) =
+	    "SELECT id, client_id, person_id, account_id, org_quality_id, scope, nonce, "
+	    "auth_time, acr_level, amr, expires_at, revoked_at, created_at, code_hash, "
+	    "code_expires_at, code_used_at, redirect_uri, code_challenge, access_hash, "
+	    "access_expires_at FROM oidc_grant WHERE id = ?1",
+	T(SQL_OIDC_GRANT_CODE_USE) =
+	    "UPDATE oidc_grant SET code_used_at = ?2, access_hash = ?3, access_expires_at = ?4 "
+	    "WHERE id = ?1 AND code_used_at IS NULL",
+	T(SQL_OIDC_GRANT_ACCESS_SET) =
+	    "UPDATE oidc_grant SET access_hash = ?2, access_expires_at = ?3 WHERE id = ?1",
 	T(SQL_OIDC_GRANT_REVOKE) =
 	    "UPDATE oidc_grant SET revoked_at = ?2, revoked_why = ?3 "
 	    "WHERE id = ?1 AND revoked_at IS NULL",
@@ -77,24 +84,13 @@ static const char *const oidc_text[SQL_OIDC_END - SQL_OIDC_FIRST] = {
 	    "WHERE client_id = ?1 AND person_id = ?2 AND revoked_at IS NULL",
 	T(SQL_OIDC_GRANT_PURGE) =
 	    "DELETE FROM oidc_grant WHERE expires_at <= ?1",
-	T(SQL_OIDC_CODE_INSERT) =
-	    "INSERT INTO oidc_code(hash, grant_id, redirect_uri, code_challenge, expires_at) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5)",
-	T(SQL_OIDC_CODE_GET) =
-	    "SELECT c.redirect_uri, c.code_challenge, c.expires_at, c.used_at, " GRANT_COLS
-	    " FROM oidc_code c JOIN oidc_grant g ON g.id = c.grant_id WHERE c.hash = ?1",
-	T(SQL_OIDC_CODE_USE) =
-	    "UPDATE oidc_code SET used_at = ?2 WHERE hash = ?1 AND used_at IS NULL",
-	T(SQL_OIDC_TOKEN_INSERT) =
-	    "INSERT INTO oidc_token(hash, grant_id, kind, created_at, expires_at) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5)",
-	T(SQL_OIDC_TOKEN_GET) =
-	    "SELECT t.kind, t.expires_at, t.used_at, " GRANT_COLS
-	    " FROM oidc_token t JOIN oidc_grant g ON g.id = t.grant_id WHERE t.hash = ?1",
-	T(SQL_OIDC_TOKEN_USE) =
-	    "UPDATE oidc_token SET used_at = ?2 WHERE hash = ?1 AND used_at IS NULL",
-	T(SQL_OIDC_TOKEN_PURGE) =
-	    "DELETE FROM oidc_token WHERE kind = 'access' AND expires_at <= ?1",
+	T(SQL_OIDC_REFRESH_INSERT) =
+	    "INSERT INTO oidc_refresh(grant_id, gen, hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+	T(SQL_OIDC_REFRESH_GET) =
+	    "SELECT hash, used_at FROM oidc_refresh WHERE grant_id = ?1 AND gen = ?2",
+	T(SQL_OIDC_REFRESH_USE) =
+	    "UPDATE oidc_refresh SET used_at = ?3 WHERE grant_id = ?1 AND gen = ?2 "
+	    "AND used_at IS NULL",
 
 	/* Active accounts of person ?1 holding a grant for application ?2 within the
 	 * application's quality. */
@@ -144,6 +140,11 @@ static const char *const oidc_text[SQL_OIDC_END - SQL_OIDC_FIRST] = {
 	T(SQL_OIDC_PROFILE_APPS) =
 	    "SELECT application FROM app_grant WHERE org_quality_id = ?1 AND account_id = ?2 "
 	    "ORDER BY application",
+	T(SQL_OIDC_PERSON_GET) =
+	    "SELECT niss, last_name, first_name, language, email FROM person WHERE id = ?1",
+	T(SQL_OIDC_SAVEPOINT) = "SAVEPOINT oidc_item",
+	T(SQL_OIDC_RELEASE) = "RELEASE oidc_item",
+	T(SQL_OIDC_ROLLBACK_TO) = "ROLLBACK TO oidc_item",
 #undef T
 };
 

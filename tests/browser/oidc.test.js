@@ -106,7 +106,7 @@ describe('browser: OpenID Connect profile choice', () => {
       const back = hits.filter((u) => u.pathname === '/cb').at(-1);
       assert.ok(back, 'the client was not reached');
       assert.equal(back.searchParams.get('state'), 'browser-state');
-      assert.match(back.searchParams.get('code') ?? '', /^[A-Za-z0-9_-]{43}$/);
+      assert.match(back.searchParams.get('code') ?? '', /^[1-9][0-9]*\.[A-Za-z0-9_-]{43}$/);
       assert.equal(back.searchParams.get('iss'), srv.url);
       assert.deepEqual(problems, []);
     } finally {

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -182,3 +183,91 @@ export function alert(html) {
 
 /** A NISS anywhere in text (11 digits, or formatted), for the log checks. */
 export const NISS_RE = /\b\d{2}\.?\d{2}\.?\d{2}-?\d{3}\.?\d{2}\b/;
+
+/** A complete exception request for a foreign company (form fields). */
+export function foreignRequest(token, extra = {}) {
+  return {
+    token,
+    has_eid: 'no',
+    rep_domicile_be: 'no',
+    case_kind: 'foreign_company',
+    company_country: 'DE',
+    company_name: 'Krämer Medizintechnik GmbH',
+    company_reg: 'DE 811 234 567',
+    company_address: 'Hauptstraße 1, 52062 Aachen',
+    rep_kind: 'person',
+    rep_last_name: 'Krämer',
+    rep_first_name: 'Thomas',
+    rep_birth_date: '1970-12-01',
+    rep_nationality: 'DE',
+    rep_country: 'DE',
+    rep_address: 'Hauptstraße 1, 52062 Aachen',
+    rep_doc_type: 'passport',
+    rep_doc_number: 'C01X00T47',
+    rep_doc_country: 'DE',
+    gap_niss: '78.43.12-044.80',
+    gap_last_name: 'Martin',
+    gap_first_name: 'Sophie',
+    gap_has_eid: 'no',
+    contact_email: 'info@kraemer-medizin.example',
+    contact_phone: '+49 241 123456',
+    declaration: 'yes',
+    ...extra,
+  };
+}
+
+/**
+ * A minimal SMTP server on 127.0.0.1: the first failFirst connections are turned away
+ * with 421 (try again later), the others accepted. Resolves { port, messages, close() };
+ * each message is { from, rcpt: [], data }.
+ */
+export function smtpServer({ failFirst = 0 } = {}) {
+  const messages = [];
+  let connections = 0;
+  const server = net.createServer((sock) => {
+    connections += 1;
+    if (connections <= failFirst) {
+      sock.end('421 4.3.2 try again later\r\n');
+      return;
+    }
+    sock.write('220 test ESMTP\r\n');
+    let buf = '';
+    let inData = false;
+    let msg = { rcpt: [], data: '' };
+    sock.on('error', () => {});
+    sock.on('data', (d) => {
+      buf += d.toString('latin1');
+      for (let i = buf.indexOf('\r\n'); i >= 0; i = buf.indexOf('\r\n')) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        if (inData) {
+          if (line === '.') {
+            inData = false;
+            msg.data = Buffer.from(msg.data, 'latin1').toString('utf8');
+            messages.push(msg);
+            msg = { rcpt: [], data: '' };
+            sock.write('250 2.0.0 queued\r\n');
+          } else {
+            msg.data += `${line.startsWith('..') ? line.slice(1) : line}\r\n`;
+          }
+          continue;
+        }
+        const verb = line.slice(0, 4).toUpperCase();
+        if (verb === 'EHLO' || verb === 'HELO') sock.write('250-test\r\n250 8BITMIME\r\n');
+        else if (verb === 'MAIL') { msg.from = line; sock.write('250 OK\r\n'); }
+        else if (verb === 'RCPT') { msg.rcpt.push(line); sock.write('250 OK\r\n'); }
+        else if (verb === 'DATA') { inData = true; sock.write('354 go ahead\r\n'); }
+        else if (verb === 'QUIT') sock.end('221 bye\r\n');
+        else sock.write('250 OK\r\n');
+      }
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve({
+      port: server.address().port,
+      messages,
+      connections: () => connections,
+      close: () => new Promise((r) => server.close(() => r())),
+    }));
+  });
+}

@@ -117,7 +117,7 @@ describe('lookup: the demo world', () => {
     const r = await c.get('/entreprises?q=pharma');
     const rows = tableAfter(r.text, 'results-title');
     assert.deepEqual(rows.map((x) => [x[1], x[2]]), [
-      ['Pharmacie du Parc', 'Actif'], ['Pharmaservice Ardennes', 'Actif'],
+      ['Pharmacie du Parc', 'Actif'], ['PharmaPlatel', 'Actif'], ['Pharmaservice Ardennes', 'Actif'],
       ['Ancienne Pharmacie Centrale', 'Arrêté'],
     ]);
   });

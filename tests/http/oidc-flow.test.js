@@ -165,7 +165,7 @@ describe('OpenID Connect: profile choice, prompt, levels, logout', () => {
     await login(jar, PEOPLE.jan.user);
     r = await jar.get(authorizeUrl(params(one, { prompt: 'none' })));
     to = new URL(r.headers.get('location'));
-    assert.match(to.searchParams.get('code'), /^[A-Za-z0-9_-]{43}$/, 'one profile: a code at once');
+    assert.match(to.searchParams.get('code'), /^[1-9][0-9]*\.[A-Za-z0-9_-]{43}$/, 'one profile: a code at once');
     r = await jar.get(authorizeUrl(params(rp, { prompt: 'none' })));
     to = new URL(r.headers.get('location'));
     assert.equal(to.searchParams.get('error'), 'account_selection_required');

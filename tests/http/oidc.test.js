@@ -74,7 +74,7 @@ describe('OpenID Connect provider', () => {
     assert.equal(url.searchParams.get('state'), state);
     assert.equal(url.searchParams.get('iss'), srv.url);
     const code = url.searchParams.get('code');
-    assert.match(code ?? '', /^[A-Za-z0-9_-]{43}$/);
+    assert.match(code ?? '', /^[1-9][0-9]*\.[A-Za-z0-9_-]{43}$/);
     return { code, state, nonce, verifier: withPkce ? verifier : undefined, url };
   }
 
@@ -287,6 +287,15 @@ describe('OpenID Connect provider', () => {
     });
     assert.equal(r2.status, 200, r2.text);
     assert.equal((await userinfo(srv, r2.json.access_token)).status, 200);
+    // Only the newest access token of a family is valid.
+    assert.equal((await userinfo(srv, r1.json.access_token)).status, 401);
+    // A forged token naming the family (grant and generation right, random part wrong)
+    // is unknown: it does not let anyone revoke someone else's family.
+    const [g, gen] = r2.json.refresh_token.split('.');
+    const forged = await tokenRequest(srv.url, { grant_type: 'refresh_token', refresh_token: `${g}.${gen}.${'A'.repeat(43)}` }, { basic: rp });
+    assert.equal(forged.json.error, 'invalid_grant');
+    assert.match(forged.json.error_description, /unknown/);
+    assert.equal((await userinfo(srv, r2.json.access_token)).status, 200);
     // The spent r1 token shown again: refused, and r2's tokens die with the family.
     const again = await tokenRequest(srv.url, { grant_type: 'refresh_token', refresh_token: r1.json.refresh_token }, { basic: rp });
     assert.equal(again.json.error, 'invalid_grant');
@@ -299,14 +308,14 @@ describe('OpenID Connect provider', () => {
 
   it('refuses expired codes and access tokens', async () => {
     const a = await codeFor(rp);
-    sql(srv.db, 'UPDATE oidc_code SET expires_at = 1 WHERE used_at IS NULL;');
+    sql(srv.db, 'UPDATE oidc_grant SET code_expires_at = 1 WHERE code_used_at IS NULL;');
     const t = await exchange(rp, a.code, a.verifier);
     assert.equal(t.json.error, 'invalid_grant');
     assert.equal(t.json.error_description, 'expired');
     const b = await codeFor(rp);
     const tb = await exchange(rp, b.code, b.verifier);
     assert.equal((await userinfo(srv, tb.json.access_token)).status, 200);
-    sql(srv.db, "UPDATE oidc_token SET expires_at = 1 WHERE kind = 'access';");
+    sql(srv.db, 'UPDATE oidc_grant SET access_expires_at = 1;');
     const u = await userinfo(srv, tb.json.access_token);
     assert.equal(u.status, 401);
     assert.equal(u.json.error, 'invalid_token');

@@ -33,7 +33,10 @@ describe('registry on the command line', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^imported 11 persons from .*persons\.csv into .*r\.db \(the previous persons were replaced\)\n$/);
     const f = await portier(['import', 'functions', path.join(DEMO, 'functions.csv')]);
-    assert.match(f.stdout, /^imported 37 functions from /);
+    assert.match(f.stdout, /^imported 38 functions from /);
+    const help = await run(['registry', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^usage: portier registry show NUMBER/);
     for (const what of ['functions', 'persons']) {
       const h = await run(['import', what, '--help']);
       assert.equal(h.code, 0);

@@ -465,13 +465,17 @@ test_search_name(void **state)
 	assert_int_equal(total, 0);
 	assert_int_equal(search("zzzzqx", "fr", 0, 20, &total, r), 0);
 	assert_int_equal(total, 0);
-	/* Active enterprises first: the stopped pharmacy comes last although it sorts first. */
+	/* Active enterprises first, by name: the stopped pharmacy comes last although it
+	 * sorts first. */
 	n = search("pharma", "fr", 0, 20, &total, r);
-	assert_int_equal(n, 3);
-	assert_int_equal(total, 3);
-	assert_string_equal(r[2].number, ANCIENNE);
-	assert_true(r[0].active && r[1].active);
-	assert_false(r[2].active);
+	assert_int_equal(n, 4);
+	assert_int_equal(total, 4);
+	assert_string_equal(r[0].name, "Pharmacie du Parc");
+	assert_string_equal(r[1].name, "PharmaPlatel");
+	assert_string_equal(r[2].name, "Pharmaservice Ardennes");
+	assert_string_equal(r[3].number, ANCIENNE);
+	assert_true(r[0].active && r[1].active && r[2].active);
+	assert_false(r[3].active);
 }
 
 static void

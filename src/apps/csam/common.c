@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/buf.h"
 #include "base/msgid.h"
@@ -79,9 +80,31 @@ csam_app_errors(struct web_req *r, struct tmpl_ctx *c, const struct csam_errors 
 	tmpl_set_bool(c, "has_errors", err->n > 0);
 }
 
+/* An ISO timestamp "yyyy-mm-ddThh:mm:ss…Z" (UTC) in local time into *out; false if not one. */
+static bool
+local_time(const char *iso, struct tm *out)
+{
+	struct tm tm = { 0 };
+	time_t t;
+
+	if (iso == NULL || strlen(iso) < 19 || iso[10] != 'T' ||
+	    sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+	    &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+		return false;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	t = timegm(&tm);
+	return t != (time_t)-1 && localtime_r(&t, out) != NULL;
+}
+
 const char *
 csam_app_date(struct web_req *r, const char *iso)
 {
+	struct tm tm;
+	char out[16];
+
+	if (local_time(iso, &tm) && strftime(out, sizeof(out), "%d/%m/%Y", &tm) > 0)
+		return arena_strdup(web_arena(r), out);
 	if (iso == NULL || strlen(iso) < 10 || iso[4] != '-' || iso[7] != '-')
 		return "";
 	return arena_printf(web_arena(r), "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
@@ -90,9 +113,12 @@ csam_app_date(struct web_req *r, const char *iso)
 const char *
 csam_app_time(struct web_req *r, const char *iso)
 {
-	if (iso == NULL || strlen(iso) < 16 || iso[10] != 'T')
-		return csam_app_date(r, iso);
-	return arena_printf(web_arena(r), "%.2s/%.2s/%.4s %.5s", iso + 8, iso + 5, iso, iso + 11);
+	struct tm tm;
+	char out[24];
+
+	if (local_time(iso, &tm) && strftime(out, sizeof(out), "%d/%m/%Y %H:%M", &tm) > 0)
+		return arena_strdup(web_arena(r), out);
+	return csam_app_date(r, iso);
 }
 
 const char *
@@ -200,7 +226,8 @@ csam_app_fail(struct web_req *r, enum csam_rc rc)
 	case CSAM_NOT_FOUND:
 		return web_error(r, 404);
 	case CSAM_CONFLICT:
-		return web_error(r, 409);
+		/* The pages answer conflicts themselves; a stray one is a request out of step. */
+		return web_error(r, 400);
 	default:
 		return web_error(r, 500);
 	}

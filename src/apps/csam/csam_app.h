@@ -45,7 +45,7 @@ void csam_app_countries(struct web_req *r, struct tmpl_ctx *c, const char *key,
 const char *csam_app_case_label(struct web_req *r, const char *kind);
 const char *csam_app_status_label(struct web_req *r, const char *status);
 const char *csam_app_doc_label(struct web_req *r, const char *doc);
-/* Answers CSAM_DENIED (403), CSAM_NOT_FOUND (404), CSAM_CONFLICT (409) or an error (500). */
+/* Answers CSAM_DENIED (403), CSAM_NOT_FOUND (404), CSAM_CONFLICT (400) or an error (500). */
 int csam_app_fail(struct web_req *r, enum csam_rc rc);
 /* A positive id from text, or 0. */
 int64_t csam_app_id(const char *s);

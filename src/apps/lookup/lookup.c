@@ -261,6 +261,7 @@ card_set(struct web_req *r, struct tmpl_ctx *c, const struct reg_card *card)
 		set(it, "label", ac->label);
 		set(it, "classification", ac->classification_label ? ac->classification_label :
 		    ac->classification);
+		set(it, "group", ac->group_label ? ac->group_label : ac->group);
 	}
 	for (size_t i = 0; i < e->ncontacts; i++) {
 		const struct reg_contact *ct = &e->contacts[i];

@@ -204,7 +204,7 @@ silent(struct web_req *r, const struct authz_in *in, const struct oidc_request *
 	struct web_session *s = web_session(r);
 	struct oidc_profile *profiles;
 	struct oidc_ctx ctx = oidc_ctx_of(r);
-	char code[OIDC_TOKEN_LEN + 1];
+	char code[OIDC_TOKEN_MAX];
 	int64_t now = (int64_t)time(NULL);
 	size_t n = 0;
 	int rc;
@@ -253,7 +253,7 @@ authorize(struct web_req *r)
 
 	if (client == NULL || req == NULL)
 		return -1;
-	rc = client_id ? oidc_client_get(app->store, client_id, client) : 1;
+	rc = client_id ? oidc_client_get_cached(app->store, client_id, client) : 1;
 	if (rc < 0)
 		return -1;
 	if (rc != 0) {

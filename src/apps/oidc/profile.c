@@ -284,7 +284,7 @@ continue_post(struct web_req *r)
 	struct oidc_profile *p;
 	struct web_session *s;
 	unsigned char h[32];
-	char code[OIDC_TOKEN_LEN + 1], *end;
+	char code[OIDC_TOKEN_MAX], *end;
 	long long account = 0;
 	size_t n = 0;
 	int rc;

@@ -116,7 +116,7 @@ client_auth(struct web_req *r, struct oidc_client *c)
 	if (id == NULL)
 		return invalid_client(r, NULL, false, "client authentication is missing") == 0 ?
 		    1 : -1;
-	rc = oidc_client_get(app->store, id, c);
+	rc = oidc_client_get_cached(app->store, id, c);
 	if (rc < 0)
 		return -1;
 	/* An unknown client, a wrong secret, a public client with a secret or a confidential
@@ -147,13 +147,11 @@ tokens_reply(struct web_req *r, const struct oidc_client *c, const struct oidc_i
 	if (k == NULL)
 		return -1;
 	buf_init(&idt, 64 * 1024);
-	rc = oidc_id_token(app->store, k, oidc_issuer(), c, &t->grant, with_nonce, &idt);
+	rc = oidc_id_token(app->store, k, oidc_issuer(), c, &t->grant, &t->data, with_nonce,
+	    &idt);
 	oidc_keys_put(k);
 	if (rc != 0) {
 		buf_free(&idt);
-		if (rc > 0)
-			return oidc_oauth_error(r, 400, "invalid_grant",
-			    oidc_refusal_text(OIDC_REFUSED_PROFILE));
 		return -1;
 	}
 	o = json_object();
@@ -177,16 +175,15 @@ token(struct web_req *r)
 {
 	struct app *app = web_app(r);
 	struct oidc_ctx ctx = oidc_ctx_of(r);
-	struct oidc_client *c = arena_alloc(web_arena(r), sizeof(*c));
-	struct oidc_issued *t = arena_alloc(web_arena(r), sizeof(*t));
+	/* On the stack: the arena would clear them first, at every request. */
+	struct oidc_client client, *c = &client;
+	struct oidc_issued issued, *t = &issued;
 	const char *grant_type = web_form(r, "grant_type");
 	enum oidc_refusal why = OIDC_REFUSED_NONE;
 	const char *ct = web_header(r, "Content-Type");
 	bool code_grant;
 	int rc;
 
-	if (c == NULL || t == NULL)
-		return -1;
 	if (ct == NULL || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
 		return oidc_oauth_error(r, 400, "invalid_request",
 		    "the body must be application/x-www-form-urlencoded");

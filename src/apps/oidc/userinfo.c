@@ -54,39 +54,32 @@ userinfo(struct web_req *r)
 	struct app *app = web_app(r);
 	struct oidc_grant *g = arena_alloc(web_arena(r), sizeof(*g));
 	struct oidc_client *c = arena_alloc(web_arena(r), sizeof(*c));
+	struct oidc_profile_data *d = arena_alloc(web_arena(r), sizeof(*d));
 	enum oidc_refusal why;
 	const char *token;
 	bool twice;
 	json_t *o;
 	int rc;
 
-	if (g == NULL || c == NULL)
+	if (g == NULL || c == NULL || d == NULL)
 		return -1;
 	token = access_token(r, &twice);
 	if (twice)
 		return oidc_oauth_error(r, 400, "invalid_request", "send the token one way only");
 	if (token == NULL)
 		return bearer_refused(r, NULL, NULL, NULL);
-	rc = oidc_access_grant(app->store, token, g, &why);
+	rc = oidc_access_grant(app->store, token, g, c, d, &why);
 	if (rc < 0)
 		return -1;
 	if (rc > 0)
 		return bearer_refused(r, "invalid_token", oidc_refusal_text(why),
 		    why == OIDC_REFUSED_UNKNOWN ? NULL : g);
-	rc = oidc_client_get(app->store, g->client_id, c);
-	if (rc < 0)
-		return -1;
-	if (rc > 0)
-		return bearer_refused(r, "invalid_token", "the client is no longer registered", g);
 	o = json_object();
 	if (o == NULL)
 		return -1;
-	rc = oidc_claims(app->store, c, g, o);
-	if (rc != 0) {
+	if (oidc_claims(app->store, c, g, d, o) != 0) {
 		json_decref(o);
-		if (rc < 0)
-			return -1;
-		return bearer_refused(r, "invalid_token", oidc_refusal_text(OIDC_REFUSED_PROFILE), g);
+		return -1;
 	}
 	return oidc_json(r, 200, o);
 }

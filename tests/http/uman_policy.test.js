@@ -1,0 +1,206 @@
+// uman_policy.test.js — the permission table of DESIGN.md §2 as the access-management pages
+// enforce it, cell by cell: for each row that these pages serve (co-GAPs, activating a
+// quality, co-GLs, users, export, audit trail, own data) and each actor (GAP, co-GAP, GL,
+// co-GL, USER, helpdesk, and the GAP of another organisation), the answer; every refusal
+// is a 403 page with an "access.denied" audit event, and nothing changed. Then the
+// negatives by name: a local manager of quality A acting on quality B, a suspended user, a
+// co-GAP removing the GAP.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import {
+  ID, NISS, activate, addPerson, addUser, denials, h1Of, login, post, rows, scalar, sql, startDemo,
+} from './uman_lib.js';
+
+/** Counts of everything a refused request must leave alone. */
+function snapshot(srv) {
+  return rows(srv, `SELECT
+    (SELECT count(*) FROM org_manager) AS managers, (SELECT count(*) FROM org_quality) AS qualities,
+    (SELECT count(*) FROM account) AS accounts, (SELECT count(*) FROM quality_member) AS members,
+    (SELECT count(*) FROM app_grant) AS grants, (SELECT count(*) FROM person) AS people,
+    (SELECT group_concat(status || version) FROM account) AS states,
+    (SELECT group_concat(email) FROM org_quality) AS emails`)[0];
+}
+
+describe('access management: the policy table through the pages', () => {
+  let srv;
+  const who = {};       // clients by role
+  const pid = {};       // person ids by role
+  let qa;               // health quality: Lukas GL, Els co-GL, Marie user
+  let qb;               // youth care: Claire herself as GL
+
+  before(async () => {
+    srv = await startDemo();
+    who.gap = await login(srv, 'claire.dubois');
+    qa = await activate(srv, who.gap, {});
+    qb = await activate(srv, who.gap, { code: 'youth_care', niss: null, username: 'claire.dubois',
+      userEmail: 'claire.dubois@example.be', apps: [] });
+    pid.els = addPerson(srv, { niss: NISS.els, last: 'Van den Broeck', first: 'Els', username: 'els.vdb' });
+    pid.marie = addPerson(srv, { niss: NISS.marie, last: 'Janssens', first: 'Marie', username: 'marie.janssens' });
+    pid.paul = addPerson(srv, { niss: NISS.paul, last: 'Lambert', first: 'Paul', username: 'paul.lambert' });
+    pid.sophie = addPerson(srv, { niss: NISS.sophie, last: 'Martin', first: 'Sophie', username: 'sophie.martin' });
+    sql(srv, `INSERT INTO platform_role(person_id, role) VALUES (${pid.paul}, 'helpdesk');
+      INSERT INTO organisation(id, enterprise, name, contact_email, contact_phone, procedure)
+        VALUES (2, '1029025290', 'STRIC', 'info@stric.example.be', '014 00 00 00', 'standard');
+      INSERT INTO org_manager(org_id, person_id, role) VALUES (2, ${pid.sophie}, 'GAP');`);
+    who.gl = await login(srv, 'lukas.schmitz');
+    await addUser(srv, who.gl, qa, { niss: NISS.els, type: 'COGL', username: 'els.vdb', email: 'els@example.be' });
+    await addUser(srv, who.gl, qa, { niss: NISS.marie, type: 'USER', username: 'marie', email: 'marie@example.be', apps: ['MEDSEIP'] });
+    const added = await post(who.gap, '/acces/1/co-responsables', { niss: NISS.jan });
+    assert.equal(added.status, 303);
+    who.cogap = await login(srv, 'jan.peeters');
+    who.cogl = await login(srv, 'els.vdb');
+    who.user = await login(srv, 'marie.janssens');
+    who.helpdesk = await login(srv, 'paul.lambert');
+    who.other = await login(srv, 'sophie.martin');
+    pid.gap = ID.claire;
+    pid.cogap = ID.jan;
+    pid.gl = ID.lukas;
+    pid.cogl = pid.els;
+    pid.user = pid.marie;
+    pid.helpdesk = pid.paul;
+    pid.other = pid.sophie;
+  });
+  after(() => srv?.stop());
+
+  /** Sends req as role and checks the cell: allowed (status) or refused (403 + event). */
+  async function cell(role, req, allowed, what) {
+    const before = snapshot(srv);
+    const denied = denials(srv, pid[role]);
+    const r = await req(who[role]);
+    if (allowed) {
+      assert.ok(r.status === 200 || r.status === 303, `${what} by ${role}: expected allowed, got ${r.status}`);
+      assert.equal(denials(srv, pid[role]), denied, `${what} by ${role}: no refusal recorded`);
+      return r;
+    }
+    assert.equal(r.status, 403, `${what} by ${role}: expected 403, got ${r.status}`);
+    assert.equal(h1Of(r.text), 'Accès refusé', `${what} by ${role}: the 403 page`);
+    assert.equal(denials(srv, pid[role]), denied + 1, `${what} by ${role}: one access.denied event`);
+    assert.deepEqual(snapshot(srv), before, `${what} by ${role}: nothing changed`);
+    return r;
+  }
+
+  const ROLES = ['gap', 'cogap', 'gl', 'cogl', 'user', 'helpdesk', 'other'];
+  // DESIGN.md §2, the rows these pages serve; columns in ROLES order.
+  const TABLE = [
+    { what: 'designate / remove co-GAPs', allowed: [1, 0, 0, 0, 0, 0, 0],
+      req: (c) => post(c, '/acces/1/co-responsables', { niss: NISS.paul }),
+      undo: async () => {
+        const r = await post(who.gap, '/acces/1/co-responsables/retirer', { person: String(pid.paul) });
+        assert.equal(r.status, 303);
+      } },
+    { what: 'activate a quality', allowed: [1, 1, 0, 0, 0, 0, 0],
+      req: (c) => c.get('/acces/1/activer?qualite=employer') },
+    { what: 'see the entity page', allowed: [1, 1, 0, 0, 0, 0, 0],
+      req: (c) => c.get('/acces/1') },
+    { what: 'designate co-GLs', allowed: [1, 1, 1, 0, 0, 0, 0],
+      req: () => null, // set below (needs qa)
+    },
+    { what: 'add, change users', allowed: [1, 1, 1, 1, 0, 0, 0], req: () => null },
+    { what: 'list users', allowed: [1, 1, 1, 1, 0, 0, 0], req: () => null },
+    { what: 'export users', allowed: [1, 1, 1, 1, 0, 0, 0], req: () => null },
+    { what: 'read the quality\'s audit trail', allowed: [1, 1, 1, 1, 0, 1, 0], req: () => null },
+    { what: 'read the organisation\'s audit trail', allowed: [1, 1, 0, 0, 0, 1, 0],
+      req: (c) => c.get('/acces/1/journal') },
+    { what: 'change own personal data', allowed: [1, 1, 1, 1, 1, 1, 1],
+      req: (c) => c.get('/acces/mes-donnees?org=1') },
+  ];
+
+  it('every cell: allowed, or 403 with its audit event and nothing changed', async () => {
+    TABLE[3].req = (c) => post(c, `/acces/1/qualite/${qa}/nouveau`, { niss: NISS.new1, type: 'COGL' });
+    TABLE[4].req = (c) => post(c, `/acces/1/qualite/${qa}/nouveau`, { niss: NISS.new1, type: 'USER' });
+    TABLE[5].req = (c) => c.get(`/acces/1/qualite/${qa}`);
+    TABLE[6].req = (c) => post(c, `/acces/1/qualite/${qa}/export`, { sep: ';' });
+    TABLE[7].req = (c) => c.get(`/acces/1/qualite/${qa}/journal`);
+    for (const row of TABLE) {
+      for (let k = 0; k < ROLES.length; k++) {
+        await cell(ROLES[k], row.req, row.allowed[k] === 1, row.what);
+        if (row.allowed[k] === 1 && row.undo) await row.undo();
+      }
+    }
+  });
+
+  it('a local manager of quality A acting on quality B', async () => {
+    for (const [what, req] of [
+      ['list', (c) => c.get(`/acces/1/qualite/${qb}`)],
+      ['add', (c) => post(c, `/acces/1/qualite/${qb}/nouveau`, { niss: NISS.new1, type: 'USER' })],
+      ['export', (c) => post(c, `/acces/1/qualite/${qb}/export`, {})],
+      ['detail', (c) => c.get(`/acces/1/qualite/${qb}/detail`)],
+      ['e-mail', (c) => post(c, `/acces/1/qualite/${qb}/detail`, { email_quality: 'x@example.be' })],
+      ['trail', (c) => c.get(`/acces/1/qualite/${qb}/journal`)],
+    ]) await cell('gl', req, false, `${what} of B`);
+    assert.ok(scalar(srv, `SELECT count(*) FROM audit_event WHERE action = 'access.denied'
+      AND actor = '${ID.lukas}' AND json_extract(details, '$.reason') = 'other_quality'
+      AND json_extract(details, '$.quality') = ${qb}`) >= 6);
+    // Nor through quality A: the GAP's account (GL of B) is not a user of A.
+    const gapAccount = scalar(srv, `SELECT id FROM account WHERE person_id = ${ID.claire}`);
+    const r = await who.gl.get(`/acces/1/qualite/${qa}/utilisateur/${gapAccount}`);
+    assert.equal(r.status, 404);
+  });
+
+  it('a manager of organisation X acting on Y', async () => {
+    for (const [what, req] of [
+      ['entity', (c) => c.get('/acces/1')],
+      ['users', (c) => c.get(`/acces/1/qualite/${qa}`)],
+      ['activate', (c) => post(c, '/acces/1/activer/enregistrer', { quality: 'employer', email_quality: 'a@b.be', mode: 'self' })],
+      ['co-GAP', (c) => post(c, '/acces/1/co-responsables', { niss: NISS.sophie })],
+      ['contact', (c) => post(c, '/acces/1/entreprise', { contact_email: 'x@example.be', contact_phone: '02 000 00 00' })],
+      ['hierarchy', (c) => c.get('/acces/1/hierarchie')],
+      ['search', (c) => c.get('/acces/1/utilisateurs')],
+    ]) await cell('other', req, false, `${what} of another organisation`);
+    // Their own organisation answers.
+    const own = await who.other.get('/acces/2');
+    assert.equal(own.status, 200);
+  });
+
+  it('a suspended user (a suspended co-GL) can do nothing in the organisation', async () => {
+    const els = scalar(srv, `SELECT id FROM account WHERE person_id = ${pid.els}`);
+    const v = String(scalar(srv, `SELECT version FROM account WHERE id = ${els}`));
+    const s = await post(who.gl, `/acces/1/qualite/${qa}/utilisateur/${els}/statut`, { action: 'suspend', version: v });
+    assert.equal(s.status, 303);
+    for (const [what, req] of [
+      ['list', (c) => c.get(`/acces/1/qualite/${qa}`)],
+      ['add', (c) => post(c, `/acces/1/qualite/${qa}/nouveau`, { niss: NISS.new1, type: 'USER' })],
+      ['export', (c) => post(c, `/acces/1/qualite/${qa}/export`, {})],
+      ['own data in the organisation', (c) => c.get('/acces/mes-donnees?org=1')],
+    ]) await cell('cogl', req, false, `${what} while suspended`);
+    assert.ok(scalar(srv, `SELECT count(*) FROM audit_event WHERE action = 'access.denied'
+      AND actor = '${pid.els}' AND json_extract(details, '$.reason') = 'suspended'`) >= 4);
+    // The home page tells them, without a link.
+    const home = await who.cogl.get('/acces');
+    assert.match(home.text, /compte suspendu/);
+    const r = await post(who.gl, `/acces/1/qualite/${qa}/utilisateur/${els}/statut`,
+      { action: 'reactivate', version: String(Number(v) + 1) });
+    assert.equal(r.status, 303);
+  });
+
+  it('a co-GAP removing the GAP (or any co-GAP) is refused', async () => {
+    await cell('cogap', (c) => post(c, '/acces/1/co-responsables/retirer', { person: String(ID.claire) }),
+      false, 'remove the GAP');
+    await cell('cogap', (c) => post(c, '/acces/1/co-responsables/retirer', { person: String(ID.jan) }),
+      false, 'remove a co-GAP');
+    assert.equal(scalar(srv, `SELECT count(*) FROM audit_event WHERE action = 'access.denied'
+      AND actor = '${ID.jan}' AND object = 'person:${ID.claire}'
+      AND json_extract(details, '$.reason') = 'no_role'`), 1);
+    assert.equal(scalar(srv, `SELECT person_id FROM org_manager WHERE org_id = 1 AND role = 'GAP'`), ID.claire);
+    // A co-GL making themselves or others co-GL: not theirs to do.
+    const marie = scalar(srv, `SELECT id FROM account WHERE person_id = ${pid.marie}`);
+    const v = String(scalar(srv, `SELECT version FROM account WHERE id = ${marie}`));
+    await cell('cogl', (c) => post(c, `/acces/1/qualite/${qa}/utilisateur/${marie}`, {
+      version: v, type: 'COGL', username: 'marie', title: 'Mme', language: 'fr', email: 'marie@example.be',
+      apps: ['MEDSEIP'],
+    }), false, 'a co-GL designating a co-GL');
+    // Nor may a co-GAP or a GL replace the local manager — only GAP and co-GAPs.
+    await cell('gl', (c) => post(c, `/acces/1/qualite/${qa}/utilisateur/${marie}/gestionnaire`, {}),
+      false, 'a GL designating the GL');
+  });
+
+  it('without the CSRF token a form is refused before anything', async () => {
+    const before = snapshot(srv);
+    const r = await who.gap.get(`/acces/1/qualite/${qa}/nouveau`, {
+      method: 'POST', body: new URLSearchParams({ niss: NISS.new1, type: 'USER' }),
+    });
+    assert.equal(r.status, 403);
+    assert.deepEqual(snapshot(srv), before);
+  });
+});

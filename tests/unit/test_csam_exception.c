@@ -1,0 +1,513 @@
+/* test_csam_exception.c — the exception procedure (csam/exception.h) and the helpdesk
+ * back office (csam/helpdesk.h): requesters with eID or a Belgian domicile stopped, every
+ * field checked, the same form stored once, the reference's status for anyone and the
+ * request for its requester only; the helpdesk role from the command line service, the
+ * queue and its filters, paper received, the four-eyes rule (the same operator twice is
+ * refused and audited), the organisation and its GAP created on approval, rejection with
+ * a reason, the activation letter; and the PDF documents. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csam/exception.h"
+#include "csam/helpdesk.h"
+#include "pdf/forms.h"
+#include "policy/loa.h"
+#include "store/store.h"
+
+#define TODAY "2030-06-15"
+#define E1 "1200000163"       /* active, registered below by the standard procedure */
+#define E5 "1200000559"       /* active, represented by the enterprise E6 */
+#define E6 "1200000658"
+#define NISS_H1 "80010100107"
+#define NISS_H2 "80010100206"
+#define NISS_X "82020200621"  /* no helpdesk role */
+#define NISS_GAP "91090900550"
+
+static const char fixture_sql[] =
+    "INSERT INTO kbo_enterprise(enterprise_number, status, juridical_situation, "
+    "type_of_enterprise, juridical_form, start_date, extract_id, source_line) VALUES "
+    "('" E1 "','AC','000','2','014','2001-01-01',1,2),"
+    "('" E5 "','AC','000','2','610','2012-01-01',1,5),"
+    "('" E6 "','AC','000','2','014','2000-01-01',1,6);"
+    "INSERT INTO kbo_denomination(entity_number, language, type_of_denomination, "
+    "denomination, extract_id, source_line) VALUES "
+    "('" E1 "','1','001','Alpha Médical',1,2),('" E5 "','1','001','Echo Distribution',1,5),"
+    "('" E6 "','1','001','Foxtrot Holding',1,6);"
+    "INSERT INTO reg_function(enterprise_number, rep_niss, rep_enterprise, function_code, "
+    "function_label, begin_date, end_date, source_line) VALUES "
+    "('" E5 "',NULL,'" E6 "','ADM','Administrateur','2012-01-01',NULL,7);"
+    "INSERT INTO reg_person VALUES "
+    "('" NISS_H1 "','Hotel','Hugo','1980-01-01','M','fr','BE',2),"
+    "('" NISS_H2 "','India','Iris','1980-01-01','F','nl','BE',3);"
+    "INSERT INTO person(id, niss, last_name, first_name, language) VALUES "
+    "(9,'" NISS_X "','Xray','Xavier','fr');"
+    "INSERT INTO organisation(enterprise, name, contact_email, contact_phone, procedure) "
+    "VALUES ('" E1 "','Alpha Médical','a@alpha.example','02 511 51 51','standard');";
+
+static struct {
+	char dir[64];
+	struct store *s;
+	int64_t h1, h2;
+} F;
+
+static int64_t
+count(const char *sql)
+{
+	char buf[1024];
+	int64_t n = -1;
+	FILE *p;
+
+	snprintf(buf, sizeof(buf), "sqlite3 %s/t.db \"%s\"", F.dir, sql);
+	p = popen(buf, "r");
+	if (p == NULL)
+		return -1;
+	if (fgets(buf, sizeof(buf), p) != NULL)
+		n = strtoll(buf, NULL, 10);
+	pclose(p);
+	return n;
+}
+
+static int
+group_setup(void **state)
+{
+	char path[128], err[512];
+	struct store_tx *tx;
+
+	(void)state;
+	snprintf(F.dir, sizeof(F.dir), "/tmp/portier-csamx-XXXXXX");
+	if (mkdtemp(F.dir) == NULL)
+		return -1;
+	snprintf(path, sizeof(path), "%s/t.db", F.dir);
+	if (store_open(path, 2, &F.s, err, sizeof(err)) != 0 ||
+	    store_migrate(F.s, "migrations", err, sizeof(err)) < 1) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	if (store_begin(F.s, STORE_WRITE, &tx) != 0 ||
+	    store_script(tx, fixture_sql, err, sizeof(err)) != 0 || store_commit(tx) != 0) {
+		fprintf(stderr, "fixture: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	store_close(F.s);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", F.dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static struct csam_who
+anonymous(void)
+{
+	struct csam_who w = { .lang = "fr", .source = "127.0.0.1", .request_id = "00" };
+
+	return w;
+}
+
+static struct csam_who
+operator(int64_t id)
+{
+	struct csam_who w = { .person_id = id, .level = LOA_SUBSTANTIAL, .lang = "fr",
+	    .source = "127.0.0.1", .request_id = "01" };
+
+	return w;
+}
+
+/* A complete request for a foreign company. */
+static struct csam_exc_form
+foreign(const char *token)
+{
+	struct csam_exc_form f = {
+		.case_kind = "foreign_company", .has_eid = "no", .rep_domicile_be = "no",
+		.company_country = "FR", .company_name = "Dispositifs Médicaux de Lyon SAS",
+		.company_reg = "FR 123 456 789", .company_address = "1 rue de la République, 69001 Lyon",
+		.rep_kind = "person", .rep_last_name = "Martin", .rep_first_name = "Sophie",
+		.rep_birth_date = "1978-03-12", .rep_nationality = "FR", .rep_country = "FR",
+		.rep_address = "1 rue de la République, 69001 Lyon", .rep_doc_type = "passport",
+		.rep_doc_number = "18AB12345", .rep_doc_country = "FR",
+		.gap_niss = "78.43.12-044.80", .gap_last_name = "Martin", .gap_first_name = "Sophie",
+		.gap_has_eid = "no", .contact_email = "direction@dml.example",
+		.contact_phone = "+33 4 72 00 00 00", .declaration = "yes", .token = token,
+		.today = TODAY,
+	};
+
+	return f;
+}
+
+#define TOK(c) c "123456789abcdef0123456789abcdef"
+
+static char ref_foreign[CSAM_REFERENCE_MAX], key_foreign[CSAM_KEY_LEN + 1];
+static char ref_belgian[CSAM_REFERENCE_MAX];
+
+static void
+test_stopped(void **state)
+{
+	struct csam_who w = anonymous();
+	struct csam_errors err = { 0 };
+	struct csam_exc_created out;
+	struct csam_exc_form f = foreign(TOK("0"));
+	bool stopped;
+
+	(void)state;
+	f.has_eid = "yes";
+	assert_int_equal(csam_exception_submit(F.s, &w, &f, &err, &stopped, &out), CSAM_REFUSED);
+	assert_true(stopped);
+	f.has_eid = "no";
+	f.rep_domicile_be = "yes";
+	assert_int_equal(csam_exception_submit(F.s, &w, &f, &err, &stopped, &out), CSAM_REFUSED);
+	assert_true(stopped);
+	f.rep_domicile_be = "no";
+	f.rep_country = "BE";
+	assert_int_equal(csam_exception_submit(F.s, &w, &f, &err, &stopped, &out), CSAM_REFUSED);
+	assert_true(stopped);
+	assert_int_equal(count("SELECT count(*) FROM exception_request"), 0);
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = "
+	    "'exception.refused' AND actor = 'anonymous'"), 3);
+}
+
+static void
+test_invalid(void **state)
+{
+	struct csam_who w = anonymous();
+	struct csam_errors err = { 0 };
+	struct csam_exc_created out;
+	struct csam_exc_form f = { .has_eid = "no", .rep_domicile_be = "no", .token = "x",
+	    .today = TODAY };
+	bool stopped;
+
+	(void)state;
+	assert_int_equal(csam_exception_submit(F.s, &w, &f, &err, &stopped, &out), CSAM_INVALID);
+	assert_false(stopped);
+	assert_non_null(csam_error_of(&err, "case_kind", NULL));
+
+	memset(&err, 0, sizeof(err));
+	f = foreign(TOK("1"));
+	f.company_country = "BE";
+	f.rep_birth_date = "2031-01-01";
+	f.gap_niss = "78431204481";
+	f.contact_email = "direction";
+	f.declaration = NULL;
+	f.rep_doc_type = "visa";
+	assert_int_equal(csam_exception_submit(F.s, &w, &f, &err, &stopped, &out), CSAM_INVALID);
+	assert_non_null(csam_error_of(&err, "company_country", NULL));
+	assert_non_null(csam_error_of(&err, "rep_birth_date", NULL));
+	assert_non_null(csam_error_of(&err, "gap_niss", NULL));
+	assert_non_null(csam_error_of(&err, "contact_email", NULL));
+	assert_non_null(csam_error_of(&err, "declaration", NULL));
+	assert_non_null(csam_error_of(&err, "rep_doc_type", NULL));
+	assert_null(csam_error_of(&err, "company_name", NULL));
+
+	/* A Belgian enterprise already registered, or one whose representing company is not
+	 * the one the registry knows. */
+	memset(&err, 0, sizeof(err));
+	f = foreign(TOK("1"));
+	f.case_kind = "rep_abroad";
+	f.enterprise = "1200.000.163";
+	assert_int_equal(csam_exception_submit(F.s, &w, &f, &err, &stopped, &out), CSAM_INVALID);
+	assert_non_null(csam_error_of(&err, "enterprise", NULL));
+	memset(&err, 0, sizeof(err));
+	f.case_kind = "rep_company";
+	f.enterprise = E5;
+	f.rep_company_name = "Alpha";
+	f.rep_company_country = "BE";
+	f.rep_company_number = E1;
+	assert_int_equal(csam_exception_submit(F.s, &w, &f, &err, &stopped, &out), CSAM_INVALID);
+	assert_non_null(csam_error_of(&err, "rep_company_number", NULL));
+	assert_null(csam_error_of(&err, "enterprise", NULL));
+	assert_int_equal(count("SELECT count(*) FROM exception_request"), 0);
+}
+
+static void
+test_submit_once(void **state)
+{
+	struct csam_who w = anonymous();
+	struct csam_errors err = { 0 };
+	struct csam_exc_created out, again;
+	struct csam_exc_form f = foreign(TOK("2"));
+	struct arena *a = arena_new(0);
+	struct csam_exc x;
+	char status[16], lower[CSAM_REFERENCE_MAX];
+	bool stopped;
+
+	(void)state;
+	assert_int_equal(csam_exception_submit(F.s, &w, &f, &err, &stopped, &out), CSAM_OK);
+	assert_int_equal(strlen(out.reference), 12);
+	assert_memory_equal(out.reference, "EX-", 3);
+	assert_int_equal(strlen(out.key), 32);
+	assert_false(out.replayed);
+	/* The same form again: the same request, a new key (the old one stops working). */
+	assert_int_equal(csam_exception_submit(F.s, &w, &f, &err, &stopped, &again), CSAM_OK);
+	assert_true(again.replayed);
+	assert_string_equal(again.reference, out.reference);
+	assert_int_equal(count("SELECT count(*) FROM exception_request"), 1);
+	assert_int_equal(count("SELECT count(*) FROM mail_outbox WHERE kind = 'request_received' "
+	    "AND recipient = 'direction@dml.example'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = "
+	    "'exception.submit'"), 1);
+
+	assert_int_equal(csam_exception_status(F.s, out.reference, status), CSAM_OK);
+	assert_string_equal(status, "received");
+	/* Typed in lower case, without dashes. */
+	snprintf(lower, sizeof(lower), "ex%.4s%.4s", out.reference + 3, out.reference + 8);
+	for (char *p = lower; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	assert_int_equal(csam_exception_status(F.s, lower, status), CSAM_OK);
+	assert_int_equal(csam_exception_status(F.s, "EX-AAAA-AAAA", status), CSAM_NOT_FOUND);
+	assert_int_equal(csam_exception_status(F.s, "<script>", status), CSAM_NOT_FOUND);
+
+	assert_int_equal(csam_exception_for_requester(F.s, a, out.reference, out.key, &x),
+	    CSAM_NOT_FOUND);
+	assert_int_equal(csam_exception_for_requester(F.s, a, out.reference, again.key, &x),
+	    CSAM_OK);
+	assert_string_equal(x.company_name, "Dispositifs Médicaux de Lyon SAS");
+	assert_string_equal(x.gap_niss, "78431204480");
+	assert_string_equal(x.enterprise, "");
+	assert_false(x.gap_has_eid);
+	memcpy(ref_foreign, out.reference, sizeof(ref_foreign));
+	memcpy(key_foreign, again.key, sizeof(key_foreign));
+
+	/* A Belgian enterprise represented by a company: the registry's representative. */
+	f = foreign(TOK("3"));
+	f.case_kind = "rep_company";
+	f.enterprise = "1200.000.559";
+	f.rep_company_name = "Foxtrot Holding";
+	f.rep_company_country = "BE";
+	f.rep_company_number = "BE 1200.000.658";
+	f.gap_niss = NISS_H2;
+	f.gap_has_eid = "yes";
+	f.rep_kind = "person";               /* ignored: case 2 is a company */
+	assert_int_equal(csam_exception_submit(F.s, &w, &f, &err, &stopped, &out), CSAM_OK);
+	assert_int_equal(csam_exception_for_requester(F.s, a, out.reference, out.key, &x),
+	    CSAM_OK);
+	assert_string_equal(x.enterprise, E5);
+	assert_string_equal(x.company_name, "Echo Distribution");
+	assert_string_equal(x.rep_kind, "company");
+	assert_string_equal(x.rep_company_number, E6);
+	memcpy(ref_belgian, out.reference, sizeof(ref_belgian));
+	arena_free(a);
+}
+
+static void
+test_helpdesk_role(void **state)
+{
+	struct arena *a = arena_new(0);
+	struct csam_operator *ops;
+
+	(void)state;
+	assert_int_equal(csam_helpdesk_grant(F.s, NISS_H1, "cli"), CSAM_OK);
+	assert_int_equal(csam_helpdesk_grant(F.s, NISS_H1, "cli"), CSAM_CONFLICT);
+	assert_int_equal(csam_helpdesk_grant(F.s, NISS_H2, "cli"), CSAM_OK);
+	assert_int_equal(csam_helpdesk_grant(F.s, "85073003328", "cli"), CSAM_NOT_FOUND);
+	assert_int_equal(csam_helpdesk_grant(F.s, NISS_X, "cli"), CSAM_OK);
+	assert_int_equal(csam_helpdesk_revoke(F.s, NISS_X, "cli"), CSAM_OK);
+	assert_int_equal(csam_helpdesk_revoke(F.s, NISS_X, "cli"), CSAM_NOT_FOUND);
+	assert_int_equal(csam_helpdesk_list(F.s, a, &ops), 2);
+	assert_string_equal(ops[0].last_name, "Hotel");
+	F.h1 = ops[0].person_id;
+	F.h2 = ops[1].person_id;
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action IN "
+	    "('helpdesk.grant', 'helpdesk.revoke') AND actor = 'cli'"), 4);
+	arena_free(a);
+}
+
+static void
+test_denied(void **state)
+{
+	struct csam_who x = operator(9);
+	struct arena *a = arena_new(0);
+	struct csam_queue_filter f = { 0 };
+	struct csam_queue_item *items;
+	struct csam_approval ap;
+	enum csam_refusal why;
+	size_t n, total;
+	int64_t before = count("SELECT count(*) FROM audit_event WHERE action = 'access.denied' "
+	    "AND json_extract(details, '$.action') = 'decide_exception'");
+
+	(void)state;
+	assert_int_equal(csam_queue(F.s, a, &x, &f, &items, &n, &total), CSAM_DENIED);
+	assert_int_equal(csam_paper_received(F.s, &x, ref_foreign, &why), CSAM_DENIED);
+	assert_int_equal(csam_approve(F.s, &x, ref_foreign, false, &ap, &why), CSAM_DENIED);
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = 'access.denied' "
+	    "AND json_extract(details, '$.action') = 'decide_exception'"), before + 3);
+	assert_int_equal(count("SELECT count(*) FROM exception_decision"), 0);
+	arena_free(a);
+}
+
+static void
+test_queue(void **state)
+{
+	struct csam_who h1 = operator(F.h1);
+	struct arena *a = arena_new(0);
+	struct csam_queue_filter f = { 0 };
+	struct csam_queue_item *items;
+	size_t n, total;
+
+	(void)state;
+	assert_int_equal(csam_queue(F.s, a, &h1, &f, &items, &n, &total), CSAM_OK);
+	assert_int_equal(total, 2);
+	assert_string_equal(items[0].reference, ref_foreign);
+	f.case_kind = "rep_company";
+	assert_int_equal(csam_queue(F.s, a, &h1, &f, &items, &n, &total), CSAM_OK);
+	assert_int_equal(total, 1);
+	assert_string_equal(items[0].reference, ref_belgian);
+	f.case_kind = NULL;
+	f.status = "paper";
+	assert_int_equal(csam_queue(F.s, a, &h1, &f, &items, &n, &total), CSAM_OK);
+	assert_int_equal(total, 0);
+	f.status = NULL;
+	f.older_than_days = 7;
+	assert_int_equal(csam_queue(F.s, a, &h1, &f, &items, &n, &total), CSAM_OK);
+	assert_int_equal(total, 0);
+	f.older_than_days = 0;
+	f.reference = ref_belgian;
+	assert_int_equal(csam_queue(F.s, a, &h1, &f, &items, &n, &total), CSAM_OK);
+	assert_int_equal(total, 1);
+	arena_free(a);
+}
+
+static void
+test_four_eyes(void **state)
+{
+	struct csam_who h1 = operator(F.h1), h2 = operator(F.h2);
+	struct csam_approval ap;
+	enum csam_refusal why;
+	struct csam_letter l;
+
+	(void)state;
+	/* No approval before the signed paper. */
+	assert_int_equal(csam_approve(F.s, &h1, ref_foreign, true, &ap, &why), CSAM_CONFLICT);
+	assert_int_equal(why, CSAM_REFUSAL_NO_PAPER);
+	assert_int_equal(csam_activation_letter(F.s, &h1, ref_foreign, &l), CSAM_CONFLICT);
+	assert_int_equal(csam_paper_received(F.s, &h1, ref_foreign, &why), CSAM_OK);
+	assert_int_equal(csam_paper_received(F.s, &h1, ref_foreign, &why), CSAM_CONFLICT);
+	assert_int_equal(why, CSAM_REFUSAL_STATE);
+
+	assert_int_equal(csam_approve(F.s, &h1, ref_foreign, true, &ap, &why), CSAM_OK);
+	assert_true(ap.waiting);
+	assert_int_equal(count("SELECT count(*) FROM exception_request WHERE status = "
+	    "'approving'"), 1);
+	/* The same operator again: refused and audited, nothing changes. */
+	assert_int_equal(csam_approve(F.s, &h1, ref_foreign, true, &ap, &why), CSAM_REFUSED);
+	assert_int_equal(why, CSAM_REFUSAL_SAME_OPERATOR);
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = "
+	    "'exception.approve.refused' AND json_extract(details, '$.reason') = "
+	    "'same_operator'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM organisation WHERE procedure = "
+	    "'exception'"), 0);
+	/* A second operator completes it: organisation, GAP (a new person), mail, audit. */
+	assert_int_equal(csam_approve(F.s, &h2, ref_foreign, true, &ap, &why), CSAM_OK);
+	assert_false(ap.waiting);
+	assert_true(ap.org_id > 0);
+	assert_true(ap.letter);
+	assert_int_equal(count("SELECT count(*) FROM organisation WHERE procedure = 'exception' "
+	    "AND enterprise IS NULL AND country = 'FR' AND foreign_reg = 'FR 123 456 789'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM org_manager m JOIN person p ON "
+	    "p.id = m.person_id WHERE m.role = 'GAP' AND p.niss = '78431204480' AND "
+	    "p.last_name = 'Martin'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM mail_outbox WHERE kind = "
+	    "'request_approved' AND body LIKE '%Sophie Martin%'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM exception_decision WHERE action = "
+	    "'approve'"), 2);
+	assert_int_equal(csam_approve(F.s, &h2, ref_foreign, true, &ap, &why), CSAM_CONFLICT);
+	assert_int_equal(why, CSAM_REFUSAL_STATE);
+	assert_int_equal(csam_reject(F.s, &h2, ref_foreign, "trop tard", &why), CSAM_CONFLICT);
+
+	/* The activation letter of the GAP without eID: a fresh code each time. */
+	assert_int_equal(csam_activation_letter(F.s, &h2, ref_foreign, &l), CSAM_OK);
+	assert_int_equal(strlen(l.code), 19);
+	assert_string_equal(l.gap_name, "Sophie Martin");
+	assert_string_equal(l.reference, ref_foreign);
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = "
+	    "'activation.issue'"), 1);
+}
+
+static void
+test_reject(void **state)
+{
+	struct csam_who h1 = operator(F.h1);
+	enum csam_refusal why;
+
+	(void)state;
+	assert_int_equal(csam_reject(F.s, &h1, ref_belgian, "", &why), CSAM_REFUSED);
+	assert_int_equal(why, CSAM_REFUSAL_REASON);
+	assert_int_equal(csam_reject(F.s, &h1, ref_belgian, "Le représentant a une carte eID.",
+	    &why), CSAM_OK);
+	assert_int_equal(count("SELECT count(*) FROM exception_request WHERE status = "
+	    "'rejected' AND reason = 'Le représentant a une carte eID.'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM mail_outbox WHERE kind = "
+	    "'request_rejected' AND body LIKE '%carte eID%'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = "
+	    "'exception.reject' AND org = '" E5 "'"), 1);
+	assert_int_equal(csam_reject(F.s, &h1, "EX-2222-2222", "x", &why), CSAM_NOT_FOUND);
+}
+
+static const char *
+identity(void *arg, const char *msgid)
+{
+	(void)arg;
+	return msgid;
+}
+
+static void
+test_pdfs(void **state)
+{
+	struct arena *a = arena_new(0);
+	struct csam_letter l = { .code = "ABCD-EFGH-JKLM-NPQR", .expires_at = 1900000000,
+	    .gap_name = "Sophie Martin", .org_name = "Dispositifs Médicaux de Lyon SAS",
+	    .reference = "EX-ABCD-EFGH", .language = "fr" };
+	struct csam_exc x;
+	size_t len = 0;
+	char *pdf;
+
+	(void)state;
+	assert_int_equal(csam_exception_for_requester(F.s, a, ref_foreign, key_foreign, &x),
+	    CSAM_OK);
+	pdf = pdf_exception_form(&x, "Helpdesk | Boîte postale 1 | 1000 Bruxelles", identity,
+	    NULL, &len);
+	assert_non_null(pdf);
+	assert_true(len > 2000);
+	assert_memory_equal(pdf, "%PDF-", 5);
+	/* The reference is the document's subject and printed on it (text is not compressed). */
+	assert_non_null(memmem(pdf, len, ref_foreign, strlen(ref_foreign)));
+	assert_non_null(memmem(pdf, len, "(Martin)", 8));
+	/* Windows-1252 bytes, written as octal escapes in the PDF's strings. */
+	assert_non_null(memmem(pdf, len, "Dispositifs M\\351dicaux", 19));
+	free(pdf);
+	pdf = pdf_activation_letter(&l, "https://portier.example/activer", identity, NULL, &len);
+	assert_non_null(pdf);
+	assert_non_null(memmem(pdf, len, "ABCD-EFGH-JKLM-NPQR", 19));
+	free(pdf);
+	arena_free(a);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stopped),
+		cmocka_unit_test(test_invalid),
+		cmocka_unit_test(test_submit_once),
+		cmocka_unit_test(test_helpdesk_role),
+		cmocka_unit_test(test_denied),
+		cmocka_unit_test(test_queue),
+		cmocka_unit_test(test_four_eyes),
+		cmocka_unit_test(test_reject),
+		cmocka_unit_test(test_pdfs),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
