@@ -9,7 +9,6 @@
 #include "access/org.h"
 #include "access/sql.h"
 #include "auth/person.h"
-#include "csam/helpdesk.h"
 #include "base/log.h"
 #include "cmd/demo_registry.h"
 #include "oidc/clients.h"
@@ -109,15 +108,6 @@ demo_seed(struct store *s)
 		}
 		if (org <= 0) {
 			fprintf(stderr, "portier: demo: cannot register PharmaPlatel\n");
-			return -1;
-		}
-	}
-	{
-		/* The helpdesk back office (issue 5): Lukas Schmitz is the demo's operator. */
-		enum csam_rc rc = csam_helpdesk_grant(s, "90022800193", "demo");
-
-		if (rc != CSAM_OK && rc != CSAM_CONFLICT) {
-			fprintf(stderr, "portier: demo: cannot give the helpdesk role\n");
 			return -1;
 		}
 	}

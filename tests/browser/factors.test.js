@@ -62,7 +62,7 @@ describe('second factors in the browser', () => {
     try {
       const page = await ctx.newPage();
       await page.goto(`${srv.url}/login`);
-      await page.getByRole('link', { name: 'Activer mes codes d\'accès' }).click();
+      await page.locator('#main').getByRole('link', { name: 'Activer mes codes d\'accès' }).click();
       await page.waitForURL(`${srv.url}/activer`);
       await assertAccessible(page, 'activation page');
       await page.getByLabel('Code d\'activation').fill(code);
