@@ -16,11 +16,15 @@ REAL_ROWS=47000000
 work=$(mktemp -d /tmp/portier-bench-import.XXXXXX)
 trap 'rm -rf "$work"' EXIT INT TERM
 
+die() {
+	echo "bench-import: $*" >&2
+	exit 1
+}
 for tool in "$BIN" "$GEN"; do
-	[ -x "$tool" ] || { echo "bench-import: $tool missing (make bench-import builds it)" >&2; exit 1; }
+	[ -x "$tool" ] || die "$tool missing (make bench-import builds it)"
 done
-command -v sqlite3 >/dev/null || { echo "bench-import: sqlite3 missing (scripts/deps.sh)" >&2; exit 1; }
-[ -x /usr/bin/time ] || { echo "bench-import: /usr/bin/time missing (apt-get install time)" >&2; exit 1; }
+command -v sqlite3 >/dev/null || die "sqlite3 missing (scripts/deps.sh)"
+[ -x /usr/bin/time ] || die "/usr/bin/time missing (scripts/deps.sh installs time)"
 
 # The official name of a full extract: the number and type come from it and meta.csv.
 extract="$work/KboOpenData_0140_2025_10_01_Full"
@@ -101,9 +105,20 @@ timed "$BIN" import kbo "$small" --db "$work/q.db" >/dev/null 2>"$work/q.err" ||
 read -r t small_rss u k < "$work/time"
 small_rows=$(($(cat "$small"/*.csv | wc -l) - 9))
 
-echo "portier import kbo: $(echo "$best_p" | awk -v r="$rows" -v c="$cpu_p" '{printf "%.2f s, %.0f rows/s (%.2f s of CPU, 2 threads)", $1, r / $1, c}'); normalised, validated, indexes and name index built"
-echo "sqlite3 .import:    $(echo "$best_s" | awk -v r="$rows" -v c="$cpu_s" '{printf "%.2f s, %.0f rows/s (%.2f s of CPU)", $1, r / $1, c}'); untyped tables, no index"
+# rate SECONDS ROWS: "S s, R rows/s"
+rate() {
+	awk -v t="$1" -v r="$2" 'BEGIN{printf "%.2f s, %.0f rows/s", t, r / t}'
+}
+projected=$(awk -v p="$best_p" -v r="$rows" -v R="$REAL_ROWS" \
+	'BEGIN{t = R * p / r; printf "%.0f s (%.1f min)", t, t / 60}')
+
+echo "portier import kbo: $(rate "$best_p" "$rows") ($cpu_p s of CPU, 2 threads);" \
+	"validated, normalised, indexes and name index built"
+echo "sqlite3 .import:    $(rate "$best_s" "$rows") ($cpu_s s of CPU); untyped tables, no index"
 echo "ratio portier/sqlite3: $(awk -v p="$best_p" -v s="$best_s" 'BEGIN{printf "%.2f", s / p}')"
-echo "portier peak RSS: $((rss / 1024)) MB at $rows rows, $((small_rss / 1024)) MB at about $small_rows rows"
-echo "database sizes: portier $(du -m "$work/p.db" | cut -f1) MB, sqlite3 $(du -m "$work/s.db" | cut -f1) MB"
-echo "projection for the real full extract ($REAL_ROWS rows): $(awk -v p="$best_p" -v r="$rows" -v R="$REAL_ROWS" 'BEGIN{t = R * p / r; printf "%.0f s (%.1f min)", t, t / 60}') at this pace"
+echo "portier peak RSS: $((rss / 1024)) MB at $rows rows," \
+	"$((small_rss / 1024)) MB at about $small_rows rows"
+echo "database sizes: portier $(du -m "$work/p.db" | cut -f1) MB," \
+	"sqlite3 $(du -m "$work/s.db" | cut -f1) MB"
+echo "projection for the real full extract ($REAL_ROWS rows): $projected at this pace" \
+	"(linear; sorting and the final checkpoint grow a little faster)"

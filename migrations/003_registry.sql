@@ -16,8 +16,8 @@
 -- entity_number first): an entity's rows sit together and need no second index.
 -- No foreign keys: an extract is applied as published, and a full extract is loaded
 -- table by table. kbo_import.c drops the indexes marked "rebuilt by the import" before
--- a full load and creates them again after it: keep the two in step (the unit test
--- test_kbo_import compares them).
+-- a full load of their table and creates them again after it: keep the two in step (the
+-- unit test test_kbo_import compares them).
 
 -- Extracts applied, oldest first; the last row is "the last applied extract".
 CREATE TABLE kbo_extract (
@@ -134,7 +134,6 @@ CREATE TABLE kbo_branch (
 	extract_id        INTEGER NOT NULL,
 	source_line       INTEGER NOT NULL
 ) WITHOUT ROWID;
--- rebuilt by the import:
 CREATE INDEX kbo_branch_enterprise ON kbo_branch(enterprise_number);
 
 -- Name search: every denomination, words folded to lower case without accents

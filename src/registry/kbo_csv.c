@@ -262,6 +262,20 @@ kbo_csv_free(struct kbo_csv *r)
 	free(r);
 }
 
+/* Bytes of s up to and including the end of its first line ("\n", "\r\n" or "\r"), or n.
+ * A plain loop: lines are short, and memchr's set-up costs more than it saves here. */
+static size_t
+line_length(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			return i + 1;
+		if (s[i] == '\r')
+			return i + 1 < n && s[i + 1] == '\n' ? i + 2 : i + 1;
+	}
+	return n;
+}
+
 /* Skips a UTF-8 byte order mark at the start of the file. Returns bytes to skip, or -1. */
 static int
 skip_bom(struct kbo_csv *r, const char *data, size_t n)
@@ -302,14 +316,10 @@ kbo_csv_feed(struct kbo_csv *r, const char *data, size_t n)
 	 * A line ends with "\n", "\r\n" or a lone "\r", as libcsv ends records. */
 	while (n > 0) {
 		size_t lim = n < PIECE_MAX ? n : PIECE_MAX;
-		const char *nl = memchr(data, '\n', lim);
-		size_t take = nl ? (size_t)(nl - data) + 1 : lim;
-		const char *cr = memchr(data, '\r', take);
+		size_t take = line_length(data, lim);
 		bool ends_line, crlf_end;
 		size_t got;
 
-		if (cr != NULL && cr + 1 != nl && cr + 1 < data + take)
-			take = (size_t)(cr - data) + 1;   /* a lone CR inside: a line of its own */
 		ends_line = data[take - 1] == '\n' || data[take - 1] == '\r';
 		/* The "\n" of a "\r\n" split between two reads ends no second line. */
 		crlf_end = r->cr_pending && take == 1 && data[0] == '\n';

@@ -82,5 +82,5 @@ const struct kbo_table kbo_tables[KBO_NTABLES] = {
 	  .cols = activity_cols, .key = &activity_cols[0], SQL4(ACTIVITY) },
 	{ .id = KBO_BRANCH_T, .name = "branch", .ncols = N(branch_cols), .cols = branch_cols,
 	  .key = &branch_cols[0], .keyed = true,
-	  SQL4(BRANCH), .sql_upsert = SQL_KBO_BRANCH_UPSERT, INDEX(BRANCH) },
+	  SQL4(BRANCH), .sql_upsert = SQL_KBO_BRANCH_UPSERT },
 };

@@ -1,10 +1,11 @@
 /* kbo_import.c — applies a KBO Open Data extract in one transaction: checks it is newer
  * than the last one applied, records it, then writes the rows the reader thread
- * (kbo_pipe.c) hands over. A full extract empties the tables, loads them without their
- * secondary indexes and builds those and the name index at the end. An update applies,
- * per table, its delete file then its insert file; the insert file holds all the current
- * rows of each entity it names, so they replace the rows earlier extracts wrote for it —
- * which also makes applying the same update twice (with force) give the same tables. */
+ * (kbo_pipe.c) hands over. A full extract empties the tables, loads each without its
+ * secondary index and builds that, and the name index, once the table is full. An update
+ * applies, per table, its delete file then its insert file; the insert file holds all the
+ * current rows of each entity it names, so they replace the rows earlier extracts wrote
+ * for it — which also makes applying the same update twice (with force) give the same
+ * tables. */
 #include "registry/kbo_import.h"
 
 #include <inttypes.h>
@@ -21,8 +22,6 @@ struct writer {
 	struct store_tx *tx;
 	const struct kbo_plan *plan;
 	int64_t id;                    /* this extract's kbo_extract.id */
-	char xid[24];                  /* the same, as text, for the rows */
-	size_t xidlen;
 	int job;                       /* current job, -1 before the first */
 	unsigned long job_rows;
 	char prev[11];                 /* last entity whose older rows were replaced */
@@ -67,20 +66,26 @@ check_order(struct store_tx *tx, const struct kbo_plan *p, bool force, char *err
 	return 0;
 }
 
+/* The id this extract will have: its rows carry it, its kbo_extract row is written last
+ * (see finish_extract). The transaction holds the write lock: nobody else takes it. */
 static int
-record_extract(struct writer *w, const char *source, bool force, char *err, size_t errlen)
+reserve_extract(struct writer *w, char *err, size_t errlen)
 {
-	const struct kbo_plan *p = w->plan;
+	struct store_q *q;
+	int rc;
 
-	if (store_exec(w->tx, SQL_KBO_EXTRACT_INSERT, "ittttti", (int64_t)p->number,
-	    p->full ? "full" : "update", p->snapshot[0] ? p->snapshot : NULL,
-	    p->timestamp[0] ? p->timestamp : NULL, p->version[0] ? p->version : NULL, source,
-	    (int64_t)force) != 1) {
-		snprintf(err, errlen, "cannot record the extract");
+	if (store_query(w->tx, SQL_KBO_EXTRACT_NEXT_ID, &q, "") != 0) {
+		snprintf(err, errlen, "cannot read the applied extracts");
 		return -1;
 	}
-	w->id = store_last_id(w->tx);
-	w->xidlen = (size_t)snprintf(w->xid, sizeof(w->xid), "%" PRId64, w->id);
+	rc = store_next(q);
+	if (rc == 1)
+		w->id = store_int(q, 0);
+	store_done(q);
+	if (rc != 1) {
+		snprintf(err, errlen, "cannot read the applied extracts");
+		return -1;
+	}
 	return 0;
 }
 
@@ -95,8 +100,7 @@ exec_ok(struct writer *w, int id, char *err, size_t errlen)
 	return 0;
 }
 
-/* meta.csv replaces the last one; a full extract empties every table first, without its
- * secondary indexes (built again at the end: faster than keeping them up to date). */
+/* meta.csv replaces the last one, code.csv too (its file comes first). */
 static int
 prepare_tables(struct writer *w, char *err, size_t errlen)
 {
@@ -106,9 +110,10 @@ prepare_tables(struct writer *w, char *err, size_t errlen)
 		return -1;
 	for (int i = 0; i < p->nmeta; i++) {
 		struct store_val v[3] = {
-			{ p->meta[i].variable, strlen(p->meta[i].variable) },
-			{ p->meta[i].has_value ? p->meta[i].value : NULL, strlen(p->meta[i].value) },
-			{ w->xid, w->xidlen },
+			{ .p = p->meta[i].variable, .len = strlen(p->meta[i].variable) },
+			{ .p = p->meta[i].has_value ? p->meta[i].value : NULL,
+			  .len = strlen(p->meta[i].value) },
+			{ .i = w->id, .integer = true },
 		};
 
 		if (store_exec_vals(w->tx, SQL_KBO_META_INSERT, v, 3) != 1) {
@@ -118,35 +123,44 @@ prepare_tables(struct writer *w, char *err, size_t errlen)
 		}
 	}
 	w->rows += (unsigned long long)p->nmeta;
-	if (exec_ok(w, SQL_KBO_CODE_CLEAR, err, errlen) != 0)
-		return -1;
-	if (!p->full)
-		return 0;
-	for (int i = KBO_ENTERPRISE_T; i < KBO_NTABLES; i++) {
-		const struct kbo_table *t = &kbo_tables[i];
-
-		if ((t->sql_index_drop && exec_ok(w, t->sql_index_drop, err, errlen) != 0) ||
-		    exec_ok(w, t->sql_clear, err, errlen) != 0)
-			return -1;
-	}
-	return 0;
+	return exec_ok(w, SQL_KBO_CODE_CLEAR, err, errlen);
 }
 
+/* A full load empties a table, and drops its secondary index (built again once the table
+ * is full: faster than keeping it up to date), just before its file: a page written early
+ * in the transaction and changed again late would make SQLite re-read its whole log at
+ * the commit to re-checksum it. */
 static int
-finish_full(struct writer *w, char *err, size_t errlen)
+start_table(struct writer *w, const struct kbo_table *t, char *err, size_t errlen)
 {
-	kbo_progress_step(&w->prog, "indexes");
-	for (int i = KBO_ENTERPRISE_T; i < KBO_NTABLES; i++) {
-		const struct kbo_table *t = &kbo_tables[i];
-
-		if (t->sql_index_create && exec_ok(w, t->sql_index_create, err, errlen) != 0)
-			return -1;
-	}
-	kbo_progress_step_done(&w->prog);
-	kbo_progress_step(&w->prog, "name index");
-	if (exec_ok(w, SQL_KBO_FTS_REBUILD, err, errlen) != 0)
+	if (t->id == KBO_CODE)
+		return 0;   /* emptied by prepare_tables, in updates too */
+	if (t->sql_index_drop != 0 && exec_ok(w, t->sql_index_drop, err, errlen) != 0)
 		return -1;
-	kbo_progress_step_done(&w->prog);
+	return exec_ok(w, t->sql_clear, err, errlen);
+}
+
+/* A full load builds a table's secondary index, and the name index of denominations,
+ * as soon as the table is loaded: its pages are still in the cache, and the reader goes
+ * on with the next file meanwhile. */
+static int
+finish_table(struct writer *w, const struct kbo_table *t, char *err, size_t errlen)
+{
+	char step[48];
+
+	if (t->sql_index_create != 0) {
+		snprintf(step, sizeof(step), "%s index", t->name);
+		kbo_progress_step(&w->prog, step);
+		if (exec_ok(w, t->sql_index_create, err, errlen) != 0)
+			return -1;
+		kbo_progress_step_done(&w->prog);
+	}
+	if (t->id == KBO_DENOMINATION_T) {
+		kbo_progress_step(&w->prog, "name index");
+		if (exec_ok(w, SQL_KBO_FTS_REBUILD, err, errlen) != 0)
+			return -1;
+		kbo_progress_step_done(&w->prog);
+	}
 	return 0;
 }
 
@@ -167,19 +181,18 @@ row_error(const struct kbo_job *j, const struct kbo_batch *b, int i, int rc, cha
 	return -1;
 }
 
-/* Writes n in decimal at the end of buf (size 24); returns where it starts. */
-static char *
-decimal(unsigned long n, char buf[24], size_t *len)
+/* Row i's values, then the extract id and the source line, into v. */
+static void
+row_values(const struct writer *w, const struct kbo_job *j, const struct kbo_batch *b,
+    int i, struct store_val *v)
 {
-	char *p = buf + 23;
-
-	*p = '\0';
-	do {
-		*--p = (char)('0' + n % 10);
-		n /= 10;
-	} while (n > 0);
-	*len = (size_t)(buf + 23 - p);
-	return p;
+	for (int k = 0; k < j->ncols; k++, v++) {
+		v->p = b->len[i][k] == KBO_NULL_LEN ? NULL : b->text + b->off[i][k];
+		v->len = b->len[i][k] == KBO_NULL_LEN ? 0 : b->len[i][k];
+		v->integer = false;
+	}
+	v[0] = (struct store_val){ .i = w->id, .integer = true };
+	v[1] = (struct store_val){ .i = (int64_t)b->line[i], .integer = true };
 }
 
 static int
@@ -189,15 +202,8 @@ write_row(struct writer *w, const struct kbo_job *j, const struct kbo_batch *b, 
 	const struct kbo_table *t = j->t;
 	struct store_val v[KBO_MAX_COLS + 2], key[2];
 	int n = j->ncols + 2, rc;
-	char line[24];
 
-	for (int k = 0; k < j->ncols; k++) {
-		v[k].p = b->len[i][k] == KBO_NULL_LEN ? NULL : b->text + b->off[i][k];
-		v[k].len = b->len[i][k] == KBO_NULL_LEN ? 0 : b->len[i][k];
-	}
-	v[j->ncols].p = w->xid;
-	v[j->ncols].len = w->xidlen;
-	v[j->ncols + 1].p = decimal(b->line[i], line, &v[j->ncols + 1].len);
+	row_values(w, j, b, i, v);
 	key[0] = v[0];
 	key[1] = v[j->ncols];
 
@@ -232,34 +238,24 @@ write_row(struct writer *w, const struct kbo_job *j, const struct kbo_batch *b, 
 }
 
 /* Rows i .. i + SQL_KBO_MANY - 1 of a plain insert in one statement. A duplicate key
- * undoes the whole statement: the rows then go one by one to name the line. */
+ * stops it after the rows before the failing one (INSERT OR FAIL): their count names the
+ * line. */
 static int
 write_many(struct writer *w, const struct kbo_job *j, const struct kbo_batch *b, int i,
     char *err, size_t errlen)
 {
-	struct store_val v[SQL_KBO_MANY * (KBO_MAX_COLS + 2)], *r = v;
-	char lines[SQL_KBO_MANY][24];
-	int rc;
+	struct store_val v[SQL_KBO_MANY * (KBO_MAX_COLS + 2)];
+	int per_row = j->ncols + 2, rc;
 
-	for (int n = 0; n < SQL_KBO_MANY; n++, i++) {
-		for (int k = 0; k < j->ncols; k++, r++) {
-			r->p = b->len[i][k] == KBO_NULL_LEN ? NULL : b->text + b->off[i][k];
-			r->len = b->len[i][k] == KBO_NULL_LEN ? 0 : b->len[i][k];
-		}
-		r->p = w->xid;
-		r->len = w->xidlen;
-		r++;
-		r->p = decimal(b->line[i], lines[n], &r->len);
-		r++;
-	}
-	rc = store_exec_vals(w->tx, j->t->sql_insert_many, v, (int)(r - v));
+	for (int n = 0; n < SQL_KBO_MANY; n++, i++)
+		row_values(w, j, b, i, v + n * per_row);
+	rc = store_exec_vals(w->tx, j->t->sql_insert_many, v, SQL_KBO_MANY * per_row);
 	if (rc == -2) {
-		for (int k = i - SQL_KBO_MANY; k < i; k++)
-			if (write_row(w, j, b, k, err, errlen) != 0)
-				return -1;
-		snprintf(err, errlen, "%s:%lu: the database refused the rows", j->file,
-		    b->line[i - SQL_KBO_MANY]);
-		return -1;
+		int done = store_changes(w->tx);
+
+		i -= SQL_KBO_MANY;
+		return row_error(j, b, done >= 0 && done < SQL_KBO_MANY ? i + done : i, rc, err,
+		    errlen);
 	}
 	return rc < 0 ? row_error(j, b, i - SQL_KBO_MANY, rc, err, errlen) : 0;
 }
@@ -282,13 +278,14 @@ write_batch(struct writer *w, const struct kbo_batch *b, char *err, size_t errle
 	return 0;
 }
 
-static void
-job_done(struct writer *w)
+static int
+job_done(struct writer *w, char *err, size_t errlen)
 {
 	const struct kbo_job *j = &w->plan->jobs[w->job];
 
 	kbo_progress_file_done(&w->prog, w->job_rows, j->size);
 	w->rows += w->job_rows;
+	return w->plan->full ? finish_table(w, j->t, err, errlen) : 0;
 }
 
 /* Takes the reader's batches in order and writes their rows. */
@@ -296,6 +293,7 @@ static int
 write_all(struct writer *w, struct kbo_pipe **pipe, char *err, size_t errlen)
 {
 	struct kbo_batch *b;
+	bool last;
 
 	for (;;) {
 		b = kbo_pipe_next(*pipe);
@@ -308,6 +306,11 @@ write_all(struct writer *w, struct kbo_pipe **pipe, char *err, size_t errlen)
 			w->job_rows = 0;
 			w->prev[0] = '\0';
 			kbo_progress_file(&w->prog, w->plan->jobs[w->job].file);
+			if (w->plan->full &&
+			    start_table(w, w->plan->jobs[w->job].t, err, errlen) != 0) {
+				kbo_pipe_release(*pipe, b);
+				return -1;
+			}
 		}
 		if (write_batch(w, b, err, errlen) != 0) {
 			kbo_pipe_release(*pipe, b);
@@ -315,17 +318,19 @@ write_all(struct writer *w, struct kbo_pipe **pipe, char *err, size_t errlen)
 		}
 		w->job_rows += (unsigned long)b->nrows;
 		kbo_progress_update(&w->prog, w->job_rows, b->pos);
-		if (b->last)
-			job_done(w);
-		kbo_pipe_release(*pipe, b);
+		last = b->last;
+		kbo_pipe_release(*pipe, b);   /* the reader may refill it from here on */
+		if (last && job_done(w, err, errlen) != 0)
+			return -1;
 	}
 	return kbo_pipe_finish(pipe, err, errlen);
 }
 
-/* The rows read, and the audit event of the import, in its transaction. */
+/* Records the extract, with the rows read, and the audit event of the import. */
 static int
-finish_extract(struct writer *w, bool force, char *err, size_t errlen)
+finish_extract(struct writer *w, const char *source, bool force, char *err, size_t errlen)
 {
+	const struct kbo_plan *p = w->plan;
 	char object[32], details[160];
 	struct audit_event ev = {
 		.actor = "system", .actor_role = "import", .object = object,
@@ -334,10 +339,12 @@ finish_extract(struct writer *w, bool force, char *err, size_t errlen)
 
 	snprintf(object, sizeof(object), "kbo_extract:%" PRId64, w->id);
 	snprintf(details, sizeof(details), "{\"extract_number\":%ld,\"type\":\"%s\","
-	    "\"rows\":%llu,\"forced\":%s}", w->plan->number, w->plan->full ? "full" : "update",
-	    w->rows, force ? "true" : "false");
-	if (store_exec(w->tx, SQL_KBO_EXTRACT_FINISH, "ii", w->id, (int64_t)w->rows) != 1 ||
-	    audit_append(w->tx, &ev) != 0) {
+	    "\"rows\":%llu,\"forced\":%s}", p->number, p->full ? "full" : "update", w->rows,
+	    force ? "true" : "false");
+	if (store_exec(w->tx, SQL_KBO_EXTRACT_INSERT, "iittttiii", w->id, (int64_t)p->number,
+	    p->full ? "full" : "update", p->snapshot[0] ? p->snapshot : NULL,
+	    p->timestamp[0] ? p->timestamp : NULL, p->version[0] ? p->version : NULL, source,
+	    (int64_t)force, (int64_t)w->rows) != 1 || audit_append(w->tx, &ev) != 0) {
 		snprintf(err, errlen, "cannot record the extract");
 		return -1;
 	}
@@ -374,13 +381,12 @@ kbo_import(struct store *s, const char *path, const struct kbo_import_opts *opts
 		goto done;
 	}
 	if (check_order(w.tx, plan, opts->force, err, errlen) != 0 ||
-	    record_extract(&w, kbo_source_name(src), opts->force, err, errlen) != 0 ||
+	    reserve_extract(&w, err, errlen) != 0 ||
 	    prepare_tables(&w, err, errlen) != 0 ||
 	    kbo_pipe_start(&pipe, src, plan, err, errlen) != 0 ||
-	    write_all(&w, &pipe, err, errlen) != 0 ||
-	    (plan->full && finish_full(&w, err, errlen) != 0))
+	    write_all(&w, &pipe, err, errlen) != 0)
 		goto done;
-	if (finish_extract(&w, opts->force, err, errlen) != 0)
+	if (finish_extract(&w, kbo_source_name(src), opts->force, err, errlen) != 0)
 		goto done;
 	kbo_progress_step(&w.prog, "commit");
 	rc = store_commit(w.tx);

@@ -12,8 +12,8 @@ enum registry_sql {
 	SQL_REGISTRY_FIRST = SQL_RANGE_REGISTRY,
 	/* applied extracts */
 	SQL_KBO_EXTRACT_LAST = SQL_REGISTRY_FIRST,
+	SQL_KBO_EXTRACT_NEXT_ID,
 	SQL_KBO_EXTRACT_INSERT,
-	SQL_KBO_EXTRACT_FINISH,
 	/* one group per official file: CLEAR empties the table; INSERT adds a row (text
 	 * parameters in file order, then the extract id and the source line); UPSERT inserts
 	 * or replaces a row written by an earlier extract; DELETE removes an entity's rows
@@ -60,14 +60,13 @@ enum registry_sql {
 	SQL_KBO_FTS_INSERT,          /* the row just inserted (parameters: its 4 values) */
 	SQL_KBO_FTS_DELETE,          /* an entity's rows, as DENOMINATION_DELETE */
 	SQL_KBO_FTS_REBUILD,
-	/* the secondary indexes a full load drops first and builds after: the same as
-	 * 003_registry.sql (address, contact, activity are kept in entity order instead) */
+	/* the secondary indexes a full load drops before loading their table and builds
+	 * after it: the same as 003_registry.sql (address, contact and activity are kept in
+	 * entity order instead; branch, a few thousand rows, keeps its index) */
 	SQL_KBO_INDEX_DROP_ESTABLISHMENT,
 	SQL_KBO_INDEX_DROP_DENOMINATION,
-	SQL_KBO_INDEX_DROP_BRANCH,
 	SQL_KBO_INDEX_CREATE_ESTABLISHMENT,
 	SQL_KBO_INDEX_CREATE_DENOMINATION,
-	SQL_KBO_INDEX_CREATE_BRANCH,
 	SQL_REGISTRY_END
 };
 

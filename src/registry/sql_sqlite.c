@@ -1,7 +1,7 @@
 /* sql_sqlite.c — the SQLite text of the registry's statements (schema: migrations/
- * 003_registry.sql). Bound parameters only. Rows arrive as text, the extract id and the
- * source line too: INSERTs let the INTEGER columns' affinity store them as integers (a
- * CAST per value cost a quarter of the writing time of a full load); comparisons cast. */
+ * 003_registry.sql). Bound parameters only. Row values are text; the extract id and the
+ * source line are bound as integers (converting text there, by CAST or column affinity,
+ * cost a quarter of the writing time of a full load). */
 #include "registry/sql.h"
 
 #include <stddef.h>
@@ -10,8 +10,11 @@
 /* The two parameters that follow a row's values in every INSERT. */
 #define TAIL(x, l) "?" #x ", ?" #l ")"
 /* A full load inserts SQL_KBO_MANY rows per statement: one statement start, one cursor
- * and one seek to the end of the table for all of them. Anonymous parameters number
- * themselves in order: row r's values are r * (columns + 2) + 1 ... */
+ * and one seek to the end of the table for all of them. OR FAIL: a failing row stops the
+ * statement and keeps the rows before it (the import fails as a whole anyway), so SQLite
+ * needs no statement journal, which past 64 KiB turns into a temporary file written at
+ * every statement. Anonymous parameters number themselves in order: row r's values are
+ * r * (columns + 2) + 1 ... */
 #define X2(r) r ", " r
 #define X4(r) X2(r) ", " X2(r)
 #define X8(r) X4(r) ", " X4(r)
@@ -24,12 +27,12 @@ static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = 
 	R(SQL_KBO_EXTRACT_LAST) =
 	    "SELECT extract_number, extract_type, applied_at FROM kbo_extract "
 	    "ORDER BY id DESC LIMIT 1",
+	R(SQL_KBO_EXTRACT_NEXT_ID) =
+	    "SELECT coalesce(max(id), 0) + 1 FROM kbo_extract",
 	R(SQL_KBO_EXTRACT_INSERT) =
-	    "INSERT INTO kbo_extract(extract_number, extract_type, snapshot_date, "
-	    "extract_timestamp, version, source, forced, applied_at) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
-	R(SQL_KBO_EXTRACT_FINISH) =
-	    "UPDATE kbo_extract SET rows = ?2 WHERE id = ?1",
+	    "INSERT INTO kbo_extract(id, extract_number, extract_type, snapshot_date, "
+	    "extract_timestamp, version, source, forced, rows, applied_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
 
 	R(SQL_KBO_META_CLEAR) = "DELETE FROM kbo_meta",
 	R(SQL_KBO_META_INSERT) =
@@ -59,7 +62,7 @@ static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = 
 	    "WHERE kbo_enterprise.extract_id <> excluded.extract_id",
 	R(SQL_KBO_ENTERPRISE_DELETE) =
 	    "DELETE FROM kbo_enterprise WHERE enterprise_number = ?1 "
-	    "AND extract_id <> CAST(?2 AS INTEGER)",
+	    "AND extract_id <> ?2",
 
 	R(SQL_KBO_ESTABLISHMENT_CLEAR) = "DELETE FROM kbo_establishment",
 	R(SQL_KBO_ESTABLISHMENT_INSERT) =
@@ -74,7 +77,7 @@ static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = 
 	    "WHERE kbo_establishment.extract_id <> excluded.extract_id",
 	R(SQL_KBO_ESTABLISHMENT_DELETE) =
 	    "DELETE FROM kbo_establishment WHERE establishment_number = ?1 "
-	    "AND extract_id <> CAST(?2 AS INTEGER)",
+	    "AND extract_id <> ?2",
 
 	R(SQL_KBO_DENOMINATION_CLEAR) = "DELETE FROM kbo_denomination",
 	R(SQL_KBO_DENOMINATION_INSERT) =
@@ -82,7 +85,7 @@ static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = 
 	    "denomination, extract_id, source_line) VALUES (?1, ?2, ?3, ?4, " TAIL(5, 6),
 	R(SQL_KBO_DENOMINATION_DELETE) =
 	    "DELETE FROM kbo_denomination WHERE entity_number = ?1 "
-	    "AND extract_id <> CAST(?2 AS INTEGER)",
+	    "AND extract_id <> ?2",
 
 	R(SQL_KBO_ADDRESS_CLEAR) = "DELETE FROM kbo_address",
 	R(SQL_KBO_ADDRESS_INSERT) =
@@ -92,7 +95,7 @@ static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = 
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, " TAIL(14, 15),
 	R(SQL_KBO_ADDRESS_DELETE) =
 	    "DELETE FROM kbo_address WHERE entity_number = ?1 "
-	    "AND extract_id <> CAST(?2 AS INTEGER)",
+	    "AND extract_id <> ?2",
 
 	R(SQL_KBO_CONTACT_CLEAR) = "DELETE FROM kbo_contact",
 	R(SQL_KBO_CONTACT_INSERT) =
@@ -100,7 +103,7 @@ static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = 
 	    "extract_id, source_line) VALUES (?1, ?2, ?3, ?4, " TAIL(5, 6),
 	R(SQL_KBO_CONTACT_DELETE) =
 	    "DELETE FROM kbo_contact WHERE entity_number = ?1 "
-	    "AND extract_id <> CAST(?2 AS INTEGER)",
+	    "AND extract_id <> ?2",
 
 	R(SQL_KBO_ACTIVITY_CLEAR) = "DELETE FROM kbo_activity",
 	R(SQL_KBO_ACTIVITY_INSERT) =
@@ -108,7 +111,7 @@ static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = 
 	    "classification, extract_id, source_line) VALUES (?1, ?2, ?3, ?4, ?5, " TAIL(6, 7),
 	R(SQL_KBO_ACTIVITY_DELETE) =
 	    "DELETE FROM kbo_activity WHERE entity_number = ?1 "
-	    "AND extract_id <> CAST(?2 AS INTEGER)",
+	    "AND extract_id <> ?2",
 
 	R(SQL_KBO_BRANCH_CLEAR) = "DELETE FROM kbo_branch",
 	R(SQL_KBO_BRANCH_INSERT) =
@@ -122,40 +125,42 @@ static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = 
 	    "source_line = excluded.source_line "
 	    "WHERE kbo_branch.extract_id <> excluded.extract_id",
 	R(SQL_KBO_BRANCH_DELETE) =
-	    "DELETE FROM kbo_branch WHERE id = ?1 AND extract_id <> CAST(?2 AS INTEGER)",
+	    "DELETE FROM kbo_branch WHERE id = ?1 AND extract_id <> ?2",
 
 	/* full loads */
 	R(SQL_KBO_CODE_INSERT_MANY) =
-	    "INSERT INTO kbo_code(category, code, language, description, extract_id, source_line) "
+	    "INSERT OR FAIL INTO kbo_code(category, code, language, description, extract_id, "
+	    "source_line) "
 	    "VALUES " MANY("(?, ?, ?, ?, " ROW_TAIL),
 	R(SQL_KBO_ENTERPRISE_INSERT_MANY) =
-	    "INSERT INTO kbo_enterprise(enterprise_number, status, juridical_situation, "
+	    "INSERT OR FAIL INTO kbo_enterprise(enterprise_number, status, juridical_situation, "
 	    "type_of_enterprise, juridical_form, juridical_form_cac, start_date, extract_id, "
 	    "source_line) "
 	    "VALUES " MANY("(?, ?, ?, ?, ?, ?, ?, " ROW_TAIL),
 	R(SQL_KBO_ESTABLISHMENT_INSERT_MANY) =
-	    "INSERT INTO kbo_establishment(establishment_number, start_date, "
+	    "INSERT OR FAIL INTO kbo_establishment(establishment_number, start_date, "
 	    "enterprise_number, extract_id, source_line) "
 	    "VALUES " MANY("(?, ?, ?, " ROW_TAIL),
 	R(SQL_KBO_DENOMINATION_INSERT_MANY) =
-	    "INSERT INTO kbo_denomination(entity_number, language, type_of_denomination, "
+	    "INSERT OR FAIL INTO kbo_denomination(entity_number, language, type_of_denomination, "
 	    "denomination, extract_id, source_line) "
 	    "VALUES " MANY("(?, ?, ?, ?, " ROW_TAIL),
 	R(SQL_KBO_ADDRESS_INSERT_MANY) =
-	    "INSERT INTO kbo_address(entity_number, type_of_address, country_nl, country_fr, "
+	    "INSERT OR FAIL INTO kbo_address(entity_number, type_of_address, country_nl, country_fr, "
 	    "zipcode, municipality_nl, municipality_fr, street_nl, street_fr, house_number, "
 	    "box, extra_address_info, date_striking_off, extract_id, source_line) "
 	    "VALUES " MANY("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " ROW_TAIL),
 	R(SQL_KBO_CONTACT_INSERT_MANY) =
-	    "INSERT INTO kbo_contact(entity_number, entity_contact, contact_type, value, "
+	    "INSERT OR FAIL INTO kbo_contact(entity_number, entity_contact, contact_type, value, "
 	    "extract_id, source_line) "
 	    "VALUES " MANY("(?, ?, ?, ?, " ROW_TAIL),
 	R(SQL_KBO_ACTIVITY_INSERT_MANY) =
-	    "INSERT INTO kbo_activity(entity_number, activity_group, nace_version, nace_code, "
-	    "classification, extract_id, source_line) "
+	    "INSERT OR FAIL INTO kbo_activity(entity_number, activity_group, nace_version, "
+	    "nace_code, classification, extract_id, source_line) "
 	    "VALUES " MANY("(?, ?, ?, ?, ?, " ROW_TAIL),
 	R(SQL_KBO_BRANCH_INSERT_MANY) =
-	    "INSERT INTO kbo_branch(id, start_date, enterprise_number, extract_id, source_line) "
+	    "INSERT OR FAIL INTO kbo_branch(id, start_date, enterprise_number, extract_id, "
+	    "source_line) "
 	    "VALUES " MANY("(?, ?, ?, " ROW_TAIL),
 
 	R(SQL_KBO_FTS_INSERT) =
@@ -164,19 +169,16 @@ static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = 
 	R(SQL_KBO_FTS_DELETE) =
 	    "INSERT INTO kbo_denomination_fts(kbo_denomination_fts, rowid, denomination) "
 	    "SELECT 'delete', id, denomination FROM kbo_denomination "
-	    "WHERE entity_number = ?1 AND extract_id <> CAST(?2 AS INTEGER)",
+	    "WHERE entity_number = ?1 AND extract_id <> ?2",
 	R(SQL_KBO_FTS_REBUILD) =
 	    "INSERT INTO kbo_denomination_fts(kbo_denomination_fts) VALUES ('rebuild')",
 
 	R(SQL_KBO_INDEX_DROP_ESTABLISHMENT) = "DROP INDEX IF EXISTS kbo_establishment_enterprise",
 	R(SQL_KBO_INDEX_DROP_DENOMINATION) = "DROP INDEX IF EXISTS kbo_denomination_entity",
-	R(SQL_KBO_INDEX_DROP_BRANCH) = "DROP INDEX IF EXISTS kbo_branch_enterprise",
 	R(SQL_KBO_INDEX_CREATE_ESTABLISHMENT) =
 	    "CREATE INDEX kbo_establishment_enterprise ON kbo_establishment(enterprise_number)",
 	R(SQL_KBO_INDEX_CREATE_DENOMINATION) =
 	    "CREATE INDEX kbo_denomination_entity ON kbo_denomination(entity_number)",
-	R(SQL_KBO_INDEX_CREATE_BRANCH) =
-	    "CREATE INDEX kbo_branch_enterprise ON kbo_branch(enterprise_number)",
 };
 
 const struct sql_table sql_registry_sqlite = {

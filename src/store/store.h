@@ -46,15 +46,21 @@ void store_rollback(struct store_tx *tx);
  *   't' const char * (text, NULL binds NULL), 'i' int64_t, 'I' int64_t (0 binds NULL), 'b' const void *, size_t (blob),
  *   'n' NULL. Returns the number of rows changed (>= 0), or -1 (constraint: -2). */
 int store_exec(struct store_tx *tx, int id, const char *fmt, ...);
-/* One text parameter of store_exec_vals: len bytes at p (no NUL needed); p NULL binds NULL. */
+/* One parameter of store_exec_vals: the integer i when integer is set, else the text of
+ * len bytes at p (no NUL needed), or NULL when p is NULL. */
 struct store_val {
 	const char *p;
 	size_t len;
+	int64_t i;
+	bool integer;
 };
-/* Runs statement id with n text parameters, bound without a copy: the bulk-load path for
- * rows read from files. The texts must stay valid until the call returns. Returns as
+/* Runs statement id with n parameters, texts bound without a copy: the bulk-load path
+ * for rows read from files. The texts must stay valid until the call returns. Returns as
  * store_exec. */
 int store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n);
+/* Rows changed by the last statement run in tx, also by one that failed part-way (SQLite
+ * INSERT OR FAIL keeps the rows before the failing one): tells which row failed. */
+int store_changes(struct store_tx *tx);
 /* Prepares statement id for reading rows; same fmt. Returns 0 or -1. */
 int store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, ...);
 /* Steps to the next row: 1 row, 0 no more rows, -1 error. */

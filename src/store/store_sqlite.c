@@ -377,9 +377,15 @@ store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n)
 		tx->failed = true;
 		return -1;
 	}
-	for (int i = 0; i < n && rc == SQLITE_OK; i++)
-		rc = v[i].p ? sqlite3_bind_text64(st, i + 1, v[i].p, v[i].len, SQLITE_STATIC,
-		    SQLITE_UTF8) : sqlite3_bind_null(st, i + 1);
+	for (int i = 0; i < n && rc == SQLITE_OK; i++) {
+		if (v[i].integer)
+			rc = sqlite3_bind_int64(st, i + 1, v[i].i);
+		else if (v[i].p != NULL)
+			rc = sqlite3_bind_text64(st, i + 1, v[i].p, v[i].len, SQLITE_STATIC,
+			    SQLITE_UTF8);
+		else
+			rc = sqlite3_bind_null(st, i + 1);
+	}
 	if (rc != SQLITE_OK) {
 		log_err(NULL, "store: bind %d: %s", id, sqlite3_errmsg(tx->c->db));
 		sqlite3_reset(st);
@@ -401,6 +407,12 @@ store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n)
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return res;
+}
+
+int
+store_changes(struct store_tx *tx)
+{
+	return sqlite3_changes(tx->c->db);
 }
 
 int

@@ -1156,6 +1156,30 @@ full_failure_keeps_previous(void **state)
 	    "name LIKE 'kbo_%'"), indexes);
 	fts_consistent(f);
 
+	/* A number twice, in the middle of a many-rows statement: its line is named. */
+	{
+		char dup[128], path[300], *text, *row, *eol;
+		size_t len;
+
+		snprintf(dup, sizeof(dup), "%s/dup-0149-full", f->dir);
+		write_base(f, dup);
+		write_meta(dup, "149", "full");
+		snprintf(path, sizeof(path), "%s/enterprise.csv", dup);
+		text = slurp(path, &len);
+		assert_non_null(text);
+		row = text;
+		for (int k = 1; k < 12; k++)
+			row = strchr(row, '\n') + 1;
+		eol = strchr(row, '\n');
+		*eol = '\0';
+		set_line(dup, "enterprise.csv", 40, row);
+		free(text);
+		assert_int_equal(import(f, dup, false, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "enterprise.csv:40: EnterpriseNumber "));
+		assert_non_null(strstr(err, "appears twice"));
+		assert_true(state_hash(f, NULL) == before);
+	}
+
 	/* Repaired, it replaces everything: the update's rows are gone again. */
 	snprintf(line, sizeof(line), "\"9.000.006.725\",,\"%s\"", num);
 	set_line(dir, "branch.csv", 3, line);
