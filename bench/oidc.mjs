@@ -138,6 +138,10 @@ async function main() {
     });
     p.mint = mintP;
 
+    if (process.env.BENCH_PORTIER_ONLY) {
+      console.log(`portier only: code ${fmt(p.code.rate)}/s, refresh ${fmt(p.refresh.rate)}/s, userinfo ${fmt(p.info.rate)}/s`);
+      return;
+    }
     // oidc-provider
     const port = await freePort();
     const secret = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz';

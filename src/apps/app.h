@@ -33,8 +33,8 @@ int lookup_routes(struct web_server *s);
 int login_routes(struct web_server *s);
 /* Registers the public registry API (GET /api/registry/enterprises/:number, JSON). */
 int registry_api_routes(struct web_server *s);
-/* Registers the OpenID Connect provider; its issuer is $PORTIER_ISSUER or http://LISTEN. */
-int oidc_routes(struct web_server *s, const char *listen);
+/* Registers the OpenID Connect provider; its issuer is issuer when set, else http://LISTEN. */
+int oidc_routes(struct web_server *s, const char *issuer, const char *listen);
 /* Registers the pages of access management (/acces…, guide §3 and §4). */
 int uman_routes(struct web_server *s);
 /* Decorates every page: side menu, person's name. */

@@ -27,6 +27,7 @@ struct key {
 
 static const struct key keys[] = {
 	{ "listen", S(listen) },
+	{ "issuer", S(issuer) },
 	{ "db", S(db) },
 	{ "share_dir", S(share_dir) },
 	{ "locale_dir", S(locale_dir) },

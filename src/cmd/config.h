@@ -7,6 +7,8 @@
 
 struct config {
 	char listen[128];
+	/* The OpenID Connect issuer (docs/oidc.md); empty: http://LISTEN */
+	char issuer[256];
 	char db[1024];
 	char share_dir[1024];
 	char locale_dir[1100];

@@ -22,6 +22,7 @@ static const char serve_usage[] =
     "Runs the web server. Settings come from the config file (--config or PORTIER_CONFIG),\n"
     "then PORTIER_<SETTING> environment variables, then flags; see portier.conf.example.\n"
     "  --listen ADDR:PORT   address to listen on (default 127.0.0.1:8080)\n"
+    "  --issuer URL         OpenID Connect issuer, the public address (default http://LISTEN)\n"
     "  --db PATH            SQLite database (default var/portier.db)\n"
     "  --share-dir DIR      folder holding templates/, static/, migrations/\n"
     "  --locale-dir DIR     folder holding the compiled catalogues (default: beside the binary)\n"
@@ -178,7 +179,7 @@ run(int argc, char **argv, bool demo)
 	});
 	web_set_app(srv, &app);
 	web_set_page_hook(srv, app_page_hook);
-	if (home_routes(srv) != 0 || uman_routes(srv) != 0 || csam_routes(srv, c.four_eyes, c.exception_address) != 0 || oidc_routes(srv, c.listen) != 0 || lookup_routes(srv) != 0 || registry_api_routes(srv) != 0 || login_routes(srv) != 0 || web_server_start(srv, err, sizeof(err)) != 0) {
+	if (home_routes(srv) != 0 || uman_routes(srv) != 0 || csam_routes(srv, c.four_eyes, c.exception_address) != 0 || oidc_routes(srv, c.issuer, c.listen) != 0 || lookup_routes(srv) != 0 || registry_api_routes(srv) != 0 || login_routes(srv) != 0 || web_server_start(srv, err, sizeof(err)) != 0) {
 		fprintf(stderr, "portier: %s\n", err);
 		web_server_free(srv);
 		mail_stop(mail);

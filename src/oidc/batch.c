@@ -1,10 +1,15 @@
-/* batch.c — leader-based group commit: the first waiting thread takes every operation
- * queued for the same store (up to BATCH_MAX), runs them in one write transaction with a
- * savepoint each, commits, and wakes their threads; operations queued meanwhile form the
- * next batch. Under load a token costs a share of one commit instead of a whole one. */
+/* batch.c — group commit through one committer thread: requests queue their operation and
+ * wait on their own semaphore; the committer takes every operation queued for the same
+ * store (up to BATCH_MAX), runs them in one write transaction with a savepoint each,
+ * commits, and wakes the first of their threads, which wakes the next, and so on (the
+ * committer makes one wake-up call per batch, not one per operation). It takes the next
+ * batch the moment one is committed, so operations that arrived meanwhile never wait for a
+ * hand-over between threads, and under load a token costs a share of one commit instead
+ * of a whole one. */
 #include "oidc/batch.h"
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -18,14 +23,16 @@ struct item {
 	oidc_batch_fn fn;
 	void *arg;
 	int rc;
-	bool done;
-	struct item *next;
+	sem_t done;
+	struct item *next;        /* in the queue */
+	struct item *wake_next;   /* in the batch: whom to wake once woken */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t finished = PTHREAD_COND_INITIALIZER;
-static struct item *head;
-static bool leading;
+static pthread_cond_t queued = PTHREAD_COND_INITIALIZER;
+static struct item *head, *tail;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static bool committer_up;
 
 /* Takes (under the lock) up to BATCH_MAX queued items of the oldest item's store. */
 static size_t
@@ -35,11 +42,13 @@ take(struct item **batch)
 	struct item **p = &head;
 	size_t n = 0;
 
-	while (*p != NULL && n < BATCH_MAX) {
-		if ((*p)->s == s) {
+	tail = NULL;
+	while (*p != NULL) {
+		if ((*p)->s == s && n < BATCH_MAX) {
 			batch[n++] = *p;
 			*p = (*p)->next;
 		} else {
+			tail = *p;
 			p = &(*p)->next;
 		}
 	}
@@ -76,33 +85,68 @@ run(struct item **batch, size_t n)
 	}
 }
 
+static void *
+committer(void *unused)
+{
+	struct item *batch[BATCH_MAX];
+
+	(void)unused;
+	for (;;) {
+		size_t n;
+
+		pthread_mutex_lock(&lock);
+		while (head == NULL)
+			pthread_cond_wait(&queued, &lock);
+		n = take(batch);
+		pthread_mutex_unlock(&lock);
+		run(batch, n);
+		for (size_t i = 0; i + 1 < n; i++)
+			batch[i]->wake_next = batch[i + 1];
+		batch[n - 1]->wake_next = NULL;
+		sem_post(&batch[0]->done);
+	}
+	return NULL;
+}
+
+static void
+committer_start(void)
+{
+	pthread_attr_t a;
+	pthread_t t;
+
+	if (pthread_attr_init(&a) != 0)
+		return;
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	committer_up = pthread_create(&t, &a, committer, NULL) == 0;
+	pthread_attr_destroy(&a);
+}
+
 int
 oidc_batch_run(struct store *s, oidc_batch_fn fn, void *arg)
 {
-	struct item me = { s, fn, arg, -1, false, NULL };
-	struct item **p;
+	struct item me = { s, fn, arg, -1, { { 0 } }, NULL, NULL };
+	struct item *one[1] = { &me };
 
-	pthread_mutex_lock(&lock);
-	for (p = &head; *p != NULL; p = &(*p)->next)
-		;
-	*p = &me;
-	while (!me.done) {
-		if (!leading && head != NULL) {
-			struct item *batch[BATCH_MAX];
-			size_t n = take(batch);
-
-			leading = true;
-			pthread_mutex_unlock(&lock);
-			run(batch, n);
-			pthread_mutex_lock(&lock);
-			for (size_t i = 0; i < n; i++)
-				batch[i]->done = true;
-			leading = false;
-			pthread_cond_broadcast(&finished);
-		} else {
-			pthread_cond_wait(&finished, &lock);
-		}
+	pthread_once(&once, committer_start);
+	if (!committer_up) {
+		/* No thread could be started: commit alone, as any caller of the store would. */
+		run(one, 1);
+		return me.rc;
 	}
+	if (sem_init(&me.done, 0, 0) != 0)
+		return -1;
+	pthread_mutex_lock(&lock);
+	if (tail != NULL)
+		tail->next = &me;
+	else
+		head = &me;
+	tail = &me;
+	pthread_cond_signal(&queued);
 	pthread_mutex_unlock(&lock);
+	while (sem_wait(&me.done) != 0)
+		;
+	if (me.wake_next != NULL)
+		sem_post(&me.wake_next->done);
+	sem_destroy(&me.done);
 	return me.rc;
 }

@@ -1,5 +1,7 @@
 /* store_sqlite.c — the SQLite backend of store.h: a pool of connections in WAL mode
- * with foreign keys and a busy timeout, statements prepared once per connection. */
+ * with foreign keys and a busy timeout, statements prepared once per connection (the
+ * transaction statements too), and checkpoints on a thread of their own so that no
+ * request waits for the copy of the WAL into the database and its fsync. */
 #include "store/store.h"
 
 #include <dirent.h>
@@ -10,17 +12,44 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "base/buf.h"
 #include "base/log.h"
 
 #define STORE_MAX_POOL 64
 #define MIGRATION_MAX_BYTES (1 << 20)
+/* WAL size, in pages, at which the checkpoint thread is woken (16 MiB of 4 KiB pages: a
+ * checkpoint writes each page changed since the last one once, however often it changed),
+ * and at which the committing writer checkpoints itself because the thread has not kept
+ * up: the WAL stays bounded under any load. */
+#define CKPT_WAKE_PAGES 4000
+#define CKPT_SELF_PAGES 16000
+
+/* The statements that begin and end transactions, prepared once like the others. */
+enum ctl { CTL_BEGIN, CTL_BEGIN_IMMEDIATE, CTL_COMMIT, CTL_ROLLBACK, CTL_N };
+static const char *const ctl_sql[CTL_N] = {
+	"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK",
+};
 
 struct conn {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[SQL_RANGE_END];   /* prepared on first use, kept */
+	sqlite3_stmt *ctl[CTL_N];
 	bool busy;
+};
+
+/* The checkpoint thread and its own connection. */
+struct ckpt {
+	sqlite3 *db;
+	pthread_mutex_t *writer;   /* the store's writer lock, for the last few pages */
+	pthread_t thread;
+	bool started;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool wanted, quit;
 };
 
 /* Every module's SQLite texts; a new module adds its table here. */
@@ -61,6 +90,7 @@ struct store {
 	/* One writer at a time inside this process: waiting here is a cheap futex wait,
 	 * where SQLite's busy handler would sleep in steps of up to 100 ms. */
 	pthread_mutex_t writer;
+	struct ckpt ckpt;
 };
 
 struct store_q {
@@ -77,6 +107,94 @@ struct store_tx {
 	bool bulk;          /* started by store_bulk_begin: restore the settings at the end */
 };
 
+/* After each commit (SQLite calls it with the WAL's size in pages): wakes the checkpoint
+ * thread past CKPT_WAKE_PAGES; past CKPT_SELF_PAGES checkpoints here, as SQLite would by
+ * itself, because the thread could not catch up with the writers. */
+static int
+wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct ckpt *k = arg;
+
+	if (pages >= CKPT_SELF_PAGES) {
+		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	} else if (pages >= CKPT_WAKE_PAGES) {
+		pthread_mutex_lock(&k->lock);
+		k->wanted = true;
+		pthread_cond_signal(&k->wake);
+		pthread_mutex_unlock(&k->lock);
+	}
+	return SQLITE_OK;
+}
+
+static void *
+ckpt_main(void *arg)
+{
+	struct ckpt *k = arg;
+
+	/* Background work: requests get the CPU first. */
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+	pthread_mutex_lock(&k->lock);
+	for (;;) {
+		while (!k->wanted && !k->quit)
+			pthread_cond_wait(&k->wake, &k->lock);
+		if (k->quit)
+			break;
+		k->wanted = false;
+		pthread_mutex_unlock(&k->lock);
+		/* PASSIVE: copies what no reader still needs, never waits for a writer; the bulk
+		 * of the pages, while writers go on. Then the pages they wrote meanwhile, with
+		 * the writer lock held: the WAL is then fully copied and the next writer starts
+		 * it over, so that it does not grow under steady writes. */
+		sqlite3_wal_checkpoint_v2(k->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		pthread_mutex_lock(k->writer);
+		sqlite3_wal_checkpoint_v2(k->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		pthread_mutex_unlock(k->writer);
+		pthread_mutex_lock(&k->lock);
+	}
+	pthread_mutex_unlock(&k->lock);
+	return NULL;
+}
+
+static int conn_open(struct conn *c, const char *path, char *err, size_t errlen);
+
+/* Opens the checkpoint thread's connection and starts it, then lets the pool's
+ * connections wake it. Without it they keep SQLite's own automatic checkpoints. */
+static void
+ckpt_start(struct store *s, const char *path)
+{
+	struct conn c = { 0 };
+	char err[256];
+
+	if (conn_open(&c, path, err, sizeof(err)) != 0) {
+		sqlite3_close(c.db);
+		return;
+	}
+	s->ckpt.db = c.db;
+	s->ckpt.writer = &s->writer;
+	if (pthread_create(&s->ckpt.thread, NULL, ckpt_main, &s->ckpt) != 0) {
+		sqlite3_close(s->ckpt.db);
+		s->ckpt.db = NULL;
+		return;
+	}
+	s->ckpt.started = true;
+	for (int i = 0; i < s->n; i++)
+		sqlite3_wal_hook(s->conns[i].db, wal_hook, &s->ckpt);
+}
+
+static void
+ckpt_stop(struct store *s)
+{
+	if (!s->ckpt.started)
+		return;
+	pthread_mutex_lock(&s->ckpt.lock);
+	s->ckpt.quit = true;
+	pthread_cond_signal(&s->ckpt.wake);
+	pthread_mutex_unlock(&s->ckpt.lock);
+	pthread_join(s->ckpt.thread, NULL);
+	sqlite3_close(s->ckpt.db);
+	s->ckpt.started = false;
+}
+
 static int
 conn_open(struct conn *c, const char *path, char *err, size_t errlen)
 {
@@ -84,7 +202,12 @@ conn_open(struct conn *c, const char *path, char *err, size_t errlen)
 	    "PRAGMA journal_mode=WAL;"
 	    "PRAGMA foreign_keys=ON;"
 	    "PRAGMA synchronous=NORMAL;"
-	    "PRAGMA temp_store=MEMORY;";
+	    "PRAGMA temp_store=MEMORY;"
+	    /* Reads of the database file through a mapping: no system call per page for a
+	     * connection whose cache another connection's write has just invalidated. */
+	    "PRAGMA mmap_size=268435456;"
+	    /* A WAL file grown by a burst of writes is cut back after its checkpoint. */
+	    "PRAGMA journal_size_limit=67108864;";
 	int rc;
 
 	rc = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
@@ -120,6 +243,8 @@ store_open(const char *path, int pool, struct store **out, char *err, size_t err
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->freed, NULL);
 	pthread_mutex_init(&s->writer, NULL);
+	pthread_mutex_init(&s->ckpt.lock, NULL);
+	pthread_cond_init(&s->ckpt.wake, NULL);
 	for (int i = 0; i < pool; i++) {
 		if (conn_open(&s->conns[i], path, err, errlen) != 0) {
 			s->n = i + 1;
@@ -128,6 +253,7 @@ store_open(const char *path, int pool, struct store **out, char *err, size_t err
 		}
 		s->n = i + 1;
 	}
+	ckpt_start(s, path);
 	*out = s;
 	return 0;
 }
@@ -137,11 +263,16 @@ store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
+	ckpt_stop(s);
 	for (int i = 0; i < s->n; i++) {
 		for (int k = 0; k < SQL_RANGE_END; k++)
 			sqlite3_finalize(s->conns[i].stmt[k]);
+		for (int k = 0; k < CTL_N; k++)
+			sqlite3_finalize(s->conns[i].ctl[k]);
 		sqlite3_close(s->conns[i].db);
 	}
+	pthread_mutex_destroy(&s->ckpt.lock);
+	pthread_cond_destroy(&s->ckpt.wake);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->freed);
 	pthread_mutex_destroy(&s->writer);
@@ -189,6 +320,20 @@ static const char bulk_off[] =
     "PRAGMA threads=0;"
     "PRAGMA temp_store=MEMORY;";
 
+/* Runs one of the transaction statements on c; an SQLite result code. */
+static int
+ctl_run(struct conn *c, enum ctl which)
+{
+	int rc;
+
+	if (c->ctl[which] == NULL && (rc = sqlite3_prepare_v3(c->db, ctl_sql[which], -1,
+	    SQLITE_PREPARE_PERSISTENT, &c->ctl[which], NULL)) != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(c->ctl[which]);
+	sqlite3_reset(c->ctl[which]);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 static void
 tx_release(struct store_tx *tx)
 {
@@ -207,7 +352,6 @@ static int
 tx_start(struct store *s, enum store_mode mode, const char *settings, struct store_tx **out)
 {
 	struct store_tx *tx = calloc(1, sizeof(*tx));
-	const char *sql = mode == STORE_WRITE ? "BEGIN IMMEDIATE" : "BEGIN";
 
 	if (tx == NULL)
 		return -1;
@@ -218,7 +362,8 @@ tx_start(struct store *s, enum store_mode mode, const char *settings, struct sto
 		tx->writer = true;
 	}
 	if ((settings != NULL && sqlite3_exec(tx->c->db, settings, NULL, NULL, NULL) !=
-	    SQLITE_OK) || sqlite3_exec(tx->c->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+	    SQLITE_OK) || ctl_run(tx->c, mode == STORE_WRITE ? CTL_BEGIN_IMMEDIATE : CTL_BEGIN) !=
+	    SQLITE_OK) {
 		log_err(NULL, "store: begin: %s", sqlite3_errmsg(tx->c->db));
 		if (settings != NULL)
 			tx->bulk = true;   /* undo whatever part was applied */
@@ -252,10 +397,11 @@ store_commit(struct store_tx *tx)
 		store_rollback(tx);
 		return -1;
 	}
-	rc = sqlite3_exec(tx->c->db, "COMMIT", NULL, NULL, NULL);
+	rc = ctl_run(tx->c, CTL_COMMIT);
 	if (rc != SQLITE_OK) {
 		log_err(NULL, "store: commit: %s", sqlite3_errmsg(tx->c->db));
-		sqlite3_exec(tx->c->db, "ROLLBACK", NULL, NULL, NULL);
+		if (!sqlite3_get_autocommit(tx->c->db))
+			ctl_run(tx->c, CTL_ROLLBACK);
 		tx_release(tx);
 		return -1;
 	}
@@ -270,7 +416,7 @@ store_rollback(struct store_tx *tx)
 		return;
 	store_done(tx->q.st ? &tx->q : NULL);
 	if (!sqlite3_get_autocommit(tx->c->db))
-		sqlite3_exec(tx->c->db, "ROLLBACK", NULL, NULL, NULL);
+		ctl_run(tx->c, CTL_ROLLBACK);
 	tx_release(tx);
 }
 

@@ -15,7 +15,7 @@
 
 #define OIDC_ISSUER_MAX 256
 
-/* The issuer: $PORTIER_ISSUER, else http://LISTEN (set by oidc_routes). */
+/* The issuer: the "issuer" setting, else http://LISTEN (set by oidc_routes). */
 const char *oidc_issuer(void);
 /* The current signing keys (see keys.h); give them back with oidc_keys_put. NULL on
  * error (the caller answers 500). */

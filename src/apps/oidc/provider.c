@@ -153,16 +153,15 @@ oidc_app_name(struct web_req *r, const char *application)
 	return arena_strdup(web_arena(r), a.name[oidc_lang_index(web_lang(r))]);
 }
 
-/* The issuer from $PORTIER_ISSUER or the listen address: an http(s) URL without query,
- * fragment or trailing slash. */
+/* The configured issuer (setting "issuer", $PORTIER_ISSUER or --issuer) or the listen
+ * address: an http(s) URL without query, fragment or trailing slash. */
 static int
-issuer_set(const char *listen)
+issuer_set(const char *configured, const char *listen)
 {
-	const char *env = getenv("PORTIER_ISSUER");
 	size_t n;
 
-	if (env != NULL && env[0] != '\0')
-		snprintf(issuer, sizeof(issuer), "%s", env);
+	if (configured != NULL && configured[0] != '\0')
+		snprintf(issuer, sizeof(issuer), "%s", configured);
 	else
 		snprintf(issuer, sizeof(issuer), "http://%s", listen);
 	n = strlen(issuer);
@@ -178,9 +177,9 @@ issuer_set(const char *listen)
 }
 
 int
-oidc_routes(struct web_server *s, const char *listen)
+oidc_routes(struct web_server *s, const char *configured_issuer, const char *listen)
 {
-	if (issuer_set(listen) != 0 ||
+	if (issuer_set(configured_issuer, listen) != 0 ||
 	    oidc_discovery_routes(s) != 0 ||
 	    oidc_authorize_routes(s) != 0 ||
 	    oidc_profile_routes(s) != 0 ||

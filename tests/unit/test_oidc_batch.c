@@ -1,0 +1,170 @@
+/* test_oidc_batch.c — the provider's group commit in a real store: operations from many
+ * threads at once each get their own result back, an operation that fails leaves nothing
+ * while the others of its batch stay, and everything kept is committed. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oidc/batch.h"
+#include "store/sql.h"
+#include "store/store.h"
+
+#define THREADS 12
+#define OPS 40
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	struct store *s;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char err[512];
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/portier-batch-XXXXXX");
+	if (f == NULL || mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
+	if (store_open(f->path, 4, &f->s, err, sizeof(err)) != 0 ||
+	    store_migrate(f->s, "migrations", err, sizeof(err)) < 1) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[256];
+
+	store_close(f->s);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+struct op {
+	int thread, k;
+};
+
+/* Writes setting "b.<thread>.<k>"; every third operation then fails (-1), the others
+ * answer k + 1000 * thread, a value only this operation knows. */
+static int
+op_fn(struct store_tx *tx, void *arg)
+{
+	const struct op *o = arg;
+	char name[32], value[16];
+
+	snprintf(name, sizeof(name), "b.%d.%d", o->thread, o->k);
+	snprintf(value, sizeof(value), "%d", o->k);
+	if (store_exec(tx, SQL_SETTING_PUT, "tt", name, value) != 1)
+		return -1;
+	return o->k % 3 == 0 ? -1 : o->k + 1000 * o->thread;
+}
+
+struct worker {
+	struct store *s;
+	int thread;
+	int wrong;   /* results that were not this operation's own */
+};
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	for (int k = 0; k < OPS; k++) {
+		struct op o = { w->thread, k };
+		int rc = oidc_batch_run(w->s, op_fn, &o);
+		int want = k % 3 == 0 ? -1 : k + 1000 * w->thread;
+
+		if (rc != want)
+			w->wrong++;
+	}
+	return NULL;
+}
+
+/* 1 when setting name exists, 0 when not, -1 on error. */
+static int
+setting_exists(struct store *s, const char *name)
+{
+	struct store_tx *tx;
+	struct store_q *q;
+	int rc;
+
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, SQL_SETTING_GET, &q, "t", name) != 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	rc = store_next(q);
+	store_done(q);
+	store_rollback(tx);
+	return rc;
+}
+
+static void
+concurrent_operations(void **state)
+{
+	struct fixture *f = *state;
+	struct worker w[THREADS];
+	pthread_t t[THREADS];
+
+	for (int i = 0; i < THREADS; i++) {
+		w[i] = (struct worker){ f->s, i + 1, 0 };
+		assert_int_equal(pthread_create(&t[i], NULL, worker_main, &w[i]), 0);
+	}
+	for (int i = 0; i < THREADS; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(w[i].wrong, 0);
+	}
+	/* Kept: every operation that succeeded. Undone: every one that failed, although
+	 * it shared its transaction with others. */
+	for (int i = 1; i <= THREADS; i++)
+		for (int k = 0; k < OPS; k++) {
+			char name[32];
+
+			snprintf(name, sizeof(name), "b.%d.%d", i, k);
+			assert_int_equal(setting_exists(f->s, name), k % 3 == 0 ? 0 : 1);
+		}
+}
+
+/* An operation alone (nobody else waiting) is committed too. */
+static void
+single_operation(void **state)
+{
+	struct fixture *f = *state;
+	struct op o = { 99, 1 };
+
+	assert_int_equal(oidc_batch_run(f->s, op_fn, &o), 1 + 99000);
+	assert_int_equal(setting_exists(f->s, "b.99.1"), 1);
+	o.k = 3;
+	assert_int_equal(oidc_batch_run(f->s, op_fn, &o), -1);
+	assert_int_equal(setting_exists(f->s, "b.99.3"), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(single_operation, setup, teardown),
+		cmocka_unit_test_setup_teardown(concurrent_operations, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
