@@ -12,6 +12,7 @@
 #include <semaphore.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 #include "base/log.h"
 #include "oidc/sql.h"
@@ -23,6 +24,10 @@ struct item {
 	oidc_batch_fn fn;
 	void *arg;
 	int rc;
+	/* Asynchronous (oidc_batch_submit): the callback, and the item is the committer's
+	 * to free. Otherwise a thread waits on done. */
+	void (*cb)(void *cb_arg, int rc);
+	void *cb_arg;
 	sem_t done;
 	struct item *next;        /* in the queue */
 	struct item *wake_next;   /* in the batch: whom to wake once woken */
@@ -85,6 +90,32 @@ run(struct item **batch, size_t n)
 	}
 }
 
+/* Wakes the waiting threads of a batch (the first, which wakes the next, and so on) and
+ * calls the callbacks of its asynchronous operations. */
+static void
+wake(struct item **batch, size_t n)
+{
+	struct item *first = NULL, **link = &first, *async[BATCH_MAX];
+	size_t na = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (batch[i]->cb != NULL) {
+			async[na++] = batch[i];
+			continue;
+		}
+		*link = batch[i];
+		link = &batch[i]->wake_next;
+	}
+	*link = NULL;
+	/* From here on the waiting threads' items may be gone: only async[] is read. */
+	if (first != NULL)
+		sem_post(&first->done);
+	for (size_t i = 0; i < na; i++) {
+		async[i]->cb(async[i]->cb_arg, async[i]->rc);
+		free(async[i]);
+	}
+}
+
 static void *
 committer(void *unused)
 {
@@ -100,10 +131,7 @@ committer(void *unused)
 		n = take(batch);
 		pthread_mutex_unlock(&lock);
 		run(batch, n);
-		for (size_t i = 0; i + 1 < n; i++)
-			batch[i]->wake_next = batch[i + 1];
-		batch[n - 1]->wake_next = NULL;
-		sem_post(&batch[0]->done);
+		wake(batch, n);
 	}
 	return NULL;
 }
@@ -121,10 +149,44 @@ committer_start(void)
 	pthread_attr_destroy(&a);
 }
 
+/* Queues an item for the committer. */
+static void
+enqueue(struct item *it)
+{
+	pthread_mutex_lock(&lock);
+	if (tail != NULL)
+		tail->next = it;
+	else
+		head = it;
+	tail = it;
+	pthread_cond_signal(&queued);
+	pthread_mutex_unlock(&lock);
+}
+
+int
+oidc_batch_submit(struct store *s, oidc_batch_fn fn, void *arg,
+    void (*cb)(void *cb_arg, int rc), void *cb_arg)
+{
+	struct item *it = calloc(1, sizeof(*it));
+
+	if (it == NULL)
+		return -1;
+	*it = (struct item){ .s = s, .fn = fn, .arg = arg, .rc = -1, .cb = cb, .cb_arg = cb_arg };
+	pthread_once(&once, committer_start);
+	if (!committer_up) {
+		run(&it, 1);
+		cb(cb_arg, it->rc);
+		free(it);
+		return 0;
+	}
+	enqueue(it);
+	return 0;
+}
+
 int
 oidc_batch_run(struct store *s, oidc_batch_fn fn, void *arg)
 {
-	struct item me = { s, fn, arg, -1, { { 0 } }, NULL, NULL };
+	struct item me = { .s = s, .fn = fn, .arg = arg, .rc = -1 };
 	struct item *one[1] = { &me };
 
 	pthread_once(&once, committer_start);
@@ -135,14 +197,7 @@ oidc_batch_run(struct store *s, oidc_batch_fn fn, void *arg)
 	}
 	if (sem_init(&me.done, 0, 0) != 0)
 		return -1;
-	pthread_mutex_lock(&lock);
-	if (tail != NULL)
-		tail->next = &me;
-	else
-		head = &me;
-	tail = &me;
-	pthread_cond_signal(&queued);
-	pthread_mutex_unlock(&lock);
+	enqueue(&me);
 	while (sem_wait(&me.done) != 0)
 		;
 	if (me.wake_next != NULL)

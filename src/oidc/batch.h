@@ -15,5 +15,12 @@ typedef int (*oidc_batch_fn)(struct store_tx *tx, void *arg);
  * failed or the commit failed (then nothing of fn stays). fn's outputs are valid only
  * when the result is >= 0. */
 int oidc_batch_run(struct store *s, oidc_batch_fn fn, void *arg);
+/* The same without waiting: queues fn(tx, arg) and returns 0 at once (-1 when out of
+ * memory: then cb is not called); once the transaction is committed, cb(cb_arg, result)
+ * runs on the committer's thread (or on the caller's, when no thread could be started).
+ * cb must be quick and must not write to the store (the committer would wait for itself).
+ * arg must stay valid until then. */
+int oidc_batch_submit(struct store *s, oidc_batch_fn fn, void *arg,
+    void (*cb)(void *cb_arg, int rc), void *cb_arg);
 
 #endif

@@ -555,6 +555,62 @@ oidc_refresh(struct store *s, const struct oidc_client *c, const char *refresh,
 	return oidc_batch_run(s, refresh_fn, &j);
 }
 
+/* A token job queued without waiting, with whom to tell. */
+struct token_submit {
+	struct token_job j;
+	void (*done)(void *done_arg, int rc);
+	void *done_arg;
+};
+
+static void
+token_submitted(void *arg, int rc)
+{
+	struct token_submit *t = arg;
+
+	t->done(t->done_arg, rc);
+	free(t);
+}
+
+static int
+token_submit(struct store *s, oidc_batch_fn fn, const struct token_job *j,
+    void (*done)(void *done_arg, int rc), void *done_arg)
+{
+	struct token_submit *t = malloc(sizeof(*t));
+
+	if (t == NULL)
+		return -1;
+	t->j = *j;
+	t->done = done;
+	t->done_arg = done_arg;
+	*j->why = OIDC_REFUSED_NONE;
+	if (oidc_batch_submit(s, fn, &t->j, token_submitted, t) != 0) {
+		free(t);
+		return -1;
+	}
+	return 0;
+}
+
+int
+oidc_code_redeem_submit(struct store *s, const struct oidc_client *c, const char *code,
+    const char *redirect_uri, const char *verifier, const struct oidc_ctx *ctx,
+    struct oidc_issued *out, enum oidc_refusal *why, void (*done)(void *done_arg, int rc),
+    void *done_arg)
+{
+	struct token_job j = { c, code, redirect_uri, verifier, ctx, out, why };
+
+	return token_submit(s, redeem_fn, &j, done, done_arg);
+}
+
+int
+oidc_refresh_submit(struct store *s, const struct oidc_client *c, const char *refresh,
+    const struct oidc_ctx *ctx, struct oidc_issued *out, enum oidc_refusal *why,
+    void (*done)(void *done_arg, int rc), void *done_arg)
+{
+	struct token_job j = { c, refresh, NULL, NULL, ctx, out, why };
+
+	return token_submit(s, refresh_fn, &j, done, done_arg);
+}
+
 int
 oidc_access_grant(struct store *s, const char *access, struct oidc_grant *out,
     struct oidc_client *client, struct oidc_profile_data *data, enum oidc_refusal *why)

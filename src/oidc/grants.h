@@ -121,6 +121,17 @@ int oidc_code_redeem(struct store *s, const struct oidc_client *c, const char *c
  * token are issued. A spent token shown again revokes its grant. 0, 1 (*why) or -1. */
 int oidc_refresh(struct store *s, const struct oidc_client *c, const char *refresh,
     const struct oidc_ctx *ctx, struct oidc_issued *out, enum oidc_refusal *why);
+/* oidc_code_redeem and oidc_refresh without waiting: they return 0 at once (-1: nothing
+ * queued, done will not be called) and call done(done_arg, result) on another thread once
+ * the answer is committed, *out and *why set as theirs. Every pointer given must stay
+ * valid until then; done must be quick and must not use the store. */
+int oidc_code_redeem_submit(struct store *s, const struct oidc_client *c, const char *code,
+    const char *redirect_uri, const char *verifier, const struct oidc_ctx *ctx,
+    struct oidc_issued *out, enum oidc_refusal *why, void (*done)(void *done_arg, int rc),
+    void *done_arg);
+int oidc_refresh_submit(struct store *s, const struct oidc_client *c, const char *refresh,
+    const struct oidc_ctx *ctx, struct oidc_issued *out, enum oidc_refusal *why,
+    void (*done)(void *done_arg, int rc), void *done_arg);
 /* Finds the grant of a valid access token, its client and what its claims are made of,
  * in one read. Returns 0, 1 (refused: *why) or -1. */
 int oidc_access_grant(struct store *s, const char *access, struct oidc_grant *out,

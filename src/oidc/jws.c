@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 #include <openssl/x509.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,12 +17,19 @@
 
 #define COORD 32                 /* P-256 coordinate and scalar size */
 #define JWS_MAX (64 * 1024)      /* refuse tokens larger than this */
+#define CTX_SPARE 16             /* signing contexts kept per key */
 
 struct jws_key {
 	EVP_PKEY *pkey;
 	bool priv;
 	char kid[JWS_KID_MAX];
 	char jwk[JWS_JWK_MAX];
+	/* Signing contexts ready for use: making and initialising one (the provider's
+	 * algorithm fetched again) costs a third of a signature. Shared by the threads
+	 * that sign with this key, under lock; not part of the key's value. */
+	pthread_mutex_t lock;
+	EVP_PKEY_CTX *spare[CTX_SPARE];
+	int nspare;
 };
 
 size_t
@@ -164,6 +172,7 @@ key_wrap(EVP_PKEY *pkey, bool priv, struct jws_key **out)
 		EVP_PKEY_free(pkey);
 		return -1;
 	}
+	pthread_mutex_init(&k->lock, NULL);
 	k->pkey = pkey;
 	k->priv = priv;
 	if (key_describe(k) != 0) {
@@ -303,6 +312,9 @@ jws_key_free(struct jws_key *k)
 {
 	if (k == NULL)
 		return;
+	for (int i = 0; i < k->nspare; i++)
+		EVP_PKEY_CTX_free(k->spare[i]);
+	pthread_mutex_destroy(&k->lock);
 	EVP_PKEY_free(k->pkey);
 	free(k);
 }
@@ -327,10 +339,48 @@ buf_b64url(struct buf *out, const void *p, size_t n)
 	return rc;
 }
 
+/* A signing context for k: a spare one, or a new one initialised. NULL on failure. */
+static EVP_PKEY_CTX *
+sign_ctx_take(struct jws_key *k)
+{
+	EVP_PKEY_CTX *ctx = NULL;
+
+	pthread_mutex_lock(&k->lock);
+	if (k->nspare > 0)
+		ctx = k->spare[--k->nspare];
+	pthread_mutex_unlock(&k->lock);
+	if (ctx != NULL)
+		return ctx;
+	ctx = EVP_PKEY_CTX_new_from_pkey(NULL, k->pkey, NULL);
+	if (ctx != NULL && EVP_PKEY_sign_init(ctx) != 1) {
+		EVP_PKEY_CTX_free(ctx);
+		ctx = NULL;
+	}
+	return ctx;
+}
+
+/* Gives back a context that signed successfully; one that failed is not reused. */
+static void
+sign_ctx_give(struct jws_key *k, EVP_PKEY_CTX *ctx, bool ok)
+{
+	if (ctx == NULL)
+		return;
+	pthread_mutex_lock(&k->lock);
+	if (ok && k->nspare < CTX_SPARE) {
+		k->spare[k->nspare++] = ctx;
+		ctx = NULL;
+	}
+	pthread_mutex_unlock(&k->lock);
+	EVP_PKEY_CTX_free(ctx);
+}
+
 int
-jws_sign(const struct jws_key *k, const char *typ, const char *payload, size_t n,
+jws_sign(const struct jws_key *key, const char *typ, const char *payload, size_t n,
     struct buf *out)
 {
+	/* The spare contexts change, not the key. */
+	struct jws_key *k = (struct jws_key *)key;
+	bool signed_ok = false;
 	char header[160];
 	unsigned char der[80], raw[JWS_ES256_SIG], digest[crypto_hash_sha256_BYTES];
 	size_t derlen = sizeof(der), start = out->len;
@@ -347,16 +397,16 @@ jws_sign(const struct jws_key *k, const char *typ, const char *payload, size_t n
 	/* The digest apart, then a bare ECDSA signature: cheaper than EVP_DigestSign*, which
 	 * fetches the digest from the provider at every call. */
 	crypto_hash_sha256(digest, (const unsigned char *)out->data + start, out->len - start);
-	ctx = EVP_PKEY_CTX_new_from_pkey(NULL, k->pkey, NULL);
-	if (ctx == NULL || EVP_PKEY_sign_init(ctx) != 1 ||
-	    EVP_PKEY_sign(ctx, der, &derlen, digest, sizeof(digest)) != 1)
+	ctx = sign_ctx_take(k);
+	if (ctx == NULL || EVP_PKEY_sign(ctx, der, &derlen, digest, sizeof(digest)) != 1)
 		goto done;
+	signed_ok = true;
 	if (jws_ecdsa_der_to_raw(der, derlen, raw) != 0 || buf_putc(out, '.') != 0 ||
 	    buf_b64url(out, raw, sizeof(raw)) != 0)
 		goto done;
 	rc = 0;
 done:
-	EVP_PKEY_CTX_free(ctx);
+	sign_ctx_give(k, ctx, signed_ok);
 	if (rc != 0 && out->len > start) {
 		out->len = start;
 		if (out->data != NULL)

@@ -173,7 +173,14 @@ char *web_url_encode(struct arena *a, const char *s);
 /* Runs fn(arg) on a worker thread (slow work: password hashes) while the connection is
  * suspended, then calls then(r). The handler returns web_defer's result. */
 int web_defer(struct web_req *r, void (*fn)(void *arg), void *arg, web_handler then);
-/* In the continuation: the arg given to web_defer. */
+/* In the continuation: the arg given to web_defer or web_suspend. */
 void *web_deferred_arg(struct web_req *r);
+/* Suspends the connection until web_resume(r), then calls then(r) on a connection thread:
+ * for work that another thread does and signals when done (the provider's group commit),
+ * so that the connection thread serves other requests meanwhile. The handler returns
+ * web_suspend's result, and hands r to exactly one later web_resume. */
+int web_suspend(struct web_req *r, void *arg, web_handler then);
+/* Resumes a request suspended by web_suspend; any thread, once. */
+void web_resume(struct web_req *r);
 
 #endif

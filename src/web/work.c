@@ -1,5 +1,6 @@
 /* work.c — a few threads for slow work (password hashes) so that connection threads
- * stay free; workers run at a lower priority than the threads that answer requests. */
+ * stay free; workers run at a lower priority than the threads that answer requests. And
+ * the suspension of a request whose work another module's thread does. */
 #include "web/internal.h"
 
 #include <stdlib.h>
@@ -143,6 +144,24 @@ web_defer(struct web_req *r, void (*fn)(void *arg), void *arg, web_handler then)
 		MHD_resume_connection(r->conn);
 	}
 	return 0;
+}
+
+int
+web_suspend(struct web_req *r, void *arg, web_handler then)
+{
+	r->deferred = true;
+	r->deferred_done = false;
+	r->then = then;
+	r->defer_arg = arg;
+	MHD_suspend_connection(r->conn);
+	return 0;
+}
+
+void
+web_resume(struct web_req *r)
+{
+	r->deferred_done = true;
+	MHD_resume_connection(r->conn);
 }
 
 void *

@@ -1,6 +1,7 @@
 /* test_oidc_batch.c — the provider's group commit in a real store: operations from many
- * threads at once each get their own result back, an operation that fails leaves nothing
- * while the others of its batch stay, and everything kept is committed. */
+ * threads at once, waiting or not (a callback), each get their own result back, an
+ * operation that fails leaves nothing while the others of its batch stay, and everything
+ * kept is committed before its result is given. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -144,6 +145,66 @@ concurrent_operations(void **state)
 		}
 }
 
+/* Results of operations submitted without waiting. */
+struct answers {
+	pthread_mutex_t lock;
+	pthread_cond_t all;
+	int rc[OPS];
+	int n;
+	struct store *s;
+	int committed_early;   /* results given before their write was readable */
+};
+
+struct async_op {
+	struct op o;
+	struct answers *a;
+};
+
+static int setting_exists(struct store *s, const char *name);
+
+static void
+answered(void *arg, int rc)
+{
+	struct async_op *x = arg;
+	char name[32];
+
+	/* The write is committed when the answer comes: another connection sees it. */
+	snprintf(name, sizeof(name), "b.%d.%d", x->o.thread, x->o.k);
+	if (rc >= 0 && setting_exists(x->a->s, name) != 1)
+		x->a->committed_early++;
+	pthread_mutex_lock(&x->a->lock);
+	x->a->rc[x->o.k] = rc;
+	x->a->n++;
+	pthread_cond_signal(&x->a->all);
+	pthread_mutex_unlock(&x->a->lock);
+}
+
+static void
+submitted_operations(void **state)
+{
+	struct fixture *f = *state;
+	struct answers a = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, { 0 }, 0, f->s,
+	    0 };
+	struct async_op ops[OPS];
+
+	for (int k = 0; k < OPS; k++) {
+		ops[k] = (struct async_op){ { 77, k }, &a };
+		assert_int_equal(oidc_batch_submit(f->s, op_fn, &ops[k].o, answered, &ops[k]), 0);
+	}
+	pthread_mutex_lock(&a.lock);
+	while (a.n < OPS)
+		pthread_cond_wait(&a.all, &a.lock);
+	pthread_mutex_unlock(&a.lock);
+	assert_int_equal(a.committed_early, 0);
+	for (int k = 0; k < OPS; k++) {
+		char name[32];
+
+		assert_int_equal(a.rc[k], k % 3 == 0 ? -1 : k + 77000);
+		snprintf(name, sizeof(name), "b.77.%d", k);
+		assert_int_equal(setting_exists(f->s, name), k % 3 == 0 ? 0 : 1);
+	}
+}
+
 /* An operation alone (nobody else waiting) is committed too. */
 static void
 single_operation(void **state)
@@ -164,6 +225,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(single_operation, setup, teardown),
 		cmocka_unit_test_setup_teardown(concurrent_operations, setup, teardown),
+		cmocka_unit_test_setup_teardown(submitted_operations, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

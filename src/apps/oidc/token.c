@@ -170,54 +170,94 @@ tokens_reply(struct web_req *r, const struct oidc_client *c, const struct oidc_i
 	return oidc_json(r, 200, o);
 }
 
+/* A token request while the group commit decides it: in the request's arena. */
+struct token_state {
+	struct web_req *r;
+	struct oidc_client client;
+	struct oidc_issued issued;
+	struct oidc_ctx ctx;
+	enum oidc_refusal why;
+	bool code_grant;
+	int rc;
+};
+
+/* On the committer's thread: the answer is committed; the connection goes on. */
+static void
+token_decided(void *arg, int rc)
+{
+	struct token_state *st = arg;
+
+	st->rc = rc;
+	web_resume(st->r);
+}
+
+/* Back on a connection thread: the reply (the ID token is signed here, in parallel with
+ * the next commits). */
+static int
+token_resumed(struct web_req *r)
+{
+	struct token_state *st = web_deferred_arg(r);
+	int rc = st->rc;
+
+	if (rc == 0)
+		rc = tokens_reply(r, &st->client, &st->issued, st->code_grant);
+	else if (rc > 0)
+		rc = oidc_oauth_error(r, 400, refusal_error(st->why), oidc_refusal_text(st->why));
+	sodium_memzero(&st->issued, sizeof(st->issued));
+	return rc;
+}
+
 static int
 token(struct web_req *r)
 {
 	struct app *app = web_app(r);
-	struct oidc_ctx ctx = oidc_ctx_of(r);
-	/* On the stack: the arena would clear them first, at every request. */
-	struct oidc_client client, *c = &client;
-	struct oidc_issued issued, *t = &issued;
+	struct token_state *st = arena_alloc(web_arena(r), sizeof(*st));
+	struct oidc_client *c;
 	const char *grant_type = web_form(r, "grant_type");
-	enum oidc_refusal why = OIDC_REFUSED_NONE;
 	const char *ct = web_header(r, "Content-Type");
-	bool code_grant;
 	int rc;
 
 	if (ct == NULL || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
 		return oidc_oauth_error(r, 400, "invalid_request",
 		    "the body must be application/x-www-form-urlencoded");
+	if (st == NULL)
+		return -1;
+	st->r = r;
+	st->ctx = oidc_ctx_of(r);
+	c = &st->client;
 	rc = client_auth(r, c);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
 	if (grant_type == NULL)
 		return oidc_oauth_error(r, 400, "invalid_request", "grant_type is missing");
-	code_grant = strcmp(grant_type, "authorization_code") == 0;
-	if (code_grant) {
+	st->code_grant = strcmp(grant_type, "authorization_code") == 0;
+	if (st->code_grant) {
 		const char *code = web_form(r, "code");
 
 		if (code == NULL)
 			return oidc_oauth_error(r, 400, "invalid_request", "code is missing");
-		rc = oidc_code_redeem(app->store, c, code, web_form(r, "redirect_uri"),
-		    web_form(r, "code_verifier"), &ctx, t, &why);
+		/* Suspended first: the answer may be committed before submit returns. */
+		web_suspend(r, st, token_resumed);
+		rc = oidc_code_redeem_submit(app->store, c, code, web_form(r, "redirect_uri"),
+		    web_form(r, "code_verifier"), &st->ctx, &st->issued, &st->why, token_decided,
+		    st);
 	} else if (strcmp(grant_type, "refresh_token") == 0) {
 		const char *refresh = web_form(r, "refresh_token");
 
 		if (refresh == NULL)
 			return oidc_oauth_error(r, 400, "invalid_request", "refresh_token is missing");
-		rc = oidc_refresh(app->store, c, refresh, &ctx, t, &why);
+		web_suspend(r, st, token_resumed);
+		rc = oidc_refresh_submit(app->store, c, refresh, &st->ctx, &st->issued, &st->why,
+		    token_decided, st);
 	} else {
-		oidc_audit_refusal(app->store, "token", c->id, 0, "unsupported_grant_type", &ctx);
+		oidc_audit_refusal(app->store, "token", c->id, 0, "unsupported_grant_type",
+		    &st->ctx);
 		return oidc_oauth_error(r, 400, "unsupported_grant_type",
 		    "authorization_code or refresh_token");
 	}
-	if (rc < 0)
-		return -1;
-	if (rc > 0)
-		return oidc_oauth_error(r, 400, refusal_error(why), oidc_refusal_text(why));
-	rc = tokens_reply(r, c, t, code_grant);
-	sodium_memzero(t, sizeof(*t));
-	return rc;
+	if (rc != 0)
+		token_decided(st, -1);
+	return 0;
 }
 
 int
