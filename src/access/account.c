@@ -808,6 +808,27 @@ is_gap(struct store_tx *tx, int64_t org, int64_t person)
 	return person != 0 && gap == person;
 }
 
+/* Whether acting on person's account in a quality is acting on one of org's managers,
+ * the GAP or a co-GAP, someone else than the one acting: only the GAP may then change,
+ * suspend or remove it. Designating and removing co-GAPs is the GAP's alone (DESIGN.md
+ * §2); a local manager, or another co-GAP, suspending or deleting a co-GAP's account
+ * would go around that. 1, 0, or -1. */
+static int
+is_other_manager(struct store_tx *tx, const struct access_who *who, int64_t org,
+    int64_t person)
+{
+	struct store_q *q;
+	int rc;
+
+	if (person == 0 || person == who->person_id)
+		return 0;
+	if (store_query(tx, SQL_ACCESS_ORG_ROLE, &q, "ii", org, person) != 0)
+		return -1;
+	rc = store_next(q);
+	store_done(q);
+	return rc;
+}
+
 enum access_rc
 account_prepare(struct store *s, const struct access_who *who, int64_t org,
     int64_t quality, const char *niss, const char *type, struct user_prefill *out,
@@ -907,8 +928,8 @@ user_new(struct store *s, const struct access_who *who, int64_t org, int64_t qua
 		store_rollback(tx);
 		return ACCESS_INVALID;
 	}
-	/* Changing the GAP's account is acting on the GAP. */
-	r = is_gap(tx, org, n.person_id);
+	/* Changing the account of the GAP or a co-GAP is acting on the GAP. */
+	r = is_other_manager(tx, who, org, n.person_id);
 	if (r < 0)
 		goto fail;
 	if (r == 1) {
@@ -1037,7 +1058,7 @@ account_update(struct store *s, const struct access_who *who, int64_t org, int64
 	rc = member_view(tx, org, quality, account_id, &v);
 	if (rc != ACCESS_OK)
 		goto done;
-	r = is_gap(tx, org, v.person_id);
+	r = is_other_manager(tx, who, org, v.person_id);
 	if (r < 0) {
 		rc = ACCESS_ERROR;
 		goto done;
@@ -1154,7 +1175,7 @@ account_set_status(struct store *s, const struct access_who *who, int64_t org,
 	rc = member_view(tx, org, quality, account_id, &v);
 	if (rc != ACCESS_OK)
 		goto done;
-	r = is_gap(tx, org, v.person_id);
+	r = is_other_manager(tx, who, org, v.person_id);
 	if (r < 0) {
 		rc = ACCESS_ERROR;
 		goto done;
@@ -1230,7 +1251,7 @@ account_remove(struct store *s, const struct access_who *who, int64_t org, int64
 		rc = member_view(tx, org, quality, accounts[i], &v);
 		if (rc != ACCESS_OK)
 			goto done;
-		r = is_gap(tx, org, v.person_id);
+		r = is_other_manager(tx, who, org, v.person_id);
 		if (r < 0) {
 			rc = ACCESS_ERROR;
 			goto done;

@@ -46,7 +46,8 @@ struct policy_actor {
 };
 
 /* What is acted on: the activated quality (0 when the action is about the organisation
- * as a whole) and, for actions on a person, whether that person is the GAP. */
+ * as a whole) and, for actions on a person, whether that person is the GAP (for a user's
+ * account in a quality: the GAP or a co-GAP other than the one acting). */
 struct policy_target {
 	int64_t quality;
 	bool target_is_gap;
@@ -60,7 +61,7 @@ enum policy_reason {
 	POLICY_OTHER_QUALITY,       /* a GL/co-GL acting outside their own quality */
 	POLICY_SUSPENDED,           /* the actor's account is suspended */
 	POLICY_LEVEL,               /* the session's level is too low (eID required) */
-	POLICY_TARGET_GAP,          /* only the GAP may be the one acting on the GAP */
+	POLICY_TARGET_GAP,          /* only the GAP may act on the GAP (or a co-GAP's account) */
 	POLICY_NOT_OWN,             /* personal data of someone else */
 };
 

@@ -195,6 +195,32 @@ describe('access management: the policy table through the pages', () => {
       false, 'a GL designating the GL');
   });
 
+  it('only the GAP suspends, changes or removes the account of a co-GAP', async () => {
+    // The co-GAP (Jan) is also a user of quality A, where Lukas is GL and Els co-GL.
+    const acc = await addUser(srv, who.gap, qa, { niss: NISS.jan, username: 'jan.peeters', email: 'jan@example.be' });
+    const version = () => String(scalar(srv, `SELECT version FROM account WHERE id = ${acc}`));
+    for (const role of ['gl', 'cogl']) {
+      await cell(role, (c) => post(c, `/acces/1/qualite/${qa}/utilisateur/${acc}/statut`, { version: version(), action: 'suspend' }),
+        false, 'suspending a co-GAP\'s account');
+      await cell(role, (c) => post(c, `/acces/1/qualite/${qa}/utilisateur/${acc}`, {
+        version: version(), type: 'USER', username: 'jan.peeters', title: 'M.', language: 'nl',
+        email: 'changed@example.be', apps: [],
+      }), false, 'changing a co-GAP\'s account');
+    }
+    assert.equal(scalar(srv, `SELECT count(*) FROM audit_event WHERE action = 'access.denied'
+      AND actor = '${pid.gl}' AND object = 'person:${ID.jan}'
+      AND json_extract(details, '$.reason') = 'target_gap'`), 2);
+    // The co-GAP himself keeps his own account; the GAP may suspend it.
+    assert.equal(scalar(srv, `SELECT status FROM account WHERE id = ${acc}`), 'active');
+    const r = await cell('gap', (c) => post(c, `/acces/1/qualite/${qa}/utilisateur/${acc}/statut`, { version: version(), action: 'suspend' }),
+      true, 'the GAP suspending a co-GAP\'s account');
+    assert.equal(r.status, 303);
+    assert.equal(scalar(srv, `SELECT status FROM account WHERE id = ${acc}`), 'suspended');
+    const back = await post(who.gap, `/acces/1/qualite/${qa}/utilisateur/${acc}/statut`, { version: version(), action: 'reactivate' });
+    assert.equal(back.status, 303);
+    assert.equal(scalar(srv, `SELECT status FROM account WHERE id = ${acc}`), 'active');
+  });
+
   it('without the CSRF token a form is refused before anything', async () => {
     const before = snapshot(srv);
     const r = await who.gap.get(`/acces/1/qualite/${qa}/nouveau`, {
