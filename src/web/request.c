@@ -110,6 +110,29 @@ web_t(struct web_req *r, const char *msgid)
 }
 
 const char *
+web_tf(struct web_req *r, const char *msgid, const char *a, const char *b, const char *c)
+{
+	const char *t = web_t(r, msgid), *args[3] = { a, b, c };
+	struct buf out;
+	char *res;
+
+	buf_init(&out, 16 * 1024);
+	for (const char *p = t; *p != '\0'; p++) {
+		if (p[0] == '{' && p[1] >= '1' && p[1] <= '3' && p[2] == '}') {
+			const char *v = args[p[1] - '1'];
+
+			buf_puts(&out, v ? v : "");
+			p += 2;
+			continue;
+		}
+		buf_putc(&out, *p);
+	}
+	res = arena_strdup(r->arena, out.data ? out.data : "");
+	buf_free(&out);
+	return res ? res : "";
+}
+
+const char *
 web_body(struct web_req *r, size_t *len)
 {
 	*len = r->body.len;

@@ -136,6 +136,10 @@ const char *web_body(struct web_req *r, size_t *len);
 const char *web_cookie(struct web_req *r, const char *name);
 /* Translates a French msgid into the request's language. */
 const char *web_t(struct web_req *r, const char *msgid);
+/* The same with {1}, {2}, {3} replaced by a, b, c (each may be NULL), unescaped: for
+ * texts that templates escape. */
+const char *web_tf(struct web_req *r, const char *msgid, const char *a, const char *b,
+    const char *c);
 
 /* The session, or NULL when the visitor has none. */
 struct web_session *web_session(struct web_req *r);

@@ -99,13 +99,13 @@ describe('access management in the browser', () => {
     // Bad input first: kept and explained.
     await page.getByLabel('Adresse e-mail de la qualité *').fill('sante@pharma');
     await page.getByLabel('Je veux désigner un Gestionnaire local pour gérer la qualité').check();
-    await page.getByLabel('NSS du gestionnaire local').fill('90.02.28-001.94');
+    await page.getByLabel('NISS du gestionnaire local').fill('90.02.28-001.94');
     await page.getByRole('button', { name: 'Suivant' }).click();
     await page.waitForLoadState('load');
     assert.equal(await page.getByLabel('Adresse e-mail de la qualité *').inputValue(), 'sante@pharma');
     await check('activation step 1 with errors');
     await page.getByLabel('Adresse e-mail de la qualité *').fill('sante@pharmaplatel.example.be');
-    await page.getByLabel('NSS du gestionnaire local').fill('90.02.28-001.93');
+    await page.getByLabel('NISS du gestionnaire local').fill('90.02.28-001.93');
     await page.getByRole('button', { name: 'Suivant' }).click();
     await page.waitForLoadState('load');
     assert.equal(await page.getByLabel('Nom *', { exact: true }).inputValue(), 'Schmitz');

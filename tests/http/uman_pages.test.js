@@ -202,6 +202,10 @@ describe('access management: side pages', () => {
         assert.equal(r.status, 200, `${p} in ${lang}`);
         assert.match(r.text, new RegExp(`<html lang="${lang}">`), `${p} in ${lang}`);
       }
+      // The count is part of the sentence, where each language puts it.
+      const found = await post(c, '/acces/1/utilisateurs', {});
+      assert.match(text(found.text), { nl: /\b4 gebruikers gevonden\./, de: /\b4 Benutzer gefunden\./,
+        en: /\b4 users found\./ }[lang], `users found in ${lang}`);
     }
   });
 

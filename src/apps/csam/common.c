@@ -45,29 +45,6 @@ csam_app_form(struct web_req *r, const char *name)
 	return v ? v : "";
 }
 
-const char *
-csam_app_tf(struct web_req *r, const char *msgid, const char *a, const char *b, const char *c)
-{
-	const char *t = web_t(r, msgid), *args[3] = { a, b, c };
-	struct buf out;
-	char *res;
-
-	buf_init(&out, 16 * 1024);
-	for (const char *p = t; *p != '\0'; p++) {
-		if (p[0] == '{' && p[1] >= '1' && p[1] <= '3' && p[2] == '}') {
-			const char *v = args[p[1] - '1'];
-
-			buf_puts(&out, v ? v : "");
-			p += 2;
-			continue;
-		}
-		buf_putc(&out, *p);
-	}
-	res = arena_strdup(web_arena(r), out.data ? out.data : "");
-	buf_free(&out);
-	return res ? res : "";
-}
-
 void
 csam_app_errors(struct web_req *r, struct tmpl_ctx *c, const struct csam_errors *err)
 {
@@ -75,7 +52,7 @@ csam_app_errors(struct web_req *r, struct tmpl_ctx *c, const struct csam_errors 
 		char key[64];
 
 		snprintf(key, sizeof(key), "err_%s", err->e[i].field);
-		tmpl_set(c, key, csam_app_tf(r, err->e[i].msgid, err->e[i].arg, NULL, NULL));
+		tmpl_set(c, key, web_tf(r, err->e[i].msgid, err->e[i].arg, NULL, NULL));
 	}
 	tmpl_set_bool(c, "has_errors", err->n > 0);
 }

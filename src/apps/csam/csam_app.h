@@ -24,9 +24,6 @@ void csam_app_who(struct web_req *r, struct csam_who *who);
 struct store *csam_app_store(struct web_req *r);
 /* A form value, "" when absent. */
 const char *csam_app_form(struct web_req *r, const char *name);
-/* A translated msgid with {1}, {2}, {3} replaced by a, b, c (each may be NULL). */
-const char *csam_app_tf(struct web_req *r, const char *msgid, const char *a, const char *b,
-    const char *c);
 /* Sets "err_<field>" (translated) for each field error, and "has_errors". */
 void csam_app_errors(struct web_req *r, struct tmpl_ctx *c, const struct csam_errors *err);
 /* "dd/mm/yyyy" of an ISO date or timestamp; "" for NULL or "". */

@@ -57,40 +57,40 @@ refusal(struct web_req *r, struct tmpl_ctx *c, const struct csam_enterprise *e)
 		tmpl_set(c, "error", web_t(r, be_reason_msgid(e->be)));
 		break;
 	case CSAM_CHECK_UNKNOWN:
-		tmpl_set(c, "error", csam_app_tf(r, N_("Le numéro d'entreprise {1} est inconnu de "
+		tmpl_set(c, "error", web_tf(r, N_("Le numéro d'entreprise {1} est inconnu de "
 		    "la Banque-Carrefour des Entreprises (BCE). Vérifiez le numéro."), num, NULL,
 		    NULL));
 		tmpl_set_bool(c, "show_search", true);
 		break;
 	case CSAM_CHECK_STOPPED:
-		tmpl_set(c, "error", csam_app_tf(r, N_("L'entreprise {1} ({2}) n'est plus active "
+		tmpl_set(c, "error", web_tf(r, N_("L'entreprise {1} ({2}) n'est plus active "
 		    "dans la Banque-Carrefour des Entreprises : elle ne peut pas être enregistrée."),
 		    name, num, NULL));
 		break;
 	case CSAM_CHECK_NOT_REP:
-		tmpl_set(c, "error", csam_app_tf(r, N_("Vous n'exercez actuellement aucune fonction "
+		tmpl_set(c, "error", web_tf(r, N_("Vous n'exercez actuellement aucune fonction "
 		    "légale reconnue par la Banque-Carrefour des Entreprises dans l'entreprise {1} "
 		    "({2}). Seul un représentant légal de l'entreprise peut l'enregistrer."),
 		    name, num, NULL));
 		if (e->ended[0])
-			tmpl_set(c, "error_detail", csam_app_tf(r, N_("Votre fonction dans cette "
+			tmpl_set(c, "error_detail", web_tf(r, N_("Votre fonction dans cette "
 			    "entreprise a pris fin le {1}."), csam_app_date(r, e->ended), NULL, NULL));
 		else if (e->starts[0])
-			tmpl_set(c, "error_detail", csam_app_tf(r, N_("Votre fonction dans cette "
+			tmpl_set(c, "error_detail", web_tf(r, N_("Votre fonction dans cette "
 			    "entreprise ne commence que le {1}."), csam_app_date(r, e->starts), NULL,
 			    NULL));
 		tmpl_set_bool(c, "show_bce_help", true);
 		tmpl_setf(c, "lookup_href", "/entreprises/%s", e->number);
 		break;
 	case CSAM_CHECK_REGISTERED:
-		tmpl_set(c, "error", csam_app_tf(r, N_("L'entreprise {1} ({2}) est déjà enregistrée "
+		tmpl_set(c, "error", web_tf(r, N_("L'entreprise {1} ({2}) est déjà enregistrée "
 		    "dans CSAM. Son Gestionnaire d'Accès Principal est {3} : contactez-le pour "
 		    "obtenir des accès."), name, num, e->gap_name[0] ? e->gap_name : "—"));
 		tmpl_set_bool(c, "show_replace", true);
 		tmpl_setf(c, "replace_href", "/csam/gap/remplacement?entreprise=%s", e->number);
 		break;
 	case CSAM_CHECK_NOT_REGISTERED:
-		tmpl_set(c, "error", csam_app_tf(r, N_("L'entreprise {1} ({2}) n'est pas encore "
+		tmpl_set(c, "error", web_tf(r, N_("L'entreprise {1} ({2}) n'est pas encore "
 		    "enregistrée dans CSAM : enregistrez-la d'abord."), name, num, NULL));
 		break;
 	default:

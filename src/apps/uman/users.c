@@ -109,8 +109,8 @@ found_text(struct web_req *r, int64_t total)
 		return web_t(r, N_("Aucun utilisateur trouvé."));
 	if (total == 1)
 		return web_t(r, N_("Un utilisateur trouvé."));
-	return arena_printf(web_arena(r), "%lld %s", (long long)total,
-	    web_t(r, N_("utilisateurs trouvés.")));
+	return web_tf(r, N_("{1} utilisateurs trouvés."),
+	    arena_printf(web_arena(r), "%lld", (long long)total), NULL, NULL);
 }
 
 void
