@@ -9,7 +9,7 @@
 struct store;
 /* Fills an empty database with the demo world (people with access codes …); a database
  * that already has people is left alone. Returns 0 or -1. */
-int demo_seed(struct store *s);
+int demo_seed(struct store *s, const char *portal_conf);
 /* Opens the store at c->db and applies pending migrations; prints why on failure. */
 int open_store(const struct config *c, struct store **out);
 

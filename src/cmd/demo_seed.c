@@ -2,9 +2,12 @@
  * newcomer can log in at once. Their passwords are in the README; never use in production. */
 #include "cmd/cmd.h"
 
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "access/org.h"
 #include "access/sql.h"
@@ -27,8 +30,34 @@ static const struct demo_person people[] = {
 	    "Demo-portier-2026" },
 };
 
+/* Writes the demo portal's settings (docs/portal.md) with the client secret, readable by
+ * the owner only. 0 or -1. */
+static int
+portal_settings(const char *path, const char *secret)
+{
+	FILE *f;
+	int fd, rc;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || fchmod(fd, 0600) != 0 || (f = fdopen(fd, "w")) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	fprintf(f, "# The agency portal of the demo, written by `portier demo` with the secret of\n"
+	    "# its OpenID Connect client: `make run` starts `portier portal --config` with it.\n"
+	    "issuer = http://127.0.0.1:8080\nlisten = 127.0.0.1:8081\nclient_id = medseip-portal\n"
+	    "client_secret = %s\n", secret);
+	rc = ferror(f) ? -1 : 0;
+	if (fclose(f) != 0)
+		rc = -1;
+	if (rc == 0)
+		log_info(NULL, "demo: OpenID Connect client medseip-portal, its secret in %s", path);
+	return rc;
+}
+
 int
-demo_seed(struct store *s)
+demo_seed(struct store *s, const char *portal_conf)
 {
 	struct person existing;
 
@@ -58,8 +87,10 @@ demo_seed(struct store *s)
 	    sizeof(people) / sizeof(people[0]));
 	{
 		/* The agency portal as OpenID Connect client (docs/oidc.md): confidential, eID
-		 * level, application MEDSEIP. Its secret is logged here, in demo mode only;
-		 * `portier client rotate-secret --id medseip-portal` prints a new one. */
+		 * level, application MEDSEIP. Its secret goes, in demo mode only, into the
+		 * portal's settings file beside the database (mode 0600), which `make run`
+		 * starts the portal with; `portier client rotate-secret --id medseip-portal`
+		 * prints a new one. */
 		static const char *const redirect[] = { "http://127.0.0.1:8081/callback" };
 		static const char *const post_logout[] = { "http://127.0.0.1:8081/" };
 		const struct oidc_client_new portal = {
@@ -74,9 +105,9 @@ demo_seed(struct store *s)
 			fprintf(stderr, "portier: demo: client medseip-portal: %s\n", err);
 			return -1;
 		}
-		if (rc == 0)
-			log_info(NULL, "demo: OpenID Connect client medseip-portal, client_secret %s",
-			    secret);
+		if (rc == 0 && portal_settings(portal_conf, secret) != 0)
+			log_warn(NULL, "demo: cannot write %s: start the portal with a new secret "
+			    "(portier client rotate-secret --id medseip-portal)", portal_conf);
 		sodium_memzero(secret, sizeof(secret));
 	}
 	{

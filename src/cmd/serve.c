@@ -76,6 +76,19 @@ open_store(const struct config *c, struct store **out)
 	return 0;
 }
 
+/* The demo portal's settings file: portal.conf in the database's folder. */
+static const char *
+portal_conf_path(const char *db, char *out, size_t outlen)
+{
+	const char *slash = strrchr(db, '/');
+
+	if (slash == NULL)
+		snprintf(out, outlen, "portal.conf");
+	else
+		snprintf(out, outlen, "%.*s/portal.conf", (int)(slash - db), db);
+	return out;
+}
+
 static int
 run(int argc, char **argv, bool demo)
 {
@@ -87,7 +100,7 @@ run(int argc, char **argv, bool demo)
 	struct eid_runtime eid = { 0 };
 	struct mail_runner *mail = NULL;
 	struct mail_config mc = { 0 };
-	char err[1024];
+	char err[1024], portal_conf[1100];
 	sigset_t set;
 	int sig = 0, npos, rc;
 	char *pos[1];
@@ -130,7 +143,8 @@ run(int argc, char **argv, bool demo)
 		eid_runtime_free(&eid);
 		return 1;
 	}
-	if (c.demo && demo_seed(store) != 0) {
+	if (c.demo && demo_seed(store, portal_conf_path(c.db, portal_conf,
+	    sizeof(portal_conf))) != 0) {
 		eid_runtime_free(&eid);
 		store_close(store);
 		return 1;

@@ -1,0 +1,62 @@
+// demo-portal-settings.test.js — in demo mode portier registers the agency portal as an
+// OpenID Connect client and writes the portal's settings, with the client secret, into
+// portal.conf beside the database, readable by its owner only (make run starts the
+// portal with it); the secret is not in the log.
+import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { start } from '../lib/server.js';
+
+function settingsOf(file) {
+  const out = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^([a-z_]+) = (.*)$/.exec(line);
+    if (m) out[m[1]] = m[2];
+  }
+  return out;
+}
+
+async function tokenStatus(srv, id, secret) {
+  const res = await fetch(`${srv.url}/oidc/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code: '1.nope',
+      redirect_uri: 'http://127.0.0.1:8081/callback' }).toString(),
+  });
+  return { status: res.status, json: await res.json() };
+}
+
+describe('demo: the agency portal\'s settings', () => {
+  let srv;
+  let file;
+
+  before(async () => {
+    srv = await start({ args: ['--demo', '--password-ops', '1', '--password-mem-kib', '8'] });
+    file = path.join(path.dirname(srv.db), 'portal.conf');
+  });
+  after(() => srv?.stop());
+
+  it('writes portal.conf beside the database, for its owner only, with a working secret', async () => {
+    const st = statSync(file);
+    assert.equal(st.mode & 0o777, 0o600);
+    const s = settingsOf(file);
+    assert.equal(s.client_id, 'medseip-portal');
+    assert.equal(s.issuer, 'http://127.0.0.1:8080');
+    assert.equal(s.listen, '127.0.0.1:8081');
+    assert.match(s.client_secret, /^[A-Za-z0-9_-]{40,}$/);
+    // The secret authenticates the client: the (bogus) code is what is refused.
+    const ok = await tokenStatus(srv, 'medseip-portal', s.client_secret);
+    assert.equal(ok.status, 400);
+    assert.equal(ok.json.error, 'invalid_grant');
+    const bad = await tokenStatus(srv, 'medseip-portal', `${s.client_secret.slice(0, -1)}x`);
+    assert.equal(bad.status, 401);
+    assert.equal(bad.json.error, 'invalid_client');
+    assert.ok(!srv.logs().includes(s.client_secret), 'the secret is not logged');
+    assert.match(srv.logs(), /its secret in .*portal\.conf/);
+  });
+});
