@@ -26,6 +26,7 @@
 #include "auth/person.h"
 #include "policy/loa.h"
 #include "store/store.h"
+#include "store_fixture.h"
 
 /* People of the fixture (person ids in creation order). */
 enum { P_GAP = 1, P_COGAP, P_GL, P_USER, P_OTHER_GAP, P_STRANGER, P_HELPDESK };
@@ -40,9 +41,7 @@ enum { P_GAP = 1, P_COGAP, P_GL, P_USER, P_OTHER_GAP, P_STRANGER, P_HELPDESK };
 #define NISS_NEW2 "75050500401"
 
 struct fixture {
-	char dir[64];
-	char path[128];
-	struct store *s;
+	struct store_fixture fx;
 	sqlite3 *db;                     /* a second connection to count rows */
 	int64_t org, other_org;
 };
@@ -88,7 +87,7 @@ make_person(const char *niss, const char *last, const char *first)
 	snprintf(p.last_name, sizeof(p.last_name), "%s", last);
 	snprintf(p.first_name, sizeof(p.first_name), "%s", first);
 	snprintf(p.language, sizeof(p.language), "fr");
-	assert_int_equal(person_create(F->s, &p, "system", NULL), 0);
+	assert_int_equal(person_create(F->fx.s, &p, "system", NULL), 0);
 	return p.id;
 }
 
@@ -104,7 +103,7 @@ make_org(const char *enterprise, const char *name, int64_t gap)
 	struct store_tx *tx;
 	int64_t id;
 
-	assert_int_equal(store_begin(F->s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_begin(F->fx.s, STORE_WRITE, &tx), 0);
 	id = org_create(tx, &n, gap, &by);
 	assert_true(id > 0);
 	assert_int_equal(store_commit(tx), 0);
@@ -114,19 +113,10 @@ make_org(const char *enterprise, const char *name, int64_t gap)
 static int
 setup(void **state)
 {
-	char err[512];
-
 	F = calloc(1, sizeof(*F));
-	snprintf(F->dir, sizeof(F->dir), "/tmp/portier-access-XXXXXX");
-	if (mkdtemp(F->dir) == NULL)
+	if (F == NULL || store_fixture_open(&F->fx, "access", 2) != 0)
 		return -1;
-	snprintf(F->path, sizeof(F->path), "%s/t.db", F->dir);
-	if (store_open(F->path, 2, &F->s, err, sizeof(err)) != 0 ||
-	    store_migrate(F->s, "migrations", err, sizeof(err)) < 1) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	if (sqlite3_open(F->path, &F->db) != SQLITE_OK)
+	if (sqlite3_open(F->fx.path, &F->db) != SQLITE_OK)
 		return -1;
 	sqlite3_busy_timeout(F->db, 5000);
 	assert_int_equal(make_person(NISS_GAP, "Dubois", "Claire"), P_GAP);
@@ -142,7 +132,7 @@ setup(void **state)
 		struct store_tx *tx;
 		struct org_actor by = { .person_id = P_GAP, .role = "GAP" };
 
-		assert_int_equal(store_begin(F->s, STORE_WRITE, &tx), 0);
+		assert_int_equal(store_begin(F->fx.s, STORE_WRITE, &tx), 0);
 		assert_int_equal(org_add_cogap(tx, F->org, P_COGAP, &by), 0);
 		assert_int_equal(store_commit(tx), 0);
 	}
@@ -154,16 +144,13 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[256];
 	struct audit_report rep;
 
 	(void)state;
 	/* Every test leaves an intact audit chain. */
-	assert_int_equal(audit_verify(F->s, &rep), 0);
+	assert_int_equal(audit_verify(F->fx.s, &rep), 0);
 	sqlite3_close(F->db);
-	store_close(F->s);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", F->dir);
-	if (system(cmd) != 0)
+	if (store_fixture_close(&F->fx) != 0)
 		return -1;
 	free(F);
 	F = NULL;
@@ -198,7 +185,7 @@ activate_health(void)
 	int64_t q = 0;
 	bool again;
 
-	assert_int_equal(quality_activate(F->s, &w, F->org, &in, &err, &q, &again), ACCESS_OK);
+	assert_int_equal(quality_activate(F->fx.s, &w, F->org, &in, &err, &q, &again), ACCESS_OK);
 	assert_false(again);
 	assert_true(q > 0);
 	return q;
@@ -218,7 +205,7 @@ activate_other(const char *code, int64_t by)
 	struct access_errors err = { 0 };
 	int64_t q = 0;
 
-	assert_int_equal(quality_activate(F->s, &w, F->org, &in, &err, &q, NULL), ACCESS_OK);
+	assert_int_equal(quality_activate(F->fx.s, &w, F->org, &in, &err, &q, NULL), ACCESS_OK);
 	return q;
 }
 
@@ -234,7 +221,7 @@ add_user(int64_t by, int64_t quality, const char *niss, const char *username,
 	};
 	struct access_errors err = { 0 };
 
-	return account_create(F->s, &w, F->org, quality, &in, &err, account);
+	return account_create(F->fx.s, &w, F->org, quality, &in, &err, account);
 }
 
 static int64_t
@@ -293,7 +280,7 @@ activation_with_local_manager(void **state)
 		struct entity_view v;
 		bool offered = false;
 
-		assert_int_equal(quality_entity(F->s, &w, F->org, a, &v), ACCESS_OK);
+		assert_int_equal(quality_entity(F->fx.s, &w, F->org, a, &v), ACCESS_OK);
 		assert_false(v.is_gap);
 		assert_int_equal(v.nactive, 1);
 		assert_string_equal(v.active[0].name, "Institution liée au domaine de la santé");
@@ -321,7 +308,7 @@ activation_twice_registers_once(void **state)
 
 	(void)state;
 	q1 = activate_health();
-	assert_int_equal(quality_activate(F->s, &w, F->org, &in, &err, &q2, &again), ACCESS_OK);
+	assert_int_equal(quality_activate(F->fx.s, &w, F->org, &in, &err, &q2, &again), ACCESS_OK);
 	assert_true(again);
 	assert_int_equal(q1, q2);
 	assert_int_equal(count("SELECT count(*) FROM org_quality"), 1);
@@ -329,7 +316,7 @@ activation_twice_registers_once(void **state)
 	/* Another e-mail: refused, nothing changed. */
 	in.email = "autre@example.be";
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(quality_activate(F->s, &w, F->org, &in, &err, &q2, &again), ACCESS_EXISTS);
+	assert_int_equal(quality_activate(F->fx.s, &w, F->org, &in, &err, &q2, &again), ACCESS_EXISTS);
 	assert_non_null(access_error_of(&err, "quality"));
 	assert_int_equal(count("SELECT count(*) FROM org_quality WHERE email = 'qualite@example.be'"), 1);
 }
@@ -362,19 +349,19 @@ activation_bad_input(void **state)
 	int64_t events = count("SELECT count(*) FROM audit_event");
 
 	(void)state;
-	assert_int_equal(quality_activation_step1(F->s, &w, F->org, &in, &gl, &err),
+	assert_int_equal(quality_activation_step1(F->fx.s, &w, F->org, &in, &gl, &err),
 	    ACCESS_INVALID);
 	assert_non_null(access_error_of(&err, "email_quality"));
 	assert_non_null(access_error_of(&err, "niss"));
 	memset(&err, 0, sizeof(err));
 	in.email = "qualite@example.be";
 	in.niss = NISS_GL;
-	assert_int_equal(quality_activation_step1(F->s, &w, F->org, &in, &gl, &err), ACCESS_OK);
+	assert_int_equal(quality_activation_step1(F->fx.s, &w, F->org, &in, &gl, &err), ACCESS_OK);
 	/* Lukas is known: his names come from his record and cannot be changed here. */
 	assert_true(gl.names_locked);
 	assert_string_equal(gl.last_name, "Schmitz");
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(quality_activate(F->s, &w, F->org, &in, &err, NULL, NULL), ACCESS_INVALID);
+	assert_int_equal(quality_activate(F->fx.s, &w, F->org, &in, &err, NULL, NULL), ACCESS_INVALID);
 	assert_non_null(access_error_of(&err, "username"));
 	assert_non_null(access_error_of(&err, "apps"));
 	/* An application of another quality is refused the same way. */
@@ -386,7 +373,7 @@ activation_bad_input(void **state)
 
 		in.gl = gl_input("lukas.schmitz", employer_app, 1);
 		memset(&err, 0, sizeof(err));
-		assert_int_equal(quality_activate(F->s, &w, F->org, &in, &err, NULL, NULL),
+		assert_int_equal(quality_activate(F->fx.s, &w, F->org, &in, &err, NULL, NULL),
 		    ACCESS_INVALID);
 		assert_non_null(access_error_of(&err, "apps"));
 	}
@@ -394,7 +381,7 @@ activation_bad_input(void **state)
 	in.mode = NULL;
 	in.email = "";
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(quality_activation_check(F->s, &w, F->org, &in, &err), ACCESS_INVALID);
+	assert_int_equal(quality_activation_check(F->fx.s, &w, F->org, &in, &err), ACCESS_INVALID);
 	assert_non_null(access_error_of(&err, "mode"));
 	assert_non_null(access_error_of(&err, "email_quality"));
 	assert_int_equal(count("SELECT count(*) FROM org_quality"), 0);
@@ -420,9 +407,9 @@ activation_with_new_person(void **state)
 	struct user_prefill gl;
 
 	(void)state;
-	assert_int_equal(quality_activation_step1(F->s, &w, F->org, &in, &gl, &err), ACCESS_OK);
+	assert_int_equal(quality_activation_step1(F->fx.s, &w, F->org, &in, &gl, &err), ACCESS_OK);
 	assert_false(gl.names_locked);
-	assert_int_equal(quality_activate(F->s, &w, F->org, &in, &err, NULL, NULL), ACCESS_OK);
+	assert_int_equal(quality_activate(F->fx.s, &w, F->org, &in, &err, NULL, NULL), ACCESS_OK);
 	assert_int_equal(count("SELECT count(*) FROM person WHERE niss = '75050500203' AND "
 	    "last_name = 'Durand'"), 1);
 	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = 'person.create' "
@@ -456,7 +443,7 @@ users_add_update_conflict(void **state)
 	    ACCESS_INVALID);
 	assert_int_equal(count("SELECT count(*) FROM person WHERE niss = '75050500401'"), 0);
 
-	assert_int_equal(account_get(F->s, &gl, F->org, q, acc, &v), ACCESS_OK);
+	assert_int_equal(account_get(F->fx.s, &gl, F->org, q, acc, &v), ACCESS_OK);
 	assert_string_equal(v.type, "USER");
 	assert_int_equal(v.napps, 1);
 	v2 = v;
@@ -468,10 +455,10 @@ users_add_update_conflict(void **state)
 		};
 		struct access_who gap = who(P_GAP);
 
-		assert_int_equal(account_update(F->s, &gl, F->org, q, acc, v.version, &in, &err),
+		assert_int_equal(account_update(F->fx.s, &gl, F->org, q, acc, v.version, &in, &err),
 		    ACCESS_OK);
 		in.language = "de";
-		assert_int_equal(account_update(F->s, &gap, F->org, q, acc, v2.version, &in, &err),
+		assert_int_equal(account_update(F->fx.s, &gap, F->org, q, acc, v2.version, &in, &err),
 		    ACCESS_CONFLICT);
 	}
 	assert_int_equal(count("SELECT count(*) FROM account WHERE language = 'nl'"), 1);
@@ -499,14 +486,14 @@ users_bad_input(void **state)
 	(void)state;
 	q = activate_health();
 	events = count("SELECT count(*) FROM audit_event");
-	assert_int_equal(account_prepare(F->s, &gl, F->org, q, "12345", "USER", &pre, &err),
+	assert_int_equal(account_prepare(F->fx.s, &gl, F->org, q, "12345", "USER", &pre, &err),
 	    ACCESS_INVALID);
 	assert_non_null(access_error_of(&err, "niss"));
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(account_prepare(F->s, &gl, F->org, q, NISS_GL, "USER", &pre, &err),
+	assert_int_equal(account_prepare(F->fx.s, &gl, F->org, q, NISS_GL, "USER", &pre, &err),
 	    ACCESS_INVALID);   /* already the GL of this quality */
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(account_create(F->s, &gl, F->org, q, &in, &err, NULL), ACCESS_INVALID);
+	assert_int_equal(account_create(F->fx.s, &gl, F->org, q, &in, &err, NULL), ACCESS_INVALID);
 	for (const char *const *f = (const char *const[]){ "niss", "username", "title",
 	    "language", "email", "local_email", "type", "apps", NULL }; *f; f++)
 		assert_non_null(access_error_of(&err, *f));
@@ -521,12 +508,12 @@ users_bad_input(void **state)
 	in.email = "marie@example.be";
 	in.local_email = NULL;
 	in.type = "USER";
-	assert_int_equal(account_check(F->s, &gl, F->org, q, &in, &err), ACCESS_OK);
+	assert_int_equal(account_check(F->fx.s, &gl, F->org, q, &in, &err), ACCESS_OK);
 	assert_int_equal(count("SELECT count(*) FROM audit_event"), events);
 	assert_int_equal(count("SELECT count(*) FROM account"), 1);
 	/* Prefill of a known person. */
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(account_prepare(F->s, &gl, F->org, q, "80.01.01-003.05", "USER", &pre,
+	assert_int_equal(account_prepare(F->fx.s, &gl, F->org, q, "80.01.01-003.05", "USER", &pre,
 	    &err), ACCESS_OK);
 	assert_true(pre.names_locked);
 	assert_string_equal(pre.last_name, "Janssens");
@@ -545,30 +532,30 @@ users_suspend_remove(void **state)
 	(void)state;
 	q = activate_health();
 	assert_int_equal(add_user(P_GL, q, NISS_USER, "marie", "USER", NULL, 0, &acc), ACCESS_OK);
-	assert_int_equal(account_get(F->s, &gl, F->org, q, acc, &v), ACCESS_OK);
-	assert_int_equal(account_set_status(F->s, &gl, F->org, q, acc, v.version, true, &err),
+	assert_int_equal(account_get(F->fx.s, &gl, F->org, q, acc, &v), ACCESS_OK);
+	assert_int_equal(account_set_status(F->fx.s, &gl, F->org, q, acc, v.version, true, &err),
 	    ACCESS_OK);
 	assert_int_equal(count("SELECT count(*) FROM account WHERE status = 'suspended'"), 1);
 	/* A stale version: refused. */
-	assert_int_equal(account_set_status(F->s, &gl, F->org, q, acc, v.version, false, &err),
+	assert_int_equal(account_set_status(F->fx.s, &gl, F->org, q, acc, v.version, false, &err),
 	    ACCESS_CONFLICT);
-	assert_int_equal(account_set_status(F->s, &gl, F->org, q, acc, v.version + 1, false,
+	assert_int_equal(account_set_status(F->fx.s, &gl, F->org, q, acc, v.version + 1, false,
 	    &err), ACCESS_OK);
 	/* Oneself: refused. */
 	gl_acc = count("SELECT id FROM account WHERE person_id = 3");
-	assert_int_equal(account_get(F->s, &gl, F->org, q, gl_acc, &v), ACCESS_OK);
+	assert_int_equal(account_get(F->fx.s, &gl, F->org, q, gl_acc, &v), ACCESS_OK);
 	assert_true(v.is_self);
-	assert_int_equal(account_set_status(F->s, &gl, F->org, q, gl_acc, v.version, true, &err),
+	assert_int_equal(account_set_status(F->fx.s, &gl, F->org, q, gl_acc, v.version, true, &err),
 	    ACCESS_INVALID);
 	/* Removing the GL: refused; the user: done, their account with them. */
 	{
 		int64_t both[] = { acc, gl_acc };
 
 		memset(&err, 0, sizeof(err));
-		assert_int_equal(account_remove(F->s, &gl, F->org, q, both, 2, &removed, &err),
+		assert_int_equal(account_remove(F->fx.s, &gl, F->org, q, both, 2, &removed, &err),
 		    ACCESS_INVALID);
 		assert_int_equal(count("SELECT count(*) FROM quality_member"), 2);
-		assert_int_equal(account_remove(F->s, &gl, F->org, q, both, 1, &removed, &err),
+		assert_int_equal(account_remove(F->fx.s, &gl, F->org, q, both, 1, &removed, &err),
 		    ACCESS_OK);
 		assert_int_equal(removed, 1);
 	}
@@ -597,48 +584,48 @@ cogl_and_gl_change(void **state)
 		denied = denied_events();
 		assert_int_equal(add_user(P_USER, q, NISS_STRANGER, "sophie", "USER", NULL, 0, &acc2),
 		    ACCESS_OK);
-		assert_int_equal(account_get(F->s, &cogl, F->org, q, acc2, &v), ACCESS_OK);
+		assert_int_equal(account_get(F->fx.s, &cogl, F->org, q, acc2, &v), ACCESS_OK);
 		{
 			struct user_input in = {
 				.username = "sophie", .language = "fr", .email = "nadia@example.be",
 				.type = "COGL",
 			};
 
-			assert_int_equal(account_update(F->s, &cogl, F->org, q, acc2, v.version, &in,
+			assert_int_equal(account_update(F->fx.s, &cogl, F->org, q, acc2, v.version, &in,
 			    &err), ACCESS_DENIED);
 		}
 		assert_int_equal(denied_events(), denied + 1);
 		assert_int_equal(count("SELECT count(*) FROM quality_member WHERE type = 'COGL'"), 1);
 	}
 	/* Back to USER by the GL. */
-	assert_int_equal(account_get(F->s, &gl, F->org, q, acc, &v), ACCESS_OK);
+	assert_int_equal(account_get(F->fx.s, &gl, F->org, q, acc, &v), ACCESS_OK);
 	{
 		struct user_input in = {
 			.username = "marie", .language = "fr", .email = "nadia@example.be",
 			.title = "Mme", .type = "USER",
 		};
 
-		assert_int_equal(account_update(F->s, &gl, F->org, q, acc, v.version, &in, &err),
+		assert_int_equal(account_update(F->fx.s, &gl, F->org, q, acc, v.version, &in, &err),
 		    ACCESS_OK);
 	}
 	assert_int_equal(count("SELECT count(*) FROM quality_member WHERE type = 'COGL'"), 0);
 	/* The GAP makes Marie the GL; Lukas becomes a user. */
-	assert_int_equal(quality_set_gl(F->s, &gap, F->org, q, acc, &err), ACCESS_OK);
+	assert_int_equal(quality_set_gl(F->fx.s, &gap, F->org, q, acc, &err), ACCESS_OK);
 	assert_int_equal(count("SELECT count(*) FROM quality_member m JOIN account a ON "
 	    "a.id = m.account_id WHERE a.person_id = 4 AND m.type = 'GL'"), 1);
 	assert_int_equal(count("SELECT count(*) FROM quality_member m JOIN account a ON "
 	    "a.id = m.account_id WHERE a.person_id = 3 AND m.type = 'USER'"), 1);
 	/* The former GL cannot designate GLs. */
 	denied = denied_events();
-	assert_int_equal(quality_set_gl(F->s, &gl, F->org, q, acc, &err), ACCESS_DENIED);
+	assert_int_equal(quality_set_gl(F->fx.s, &gl, F->org, q, acc, &err), ACCESS_DENIED);
 	assert_int_equal(denied_events(), denied + 1);
 	/* The quality's e-mail, by a manager of it; a bad one keeps the old. */
 	{
 		struct access_who marie = who(P_USER);
 
-		assert_int_equal(quality_set_email(F->s, &marie, F->org, q, "x@", &err),
+		assert_int_equal(quality_set_email(F->fx.s, &marie, F->org, q, "x@", &err),
 		    ACCESS_INVALID);
-		assert_int_equal(quality_set_email(F->s, &marie, F->org, q, "sante@example.be", &err),
+		assert_int_equal(quality_set_email(F->fx.s, &marie, F->org, q, "sante@example.be", &err),
 		    ACCESS_OK);
 		assert_int_equal(count("SELECT count(*) FROM org_quality WHERE email = "
 		    "'sante@example.be'"), 1);
@@ -676,8 +663,8 @@ policy_refusals_are_audited(void **state)
 		before_denied = denied_events();
 		assert_int_equal(add_user(P_GL, qb, NISS_STRANGER, "sophie", "USER", NULL, 0, NULL),
 		    ACCESS_DENIED);
-		assert_int_equal(account_get(F->s, &gl, F->org, qb, acc, &v), ACCESS_DENIED);
-		assert_int_equal(search_users(F->s, &gl, F->org, qb, &none, 1, 25, a, &page, &err),
+		assert_int_equal(account_get(F->fx.s, &gl, F->org, qb, acc, &v), ACCESS_DENIED);
+		assert_int_equal(search_users(F->fx.s, &gl, F->org, qb, &none, 1, 25, a, &page, &err),
 		    ACCESS_DENIED);
 		assert_int_equal(denied_events(), before_denied + 3);
 		assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = "
@@ -685,7 +672,7 @@ policy_refusals_are_audited(void **state)
 		    "'other_quality' AND json_extract(details, '$.quality') = (SELECT id FROM "
 		    "org_quality WHERE quality = 'youth_care')"), 3);
 		/* Nor may a local manager activate a quality. */
-		assert_int_equal(quality_activate(F->s, &gl, F->org, &in, &err, NULL, NULL),
+		assert_int_equal(quality_activate(F->fx.s, &gl, F->org, &in, &err, NULL, NULL),
 		    ACCESS_DENIED);
 	}
 	/* A manager of organisation X acting on Y. */
@@ -695,10 +682,10 @@ policy_refusals_are_audited(void **state)
 		struct entity_view v;
 
 		before_denied = denied_events();
-		assert_int_equal(quality_entity(F->s, &other, F->org, b, &v), ACCESS_DENIED);
+		assert_int_equal(quality_entity(F->fx.s, &other, F->org, b, &v), ACCESS_DENIED);
 		assert_int_equal(add_user(P_OTHER_GAP, qa, NISS_STRANGER, "sophie", "USER", apps, 1,
 		    NULL), ACCESS_DENIED);
-		assert_int_equal(quality_activate(F->s, &other, F->org, &in, &err, NULL, NULL),
+		assert_int_equal(quality_activate(F->fx.s, &other, F->org, &in, &err, NULL, NULL),
 		    ACCESS_DENIED);
 		assert_int_equal(denied_events(), before_denied + 3);
 		assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = "
@@ -712,7 +699,7 @@ policy_refusals_are_audited(void **state)
 
 		assert_int_equal(add_user(P_USER, qb, NISS_STRANGER, "sophie", "USER", NULL, 0,
 		    NULL), ACCESS_DENIED);
-		assert_int_equal(search_users(F->s, &user, F->org, 0, &none, 1, 25, a, &page, &err),
+		assert_int_equal(search_users(F->fx.s, &user, F->org, 0, &none, 1, 25, a, &page, &err),
 		    ACCESS_DENIED);
 	}
 	/* A suspended local manager. */
@@ -723,7 +710,7 @@ policy_refusals_are_audited(void **state)
 		before_denied = denied_events();
 		assert_int_equal(add_user(P_GL, qa, NISS_STRANGER, "sophie", "USER", NULL, 0, NULL),
 		    ACCESS_DENIED);
-		assert_int_equal(search_users(F->s, &gl, F->org, qa, &none, 1, 25, a, &page, &err),
+		assert_int_equal(search_users(F->fx.s, &gl, F->org, qa, &none, 1, 25, a, &page, &err),
 		    ACCESS_DENIED);
 		assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = "
 		    "'access.denied' AND actor = '3' AND json_extract(details, '$.reason') = "
@@ -735,9 +722,9 @@ policy_refusals_are_audited(void **state)
 		struct access_who cogap = who(P_COGAP);
 
 		before_denied = denied_events();
-		assert_int_equal(hierarchy_cogap_remove(F->s, &cogap, F->org, P_GAP, &err),
+		assert_int_equal(hierarchy_cogap_remove(F->fx.s, &cogap, F->org, P_GAP, &err),
 		    ACCESS_DENIED);
-		assert_int_equal(hierarchy_cogap_add(F->s, &cogap, F->org, NISS_STRANGER, &err),
+		assert_int_equal(hierarchy_cogap_add(F->fx.s, &cogap, F->org, NISS_STRANGER, &err),
 		    ACCESS_DENIED);
 		assert_int_equal(denied_events(), before_denied + 2);
 		assert_int_equal(count("SELECT count(*) FROM org_manager WHERE role = 'GAP' AND "
@@ -758,11 +745,11 @@ policy_refusals_are_audited(void **state)
 		exec_sql("UPDATE quality_member SET type = 'COGL' WHERE account_id = (SELECT id FROM "
 		    "account WHERE person_id = 4)");
 		cogl = who(P_USER);
-		assert_int_equal(account_get(F->s, &cogl, F->org, qb, gap_acc, &v), ACCESS_OK);
+		assert_int_equal(account_get(F->fx.s, &cogl, F->org, qb, gap_acc, &v), ACCESS_OK);
 		assert_true(v.is_gap);
-		assert_int_equal(account_set_status(F->s, &cogl, F->org, qb, gap_acc, v.version, true,
+		assert_int_equal(account_set_status(F->fx.s, &cogl, F->org, qb, gap_acc, v.version, true,
 		    &err), ACCESS_DENIED);
-		assert_int_equal(account_update(F->s, &cogl, F->org, qb, gap_acc, v.version, &change,
+		assert_int_equal(account_update(F->fx.s, &cogl, F->org, qb, gap_acc, v.version, &change,
 		    &err), ACCESS_DENIED);
 		assert_int_equal(count("SELECT count(*) FROM account WHERE person_id = 1 AND "
 		    "status = 'active' AND username = 'claire.dubois'"), 1);
@@ -775,19 +762,19 @@ policy_refusals_are_audited(void **state)
 		struct access_who gap = who(P_GAP), cogap = who(P_COGAP), hd = who(P_HELPDESK);
 		struct access_who gl = who(P_GL), user = who(P_STRANGER);
 
-		assert_int_equal(search_audit(F->s, &gap, F->org, 0, &af, 1, 50, a, &ap, &err),
+		assert_int_equal(search_audit(F->fx.s, &gap, F->org, 0, &af, 1, 50, a, &ap, &err),
 		    ACCESS_OK);
-		assert_int_equal(search_audit(F->s, &cogap, F->org, 0, &af, 1, 50, a, &ap, &err),
+		assert_int_equal(search_audit(F->fx.s, &cogap, F->org, 0, &af, 1, 50, a, &ap, &err),
 		    ACCESS_OK);
-		assert_int_equal(search_audit(F->s, &hd, F->org, 0, &af, 1, 50, a, &ap, &err),
+		assert_int_equal(search_audit(F->fx.s, &hd, F->org, 0, &af, 1, 50, a, &ap, &err),
 		    ACCESS_OK);
-		assert_int_equal(search_audit(F->s, &gl, F->org, qa, &af, 1, 50, a, &ap, &err),
+		assert_int_equal(search_audit(F->fx.s, &gl, F->org, qa, &af, 1, 50, a, &ap, &err),
 		    ACCESS_OK);
-		assert_int_equal(search_audit(F->s, &gl, F->org, 0, &af, 1, 50, a, &ap, &err),
+		assert_int_equal(search_audit(F->fx.s, &gl, F->org, 0, &af, 1, 50, a, &ap, &err),
 		    ACCESS_DENIED);
-		assert_int_equal(search_audit(F->s, &gl, F->org, qb, &af, 1, 50, a, &ap, &err),
+		assert_int_equal(search_audit(F->fx.s, &gl, F->org, qb, &af, 1, 50, a, &ap, &err),
 		    ACCESS_DENIED);
-		assert_int_equal(search_audit(F->s, &user, F->org, 0, &af, 1, 50, a, &ap, &err),
+		assert_int_equal(search_audit(F->fx.s, &user, F->org, 0, &af, 1, 50, a, &ap, &err),
 		    ACCESS_DENIED);
 	}
 	assert_int_equal(count("SELECT count(*) FROM quality_member"), before_members);
@@ -839,14 +826,14 @@ policy_table_cells(void **state)
 			enum access_rc got[5];
 
 			memset(&err, 0, sizeof(err));
-			got[0] = quality_activation_start(F->s, &w, F->org, "health_care", a, &qi, &apps,
+			got[0] = quality_activation_start(F->fx.s, &w, F->org, "health_care", a, &qi, &apps,
 			    &napps);
-			got[1] = account_prepare(F->s, &w, F->org, qa, NISS_NEW, "COGL", &pre, &err);
-			got[2] = search_users(F->s, &w, F->org, qa, &f, 1, 25, a, &page, &err);
+			got[1] = account_prepare(F->fx.s, &w, F->org, qa, NISS_NEW, "COGL", &pre, &err);
+			got[2] = search_users(F->fx.s, &w, F->org, qa, &f, 1, 25, a, &page, &err);
 			sink_out.n = 0;
-			got[3] = export_users(F->s, &w, F->org, qa, &f, ';', same, NULL, to_sink,
+			got[3] = export_users(F->fx.s, &w, F->org, qa, &f, ';', same, NULL, to_sink,
 			    &sink_out, &rows, &err);
-			got[4] = search_audit(F->s, &w, F->org, qa, &af, 1, 10, a, &ap, &err);
+			got[4] = search_audit(F->fx.s, &w, F->org, qa, &af, 1, 10, a, &ap, &err);
 			for (int row = 0; row < 5; row++) {
 				if (got[row] != expect[row][k])
 					fail_msg("row %d, person %" PRId64 ": got %d, want %d", row,
@@ -884,7 +871,7 @@ lists_and_filters(void **state)
 	{
 		struct user_filter f = { 0 };
 
-		assert_int_equal(search_users(F->s, &gl, F->org, q, &f, 1, 25, a, &p, &err), ACCESS_OK);
+		assert_int_equal(search_users(F->fx.s, &gl, F->org, q, &f, 1, 25, a, &p, &err), ACCESS_OK);
 		assert_int_equal(p.total, 3);
 		assert_string_equal(p.rows[0].last_name, "Janssens");
 		assert_string_equal(p.rows[1].last_name, "Martin");
@@ -895,40 +882,40 @@ lists_and_filters(void **state)
 	{
 		struct user_filter f = { .last_name = "jan" };
 
-		assert_int_equal(search_users(F->s, &gl, F->org, q, &f, 1, 25, a, &p, &err), ACCESS_OK);
+		assert_int_equal(search_users(F->fx.s, &gl, F->org, q, &f, 1, 25, a, &p, &err), ACCESS_OK);
 		assert_int_equal(p.total, 1);
 		assert_string_equal(p.rows[0].username, "marie");
 	}
 	{
 		struct user_filter f = { .application = "MEDSEIP" };
 
-		assert_int_equal(search_users(F->s, &gl, F->org, q, &f, 1, 25, a, &p, &err), ACCESS_OK);
+		assert_int_equal(search_users(F->fx.s, &gl, F->org, q, &f, 1, 25, a, &p, &err), ACCESS_OK);
 		assert_int_equal(p.total, 2);      /* Lukas (GL) and Marie */
 	}
 	{
 		struct user_filter f = { .status = "suspended" };
 
-		assert_int_equal(search_users(F->s, &gl, F->org, q, &f, 1, 25, a, &p, &err), ACCESS_OK);
+		assert_int_equal(search_users(F->fx.s, &gl, F->org, q, &f, 1, 25, a, &p, &err), ACCESS_OK);
 		assert_int_equal(p.total, 1);
 		assert_string_equal(p.rows[0].first_name, "Sophie");
 	}
 	{
 		struct user_filter f = { .type = "COGL", .username = "SOPH" };
 
-		assert_int_equal(search_users(F->s, &gl, F->org, q, &f, 1, 25, a, &p, &err), ACCESS_OK);
+		assert_int_equal(search_users(F->fx.s, &gl, F->org, q, &f, 1, 25, a, &p, &err), ACCESS_OK);
 		assert_int_equal(p.total, 1);
 	}
 	{
 		struct user_filter f = { .niss = "80.01.01-003.05" };
 
-		assert_int_equal(search_users(F->s, &gl, F->org, q, &f, 1, 25, a, &p, &err), ACCESS_OK);
+		assert_int_equal(search_users(F->fx.s, &gl, F->org, q, &f, 1, 25, a, &p, &err), ACCESS_OK);
 		assert_int_equal(p.total, 1);
 		assert_string_equal(p.rows[0].niss, NISS_USER);
 	}
 	{
 		struct user_filter f = { .niss = "80.01.01-003.06", .type = "BOSS" };
 
-		assert_int_equal(search_users(F->s, &gl, F->org, q, &f, 1, 25, a, &p, &err),
+		assert_int_equal(search_users(F->fx.s, &gl, F->org, q, &f, 1, 25, a, &p, &err),
 		    ACCESS_INVALID);
 		assert_non_null(access_error_of(&err, "f_niss"));
 		assert_non_null(access_error_of(&err, "f_type"));
@@ -938,14 +925,14 @@ lists_and_filters(void **state)
 		struct user_filter f = { .last_name = "%" };
 
 		memset(&err, 0, sizeof(err));
-		assert_int_equal(search_users(F->s, &gl, F->org, q, &f, 1, 25, a, &p, &err), ACCESS_OK);
+		assert_int_equal(search_users(F->fx.s, &gl, F->org, q, &f, 1, 25, a, &p, &err), ACCESS_OK);
 		assert_int_equal(p.total, 0);
 	}
 	{
 		/* Pages. */
 		struct user_filter f = { 0 };
 
-		assert_int_equal(search_users(F->s, &gl, F->org, q, &f, 2, 2, a, &p, &err), ACCESS_OK);
+		assert_int_equal(search_users(F->fx.s, &gl, F->org, q, &f, 2, 2, a, &p, &err), ACCESS_OK);
 		assert_int_equal(p.pages, 2);
 		assert_int_equal(p.page, 2);
 		assert_int_equal(p.n, 1);
@@ -955,10 +942,10 @@ lists_and_filters(void **state)
 		/* Across the organisation: the GAP sees both qualities, the GL theirs. */
 		struct user_filter f = { 0 };
 
-		assert_int_equal(search_users(F->s, &gap, F->org, 0, &f, 1, 25, a, &p, &err), ACCESS_OK);
+		assert_int_equal(search_users(F->fx.s, &gap, F->org, 0, &f, 1, 25, a, &p, &err), ACCESS_OK);
 		assert_int_equal(p.nqualities, 2);
 		assert_int_equal(p.total, 5);
-		assert_int_equal(search_users(F->s, &gl, F->org, 0, &f, 1, 25, a, &p, &err), ACCESS_OK);
+		assert_int_equal(search_users(F->fx.s, &gl, F->org, 0, &f, 1, 25, a, &p, &err), ACCESS_OK);
 		assert_int_equal(p.nqualities, 1);
 		assert_int_equal(p.total, 3);
 	}
@@ -981,7 +968,7 @@ export_users_csv(void **state)
 	q = activate_health();
 	assert_int_equal(add_user(P_GL, q, NISS_USER, "marie", "USER", apps, 2, NULL), ACCESS_OK);
 	exec_sql("UPDATE person SET last_name = 'Janssens; \"dit\" Jan' WHERE id = 4");
-	assert_int_equal(export_users(F->s, &gl, F->org, q, &f, ';', same, NULL, to_sink, &out,
+	assert_int_equal(export_users(F->fx.s, &gl, F->org, q, &f, ';', same, NULL, to_sink, &out,
 	    &rows, &err), ACCESS_OK);
 	assert_int_equal(rows, 2);
 	assert_memory_equal(out.buf, "\xEF\xBB\xBF", 3);
@@ -994,7 +981,7 @@ export_users_csv(void **state)
 	    "AND json_extract(details, '$.rows') = 2"), 1);
 	/* Comma as separator; across the organisation a column names the quality. */
 	out.n = 0;
-	assert_int_equal(export_users(F->s, &gl, F->org, 0, &f, ',', same, NULL, to_sink, &out,
+	assert_int_equal(export_users(F->fx.s, &gl, F->org, 0, &f, ',', same, NULL, to_sink, &out,
 	    &rows, &err), ACCESS_OK);
 	assert_non_null(strstr(out.buf, "Nom,Prénom,Nom d'utilisateur,Type,NISS,Statut,Qualité,"));
 	assert_non_null(strstr(out.buf, "\"Janssens; \"\"dit\"\" Jan\",Marie,"));
@@ -1015,38 +1002,38 @@ cogaps_hierarchy_audit(void **state)
 
 	(void)state;
 	q = activate_health();
-	assert_int_equal(hierarchy_cogap_add(F->s, &gap, F->org, "80.01.01-007.01", &err), ACCESS_OK);
-	assert_int_equal(hierarchy_cogap_add(F->s, &gap, F->org, NISS_STRANGER, &err),
+	assert_int_equal(hierarchy_cogap_add(F->fx.s, &gap, F->org, "80.01.01-007.01", &err), ACCESS_OK);
+	assert_int_equal(hierarchy_cogap_add(F->fx.s, &gap, F->org, NISS_STRANGER, &err),
 	    ACCESS_INVALID);       /* already */
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(hierarchy_cogap_add(F->s, &gap, F->org, NISS_GAP, &err), ACCESS_INVALID);
+	assert_int_equal(hierarchy_cogap_add(F->fx.s, &gap, F->org, NISS_GAP, &err), ACCESS_INVALID);
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(hierarchy_cogap_add(F->s, &gap, F->org, "1234", &err), ACCESS_INVALID);
-	assert_int_equal(hierarchy_managers(F->s, &gap, F->org, a, &mv), ACCESS_OK);
+	assert_int_equal(hierarchy_cogap_add(F->fx.s, &gap, F->org, "1234", &err), ACCESS_INVALID);
+	assert_int_equal(hierarchy_managers(F->fx.s, &gap, F->org, a, &mv), ACCESS_OK);
 	assert_true(mv.may_change);
 	assert_int_equal(mv.n, 3);
 	assert_string_equal(mv.rows[0].role, "GAP");
-	assert_int_equal(hierarchy_cogap_remove(F->s, &gap, F->org, P_STRANGER, &err), ACCESS_OK);
-	assert_int_equal(hierarchy_cogap_remove(F->s, &gap, F->org, P_GAP, &err), ACCESS_INVALID);
+	assert_int_equal(hierarchy_cogap_remove(F->fx.s, &gap, F->org, P_STRANGER, &err), ACCESS_OK);
+	assert_int_equal(hierarchy_cogap_remove(F->fx.s, &gap, F->org, P_GAP, &err), ACCESS_INVALID);
 	assert_int_equal(count("SELECT count(*) FROM org_manager WHERE org_id = 1"), 2);
 
-	assert_int_equal(hierarchy_tree(F->s, &gap, F->org, a, &hv), ACCESS_OK);
+	assert_int_equal(hierarchy_tree(F->fx.s, &gap, F->org, a, &hv), ACCESS_OK);
 	assert_int_equal(hv.nmanagers, 2);
 	assert_int_equal(hv.nqualities, 1);
 	assert_int_equal(hv.qualities[0].n, 1);
 	assert_string_equal(hv.qualities[0].users[0].type, "GL");
 	assert_string_equal(hv.qualities[0].users[0].apps, "MEDSEIP SADM");
-	assert_int_equal(hierarchy_tree(F->s, &gl, F->org, a, &hv), ACCESS_OK);
+	assert_int_equal(hierarchy_tree(F->fx.s, &gl, F->org, a, &hv), ACCESS_OK);
 	{
 		struct access_who stranger = who(P_STRANGER);
 
-		assert_int_equal(hierarchy_tree(F->s, &stranger, F->org, a, &hv), ACCESS_DENIED);
+		assert_int_equal(hierarchy_tree(F->fx.s, &stranger, F->org, a, &hv), ACCESS_DENIED);
 	}
 	/* Contact data of the organisation. */
-	assert_int_equal(hierarchy_org_update(F->s, &gap, F->org, "nope", "abc", &err),
+	assert_int_equal(hierarchy_org_update(F->fx.s, &gap, F->org, "nope", "abc", &err),
 	    ACCESS_INVALID);
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(hierarchy_org_update(F->s, &gap, F->org, "info@pharma.be",
+	assert_int_equal(hierarchy_org_update(F->fx.s, &gap, F->org, "info@pharma.be",
 	    "+32 2 511 51 51", &err), ACCESS_OK);
 	assert_int_equal(count("SELECT count(*) FROM organisation WHERE contact_email = "
 	    "'info@pharma.be'"), 1);
@@ -1056,11 +1043,11 @@ cogaps_hierarchy_audit(void **state)
 		struct user_input acc = { .title = "M.", .language = "nl",
 		    .email = "lukas@example.be" };
 
-		assert_int_equal(hierarchy_own_get(F->s, &gl, F->org, &d), ACCESS_OK);
+		assert_int_equal(hierarchy_own_get(F->fx.s, &gl, F->org, &d), ACCESS_OK);
 		assert_true(d.has_account);
-		assert_int_equal(hierarchy_own_update(F->s, &gl, F->org, "l@example.be", "de", &acc,
+		assert_int_equal(hierarchy_own_update(F->fx.s, &gl, F->org, "l@example.be", "de", &acc,
 		    d.version, &err), ACCESS_OK);
-		assert_int_equal(hierarchy_own_update(F->s, &gl, F->org, "l@example.be", "de", &acc,
+		assert_int_equal(hierarchy_own_update(F->fx.s, &gl, F->org, "l@example.be", "de", &acc,
 		    d.version, &err), ACCESS_CONFLICT);
 		assert_int_equal(count("SELECT count(*) FROM account WHERE email = 'lukas@example.be' "
 		    "AND language = 'nl'"), 1);
@@ -1071,26 +1058,26 @@ cogaps_hierarchy_audit(void **state)
 		struct audit_filter f = { .action = "org.cogap.add" };
 		struct audit_page ap;
 
-		assert_int_equal(search_audit(F->s, &gap, F->org, 0, &f, 1, 50, a, &ap, &err), ACCESS_OK);
+		assert_int_equal(search_audit(F->fx.s, &gap, F->org, 0, &f, 1, 50, a, &ap, &err), ACCESS_OK);
 		assert_int_equal(ap.total, 2);   /* Jan (fixture) and Sophie */
 		assert_string_equal(ap.rows[0].object_name, "Sophie Martin");
 		assert_string_equal(ap.rows[0].actor_name, "Claire Dubois");
 		f.action = NULL;
 		f.person = "martin";
-		assert_int_equal(search_audit(F->s, &gap, F->org, 0, &f, 1, 50, a, &ap, &err), ACCESS_OK);
+		assert_int_equal(search_audit(F->fx.s, &gap, F->org, 0, &f, 1, 50, a, &ap, &err), ACCESS_OK);
 		assert_true(ap.total >= 3);      /* created, added, removed */
 		f.person = NULL;
 		f.from = "2000-01-01";
 		f.to = "2000-12-31";
-		assert_int_equal(search_audit(F->s, &gap, F->org, 0, &f, 1, 50, a, &ap, &err), ACCESS_OK);
+		assert_int_equal(search_audit(F->fx.s, &gap, F->org, 0, &f, 1, 50, a, &ap, &err), ACCESS_OK);
 		assert_int_equal(ap.total, 0);
 		f.from = "2000-02-31";
-		assert_int_equal(search_audit(F->s, &gap, F->org, 0, &f, 1, 50, a, &ap, &err),
+		assert_int_equal(search_audit(F->fx.s, &gap, F->org, 0, &f, 1, 50, a, &ap, &err),
 		    ACCESS_INVALID);
 		f.from = NULL;
 		f.to = NULL;
 		/* The quality's trail holds the quality's events only. */
-		assert_int_equal(search_audit(F->s, &gl, F->org, q, &f, 1, 50, a, &ap, &err), ACCESS_OK);
+		assert_int_equal(search_audit(F->fx.s, &gl, F->org, q, &f, 1, 50, a, &ap, &err), ACCESS_OK);
 		for (size_t i = 0; i < ap.n; i++)
 			assert_null(strstr(ap.rows[i].action, "cogap"));
 		assert_true(ap.total >= 2);      /* activated, GL added */
@@ -1132,18 +1119,18 @@ catalogue_additions(void **state)
 	int n = 0;
 
 	(void)state;
-	assert_int_equal(catalogue_add_quality(F->s, &q, NULL, err, sizeof(err)), 0);
-	assert_int_equal(catalogue_add_quality(F->s, &q, NULL, err, sizeof(err)), -2);
+	assert_int_equal(catalogue_add_quality(F->fx.s, &q, NULL, err, sizeof(err)), 0);
+	assert_int_equal(catalogue_add_quality(F->fx.s, &q, NULL, err, sizeof(err)), -2);
 	q.code = "bad code";
-	assert_int_equal(catalogue_add_quality(F->s, &q, NULL, err, sizeof(err)), -3);
-	assert_int_equal(catalogue_add_application(F->s, &ap, NULL, err, sizeof(err)), 0);
+	assert_int_equal(catalogue_add_quality(F->fx.s, &q, NULL, err, sizeof(err)), -3);
+	assert_int_equal(catalogue_add_application(F->fx.s, &ap, NULL, err, sizeof(err)), 0);
 	ap.code = "OTHER";
 	ap.quality = "nope";
-	assert_int_equal(catalogue_add_application(F->s, &ap, NULL, err, sizeof(err)), -3);
+	assert_int_equal(catalogue_add_application(F->fx.s, &ap, NULL, err, sizeof(err)), -3);
 	ap.quality = "pharmacy";
 	ap.names[1] = "";
-	assert_int_equal(catalogue_add_application(F->s, &ap, NULL, err, sizeof(err)), -3);
-	assert_int_equal(catalogue_each(F->s, "nl", count_rows, &n), 0);
+	assert_int_equal(catalogue_add_application(F->fx.s, &ap, NULL, err, sizeof(err)), -3);
+	assert_int_equal(catalogue_each(F->fx.s, "nl", count_rows, &n), 0);
 	assert_int_equal(n, 10);
 	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action LIKE 'catalogue.%'"),
 	    2);
@@ -1156,7 +1143,7 @@ catalogue_additions(void **state)
 		size_t napps;
 
 		gap.lang = "de";
-		assert_int_equal(quality_activation_start(F->s, &gap, F->org, "pharmacy", a, &qi, &apps,
+		assert_int_equal(quality_activation_start(F->fx.s, &gap, F->org, "pharmacy", a, &qi, &apps,
 		    &napps), ACCESS_OK);
 		assert_string_equal(qi.name, "Apotheke");
 		assert_int_equal(napps, 1);

@@ -12,47 +12,19 @@
 
 #include "audit/audit.h"
 #include "store/store.h"
-
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct store *s;
-};
+#include "store_fixture.h"
 
 static int
 setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	char err[512];
-
-	snprintf(f->dir, sizeof(f->dir), "/tmp/portier-audit-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-	if (store_open(f->path, 2, &f->s, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	if (store_migrate(f->s, "migrations", err, sizeof(err)) < 1) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	*state = f;
-	return 0;
+	*state = store_fixture_new("audit", 2);
+	return *state != NULL ? 0 : -1;
 }
 
 static int
 teardown(void **state)
 {
-	struct fixture *f = *state;
-	char cmd[256];
-
-	store_close(f->s);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(f);
-	return 0;
+	return store_fixture_free(*state);
 }
 
 static void
@@ -76,7 +48,7 @@ append(struct store *s, int n)
 
 /* Runs SQL as a person with the database file would (sqlite3 shell, triggers dropped). */
 static void
-tamper(struct fixture *f, const char *sql)
+tamper(struct store_fixture *f, const char *sql)
 {
 	char cmd[1024];
 
@@ -88,7 +60,7 @@ tamper(struct fixture *f, const char *sql)
 static void
 migrations_recorded(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char err[256];
 
 	assert_true(store_schema_version(f->s) >= 1);
@@ -101,7 +73,7 @@ migrations_recorded(void **state)
 static void
 chain_intact(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct audit_report r;
 
 	assert_int_equal(audit_verify(f->s, &r), 0);
@@ -115,7 +87,7 @@ chain_intact(void **state)
 static void
 append_only_in_sql(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char cmd[512];
 
 	append(f->s, 1);
@@ -129,7 +101,7 @@ append_only_in_sql(void **state)
 static void
 edited_event_found(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct audit_report r;
 
 	append(f->s, 6);
@@ -142,7 +114,7 @@ edited_event_found(void **state)
 static void
 details_edit_found(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct audit_report r;
 
 	append(f->s, 3);
@@ -154,7 +126,7 @@ details_edit_found(void **state)
 static void
 recomputed_hash_found(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct audit_report r;
 
 	/* Someone rewrites event 2 and its hash: event 3 no longer points to it. */
@@ -167,7 +139,7 @@ recomputed_hash_found(void **state)
 static void
 missing_event_found(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct audit_report r;
 
 	append(f->s, 5);
@@ -180,7 +152,7 @@ missing_event_found(void **state)
 static void
 cut_end_found(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct audit_report r;
 
 	append(f->s, 5);
@@ -192,7 +164,7 @@ cut_end_found(void **state)
 static void
 rolled_back_event_absent(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct audit_report r;
 	struct store_tx *tx;
 	struct audit_event ev = { .action = "quality.activate" };
@@ -209,7 +181,7 @@ rolled_back_event_absent(void **state)
 static void
 bad_details_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_tx *tx;
 	struct audit_event ev = { .action = "x", .details = "[1,2]" };
 	struct audit_event ev2 = { .action = "x", .details = "{\"a\":1,\"a\":2}" };

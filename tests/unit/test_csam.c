@@ -18,6 +18,7 @@
 #include "csam/designate.h"
 #include "policy/loa.h"
 #include "store/store.h"
+#include "store_fixture.h"
 
 #define TODAY "2030-06-15"
 #define YESTERDAY "2030-06-14"
@@ -78,12 +79,7 @@ static const char fixture_sql[] =
     "(4,'" NISS_D "','Delta','Dirk','nl',NULL),"
     "(6,'" NISS_F "','Foxtrot','Fanny','de',NULL);";
 
-struct fixture {
-	char dir[64];
-	struct store *s;
-};
-
-static struct fixture F;
+static struct store_fixture F;
 
 static struct csam_who
 who(int64_t person, int level)
@@ -99,54 +95,24 @@ who(int64_t person, int level)
 static int64_t
 count(const char *sql)
 {
-	char buf[1024];
-	int64_t n = -1;
-	FILE *p;
-
-	/* Counting through the sqlite3 shell keeps this test off the store's statement ids. */
-	snprintf(buf, sizeof(buf), "sqlite3 %s/t.db \"%s\"", F.dir, sql);
-	p = popen(buf, "r");
-	if (p == NULL)
-		return -1;
-	if (fgets(buf, sizeof(buf), p) != NULL)
-		n = strtoll(buf, NULL, 10);
-	pclose(p);
-	return n;
+	return store_fixture_count(&F, sql);
 }
 
 static int
 group_setup(void **state)
 {
-	char path[128], err[512];
-	struct store_tx *tx;
-
 	(void)state;
-	snprintf(F.dir, sizeof(F.dir), "/tmp/portier-csam-XXXXXX");
-	if (mkdtemp(F.dir) == NULL)
+	if (store_fixture_open(&F, "csam", 2) != 0 ||
+	    store_fixture_script(&F, fixture_sql) != 0)
 		return -1;
-	snprintf(path, sizeof(path), "%s/t.db", F.dir);
-	if (store_open(path, 2, &F.s, err, sizeof(err)) != 0 ||
-	    store_migrate(F.s, "migrations", err, sizeof(err)) < 1) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	if (store_begin(F.s, STORE_WRITE, &tx) != 0 ||
-	    store_script(tx, fixture_sql, err, sizeof(err)) != 0 || store_commit(tx) != 0) {
-		fprintf(stderr, "fixture: %s\n", err);
-		return -1;
-	}
 	return 0;
 }
 
 static int
 group_teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	store_close(F.s);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", F.dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return store_fixture_close(&F);
 }
 
 static enum csam_rc

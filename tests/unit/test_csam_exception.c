@@ -20,6 +20,7 @@
 #include "pdf/forms.h"
 #include "policy/loa.h"
 #include "store/store.h"
+#include "store_fixture.h"
 
 #define TODAY "2030-06-15"
 #define E1 "1200000163"       /* active, registered below by the standard procedure */
@@ -52,61 +53,31 @@ static const char fixture_sql[] =
     "VALUES ('" E1 "','Alpha Médical','a@alpha.example','02 511 51 51','standard');";
 
 static struct {
-	char dir[64];
-	struct store *s;
+	struct store_fixture fx;
 	int64_t h1, h2;
 } F;
 
 static int64_t
 count(const char *sql)
 {
-	char buf[1024];
-	int64_t n = -1;
-	FILE *p;
-
-	snprintf(buf, sizeof(buf), "sqlite3 %s/t.db \"%s\"", F.dir, sql);
-	p = popen(buf, "r");
-	if (p == NULL)
-		return -1;
-	if (fgets(buf, sizeof(buf), p) != NULL)
-		n = strtoll(buf, NULL, 10);
-	pclose(p);
-	return n;
+	return store_fixture_count(&F.fx, sql);
 }
 
 static int
 group_setup(void **state)
 {
-	char path[128], err[512];
-	struct store_tx *tx;
-
 	(void)state;
-	snprintf(F.dir, sizeof(F.dir), "/tmp/portier-csamx-XXXXXX");
-	if (mkdtemp(F.dir) == NULL)
+	if (store_fixture_open(&F.fx, "csamx", 2) != 0 ||
+	    store_fixture_script(&F.fx, fixture_sql) != 0)
 		return -1;
-	snprintf(path, sizeof(path), "%s/t.db", F.dir);
-	if (store_open(path, 2, &F.s, err, sizeof(err)) != 0 ||
-	    store_migrate(F.s, "migrations", err, sizeof(err)) < 1) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	if (store_begin(F.s, STORE_WRITE, &tx) != 0 ||
-	    store_script(tx, fixture_sql, err, sizeof(err)) != 0 || store_commit(tx) != 0) {
-		fprintf(stderr, "fixture: %s\n", err);
-		return -1;
-	}
 	return 0;
 }
 
 static int
 group_teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	store_close(F.s);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", F.dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return store_fixture_close(&F.fx);
 }
 
 static struct csam_who
@@ -163,15 +134,15 @@ test_stopped(void **state)
 
 	(void)state;
 	f.has_eid = "yes";
-	assert_int_equal(csam_exception_submit(F.s, &w, &f, &err, &stopped, &out), CSAM_REFUSED);
+	assert_int_equal(csam_exception_submit(F.fx.s, &w, &f, &err, &stopped, &out), CSAM_REFUSED);
 	assert_true(stopped);
 	f.has_eid = "no";
 	f.rep_domicile_be = "yes";
-	assert_int_equal(csam_exception_submit(F.s, &w, &f, &err, &stopped, &out), CSAM_REFUSED);
+	assert_int_equal(csam_exception_submit(F.fx.s, &w, &f, &err, &stopped, &out), CSAM_REFUSED);
 	assert_true(stopped);
 	f.rep_domicile_be = "no";
 	f.rep_country = "BE";
-	assert_int_equal(csam_exception_submit(F.s, &w, &f, &err, &stopped, &out), CSAM_REFUSED);
+	assert_int_equal(csam_exception_submit(F.fx.s, &w, &f, &err, &stopped, &out), CSAM_REFUSED);
 	assert_true(stopped);
 	assert_int_equal(count("SELECT count(*) FROM exception_request"), 0);
 	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = "
@@ -189,7 +160,7 @@ test_invalid(void **state)
 	bool stopped;
 
 	(void)state;
-	assert_int_equal(csam_exception_submit(F.s, &w, &f, &err, &stopped, &out), CSAM_INVALID);
+	assert_int_equal(csam_exception_submit(F.fx.s, &w, &f, &err, &stopped, &out), CSAM_INVALID);
 	assert_false(stopped);
 	assert_non_null(csam_error_of(&err, "case_kind", NULL));
 
@@ -201,7 +172,7 @@ test_invalid(void **state)
 	f.contact_email = "direction";
 	f.declaration = NULL;
 	f.rep_doc_type = "visa";
-	assert_int_equal(csam_exception_submit(F.s, &w, &f, &err, &stopped, &out), CSAM_INVALID);
+	assert_int_equal(csam_exception_submit(F.fx.s, &w, &f, &err, &stopped, &out), CSAM_INVALID);
 	assert_non_null(csam_error_of(&err, "company_country", NULL));
 	assert_non_null(csam_error_of(&err, "rep_birth_date", NULL));
 	assert_non_null(csam_error_of(&err, "gap_niss", NULL));
@@ -216,7 +187,7 @@ test_invalid(void **state)
 	f = foreign(TOK("1"));
 	f.case_kind = "rep_abroad";
 	f.enterprise = "1200.000.163";
-	assert_int_equal(csam_exception_submit(F.s, &w, &f, &err, &stopped, &out), CSAM_INVALID);
+	assert_int_equal(csam_exception_submit(F.fx.s, &w, &f, &err, &stopped, &out), CSAM_INVALID);
 	assert_non_null(csam_error_of(&err, "enterprise", NULL));
 	memset(&err, 0, sizeof(err));
 	f.case_kind = "rep_company";
@@ -224,7 +195,7 @@ test_invalid(void **state)
 	f.rep_company_name = "Alpha";
 	f.rep_company_country = "BE";
 	f.rep_company_number = E1;
-	assert_int_equal(csam_exception_submit(F.s, &w, &f, &err, &stopped, &out), CSAM_INVALID);
+	assert_int_equal(csam_exception_submit(F.fx.s, &w, &f, &err, &stopped, &out), CSAM_INVALID);
 	assert_non_null(csam_error_of(&err, "rep_company_number", NULL));
 	assert_null(csam_error_of(&err, "enterprise", NULL));
 	assert_int_equal(count("SELECT count(*) FROM exception_request"), 0);
@@ -243,13 +214,13 @@ test_submit_once(void **state)
 	bool stopped;
 
 	(void)state;
-	assert_int_equal(csam_exception_submit(F.s, &w, &f, &err, &stopped, &out), CSAM_OK);
+	assert_int_equal(csam_exception_submit(F.fx.s, &w, &f, &err, &stopped, &out), CSAM_OK);
 	assert_int_equal(strlen(out.reference), 12);
 	assert_memory_equal(out.reference, "EX-", 3);
 	assert_int_equal(strlen(out.key), 32);
 	assert_false(out.replayed);
 	/* The same form again: the same request, a new key (the old one stops working). */
-	assert_int_equal(csam_exception_submit(F.s, &w, &f, &err, &stopped, &again), CSAM_OK);
+	assert_int_equal(csam_exception_submit(F.fx.s, &w, &f, &err, &stopped, &again), CSAM_OK);
 	assert_true(again.replayed);
 	assert_string_equal(again.reference, out.reference);
 	assert_int_equal(count("SELECT count(*) FROM exception_request"), 1);
@@ -258,20 +229,20 @@ test_submit_once(void **state)
 	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = "
 	    "'exception.submit'"), 1);
 
-	assert_int_equal(csam_exception_status(F.s, out.reference, status), CSAM_OK);
+	assert_int_equal(csam_exception_status(F.fx.s, out.reference, status), CSAM_OK);
 	assert_string_equal(status, "received");
 	/* Typed in lower case, without dashes. */
 	snprintf(lower, sizeof(lower), "ex%.4s%.4s", out.reference + 3, out.reference + 8);
 	for (char *p = lower; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
-	assert_int_equal(csam_exception_status(F.s, lower, status), CSAM_OK);
-	assert_int_equal(csam_exception_status(F.s, "EX-AAAA-AAAA", status), CSAM_NOT_FOUND);
-	assert_int_equal(csam_exception_status(F.s, "<script>", status), CSAM_NOT_FOUND);
+	assert_int_equal(csam_exception_status(F.fx.s, lower, status), CSAM_OK);
+	assert_int_equal(csam_exception_status(F.fx.s, "EX-AAAA-AAAA", status), CSAM_NOT_FOUND);
+	assert_int_equal(csam_exception_status(F.fx.s, "<script>", status), CSAM_NOT_FOUND);
 
-	assert_int_equal(csam_exception_for_requester(F.s, a, out.reference, out.key, &x),
+	assert_int_equal(csam_exception_for_requester(F.fx.s, a, out.reference, out.key, &x),
 	    CSAM_NOT_FOUND);
-	assert_int_equal(csam_exception_for_requester(F.s, a, out.reference, again.key, &x),
+	assert_int_equal(csam_exception_for_requester(F.fx.s, a, out.reference, again.key, &x),
 	    CSAM_OK);
 	assert_string_equal(x.company_name, "Dispositifs Médicaux de Lyon SAS");
 	assert_string_equal(x.gap_niss, "78431204480");
@@ -290,8 +261,8 @@ test_submit_once(void **state)
 	f.gap_niss = NISS_H2;
 	f.gap_has_eid = "yes";
 	f.rep_kind = "person";               /* ignored: case 2 is a company */
-	assert_int_equal(csam_exception_submit(F.s, &w, &f, &err, &stopped, &out), CSAM_OK);
-	assert_int_equal(csam_exception_for_requester(F.s, a, out.reference, out.key, &x),
+	assert_int_equal(csam_exception_submit(F.fx.s, &w, &f, &err, &stopped, &out), CSAM_OK);
+	assert_int_equal(csam_exception_for_requester(F.fx.s, a, out.reference, out.key, &x),
 	    CSAM_OK);
 	assert_string_equal(x.enterprise, E5);
 	assert_string_equal(x.company_name, "Echo Distribution");
@@ -308,14 +279,14 @@ test_helpdesk_role(void **state)
 	struct csam_operator *ops;
 
 	(void)state;
-	assert_int_equal(csam_helpdesk_grant(F.s, NISS_H1, "cli"), CSAM_OK);
-	assert_int_equal(csam_helpdesk_grant(F.s, NISS_H1, "cli"), CSAM_CONFLICT);
-	assert_int_equal(csam_helpdesk_grant(F.s, NISS_H2, "cli"), CSAM_OK);
-	assert_int_equal(csam_helpdesk_grant(F.s, "85073003328", "cli"), CSAM_NOT_FOUND);
-	assert_int_equal(csam_helpdesk_grant(F.s, NISS_X, "cli"), CSAM_OK);
-	assert_int_equal(csam_helpdesk_revoke(F.s, NISS_X, "cli"), CSAM_OK);
-	assert_int_equal(csam_helpdesk_revoke(F.s, NISS_X, "cli"), CSAM_NOT_FOUND);
-	assert_int_equal(csam_helpdesk_list(F.s, a, &ops), 2);
+	assert_int_equal(csam_helpdesk_grant(F.fx.s, NISS_H1, "cli"), CSAM_OK);
+	assert_int_equal(csam_helpdesk_grant(F.fx.s, NISS_H1, "cli"), CSAM_CONFLICT);
+	assert_int_equal(csam_helpdesk_grant(F.fx.s, NISS_H2, "cli"), CSAM_OK);
+	assert_int_equal(csam_helpdesk_grant(F.fx.s, "85073003328", "cli"), CSAM_NOT_FOUND);
+	assert_int_equal(csam_helpdesk_grant(F.fx.s, NISS_X, "cli"), CSAM_OK);
+	assert_int_equal(csam_helpdesk_revoke(F.fx.s, NISS_X, "cli"), CSAM_OK);
+	assert_int_equal(csam_helpdesk_revoke(F.fx.s, NISS_X, "cli"), CSAM_NOT_FOUND);
+	assert_int_equal(csam_helpdesk_list(F.fx.s, a, &ops), 2);
 	assert_string_equal(ops[0].last_name, "Hotel");
 	F.h1 = ops[0].person_id;
 	F.h2 = ops[1].person_id;
@@ -338,9 +309,9 @@ test_denied(void **state)
 	    "AND json_extract(details, '$.action') = 'decide_exception'");
 
 	(void)state;
-	assert_int_equal(csam_queue(F.s, a, &x, &f, &items, &n, &total), CSAM_DENIED);
-	assert_int_equal(csam_paper_received(F.s, &x, ref_foreign, &why), CSAM_DENIED);
-	assert_int_equal(csam_approve(F.s, &x, ref_foreign, false, &ap, &why), CSAM_DENIED);
+	assert_int_equal(csam_queue(F.fx.s, a, &x, &f, &items, &n, &total), CSAM_DENIED);
+	assert_int_equal(csam_paper_received(F.fx.s, &x, ref_foreign, &why), CSAM_DENIED);
+	assert_int_equal(csam_approve(F.fx.s, &x, ref_foreign, false, &ap, &why), CSAM_DENIED);
 	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = 'access.denied' "
 	    "AND json_extract(details, '$.action') = 'decide_exception'"), before + 3);
 	assert_int_equal(count("SELECT count(*) FROM exception_decision"), 0);
@@ -357,24 +328,24 @@ test_queue(void **state)
 	size_t n, total;
 
 	(void)state;
-	assert_int_equal(csam_queue(F.s, a, &h1, &f, &items, &n, &total), CSAM_OK);
+	assert_int_equal(csam_queue(F.fx.s, a, &h1, &f, &items, &n, &total), CSAM_OK);
 	assert_int_equal(total, 2);
 	assert_string_equal(items[0].reference, ref_foreign);
 	f.case_kind = "rep_company";
-	assert_int_equal(csam_queue(F.s, a, &h1, &f, &items, &n, &total), CSAM_OK);
+	assert_int_equal(csam_queue(F.fx.s, a, &h1, &f, &items, &n, &total), CSAM_OK);
 	assert_int_equal(total, 1);
 	assert_string_equal(items[0].reference, ref_belgian);
 	f.case_kind = NULL;
 	f.status = "paper";
-	assert_int_equal(csam_queue(F.s, a, &h1, &f, &items, &n, &total), CSAM_OK);
+	assert_int_equal(csam_queue(F.fx.s, a, &h1, &f, &items, &n, &total), CSAM_OK);
 	assert_int_equal(total, 0);
 	f.status = NULL;
 	f.older_than_days = 7;
-	assert_int_equal(csam_queue(F.s, a, &h1, &f, &items, &n, &total), CSAM_OK);
+	assert_int_equal(csam_queue(F.fx.s, a, &h1, &f, &items, &n, &total), CSAM_OK);
 	assert_int_equal(total, 0);
 	f.older_than_days = 0;
 	f.reference = ref_belgian;
-	assert_int_equal(csam_queue(F.s, a, &h1, &f, &items, &n, &total), CSAM_OK);
+	assert_int_equal(csam_queue(F.fx.s, a, &h1, &f, &items, &n, &total), CSAM_OK);
 	assert_int_equal(total, 1);
 	arena_free(a);
 }
@@ -389,19 +360,19 @@ test_four_eyes(void **state)
 
 	(void)state;
 	/* No approval before the signed paper. */
-	assert_int_equal(csam_approve(F.s, &h1, ref_foreign, true, &ap, &why), CSAM_CONFLICT);
+	assert_int_equal(csam_approve(F.fx.s, &h1, ref_foreign, true, &ap, &why), CSAM_CONFLICT);
 	assert_int_equal(why, CSAM_REFUSAL_NO_PAPER);
-	assert_int_equal(csam_activation_letter(F.s, &h1, ref_foreign, &l), CSAM_CONFLICT);
-	assert_int_equal(csam_paper_received(F.s, &h1, ref_foreign, &why), CSAM_OK);
-	assert_int_equal(csam_paper_received(F.s, &h1, ref_foreign, &why), CSAM_CONFLICT);
+	assert_int_equal(csam_activation_letter(F.fx.s, &h1, ref_foreign, &l), CSAM_CONFLICT);
+	assert_int_equal(csam_paper_received(F.fx.s, &h1, ref_foreign, &why), CSAM_OK);
+	assert_int_equal(csam_paper_received(F.fx.s, &h1, ref_foreign, &why), CSAM_CONFLICT);
 	assert_int_equal(why, CSAM_REFUSAL_STATE);
 
-	assert_int_equal(csam_approve(F.s, &h1, ref_foreign, true, &ap, &why), CSAM_OK);
+	assert_int_equal(csam_approve(F.fx.s, &h1, ref_foreign, true, &ap, &why), CSAM_OK);
 	assert_true(ap.waiting);
 	assert_int_equal(count("SELECT count(*) FROM exception_request WHERE status = "
 	    "'approving'"), 1);
 	/* The same operator again: refused and audited, nothing changes. */
-	assert_int_equal(csam_approve(F.s, &h1, ref_foreign, true, &ap, &why), CSAM_REFUSED);
+	assert_int_equal(csam_approve(F.fx.s, &h1, ref_foreign, true, &ap, &why), CSAM_REFUSED);
 	assert_int_equal(why, CSAM_REFUSAL_SAME_OPERATOR);
 	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = "
 	    "'exception.approve.refused' AND json_extract(details, '$.reason') = "
@@ -409,7 +380,7 @@ test_four_eyes(void **state)
 	assert_int_equal(count("SELECT count(*) FROM organisation WHERE procedure = "
 	    "'exception'"), 0);
 	/* A second operator completes it: organisation, GAP (a new person), mail, audit. */
-	assert_int_equal(csam_approve(F.s, &h2, ref_foreign, true, &ap, &why), CSAM_OK);
+	assert_int_equal(csam_approve(F.fx.s, &h2, ref_foreign, true, &ap, &why), CSAM_OK);
 	assert_false(ap.waiting);
 	assert_true(ap.org_id > 0);
 	assert_true(ap.letter);
@@ -422,12 +393,12 @@ test_four_eyes(void **state)
 	    "'request_approved' AND body LIKE '%Sophie Martin%'"), 1);
 	assert_int_equal(count("SELECT count(*) FROM exception_decision WHERE action = "
 	    "'approve'"), 2);
-	assert_int_equal(csam_approve(F.s, &h2, ref_foreign, true, &ap, &why), CSAM_CONFLICT);
+	assert_int_equal(csam_approve(F.fx.s, &h2, ref_foreign, true, &ap, &why), CSAM_CONFLICT);
 	assert_int_equal(why, CSAM_REFUSAL_STATE);
-	assert_int_equal(csam_reject(F.s, &h2, ref_foreign, "trop tard", &why), CSAM_CONFLICT);
+	assert_int_equal(csam_reject(F.fx.s, &h2, ref_foreign, "trop tard", &why), CSAM_CONFLICT);
 
 	/* The activation letter of the GAP without eID: a fresh code each time. */
-	assert_int_equal(csam_activation_letter(F.s, &h2, ref_foreign, &l), CSAM_OK);
+	assert_int_equal(csam_activation_letter(F.fx.s, &h2, ref_foreign, &l), CSAM_OK);
 	assert_int_equal(strlen(l.code), 19);
 	assert_string_equal(l.gap_name, "Sophie Martin");
 	assert_string_equal(l.reference, ref_foreign);
@@ -442,9 +413,9 @@ test_reject(void **state)
 	enum csam_refusal why;
 
 	(void)state;
-	assert_int_equal(csam_reject(F.s, &h1, ref_belgian, "", &why), CSAM_REFUSED);
+	assert_int_equal(csam_reject(F.fx.s, &h1, ref_belgian, "", &why), CSAM_REFUSED);
 	assert_int_equal(why, CSAM_REFUSAL_REASON);
-	assert_int_equal(csam_reject(F.s, &h1, ref_belgian, "Le représentant a une carte eID.",
+	assert_int_equal(csam_reject(F.fx.s, &h1, ref_belgian, "Le représentant a une carte eID.",
 	    &why), CSAM_OK);
 	assert_int_equal(count("SELECT count(*) FROM exception_request WHERE status = "
 	    "'rejected' AND reason = 'Le représentant a une carte eID.'"), 1);
@@ -452,7 +423,7 @@ test_reject(void **state)
 	    "'request_rejected' AND body LIKE '%carte eID%'"), 1);
 	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = "
 	    "'exception.reject' AND org = '" E5 "'"), 1);
-	assert_int_equal(csam_reject(F.s, &h1, "EX-2222-2222", "x", &why), CSAM_NOT_FOUND);
+	assert_int_equal(csam_reject(F.fx.s, &h1, "EX-2222-2222", "x", &why), CSAM_NOT_FOUND);
 }
 
 static const char *
@@ -474,7 +445,7 @@ test_pdfs(void **state)
 	char *pdf;
 
 	(void)state;
-	assert_int_equal(csam_exception_for_requester(F.s, a, ref_foreign, key_foreign, &x),
+	assert_int_equal(csam_exception_for_requester(F.fx.s, a, ref_foreign, key_foreign, &x),
 	    CSAM_OK);
 	pdf = pdf_exception_form(&x, "Helpdesk | Boîte postale 1 | 1000 Bruxelles", identity,
 	    NULL, &len);

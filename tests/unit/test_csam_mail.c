@@ -15,56 +15,28 @@
 
 #include "mail/mail.h"
 #include "store/store.h"
+#include "store_fixture.h"
 
-static struct {
-	char dir[64];
-	struct store *s;
-} F;
+static struct store_fixture F;
 
 static int64_t
 count(const char *sql)
 {
-	char buf[1024];
-	int64_t n = -1;
-	FILE *p;
-
-	snprintf(buf, sizeof(buf), "sqlite3 %s/t.db \"%s\"", F.dir, sql);
-	p = popen(buf, "r");
-	if (p == NULL)
-		return -1;
-	if (fgets(buf, sizeof(buf), p) != NULL)
-		n = strtoll(buf, NULL, 10);
-	pclose(p);
-	return n;
+	return store_fixture_count(&F, sql);
 }
 
 static int
 group_setup(void **state)
 {
-	char path[128], err[512];
-
 	(void)state;
-	snprintf(F.dir, sizeof(F.dir), "/tmp/portier-mail-XXXXXX");
-	if (mkdtemp(F.dir) == NULL)
-		return -1;
-	snprintf(path, sizeof(path), "%s/t.db", F.dir);
-	if (store_open(path, 2, &F.s, err, sizeof(err)) != 0 ||
-	    store_migrate(F.s, "migrations", err, sizeof(err)) < 1) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	return 0;
+	return store_fixture_open(&F, "mail", 2);
 }
 
 static int
 group_teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	store_close(F.s);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", F.dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return store_fixture_close(&F);
 }
 
 static void

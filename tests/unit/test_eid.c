@@ -26,6 +26,7 @@
 #include "auth/eid_reader.h"
 #include "auth/eid_testca.h"
 #include "store/store.h"
+#include "store_fixture.h"
 
 /* Jan Peeters, Claire Dubois (born 2017), Lukas Schmitz: the demo people. */
 #define JAN "85073003328"
@@ -72,8 +73,7 @@ group_setup(void **state)
 	char err[512];
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/portier-eid-XXXXXX");
-	if (mkdtemp(dir) == NULL)
+	if (store_fixture_mkdir(dir, sizeof(dir), "eid") != 0)
 		return -1;
 	snprintf(other, sizeof(other), "%s/other", dir);
 	if (eid_testca_init(dir, err, sizeof(err)) != 0 ||
@@ -101,11 +101,8 @@ group_setup(void **state)
 static int
 group_teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return store_fixture_rmdir(dir);
 }
 
 static struct eid_verifier *
@@ -708,14 +705,13 @@ test_login_service(void **state)
 	struct store *s = NULL;
 	struct eid_login a = { .via = "tls", .language = "nl", .source = "127.0.0.1",
 	    .request_id = "r1" };
-	char path[160], err[512];
+	char path[160];
 	int64_t first;
 	int before;
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s/login.db", dir);
-	assert_int_equal(store_open(path, 2, &s, err, sizeof(err)), 0);
-	assert_true(store_migrate(s, "migrations", err, sizeof(err)) >= 1);
+	assert_int_equal(store_fixture_db(path, 2, &s), 0);
 	before = count_events(s);
 	assert_int_equal(check(v, dir, "claire", &id), EID_OK);
 	a.id = &id;

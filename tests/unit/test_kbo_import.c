@@ -19,6 +19,7 @@
 #include "registry/kbo_import.h"
 #include "registry/kbo_internal.h"
 #include "store/store.h"
+#include "store_fixture.h"
 
 #define UPDATE_DIR "kbo-open-data-0147-update"
 
@@ -182,10 +183,8 @@ expect(const char *v, char kind, char out[32])
 /* Fixture: a fresh database and a scratch folder. */
 
 struct fixture {
-	char dir[64];
-	char db[128];
+	struct store_fixture fx;
 	char update[512];          /* the real update extract */
-	struct store *s;
 	sqlite3 *raw;              /* a second connection, for checks only */
 };
 
@@ -201,23 +200,17 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char err[512];
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/portier-kbo-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (f == NULL)
 		return -1;
-	snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
 	snprintf(f->update, sizeof(f->update), "%s/%s", shared_data(), UPDATE_DIR);
 	if (access(f->update, R_OK) != 0) {
 		fprintf(stderr, "the real update extract is missing: %s\n", f->update);
 		return -1;
 	}
-	if (store_open(f->db, 2, &f->s, err, sizeof(err)) != 0 ||
-	    store_migrate(f->s, "migrations", err, sizeof(err)) < 1) {
-		fprintf(stderr, "%s\n", err);
+	if (store_fixture_open(&f->fx, "kbo", 2) != 0)
 		return -1;
-	}
-	if (sqlite3_open_v2(f->db, &f->raw, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+	if (sqlite3_open_v2(f->fx.path, &f->raw, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
 		return -1;
 	*state = f;
 	return 0;
@@ -227,12 +220,9 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[256];
 
 	sqlite3_close(f->raw);
-	store_close(f->s);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
+	if (store_fixture_close(&f->fx) != 0)
 		return -1;
 	free(f);
 	return 0;
@@ -243,7 +233,7 @@ import(struct fixture *f, const char *path, bool force, char *err, size_t errlen
 {
 	struct kbo_import_opts o = { .force = force, .quiet = true };
 
-	return kbo_import(f->s, path, &o, NULL, err, errlen);
+	return kbo_import(f->fx.s, path, &o, NULL, err, errlen);
 }
 
 static void
@@ -552,7 +542,7 @@ load_base(struct fixture *f)
 {
 	char dir[128];
 
-	snprintf(dir, sizeof(dir), "%s/KboOpenData_0146_2025_10_11_Full", f->dir);
+	snprintf(dir, sizeof(dir), "%s/KboOpenData_0146_2025_10_11_Full", f->fx.dir);
 	write_base(f, dir);
 	import_ok(f, dir, false);
 }
@@ -563,7 +553,7 @@ copy_update(struct fixture *f, const char *name, char *out, size_t outlen)
 {
 	char cmd[1400];
 
-	snprintf(out, outlen, "%s/%s", f->dir, name);
+	snprintf(out, outlen, "%s/%s", f->fx.dir, name);
 	snprintf(cmd, sizeof(cmd), "cp -r '%s' '%s' && chmod -R u+w '%s'", f->update, out, out);
 	assert_int_equal(system(cmd), 0);
 }
@@ -1018,7 +1008,7 @@ zip_applies(void **state)
 	/* A fresh base, then the zip: official name, files in a folder as some tools do. */
 	assert_int_equal(sqlite3_exec(f->raw, "DELETE FROM kbo_extract", NULL, NULL, NULL),
 	    SQLITE_OK);
-	snprintf(zpath, sizeof(zpath), "%s/KboOpenData_0147_2025_10_12_Update.zip", f->dir);
+	snprintf(zpath, sizeof(zpath), "%s/KboOpenData_0147_2025_10_12_Update.zip", f->fx.dir);
 	z = zip_open(zpath, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
 	assert_non_null(z);
 	for (int i = 0; i < KBO_NTABLES; i++) {
@@ -1041,7 +1031,7 @@ zip_applies(void **state)
 	assert_int_equal(zip_close(z), 0);
 
 	/* Back to the base state: a full load of the base replaces everything. */
-	snprintf(file, sizeof(file), "%s/KboOpenData_0146_2025_10_11_Full", f->dir);
+	snprintf(file, sizeof(file), "%s/KboOpenData_0146_2025_10_11_Full", f->fx.dir);
 	import_ok(f, file, false);
 	if (import(f, zpath, false, err, sizeof(err)) != 0)
 		fail_msg("zip: %s", err);
@@ -1143,7 +1133,7 @@ full_failure_keeps_previous(void **state)
 	    "name LIKE 'kbo_%'");
 	assert_true(indexes >= 3);
 
-	snprintf(dir, sizeof(dir), "%s/next-0148-full", f->dir);
+	snprintf(dir, sizeof(dir), "%s/next-0148-full", f->fx.dir);
 	write_base(f, dir);
 	write_meta(dir, "148", "full");
 	other_enterprise(1, num);
@@ -1161,7 +1151,7 @@ full_failure_keeps_previous(void **state)
 		char dup[128], path[300], *text, *row, *eol;
 		size_t len;
 
-		snprintf(dup, sizeof(dup), "%s/dup-0149-full", f->dir);
+		snprintf(dup, sizeof(dup), "%s/dup-0149-full", f->fx.dir);
 		write_base(f, dup);
 		write_meta(dup, "149", "full");
 		snprintf(path, sizeof(path), "%s/enterprise.csv", dup);
@@ -1209,7 +1199,7 @@ extract_number_sources(void **state)
 	snprintf(path, sizeof(path), "%s/meta.csv", dir);
 	assert_int_equal(unlink(path), 0);
 	write_meta(dir, NULL, "update");
-	assert_int_equal(kbo_import(f->s, dir, &o, &res, err, sizeof(err)), 0);
+	assert_int_equal(kbo_import(f->fx.s, dir, &o, &res, err, sizeof(err)), 0);
 	assert_int_equal(res.extract_number, 148);
 	assert_false(res.full);
 	assert_string_equal(res.snapshot, "2025-10-10");
@@ -1219,19 +1209,19 @@ extract_number_sources(void **state)
 	snprintf(path, sizeof(path), "%s/meta.csv", dir2);
 	assert_int_equal(unlink(path), 0);
 	write_meta(dir2, NULL, "update");
-	assert_int_equal(kbo_import(f->s, dir2, &o, &res, err, sizeof(err)), -1);
+	assert_int_equal(kbo_import(f->fx.s, dir2, &o, &res, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "--extract-number"));
 	o.extract_number = 149;
-	assert_int_equal(kbo_import(f->s, dir2, &o, &res, err, sizeof(err)), 0);
+	assert_int_equal(kbo_import(f->fx.s, dir2, &o, &res, err, sizeof(err)), 0);
 	assert_int_equal(res.extract_number, 149);
 
 	/* meta.csv says 147: a different --extract-number is a contradiction. */
 	o.extract_number = 150;
-	assert_int_equal(kbo_import(f->s, f->update, &o, &res, err, sizeof(err)), -1);
+	assert_int_equal(kbo_import(f->fx.s, f->update, &o, &res, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "contradicts meta.csv"));
 	/* Older than the last applied (149): refused. */
 	o.extract_number = 0;
-	assert_int_equal(kbo_import(f->s, f->update, &o, &res, err, sizeof(err)), -1);
+	assert_int_equal(kbo_import(f->fx.s, f->update, &o, &res, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "update extract 147 is not newer than the last applied "
 	    "extract 149"));
 }

@@ -19,6 +19,7 @@
 #include "oidc/jws.h"
 #include "oidc/keys.h"
 #include "store/store.h"
+#include "store_fixture.h"
 
 /* ---- base64url ---- */
 
@@ -327,43 +328,17 @@ client_checks(void **state)
 
 /* ---- keys and clients in a store ---- */
 
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct store *s;
-};
-
 static int
 setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	char err[512];
-
-	snprintf(f->dir, sizeof(f->dir), "/tmp/portier-oidc-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-	if (store_open(f->path, 2, &f->s, err, sizeof(err)) != 0 ||
-	    store_migrate(f->s, "migrations", err, sizeof(err)) < 1) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	*state = f;
-	return 0;
+	*state = store_fixture_new("oidc", 2);
+	return *state != NULL ? 0 : -1;
 }
 
 static int
 teardown(void **state)
 {
-	struct fixture *f = *state;
-	char cmd[256];
-
-	store_close(f->s);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(f);
-	return 0;
+	return store_fixture_free(*state);
 }
 
 static int
@@ -377,7 +352,7 @@ count_key(void *arg, const struct oidc_key_info *k)
 static void
 keys_rotate(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct oidc_keycache *c = oidc_keycache_new(f->s, 30);
 	const struct oidc_keyring *r1, *r2;
 	char kid1[JWS_KID_MAX], kid2[JWS_KID_MAX];
@@ -416,7 +391,7 @@ keys_rotate(void **state)
 static void
 clients_store(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	const char *redirect[] = { "https://portal.example/cb" };
 	struct oidc_client_new n = {
 		.id = "portal", .application = "MEDSEIP", .min_level = 1,

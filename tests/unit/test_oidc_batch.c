@@ -15,47 +15,22 @@
 #include "oidc/batch.h"
 #include "store/sql.h"
 #include "store/store.h"
+#include "store_fixture.h"
 
 #define THREADS 12
 #define OPS 40
 
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct store *s;
-};
-
 static int
 setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	char err[512];
-
-	snprintf(f->dir, sizeof(f->dir), "/tmp/portier-batch-XXXXXX");
-	if (f == NULL || mkdtemp(f->dir) == NULL)
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-	if (store_open(f->path, 4, &f->s, err, sizeof(err)) != 0 ||
-	    store_migrate(f->s, "migrations", err, sizeof(err)) < 1) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	*state = f;
-	return 0;
+	*state = store_fixture_new("batch", 4);
+	return *state != NULL ? 0 : -1;
 }
 
 static int
 teardown(void **state)
 {
-	struct fixture *f = *state;
-	char cmd[256];
-
-	store_close(f->s);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(f);
-	return 0;
+	return store_fixture_free(*state);
 }
 
 struct op {
@@ -122,7 +97,7 @@ setting_exists(struct store *s, const char *name)
 static void
 concurrent_operations(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct worker w[THREADS];
 	pthread_t t[THREADS];
 
@@ -182,7 +157,7 @@ answered(void *arg, int rc)
 static void
 submitted_operations(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct answers a = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, { 0 }, 0, f->s,
 	    0 };
 	struct async_op ops[OPS];
@@ -209,7 +184,7 @@ submitted_operations(void **state)
 static void
 single_operation(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct op o = { 99, 1 };
 
 	assert_int_equal(oidc_batch_run(f->s, op_fn, &o), 1 + 99000);

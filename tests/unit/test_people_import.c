@@ -18,6 +18,7 @@
 #include "registry/persons_import.h"
 #include "registry/registry.h"
 #include "store/store.h"
+#include "store_fixture.h"
 
 #define PERSONS_HEADER "\"NISS\",\"LastName\",\"FirstNames\",\"BirthDate\",\"Sex\",\"Language\"," \
 	"\"Country\"\n"
@@ -27,8 +28,7 @@
 #define ZORGTECH "1099001189"
 #define TODAY "2026-11-28"
 
-static char dir[64];
-static struct store *S;
+static struct store_fixture F;
 static char messages[64 * 1024];
 static int nmessages;
 
@@ -62,7 +62,7 @@ file(const char *name, const char *text)
 	char *p = paths[k++ % 4];
 	FILE *f;
 
-	snprintf(p, 256, "%s/%s", dir, name);
+	snprintf(p, 256, "%s/%s", F.dir, name);
 	f = fopen(p, "wb");
 	assert_non_null(f);
 	assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
@@ -95,7 +95,7 @@ count_persons(void)
 	struct reg_person p;
 	int n = 0;
 
-	assert_int_equal(store_begin(S, STORE_READ, &tx), 0);
+	assert_int_equal(store_begin(F.s, STORE_READ, &tx), 0);
 	for (size_t i = 0; i < sizeof(niss) / sizeof(niss[0]); i++)
 		n += registry_person(tx, a, niss[i], &p) == 0;
 	store_rollback(tx);
@@ -111,7 +111,7 @@ zorgtech_functions(void)
 	struct reg_function *f;
 	int n;
 
-	assert_int_equal(store_begin(S, STORE_READ, &tx), 0);
+	assert_int_equal(store_begin(F.s, STORE_READ, &tx), 0);
 	n = registry_current_functions(tx, a, ZORGTECH, TODAY, &f);
 	store_rollback(tx);
 	arena_free(a);
@@ -122,16 +122,13 @@ static int
 group_setup(void **state)
 {
 	struct kbo_import_opts ko = { .quiet = true };
-	char path[128], err[1024];
+	char err[1024] = "";
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/portier-people-XXXXXX");
-	if (mkdtemp(dir) == NULL)
+	if (store_fixture_open(&F, "people", 2) != 0)
 		return -1;
-	snprintf(path, sizeof(path), "%s/t.db", dir);
-	if (store_open(path, 2, &S, err, sizeof(err)) != 0 ||
-	    store_migrate(S, "migrations", err, sizeof(err)) < 1 || registry_empty(S) != 1 ||
-	    kbo_import(S, "demo/kbo", &ko, NULL, err, sizeof(err)) != 0 || registry_empty(S) != 0) {
+	if (registry_empty(F.s) != 1 ||
+	    kbo_import(F.s, "demo/kbo", &ko, NULL, err, sizeof(err)) != 0 || registry_empty(F.s) != 0) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
@@ -141,12 +138,8 @@ group_setup(void **state)
 static int
 group_teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	store_close(S);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return store_fixture_close(&F);
 }
 
 /* Loads the demo persons and functions: the "previous content" of each test. */
@@ -157,9 +150,9 @@ setup(void **state)
 	char err[1024];
 
 	(void)state;
-	if (persons_import(S, "demo/persons.csv", NULL, &r, err, sizeof(err)) != 0 ||
+	if (persons_import(F.s, "demo/persons.csv", NULL, &r, err, sizeof(err)) != 0 ||
 	    r.rows != 11 ||
-	    functions_import(S, "demo/functions.csv", NULL, &r, err, sizeof(err)) != 0 ||
+	    functions_import(F.s, "demo/functions.csv", NULL, &r, err, sizeof(err)) != 0 ||
 	    r.rows != 38) {
 		fprintf(stderr, "demo: %s\n", err);
 		return -1;
@@ -176,7 +169,7 @@ persons_refused(const char *text, const char *expect)
 	const char *path = file("p.csv", text);
 	char err[1024], want[512];
 
-	assert_int_equal(persons_import(S, path, &o, &r, err, sizeof(err)), -1);
+	assert_int_equal(persons_import(F.s, path, &o, &r, err, sizeof(err)), -1);
 	snprintf(want, sizeof(want), "%s:%s", path, expect);
 	if (strstr(messages, want) == NULL && strstr(err, want) == NULL)
 		fail_msg("expected \"%s\"\nmessages: %s\nerr: %s", want, messages, err);
@@ -191,7 +184,7 @@ functions_refused(const char *text, const char *expect)
 	const char *path = file("f.csv", text);
 	char err[1024], want[512];
 
-	assert_int_equal(functions_import(S, path, &o, &r, err, sizeof(err)), -1);
+	assert_int_equal(functions_import(F.s, path, &o, &r, err, sizeof(err)), -1);
 	snprintf(want, sizeof(want), "%s:%s", path, expect);
 	if (strstr(messages, want) == NULL && strstr(err, want) == NULL)
 		fail_msg("expected \"%s\"\nmessages: %s\nerr: %s", want, messages, err);
@@ -306,7 +299,7 @@ test_malformed_files(void **state)
 	    "3: broken quoting");
 	o = opts(true, NULL);
 	path = file("q.csv", FUNCTIONS_HEADER OK_FUNCTION "\"1099.001.189\",\"8507\"x,,,,,\n");
-	assert_int_equal(functions_import(S, path, &o, &r, err, sizeof(err)), -1);
+	assert_int_equal(functions_import(F.s, path, &o, &r, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, ":3: broken quoting"));
 	assert_int_equal(zorgtech_functions(), 2);
 	/* A quote left open until the end. */
@@ -326,7 +319,7 @@ test_malformed_files(void **state)
 	    "2: LastName is not valid UTF-8 text");
 	/* Missing file. */
 	o = opts(false, NULL);
-	assert_int_equal(persons_import(S, "/nonexistent/p.csv", &o, &r, err, sizeof(err)), -1);
+	assert_int_equal(persons_import(F.s, "/nonexistent/p.csv", &o, &r, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "/nonexistent/p.csv: cannot open"));
 	assert_int_equal(count_persons(), 5);
 }
@@ -344,7 +337,7 @@ test_skip_invalid(void **state)
 	    "\"1099.001.188\",\"85073003328\",,\"ADM\",\"Administrateur\",2014-03-17,\n"
 	    "\"1099.002.278\",\"17073003384\",,\"GER\",\"G\xc3\xa9rant \"\"X\"\"\",2009-06-01,\n"
 	    "\"0552.627.113\",\"85073003328\",,\"ADM\",\"Administrateur\",2014-03-17,\n");
-	assert_int_equal(functions_import(S, path, &o, &r, err, sizeof(err)), 0);
+	assert_int_equal(functions_import(F.s, path, &o, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.rows, 2);
 	assert_int_equal(r.rejected, 2);
 	snprintf(rejects, sizeof(rejects), "%s.rejected.csv", path);
@@ -365,10 +358,10 @@ test_skip_invalid(void **state)
 
 	/* --rejects FILE; no invalid row: no rejects file at all. */
 	o = opts(true, NULL);
-	snprintf(rejects, sizeof(rejects), "%s/mine.csv", dir);
+	snprintf(rejects, sizeof(rejects), "%s/mine.csv", F.dir);
 	o.rejects = rejects;
 	path = file("skip2.csv", PERSONS_HEADER OK_PERSON "\"1\",\"A\",\"B\",,,,\"BE\"\n");
-	assert_int_equal(persons_import(S, path, &o, &r, err, sizeof(err)), 0);
+	assert_int_equal(persons_import(F.s, path, &o, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.rows, 1);
 	assert_int_equal(r.rejected, 1);
 	assert_string_equal(r.rejects, rejects);
@@ -378,7 +371,7 @@ test_skip_invalid(void **state)
 	o = opts(true, NULL);
 	o.rejects = rejects;
 	path = file("skip3.csv", PERSONS_HEADER OK_PERSON);
-	assert_int_equal(persons_import(S, path, &o, &r, err, sizeof(err)), 0);
+	assert_int_equal(persons_import(F.s, path, &o, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.rejected, 0);
 	assert_string_equal(r.rejects, "");
 	assert_int_equal(access(rejects, F_OK), -1);
@@ -398,7 +391,7 @@ test_replace_and_formats(void **state)
 	    "\"Sex\",\"Language\",\"Country\"\r\n"
 	    "\"85.07.30-033.28\",\"Peeters\",\"Jan\",30-07-1985,\"m\",\"NL\",\"be\"\r\n"
 	    "\"17 07 30 033 84\",\"Dubois\",\"Claire\",,,,\"BE\"\r\n");
-	assert_int_equal(persons_import(S, path, &o, &r, err, sizeof(err)), 0);
+	assert_int_equal(persons_import(F.s, path, &o, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.rows, 2);
 	assert_int_equal(count_persons(), 2);
 	{
@@ -406,7 +399,7 @@ test_replace_and_formats(void **state)
 		struct store_tx *tx;
 		struct reg_person p;
 
-		assert_int_equal(store_begin(S, STORE_READ, &tx), 0);
+		assert_int_equal(store_begin(F.s, STORE_READ, &tx), 0);
 		assert_int_equal(registry_person(tx, a, "85073003328", &p), 0);
 		assert_string_equal(p.birth_date, "1985-07-30");
 		assert_string_equal(p.sex, "M");
@@ -420,7 +413,7 @@ test_replace_and_formats(void **state)
 	}
 	/* A header-only file empties the table. */
 	path = file("empty.csv", FUNCTIONS_HEADER);
-	assert_int_equal(functions_import(S, path, &o, &r, err, sizeof(err)), 0);
+	assert_int_equal(functions_import(F.s, path, &o, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.rows, 0);
 	assert_int_equal(zorgtech_functions(), 0);
 }
@@ -438,7 +431,7 @@ test_many_invalid(void **state)
 	n = (size_t)snprintf(text, sizeof(text), "%s", PERSONS_HEADER);
 	for (int i = 0; i < 150; i++)
 		n += (size_t)snprintf(text + n, sizeof(text) - n, "\"1\",\"A\",\"B\",,,,\"BE\"\n");
-	assert_int_equal(persons_import(S, file("many.csv", text), &o, &r, err, sizeof(err)), -1);
+	assert_int_equal(persons_import(F.s, file("many.csv", text), &o, &r, err, sizeof(err)), -1);
 	assert_int_equal(nmessages, 100);
 	assert_non_null(strstr(err, "150 invalid rows"));
 	assert_int_equal(count_persons(), 5);

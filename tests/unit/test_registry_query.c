@@ -19,6 +19,7 @@
 #include "registry/persons_import.h"
 #include "registry/registry.h"
 #include "store/store.h"
+#include "store_fixture.h"
 
 /* Demo numbers (docs/demo-world.md). */
 #define ZORGTECH "1099001189"
@@ -39,8 +40,7 @@
 #define TODAY "2026-11-28"
 
 struct fixture {
-	char dir[64];
-	struct store *s;
+	struct store_fixture fx;
 	struct store_tx *tx;
 	struct arena *a;
 };
@@ -52,21 +52,14 @@ group_setup(void **state)
 {
 	struct kbo_import_opts ko = { .quiet = true };
 	struct reg_import_result r;
-	char path[128], err[1024];
+	char err[1024];
 
 	(void)state;
-	snprintf(F.dir, sizeof(F.dir), "/tmp/portier-regq-XXXXXX");
-	if (mkdtemp(F.dir) == NULL)
+	if (store_fixture_open(&F.fx, "regq", 2) != 0)
 		return -1;
-	snprintf(path, sizeof(path), "%s/t.db", F.dir);
-	if (store_open(path, 2, &F.s, err, sizeof(err)) != 0 ||
-	    store_migrate(F.s, "migrations", err, sizeof(err)) < 1) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	if (kbo_import(F.s, "demo/kbo", &ko, NULL, err, sizeof(err)) != 0 ||
-	    persons_import(F.s, "demo/persons.csv", NULL, &r, err, sizeof(err)) != 0 ||
-	    functions_import(F.s, "demo/functions.csv", NULL, &r, err, sizeof(err)) != 0) {
+	if (kbo_import(F.fx.s, "demo/kbo", &ko, NULL, err, sizeof(err)) != 0 ||
+	    persons_import(F.fx.s, "demo/persons.csv", NULL, &r, err, sizeof(err)) != 0 ||
+	    functions_import(F.fx.s, "demo/functions.csv", NULL, &r, err, sizeof(err)) != 0) {
 		fprintf(stderr, "demo import: %s\n", err);
 		return -1;
 	}
@@ -76,12 +69,8 @@ group_setup(void **state)
 static int
 group_teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	store_close(F.s);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", F.dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return store_fixture_close(&F.fx);
 }
 
 static int
@@ -89,7 +78,7 @@ setup(void **state)
 {
 	(void)state;
 	F.a = arena_new(0);
-	return F.a != NULL && store_begin(F.s, STORE_READ, &F.tx) == 0 ? 0 : -1;
+	return F.a != NULL && store_begin(F.fx.s, STORE_READ, &F.tx) == 0 ? 0 : -1;
 }
 
 static int
@@ -557,14 +546,14 @@ test_services(void **state)
 	(void)state;
 	F.a = arena_new(0);
 	assert_non_null(F.a);
-	assert_int_equal(registry_card(F.s, F.a, ZORGTECH, "nl", TODAY, &c), 0);
+	assert_int_equal(registry_card(F.fx.s, F.a, ZORGTECH, "nl", TODAY, &c), 0);
 	assert_string_equal(c.e.seat.municipality, "Gent");
 	assert_int_equal(c.nfunctions, 2);
-	assert_int_equal(registry_card(F.s, F.a, "0552627113", "nl", TODAY, &c), 1);
-	assert_int_equal(registry_card(F.s, F.a, ORTHOMED, "fr", NULL, &c), 0);
-	assert_int_equal(registry_find(F.s, F.a, "orthomed", "fr", 0, 2, r, &total, &capped), 1);
+	assert_int_equal(registry_card(F.fx.s, F.a, "0552627113", "nl", TODAY, &c), 1);
+	assert_int_equal(registry_card(F.fx.s, F.a, ORTHOMED, "fr", NULL, &c), 0);
+	assert_int_equal(registry_find(F.fx.s, F.a, "orthomed", "fr", 0, 2, r, &total, &capped), 1);
 	assert_string_equal(r[0].number, ORTHOMED);
-	assert_int_equal(registry_empty(F.s), 0);
+	assert_int_equal(registry_empty(F.fx.s), 0);
 	arena_free(F.a);
 }
 

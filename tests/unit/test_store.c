@@ -13,48 +13,23 @@
 
 #include "store/sql.h"
 #include "store/store.h"
+#include "store_fixture.h"
 
 #define ROWS 500
 #define ROUNDS 60
 #define PER_TX 10
 
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct store *s;
-};
-
 static int
 setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	char err[512];
-
-	snprintf(f->dir, sizeof(f->dir), "/tmp/portier-store-XXXXXX");
-	if (f == NULL || mkdtemp(f->dir) == NULL)
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-	if (store_open(f->path, 3, &f->s, err, sizeof(err)) != 0 ||
-	    store_migrate(f->s, "migrations", err, sizeof(err)) < 1) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	*state = f;
-	return 0;
+	*state = store_fixture_new("store", 3);
+	return *state != NULL ? 0 : -1;
 }
 
 static int
 teardown(void **state)
 {
-	struct fixture *f = *state;
-	char cmd[256];
-
-	store_close(f->s);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(f);
-	return 0;
+	return store_fixture_free(*state);
 }
 
 /* The value of setting name into out ("" when absent); -1 on error. */
@@ -101,7 +76,7 @@ put(struct store *s, const char *name, const char *value, bool commit)
 static void
 commit_and_rollback(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_tx *tx;
 	char v[64];
 
@@ -132,7 +107,7 @@ commit_and_rollback(void **state)
 }
 
 static long
-wal_pages(const struct fixture *f)
+wal_pages(const struct store_fixture *f)
 {
 	char wal[160];
 	struct stat st;
@@ -144,7 +119,7 @@ wal_pages(const struct fixture *f)
 static void
 wal_stays_bounded(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char value[2049], name[32], v[2100];
 	long written = 0, most = 0;
 

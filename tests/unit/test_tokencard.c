@@ -17,6 +17,7 @@
 #include "auth/person.h"
 #include "auth/tokencard.h"
 #include "store/store.h"
+#include "store_fixture.h"
 
 #define PW "Un-mot-de-passe-solide"
 
@@ -44,9 +45,7 @@ derivation(void **state)
 }
 
 struct fixture {
-	char dir[64];
-	char path[128];
-	struct store *s;
+	struct store_fixture fx;
 	int64_t person;
 	int64_t other;
 };
@@ -69,20 +68,12 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char err[512];
 
 	password_set_cost(1, 8);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/portier-card-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (f == NULL || store_fixture_open(&f->fx, "card", 2) != 0)
 		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-	if (store_open(f->path, 2, &f->s, err, sizeof(err)) != 0 ||
-	    store_migrate(f->s, "migrations", err, sizeof(err)) < 1) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	f->person = new_person(f->s, "Peeters", "jan");
-	f->other = new_person(f->s, "Dubois", "claire");
+	f->person = new_person(f->fx.s, "Peeters", "jan");
+	f->other = new_person(f->fx.s, "Dubois", "claire");
 	if (f->person == 0 || f->other == 0)
 		return -1;
 	*state = f;
@@ -94,12 +85,9 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 	struct audit_report rep;
-	char cmd[256];
-	int rc = audit_verify(f->s, &rep);
+	int rc = audit_verify(f->fx.s, &rep);
 
-	store_close(f->s);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	if (system(cmd) != 0 || rc != 0)
+	if (store_fixture_close(&f->fx) != 0 || rc != 0)
 		return -1;
 	free(f);
 	return 0;
@@ -114,20 +102,20 @@ new_card(struct fixture *f, int64_t person, struct tokencard_print *card)
 	const char *right;
 	char wrong[7];
 
-	assert_int_equal(tokencard_issue(f->s, person, NULL, NULL, card), 0);
+	assert_int_equal(tokencard_issue(f->fx.s, person, NULL, NULL, card), 0);
 	assert_true(card->confirm_position >= 1 && card->confirm_position <= TOKENCARD_CODES);
-	assert_int_equal(tokencard_pending(f->s, person, now, &again), 0);
+	assert_int_equal(tokencard_pending(f->fx.s, person, now, &again), 0);
 	assert_memory_equal(again.codes, card->codes, sizeof(card->codes));
 	assert_int_equal(again.card_id, card->card_id);
 	right = card->codes[card->confirm_position - 1];
 	memcpy(wrong, right, sizeof(wrong));
 	wrong[5] = right[5] == '9' ? '0' : (char)(right[5] + 1);
-	assert_int_equal(tokencard_activate(f->s, person, wrong, now, NULL, NULL), TOKENCARD_WRONG);
-	assert_int_equal(tokencard_activate(f->s, person, "12345", now, NULL, NULL), TOKENCARD_WRONG);
-	assert_int_equal(tokencard_activate(f->s, person, right, now, NULL, NULL), TOKENCARD_OK);
+	assert_int_equal(tokencard_activate(f->fx.s, person, wrong, now, NULL, NULL), TOKENCARD_WRONG);
+	assert_int_equal(tokencard_activate(f->fx.s, person, "12345", now, NULL, NULL), TOKENCARD_WRONG);
+	assert_int_equal(tokencard_activate(f->fx.s, person, right, now, NULL, NULL), TOKENCARD_OK);
 	/* Activated: the seed is gone, nothing to print any more. */
-	assert_int_equal(tokencard_pending(f->s, person, now, &again), 1);
-	assert_int_equal(tokencard_activate(f->s, person, right, now, NULL, NULL), TOKENCARD_NONE);
+	assert_int_equal(tokencard_pending(f->fx.s, person, now, &again), 1);
+	assert_int_equal(tokencard_activate(f->fx.s, person, right, now, NULL, NULL), TOKENCARD_NONE);
 }
 
 static void
@@ -138,40 +126,40 @@ codes_serve_once(void **state)
 	struct tokencard_status st;
 	int64_t now = (int64_t)time(NULL);
 
-	assert_int_equal(tokencard_status(f->s, f->person, now, &st), 0);
+	assert_int_equal(tokencard_status(f->fx.s, f->person, now, &st), 0);
 	assert_false(st.active);
 	new_card(f, f->person, &card);
-	assert_int_equal(tokencard_status(f->s, f->person, now, &st), 0);
+	assert_int_equal(tokencard_status(f->fx.s, f->person, now, &st), 0);
 	assert_true(st.active);
 	assert_int_equal(st.unused, TOKENCARD_CODES);
-	assert_int_equal(tokencard_use(f->s, f->person, card.card_id, 5, card.codes[4], NULL, NULL),
+	assert_int_equal(tokencard_use(f->fx.s, f->person, card.card_id, 5, card.codes[4], NULL, NULL),
 	    TOKENCARD_OK);
 	/* Used: refused, even with the right code. */
-	assert_int_equal(tokencard_use(f->s, f->person, card.card_id, 5, card.codes[4], NULL, NULL),
+	assert_int_equal(tokencard_use(f->fx.s, f->person, card.card_id, 5, card.codes[4], NULL, NULL),
 	    TOKENCARD_USED);
 	/* The code of another position is wrong here. */
-	assert_int_equal(tokencard_use(f->s, f->person, card.card_id, 6,
+	assert_int_equal(tokencard_use(f->fx.s, f->person, card.card_id, 6,
 	    strcmp(card.codes[6], card.codes[5]) ? card.codes[6] : "000000", NULL, NULL),
 	    TOKENCARD_WRONG);
 	/* Another person cannot use this card. */
-	assert_int_equal(tokencard_use(f->s, f->other, card.card_id, 7, card.codes[6], NULL, NULL),
+	assert_int_equal(tokencard_use(f->fx.s, f->other, card.card_id, 7, card.codes[6], NULL, NULL),
 	    TOKENCARD_USED);
-	assert_int_equal(tokencard_status(f->s, f->person, now, &st), 0);
+	assert_int_equal(tokencard_status(f->fx.s, f->person, now, &st), 0);
 	assert_int_equal(st.unused, TOKENCARD_CODES - 1);
 
 	/* A new card revokes the old one when it is activated, not before. */
-	assert_int_equal(tokencard_issue(f->s, f->person, NULL, NULL, &second), 0);
-	assert_int_equal(tokencard_use(f->s, f->person, card.card_id, 8, card.codes[7], NULL, NULL),
+	assert_int_equal(tokencard_issue(f->fx.s, f->person, NULL, NULL, &second), 0);
+	assert_int_equal(tokencard_use(f->fx.s, f->person, card.card_id, 8, card.codes[7], NULL, NULL),
 	    TOKENCARD_OK);
-	assert_int_equal(tokencard_activate(f->s, f->person,
+	assert_int_equal(tokencard_activate(f->fx.s, f->person,
 	    second.codes[second.confirm_position - 1], now, NULL, NULL), TOKENCARD_OK);
-	assert_int_equal(tokencard_use(f->s, f->person, card.card_id, 9, card.codes[8], NULL, NULL),
+	assert_int_equal(tokencard_use(f->fx.s, f->person, card.card_id, 9, card.codes[8], NULL, NULL),
 	    TOKENCARD_USED);
-	assert_int_equal(tokencard_use(f->s, f->person, second.card_id, 9, second.codes[8], NULL,
+	assert_int_equal(tokencard_use(f->fx.s, f->person, second.card_id, 9, second.codes[8], NULL,
 	    NULL), TOKENCARD_OK);
-	assert_int_equal(tokencard_revoke(f->s, f->person, now, NULL, NULL), 0);
-	assert_int_equal(tokencard_revoke(f->s, f->person, now, NULL, NULL), 1);
-	assert_int_equal(tokencard_use(f->s, f->person, second.card_id, 10, second.codes[9], NULL,
+	assert_int_equal(tokencard_revoke(f->fx.s, f->person, now, NULL, NULL), 0);
+	assert_int_equal(tokencard_revoke(f->fx.s, f->person, now, NULL, NULL), 1);
+	assert_int_equal(tokencard_use(f->fx.s, f->person, second.card_id, 10, second.codes[9], NULL,
 	    NULL), TOKENCARD_USED);
 }
 
@@ -186,34 +174,34 @@ login_steps(void **state)
 	int pos = 0, pos2 = 0, left;
 
 	new_card(f, f->person, &card);
-	assert_int_equal(tokencard_login_begin(f->s, &a, "session-A", token, &pos), LOGIN_OK);
+	assert_int_equal(tokencard_login_begin(f->fx.s, &a, "session-A", token, &pos), LOGIN_OK);
 	assert_true(pos >= 1 && pos <= TOKENCARD_CODES);
 	/* Another session cannot answer; the challenge is then spent. */
-	assert_int_equal(tokencard_login_finish(f->s, &a, token, "session-B", card.codes[pos - 1]),
+	assert_int_equal(tokencard_login_finish(f->fx.s, &a, token, "session-B", card.codes[pos - 1]),
 	    LOGIN_REFUSED);
-	assert_int_equal(tokencard_login_finish(f->s, &a, token, "session-A", card.codes[pos - 1]),
+	assert_int_equal(tokencard_login_finish(f->fx.s, &a, token, "session-A", card.codes[pos - 1]),
 	    LOGIN_REFUSED);
-	assert_int_equal(tokencard_login_begin(f->s, &a, "session-A", token, &pos), LOGIN_OK);
-	assert_int_equal(tokencard_login_finish(f->s, &a, token, "session-A", card.codes[pos - 1]),
+	assert_int_equal(tokencard_login_begin(f->fx.s, &a, "session-A", token, &pos), LOGIN_OK);
+	assert_int_equal(tokencard_login_finish(f->fx.s, &a, token, "session-A", card.codes[pos - 1]),
 	    LOGIN_OK);
 	assert_int_equal(a.person_id, f->person);
 	/* The challenge served once. */
-	assert_int_equal(tokencard_login_finish(f->s, &a, token, "session-A", card.codes[pos - 1]),
+	assert_int_equal(tokencard_login_finish(f->fx.s, &a, token, "session-A", card.codes[pos - 1]),
 	    LOGIN_REFUSED);
 	/* Use all codes but one: the position asked is the one left. */
 	left = pos - 1 == 13 ? 2 : 13;
 	for (int i = 0; i < TOKENCARD_CODES; i++)
 		if (i != pos - 1 && i != left)
-			assert_int_equal(tokencard_use(f->s, f->person, card.card_id, i + 1,
+			assert_int_equal(tokencard_use(f->fx.s, f->person, card.card_id, i + 1,
 			    card.codes[i], NULL, NULL), TOKENCARD_OK);
 	for (int k = 0; k < 4; k++) {
-		assert_int_equal(tokencard_login_begin(f->s, &a, "s", token2, &pos2), LOGIN_OK);
+		assert_int_equal(tokencard_login_begin(f->fx.s, &a, "s", token2, &pos2), LOGIN_OK);
 		assert_int_equal(pos2, left + 1);
 	}
-	assert_int_equal(tokencard_login_finish(f->s, &a, token2, "s", card.codes[left]), LOGIN_OK);
+	assert_int_equal(tokencard_login_finish(f->fx.s, &a, token2, "s", card.codes[left]), LOGIN_OK);
 	/* No code left: a position is still asked, and any answer refused. */
-	assert_int_equal(tokencard_login_begin(f->s, &a, "s", token2, &pos2), LOGIN_OK);
-	assert_int_equal(tokencard_login_finish(f->s, &a, token2, "s", card.codes[pos2 - 1]),
+	assert_int_equal(tokencard_login_begin(f->fx.s, &a, "s", token2, &pos2), LOGIN_OK);
+	assert_int_equal(tokencard_login_finish(f->fx.s, &a, token2, "s", card.codes[pos2 - 1]),
 	    LOGIN_REFUSED);
 }
 
@@ -227,22 +215,22 @@ login_refusals(void **state)
 	int pos = 0;
 
 	/* No card: a position all the same, then a refusal. */
-	assert_int_equal(tokencard_login_begin(f->s, &a, "s", token, &pos), LOGIN_OK);
+	assert_int_equal(tokencard_login_begin(f->fx.s, &a, "s", token, &pos), LOGIN_OK);
 	assert_true(pos >= 1 && pos <= TOKENCARD_CODES);
-	assert_int_equal(tokencard_login_finish(f->s, &a, token, "s", "123456"), LOGIN_REFUSED);
+	assert_int_equal(tokencard_login_finish(f->fx.s, &a, token, "s", "123456"), LOGIN_REFUSED);
 	/* Wrong password, unknown account: refused at the first step. */
 	a.password = "pas-le-bon";
-	assert_int_equal(tokencard_login_begin(f->s, &a, "s", token, &pos), LOGIN_REFUSED);
+	assert_int_equal(tokencard_login_begin(f->fx.s, &a, "s", token, &pos), LOGIN_REFUSED);
 	a.username = "nobody";
-	assert_int_equal(tokencard_login_begin(f->s, &a, "s", token, &pos), LOGIN_REFUSED);
+	assert_int_equal(tokencard_login_begin(f->fx.s, &a, "s", token, &pos), LOGIN_REFUSED);
 	/* An unknown challenge. */
-	assert_int_equal(tokencard_login_finish(f->s, &a, "no-such-token", "s", "123456"),
+	assert_int_equal(tokencard_login_finish(f->fx.s, &a, "no-such-token", "s", "123456"),
 	    LOGIN_REFUSED);
 	/* Third failure for claire: she waits, with the right password too. */
 	a.username = "claire";
-	assert_int_equal(tokencard_login_begin(f->s, &a, "s", token, &pos), LOGIN_REFUSED);
+	assert_int_equal(tokencard_login_begin(f->fx.s, &a, "s", token, &pos), LOGIN_REFUSED);
 	a.password = PW;
-	assert_int_equal(tokencard_login_begin(f->s, &a, "s", token, &pos), LOGIN_THROTTLED);
+	assert_int_equal(tokencard_login_begin(f->fx.s, &a, "s", token, &pos), LOGIN_THROTTLED);
 }
 
 int

@@ -17,6 +17,7 @@
 #include "auth/person.h"
 #include "auth/totp.h"
 #include "store/store.h"
+#include "store_fixture.h"
 
 /* RFC 6238 appendix B: the SHA1 key is the ASCII "12345678901234567890". */
 static const unsigned char rfc_key[] = "12345678901234567890";
@@ -113,9 +114,7 @@ base32_and_uri(void **state)
 /* ---- through the store ---- */
 
 struct fixture {
-	char dir[64];
-	char path[128];
-	struct store *s;
+	struct store_fixture fx;
 	int64_t person;
 };
 
@@ -124,23 +123,15 @@ setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct person p = { 0 };
-	char err[512];
 	int rc;
 
 	password_set_cost(1, 8);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/portier-totp-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (f == NULL || store_fixture_open(&f->fx, "totp", 2) != 0)
 		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-	if (store_open(f->path, 2, &f->s, err, sizeof(err)) != 0 ||
-	    store_migrate(f->s, "migrations", err, sizeof(err)) < 1) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
 	snprintf(p.last_name, sizeof(p.last_name), "Dubois");
 	snprintf(p.first_name, sizeof(p.first_name), "Claire");
-	if (person_create(f->s, &p, "test", NULL) != 0 ||
-	    person_set_password(f->s, p.id, "claire", "Un-mot-de-passe-solide", NULL, &rc) !=
+	if (person_create(f->fx.s, &p, "test", NULL) != 0 ||
+	    person_set_password(f->fx.s, p.id, "claire", "Un-mot-de-passe-solide", NULL, &rc) !=
 	    PASSWORD_OK || rc != 0)
 		return -1;
 	f->person = p.id;
@@ -152,14 +143,10 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[256];
+	int rc = store_fixture_close(&f->fx);
 
-	store_close(f->s);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		return -1;
 	free(f);
-	return 0;
+	return rc;
 }
 
 static enum totp_result
@@ -168,7 +155,7 @@ check(struct fixture *f, const char *code, int64_t now)
 	struct store_tx *tx;
 	enum totp_result r;
 
-	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_begin(f->fx.s, STORE_WRITE, &tx), 0);
 	r = totp_check_tx(tx, f->person, code, now);
 	assert_int_equal(store_commit(tx), 0);
 	return r;
@@ -180,14 +167,14 @@ enrol(struct fixture *f, unsigned char key[TOTP_KEY_BYTES], int64_t now)
 	unsigned char again[TOTP_KEY_BYTES];
 	char code[9];
 
-	assert_int_equal(totp_enrol_begin(f->s, f->person, now, key, NULL, NULL), 0);
+	assert_int_equal(totp_enrol_begin(f->fx.s, f->person, now, key, NULL, NULL), 0);
 	/* The key waiting is shown again while young; a new one once it is old. */
-	assert_int_equal(totp_enrol_begin(f->s, f->person, now + 60, again, NULL, NULL), 0);
+	assert_int_equal(totp_enrol_begin(f->fx.s, f->person, now + 60, again, NULL, NULL), 0);
 	assert_memory_equal(key, again, TOTP_KEY_BYTES);
 	assert_int_equal(totp_code(key, TOTP_KEY_BYTES, now, 6, code), 0);
-	assert_int_equal(totp_enrol_confirm(f->s, f->person, code, now, NULL, NULL), TOTP_OK);
+	assert_int_equal(totp_enrol_confirm(f->fx.s, f->person, code, now, NULL, NULL), TOTP_OK);
 	/* Confirmed: nothing waits any more. */
-	assert_int_equal(totp_enrol_confirm(f->s, f->person, code, now, NULL, NULL), TOTP_NONE);
+	assert_int_equal(totp_enrol_confirm(f->fx.s, f->person, code, now, NULL, NULL), TOTP_NONE);
 }
 
 static void
@@ -199,11 +186,11 @@ enrolment_and_replay(void **state)
 	struct totp_status st;
 	char c0[9], c1[9], cm1[9];
 
-	assert_int_equal(totp_status(f->s, f->person, &st), 0);
+	assert_int_equal(totp_status(f->fx.s, f->person, &st), 0);
 	assert_false(st.active);
 	assert_int_equal(check(f, "123456", now), TOTP_NONE);
 	enrol(f, key, now);
-	assert_int_equal(totp_status(f->s, f->person, &st), 0);
+	assert_int_equal(totp_status(f->fx.s, f->person, &st), 0);
 	assert_true(st.active);
 	assert_int_equal(totp_code(key, 20, now, 6, c0), 0);
 	assert_int_equal(totp_code(key, 20, now + 30, 6, c1), 0);
@@ -219,8 +206,8 @@ enrolment_and_replay(void **state)
 	/* A wrong code is wrong. */
 	assert_int_equal(check(f, strcmp(c1, "000000") ? "000000" : "000001", now + 60),
 	    TOTP_WRONG);
-	assert_int_equal(totp_remove(f->s, f->person, NULL, NULL), 0);
-	assert_int_equal(totp_remove(f->s, f->person, NULL, NULL), 1);
+	assert_int_equal(totp_remove(f->fx.s, f->person, NULL, NULL), 0);
+	assert_int_equal(totp_remove(f->fx.s, f->person, NULL, NULL), 1);
 	assert_int_equal(check(f, c1, now + 60), TOTP_NONE);
 }
 
@@ -232,13 +219,13 @@ confirm_refusals(void **state)
 	int64_t now = (int64_t)time(NULL);
 	char code[9];
 
-	assert_int_equal(totp_enrol_confirm(f->s, f->person, "123456", now, NULL, NULL), TOTP_NONE);
-	assert_int_equal(totp_enrol_begin(f->s, f->person, now, key, NULL, NULL), 0);
+	assert_int_equal(totp_enrol_confirm(f->fx.s, f->person, "123456", now, NULL, NULL), TOTP_NONE);
+	assert_int_equal(totp_enrol_begin(f->fx.s, f->person, now, key, NULL, NULL), 0);
 	assert_int_equal(totp_code(key, 20, now + 90, 6, code), 0);
-	assert_int_equal(totp_enrol_confirm(f->s, f->person, code, now, NULL, NULL), TOTP_WRONG);
+	assert_int_equal(totp_enrol_confirm(f->fx.s, f->person, code, now, NULL, NULL), TOTP_WRONG);
 	/* A key waiting too long is gone. */
 	assert_int_equal(totp_code(key, 20, now + 2 * TOTP_PENDING_SECONDS + 30, 6, code), 0);
-	assert_int_equal(totp_enrol_confirm(f->s, f->person, code,
+	assert_int_equal(totp_enrol_confirm(f->fx.s, f->person, code,
 	    now + 2 * TOTP_PENDING_SECONDS + 30, NULL, NULL), TOTP_NONE);
 }
 
@@ -255,23 +242,23 @@ login_door(void **state)
 
 	enrol(f, key, now);
 	assert_int_equal(totp_code(key, 20, now + 30, 6, code), 0);
-	assert_int_equal(totp_login(f->s, &a, code), LOGIN_OK);
+	assert_int_equal(totp_login(f->fx.s, &a, code), LOGIN_OK);
 	assert_int_equal(a.person_id, f->person);
 	a.person_id = 0;
-	assert_int_equal(totp_login(f->s, &a, code), LOGIN_REFUSED);
+	assert_int_equal(totp_login(f->fx.s, &a, code), LOGIN_REFUSED);
 	a.password = "Pas-le-bon-mot-de-passe";
-	assert_int_equal(totp_login(f->s, &a, code), LOGIN_REFUSED);
+	assert_int_equal(totp_login(f->fx.s, &a, code), LOGIN_REFUSED);
 	a.username = "nobody";
-	assert_int_equal(totp_login(f->s, &a, code), LOGIN_REFUSED);
+	assert_int_equal(totp_login(f->fx.s, &a, code), LOGIN_REFUSED);
 	/* A third failure for claire (a wrong code): the next attempt waits, whatever it
 	 * carries. */
 	a.username = "claire";
 	a.password = "Un-mot-de-passe-solide";
-	assert_int_equal(totp_login(f->s, &a, strcmp(code, "000000") ? "000000" : "000001"),
+	assert_int_equal(totp_login(f->fx.s, &a, strcmp(code, "000000") ? "000000" : "000001"),
 	    LOGIN_REFUSED);
-	assert_int_equal(totp_login(f->s, &a, code), LOGIN_THROTTLED);
+	assert_int_equal(totp_login(f->fx.s, &a, code), LOGIN_THROTTLED);
 	assert_true(a.wait_seconds >= 1);
-	assert_int_equal(audit_verify(f->s, &rep), 0);
+	assert_int_equal(audit_verify(f->fx.s, &rep), 0);
 }
 
 int

@@ -1,0 +1,177 @@
+/* store_fixture.h — the unit tests' database: a temporary folder with a migrated store in
+ * it, made for a test or a group and removed after. Header-only, because each test binary
+ * is built from its one .c file; every function is static inline so unused ones are fine. */
+#ifndef PORTIER_TESTS_STORE_FIXTURE_H
+#define PORTIER_TESTS_STORE_FIXTURE_H
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "store/store.h"
+
+#define STORE_FIXTURE_PREFIX "/tmp/portier-"
+
+struct store_fixture {
+	char dir[64];            /* /tmp/portier-<tag>-XXXXXX */
+	char path[128];          /* <dir>/t.db */
+	struct store *s;
+};
+
+/* Makes a new folder /tmp/portier-<tag>-XXXXXX, its name into dir; 0, or -1 (said on stderr). */
+static inline int
+store_fixture_mkdir(char *dir, size_t dirlen, const char *tag)
+{
+	int n = snprintf(dir, dirlen, STORE_FIXTURE_PREFIX "%s-XXXXXX", tag);
+
+	if (n < 0 || (size_t)n >= dirlen) {
+		fprintf(stderr, "store_fixture: folder name too long for tag %s\n", tag);
+		return -1;
+	}
+	if (mkdtemp(dir) == NULL) {
+		fprintf(stderr, "store_fixture: mkdtemp %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static inline int
+store_fixture_remove_one(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)sb;
+	(void)type;
+	(void)ftw;
+	if (remove(path) != 0) {
+		fprintf(stderr, "store_fixture: remove %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Removes a folder made by store_fixture_mkdir and everything in it, nested folders
+ * included, without following links; 0, or -1 (said on stderr). Anything outside
+ * /tmp/portier-* is refused, so a fixture that never got its folder removes nothing. */
+static inline int
+store_fixture_rmdir(const char *dir)
+{
+	if (strncmp(dir, STORE_FIXTURE_PREFIX, strlen(STORE_FIXTURE_PREFIX)) != 0 ||
+	    strstr(dir, "..") != NULL) {
+		fprintf(stderr, "store_fixture: not a fixture folder: '%s'\n", dir);
+		return -1;
+	}
+	return nftw(dir, store_fixture_remove_one, 16, FTW_DEPTH | FTW_PHYS) == 0 ? 0 : -1;
+}
+
+/* Opens the database at path with pool connections and applies the migrations into *out;
+ * 0, or -1 (said on stderr) with *out NULL. */
+static inline int
+store_fixture_db(const char *path, int pool, struct store **out)
+{
+	char err[512];
+
+	*out = NULL;
+	if (store_open(path, pool, out, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	if (store_migrate(*out, "migrations", err, sizeof(err)) < 1) {
+		fprintf(stderr, "%s\n", err);
+		store_close(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* A new temporary folder named after tag with a migrated database t.db in it, opened with
+ * pool connections; 0, or -1 (said on stderr). */
+static inline int
+store_fixture_open(struct store_fixture *f, const char *tag, int pool)
+{
+	f->s = NULL;
+	f->path[0] = '\0';
+	if (store_fixture_mkdir(f->dir, sizeof(f->dir), tag) != 0)
+		return -1;
+	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
+	return store_fixture_db(f->path, pool, &f->s);
+}
+
+/* Closes the store and removes the folder; 0, or -1 when the folder could not go. */
+static inline int
+store_fixture_close(struct store_fixture *f)
+{
+	store_close(f->s);
+	f->s = NULL;
+	return store_fixture_rmdir(f->dir);
+}
+
+/* store_fixture_open into a fixture of its own, for a cmocka state; NULL on failure. */
+static inline struct store_fixture *
+store_fixture_new(const char *tag, int pool)
+{
+	struct store_fixture *f = calloc(1, sizeof(*f));
+
+	if (f == NULL || store_fixture_open(f, tag, pool) != 0) {
+		free(f);
+		return NULL;
+	}
+	return f;
+}
+
+/* store_fixture_close, then frees what store_fixture_new gave; 0 or -1. */
+static inline int
+store_fixture_free(struct store_fixture *f)
+{
+	int rc = store_fixture_close(f);
+
+	free(f);
+	return rc;
+}
+
+/* Runs the SQL script sql in one write transaction; 0, or -1 (said on stderr). */
+static inline int
+store_fixture_script(struct store_fixture *f, const char *sql)
+{
+	struct store_tx *tx;
+	char err[512];
+
+	if (store_begin(f->s, STORE_WRITE, &tx) != 0) {
+		fprintf(stderr, "fixture: no write transaction\n");
+		return -1;
+	}
+	if (store_script(tx, sql, err, sizeof(err)) != 0) {
+		store_rollback(tx);
+		fprintf(stderr, "fixture: %s\n", err);
+		return -1;
+	}
+	if (store_commit(tx) != 0) {
+		fprintf(stderr, "fixture: commit failed\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* The integer the query sql answers first, or -1. It goes through the sqlite3 shell, which
+ * keeps a test off the store's statement ids; sql must not hold a double quote. */
+static inline int64_t
+store_fixture_count(const struct store_fixture *f, const char *sql)
+{
+	char buf[1024];
+	int64_t n = -1;
+	FILE *p;
+
+	snprintf(buf, sizeof(buf), "sqlite3 %s \"%s\"", f->path, sql);
+	p = popen(buf, "r");
+	if (p == NULL)
+		return -1;
+	if (fgets(buf, sizeof(buf), p) != NULL)
+		n = strtoll(buf, NULL, 10);
+	pclose(p);
+	return n;
+}
+
+#endif
