@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "access/org.h"
-#include "access/sql.h"
 #include "auth/person.h"
 #include "base/log.h"
 #include "cmd/demo_registry.h"
@@ -60,6 +59,7 @@ int
 demo_seed(struct store *s, const char *portal_conf)
 {
 	struct person existing;
+	int64_t claire = 0;   /* the GAP of PharmaPlatel, below */
 
 	/* The registry first (demo/kbo, persons, functions); it checks its own emptiness. */
 	if (demo_registry_seed(s) != 0)
@@ -82,6 +82,8 @@ demo_seed(struct store *s, const char *portal_conf)
 			fprintf(stderr, "portier: demo: cannot create %s\n", d->username);
 			return -1;
 		}
+		if (strcmp(d->username, "claire.dubois") == 0)
+			claire = p.id;
 	}
 	log_info(NULL, "demo: %zu people created (see README for their access codes)",
 	    sizeof(people) / sizeof(people[0]));
@@ -120,18 +122,12 @@ demo_seed(struct store *s, const char *portal_conf)
 		};
 		const struct org_actor by = { .person_id = 0, .role = "system" };
 		struct store_tx *tx;
-		struct store_q *q;
-		int64_t gap = 0, org = -1;
+		int64_t org = -1;
 
-		if (store_begin(s, STORE_WRITE, &tx) == 0) {
-			if (store_query(tx, SQL_ACCESS_PERSON_BY_NISS, &q, "t", "17073003384") == 0) {
-				if (store_next(q) == 1)
-					gap = store_int(q, 0);
-				store_done(q);
-			}
-			org = gap > 0 ? org_by_enterprise(tx, pharma.enterprise) : -1;
+		if (claire > 0 && store_begin(s, STORE_WRITE, &tx) == 0) {
+			org = org_by_enterprise(tx, pharma.enterprise);
 			if (org == 0)
-				org = org_create(tx, &pharma, gap, &by);
+				org = org_create(tx, &pharma, claire, &by);
 			if (org > 0 && store_commit(tx) == 0)
 				log_info(NULL, "demo: PharmaPlatel registered, GAP claire.dubois");
 			else
