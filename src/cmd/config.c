@@ -176,7 +176,7 @@ trim(char *s)
 }
 
 int
-config_file(struct config *c, const char *path, char *err, size_t errlen)
+config_lines(const char *path, config_line_fn set, void *arg, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
 	char line[2048], reason[512];
@@ -199,7 +199,7 @@ config_file(struct config *c, const char *path, char *err, size_t errlen)
 			return -1;
 		}
 		*eq = '\0';
-		if (config_set(c, trim(s), trim(eq + 1), reason, sizeof(reason)) != 0) {
+		if (set(arg, trim(s), trim(eq + 1), reason, sizeof(reason)) != 0) {
 			snprintf(err, errlen, "%s:%d: %s", path, lineno, reason);
 			fclose(f);
 			return -1;
@@ -207,6 +207,18 @@ config_file(struct config *c, const char *path, char *err, size_t errlen)
 	}
 	fclose(f);
 	return 0;
+}
+
+static int
+set_line(void *c, const char *key, const char *value, char *reason, size_t reasonlen)
+{
+	return config_set(c, key, value, reason, reasonlen);
+}
+
+int
+config_file(struct config *c, const char *path, char *err, size_t errlen)
+{
+	return config_lines(path, set_line, c, err, errlen);
 }
 
 int

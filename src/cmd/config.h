@@ -50,6 +50,13 @@ struct config {
 void config_defaults(struct config *c);
 /* Reads "key = value" lines from path. Returns 0, or -1 with "path:line: reason" in err. */
 int config_file(struct config *c, const char *path, char *err, size_t errlen);
+/* Sets one key of a settings file; 0, or -1 with a reason. */
+typedef int (*config_line_fn)(void *arg, const char *key, const char *value, char *reason,
+    size_t reasonlen);
+/* Reads "key = value" lines from path (blank lines and # comments skipped, spaces around
+ * key and value dropped) and hands each to set: config_file, and other commands' own
+ * settings. Returns 0, or -1 with "path:line: reason" in err. */
+int config_lines(const char *path, config_line_fn set, void *arg, char *err, size_t errlen);
 /* Applies PORTIER_<KEY> environment variables. Returns 0 or -1 with a reason in err. */
 int config_env(struct config *c, char *err, size_t errlen);
 /* Sets one key; used by the file, the environment and flags alike. */

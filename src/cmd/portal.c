@@ -89,51 +89,11 @@ set(struct pconf *c, const char *key, const char *value, char *err, size_t errle
 	return -1;
 }
 
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
+/* One line of --config FILE. */
 static int
-read_file(struct pconf *c, const char *path, char *err, size_t errlen)
+set_line(void *c, const char *key, const char *value, char *reason, size_t reasonlen)
 {
-	FILE *f = fopen(path, "r");
-	char line[2048], reason[256];
-	int lineno = 0;
-
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f) != NULL) {
-		char *s = trim(line), *eq;
-
-		lineno++;
-		if (*s == '\0' || *s == '#')
-			continue;
-		eq = strchr(s, '=');
-		if (eq == NULL) {
-			snprintf(err, errlen, "%s:%d: expected key = value", path, lineno);
-			fclose(f);
-			return -1;
-		}
-		*eq = '\0';
-		if (set(c, trim(s), trim(eq + 1), reason, sizeof(reason)) != 0) {
-			snprintf(err, errlen, "%s:%d: %s", path, lineno, reason);
-			fclose(f);
-			return -1;
-		}
-	}
-	fclose(f);
-	return 0;
+	return set(c, key, value, reason, reasonlen);
 }
 
 static int
@@ -182,7 +142,7 @@ configure(int argc, char **argv, struct pconf *c)
 		else if (strncmp(argv[i], "--config=", 9) == 0)
 			file = argv[i] + 9;
 	}
-	if (file != NULL && read_file(c, file, err, sizeof(err)) != 0) {
+	if (file != NULL && config_lines(file, set_line, c, err, sizeof(err)) != 0) {
 		fprintf(stderr, "portier portal: %s\n", err);
 		return -1;
 	}

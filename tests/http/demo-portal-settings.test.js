@@ -3,11 +3,12 @@
 // portal.conf beside the database, readable by its owner only (make run starts the
 // portal with it); the secret is not in the log.
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { start } from '../lib/server.js';
+import { BIN, freePort, run, start } from '../lib/server.js';
 
 function settingsOf(file) {
   const out = {};
@@ -58,5 +59,31 @@ describe('demo: the agency portal\'s settings', () => {
     assert.equal(bad.json.error, 'invalid_client');
     assert.ok(!srv.logs().includes(s.client_secret), 'the secret is not logged');
     assert.match(srv.logs(), /its secret in .*portal\.conf/);
+  });
+
+  it('the portal starts with that file, and names the line of a bad one', async () => {
+    const port = await freePort();
+    const child = spawn(BIN, ['portal', '--config', file, '--listen', `127.0.0.1:${port}`,
+      '--db', path.join(path.dirname(file), 'portal.db')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => { err += d; });
+    try {
+      for (let i = 0; i < 100 && !/listening on/.test(err); i++) await new Promise((r) => { setTimeout(r, 100); });
+      assert.match(err, /listening on http:\/\/127\.0\.0\.1:\d+ \(issuer http:\/\/127\.0\.0\.1:8080, client medseip-portal\)/);
+      const res = await fetch(`http://127.0.0.1:${port}/`);
+      assert.equal(res.status, 200);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => { child.once('exit', r); });
+    }
+    const bad = path.join(path.dirname(file), 'bad.conf');
+    writeFileSync(bad, '# portal\nissuer = http://127.0.0.1:8080\ncolour = blue\n');
+    const r = await run(['portal', '--config', bad]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /bad\.conf:3: unknown setting 'colour'/);
+    writeFileSync(bad, 'issuer http://127.0.0.1:8080\n');
+    const r2 = await run(['portal', '--config', bad]);
+    assert.notEqual(r2.code, 0);
+    assert.match(r2.stderr, /bad\.conf:1: expected key = value/);
   });
 });
