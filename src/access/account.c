@@ -13,6 +13,7 @@
 #include "access/actor.h"
 #include "access/org.h"
 #include "access/quality.h"
+#include "access/service.h"
 #include "access/sql.h"
 #include "audit/audit.h"
 #include "base/log.h"
@@ -343,15 +344,16 @@ account_row(struct store_q *q, struct user_view *v)
 	copy(v->first_name, sizeof(v->first_name), store_text(q, 13));
 }
 
-/* The account id in org: 0 found, 1 not there, -1 error. */
+/* The account that statement id (SQL_ACCESS_ACCOUNT_GET / _OF_PERSON) finds with its two
+ * parameters, into v: 0 found, 1 none, -1 error. */
 static int
-account_read(struct store_tx *tx, int64_t org, int64_t id, struct user_view *v)
+account_query(struct store_tx *tx, int id, int64_t p1, int64_t p2, struct user_view *v)
 {
 	struct store_q *q;
 	int rc;
 
 	memset(v, 0, sizeof(*v));
-	if (store_query(tx, SQL_ACCESS_ACCOUNT_GET, &q, "ii", id, org) != 0)
+	if (store_query(tx, id, &q, "ii", p1, p2) != 0)
 		return -1;
 	rc = store_next(q);
 	if (rc == 1)
@@ -360,21 +362,18 @@ account_read(struct store_tx *tx, int64_t org, int64_t id, struct user_view *v)
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
 }
 
+/* The account id in org: 0 found, 1 not there, -1 error. */
+static int
+account_read(struct store_tx *tx, int64_t org, int64_t id, struct user_view *v)
+{
+	return account_query(tx, SQL_ACCESS_ACCOUNT_GET, id, org, v);
+}
+
 /* The person's account in org: 0 found, 1 none, -1 error. */
 static int
 account_of_person(struct store_tx *tx, int64_t org, int64_t person, struct user_view *v)
 {
-	struct store_q *q;
-	int rc;
-
-	memset(v, 0, sizeof(*v));
-	if (store_query(tx, SQL_ACCESS_ACCOUNT_OF_PERSON, &q, "ii", org, person) != 0)
-		return -1;
-	rc = store_next(q);
-	if (rc == 1)
-		account_row(q, v);
-	store_done(q);
-	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+	return account_query(tx, SQL_ACCESS_ACCOUNT_OF_PERSON, org, person, v);
 }
 
 /* The member type of account in quality into type (5 bytes): 0, 1 not a member, -1. */
@@ -505,15 +504,6 @@ account_prefill(struct store_tx *tx, struct arena *a, int64_t org, const char *n
 	return 0;
 }
 
-static bool
-one_of(const char *s, const char *const *set)
-{
-	for (; *set != NULL; set++)
-		if (strcmp(s, *set) == 0)
-			return true;
-	return false;
-}
-
 int
 account_validate(struct store_tx *tx, int64_t org, const char *qcode,
     const struct user_input *in, const char *fixed_niss, struct user_norm *n,
@@ -603,12 +593,12 @@ account_validate(struct store_tx *tx, int64_t org, const char *qcode,
 	}
 	copy(n->title, sizeof(n->title), "");
 	if (in->title != NULL && (strlen(in->title) >= sizeof(n->title) ||
-	    !one_of(in->title, titles)))
+	    !access_one_of(in->title, titles)))
 		access_error_add(err, "title", N_("Choisissez un titre de la liste."));
 	else if (in->title != NULL)
 		copy(n->title, sizeof(n->title), in->title);
 	if (in->language == NULL || strlen(in->language) >= sizeof(n->language) ||
-	    !one_of(in->language, langs))
+	    !access_one_of(in->language, langs))
 		access_error_add(err, "language", N_("Choisissez une langue de la liste."));
 	else
 		copy(n->language, sizeof(n->language), in->language);
@@ -657,13 +647,13 @@ account_validate(struct store_tx *tx, int64_t org, const char *qcode,
 
 /* ---- changes ---- */
 
-/* A JSON text {"quality":q,"account":a,…} with the extra members given; caller frees. */
-static char *
+/* A JSON object {"quality":q,"account":a,…} with the extra members given (NULL when out
+ * of memory); audit_person releases it. */
+static json_t *
 details_json(int64_t quality, int64_t account, const char *key, const char *value,
     const char *list_key, char apps[][32], size_t napps)
 {
 	json_t *j = json_object(), *arr;
-	char *out;
 
 	if (j == NULL)
 		return NULL;
@@ -680,23 +670,19 @@ details_json(int64_t quality, int64_t account, const char *key, const char *valu
 		if (arr != NULL)
 			json_object_set_new(j, list_key, arr);
 	}
-	out = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(j);
-	return out;
+	return j;
 }
 
+/* Audits action on person with details (released here; NULL fails). Returns 0 or -1. */
 static int
 audit_person(struct store_tx *tx, const struct access_who *who,
     const struct policy_actor *actor, int64_t org, const char *action, int64_t person,
-    char *details)
+    json_t *details)
 {
 	char object[32];
-	int rc;
 
 	snprintf(object, sizeof(object), "person:%" PRId64, person);
-	rc = details != NULL ? access_audit(tx, who, actor, org, action, object, details) : -1;
-	free(details);
-	return rc;
+	return access_audit_json(tx, who, actor, org, action, object, details);
 }
 
 enum access_rc
@@ -750,10 +736,24 @@ account_add_member(struct store_tx *tx, const struct access_who *who,
 	return ACCESS_OK;
 }
 
-/* Opens tx and checks that the quality is org's; its catalogue code goes to qcode. */
+/* Asks the policy for action on quality (on the GAP when target_is_gap); a refusal ends
+ * tx and is audited with target_person (0: none) as object, an error ends it too. */
 static enum access_rc
-open_quality(struct store *s, enum store_mode mode, int64_t org, int64_t quality,
-    struct store_tx **tx, char qcode[QUALITY_CODE_MAX + 1])
+check(struct store *s, struct store_tx **tx, const struct access_who *who, int64_t org,
+    enum policy_action action, int64_t quality, bool target_is_gap, int64_t target_person,
+    struct policy_actor *actor)
+{
+	struct policy_target t = { .quality = quality, .target_is_gap = target_is_gap };
+
+	return access_check(s, tx, who, org, action, &t, target_person, actor);
+}
+
+/* Opens tx on org's quality (its catalogue code to qcode, which may be NULL) and asks the
+ * policy whether who manages its users. On anything but ACCESS_OK tx has been ended. */
+static enum access_rc
+open_quality(struct store *s, enum store_mode mode, const struct access_who *who,
+    int64_t org, int64_t quality, struct store_tx **tx, char qcode[QUALITY_CODE_MAX + 1],
+    struct policy_actor *actor)
 {
 	int rc;
 
@@ -765,29 +765,20 @@ open_quality(struct store *s, enum store_mode mode, int64_t org, int64_t quality
 		*tx = NULL;
 		return rc > 0 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
 	}
-	return ACCESS_OK;
+	return check(s, tx, who, org, POLICY_MANAGE_USERS, quality, false, 0, actor);
 }
 
-/* Asks the policy; on a refusal ends tx and audits. */
+/* open_quality to add a user of type to the quality: a co-manager (COGL) also needs the
+ * right to designate one. */
 static enum access_rc
-check(struct store *s, struct store_tx **tx, const struct access_who *who, int64_t org,
-    enum policy_action action, int64_t quality, bool target_is_gap, int64_t target_person,
-    struct policy_actor *actor)
+open_to_add(struct store *s, enum store_mode mode, const struct access_who *who,
+    int64_t org, int64_t quality, const char *type, struct store_tx **tx,
+    char qcode[QUALITY_CODE_MAX + 1], struct policy_actor *actor)
 {
-	struct policy_target t = { .quality = quality, .target_is_gap = target_is_gap };
-	enum policy_reason why;
-	enum access_rc rc = access_allow(*tx, who, org, action, &t, actor, &why);
-	char object[32];
+	enum access_rc rc = open_quality(s, mode, who, org, quality, tx, qcode, actor);
 
-	if (rc == ACCESS_DENIED) {
-		snprintf(object, sizeof(object), "person:%" PRId64, target_person);
-		return access_refuse(s, tx, who, org, action, why, quality,
-		    target_person > 0 ? object : NULL);
-	}
-	if (rc != ACCESS_OK) {
-		store_rollback(*tx);
-		*tx = NULL;
-	}
+	if (rc == ACCESS_OK && type != NULL && strcmp(type, "COGL") == 0)
+		rc = check(s, tx, who, org, POLICY_DESIGNATE_COGL, quality, false, 0, actor);
 	return rc;
 }
 
@@ -829,6 +820,27 @@ is_other_manager(struct store_tx *tx, const struct access_who *who, int64_t org,
 	return rc;
 }
 
+/* When person's account is another manager's (is_other_manager), asks the policy again
+ * for the quality's users with the GAP as target; *other (may be NULL) receives whether
+ * it is. On anything but ACCESS_OK tx has been ended. */
+static enum access_rc
+check_other_manager(struct store *s, struct store_tx **tx, const struct access_who *who,
+    int64_t org, int64_t quality, int64_t person, struct policy_actor *actor, bool *other)
+{
+	int r = is_other_manager(*tx, who, org, person);
+
+	if (r < 0) {
+		store_rollback(*tx);
+		*tx = NULL;
+		return ACCESS_ERROR;
+	}
+	if (other != NULL)
+		*other = r == 1;
+	if (r != 1)
+		return ACCESS_OK;
+	return check(s, tx, who, org, POLICY_MANAGE_USERS, quality, true, person, actor);
+}
+
 enum access_rc
 account_prepare(struct store *s, const struct access_who *who, int64_t org,
     int64_t quality, const char *niss, const char *type, struct user_prefill *out,
@@ -847,12 +859,7 @@ account_prepare(struct store *s, const struct access_who *who, int64_t org,
 
 	memset(err, 0, sizeof(*err));
 	memset(out, 0, sizeof(*out));
-	rc = open_quality(s, STORE_READ, org, quality, &tx, qcode);
-	if (rc != ACCESS_OK)
-		return rc;
-	rc = check(s, &tx, who, org, POLICY_MANAGE_USERS, quality, false, 0, &actor);
-	if (rc == ACCESS_OK && type != NULL && strcmp(type, "COGL") == 0)
-		rc = check(s, &tx, who, org, POLICY_DESIGNATE_COGL, quality, false, 0, &actor);
+	rc = open_to_add(s, STORE_READ, who, org, quality, type, &tx, qcode, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	if (!valid_type(type))
@@ -900,12 +907,8 @@ user_new(struct store *s, const struct access_who *who, int64_t org, int64_t qua
 	int r;
 
 	memset(err, 0, sizeof(*err));
-	rc = open_quality(s, commit ? STORE_WRITE : STORE_READ, org, quality, &tx, qcode);
-	if (rc != ACCESS_OK)
-		return rc;
-	rc = check(s, &tx, who, org, POLICY_MANAGE_USERS, quality, false, 0, &actor);
-	if (rc == ACCESS_OK && in->type != NULL && strcmp(in->type, "COGL") == 0)
-		rc = check(s, &tx, who, org, POLICY_DESIGNATE_COGL, quality, false, 0, &actor);
+	rc = open_to_add(s, commit ? STORE_WRITE : STORE_READ, who, org, quality, in->type,
+	    &tx, qcode, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	if (!valid_type(in->type))
@@ -929,15 +932,9 @@ user_new(struct store *s, const struct access_who *who, int64_t org, int64_t qua
 		return ACCESS_INVALID;
 	}
 	/* Changing the account of the GAP or a co-GAP is acting on the GAP. */
-	r = is_other_manager(tx, who, org, n.person_id);
-	if (r < 0)
-		goto fail;
-	if (r == 1) {
-		rc = check(s, &tx, who, org, POLICY_MANAGE_USERS, quality, true, n.person_id,
-		    &actor);
-		if (rc != ACCESS_OK)
-			return rc;
-	}
+	rc = check_other_manager(s, &tx, who, org, quality, n.person_id, &actor, NULL);
+	if (rc != ACCESS_OK)
+		return rc;
 	if (!commit) {
 		store_rollback(tx);
 		return ACCESS_OK;
@@ -995,20 +992,37 @@ member_view(struct store_tx *tx, int64_t org, int64_t quality, int64_t account,
 	return ACCESS_OK;
 }
 
+/* Opens a write tx for a change of the member account of quality (open_quality), reads it
+ * into v (member_view) and, when it is another manager's, checks the policy again
+ * (check_other_manager, *other). On anything but ACCESS_OK tx has been ended. */
+static enum access_rc
+open_member(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
+    int64_t account, struct store_tx **tx, char qcode[QUALITY_CODE_MAX + 1],
+    struct policy_actor *actor, struct user_view *v, bool *other)
+{
+	enum access_rc rc = open_quality(s, STORE_WRITE, who, org, quality, tx, qcode, actor);
+
+	if (rc != ACCESS_OK)
+		return rc;
+	rc = member_view(*tx, org, quality, account, v);
+	if (rc != ACCESS_OK) {
+		store_rollback(*tx);
+		*tx = NULL;
+		return rc;
+	}
+	return check_other_manager(s, tx, who, org, quality, v->person_id, actor, other);
+}
+
 enum access_rc
 account_get(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
     int64_t account_id, struct user_view *out)
 {
-	char qcode[QUALITY_CODE_MAX + 1];
 	struct policy_actor actor;
 	struct store_tx *tx;
 	enum access_rc rc;
 	int r;
 
-	rc = open_quality(s, STORE_READ, org, quality, &tx, qcode);
-	if (rc != ACCESS_OK)
-		return rc;
-	rc = check(s, &tx, who, org, POLICY_MANAGE_USERS, quality, false, 0, &actor);
+	rc = open_quality(s, STORE_READ, who, org, quality, &tx, NULL, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	rc = member_view(tx, org, quality, account_id, out);
@@ -1044,38 +1058,21 @@ account_update(struct store *s, const struct access_who *who, int64_t org, int64
 	struct user_view v;
 	struct user_norm n;
 	enum access_rc rc;
-	bool data_changed, type_changed = false;
+	bool data_changed, type_changed = false, other_manager;
 	const char *new_type;
 	int r;
 
 	memset(err, 0, sizeof(*err));
-	rc = open_quality(s, STORE_WRITE, org, quality, &tx, qcode);
+	rc = open_member(s, who, org, quality, account_id, &tx, qcode, &actor, &v, &other_manager);
 	if (rc != ACCESS_OK)
 		return rc;
-	rc = check(s, &tx, who, org, POLICY_MANAGE_USERS, quality, false, 0, &actor);
-	if (rc != ACCESS_OK)
-		return rc;
-	rc = member_view(tx, org, quality, account_id, &v);
-	if (rc != ACCESS_OK)
-		goto done;
-	r = is_other_manager(tx, who, org, v.person_id);
-	if (r < 0) {
-		rc = ACCESS_ERROR;
-		goto done;
-	}
-	if (r == 1) {
-		rc = check(s, &tx, who, org, POLICY_MANAGE_USERS, quality, true, v.person_id,
-		    &actor);
-		if (rc != ACCESS_OK)
-			return rc;
-	}
 	/* USER ↔ COGL is designating (or withdrawing) a co-manager. */
 	new_type = v.type;
 	if (strcmp(v.type, "GL") != 0 && in->type != NULL && in->type[0] != '\0') {
 		if (!valid_type(in->type)) {
 			access_error_add(err, "type", N_("Choisissez un type d'utilisateur de la liste."));
 		} else if (strcmp(in->type, v.type) != 0) {
-			rc = check(s, &tx, who, org, POLICY_DESIGNATE_COGL, quality, r == 1,
+			rc = check(s, &tx, who, org, POLICY_DESIGNATE_COGL, quality, other_manager,
 			    v.person_id, &actor);
 			if (rc != ACCESS_OK)
 				return rc;
@@ -1157,7 +1154,6 @@ account_set_status(struct store *s, const struct access_who *who, int64_t org,
     int64_t quality, int64_t account_id, int64_t version, bool suspend,
     struct access_errors *err)
 {
-	char qcode[QUALITY_CODE_MAX + 1];
 	const char *status = suspend ? "suspended" : "active";
 	struct policy_actor actor;
 	struct store_tx *tx;
@@ -1166,26 +1162,9 @@ account_set_status(struct store *s, const struct access_who *who, int64_t org,
 	int r;
 
 	memset(err, 0, sizeof(*err));
-	rc = open_quality(s, STORE_WRITE, org, quality, &tx, qcode);
+	rc = open_member(s, who, org, quality, account_id, &tx, NULL, &actor, &v, NULL);
 	if (rc != ACCESS_OK)
 		return rc;
-	rc = check(s, &tx, who, org, POLICY_MANAGE_USERS, quality, false, 0, &actor);
-	if (rc != ACCESS_OK)
-		return rc;
-	rc = member_view(tx, org, quality, account_id, &v);
-	if (rc != ACCESS_OK)
-		goto done;
-	r = is_other_manager(tx, who, org, v.person_id);
-	if (r < 0) {
-		rc = ACCESS_ERROR;
-		goto done;
-	}
-	if (r == 1) {
-		rc = check(s, &tx, who, org, POLICY_MANAGE_USERS, quality, true, v.person_id,
-		    &actor);
-		if (rc != ACCESS_OK)
-			return rc;
-	}
 	if (v.person_id == who->person_id) {
 		access_error_add(err, "status", N_("Vous ne pouvez pas suspendre votre propre compte."));
 		rc = ACCESS_INVALID;
@@ -1219,7 +1198,6 @@ enum access_rc
 account_remove(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
     const int64_t *accounts, size_t n, size_t *removed, struct access_errors *err)
 {
-	char qcode[QUALITY_CODE_MAX + 1];
 	struct policy_actor actor;
 	struct store_tx *tx;
 	struct user_view v;
@@ -1235,10 +1213,7 @@ account_remove(struct store *s, const struct access_who *who, int64_t org, int64
 		    N_("Trop d'utilisateurs sélectionnés en une fois."));
 		return ACCESS_INVALID;
 	}
-	rc = open_quality(s, STORE_WRITE, org, quality, &tx, qcode);
-	if (rc != ACCESS_OK)
-		return rc;
-	rc = check(s, &tx, who, org, POLICY_MANAGE_USERS, quality, false, 0, &actor);
+	rc = open_quality(s, STORE_WRITE, who, org, quality, &tx, NULL, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	for (size_t i = 0; i < n; i++) {

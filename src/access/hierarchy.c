@@ -7,10 +7,10 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "access/actor.h"
+#include "access/service.h"
 #include "access/sql.h"
 #include "base/msgid.h"
 #include "be/be.h"
@@ -30,55 +30,14 @@ copy(char *dst, size_t n, const char *src)
 	snprintf(dst, n, "%s", src ? src : "");
 }
 
-/* Grows an array in the arena (doubling); NULL when out of memory. */
-static void *
-grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size)
-{
-	void *nv;
-
-	if (n < *cap)
-		return v;
-	*cap = *cap ? *cap * 2 : 8;
-	nv = arena_alloc(a, *cap * size);
-	if (nv != NULL && n > 0)
-		memcpy(nv, v, n * size);
-	return nv;
-}
-
-/* Opens tx on org and checks the policy; ACCESS_NOT_FOUND for an unknown organisation. */
+/* Opens tx on org and checks the policy (access_open); ACCESS_NOT_FOUND for an unknown
+ * organisation. Org 0 is none: the person's own data, with platform roles only. */
 static enum access_rc
 open_org(struct store *s, enum store_mode mode, const struct access_who *who, int64_t org,
     enum policy_action action, const struct policy_target *t, struct store_tx **tx,
     struct org *o, struct policy_actor *actor)
 {
-	enum policy_reason why;
-	enum access_rc rc;
-	int r;
-
-	if (store_begin(s, mode, tx) != 0)
-		return ACCESS_ERROR;
-	if (org > 0) {
-		r = org_get(*tx, org, o);
-		if (r != 0) {
-			store_rollback(*tx);
-			*tx = NULL;
-			return r > 0 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
-		}
-	}
-	rc = access_allow(*tx, who, org, action, t, actor, &why);
-	if (rc == ACCESS_DENIED) {
-		char object[32];
-
-		if (t->target_is_gap)
-			snprintf(object, sizeof(object), "person:%" PRId64, org_gap(*tx, org));
-		return access_refuse(s, tx, who, org, action, why, t->quality,
-		    t->target_is_gap ? object : NULL);
-	}
-	if (rc != ACCESS_OK) {
-		store_rollback(*tx);
-		*tx = NULL;
-	}
-	return rc;
+	return access_open(s, mode, who, org, action, t, tx, org > 0 ? o : NULL, actor);
 }
 
 enum access_rc
@@ -103,7 +62,7 @@ hierarchy_orgs(struct store *s, const struct access_who *who, struct arena *a,
 	if (store_query(tx, SQL_ACCESS_ORGS_OF_PERSON, &q, "i", who->person_id) != 0)
 		goto fail;
 	while ((r = store_next(q)) == 1) {
-		v = grow(a, v, count, &cap, sizeof(*v));
+		v = access_grow(a, v, count, &cap, sizeof(*v));
 		if (v == NULL) {
 			r = -1;
 			break;
@@ -124,7 +83,8 @@ hierarchy_orgs(struct store *s, const struct access_who *who, struct arena *a,
 		if (store_query(tx, SQL_ACCESS_ORG_ROLE, &q, "ii", po->id, who->person_id) != 0)
 			goto fail;
 		while ((r = store_next(q)) == 1) {
-			po->links = grow(a, po->links, po->nlinks, &lcap, sizeof(*po->links));
+			po->links = access_grow(a, po->links, po->nlinks, &lcap,
+			    sizeof(*po->links));
 			if (po->links == NULL) {
 				r = -1;
 				break;
@@ -141,7 +101,8 @@ hierarchy_orgs(struct store *s, const struct access_who *who, struct arena *a,
 		while ((r = store_next(q)) == 1) {
 			struct role_link *l;
 
-			po->links = grow(a, po->links, po->nlinks, &lcap, sizeof(*po->links));
+			po->links = access_grow(a, po->links, po->nlinks, &lcap,
+			    sizeof(*po->links));
 			if (po->links == NULL) {
 				r = -1;
 				break;
@@ -178,7 +139,7 @@ managers(struct store_tx *tx, struct arena *a, int64_t org, struct manager_row *
 	if (store_query(tx, SQL_ACCESS_MANAGERS_OF_ORG, &q, "i", org) != 0)
 		return -1;
 	while ((r = store_next(q)) == 1) {
-		v = grow(a, v, n, &cap, sizeof(*v));
+		v = access_grow(a, v, n, &cap, sizeof(*v));
 		if (v == NULL) {
 			r = -1;
 			break;
@@ -396,8 +357,6 @@ hierarchy_org_update(struct store *s, const struct access_who *who, int64_t org,
 	struct store_tx *tx;
 	enum access_rc rc;
 	struct org o;
-	json_t *j;
-	char *details;
 	int r;
 
 	memset(err, 0, sizeof(*err));
@@ -423,16 +382,11 @@ hierarchy_org_update(struct store *s, const struct access_who *who, int64_t org,
 		return ACCESS_OK;
 	}
 	r = store_exec(tx, SQL_ACCESS_ORG_SET_CONTACT, "itt", org, email, phone);
-	j = json_pack("{s:s,s:s}", "email", email, "phone", phone);
-	details = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(j);
-	if (r != 1 || details == NULL ||
-	    access_audit(tx, who, &actor, org, "org.contact.update", NULL, details) != 0) {
-		free(details);
+	if (r != 1 || access_audit_json(tx, who, &actor, org, "org.contact.update", NULL,
+	    json_pack("{s:s,s:s}", "email", email, "phone", phone)) != 0) {
 		store_rollback(tx);
 		return ACCESS_ERROR;
 	}
-	free(details);
 	return store_commit(tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
 }
 
@@ -445,18 +399,15 @@ hierarchy_tree(struct store *s, const struct access_who *who, int64_t org, struc
 	struct store_tx *tx;
 	struct store_q *q;
 	enum policy_reason why;
+	enum access_rc rc;
 	size_t cap = 0;
 	bool all;
 	int r, n;
 
 	memset(out, 0, sizeof(*out));
-	if (store_begin(s, STORE_READ, &tx) != 0)
-		return ACCESS_ERROR;
-	r = org_get(tx, org, &out->org);
-	if (r != 0) {
-		store_rollback(tx);
-		return r > 0 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
-	}
+	rc = access_begin(s, STORE_READ, org, 0, &tx, &out->org);
+	if (rc != ACCESS_OK)
+		return rc;
 	if (access_actor(tx, who->person_id, org, (enum loa)who->level, &actor) != 0)
 		goto fail;
 	why = policy_check(POLICY_MANAGE_USERS, &actor, &t);
@@ -469,7 +420,7 @@ hierarchy_tree(struct store *s, const struct access_who *who, int64_t org, struc
 		t.quality = store_int(q, 0);
 		if (!all && policy_check(POLICY_MANAGE_USERS, &actor, &t) != POLICY_ALLOWED)
 			continue;
-		out->qualities = grow(a, out->qualities, out->nqualities, &cap,
+		out->qualities = access_grow(a, out->qualities, out->nqualities, &cap,
 		    sizeof(*out->qualities));
 		if (out->qualities == NULL) {
 			r = -1;

@@ -6,9 +6,9 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "access/service.h"
 #include "access/sql.h"
 #include "base/msgid.h"
 #include "be/be.h"
@@ -26,6 +26,17 @@ lang_of(const struct access_who *who)
 	return who->lang != NULL ? who->lang : "fr";
 }
 
+/* Reads the current row of SQL_ACCESS_ORG_QUALITIES / _ORG_QUALITY_GET into out. */
+static void
+active_row(struct store_q *q, struct arena *a, struct quality_info *out)
+{
+	out->id = store_int(q, 0);
+	out->code = dup(a, store_text(q, 1));
+	out->name = dup(a, store_text(q, 2));
+	out->email = dup(a, store_text(q, 3));
+	out->activated_at = dup(a, store_text(q, 4));
+}
+
 /* Full row of an activated quality of org. Returns 0, 1 (not of org) or -1. */
 static int
 oq_row(struct store_tx *tx, int64_t org, int64_t quality, const char *lang,
@@ -37,13 +48,8 @@ oq_row(struct store_tx *tx, int64_t org, int64_t quality, const char *lang,
 	if (store_query(tx, SQL_ACCESS_ORG_QUALITY_GET, &q, "iit", quality, org, lang) != 0)
 		return -1;
 	rc = store_next(q);
-	if (rc == 1) {
-		out->id = store_int(q, 0);
-		out->code = dup(a, store_text(q, 1));
-		out->name = dup(a, store_text(q, 2));
-		out->email = dup(a, store_text(q, 3));
-		out->activated_at = dup(a, store_text(q, 4));
-	}
+	if (rc == 1)
+		active_row(q, a, out);
 	store_done(q);
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
 }
@@ -82,18 +88,10 @@ quality_apps(struct store_tx *tx, struct arena *a, const char *code, const char 
 	if (store_query(tx, SQL_ACCESS_APPS_OF_QUALITY, &q, "tt", code, lang ? lang : "fr") != 0)
 		return -1;
 	while ((rc = store_next(q)) == 1) {
-		if (n == cap) {
-			struct app_info *nv;
-
-			cap = cap ? cap * 2 : 16;
-			nv = arena_alloc(a, cap * sizeof(*nv));
-			if (nv == NULL) {
-				rc = -1;
-				break;
-			}
-			if (n > 0)
-				memcpy(nv, v, n * sizeof(*nv));
-			v = nv;
+		v = access_grow(a, v, n, &cap, sizeof(*v));
+		if (v == NULL) {
+			rc = -1;
+			break;
 		}
 		v[n].code = dup(a, store_text(q, 0));
 		v[n].name = dup(a, store_text(q, 1));
@@ -122,26 +120,14 @@ quality_list(struct store_tx *tx, struct arena *a, int id, int64_t org, const ch
 	if (store_query(tx, id, &q, "it", org, lang) != 0)
 		return -1;
 	while ((rc = store_next(q)) == 1) {
-		if (n == cap) {
-			struct quality_info *nv;
-
-			cap = cap ? cap * 2 : 16;
-			nv = arena_alloc(a, cap * sizeof(*nv));
-			if (nv == NULL) {
-				rc = -1;
-				break;
-			}
-			if (n > 0)
-				memcpy(nv, v, n * sizeof(*nv));
-			v = nv;
+		v = access_grow(a, v, n, &cap, sizeof(*v));
+		if (v == NULL) {
+			rc = -1;
+			break;
 		}
 		memset(&v[n], 0, sizeof(v[n]));
 		if (active) {
-			v[n].id = store_int(q, 0);
-			v[n].code = dup(a, store_text(q, 1));
-			v[n].name = dup(a, store_text(q, 2));
-			v[n].email = dup(a, store_text(q, 3));
-			v[n].activated_at = dup(a, store_text(q, 4));
+			active_row(q, a, &v[n]);
 		} else {
 			v[n].code = dup(a, store_text(q, 0));
 			v[n].name = dup(a, store_text(q, 1));
@@ -155,41 +141,16 @@ quality_list(struct store_tx *tx, struct arena *a, int id, int64_t org, const ch
 	return (int)n;
 }
 
-/* Opens tx on org (ACCESS_NOT_FOUND when unknown) and checks the policy. */
+/* Opens tx on org and its quality (0: none), ACCESS_NOT_FOUND when either is unknown,
+ * and checks the policy for action on that quality (access_open). */
 static enum access_rc
 open_org(struct store *s, enum store_mode mode, const struct access_who *who, int64_t org,
     enum policy_action action, int64_t quality, struct store_tx **tx, struct org *o,
     struct policy_actor *actor)
 {
 	struct policy_target t = { .quality = quality };
-	enum policy_reason why;
-	enum access_rc rc;
-	int r;
 
-	if (store_begin(s, mode, tx) != 0)
-		return ACCESS_ERROR;
-	r = org_get(*tx, org, o);
-	if (r != 0) {
-		store_rollback(*tx);
-		*tx = NULL;
-		return r > 0 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
-	}
-	if (quality > 0) {
-		r = quality_read(*tx, org, quality, "fr", NULL, NULL, 0);
-		if (r != 0) {
-			store_rollback(*tx);
-			*tx = NULL;
-			return r > 0 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
-		}
-	}
-	rc = access_allow(*tx, who, org, action, &t, actor, &why);
-	if (rc == ACCESS_DENIED)
-		return access_refuse(s, tx, who, org, action, why, quality, NULL);
-	if (rc != ACCESS_OK) {
-		store_rollback(*tx);
-		*tx = NULL;
-	}
-	return rc;
+	return access_open(s, mode, who, org, action, &t, tx, o, actor);
 }
 
 enum access_rc
@@ -438,7 +399,7 @@ activation(struct store *s, const struct access_who *who, int64_t org,
     int64_t *quality, bool *again)
 {
 	char email[ACCESS_EMAIL_MAX + 1], niss[12], active_email[ACCESS_EMAIL_MAX + 1] = "";
-	char object[40], *details = NULL;
+	char object[40];
 	struct policy_actor actor;
 	struct quality_info q = { 0 };
 	struct store_tx *tx;
@@ -447,7 +408,6 @@ activation(struct store *s, const struct access_who *who, int64_t org,
 	struct arena *a;
 	struct org o;
 	int64_t active = 0, id, gap;
-	json_t *j;
 	int r;
 
 	memset(err, 0, sizeof(*err));
@@ -503,17 +463,12 @@ activation(struct store *s, const struct access_who *who, int64_t org,
 		goto done;
 	if (n.person_id != 0 && gap == n.person_id) {
 		struct policy_target t = { .target_is_gap = true };
-		enum policy_reason why;
 
-		rc = access_allow(tx, who, org, POLICY_ACTIVATE_QUALITY, &t, &actor, &why);
-		if (rc == ACCESS_DENIED) {
+		rc = access_check(s, &tx, who, org, POLICY_ACTIVATE_QUALITY, &t, gap, &actor);
+		if (rc != ACCESS_OK) {
 			arena_free(a);
-			snprintf(object, sizeof(object), "person:%" PRId64, gap);
-			return access_refuse(s, &tx, who, org, POLICY_ACTIVATE_QUALITY, why, 0,
-			    object);
+			return rc;
 		}
-		if (rc != ACCESS_OK)
-			goto done;
 		rc = ACCESS_ERROR;
 	}
 	if (!commit) {
@@ -530,13 +485,10 @@ activation(struct store *s, const struct access_who *who, int64_t org,
 	if (r != 1)
 		goto done;
 	id = store_last_id(tx);
-	j = json_pack("{s:I,s:s,s:s,s:s}", "quality", (json_int_t)id, "code", q.code, "email",
-	    email, "manager", strcmp(in->mode, "self") == 0 ? "self" : "designated");
-	details = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(j);
 	snprintf(object, sizeof(object), "quality:%" PRId64, id);
-	if (details == NULL ||
-	    access_audit(tx, who, &actor, org, "quality.activate", object, details) != 0)
+	if (access_audit_json(tx, who, &actor, org, "quality.activate", object,
+	    json_pack("{s:I,s:s,s:s,s:s}", "quality", (json_int_t)id, "code", q.code, "email",
+	    email, "manager", strcmp(in->mode, "self") == 0 ? "self" : "designated")) != 0)
 		goto done;
 	rc = account_add_member(tx, who, &actor, org, id, "GL", &n);
 	if (rc == ACCESS_CONFLICT)
@@ -544,7 +496,6 @@ activation(struct store *s, const struct access_who *who, int64_t org,
 		    N_("Les données de cette personne ont été modifiées entre-temps. Vérifiez-les et recommencez."));
 	if (rc != ACCESS_OK)
 		goto done;
-	free(details);
 	arena_free(a);
 	if (store_commit(tx) != 0)
 		return ACCESS_ERROR;
@@ -552,7 +503,6 @@ activation(struct store *s, const struct access_who *who, int64_t org,
 		*quality = id;
 	return ACCESS_OK;
 done:
-	free(details);
 	arena_free(a);
 	store_rollback(tx);
 	return rc;
@@ -607,18 +557,11 @@ quality_get(struct store *s, const struct access_who *who, int64_t org, int64_t 
 	while ((r = store_next(sq)) == 1) {
 		struct quality_manager *m;
 
-		if (out->nmanagers == cap) {
-			struct quality_manager *nv;
-
-			cap = cap ? cap * 2 : 8;
-			nv = arena_alloc(a, cap * sizeof(*nv));
-			if (nv == NULL) {
-				r = -1;
-				break;
-			}
-			if (out->nmanagers > 0)
-				memcpy(nv, out->managers, out->nmanagers * sizeof(*nv));
-			out->managers = nv;
+		out->managers = access_grow(a, out->managers, out->nmanagers, &cap,
+		    sizeof(*out->managers));
+		if (out->managers == NULL) {
+			r = -1;
+			break;
 		}
 		m = &out->managers[out->nmanagers++];
 		m->account_id = store_int(sq, 0);
@@ -652,8 +595,6 @@ quality_set_email(struct store *s, const struct access_who *who, int64_t org,
 	struct store_tx *tx;
 	enum access_rc rc;
 	struct org o;
-	char *details;
-	json_t *j;
 	char object[40];
 	int r;
 
@@ -672,17 +613,12 @@ quality_set_email(struct store *s, const struct access_who *who, int64_t org,
 		return ACCESS_INVALID;
 	}
 	r = store_exec(tx, SQL_ACCESS_ORG_QUALITY_SET_EMAIL, "iit", quality, org, email);
-	j = json_pack("{s:I,s:s}", "quality", (json_int_t)quality, "email", email);
-	details = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(j);
 	snprintf(object, sizeof(object), "quality:%" PRId64, quality);
-	if (r != 1 || details == NULL ||
-	    access_audit(tx, who, &actor, org, "quality.email", object, details) != 0) {
-		free(details);
+	if (r != 1 || access_audit_json(tx, who, &actor, org, "quality.email", object,
+	    json_pack("{s:I,s:s}", "quality", (json_int_t)quality, "email", email)) != 0) {
 		store_rollback(tx);
 		return ACCESS_ERROR;
 	}
-	free(details);
 	return store_commit(tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
 }
 
@@ -695,7 +631,7 @@ quality_set_gl(struct store *s, const struct access_who *who, int64_t org, int64
 	struct store_q *q;
 	enum access_rc rc;
 	struct org o;
-	char type[8] = "", status[16] = "", object[32], *details = NULL;
+	char type[8] = "", status[16] = "", object[32];
 	int64_t person = 0, old_account = 0, old_person, gap;
 	json_t *j;
 	int r;
@@ -733,16 +669,10 @@ quality_set_gl(struct store *s, const struct access_who *who, int64_t org, int64
 		goto fail;
 	if (gap == person) {
 		struct policy_target t = { .quality = quality, .target_is_gap = true };
-		enum policy_reason why;
 
-		rc = access_allow(tx, who, org, POLICY_ACTIVATE_QUALITY, &t, &actor, &why);
-		if (rc == ACCESS_DENIED) {
-			snprintf(object, sizeof(object), "person:%" PRId64, person);
-			return access_refuse(s, &tx, who, org, POLICY_ACTIVATE_QUALITY, why, quality,
-			    object);
-		}
+		rc = access_check(s, &tx, who, org, POLICY_ACTIVATE_QUALITY, &t, person, &actor);
 		if (rc != ACCESS_OK)
-			goto fail;
+			return rc;
 	}
 	if (strcmp(type, "GL") == 0) {
 		store_rollback(tx);
@@ -767,16 +697,11 @@ quality_set_gl(struct store *s, const struct access_who *who, int64_t org, int64
 		snprintf(object, sizeof(object), "person:%" PRId64, old_person);
 		json_object_set_new(j, "previous", json_string(object));
 	}
-	details = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(j);
 	snprintf(object, sizeof(object), "person:%" PRId64, person);
-	if (details == NULL ||
-	    access_audit(tx, who, &actor, org, "quality.gl.designate", object, details) != 0)
+	if (access_audit_json(tx, who, &actor, org, "quality.gl.designate", object, j) != 0)
 		goto fail;
-	free(details);
 	return store_commit(tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
 fail:
-	free(details);
 	store_rollback(tx);
 	return ACCESS_ERROR;
 }

@@ -11,6 +11,7 @@
 
 #include "access/quality.h"
 #include "access/actor.h"
+#include "access/service.h"
 #include "access/sql.h"
 #include "base/buf.h"
 #include "base/msgid.h"
@@ -58,15 +59,6 @@ nonempty(const char *s)
 	return s != NULL && s[0] != '\0' ? s : NULL;
 }
 
-static bool
-one_of(const char *s, const char *const *set)
-{
-	for (; *set != NULL; set++)
-		if (strcmp(s, *set) == 0)
-			return true;
-	return false;
-}
-
 /* The qualities of org the actor may act on with action: all for GAP/co-GAP, the ones
  * they manage for local managers. Returns the count, or -1; sets *why when none. */
 static int
@@ -93,18 +85,10 @@ allowed_qualities(struct store_tx *tx, struct arena *a, int64_t org, int64_t onl
 			continue;
 		if (!all && policy_check(action, actor, &t) != POLICY_ALLOWED)
 			continue;
-		if ((size_t)n == cap) {
-			struct quality_name *nv;
-
-			cap = cap ? cap * 2 : 8;
-			nv = arena_alloc(a, cap * sizeof(*nv));
-			if (nv == NULL) {
-				rc = -1;
-				break;
-			}
-			if (n > 0)
-				memcpy(nv, *names, (size_t)n * sizeof(*nv));
-			*names = nv;
+		*names = access_grow(a, *names, (size_t)n, &cap, sizeof(**names));
+		if (*names == NULL) {
+			rc = -1;
+			break;
 		}
 		(*names)[n].id = id;
 		(*names)[n].name = arena_strdup(a, store_text(q, 2) ? store_text(q, 2) : "");
@@ -153,30 +137,27 @@ search_plan(struct store *s, struct store_tx **tx, const struct access_who *who,
 	memset(err, 0, sizeof(*err));
 	*out = NULL;
 	p = arena_alloc(a, sizeof(*p));
-	if (p == NULL || store_begin(s, STORE_READ, tx) != 0)
+	if (p == NULL)
 		return ACCESS_ERROR;
+	rc = access_begin(s, STORE_READ, org, quality, tx, &o);
+	if (rc != ACCESS_OK)
+		return rc;
 	buf_init(&json, 64 * 1024);
 	p->org = org;
-	n = org_get(*tx, org, &o);
-	if (n == 0 && quality > 0)
-		n = quality_read(*tx, org, quality, "fr", NULL, NULL, 0);
-	if (n != 0) {
-		rc = n > 0 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
-		goto fail;
-	}
+	/* One quality: its policy check; all of them: those the actor may act on (below). */
 	if (quality > 0) {
 		struct policy_target t = { .quality = quality };
 
-		rc = access_allow(*tx, who, org, action, &t, &actor, &why);
-		if (rc == ACCESS_DENIED) {
+		rc = access_check(s, tx, who, org, action, &t, 0, &actor);
+		if (rc != ACCESS_OK) {
 			buf_free(&json);
-			return access_refuse(s, tx, who, org, action, why, quality, NULL);
+			return rc;
 		}
-		if (rc != ACCESS_OK)
-			goto fail;
 	} else if (access_actor(*tx, who->person_id, org, (enum loa)who->level, &actor) != 0) {
+		rc = ACCESS_ERROR;
 		goto fail;
 	}
+	rc = ACCESS_ERROR;
 	n = allowed_qualities(*tx, a, org, quality, who->lang ? who->lang : "fr", &actor, action,
 	    &json, &p->names, &why);
 	if (n < 0)
@@ -201,10 +182,10 @@ search_plan(struct store *s, struct store_tx **tx, const struct access_who *who,
 	p->first = access_like_prefix(a, f->first_name, false);
 	p->username = access_like_prefix(a, f->username, false);
 	p->type = nonempty(f->type);
-	if (p->type != NULL && !one_of(p->type, types))
+	if (p->type != NULL && !access_one_of(p->type, types))
 		access_error_add(err, "f_type", N_("Choisissez un type d'utilisateur de la liste."));
 	p->status = nonempty(f->status);
-	if (p->status != NULL && !one_of(p->status, statuses))
+	if (p->status != NULL && !access_one_of(p->status, statuses))
 		access_error_add(err, "f_status", N_("Choisissez un statut de la liste."));
 	p->application = nonempty(f->application);
 	if (p->application != NULL && strlen(p->application) > 31)
@@ -542,30 +523,13 @@ audit_open(struct store *s, struct store_tx **tx, const struct access_who *who, 
 {
 	struct policy_target t = { .quality = quality };
 	struct policy_actor actor;
-	enum policy_reason why;
 	enum access_rc rc;
-	int n;
 
 	memset(err, 0, sizeof(*err));
 	memset(q, 0, sizeof(*q));
-	if (store_begin(s, STORE_READ, tx) != 0)
-		return ACCESS_ERROR;
-	n = org_get(*tx, org, o);
-	if (n == 0 && quality > 0)
-		n = quality_read(*tx, org, quality, "fr", NULL, NULL, 0);
-	if (n != 0) {
-		store_rollback(*tx);
-		*tx = NULL;
-		return n > 0 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
-	}
-	rc = access_allow(*tx, who, org, POLICY_READ_AUDIT, &t, &actor, &why);
-	if (rc == ACCESS_DENIED)
-		return access_refuse(s, tx, who, org, POLICY_READ_AUDIT, why, quality, NULL);
-	if (rc != ACCESS_OK) {
-		store_rollback(*tx);
-		*tx = NULL;
+	rc = access_open(s, STORE_READ, who, org, POLICY_READ_AUDIT, &t, tx, o, &actor);
+	if (rc != ACCESS_OK)
 		return rc;
-	}
 	access_org_label(*tx, org, q->org);
 	q->quality = quality;
 	q->action = nonempty(f->action);
@@ -653,18 +617,11 @@ search_audit(struct store *s, const struct access_who *who, int64_t org, int64_t
 	if (store_query(tx, SQL_ACCESS_AUDIT_ACTIONS, &sq, "t", q.org) != 0)
 		goto fail;
 	while ((r = store_next(sq)) == 1) {
-		if (out->nactions == cap) {
-			const char **nv;
-
-			cap = cap ? cap * 2 : 32;
-			nv = arena_alloc(a, cap * sizeof(*nv));
-			if (nv == NULL) {
-				r = -1;
-				break;
-			}
-			if (out->nactions > 0)
-				memcpy(nv, out->actions, out->nactions * sizeof(*nv));
-			out->actions = nv;
+		out->actions = access_grow(a, out->actions, out->nactions, &cap,
+		    sizeof(*out->actions));
+		if (out->actions == NULL) {
+			r = -1;
+			break;
 		}
 		out->actions[out->nactions++] = arena_strdup(a, text_or_empty(store_text(sq, 0)));
 	}

@@ -1,0 +1,104 @@
+/* service.c — the steps the services of access/ share inside their one transaction: the
+ * opening with its policy check (a refusal audited), audit events with JSON details, the
+ * lists they return grown in the request's arena. */
+#include "access/service.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "access/quality.h"
+
+enum access_rc
+access_begin(struct store *s, enum store_mode mode, int64_t org, int64_t quality,
+    struct store_tx **tx, struct org *o)
+{
+	int r = 0;
+
+	if (store_begin(s, mode, tx) != 0)
+		return ACCESS_ERROR;
+	if (o != NULL)
+		r = org_get(*tx, org, o);
+	if (r == 0 && quality > 0)
+		r = quality_read(*tx, org, quality, "fr", NULL, NULL, 0);
+	if (r != 0) {
+		store_rollback(*tx);
+		*tx = NULL;
+		return r > 0 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
+	}
+	return ACCESS_OK;
+}
+
+enum access_rc
+access_check(struct store *s, struct store_tx **tx, const struct access_who *who,
+    int64_t org, enum policy_action action, const struct policy_target *t,
+    int64_t target_person, struct policy_actor *actor)
+{
+	enum policy_reason why;
+	enum access_rc rc = access_allow(*tx, who, org, action, t, actor, &why);
+	char object[32];
+
+	if (rc == ACCESS_DENIED) {
+		snprintf(object, sizeof(object), "person:%" PRId64, target_person);
+		return access_refuse(s, tx, who, org, action, why, t->quality,
+		    target_person > 0 ? object : NULL);
+	}
+	if (rc != ACCESS_OK) {
+		store_rollback(*tx);
+		*tx = NULL;
+	}
+	return rc;
+}
+
+enum access_rc
+access_open(struct store *s, enum store_mode mode, const struct access_who *who,
+    int64_t org, enum policy_action action, const struct policy_target *t,
+    struct store_tx **tx, struct org *o, struct policy_actor *actor)
+{
+	enum access_rc rc = access_begin(s, mode, org, t->quality, tx, o);
+	int64_t target = 0;
+
+	if (rc != ACCESS_OK)
+		return rc;
+	if (t->target_is_gap)
+		target = org_gap(*tx, org);
+	return access_check(s, tx, who, org, action, t, target, actor);
+}
+
+int
+access_audit_json(struct store_tx *tx, const struct access_who *who,
+    const struct policy_actor *actor, int64_t org, const char *action, const char *object,
+    json_t *j)
+{
+	char *details = j != NULL ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	int rc;
+
+	json_decref(j);
+	rc = details != NULL ? access_audit(tx, who, actor, org, action, object, details) : -1;
+	free(details);
+	return rc;
+}
+
+void *
+access_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size)
+{
+	void *nv;
+
+	if (n < *cap)
+		return v;
+	*cap = *cap ? *cap * 2 : 8;
+	nv = arena_alloc(a, *cap * size);
+	if (nv != NULL && n > 0)
+		memcpy(nv, v, n * size);
+	return nv;
+}
+
+bool
+access_one_of(const char *s, const char *const *set)
+{
+	for (; *set != NULL; set++)
+		if (strcmp(s, *set) == 0)
+			return true;
+	return false;
+}

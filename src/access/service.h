@@ -1,0 +1,48 @@
+/* service.h — private to access/: the steps its services share inside their one
+ * transaction (opening it with the policy check, a refusal audited; audit events with JSON
+ * details; lists grown in the request's arena). Not for the other layers. */
+#ifndef PORTIER_ACCESS_SERVICE_H
+#define PORTIER_ACCESS_SERVICE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "access/account.h"
+#include "access/org.h"
+#include "base/arena.h"
+#include "policy/policy.h"
+#include "store/store.h"
+
+/* Opens *tx in mode, reads org into o (NULL: the organisation is not read) and checks
+ * that quality (0: none) is one of org's. Returns ACCESS_OK, ACCESS_NOT_FOUND or
+ * ACCESS_ERROR; on anything but ACCESS_OK *tx has been ended. */
+enum access_rc access_begin(struct store *s, enum store_mode mode, int64_t org,
+    int64_t quality, struct store_tx **tx, struct org *o);
+/* Asks the policy whether who may do action on t in org (access_allow). A refusal ends
+ * *tx and is audited (access_refuse) with the person target_person (0: none) as object;
+ * an error ends *tx too. */
+enum access_rc access_check(struct store *s, struct store_tx **tx,
+    const struct access_who *who, int64_t org, enum policy_action action,
+    const struct policy_target *t, int64_t target_person, struct policy_actor *actor);
+/* access_begin for org and t's quality, then access_check of action on t; a target that
+ * is the GAP (t->target_is_gap) is named in a refusal. */
+enum access_rc access_open(struct store *s, enum store_mode mode, const struct access_who *who,
+    int64_t org, enum policy_action action, const struct policy_target *t,
+    struct store_tx **tx, struct org *o, struct policy_actor *actor);
+
+/* access_audit with details the JSON object j, which it releases (NULL, as from a failed
+ * json_pack, fails). Returns 0 or -1. */
+int access_audit_json(struct store_tx *tx, const struct access_who *who,
+    const struct policy_actor *actor, int64_t org, const char *action, const char *object,
+    json_t *j);
+
+/* Room for element n of the array v of *cap elements of size bytes: v itself, or a copy
+ * twice as large in a (*cap updated). NULL when the arena is full. */
+void *access_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size);
+
+/* Whether s is one of the NULL-terminated set. */
+bool access_one_of(const char *s, const char *const *set);
+
+#endif
