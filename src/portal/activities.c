@@ -1,6 +1,7 @@
 /* activities.c — "Mes activités" / "Gérer mes activités": the company declares its
  * medical-device activities (distributor, manufacturer …) with device classes per
- * establishment, changes their classes and ends them; each step is kept in the history. */
+ * establishment, changes their classes and ends them; each step is kept in the history.
+ * The activity of a path and its history list serve "Mes contrôles" too. */
 #include "portal/internal.h"
 
 #include <errno.h>
@@ -322,6 +323,14 @@ activity_page(struct web_req *r, int status, const struct pvisit *v,
 	if (error != NULL)
 		tmpl_set(c, "error", web_t(r, error));
 	tmpl_set_bool(c, "saved", web_query(r, "ok") != NULL);
+	if (pevents_to_ctx(r, c, ev, n) != 0)
+		return -1;
+	return web_render_status(r, status, "activity", c);
+}
+
+int
+pevents_to_ctx(struct web_req *r, struct tmpl_ctx *c, const struct portal_event *ev, size_t n)
+{
 	for (size_t i = 0; i < n; i++) {
 		struct tmpl_ctx *e = tmpl_list_add(c, "events");
 
@@ -331,11 +340,11 @@ activity_page(struct web_req *r, int status, const struct pvisit *v,
 		tmpl_set(e, "action", pcat_label(r, pcat_events, pcat_nevents, ev[i].action));
 		tmpl_set(e, "who", ev[i].user_name);
 	}
-	return web_render_status(r, status, "activity", c);
+	return 0;
 }
 
-static int
-activity_load(struct web_req *r, struct pvisit *v, struct portal_activity *a)
+int
+portal_require_activity(struct web_req *r, struct pvisit *v, struct portal_activity *a)
 {
 	struct portal *p = web_app(r);
 	int64_t id = param_id(r);
@@ -357,7 +366,7 @@ activity_show(struct web_req *r)
 	struct portal_activity a;
 	struct pvisit v;
 
-	if (!activity_load(r, &v, &a))
+	if (!portal_require_activity(r, &v, &a))
 		return 0;
 	return activity_page(r, 200, &v, &a, NULL, NULL);
 }
@@ -371,7 +380,7 @@ activity_change(struct web_req *r)
 	const char *classes;
 	int rc;
 
-	if (!activity_load(r, &v, &a))
+	if (!portal_require_activity(r, &v, &a))
 		return 0;
 	classes = classes_from_form(r);
 	if (a.ended_on[0] != '\0')
@@ -413,7 +422,7 @@ activity_end(struct web_req *r)
 	const char *date = web_form(r, "ended_on");
 	int rc;
 
-	if (!activity_load(r, &v, &a))
+	if (!portal_require_activity(r, &v, &a))
 		return 0;
 	if (a.ended_on[0] != '\0')
 		return activity_page(r, 409, &v, &a, NULL,

@@ -3,26 +3,11 @@
  * status and history, and "Télécharger guideline(s)" (portal/static/guidelines). */
 #include "portal/internal.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define COMMENT_MAX 1000
-
-static int64_t
-param_id(struct web_req *r)
-{
-	const char *s = web_param(r, "id");
-	char *end;
-	long long v;
-
-	if (s == NULL || s[0] < '1' || s[0] > '9' || strlen(s) > 12)
-		return 0;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	return errno == 0 && *end == '\0' && v > 0 ? (int64_t)v : 0;
-}
 
 static const char *
 guideline_href(struct web_req *r, const char *kind)
@@ -128,32 +113,19 @@ dossier_page(struct web_req *r, int status, const struct portal_activity *a,
 			tmpl_set_bool(o, "checked", strcmp(chosen, pcat_answers[k].code) == 0);
 		}
 	}
-	for (size_t i = 0; i < n; i++) {
-		struct tmpl_ctx *e = tmpl_list_add(c, "events");
-
-		if (e == NULL)
-			return -1;
-		tmpl_set(e, "at", ptime(r, ev[i].at));
-		tmpl_set(e, "action", pcat_label(r, pcat_events, pcat_nevents, ev[i].action));
-		tmpl_set(e, "who", ev[i].user_name);
-	}
+	if (pevents_to_ctx(r, c, ev, n) != 0)
+		return -1;
 	return web_render_status(r, status, "dossier", c);
 }
 
+/* The activity of the path, current only: an ended one has no file to fill (404). */
 static int
 dossier_load(struct web_req *r, struct pvisit *v, struct portal_activity *a)
 {
-	struct portal *p = web_app(r);
-	int64_t id = param_id(r);
-	int rc;
-
-	if (!portal_require_login(r, v))
+	if (!portal_require_activity(r, v, a))
 		return 0;
-	rc = id ? pdata_activity_get(p->store, v->company.id, id, a) : 1;
-	if (rc == 0 && a->ended_on[0] != '\0')
-		rc = 1;
-	if (rc != 0) {
-		web_error(r, rc > 0 ? 404 : 500);
+	if (a->ended_on[0] != '\0') {
+		web_error(r, 404);
 		return 0;
 	}
 	return 1;

@@ -45,6 +45,62 @@ now_s(void)
 	return (int64_t)time(NULL);
 }
 
+/* Ends a write transaction: commits when ok, otherwise rolls back. Returns 0, or -1
+ * (rolled back). */
+static int
+tx_end(struct store_tx *tx, bool ok)
+{
+	if (!ok) {
+		store_rollback(tx);
+		return -1;
+	}
+	return store_commit(tx);
+}
+
+/* Starts a transaction in mode and runs query sql on a session's hash h. Returns 0 with
+ * *tx and *q open, or -1 with nothing open. */
+static int
+query_by_hash(struct store *s, enum store_mode mode, int sql, const unsigned char h[32],
+    struct store_tx **tx, struct store_q **q)
+{
+	if (store_begin(s, mode, tx) != 0)
+		return -1;
+	if (store_query(*tx, sql, q, "b", h, (size_t)32) != 0) {
+		store_rollback(*tx);
+		return -1;
+	}
+	return 0;
+}
+
+/* Starts a read transaction and runs query sql on the row id id. Returns 0 with *tx and
+ * *q open, or -1 with nothing open. */
+static int
+query_by_id(struct store *s, int sql, int64_t id, struct store_tx **tx, struct store_q **q)
+{
+	if (store_begin(s, STORE_READ, tx) != 0)
+		return -1;
+	if (store_query(*tx, sql, q, "i", id) != 0) {
+		store_rollback(*tx);
+		return -1;
+	}
+	return 0;
+}
+
+/* Ends a read: the rows, then the transaction. */
+static void
+query_end(struct store_tx *tx, struct store_q *q)
+{
+	store_done(q);
+	store_rollback(tx);
+}
+
+/* The answer of a one-row read from store_next's rc: 0 (found), 1 (none) or -1. */
+static int
+row_found(int rc)
+{
+	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+}
+
 /* ---- sessions of the web layer ---- */
 
 static int
@@ -54,12 +110,8 @@ sess_load(void *arg, const unsigned char h[32], struct web_session *out)
 	struct store_q *q;
 	int rc;
 
-	if (store_begin(arg, STORE_READ, &tx) != 0)
+	if (query_by_hash(arg, STORE_READ, SQL_PORTAL_SESS_GET, h, &tx, &q) != 0)
 		return -1;
-	if (store_query(tx, SQL_PORTAL_SESS_GET, &q, "b", h, (size_t)32) != 0) {
-		store_rollback(tx);
-		return -1;
-	}
 	rc = store_next(q);
 	if (rc == 1) {
 		memset(out, 0, sizeof(*out));
@@ -72,9 +124,8 @@ sess_load(void *arg, const unsigned char h[32], struct web_session *out)
 		 * by itself. */
 		out->auth_level = out->person_id != 0 ? 3 : 0;
 	}
-	store_done(q);
-	store_rollback(tx);
-	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+	query_end(tx, q);
+	return row_found(rc);
 }
 
 static int
@@ -84,12 +135,8 @@ sess_create(void *arg, const unsigned char h[32], const struct web_session *w)
 
 	if (store_begin(arg, STORE_WRITE, &tx) != 0)
 		return -1;
-	if (store_exec(tx, SQL_PORTAL_SESS_INSERT, "bttiii", h, (size_t)32, w->csrf, w->lang,
-	    w->person_id, w->created_at, w->seen_at) != 1) {
-		store_rollback(tx);
-		return -1;
-	}
-	return store_commit(tx);
+	return tx_end(tx, store_exec(tx, SQL_PORTAL_SESS_INSERT, "bttiii", h, (size_t)32,
+	    w->csrf, w->lang, w->person_id, w->created_at, w->seen_at) == 1);
 }
 
 static int
@@ -99,11 +146,7 @@ sess_touch(void *arg, const unsigned char h[32], int64_t now)
 
 	if (store_begin(arg, STORE_WRITE, &tx) != 0)
 		return -1;
-	if (store_exec(tx, SQL_PORTAL_SESS_TOUCH, "bi", h, (size_t)32, now) < 0) {
-		store_rollback(tx);
-		return -1;
-	}
-	return store_commit(tx);
+	return tx_end(tx, store_exec(tx, SQL_PORTAL_SESS_TOUCH, "bi", h, (size_t)32, now) >= 0);
 }
 
 static int
@@ -114,12 +157,8 @@ sess_rotate(void *arg, const unsigned char old[32], const unsigned char neu[32],
 
 	if (store_begin(arg, STORE_WRITE, &tx) != 0)
 		return -1;
-	if (store_exec(tx, SQL_PORTAL_SESS_ROTATE, "bbttii", old, (size_t)32, neu, (size_t)32,
-	    w->csrf, w->lang, w->person_id, w->seen_at) != 1) {
-		store_rollback(tx);
-		return -1;
-	}
-	return store_commit(tx);
+	return tx_end(tx, store_exec(tx, SQL_PORTAL_SESS_ROTATE, "bbttii", old, (size_t)32, neu,
+	    (size_t)32, w->csrf, w->lang, w->person_id, w->seen_at) == 1);
 }
 
 static int
@@ -129,11 +168,7 @@ sess_destroy(void *arg, const unsigned char h[32])
 
 	if (store_begin(arg, STORE_WRITE, &tx) != 0)
 		return -1;
-	if (store_exec(tx, SQL_PORTAL_SESS_DELETE, "b", h, (size_t)32) < 0) {
-		store_rollback(tx);
-		return -1;
-	}
-	return store_commit(tx);
+	return tx_end(tx, store_exec(tx, SQL_PORTAL_SESS_DELETE, "b", h, (size_t)32) >= 0);
 }
 
 void
@@ -155,11 +190,8 @@ pdata_sessions_purge(struct store *s, int64_t idle_before, int64_t created_befor
 
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
-	if (store_exec(tx, SQL_PORTAL_SESS_PURGE, "ii", idle_before, created_before) < 0) {
-		store_rollback(tx);
-		return -1;
-	}
-	return store_commit(tx);
+	return tx_end(tx, store_exec(tx, SQL_PORTAL_SESS_PURGE, "ii", idle_before,
+	    created_before) >= 0);
 }
 
 /* ---- the login under way, who is logged in ---- */
@@ -173,12 +205,8 @@ pdata_login_save(struct store *s, const char *sid, const struct portal_login *l)
 	sid_hash(sid, h);
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
-	if (store_exec(tx, SQL_PORTAL_LOGIN_SET, "btttit", h, (size_t)32, l->state, l->nonce,
-	    l->verifier, l->started, l->next) != 1) {
-		store_rollback(tx);
-		return -1;
-	}
-	return store_commit(tx);
+	return tx_end(tx, store_exec(tx, SQL_PORTAL_LOGIN_SET, "btttit", h, (size_t)32, l->state,
+	    l->nonce, l->verifier, l->started, l->next) == 1);
 }
 
 int
@@ -191,12 +219,8 @@ pdata_login_take(struct store *s, const char *sid, struct portal_login *out)
 
 	sid_hash(sid, h);
 	memset(out, 0, sizeof(*out));
-	if (store_begin(s, STORE_WRITE, &tx) != 0)
+	if (query_by_hash(s, STORE_WRITE, SQL_PORTAL_LOGIN_GET, h, &tx, &q) != 0)
 		return -1;
-	if (store_query(tx, SQL_PORTAL_LOGIN_GET, &q, "b", h, (size_t)32) != 0) {
-		store_rollback(tx);
-		return -1;
-	}
 	rc = store_next(q);
 	if (rc == 1) {
 		col_copy(q, 0, out->state, sizeof(out->state));
@@ -208,11 +232,7 @@ pdata_login_take(struct store *s, const char *sid, struct portal_login *out)
 	store_done(q);
 	if (rc == 1 && store_exec(tx, SQL_PORTAL_LOGIN_CLEAR, "b", h, (size_t)32) != 1)
 		rc = -1;
-	if (rc < 0) {
-		store_rollback(tx);
-		return -1;
-	}
-	if (store_commit(tx) != 0)
+	if (tx_end(tx, rc >= 0) != 0)
 		return -1;
 	return rc == 1 ? 0 : 1;
 }
@@ -235,11 +255,7 @@ pdata_user_seen(struct store *s, const char *sub, const char *name, int64_t *use
 	if (rc == 1)
 		*user_id = store_int(q, 0);
 	store_done(q);
-	if (rc != 1) {
-		store_rollback(tx);
-		return -1;
-	}
-	return store_commit(tx);
+	return tx_end(tx, rc == 1);
 }
 
 int
@@ -251,12 +267,8 @@ pdata_session_who_set(struct store *s, const char *sid, const struct portal_who 
 	sid_hash(sid, h);
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
-	if (store_exec(tx, SQL_PORTAL_SESS_USER_SET, "bttttt", h, (size_t)32, w->sub, w->name,
-	    w->enterprise, w->org_name, w->id_token) != 1) {
-		store_rollback(tx);
-		return -1;
-	}
-	return store_commit(tx);
+	return tx_end(tx, store_exec(tx, SQL_PORTAL_SESS_USER_SET, "bttttt", h, (size_t)32,
+	    w->sub, w->name, w->enterprise, w->org_name, w->id_token) == 1);
 }
 
 int
@@ -269,12 +281,8 @@ pdata_session_who(struct store *s, const char *sid, struct arena *a, struct port
 
 	sid_hash(sid, h);
 	memset(out, 0, sizeof(*out));
-	if (store_begin(s, STORE_READ, &tx) != 0)
+	if (query_by_hash(s, STORE_READ, SQL_PORTAL_SESS_USER_GET, h, &tx, &q) != 0)
 		return -1;
-	if (store_query(tx, SQL_PORTAL_SESS_USER_GET, &q, "b", h, (size_t)32) != 0) {
-		store_rollback(tx);
-		return -1;
-	}
 	rc = store_next(q);
 	if (rc == 1) {
 		out->sub = col_dup(q, 0, a);
@@ -287,9 +295,8 @@ pdata_session_who(struct store *s, const char *sid, struct arena *a, struct port
 		    out->org_name == NULL || out->id_token == NULL)
 			rc = -1;
 	}
-	store_done(q);
-	store_rollback(tx);
-	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+	query_end(tx, q);
+	return row_found(rc);
 }
 
 /* ---- companies and contact points ---- */
@@ -312,7 +319,7 @@ company_read(struct store_tx *tx, const char *enterprise, struct portal_company 
 		out->created_at = store_int(q, 4);
 	}
 	store_done(q);
-	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+	return row_found(rc);
 }
 
 int
@@ -320,17 +327,15 @@ pdata_company_visit(struct store *s, const char *enterprise, const char *name,
     struct portal_company *out)
 {
 	struct store_tx *tx;
+	bool ok;
 
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
-	if (store_exec(tx, SQL_PORTAL_COMPANY_INSERT, "tti", enterprise, name, now_s()) < 0 ||
-	    store_exec(tx, SQL_PORTAL_COMPANY_NUMBER, "t", enterprise) < 0 ||
-	    store_exec(tx, SQL_PORTAL_COMPANY_NAME, "tt", enterprise, name) < 0 ||
-	    company_read(tx, enterprise, out) != 0) {
-		store_rollback(tx);
-		return -1;
-	}
-	return store_commit(tx);
+	ok = store_exec(tx, SQL_PORTAL_COMPANY_INSERT, "tti", enterprise, name, now_s()) >= 0 &&
+	    store_exec(tx, SQL_PORTAL_COMPANY_NUMBER, "t", enterprise) >= 0 &&
+	    store_exec(tx, SQL_PORTAL_COMPANY_NAME, "tt", enterprise, name) >= 0 &&
+	    company_read(tx, enterprise, out) == 0;
+	return tx_end(tx, ok);
 }
 
 int
@@ -365,12 +370,8 @@ pdata_contacts(struct store *s, int64_t company_id, struct portal_contact out[PO
 	memset(out, 0, sizeof(*out) * PORTAL_CONTACT_KINDS);
 	for (int i = 0; i < PORTAL_CONTACT_KINDS; i++)
 		snprintf(out[i].kind, sizeof(out[i].kind), "%s", portal_contact_kinds[i]);
-	if (store_begin(s, STORE_READ, &tx) != 0)
+	if (query_by_id(s, SQL_PORTAL_CONTACT_LIST, company_id, &tx, &q) != 0)
 		return -1;
-	if (store_query(tx, SQL_PORTAL_CONTACT_LIST, &q, "i", company_id) != 0) {
-		store_rollback(tx);
-		return -1;
-	}
 	while ((rc = store_next(q)) == 1) {
 		int i = contact_index(store_text(q, 0));
 
@@ -381,8 +382,7 @@ pdata_contacts(struct store *s, int64_t company_id, struct portal_contact out[PO
 		col_copy(q, 3, out[i].phone, sizeof(out[i].phone));
 		out[i].updated_at = store_int(q, 4);
 	}
-	store_done(q);
-	store_rollback(tx);
+	query_end(tx, q);
 	return rc == 0 ? 0 : -1;
 }
 
@@ -392,12 +392,11 @@ pdata_contacts_save(struct store *s, int64_t company_id, int64_t user_id,
 {
 	struct store_tx *tx;
 	int64_t now = now_s();
+	int rc = 0;
 
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
-	for (int i = 0; i < PORTAL_CONTACT_KINDS; i++) {
-		int rc;
-
+	for (int i = 0; i < PORTAL_CONTACT_KINDS && rc >= 0; i++) {
 		if (c[i].name[0] == '\0' && c[i].email[0] == '\0' && c[i].phone[0] == '\0')
 			rc = store_exec(tx, SQL_PORTAL_CONTACT_DELETE, "it", company_id,
 			    portal_contact_kinds[i]);
@@ -405,12 +404,8 @@ pdata_contacts_save(struct store *s, int64_t company_id, int64_t user_id,
 			rc = store_exec(tx, SQL_PORTAL_CONTACT_UPSERT, "ittttiI", company_id,
 			    portal_contact_kinds[i], c[i].name, c[i].email, c[i].phone, now,
 			    user_id);
-		if (rc < 0) {
-			store_rollback(tx);
-			return -1;
-		}
 	}
-	return store_commit(tx);
+	return tx_end(tx, rc >= 0);
 }
 
 /* ---- activities ---- */
@@ -436,16 +431,11 @@ pdata_activities(struct store *s, int64_t company_id, struct portal_activity *ou
 	int rc;
 
 	*n = 0;
-	if (store_begin(s, STORE_READ, &tx) != 0)
+	if (query_by_id(s, SQL_PORTAL_ACT_LIST, company_id, &tx, &q) != 0)
 		return -1;
-	if (store_query(tx, SQL_PORTAL_ACT_LIST, &q, "i", company_id) != 0) {
-		store_rollback(tx);
-		return -1;
-	}
 	while ((rc = store_next(q)) == 1 && *n < max)
 		activity_read(q, &out[(*n)++]);
-	store_done(q);
-	store_rollback(tx);
+	query_end(tx, q);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -461,7 +451,7 @@ activity_in(struct store_tx *tx, int64_t company_id, int64_t id, struct portal_a
 	if (rc == 1)
 		activity_read(q, out);
 	store_done(q);
-	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+	return row_found(rc);
 }
 
 int
@@ -513,9 +503,27 @@ pdata_activity_declare(struct store *s, int64_t company_id,
 		return rc == -2 ? -2 : -1;
 	}
 	*id = store_last_id(tx);
-	if (event_add(tx, *id, "declared", user_name) != 0) {
-		store_rollback(tx);
+	return tx_end(tx, event_add(tx, *id, "declared", user_name) == 0);
+}
+
+/* Sets one column of a current activity of the company with statement sql (parameters:
+ * id, company, value, now) and records action in its history. Returns 0, 1 (unknown or
+ * ended) or -1. */
+static int
+activity_update(struct store *s, int sql, int64_t company_id, int64_t id, const char *value,
+    const char *action, const char *user_name)
+{
+	struct store_tx *tx;
+	int rc;
+
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
+	rc = store_exec(tx, sql, "iiti", id, company_id, value, now_s());
+	if (rc == 1 && event_add(tx, id, action, user_name) != 0)
+		rc = -1;
+	if (rc != 1) {
+		store_rollback(tx);
+		return rc == 0 ? 1 : -1;
 	}
 	return store_commit(tx);
 }
@@ -524,38 +532,15 @@ int
 pdata_activity_change(struct store *s, int64_t company_id, int64_t id, const char *classes,
     const char *user_name)
 {
-	struct store_tx *tx;
-	int rc;
-
-	if (store_begin(s, STORE_WRITE, &tx) != 0)
-		return -1;
-	rc = store_exec(tx, SQL_PORTAL_ACT_UPDATE, "iiti", id, company_id, classes, now_s());
-	if (rc == 1 && event_add(tx, id, "changed", user_name) != 0)
-		rc = -1;
-	if (rc != 1) {
-		store_rollback(tx);
-		return rc == 0 ? 1 : -1;
-	}
-	return store_commit(tx);
+	return activity_update(s, SQL_PORTAL_ACT_UPDATE, company_id, id, classes, "changed",
+	    user_name);
 }
 
 int
 pdata_activity_end(struct store *s, int64_t company_id, int64_t id, const char *date,
     const char *user_name)
 {
-	struct store_tx *tx;
-	int rc;
-
-	if (store_begin(s, STORE_WRITE, &tx) != 0)
-		return -1;
-	rc = store_exec(tx, SQL_PORTAL_ACT_END, "iiti", id, company_id, date, now_s());
-	if (rc == 1 && event_add(tx, id, "ended", user_name) != 0)
-		rc = -1;
-	if (rc != 1) {
-		store_rollback(tx);
-		return rc == 0 ? 1 : -1;
-	}
-	return store_commit(tx);
+	return activity_update(s, SQL_PORTAL_ACT_END, company_id, id, date, "ended", user_name);
 }
 
 /* ---- self-check files ---- */
@@ -570,12 +555,8 @@ pdata_dossier_get(struct store *s, struct arena *a, int64_t activity_id,
 
 	memset(out, 0, sizeof(*out));
 	out->answers = "{}";
-	if (store_begin(s, STORE_READ, &tx) != 0)
+	if (query_by_id(s, SQL_PORTAL_DOSSIER_GET, activity_id, &tx, &q) != 0)
 		return -1;
-	if (store_query(tx, SQL_PORTAL_DOSSIER_GET, &q, "i", activity_id) != 0) {
-		store_rollback(tx);
-		return -1;
-	}
 	rc = store_next(q);
 	if (rc == 1) {
 		out->exists = true;
@@ -586,8 +567,7 @@ pdata_dossier_get(struct store *s, struct arena *a, int64_t activity_id,
 		if (out->answers == NULL)
 			rc = -1;
 	}
-	store_done(q);
-	store_rollback(tx);
+	query_end(tx, q);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -627,12 +607,8 @@ pdata_events(struct store *s, int64_t activity_id, struct portal_event *out, siz
 	int rc;
 
 	*n = 0;
-	if (store_begin(s, STORE_READ, &tx) != 0)
+	if (query_by_id(s, SQL_PORTAL_EVENT_LIST, activity_id, &tx, &q) != 0)
 		return -1;
-	if (store_query(tx, SQL_PORTAL_EVENT_LIST, &q, "i", activity_id) != 0) {
-		store_rollback(tx);
-		return -1;
-	}
 	while ((rc = store_next(q)) == 1 && *n < max) {
 		struct portal_event *e = &out[(*n)++];
 
@@ -640,7 +616,6 @@ pdata_events(struct store *s, int64_t activity_id, struct portal_event *out, siz
 		col_copy(q, 1, e->action, sizeof(e->action));
 		col_copy(q, 2, e->user_name, sizeof(e->user_name));
 	}
-	store_done(q);
-	store_rollback(tx);
+	query_end(tx, q);
 	return rc < 0 ? -1 : 0;
 }

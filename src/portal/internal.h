@@ -22,6 +22,15 @@ struct pvisit {
  * to the login, or an error page) and returns 0: the handler then returns 0 at once. */
 int portal_require_login(struct web_req *r, struct pvisit *v);
 
+/* Returns 1 with v and a filled when the visitor is logged in and the path's ":id" names
+ * an activity of their company (current or ended); otherwise answers (login redirect,
+ * 404, 500) and returns 0: the handler then returns 0 at once (activities.c). */
+int portal_require_activity(struct web_req *r, struct pvisit *v, struct portal_activity *a);
+/* Sets the list "events" (at, action, who) of an activity's history from ev[0..n).
+ * Returns 0 or -1 (activities.c). */
+int pevents_to_ctx(struct web_req *r, struct tmpl_ctx *c, const struct portal_event *ev,
+    size_t n);
+
 /* The public card of enterprise number from portier's registry API, in lang: 0 with *out
  * (json_decref it), 1 when the registry does not know it, -1 when unreachable. */
 int portal_registry_card(struct portal *p, const char *number, const char *lang,

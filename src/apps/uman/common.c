@@ -157,6 +157,17 @@ uman_entity(struct tmpl_ctx *c, const struct org *o, const char *quality_name)
 		tmpl_set(c, "quality_name", quality_name);
 }
 
+struct tmpl_ctx *
+uman_entity_page(struct web_req *r, const char *title_msgid, const struct uman_here *here,
+    bool with_form, const struct org *o, const char *quality_name)
+{
+	struct tmpl_ctx *c = uman_page(r, title_msgid, here, with_form);
+
+	if (c != NULL)
+		uman_entity(c, o, quality_name);
+	return c;
+}
+
 int
 uman_fail(struct web_req *r, enum access_rc rc)
 {
@@ -172,6 +183,17 @@ uman_fail(struct web_req *r, enum access_rc rc)
 	default:
 		return -1;
 	}
+}
+
+int
+uman_answer_post(struct web_req *r, enum access_rc rc, uman_form_page *form,
+    const struct access_errors *err, const char *done)
+{
+	if (rc == ACCESS_INVALID)
+		return form(r, 422, err);
+	if (rc != ACCESS_OK)
+		return uman_fail(r, rc);
+	return web_redirect(r, done);
 }
 
 void

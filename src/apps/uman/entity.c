@@ -25,10 +25,9 @@ entity(struct web_req *r)
 	if (rc != ACCESS_OK)
 		return uman_fail(r, rc);
 	here.org_manager = true;
-	c = uman_page(r, N_("Accueil - Liste des qualités"), &here, false);
+	c = uman_entity_page(r, N_("Accueil - Liste des qualités"), &here, false, &v.org, NULL);
 	if (c == NULL)
 		return -1;
-	uman_entity(c, &v.org, NULL);
 	tmpl_set(c, "role", web_t(r, v.is_gap ? N_("Responsable des Accès") :
 	    N_("Co-Responsable des Accès")));
 	tmpl_set(c, "created", uman_date(r, v.start_date));
@@ -69,10 +68,9 @@ detail_page(struct web_req *r, int status, const struct access_errors *err)
 	if (rc != ACCESS_OK)
 		return uman_fail(r, rc);
 	here.org_manager = true;
-	c = uman_page(r, N_("Détail de l'entreprise"), &here, true);
+	c = uman_entity_page(r, N_("Détail de l'entreprise"), &here, true, &o, NULL);
 	if (c == NULL)
 		return -1;
-	uman_entity(c, &o, NULL);
 	if (o.enterprise[0] != '\0')
 		be_vat_format(o.enterprise, vat);
 	tmpl_set(c, "vat", vat);
@@ -110,12 +108,8 @@ detail_post(struct web_req *r)
 		return 0;
 	rc = hierarchy_org_update(uman_store(r), &who, here.org, web_form(r, "contact_email"),
 	    web_form(r, "contact_phone"), &err);
-	if (rc == ACCESS_INVALID)
-		return detail_page(r, 422, &err);
-	if (rc != ACCESS_OK)
-		return uman_fail(r, rc);
-	return web_redirect(r, arena_printf(web_arena(r), "/acces/%lld/entreprise?ok=contact_saved",
-	    (long long)here.org));
+	return uman_answer_post(r, rc, detail_page, &err, arena_printf(web_arena(r),
+	    "/acces/%lld/entreprise?ok=contact_saved", (long long)here.org));
 }
 
 /* ---- "Co-Responsable des Accès" ---- */
@@ -135,10 +129,9 @@ cogap_page(struct web_req *r, int status, const struct access_errors *err)
 	if (rc != ACCESS_OK)
 		return uman_fail(r, rc);
 	here.org_manager = true;
-	c = uman_page(r, N_("Co-Responsable des Accès"), &here, true);
+	c = uman_entity_page(r, N_("Co-Responsable des Accès"), &here, true, &v.org, NULL);
 	if (c == NULL)
 		return -1;
-	uman_entity(c, &v.org, NULL);
 	tmpl_set_bool(c, "may_change", v.may_change);
 	for (size_t i = 0; i < v.n; i++) {
 		struct tmpl_ctx *m = tmpl_list_add(c, "managers");
@@ -178,11 +171,7 @@ cogap_add(struct web_req *r)
 	if (!uman_enter(r, &who, &here))
 		return 0;
 	rc = hierarchy_cogap_add(uman_store(r), &who, here.org, web_form(r, "niss"), &err);
-	if (rc == ACCESS_INVALID)
-		return cogap_page(r, 422, &err);
-	if (rc != ACCESS_OK)
-		return uman_fail(r, rc);
-	return web_redirect(r, arena_printf(web_arena(r),
+	return uman_answer_post(r, rc, cogap_page, &err, arena_printf(web_arena(r),
 	    "/acces/%lld/co-responsables?ok=cogap_added", (long long)here.org));
 }
 
@@ -201,11 +190,7 @@ cogap_remove(struct web_req *r)
 	if (person == 0)
 		return web_error(r, 400);
 	rc = hierarchy_cogap_remove(uman_store(r), &who, here.org, person, &err);
-	if (rc == ACCESS_INVALID)
-		return cogap_page(r, 422, &err);
-	if (rc != ACCESS_OK)
-		return uman_fail(r, rc);
-	return web_redirect(r, arena_printf(web_arena(r),
+	return uman_answer_post(r, rc, cogap_page, &err, arena_printf(web_arena(r),
 	    "/acces/%lld/co-responsables?ok=cogap_removed", (long long)here.org));
 }
 

@@ -22,10 +22,9 @@ page(struct web_req *r, int status, const struct access_errors *err)
 	if (rc != ACCESS_OK)
 		return uman_fail(r, rc);
 	here.org_manager = q.may_designate_gl;
-	c = uman_page(r, N_("Détail de la qualité"), &here, true);
+	c = uman_entity_page(r, N_("Détail de la qualité"), &here, true, &q.org, q.name);
 	if (c == NULL)
 		return -1;
-	uman_entity(c, &q.org, q.name);
 	tmpl_set(c, "activated", uman_date(r, q.activated_at));
 	tmpl_set(c, "email_quality", err ? uman_form(r, "email_quality") : q.email);
 	tmpl_set_bool(c, "may_change", q.may_change);
@@ -75,12 +74,9 @@ set_email(struct web_req *r)
 		return 0;
 	rc = quality_set_email(uman_store(r), &who, here.org, here.quality,
 	    web_form(r, "email_quality"), &err);
-	if (rc == ACCESS_INVALID)
-		return page(r, 422, &err);
-	if (rc != ACCESS_OK)
-		return uman_fail(r, rc);
-	return web_redirect(r, arena_printf(web_arena(r), "/acces/%lld/qualite/%lld/detail?ok=email_saved",
-	    (long long)here.org, (long long)here.quality));
+	return uman_answer_post(r, rc, page, &err, arena_printf(web_arena(r),
+	    "/acces/%lld/qualite/%lld/detail?ok=email_saved", (long long)here.org,
+	    (long long)here.quality));
 }
 
 int

@@ -35,8 +35,20 @@ struct tmpl_ctx *uman_page(struct web_req *r, const char *title_msgid,
     const struct uman_here *here, bool with_form);
 /* Sets "org_name", "org_number" (formatted) and "quality_name" for the entity header. */
 void uman_entity(struct tmpl_ctx *c, const struct org *o, const char *quality_name);
+/* uman_page with the entity header of o (and quality_name, may be NULL) set. */
+struct tmpl_ctx *uman_entity_page(struct web_req *r, const char *title_msgid,
+    const struct uman_here *here, bool with_form, const struct org *o,
+    const char *quality_name);
 /* Answers a service result that is not ACCESS_OK/INVALID: 403, 404, 409 or 500. */
 int uman_fail(struct web_req *r, enum access_rc rc);
+/* A page with a form, answered with status; err (NULL on the first showing) holds the
+ * field errors of a post, shown with what was typed. */
+typedef int uman_form_page(struct web_req *r, int status, const struct access_errors *err);
+/* Answers the post of form by the service's result rc: the form again with err (422) on
+ * ACCESS_INVALID, a redirect to done (a path with its "?ok=" flash) on ACCESS_OK,
+ * uman_fail otherwise. */
+int uman_answer_post(struct web_req *r, enum access_rc rc, uman_form_page *form,
+    const struct access_errors *err, const char *done);
 /* Sets "err_<field>" (translated) for each field error and "has_errors". */
 void uman_errors(struct web_req *r, struct tmpl_ctx *c, const struct access_errors *err);
 /* A positive id from text, or 0. */
