@@ -11,6 +11,7 @@
 
 #include "audit/audit.h"
 #include "auth/factor_sql.h"
+#include "auth/factors.h"
 #include "auth/password.h"
 
 #define HASH_MAX 256
@@ -34,22 +35,6 @@ tokencard_derive(const unsigned char seed[TOKENCARD_SEED_BYTES],
 		snprintf(codes[i], TOKENCARD_DIGITS + 1, "%06" PRIu64, v % 1000000u);
 		sodium_memzero(out, sizeof(out));
 	}
-}
-
-static int
-audit_card(struct store_tx *tx, int64_t person, const char *action, const char *reason,
-    const char *source, const char *request_id)
-{
-	char actor[24], object[32], details[80];
-	struct audit_event ev = {
-		.actor = actor, .actor_role = "person", .action = action, .object = object,
-		.details = details, .source = source, .request_id = request_id,
-	};
-
-	snprintf(actor, sizeof(actor), "%" PRId64, person);
-	snprintf(object, sizeof(object), "person:%" PRId64, person);
-	snprintf(details, sizeof(details), "{\"reason\":\"%s\"}", reason);
-	return audit_append(tx, &ev);
 }
 
 static bool
@@ -129,7 +114,7 @@ tokencard_issue(struct store *s, int64_t person, const char *source, const char 
 		if (store_exec(tx, SQL_FACTOR_CARD_CODE_INSERT, "iit", out->card_id,
 		    (int64_t)(i + 1), hash_buf[i]) != 1)
 			goto done;
-	if (audit_card(tx, person, "token.issue", "ok", source, request_id) != 0)
+	if (factors_audit(tx, person, "token.issue", "ok", source, request_id) != 0)
 		goto done;
 	rc = store_commit(tx);
 	tx = NULL;
@@ -212,7 +197,7 @@ tokencard_activate(struct store *s, int64_t person, const char *code, int64_t no
 		    sodium_memcmp(code, p.codes[p.confirm_position - 1], TOKENCARD_DIGITS) == 0;
 	}
 	if (!ok) {
-		if (audit_card(tx, person, "token.activate.failure", rc == 1 ? "no card waiting" :
+		if (factors_audit(tx, person, "token.activate.failure", rc == 1 ? "no card waiting" :
 		    "wrong code", source, request_id) != 0)
 			goto done;
 		res = store_commit(tx) != 0 ? TOKENCARD_ERROR : rc == 1 ? TOKENCARD_NONE :
@@ -222,7 +207,7 @@ tokencard_activate(struct store *s, int64_t person, const char *code, int64_t no
 	}
 	if (store_exec(tx, SQL_FACTOR_CARD_REVOKE_ACTIVE, "ii", person, now) < 0 ||
 	    store_exec(tx, SQL_FACTOR_CARD_ACTIVATE, "ii", p.card_id, now) != 1 ||
-	    audit_card(tx, person, "token.activate", "ok", source, request_id) != 0)
+	    factors_audit(tx, person, "token.activate", "ok", source, request_id) != 0)
 		goto done;
 	res = store_commit(tx) == 0 ? TOKENCARD_OK : TOKENCARD_ERROR;
 	tx = NULL;
@@ -243,14 +228,7 @@ tokencard_revoke(struct store *s, int64_t person, int64_t now, const char *sourc
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
 	n = store_exec(tx, SQL_FACTOR_CARD_REVOKE_ALL, "ii", person, now);
-	if (n < 0 || audit_card(tx, person, "token.revoke", n > 0 ? "ok" : "none", source,
-	    request_id) != 0) {
-		store_rollback(tx);
-		return -1;
-	}
-	if (store_commit(tx) != 0)
-		return -1;
-	return n > 0 ? 0 : 1;
+	return factors_removed(tx, person, n, "token.revoke", source, request_id);
 }
 
 /* Compares code with the hash of position on person's active card card_id (slow, reads
@@ -307,7 +285,7 @@ tokencard_use(struct store *s, int64_t person, int64_t card_id, int position,
 	if (res == TOKENCARD_OK)
 		res = use_code_tx(tx, card_id, position, (int64_t)time(NULL));
 	if (res == TOKENCARD_ERROR ||
-	    audit_card(tx, person, res == TOKENCARD_OK ? "token.use" : "token.use.failure",
+	    factors_audit(tx, person, res == TOKENCARD_OK ? "token.use" : "token.use.failure",
 	    res == TOKENCARD_OK ? "ok" : res == TOKENCARD_USED ? "used code" : "wrong code",
 	    source, request_id) != 0) {
 		store_rollback(tx);
@@ -365,20 +343,9 @@ tokencard_login_begin(struct store *s, struct login_attempt *a, const char *bind
 	enum login_result res;
 	int rc;
 
-	res = login_gate(s, a, "token");
+	res = factors_login_password(s, a, "token", &tx, &person);
 	if (res != LOGIN_OK)
 		return res;
-	person = login_verify_password(s, a);
-	if (person == -1)
-		return LOGIN_ERROR;
-	if (store_begin(s, STORE_WRITE, &tx) != 0)
-		return LOGIN_ERROR;
-	if (person <= 0) {
-		if (login_note_failure(tx, a, "token", person == 0 ? "wrong password" :
-		    "unknown user name") != 0)
-			goto fail;
-		return store_commit(tx) == 0 ? LOGIN_REFUSED : LOGIN_ERROR;
-	}
 	if (store_exec(tx, SQL_FACTOR_CHALLENGE_PURGE, "i", now) < 0 ||
 	    store_query(tx, SQL_FACTOR_CARD_ACTIVE, &q, "i", person) != 0)
 		goto fail;
@@ -508,11 +475,11 @@ tokencard_login_finish(struct store *s, struct login_attempt *a, const char *tok
 	}
 	reason = rc != 0 ? "unknown or expired challenge" : t == TOKENCARD_USED ? "used code" :
 	    t == TOKENCARD_NONE ? "no token card" : "wrong code";
-	if (t == TOKENCARD_ERROR || login_note_failure(tx, a, "token", reason) != 0) {
+	if (t == TOKENCARD_ERROR) {
 		store_rollback(tx);
 		goto done;
 	}
-	res = store_commit(tx) == 0 ? LOGIN_REFUSED : LOGIN_ERROR;
+	res = factors_login_refuse(tx, a, "token", reason);
 done:
 	a->username = typed;
 	sodium_memzero(&c, sizeof(c));

@@ -2,7 +2,6 @@
  * callback), the enrolment of an app, and the door "code from a mobile app". */
 #include "auth/totp.h"
 
-#include <inttypes.h>
 #include <liboath/oath.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -11,8 +10,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "audit/audit.h"
 #include "auth/factor_sql.h"
+#include "auth/factors.h"
 
 static pthread_once_t oath_once = PTHREAD_ONCE_INIT;
 static int oath_ready;
@@ -170,22 +169,6 @@ totp_code(const unsigned char *key, size_t n, int64_t now, unsigned digits, char
 
 /* ---- the service ---- */
 
-static int
-audit_person(struct store_tx *tx, int64_t person, const char *action, const char *reason,
-    const char *source, const char *request_id)
-{
-	char actor[24], object[32], details[80];
-	struct audit_event ev = {
-		.actor = actor, .actor_role = "person", .action = action, .object = object,
-		.details = details, .source = source, .request_id = request_id,
-	};
-
-	snprintf(actor, sizeof(actor), "%" PRId64, person);
-	snprintf(object, sizeof(object), "person:%" PRId64, person);
-	snprintf(details, sizeof(details), "{\"reason\":\"%s\"}", reason);
-	return audit_append(tx, &ev);
-}
-
 /* A blob column of TOTP_KEY_BYTES into key; false when NULL or of another size. */
 static bool
 read_key(struct store_q *q, int col, unsigned char key[TOTP_KEY_BYTES])
@@ -253,7 +236,7 @@ totp_enrol_begin(struct store *s, int64_t person, int64_t now,
 	totp_key_new(key);
 	if (store_exec(tx, SQL_FACTOR_TOTP_SET_PENDING, "ibi", person, key,
 	    (size_t)TOTP_KEY_BYTES, now) != 1 ||
-	    audit_person(tx, person, "totp.enrol.key", "new key shown", source,
+	    factors_audit(tx, person, "totp.enrol.key", "new key shown", source,
 	    request_id) != 0)
 		goto fail;
 	if (store_commit(tx) != 0)
@@ -292,7 +275,7 @@ totp_enrol_confirm(struct store *s, int64_t person, const char *code, int64_t no
 	if (have)
 		rc = totp_match(key, sizeof(key), now, code, &step);
 	if (!have || rc != 0) {
-		if (audit_person(tx, person, "totp.enrol.failure", have ? "wrong code" :
+		if (factors_audit(tx, person, "totp.enrol.failure", have ? "wrong code" :
 		    "no key waiting", source, request_id) != 0)
 			goto done;
 		res = store_commit(tx) != 0 ? TOTP_ERROR : have ? TOTP_WRONG : TOTP_NONE;
@@ -301,7 +284,7 @@ totp_enrol_confirm(struct store *s, int64_t person, const char *code, int64_t no
 	}
 	/* The first code counts as used: it cannot open a session afterwards. */
 	if (store_exec(tx, SQL_FACTOR_TOTP_CONFIRM, "iii", person, step, now) != 1 ||
-	    audit_person(tx, person, "totp.enrol", "ok", source, request_id) != 0)
+	    factors_audit(tx, person, "totp.enrol", "ok", source, request_id) != 0)
 		goto done;
 	res = store_commit(tx) == 0 ? TOTP_OK : TOTP_ERROR;
 	tx = NULL;
@@ -320,14 +303,7 @@ totp_remove(struct store *s, int64_t person, const char *source, const char *req
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
 	n = store_exec(tx, SQL_FACTOR_TOTP_DELETE, "i", person);
-	if (n < 0 || audit_person(tx, person, "totp.remove", n > 0 ? "ok" : "none", source,
-	    request_id) != 0) {
-		store_rollback(tx);
-		return -1;
-	}
-	if (store_commit(tx) != 0)
-		return -1;
-	return n > 0 ? 0 : 1;
+	return factors_removed(tx, person, n, "totp.remove", source, request_id);
 }
 
 enum totp_result
@@ -382,28 +358,14 @@ totp_login(struct store *s, struct login_attempt *a, const char *code)
 	struct store_tx *tx;
 	int64_t person;
 
-	res = login_gate(s, a, "totp");
+	res = factors_login_password(s, a, "totp", &tx, &person);
 	if (res != LOGIN_OK)
 		return res;
-	person = login_verify_password(s, a);
-	if (person == -1)
-		return LOGIN_ERROR;
-	if (store_begin(s, STORE_WRITE, &tx) != 0)
-		return LOGIN_ERROR;
-	if (person <= 0) {
-		if (login_note_failure(tx, a, "totp", person == 0 ? "wrong password" :
-		    "unknown user name") != 0)
-			goto fail;
-		return store_commit(tx) == 0 ? LOGIN_REFUSED : LOGIN_ERROR;
-	}
 	t = totp_check_tx(tx, person, code, (int64_t)time(NULL));
 	if (t == TOTP_ERROR)
 		goto fail;
-	if (t != TOTP_OK) {
-		if (login_note_failure(tx, a, "totp", refusal_reason(t)) != 0)
-			goto fail;
-		return store_commit(tx) == 0 ? LOGIN_REFUSED : LOGIN_ERROR;
-	}
+	if (t != TOTP_OK)
+		return factors_login_refuse(tx, a, "totp", refusal_reason(t));
 	if (login_note_success(tx, a, "totp", person) != 0)
 		goto fail;
 	if (store_commit(tx) != 0)

@@ -219,6 +219,9 @@ export function run(args, { env = {}, cwd, timeout = 15000, input } = {}) {
       }
       resolve({ code, signal, stdout, stderr });
     });
+    // A program that exits before reading its input (a refused command line) closes the
+    // pipe first: that EPIPE is not the test's failure; the exit status and output tell.
+    child.stdin.on('error', (e) => { if (e.code !== 'EPIPE') reject(e); });
     child.stdin.end(input ?? '');
   });
 }

@@ -44,7 +44,7 @@ capacity_page(struct web_req *r, int status, const char *next, const char *error
 	cur = capacity_msgid(s->capacity);
 	if (cur != NULL)
 		tmpl_set(c, "current", web_t(r, cur));
-	tmpl_set(c, "next", door_code_next(next));
+	tmpl_set(c, "next", login_next(next));
 	if (error_msgid != NULL)
 		tmpl_set(c, "error", web_t(r, error_msgid));
 	for (size_t i = 0; i < sizeof(capacities) / sizeof(capacities[0]); i++) {
@@ -72,7 +72,7 @@ capacity_post(struct web_req *r)
 {
 	struct app *app = web_app(r);
 	const char *value = web_form(r, "capacity");
-	const char *next = door_code_next(web_form(r, "next"));
+	const char *next = login_next(web_form(r, "next"));
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;

@@ -4,9 +4,7 @@
 #include "apps/app.h"
 
 #include <sodium.h>
-#include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "apps/login/login.h"
 #include "auth/login.h"
@@ -23,28 +21,8 @@
  * replayed or missing code. */
 #define REFUSED_MSGID N_("Nom d'utilisateur, mot de passe ou code incorrect.")
 #define THROTTLED_MSGID N_("Trop de tentatives ont échoué. Patientez un moment avant de réessayer.")
-
-const char *
-door_code_next(const char *next)
-{
-	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
-	    strlen(next) > 1024)
-		return "/";
-	return next;
-}
-
-/* The level a page asked for (query or form "level"), 1 to 3. */
-static int
-asked_level(struct web_req *r)
-{
-	const char *l = web_query(r, "level");
-
-	if (l == NULL)
-		l = web_form(r, "level");
-	if (l != NULL && l[0] >= '1' && l[0] <= '3' && l[1] == '\0')
-		return l[0] - '0';
-	return LOA_LOW;
-}
+/* The first step of the token door checks the access codes: the password door's answer. */
+#define PASSWORD_REFUSED_MSGID N_("Nom d'utilisateur ou mot de passe incorrect.")
 
 struct code_view {
 	const char *door;         /* "totp" or "token": the door the message belongs to */
@@ -60,33 +38,21 @@ struct code_view {
 static int
 code_show(struct web_req *r, int status, const struct code_view *v)
 {
-	struct web_session *s = web_session_ensure(r);
 	bool step2 = v->challenge != NULL;
 	bool totp = strcmp(v->door, "totp") == 0;
-	struct tmpl_ctx *c;
-	int level = asked_level(r);
-	const char *err, *q;
+	struct tmpl_ctx *c = login_page_begin(r, v->next, step2);
+	const char *q;
 
-	if (s == NULL)
-		return -1;
-	c = web_page(r, N_("Se connecter et accéder aux services sécurisés"));
 	if (c == NULL)
 		return -1;
-	err = v->error_msgid ? web_t(r, v->error_msgid) : NULL;
-	tmpl_set_int(c, "level", level);
-	tmpl_set_bool(c, "step_up", s->person_id != 0 && s->auth_level < level);
-	tmpl_set_bool(c, "door_password", !step2 && level <= LOA_LOW);
-	tmpl_set_bool(c, "door_code", level <= LOA_SUBSTANTIAL);
-	tmpl_set_bool(c, "door_eid", !step2);
 	tmpl_set(c, "username", "");
-	tmpl_set(c, "next", door_code_next(v->next));
-	q = web_url_encode(web_arena(r), door_code_next(v->next));
+	q = web_url_encode(web_arena(r), login_next(v->next));
 	if (q == NULL)
 		return -1;
 	tmpl_set(c, "next_q", q);
 	tmpl_set(c, totp ? "totp_username" : "token_username", v->username ? v->username : "");
-	if (err != NULL)
-		tmpl_set(c, totp ? "totp_error" : "token_error", err);
+	if (v->error_msgid != NULL)
+		tmpl_set(c, totp ? "totp_error" : "token_error", web_t(r, v->error_msgid));
 	if (step2) {
 		tmpl_set(c, "token_challenge", v->challenge);
 		tmpl_set_int(c, "token_position", v->position);
@@ -94,9 +60,26 @@ code_show(struct web_req *r, int status, const struct code_view *v)
 	return web_render_status(r, status, "login", c);
 }
 
-/* A code as typed ("123 456" or "123456") without spaces into out; false when too long. */
-static bool
-strip_code(const char *in, char *out, size_t outlen)
+/* The answer to a code door's attempt that did not succeed: refused_msgid (401), or wait
+ * (429); -1 on errors. */
+static int
+code_refused(struct web_req *r, struct code_view *v, enum login_result res,
+    const char *refused_msgid)
+{
+	switch (res) {
+	case LOGIN_REFUSED:
+		v->error_msgid = refused_msgid;
+		return code_show(r, 401, v);
+	case LOGIN_THROTTLED:
+		v->error_msgid = THROTTLED_MSGID;
+		return code_show(r, 429, v);
+	default:
+		return -1;
+	}
+}
+
+bool
+door_code_strip(const char *in, char *out, size_t outlen)
 {
 	size_t n = 0;
 
@@ -115,6 +98,7 @@ strip_code(const char *in, char *out, size_t outlen)
 
 struct code_job {
 	struct store *store;
+	const char *door;         /* "totp" or "token", also the session's method */
 	struct login_attempt a;
 	enum login_result res;
 	char username[USERNAME_MAX + 1];
@@ -134,26 +118,10 @@ job_wipe(struct code_job *j)
 	sodium_memzero(j->binding, sizeof(j->binding));
 }
 
-/* Opens the session of a code door: new id, level substantial. */
-static int
-open_session(struct web_req *r, int64_t person, const char *method, const char *next)
-{
-	struct web_session s = { 0 };
-	const struct web_session *cur = web_session(r);
-
-	if (cur != NULL)
-		memcpy(s.lang, cur->lang, sizeof(s.lang));
-	s.person_id = person;
-	snprintf(s.auth_method, sizeof(s.auth_method), "%s", method);
-	s.auth_level = LOA_SUBSTANTIAL;
-	s.auth_time = (int64_t)time(NULL);
-	if (web_session_rotate(r, &s) != 0)
-		return -1;
-	return web_redirect(r, next);
-}
-
+/* The job of an attempt at the door of v, with the user name of v and password pw (either
+ * may be NULL); the page to return to is v->next. */
 static struct code_job *
-job_new(struct web_req *r, const char *user, const char *pw)
+job_new(struct web_req *r, const struct code_view *v, const char *pw)
 {
 	struct app *app = web_app(r);
 	struct code_job *j = arena_alloc(web_arena(r), sizeof(*j));
@@ -161,8 +129,10 @@ job_new(struct web_req *r, const char *user, const char *pw)
 	if (j == NULL)
 		return NULL;
 	j->store = app->store;
-	if (user != NULL)
-		memcpy(j->username, user, strlen(user) + 1);
+	j->door = v->door;
+	j->next = v->next;
+	if (v->username != NULL)
+		memcpy(j->username, v->username, strlen(v->username) + 1);
 	if (pw != NULL)
 		memcpy(j->password, pw, strlen(pw) + 1);
 	j->a.username = j->username;
@@ -170,6 +140,22 @@ job_new(struct web_req *r, const char *user, const char *pw)
 	j->a.source = web_client(r);
 	j->a.request_id = web_rid(r);
 	return j;
+}
+
+/* The end of an attempt with a code, at either door: a session at level substantial and
+ * back to the page that asked, or the login page with the refusal. */
+static int
+code_done(struct web_req *r)
+{
+	struct code_job *j = web_deferred_arg(r);
+	struct code_view v = { .door = j->door, .username = j->username, .next = j->next };
+
+	job_wipe(j);
+	if (j->res != LOGIN_OK)
+		return code_refused(r, &v, j->res, REFUSED_MSGID);
+	if (login_session_open(r, j->a.person_id, j->door, LOA_SUBSTANTIAL) != 0)
+		return -1;
+	return web_redirect(r, j->next);
 }
 
 /* ---- "Avec un code unique, généré par une application mobile" ---- */
@@ -183,33 +169,12 @@ run_totp(void *arg)
 }
 
 static int
-totp_done(struct web_req *r)
-{
-	struct code_job *j = web_deferred_arg(r);
-	struct code_view v = { .door = "totp", .username = j->username, .next = j->next };
-
-	job_wipe(j);
-	switch (j->res) {
-	case LOGIN_OK:
-		return open_session(r, j->a.person_id, "totp", j->next);
-	case LOGIN_REFUSED:
-		v.error_msgid = REFUSED_MSGID;
-		return code_show(r, 401, &v);
-	case LOGIN_THROTTLED:
-		v.error_msgid = THROTTLED_MSGID;
-		return code_show(r, 429, &v);
-	default:
-		return -1;
-	}
-}
-
-static int
 totp_post(struct web_req *r)
 {
 	const char *user = web_form(r, "username"), *pw = web_form(r, "password");
 	const char *code = web_form(r, "code");
 	struct code_view v = { .door = "totp", .username = user,
-	    .next = door_code_next(web_form(r, "next")) };
+	    .next = login_next(web_form(r, "next")) };
 	struct code_job *j;
 
 	if (user == NULL || pw == NULL || code == NULL || user[0] == '\0' || pw[0] == '\0' ||
@@ -221,12 +186,11 @@ totp_post(struct web_req *r)
 		v.error_msgid = REFUSED_MSGID;
 		return code_show(r, 401, &v);
 	}
-	j = job_new(r, user, pw);
+	j = job_new(r, &v, pw);
 	if (j == NULL)
 		return -1;
-	strip_code(code, j->code, sizeof(j->code));
-	j->next = v.next;
-	return web_defer(r, run_totp, j, totp_done);
+	door_code_strip(code, j->code, sizeof(j->code));
+	return web_defer(r, run_totp, j, code_done);
 }
 
 /* ---- "Avec votre token": user name + password, then "Code n° 17" ---- */
@@ -247,23 +211,13 @@ token_begin_done(struct web_req *r)
 	int rc;
 
 	job_wipe(j);
-	switch (j->res) {
-	case LOGIN_OK:
-		v.challenge = j->challenge;
-		v.position = j->position;
-		rc = code_show(r, 200, &v);
-		sodium_memzero(j->challenge, sizeof(j->challenge));
-		return rc;
-	case LOGIN_REFUSED:
-		/* The first step checks the access codes: the password door's answer. */
-		v.error_msgid = N_("Nom d'utilisateur ou mot de passe incorrect.");
-		return code_show(r, 401, &v);
-	case LOGIN_THROTTLED:
-		v.error_msgid = THROTTLED_MSGID;
-		return code_show(r, 429, &v);
-	default:
-		return -1;
-	}
+	if (j->res != LOGIN_OK)
+		return code_refused(r, &v, j->res, PASSWORD_REFUSED_MSGID);
+	v.challenge = j->challenge;
+	v.position = j->position;
+	rc = code_show(r, 200, &v);
+	sodium_memzero(j->challenge, sizeof(j->challenge));
+	return rc;
 }
 
 static int
@@ -271,7 +225,7 @@ token_post(struct web_req *r)
 {
 	const char *user = web_form(r, "username"), *pw = web_form(r, "password");
 	struct code_view v = { .door = "token", .username = user,
-	    .next = door_code_next(web_form(r, "next")) };
+	    .next = login_next(web_form(r, "next")) };
 	struct web_session *s = web_session(r);
 	struct code_job *j;
 
@@ -280,16 +234,15 @@ token_post(struct web_req *r)
 		return code_show(r, 422, &v);
 	}
 	if (strlen(user) > USERNAME_MAX || strlen(pw) > PASSWORD_MAX) {
-		v.error_msgid = N_("Nom d'utilisateur ou mot de passe incorrect.");
+		v.error_msgid = PASSWORD_REFUSED_MSGID;
 		return code_show(r, 401, &v);
 	}
 	if (s == NULL)   /* the CSRF check passed: there is a session */
 		return -1;
-	j = job_new(r, user, pw);
+	j = job_new(r, &v, pw);
 	if (j == NULL)
 		return -1;
 	memcpy(j->binding, s->id, sizeof(j->binding));
-	j->next = v.next;
 	return web_defer(r, run_token_begin, j, token_begin_done);
 }
 
@@ -302,33 +255,12 @@ run_token_finish(void *arg)
 }
 
 static int
-token_finish_done(struct web_req *r)
-{
-	struct code_job *j = web_deferred_arg(r);
-	struct code_view v = { .door = "token", .username = j->username, .next = j->next };
-
-	job_wipe(j);
-	switch (j->res) {
-	case LOGIN_OK:
-		return open_session(r, j->a.person_id, "token", j->next);
-	case LOGIN_REFUSED:
-		v.error_msgid = REFUSED_MSGID;
-		return code_show(r, 401, &v);
-	case LOGIN_THROTTLED:
-		v.error_msgid = THROTTLED_MSGID;
-		return code_show(r, 429, &v);
-	default:
-		return -1;
-	}
-}
-
-static int
 token_code_post(struct web_req *r)
 {
 	const char *user = web_form(r, "username"), *code = web_form(r, "code");
 	const char *challenge = web_form(r, "challenge"), *pos = web_form(r, "position");
 	struct code_view v = { .door = "token", .username = user,
-	    .next = door_code_next(web_form(r, "next")) };
+	    .next = login_next(web_form(r, "next")) };
 	struct web_session *s = web_session(r);
 	struct code_job *j;
 
@@ -349,16 +281,15 @@ token_code_post(struct web_req *r)
 	}
 	if (s == NULL)
 		return -1;
-	j = job_new(r, user, NULL);
+	j = job_new(r, &v, NULL);
 	if (j == NULL)
 		return -1;
-	if (!strip_code(code, j->code, sizeof(j->code)))
+	if (!door_code_strip(code, j->code, sizeof(j->code)))
 		memcpy(j->code, "x", 2);   /* too long: a code that cannot match */
 	memcpy(j->challenge, challenge, strlen(challenge) + 1);
 	memcpy(j->binding, s->id, sizeof(j->binding));
 	j->a.password = NULL;
-	j->next = v.next;
-	return web_defer(r, run_token_finish, j, token_finish_done);
+	return web_defer(r, run_token_finish, j, code_done);
 }
 
 int

@@ -6,7 +6,6 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "apps/app.h"
 #include "apps/login/login.h"
@@ -30,16 +29,6 @@ door_eid_use(const struct eid_door *d)
 	door = *d;
 	if (door.proxy_header == NULL || door.proxy_header[0] == '\0')
 		door.proxy_header = "X-SSL-Client-Cert";
-}
-
-/* A local path to return to after login; anything else becomes "/". */
-static const char *
-safe_next(const char *next)
-{
-	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
-	    strlen(next) > 1024)
-		return "/";
-	return next;
 }
 
 /* https://HOST:PORT/login/eid?next=… for a visitor on the plain listener, when portier
@@ -105,8 +94,6 @@ static int
 eid_accept(struct web_req *r, const struct eid_identity *id, const char *via, const char *next)
 {
 	struct app *app = web_app(r);
-	struct web_session *cur = web_session(r);
-	struct web_session s = { 0 };
 	struct eid_login a = {
 		.id = id, .via = via, .language = web_lang(r), .source = web_client(r),
 		.request_id = web_rid(r),
@@ -116,13 +103,7 @@ eid_accept(struct web_req *r, const struct eid_identity *id, const char *via, co
 		log_err(web_rid(r), "eid: cannot record the login");
 		return refuse(r, EID_ERROR, id, via, next);
 	}
-	s.person_id = a.person_id;
-	memcpy(s.auth_method, "eid", 4);
-	s.auth_level = LOA_HIGH;
-	s.auth_time = (int64_t)time(NULL);
-	if (cur != NULL)
-		memcpy(s.lang, cur->lang, sizeof(s.lang));
-	if (web_session_rotate(r, &s) != 0)
+	if (login_session_open(r, a.person_id, "eid", LOA_HIGH) != 0)
 		return -1;
 	log_info(web_rid(r), "eid: person %lld logged in via %s%s", (long long)a.person_id, via,
 	    a.created ? " (created at first eID login)" : "");
@@ -166,7 +147,7 @@ verify_handshake(struct web_req *r, const unsigned char *der, size_t len,
 static int
 eid_login_get(struct web_req *r)
 {
-	const char *next = safe_next(web_query(r, "next"));
+	const char *next = login_next(web_query(r, "next"));
 	const char *hdr = web_header(r, door.proxy_header);
 	const unsigned char *der;
 	struct eid_identity id;
@@ -236,7 +217,7 @@ demo_get(struct web_req *r)
 {
 	if (!door.demo_reader)
 		return web_error(r, 404);
-	return demo_page(r, 200, NULL, safe_next(web_query(r, "next")));
+	return demo_page(r, 200, NULL, login_next(web_query(r, "next")));
 }
 
 /* POST /login/eid/demo: the server draws a challenge, the demo reader signs it with the
@@ -245,7 +226,7 @@ demo_get(struct web_req *r)
 static int
 demo_post(struct web_req *r)
 {
-	const char *next = safe_next(web_form(r, "next"));
+	const char *next = login_next(web_form(r, "next"));
 	const char *card = web_form(r, "card"), *password = web_form(r, "password");
 	unsigned char challenge[CHALLENGE_BYTES];
 	struct eid_reader_result res = { 0 };

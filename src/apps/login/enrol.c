@@ -112,6 +112,19 @@ field_error(struct web_req *r, struct tmpl_ctx *c, const char *key, const char *
 		tmpl_set(c, key, web_t(r, msgid));
 }
 
+/* The code typed in the form field "code" without its spaces into out (empty when too
+ * long: a code that matches nothing); false when nothing was typed. */
+static bool
+form_code(struct web_req *r, char *out, size_t outlen)
+{
+	const char *code = web_form(r, "code");
+
+	if (code == NULL || code[0] == '\0')
+		return false;
+	door_code_strip(code, out, outlen);
+	return true;
+}
+
 /* ---- mobile app ---- */
 
 static int
@@ -177,18 +190,12 @@ static int
 totp_confirm_post(struct web_req *r)
 {
 	struct app *app = web_app(r);
-	const char *code = web_form(r, "code");
 	char clean[16];
-	size_t n = 0;
 
 	if (!enrol_require(r))
 		return 0;
-	if (code == NULL || code[0] == '\0')
+	if (!form_code(r, clean, sizeof(clean)))
 		return totp_page(r, 422, N_("Introduisez le code que l'application affiche."));
-	for (const char *p = code; *p != '\0' && n + 1 < sizeof(clean); p++)
-		if (*p != ' ')
-			clean[n++] = *p;
-	clean[n] = '\0';
 	switch (totp_enrol_confirm(app->store, web_session(r)->person_id, clean,
 	    (int64_t)time(NULL), web_client(r), web_rid(r))) {
 	case TOTP_OK:
@@ -531,18 +538,12 @@ static int
 card_activate_post(struct web_req *r)
 {
 	struct app *app = web_app(r);
-	const char *code = web_form(r, "code");
 	char clean[16];
-	size_t n = 0;
 
 	if (!enrol_require(r))
 		return 0;
-	if (code == NULL || code[0] == '\0')
+	if (!form_code(r, clean, sizeof(clean)))
 		return card_page(r, 422, N_("Introduisez le code demandé."));
-	for (const char *p = code; *p != '\0' && n + 1 < sizeof(clean); p++)
-		if (*p != ' ')
-			clean[n++] = *p;
-	clean[n] = '\0';
 	switch (tokencard_activate(app->store, web_session(r)->person_id, clean,
 	    (int64_t)time(NULL), web_client(r), web_rid(r))) {
 	case TOKENCARD_OK:
@@ -631,20 +632,12 @@ activate_done(struct web_req *r)
 {
 	struct act_job *j = web_deferred_arg(r);
 	struct act_view v = { .username = j->username };
-	struct web_session s = { 0 };
-	const struct web_session *cur = web_session(r);
 
 	sodium_memzero(j->password, sizeof(j->password));
 	sodium_memzero(j->code, sizeof(j->code));
 	switch (j->res) {
 	case ACTIVATION_OK:
-		if (cur != NULL)
-			memcpy(s.lang, cur->lang, sizeof(s.lang));
-		s.person_id = j->a.person_id;
-		memcpy(s.auth_method, "activation", 11);
-		s.auth_level = LOA_LOW;
-		s.auth_time = (int64_t)time(NULL);
-		if (web_session_rotate(r, &s) != 0)
+		if (login_session_open(r, j->a.person_id, "activation", LOA_LOW) != 0)
 			return -1;
 		return web_redirect(r, "/activer/suite");
 	case ACTIVATION_REFUSED:

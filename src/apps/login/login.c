@@ -24,9 +24,8 @@ struct login_job {
 	const char *next;
 };
 
-/* A local path to return to after login; anything else becomes "/". */
-static const char *
-safe_next(const char *next)
+const char *
+login_next(const char *next)
 {
 	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
 	    strlen(next) > 1024)
@@ -47,9 +46,8 @@ asked_level(struct web_req *r)
 	return LOA_LOW;
 }
 
-int
-login_show(struct web_req *r, int status, const char *username, const char *error_msgid,
-    const char *next)
+struct tmpl_ctx *
+login_page_begin(struct web_req *r, const char *next, bool token_step)
 {
 	struct web_session *s;
 	struct tmpl_ctx *c;
@@ -57,25 +55,36 @@ login_show(struct web_req *r, int status, const char *username, const char *erro
 
 	s = web_session_ensure(r);
 	if (s == NULL)
-		return -1;
+		return NULL;
 	c = web_page(r, N_("Se connecter et accéder aux services sécurisés"));
 	if (c == NULL)
-		return -1;
+		return NULL;
 	tmpl_set_int(c, "level", level);
 	tmpl_set_bool(c, "step_up", s->person_id != 0 && s->auth_level < level);
 	/* A door is offered when it reaches the level asked. */
-	tmpl_set_bool(c, "door_password", level <= LOA_LOW);
+	tmpl_set_bool(c, "door_password", !token_step && level <= LOA_LOW);
 	tmpl_set_bool(c, "door_code", level <= LOA_SUBSTANTIAL);
-	tmpl_set_bool(c, "door_eid", true);
+	tmpl_set_bool(c, "door_eid", !token_step);
+	tmpl_set(c, "next", login_next(next));
+	return c;
+}
+
+int
+login_show(struct web_req *r, int status, const char *username, const char *error_msgid,
+    const char *next)
+{
+	struct tmpl_ctx *c = login_page_begin(r, next, false);
+
+	if (c == NULL)
+		return -1;
 	tmpl_set(c, "username", username ? username : "");
-	tmpl_set(c, "next", safe_next(next));
 	if (error_msgid != NULL)
 		tmpl_set(c, "error", web_t(r, error_msgid));
 	return web_render_status(r, status, "login", c);
 }
 
 static int
-login_page(struct web_req *r)
+login_get(struct web_req *r)
 {
 	return login_show(r, 200, NULL, NULL, web_query(r, "next"));
 }
@@ -123,7 +132,7 @@ login_password_post(struct web_req *r)
 {
 	struct app *app = web_app(r);
 	const char *user = web_form(r, "username"), *pw = web_form(r, "password");
-	const char *next = safe_next(web_form(r, "next"));
+	const char *next = login_next(web_form(r, "next"));
 	struct login_job *j;
 
 	if (user == NULL || pw == NULL || user[0] == '\0' || pw[0] == '\0')
@@ -162,7 +171,7 @@ int
 login_routes(struct web_server *s)
 {
 	if (login_door_routes(s) != 0 ||
-	    web_route(s, "GET", "/login", login_page, 0) != 0 ||
+	    web_route(s, "GET", "/login", login_get, 0) != 0 ||
 	    web_route(s, "POST", "/login/password", login_password_post, 0) != 0 ||
 	    web_route(s, "POST", "/logout", logout, 0) != 0)
 		return -1;

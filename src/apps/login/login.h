@@ -9,6 +9,16 @@
  * in the request's language); keeps the typed user name and the page to return to. */
 int login_show(struct web_req *r, int status, const char *username, const char *error_msgid,
     const char *next);
+/* Starts the login page: the level asked, the doors that reach it, the page to return to
+ * (login_next(next)); token_step (the second step of the token door) leaves that door
+ * alone on the page. Returns the context for the door's own values, or NULL on error. */
+struct tmpl_ctx *login_page_begin(struct web_req *r, const char *next, bool token_step);
+/* A local path to return to (anything else becomes "/"). */
+const char *login_next(const char *next);
+/* Opens the session of a person a door recognised: a new session id (the old one is
+ * dropped), person, method ("eid", "totp", "token", "activation"), level and time of the
+ * authentication, the language chosen before. Returns 0 or -1; the caller redirects. */
+int login_session_open(struct web_req *r, int64_t person, const char *method, int level);
 /* The eID door: X.509 client certificate (door_eid.c). */
 int door_eid_routes(struct web_server *s);
 /* The one-time-code doors: mobile app (TOTP) and token card, and their enrolment
@@ -29,8 +39,9 @@ int enrol_require(struct web_req *r);
 /* The French msgid naming a capacity value (employer, social_security, health), or NULL
  * when the value is not one of them (capacity.c). */
 const char *capacity_msgid(const char *value);
-/* A local path to return to (anything else becomes "/"). */
-const char *door_code_next(const char *next);
+/* A one-time code as typed ("123 456" or "123456") without its spaces into out; false,
+ * and out empty (a code that matches nothing), when it does not fit in outlen. */
+bool door_code_strip(const char *in, char *out, size_t outlen);
 /* Registers the routes of every door other than the access codes (see doors.c). */
 int login_door_routes(struct web_server *s);
 

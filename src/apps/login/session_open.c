@@ -1,0 +1,23 @@
+/* session_open.c — how a door that recognised a person opens the session: a new session
+ * id (never the one from before the login), who, by which door, at which level of
+ * assurance and when; the language chosen before stays. */
+#include "apps/login/login.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+int
+login_session_open(struct web_req *r, int64_t person, const char *method, int level)
+{
+	struct web_session s = { 0 };
+	const struct web_session *cur = web_session(r);
+
+	if (cur != NULL)
+		memcpy(s.lang, cur->lang, sizeof(s.lang));
+	s.person_id = person;
+	snprintf(s.auth_method, sizeof(s.auth_method), "%s", method);
+	s.auth_level = level;
+	s.auth_time = (int64_t)time(NULL);
+	return web_session_rotate(r, &s);
+}

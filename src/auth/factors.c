@@ -1,0 +1,78 @@
+/* factors.c — what the mobile-app codes and the token cards share: the audit event of a
+ * person's change to their own factor, the end of a removal, and the steps of the code
+ * doors that are the same at both (access codes first, then refusals). */
+#include "auth/factors.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "audit/audit.h"
+
+int
+factors_audit(struct store_tx *tx, int64_t person, const char *action, const char *reason,
+    const char *source, const char *request_id)
+{
+	char actor[24], object[32], details[80];
+	struct audit_event ev = {
+		.actor = actor, .actor_role = "person", .action = action, .object = object,
+		.details = details, .source = source, .request_id = request_id,
+	};
+
+	snprintf(actor, sizeof(actor), "%" PRId64, person);
+	snprintf(object, sizeof(object), "person:%" PRId64, person);
+	snprintf(details, sizeof(details), "{\"reason\":\"%s\"}", reason);
+	return audit_append(tx, &ev);
+}
+
+int
+factors_removed(struct store_tx *tx, int64_t person, int n, const char *action,
+    const char *source, const char *request_id)
+{
+	if (n < 0 || factors_audit(tx, person, action, n > 0 ? "ok" : "none", source,
+	    request_id) != 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	if (store_commit(tx) != 0)
+		return -1;
+	return n > 0 ? 0 : 1;
+}
+
+enum login_result
+factors_login_refuse(struct store_tx *tx, const struct login_attempt *a, const char *door,
+    const char *reason)
+{
+	if (login_note_failure(tx, a, door, reason) != 0) {
+		store_rollback(tx);
+		return LOGIN_ERROR;
+	}
+	return store_commit(tx) == 0 ? LOGIN_REFUSED : LOGIN_ERROR;
+}
+
+enum login_result
+factors_login_password(struct store *s, struct login_attempt *a, const char *door,
+    struct store_tx **tx, int64_t *person)
+{
+	enum login_result res;
+	int64_t p;
+
+	*tx = NULL;
+	res = login_gate(s, a, door);
+	if (res != LOGIN_OK)
+		return res;
+	p = login_verify_password(s, a);
+	if (p == -1)
+		return LOGIN_ERROR;
+	if (store_begin(s, STORE_WRITE, tx) != 0) {
+		*tx = NULL;
+		return LOGIN_ERROR;
+	}
+	if (p <= 0) {
+		res = factors_login_refuse(*tx, a, door, p == 0 ? "wrong password" :
+		    "unknown user name");
+		*tx = NULL;
+		return res;
+	}
+	*person = p;
+	return LOGIN_OK;
+}
