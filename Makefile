@@ -42,7 +42,7 @@ $(O)/libportier.a: $(LIB_OBJ)
 $(O)/portier: $(O)/obj/src/cmd/main.o $(O)/libportier.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(O)/tests/%: tests/unit/%.c $(O)/libportier.a
+$(O)/tests/%: tests/unit/%.c tests/unit/store_fixture.h $(O)/libportier.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(O)/libportier.a $(LDFLAGS) $(LDLIBS) -lcmocka
 
@@ -53,8 +53,7 @@ $(O)/locale/%.mo: po/%.po
 -include $(LIB_OBJ:.o=.d) $(O)/obj/src/cmd/main.d
 
 run: deps all
-	@mkdir -p var
-	./$(O)/portier demo --listen 127.0.0.1:8080 --tls-listen 127.0.0.1:8443 --db var/portier.db
+	sh scripts/run-demo.sh ./$(O)/portier
 
 node: tests/node_modules/.stamp
 tests/node_modules/.stamp: tests/package.json tests/package-lock.json
@@ -86,8 +85,8 @@ check: deps
 	$(MAKE) asan
 
 bench: deps all node
-	$(CC) $(CFLAGS) -o $(O)/hash_cost bench/hash_cost.c $(O)/libportier.a $(LDFLAGS) $(LDLIBS)
-	HASH_COST=$(O)/hash_cost sh bench/run.sh
+	$(CC) $(CFLAGS) -o $(O)/login_load bench/login_load.c $(O)/libportier.a $(LDFLAGS) $(LDLIBS)
+	LOGIN_LOAD=$(O)/login_load sh bench/run.sh
 
 # The OpenID Connect provider against oidc-provider from npm (bench/oidc.sh).
 .PHONY: bench-oidc

@@ -53,5 +53,6 @@ awk -v h="$h" -v p="$p" -v n="$n" 'BEGIN {
 	printf "ratio portier/nginx: /healthz %.2f, rendered page %.2f\n", h / n, p / n }'
 
 echo "== /healthz latency while 20 password logins run concurrently"
-hash_ms=$("${HASH_COST:-build/hash_cost}" 2>/dev/null || echo 0)
-node bench/hash_probe.mjs "http://127.0.0.1:$pport" "${HASH_SECONDS:-10}" "$hash_ms" "$(nproc)"
+# bench/login_load.c: 20 clients in C (light on the CPU the server's hash workers need), a
+# /healthz probe every 10 ms, and the time of one Argon2id hash measured before and after.
+"${LOGIN_LOAD:-build/login_load}" "http://127.0.0.1:$pport" "${HASH_SECONDS:-20}"
