@@ -4,7 +4,6 @@
 
 #include <sodium.h>
 #include <string.h>
-#include <time.h>
 
 #include "apps/login/login.h"
 #include "auth/login.h"
@@ -101,17 +100,13 @@ static int
 login_done(struct web_req *r)
 {
 	struct login_job *j = web_deferred_arg(r);
-	struct web_session s = { 0 };
 	int rc;
 
 	sodium_memzero(j->password, sizeof(j->password));
 	switch (j->res) {
 	case LOGIN_OK:
-		s.person_id = j->a.person_id;
-		memcpy(s.auth_method, "password", 9);
-		s.auth_level = LOA_LOW;
-		s.auth_time = (int64_t)time(NULL);
-		if (web_session_rotate(r, &s) != 0)
+		/* As every door: a new session id, the language chosen before kept. */
+		if (login_session_open(r, j->a.person_id, "password", LOA_LOW) != 0)
 			return -1;
 		return web_redirect(r, j->next);
 	case LOGIN_REFUSED:
