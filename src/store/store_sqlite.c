@@ -49,7 +49,9 @@ struct ckpt {
 	bool started;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
+	pthread_cond_t copied;   /* signalled when a lock-free pass ends */
 	bool wanted, quit;
+	bool copying;            /* in its lock-free pass */
 };
 
 /* Every module's SQLite texts; a new module adds its table here. */
@@ -107,16 +109,27 @@ struct store_tx {
 	bool bulk;          /* started by store_bulk_begin: restore the settings at the end */
 };
 
-/* After each commit (SQLite calls it with the WAL's size in pages): wakes the checkpoint
- * thread past CKPT_WAKE_PAGES; past CKPT_SELF_PAGES checkpoints here, as SQLite would by
- * itself, because the thread could not catch up with the writers. */
+/* After each commit (SQLite calls it with the WAL's size in pages, the store's writer lock
+ * held): wakes the checkpoint thread past CKPT_WAKE_PAGES; past CKPT_SELF_PAGES checkpoints
+ * here, because the thread could not catch up with the writers. When the thread is copying
+ * at that moment (the checkpoint is SQLite's to one connection at a time), the writer waits
+ * for the end of its pass and checkpoints the rest: the WAL's bound holds however slow the
+ * thread's copy and fsync are. */
 static int
 wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
 	struct ckpt *k = arg;
 
 	if (pages >= CKPT_SELF_PAGES) {
-		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		if (sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL,
+		    NULL) == SQLITE_BUSY) {
+			pthread_mutex_lock(&k->lock);
+			while (k->copying)
+				pthread_cond_wait(&k->copied, &k->lock);
+			pthread_mutex_unlock(&k->lock);
+			sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL,
+			    NULL);
+		}
 	} else if (pages >= CKPT_WAKE_PAGES) {
 		pthread_mutex_lock(&k->lock);
 		k->wanted = true;
@@ -140,12 +153,17 @@ ckpt_main(void *arg)
 		if (k->quit)
 			break;
 		k->wanted = false;
+		k->copying = true;
 		pthread_mutex_unlock(&k->lock);
 		/* PASSIVE: copies what no reader still needs, never waits for a writer; the bulk
 		 * of the pages, while writers go on. Then the pages they wrote meanwhile, with
 		 * the writer lock held: the WAL is then fully copied and the next writer starts
 		 * it over, so that it does not grow under steady writes. */
 		sqlite3_wal_checkpoint_v2(k->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		pthread_mutex_lock(&k->lock);
+		k->copying = false;
+		pthread_cond_broadcast(&k->copied);
+		pthread_mutex_unlock(&k->lock);
 		pthread_mutex_lock(k->writer);
 		sqlite3_wal_checkpoint_v2(k->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 		pthread_mutex_unlock(k->writer);
@@ -245,6 +263,7 @@ store_open(const char *path, int pool, struct store **out, char *err, size_t err
 	pthread_mutex_init(&s->writer, NULL);
 	pthread_mutex_init(&s->ckpt.lock, NULL);
 	pthread_cond_init(&s->ckpt.wake, NULL);
+	pthread_cond_init(&s->ckpt.copied, NULL);
 	for (int i = 0; i < pool; i++) {
 		if (conn_open(&s->conns[i], path, err, errlen) != 0) {
 			s->n = i + 1;
@@ -273,6 +292,7 @@ store_close(struct store *s)
 	}
 	pthread_mutex_destroy(&s->ckpt.lock);
 	pthread_cond_destroy(&s->ckpt.wake);
+	pthread_cond_destroy(&s->ckpt.copied);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->freed);
 	pthread_mutex_destroy(&s->writer);
