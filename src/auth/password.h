@@ -1,4 +1,5 @@
-/* password.h — Argon2id password hashes through libsodium, and the password policy.
+/* password.h — Argon2id password hashes (libargon2, in the form libsodium reads), and the
+ * password policy.
  * Hashing is slow on purpose (~15-50 ms): callers run it on the web layer's workers. */
 #ifndef PORTIER_AUTH_PASSWORD_H
 #define PORTIER_AUTH_PASSWORD_H
