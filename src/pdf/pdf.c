@@ -267,6 +267,34 @@ pdf_box(struct pdf *d, const char *caption, float height)
 }
 
 void
+pdf_grid(struct pdf *d, const char *const *labels, const char *const *values, int n,
+    int rows)
+{
+	const float row_h = 30, col_w = 115, pad = 14;
+	int cols = rows > 0 ? (n + rows - 1) / rows : 0;
+	float height = (float)rows * row_h + pad, top;
+	char l[64], v[64];
+
+	if (d->failed || n <= 0 || rows <= 0)
+		return;
+	need(d, height + 12);
+	top = d->y;
+	HPDF_Page_SetLineWidth(d->page, 1);
+	HPDF_Page_Rectangle(d->page, MARGIN, top - height, (float)cols * col_w + pad, height);
+	HPDF_Page_Stroke(d->page);
+	for (int i = 0; i < n; i++) {
+		float x = MARGIN + pad / 2 + (float)(i / rows) * col_w;
+
+		d->y = top - pad - 8 - (float)(i % rows) * row_h;
+		to_cp1252(labels[i], l, sizeof(l));
+		to_cp1252(values[i], v, sizeof(v));
+		line_out(d, d->bold, 11, x, l);
+		line_out(d, d->regular, 13, x + 38, v);
+	}
+	d->y = top - height - 12;
+}
+
+void
 pdf_space(struct pdf *d, float points)
 {
 	d->y -= points;

@@ -24,6 +24,10 @@ void pdf_paragraph(struct pdf *d, const char *utf8, int strong);
 void pdf_field(struct pdf *d, const char *label, const char *value);
 /* A framed box of height points with a caption (signatures, stamps). */
 void pdf_box(struct pdf *d, const char *caption, float height);
+/* A framed grid of n cells, rows to a column, filled column by column: each cell a bold
+ * label and its value (a token card's numbered codes). */
+void pdf_grid(struct pdf *d, const char *const *labels, const char *const *values, int n,
+    int rows);
 /* Vertical space in points. */
 void pdf_space(struct pdf *d, float points);
 /* The QR code of text (error correction M), size points wide, in the top right corner

@@ -4,10 +4,10 @@
  * codes d'accès" for people without eID. The enrolment rule: eID or activation code. */
 #include "apps/app.h"
 
-#include <hpdf.h>
 #include <qrencode.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -18,6 +18,7 @@
 #include "auth/tokencard.h"
 #include "auth/totp.h"
 #include "base/log.h"
+#include "pdf/pdf.h"
 #include "policy/loa.h"
 #include "web/i18n.h"
 
@@ -374,129 +375,37 @@ card_get(struct web_req *r)
 	return card_page(r, 200, NULL);
 }
 
-/* libhpdf reports errors through this hook: remember that one happened. */
-static void
-pdf_error(HPDF_STATUS error, HPDF_STATUS detail, void *data)
-{
-	(void)error;
-	(void)detail;
-	*(int *)data = 1;
-}
-
-/* UTF-8 into Windows-1252 for the PDF's standard fonts; what it lacks becomes '?'. */
-static void
-to_cp1252(const char *in, char *out, size_t outlen)
-{
-	const unsigned char *p = (const unsigned char *)in;
-	size_t o = 0;
-
-	while (*p != '\0' && o + 1 < outlen) {
-		unsigned int cp;
-		int extra;
-
-		if (*p < 0x80) {
-			cp = *p;
-			extra = 0;
-		} else if ((*p & 0xE0) == 0xC0) {
-			cp = *p & 0x1F;
-			extra = 1;
-		} else if ((*p & 0xF0) == 0xE0) {
-			cp = *p & 0x0F;
-			extra = 2;
-		} else {
-			cp = *p & 0x07;
-			extra = 3;
-		}
-		p++;
-		for (int i = 0; i < extra && (*p & 0xC0) == 0x80; i++, p++)
-			cp = (cp << 6) | (*p & 0x3F);
-		if (cp == 0x2019)
-			cp = '\'';
-		else if (cp == 0x20AC)
-			cp = 0x80;
-		else if (cp == 0x202F || cp == 0x2009)
-			cp = ' ';
-		out[o++] = cp < 0x100 && (cp < 0x80 || cp >= 0xA0 || cp == 0x80) ? (char)cp : '?';
-	}
-	out[o] = '\0';
-}
-
-static void
-pdf_text(HPDF_Page page, HPDF_Font font, float size, float x, float y, const char *utf8)
-{
-	char text[640];
-
-	to_cp1252(utf8, text, sizeof(text));
-	HPDF_Page_SetFontAndSize(page, font, size);
-	HPDF_Page_BeginText(page);
-	HPDF_Page_TextOut(page, x, y, text);
-	HPDF_Page_EndText(page);
-}
-
-/* The card as a one-page A4 PDF; *len receives its size; NULL on error. */
+/* The card as an A4 PDF (malloc'd, *len its size), or NULL on error. */
 static void *
 card_pdf_bytes(struct web_req *r, const struct tokencard_print *card, const char *holder,
     size_t *len)
 {
-	int failed = 0;
-	HPDF_Doc pdf = HPDF_New(pdf_error, &failed);
-	HPDF_Page page;
-	HPDF_Font regular, bold;
-	HPDF_UINT32 size;
-	char line[640];
-	void *out = NULL;
-	float top, left = 70;
+	struct pdf *d = pdf_new("portier", NULL);
+	char num[TOKENCARD_CODES][16], code[TOKENCARD_CODES][16];
+	const char *nums[TOKENCARD_CODES], *codes[TOKENCARD_CODES];
+	void *out;
 
-	if (pdf == NULL)
+	if (d == NULL)
 		return NULL;
-	HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
-	page = HPDF_AddPage(pdf);
-	HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
-	regular = HPDF_GetFont(pdf, "Helvetica", "WinAnsiEncoding");
-	bold = HPDF_GetFont(pdf, "Helvetica-Bold", "WinAnsiEncoding");
-	if (failed || page == NULL || regular == NULL || bold == NULL)
-		goto done;
-	top = HPDF_Page_GetHeight(page) - 80;
-	pdf_text(page, bold, 20, left, top, web_t(r, N_("Carte token portier")));
-	snprintf(line, sizeof(line), "%s %s", web_t(r, N_("Titulaire :")), holder);
-	pdf_text(page, regular, 11, left, top - 30, line);
-	snprintf(line, sizeof(line), "%s %s", web_t(r, N_("Numéro de carte :")), card->serial);
-	pdf_text(page, regular, 11, left, top - 46, line);
-	snprintf(line, sizeof(line), "%s %s", web_t(r, N_("Délivrée le :")),
-	    date_text(r, card->issued_at));
-	pdf_text(page, regular, 11, left, top - 62, line);
-	/* The card: 6 rows of 4 numbered codes in a frame. */
-	HPDF_Page_SetLineWidth(page, 1);
-	HPDF_Page_Rectangle(page, left - 10, top - 300, 470, 210);
-	HPDF_Page_Stroke(page);
 	for (int i = 0; i < TOKENCARD_CODES; i++) {
-		int col = i / 6, row = i % 6;
-		float x = left + (float)col * 115, y = top - 120 - (float)row * 30;
-		char num[32], code[16];
-
-		snprintf(num, sizeof(num), "n\xc2\xb0 %d", i + 1);
-		snprintf(code, sizeof(code), "%.3s %.3s", card->codes[i], card->codes[i] + 3);
-		pdf_text(page, bold, 11, x, y, num);
-		pdf_text(page, regular, 13, x + 38, y, code);
+		snprintf(num[i], sizeof(num[i]), "n\xc2\xb0 %d", i + 1);
+		snprintf(code[i], sizeof(code[i]), "%.3s %.3s", card->codes[i], card->codes[i] + 3);
+		nums[i] = num[i];
+		codes[i] = code[i];
 	}
-	pdf_text(page, regular, 10, left, top - 330,
-	    web_t(r, N_("Gardez cette carte en lieu sûr et ne communiquez jamais ses codes.")));
-	pdf_text(page, regular, 10, left, top - 345,
-	    web_t(r, N_("À la connexion, portier vous demande le code d'un numéro ; chaque code "
-	    "ne sert qu'une fois.")));
-	if (failed || HPDF_SaveToStream(pdf) != HPDF_OK)
-		goto done;
-	size = HPDF_GetStreamSize(pdf);
-	if (size == 0 || size > (8u << 20))
-		goto done;
-	out = arena_alloc(web_arena(r), size);
-	if (out == NULL || HPDF_ReadFromStream(pdf, out, &size) != HPDF_OK || failed) {
-		out = NULL;
-		goto done;
-	}
-	*len = size;
-done:
-	HPDF_Free(pdf);
+	pdf_title(d, web_t(r, N_("Carte token portier")));
+	pdf_field(d, web_t(r, N_("Titulaire :")), holder);
+	pdf_field(d, web_t(r, N_("Numéro de carte :")), card->serial);
+	pdf_field(d, web_t(r, N_("Délivrée le :")), date_text(r, card->issued_at));
+	pdf_space(d, 12);
+	/* 6 rows of 4 numbered codes in a frame. */
+	pdf_grid(d, nums, codes, TOKENCARD_CODES, 6);
+	pdf_paragraph(d,
+	    web_t(r, N_("Gardez cette carte en lieu sûr et ne communiquez jamais ses codes.")), 0);
+	pdf_paragraph(d, web_t(r, N_("À la connexion, portier vous demande le code d'un "
+	    "numéro ; chaque code ne sert qu'une fois.")), 0);
+	out = pdf_finish(d, len);
+	sodium_memzero(code, sizeof(code));
 	return out;
 }
 
@@ -528,6 +437,7 @@ card_pdf(struct web_req *r)
 	}
 	rc = web_send(r, 200, "application/pdf", pdf, len);
 	sodium_memzero(pdf, len);
+	free(pdf);
 	if (rc != 0)
 		return -1;
 	return web_add_header(r, "Content-Disposition",
