@@ -73,6 +73,21 @@ web_form_all(struct web_req *r, const char *name, const char **out, size_t max)
 	return n;
 }
 
+int64_t
+web_id(const char *s)
+{
+	int64_t v = 0;
+
+	if (s == NULL || s[0] == '\0' || strlen(s) > 15)
+		return 0;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
 const void *
 web_upload(struct web_req *r, const char *name, size_t *len, const char **filename,
     const char **ctype)

@@ -127,6 +127,9 @@ const char *web_query(struct web_req *r, const char *name);   /* NULL when absen
 const char *web_form(struct web_req *r, const char *name);    /* NULL when absent */
 /* All values of a repeated form field (checkboxes); returns the count. */
 size_t web_form_all(struct web_req *r, const char *name, const char **out, size_t max);
+/* The id an input value names (a path parameter, query or form value): its decimal digits,
+ * at most 15 of them; 0 when s is NULL, empty or anything else. */
+int64_t web_id(const char *s);
 /* An uploaded file of a multipart form; NULL when absent. */
 const void *web_upload(struct web_req *r, const char *name, size_t *len, const char **filename,
     const char **ctype);

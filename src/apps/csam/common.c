@@ -213,16 +213,7 @@ csam_app_fail(struct web_req *r, enum csam_rc rc)
 int64_t
 csam_app_id(const char *s)
 {
-	int64_t v = 0;
-
-	if (s == NULL || s[0] == '\0' || strlen(s) > 15)
-		return 0;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return 0;
-		v = v * 10 + (*s - '0');
-	}
-	return v;
+	return web_id(s);
 }
 
 int

@@ -89,7 +89,7 @@ page(struct web_req *r)
 		return 0;
 	read_filter(r, &f);
 	rc = search_audit(uman_store(r), &who, here.org, here.quality, &f,
-	    (int)uman_id(web_query(r, "page")), PER_PAGE, web_arena(r), &p, &err);
+	    (int)web_id(web_query(r, "page")), PER_PAGE, web_arena(r), &p, &err);
 	if (rc == ACCESS_INVALID) {
 		struct audit_filter none = { 0 };
 		struct access_errors e2;

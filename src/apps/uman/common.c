@@ -10,21 +10,6 @@
 #include "be/be.h"
 #include "policy/loa.h"
 
-int64_t
-uman_id(const char *s)
-{
-	int64_t v = 0;
-
-	if (s == NULL || s[0] == '\0' || strlen(s) > 15)
-		return 0;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return 0;
-		v = v * 10 + (*s - '0');
-	}
-	return v;
-}
-
 int
 uman_enter(struct web_req *r, struct access_who *who, struct uman_here *here)
 {
@@ -46,7 +31,7 @@ uman_enter(struct web_req *r, struct access_who *who, struct uman_here *here)
 	who->source = web_client(r);
 	who->request_id = web_rid(r);
 	if (org != NULL) {
-		here->org = uman_id(org);
+		here->org = web_id(org);
 		here->menu = UMAN_MENU_ORG;
 		if (here->org == 0) {
 			web_error(r, 404);
@@ -54,7 +39,7 @@ uman_enter(struct web_req *r, struct access_who *who, struct uman_here *here)
 		}
 	}
 	if (q != NULL) {
-		here->quality = uman_id(q);
+		here->quality = web_id(q);
 		here->menu = UMAN_MENU_QUALITY;
 		if (here->quality == 0) {
 			web_error(r, 404);

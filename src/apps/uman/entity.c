@@ -186,7 +186,7 @@ cogap_remove(struct web_req *r)
 
 	if (!uman_enter(r, &who, &here))
 		return 0;
-	person = uman_id(web_form(r, "person"));
+	person = web_id(web_form(r, "person"));
 	if (person == 0)
 		return web_error(r, 400);
 	rc = hierarchy_cogap_remove(uman_store(r), &who, here.org, person, &err);

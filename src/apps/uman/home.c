@@ -39,7 +39,7 @@ home(struct web_req *r)
 	rc = hierarchy_orgs(uman_store(r), &who, web_arena(r), &orgs, &n);
 	if (rc != ACCESS_OK)
 		return uman_fail(r, rc);
-	chosen = uman_id(web_query(r, "org"));
+	chosen = web_id(web_query(r, "org"));
 	if (chosen == 0 && n == 1)
 		chosen = orgs[0].id;
 	c = uman_page(r, N_("Gestion d'accès pour Entreprises et Organisations"), &here, false);

@@ -22,9 +22,9 @@ page(struct web_req *r, int status, bool typed, const struct access_errors *err,
 
 	if (!uman_enter(r, &who, &here))
 		return 0;
-	org = uman_id(web_query(r, "org"));
+	org = web_id(web_query(r, "org"));
 	if (org == 0)
-		org = uman_id(web_form(r, "org"));
+		org = web_id(web_form(r, "org"));
 	rc = hierarchy_own_get(uman_store(r), &who, org, &d);
 	if (rc != ACCESS_OK)
 		return uman_fail(r, rc);
@@ -92,14 +92,14 @@ save(struct web_req *r)
 
 	if (!uman_enter(r, &who, &here))
 		return 0;
-	org = uman_id(web_form(r, "org"));
+	org = web_id(web_form(r, "org"));
 	acc.title = web_form(r, "title");
 	acc.language = web_form(r, "language");
 	acc.email = web_form(r, "email");
 	acc.local_email = web_form(r, "local_email");
 	rc = hierarchy_own_update(uman_store(r), &who, org, web_form(r, "p_email"),
 	    web_form(r, "p_language"), web_form(r, "email") != NULL ? &acc : NULL,
-	    uman_id(web_form(r, "version")), &err);
+	    web_id(web_form(r, "version")), &err);
 	if (rc == ACCESS_INVALID)
 		return page(r, 422, true, &err, NULL);
 	if (rc == ACCESS_CONFLICT)
@@ -123,7 +123,7 @@ certificate(struct web_req *r)
 	if (!uman_enter(r, &who, &here))
 		return 0;
 	s = web_session(r);
-	here.org = uman_id(web_query(r, "org"));
+	here.org = web_id(web_query(r, "org"));
 	here.menu = here.org ? UMAN_MENU_ORG : UMAN_MENU_HOME;
 	c = uman_page(r, N_("Gestion du certificat à utiliser sur le portail"), &here, false);
 	if (c == NULL)

@@ -22,7 +22,7 @@ page(struct web_req *r)
 	if (!uman_enter(r, &who, &here))
 		return 0;
 	uman_read_filter(r, &f);
-	rc = search_users(uman_store(r), &who, here.org, 0, &f, (int)uman_id(web_form(r, "page")),
+	rc = search_users(uman_store(r), &who, here.org, 0, &f, (int)web_id(web_form(r, "page")),
 	    25, web_arena(r), &p, &err);
 	if (rc == ACCESS_INVALID) {
 		struct access_errors none;

@@ -51,8 +51,6 @@ int uman_answer_post(struct web_req *r, enum access_rc rc, uman_form_page *form,
     const struct access_errors *err, const char *done);
 /* Sets "err_<field>" (translated) for each field error and "has_errors". */
 void uman_errors(struct web_req *r, struct tmpl_ctx *c, const struct access_errors *err);
-/* A positive id from text, or 0. */
-int64_t uman_id(const char *s);
 /* "dd/mm/yyyy" of an ISO date or timestamp (arena of r); "" for NULL. */
 const char *uman_date(struct web_req *r, const char *iso);
 /* "YY.MM.DD-SSS.CC" of 11 digits (arena of r); the text itself otherwise. */

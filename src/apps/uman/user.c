@@ -22,7 +22,7 @@ load(struct web_req *r, struct user_ctx *u)
 
 	if (!uman_enter(r, &u->who, &u->here))
 		return 0;
-	u->account = uman_id(web_param(r, "acc"));
+	u->account = web_id(web_param(r, "acc"));
 	if (u->account == 0) {
 		web_error(r, 404);
 		return 0;
@@ -110,7 +110,7 @@ save(struct web_req *r)
 
 	if (!load(r, &u))
 		return 0;
-	version = uman_id(web_form(r, "version"));
+	version = web_id(web_form(r, "version"));
 	uman_read_user(r, &in);
 	rc = account_update(uman_store(r), &u.who, u.here.org, u.here.quality, u.account, version,
 	    &in, &err);
@@ -136,7 +136,7 @@ status(struct web_req *r)
 	if (!load(r, &u))
 		return 0;
 	rc = account_set_status(uman_store(r), &u.who, u.here.org, u.here.quality, u.account,
-	    uman_id(web_form(r, "version")), suspend, &err);
+	    web_id(web_form(r, "version")), suspend, &err);
 	if (rc == ACCESS_INVALID)
 		return page(r, &u, 422, NULL, &err, NULL);
 	if (rc == ACCESS_CONFLICT)

@@ -160,7 +160,7 @@ list_page(struct web_req *r, struct users_ctx *u, int status,
 	struct user_page p;
 	struct tmpl_ctx *c;
 	enum access_rc rc;
-	int page = (int)uman_id(web_form(r, "page"));
+	int page = (int)web_id(web_form(r, "page"));
 
 	uman_read_filter(r, &f);
 	rc = search_users(uman_store(r), &u->who, u->here.org, u->here.quality, &f, page, PER_PAGE,
@@ -261,7 +261,7 @@ selected(struct web_req *r, int64_t *ids, size_t max)
 	size_t n = web_form_all(r, "sel", v, ACCESS_MAX_SELECTED + 1), k = 0;
 
 	for (size_t i = 0; i < n && k < max; i++) {
-		int64_t id = uman_id(v[i]);
+		int64_t id = web_id(v[i]);
 
 		if (id > 0)
 			ids[k++] = id;
