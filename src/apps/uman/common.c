@@ -181,6 +181,31 @@ uman_answer_post(struct web_req *r, enum access_rc rc, uman_form_page *form,
 	return web_redirect(r, done);
 }
 
+/* The path tail below the pages of here: its quality's when it has one, else its
+ * organisation's (arena of r). */
+static const char *
+here_path(struct web_req *r, const struct uman_here *here, const char *tail)
+{
+	if (here->quality > 0)
+		return arena_printf(web_arena(r), "/acces/%lld/qualite/%lld%s", (long long)here->org,
+		    (long long)here->quality, tail);
+	return arena_printf(web_arena(r), "/acces/%lld%s", (long long)here->org, tail);
+}
+
+int
+uman_post(struct web_req *r, uman_change *change, uman_form_page *form, const char *done)
+{
+	struct access_who who;
+	struct uman_here here;
+	struct access_errors err;
+	enum access_rc rc;
+
+	if (!uman_enter(r, &who, &here))
+		return 0;
+	rc = change(r, &who, &here, &err);
+	return uman_answer_post(r, rc, form, &err, here_path(r, &here, done));
+}
+
 void
 uman_errors(struct web_req *r, struct tmpl_ctx *c, const struct access_errors *err)
 {

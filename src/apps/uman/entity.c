@@ -96,20 +96,18 @@ detail_get(struct web_req *r)
 	return detail_page(r, 200, NULL);
 }
 
+static enum access_rc
+save_contact(struct web_req *r, const struct access_who *who, const struct uman_here *here,
+    struct access_errors *err)
+{
+	return hierarchy_org_update(uman_store(r), who, here->org, web_form(r, "contact_email"),
+	    web_form(r, "contact_phone"), err);
+}
+
 static int
 detail_post(struct web_req *r)
 {
-	struct access_who who;
-	struct uman_here here;
-	struct access_errors err;
-	enum access_rc rc;
-
-	if (!uman_enter(r, &who, &here))
-		return 0;
-	rc = hierarchy_org_update(uman_store(r), &who, here.org, web_form(r, "contact_email"),
-	    web_form(r, "contact_phone"), &err);
-	return uman_answer_post(r, rc, detail_page, &err, arena_printf(web_arena(r),
-	    "/acces/%lld/entreprise?ok=contact_saved", (long long)here.org));
+	return uman_post(r, save_contact, detail_page, "/entreprise?ok=contact_saved");
 }
 
 /* ---- "Co-Responsable des Accès" ---- */
@@ -160,19 +158,17 @@ cogap_get(struct web_req *r)
 	return cogap_page(r, 200, NULL);
 }
 
+static enum access_rc
+add_cogap(struct web_req *r, const struct access_who *who, const struct uman_here *here,
+    struct access_errors *err)
+{
+	return hierarchy_cogap_add(uman_store(r), who, here->org, web_form(r, "niss"), err);
+}
+
 static int
 cogap_add(struct web_req *r)
 {
-	struct access_who who;
-	struct uman_here here;
-	struct access_errors err;
-	enum access_rc rc;
-
-	if (!uman_enter(r, &who, &here))
-		return 0;
-	rc = hierarchy_cogap_add(uman_store(r), &who, here.org, web_form(r, "niss"), &err);
-	return uman_answer_post(r, rc, cogap_page, &err, arena_printf(web_arena(r),
-	    "/acces/%lld/co-responsables?ok=cogap_added", (long long)here.org));
+	return uman_post(r, add_cogap, cogap_page, "/co-responsables?ok=cogap_added");
 }
 
 static int

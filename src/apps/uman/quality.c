@@ -62,21 +62,18 @@ show(struct web_req *r)
 	return page(r, 200, NULL);
 }
 
+static enum access_rc
+save_email(struct web_req *r, const struct access_who *who, const struct uman_here *here,
+    struct access_errors *err)
+{
+	return quality_set_email(uman_store(r), who, here->org, here->quality,
+	    web_form(r, "email_quality"), err);
+}
+
 static int
 set_email(struct web_req *r)
 {
-	struct access_who who;
-	struct uman_here here;
-	struct access_errors err;
-	enum access_rc rc;
-
-	if (!uman_enter(r, &who, &here))
-		return 0;
-	rc = quality_set_email(uman_store(r), &who, here.org, here.quality,
-	    web_form(r, "email_quality"), &err);
-	return uman_answer_post(r, rc, page, &err, arena_printf(web_arena(r),
-	    "/acces/%lld/qualite/%lld/detail?ok=email_saved", (long long)here.org,
-	    (long long)here.quality));
+	return uman_post(r, save_email, page, "/detail?ok=email_saved");
 }
 
 int

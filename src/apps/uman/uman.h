@@ -49,6 +49,14 @@ typedef int uman_form_page(struct web_req *r, int status, const struct access_er
  * uman_fail otherwise. */
 int uman_answer_post(struct web_req *r, enum access_rc rc, uman_form_page *form,
     const struct access_errors *err, const char *done);
+/* A change posted by a form of the access pages: calls its service for who at here, with
+ * the field errors in err. */
+typedef enum access_rc uman_change(struct web_req *r, const struct access_who *who,
+    const struct uman_here *here, struct access_errors *err);
+/* Handles the post of form: uman_enter, then change, answered by uman_answer_post with a
+ * redirect to done, a path below the organisation's pages ("/acces/<org>") or, on a
+ * quality's, below the quality's ("/acces/<org>/qualite/<quality>"). */
+int uman_post(struct web_req *r, uman_change *change, uman_form_page *form, const char *done);
 /* Sets "err_<field>" (translated) for each field error and "has_errors". */
 void uman_errors(struct web_req *r, struct tmpl_ctx *c, const struct access_errors *err);
 /* "dd/mm/yyyy" of an ISO date or timestamp (arena of r); "" for NULL. */
