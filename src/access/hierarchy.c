@@ -40,123 +40,128 @@ open_org(struct store *s, enum store_mode mode, const struct access_who *who, in
 	return access_open(s, mode, who, org, action, t, tx, org > 0 ? o : NULL, actor);
 }
 
+/* access_row_fn: an organisation of SQL_ACCESS_ORGS_OF_PERSON. */
+static int
+org_row(struct store_q *q, struct arena *a, void *elem, void *arg)
+{
+	struct person_org *po = elem;
+
+	(void)arg;
+	po->id = store_int(q, 0);
+	po->enterprise = dup(a, store_text(q, 1));
+	po->name = dup(a, store_text(q, 2));
+	return 1;
+}
+
+/* access_row_fn: a role of SQL_ACCESS_ORG_ROLE (GAP or co-GAP). */
+static int
+org_role_row(struct store_q *q, struct arena *a, void *elem, void *arg)
+{
+	struct role_link *l = elem;
+
+	(void)arg;
+	l->role = dup(a, store_text(q, 0));
+	return 1;
+}
+
+/* access_row_fn: a role in a quality of SQL_ACCESS_MEMBERSHIPS_OF_PERSON. */
+static int
+membership_row(struct store_q *q, struct arena *a, void *elem, void *arg)
+{
+	struct role_link *l = elem;
+
+	(void)arg;
+	l->quality = store_int(q, 0);
+	l->role = dup(a, store_text(q, 1));
+	l->quality_name = dup(a, store_text(q, 2));
+	l->suspended = store_text(q, 3) && strcmp(store_text(q, 3), "suspended") == 0;
+	return 1;
+}
+
+/* Reads the roles of the person in po: first in the organisation, then in its
+ * qualities. Returns 0 or -1. */
+static int
+org_links(struct store_tx *tx, struct arena *a, const struct access_who *who,
+    struct person_org *po)
+{
+	struct access_list l = { 0 };
+	struct store_q *q;
+
+	if (store_query(tx, SQL_ACCESS_ORG_ROLE, &q, "ii", po->id, who->person_id) != 0 ||
+	    access_read_rows(q, a, &l, sizeof(*po->links), org_role_row, NULL) != 0)
+		return -1;
+	if (store_query(tx, SQL_ACCESS_MEMBERSHIPS_OF_PERSON, &q, "iit", po->id,
+	    who->person_id, who->lang ? who->lang : "fr") != 0 ||
+	    access_read_rows(q, a, &l, sizeof(*po->links), membership_row, NULL) != 0)
+		return -1;
+	po->links = l.v;
+	po->nlinks = l.n;
+	return 0;
+}
+
 enum access_rc
 hierarchy_orgs(struct store *s, const struct access_who *who, struct arena *a,
     struct person_org **out, size_t *n)
 {
 	struct policy_target own = { .own_data = true };
 	struct policy_actor actor;
-	struct person_org *v = NULL;
-	size_t cap = 0, count = 0;
+	struct access_list orgs = { 0 };
+	struct person_org *v;
 	struct store_tx *tx;
 	struct store_q *q;
 	enum access_rc rc;
 	struct org none;
-	int r;
 
 	*out = NULL;
 	*n = 0;
 	rc = open_org(s, STORE_READ, who, 0, POLICY_CHANGE_OWN_DATA, &own, &tx, &none, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
-	if (store_query(tx, SQL_ACCESS_ORGS_OF_PERSON, &q, "i", who->person_id) != 0)
+	if (store_query(tx, SQL_ACCESS_ORGS_OF_PERSON, &q, "i", who->person_id) != 0 ||
+	    access_read_rows(q, a, &orgs, sizeof(*v), org_row, NULL) != 0)
 		goto fail;
-	while ((r = store_next(q)) == 1) {
-		v = access_grow(a, v, count, &cap, sizeof(*v));
-		if (v == NULL) {
-			r = -1;
-			break;
-		}
-		memset(&v[count], 0, sizeof(v[count]));
-		v[count].id = store_int(q, 0);
-		v[count].enterprise = dup(a, store_text(q, 1));
-		v[count].name = dup(a, store_text(q, 2));
-		count++;
-	}
-	store_done(q);
-	if (r < 0)
-		goto fail;
-	for (size_t i = 0; i < count; i++) {
-		struct person_org *po = &v[i];
-		size_t lcap = 0;
-
-		if (store_query(tx, SQL_ACCESS_ORG_ROLE, &q, "ii", po->id, who->person_id) != 0)
+	v = orgs.v;
+	for (size_t i = 0; i < orgs.n; i++)
+		if (org_links(tx, a, who, &v[i]) != 0)
 			goto fail;
-		while ((r = store_next(q)) == 1) {
-			po->links = access_grow(a, po->links, po->nlinks, &lcap,
-			    sizeof(*po->links));
-			if (po->links == NULL) {
-				r = -1;
-				break;
-			}
-			memset(&po->links[po->nlinks], 0, sizeof(po->links[0]));
-			po->links[po->nlinks++].role = dup(a, store_text(q, 0));
-		}
-		store_done(q);
-		if (r < 0)
-			goto fail;
-		if (store_query(tx, SQL_ACCESS_MEMBERSHIPS_OF_PERSON, &q, "iit", po->id,
-		    who->person_id, who->lang ? who->lang : "fr") != 0)
-			goto fail;
-		while ((r = store_next(q)) == 1) {
-			struct role_link *l;
-
-			po->links = access_grow(a, po->links, po->nlinks, &lcap,
-			    sizeof(*po->links));
-			if (po->links == NULL) {
-				r = -1;
-				break;
-			}
-			l = &po->links[po->nlinks++];
-			l->quality = store_int(q, 0);
-			l->role = dup(a, store_text(q, 1));
-			l->quality_name = dup(a, store_text(q, 2));
-			l->suspended = store_text(q, 3) && strcmp(store_text(q, 3), "suspended") == 0;
-		}
-		store_done(q);
-		if (r < 0)
-			goto fail;
-	}
 	store_rollback(tx);
 	*out = v;
-	*n = count;
+	*n = orgs.n;
 	return ACCESS_OK;
 fail:
 	store_rollback(tx);
 	return ACCESS_ERROR;
 }
 
+/* access_row_fn: a main access manager of SQL_ACCESS_MANAGERS_OF_ORG. */
+static int
+manager_row(struct store_q *q, struct arena *a, void *elem, void *arg)
+{
+	struct manager_row *m = elem;
+
+	(void)arg;
+	m->person_id = store_int(q, 0);
+	m->role = dup(a, store_text(q, 1));
+	m->since = dup(a, store_text(q, 2));
+	m->last_name = dup(a, store_text(q, 3));
+	m->first_name = dup(a, store_text(q, 4));
+	m->niss = dup(a, store_text(q, 5));
+	return 1;
+}
+
 /* Reads the GAP and co-GAPs of org into rows (arena a). Returns the count or -1. */
 static int
 managers(struct store_tx *tx, struct arena *a, int64_t org, struct manager_row **rows)
 {
-	struct manager_row *v = NULL;
-	size_t cap = 0, n = 0;
+	struct access_list l = { 0 };
 	struct store_q *q;
-	int r;
 
 	*rows = NULL;
-	if (store_query(tx, SQL_ACCESS_MANAGERS_OF_ORG, &q, "i", org) != 0)
+	if (store_query(tx, SQL_ACCESS_MANAGERS_OF_ORG, &q, "i", org) != 0 ||
+	    access_read_rows(q, a, &l, sizeof(**rows), manager_row, NULL) != 0)
 		return -1;
-	while ((r = store_next(q)) == 1) {
-		v = access_grow(a, v, n, &cap, sizeof(*v));
-		if (v == NULL) {
-			r = -1;
-			break;
-		}
-		v[n].person_id = store_int(q, 0);
-		v[n].role = dup(a, store_text(q, 1));
-		v[n].since = dup(a, store_text(q, 2));
-		v[n].last_name = dup(a, store_text(q, 3));
-		v[n].first_name = dup(a, store_text(q, 4));
-		v[n].niss = dup(a, store_text(q, 5));
-		n++;
-	}
-	store_done(q);
-	if (r < 0)
-		return -1;
-	*rows = v;
-	return (int)n;
+	*rows = l.v;
+	return (int)l.n;
 }
 
 enum access_rc

@@ -75,35 +75,54 @@ quality_read(struct store_tx *tx, int64_t org, int64_t quality, const char *lang
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
 }
 
+/* access_row_fn: a secured application of SQL_ACCESS_APPS_OF_QUALITY. */
+static int
+app_row(struct store_q *q, struct arena *a, void *elem, void *arg)
+{
+	struct app_info *app = elem;
+
+	(void)arg;
+	app->code = dup(a, store_text(q, 0));
+	app->name = dup(a, store_text(q, 1));
+	app->description = dup(a, store_text(q, 2));
+	app->min_level = (int)store_int(q, 3);
+	return 1;
+}
+
 int
 quality_apps(struct store_tx *tx, struct arena *a, const char *code, const char *lang,
     struct app_info **out)
 {
-	struct app_info *v = NULL;
-	size_t n = 0, cap = 0;
+	struct access_list l = { 0 };
 	struct store_q *q;
-	int rc;
 
 	*out = NULL;
-	if (store_query(tx, SQL_ACCESS_APPS_OF_QUALITY, &q, "tt", code, lang ? lang : "fr") != 0)
+	if (store_query(tx, SQL_ACCESS_APPS_OF_QUALITY, &q, "tt", code, lang ? lang : "fr") != 0 ||
+	    access_read_rows(q, a, &l, sizeof(**out), app_row, NULL) != 0)
 		return -1;
-	while ((rc = store_next(q)) == 1) {
-		v = access_grow(a, v, n, &cap, sizeof(*v));
-		if (v == NULL) {
-			rc = -1;
-			break;
-		}
-		v[n].code = dup(a, store_text(q, 0));
-		v[n].name = dup(a, store_text(q, 1));
-		v[n].description = dup(a, store_text(q, 2));
-		v[n].min_level = (int)store_int(q, 3);
-		n++;
-	}
-	store_done(q);
-	if (rc < 0)
-		return -1;
-	*out = v;
-	return (int)n;
+	*out = l.v;
+	return (int)l.n;
+}
+
+/* access_row_fn: an activated quality (active_row). */
+static int
+active_quality_row(struct store_q *q, struct arena *a, void *elem, void *arg)
+{
+	(void)arg;
+	active_row(q, a, elem);
+	return 1;
+}
+
+/* access_row_fn: a (code, name) row of the catalogue. */
+static int
+catalogue_row(struct store_q *q, struct arena *a, void *elem, void *arg)
+{
+	struct quality_info *v = elem;
+
+	(void)arg;
+	v->code = dup(a, store_text(q, 0));
+	v->name = dup(a, store_text(q, 1));
+	return 1;
 }
 
 /* Reads the rows of a (code, name) query into a list. Returns the count or -1. */
@@ -111,34 +130,16 @@ static int
 quality_list(struct store_tx *tx, struct arena *a, int id, int64_t org, const char *lang,
     bool active, struct quality_info **out)
 {
-	struct quality_info *v = NULL;
-	size_t n = 0, cap = 0;
+	struct access_list l = { 0 };
 	struct store_q *q;
-	int rc;
 
 	*out = NULL;
-	if (store_query(tx, id, &q, "it", org, lang) != 0)
+	if (store_query(tx, id, &q, "it", org, lang) != 0 ||
+	    access_read_rows(q, a, &l, sizeof(**out), active ? active_quality_row : catalogue_row,
+	    NULL) != 0)
 		return -1;
-	while ((rc = store_next(q)) == 1) {
-		v = access_grow(a, v, n, &cap, sizeof(*v));
-		if (v == NULL) {
-			rc = -1;
-			break;
-		}
-		memset(&v[n], 0, sizeof(v[n]));
-		if (active) {
-			active_row(q, a, &v[n]);
-		} else {
-			v[n].code = dup(a, store_text(q, 0));
-			v[n].name = dup(a, store_text(q, 1));
-		}
-		n++;
-	}
-	store_done(q);
-	if (rc < 0)
-		return -1;
-	*out = v;
-	return (int)n;
+	*out = l.v;
+	return (int)l.n;
 }
 
 /* Opens tx on org and its quality (0: none), ACCESS_NOT_FOUND when either is unknown,
@@ -523,6 +524,24 @@ quality_activate(struct store *s, const struct access_who *who, int64_t org,
 	return activation(s, who, org, in, err, true, quality, again);
 }
 
+/* access_row_fn: a local manager or co-manager of SQL_ACCESS_QUALITY_MANAGERS. */
+static int
+quality_manager_row(struct store_q *q, struct arena *a, void *elem, void *arg)
+{
+	struct quality_manager *m = elem;
+
+	(void)arg;
+	m->account_id = store_int(q, 0);
+	m->type = dup(a, store_text(q, 1));
+	m->since = dup(a, store_text(q, 2));
+	m->person_id = store_int(q, 3);
+	m->last_name = dup(a, store_text(q, 4));
+	m->first_name = dup(a, store_text(q, 5));
+	m->username = dup(a, store_text(q, 6));
+	m->status = dup(a, store_text(q, 7));
+	return 1;
+}
+
 enum access_rc
 quality_get(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
     struct arena *a, struct quality_view *out)
@@ -531,9 +550,9 @@ quality_get(struct store *s, const struct access_who *who, int64_t org, int64_t 
 	struct quality_info q = { 0 };
 	struct policy_target t = { .quality = quality };
 	struct store_tx *tx;
+	struct access_list managers = { 0 };
 	struct store_q *sq;
 	enum access_rc rc;
-	size_t cap = 0;
 	int r;
 
 	memset(out, 0, sizeof(*out));
@@ -552,30 +571,12 @@ quality_get(struct store *s, const struct access_who *who, int64_t org, int64_t 
 	out->name = q.name;
 	out->email = q.email;
 	out->activated_at = q.activated_at;
-	if (store_query(tx, SQL_ACCESS_QUALITY_MANAGERS, &sq, "i", quality) != 0)
+	if (store_query(tx, SQL_ACCESS_QUALITY_MANAGERS, &sq, "i", quality) != 0 ||
+	    access_read_rows(sq, a, &managers, sizeof(*out->managers), quality_manager_row,
+	    NULL) != 0)
 		goto fail;
-	while ((r = store_next(sq)) == 1) {
-		struct quality_manager *m;
-
-		out->managers = access_grow(a, out->managers, out->nmanagers, &cap,
-		    sizeof(*out->managers));
-		if (out->managers == NULL) {
-			r = -1;
-			break;
-		}
-		m = &out->managers[out->nmanagers++];
-		m->account_id = store_int(sq, 0);
-		m->type = dup(a, store_text(sq, 1));
-		m->since = dup(a, store_text(sq, 2));
-		m->person_id = store_int(sq, 3);
-		m->last_name = dup(a, store_text(sq, 4));
-		m->first_name = dup(a, store_text(sq, 5));
-		m->username = dup(a, store_text(sq, 6));
-		m->status = dup(a, store_text(sq, 7));
-	}
-	store_done(sq);
-	if (r < 0)
-		goto fail;
+	out->managers = managers.v;
+	out->nmanagers = managers.n;
 	r = quality_apps(tx, a, q.code, lang_of(who), &out->apps);
 	if (r < 0)
 		goto fail;

@@ -570,6 +570,17 @@ audit_row_of(struct store_q *sq, struct arena *a, struct audit_row *r)
 
 #define AUDIT_FMT "tItttt"
 
+/* access_row_fn: an action name of SQL_ACCESS_AUDIT_ACTIONS. */
+static int
+action_row(struct store_q *q, struct arena *a, void *elem, void *arg)
+{
+	const char **action = elem;
+
+	(void)arg;
+	*action = arena_strdup(a, text_or_empty(store_text(q, 0)));
+	return 1;
+}
+
 enum access_rc
 search_audit(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
     const struct audit_filter *f, int page, int per, struct arena *a, struct audit_page *out,
@@ -577,9 +588,9 @@ search_audit(struct store *s, const struct access_who *who, int64_t org, int64_t
 {
 	struct audit_query q;
 	struct store_tx *tx;
+	struct access_list actions = { 0 };
 	struct store_q *sq;
 	enum access_rc rc;
-	size_t cap = 0;
 	int r;
 
 	memset(out, 0, sizeof(*out));
@@ -614,20 +625,11 @@ search_audit(struct store *s, const struct access_who *who, int64_t org, int64_t
 	store_done(sq);
 	if (r < 0)
 		goto fail;
-	if (store_query(tx, SQL_ACCESS_AUDIT_ACTIONS, &sq, "t", q.org) != 0)
+	if (store_query(tx, SQL_ACCESS_AUDIT_ACTIONS, &sq, "t", q.org) != 0 ||
+	    access_read_rows(sq, a, &actions, sizeof(*out->actions), action_row, NULL) != 0)
 		goto fail;
-	while ((r = store_next(sq)) == 1) {
-		out->actions = access_grow(a, out->actions, out->nactions, &cap,
-		    sizeof(*out->actions));
-		if (out->actions == NULL) {
-			r = -1;
-			break;
-		}
-		out->actions[out->nactions++] = arena_strdup(a, text_or_empty(store_text(sq, 0)));
-	}
-	store_done(sq);
-	if (r < 0)
-		goto fail;
+	out->actions = actions.v;
+	out->nactions = actions.n;
 	store_rollback(tx);
 	return ACCESS_OK;
 fail:

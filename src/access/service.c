@@ -94,6 +94,32 @@ access_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size)
 	return nv;
 }
 
+int
+access_read_rows(struct store_q *q, struct arena *a, struct access_list *l, size_t size,
+    access_row_fn *row, void *arg)
+{
+	int r;
+
+	while ((r = store_next(q)) == 1) {
+		char *elem;
+
+		l->v = access_grow(a, l->v, l->n, &l->cap, size);
+		if (l->v == NULL) {
+			r = -1;
+			break;
+		}
+		elem = (char *)l->v + l->n * size;
+		memset(elem, 0, size);
+		r = row(q, a, elem, arg);
+		if (r < 0)
+			break;
+		if (r == 1)
+			l->n++;
+	}
+	store_done(q);
+	return r < 0 ? -1 : 0;
+}
+
 bool
 access_one_of(const char *s, const char *const *set)
 {
