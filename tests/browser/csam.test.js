@@ -7,38 +7,14 @@
 // form, the reference, the status) and the helpdesk (queue, paper, approval) to an active
 // GAP. axe-core's WCAG 2.1 A/AA rules run on every page, in FR, NL, DE and EN.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
-
-import { chromium } from 'playwright-core';
 
 import { Client, run, start, waitFor } from '../lib/server.js';
 import { LANGS } from '../lib/strings.js';
 import { escapedPem } from '../http/eid_support.js';
 import { foreignRequest, formFields, post, rows, startWorld } from '../http/csam_support.js';
+import { assertAccessible, launchBrowser, newContext, setLang } from './lib.js';
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-function describeViolations(violations) {
-  return violations.map((v) => [
-    `- ${v.id} (${v.impact}): ${v.help}`,
-    ...v.nodes.map((n) => `    at ${n.target.join(' ')}: ${n.html.slice(0, 200)}\n      ${(n.failureSummary ?? '').replace(/\n/g, '\n      ')}`),
-  ].join('\n')).join('\n');
-}
-
-async function assertAccessible(page, what) {
-  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(
-    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
-    WCAG,
-  );
-  assert.ok(result.passes.length + result.incomplete.length + result.violations.length > 0, `${what}: axe ran no rule`);
-  assert.equal(result.violations.length, 0,
-    `${what}: ${result.violations.length} accessibility violation(s):\n${describeViolations(result.violations)}`);
-}
 
 /** Who walks the standard procedure in each language, and the enterprise they register. */
 const WALKS = {
@@ -57,12 +33,7 @@ describe('GAP designation in the browser', () => {
     // Anna decides exception requests (one approval is enough here: no four-eyes).
     const r = await run(['helpdesk', 'add', '81062124097', '--db', world.srv.db]);
     assert.equal(r.code, 0, r.stderr);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close().catch(() => {});
@@ -71,12 +42,12 @@ describe('GAP designation in the browser', () => {
 
   /** A browser context in lang whose requests carry the eID card of name (a trusted proxy). */
   async function context(lang, card) {
-    const ctx = await browser.newContext({
+    const ctx = await newContext(browser, {
       bypassCSP: true,
       extraHTTPHeaders: card ? { 'X-SSL-Client-Cert': escapedPem(world.ca.pem(card)) } : {},
+      timeout: 8000,
     });
-    ctx.setDefaultTimeout(8000);
-    await ctx.addCookies([{ name: 'portier_lang', value: lang, url: world.srv.url }]);
+    await setLang(ctx, world.srv.url, lang);
     return ctx;
   }
 
@@ -288,7 +259,7 @@ describe('GAP designation in the browser', () => {
           assert.equal(st.status(), 404);
           assert.equal(await page.getAttribute('#reference', 'aria-invalid'), 'true');
           await assertAccessible(page, `a status not found (${lang})`);
-          await ctx.addCookies([{ name: 'portier_lang', value: lang, url: demo.url }]);
+          await setLang(ctx, demo.url, lang);
           const mails = await page.goto(`${demo.url}/demo/mails`);
           assert.equal(mails.status(), 200);
           assert.equal(await page.locator('article.mail').count(), 1);

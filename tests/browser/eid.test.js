@@ -4,28 +4,12 @@
 // PKCS#12); without a card the eID page says what is needed; the demo card reader logs
 // in in demo mode; axe-core finds no WCAG 2.1 A/AA violation on the eID pages.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
-
-import { chromium } from 'playwright-core';
 
 import { start } from '../lib/server.js';
 import { PEOPLE, makeCA, startTLS } from '../http/eid_support.js';
+import { assertAccessible, launchBrowser, newContext, watch } from './lib.js';
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-async function assertAccessible(page, what) {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(
-    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
-    WCAG,
-  );
-  const list = result.violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  assert.equal(result.violations.length, 0, `${what}: ${list.join('\n')}`);
-}
 
 describe('eID in a browser', () => {
   let ca;
@@ -37,12 +21,7 @@ describe('eID in a browser', () => {
     ca = await makeCA({ jan: PEOPLE.jan, claire: { ...PEOPLE.claire, ec: true } });
     srv = await startTLS(ca);
     demo = await start({ args: ['--demo'] });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close().catch(() => {});
@@ -52,22 +31,19 @@ describe('eID in a browser', () => {
   });
 
   async function context(cert) {
-    const ctx = await browser.newContext({
+    return newContext(browser, {
       locale: 'fr-BE',
       bypassCSP: true,          // to inject axe-core
       ignoreHTTPSErrors: true,  // the test server's certificate comes from the test CA
       clientCertificates: cert ? [{ origin: srv.tlsUrl, ...cert }] : [],
     });
-    ctx.setDefaultTimeout(10000);
-    return ctx;
   }
 
   it('a card (RSA, PEM) logs in from the login page; the header shows the person', async () => {
     const ctx = await context({ cert: ca.card('jan').cert, key: ca.card('jan').key });
     try {
       const page = await ctx.newPage();
-      const errors = [];
-      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      const errors = watch(page);
       await page.goto(`${srv.tlsUrl}/login?next=/aide`);
       const door = page.locator('section.door', { has: page.locator('#door-eid') });
       assert.equal((await door.locator('h2').innerText()).trim(),
@@ -112,8 +88,7 @@ describe('eID in a browser', () => {
   });
 
   it('the demo card reader logs in with a demo card, and passes axe', async () => {
-    const ctx = await browser.newContext({ locale: 'fr-BE', bypassCSP: true });
-    ctx.setDefaultTimeout(10000);
+    const ctx = await newContext(browser, { locale: 'fr-BE', bypassCSP: true });
     try {
       const page = await ctx.newPage();
       await page.goto(`${demo.url}/login?next=/aide`);

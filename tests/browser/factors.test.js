@@ -4,35 +4,11 @@
 // capacity, and lands at level substantial. axe-core (WCAG 2.1 A/AA) on the login page, the
 // enrolment page and the capacity page; the enrolment page under the real CSP.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 
-import { chromium } from 'playwright-core';
-
 import { activationCode, base32Decode, startDemo, totp, waitForStep } from '../http/factors_lib.js';
+import { assertAccessible, cspViolations, launchBrowser, newContext, recordCSP, watch } from './lib.js';
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-function describeViolations(violations) {
-  return violations.map((v) => [
-    `- ${v.id} (${v.impact}): ${v.help}`,
-    ...v.nodes.map((n) => `    at ${n.target.join(' ')}: ${n.html.slice(0, 200)}\n      ${(n.failureSummary ?? '').replace(/\n/g, '\n      ')}`),
-  ].join('\n')).join('\n');
-}
-
-async function assertAccessible(page, what) {
-  if (!await page.evaluate(() => typeof window.axe !== 'undefined')) await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(
-    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
-    WCAG,
-  );
-  assert.ok(result.passes.length + result.incomplete.length + result.violations.length > 0, `${what}: axe ran no rule`);
-  assert.equal(result.violations.length, 0,
-    `${what}: ${result.violations.length} accessibility violation(s):\n${describeViolations(result.violations)}`);
-}
 
 describe('second factors in the browser', () => {
   let srv;
@@ -43,12 +19,7 @@ describe('second factors in the browser', () => {
 
   before(async () => {
     srv = await startDemo();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close().catch(() => {});
@@ -57,8 +28,7 @@ describe('second factors in the browser', () => {
 
   it('activation code, then a mobile app enrolled from its key; the pages pass axe', async () => {
     const code = await activationCode(srv, ['--username', 'claire.dubois']);
-    const ctx = await browser.newContext({ bypassCSP: true, locale: 'fr-BE' });
-    ctx.setDefaultTimeout(10000);
+    const ctx = await newContext(browser, { bypassCSP: true, locale: 'fr-BE' });
     try {
       const page = await ctx.newPage();
       await page.goto(`${srv.url}/login`);
@@ -99,17 +69,13 @@ describe('second factors in the browser', () => {
       // The same page under the real CSP: the SVG QR code needs no inline style or script.
       const strict = await browser.newContext({ storageState: await ctx.storageState() });
       try {
-        const violations = [];
-        await strict.addInitScript(() => {
-          window.__csp = [];
-          document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective));
-        });
+        await recordCSP(strict);
         const p2 = await strict.newPage();
-        p2.on('console', (m) => { if (m.type() === 'error') violations.push(m.text()); });
+        const violations = watch(p2);
         const res = await p2.goto(`${srv.url}/enrolement/application`);
         assert.equal(res.status(), 200);
         assert.ok(await p2.locator('svg.qr rect').first().isVisible());
-        assert.deepEqual(await p2.evaluate(() => window.__csp), []);
+        assert.deepEqual(await cspViolations(p2), []);
         assert.deepEqual(violations, []);
       } finally {
         await strict.close();
@@ -121,8 +87,7 @@ describe('second factors in the browser', () => {
 
   it('logs in with user name + password + TOTP, chooses the capacity, level substantial', async () => {
     assert.ok(key, 'the enrolment test ran first');
-    const ctx = await browser.newContext({ bypassCSP: true, locale: 'fr-BE' });
-    ctx.setDefaultTimeout(10000);
+    const ctx = await newContext(browser, { bypassCSP: true, locale: 'fr-BE' });
     try {
       const page = await ctx.newPage();
       const res = await page.goto(`${srv.url}/login`);

@@ -2,41 +2,12 @@
 // the header's language switch, axe-core's WCAG 2.1 A/AA rules on the home, help and 404
 // pages in each language, and no console error or CSP violation.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
-
-import { chromium } from 'playwright-core';
 
 import { start } from '../lib/server.js';
 import { LANGS, T } from '../lib/strings.js';
+import { assertAccessible, cspViolations, launchBrowser, newContext, recordCSP, setLang } from './lib.js';
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-/** axe's violations as readable text: rule, impact, help, and each failing node. */
-function describeViolations(violations) {
-  return violations.map((v) => [
-    `- ${v.id} (${v.impact}): ${v.help}`,
-    `  ${v.helpUrl}`,
-    ...v.nodes.map((n) => `    at ${n.target.join(' ')}: ${n.html.slice(0, 200)}\n      ${(n.failureSummary ?? '').replace(/\n/g, '\n      ')}`),
-  ].join('\n')).join('\n');
-}
-
-/** Runs axe-core on the page (the context must bypass the CSP to inject it). */
-async function assertAccessible(page, what) {
-  const has = await page.evaluate(() => typeof window.axe !== 'undefined');
-  if (!has) await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(
-    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
-    WCAG,
-  );
-  assert.ok(result.passes.length + result.incomplete.length + result.violations.length > 0,
-    `${what}: axe ran no rule`);
-  assert.equal(result.violations.length, 0,
-    `${what}: ${result.violations.length} accessibility violation(s):\n${describeViolations(result.violations)}`);
-}
 
 /** The <html lang> and the visible <h1> text. */
 async function langAndH1(page) {
@@ -55,12 +26,7 @@ describe('browser', () => {
 
   before(async () => {
     srv = await start();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close().catch(() => {});
@@ -69,8 +35,7 @@ describe('browser', () => {
 
   it('the header language switch goes fr → NL → DE → EN → FR; every page passes axe', async () => {
     // A Belgian French-speaking browser (Accept-Language fr-BE) starts in French.
-    const ctx = await browser.newContext({ bypassCSP: true, locale: 'fr-BE' });
-    ctx.setDefaultTimeout(5000);
+    const ctx = await newContext(browser, { bypassCSP: true, locale: 'fr-BE', timeout: 5000 });
     try {
       const page = await ctx.newPage();
       const res = await page.goto(`${srv.url}/`);
@@ -116,8 +81,7 @@ describe('browser', () => {
     let page;
 
     before(async () => {
-      ctx = await browser.newContext({ bypassCSP: true });
-      ctx.setDefaultTimeout(5000);
+      ctx = await newContext(browser, { bypassCSP: true, timeout: 5000 });
       page = await ctx.newPage();
     });
     after(() => ctx?.close().catch(() => {}));
@@ -125,7 +89,7 @@ describe('browser', () => {
     for (const lang of LANGS) {
       it(`help and 404 pages in ${lang} pass axe`, async () => {
         await ctx.clearCookies();
-        await ctx.addCookies([{ name: 'portier_lang', value: lang, url: srv.url }]);
+        await setLang(ctx, srv.url, lang);
 
         const help = await page.goto(`${srv.url}/aide`);
         assert.equal(help.status(), 200);
@@ -141,18 +105,10 @@ describe('browser', () => {
   });
 
   it('no console error, CSP violation or failed load on the pages (CSP enforced)', async () => {
-    const ctx = await browser.newContext();   // no bypassCSP: the real policy applies
-    ctx.setDefaultTimeout(5000);
+    const ctx = await newContext(browser, { timeout: 5000 });   // no bypassCSP: the real policy applies
     const problems = [];
     try {
-      // Collects CSP violations as the page reports them (init scripts are not subject to
-      // the page's CSP).
-      await ctx.addInitScript(() => {
-        window.__cspViolations = [];
-        document.addEventListener('securitypolicyviolation', (e) => {
-          window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI}`);
-        });
-      });
+      await recordCSP(ctx);
       const page = await ctx.newPage();
       page.on('console', (m) => {
         if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
@@ -165,7 +121,7 @@ describe('browser', () => {
 
       for (const lang of LANGS) {
         await ctx.clearCookies();
-        await ctx.addCookies([{ name: 'portier_lang', value: lang, url: srv.url }]);
+        await setLang(ctx, srv.url, lang);
         for (const path of ['/', '/aide']) {
           const res = await page.goto(`${srv.url}${path}`, { waitUntil: 'load' });
           assert.equal(res.status(), 200);
@@ -173,7 +129,7 @@ describe('browser', () => {
           // The stylesheet applied (a CSP refusal would leave the page unstyled).
           const sheets = await page.evaluate(() => [...document.styleSheets].map((s) => s.href));
           assert.deepEqual(sheets, [`${srv.url}/static/portier.css`]);
-          const csp = await page.evaluate(() => window.__cspViolations);
+          const csp = await cspViolations(page);
           assert.deepEqual(csp, [], `CSP violations on ${path} (${lang})`);
         }
       }

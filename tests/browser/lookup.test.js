@@ -7,41 +7,15 @@
 // CSP. Texts are found by structure (ids, roles, hrefs), so the test holds whatever the
 // translations say.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { chromium } from 'playwright-core';
-
 import { pagingExtract } from '../http/lookup_lib.js';
 import { run, start, tempDir } from '../lib/server.js';
 import { LANGS } from '../lib/strings.js';
+import { assertAccessible, launchBrowser, newContext, watch } from './lib.js';
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-function describeViolations(violations) {
-  return violations.map((v) => [
-    `- ${v.id} (${v.impact}): ${v.help}`,
-    `  ${v.helpUrl}`,
-    ...v.nodes.map((n) => `    at ${n.target.join(' ')}: ${n.html.slice(0, 200)}\n      ${(n.failureSummary ?? '').replace(/\n/g, '\n      ')}`),
-  ].join('\n')).join('\n');
-}
-
-async function assertAccessible(page, what) {
-  if (!await page.evaluate(() => typeof window.axe !== 'undefined')) await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(
-    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
-    WCAG,
-  );
-  assert.ok(result.passes.length + result.incomplete.length + result.violations.length > 0,
-    `${what}: axe ran no rule`);
-  assert.equal(result.violations.length, 0,
-    `${what}: ${result.violations.length} accessibility violation(s):\n${describeViolations(result.violations)}`);
-}
 
 /** Rows of the table in the section labelled by the heading with that id. */
 async function rows(page, headingId) {
@@ -64,12 +38,7 @@ describe('enterprise lookup in the browser', () => {
 
   before(async () => {
     srv = await start({ args: ['--demo'] });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close().catch(() => {});
@@ -78,8 +47,7 @@ describe('enterprise lookup in the browser', () => {
 
   for (const lang of LANGS) {
     it(`${lang}: find a demo distributor by name, open its card, see its representatives`, async () => {
-      const ctx = await browser.newContext({ bypassCSP: true });
-      ctx.setDefaultTimeout(10000);
+      const ctx = await newContext(browser, { bypassCSP: true });
       try {
         const page = await ctx.newPage();
         // The language chosen with the header switch, then the side menu.
@@ -135,13 +103,10 @@ describe('enterprise lookup in the browser', () => {
   }
 
   it('a representing enterprise, a number, under the real CSP without errors', async () => {
-    const ctx = await browser.newContext({ locale: 'fr-BE' });
-    ctx.setDefaultTimeout(10000);
-    const errors = [];
+    const ctx = await newContext(browser, { locale: 'fr-BE' });
     try {
       const page = await ctx.newPage();
-      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-      page.on('pageerror', (e) => errors.push(String(e)));
+      const errors = watch(page);
       // Jan Peeters walks from his distributor to BioMed Logistics, which Zorgtech represents.
       await page.goto(`${srv.url}/entreprises`);
       await page.getByRole('searchbox').fill('biomed');
@@ -180,12 +145,7 @@ describe('enterprise lookup in the browser: pages of results', () => {
     const imp = await run(['import', 'kbo', path.join(dir, 'kbo'), '--db', db], { cwd: dir });
     assert.equal(imp.code, 0, imp.stderr);
     srv = await start({ args: ['--db', db] });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close().catch(() => {});
@@ -195,8 +155,7 @@ describe('enterprise lookup in the browser: pages of results', () => {
 
   for (const lang of LANGS) {
     it(`${lang}: the pager is a labelled navigation, next and previous pages pass axe`, async () => {
-      const ctx = await browser.newContext({ bypassCSP: true });
-      ctx.setDefaultTimeout(10000);
+      const ctx = await newContext(browser, { bypassCSP: true });
       try {
         const page = await ctx.newPage();
         await page.goto(`${srv.url}/lang/${lang}?next=/entreprises`);

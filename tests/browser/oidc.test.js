@@ -5,31 +5,13 @@
 // the page for a person without a grant, in the four languages.
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
-
-import { chromium } from 'playwright-core';
 
 import { freePort } from '../lib/server.js';
 import { LANGS } from '../lib/strings.js';
 import { addClient, PASSWORD, PEOPLE, startWorld } from '../http/oidc_lib.js';
+import { assertAccessible, cspViolations, launchBrowser, loginWithPassword, newContext, recordCSP, watch } from './lib.js';
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-async function assertAccessible(page, what) {
-  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) {
-    await page.addScriptTag({ path: AXE });
-  }
-  const result = await page.evaluate(
-    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
-    WCAG,
-  );
-  const text = result.violations.map((v) => `- ${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    at ${n.target.join(' ')}: ${n.html.slice(0, 160)}`).join('\n')}`).join('\n');
-  assert.equal(result.violations.length, 0, `${what}: accessibility violations:\n${text}`);
-}
 
 describe('browser: OpenID Connect profile choice', () => {
   let srv;
@@ -51,12 +33,7 @@ describe('browser: OpenID Connect profile choice', () => {
     });
     await new Promise((r) => { rpServer.listen(port, '127.0.0.1', r); });
     rp = addClient(srv, 'rp', { redirect: [cb] });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close().catch(() => {});
@@ -69,35 +46,18 @@ describe('browser: OpenID Connect profile choice', () => {
     state: 'browser-state', ...extra,
   })}`;
 
-  /** Fills the access-codes door of the login page the browser is on. */
-  async function loginHere(page, user) {
-    const form = page.locator('form[action="/login/password"]');
-    await form.locator('input[name="username"]').fill(user);
-    await form.locator('input[name="password"]').fill(PASSWORD);
-    await Promise.all([page.waitForNavigation(), form.locator('button[type="submit"]').click()]);
-  }
-
   it('walks from the client to the profile choice and back to the client (real CSP)', async () => {
-    const ctx = await browser.newContext();
-    ctx.setDefaultTimeout(10000);
-    const problems = [];
+    const ctx = await newContext(browser);
     try {
-      await ctx.addInitScript(() => {
-        window.__csp = [];
-        document.addEventListener('securitypolicyviolation', (e) => {
-          window.__csp.push(`${e.violatedDirective} blocked ${e.blockedURI}`);
-        });
-      });
+      await recordCSP(ctx);
       const page = await ctx.newPage();
-      page.on('console', (m) => {
-        if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-      });
+      const problems = watch(page);
       await page.goto(authorizeUrl({ ui_locales: 'fr' }));
       assert.equal(new URL(page.url()).pathname, '/login');
-      await loginHere(page, PEOPLE.jan.user);
+      await loginWithPassword(page, PEOPLE.jan.user, PASSWORD);
       assert.match(new URL(page.url()).pathname, /^\/oidc\/continue\//);
       assert.equal((await page.locator('main h1').innerText()).trim(), 'Choisissez votre profil');
-      assert.deepEqual(await page.evaluate(() => window.__csp), []);
+      assert.deepEqual(await cspViolations(page), []);
       await page.locator('#org').selectOption({ label: 'Pharma Test SA (0552.627.113)' });
       await Promise.all([
         page.waitForURL((u) => u.href.startsWith(cb), { timeout: 10000 }),
@@ -116,14 +76,13 @@ describe('browser: OpenID Connect profile choice', () => {
 
   for (const lang of LANGS) {
     it(`the profile pages pass axe in ${lang}`, async () => {
-      const ctx = await browser.newContext({ bypassCSP: true });
-      ctx.setDefaultTimeout(10000);
+      const ctx = await newContext(browser, { bypassCSP: true });
       try {
         const page = await ctx.newPage();
         // Jan: the choice between his two organisations.
         await page.goto(authorizeUrl({ ui_locales: lang }));
         assert.equal(await page.getAttribute('html', 'lang'), lang, 'login page language');
-        await loginHere(page, PEOPLE.jan.user);
+        await loginWithPassword(page, PEOPLE.jan.user, PASSWORD);
         assert.equal(await page.getAttribute('html', 'lang'), lang);
         assert.equal(await page.locator('main h1').count(), 1);
         assert.equal(await page.locator('#org option').count(), 3);
@@ -136,14 +95,14 @@ describe('browser: OpenID Connect profile choice', () => {
         // Lukas: no grant anywhere.
         await ctx.clearCookies();
         await page.goto(authorizeUrl({ ui_locales: lang }));
-        await loginHere(page, PEOPLE.lukas.user);
+        await loginWithPassword(page, PEOPLE.lukas.user, PASSWORD);
         assert.equal(await page.getAttribute('html', 'lang'), lang);
         assert.equal(await page.locator('#org').count(), 0);
         await assertAccessible(page, `no profile (${lang})`);
         // Claire: an account, no grant: who can grant it.
         await ctx.clearCookies();
         await page.goto(authorizeUrl({ ui_locales: lang }));
-        await loginHere(page, PEOPLE.claire.user);
+        await loginWithPassword(page, PEOPLE.claire.user, PASSWORD);
         assert.ok((await page.locator('main').innerText()).includes('Jan Peeters'));
         await assertAccessible(page, `who can grant (${lang})`);
       } finally {

@@ -8,48 +8,14 @@
 //   2. axe-core (WCAG 2.1 A/AA) on every page of the portal in the four languages, with
 //      the forms also shown with their errors; no console error or CSP violation.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
-
-import { chromium } from 'playwright-core';
 
 import { start } from '../lib/server.js';
 import { LANGS } from '../lib/strings.js';
 import { csrfOf, ORGS, PASSWORD, PEOPLE, startWorld } from '../http/oidc_lib.js';
 import { MEDI, portalWorld, startPortal } from '../http/portal_lib.js';
+import { assertAccessible, launchBrowser, newContext, setLang, watch } from './lib.js';
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-function describeViolations(violations) {
-  return violations.map((v) => [
-    `- ${v.id} (${v.impact}): ${v.help}`,
-    ...v.nodes.map((n) => `    at ${n.target.join(' ')}: ${n.html.slice(0, 200)}\n      ${(n.failureSummary ?? '').replace(/\n/g, '\n      ')}`),
-  ].join('\n')).join('\n');
-}
-
-async function assertAccessible(page, what) {
-  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(
-    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
-    WCAG,
-  );
-  assert.ok(result.passes.length + result.incomplete.length + result.violations.length > 0, `${what}: axe ran no rule`);
-  assert.equal(result.violations.length, 0,
-    `${what}: ${result.violations.length} accessibility violation(s):\n${describeViolations(result.violations)}`);
-}
-
-/** Collects console errors and CSP violations of a page. */
-function watch(page) {
-  const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(String(e)));
-  return problems;
-}
 
 describe('portal in a browser: guide §5 with eID (portier demo)', () => {
   let srv;
@@ -60,7 +26,7 @@ describe('portal in a browser: guide §5 with eID (portier demo)', () => {
     srv = await start({ args: ['--demo'] });
     portalWorld(srv);
     portal = await startPortal(srv);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+    browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close().catch(() => {});
@@ -69,8 +35,7 @@ describe('portal in a browser: guide §5 with eID (portier demo)', () => {
   });
 
   it('walks from the landing page to "Mon entreprise" and declares an activity', async () => {
-    const ctx = await browser.newContext({ locale: 'fr-BE' });
-    ctx.setDefaultTimeout(10000);
+    const ctx = await newContext(browser, { locale: 'fr-BE' });
     try {
       const page = await ctx.newPage();
       const problems = watch(page);
@@ -137,7 +102,7 @@ describe('portal in a browser: accessibility of every page in four languages', (
   before(async () => {
     srv = await startWorld();
     portal = await startPortal(srv, { clientApplication: 'TESTAPP' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+    browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close().catch(() => {});
@@ -146,8 +111,7 @@ describe('portal in a browser: accessibility of every page in four languages', (
   });
 
   it('axe finds no WCAG 2.1 A/AA violation on any portal page, in fr, nl, de and en', async () => {
-    const ctx = await browser.newContext({ bypassCSP: true });
-    ctx.setDefaultTimeout(10000);
+    const ctx = await newContext(browser, { bypassCSP: true });
     try {
       const page = await ctx.newPage();
       const problems = watch(page);
@@ -158,7 +122,7 @@ describe('portal in a browser: accessibility of every page in four languages', (
       };
       const anonymous = ['/', '/privacy', '/disclaimer', '/nowhere', '/callback?code=x&state=y'];
       for (const lang of LANGS) {
-        await ctx.addCookies([{ name: 'portier_lang', value: lang, url: portal.url }]);
+        await setLang(ctx, portal.url, lang);
         for (const p of anonymous) await check(p, `${p} (${lang}, anonymous)`);
       }
       // Log in: access codes at portier (through the context's cookie jar), then the
@@ -186,7 +150,7 @@ describe('portal in a browser: accessibility of every page in four languages', (
       const pages = ['/', '/entreprise', '/entreprise/contacts', '/activites', `/activites/${id}`,
         '/controles', `/controles/${id}`, '/privacy', '/disclaimer', '/nowhere'];
       for (const lang of LANGS) {
-        await ctx.addCookies([{ name: 'portier_lang', value: lang, url: portal.url }]);
+        await setLang(ctx, portal.url, lang);
         for (const p of pages) await check(p, `${p} (${lang})`);
         // The forms with their errors.
         await page.goto(`${portal.url}/entreprise/contacts`);

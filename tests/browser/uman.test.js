@@ -6,58 +6,31 @@
 // work with the real CSP (no console error, no violation).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 
-import { chromium } from 'playwright-core';
-
 import { HEALTH, rows, scalar, startDemo } from '../http/uman_lib.js';
+import { assertAccessible, cspViolations, launchBrowser, loginWithPassword, newContext, recordCSP, setLang, watch } from './lib.js';
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-function describeViolations(violations) {
-  return violations.map((v) => [
-    `- ${v.id} (${v.impact}): ${v.help}`,
-    ...v.nodes.map((n) => `    at ${n.target.join(' ')}: ${n.html.slice(0, 200)}\n      ${(n.failureSummary ?? '').replace(/\n/g, '\n      ')}`),
-  ].join('\n')).join('\n');
-}
-
-async function assertAccessible(page, what) {
-  const has = await page.evaluate(() => typeof window.axe !== 'undefined');
-  if (!has) await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(
-    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
-    WCAG,
-  );
-  assert.equal(result.violations.length, 0,
-    `${what}: ${result.violations.length} accessibility violation(s):\n${describeViolations(result.violations)}`);
-  const h1 = page.locator('main h1');
-  assert.equal(await h1.count(), 1, `${what}: exactly one <h1> in <main>`);
-}
 
 describe('access management in the browser', () => {
   let srv;
   let browser;
   let ctx;
   let page;
-  const problems = [];
+  let problems;
   const checked = [];
 
+  /** axe on the page, which has exactly one <h1> in <main>; counted in checked. */
   async function check(what) {
     await assertAccessible(page, what);
+    assert.equal(await page.locator('main h1').count(), 1, `${what}: exactly one <h1> in <main>`);
     checked.push(what);
   }
 
   async function login(username) {
     await page.goto(`${srv.url}/acces`);
     // Not logged in: the login page, then the capacity choice.
-    const form = page.locator('form[action="/login/password"]');
-    await form.locator('input[name="username"]').fill(username);
-    await form.locator('input[name="password"]').fill('Demo-portier-2026');
-    await form.locator('button[type="submit"]').click();
+    await loginWithPassword(page, username, 'Demo-portier-2026');
     await page.waitForURL(/\/capacite/);
     await check(`capacity choice (${username})`);
     await page.getByRole('button', { name: 'Acteur des soins de santé' }).click();
@@ -66,20 +39,11 @@ describe('access management in the browser', () => {
 
   before(async () => {
     srv = await startDemo();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    ctx = await browser.newContext({ bypassCSP: true, locale: 'fr-BE', acceptDownloads: true });
-    ctx.setDefaultTimeout(10000);
+    browser = await launchBrowser();
+    ctx = await newContext(browser, { bypassCSP: true, locale: 'fr-BE', acceptDownloads: true });
     page = await ctx.newPage();
     // Forms sent with bad input on purpose answer 422: Chromium logs those loads.
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/status of 422/.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    problems = watch(page, { ignore: /status of 422/ });
   });
   after(async () => {
     await browser?.close().catch(() => {});
@@ -214,7 +178,7 @@ describe('access management in the browser', () => {
     const q = scalar(srv, "SELECT id FROM org_quality WHERE quality = 'health_related'");
     const acc = scalar(srv, "SELECT id FROM account WHERE username = 'els.vdb'");
     for (const lang of ['nl', 'de', 'en']) {
-      await ctx.addCookies([{ name: 'portier_lang', value: lang, url: srv.url }]);
+      await setLang(ctx, srv.url, lang);
       for (const path of ['/acces', `/acces/1/qualite/${q}`, `/acces/1/qualite/${q}/utilisateur/${acc}`,
         `/acces/1/qualite/${q}/detail`, '/acces/1/hierarchie', '/acces/mes-donnees?org=1']) {
         const r = await page.goto(`${srv.url}${path}`);
@@ -223,25 +187,20 @@ describe('access management in the browser', () => {
         await check(`${path} (${lang})`);
       }
     }
-    await ctx.addCookies([{ name: 'portier_lang', value: 'fr', url: srv.url }]);
+    await setLang(ctx, srv.url, 'fr');
   });
 
   it('with the real CSP: styled, no violation, no console error', async () => {
-    const strict = await browser.newContext();
-    strict.setDefaultTimeout(10000);
+    const strict = await newContext(browser);
     try {
-      await strict.addInitScript(() => {
-        window.__csp = [];
-        document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
-      });
+      await recordCSP(strict);
       await strict.addCookies(await ctx.cookies(srv.url));
       const p = await strict.newPage();
-      const errors = [];
-      p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      const errors = watch(p);
       for (const path of ['/acces', '/acces/1/hierarchie', '/acces/1/utilisateurs']) {
         const r = await p.goto(`${srv.url}${path}`, { waitUntil: 'load' });
         assert.equal(r.status(), 200, path);
-        assert.deepEqual(await p.evaluate(() => window.__csp), [], `CSP violations on ${path}`);
+        assert.deepEqual(await cspViolations(p), [], `CSP violations on ${path}`);
       }
       assert.deepEqual(errors, []);
     } finally {
