@@ -20,7 +20,7 @@ function latestMigration() {
 /** True when something answers HTTP on 127.0.0.1:port. */
 async function answers(port) {
   try {
-    const r = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2000) });
+    const r = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(30000) });
     return r.status === 200;
   } catch {
     return false;
@@ -153,38 +153,55 @@ describe('command line', () => {
   });
 
   describe('settings precedence: file < PORTIER_LISTEN < --listen', () => {
-    let p1;
-    let p2;
-    let p3;
-    let file;
-
-    before(async () => {
-      p1 = await freePort();
-      do p2 = await freePort(); while (p2 === p1);
-      do p3 = await freePort(); while (p3 === p1 || p3 === p2);
-      file = path.join(dir, 'listen.conf');
-      writeFileSync(file, `# test\nlisten = 127.0.0.1:${p1}\nlog_level = info\n`);
-    });
-
-    /** Starts with the given args and env, checks that exactly port `want` answers. */
-    async function check(args, env, want) {
-      const srv = await start({ listen: false, port: want, args, env });
-      try {
-        assert.match(srv.logs(), new RegExp(`listening on http://127\\.0\\.0\\.1:${want}\\b`));
-        for (const p of [p1, p2, p3]) {
-          assert.equal(await answers(p), p === want, `port ${p} ${p === want ? 'does not answer' : 'answers'}`);
+    /**
+     * Chooses three free ports and writes a config file naming the first; starts with the
+     * args, env and port `want` that setup({ p1, p2, p3, file }) gives, and checks that
+     * exactly port `want` answers. The ports are chosen again when the one to bind was
+     * taken between its choice and the server's start (another test, an outgoing
+     * connection's ephemeral port).
+     */
+    async function check(setup) {
+      for (let attempt = 1; ; attempt++) {
+        const p1 = await freePort();
+        let p2;
+        let p3;
+        do p2 = await freePort(); while (p2 === p1);
+        do p3 = await freePort(); while (p3 === p1 || p3 === p2);
+        const file = path.join(dir, 'listen.conf');
+        writeFileSync(file, `# test\nlisten = 127.0.0.1:${p1}\nlog_level = info\n`);
+        const { args, env, want } = setup({ p1, p2, p3, file });
+        let srv;
+        try {
+          srv = await start({ listen: false, port: want, args, env });
+        } catch (e) {
+          if (attempt < 5 && /cannot listen/.test(e.message)) continue;
+          throw e;
         }
-      } finally {
-        await srv.stop();
+        try {
+          assert.match(srv.logs(), new RegExp(`listening on http://127\\.0\\.0\\.1:${want}\\b`));
+          for (const p of [p1, p2, p3]) {
+            assert.equal(await answers(p), p === want, `port ${p} ${p === want ? 'does not answer' : 'answers'}`);
+          }
+        } finally {
+          await srv.stop();
+        }
+        return;
       }
     }
 
-    it('the config file alone (--config)', () => check(['--config', file], {}, p1));
-    it('the config file alone (PORTIER_CONFIG)', () => check([], { PORTIER_CONFIG: file }, p1));
-    it('PORTIER_LISTEN overrides the file', () => check(['--config', file], { PORTIER_LISTEN: `127.0.0.1:${p2}` }, p2));
+    it('the config file alone (--config)', () =>
+      check(({ p1, file }) => ({ args: ['--config', file], env: {}, want: p1 })));
+    it('the config file alone (PORTIER_CONFIG)', () =>
+      check(({ p1, file }) => ({ args: [], env: { PORTIER_CONFIG: file }, want: p1 })));
+    it('PORTIER_LISTEN overrides the file', () =>
+      check(({ p2, file }) => ({ args: ['--config', file], env: { PORTIER_LISTEN: `127.0.0.1:${p2}` }, want: p2 })));
     it('--listen overrides PORTIER_LISTEN and the file', () =>
-      check(['--config', file, '--listen', `127.0.0.1:${p3}`], { PORTIER_LISTEN: `127.0.0.1:${p2}` }, p3));
+      check(({ p2, p3, file }) => ({
+        args: ['--config', file, '--listen', `127.0.0.1:${p3}`], env: { PORTIER_LISTEN: `127.0.0.1:${p2}` }, want: p3,
+      })));
     it('--listen=ADDR:PORT form works too', () =>
-      check([`--listen=127.0.0.1:${p3}`, '--config', file], { PORTIER_LISTEN: `127.0.0.1:${p2}` }, p3));
+      check(({ p2, p3, file }) => ({
+        args: [`--listen=127.0.0.1:${p3}`, '--config', file], env: { PORTIER_LISTEN: `127.0.0.1:${p2}` }, want: p3,
+      })));
   });
 });

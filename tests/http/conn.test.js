@@ -5,7 +5,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
-import { Client, parseResponses, start } from '../lib/server.js';
+import { Client, PATIENCE, parseResponses, start } from '../lib/server.js';
 
 /** One connection on which requests are sent one after the other. */
 async function connection(port) {
@@ -23,7 +23,7 @@ async function connection(port) {
     sock,
     get closed() { return closed; },
     /** Sends one request and resolves with its parsed response. */
-    async request(text, timeout = 3000) {
+    async request(text, timeout = PATIENCE) {
       buf = '';
       sock.write(text);
       const end = Date.now() + timeout;
@@ -140,18 +140,23 @@ describe('connections and logs', () => {
 });
 
 describe('stopping with an idle keep-alive connection', () => {
-  it('SIGTERM does not wait for idle keep-alive connections (stops within 3 s)', async () => {
+  it('SIGTERM does not wait for idle keep-alive connections (closed before the grace ends)', async () => {
     const srv = await start();
     const conn = await connection(srv.port);
     try {
       const res = await conn.request('GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n');
       assert.equal(res.status, 200);
+      const closed = new Promise((r) => { conn.sock.once('close', () => r(Date.now())); });
       const t0 = Date.now();
-      await srv.stop();
-      const took = Date.now() - t0;
-      // An idle connection has no request to finish: the drain should close it at once
-      // rather than wait the full grace period.
-      assert.ok(took < 3000, `stop took ${took} ms with one idle keep-alive connection open`);
+      const logs = await srv.stop();
+      const took = (await closed) - t0;
+      // An idle connection has no request to finish: the drain closes it at once rather
+      // than wait the full grace period (10 s in serve.c, not a setting). What is timed is
+      // SIGTERM to the connection's close, not to the exit (a sanitizer build's exit
+      // checks take seconds), against a bound of most of the grace: a server that waits
+      // for the idle connection takes the whole 10 s, however fast the machine.
+      assert.ok(took < 8000, `the idle keep-alive connection was closed ${took} ms after SIGTERM`);
+      assert.match(logs, /info - stopped\n?$/);
     } finally {
       conn.sock.destroy();
       await srv.stop().catch(() => {});

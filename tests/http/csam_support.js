@@ -171,7 +171,7 @@ export function post(c, pathname, fields) {
 
 /** Rows of a query on the server's database (sqlite3 -json). */
 export function rows(srv, query) {
-  const out = execFileSync('sqlite3', ['-json', srv.db, query], { encoding: 'utf8' });
+  const out = execFileSync('sqlite3', ['-json', '-cmd', '.timeout 30000', srv.db, query], { encoding: 'utf8' });
   return out.trim() === '' ? [] : JSON.parse(out);
 }
 

@@ -8,7 +8,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { BIN, freePort, run, start } from '../lib/server.js';
+import { BIN, freePort, run, start, waitFor } from '../lib/server.js';
 
 function settingsOf(file) {
   const out = {};
@@ -62,19 +62,30 @@ describe('demo: the agency portal\'s settings', () => {
   });
 
   it('the portal starts with that file, and names the line of a bad one', async () => {
-    const port = await freePort();
-    const child = spawn(BIN, ['portal', '--config', file, '--listen', `127.0.0.1:${port}`,
-      '--db', path.join(path.dirname(file), 'portal.db')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d) => { err += d; });
+    // A port chosen free may be taken before the portal binds it: then another one.
+    let port;
+    let child;
+    let out;
+    let exit;
+    for (let attempt = 1; ; attempt++) {
+      port = await freePort();
+      child = spawn(BIN, ['portal', '--config', file, '--listen', `127.0.0.1:${port}`,
+        '--db', path.join(path.dirname(file), 'portal.db')], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const o = { err: '', exited: false };
+      out = o;
+      child.stderr.on('data', (d) => { o.err += d; });
+      exit = new Promise((r) => { child.once('exit', () => { o.exited = true; r(); }); });
+      await waitFor(() => o.exited || /listening on/.test(o.err), { what: 'the portal listening' });
+      if (!o.exited || !/cannot listen/.test(o.err) || attempt >= 5) break;
+    }
+    const err = out.err;
     try {
-      for (let i = 0; i < 100 && !/listening on/.test(err); i++) await new Promise((r) => { setTimeout(r, 100); });
       assert.match(err, /listening on http:\/\/127\.0\.0\.1:\d+ \(issuer http:\/\/127\.0\.0\.1:8080, client medseip-portal\)/);
       const res = await fetch(`http://127.0.0.1:${port}/`);
       assert.equal(res.status, 200);
     } finally {
       child.kill('SIGTERM');
-      await new Promise((r) => { child.once('exit', r); });
+      await exit;
     }
     const bad = path.join(path.dirname(file), 'bad.conf');
     writeFileSync(bad, '# portal\nissuer = http://127.0.0.1:8080\ncolour = blue\n');

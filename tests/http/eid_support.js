@@ -7,7 +7,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 
-import { BIN, freePort, sanitizerReports, start, tempDir } from '../lib/server.js';
+import { BIN, freePort, PATIENCE, sanitizerReports, start, tempDir } from '../lib/server.js';
 
 /** The demo people (demo_seed.c) and a few more. */
 export const PEOPLE = {
@@ -22,7 +22,7 @@ export const PEOPLE = {
  * Runs the portier binary with args (stdin closed, so that a quick exit cannot break a
  * pipe) and resolves { code, signal, stdout, stderr }; fails on a sanitizer report.
  */
-export function runCli(args, { timeout = 30000 } = {}) {
+export function runCli(args, { timeout = 2 * PATIENCE } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -87,12 +87,17 @@ export async function makeCA(cards = {}) {
 
 /** Starts `portier serve` with a TLS listener on a free port and the CA as eID anchors. */
 export async function startTLS(ca, { args = [], env = {} } = {}) {
-  const tlsPort = await freePort();
+  let tlsPort;
+  // A function: the harness calls it again, with a new TLS port, when a port it chose was
+  // taken before the server bound it.
   const srv = await start({
-    args: ['--tls-listen', `127.0.0.1:${tlsPort}`,
-      '--tls-cert', path.join(ca.ca, 'server.pem'), '--tls-key', path.join(ca.ca, 'server.key.pem'),
-      '--eid-trust', path.join(ca.ca, 'trust.pem'), '--eid-crl', path.join(ca.ca, 'crl.pem'),
-      ...args],
+    args: async () => {
+      tlsPort = await freePort();
+      return ['--tls-listen', `127.0.0.1:${tlsPort}`,
+        '--tls-cert', path.join(ca.ca, 'server.pem'), '--tls-key', path.join(ca.ca, 'server.key.pem'),
+        '--eid-trust', path.join(ca.ca, 'trust.pem'), '--eid-crl', path.join(ca.ca, 'crl.pem'),
+        ...args];
+    },
     env,
   });
   srv.tlsPort = tlsPort;
@@ -162,7 +167,7 @@ export function whoOf(html) {
 
 /** The eID audit events of a server's database: [{ action, actor, source, details }]. */
 export function eidEvents(srv) {
-  const out = execFileSync('sqlite3', ['-json', srv.db,
+  const out = execFileSync('sqlite3', ['-json', '-cmd', '.timeout 30000', srv.db,
     "SELECT action, actor, source, details FROM audit_event WHERE action LIKE 'login.eid.%' OR action = 'person.create' ORDER BY seq"],
   { encoding: 'utf8' });
   return out.trim() === '' ? [] : JSON.parse(out).map((e) => ({ ...e, details: JSON.parse(e.details) }));

@@ -174,7 +174,7 @@ export async function enrolCard(client) {
 
 /** Runs one SQL statement on the server's database (sqlite3 CLI); returns its output. */
 export function sql(srv, statement) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, statement],
+  return execFileSync('sqlite3', ['-cmd', '.timeout 30000', srv.db, statement],
     { encoding: 'utf8' }).trim();
 }
 

@@ -27,7 +27,7 @@ async function tryLogin(c, username, password, extra = {}) {
 }
 
 function sql(db, query) {
-  return execFileSync('sqlite3', [db, query], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  return execFileSync('sqlite3', ['-cmd', '.timeout 30000', db, query], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }
 
 describe('access-codes door', () => {

@@ -14,7 +14,7 @@ const HASH = '$argon2id$v=19$m=19456,t=2,p=1$00H7HXawEbo+gRUGsgqkrw$g3l3yRLZNHYR
 /** Runs SQL on a database with the sqlite3 shell; returns its output. */
 export function sql(db, text) {
   return execFileSync('sqlite3', ['-bail', db], {
-    input: `PRAGMA busy_timeout=5000;\n${text}`, encoding: 'utf8',
+    input: `PRAGMA busy_timeout=30000;\n${text}`, encoding: 'utf8',
   });
 }
 

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import {
-  BIN, Client, closeFetchConnections, freePort, sanitizerReports, waitFor,
+  BIN, Client, closeFetchConnections, freePort, PATIENCE, sanitizerReports, waitFor,
 } from '../lib/server.js';
 import { addClient, csrfOf, profileOptions, refreshTarget, sql } from './oidc_lib.js';
 
@@ -81,7 +81,7 @@ export async function startPortal(srv, opts = {}) {
       child.on('close', (code, signal) => { state.exit = { code, signal }; resolve(state.exit); });
     });
     const ready = await Promise.race([
-      waitFor(() => /listening on/.test(state.out), { timeout: 10000, what: 'the portal' }).then(() => true, () => false),
+      waitFor(() => /listening on/.test(state.out), { timeout: PATIENCE, what: 'the portal' }).then(() => true, () => false),
       exited.then(() => false),
     ]);
     if (ready) {
@@ -109,7 +109,7 @@ async function stopPortal(child, state, exited, dir) {
   await closeFetchConnections();
   if (state.exit === null) child.kill('SIGTERM');
   let timer;
-  const exit = await Promise.race([exited, new Promise((r) => { timer = setTimeout(() => r(null), 15000); })]);
+  const exit = await Promise.race([exited, new Promise((r) => { timer = setTimeout(() => r(null), PATIENCE); })]);
   clearTimeout(timer);
   if (exit === null) {
     child.kill('SIGKILL');

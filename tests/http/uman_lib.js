@@ -27,7 +27,7 @@ export function startDemo(extra = []) {
 
 /** Rows of a query on the server's database. */
 export function rows(srv, query) {
-  const out = execFileSync('sqlite3', ['-json', '-cmd', '.timeout 5000', srv.db, query],
+  const out = execFileSync('sqlite3', ['-json', '-cmd', '.timeout 30000', srv.db, query],
     { encoding: 'utf8' });
   return out.trim() === '' ? [] : JSON.parse(out);
 }
@@ -40,7 +40,7 @@ export function scalar(srv, query) {
 
 /** Runs statements on the server's database (test set-up only). */
 export function sql(srv, statements) {
-  execFileSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, statements], { encoding: 'utf8' });
+  execFileSync('sqlite3', ['-cmd', '.timeout 30000', srv.db, statements], { encoding: 'utf8' });
 }
 
 /** Count of access.denied events (optionally of one actor). */

@@ -52,8 +52,15 @@ function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Waits until pred() is true, polling; throws with what() on timeout. */
-export async function waitFor(pred, { timeout = 5000, interval = 20, what = 'condition' } = {}) {
+/**
+ * How long the harness waits for something that should happen (a server listening, a log
+ * line, an exit after SIGTERM). Only a bound for a hang: waits end as soon as the thing
+ * happens, and an ASan build on two busy cores can be 20-50 times slower than a plain one.
+ */
+export const PATIENCE = 60000;
+
+/** Waits until pred() is true, polling; throws with what() on timeout (PATIENCE). */
+export async function waitFor(pred, { timeout = PATIENCE, interval = 20, what = 'condition' } = {}) {
   const end = Date.now() + timeout;
   for (;;) {
     const v = pred();
@@ -92,20 +99,23 @@ function launch({ args, env, cwd, port, db }) {
 
 /**
  * Starts a server. options:
- *   args     extra arguments for `portier serve`
+ *   args     extra arguments for `portier serve`, or a function (async) returning them,
+ *            called for each attempt (ports of its own chosen there are chosen again when
+ *            one was taken in between)
  *   env      extra environment variables
  *   listen   false to pass no --listen (the config file or environment picks it)
  *   port     port to wait on when listen is false
- *   timeout  ms to wait for "listening on" (10 s)
+ *   timeout  ms to wait for "listening on" (PATIENCE)
  * Returns { url, port, db, dir, pid, stop(), logs(), waitForLog(), exited }.
  */
 export async function start(options = {}) {
-  const { args = [], env = {}, timeout = 10000 } = options;
+  const { env = {}, timeout = PATIENCE } = options;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'portier-test-'));
   const db = path.join(dir, 'portier.db');
 
   for (let attempt = 1; ; attempt++) {
     const port = options.listen === false ? options.port : await freePort();
+    const args = typeof options.args === 'function' ? await options.args() : (options.args ?? []);
     const { child, state } = launch({
       args, env, cwd: dir, port: options.listen === false ? null : port, db,
     });
@@ -127,7 +137,7 @@ export async function start(options = {}) {
         logs,
         /** Resolves with the logs once pred(logs) holds (the access line is written
          *  after the response is sent, so tests wait for it). */
-        waitForLog: async (pred, what = 'a log line', ms = 5000) => {
+        waitForLog: async (pred, what = 'a log line', ms = PATIENCE) => {
           await waitFor(() => pred(logs()), { timeout: ms, what });
           return logs();
         },
@@ -144,8 +154,12 @@ export async function start(options = {}) {
       child.kill('SIGKILL');
       await state.exited;
     }
+    // A port chosen free may be taken before the server binds it (another test, an
+    // outgoing connection's ephemeral port): choose again. With listen false the caller
+    // chose the port; a function for args chooses its ports again.
     const portTaken = /cannot listen|Address already in use/i.test(state.err);
-    if (portTaken && options.listen !== false && attempt < 3) continue;
+    const canRetry = options.listen !== false || typeof options.args === 'function';
+    if (portTaken && canRetry && attempt < 5) continue;
     rmSync(dir, { recursive: true, force: true });
     const why = ready instanceof Error ? ready.message : `exited with ${JSON.stringify(state.exit)}`;
     throw new Error(`portier serve did not start (${why}); output:\n${logs()}`);
@@ -170,7 +184,7 @@ export async function closeFetchConnections() {
   await d.close();
 }
 
-async function stopServer(child, state, dir, { timeout = 15000, keepDir = false } = {}) {
+async function stopServer(child, state, dir, { timeout = PATIENCE, keepDir = false } = {}) {
   await closeFetchConnections();
   if (state.exit === null) child.kill('SIGTERM');
   let timer;
@@ -197,7 +211,7 @@ async function stopServer(child, state, dir, { timeout = 15000, keepDir = false 
  * Runs the portier binary with args and resolves { code, signal, stdout, stderr }.
  * Under PORTIER_SAN it fails on a sanitizer report.
  */
-export function run(args, { env = {}, cwd, timeout = 15000, input } = {}) {
+export function run(args, { env = {}, cwd, timeout = 2 * PATIENCE, input } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(BIN, args, {
       cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'],
@@ -271,11 +285,18 @@ export class Client {
 }
 
 /**
+ * The default timeout of rawRequest: long for an answer even under ASan on busy cores,
+ * and shorter than the server's connection timeout (30 s), so that a connection the
+ * server holds open still shows as timedOut rather than closed.
+ */
+export const RAW_TIMEOUT = 20000;
+
+/**
  * Sends raw bytes on a new connection and collects what comes back until the server
- * closes it, `until(text)` is true, or `timeout` ms pass.
+ * closes it, `until(text)` is true, or `timeout` ms pass (RAW_TIMEOUT).
  * Resolves { text, closed, timedOut, error }.
  */
-export function rawRequest(port, data, { timeout = 3000, until } = {}) {
+export function rawRequest(port, data, { timeout = RAW_TIMEOUT, until } = {}) {
   return new Promise((resolve) => {
     const sock = net.connect(port, '127.0.0.1');
     const chunks = [];

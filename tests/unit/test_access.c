@@ -118,7 +118,7 @@ setup(void **state)
 		return -1;
 	if (sqlite3_open(F->fx.path, &F->db) != SQLITE_OK)
 		return -1;
-	sqlite3_busy_timeout(F->db, 5000);
+	sqlite3_busy_timeout(F->db, 30000);
 	assert_int_equal(make_person(NISS_GAP, "Dubois", "Claire"), P_GAP);
 	assert_int_equal(make_person(NISS_COGAP, "Peeters", "Jan"), P_COGAP);
 	assert_int_equal(make_person(NISS_GL, "Schmitz", "Lukas"), P_GL);
