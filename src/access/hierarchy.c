@@ -41,41 +41,35 @@ open_org(struct store *s, enum store_mode mode, const struct access_who *who, in
 }
 
 /* access_row_fn: an organisation of SQL_ACCESS_ORGS_OF_PERSON. */
-static int
-org_row(struct store_q *q, struct arena *a, void *elem, void *arg)
+static void
+org_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct person_org *po = elem;
 
-	(void)arg;
 	po->id = store_int(q, 0);
 	po->enterprise = dup(a, store_text(q, 1));
 	po->name = dup(a, store_text(q, 2));
-	return 1;
 }
 
 /* access_row_fn: a role of SQL_ACCESS_ORG_ROLE (GAP or co-GAP). */
-static int
-org_role_row(struct store_q *q, struct arena *a, void *elem, void *arg)
+static void
+org_role_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct role_link *l = elem;
 
-	(void)arg;
 	l->role = dup(a, store_text(q, 0));
-	return 1;
 }
 
 /* access_row_fn: a role in a quality of SQL_ACCESS_MEMBERSHIPS_OF_PERSON. */
-static int
-membership_row(struct store_q *q, struct arena *a, void *elem, void *arg)
+static void
+membership_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct role_link *l = elem;
 
-	(void)arg;
 	l->quality = store_int(q, 0);
 	l->role = dup(a, store_text(q, 1));
 	l->quality_name = dup(a, store_text(q, 2));
 	l->suspended = store_text(q, 3) && strcmp(store_text(q, 3), "suspended") == 0;
-	return 1;
 }
 
 /* Reads the roles of the person in po: first in the organisation, then in its
@@ -88,11 +82,11 @@ org_links(struct store_tx *tx, struct arena *a, const struct access_who *who,
 	struct store_q *q;
 
 	if (store_query(tx, SQL_ACCESS_ORG_ROLE, &q, "ii", po->id, who->person_id) != 0 ||
-	    access_read_rows(q, a, &l, sizeof(*po->links), org_role_row, NULL) != 0)
+	    access_read_rows(q, a, &l, sizeof(*po->links), org_role_row) != 0)
 		return -1;
 	if (store_query(tx, SQL_ACCESS_MEMBERSHIPS_OF_PERSON, &q, "iit", po->id,
 	    who->person_id, who->lang ? who->lang : "fr") != 0 ||
-	    access_read_rows(q, a, &l, sizeof(*po->links), membership_row, NULL) != 0)
+	    access_read_rows(q, a, &l, sizeof(*po->links), membership_row) != 0)
 		return -1;
 	po->links = l.v;
 	po->nlinks = l.n;
@@ -118,7 +112,7 @@ hierarchy_orgs(struct store *s, const struct access_who *who, struct arena *a,
 	if (rc != ACCESS_OK)
 		return rc;
 	if (store_query(tx, SQL_ACCESS_ORGS_OF_PERSON, &q, "i", who->person_id) != 0 ||
-	    access_read_rows(q, a, &orgs, sizeof(*v), org_row, NULL) != 0)
+	    access_read_rows(q, a, &orgs, sizeof(*v), org_row) != 0)
 		goto fail;
 	v = orgs.v;
 	for (size_t i = 0; i < orgs.n; i++)
@@ -134,19 +128,17 @@ fail:
 }
 
 /* access_row_fn: a main access manager of SQL_ACCESS_MANAGERS_OF_ORG. */
-static int
-manager_row(struct store_q *q, struct arena *a, void *elem, void *arg)
+static void
+manager_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct manager_row *m = elem;
 
-	(void)arg;
 	m->person_id = store_int(q, 0);
 	m->role = dup(a, store_text(q, 1));
 	m->since = dup(a, store_text(q, 2));
 	m->last_name = dup(a, store_text(q, 3));
 	m->first_name = dup(a, store_text(q, 4));
 	m->niss = dup(a, store_text(q, 5));
-	return 1;
 }
 
 /* Reads the GAP and co-GAPs of org into rows (arena a). Returns the count or -1. */
@@ -158,7 +150,7 @@ managers(struct store_tx *tx, struct arena *a, int64_t org, struct manager_row *
 
 	*rows = NULL;
 	if (store_query(tx, SQL_ACCESS_MANAGERS_OF_ORG, &q, "i", org) != 0 ||
-	    access_read_rows(q, a, &l, sizeof(**rows), manager_row, NULL) != 0)
+	    access_read_rows(q, a, &l, sizeof(**rows), manager_row) != 0)
 		return -1;
 	*rows = l.v;
 	return (int)l.n;

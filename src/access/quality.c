@@ -26,10 +26,13 @@ lang_of(const struct access_who *who)
 	return who->lang != NULL ? who->lang : "fr";
 }
 
-/* Reads the current row of SQL_ACCESS_ORG_QUALITIES / _ORG_QUALITY_GET into out. */
+/* Reads the current row of SQL_ACCESS_ORG_QUALITIES / _ORG_QUALITY_GET into the
+ * quality_info elem (an access_row_fn). */
 static void
-active_row(struct store_q *q, struct arena *a, struct quality_info *out)
+active_row(struct store_q *q, struct arena *a, void *elem)
 {
+	struct quality_info *out = elem;
+
 	out->id = store_int(q, 0);
 	out->code = dup(a, store_text(q, 1));
 	out->name = dup(a, store_text(q, 2));
@@ -76,17 +79,15 @@ quality_read(struct store_tx *tx, int64_t org, int64_t quality, const char *lang
 }
 
 /* access_row_fn: a secured application of SQL_ACCESS_APPS_OF_QUALITY. */
-static int
-app_row(struct store_q *q, struct arena *a, void *elem, void *arg)
+static void
+app_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct app_info *app = elem;
 
-	(void)arg;
 	app->code = dup(a, store_text(q, 0));
 	app->name = dup(a, store_text(q, 1));
 	app->description = dup(a, store_text(q, 2));
 	app->min_level = (int)store_int(q, 3);
-	return 1;
 }
 
 int
@@ -98,31 +99,20 @@ quality_apps(struct store_tx *tx, struct arena *a, const char *code, const char 
 
 	*out = NULL;
 	if (store_query(tx, SQL_ACCESS_APPS_OF_QUALITY, &q, "tt", code, lang ? lang : "fr") != 0 ||
-	    access_read_rows(q, a, &l, sizeof(**out), app_row, NULL) != 0)
+	    access_read_rows(q, a, &l, sizeof(**out), app_row) != 0)
 		return -1;
 	*out = l.v;
 	return (int)l.n;
 }
 
-/* access_row_fn: an activated quality (active_row). */
-static int
-active_quality_row(struct store_q *q, struct arena *a, void *elem, void *arg)
-{
-	(void)arg;
-	active_row(q, a, elem);
-	return 1;
-}
-
 /* access_row_fn: a (code, name) row of the catalogue. */
-static int
-catalogue_row(struct store_q *q, struct arena *a, void *elem, void *arg)
+static void
+catalogue_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct quality_info *v = elem;
 
-	(void)arg;
 	v->code = dup(a, store_text(q, 0));
 	v->name = dup(a, store_text(q, 1));
-	return 1;
 }
 
 /* Reads the rows of a (code, name) query into a list. Returns the count or -1. */
@@ -135,8 +125,8 @@ quality_list(struct store_tx *tx, struct arena *a, int id, int64_t org, const ch
 
 	*out = NULL;
 	if (store_query(tx, id, &q, "it", org, lang) != 0 ||
-	    access_read_rows(q, a, &l, sizeof(**out), active ? active_quality_row : catalogue_row,
-	    NULL) != 0)
+	    access_read_rows(q, a, &l, sizeof(**out),
+	    active ? active_row : catalogue_row) != 0)
 		return -1;
 	*out = l.v;
 	return (int)l.n;
@@ -525,12 +515,11 @@ quality_activate(struct store *s, const struct access_who *who, int64_t org,
 }
 
 /* access_row_fn: a local manager or co-manager of SQL_ACCESS_QUALITY_MANAGERS. */
-static int
-quality_manager_row(struct store_q *q, struct arena *a, void *elem, void *arg)
+static void
+quality_manager_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct quality_manager *m = elem;
 
-	(void)arg;
 	m->account_id = store_int(q, 0);
 	m->type = dup(a, store_text(q, 1));
 	m->since = dup(a, store_text(q, 2));
@@ -539,7 +528,6 @@ quality_manager_row(struct store_q *q, struct arena *a, void *elem, void *arg)
 	m->first_name = dup(a, store_text(q, 5));
 	m->username = dup(a, store_text(q, 6));
 	m->status = dup(a, store_text(q, 7));
-	return 1;
 }
 
 enum access_rc
@@ -572,8 +560,8 @@ quality_get(struct store *s, const struct access_who *who, int64_t org, int64_t 
 	out->email = q.email;
 	out->activated_at = q.activated_at;
 	if (store_query(tx, SQL_ACCESS_QUALITY_MANAGERS, &sq, "i", quality) != 0 ||
-	    access_read_rows(sq, a, &managers, sizeof(*out->managers), quality_manager_row,
-	    NULL) != 0)
+	    access_read_rows(sq, a, &managers, sizeof(*out->managers),
+	    quality_manager_row) != 0)
 		goto fail;
 	out->managers = managers.v;
 	out->nmanagers = managers.n;

@@ -571,14 +571,12 @@ audit_row_of(struct store_q *sq, struct arena *a, struct audit_row *r)
 #define AUDIT_FMT "tItttt"
 
 /* access_row_fn: an action name of SQL_ACCESS_AUDIT_ACTIONS. */
-static int
-action_row(struct store_q *q, struct arena *a, void *elem, void *arg)
+static void
+action_row(struct store_q *q, struct arena *a, void *elem)
 {
 	const char **action = elem;
 
-	(void)arg;
 	*action = arena_strdup(a, text_or_empty(store_text(q, 0)));
-	return 1;
 }
 
 enum access_rc
@@ -626,7 +624,7 @@ search_audit(struct store *s, const struct access_who *who, int64_t org, int64_t
 	if (r < 0)
 		goto fail;
 	if (store_query(tx, SQL_ACCESS_AUDIT_ACTIONS, &sq, "t", q.org) != 0 ||
-	    access_read_rows(sq, a, &actions, sizeof(*out->actions), action_row, NULL) != 0)
+	    access_read_rows(sq, a, &actions, sizeof(*out->actions), action_row) != 0)
 		goto fail;
 	out->actions = actions.v;
 	out->nactions = actions.n;

@@ -96,7 +96,7 @@ access_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size)
 
 int
 access_read_rows(struct store_q *q, struct arena *a, struct access_list *l, size_t size,
-    access_row_fn *row, void *arg)
+    access_row_fn *row)
 {
 	int r;
 
@@ -110,11 +110,8 @@ access_read_rows(struct store_q *q, struct arena *a, struct access_list *l, size
 		}
 		elem = (char *)l->v + l->n * size;
 		memset(elem, 0, size);
-		r = row(q, a, elem, arg);
-		if (r < 0)
-			break;
-		if (r == 1)
-			l->n++;
+		row(q, a, elem);
+		l->n++;
 	}
 	store_done(q);
 	return r < 0 ? -1 : 0;

@@ -47,13 +47,12 @@ struct access_list {
 	void *v;
 	size_t n, cap;
 };
-/* Fills elem, zeroed, from the current row of q (strings in a). Returns 1 to keep it, 0
- * to pass the row over, -1 on failure. */
-typedef int access_row_fn(struct store_q *q, struct arena *a, void *elem, void *arg);
-/* Appends the rows of q to l, elements of size bytes grown in a, each filled by row(arg);
- * ends q. Returns 0, or -1 (store failure, full arena, row failed). */
+/* Fills elem, zeroed, from the current row of q (strings in a). */
+typedef void access_row_fn(struct store_q *q, struct arena *a, void *elem);
+/* Appends the rows of q to l, elements of size bytes grown in a, each filled by row;
+ * ends q. Returns 0, or -1 (store failure, full arena). */
 int access_read_rows(struct store_q *q, struct arena *a, struct access_list *l, size_t size,
-    access_row_fn *row, void *arg);
+    access_row_fn *row);
 
 /* Whether s is one of the NULL-terminated set. */
 bool access_one_of(const char *s, const char *const *set);
