@@ -376,6 +376,20 @@ account_of_person(struct store_tx *tx, int64_t org, int64_t person, struct user_
 	return account_query(tx, SQL_ACCESS_ACCOUNT_OF_PERSON, org, person, v);
 }
 
+/* The person of a NISS (p) and their account in org (acc): 0 both found, 1 unknown
+ * person, 2 a person without an account there, -1 error. */
+static int
+person_account(struct store_tx *tx, int64_t org, const char *niss, struct person_row *p,
+    struct user_view *acc)
+{
+	int rc = person_by_niss(tx, niss, p);
+
+	if (rc != 0)
+		return rc;
+	rc = account_of_person(tx, org, p->id, acc);
+	return rc > 0 ? 2 : rc;
+}
+
 /* The member type of account in quality into type (5 bytes): 0, 1 not a member, -1. */
 static int
 member_type(struct store_tx *tx, int64_t quality, int64_t account, char type[5], char *since,
@@ -464,27 +478,24 @@ account_prefill(struct store_tx *tx, struct arena *a, int64_t org, const char *n
 	memset(out, 0, sizeof(*out));
 	copy(out->niss, sizeof(out->niss), niss);
 	copy(out->language, sizeof(out->language), "fr");
-	rc = person_by_niss(tx, niss, &p);
+	rc = person_account(tx, org, niss, &p, &acc);
 	if (rc < 0)
 		return -1;
-	if (rc == 0) {
+	if (rc != 1) {
 		out->names_locked = true;
 		copy(out->last_name, sizeof(out->last_name), p.last_name);
 		copy(out->first_name, sizeof(out->first_name), p.first_name);
 		copy(out->language, sizeof(out->language), p.language);
 		copy(out->email, sizeof(out->email), p.email);
-		rc = account_of_person(tx, org, p.id, &acc);
-		if (rc < 0)
-			return -1;
-		if (rc == 0) {
-			out->has_account = true;
-			copy(out->username, sizeof(out->username), acc.username);
-			copy(out->title, sizeof(out->title), acc.title);
-			copy(out->language, sizeof(out->language), acc.language);
-			copy(out->email, sizeof(out->email), acc.email);
-			copy(out->local_email, sizeof(out->local_email), acc.local_email);
-		}
-	} else if (a != NULL) {
+	}
+	if (rc == 0) {
+		out->has_account = true;
+		copy(out->username, sizeof(out->username), acc.username);
+		copy(out->title, sizeof(out->title), acc.title);
+		copy(out->language, sizeof(out->language), acc.language);
+		copy(out->email, sizeof(out->email), acc.email);
+		copy(out->local_email, sizeof(out->local_email), acc.local_email);
+	} else if (rc == 1 && a != NULL) {
 		struct reg_person rp;
 
 		/* Best effort: an unknown person or a register not imported leaves the names
@@ -535,20 +546,17 @@ account_validate(struct store_tx *tx, int64_t org, const char *qcode,
 	}
 	/* The person: known people keep the names of their record. */
 	if (n->niss[0] != '\0') {
-		rc = person_by_niss(tx, n->niss, &p);
+		rc = person_account(tx, org, n->niss, &p, &acc);
 		if (rc < 0)
 			return -1;
-		if (rc == 0) {
+		if (rc != 1) {
 			n->person_id = p.id;
 			copy(n->last_name, sizeof(n->last_name), p.last_name);
 			copy(n->first_name, sizeof(n->first_name), p.first_name);
-			rc = account_of_person(tx, org, p.id, &acc);
-			if (rc < 0)
-				return -1;
-			if (rc == 0) {
-				n->account_id = acc.account_id;
-				n->version = acc.version;
-			}
+		}
+		if (rc == 0) {
+			n->account_id = acc.account_id;
+			n->version = acc.version;
 		}
 	}
 	if (n->person_id == 0) {
@@ -871,9 +879,7 @@ account_prepare(struct store *s, const struct access_who *who, int64_t org,
 		store_rollback(tx);
 		return ACCESS_INVALID;
 	}
-	r = person_by_niss(tx, parsed.digits, &p);
-	if (r == 0)
-		r = account_of_person(tx, org, p.id, &acc);
+	r = person_account(tx, org, parsed.digits, &p, &acc);
 	if (r == 0)
 		r = member_type(tx, quality, acc.account_id, mtype, NULL, 0);
 	if (r < 0) {
