@@ -291,6 +291,35 @@ trim_copy(char *dst, size_t n, const char *s)
 	return true;
 }
 
+/* Copies the name in, trimmed, into dst (n bytes); adds the error required (nothing
+ * typed) or invalid (characters not admitted, too long) for field when it is refused. */
+static void
+check_name(struct access_errors *err, const char *field, char *dst, size_t n, const char *in,
+    const char *required, const char *invalid)
+{
+	if (!trim_copy(dst, n, in) || !access_valid_name(dst))
+		access_error_add(err, field, dst[0] == '\0' && (in == NULL || strlen(in) < n) ?
+		    required : invalid);
+}
+
+/* Copies the text in, trimmed, into dst (n bytes) and checks it with valid; adds the
+ * error required (empty) or invalid (too long, refused by valid) for field. Returns
+ * whether it passed. */
+static bool
+check_required(struct access_errors *err, const char *field, char *dst, size_t n,
+    const char *in, bool (*valid)(const char *), const char *required, const char *invalid)
+{
+	if (!trim_copy(dst, n, in) || dst[0] == '\0') {
+		access_error_add(err, field, in != NULL && strlen(in) >= n ? invalid : required);
+		return false;
+	}
+	if (!valid(dst)) {
+		access_error_add(err, field, invalid);
+		return false;
+	}
+	return true;
+}
+
 /* ---- reading ---- */
 
 struct person_row {
@@ -560,30 +589,17 @@ account_validate(struct store_tx *tx, int64_t org, const char *qcode,
 		}
 	}
 	if (n->person_id == 0) {
-		if (!trim_copy(n->last_name, sizeof(n->last_name), in->last_name) ||
-		    !access_valid_name(n->last_name))
-			access_error_add(err, "last_name", n->last_name[0] == '\0' &&
-			    (in->last_name == NULL || strlen(in->last_name) < sizeof(n->last_name)) ?
-			    N_("Le nom est obligatoire.") :
-			    N_("Le nom contient des caractères non admis ou est trop long."));
-		if (!trim_copy(n->first_name, sizeof(n->first_name), in->first_name) ||
-		    !access_valid_name(n->first_name))
-			access_error_add(err, "first_name", n->first_name[0] == '\0' &&
-			    (in->first_name == NULL ||
-			    strlen(in->first_name) < sizeof(n->first_name)) ?
-			    N_("Le prénom est obligatoire.") :
-			    N_("Le prénom contient des caractères non admis ou est trop long."));
+		check_name(err, "last_name", n->last_name, sizeof(n->last_name), in->last_name,
+		    N_("Le nom est obligatoire."),
+		    N_("Le nom contient des caractères non admis ou est trop long."));
+		check_name(err, "first_name", n->first_name, sizeof(n->first_name), in->first_name,
+		    N_("Le prénom est obligatoire."),
+		    N_("Le prénom contient des caractères non admis ou est trop long."));
 	}
 	/* User name: free in the organisation, or already this person's. */
-	if (!trim_copy(n->username, sizeof(n->username), in->username) || n->username[0] == '\0')
-		access_error_add(err, "username", n->username[0] == '\0' && in->username != NULL &&
-		    strlen(in->username) > ACCESS_USERNAME_MAX ?
-		    N_("Le nom d'utilisateur compte de 3 à 64 caractères : lettres, chiffres, point, tiret, trait de soulignement ou @.") :
-		    N_("Le nom d'utilisateur est obligatoire."));
-	else if (!access_valid_username(n->username))
-		access_error_add(err, "username",
-		    N_("Le nom d'utilisateur compte de 3 à 64 caractères : lettres, chiffres, point, tiret, trait de soulignement ou @."));
-	else {
+	if (check_required(err, "username", n->username, sizeof(n->username), in->username,
+	    access_valid_username, N_("Le nom d'utilisateur est obligatoire."),
+	    N_("Le nom d'utilisateur compte de 3 à 64 caractères : lettres, chiffres, point, tiret, trait de soulignement ou @."))) {
 		struct store_q *q;
 		int64_t other = 0;
 
@@ -610,14 +626,9 @@ account_validate(struct store_tx *tx, int64_t org, const char *qcode,
 		access_error_add(err, "language", N_("Choisissez une langue de la liste."));
 	else
 		copy(n->language, sizeof(n->language), in->language);
-	if (!trim_copy(n->email, sizeof(n->email), in->email) || n->email[0] == '\0')
-		access_error_add(err, "email", n->email[0] == '\0' && in->email != NULL &&
-		    strlen(in->email) > ACCESS_EMAIL_MAX ?
-		    N_("L'adresse e-mail n'est pas valide (exemple : nom@exemple.be).") :
-		    N_("L'adresse e-mail utilisateur est obligatoire."));
-	else if (!access_valid_email(n->email))
-		access_error_add(err, "email",
-		    N_("L'adresse e-mail n'est pas valide (exemple : nom@exemple.be)."));
+	check_required(err, "email", n->email, sizeof(n->email), in->email, access_valid_email,
+	    N_("L'adresse e-mail utilisateur est obligatoire."),
+	    N_("L'adresse e-mail n'est pas valide (exemple : nom@exemple.be)."));
 	if (!trim_copy(n->local_email, sizeof(n->local_email), in->local_email) ||
 	    (n->local_email[0] != '\0' && !access_valid_email(n->local_email)))
 		access_error_add(err, "local_email",
