@@ -398,8 +398,7 @@ account_read(struct store_tx *tx, int64_t org, int64_t id, struct user_view *v)
 	return account_query(tx, SQL_ACCESS_ACCOUNT_GET, id, org, v);
 }
 
-/* The person's account in org: 0 found, 1 none, -1 error. */
-static int
+int
 account_of_person(struct store_tx *tx, int64_t org, int64_t person, struct user_view *v)
 {
 	return account_query(tx, SQL_ACCESS_ACCOUNT_OF_PERSON, org, person, v);

@@ -200,6 +200,8 @@ int account_validate(struct store_tx *tx, int64_t org, const char *qcode,
 enum access_rc account_add_member(struct store_tx *tx, const struct access_who *who,
     const struct policy_actor *actor, int64_t org, int64_t quality, const char *type,
     struct user_norm *n);
+/* Reads the person's account in org into v. Returns 0 found, 1 none, -1 error. */
+int account_of_person(struct store_tx *tx, int64_t org, int64_t person, struct user_view *v);
 /* Fills the prefill from the person of that NISS (their record, their account in org, or
  * the persons register, best effort). Returns 0 or -1. */
 int account_prefill(struct store_tx *tx, struct arena *a, int64_t org, const char *niss,

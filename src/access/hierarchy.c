@@ -499,22 +499,21 @@ hierarchy_own_get(struct store *s, const struct access_who *who, int64_t org,
 	if (r != 1)
 		goto fail;
 	if (org > 0) {
-		if (store_query(tx, SQL_ACCESS_ACCOUNT_OF_PERSON, &q, "ii", org, who->person_id) != 0)
-			goto fail;
-		r = store_next(q);
-		if (r == 1) {
-			out->has_account = true;
-			out->account_id = store_int(q, 0);
-			copy(out->username, sizeof(out->username), store_text(q, 2));
-			copy(out->title, sizeof(out->title), store_text(q, 3));
-			copy(out->account_language, sizeof(out->account_language), store_text(q, 4));
-			copy(out->account_email, sizeof(out->account_email), store_text(q, 5));
-			copy(out->local_email, sizeof(out->local_email), store_text(q, 6));
-			out->version = store_int(q, 10);
-		}
-		store_done(q);
+		struct user_view acc;
+
+		r = account_of_person(tx, org, who->person_id, &acc);
 		if (r < 0)
 			goto fail;
+		if (r == 0) {
+			out->has_account = true;
+			out->account_id = acc.account_id;
+			copy(out->username, sizeof(out->username), acc.username);
+			copy(out->title, sizeof(out->title), acc.title);
+			copy(out->account_language, sizeof(out->account_language), acc.language);
+			copy(out->account_email, sizeof(out->account_email), acc.email);
+			copy(out->local_email, sizeof(out->local_email), acc.local_email);
+			out->version = acc.version;
+		}
 	}
 	store_rollback(tx);
 	return ACCESS_OK;
