@@ -174,4 +174,25 @@ store_fixture_count(const struct store_fixture *f, const char *sql)
 	return n;
 }
 
+/* After a third failed login for user name user: checks the stored delay (3 failures, one
+ * second from the attempt's start, which a slow machine may outlive before the next call),
+ * then sets the 15-minute lock that ten failures give, so that the door's next answer does
+ * not depend on the machine's speed. 0, or -1 when the stored state was not that. */
+static inline int
+store_fixture_throttle_lock(struct store_fixture *f, const char *user)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof(sql), "SELECT failures FROM login_throttle WHERE key = 'u:%s'", user);
+	if (store_fixture_count(f, sql) != 3)
+		return -1;
+	snprintf(sql, sizeof(sql), "SELECT next_allowed - updated_at FROM login_throttle "
+	    "WHERE key = 'u:%s'", user);
+	if (store_fixture_count(f, sql) != 1)
+		return -1;
+	snprintf(sql, sizeof(sql), "UPDATE login_throttle SET failures = 10, "
+	    "next_allowed = strftime('%%s','now') + 900 WHERE key = 'u:%s';", user);
+	return store_fixture_script(f, sql);
+}
+
 #endif
