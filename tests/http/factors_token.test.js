@@ -63,6 +63,11 @@ describe('token card', () => {
     const bytes = Buffer.from(await pdf.arrayBuffer());
     assert.equal(bytes.subarray(0, 5).toString('latin1'), '%PDF-');
     assert.ok(bytes.length > 500);
+    // The PDF's text is not compressed: each of the page's 24 codes is written in it.
+    const inPdf = bytes.toString('latin1');
+    for (const m of card.text.matchAll(/<code data-position="\d+">(\d{3} \d{3})<\/code>/g)) {
+      assert.ok(inPdf.includes(`(${m[1]}) Tj`), `code ${m[1]} in the PDF`);
+    }
     // A wrong activation code is refused at the field; the card stays pending.
     const pos = Number(/Code n° (\d+) de cette carte/.exec(card.text)[1]);
     const real = /<code data-position="(\d+)">(\d{3}) (\d{3})<\/code>/g;
