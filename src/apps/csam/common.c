@@ -210,12 +210,6 @@ csam_app_fail(struct web_req *r, enum csam_rc rc)
 	}
 }
 
-int64_t
-csam_app_id(const char *s)
-{
-	return web_id(s);
-}
-
 int
 csam_routes(struct web_server *s, bool four_eyes, const char *exception_address)
 {

@@ -44,8 +44,6 @@ const char *csam_app_status_label(struct web_req *r, const char *status);
 const char *csam_app_doc_label(struct web_req *r, const char *doc);
 /* Answers CSAM_DENIED (403), CSAM_NOT_FOUND (404), CSAM_CONFLICT (400) or an error (500). */
 int csam_app_fail(struct web_req *r, enum csam_rc rc);
-/* web_id, under the name the CSAM and helpdesk pages call it by. */
-int64_t csam_app_id(const char *s);
 
 /* Route registrations, one per file. */
 int csam_designate_routes(struct web_server *s);

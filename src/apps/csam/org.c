@@ -105,7 +105,7 @@ org_page(struct web_req *r, int status, int64_t id, const struct csam_errors *er
 static int64_t
 org_id(struct web_req *r)
 {
-	return csam_app_id(web_param(r, "id"));
+	return web_id(web_param(r, "id"));
 }
 
 static int
@@ -152,7 +152,7 @@ static int
 cogap_remove_post(struct web_req *r)
 {
 	struct csam_who who;
-	int64_t id = org_id(r), person = csam_app_id(csam_app_form(r, "person"));
+	int64_t id = org_id(r), person = web_id(csam_app_form(r, "person"));
 	enum csam_rc rc;
 
 	if (!app_require_level(r, LOA_LOW))

@@ -51,7 +51,7 @@ queue_get(struct web_req *r)
 	struct csam_queue_filter f = { 0 };
 	struct csam_queue_item *items = NULL;
 	const char *age = web_query(r, "age"), *ref = web_query(r, "reference");
-	int64_t page = csam_app_id(web_query(r, "page"));
+	int64_t page = web_id(web_query(r, "page"));
 	size_t n = 0, total = 0;
 	struct csam_who who;
 	struct tmpl_ctx *c;
