@@ -37,6 +37,7 @@ static const struct key keys[] = {
 	{ "db_pool", I(db_pool, 1, 64) },
 	{ "session_idle", I(session_idle, 60, 86400) },
 	{ "session_absolute", I(session_absolute, 300, 7 * 86400) },
+	{ "shutdown_grace", I(shutdown_grace, 1, 3600) },
 	{ "password_ops", I(password_ops, 1, 10) },
 	{ "password_mem_kib", I(password_mem_kib, 8, 1048576) },
 	{ "max_header", L(max_header, 1024, 1L << 20) },
@@ -78,6 +79,7 @@ config_defaults(struct config *c)
 	c->db_pool = 8;
 	c->session_idle = 1800;
 	c->session_absolute = 12 * 3600;
+	c->shutdown_grace = 10;
 	c->password_ops = 2;
 	c->password_mem_kib = 19456;
 	c->max_header = 16 * 1024;

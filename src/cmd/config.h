@@ -18,6 +18,7 @@ struct config {
 	int db_pool;
 	int session_idle;
 	int session_absolute;
+	int shutdown_grace;   /* seconds a stop waits for requests under way */
 	int password_ops;
 	int password_mem_kib;
 	long max_header;

@@ -209,7 +209,7 @@ run(int argc, char **argv, bool demo)
 	fflush(stdout);
 	sigwait(&set, &sig);
 	log_info(NULL, "signal %d: draining requests", sig);
-	web_server_stop(srv, 10000);
+	web_server_stop(srv, c.shutdown_grace * 1000);
 	web_server_free(srv);
 	mail_stop(mail);
 	eid_runtime_free(&eid);

@@ -141,21 +141,17 @@ describe('connections and logs', () => {
 
 describe('stopping with an idle keep-alive connection', () => {
   it('SIGTERM does not wait for idle keep-alive connections (closed before the grace ends)', async () => {
-    const srv = await start();
+    // A grace of ten minutes (shutdown_grace): a server that waited for the idle connection
+    // would outlast the harness's stop limit many times over; one that closes it at once
+    // stops. Nothing is timed.
+    const srv = await start({ env: { PORTIER_SHUTDOWN_GRACE: '600' } });
     const conn = await connection(srv.port);
     try {
       const res = await conn.request('GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n');
       assert.equal(res.status, 200);
-      const closed = new Promise((r) => { conn.sock.once('close', () => r(Date.now())); });
-      const t0 = Date.now();
+      const closed = new Promise((r) => { conn.sock.once('close', () => r(true)); });
       const logs = await srv.stop();
-      const took = (await closed) - t0;
-      // An idle connection has no request to finish: the drain closes it at once rather
-      // than wait the full grace period (10 s in serve.c, not a setting). What is timed is
-      // SIGTERM to the connection's close, not to the exit (a sanitizer build's exit
-      // checks take seconds), against a bound of most of the grace: a server that waits
-      // for the idle connection takes the whole 10 s, however fast the machine.
-      assert.ok(took < 8000, `the idle keep-alive connection was closed ${took} ms after SIGTERM`);
+      assert.equal(await closed, true);
       assert.match(logs, /info - stopped\n?$/);
     } finally {
       conn.sock.destroy();
