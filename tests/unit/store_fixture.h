@@ -195,4 +195,31 @@ store_fixture_throttle_lock(struct store_fixture *f, const char *user)
 	return store_fixture_script(f, sql);
 }
 
+/* What a test's store is: the folder's tag and the pool's size. */
+struct store_fixture_spec {
+	const char *tag;
+	int pool;
+};
+
+/* cmocka's setup for a test given a spec as its initial state (STORE_FIXTURE_TEST): the
+ * state becomes a new store_fixture. */
+static inline int
+store_fixture_setup(void **state)
+{
+	const struct store_fixture_spec *spec = *state;
+
+	*state = store_fixture_new(spec->tag, spec->pool);
+	return *state != NULL ? 0 : -1;
+}
+
+static inline int
+store_fixture_teardown(void **state)
+{
+	return store_fixture_free(*state);
+}
+
+/* A cmocka test f run on a store of its own, made from the spec at spec_ptr. */
+#define STORE_FIXTURE_TEST(f, spec_ptr) cmocka_unit_test_prestate_setup_teardown(f, \
+	store_fixture_setup, store_fixture_teardown, (void *)(spec_ptr))
+
 #endif

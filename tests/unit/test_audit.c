@@ -14,18 +14,7 @@
 #include "store/store.h"
 #include "store_fixture.h"
 
-static int
-setup(void **state)
-{
-	*state = store_fixture_new("audit", 2);
-	return *state != NULL ? 0 : -1;
-}
-
-static int
-teardown(void **state)
-{
-	return store_fixture_free(*state);
-}
+static const struct store_fixture_spec spec = { "audit", 2 };
 
 static void
 append(struct store *s, int n)
@@ -198,16 +187,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(migrations_recorded, setup, teardown),
-		cmocka_unit_test_setup_teardown(chain_intact, setup, teardown),
-		cmocka_unit_test_setup_teardown(append_only_in_sql, setup, teardown),
-		cmocka_unit_test_setup_teardown(edited_event_found, setup, teardown),
-		cmocka_unit_test_setup_teardown(details_edit_found, setup, teardown),
-		cmocka_unit_test_setup_teardown(recomputed_hash_found, setup, teardown),
-		cmocka_unit_test_setup_teardown(missing_event_found, setup, teardown),
-		cmocka_unit_test_setup_teardown(cut_end_found, setup, teardown),
-		cmocka_unit_test_setup_teardown(rolled_back_event_absent, setup, teardown),
-		cmocka_unit_test_setup_teardown(bad_details_refused, setup, teardown),
+		STORE_FIXTURE_TEST(migrations_recorded, &spec),
+		STORE_FIXTURE_TEST(chain_intact, &spec),
+		STORE_FIXTURE_TEST(append_only_in_sql, &spec),
+		STORE_FIXTURE_TEST(edited_event_found, &spec),
+		STORE_FIXTURE_TEST(details_edit_found, &spec),
+		STORE_FIXTURE_TEST(recomputed_hash_found, &spec),
+		STORE_FIXTURE_TEST(missing_event_found, &spec),
+		STORE_FIXTURE_TEST(cut_end_found, &spec),
+		STORE_FIXTURE_TEST(rolled_back_event_absent, &spec),
+		STORE_FIXTURE_TEST(bad_details_refused, &spec),
 	};
 
 	return cmocka_run_group_tests_name("audit", tests, NULL, NULL);

@@ -328,18 +328,7 @@ client_checks(void **state)
 
 /* ---- keys and clients in a store ---- */
 
-static int
-setup(void **state)
-{
-	*state = store_fixture_new("oidc", 2);
-	return *state != NULL ? 0 : -1;
-}
-
-static int
-teardown(void **state)
-{
-	return store_fixture_free(*state);
-}
+static const struct store_fixture_spec spec = { "oidc", 2 };
 
 static int
 count_key(void *arg, const struct oidc_key_info *k)
@@ -444,8 +433,8 @@ main(void)
 		cmocka_unit_test(pairwise),
 		cmocka_unit_test(pkce),
 		cmocka_unit_test(client_checks),
-		cmocka_unit_test_setup_teardown(keys_rotate, setup, teardown),
-		cmocka_unit_test_setup_teardown(clients_store, setup, teardown),
+		STORE_FIXTURE_TEST(keys_rotate, &spec),
+		STORE_FIXTURE_TEST(clients_store, &spec),
 	};
 
 	if (sodium_init() < 0)

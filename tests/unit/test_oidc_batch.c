@@ -20,18 +20,7 @@
 #define THREADS 12
 #define OPS 40
 
-static int
-setup(void **state)
-{
-	*state = store_fixture_new("batch", 4);
-	return *state != NULL ? 0 : -1;
-}
-
-static int
-teardown(void **state)
-{
-	return store_fixture_free(*state);
-}
+static const struct store_fixture_spec spec = { "batch", 4 };
 
 struct op {
 	int thread, k;
@@ -198,9 +187,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(single_operation, setup, teardown),
-		cmocka_unit_test_setup_teardown(concurrent_operations, setup, teardown),
-		cmocka_unit_test_setup_teardown(submitted_operations, setup, teardown),
+		STORE_FIXTURE_TEST(single_operation, &spec),
+		STORE_FIXTURE_TEST(concurrent_operations, &spec),
+		STORE_FIXTURE_TEST(submitted_operations, &spec),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

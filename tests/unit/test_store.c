@@ -16,18 +16,7 @@
 #include "store/store.h"
 #include "store_fixture.h"
 
-static int
-setup(void **state)
-{
-	*state = store_fixture_new("store", 3);
-	return *state != NULL ? 0 : -1;
-}
-
-static int
-teardown(void **state)
-{
-	return store_fixture_free(*state);
-}
+static const struct store_fixture_spec spec = { "store", 3 };
 
 /* The value of setting name into out ("" when absent); -1 on error. */
 static int
@@ -217,9 +206,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(commit_and_rollback, setup, teardown),
-		cmocka_unit_test_setup_teardown(thread_checkpoints, setup, teardown),
-		cmocka_unit_test_setup_teardown(wal_stays_bounded, setup, teardown),
+		STORE_FIXTURE_TEST(commit_and_rollback, &spec),
+		STORE_FIXTURE_TEST(thread_checkpoints, &spec),
+		STORE_FIXTURE_TEST(wal_stays_bounded, &spec),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
