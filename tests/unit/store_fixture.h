@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "store/sql.h"
 #include "store/store.h"
 
 #define STORE_FIXTURE_PREFIX "/tmp/portier-"
@@ -193,6 +194,31 @@ store_fixture_throttle_lock(struct store_fixture *f, const char *user)
 	snprintf(sql, sizeof(sql), "UPDATE login_throttle SET failures = 10, "
 	    "next_allowed = strftime('%%s','now') + 900 WHERE key = 'u:%s';", user);
 	return store_fixture_script(f, sql);
+}
+
+/* The value of setting name into out ("" when absent; out may be NULL): 1 when the setting
+ * exists, 0 when not, -1 on error. */
+static inline int
+store_fixture_setting(struct store *s, const char *name, char *out, size_t outlen)
+{
+	struct store_tx *tx;
+	struct store_q *q;
+	int rc;
+
+	if (out != NULL)
+		out[0] = '\0';
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, SQL_SETTING_GET, &q, "t", name) != 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	rc = store_next(q);
+	if (rc == 1 && out != NULL)
+		snprintf(out, outlen, "%s", store_text(q, 0));
+	store_done(q);
+	store_rollback(tx);
+	return rc;
 }
 
 /* What a test's store is: the folder's tag and the pool's size. */

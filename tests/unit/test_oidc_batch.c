@@ -63,26 +63,6 @@ worker_main(void *arg)
 	return NULL;
 }
 
-/* 1 when setting name exists, 0 when not, -1 on error. */
-static int
-setting_exists(struct store *s, const char *name)
-{
-	struct store_tx *tx;
-	struct store_q *q;
-	int rc;
-
-	if (store_begin(s, STORE_READ, &tx) != 0)
-		return -1;
-	if (store_query(tx, SQL_SETTING_GET, &q, "t", name) != 0) {
-		store_rollback(tx);
-		return -1;
-	}
-	rc = store_next(q);
-	store_done(q);
-	store_rollback(tx);
-	return rc;
-}
-
 static void
 concurrent_operations(void **state)
 {
@@ -105,7 +85,8 @@ concurrent_operations(void **state)
 			char name[32];
 
 			snprintf(name, sizeof(name), "b.%d.%d", i, k);
-			assert_int_equal(setting_exists(f->s, name), k % 3 == 0 ? 0 : 1);
+			assert_int_equal(store_fixture_setting(f->s, name, NULL, 0),
+			    k % 3 == 0 ? 0 : 1);
 		}
 }
 
@@ -124,7 +105,6 @@ struct async_op {
 	struct answers *a;
 };
 
-static int setting_exists(struct store *s, const char *name);
 
 static void
 answered(void *arg, int rc)
@@ -134,7 +114,7 @@ answered(void *arg, int rc)
 
 	/* The write is committed when the answer comes: another connection sees it. */
 	snprintf(name, sizeof(name), "b.%d.%d", x->o.thread, x->o.k);
-	if (rc >= 0 && setting_exists(x->a->s, name) != 1)
+	if (rc >= 0 && store_fixture_setting(x->a->s, name, NULL, 0) != 1)
 		x->a->committed_early++;
 	pthread_mutex_lock(&x->a->lock);
 	x->a->rc[x->o.k] = rc;
@@ -165,7 +145,7 @@ submitted_operations(void **state)
 
 		assert_int_equal(a.rc[k], k % 3 == 0 ? -1 : k + 77000);
 		snprintf(name, sizeof(name), "b.77.%d", k);
-		assert_int_equal(setting_exists(f->s, name), k % 3 == 0 ? 0 : 1);
+		assert_int_equal(store_fixture_setting(f->s, name, NULL, 0), k % 3 == 0 ? 0 : 1);
 	}
 }
 
@@ -177,10 +157,10 @@ single_operation(void **state)
 	struct op o = { 99, 1 };
 
 	assert_int_equal(oidc_batch_run(f->s, op_fn, &o), 1 + 99000);
-	assert_int_equal(setting_exists(f->s, "b.99.1"), 1);
+	assert_int_equal(store_fixture_setting(f->s, "b.99.1", NULL, 0), 1);
 	o.k = 3;
 	assert_int_equal(oidc_batch_run(f->s, op_fn, &o), -1);
-	assert_int_equal(setting_exists(f->s, "b.99.3"), 0);
+	assert_int_equal(store_fixture_setting(f->s, "b.99.3", NULL, 0), 0);
 }
 
 int

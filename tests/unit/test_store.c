@@ -18,29 +18,6 @@
 
 static const struct store_fixture_spec spec = { "store", 3 };
 
-/* The value of setting name into out ("" when absent); -1 on error. */
-static int
-setting(struct store *s, const char *name, char *out, size_t outlen)
-{
-	struct store_tx *tx;
-	struct store_q *q;
-	int rc;
-
-	out[0] = '\0';
-	if (store_begin(s, STORE_READ, &tx) != 0)
-		return -1;
-	if (store_query(tx, SQL_SETTING_GET, &q, "t", name) != 0) {
-		store_rollback(tx);
-		return -1;
-	}
-	rc = store_next(q);
-	if (rc == 1)
-		snprintf(out, outlen, "%s", store_text(q, 0));
-	store_done(q);
-	store_rollback(tx);
-	return rc < 0 ? -1 : 0;
-}
-
 static int
 put(struct store *s, const char *name, const char *value, bool commit)
 {
@@ -68,9 +45,9 @@ commit_and_rollback(void **state)
 
 	assert_int_equal(put(f->s, "t.kept", "1", true), 0);
 	assert_int_equal(put(f->s, "t.undone", "1", false), 0);
-	assert_int_equal(setting(f->s, "t.kept", v, sizeof(v)), 0);
+	assert_int_equal(store_fixture_setting(f->s, "t.kept", v, sizeof(v)), 1);
 	assert_string_equal(v, "1");
-	assert_int_equal(setting(f->s, "t.undone", v, sizeof(v)), 0);
+	assert_int_equal(store_fixture_setting(f->s, "t.undone", v, sizeof(v)), 0);
 	assert_string_equal(v, "");
 	/* A statement that cannot run marks the transaction: its commit is refused and
 	 * undoes what came before it. */
@@ -78,7 +55,7 @@ commit_and_rollback(void **state)
 	assert_int_equal(store_exec(tx, SQL_SETTING_PUT, "tt", "t.before", "1"), 1);
 	assert_int_equal(store_exec(tx, -5, ""), -1);
 	assert_int_equal(store_commit(tx), -1);
-	assert_int_equal(setting(f->s, "t.before", v, sizeof(v)), 0);
+	assert_int_equal(store_fixture_setting(f->s, "t.before", v, sizeof(v)), 0);
 	assert_string_equal(v, "");
 	/* The store still works after all that, and many transactions in a row reuse their
 	 * prepared statements. */
@@ -88,7 +65,7 @@ commit_and_rollback(void **state)
 		snprintf(n, sizeof(n), "%d", i);
 		assert_int_equal(put(f->s, "t.count", n, true), 0);
 	}
-	assert_int_equal(setting(f->s, "t.count", v, sizeof(v)), 0);
+	assert_int_equal(store_fixture_setting(f->s, "t.count", v, sizeof(v)), 1);
 	assert_string_equal(v, "199");
 }
 
@@ -197,7 +174,7 @@ wal_stays_bounded(void **state)
 	/* A transaction of 10 rows adds some 20 pages: 1,000 pages of margin is ample. */
 	assert_true(most < 16000 + 1000);
 	/* What was written last is what is read. */
-	assert_int_equal(setting(f->s, "w.7", v, sizeof(v)), 0);
+	assert_int_equal(store_fixture_setting(f->s, "w.7", v, sizeof(v)), 1);
 	assert_int_equal(v[0], 'a' + 119 % 26);
 	assert_int_equal((int)strlen(v), 2048);
 }
