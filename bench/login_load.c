@@ -1,17 +1,13 @@
-/* login_load.c — `make bench`: password logins/s with 20 concurrent clients against a running
+/* login_load.c — `make bench`: password logins/s with 20 concurrent clients (libcurl) against a running
  * portier, as a share of this machine's limit (cores ÷ time of one Argon2id hash, measured here
  * between the logins: they run in four parts, each set against the reference measured just
  * before and just after it), and /healthz latency while the logins run. Loopback only.
  * Usage: login_load http://127.0.0.1:PORT SECONDS. Prints the figures next to their targets
  * and fails on none of them; exits 1 when a login failed (the figures would not be logins'). */
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/time.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-
+#include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -22,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,8 +25,6 @@
 
 #define CLIENTS		20
 #define BUF_MAX		(64 * 1024)	/* one response; the login page is ~6 KiB */
-#define REQ_MAX		2048
-#define JAR_MAX		1024
 #define TOKEN_MAX	256
 #define IO_TIMEOUT_S	30
 #define PROBE_EVERY_NS	10000000L	/* /healthz every 10 ms */
@@ -42,21 +35,14 @@
 #define USERNAME	"jan.peeters"
 #define PASSWORD	"Demo-portier-2026"
 
-/* One keep-alive connection and its response buffer, reused for every request. */
+/* One client: a libcurl handle (it keeps its connection alive between requests) and the
+ * body of its last response. */
 struct conn {
-	int fd;
-	bool reused;	/* has answered a request: a close before the answer is a keep-alive end */
+	CURL *h;
+	long status;
 	size_t len;	/* bytes in buf */
-	char buf[BUF_MAX];
-};
-
-/* A parsed response; head and body point into the connection's buffer until the next request. */
-struct resp {
-	int status;
-	const char *head;
-	size_t headlen;
-	const char *body;
-	size_t bodylen;
+	bool overflow;
+	char buf[BUF_MAX + 1];
 };
 
 struct hash_run {
@@ -66,8 +52,7 @@ struct hash_run {
 	int failed;
 };
 
-static struct sockaddr_in server;
-static char host[32];
+static char base[64];   /* http://127.0.0.1:PORT */
 static double deadline;
 static atomic_long logins;
 static atomic_long errors;
@@ -199,314 +184,76 @@ out:
 	return rate;
 }
 
-/* --- HTTP/1.1 over one blocking keep-alive connection --- */
+/* --- HTTP through libcurl --- */
 
-static void
-conn_close(struct conn *c)
+static size_t
+take_body(char *p, size_t size, size_t n, void *arg)
 {
-	if (c->fd >= 0)
-		close(c->fd);
-	c->fd = -1;
-	c->reused = false;
-	c->len = 0;
+	struct conn *c = arg;
+
+	n *= size;
+	if (c->len + n > BUF_MAX) {
+		c->overflow = true;
+		return 0;
+	}
+	memcpy(c->buf + c->len, p, n);
+	c->len += n;
+	c->buf[c->len] = '\0';
+	return n;
 }
 
 static int
 conn_open(struct conn *c)
 {
-	struct timeval tv = { .tv_sec = IO_TIMEOUT_S };
-	int one = 1;
-
-	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (c->fd < 0)
+	if ((c->h = curl_easy_init()) == NULL)
 		return -1;
-	if (setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0 ||
-	    setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) != 0 ||
-	    setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) != 0 ||
-	    connect(c->fd, (const struct sockaddr *)&server, sizeof(server)) != 0) {
-		conn_close(c);
-		return -1;
-	}
-	c->reused = false;
-	c->len = 0;
+	curl_easy_setopt(c->h, CURLOPT_WRITEFUNCTION, take_body);
+	curl_easy_setopt(c->h, CURLOPT_WRITEDATA, c);
+	curl_easy_setopt(c->h, CURLOPT_USERAGENT, "portier-login-load");
+	curl_easy_setopt(c->h, CURLOPT_TIMEOUT, (long)IO_TIMEOUT_S);
+	curl_easy_setopt(c->h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c->h, CURLOPT_COOKIEFILE, "");   /* cookies in memory */
 	return 0;
 }
 
-static int
-send_all(int fd, const char *p, size_t n)
+static void
+conn_close(struct conn *c)
 {
-	while (n > 0) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
+	curl_easy_cleanup(c->h);
+	c->h = NULL;
 }
 
-/* Reads more bytes into the buffer. Returns the count, 0 at end of stream, -1 on error or
- * when the buffer is full (a response larger than BUF_MAX). */
-static ssize_t
-conn_fill(struct conn *c)
-{
-	ssize_t n;
-
-	if (c->len >= sizeof(c->buf)) {
-		errno = EMSGSIZE;
-		return -1;
-	}
-	do
-		n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - c->len, 0);
-	while (n < 0 && errno == EINTR);
-	if (n > 0)
-		c->len += (size_t)n;
-	return n;
-}
-
-/* The first CRLF in [p, p + n), or NULL. */
+/* GET path, or POST body (form-encoded) to it; the answer in c. NULL, or what failed. */
 static const char *
-crlf(const char *p, size_t n)
+exchange(struct conn *c, const char *path, const char *body)
 {
-	return memmem(p, n, "\r\n", 2);
-}
+	char url[sizeof(base) + 64];
+	CURLcode rc;
 
-/* True when the header line [p, p + n) is "name: ..." (name case-insensitive); *val is its value. */
-static bool
-header_is(const char *p, size_t n, const char *name, const char **val, size_t *vallen)
-{
-	size_t k = strlen(name);
-
-	if (n <= k || p[k] != ':' || strncasecmp(p, name, k) != 0)
-		return false;
-	p += k + 1;
-	n -= k + 1;
-	while (n > 0 && (*p == ' ' || *p == '\t')) {
-		p++;
-		n--;
-	}
-	*val = p;
-	*vallen = n;
-	return true;
-}
-
-static bool
-value_has(const char *v, size_t n, const char *word)
-{
-	size_t k = strlen(word);
-
-	for (size_t i = 0; i + k <= n; i++)
-		if (strncasecmp(v + i, word, k) == 0)
-			return true;
-	return false;
-}
-
-/* Waits for a full CRLF-ended line at offset at; returns the offset of its CR or -1. */
-static ssize_t
-need_line(struct conn *c, size_t at)
-{
-	for (;;) {
-		const char *nl = crlf(c->buf + at, c->len - at);
-
-		if (nl != NULL)
-			return nl - c->buf;
-		if (conn_fill(c) <= 0)
-			return -1;
-	}
-}
-
-/* Decodes a chunked body in place from offset at. Returns its length or -1. */
-static ssize_t
-read_chunked(struct conn *c, size_t at)
-{
-	size_t out = at;
-
-	for (;;) {
-		ssize_t cr = need_line(c, at);
-		size_t size = 0, i;
-
-		if (cr < 0)
-			return -1;
-		for (i = at; i < (size_t)cr; i++) {
-			int ch = c->buf[i], d;
-
-			if (ch >= '0' && ch <= '9')
-				d = ch - '0';
-			else if (ch >= 'a' && ch <= 'f')
-				d = ch - 'a' + 10;
-			else if (ch >= 'A' && ch <= 'F')
-				d = ch - 'A' + 10;
-			else
-				break;	/* chunk extension */
-			if (size > BUF_MAX)
-				return -1;
-			size = size * 16 + (size_t)d;
-		}
-		if (i == at)
-			return -1;
-		at = (size_t)cr + 2;
-		if (size == 0) {
-			/* Trailers, up to an empty line. */
-			for (;;) {
-				cr = need_line(c, at);
-				if (cr < 0)
-					return -1;
-				if ((size_t)cr == at)
-					break;
-				at = (size_t)cr + 2;
-			}
-			c->len = out;	/* nothing is pipelined: drop what follows */
-			return (ssize_t)out;
-		}
-		while (c->len - at < size + 2)
-			if (conn_fill(c) <= 0)
-				return -1;
-		if (memcmp(c->buf + at + size, "\r\n", 2) != 0)
-			return -1;
-		memmove(c->buf + out, c->buf + at, size);
-		out += size;
-		at += size + 2;
-		/* Give the decoded-away bytes back to the buffer. */
-		memmove(c->buf + out, c->buf + at, c->len - at);
-		c->len -= at - out;
-		at = out;
-	}
-}
-
-enum { READ_OK, READ_FAIL, READ_EOF_FIRST };
-
-/* Reads one response. READ_EOF_FIRST: the server closed before sending a byte. */
-static int
-read_response(struct conn *c, struct resp *r, bool *close_after)
-{
-	const char *end, *p, *v;
-	size_t hlen, vlen, clen = 0;
-	bool has_clen = false, chunked = false;
-	ssize_t n;
-
-	while ((end = memmem(c->buf, c->len, "\r\n\r\n", 4)) == NULL) {
-		n = conn_fill(c);
-		if (c->len == 0 && (n == 0 || (n < 0 && errno == ECONNRESET)))
-			return READ_EOF_FIRST;
-		if (n <= 0)
-			return READ_FAIL;
-	}
-	hlen = (size_t)(end - c->buf) + 4;
-	if (hlen < 12 || memcmp(c->buf, "HTTP/1.", 7) != 0 || c->buf[8] != ' ')
-		return READ_FAIL;
-	for (int i = 9; i < 12; i++)
-		if (c->buf[i] < '0' || c->buf[i] > '9')
-			return READ_FAIL;
-	r->status = (c->buf[9] - '0') * 100 + (c->buf[10] - '0') * 10 + (c->buf[11] - '0');
-	*close_after = c->buf[7] == '0';
-	r->head = c->buf;
-	r->headlen = hlen;
-	p = crlf(c->buf, hlen) + 2;
-	while (p < end) {
-		const char *eol = crlf(p, (size_t)(end + 2 - p));
-		size_t ln = (size_t)(eol - p);
-
-		if (header_is(p, ln, "Content-Length", &v, &vlen)) {
-			char num[24];
-			char *e;
-
-			if (vlen == 0 || vlen >= sizeof(num))
-				return READ_FAIL;
-			memcpy(num, v, vlen);
-			num[vlen] = '\0';
-			errno = 0;
-			clen = (size_t)strtoull(num, &e, 10);
-			if (errno != 0 || *e != '\0' || clen > BUF_MAX)
-				return READ_FAIL;
-			has_clen = true;
-		} else if (header_is(p, ln, "Transfer-Encoding", &v, &vlen)) {
-			chunked = value_has(v, vlen, "chunked");
-		} else if (header_is(p, ln, "Connection", &v, &vlen)) {
-			if (value_has(v, vlen, "close"))
-				*close_after = true;
-			else if (value_has(v, vlen, "keep-alive"))
-				*close_after = false;
-		}
-		p = eol + 2;
-	}
-	r->body = c->buf + hlen;
-	if (chunked) {
-		n = read_chunked(c, hlen);
-		if (n < 0)
-			return READ_FAIL;
-		r->bodylen = (size_t)n - hlen;
-	} else if (has_clen) {
-		while (c->len < hlen + clen)
-			if (conn_fill(c) <= 0)
-				return READ_FAIL;
-		r->bodylen = clen;
-	} else if (r->status == 204 || r->status == 304 || r->status < 200) {
-		r->bodylen = 0;
-	} else {
-		/* Delimited by the end of the connection. */
-		while ((n = conn_fill(c)) > 0)
-			;
-		if (n < 0)
-			return READ_FAIL;
-		r->bodylen = c->len - hlen;
-		*close_after = true;
-	}
-	return READ_OK;
-}
-
-/* Sends req and reads its response, reconnecting once when the server had ended the
- * keep-alive connection. Returns 0 or -1 (transport failure, described in err). */
-static int
-exchange(struct conn *c, const char *req, size_t reqlen, struct resp *r, const char **err)
-{
-	for (int attempt = 0; attempt < 2; attempt++) {
-		bool close_after = false, was_reused;
-		int rc;
-
-		if (c->fd < 0 && conn_open(c) != 0) {
-			*err = "cannot connect";
-			return -1;
-		}
-		was_reused = c->reused;
-		c->len = 0;
-		if (send_all(c->fd, req, reqlen) != 0) {
-			conn_close(c);
-			if (was_reused)
-				continue;
-			*err = "cannot send the request";
-			return -1;
-		}
-		rc = read_response(c, r, &close_after);
-		if (rc == READ_EOF_FIRST && was_reused) {
-			conn_close(c);
-			continue;
-		}
-		if (rc != READ_OK) {
-			*err = errno == EMSGSIZE ? "response larger than 64 KiB" :
-			    "connection failed or bad response";
-			conn_close(c);
-			return -1;
-		}
-		if (close_after) {
-			/* The response stays readable in the buffer: only the socket goes. */
-			close(c->fd);
-			c->fd = -1;
-			c->reused = false;
-		} else
-			c->reused = true;
-		return 0;
-	}
-	*err = "connection closed twice before an answer";
-	return -1;
+	snprintf(url, sizeof(url), "%s%s", base, path);
+	c->len = 0;
+	c->buf[0] = '\0';
+	c->overflow = false;
+	c->status = 0;
+	curl_easy_setopt(c->h, CURLOPT_URL, url);
+	if (body != NULL)
+		curl_easy_setopt(c->h, CURLOPT_POSTFIELDS, body);
+	else
+		curl_easy_setopt(c->h, CURLOPT_HTTPGET, 1L);
+	rc = curl_easy_perform(c->h);
+	if (c->overflow)
+		return "response too long";
+	if (rc != CURLE_OK)
+		return curl_easy_strerror(rc);
+	curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, &c->status);
+	return NULL;
 }
 
 /* --- the clients --- */
 
+/* Counts an error; the first one is said on stderr, with the answer when there was one. */
 static void
-fail(const char *what, const struct resp *r, const char *err)
+fail(const char *what, const struct conn *c, const char *err)
 {
 	char text[201];
 	size_t n = 0;
@@ -514,134 +261,69 @@ fail(const char *what, const struct resp *r, const char *err)
 	atomic_fetch_add(&errors, 1);
 	if (atomic_flag_test_and_set(&first_error))
 		return;
-	if (r != NULL) {
-		n = r->bodylen < sizeof(text) - 1 ? r->bodylen : sizeof(text) - 1;
-		for (size_t i = 0; i < n; i++) {
-			unsigned char ch = (unsigned char)r->body[i];
+	if (err != NULL) {
+		fprintf(stderr, "first error: %s: %s\n", what, err);
+		return;
+	}
+	for (; n < c->len && n < sizeof(text) - 1; n++) {
+		unsigned char ch = (unsigned char)c->buf[n];
 
-			text[i] = ch < 0x20 || ch == 0x7f ? ' ' : (char)ch;
-		}
+		text[n] = ch < 0x20 || ch == 0x7f ? ' ' : (char)ch;
 	}
 	text[n] = '\0';
-	if (r != NULL)
-		fprintf(stderr, "first error: %s answered %d: %s\n", what, r->status, text);
-	else
-		fprintf(stderr, "first error: %s: %s\n", what, err);
+	fprintf(stderr, "first error: %s answered %ld: %s\n", what, c->status, text);
 }
 
-/* Collects the name=value pairs of the Set-Cookie headers into jar ("a=1; b=2"). */
-static int
-take_cookies(const struct resp *r, char *jar, size_t jarlen)
-{
-	const char *p = crlf(r->head, r->headlen) + 2;
-	const char *end = r->head + r->headlen - 2;
-	size_t used = 0;
-
-	jar[0] = '\0';
-	while (p < end) {
-		const char *eol = crlf(p, (size_t)(end + 2 - p));
-		const char *v, *semi;
-		size_t vlen;
-
-		if (header_is(p, (size_t)(eol - p), "Set-Cookie", &v, &vlen)) {
-			semi = memchr(v, ';', vlen);
-			if (semi != NULL)
-				vlen = (size_t)(semi - v);
-			if (used + vlen + 3 > jarlen)
-				return -1;
-			if (used > 0) {
-				memcpy(jar + used, "; ", 2);
-				used += 2;
-			}
-			memcpy(jar + used, v, vlen);
-			used += vlen;
-			jar[used] = '\0';
-		}
-		p = eol + 2;
-	}
-	return used > 0 ? 0 : -1;
-}
-
-/* Copies the value of the form's first _csrf field, URL-encoded, into tok. */
-static int
-take_csrf(const struct resp *r, char *tok, size_t toklen)
+/* The value of the form's first _csrf field, URL-encoded (curl_free it), or NULL. */
+static char *
+take_csrf(struct conn *c)
 {
 	static const char mark[] = "name=\"_csrf\" value=\"";
-	static const char hex[] = "0123456789ABCDEF";
-	const char *p = memmem(r->body, r->bodylen, mark, sizeof(mark) - 1);
-	const char *end = r->body + r->bodylen;
-	size_t n = 0;
+	const char *p = strstr(c->buf, mark), *end;
 
 	if (p == NULL)
-		return -1;
-	for (p += sizeof(mark) - 1; p < end && *p != '"'; p++) {
-		unsigned char ch = (unsigned char)*p;
-
-		if (n + 4 > toklen)
-			return -1;
-		if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.' || ch == '~')
-			tok[n++] = (char)ch;
-		else {
-			tok[n++] = '%';
-			tok[n++] = hex[ch >> 4];
-			tok[n++] = hex[ch & 15];
-		}
-	}
-	if (p == end || n == 0)
-		return -1;
-	tok[n] = '\0';
-	return 0;
+		return NULL;
+	p += sizeof(mark) - 1;
+	if ((end = strchr(p, '"')) == NULL || end == p || end - p > TOKEN_MAX)
+		return NULL;
+	return curl_easy_escape(c->h, p, (int)(end - p));
 }
 
-/* One client: GET /login, then POST /login/password with its cookie and CSRF token, in a
- * loop until the deadline. A login counts when its 303 arrives before the deadline. */
+/* One client: GET /login as a new visitor, then POST /login/password with the session
+ * cookie and the CSRF token, in a loop until the deadline. A login counts when its 303
+ * arrives before the deadline. */
 static void *
 client(void *arg)
 {
 	struct conn *c = arg;
-	struct resp r;
-	char req[REQ_MAX], body[512], jar[JAR_MAX], tok[TOKEN_MAX];
+	char body[512], *tok;
 	const char *err;
-	int n, bn;
 
 	while (now_s() < deadline) {
-		n = snprintf(req, sizeof(req), "GET /login HTTP/1.1\r\nHost: %s\r\n"
-		    "User-Agent: portier-login-load\r\nAccept: text/html\r\n\r\n", host);
-		if (exchange(c, req, (size_t)n, &r, &err) != 0) {
-			fail("GET /login", NULL, err);
+		curl_easy_setopt(c->h, CURLOPT_COOKIELIST, "ALL");
+		if ((err = exchange(c, "/login", NULL)) != NULL) {
+			fail("GET /login", c, err);
 			sleep(1);	/* a server that is gone is not hammered */
 			continue;
 		}
-		if (r.status != 200) {
-			fail("GET /login", &r, NULL);
+		if (c->status != 200) {
+			fail("GET /login", c, NULL);
 			continue;
 		}
-		if (take_cookies(&r, jar, sizeof(jar)) != 0) {
-			fail("GET /login (no session cookie)", &r, NULL);
+		if ((tok = take_csrf(c)) == NULL) {
+			fail("GET /login (no _csrf field)", c, NULL);
 			continue;
 		}
-		if (take_csrf(&r, tok, sizeof(tok)) != 0) {
-			fail("GET /login (no _csrf field)", &r, NULL);
-			continue;
-		}
-		bn = snprintf(body, sizeof(body), "_csrf=%s&username=%s&password=%s&next=%%2F",
-		    tok, USERNAME, PASSWORD);
-		n = snprintf(req, sizeof(req), "POST /login/password HTTP/1.1\r\nHost: %s\r\n"
-		    "User-Agent: portier-login-load\r\n"
-		    "Content-Type: application/x-www-form-urlencoded\r\n"
-		    "Content-Length: %d\r\nCookie: %s\r\n\r\n%s", host, bn, jar, body);
-		if (bn < 0 || (size_t)bn >= sizeof(body) || n < 0 || (size_t)n >= sizeof(req)) {
-			fail("POST /login/password", NULL, "request too long");
-			continue;
-		}
-		if (exchange(c, req, (size_t)n, &r, &err) != 0) {
-			fail("POST /login/password", NULL, err);
+		snprintf(body, sizeof(body), "_csrf=%s&username=%s&password=%s&next=%%2F", tok,
+		    USERNAME, PASSWORD);
+		curl_free(tok);
+		if ((err = exchange(c, "/login/password", body)) != NULL) {
+			fail("POST /login/password", c, err);
 			sleep(1);
 			continue;
 		}
-		if (r.status != 303)
-			fail("POST /login/password", &r, NULL);
+		if (c->status != 303)
+			fail("POST /login/password", c, NULL);
 		else if (now_s() < deadline)
 			atomic_fetch_add(&logins, 1);
 	}
@@ -661,18 +343,12 @@ probe(void *arg)
 {
 	struct probe *pr = arg;
 	struct timespec next;
-	struct resp r;
-	char req[256];
-	const char *err;
-	int n;
 
-	n = snprintf(req, sizeof(req), "GET /healthz HTTP/1.1\r\nHost: %s\r\n"
-	    "User-Agent: portier-login-load\r\n\r\n", host);
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	while (now_s() < deadline) {
 		double a = now_s();
 
-		if (exchange(&pr->c, req, (size_t)n, &r, &err) != 0 || r.status != 200)
+		if (exchange(&pr->c, "/healthz", NULL) != NULL || pr->c.status != 200)
 			pr->errors++;
 		else if (pr->n < pr->cap)
 			pr->ms[pr->n++] = (now_s() - a) * 1e3;
@@ -715,29 +391,22 @@ cpu_s(void)
 	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
+/* Accepts http://127.0.0.1:PORT (loopback only) into base. */
 static int
 parse_base(const char *url)
 {
-	static const char pre[] = "http://127.0.0.1";
-	const char *p = url + sizeof(pre) - 1;
-	long port = 80;
+	static const char pre[] = "http://127.0.0.1:";
+	long port;
 	char *e;
 
-	if (strncmp(url, pre, sizeof(pre) - 1) != 0 || (*p != ':' && *p != '/' && *p != '\0'))
+	if (strncmp(url, pre, sizeof(pre) - 1) != 0)
 		return -1;
-	if (*p == ':') {
-		errno = 0;
-		port = strtol(p + 1, &e, 10);
-		if (errno != 0 || e == p + 1 || port < 1 || port > 65535 ||
-		    (*e != '\0' && strcmp(e, "/") != 0))
-			return -1;
-	} else if (*p == '/' && p[1] != '\0')
+	errno = 0;
+	port = strtol(url + sizeof(pre) - 1, &e, 10);
+	if (errno != 0 || e == url + sizeof(pre) - 1 || port < 1 || port > 65535 ||
+	    (*e != '\0' && strcmp(e, "/") != 0))
 		return -1;
-	memset(&server, 0, sizeof(server));
-	server.sin_family = AF_INET;
-	server.sin_port = htons((uint16_t)port);
-	server.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	snprintf(host, sizeof(host), "127.0.0.1:%ld", port);
+	snprintf(base, sizeof(base), "%s%ld", pre, port);
 	return 0;
 }
 
@@ -799,9 +468,6 @@ segment(struct conn *conns, struct probe *pr, double secs, double *cpu)
 		pthread_join(t[i], NULL);
 	pthread_join(pt, NULL);
 	*cpu += cpu_s() - c0;
-	for (int i = 0; i < CLIENTS; i++)
-		conn_close(&conns[i]);
-	conn_close(&pr->c);
 	if (started < CLIENTS) {
 		fprintf(stderr, "login_load: cannot start the clients\n");
 		return -1;
@@ -831,7 +497,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	if (sodium_init() < 0 || cores_init() != 0)
+	if (sodium_init() < 0 || cores_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		return 1;
 
 	conns = calloc(CLIENTS, sizeof(*conns));
@@ -842,9 +508,11 @@ main(int argc, char **argv)
 	pr->ms = calloc(pr->cap, sizeof(*pr->ms));
 	if (pr->ms == NULL)
 		goto done;
-	pr->c.fd = -1;
+	if (conn_open(&pr->c) != 0)
+		goto done;
 	for (int i = 0; i < CLIENTS; i++)
-		conns[i].fd = -1;
+		if (conn_open(&conns[i]) != 0)
+			goto done;
 
 	/* The limit is cores ÷ the time of one hash alone. On a VM the cores need not be
 	 * equally fast (here one may hash half again as slowly as the other, whatever runs on
@@ -907,8 +575,12 @@ main(int argc, char **argv)
 		printf("/healthz during logins: no answer (%ld errors)\n", pr->errors);
 	rc = atomic_load(&errors) > 0 || total == 0 || pr->errors > 0 ? 1 : 0;
 done:
-	if (pr != NULL)
+	for (int i = 0; conns != NULL && i < CLIENTS; i++)
+		conn_close(&conns[i]);
+	if (pr != NULL) {
+		conn_close(&pr->c);
 		free(pr->ms);
+	}
 	free(pr);
 	free(conns);
 	return rc;
