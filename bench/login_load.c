@@ -1,9 +1,10 @@
 /* login_load.c — `make bench`: password logins/s with 20 concurrent clients (libcurl) against
- * a running portier, as a share of this machine's limit (cores ÷ time of one Argon2id hash, measured here
- * between the logins: they run in four parts, each set against the reference measured just
- * before and just after it), and /healthz latency while the logins run. Loopback only.
- * Usage: login_load http://127.0.0.1:PORT SECONDS. Prints the figures next to their targets
- * and fails on none of them; exits 1 when a login failed (the figures would not be logins'). */
+ * a running portier, as a share of this machine's limit (cores ÷ time of one Argon2id hash,
+ * measured here between the logins: they run in four parts, each set against the reference
+ * measured just before and just after it), and /healthz latency while the logins run.
+ * Loopback only. Usage: login_load http://127.0.0.1:PORT SECONDS. Prints the figures next to
+ * their targets and fails on none of them; exits 1 when a login failed (the figures would not
+ * be logins'). */
 #include <sys/resource.h>
 #include <sys/time.h>
 
