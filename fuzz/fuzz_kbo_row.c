@@ -6,7 +6,7 @@
  *   src/registry/kbo_csv.c src/registry/kbo_value.c src/registry/kbo_files.c
  *   src/be/enterprise.c src/base/utf8.c -lcsv -o build/fuzz_kbo_row
  * Run:   build/fuzz_kbo_row -max_total_time=60 -max_len=4096 corpus/
- * Seeds: the files of ../shared/data/kbo-open-data-0147-update, each with its layout
+ * Seeds: the files of tests/data/kbo-open-data-0147-update, each with its layout
  *   byte in front (see layout() below). */
 #include <stdint.h>
 #include <stdlib.h>

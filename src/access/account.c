@@ -819,7 +819,7 @@ is_gap(struct store_tx *tx, int64_t org, int64_t person)
 
 /* Whether acting on person's account in a quality is acting on one of org's managers,
  * the GAP or a co-GAP, someone else than the one acting: only the GAP may then change,
- * suspend or remove it. Designating and removing co-GAPs is the GAP's alone (DESIGN.md
+ * suspend or remove it. Designating and removing co-GAPs is the GAP's alone (the product design,
  * §2); a local manager, or another co-GAP, suspending or deleting a co-GAP's account
  * would go around that. 1, 0, or -1. */
 static int

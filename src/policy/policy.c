@@ -1,4 +1,4 @@
-/* policy.c — the permission table of DESIGN.md §2 and the rules around it: suspended
+/* policy.c — the permission table of the product design (§2) and the rules around it: suspended
  * accounts act on nothing, local managers only in their own quality, the GAP designation
  * only with eID, nobody below the GAP acts on the GAP. */
 #include "policy/policy.h"

@@ -1,4 +1,4 @@
-/* policy.h — who may do what: the permission table of DESIGN.md §2, in one place.
+/* policy.h — who may do what: the permission table of the product design (§2), in one place.
  * Pure code: services describe the actor and the target, the table answers. */
 #ifndef PORTIER_POLICY_H
 #define PORTIER_POLICY_H

@@ -1,4 +1,4 @@
-// uman_policy.test.js — the permission table of DESIGN.md §2 as the access-management pages
+// uman_policy.test.js — the permission table of the product design (§2) as the access-management pages
 // enforce it, cell by cell: for each row that these pages serve (co-GAPs, activating a
 // quality, co-GLs, users, export, audit trail, own data) and each actor (GAP, co-GAP, GL,
 // co-GL, USER, helpdesk, and the GAP of another organisation), the answer; every refusal
@@ -81,7 +81,7 @@ describe('access management: the policy table through the pages', () => {
   }
 
   const ROLES = ['gap', 'cogap', 'gl', 'cogl', 'user', 'helpdesk', 'other'];
-  // DESIGN.md §2, the rows these pages serve; columns in ROLES order.
+  // the product design (§2), the rows these pages serve; columns in ROLES order.
   const TABLE = [
     { what: 'designate / remove co-GAPs', allowed: [1, 0, 0, 0, 0, 0, 0],
       req: (c) => post(c, '/acces/1/co-responsables', { niss: NISS.paul }),

@@ -2,7 +2,7 @@
  * activating a quality (self-managed, with a designated local manager, twice), users and
  * their grants, optimistic concurrency, suspension, removal, lists with filters, the
  * export, co-GAPs, the hierarchy, the audit trail, the catalogue; and the policy table of
- * DESIGN.md §2 as the services enforce it: each refusal audited, nothing changed. */
+ * the product design (§2) as the services enforce it: each refusal audited, nothing changed. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -781,7 +781,7 @@ policy_refusals_are_audited(void **state)
 	arena_free(a);
 }
 
-/* The cells of DESIGN.md §2 that these services use, one actor per column. */
+/* The cells of the product design (§2) that these services use, one actor per column. */
 static void
 policy_table_cells(void **state)
 {

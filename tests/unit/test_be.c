@@ -1,5 +1,5 @@
 /* test_be.c — unit tests of be/: NISS, enterprise, establishment and VAT numbers,
- * every refusal reason, and every number of the real KBO extract in ../shared/data. */
+ * every refusal reason, and every number of the real KBO extract in tests/data. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,8 +13,8 @@
 
 #include "be/be.h"
 
-/* Folder of the shared test data, from the repo root; PORTIER_SHARED_DATA overrides it. */
-#define SHARED_DATA_DEFAULT	"../shared/data"
+/* Folder of the test data in the repository, from the repo root; PORTIER_TEST_DATA overrides it. */
+#define TEST_DATA_DEFAULT	"tests/data"
 #define KBO_UPDATE		"kbo-open-data-0147-update"
 
 /*
@@ -679,15 +679,15 @@ test_real_kbo_numbers(void **state)
 	int n, i;
 
 	(void)state;
-	base = getenv("PORTIER_SHARED_DATA");
+	base = getenv("PORTIER_TEST_DATA");
 	if (base == NULL || *base == '\0')
-		base = SHARED_DATA_DEFAULT;
+		base = TEST_DATA_DEFAULT;
 	if ((size_t)snprintf(dir, sizeof(dir), "%s/%s", base, KBO_UPDATE) >= sizeof(dir))
-		fail_msg("PORTIER_SHARED_DATA too long");
+		fail_msg("PORTIER_TEST_DATA too long");
 	n = scandir(dir, &list, kbo_csv_filter, alphasort);
 	if (n < 0)
 		fail_msg("cannot read %s (run from the repo root, or set "
-		    "PORTIER_SHARED_DATA to the shared data folder)", dir);
+		    "PORTIER_TEST_DATA to the test data folder)", dir);
 	for (i = 0; i < n; i++) {
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
 		    list[i]->d_name) >= sizeof(path))

@@ -1,5 +1,5 @@
 /* test_kbo_import.c — the KBO Open Data import: a synthetic full extract written here as
- * the base, the REAL daily update 147 (../shared/data, or $PORTIER_SHARED_DATA) applied on
+ * the base, the REAL daily update 147 (tests/data, or $PORTIER_TEST_DATA) applied on
  * top and checked row by row against the files, malformed extracts refused with file:line
  * and nothing changed; the row reader and the value normalisers on their own. */
 #include <setjmp.h>
@@ -189,11 +189,11 @@ struct fixture {
 };
 
 static const char *
-shared_data(void)
+test_data(void)
 {
-	const char *d = getenv("PORTIER_SHARED_DATA");
+	const char *d = getenv("PORTIER_TEST_DATA");
 
-	return d != NULL && d[0] != '\0' ? d : "../shared/data";
+	return d != NULL && d[0] != '\0' ? d : "tests/data";
 }
 
 static int
@@ -203,7 +203,7 @@ setup(void **state)
 
 	if (f == NULL)
 		return -1;
-	snprintf(f->update, sizeof(f->update), "%s/%s", shared_data(), UPDATE_DIR);
+	snprintf(f->update, sizeof(f->update), "%s/%s", test_data(), UPDATE_DIR);
 	if (access(f->update, R_OK) != 0) {
 		fprintf(stderr, "the real update extract is missing: %s\n", f->update);
 		return -1;

@@ -1,4 +1,4 @@
-/* test_policy.c — the permission table cell by cell, as DESIGN.md §2 writes it, and the
+/* test_policy.c — the permission table cell by cell, as the product design (§2) writes it, and the
  * rules around it: other quality, other organisation, suspended, level, acting on the GAP. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,7 +17,7 @@ static const char *const role_names[7] = {
 	"legal rep", "GAP", "co-GAP", "GL", "co-GL", "USER", "helpdesk",
 };
 
-/* DESIGN.md §2, row by row: legal rep, GAP, co-GAP, GL, co-GL, USER, helpdesk. */
+/* The product design (§2), row by row: legal rep, GAP, co-GAP, GL, co-GL, USER, helpdesk. */
 static const enum cell expected[POLICY__ACTIONS][7] = {
 	[POLICY_DESIGNATE_GAP] = { YES, NO, NO, NO, NO, NO, NO },
 	[POLICY_MANAGE_COGAPS] = { NO, YES, NO, NO, NO, NO, NO },
