@@ -19,6 +19,7 @@ static const char usage[] =
     "                          --application CODE [--scope \"openid profile …\"]\n"
     "                          [--min-level 1|2|3] [--post-logout-uri URI …]\n"
     "                          [--public] [--allow-national-number] [--sector NAME]\n"
+    "                          [--id-token-alg ES256|RS256]\n"
     "       portier client list\n"
     "       portier client rotate-secret --id ID\n"
     "       portier client remove --id ID\n"
@@ -39,11 +40,13 @@ static const char usage[] =
     "                       national_number)\n"
     "  --sector NAME        pairwise sector: clients of one sector see the same sub\n"
     "                       (default: the client id)\n"
+    "  --id-token-alg ALG   how its ID tokens are signed (id_token_signed_response_alg):\n"
+    "                       ES256 (default) or RS256\n"
     "The secret of a confidential client is printed once: keep it, it cannot be shown again;\n"
     "rotate-secret gives the client a new one (the old one stops working at once).\n";
 
 struct opts {
-	const char *id, *application, *scope, *sector;
+	const char *id, *application, *scope, *sector, *id_token_alg;
 	const char *redirect[ARGS_MAX], *post_logout[ARGS_MAX];
 	size_t n_redirect, n_post_logout;
 	int min_level;
@@ -97,6 +100,8 @@ parse(int argc, char **argv, struct opts *o, char **rest, int *nrest)
 			o->scope = v;
 		else if ((v = opt_value(argc, argv, &i, "sector", &missing)) != NULL)
 			o->sector = v;
+		else if ((v = opt_value(argc, argv, &i, "id-token-alg", &missing)) != NULL)
+			o->id_token_alg = v;
 		else if ((v = opt_value(argc, argv, &i, "min-level", &missing)) != NULL) {
 			if (strlen(v) != 1 || v[0] < '1' || v[0] > '3') {
 				fputs("portier: --min-level: 1, 2 or 3\n", stderr);
@@ -126,10 +131,10 @@ print_client(void *arg, const struct oidc_client *c)
 {
 	(void)arg;
 	printf("%s\n  type: %s\n  application: %s, minimum level %d\n  scopes: %s%s\n"
-	    "  sector: %s\n  created: %s\n", c->id, c->confidential ? "confidential" : "public",
-	    c->application, c->min_level, c->scopes,
+	    "  sector: %s\n  id_token_signed_response_alg: %s\n  created: %s\n", c->id,
+	    c->confidential ? "confidential" : "public", c->application, c->min_level, c->scopes,
 	    c->allow_national_number ? " (national number allowed)" : "", c->sector,
-	    c->created_at);
+	    jws_alg_name(c->id_token_alg), c->created_at);
 	for (size_t i = 0; i < c->n_redirect; i++)
 		printf("  redirect_uri: %s\n", c->redirect[i]);
 	for (size_t i = 0; i < c->n_post_logout; i++)
@@ -144,6 +149,7 @@ add(struct store *s, const struct opts *o)
 		.id = o->id, .public_client = o->public_client, .application = o->application,
 		.min_level = o->min_level, .scopes = o->scope ? o->scope : "openid profile",
 		.allow_national_number = o->allow_nn, .sector = o->sector,
+		.id_token_alg = o->id_token_alg,
 		.redirect = o->redirect, .n_redirect = o->n_redirect,
 		.post_logout = o->post_logout, .n_post_logout = o->n_post_logout,
 	};

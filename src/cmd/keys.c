@@ -1,5 +1,6 @@
 /* keys.c — `portier keys rotate|list`: the OpenID Connect signing keys. Rotation makes a
- * new active key; the retired one stays in the JWKS until the ID tokens it signed expire. */
+ * new active key of each alg (ES256, RS256); the retired ones stay in the JWKS until the
+ * ID tokens they signed expire. */
 #include "cmd/cmd.h"
 
 #include <inttypes.h>
@@ -13,9 +14,10 @@
 static const char usage[] =
     "usage: portier keys rotate|list [--db PATH] [--config FILE]\n"
     "\n"
-    "Manages the signing keys of the OpenID Connect provider (ES256, kept in the database).\n"
-    "  rotate   make a new signing key; the previous one stays published in the JWKS\n"
-    "           until the ID tokens it signed have expired, then it is removed\n"
+    "Manages the signing keys of the OpenID Connect provider (one ES256 and one RS256 key,\n"
+    "kept in the database).\n"
+    "  rotate   make a new signing key of each alg; the previous ones stay published in the\n"
+    "           JWKS until the ID tokens they signed have expired, then they are removed\n"
     "  list     show the keys: kid, created, state (active, published until …)\n"
     "Servers pick up a new key within 30 seconds.\n";
 
@@ -52,7 +54,7 @@ cmd_keys(int argc, char **argv)
 {
 	struct config c;
 	struct store *s;
-	char *pos[1], kid[JWS_KID_MAX];
+	char *pos[1], kid[JWS_ALGS][JWS_KID_MAX];
 	int npos, rc;
 	int64_t now = (int64_t)time(NULL);
 
@@ -67,9 +69,9 @@ cmd_keys(int argc, char **argv)
 		return 1;
 	if (strcmp(pos[0], "rotate") == 0) {
 		rc = oidc_keys_rotate(s, "cli", kid);
-		if (rc == 0)
-			printf("new signing key %s\n", kid);
-		else
+		for (int a = 0; rc == 0 && a < JWS_ALGS; a++)
+			printf("new %s signing key %s\n", jws_alg_name((enum jws_alg)a), kid[a]);
+		if (rc != 0)
 			fputs("portier: keys rotate: database error\n", stderr);
 	} else {
 		rc = oidc_keys_ensure(s);

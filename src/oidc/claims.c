@@ -171,6 +171,9 @@ oidc_claims(struct store *s, const struct oidc_client *c, const struct oidc_gran
 	}
 	if (oidc_scope_has(g->scope, "email") && d->email[0] != '\0')
 		json_object_set_new(obj, "email", json_string(d->email));
+	/* portier never confirms an address (no link is sent to it): it says so. */
+	if (oidc_scope_has(g->scope, "email") && d->email[0] != '\0')
+		json_object_set_new(obj, "email_verified", json_false());
 	/* Checked again here: the scope alone is never enough. */
 	if (oidc_scope_has(g->scope, "national_number") && c->allow_national_number &&
 	    d->niss[0] != '\0')
@@ -236,7 +239,8 @@ oidc_id_token(struct store *s, const struct oidc_keyring *kr, const char *issuer
 	payload = json_dumps(obj, JSON_COMPACT);
 	if (payload == NULL)
 		goto done;
-	rc = jws_sign(oidc_keyring_signer(kr), "JWT", payload, strlen(payload), out);
+	rc = jws_sign(oidc_keyring_signer_alg(kr, c->id_token_alg), "JWT", payload,
+	    strlen(payload), out);
 done:
 	free(payload);
 	json_decref(obj);

@@ -156,6 +156,65 @@ oidc_client_scope_ok(const struct oidc_client *c, const char *scope)
 	return oidc_scope_has(c->scopes, scope);
 }
 
+int
+oidc_uri_origin(const char *uri, char *out, size_t outlen)
+{
+	const char *host, *end;
+	size_t n;
+
+	if (uri == NULL)
+		return -1;
+	if (strncmp(uri, "https://", 8) == 0)
+		host = uri + 8;
+	else if (strncmp(uri, "http://", 7) == 0)
+		host = uri + 7;
+	else
+		return -1;
+	end = host + strcspn(host, "/?#");
+	n = (size_t)(end - uri);
+	if (end == host || n + 1 > outlen)
+		return -1;
+	memcpy(out, uri, n);
+	out[n] = '\0';
+	return 0;
+}
+
+bool
+oidc_client_origin_ok(const struct oidc_client *c, const char *origin)
+{
+	char o[OIDC_URI_MAX + 1];
+
+	if (origin == NULL || origin[0] == '\0')
+		return false;
+	for (size_t i = 0; i < c->n_redirect; i++)
+		if (oidc_uri_origin(c->redirect[i], o, sizeof(o)) == 0 && strcmp(o, origin) == 0)
+			return true;
+	return false;
+}
+
+int
+oidc_public_origin_known(struct store *s, const char *origin)
+{
+	struct store_tx *tx;
+	struct store_q *q;
+	int rc;
+
+	/* An origin is scheme://authority: nothing after the authority, nothing odd in it. */
+	if (origin == NULL || strlen(origin) > OIDC_URI_MAX || !oidc_uri_valid(origin) ||
+	    strchr(strchr(origin, ':') + 3, '/') != NULL || strchr(origin, '?') != NULL)
+		return 0;
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, SQL_OIDC_CLIENT_PUBLIC_ORIGIN, &q, "t", origin) != 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	rc = store_next(q);
+	store_done(q);
+	store_rollback(tx);
+	return rc < 0 ? -1 : rc;
+}
+
 /* Checks the scope list: known words, single spaces, "openid" among them; writes the
  * normalised list (national_number dropped unless allowed) into out. */
 static int
@@ -268,6 +327,7 @@ oidc_client_add(struct store *s, const struct oidc_client_new *n, const char *ac
 	const char *sector = n->sector ? n->sector : n->id;
 	unsigned char hash[32];
 	struct store_tx *tx;
+	enum jws_alg alg;
 	int min, level, rc;
 
 	secret[0] = '\0';
@@ -296,6 +356,10 @@ oidc_client_add(struct store *s, const struct oidc_client_new *n, const char *ac
 		snprintf(err, errlen, "minimum level: 1 (low), 2 (substantial) or 3 (high)");
 		return -1;
 	}
+	if (jws_alg_parse(n->id_token_alg ? n->id_token_alg : "ES256", &alg) != 0) {
+		snprintf(err, errlen, "ID token signing algorithm: RS256 or ES256");
+		return -1;
+	}
 	if (store_begin(s, STORE_WRITE, &tx) != 0) {
 		snprintf(err, errlen, "database busy or unavailable");
 		return -1;
@@ -312,10 +376,12 @@ oidc_client_add(struct store *s, const struct oidc_client_new *n, const char *ac
 	if (!n->public_client)
 		secret_new(secret, hash);
 	rc = n->public_client ?
-	    store_exec(tx, SQL_OIDC_CLIENT_INSERT, "tntitit", n->id, n->application,
-		(int64_t)level, scopes, (int64_t)n->allow_national_number, sector) :
-	    store_exec(tx, SQL_OIDC_CLIENT_INSERT, "tbtitit", n->id, hash, sizeof(hash),
-		n->application, (int64_t)level, scopes, (int64_t)n->allow_national_number, sector);
+	    store_exec(tx, SQL_OIDC_CLIENT_INSERT, "tntititt", n->id, n->application,
+		(int64_t)level, scopes, (int64_t)n->allow_national_number, sector,
+		jws_alg_name(alg)) :
+	    store_exec(tx, SQL_OIDC_CLIENT_INSERT, "tbtititt", n->id, hash, sizeof(hash),
+		n->application, (int64_t)level, scopes, (int64_t)n->allow_national_number, sector,
+		jws_alg_name(alg));
 	if (rc == -2) {
 		store_rollback(tx);
 		sodium_memzero(secret, OIDC_SECRET_LEN + 1);
@@ -330,8 +396,9 @@ oidc_client_add(struct store *s, const struct oidc_client_new *n, const char *ac
 		    n->post_logout[i]) < 0)
 			rc = -1;
 	snprintf(details, sizeof(details), "{\"application\":\"%s\",\"min_level\":%d,"
-	    "\"confidential\":%s,\"national_number\":%s}", n->application, level,
-	    n->public_client ? "false" : "true", n->allow_national_number ? "true" : "false");
+	    "\"confidential\":%s,\"national_number\":%s,\"id_token_alg\":\"%s\"}",
+	    n->application, level, n->public_client ? "false" : "true",
+	    n->allow_national_number ? "true" : "false", jws_alg_name(alg));
 	if (rc != 1 || audit_client(tx, actor, "oidc.client.added", n->id, details) != 0 ||
 	    store_commit(tx) != 0) {
 		store_rollback(tx);
@@ -419,6 +486,9 @@ oidc_client_read(struct store_tx *tx, const char *id, struct oidc_client *out)
 		out->allow_national_number = store_int(q, 5) != 0;
 		copy_text(out->sector, sizeof(out->sector), store_text(q, 6));
 		copy_text(out->created_at, sizeof(out->created_at), store_text(q, 7));
+		/* The column's CHECK admits only the two; anything else reads as ES256. */
+		if (jws_alg_parse(store_text(q, 8), &out->id_token_alg) != 0)
+			out->id_token_alg = JWS_ES256;
 	}
 	store_done(q);
 	if (rc != 1)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "oidc/jws.h"
 #include "store/store.h"
 
 #define OIDC_CLIENT_ID_MAX 64
@@ -25,6 +26,7 @@ struct oidc_client {
 	char scopes[OIDC_SCOPES_MAX]; /* allowed scopes, space-separated */
 	bool allow_national_number;
 	char sector[OIDC_CLIENT_ID_MAX + 1];
+	enum jws_alg id_token_alg;    /* id_token_signed_response_alg */
 	char created_at[24];
 	size_t n_redirect, n_post_logout;
 	char redirect[OIDC_URIS_MAX][OIDC_URI_MAX + 1];
@@ -39,6 +41,7 @@ struct oidc_client_new {
 	const char *scopes;           /* space-separated; must hold "openid" */
 	bool allow_national_number;
 	const char *sector;           /* NULL: the client id */
+	const char *id_token_alg;     /* "ES256" or "RS256"; NULL: ES256 */
 	const char *const *redirect;
 	size_t n_redirect;
 	const char *const *post_logout;
@@ -77,6 +80,15 @@ bool oidc_client_redirect_ok(const struct oidc_client *c, const char *uri);
 bool oidc_client_post_logout_ok(const struct oidc_client *c, const char *uri);
 /* True when the client may ask for scope (one word). */
 bool oidc_client_scope_ok(const struct oidc_client *c, const char *scope);
+/* True when origin ("scheme://host[:port]", as a browser sends it) is the origin of one of
+ * the client's redirect URIs: where a browser-based public client runs. */
+bool oidc_client_origin_ok(const struct oidc_client *c, const char *origin);
+/* The origin of uri (scheme and authority, without path, query or trailing slash) into out.
+ * Returns 0, or -1 when uri is not an http(s) URI or out is too small. */
+int oidc_uri_origin(const char *uri, char *out, size_t outlen);
+/* Whether origin is the origin of a redirect URI of some public client (a CORS preflight
+ * carries no client id). Returns 1, 0 or -1. */
+int oidc_public_origin_known(struct store *s, const char *origin);
 
 /* True when the space-separated list holds word. */
 bool oidc_scope_has(const char *list, const char *word);

@@ -1,4 +1,4 @@
-/* jws.c — ES256 compact JWS on OpenSSL EVP: keys, JWKs and thumbprints, signing,
+/* jws.c — ES256 and RS256 compact JWS on OpenSSL EVP: keys, JWKs and thumbprints, signing,
  * verification, and the DER <-> raw r||s conversion JOSE demands (RFC 7518 §3.4). */
 #include "oidc/jws.h"
 
@@ -8,6 +8,7 @@
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
+#include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -18,8 +19,12 @@
 #define COORD 32                 /* P-256 coordinate and scalar size */
 #define JWS_MAX (64 * 1024)      /* refuse tokens larger than this */
 #define CTX_SPARE 16             /* signing contexts kept per key */
+#define RSA_MIN_BITS 2048        /* RFC 7518 §3.3: 2048 bits or more */
+#define RSA_MAX_BITS 4096
+#define SIG_MAX (RSA_MAX_BITS / 8)
 
 struct jws_key {
+	enum jws_alg alg;
 	EVP_PKEY *pkey;
 	bool priv;
 	char kid[JWS_KID_MAX];
@@ -121,6 +126,65 @@ jws_sha256_b64url(const char *s, size_t n, char out[44])
 	jws_b64url_encode(h, sizeof(h), out, 44);
 }
 
+const char *
+jws_alg_name(enum jws_alg alg)
+{
+	return alg == JWS_RS256 ? "RS256" : "ES256";
+}
+
+int
+jws_alg_parse(const char *name, enum jws_alg *out)
+{
+	if (name != NULL && strcmp(name, "ES256") == 0)
+		*out = JWS_ES256;
+	else if (name != NULL && strcmp(name, "RS256") == 0)
+		*out = JWS_RS256;
+	else
+		return -1;
+	return 0;
+}
+
+/* Appends the base64url of a big number (unsigned, big-endian, no leading zero) to out. */
+static int
+bn_b64url(const BIGNUM *bn, char *out, size_t outlen)
+{
+	unsigned char bin[SIG_MAX];
+	int n = BN_num_bytes(bn);
+
+	if (n <= 0 || n > (int)sizeof(bin) || BN_bn2bin(bn, bin) != n)
+		return -1;
+	return jws_b64url_encode(bin, (size_t)n, out, outlen) < 0 ? -1 : 0;
+}
+
+/* Fills kid and jwk from the modulus and exponent of an RSA k->pkey. */
+static int
+rsa_describe(struct jws_key *k)
+{
+	BIGNUM *bn = NULL, *be = NULL;
+	char ns[SIG_MAX * 4 / 3 + 8], es[16], canon[SIG_MAX * 4 / 3 + 64], tp[44];
+	int rc = -1;
+
+	if (EVP_PKEY_get_bn_param(k->pkey, OSSL_PKEY_PARAM_RSA_N, &bn) != 1 ||
+	    EVP_PKEY_get_bn_param(k->pkey, OSSL_PKEY_PARAM_RSA_E, &be) != 1 ||
+	    bn_b64url(bn, ns, sizeof(ns)) != 0 || bn_b64url(be, es, sizeof(es)) != 0)
+		goto done;
+	/* RFC 7638: e, kty, n in this order, no whitespace. */
+	if (snprintf(canon, sizeof(canon), "{\"e\":\"%s\",\"kty\":\"RSA\",\"n\":\"%s\"}", es, ns) >=
+	    (int)sizeof(canon))
+		goto done;
+	jws_sha256_b64url(canon, strlen(canon), tp);
+	snprintf(k->kid, sizeof(k->kid), "%s", tp);
+	if (snprintf(k->jwk, sizeof(k->jwk), "{\"kty\":\"RSA\",\"n\":\"%s\",\"e\":\"%s\","
+	    "\"kid\":\"%s\",\"use\":\"sig\",\"alg\":\"RS256\"}", ns, es, k->kid) >=
+	    (int)sizeof(k->jwk))
+		goto done;
+	rc = 0;
+done:
+	BN_free(bn);
+	BN_free(be);
+	return rc;
+}
+
 /* Fills kid and jwk from the public coordinates of k->pkey. */
 static int
 key_describe(struct jws_key *k)
@@ -130,6 +194,8 @@ key_describe(struct jws_key *k)
 	char xs[48], ys[48], canon[160], tp[44];
 	int rc = -1;
 
+	if (k->alg == JWS_RS256)
+		return rsa_describe(k);
 	if (EVP_PKEY_get_bn_param(k->pkey, OSSL_PKEY_PARAM_EC_PUB_X, &bx) != 1 ||
 	    EVP_PKEY_get_bn_param(k->pkey, OSSL_PKEY_PARAM_EC_PUB_Y, &by) != 1)
 		goto done;
@@ -151,19 +217,39 @@ done:
 	return rc;
 }
 
-/* Wraps pkey (taken) in a new key; checks it is a P-256 key. */
+/* The alg of pkey: a P-256 key is ES256, an RSA key of 2048-4096 bits RS256. 0 or -1. */
+static int
+pkey_alg(EVP_PKEY *pkey, enum jws_alg *alg)
+{
+	char group[32];
+	size_t glen = 0;
+	int bits;
+
+	if (EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA) {
+		bits = EVP_PKEY_get_bits(pkey);
+		if (bits < RSA_MIN_BITS || bits > RSA_MAX_BITS)
+			return -1;
+		*alg = JWS_RS256;
+		return 0;
+	}
+	if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_EC ||
+	    EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group,
+	    sizeof(group), &glen) != 1 || strcmp(group, "prime256v1") != 0)
+		return -1;
+	*alg = JWS_ES256;
+	return 0;
+}
+
+/* Wraps pkey (taken) in a new key; checks it is a key of one of the algs. */
 static int
 key_wrap(EVP_PKEY *pkey, bool priv, struct jws_key **out)
 {
 	struct jws_key *k;
-	char group[32];
-	size_t glen = 0;
+	enum jws_alg alg;
 
 	if (pkey == NULL)
 		return -1;
-	if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_EC ||
-	    EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group,
-	    sizeof(group), &glen) != 1 || strcmp(group, "prime256v1") != 0) {
+	if (pkey_alg(pkey, &alg) != 0) {
 		EVP_PKEY_free(pkey);
 		return -1;
 	}
@@ -173,6 +259,7 @@ key_wrap(EVP_PKEY *pkey, bool priv, struct jws_key **out)
 		return -1;
 	}
 	pthread_mutex_init(&k->lock, NULL);
+	k->alg = alg;
 	k->pkey = pkey;
 	k->priv = priv;
 	if (key_describe(k) != 0) {
@@ -187,6 +274,21 @@ int
 jws_key_generate(struct jws_key **out)
 {
 	return key_wrap(EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256"), true, out);
+}
+
+int
+jws_key_generate_alg(enum jws_alg alg, struct jws_key **out)
+{
+	if (alg == JWS_RS256)
+		return key_wrap(EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)JWS_RSA_BITS), true,
+		    out);
+	return jws_key_generate(out);
+}
+
+enum jws_alg
+jws_key_alg(const struct jws_key *k)
+{
+	return k->alg;
 }
 
 int
@@ -339,6 +441,19 @@ buf_b64url(struct buf *out, const void *p, size_t n)
 	return rc;
 }
 
+/* RS256 is PKCS #1 v1.5 over a SHA-256 DigestInfo: set on a context after its init (the
+ * digest is computed apart, as for ES256). Nothing to do for ES256. 0 or -1. */
+static int
+rsa_params(const struct jws_key *k, EVP_PKEY_CTX *ctx)
+{
+	if (k->alg != JWS_RS256)
+		return 0;
+	if (EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) != 1 ||
+	    EVP_PKEY_CTX_set_signature_md(ctx, EVP_sha256()) != 1)
+		return -1;
+	return 0;
+}
+
 /* A signing context for k: a spare one, or a new one initialised. NULL on failure. */
 static EVP_PKEY_CTX *
 sign_ctx_take(struct jws_key *k)
@@ -352,7 +467,7 @@ sign_ctx_take(struct jws_key *k)
 	if (ctx != NULL)
 		return ctx;
 	ctx = EVP_PKEY_CTX_new_from_pkey(NULL, k->pkey, NULL);
-	if (ctx != NULL && EVP_PKEY_sign_init(ctx) != 1) {
+	if (ctx != NULL && (EVP_PKEY_sign_init(ctx) != 1 || rsa_params(k, ctx) != 0)) {
 		EVP_PKEY_CTX_free(ctx);
 		ctx = NULL;
 	}
@@ -382,15 +497,15 @@ jws_sign(const struct jws_key *key, const char *typ, const char *payload, size_t
 	struct jws_key *k = (struct jws_key *)key;
 	bool signed_ok = false;
 	char header[160];
-	unsigned char der[80], raw[JWS_ES256_SIG], digest[crypto_hash_sha256_BYTES];
+	unsigned char der[SIG_MAX], raw[JWS_ES256_SIG], digest[crypto_hash_sha256_BYTES];
 	size_t derlen = sizeof(der), start = out->len;
 	EVP_PKEY_CTX *ctx = NULL;
 	int rc = -1;
 
 	if (!k->priv || n > JWS_MAX)
 		return -1;
-	snprintf(header, sizeof(header), "{\"alg\":\"ES256\",\"typ\":\"%s\",\"kid\":\"%s\"}",
-	    typ ? typ : "JWT", k->kid);
+	snprintf(header, sizeof(header), "{\"alg\":\"%s\",\"typ\":\"%s\",\"kid\":\"%s\"}",
+	    jws_alg_name(k->alg), typ ? typ : "JWT", k->kid);
 	if (buf_b64url(out, header, strlen(header)) != 0 || buf_putc(out, '.') != 0 ||
 	    buf_b64url(out, payload, n) != 0)
 		goto done;
@@ -401,8 +516,10 @@ jws_sign(const struct jws_key *key, const char *typ, const char *payload, size_t
 	if (ctx == NULL || EVP_PKEY_sign(ctx, der, &derlen, digest, sizeof(digest)) != 1)
 		goto done;
 	signed_ok = true;
-	if (jws_ecdsa_der_to_raw(der, derlen, raw) != 0 || buf_putc(out, '.') != 0 ||
-	    buf_b64url(out, raw, sizeof(raw)) != 0)
+	/* RS256 signatures go as they are; ECDSA's DER becomes JOSE's r || s. */
+	if (k->alg == JWS_RS256 ? (buf_putc(out, '.') != 0 || buf_b64url(out, der, derlen) != 0) :
+	    (jws_ecdsa_der_to_raw(der, derlen, raw) != 0 || buf_putc(out, '.') != 0 ||
+	    buf_b64url(out, raw, sizeof(raw)) != 0))
 		goto done;
 	rc = 0;
 done:
@@ -435,9 +552,10 @@ split(const char *jws, const char **p1, const char **p2, size_t *n0, size_t *n1,
 	return 0;
 }
 
-/* The decoded header as a JSON object, if its alg is ES256; NULL otherwise. */
+/* The decoded header as a JSON object, if its alg is ES256 or RS256 (written to *alg);
+ * NULL otherwise. */
 static json_t *
-header_of(const char *jws, size_t n0)
+header_of(const char *jws, size_t n0, enum jws_alg *alg)
 {
 	unsigned char h[512];
 	int hl;
@@ -449,8 +567,7 @@ header_of(const char *jws, size_t n0)
 	if (hl < 0)
 		return NULL;
 	j = json_loadb((const char *)h, (size_t)hl, JSON_REJECT_DUPLICATES, NULL);
-	if (j == NULL || !json_is_object(j) ||
-	    strcmp(jstr(j, "alg"), "ES256") != 0 ||
+	if (j == NULL || !json_is_object(j) || jws_alg_parse(jstr(j, "alg"), alg) != 0 ||
 	    json_object_get(j, "crit") != NULL) {
 		json_decref(j);
 		return NULL;
@@ -463,12 +580,13 @@ jws_peek_kid(const char *jws, char kid[JWS_KID_MAX])
 {
 	const char *p1, *p2, *v;
 	size_t n0, n1, n2;
+	enum jws_alg alg;
 	json_t *h;
 	int rc = -1;
 
 	if (split(jws, &p1, &p2, &n0, &n1, &n2) != 0)
 		return -1;
-	h = header_of(jws, n0);
+	h = header_of(jws, n0, &alg);
 	if (h == NULL)
 		return -1;
 	v = json_string_value(json_object_get(h, "kid"));
@@ -485,26 +603,36 @@ jws_verify(const struct jws_key *k, const char *jws, struct buf *payload)
 {
 	const char *p1, *p2;
 	size_t n0, n1, n2;
-	unsigned char raw[JWS_ES256_SIG + 2], der[80], *body = NULL;
+	unsigned char raw[SIG_MAX + 2], der[SIG_MAX], *body = NULL;
 	unsigned char digest[crypto_hash_sha256_BYTES];
 	EVP_PKEY_CTX *ctx = NULL;
+	enum jws_alg alg;
 	json_t *h;
 	int derlen, bl, rc = -1;
 
 	if (split(jws, &p1, &p2, &n0, &n1, &n2) != 0)
 		return -1;
-	h = header_of(jws, n0);
+	h = header_of(jws, n0, &alg);
 	if (h == NULL)
 		return -1;
 	json_decref(h);
-	if (jws_b64url_decode(p2, n2, raw, sizeof(raw)) != JWS_ES256_SIG)
+	/* The key decides the algorithm; a header naming another one is refused. */
+	if (alg != k->alg)
 		return -1;
-	derlen = jws_ecdsa_raw_to_der(raw, der, sizeof(der));
-	if (derlen < 0)
-		return -1;
+	if (alg == JWS_RS256) {
+		derlen = jws_b64url_decode(p2, n2, der, sizeof(der));
+		if (derlen != EVP_PKEY_get_size(k->pkey))
+			return -1;
+	} else {
+		if (jws_b64url_decode(p2, n2, raw, sizeof(raw)) != JWS_ES256_SIG)
+			return -1;
+		derlen = jws_ecdsa_raw_to_der(raw, der, sizeof(der));
+		if (derlen < 0)
+			return -1;
+	}
 	crypto_hash_sha256(digest, (const unsigned char *)jws, n0 + 1 + n1);
 	ctx = EVP_PKEY_CTX_new_from_pkey(NULL, k->pkey, NULL);
-	if (ctx == NULL || EVP_PKEY_verify_init(ctx) != 1 ||
+	if (ctx == NULL || EVP_PKEY_verify_init(ctx) != 1 || rsa_params(k, ctx) != 0 ||
 	    EVP_PKEY_verify(ctx, der, (size_t)derlen, digest, sizeof(digest)) != 1)
 		goto done;
 	body = malloc(n1 / 4 * 3 + 3);

@@ -1,5 +1,6 @@
-/* keys.c — signing keys in the store and their per-process cache. The cache hands out
- * immutable, reference-counted rings so that a reload never frees a key in use. */
+/* keys.c — signing keys in the store (one active key per alg: ES256 and RS256) and their
+ * per-process cache. The cache hands out immutable, reference-counted rings so that a
+ * reload never frees a key in use. */
 #include "oidc/keys.h"
 
 #include <pthread.h>
@@ -14,8 +15,9 @@
 #include "oidc/sql.h"
 
 struct oidc_keyring {
-	struct jws_key *keys[OIDC_KEYRING_MAX];   /* keys[0] signs */
+	struct jws_key *keys[OIDC_KEYRING_MAX];
 	size_t n;
+	const struct jws_key *signer[JWS_ALGS];  /* the active key of each alg */
 	char *jwks;
 	int64_t loaded_at;
 	int refs;                                 /* under the cache's lock */
@@ -28,19 +30,19 @@ struct oidc_keycache {
 	struct oidc_keyring *current;
 };
 
-/* Inserts a new active key inside tx; writes its kid. */
+/* Inserts a new active key of alg inside tx; writes its kid. */
 static int
-key_insert(struct store_tx *tx, int64_t now, char kid[JWS_KID_MAX])
+key_insert(struct store_tx *tx, int64_t now, enum jws_alg alg, char kid[JWS_KID_MAX])
 {
 	struct jws_key *k = NULL;
 	unsigned char *der = NULL;
 	size_t n = 0;
 	int rc = -1;
 
-	if (jws_key_generate(&k) != 0 || jws_key_private_der(k, &der, &n) != 0)
+	if (jws_key_generate_alg(alg, &k) != 0 || jws_key_private_der(k, &der, &n) != 0)
 		goto done;
-	if (store_exec(tx, SQL_OIDC_KEY_INSERT, "tbti", jws_key_kid(k), der, n, jws_key_jwk(k),
-	    now) != 1)
+	if (store_exec(tx, SQL_OIDC_KEY_INSERT, "tbtit", jws_key_kid(k), der, n, jws_key_jwk(k),
+	    now, jws_alg_name(alg)) != 1)
 		goto done;
 	snprintf(kid, JWS_KID_MAX, "%s", jws_key_kid(k));
 	rc = 0;
@@ -51,7 +53,8 @@ done:
 }
 
 static int
-audit_key(struct store_tx *tx, const char *actor, const char *action, const char *kid)
+audit_key(struct store_tx *tx, const char *actor, const char *action, const char *kid,
+    enum jws_alg alg)
 {
 	char details[128];
 	struct audit_event ev = {
@@ -59,24 +62,27 @@ audit_key(struct store_tx *tx, const char *actor, const char *action, const char
 		.details = details,
 	};
 
-	snprintf(details, sizeof(details), "{\"kid\":\"%s\"}", kid);
+	snprintf(details, sizeof(details), "{\"kid\":\"%s\",\"alg\":\"%s\"}", kid,
+	    jws_alg_name(alg));
 	return audit_append(tx, &ev);
 }
 
-/* 1 when there is an active key, 0 when none, -1 on error. */
+/* Sets have[alg] for every alg with an active key. 0 or -1. */
 static int
-has_active(struct store_tx *tx, int64_t now)
+active_algs(struct store_tx *tx, int64_t now, bool have[JWS_ALGS])
 {
 	struct store_q *q;
+	enum jws_alg alg;
 	int rc;
 
+	memset(have, 0, sizeof(bool) * JWS_ALGS);
 	if (store_query(tx, SQL_OIDC_KEY_PUBLISHED, &q, "i", now) != 0)
 		return -1;
-	rc = store_next(q);
-	if (rc == 1)
-		rc = store_null(q, 2) ? 1 : 0;
+	while ((rc = store_next(q)) == 1)
+		if (store_null(q, 2) && jws_alg_parse(store_text(q, 3), &alg) == 0)
+			have[alg] = true;
 	store_done(q);
-	return rc;
+	return rc < 0 ? -1 : 0;
 }
 
 int
@@ -84,39 +90,49 @@ oidc_keys_ensure(struct store *s)
 {
 	struct store_tx *tx;
 	int64_t now = (int64_t)time(NULL);
-	char kid[JWS_KID_MAX];
+	char kid[JWS_ALGS][JWS_KID_MAX];
+	bool have[JWS_ALGS];
 	int rc;
 
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
-	rc = has_active(tx, now);
-	if (rc == 0 && (key_insert(tx, now, kid) != 0 ||
-	    audit_key(tx, "system", "oidc.key.created", kid) != 0))
-		rc = -1;
+	rc = active_algs(tx, now, have);
+	/* Each alg gets its first key: RS256 appears beside ES256 in an older store too. */
+	for (int a = 0; rc == 0 && a < JWS_ALGS; a++)
+		if (!have[a] && (key_insert(tx, now, (enum jws_alg)a, kid[a]) != 0 ||
+		    audit_key(tx, "system", "oidc.key.created", kid[a], (enum jws_alg)a) != 0))
+			rc = -1;
 	if (rc < 0) {
 		store_rollback(tx);
 		return -1;
 	}
 	if (store_commit(tx) != 0)
 		return -1;
-	if (rc == 0)
-		log_info(NULL, "oidc: first signing key %s created", kid);
+	for (int a = 0; a < JWS_ALGS; a++)
+		if (!have[a])
+			log_info(NULL, "oidc: first %s signing key %s created",
+			    jws_alg_name((enum jws_alg)a), kid[a]);
 	return 0;
 }
 
 int
-oidc_keys_rotate(struct store *s, const char *actor, char kid[JWS_KID_MAX])
+oidc_keys_rotate(struct store *s, const char *actor, char kid[JWS_ALGS][JWS_KID_MAX])
 {
 	struct store_tx *tx;
 	int64_t now = (int64_t)time(NULL);
+	int rc = 0;
 
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
 	if (store_exec(tx, SQL_OIDC_KEY_RETIRE, "ii", now,
 	    now + OIDC_ID_TOKEN_TTL + OIDC_KEY_GRACE) < 0 ||
-	    store_exec(tx, SQL_OIDC_KEY_PURGE, "i", now) < 0 ||
-	    key_insert(tx, now, kid) != 0 ||
-	    audit_key(tx, actor, "oidc.key.rotated", kid) != 0) {
+	    store_exec(tx, SQL_OIDC_KEY_PURGE, "i", now) < 0)
+		rc = -1;
+	for (int a = 0; rc == 0 && a < JWS_ALGS; a++)
+		if (key_insert(tx, now, (enum jws_alg)a, kid[a]) != 0 ||
+		    audit_key(tx, actor, "oidc.key.rotated", kid[a], (enum jws_alg)a) != 0)
+			rc = -1;
+	if (rc != 0) {
 		store_rollback(tx);
 		return -1;
 	}
@@ -165,7 +181,8 @@ ring_free(struct oidc_keyring *r)
 	free(r);
 }
 
-/* Reads the published keys; the active one first. NULL on error or when none is active. */
+/* Reads the published keys, the active ones first. NULL on error or when an alg has no
+ * active key. */
 static struct oidc_keyring *
 ring_load(struct store *s, int64_t now)
 {
@@ -173,7 +190,6 @@ ring_load(struct store *s, int64_t now)
 	struct store_tx *tx = NULL;
 	struct store_q *q = NULL;
 	struct buf jwks;
-	bool active = false;
 	int rc;
 
 	buf_init(&jwks, 64 * 1024);
@@ -184,21 +200,25 @@ ring_load(struct store *s, int64_t now)
 		size_t n = 0;
 		const void *der = store_blob(q, 1, &n);
 
-		if (r->n == 0)
-			active = store_null(q, 2);
 		if (der == NULL || jws_key_from_der(der, n, &r->keys[r->n]) != 0) {
 			log_err(NULL, "oidc: signing key %s cannot be read",
 			    store_text(q, 0) ? store_text(q, 0) : "?");
 			continue;
 		}
+		/* Newest first: the first active key of an alg signs for it. */
+		if (store_null(q, 2) && r->signer[jws_key_alg(r->keys[r->n])] == NULL)
+			r->signer[jws_key_alg(r->keys[r->n])] = r->keys[r->n];
 		r->n++;
 	}
 	store_done(q);
 	q = NULL;
 	store_rollback(tx);
 	tx = NULL;
-	if (rc < 0 || r->n == 0 || !active)
+	if (rc < 0 || r->n == 0)
 		goto fail;
+	for (int a = 0; a < JWS_ALGS; a++)
+		if (r->signer[a] == NULL)
+			goto fail;
 	if (buf_puts(&jwks, "{\"keys\":[") != 0)
 		goto fail;
 	for (size_t i = 0; i < r->n; i++)
@@ -256,7 +276,7 @@ oidc_keyring_get(struct oidc_keycache *c)
 	if (c->current == NULL || now - c->current->loaded_at >= c->ttl) {
 		struct oidc_keyring *fresh = ring_load(c->store, now);
 
-		/* A store without an active key gets its first one here. */
+		/* A store without an active key (of an alg) gets its first one here. */
 		if (fresh == NULL && oidc_keys_ensure(c->store) == 0)
 			fresh = ring_load(c->store, now);
 		if (fresh != NULL) {
@@ -293,7 +313,13 @@ oidc_keyring_put(struct oidc_keycache *c, const struct oidc_keyring *k)
 const struct jws_key *
 oidc_keyring_signer(const struct oidc_keyring *k)
 {
-	return k->keys[0];
+	return k->signer[JWS_ES256];
+}
+
+const struct jws_key *
+oidc_keyring_signer_alg(const struct oidc_keyring *k, enum jws_alg alg)
+{
+	return k->signer[alg == JWS_RS256 ? JWS_RS256 : JWS_ES256];
 }
 
 const struct jws_key *

@@ -1,6 +1,7 @@
-/* keys.h — the provider's signing keys, kept in the store so that every node signs with
- * the same one: creation, rotation (the retired key stays published until the tokens it
- * signed have expired), listing, and a per-process cache that serves the JWKS. */
+/* keys.h — the provider's signing keys, one active key per alg (ES256 and RS256), kept in
+ * the store so that every node signs with the same ones: creation, rotation (a retired key
+ * stays published until the tokens it signed have expired), listing, and a per-process
+ * cache that serves the JWKS. */
 #ifndef PORTIER_OIDC_KEYS_H
 #define PORTIER_OIDC_KEYS_H
 
@@ -21,12 +22,12 @@ struct oidc_key_info {
 	int64_t publish_until;       /* 0 while active */
 };
 
-/* Creates the first signing key when there is no active one. Returns 0 or -1. */
+/* Creates the first signing key of each alg that has no active one. Returns 0 or -1. */
 int oidc_keys_ensure(struct store *s);
-/* Retires the active key (published OIDC_ID_TOKEN_TTL + OIDC_KEY_GRACE seconds more),
- * makes a new active key, removes keys past publication, audits the rotation as done by
- * actor. Writes the new kid into kid. Returns 0 or -1. */
-int oidc_keys_rotate(struct store *s, const char *actor, char kid[JWS_KID_MAX]);
+/* Retires the active keys (published OIDC_ID_TOKEN_TTL + OIDC_KEY_GRACE seconds more),
+ * makes a new active key of each alg, removes keys past publication, audits the rotation
+ * as done by actor. Writes the new kids into kid, indexed by enum jws_alg. 0 or -1. */
+int oidc_keys_rotate(struct store *s, const char *actor, char kid[JWS_ALGS][JWS_KID_MAX]);
 /* Calls fn for every stored key, newest first; stops when fn returns non-zero.
  * Returns 0 or -1. */
 int oidc_keys_list(struct store *s, int (*fn)(void *arg, const struct oidc_key_info *k),
@@ -43,8 +44,10 @@ void oidc_keycache_free(struct oidc_keycache *c);
  * them back with oidc_keyring_put. NULL on error. */
 const struct oidc_keyring *oidc_keyring_get(struct oidc_keycache *c);
 void oidc_keyring_put(struct oidc_keycache *c, const struct oidc_keyring *k);
-/* The key that signs now (never NULL in a ring returned by oidc_keyring_get). */
+/* The ES256 key that signs now (never NULL in a ring returned by oidc_keyring_get). */
 const struct jws_key *oidc_keyring_signer(const struct oidc_keyring *k);
+/* The key that signs now for alg (never NULL in a ring returned by oidc_keyring_get). */
+const struct jws_key *oidc_keyring_signer_alg(const struct oidc_keyring *k, enum jws_alg alg);
 /* The published key with this kid, or NULL. */
 const struct jws_key *oidc_keyring_find(const struct oidc_keyring *k, const char *kid);
 /* The JWKS document ({"keys":[…]}) of the published keys. Owned by k. */

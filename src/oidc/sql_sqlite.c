@@ -7,11 +7,11 @@ static const char *const oidc_text[SQL_OIDC_END - SQL_OIDC_FIRST] = {
 #define T(id) [(id) - SQL_OIDC_FIRST]
 	T(SQL_OIDC_KEY_INSERT) =
 	    "INSERT INTO oidc_key(kid, alg, private_der, public_jwk, created_at) "
-	    "VALUES (?1, 'ES256', ?2, ?3, ?4)",
+	    "VALUES (?1, ?5, ?2, ?3, ?4)",
 	T(SQL_OIDC_KEY_RETIRE) =
 	    "UPDATE oidc_key SET retired_at = ?1, publish_until = ?2 WHERE retired_at IS NULL",
 	T(SQL_OIDC_KEY_PUBLISHED) =
-	    "SELECT kid, private_der, retired_at FROM oidc_key "
+	    "SELECT kid, private_der, retired_at, alg FROM oidc_key "
 	    "WHERE retired_at IS NULL OR publish_until > ?1 "
 	    "ORDER BY retired_at IS NOT NULL, created_at DESC",
 	T(SQL_OIDC_KEY_PURGE) =
@@ -27,18 +27,24 @@ static const char *const oidc_text[SQL_OIDC_END - SQL_OIDC_FIRST] = {
 
 	T(SQL_OIDC_CLIENT_INSERT) =
 	    "INSERT INTO oidc_client(id, secret_hash, application, min_level, scopes, "
-	    "allow_national_number, sector) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	    "allow_national_number, sector, id_token_alg) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	T(SQL_OIDC_CLIENT_URI_INSERT) =
 	    "INSERT INTO oidc_client_uri(client_id, kind, uri) VALUES (?1, ?2, ?3)",
 	T(SQL_OIDC_CLIENT_GET) =
 	    "SELECT id, secret_hash, application, min_level, scopes, allow_national_number, "
-	    "sector, created_at FROM oidc_client WHERE id = ?1",
+	    "sector, created_at, id_token_alg FROM oidc_client WHERE id = ?1",
 	T(SQL_OIDC_CLIENT_URIS) =
 	    "SELECT kind, uri FROM oidc_client_uri WHERE client_id = ?1 ORDER BY kind, uri",
 	T(SQL_OIDC_CLIENT_DELETE) =
 	    "DELETE FROM oidc_client WHERE id = ?1",
 	T(SQL_OIDC_CLIENT_SET_SECRET) =
 	    "UPDATE oidc_client SET secret_hash = ?2 WHERE id = ?1 AND secret_hash IS NOT NULL",
+	/* The origin of a redirect URI of a public client: the URI itself or what precedes its
+	 * path or query (CORS preflights). */
+	T(SQL_OIDC_CLIENT_PUBLIC_ORIGIN) =
+	    "SELECT 1 FROM oidc_client c JOIN oidc_client_uri u ON u.client_id = c.id "
+	    "WHERE c.secret_hash IS NULL AND u.kind = 'redirect' AND (u.uri = ?1 OR "
+	    "substr(u.uri, 1, length(?1) + 1) IN (?1 || '/', ?1 || '?')) LIMIT 1",
 	T(SQL_OIDC_CLIENT_LIST) =
 	    "SELECT id FROM oidc_client ORDER BY id",
 	T(SQL_OIDC_APP_GET) =

@@ -94,15 +94,15 @@ describe('OpenID Connect provider', () => {
     assert.equal(d.token_endpoint, `${srv.url}/oidc/token`);
     assert.equal(d.jwks_uri, `${srv.url}/oidc/jwks`);
     assert.equal(d.end_session_endpoint, `${srv.url}/oidc/logout`);
-    assert.deepEqual(d.id_token_signing_alg_values_supported, ['ES256']);
+    assert.deepEqual(d.id_token_signing_alg_values_supported, ['RS256', 'ES256']);
     assert.deepEqual(d.code_challenge_methods_supported, ['S256']);
     assert.deepEqual(d.subject_types_supported, ['pairwise']);
     assert.deepEqual(d.acr_values_supported, ['urn:portier:loa:low', 'urn:portier:loa:substantial', 'urn:portier:loa:high']);
     assert.ok(d.token_endpoint_auth_methods_supported.includes('client_secret_basic'));
     assert.ok(d.token_endpoint_auth_methods_supported.includes('client_secret_post'));
     const jwks = await (await fetch(`${srv.url}/oidc/jwks`)).json();
-    assert.equal(jwks.keys.length, 1);
-    const [k] = jwks.keys;
+    assert.equal(jwks.keys.length, 2, 'one ES256 and one RS256 key');
+    const k = jwks.keys.find((j) => j.alg === 'ES256');
     assert.deepEqual([k.kty, k.crv, k.alg, k.use], ['EC', 'P-256', 'ES256', 'sig']);
     assert.equal(k.d, undefined, 'the private part must never be published');
     assert.match(k.kid, /^[A-Za-z0-9_-]{43}$/);

@@ -62,7 +62,7 @@ export function portier(args) {
 /**
  * Registers a client in the server's database; returns { id, secret } (secret undefined
  * for a public client). opts: redirect (array), postLogout (array), scope, application,
- * minLevel, public, nationalNumber.
+ * minLevel, public, nationalNumber, idTokenAlg.
  */
 export function addClient(srv, id, opts = {}) {
   const args = ['client', 'add', '--db', srv.db, '--id', id,
@@ -73,6 +73,7 @@ export function addClient(srv, id, opts = {}) {
   if (opts.minLevel) args.push('--min-level', String(opts.minLevel));
   if (opts.public) args.push('--public');
   if (opts.nationalNumber) args.push('--allow-national-number');
+  if (opts.idTokenAlg) args.push('--id-token-alg', opts.idTokenAlg);
   const out = portier(args);
   const m = /client_secret: (\S+)/.exec(out);
   return { id, secret: m ? m[1] : undefined };

@@ -217,6 +217,56 @@ sign_verify(void **state)
 	jws_key_free(k);
 }
 
+/* RS256: a 2048-bit key, its JWK and kid, signing, verification, DER round trip; a key
+ * never accepts a token whose header names the other alg. */
+static void
+rs256_sign_verify(void **state)
+{
+	struct jws_key *k, *back, *es;
+	unsigned char *der = NULL, hdr[128];
+	struct buf tok, out;
+	size_t n = 0;
+	int hl;
+
+	(void)state;
+	assert_int_equal(jws_key_generate_alg(JWS_RS256, &k), 0);
+	assert_int_equal(jws_key_alg(k), JWS_RS256);
+	assert_int_equal(jws_key_generate_alg(JWS_ES256, &es), 0);
+	assert_int_equal(jws_key_alg(es), JWS_ES256);
+	assert_int_equal(strlen(jws_key_kid(k)), 43);
+	assert_non_null(strstr(jws_key_jwk(k), "\"kty\":\"RSA\""));
+	assert_non_null(strstr(jws_key_jwk(k), "\"alg\":\"RS256\""));
+	assert_non_null(strstr(jws_key_jwk(k), "\"e\":\"AQAB\""));
+	assert_null(strstr(jws_key_jwk(k), "\"d\""));
+	buf_init(&tok, 0);
+	buf_init(&out, 0);
+	assert_int_equal(jws_sign(k, "JWT", "{\"a\":1}", 7, &tok), 0);
+	hl = jws_b64url_decode(tok.data, (size_t)(strchr(tok.data, '.') - tok.data), hdr,
+	    sizeof(hdr) - 1);
+	assert_true(hl > 0);
+	hdr[hl] = '\0';
+	assert_non_null(strstr((char *)hdr, "\"alg\":\"RS256\""));
+	/* 256 signature bytes: 342 base64url characters. */
+	assert_int_equal(strlen(strrchr(tok.data, '.') + 1), 342);
+	assert_int_equal(jws_verify(k, tok.data, &out), 0);
+	assert_memory_equal(out.data, "{\"a\":1}", 7);
+	assert_int_equal(jws_verify(es, tok.data, &out), -1);
+	assert_int_equal(jws_key_private_der(k, &der, &n), 0);
+	assert_int_equal(jws_key_from_der(der, n, &back), 0);
+	assert_string_equal(jws_key_kid(back), jws_key_kid(k));
+	assert_int_equal(jws_key_alg(back), JWS_RS256);
+	assert_int_equal(jws_verify(back, tok.data, &out), 0);
+	/* One changed payload character: refused. */
+	tok.data[strchr(tok.data, '.') - tok.data + 2] ^= 1;
+	assert_int_equal(jws_verify(k, tok.data, &out), -1);
+	jws_free_secret(der, n);
+	jws_key_free(back);
+	jws_key_free(es);
+	jws_key_free(k);
+	buf_free(&tok);
+	buf_free(&out);
+}
+
 static void
 key_der_round_trip(void **state)
 {
@@ -344,36 +394,52 @@ keys_rotate(void **state)
 	struct store_fixture *f = *state;
 	struct oidc_keycache *c = oidc_keycache_new(f->s, 30);
 	const struct oidc_keyring *r1, *r2;
-	char kid1[JWS_KID_MAX], kid2[JWS_KID_MAX];
-	struct buf tok, out;
+	char kid1[JWS_KID_MAX], rs1[JWS_KID_MAX], kid2[JWS_ALGS][JWS_KID_MAX];
+	struct buf tok, rtok, out;
 	int n = 0;
 
-	/* The first use creates a key. */
+	/* The first use creates a key of each alg. */
 	r1 = oidc_keyring_get(c);
 	assert_non_null(r1);
 	snprintf(kid1, sizeof(kid1), "%s", jws_key_kid(oidc_keyring_signer(r1)));
+	snprintf(rs1, sizeof(rs1), "%s", jws_key_kid(oidc_keyring_signer_alg(r1, JWS_RS256)));
+	assert_int_equal(jws_key_alg(oidc_keyring_signer_alg(r1, JWS_ES256)), JWS_ES256);
+	assert_int_equal(jws_key_alg(oidc_keyring_signer_alg(r1, JWS_RS256)), JWS_RS256);
 	buf_init(&tok, 0);
+	buf_init(&rtok, 0);
 	buf_init(&out, 0);
 	assert_int_equal(jws_sign(oidc_keyring_signer(r1), NULL, "{}", 2, &tok), 0);
+	assert_int_equal(jws_sign(oidc_keyring_signer_alg(r1, JWS_RS256), NULL, "{}", 2, &rtok),
+	    0);
 	oidc_keyring_put(c, r1);
 	assert_int_equal(oidc_keys_rotate(f->s, "test", kid2), 0);
-	assert_string_not_equal(kid1, kid2);
+	assert_string_not_equal(kid1, kid2[JWS_ES256]);
+	assert_string_not_equal(rs1, kid2[JWS_RS256]);
 	assert_int_equal(oidc_keys_list(f->s, count_key, &n), 0);
-	assert_int_equal(n, 2);
-	/* A fresh cache signs with the new key and still publishes the old one. */
+	assert_int_equal(n, 4);
+	/* A fresh cache signs with the new keys and still publishes the old ones. */
 	oidc_keycache_free(c);
 	c = oidc_keycache_new(f->s, 30);
 	r2 = oidc_keyring_get(c);
 	assert_non_null(r2);
-	assert_string_equal(jws_key_kid(oidc_keyring_signer(r2)), kid2);
+	assert_string_equal(jws_key_kid(oidc_keyring_signer(r2)), kid2[JWS_ES256]);
+	assert_string_equal(jws_key_kid(oidc_keyring_signer_alg(r2, JWS_RS256)), kid2[JWS_RS256]);
 	assert_non_null(oidc_keyring_find(r2, kid1));
+	assert_non_null(oidc_keyring_find(r2, rs1));
 	assert_non_null(strstr(oidc_keyring_jwks(r2), kid1));
-	assert_non_null(strstr(oidc_keyring_jwks(r2), kid2));
+	assert_non_null(strstr(oidc_keyring_jwks(r2), rs1));
+	assert_non_null(strstr(oidc_keyring_jwks(r2), kid2[JWS_ES256]));
+	assert_non_null(strstr(oidc_keyring_jwks(r2), kid2[JWS_RS256]));
 	assert_int_equal(jws_verify(oidc_keyring_find(r2, kid1), tok.data, &out), 0);
+	assert_int_equal(jws_verify(oidc_keyring_find(r2, rs1), rtok.data, &out), 0);
+	/* A key never verifies a token of the other alg. */
+	assert_int_equal(jws_verify(oidc_keyring_find(r2, rs1), tok.data, &out), -1);
+	assert_int_equal(jws_verify(oidc_keyring_find(r2, kid1), rtok.data, &out), -1);
 	assert_null(oidc_keyring_find(r2, "nope"));
 	oidc_keyring_put(c, r2);
 	oidc_keycache_free(c);
 	buf_free(&tok);
+	buf_free(&rtok);
 	buf_free(&out);
 }
 
@@ -430,6 +496,7 @@ main(void)
 		cmocka_unit_test(der_refusals),
 		cmocka_unit_test(sign_verify),
 		cmocka_unit_test(key_der_round_trip),
+		cmocka_unit_test(rs256_sign_verify),
 		cmocka_unit_test(pairwise),
 		cmocka_unit_test(pkce),
 		cmocka_unit_test(client_checks),

@@ -36,7 +36,7 @@ configuration(struct web_req *r)
 	    NULL };
 	static const char *const claims[] = { "sub", "iss", "aud", "exp", "iat", "auth_time",
 	    "nonce", "acr", "amr", "name", "given_name", "family_name", "locale", "email",
-	    "national_number", "organisation", "quality", "role", "applications", NULL };
+	    "email_verified", "national_number", "organisation", "quality", "role", "applications", NULL };
 	static const char *const langs[] = { "fr", "nl", "de", "en", NULL };
 	const char *acr[] = { loa_acr(LOA_LOW), loa_acr(LOA_SUBSTANTIAL), loa_acr(LOA_HIGH),
 	    NULL };
@@ -60,7 +60,7 @@ configuration(struct web_req *r)
 	json_object_set_new(o, "subject_types_supported", strings((const char *[]){ "pairwise",
 	    NULL }));
 	json_object_set_new(o, "id_token_signing_alg_values_supported",
-	    strings((const char *[]){ "ES256", NULL }));
+	    strings((const char *[]){ "RS256", "ES256", NULL }));
 	json_object_set_new(o, "token_endpoint_auth_methods_supported",
 	    strings((const char *[]){ "client_secret_basic", "client_secret_post", "none",
 	    NULL }));
