@@ -716,11 +716,12 @@ oidc_request_save(struct store *s, const struct oidc_request *r, char id[OIDC_TO
 	oidc_token_hash(id, h);
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
-	if (store_exec(tx, SQL_OIDC_REQ_INSERT, "bttttttiiiii", h, sizeof(h), r->client_id,
+	if (store_exec(tx, SQL_OIDC_REQ_INSERT, "bttttttiiiiib", h, sizeof(h), r->client_id,
 	    r->redirect_uri, r->scope, r->has_state ? r->state : NULL,
 	    r->has_nonce ? r->nonce : NULL, r->has_challenge ? r->code_challenge : NULL,
 	    (int64_t)r->prompt_login, r->max_age, (int64_t)r->level, r->created_at,
-	    now + OIDC_REQUEST_TTL) != 1 ||
+	    now + OIDC_REQUEST_TTL, r->has_browser ? r->browser : NULL,
+	    r->has_browser ? sizeof(r->browser) : (size_t)0) != 1 ||
 	    store_commit(tx) != 0) {
 		store_rollback(tx);
 		return -1;
@@ -769,6 +770,10 @@ oidc_request_load(struct store *s, const char *id, struct oidc_request *out)
 			out->has_stale_session = b != NULL && n == sizeof(out->stale_session);
 			if (out->has_stale_session)
 				memcpy(out->stale_session, b, n);
+			b = store_blob(q, 11, &n);
+			out->has_browser = b != NULL && n == sizeof(out->browser);
+			if (out->has_browser)
+				memcpy(out->browser, b, n);
 		}
 	}
 	store_done(q);

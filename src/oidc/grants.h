@@ -163,6 +163,9 @@ struct oidc_request {
 	int64_t created_at;
 	unsigned char stale_session[32];  /* the session sent to log in again, if any */
 	bool has_stale_session;
+	unsigned char browser[32];        /* hash of the flow cookie of the browser that
+	                                   * started it: only that browser continues it */
+	bool has_browser;
 };
 
 /* Stores r; writes the id for the URL into id. Returns 0 or -1. */

@@ -73,6 +73,28 @@ web_form_all(struct web_req *r, const char *name, const char **out, size_t max)
 	return n;
 }
 
+/* The name of a field given twice in f, or also present in g (when g is not NULL). */
+static const char *
+repeated_in(const struct form *f, const struct form *g)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		for (size_t j = i + 1; j < f->n; j++)
+			if (strcmp(f->v[i].name, f->v[j].name) == 0)
+				return f->v[i].name;
+		if (g != NULL && form_get(g, f->v[i].name) != NULL)
+			return f->v[i].name;
+	}
+	return NULL;
+}
+
+const char *
+web_repeated_param(struct web_req *r, bool across)
+{
+	const char *name = repeated_in(&r->query, across ? &r->form : NULL);
+
+	return name != NULL ? name : repeated_in(&r->form, NULL);
+}
+
 int64_t
 web_id(const char *s)
 {

@@ -127,6 +127,10 @@ const char *web_query(struct web_req *r, const char *name);   /* NULL when absen
 const char *web_form(struct web_req *r, const char *name);    /* NULL when absent */
 /* All values of a repeated form field (checkboxes); returns the count. */
 size_t web_form_all(struct web_req *r, const char *name, const char **out, size_t max);
+/* The name of a parameter given more than once: twice in the query string, twice in the
+ * form, or (across) once in each; NULL when none. For protocols that refuse repetitions
+ * (OAuth 2.0, RFC 6749 §3.1 and §3.2). */
+const char *web_repeated_param(struct web_req *r, bool across);
 /* The id an input value names (a path parameter, query or form value): its decimal digits,
  * at most 15 of them; 0 when s is NULL, empty or anything else. */
 int64_t web_id(const char *s);

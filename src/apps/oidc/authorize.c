@@ -1,14 +1,17 @@
 /* authorize.c — the authorization endpoint (code flow). An unknown client or a redirect
- * URI not registered exactly gets an error page; every other error goes back to the
- * client (RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6). A valid request is stored
- * and continues at /oidc/continue/ID: login or step-up, then the profile choice. */
+ * URI not registered exactly (or given twice) gets an error page; every other error goes
+ * back to the client (RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6). A valid request
+ * is stored, bound to the browser that sent it, and continues at /oidc/continue/ID: login
+ * or step-up, then the profile choice. */
 #include "apps/oidc/oidc.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "oidc/claims.h"
 #include "oidc/profile.h"
 #include "policy/loa.h"
 #include "web/i18n.h"
@@ -196,6 +199,40 @@ max_age_parse(const char *v)
 	return (int64_t)n;
 }
 
+/* id_token_hint (OpenID Connect Core §3.1.2.1): an ID token of ours for this client. Only
+ * its signature (either alg, any published key), issuer, audience and subject matter: an
+ * expired one is accepted, as the person it names is all it says. Writes the subject.
+ * Returns 0, 1 (not such a token) or -1. */
+static int
+hint_read(struct web_req *r, const struct oidc_client *c, const char *hint,
+    char sub[OIDC_SUB_LEN + 1])
+{
+	const struct oidc_keyring *k = oidc_keys_get(r);
+	char aud[OIDC_CLIENT_ID_MAX + 1];
+	int rc;
+
+	if (k == NULL)
+		return -1;
+	rc = oidc_id_token_hint(k, oidc_issuer(), hint, aud, sub);
+	oidc_keys_put(k);
+	return rc == 0 && strcmp(aud, c->id) == 0 ? 0 : 1;
+}
+
+/* Whether the person of the session is the subject sub for client c: 1, 0 or -1. */
+static int
+session_is(struct web_req *r, const struct oidc_client *c, const char *sub)
+{
+	struct app *app = web_app(r);
+	struct web_session *s = web_session(r);
+	char mine[OIDC_SUB_LEN + 1];
+
+	if (s == NULL || s->person_id == 0)
+		return 0;
+	if (oidc_subject(app->store, c, s->person_id, mine) != 0)
+		return -1;
+	return sodium_memcmp(mine, sub, OIDC_SUB_LEN) == 0 ? 1 : 0;
+}
+
 /* prompt=none: answers at once, without any page. */
 static int
 silent(struct web_req *r, const struct authz_in *in, const struct oidc_request *req)
@@ -246,13 +283,23 @@ authorize(struct web_req *r)
 	const char *client_id = oidc_param(r, "client_id");
 	const char *redirect_uri = oidc_param(r, "redirect_uri");
 	const char *response_type, *scope, *nonce, *challenge, *method, *mode, *lang, *granted;
+	const char *hint, *twice;
 	struct authz_in in;
-	char id[OIDC_TOKEN_LEN + 1];
+	char id[OIDC_TOKEN_LEN + 1], hint_sub[OIDC_SUB_LEN + 1];
 	bool none, login;
 	int rc, level;
 
 	if (client == NULL || req == NULL)
 		return -1;
+	/* A parameter given twice (for POST: in the form, or in both query and form) is
+	 * refused (RFC 6749 §3.1); which client or address was meant is then unknown. */
+	twice = web_repeated_param(r, strcmp(web_method(r), "POST") == 0);
+	if (twice != NULL && (strcmp(twice, "client_id") == 0 ||
+	    strcmp(twice, "redirect_uri") == 0)) {
+		oidc_audit_refusal(app->store, "authorize", NULL, 0, "repeated_parameter", &ctx);
+		return oidc_error_page(r, 400, N_("La demande de connexion est mal formée : un "
+		    "paramètre y est répété. Retournez au service et recommencez."));
+	}
 	rc = client_id ? oidc_client_get_cached(app->store, client_id, client) : 1;
 	if (rc < 0)
 		return -1;
@@ -273,6 +320,11 @@ authorize(struct web_req *r)
 	if (in.state != NULL && strlen(in.state) > OIDC_STATE_MAX) {
 		in.state = NULL;
 		return refuse(r, &in, "invalid_request", "state is too long");
+	}
+	if (twice != NULL) {
+		if (strcmp(twice, "state") == 0)
+			in.state = NULL;
+		return refuse(r, &in, "invalid_request", "a parameter is given more than once");
 	}
 	if (oidc_param(r, "request") != NULL)
 		return refuse(r, &in, "request_not_supported", "request objects are not supported");
@@ -309,6 +361,24 @@ authorize(struct web_req *r)
 		return refuse(r, &in, "invalid_request", "PKCE (S256) is required for public clients");
 	if (!prompt_parse(oidc_param(r, "prompt"), &none, &login))
 		return refuse(r, &in, "invalid_request", "prompt is not understood");
+	hint = oidc_param(r, "id_token_hint");
+	if (hint != NULL) {
+		rc = hint_read(r, client, hint, hint_sub);
+		if (rc < 0)
+			return -1;
+		if (rc > 0)
+			return refuse(r, &in, "invalid_request",
+			    "id_token_hint is not an ID token of this client");
+		rc = session_is(r, client, hint_sub);
+		if (rc < 0)
+			return -1;
+		/* Not the person of the session: no silent answer; a page asks for a login. */
+		if (rc == 0 && none)
+			return refuse(r, &in, "login_required",
+			    "the user named by id_token_hint is not logged in");
+		if (rc == 0)
+			login = true;
+	}
 
 	memset(req, 0, sizeof(*req));
 	req->max_age = max_age_parse(oidc_param(r, "max_age"));
@@ -332,6 +402,9 @@ authorize(struct web_req *r)
 	req->created_at = (int64_t)time(NULL);
 	if (none)
 		return silent(r, &in, req);
+	if (oidc_browser_bind(r, req->browser) != 0)
+		return -1;
+	req->has_browser = true;
 	if (oidc_request_save(app->store, req, id) != 0)
 		return -1;
 	/* ui_locales: the pages of this flow (and of this browser session) in that language. */

@@ -44,7 +44,8 @@ logout_read(struct web_req *r, struct logout_in *in)
 		oidc_keys_put(k);
 		if (rc != 0 || (client_id != NULL && strcmp(client_id, aud) != 0)) {
 			oidc_audit_refusal(app->store, "logout", client_id, 0, "id_token_hint", &ctx);
-			oidc_error_page(r, 400, N_("La demande de déconnexion n'est pas valable."));
+			oidc_logout_error_page(r, 400, N_("La demande de déconnexion n'est pas "
+			    "valable."));
 			return 1;
 		}
 		in->has_hint = true;
@@ -60,9 +61,9 @@ logout_read(struct web_req *r, struct logout_in *in)
 	    (!in->has_client || !oidc_client_post_logout_ok(&in->client, in->post_logout))) {
 		oidc_audit_refusal(app->store, "logout", client_id, 0, "post_logout_redirect_uri",
 		    &ctx);
-		oidc_error_page(r, 400, N_("L'adresse de retour demandée après la déconnexion "
-		    "n'est pas enregistrée pour ce service. Par sécurité, vous n'y êtes pas "
-		    "renvoyé."));
+		oidc_logout_error_page(r, 400, N_("L'adresse de retour demandée après la "
+		    "déconnexion n'est pas enregistrée pour ce service. Par sécurité, vous n'y "
+		    "êtes pas renvoyé."));
 		return 1;
 	}
 	return 0;

@@ -43,6 +43,23 @@ int oidc_to_client(struct web_req *r, const char *url, bool after_form, const ch
 /* An error page of the flow (no redirect: the client or its address is not trusted),
  * with msgid as the explanation. Returns 0. */
 int oidc_error_page(struct web_req *r, int status, const char *msgid);
+/* The same titled as a logout ("Déconnexion impossible"): RP-initiated logout. */
+int oidc_logout_error_page(struct web_req *r, int status, const char *msgid);
+
+/* A pending authorization belongs to the browser that started it: the hash of that
+ * browser's flow cookie (a random value, made and set here when missing) goes into out.
+ * Returns 0 or -1. */
+int oidc_browser_bind(struct web_req *r, unsigned char out[32]);
+/* True when this browser holds the flow cookie req was bound to (constant time). */
+bool oidc_browser_ok(struct web_req *r, const struct oidc_request *req);
+
+/* CORS for browser-based (public) clients: Vary: Origin always, and the request's Origin
+ * echoed in Access-Control-Allow-Origin when c (NULL: not known) is a public client with
+ * a redirect URI of that origin. Returns 0 or -1. */
+int oidc_cors(struct web_req *r, const struct oidc_client *c);
+/* Answers a CORS preflight (OPTIONS) for methods: 204, with permission only for an
+ * origin of a public client's redirect URI. */
+int oidc_cors_preflight(struct web_req *r, const char *methods);
 
 /* The name of a secured application in the request's language (arena copy), or its
  * code when unknown. */

@@ -44,6 +44,19 @@ flow_load(struct web_req *r, struct flow *f)
 		    "expiré ou a déjà servi). Retournez au service et recommencez."));
 		return 1;
 	}
+	/* A link to the flow shown in another browser leads nowhere: the flow is the one of
+	 * the browser that started it, never another person's way in. */
+	if (!oidc_browser_ok(r, &f->req)) {
+		struct oidc_ctx ctx = oidc_ctx_of(r);
+		struct web_session *s = web_session(r);
+
+		oidc_audit_refusal(app->store, "authorize", f->client.id, s ? s->person_id : 0,
+		    "other_browser", &ctx);
+		oidc_error_page(r, 403, N_("Cette demande de connexion a été commencée dans un "
+		    "autre navigateur. Retournez au service depuis ce navigateur-ci et "
+		    "recommencez."));
+		return 1;
+	}
 	f->app_name = oidc_app_name(r, f->client.application);
 	return 0;
 }

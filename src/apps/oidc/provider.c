@@ -4,6 +4,7 @@
 #include "apps/oidc/oidc.h"
 
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,8 @@
 #include "web/i18n.h"
 
 #define KEYS_RELOAD 30   /* seconds between reloads of the keys from the store */
+#define FLOW_COOKIE "portier_flow"   /* binds pending authorizations to their browser */
+#define CORS_MAX_AGE "600"           /* seconds a browser may keep a preflight's answer */
 
 static char issuer[OIDC_ISSUER_MAX];
 static pthread_mutex_t keys_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -131,15 +134,102 @@ oidc_to_client(struct web_req *r, const char *url, bool after_form, const char *
 	return web_render(r, "oidc/redirect", c);
 }
 
-int
-oidc_error_page(struct web_req *r, int status, const char *msgid)
+static int
+error_page(struct web_req *r, int status, const char *title_msgid, const char *msgid)
 {
-	struct tmpl_ctx *c = web_page(r, N_("Connexion impossible"));
+	struct tmpl_ctx *c = web_page(r, title_msgid);
 
 	if (c == NULL || tmpl_set(c, "message", web_t(r, msgid)) != 0 ||
 	    web_render_status(r, status, "oidc/error", c) != 0)
 		return web_error(r, status);
 	return 0;
+}
+
+int
+oidc_error_page(struct web_req *r, int status, const char *msgid)
+{
+	return error_page(r, status, N_("Connexion impossible"), msgid);
+}
+
+int
+oidc_logout_error_page(struct web_req *r, int status, const char *msgid)
+{
+	return error_page(r, status, N_("Déconnexion impossible"), msgid);
+}
+
+/* True for a value oidc_random_token can have made: 43 base64url characters. */
+static bool
+flow_cookie_ok(const char *v)
+{
+	unsigned char raw[32];
+
+	return v != NULL && strlen(v) == OIDC_TOKEN_LEN &&
+	    jws_b64url_decode(v, OIDC_TOKEN_LEN, raw, sizeof(raw)) == (int)sizeof(raw);
+}
+
+int
+oidc_browser_bind(struct web_req *r, unsigned char out[32])
+{
+	const char *v = web_cookie(r, FLOW_COOKIE);
+	char fresh[OIDC_TOKEN_LEN + 1];
+
+	/* One value per browser, kept for its session: flows in several tabs share it. */
+	if (!flow_cookie_ok(v)) {
+		oidc_random_token(fresh);
+		if (web_set_cookie(r, FLOW_COOKIE, fresh, -1) != 0)
+			return -1;
+		v = fresh;
+	}
+	oidc_token_hash(v, out);
+	sodium_memzero(fresh, sizeof(fresh));
+	return 0;
+}
+
+bool
+oidc_browser_ok(struct web_req *r, const struct oidc_request *req)
+{
+	const char *v = web_cookie(r, FLOW_COOKIE);
+	unsigned char h[32];
+
+	if (!req->has_browser || !flow_cookie_ok(v))
+		return false;
+	oidc_token_hash(v, h);
+	return sodium_memcmp(h, req->browser, sizeof(h)) == 0;
+}
+
+int
+oidc_cors(struct web_req *r, const struct oidc_client *c)
+{
+	const char *origin = web_header(r, "Origin");
+
+	if (web_add_header(r, "Vary", "Origin") != 0)
+		return -1;
+	/* Never "*": only the exact origin of a public client's own redirect URI. */
+	if (c == NULL || c->confidential || !oidc_client_origin_ok(c, origin))
+		return 0;
+	return web_add_header(r, "Access-Control-Allow-Origin", origin);
+}
+
+int
+oidc_cors_preflight(struct web_req *r, const char *methods)
+{
+	struct app *app = web_app(r);
+	const char *origin = web_header(r, "Origin");
+	int known;
+
+	if (web_add_header(r, "Vary", "Origin") != 0)
+		return -1;
+	/* The preflight names no client: any public client's origin may go on; the answer
+	 * itself then carries permission only for that client's own origins. */
+	known = origin != NULL ? oidc_public_origin_known(app->store, origin) : 0;
+	if (known < 0)
+		return -1;
+	if (known == 1 && (web_add_header(r, "Access-Control-Allow-Origin", origin) != 0 ||
+	    web_add_header(r, "Access-Control-Allow-Methods", methods) != 0 ||
+	    web_add_header(r, "Access-Control-Allow-Headers", "Authorization, Content-Type") != 0 ||
+	    web_add_header(r, "Access-Control-Max-Age", CORS_MAX_AGE) != 0))
+		return -1;
+	return web_send(r, 204, "text/plain; charset=utf-8", "", 0);
 }
 
 const char *

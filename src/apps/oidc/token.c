@@ -1,6 +1,7 @@
 /* token.c — the token endpoint: client authentication (client_secret_basic,
  * client_secret_post, or none for public clients), then the authorization_code and
- * refresh_token grants. Answers in JSON as RFC 6749 §5 and OpenID Connect §3.1.3 say. */
+ * refresh_token grants. Answers in JSON as RFC 6749 §5 and OpenID Connect §3.1.3 say;
+ * readable by a public client's own origin (CORS). */
 #include "apps/oidc/oidc.h"
 
 #include <sodium.h>
@@ -215,11 +216,17 @@ token(struct web_req *r)
 	struct oidc_client *c;
 	const char *grant_type = web_form(r, "grant_type");
 	const char *ct = web_header(r, "Content-Type");
+	const char *twice = web_repeated_param(r, true);
 	int rc;
 
 	if (ct == NULL || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
 		return oidc_oauth_error(r, 400, "invalid_request",
 		    "the body must be application/x-www-form-urlencoded");
+	/* RFC 6749 §3.2: no parameter more than once (code=<valid>&code=<other> is refused
+	 * before anything is looked at, so the code stays usable). */
+	if (twice != NULL)
+		return oidc_oauth_error(r, 400, "invalid_request", arena_printf(web_arena(r),
+		    "%.40s is given more than once", twice));
 	if (st == NULL)
 		return -1;
 	st->r = r;
@@ -228,6 +235,8 @@ token(struct web_req *r)
 	rc = client_auth(r, c);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
+	if (oidc_cors(r, c) != 0)
+		return -1;
 	if (grant_type == NULL)
 		return oidc_oauth_error(r, 400, "invalid_request", "grant_type is missing");
 	st->code_grant = strcmp(grant_type, "authorization_code") == 0;
@@ -260,9 +269,18 @@ token(struct web_req *r)
 	return 0;
 }
 
+static int
+token_preflight(struct web_req *r)
+{
+	return oidc_cors_preflight(r, "POST");
+}
+
 int
 oidc_token_routes(struct web_server *s)
 {
 	/* Clients authenticate themselves: no CSRF token here. */
-	return web_route(s, "POST", "/oidc/token", token, WEB_NO_CSRF);
+	if (web_route(s, "POST", "/oidc/token", token, WEB_NO_CSRF) != 0 ||
+	    web_route(s, "OPTIONS", "/oidc/token", token_preflight, 0) != 0)
+		return -1;
+	return 0;
 }

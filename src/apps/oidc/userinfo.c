@@ -1,6 +1,7 @@
 /* userinfo.c — the UserInfo endpoint (GET and POST): the claims of the grant behind a
  * Bearer access token (RFC 6750: Authorization header, or access_token in a POST form).
- * The profile is read as it stands now: a suspended account ends it. */
+ * The profile is read as it stands now: a suspended account ends it. A public client's
+ * own origin may read the answer (CORS). */
 #include "apps/oidc/oidc.h"
 
 #include <string.h>
@@ -64,7 +65,7 @@ userinfo(struct web_req *r)
 	if (g == NULL || c == NULL || d == NULL)
 		return -1;
 	token = access_token(r, &twice);
-	if (twice)
+	if (twice || web_repeated_param(r, true) != NULL)
 		return oidc_oauth_error(r, 400, "invalid_request", "send the token one way only");
 	if (token == NULL)
 		return bearer_refused(r, NULL, NULL, NULL);
@@ -74,6 +75,8 @@ userinfo(struct web_req *r)
 	if (rc > 0)
 		return bearer_refused(r, "invalid_token", oidc_refusal_text(why),
 		    why == OIDC_REFUSED_UNKNOWN ? NULL : g);
+	if (oidc_cors(r, c) != 0)
+		return -1;
 	o = json_object();
 	if (o == NULL)
 		return -1;
@@ -84,11 +87,18 @@ userinfo(struct web_req *r)
 	return oidc_json(r, 200, o);
 }
 
+static int
+userinfo_preflight(struct web_req *r)
+{
+	return oidc_cors_preflight(r, "GET, POST");
+}
+
 int
 oidc_userinfo_routes(struct web_server *s)
 {
 	if (web_route(s, "GET", "/oidc/userinfo", userinfo, 0) != 0 ||
-	    web_route(s, "POST", "/oidc/userinfo", userinfo, WEB_NO_CSRF) != 0)
+	    web_route(s, "POST", "/oidc/userinfo", userinfo, WEB_NO_CSRF) != 0 ||
+	    web_route(s, "OPTIONS", "/oidc/userinfo", userinfo_preflight, 0) != 0)
 		return -1;
 	return 0;
 }
