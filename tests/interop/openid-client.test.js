@@ -2,7 +2,7 @@
 // relying-party library openid-client from npm, unmodified, runs the whole flow against
 // portier: discovery, authorization code flow with PKCE, ID token validation (signature
 // from the JWKS with the library's non-repudiation checks, iss, aud, exp, nonce), userinfo,
-// refresh, RP-initiated logout. Only the
+// refresh, RP-initiated logout; with ES256 and RS256 ID tokens. Only the
 // browser is played by the test (a cookie jar through the access-codes door and the
 // profile choice). http on loopback is allowed with the library's allowInsecureRequests.
 import assert from 'node:assert/strict';
@@ -21,11 +21,13 @@ describe('openid-client against portier', () => {
   let srv;
   let confidential;
   let spa;
+  let rsa;
 
   before(async () => {
     srv = await startWorld();
     confidential = addClient(srv, 'portal', { scope: 'openid profile email', redirect: [CB], postLogout: [BYE] });
     spa = addClient(srv, 'spa', { public: true, scope: 'openid profile', redirect: [CB], postLogout: [BYE] });
+    rsa = addClient(srv, 'rs-portal', { scope: 'openid profile', redirect: [CB], idTokenAlg: 'RS256' });
   });
   after(async () => {
     await srv?.stop();
@@ -131,6 +133,35 @@ describe('openid-client against portier', () => {
     await assert.rejects(oidc.authorizationCodeGrant(config, callback, {
       pkceCodeVerifier: oidc.randomPKCECodeVerifier(), expectedNonce: nonce,
     }), (e) => e.error === 'invalid_grant');
+  });
+
+  it('validates an RS256 ID token for a client registered with it', async () => {
+    // The library insists on the registered id_token_signed_response_alg.
+    const config = await oidc.discovery(new URL(srv.url), rsa.id,
+      { client_secret: rsa.secret, id_token_signed_response_alg: 'RS256' },
+      oidc.ClientSecretBasic(rsa.secret),
+      { execute: [oidc.allowInsecureRequests, oidc.enableNonRepudiationChecks] });
+    assert.ok(config.serverMetadata().id_token_signing_alg_values_supported.includes('RS256'));
+    const verifier = oidc.randomPKCECodeVerifier();
+    const nonce = oidc.randomNonce();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: CB, scope: 'openid profile', nonce,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    });
+    const callback = await browse(browser(srv), url);
+    const tokens = await oidc.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: verifier, expectedNonce: nonce, idTokenExpected: true,
+    });
+    const header = JSON.parse(Buffer.from(tokens.id_token.split('.')[0], 'base64url').toString());
+    assert.equal(header.alg, 'RS256');
+    assert.equal(tokens.claims().aud, rsa.id);
+    assert.equal(tokens.claims().given_name, 'Jan');
+    // The same library expecting ES256 refuses this RS256 token.
+    const es = await oidc.discovery(new URL(srv.url), rsa.id,
+      { client_secret: rsa.secret, id_token_signed_response_alg: 'ES256' },
+      oidc.ClientSecretBasic(rsa.secret), { execute: [oidc.allowInsecureRequests] });
+    const refreshed = oidc.refreshTokenGrant(es, tokens.refresh_token);
+    await assert.rejects(refreshed, (e) => /unexpected JWT "alg"/.test(`${e.message} ${e.cause?.message ?? ''}`));
   });
 
   it('rejects a tampered ID token with the library (the signature is checked)', async () => {
