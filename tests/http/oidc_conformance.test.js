@@ -301,6 +301,17 @@ describe('OpenID Connect conformance', () => {
       assert.equal(ok.status, 303);
       assert.match(ok.headers.get('location'), /^\/oidc\/continue\//);
     });
+
+    it('refuses an access token given twice at userinfo', async () => {
+      const t = await tokensFor(rp);
+      const res = await fetch(`${srv.url}/oidc/userinfo`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `access_token=${encodeURIComponent(t.access_token)}&access_token=x`,
+      });
+      assert.equal(res.status, 400);
+      assert.equal((await res.json()).error, 'invalid_request');
+    });
   });
 
   describe('CORS for public clients', () => {
