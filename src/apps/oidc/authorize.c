@@ -233,6 +233,34 @@ session_is(struct web_req *r, const struct oidc_client *c, const char *sub)
 	return sodium_memcmp(mine, sub, OIDC_SUB_LEN) == 0 ? 1 : 0;
 }
 
+/* The id_token_hint, if any: an invalid one is refused (invalid_request); one naming
+ * another person than the session's refuses prompt=none (login_required) and otherwise
+ * demands a fresh login. Returns 0 to go on, 1 when answered, -1 on error. */
+static int
+hint_check(struct web_req *r, const struct authz_in *in, bool none, bool *login)
+{
+	const char *hint = oidc_param(r, "id_token_hint");
+	char sub[OIDC_SUB_LEN + 1];
+	int rc;
+
+	if (hint == NULL)
+		return 0;
+	rc = hint_read(r, in->client, hint, sub);
+	if (rc > 0)
+		return refuse(r, in, "invalid_request",
+		    "id_token_hint is not an ID token of this client") == 0 ? 1 : -1;
+	if (rc == 0)
+		rc = session_is(r, in->client, sub);
+	if (rc < 0)
+		return -1;
+	if (rc == 0 && none)
+		return refuse(r, in, "login_required",
+		    "the user named by id_token_hint is not logged in") == 0 ? 1 : -1;
+	if (rc == 0)
+		*login = true;
+	return 0;
+}
+
 /* prompt=none: answers at once, without any page. */
 static int
 silent(struct web_req *r, const struct authz_in *in, const struct oidc_request *req)
@@ -283,9 +311,9 @@ authorize(struct web_req *r)
 	const char *client_id = oidc_param(r, "client_id");
 	const char *redirect_uri = oidc_param(r, "redirect_uri");
 	const char *response_type, *scope, *nonce, *challenge, *method, *mode, *lang, *granted;
-	const char *hint, *twice;
+	const char *twice;
 	struct authz_in in;
-	char id[OIDC_TOKEN_LEN + 1], hint_sub[OIDC_SUB_LEN + 1];
+	char id[OIDC_TOKEN_LEN + 1];
 	bool none, login;
 	int rc, level;
 
@@ -361,24 +389,9 @@ authorize(struct web_req *r)
 		return refuse(r, &in, "invalid_request", "PKCE (S256) is required for public clients");
 	if (!prompt_parse(oidc_param(r, "prompt"), &none, &login))
 		return refuse(r, &in, "invalid_request", "prompt is not understood");
-	hint = oidc_param(r, "id_token_hint");
-	if (hint != NULL) {
-		rc = hint_read(r, client, hint, hint_sub);
-		if (rc < 0)
-			return -1;
-		if (rc > 0)
-			return refuse(r, &in, "invalid_request",
-			    "id_token_hint is not an ID token of this client");
-		rc = session_is(r, client, hint_sub);
-		if (rc < 0)
-			return -1;
-		/* Not the person of the session: no silent answer; a page asks for a login. */
-		if (rc == 0 && none)
-			return refuse(r, &in, "login_required",
-			    "the user named by id_token_hint is not logged in");
-		if (rc == 0)
-			login = true;
-	}
+	rc = hint_check(r, &in, none, &login);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
 
 	memset(req, 0, sizeof(*req));
 	req->max_age = max_age_parse(oidc_param(r, "max_age"));
