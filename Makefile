@@ -83,6 +83,7 @@ check: deps
 	$(MAKE) all
 	$(MAKE) test
 	$(MAKE) asan
+	$(MAKE) fuzz-check
 
 bench: deps all node
 	$(CC) $(CFLAGS) -o $(O)/login_load bench/login_load.c $(O)/libportier.a $(LDFLAGS) $(LDLIBS)
@@ -110,5 +111,27 @@ bench-uman: all
 	$(CC) $(CFLAGS) -o $(O)/bench_uman bench/uman.c $(O)/libportier.a $(LDFLAGS) $(LDLIBS)
 	PORTIER_BIN=$(O)/portier BENCH_UMAN=$(O)/bench_uman sh bench/uman.sh
 
+# Fuzzing with libFuzzer: `make fuzz` builds every fuzz/fuzz_*.c against a clang build of
+# the library (ASan + UBSan) in build-fuzz/; `make fuzz-check` runs each target on its seeds
+# (fuzz/corpus/NAME) plus FUZZ_RUNS new inputs (scripts/fuzz-check.sh); part of check.
+FUZZ_O    := build-fuzz
+FUZZ_SAN  := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+             -fno-omit-frame-pointer
+FUZZ_BIN  := $(patsubst fuzz/%.c,$(FUZZ_O)/fuzz/%,$(sort $(wildcard fuzz/fuzz_*.c)))
+FUZZ_RUNS ?= 20000
+
+.PHONY: fuzz fuzz-bins fuzz-check
+fuzz:
+	$(MAKE) O=$(FUZZ_O) CC=clang SAN="$(FUZZ_SAN)" OPT="-O1 -g" fuzz-bins
+
+fuzz-bins: $(FUZZ_BIN)
+
+$(O)/fuzz/%: fuzz/%.c fuzz/fuzz_key.h $(O)/libportier.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Ifuzz -fsanitize=fuzzer -o $@ $< $(O)/libportier.a $(LDFLAGS) $(LDLIBS)
+
+fuzz-check: fuzz
+	sh scripts/fuzz-check.sh $(FUZZ_O)/fuzz $(FUZZ_RUNS)
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

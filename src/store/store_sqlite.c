@@ -800,7 +800,11 @@ store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot start a transaction");
 		return -1;
 	}
-	if (store_script(tx, bootstrap, err, errlen) != 0 || store_commit(tx) != 0)
+	if (store_script(tx, bootstrap, err, errlen) != 0) {
+		store_rollback(tx);    /* gives the connection and the writer lock back */
+		return -1;
+	}
+	if (store_commit(tx) != 0)
 		return -1;
 	n = list_migrations(dir, list, 512, err, errlen);
 	if (n < 0)

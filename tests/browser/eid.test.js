@@ -25,9 +25,11 @@ describe('eID in a browser', () => {
   });
   after(async () => {
     await browser?.close().catch(() => {});
-    await srv?.stop().catch(() => {});
-    await demo?.stop().catch(() => {});
+    // Both servers are stopped; a bad exit (code, sanitizer report) of either fails the suite.
+    const stops = await Promise.allSettled([srv?.stop(), demo?.stop()]);
     ca?.remove();
+    const bad = stops.find((s) => s.status === 'rejected');
+    if (bad) throw bad.reason;
   });
 
   async function context(cert) {

@@ -30,7 +30,7 @@ describe('browser', () => {
   });
   after(async () => {
     await browser?.close().catch(() => {});
-    await srv?.stop().catch(() => {});
+    await srv?.stop();
   });
 
   it('the header language switch goes fr → NL → DE → EN → FR; every page passes axe', async () => {

@@ -42,7 +42,7 @@ describe('enterprise lookup in the browser', () => {
   });
   after(async () => {
     await browser?.close().catch(() => {});
-    await srv?.stop().catch(() => {});
+    await srv?.stop();
   });
 
   for (const lang of LANGS) {
@@ -149,8 +149,11 @@ describe('enterprise lookup in the browser: pages of results', () => {
   });
   after(async () => {
     await browser?.close().catch(() => {});
-    await srv?.stop().catch(() => {});
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    try {
+      await srv?.stop();
+    } finally {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   for (const lang of LANGS) {

@@ -47,7 +47,7 @@ describe('access management in the browser', () => {
   });
   after(async () => {
     await browser?.close().catch(() => {});
-    await srv?.stop().catch(() => {});
+    await srv?.stop();
   });
 
   it('the GAP activates the health quality with a local manager (guide §3)', async () => {

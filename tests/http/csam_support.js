@@ -100,9 +100,10 @@ export async function startWorld({ args = [], env = {} } = {}) {
   try {
     await loadRegistry(srv.db);
   } catch (e) {
-    await srv.stop().catch(() => {});
+    // The setup's error first; a bad exit of the server is reported with it, not dropped.
+    const stopped = await srv.stop().then(() => null, (s) => s);
     ca.remove();
-    throw e;
+    throw stopped ? new AggregateError([e, stopped], `${e.message}; and ${stopped.message}`) : e;
   }
   return {
     srv,

@@ -14,7 +14,7 @@ describe('errors', () => {
     srv = await start();
     c = new Client(srv.url);
   });
-  after(() => srv?.stop().catch(() => {}));
+  after(() => srv?.stop());
 
   /** The server still answers /healthz (nothing crashed or hung). */
   async function alive() {

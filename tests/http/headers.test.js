@@ -15,7 +15,7 @@ describe('security headers', () => {
     srv = await start();
     c = new Client(srv.url);
   });
-  after(() => srv?.stop().catch(() => {}));
+  after(() => srv?.stop());
 
   const kinds = [
     ['200 page', '/', {}, 200],

@@ -16,7 +16,7 @@ describe('language switch', () => {
   let srv;
 
   before(async () => { srv = await start(); });
-  after(() => srv?.stop().catch(() => {}));
+  after(() => srv?.stop());
 
   it('GET /lang/nl?next=/aide: 303 to /aide with a one-year portier_lang=nl cookie', async () => {
     const c = new Client(srv.url);

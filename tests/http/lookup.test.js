@@ -66,7 +66,7 @@ describe('lookup: the demo world', () => {
     srv = await start({ args: ['--demo'] });
     c = new Client(srv.url);
   });
-  after(() => srv?.stop().catch(() => {}));
+  after(() => srv?.stop());
 
   it('GET /entreprises shows the search form, without a session', async () => {
     const r = await c.get('/entreprises');
@@ -258,8 +258,11 @@ describe('lookup: paging over an imported extract', () => {
     c = new Client(srv.url);
   });
   after(async () => {
-    await srv?.stop().catch(() => {});
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    try {
+      await srv?.stop();
+    } finally {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('45 results in pages of 20, active first, with a labelled pager', async () => {

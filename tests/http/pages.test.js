@@ -15,7 +15,7 @@ describe('pages', () => {
     srv = await start();
     c = new Client(srv.url);
   });
-  after(() => srv?.stop().catch(() => {}));
+  after(() => srv?.stop());
 
   it('GET /healthz answers 200 "ok\\n" as text/plain', async () => {
     const r = await c.get('/healthz');

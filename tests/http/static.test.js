@@ -16,7 +16,7 @@ describe('static files', () => {
     srv = await start();
     c = new Client(srv.url);
   });
-  after(() => srv?.stop().catch(() => {}));
+  after(() => srv?.stop());
 
   it('GET /static/portier.css: the file, text/css, public cache, an ETag', async () => {
     const r = await c.get('/static/portier.css');

@@ -5,15 +5,14 @@
  * or step-up, then the profile choice. */
 #include "apps/oidc/oidc.h"
 
-#include <errno.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "oidc/authz_params.h"
 #include "oidc/claims.h"
 #include "oidc/profile.h"
-#include "policy/loa.h"
 #include "web/i18n.h"
 
 /* A request being checked: what goes back to the client with an error. */
@@ -56,71 +55,6 @@ refuse(struct web_req *r, const struct authz_in *in, const char *error, const ch
 	return oidc_to_client(r, oidc_url_with(web_arena(r), in->redirect_uri, kv), false, NULL);
 }
 
-/* The scopes asked for that the client may have, in the order asked; "" when none. */
-static char *
-granted_scopes(struct arena *a, const struct oidc_client *c, const char *asked)
-{
-	char *out = arena_alloc(a, strlen(asked) + 1), *o = out;
-	const char *p = asked;
-
-	if (out == NULL)
-		return NULL;
-	while (*p != '\0') {
-		const char *e;
-		char word[32];
-		size_t wl;
-
-		while (*p == ' ')
-			p++;
-		e = strchr(p, ' ');
-		wl = e ? (size_t)(e - p) : strlen(p);
-		if (wl > 0 && wl < sizeof(word)) {
-			memcpy(word, p, wl);
-			word[wl] = '\0';
-			if (oidc_scope_known(word, wl) && oidc_client_scope_ok(c, word) &&
-			    !oidc_scope_has(out, word)) {
-				if (o != out)
-					*o++ = ' ';
-				memcpy(o, word, wl + 1);
-				o += wl;
-			}
-		}
-		p += wl;
-	}
-	*o = '\0';
-	return out;
-}
-
-/* The lowest level named in acr_values (any of them satisfies the client), 0 if none. */
-static int
-asked_level(const char *acr_values)
-{
-	int level = 0;
-	const char *p = acr_values;
-
-	while (p != NULL && *p != '\0') {
-		const char *e;
-		char word[64];
-		size_t wl;
-
-		while (*p == ' ')
-			p++;
-		e = strchr(p, ' ');
-		wl = e ? (size_t)(e - p) : strlen(p);
-		if (wl > 0 && wl < sizeof(word)) {
-			int l;
-
-			memcpy(word, p, wl);
-			word[wl] = '\0';
-			l = (int)loa_from_acr(word);
-			if (l > 0 && (level == 0 || l < level))
-				level = l;
-		}
-		p += wl;
-	}
-	return level;
-}
-
 /* The first supported language of ui_locales ("nl-BE fr" gives nl), or NULL. */
 static const char *
 ui_locale(const char *ui_locales)
@@ -143,60 +77,6 @@ ui_locale(const char *ui_locales)
 			p++;
 	}
 	return NULL;
-}
-
-/* prompt: sets *none and *login; false for an unknown value or none with another. */
-static bool
-prompt_parse(const char *prompt, bool *none, bool *login)
-{
-	static const char *const known[] = { "none", "login", "consent", "select_account" };
-	const char *p = prompt;
-	int words = 0;
-
-	*none = *login = false;
-	while (p != NULL && *p != '\0') {
-		const char *e;
-		size_t wl;
-		bool ok = false;
-
-		while (*p == ' ')
-			p++;
-		if (*p == '\0')
-			break;
-		e = strchr(p, ' ');
-		wl = e ? (size_t)(e - p) : strlen(p);
-		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-			if (strlen(known[i]) == wl && memcmp(known[i], p, wl) == 0) {
-				ok = true;
-				if (i == 0)
-					*none = true;
-				if (i == 1)
-					*login = true;
-			}
-		if (!ok)
-			return false;
-		words++;
-		p += wl;
-	}
-	return !(*none && words > 1);
-}
-
-/* max_age: -1 when absent, -2 when malformed. */
-static int64_t
-max_age_parse(const char *v)
-{
-	char *end;
-	long long n;
-
-	if (v == NULL)
-		return -1;
-	if (v[0] < '0' || v[0] > '9' || strlen(v) > 10)
-		return -2;
-	errno = 0;
-	n = strtoll(v, &end, 10);
-	if (errno != 0 || *end != '\0' || n < 0)
-		return -2;
-	return (int64_t)n;
 }
 
 /* id_token_hint (OpenID Connect Core §3.1.2.1): an ID token of ours for this client. Only
@@ -310,12 +190,27 @@ authorize(struct web_req *r)
 	struct oidc_request *req = arena_alloc(web_arena(r), sizeof(*req));
 	const char *client_id = oidc_param(r, "client_id");
 	const char *redirect_uri = oidc_param(r, "redirect_uri");
-	const char *response_type, *scope, *nonce, *challenge, *method, *mode, *lang, *granted;
+	const struct oidc_authz_params p = {
+		.state = oidc_param(r, "state"),
+		.request = oidc_param(r, "request"),
+		.request_uri = oidc_param(r, "request_uri"),
+		.response_type = oidc_param(r, "response_type"),
+		.response_mode = oidc_param(r, "response_mode"),
+		.scope = oidc_param(r, "scope"),
+		.nonce = oidc_param(r, "nonce"),
+		.code_challenge = oidc_param(r, "code_challenge"),
+		.code_challenge_method = oidc_param(r, "code_challenge_method"),
+		.prompt = oidc_param(r, "prompt"),
+		.max_age = oidc_param(r, "max_age"),
+		.acr_values = oidc_param(r, "acr_values"),
+	};
+	struct oidc_authz_refusal why;
 	const char *twice;
 	struct authz_in in;
+	const char *lang;
 	char id[OIDC_TOKEN_LEN + 1];
-	bool none, login;
-	int rc, level;
+	bool none;
+	int rc;
 
 	if (client == NULL || req == NULL)
 		return -1;
@@ -344,74 +239,19 @@ authorize(struct web_req *r)
 	}
 	in.client = client;
 	in.redirect_uri = redirect_uri;
-	in.state = oidc_param(r, "state");
-	if (in.state != NULL && strlen(in.state) > OIDC_STATE_MAX) {
-		in.state = NULL;
-		return refuse(r, &in, "invalid_request", "state is too long");
-	}
 	if (twice != NULL) {
-		if (strcmp(twice, "state") == 0)
-			in.state = NULL;
+		in.state = strcmp(twice, "state") == 0 ||
+		    (p.state != NULL && strlen(p.state) > OIDC_STATE_MAX) ? NULL : p.state;
 		return refuse(r, &in, "invalid_request", "a parameter is given more than once");
 	}
-	if (oidc_param(r, "request") != NULL)
-		return refuse(r, &in, "request_not_supported", "request objects are not supported");
-	if (oidc_param(r, "request_uri") != NULL)
-		return refuse(r, &in, "request_uri_not_supported", "request_uri is not supported");
-	response_type = oidc_param(r, "response_type");
-	if (response_type == NULL)
-		return refuse(r, &in, "invalid_request", "response_type is missing");
-	if (strcmp(response_type, "code") != 0)
-		return refuse(r, &in, "unsupported_response_type", "only response_type=code");
-	mode = oidc_param(r, "response_mode");
-	if (mode != NULL && strcmp(mode, "query") != 0)
-		return refuse(r, &in, "invalid_request", "only response_mode=query");
-	scope = oidc_param(r, "scope");
-	if (scope == NULL || !oidc_scope_has(scope, "openid"))
-		return refuse(r, &in, "invalid_scope", "the scope must include openid");
-	if (strlen(scope) > 1024)
-		return refuse(r, &in, "invalid_scope", "scope is too long");
-	granted = granted_scopes(web_arena(r), client, scope);
-	if (granted == NULL)
-		return -1;
-	nonce = oidc_param(r, "nonce");
-	if (nonce != NULL && (nonce[0] == '\0' || strlen(nonce) > OIDC_NONCE_MAX))
-		return refuse(r, &in, "invalid_request", "nonce is empty or too long");
-	challenge = oidc_param(r, "code_challenge");
-	method = oidc_param(r, "code_challenge_method");
-	if (challenge != NULL && (method == NULL || strcmp(method, "S256") != 0))
-		return refuse(r, &in, "invalid_request", "code_challenge_method must be S256");
-	if (challenge == NULL && method != NULL)
-		return refuse(r, &in, "invalid_request", "code_challenge is missing");
-	if (challenge != NULL && !oidc_pkce_challenge_valid(challenge))
-		return refuse(r, &in, "invalid_request", "code_challenge is malformed");
-	if (challenge == NULL && !client->confidential)
-		return refuse(r, &in, "invalid_request", "PKCE (S256) is required for public clients");
-	if (!prompt_parse(oidc_param(r, "prompt"), &none, &login))
-		return refuse(r, &in, "invalid_request", "prompt is not understood");
-	rc = hint_check(r, &in, none, &login);
+	/* The parameters themselves: oidc/authz_params.c (pure, fuzzed). */
+	rc = oidc_authz_params_check(client, redirect_uri, &p, req, &none, &why);
+	in.state = req->has_state ? p.state : NULL;
+	if (rc != 0)
+		return refuse(r, &in, why.error, why.desc);
+	rc = hint_check(r, &in, none, &req->prompt_login);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
-
-	memset(req, 0, sizeof(*req));
-	req->max_age = max_age_parse(oidc_param(r, "max_age"));
-	if (req->max_age == -2)
-		return refuse(r, &in, "invalid_request", "max_age must be a number of seconds");
-	level = asked_level(oidc_param(r, "acr_values"));
-	req->level = level > client->min_level ? level : client->min_level;
-	snprintf(req->client_id, sizeof(req->client_id), "%s", client->id);
-	snprintf(req->redirect_uri, sizeof(req->redirect_uri), "%s", redirect_uri);
-	snprintf(req->scope, sizeof(req->scope), "%s", granted);
-	req->has_state = in.state != NULL;
-	if (req->has_state)
-		snprintf(req->state, sizeof(req->state), "%s", in.state);
-	req->has_nonce = nonce != NULL;
-	if (req->has_nonce)
-		snprintf(req->nonce, sizeof(req->nonce), "%s", nonce);
-	req->has_challenge = challenge != NULL;
-	if (req->has_challenge)
-		snprintf(req->code_challenge, sizeof(req->code_challenge), "%s", challenge);
-	req->prompt_login = login;
 	req->created_at = (int64_t)time(NULL);
 	if (none)
 		return silent(r, &in, req);

@@ -1,0 +1,208 @@
+/* authz_params.c — the checks of an authorization request's parameters, in the order the
+ * endpoint has always made them, apart from HTTP so that they can be tested and fuzzed. */
+#include "oidc/authz_params.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy/loa.h"
+
+/* The scopes asked for that the client may have, in the order asked, into out (at least
+ * strlen(asked) + 1 bytes); "" when none. */
+static void
+granted_scopes(const struct oidc_client *c, const char *asked, char *out)
+{
+	char *o = out;
+	const char *p = asked;
+
+	*o = '\0';
+	while (*p != '\0') {
+		const char *e;
+		char word[32];
+		size_t wl;
+
+		while (*p == ' ')
+			p++;
+		e = strchr(p, ' ');
+		wl = e ? (size_t)(e - p) : strlen(p);
+		if (wl > 0 && wl < sizeof(word)) {
+			memcpy(word, p, wl);
+			word[wl] = '\0';
+			if (oidc_scope_known(word, wl) && oidc_client_scope_ok(c, word) &&
+			    !oidc_scope_has(out, word)) {
+				if (o != out)
+					*o++ = ' ';
+				memcpy(o, word, wl + 1);
+				o += wl;
+			}
+		}
+		p += wl;
+	}
+	*o = '\0';
+}
+
+/* The lowest level named in acr_values (any of them satisfies the client), 0 if none. */
+static int
+asked_level(const char *acr_values)
+{
+	int level = 0;
+	const char *p = acr_values;
+
+	while (p != NULL && *p != '\0') {
+		const char *e;
+		char word[64];
+		size_t wl;
+
+		while (*p == ' ')
+			p++;
+		e = strchr(p, ' ');
+		wl = e ? (size_t)(e - p) : strlen(p);
+		if (wl > 0 && wl < sizeof(word)) {
+			int l;
+
+			memcpy(word, p, wl);
+			word[wl] = '\0';
+			l = (int)loa_from_acr(word);
+			if (l > 0 && (level == 0 || l < level))
+				level = l;
+		}
+		p += wl;
+	}
+	return level;
+}
+
+/* prompt: sets *none and *login; false for an unknown value or none with another. */
+static bool
+prompt_parse(const char *prompt, bool *none, bool *login)
+{
+	static const char *const known[] = { "none", "login", "consent", "select_account" };
+	const char *p = prompt;
+	int words = 0;
+
+	*none = *login = false;
+	while (p != NULL && *p != '\0') {
+		const char *e;
+		size_t wl;
+		bool ok = false;
+
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		e = strchr(p, ' ');
+		wl = e ? (size_t)(e - p) : strlen(p);
+		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+			if (strlen(known[i]) == wl && memcmp(known[i], p, wl) == 0) {
+				ok = true;
+				if (i == 0)
+					*none = true;
+				if (i == 1)
+					*login = true;
+			}
+		if (!ok)
+			return false;
+		words++;
+		p += wl;
+	}
+	return !(*none && words > 1);
+}
+
+/* max_age: -1 when absent, -2 when malformed. */
+static int64_t
+max_age_parse(const char *v)
+{
+	char *end;
+	long long n;
+
+	if (v == NULL)
+		return -1;
+	if (v[0] < '0' || v[0] > '9' || strlen(v) > 10)
+		return -2;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno != 0 || *end != '\0' || n < 0)
+		return -2;
+	return (int64_t)n;
+}
+
+static int
+refuse(struct oidc_authz_refusal *why, const char *error, const char *desc)
+{
+	why->error = error;
+	why->desc = desc;
+	return 1;
+}
+
+/* Everything but the state, checked in the endpoint's order. */
+static int
+check_rest(const struct oidc_client *c, const struct oidc_authz_params *p,
+    struct oidc_request *req, bool *none, struct oidc_authz_refusal *why)
+{
+	char granted[OIDC_SCOPE_PARAM_MAX + 1];
+	bool login;
+	int level;
+
+	if (p->request != NULL)
+		return refuse(why, "request_not_supported", "request objects are not supported");
+	if (p->request_uri != NULL)
+		return refuse(why, "request_uri_not_supported", "request_uri is not supported");
+	if (p->response_type == NULL)
+		return refuse(why, "invalid_request", "response_type is missing");
+	if (strcmp(p->response_type, "code") != 0)
+		return refuse(why, "unsupported_response_type", "only response_type=code");
+	if (p->response_mode != NULL && strcmp(p->response_mode, "query") != 0)
+		return refuse(why, "invalid_request", "only response_mode=query");
+	if (p->scope == NULL || !oidc_scope_has(p->scope, "openid"))
+		return refuse(why, "invalid_scope", "the scope must include openid");
+	if (strlen(p->scope) > OIDC_SCOPE_PARAM_MAX)
+		return refuse(why, "invalid_scope", "scope is too long");
+	granted_scopes(c, p->scope, granted);
+	if (p->nonce != NULL && (p->nonce[0] == '\0' || strlen(p->nonce) > OIDC_NONCE_MAX))
+		return refuse(why, "invalid_request", "nonce is empty or too long");
+	if (p->code_challenge != NULL && (p->code_challenge_method == NULL ||
+	    strcmp(p->code_challenge_method, "S256") != 0))
+		return refuse(why, "invalid_request", "code_challenge_method must be S256");
+	if (p->code_challenge == NULL && p->code_challenge_method != NULL)
+		return refuse(why, "invalid_request", "code_challenge is missing");
+	if (p->code_challenge != NULL && !oidc_pkce_challenge_valid(p->code_challenge))
+		return refuse(why, "invalid_request", "code_challenge is malformed");
+	if (p->code_challenge == NULL && !c->confidential)
+		return refuse(why, "invalid_request", "PKCE (S256) is required for public clients");
+	if (!prompt_parse(p->prompt, none, &login))
+		return refuse(why, "invalid_request", "prompt is not understood");
+	req->max_age = max_age_parse(p->max_age);
+	if (req->max_age == -2)
+		return refuse(why, "invalid_request", "max_age must be a number of seconds");
+	level = asked_level(p->acr_values);
+	req->level = level > c->min_level ? level : c->min_level;
+	snprintf(req->scope, sizeof(req->scope), "%s", granted);
+	req->has_nonce = p->nonce != NULL;
+	if (req->has_nonce)
+		snprintf(req->nonce, sizeof(req->nonce), "%s", p->nonce);
+	req->has_challenge = p->code_challenge != NULL;
+	if (req->has_challenge)
+		snprintf(req->code_challenge, sizeof(req->code_challenge), "%s", p->code_challenge);
+	req->prompt_login = login;
+	return 0;
+}
+
+int
+oidc_authz_params_check(const struct oidc_client *c, const char *redirect_uri,
+    const struct oidc_authz_params *p, struct oidc_request *req, bool *none,
+    struct oidc_authz_refusal *why)
+{
+	memset(req, 0, sizeof(*req));
+	*none = false;
+	why->error = why->desc = NULL;
+	/* A state too long to keep is not echoed either. */
+	if (p->state != NULL && strlen(p->state) > OIDC_STATE_MAX)
+		return refuse(why, "invalid_request", "state is too long");
+	req->has_state = p->state != NULL;
+	if (req->has_state)
+		snprintf(req->state, sizeof(req->state), "%s", p->state);
+	snprintf(req->client_id, sizeof(req->client_id), "%s", c->id);
+	snprintf(req->redirect_uri, sizeof(req->redirect_uri), "%s", redirect_uri);
+	return check_rest(c, p, req, none, why);
+}
