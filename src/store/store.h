@@ -78,4 +78,24 @@ int64_t store_last_id(struct store_tx *tx);
 /* Runs a whole script (migrations, tests only): never with input. Returns 0 or -1. */
 int store_script(struct store_tx *tx, const char *sql, char *err, size_t errlen);
 
+/* Fault injection, for tests: compiled in, off unless a test turns it on. The store counts
+ * its calls of the kinds given (begin: store_begin; prepare: store_exec, store_exec_vals,
+ * store_query, store_script; step: each statement run and each store_next; commit:
+ * store_commit) and fails the nth one as a disk error would (the transaction is then
+ * marked failed); n = 0 only counts, which tells a test how many calls an operation
+ * makes. Counting is per store, over all its threads. */
+enum store_fault_kind {
+	STORE_FAULT_BEGIN = 1,
+	STORE_FAULT_PREPARE = 2,
+	STORE_FAULT_STEP = 4,
+	STORE_FAULT_COMMIT = 8,
+	STORE_FAULT_ALL = 15,
+};
+/* Starts counting the calls of the kinds in mask from zero and fails the nth (n >= 1). */
+void store_fault_after(struct store *s, long n, unsigned kinds);
+/* Stops counting and failing. */
+void store_fault_off(struct store *s);
+/* The calls counted since store_fault_after, the failed one included. */
+long store_fault_calls(struct store *s);
+
 #endif

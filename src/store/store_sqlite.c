@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -93,6 +94,11 @@ struct store {
 	 * where SQLite's busy handler would sleep in steps of up to 100 ms. */
 	pthread_mutex_t writer;
 	struct ckpt ckpt;
+	/* Fault injection (store_fault_after): the kinds counted, the calls counted, the
+	 * number of the call to fail. */
+	atomic_uint fault_kinds;
+	atomic_long fault_calls;
+	atomic_long fault_n;
 };
 
 struct store_q {
@@ -108,6 +114,43 @@ struct store_tx {
 	bool writer;        /* holds s->writer */
 	bool bulk;          /* started by store_bulk_begin: restore the settings at the end */
 };
+
+/* True when this call, of kind, is the one a test asked to fail (store_fault_after). */
+static bool
+fault_hit(struct store *s, unsigned kind)
+{
+	long k;
+
+	if ((atomic_load(&s->fault_kinds) & kind) == 0)
+		return false;
+	k = atomic_fetch_add(&s->fault_calls, 1) + 1;
+	if (k != atomic_load(&s->fault_n))
+		return false;
+	log_err(NULL, "store: injected fault at call %ld (kind %u)", k, kind);
+	return true;
+}
+
+void
+store_fault_after(struct store *s, long n, unsigned kinds)
+{
+	atomic_store(&s->fault_kinds, 0u);
+	atomic_store(&s->fault_calls, 0L);
+	atomic_store(&s->fault_n, n);
+	atomic_store(&s->fault_kinds, kinds & STORE_FAULT_ALL);
+}
+
+void
+store_fault_off(struct store *s)
+{
+	atomic_store(&s->fault_kinds, 0u);
+	atomic_store(&s->fault_n, 0L);
+}
+
+long
+store_fault_calls(struct store *s)
+{
+	return atomic_load(&s->fault_calls);
+}
 
 /* After each commit (SQLite calls it with the WAL's size in pages, the store's writer lock
  * held): wakes the checkpoint thread past CKPT_WAKE_PAGES; past CKPT_SELF_PAGES checkpoints
@@ -244,6 +287,20 @@ conn_open(struct conn *c, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/* The writer lock checks its owner: a second release of it (a transaction ended twice)
+ * is refused and said, rather than undefined. */
+static void
+writer_init(pthread_mutex_t *m)
+{
+	pthread_mutexattr_t at;
+
+	if (pthread_mutexattr_init(&at) != 0 ||
+	    pthread_mutexattr_settype(&at, PTHREAD_MUTEX_ERRORCHECK) != 0 ||
+	    pthread_mutex_init(m, &at) != 0)
+		pthread_mutex_init(m, NULL);
+	pthread_mutexattr_destroy(&at);
+}
+
 int
 store_open(const char *path, int pool, struct store **out, char *err, size_t errlen)
 {
@@ -260,7 +317,7 @@ store_open(const char *path, int pool, struct store **out, char *err, size_t err
 	}
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->freed, NULL);
-	pthread_mutex_init(&s->writer, NULL);
+	writer_init(&s->writer);
 	pthread_mutex_init(&s->ckpt.lock, NULL);
 	pthread_cond_init(&s->ckpt.wake, NULL);
 	pthread_cond_init(&s->ckpt.copied, NULL);
@@ -360,8 +417,8 @@ tx_release(struct store_tx *tx)
 	store_done(tx->q.st ? &tx->q : NULL);
 	if (tx->bulk && sqlite3_exec(tx->c->db, bulk_off, NULL, NULL, NULL) != SQLITE_OK)
 		log_err(NULL, "store: bulk end: %s", sqlite3_errmsg(tx->c->db));
-	if (tx->writer)
-		pthread_mutex_unlock(&tx->s->writer);
+	if (tx->writer && pthread_mutex_unlock(&tx->s->writer) != 0)
+		log_err(NULL, "store: writer lock released twice");
 	conn_give(tx->s, tx->c);
 	free(tx);
 }
@@ -381,7 +438,8 @@ tx_start(struct store *s, enum store_mode mode, const char *settings, struct sto
 		pthread_mutex_lock(&s->writer);
 		tx->writer = true;
 	}
-	if ((settings != NULL && sqlite3_exec(tx->c->db, settings, NULL, NULL, NULL) !=
+	if (fault_hit(s, STORE_FAULT_BEGIN) ||
+	    (settings != NULL && sqlite3_exec(tx->c->db, settings, NULL, NULL, NULL) !=
 	    SQLITE_OK) || ctl_run(tx->c, mode == STORE_WRITE ? CTL_BEGIN_IMMEDIATE : CTL_BEGIN) !=
 	    SQLITE_OK) {
 		log_err(NULL, "store: begin: %s", sqlite3_errmsg(tx->c->db));
@@ -417,7 +475,7 @@ store_commit(struct store_tx *tx)
 		store_rollback(tx);
 		return -1;
 	}
-	rc = ctl_run(tx->c, CTL_COMMIT);
+	rc = fault_hit(tx->s, STORE_FAULT_COMMIT) ? SQLITE_IOERR : ctl_run(tx->c, CTL_COMMIT);
 	if (rc != SQLITE_OK) {
 		log_err(NULL, "store: commit: %s", sqlite3_errmsg(tx->c->db));
 		if (!sqlite3_get_autocommit(tx->c->db))
@@ -446,7 +504,7 @@ stmt_get(struct store_tx *tx, int id)
 	struct conn *c = tx->c;
 	const char *sql;
 
-	if (id < 0 || id >= SQL_RANGE_END)
+	if (id < 0 || id >= SQL_RANGE_END || fault_hit(tx->s, STORE_FAULT_PREPARE))
 		return NULL;
 	if (c->stmt[id] == NULL) {
 		sql = sql_text(id);
@@ -498,6 +556,30 @@ bind_all(sqlite3_stmt *st, const char *fmt, va_list ap)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
+/* Runs the bound statement st (statement id) to its end: the rows changed, -2 for a
+ * constraint, or -1 for any other error, which marks the transaction failed (an error the
+ * caller overlooks cannot lead to a commit of half its writes). */
+static int
+exec_step(struct store_tx *tx, sqlite3_stmt *st, int id)
+{
+	int rc;
+
+	if (fault_hit(tx->s, STORE_FAULT_STEP)) {
+		tx->failed = true;
+		return -1;
+	}
+	do
+		rc = sqlite3_step(st);
+	while (rc == SQLITE_ROW);
+	if (rc == SQLITE_DONE)
+		return sqlite3_changes(tx->c->db);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return -2;
+	log_err(NULL, "store: exec %d: %s", id, sqlite3_errmsg(tx->c->db));
+	tx->failed = true;
+	return -1;
+}
+
 int
 store_exec(struct store_tx *tx, int id, const char *fmt, ...)
 {
@@ -518,16 +600,7 @@ store_exec(struct store_tx *tx, int id, const char *fmt, ...)
 		tx->failed = true;
 		return -1;
 	}
-	do
-		rc = sqlite3_step(st);
-	while (rc == SQLITE_ROW);
-	if (rc == SQLITE_DONE) {
-		res = sqlite3_changes(tx->c->db);
-	} else {
-		res = (rc & 0xff) == SQLITE_CONSTRAINT ? -2 : -1;
-		if (res == -1)
-			log_err(NULL, "store: exec %d: %s", id, sqlite3_errmsg(tx->c->db));
-	}
+	res = exec_step(tx, st, id);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return res;
@@ -559,16 +632,7 @@ store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n)
 		tx->failed = true;
 		return -1;
 	}
-	do
-		rc = sqlite3_step(st);
-	while (rc == SQLITE_ROW);
-	if (rc == SQLITE_DONE) {
-		res = sqlite3_changes(tx->c->db);
-	} else {
-		res = (rc & 0xff) == SQLITE_CONSTRAINT ? -2 : -1;
-		if (res == -1)
-			log_err(NULL, "store: exec %d: %s", id, sqlite3_errmsg(tx->c->db));
-	}
+	res = exec_step(tx, st, id);
 	/* The texts belong to the caller: no binding may outlive this call. */
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -588,14 +652,17 @@ store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, 
 	va_list ap;
 	int rc;
 
-	if (st == NULL || tx->q.st != NULL)
+	if (st == NULL || tx->q.st != NULL) {
+		tx->failed = true;
 		return -1;
+	}
 	va_start(ap, fmt);
 	rc = bind_all(st, fmt, ap);
 	va_end(ap);
 	if (rc != 0) {
 		sqlite3_reset(st);
 		sqlite3_clear_bindings(st);
+		tx->failed = true;
 		return -1;
 	}
 	tx->q.st = st;
@@ -607,13 +674,19 @@ store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, 
 int
 store_next(struct store_q *q)
 {
-	int rc = sqlite3_step(q->st);
+	int rc;
 
+	if (fault_hit(q->tx->s, STORE_FAULT_STEP)) {
+		q->tx->failed = true;
+		return -1;
+	}
+	rc = sqlite3_step(q->st);
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc == SQLITE_DONE)
 		return 0;
 	log_err(NULL, "store: step: %s", sqlite3_errmsg(q->tx->c->db));
+	q->tx->failed = true;
 	return -1;
 }
 
@@ -665,6 +738,11 @@ store_script(struct store_tx *tx, const char *sql, char *err, size_t errlen)
 {
 	char *msg = NULL;
 
+	if (fault_hit(tx->s, STORE_FAULT_PREPARE)) {
+		snprintf(err, errlen, "injected fault");
+		tx->failed = true;
+		return -1;
+	}
 	if (sqlite3_exec(tx->c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(err, errlen, "%s", msg ? msg : "error");
 		sqlite3_free(msg);
