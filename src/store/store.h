@@ -29,18 +29,25 @@ int store_ping(struct store *s);
 /* Highest migration number applied, or -1. */
 int store_schema_version(struct store *s);
 
-/* Starts a transaction (STORE_WRITE takes the write lock at once). Returns 0 or -1. */
+/* Transactions have one owner, the pointer the caller holds: store_commit and
+ * store_rollback end the transaction whatever happens and set that pointer to NULL, and
+ * both do nothing on NULL, so a cleanup label may always call store_rollback(&tx), also
+ * after a commit that failed (the transaction is then already rolled back and ended). */
+
+/* Starts a transaction (STORE_WRITE takes the write lock at once). Returns 0, or -1 with
+ * *out NULL. */
 int store_begin(struct store *s, enum store_mode mode, struct store_tx **out);
 /* Starts a write transaction for loading many rows at once (bulk imports). The backend
  * may trade speed for durability until the commit and use more memory and helper threads
  * while it lasts (SQLite: synchronous=OFF, a 64 MiB page cache, sorting on 2 threads,
  * temporary files on disk); it restores its usual settings when the transaction ends.
- * Returns 0 or -1. */
+ * Returns 0, or -1 with *out NULL. */
 int store_bulk_begin(struct store *s, struct store_tx **out);
-/* Commits and releases the transaction. Returns 0, or -1 (then it was rolled back). */
-int store_commit(struct store_tx *tx);
-/* Rolls back and releases the transaction; NULL is accepted. */
-void store_rollback(struct store_tx *tx);
+/* Commits and ends *txp, then sets *txp to NULL. Returns 0, or -1 (then it was rolled
+ * back and ended all the same; also when *txp is NULL). */
+int store_commit(struct store_tx **txp);
+/* Rolls back and ends *txp, then sets *txp to NULL; nothing when txp or *txp is NULL. */
+void store_rollback(struct store_tx **txp);
 
 /* Runs statement id with parameters described by fmt, one letter per parameter:
  *   't' const char * (text, NULL binds NULL), 'i' int64_t, 'I' int64_t (0 binds NULL), 'b' const void *, size_t (blob),

@@ -430,6 +430,7 @@ tx_start(struct store *s, enum store_mode mode, const char *settings, struct sto
 {
 	struct store_tx *tx = calloc(1, sizeof(*tx));
 
+	*out = NULL;
 	if (tx == NULL)
 		return -1;
 	tx->s = s;
@@ -466,13 +467,18 @@ store_bulk_begin(struct store *s, struct store_tx **out)
 }
 
 int
-store_commit(struct store_tx *tx)
+store_commit(struct store_tx **txp)
 {
+	struct store_tx *tx;
 	int rc;
 
+	if (txp == NULL || *txp == NULL)
+		return -1;
+	tx = *txp;
+	*txp = NULL;
 	store_done(tx->q.st ? &tx->q : NULL);
 	if (tx->failed) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	rc = fault_hit(tx->s, STORE_FAULT_COMMIT) ? SQLITE_IOERR : ctl_run(tx->c, CTL_COMMIT);
@@ -488,10 +494,14 @@ store_commit(struct store_tx *tx)
 }
 
 void
-store_rollback(struct store_tx *tx)
+store_rollback(struct store_tx **txp)
 {
-	if (tx == NULL)
+	struct store_tx *tx;
+
+	if (txp == NULL || *txp == NULL)
 		return;
+	tx = *txp;
+	*txp = NULL;
 	store_done(tx->q.st ? &tx->q : NULL);
 	if (!sqlite3_get_autocommit(tx->c->db))
 		ctl_run(tx->c, CTL_ROLLBACK);
@@ -803,7 +813,7 @@ store_schema_version(struct store *s)
 			v = (int)store_int(q, 0);
 		store_done(q);
 	}
-	store_rollback(tx);
+	store_rollback(&tx);
 	return v;
 }
 
@@ -847,20 +857,23 @@ list_migrations(const char *dir, struct migration *list, int max, char *err, siz
 	return n;
 }
 
-static bool
+/* 1 when migration number is recorded, 0 when not, -1 when the store cannot tell (not
+ * "no": a read error must not lead to applying a migration twice). */
+static int
 migration_applied(struct store *s, int number)
 {
 	struct store_tx *tx;
 	struct store_q *q;
-	bool applied = false;
+	int applied = -1;
 
 	if (store_begin(s, STORE_READ, &tx) != 0)
-		return false;
+		return -1;
 	if (store_query(tx, SQL_MIGRATION_APPLIED, &q, "i", (int64_t)number) == 0) {
-		applied = store_next(q) == 1 && store_int(q, 0) > 0;
+		if (store_next(q) == 1)
+			applied = store_int(q, 0) > 0;
 		store_done(q);
 	}
-	store_rollback(tx);
+	store_rollback(&tx);
 	return applied;
 }
 
@@ -878,18 +891,31 @@ store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot start a transaction");
 		return -1;
 	}
-	if (store_script(tx, bootstrap, err, errlen) != 0 || store_commit(tx) != 0)
+	if (store_script(tx, bootstrap, err, errlen) != 0) {
+		store_rollback(&tx);
 		return -1;
+	}
+	if (store_commit(&tx) != 0) {
+		snprintf(err, errlen, "schema_migration: commit failed");
+		return -1;
+	}
 	n = list_migrations(dir, list, 512, err, errlen);
 	if (n < 0)
 		return -1;
 	for (int i = 0; i < n; i++) {
 		char path[4096];
 		struct buf sql;
+		int done;
 
 		/* Every migration not recorded yet, in number order (not only those above the
 		 * highest: a branch may bring a lower number later). */
-		if (migration_applied(s, list[i].number))
+		done = migration_applied(s, list[i].number);
+
+		if (done < 0) {
+			snprintf(err, errlen, "%s: cannot tell whether it is applied", list[i].name);
+			return -1;
+		}
+		if (done == 1)
 			continue;
 		err[0] = '\0';
 		snprintf(path, sizeof(path), "%s/%s", dir, list[i].name);
@@ -911,11 +937,11 @@ store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
 
 			snprintf(reason, sizeof(reason), "%s", err);
 			snprintf(err, errlen, "%s: %s", path, reason);
-			store_rollback(tx);
+			store_rollback(&tx);
 			buf_free(&sql);
 			return -1;
 		}
-		if (store_commit(tx) != 0) {
+		if (store_commit(&tx) != 0) {
 			snprintf(err, errlen, "%s: commit failed", path);
 			buf_free(&sql);
 			return -1;

@@ -26,14 +26,14 @@ put(struct store *s, const char *name, const char *value, bool commit)
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
 	if (store_exec(tx, SQL_SETTING_PUT, "tt", name, value) != 1) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	if (!commit) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return 0;
 	}
-	return store_commit(tx);
+	return store_commit(&tx);
 }
 
 static void
@@ -54,7 +54,7 @@ commit_and_rollback(void **state)
 	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
 	assert_int_equal(store_exec(tx, SQL_SETTING_PUT, "tt", "t.before", "1"), 1);
 	assert_int_equal(store_exec(tx, -5, ""), -1);
-	assert_int_equal(store_commit(tx), -1);
+	assert_int_equal(store_commit(&tx), -1);
 	assert_int_equal(store_fixture_setting(f->s, "t.before", v, sizeof(v)), 0);
 	assert_string_equal(v, "");
 	/* The store still works after all that, and many transactions in a row reuse their
@@ -120,7 +120,7 @@ write_rows(struct store_fixture *f, int first, int rows, int per_tx, char tag)
 			snprintf(name, sizeof(name), "w.%d", k);
 			assert_int_equal(store_exec(tx, SQL_SETTING_PUT, "tt", name, value), 1);
 		}
-		assert_int_equal(store_commit(tx), 0);
+		assert_int_equal(store_commit(&tx), 0);
 		if (wal_pages(f) > most)
 			most = wal_pages(f);
 	}
