@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sqlite3.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -301,6 +303,34 @@ writer_init(pthread_mutex_t *m)
 	pthread_mutexattr_destroy(&at);
 }
 
+/* The database holds password hashes, TOTP secrets, NISS and the audit trail: a new one
+ * is created for its owner only, whatever the umask (SQLite gives the -wal and -shm files
+ * the database's mode), and an existing one that others may read or write is said at
+ * start. A name SQLite reads as no file (":memory:", "file:" URIs, "") is left alone. */
+static void
+file_guard(const char *path)
+{
+	static const char *const sides[] = { "", "-wal", "-shm" };
+	char p[4096];
+	struct stat st;
+	int fd;
+
+	if (path[0] == '\0' || path[0] == ':' || strncmp(path, "file:", 5) == 0)
+		return;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		close(fd);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(sides) / sizeof(sides[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", path, sides[i]);
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) != 0)
+			log_warn(NULL, "store: %s has mode %04o: others may read or change the "
+			    "database (password hashes, secrets, NISS, audit trail); chmod 600 it",
+			    p, (unsigned)(st.st_mode & 07777));
+	}
+}
+
 int
 store_open(const char *path, int pool, struct store **out, char *err, size_t errlen)
 {
@@ -321,6 +351,7 @@ store_open(const char *path, int pool, struct store **out, char *err, size_t err
 	pthread_mutex_init(&s->ckpt.lock, NULL);
 	pthread_cond_init(&s->ckpt.wake, NULL);
 	pthread_cond_init(&s->ckpt.copied, NULL);
+	file_guard(path);
 	for (int i = 0; i < pool; i++) {
 		if (conn_open(&s->conns[i], path, err, errlen) != 0) {
 			s->n = i + 1;
