@@ -3,7 +3,6 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cmd/cmd.h"
 
@@ -40,9 +39,6 @@ usage(FILE *f)
 int
 main(int argc, char **argv)
 {
-	/* Whatever portier writes (the database and its -wal and -shm, keys, a test CA, the
-	 * demo mailbox) is for its own user only. */
-	umask(077);
 	if (sodium_init() < 0) {
 		fputs("portier: libsodium cannot start\n", stderr);
 		return 1;
