@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -177,11 +178,14 @@ dump(struct buf *out)
 
 /* ---- runs on copies of the template ---- */
 
+/* Copies from to to, made 0600 like the store makes its databases (store_open warns
+ * about a database others may read). */
 static void
 copy_file(const char *from, const char *to)
 {
 	char chunk[65536];
-	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	int fd = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	FILE *in = fopen(from, "rb"), *out = fd >= 0 ? fdopen(fd, "wb") : NULL;
 	size_t n;
 
 	assert_non_null(in);
