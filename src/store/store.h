@@ -51,7 +51,9 @@ void store_rollback(struct store_tx **txp);
 
 /* Runs statement id with parameters described by fmt, one letter per parameter:
  *   't' const char * (text, NULL binds NULL), 'i' int64_t, 'I' int64_t (0 binds NULL), 'b' const void *, size_t (blob),
- *   'n' NULL. Returns the number of rows changed (>= 0), or -1 (constraint: -2). */
+ *   'n' NULL. Returns the number of rows changed (>= 0), or -1 (constraint: -2). A -1
+ * marks the transaction failed (its commit is refused); a constraint does not, the
+ * caller decides. */
 int store_exec(struct store_tx *tx, int id, const char *fmt, ...);
 /* One parameter of store_exec_vals: the integer i when integer is set, else the text of
  * len bytes at p (no NUL needed), or NULL when p is NULL. */
@@ -68,9 +70,11 @@ int store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int 
 /* Rows changed by the last statement run in tx, also by one that failed part-way (SQLite
  * INSERT OR FAIL keeps the rows before the failing one): tells which row failed. */
 int store_changes(struct store_tx *tx);
-/* Prepares statement id for reading rows; same fmt. Returns 0 or -1. */
+/* Prepares statement id for reading rows; same fmt. Returns 0 or -1 (the transaction is
+ * then marked failed). */
 int store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, ...);
-/* Steps to the next row: 1 row, 0 no more rows, -1 error. */
+/* Steps to the next row: 1 row, 0 no more rows, -1 error (the transaction is then marked
+ * failed: a read error taken for "no row" cannot lead to a commit). */
 int store_next(struct store_q *q);
 /* Column values of the current row; text is valid until the next store_next/store_done. */
 const char *store_text(struct store_q *q, int col);
