@@ -22,20 +22,26 @@
 #include <unistd.h>
 
 #include "access/account.h"
+#include "access/catalogue.h"
+#include "access/hierarchy.h"
 #include "access/org.h"
 #include "access/quality.h"
 #include "audit/audit.h"
 #include "base/buf.h"
+#include "auth/account.h"
 #include "auth/activation.h"
 #include "auth/login.h"
 #include "auth/password.h"
 #include "auth/person.h"
 #include "auth/session_store.h"
+#include "auth/tokencard.h"
+#include "auth/totp.h"
 #include "csam/cogap.h"
 #include "csam/designate.h"
 #include "mail/mail.h"
 #include "oidc/clients.h"
 #include "oidc/grants.h"
+#include "oidc/keys.h"
 #include "policy/loa.h"
 #include "store/store.h"
 #include "store_fixture.h"
@@ -80,13 +86,20 @@ static struct {
 	char run_path[160];          /* the copy a run works on */
 	int64_t gap, gl, user, stranger;   /* people of the access organisation */
 	int64_t org, quality, gl_account, e1_org;
+	int64_t user_account, user_version;   /* the user's account in the quality */
 } T;
 
 /* One run of an operation: the store, and what prepare left for run. */
 struct run {
 	struct store *s;
 	char code[OIDC_TOKEN_MAX];
+	char refresh[OIDC_TOKEN_MAX];
 	struct oidc_client client;
+	unsigned char key[TOTP_KEY_BYTES];
+	unsigned char session[32];
+	char activation[ACTIVATION_CODE_MAX];
+	struct tokencard_print card;
+	int64_t now;
 	int64_t n;                   /* a counter the operation may use to vary its input */
 };
 
@@ -601,6 +614,324 @@ op_mail_queue(struct run *r)
 	return store_commit(&tx) == 0 ? DONE : FAILED;
 }
 
+/* ---- more of access/ ---- */
+
+static enum answer
+op_hierarchy_cogap_add(struct run *r)
+{
+	struct access_who w = access_who(T.gap);
+	struct access_errors err = { 0 };
+
+	return access_answer(hierarchy_cogap_add(r->s, &w, T.org, "80010100701", &err));
+}
+
+static enum answer
+op_org_update(struct run *r)
+{
+	struct access_who w = access_who(T.gap);
+	struct access_errors err = { 0 };
+
+	return access_answer(hierarchy_org_update(r->s, &w, T.org, "nouveau@example.be",
+	    "02 222 22 22", &err));
+}
+
+static enum answer
+op_quality_set_email(struct run *r)
+{
+	struct access_who w = access_who(T.gap);
+	struct access_errors err = { 0 };
+
+	return access_answer(quality_set_email(r->s, &w, T.org, T.quality,
+	    "nouvelle@example.be", &err));
+}
+
+static enum answer
+op_user_suspend(struct run *r)
+{
+	struct access_who w = access_who(T.gap);
+	struct access_errors err = { 0 };
+
+	return access_answer(account_set_status(r->s, &w, T.org, T.quality, T.user_account,
+	    T.user_version, true, &err));
+}
+
+static enum answer
+op_user_remove(struct run *r)
+{
+	struct access_who w = access_who(T.gap);
+	struct access_errors err = { 0 };
+	size_t removed = 0;
+	enum access_rc rc = account_remove(r->s, &w, T.org, T.quality, &T.user_account, 1,
+	    &removed, &err);
+
+	return rc == ACCESS_OK && removed != 1 ? OTHER : access_answer(rc);
+}
+
+static enum answer
+catalogue_answer(int rc)
+{
+	return rc == 0 ? DONE : rc == -1 ? FAILED : OTHER;
+}
+
+static enum answer
+op_catalogue_quality(struct run *r)
+{
+	struct catalogue_quality q = {
+		.code = "pharmacy", .domain = "health",
+		.names = { "Pharmacie", "Apotheek", "Apotheke", "Pharmacy" }, .sort = 45,
+	};
+	char err[256];
+
+	return catalogue_answer(catalogue_add_quality(r->s, &q, NULL, err, sizeof(err)));
+}
+
+static enum answer
+op_catalogue_app(struct run *r)
+{
+	struct catalogue_app a = {
+		.code = "HEALTH_PORTAL", .quality = "health_related",
+		.names = { "Portail", "Portaal", "Portal", "Portal" },
+		.descriptions = { "Décrit", "Beschreven", "Beschrieben", "Described" },
+		.min_level = 2, .sort = 10,
+	};
+	char err[256];
+
+	return catalogue_answer(catalogue_add_application(r->s, &a, NULL, err, sizeof(err)));
+}
+
+/* ---- more of auth/ ---- */
+
+static enum answer
+op_change_password(struct run *r)
+{
+	struct account_password_change c = {
+		.person = T.user, .current = PASSWORD, .fresh = "Un-autre-mot-de-passe-solide",
+		.source = "127.0.0.1", .request_id = "0123456789abcdef",
+	};
+	enum account_result res = account_change_password(r->s, &c);
+
+	return res == ACCOUNT_OK ? DONE : res == ACCOUNT_ERROR ? FAILED : OTHER;
+}
+
+static enum answer
+op_record_capacity(struct run *r)
+{
+	return account_record_capacity(r->s, T.user, "citizen", "127.0.0.1", NULL) == 0 ?
+	    DONE : FAILED;
+}
+
+static int
+prepare_session(struct run *r)
+{
+	return op_session_create(r) == DONE ? 0 : -1;
+}
+
+static enum answer
+op_session_rotate(struct run *r)
+{
+	struct session_rec rec = { .csrf = "d", .lang = "fr", .person_id = T.user,
+	    .auth_method = "password", .auth_level = 1, .auth_time = 1900000001,
+	    .created_at = 1900000000, .seen_at = 1900000001 };
+	unsigned char old[32], fresh[32];
+
+	/* The session prepare made (0x40): a failed rotation leaves it, the retry rotates it. */
+	memset(old, 0x40, sizeof(old));
+	memset(fresh, 0x60, sizeof(fresh));
+	return session_rotate(r->s, old, fresh, &rec) == 0 ? DONE : FAILED;
+}
+
+static enum answer
+op_session_destroy(struct run *r)
+{
+	unsigned char h[32];
+
+	memset(h, 0x40, sizeof(h));
+	return session_destroy(r->s, h) == 0 ? DONE : FAILED;
+}
+
+static int
+prepare_activation(struct run *r)
+{
+	int64_t expires;
+
+	return activation_issue(r->s, T.stranger, "7", "helpdesk", NULL, r->activation,
+	    &expires) == 0 ? 0 : -1;
+}
+
+static enum answer
+op_activation_redeem(struct run *r)
+{
+	struct activation_attempt a = {
+		.code = r->activation, .username = "sophie.martin", .password = PASSWORD,
+		.source = "127.0.0.1", .request_id = "0123456789abcdef",
+	};
+	enum activation_result res = activation_redeem(r->s, &a);
+
+	return res == ACTIVATION_OK ? DONE : res == ACTIVATION_ERROR ? FAILED : OTHER;
+}
+
+static enum answer
+op_totp_enrol_begin(struct run *r)
+{
+	unsigned char key[TOTP_KEY_BYTES];
+
+	return totp_enrol_begin(r->s, T.user, 1900000000, key, "127.0.0.1", NULL) == 0 ?
+	    DONE : FAILED;
+}
+
+/* A key waiting for its first code. */
+static int
+prepare_totp(struct run *r)
+{
+	r->now = (int64_t)time(NULL);
+	return totp_enrol_begin(r->s, T.user, r->now, r->key, "127.0.0.1", NULL);
+}
+
+static enum answer
+op_totp_enrol_confirm(struct run *r)
+{
+	char code[9];
+	enum totp_result res;
+
+	if (totp_code(r->key, sizeof(r->key), r->now, TOTP_DIGITS, code) != 0)
+		return OTHER;
+	res = totp_enrol_confirm(r->s, T.user, code, r->now, "127.0.0.1", NULL);
+	return res == TOTP_OK ? DONE : res == TOTP_ERROR ? FAILED : OTHER;
+}
+
+/* An app enrolled. */
+static int
+prepare_totp_active(struct run *r)
+{
+	if (prepare_totp(r) != 0)
+		return -1;
+	return op_totp_enrol_confirm(r) == DONE ? 0 : -1;
+}
+
+static enum answer
+op_totp_remove(struct run *r)
+{
+	int rc = totp_remove(r->s, T.user, "127.0.0.1", NULL);
+
+	return rc == 0 ? DONE : rc == -1 ? FAILED : OTHER;
+}
+
+static enum answer
+op_tokencard_issue(struct run *r)
+{
+	int rc = tokencard_issue(r->s, T.user, "127.0.0.1", NULL, &r->card);
+
+	return rc == 0 ? DONE : FAILED;
+}
+
+static int
+prepare_tokencard(struct run *r)
+{
+	r->now = (int64_t)time(NULL);
+	return op_tokencard_issue(r) == DONE ? 0 : -1;
+}
+
+static enum answer
+op_tokencard_activate(struct run *r)
+{
+	enum tokencard_result res = tokencard_activate(r->s, T.user,
+	    r->card.codes[r->card.confirm_position - 1], r->now, "127.0.0.1", NULL);
+
+	return res == TOKENCARD_OK ? DONE : res == TOKENCARD_ERROR ? FAILED : OTHER;
+}
+
+/* ---- more of csam/ and oidc/ ---- */
+
+static int
+prepare_cogap(struct run *r)
+{
+	return op_cogap_add(r) == DONE ? 0 : -1;
+}
+
+static enum answer
+op_cogap_remove(struct run *r)
+{
+	struct csam_who w = csam_who(P_ANNE);
+
+	return csam_answer(csam_cogap_remove(r->s, &w, T.e1_org, P_BRUNO));
+}
+
+/* A code redeemed: r->refresh holds the refresh token. */
+static int
+prepare_refresh(struct run *r)
+{
+	struct oidc_issued out;
+	enum oidc_refusal why;
+
+	if (prepare_code(r) != 0 || oidc_code_redeem(r->s, &r->client, r->code, REDIRECT, NULL,
+	    &octx, &out, &why) != 0)
+		return -1;
+	snprintf(r->refresh, sizeof(r->refresh), "%s", out.refresh);
+	return 0;
+}
+
+static enum answer
+op_refresh(struct run *r)
+{
+	struct oidc_issued out;
+	enum oidc_refusal why;
+
+	switch (oidc_refresh(r->s, &r->client, r->refresh, &octx, &out, &why)) {
+	case 0:
+		return DONE;
+	case -1:
+		return FAILED;
+	default:
+		return OTHER;
+	}
+}
+
+static enum answer
+oidc_answer(int rc)
+{
+	return rc == 0 ? DONE : rc == -1 ? FAILED : OTHER;
+}
+
+static enum answer
+op_client_rotate(struct run *r)
+{
+	char secret[OIDC_SECRET_LEN + 1];
+
+	return oidc_answer(oidc_client_rotate_secret(r->s, "portal", "test", secret));
+}
+
+static enum answer
+op_client_remove(struct run *r)
+{
+	return oidc_answer(oidc_client_remove(r->s, "portal", "test"));
+}
+
+static enum answer
+op_request_save(struct run *r)
+{
+	struct oidc_request q = {
+		.client_id = "portal", .redirect_uri = REDIRECT, .scope = "openid",
+		.max_age = -1, .level = 1, .created_at = (int64_t)time(NULL),
+	};
+	char id[OIDC_TOKEN_LEN + 1];
+
+	return oidc_answer(oidc_request_save(r->s, &q, id));
+}
+
+static enum answer
+op_keys_rotate(struct run *r)
+{
+	char kid[JWS_KID_MAX];
+
+	return oidc_answer(oidc_keys_rotate(r->s, "test", kid));
+}
+
+static enum answer
+op_audit_refusal(struct run *r)
+{
+	return oidc_answer(oidc_audit_refusal(r->s, "token", "portal", T.gl, "expired", &octx));
+}
+
 static const struct op ops[] = {
 	{ "person_create", NULL, op_person_create },
 	{ "person_set_password", NULL, op_set_password },
@@ -619,6 +950,30 @@ static const struct op ops[] = {
 	{ "oidc_grants_revoke", prepare_code, op_grants_revoke },
 	{ "audit_append", NULL, op_audit_append },
 	{ "mail_queue", NULL, op_mail_queue },
+	{ "hierarchy_cogap_add", NULL, op_hierarchy_cogap_add },
+	{ "hierarchy_org_update", NULL, op_org_update },
+	{ "quality_set_email", NULL, op_quality_set_email },
+	{ "account_set_status", NULL, op_user_suspend },
+	{ "account_remove", NULL, op_user_remove },
+	{ "catalogue_add_quality", NULL, op_catalogue_quality },
+	{ "catalogue_add_application", NULL, op_catalogue_app },
+	{ "account_change_password", NULL, op_change_password },
+	{ "account_record_capacity", NULL, op_record_capacity },
+	{ "session_rotate", prepare_session, op_session_rotate },
+	{ "session_destroy", prepare_session, op_session_destroy },
+	{ "activation_redeem", prepare_activation, op_activation_redeem },
+	{ "totp_enrol_begin", NULL, op_totp_enrol_begin },
+	{ "totp_enrol_confirm", prepare_totp, op_totp_enrol_confirm },
+	{ "totp_remove", prepare_totp_active, op_totp_remove },
+	{ "tokencard_issue", NULL, op_tokencard_issue },
+	{ "tokencard_activate", prepare_tokencard, op_tokencard_activate },
+	{ "csam_cogap_remove", prepare_cogap, op_cogap_remove },
+	{ "oidc_refresh", prepare_refresh, op_refresh },
+	{ "oidc_client_rotate_secret", NULL, op_client_rotate },
+	{ "oidc_client_remove", prepare_code, op_client_remove },
+	{ "oidc_request_save", NULL, op_request_save },
+	{ "oidc_keys_rotate", NULL, op_keys_rotate },
+	{ "oidc_audit_refusal", NULL, op_audit_refusal },
 };
 
 /* ---- the template ---- */
@@ -643,6 +998,27 @@ template_int(const char *sql)
 
 	assert_true(n > 0);
 	return n;
+}
+
+/* Marie Janssens (with a password) also a user of the health quality, with MEDSEIP. */
+static void
+template_user_account(void)
+{
+	static const char *const apps[] = { "MEDSEIP" };
+	struct access_who w = access_who(T.gap);
+	struct user_input in = {
+		.niss = "80010100305", .username = "marie.janssens", .last_name = "Janssens",
+		.first_name = "Marie", .title = "Mme", .language = "fr",
+		.email = "marie@example.be", .type = "USER", .apps = apps, .napps = 1,
+	};
+	struct access_errors err = { 0 };
+	char sql[128];
+
+	assert_int_equal(account_create(T.fx.s, &w, T.org, T.quality, &in, &err,
+	    &T.user_account), ACCESS_OK);
+	snprintf(sql, sizeof(sql), "SELECT version FROM account WHERE id = %" PRId64,
+	    T.user_account);
+	T.user_version = template_int(sql);
 }
 
 /* The access organisation with its health quality (local manager Lukas Schmitz, with
@@ -695,6 +1071,7 @@ template_seed(void)
 	    &rc), PASSWORD_OK);
 	assert_int_equal(rc, 0);
 	assert_int_equal(oidc_client_add(T.fx.s, &c, "test", secret, msg, sizeof(msg)), 0);
+	template_user_account();
 	assert_int_equal(designate(T.fx.s, E1, "0123456789abcdef0123456789abcdef"), CSAM_OK);
 	T.e1_org = template_int("SELECT id FROM organisation WHERE enterprise = '" E1 "'");
 }
