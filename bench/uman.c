@@ -195,7 +195,7 @@ main(int argc, char **argv)
 		struct org_actor by = { .person_id = gap.id, .role = "legal_rep" };
 
 		if (store_begin(s, STORE_WRITE, &tx) != 0 || (org = org_create(tx, &on, gap.id,
-		    &by)) <= 0 || store_commit(tx) != 0) {
+		    &by)) <= 0 || store_commit(&tx) != 0) {
 			fprintf(stderr, "uman: cannot create the organisation\n");
 			return 1;
 		}
@@ -250,7 +250,7 @@ measure:
 	/* Let SQLite know the sizes (the index choice of a prefix filter). */
 	if (store_begin(s, STORE_WRITE, &tx) == 0) {
 		store_script(tx, "ANALYZE", err, sizeof(err));
-		store_commit(tx);
+		store_commit(&tx);
 	}
 	{
 		struct user_filter byname = { .last_name = "Dub" };

@@ -128,7 +128,7 @@ access_refuse(struct store *s, struct store_tx **tx, const struct access_who *wh
 	char *details = NULL;
 	int rc = -1;
 
-	store_rollback(*tx);
+	store_rollback(tx);
 	*tx = NULL;
 	j = json_pack("{s:s,s:s}", "action", policy_action_name(action), "reason",
 	    policy_reason_name(why));
@@ -140,9 +140,9 @@ access_refuse(struct store *s, struct store_tx **tx, const struct access_who *wh
 	if (details != NULL && store_begin(s, STORE_WRITE, tx) == 0) {
 		if (access_actor(*tx, who->person_id, org, (enum loa)who->level, &actor) == 0 &&
 		    access_audit(*tx, who, &actor, org, "access.denied", object, details) == 0)
-			rc = store_commit(*tx);
+			rc = store_commit(tx);
 		else
-			store_rollback(*tx);
+			store_rollback(tx);
 		*tx = NULL;
 	}
 	free(details);
@@ -779,7 +779,7 @@ open_quality(struct store *s, enum store_mode mode, const struct access_who *who
 		return ACCESS_ERROR;
 	rc = quality_read(*tx, org, quality, "fr", qcode, NULL, 0);
 	if (rc != 0) {
-		store_rollback(*tx);
+		store_rollback(tx);
 		*tx = NULL;
 		return rc > 0 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
 	}
@@ -848,7 +848,7 @@ check_other_manager(struct store *s, struct store_tx **tx, const struct access_w
 	int r = is_other_manager(*tx, who, org, person);
 
 	if (r < 0) {
-		store_rollback(*tx);
+		store_rollback(tx);
 		*tx = NULL;
 		return ACCESS_ERROR;
 	}
@@ -886,27 +886,27 @@ account_prepare(struct store *s, const struct access_who *who, int64_t org,
 	    be_niss_parse(niss, &parsed);
 	if (why != BE_OK) {
 		access_error_add(err, "niss", be_reason_msgid(why));
-		store_rollback(tx);
+		store_rollback(&tx);
 		return ACCESS_INVALID;
 	}
 	r = person_account(tx, org, parsed.digits, &p, &acc);
 	if (r == 0)
 		r = member_type(tx, quality, acc.account_id, mtype, NULL, 0);
 	if (r < 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return ACCESS_ERROR;
 	}
 	if (r == 0)
 		access_error_add(err, "niss",
 		    N_("Cette personne est déjà utilisateur de cette qualité."));
 	if (err->n > 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return ACCESS_INVALID;
 	}
 	a = arena_new(1 << 20);
 	r = account_prefill(tx, a, org, parsed.digits, out);
 	arena_free(a);
-	store_rollback(tx);
+	store_rollback(&tx);
 	return r == 0 ? ACCESS_OK : ACCESS_ERROR;
 }
 
@@ -939,12 +939,12 @@ user_new(struct store *s, const struct access_who *who, int64_t org, int64_t qua
 		if (r == 0) {
 			access_error_add(err, "niss",
 			    N_("Cette personne est déjà utilisateur de cette qualité."));
-			store_rollback(tx);
+			store_rollback(&tx);
 			return ACCESS_EXISTS;
 		}
 	}
 	if (err->n > 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return ACCESS_INVALID;
 	}
 	/* Changing the account of the GAP or a co-GAP is acting on the GAP. */
@@ -952,7 +952,7 @@ user_new(struct store *s, const struct access_who *who, int64_t org, int64_t qua
 	if (rc != ACCESS_OK)
 		return rc;
 	if (!commit) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return ACCESS_OK;
 	}
 	rc = account_add_member(tx, who, &actor, org, quality, in->type, &n);
@@ -960,16 +960,16 @@ user_new(struct store *s, const struct access_who *who, int64_t org, int64_t qua
 		access_error_add(err, "username",
 		    N_("Les données de cette personne ont été modifiées entre-temps. Vérifiez-les et recommencez."));
 	if (rc != ACCESS_OK) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return rc;
 	}
-	if (store_commit(tx) != 0)
+	if (store_commit(&tx) != 0)
 		return ACCESS_ERROR;
 	if (account_id != NULL)
 		*account_id = n.account_id;
 	return ACCESS_OK;
 fail:
-	store_rollback(tx);
+	store_rollback(&tx);
 	return ACCESS_ERROR;
 }
 
@@ -1022,7 +1022,7 @@ open_member(struct store *s, const struct access_who *who, int64_t org, int64_t 
 		return rc;
 	rc = member_view(*tx, org, quality, account, v);
 	if (rc != ACCESS_OK) {
-		store_rollback(*tx);
+		store_rollback(tx);
 		*tx = NULL;
 		return rc;
 	}
@@ -1049,7 +1049,7 @@ account_get(struct store *s, const struct access_who *who, int64_t org, int64_t 
 		out->is_gap = r == 1;
 		out->is_self = out->person_id == who->person_id;
 	}
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc;
 }
 
@@ -1159,9 +1159,9 @@ account_update(struct store *s, const struct access_who *who, int64_t org, int64
 	    details_json(quality, account_id, NULL, NULL, "applications", removed,
 	    nremoved)) != 0)
 		goto done;
-	return store_commit(tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+	return store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
 done:
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc;
 }
 
@@ -1204,9 +1204,9 @@ account_set_status(struct store *s, const struct access_who *who, int64_t org,
 		rc = ACCESS_ERROR;
 		goto done;
 	}
-	return store_commit(tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+	return store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
 done:
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc;
 }
 
@@ -1270,11 +1270,11 @@ account_remove(struct store *s, const struct access_who *who, int64_t org, int64
 			goto done;
 		}
 	}
-	if (store_commit(tx) != 0)
+	if (store_commit(&tx) != 0)
 		return ACCESS_ERROR;
 	*removed = count;
 	return ACCESS_OK;
 done:
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc;
 }

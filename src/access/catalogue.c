@@ -85,17 +85,17 @@ catalogue_add_quality(struct store *s, const struct catalogue_quality *q,
 	rc = store_exec(tx, SQL_ACCESS_QUALITY_INSERT, "ttttttI", q->code, q->domain, q->names[0],
 	    q->names[1], q->names[2], q->names[3], (int64_t)q->sort);
 	if (rc != 1) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		if (rc == -2)
 			snprintf(err, errlen, "a quality '%s' exists already", q->code);
 		return rc == -2 ? -2 : -1;
 	}
 	snprintf(object, sizeof(object), "quality:%s", q->code);
 	if (audited(tx, "catalogue.quality.add", object, request_id) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
-	return store_commit(tx);
+	return store_commit(&tx);
 }
 
 /* Whether the catalogue has quality code: 1, 0, -1. */
@@ -149,7 +149,7 @@ catalogue_add_application(struct store *s, const struct catalogue_app *a,
 		return -1;
 	rc = quality_exists(tx, a->quality);
 	if (rc != 1) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		if (rc == 0)
 			snprintf(err, errlen, "no quality '%s' in the catalogue", a->quality);
 		return rc == 0 ? -3 : -1;
@@ -159,17 +159,17 @@ catalogue_add_application(struct store *s, const struct catalogue_app *a,
 	    a->descriptions[1], a->descriptions[2], a->descriptions[3], (int64_t)a->min_level,
 	    (int64_t)a->sort);
 	if (rc != 1) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		if (rc == -2)
 			snprintf(err, errlen, "an application '%s' exists already", a->code);
 		return rc == -2 ? -2 : -1;
 	}
 	snprintf(object, sizeof(object), "application:%s", a->code);
 	if (audited(tx, "catalogue.application.add", object, request_id) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
-	return store_commit(tx);
+	return store_commit(&tx);
 }
 
 struct qrow {
@@ -191,7 +191,7 @@ catalogue_each(struct store *s, const char *lang,
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	if (store_query(tx, SQL_ACCESS_QUALITY_LIST, &q, "t", lang) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	while ((rc = store_next(q)) == 1) {
@@ -235,6 +235,6 @@ catalogue_each(struct store *s, const char *lang,
 	for (size_t i = 0; i < n; i++)
 		free(rows[i].name);
 	free(rows);
-	store_rollback(tx);
+	store_rollback(&tx);
 	return result;
 }

@@ -169,9 +169,9 @@ record_export(struct store *s, const struct access_who *who, int64_t org, int64_
 
 		if (access_allow(tx, who, org, POLICY_READ_AUDIT, &t, &actor, NULL) != ACCESS_ERROR &&
 		    access_audit(tx, who, &actor, org, action, NULL, details) == 0)
-			rc = store_commit(tx);
+			rc = store_commit(&tx);
 		else
-			store_rollback(tx);
+			store_rollback(&tx);
 	}
 	free(details);
 	return rc;
@@ -210,7 +210,7 @@ export_users(struct store *s, const struct access_who *who, int64_t org, int64_t
 			csvw_field(&j.w, tr(tr_arg, head[i]));
 	csvw_row_end(&j.w);
 	n = search_each(tx, p, user_row, &j);
-	store_rollback(tx);
+	store_rollback(&tx);
 	arena_free(a);
 	if (csvw_finish(&j.w) != 0 || n < 0)
 		return ACCESS_ERROR;

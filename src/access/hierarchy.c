@@ -118,12 +118,12 @@ hierarchy_orgs(struct store *s, const struct access_who *who, struct arena *a,
 	for (size_t i = 0; i < orgs.n; i++)
 		if (org_links(tx, a, who, &v[i]) != 0)
 			goto fail;
-	store_rollback(tx);
+	store_rollback(&tx);
 	*out = v;
 	*n = orgs.n;
 	return ACCESS_OK;
 fail:
-	store_rollback(tx);
+	store_rollback(&tx);
 	return ACCESS_ERROR;
 }
 
@@ -173,7 +173,7 @@ hierarchy_managers(struct store *s, const struct access_who *who, int64_t org,
 		return rc;
 	out->may_change = policy_check(POLICY_MANAGE_COGAPS, &actor, &t) == POLICY_ALLOWED;
 	n = managers(tx, a, org, &out->rows);
-	store_rollback(tx);
+	store_rollback(&tx);
 	if (n < 0)
 		return ACCESS_ERROR;
 	out->n = (size_t)n;
@@ -218,7 +218,7 @@ hierarchy_cogap_add(struct store *s, const struct access_who *who, int64_t org,
 	    be_niss_parse(niss, &parsed);
 	if (why != BE_OK) {
 		access_error_add(err, "niss", be_reason_msgid(why));
-		store_rollback(tx);
+		store_rollback(&tx);
 		return ACCESS_INVALID;
 	}
 	if (store_query(tx, SQL_ACCESS_PERSON_BY_NISS, &q, "t", parsed.digits) != 0)
@@ -245,7 +245,7 @@ hierarchy_cogap_add(struct store *s, const struct access_who *who, int64_t org,
 		if (r != 0) {
 			access_error_add(err, "niss",
 			    N_("Cette personne n'est pas connue : vérifiez le numéro NISS."));
-			store_rollback(tx);
+			store_rollback(&tx);
 			return ACCESS_INVALID;
 		}
 		person = store_last_id(tx);
@@ -259,20 +259,20 @@ hierarchy_cogap_add(struct store *s, const struct access_who *who, int64_t org,
 	if (gap == person) {
 		access_error_add(err, "niss",
 		    N_("Cette personne est le Gestionnaire d'Accès Principal de l'organisation."));
-		store_rollback(tx);
+		store_rollback(&tx);
 		return ACCESS_INVALID;
 	}
 	r = org_add_cogap(tx, org, person, &by);
 	if (r == -2) {
 		access_error_add(err, "niss", N_("Cette personne est déjà co-responsable des accès."));
-		store_rollback(tx);
+		store_rollback(&tx);
 		return ACCESS_INVALID;
 	}
 	if (r != 0)
 		goto fail;
-	return store_commit(tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+	return store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
 fail:
-	store_rollback(tx);
+	store_rollback(&tx);
 	return ACCESS_ERROR;
 }
 
@@ -294,7 +294,7 @@ hierarchy_cogap_remove(struct store *s, const struct access_who *who, int64_t or
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return ACCESS_ERROR;
 	gap = org_gap(tx, org);
-	store_rollback(tx);
+	store_rollback(&tx);
 	if (gap < 0)
 		return ACCESS_ERROR;
 	t.target_is_gap = gap != 0 && gap == person;
@@ -305,14 +305,14 @@ hierarchy_cogap_remove(struct store *s, const struct access_who *who, int64_t or
 	r = org_remove_cogap(tx, org, person, &by);
 	if (r == -2) {
 		access_error_add(err, "person", N_("Cette personne n'est pas co-responsable des accès."));
-		store_rollback(tx);
+		store_rollback(&tx);
 		return ACCESS_INVALID;
 	}
 	if (r != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return ACCESS_ERROR;
 	}
-	return store_commit(tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+	return store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
 }
 
 enum access_rc
@@ -325,7 +325,7 @@ hierarchy_org(struct store *s, const struct access_who *who, int64_t org, struct
 
 	rc = open_org(s, STORE_READ, who, org, POLICY_ACTIVATE_QUALITY, &t, &tx, out, &actor);
 	if (rc == ACCESS_OK)
-		store_rollback(tx);
+		store_rollback(&tx);
 	return rc;
 }
 
@@ -371,20 +371,20 @@ hierarchy_org_update(struct store *s, const struct access_who *who, int64_t org,
 		access_error_add(err, "phone",
 		    N_("Le numéro de téléphone n'est pas valide (chiffres, espaces, + . / - et parenthèses)."));
 	if (err->n > 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return ACCESS_INVALID;
 	}
 	if (strcmp(o.contact_email, email) == 0 && strcmp(o.contact_phone, phone) == 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return ACCESS_OK;
 	}
 	r = store_exec(tx, SQL_ACCESS_ORG_SET_CONTACT, "itt", org, email, phone);
 	if (r != 1 || access_audit_json(tx, who, &actor, org, "org.contact.update", NULL,
 	    json_pack("{s:s,s:s}", "email", email, "phone", phone)) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return ACCESS_ERROR;
 	}
-	return store_commit(tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+	return store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
 }
 
 enum access_rc
@@ -462,10 +462,10 @@ hierarchy_tree(struct store *s, const struct access_who *who, int64_t org, struc
 		if (r < 0)
 			goto fail;
 	}
-	store_rollback(tx);
+	store_rollback(&tx);
 	return ACCESS_OK;
 fail:
-	store_rollback(tx);
+	store_rollback(&tx);
 	return ACCESS_ERROR;
 }
 
@@ -515,10 +515,10 @@ hierarchy_own_get(struct store *s, const struct access_who *who, int64_t org,
 			out->version = acc.version;
 		}
 	}
-	store_rollback(tx);
+	store_rollback(&tx);
 	return ACCESS_OK;
 fail:
-	store_rollback(tx);
+	store_rollback(&tx);
 	return ACCESS_ERROR;
 }
 
@@ -589,15 +589,15 @@ hierarchy_own_update(struct store *s, const struct access_who *who, int64_t org,
 		    account->email, account->local_email && account->local_email[0] ?
 		    account->local_email : NULL);
 		if (r == 0) {
-			store_rollback(tx);
+			store_rollback(&tx);
 			return ACCESS_CONFLICT;
 		}
 		if (r != 1 || access_audit(tx, who, &actor, org, "user.update", object,
 		    "{\"own\":true}") != 0)
 			goto fail;
 	}
-	return store_commit(tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+	return store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
 fail:
-	store_rollback(tx);
+	store_rollback(&tx);
 	return ACCESS_ERROR;
 }

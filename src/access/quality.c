@@ -175,7 +175,7 @@ quality_entity(struct store *s, const struct access_who *who, int64_t org, struc
 		    e.start_date != NULL && e.start_date[0] != '\0')
 			out->start_date = e.start_date;
 	}
-	store_rollback(tx);
+	store_rollback(&tx);
 	return n < 0 ? ACCESS_ERROR : ACCESS_OK;
 }
 
@@ -240,12 +240,12 @@ quality_activation_start(struct store *s, const struct access_who *who, int64_t 
 		return rc;
 	r = catalogue_quality(tx, a, code, lang_of(who), out);
 	if (r != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return r > 0 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
 	}
 	id = active_by_code(tx, org, out->code, NULL, 0);
 	r = id < 0 ? -1 : quality_apps(tx, a, out->code, lang_of(who), apps);
-	store_rollback(tx);
+	store_rollback(&tx);
 	if (r < 0)
 		return ACCESS_ERROR;
 	*napps = (size_t)r;
@@ -344,7 +344,7 @@ quality_activation_step1(struct store *s, const struct access_who *who, int64_t 
 		return rc;
 	a = arena_new(1 << 20);
 	if (a == NULL) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return ACCESS_ERROR;
 	}
 	r = check_step1(tx, a, who, org, in, &q, email, niss, &active, NULL, 0, err);
@@ -353,7 +353,7 @@ quality_activation_step1(struct store *s, const struct access_who *who, int64_t 
 	if (r == 0 && err->n == 0)
 		r = account_prefill(tx, a, org, niss, gl);
 	arena_free(a);
-	store_rollback(tx);
+	store_rollback(&tx);
 	if (r < 0)
 		return ACCESS_ERROR;
 	return err->n > 0 ? ACCESS_INVALID : ACCESS_OK;
@@ -410,7 +410,7 @@ activation(struct store *s, const struct access_who *who, int64_t org,
 		return rc;
 	a = arena_new(1 << 16);
 	if (a == NULL) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return ACCESS_ERROR;
 	}
 	rc = ACCESS_ERROR;
@@ -488,14 +488,14 @@ activation(struct store *s, const struct access_who *who, int64_t org,
 	if (rc != ACCESS_OK)
 		goto done;
 	arena_free(a);
-	if (store_commit(tx) != 0)
+	if (store_commit(&tx) != 0)
 		return ACCESS_ERROR;
 	if (quality != NULL)
 		*quality = id;
 	return ACCESS_OK;
 done:
 	arena_free(a);
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc;
 }
 
@@ -569,10 +569,10 @@ quality_get(struct store *s, const struct access_who *who, int64_t org, int64_t 
 	if (r < 0)
 		goto fail;
 	out->napps = (size_t)r;
-	store_rollback(tx);
+	store_rollback(&tx);
 	return ACCESS_OK;
 fail:
-	store_rollback(tx);
+	store_rollback(&tx);
 	return ACCESS_ERROR;
 }
 
@@ -598,17 +598,17 @@ quality_set_email(struct store *s, const struct access_who *who, int64_t org,
 		    N_("L'adresse e-mail n'est pas valide (exemple : nom@exemple.be)."));
 	}
 	if (err->n > 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return ACCESS_INVALID;
 	}
 	r = store_exec(tx, SQL_ACCESS_ORG_QUALITY_SET_EMAIL, "iit", quality, org, email);
 	snprintf(object, sizeof(object), "quality:%" PRId64, quality);
 	if (r != 1 || access_audit_json(tx, who, &actor, org, "quality.email", object,
 	    json_pack("{s:I,s:s}", "quality", (json_int_t)quality, "email", email)) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return ACCESS_ERROR;
 	}
-	return store_commit(tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+	return store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
 }
 
 enum access_rc
@@ -650,7 +650,7 @@ quality_set_gl(struct store *s, const struct access_who *who, int64_t org, int64
 	if (r < 0)
 		goto fail;
 	if (person == 0 || type[0] == '\0') {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return ACCESS_NOT_FOUND;
 	}
 	gap = org_gap(tx, org);
@@ -664,12 +664,12 @@ quality_set_gl(struct store *s, const struct access_who *who, int64_t org, int64
 			return rc;
 	}
 	if (strcmp(type, "GL") == 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return ACCESS_EXISTS;
 	}
 	if (strcmp(status, "active") != 0) {
 		access_error_add(err, "gl", N_("Un utilisateur suspendu ne peut pas devenir gestionnaire local."));
-		store_rollback(tx);
+		store_rollback(&tx);
 		return ACCESS_INVALID;
 	}
 	old_person = gl_person(tx, quality, &old_account);
@@ -689,8 +689,8 @@ quality_set_gl(struct store *s, const struct access_who *who, int64_t org, int64
 	snprintf(object, sizeof(object), "person:%" PRId64, person);
 	if (access_audit_json(tx, who, &actor, org, "quality.gl.designate", object, j) != 0)
 		goto fail;
-	return store_commit(tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+	return store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
 fail:
-	store_rollback(tx);
+	store_rollback(&tx);
 	return ACCESS_ERROR;
 }

@@ -236,7 +236,7 @@ search_plan(struct store *s, struct store_tx **tx, const struct access_who *who,
 	return ACCESS_OK;
 fail:
 	buf_free(&json);
-	store_rollback(*tx);
+	store_rollback(tx);
 	*tx = NULL;
 	return rc;
 }
@@ -456,10 +456,10 @@ search_users(struct store *s, const struct access_who *who, int64_t org, int64_t
 		goto fail;
 	out->rows = c.rows;
 	out->n = c.n;
-	store_rollback(tx);
+	store_rollback(&tx);
 	return ACCESS_OK;
 fail:
-	store_rollback(tx);
+	store_rollback(&tx);
 	return ACCESS_ERROR;
 }
 
@@ -544,7 +544,7 @@ audit_open(struct store *s, struct store_tx **tx, const struct access_who *who, 
 	if (nonempty(f->to) != NULL && !date_bound(f->to, true, q->to))
 		access_error_add(err, "to", N_("La date n'est pas valide (format AAAA-MM-JJ)."));
 	if (err->n > 0) {
-		store_rollback(*tx);
+		store_rollback(tx);
 		*tx = NULL;
 		return ACCESS_INVALID;
 	}
@@ -628,10 +628,10 @@ search_audit(struct store *s, const struct access_who *who, int64_t org, int64_t
 		goto fail;
 	out->actions = actions.v;
 	out->nactions = actions.n;
-	store_rollback(tx);
+	store_rollback(&tx);
 	return ACCESS_OK;
 fail:
-	store_rollback(tx);
+	store_rollback(&tx);
 	return ACCESS_ERROR;
 }
 
@@ -659,7 +659,7 @@ search_audit_each(struct store *s, const struct access_who *who, int64_t org,
 	if (store_query(tx, SQL_ACCESS_AUDIT_TRAIL, &sq, AUDIT_FMT "ii", q.org, q.quality,
 	    q.action, q.from[0] ? q.from : NULL, q.to[0] ? q.to : NULL, q.person, (int64_t)-1,
 	    (int64_t)0) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		arena_free(a);
 		return ACCESS_ERROR;
 	}
@@ -682,7 +682,7 @@ search_audit_each(struct store *s, const struct access_who *who, int64_t org,
 		}
 	}
 	store_done(sq);
-	store_rollback(tx);
+	store_rollback(&tx);
 	arena_free(a);
 	return r < 0 ? ACCESS_ERROR : ACCESS_OK;
 }

@@ -23,7 +23,7 @@ access_begin(struct store *s, enum store_mode mode, int64_t org, int64_t quality
 	if (r == 0 && quality > 0)
 		r = quality_read(*tx, org, quality, "fr", NULL, NULL, 0);
 	if (r != 0) {
-		store_rollback(*tx);
+		store_rollback(tx);
 		*tx = NULL;
 		return r > 0 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
 	}
@@ -45,7 +45,7 @@ access_check(struct store *s, struct store_tx **tx, const struct access_who *who
 		    target_person > 0 ? object : NULL);
 	}
 	if (rc != ACCESS_OK) {
-		store_rollback(*tx);
+		store_rollback(tx);
 		*tx = NULL;
 	}
 	return rc;

@@ -186,7 +186,7 @@ audit_verify(struct store *s, struct audit_report *r)
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	if (store_query(tx, SQL_AUDIT_ALL, &q, "") != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	while ((rc = store_next(q)) == 1) {
@@ -229,11 +229,11 @@ audit_verify(struct store *s, struct audit_report *r)
 	}
 	store_done(q);
 	if (rc < 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	if (result == 0)
 		result = check_head(tx, r, expect - 1, prev);
-	store_rollback(tx);
+	store_rollback(&tx);
 	return result;
 }

@@ -25,7 +25,7 @@ credential(struct store *s, int64_t person, char *user, size_t userlen, char *ha
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	if (store_query(tx, SQL_FACTOR_CREDENTIAL_OF, &q, "i", person) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	rc = store_next(q);
@@ -35,7 +35,7 @@ credential(struct store *s, int64_t person, char *user, size_t userlen, char *ha
 			snprintf(hash, hashlen, "%s", store_text(q, 1));
 	}
 	store_done(q);
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc < 0 ? -1 : rc == 1 ? 0 : 1;
 }
 
@@ -77,7 +77,7 @@ account_change_password(struct store *s, struct account_password_change *c)
 			goto done;
 		if (login_note_failure(tx, &la, "password_change", "wrong current password") != 0)
 			goto done;
-		rc = store_commit(tx);
+		rc = store_commit(&tx);
 		tx = NULL;
 		res = rc == 0 ? ACCOUNT_WRONG_CURRENT : ACCOUNT_ERROR;
 		goto done;
@@ -97,11 +97,11 @@ account_change_password(struct store *s, struct account_password_change *c)
 	if (store_exec(tx, SQL_PASSWORD_SET_HASH, "it", c->person, fresh) != 1 ||
 	    audit_append(tx, &ev) != 0)
 		goto done;
-	rc = store_commit(tx);
+	rc = store_commit(&tx);
 	tx = NULL;
 	res = rc == 0 ? ACCOUNT_OK : ACCOUNT_ERROR;
 done:
-	store_rollback(tx);
+	store_rollback(&tx);
 	sodium_memzero(hash, sizeof(hash));
 	sodium_memzero(fresh, sizeof(fresh));
 	return res;
@@ -124,8 +124,8 @@ account_record_capacity(struct store *s, int64_t person, const char *capacity,
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
 	if (audit_append(tx, &ev) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
-	return store_commit(tx);
+	return store_commit(&tx);
 }

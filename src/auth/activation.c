@@ -37,14 +37,14 @@ activation_find_person(struct store *s, const char *username, const char *niss,
 	else
 		rc = store_query(tx, SQL_FACTOR_PERSON_BY_NISS, &q, "t", niss);
 	if (rc != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	rc = store_next(q);
 	if (rc == 1)
 		*person = store_int(q, 0);
 	store_done(q);
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc < 0 ? -1 : rc == 1 ? 0 : 1;
 }
 
@@ -106,7 +106,7 @@ activation_issue(struct store *s, int64_t person, const char *actor, const char 
 	rc = store_next(q);
 	store_done(q);
 	if (rc != 1) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		sodium_memzero(norm, sizeof(norm));
 		return rc == 0 ? 1 : -1;
 	}
@@ -115,7 +115,7 @@ activation_issue(struct store *s, int64_t person, const char *actor, const char 
 	    actor ? actor : "system", now, exp) != 1 ||
 	    audit_append(tx, &ev) != 0)
 		goto fail_tx;
-	if (store_commit(tx) != 0)
+	if (store_commit(&tx) != 0)
 		goto fail;
 	for (int i = 0; i < CODE_LEN; i++) {
 		if (i > 0 && i % 4 == 0)
@@ -127,7 +127,7 @@ activation_issue(struct store *s, int64_t person, const char *actor, const char 
 	sodium_memzero(norm, sizeof(norm));
 	return 0;
 fail_tx:
-	store_rollback(tx);
+	store_rollback(&tx);
 fail:
 	sodium_memzero(norm, sizeof(norm));
 	return -1;
@@ -199,10 +199,10 @@ look_up(struct store *s, const unsigned char h[32], const char *typed, struct fo
 		if (rc < 0)
 			goto fail;
 	}
-	store_rollback(tx);
+	store_rollback(&tx);
 	return 0;
 fail:
-	store_rollback(tx);
+	store_rollback(&tx);
 	return -1;
 }
 
@@ -215,10 +215,10 @@ refuse(struct store *s, const struct login_attempt *la, enum activation_result r
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return ACTIVATION_ERROR;
 	if (login_note_failure(tx, la, "activation", reason) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return ACTIVATION_ERROR;
 	}
-	return store_commit(tx) == 0 ? res : ACTIVATION_ERROR;
+	return store_commit(&tx) == 0 ? res : ACTIVATION_ERROR;
 }
 
 enum activation_result
@@ -280,7 +280,7 @@ activation_redeem(struct store *s, struct activation_attempt *a)
 	/* Used once: a second request with the same code changes no row. */
 	rc = store_exec(tx, SQL_FACTOR_ACTIVATION_USE, "ii", f.code_id, (int64_t)time(NULL));
 	if (rc != 1) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		tx = NULL;
 		res = rc == 0 ? refuse(s, &la, ACTIVATION_EXPIRED, "used code") : ACTIVATION_ERROR;
 		goto done;
@@ -297,14 +297,14 @@ activation_redeem(struct store *s, struct activation_attempt *a)
 	ev.action = "password.set";
 	if (audit_append(tx, &ev) != 0 || login_note_success(tx, &la, "activation", f.person) != 0)
 		goto done;
-	rc = store_commit(tx);
+	rc = store_commit(&tx);
 	tx = NULL;
 	if (rc == 0) {
 		a->person_id = f.person;
 		res = ACTIVATION_OK;
 	}
 done:
-	store_rollback(tx);
+	store_rollback(&tx);
 	sodium_memzero(hash, sizeof(hash));
 	return res;
 }

@@ -102,14 +102,14 @@ eid_login(struct store *s, struct eid_login *a)
 	snprintf(object, sizeof(object), "person:%" PRId64, a->person_id);
 	if ((a->created && audit_append(tx, &create) != 0) || audit_append(tx, &login) != 0)
 		goto fail;
-	if (store_commit(tx) != 0) {
+	if (store_commit(&tx) != 0) {
 		tx = NULL;
 		goto fail;
 	}
 	free(det);
 	return 0;
 fail:
-	store_rollback(tx);
+	store_rollback(&tx);
 	free(det);
 	a->person_id = 0;
 	a->created = false;
@@ -132,9 +132,9 @@ eid_login_refused(struct store *s, enum eid_status st, const struct eid_identity
 		return -1;
 	if (store_begin(s, STORE_WRITE, &tx) == 0) {
 		if (audit_append(tx, &ev) == 0)
-			rc = store_commit(tx);
+			rc = store_commit(&tx);
 		else
-			store_rollback(tx);
+			store_rollback(&tx);
 	}
 	free(det);
 	return rc;

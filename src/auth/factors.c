@@ -25,10 +25,10 @@ factors_audit(struct store_tx *tx, int64_t person, const char *action, const cha
 }
 
 int
-factors_removed(struct store_tx *tx, int64_t person, int n, const char *action,
+factors_removed(struct store_tx **tx, int64_t person, int n, const char *action,
     const char *source, const char *request_id)
 {
-	if (n < 0 || factors_audit(tx, person, action, n > 0 ? "ok" : "none", source,
+	if (n < 0 || factors_audit(*tx, person, action, n > 0 ? "ok" : "none", source,
 	    request_id) != 0) {
 		store_rollback(tx);
 		return -1;
@@ -39,10 +39,10 @@ factors_removed(struct store_tx *tx, int64_t person, int n, const char *action,
 }
 
 enum login_result
-factors_login_refuse(struct store_tx *tx, const struct login_attempt *a, const char *door,
+factors_login_refuse(struct store_tx **tx, const struct login_attempt *a, const char *door,
     const char *reason)
 {
-	if (login_note_failure(tx, a, door, reason) != 0) {
+	if (login_note_failure(*tx, a, door, reason) != 0) {
 		store_rollback(tx);
 		return LOGIN_ERROR;
 	}
@@ -63,16 +63,11 @@ factors_login_password(struct store *s, struct login_attempt *a, const char *doo
 	p = login_verify_password(s, a);
 	if (p == -1)
 		return LOGIN_ERROR;
-	if (store_begin(s, STORE_WRITE, tx) != 0) {
-		*tx = NULL;
+	if (store_begin(s, STORE_WRITE, tx) != 0)
 		return LOGIN_ERROR;
-	}
-	if (p <= 0) {
-		res = factors_login_refuse(*tx, a, door, p == 0 ? "wrong password" :
+	if (p <= 0)
+		return factors_login_refuse(tx, a, door, p == 0 ? "wrong password" :
 		    "unknown user name");
-		*tx = NULL;
-		return res;
-	}
 	*person = p;
 	return LOGIN_OK;
 }

@@ -14,11 +14,11 @@
 int factors_audit(struct store_tx *tx, int64_t person, const char *action, const char *reason,
     const char *source, const char *request_id);
 
-/* Ends tx, a STORE_WRITE transaction in which a person's factor was removed: n is what
+/* Ends *tx (then NULL), a STORE_WRITE transaction in which a person's factor was removed: n is what
  * the removal statement returned (rows, or < 0 when it failed). Audits action with reason
  * "ok" or "none" and commits. Returns 0, 1 when there was nothing to remove, -1 on
  * error. */
-int factors_removed(struct store_tx *tx, int64_t person, int n, const char *action,
+int factors_removed(struct store_tx **tx, int64_t person, int n, const char *action,
     const char *source, const char *request_id);
 
 /* The first step of a code door (door "totp" or "token"): the throttling gate, then the
@@ -29,9 +29,9 @@ int factors_removed(struct store_tx *tx, int64_t person, int n, const char *acti
 enum login_result factors_login_password(struct store *s, struct login_attempt *a,
     const char *door, struct store_tx **tx, int64_t *person);
 
-/* Inside tx (STORE_WRITE), then ends it: counts and audits a refusal of door with reason
+/* Inside *tx (STORE_WRITE), then ends it (*tx NULL): counts and audits a refusal of door with reason
  * (see login_note_failure) and commits. LOGIN_REFUSED, or LOGIN_ERROR on store errors. */
-enum login_result factors_login_refuse(struct store_tx *tx, const struct login_attempt *a,
+enum login_result factors_login_refuse(struct store_tx **tx, const struct login_attempt *a,
     const char *door, const char *reason);
 
 #endif

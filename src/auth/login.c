@@ -105,10 +105,10 @@ check_throttle(struct store *s, struct login_attempt *a, struct throttle *u,
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return LOGIN_ERROR;
 	if (throttle_read(tx, u) != 0 || throttle_read(tx, ad) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return LOGIN_ERROR;
 	}
-	store_rollback(tx);
+	store_rollback(&tx);
 	until = u->next_allowed > ad->next_allowed ? u->next_allowed : ad->next_allowed;
 	if (until <= now)
 		return LOGIN_OK;
@@ -116,8 +116,8 @@ check_throttle(struct store *s, struct login_attempt *a, struct throttle *u,
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return LOGIN_ERROR;
 	if (audit_login(tx, a, "login.password.throttled", NULL, "throttled") != 0 ||
-	    store_commit(tx) != 0) {
-		store_rollback(tx);
+	    store_commit(&tx) != 0) {
+		store_rollback(&tx);
 		return LOGIN_ERROR;
 	}
 	return LOGIN_THROTTLED;
@@ -142,7 +142,7 @@ login_password(struct store *s, struct login_attempt *a)
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return LOGIN_ERROR;
 	if (store_query(tx, SQL_PASSWORD_BY_USERNAME, &q, "t", a->username) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return LOGIN_ERROR;
 	}
 	rc = store_next(q);
@@ -151,7 +151,7 @@ login_password(struct store *s, struct login_attempt *a)
 		snprintf(hash, sizeof(hash), "%s", store_text(q, 1));
 	}
 	store_done(q);
-	store_rollback(tx);
+	store_rollback(&tx);
 	if (rc < 0)
 		return LOGIN_ERROR;
 
@@ -171,8 +171,8 @@ login_password(struct store *s, struct login_attempt *a)
 		    throttle_fail(tx, &ad, now, ADDR_SLOW_AFTER, ADDR_LOCK_AFTER) != 0 ||
 		    audit_login(tx, a, "login.password.failure", NULL,
 		    person ? "wrong password" : "unknown user name") != 0 ||
-		    store_commit(tx) != 0) {
-			store_rollback(tx);
+		    store_commit(&tx) != 0) {
+			store_rollback(&tx);
 			return LOGIN_ERROR;
 		}
 		return LOGIN_REFUSED;
@@ -180,7 +180,7 @@ login_password(struct store *s, struct login_attempt *a)
 	snprintf(actor, sizeof(actor), "%" PRId64, person);
 	if (store_exec(tx, SQL_THROTTLE_CLEAR, "t", u.key) < 0 ||
 	    audit_login(tx, a, "login.password.success", actor, "ok") != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return LOGIN_ERROR;
 	}
 	if (password_needs_rehash(hash)) {
@@ -189,7 +189,7 @@ login_password(struct store *s, struct login_attempt *a)
 		if (password_hash(a->password, fresh, sizeof(fresh)) == 0)
 			store_exec(tx, SQL_PASSWORD_SET_HASH, "it", person, fresh);
 	}
-	if (store_commit(tx) != 0)
+	if (store_commit(&tx) != 0)
 		return LOGIN_ERROR;
 	a->person_id = person;
 	return LOGIN_OK;
@@ -210,10 +210,10 @@ login_record_logout(struct store *s, int64_t person_id, const char *source,
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
 	if (audit_append(tx, &ev) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
-	return store_commit(tx);
+	return store_commit(&tx);
 }
 
 /* ---- The same throttling and audit for the doors that add a one-time code (login.h). */
@@ -257,10 +257,10 @@ login_gate(struct store *s, struct login_attempt *a, const char *door)
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return LOGIN_ERROR;
 	if ((has_user && throttle_read(tx, &u) != 0) || throttle_read(tx, &ad) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return LOGIN_ERROR;
 	}
-	store_rollback(tx);
+	store_rollback(&tx);
 	until = has_user && u.next_allowed > ad.next_allowed ? u.next_allowed : ad.next_allowed;
 	if (until <= now)
 		return LOGIN_OK;
@@ -268,8 +268,8 @@ login_gate(struct store *s, struct login_attempt *a, const char *door)
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return LOGIN_ERROR;
 	if (audit_door(tx, a, door, "throttled", NULL, "throttled") != 0 ||
-	    store_commit(tx) != 0) {
-		store_rollback(tx);
+	    store_commit(&tx) != 0) {
+		store_rollback(&tx);
 		return LOGIN_ERROR;
 	}
 	return LOGIN_THROTTLED;
@@ -290,7 +290,7 @@ login_verify_password(struct store *s, const struct login_attempt *a)
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	if (store_query(tx, SQL_PASSWORD_BY_USERNAME, &q, "t", a->username) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	rc = store_next(q);
@@ -299,7 +299,7 @@ login_verify_password(struct store *s, const struct login_attempt *a)
 		snprintf(hash, sizeof(hash), "%s", store_text(q, 1));
 	}
 	store_done(q);
-	store_rollback(tx);
+	store_rollback(&tx);
 	if (rc < 0)
 		return -1;
 	if (person == 0) {
@@ -313,8 +313,8 @@ login_verify_password(struct store *s, const struct login_attempt *a)
 		if (password_hash(a->password, fresh, sizeof(fresh)) == 0 &&
 		    store_begin(s, STORE_WRITE, &tx) == 0) {
 			if (store_exec(tx, SQL_PASSWORD_SET_HASH, "it", person, fresh) != 1 ||
-			    store_commit(tx) != 0)
-				store_rollback(tx);
+			    store_commit(&tx) != 0)
+				store_rollback(&tx);
 		}
 		sodium_memzero(fresh, sizeof(fresh));
 	}

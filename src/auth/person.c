@@ -24,7 +24,7 @@ person_get(struct store *s, int64_t id, struct person *out)
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	if (store_query(tx, SQL_PERSON_GET, &q, "i", id) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	rc = store_next(q);
@@ -37,7 +37,7 @@ person_get(struct store *s, int64_t id, struct person *out)
 		copy(out->email, sizeof(out->email), store_text(q, 5));
 	}
 	store_done(q);
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
 }
 
@@ -58,16 +58,16 @@ person_create(struct store *s, struct person *p, const char *actor, const char *
 	    p->last_name, p->first_name, p->language[0] ? p->language : "fr",
 	    p->email[0] ? p->email : NULL);
 	if (rc != 1) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return rc == -2 ? -2 : -1;
 	}
 	p->id = store_last_id(tx);
 	snprintf(object, sizeof(object), "person:%" PRId64, p->id);
 	if (audit_append(tx, &ev) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
-	return store_commit(tx);
+	return store_commit(&tx);
 }
 
 enum password_problem
@@ -98,10 +98,10 @@ person_set_password(struct store *s, int64_t person_id, const char *username,
 	}
 	x = store_exec(tx, SQL_PASSWORD_PUT, "itt", person_id, username, hash);
 	if (x != 1 || audit_append(tx, &ev) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		*rc = x == -2 ? -2 : -1;
 		return PASSWORD_OK;
 	}
-	*rc = store_commit(tx);
+	*rc = store_commit(&tx);
 	return PASSWORD_OK;
 }

@@ -21,7 +21,7 @@ session_load(struct store *s, const unsigned char id_hash[32], struct session_re
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	if (store_query(tx, SQL_SESSION_GET, &q, "b", id_hash, (size_t)32) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	rc = store_next(q);
@@ -38,7 +38,7 @@ session_load(struct store *s, const unsigned char id_hash[32], struct session_re
 		copy_text(out->capacity, sizeof(out->capacity), store_text(q, 8));
 	}
 	store_done(q);
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
 }
 
@@ -60,10 +60,10 @@ session_create(struct store *s, const unsigned char id_hash[32], const struct se
 	    nul_if_empty(r->lang), r->person_id, nul_if_empty(r->auth_method),
 	    (int64_t)r->auth_level, r->auth_time, r->created_at, nul_if_empty(r->capacity));
 	if (rc != 1) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
-	return store_commit(tx);
+	return store_commit(&tx);
 }
 
 int
@@ -74,10 +74,10 @@ session_touch(struct store *s, const unsigned char id_hash[32], int64_t now)
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
 	if (store_exec(tx, SQL_SESSION_TOUCH, "bi", id_hash, (size_t)32, now) < 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
-	return store_commit(tx);
+	return store_commit(&tx);
 }
 
 int
@@ -91,10 +91,10 @@ session_rotate(struct store *s, const unsigned char old_hash[32], const unsigned
 	if (store_exec(tx, SQL_SESSION_ROTATE, "bbtItiIit", old_hash, (size_t)32, new_hash,
 	    (size_t)32, r->csrf, r->person_id, nul_if_empty(r->auth_method),
 	    (int64_t)r->auth_level, r->auth_time, r->seen_at, nul_if_empty(r->capacity)) != 1) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
-	return store_commit(tx);
+	return store_commit(&tx);
 }
 
 int
@@ -105,10 +105,10 @@ session_set_capacity(struct store *s, const unsigned char id_hash[32], const cha
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
 	if (store_exec(tx, SQL_SESSION_SET_CAPACITY, "bt", id_hash, (size_t)32, capacity) != 1) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
-	return store_commit(tx);
+	return store_commit(&tx);
 }
 
 int
@@ -119,10 +119,10 @@ session_destroy(struct store *s, const unsigned char id_hash[32])
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
 	if (store_exec(tx, SQL_SESSION_DELETE, "b", id_hash, (size_t)32) < 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
-	return store_commit(tx);
+	return store_commit(&tx);
 }
 
 int
@@ -135,8 +135,8 @@ session_purge(struct store *s, int64_t idle_before, int64_t created_before)
 		return -1;
 	n = store_exec(tx, SQL_SESSION_PURGE, "ii", idle_before, created_before);
 	if (n < 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
-	return store_commit(tx) == 0 ? n : -1;
+	return store_commit(&tx) == 0 ? n : -1;
 }

@@ -76,10 +76,10 @@ tokencard_status(struct store *s, int64_t person, int64_t now, struct tokencard_
 	if (rc == 1)
 		out->pending = store_int(q, 4) > now - TOKENCARD_PENDING_SECONDS;
 	store_done(q);
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc < 0 ? -1 : 0;
 fail:
-	store_rollback(tx);
+	store_rollback(&tx);
 	return -1;
 }
 
@@ -116,10 +116,10 @@ tokencard_issue(struct store *s, int64_t person, const char *source, const char 
 			goto done;
 	if (factors_audit(tx, person, "token.issue", "ok", source, request_id) != 0)
 		goto done;
-	rc = store_commit(tx);
+	rc = store_commit(&tx);
 	tx = NULL;
 done:
-	store_rollback(tx);
+	store_rollback(&tx);
 	sodium_memzero(seed, sizeof(seed));
 	sodium_memzero(hash_buf, sizeof(hash_buf));
 	if (rc != 0)
@@ -166,7 +166,7 @@ tokencard_pending(struct store *s, int64_t person, int64_t now, struct tokencard
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	rc = read_pending(tx, person, now, out, seed);
-	store_rollback(tx);
+	store_rollback(&tx);
 	if (rc == 0)
 		tokencard_derive(seed, out->codes);
 	sodium_memzero(seed, sizeof(seed));
@@ -200,7 +200,7 @@ tokencard_activate(struct store *s, int64_t person, const char *code, int64_t no
 		if (factors_audit(tx, person, "token.activate.failure", rc == 1 ? "no card waiting" :
 		    "wrong code", source, request_id) != 0)
 			goto done;
-		res = store_commit(tx) != 0 ? TOKENCARD_ERROR : rc == 1 ? TOKENCARD_NONE :
+		res = store_commit(&tx) != 0 ? TOKENCARD_ERROR : rc == 1 ? TOKENCARD_NONE :
 		    TOKENCARD_WRONG;
 		tx = NULL;
 		goto done;
@@ -209,10 +209,10 @@ tokencard_activate(struct store *s, int64_t person, const char *code, int64_t no
 	    store_exec(tx, SQL_FACTOR_CARD_ACTIVATE, "ii", p.card_id, now) != 1 ||
 	    factors_audit(tx, person, "token.activate", "ok", source, request_id) != 0)
 		goto done;
-	res = store_commit(tx) == 0 ? TOKENCARD_OK : TOKENCARD_ERROR;
+	res = store_commit(&tx) == 0 ? TOKENCARD_OK : TOKENCARD_ERROR;
 	tx = NULL;
 done:
-	store_rollback(tx);
+	store_rollback(&tx);
 	sodium_memzero(seed, sizeof(seed));
 	sodium_memzero(&p, sizeof(p));
 	return res;
@@ -228,7 +228,7 @@ tokencard_revoke(struct store *s, int64_t person, int64_t now, const char *sourc
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
 	n = store_exec(tx, SQL_FACTOR_CARD_REVOKE_ALL, "ii", person, now);
-	return factors_removed(tx, person, n, "token.revoke", source, request_id);
+	return factors_removed(&tx, person, n, "token.revoke", source, request_id);
 }
 
 /* Compares code with the hash of position on person's active card card_id (slow, reads
@@ -245,14 +245,14 @@ verify_code(struct store *s, int64_t person, int64_t card_id, int position, cons
 		return TOKENCARD_ERROR;
 	if (store_query(tx, SQL_FACTOR_CARD_CODE_HASH, &q, "iii", card_id, (int64_t)position,
 	    person) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return TOKENCARD_ERROR;
 	}
 	rc = store_next(q);
 	if (rc == 1)
 		snprintf(hash, sizeof(hash), "%s", store_text(q, 0));
 	store_done(q);
-	store_rollback(tx);
+	store_rollback(&tx);
 	if (rc < 0)
 		return TOKENCARD_ERROR;
 	if (rc == 0 || !code_well_formed(code)) {
@@ -288,10 +288,10 @@ tokencard_use(struct store *s, int64_t person, int64_t card_id, int position,
 	    factors_audit(tx, person, res == TOKENCARD_OK ? "token.use" : "token.use.failure",
 	    res == TOKENCARD_OK ? "ok" : res == TOKENCARD_USED ? "used code" : "wrong code",
 	    source, request_id) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return TOKENCARD_ERROR;
 	}
-	return store_commit(tx) == 0 ? res : TOKENCARD_ERROR;
+	return store_commit(&tx) == 0 ? res : TOKENCARD_ERROR;
 }
 
 /* BLAKE2b-256 of a text (challenge tokens, session bindings). */
@@ -367,11 +367,11 @@ tokencard_login_begin(struct store *s, struct login_attempt *a, const char *bind
 	    now + TOKENCARD_CHALLENGE_SECONDS) != 1 ||
 	    audit_append(tx, &ev) != 0)
 		goto fail;
-	if (store_commit(tx) != 0)
+	if (store_commit(&tx) != 0)
 		return LOGIN_ERROR;
 	return LOGIN_OK;
 fail:
-	store_rollback(tx);
+	store_rollback(&tx);
 	return LOGIN_ERROR;
 }
 
@@ -402,7 +402,7 @@ take_challenge(struct store *s, const char *token, const char *binding, struct c
 		return -1;
 	if (store_query(tx, SQL_FACTOR_CHALLENGE_GET, &q, "b", token_hash,
 	    sizeof(token_hash)) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	rc = store_next(q);
@@ -421,10 +421,10 @@ take_challenge(struct store *s, const char *token, const char *binding, struct c
 	store_done(q);
 	if (rc < 0 || (rc == 1 && store_exec(tx, SQL_FACTOR_CHALLENGE_DELETE, "b", token_hash,
 	    sizeof(token_hash)) != 1)) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
-	if (store_commit(tx) != 0)
+	if (store_commit(&tx) != 0)
 		return -1;
 	return ok ? 0 : 1;
 }
@@ -464,10 +464,10 @@ tokencard_login_finish(struct store *s, struct login_attempt *a, const char *tok
 		t = use_code_tx(tx, c.card_id, c.position, (int64_t)time(NULL));
 	if (t == TOKENCARD_OK) {
 		if (login_note_success(tx, a, "token", c.person) != 0) {
-			store_rollback(tx);
+			store_rollback(&tx);
 			goto done;
 		}
-		if (store_commit(tx) == 0) {
+		if (store_commit(&tx) == 0) {
 			a->person_id = c.person;
 			res = LOGIN_OK;
 		}
@@ -476,10 +476,10 @@ tokencard_login_finish(struct store *s, struct login_attempt *a, const char *tok
 	reason = rc != 0 ? "unknown or expired challenge" : t == TOKENCARD_USED ? "used code" :
 	    t == TOKENCARD_NONE ? "no token card" : "wrong code";
 	if (t == TOKENCARD_ERROR) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		goto done;
 	}
-	res = factors_login_refuse(tx, a, "token", reason);
+	res = factors_login_refuse(&tx, a, "token", reason);
 done:
 	a->username = typed;
 	sodium_memzero(&c, sizeof(c));

@@ -196,7 +196,7 @@ totp_status(struct store *s, int64_t person, struct totp_status *out)
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	if (store_query(tx, SQL_FACTOR_TOTP_GET, &q, "i", person) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	rc = store_next(q);
@@ -205,7 +205,7 @@ totp_status(struct store *s, int64_t person, struct totp_status *out)
 		out->enrolled_at = store_int(q, 2);
 	}
 	store_done(q);
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -230,7 +230,7 @@ totp_enrol_begin(struct store *s, int64_t person, int64_t now,
 	if (rc < 0)
 		goto fail;
 	if (have) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return 0;
 	}
 	totp_key_new(key);
@@ -239,11 +239,11 @@ totp_enrol_begin(struct store *s, int64_t person, int64_t now,
 	    factors_audit(tx, person, "totp.enrol.key", "new key shown", source,
 	    request_id) != 0)
 		goto fail;
-	if (store_commit(tx) != 0)
+	if (store_commit(&tx) != 0)
 		goto wipe;
 	return 0;
 fail:
-	store_rollback(tx);
+	store_rollback(&tx);
 wipe:
 	sodium_memzero(key, TOTP_KEY_BYTES);
 	return -1;
@@ -278,7 +278,7 @@ totp_enrol_confirm(struct store *s, int64_t person, const char *code, int64_t no
 		if (factors_audit(tx, person, "totp.enrol.failure", have ? "wrong code" :
 		    "no key waiting", source, request_id) != 0)
 			goto done;
-		res = store_commit(tx) != 0 ? TOTP_ERROR : have ? TOTP_WRONG : TOTP_NONE;
+		res = store_commit(&tx) != 0 ? TOTP_ERROR : have ? TOTP_WRONG : TOTP_NONE;
 		tx = NULL;
 		goto done;
 	}
@@ -286,10 +286,10 @@ totp_enrol_confirm(struct store *s, int64_t person, const char *code, int64_t no
 	if (store_exec(tx, SQL_FACTOR_TOTP_CONFIRM, "iii", person, step, now) != 1 ||
 	    factors_audit(tx, person, "totp.enrol", "ok", source, request_id) != 0)
 		goto done;
-	res = store_commit(tx) == 0 ? TOTP_OK : TOTP_ERROR;
+	res = store_commit(&tx) == 0 ? TOTP_OK : TOTP_ERROR;
 	tx = NULL;
 done:
-	store_rollback(tx);
+	store_rollback(&tx);
 	sodium_memzero(key, sizeof(key));
 	return res;
 }
@@ -303,7 +303,7 @@ totp_remove(struct store *s, int64_t person, const char *source, const char *req
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
 	n = store_exec(tx, SQL_FACTOR_TOTP_DELETE, "i", person);
-	return factors_removed(tx, person, n, "totp.remove", source, request_id);
+	return factors_removed(&tx, person, n, "totp.remove", source, request_id);
 }
 
 enum totp_result
@@ -365,14 +365,14 @@ totp_login(struct store *s, struct login_attempt *a, const char *code)
 	if (t == TOTP_ERROR)
 		goto fail;
 	if (t != TOTP_OK)
-		return factors_login_refuse(tx, a, "totp", refusal_reason(t));
+		return factors_login_refuse(&tx, a, "totp", refusal_reason(t));
 	if (login_note_success(tx, a, "totp", person) != 0)
 		goto fail;
-	if (store_commit(tx) != 0)
+	if (store_commit(&tx) != 0)
 		return LOGIN_ERROR;
 	a->person_id = person;
 	return LOGIN_OK;
 fail:
-	store_rollback(tx);
+	store_rollback(&tx);
 	return LOGIN_ERROR;
 }

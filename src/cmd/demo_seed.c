@@ -128,10 +128,10 @@ demo_seed(struct store *s, const char *portal_conf)
 			org = org_by_enterprise(tx, pharma.enterprise);
 			if (org == 0)
 				org = org_create(tx, &pharma, claire, &by);
-			if (org > 0 && store_commit(tx) == 0)
+			if (org > 0 && store_commit(&tx) == 0)
 				log_info(NULL, "demo: PharmaPlatel registered, GAP claire.dubois");
 			else
-				store_rollback(tx);
+				store_rollback(&tx);
 		}
 		if (org <= 0) {
 			fprintf(stderr, "portier: demo: cannot register PharmaPlatel\n");

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "apps/app.h"
 #include "apps/login/door_eid.h"
@@ -105,6 +106,9 @@ run(int argc, char **argv, bool demo)
 	int sig = 0, npos, rc;
 	char *pos[1];
 
+	/* What the server writes (the database with its -wal and -shm, keys, the demo
+	 * mailbox and settings) holds secrets and personal data: its own user's only. */
+	umask(077);
 	rc = cmd_config(argc, argv, demo ? demo_usage : serve_usage, &c, pos, 0, &npos);
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;

@@ -91,7 +91,7 @@ csam_org_view(struct store *s, struct arena *a, const struct csam_who *who, int6
 		return CSAM_ERROR;
 	x = org_id > 0 ? org_get(tx, org_id, &o) : 1;
 	if (x != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return x == 1 ? CSAM_NOT_FOUND : CSAM_ERROR;
 	}
 	if (roles(tx, who, &o, today, &actor) != 0)
@@ -120,7 +120,7 @@ csam_org_view(struct store *s, struct arena *a, const struct csam_who *who, int6
 		goto done;
 	rc = CSAM_OK;
 done:
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc;
 }
 
@@ -234,11 +234,11 @@ csam_cogap_add(struct store *s, const struct csam_who *who, int64_t org_id, cons
 	if (mail_queue(tx, MAIL_COGAP_ADDED, email, who->lang, o.enterprise[0] ? o.enterprise :
 	    NULL, args, 4) != 0)
 		goto rollback;
-	rc = store_commit(tx) == 0 ? CSAM_OK : CSAM_ERROR;
+	rc = store_commit(&tx) == 0 ? CSAM_OK : CSAM_ERROR;
 	tx = NULL;
 	goto done;
 rollback:
-	store_rollback(tx);
+	store_rollback(&tx);
 done:
 	arena_free(a);
 	return rc;
@@ -263,7 +263,7 @@ csam_cogap_remove(struct store *s, const struct csam_who *who, int64_t org_id,
 		return CSAM_ERROR;
 	x = org_id > 0 ? org_get(tx, org_id, &o) : 1;
 	if (x != 0 || roles(tx, who, &o, NULL, &actor) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return x == 1 ? CSAM_NOT_FOUND : CSAM_ERROR;
 	}
 	why = policy_check(POLICY_MANAGE_COGAPS, &actor, &target);
@@ -272,10 +272,10 @@ csam_cogap_remove(struct store *s, const struct csam_who *who, int64_t org_id,
 		    POLICY_MANAGE_COGAPS, why, NULL);
 	x = org_remove_cogap(tx, org_id, person_id, &by);
 	if (x != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return x == -2 ? CSAM_NOT_FOUND : CSAM_ERROR;
 	}
-	return store_commit(tx) == 0 ? CSAM_OK : CSAM_ERROR;
+	return store_commit(&tx) == 0 ? CSAM_OK : CSAM_ERROR;
 }
 
 int
@@ -290,7 +290,7 @@ csam_my_orgs(struct store *s, struct arena *a, int64_t person_id, struct csam_my
 	if (v == NULL || store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	if (store_query(tx, SQL_CSAM_ORGS_OF_PERSON, &q, "i", person_id) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	while (n < max && (rc = store_next(q)) == 1) {
@@ -302,7 +302,7 @@ csam_my_orgs(struct store *s, struct arena *a, int64_t person_id, struct csam_my
 		n++;
 	}
 	store_done(q);
-	store_rollback(tx);
+	store_rollback(&tx);
 	if (rc < 0)
 		return -1;
 	*out = v;

@@ -413,7 +413,7 @@ csam_refuse(struct store *s, struct store_tx **tx, const struct csam_who *who, c
 	char details[160];
 	int rc = -1;
 
-	store_rollback(*tx);
+	store_rollback(tx);
 	*tx = NULL;
 	snprintf(details, sizeof(details), "{\"action\":\"%s\",\"reason\":\"%s\"}",
 	    policy_action_name(action), policy_reason_name(why));
@@ -421,9 +421,9 @@ csam_refuse(struct store *s, struct store_tx **tx, const struct csam_who *who, c
 		if (csam_actor(*tx, who, 0, false, &actor) == 0 &&
 		    csam_audit(*tx, who, role_name(&actor), org, "access.denied", object,
 		    details) == 0)
-			rc = store_commit(*tx);
+			rc = store_commit(tx);
 		else
-			store_rollback(*tx);
+			store_rollback(tx);
 		*tx = NULL;
 	}
 	if (rc != 0)

@@ -145,7 +145,7 @@ csam_check(struct store *s, const struct csam_who *who, const char *typed, const
 		rc = csam_refuse(s, &tx, who, e->number[0] ? e->number : NULL,
 		    POLICY_DESIGNATE_GAP, why, NULL);
 	else
-		store_rollback(tx);
+		store_rollback(&tx);
 	arena_free(a);
 	return rc;
 }
@@ -250,7 +250,7 @@ csam_gap_form_check(struct store *s, const struct csam_who *who, const struct cs
 		return CSAM_ERROR;
 	}
 	rc = form_checks(tx, a, who, f, org_id, gap, err);
-	store_rollback(tx);
+	store_rollback(&tx);
 	arena_free(a);
 	return rc;
 }
@@ -314,7 +314,7 @@ csam_submission(struct store *s, const struct csam_who *who, const char *token,
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return CSAM_ERROR;
 	rc = submission(tx, who, token, out);
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc == 1 ? CSAM_OK : rc == 0 || rc == -2 ? CSAM_NOT_FOUND : CSAM_ERROR;
 }
 
@@ -458,11 +458,11 @@ csam_designate(struct store *s, const struct csam_who *who, const struct csam_ga
 		rc = CSAM_ERROR;
 		goto rollback;
 	}
-	rc = store_commit(tx) == 0 ? CSAM_OK : CSAM_ERROR;
+	rc = store_commit(&tx) == 0 ? CSAM_OK : CSAM_ERROR;
 	tx = NULL;
 	goto done;
 rollback:
-	store_rollback(tx);
+	store_rollback(&tx);
 done:
 	arena_free(a);
 	return rc;

@@ -336,10 +336,10 @@ stop(struct store *s, const struct csam_who *who, const char *why)
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return CSAM_ERROR;
 	if (csam_audit(tx, who, "requester", NULL, "exception.refused", NULL, details) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return CSAM_ERROR;
 	}
-	return store_commit(tx) == 0 ? CSAM_REFUSED : CSAM_ERROR;
+	return store_commit(&tx) == 0 ? CSAM_REFUSED : CSAM_ERROR;
 }
 
 enum csam_rc
@@ -433,10 +433,10 @@ csam_exception_submit(struct store *s, const struct csam_who *who,
 	    c.number[0] ? c.number : NULL, args, 2) != 0)
 		goto rollback;
 commit:
-	rc = store_commit(tx) == 0 ? CSAM_OK : CSAM_ERROR;
+	rc = store_commit(&tx) == 0 ? CSAM_OK : CSAM_ERROR;
 	tx = NULL;
 rollback:
-	store_rollback(tx);
+	store_rollback(&tx);
 	if (rc != CSAM_OK)
 		sodium_memzero(out->key, sizeof(out->key));
 	arena_free(a);
@@ -456,14 +456,14 @@ csam_exception_status(struct store *s, const char *reference, char status[16])
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return CSAM_ERROR;
 	if (store_query(tx, SQL_CSAM_EXC_STATUS, &q, "t", ref) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return CSAM_ERROR;
 	}
 	rc = store_next(q);
 	if (rc == 1)
 		csam_copy(status, 16, store_text(q, 0));
 	store_done(q);
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc == 1 ? CSAM_OK : rc == 0 ? CSAM_NOT_FOUND : CSAM_ERROR;
 }
 
@@ -550,7 +550,7 @@ csam_exception_for_requester(struct store *s, struct arena *a, const char *refer
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return CSAM_ERROR;
 	rc = csam_exception_read(tx, a, ref, out);
-	store_rollback(tx);
+	store_rollback(&tx);
 	if (rc != 0)
 		return rc == 1 ? CSAM_NOT_FOUND : CSAM_ERROR;
 	key_hash(key, h);

@@ -40,7 +40,7 @@ begin(struct store *s, const struct csam_who *who, enum store_mode mode, struct 
 	if (store_begin(s, mode, tx) != 0)
 		return CSAM_ERROR;
 	if (allowed(*tx, who, &why) != 0) {
-		store_rollback(*tx);
+		store_rollback(tx);
 		return CSAM_ERROR;
 	}
 	if (why != POLICY_ALLOWED)
@@ -108,11 +108,11 @@ csam_queue(struct store *s, struct arena *a, const struct csam_who *who,
 	store_done(q);
 	if (x < 0)
 		goto fail;
-	store_rollback(tx);
+	store_rollback(&tx);
 	*items = v;
 	return CSAM_OK;
 fail:
-	store_rollback(tx);
+	store_rollback(&tx);
 	return CSAM_ERROR;
 }
 
@@ -158,7 +158,7 @@ csam_request(struct store *s, struct arena *a, const struct csam_who *who,
 	found = csam_reference_parse(reference, ref) ? csam_exception_read(tx, a, ref, x) : 1;
 	if (found == 0 && decisions(tx, a, x->id, d, n) != 0)
 		found = -1;
-	store_rollback(tx);
+	store_rollback(&tx);
 	return found == 0 ? CSAM_OK : found == 1 ? CSAM_NOT_FOUND : CSAM_ERROR;
 }
 
@@ -175,7 +175,7 @@ decision_begin(struct store *s, struct arena *a, const struct csam_who *who,
 		return rc;
 	found = csam_reference_parse(reference, ref) ? csam_exception_read(*tx, a, ref, x) : 1;
 	if (found != 0) {
-		store_rollback(*tx);
+		store_rollback(tx);
 		*tx = NULL;
 		return found == 1 ? CSAM_NOT_FOUND : CSAM_ERROR;
 	}
@@ -194,7 +194,7 @@ audit_decision(struct store_tx *tx, const struct csam_who *who, const struct csa
 }
 
 static enum csam_rc
-finish(struct store_tx *tx)
+finish(struct store_tx **tx)
 {
 	return store_commit(tx) == 0 ? CSAM_OK : CSAM_ERROR;
 }
@@ -217,17 +217,17 @@ csam_paper_received(struct store *s, const struct csam_who *who, const char *ref
 	if (strcmp(x.status, "received") != 0) {
 		*why = CSAM_REFUSAL_STATE;
 		rc = CSAM_CONFLICT;
-		store_rollback(tx);
+		store_rollback(&tx);
 		goto done;
 	}
 	if (store_exec(tx, SQL_CSAM_EXC_PAPER, "i", x.id) != 1 ||
 	    store_exec(tx, SQL_CSAM_DECISION_INSERT, "iitn", x.id, who->person_id, "paper") != 1 ||
 	    audit_decision(tx, who, &x, "exception.paper", NULL) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		rc = CSAM_ERROR;
 		goto done;
 	}
-	rc = finish(tx);
+	rc = finish(&tx);
 done:
 	arena_free(a);
 	return rc;
@@ -243,10 +243,10 @@ refuse_same_operator(struct store *s, const struct csam_who *who, const struct c
 		return CSAM_ERROR;
 	if (audit_decision(tx, who, x, "exception.approve.refused",
 	    "{\"reason\":\"same_operator\"}") != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return CSAM_ERROR;
 	}
-	return finish(tx) == CSAM_OK ? CSAM_REFUSED : CSAM_ERROR;
+	return finish(&tx) == CSAM_OK ? CSAM_REFUSED : CSAM_ERROR;
 }
 
 enum csam_rc
@@ -292,7 +292,7 @@ csam_approve(struct store *s, const struct csam_who *who, const char *reference,
 	}
 	store_done(q);
 	if (mine > 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		*why = CSAM_REFUSAL_SAME_OPERATOR;
 		rc = refuse_same_operator(s, who, &x);
 		goto done;
@@ -305,7 +305,7 @@ csam_approve(struct store *s, const struct csam_who *who, const char *reference,
 		    audit_decision(tx, who, &x, "exception.approve.first", NULL) != 0)
 			goto rollback;
 		out->waiting = true;
-		rc = finish(tx);
+		rc = finish(&tx);
 		goto done;
 	}
 	if (x.enterprise[0] != '\0') {
@@ -351,10 +351,10 @@ csam_approve(struct store *s, const struct csam_who *who, const char *reference,
 	out->org_id = org_id;
 	out->gap_person = gap_id;
 	out->letter = !x.gap_has_eid;
-	rc = finish(tx);
+	rc = finish(&tx);
 	goto done;
 rollback:
-	store_rollback(tx);
+	store_rollback(&tx);
 done:
 	arena_free(a);
 	return rc;
@@ -398,10 +398,10 @@ csam_reject(struct store *s, const struct csam_who *who, const char *reference,
 	    mail_queue(tx, MAIL_REQUEST_REJECTED, x.contact_email, x.language,
 	    x.enterprise[0] ? x.enterprise : NULL, args, 3) != 0)
 		goto rollback;
-	rc = finish(tx);
+	rc = finish(&tx);
 	goto done;
 rollback:
-	store_rollback(tx);
+	store_rollback(&tx);
 done:
 	arena_free(a);
 	return rc;
@@ -426,16 +426,16 @@ csam_activation_letter(struct store *s, const struct csam_who *who, const char *
 	if (rc != CSAM_OK)
 		goto done;
 	if (strcmp(x.status, "approved") != 0 || x.gap_person <= 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		rc = CSAM_CONFLICT;
 		goto done;
 	}
 	if (csam_person_get(tx, x.gap_person, &gap) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		rc = CSAM_ERROR;
 		goto done;
 	}
-	store_rollback(tx);
+	store_rollback(&tx);
 	csam_person_name(&gap, out->gap_name, sizeof(out->gap_name));
 	csam_copy(out->org_name, sizeof(out->org_name), x.company_name);
 	csam_copy(out->reference, sizeof(out->reference), x.reference);
@@ -477,19 +477,19 @@ csam_helpdesk_grant(struct store *s, const char *niss, const char *actor)
 		return CSAM_ERROR;
 	rc = csam_person_ensure(tx, &who, niss, NULL, NULL, NULL, &id);
 	if (rc != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return rc == 1 ? CSAM_NOT_FOUND : CSAM_ERROR;
 	}
 	rc = store_exec(tx, SQL_CSAM_HELPDESK_ADD, "i", id);
 	if (rc != 1) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return rc == -2 ? CSAM_CONFLICT : CSAM_ERROR;
 	}
 	if (role_audit(tx, actor, id, "helpdesk.grant") != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return CSAM_ERROR;
 	}
-	return finish(tx);
+	return finish(&tx);
 }
 
 enum csam_rc
@@ -505,10 +505,10 @@ csam_helpdesk_revoke(struct store *s, const char *niss, const char *actor)
 	if (rc == 0)
 		rc = store_exec(tx, SQL_CSAM_HELPDESK_REMOVE, "i", p.id) == 1 ? 0 : 1;
 	if (rc != 0 || role_audit(tx, actor, p.id, "helpdesk.revoke") != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return rc == 1 ? CSAM_NOT_FOUND : CSAM_ERROR;
 	}
-	return finish(tx);
+	return finish(&tx);
 }
 
 int
@@ -522,7 +522,7 @@ csam_helpdesk_list(struct store *s, struct arena *a, struct csam_operator **out)
 	if (v == NULL || store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	if (store_query(tx, SQL_CSAM_HELPDESK_LIST, &q, "") != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	while (n < 1000 && (rc = store_next(q)) == 1) {
@@ -534,7 +534,7 @@ csam_helpdesk_list(struct store *s, struct arena *a, struct csam_operator **out)
 		n++;
 	}
 	store_done(q);
-	store_rollback(tx);
+	store_rollback(&tx);
 	*out = v;
 	return rc < 0 ? -1 : n;
 }

@@ -195,10 +195,10 @@ claim(struct store *s, int64_t id, int64_t due, int64_t now)
 		return -1;
 	rc = store_exec(tx, SQL_MAIL_CLAIM, "iii", id, due, now + LEASE_SECONDS);
 	if (rc < 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
-	return store_commit(tx) == 0 ? (rc == 1) : -1;
+	return store_commit(&tx) == 0 ? (rc == 1) : -1;
 }
 
 static int
@@ -218,10 +218,10 @@ record(struct store *s, int64_t id, enum mail_send_result res, int64_t attempts,
 	else
 		rc = store_exec(tx, SQL_MAIL_RETRY, "iit", id, now + backoff(cfg, attempts), err);
 	if (rc != 1) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
-	return store_commit(tx);
+	return store_commit(&tx);
 }
 
 static int
@@ -276,7 +276,7 @@ mail_deliver_due(struct store *s, const struct mail_config *cfg, int64_t now, in
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	if (store_query(tx, SQL_MAIL_DUE, &q, "ii", now, (int64_t)max) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	while (n < max && (rc = store_next(q)) == 1) {
@@ -285,7 +285,7 @@ mail_deliver_due(struct store *s, const struct mail_config *cfg, int64_t now, in
 		n++;
 	}
 	store_done(q);
-	store_rollback(tx);
+	store_rollback(&tx);
 	for (int i = 0; i < n; i++)
 		if (deliver_one(s, cfg, ids[i], due[i], now) < 0)
 			return -1;

@@ -272,7 +272,7 @@ mail_list(struct store *s, struct arena *a, int64_t id, size_t max, struct mail_
 	if (v == NULL || store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	if (store_query(tx, SQL_MAIL_LIST, &q, "ii", id, (int64_t)max) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	while (n < max && (rc = store_next(q)) == 1) {
@@ -297,7 +297,7 @@ mail_list(struct store *s, struct arena *a, int64_t id, size_t max, struct mail_
 		}
 	}
 	store_done(q);
-	store_rollback(tx);
+	store_rollback(&tx);
 	if (rc < 0)
 		return -1;
 	*out = v;

@@ -83,7 +83,7 @@ run(struct item **batch, size_t n)
 		}
 		batch[i]->rc = rc;
 	}
-	if (store_commit(tx) != 0) {
+	if (store_commit(&tx) != 0) {
 		log_err(NULL, "oidc: a batch of %zu operations was not committed", n);
 		for (size_t i = 0; i < n; i++)
 			batch[i]->rc = -1;

@@ -82,8 +82,8 @@ oidc_pairwise_secret(struct store *s, unsigned char out[32])
 	randombytes_buf(fresh, sizeof(fresh));
 	sodium_bin2hex(hex, sizeof(hex), fresh, sizeof(fresh));
 	if (store_exec(tx, SQL_OIDC_SECRET_INSERT, "tt", SECRET_SETTING, hex) < 0 ||
-	    secret_read(tx, out) != 0 || store_commit(tx) != 0) {
-		store_rollback(tx);
+	    secret_read(tx, out) != 0 || store_commit(&tx) != 0) {
+		store_rollback(&tx);
 		goto done;
 	}
 	memcpy(secret_cache, out, 32);

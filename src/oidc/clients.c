@@ -206,12 +206,12 @@ oidc_public_origin_known(struct store *s, const char *origin)
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	if (store_query(tx, SQL_OIDC_CLIENT_PUBLIC_ORIGIN, &q, "t", origin) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	rc = store_next(q);
 	store_done(q);
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc < 0 ? -1 : rc;
 }
 
@@ -366,7 +366,7 @@ oidc_client_add(struct store *s, const struct oidc_client_new *n, const char *ac
 	}
 	min = app_min_level(tx, n->application);
 	if (min <= 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		snprintf(err, errlen, min == 0 ? "no secured application '%s' in the catalogue" :
 		    "database error", n->application);
 		return -1;
@@ -383,7 +383,7 @@ oidc_client_add(struct store *s, const struct oidc_client_new *n, const char *ac
 		n->application, (int64_t)level, scopes, (int64_t)n->allow_national_number, sector,
 		jws_alg_name(alg));
 	if (rc == -2) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		sodium_memzero(secret, OIDC_SECRET_LEN + 1);
 		return -2;
 	}
@@ -400,8 +400,8 @@ oidc_client_add(struct store *s, const struct oidc_client_new *n, const char *ac
 	    n->application, level, n->public_client ? "false" : "true",
 	    n->allow_national_number ? "true" : "false", jws_alg_name(alg));
 	if (rc != 1 || audit_client(tx, actor, "oidc.client.added", n->id, details) != 0 ||
-	    store_commit(tx) != 0) {
-		store_rollback(tx);
+	    store_commit(&tx) != 0) {
+		store_rollback(&tx);
 		sodium_memzero(secret, OIDC_SECRET_LEN + 1);
 		snprintf(err, errlen, "database error (a redirect URI given twice?)");
 		return -1;
@@ -425,9 +425,9 @@ oidc_client_rotate_secret(struct store *s, const char *id, const char *actor,
 	secret_new(secret, hash);
 	rc = store_exec(tx, SQL_OIDC_CLIENT_SET_SECRET, "tb", id, hash, sizeof(hash));
 	if (rc == 1 && audit_client(tx, actor, "oidc.client.secret_rotated", id, NULL) == 0 &&
-	    store_commit(tx) == 0)
+	    store_commit(&tx) == 0)
 		return 0;
-	store_rollback(tx);
+	store_rollback(&tx);
 	sodium_memzero(secret, OIDC_SECRET_LEN + 1);
 	return rc == 0 ? 1 : -1;
 }
@@ -444,12 +444,12 @@ oidc_client_remove(struct store *s, const char *id, const char *actor)
 		return -1;
 	rc = store_exec(tx, SQL_OIDC_CLIENT_DELETE, "t", id);
 	if (rc == 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return 1;
 	}
 	if (rc != 1 || audit_client(tx, actor, "oidc.client.removed", id, NULL) != 0 ||
-	    store_commit(tx) != 0) {
-		store_rollback(tx);
+	    store_commit(&tx) != 0) {
+		store_rollback(&tx);
 		return -1;
 	}
 	return 0;
@@ -569,7 +569,7 @@ oidc_client_get(struct store *s, const char *id, struct oidc_client *out)
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	rc = oidc_client_read(tx, id, out);
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc;
 }
 
@@ -586,7 +586,7 @@ oidc_client_list(struct store *s, int (*fn)(void *arg, const struct oidc_client 
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	if (store_query(tx, SQL_OIDC_CLIENT_LIST, &q, "") != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	while ((rc = store_next(q)) == 1 && n < sizeof(ids) / sizeof(ids[0]))
@@ -595,7 +595,7 @@ oidc_client_list(struct store *s, int (*fn)(void *arg, const struct oidc_client 
 	c = malloc(sizeof(*c));
 	if (rc < 0 || c == NULL) {
 		free(c);
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	/* One open query per transaction: read the ids first, then each client. */
@@ -608,6 +608,6 @@ oidc_client_list(struct store *s, int (*fn)(void *arg, const struct oidc_client 
 			break;
 	}
 	free(c);
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc < 0 ? -1 : 0;
 }

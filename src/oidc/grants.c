@@ -164,8 +164,8 @@ oidc_audit_refusal(struct store *s, const char *what, const char *client_id,
 	snprintf(details, sizeof(details), "{\"reason\":\"%s\"}", reason);
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
-	if (audit(tx, &w, ctx) != 0 || store_commit(tx) != 0) {
-		store_rollback(tx);
+	if (audit(tx, &w, ctx) != 0 || store_commit(&tx) != 0) {
+		store_rollback(&tx);
 		return -1;
 	}
 	return 0;
@@ -659,7 +659,7 @@ oidc_access_grant(struct store *s, const char *access, struct oidc_grant *out,
 		if (rc == 1)
 			*why = OIDC_REFUSED_PROFILE;
 	}
-	store_rollback(tx);
+	store_rollback(&tx);
 	free(r);
 	return rc;
 }
@@ -679,8 +679,8 @@ oidc_grants_revoke(struct store *s, const char *client_id, int64_t person_id, co
 	n = store_exec(tx, SQL_OIDC_GRANT_REVOKE_CLIENT_PERSON, "tiit", client_id, person_id, now,
 	    why);
 	snprintf(details, sizeof(details), "{\"grants\":%d,\"reason\":\"%s\"}", n, why);
-	if (n < 0 || audit(tx, &w, ctx) != 0 || store_commit(tx) != 0) {
-		store_rollback(tx);
+	if (n < 0 || audit(tx, &w, ctx) != 0 || store_commit(&tx) != 0) {
+		store_rollback(&tx);
 		return -1;
 	}
 	return 0;
@@ -696,8 +696,8 @@ oidc_purge(struct store *s)
 		return -1;
 	if (store_exec(tx, SQL_OIDC_REQ_PURGE, "i", now) < 0 ||
 	    store_exec(tx, SQL_OIDC_GRANT_PURGE, "i", now) < 0 ||
-	    store_commit(tx) != 0) {
-		store_rollback(tx);
+	    store_commit(&tx) != 0) {
+		store_rollback(&tx);
 		return -1;
 	}
 	return 0;
@@ -722,8 +722,8 @@ oidc_request_save(struct store *s, const struct oidc_request *r, char id[OIDC_TO
 	    (int64_t)r->prompt_login, r->max_age, (int64_t)r->level, r->created_at,
 	    now + OIDC_REQUEST_TTL, r->has_browser ? r->browser : NULL,
 	    r->has_browser ? sizeof(r->browser) : (size_t)0) != 1 ||
-	    store_commit(tx) != 0) {
-		store_rollback(tx);
+	    store_commit(&tx) != 0) {
+		store_rollback(&tx);
 		return -1;
 	}
 	return 0;
@@ -745,7 +745,7 @@ oidc_request_load(struct store *s, const char *id, struct oidc_request *out)
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	if (store_query(tx, SQL_OIDC_REQ_GET, &q, "bi", h, sizeof(h), now) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	rc = store_next(q);
@@ -777,7 +777,7 @@ oidc_request_load(struct store *s, const char *id, struct oidc_request *out)
 		}
 	}
 	store_done(q);
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
 }
 
@@ -793,8 +793,8 @@ oidc_request_mark(struct store *s, const char *id, const unsigned char session_h
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
 	if (store_exec(tx, SQL_OIDC_REQ_MARK, "bb", h, sizeof(h), session_hash, (size_t)32) < 0 ||
-	    store_commit(tx) != 0) {
-		store_rollback(tx);
+	    store_commit(&tx) != 0) {
+		store_rollback(&tx);
 		return -1;
 	}
 	return 0;
@@ -811,8 +811,8 @@ oidc_request_drop(struct store *s, const char *id)
 	oidc_token_hash(id, h);
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
-	if (store_exec(tx, SQL_OIDC_REQ_DELETE, "b", h, sizeof(h)) < 0 || store_commit(tx) != 0) {
-		store_rollback(tx);
+	if (store_exec(tx, SQL_OIDC_REQ_DELETE, "b", h, sizeof(h)) < 0 || store_commit(&tx) != 0) {
+		store_rollback(&tx);
 		return -1;
 	}
 	return 0;

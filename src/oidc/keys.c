@@ -103,10 +103,10 @@ oidc_keys_ensure(struct store *s)
 		    audit_key(tx, "system", "oidc.key.created", kid[a], (enum jws_alg)a) != 0))
 			rc = -1;
 	if (rc < 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
-	if (store_commit(tx) != 0)
+	if (store_commit(&tx) != 0)
 		return -1;
 	for (int a = 0; a < JWS_ALGS; a++)
 		if (!have[a])
@@ -133,10 +133,10 @@ oidc_keys_rotate(struct store *s, const char *actor, char kid[JWS_ALGS][JWS_KID_
 		    audit_key(tx, actor, "oidc.key.rotated", kid[a], (enum jws_alg)a) != 0)
 			rc = -1;
 	if (rc != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
-	return store_commit(tx);
+	return store_commit(&tx);
 }
 
 int
@@ -149,7 +149,7 @@ oidc_keys_list(struct store *s, int (*fn)(void *arg, const struct oidc_key_info 
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	if (store_query(tx, SQL_OIDC_KEY_ALL, &q, "") != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	while ((rc = store_next(q)) == 1) {
@@ -166,7 +166,7 @@ oidc_keys_list(struct store *s, int (*fn)(void *arg, const struct oidc_key_info 
 		}
 	}
 	store_done(q);
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -212,7 +212,7 @@ ring_load(struct store *s, int64_t now)
 	}
 	store_done(q);
 	q = NULL;
-	store_rollback(tx);
+	store_rollback(&tx);
 	tx = NULL;
 	if (rc < 0 || r->n == 0)
 		goto fail;
@@ -232,7 +232,7 @@ ring_load(struct store *s, int64_t now)
 	return r;
 fail:
 	store_done(q);
-	store_rollback(tx);
+	store_rollback(&tx);
 	buf_free(&jwks);
 	ring_free(r);
 	return NULL;

@@ -35,7 +35,7 @@ oidc_app_get(struct store *s, const char *code, struct oidc_app *out)
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	if (store_query(tx, SQL_OIDC_APP_GET, &q, "t", code) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	rc = store_next(q);
@@ -46,7 +46,7 @@ oidc_app_get(struct store *s, const char *code, struct oidc_app *out)
 			copy_text(out->name[i], sizeof(out->name[i]), store_text(q, 2 + i));
 	}
 	store_done(q);
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
 }
 
@@ -62,7 +62,7 @@ oidc_profiles(struct store *s, int64_t person_id, const char *application,
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	if (store_query(tx, SQL_OIDC_PROFILES, &q, "it", person_id, application) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	while ((rc = store_next(q)) == 1 && *n < max) {
@@ -80,7 +80,7 @@ oidc_profiles(struct store *s, int64_t person_id, const char *application,
 		(*n)++;
 	}
 	store_done(q);
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -96,7 +96,7 @@ oidc_memberships(struct store *s, int64_t person_id, struct oidc_membership *out
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	if (store_query(tx, SQL_OIDC_ACCOUNTS_OF_PERSON, &q, "i", person_id) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	while ((rc = store_next(q)) == 1 && *n < max) {
@@ -111,7 +111,7 @@ oidc_memberships(struct store *s, int64_t person_id, struct oidc_membership *out
 		(*n)++;
 	}
 	store_done(q);
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -127,7 +127,7 @@ oidc_granters(struct store *s, int64_t person_id, const char *application,
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	if (store_query(tx, SQL_OIDC_GRANTERS, &q, "it", person_id, application) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	while ((rc = store_next(q)) == 1 && *n < max) {
@@ -141,7 +141,7 @@ oidc_granters(struct store *s, int64_t person_id, const char *application,
 		(*n)++;
 	}
 	store_done(q);
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc < 0 ? -1 : 0;
 }
 

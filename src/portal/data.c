@@ -48,7 +48,7 @@ now_s(void)
 /* Ends a write transaction: commits when ok, otherwise rolls back. Returns 0, or -1
  * (rolled back). */
 static int
-tx_end(struct store_tx *tx, bool ok)
+tx_end(struct store_tx **tx, bool ok)
 {
 	if (!ok) {
 		store_rollback(tx);
@@ -66,7 +66,7 @@ query_by_hash(struct store *s, enum store_mode mode, int sql, const unsigned cha
 	if (store_begin(s, mode, tx) != 0)
 		return -1;
 	if (store_query(*tx, sql, q, "b", h, (size_t)32) != 0) {
-		store_rollback(*tx);
+		store_rollback(tx);
 		return -1;
 	}
 	return 0;
@@ -80,7 +80,7 @@ query_by_id(struct store *s, int sql, int64_t id, struct store_tx **tx, struct s
 	if (store_begin(s, STORE_READ, tx) != 0)
 		return -1;
 	if (store_query(*tx, sql, q, "i", id) != 0) {
-		store_rollback(*tx);
+		store_rollback(tx);
 		return -1;
 	}
 	return 0;
@@ -88,7 +88,7 @@ query_by_id(struct store *s, int sql, int64_t id, struct store_tx **tx, struct s
 
 /* Ends a read: the rows, then the transaction. */
 static void
-query_end(struct store_tx *tx, struct store_q *q)
+query_end(struct store_tx **tx, struct store_q *q)
 {
 	store_done(q);
 	store_rollback(tx);
@@ -124,7 +124,7 @@ sess_load(void *arg, const unsigned char h[32], struct web_session *out)
 		 * by itself. */
 		out->auth_level = out->person_id != 0 ? 3 : 0;
 	}
-	query_end(tx, q);
+	query_end(&tx, q);
 	return row_found(rc);
 }
 
@@ -135,7 +135,7 @@ sess_create(void *arg, const unsigned char h[32], const struct web_session *w)
 
 	if (store_begin(arg, STORE_WRITE, &tx) != 0)
 		return -1;
-	return tx_end(tx, store_exec(tx, SQL_PORTAL_SESS_INSERT, "bttiii", h, (size_t)32,
+	return tx_end(&tx, store_exec(tx, SQL_PORTAL_SESS_INSERT, "bttiii", h, (size_t)32,
 	    w->csrf, w->lang, w->person_id, w->created_at, w->seen_at) == 1);
 }
 
@@ -146,7 +146,7 @@ sess_touch(void *arg, const unsigned char h[32], int64_t now)
 
 	if (store_begin(arg, STORE_WRITE, &tx) != 0)
 		return -1;
-	return tx_end(tx, store_exec(tx, SQL_PORTAL_SESS_TOUCH, "bi", h, (size_t)32, now) >= 0);
+	return tx_end(&tx, store_exec(tx, SQL_PORTAL_SESS_TOUCH, "bi", h, (size_t)32, now) >= 0);
 }
 
 static int
@@ -157,7 +157,7 @@ sess_rotate(void *arg, const unsigned char old[32], const unsigned char neu[32],
 
 	if (store_begin(arg, STORE_WRITE, &tx) != 0)
 		return -1;
-	return tx_end(tx, store_exec(tx, SQL_PORTAL_SESS_ROTATE, "bbttii", old, (size_t)32, neu,
+	return tx_end(&tx, store_exec(tx, SQL_PORTAL_SESS_ROTATE, "bbttii", old, (size_t)32, neu,
 	    (size_t)32, w->csrf, w->lang, w->person_id, w->seen_at) == 1);
 }
 
@@ -168,7 +168,7 @@ sess_destroy(void *arg, const unsigned char h[32])
 
 	if (store_begin(arg, STORE_WRITE, &tx) != 0)
 		return -1;
-	return tx_end(tx, store_exec(tx, SQL_PORTAL_SESS_DELETE, "b", h, (size_t)32) >= 0);
+	return tx_end(&tx, store_exec(tx, SQL_PORTAL_SESS_DELETE, "b", h, (size_t)32) >= 0);
 }
 
 void
@@ -190,7 +190,7 @@ pdata_sessions_purge(struct store *s, int64_t idle_before, int64_t created_befor
 
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
-	return tx_end(tx, store_exec(tx, SQL_PORTAL_SESS_PURGE, "ii", idle_before,
+	return tx_end(&tx, store_exec(tx, SQL_PORTAL_SESS_PURGE, "ii", idle_before,
 	    created_before) >= 0);
 }
 
@@ -205,7 +205,7 @@ pdata_login_save(struct store *s, const char *sid, const struct portal_login *l)
 	sid_hash(sid, h);
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
-	return tx_end(tx, store_exec(tx, SQL_PORTAL_LOGIN_SET, "btttit", h, (size_t)32, l->state,
+	return tx_end(&tx, store_exec(tx, SQL_PORTAL_LOGIN_SET, "btttit", h, (size_t)32, l->state,
 	    l->nonce, l->verifier, l->started, l->next) == 1);
 }
 
@@ -232,7 +232,7 @@ pdata_login_take(struct store *s, const char *sid, struct portal_login *out)
 	store_done(q);
 	if (rc == 1 && store_exec(tx, SQL_PORTAL_LOGIN_CLEAR, "b", h, (size_t)32) != 1)
 		rc = -1;
-	if (tx_end(tx, rc >= 0) != 0)
+	if (tx_end(&tx, rc >= 0) != 0)
 		return -1;
 	return rc == 1 ? 0 : 1;
 }
@@ -248,14 +248,14 @@ pdata_user_seen(struct store *s, const char *sub, const char *name, int64_t *use
 		return -1;
 	if (store_exec(tx, SQL_PORTAL_USER_UPSERT, "tti", sub, name, now_s()) != 1 ||
 	    store_query(tx, SQL_PORTAL_USER_ID, &q, "t", sub) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	rc = store_next(q);
 	if (rc == 1)
 		*user_id = store_int(q, 0);
 	store_done(q);
-	return tx_end(tx, rc == 1);
+	return tx_end(&tx, rc == 1);
 }
 
 int
@@ -267,7 +267,7 @@ pdata_session_who_set(struct store *s, const char *sid, const struct portal_who 
 	sid_hash(sid, h);
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
-	return tx_end(tx, store_exec(tx, SQL_PORTAL_SESS_USER_SET, "bttttt", h, (size_t)32,
+	return tx_end(&tx, store_exec(tx, SQL_PORTAL_SESS_USER_SET, "bttttt", h, (size_t)32,
 	    w->sub, w->name, w->enterprise, w->org_name, w->id_token) == 1);
 }
 
@@ -295,7 +295,7 @@ pdata_session_who(struct store *s, const char *sid, struct arena *a, struct port
 		    out->org_name == NULL || out->id_token == NULL)
 			rc = -1;
 	}
-	query_end(tx, q);
+	query_end(&tx, q);
 	return row_found(rc);
 }
 
@@ -335,7 +335,7 @@ pdata_company_visit(struct store *s, const char *enterprise, const char *name,
 	    store_exec(tx, SQL_PORTAL_COMPANY_NUMBER, "t", enterprise) >= 0 &&
 	    store_exec(tx, SQL_PORTAL_COMPANY_NAME, "tt", enterprise, name) >= 0 &&
 	    company_read(tx, enterprise, out) == 0;
-	return tx_end(tx, ok);
+	return tx_end(&tx, ok);
 }
 
 int
@@ -347,7 +347,7 @@ pdata_company_get(struct store *s, const char *enterprise, struct portal_company
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	rc = company_read(tx, enterprise, out);
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc;
 }
 
@@ -382,7 +382,7 @@ pdata_contacts(struct store *s, int64_t company_id, struct portal_contact out[PO
 		col_copy(q, 3, out[i].phone, sizeof(out[i].phone));
 		out[i].updated_at = store_int(q, 4);
 	}
-	query_end(tx, q);
+	query_end(&tx, q);
 	return rc == 0 ? 0 : -1;
 }
 
@@ -405,7 +405,7 @@ pdata_contacts_save(struct store *s, int64_t company_id, int64_t user_id,
 			    portal_contact_kinds[i], c[i].name, c[i].email, c[i].phone, now,
 			    user_id);
 	}
-	return tx_end(tx, rc >= 0);
+	return tx_end(&tx, rc >= 0);
 }
 
 /* ---- activities ---- */
@@ -435,7 +435,7 @@ pdata_activities(struct store *s, int64_t company_id, struct portal_activity *ou
 		return -1;
 	while ((rc = store_next(q)) == 1 && *n < max)
 		activity_read(q, &out[(*n)++]);
-	query_end(tx, q);
+	query_end(&tx, q);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -464,7 +464,7 @@ pdata_activity_get(struct store *s, int64_t company_id, int64_t id,
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	rc = activity_in(tx, company_id, id, out);
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc;
 }
 
@@ -499,11 +499,11 @@ pdata_activity_declare(struct store *s, int64_t company_id,
 	rc = store_exec(tx, SQL_PORTAL_ACT_INSERT, "itttti", company_id, a->kind,
 	    a->establishment, a->classes, date, now_s());
 	if (rc != 1) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return rc == -2 ? -2 : -1;
 	}
 	*id = store_last_id(tx);
-	return tx_end(tx, event_add(tx, *id, "declared", user_name) == 0);
+	return tx_end(&tx, event_add(tx, *id, "declared", user_name) == 0);
 }
 
 /* Sets one column of a current activity of the company with statement sql (parameters:
@@ -522,10 +522,10 @@ activity_update(struct store *s, int sql, int64_t company_id, int64_t id, const 
 	if (rc == 1 && event_add(tx, id, action, user_name) != 0)
 		rc = -1;
 	if (rc != 1) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return rc == 0 ? 1 : -1;
 	}
-	return store_commit(tx);
+	return store_commit(&tx);
 }
 
 int
@@ -567,7 +567,7 @@ pdata_dossier_get(struct store *s, struct arena *a, int64_t activity_id,
 		if (out->answers == NULL)
 			rc = -1;
 	}
-	query_end(tx, q);
+	query_end(&tx, q);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -592,10 +592,10 @@ pdata_dossier_save(struct store *s, int64_t company_id, int64_t activity_id,
 	    event_add(tx, activity_id, submit ? "submitted" : "saved", user_name) != 0))
 		rc = -1;
 	if (rc != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return rc;
 	}
-	return store_commit(tx);
+	return store_commit(&tx);
 }
 
 int
@@ -616,6 +616,6 @@ pdata_events(struct store *s, int64_t activity_id, struct portal_event *out, siz
 		col_copy(q, 1, e->action, sizeof(e->action));
 		col_copy(q, 2, e->user_name, sizeof(e->user_name));
 	}
-	query_end(tx, q);
+	query_end(&tx, q);
 	return rc < 0 ? -1 : 0;
 }

@@ -389,7 +389,7 @@ kbo_import(struct store *s, const char *path, const struct kbo_import_opts *opts
 	if (finish_extract(&w, kbo_source_name(src), opts->force, err, errlen) != 0)
 		goto done;
 	kbo_progress_step(&w.prog, "commit");
-	rc = store_commit(w.tx);
+	rc = store_commit(&w.tx);
 	w.tx = NULL;
 	if (rc != 0) {
 		snprintf(err, errlen, "the database refused the commit: nothing was applied");
@@ -406,7 +406,7 @@ kbo_import(struct store *s, const char *path, const struct kbo_import_opts *opts
 done:
 	kbo_progress_end(&w.prog);
 	kbo_pipe_finish(&pipe, NULL, 0);
-	store_rollback(w.tx);
+	store_rollback(&w.tx);
 	kbo_source_close(src);
 	free(plan);
 	return rc;

@@ -644,7 +644,7 @@ registry_card(struct store *s, struct arena *a, const char *number, const char *
 		else
 			out->nfunctions = (size_t)n;
 	}
-	store_rollback(tx);
+	store_rollback(&tx);
 	if (rc < 0)
 		log_err(NULL, "registry: cannot read an enterprise card");
 	return rc;
@@ -660,7 +660,7 @@ registry_find(struct store *s, struct arena *a, const char *text, const char *la
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	rc = registry_search_capped(tx, a, text, lang, offset, max, out, total, capped);
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc;
 }
 
@@ -674,11 +674,11 @@ registry_empty(struct store *s)
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	if (store_query(tx, SQL_REGP_ANY_ENTERPRISE, &q, "") != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	rc = store_next(q);
 	store_done(q);
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc < 0 ? -1 : rc == 1 ? 0 : 1;
 }

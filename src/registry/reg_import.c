@@ -237,7 +237,7 @@ reg_import_run(struct store *s, const char *path, const struct reg_import_kind *
 			goto done;
 		}
 	}
-	rc = store_commit(r.tx);
+	rc = store_commit(&r.tx);
 	r.tx = NULL;
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot commit the import");
@@ -252,7 +252,7 @@ reg_import_run(struct store *s, const char *path, const struct reg_import_kind *
 			snprintf(res->rejects, sizeof(res->rejects), "%s", rejects);
 	}
 done:
-	store_rollback(r.tx);
+	store_rollback(&r.tx);
 	if (r.rejects != NULL)
 		fclose(r.rejects);
 	if (r.o->skip_invalid)

@@ -29,22 +29,31 @@ int store_ping(struct store *s);
 /* Highest migration number applied, or -1. */
 int store_schema_version(struct store *s);
 
-/* Starts a transaction (STORE_WRITE takes the write lock at once). Returns 0 or -1. */
+/* Transactions have one owner, the pointer the caller holds: store_commit and
+ * store_rollback end the transaction whatever happens and set that pointer to NULL, and
+ * both do nothing on NULL, so a cleanup label may always call store_rollback(&tx), also
+ * after a commit that failed (the transaction is then already rolled back and ended). */
+
+/* Starts a transaction (STORE_WRITE takes the write lock at once). Returns 0, or -1 with
+ * *out NULL. */
 int store_begin(struct store *s, enum store_mode mode, struct store_tx **out);
 /* Starts a write transaction for loading many rows at once (bulk imports). The backend
  * may trade speed for durability until the commit and use more memory and helper threads
  * while it lasts (SQLite: synchronous=OFF, a 64 MiB page cache, sorting on 2 threads,
  * temporary files on disk); it restores its usual settings when the transaction ends.
- * Returns 0 or -1. */
+ * Returns 0, or -1 with *out NULL. */
 int store_bulk_begin(struct store *s, struct store_tx **out);
-/* Commits and releases the transaction. Returns 0, or -1 (then it was rolled back). */
-int store_commit(struct store_tx *tx);
-/* Rolls back and releases the transaction; NULL is accepted. */
-void store_rollback(struct store_tx *tx);
+/* Commits and ends *txp, then sets *txp to NULL. Returns 0, or -1 (then it was rolled
+ * back and ended all the same; also when *txp is NULL). */
+int store_commit(struct store_tx **txp);
+/* Rolls back and ends *txp, then sets *txp to NULL; nothing when txp or *txp is NULL. */
+void store_rollback(struct store_tx **txp);
 
 /* Runs statement id with parameters described by fmt, one letter per parameter:
  *   't' const char * (text, NULL binds NULL), 'i' int64_t, 'I' int64_t (0 binds NULL), 'b' const void *, size_t (blob),
- *   'n' NULL. Returns the number of rows changed (>= 0), or -1 (constraint: -2). */
+ *   'n' NULL. Returns the number of rows changed (>= 0), or -1 (constraint: -2). A -1
+ * marks the transaction failed (its commit is refused); a constraint does not, the
+ * caller decides. */
 int store_exec(struct store_tx *tx, int id, const char *fmt, ...);
 /* One parameter of store_exec_vals: the integer i when integer is set, else the text of
  * len bytes at p (no NUL needed), or NULL when p is NULL. */
@@ -61,9 +70,11 @@ int store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int 
 /* Rows changed by the last statement run in tx, also by one that failed part-way (SQLite
  * INSERT OR FAIL keeps the rows before the failing one): tells which row failed. */
 int store_changes(struct store_tx *tx);
-/* Prepares statement id for reading rows; same fmt. Returns 0 or -1. */
+/* Prepares statement id for reading rows; same fmt. Returns 0 or -1 (the transaction is
+ * then marked failed). */
 int store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, ...);
-/* Steps to the next row: 1 row, 0 no more rows, -1 error. */
+/* Steps to the next row: 1 row, 0 no more rows, -1 error (the transaction is then marked
+ * failed: a read error taken for "no row" cannot lead to a commit). */
 int store_next(struct store_q *q);
 /* Column values of the current row; text is valid until the next store_next/store_done. */
 const char *store_text(struct store_q *q, int col);
@@ -77,5 +88,25 @@ void store_done(struct store_q *q);
 int64_t store_last_id(struct store_tx *tx);
 /* Runs a whole script (migrations, tests only): never with input. Returns 0 or -1. */
 int store_script(struct store_tx *tx, const char *sql, char *err, size_t errlen);
+
+/* Fault injection, for tests: compiled in, off unless a test turns it on. The store counts
+ * its calls of the kinds given (begin: store_begin; prepare: store_exec, store_exec_vals,
+ * store_query, store_script; step: each statement run and each store_next; commit:
+ * store_commit) and fails the nth one as a disk error would (the transaction is then
+ * marked failed); n = 0 only counts, which tells a test how many calls an operation
+ * makes. Counting is per store, over all its threads. */
+enum store_fault_kind {
+	STORE_FAULT_BEGIN = 1,
+	STORE_FAULT_PREPARE = 2,
+	STORE_FAULT_STEP = 4,
+	STORE_FAULT_COMMIT = 8,
+	STORE_FAULT_ALL = 15,
+};
+/* Starts counting the calls of the kinds in mask from zero and fails the nth (n >= 1). */
+void store_fault_after(struct store *s, long n, unsigned kinds);
+/* Stops counting and failing. */
+void store_fault_off(struct store *s);
+/* The calls counted since store_fault_after, the failed one included. */
+long store_fault_calls(struct store *s);
 
 #endif

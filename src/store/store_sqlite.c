@@ -6,13 +6,16 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -93,6 +96,11 @@ struct store {
 	 * where SQLite's busy handler would sleep in steps of up to 100 ms. */
 	pthread_mutex_t writer;
 	struct ckpt ckpt;
+	/* Fault injection (store_fault_after): the kinds counted, the calls counted, the
+	 * number of the call to fail. */
+	atomic_uint fault_kinds;
+	atomic_long fault_calls;
+	atomic_long fault_n;
 };
 
 struct store_q {
@@ -108,6 +116,43 @@ struct store_tx {
 	bool writer;        /* holds s->writer */
 	bool bulk;          /* started by store_bulk_begin: restore the settings at the end */
 };
+
+/* True when this call, of kind, is the one a test asked to fail (store_fault_after). */
+static bool
+fault_hit(struct store *s, unsigned kind)
+{
+	long k;
+
+	if ((atomic_load(&s->fault_kinds) & kind) == 0)
+		return false;
+	k = atomic_fetch_add(&s->fault_calls, 1) + 1;
+	if (k != atomic_load(&s->fault_n))
+		return false;
+	log_err(NULL, "store: injected fault at call %ld (kind %u)", k, kind);
+	return true;
+}
+
+void
+store_fault_after(struct store *s, long n, unsigned kinds)
+{
+	atomic_store(&s->fault_kinds, 0u);
+	atomic_store(&s->fault_calls, 0L);
+	atomic_store(&s->fault_n, n);
+	atomic_store(&s->fault_kinds, kinds & STORE_FAULT_ALL);
+}
+
+void
+store_fault_off(struct store *s)
+{
+	atomic_store(&s->fault_kinds, 0u);
+	atomic_store(&s->fault_n, 0L);
+}
+
+long
+store_fault_calls(struct store *s)
+{
+	return atomic_load(&s->fault_calls);
+}
 
 /* After each commit (SQLite calls it with the WAL's size in pages, the store's writer lock
  * held): wakes the checkpoint thread past CKPT_WAKE_PAGES; past CKPT_SELF_PAGES checkpoints
@@ -244,6 +289,48 @@ conn_open(struct conn *c, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/* The writer lock checks its owner: a second release of it (a transaction ended twice)
+ * is refused and said, rather than undefined. */
+static void
+writer_init(pthread_mutex_t *m)
+{
+	pthread_mutexattr_t at;
+
+	if (pthread_mutexattr_init(&at) != 0 ||
+	    pthread_mutexattr_settype(&at, PTHREAD_MUTEX_ERRORCHECK) != 0 ||
+	    pthread_mutex_init(m, &at) != 0)
+		pthread_mutex_init(m, NULL);
+	pthread_mutexattr_destroy(&at);
+}
+
+/* The database holds password hashes, TOTP secrets, NISS and the audit trail: a new one
+ * is created for its owner only, whatever the umask (SQLite gives the -wal and -shm files
+ * the database's mode), and an existing one that others may read or write is said at
+ * start. A name SQLite reads as no file (":memory:", "file:" URIs, "") is left alone. */
+static void
+file_guard(const char *path)
+{
+	static const char *const sides[] = { "", "-wal", "-shm" };
+	char p[4096];
+	struct stat st;
+	int fd;
+
+	if (path[0] == '\0' || path[0] == ':' || strncmp(path, "file:", 5) == 0)
+		return;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		close(fd);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(sides) / sizeof(sides[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", path, sides[i]);
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) != 0)
+			log_warn(NULL, "store: %s has mode %04o: others may read or change the "
+			    "database (password hashes, secrets, NISS, audit trail); chmod 600 it",
+			    p, (unsigned)(st.st_mode & 07777));
+	}
+}
+
 int
 store_open(const char *path, int pool, struct store **out, char *err, size_t errlen)
 {
@@ -260,10 +347,11 @@ store_open(const char *path, int pool, struct store **out, char *err, size_t err
 	}
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->freed, NULL);
-	pthread_mutex_init(&s->writer, NULL);
+	writer_init(&s->writer);
 	pthread_mutex_init(&s->ckpt.lock, NULL);
 	pthread_cond_init(&s->ckpt.wake, NULL);
 	pthread_cond_init(&s->ckpt.copied, NULL);
+	file_guard(path);
 	for (int i = 0; i < pool; i++) {
 		if (conn_open(&s->conns[i], path, err, errlen) != 0) {
 			s->n = i + 1;
@@ -360,8 +448,8 @@ tx_release(struct store_tx *tx)
 	store_done(tx->q.st ? &tx->q : NULL);
 	if (tx->bulk && sqlite3_exec(tx->c->db, bulk_off, NULL, NULL, NULL) != SQLITE_OK)
 		log_err(NULL, "store: bulk end: %s", sqlite3_errmsg(tx->c->db));
-	if (tx->writer)
-		pthread_mutex_unlock(&tx->s->writer);
+	if (tx->writer && pthread_mutex_unlock(&tx->s->writer) != 0)
+		log_err(NULL, "store: writer lock released twice");
 	conn_give(tx->s, tx->c);
 	free(tx);
 }
@@ -373,6 +461,7 @@ tx_start(struct store *s, enum store_mode mode, const char *settings, struct sto
 {
 	struct store_tx *tx = calloc(1, sizeof(*tx));
 
+	*out = NULL;
 	if (tx == NULL)
 		return -1;
 	tx->s = s;
@@ -381,7 +470,8 @@ tx_start(struct store *s, enum store_mode mode, const char *settings, struct sto
 		pthread_mutex_lock(&s->writer);
 		tx->writer = true;
 	}
-	if ((settings != NULL && sqlite3_exec(tx->c->db, settings, NULL, NULL, NULL) !=
+	if (fault_hit(s, STORE_FAULT_BEGIN) ||
+	    (settings != NULL && sqlite3_exec(tx->c->db, settings, NULL, NULL, NULL) !=
 	    SQLITE_OK) || ctl_run(tx->c, mode == STORE_WRITE ? CTL_BEGIN_IMMEDIATE : CTL_BEGIN) !=
 	    SQLITE_OK) {
 		log_err(NULL, "store: begin: %s", sqlite3_errmsg(tx->c->db));
@@ -408,16 +498,21 @@ store_bulk_begin(struct store *s, struct store_tx **out)
 }
 
 int
-store_commit(struct store_tx *tx)
+store_commit(struct store_tx **txp)
 {
+	struct store_tx *tx;
 	int rc;
 
+	if (txp == NULL || *txp == NULL)
+		return -1;
+	tx = *txp;
+	*txp = NULL;
 	store_done(tx->q.st ? &tx->q : NULL);
 	if (tx->failed) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
-	rc = ctl_run(tx->c, CTL_COMMIT);
+	rc = fault_hit(tx->s, STORE_FAULT_COMMIT) ? SQLITE_IOERR : ctl_run(tx->c, CTL_COMMIT);
 	if (rc != SQLITE_OK) {
 		log_err(NULL, "store: commit: %s", sqlite3_errmsg(tx->c->db));
 		if (!sqlite3_get_autocommit(tx->c->db))
@@ -430,10 +525,14 @@ store_commit(struct store_tx *tx)
 }
 
 void
-store_rollback(struct store_tx *tx)
+store_rollback(struct store_tx **txp)
 {
-	if (tx == NULL)
+	struct store_tx *tx;
+
+	if (txp == NULL || *txp == NULL)
 		return;
+	tx = *txp;
+	*txp = NULL;
 	store_done(tx->q.st ? &tx->q : NULL);
 	if (!sqlite3_get_autocommit(tx->c->db))
 		ctl_run(tx->c, CTL_ROLLBACK);
@@ -446,7 +545,7 @@ stmt_get(struct store_tx *tx, int id)
 	struct conn *c = tx->c;
 	const char *sql;
 
-	if (id < 0 || id >= SQL_RANGE_END)
+	if (id < 0 || id >= SQL_RANGE_END || fault_hit(tx->s, STORE_FAULT_PREPARE))
 		return NULL;
 	if (c->stmt[id] == NULL) {
 		sql = sql_text(id);
@@ -498,6 +597,30 @@ bind_all(sqlite3_stmt *st, const char *fmt, va_list ap)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
+/* Runs the bound statement st (statement id) to its end: the rows changed, -2 for a
+ * constraint, or -1 for any other error, which marks the transaction failed (an error the
+ * caller overlooks cannot lead to a commit of half its writes). */
+static int
+exec_step(struct store_tx *tx, sqlite3_stmt *st, int id)
+{
+	int rc;
+
+	if (fault_hit(tx->s, STORE_FAULT_STEP)) {
+		tx->failed = true;
+		return -1;
+	}
+	do
+		rc = sqlite3_step(st);
+	while (rc == SQLITE_ROW);
+	if (rc == SQLITE_DONE)
+		return sqlite3_changes(tx->c->db);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return -2;
+	log_err(NULL, "store: exec %d: %s", id, sqlite3_errmsg(tx->c->db));
+	tx->failed = true;
+	return -1;
+}
+
 int
 store_exec(struct store_tx *tx, int id, const char *fmt, ...)
 {
@@ -518,16 +641,7 @@ store_exec(struct store_tx *tx, int id, const char *fmt, ...)
 		tx->failed = true;
 		return -1;
 	}
-	do
-		rc = sqlite3_step(st);
-	while (rc == SQLITE_ROW);
-	if (rc == SQLITE_DONE) {
-		res = sqlite3_changes(tx->c->db);
-	} else {
-		res = (rc & 0xff) == SQLITE_CONSTRAINT ? -2 : -1;
-		if (res == -1)
-			log_err(NULL, "store: exec %d: %s", id, sqlite3_errmsg(tx->c->db));
-	}
+	res = exec_step(tx, st, id);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return res;
@@ -559,16 +673,7 @@ store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n)
 		tx->failed = true;
 		return -1;
 	}
-	do
-		rc = sqlite3_step(st);
-	while (rc == SQLITE_ROW);
-	if (rc == SQLITE_DONE) {
-		res = sqlite3_changes(tx->c->db);
-	} else {
-		res = (rc & 0xff) == SQLITE_CONSTRAINT ? -2 : -1;
-		if (res == -1)
-			log_err(NULL, "store: exec %d: %s", id, sqlite3_errmsg(tx->c->db));
-	}
+	res = exec_step(tx, st, id);
 	/* The texts belong to the caller: no binding may outlive this call. */
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -588,14 +693,17 @@ store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, 
 	va_list ap;
 	int rc;
 
-	if (st == NULL || tx->q.st != NULL)
+	if (st == NULL || tx->q.st != NULL) {
+		tx->failed = true;
 		return -1;
+	}
 	va_start(ap, fmt);
 	rc = bind_all(st, fmt, ap);
 	va_end(ap);
 	if (rc != 0) {
 		sqlite3_reset(st);
 		sqlite3_clear_bindings(st);
+		tx->failed = true;
 		return -1;
 	}
 	tx->q.st = st;
@@ -607,13 +715,19 @@ store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, 
 int
 store_next(struct store_q *q)
 {
-	int rc = sqlite3_step(q->st);
+	int rc;
 
+	if (fault_hit(q->tx->s, STORE_FAULT_STEP)) {
+		q->tx->failed = true;
+		return -1;
+	}
+	rc = sqlite3_step(q->st);
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc == SQLITE_DONE)
 		return 0;
 	log_err(NULL, "store: step: %s", sqlite3_errmsg(q->tx->c->db));
+	q->tx->failed = true;
 	return -1;
 }
 
@@ -665,6 +779,11 @@ store_script(struct store_tx *tx, const char *sql, char *err, size_t errlen)
 {
 	char *msg = NULL;
 
+	if (fault_hit(tx->s, STORE_FAULT_PREPARE)) {
+		snprintf(err, errlen, "injected fault");
+		tx->failed = true;
+		return -1;
+	}
 	if (sqlite3_exec(tx->c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(err, errlen, "%s", msg ? msg : "error");
 		sqlite3_free(msg);
@@ -725,7 +844,7 @@ store_schema_version(struct store *s)
 			v = (int)store_int(q, 0);
 		store_done(q);
 	}
-	store_rollback(tx);
+	store_rollback(&tx);
 	return v;
 }
 
@@ -769,20 +888,23 @@ list_migrations(const char *dir, struct migration *list, int max, char *err, siz
 	return n;
 }
 
-static bool
+/* 1 when migration number is recorded, 0 when not, -1 when the store cannot tell (not
+ * "no": a read error must not lead to applying a migration twice). */
+static int
 migration_applied(struct store *s, int number)
 {
 	struct store_tx *tx;
 	struct store_q *q;
-	bool applied = false;
+	int applied = -1;
 
 	if (store_begin(s, STORE_READ, &tx) != 0)
-		return false;
+		return -1;
 	if (store_query(tx, SQL_MIGRATION_APPLIED, &q, "i", (int64_t)number) == 0) {
-		applied = store_next(q) == 1 && store_int(q, 0) > 0;
+		if (store_next(q) == 1)
+			applied = store_int(q, 0) > 0;
 		store_done(q);
 	}
-	store_rollback(tx);
+	store_rollback(&tx);
 	return applied;
 }
 
@@ -801,21 +923,30 @@ store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
 		return -1;
 	}
 	if (store_script(tx, bootstrap, err, errlen) != 0) {
-		store_rollback(tx);    /* gives the connection and the writer lock back */
+		store_rollback(&tx);
 		return -1;
 	}
-	if (store_commit(tx) != 0)
+	if (store_commit(&tx) != 0) {
+		snprintf(err, errlen, "schema_migration: commit failed");
 		return -1;
+	}
 	n = list_migrations(dir, list, 512, err, errlen);
 	if (n < 0)
 		return -1;
 	for (int i = 0; i < n; i++) {
 		char path[4096];
 		struct buf sql;
+		int done;
 
 		/* Every migration not recorded yet, in number order (not only those above the
 		 * highest: a branch may bring a lower number later). */
-		if (migration_applied(s, list[i].number))
+		done = migration_applied(s, list[i].number);
+
+		if (done < 0) {
+			snprintf(err, errlen, "%s: cannot tell whether it is applied", list[i].name);
+			return -1;
+		}
+		if (done == 1)
 			continue;
 		err[0] = '\0';
 		snprintf(path, sizeof(path), "%s/%s", dir, list[i].name);
@@ -837,11 +968,11 @@ store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
 
 			snprintf(reason, sizeof(reason), "%s", err);
 			snprintf(err, errlen, "%s: %s", path, reason);
-			store_rollback(tx);
+			store_rollback(&tx);
 			buf_free(&sql);
 			return -1;
 		}
-		if (store_commit(tx) != 0) {
+		if (store_commit(&tx) != 0) {
 			snprintf(err, errlen, "%s: commit failed", path);
 			buf_free(&sql);
 			return -1;

@@ -145,11 +145,11 @@ store_fixture_script(struct store_fixture *f, const char *sql)
 		return -1;
 	}
 	if (store_script(tx, sql, err, sizeof(err)) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		fprintf(stderr, "fixture: %s\n", err);
 		return -1;
 	}
-	if (store_commit(tx) != 0) {
+	if (store_commit(&tx) != 0) {
 		fprintf(stderr, "fixture: commit failed\n");
 		return -1;
 	}
@@ -210,14 +210,14 @@ store_fixture_setting(struct store *s, const char *name, char *out, size_t outle
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	if (store_query(tx, SQL_SETTING_GET, &q, "t", name) != 0) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	rc = store_next(q);
 	if (rc == 1 && out != NULL)
 		snprintf(out, outlen, "%s", store_text(q, 0));
 	store_done(q);
-	store_rollback(tx);
+	store_rollback(&tx);
 	return rc;
 }
 

@@ -106,7 +106,7 @@ make_org(const char *enterprise, const char *name, int64_t gap)
 	assert_int_equal(store_begin(F->fx.s, STORE_WRITE, &tx), 0);
 	id = org_create(tx, &n, gap, &by);
 	assert_true(id > 0);
-	assert_int_equal(store_commit(tx), 0);
+	assert_int_equal(store_commit(&tx), 0);
 	return id;
 }
 
@@ -134,7 +134,7 @@ setup(void **state)
 
 		assert_int_equal(store_begin(F->fx.s, STORE_WRITE, &tx), 0);
 		assert_int_equal(org_add_cogap(tx, F->org, P_COGAP, &by), 0);
-		assert_int_equal(store_commit(tx), 0);
+		assert_int_equal(store_commit(&tx), 0);
 	}
 	exec_sql("INSERT INTO platform_role(person_id, role) VALUES (7, 'helpdesk')");
 	*state = F;

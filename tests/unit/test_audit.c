@@ -31,7 +31,7 @@ append(struct store *s, int n)
 		snprintf(obj, sizeof(obj), "user:%d", i);
 		assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
 		assert_int_equal(audit_append(tx, &ev), 0);
-		assert_int_equal(store_commit(tx), 0);
+		assert_int_equal(store_commit(&tx), 0);
 	}
 }
 
@@ -161,7 +161,7 @@ rolled_back_event_absent(void **state)
 	append(f->s, 2);
 	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
 	assert_int_equal(audit_append(tx, &ev), 0);
-	store_rollback(tx);
+	store_rollback(&tx);
 	append(f->s, 1);
 	assert_int_equal(audit_verify(f->s, &r), 0);
 	assert_int_equal(r.events, 3);
@@ -180,7 +180,7 @@ bad_details_refused(void **state)
 	assert_int_equal(audit_append(tx, &ev), -1);
 	assert_int_equal(audit_append(tx, &ev2), -1);
 	assert_int_equal(audit_append(tx, &ev3), -1);
-	store_rollback(tx);
+	store_rollback(&tx);
 }
 
 int

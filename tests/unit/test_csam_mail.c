@@ -133,7 +133,7 @@ test_queue_with_transaction(void **state)
 	assert_int_equal(store_begin(F.s, STORE_WRITE, &tx), 0);
 	assert_int_equal(mail_queue(tx, MAIL_REQUEST_RECEIVED, "a@example.be", "fr", NULL, args,
 	    2), 0);
-	store_rollback(tx);
+	store_rollback(&tx);
 	assert_int_equal(count("SELECT count(*) FROM mail_outbox"), 0);
 	assert_int_equal(store_begin(F.s, STORE_WRITE, &tx), 0);
 	assert_int_equal(mail_queue(tx, MAIL_REQUEST_RECEIVED, "bad address", "fr", NULL, args,
@@ -142,7 +142,7 @@ test_queue_with_transaction(void **state)
 	    2), -1);
 	assert_int_equal(mail_queue(tx, MAIL_REQUEST_RECEIVED, "a@example.be", "fr", NULL, args,
 	    2), 0);
-	assert_int_equal(store_commit(tx), 0);
+	assert_int_equal(store_commit(&tx), 0);
 	assert_int_equal(count("SELECT count(*) FROM mail_outbox WHERE status = 'pending' AND "
 	    "kind = 'request_received' AND language = 'fr'"), 1);
 }
@@ -179,7 +179,7 @@ test_retry_and_fail(void **state)
 	assert_int_equal(store_begin(F.s, STORE_WRITE, &tx), 0);
 	assert_int_equal(mail_queue(tx, MAIL_REQUEST_RECEIVED, "b@example.be", "fr", NULL, args,
 	    2), 0);
-	assert_int_equal(store_commit(tx), 0);
+	assert_int_equal(store_commit(&tx), 0);
 	/* The clock of the queue's first attempt, as stored: a time(NULL) read before or after
 	 * may be another second on a slow machine. */
 	now = count("SELECT next_attempt FROM mail_outbox WHERE recipient = 'b@example.be'");

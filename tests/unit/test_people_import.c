@@ -98,7 +98,7 @@ count_persons(void)
 	assert_int_equal(store_begin(F.s, STORE_READ, &tx), 0);
 	for (size_t i = 0; i < sizeof(niss) / sizeof(niss[0]); i++)
 		n += registry_person(tx, a, niss[i], &p) == 0;
-	store_rollback(tx);
+	store_rollback(&tx);
 	arena_free(a);
 	return n;
 }
@@ -113,7 +113,7 @@ zorgtech_functions(void)
 
 	assert_int_equal(store_begin(F.s, STORE_READ, &tx), 0);
 	n = registry_current_functions(tx, a, ZORGTECH, TODAY, &f);
-	store_rollback(tx);
+	store_rollback(&tx);
 	arena_free(a);
 	return n;
 }
@@ -408,7 +408,7 @@ test_replace_and_formats(void **state)
 		assert_int_equal(registry_person(tx, a, "17073003384", &p), 0);
 		assert_null(p.birth_date);
 		assert_null(p.sex);
-		store_rollback(tx);
+		store_rollback(&tx);
 		arena_free(a);
 	}
 	/* A header-only file empties the table. */

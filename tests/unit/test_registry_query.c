@@ -85,7 +85,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	store_rollback(F.tx);
+	store_rollback(&F.tx);
 	arena_free(F.a);
 	return 0;
 }

@@ -26,14 +26,14 @@ put(struct store *s, const char *name, const char *value, bool commit)
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
 	if (store_exec(tx, SQL_SETTING_PUT, "tt", name, value) != 1) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
 	if (!commit) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return 0;
 	}
-	return store_commit(tx);
+	return store_commit(&tx);
 }
 
 static void
@@ -54,7 +54,7 @@ commit_and_rollback(void **state)
 	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
 	assert_int_equal(store_exec(tx, SQL_SETTING_PUT, "tt", "t.before", "1"), 1);
 	assert_int_equal(store_exec(tx, -5, ""), -1);
-	assert_int_equal(store_commit(tx), -1);
+	assert_int_equal(store_commit(&tx), -1);
 	assert_int_equal(store_fixture_setting(f->s, "t.before", v, sizeof(v)), 0);
 	assert_string_equal(v, "");
 	/* The store still works after all that, and many transactions in a row reuse their
@@ -67,6 +67,55 @@ commit_and_rollback(void **state)
 	}
 	assert_int_equal(store_fixture_setting(f->s, "t.count", v, sizeof(v)), 1);
 	assert_string_equal(v, "199");
+}
+
+/* One call ends a transaction: a failed commit has ended it (rolled back, writer lock and
+ * connection given back) and cleared the caller's pointer, so the rollback a cleanup label
+ * then makes does nothing; the faults fall on the kinds asked for only, at the call
+ * asked for. */
+static void
+one_owner_and_faults(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_tx *tx = NULL;
+	char v[64];
+
+	store_rollback(NULL);
+	store_rollback(&tx);
+	assert_int_equal(store_commit(&tx), -1);
+	/* The commit fails: tx is NULL, nothing kept, and the writer lock and the connection
+	 * are given back: as many writers as the pool has connections follow. */
+	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_exec(tx, SQL_SETTING_PUT, "tt", "t.lost", "1"), 1);
+	store_fault_after(f->s, 1, STORE_FAULT_COMMIT);
+	assert_int_equal(store_commit(&tx), -1);
+	assert_null(tx);
+	store_rollback(&tx);
+	assert_int_equal(store_fault_calls(f->s), 1);
+	store_fault_off(f->s);
+	assert_int_equal(store_fixture_setting(f->s, "t.lost", v, sizeof(v)), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(put(f->s, "t.after", "1", true), 0);
+	/* Steps only: the second statement fails, which marks the transaction: its commit
+	 * is refused although the caller went on. Begin, prepare and commit are not counted. */
+	store_fault_after(f->s, 2, STORE_FAULT_STEP);
+	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_exec(tx, SQL_SETTING_PUT, "tt", "t.one", "1"), 1);
+	assert_int_equal(store_exec(tx, SQL_SETTING_PUT, "tt", "t.two", "1"), -1);
+	assert_int_equal(store_exec(tx, SQL_SETTING_PUT, "tt", "t.three", "1"), 1);
+	assert_int_equal(store_commit(&tx), -1);
+	assert_int_equal(store_fault_calls(f->s), 3);
+	store_fault_off(f->s);
+	assert_int_equal(store_fixture_setting(f->s, "t.one", v, sizeof(v)), 0);
+	/* A failing begin leaves NULL; a failing read step is an error to the reader. */
+	store_fault_after(f->s, 1, STORE_FAULT_BEGIN);
+	tx = (struct store_tx *)v;
+	assert_int_equal(store_begin(f->s, STORE_READ, &tx), -1);
+	assert_null(tx);
+	store_fault_after(f->s, 1, STORE_FAULT_STEP);
+	assert_int_equal(store_fixture_setting(f->s, "t.after", v, sizeof(v)), -1);
+	store_fault_off(f->s);
+	assert_int_equal(store_fixture_setting(f->s, "t.after", v, sizeof(v)), 1);
 }
 
 static long
@@ -120,7 +169,7 @@ write_rows(struct store_fixture *f, int first, int rows, int per_tx, char tag)
 			snprintf(name, sizeof(name), "w.%d", k);
 			assert_int_equal(store_exec(tx, SQL_SETTING_PUT, "tt", name, value), 1);
 		}
-		assert_int_equal(store_commit(tx), 0);
+		assert_int_equal(store_commit(&tx), 0);
 		if (wal_pages(f) > most)
 			most = wal_pages(f);
 	}
@@ -184,6 +233,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		STORE_FIXTURE_TEST(commit_and_rollback, &spec),
+		STORE_FIXTURE_TEST(one_owner_and_faults, &spec),
 		STORE_FIXTURE_TEST(thread_checkpoints, &spec),
 		STORE_FIXTURE_TEST(wal_stays_bounded, &spec),
 	};

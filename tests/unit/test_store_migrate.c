@@ -27,7 +27,7 @@ write_once(void *arg)
 
 	w->rc = store_begin(w->s, STORE_WRITE, &tx);
 	if (w->rc == 0)
-		store_rollback(tx);
+		store_rollback(&tx);
 	return NULL;
 }
 
@@ -49,7 +49,7 @@ failed_bootstrap_releases_the_writer(void **state)
 	assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
 	assert_int_equal(store_script(tx, "CREATE TABLE t(x); CREATE INDEX schema_migration ON t(x)",
 	    err, sizeof(err)), 0);
-	assert_int_equal(store_commit(tx), 0);
+	assert_int_equal(store_commit(&tx), 0);
 	err[0] = '\0';
 	assert_int_equal(store_migrate(s, "migrations", err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "schema_migration"));

@@ -157,7 +157,7 @@ check(struct fixture *f, const char *code, int64_t now)
 
 	assert_int_equal(store_begin(f->fx.s, STORE_WRITE, &tx), 0);
 	r = totp_check_tx(tx, f->person, code, now);
-	assert_int_equal(store_commit(tx), 0);
+	assert_int_equal(store_commit(&tx), 0);
 	return r;
 }
 
