@@ -132,9 +132,9 @@ access_refuse(struct store *s, struct store_tx **tx, const struct access_who *wh
 	*tx = NULL;
 	j = json_pack("{s:s,s:s}", "action", policy_action_name(action), "reason",
 	    policy_reason_name(why));
-	if (j != NULL && quality > 0)
-		json_object_set_new(j, "quality", json_integer(quality));
-	if (j != NULL)
+	/* Details that cannot be built whole are not recorded as less: the refusal fails. */
+	if (j != NULL && (quality <= 0 ||
+	    json_object_set_new(j, "quality", json_integer(quality)) == 0))
 		details = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(j);
 	if (details != NULL && store_begin(s, STORE_WRITE, tx) == 0) {
@@ -672,21 +672,27 @@ details_json(int64_t quality, int64_t account, const char *key, const char *valu
     const char *list_key, char apps[][32], size_t napps)
 {
 	json_t *j = json_object(), *arr;
+	int bad = j == NULL;
 
-	if (j == NULL)
-		return NULL;
-	if (quality > 0)
-		json_object_set_new(j, "quality", json_integer(quality));
-	if (account > 0)
-		json_object_set_new(j, "account", json_integer(account));
-	if (key != NULL && value != NULL)
-		json_object_set_new(j, key, json_string(value));
-	if (list_key != NULL) {
+	/* Any member that cannot be set (out of memory, text not UTF-8) drops the whole
+	 * object: the change then fails rather than being audited with less. */
+	if (!bad && quality > 0)
+		bad = json_object_set_new(j, "quality", json_integer(quality)) != 0;
+	if (!bad && account > 0)
+		bad = json_object_set_new(j, "account", json_integer(account)) != 0;
+	if (!bad && key != NULL && value != NULL)
+		bad = json_object_set_new(j, key, json_string(value)) != 0;
+	if (!bad && list_key != NULL) {
 		arr = json_array();
-		for (size_t i = 0; arr != NULL && i < napps; i++)
-			json_array_append_new(arr, json_string(apps[i]));
-		if (arr != NULL)
-			json_object_set_new(j, list_key, arr);
+		bad = arr == NULL;
+		for (size_t i = 0; !bad && i < napps; i++)
+			bad = json_array_append_new(arr, json_string(apps[i])) != 0;
+		if (json_object_set_new(j, list_key, arr) != 0)
+			bad = 1;
+	}
+	if (bad) {
+		json_decref(j);
+		return NULL;
 	}
 	return j;
 }

@@ -133,7 +133,7 @@ int
 org_replace_gap(struct store_tx *tx, int64_t org_id, int64_t person, const struct org_actor *by)
 {
 	int64_t old = org_gap(tx, org_id);
-	char object[32], details[64];
+	char object[32], details[64], previous[32];
 
 	if (old < 0)
 		return -1;
@@ -146,7 +146,9 @@ org_replace_gap(struct store_tx *tx, int64_t org_id, int64_t person, const struc
 	    store_exec(tx, SQL_ACCESS_MANAGER_INSERT, "iit", org_id, person, "GAP") != 1)
 		return -1;
 	snprintf(object, sizeof(object), "person:%" PRId64, person);
-	snprintf(details, sizeof(details), "{\"previous\":\"person:%" PRId64 "\"}", old);
+	snprintf(previous, sizeof(previous), "person:%" PRId64, old);
+	if (json_text(details, sizeof(details), "{s:s}", "previous", previous) != 0)
+		return -1;
 	return audit(tx, by, NULL, org_id, "org.gap.replace", object, details);
 }
 

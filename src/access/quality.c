@@ -684,7 +684,10 @@ quality_set_gl(struct store *s, const struct access_who *who, int64_t org, int64
 	    (json_int_t)account_id);
 	if (j != NULL && old_person > 0) {
 		snprintf(object, sizeof(object), "person:%" PRId64, old_person);
-		json_object_set_new(j, "previous", json_string(object));
+		if (json_object_set_new(j, "previous", json_string(object)) != 0) {
+			json_decref(j);
+			j = NULL;
+		}
 	}
 	snprintf(object, sizeof(object), "person:%" PRId64, person);
 	if (access_audit_json(tx, who, &actor, org, "quality.gl.designate", object, j) != 0)

@@ -142,7 +142,8 @@ csam_cogap_add(struct store *s, const struct csam_who *who, int64_t org_id, cons
 	enum policy_reason why;
 	enum be_reason br;
 	enum csam_rc rc = CSAM_ERROR;
-	char number[13] = "", cogap[260], gap[260], reg_last[128] = "", reg_first[128] = "";
+	char number[13] = "", cogap[FULL_NAME_SIZE], gap[FULL_NAME_SIZE];
+	char reg_last[PERSON_NAME_SIZE] = "", reg_first[PERSON_NAME_SIZE] = "";
 	const char *args[4] = { NULL, number, cogap, gap };
 	struct org o;
 	int64_t person = 0;

@@ -324,7 +324,7 @@ notify(struct store_tx *tx, const struct csam_who *who, const struct csam_enterp
     const struct csam_gap *gap, const struct csam_gap_form *f, int64_t old_gap,
     const char *old_contact)
 {
-	char number[13], name[260];
+	char number[13], name[FULL_NAME_SIZE];
 	const char *args[3] = { e->name, number, name };
 
 	be_enterprise_format(e->number, number);

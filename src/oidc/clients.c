@@ -329,9 +329,10 @@ oidc_client_add(struct store *s, const struct oidc_client_new *n, const char *ac
 		if (store_exec(tx, SQL_OIDC_CLIENT_URI_INSERT, "ttt", n->id, "post_logout",
 		    n->post_logout[i]) < 0)
 			rc = -1;
-	snprintf(details, sizeof(details), "{\"application\":\"%s\",\"min_level\":%d,"
-	    "\"confidential\":%s,\"national_number\":%s}", n->application, level,
-	    n->public_client ? "false" : "true", n->allow_national_number ? "true" : "false");
+	if (rc == 1 && json_text(details, sizeof(details), "{s:s, s:i, s:b, s:b}",
+	    "application", n->application, "min_level", level, "confidential",
+	    !n->public_client, "national_number", n->allow_national_number) != 0)
+		rc = -1;
 	if (rc != 1 || audit_client(tx, actor, "oidc.client.added", n->id, details) != 0 ||
 	    store_commit(tx) != 0) {
 		store_rollback(tx);

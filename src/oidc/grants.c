@@ -5,6 +5,7 @@
 #include "oidc/grants.h"
 
 #include <inttypes.h>
+#include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,8 +162,8 @@ oidc_audit_refusal(struct store *s, const char *what, const char *client_id,
 	/* Only well-formed client ids go into the trail; others are named "?". */
 	w.client_id = client_id && oidc_client_id_valid(client_id) ? client_id : "?";
 	snprintf(action, sizeof(action), "oidc.%s.refused", what);
-	snprintf(details, sizeof(details), "{\"reason\":\"%s\"}", reason);
-	if (store_begin(s, STORE_WRITE, &tx) != 0)
+	if (json_text(details, sizeof(details), "{s:s}", "reason", reason) != 0 ||
+	    store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
 	if (audit(tx, &w, ctx) != 0 || store_commit(tx) != 0) {
 		store_rollback(tx);
@@ -347,9 +348,10 @@ issue_fn(struct store_tx *tx, void *arg)
 	grant = store_last_id(tx);
 	snprintf(j->code, OIDC_TOKEN_MAX, "%" PRId64 ".%s", grant, r);
 	sodium_memzero(r, sizeof(r));
-	snprintf(details, sizeof(details), "{\"grant\":%" PRId64 ",\"application\":\"%s\","
-	    "\"level\":%d,\"pkce\":%s}", grant, a->application ? a->application : "",
-	    a->acr_level, a->code_challenge ? "true" : "false");
+	if (json_text(details, sizeof(details), "{s:I, s:s, s:i, s:b}", "grant",
+	    (json_int_t)grant, "application", a->application ? a->application : "", "level",
+	    a->acr_level, "pkce", a->code_challenge != NULL) != 0)
+		return -1;
 	return audit(tx, &w, j->ctx) == 0 ? 0 : -1;
 }
 
@@ -379,7 +381,8 @@ refuse(struct store_tx *tx, struct audit_what *w, const char *what, enum oidc_re
 	char action[64], details[96];
 
 	snprintf(action, sizeof(action), "oidc.%s.refused", what);
-	snprintf(details, sizeof(details), "{\"reason\":\"%s\"}", refusal_word(r));
+	if (json_text(details, sizeof(details), "{s:s}", "reason", refusal_word(r)) != 0)
+		return -1;
 	w->action = action;
 	w->details = details;
 	*why = r;
@@ -420,8 +423,9 @@ finish_issue(struct store_tx *tx, const struct oidc_client *c, const char *grant
 	if (rc != 1 || store_exec(tx, SQL_OIDC_REFRESH_INSERT, "iibi", out->grant.id, gen, rh,
 	    sizeof(rh), now) != 1)
 		return -1;
-	snprintf(details, sizeof(details), "{\"grant\":%" PRId64 ",\"grant_type\":\"%s\"}",
-	    out->grant.id, grant_type);
+	if (json_text(details, sizeof(details), "{s:I, s:s}", "grant",
+	    (json_int_t)out->grant.id, "grant_type", grant_type) != 0)
+		return -1;
 	w.action = "oidc.token.issued";
 	w.details = details;
 	if (audit(tx, &w, ctx) != 0)
@@ -678,7 +682,9 @@ oidc_grants_revoke(struct store *s, const char *client_id, int64_t person_id, co
 		return -1;
 	n = store_exec(tx, SQL_OIDC_GRANT_REVOKE_CLIENT_PERSON, "tiit", client_id, person_id, now,
 	    why);
-	snprintf(details, sizeof(details), "{\"grants\":%d,\"reason\":\"%s\"}", n, why);
+	if (n >= 0 && json_text(details, sizeof(details), "{s:i, s:s}", "grants", n, "reason",
+	    why) != 0)
+		n = -1;
 	if (n < 0 || audit(tx, &w, ctx) != 0 || store_commit(tx) != 0) {
 		store_rollback(tx);
 		return -1;

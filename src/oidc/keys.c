@@ -59,7 +59,8 @@ audit_key(struct store_tx *tx, const char *actor, const char *action, const char
 		.details = details,
 	};
 
-	snprintf(details, sizeof(details), "{\"kid\":\"%s\"}", kid);
+	if (json_text(details, sizeof(details), "{s:s}", "kid", kid) != 0)
+		return -1;
 	return audit_append(tx, &ev);
 }
 
