@@ -174,10 +174,11 @@ oidc_audit_refusal(struct store *s, const char *what, const char *client_id,
 
 /* ---- grants ---- */
 
-static void
+/* Copies a column whole; -1 when it does not fit (never a cut text). */
+static int
 copy_text(char *dst, size_t dstlen, const char *src)
 {
-	snprintf(dst, dstlen, "%s", src ? src : "");
+	return text_copy(dst, dstlen, src);
 }
 
 /* A grant row with its code and live access token (internal). */
@@ -220,17 +221,19 @@ grant_get(struct store_tx *tx, int64_t id, struct grant_row *r)
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
+		int bad;
+
 		g->id = store_int(q, 0);
-		copy_text(g->client_id, sizeof(g->client_id), store_text(q, 1));
+		bad = copy_text(g->client_id, sizeof(g->client_id), store_text(q, 1));
 		g->person_id = store_int(q, 2);
 		g->account_id = store_int(q, 3);
 		g->org_quality_id = store_int(q, 4);
-		copy_text(g->scope, sizeof(g->scope), store_text(q, 5));
+		bad |= copy_text(g->scope, sizeof(g->scope), store_text(q, 5));
 		g->has_nonce = !store_null(q, 6);
-		copy_text(g->nonce, sizeof(g->nonce), store_text(q, 6));
+		bad |= copy_text(g->nonce, sizeof(g->nonce), store_text(q, 6));
 		g->auth_time = store_int(q, 7);
 		g->acr_level = (int)store_int(q, 8);
-		copy_text(g->amr, sizeof(g->amr), store_text(q, 9));
+		bad |= copy_text(g->amr, sizeof(g->amr), store_text(q, 9));
 		g->expires_at = store_int(q, 10);
 		g->revoked = !store_null(q, 11);
 		g->created_at = store_int(q, 12);
@@ -238,11 +241,15 @@ grant_get(struct store_tx *tx, int64_t id, struct grant_row *r)
 			rc = -1;
 		r->code_expires_at = store_int(q, 14);
 		r->code_used = !store_null(q, 15);
-		copy_text(r->redirect_uri, sizeof(r->redirect_uri), store_text(q, 16));
+		bad |= copy_text(r->redirect_uri, sizeof(r->redirect_uri),
+		    store_text(q, 16));
 		r->has_challenge = !store_null(q, 17);
-		copy_text(r->code_challenge, sizeof(r->code_challenge), store_text(q, 17));
+		bad |= copy_text(r->code_challenge, sizeof(r->code_challenge),
+		    store_text(q, 17));
 		r->has_access = hash_col(q, 18, r->access_hash);
 		r->access_expires_at = store_int(q, 19);
+		if (bad != 0)
+			rc = -1;
 	}
 	store_done(q);
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
@@ -755,16 +762,21 @@ oidc_request_load(struct store *s, const char *id, struct oidc_request *out)
 	}
 	rc = store_next(q);
 	if (rc == 1) {
-		copy_text(out->client_id, sizeof(out->client_id), store_text(q, 0));
-		copy_text(out->redirect_uri, sizeof(out->redirect_uri), store_text(q, 1));
-		copy_text(out->scope, sizeof(out->scope), store_text(q, 2));
+		int bad = copy_text(out->client_id, sizeof(out->client_id), store_text(q, 0));
+
+		bad |= copy_text(out->redirect_uri, sizeof(out->redirect_uri),
+		    store_text(q, 1));
+		bad |= copy_text(out->scope, sizeof(out->scope), store_text(q, 2));
 		out->has_state = !store_null(q, 3);
-		copy_text(out->state, sizeof(out->state), store_text(q, 3));
+		bad |= copy_text(out->state, sizeof(out->state), store_text(q, 3));
 		out->has_nonce = !store_null(q, 4);
-		copy_text(out->nonce, sizeof(out->nonce), store_text(q, 4));
+		bad |= copy_text(out->nonce, sizeof(out->nonce), store_text(q, 4));
 		out->has_challenge = !store_null(q, 5);
-		copy_text(out->code_challenge, sizeof(out->code_challenge), store_text(q, 5));
+		bad |= copy_text(out->code_challenge, sizeof(out->code_challenge),
+		    store_text(q, 5));
 		out->prompt_login = store_int(q, 6) != 0;
+		if (bad != 0)
+			rc = -1;
 		out->max_age = store_int(q, 7);
 		out->level = (int)store_int(q, 8);
 		out->created_at = store_int(q, 9);

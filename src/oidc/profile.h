@@ -32,7 +32,7 @@ struct oidc_profile {
 	char enterprise[11];              /* "" for a foreign organisation */
 	char org_name[ORG_NAME_SIZE];
 	char country[3];
-	char foreign_reg[64];
+	char foreign_reg[UTF8_SIZE(64)];
 	char role[8];                     /* GL, COGL or USER within the quality */
 };
 
@@ -57,7 +57,7 @@ struct oidc_profile_now {
 	char enterprise[11];
 	char org_name[ORG_NAME_SIZE];
 	char country[3];
-	char foreign_reg[64];
+	char foreign_reg[UTF8_SIZE(64)];
 	char quality[33];
 	char quality_name[4][OIDC_LABEL_SIZE];   /* fr, nl, de, en */
 	char role[8];
