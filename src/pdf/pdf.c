@@ -16,7 +16,7 @@
 #define LABEL_WIDTH 170.0f
 #define LINE_MAX_BYTES 4096     /* bytes of one written line */
 /* The Unicode fonts (Debian fonts-dejavu-core), loaded only for a text that needs them:
- * libhpdf embeds the whole file (about 300 KiB per font in the PDF). */
+ * libhpdf embeds the whole font (about 85 KiB more in the PDF per font used). */
 #define FONT_DIR "/usr/share/fonts/truetype/dejavu/"
 #define UNICODE_REGULAR FONT_DIR "DejaVuSans.ttf"
 #define UNICODE_BOLD FONT_DIR "DejaVuSans-Bold.ttf"
