@@ -92,7 +92,9 @@ run_checks(struct store_tx *tx, struct arena *a, const struct csam_who *who, con
 	default:
 		return CSAM_ERROR;
 	}
-	csam_copy(e->name, sizeof(e->name), re.name ? re.name : e->number);
+	/* A denomination longer than the array is an error, never a cut name. */
+	if (csam_copy(e->name, sizeof(e->name), re.name ? re.name : e->number) != 0)
+		return CSAM_ERROR;
 	csam_address_line(&re.seat, e->address, sizeof(e->address));
 	if (!re.active) {
 		e->check = CSAM_CHECK_STOPPED;
