@@ -22,10 +22,12 @@
 #include "be/be.h"
 #include "registry/registry.h"
 
-static void
+/* Copies src whole (NULL: ""); -1 when it does not fit, never a cut text. The arrays
+ * are sized for what is stored, so the readers of rows check it. */
+static int
 copy(char *dst, size_t n, const char *src)
 {
-	snprintf(dst, n, "%s", src ? src : "");
+	return text_copy(dst, n, src);
 }
 
 /* ---- errors ---- */
@@ -132,9 +134,9 @@ access_refuse(struct store *s, struct store_tx **tx, const struct access_who *wh
 	*tx = NULL;
 	j = json_pack("{s:s,s:s}", "action", policy_action_name(action), "reason",
 	    policy_reason_name(why));
-	if (j != NULL && quality > 0)
-		json_object_set_new(j, "quality", json_integer(quality));
-	if (j != NULL)
+	/* Details that cannot be built whole are not recorded as less: the refusal fails. */
+	if (j != NULL && (quality <= 0 ||
+	    json_object_set_new(j, "quality", json_integer(quality)) == 0))
 		details = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(j);
 	if (details != NULL && store_begin(s, STORE_WRITE, tx) == 0) {
@@ -325,8 +327,8 @@ check_required(struct access_errors *err, const char *field, char *dst, size_t n
 struct person_row {
 	int64_t id;
 	char niss[12];
-	char last_name[4 * ACCESS_NAME_MAX + 1];
-	char first_name[4 * ACCESS_NAME_MAX + 1];
+	char last_name[PERSON_NAME_SIZE];
+	char first_name[PERSON_NAME_SIZE];
 	char language[4];
 	char email[ACCESS_EMAIL_MAX + 1];
 };
@@ -343,34 +345,36 @@ person_by_niss(struct store_tx *tx, const char *niss, struct person_row *out)
 	rc = store_next(q);
 	if (rc == 1) {
 		out->id = store_int(q, 0);
-		copy(out->niss, sizeof(out->niss), store_text(q, 1));
-		copy(out->last_name, sizeof(out->last_name), store_text(q, 2));
-		copy(out->first_name, sizeof(out->first_name), store_text(q, 3));
-		copy(out->language, sizeof(out->language), store_text(q, 4));
-		copy(out->email, sizeof(out->email), store_text(q, 5));
+		if (copy(out->niss, sizeof(out->niss), store_text(q, 1)) != 0 ||
+		    copy(out->last_name, sizeof(out->last_name), store_text(q, 2)) != 0 ||
+		    copy(out->first_name, sizeof(out->first_name), store_text(q, 3)) != 0 ||
+		    copy(out->language, sizeof(out->language), store_text(q, 4)) != 0 ||
+		    copy(out->email, sizeof(out->email), store_text(q, 5)) != 0)
+			rc = -1;
 	}
 	store_done(q);
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
 }
 
-/* Reads the current row of SQL_ACCESS_ACCOUNT_GET / _OF_PERSON into v. */
-static void
+/* Reads the current row of SQL_ACCESS_ACCOUNT_GET / _OF_PERSON into v: 0, or -1 when a
+ * text does not fit. */
+static int
 account_row(struct store_q *q, struct user_view *v)
 {
 	v->account_id = store_int(q, 0);
 	v->person_id = store_int(q, 1);
-	copy(v->username, sizeof(v->username), store_text(q, 2));
-	copy(v->title, sizeof(v->title), store_text(q, 3));
-	copy(v->language, sizeof(v->language), store_text(q, 4));
-	copy(v->email, sizeof(v->email), store_text(q, 5));
-	copy(v->local_email, sizeof(v->local_email), store_text(q, 6));
-	copy(v->status, sizeof(v->status), store_text(q, 7));
-	copy(v->created_at, sizeof(v->created_at), store_text(q, 8));
-	copy(v->modified_at, sizeof(v->modified_at), store_text(q, 9));
 	v->version = store_int(q, 10);
-	copy(v->niss, sizeof(v->niss), store_text(q, 11));
-	copy(v->last_name, sizeof(v->last_name), store_text(q, 12));
-	copy(v->first_name, sizeof(v->first_name), store_text(q, 13));
+	return copy(v->username, sizeof(v->username), store_text(q, 2)) |
+	    copy(v->title, sizeof(v->title), store_text(q, 3)) |
+	    copy(v->language, sizeof(v->language), store_text(q, 4)) |
+	    copy(v->email, sizeof(v->email), store_text(q, 5)) |
+	    copy(v->local_email, sizeof(v->local_email), store_text(q, 6)) |
+	    copy(v->status, sizeof(v->status), store_text(q, 7)) |
+	    copy(v->created_at, sizeof(v->created_at), store_text(q, 8)) |
+	    copy(v->modified_at, sizeof(v->modified_at), store_text(q, 9)) |
+	    copy(v->niss, sizeof(v->niss), store_text(q, 11)) |
+	    copy(v->last_name, sizeof(v->last_name), store_text(q, 12)) |
+	    copy(v->first_name, sizeof(v->first_name), store_text(q, 13));
 }
 
 /* The account that statement id (SQL_ACCESS_ACCOUNT_GET / _OF_PERSON) finds with its two
@@ -385,8 +389,8 @@ account_query(struct store_tx *tx, int id, int64_t p1, int64_t p2, struct user_v
 	if (store_query(tx, id, &q, "ii", p1, p2) != 0)
 		return -1;
 	rc = store_next(q);
-	if (rc == 1)
-		account_row(q, v);
+	if (rc == 1 && account_row(q, v) != 0)
+		rc = -1;
 	store_done(q);
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
 }
@@ -430,9 +434,9 @@ member_type(struct store_tx *tx, int64_t quality, int64_t account, char type[5],
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		copy(type, 5, store_text(q, 0));
-		if (since != NULL)
-			copy(since, sincelen, store_text(q, 1));
+		if (copy(type, 5, store_text(q, 0)) != 0 ||
+		    (since != NULL && copy(since, sincelen, store_text(q, 1)) != 0))
+			rc = -1;
 	}
 	store_done(q);
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
@@ -448,9 +452,13 @@ grants_read(struct store_tx *tx, int64_t quality, int64_t account, char apps[][3
 
 	if (store_query(tx, SQL_ACCESS_GRANTS_OF, &q, "ii", quality, account) != 0)
 		return -1;
+	/* More grants than the caller holds, or a code too long, is an error: a list of
+	 * applications is never shown or exported with some left out. */
 	while ((rc = store_next(q)) == 1)
-		if (n < max)
-			copy(apps[n++], 32, store_text(q, 0));
+		if (n == max || copy(apps[n++], 32, store_text(q, 0)) != 0) {
+			rc = -1;
+			break;
+		}
 	store_done(q);
 	return rc < 0 ? -1 : (int)n;
 }
@@ -672,21 +680,27 @@ details_json(int64_t quality, int64_t account, const char *key, const char *valu
     const char *list_key, char apps[][32], size_t napps)
 {
 	json_t *j = json_object(), *arr;
+	int bad = j == NULL;
 
-	if (j == NULL)
-		return NULL;
-	if (quality > 0)
-		json_object_set_new(j, "quality", json_integer(quality));
-	if (account > 0)
-		json_object_set_new(j, "account", json_integer(account));
-	if (key != NULL && value != NULL)
-		json_object_set_new(j, key, json_string(value));
-	if (list_key != NULL) {
+	/* Any member that cannot be set (out of memory, text not UTF-8) drops the whole
+	 * object: the change then fails rather than being audited with less. */
+	if (!bad && quality > 0)
+		bad = json_object_set_new(j, "quality", json_integer(quality)) != 0;
+	if (!bad && account > 0)
+		bad = json_object_set_new(j, "account", json_integer(account)) != 0;
+	if (!bad && key != NULL && value != NULL)
+		bad = json_object_set_new(j, key, json_string(value)) != 0;
+	if (!bad && list_key != NULL) {
 		arr = json_array();
-		for (size_t i = 0; arr != NULL && i < napps; i++)
-			json_array_append_new(arr, json_string(apps[i]));
-		if (arr != NULL)
-			json_object_set_new(j, list_key, arr);
+		bad = arr == NULL;
+		for (size_t i = 0; !bad && i < napps; i++)
+			bad = json_array_append_new(arr, json_string(apps[i])) != 0;
+		if (json_object_set_new(j, list_key, arr) != 0)
+			bad = 1;
+	}
+	if (bad) {
+		json_decref(j);
+		return NULL;
 	}
 	return j;
 }

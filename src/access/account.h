@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "base/arena.h"
+#include "base/utf8.h"
 #include "policy/policy.h"
 #include "store/store.h"
 
@@ -104,8 +105,8 @@ struct user_input {
 struct user_prefill {
 	char niss[12];             /* 11 digits */
 	char username[ACCESS_USERNAME_MAX + 1];
-	char last_name[4 * ACCESS_NAME_MAX + 1];
-	char first_name[4 * ACCESS_NAME_MAX + 1];
+	char last_name[PERSON_NAME_SIZE];
+	char first_name[PERSON_NAME_SIZE];
 	char title[4];
 	char language[4];
 	char email[ACCESS_EMAIL_MAX + 1];
@@ -118,8 +119,8 @@ struct user_prefill {
 struct user_view {
 	int64_t account_id, person_id, quality;
 	char niss[12];
-	char last_name[4 * ACCESS_NAME_MAX + 1];
-	char first_name[4 * ACCESS_NAME_MAX + 1];
+	char last_name[PERSON_NAME_SIZE];
+	char first_name[PERSON_NAME_SIZE];
 	char username[ACCESS_USERNAME_MAX + 1];
 	char title[4];
 	char language[4];
@@ -174,8 +175,8 @@ enum access_rc account_remove(struct store *s, const struct access_who *who, int
 struct user_norm {
 	char niss[12];
 	char username[ACCESS_USERNAME_MAX + 1];
-	char last_name[4 * ACCESS_NAME_MAX + 1];
-	char first_name[4 * ACCESS_NAME_MAX + 1];
+	char last_name[PERSON_NAME_SIZE];
+	char first_name[PERSON_NAME_SIZE];
 	char title[4];
 	char language[4];
 	char email[ACCESS_EMAIL_MAX + 1];

@@ -160,8 +160,11 @@ record_export(struct store *s, const struct access_who *who, int64_t org, int64_
 	char *details;
 	int rc = -1;
 
-	if (j != NULL && quality > 0)
-		json_object_set_new(j, "quality", json_integer(quality));
+	if (j != NULL && quality > 0 && json_object_set_new(j, "quality",
+	    json_integer(quality)) != 0) {
+		json_decref(j);
+		j = NULL;
+	}
 	details = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(j);
 	if (details != NULL && store_begin(s, STORE_WRITE, &tx) == 0) {

@@ -24,10 +24,11 @@ dup(struct arena *a, const char *s)
 	return c ? c : "";
 }
 
-static void
+/* Copies src whole (NULL: ""); -1 when it does not fit, never a cut text. */
+static int
 copy(char *dst, size_t n, const char *src)
 {
-	snprintf(dst, n, "%s", src ? src : "");
+	return text_copy(dst, n, src);
 }
 
 /* Opens tx on org and checks the policy (access_open); ACCESS_NOT_FOUND for an unknown
@@ -488,13 +489,12 @@ hierarchy_own_get(struct store *s, const struct access_who *who, int64_t org,
 	if (store_query(tx, SQL_PERSON_GET, &q, "i", who->person_id) != 0)
 		goto fail;
 	r = store_next(q);
-	if (r == 1) {
-		copy(out->niss, sizeof(out->niss), store_text(q, 1));
-		copy(out->last_name, sizeof(out->last_name), store_text(q, 2));
-		copy(out->first_name, sizeof(out->first_name), store_text(q, 3));
-		copy(out->language, sizeof(out->language), store_text(q, 4));
-		copy(out->email, sizeof(out->email), store_text(q, 5));
-	}
+	if (r == 1 && (copy(out->niss, sizeof(out->niss), store_text(q, 1)) != 0 ||
+	    copy(out->last_name, sizeof(out->last_name), store_text(q, 2)) != 0 ||
+	    copy(out->first_name, sizeof(out->first_name), store_text(q, 3)) != 0 ||
+	    copy(out->language, sizeof(out->language), store_text(q, 4)) != 0 ||
+	    copy(out->email, sizeof(out->email), store_text(q, 5)) != 0))
+		r = -1;
 	store_done(q);
 	if (r != 1)
 		goto fail;
@@ -507,11 +507,13 @@ hierarchy_own_get(struct store *s, const struct access_who *who, int64_t org,
 		if (r == 0) {
 			out->has_account = true;
 			out->account_id = acc.account_id;
-			copy(out->username, sizeof(out->username), acc.username);
-			copy(out->title, sizeof(out->title), acc.title);
-			copy(out->account_language, sizeof(out->account_language), acc.language);
-			copy(out->account_email, sizeof(out->account_email), acc.email);
-			copy(out->local_email, sizeof(out->local_email), acc.local_email);
+			if (copy(out->username, sizeof(out->username), acc.username) != 0 ||
+			    copy(out->title, sizeof(out->title), acc.title) != 0 ||
+			    copy(out->account_language, sizeof(out->account_language),
+			    acc.language) != 0 ||
+			    copy(out->account_email, sizeof(out->account_email), acc.email) != 0 ||
+			    copy(out->local_email, sizeof(out->local_email), acc.local_email) != 0)
+				goto fail;
 			out->version = acc.version;
 		}
 	}

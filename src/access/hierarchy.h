@@ -101,8 +101,8 @@ enum access_rc hierarchy_tree(struct store *s, const struct access_who *who, int
  * account there. */
 struct own_data {
 	char niss[12];
-	char last_name[4 * ACCESS_NAME_MAX + 1];
-	char first_name[4 * ACCESS_NAME_MAX + 1];
+	char last_name[PERSON_NAME_SIZE];
+	char first_name[PERSON_NAME_SIZE];
 	char language[4];
 	char email[ACCESS_EMAIL_MAX + 1];
 	bool has_account;          /* an account in the organisation asked */

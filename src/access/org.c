@@ -40,10 +40,11 @@ audit(struct store_tx *tx, const struct org_actor *by, const char *enterprise, i
 	return audit_append(tx, &ev);
 }
 
-static void
+/* Copies src whole (NULL: ""); -1 when it does not fit, never a cut text. */
+static int
 copy(char *dst, size_t n, const char *src)
 {
-	snprintf(dst, n, "%s", src ? src : "");
+	return text_copy(dst, n, src);
 }
 
 int64_t
@@ -83,15 +84,16 @@ org_get(struct store_tx *tx, int64_t id, struct org *out)
 	if (rc == 1) {
 		memset(out, 0, sizeof(*out));
 		out->id = store_int(q, 0);
-		copy(out->enterprise, sizeof(out->enterprise), store_text(q, 1));
-		copy(out->country, sizeof(out->country), store_text(q, 2));
-		copy(out->foreign_reg, sizeof(out->foreign_reg), store_text(q, 3));
-		copy(out->name, sizeof(out->name), store_text(q, 4));
-		copy(out->address, sizeof(out->address), store_text(q, 5));
-		copy(out->contact_email, sizeof(out->contact_email), store_text(q, 6));
-		copy(out->contact_phone, sizeof(out->contact_phone), store_text(q, 7));
-		copy(out->procedure, sizeof(out->procedure), store_text(q, 8));
-		copy(out->created_at, sizeof(out->created_at), store_text(q, 9));
+		if (copy(out->enterprise, sizeof(out->enterprise), store_text(q, 1)) != 0 ||
+		    copy(out->country, sizeof(out->country), store_text(q, 2)) != 0 ||
+		    copy(out->foreign_reg, sizeof(out->foreign_reg), store_text(q, 3)) != 0 ||
+		    copy(out->name, sizeof(out->name), store_text(q, 4)) != 0 ||
+		    copy(out->address, sizeof(out->address), store_text(q, 5)) != 0 ||
+		    copy(out->contact_email, sizeof(out->contact_email), store_text(q, 6)) != 0 ||
+		    copy(out->contact_phone, sizeof(out->contact_phone), store_text(q, 7)) != 0 ||
+		    copy(out->procedure, sizeof(out->procedure), store_text(q, 8)) != 0 ||
+		    copy(out->created_at, sizeof(out->created_at), store_text(q, 9)) != 0)
+			rc = -1;
 	}
 	store_done(q);
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
@@ -133,7 +135,7 @@ int
 org_replace_gap(struct store_tx *tx, int64_t org_id, int64_t person, const struct org_actor *by)
 {
 	int64_t old = org_gap(tx, org_id);
-	char object[32], details[64];
+	char object[32], details[64], previous[32];
 
 	if (old < 0)
 		return -1;
@@ -146,7 +148,9 @@ org_replace_gap(struct store_tx *tx, int64_t org_id, int64_t person, const struc
 	    store_exec(tx, SQL_ACCESS_MANAGER_INSERT, "iit", org_id, person, "GAP") != 1)
 		return -1;
 	snprintf(object, sizeof(object), "person:%" PRId64, person);
-	snprintf(details, sizeof(details), "{\"previous\":\"person:%" PRId64 "\"}", old);
+	snprintf(previous, sizeof(previous), "person:%" PRId64, old);
+	if (json_text(details, sizeof(details), "{s:s}", "previous", previous) != 0)
+		return -1;
 	return audit(tx, by, NULL, org_id, "org.gap.replace", object, details);
 }
 

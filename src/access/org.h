@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "base/utf8.h"
 #include "store/store.h"
 
 struct org_new {
@@ -23,9 +24,9 @@ struct org {
 	int64_t id;
 	char enterprise[11];
 	char country[3];
-	char foreign_reg[64];
-	char name[256];
-	char address[512];
+	char foreign_reg[UTF8_SIZE(64)];     /* CSAM_REG_MAX characters */
+	char name[ORG_NAME_SIZE];
+	char address[UTF8_SIZE(300)];       /* CSAM_ADDRESS_MAX characters */
 	char contact_email[256];
 	char contact_phone[64];
 	char procedure[16];

@@ -69,10 +69,9 @@ quality_read(struct store_tx *tx, int64_t org, int64_t quality, const char *lang
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		if (code != NULL)
-			snprintf(code, QUALITY_CODE_MAX + 1, "%s", store_text(q, 1));
-		if (name != NULL && namelen > 0)
-			snprintf(name, namelen, "%s", store_text(q, 2));
+		if ((code != NULL && text_copy(code, QUALITY_CODE_MAX + 1, store_text(q, 1)) != 0) ||
+		    (name != NULL && namelen > 0 && text_copy(name, namelen, store_text(q, 2)) != 0))
+			rc = -1;
 	}
 	store_done(q);
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
@@ -684,7 +683,10 @@ quality_set_gl(struct store *s, const struct access_who *who, int64_t org, int64
 	    (json_int_t)account_id);
 	if (j != NULL && old_person > 0) {
 		snprintf(object, sizeof(object), "person:%" PRId64, old_person);
-		json_object_set_new(j, "previous", json_string(object));
+		if (json_object_set_new(j, "previous", json_string(object)) != 0) {
+			json_decref(j);
+			j = NULL;
+		}
 	}
 	snprintf(object, sizeof(object), "person:%" PRId64, person);
 	if (access_audit_json(tx, who, &actor, org, "quality.gl.designate", object, j) != 0)

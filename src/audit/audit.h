@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/jsontext.h"
 #include "store/store.h"
 
 /* Who did what to what, from where. All strings may be NULL except action.

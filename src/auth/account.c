@@ -118,10 +118,9 @@ account_record_capacity(struct store *s, int64_t person, const char *capacity,
 	};
 	struct store_tx *tx;
 
-	/* capacity is one of the fixed values checked by the caller: safe inside JSON. */
 	snprintf(actor, sizeof(actor), "%" PRId64, person);
-	snprintf(details, sizeof(details), "{\"capacity\":\"%s\"}", capacity);
-	if (store_begin(s, STORE_WRITE, &tx) != 0)
+	if (json_text(details, sizeof(details), "{s:s}", "capacity", capacity) != 0 ||
+	    store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
 	if (audit_append(tx, &ev) != 0) {
 		store_rollback(&tx);

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/utf8.h"
+
 enum eid_revocation {
 	EID_REVOCATION_OFF,     /* no revocation check (tests, or a proxy that checks) */
 	EID_REVOCATION_CRL,     /* the card must be absent from a current CRL of its issuer */
@@ -46,8 +48,8 @@ enum eid_status {
 /* What a verified certificate says about its holder. */
 struct eid_identity {
 	char niss[12];            /* 11 digits (never logged: be_niss_mask) */
-	char last_name[128];      /* SN, UTF-8 */
-	char first_name[128];     /* GN, UTF-8 (first names, as on the card) */
+	char last_name[PERSON_NAME_SIZE];    /* SN, UTF-8 */
+	char first_name[PERSON_NAME_SIZE];   /* GN, UTF-8 (first names, as on the card) */
 	char serial[68];          /* certificate serial number, hex */
 	char issuer[128];         /* issuer CN ("Citizen CA") */
 	char fingerprint[65];     /* SHA-256 of the certificate, hex */

@@ -12,7 +12,7 @@ int
 factors_audit(struct store_tx *tx, int64_t person, const char *action, const char *reason,
     const char *source, const char *request_id)
 {
-	char actor[24], object[32], details[80];
+	char actor[24], object[32], details[256];
 	struct audit_event ev = {
 		.actor = actor, .actor_role = "person", .action = action, .object = object,
 		.details = details, .source = source, .request_id = request_id,
@@ -20,7 +20,8 @@ factors_audit(struct store_tx *tx, int64_t person, const char *action, const cha
 
 	snprintf(actor, sizeof(actor), "%" PRId64, person);
 	snprintf(object, sizeof(object), "person:%" PRId64, person);
-	snprintf(details, sizeof(details), "{\"reason\":\"%s\"}", reason);
+	if (json_text(details, sizeof(details), "{s:s}", "reason", reason) != 0)
+		return -1;
 	return audit_append(tx, &ev);
 }
 

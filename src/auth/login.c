@@ -83,14 +83,15 @@ static int
 audit_login(struct store_tx *tx, const struct login_attempt *a, const char *action,
     const char *actor, const char *reason)
 {
-	char details[96];
+	char details[256];
 	struct audit_event ev = {
 		.actor = actor, .actor_role = "person", .action = action,
 		.object = "door:password", .details = details, .source = a->source,
 		.request_id = a->request_id,
 	};
 
-	snprintf(details, sizeof(details), "{\"reason\":\"%s\"}", reason);
+	if (json_text(details, sizeof(details), "{s:s}", "reason", reason) != 0)
+		return -1;
 	return audit_append(tx, &ev);
 }
 
@@ -222,7 +223,7 @@ static int
 audit_door(struct store_tx *tx, const struct login_attempt *a, const char *door,
     const char *what, const char *actor, const char *reason)
 {
-	char details[96], action[48], object[40];
+	char details[256], action[48], object[40];
 	struct audit_event ev = {
 		.actor = actor, .actor_role = "person", .action = action,
 		.object = object, .details = details, .source = a->source,
@@ -231,7 +232,8 @@ audit_door(struct store_tx *tx, const struct login_attempt *a, const char *door,
 
 	snprintf(action, sizeof(action), "login.%s.%s", door, what);
 	snprintf(object, sizeof(object), "door:%s", door);
-	snprintf(details, sizeof(details), "{\"reason\":\"%s\"}", reason);
+	if (json_text(details, sizeof(details), "{s:s}", "reason", reason) != 0)
+		return -1;
 	return audit_append(tx, &ev);
 }
 

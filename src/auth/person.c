@@ -8,12 +8,6 @@
 
 #include "audit/audit.h"
 
-static void
-copy(char *dst, size_t n, const char *src)
-{
-	snprintf(dst, n, "%s", src ? src : "");
-}
-
 int
 person_get(struct store *s, int64_t id, struct person *out)
 {
@@ -30,11 +24,12 @@ person_get(struct store *s, int64_t id, struct person *out)
 	rc = store_next(q);
 	if (rc == 1) {
 		out->id = store_int(q, 0);
-		copy(out->niss, sizeof(out->niss), store_text(q, 1));
-		copy(out->last_name, sizeof(out->last_name), store_text(q, 2));
-		copy(out->first_name, sizeof(out->first_name), store_text(q, 3));
-		copy(out->language, sizeof(out->language), store_text(q, 4));
-		copy(out->email, sizeof(out->email), store_text(q, 5));
+		if (text_copy(out->niss, sizeof(out->niss), store_text(q, 1)) != 0 ||
+		    text_copy(out->last_name, sizeof(out->last_name), store_text(q, 2)) != 0 ||
+		    text_copy(out->first_name, sizeof(out->first_name), store_text(q, 3)) != 0 ||
+		    text_copy(out->language, sizeof(out->language), store_text(q, 4)) != 0 ||
+		    text_copy(out->email, sizeof(out->email), store_text(q, 5)) != 0)
+			rc = -1;
 	}
 	store_done(q);
 	store_rollback(&tx);

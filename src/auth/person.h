@@ -5,18 +5,20 @@
 #include <stdint.h>
 
 #include "auth/password.h"
+#include "base/utf8.h"
 #include "store/store.h"
 
 struct person {
 	int64_t id;
 	char niss[12];            /* 11 digits or "" */
-	char last_name[128];
-	char first_name[128];
+	char last_name[PERSON_NAME_SIZE];
+	char first_name[PERSON_NAME_SIZE];
 	char language[4];
 	char email[256];
 };
 
-/* Reads person id into out. Returns 0, 1 (no such person) or -1. */
+/* Reads person id into out. Returns 0, 1 (no such person) or -1 (also when a stored
+ * text does not fit out: never cut). */
 int person_get(struct store *s, int64_t id, struct person *out);
 /* Creates a person (id set in p) and audits it as done by actor. Returns 0, -2 (NISS
  * already known) or -1. */

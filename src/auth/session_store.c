@@ -5,10 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
-static void
+#include "base/utf8.h"
+
+/* Copies a column whole; -1 when it does not fit (never a cut text). */
+static int
 copy_text(char *dst, size_t dstlen, const char *src)
 {
-	snprintf(dst, dstlen, "%s", src ? src : "");
+	return text_copy(dst, dstlen, src);
 }
 
 int
@@ -26,16 +29,20 @@ session_load(struct store *s, const unsigned char id_hash[32], struct session_re
 	}
 	rc = store_next(q);
 	if (rc == 1) {
+		int bad;
+
 		memset(out, 0, sizeof(*out));
-		copy_text(out->csrf, sizeof(out->csrf), store_text(q, 0));
-		copy_text(out->lang, sizeof(out->lang), store_text(q, 1));
+		bad = copy_text(out->csrf, sizeof(out->csrf), store_text(q, 0)) |
+		    copy_text(out->lang, sizeof(out->lang), store_text(q, 1)) |
+		    copy_text(out->auth_method, sizeof(out->auth_method), store_text(q, 3)) |
+		    copy_text(out->capacity, sizeof(out->capacity), store_text(q, 8));
 		out->person_id = store_int(q, 2);
-		copy_text(out->auth_method, sizeof(out->auth_method), store_text(q, 3));
 		out->auth_level = (int)store_int(q, 4);
 		out->auth_time = store_int(q, 5);
 		out->created_at = store_int(q, 6);
 		out->seen_at = store_int(q, 7);
-		copy_text(out->capacity, sizeof(out->capacity), store_text(q, 8));
+		if (bad != 0)
+			rc = -1;
 	}
 	store_done(q);
 	store_rollback(&tx);

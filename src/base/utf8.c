@@ -1,5 +1,8 @@
-/* utf8.c — strict UTF-8 validation (RFC 3629), NUL refused. */
+/* utf8.c — strict UTF-8 validation (RFC 3629), NUL refused; copies into fixed arrays that
+ * fail rather than cut a text. */
 #include "base/utf8.h"
+
+#include <string.h>
 
 bool
 utf8_valid(const char *str, size_t n)
@@ -54,4 +57,21 @@ utf8_len(const char *str, size_t n)
 		if ((s[i] & 0xC0) != 0x80)
 			count++;
 	return count;
+}
+
+int
+text_copy(char *dst, size_t n, const char *src)
+{
+	size_t len = src != NULL ? strlen(src) : 0;
+
+	if (n == 0)
+		return -1;
+	if (len >= n) {
+		dst[0] = '\0';
+		return -1;
+	}
+	if (len > 0)
+		memcpy(dst, src, len);
+	dst[len] = '\0';
+	return 0;
 }

@@ -10,4 +10,21 @@ bool utf8_valid(const char *s, size_t n);
 /* Number of code points in a valid UTF-8 string. */
 size_t utf8_len(const char *s, size_t n);
 
+/* Bytes that hold n characters of UTF-8 and the NUL: limits are counted in characters,
+ * arrays in bytes, and a character takes up to 4 bytes. */
+#define UTF8_SIZE(n) (4 * (n) + 1)
+/* The longest personal name portier stores, in characters: the forms accept 100, a
+ * register import 200 (REG_TEXT_MAX); every array holding a stored name is this size. */
+#define PERSON_NAME_CHARS 200
+#define PERSON_NAME_SIZE UTF8_SIZE(PERSON_NAME_CHARS)
+/* "first last" of two stored names. */
+#define FULL_NAME_SIZE (2 * PERSON_NAME_SIZE)
+/* The longest organisation name held in an array, in characters (CSAM_COMPANY_MAX). */
+#define ORG_NAME_CHARS 200
+#define ORG_NAME_SIZE UTF8_SIZE(ORG_NAME_CHARS)
+
+/* Copies src whole (NULL copies "") into dst of n bytes. Returns 0, or -1 when it does
+ * not fit: dst is then "" — text is never cut, a caller that gets -1 fails. */
+int text_copy(char *dst, size_t n, const char *src);
+
 #endif

@@ -167,49 +167,53 @@ card_json(const struct reg_card *c, const char *today)
 	const struct reg_enterprise *e = &c->e;
 	json_t *o = summary_json(e), *l;
 	char fmt[16];
+	/* Any part that cannot be built (a json_pack of a NULL, text not UTF-8) fails the
+	 * whole card: it is never printed with parts left out. */
+	int bad = o == NULL;
 
-	json_object_set_new(o, "type_of_enterprise", jstr(e->type_of_enterprise));
-	json_object_set_new(o, "type_of_enterprise_label", jstr(e->type_of_enterprise_label));
-	json_object_set_new(o, "status_label", jstr(e->status_label));
+	bad |= json_object_set_new(o, "type_of_enterprise", jstr(e->type_of_enterprise)) != 0;
+	bad |= json_object_set_new(o, "type_of_enterprise_label",
+	    jstr(e->type_of_enterprise_label)) != 0;
+	bad |= json_object_set_new(o, "status_label", jstr(e->status_label)) != 0;
 	l = json_array();
 	for (size_t i = 0; i < e->ndenominations; i++)
-		json_array_append_new(l, json_pack("{s:o, s:o, s:o, s:o, s:o}",
+		bad |= json_array_append_new(l, json_pack("{s:o, s:o, s:o, s:o, s:o}",
 		    "type", jstr(e->denominations[i].type),
 		    "type_label", jstr(e->denominations[i].type_label),
 		    "language", jstr(e->denominations[i].language),
 		    "language_label", jstr(e->denominations[i].language_label),
-		    "value", jstr(e->denominations[i].value)));
-	json_object_set_new(o, "denominations", l);
+		    "value", jstr(e->denominations[i].value))) != 0;
+	bad |= json_object_set_new(o, "denominations", l) != 0;
 	l = json_array();
 	for (size_t i = 0; i < e->nestablishments; i++) {
 		const struct reg_establishment *es = &e->establishments[i];
 
 		be_establishment_format(es->number, fmt);
-		json_array_append_new(l, json_pack("{s:s, s:s, s:o, s:o, s:o}",
+		bad |= json_array_append_new(l, json_pack("{s:s, s:s, s:o, s:o, s:o}",
 		    "number", es->number, "number_formatted", fmt, "name", jstr(es->name),
-		    "start_date", jstr(es->start_date), "address", address_json(&es->address)));
+		    "start_date", jstr(es->start_date), "address", address_json(&es->address))) != 0;
 	}
-	json_object_set_new(o, "establishments", l);
-	json_object_set_new(o, "establishments_total", json_integer(
-	    (json_int_t)e->establishments_total));
+	bad |= json_object_set_new(o, "establishments", l) != 0;
+	bad |= json_object_set_new(o, "establishments_total", json_integer(
+	    (json_int_t)e->establishments_total)) != 0;
 	l = json_array();
 	for (size_t i = 0; i < e->nactivities; i++) {
 		const struct reg_activity *ac = &e->activities[i];
 
-		json_array_append_new(l, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+		bad |= json_array_append_new(l, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 		    "nace_version", jstr(ac->nace_version), "nace_code", jstr(ac->nace_code),
 		    "label", jstr(ac->label), "classification", jstr(ac->classification),
 		    "classification_label", jstr(ac->classification_label),
-		    "group", jstr(ac->group), "group_label", jstr(ac->group_label)));
+		    "group", jstr(ac->group), "group_label", jstr(ac->group_label))) != 0;
 	}
-	json_object_set_new(o, "activities", l);
+	bad |= json_object_set_new(o, "activities", l) != 0;
 	l = json_array();
 	for (size_t i = 0; i < e->ncontacts; i++)
-		json_array_append_new(l, json_pack("{s:o, s:o, s:o, s:o}",
+		bad |= json_array_append_new(l, json_pack("{s:o, s:o, s:o, s:o}",
 		    "entity", jstr(e->contacts[i].entity), "type", jstr(e->contacts[i].type),
 		    "type_label", jstr(e->contacts[i].type_label),
-		    "value", jstr(e->contacts[i].value)));
-	json_object_set_new(o, "contacts", l);
+		    "value", jstr(e->contacts[i].value))) != 0;
+	bad |= json_object_set_new(o, "contacts", l) != 0;
 	l = json_array();
 	for (size_t i = 0; i < c->nfunctions; i++) {
 		const struct reg_function *f = &c->functions[i];
@@ -217,15 +221,19 @@ card_json(const struct reg_card *c, const char *today)
 
 		if (f->rep_niss != NULL)
 			be_niss_mask(f->rep_niss, masked);
-		json_array_append_new(l, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+		bad |= json_array_append_new(l, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 		    "representative_name", jstr(f->rep_name),
 		    "representative_niss_masked", f->rep_niss ? json_string(masked) : json_null(),
 		    "representative_enterprise", jstr(f->rep_enterprise),
 		    "code", jstr(f->code), "label", jstr(f->label),
-		    "begin", jstr(f->begin), "end", jstr(f->end)));
+		    "begin", jstr(f->begin), "end", jstr(f->end))) != 0;
 	}
-	json_object_set_new(o, "current_functions", l);
-	json_object_set_new(o, "date", json_string(today));
+	bad |= json_object_set_new(o, "current_functions", l) != 0;
+	bad |= json_object_set_new(o, "date", json_string(today)) != 0;
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
 	return o;
 }
 
@@ -379,9 +387,15 @@ search(struct store *s, const char *text, const struct opts *o)
 	pages = (total + PAGE_SIZE - 1) / PAGE_SIZE;
 	if (o->json) {
 		json_t *l = json_array();
+		int bad = l == NULL;
 
-		for (int i = 0; i < n; i++)
-			json_array_append_new(l, summary_json(&res[i]));
+		for (int i = 0; !bad && i < n; i++)
+			bad = json_array_append_new(l, summary_json(&res[i])) != 0;
+		if (bad) {
+			json_decref(l);
+			l = NULL;
+		}
+		/* json_pack refuses a NULL "o": no list printed with results left out. */
 		rc = print_json(json_pack("{s:s, s:I, s:b, s:I, s:I, s:o}", "query", text,
 		    "total", (json_int_t)total, "capped", capped, "page", (json_int_t)o->page,
 		    "pages", (json_int_t)pages, "results", l)) == 0 ? 0 : 1;

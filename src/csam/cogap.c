@@ -142,7 +142,8 @@ csam_cogap_add(struct store *s, const struct csam_who *who, int64_t org_id, cons
 	enum policy_reason why;
 	enum be_reason br;
 	enum csam_rc rc = CSAM_ERROR;
-	char number[13] = "", cogap[260], gap[260], reg_last[128] = "", reg_first[128] = "";
+	char number[UTF8_SIZE(CSAM_REG_MAX)] = "", cogap[FULL_NAME_SIZE], gap[FULL_NAME_SIZE];
+	char reg_last[PERSON_NAME_SIZE] = "", reg_first[PERSON_NAME_SIZE] = "";
 	const char *args[4] = { NULL, number, cogap, gap };
 	struct org o;
 	int64_t person = 0;
@@ -226,8 +227,8 @@ csam_cogap_add(struct store *s, const struct csam_who *who, int64_t org_id, cons
 		goto rollback;
 	if (o.enterprise[0])
 		be_enterprise_format(o.enterprise, number);
-	else
-		csam_copy(number, sizeof(number), o.foreign_reg);
+	else if (csam_copy(number, sizeof(number), o.foreign_reg) != 0)
+		goto rollback;
 	snprintf(cogap, sizeof(cogap), "%s %s", reg_first, reg_last);
 	csam_person_name(&me, gap, sizeof(gap));
 	args[0] = o.name;

@@ -247,21 +247,10 @@ csam_country(const char *code)
 
 /* ---- people ---- */
 
-void
+int
 csam_copy(char *dst, size_t n, const char *src)
 {
-	size_t len = src ? strlen(src) : 0;
-
-	if (n == 0)
-		return;
-	if (len >= n) {
-		len = n - 1;
-		while (len > 0 && ((unsigned char)src[len] & 0xC0) == 0x80)
-			len--;
-	}
-	if (len > 0)
-		memcpy(dst, src, len);
-	dst[len] = '\0';
+	return text_copy(dst, n, src);
 }
 
 static int
@@ -272,11 +261,12 @@ person_row(struct store_q *q, struct csam_person *out)
 	if (rc == 1) {
 		memset(out, 0, sizeof(*out));
 		out->id = store_int(q, 0);
-		csam_copy(out->niss, sizeof(out->niss), store_text(q, 1));
-		csam_copy(out->last_name, sizeof(out->last_name), store_text(q, 2));
-		csam_copy(out->first_name, sizeof(out->first_name), store_text(q, 3));
-		csam_copy(out->language, sizeof(out->language), store_text(q, 4));
-		csam_copy(out->email, sizeof(out->email), store_text(q, 5));
+		if (csam_copy(out->niss, sizeof(out->niss), store_text(q, 1)) != 0 ||
+		    csam_copy(out->last_name, sizeof(out->last_name), store_text(q, 2)) != 0 ||
+		    csam_copy(out->first_name, sizeof(out->first_name), store_text(q, 3)) != 0 ||
+		    csam_copy(out->language, sizeof(out->language), store_text(q, 4)) != 0 ||
+		    csam_copy(out->email, sizeof(out->email), store_text(q, 5)) != 0)
+			rc = -1;
 	}
 	store_done(q);
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
@@ -415,9 +405,9 @@ csam_refuse(struct store *s, struct store_tx **tx, const struct csam_who *who, c
 
 	store_rollback(tx);
 	*tx = NULL;
-	snprintf(details, sizeof(details), "{\"action\":\"%s\",\"reason\":\"%s\"}",
-	    policy_action_name(action), policy_reason_name(why));
-	if (store_begin(s, STORE_WRITE, tx) == 0) {
+	if (json_text(details, sizeof(details), "{s:s, s:s}", "action",
+	    policy_action_name(action), "reason", policy_reason_name(why)) == 0 &&
+	    store_begin(s, STORE_WRITE, tx) == 0) {
 		if (csam_actor(*tx, who, 0, false, &actor) == 0 &&
 		    csam_audit(*tx, who, role_name(&actor), org, "access.denied", object,
 		    details) == 0)

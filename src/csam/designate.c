@@ -92,7 +92,9 @@ run_checks(struct store_tx *tx, struct arena *a, const struct csam_who *who, con
 	default:
 		return CSAM_ERROR;
 	}
-	csam_copy(e->name, sizeof(e->name), re.name ? re.name : e->number);
+	/* A denomination longer than the array is an error, never a cut name. */
+	if (csam_copy(e->name, sizeof(e->name), re.name ? re.name : e->number) != 0)
+		return CSAM_ERROR;
 	csam_address_line(&re.seat, e->address, sizeof(e->address));
 	if (!re.active) {
 		e->check = CSAM_CHECK_STOPPED;
@@ -324,7 +326,7 @@ notify(struct store_tx *tx, const struct csam_who *who, const struct csam_enterp
     const struct csam_gap *gap, const struct csam_gap_form *f, int64_t old_gap,
     const char *old_contact)
 {
-	char number[13], name[260];
+	char number[13], name[FULL_NAME_SIZE];
 	const char *args[3] = { e->name, number, name };
 
 	be_enterprise_format(e->number, number);

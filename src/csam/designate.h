@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/utf8.h"
 #include "be/be.h"
 #include "csam/csam.h"
 #include "store/store.h"
@@ -30,10 +31,10 @@ struct csam_enterprise {
 	enum csam_check check;
 	enum be_reason be;         /* CSAM_CHECK_NUMBER */
 	char number[11];           /* 10 digits once the number is valid */
-	char name[256];            /* from the registry, in the reader's language */
+	char name[ORG_NAME_SIZE];            /* from the registry, in the reader's language */
 	char address[512];         /* the registered seat, one line */
 	int64_t org_id;            /* the organisation when registered, else 0 */
-	char gap_name[260];        /* its GAP (first and last name) when registered */
+	char gap_name[FULL_NAME_SIZE];        /* its GAP (first and last name) when registered */
 	char ended[11];            /* CSAM_CHECK_NOT_REP: the person's last function ended */
 	char starts[11];           /* CSAM_CHECK_NOT_REP: the person's next function begins */
 };
@@ -61,8 +62,8 @@ struct csam_gap_form {
 /* The GAP the form designates. */
 struct csam_gap {
 	char niss[12];
-	char last_name[128];
-	char first_name[128];
+	char last_name[PERSON_NAME_SIZE];
+	char first_name[PERSON_NAME_SIZE];
 	int64_t person_id;         /* 0 when not yet known to portier (created on confirm) */
 	bool self;
 };
@@ -79,8 +80,8 @@ enum csam_rc csam_gap_form_check(struct store *s, const struct csam_who *who,
 struct csam_done {
 	int64_t org_id;
 	char enterprise[11];
-	char name[256];
-	char gap_name[260];
+	char name[ORG_NAME_SIZE];
+	char gap_name[FULL_NAME_SIZE];
 	bool self;                 /* who designated themself */
 	bool replaced;             /* a replacement (else a registration) */
 	bool replayed;             /* the same token was confirmed before: nothing changed */

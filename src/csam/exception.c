@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "access/org.h"
+#include "base/jsontext.h"
 #include "base/log.h"
 #include "base/msgid.h"
 #include "be/be.h"
@@ -332,8 +333,8 @@ stop(struct store *s, const struct csam_who *who, const char *why)
 	char details[64];
 	struct store_tx *tx;
 
-	snprintf(details, sizeof(details), "{\"reason\":\"%s\"}", why);
-	if (store_begin(s, STORE_WRITE, &tx) != 0)
+	if (json_text(details, sizeof(details), "{s:s}", "reason", why) != 0 ||
+	    store_begin(s, STORE_WRITE, &tx) != 0)
 		return CSAM_ERROR;
 	if (csam_audit(tx, who, "requester", NULL, "exception.refused", NULL, details) != 0) {
 		store_rollback(&tx);
@@ -424,10 +425,10 @@ csam_exception_submit(struct store *s, const struct csam_who *who,
 		/* A reference drawn twice: draw again. */
 	}
 	snprintf(object, sizeof(object), "exception:%s", out->reference);
-	snprintf(details, sizeof(details), "{\"case\":\"%s\"}", f->case_kind);
 	args[0] = out->reference;
 	args[1] = c.company_name;
-	if (csam_audit(tx, who, "requester", c.number[0] ? c.number : NULL, "exception.submit",
+	if (json_text(details, sizeof(details), "{s:s}", "case", f->case_kind) != 0 ||
+	    csam_audit(tx, who, "requester", c.number[0] ? c.number : NULL, "exception.submit",
 	    object, details) != 0 ||
 	    mail_queue(tx, MAIL_REQUEST_RECEIVED, f->contact_email, who->lang,
 	    c.number[0] ? c.number : NULL, args, 2) != 0)

@@ -262,7 +262,7 @@ csam_approve(struct store *s, const struct csam_who *who, const char *reference,
 	struct store_q *q;
 	struct csam_exc x;
 	struct csam_person gap;
-	char gap_name[260];
+	char gap_name[FULL_NAME_SIZE];
 	const char *args[3];
 	int64_t count = 0, mine = 0, gap_id = 0, org_id;
 	enum csam_rc rc;

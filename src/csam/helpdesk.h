@@ -12,6 +12,7 @@
 
 #include "auth/activation.h"
 #include "base/arena.h"
+#include "base/utf8.h"
 #include "csam/csam.h"
 #include "csam/exception.h"
 #include "store/store.h"
@@ -88,8 +89,8 @@ enum csam_rc csam_reject(struct store *s, const struct csam_who *who, const char
 struct csam_letter {
 	char code[ACTIVATION_CODE_MAX];
 	int64_t expires_at;
-	char gap_name[260];
-	char org_name[256];
+	char gap_name[FULL_NAME_SIZE];
+	char org_name[ORG_NAME_SIZE];
 	char reference[CSAM_REFERENCE_MAX];
 	char language[4];
 };

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "csam/csam.h"
+#include "base/utf8.h"
 #include "policy/policy.h"
 #include "registry/registry.h"
 #include "store/store.h"
@@ -14,14 +15,15 @@
 struct csam_person {
 	int64_t id;
 	char niss[12];
-	char last_name[128];
-	char first_name[128];
+	char last_name[PERSON_NAME_SIZE];
+	char first_name[PERSON_NAME_SIZE];
 	char language[4];
 	char email[256];
 };
 
-/* Copies src (NULL: "") into dst of n bytes, cut at a UTF-8 boundary. */
-void csam_copy(char *dst, size_t n, const char *src);
+/* Copies src (NULL: "") whole into dst of n bytes. Returns 0, or -1 when it does not
+ * fit: dst is then "", never a cut text (text_copy). */
+int csam_copy(char *dst, size_t n, const char *src);
 /* The person with that NISS / id. Returns 0, 1 (none) or -1. */
 int csam_person_by_niss(struct store_tx *tx, const char *niss, struct csam_person *out);
 int csam_person_get(struct store_tx *tx, int64_t id, struct csam_person *out);

@@ -138,8 +138,10 @@ substitute(struct buf *out, const char *text, const char *const *args, size_t na
 		if (p[0] == '{' && p[1] >= '1' && p[1] <= '9' && p[2] == '}') {
 			size_t k = (size_t)(p[1] - '1');
 			const char *v = k < nargs && args[k] ? args[k] : "";
-			size_t n = strnlen(v, MAIL_ARG_MAX);
+			size_t n = strnlen(v, MAIL_ARG_MAX + 1);
 
+			if (n > MAIL_ARG_MAX)
+				return -1;
 			for (size_t i = 0; i < n; i++)
 				if (buf_putc(out, (unsigned char)v[i] < ' ' || v[i] == 0x7f ? ' ' : v[i]))
 					return -1;

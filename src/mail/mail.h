@@ -16,7 +16,9 @@
 
 #define MAIL_ADDRESS_MAX 254
 #define MAIL_ARGS_MAX 6
-#define MAIL_ARG_MAX 1000          /* bytes of one substituted value */
+/* Bytes of one substituted value: a rejection reason of 1000 characters (CSAM_REASON_MAX)
+ * in any script; a longer value fails the mail, it is never cut. */
+#define MAIL_ARG_MAX 4000
 
 /* What a mail announces; each has a subject and paragraphs with {1}..{n} (mail.c). */
 enum mail_kind {

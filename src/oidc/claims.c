@@ -117,12 +117,17 @@ organisation_claim(const struct oidc_profile_now *p)
 
 	if (o == NULL)
 		return NULL;
-	if (p->enterprise[0] != '\0')
-		json_object_set_new(o, "enterprise_number", json_string(p->enterprise));
-	if (p->foreign_reg[0] != '\0')
-		json_object_set_new(o, "foreign_registration", json_string(p->foreign_reg));
-	json_object_set_new(o, "name", json_string(p->org_name));
-	json_object_set_new(o, "country", json_string(p->country));
+	/* json_string refuses what is not UTF-8 and json_object_set_new a NULL value: any
+	 * failure drops the whole claim (and the token), never a part of it. */
+	if ((p->enterprise[0] != '\0' && json_object_set_new(o, "enterprise_number",
+	    json_string(p->enterprise)) != 0) ||
+	    (p->foreign_reg[0] != '\0' && json_object_set_new(o, "foreign_registration",
+	    json_string(p->foreign_reg)) != 0) ||
+	    json_object_set_new(o, "name", json_string(p->org_name)) != 0 ||
+	    json_object_set_new(o, "country", json_string(p->country)) != 0) {
+		json_decref(o);
+		return NULL;
+	}
 	return o;
 }
 
@@ -138,9 +143,16 @@ quality_claim(const struct oidc_profile_now *p)
 		return NULL;
 	}
 	for (int i = 0; i < 4; i++)
-		json_object_set_new(names, langs[i], json_string(p->quality_name[i]));
-	json_object_set_new(q, "code", json_string(p->quality));
-	json_object_set_new(q, "name", names);
+		if (json_object_set_new(names, langs[i], json_string(p->quality_name[i])) != 0) {
+			json_decref(q);
+			json_decref(names);
+			return NULL;
+		}
+	if (json_object_set_new(q, "code", json_string(p->quality)) != 0 ||
+	    json_object_set_new(q, "name", names) != 0) {
+		json_decref(q);
+		return NULL;
+	}
 	return q;
 }
 
@@ -154,7 +166,10 @@ oidc_claims(struct store *s, const struct oidc_client *c, const struct oidc_gran
 	if (apps == NULL)
 		return -1;
 	for (size_t i = 0; i < d->n_apps; i++)
-		json_array_append_new(apps, json_string(d->apps[i]));
+		if (json_array_append_new(apps, json_string(d->apps[i])) != 0) {
+			json_decref(apps);
+			return -1;
+		}
 	if (oidc_subject(s, c, g->person_id, sub) != 0 ||
 	    json_object_set_new(obj, "sub", json_string(sub)) != 0) {
 		json_decref(apps);
@@ -164,47 +179,53 @@ oidc_claims(struct store *s, const struct oidc_client *c, const struct oidc_gran
 		char name[sizeof(d->first_name) + sizeof(d->last_name)];
 
 		snprintf(name, sizeof(name), "%s %s", d->first_name, d->last_name);
-		json_object_set_new(obj, "name", json_string(name));
-		json_object_set_new(obj, "given_name", json_string(d->first_name));
-		json_object_set_new(obj, "family_name", json_string(d->last_name));
-		json_object_set_new(obj, "locale", json_string(d->language));
+		if (json_object_set_new(obj, "name", json_string(name)) != 0 ||
+		    json_object_set_new(obj, "given_name", json_string(d->first_name)) != 0 ||
+		    json_object_set_new(obj, "family_name", json_string(d->last_name)) != 0 ||
+		    json_object_set_new(obj, "locale", json_string(d->language)) != 0) {
+			json_decref(apps);
+			return -1;
+		}
 	}
-	if (oidc_scope_has(g->scope, "email") && d->email[0] != '\0')
-		json_object_set_new(obj, "email", json_string(d->email));
+	if (oidc_scope_has(g->scope, "email") && d->email[0] != '\0' &&
+	    json_object_set_new(obj, "email", json_string(d->email)) != 0) {
+		json_decref(apps);
+		return -1;
+	}
 	/* portier never confirms an address (no link is sent to it): it says so. */
-	if (oidc_scope_has(g->scope, "email") && d->email[0] != '\0')
-		json_object_set_new(obj, "email_verified", json_false());
+	if (oidc_scope_has(g->scope, "email") && d->email[0] != '\0' &&
+	    json_object_set_new(obj, "email_verified", json_false()) != 0) {
+		json_decref(apps);
+		return -1;
+	}
 	/* Checked again here: the scope alone is never enough. */
 	if (oidc_scope_has(g->scope, "national_number") && c->allow_national_number &&
-	    d->niss[0] != '\0')
-		json_object_set_new(obj, "national_number", json_string(d->niss));
+	    d->niss[0] != '\0' &&
+	    json_object_set_new(obj, "national_number", json_string(d->niss)) != 0) {
+		json_decref(apps);
+		return -1;
+	}
 	if (json_object_set_new(obj, "organisation", organisation_claim(&d->profile)) != 0 ||
 	    json_object_set_new(obj, "quality", quality_claim(&d->profile)) != 0 ||
-	    json_object_set_new(obj, "role", json_string(d->profile.role)) != 0 ||
-	    json_object_set_new(obj, "applications", apps) != 0)
+	    json_object_set_new(obj, "role", json_string(d->profile.role)) != 0) {
+		json_decref(apps);
 		return -1;
-	return 0;
+	}
+	return json_object_set_new(obj, "applications", apps) != 0 ? -1 : 0;
 }
 
 /* RFC 8176 method references of a login method. */
 static json_t *
 amr_claim(const char *method)
 {
-	json_t *a = json_array();
+	json_t *a;
 
-	if (a == NULL)
-		return NULL;
-	if (strcmp(method, "eid") == 0) {
-		json_array_append_new(a, json_string("sc"));
-		json_array_append_new(a, json_string("pin"));
-		json_array_append_new(a, json_string("mfa"));
-	} else if (strcmp(method, "totp") == 0 || strcmp(method, "token") == 0) {
-		json_array_append_new(a, json_string("pwd"));
-		json_array_append_new(a, json_string("otp"));
-		json_array_append_new(a, json_string("mfa"));
-	} else {
-		json_array_append_new(a, json_string("pwd"));
-	}
+	if (strcmp(method, "eid") == 0)
+		a = json_pack("[sss]", "sc", "pin", "mfa");
+	else if (strcmp(method, "totp") == 0 || strcmp(method, "token") == 0)
+		a = json_pack("[sss]", "pwd", "otp", "mfa");
+	else
+		a = json_pack("[s]", "pwd");
 	return a;
 }
 

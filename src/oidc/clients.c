@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "base/utf8.h"
 #include <time.h>
 
 #include "audit/audit.h"
@@ -395,10 +397,11 @@ oidc_client_add(struct store *s, const struct oidc_client_new *n, const char *ac
 		if (store_exec(tx, SQL_OIDC_CLIENT_URI_INSERT, "ttt", n->id, "post_logout",
 		    n->post_logout[i]) < 0)
 			rc = -1;
-	snprintf(details, sizeof(details), "{\"application\":\"%s\",\"min_level\":%d,"
-	    "\"confidential\":%s,\"national_number\":%s,\"id_token_alg\":\"%s\"}",
-	    n->application, level, n->public_client ? "false" : "true",
-	    n->allow_national_number ? "true" : "false", jws_alg_name(alg));
+	if (rc == 1 && json_text(details, sizeof(details), "{s:s, s:i, s:b, s:b, s:s}",
+	    "application", n->application, "min_level", level, "confidential",
+	    !n->public_client, "national_number", n->allow_national_number,
+	    "id_token_alg", jws_alg_name(alg)) != 0)
+		rc = -1;
 	if (rc != 1 || audit_client(tx, actor, "oidc.client.added", n->id, details) != 0 ||
 	    store_commit(&tx) != 0) {
 		store_rollback(&tx);
@@ -455,10 +458,11 @@ oidc_client_remove(struct store *s, const char *id, const char *actor)
 	return 0;
 }
 
-static void
+/* Copies a column whole; -1 when it does not fit (never a cut text). */
+static int
 copy_text(char *dst, size_t dstlen, const char *src)
 {
-	snprintf(dst, dstlen, "%s", src ? src : "");
+	return text_copy(dst, dstlen, src);
 }
 
 int
@@ -475,17 +479,20 @@ oidc_client_read(struct store_tx *tx, const char *id, struct oidc_client *out)
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		copy_text(out->id, sizeof(out->id), store_text(q, 0));
+		int bad = copy_text(out->id, sizeof(out->id), store_text(q, 0));
+
 		h = store_blob(q, 1, &hl);
 		out->confidential = h != NULL && hl == sizeof(out->secret_hash);
 		if (out->confidential)
 			memcpy(out->secret_hash, h, hl);
-		copy_text(out->application, sizeof(out->application), store_text(q, 2));
+		bad |= copy_text(out->application, sizeof(out->application), store_text(q, 2));
 		out->min_level = (int)store_int(q, 3);
-		copy_text(out->scopes, sizeof(out->scopes), store_text(q, 4));
+		bad |= copy_text(out->scopes, sizeof(out->scopes), store_text(q, 4));
 		out->allow_national_number = store_int(q, 5) != 0;
-		copy_text(out->sector, sizeof(out->sector), store_text(q, 6));
-		copy_text(out->created_at, sizeof(out->created_at), store_text(q, 7));
+		bad |= copy_text(out->sector, sizeof(out->sector), store_text(q, 6));
+		bad |= copy_text(out->created_at, sizeof(out->created_at), store_text(q, 7));
+		if (bad != 0)
+			rc = -1;
 		/* The column's CHECK admits only the two; anything else reads as ES256. */
 		if (jws_alg_parse(store_text(q, 8), &out->id_token_alg) != 0)
 			out->id_token_alg = JWS_ES256;
@@ -501,9 +508,10 @@ oidc_client_read(struct store_tx *tx, const char *id, struct oidc_client *out)
 		if (kind == NULL || uri == NULL || strlen(uri) > OIDC_URI_MAX)
 			continue;
 		if (strcmp(kind, "redirect") == 0 && out->n_redirect < OIDC_URIS_MAX)
-			copy_text(out->redirect[out->n_redirect++], OIDC_URI_MAX + 1, uri);
+			(void)copy_text(out->redirect[out->n_redirect++], OIDC_URI_MAX + 1, uri);
 		else if (strcmp(kind, "post_logout") == 0 && out->n_post_logout < OIDC_URIS_MAX)
-			copy_text(out->post_logout[out->n_post_logout++], OIDC_URI_MAX + 1, uri);
+			(void)copy_text(out->post_logout[out->n_post_logout++], OIDC_URI_MAX + 1,
+			    uri);
 	}
 	store_done(q);
 	return rc < 0 ? -1 : 0;
@@ -590,7 +598,10 @@ oidc_client_list(struct store *s, int (*fn)(void *arg, const struct oidc_client 
 		return -1;
 	}
 	while ((rc = store_next(q)) == 1 && n < sizeof(ids) / sizeof(ids[0]))
-		copy_text(ids[n++], sizeof(ids[0]), store_text(q, 0));
+		if (copy_text(ids[n++], sizeof(ids[0]), store_text(q, 0)) != 0) {
+			rc = -1;
+			break;
+		}
 	store_done(q);
 	c = malloc(sizeof(*c));
 	if (rc < 0 || c == NULL) {

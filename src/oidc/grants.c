@@ -5,6 +5,7 @@
 #include "oidc/grants.h"
 
 #include <inttypes.h>
+#include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,8 +162,8 @@ oidc_audit_refusal(struct store *s, const char *what, const char *client_id,
 	/* Only well-formed client ids go into the trail; others are named "?". */
 	w.client_id = client_id && oidc_client_id_valid(client_id) ? client_id : "?";
 	snprintf(action, sizeof(action), "oidc.%s.refused", what);
-	snprintf(details, sizeof(details), "{\"reason\":\"%s\"}", reason);
-	if (store_begin(s, STORE_WRITE, &tx) != 0)
+	if (json_text(details, sizeof(details), "{s:s}", "reason", reason) != 0 ||
+	    store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
 	if (audit(tx, &w, ctx) != 0 || store_commit(&tx) != 0) {
 		store_rollback(&tx);
@@ -173,10 +174,11 @@ oidc_audit_refusal(struct store *s, const char *what, const char *client_id,
 
 /* ---- grants ---- */
 
-static void
+/* Copies a column whole; -1 when it does not fit (never a cut text). */
+static int
 copy_text(char *dst, size_t dstlen, const char *src)
 {
-	snprintf(dst, dstlen, "%s", src ? src : "");
+	return text_copy(dst, dstlen, src);
 }
 
 /* A grant row with its code and live access token (internal). */
@@ -219,17 +221,19 @@ grant_get(struct store_tx *tx, int64_t id, struct grant_row *r)
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
+		int bad;
+
 		g->id = store_int(q, 0);
-		copy_text(g->client_id, sizeof(g->client_id), store_text(q, 1));
+		bad = copy_text(g->client_id, sizeof(g->client_id), store_text(q, 1));
 		g->person_id = store_int(q, 2);
 		g->account_id = store_int(q, 3);
 		g->org_quality_id = store_int(q, 4);
-		copy_text(g->scope, sizeof(g->scope), store_text(q, 5));
+		bad |= copy_text(g->scope, sizeof(g->scope), store_text(q, 5));
 		g->has_nonce = !store_null(q, 6);
-		copy_text(g->nonce, sizeof(g->nonce), store_text(q, 6));
+		bad |= copy_text(g->nonce, sizeof(g->nonce), store_text(q, 6));
 		g->auth_time = store_int(q, 7);
 		g->acr_level = (int)store_int(q, 8);
-		copy_text(g->amr, sizeof(g->amr), store_text(q, 9));
+		bad |= copy_text(g->amr, sizeof(g->amr), store_text(q, 9));
 		g->expires_at = store_int(q, 10);
 		g->revoked = !store_null(q, 11);
 		g->created_at = store_int(q, 12);
@@ -237,11 +241,15 @@ grant_get(struct store_tx *tx, int64_t id, struct grant_row *r)
 			rc = -1;
 		r->code_expires_at = store_int(q, 14);
 		r->code_used = !store_null(q, 15);
-		copy_text(r->redirect_uri, sizeof(r->redirect_uri), store_text(q, 16));
+		bad |= copy_text(r->redirect_uri, sizeof(r->redirect_uri),
+		    store_text(q, 16));
 		r->has_challenge = !store_null(q, 17);
-		copy_text(r->code_challenge, sizeof(r->code_challenge), store_text(q, 17));
+		bad |= copy_text(r->code_challenge, sizeof(r->code_challenge),
+		    store_text(q, 17));
 		r->has_access = hash_col(q, 18, r->access_hash);
 		r->access_expires_at = store_int(q, 19);
+		if (bad != 0)
+			rc = -1;
 	}
 	store_done(q);
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
@@ -347,9 +355,10 @@ issue_fn(struct store_tx *tx, void *arg)
 	grant = store_last_id(tx);
 	snprintf(j->code, OIDC_TOKEN_MAX, "%" PRId64 ".%s", grant, r);
 	sodium_memzero(r, sizeof(r));
-	snprintf(details, sizeof(details), "{\"grant\":%" PRId64 ",\"application\":\"%s\","
-	    "\"level\":%d,\"pkce\":%s}", grant, a->application ? a->application : "",
-	    a->acr_level, a->code_challenge ? "true" : "false");
+	if (json_text(details, sizeof(details), "{s:I, s:s, s:i, s:b}", "grant",
+	    (json_int_t)grant, "application", a->application ? a->application : "", "level",
+	    a->acr_level, "pkce", a->code_challenge != NULL) != 0)
+		return -1;
 	return audit(tx, &w, j->ctx) == 0 ? 0 : -1;
 }
 
@@ -379,7 +388,8 @@ refuse(struct store_tx *tx, struct audit_what *w, const char *what, enum oidc_re
 	char action[64], details[96];
 
 	snprintf(action, sizeof(action), "oidc.%s.refused", what);
-	snprintf(details, sizeof(details), "{\"reason\":\"%s\"}", refusal_word(r));
+	if (json_text(details, sizeof(details), "{s:s}", "reason", refusal_word(r)) != 0)
+		return -1;
 	w->action = action;
 	w->details = details;
 	*why = r;
@@ -420,8 +430,9 @@ finish_issue(struct store_tx *tx, const struct oidc_client *c, const char *grant
 	if (rc != 1 || store_exec(tx, SQL_OIDC_REFRESH_INSERT, "iibi", out->grant.id, gen, rh,
 	    sizeof(rh), now) != 1)
 		return -1;
-	snprintf(details, sizeof(details), "{\"grant\":%" PRId64 ",\"grant_type\":\"%s\"}",
-	    out->grant.id, grant_type);
+	if (json_text(details, sizeof(details), "{s:I, s:s}", "grant",
+	    (json_int_t)out->grant.id, "grant_type", grant_type) != 0)
+		return -1;
 	w.action = "oidc.token.issued";
 	w.details = details;
 	if (audit(tx, &w, ctx) != 0)
@@ -678,7 +689,9 @@ oidc_grants_revoke(struct store *s, const char *client_id, int64_t person_id, co
 		return -1;
 	n = store_exec(tx, SQL_OIDC_GRANT_REVOKE_CLIENT_PERSON, "tiit", client_id, person_id, now,
 	    why);
-	snprintf(details, sizeof(details), "{\"grants\":%d,\"reason\":\"%s\"}", n, why);
+	if (n >= 0 && json_text(details, sizeof(details), "{s:i, s:s}", "grants", n, "reason",
+	    why) != 0)
+		n = -1;
 	if (n < 0 || audit(tx, &w, ctx) != 0 || store_commit(&tx) != 0) {
 		store_rollback(&tx);
 		return -1;
@@ -750,16 +763,21 @@ oidc_request_load(struct store *s, const char *id, struct oidc_request *out)
 	}
 	rc = store_next(q);
 	if (rc == 1) {
-		copy_text(out->client_id, sizeof(out->client_id), store_text(q, 0));
-		copy_text(out->redirect_uri, sizeof(out->redirect_uri), store_text(q, 1));
-		copy_text(out->scope, sizeof(out->scope), store_text(q, 2));
+		int bad = copy_text(out->client_id, sizeof(out->client_id), store_text(q, 0));
+
+		bad |= copy_text(out->redirect_uri, sizeof(out->redirect_uri),
+		    store_text(q, 1));
+		bad |= copy_text(out->scope, sizeof(out->scope), store_text(q, 2));
 		out->has_state = !store_null(q, 3);
-		copy_text(out->state, sizeof(out->state), store_text(q, 3));
+		bad |= copy_text(out->state, sizeof(out->state), store_text(q, 3));
 		out->has_nonce = !store_null(q, 4);
-		copy_text(out->nonce, sizeof(out->nonce), store_text(q, 4));
+		bad |= copy_text(out->nonce, sizeof(out->nonce), store_text(q, 4));
 		out->has_challenge = !store_null(q, 5);
-		copy_text(out->code_challenge, sizeof(out->code_challenge), store_text(q, 5));
+		bad |= copy_text(out->code_challenge, sizeof(out->code_challenge),
+		    store_text(q, 5));
 		out->prompt_login = store_int(q, 6) != 0;
+		if (bad != 0)
+			rc = -1;
 		out->max_age = store_int(q, 7);
 		out->level = (int)store_int(q, 8);
 		out->created_at = store_int(q, 9);

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/jsontext.h"
+
 #define COORD 32                 /* P-256 coordinate and scalar size */
 #define JWS_MAX (64 * 1024)      /* refuse tokens larger than this */
 #define CTX_SPARE 16             /* signing contexts kept per key */
@@ -204,12 +206,14 @@ key_describe(struct jws_key *k)
 	jws_b64url_encode(x, COORD, xs, sizeof(xs));
 	jws_b64url_encode(y, COORD, ys, sizeof(ys));
 	/* RFC 7638: the required members only, in lexicographic order, no whitespace. */
-	snprintf(canon, sizeof(canon), "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"%s\",\"y\":\"%s\"}",
-	    xs, ys);
+	if (json_text(canon, sizeof(canon), "{s:s, s:s, s:s, s:s}", "crv", "P-256", "kty", "EC",
+	    "x", xs, "y", ys) != 0)
+		goto done;
 	jws_sha256_b64url(canon, strlen(canon), tp);
 	snprintf(k->kid, sizeof(k->kid), "%s", tp);
-	snprintf(k->jwk, sizeof(k->jwk), "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"%s\","
-	    "\"y\":\"%s\",\"kid\":\"%s\",\"use\":\"sig\",\"alg\":\"ES256\"}", xs, ys, k->kid);
+	if (json_text(k->jwk, sizeof(k->jwk), "{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "kty", "EC",
+	    "crv", "P-256", "x", xs, "y", ys, "kid", k->kid, "use", "sig", "alg", "ES256") != 0)
+		goto done;
 	rc = 0;
 done:
 	BN_free(bx);
@@ -504,8 +508,9 @@ jws_sign(const struct jws_key *key, const char *typ, const char *payload, size_t
 
 	if (!k->priv || n > JWS_MAX)
 		return -1;
-	snprintf(header, sizeof(header), "{\"alg\":\"%s\",\"typ\":\"%s\",\"kid\":\"%s\"}",
-	    jws_alg_name(k->alg), typ ? typ : "JWT", k->kid);
+	if (json_text(header, sizeof(header), "{s:s, s:s, s:s}", "alg", jws_alg_name(k->alg), "typ",
+	    typ ? typ : "JWT", "kid", k->kid) != 0)
+		return -1;
 	if (buf_b64url(out, header, strlen(header)) != 0 || buf_putc(out, '.') != 0 ||
 	    buf_b64url(out, payload, n) != 0)
 		goto done;

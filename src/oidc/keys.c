@@ -62,8 +62,9 @@ audit_key(struct store_tx *tx, const char *actor, const char *action, const char
 		.details = details,
 	};
 
-	snprintf(details, sizeof(details), "{\"kid\":\"%s\",\"alg\":\"%s\"}", kid,
-	    jws_alg_name(alg));
+	if (json_text(details, sizeof(details), "{s:s, s:s}", "kid", kid, "alg",
+	    jws_alg_name(alg)) != 0)
+		return -1;
 	return audit_append(tx, &ev);
 }
 

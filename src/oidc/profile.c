@@ -7,10 +7,11 @@
 
 #include "oidc/sql.h"
 
-static void
+/* Copies a column whole; -1 when it does not fit (text_copy). */
+static int
 copy_text(char *dst, size_t dstlen, const char *src)
 {
-	snprintf(dst, dstlen, "%s", src ? src : "");
+	return text_copy(dst, dstlen, src);
 }
 
 int
@@ -40,10 +41,12 @@ oidc_app_get(struct store *s, const char *code, struct oidc_app *out)
 	}
 	rc = store_next(q);
 	if (rc == 1) {
-		copy_text(out->quality, sizeof(out->quality), store_text(q, 0));
+		if (copy_text(out->quality, sizeof(out->quality), store_text(q, 0)) != 0)
+			rc = -1;
 		out->min_level = (int)store_int(q, 1);
 		for (int i = 0; i < 4; i++)
-			copy_text(out->name[i], sizeof(out->name[i]), store_text(q, 2 + i));
+			if (copy_text(out->name[i], sizeof(out->name[i]), store_text(q, 2 + i)) != 0)
+				rc = -1;
 	}
 	store_done(q);
 	store_rollback(&tx);
@@ -72,11 +75,14 @@ oidc_profiles(struct store *s, int64_t person_id, const char *application,
 		p->account_id = store_int(q, 0);
 		p->org_quality_id = store_int(q, 1);
 		p->org_id = store_int(q, 2);
-		copy_text(p->enterprise, sizeof(p->enterprise), store_text(q, 3));
-		copy_text(p->org_name, sizeof(p->org_name), store_text(q, 4));
-		copy_text(p->country, sizeof(p->country), store_text(q, 5));
-		copy_text(p->foreign_reg, sizeof(p->foreign_reg), store_text(q, 6));
-		copy_text(p->role, sizeof(p->role), store_text(q, 7));
+		if (copy_text(p->enterprise, sizeof(p->enterprise), store_text(q, 3)) != 0 ||
+		    copy_text(p->org_name, sizeof(p->org_name), store_text(q, 4)) != 0 ||
+		    copy_text(p->country, sizeof(p->country), store_text(q, 5)) != 0 ||
+		    copy_text(p->foreign_reg, sizeof(p->foreign_reg), store_text(q, 6)) != 0 ||
+		    copy_text(p->role, sizeof(p->role), store_text(q, 7)) != 0) {
+			rc = -1;
+			break;
+		}
 		(*n)++;
 	}
 	store_done(q);
@@ -105,8 +111,11 @@ oidc_memberships(struct store *s, int64_t person_id, struct oidc_membership *out
 
 		memset(m, 0, sizeof(*m));
 		m->org_id = store_int(q, 0);
-		copy_text(m->org_name, sizeof(m->org_name), store_text(q, 1));
-		copy_text(m->enterprise, sizeof(m->enterprise), store_text(q, 2));
+		if (copy_text(m->org_name, sizeof(m->org_name), store_text(q, 1)) != 0 ||
+		    copy_text(m->enterprise, sizeof(m->enterprise), store_text(q, 2)) != 0) {
+			rc = -1;
+			break;
+		}
 		m->suspended = status == NULL || strcmp(status, "active") != 0;
 		(*n)++;
 	}
@@ -135,9 +144,12 @@ oidc_granters(struct store *s, int64_t person_id, const char *application,
 
 		memset(g, 0, sizeof(*g));
 		g->org_id = store_int(q, 0);
-		copy_text(g->role, sizeof(g->role), store_text(q, 1));
-		copy_text(g->first_name, sizeof(g->first_name), store_text(q, 2));
-		copy_text(g->last_name, sizeof(g->last_name), store_text(q, 3));
+		if (copy_text(g->role, sizeof(g->role), store_text(q, 1)) != 0 ||
+		    copy_text(g->first_name, sizeof(g->first_name), store_text(q, 2)) != 0 ||
+		    copy_text(g->last_name, sizeof(g->last_name), store_text(q, 3)) != 0) {
+			rc = -1;
+			break;
+		}
 		(*n)++;
 	}
 	store_done(q);
@@ -160,18 +172,21 @@ oidc_profile_current(struct store_tx *tx, int64_t account_id, int64_t org_qualit
 	if (rc == 1) {
 		const char *status = store_text(q, 10);
 
-		copy_text(out->enterprise, sizeof(out->enterprise), store_text(q, 0));
-		copy_text(out->org_name, sizeof(out->org_name), store_text(q, 1));
-		copy_text(out->country, sizeof(out->country), store_text(q, 2));
-		copy_text(out->foreign_reg, sizeof(out->foreign_reg), store_text(q, 3));
-		copy_text(out->quality, sizeof(out->quality), store_text(q, 4));
+		int bad = copy_text(out->enterprise, sizeof(out->enterprise), store_text(q, 0)) |
+		    copy_text(out->org_name, sizeof(out->org_name), store_text(q, 1)) |
+		    copy_text(out->country, sizeof(out->country), store_text(q, 2)) |
+		    copy_text(out->foreign_reg, sizeof(out->foreign_reg), store_text(q, 3)) |
+		    copy_text(out->quality, sizeof(out->quality), store_text(q, 4)) |
+		    copy_text(out->role, sizeof(out->role), store_text(q, 9));
+
 		for (int i = 0; i < 4; i++)
-			copy_text(out->quality_name[i], sizeof(out->quality_name[i]),
+			bad |= copy_text(out->quality_name[i], sizeof(out->quality_name[i]),
 			    store_text(q, 5 + i));
-		copy_text(out->role, sizeof(out->role), store_text(q, 9));
 		/* A suspended account or a withdrawn grant ends the profile. */
 		if (status == NULL || strcmp(status, "active") != 0 || store_int(q, 11) == 0)
 			rc = 0;
+		if (bad != 0)
+			rc = -1;
 	}
 	store_done(q);
 	return rc < 0 ? -1 : rc == 1 ? 0 : 1;
@@ -200,8 +215,9 @@ add_app(void *arg, const char *application)
 {
 	struct oidc_profile_data *d = arg;
 
+	/* A claim that would leave an application out is not made. */
 	if (d->n_apps == OIDC_APPS_MAX || strlen(application) > OIDC_APP_CODE_MAX)
-		return 0;
+		return -1;
 	memcpy(d->apps[d->n_apps++], application, strlen(application) + 1);
 	return 0;
 }
@@ -221,11 +237,12 @@ oidc_profile_read(struct store_tx *tx, int64_t account_id, int64_t org_quality_i
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		copy_text(out->niss, sizeof(out->niss), store_text(q, 0));
-		copy_text(out->last_name, sizeof(out->last_name), store_text(q, 1));
-		copy_text(out->first_name, sizeof(out->first_name), store_text(q, 2));
-		copy_text(out->language, sizeof(out->language), store_text(q, 3));
-		copy_text(out->email, sizeof(out->email), store_text(q, 4));
+		if (copy_text(out->niss, sizeof(out->niss), store_text(q, 0)) != 0 ||
+		    copy_text(out->last_name, sizeof(out->last_name), store_text(q, 1)) != 0 ||
+		    copy_text(out->first_name, sizeof(out->first_name), store_text(q, 2)) != 0 ||
+		    copy_text(out->language, sizeof(out->language), store_text(q, 3)) != 0 ||
+		    copy_text(out->email, sizeof(out->email), store_text(q, 4)) != 0)
+			rc = -1;
 	}
 	store_done(q);
 	if (rc != 1)

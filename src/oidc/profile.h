@@ -8,17 +8,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/utf8.h"
 #include "store/store.h"
 
 #define OIDC_PROFILES_MAX 64
 #define OIDC_APPS_MAX 32
 #define OIDC_APP_CODE_MAX 32
+/* An application or quality name of the catalogue (CATALOGUE_NAME_MAX characters). */
+#define OIDC_LABEL_SIZE UTF8_SIZE(200)
 
 /* A secured application of the catalogue, with its names in fr, nl, de, en. */
 struct oidc_app {
 	char quality[33];
 	int min_level;
-	char name[4][256];
+	char name[4][OIDC_LABEL_SIZE];
 };
 
 /* One profile the person may choose. */
@@ -27,16 +30,16 @@ struct oidc_profile {
 	int64_t org_quality_id;
 	int64_t org_id;
 	char enterprise[11];              /* "" for a foreign organisation */
-	char org_name[256];
+	char org_name[ORG_NAME_SIZE];
 	char country[3];
-	char foreign_reg[64];
+	char foreign_reg[UTF8_SIZE(64)];
 	char role[8];                     /* GL, COGL or USER within the quality */
 };
 
 /* An organisation where the person has an account, for the page without profile. */
 struct oidc_membership {
 	int64_t org_id;
-	char org_name[256];
+	char org_name[ORG_NAME_SIZE];
 	char enterprise[11];
 	bool suspended;
 };
@@ -45,18 +48,18 @@ struct oidc_membership {
 struct oidc_granter {
 	int64_t org_id;
 	char role[8];                     /* GAP, COGAP, GL, COGL */
-	char first_name[128];
-	char last_name[128];
+	char first_name[PERSON_NAME_SIZE];
+	char last_name[PERSON_NAME_SIZE];
 };
 
 /* The profile of a grant as it stands now, for the claims. */
 struct oidc_profile_now {
 	char enterprise[11];
-	char org_name[256];
+	char org_name[ORG_NAME_SIZE];
 	char country[3];
-	char foreign_reg[64];
+	char foreign_reg[UTF8_SIZE(64)];
 	char quality[33];
-	char quality_name[4][256];        /* fr, nl, de, en */
+	char quality_name[4][OIDC_LABEL_SIZE];   /* fr, nl, de, en */
 	char role[8];
 };
 
@@ -64,14 +67,17 @@ struct oidc_profile_now {
  * the applications granted to the account within the quality. */
 struct oidc_profile_data {
 	char niss[12];
-	char last_name[128];
-	char first_name[128];
+	char last_name[PERSON_NAME_SIZE];
+	char first_name[PERSON_NAME_SIZE];
 	char language[4];
 	char email[256];
 	struct oidc_profile_now profile;
 	char apps[OIDC_APPS_MAX][OIDC_APP_CODE_MAX + 1];
 	size_t n_apps;
 };
+
+/* The readers below return -1 also when a stored text does not fit its array: a text is
+ * never cut. */
 
 /* Index of a language in the name arrays (fr 0, nl 1, de 2, en 3; others 0). */
 int oidc_lang_index(const char *lang);

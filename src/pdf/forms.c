@@ -4,6 +4,7 @@
 #include "pdf/forms.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -51,37 +52,45 @@ doc_label(const char *doc, pdf_translate_fn tr, void *arg)
 	return tr(arg, N_("Titre de séjour"));
 }
 
-/* text with {1} replaced by v, into out. */
-static void
-fill(char *out, size_t n, const char *text, const char *v)
+/* text with {1} replaced by v, as a paragraph: whole, or an error. */
+static int
+fill(struct pdf *d, const char *text, const char *v)
 {
 	const char *at = strstr(text, "{1}");
+	char *line;
+	int n;
 
-	if (at == NULL)
-		snprintf(out, n, "%s", text);
-	else
-		snprintf(out, n, "%.*s%s%s", (int)(at - text), text, v, at + 3);
+	if (at == NULL) {
+		pdf_paragraph(d, text, 0);
+		return 0;
+	}
+	n = asprintf(&line, "%.*s%s%s", (int)(at - text), text, v, at + 3);
+	if (n < 0)
+		return -1;
+	pdf_paragraph(d, line, 0);
+	free(line);
+	return 0;
 }
 
-static void
+static int
 postal_lines(struct pdf *d, const char *postal)
 {
-	char line[512];
 	const char *p = postal ? postal : "";
 
 	while (*p != '\0') {
 		const char *sep = strstr(p, " | ");
 		size_t n = sep ? (size_t)(sep - p) : strlen(p);
+		char *line = strndup(p, n);
 
-		if (n >= sizeof(line))
-			n = sizeof(line) - 1;
-		memcpy(line, p, n);
-		line[n] = '\0';
+		if (line == NULL)
+			return -1;
 		pdf_paragraph(d, line, 1);
+		free(line);
 		p += n;
 		if (sep != NULL)
 			p = sep + 3;
 	}
+	return 0;
 }
 
 void *
@@ -89,10 +98,9 @@ pdf_exception_form(const struct csam_exc *x, const char *postal, pdf_translate_f
     void *arg, size_t *len)
 {
 	struct pdf *d;
-	char when[11], number[16], niss[16], subject[64];
+	char when[11], number[16], niss[16];
 
-	snprintf(subject, sizeof(subject), "%s", x->reference);
-	d = pdf_new("portier - exception", subject);
+	d = pdf_new("portier - exception", x->reference);
 	if (d == NULL)
 		return NULL;
 	if (pdf_qr(d, x->reference, 90, x->reference) != 0) {
@@ -146,9 +154,8 @@ pdf_exception_form(const struct csam_exc *x, const char *postal, pdf_translate_f
 	pdf_heading(d, tr(arg, N_("Gestionnaire d'Accès Principal")));
 	if (strlen(x->gap_niss) == 11)
 		be_niss_format(x->gap_niss, niss);
-	else
-		snprintf(niss, sizeof(niss), "%s", x->gap_niss);
-	pdf_field(d, tr(arg, N_("Numéro de registre national ou numéro BIS")), niss);
+	pdf_field(d, tr(arg, N_("Numéro de registre national ou numéro BIS")),
+	    strlen(x->gap_niss) == 11 ? niss : x->gap_niss);
 	pdf_field(d, tr(arg, N_("Nom")), x->gap_last_name);
 	pdf_field(d, tr(arg, N_("Prénom")), x->gap_first_name);
 	pdf_field(d, tr(arg, N_("Carte d'identité électronique")), x->gap_has_eid ?
@@ -167,7 +174,10 @@ pdf_exception_form(const struct csam_exc *x, const char *postal, pdf_translate_f
 	pdf_box(d, tr(arg, N_("Date, nom et signature du représentant légal")), 70);
 
 	pdf_heading(d, tr(arg, N_("À envoyer par la poste à")));
-	postal_lines(d, postal);
+	if (postal_lines(d, postal) != 0) {
+		pdf_free(d);
+		return NULL;
+	}
 	pdf_space(d, 6);
 	pdf_paragraph(d, tr(arg, N_("Questions : par téléphone au 02/511.51.51, par courriel : "
 	    "centredecontact@eranova.fgov.be.")), 0);
@@ -178,7 +188,7 @@ void *
 pdf_activation_letter(const struct csam_letter *l, const char *activate_url,
     pdf_translate_fn tr, void *arg, size_t *len)
 {
-	char until[16] = "", line[512];
+	char until[16] = "";
 	time_t t = (time_t)l->expires_at;
 	struct tm tm;
 	struct pdf *d = pdf_new("portier - activation", l->reference);
@@ -192,19 +202,20 @@ pdf_activation_letter(const struct csam_letter *l, const char *activate_url,
 	pdf_field(d, tr(arg, N_("Organisation")), l->org_name);
 	pdf_field(d, tr(arg, N_("Référence de la demande")), l->reference);
 	pdf_space(d, 6);
-	snprintf(line, sizeof(line), "%s", tr(arg, N_("Vous avez été désigné(e) Gestionnaire "
+	pdf_paragraph(d, tr(arg, N_("Vous avez été désigné(e) Gestionnaire "
 	    "d'Accès Principal de l'organisation ci-dessus. Comme vous ne disposez pas d'une "
 	    "carte d'identité électronique, voici votre code d'activation personnel : il vous "
 	    "permet de créer vos codes d'accès (nom d'utilisateur et mot de passe), puis "
-	    "d'enregistrer une application mobile ou une carte token.")));
-	pdf_paragraph(d, line, 0);
+	    "d'enregistrer une application mobile ou une carte token.")), 0);
 	pdf_heading(d, tr(arg, N_("Code d'activation")));
 	pdf_title(d, l->code);
 	pdf_field(d, tr(arg, N_("Valable jusqu'au")), until);
 	pdf_heading(d, tr(arg, N_("Comment faire ?")));
-	fill(line, sizeof(line), tr(arg, N_("1. Rendez-vous sur la page « Activer mes codes "
-	    "d'accès » : {1}")), activate_url);
-	pdf_paragraph(d, line, 0);
+	if (fill(d, tr(arg, N_("1. Rendez-vous sur la page « Activer mes codes "
+	    "d'accès » : {1}")), activate_url) != 0) {
+		pdf_free(d);
+		return NULL;
+	}
 	pdf_paragraph(d, tr(arg, N_("2. Introduisez ce code, choisissez votre nom d'utilisateur "
 	    "et votre mot de passe.")), 0);
 	pdf_paragraph(d, tr(arg, N_("3. Le code ne sert qu'une fois et expire à la date "

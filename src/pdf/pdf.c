@@ -1,6 +1,7 @@
 /* pdf.c — the document writer: a cursor that flows down A4 pages, word wrap measured
  * with the fonts' metrics, a new page when the cursor reaches the bottom margin. Errors
- * from libhpdf are remembered and make pdf_finish return NULL. */
+ * from libhpdf are remembered and make pdf_finish return NULL. Text that Windows-1252
+ * cannot hold (Cyrillic, Greek …) is written in DejaVu Sans, embedded: never as '?'. */
 #include "pdf/pdf.h"
 
 #include <hpdf.h>
@@ -9,14 +10,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/utf8.h"
+
 #define MARGIN 56.0f            /* 2 cm */
 #define LABEL_WIDTH 170.0f
-#define TEXT_MAX 4096           /* bytes of one paragraph, after conversion */
+#define LINE_MAX_BYTES 4096     /* bytes of one written line */
+/* The Unicode fonts (Debian fonts-dejavu-core), loaded only for a text that needs them:
+ * libhpdf embeds the whole font (about 85 KiB more in the PDF per font used). */
+#define FONT_DIR "/usr/share/fonts/truetype/dejavu/"
+#define UNICODE_REGULAR FONT_DIR "DejaVuSans.ttf"
+#define UNICODE_BOLD FONT_DIR "DejaVuSans-Bold.ttf"
 
 struct pdf {
 	HPDF_Doc doc;
 	HPDF_Page page;
 	HPDF_Font regular, bold;
+	HPDF_Font uni_regular, uni_bold;   /* DejaVu Sans in UTF-8, loaded when first needed */
+	bool utf_encodings;
 	float y;                     /* baseline of the next line */
 	float top;                   /* where text starts on a new page */
 	HPDF_Page qr_page;           /* the page with a QR code in its top right corner */
@@ -32,8 +42,9 @@ on_error(HPDF_STATUS error, HPDF_STATUS detail, void *data)
 	*(int *)data = 1;
 }
 
-/* UTF-8 into Windows-1252; what it lacks becomes '?'. */
-static void
+/* UTF-8 into Windows-1252 (out holds strlen(in) + 1 bytes). Returns 0, or -1 when a
+ * character has no place there. */
+static int
 to_cp1252(const char *in, char *out, size_t outlen)
 {
 	static const struct { unsigned int cp; unsigned char c; } extra[] = {
@@ -46,11 +57,12 @@ to_cp1252(const char *in, char *out, size_t outlen)
 	};
 	const unsigned char *p = (const unsigned char *)(in ? in : "");
 	size_t o = 0;
+	int rc = 0;
 
 	while (*p != '\0' && o + 1 < outlen) {
 		unsigned int cp;
 		int more;
-		unsigned char c = '?';
+		unsigned char c = 0;
 
 		if (*p < 0x80) {
 			cp = *p;
@@ -78,9 +90,79 @@ to_cp1252(const char *in, char *out, size_t outlen)
 			for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++)
 				if (extra[i].cp == cp)
 					c = extra[i].c;
+		if (c == 0)
+			rc = -1;
 		out[o++] = (char)c;
 	}
 	out[o] = '\0';
+	return *p == '\0' ? rc : -1;
+}
+
+/* DejaVu Sans (bold or not) in UTF-8, loaded and embedded on first use; NULL (and the
+ * document failed) when it cannot be. */
+static HPDF_Font
+unicode_font(struct pdf *d, bool bold)
+{
+	HPDF_Font *f = bold ? &d->uni_bold : &d->uni_regular;
+	const char *name;
+
+	if (*f != NULL || d->failed)
+		return *f;
+	if (!d->utf_encodings) {
+		if (HPDF_UseUTFEncodings(d->doc) != HPDF_OK) {
+			d->failed = 1;
+			return NULL;
+		}
+		d->utf_encodings = true;
+	}
+	name = HPDF_LoadTTFontFromFile(d->doc, bold ? UNICODE_BOLD : UNICODE_REGULAR, HPDF_TRUE);
+	*f = name != NULL ? HPDF_GetFont(d->doc, name, "UTF-8") : NULL;
+	if (*f == NULL)
+		d->failed = 1;
+	return *f;
+}
+
+/* A text ready to write: its bytes, in the font that holds every character. */
+struct run {
+	HPDF_Font font;
+	char *text;                  /* malloc'd: Windows-1252, or the UTF-8 as given */
+	bool utf8;
+};
+
+/* Prepares utf8 in the standard font (bold or not), or in DejaVu Sans when Windows-1252
+ * lacks one of its characters. Returns 0, or -1 (the document failed). */
+static int
+run_of(struct pdf *d, bool bold, const char *utf8, struct run *out)
+{
+	size_t n = strlen(utf8 ? utf8 : "");
+
+	memset(out, 0, sizeof(*out));
+	if (d->failed)
+		return -1;
+	out->text = malloc(n + 1);
+	if (out->text == NULL) {
+		d->failed = 1;
+		return -1;
+	}
+	out->font = bold ? d->bold : d->regular;
+	if (to_cp1252(utf8, out->text, n + 1) == 0)
+		return 0;
+	/* Only well-formed UTF-8 goes to the Unicode font: what is not is refused. */
+	if (!utf8_valid(utf8, n)) {
+		d->failed = 1;
+		return -1;
+	}
+	memcpy(out->text, utf8, n + 1);
+	out->utf8 = true;
+	out->font = unicode_font(d, bold);
+	return out->font != NULL ? 0 : -1;
+}
+
+static void
+run_free(struct run *r)
+{
+	free(r->text);
+	r->text = NULL;
 }
 
 static void
@@ -147,13 +229,13 @@ line_out(struct pdf *d, HPDF_Font font, float size, float x, const char *cp1252)
 	HPDF_Page_EndText(d->page);
 }
 
-/* Writes text (cp1252) wrapped between x and x + width, one line per leading points. */
+/* Writes the run wrapped between x and x + width, one line per leading points. */
 static void
-wrapped(struct pdf *d, HPDF_Font font, float size, float x, float width, const char *text,
-    float leading)
+wrapped(struct pdf *d, const struct run *t, float size, float x, float width, float leading)
 {
-	char line[TEXT_MAX];
-	const char *p = text;
+	char line[LINE_MAX_BYTES];
+	HPDF_Font font = t->font;
+	const char *p = t->text;
 
 	while (*p != '\0' && !d->failed) {
 		size_t n, len;
@@ -176,8 +258,13 @@ wrapped(struct pdf *d, HPDF_Font font, float size, float x, float width, const c
 		if (fit == 0)
 			fit = 1;
 		n = fit < len ? fit : len;
-		if (n >= sizeof(line))
-			n = sizeof(line) - 1;
+		/* A line never ends inside a UTF-8 character. */
+		while (t->utf8 && n < len && ((unsigned char)p[n] & 0xC0) == 0x80)
+			n++;
+		if (n >= sizeof(line)) {
+			d->failed = 1;
+			return;
+		}
 		memcpy(line, p, n);
 		line[n] = '\0';
 		line_out(d, font, size, x, line);
@@ -187,14 +274,13 @@ wrapped(struct pdf *d, HPDF_Font font, float size, float x, float width, const c
 }
 
 static void
-flow(struct pdf *d, HPDF_Font font, float size, const char *utf8, float leading, float after)
+flow(struct pdf *d, bool bold, float size, const char *utf8, float leading, float after)
 {
-	char text[TEXT_MAX];
+	struct run t;
 
-	if (d->failed)
-		return;
-	to_cp1252(utf8, text, sizeof(text));
-	wrapped(d, font, size, MARGIN, page_width(d) - 2 * MARGIN, text, leading);
+	if (run_of(d, bold, utf8, &t) == 0)
+		wrapped(d, &t, size, MARGIN, page_width(d) - 2 * MARGIN, leading);
+	run_free(&t);
 	d->y -= after;
 }
 
@@ -202,7 +288,7 @@ void
 pdf_title(struct pdf *d, const char *utf8)
 {
 	need(d, 40);
-	flow(d, d->bold, 16, utf8, 20, 8);
+	flow(d, true, 16, utf8, 20, 8);
 }
 
 void
@@ -210,55 +296,58 @@ pdf_heading(struct pdf *d, const char *utf8)
 {
 	need(d, 40);
 	d->y -= 6;
-	flow(d, d->bold, 12, utf8, 16, 2);
+	flow(d, true, 12, utf8, 16, 2);
 }
 
 void
 pdf_paragraph(struct pdf *d, const char *utf8, int strong)
 {
-	flow(d, strong ? d->bold : d->regular, 10, utf8, 13, 5);
+	flow(d, strong != 0, 10, utf8, 13, 5);
 }
 
 void
 pdf_field(struct pdf *d, const char *label, const char *value)
 {
-	char l[512], v[TEXT_MAX];
+	struct run l, v;
 	float y0;
 
-	if (d->failed)
+	if (run_of(d, true, label, &l) != 0 ||
+	    run_of(d, false, value && value[0] ? value : "\xe2\x80\x94", &v) != 0) {
+		run_free(&l);
 		return;
-	to_cp1252(label, l, sizeof(l));
-	to_cp1252(value && value[0] ? value : "\xe2\x80\x94", v, sizeof(v));
+	}
 	need(d, 14);
 	y0 = d->y;
-	wrapped(d, d->bold, 9, MARGIN, LABEL_WIDTH - 8, l, 12);
+	wrapped(d, &l, 9, MARGIN, LABEL_WIDTH - 8, 12);
 	if (d->y < y0 - 12 + 0.1f) {
 		/* A label on two lines: the value starts beside its first line. */
 		float after_label = d->y;
 
 		d->y = y0;
-		wrapped(d, d->regular, 10, MARGIN + LABEL_WIDTH, page_width(d) - 2 * MARGIN -
-		    LABEL_WIDTH, v, 13);
+		wrapped(d, &v, 10, MARGIN + LABEL_WIDTH, page_width(d) - 2 * MARGIN -
+		    LABEL_WIDTH, 13);
 		if (after_label < d->y)
 			d->y = after_label;
 	} else {
 		d->y = y0;
-		wrapped(d, d->regular, 10, MARGIN + LABEL_WIDTH, page_width(d) - 2 * MARGIN -
-		    LABEL_WIDTH, v, 13);
+		wrapped(d, &v, 10, MARGIN + LABEL_WIDTH, page_width(d) - 2 * MARGIN -
+		    LABEL_WIDTH, 13);
 	}
+	run_free(&l);
+	run_free(&v);
 	d->y -= 2;
 }
 
 void
 pdf_box(struct pdf *d, const char *caption, float height)
 {
-	char c[512];
+	struct run c;
 
-	if (d->failed)
+	if (run_of(d, false, caption, &c) != 0)
 		return;
-	to_cp1252(caption, c, sizeof(c));
 	need(d, height + 16);
-	line_out(d, d->regular, 9, MARGIN, c);
+	line_out(d, c.font, 9, MARGIN, c.text);
+	run_free(&c);
 	d->y -= 6;
 	HPDF_Page_SetLineWidth(d->page, 0.8f);
 	HPDF_Page_Rectangle(d->page, MARGIN, d->y - height, page_width(d) - 2 * MARGIN, height);
@@ -273,8 +362,6 @@ pdf_grid(struct pdf *d, const char *const *labels, const char *const *values, in
 	const float row_h = 30, col_w = 115, pad = 14;
 	int cols = rows > 0 ? (n + rows - 1) / rows : 0;
 	float height = (float)rows * row_h + pad, top;
-	char l[64], v[64];
-
 	if (d->failed || n <= 0 || rows <= 0)
 		return;
 	need(d, height + 12);
@@ -282,14 +369,17 @@ pdf_grid(struct pdf *d, const char *const *labels, const char *const *values, in
 	HPDF_Page_SetLineWidth(d->page, 1);
 	HPDF_Page_Rectangle(d->page, MARGIN, top - height, (float)cols * col_w + pad, height);
 	HPDF_Page_Stroke(d->page);
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n && !d->failed; i++) {
 		float x = MARGIN + pad / 2 + (float)(i / rows) * col_w;
+		struct run l, v;
 
 		d->y = top - pad - 8 - (float)(i % rows) * row_h;
-		to_cp1252(labels[i], l, sizeof(l));
-		to_cp1252(values[i], v, sizeof(v));
-		line_out(d, d->bold, 11, x, l);
-		line_out(d, d->regular, 13, x + 38, v);
+		if (run_of(d, true, labels[i], &l) == 0 && run_of(d, false, values[i], &v) == 0) {
+			line_out(d, l.font, 11, x, l.text);
+			line_out(d, v.font, 13, x + 38, v.text);
+			run_free(&v);
+		}
+		run_free(&l);
 	}
 	d->y = top - height - 12;
 }
@@ -307,7 +397,7 @@ pdf_qr(struct pdf *d, const char *text, float size, const char *caption)
 {
 	QRcode *qr;
 	float module, x0, y0;
-	char c[256];
+	struct run c;
 
 	if (d->failed || d->page == NULL)
 		return -1;
@@ -338,15 +428,15 @@ pdf_qr(struct pdf *d, const char *text, float size, const char *caption)
 	d->qr_page = d->page;
 	d->qr_left = x0;
 	d->qr_bottom = y0 - 16;
-	if (caption != NULL) {
+	if (caption != NULL && run_of(d, true, caption, &c) == 0) {
 		float w;
 
-		to_cp1252(caption, c, sizeof(c));
-		HPDF_Page_SetFontAndSize(d->page, d->bold, 9);
-		w = HPDF_Page_TextWidth(d->page, c);
+		HPDF_Page_SetFontAndSize(d->page, c.font, 9);
+		w = HPDF_Page_TextWidth(d->page, c.text);
 		HPDF_Page_BeginText(d->page);
-		HPDF_Page_TextOut(d->page, x0 + (size - w) / 2, y0 - 11, c);
+		HPDF_Page_TextOut(d->page, x0 + (size - w) / 2, y0 - 11, c.text);
 		HPDF_Page_EndText(d->page);
+		run_free(&c);
 	}
 	return d->failed ? -1 : 0;
 }

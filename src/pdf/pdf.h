@@ -1,8 +1,9 @@
 /* pdf.h — printable documents on libhpdf: A4 pages that flow (headings, wrapped
  * paragraphs, label/value rows, signature boxes, a QR code from libqrencode), text in
  * UTF-8 written in the standard Helvetica fonts (Windows-1252: the letters of French,
- * Dutch, German and English; other characters print as '?'). forms.h builds the
- * documents of the GAP designation on it. */
+ * Dutch, German and English), or when a text has other characters (a Cyrillic or Greek
+ * name) in DejaVu Sans embedded from fonts-dejavu-core; a text is never cut nor printed
+ * with '?'. forms.h builds the documents of the GAP designation on it. */
 #ifndef PORTIER_PDF_H
 #define PORTIER_PDF_H
 

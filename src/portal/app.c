@@ -76,8 +76,9 @@ ptext_ok(const char *s, size_t max)
 
 	if (s == NULL)
 		return false;
+	/* max counts characters, as the forms' messages do; a character is up to 4 bytes. */
 	n = strlen(s);
-	if (n > max || !utf8_valid(s, n))
+	if (n > 4 * max || !utf8_valid(s, n) || utf8_len(s, n) > max)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)s[i] < 0x20 && s[i] != '\n' && s[i] != '\r' && s[i] != '\t')

@@ -193,12 +193,17 @@ dossier_save(struct web_req *r)
 			errors[i] = N_("Répondez à cette question avant de soumettre le dossier.");
 			missing = true;
 		}
-		if (ans != NULL)
-			json_object_set_new(o, "answer", json_string(ans));
-		/* Kept as typed to be shown again (json_string refuses what is not UTF-8). */
-		if (com != NULL && com[0] != '\0')
-			json_object_set_new(o, "comment", json_string(com));
-		json_object_set_new(answers, code, o);
+		/* Kept as typed to be shown again. json_string refuses what is not UTF-8: such a
+		 * comment is already refused above with its message; any other failure ends the
+		 * request rather than saving the dossier without the answer. */
+		if ((ans != NULL && json_object_set_new(o, "answer", json_string(ans)) != 0) ||
+		    (com != NULL && com[0] != '\0' &&
+		    json_object_set_new(o, "comment", json_string(com)) != 0 && !bad)) {
+			json_decref(o);
+			goto done;
+		}
+		if (json_object_set_new(answers, code, o) != 0)
+			goto done;
 	}
 	if (bad || missing) {
 		if (pdata_dossier_get(p->store, web_arena(r), a.id, &d) != 0) {

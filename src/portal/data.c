@@ -17,12 +17,11 @@ const char *const portal_contact_kinds[PORTAL_CONTACT_KINDS] = {
 
 /* Copies a column's text (NULL gives "") into a fixed buffer; every value was checked
  * on the way in to fit. */
-static void
+/* Copies a column whole; -1 when it does not fit its array (never a cut text). */
+static int
 col_copy(struct store_q *q, int col, char *out, size_t outlen)
 {
-	const char *v = store_text(q, col);
-
-	snprintf(out, outlen, "%s", v ? v : "");
+	return text_copy(out, outlen, store_text(q, col));
 }
 
 static const char *
@@ -115,8 +114,9 @@ sess_load(void *arg, const unsigned char h[32], struct web_session *out)
 	rc = store_next(q);
 	if (rc == 1) {
 		memset(out, 0, sizeof(*out));
-		col_copy(q, 0, out->csrf, sizeof(out->csrf));
-		col_copy(q, 1, out->lang, sizeof(out->lang));
+		if (col_copy(q, 0, out->csrf, sizeof(out->csrf)) != 0 ||
+		    col_copy(q, 1, out->lang, sizeof(out->lang)) != 0)
+			rc = -1;
 		out->person_id = store_int(q, 2);
 		out->created_at = store_int(q, 3);
 		out->seen_at = store_int(q, 4);
@@ -223,11 +223,12 @@ pdata_login_take(struct store *s, const char *sid, struct portal_login *out)
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		col_copy(q, 0, out->state, sizeof(out->state));
-		col_copy(q, 1, out->nonce, sizeof(out->nonce));
-		col_copy(q, 2, out->verifier, sizeof(out->verifier));
+		if (col_copy(q, 0, out->state, sizeof(out->state)) != 0 ||
+		    col_copy(q, 1, out->nonce, sizeof(out->nonce)) != 0 ||
+		    col_copy(q, 2, out->verifier, sizeof(out->verifier)) != 0 ||
+		    col_copy(q, 4, out->next, sizeof(out->next)) != 0)
+			rc = -1;
 		out->started = store_int(q, 3);
-		col_copy(q, 4, out->next, sizeof(out->next));
 	}
 	store_done(q);
 	if (rc == 1 && store_exec(tx, SQL_PORTAL_LOGIN_CLEAR, "b", h, (size_t)32) != 1)
@@ -313,9 +314,10 @@ company_read(struct store_tx *tx, const char *enterprise, struct portal_company 
 	if (rc == 1) {
 		memset(out, 0, sizeof(*out));
 		out->id = store_int(q, 0);
-		col_copy(q, 1, out->enterprise, sizeof(out->enterprise));
-		col_copy(q, 2, out->agency_number, sizeof(out->agency_number));
-		col_copy(q, 3, out->name, sizeof(out->name));
+		if (col_copy(q, 1, out->enterprise, sizeof(out->enterprise)) != 0 ||
+		    col_copy(q, 2, out->agency_number, sizeof(out->agency_number)) != 0 ||
+		    col_copy(q, 3, out->name, sizeof(out->name)) != 0)
+			rc = -1;
 		out->created_at = store_int(q, 4);
 	}
 	store_done(q);
@@ -377,9 +379,12 @@ pdata_contacts(struct store *s, int64_t company_id, struct portal_contact out[PO
 
 		if (i < 0)
 			continue;
-		col_copy(q, 1, out[i].name, sizeof(out[i].name));
-		col_copy(q, 2, out[i].email, sizeof(out[i].email));
-		col_copy(q, 3, out[i].phone, sizeof(out[i].phone));
+		if (col_copy(q, 1, out[i].name, sizeof(out[i].name)) != 0 ||
+		    col_copy(q, 2, out[i].email, sizeof(out[i].email)) != 0 ||
+		    col_copy(q, 3, out[i].phone, sizeof(out[i].phone)) != 0) {
+			rc = -1;
+			break;
+		}
 		out[i].updated_at = store_int(q, 4);
 	}
 	query_end(&tx, q);
@@ -410,16 +415,17 @@ pdata_contacts_save(struct store *s, int64_t company_id, int64_t user_id,
 
 /* ---- activities ---- */
 
-static void
+/* Reads an activity row: 0, or -1 when a text does not fit. */
+static int
 activity_read(struct store_q *q, struct portal_activity *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->id = store_int(q, 0);
-	col_copy(q, 1, a->kind, sizeof(a->kind));
-	col_copy(q, 2, a->establishment, sizeof(a->establishment));
-	col_copy(q, 3, a->classes, sizeof(a->classes));
-	col_copy(q, 4, a->started_on, sizeof(a->started_on));
-	col_copy(q, 5, a->ended_on, sizeof(a->ended_on));
+	return col_copy(q, 1, a->kind, sizeof(a->kind)) |
+	    col_copy(q, 2, a->establishment, sizeof(a->establishment)) |
+	    col_copy(q, 3, a->classes, sizeof(a->classes)) |
+	    col_copy(q, 4, a->started_on, sizeof(a->started_on)) |
+	    col_copy(q, 5, a->ended_on, sizeof(a->ended_on));
 }
 
 int
@@ -434,7 +440,10 @@ pdata_activities(struct store *s, int64_t company_id, struct portal_activity *ou
 	if (query_by_id(s, SQL_PORTAL_ACT_LIST, company_id, &tx, &q) != 0)
 		return -1;
 	while ((rc = store_next(q)) == 1 && *n < max)
-		activity_read(q, &out[(*n)++]);
+		if (activity_read(q, &out[(*n)++]) != 0) {
+			rc = -1;
+			break;
+		}
 	query_end(&tx, q);
 	return rc < 0 ? -1 : 0;
 }
@@ -448,8 +457,8 @@ activity_in(struct store_tx *tx, int64_t company_id, int64_t id, struct portal_a
 	if (store_query(tx, SQL_PORTAL_ACT_GET, &q, "ii", id, company_id) != 0)
 		return -1;
 	rc = store_next(q);
-	if (rc == 1)
-		activity_read(q, out);
+	if (rc == 1 && activity_read(q, out) != 0)
+		rc = -1;
 	store_done(q);
 	return row_found(rc);
 }
@@ -560,7 +569,8 @@ pdata_dossier_get(struct store *s, struct arena *a, int64_t activity_id,
 	rc = store_next(q);
 	if (rc == 1) {
 		out->exists = true;
-		col_copy(q, 0, out->status, sizeof(out->status));
+		if (col_copy(q, 0, out->status, sizeof(out->status)) != 0)
+			rc = -1;
 		out->answers = col_dup(q, 1, a);
 		out->updated_at = store_int(q, 2);
 		out->submitted_at = store_int(q, 3);
@@ -613,8 +623,11 @@ pdata_events(struct store *s, int64_t activity_id, struct portal_event *out, siz
 		struct portal_event *e = &out[(*n)++];
 
 		e->at = store_int(q, 0);
-		col_copy(q, 1, e->action, sizeof(e->action));
-		col_copy(q, 2, e->user_name, sizeof(e->user_name));
+		if (col_copy(q, 1, e->action, sizeof(e->action)) != 0 ||
+		    col_copy(q, 2, e->user_name, sizeof(e->user_name)) != 0) {
+			rc = -1;
+			break;
+		}
 	}
 	query_end(&tx, q);
 	return rc < 0 ? -1 : 0;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "base/arena.h"
+#include "base/utf8.h"
 #include "store/store.h"
 #include "web/web.h"
 
@@ -59,7 +60,7 @@ struct portal_company {
 	int64_t id;
 	char enterprise[11];
 	char agency_number[16];      /* AFMPS-000123 */
-	char name[256];
+	char name[ORG_NAME_SIZE];
 	int64_t created_at;
 };
 /* The company of enterprise, created with its agency number at the first visit; its
@@ -74,7 +75,7 @@ int pdata_company_get(struct store *s, const char *enterprise, struct portal_com
 extern const char *const portal_contact_kinds[PORTAL_CONTACT_KINDS];
 struct portal_contact {
 	char kind[20];
-	char name[PORTAL_NAME_MAX + 1];
+	char name[UTF8_SIZE(PORTAL_NAME_MAX)];
 	char email[PORTAL_EMAIL_MAX + 1];
 	char phone[PORTAL_PHONE_MAX + 1];
 	int64_t updated_at;          /* 0 when never given */
@@ -129,7 +130,7 @@ int pdata_dossier_save(struct store *s, int64_t company_id, int64_t activity_id,
 struct portal_event {
 	int64_t at;
 	char action[12];             /* declared, changed, ended, saved, submitted */
-	char user_name[256];
+	char user_name[FULL_NAME_SIZE];
 };
 /* The latest events of an activity, newest first. Returns 0 or -1; *n the count. */
 int pdata_events(struct store *s, int64_t activity_id, struct portal_event *out, size_t max,

@@ -47,7 +47,7 @@ const char *paddress_line(struct arena *a, json_t *addr);
 const char *ptime(struct web_req *r, int64_t t);
 /* An ISO date as "dd/mm/yyyy" (as is when not ISO). */
 const char *pdate(struct web_req *r, const char *iso);
-/* True when s is valid UTF-8 without control characters, at most max bytes. */
+/* True when s is valid UTF-8 without control characters, at most max characters. */
 bool ptext_ok(const char *s, size_t max);
 
 /* Routes of each file. */

@@ -120,7 +120,9 @@ granted(json_t *claims, const char *application)
 	return false;
 }
 
-/* The person's name for the header: name, else given and family names. */
+/* The person's name for the header: name, else given and family names; "" when the
+ * token has none, NULL when the name it has cannot be used (then no login: a name is
+ * never cut nor dropped). */
 static const char *
 person_name(struct web_req *r, json_t *claims)
 {
@@ -128,10 +130,11 @@ person_name(struct web_req *r, json_t *claims)
 	const char *given = json_string_value(json_object_get(claims, "given_name"));
 	const char *family = json_string_value(json_object_get(claims, "family_name"));
 
-	if (name != NULL && ptext_ok(name, 255))
-		return name;
-	if (given != NULL && family != NULL && ptext_ok(given, 120) && ptext_ok(family, 120))
-		return arena_printf(web_arena(r), "%s %s", given, family);
+	if (name != NULL)
+		return ptext_ok(name, 2 * PERSON_NAME_CHARS + 1) ? name : NULL;
+	if (given != NULL && family != NULL)
+		return ptext_ok(given, PERSON_NAME_CHARS) && ptext_ok(family, PERSON_NAME_CHARS) ?
+		    arena_printf(web_arena(r), "%s %s", given, family) : NULL;
 	return "";
 }
 
@@ -161,10 +164,14 @@ enter(struct web_req *r, json_t *claims, const char *id_token, const char *next)
 		    N_("Vous n'avez pas accès au Portail MEDSEIP pour cette organisation. "
 		    "Demandez l'accès au gestionnaire d'accès de votre organisation."));
 	}
-	if (org_name == NULL || !ptext_ok(org_name, 255))
+	if (org_name == NULL)
 		org_name = "";
 	who.sub = json_string_value(json_object_get(claims, "sub"));
 	who.name = person_name(r, claims);
+	if (who.name == NULL || !ptext_ok(org_name, ORG_NAME_CHARS)) {
+		log_err(web_rid(r), "portal: login refused: a name in the ID token cannot be kept");
+		return web_error(r, 500);
+	}
 	who.enterprise = digits;
 	who.org_name = org_name;
 	who.id_token = id_token;

@@ -9,6 +9,7 @@
 #include "registry/kbo_import.h"
 
 #include <inttypes.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -338,10 +339,10 @@ finish_extract(struct writer *w, const char *source, bool force, char *err, size
 	};
 
 	snprintf(object, sizeof(object), "kbo_extract:%" PRId64, w->id);
-	snprintf(details, sizeof(details), "{\"extract_number\":%ld,\"type\":\"%s\","
-	    "\"rows\":%llu,\"forced\":%s}", p->number, p->full ? "full" : "update", w->rows,
-	    force ? "true" : "false");
-	if (store_exec(w->tx, SQL_KBO_EXTRACT_INSERT, "iittttiii", w->id, (int64_t)p->number,
+	if (json_text(details, sizeof(details), "{s:I, s:s, s:I, s:b}", "extract_number",
+	    (json_int_t)p->number, "type", p->full ? "full" : "update", "rows",
+	    (json_int_t)w->rows, "forced", force) != 0 ||
+	    store_exec(w->tx, SQL_KBO_EXTRACT_INSERT, "iittttiii", w->id, (int64_t)p->number,
 	    p->full ? "full" : "update", p->snapshot[0] ? p->snapshot : NULL,
 	    p->timestamp[0] ? p->timestamp : NULL, p->version[0] ? p->version : NULL, source,
 	    (int64_t)force, (int64_t)w->rows) != 1 || audit_append(w->tx, &ev) != 0) {

@@ -340,8 +340,9 @@ card_page(struct web_req *r, int status, const char *error_msgid)
 	c = web_page(r, N_("Votre nouvelle carte token"));
 	if (c == NULL)
 		goto done;
-	if (person_get(app->store, s->person_id, &p) == 0)
-		tmpl_setf(c, "holder", "%s %s", p.first_name, p.last_name);
+	if (person_get(app->store, s->person_id, &p) != 0 ||
+	    tmpl_setf(c, "holder", "%s %s", p.first_name, p.last_name) != 0)
+		goto done;
 	tmpl_set(c, "serial", card.serial);
 	tmpl_set(c, "issued_at", date_text(r, card.issued_at));
 	tmpl_set_int(c, "confirm_position", card.confirm_position);
@@ -415,7 +416,7 @@ card_pdf(struct web_req *r)
 	struct app *app = web_app(r);
 	struct tokencard_print card;
 	struct person p;
-	char holder[260] = "";
+	char holder[FULL_NAME_SIZE] = "";
 	void *pdf;
 	size_t len = 0;
 	int rc;
@@ -427,8 +428,14 @@ card_pdf(struct web_req *r)
 		return -1;
 	if (rc == 1)
 		return web_redirect(r, "/enrolement/token");
-	if (person_get(app->store, web_session(r)->person_id, &p) == 0)
-		snprintf(holder, sizeof(holder), "%s %s", p.first_name, p.last_name);
+	/* The holder's name is printed whole or the card is not printed. */
+	if (person_get(app->store, web_session(r)->person_id, &p) != 0 ||
+	    (size_t)snprintf(holder, sizeof(holder), "%s %s", p.first_name, p.last_name) >=
+	    sizeof(holder)) {
+		sodium_memzero(&card, sizeof(card));
+		log_err(web_rid(r), "token card: cannot read the holder");
+		return -1;
+	}
 	pdf = card_pdf_bytes(r, &card, holder, &len);
 	sodium_memzero(&card, sizeof(card));
 	if (pdf == NULL) {

@@ -86,13 +86,9 @@ oidc_json(struct web_req *r, int status, json_t *obj)
 int
 oidc_oauth_error(struct web_req *r, int status, const char *error, const char *desc)
 {
-	json_t *o = json_object();
+	json_t *o = desc != NULL ? json_pack("{s:s, s:s}", "error", error, "error_description",
+	    desc) : json_pack("{s:s}", "error", error);
 
-	if (o == NULL)
-		return -1;
-	json_object_set_new(o, "error", json_string(error));
-	if (desc != NULL)
-		json_object_set_new(o, "error_description", json_string(desc));
 	return oidc_json(r, status, o);
 }
 

@@ -151,22 +151,14 @@ tokens_reply(struct web_req *r, const struct oidc_client *c, const struct oidc_i
 	rc = oidc_id_token(app->store, k, oidc_issuer(), c, &t->grant, &t->data, with_nonce,
 	    &idt);
 	oidc_keys_put(k);
-	if (rc != 0) {
-		buf_free(&idt);
-		return -1;
-	}
-	o = json_object();
-	if (o == NULL) {
-		buf_free(&idt);
-		return -1;
-	}
-	json_object_set_new(o, "access_token", json_string(t->access));
-	json_object_set_new(o, "token_type", json_string("Bearer"));
-	json_object_set_new(o, "expires_in", json_integer(OIDC_ACCESS_TTL));
-	json_object_set_new(o, "refresh_token", json_string(t->refresh));
-	json_object_set_new(o, "id_token", json_string(idt.data));
-	json_object_set_new(o, "scope", json_string(t->grant.scope));
+	/* An ID token or a reply that cannot be built whole is an error the client is told
+	 * of, never a token with claims left out. */
+	o = rc == 0 ? json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "access_token", t->access,
+	    "token_type", "Bearer", "expires_in", OIDC_ACCESS_TTL, "refresh_token", t->refresh,
+	    "id_token", idt.data, "scope", t->grant.scope) : NULL;
 	buf_free(&idt);
+	if (o == NULL)
+		return oidc_oauth_error(r, 500, "server_error", "the tokens could not be made");
 	web_add_header(r, "Pragma", "no-cache");
 	return oidc_json(r, 200, o);
 }
@@ -204,6 +196,8 @@ token_resumed(struct web_req *r)
 		rc = tokens_reply(r, &st->client, &st->issued, st->code_grant);
 	else if (rc > 0)
 		rc = oidc_oauth_error(r, 400, refusal_error(st->why), oidc_refusal_text(st->why));
+	else
+		rc = oidc_oauth_error(r, 500, "server_error", "the request could not be completed");
 	sodium_memzero(&st->issued, sizeof(st->issued));
 	return rc;
 }

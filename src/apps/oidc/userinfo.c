@@ -78,11 +78,10 @@ userinfo(struct web_req *r)
 	if (oidc_cors(r, c) != 0)
 		return -1;
 	o = json_object();
-	if (o == NULL)
-		return -1;
-	if (oidc_claims(app->store, c, g, d, o) != 0) {
+	/* Claims that cannot be built whole are an error, never an answer without them. */
+	if (o == NULL || oidc_claims(app->store, c, g, d, o) != 0) {
 		json_decref(o);
-		return -1;
+		return oidc_oauth_error(r, 500, "server_error", "the claims could not be made");
 	}
 	return oidc_json(r, 200, o);
 }

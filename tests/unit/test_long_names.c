@@ -1,0 +1,324 @@
+/* test_long_names.c — names of 100 characters (Cyrillic, Greek, accented Latin) and of the
+ * register's 200 read back whole from a real store, the OIDC claims built from them, a
+ * stored text too long for its array refused rather than cut, audit details built by
+ * jansson, and a PDF that writes a Cyrillic name in an embedded Unicode font. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/person.h"
+#include "base/jsontext.h"
+#include "base/utf8.h"
+#include "oidc/claims.h"
+#include "oidc/clients.h"
+#include "oidc/grants.h"
+#include "oidc/profile.h"
+#include "pdf/pdf.h"
+#include "store/store.h"
+#include "store_fixture.h"
+
+/* A name of exactly n characters: word repeated with spaces, never ending with a space. */
+static char *
+named(const char *word, size_t n)
+{
+	size_t wl = strlen(word), cap = 4 * n + 8, len = 0, chars = 0;
+	char *s = calloc(1, cap);
+	const char *p = word;
+
+	assert_non_null(s);
+	while (chars < n) {
+		size_t k = 1;
+
+		if (p == word + wl) {
+			/* Between words a space; a name ends on a letter. */
+			p = word;
+			if (chars + 1 < n) {
+				s[len++] = ' ';
+				chars++;
+				continue;
+			}
+		}
+		while (((unsigned char)p[k] & 0xC0) == 0x80)
+			k++;
+		memcpy(s + len, p, k);
+		len += k;
+		p += k;
+		chars++;
+	}
+	s[len] = '\0';
+	assert_int_equal(utf8_len(s, len), n);
+	return s;
+}
+
+static const struct store_fixture_spec spec = { "longnames", 2 };
+
+/* Inserts person id with the names given; 0 or -1. */
+static int
+add_person(struct store_fixture *f, int id, const char *last, const char *first)
+{
+	struct store_tx *tx;
+	int rc;
+
+	if (store_begin(f->s, STORE_WRITE, &tx) != 0)
+		return -1;
+	rc = store_exec(tx, SQL_PERSON_INSERT, "ttttt", NULL, last, first, "fr", NULL);
+	if (rc != 1 || store_last_id(tx) != id) {
+		store_rollback(tx);
+		return -1;
+	}
+	return store_commit(tx);
+}
+
+/* ---- people read back whole ---- */
+
+static void
+person_names_whole(void **state)
+{
+	struct store_fixture *f = *state;
+	const char *words[][2] = {
+		{ "Жанна-Мария", "Ёлка-Щукина Чебурашка" },
+		{ "Παπαδοπούλου-Αικατερίνη", "Ελένη-Χρυσούλα" },
+		{ "Éléonore-Bérénice Ñúñez-Çàçèöü", "Ådèlïne-Ærøskøbing Œuvré" },
+	};
+	struct person p;
+
+	for (int i = 0; i < 3; i++) {
+		char *last = named(words[i][0], 100), *first = named(words[i][1], 100);
+
+		assert_true(strlen(last) > 128);
+		assert_int_equal(add_person(f, i + 1, last, first), 0);
+		assert_int_equal(person_get(f->s, i + 1, &p), 0);
+		assert_string_equal(p.last_name, last);
+		assert_string_equal(p.first_name, first);
+		free(last);
+		free(first);
+	}
+	/* The register's limit, 200 characters of three bytes each (600 bytes). */
+	{
+		char *last = named("ქართველი", 200), *first = named("ნინო", 200);
+
+		assert_int_equal(add_person(f, 4, last, first), 0);
+		assert_int_equal(person_get(f->s, 4, &p), 0);
+		assert_string_equal(p.last_name, last);
+		assert_string_equal(p.first_name, first);
+		free(last);
+		free(first);
+	}
+}
+
+static void
+person_too_long_refused(void **state)
+{
+	struct store_fixture *f = *state;
+	char *last = named("ქართველი", 300);
+	struct person p;
+
+	/* 900 bytes: more than any form or import accepts. Reading it fails; it is not cut. */
+	assert_int_equal(add_person(f, 1, last, "Nino"), 0);
+	memset(&p, 'x', sizeof(p));
+	assert_int_equal(person_get(f->s, 1, &p), -1);
+	free(last);
+}
+
+/* ---- claims ---- */
+
+/* The world of one grant: person 1 (names given), organisation 101 named org, quality
+ * health_related activated (201), account 301 with application TESTAPP. */
+static void
+claims_world(struct store_fixture *f, const char *last, const char *first, const char *org)
+{
+	assert_int_equal(add_person(f, 1, last, first), 0);
+	assert_int_equal(store_fixture_script(f,
+	    "INSERT INTO application(code, quality, sort, min_level, name_fr, name_nl, name_de, "
+	    "name_en, desc_fr, desc_nl, desc_de, desc_en) VALUES ('TESTAPP', 'health_related', "
+	    "998, 1, 'Test', 'Test', 'Test', 'Test', '', '', '', '');"
+	    "INSERT INTO organisation(id, enterprise, name, contact_email, contact_phone, "
+	    "procedure) VALUES (101, '0552627113', 'x', 'c@example.be', '02', 'standard');"
+	    "INSERT INTO org_quality(id, org_id, quality, email) VALUES (201, 101, "
+	    "'health_related', 'q@example.be');"
+	    "INSERT INTO account(id, org_id, person_id, username, email, status) VALUES "
+	    "(301, 101, 1, 'u', 'u@example.be', 'active');"
+	    "INSERT INTO quality_member(org_quality_id, account_id, type) VALUES (201, 301, "
+	    "'USER');"
+	    "INSERT INTO app_grant(org_quality_id, account_id, application) VALUES "
+	    "(201, 301, 'TESTAPP');"), 0);
+	{
+		char sql[2048];
+
+		/* X'…': the bytes of org exactly, even when they are not UTF-8. */
+		size_t o = (size_t)snprintf(sql, sizeof(sql), "UPDATE organisation SET name = "
+		    "CAST(X'");
+		for (const unsigned char *p = (const unsigned char *)org; *p != '\0'; p++)
+			o += (size_t)snprintf(sql + o, sizeof(sql) - o, "%02X", *p);
+		snprintf(sql + o, sizeof(sql) - o, "' AS TEXT) WHERE id = 101;");
+		assert_int_equal(store_fixture_script(f, sql), 0);
+	}
+}
+
+/* Reads the grant's data and builds its claims into *obj; returns oidc_claims' answer. */
+static int
+claims_of(struct store_fixture *f, json_t **obj)
+{
+	struct oidc_client c;
+	struct oidc_grant g;
+	struct oidc_profile_data *d = calloc(1, sizeof(*d));
+	struct store_tx *tx;
+	int rc;
+
+	assert_non_null(d);
+	memset(&c, 0, sizeof(c));
+	memset(&g, 0, sizeof(g));
+	snprintf(c.id, sizeof(c.id), "long-names");
+	snprintf(c.sector, sizeof(c.sector), "long-names");
+	g.person_id = 1;
+	g.account_id = 301;
+	g.org_quality_id = 201;
+	snprintf(g.scope, sizeof(g.scope), "openid profile");
+	assert_int_equal(store_begin(f->s, STORE_READ, &tx), 0);
+	rc = oidc_profile_read(tx, 301, 201, "TESTAPP", 1, d);
+	store_rollback(tx);
+	assert_int_equal(rc, 0);
+	*obj = json_object();
+	assert_non_null(*obj);
+	rc = oidc_claims(f->s, &c, &g, d, *obj);
+	free(d);
+	return rc;
+}
+
+static void
+claims_whole(void **state)
+{
+	struct store_fixture *f = *state;
+	char *last = named("Παπαδοπούλου-Αικατερίνη", 100), *first = named("Жанна-Мария", 100);
+	char *org = named("Société Générale de Bruxelles-Été", 200), *full;
+	json_t *obj;
+
+	claims_world(f, last, first, org);
+	assert_int_equal(claims_of(f, &obj), 0);
+	assert_string_equal(json_string_value(json_object_get(obj, "family_name")), last);
+	assert_string_equal(json_string_value(json_object_get(obj, "given_name")), first);
+	assert_int_not_equal(asprintf(&full, "%s %s", first, last), -1);
+	assert_string_equal(json_string_value(json_object_get(obj, "name")), full);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(obj,
+	    "organisation"), "name")), org);
+	json_decref(obj);
+	free(full);
+	free(last);
+	free(first);
+	free(org);
+}
+
+static void
+claims_refused_not_emptied(void **state)
+{
+	struct store_fixture *f = *state;
+	json_t *obj;
+
+	/* An organisation name that is not UTF-8 cannot be a JSON string: the claims fail
+	 * as a whole; before, the organisation claim went out without its name. */
+	claims_world(f, "Peeters", "Jan", "Caf\xe9 Bruxelles");
+	assert_int_equal(claims_of(f, &obj), -1);
+	json_decref(obj);
+}
+
+/* ---- JSON texts ---- */
+
+static void
+json_text_built_by_jansson(void **state)
+{
+	char out[64], tiny[12];
+
+	(void)state;
+	/* Escaped by the library: a quote or backslash never breaks the object. */
+	assert_int_equal(json_text(out, sizeof(out), "{s:s, s:I, s:b}", "reason",
+	    "a \"quoted\" \\ word", "n", (json_int_t)12, "ok", 1), 0);
+	assert_string_equal(out, "{\"reason\":\"a \\\"quoted\\\" \\\\ word\",\"n\":12,\"ok\":true}");
+	/* A NULL string, text that is not UTF-8, no room: an error and "", never a part. */
+	assert_int_equal(json_text(out, sizeof(out), "{s:s}", "reason", (const char *)NULL), -1);
+	assert_string_equal(out, "");
+	assert_int_equal(json_text(out, sizeof(out), "{s:s}", "reason", "caf\xe9"), -1);
+	assert_int_equal(json_text(tiny, sizeof(tiny), "{s:s}", "reason", "too long here"), -1);
+	assert_string_equal(tiny, "");
+	/* Exactly the room it needs (11 bytes and the NUL). */
+	assert_int_equal(json_text(tiny, sizeof(tiny), "{s:s}", "a", "bcd"), 0);
+	assert_string_equal(tiny, "{\"a\":\"bcd\"}");
+}
+
+/* ---- copies ---- */
+
+static void
+text_copy_never_cuts(void **state)
+{
+	char out[8];
+
+	(void)state;
+	assert_int_equal(text_copy(out, sizeof(out), "Жанна"), -1);   /* 10 bytes */
+	assert_string_equal(out, "");
+	assert_int_equal(text_copy(out, sizeof(out), "Жан"), 0);       /* 6 bytes */
+	assert_string_equal(out, "Жан");
+	assert_int_equal(text_copy(out, sizeof(out), NULL), 0);
+	assert_string_equal(out, "");
+}
+
+/* ---- PDF ---- */
+
+static void
+pdf_writes_cyrillic(void **state)
+{
+	char *name = named("Жанна-Мария", 100);
+	struct pdf *d = pdf_new("test", NULL);
+	size_t len = 0;
+	unsigned char *bytes;
+
+	(void)state;
+	assert_non_null(d);
+	pdf_field(d, "Titulaire :", name);
+	pdf_field(d, "Nom :", "Dubois");
+	bytes = pdf_finish(d, &len);
+	assert_non_null(bytes);
+	/* The Unicode font is embedded (its name in the font dictionary). */
+	assert_non_null(memmem(bytes, len, "DejaVuSans", 10));
+	free(bytes);
+	free(name);
+}
+
+static void
+pdf_latin_stays_small(void **state)
+{
+	struct pdf *d = pdf_new("test", NULL);
+	size_t len = 0;
+	unsigned char *bytes;
+
+	(void)state;
+	assert_non_null(d);
+	pdf_field(d, "Nom :", "Éléonore Bérénice Dubois-Müller");
+	bytes = pdf_finish(d, &len);
+	assert_non_null(bytes);
+	/* Windows-1252 holds it: no font to embed. */
+	assert_null(memmem(bytes, len, "DejaVuSans", 10));
+	assert_true(len < 20000);
+	free(bytes);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		STORE_FIXTURE_TEST(person_names_whole, &spec),
+		STORE_FIXTURE_TEST(person_too_long_refused, &spec),
+		STORE_FIXTURE_TEST(claims_whole, &spec),
+		STORE_FIXTURE_TEST(claims_refused_not_emptied, &spec),
+		cmocka_unit_test(json_text_built_by_jansson),
+		cmocka_unit_test(text_copy_never_cuts),
+		cmocka_unit_test(pdf_writes_cyrillic),
+		cmocka_unit_test(pdf_latin_stays_small),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
