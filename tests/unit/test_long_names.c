@@ -69,10 +69,10 @@ add_person(struct store_fixture *f, int id, const char *last, const char *first)
 		return -1;
 	rc = store_exec(tx, SQL_PERSON_INSERT, "ttttt", NULL, last, first, "fr", NULL);
 	if (rc != 1 || store_last_id(tx) != id) {
-		store_rollback(tx);
+		store_rollback(&tx);
 		return -1;
 	}
-	return store_commit(tx);
+	return store_commit(&tx);
 }
 
 /* ---- people read back whole ---- */
@@ -182,7 +182,7 @@ claims_of(struct store_fixture *f, json_t **obj)
 	snprintf(g.scope, sizeof(g.scope), "openid profile");
 	assert_int_equal(store_begin(f->s, STORE_READ, &tx), 0);
 	rc = oidc_profile_read(tx, 301, 201, "TESTAPP", 1, d);
-	store_rollback(tx);
+	store_rollback(&tx);
 	assert_int_equal(rc, 0);
 	*obj = json_object();
 	assert_non_null(*obj);
