@@ -181,6 +181,15 @@ describe('exception procedure and helpdesk (guide §2.2.2)', () => {
       'Passeport C01X00T47 (Allemagne)', 'Sophie Martin', '78.43.12-044.80', 'info@kraemer-medizin.example']) {
       assert.ok(t.includes(s), `the request page lacks ${s}`);
     }
+    // The helpdesk's copy of the form: a whole PDF with the request's reference on it.
+    const form = await lukas.fetch(`${base}/formulaire.pdf`);
+    assert.equal(form.status, 200);
+    assert.equal(form.headers.get('content-type'), 'application/pdf');
+    const formBytes = Buffer.from(await form.arrayBuffer());
+    assert.ok(formBytes.length > 1000, `the helpdesk's PDF has ${formBytes.length} bytes`);
+    assert.equal(formBytes.subarray(0, 5).toString(), '%PDF-');
+    assert.match(formBytes.subarray(-32).toString('latin1'), /%%EOF\s*$/);
+    assert.ok(formBytes.includes(reference), 'the reference is on the helpdesk\'s copy');
     const csrf = csrfOf(page.text);
     let res = await post(lukas, `${base}/approuver`, { _csrf: csrf });
     assert.equal(res.status, 409);

@@ -326,6 +326,7 @@ form_pdf_get(struct web_req *r)
 	struct csam_who who;
 	size_t n, len = 0;
 	enum csam_rc rc;
+	void *pdf;
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
@@ -333,8 +334,9 @@ form_pdf_get(struct web_req *r)
 	rc = csam_request(csam_app_store(r), web_arena(r), &who, web_param(r, "ref"), &x, &d, &n);
 	if (rc != CSAM_OK)
 		return csam_app_fail(r, rc);
-	return send_pdf(r, pdf_exception_form(&x, csam_app_cfg.exception_address, translate, r,
-	    &len), len, x.reference);
+	/* Made before the call: an argument list may read len before the PDF sets it. */
+	pdf = pdf_exception_form(&x, csam_app_cfg.exception_address, translate, r, &len);
+	return send_pdf(r, pdf, len, x.reference);
 }
 
 static int
