@@ -754,14 +754,15 @@ account_add_member(struct store_tx *tx, const struct access_who *who,
 	return ACCESS_OK;
 }
 
-/* Asks the policy for action on quality (on the GAP when target_is_gap); a refusal ends
- * tx and is audited with target_person (0: none) as object, an error ends it too. */
+/* Asks the policy for action on quality (on a person holding target_roles in org, the
+ * GAP or a co-GAP, or 0); a refusal ends tx and is audited with target_person (0: none) as
+ * object, an error ends it too. */
 static enum access_rc
 check(struct store *s, struct store_tx **tx, const struct access_who *who, int64_t org,
-    enum policy_action action, int64_t quality, bool target_is_gap, int64_t target_person,
+    enum policy_action action, int64_t quality, unsigned target_roles, int64_t target_person,
     struct policy_actor *actor)
 {
-	struct policy_target t = { .quality = quality, .target_is_gap = target_is_gap };
+	struct policy_target t = { .quality = quality, .target_roles = target_roles };
 
 	return access_check(s, tx, who, org, action, &t, target_person, actor);
 }
@@ -783,7 +784,7 @@ open_quality(struct store *s, enum store_mode mode, const struct access_who *who
 		*tx = NULL;
 		return rc > 0 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
 	}
-	return check(s, tx, who, org, POLICY_MANAGE_USERS, quality, false, 0, actor);
+	return check(s, tx, who, org, POLICY_MANAGE_USERS, quality, 0, 0, actor);
 }
 
 /* open_quality to add a user of type to the quality: a co-manager (COGL) also needs the
@@ -796,7 +797,7 @@ open_to_add(struct store *s, enum store_mode mode, const struct access_who *who,
 	enum access_rc rc = open_quality(s, mode, who, org, quality, tx, qcode, actor);
 
 	if (rc == ACCESS_OK && type != NULL && strcmp(type, "COGL") == 0)
-		rc = check(s, tx, who, org, POLICY_DESIGNATE_COGL, quality, false, 0, actor);
+		rc = check(s, tx, who, org, POLICY_DESIGNATE_COGL, quality, 0, 0, actor);
 	return rc;
 }
 
@@ -817,46 +818,26 @@ is_gap(struct store_tx *tx, int64_t org, int64_t person)
 	return person != 0 && gap == person;
 }
 
-/* Whether acting on person's account in a quality is acting on one of org's managers,
- * the GAP or a co-GAP, someone else than the one acting: only the GAP may then change,
- * suspend or remove it. Designating and removing co-GAPs is the GAP's alone (the product design,
- * §2); a local manager, or another co-GAP, suspending or deleting a co-GAP's account
- * would go around that. 1, 0, or -1. */
-static int
-is_other_manager(struct store_tx *tx, const struct access_who *who, int64_t org,
-    int64_t person)
-{
-	struct store_q *q;
-	int rc;
-
-	if (person == 0 || person == who->person_id)
-		return 0;
-	if (store_query(tx, SQL_ACCESS_ORG_ROLE, &q, "ii", org, person) != 0)
-		return -1;
-	rc = store_next(q);
-	store_done(q);
-	return rc;
-}
-
-/* When person's account is another manager's (is_other_manager), asks the policy again
- * for the quality's users with the GAP as target; *other (may be NULL) receives whether
- * it is. On anything but ACCESS_OK tx has been ended. */
+/* When person's account is another manager's (manager_roles), asks the policy again for
+ * the quality's users with that person as target; *roles (may be NULL) receives their
+ * roles. On anything but ACCESS_OK tx has been ended. */
 static enum access_rc
 check_other_manager(struct store *s, struct store_tx **tx, const struct access_who *who,
-    int64_t org, int64_t quality, int64_t person, struct policy_actor *actor, bool *other)
+    int64_t org, int64_t quality, int64_t person, struct policy_actor *actor,
+    unsigned *roles)
 {
-	int r = is_other_manager(*tx, who, org, person);
+	unsigned r;
 
-	if (r < 0) {
+	if (access_manager_roles(*tx, who, org, person, &r) != 0) {
 		store_rollback(*tx);
 		*tx = NULL;
 		return ACCESS_ERROR;
 	}
-	if (other != NULL)
-		*other = r == 1;
-	if (r != 1)
+	if (roles != NULL)
+		*roles = r;
+	if (r == 0)
 		return ACCESS_OK;
-	return check(s, tx, who, org, POLICY_MANAGE_USERS, quality, true, person, actor);
+	return check(s, tx, who, org, POLICY_MANAGE_USERS, quality, r, person, actor);
 }
 
 enum access_rc
@@ -1014,7 +995,7 @@ member_view(struct store_tx *tx, int64_t org, int64_t quality, int64_t account,
 static enum access_rc
 open_member(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
     int64_t account, struct store_tx **tx, char qcode[QUALITY_CODE_MAX + 1],
-    struct policy_actor *actor, struct user_view *v, bool *other)
+    struct policy_actor *actor, struct user_view *v, unsigned *other)
 {
 	enum access_rc rc = open_quality(s, STORE_WRITE, who, org, quality, tx, qcode, actor);
 
@@ -1074,7 +1055,8 @@ account_update(struct store *s, const struct access_who *who, int64_t org, int64
 	struct user_view v;
 	struct user_norm n;
 	enum access_rc rc;
-	bool data_changed, type_changed = false, other_manager;
+	bool data_changed, type_changed = false;
+	unsigned other_manager;
 	const char *new_type;
 	int r;
 
@@ -1219,7 +1201,7 @@ account_remove(struct store *s, const struct access_who *who, int64_t org, int64
 	struct user_view v;
 	enum access_rc rc;
 	size_t count = 0;
-	int r;
+	unsigned roles;
 
 	memset(err, 0, sizeof(*err));
 	*removed = 0;
@@ -1242,14 +1224,13 @@ account_remove(struct store *s, const struct access_who *who, int64_t org, int64
 		rc = member_view(tx, org, quality, accounts[i], &v);
 		if (rc != ACCESS_OK)
 			goto done;
-		r = is_other_manager(tx, who, org, v.person_id);
-		if (r < 0) {
+		if (access_manager_roles(tx, who, org, v.person_id, &roles) != 0) {
 			rc = ACCESS_ERROR;
 			goto done;
 		}
-		if (r == 1 || strcmp(v.type, "COGL") == 0) {
+		if (roles != 0 || strcmp(v.type, "COGL") == 0) {
 			rc = check(s, &tx, who, org, strcmp(v.type, "COGL") == 0 ?
-			    POLICY_DESIGNATE_COGL : POLICY_MANAGE_USERS, quality, r == 1,
+			    POLICY_DESIGNATE_COGL : POLICY_MANAGE_USERS, quality, roles,
 			    v.person_id, &actor);
 			if (rc != ACCESS_OK)
 				return rc;
