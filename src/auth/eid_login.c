@@ -11,6 +11,7 @@
 
 #include "audit/audit.h"
 #include "auth/eid_sql.h"
+#include "auth/login.h"
 
 /* Details of an eID audit event as canonical-ready JSON (jansson escapes); NULL on
  * memory errors. The caller frees it. */
@@ -100,7 +101,9 @@ eid_login(struct store *s, struct eid_login *a)
 	}
 	snprintf(actor, sizeof(actor), "%" PRId64, a->person_id);
 	snprintf(object, sizeof(object), "person:%" PRId64, a->person_id);
-	if ((a->created && audit_append(tx, &create) != 0) || audit_append(tx, &login) != 0)
+	/* The card proves who they are: failed passwords no longer slow their account. */
+	if ((a->created && audit_append(tx, &create) != 0) || audit_append(tx, &login) != 0 ||
+	    login_clear_person(tx, a->person_id) != 0)
 		goto fail;
 	if (store_commit(tx) != 0) {
 		tx = NULL;
