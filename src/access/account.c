@@ -529,6 +529,8 @@ account_prefill(struct store_tx *tx, struct arena *a, int64_t org, const char *n
 		/* Best effort: an unknown person or a register not imported leaves the names
 		 * to type. */
 		if (registry_person(tx, a, niss, &rp) == 0) {
+			/* The register's names: shown, not typed (account_validate keeps them). */
+			out->names_locked = true;
 			copy(out->last_name, sizeof(out->last_name), rp.last_name);
 			copy(out->first_name, sizeof(out->first_name), rp.first_names);
 			if (rp.language != NULL && (strcmp(rp.language, "nl") == 0 ||
@@ -541,6 +543,27 @@ account_prefill(struct store_tx *tx, struct arena *a, int64_t org, const char *n
 		suggest_username(out->first_name, out->last_name, out->username,
 		    sizeof(out->username));
 	return 0;
+}
+
+/* The persons register's names for n->niss into n (names_from_register): 0 (known or
+ * not), -1 on store errors. */
+static int
+register_names(struct store_tx *tx, struct user_norm *n)
+{
+	struct arena *a = arena_new(1 << 16);
+	struct reg_person rp;
+	int rc;
+
+	if (a == NULL)
+		return -1;
+	rc = registry_person(tx, a, n->niss, &rp);
+	if (rc == 0) {
+		n->names_from_register = true;
+		copy(n->last_name, sizeof(n->last_name), rp.last_name);
+		copy(n->first_name, sizeof(n->first_name), rp.first_names);
+	}
+	arena_free(a);
+	return rc < 0 ? -1 : 0;
 }
 
 int
@@ -587,7 +610,14 @@ account_validate(struct store_tx *tx, int64_t org, const char *qcode,
 			n->version = acc.version;
 		}
 	}
-	if (n->person_id == 0) {
+	/* Unknown to portier but known to the persons register: the register's names; a
+	 * manager types names only for a person nobody knows (until their eID login). */
+	if (n->person_id == 0 && n->niss[0] != '\0') {
+		rc = register_names(tx, n);
+		if (rc < 0)
+			return -1;
+	}
+	if (n->person_id == 0 && !n->names_from_register) {
 		check_name(err, "last_name", n->last_name, sizeof(n->last_name), in->last_name,
 		    N_("Le nom est obligatoire."),
 		    N_("Le nom contient des caractères non admis ou est trop long."));
@@ -711,8 +741,9 @@ account_add_member(struct store_tx *tx, const struct access_who *who,
 	int rc;
 
 	if (n->person_id == 0) {
-		rc = store_exec(tx, SQL_PERSON_INSERT, "ttttt", n->niss, n->last_name,
-		    n->first_name, n->language, n->email);
+		rc = store_exec(tx, SQL_PERSON_INSERT, "tttttt", n->niss, n->last_name,
+		    n->first_name, n->language, n->email, n->names_from_register ? "register" :
+		    "manager");
 		if (rc != 1)
 			return ACCESS_ERROR;
 		n->person_id = store_last_id(tx);
@@ -891,10 +922,12 @@ account_prepare(struct store *s, const struct access_who *who, int64_t org,
 	return r == 0 ? ACCESS_OK : ACCESS_ERROR;
 }
 
-/* Creation (commit) or its check (no commit). */
+/* Creation (commit) or its check (no commit); names (may be NULL) receives the names the
+ * person will carry. */
 static enum access_rc
 user_new(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
-    const struct user_input *in, struct access_errors *err, bool commit, int64_t *account_id)
+    const struct user_input *in, struct access_errors *err, bool commit, int64_t *account_id,
+    struct user_names *names)
 {
 	char qcode[QUALITY_CODE_MAX + 1], mtype[5];
 	struct policy_actor actor;
@@ -913,6 +946,13 @@ user_new(struct store *s, const struct access_who *who, int64_t org, int64_t qua
 	r = account_validate(tx, org, qcode, in, NULL, &n, err);
 	if (r < 0)
 		goto fail;
+	if (names != NULL) {
+		names->locked = n.person_id != 0 || n.names_from_register;
+		copy(names->last_name, sizeof(names->last_name), names->locked ? n.last_name :
+		    in->last_name);
+		copy(names->first_name, sizeof(names->first_name), names->locked ? n.first_name :
+		    in->first_name);
+	}
 	if (n.account_id != 0) {
 		r = member_type(tx, quality, n.account_id, mtype, NULL, 0);
 		if (r < 0)
@@ -958,14 +998,25 @@ enum access_rc
 account_check(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
     const struct user_input *in, struct access_errors *err)
 {
-	return user_new(s, who, org, quality, in, err, false, NULL);
+	return user_new(s, who, org, quality, in, err, false, NULL, NULL);
+}
+
+enum access_rc
+account_check_names(struct store *s, const struct access_who *who, int64_t org,
+    int64_t quality, const struct user_input *in, struct access_errors *err,
+    struct user_names *names)
+{
+	memset(names, 0, sizeof(*names));
+	copy(names->last_name, sizeof(names->last_name), in->last_name);
+	copy(names->first_name, sizeof(names->first_name), in->first_name);
+	return user_new(s, who, org, quality, in, err, false, NULL, names);
 }
 
 enum access_rc
 account_create(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
     const struct user_input *in, struct access_errors *err, int64_t *account_id)
 {
-	return user_new(s, who, org, quality, in, err, true, account_id);
+	return user_new(s, who, org, quality, in, err, true, account_id, NULL);
 }
 
 /* Reads account and its membership of quality into v: ACCESS_OK or ACCESS_NOT_FOUND. */
