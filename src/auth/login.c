@@ -185,10 +185,11 @@ refuse_waiting(struct store *s, const struct login_attempt *a, const char *door,
 	snprintf(object, sizeof(object), "door:%s", door);
 	snprintf(details, sizeof(details), "{\"earlier\":%" PRId64 ",\"reason\":\"throttled\"}",
 	    t->refused);
+	/* (A row cleared meanwhile by a success counts nothing: 0 rows is fine.) */
 	if (first ? audit_append(tx, &ev) != 0 ||
-	    store_exec(tx, SQL_THROTTLE_REFUSED, "tii", t->key, (int64_t)0, now) != 1 :
+	    store_exec(tx, SQL_THROTTLE_REFUSED, "tii", t->key, (int64_t)0, now) < 0 :
 	    store_exec(tx, SQL_THROTTLE_REFUSED, "tii", t->key, t->refused + 1,
-	    t->noted_at) != 1)
+	    t->noted_at) < 0)
 		goto fail;
 	return store_commit(tx) == 0 ? LOGIN_THROTTLED : LOGIN_ERROR;
 fail:
