@@ -537,6 +537,8 @@ account_prefill(struct store_tx *tx, struct arena *a, int64_t org, const char *n
 		/* Best effort: an unknown person or a register not imported leaves the names
 		 * to type. */
 		if (registry_person(tx, a, niss, &rp) == 0) {
+			/* The register's names: shown, not typed (account_validate keeps them). */
+			out->names_locked = true;
 			copy(out->last_name, sizeof(out->last_name), rp.last_name);
 			copy(out->first_name, sizeof(out->first_name), rp.first_names);
 			if (rp.language != NULL && (strcmp(rp.language, "nl") == 0 ||
@@ -549,6 +551,27 @@ account_prefill(struct store_tx *tx, struct arena *a, int64_t org, const char *n
 		suggest_username(out->first_name, out->last_name, out->username,
 		    sizeof(out->username));
 	return 0;
+}
+
+/* The persons register's names for n->niss into n (names_from_register): 0 (known or
+ * not), -1 on store errors. */
+static int
+register_names(struct store_tx *tx, struct user_norm *n)
+{
+	struct arena *a = arena_new(1 << 16);
+	struct reg_person rp;
+	int rc;
+
+	if (a == NULL)
+		return -1;
+	rc = registry_person(tx, a, n->niss, &rp);
+	if (rc == 0) {
+		n->names_from_register = true;
+		copy(n->last_name, sizeof(n->last_name), rp.last_name);
+		copy(n->first_name, sizeof(n->first_name), rp.first_names);
+	}
+	arena_free(a);
+	return rc < 0 ? -1 : 0;
 }
 
 int
@@ -595,7 +618,14 @@ account_validate(struct store_tx *tx, int64_t org, const char *qcode,
 			n->version = acc.version;
 		}
 	}
-	if (n->person_id == 0) {
+	/* Unknown to portier but known to the persons register: the register's names; a
+	 * manager types names only for a person nobody knows (until their eID login). */
+	if (n->person_id == 0 && n->niss[0] != '\0') {
+		rc = register_names(tx, n);
+		if (rc < 0)
+			return -1;
+	}
+	if (n->person_id == 0 && !n->names_from_register) {
 		check_name(err, "last_name", n->last_name, sizeof(n->last_name), in->last_name,
 		    N_("Le nom est obligatoire."),
 		    N_("Le nom contient des caractères non admis ou est trop long."));
@@ -725,8 +755,9 @@ account_add_member(struct store_tx *tx, const struct access_who *who,
 	int rc;
 
 	if (n->person_id == 0) {
-		rc = store_exec(tx, SQL_PERSON_INSERT, "ttttt", n->niss, n->last_name,
-		    n->first_name, n->language, n->email);
+		rc = store_exec(tx, SQL_PERSON_INSERT, "tttttt", n->niss, n->last_name,
+		    n->first_name, n->language, n->email, n->names_from_register ? "register" :
+		    "manager");
 		if (rc != 1)
 			return ACCESS_ERROR;
 		n->person_id = store_last_id(tx);
@@ -768,14 +799,15 @@ account_add_member(struct store_tx *tx, const struct access_who *who,
 	return ACCESS_OK;
 }
 
-/* Asks the policy for action on quality (on the GAP when target_is_gap); a refusal ends
- * tx and is audited with target_person (0: none) as object, an error ends it too. */
+/* Asks the policy for action on quality (on a person holding target_roles in org, the
+ * GAP or a co-GAP, or 0); a refusal ends tx and is audited with target_person (0: none) as
+ * object, an error ends it too. */
 static enum access_rc
 check(struct store *s, struct store_tx **tx, const struct access_who *who, int64_t org,
-    enum policy_action action, int64_t quality, bool target_is_gap, int64_t target_person,
+    enum policy_action action, int64_t quality, unsigned target_roles, int64_t target_person,
     struct policy_actor *actor)
 {
-	struct policy_target t = { .quality = quality, .target_is_gap = target_is_gap };
+	struct policy_target t = { .quality = quality, .target_roles = target_roles };
 
 	return access_check(s, tx, who, org, action, &t, target_person, actor);
 }
@@ -797,7 +829,7 @@ open_quality(struct store *s, enum store_mode mode, const struct access_who *who
 		*tx = NULL;
 		return rc > 0 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
 	}
-	return check(s, tx, who, org, POLICY_MANAGE_USERS, quality, false, 0, actor);
+	return check(s, tx, who, org, POLICY_MANAGE_USERS, quality, 0, 0, actor);
 }
 
 /* open_quality to add a user of type to the quality: a co-manager (COGL) also needs the
@@ -810,7 +842,7 @@ open_to_add(struct store *s, enum store_mode mode, const struct access_who *who,
 	enum access_rc rc = open_quality(s, mode, who, org, quality, tx, qcode, actor);
 
 	if (rc == ACCESS_OK && type != NULL && strcmp(type, "COGL") == 0)
-		rc = check(s, tx, who, org, POLICY_DESIGNATE_COGL, quality, false, 0, actor);
+		rc = check(s, tx, who, org, POLICY_DESIGNATE_COGL, quality, 0, 0, actor);
 	return rc;
 }
 
@@ -831,46 +863,26 @@ is_gap(struct store_tx *tx, int64_t org, int64_t person)
 	return person != 0 && gap == person;
 }
 
-/* Whether acting on person's account in a quality is acting on one of org's managers,
- * the GAP or a co-GAP, someone else than the one acting: only the GAP may then change,
- * suspend or remove it. Designating and removing co-GAPs is the GAP's alone (the product design,
- * §2); a local manager, or another co-GAP, suspending or deleting a co-GAP's account
- * would go around that. 1, 0, or -1. */
-static int
-is_other_manager(struct store_tx *tx, const struct access_who *who, int64_t org,
-    int64_t person)
-{
-	struct store_q *q;
-	int rc;
-
-	if (person == 0 || person == who->person_id)
-		return 0;
-	if (store_query(tx, SQL_ACCESS_ORG_ROLE, &q, "ii", org, person) != 0)
-		return -1;
-	rc = store_next(q);
-	store_done(q);
-	return rc;
-}
-
-/* When person's account is another manager's (is_other_manager), asks the policy again
- * for the quality's users with the GAP as target; *other (may be NULL) receives whether
- * it is. On anything but ACCESS_OK tx has been ended. */
+/* When person's account is another manager's (manager_roles), asks the policy again for
+ * the quality's users with that person as target; *roles (may be NULL) receives their
+ * roles. On anything but ACCESS_OK tx has been ended. */
 static enum access_rc
 check_other_manager(struct store *s, struct store_tx **tx, const struct access_who *who,
-    int64_t org, int64_t quality, int64_t person, struct policy_actor *actor, bool *other)
+    int64_t org, int64_t quality, int64_t person, struct policy_actor *actor,
+    unsigned *roles)
 {
-	int r = is_other_manager(*tx, who, org, person);
+	unsigned r;
 
-	if (r < 0) {
+	if (access_manager_roles(*tx, who, org, person, &r) != 0) {
 		store_rollback(tx);
 		*tx = NULL;
 		return ACCESS_ERROR;
 	}
-	if (other != NULL)
-		*other = r == 1;
-	if (r != 1)
+	if (roles != NULL)
+		*roles = r;
+	if (r == 0)
 		return ACCESS_OK;
-	return check(s, tx, who, org, POLICY_MANAGE_USERS, quality, true, person, actor);
+	return check(s, tx, who, org, POLICY_MANAGE_USERS, quality, r, person, actor);
 }
 
 enum access_rc
@@ -924,10 +936,12 @@ account_prepare(struct store *s, const struct access_who *who, int64_t org,
 	return r == 0 ? ACCESS_OK : ACCESS_ERROR;
 }
 
-/* Creation (commit) or its check (no commit). */
+/* Creation (commit) or its check (no commit); names (may be NULL) receives the names the
+ * person will carry. */
 static enum access_rc
 user_new(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
-    const struct user_input *in, struct access_errors *err, bool commit, int64_t *account_id)
+    const struct user_input *in, struct access_errors *err, bool commit, int64_t *account_id,
+    struct user_names *names)
 {
 	char qcode[QUALITY_CODE_MAX + 1], mtype[5];
 	struct policy_actor actor;
@@ -946,6 +960,13 @@ user_new(struct store *s, const struct access_who *who, int64_t org, int64_t qua
 	r = account_validate(tx, org, qcode, in, NULL, &n, err);
 	if (r < 0)
 		goto fail;
+	if (names != NULL) {
+		names->locked = n.person_id != 0 || n.names_from_register;
+		copy(names->last_name, sizeof(names->last_name), names->locked ? n.last_name :
+		    in->last_name);
+		copy(names->first_name, sizeof(names->first_name), names->locked ? n.first_name :
+		    in->first_name);
+	}
 	if (n.account_id != 0) {
 		r = member_type(tx, quality, n.account_id, mtype, NULL, 0);
 		if (r < 0)
@@ -991,14 +1012,25 @@ enum access_rc
 account_check(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
     const struct user_input *in, struct access_errors *err)
 {
-	return user_new(s, who, org, quality, in, err, false, NULL);
+	return user_new(s, who, org, quality, in, err, false, NULL, NULL);
+}
+
+enum access_rc
+account_check_names(struct store *s, const struct access_who *who, int64_t org,
+    int64_t quality, const struct user_input *in, struct access_errors *err,
+    struct user_names *names)
+{
+	memset(names, 0, sizeof(*names));
+	copy(names->last_name, sizeof(names->last_name), in->last_name);
+	copy(names->first_name, sizeof(names->first_name), in->first_name);
+	return user_new(s, who, org, quality, in, err, false, NULL, names);
 }
 
 enum access_rc
 account_create(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
     const struct user_input *in, struct access_errors *err, int64_t *account_id)
 {
-	return user_new(s, who, org, quality, in, err, true, account_id);
+	return user_new(s, who, org, quality, in, err, true, account_id, NULL);
 }
 
 /* Reads account and its membership of quality into v: ACCESS_OK or ACCESS_NOT_FOUND. */
@@ -1028,7 +1060,7 @@ member_view(struct store_tx *tx, int64_t org, int64_t quality, int64_t account,
 static enum access_rc
 open_member(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
     int64_t account, struct store_tx **tx, char qcode[QUALITY_CODE_MAX + 1],
-    struct policy_actor *actor, struct user_view *v, bool *other)
+    struct policy_actor *actor, struct user_view *v, unsigned *other)
 {
 	enum access_rc rc = open_quality(s, STORE_WRITE, who, org, quality, tx, qcode, actor);
 
@@ -1088,7 +1120,8 @@ account_update(struct store *s, const struct access_who *who, int64_t org, int64
 	struct user_view v;
 	struct user_norm n;
 	enum access_rc rc;
-	bool data_changed, type_changed = false, other_manager;
+	bool data_changed, type_changed = false;
+	unsigned other_manager;
 	const char *new_type;
 	int r;
 
@@ -1233,7 +1266,7 @@ account_remove(struct store *s, const struct access_who *who, int64_t org, int64
 	struct user_view v;
 	enum access_rc rc;
 	size_t count = 0;
-	int r;
+	unsigned roles;
 
 	memset(err, 0, sizeof(*err));
 	*removed = 0;
@@ -1256,14 +1289,13 @@ account_remove(struct store *s, const struct access_who *who, int64_t org, int64
 		rc = member_view(tx, org, quality, accounts[i], &v);
 		if (rc != ACCESS_OK)
 			goto done;
-		r = is_other_manager(tx, who, org, v.person_id);
-		if (r < 0) {
+		if (access_manager_roles(tx, who, org, v.person_id, &roles) != 0) {
 			rc = ACCESS_ERROR;
 			goto done;
 		}
-		if (r == 1 || strcmp(v.type, "COGL") == 0) {
+		if (roles != 0 || strcmp(v.type, "COGL") == 0) {
 			rc = check(s, &tx, who, org, strcmp(v.type, "COGL") == 0 ?
-			    POLICY_DESIGNATE_COGL : POLICY_MANAGE_USERS, quality, r == 1,
+			    POLICY_DESIGNATE_COGL : POLICY_MANAGE_USERS, quality, roles,
 			    v.person_id, &actor);
 			if (rc != ACCESS_OK)
 				return rc;

@@ -111,7 +111,8 @@ struct user_prefill {
 	char language[4];
 	char email[ACCESS_EMAIL_MAX + 1];
 	char local_email[ACCESS_EMAIL_MAX + 1];
-	bool names_locked;         /* the person is known: names come from their record */
+	bool names_locked;         /* the person is known (to portier or the persons register):
+	                            * names come from their record, a manager may not type them */
 	bool has_account;          /* they already have an account in the organisation */
 };
 
@@ -145,6 +146,18 @@ enum access_rc account_prepare(struct store *s, const struct access_who *who, in
 /* Validates the creation form (for the confirmation page) and changes nothing. */
 enum access_rc account_check(struct store *s, const struct access_who *who, int64_t org,
     int64_t quality, const struct user_input *in, struct access_errors *err);
+
+/* The names a person added will carry: locked when someone knows them (their record,
+ * the persons register), whatever was typed. */
+struct user_names {
+	char last_name[4 * ACCESS_NAME_MAX + 1];
+	char first_name[4 * ACCESS_NAME_MAX + 1];
+	bool locked;
+};
+/* account_check, and *names filled (once the NISS was read) for the pages to show. */
+enum access_rc account_check_names(struct store *s, const struct access_who *who,
+    int64_t org, int64_t quality, const struct user_input *in, struct access_errors *err,
+    struct user_names *names);
 /* Adds the user to the quality: the person when unknown, the account when they have none
  * in the organisation, the member, the grants, with audit events. *account_id receives
  * the account. ACCESS_EXISTS when the person is already in the quality. */
@@ -184,6 +197,7 @@ struct user_norm {
 	char apps[ACCESS_MAX_APPS][32];
 	size_t napps;
 	int64_t person_id;         /* 0 when the person is unknown */
+	bool names_from_register;  /* unknown to portier, known to the persons register */
 	int64_t account_id;        /* 0 when no account in the organisation */
 	int64_t version;           /* of that account */
 };

@@ -238,10 +238,10 @@ hierarchy_cogap_add(struct store *s, const struct access_who *who, int64_t org,
 
 		r = a ? registry_person(tx, a, parsed.digits, &rp) : -1;
 		if (r == 0)
-			r = store_exec(tx, SQL_PERSON_INSERT, "ttttt", parsed.digits, rp.last_name,
+			r = store_exec(tx, SQL_PERSON_INSERT, "tttttt", parsed.digits, rp.last_name,
 			    rp.first_names, rp.language && (strcmp(rp.language, "nl") == 0 ||
 			    strcmp(rp.language, "de") == 0 || strcmp(rp.language, "en") == 0) ?
-			    rp.language : "fr", NULL) == 1 ? 0 : -1;
+			    rp.language : "fr", NULL, "register") == 1 ? 0 : -1;
 		arena_free(a);
 		if (r != 0) {
 			access_error_add(err, "niss",

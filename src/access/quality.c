@@ -610,6 +610,25 @@ quality_set_email(struct store *s, const struct access_who *who, int64_t org,
 	return store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
 }
 
+/* When person (0: none) is the GAP (is_gap, said even when it is the one acting) or
+ * another of org's managers, asks the policy whether who may act on them as the
+ * quality's manager. On anything but ACCESS_OK tx has been ended. */
+static enum access_rc
+check_manager(struct store *s, struct store_tx **tx, const struct access_who *who,
+    int64_t org, int64_t quality, int64_t person, bool is_gap, struct policy_actor *actor)
+{
+	struct policy_target t = { .quality = quality, .target_is_gap = is_gap };
+
+	if (access_manager_roles(*tx, who, org, person, &t.target_roles) != 0) {
+		store_rollback(tx);
+		*tx = NULL;
+		return ACCESS_ERROR;
+	}
+	if (!t.target_is_gap && t.target_roles == 0)
+		return ACCESS_OK;
+	return access_check(s, tx, who, org, POLICY_ACTIVATE_QUALITY, &t, person, actor);
+}
+
 enum access_rc
 quality_set_gl(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
     int64_t account_id, struct access_errors *err)
@@ -652,16 +671,13 @@ quality_set_gl(struct store *s, const struct access_who *who, int64_t org, int64
 		store_rollback(&tx);
 		return ACCESS_NOT_FOUND;
 	}
+	/* Designating the GAP or a co-GAP is acting on them. */
 	gap = org_gap(tx, org);
 	if (gap < 0)
 		goto fail;
-	if (gap == person) {
-		struct policy_target t = { .quality = quality, .target_is_gap = true };
-
-		rc = access_check(s, &tx, who, org, POLICY_ACTIVATE_QUALITY, &t, person, &actor);
-		if (rc != ACCESS_OK)
-			return rc;
-	}
+	rc = check_manager(s, &tx, who, org, quality, person, gap == person, &actor);
+	if (rc != ACCESS_OK)
+		return rc;
 	if (strcmp(type, "GL") == 0) {
 		store_rollback(&tx);
 		return ACCESS_EXISTS;
@@ -674,6 +690,10 @@ quality_set_gl(struct store *s, const struct access_who *who, int64_t org, int64
 	old_person = gl_person(tx, quality, &old_account);
 	if (old_person < 0)
 		goto fail;
+	/* So is displacing them: a co-GAP may not take the quality from the GAP. */
+	rc = check_manager(s, &tx, who, org, quality, old_person, false, &actor);
+	if (rc != ACCESS_OK)
+		return rc;
 	if (old_account != 0 &&
 	    store_exec(tx, SQL_ACCESS_MEMBER_SET_TYPE, "iit", quality, old_account, "USER") != 1)
 		goto fail;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "access/quality.h"
+#include "access/sql.h"
 
 enum access_rc
 access_begin(struct store *s, enum store_mode mode, int64_t org, int64_t quality,
@@ -64,6 +65,30 @@ access_open(struct store *s, enum store_mode mode, const struct access_who *who,
 	if (t->target_is_gap)
 		target = org_gap(*tx, org);
 	return access_check(s, tx, who, org, action, t, target, actor);
+}
+
+int
+access_manager_roles(struct store_tx *tx, const struct access_who *who, int64_t org,
+    int64_t person, unsigned *roles)
+{
+	struct store_q *q;
+	const char *role;
+	int rc;
+
+	*roles = 0;
+	if (person == 0 || person == who->person_id)
+		return 0;
+	if (store_query(tx, SQL_ACCESS_ORG_ROLE, &q, "ii", org, person) != 0)
+		return -1;
+	while ((rc = store_next(q)) == 1) {
+		role = store_text(q, 0);
+		if (role != NULL && strcmp(role, "GAP") == 0)
+			*roles |= ROLE_GAP;
+		else if (role != NULL && strcmp(role, "COGAP") == 0)
+			*roles |= ROLE_COGAP;
+	}
+	store_done(q);
+	return rc < 0 ? -1 : 0;
 }
 
 int

@@ -32,6 +32,14 @@ enum access_rc access_open(struct store *s, enum store_mode mode, const struct a
     int64_t org, enum policy_action action, const struct policy_target *t,
     struct store_tx **tx, struct org *o, struct policy_actor *actor);
 
+/* The roles in org (ROLE_GAP, ROLE_COGAP) of person when it is someone else than the one
+ * acting (0 otherwise), into *roles: the policy's target_roles, so that nobody acts on the
+ * account of someone above them (only the GAP changes, suspends, removes or displaces a
+ * co-GAP; designating and removing co-GAPs is the GAP's alone, the product design §2).
+ * Returns 0 or -1. */
+int access_manager_roles(struct store_tx *tx, const struct access_who *who, int64_t org,
+    int64_t person, unsigned *roles);
+
 /* access_audit with details the JSON object j, which it releases (NULL, as from a failed
  * json_pack, fails). Returns 0 or -1. */
 int access_audit_json(struct store_tx *tx, const struct access_who *who,

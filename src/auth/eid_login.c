@@ -11,6 +11,7 @@
 
 #include "audit/audit.h"
 #include "auth/eid_sql.h"
+#include "auth/login.h"
 
 /* Details of an eID audit event as canonical-ready JSON (jansson escapes); NULL on
  * memory errors. The caller frees it. */
@@ -75,12 +76,17 @@ eid_login(struct store *s, struct eid_login *a)
 		.object = object, .details = "{\"via\":\"eid\"}", .source = a->source,
 		.request_id = a->request_id,
 	};
+	struct audit_event names = {
+		.actor = actor, .actor_role = "person", .action = "person.names",
+		.object = object, .details = "{\"from\":\"eid\"}", .source = a->source,
+		.request_id = a->request_id,
+	};
 	struct audit_event login = {
 		.actor = actor, .actor_role = "person", .action = "login.eid.success",
 		.object = "door:eid", .details = det, .source = a->source,
 		.request_id = a->request_id,
 	};
-	int rc;
+	int rc, renamed = 0;
 
 	a->person_id = 0;
 	a->created = false;
@@ -92,15 +98,24 @@ eid_login(struct store *s, struct eid_login *a)
 	if (rc < 0)
 		goto fail;
 	if (rc == 0) {
-		if (store_exec(tx, SQL_PERSON_INSERT, "ttttt", a->id->niss, a->id->last_name,
-		    a->id->first_name, language_or_fr(a->language), NULL) != 1)
+		if (store_exec(tx, SQL_PERSON_INSERT, "tttttt", a->id->niss, a->id->last_name,
+		    a->id->first_name, language_or_fr(a->language), NULL, "eid") != 1)
 			goto fail;
 		a->person_id = store_last_id(tx);
 		a->created = true;
+	} else {
+		/* Names a manager typed for someone nobody knew: the card's from now on. */
+		renamed = store_exec(tx, SQL_EID_PERSON_CARD_NAMES, "itt", a->person_id,
+		    a->id->last_name, a->id->first_name);
+		if (renamed < 0)
+			goto fail;
 	}
 	snprintf(actor, sizeof(actor), "%" PRId64, a->person_id);
 	snprintf(object, sizeof(object), "person:%" PRId64, a->person_id);
-	if ((a->created && audit_append(tx, &create) != 0) || audit_append(tx, &login) != 0)
+	/* The card proves who they are: failed passwords no longer slow their account. */
+	if ((a->created && audit_append(tx, &create) != 0) ||
+	    (renamed > 0 && audit_append(tx, &names) != 0) || audit_append(tx, &login) != 0 ||
+	    login_clear_person(tx, a->person_id) != 0)
 		goto fail;
 	if (store_commit(&tx) != 0) {
 		tx = NULL;

@@ -7,6 +7,7 @@
 enum eid_sql {
 	SQL_EID_FIRST = SQL_RANGE_AUTH,
 	SQL_EID_PERSON_BY_NISS = SQL_EID_FIRST,   /* (niss) -> id */
+	SQL_EID_PERSON_CARD_NAMES,                /* (id, last, first): names a manager typed */
 	SQL_EID_END
 };
 

@@ -1,5 +1,6 @@
 /* login.h — the access-codes door: user name + password, with throttling of failures
- * per account and per address, and an audit event for every success and failure. */
+ * per account and per address (it slows, never locks), and an audit event for every
+ * success and failure (one per burst of throttled attempts). */
 #ifndef PORTIER_AUTH_LOGIN_H
 #define PORTIER_AUTH_LOGIN_H
 
@@ -10,7 +11,8 @@
 enum login_result {
 	LOGIN_OK,
 	LOGIN_REFUSED,     /* wrong password or unknown user name: the same answer */
-	LOGIN_THROTTLED,   /* too many failures: wait (same answer whether the account exists) */
+	LOGIN_THROTTLED,   /* the account waits after failures: wait_seconds, unchecked (the
+	                    * same answer whether the account exists) */
 	LOGIN_ERROR,       /* store error */
 };
 
@@ -26,6 +28,14 @@ struct login_attempt {
 /* Checks the attempt; slow (one Argon2id verification whatever the outcome).
  * Run it on a worker thread. */
 enum login_result login_password(struct store *s, struct login_attempt *a);
+
+/* Inside tx (STORE_WRITE): clears the failures of person's user name (after an eID login,
+ * which proves who they are). Returns 0 or -1. */
+int login_clear_person(struct store_tx *tx, int64_t person);
+
+/* For tests: the clock (unix seconds) and the pause of a held attempt the throttling
+ * uses; NULL puts back the real ones. Not thread-safe: call before serving. */
+void login_set_clock(int64_t (*now)(void), void (*pause)(int seconds));
 
 /* Records a logout of person_id in the audit trail. Returns 0 or -1. */
 int login_record_logout(struct store *s, int64_t person_id, const char *source,

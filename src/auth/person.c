@@ -49,9 +49,10 @@ person_create(struct store *s, struct person *p, const char *actor, const char *
 
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
-	rc = store_exec(tx, SQL_PERSON_INSERT, "ttttt", p->niss[0] ? p->niss : NULL,
+	/* Names typed by whoever creates the person (the register's when it knows them). */
+	rc = store_exec(tx, SQL_PERSON_INSERT, "tttttt", p->niss[0] ? p->niss : NULL,
 	    p->last_name, p->first_name, p->language[0] ? p->language : "fr",
-	    p->email[0] ? p->email : NULL);
+	    p->email[0] ? p->email : NULL, "manager");
 	if (rc != 1) {
 		store_rollback(&tx);
 		return rc == -2 ? -2 : -1;

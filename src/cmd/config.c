@@ -89,6 +89,8 @@ config_defaults(struct config *c)
 	snprintf(c->eid_revocation, sizeof(c->eid_revocation), "crl");
 	snprintf(c->eid_proxy_header, sizeof(c->eid_proxy_header), "X-SSL-Client-Cert");
 	c->demo_card_reader = true;
+	/* Separation of duties: two helpdesk operators approve an exception request. */
+	c->four_eyes = true;
 	snprintf(c->smtp_from, sizeof(c->smtp_from), "portier@localhost");
 	snprintf(c->exception_address, sizeof(c->exception_address),
 	    "portier — Helpdesk, procédure d'exception");

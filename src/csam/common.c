@@ -334,8 +334,9 @@ csam_person_ensure(struct store_tx *tx, const struct csam_who *who, const char *
 		arena_free(a);
 		return rc < 0 ? -1 : 1;
 	}
-	rc = store_exec(tx, SQL_PERSON_INSERT, "ttttt", niss, last, first,
-	    lang_ok(lang) ? lang : "fr", NULL);
+	/* The register's names, or those a requester typed (until the first eID login). */
+	rc = store_exec(tx, SQL_PERSON_INSERT, "tttttt", niss, last, first,
+	    lang_ok(lang) ? lang : "fr", NULL, "manager");
 	arena_free(a);
 	if (rc != 1)
 		return -1;

@@ -407,7 +407,7 @@ csam_exception_submit(struct store *s, const struct csam_who *who,
 		if (i == REF_TRIES)
 			goto rollback;
 		reference_new(out->reference);
-		x = store_exec(tx, SQL_CSAM_EXC_INSERT, "tb" "ttttttttttttttttttttttt" "i" "ttt",
+		x = store_exec(tx, SQL_CSAM_EXC_INSERT, "tb" "ttttttttttttttttttttttt" "i" "ttt" "I",
 		    out->reference, hash, sizeof(hash), f->case_kind, who->lang,
 		    c.number[0] ? c.number : NULL, c.company_country, c.company_name,
 		    c.company_reg, c.company_address, c.rep_kind,
@@ -417,7 +417,8 @@ csam_exception_submit(struct store *s, const struct csam_who *who,
 		    f->rep_last_name, f->rep_first_name, f->rep_birth_date, f->rep_nationality,
 		    f->rep_country, f->rep_address, f->rep_doc_type, f->rep_doc_number,
 		    f->rep_doc_country, c.niss, f->gap_last_name, f->gap_first_name,
-		    (int64_t)is_yes(f->gap_has_eid), f->contact_email, f->contact_phone, f->token);
+		    (int64_t)is_yes(f->gap_has_eid), f->contact_email, f->contact_phone, f->token,
+		    who->person_id);
 		if (x == 1)
 			break;
 		if (x != -2)
@@ -528,6 +529,7 @@ csam_exception_read(struct store_tx *tx, struct arena *a, const char *reference,
 		x->reason = col(a, q, 33);
 		x->org_id = store_int(q, 34);
 		x->gap_person = store_int(q, 35);
+		x->submitted_by = store_int(q, 36);
 		/* The arena refuses what does not fit: then so does the read. */
 		if (x->reference == NULL || x->company_name == NULL || x->gap_niss == NULL ||
 		    x->reason == NULL)

@@ -50,6 +50,8 @@ struct csam_exc {
 	const char *contact_email, *contact_phone;
 	const char *submitted_at, *paper_at, *decided_at, *reason;
 	int64_t org_id, gap_person;
+	int64_t submitted_by;            /* the person logged in who filed it, or 0 */
+	bool own;                        /* csam_request: the operator's own (she may not act) */
 	unsigned char access_hash[32];
 };
 

@@ -1,6 +1,7 @@
 /* helpdesk.c — the back office of the exception procedure: every operation checks the
  * policy (helpdesk role), runs in one transaction with its decision row, its audit event
- * and its mail; the four-eyes rule lets an operator approve a request once only. */
+ * and its mail; the four-eyes rule lets an operator approve a request once only, and no
+ * operator acts on a request she filed or that names her as GAP (separation of duties). */
 #include "csam/helpdesk.h"
 
 #include <inttypes.h>
@@ -11,6 +12,7 @@
 
 #include "access/org.h"
 #include "audit/audit.h"
+#include "base/jsontext.h"
 #include "csam/internal.h"
 #include "csam/sql.h"
 #include "mail/mail.h"
@@ -142,6 +144,22 @@ decisions(struct store_tx *tx, struct arena *a, int64_t id, struct csam_decision
 	return rc < 0 ? -1 : 0;
 }
 
+/* Whether x is the operator's own business: she filed it (logged in), or it names her as
+ * the GAP. Separation of duties: she may read it, not act on it. 1, 0 or -1. */
+static int
+own_request(struct store_tx *tx, const struct csam_who *who, const struct csam_exc *x)
+{
+	struct csam_person me;
+	int r;
+
+	if (x->submitted_by != 0 && x->submitted_by == who->person_id)
+		return 1;
+	r = csam_person_get(tx, who->person_id, &me);
+	if (r != 0)
+		return r < 0 ? -1 : 0;
+	return me.niss[0] != '\0' && strcmp(me.niss, x->gap_niss) == 0;
+}
+
 enum csam_rc
 csam_request(struct store *s, struct arena *a, const struct csam_who *who,
     const char *reference, struct csam_exc *x, struct csam_decision **d, size_t *n)
@@ -158,14 +176,48 @@ csam_request(struct store *s, struct arena *a, const struct csam_who *who,
 	found = csam_reference_parse(reference, ref) ? csam_exception_read(tx, a, ref, x) : 1;
 	if (found == 0 && decisions(tx, a, x->id, d, n) != 0)
 		found = -1;
+	if (found == 0) {
+		int own = own_request(tx, who, x);
+
+		found = own < 0 ? -1 : 0;
+		x->own = own > 0;
+	}
 	store_rollback(&tx);
 	return found == 0 ? CSAM_OK : found == 1 ? CSAM_NOT_FOUND : CSAM_ERROR;
 }
 
-/* Opens a write transaction on request reference for a decision. */
+static int
+audit_decision(struct store_tx *tx, const struct csam_who *who, const struct csam_exc *x,
+    const char *action, const char *details);
+
+/* A decision refused (four-eyes, separation of duties), recorded on its own as
+ * "<action>.refused" with reason (nothing else changed). Returns CSAM_REFUSED or
+ * CSAM_ERROR. */
+static enum csam_rc
+refuse(struct store *s, const struct csam_who *who, const struct csam_exc *x,
+    const char *action, const char *reason)
+{
+	char name[48], details[48];
+	struct store_tx *tx;
+
+	snprintf(name, sizeof(name), "%s.refused", action);
+	if (json_text(details, sizeof(details), "{s:s}", "reason", reason) != 0 ||
+	    store_begin(s, STORE_WRITE, &tx) != 0)
+		return CSAM_ERROR;
+	if (audit_decision(tx, who, x, name, details) != 0) {
+		store_rollback(&tx);
+		return CSAM_ERROR;
+	}
+	return store_commit(&tx) == 0 ? CSAM_REFUSED : CSAM_ERROR;
+}
+
+/* Opens a write transaction on request reference for the decision action (its audit
+ * name, "exception.paper" …). A request of the operator's own (own_request) is refused
+ * and audited: CSAM_REFUSED with *why CSAM_REFUSAL_OWN, tx ended. */
 static enum csam_rc
 decision_begin(struct store *s, struct arena *a, const struct csam_who *who,
-    const char *reference, struct store_tx **tx, struct csam_exc *x)
+    const char *reference, const char *action, struct store_tx **tx, struct csam_exc *x,
+    enum csam_refusal *why)
 {
 	char ref[CSAM_REFERENCE_MAX];
 	enum csam_rc rc = begin(s, who, STORE_WRITE, tx);
@@ -174,9 +226,18 @@ decision_begin(struct store *s, struct arena *a, const struct csam_who *who,
 	if (rc != CSAM_OK)
 		return rc;
 	found = csam_reference_parse(reference, ref) ? csam_exception_read(*tx, a, ref, x) : 1;
+	if (found == 0) {
+		int own = own_request(*tx, who, x);
+
+		found = own == 0 ? 0 : own > 0 ? 2 : -1;
+	}
 	if (found != 0) {
 		store_rollback(tx);
 		*tx = NULL;
+		if (found == 2) {
+			*why = CSAM_REFUSAL_OWN;
+			return refuse(s, who, x, action, "own_request");
+		}
 		return found == 1 ? CSAM_NOT_FOUND : CSAM_ERROR;
 	}
 	return CSAM_OK;
@@ -211,7 +272,7 @@ csam_paper_received(struct store *s, const struct csam_who *who, const char *ref
 	*why = CSAM_REFUSAL_NONE;
 	if (a == NULL)
 		return CSAM_ERROR;
-	rc = decision_begin(s, a, who, reference, &tx, &x);
+	rc = decision_begin(s, a, who, reference, "exception.paper", &tx, &x, why);
 	if (rc != CSAM_OK)
 		goto done;
 	if (strcmp(x.status, "received") != 0) {
@@ -231,22 +292,6 @@ csam_paper_received(struct store *s, const struct csam_who *who, const char *ref
 done:
 	arena_free(a);
 	return rc;
-}
-
-/* An approval refused by the four-eyes rule, recorded on its own (nothing else changed). */
-static enum csam_rc
-refuse_same_operator(struct store *s, const struct csam_who *who, const struct csam_exc *x)
-{
-	struct store_tx *tx;
-
-	if (store_begin(s, STORE_WRITE, &tx) != 0)
-		return CSAM_ERROR;
-	if (audit_decision(tx, who, x, "exception.approve.refused",
-	    "{\"reason\":\"same_operator\"}") != 0) {
-		store_rollback(&tx);
-		return CSAM_ERROR;
-	}
-	return finish(&tx) == CSAM_OK ? CSAM_REFUSED : CSAM_ERROR;
 }
 
 enum csam_rc
@@ -271,7 +316,7 @@ csam_approve(struct store *s, const struct csam_who *who, const char *reference,
 	*why = CSAM_REFUSAL_NONE;
 	if (a == NULL)
 		return CSAM_ERROR;
-	rc = decision_begin(s, a, who, reference, &tx, &x);
+	rc = decision_begin(s, a, who, reference, "exception.approve", &tx, &x, why);
 	if (rc != CSAM_OK)
 		goto done;
 	rc = CSAM_CONFLICT;
@@ -294,7 +339,7 @@ csam_approve(struct store *s, const struct csam_who *who, const char *reference,
 	if (mine > 0) {
 		store_rollback(&tx);
 		*why = CSAM_REFUSAL_SAME_OPERATOR;
-		rc = refuse_same_operator(s, who, &x);
+		rc = refuse(s, who, &x, "exception.approve", "same_operator");
 		goto done;
 	}
 	if (store_exec(tx, SQL_CSAM_DECISION_INSERT, "iitn", x.id, who->person_id,
@@ -373,7 +418,7 @@ csam_reject(struct store *s, const struct csam_who *who, const char *reference,
 	*why = CSAM_REFUSAL_NONE;
 	if (a == NULL)
 		return CSAM_ERROR;
-	rc = decision_begin(s, a, who, reference, &tx, &x);
+	rc = decision_begin(s, a, who, reference, "exception.reject", &tx, &x, why);
 	if (rc != CSAM_OK)
 		goto done;
 	if (!csam_valid_text(reason, CSAM_REASON_MAX)) {
@@ -415,6 +460,7 @@ csam_activation_letter(struct store *s, const struct csam_who *who, const char *
 	struct store_tx *tx = NULL;
 	struct csam_person gap;
 	struct csam_exc x;
+	enum csam_refusal why;
 	char actor[24];
 	enum csam_rc rc;
 	int x_rc;
@@ -422,7 +468,7 @@ csam_activation_letter(struct store *s, const struct csam_who *who, const char *
 	memset(out, 0, sizeof(*out));
 	if (a == NULL)
 		return CSAM_ERROR;
-	rc = decision_begin(s, a, who, reference, &tx, &x);
+	rc = decision_begin(s, a, who, reference, "exception.letter", &tx, &x, &why);
 	if (rc != CSAM_OK)
 		goto done;
 	if (strcmp(x.status, "approved") != 0 || x.gap_person <= 0) {

@@ -44,7 +44,8 @@ struct csam_decision {
 	int64_t operator_id;
 };
 
-/* A request in full with its decisions, oldest first. Returns CSAM_OK, CSAM_NOT_FOUND,
+/* A request in full with its decisions, oldest first; x->own says whether the operator
+ * may not act on it (she filed it, or it names her as GAP). Returns CSAM_OK, CSAM_NOT_FOUND,
  * CSAM_DENIED or CSAM_ERROR. */
 enum csam_rc csam_request(struct store *s, struct arena *a, const struct csam_who *who,
     const char *reference, struct csam_exc *x, struct csam_decision **decisions, size_t *n);
@@ -57,10 +58,13 @@ enum csam_refusal {
 	CSAM_REFUSAL_SAME_OPERATOR,  /* four-eyes: the second approval by the first approver */
 	CSAM_REFUSAL_REGISTERED,     /* the enterprise was registered in the meantime */
 	CSAM_REFUSAL_REASON,         /* rejection without a valid reason */
+	CSAM_REFUSAL_OWN,            /* the operator filed the request, or it names her GAP */
 };
 
-/* "Papier signé reçu". Returns CSAM_OK, CSAM_CONFLICT, CSAM_NOT_FOUND, CSAM_DENIED or
- * CSAM_ERROR; *why says what stood in the way. */
+/* Separation of duties, for every decision below: an operator acts on no request she
+ * filed or that names her as GAP (CSAM_REFUSED, CSAM_REFUSAL_OWN, audited).
+ * "Papier signé reçu". Returns CSAM_OK, CSAM_REFUSED, CSAM_CONFLICT, CSAM_NOT_FOUND,
+ * CSAM_DENIED or CSAM_ERROR; *why says what stood in the way. */
 enum csam_rc csam_paper_received(struct store *s, const struct csam_who *who,
     const char *reference, enum csam_refusal *why);
 
@@ -97,7 +101,8 @@ struct csam_letter {
 
 /* Issues a fresh activation code for the GAP of approved request reference (an earlier
  * unused code stops working), audited. Returns CSAM_OK (letter filled; wipe it after
- * use), CSAM_CONFLICT (not approved), CSAM_NOT_FOUND, CSAM_DENIED or CSAM_ERROR. */
+ * use), CSAM_REFUSED (her own), CSAM_CONFLICT (not approved), CSAM_NOT_FOUND, CSAM_DENIED
+ * or CSAM_ERROR. */
 enum csam_rc csam_activation_letter(struct store *s, const struct csam_who *who,
     const char *reference, struct csam_letter *out);
 

@@ -171,14 +171,12 @@ rsa_describe(struct jws_key *k)
 	    bn_b64url(bn, ns, sizeof(ns)) != 0 || bn_b64url(be, es, sizeof(es)) != 0)
 		goto done;
 	/* RFC 7638: e, kty, n in this order, no whitespace. */
-	if (snprintf(canon, sizeof(canon), "{\"e\":\"%s\",\"kty\":\"RSA\",\"n\":\"%s\"}", es, ns) >=
-	    (int)sizeof(canon))
+	if (json_text(canon, sizeof(canon), "{s:s, s:s, s:s}", "e", es, "kty", "RSA", "n", ns) != 0)
 		goto done;
 	jws_sha256_b64url(canon, strlen(canon), tp);
 	snprintf(k->kid, sizeof(k->kid), "%s", tp);
-	if (snprintf(k->jwk, sizeof(k->jwk), "{\"kty\":\"RSA\",\"n\":\"%s\",\"e\":\"%s\","
-	    "\"kid\":\"%s\",\"use\":\"sig\",\"alg\":\"RS256\"}", ns, es, k->kid) >=
-	    (int)sizeof(k->jwk))
+	if (json_text(k->jwk, sizeof(k->jwk), "{s:s, s:s, s:s, s:s, s:s, s:s}", "kty", "RSA",
+	    "n", ns, "e", es, "kid", k->kid, "use", "sig", "alg", "RS256") != 0)
 		goto done;
 	rc = 0;
 done:

@@ -1,6 +1,6 @@
 /* policy.c — the permission table of the product design (§2) and the rules around it: suspended
  * accounts act on nothing, local managers only in their own quality, the GAP designation
- * only with eID, nobody below the GAP acts on the GAP. */
+ * only with eID, nobody acts on someone above them (the GAP, a co-GAP). */
 #include "policy/policy.h"
 
 /* One row per action: which roles may, and which only within their own quality. */
@@ -36,6 +36,20 @@ manages(const struct policy_actor *who, int64_t quality)
 	return false;
 }
 
+/* The organisation's hierarchy: the GAP (2) above the co-GAPs (1) above everyone else (0).
+ * Local managers rank within a quality, which the table's own_quality rule covers. */
+static int
+rank(unsigned roles)
+{
+	return roles & ROLE_GAP ? 2 : roles & ROLE_COGAP ? 1 : 0;
+}
+
+static unsigned
+target_roles(const struct policy_target *what)
+{
+	return what->target_roles | (what->target_is_gap ? (unsigned)ROLE_GAP : 0u);
+}
+
 enum policy_reason
 policy_check(enum policy_action a, const struct policy_actor *who,
     const struct policy_target *what)
@@ -58,8 +72,10 @@ policy_check(enum policy_action a, const struct policy_actor *who,
 		return POLICY_NO_ROLE;
 	if (by_quality && (what->quality == 0 || !manages(who, what->quality)))
 		return POLICY_OTHER_QUALITY;
-	if (what->target_is_gap && !(who->roles & ROLE_GAP) && a != POLICY_DESIGNATE_GAP)
-		return POLICY_TARGET_GAP;
+	/* The GAP is the top: acting on the GAP is then acting on oneself. */
+	if (a != POLICY_DESIGNATE_GAP && rank(target_roles(what)) > 0 &&
+	    !(who->roles & ROLE_GAP) && rank(who->roles) <= rank(target_roles(what)))
+		return target_roles(what) & ROLE_GAP ? POLICY_TARGET_GAP : POLICY_TARGET_ABOVE;
 	if (who->level < r->min_level)
 		return POLICY_LEVEL;
 	return POLICY_ALLOWED;
@@ -80,7 +96,7 @@ policy_reason_name(enum policy_reason r)
 		[POLICY_ALLOWED] = "allowed", [POLICY_NO_ROLE] = "no_role",
 		[POLICY_OTHER_QUALITY] = "other_quality", [POLICY_SUSPENDED] = "suspended",
 		[POLICY_LEVEL] = "level", [POLICY_TARGET_GAP] = "target_gap",
-		[POLICY_NOT_OWN] = "not_own",
+		[POLICY_NOT_OWN] = "not_own", [POLICY_TARGET_ABOVE] = "target_above",
 	};
 
 	if ((int)r < 0 || (size_t)r >= sizeof(names) / sizeof(names[0]))

@@ -46,11 +46,13 @@ struct policy_actor {
 };
 
 /* What is acted on: the activated quality (0 when the action is about the organisation
- * as a whole) and, for actions on a person, whether that person is the GAP (for a user's
- * account in a quality: the GAP or a co-GAP other than the one acting). */
+ * as a whole) and, for actions on a person other than the actor, that person's roles in
+ * the organisation: nobody acts on someone above them (the GAP above the co-GAPs, both
+ * above everyone else). target_is_gap says ROLE_GAP alone. */
 struct policy_target {
 	int64_t quality;
 	bool target_is_gap;
+	unsigned target_roles;      /* ROLE_GAP, ROLE_COGAP of the person acted on; 0: none */
 	bool own_data;              /* CHANGE_OWN_DATA: the data is the actor's own */
 };
 
@@ -61,8 +63,9 @@ enum policy_reason {
 	POLICY_OTHER_QUALITY,       /* a GL/co-GL acting outside their own quality */
 	POLICY_SUSPENDED,           /* the actor's account is suspended */
 	POLICY_LEVEL,               /* the session's level is too low (eID required) */
-	POLICY_TARGET_GAP,          /* only the GAP may act on the GAP (or a co-GAP's account) */
+	POLICY_TARGET_GAP,          /* only the GAP may act on the GAP */
 	POLICY_NOT_OWN,             /* personal data of someone else */
+	POLICY_TARGET_ABOVE,        /* the person acted on is above the actor (a co-GAP) */
 };
 
 /* Decides; returns POLICY_ALLOWED or why not. */

@@ -47,9 +47,13 @@ static const char *const core_text[SQL_CORE_END - SQL_CORE_FIRST] = {
 	[SQL_AUDIT_COUNT] =
 	    "SELECT count(*) FROM audit_event",
 
+	/* ?6 is where the names come from (register, eid, manager); a NISS the persons
+	 * register knows gets the register's names whatever a manager typed. */
 	[SQL_PERSON_INSERT] =
-	    "INSERT INTO person(niss, last_name, first_name, language, email) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5)",
+	    "INSERT INTO person(niss, last_name, first_name, language, email, name_source) "
+	    "SELECT ?1, coalesce(r.last_name, ?2), coalesce(r.first_names, ?3), ?4, ?5, "
+	    "CASE WHEN r.niss IS NULL THEN ?6 ELSE 'register' END "
+	    "FROM (SELECT 1) LEFT JOIN reg_person r ON r.niss = ?1 AND ?6 <> 'eid'",
 	[SQL_PERSON_GET] =
 	    "SELECT id, niss, last_name, first_name, language, email FROM person WHERE id = ?1",
 	[SQL_PASSWORD_BY_USERNAME] =
@@ -62,13 +66,20 @@ static const char *const core_text[SQL_CORE_END - SQL_CORE_FIRST] = {
 	    "UPDATE credential_password SET hash = ?2, "
 	    "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE person_id = ?1",
 	[SQL_THROTTLE_GET] =
-	    "SELECT failures, next_allowed FROM login_throttle WHERE key = ?1",
+	    "SELECT failures, next_allowed, updated_at, refused, noted_at FROM login_throttle "
+	    "WHERE key = ?1",
 	[SQL_THROTTLE_PUT] =
 	    "INSERT INTO login_throttle(key, failures, next_allowed, updated_at) "
 	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(key) DO UPDATE SET failures = excluded.failures, "
-	    "next_allowed = excluded.next_allowed, updated_at = excluded.updated_at",
+	    "next_allowed = excluded.next_allowed, updated_at = excluded.updated_at, noted_at = 0",
+	[SQL_THROTTLE_REFUSED] =
+	    "UPDATE login_throttle SET refused = ?2, noted_at = ?3 WHERE key = ?1",
 	[SQL_THROTTLE_CLEAR] =
 	    "DELETE FROM login_throttle WHERE key = ?1",
+	/* The key of a person's user name as keys_for (auth/login.c) writes it. */
+	[SQL_THROTTLE_CLEAR_PERSON] =
+	    "DELETE FROM login_throttle WHERE key = (SELECT 'u:' || lower(username) "
+	    "FROM credential_password WHERE person_id = ?1)",
 
 	[SQL_SETTING_GET] =
 	    "SELECT value FROM setting WHERE name = ?1",

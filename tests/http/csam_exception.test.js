@@ -1,11 +1,13 @@
-// csam_exception.test.js — guide §2.2.2 against a real server with the four-eyes rule on:
+// csam_exception.test.js — guide §2.2.2 against a real server with the four-eyes rule on
+// (the default):
 // the public request form and its warnings, a requester with eID or a Belgian domicile
 // sent to the standard procedure, field errors with what was typed kept, the reference,
 // the form's PDF for the requester's browser only, the status page without personal data;
 // the helpdesk role from the command line; the back office refused (403, audited) to
 // others; queue filters; paper received; approval by two different operators (the same
 // one twice is refused and audited); the organisation and its GAP created; the activation
-// letter; a rejection with its reason; every decision audited and mailed.
+// letter; a rejection with its reason; every decision audited and mailed; an operator
+// never decides a request she filed or that names her as GAP.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
@@ -32,7 +34,8 @@ describe('exception procedure and helpdesk (guide §2.2.2)', () => {
   let reference;
 
   before(async () => {
-    world = await startWorld({ args: ['--four-eyes', 'true', '--exception-address', 'Helpdesk portier | Boîte postale 7 | 1000 Bruxelles'] });
+    // No four_eyes setting: the rule is on by default.
+    world = await startWorld({ args: ['--exception-address', 'Helpdesk portier | Boîte postale 7 | 1000 Bruxelles'] });
     srv = world.srv;
     for (const who of [P.lukas.niss, '81.06.21-240.97']) {
       const r = await run(['helpdesk', 'add', who, '--db', srv.db]);
@@ -181,6 +184,15 @@ describe('exception procedure and helpdesk (guide §2.2.2)', () => {
       'Passeport C01X00T47 (Allemagne)', 'Sophie Martin', '78.43.12-044.80', 'info@kraemer-medizin.example']) {
       assert.ok(t.includes(s), `the request page lacks ${s}`);
     }
+    // The helpdesk's copy of the form: a whole PDF with the request's reference on it.
+    const form = await lukas.fetch(`${base}/formulaire.pdf`);
+    assert.equal(form.status, 200);
+    assert.equal(form.headers.get('content-type'), 'application/pdf');
+    const formBytes = Buffer.from(await form.arrayBuffer());
+    assert.ok(formBytes.length > 1000, `the helpdesk's PDF has ${formBytes.length} bytes`);
+    assert.equal(formBytes.subarray(0, 5).toString(), '%PDF-');
+    assert.match(formBytes.subarray(-32).toString('latin1'), /%%EOF\s*$/);
+    assert.ok(formBytes.includes(reference), 'the reference is on the helpdesk\'s copy');
     const csrf = csrfOf(page.text);
     let res = await post(lukas, `${base}/approuver`, { _csrf: csrf });
     assert.equal(res.status, 409);
@@ -256,6 +268,46 @@ describe('exception procedure and helpdesk (guide §2.2.2)', () => {
     const st = await new Client(srv.url).get(`/csam/exception/statut?reference=${ref}`);
     assert.match(st.text, /id="status">Rejetée</);
     assert.doesNotMatch(st.text, /carte eID\./, 'the reason is not on the public status page');
+  });
+
+  it('separation of duties: an operator does not decide a request she filed or that names her', async () => {
+    const lukas = await eidClient(world, 'lukas');
+    const anna = await eidClient(world, 'anna');
+    // Lukas, logged in, files a request naming himself GAP of a company he does not represent.
+    const res = await submit(lukas, {
+      company_name: 'Schmitz Consulting GmbH', company_reg: 'DE 555 555 555',
+      contact_email: 'x@schmitz.example', gap_niss: P.lukas.niss, gap_last_name: P.lukas.last,
+      gap_first_name: P.lukas.first,
+    });
+    assert.equal(res.status, 303, alert(res.text) ?? '');
+    const ref = res.headers.get('location').split('/').pop();
+    assert.deepEqual(rows(srv, `SELECT p.niss FROM exception_request r JOIN person p ON p.id = r.submitted_by WHERE r.reference = '${ref}'`),
+      [{ niss: P.lukas.niss }]);
+    const base = `/helpdesk/demandes/${ref}`;
+    const page = await lukas.get(base);
+    assert.equal(page.status, 200, 'he may read it');
+    assert.match(page.text, /id="own-request"/);
+    assert.doesNotMatch(page.text, /action="[^"]*\/(papier|approuver|rejeter|lettre)"/);
+    const csrf = csrfOf(page.text);
+    const decisions = () => rows(srv, `SELECT count(*) AS n FROM exception_decision d JOIN exception_request r ON r.id = d.request_id WHERE r.reference = '${ref}'`)[0].n;
+    for (const [what, fields] of [['papier', {}], ['approuver', {}], ['rejeter', { reason: 'Pour voir.' }]]) {
+      const r = await post(lukas, `${base}/${what}`, { _csrf: csrf, ...fields });
+      assert.equal(r.status, 403, `${what} by the operator named GAP`);
+      assert.match(alert(r.text), /Séparation des fonctions/);
+    }
+    assert.equal(decisions(), 0);
+    assert.equal(rows(srv, `SELECT status FROM exception_request WHERE reference = '${ref}'`)[0].status, 'received');
+    assert.deepEqual(rows(srv, `SELECT action FROM audit_event WHERE object = 'exception:${ref}' AND json_extract(details, '$.reason') = 'own_request' ORDER BY seq`).map((e) => e.action),
+      ['exception.paper.refused', 'exception.approve.refused', 'exception.reject.refused']);
+    // A colleague records the paper and approves: four-eyes (the default) waits for a
+    // second colleague, and Lukas is not one.
+    const csrfAnna = csrfOf((await anna.get(base)).text);
+    assert.equal((await post(anna, `${base}/papier`, { _csrf: csrfAnna })).status, 303);
+    const first = await post(anna, `${base}/approuver`, { _csrf: csrfAnna });
+    assert.equal(first.headers.get('location'), `${base}?ok=first`);
+    const second = await post(lukas, `${base}/approuver`, { _csrf: csrf });
+    assert.equal(second.status, 403);
+    assert.equal(rows(srv, "SELECT count(*) AS n FROM organisation WHERE name = 'Schmitz Consulting GmbH'")[0].n, 0);
   });
 
   it('portier helpdesk list / remove: masked NISS, exit codes', async () => {

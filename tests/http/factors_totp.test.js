@@ -127,7 +127,7 @@ describe('mobile-app code (TOTP)', () => {
     assert.match(a.error, /Introduisez votre nom d'utilisateur, votre mot de passe et le code/);
   });
 
-  it('a locked account is refused even with the right code, like an unknown one', async () => {
+  it('a waiting account is refused even with the right code, like an unknown one, and never locked', async () => {
     // lukas has no app: failures of his password count as for the password door.
     let last;
     for (let i = 0; i < 8; i++) {
@@ -138,11 +138,16 @@ describe('mobile-app code (TOTP)', () => {
     assert.equal(last.status, 429);
     assert.equal(last.error, THROTTLED);
     // That 429 is a delay of a second or two, which a slow machine may outlive; where ten
-    // failures lead (a 15-minute lock) is set as the server would have set it.
-    assert.equal(sql(srv, "UPDATE login_throttle SET failures = 10, next_allowed = strftime('%s','now') + 900 WHERE key = 'u:lukas.schmitz'; SELECT changes();"), '1');
+    // failures lead (a wait of a minute, never a lock) is set as the server would have.
+    assert.equal(sql(srv, "UPDATE login_throttle SET failures = 10, next_allowed = strftime('%s','now') + 60 WHERE key = 'u:lukas.schmitz'; SELECT changes();"), '1');
     const right = await attempt(srv, 'lukas.schmitz', PASSWORD, '000000');
     assert.equal(right.status, 429);
     assert.equal(right.error, THROTTLED);
+    // The wait over, an eleventh failure: a wait of a minute at most, never a lock.
+    sql(srv, "UPDATE login_throttle SET next_allowed = strftime('%s','now') WHERE key = 'u:lukas.schmitz'");
+    assert.equal((await attempt(srv, 'lukas.schmitz', 'wrong-password-123', '000000')).status, 401);
+    const wait = Number(sql(srv, "SELECT next_allowed - updated_at FROM login_throttle WHERE key = 'u:lukas.schmitz'"));
+    assert.ok(wait > 0 && wait <= 60, `a wait of ${wait} s`);
     let ghost;
     for (let i = 0; i < 8; i++) {
       ghost = await attempt(srv, 'ghost.person', 'wrong-password-123', '000000');

@@ -1,5 +1,6 @@
 // login_password.test.js — the access-codes door against a real server in demo mode:
-// success, wrong password, unknown user (same answer), throttling, session rotation,
+// success, wrong password, unknown user (same answer), throttling that slows and never
+// locks (an account waits, a busy address is held), session rotation,
 // logout, CSRF; and the audit trail that records it all, verified and then tampered with.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -112,7 +113,7 @@ describe('access-codes door', () => {
     assert.match(res.text, /Gebruikersnaam of wachtwoord onjuist\./);
   });
 
-  test('failures are counted per account, known or not, and a lock refuses even the right password', async () => {
+  test('failures slow an account down, known or not, and never lock it', async () => {
     for (let i = 0; i < 3; i++) {
       const r = await tryLogin(new Client(srv.url), 'jan.peeters', `wrong-${i}-password`);
       const u = await tryLogin(new Client(srv.url), 'ghost.account', `wrong-${i}-password`);
@@ -123,19 +124,54 @@ describe('access-codes door', () => {
     const count = (key) => Number(sql(srv.db, `SELECT failures FROM login_throttle WHERE key='${key}'`));
     assert.ok(count('u:jan.peeters') >= 2 && count('u:jan.peeters') <= 3);
     assert.equal(count('u:jan.peeters'), count('u:ghost.account'));
-    // Where ten failures lead (a 15-minute lock), without waiting for them: the stored
-    // state is set as the server would have set it.
-    sql(srv.db, "UPDATE login_throttle SET failures = 10, next_allowed = strftime('%s','now') + 900 WHERE key IN ('u:jan.peeters', 'u:ghost.account')");
+    // Nine failures behind them and the wait over (the stored state set as the server
+    // would have set it, not waited for): the tenth sets a wait of a minute at most — no
+    // lock.
+    sql(srv.db, "UPDATE login_throttle SET failures = 9, next_allowed = strftime('%s','now') WHERE key IN ('u:jan.peeters', 'u:ghost.account')");
+    assert.equal((await tryLogin(new Client(srv.url), 'jan.peeters', 'wrong-9-password')).status, 401);
+    assert.equal((await tryLogin(new Client(srv.url), 'ghost.account', 'wrong-9-password')).status, 401);
+    const wait = (key) => Number(sql(srv.db, `SELECT next_allowed - updated_at FROM login_throttle WHERE key='${key}'`));
+    assert.equal(count('u:jan.peeters'), 10);
+    assert.ok(wait('u:jan.peeters') > 0 && wait('u:jan.peeters') <= 60, `a wait of ${wait('u:jan.peeters')} s`);
+    assert.equal(wait('u:jan.peeters'), wait('u:ghost.account'));
+    // While it lasts the right password is refused unchecked, with how long to wait, the
+    // same for a known and an unknown account.
     const locked = await tryLogin(new Client(srv.url), 'jan.peeters', PASSWORD);
     const ghost = await tryLogin(new Client(srv.url), 'ghost.account', PASSWORD);
     assert.equal(locked.status, 429);
     assert.equal(ghost.status, 429);
-    assert.match(locked.text, /Trop de tentatives ont échoué/);
-    assert.equal(locked.text.match(/<p class="form-error"[^>]*>([^<]+)/)[1],
-      ghost.text.match(/<p class="form-error"[^>]*>([^<]+)/)[1]);
+    const said = (t) => t.match(/<p class="form-error"[^>]*>([^<]+)/)[1];
+    assert.match(said(locked.text), /^Trop de tentatives ont échoué\. Patientez \d+ secondes avant de réessayer\.$/);
+    assert.equal(said(locked.text).replace(/\d+/, 'N'), said(ghost.text).replace(/\d+/, 'N'));
     assert.doesNotMatch(locked.text, /Jan Peeters/);
-    // The user-name key is case-insensitive: another spelling meets the same lock.
+    // The user-name key is case-insensitive: another spelling meets the same wait.
     assert.equal((await tryLogin(new Client(srv.url), 'Jan.Peeters', PASSWORD)).status, 429);
+    assert.equal(count('u:jan.peeters'), 10, 'refused attempts are not counted');
+    // Once the wait is over the right password works, and clears the account.
+    sql(srv.db, "UPDATE login_throttle SET next_allowed = strftime('%s','now') WHERE key = 'u:jan.peeters'");
+    assert.equal((await tryLogin(new Client(srv.url), 'jan.peeters', PASSWORD)).status, 303);
+    assert.equal(sql(srv.db, "SELECT count(*) FROM login_throttle WHERE key = 'u:jan.peeters'"), '0');
+  });
+
+  test('the attempts refused during one wait are one audit event', async () => {
+    const n = () => Number(sql(srv.db, "SELECT count(*) FROM audit_event WHERE action = 'login.password.throttled'"));
+    // A failure has just set a wait (as the server would have: noted_at 0, a new burst).
+    sql(srv.db, "UPDATE login_throttle SET next_allowed = strftime('%s','now') + 60, updated_at = strftime('%s','now'), noted_at = 0, refused = 0 WHERE key = 'u:ghost.account'");
+    const before = n();
+    for (let i = 0; i < 4; i++) {
+      assert.equal((await tryLogin(new Client(srv.url), 'ghost.account', PASSWORD)).status, 429);
+    }
+    assert.equal(n(), before + 1);
+    assert.equal(sql(srv.db, "SELECT refused FROM login_throttle WHERE key = 'u:ghost.account'"), '3');
+  });
+
+  test('a busy address is never refused the right password', async () => {
+    // An office behind one address after many failures (set as the server would have).
+    sql(srv.db, "INSERT INTO login_throttle(key, failures, next_allowed, updated_at) VALUES ('a:127.0.0.1', 150, strftime('%s','now') + 900, strftime('%s','now')) ON CONFLICT(key) DO UPDATE SET failures = 150, next_allowed = excluded.next_allowed");
+    const res = await tryLogin(new Client(srv.url), 'claire.dubois', PASSWORD);
+    assert.equal(res.status, 303, 'held a moment, then let in');
+    assert.equal((await tryLogin(new Client(srv.url), 'lukas.schmitz', 'wrong-password-x')).status, 401);
+    sql(srv.db, "DELETE FROM login_throttle WHERE key = 'a:127.0.0.1'");
   });
 
   test('every attempt is an audit event and the chain verifies', async () => {

@@ -213,7 +213,11 @@ describe('access management, guide §3 and §4', () => {
     assert.match(text(form.text), /Les champs marqués d'un \* sont obligatoires/);
     assert.equal(valueOf(form.text, 'last_name'), 'Van den Broeck');
     assert.equal(valueOf(form.text, 'first_name'), 'Els Maria');
-    assert.ok(!/name="last_name"[^>]*readonly/.test(form.text), 'a new person: names may be corrected');
+    // Known to the persons register: its names, shown read-only (a manager does not write
+    // a person's identity).
+    assert.match(form.text, /name="last_name"[^>]*readonly/);
+    assert.match(form.text, /name="first_name"[^>]*readonly/);
+    assert.match(form.text, /name="locked" value="1"/);
     const base = {
       niss: NISS.els, type: 'USER', username: 'lukas.schmitz', last_name: 'Van den Broeck',
       first_name: 'Els Maria', title: 'Mme', language: 'nl', email: 'els@', local_email: '',
@@ -225,10 +229,12 @@ describe('access management, guide §3 and §4', () => {
     assert.equal(valueOf(bad.text, 'email'), 'els@');
     for (const id of ['err-username', 'err-email', 'err-apps']) assert.ok(bad.text.includes(`id="${id}"`), id);
     assert.match(text(bad.text), /Ce nom d'utilisateur est déjà utilisé/);
-    const empty = await post(gl, `/acces/1/qualite/${q}/nouveau/confirmation`,
-      { ...base, username: 'els.vdb', email: 'els@example.be', apps: [], last_name: '' });
-    assert.equal(empty.status, 422);
-    assert.match(empty.text, /id="err-last-name"/);
+    // Other names typed all the same (the form tampered with): the register's are shown.
+    const forged = await post(gl, `/acces/1/qualite/${q}/nouveau/confirmation`,
+      { ...base, username: 'els.vdb', email: 'els@example.be', apps: [], last_name: 'Fausse', first_name: 'Identite' });
+    assert.equal(forged.status, 200);
+    assert.ok(text(forged.text).includes('Nom : Van den Broeck'), 'the register\'s last name on the confirmation');
+    assert.ok(!text(forged.text).includes('Fausse'));
     // The save step checks again: the same bad data is refused there too.
     const badSave = await post(gl, `/acces/1/qualite/${q}/nouveau/enregistrer`, base);
     assert.equal(badSave.status, 422);
@@ -249,9 +255,14 @@ describe('access management, guide §3 and §4', () => {
       'Nom : Van den Broeck', 'Prénom : Els Maria', 'NISS : 72.11.05-122.56',
       'Choix linguistique : Néerlandais', 'Statut : Actif', 'Portail MEDSEIP', 'Précédent', 'Confirmer'])
       assert.ok(t.includes(s), `confirmation lacks "${s}"`);
-    const done = await post(gl, `/acces/1/qualite/${q}/nouveau/enregistrer`, fields);
+    // Saved with other names posted (the read-only fields tampered with): the person
+    // carries the register's, for every organisation and relying party.
+    const done = await post(gl, `/acces/1/qualite/${q}/nouveau/enregistrer`,
+      { ...fields, last_name: 'Fausse', first_name: 'Identite' });
     assert.equal(done.status, 303);
     assert.equal(done.headers.get('location'), `/acces/1/qualite/${q}?ok=user_added`);
+    assert.deepEqual(rows(srv, `SELECT last_name, first_name, name_source FROM person WHERE niss = '${NISS.els}'`),
+      [{ last_name: 'Van den Broeck', first_name: 'Els Maria', name_source: 'register' }]);
     const again = await post(gl, `/acces/1/qualite/${q}/nouveau/enregistrer`, fields);
     assert.equal(again.status, 409, 'confirming twice adds once');
     const list = await gl.get(`/acces/1/qualite/${q}?ok=user_added`);

@@ -209,7 +209,7 @@ describe('access management: the policy table through the pages', () => {
     }
     assert.equal(scalar(srv, `SELECT count(*) FROM audit_event WHERE action = 'access.denied'
       AND actor = '${pid.gl}' AND object = 'person:${ID.jan}'
-      AND json_extract(details, '$.reason') = 'target_gap'`), 2);
+      AND json_extract(details, '$.reason') = 'target_above'`), 2);
     // The co-GAP himself keeps his own account; the GAP may suspend it.
     assert.equal(scalar(srv, `SELECT status FROM account WHERE id = ${acc}`), 'active');
     const r = await cell('gap', (c) => post(c, `/acces/1/qualite/${qa}/utilisateur/${acc}/statut`, { version: version(), action: 'suspend' }),
@@ -219,6 +219,25 @@ describe('access management: the policy table through the pages', () => {
     const back = await post(who.gap, `/acces/1/qualite/${qa}/utilisateur/${acc}/statut`, { version: version(), action: 'reactivate' });
     assert.equal(back.status, 303);
     assert.equal(scalar(srv, `SELECT status FROM account WHERE id = ${acc}`), 'active');
+  });
+
+  it('a co-GAP never displaces the GAP or another co-GAP as local manager', async () => {
+    // Quality B: Claire (the GAP) is its GL; Marie becomes a user there too.
+    const marie = await addUser(srv, who.gap, qb, { niss: NISS.marie, username: 'marie', email: 'marie@example.be' });
+    const before = scalar(srv, `SELECT count(*) FROM audit_event WHERE action = 'access.denied'
+      AND actor = '${ID.jan}' AND json_extract(details, '$.reason') = 'target_gap'`);
+    await cell('cogap', (c) => post(c, `/acces/1/qualite/${qb}/utilisateur/${marie}/gestionnaire`, {}),
+      false, 'a co-GAP replacing the GAP as GL');
+    assert.equal(scalar(srv, `SELECT count(*) FROM audit_event WHERE action = 'access.denied'
+      AND actor = '${ID.jan}' AND json_extract(details, '$.reason') = 'target_gap'`), before + 1);
+    assert.equal(scalar(srv, `SELECT a.person_id FROM quality_member m JOIN account a ON a.id = m.account_id
+      WHERE m.org_quality_id = ${qb} AND m.type = 'GL'`), ID.claire);
+    // The GAP may hand it over (and take it back).
+    const claire = scalar(srv, `SELECT id FROM account WHERE person_id = ${ID.claire}`);
+    await cell('gap', (c) => post(c, `/acces/1/qualite/${qb}/utilisateur/${marie}/gestionnaire`, {}),
+      true, 'the GAP replacing herself as GL');
+    await cell('gap', (c) => post(c, `/acces/1/qualite/${qb}/utilisateur/${claire}/gestionnaire`, {}),
+      true, 'the GAP taking the GL back');
   });
 
   it('without the CSRF token a form is refused before anything', async () => {

@@ -177,10 +177,11 @@ store_fixture_count(const struct store_fixture *f, const char *sql)
 
 /* After a third failed login for user name user: checks the stored delay (3 failures, one
  * second from the attempt's start, which a slow machine may outlive before the next call),
- * then sets the 15-minute lock that ten failures give, so that the door's next answer does
- * not depend on the machine's speed. 0, or -1 when the stored state was not that. */
+ * then sets the longest wait failures give (ten of them: a minute; never a lock), so that
+ * the door's next answer does not depend on the machine's speed. 0, or -1 when the stored
+ * state was not that. */
 static inline int
-store_fixture_throttle_lock(struct store_fixture *f, const char *user)
+store_fixture_throttle_wait(struct store_fixture *f, const char *user)
 {
 	char sql[256];
 
@@ -192,7 +193,7 @@ store_fixture_throttle_lock(struct store_fixture *f, const char *user)
 	if (store_fixture_count(f, sql) != 1)
 		return -1;
 	snprintf(sql, sizeof(sql), "UPDATE login_throttle SET failures = 10, "
-	    "next_allowed = strftime('%%s','now') + 900 WHERE key = 'u:%s';", user);
+	    "next_allowed = strftime('%%s','now') + 60 WHERE key = 'u:%s';", user);
 	return store_fixture_script(f, sql);
 }
 

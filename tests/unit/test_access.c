@@ -23,6 +23,7 @@
 #include "access/quality.h"
 #include "access/search.h"
 #include "audit/audit.h"
+#include "auth/eid_login.h"
 #include "auth/person.h"
 #include "policy/loa.h"
 #include "store/store.h"
@@ -518,6 +519,59 @@ users_bad_input(void **state)
 	assert_true(pre.names_locked);
 	assert_string_equal(pre.last_name, "Janssens");
 	assert_string_equal(pre.username, "marie.janssens");
+}
+
+/* A manager never writes the identity of a person someone knows: the persons register's
+ * names are shown locked and stored whatever is typed; names typed for a person nobody
+ * knows are the manager's until an eID card says otherwise. */
+static void
+names_come_from_register_or_card(void **state)
+{
+	struct access_who gl = who(P_GL);
+	struct access_errors err = { 0 };
+	struct user_prefill pre;
+	struct user_input in = {
+		.niss = NISS_NEW, .username = "anne", .last_name = "Fausse", .first_name = "Identite",
+		.title = "Mme", .language = "fr", .email = "anne@example.be", .type = "USER",
+	};
+	struct eid_identity card = { .niss = NISS_NEW2, .last_name = "Vandamme",
+	    .first_name = "Jean-Claude", .serial = "0A", .issuer = "Citizen CA" };
+	struct eid_login e = { .id = &card, .via = "demo", .language = "fr",
+	    .source = "127.0.0.1", .request_id = "t" };
+	int64_t q;
+
+	(void)state;
+	q = activate_health();
+	exec_sql("INSERT INTO reg_person(niss, last_name, first_names, birth_date, sex, language, "
+	    "country, source_line) VALUES ('" NISS_NEW "', 'Dupont', 'Anne Marie', NULL, 'F', "
+	    "'fr', 'BE', 2)");
+	/* Known to the register: its names, locked on the form. */
+	assert_int_equal(account_prepare(F->fx.s, &gl, F->org, q, NISS_NEW, "USER", &pre, &err),
+	    ACCESS_OK);
+	assert_true(pre.names_locked);
+	assert_string_equal(pre.last_name, "Dupont");
+	/* Other names typed (a form tampered with): the register's are stored. */
+	assert_int_equal(account_create(F->fx.s, &gl, F->org, q, &in, &err, NULL), ACCESS_OK);
+	assert_int_equal(count("SELECT count(*) FROM person WHERE niss = '" NISS_NEW "' AND "
+	    "last_name = 'Dupont' AND first_name = 'Anne Marie' AND name_source = 'register'"), 1);
+
+	/* Nobody knows this one: the manager's names, until the first eID login. */
+	in.niss = NISS_NEW2;
+	in.username = "choisi";
+	in.last_name = "Choisi";
+	in.first_name = "Nom";
+	assert_int_equal(account_prepare(F->fx.s, &gl, F->org, q, NISS_NEW2, "USER", &pre, &err),
+	    ACCESS_OK);
+	assert_false(pre.names_locked);
+	assert_int_equal(account_create(F->fx.s, &gl, F->org, q, &in, &err, NULL), ACCESS_OK);
+	assert_int_equal(count("SELECT count(*) FROM person WHERE niss = '" NISS_NEW2 "' AND "
+	    "last_name = 'Choisi' AND name_source = 'manager'"), 1);
+	assert_int_equal(eid_login(F->fx.s, &e), 0);
+	assert_false(e.created);
+	assert_int_equal(count("SELECT count(*) FROM person WHERE niss = '" NISS_NEW2 "' AND "
+	    "last_name = 'Vandamme' AND first_name = 'Jean-Claude' AND name_source = 'eid'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = 'person.names' "
+	    "AND json_extract(details, '$.from') = 'eid'"), 1);
 }
 
 static void
@@ -1200,6 +1254,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(users_add_update_conflict, setup, teardown),
 		cmocka_unit_test_setup_teardown(users_bad_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(users_suspend_remove, setup, teardown),
+		cmocka_unit_test_setup_teardown(names_come_from_register_or_card, setup, teardown),
 		cmocka_unit_test_setup_teardown(cogl_and_gl_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(policy_refusals_are_audited, setup, teardown),
 		cmocka_unit_test_setup_teardown(policy_table_cells, setup, teardown),

@@ -426,6 +426,78 @@ test_reject(void **state)
 	assert_int_equal(csam_reject(F.fx.s, &h1, "EX-2222-2222", "x", &why), CSAM_NOT_FOUND);
 }
 
+/* Separation of duties: an operator acts on no request she filed or that names her as
+ * GAP, whatever the four-eyes setting; her colleagues do, and they are two. */
+static void
+test_own_request(void **state)
+{
+	struct csam_who h1 = operator(F.h1), h2 = operator(F.h2), x = operator(9);
+	struct csam_who anon = anonymous();
+	struct csam_errors err = { 0 };
+	struct csam_exc_created mine, names_h2;
+	struct csam_exc_form f = foreign(TOK("7"));
+	struct csam_approval ap;
+	struct csam_letter l;
+	enum csam_refusal why;
+	bool stopped;
+	int64_t orgs = count("SELECT count(*) FROM organisation");
+
+	(void)state;
+	/* Hugo, helpdesk operator, logged in, files a request naming himself GAP. */
+	f.gap_niss = NISS_H1;
+	f.gap_last_name = "Hotel";
+	f.gap_first_name = "Hugo";
+	f.company_reg = "FR 777 777 777";
+	assert_int_equal(csam_exception_submit(F.fx.s, &h1, &f, &err, &stopped, &mine), CSAM_OK);
+	assert_int_equal(count("SELECT count(*) FROM exception_request WHERE submitted_by = "
+	    "(SELECT id FROM person WHERE niss = '" NISS_H1 "')"), 1);
+	/* Paper, approval without four-eyes, rejection, letter: none of them is his. */
+	assert_int_equal(csam_paper_received(F.fx.s, &h1, mine.reference, &why), CSAM_REFUSED);
+	assert_int_equal(why, CSAM_REFUSAL_OWN);
+	assert_int_equal(csam_approve(F.fx.s, &h1, mine.reference, false, &ap, &why),
+	    CSAM_REFUSED);
+	assert_int_equal(why, CSAM_REFUSAL_OWN);
+	assert_int_equal(csam_reject(F.fx.s, &h1, mine.reference, "non", &why), CSAM_REFUSED);
+	assert_int_equal(why, CSAM_REFUSAL_OWN);
+	assert_int_equal(count("SELECT count(*) FROM exception_decision d JOIN exception_request "
+	    "r ON r.id = d.request_id WHERE r.reference = (SELECT reference FROM "
+	    "exception_request WHERE gap_niss = '" NISS_H1 "')"), 0);
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action LIKE "
+	    "'exception.%.refused' AND json_extract(details, '$.reason') = 'own_request'"), 3);
+	/* Iris records the paper and approves: under four-eyes a second colleague is needed,
+	 * and Hugo is not one. */
+	assert_int_equal(csam_paper_received(F.fx.s, &h2, mine.reference, &why), CSAM_OK);
+	assert_int_equal(csam_approve(F.fx.s, &h2, mine.reference, true, &ap, &why), CSAM_OK);
+	assert_true(ap.waiting);
+	assert_int_equal(csam_approve(F.fx.s, &h1, mine.reference, true, &ap, &why),
+	    CSAM_REFUSED);
+	assert_int_equal(why, CSAM_REFUSAL_OWN);
+	assert_int_equal(count("SELECT count(*) FROM organisation"), orgs);
+	/* Xavier, a third operator, completes it. */
+	assert_int_equal(csam_helpdesk_grant(F.fx.s, NISS_X, "cli"), CSAM_OK);
+	assert_int_equal(csam_approve(F.fx.s, &x, mine.reference, true, &ap, &why), CSAM_OK);
+	assert_false(ap.waiting);
+	assert_int_equal(count("SELECT count(*) FROM organisation"), orgs + 1);
+	/* Nor the activation letter of himself. */
+	assert_int_equal(csam_activation_letter(F.fx.s, &h1, mine.reference, &l), CSAM_REFUSED);
+
+	/* Filed by someone else (anonymously), naming Iris: Iris may not, Hugo may. */
+	f = foreign(TOK("8"));
+	f.gap_niss = NISS_H2;
+	f.company_reg = "FR 888 888 888";
+	assert_int_equal(csam_exception_submit(F.fx.s, &anon, &f, &err, &stopped, &names_h2),
+	    CSAM_OK);
+	assert_int_equal(csam_paper_received(F.fx.s, &h2, names_h2.reference, &why),
+	    CSAM_REFUSED);
+	assert_int_equal(why, CSAM_REFUSAL_OWN);
+	assert_int_equal(csam_paper_received(F.fx.s, &h1, names_h2.reference, &why), CSAM_OK);
+	assert_int_equal(csam_reject(F.fx.s, &h2, names_h2.reference, "non", &why),
+	    CSAM_REFUSED);
+	assert_int_equal(csam_reject(F.fx.s, &h1, names_h2.reference, "Pas de signature.",
+	    &why), CSAM_OK);
+	assert_int_equal(csam_helpdesk_revoke(F.fx.s, NISS_X, "cli"), CSAM_OK);
+}
+
 static const char *
 identity(void *arg, const char *msgid)
 {
@@ -477,6 +549,7 @@ main(void)
 		cmocka_unit_test(test_queue),
 		cmocka_unit_test(test_four_eyes),
 		cmocka_unit_test(test_reject),
+		cmocka_unit_test(test_own_request),
 		cmocka_unit_test(test_pdfs),
 	};
 

@@ -67,7 +67,8 @@ add_person(struct store_fixture *f, int id, const char *last, const char *first)
 
 	if (store_begin(f->s, STORE_WRITE, &tx) != 0)
 		return -1;
-	rc = store_exec(tx, SQL_PERSON_INSERT, "ttttt", NULL, last, first, "fr", NULL);
+	rc = store_exec(tx, SQL_PERSON_INSERT, "tttttt", NULL, last, first, "fr", NULL,
+	    "manager");
 	if (rc != 1 || store_last_id(tx) != id) {
 		store_rollback(&tx);
 		return -1;

@@ -134,6 +134,53 @@ cogap_cannot_touch_gap(void **state)
 	assert_int_equal(policy_check(POLICY_MANAGE_USERS, &gap, &the_gap), POLICY_ALLOWED);
 }
 
+/* Nobody acts on the account of someone above them: a co-GAP is above the local managers,
+ * the GAP above everyone; only the GAP acts on a co-GAP's account or on their own. */
+static void
+nobody_acts_on_someone_above(void **state)
+{
+	static const unsigned actors[] = { ROLE_GAP, ROLE_COGAP, ROLE_GL, ROLE_COGL,
+	    ROLE_COGAP | ROLE_GL };
+	/* Allowed on a co-GAP's account, on the GAP's: per actor above. */
+	static const bool on_cogap[] = { true, false, false, false, false };
+	static const bool on_gap[] = { true, false, false, false, false };
+	struct policy_target cogap = { .quality = 7, .target_roles = ROLE_COGAP };
+	struct policy_target gap = { .quality = 7, .target_roles = ROLE_GAP };
+	struct policy_target gl = { .quality = 7, .target_roles = ROLE_GL };
+	const enum policy_action acts[] = { POLICY_MANAGE_USERS, POLICY_DESIGNATE_COGL };
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(actors) / sizeof(actors[0]); k++) {
+		struct policy_actor who = actor(actors[k], LOA_HIGH);
+
+		for (size_t i = 0; i < sizeof(acts) / sizeof(acts[0]); i++) {
+			enum policy_reason r = policy_check(acts[i], &who, &cogap);
+
+			if (actors[k] == ROLE_COGL && acts[i] == POLICY_DESIGNATE_COGL)
+				continue;          /* not theirs at all (no_role) */
+			if (on_cogap[k] ? r != POLICY_ALLOWED : r != POLICY_TARGET_ABOVE)
+				fail_msg("roles %#x, %s on a co-GAP: %s", actors[k],
+				    policy_action_name(acts[i]), policy_reason_name(r));
+			r = policy_check(acts[i], &who, &gap);
+			if (on_gap[k] ? r != POLICY_ALLOWED : r != POLICY_TARGET_GAP)
+				fail_msg("roles %#x, %s on the GAP: %s", actors[k],
+				    policy_action_name(acts[i]), policy_reason_name(r));
+			/* A local manager's account: not above the organisation's managers. */
+			if (actors[k] != ROLE_COGL)
+				assert_int_equal(policy_check(acts[i], &who, &gl), POLICY_ALLOWED);
+		}
+	}
+	/* The GAP as a co-GAP's target through the older flag means the same. */
+	gap.target_roles = 0;
+	gap.target_is_gap = true;
+	{
+		struct policy_actor c = actor(ROLE_COGAP, LOA_HIGH);
+
+		assert_int_equal(policy_check(POLICY_MANAGE_USERS, &c, &gap), POLICY_TARGET_GAP);
+	}
+	assert_string_equal(policy_reason_name(POLICY_TARGET_ABOVE), "target_above");
+}
+
 static void
 gap_designation_needs_eid(void **state)
 {
@@ -170,6 +217,7 @@ main(void)
 		cmocka_unit_test(manager_of_another_organisation),
 		cmocka_unit_test(suspended_acts_on_nothing),
 		cmocka_unit_test(cogap_cannot_touch_gap),
+		cmocka_unit_test(nobody_acts_on_someone_above),
 		cmocka_unit_test(gap_designation_needs_eid),
 		cmocka_unit_test(own_data_only),
 	};

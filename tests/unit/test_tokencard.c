@@ -229,8 +229,8 @@ login_refusals(void **state)
 	/* Third failure for claire: she waits, with the right password too. */
 	a.username = "claire";
 	assert_int_equal(tokencard_login_begin(f->fx.s, &a, "s", token, &pos), LOGIN_REFUSED);
-	/* Its stored delay checked, then made the lock of ten failures (store_fixture.h). */
-	assert_int_equal(store_fixture_throttle_lock(&f->fx, "claire"), 0);
+	/* Its stored delay checked, then made the longest wait (store_fixture.h). */
+	assert_int_equal(store_fixture_throttle_wait(&f->fx, "claire"), 0);
 	a.password = PW;
 	assert_int_equal(tokencard_login_begin(f->fx.s, &a, "s", token, &pos), LOGIN_THROTTLED);
 }

@@ -256,8 +256,8 @@ login_door(void **state)
 	a.password = "Un-mot-de-passe-solide";
 	assert_int_equal(totp_login(f->fx.s, &a, strcmp(code, "000000") ? "000000" : "000001"),
 	    LOGIN_REFUSED);
-	/* Its stored delay checked, then made the lock of ten failures (store_fixture.h). */
-	assert_int_equal(store_fixture_throttle_lock(&f->fx, "claire"), 0);
+	/* Its stored delay checked, then made the longest wait (store_fixture.h). */
+	assert_int_equal(store_fixture_throttle_wait(&f->fx, "claire"), 0);
 	assert_int_equal(totp_login(f->fx.s, &a, code), LOGIN_THROTTLED);
 	assert_true(a.wait_seconds >= 1);
 	assert_int_equal(audit_verify(f->fx.s, &rep), 0);

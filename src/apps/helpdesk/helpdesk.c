@@ -16,6 +16,11 @@
 
 #define PAGE_MAX 1000
 
+/* Separation of duties (CSAM_REFUSAL_OWN). */
+static const char own_msgid[] = N_("Séparation des fonctions : vous ne pouvez pas traiter "
+    "une demande que vous avez introduite ou qui vous désigne comme Gestionnaire d'Accès "
+    "Principal. Un autre opérateur doit s'en charger.");
+
 static const char *const statuses[] = { "received", "paper", "approving", "approved",
     "rejected", NULL };
 static const char *const cases[] = { "rep_abroad", "rep_company", "foreign_company", NULL };
@@ -157,16 +162,19 @@ request_page(struct web_req *r, int status, const char *notice_msgid, const char
 	tmpl_set(c, "contact_email", x.contact_email);
 	tmpl_set(c, "contact_phone", x.contact_phone);
 	tmpl_set(c, "reason", x.reason);
-	tmpl_set_bool(c, "can_paper", strcmp(x.status, "received") == 0);
-	tmpl_set_bool(c, "can_approve", strcmp(x.status, "paper") == 0 ||
-	    strcmp(x.status, "approving") == 0);
-	tmpl_set_bool(c, "can_reject", strcmp(x.status, "received") == 0 ||
-	    strcmp(x.status, "paper") == 0 || strcmp(x.status, "approving") == 0);
+	/* Separation of duties: her own request is read, not decided, by an operator. */
+	tmpl_set_bool(c, "own", x.own);
+	tmpl_set_bool(c, "can_paper", !x.own && strcmp(x.status, "received") == 0);
+	tmpl_set_bool(c, "can_approve", !x.own && (strcmp(x.status, "paper") == 0 ||
+	    strcmp(x.status, "approving") == 0));
+	tmpl_set_bool(c, "can_reject", !x.own && (strcmp(x.status, "received") == 0 ||
+	    strcmp(x.status, "paper") == 0 || strcmp(x.status, "approving") == 0));
 	tmpl_set_bool(c, "approving", strcmp(x.status, "approving") == 0);
 	tmpl_set_bool(c, "approved", strcmp(x.status, "approved") == 0);
 	tmpl_set_bool(c, "rejected", strcmp(x.status, "rejected") == 0);
 	tmpl_set_bool(c, "four_eyes", csam_app_cfg.four_eyes);
-	tmpl_set_bool(c, "letter", strcmp(x.status, "approved") == 0 && !x.gap_has_eid);
+	tmpl_set_bool(c, "letter", !x.own && strcmp(x.status, "approved") == 0 &&
+	    !x.gap_has_eid);
 	if (x.org_id > 0)
 		tmpl_setf(c, "org_href", "/csam/organisation/%lld", (long long)x.org_id);
 	for (size_t i = 0; i < n; i++) {
@@ -229,6 +237,8 @@ answer(struct web_req *r, enum csam_rc rc, enum csam_refusal why, const char *ok
 	case CSAM_REFUSED:
 	case CSAM_CONFLICT:
 		switch (why) {
+		case CSAM_REFUSAL_OWN:
+			return request_page(r, 403, NULL, own_msgid, NULL);
 		case CSAM_REFUSAL_SAME_OPERATOR:
 			return request_page(r, 403, NULL, N_("Règle des quatre yeux : la seconde "
 			    "approbation doit venir d'un autre opérateur que la première."), NULL);
@@ -326,6 +336,7 @@ form_pdf_get(struct web_req *r)
 	struct csam_who who;
 	size_t n, len = 0;
 	enum csam_rc rc;
+	void *pdf;
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
@@ -333,8 +344,9 @@ form_pdf_get(struct web_req *r)
 	rc = csam_request(csam_app_store(r), web_arena(r), &who, web_param(r, "ref"), &x, &d, &n);
 	if (rc != CSAM_OK)
 		return csam_app_fail(r, rc);
-	return send_pdf(r, pdf_exception_form(&x, csam_app_cfg.exception_address, translate, r,
-	    &len), len, x.reference);
+	/* Made before the call: an argument list may read len before the PDF sets it. */
+	pdf = pdf_exception_form(&x, csam_app_cfg.exception_address, translate, r, &len);
+	return send_pdf(r, pdf, len, x.reference);
 }
 
 static int
@@ -354,6 +366,8 @@ letter_post(struct web_req *r)
 	if (rc == CSAM_CONFLICT)
 		return request_page(r, 409, NULL, N_("Une lettre d'activation n'est produite que "
 		    "pour une demande approuvée."), NULL);
+	if (rc == CSAM_REFUSED)
+		return request_page(r, 403, NULL, own_msgid, NULL);
 	if (rc != CSAM_OK)
 		return csam_app_fail(r, rc);
 	name = arena_printf(web_arena(r), "activation-%s", l.reference);

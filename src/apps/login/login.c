@@ -3,6 +3,7 @@
 #include "apps/app.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "apps/login/login.h"
@@ -113,10 +114,19 @@ login_done(struct web_req *r)
 		rc = login_show(r, 401, j->username,
 		    N_("Nom d'utilisateur ou mot de passe incorrect."), j->next);
 		return rc;
-	case LOGIN_THROTTLED:
-		return login_show(r, 429, j->username,
-		    N_("Trop de tentatives ont échoué. Patientez un moment avant de réessayer."),
-		    j->next);
+	case LOGIN_THROTTLED: {
+		/* The account waits: how long, unchecked (the same for an unknown one). */
+		struct tmpl_ctx *c = login_page_begin(r, j->next, false);
+		char secs[16];
+
+		if (c == NULL)
+			return -1;
+		snprintf(secs, sizeof(secs), "%d", j->a.wait_seconds > 0 ? j->a.wait_seconds : 1);
+		tmpl_set(c, "username", j->username);
+		tmpl_set(c, "error", web_tf(r, N_("Trop de tentatives ont échoué. Patientez {1} "
+		    "secondes avant de réessayer."), secs, NULL, NULL));
+		return web_render_status(r, 429, "login", c);
+	}
 	default:
 		return -1;
 	}

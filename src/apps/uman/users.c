@@ -385,11 +385,12 @@ static int
 new_confirm(struct web_req *r)
 {
 	struct access_errors err;
+	struct user_names names;
 	struct user_input in;
 	struct users_ctx u;
 	struct tmpl_ctx *c;
 	enum access_rc rc;
-	bool locked = strcmp(uman_form(r, "locked"), "1") == 0;
+	bool locked;
 	char today[16];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -398,7 +399,14 @@ new_confirm(struct web_req *r)
 		return 0;
 	uman_read_user(r, &in);
 	in.type = type_of(r);
-	rc = account_check(uman_store(r), &u.who, u.here.org, u.here.quality, &in, &err);
+	rc = account_check_names(uman_store(r), &u.who, u.here.org, u.here.quality, &in, &err,
+	    &names);
+	/* Someone knows this person: their names, not what was typed (or tampered with). */
+	locked = names.locked;
+	if (locked) {
+		in.last_name = names.last_name;
+		in.first_name = names.first_name;
+	}
 	if (rc == ACCESS_INVALID || rc == ACCESS_EXISTS)
 		return new_form(r, &u, rc == ACCESS_EXISTS ? 409 : 422, &in, locked,
 		    uman_form(r, "niss"), &err);
