@@ -24,6 +24,9 @@ void store_close(struct store *s);
 /* Applies the numbered migrations from dir not yet applied, each in its own transaction.
  * Returns the number applied (>= 0), or -1 with a reason in err. */
 int store_migrate(struct store *s, const char *dir, char *err, size_t errlen);
+/* Connections in the pool: a caller that holds one for long (a streamed export) keeps
+ * its share small, since store_begin waits for a free one. */
+int store_pool_size(const struct store *s);
 /* Returns 0 when the database answers a trivial read, -1 otherwise. */
 int store_ping(struct store *s);
 /* Highest migration number applied, or -1. */

@@ -706,6 +706,12 @@ read_file(const char *path, struct buf *out)
 }
 
 int
+store_pool_size(const struct store *s)
+{
+	return s->n;
+}
+
+int
 store_ping(struct store *s)
 {
 	return store_schema_version(s) >= 0 ? 0 : -1;

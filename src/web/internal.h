@@ -89,6 +89,10 @@ struct web_req {
 	struct resp_header headers[WEB_MAX_HEADERS];
 	size_t nheaders;
 	bool responded;
+	/* a streamed response (stream.c), until resp_queue hands it to MHD */
+	web_stream_read stream_read;
+	void (*stream_done)(void *arg);
+	void *stream_arg;
 	/* timing for the access log */
 	long long start_ns;
 };
@@ -103,6 +107,12 @@ bool session_csrf_ok(struct web_req *r);
 
 /* page.c: queues the response prepared in r (adds security headers). */
 enum MHD_Result resp_queue(struct web_req *r);
+
+/* stream.c: the MHD response of a streamed body (owning the producer from then on), or
+ * NULL (the producer ended). */
+struct MHD_Response *stream_response(struct web_req *r);
+/* Ends a stream not yet handed to MHD (an error page replaces it). */
+void web_stream_cancel(struct web_req *r);
 
 /* static.c: serves GET /static/… */
 int static_serve(struct web_req *r);
