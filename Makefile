@@ -110,5 +110,11 @@ bench-uman: all
 	$(CC) $(CFLAGS) -o $(O)/bench_uman bench/uman.c $(O)/libportier.a $(LDFLAGS) $(LDLIBS)
 	PORTIER_BIN=$(O)/portier BENCH_UMAN=$(O)/bench_uman sh bench/uman.sh
 
+# Peak RSS of the streamed CSV export, 1,000 then 100,000 users (bench/export_rss.sh).
+.PHONY: bench-export
+bench-export: all
+	$(CC) $(CFLAGS) -o $(O)/bench_uman bench/uman.c $(O)/libportier.a $(LDFLAGS) $(LDLIBS)
+	PORTIER_BIN=$(O)/portier BENCH_UMAN=$(O)/bench_uman sh bench/export_rss.sh
+
 clean:
 	rm -rf build build-asan
