@@ -129,7 +129,8 @@ struct export_stream {
 	struct buf out;              /* bytes written by the writer, not yet read */
 	size_t off;                  /* of them, already read */
 	int64_t rows;
-	bool started;                /* handed to the caller: a cut is recorded */
+	bool started;                /* handed to the caller */
+	bool sent;                   /* bytes were read: a cut export is on record */
 	bool done;                   /* every row written and the export recorded */
 	bool failed;
 };
@@ -425,6 +426,7 @@ export_read(struct export_stream *x, char *dst, size_t max)
 	n = x->out.len < max ? x->out.len : max;
 	memcpy(dst, x->out.data, n);
 	x->off = n;
+	x->sent = x->sent || n > 0;
 	return (long)n;
 }
 
@@ -440,10 +442,11 @@ export_close(struct export_stream *x)
 	if (x == NULL)
 		return;
 	if (x->tx != NULL) {
-		/* Cut short: a reader gone mid-file. The rows sent are on record. */
+		/* Cut short: a reader gone mid-file. The rows sent are on record; nothing left
+		 * the server when nothing was read (a HEAD request, a client gone at once). */
 		end_reading(x);
 		csvw_finish(&x->w);
-		if (x->started)
+		if (x->started && x->sent)
 			record_export(x, false);
 	}
 	buf_free(&x->out);

@@ -60,8 +60,9 @@ enum access_rc export_audit_open(struct store *s, const struct access_who *who, 
 long export_read(struct export_stream *x, char *dst, size_t max);
 /* Rows written so far. */
 int64_t export_rows(const struct export_stream *x);
-/* Ends the export at any point and frees it; an export cut short (the reader left) is
- * recorded with the rows written and "incomplete". NULL is accepted. */
+/* Ends the export at any point and frees it; an export cut short after some bytes were
+ * read (the reader left) is recorded with the rows written and "incomplete". NULL is
+ * accepted. */
 void export_close(struct export_stream *x);
 
 /* Writes the users of quality (0: every quality of org the one acting manages) matching f,

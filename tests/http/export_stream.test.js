@@ -207,6 +207,19 @@ describe('streamed CSV exports', () => {
     }
   });
 
+  it('a HEAD request or a client gone before the first byte leaves no record', async () => {
+    const before_ = scalar(srv, "SELECT count(*) FROM audit_event WHERE action = 'audit.export'");
+    const head = await gap.fetch('/acces/1/journal.csv?action=test.stream', { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('content-type'), 'text/csv; charset=utf-8');
+    // The stream's place is given back (two places with the default pool): three more.
+    for (let k = 0; k < 3; k++) {
+      const r = await gap.fetch('/acces/1/journal.csv?action=test.stream', { method: 'HEAD' });
+      assert.equal(r.status, 200);
+    }
+    assert.equal(scalar(srv, "SELECT count(*) FROM audit_event WHERE action = 'audit.export'"), before_);
+  });
+
   it('more exports at once than the pool allows: 503 with Retry-After, nothing recorded', async () => {
     // The default pool has 8 connections: two exports may hold one each.
     const held = [];
