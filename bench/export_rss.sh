@@ -63,7 +63,9 @@ measure() {
 	token=$(curl -s -c "$jar" -b "$jar" "$url/capacite?next=/acces" | csrf)
 	curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$token" -d capacity=health \
 	    -d next=/acces "$url/capacite"
-	token=$(curl -s -c "$jar" -b "$jar" "$url/acces/1/qualite/1" | csrf)
+	# The token from the overview, not from the users list: the list reads the quality too,
+	# and the figure is that of the export alone.
+	token=$(curl -s -c "$jar" -b "$jar" "$url/acces" | csrf)
 	[ -n "$token" ] || { echo "export_rss.sh: could not log in" >&2; exit 1; }
 	before=$(kib VmHWM)
 	curl -s -o "$TMP/export-$n.csv" -b "$jar" --data-urlencode "_csrf=$token" -d sep=';' \

@@ -321,8 +321,8 @@ export_users_open(struct store *s, const struct access_who *who, int64_t org,
 	if (x == NULL)
 		return busy ? ACCESS_BUSY : ACCESS_ERROR;
 	x->with_quality = quality == 0;
-	rc = search_plan(s, &x->tx, &x->who, org, quality, POLICY_EXPORT_USERS, f, x->a,
-	    &x->plan, err);
+	rc = search_plan(s, STORE_READ_LONG, &x->tx, &x->who, org, quality, POLICY_EXPORT_USERS,
+	    f, x->a, &x->plan, err);
 	if (rc != ACCESS_OK) {
 		x->tx = NULL;
 		export_close(x);

@@ -119,9 +119,10 @@ count_of(struct store_tx *tx, int id, const char *fmt, const char *json)
 }
 
 enum access_rc
-search_plan(struct store *s, struct store_tx **tx, const struct access_who *who, int64_t org,
-    int64_t quality, enum policy_action action, const struct user_filter *f, struct arena *a,
-    struct search_plan **out, struct access_errors *err)
+search_plan(struct store *s, enum store_mode mode, struct store_tx **tx,
+    const struct access_who *who, int64_t org, int64_t quality, enum policy_action action,
+    const struct user_filter *f, struct arena *a, struct search_plan **out,
+    struct access_errors *err)
 {
 	static const char *const types[] = { "GL", "COGL", "USER", NULL };
 	static const char *const statuses[] = { "active", "suspended", NULL };
@@ -139,7 +140,7 @@ search_plan(struct store *s, struct store_tx **tx, const struct access_who *who,
 	p = arena_alloc(a, sizeof(*p));
 	if (p == NULL)
 		return ACCESS_ERROR;
-	rc = access_begin(s, STORE_READ, org, quality, tx, &o);
+	rc = access_begin(s, mode, org, quality, tx, &o);
 	if (rc != ACCESS_OK)
 		return rc;
 	buf_init(&json, 64 * 1024);
@@ -462,7 +463,8 @@ search_users(struct store *s, const struct access_who *who, int64_t org, int64_t
 		per = 25;
 	if (page < 1)
 		page = 1;
-	rc = search_plan(s, &tx, who, org, quality, POLICY_MANAGE_USERS, f, a, &p, err);
+	rc = search_plan(s, STORE_READ, &tx, who, org, quality, POLICY_MANAGE_USERS, f, a, &p,
+	    err);
 	if (rc != ACCESS_OK)
 		return rc;
 	if (org_get(tx, org, &out->org) != 0)
@@ -549,9 +551,9 @@ action_name_ok(const char *s)
 
 /* Opens a read tx, checks the policy and the filters. */
 static enum access_rc
-audit_open(struct store *s, struct store_tx **tx, const struct access_who *who, int64_t org,
-    int64_t quality, const struct audit_filter *f, struct arena *a, struct org *o,
-    struct audit_query *q, struct access_errors *err)
+audit_open(struct store *s, enum store_mode mode, struct store_tx **tx,
+    const struct access_who *who, int64_t org, int64_t quality, const struct audit_filter *f,
+    struct arena *a, struct org *o, struct audit_query *q, struct access_errors *err)
 {
 	struct policy_target t = { .quality = quality };
 	struct policy_actor actor;
@@ -559,7 +561,7 @@ audit_open(struct store *s, struct store_tx **tx, const struct access_who *who, 
 
 	memset(err, 0, sizeof(*err));
 	memset(q, 0, sizeof(*q));
-	rc = access_open(s, STORE_READ, who, org, POLICY_READ_AUDIT, &t, tx, o, &actor);
+	rc = access_open(s, mode, who, org, POLICY_READ_AUDIT, &t, tx, o, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	access_org_label(*tx, org, q->org);
@@ -628,7 +630,7 @@ search_audit(struct store *s, const struct access_who *who, int64_t org, int64_t
 		per = 50;
 	if (page < 1)
 		page = 1;
-	rc = audit_open(s, &tx, who, org, quality, f, a, &out->org, &q, err);
+	rc = audit_open(s, STORE_READ, &tx, who, org, quality, f, a, &out->org, &q, err);
 	if (rc != ACCESS_OK)
 		return rc;
 	if (store_query(tx, SQL_ACCESS_AUDIT_TRAIL_COUNT, &sq, AUDIT_FMT, q.org, q.quality,
@@ -677,7 +679,8 @@ search_audit_open(struct store *s, const struct access_who *who, int64_t org,
 	enum access_rc rc;
 
 	*sq = NULL;
-	rc = audit_open(s, tx, who, org, quality, f, a, &o, &q, err);
+	/* Every event of the trail, sent as it is read: a long read. */
+	rc = audit_open(s, STORE_READ_LONG, tx, who, org, quality, f, a, &o, &q, err);
 	if (rc != ACCESS_OK)
 		return rc;
 	if (store_query(*tx, SQL_ACCESS_AUDIT_TRAIL, sq, AUDIT_FMT "ii", q.org, q.quality,

@@ -54,12 +54,14 @@ enum access_rc search_users(struct store *s, const struct access_who *who, int64
 
 /* A prepared search: the qualities and the filters, validated. */
 struct search_plan;
-/* Checks the policy (action: POLICY_MANAGE_USERS for lists, POLICY_EXPORT_USERS for the
+/* Opens *tx (mode: STORE_READ, or STORE_READ_LONG for an export streamed row by row),
+ * checks the policy (action: POLICY_MANAGE_USERS for lists, POLICY_EXPORT_USERS for the
  * export) for quality or every managed quality, validates f. *out lives in a. On
  * ACCESS_DENIED, tx has been ended (see access_refuse). */
-enum access_rc search_plan(struct store *s, struct store_tx **tx, const struct access_who *who,
-    int64_t org, int64_t quality, enum policy_action action, const struct user_filter *f,
-    struct arena *a, struct search_plan **out, struct access_errors *err);
+enum access_rc search_plan(struct store *s, enum store_mode mode, struct store_tx **tx,
+    const struct access_who *who, int64_t org, int64_t quality, enum policy_action action,
+    const struct user_filter *f, struct arena *a, struct search_plan **out,
+    struct access_errors *err);
 /* Calls fn for every matching row in name order (the row's strings live until fn
  * returns); stops when fn returns non-zero. Returns the number of rows, or -1. */
 int64_t search_each(struct store_tx *tx, const struct search_plan *p,

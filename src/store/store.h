@@ -15,7 +15,10 @@ struct store;       /* a database: a pool of connections */
 struct store_tx;    /* one transaction on one connection */
 struct store_q;     /* the rows of one statement */
 
-enum store_mode { STORE_READ, STORE_WRITE };
+/* STORE_READ_LONG: a read held while many rows are sent (a streamed export): no memory map
+ * of the file and sorts spilled to temporary files, so that the process's memory does not
+ * grow with the rows read (SQLite's cache stays bounded); somewhat slower. */
+enum store_mode { STORE_READ, STORE_WRITE, STORE_READ_LONG };
 
 /* Opens (creating if needed) the database at path with up to pool connections.
  * Returns 0, or -1 with a reason in err. */
