@@ -67,7 +67,8 @@ release(void *cls)
 {
 	struct stream_handoff *h = cls;
 
-	h->done(h->arg);
+	if (h->done != NULL)
+		h->done(h->arg);
 	free(h);
 }
 
