@@ -133,5 +133,11 @@ $(O)/fuzz/%: fuzz/%.c fuzz/fuzz_key.h $(O)/libportier.a
 fuzz-check: fuzz
 	sh scripts/fuzz-check.sh $(FUZZ_O)/fuzz $(FUZZ_RUNS)
 
+# Peak RSS of the streamed CSV export, 1,000 then 100,000 users (bench/export_rss.sh).
+.PHONY: bench-export
+bench-export: all
+	$(CC) $(CFLAGS) -o $(O)/bench_uman bench/uman.c $(O)/libportier.a $(LDFLAGS) $(LDLIBS)
+	PORTIER_BIN=$(O)/portier BENCH_UMAN=$(O)/bench_uman sh bench/export_rss.sh
+
 clean:
 	rm -rf build build-asan build-fuzz

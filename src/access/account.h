@@ -41,6 +41,7 @@ enum access_rc {
 	ACCESS_INVALID,            /* input refused: see the field errors */
 	ACCESS_CONFLICT,           /* changed by someone else since it was read */
 	ACCESS_EXISTS,             /* already so: nothing changed */
+	ACCESS_BUSY,               /* too many of these under way (streamed exports): later */
 };
 
 /* Field errors: the field's form name and the French msgid to show next to it. Every

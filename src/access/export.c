@@ -1,9 +1,11 @@
 /* export.c — the CSV writer and the exports built on it: a quality's users (guide §4,
- * "Exporter les utilisateurs (.csv)") and an audit trail. Rows go to the sink as the
- * database yields them; nothing holds the whole file but the sink. */
+ * "Exporter les utilisateurs (.csv)") and an audit trail. An export is a stream read
+ * piece by piece (a streamed HTTP response): rows are read from the database and written
+ * as the reader asks for bytes; nothing holds the whole file. */
 #include "access/export.h"
 
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,14 +108,61 @@ csvw_finish(struct csv_writer *w)
 	return rc == 0 && !w->failed ? 0 : -1;
 }
 
-/* ---- users ---- */
+/* ---- streams ---- */
 
-struct users_job {
-	struct csv_writer w;
-	export_tr tr;
-	void *tr_arg;
+enum export_kind { EXPORT_USERS, EXPORT_AUDIT };
+
+struct export_stream {
+	enum export_kind kind;
+	struct store *s;
+	/* The one acting, copied: the stream outlives the request that opened it. */
+	struct access_who who;
+	char lang[8], source[64], rid[40];
+	int64_t org, quality;
+	struct arena *a;             /* the plan, the query's bounds */
+	struct store_tx *tx;         /* the read transaction, held until the last row */
+	struct store_q *q;
+	struct search_plan *plan;    /* users */
+	const char *active, *suspended;   /* statuses in the reader's language */
 	bool with_quality;
+	struct csv_writer w;
+	struct buf out;              /* bytes written by the writer, not yet read */
+	size_t off;                  /* of them, already read */
+	int64_t rows;
+	bool started;                /* handed to the caller */
+	bool sent;                   /* bytes were read: a cut export is on record */
+	bool done;                   /* every row written and the export recorded */
+	bool failed;
 };
+
+/* Streams under way hold a pooled connection each: at most a quarter of the pool (at
+ * least one), so that the other requests always find a connection. */
+static atomic_int open_streams;
+
+static bool
+stream_reserve(struct store *s)
+{
+	int max = store_pool_size(s) / 4;
+
+	if (max < 1)
+		max = 1;
+	if (atomic_fetch_add(&open_streams, 1) >= max) {
+		atomic_fetch_sub(&open_streams, 1);
+		return false;
+	}
+	return true;
+}
+
+/* Above this many bytes pending, a read returns what it has (the writer's chunk, one row). */
+#define EXPORT_OUT_MAX (4 * CSVW_CHUNK + (1 << 20))
+
+static int
+to_out(void *arg, const char *data, size_t len)
+{
+	struct export_stream *x = arg;
+
+	return buf_add(&x->out, data, len);
+}
 
 static const char *
 status_msgid(const char *status)
@@ -122,10 +171,9 @@ status_msgid(const char *status)
 }
 
 static int
-user_row(void *arg, const struct user_row *r)
+user_row(struct export_stream *x, const struct user_row *r)
 {
-	struct users_job *j = arg;
-	struct csv_writer *w = &j->w;
+	struct csv_writer *w = &x->w;
 	char niss[16] = "", created[11] = "", modified[11] = "";
 
 	if (strlen(r->niss) == 11)
@@ -137,8 +185,8 @@ user_row(void *arg, const struct user_row *r)
 	csvw_field(w, r->username);
 	csvw_field(w, r->type);
 	csvw_field(w, niss);
-	csvw_field(w, j->tr(j->tr_arg, status_msgid(r->status)));
-	if (j->with_quality)
+	csvw_field(w, strcmp(r->status, "suspended") == 0 ? x->suspended : x->active);
+	if (x->with_quality)
 		csvw_field(w, r->quality_name);
 	csvw_field(w, r->title);
 	csvw_field(w, r->language);
@@ -151,27 +199,49 @@ user_row(void *arg, const struct user_row *r)
 }
 
 static int
-record_export(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
-    const char *action, int64_t rows)
+audit_row(struct csv_writer *w, const struct audit_row *r)
+{
+	char seq[24];
+
+	snprintf(seq, sizeof(seq), "%" PRId64, r->seq);
+	csvw_field(w, seq);
+	csvw_field(w, r->at);
+	csvw_field(w, r->actor_name ? r->actor_name : r->actor);
+	csvw_field(w, r->actor_role);
+	csvw_field(w, r->action);
+	csvw_field(w, r->object_name ? r->object_name : r->object);
+	csvw_field(w, r->details);
+	return csvw_row_end(w);
+}
+
+/* Records the export in the audit trail: rows written, and incomplete when the file was
+ * cut short (the reader left, or an error); the bytes written did leave the server. */
+static int
+record_export(const struct export_stream *x, bool complete)
 {
 	struct policy_actor actor;
 	struct store_tx *tx;
-	json_t *j = json_pack("{s:I}", "rows", (json_int_t)rows);
+	json_t *j = json_pack("{s:I}", "rows", (json_int_t)x->rows);
 	char *details;
 	int rc = -1;
 
-	if (j != NULL && quality > 0 && json_object_set_new(j, "quality",
-	    json_integer(quality)) != 0) {
+	if (j != NULL && x->quality > 0 && json_object_set_new(j, "quality",
+	    json_integer(x->quality)) != 0) {
+		json_decref(j);
+		j = NULL;
+	}
+	if (j != NULL && !complete && json_object_set_new(j, "incomplete", json_true()) != 0) {
 		json_decref(j);
 		j = NULL;
 	}
 	details = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(j);
-	if (details != NULL && store_begin(s, STORE_WRITE, &tx) == 0) {
-		struct policy_target t = { .quality = quality };
+	if (details != NULL && store_begin(x->s, STORE_WRITE, &tx) == 0) {
+		struct policy_target t = { .quality = x->quality };
 
-		if (access_allow(tx, who, org, POLICY_READ_AUDIT, &t, &actor, NULL) != ACCESS_ERROR &&
-		    access_audit(tx, who, &actor, org, action, NULL, details) == 0)
+		if (access_allow(tx, &x->who, x->org, POLICY_READ_AUDIT, &t, &actor, NULL) !=
+		    ACCESS_ERROR && access_audit(tx, &x->who, &actor, x->org,
+		    x->kind == EXPORT_USERS ? "users.export" : "audit.export", NULL, details) == 0)
 			rc = store_commit(&tx);
 		else
 			store_rollback(&tx);
@@ -180,10 +250,66 @@ record_export(struct store *s, const struct access_who *who, int64_t org, int64_
 	return rc;
 }
 
+/* Ends the read transaction (before the audit record takes a connection of its own). */
+static void
+end_reading(struct export_stream *x)
+{
+	store_done(x->q);
+	x->q = NULL;
+	store_rollback(&x->tx);
+	x->tx = NULL;
+}
+
+/* A stream with a reserved place; NULL with *busy set when there is none. */
+static struct export_stream *
+stream_new(enum export_kind kind, struct store *s, const struct access_who *who, int64_t org,
+    int64_t quality, bool *busy)
+{
+	struct export_stream *x;
+
+	*busy = !stream_reserve(s);
+	if (*busy)
+		return NULL;
+	x = calloc(1, sizeof(*x));
+	if (x != NULL)
+		x->a = arena_new(1 << 20);
+	if (x == NULL || x->a == NULL) {
+		free(x);
+		atomic_fetch_sub(&open_streams, 1);
+		return NULL;
+	}
+	x->kind = kind;
+	x->s = s;
+	x->org = org;
+	x->quality = quality;
+	x->who = *who;
+	snprintf(x->lang, sizeof(x->lang), "%s", who->lang ? who->lang : "fr");
+	snprintf(x->source, sizeof(x->source), "%s", who->source ? who->source : "");
+	snprintf(x->rid, sizeof(x->rid), "%s", who->request_id ? who->request_id : "");
+	x->who.lang = x->lang;
+	x->who.source = who->source ? x->source : NULL;
+	x->who.request_id = who->request_id ? x->rid : NULL;
+	buf_init(&x->out, EXPORT_OUT_MAX);
+	return x;
+}
+
+/* The writer and the header row, in the reader's language. */
+static void
+stream_head(struct export_stream *x, char sep, export_tr tr, void *tr_arg,
+    const char *const *head, size_t n, size_t skip)
+{
+	csvw_init(&x->w, sep, to_out, x);
+	csvw_bom(&x->w);
+	for (size_t i = 0; i < n; i++)
+		if (i != skip)
+			csvw_field(&x->w, tr(tr_arg, head[i]));
+	csvw_row_end(&x->w);
+}
+
 enum access_rc
-export_users(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
-    const struct user_filter *f, char sep, export_tr tr, void *tr_arg, csvw_sink sink,
-    void *sink_arg, int64_t *rows, struct access_errors *err)
+export_users_open(struct store *s, const struct access_who *who, int64_t org,
+    int64_t quality, const struct user_filter *f, char sep, export_tr tr, void *tr_arg,
+    struct export_stream **out, struct access_errors *err)
 {
 	static const char *const head[] = {
 		N_("Nom"), N_("Prénom"), N_("Nom d'utilisateur"), N_("Type"), N_("NISS"),
@@ -191,59 +317,181 @@ export_users(struct store *s, const struct access_who *who, int64_t org, int64_t
 		N_("Adresse e-mail utilisateur"), N_("Adresse e-mail locale"), N_("Date création"),
 		N_("Date modification"), N_("Applications sécurisées"),
 	};
-	struct users_job j = { .tr = tr, .tr_arg = tr_arg, .with_quality = quality == 0 };
-	struct search_plan *p;
-	struct store_tx *tx = NULL;
-	struct arena *a = arena_new(1 << 20);
+	bool busy;
+	struct export_stream *x = stream_new(EXPORT_USERS, s, who, org, quality, &busy);
 	enum access_rc rc;
-	int64_t n;
 
-	*rows = 0;
-	if (a == NULL)
-		return ACCESS_ERROR;
-	rc = search_plan(s, &tx, who, org, quality, POLICY_EXPORT_USERS, f, a, &p, err);
+	*out = NULL;
+	memset(err, 0, sizeof(*err));
+	if (x == NULL)
+		return busy ? ACCESS_BUSY : ACCESS_ERROR;
+	x->with_quality = quality == 0;
+	rc = search_plan(s, STORE_READ_LONG, &x->tx, &x->who, org, quality, POLICY_EXPORT_USERS,
+	    f, x->a, &x->plan, err);
 	if (rc != ACCESS_OK) {
-		arena_free(a);
+		x->tx = NULL;
+		export_close(x);
 		return rc;
 	}
-	csvw_init(&j.w, sep, sink, sink_arg);
-	csvw_bom(&j.w);
-	for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
-		if (i != 6 || j.with_quality)
-			csvw_field(&j.w, tr(tr_arg, head[i]));
-	csvw_row_end(&j.w);
-	n = search_each(tx, p, user_row, &j);
-	store_rollback(&tx);
-	arena_free(a);
-	if (csvw_finish(&j.w) != 0 || n < 0)
+	if (search_rows_open(x->tx, x->plan, &x->q) != 0) {
+		export_close(x);
 		return ACCESS_ERROR;
-	*rows = n;
-	if (record_export(s, who, org, quality, "users.export", n) != 0)
-		return ACCESS_ERROR;
+	}
+	x->active = tr(tr_arg, status_msgid("active"));
+	x->suspended = tr(tr_arg, status_msgid("suspended"));
+	stream_head(x, sep, tr, tr_arg, head, sizeof(head) / sizeof(head[0]),
+	    x->with_quality ? (size_t)-1 : 6);
+	x->started = true;
+	*out = x;
 	return ACCESS_OK;
 }
 
-/* ---- audit trail ---- */
-
-struct audit_job {
-	struct csv_writer w;
-};
-
-static int
-audit_row(void *arg, const struct audit_row *r)
+enum access_rc
+export_audit_open(struct store *s, const struct access_who *who, int64_t org,
+    int64_t quality, const struct audit_filter *f, char sep, export_tr tr, void *tr_arg,
+    struct export_stream **out, struct access_errors *err)
 {
-	struct audit_job *j = arg;
-	char seq[24];
+	static const char *const head[] = {
+		N_("Numéro"), N_("Date"), N_("Acteur"), N_("Rôle"), N_("Action"), N_("Objet"),
+		N_("Détails"),
+	};
+	bool busy;
+	struct export_stream *x = stream_new(EXPORT_AUDIT, s, who, org, quality, &busy);
+	enum access_rc rc;
 
-	snprintf(seq, sizeof(seq), "%" PRId64, r->seq);
-	csvw_field(&j->w, seq);
-	csvw_field(&j->w, r->at);
-	csvw_field(&j->w, r->actor_name ? r->actor_name : r->actor);
-	csvw_field(&j->w, r->actor_role);
-	csvw_field(&j->w, r->action);
-	csvw_field(&j->w, r->object_name ? r->object_name : r->object);
-	csvw_field(&j->w, r->details);
-	return csvw_row_end(&j->w);
+	*out = NULL;
+	if (x == NULL) {
+		memset(err, 0, sizeof(*err));
+		return busy ? ACCESS_BUSY : ACCESS_ERROR;
+	}
+	rc = search_audit_open(s, &x->who, org, quality, f, x->a, &x->tx, &x->q, err);
+	if (rc != ACCESS_OK) {
+		x->tx = NULL;
+		x->q = NULL;
+		export_close(x);
+		return rc;
+	}
+	stream_head(x, sep, tr, tr_arg, head, sizeof(head) / sizeof(head[0]), (size_t)-1);
+	x->started = true;
+	*out = x;
+	return ACCESS_OK;
+}
+
+/* Writes the next row: 1, 0 after the last one (the file finished and recorded), -1. */
+static int
+stream_step(struct export_stream *x)
+{
+	int r;
+
+	if (x->kind == EXPORT_USERS) {
+		struct user_row row;
+
+		r = search_rows_next(x->q, x->plan, &row);
+		if (r == 1 && user_row(x, &row) != 0)
+			r = -1;
+	} else {
+		struct arena *ra = arena_new(1 << 16);
+		struct audit_row row;
+
+		r = ra ? search_audit_next(x->q, ra, &row) : -1;
+		if (r == 1 && audit_row(&x->w, &row) != 0)
+			r = -1;
+		arena_free(ra);
+	}
+	if (r == 1) {
+		x->rows++;
+		return 1;
+	}
+	end_reading(x);
+	if (r < 0 || csvw_finish(&x->w) != 0)
+		return -1;
+	x->done = true;
+	return record_export(x, true) == 0 ? 0 : -1;
+}
+
+long
+export_read(struct export_stream *x, char *dst, size_t max)
+{
+	size_t n;
+
+	if (x->failed)
+		return -1;
+	/* What was read goes; the rest moves to the front, so out stays bounded. */
+	if (x->off > 0) {
+		memmove(x->out.data, x->out.data + x->off, x->out.len - x->off);
+		x->out.len -= x->off;
+		x->off = 0;
+	}
+	while (!x->done && x->out.len < max) {
+		if (stream_step(x) < 0) {
+			x->failed = true;
+			return -1;
+		}
+	}
+	n = x->out.len < max ? x->out.len : max;
+	memcpy(dst, x->out.data, n);
+	x->off = n;
+	x->sent = x->sent || n > 0;
+	return (long)n;
+}
+
+int64_t
+export_rows(const struct export_stream *x)
+{
+	return x->rows;
+}
+
+void
+export_close(struct export_stream *x)
+{
+	if (x == NULL)
+		return;
+	if (x->tx != NULL) {
+		/* Cut short: a reader gone mid-file. The rows sent are on record; nothing left
+		 * the server when nothing was read (a HEAD request, a client gone at once). */
+		end_reading(x);
+		csvw_finish(&x->w);
+		if (x->started && x->sent)
+			record_export(x, false);
+	}
+	buf_free(&x->out);
+	arena_free(x->a);
+	free(x);
+	atomic_fetch_sub(&open_streams, 1);
+}
+
+/* ---- the whole file to a sink (the service's callers, benchmarks) ---- */
+
+static enum access_rc
+export_drain(struct export_stream *x, csvw_sink sink, void *sink_arg, int64_t *rows)
+{
+	char chunk[CSVW_CHUNK];
+	enum access_rc rc = ACCESS_OK;
+	long n;
+
+	while ((n = export_read(x, chunk, sizeof(chunk))) > 0)
+		if (sink(sink_arg, chunk, (size_t)n) != 0) {
+			rc = ACCESS_ERROR;
+			break;
+		}
+	if (n < 0)
+		rc = ACCESS_ERROR;
+	*rows = x->rows;
+	export_close(x);
+	return rc;
+}
+
+enum access_rc
+export_users(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
+    const struct user_filter *f, char sep, export_tr tr, void *tr_arg, csvw_sink sink,
+    void *sink_arg, int64_t *rows, struct access_errors *err)
+{
+	struct export_stream *x;
+	enum access_rc rc;
+
+	*rows = 0;
+	rc = export_users_open(s, who, org, quality, f, sep, tr, tr_arg, &x, err);
+	return rc == ACCESS_OK ? export_drain(x, sink, sink_arg, rows) : rc;
 }
 
 enum access_rc
@@ -251,22 +499,10 @@ export_audit(struct store *s, const struct access_who *who, int64_t org, int64_t
     const struct audit_filter *f, char sep, export_tr tr, void *tr_arg, csvw_sink sink,
     void *sink_arg, int64_t *rows, struct access_errors *err)
 {
-	static const char *const head[] = {
-		N_("Numéro"), N_("Date"), N_("Acteur"), N_("Rôle"), N_("Action"), N_("Objet"),
-		N_("Détails"),
-	};
-	struct audit_job j;
+	struct export_stream *x;
 	enum access_rc rc;
 
-	csvw_init(&j.w, sep, sink, sink_arg);
-	csvw_bom(&j.w);
-	for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
-		csvw_field(&j.w, tr(tr_arg, head[i]));
-	csvw_row_end(&j.w);
-	rc = search_audit_each(s, who, org, quality, f, err, audit_row, &j, rows);
-	if (csvw_finish(&j.w) != 0 && rc == ACCESS_OK)
-		rc = ACCESS_ERROR;
-	if (rc == ACCESS_OK && record_export(s, who, org, quality, "audit.export", *rows) != 0)
-		rc = ACCESS_ERROR;
-	return rc;
+	*rows = 0;
+	rc = export_audit_open(s, who, org, quality, f, sep, tr, tr_arg, &x, err);
+	return rc == ACCESS_OK ? export_drain(x, sink, sink_arg, rows) : rc;
 }

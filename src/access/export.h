@@ -1,6 +1,6 @@
 /* export.h — CSV export of a quality's users and of an audit trail: an RFC 4180 writer
  * (UTF-8 with BOM, ';' or ',' as separator, CRLF, quotes doubled, formula-like cells
- * defused) that streams rows to a sink as the database reads them. Format: docs/csv-export.md. */
+ * defused), read as a stream or written whole to a sink. Format: docs/csv-export.md. */
 #ifndef PORTIER_ACCESS_EXPORT_H
 #define PORTIER_ACCESS_EXPORT_H
 
@@ -42,6 +42,28 @@ int csvw_finish(struct csv_writer *w);
 
 /* Translates a French msgid (column titles, statuses) into the reader's language. */
 typedef const char *(*export_tr)(void *arg, const char *msgid);
+
+/* An export read piece by piece (a streamed response): a read transaction is held from
+ * the open to the last row or the close. */
+struct export_stream;
+
+/* Checks the policy and the filters as export_users / export_audit do, then opens the
+ * rows; *out is then to be read with export_read and ended with export_close. */
+enum access_rc export_users_open(struct store *s, const struct access_who *who, int64_t org,
+    int64_t quality, const struct user_filter *f, char sep, export_tr tr, void *tr_arg,
+    struct export_stream **out, struct access_errors *err);
+enum access_rc export_audit_open(struct store *s, const struct access_who *who, int64_t org,
+    int64_t quality, const struct audit_filter *f, char sep, export_tr tr, void *tr_arg,
+    struct export_stream **out, struct access_errors *err);
+/* Copies the next bytes of the file (at most max) to dst: returns their count, 0 at the
+ * end (after the last row the export is recorded in the audit trail), -1 on error. */
+long export_read(struct export_stream *x, char *dst, size_t max);
+/* Rows written so far. */
+int64_t export_rows(const struct export_stream *x);
+/* Ends the export at any point and frees it; an export cut short after some bytes were
+ * read (the reader left) is recorded with the rows written and "incomplete". NULL is
+ * accepted. */
+void export_close(struct export_stream *x);
 
 /* Writes the users of quality (0: every quality of org the one acting manages) matching f,
  * in name order, with a header row: NISS formatted, applications as codes. Checks

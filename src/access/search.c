@@ -119,9 +119,10 @@ count_of(struct store_tx *tx, int id, const char *fmt, const char *json)
 }
 
 enum access_rc
-search_plan(struct store *s, struct store_tx **tx, const struct access_who *who, int64_t org,
-    int64_t quality, enum policy_action action, const struct user_filter *f, struct arena *a,
-    struct search_plan **out, struct access_errors *err)
+search_plan(struct store *s, enum store_mode mode, struct store_tx **tx,
+    const struct access_who *who, int64_t org, int64_t quality, enum policy_action action,
+    const struct user_filter *f, struct arena *a, struct search_plan **out,
+    struct access_errors *err)
 {
 	static const char *const types[] = { "GL", "COGL", "USER", NULL };
 	static const char *const statuses[] = { "active", "suspended", NULL };
@@ -139,7 +140,7 @@ search_plan(struct store *s, struct store_tx **tx, const struct access_who *who,
 	p = arena_alloc(a, sizeof(*p));
 	if (p == NULL)
 		return ACCESS_ERROR;
-	rc = access_begin(s, STORE_READ, org, quality, tx, &o);
+	rc = access_begin(s, mode, org, quality, tx, &o);
 	if (rc != ACCESS_OK)
 		return rc;
 	buf_init(&json, 64 * 1024);
@@ -288,6 +289,32 @@ last_pattern(const struct search_plan *p, enum plan_kind kind)
 	return kind == PLAN_NAME && p->last == NULL ? "%" : p->last;
 }
 
+/* Prepares the rows from offset, at most limit (-1: all), read with plan kind. */
+static int
+list_open(struct store_tx *tx, const struct search_plan *p, enum plan_kind kind,
+    int64_t limit, int64_t offset, struct store_q **q)
+{
+	return store_query(tx, list_id(kind, false), q, "ittttttttni" "i", p->org,
+	    p->qualities, last_pattern(p, kind), p->first, p->username, p->type,
+	    p->niss[0] ? p->niss : NULL, p->status, p->application, limit, offset);
+}
+
+/* The next row of a list with its quality's name: 1, 0 at the end, -1 on error. */
+static int
+list_next(struct store_q *q, const struct search_plan *p, struct user_row *row)
+{
+	int rc = store_next(q);
+
+	if (rc != 1)
+		return rc;
+	row_of(q, row);
+	row->quality_name = "";
+	for (size_t i = 0; i < p->nqualities; i++)
+		if (p->names[i].id == row->quality)
+			row->quality_name = p->names[i].name;
+	return 1;
+}
+
 /* Rows from offset, at most limit (-1: all), read with plan kind, to fn. Returns the
  * number read or -1. */
 static int64_t
@@ -300,16 +327,9 @@ run_list(struct store_tx *tx, const struct search_plan *p, enum plan_kind kind,
 	int64_t n = 0;
 	int rc;
 
-	if (store_query(tx, list_id(kind, false), &q, "ittttttttni" "i", p->org, p->qualities,
-	    last_pattern(p, kind), p->first, p->username, p->type, p->niss[0] ? p->niss : NULL,
-	    p->status, p->application, limit, offset) != 0)
+	if (list_open(tx, p, kind, limit, offset, &q) != 0)
 		return -1;
-	while ((rc = store_next(q)) == 1) {
-		row_of(q, &row);
-		row.quality_name = "";
-		for (size_t i = 0; i < p->nqualities; i++)
-			if (p->names[i].id == row.quality)
-				row.quality_name = p->names[i].name;
+	while ((rc = list_next(q, p, &row)) == 1) {
 		n++;
 		if (fn(arg, &row) != 0)
 			break;
@@ -368,6 +388,19 @@ search_each(struct store_tx *tx, const struct search_plan *p,
 	/* Every row: the selective index (or all members) then one sort in memory reads the
 	 * tables in order, faster than the name index's random walk. */
 	return run_list(tx, p, p->kind, -1, 0, fn, arg);
+}
+
+int
+search_rows_open(struct store_tx *tx, const struct search_plan *p, struct store_q **q)
+{
+	/* The plan of search_each, so that both give the same rows in the same order. */
+	return list_open(tx, p, p->kind, -1, 0, q);
+}
+
+int
+search_rows_next(struct store_q *q, const struct search_plan *p, struct user_row *row)
+{
+	return list_next(q, p, row);
 }
 
 struct collect {
@@ -430,7 +463,8 @@ search_users(struct store *s, const struct access_who *who, int64_t org, int64_t
 		per = 25;
 	if (page < 1)
 		page = 1;
-	rc = search_plan(s, &tx, who, org, quality, POLICY_MANAGE_USERS, f, a, &p, err);
+	rc = search_plan(s, STORE_READ, &tx, who, org, quality, POLICY_MANAGE_USERS, f, a, &p,
+	    err);
 	if (rc != ACCESS_OK)
 		return rc;
 	if (org_get(tx, org, &out->org) != 0)
@@ -517,9 +551,9 @@ action_name_ok(const char *s)
 
 /* Opens a read tx, checks the policy and the filters. */
 static enum access_rc
-audit_open(struct store *s, struct store_tx **tx, const struct access_who *who, int64_t org,
-    int64_t quality, const struct audit_filter *f, struct arena *a, struct org *o,
-    struct audit_query *q, struct access_errors *err)
+audit_open(struct store *s, enum store_mode mode, struct store_tx **tx,
+    const struct access_who *who, int64_t org, int64_t quality, const struct audit_filter *f,
+    struct arena *a, struct org *o, struct audit_query *q, struct access_errors *err)
 {
 	struct policy_target t = { .quality = quality };
 	struct policy_actor actor;
@@ -527,7 +561,7 @@ audit_open(struct store *s, struct store_tx **tx, const struct access_who *who, 
 
 	memset(err, 0, sizeof(*err));
 	memset(q, 0, sizeof(*q));
-	rc = access_open(s, STORE_READ, who, org, POLICY_READ_AUDIT, &t, tx, o, &actor);
+	rc = access_open(s, mode, who, org, POLICY_READ_AUDIT, &t, tx, o, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	access_org_label(*tx, org, q->org);
@@ -596,7 +630,7 @@ search_audit(struct store *s, const struct access_who *who, int64_t org, int64_t
 		per = 50;
 	if (page < 1)
 		page = 1;
-	rc = audit_open(s, &tx, who, org, quality, f, a, &out->org, &q, err);
+	rc = audit_open(s, STORE_READ, &tx, who, org, quality, f, a, &out->org, &q, err);
 	if (rc != ACCESS_OK)
 		return rc;
 	if (store_query(tx, SQL_ACCESS_AUDIT_TRAIL_COUNT, &sq, AUDIT_FMT, q.org, q.quality,
@@ -636,35 +670,61 @@ fail:
 }
 
 enum access_rc
+search_audit_open(struct store *s, const struct access_who *who, int64_t org,
+    int64_t quality, const struct audit_filter *f, struct arena *a, struct store_tx **tx,
+    struct store_q **sq, struct access_errors *err)
+{
+	struct audit_query q;
+	struct org o;
+	enum access_rc rc;
+
+	*sq = NULL;
+	/* Every event of the trail, sent as it is read: a long read. */
+	rc = audit_open(s, STORE_READ_LONG, tx, who, org, quality, f, a, &o, &q, err);
+	if (rc != ACCESS_OK)
+		return rc;
+	if (store_query(*tx, SQL_ACCESS_AUDIT_TRAIL, sq, AUDIT_FMT "ii", q.org, q.quality,
+	    q.action, q.from[0] ? q.from : NULL, q.to[0] ? q.to : NULL, q.person, (int64_t)-1,
+	    (int64_t)0) != 0) {
+		store_rollback(tx);
+		*tx = NULL;
+		*sq = NULL;
+		return ACCESS_ERROR;
+	}
+	return ACCESS_OK;
+}
+
+int
+search_audit_next(struct store_q *sq, struct arena *a, struct audit_row *row)
+{
+	int r = store_next(sq);
+
+	if (r == 1)
+		audit_row_of(sq, a, row);
+	return r;
+}
+
+enum access_rc
 search_audit_each(struct store *s, const struct access_who *who, int64_t org,
     int64_t quality, const struct audit_filter *f, struct access_errors *err,
     int (*fn)(void *arg, const struct audit_row *row), void *arg, int64_t *count)
 {
-	struct audit_query q;
 	struct store_tx *tx;
 	struct store_q *sq;
 	struct arena *a = arena_new(1 << 20), *row;
-	struct org o;
 	enum access_rc rc;
 	int r;
 
 	*count = 0;
 	if (a == NULL)
 		return ACCESS_ERROR;
-	rc = audit_open(s, &tx, who, org, quality, f, a, &o, &q, err);
+	rc = search_audit_open(s, who, org, quality, f, a, &tx, &sq, err);
 	if (rc != ACCESS_OK) {
 		arena_free(a);
 		return rc;
 	}
-	if (store_query(tx, SQL_ACCESS_AUDIT_TRAIL, &sq, AUDIT_FMT "ii", q.org, q.quality,
-	    q.action, q.from[0] ? q.from : NULL, q.to[0] ? q.to : NULL, q.person, (int64_t)-1,
-	    (int64_t)0) != 0) {
-		store_rollback(&tx);
-		arena_free(a);
-		return ACCESS_ERROR;
-	}
 	/* One small arena per event: the trail may be long. */
-	while ((r = store_next(sq)) == 1) {
+	for (;;) {
 		struct audit_row ar;
 
 		row = arena_new(1 << 16);
@@ -672,14 +732,14 @@ search_audit_each(struct store *s, const struct access_who *who, int64_t org,
 			r = -1;
 			break;
 		}
-		audit_row_of(sq, row, &ar);
-		(*count)++;
-		r = fn(arg, &ar);
-		arena_free(row);
-		if (r != 0) {
-			r = -1;
-			break;
+		r = search_audit_next(sq, row, &ar);
+		if (r == 1) {
+			(*count)++;
+			r = fn(arg, &ar) != 0 ? -1 : 1;
 		}
+		arena_free(row);
+		if (r != 1)
+			break;
 	}
 	store_done(sq);
 	store_rollback(&tx);

@@ -54,16 +54,23 @@ enum access_rc search_users(struct store *s, const struct access_who *who, int64
 
 /* A prepared search: the qualities and the filters, validated. */
 struct search_plan;
-/* Checks the policy (action: POLICY_MANAGE_USERS for lists, POLICY_EXPORT_USERS for the
+/* Opens *tx (mode: STORE_READ, or STORE_READ_LONG for an export streamed row by row),
+ * checks the policy (action: POLICY_MANAGE_USERS for lists, POLICY_EXPORT_USERS for the
  * export) for quality or every managed quality, validates f. *out lives in a. On
  * ACCESS_DENIED, tx has been ended (see access_refuse). */
-enum access_rc search_plan(struct store *s, struct store_tx **tx, const struct access_who *who,
-    int64_t org, int64_t quality, enum policy_action action, const struct user_filter *f,
-    struct arena *a, struct search_plan **out, struct access_errors *err);
+enum access_rc search_plan(struct store *s, enum store_mode mode, struct store_tx **tx,
+    const struct access_who *who, int64_t org, int64_t quality, enum policy_action action,
+    const struct user_filter *f, struct arena *a, struct search_plan **out,
+    struct access_errors *err);
 /* Calls fn for every matching row in name order (the row's strings live until fn
  * returns); stops when fn returns non-zero. Returns the number of rows, or -1. */
 int64_t search_each(struct store_tx *tx, const struct search_plan *p,
     int (*fn)(void *arg, const struct user_row *row), void *arg);
+/* The same rows one at a time (a streamed export): search_rows_open prepares them in tx,
+ * search_rows_next gives 1 (row filled; its strings live until the next call), 0 at
+ * the end or -1; the caller ends with store_done(q). */
+int search_rows_open(struct store_tx *tx, const struct search_plan *p, struct store_q **q);
+int search_rows_next(struct store_q *q, const struct search_plan *p, struct user_row *row);
 
 /* ---- the audit trail ---- */
 
@@ -98,5 +105,13 @@ enum access_rc search_audit(struct store *s, const struct access_who *who, int64
 enum access_rc search_audit_each(struct store *s, const struct access_who *who, int64_t org,
     int64_t quality, const struct audit_filter *f, struct access_errors *err,
     int (*fn)(void *arg, const struct audit_row *row), void *arg, int64_t *count);
+/* The same events one at a time: opens a read transaction *tx (policy and filters as
+ * search_audit; a's strings must live as long) with the trail's query *q; then
+ * search_audit_next gives 1 (row filled, its strings in row_arena), 0 at the end or -1.
+ * The caller ends with store_done(*q) and store_rollback(*tx). */
+enum access_rc search_audit_open(struct store *s, const struct access_who *who, int64_t org,
+    int64_t quality, const struct audit_filter *f, struct arena *a, struct store_tx **tx,
+    struct store_q **q, struct access_errors *err);
+int search_audit_next(struct store_q *q, struct arena *row_arena, struct audit_row *row);
 
 #endif

@@ -488,7 +488,13 @@ eid_testca_card(const char *dir, const struct eid_card_options *o, char *err, si
 		snprintf(aia, sizeof(aia), "OCSP;URI:%s", o->ocsp_url);
 		exts[5].value = aia;
 	}
-	snprintf(cn, sizeof(cn), "%s %s (Authentication)", o->first, o->last);
+	if (o->signature) {
+		/* As on a real card: the qualified signature's key, for non-repudiation only. */
+		exts[1].value = "critical,nonRepudiation";
+		exts[2].value = NULL;
+	}
+	snprintf(cn, sizeof(cn), "%s %s (%s)", o->first, o->last,
+	    o->signature ? "Signature" : "Authentication");
 	subj = X509_NAME_new();
 	if (subj == NULL || name_add(subj, NID_countryName, "BE") != 0 ||
 	    name_add(subj, NID_commonName, cn) != 0 || name_add(subj, NID_surname, o->last) != 0 ||

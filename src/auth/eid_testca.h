@@ -21,6 +21,8 @@ struct eid_card_options {
 	const char *ocsp_url;     /* Authority Information Access OCSP URL, or NULL */
 	bool ec;                  /* EC P-384 key (default RSA 2048) */
 	bool expired;             /* validity ended yesterday */
+	bool signature;           /* the card's signature certificate: CN "… (Signature)",
+	                           * keyUsage nonRepudiation only, no extended key usage */
 };
 
 /* Creates the root, the Citizen CA, trust.pem and the CRLs in dir, unless root.pem

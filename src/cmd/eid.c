@@ -21,7 +21,7 @@ static const char eid_usage[] =
     "usage: portier eid test-ca [init] --dir DIR\n"
     "       portier eid test-ca card --dir DIR --niss NISS --last LAST --first FIRST\n"
     "                                [--ec] [--expired] [--name NAME] [--password PW]\n"
-    "                                [--ocsp-url URL]\n"
+    "                                [--ocsp-url URL] [--signature]\n"
     "       portier eid test-ca revoke --dir DIR (--niss NISS | --name NAME)\n"
     "       portier eid test-ca server --dir DIR\n"
     "       portier eid verify --trust FILE [--crl FILES] [--revocation crl|ocsp|both|off]\n"
@@ -32,7 +32,8 @@ static const char eid_usage[] =
     "  card     a card certificate with the eID subject layout C=BE, CN=First Last\n"
     "           (Authentication), SN, GN, serialNumber=NISS: cards/NAME.pem, .key.pem and\n"
     "           .p12 (password --password, default 1234); RSA 2048, or EC P-384 with --ec;\n"
-    "           --expired: validity ended yesterday; NAME defaults to the NISS\n"
+    "           --expired: validity ended yesterday; NAME defaults to the NISS;\n"
+    "           --signature: the card's signature certificate instead (nonRepudiation only)\n"
     "  revoke   puts a card on the Citizen CA's CRL and rewrites crl.pem\n"
     "  server   server.pem / server.key.pem for 127.0.0.1, ::1 and localhost (tls_cert/tls_key)\n"
     "verify checks CERT.pem as the eID door would and prints the outcome (NISS masked).\n";
@@ -42,7 +43,7 @@ struct args {
 	const char *trust, *crl, *revocation;
 	const char *pos[2];
 	int npos;
-	bool ec, expired;
+	bool ec, expired, signature;
 };
 
 static int
@@ -79,6 +80,10 @@ parse(int argc, char **argv, struct args *a)
 		}
 		if (strcmp(arg, "--expired") == 0) {
 			a->expired = true;
+			continue;
+		}
+		if (strcmp(arg, "--signature") == 0) {
+			a->signature = true;
 			continue;
 		}
 		for (size_t k = 0; k < sizeof(values) / sizeof(values[0]); k++) {
@@ -182,6 +187,7 @@ test_ca(const struct args *a)
 			.niss = a->niss, .last = a->last, .first = a->first, .name = a->name,
 			.password = a->password, .ocsp_url = a->ocsp_url, .ec = a->ec,
 			.expired = a->expired,
+			.signature = a->signature,
 		};
 
 		rc = eid_testca_card(a->dir, &o, err, sizeof(err));

@@ -15,7 +15,10 @@ struct store;       /* a database: a pool of connections */
 struct store_tx;    /* one transaction on one connection */
 struct store_q;     /* the rows of one statement */
 
-enum store_mode { STORE_READ, STORE_WRITE };
+/* STORE_READ_LONG: a read held while many rows are sent (a streamed export): no memory map
+ * of the file and sorts spilled to temporary files, so that the process's memory does not
+ * grow with the rows read (SQLite's cache stays bounded); somewhat slower. */
+enum store_mode { STORE_READ, STORE_WRITE, STORE_READ_LONG };
 
 /* Opens (creating if needed) the database at path with up to pool connections.
  * Returns 0, or -1 with a reason in err. */
@@ -24,6 +27,9 @@ void store_close(struct store *s);
 /* Applies the numbered migrations from dir not yet applied, each in its own transaction.
  * Returns the number applied (>= 0), or -1 with a reason in err. */
 int store_migrate(struct store *s, const char *dir, char *err, size_t errlen);
+/* Connections in the pool: a caller that holds one for long (a streamed export) keeps
+ * its share small, since store_begin waits for a free one. */
+int store_pool_size(const struct store *s);
 /* Returns 0 when the database answers a trivial read, -1 otherwise. */
 int store_ping(struct store *s);
 /* Highest migration number applied, or -1. */

@@ -114,7 +114,7 @@ struct store_tx {
 	struct store_q q;   /* one open query at a time per transaction is enough here */
 	bool failed;
 	bool writer;        /* holds s->writer */
-	bool bulk;          /* started by store_bulk_begin: restore the settings at the end */
+	const char *undo;   /* settings to restore at the end (bulk load, long read) or NULL */
 };
 
 /* True when this call, of kind, is the one a test asked to fail (store_fault_after). */
@@ -258,6 +258,9 @@ ckpt_stop(struct store *s)
 	s->ckpt.started = false;
 }
 
+/* The memory map of the database file of every connection (256 MiB). */
+#define MMAP_BYTES "268435456"
+
 static int
 conn_open(struct conn *c, const char *path, char *err, size_t errlen)
 {
@@ -268,7 +271,7 @@ conn_open(struct conn *c, const char *path, char *err, size_t errlen)
 	    "PRAGMA temp_store=MEMORY;"
 	    /* Reads of the database file through a mapping: no system call per page for a
 	     * connection whose cache another connection's write has just invalidated. */
-	    "PRAGMA mmap_size=268435456;"
+	    "PRAGMA mmap_size=" MMAP_BYTES ";"
 	    /* A WAL file grown by a burst of writes is cut back after its checkpoint. */
 	    "PRAGMA journal_size_limit=67108864;";
 	int rc;
@@ -427,6 +430,13 @@ static const char bulk_off[] =
     "PRAGMA cache_size=-2000;"
     "PRAGMA threads=0;"
     "PRAGMA temp_store=MEMORY;";
+/* A long read (STORE_READ_LONG): pages through the bounded cache, sorts on disk. */
+static const char long_on[] =
+    "PRAGMA mmap_size=0;"
+    "PRAGMA temp_store=FILE;";
+static const char long_off[] =
+    "PRAGMA mmap_size=" MMAP_BYTES ";"
+    "PRAGMA temp_store=MEMORY;";
 
 /* Runs one of the transaction statements on c; an SQLite result code. */
 static int
@@ -446,8 +456,8 @@ static void
 tx_release(struct store_tx *tx)
 {
 	store_done(tx->q.st ? &tx->q : NULL);
-	if (tx->bulk && sqlite3_exec(tx->c->db, bulk_off, NULL, NULL, NULL) != SQLITE_OK)
-		log_err(NULL, "store: bulk end: %s", sqlite3_errmsg(tx->c->db));
+	if (tx->undo != NULL && sqlite3_exec(tx->c->db, tx->undo, NULL, NULL, NULL) != SQLITE_OK)
+		log_err(NULL, "store: settings restored: %s", sqlite3_errmsg(tx->c->db));
 	if (tx->writer && pthread_mutex_unlock(&tx->s->writer) != 0)
 		log_err(NULL, "store: writer lock released twice");
 	conn_give(tx->s, tx->c);
@@ -455,9 +465,11 @@ tx_release(struct store_tx *tx)
 }
 
 /* Takes a connection (and the writer lock for STORE_WRITE), applies settings, if any,
- * outside a transaction, where SQLite accepts all of them, and begins. */
+ * outside a transaction, where SQLite accepts all of them (undo restores them at the
+ * end), and begins. */
 static int
-tx_start(struct store *s, enum store_mode mode, const char *settings, struct store_tx **out)
+tx_start(struct store *s, enum store_mode mode, const char *settings, const char *undo,
+    struct store_tx **out)
 {
 	struct store_tx *tx = calloc(1, sizeof(*tx));
 
@@ -475,12 +487,11 @@ tx_start(struct store *s, enum store_mode mode, const char *settings, struct sto
 	    SQLITE_OK) || ctl_run(tx->c, mode == STORE_WRITE ? CTL_BEGIN_IMMEDIATE : CTL_BEGIN) !=
 	    SQLITE_OK) {
 		log_err(NULL, "store: begin: %s", sqlite3_errmsg(tx->c->db));
-		if (settings != NULL)
-			tx->bulk = true;   /* undo whatever part was applied */
+		tx->undo = undo;   /* undo whatever part was applied */
 		tx_release(tx);
 		return -1;
 	}
-	tx->bulk = settings != NULL;
+	tx->undo = undo;
 	*out = tx;
 	return 0;
 }
@@ -488,13 +499,15 @@ tx_start(struct store *s, enum store_mode mode, const char *settings, struct sto
 int
 store_begin(struct store *s, enum store_mode mode, struct store_tx **out)
 {
-	return tx_start(s, mode, NULL, out);
+	if (mode == STORE_READ_LONG)
+		return tx_start(s, STORE_READ, long_on, long_off, out);
+	return tx_start(s, mode, NULL, NULL, out);
 }
 
 int
 store_bulk_begin(struct store *s, struct store_tx **out)
 {
-	return tx_start(s, STORE_WRITE, bulk_on, out);
+	return tx_start(s, STORE_WRITE, bulk_on, bulk_off, out);
 }
 
 int
@@ -822,6 +835,12 @@ read_file(const char *path, struct buf *out)
 		}
 	fclose(f);
 	return buf_add(out, "", 0);
+}
+
+int
+store_pool_size(const struct store *s)
+{
+	return s->n;
 }
 
 int

@@ -89,6 +89,10 @@ struct web_req {
 	struct resp_header headers[WEB_MAX_HEADERS];
 	size_t nheaders;
 	bool responded;
+	/* a streamed response (stream.c), until resp_queue hands it to MHD */
+	web_stream_read stream_read;
+	void (*stream_done)(void *arg);
+	void *stream_arg;
 	/* timing for the access log */
 	long long start_ns;
 };
@@ -103,6 +107,19 @@ bool session_csrf_ok(struct web_req *r);
 
 /* page.c: queues the response prepared in r (adds security headers). */
 enum MHD_Result resp_queue(struct web_req *r);
+
+/* tls.c: the GnuTLS priorities of the TLS listener, asking for client certificates (eID)
+ * or not; and, on the eID listener, MHD's connection notification that lets a card's
+ * signature certificate finish the handshake (the eID door then explains the refusal). */
+const char *tls_priorities(bool client_certs);
+void tls_connection_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode code);
+
+/* stream.c: the MHD response of a streamed body (owning the producer from then on), or
+ * NULL (the producer ended). */
+struct MHD_Response *stream_response(struct web_req *r);
+/* Ends a stream not yet handed to MHD (an error page replaces it). */
+void web_stream_cancel(struct web_req *r);
 
 /* static.c: serves GET /static/… */
 int static_serve(struct web_req *r);

@@ -201,6 +201,7 @@ web_error(struct web_req *r, int status)
 	const struct error_text *e = &errors[sizeof(errors) / sizeof(errors[0]) - 1];
 	struct tmpl_ctx *c;
 
+	web_stream_cancel(r);   /* the error page replaces a stream not yet sent */
 	for (size_t i = 0; i < sizeof(errors) / sizeof(errors[0]); i++)
 		if (errors[i].status == status)
 			e = &errors[i];
@@ -226,8 +227,11 @@ resp_queue(struct web_req *r)
 
 	if (!r->responded)
 		web_error(r, 500);
-	resp = MHD_create_response_from_buffer(r->out.len, r->out.data ? r->out.data : (void *)"",
-	    MHD_RESPMEM_MUST_COPY);
+	if (r->stream_read != NULL)
+		resp = stream_response(r);
+	else
+		resp = MHD_create_response_from_buffer(r->out.len,
+		    r->out.data ? r->out.data : (void *)"", MHD_RESPMEM_MUST_COPY);
 	if (resp == NULL)
 		return MHD_NO;
 	if (r->ctype != NULL)

@@ -406,7 +406,7 @@ start_daemon(struct web_server *s, struct sockaddr_in *sa, unsigned int flags,
 	    MHD_OPTION_END);
 }
 
-/* The TLS listener: GnuTLS inside libmicrohttpd, TLS 1.2 and 1.3 only; with client
+/* The TLS listener: GnuTLS inside libmicrohttpd (priorities: tls.c); with client
  * anchors, a client certificate is requested (optional) at every handshake. */
 static int
 start_tls(struct web_server *s, char *err, size_t errlen)
@@ -417,7 +417,8 @@ start_tls(struct web_server *s, char *err, size_t errlen)
 		{ MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)(uintptr_t)s->cfg.tls_cert_pem },
 		{ MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)(uintptr_t)s->cfg.tls_key_pem },
 		{ MHD_OPTION_HTTPS_PRIORITIES, 0,
-		    (void *)(uintptr_t)"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2" },
+		    (void *)(uintptr_t)tls_priorities(s->cfg.tls_client_ca_pem != NULL) },
+		{ MHD_OPTION_END, 0, NULL },
 		{ MHD_OPTION_END, 0, NULL },
 		{ MHD_OPTION_END, 0, NULL },
 	};
@@ -438,6 +439,8 @@ start_tls(struct web_server *s, char *err, size_t errlen)
 	if (s->cfg.tls_client_ca_pem != NULL) {
 		tls[3].option = MHD_OPTION_HTTPS_MEM_TRUST;
 		tls[3].ptr_value = (void *)(uintptr_t)s->cfg.tls_client_ca_pem;
+		tls[4].option = MHD_OPTION_NOTIFY_CONNECTION;
+		tls[4].value = (intptr_t)tls_connection_notify;
 	}
 	s->tls_d = start_daemon(s, &sa, MHD_USE_TLS, tls);
 	if (s->tls_d == NULL) {

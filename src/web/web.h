@@ -173,6 +173,16 @@ int web_redirect(struct web_req *r, const char *local_path);
 int web_error(struct web_req *r, int status);
 /* A body as is, with its content type. The bytes are copied. */
 int web_send(struct web_req *r, int status, const char *ctype, const void *body, size_t len);
+/* A streamed body (large downloads), produced while it is sent: read(arg, dst, max) copies
+ * the next bytes (at most max) to dst and returns their count, 0 at the end, or -1 on error
+ * (the connection is then cut: without its last chunk the client knows the body is
+ * incomplete). done(arg) runs exactly once when the response ends, complete or not (the
+ * client gone mid-way), and frees arg; both run on the connection's thread, after the
+ * handler has returned, so arg must not point into the request. Sent chunked with the
+ * headers of every response (web_add_header adds more). Returns 0. */
+typedef long (*web_stream_read)(void *arg, char *dst, size_t max);
+int web_stream(struct web_req *r, int status, const char *ctype, web_stream_read read,
+    void (*done)(void *arg), void *arg);
 /* Adds a response header (name and value must be plain ASCII without CR/LF). */
 int web_add_header(struct web_req *r, const char *name, const char *value);
 /* Sets a cookie: Path=/, HttpOnly, SameSite=Lax, Secure under TLS; max_age < 0 = session. */

@@ -6,11 +6,9 @@
 #include <string.h>
 
 #include "access/export.h"
-#include "base/buf.h"
 #include "base/msgid.h"
 
 #define PER_PAGE 50
-#define EXPORT_MAX (30 << 20)
 
 static const struct {
 	const char *action, *msgid;
@@ -158,12 +156,6 @@ page(struct web_req *r)
 	return web_render_status(r, status, "uman/audit", c);
 }
 
-static int
-to_buf(void *arg, const char *data, size_t len)
-{
-	return buf_add(arg, data, len);
-}
-
 static const char *
 tr(void *arg, const char *msgid)
 {
@@ -177,28 +169,18 @@ csv(struct web_req *r)
 	struct uman_here here;
 	struct access_errors err;
 	struct audit_filter f;
-	struct buf out;
+	struct export_stream *x;
 	enum access_rc rc;
-	int64_t rows;
-	int res;
 	const char *sep = web_query(r, "sep");
 
 	if (!uman_enter(r, &who, &here))
 		return 0;
 	read_filter(r, &f);
-	buf_init(&out, EXPORT_MAX);
-	rc = export_audit(uman_store(r), &who, here.org, here.quality, &f,
-	    sep && strcmp(sep, ",") == 0 ? ',' : ';', tr, r, to_buf, &out, &rows, &err);
-	if (rc != ACCESS_OK) {
-		buf_free(&out);
-		return rc == ACCESS_INVALID ? web_error(r, 400) : uman_fail(r, rc);
-	}
-	res = web_send(r, 200, "text/csv; charset=utf-8", out.data ? out.data : "", out.len);
-	buf_free(&out);
-	web_add_header(r, "Content-Disposition", arena_printf(web_arena(r),
-	    "attachment; filename=\"journal-%lld%s.csv\"", (long long)here.org,
+	rc = export_audit_open(uman_store(r), &who, here.org, here.quality, &f,
+	    sep && strcmp(sep, ",") == 0 ? ',' : ';', tr, r, &x, &err);
+	return uman_send_export(r, rc, x, arena_printf(web_arena(r), "journal-%lld%s.csv",
+	    (long long)here.org,
 	    here.quality ? arena_printf(web_arena(r), "-%lld", (long long)here.quality) : ""));
-	return res;
 }
 
 int

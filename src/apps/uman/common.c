@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "access/export.h"
 #include "base/msgid.h"
 #include "be/be.h"
 #include "policy/loa.h"
@@ -168,6 +169,34 @@ uman_fail(struct web_req *r, enum access_rc rc)
 	default:
 		return -1;
 	}
+}
+
+static long
+export_read_cb(void *arg, char *dst, size_t max)
+{
+	return export_read(arg, dst, max);
+}
+
+static void
+export_close_cb(void *arg)
+{
+	export_close(arg);
+}
+
+int
+uman_send_export(struct web_req *r, enum access_rc rc, struct export_stream *x,
+    const char *filename)
+{
+	if (rc == ACCESS_BUSY) {
+		web_add_header(r, "Retry-After", "30");
+		return web_error(r, 503);
+	}
+	if (rc != ACCESS_OK)
+		return rc == ACCESS_INVALID ? web_error(r, 400) : uman_fail(r, rc);
+	/* The rows are read from the database as the client takes them. */
+	web_stream(r, 200, "text/csv; charset=utf-8", export_read_cb, export_close_cb, x);
+	return web_add_header(r, "Content-Disposition", arena_printf(web_arena(r),
+	    "attachment; filename=\"%s\"", filename));
 }
 
 int

@@ -88,6 +88,12 @@ struct user_input uman_input_of(const struct user_prefill *p);
 
 /* Rows, pages and "N utilisateurs trouvés" of a search result into c (users.c). */
 void uman_rows(struct web_req *r, struct tmpl_ctx *c, const struct user_page *p, bool across);
+struct export_stream;
+/* Answers an export opened with result rc: the file x streamed as the attachment
+ * filename (x then belongs to the response), 503 when too many exports are under way,
+ * else as uman_fail (400 for ACCESS_INVALID). */
+int uman_send_export(struct web_req *r, enum access_rc rc, struct export_stream *x,
+    const char *filename);
 /* Sends the CSV of users matching the posted filters, of quality (0: every quality of org
  * the one acting manages), as an attachment named name.csv (users.c). */
 int uman_send_users_csv(struct web_req *r, const struct access_who *who, int64_t org,

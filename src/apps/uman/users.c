@@ -11,12 +11,10 @@
 
 #include "access/export.h"
 #include "access/search.h"
-#include "base/buf.h"
 #include "base/msgid.h"
 #include "be/be.h"
 
 #define PER_PAGE 25
-#define EXPORT_MAX (30 << 20)
 
 /* Everything a users page shows around the list. */
 struct users_ctx {
@@ -201,12 +199,6 @@ list_get(struct web_req *r)
 
 /* ---- export ---- */
 
-static int
-to_buf(void *arg, const char *data, size_t len)
-{
-	return buf_add(arg, data, len);
-}
-
 static const char *
 tr(void *arg, const char *msgid)
 {
@@ -219,24 +211,13 @@ uman_send_users_csv(struct web_req *r, const struct access_who *who, int64_t org
 {
 	struct access_errors err;
 	struct user_filter f;
-	struct buf out;
+	struct export_stream *x;
 	enum access_rc rc;
-	int64_t rows;
-	int res;
 
 	uman_read_filter(r, &f);
-	buf_init(&out, EXPORT_MAX);
-	rc = export_users(uman_store(r), who, org, quality, &f,
-	    strcmp(uman_form(r, "sep"), ",") == 0 ? ',' : ';', tr, r, to_buf, &out, &rows, &err);
-	if (rc != ACCESS_OK) {
-		buf_free(&out);
-		return rc == ACCESS_INVALID ? web_error(r, 400) : uman_fail(r, rc);
-	}
-	res = web_send(r, 200, "text/csv; charset=utf-8", out.data ? out.data : "", out.len);
-	buf_free(&out);
-	web_add_header(r, "Content-Disposition", arena_printf(web_arena(r),
-	    "attachment; filename=\"%s.csv\"", name));
-	return res;
+	rc = export_users_open(uman_store(r), who, org, quality, &f,
+	    strcmp(uman_form(r, "sep"), ",") == 0 ? ',' : ';', tr, r, &x, &err);
+	return uman_send_export(r, rc, x, arena_printf(web_arena(r), "%s.csv", name));
 }
 
 static int
