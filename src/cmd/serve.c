@@ -174,6 +174,9 @@ run(int argc, char **argv, bool demo)
 	wc.limits.body_bytes = (size_t)c.max_body;
 	wc.limits.upload_bytes = (size_t)c.max_upload;
 	wc.limits.field_bytes = (size_t)c.max_field;
+	wc.limits.connections = (unsigned)c.max_connections;
+	wc.limits.connections_per_ip = (unsigned)c.max_connections_per_ip;
+	wc.limits.header_seconds = (unsigned)c.header_timeout;
 	wc.tls_listen = c.tls_listen[0] ? c.tls_listen : NULL;
 	wc.tls_cert_pem = eid.tls_cert_pem;
 	wc.tls_key_pem = eid.tls_key_pem;
