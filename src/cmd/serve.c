@@ -13,6 +13,7 @@
 #include "base/log.h"
 #include "cmd/wire.h"
 #include "mail/mail.h"
+#include "oidc/grants.h"
 #include "store/store.h"
 #include "web/web.h"
 
@@ -214,6 +215,7 @@ run(int argc, char **argv, bool demo)
 	log_info(NULL, "signal %d: draining requests", sig);
 	web_server_stop(srv, c.shutdown_grace * 1000);
 	web_server_free(srv);
+	oidc_grants_stop();
 	mail_stop(mail);
 	eid_runtime_free(&eid);
 	store_close(store);
