@@ -100,6 +100,11 @@ test('SIGTERM with shutdown_grace 0 during 20 password logins and 32 token reque
     for (const s of loginStatuses) assert.ok([303, 401, 429, 503, 'closed'].includes(s), `login answered ${s}`);
     for (const s of tokenStatuses) assert.ok([400, 503, 'closed'].includes(s), `token request answered ${s}`);
     assert.ok(loginStatuses.includes(303), `no login went through: ${loginStatuses}`);
+    // A login whose hash had not begun is told so on the error page.
+    for (const r of results) {
+      const [res] = parseResponses(r.text);
+      if (res?.status === 503) assert.match(res.body, /Service indisponible/);
+    }
     assert.match(logs, /stopped$/m);
   } finally {
     if (!stopped) await srv.stop().catch(() => {});
