@@ -187,7 +187,9 @@ int web_set_cookie(struct web_req *r, const char *name, const char *value, long 
 char *web_url_encode(struct arena *a, const char *s);
 
 /* Runs fn(arg) on a worker thread (slow work: password hashes) while the connection is
- * suspended, then calls then(r). The handler returns web_defer's result. */
+ * suspended, then calls then(r). The handler returns web_defer's result. Once a stop's
+ * grace is over, work not begun is dropped (then is not called: the request gets 503),
+ * and new work runs on the connection thread. */
 int web_defer(struct web_req *r, void (*fn)(void *arg), void *arg, web_handler then);
 /* In the continuation: the arg given to web_defer or web_suspend. */
 void *web_deferred_arg(struct web_req *r);
@@ -196,7 +198,8 @@ void *web_deferred_arg(struct web_req *r);
  * so that the connection thread serves other requests meanwhile. The handler returns
  * web_suspend's result, and hands r to exactly one later web_resume. */
 int web_suspend(struct web_req *r, void *arg, web_handler then);
-/* Resumes a request suspended by web_suspend; any thread, once. */
+/* Resumes a request suspended by web_suspend; any thread, once. A stop waits for it (once
+ * its grace is over, web_suspend no longer suspends: the connection thread waits). */
 void web_resume(struct web_req *r);
 
 #endif
