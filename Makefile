@@ -106,6 +106,12 @@ bench-lookup: $(O)/libportier.a
 	$(CC) $(CFLAGS) -o $(O)/bench/lookup_bench bench/lookup_bench.c $(O)/libportier.a $(LDFLAGS) $(LDLIBS)
 	sh bench/lookup.sh $(O)/bench/lookup_bench
 
+# Peak memory under 500 concurrent 10 MiB POSTs to a 64 KiB route (bench/body_limits.sh);
+# not part of make bench.
+.PHONY: bench-body
+bench-body: all
+	PORTIER_BIN=$(O)/portier sh bench/body_limits.sh
+
 # Access management with a quality of 100,000 users (bench/uman.sh); not part of make bench.
 bench-uman: all
 	$(CC) $(CFLAGS) -o $(O)/bench_uman bench/uman.c $(O)/libportier.a $(LDFLAGS) $(LDLIBS)

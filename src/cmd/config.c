@@ -37,13 +37,16 @@ static const struct key keys[] = {
 	{ "db_pool", I(db_pool, 1, 64) },
 	{ "session_idle", I(session_idle, 60, 86400) },
 	{ "session_absolute", I(session_absolute, 300, 7 * 86400) },
-	{ "shutdown_grace", I(shutdown_grace, 1, 3600) },
+	{ "shutdown_grace", I(shutdown_grace, 0, 3600) },
 	{ "password_ops", I(password_ops, 1, 10) },
 	{ "password_mem_kib", I(password_mem_kib, 8, 1048576) },
 	{ "max_header", L(max_header, 1024, 1L << 20) },
 	{ "max_body", L(max_body, 1024, 16L << 20) },
 	{ "max_upload", L(max_upload, 1024, 256L << 20) },
 	{ "max_field", L(max_field, 64, 1L << 20) },
+	{ "max_connections", I(max_connections, 16, 100000) },
+	{ "max_connections_per_ip", I(max_connections_per_ip, 1, 100000) },
+	{ "header_timeout", I(header_timeout, 1, 600) },
 	{ "demo", K_BOOL, offsetof(struct config, demo), 0, 0, 0 },
 	{ "tls_listen", S(tls_listen) },
 	{ "tls_cert", S(tls_cert) },
@@ -86,6 +89,9 @@ config_defaults(struct config *c)
 	c->max_body = 64 * 1024;
 	c->max_upload = 10L * 1024 * 1024;
 	c->max_field = 8 * 1024;
+	c->max_connections = 4000;
+	c->max_connections_per_ip = 200;
+	c->header_timeout = 10;
 	snprintf(c->eid_revocation, sizeof(c->eid_revocation), "crl");
 	snprintf(c->eid_proxy_header, sizeof(c->eid_proxy_header), "X-SSL-Client-Cert");
 	c->demo_card_reader = true;

@@ -25,6 +25,9 @@ struct config {
 	long max_body;
 	long max_upload;
 	long max_field;
+	int max_connections;      /* open connections, all addresses */
+	int max_connections_per_ip;   /* open connections from one address */
+	int header_timeout;       /* seconds to receive a request's complete headers */
 	bool demo;
 	/* TLS listener and the eID door (docs/eid.md) */
 	char tls_listen[128];

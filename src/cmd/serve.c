@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "cmd/wire.h"
 #include "mail/mail.h"
+#include "oidc/grants.h"
 #include "store/store.h"
 #include "web/web.h"
 
@@ -178,6 +179,9 @@ run(int argc, char **argv, bool demo)
 	wc.limits.body_bytes = (size_t)c.max_body;
 	wc.limits.upload_bytes = (size_t)c.max_upload;
 	wc.limits.field_bytes = (size_t)c.max_field;
+	wc.limits.connections = (unsigned)c.max_connections;
+	wc.limits.connections_per_ip = (unsigned)c.max_connections_per_ip;
+	wc.limits.header_seconds = (unsigned)c.header_timeout;
 	wc.tls_listen = c.tls_listen[0] ? c.tls_listen : NULL;
 	wc.tls_cert_pem = eid.tls_cert_pem;
 	wc.tls_key_pem = eid.tls_key_pem;
@@ -215,6 +219,7 @@ run(int argc, char **argv, bool demo)
 	log_info(NULL, "signal %d: draining requests", sig);
 	web_server_stop(srv, c.shutdown_grace * 1000);
 	web_server_free(srv);
+	oidc_grants_stop();
 	mail_stop(mail);
 	eid_runtime_free(&eid);
 	store_close(store);

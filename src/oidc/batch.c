@@ -37,7 +37,9 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t queued = PTHREAD_COND_INITIALIZER;
 static struct item *head, *tail;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
-static bool committer_up;
+static bool committer_up;     /* the thread was started (set once, before any enqueue) */
+static bool stopping;         /* under lock: the committer ends once the queue is empty */
+static pthread_t committer_thread;
 
 /* Takes (under the lock) up to BATCH_MAX queued items of the oldest item's store. */
 static size_t
@@ -126,8 +128,12 @@ committer(void *unused)
 		size_t n;
 
 		pthread_mutex_lock(&lock);
-		while (head == NULL)
+		while (head == NULL && !stopping)
 			pthread_cond_wait(&queued, &lock);
+		if (head == NULL) {
+			pthread_mutex_unlock(&lock);
+			return NULL;
+		}
 		n = take(batch);
 		pthread_mutex_unlock(&lock);
 		run(batch, n);
@@ -139,21 +145,18 @@ committer(void *unused)
 static void
 committer_start(void)
 {
-	pthread_attr_t a;
-	pthread_t t;
-
-	if (pthread_attr_init(&a) != 0)
-		return;
-	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-	committer_up = pthread_create(&t, &a, committer, NULL) == 0;
-	pthread_attr_destroy(&a);
+	committer_up = pthread_create(&committer_thread, NULL, committer, NULL) == 0;
 }
 
-/* Queues an item for the committer. */
-static void
+/* Queues an item for the committer; -1 once it is stopped (the caller commits alone). */
+static int
 enqueue(struct item *it)
 {
 	pthread_mutex_lock(&lock);
+	if (stopping) {
+		pthread_mutex_unlock(&lock);
+		return -1;
+	}
 	if (tail != NULL)
 		tail->next = it;
 	else
@@ -161,6 +164,22 @@ enqueue(struct item *it)
 	tail = it;
 	pthread_cond_signal(&queued);
 	pthread_mutex_unlock(&lock);
+	return 0;
+}
+
+void
+oidc_batch_stop(void)
+{
+	bool join;
+
+	pthread_once(&once, committer_start);
+	pthread_mutex_lock(&lock);
+	join = committer_up && !stopping;
+	stopping = true;
+	pthread_cond_signal(&queued);
+	pthread_mutex_unlock(&lock);
+	if (join)
+		pthread_join(committer_thread, NULL);
 }
 
 int
@@ -173,13 +192,11 @@ oidc_batch_submit(struct store *s, oidc_batch_fn fn, void *arg,
 		return -1;
 	*it = (struct item){ .s = s, .fn = fn, .arg = arg, .rc = -1, .cb = cb, .cb_arg = cb_arg };
 	pthread_once(&once, committer_start);
-	if (!committer_up) {
+	if (!committer_up || enqueue(it) != 0) {
 		run(&it, 1);
 		cb(cb_arg, it->rc);
 		free(it);
-		return 0;
 	}
-	enqueue(it);
 	return 0;
 }
 
@@ -197,7 +214,12 @@ oidc_batch_run(struct store *s, oidc_batch_fn fn, void *arg)
 	}
 	if (sem_init(&me.done, 0, 0) != 0)
 		return -1;
-	enqueue(&me);
+	if (enqueue(&me) != 0) {
+		/* Stopped: commit alone. */
+		sem_destroy(&me.done);
+		run(one, 1);
+		return me.rc;
+	}
 	while (sem_wait(&me.done) != 0)
 		;
 	if (me.wake_next != NULL)

@@ -22,5 +22,9 @@ int oidc_batch_run(struct store *s, oidc_batch_fn fn, void *arg);
  * arg must stay valid until then. */
 int oidc_batch_submit(struct store *s, oidc_batch_fn fn, void *arg,
     void (*cb)(void *cb_arg, int rc), void *cb_arg);
+/* Stops the committer once every operation queued is committed and answered, and joins
+ * it: after this, no thread of this module holds a request or uses a store. Operations
+ * submitted later are committed alone on their caller's thread. */
+void oidc_batch_stop(void);
 
 #endif

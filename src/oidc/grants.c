@@ -622,6 +622,12 @@ oidc_refresh_submit(struct store *s, const struct oidc_client *c, const char *re
 	return token_submit(s, refresh_fn, &j, done, done_arg);
 }
 
+void
+oidc_grants_stop(void)
+{
+	oidc_batch_stop();
+}
+
 int
 oidc_access_grant(struct store *s, const char *access, struct oidc_grant *out,
     struct oidc_client *client, struct oidc_profile_data *data, enum oidc_refusal *why)

@@ -132,6 +132,9 @@ int oidc_code_redeem_submit(struct store *s, const struct oidc_client *c, const 
 int oidc_refresh_submit(struct store *s, const struct oidc_client *c, const char *refresh,
     const struct oidc_ctx *ctx, struct oidc_issued *out, enum oidc_refusal *why,
     void (*done)(void *done_arg, int rc), void *done_arg);
+/* At shutdown, before the store is closed: every answer submitted is committed and
+ * given, and the thread of the group commit joined. */
+void oidc_grants_stop(void);
 /* Finds the grant of a valid access token, its client and what its claims are made of,
  * in one read. Returns 0, 1 (refused: *why) or -1. */
 int oidc_access_grant(struct store *s, const char *access, struct oidc_grant *out,

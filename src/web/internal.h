@@ -15,12 +15,15 @@
 #define WEB_MAX_ROUTES 256
 #define WEB_MAX_PARAMS 8
 #define WEB_MAX_HEADERS 24
+/* Seconds without a byte after which libmicrohttpd closes a connection. */
+#define WEB_CONN_TIMEOUT 30
 
 struct route {
 	char method[8];
 	char *pattern;
 	web_handler h;
 	unsigned flags;
+	size_t body_max;            /* largest body this route reads (0: none) */
 };
 
 struct work_pool;
@@ -43,6 +46,15 @@ struct web_server {
 	 * keep-alive connections. */
 	pthread_mutex_t active_lock;
 	long active;
+	/* Requests whose connection is suspended (slow work, group commit), under
+	 * active_lock: a stop waits until every one is resumed before it stops the daemons,
+	 * so that no thread resumes a connection of a freed daemon. Once draining is set,
+	 * no connection is suspended any more (the work is done on the connection thread). */
+	long suspended;
+	bool draining;
+	pthread_cond_t resumed;
+	/* Connections whose request headers are late (slowloris): see conn_watch.c. */
+	struct conn_watch_list *watch;
 	char static_dir[4096];
 };
 
@@ -74,12 +86,16 @@ struct web_req {
 	bool bad_path;
 	bool headers_checked;
 	bool dispatched;
+	int route_rc;               /* router_match's answer, taken when the headers arrive */
+	const char *allow;          /* the Allow header of a 405 */
 	struct web_session session;
 	bool has_session;
 	unsigned char sid_hash[32];
 	/* deferred work */
 	bool deferred;
 	bool deferred_done;
+	bool deferred_cancelled;    /* the server stopped before the work began */
+	bool deferred_inline;       /* draining: the connection thread waits, not suspended */
 	web_handler then;
 	void *defer_arg;
 	/* response */
@@ -130,6 +146,24 @@ int lang_switch(struct web_req *r);
 struct work_pool *work_pool_new(int threads);
 void work_pool_free(struct work_pool *p);
 int work_submit(struct work_pool *p, void (*fn)(void *), void *arg, struct web_req *r);
+/* Drops the jobs not yet begun: their requests are resumed as cancelled. */
+void work_pool_cancel(struct work_pool *p);
+/* Called once a suspended request's connection is resumed (any thread). */
+void web_suspension_over(struct web_server *s);
+/* In a draining server: waits on the connection thread until web_resume(r). */
+void web_wait_inline(struct web_req *r);
+
+/* conn_watch.c: closes connections whose request headers are not complete in time. */
+struct conn_watch_list;
+int conn_watch_start(struct web_server *s);
+void conn_watch_stop(struct web_server *s);
+void conn_watch_free(struct web_server *s);
+void conn_watch_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode code);
+/* The request line arrived / the headers are complete / the request is over. */
+void conn_watch_request_line(struct web_server *s, struct MHD_Connection *conn);
+void conn_watch_headers_done(struct MHD_Connection *conn);
+void conn_watch_request_over(struct web_server *s, struct MHD_Connection *conn);
 
 long long now_ns(void);
 

@@ -191,6 +191,8 @@ static const struct error_text errors[] = {
 	    N_("Les données envoyées dépassent la taille autorisée.") },
 	{ 431, N_("Requête trop volumineuse"),
 	    N_("Les données envoyées dépassent la taille autorisée.") },
+	{ 503, N_("Service indisponible"),
+	    N_("Le service redémarre. Veuillez réessayer dans un moment.") },
 	{ 500, N_("Erreur interne"),
 	    N_("Une erreur inattendue s'est produite. Veuillez réessayer plus tard.") },
 };

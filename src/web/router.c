@@ -20,6 +20,7 @@ web_route(struct web_server *s, const char *method, const char *pattern, web_han
 		return -1;
 	rt->h = h;
 	rt->flags = flags;
+	rt->body_max = (flags & WEB_UPLOAD) ? s->cfg.limits.upload_bytes : s->cfg.limits.body_bytes;
 	s->nroutes++;
 	return 0;
 }

@@ -42,6 +42,12 @@ limits_default(struct web_limits *l)
 		l->fields = 256;
 	if (l->url_bytes == 0)
 		l->url_bytes = 4096;
+	if (l->connections == 0)
+		l->connections = 4000;
+	if (l->connections_per_ip == 0)
+		l->connections_per_ip = 200;
+	if (l->header_seconds == 0)
+		l->header_seconds = 10;
 }
 
 struct web_server *
@@ -57,6 +63,7 @@ web_server_new(const struct web_config *cfg, char *err, size_t errlen)
 	}
 	s->cfg = *cfg;
 	pthread_mutex_init(&s->active_lock, NULL);
+	pthread_cond_init(&s->resumed, NULL);
 	limits_default(&s->cfg.limits);
 	if (s->cfg.threads <= 0)
 		s->cfg.threads = 4;
@@ -107,6 +114,7 @@ uri_cb(void *cls, const char *uri, struct MHD_Connection *conn)
 	unsigned char id[8];
 	const char *q;
 
+	conn_watch_request_line(s, conn);
 	if (r == NULL)
 		return NULL;
 	r->srv = s;
@@ -118,7 +126,7 @@ uri_cb(void *cls, const char *uri, struct MHD_Connection *conn)
 	r->arena = arena_new(s->cfg.limits.upload_bytes * 3 + (1 << 20));
 	randombytes_buf(id, sizeof(id));
 	sodium_bin2hex(r->rid, sizeof(r->rid), id, sizeof(id));
-	buf_init(&r->body, s->cfg.limits.upload_bytes);
+	buf_init(&r->body, s->cfg.limits.body_bytes);   /* the route's limit once known */
 	buf_init(&r->out, 32 << 20);
 	r->status = 0;
 	q = strchr(uri, '?');
@@ -211,21 +219,36 @@ form_status_http(enum form_status st)
 	}
 }
 
+/* Back on the connection thread once the slow work is done: the continuation answers. */
+static enum MHD_Result
+finish_deferred(struct web_req *r)
+{
+	int rc;
+
+	r->deferred = false;
+	if (r->deferred_cancelled)
+		return fail(r, 503, "the server stopped before the slow work began");
+	rc = r->then(r);
+	if (rc != 0 || !r->responded) {
+		r->nheaders = 0;
+		web_error(r, 500);
+	}
+	return resp_queue(r);
+}
+
 static enum MHD_Result
 dispatch(struct web_req *r)
 {
 	struct web_server *s = r->srv;
 	const struct web_limits *l = &s->cfg.limits;
-	char allow[64];
 	enum form_status st;
 	int rc;
 
 	r->dispatched = true;
-	rc = router_match(s, r, allow, sizeof(allow));
-	if (rc == 404)
+	if (r->route_rc == 404)
 		return fail(r, 404, "no route");
-	if (rc == 405) {
-		web_add_header(r, "Allow", arena_strdup(r->arena, allow));
+	if (r->route_rc == 405) {
+		web_add_header(r, "Allow", r->allow);
 		return fail(r, 405, "method not allowed");
 	}
 	st = form_parse_urlencoded(r->arena, r->raw_query, strlen(r->raw_query), l->fields,
@@ -233,8 +256,6 @@ dispatch(struct web_req *r)
 	if (st != FORM_OK)
 		return fail(r, form_status_http(st), "bad query string");
 	if (is_post_like(r->method)) {
-		if (!(r->route->flags & WEB_UPLOAD) && r->body.len > l->body_bytes)
-			return fail(r, 413, "body over the limit");
 		st = parse_body(r, r->route->flags & WEB_UPLOAD);
 		if (st != FORM_OK)
 			return fail(r, form_status_http(st), "bad form body");
@@ -242,8 +263,13 @@ dispatch(struct web_req *r)
 			return fail(r, 403, "CSRF token missing or wrong");
 	}
 	rc = r->route->h(r);
-	if (r->deferred)
-		return MHD_YES;
+	if (r->deferred) {
+		if (!r->deferred_inline)
+			return MHD_YES;
+		/* The server is draining: nothing is suspended any more, this thread waits. */
+		web_wait_inline(r);
+		return finish_deferred(r);
+	}
 	if (rc != 0 || !r->responded) {
 		log_err(r->rid, "handler for %s %s failed", r->method, r->route->pattern);
 		r->nheaders = 0;
@@ -253,12 +279,96 @@ dispatch(struct web_req *r)
 }
 
 static enum MHD_Result
+count_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	int *n = cls;
+
+	(void)kind;
+	(void)value;
+	if (strcasecmp(key, "Content-Length") == 0)
+		n[0]++;
+	else if (strcasecmp(key, "Transfer-Encoding") == 0)
+		n[1]++;
+	return MHD_YES;
+}
+
+/* RFC 9112 §6.3: a body whose length is ambiguous is refused (400, the connection closed)
+ * before a byte of it is read: with two Content-Length headers, or Content-Length and
+ * Transfer-Encoding, libmicrohttpd would read one length and run the bytes after it as a
+ * second request, which a proxy in front may have read as part of the body. libmicrohttpd
+ * decodes chunked alone: another final coding is 400, another coding before it 501. */
+static int
+framing_status(struct web_req *r, const char **why)
+{
+	int n[2] = { 0, 0 };
+	const char *te;
+	size_t len;
+
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_framing, n);
+	*why = "ambiguous body length (two Content-Length, or with Transfer-Encoding)";
+	if (n[0] > 1 || (n[0] > 0 && n[1] > 0) || n[1] > 1)
+		return 400;
+	if (n[1] == 0)
+		return 0;
+	te = web_header(r, "Transfer-Encoding");
+	if (te == NULL || strcasecmp(te, "chunked") == 0)
+		return 0;
+	len = strlen(te);
+	*why = "Transfer-Encoding whose last coding is not chunked";
+	if (len < 7 || strcasecmp(te + len - 7, "chunked") != 0)
+		return 400;
+	*why = "a transfer coding other than chunked";
+	return 501;
+}
+
+/* With the headers in: the route, and its body limit. A body the route would refuse, or
+ * a body for no route, is refused now: queued in this first call, the answer tells
+ * libmicrohttpd to read none of the body and to close the connection after it. */
+static enum MHD_Result
+route_on_headers(struct web_req *r)
+{
+	const char *cl = web_header(r, "Content-Length");
+	bool has_body = web_header(r, "Transfer-Encoding") != NULL;
+	unsigned long long n = 0;
+	char allow[64];
+
+	if (cl != NULL) {
+		char *end;
+
+		/* libmicrohttpd has already refused a Content-Length that is not digits. */
+		errno = 0;
+		n = strtoull(cl, &end, 10);
+		if (errno != 0 || end == cl || *end != '\0')
+			return fail(r, 400, "bad Content-Length");
+		has_body = has_body || n > 0;
+		/* Over what any route takes: 413 whatever the route. */
+		if (n > r->srv->cfg.limits.upload_bytes)
+			return fail(r, 413, "declared body over the limit (not read)");
+	}
+	r->route_rc = router_match(r->srv, r, allow, sizeof(allow));
+	if (r->route_rc == 405)
+		r->allow = arena_strdup(r->arena, allow);
+	if (r->route_rc != 0) {
+		if (!has_body)
+			return MHD_YES;   /* answered on the next call: keep-alive */
+		r->dispatched = true;
+		if (r->route_rc == 405)
+			web_add_header(r, "Allow", r->allow);
+		return fail(r, r->route_rc, "a body for no route (not read)");
+	}
+	if (n > r->route->body_max)
+		return fail(r, 413, "declared body over the route's limit (not read)");
+	buf_free(&r->body);
+	buf_init(&r->body, r->route->body_max);
+	return MHD_YES;
+}
+
+static enum MHD_Result
 access_cb(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
     const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
 	struct web_req *r = *con_cls;
 	const struct web_limits *l;
-	int rc;
 
 	(void)cls;
 	if (r == NULL || r->arena == NULL)
@@ -268,19 +378,15 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url, const char *m
 		/* Resumed after slow work: finish with the continuation. */
 		if (!r->deferred_done)
 			return MHD_YES;
-		r->deferred = false;
-		rc = r->then(r);
-		if (rc != 0 || !r->responded) {
-			r->nheaders = 0;
-			web_error(r, 500);
-		}
-		return resp_queue(r);
+		return finish_deferred(r);
 	}
 	if (!r->headers_checked) {
 		size_t total = 0;
-		const char *cl;
+		const char *why;
+		int st;
 
 		r->headers_checked = true;
+		conn_watch_headers_done(conn);
 		r->method = arena_strdup(r->arena, method);
 		r->path = arena_strdup(r->arena, url);
 		r->client = client_addr(r);
@@ -292,6 +398,9 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url, const char *m
 		r->lang = i18n_negotiate(web_cookie(r, "portier_lang"),
 		    web_header(r, "Accept-Language"));
 		session_from_cookie(r);
+		st = framing_status(r, &why);
+		if (st != 0)
+			return fail(r, st, why);
 		if (r->body_too_large)
 			return fail(r, 414, "URI over the limit");
 		if (r->bad_path || !utf8_valid(r->path, strlen(r->path)))
@@ -301,28 +410,25 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url, const char *m
 		MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &total);
 		if (total > l->header_bytes)
 			return fail(r, 431, "headers over the limit");
-		cl = web_header(r, "Content-Length");
-		if (cl != NULL) {
-			char *end;
-			unsigned long long n = strtoull(cl, &end, 10);
-
-			if (*end != '\0' || n > l->upload_bytes)
-				return fail(r, 413, "declared body over the limit");
-		}
-		/* Answer on the next call: MHD closes the connection when a response is
-		 * queued in the first call, which would defeat keep-alive. */
-		return MHD_YES;
+		/* Otherwise answered on the next call: MHD closes the connection when a
+		 * response is queued in the first call, which would defeat keep-alive. */
+		return route_on_headers(r);
 	}
 	if (*upload_data_size > 0) {
-		if (!r->body_too_large && buf_add(&r->body, upload_data, *upload_data_size) != 0)
-			r->body_too_large = true;
+		if (buf_add(&r->body, upload_data, *upload_data_size) != 0) {
+			/* Only a chunked body gets here (a Content-Length over the limit was
+			 * refused above): libmicrohttpd cannot answer in the middle of a body,
+			 * so the connection is closed rather than the rest read. */
+			log_info(r->rid, "refused %s: chunked body over the route's limit, "
+			    "connection closed", r->method);
+			r->status = 413;
+			return MHD_NO;
+		}
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
 	if (r->responded)
 		return MHD_YES;
-	if (r->body_too_large)
-		return fail(r, 413, "body over the limit");
 	return dispatch(r);
 }
 
@@ -333,9 +439,9 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct web_server *s = cls;
 	struct web_req *r = *con_cls;
 
-	(void)conn;
 	if (r == NULL)
 		return;
+	conn_watch_request_over(s, conn);
 	if (r->method != NULL)
 		log_info(r->rid, "access %s %s %d %zuB %.1fms%s", r->method,
 		    r->path ? r->path : "-", r->status, r->out.len,
@@ -399,11 +505,23 @@ start_daemon(struct web_server *s, struct sockaddr_in *sa, unsigned int flags,
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, s,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(s->cfg.limits.header_bytes * 4 + 65536),
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4000,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)WEB_CONN_TIMEOUT,
+	    MHD_OPTION_CONNECTION_LIMIT, s->cfg.limits.connections,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->cfg.limits.connections_per_ip,
+	    MHD_OPTION_NOTIFY_CONNECTION, conn_watch_notify, s,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
 	    MHD_OPTION_ARRAY, tls ? tls : none,
 	    MHD_OPTION_END);
+}
+
+/* The eID listener's connection notifier: the handshake hook for signature certificates
+ * (tls.c) and the watch on the time to complete the headers (conn_watch.c). */
+static void
+tls_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	tls_connection_notify(cls, conn, socket_context, code);
+	conn_watch_notify(cls, conn, socket_context, code);
 }
 
 /* The TLS listener: GnuTLS inside libmicrohttpd (priorities: tls.c); with client
@@ -439,8 +557,10 @@ start_tls(struct web_server *s, char *err, size_t errlen)
 	if (s->cfg.tls_client_ca_pem != NULL) {
 		tls[3].option = MHD_OPTION_HTTPS_MEM_TRUST;
 		tls[3].ptr_value = (void *)(uintptr_t)s->cfg.tls_client_ca_pem;
+		/* Replaces start_daemon's notifier, which tls_notify calls too. */
 		tls[4].option = MHD_OPTION_NOTIFY_CONNECTION;
-		tls[4].value = (intptr_t)tls_connection_notify;
+		tls[4].value = (intptr_t)tls_notify;
+		tls[4].ptr_value = s;
 	}
 	s->tls_d = start_daemon(s, &sa, MHD_USE_TLS, tls);
 	if (s->tls_d == NULL) {
@@ -461,6 +581,10 @@ web_server_start(struct web_server *s, char *err, size_t errlen)
 
 	if (parse_listen(s->cfg.listen, &sa) != 0) {
 		snprintf(err, errlen, "listen address '%s' is not ADDR:PORT", s->cfg.listen);
+		return -1;
+	}
+	if (conn_watch_start(s) != 0) {
+		snprintf(err, errlen, "cannot start the thread that watches connections");
 		return -1;
 	}
 	s->d = start_daemon(s, &sa, 0, NULL);
@@ -491,6 +615,28 @@ web_server_tls_port(const struct web_server *s)
 	return s->tls_d != NULL ? s->tls_port : 0;
 }
 
+/* The grace is over: slow work not begun is dropped (its requests answered 503), and the
+ * stop waits for every suspended request to be resumed (hashes under way, group commits,
+ * a few ms each): MHD_stop_daemon frees the connections, which the threads holding
+ * them must not resume afterwards. From here on nothing is suspended any more. */
+static void
+drain_suspended(struct web_server *s)
+{
+	long n;
+
+	pthread_mutex_lock(&s->active_lock);
+	s->draining = true;
+	pthread_mutex_unlock(&s->active_lock);
+	work_pool_cancel(s->work);
+	pthread_mutex_lock(&s->active_lock);
+	n = s->suspended;
+	if (n > 0)
+		log_info(NULL, "waiting for %ld suspended request(s) to be resumed", n);
+	while (s->suspended > 0)
+		pthread_cond_wait(&s->resumed, &s->active_lock);
+	pthread_mutex_unlock(&s->active_lock);
+}
+
 void
 web_server_stop(struct web_server *s, int grace_ms)
 {
@@ -519,6 +665,8 @@ web_server_stop(struct web_server *s, int grace_ms)
 			break;
 		usleep(10 * 1000);
 	}
+	drain_suspended(s);
+	conn_watch_stop(s);
 	if (s->tls_d != NULL)
 		MHD_stop_daemon(s->tls_d);
 	MHD_stop_daemon(s->d);
@@ -533,11 +681,13 @@ web_server_free(struct web_server *s)
 		return;
 	if (s->d != NULL)
 		web_server_stop(s, 0);
+	conn_watch_free(s);
 	work_pool_free(s->work);
 	tmpl_free(s->tmpl);
 	i18n_free(s->i18n);
 	for (size_t i = 0; i < s->nroutes; i++)
 		free(s->routes[i].pattern);
 	pthread_mutex_destroy(&s->active_lock);
+	pthread_cond_destroy(&s->resumed);
 	free(s);
 }

@@ -24,6 +24,9 @@ struct web_limits {
 	size_t field_bytes;      /* one form or query value (default 8 KiB) */
 	size_t fields;           /* number of fields (default 256) */
 	size_t url_bytes;        /* path + query (default 4 KiB) */
+	unsigned connections;    /* open connections, all addresses together (default 4000) */
+	unsigned connections_per_ip;   /* open connections from one address (default 200) */
+	unsigned header_seconds; /* to receive a request's complete headers (default 10) */
 };
 
 /* A session as the web layer sees it; kept by a backend (see web_session_ops). */
@@ -85,6 +88,10 @@ enum web_route_flags {
 	WEB_NO_CSRF = 1 << 0,    /* a POST that authenticates otherwise (machine clients) */
 	WEB_UPLOAD = 1 << 1,     /* accepts multipart/form-data up to limits.upload_bytes */
 };
+/* A route's body limit is limits.upload_bytes with WEB_UPLOAD, else limits.body_bytes; it
+ * is known when the headers arrive: a larger Content-Length is refused (413) before any
+ * byte of the body is read, a chunked body is cut at the limit (the connection closed),
+ * and a body for no route is never read (404 or 405, the connection closed). */
 
 /* Creates a server (not yet listening). Returns NULL with a reason in err. */
 struct web_server *web_server_new(const struct web_config *cfg, char *err, size_t errlen);
@@ -105,7 +112,9 @@ int web_server_start(struct web_server *s, char *err, size_t errlen);
 int web_server_port(const struct web_server *s);
 /* Port of the TLS listener actually bound, 0 when there is none. */
 int web_server_tls_port(const struct web_server *s);
-/* Stops accepting, lets running requests finish (up to grace_ms), stops. */
+/* Stops accepting, lets running requests finish (up to grace_ms), then drops slow work not
+ * yet begun (its requests answered 503), waits for the suspended requests to be resumed
+ * (work under way, group commits), and stops the listeners. */
 void web_server_stop(struct web_server *s, int grace_ms);
 void web_server_free(struct web_server *s);
 
@@ -192,7 +201,9 @@ int web_set_cookie(struct web_req *r, const char *name, const char *value, long 
 char *web_url_encode(struct arena *a, const char *s);
 
 /* Runs fn(arg) on a worker thread (slow work: password hashes) while the connection is
- * suspended, then calls then(r). The handler returns web_defer's result. */
+ * suspended, then calls then(r). The handler returns web_defer's result. Once a stop's
+ * grace is over, work not begun is dropped (then is not called: the request gets 503),
+ * and new work runs on the connection thread. */
 int web_defer(struct web_req *r, void (*fn)(void *arg), void *arg, web_handler then);
 /* In the continuation: the arg given to web_defer or web_suspend. */
 void *web_deferred_arg(struct web_req *r);
@@ -201,7 +212,8 @@ void *web_deferred_arg(struct web_req *r);
  * so that the connection thread serves other requests meanwhile. The handler returns
  * web_suspend's result, and hands r to exactly one later web_resume. */
 int web_suspend(struct web_req *r, void *arg, web_handler then);
-/* Resumes a request suspended by web_suspend; any thread, once. */
+/* Resumes a request suspended by web_suspend; any thread, once. A stop waits for it (once
+ * its grace is over, web_suspend no longer suspends: the connection thread waits). */
 void web_resume(struct web_req *r);
 
 #endif

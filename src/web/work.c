@@ -27,6 +27,17 @@ struct work_pool {
 	bool quit;
 };
 
+/* Hands a suspended request back to its connection thread; r may be gone on return. */
+static void
+resume(struct web_req *r)
+{
+	struct web_server *s = r->srv;
+
+	r->deferred_done = true;
+	MHD_resume_connection(r->conn);
+	web_suspension_over(s);
+}
+
 static void *
 worker(void *arg)
 {
@@ -51,10 +62,8 @@ worker(void *arg)
 		p->queued--;
 		pthread_mutex_unlock(&p->lock);
 		j->fn(j->arg);
-		if (j->r != NULL) {
-			j->r->deferred_done = true;
-			MHD_resume_connection(j->r->conn);
-		}
+		if (j->r != NULL)
+			resume(j->r);
 		free(j);
 	}
 }
@@ -102,6 +111,28 @@ work_pool_free(struct work_pool *p)
 	free(p);
 }
 
+void
+work_pool_cancel(struct work_pool *p)
+{
+	struct job *j;
+
+	pthread_mutex_lock(&p->lock);
+	j = p->head;
+	p->head = p->tail = NULL;
+	p->queued = 0;
+	pthread_mutex_unlock(&p->lock);
+	while (j != NULL) {
+		struct job *next = j->next;
+
+		if (j->r != NULL) {
+			j->r->deferred_cancelled = true;
+			resume(j->r);
+		}
+		free(j);
+		j = next;
+	}
+}
+
 int
 work_submit(struct work_pool *p, void (*fn)(void *), void *arg, struct web_req *r)
 {
@@ -129,19 +160,37 @@ work_submit(struct work_pool *p, void (*fn)(void *), void *arg, struct web_req *
 	return 0;
 }
 
+/* Marks r suspended, or (draining server) to be waited for on its connection thread.
+ * Returns true when the connection was suspended. */
+static bool
+suspend(struct web_req *r, void *arg, web_handler then)
+{
+	struct web_server *s = r->srv;
+	bool draining;
+
+	r->deferred = true;
+	r->deferred_done = false;
+	r->deferred_cancelled = false;
+	r->then = then;
+	r->defer_arg = arg;
+	pthread_mutex_lock(&s->active_lock);
+	draining = s->draining;
+	if (!draining)
+		s->suspended++;
+	r->deferred_inline = draining;
+	pthread_mutex_unlock(&s->active_lock);
+	if (!draining)
+		MHD_suspend_connection(r->conn);
+	return !draining;
+}
+
 int
 web_defer(struct web_req *r, void (*fn)(void *arg), void *arg, web_handler then)
 {
-	r->deferred = true;
-	r->deferred_done = false;
-	r->then = then;
-	r->defer_arg = arg;
-	MHD_suspend_connection(r->conn);
-	if (work_submit(r->srv->work, fn, arg, r) != 0) {
-		/* Queue full: do the work here rather than fail the request. */
+	if (!suspend(r, arg, then) || work_submit(r->srv->work, fn, arg, r) != 0) {
+		/* Draining, or the queue is full: do the work here rather than fail. */
 		fn(arg);
-		r->deferred_done = true;
-		MHD_resume_connection(r->conn);
+		web_resume(r);
 	}
 	return 0;
 }
@@ -149,19 +198,43 @@ web_defer(struct web_req *r, void (*fn)(void *arg), void *arg, web_handler then)
 int
 web_suspend(struct web_req *r, void *arg, web_handler then)
 {
-	r->deferred = true;
-	r->deferred_done = false;
-	r->then = then;
-	r->defer_arg = arg;
-	MHD_suspend_connection(r->conn);
+	suspend(r, arg, then);
 	return 0;
 }
 
 void
 web_resume(struct web_req *r)
 {
-	r->deferred_done = true;
-	MHD_resume_connection(r->conn);
+	struct web_server *s = r->srv;
+
+	if (r->deferred_inline) {
+		pthread_mutex_lock(&s->active_lock);
+		r->deferred_done = true;
+		pthread_cond_broadcast(&s->resumed);
+		pthread_mutex_unlock(&s->active_lock);
+		return;
+	}
+	resume(r);
+}
+
+void
+web_wait_inline(struct web_req *r)
+{
+	struct web_server *s = r->srv;
+
+	pthread_mutex_lock(&s->active_lock);
+	while (!r->deferred_done)
+		pthread_cond_wait(&s->resumed, &s->active_lock);
+	pthread_mutex_unlock(&s->active_lock);
+}
+
+void
+web_suspension_over(struct web_server *s)
+{
+	pthread_mutex_lock(&s->active_lock);
+	s->suspended--;
+	pthread_cond_broadcast(&s->resumed);
+	pthread_mutex_unlock(&s->active_lock);
 }
 
 void *

@@ -163,6 +163,39 @@ single_operation(void **state)
 	assert_int_equal(store_fixture_setting(f->s, "b.99.3", NULL, 0), 0);
 }
 
+/* The stop at shutdown: every operation queued is committed and answered before
+ * oidc_batch_stop returns (the committer joined, nothing left holding a request); later
+ * operations are committed alone on their caller's thread. Runs last: the stop is for
+ * good. */
+static void
+stop_answers_everything_queued(void **state)
+{
+	struct store_fixture *f = *state;
+	struct answers a = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, { 0 }, 0, f->s,
+	    0 };
+	struct async_op ops[OPS];
+	struct op o = { 88, 1 };
+	int n;
+
+	for (int k = 0; k < OPS; k++) {
+		ops[k] = (struct async_op){ { 78, k }, &a };
+		assert_int_equal(oidc_batch_submit(f->s, op_fn, &ops[k].o, answered, &ops[k]), 0);
+	}
+	oidc_batch_stop();
+	pthread_mutex_lock(&a.lock);
+	n = a.n;
+	pthread_mutex_unlock(&a.lock);
+	assert_int_equal(n, OPS);
+	for (int k = 0; k < OPS; k++)
+		assert_int_equal(a.rc[k], k % 3 == 0 ? -1 : k + 78000);
+	assert_int_equal(oidc_batch_run(f->s, op_fn, &o), 1 + 88000);
+	assert_int_equal(store_fixture_setting(f->s, "b.88.1", NULL, 0), 1);
+	ops[0] = (struct async_op){ { 79, 2 }, &a };
+	assert_int_equal(oidc_batch_submit(f->s, op_fn, &ops[0].o, answered, &ops[0]), 0);
+	assert_int_equal(a.n, OPS + 1);   /* answered before submit returned */
+	oidc_batch_stop();                /* a second stop is harmless */
+}
+
 int
 main(void)
 {
@@ -170,6 +203,7 @@ main(void)
 		STORE_FIXTURE_TEST(single_operation, &spec),
 		STORE_FIXTURE_TEST(concurrent_operations, &spec),
 		STORE_FIXTURE_TEST(submitted_operations, &spec),
+		STORE_FIXTURE_TEST(stop_answers_everything_queued, &spec),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
