@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/utf8.h"
 #include "policy/loa.h"
 
 /* The scopes asked for that the client may have, in the order asked, into out (at least
@@ -177,7 +178,9 @@ check_rest(const struct oidc_client *c, const struct oidc_authz_params *p,
 		return refuse(why, "invalid_request", "max_age must be a number of seconds");
 	level = asked_level(p->acr_values);
 	req->level = level > c->min_level ? level : c->min_level;
-	snprintf(req->scope, sizeof(req->scope), "%s", granted);
+	/* A subset of the client's registered scopes: it fits, and is never cut if not. */
+	if (text_copy(req->scope, sizeof(req->scope), granted) != 0)
+		return refuse(why, "invalid_scope", "the scopes granted are too long");
 	req->has_nonce = p->nonce != NULL;
 	if (req->has_nonce)
 		snprintf(req->nonce, sizeof(req->nonce), "%s", p->nonce);
