@@ -45,6 +45,7 @@ static const struct key keys[] = {
 	{ "max_upload", L(max_upload, 1024, 256L << 20) },
 	{ "max_field", L(max_field, 64, 1L << 20) },
 	{ "demo", K_BOOL, offsetof(struct config, demo), 0, 0, 0 },
+	{ "portal_url", S(portal_url) },
 	{ "tls_listen", S(tls_listen) },
 	{ "tls_cert", S(tls_cert) },
 	{ "tls_key", S(tls_key) },

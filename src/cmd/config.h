@@ -26,6 +26,8 @@ struct config {
 	long max_upload;
 	long max_field;
 	bool demo;
+	/* The demo's agency portal as browsers reach it; empty: the listen host, port + 1 */
+	char portal_url[256];
 	/* TLS listener and the eID door (docs/eid.md) */
 	char tls_listen[128];
 	char tls_cert[1024];
