@@ -16,7 +16,8 @@ mkdir -p var
 # demo itself refuses a busy address, before it writes anything).
 if command -v curl >/dev/null 2>&1 && curl -s -o /dev/null "http://$LISTEN/" 2>/dev/null; then
 	echo "make run: something already answers on http://$LISTEN: stop it, or choose" \
-	    "another address (make run LISTEN=127.0.0.1:18080 PORTAL_URL=http://127.0.0.1:18081)" >&2
+	    "another address (make run LISTEN=127.0.0.1:18080" \
+	    "PORTAL_URL=http://127.0.0.1:18081)" >&2
 	exit 1
 fi
 "$BIN" demo --listen "$LISTEN" --tls-listen "$TLS_LISTEN" --portal-url "$PORTAL_URL" \

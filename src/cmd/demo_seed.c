@@ -56,8 +56,8 @@ portal_settings(const struct demo_addresses *a, const char *listen, const char *
 	if (fclose(f) != 0)
 		rc = -1;
 	if (rc == 0)
-		log_info(NULL, "demo: OpenID Connect client %s, its secret in %s", DEMO_PORTAL_CLIENT,
-		    a->portal_conf);
+		log_info(NULL, "demo: OpenID Connect client %s, its secret in %s",
+		    DEMO_PORTAL_CLIENT, a->portal_conf);
 	return rc;
 }
 

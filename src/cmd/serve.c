@@ -33,7 +33,8 @@ static const char serve_usage[] =
     "SIGTERM or SIGINT stops accepting, lets running requests finish, and exits 0.\n";
 
 static const char demo_usage[] =
-    "usage: portier demo [--listen ADDR:PORT] [--portal-url URL] [--db PATH] [--SETTING VALUE …]\n"
+    "usage: portier demo [--listen ADDR:PORT] [--portal-url URL] [--db PATH]\n"
+    "                    [--SETTING VALUE …]\n"
     "\n"
     "Runs the web server in demo mode on localhost with the embedded SQLite store\n"
     "(default var/portier.db): demo-only helpers are on. Same settings as serve, and\n"
