@@ -91,6 +91,11 @@ enum access_sql {
 	SQL_ACCESS_AUDIT_TRAIL,
 	SQL_ACCESS_AUDIT_TRAIL_COUNT,
 	SQL_ACCESS_AUDIT_ACTIONS,
+	/* "Vos Responsables" (responsibles.c): the person's qualities as a member, the
+	 * managers of each with their contact data */
+	SQL_ACCESS_RESP_QUALITIES,
+	SQL_ACCESS_RESP_LOCAL,
+	SQL_ACCESS_RESP_MAIN,
 	SQL_ACCESS_END
 };
 

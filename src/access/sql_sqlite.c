@@ -291,6 +291,26 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "SELECT count(*) " AUDIT_FROM,
 	T(SQL_ACCESS_AUDIT_ACTIONS) =
 	    "SELECT DISTINCT action FROM audit_event WHERE org = ?1 ORDER BY action",
+	/* "Vos Responsables": the qualities where person ?1 is a member (name in ?2) … */
+	T(SQL_ACCESS_RESP_QUALITIES) =
+	    "SELECT oq.id, o.id, o.name, coalesce(o.enterprise, ''), coalesce(o.foreign_reg, ''), "
+	    LNAME("q", "name", 2) ", oq.email, m.type, a.status, o.contact_email, "
+	    "o.contact_phone FROM quality_member m JOIN account a ON a.id = m.account_id "
+	    "JOIN org_quality oq ON oq.id = m.org_quality_id JOIN quality q ON q.code = oq.quality "
+	    "JOIN organisation o ON o.id = a.org_id WHERE a.person_id = ?1 "
+	    "ORDER BY o.name COLLATE NOCASE, o.id, 6",
+	/* … the active local managers of quality ?1 with their e-mail there … */
+	T(SQL_ACCESS_RESP_LOCAL) =
+	    "SELECT m.type, p.last_name, p.first_name, a.email FROM quality_member m "
+	    "JOIN account a ON a.id = m.account_id JOIN person p ON p.id = a.person_id "
+	    "WHERE m.org_quality_id = ?1 AND m.type IN ('GL', 'COGL') AND a.status = 'active' "
+	    "ORDER BY m.type = 'COGL', p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE",
+	/* … and the GAP and co-GAPs of organisation ?1, their e-mail in it (else their own). */
+	T(SQL_ACCESS_RESP_MAIN) =
+	    "SELECT m.role, p.last_name, p.first_name, coalesce((SELECT a.email FROM account a "
+	    "WHERE a.org_id = m.org_id AND a.person_id = m.person_id), p.email, '') "
+	    "FROM org_manager m JOIN person p ON p.id = m.person_id WHERE m.org_id = ?1 "
+	    "ORDER BY m.role DESC, m.since",
 #undef T
 };
 

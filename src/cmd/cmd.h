@@ -7,9 +7,17 @@
 #ifndef PORTIER_VERSION
 #define PORTIER_VERSION "0.1.0"
 struct store;
+/* Where the demo runs: portier's issuer, the agency portal's address (its redirect URIs
+ * derive from it) and the portal's settings file. */
+struct demo_addresses {
+	const char *issuer;
+	const char *portal_url;
+	const char *portal_conf;
+};
 /* Fills an empty database with the demo world (people with access codes …); a database
- * that already has people is left alone. Returns 0 or -1. */
-int demo_seed(struct store *s, const char *portal_conf);
+ * that already has people keeps them. The portal's client is (re)registered for the
+ * addresses of this run. Returns 0 or -1. */
+int demo_seed(struct store *s, const struct demo_addresses *a);
 /* Opens the store at c->db and applies pending migrations; prints why on failure. */
 int open_store(const struct config *c, struct store **out);
 

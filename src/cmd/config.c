@@ -48,6 +48,7 @@ static const struct key keys[] = {
 	{ "max_connections_per_ip", I(max_connections_per_ip, 1, 100000) },
 	{ "header_timeout", I(header_timeout, 1, 600) },
 	{ "demo", K_BOOL, offsetof(struct config, demo), 0, 0, 0 },
+	{ "portal_url", S(portal_url) },
 	{ "tls_listen", S(tls_listen) },
 	{ "tls_cert", S(tls_cert) },
 	{ "tls_key", S(tls_key) },

@@ -29,6 +29,8 @@ struct config {
 	int max_connections_per_ip;   /* open connections from one address */
 	int header_timeout;       /* seconds to receive a request's complete headers */
 	bool demo;
+	/* The demo's agency portal as browsers reach it; empty: the listen host, port + 1 */
+	char portal_url[256];
 	/* TLS listener and the eID door (docs/eid.md) */
 	char tls_listen[128];
 	char tls_cert[1024];

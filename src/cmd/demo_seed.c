@@ -15,6 +15,9 @@
 #include "cmd/demo_registry.h"
 #include "oidc/clients.h"
 #include "policy/loa.h"
+#include "web/web.h"
+
+#define DEMO_PORTAL_CLIENT "medseip-portal"
 
 struct demo_person {
 	const char *niss, *last, *first, *lang, *email, *username, *password;
@@ -30,14 +33,15 @@ static const struct demo_person people[] = {
 };
 
 /* Writes the demo portal's settings (docs/portal.md) with the client secret, readable by
- * the owner only. 0 or -1. */
+ * the owner only: portier's issuer, the portal's address and, when that address is one
+ * the portal can listen on, its listener. 0 or -1. */
 static int
-portal_settings(const char *path, const char *secret)
+portal_settings(const struct demo_addresses *a, const char *listen, const char *secret)
 {
 	FILE *f;
 	int fd, rc;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = open(a->portal_conf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || fchmod(fd, 0600) != 0 || (f = fdopen(fd, "w")) == NULL) {
 		if (fd >= 0)
 			close(fd);
@@ -45,25 +49,134 @@ portal_settings(const char *path, const char *secret)
 	}
 	fprintf(f, "# The agency portal of the demo, written by `portier demo` with the secret of\n"
 	    "# its OpenID Connect client: `make run` starts `portier portal --config` with it.\n"
-	    "issuer = http://127.0.0.1:8080\nlisten = 127.0.0.1:8081\nclient_id = medseip-portal\n"
-	    "client_secret = %s\n", secret);
+	    "issuer = %s\n%s%s%sbase_url = %s\nclient_id = %s\nclient_secret = %s\n",
+	    a->issuer, listen ? "listen = " : "", listen ? listen : "", listen ? "\n" : "",
+	    a->portal_url, DEMO_PORTAL_CLIENT, secret);
 	rc = ferror(f) ? -1 : 0;
 	if (fclose(f) != 0)
 		rc = -1;
 	if (rc == 0)
-		log_info(NULL, "demo: OpenID Connect client medseip-portal, its secret in %s", path);
+		log_info(NULL, "demo: OpenID Connect client %s, its secret in %s",
+		    DEMO_PORTAL_CLIENT, a->portal_conf);
 	return rc;
 }
 
-int
-demo_seed(struct store *s, const char *portal_conf)
+/* What an existing portal.conf says: its issuer and base URL, and whether it holds a
+ * secret. */
+struct conf_seen {
+	char issuer[256], base_url[512];
+	bool secret;
+};
+
+static int
+conf_line(void *arg, const char *key, const char *value, char *reason, size_t reasonlen)
+{
+	struct conf_seen *seen = arg;
+
+	(void)reason;
+	(void)reasonlen;
+	if (strcmp(key, "issuer") == 0)
+		snprintf(seen->issuer, sizeof(seen->issuer), "%s", value);
+	else if (strcmp(key, "base_url") == 0)
+		snprintf(seen->base_url, sizeof(seen->base_url), "%s", value);
+	else if (strcmp(key, "client_secret") == 0)
+		seen->secret = value[0] != '\0';
+	return 0;
+}
+
+/* True when the registered client and portal.conf already fit these addresses. */
+static bool
+portal_current(struct store *s, const struct demo_addresses *a, const char *redirect,
+    const char *post_logout)
+{
+	struct oidc_client cl;
+	struct conf_seen seen = { 0 };
+	char err[1200];
+
+	if (oidc_client_get(s, DEMO_PORTAL_CLIENT, &cl) != 0 || cl.n_redirect != 1 ||
+	    cl.n_post_logout != 1 || strcmp(cl.redirect[0], redirect) != 0 ||
+	    strcmp(cl.post_logout[0], post_logout) != 0)
+		return false;
+	if (access(a->portal_conf, R_OK) != 0 ||
+	    config_lines(a->portal_conf, conf_line, &seen, err, sizeof(err)) != 0)
+		return false;
+	return seen.secret && strcmp(seen.issuer, a->issuer) == 0 &&
+	    strcmp(seen.base_url, a->portal_url) == 0;
+}
+
+/* The portal's listener from its address: http(s)://HOST:PORT when HOST:PORT is an
+ * address the portal can listen on; NULL otherwise (behind a proxy: its own --listen). */
+static const char *
+portal_listen(const char *url, char *out, size_t outlen)
+{
+	const char *host = strstr(url, "://");
+	size_t n;
+
+	if (host == NULL)
+		return NULL;
+	host += 3;
+	n = strcspn(host, "/");
+	if (host[n] != '\0' || n == 0 || n >= outlen)
+		return NULL;
+	memcpy(out, host, n);
+	out[n] = '\0';
+	return web_listen_ok(out) && strrchr(out, ':') != NULL ? out : NULL;
+}
+
+/* The agency portal as OpenID Connect client (docs/oidc.md): confidential, eID level,
+ * application MEDSEIP, its redirect URIs at the portal's address of this run. A client
+ * registered for other addresses (an earlier run on other ports) is registered again; its
+ * secret goes, in demo mode only, into the portal's settings file beside the database
+ * (mode 0600), which `make run` starts the portal with. */
+static int
+portal_client(struct store *s, const struct demo_addresses *a)
+{
+	char redirect[OIDC_URI_MAX + 1], post_logout[OIDC_URI_MAX + 1], listen[128];
+	char secret[OIDC_SECRET_LEN + 1], err[256];
+	const char *redirects[1] = { redirect }, *post_logouts[1] = { post_logout };
+	struct oidc_client_new portal = {
+		.id = DEMO_PORTAL_CLIENT, .application = "MEDSEIP", .min_level = LOA_HIGH,
+		.scopes = "openid profile email", .redirect = redirects, .n_redirect = 1,
+		.post_logout = post_logouts, .n_post_logout = 1,
+	};
+	int rc;
+
+	if ((size_t)snprintf(redirect, sizeof(redirect), "%s/callback", a->portal_url) >=
+	    sizeof(redirect) ||
+	    (size_t)snprintf(post_logout, sizeof(post_logout), "%s/", a->portal_url) >=
+	    sizeof(post_logout)) {
+		fprintf(stderr, "portier: demo: portal_url is too long\n");
+		return -1;
+	}
+	if (portal_current(s, a, redirect, post_logout)) {
+		log_info(NULL, "demo: OpenID Connect client %s for %s, its secret in %s",
+		    DEMO_PORTAL_CLIENT, a->portal_url, a->portal_conf);
+		return 0;
+	}
+	if (oidc_client_remove(s, DEMO_PORTAL_CLIENT, "system") < 0) {
+		fprintf(stderr, "portier: demo: cannot replace client %s\n", DEMO_PORTAL_CLIENT);
+		return -1;
+	}
+	rc = oidc_client_add(s, &portal, "system", secret, err, sizeof(err));
+	if (rc != 0) {
+		fprintf(stderr, "portier: demo: client %s: %s\n", DEMO_PORTAL_CLIENT,
+		    rc == -2 ? "registered meanwhile" : err);
+		return -1;
+	}
+	if (portal_settings(a, portal_listen(a->portal_url, listen, sizeof(listen)), secret) != 0)
+		log_warn(NULL, "demo: cannot write %s: start the portal with a new secret "
+		    "(portier client rotate-secret --id %s)", a->portal_conf, DEMO_PORTAL_CLIENT);
+	sodium_memzero(secret, sizeof(secret));
+	return 0;
+}
+
+/* The people and PharmaPlatel, in a database without people. */
+static int
+people_seed(struct store *s)
 {
 	struct person existing;
 	int64_t claire = 0;   /* the GAP of PharmaPlatel, below */
 
-	/* The registry first (demo/kbo, persons, functions); it checks its own emptiness. */
-	if (demo_registry_seed(s) != 0)
-		return -1;
 	if (person_get(s, 1, &existing) == 0)
 		return 0;
 	for (size_t i = 0; i < sizeof(people) / sizeof(people[0]); i++) {
@@ -87,31 +200,6 @@ demo_seed(struct store *s, const char *portal_conf)
 	}
 	log_info(NULL, "demo: %zu people created (see README for their access codes)",
 	    sizeof(people) / sizeof(people[0]));
-	{
-		/* The agency portal as OpenID Connect client (docs/oidc.md): confidential, eID
-		 * level, application MEDSEIP. Its secret goes, in demo mode only, into the
-		 * portal's settings file beside the database (mode 0600), which `make run`
-		 * starts the portal with; `portier client rotate-secret --id medseip-portal`
-		 * prints a new one. */
-		static const char *const redirect[] = { "http://127.0.0.1:8081/callback" };
-		static const char *const post_logout[] = { "http://127.0.0.1:8081/" };
-		const struct oidc_client_new portal = {
-			.id = "medseip-portal", .application = "MEDSEIP", .min_level = LOA_HIGH,
-			.scopes = "openid profile email", .redirect = redirect, .n_redirect = 1,
-			.post_logout = post_logout, .n_post_logout = 1,
-		};
-		char secret[OIDC_SECRET_LEN + 1], err[256];
-		int rc = oidc_client_add(s, &portal, "system", secret, err, sizeof(err));
-
-		if (rc == -1) {
-			fprintf(stderr, "portier: demo: client medseip-portal: %s\n", err);
-			return -1;
-		}
-		if (rc == 0 && portal_settings(portal_conf, secret) != 0)
-			log_warn(NULL, "demo: cannot write %s: start the portal with a new secret "
-			    "(portier client rotate-secret --id medseip-portal)", portal_conf);
-		sodium_memzero(secret, sizeof(secret));
-	}
 	{
 		/* Access management (issue 6): PharmaPlatel (KBO 1029.026.082) registered with
 		 * Claire Dubois as its GAP, so that she walks guide §3 and §4 at once. */
@@ -139,4 +227,13 @@ demo_seed(struct store *s, const char *portal_conf)
 		}
 	}
 	return 0;
+}
+
+int
+demo_seed(struct store *s, const struct demo_addresses *a)
+{
+	/* The registry first (demo/kbo, persons, functions); it checks its own emptiness. */
+	if (demo_registry_seed(s) != 0 || people_seed(s) != 0)
+		return -1;
+	return portal_client(s, a);
 }

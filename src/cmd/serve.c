@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -34,10 +35,14 @@ static const char serve_usage[] =
     "SIGTERM or SIGINT stops accepting, lets running requests finish, and exits 0.\n";
 
 static const char demo_usage[] =
-    "usage: portier demo [--listen ADDR:PORT] [--db PATH] [--SETTING VALUE …]\n"
+    "usage: portier demo [--listen ADDR:PORT] [--portal-url URL] [--db PATH]\n"
+    "                    [--SETTING VALUE …]\n"
     "\n"
     "Runs the web server in demo mode on localhost with the embedded SQLite store\n"
-    "(default var/portier.db): demo-only helpers are on. Same settings as serve.\n";
+    "(default var/portier.db): demo-only helpers are on. Same settings as serve, and\n"
+    "  --portal-url URL     the agency portal's address (default http://HOST:PORT+1 of\n"
+    "                       --listen): its client's redirect URIs and portal.conf, beside\n"
+    "                       the database, derive from it and from the issuer\n";
 
 static int
 log_level_set(const char *name)
@@ -91,6 +96,84 @@ portal_conf_path(const char *db, char *out, size_t outlen)
 	return out;
 }
 
+/* The issuer oidc_routes will use: the setting, else http://LISTEN (no trailing slash). */
+static const char *
+issuer_of(const struct config *c, char *out, size_t outlen)
+{
+	size_t n;
+
+	if (c->issuer[0] != '\0')
+		snprintf(out, outlen, "%s", c->issuer);
+	else
+		snprintf(out, outlen, "http://%s", c->listen);
+	n = strlen(out);
+	while (n > 0 && out[n - 1] == '/')
+		out[--n] = '\0';
+	return out;
+}
+
+/* The port of an ADDR:PORT that web_listen_ok accepted. */
+static long
+listen_port(const char *listen)
+{
+	return strtol(strrchr(listen, ':') + 1, NULL, 10);
+}
+
+/* Checks what is derived from the listen address (the issuer without a setting, the
+ * demo's portal address): port 0 would put ":0" in them. Fills c->portal_url in demo
+ * mode. 0, or -1 with the reason printed. */
+static int
+derived_addresses(struct config *c)
+{
+	long port = listen_port(c->listen);
+	const char *colon = strrchr(c->listen, ':');
+
+	if (port == 0 && (c->demo || c->issuer[0] == '\0')) {
+		fprintf(stderr, "portier: listen address '%s': port 0 is refused: %s derive%s "
+		    "from it; give a free port, e.g. --listen 127.0.0.1:8080\n", c->listen,
+		    c->demo ? "the issuer and the demo portal's addresses" : "the issuer",
+		    c->demo ? "" : "s");
+		return -1;
+	}
+	if (!c->demo)
+		return 0;
+	if (c->portal_url[0] == '\0') {
+		if (port >= 65535) {
+			fprintf(stderr, "portier: demo: no port after %ld for the portal: give "
+			    "--portal-url\n", port);
+			return -1;
+		}
+		snprintf(c->portal_url, sizeof(c->portal_url), "http://%.*s:%ld",
+		    (int)(colon - c->listen), c->listen, port + 1);
+	}
+	if ((strncmp(c->portal_url, "http://", 7) != 0 &&
+	    strncmp(c->portal_url, "https://", 8) != 0) ||
+	    strpbrk(c->portal_url, "?#\"\\ ") != NULL ||
+	    c->portal_url[strlen(c->portal_url) - 1] == '/') {
+		fprintf(stderr, "portier: demo: portal_url '%s' is not an http(s) address "
+		    "without a trailing slash, query or fragment (e.g. http://127.0.0.1:8081)\n",
+		    c->portal_url);
+		return -1;
+	}
+	return 0;
+}
+
+/* A listen address in use is said before anything is written (the demo's portal.conf
+ * and client): a second demo started by mistake leaves the running one alone. */
+static int
+listeners_free(const struct config *c)
+{
+	char err[300];
+
+	if (web_listen_probe(c->listen, err, sizeof(err)) != 0 ||
+	    (c->tls_listen[0] != '\0' && web_listen_probe(c->tls_listen, err, sizeof(err)) != 0)) {
+		fprintf(stderr, "portier: %s (another server there? choose another address with "
+		    "--listen or --tls-listen)\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 run(int argc, char **argv, bool demo)
 {
@@ -102,7 +185,7 @@ run(int argc, char **argv, bool demo)
 	struct eid_runtime eid = { 0 };
 	struct mail_runner *mail = NULL;
 	struct mail_config mc = { 0 };
-	char err[1024], portal_conf[1100];
+	char err[1024], portal_conf[1100], issuer[300];
 	sigset_t set;
 	int sig = 0, npos, rc;
 	char *pos[1];
@@ -131,8 +214,16 @@ run(int argc, char **argv, bool demo)
 	signal(SIGPIPE, SIG_IGN);
 
 	/* TLS and eID settings are checked (and the demo's test CA made) before the store. */
+	/* The demo checks its addresses before it makes its test CA; serve after the TLS
+	 * and eID settings (their own errors come first). */
+	if (c.demo && derived_addresses(&c) != 0)
+		return 2;
 	if (eid_runtime_setup(&c, &eid) != 0)
 		return 2;
+	if ((!c.demo && derived_addresses(&c) != 0) || listeners_free(&c) != 0) {
+		eid_runtime_free(&eid);
+		return 2;
+	}
 	password_set_cost((unsigned long long)c.password_ops, (size_t)c.password_mem_kib);
 	{
 		char common[1100];
@@ -148,8 +239,9 @@ run(int argc, char **argv, bool demo)
 		eid_runtime_free(&eid);
 		return 1;
 	}
-	if (c.demo && demo_seed(store, portal_conf_path(c.db, portal_conf,
-	    sizeof(portal_conf))) != 0) {
+	if (c.demo && demo_seed(store, &(struct demo_addresses){
+	    .issuer = issuer_of(&c, issuer, sizeof(issuer)), .portal_url = c.portal_url,
+	    .portal_conf = portal_conf_path(c.db, portal_conf, sizeof(portal_conf)) }) != 0) {
 		eid_runtime_free(&eid);
 		store_close(store);
 		return 1;

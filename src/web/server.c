@@ -491,6 +491,28 @@ web_listen_ok(const char *listen)
 	return parse_listen(listen, &sa) == 0;
 }
 
+int
+web_listen_probe(const char *listen, char *err, size_t errlen)
+{
+	struct sockaddr_in sa;
+	int fd, one = 1, rc = -1;
+
+	if (parse_listen(listen, &sa) != 0) {
+		snprintf(err, errlen, "listen address '%s' is not ADDR:PORT", listen);
+		return -1;
+	}
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* SO_REUSEADDR as libmicrohttpd: a port in TIME_WAIT is free, one in use is not. */
+	if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == 0 &&
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+		rc = 0;
+	else
+		snprintf(err, errlen, "cannot listen on %s: %s", listen, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 /* One listener; tls (MHD options ending in MHD_OPTION_END) adds the TLS options. */
 static struct MHD_Daemon *
 start_daemon(struct web_server *s, struct sockaddr_in *sa, unsigned int flags,

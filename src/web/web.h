@@ -106,6 +106,10 @@ void web_set_page_hook(struct web_server *s, void (*hook)(struct web_req *r,
     struct tmpl_ctx *ctx));
 /* True when listen is a usable "ADDR:PORT" (IPv4 address or localhost). */
 bool web_listen_ok(const char *listen);
+/* Binds listen ("ADDR:PORT") for a moment and lets it go: 0 when it is free, or -1 with
+ * "cannot listen on ADDR:PORT: reason" in err. For commands that write files derived
+ * from the address before they listen. */
+int web_listen_probe(const char *listen, char *err, size_t errlen);
 /* Starts listening. Returns 0, or -1 with a reason in err. */
 int web_server_start(struct web_server *s, char *err, size_t errlen);
 /* Port actually bound (useful with port 0). */

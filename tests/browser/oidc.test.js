@@ -56,7 +56,7 @@ describe('browser: OpenID Connect profile choice', () => {
       assert.equal(new URL(page.url()).pathname, '/login');
       await loginWithPassword(page, PEOPLE.jan.user, PASSWORD);
       assert.match(new URL(page.url()).pathname, /^\/oidc\/continue\//);
-      assert.equal((await page.locator('main h1').innerText()).trim(), 'Choisissez votre profil');
+      assert.equal((await page.locator('main h1').innerText()).trim(), 'Etape 3. Choisissez votre profil');
       assert.deepEqual(await cspViolations(page), []);
       await page.locator('#org').selectOption({ label: 'Pharma Test SA (0552.627.113)' });
       await Promise.all([

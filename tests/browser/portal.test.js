@@ -51,7 +51,7 @@ describe('portal in a browser: guide §5 with eID (portier demo)', () => {
       await page.locator('form:has(input[name="card"]) button[type="submit"]').click();
       // Étape 3. Choisissez votre profil.
       await page.waitForURL((u) => u.origin === srv.url && u.pathname.startsWith('/oidc/continue/'));
-      assert.equal((await page.locator('main h1').innerText()).trim(), 'Choisissez votre profil');
+      assert.equal((await page.locator('main h1').innerText()).trim(), 'Etape 3. Choisissez votre profil');
       const option = page.locator('#org option', { hasText: MEDI.name });
       await page.selectOption('#org', await option.getAttribute('value'));
       await page.getByRole('button', { name: 'Se connecter', exact: true }).click();

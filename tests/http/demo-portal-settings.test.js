@@ -27,7 +27,7 @@ async function tokenStatus(srv, id, secret) {
       authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`,
     },
     body: new URLSearchParams({ grant_type: 'authorization_code', code: '1.nope',
-      redirect_uri: 'http://127.0.0.1:8081/callback' }).toString(),
+      redirect_uri: `http://127.0.0.1:${srv.port + 1}/callback` }).toString(),
   });
   return { status: res.status, json: await res.json() };
 }
@@ -47,8 +47,10 @@ describe('demo: the agency portal\'s settings', () => {
     assert.equal(st.mode & 0o777, 0o600);
     const s = settingsOf(file);
     assert.equal(s.client_id, 'medseip-portal');
-    assert.equal(s.issuer, 'http://127.0.0.1:8080');
-    assert.equal(s.listen, '127.0.0.1:8081');
+    // Derived from the listen address: the issuer, and the portal on the next port.
+    assert.equal(s.issuer, srv.url);
+    assert.equal(s.listen, `127.0.0.1:${srv.port + 1}`);
+    assert.equal(s.base_url, `http://127.0.0.1:${srv.port + 1}`);
     assert.match(s.client_secret, /^[A-Za-z0-9_-]{40,}$/);
     // The secret authenticates the client: the (bogus) code is what is refused.
     const ok = await tokenStatus(srv, 'medseip-portal', s.client_secret);
@@ -80,7 +82,7 @@ describe('demo: the agency portal\'s settings', () => {
     }
     const err = out.err;
     try {
-      assert.match(err, /listening on http:\/\/127\.0\.0\.1:\d+ \(issuer http:\/\/127\.0\.0\.1:8080, client medseip-portal\)/);
+      assert.match(err, new RegExp(`listening on http://127\\.0\\.0\\.1:${port} \\(issuer http://127\\.0\\.0\\.1:${srv.port}, client medseip-portal\\)`));
       const res = await fetch(`http://127.0.0.1:${port}/`);
       assert.equal(res.status, 200);
     } finally {

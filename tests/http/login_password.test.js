@@ -39,7 +39,7 @@ describe('access-codes door', () => {
   test('the login page offers the door with its labels and keeps next', async () => {
     const c = new Client(srv.url);
     const { page } = await loginPage(c, '?next=/aide');
-    assert.match(page.text, /<h1>Se connecter et accéder aux services sécurisés<\/h1>/);
+    assert.match(page.text, /<h1>Se connecter et accéder aux services sécurisés via CSAM<\/h1>/);
     assert.match(page.text, /Avec vos codes d&#39;accès/);
     assert.match(page.text, /name="next" value="\/aide"/);
     assert.match(page.text, /autocomplete="current-password"/);

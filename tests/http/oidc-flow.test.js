@@ -50,7 +50,7 @@ describe('OpenID Connect: profile choice, prompt, levels, logout', () => {
     const flow = await startFlow(jar, params(rp));
     const page = await jar.get(flow);
     assert.equal(page.status, 200);
-    assert.equal(h1(page.text), 'Choisissez votre profil');
+    assert.equal(h1(page.text), 'Etape 3. Choisissez votre profil');
     assert.ok(page.text.includes('Se connecter pour Application de test'));
     assert.ok(page.text.includes('Vous êtes identifié comme :'));
     assert.ok(page.text.includes('Jan Peeters'));
@@ -103,7 +103,7 @@ describe('OpenID Connect: profile choice, prompt, levels, logout', () => {
     await login(jar, PEOPLE.claire.user);
     const page = await jar.get(await startFlow(jar, params(rp)));
     assert.equal(page.status, 403);
-    assert.equal(h1(page.text), 'Choisissez votre profil');
+    assert.equal(h1(page.text), 'Etape 3. Choisissez votre profil');
     assert.ok(page.text.includes('au nom d&#39;aucune organisation') || page.text.includes("au nom d'aucune organisation"));
     assert.ok(page.text.includes(ORGS.pharma.name));
     assert.ok(page.text.includes('Jan Peeters, Gestionnaire d&#39;Accès Principal (GAP)') || page.text.includes("Jan Peeters, Gestionnaire d'Accès Principal (GAP)"));
@@ -194,7 +194,7 @@ describe('OpenID Connect: profile choice, prompt, levels, logout', () => {
       assert.equal(await login(jar, PEOPLE.jan.user, flow), flow);
       const page = await jar.get(flow);
       assert.equal(page.status, 200, 'after the fresh login: the profile choice');
-      assert.equal(h1(page.text), 'Choisissez votre profil');
+      assert.equal(h1(page.text), 'Etape 3. Choisissez votre profil');
     }
     // Without them, the session is enough.
     const page = await jar.get(await startFlow(jar, params(rp, { max_age: '3600' })));

@@ -187,7 +187,7 @@ describe('access management: side pages', () => {
   it('the certificate page answers', async () => {
     const r = await get(gap, '/acces/certificat?org=1');
     assert.equal(r.status, 200);
-    assert.equal(h1Of(r.text), 'Gestion du certificat à utiliser sur le portail');
+    assert.equal(h1Of(r.text), 'Gestion du certificat à utiliser sur le portail de la Sécurité Sociale');
   });
 
   it('every page in nl, de and en', async () => {

@@ -70,8 +70,8 @@ export async function waitFor(pred, { timeout = PATIENCE, interval = 20, what = 
   }
 }
 
-function launch({ args, env, cwd, port, db }) {
-  const argv = ['serve', ...(port ? ['--listen', `127.0.0.1:${port}`] : []),
+function launch({ command = 'serve', args, env, cwd, port, db }) {
+  const argv = [command, ...(port ? ['--listen', `127.0.0.1:${port}`] : []),
     ...(db ? ['--db', db] : []), ...args];
   const child = spawn(BIN, argv, {
     cwd,
@@ -105,6 +105,7 @@ function launch({ args, env, cwd, port, db }) {
  *   env      extra environment variables
  *   listen   false to pass no --listen (the config file or environment picks it)
  *   port     port to wait on when listen is false
+ *   command  the subcommand ('serve'; 'demo' for `portier demo`)
  *   timeout  ms to wait for "listening on" (PATIENCE)
  * Returns { url, port, db, dir, pid, stop(), logs(), waitForLog(), exited }.
  */
@@ -117,7 +118,7 @@ export async function start(options = {}) {
     const port = options.listen === false ? options.port : await freePort();
     const args = typeof options.args === 'function' ? await options.args() : (options.args ?? []);
     const { child, state } = launch({
-      args, env, cwd: dir, port: options.listen === false ? null : port, db,
+      command: options.command, args, env, cwd: dir, port: options.listen === false ? null : port, db,
     });
     const logs = () => state.out + state.err;
     const ready = await Promise.race([

@@ -1,8 +1,9 @@
 /* test_access.c — the access-management services (issue 6) against a real SQLite store:
  * activating a quality (self-managed, with a designated local manager, twice), users and
  * their grants, optimistic concurrency, suspension, removal, lists with filters, the
- * export, co-GAPs, the hierarchy, the audit trail, the catalogue; and the policy table of
- * the product design (§2) as the services enforce it: each refusal audited, nothing changed. */
+ * export, co-GAPs, the hierarchy, the audit trail, the catalogue, "Vos Responsables"; and
+ * the policy table of the product design (§2) as the services enforce it: each refusal
+ * audited, nothing changed. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +22,7 @@
 #include "access/hierarchy.h"
 #include "access/org.h"
 #include "access/quality.h"
+#include "access/responsibles.h"
 #include "access/search.h"
 #include "audit/audit.h"
 #include "auth/eid_login.h"
@@ -1241,6 +1243,57 @@ typed_values(void **state)
 	arena_free(a);
 }
 
+/* ---- "Vos Responsables": who manages the person's access ---- */
+
+static void
+responsibles_of_a_user(void **state)
+{
+	struct arena *a = arena_new(0);
+	struct responsible_quality *v;
+	struct access_who w;
+	int64_t q, acc = 0;
+	size_t n = 9;
+
+	(void)state;
+	q = activate_health();
+	assert_int_equal(add_user(P_GL, q, NISS_USER, "marie.janssens", "USER", NULL, 0, &acc),
+	    ACCESS_OK);
+	/* In the other organisation Marie is nobody: none of it is shown to her. */
+	w = who(P_USER);
+	assert_int_equal(responsibles_of(F->fx.s, &w, a, &v, &n), ACCESS_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].org_id, F->org);
+	assert_int_equal(v[0].quality_id, q);
+	assert_string_equal(v[0].org_name, "Pharma Test SA");
+	assert_string_equal(v[0].enterprise, "0552627113");
+	assert_string_equal(v[0].quality_name, "Institution liée au domaine de la santé");
+	assert_string_equal(v[0].quality_email, "qualite@example.be");
+	assert_string_equal(v[0].member_type, "USER");
+	assert_string_equal(v[0].org_email, "contact@example.be");
+	assert_int_equal(v[0].nlocal, 1);
+	assert_string_equal(v[0].local[0].role, "GL");
+	assert_string_equal(v[0].local[0].last_name, "Schmitz");
+	assert_string_equal(v[0].local[0].email, "lukas.schmitz@example.be");
+	/* The GAP first, then the co-GAP. */
+	assert_int_equal(v[0].nmain, 2);
+	assert_string_equal(v[0].main[0].role, "GAP");
+	assert_string_equal(v[0].main[0].last_name, "Dubois");
+	assert_string_equal(v[0].main[1].role, "COGAP");
+	assert_string_equal(v[0].main[1].last_name, "Peeters");
+	/* A suspended local manager is not one to ask. */
+	exec_sql("UPDATE account SET status = 'suspended' WHERE person_id = 3");
+	assert_int_equal(responsibles_of(F->fx.s, &w, a, &v, &n), ACCESS_OK);
+	assert_int_equal(v[0].nlocal, 0);
+	/* The GAP is no member of a quality here; a stranger has nobody. */
+	w = who(P_GAP);
+	assert_int_equal(responsibles_of(F->fx.s, &w, a, &v, &n), ACCESS_OK);
+	assert_int_equal(n, 0);
+	w = who(P_STRANGER);
+	assert_int_equal(responsibles_of(F->fx.s, &w, a, &v, &n), ACCESS_OK);
+	assert_int_equal(n, 0);
+	arena_free(a);
+}
+
 int
 main(void)
 {
@@ -1259,6 +1312,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(policy_refusals_are_audited, setup, teardown),
 		cmocka_unit_test_setup_teardown(policy_table_cells, setup, teardown),
 		cmocka_unit_test_setup_teardown(lists_and_filters, setup, teardown),
+		cmocka_unit_test_setup_teardown(responsibles_of_a_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(export_users_csv, setup, teardown),
 		cmocka_unit_test_setup_teardown(cogaps_hierarchy_audit, setup, teardown),
 		cmocka_unit_test_setup_teardown(catalogue_additions, setup, teardown),

@@ -43,21 +43,31 @@ help(struct web_req *r)
 
 enum menu_show { MENU_ALWAYS, MENU_ANONYMOUS, MENU_LOGGED_IN };
 
+/* The groups of the side menu "Fonctionnalités", as the guide groups its menus: general
+ * pages, logging in, access management, one's own data. */
+enum menu_group { GROUP_GENERAL, GROUP_LOGIN, GROUP_ACCESS, GROUP_OWN, GROUPS };
+
+static const char *const group_msgid[GROUPS] = {
+	N_("Général"), N_("Connexion"), N_("Gestion des accès"), N_("Mes données"),
+};
+
 static const struct {
 	const char *href;
 	const char *msgid;
 	enum menu_show show;
+	enum menu_group group;
 } menu[] = {
-	{ "/", N_("Accueil"), MENU_ALWAYS },
-	{ "/login", N_("Se connecter"), MENU_ANONYMOUS },
-	{ "/activer", N_("Activer mes codes d'accès"), MENU_ANONYMOUS },
-	{ "/acces", N_("Gestion des accès"), MENU_LOGGED_IN },
-	{ "/csam", N_("Désigner un Gestionnaire d'Accès Principal"), MENU_ALWAYS },
-	{ "/csam/exception", N_("Procédure d'exception"), MENU_ALWAYS },
-	{ "/compte", N_("Mon compte"), MENU_LOGGED_IN },
-	{ "/compte/mot-de-passe", N_("Modifier mon mot de passe"), MENU_LOGGED_IN },
-	{ "/entreprises", N_("Recherche d'entreprises"), MENU_ALWAYS },
-	{ "/aide", N_("Aide"), MENU_ALWAYS },
+	{ "/", N_("Accueil"), MENU_ALWAYS, GROUP_GENERAL },
+	{ "/entreprises", N_("Recherche d'entreprises"), MENU_ALWAYS, GROUP_GENERAL },
+	{ "/aide", N_("Aide"), MENU_ALWAYS, GROUP_GENERAL },
+	{ "/login", N_("Se connecter"), MENU_ANONYMOUS, GROUP_LOGIN },
+	{ "/activer", N_("Activer mes codes d'accès"), MENU_ANONYMOUS, GROUP_LOGIN },
+	/* Shown before login too: /acces asks for it, then comes back (guide §3). */
+	{ "/acces", N_("Gestion des accès"), MENU_ALWAYS, GROUP_ACCESS },
+	{ "/csam", N_("Désigner un Gestionnaire d'Accès Principal"), MENU_ALWAYS, GROUP_ACCESS },
+	{ "/csam/exception", N_("Procédure d'exception"), MENU_ALWAYS, GROUP_ACCESS },
+	{ "/compte", N_("Mon compte"), MENU_LOGGED_IN, GROUP_OWN },
+	{ "/compte/mot-de-passe", N_("Modifier mon mot de passe"), MENU_LOGGED_IN, GROUP_OWN },
 };
 
 void
@@ -65,24 +75,36 @@ app_page_hook(struct web_req *r, struct tmpl_ctx *ctx)
 {
 	struct app *app = web_app(r);
 	struct web_session *s = web_session(r);
-	struct tmpl_ctx *m;
+	bool logged = s != NULL && s->person_id != 0;
 	struct person p;
 
-	if (s != NULL && s->person_id != 0 && person_get(app->store, s->person_id, &p) == 0)
+	if (logged && person_get(app->store, s->person_id, &p) == 0)
 		tmpl_setf(ctx, "person_name", "%s %s", p.first_name, p.last_name);
-	/* The "Fonctionnalités" side menu: entries grow as surfaces are added. */
-	for (size_t i = 0; i < sizeof(menu) / sizeof(menu[0]); i++) {
-		bool logged = s != NULL && s->person_id != 0;
+	/* The "Fonctionnalités" side menu, group by group; entries grow as surfaces are
+	 * added. */
+	for (int g = 0; g < GROUPS; g++) {
+		struct tmpl_ctx *group = NULL;
 
-		if ((menu[i].show == MENU_ANONYMOUS && logged) ||
-		    (menu[i].show == MENU_LOGGED_IN && !logged))
-			continue;
-		m = tmpl_list_add(ctx, "menu");
-		if (m == NULL)
-			return;
-		tmpl_set(m, "href", menu[i].href);
-		tmpl_set(m, "label", web_t(r, menu[i].msgid));
-		tmpl_set_bool(m, "current", strcmp(web_path(r), menu[i].href) == 0);
+		for (size_t i = 0; i < sizeof(menu) / sizeof(menu[0]); i++) {
+			struct tmpl_ctx *m;
+
+			if (menu[i].group != (enum menu_group)g ||
+			    (menu[i].show == MENU_ANONYMOUS && logged) ||
+			    (menu[i].show == MENU_LOGGED_IN && !logged))
+				continue;
+			if (group == NULL) {
+				group = tmpl_list_add(ctx, "menu_groups");
+				if (group == NULL)
+					return;
+				tmpl_set(group, "group_title", web_t(r, group_msgid[g]));
+			}
+			m = tmpl_list_add(group, "menu");
+			if (m == NULL)
+				return;
+			tmpl_set(m, "href", menu[i].href);
+			tmpl_set(m, "label", web_t(r, menu[i].msgid));
+			tmpl_set_bool(m, "current", strcmp(web_path(r), menu[i].href) == 0);
+		}
 	}
 }
 

@@ -1,4 +1,4 @@
-/* login.c — the login page ("Se connecter et accéder aux services sécurisés"), the
+/* login.c — the login page ("Se connecter et accéder aux services sécurisés via CSAM"), the
  * access-codes door and logout. The password check runs on a worker thread. */
 #include "apps/app.h"
 
@@ -56,7 +56,7 @@ login_page_begin(struct web_req *r, const char *next, bool token_step)
 	s = web_session_ensure(r);
 	if (s == NULL)
 		return NULL;
-	c = web_page(r, N_("Se connecter et accéder aux services sécurisés"));
+	c = web_page(r, N_("Se connecter et accéder aux services sécurisés via CSAM"));
 	if (c == NULL)
 		return NULL;
 	tmpl_set_int(c, "level", level);

@@ -191,7 +191,7 @@ no_profile(struct web_req *r, const struct flow *f)
 	    OIDC_PROFILES_MAX * 4, &ng) != 0)
 		return -1;
 	oidc_audit_refusal(app->store, "authorize", f->client.id, s->person_id, "no_grant", &ctx);
-	c = flow_page(r, f, N_("Choisissez votre profil"));
+	c = flow_page(r, f, N_("Etape 3. Choisissez votre profil"));
 	if (c == NULL)
 		return -1;
 	for (size_t i = 0; i < nm; i++) {
@@ -231,7 +231,7 @@ static int
 choice(struct web_req *r, const struct flow *f, const struct oidc_profile *p, size_t n,
     const char *error_msgid)
 {
-	struct tmpl_ctx *c = flow_page(r, f, N_("Choisissez votre profil"));
+	struct tmpl_ctx *c = flow_page(r, f, N_("Etape 3. Choisissez votre profil"));
 
 	if (c == NULL)
 		return -1;

@@ -51,9 +51,9 @@ uman_enter(struct web_req *r, struct access_who *who, struct uman_here *here)
 }
 
 static void
-menu_item(struct web_req *r, struct tmpl_ctx *c, const char *href, const char *msgid)
+menu_item(struct web_req *r, struct tmpl_ctx *group, const char *href, const char *msgid)
 {
-	struct tmpl_ctx *m = tmpl_list_add(c, "menu");
+	struct tmpl_ctx *m = group ? tmpl_list_add(group, "menu") : NULL;
 	const char *path = web_path(r);
 	const char *q = strchr(href, '?');
 	size_t n = q ? (size_t)(q - href) : strlen(href);
@@ -65,12 +65,23 @@ menu_item(struct web_req *r, struct tmpl_ctx *c, const char *href, const char *m
 	tmpl_set_bool(m, "current", strlen(path) == n && strncmp(path, href, n) == 0);
 }
 
+/* A group of the side menu, under its heading. */
+static struct tmpl_ctx *
+menu_group(struct web_req *r, struct tmpl_ctx *c, const char *title_msgid)
+{
+	struct tmpl_ctx *g = tmpl_list_add(c, "menu_groups");
+
+	if (g != NULL)
+		tmpl_set(g, "group_title", web_t(r, title_msgid));
+	return g;
+}
+
 struct tmpl_ctx *
 uman_page(struct web_req *r, const char *title_msgid, const struct uman_here *here,
     bool with_form)
 {
 	struct arena *a = web_arena(r);
-	struct tmpl_ctx *root, *c;
+	struct tmpl_ctx *root, *c, *g;
 	const char *org = here->org ? arena_printf(a, "%lld", (long long)here->org) : NULL;
 	const char *me;
 
@@ -80,43 +91,49 @@ uman_page(struct web_req *r, const char *title_msgid, const struct uman_here *he
 	if (root == NULL)
 		return NULL;
 	/* The layout's side menu comes from the page context: a child context gets the
-	 * guide's menu of this place and shadows the site-wide one. */
+	 * guide's menu of this place and shadows the site-wide one. Two groups, as the
+	 * guide: access management, then one's own data. */
 	c = tmpl_list_add(root, "uman_page");
 	if (c == NULL)
 		return NULL;
-	menu_item(r, c, "/acces", N_("Accueil - Gestion d'accès"));
+	/* "Vos Responsables" heads every page of access management. */
+	tmpl_set(c, "responsibles_href", "/acces/responsables");
+	g = menu_group(r, c, N_("Gestion des accès"));
+	menu_item(r, g, "/acces", N_("Accueil - Gestion d'accès"));
 	if (here->org_manager && here->org) {
-		menu_item(r, c, arena_printf(a, "/acces/%s", org), N_("Accueil - Liste des qualités"));
-		menu_item(r, c, arena_printf(a, "/acces/%s/entreprise", org),
+		menu_item(r, g, arena_printf(a, "/acces/%s", org), N_("Accueil - Liste des qualités"));
+		menu_item(r, g, arena_printf(a, "/acces/%s/entreprise", org),
 		    N_("Consulter ou modifier le détail de l'entreprise"));
-		menu_item(r, c, arena_printf(a, "/acces/%s/co-responsables", org),
+		menu_item(r, g, arena_printf(a, "/acces/%s/co-responsables", org),
 		    N_("Co-Responsable des Accès"));
 	}
 	if (here->menu == UMAN_MENU_QUALITY) {
 		const char *base = arena_printf(a, "/acces/%s/qualite/%lld", org,
 		    (long long)here->quality);
 
-		menu_item(r, c, base, N_("Utilisateurs"));
-		menu_item(r, c, arena_printf(a, "%s/detail", base),
+		menu_item(r, g, base, N_("Utilisateurs"));
+		menu_item(r, g, arena_printf(a, "%s/detail", base),
 		    N_("Consulter ou modifier le détail de la qualité"));
 	}
 	if (here->menu != UMAN_MENU_HOME) {
-		menu_item(r, c, arena_printf(a, "/acces/%s/utilisateurs", org),
+		menu_item(r, g, arena_printf(a, "/acces/%s/utilisateurs", org),
 		    N_("Rechercher utilisateurs"));
-		menu_item(r, c, arena_printf(a, "/acces/%s/hierarchie", org),
+		menu_item(r, g, arena_printf(a, "/acces/%s/hierarchie", org),
 		    N_("Fonctions et hiérarchie de responsabilité"));
 		if (here->menu == UMAN_MENU_QUALITY)
-			menu_item(r, c, arena_printf(a, "/acces/%s/qualite/%lld/journal", org,
+			menu_item(r, g, arena_printf(a, "/acces/%s/qualite/%lld/journal", org,
 			    (long long)here->quality), N_("Journal des actions"));
 		else if (here->org_manager)
-			menu_item(r, c, arena_printf(a, "/acces/%s/journal", org),
+			menu_item(r, g, arena_printf(a, "/acces/%s/journal", org),
 			    N_("Journal des actions"));
 	}
+	menu_item(r, g, "/acces/responsables", N_("Vos Responsables"));
+	g = menu_group(r, c, N_("Mes données"));
 	me = org ? arena_printf(a, "/acces/mes-donnees?org=%s", org) : "/acces/mes-donnees";
-	menu_item(r, c, me, N_("Modifier mes données personnelles"));
-	menu_item(r, c, "/compte/mot-de-passe", N_("Modifier mon mot de passe"));
-	menu_item(r, c, org ? arena_printf(a, "/acces/certificat?org=%s", org) : "/acces/certificat",
-	    N_("Gestion du certificat à utiliser sur le portail"));
+	menu_item(r, g, me, N_("Modifier mes données personnelles"));
+	menu_item(r, g, "/compte/mot-de-passe", N_("Modifier mon mot de passe"));
+	menu_item(r, g, org ? arena_printf(a, "/acces/certificat?org=%s", org) : "/acces/certificat",
+	    N_("Gestion du certificat à utiliser sur le portail de la Sécurité Sociale"));
 	if (here->org)
 		tmpl_set_int(c, "org_id", here->org);
 	if (here->quality)

@@ -1,6 +1,6 @@
 /* me.c — "Modifier mes données personnelles" (one's e-mail and language and, within an
  * organisation, one's account there) and "Gestion du certificat à utiliser sur le
- * portail" (how one authenticates, the eID certificate). */
+ * portail de la Sécurité Sociale" (how one authenticates, the eID certificate). */
 #include "apps/uman/uman.h"
 
 #include <string.h>
@@ -125,7 +125,9 @@ certificate(struct web_req *r)
 	s = web_session(r);
 	here.org = web_id(web_query(r, "org"));
 	here.menu = here.org ? UMAN_MENU_ORG : UMAN_MENU_HOME;
-	c = uman_page(r, N_("Gestion du certificat à utiliser sur le portail"), &here, false);
+	c = uman_page(r,
+	    N_("Gestion du certificat à utiliser sur le portail de la Sécurité Sociale"), &here,
+	    false);
 	if (c == NULL)
 		return -1;
 	tmpl_set(c, "level", web_t(r, loa_msgid((enum loa)s->auth_level)));

@@ -1,0 +1,107 @@
+/* responsibles.c — "Vos Responsables": the qualities where the person acting is a member
+ * and, for each, its local managers and the organisation's main access managers with
+ * their e-mail, read in one transaction; only the person's own organisations. */
+#include "access/responsibles.h"
+
+#include <string.h>
+
+#include "access/service.h"
+#include "access/sql.h"
+
+static const char *
+dup(struct arena *a, const char *s)
+{
+	const char *c = arena_strdup(a, s ? s : "");
+
+	return c ? c : "";
+}
+
+/* access_row_fn: a quality of SQL_ACCESS_RESP_QUALITIES. */
+static void
+quality_row(struct store_q *q, struct arena *a, void *elem)
+{
+	struct responsible_quality *rq = elem;
+
+	rq->quality_id = store_int(q, 0);
+	rq->org_id = store_int(q, 1);
+	rq->org_name = dup(a, store_text(q, 2));
+	rq->enterprise = dup(a, store_text(q, 3));
+	rq->foreign_reg = dup(a, store_text(q, 4));
+	rq->quality_name = dup(a, store_text(q, 5));
+	rq->quality_email = dup(a, store_text(q, 6));
+	rq->member_type = dup(a, store_text(q, 7));
+	rq->status = dup(a, store_text(q, 8));
+	rq->org_email = dup(a, store_text(q, 9));
+	rq->org_phone = dup(a, store_text(q, 10));
+}
+
+/* access_row_fn: a manager of SQL_ACCESS_RESP_LOCAL or SQL_ACCESS_RESP_MAIN. */
+static void
+responsible_row(struct store_q *q, struct arena *a, void *elem)
+{
+	struct responsible *r = elem;
+
+	r->role = dup(a, store_text(q, 0));
+	r->last_name = dup(a, store_text(q, 1));
+	r->first_name = dup(a, store_text(q, 2));
+	r->email = dup(a, store_text(q, 3));
+}
+
+/* Reads the managers of statement id with parameter key into *v, *n. 0 or -1. */
+static int
+read_managers(struct store_tx *tx, struct arena *a, int id, int64_t key,
+    struct responsible **v, size_t *n)
+{
+	struct access_list l = { 0 };
+	struct store_q *q;
+
+	if (store_query(tx, id, &q, "i", key) != 0 ||
+	    access_read_rows(q, a, &l, sizeof(**v), responsible_row) != 0)
+		return -1;
+	*v = l.v;
+	*n = l.n;
+	return 0;
+}
+
+enum access_rc
+responsibles_of(struct store *s, const struct access_who *who, struct arena *a,
+    struct responsible_quality **out, size_t *n)
+{
+	struct policy_target own = { .own_data = true };
+	struct policy_actor actor;
+	struct access_list l = { 0 };
+	struct responsible_quality *v;
+	struct store_tx *tx;
+	struct store_q *q;
+	enum access_rc rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = access_open(s, STORE_READ, who, 0, POLICY_CHANGE_OWN_DATA, &own, &tx, NULL, &actor);
+	if (rc != ACCESS_OK)
+		return rc;
+	if (store_query(tx, SQL_ACCESS_RESP_QUALITIES, &q, "it", who->person_id,
+	    who->lang ? who->lang : "fr") != 0 ||
+	    access_read_rows(q, a, &l, sizeof(*v), quality_row) != 0)
+		goto fail;
+	v = l.v;
+	for (size_t i = 0; i < l.n; i++) {
+		/* Organisations repeat for each quality: their managers are read once. */
+		if (i > 0 && v[i].org_id == v[i - 1].org_id) {
+			v[i].main = v[i - 1].main;
+			v[i].nmain = v[i - 1].nmain;
+		} else if (read_managers(tx, a, SQL_ACCESS_RESP_MAIN, v[i].org_id, &v[i].main,
+		    &v[i].nmain) != 0)
+			goto fail;
+		if (read_managers(tx, a, SQL_ACCESS_RESP_LOCAL, v[i].quality_id, &v[i].local,
+		    &v[i].nlocal) != 0)
+			goto fail;
+	}
+	store_rollback(&tx);
+	*out = v;
+	*n = l.n;
+	return ACCESS_OK;
+fail:
+	store_rollback(&tx);
+	return ACCESS_ERROR;
+}
