@@ -80,6 +80,7 @@ asan:
 test: unit i18n-check http browser
 
 check: deps
+	$(MAKE) gates
 	$(MAKE) all
 	$(MAKE) test
 	$(MAKE) asan
@@ -116,6 +117,28 @@ bench-body: all
 bench-uman: all
 	$(CC) $(CFLAGS) -o $(O)/bench_uman bench/uman.c $(O)/libportier.a $(LDFLAGS) $(LDLIBS)
 	PORTIER_BIN=$(O)/portier BENCH_UMAN=$(O)/bench_uman sh bench/uman.sh
+
+# Gates: no banned C call (scripts/check-banned.sh) and gcc -fanalyzer over src/ with no
+# finding (each false positive carries a commented, local suppression); part of check.
+# One stamp per source, with its header dependencies: only what changed is analysed again.
+ANALYZE_CC := gcc
+ANALYZE    := $(patsubst %.c,$(O)/analyze/%.ok,$(LIB_SRC) src/cmd/main.c)
+
+.PHONY: gates banned analyze
+gates: banned analyze
+
+banned:
+	sh scripts/check-banned.sh
+
+analyze: $(ANALYZE)
+
+$(O)/analyze/%.ok: %.c
+	@mkdir -p $(dir $@)
+	@echo "analyze $<"
+	@$(ANALYZE_CC) $(CFLAGS) -fanalyzer -MMD -MP -MT $@ -MF $(@:.ok=.d) -c -o /dev/null $<
+	@touch $@
+
+-include $(ANALYZE:.ok=.d)
 
 # Fuzzing with libFuzzer: `make fuzz` builds every fuzz/fuzz_*.c against a clang build of
 # the library (ASan + UBSan) in build-fuzz/; `make fuzz-check` runs each target on its seeds

@@ -2,7 +2,8 @@
 # make_seeds.py — writes the seed corpora of fuzz/corpus/NAME from the repository's own
 # files and a few hand-made inputs; the JWS seeds are signed with the key of fuzz_key.h.
 # Run from the repository root: python3 fuzz/seeds/make_seeds.py (needs msgfmt, openssl and
-# python3-cryptography). The corpora are committed; run again only to change them.
+# python3-cryptography). The corpora are committed; run again only to change them (the
+# signatures and the certificate come out different at each run).
 import base64, glob, json, os, re, subprocess, sys, tempfile, urllib.parse
 
 from cryptography.hazmat.primitives import hashes, serialization
@@ -150,6 +151,13 @@ def existing():
         put("fuzz_kbo_row", base, bytes([tables.index(t) << 1 | delete, 5]) + raw)
     put("fuzz_registry_rows", "persons", b"\x00" + open("demo/persons.csv", "rb").read())
     put("fuzz_registry_rows", "functions", b"\x01" + open("demo/functions.csv", "rb").read())
+    persons, functions = open("demo/persons.csv", "rb").read(), open("demo/functions.csv", "rb").read()
+    put("fuzz_reg_import", "persons", b"\x00" + persons)
+    put("fuzz_reg_import", "persons-skip", b"\x02" + persons +
+        b'"12345678901","X","Y",2020-13-01,"Q","xx","B"\n')
+    put("fuzz_reg_import", "functions", b"\x01" + functions)
+    put("fuzz_reg_import", "functions-skip", b"\x03" + functions +
+        functions.split(b"\n", 1)[1][:200])
     with tempfile.TemporaryDirectory() as d:
         for opt, name in (([], "nl.mo"), (["--endianness=big"], "nl-be.mo")):
             out = os.path.join(d, name)

@@ -421,7 +421,9 @@ check_claims(json_t *c, const struct idtoken_expect *e)
 	rc = check_audience(c, e->client_id);
 	if (rc != IDT_OK)
 		return rc;
-	if (!numeric_date(c, "exp", &exp) || e->now >= exp + e->leeway)
+	/* now - leeway >= exp, not now >= exp + leeway: exp is the token's and may be the
+	 * largest integer there is (found by fuzz_idtoken: signed overflow). */
+	if (!numeric_date(c, "exp", &exp) || e->now - e->leeway >= exp)
 		return IDT_EXP;
 	if (!numeric_date(c, "iat", &iat) || iat > e->now + e->leeway ||
 	    iat < e->now - e->max_age - e->leeway)
