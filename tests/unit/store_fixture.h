@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "auth/person.h"
 #include "store/sql.h"
 #include "store/store.h"
 
@@ -221,6 +222,62 @@ store_fixture_setting(struct store *s, const char *name, char *out, size_t outle
 	store_rollback(&tx);
 	return rc;
 }
+
+/* Creates a person through person_create (niss may be "", lang NULL for none), written by
+ * actor; their id, or -1. */
+static inline int64_t
+store_fixture_person(struct store *s, const char *niss, const char *last, const char *first,
+    const char *lang, const char *actor)
+{
+	struct person p = { 0 };
+
+	snprintf(p.niss, sizeof(p.niss), "%s", niss);
+	snprintf(p.last_name, sizeof(p.last_name), "%s", last);
+	snprintf(p.first_name, sizeof(p.first_name), "%s", first);
+	if (lang != NULL)
+		snprintf(p.language, sizeof(p.language), "%s", lang);
+	return person_create(s, &p, actor, NULL) == 0 ? p.id : -1;
+}
+
+/* A store with one person who logs in, no language, written by "test" (the login and
+ * TOTP tests' fixture). */
+struct store_fixture_login {
+	struct store_fixture fx;
+	int64_t person;
+};
+
+/* store_fixture_open under tag, then the person (niss may be "") with user name user and
+ * password pw; NULL on failure. */
+static inline struct store_fixture_login *
+store_fixture_login_new(const char *tag, const char *niss, const char *last,
+    const char *first, const char *user, const char *pw)
+{
+	struct store_fixture_login *f = calloc(1, sizeof(*f));
+	int rc = -1;
+
+	if (f == NULL || store_fixture_open(&f->fx, tag, 2) != 0)
+		return NULL;
+	f->person = store_fixture_person(f->fx.s, niss, last, first, NULL, "test");
+	if (f->person < 0 ||
+	    person_set_password(f->fx.s, f->person, user, pw, NULL, &rc) != PASSWORD_OK || rc != 0)
+		return NULL;
+	return f;
+}
+
+/* store_fixture_close, then frees what store_fixture_login_new gave; 0 or -1. */
+static inline int
+store_fixture_login_free(struct store_fixture_login *f)
+{
+	int rc = store_fixture_close(&f->fx);
+
+	free(f);
+	return rc;
+}
+
+/* The initialiser of an access_who or a csam_who: person acting at level loa, in French,
+ * from 127.0.0.1 with a fixed request id. */
+#define STORE_FIXTURE_WHO(person, loa) { .person_id = (person), .level = (loa), \
+	.lang = "fr", .source = "127.0.0.1", .request_id = "0123456789abcdef" }
 
 /* What a test's store is: the folder's tag and the pool's size. */
 struct store_fixture_spec {

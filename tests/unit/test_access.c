@@ -73,10 +73,7 @@ exec_sql(const char *sql)
 static struct access_who
 who(int64_t person)
 {
-	struct access_who w = {
-		.person_id = person, .level = LOA_LOW, .lang = "fr", .source = "127.0.0.1",
-		.request_id = "0123456789abcdef",
-	};
+	struct access_who w = STORE_FIXTURE_WHO(person, LOA_LOW);
 
 	return w;
 }
@@ -84,14 +81,10 @@ who(int64_t person)
 static int64_t
 make_person(const char *niss, const char *last, const char *first)
 {
-	struct person p = { 0 };
+	int64_t id = store_fixture_person(F->fx.s, niss, last, first, "fr", "system");
 
-	snprintf(p.niss, sizeof(p.niss), "%s", niss);
-	snprintf(p.last_name, sizeof(p.last_name), "%s", last);
-	snprintf(p.first_name, sizeof(p.first_name), "%s", first);
-	snprintf(p.language, sizeof(p.language), "fr");
-	assert_int_equal(person_create(F->fx.s, &p, "system", NULL), 0);
-	return p.id;
+	assert_true(id > 0);
+	return id;
 }
 
 static int64_t

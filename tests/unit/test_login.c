@@ -37,47 +37,29 @@ pause_fn(int seconds)
 	pauses++;
 }
 
-struct fixture {
-	struct store_fixture fx;
-	int64_t person;
-};
-
 static int
 setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	struct person p = { 0 };
-	int rc;
-
-	if (f == NULL || store_fixture_open(&f->fx, "login", 2) != 0)
+	*state = store_fixture_login_new("login", NISS, "Peeters", "Jan", "jan", PW);
+	if (*state == NULL)
 		return -1;
-	snprintf(p.niss, sizeof(p.niss), NISS);
-	snprintf(p.last_name, sizeof(p.last_name), "Peeters");
-	snprintf(p.first_name, sizeof(p.first_name), "Jan");
-	if (person_create(f->fx.s, &p, "test", NULL) != 0 ||
-	    person_set_password(f->fx.s, p.id, "jan", PW, NULL, &rc) != PASSWORD_OK || rc != 0)
-		return -1;
-	f->person = p.id;
 	fake_now = 2000000000;
 	paused = pauses = 0;
 	login_set_clock(now_fn, pause_fn);
-	*state = f;
 	return 0;
 }
 
 static int
 teardown(void **state)
 {
-	struct fixture *f = *state;
-	int rc = store_fixture_close(&f->fx);
+	int rc = store_fixture_login_free(*state);
 
 	login_set_clock(NULL, NULL);
-	free(f);
 	return rc;
 }
 
 static enum login_result
-try(struct fixture *f, const char *user, const char *pw, const char *from)
+try(struct store_fixture_login *f, const char *user, const char *pw, const char *from)
 {
 	struct login_attempt a = { .username = user, .password = pw, .source = from,
 	    .request_id = "t" };
@@ -89,7 +71,7 @@ try(struct fixture *f, const char *user, const char *pw, const char *from)
 }
 
 static int64_t
-stored(struct fixture *f, const char *what, const char *key)
+stored(struct store_fixture_login *f, const char *what, const char *key)
 {
 	char sql[160];
 
@@ -100,7 +82,7 @@ stored(struct fixture *f, const char *what, const char *key)
 static void
 slows_never_locks(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture_login *f = *state;
 
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(try(f, "jan", "faux", "192.0.2.1"), LOGIN_REFUSED);
@@ -131,7 +113,7 @@ slows_never_locks(void **state)
 static void
 burst_is_one_event(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture_login *f = *state;
 	const char *n = "SELECT count(*) FROM audit_event WHERE action = "
 	    "'login.password.throttled'";
 
@@ -155,7 +137,7 @@ burst_is_one_event(void **state)
 static void
 busy_address_is_held_not_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture_login *f = *state;
 	char user[16];
 	struct login_attempt code = { .username = NULL, .password = "x", .source = "192.0.2.3",
 	    .request_id = "t" };
@@ -182,7 +164,7 @@ busy_address_is_held_not_refused(void **state)
 static void
 eid_login_clears_the_wait(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture_login *f = *state;
 	struct eid_identity id = { .niss = NISS, .last_name = "Peeters", .first_name = "Jan",
 	    .serial = "01", .issuer = "Citizen CA" };
 	struct eid_login e = { .id = &id, .via = "demo", .language = "nl",

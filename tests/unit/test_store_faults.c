@@ -318,10 +318,7 @@ check_op(const struct op *op)
 static struct access_who
 access_who(int64_t person)
 {
-	struct access_who w = {
-		.person_id = person, .level = LOA_LOW, .lang = "fr", .source = "127.0.0.1",
-		.request_id = "0123456789abcdef",
-	};
+	struct access_who w = STORE_FIXTURE_WHO(person, LOA_LOW);
 
 	return w;
 }
@@ -329,12 +326,16 @@ access_who(int64_t person)
 static struct csam_who
 csam_who(int64_t person)
 {
-	struct csam_who w = {
-		.person_id = person, .level = LOA_HIGH, .lang = "fr", .source = "127.0.0.1",
-		.request_id = "0123456789abcdef",
-	};
+	struct csam_who w = STORE_FIXTURE_WHO(person, LOA_HIGH);
 
 	return w;
+}
+
+/* The answer of a call that returns 0, -1 on a store error, or another refusal. */
+static enum answer
+status_answer(int rc)
+{
+	return rc == 0 ? DONE : rc == -1 ? FAILED : OTHER;
 }
 
 static const struct oidc_ctx octx = { "127.0.0.1", "0123456789abcdef" };
@@ -351,14 +352,7 @@ op_person_create(struct run *r)
 	/* The retry after a failed run must find the NISS free: a new one each time. */
 	if (r->n++ > 0)
 		snprintf(p.niss, sizeof(p.niss), "75050500401");
-	switch (person_create(r->s, &p, "system", NULL)) {
-	case 0:
-		return DONE;
-	case -1:
-		return FAILED;
-	default:
-		return OTHER;
-	}
+	return status_answer(person_create(r->s, &p, "system", NULL));
 }
 
 static enum answer
@@ -421,14 +415,7 @@ op_activation_issue(struct run *r)
 	char code[ACTIVATION_CODE_MAX];
 	int64_t expires;
 
-	switch (activation_issue(r->s, T.user, "7", "helpdesk", NULL, code, &expires)) {
-	case 0:
-		return DONE;
-	case -1:
-		return FAILED;
-	default:
-		return OTHER;
-	}
+	return status_answer(activation_issue(r->s, T.user, "7", "helpdesk", NULL, code, &expires));
 }
 
 static enum answer
@@ -520,14 +507,7 @@ op_client_add(struct run *r)
 	};
 	char secret[OIDC_SECRET_LEN + 1], err[256];
 
-	switch (oidc_client_add(r->s, &n, "test", secret, err, sizeof(err))) {
-	case 0:
-		return DONE;
-	case -1:
-		return FAILED;
-	default:
-		return OTHER;
-	}
+	return status_answer(oidc_client_add(r->s, &n, "test", secret, err, sizeof(err)));
 }
 
 static enum answer
@@ -540,14 +520,7 @@ op_code_issue(struct run *r)
 		.acr_level = LOA_HIGH, .amr = "eid",
 	};
 
-	switch (oidc_code_issue(r->s, &a, NULL, &octx, r->code)) {
-	case 0:
-		return DONE;
-	case -1:
-		return FAILED;
-	default:
-		return OTHER;
-	}
+	return status_answer(oidc_code_issue(r->s, &a, NULL, &octx, r->code));
 }
 
 /* A code issued to the client, faults off. */
@@ -565,14 +538,8 @@ op_code_redeem(struct run *r)
 	struct oidc_issued out;
 	enum oidc_refusal why;
 
-	switch (oidc_code_redeem(r->s, &r->client, r->code, REDIRECT, NULL, &octx, &out, &why)) {
-	case 0:
-		return DONE;
-	case -1:
-		return FAILED;
-	default:
-		return OTHER;
-	}
+	return status_answer(oidc_code_redeem(r->s, &r->client, r->code, REDIRECT, NULL, &octx,
+	    &out, &why));
 }
 
 static enum answer
@@ -668,12 +635,6 @@ op_user_remove(struct run *r)
 }
 
 static enum answer
-catalogue_answer(int rc)
-{
-	return rc == 0 ? DONE : rc == -1 ? FAILED : OTHER;
-}
-
-static enum answer
 op_catalogue_quality(struct run *r)
 {
 	struct catalogue_quality q = {
@@ -682,7 +643,7 @@ op_catalogue_quality(struct run *r)
 	};
 	char err[256];
 
-	return catalogue_answer(catalogue_add_quality(r->s, &q, NULL, err, sizeof(err)));
+	return status_answer(catalogue_add_quality(r->s, &q, NULL, err, sizeof(err)));
 }
 
 static enum answer
@@ -696,7 +657,7 @@ op_catalogue_app(struct run *r)
 	};
 	char err[256];
 
-	return catalogue_answer(catalogue_add_application(r->s, &a, NULL, err, sizeof(err)));
+	return status_answer(catalogue_add_application(r->s, &a, NULL, err, sizeof(err)));
 }
 
 /* ---- more of auth/ ---- */
@@ -876,20 +837,7 @@ op_refresh(struct run *r)
 	struct oidc_issued out;
 	enum oidc_refusal why;
 
-	switch (oidc_refresh(r->s, &r->client, r->refresh, &octx, &out, &why)) {
-	case 0:
-		return DONE;
-	case -1:
-		return FAILED;
-	default:
-		return OTHER;
-	}
-}
-
-static enum answer
-oidc_answer(int rc)
-{
-	return rc == 0 ? DONE : rc == -1 ? FAILED : OTHER;
+	return status_answer(oidc_refresh(r->s, &r->client, r->refresh, &octx, &out, &why));
 }
 
 static enum answer
@@ -897,13 +845,13 @@ op_client_rotate(struct run *r)
 {
 	char secret[OIDC_SECRET_LEN + 1];
 
-	return oidc_answer(oidc_client_rotate_secret(r->s, "portal", "test", secret));
+	return status_answer(oidc_client_rotate_secret(r->s, "portal", "test", secret));
 }
 
 static enum answer
 op_client_remove(struct run *r)
 {
-	return oidc_answer(oidc_client_remove(r->s, "portal", "test"));
+	return status_answer(oidc_client_remove(r->s, "portal", "test"));
 }
 
 static enum answer
@@ -915,7 +863,7 @@ op_request_save(struct run *r)
 	};
 	char id[OIDC_TOKEN_LEN + 1];
 
-	return oidc_answer(oidc_request_save(r->s, &q, id));
+	return status_answer(oidc_request_save(r->s, &q, id));
 }
 
 static enum answer
@@ -923,13 +871,13 @@ op_keys_rotate(struct run *r)
 {
 	char kid[JWS_ALGS][JWS_KID_MAX];
 
-	return oidc_answer(oidc_keys_rotate(r->s, "test", kid));
+	return status_answer(oidc_keys_rotate(r->s, "test", kid));
 }
 
 static enum answer
 op_audit_refusal(struct run *r)
 {
-	return oidc_answer(oidc_audit_refusal(r->s, "token", "portal", T.gl, "expired", &octx));
+	return status_answer(oidc_audit_refusal(r->s, "token", "portal", T.gl, "expired", &octx));
 }
 
 static const struct op ops[] = {
@@ -981,14 +929,10 @@ static const struct op ops[] = {
 static int64_t
 make_person(const char *niss, const char *last, const char *first)
 {
-	struct person p = { 0 };
+	int64_t id = store_fixture_person(T.fx.s, niss, last, first, "fr", "system");
 
-	snprintf(p.niss, sizeof(p.niss), "%s", niss);
-	snprintf(p.last_name, sizeof(p.last_name), "%s", last);
-	snprintf(p.first_name, sizeof(p.first_name), "%s", first);
-	snprintf(p.language, sizeof(p.language), "fr");
-	assert_int_equal(person_create(T.fx.s, &p, "system", NULL), 0);
-	return p.id;
+	assert_true(id > 0);
+	return id;
 }
 
 static int64_t

@@ -113,44 +113,23 @@ base32_and_uri(void **state)
 
 /* ---- through the store ---- */
 
-struct fixture {
-	struct store_fixture fx;
-	int64_t person;
-};
-
 static int
 setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	struct person p = { 0 };
-	int rc;
-
 	password_set_cost(1, 8);
-	if (f == NULL || store_fixture_open(&f->fx, "totp", 2) != 0)
-		return -1;
-	snprintf(p.last_name, sizeof(p.last_name), "Dubois");
-	snprintf(p.first_name, sizeof(p.first_name), "Claire");
-	if (person_create(f->fx.s, &p, "test", NULL) != 0 ||
-	    person_set_password(f->fx.s, p.id, "claire", "Un-mot-de-passe-solide", NULL, &rc) !=
-	    PASSWORD_OK || rc != 0)
-		return -1;
-	f->person = p.id;
-	*state = f;
-	return 0;
+	*state = store_fixture_login_new("totp", "", "Dubois", "Claire", "claire",
+	    "Un-mot-de-passe-solide");
+	return *state != NULL ? 0 : -1;
 }
 
 static int
 teardown(void **state)
 {
-	struct fixture *f = *state;
-	int rc = store_fixture_close(&f->fx);
-
-	free(f);
-	return rc;
+	return store_fixture_login_free(*state);
 }
 
 static enum totp_result
-check(struct fixture *f, const char *code, int64_t now)
+check(struct store_fixture_login *f, const char *code, int64_t now)
 {
 	struct store_tx *tx;
 	enum totp_result r;
@@ -162,7 +141,7 @@ check(struct fixture *f, const char *code, int64_t now)
 }
 
 static void
-enrol(struct fixture *f, unsigned char key[TOTP_KEY_BYTES], int64_t now)
+enrol(struct store_fixture_login *f, unsigned char key[TOTP_KEY_BYTES], int64_t now)
 {
 	unsigned char again[TOTP_KEY_BYTES];
 	char code[9];
@@ -180,7 +159,7 @@ enrol(struct fixture *f, unsigned char key[TOTP_KEY_BYTES], int64_t now)
 static void
 enrolment_and_replay(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture_login *f = *state;
 	unsigned char key[TOTP_KEY_BYTES];
 	int64_t now = (int64_t)time(NULL) / 30 * 30 + 5;
 	struct totp_status st;
@@ -214,7 +193,7 @@ enrolment_and_replay(void **state)
 static void
 confirm_refusals(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture_login *f = *state;
 	unsigned char key[TOTP_KEY_BYTES];
 	int64_t now = (int64_t)time(NULL);
 	char code[9];
@@ -232,7 +211,7 @@ confirm_refusals(void **state)
 static void
 login_door(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture_login *f = *state;
 	unsigned char key[TOTP_KEY_BYTES];
 	int64_t now = (int64_t)time(NULL);
 	struct login_attempt a = { .username = "claire", .password = "Un-mot-de-passe-solide",
