@@ -17,34 +17,17 @@ N=${BODY_N:-500}
 SIZE=${BODY_SIZE:-10485760}
 ROUTE=${BODY_PATH:-/login/password}
 ARGS=${BODY_ARGS-"--max-connections-per-ip 1000"}
-for tool in node python3; do
-	command -v "$tool" >/dev/null 2>&1 || { echo "body_limits.sh: $tool is needed" >&2; exit 2; }
-done
-[ -x "$BIN" ] || { echo "body_limits.sh: build first (make all)" >&2; exit 2; }
 HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"
+bench_need node python3
+[ -x "$BIN" ] || { echo "body_limits.sh: build first (make all)" >&2; exit 2; }
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/bench-body.XXXXXX")
-PID=
-cleanup() {
-	if [ -n "$PID" ]; then
-		kill "$PID" 2>/dev/null || true
-		wait "$PID" 2>/dev/null || true
-	fi
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
-
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-"$BIN" serve --db "$TMP/body.db" --listen "127.0.0.1:$PORT" --log-level warn \
-    $ARGS >"$TMP/server.log" 2>&1 &
-PID=$!
-i=0
-until python3 -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null; do
-	i=$((i + 1))
-	[ "$i" -lt 300 ] || { echo "body_limits.sh: the server did not start" >&2; cat "$TMP/server.log" >&2; exit 1; }
-	sleep 0.1
-done
+bench_tmp body
+PORT=$(bench_port)
+# shellcheck disable=SC2086 # ARGS is a list of flags
+bench_serve "$TMP/body.db" "$PORT" $ARGS
+bench_wait 300 python3 -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 1)"
 hwm() { awk '/^VmHWM/ { print $2 / 1024 " MiB" }' "/proc/$PID/status"; }
 echo "== $N concurrent POSTs of $SIZE bytes to $ROUTE (limit 64 KiB), $BIN"
 echo "peak RSS after start: $(hwm)"

@@ -14,28 +14,15 @@ set -eu
 BIN=${PORTIER_BIN:-build/portier}
 BENCH=${BENCH_UMAN:-build/bench_uman}
 SIZES=${EXPORT_SIZES:-1000 100000}
-for tool in curl python3; do
-	command -v "$tool" >/dev/null 2>&1 || { echo "export_rss.sh: $tool is needed" >&2; exit 2; }
-done
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"
+bench_need curl python3
 [ -x "$BIN" ] && [ -x "$BENCH" ] || { echo "export_rss.sh: build first (make bench-export)" >&2; exit 2; }
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/bench-export.XXXXXX")
+bench_tmp export
 DBDIR=${EXPORT_KEEP:-$TMP}
 mkdir -p "$DBDIR"
-PID=
-cleanup() {
-	if [ -n "$PID" ]; then
-		kill "$PID" 2>/dev/null || true
-		wait "$PID" 2>/dev/null || true
-	fi
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
-
-kib() {   # field of /proc/PID/status, in kB
-	awk -v f="$1:" '$1 == f { print $2 }' "/proc/$PID/status"
-}
 
 # One size: the database (made once), a fresh server, login, one export; prints the figures.
 measure() {
@@ -45,45 +32,32 @@ measure() {
 		echo "== building a quality of $n users (bench/uman.c)" >&2
 		"$BENCH" "$db" "$n" >"$TMP/build-$n.txt"
 	fi
-	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+	port=$(bench_port)
 	url=http://127.0.0.1:$port
-	"$BIN" serve --db "$db" --listen "127.0.0.1:$port" --log-level warn >"$TMP/server-$n.log" 2>&1 &
-	PID=$!
-	i=0
-	until curl -fs "$url/healthz" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ "$i" -lt 100 ] || { echo "export_rss.sh: the server did not start" >&2; cat "$TMP/server-$n.log" >&2; exit 1; }
-		sleep 0.1
-	done
-	jar=$TMP/cookies-$n
-	csrf() { sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -n 1; }
-	token=$(curl -s -c "$jar" -b "$jar" "$url/login" | csrf)
-	curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$token" \
-	    -d username=claire.dubois -d password=Demo-portier-2026 -d next=/acces "$url/login/password"
-	token=$(curl -s -c "$jar" -b "$jar" "$url/capacite?next=/acces" | csrf)
-	curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$token" -d capacity=health \
-	    -d next=/acces "$url/capacite"
+	# shellcheck disable=SC2034 # read by bench_serve and bench_wait (lib.sh)
+	SERVER_LOG=$TMP/server-$n.log
+	bench_serve "$db" "$port"
+	bench_wait 100 curl -fs "$url/healthz"
 	# The token from the overview, not from the users list: the list reads the quality too,
 	# and the figure is that of the export alone.
-	token=$(curl -s -c "$jar" -b "$jar" "$url/acces" | csrf)
+	jar=$TMP/cookies-$n
+	token=$(bench_login "$url" "$jar" /acces)
 	[ -n "$token" ] || { echo "export_rss.sh: could not log in" >&2; exit 1; }
-	before=$(kib VmHWM)
+	before=$(bench_kib VmHWM)
 	curl -s -o "$TMP/export-$n.csv" -b "$jar" --data-urlencode "_csrf=$token" -d sep=';' \
 	    "$url/acces/1/qualite/1/export" &
 	cpid=$!
 	anon=0
 	while kill -0 "$cpid" 2>/dev/null; do
-		a=$(kib RssAnon)
+		a=$(bench_kib RssAnon)
 		[ "${a:-0}" -gt "$anon" ] && anon=$a
 		sleep 0.02
 	done
 	wait "$cpid"
-	hwm=$(kib VmHWM)
+	hwm=$(bench_kib VmHWM)
 	rows=$(($(grep -c "$(printf '\r')\$" "$TMP/export-$n.csv") - 1))
 	bytes=$(wc -c <"$TMP/export-$n.csv")
-	kill "$PID"
-	wait "$PID" 2>/dev/null || true
-	PID=
+	bench_stop
 	echo "$n $rows $bytes $before $hwm $anon"
 }
 

@@ -15,48 +15,24 @@ BIN=${PORTIER_BIN:-build/portier}
 BENCH=${BENCH_UMAN:-build/bench_uman}
 N=${UMAN_USERS:-100000}
 RUNS=${UMAN_RUNS:-51}
-for tool in curl python3; do
-	command -v "$tool" >/dev/null 2>&1 || { echo "uman.sh: $tool is needed" >&2; exit 2; }
-done
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"
+bench_need curl python3
 [ -x "$BIN" ] && [ -x "$BENCH" ] || { echo "uman.sh: build first (make bench-uman)" >&2; exit 2; }
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/bench-uman.XXXXXX")
-PID=
-cleanup() {
-	if [ -n "$PID" ]; then
-		kill "$PID" 2>/dev/null || true
-		wait "$PID" 2>/dev/null || true
-	fi
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
+bench_tmp uman
 
 echo "== service layer: $N users in one quality"
 "$BENCH" "$TMP/uman.db" "$N" | tee "$TMP/service.txt"
 
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+PORT=$(bench_port)
 URL=http://127.0.0.1:$PORT
-"$BIN" serve --db "$TMP/uman.db" --listen "127.0.0.1:$PORT" --log-level warn >"$TMP/server.log" 2>&1 &
-PID=$!
-i=0
-until curl -fs "$URL/healthz" >/dev/null 2>&1; do
-	i=$((i + 1))
-	[ "$i" -lt 100 ] || { echo "uman.sh: the server did not start" >&2; cat "$TMP/server.log" >&2; exit 1; }
-	sleep 0.1
-done
+bench_serve "$TMP/uman.db" "$PORT"
+bench_wait 100 curl -fs "$URL/healthz"
 
 JAR=$TMP/cookies
-csrf() {
-	sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -n 1
-}
-TOKEN=$(curl -s -c "$JAR" -b "$JAR" "$URL/login" | csrf)
-curl -s -c "$JAR" -b "$JAR" -o /dev/null --data-urlencode "_csrf=$TOKEN" \
-    -d username=claire.dubois -d password=Demo-portier-2026 -d next=/acces "$URL/login/password"
-TOKEN=$(curl -s -c "$JAR" -b "$JAR" "$URL/capacite?next=/acces" | csrf)
-curl -s -c "$JAR" -b "$JAR" -o /dev/null --data-urlencode "_csrf=$TOKEN" -d capacity=health \
-    -d next=/acces "$URL/capacite"
-TOKEN=$(curl -s -c "$JAR" -b "$JAR" "$URL/acces/1/qualite/1" | csrf)
+TOKEN=$(bench_login "$URL" "$JAR" /acces/1/qualite/1)
 [ -n "$TOKEN" ] || { echo "uman.sh: could not log in" >&2; exit 1; }
 
 # Median of RUNS requests (seconds → ms), the page's "N utilisateurs trouvés" checked once.
