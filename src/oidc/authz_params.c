@@ -20,14 +20,9 @@ granted_scopes(const struct oidc_client *c, const char *asked, char *out)
 
 	*o = '\0';
 	while (*p != '\0') {
-		const char *e;
 		char word[32];
-		size_t wl;
+		size_t wl = oidc_word(&p);
 
-		while (*p == ' ')
-			p++;
-		e = strchr(p, ' ');
-		wl = e ? (size_t)(e - p) : strlen(p);
 		if (wl > 0 && wl < sizeof(word)) {
 			memcpy(word, p, wl);
 			word[wl] = '\0';
@@ -52,14 +47,9 @@ asked_level(const char *acr_values)
 	const char *p = acr_values;
 
 	while (p != NULL && *p != '\0') {
-		const char *e;
 		char word[64];
-		size_t wl;
+		size_t wl = oidc_word(&p);
 
-		while (*p == ' ')
-			p++;
-		e = strchr(p, ' ');
-		wl = e ? (size_t)(e - p) : strlen(p);
 		if (wl > 0 && wl < sizeof(word)) {
 			int l;
 
@@ -84,16 +74,11 @@ prompt_parse(const char *prompt, bool *none, bool *login)
 
 	*none = *login = false;
 	while (p != NULL && *p != '\0') {
-		const char *e;
-		size_t wl;
+		size_t wl = oidc_word(&p);
 		bool ok = false;
 
-		while (*p == ' ')
-			p++;
-		if (*p == '\0')
+		if (wl == 0)
 			break;
-		e = strchr(p, ' ');
-		wl = e ? (size_t)(e - p) : strlen(p);
 		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 			if (strlen(known[i]) == wl && memcmp(known[i], p, wl) == 0) {
 				ok = true;

@@ -28,6 +28,17 @@ oidc_scope_known(const char *word, size_t len)
 	return false;
 }
 
+size_t
+oidc_word(const char **p)
+{
+	const char *e;
+
+	while (**p == ' ')
+		(*p)++;
+	e = strchr(*p, ' ');
+	return e ? (size_t)(e - *p) : strlen(*p);
+}
+
 bool
 oidc_scope_has(const char *list, const char *word)
 {
@@ -35,16 +46,11 @@ oidc_scope_has(const char *list, const char *word)
 	const char *p = list;
 
 	while (p != NULL && *p != '\0') {
-		const char *e;
+		size_t l = oidc_word(&p);
 
-		while (*p == ' ')
-			p++;
-		e = strchr(p, ' ');
-		if (e == NULL)
-			e = p + strlen(p);
-		if ((size_t)(e - p) == wl && wl > 0 && memcmp(p, word, wl) == 0)
+		if (l == wl && wl > 0 && memcmp(p, word, wl) == 0)
 			return true;
-		p = e;
+		p += l;
 	}
 	return false;
 }
@@ -227,15 +233,10 @@ scopes_check(const char *in, bool allow_nn, char *out, size_t outlen, char *err,
 
 	out[0] = '\0';
 	while (*p != '\0') {
-		const char *e;
-		size_t wl;
+		size_t wl = oidc_word(&p);
 
-		while (*p == ' ')
-			p++;
-		if (*p == '\0')
+		if (wl == 0)
 			break;
-		e = strchr(p, ' ');
-		wl = e ? (size_t)(e - p) : strlen(p);
 		if (!oidc_scope_known(p, wl)) {
 			snprintf(err, errlen, "unknown scope '%.*s' (known: openid profile email "
 			    "national_number)", (int)(wl > 40 ? 40 : wl), p);

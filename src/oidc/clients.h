@@ -90,6 +90,9 @@ int oidc_uri_origin(const char *uri, char *out, size_t outlen);
  * carries no client id). Returns 1, 0 or -1. */
 int oidc_public_origin_known(struct store *s, const char *origin);
 
+/* The next word of the space-separated list at *p: moves *p past the spaces before it and
+ * returns its length (0 at the end of the list); the caller steps over it (*p += length). */
+size_t oidc_word(const char **p);
 /* True when the space-separated list holds word. */
 bool oidc_scope_has(const char *list, const char *word);
 /* True for a scope the provider knows: openid, profile, email, national_number. */
