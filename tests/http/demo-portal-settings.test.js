@@ -4,20 +4,12 @@
 // portal with it); the secret is not in the log.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { BIN, freePort, run, start, waitFor } from '../lib/server.js';
-
-function settingsOf(file) {
-  const out = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^([a-z_]+) = (.*)$/.exec(line);
-    if (m) out[m[1]] = m[2];
-  }
-  return out;
-}
+import { settingsOf } from './portal_lib.js';
 
 async function tokenStatus(srv, id, secret) {
   const res = await fetch(`${srv.url}/oidc/token`, {

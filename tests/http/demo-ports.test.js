@@ -15,16 +15,7 @@ import {
   BIN, Client, closeFetchConnections, freePort, PATIENCE, run, sanitizerReports, start, tempDir,
   waitFor,
 } from '../lib/server.js';
-import { MEDI, portalLogin, portalWorld } from './portal_lib.js';
-
-function settingsOf(file) {
-  const out = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^([a-z_]+) = (.*)$/.exec(line);
-    if (m) out[m[1]] = m[2];
-  }
-  return out;
-}
+import { MEDI, portalLogin, portalWorld, settingsOf } from './portal_lib.js';
 
 const FAST = ['--password-ops', '1', '--password-mem-kib', '8'];
 

@@ -4,7 +4,7 @@
 // flow (login, profile choice), back to the portal's /callback.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -21,6 +21,16 @@ export const NISS = { jan: '85073003328', claire: '17073003384', lukas: '9002280
 export const MEDI = { enterprise: '1099002278', shown: '1099.002.278', vat: 'BE1099002278', name: 'MediDistri Belgium' };
 /** Zorgtech Distributie in the demo registry. */
 export const ZORG = { enterprise: '1099001189', shown: '1099.001.189', name: 'Zorgtech Distributie' };
+
+/** The settings of a portal.conf (`name = value` lines) as an object. */
+export function settingsOf(file) {
+  const out = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^([a-z_]+) = (.*)$/.exec(line);
+    if (m) out[m[1]] = m[2];
+  }
+  return out;
+}
 
 const q = (s) => `'${String(s).replace(/'/g, "''")}'`;
 const person = (niss) => `(SELECT id FROM person WHERE niss = ${q(niss)})`;
