@@ -155,7 +155,7 @@ fuzz:
 
 fuzz-bins: $(FUZZ_BIN)
 
-$(O)/fuzz/%: fuzz/%.c fuzz/fuzz_key.h $(O)/libportier.a
+$(O)/fuzz/%: fuzz/%.c fuzz/fuzz_key.h fuzz/fuzz_common.h $(O)/libportier.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Ifuzz -fsanitize=fuzzer -o $@ $< $(O)/libportier.a $(LDFLAGS) $(LDLIBS)
 

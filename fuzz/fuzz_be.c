@@ -5,15 +5,7 @@
 #include <string.h>
 
 #include "be/be.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void
-check(int cond)
-{
-	if (!cond)
-		abort();
-}
+#include "fuzz_common.h"
 
 static void
 fuzz_niss(const char *in)
@@ -67,11 +59,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum be_reason r;
 	char *in;
 
-	in = malloc(size + 1);
-	if (in == NULL)
-		return 0;
-	memcpy(in, data, size);
-	in[size] = '\0';
+	in = fuzz_string(data, size);
 
 	fuzz_niss(in);
 	fuzz_kbo(in);

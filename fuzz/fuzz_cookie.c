@@ -6,30 +6,20 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "fuzz_common.h"
 #include "web/form.h"
 
 #define FIELDS 64
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void
-check(int cond)
-{
-	if (!cond)
-		abort();
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct arena *a = arena_new(1 << 20);
 	struct form f = { 0 };
-	char *hdr = malloc(size + 1);
+	char *hdr = fuzz_string(data, size);
 	enum form_status st;
 
-	check(a != NULL && hdr != NULL);
-	memcpy(hdr, data, size);
-	hdr[size] = '\0';
+	check(a != NULL);
 	st = form_parse_cookies(a, hdr, FIELDS, &f);
 	check(st == FORM_OK || st == FORM_TOO_MANY);
 	check(f.n <= FIELDS);

@@ -11,19 +11,11 @@
 
 #include "auth/eid.h"
 #include "auth/eid_testca.h"
+#include "fuzz_common.h"
 
 #define PEM_MAX (64 * 1024)      /* as the door (apps/login/door_eid.c) */
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 static struct eid_verifier *verifier;
-
-static void
-check(int cond)
-{
-	if (!cond)
-		abort();
-}
 
 static int
 rm_one(const char *path, const struct stat *st, int flag, struct FTW *f)
@@ -102,10 +94,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (verifier == NULL)
 		setup();
-	s = malloc(size);
-	check(s != NULL);
-	memcpy(s, data + 1, size - 1);
-	s[size - 1] = '\0';
+	s = fuzz_string(data + 1, size - 1);
 	if ((data[0] & 1) == 0)
 		header(s);
 	else

@@ -12,13 +12,12 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "fuzz_common.h"
 #include "fuzz_key.h"
 #include "oidc/jws.h"
 #include "portal/idtoken.h"
 
 #define NOW 1700000000
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct jws_key *key;
 static struct portal_jwks *jwks;
@@ -28,13 +27,6 @@ static const struct idtoken_expect expect = {
 	.issuer = "https://idp.example", .client_id = "portal", .nonce = "n-0S6",
 	.now = NOW, .leeway = 60, .max_age = 600,
 };
-
-static void
-check(int cond)
-{
-	if (!cond)
-		abort();
-}
 
 static void
 setup(void)
@@ -128,10 +120,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (key == NULL)
 		setup();
-	s = malloc(size);
-	check(s != NULL);
-	memcpy(s, data + 1, size - 1);
-	s[size - 1] = '\0';
+	s = fuzz_string(data + 1, size - 1);
 	switch (data[0] % 3) {
 	case 0:
 		verify(s);

@@ -7,19 +7,11 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "fuzz_common.h"
 #include "fuzz_key.h"
 #include "oidc/jws.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 static struct jws_key *key;
-
-static void
-check(int cond)
-{
-	if (!cond)
-		abort();
-}
 
 static void
 token(const char *s)
@@ -101,10 +93,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (key == NULL)
 		check(jws_key_from_der(fuzz_key_der, sizeof(fuzz_key_der), &key) == 0);
-	s = malloc(size);
-	check(s != NULL);
-	memcpy(s, data + 1, size - 1);
-	s[size - 1] = '\0';
+	s = fuzz_string(data + 1, size - 1);
 	switch (data[0] & 3) {
 	case 0:
 		token(s);

@@ -8,19 +8,11 @@
 
 #include "base/arena.h"
 #include "base/utf8.h"
+#include "fuzz_common.h"
 #include "web/form.h"
 
 #define FIELDS 32
 #define VALUE 512
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void
-check(int cond)
-{
-	if (!cond)
-		abort();
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -33,12 +25,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t blen = nl ? size - clen - 1 : 0;
 
 	/* A header value is a C string: it ends at its first NUL. */
-	ctype = malloc(clen + 1);
+	ctype = fuzz_string(data, clen);
 	body = malloc(blen ? blen : 1);
 	a = arena_new(1 << 20);
-	check(ctype != NULL && body != NULL && a != NULL);
-	memcpy(ctype, data, clen);
-	ctype[clen] = '\0';
+	check(body != NULL && a != NULL);
 	if (blen)
 		memcpy(body, nl + 1, blen);
 	if (form_parse_multipart(a, ctype, body, blen, FIELDS, VALUE, &f) == FORM_OK) {

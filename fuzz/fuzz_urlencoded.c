@@ -10,19 +10,11 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/utf8.h"
+#include "fuzz_common.h"
 #include "web/form.h"
 
 #define FIELDS 64
 #define VALUE 512
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void
-check(int cond)
-{
-	if (!cond)
-		abort();
-}
 
 /* Encodes s[0..n) into b as sparingly as the parser allows ('%', '&', '+' and, in a name,
  * '=' escaped; space as '+'), so that the encoded form is never longer than the input it
