@@ -43,9 +43,7 @@ enum access_sql {
 	SQL_ACCESS_ORG_QUALITY_SET_EMAIL,
 	SQL_ACCESS_QUALITY_MANAGERS,
 	SQL_ACCESS_ORG_SET_CONTACT,
-	/* people */
-	SQL_ACCESS_PERSON_BY_NISS,
-	SQL_ACCESS_PERSON_UPDATE_OWN,
+	/* people (read only: auth/person.h owns the table) */
 	SQL_ACCESS_PERSON_MAX_ID,
 	/* accounts (optimistic concurrency on version) */
 	SQL_ACCESS_ACCOUNT_GET,

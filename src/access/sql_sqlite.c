@@ -174,10 +174,6 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	T(SQL_ACCESS_ORG_SET_CONTACT) =
 	    "UPDATE organisation SET contact_email = ?2, contact_phone = ?3 WHERE id = ?1",
 	/* issue 6: people */
-	T(SQL_ACCESS_PERSON_BY_NISS) =
-	    "SELECT id, niss, last_name, first_name, language, email FROM person WHERE niss = ?1",
-	T(SQL_ACCESS_PERSON_UPDATE_OWN) =
-	    "UPDATE person SET email = ?2, language = ?3 WHERE id = ?1",
 	T(SQL_ACCESS_PERSON_MAX_ID) =
 	    "SELECT coalesce(max(id), 0) FROM person",
 	/* issue 6: accounts */

@@ -9,9 +9,8 @@
 
 enum csam_sql {
 	SQL_CSAM_FIRST = SQL_RANGE_ACCESS + 500,
-	/* people and the registry's dates of a person's functions */
-	SQL_CSAM_PERSON_BY_NISS = SQL_CSAM_FIRST,
-	SQL_CSAM_FUNCTION_DATES,
+	/* the registry's dates of a person's functions */
+	SQL_CSAM_FUNCTION_DATES = SQL_CSAM_FIRST,
 	/* the standard procedure */
 	SQL_CSAM_SUBMISSION_GET,
 	SQL_CSAM_SUBMISSION_INSERT,

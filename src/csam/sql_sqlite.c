@@ -29,8 +29,6 @@
 #define NOW "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
 
 static const char *const text[CSAM_RANGE] = {
-	T(SQL_CSAM_PERSON_BY_NISS) =
-	    "SELECT id, niss, last_name, first_name, language, email FROM person WHERE niss = ?1",
 	/* The last function of person ?2 in enterprise ?1 that ended by ?3, and the first one
 	 * that begins after ?3: why someone is not a representative today. */
 	T(SQL_CSAM_FUNCTION_DATES) =

@@ -1,4 +1,4 @@
-/* sql.h — the names of the core statements (sessions, audit, people, settings).
+/* sql.h — the names of the core statements (sessions, audit, access codes, settings).
  * Each module names its own statements in its own range (registry 1000+, access 2000+ …,
  * see sql_table.h); each backend gives every id its SQL text. */
 #ifndef PORTIER_STORE_SQL_H
@@ -26,9 +26,7 @@ enum store_sql {
 	SQL_AUDIT_INSERT,
 	SQL_AUDIT_ALL,
 	SQL_AUDIT_COUNT,
-	/* people and access codes */
-	SQL_PERSON_INSERT,
-	SQL_PERSON_GET,
+	/* access codes (the person table's statements are auth/person_sql.h) */
 	SQL_PASSWORD_BY_USERNAME,
 	SQL_PASSWORD_PUT,
 	SQL_PASSWORD_SET_HASH,

@@ -47,15 +47,6 @@ static const char *const core_text[SQL_CORE_END - SQL_CORE_FIRST] = {
 	[SQL_AUDIT_COUNT] =
 	    "SELECT count(*) FROM audit_event",
 
-	/* ?6 is where the names come from (register, eid, manager); a NISS the persons
-	 * register knows gets the register's names whatever a manager typed. */
-	[SQL_PERSON_INSERT] =
-	    "INSERT INTO person(niss, last_name, first_name, language, email, name_source) "
-	    "SELECT ?1, coalesce(r.last_name, ?2), coalesce(r.first_names, ?3), ?4, ?5, "
-	    "CASE WHEN r.niss IS NULL THEN ?6 ELSE 'register' END "
-	    "FROM (SELECT 1) LEFT JOIN reg_person r ON r.niss = ?1 AND ?6 <> 'eid'",
-	[SQL_PERSON_GET] =
-	    "SELECT id, niss, last_name, first_name, language, email FROM person WHERE id = ?1",
 	[SQL_PASSWORD_BY_USERNAME] =
 	    "SELECT person_id, hash FROM credential_password WHERE username = ?1",
 	[SQL_PASSWORD_PUT] =

@@ -62,6 +62,7 @@ extern const struct sql_table sql_registry_sqlite;
 extern const struct sql_table sql_registry_query_sqlite;
 extern const struct sql_table sql_eid_sqlite;
 extern const struct sql_table sql_factor_sqlite;
+extern const struct sql_table sql_person_sqlite;
 extern const struct sql_table sql_access_sqlite;
 extern const struct sql_table sql_oidc_sqlite;
 extern const struct sql_table sql_csam_sqlite;
@@ -71,6 +72,7 @@ static const struct sql_table *const tables[] = {
 	&sql_access_sqlite,
 	&sql_eid_sqlite,
 	&sql_factor_sqlite,
+	&sql_person_sqlite,
 	&sql_registry_sqlite,
 	&sql_registry_query_sqlite,
 	&sql_oidc_sqlite,
