@@ -1,7 +1,7 @@
 /* sql.h — statement ids of the GAP designation services (SQL_RANGE_ACCESS + 500 …):
  * the standard procedure, co-GAPs, exception requests, helpdesk decisions and roles.
- * The table sql_csam_sqlite covers SQL_RANGE_ACCESS + 500 .. + 999, the mail outbox's
- * statements (mail/sql.h, + 900 …) included. */
+ * The table sql_csam_sqlite covers SQL_RANGE_ACCESS + 500 .. + 899; the mail outbox's
+ * statements are mail/sql.h (+ 900 …). */
 #ifndef PORTIER_CSAM_SQL_H
 #define PORTIER_CSAM_SQL_H
 

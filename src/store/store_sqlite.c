@@ -66,6 +66,7 @@ extern const struct sql_table sql_person_sqlite;
 extern const struct sql_table sql_access_sqlite;
 extern const struct sql_table sql_oidc_sqlite;
 extern const struct sql_table sql_csam_sqlite;
+extern const struct sql_table sql_mail_sqlite;
 extern const struct sql_table sql_portal_sqlite;
 static const struct sql_table *const tables[] = {
 	&sql_core_sqlite,
@@ -78,6 +79,7 @@ static const struct sql_table *const tables[] = {
 	&sql_oidc_sqlite,
 	&sql_portal_sqlite,
 	&sql_csam_sqlite,
+	&sql_mail_sqlite,
 };
 
 static const char *
