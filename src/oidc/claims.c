@@ -111,7 +111,7 @@ oidc_subject(struct store *s, const struct oidc_client *c, int64_t person_id,
 
 /* The organisation claim: enterprise number or foreign registration, name, country. */
 static json_t *
-organisation_claim(const struct oidc_profile_now *p)
+organisation_claim(const struct access_profile_now *p)
 {
 	json_t *o = json_object();
 
@@ -132,7 +132,7 @@ organisation_claim(const struct oidc_profile_now *p)
 }
 
 static json_t *
-quality_claim(const struct oidc_profile_now *p)
+quality_claim(const struct access_profile_now *p)
 {
 	static const char *const langs[4] = { "fr", "nl", "de", "en" };
 	json_t *q = json_object(), *names = json_object();
