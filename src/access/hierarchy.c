@@ -366,8 +366,8 @@ hierarchy_org_update(struct store *s, const struct access_who *who, int64_t org,
 		store_rollback(&tx);
 		return ACCESS_OK;
 	}
-	r = store_exec(tx, SQL_ACCESS_ORG_SET_CONTACT, "itt", org, email, phone);
-	if (r != 1 || access_audit_json(tx, who, &actor, org, "org.contact.update", NULL,
+	r = org_set_contact(tx, org, email, phone);
+	if (r != 0 || access_audit_json(tx, who, &actor, org, "org.contact.update", NULL,
 	    json_pack("{s:s,s:s}", "email", email, "phone", phone)) != 0) {
 		store_rollback(&tx);
 		return ACCESS_ERROR;

@@ -20,6 +20,15 @@ static const char *const person_text[SQL_PERSON_END - SQL_PERSON_FIRST] = {
 	    "SELECT id, niss, last_name, first_name, language, email FROM person WHERE niss = ?1",
 	T(SQL_PERSON_SET_CONTACT) =
 	    "UPDATE person SET email = ?2, language = ?3 WHERE id = ?1",
+	T(SQL_PASSWORD_BY_USERNAME) =
+	    "SELECT person_id, hash FROM credential_password WHERE username = ?1",
+	T(SQL_PASSWORD_PUT) =
+	    "INSERT INTO credential_password(person_id, username, hash) VALUES (?1, ?2, ?3) "
+	    "ON CONFLICT(person_id) DO UPDATE SET username = excluded.username, "
+	    "hash = excluded.hash, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now')",
+	T(SQL_PASSWORD_SET_HASH) =
+	    "UPDATE credential_password SET hash = ?2, "
+	    "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE person_id = ?1",
 };
 
 const struct sql_table sql_person_sqlite = {

@@ -40,8 +40,6 @@ static const char *const text[CSAM_RANGE] = {
 	T(SQL_CSAM_SUBMISSION_INSERT) =
 	    "INSERT INTO csam_submission(token, person_id, kind, org_id, gap_person) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5)",
-	T(SQL_CSAM_ORG_SET_CONTACT) =
-	    "UPDATE organisation SET contact_email = ?2, contact_phone = ?3 WHERE id = ?1",
 	T(SQL_CSAM_MANAGERS) =
 	    "SELECT m.person_id, m.role, m.since, p.last_name, p.first_name "
 	    "FROM org_manager m JOIN person p ON p.id = m.person_id WHERE m.org_id = ?1 "

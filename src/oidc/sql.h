@@ -14,9 +14,6 @@ enum oidc_sql {
 	SQL_OIDC_KEY_PUBLISHED,
 	SQL_OIDC_KEY_PURGE,
 	SQL_OIDC_KEY_ALL,
-	/* the per-installation secret of pairwise subjects */
-	SQL_OIDC_SECRET_INSERT,
-	SQL_OIDC_SECRET_GET,
 	/* clients */
 	SQL_OIDC_CLIENT_INSERT,
 	SQL_OIDC_CLIENT_URI_INSERT,

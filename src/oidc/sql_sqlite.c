@@ -20,10 +20,6 @@ static const char *const oidc_text[SQL_OIDC_END - SQL_OIDC_FIRST] = {
 	    "SELECT kid, alg, created_at, retired_at, publish_until FROM oidc_key "
 	    "ORDER BY created_at DESC",
 
-	T(SQL_OIDC_SECRET_INSERT) =
-	    "INSERT INTO setting(name, value) VALUES (?1, ?2) ON CONFLICT(name) DO NOTHING",
-	T(SQL_OIDC_SECRET_GET) =
-	    "SELECT value FROM setting WHERE name = ?1",
 
 	T(SQL_OIDC_CLIENT_INSERT) =
 	    "INSERT INTO oidc_client(id, secret_hash, application, min_level, scopes, "
