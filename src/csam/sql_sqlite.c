@@ -48,8 +48,6 @@ static const char *const text[CSAM_RANGE] = {
 	    "SELECT o.id, o.enterprise, o.name, m.role, m.since FROM org_manager m "
 	    "JOIN organisation o ON o.id = m.org_id WHERE m.person_id = ?1 "
 	    "ORDER BY o.name, o.id LIMIT 200",
-	T(SQL_CSAM_ORG_ROLE) =
-	    "SELECT role FROM org_manager WHERE org_id = ?1 AND person_id = ?2",
 
 	T(SQL_CSAM_EXC_INSERT) =
 	    "INSERT INTO exception_request(reference, access_hash, case_kind, language, "
