@@ -24,7 +24,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 PO        := $(sort $(wildcard po/*.po))
 MO        := $(PO:po/%.po=$(O)/locale/%.mo)
 
-.PHONY: all deps run check test unit http browser i18n-check asan bench clean node
+.PHONY: all deps run check test unit http browser i18n-check arch-check asan bench clean node
 
 all: $(O)/portier $(MO)
 
@@ -77,7 +77,11 @@ asan:
 	$(MAKE) O=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" OPT="-O1 -g" all unit
 	cd tests && PORTIER_BIN=../build-asan/portier PORTIER_SAN=1 node --test http/
 
-test: unit i18n-check http browser
+# One owner per table (docs/architecture.md, docs/table-owners.txt).
+arch-check:
+	sh tests/arch/check_owners.sh
+
+test: unit i18n-check arch-check http browser
 
 check: deps
 	$(MAKE) gates

@@ -16,6 +16,7 @@
 #include "access/service.h"
 #include "access/sql.h"
 #include "audit/audit.h"
+#include "auth/person.h"
 #include "base/log.h"
 #include "base/msgid.h"
 #include "base/utf8.h"
@@ -333,27 +334,24 @@ struct person_row {
 	char email[ACCESS_EMAIL_MAX + 1];
 };
 
-/* The person of a NISS: 0 found, 1 unknown, -1 error. */
+/* The person of a NISS, read through auth/person.h (the person table's owner): 0 found,
+ * 1 unknown, -1 error. */
 static int
 person_by_niss(struct store_tx *tx, const char *niss, struct person_row *out)
 {
-	struct store_q *q;
-	int rc;
+	struct person p;
+	int rc = person_find_niss(tx, niss, &p);
 
-	if (store_query(tx, SQL_ACCESS_PERSON_BY_NISS, &q, "t", niss) != 0)
+	if (rc != 0)
+		return rc;
+	out->id = p.id;
+	if (copy(out->niss, sizeof(out->niss), p.niss) != 0 ||
+	    copy(out->last_name, sizeof(out->last_name), p.last_name) != 0 ||
+	    copy(out->first_name, sizeof(out->first_name), p.first_name) != 0 ||
+	    copy(out->language, sizeof(out->language), p.language) != 0 ||
+	    copy(out->email, sizeof(out->email), p.email) != 0)
 		return -1;
-	rc = store_next(q);
-	if (rc == 1) {
-		out->id = store_int(q, 0);
-		if (copy(out->niss, sizeof(out->niss), store_text(q, 1)) != 0 ||
-		    copy(out->last_name, sizeof(out->last_name), store_text(q, 2)) != 0 ||
-		    copy(out->first_name, sizeof(out->first_name), store_text(q, 3)) != 0 ||
-		    copy(out->language, sizeof(out->language), store_text(q, 4)) != 0 ||
-		    copy(out->email, sizeof(out->email), store_text(q, 5)) != 0)
-			rc = -1;
-	}
-	store_done(q);
-	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+	return 0;
 }
 
 /* Reads the current row of SQL_ACCESS_ACCOUNT_GET / _OF_PERSON into v: 0, or -1 when a
@@ -755,13 +753,16 @@ account_add_member(struct store_tx *tx, const struct access_who *who,
 	int rc;
 
 	if (n->person_id == 0) {
-		rc = store_exec(tx, SQL_PERSON_INSERT, "tttttt", n->niss, n->last_name,
-		    n->first_name, n->language, n->email, n->names_from_register ? "register" :
-		    "manager");
-		if (rc != 1)
+		struct person_seed seed = {
+			.niss = n->niss, .last_name = n->last_name, .first_name = n->first_name,
+			.language = n->language, .email = n->email,
+			.names_from = n->names_from_register ? "register" : "manager",
+		};
+		bool created;
+
+		if (person_ensure(tx, &seed, &n->person_id, &created) != 0)
 			return ACCESS_ERROR;
-		n->person_id = store_last_id(tx);
-		if (audit_person(tx, who, actor, org, "person.create", n->person_id,
+		if (created && audit_person(tx, who, actor, org, "person.create", n->person_id,
 		    details_json(0, 0, NULL, NULL, NULL, NULL, 0)) != 0)
 			return ACCESS_ERROR;
 	}

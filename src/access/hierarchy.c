@@ -12,6 +12,7 @@
 #include "access/actor.h"
 #include "access/service.h"
 #include "access/sql.h"
+#include "auth/person.h"
 #include "base/msgid.h"
 #include "be/be.h"
 #include "registry/registry.h"
@@ -202,12 +203,12 @@ hierarchy_cogap_add(struct store *s, const struct access_who *who, int64_t org,
 	struct policy_actor actor;
 	struct org_actor by;
 	struct store_tx *tx;
-	struct store_q *q;
 	struct be_niss parsed;
 	enum be_reason why;
 	enum access_rc rc;
 	struct org o;
 	int64_t person = 0, gap;
+	bool created;
 	int r;
 
 	memset(err, 0, sizeof(*err));
@@ -222,34 +223,20 @@ hierarchy_cogap_add(struct store *s, const struct access_who *who, int64_t org,
 		store_rollback(&tx);
 		return ACCESS_INVALID;
 	}
-	if (store_query(tx, SQL_ACCESS_PERSON_BY_NISS, &q, "t", parsed.digits) != 0)
-		goto fail;
-	r = store_next(q);
-	if (r == 1)
-		person = store_int(q, 0);
-	store_done(q);
+	/* Someone portier does not know yet: their names from the persons register. */
+	r = person_ensure(tx, &(struct person_seed){ .niss = parsed.digits, .language = "fr",
+	    .names_from = "register", .from_register = true }, &person, &created);
 	if (r < 0)
 		goto fail;
-	if (person == 0) {
-		/* Someone portier does not know yet: their names from the persons register. */
-		struct arena *a = arena_new(1 << 16);
-		struct reg_person rp;
+	if (r != 0) {
+		access_error_add(err, "niss",
+		    N_("Cette personne n'est pas connue : vérifiez le numéro NISS."));
+		store_rollback(&tx);
+		return ACCESS_INVALID;
+	}
+	if (created) {
 		char object[32];
 
-		r = a ? registry_person(tx, a, parsed.digits, &rp) : -1;
-		if (r == 0)
-			r = store_exec(tx, SQL_PERSON_INSERT, "tttttt", parsed.digits, rp.last_name,
-			    rp.first_names, rp.language && (strcmp(rp.language, "nl") == 0 ||
-			    strcmp(rp.language, "de") == 0 || strcmp(rp.language, "en") == 0) ?
-			    rp.language : "fr", NULL, "register") == 1 ? 0 : -1;
-		arena_free(a);
-		if (r != 0) {
-			access_error_add(err, "niss",
-			    N_("Cette personne n'est pas connue : vérifiez le numéro NISS."));
-			store_rollback(&tx);
-			return ACCESS_INVALID;
-		}
-		person = store_last_id(tx);
 		snprintf(object, sizeof(object), "person:%" PRId64, person);
 		if (access_audit(tx, who, &actor, org, "person.create", object, NULL) != 0)
 			goto fail;
@@ -379,8 +366,8 @@ hierarchy_org_update(struct store *s, const struct access_who *who, int64_t org,
 		store_rollback(&tx);
 		return ACCESS_OK;
 	}
-	r = store_exec(tx, SQL_ACCESS_ORG_SET_CONTACT, "itt", org, email, phone);
-	if (r != 1 || access_audit_json(tx, who, &actor, org, "org.contact.update", NULL,
+	r = org_set_contact(tx, org, email, phone);
+	if (r != 0 || access_audit_json(tx, who, &actor, org, "org.contact.update", NULL,
 	    json_pack("{s:s,s:s}", "email", email, "phone", phone)) != 0) {
 		store_rollback(&tx);
 		return ACCESS_ERROR;
@@ -477,7 +464,7 @@ hierarchy_own_get(struct store *s, const struct access_who *who, int64_t org,
 	struct policy_target t = { .own_data = true };
 	struct policy_actor actor;
 	struct store_tx *tx;
-	struct store_q *q;
+	struct person p;
 	enum access_rc rc;
 	struct org o;
 	int r;
@@ -486,17 +473,14 @@ hierarchy_own_get(struct store *s, const struct access_who *who, int64_t org,
 	rc = open_org(s, STORE_READ, who, org, POLICY_CHANGE_OWN_DATA, &t, &tx, &o, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
-	if (store_query(tx, SQL_PERSON_GET, &q, "i", who->person_id) != 0)
-		goto fail;
-	r = store_next(q);
-	if (r == 1 && (copy(out->niss, sizeof(out->niss), store_text(q, 1)) != 0 ||
-	    copy(out->last_name, sizeof(out->last_name), store_text(q, 2)) != 0 ||
-	    copy(out->first_name, sizeof(out->first_name), store_text(q, 3)) != 0 ||
-	    copy(out->language, sizeof(out->language), store_text(q, 4)) != 0 ||
-	    copy(out->email, sizeof(out->email), store_text(q, 5)) != 0))
+	r = person_read(tx, who->person_id, &p);
+	if (r == 0 && (copy(out->niss, sizeof(out->niss), p.niss) != 0 ||
+	    copy(out->last_name, sizeof(out->last_name), p.last_name) != 0 ||
+	    copy(out->first_name, sizeof(out->first_name), p.first_name) != 0 ||
+	    copy(out->language, sizeof(out->language), p.language) != 0 ||
+	    copy(out->email, sizeof(out->email), p.email) != 0))
 		r = -1;
-	store_done(q);
-	if (r != 1)
+	if (r != 0)
 		goto fail;
 	if (org > 0) {
 		struct user_view acc;
@@ -581,9 +565,8 @@ hierarchy_own_update(struct store *s, const struct access_who *who, int64_t org,
 	if (rc != ACCESS_OK)
 		return rc;
 	snprintf(object, sizeof(object), "person:%" PRId64, who->person_id);
-	r = store_exec(tx, SQL_ACCESS_PERSON_UPDATE_OWN, "itt", who->person_id,
-	    email && email[0] ? email : NULL, language);
-	if (r != 1 || access_audit(tx, who, &actor, org, "person.update", object, NULL) != 0)
+	r = person_set_contact(tx, who->person_id, email && email[0] ? email : NULL, language);
+	if (r != 0 || access_audit(tx, who, &actor, org, "person.update", object, NULL) != 0)
 		goto fail;
 	if (account != NULL && cur.has_account) {
 		r = store_exec(tx, SQL_ACCESS_ACCOUNT_UPDATE, "iittttt", cur.account_id, version,

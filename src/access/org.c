@@ -115,6 +115,14 @@ org_by_enterprise(struct store_tx *tx, const char *enterprise)
 	return rc < 0 ? -1 : id;
 }
 
+int
+org_set_contact(struct store_tx *tx, int64_t org_id, const char *email, const char *phone)
+{
+	int rc = store_exec(tx, SQL_ACCESS_ORG_SET_CONTACT, "itt", org_id, email, phone);
+
+	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+}
+
 int64_t
 org_gap(struct store_tx *tx, int64_t org_id)
 {

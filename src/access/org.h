@@ -51,6 +51,9 @@ int org_get(struct store_tx *tx, int64_t id, struct org *out);
 int64_t org_by_enterprise(struct store_tx *tx, const char *enterprise);
 /* The GAP's person id (0 when none, -1 on error). */
 int64_t org_gap(struct store_tx *tx, int64_t org_id);
+/* Sets the organisation's contact e-mail and phone, in tx (the caller audits). Returns 0,
+ * 1 (unknown organisation) or -1. */
+int org_set_contact(struct store_tx *tx, int64_t org_id, const char *email, const char *phone);
 /* Replaces the GAP by person (the old GAP loses the role). Returns 0 or -1. */
 int org_replace_gap(struct store_tx *tx, int64_t org_id, int64_t person,
     const struct org_actor *by);

@@ -10,6 +10,7 @@
 
 #include "access/service.h"
 #include "access/sql.h"
+#include "auth/person.h"
 #include "base/msgid.h"
 #include "be/be.h"
 #include "registry/registry.h"
@@ -252,20 +253,16 @@ quality_activation_start(struct store *s, const struct access_who *who, int64_t 
 	return id > 0 ? ACCESS_EXISTS : ACCESS_OK;
 }
 
-/* The NISS of the person acting ("" when they have none). */
+/* The NISS of the person acting ("" when they have none), through auth/person.h. */
 static int
 own_niss(struct store_tx *tx, int64_t person, char niss[12])
 {
-	struct store_q *q;
-	int rc;
+	struct person p;
+	int rc = person_read(tx, person, &p);
 
 	niss[0] = '\0';
-	if (store_query(tx, SQL_PERSON_GET, &q, "i", person) != 0)
-		return -1;
-	rc = store_next(q);
-	if (rc == 1 && store_text(q, 1) != NULL)
-		snprintf(niss, 12, "%s", store_text(q, 1));
-	store_done(q);
+	if (rc == 0)
+		snprintf(niss, 12, "%s", p.niss);
 	return rc < 0 ? -1 : 0;
 }
 

@@ -174,10 +174,6 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	T(SQL_ACCESS_ORG_SET_CONTACT) =
 	    "UPDATE organisation SET contact_email = ?2, contact_phone = ?3 WHERE id = ?1",
 	/* issue 6: people */
-	T(SQL_ACCESS_PERSON_BY_NISS) =
-	    "SELECT id, niss, last_name, first_name, language, email FROM person WHERE niss = ?1",
-	T(SQL_ACCESS_PERSON_UPDATE_OWN) =
-	    "UPDATE person SET email = ?2, language = ?3 WHERE id = ?1",
 	T(SQL_ACCESS_PERSON_MAX_ID) =
 	    "SELECT coalesce(max(id), 0) FROM person",
 	/* issue 6: accounts */
@@ -311,6 +307,58 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "WHERE a.org_id = m.org_id AND a.person_id = m.person_id), p.email, '') "
 	    "FROM org_manager m JOIN person p ON p.id = m.person_id WHERE m.org_id = ?1 "
 	    "ORDER BY m.role DESC, m.since",
+	/* the profiles read model (access/profiles.h) the OpenID provider reads through */
+	T(SQL_ACCESS_PROFILE_APP) =
+	    "SELECT quality, min_level, name_fr, name_nl, name_de, name_en FROM application "
+	    "WHERE code = ?1",
+	/* Active accounts of person ?1 holding a grant for application ?2 within the
+	 * application's quality. */
+	T(SQL_ACCESS_PROFILES) =
+	    "SELECT a.id, oq.id, o.id, o.enterprise, o.name, o.country, o.foreign_reg, m.type "
+	    "FROM account a "
+	    "JOIN organisation o ON o.id = a.org_id "
+	    "JOIN app_grant g ON g.account_id = a.id AND g.application = ?2 "
+	    "JOIN application ap ON ap.code = g.application "
+	    "JOIN org_quality oq ON oq.id = g.org_quality_id AND oq.org_id = a.org_id "
+	    "AND oq.quality = ap.quality "
+	    "JOIN quality_member m ON m.org_quality_id = oq.id AND m.account_id = a.id "
+	    "WHERE a.person_id = ?1 AND a.status = 'active' ORDER BY o.name, o.id",
+	/* Who can grant application ?2 in the organisations where person ?1 has an account:
+	 * the GAP and co-GAPs, and the local managers of the application's quality. */
+	T(SQL_ACCESS_PROFILE_GRANTERS) =
+	    "SELECT o.id, om.role, p.first_name, p.last_name, "
+	    "CASE om.role WHEN 'GAP' THEN 1 ELSE 2 END AS sort "
+	    "FROM account a JOIN organisation o ON o.id = a.org_id "
+	    "JOIN org_manager om ON om.org_id = o.id "
+	    "JOIN person p ON p.id = om.person_id WHERE a.person_id = ?1 "
+	    "UNION ALL "
+	    "SELECT o.id, qm.type, p.first_name, p.last_name, "
+	    "CASE qm.type WHEN 'GL' THEN 3 ELSE 4 END "
+	    "FROM account a JOIN organisation o ON o.id = a.org_id "
+	    "JOIN org_quality oq ON oq.org_id = o.id "
+	    "AND oq.quality = (SELECT quality FROM application WHERE code = ?2) "
+	    "JOIN quality_member qm ON qm.org_quality_id = oq.id AND qm.type IN ('GL', 'COGL') "
+	    "JOIN account ga ON ga.id = qm.account_id "
+	    "JOIN person p ON p.id = ga.person_id WHERE a.person_id = ?1 "
+	    "ORDER BY 1, 5, 4, 3",
+	T(SQL_ACCESS_PROFILE_MEMBERSHIPS) =
+	    "SELECT o.id, o.name, o.enterprise, a.status FROM account a "
+	    "JOIN organisation o ON o.id = a.org_id WHERE a.person_id = ?1 ORDER BY o.name, o.id",
+	/* The profile of a grant as it stands now (account ?1, activated quality ?2) and
+	 * whether application ?3 is still granted there. */
+	T(SQL_ACCESS_PROFILE_NOW) =
+	    "SELECT o.enterprise, o.name, o.country, o.foreign_reg, oq.quality, q.name_fr, "
+	    "q.name_nl, q.name_de, q.name_en, m.type, a.status, "
+	    "(SELECT count(*) FROM app_grant g WHERE g.org_quality_id = oq.id "
+	    "AND g.account_id = a.id AND g.application = ?3) "
+	    "FROM account a JOIN organisation o ON o.id = a.org_id "
+	    "JOIN org_quality oq ON oq.id = ?2 AND oq.org_id = a.org_id "
+	    "JOIN quality q ON q.code = oq.quality "
+	    "JOIN quality_member m ON m.org_quality_id = oq.id AND m.account_id = a.id "
+	    "WHERE a.id = ?1",
+	T(SQL_ACCESS_PROFILE_APPS) =
+	    "SELECT application FROM app_grant WHERE org_quality_id = ?1 AND account_id = ?2 "
+	    "ORDER BY application",
 #undef T
 };
 

@@ -11,6 +11,7 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "audit/sql.h"
 #include "base/buf.h"
 #include "base/log.h"
 

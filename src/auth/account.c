@@ -10,6 +10,7 @@
 #include "audit/audit.h"
 #include "auth/factor_sql.h"
 #include "auth/login.h"
+#include "auth/person_sql.h"
 
 #define HASH_MAX 256
 

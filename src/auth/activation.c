@@ -13,6 +13,8 @@
 #include "audit/audit.h"
 #include "auth/factor_sql.h"
 #include "auth/login.h"
+#include "auth/person.h"
+#include "auth/person_sql.h"
 
 #define CODE_LEN 16
 #define HASH_MAX 256
@@ -35,7 +37,7 @@ activation_find_person(struct store *s, const char *username, const char *niss,
 	if (username != NULL && username[0] != '\0')
 		rc = store_query(tx, SQL_PASSWORD_BY_USERNAME, &q, "t", username);
 	else
-		rc = store_query(tx, SQL_FACTOR_PERSON_BY_NISS, &q, "t", niss);
+		rc = store_query(tx, SQL_PERSON_BY_NISS, &q, "t", niss);
 	if (rc != 0) {
 		store_rollback(&tx);
 		return -1;
@@ -90,7 +92,7 @@ activation_issue(struct store *s, int64_t person, const char *actor, const char 
 		.object = object, .request_id = request_id,
 	};
 	struct store_tx *tx;
-	struct store_q *q;
+	struct person who;
 	size_t o = 0;
 	int rc;
 
@@ -101,14 +103,11 @@ activation_issue(struct store *s, int64_t person, const char *actor, const char 
 	snprintf(object, sizeof(object), "person:%" PRId64, person);
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		goto fail;
-	if (store_query(tx, SQL_PERSON_GET, &q, "i", person) != 0)
-		goto fail_tx;
-	rc = store_next(q);
-	store_done(q);
-	if (rc != 1) {
+	rc = person_read(tx, person, &who);
+	if (rc != 0) {
 		store_rollback(&tx);
 		sodium_memzero(norm, sizeof(norm));
-		return rc == 0 ? 1 : -1;
+		return rc;
 	}
 	if (store_exec(tx, SQL_FACTOR_ACTIVATION_REVOKE_OPEN, "ii", person, now) < 0 ||
 	    store_exec(tx, SQL_FACTOR_ACTIVATION_INSERT, "ibtii", person, h, sizeof(h),

@@ -12,6 +12,7 @@
 #include "audit/audit.h"
 #include "auth/eid_sql.h"
 #include "auth/login.h"
+#include "auth/person.h"
 
 /* Details of an eID audit event as canonical-ready JSON (jansson escapes); NULL on
  * memory errors. The caller frees it. */
@@ -49,22 +50,6 @@ language_or_fr(const char *l)
 	return "fr";
 }
 
-/* The person with this NISS in tx: 1 found (*id set), 0 none, -1 error. */
-static int
-find(struct store_tx *tx, const char *niss, int64_t *id)
-{
-	struct store_q *q;
-	int rc;
-
-	if (store_query(tx, SQL_EID_PERSON_BY_NISS, &q, "t", niss) != 0)
-		return -1;
-	rc = store_next(q);
-	if (rc == 1)
-		*id = store_int(q, 0);
-	store_done(q);
-	return rc;
-}
-
 int
 eid_login(struct store *s, struct eid_login *a)
 {
@@ -86,7 +71,13 @@ eid_login(struct store *s, struct eid_login *a)
 		.object = "door:eid", .details = det, .source = a->source,
 		.request_id = a->request_id,
 	};
-	int rc, renamed = 0;
+	struct person_seed seed = {
+		.niss = a->id != NULL ? a->id->niss : NULL,
+		.last_name = a->id != NULL ? a->id->last_name : NULL,
+		.first_name = a->id != NULL ? a->id->first_name : NULL,
+		.language = language_or_fr(a->language), .names_from = "eid",
+	};
+	int renamed = 0;
 
 	a->person_id = 0;
 	a->created = false;
@@ -94,16 +85,10 @@ eid_login(struct store *s, struct eid_login *a)
 		goto fail;
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		goto fail;
-	rc = find(tx, a->id->niss, &a->person_id);
-	if (rc < 0)
+	/* Found by NISS, or created with the card's names (first eID login). */
+	if (person_ensure(tx, &seed, &a->person_id, &a->created) != 0)
 		goto fail;
-	if (rc == 0) {
-		if (store_exec(tx, SQL_PERSON_INSERT, "tttttt", a->id->niss, a->id->last_name,
-		    a->id->first_name, language_or_fr(a->language), NULL, "eid") != 1)
-			goto fail;
-		a->person_id = store_last_id(tx);
-		a->created = true;
-	} else {
+	if (!a->created) {
 		/* Names a manager typed for someone nobody knew: the card's from now on. */
 		renamed = store_exec(tx, SQL_EID_PERSON_CARD_NAMES, "itt", a->person_id,
 		    a->id->last_name, a->id->first_name);

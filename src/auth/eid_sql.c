@@ -4,8 +4,6 @@
 #include <stddef.h>
 
 static const char *const eid_text[SQL_EID_END - SQL_EID_FIRST] = {
-	[SQL_EID_PERSON_BY_NISS - SQL_EID_FIRST] =
-	    "SELECT id FROM person WHERE niss = ?1",
 	/* The card's names replace a manager's (or an older card's); the register's stay. */
 	[SQL_EID_PERSON_CARD_NAMES - SQL_EID_FIRST] =
 	    "UPDATE person SET last_name = ?2, first_name = ?3, name_source = 'eid' "

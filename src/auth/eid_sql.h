@@ -1,4 +1,4 @@
-/* eid_sql.h — statement ids of the eID door (SQL_RANGE_AUTH + 0 … 499). */
+/* eid_sql.h — statement ids of the eID door (SQL_RANGE_AUTH + 0 … 199). */
 #ifndef PORTIER_AUTH_EID_SQL_H
 #define PORTIER_AUTH_EID_SQL_H
 
@@ -6,8 +6,7 @@
 
 enum eid_sql {
 	SQL_EID_FIRST = SQL_RANGE_AUTH,
-	SQL_EID_PERSON_BY_NISS = SQL_EID_FIRST,   /* (niss) -> id */
-	SQL_EID_PERSON_CARD_NAMES,                /* (id, last, first): names a manager typed */
+	SQL_EID_PERSON_CARD_NAMES = SQL_EID_FIRST, /* (id, last, first): names a manager typed */
 	SQL_EID_END
 };
 

@@ -85,8 +85,6 @@ static const char *const factor_text[SQL_FACTOR_END - SQL_FACTOR_FIRST] = {
 	    "UPDATE activation_code SET used_at = ?2 "
 	    "WHERE id = ?1 AND used_at IS NULL AND revoked_at IS NULL",
 
-	T(SQL_FACTOR_PERSON_BY_NISS) =
-	    "SELECT id FROM person WHERE niss = ?1",
 	T(SQL_FACTOR_CREDENTIAL_OF) =
 	    "SELECT username, hash FROM credential_password WHERE person_id = ?1",
 };

@@ -35,8 +35,7 @@ enum factor_sql {
 	SQL_FACTOR_ACTIVATION_INSERT,
 	SQL_FACTOR_ACTIVATION_BY_HASH,
 	SQL_FACTOR_ACTIVATION_USE,
-	/* people and their access codes, as the factors need them */
-	SQL_FACTOR_PERSON_BY_NISS,
+	/* access codes, as the factors need them */
 	SQL_FACTOR_CREDENTIAL_OF,
 	SQL_FACTOR_END
 };

@@ -13,7 +13,9 @@
 #include <time.h>
 
 #include "audit/audit.h"
+#include "auth/login_sql.h"
 #include "auth/password.h"
+#include "auth/person_sql.h"
 #include "base/jsontext.h"
 #include "base/log.h"
 

@@ -7,21 +7,16 @@
 #include <string.h>
 
 #include "audit/audit.h"
+#include "auth/person_sql.h"
+#include "base/arena.h"
+#include "registry/registry.h"
 
-int
-person_get(struct store *s, int64_t id, struct person *out)
+/* Reads the current row of SQL_PERSON_GET / _BY_NISS into out: 0, 1 (no row) or -1. */
+static int
+person_row(struct store_q *q, struct person *out)
 {
-	struct store_tx *tx;
-	struct store_q *q;
-	int rc;
+	int rc = store_next(q);
 
-	if (store_begin(s, STORE_READ, &tx) != 0)
-		return -1;
-	if (store_query(tx, SQL_PERSON_GET, &q, "i", id) != 0) {
-		store_rollback(&tx);
-		return -1;
-	}
-	rc = store_next(q);
 	if (rc == 1) {
 		out->id = store_int(q, 0);
 		if (text_copy(out->niss, sizeof(out->niss), store_text(q, 1)) != 0 ||
@@ -32,8 +27,120 @@ person_get(struct store *s, int64_t id, struct person *out)
 			rc = -1;
 	}
 	store_done(q);
-	store_rollback(&tx);
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+}
+
+int
+person_read(struct store_tx *tx, int64_t id, struct person *out)
+{
+	struct store_q *q;
+
+	if (store_query(tx, SQL_PERSON_GET, &q, "i", id) != 0)
+		return -1;
+	return person_row(q, out);
+}
+
+int
+person_find_niss(struct store_tx *tx, const char *niss, struct person *out)
+{
+	struct store_q *q;
+
+	if (store_query(tx, SQL_PERSON_BY_NISS, &q, "t", niss) != 0)
+		return -1;
+	return person_row(q, out);
+}
+
+/* The id of the person of a NISS: 1 found (*id set), 0 unknown, -1 error. Only the id is
+ * read: a login must not depend on the other columns fitting a struct person. */
+static int
+person_id_of(struct store_tx *tx, const char *niss, int64_t *id)
+{
+	struct store_q *q;
+	int rc;
+
+	if (store_query(tx, SQL_PERSON_BY_NISS, &q, "t", niss) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1)
+		*id = store_int(q, 0);
+	store_done(q);
+	return rc;
+}
+
+/* The one insert into person: 1 inserted (*id set), -2 NISS already known, -1 error. */
+static int
+person_insert(struct store_tx *tx, const char *niss, const char *last, const char *first,
+    const char *language, const char *email, const char *names_from, int64_t *id)
+{
+	int rc = store_exec(tx, SQL_PERSON_INSERT, "tttttt", niss, last, first, language, email,
+	    names_from);
+
+	if (rc == 1)
+		*id = store_last_id(tx);
+	return rc == 1 ? 1 : rc == -2 ? -2 : -1;
+}
+
+static bool
+lang_ok(const char *l)
+{
+	return l != NULL && (strcmp(l, "fr") == 0 || strcmp(l, "nl") == 0 ||
+	    strcmp(l, "de") == 0 || strcmp(l, "en") == 0);
+}
+
+int
+person_ensure(struct store_tx *tx, const struct person_seed *seed, int64_t *id,
+    bool *created)
+{
+	const char *last = seed->last_name, *first = seed->first_name, *lang = seed->language;
+	struct arena *a = NULL;
+	struct reg_person rp;
+	int rc = person_id_of(tx, seed->niss, id);
+
+	*created = false;
+	if (rc != 0)
+		return rc == 1 ? 0 : -1;
+	if (seed->from_register) {
+		a = arena_new(64 * 1024);
+		rc = a != NULL ? registry_person(tx, a, seed->niss, &rp) : -1;
+		if (rc < 0)
+			goto done;
+		if (rc == 0) {
+			last = rp.last_name;
+			first = rp.first_names;
+			if (lang_ok(rp.language))
+				lang = rp.language;
+		}
+	}
+	rc = 1;
+	if (last == NULL || first == NULL)
+		goto done;
+	rc = person_insert(tx, seed->niss, last, first, lang != NULL ? lang : "fr", seed->email,
+	    seed->names_from, id) == 1 ? 0 : -1;
+	*created = rc == 0;
+done:
+	arena_free(a);
+	return rc;
+}
+
+int
+person_set_contact(struct store_tx *tx, int64_t id, const char *email, const char *language)
+{
+	int rc = store_exec(tx, SQL_PERSON_SET_CONTACT, "itt", id, email, language);
+
+	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+}
+
+int
+person_get(struct store *s, int64_t id, struct person *out)
+{
+	struct store_tx *tx;
+	int rc;
+
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	rc = person_read(tx, id, out);
+	store_rollback(&tx);
+	return rc;
 }
 
 int
@@ -50,14 +157,12 @@ person_create(struct store *s, struct person *p, const char *actor, const char *
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
 	/* Names typed by whoever creates the person (the register's when it knows them). */
-	rc = store_exec(tx, SQL_PERSON_INSERT, "tttttt", p->niss[0] ? p->niss : NULL,
-	    p->last_name, p->first_name, p->language[0] ? p->language : "fr",
-	    p->email[0] ? p->email : NULL, "manager");
+	rc = person_insert(tx, p->niss[0] ? p->niss : NULL, p->last_name, p->first_name,
+	    p->language[0] ? p->language : "fr", p->email[0] ? p->email : NULL, "manager", &p->id);
 	if (rc != 1) {
 		store_rollback(&tx);
-		return rc == -2 ? -2 : -1;
+		return rc;
 	}
-	p->id = store_last_id(tx);
 	snprintf(object, sizeof(object), "person:%" PRId64, p->id);
 	if (audit_append(tx, &ev) != 0) {
 		store_rollback(&tx);

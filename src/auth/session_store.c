@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth/login_sql.h"
 #include "base/utf8.h"
 
 /* Copies a column whole; -1 when it does not fit (never a cut text). */

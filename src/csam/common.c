@@ -253,43 +253,38 @@ csam_copy(char *dst, size_t n, const char *src)
 	return text_copy(dst, n, src);
 }
 
+/* A person read through auth/person.h (which owns the table) as csam keeps it: rc of
+ * person_read / person_find_niss, -1 when a text does not fit. */
 static int
-person_row(struct store_q *q, struct csam_person *out)
+from_person(int rc, const struct person *p, struct csam_person *out)
 {
-	int rc = store_next(q);
-
-	if (rc == 1) {
-		memset(out, 0, sizeof(*out));
-		out->id = store_int(q, 0);
-		if (csam_copy(out->niss, sizeof(out->niss), store_text(q, 1)) != 0 ||
-		    csam_copy(out->last_name, sizeof(out->last_name), store_text(q, 2)) != 0 ||
-		    csam_copy(out->first_name, sizeof(out->first_name), store_text(q, 3)) != 0 ||
-		    csam_copy(out->language, sizeof(out->language), store_text(q, 4)) != 0 ||
-		    csam_copy(out->email, sizeof(out->email), store_text(q, 5)) != 0)
-			rc = -1;
-	}
-	store_done(q);
-	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+	if (rc != 0)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	out->id = p->id;
+	if (csam_copy(out->niss, sizeof(out->niss), p->niss) != 0 ||
+	    csam_copy(out->last_name, sizeof(out->last_name), p->last_name) != 0 ||
+	    csam_copy(out->first_name, sizeof(out->first_name), p->first_name) != 0 ||
+	    csam_copy(out->language, sizeof(out->language), p->language) != 0 ||
+	    csam_copy(out->email, sizeof(out->email), p->email) != 0)
+		return -1;
+	return 0;
 }
 
 int
 csam_person_by_niss(struct store_tx *tx, const char *niss, struct csam_person *out)
 {
-	struct store_q *q;
+	struct person p;
 
-	if (store_query(tx, SQL_CSAM_PERSON_BY_NISS, &q, "t", niss) != 0)
-		return -1;
-	return person_row(q, out);
+	return from_person(person_find_niss(tx, niss, &p), &p, out);
 }
 
 int
 csam_person_get(struct store_tx *tx, int64_t id, struct csam_person *out)
 {
-	struct store_q *q;
+	struct person p;
 
-	if (store_query(tx, SQL_PERSON_GET, &q, "i", id) != 0)
-		return -1;
-	return person_row(q, out);
+	return from_person(person_read(tx, id, &p), &p, out);
 }
 
 void
@@ -298,49 +293,23 @@ csam_person_name(const struct csam_person *p, char *out, size_t n)
 	snprintf(out, n, "%s %s", p->first_name, p->last_name);
 }
 
-static bool
-lang_ok(const char *l)
-{
-	return l && (strcmp(l, "fr") == 0 || strcmp(l, "nl") == 0 || strcmp(l, "de") == 0 ||
-	    strcmp(l, "en") == 0);
-}
-
 int
 csam_person_ensure(struct store_tx *tx, const struct csam_who *who, const char *niss,
     const char *last, const char *first, const char *lang, int64_t *id)
 {
-	struct csam_person p;
-	struct reg_person rp;
-	struct arena *a;
-	char object[32];
-	int rc = csam_person_by_niss(tx, niss, &p);
-
-	if (rc <= 0) {
-		if (rc == 0)
-			*id = p.id;
-		return rc;
-	}
-	a = arena_new(64 * 1024);
-	if (a == NULL)
-		return -1;
-	rc = registry_person(tx, a, niss, &rp);
-	if (rc == 0) {
-		last = rp.last_name;
-		first = rp.first_names;
-		if (lang_ok(rp.language))
-			lang = rp.language;
-	}
-	if (rc < 0 || last == NULL || first == NULL) {
-		arena_free(a);
-		return rc < 0 ? -1 : 1;
-	}
 	/* The register's names, or those a requester typed (until the first eID login). */
-	rc = store_exec(tx, SQL_PERSON_INSERT, "tttttt", niss, last, first,
-	    lang_ok(lang) ? lang : "fr", NULL, "manager");
-	arena_free(a);
-	if (rc != 1)
-		return -1;
-	*id = store_last_id(tx);
+	struct person_seed seed = {
+		.niss = niss, .last_name = last, .first_name = first,
+		.language = lang != NULL && (strcmp(lang, "fr") == 0 || strcmp(lang, "nl") == 0 ||
+		    strcmp(lang, "de") == 0 || strcmp(lang, "en") == 0) ? lang : "fr",
+		.names_from = "manager", .from_register = true,
+	};
+	char object[32];
+	bool created;
+	int rc = person_ensure(tx, &seed, id, &created);
+
+	if (rc != 0 || !created)
+		return rc;
 	snprintf(object, sizeof(object), "person:%" PRId64, *id);
 	return csam_audit(tx, who, "system", NULL, "person.create", object, NULL);
 }

@@ -440,8 +440,7 @@ csam_designate(struct store *s, const struct csam_who *who, const struct csam_ga
 		old_gap = org_gap(tx, e->org_id);
 		if (old_gap < 0 || org_get(tx, e->org_id, &old) != 0 ||
 		    org_replace_gap(tx, e->org_id, gap_id, &by) != 0 ||
-		    store_exec(tx, SQL_CSAM_ORG_SET_CONTACT, "itt", e->org_id, f->email,
-		    f->phone) != 1) {
+		    org_set_contact(tx, e->org_id, f->email, f->phone) != 0) {
 			rc = CSAM_ERROR;
 			goto rollback;
 		}

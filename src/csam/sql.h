@@ -1,7 +1,7 @@
 /* sql.h — statement ids of the GAP designation services (SQL_RANGE_ACCESS + 500 …):
  * the standard procedure, co-GAPs, exception requests, helpdesk decisions and roles.
- * The table sql_csam_sqlite covers SQL_RANGE_ACCESS + 500 .. + 999, the mail outbox's
- * statements (mail/sql.h, + 900 …) included. */
+ * The table sql_csam_sqlite covers SQL_RANGE_ACCESS + 500 .. + 899; the mail outbox's
+ * statements are mail/sql.h (+ 900 …). */
 #ifndef PORTIER_CSAM_SQL_H
 #define PORTIER_CSAM_SQL_H
 
@@ -9,16 +9,13 @@
 
 enum csam_sql {
 	SQL_CSAM_FIRST = SQL_RANGE_ACCESS + 500,
-	/* people and the registry's dates of a person's functions */
-	SQL_CSAM_PERSON_BY_NISS = SQL_CSAM_FIRST,
-	SQL_CSAM_FUNCTION_DATES,
+	/* the registry's dates of a person's functions */
+	SQL_CSAM_FUNCTION_DATES = SQL_CSAM_FIRST,
 	/* the standard procedure */
 	SQL_CSAM_SUBMISSION_GET,
 	SQL_CSAM_SUBMISSION_INSERT,
-	SQL_CSAM_ORG_SET_CONTACT,
 	SQL_CSAM_MANAGERS,
 	SQL_CSAM_ORGS_OF_PERSON,
-	SQL_CSAM_ORG_ROLE,
 	/* exception requests */
 	SQL_CSAM_EXC_INSERT,
 	SQL_CSAM_EXC_GET,

@@ -1,13 +1,11 @@
-/* sql_sqlite.c — SQLite text of the GAP designation services' statements (csam/sql.h) and
- * of the mail outbox's (mail/sql.h): one table for SQL_RANGE_ACCESS + 500 .. + 999.
+/* sql_sqlite.c — SQLite text of the GAP designation services' statements (csam/sql.h):
+ * SQL_RANGE_ACCESS + 500 .. + 899 (the mail outbox's are mail/sql_sqlite.c).
  * Schema: migrations/006_access.sql, 010_registry_people.sql, 011_csam.sql. */
 #include "csam/sql.h"
 
 #include <stddef.h>
 
-#include "mail/sql.h"
-
-#define CSAM_RANGE 500
+#define CSAM_RANGE 400
 #define T(id) [(id) - SQL_CSAM_FIRST]
 
 /* The columns of an exception request, in the order exception.c reads them. */
@@ -29,8 +27,6 @@
 #define NOW "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
 
 static const char *const text[CSAM_RANGE] = {
-	T(SQL_CSAM_PERSON_BY_NISS) =
-	    "SELECT id, niss, last_name, first_name, language, email FROM person WHERE niss = ?1",
 	/* The last function of person ?2 in enterprise ?1 that ended by ?3, and the first one
 	 * that begins after ?3: why someone is not a representative today. */
 	T(SQL_CSAM_FUNCTION_DATES) =
@@ -44,8 +40,6 @@ static const char *const text[CSAM_RANGE] = {
 	T(SQL_CSAM_SUBMISSION_INSERT) =
 	    "INSERT INTO csam_submission(token, person_id, kind, org_id, gap_person) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5)",
-	T(SQL_CSAM_ORG_SET_CONTACT) =
-	    "UPDATE organisation SET contact_email = ?2, contact_phone = ?3 WHERE id = ?1",
 	T(SQL_CSAM_MANAGERS) =
 	    "SELECT m.person_id, m.role, m.since, p.last_name, p.first_name "
 	    "FROM org_manager m JOIN person p ON p.id = m.person_id WHERE m.org_id = ?1 "
@@ -54,8 +48,6 @@ static const char *const text[CSAM_RANGE] = {
 	    "SELECT o.id, o.enterprise, o.name, m.role, m.since FROM org_manager m "
 	    "JOIN organisation o ON o.id = m.org_id WHERE m.person_id = ?1 "
 	    "ORDER BY o.name, o.id LIMIT 200",
-	T(SQL_CSAM_ORG_ROLE) =
-	    "SELECT role FROM org_manager WHERE org_id = ?1 AND person_id = ?2",
 
 	T(SQL_CSAM_EXC_INSERT) =
 	    "INSERT INTO exception_request(reference, access_hash, case_kind, language, "
@@ -114,32 +106,6 @@ static const char *const text[CSAM_RANGE] = {
 	    "ORDER BY p.last_name, p.first_name, p.id",
 	T(SQL_CSAM_HELPDESK_HAS) =
 	    "SELECT count(*) FROM platform_role WHERE person_id = ?1 AND role = 'helpdesk'",
-
-	T(SQL_MAIL_INSERT) =
-	    "INSERT INTO mail_outbox(kind, recipient, language, subject, body, org, "
-	    "next_attempt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	T(SQL_MAIL_DUE) =
-	    "SELECT id, next_attempt FROM mail_outbox WHERE status = 'pending' "
-	    "AND next_attempt <= ?1 ORDER BY next_attempt, id LIMIT ?2",
-	/* A lease: the node that moves next_attempt first delivers the mail. */
-	T(SQL_MAIL_CLAIM) =
-	    "UPDATE mail_outbox SET next_attempt = ?3 WHERE id = ?1 AND status = 'pending' "
-	    "AND next_attempt = ?2",
-	T(SQL_MAIL_SENT) =
-	    "UPDATE mail_outbox SET status = 'sent', attempts = attempts + 1, "
-	    "last_error = NULL, sent_at = " NOW " WHERE id = ?1",
-	T(SQL_MAIL_RETRY) =
-	    "UPDATE mail_outbox SET attempts = attempts + 1, next_attempt = ?2, "
-	    "last_error = ?3 WHERE id = ?1",
-	T(SQL_MAIL_FAILED) =
-	    "UPDATE mail_outbox SET status = 'failed', attempts = attempts + 1, "
-	    "last_error = ?2 WHERE id = ?1",
-	T(SQL_MAIL_LIST) =
-	    "SELECT id, kind, recipient, language, subject, body, org, status, attempts, "
-	    "next_attempt, last_error, created_at, sent_at FROM mail_outbox "
-	    "WHERE (?1 = 0 OR id = ?1) ORDER BY id DESC LIMIT ?2",
-	T(SQL_MAIL_COUNT) =
-	    "SELECT count(*) FROM mail_outbox WHERE (?1 IS NULL OR status = ?1)",
 };
 
 const struct sql_table sql_csam_sqlite = {
@@ -148,7 +114,6 @@ const struct sql_table sql_csam_sqlite = {
 	.text = text,
 };
 
-/* The mail ids sit inside the range of this table. */
-_Static_assert((int)SQL_MAIL_FIRST > (int)SQL_CSAM_END &&
-    (int)SQL_MAIL_END <= (int)SQL_CSAM_FIRST + CSAM_RANGE,
-    "mail statements must lie inside the csam table's range");
+/* The csam ids stop where the mail outbox's begin. */
+_Static_assert((int)SQL_CSAM_END <= (int)SQL_CSAM_FIRST + CSAM_RANGE,
+    "csam statements must lie inside the csam table's range");

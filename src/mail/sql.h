@@ -1,5 +1,5 @@
-/* sql.h — statement ids of the mail outbox (SQL_RANGE_ACCESS + 900 …); their SQLite text
- * is in src/csam/sql_sqlite.c, whose table covers the whole csam range. */
+/* sql.h — statement ids of the mail outbox (SQL_RANGE_ACCESS + 900 … 999); their SQLite
+ * text is mail/sql_sqlite.c. */
 #ifndef PORTIER_MAIL_SQL_H
 #define PORTIER_MAIL_SQL_H
 
@@ -17,5 +17,7 @@ enum mail_sql {
 	SQL_MAIL_COUNT,
 	SQL_MAIL_END
 };
+
+extern const struct sql_table sql_mail_sqlite;
 
 #endif

@@ -14,6 +14,7 @@
 #include "oidc/profile.h"
 #include "oidc/sql.h"
 #include "policy/loa.h"
+#include "store/sql.h"
 
 #define SECRET_SETTING "oidc.pairwise_secret"
 
@@ -48,7 +49,7 @@ secret_read(struct store_tx *tx, unsigned char out[32])
 	size_t n = 0;
 	int rc;
 
-	if (store_query(tx, SQL_OIDC_SECRET_GET, &q, "t", SECRET_SETTING) != 0)
+	if (store_query(tx, SQL_SETTING_GET, &q, "t", SECRET_SETTING) != 0)
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
@@ -81,7 +82,7 @@ oidc_pairwise_secret(struct store *s, unsigned char out[32])
 	/* Another node may have made it first: insert if absent, then read what is there. */
 	randombytes_buf(fresh, sizeof(fresh));
 	sodium_bin2hex(hex, sizeof(hex), fresh, sizeof(fresh));
-	if (store_exec(tx, SQL_OIDC_SECRET_INSERT, "tt", SECRET_SETTING, hex) < 0 ||
+	if (store_exec(tx, SQL_SETTING_PUT_NEW, "tt", SECRET_SETTING, hex) < 0 ||
 	    secret_read(tx, out) != 0 || store_commit(&tx) != 0) {
 		store_rollback(&tx);
 		goto done;
@@ -111,7 +112,7 @@ oidc_subject(struct store *s, const struct oidc_client *c, int64_t person_id,
 
 /* The organisation claim: enterprise number or foreign registration, name, country. */
 static json_t *
-organisation_claim(const struct oidc_profile_now *p)
+organisation_claim(const struct access_profile_now *p)
 {
 	json_t *o = json_object();
 
@@ -132,7 +133,7 @@ organisation_claim(const struct oidc_profile_now *p)
 }
 
 static json_t *
-quality_claim(const struct oidc_profile_now *p)
+quality_claim(const struct access_profile_now *p)
 {
 	static const char *const langs[4] = { "fr", "nl", "de", "en" };
 	json_t *q = json_object(), *names = json_object();

@@ -11,6 +11,7 @@
 #include "base/utf8.h"
 #include <time.h>
 
+#include "access/profiles.h"
 #include "audit/audit.h"
 #include "oidc/jws.h"
 #include "oidc/sql.h"
@@ -280,20 +281,15 @@ uris_check(const char *const *uris, size_t n, const char *what, char *err, size_
 	return 0;
 }
 
-/* The application's minimum level, 0 when there is no such application, -1 on error. */
+/* The application's minimum level (the access catalogue's, access/profiles.h), 0 when
+ * there is no such application, -1 on error. */
 static int
 app_min_level(struct store_tx *tx, const char *code)
 {
-	struct store_q *q;
-	int rc;
+	struct access_app app;
+	int rc = access_application_get(tx, code, &app);
 
-	if (store_query(tx, SQL_OIDC_APP_GET, &q, "t", code) != 0)
-		return -1;
-	rc = store_next(q);
-	if (rc == 1)
-		rc = (int)store_int(q, 1);
-	store_done(q);
-	return rc;
+	return rc == 0 ? app.min_level : rc == 1 ? 0 : -1;
 }
 
 static int

@@ -1,6 +1,6 @@
 /* sql.h — statement ids of the OpenID Connect provider (SQL_RANGE_OIDC …): keys, clients,
- * pending requests, grants, codes, tokens, and the reads of the access tables the
- * profile choice and the claims need. */
+ * pending requests, grants, codes, tokens. Profiles are read through access/profiles.h,
+ * people through auth/person.h. */
 #ifndef PORTIER_OIDC_SQL_H
 #define PORTIER_OIDC_SQL_H
 
@@ -14,9 +14,6 @@ enum oidc_sql {
 	SQL_OIDC_KEY_PUBLISHED,
 	SQL_OIDC_KEY_PURGE,
 	SQL_OIDC_KEY_ALL,
-	/* the per-installation secret of pairwise subjects */
-	SQL_OIDC_SECRET_INSERT,
-	SQL_OIDC_SECRET_GET,
 	/* clients */
 	SQL_OIDC_CLIENT_INSERT,
 	SQL_OIDC_CLIENT_URI_INSERT,
@@ -26,7 +23,6 @@ enum oidc_sql {
 	SQL_OIDC_CLIENT_SET_SECRET,
 	SQL_OIDC_CLIENT_LIST,
 	SQL_OIDC_CLIENT_PUBLIC_ORIGIN,
-	SQL_OIDC_APP_GET,
 	/* pending authorization requests */
 	SQL_OIDC_REQ_INSERT,
 	SQL_OIDC_REQ_GET,
@@ -44,13 +40,6 @@ enum oidc_sql {
 	SQL_OIDC_REFRESH_INSERT,
 	SQL_OIDC_REFRESH_GET,
 	SQL_OIDC_REFRESH_USE,
-	/* profiles: the access tables as the provider reads them */
-	SQL_OIDC_PROFILES,
-	SQL_OIDC_GRANTERS,
-	SQL_OIDC_ACCOUNTS_OF_PERSON,
-	SQL_OIDC_PROFILE_GET,
-	SQL_OIDC_PROFILE_APPS,
-	SQL_OIDC_PERSON_GET,
 	/* savepoints of the group commit (batch.c) */
 	SQL_OIDC_SAVEPOINT,
 	SQL_OIDC_RELEASE,

@@ -20,10 +20,6 @@ static const char *const oidc_text[SQL_OIDC_END - SQL_OIDC_FIRST] = {
 	    "SELECT kid, alg, created_at, retired_at, publish_until FROM oidc_key "
 	    "ORDER BY created_at DESC",
 
-	T(SQL_OIDC_SECRET_INSERT) =
-	    "INSERT INTO setting(name, value) VALUES (?1, ?2) ON CONFLICT(name) DO NOTHING",
-	T(SQL_OIDC_SECRET_GET) =
-	    "SELECT value FROM setting WHERE name = ?1",
 
 	T(SQL_OIDC_CLIENT_INSERT) =
 	    "INSERT INTO oidc_client(id, secret_hash, application, min_level, scopes, "
@@ -47,9 +43,6 @@ static const char *const oidc_text[SQL_OIDC_END - SQL_OIDC_FIRST] = {
 	    "substr(u.uri, 1, length(?1) + 1) IN (?1 || '/', ?1 || '?')) LIMIT 1",
 	T(SQL_OIDC_CLIENT_LIST) =
 	    "SELECT id FROM oidc_client ORDER BY id",
-	T(SQL_OIDC_APP_GET) =
-	    "SELECT quality, min_level, name_fr, name_nl, name_de, name_en FROM application "
-	    "WHERE code = ?1",
 
 	T(SQL_OIDC_REQ_INSERT) =
 	    "INSERT INTO oidc_request(id_hash, client_id, redirect_uri, scope, state, nonce, "
@@ -98,56 +91,7 @@ static const char *const oidc_text[SQL_OIDC_END - SQL_OIDC_FIRST] = {
 	    "UPDATE oidc_refresh SET used_at = ?3 WHERE grant_id = ?1 AND gen = ?2 "
 	    "AND used_at IS NULL",
 
-	/* Active accounts of person ?1 holding a grant for application ?2 within the
-	 * application's quality. */
-	T(SQL_OIDC_PROFILES) =
-	    "SELECT a.id, oq.id, o.id, o.enterprise, o.name, o.country, o.foreign_reg, m.type "
-	    "FROM account a "
-	    "JOIN organisation o ON o.id = a.org_id "
-	    "JOIN app_grant g ON g.account_id = a.id AND g.application = ?2 "
-	    "JOIN application ap ON ap.code = g.application "
-	    "JOIN org_quality oq ON oq.id = g.org_quality_id AND oq.org_id = a.org_id "
-	    "AND oq.quality = ap.quality "
-	    "JOIN quality_member m ON m.org_quality_id = oq.id AND m.account_id = a.id "
-	    "WHERE a.person_id = ?1 AND a.status = 'active' ORDER BY o.name, o.id",
-	/* Who can grant application ?2 in the organisations where person ?1 has an account:
-	 * the GAP and co-GAPs, and the local managers of the application's quality. */
-	T(SQL_OIDC_GRANTERS) =
-	    "SELECT o.id, om.role, p.first_name, p.last_name, "
-	    "CASE om.role WHEN 'GAP' THEN 1 ELSE 2 END AS sort "
-	    "FROM account a JOIN organisation o ON o.id = a.org_id "
-	    "JOIN org_manager om ON om.org_id = o.id "
-	    "JOIN person p ON p.id = om.person_id WHERE a.person_id = ?1 "
-	    "UNION ALL "
-	    "SELECT o.id, qm.type, p.first_name, p.last_name, "
-	    "CASE qm.type WHEN 'GL' THEN 3 ELSE 4 END "
-	    "FROM account a JOIN organisation o ON o.id = a.org_id "
-	    "JOIN org_quality oq ON oq.org_id = o.id "
-	    "AND oq.quality = (SELECT quality FROM application WHERE code = ?2) "
-	    "JOIN quality_member qm ON qm.org_quality_id = oq.id AND qm.type IN ('GL', 'COGL') "
-	    "JOIN account ga ON ga.id = qm.account_id "
-	    "JOIN person p ON p.id = ga.person_id WHERE a.person_id = ?1 "
-	    "ORDER BY 1, 5, 4, 3",
-	T(SQL_OIDC_ACCOUNTS_OF_PERSON) =
-	    "SELECT o.id, o.name, o.enterprise, a.status FROM account a "
-	    "JOIN organisation o ON o.id = a.org_id WHERE a.person_id = ?1 ORDER BY o.name, o.id",
-	/* The profile of a grant as it stands now (account ?1, activated quality ?2) and
-	 * whether application ?3 is still granted there. */
-	T(SQL_OIDC_PROFILE_GET) =
-	    "SELECT o.enterprise, o.name, o.country, o.foreign_reg, oq.quality, q.name_fr, "
-	    "q.name_nl, q.name_de, q.name_en, m.type, a.status, "
-	    "(SELECT count(*) FROM app_grant g WHERE g.org_quality_id = oq.id "
-	    "AND g.account_id = a.id AND g.application = ?3) "
-	    "FROM account a JOIN organisation o ON o.id = a.org_id "
-	    "JOIN org_quality oq ON oq.id = ?2 AND oq.org_id = a.org_id "
-	    "JOIN quality q ON q.code = oq.quality "
-	    "JOIN quality_member m ON m.org_quality_id = oq.id AND m.account_id = a.id "
-	    "WHERE a.id = ?1",
-	T(SQL_OIDC_PROFILE_APPS) =
-	    "SELECT application FROM app_grant WHERE org_quality_id = ?1 AND account_id = ?2 "
-	    "ORDER BY application",
-	T(SQL_OIDC_PERSON_GET) =
-	    "SELECT niss, last_name, first_name, language, email FROM person WHERE id = ?1",
+	/* savepoints of the group commit (batch.c) */
 	T(SQL_OIDC_SAVEPOINT) = "SAVEPOINT oidc_item",
 	T(SQL_OIDC_RELEASE) = "RELEASE oidc_item",
 	T(SQL_OIDC_ROLLBACK_TO) = "ROLLBACK TO oidc_item",

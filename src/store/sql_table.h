@@ -4,10 +4,10 @@
 #define PORTIER_STORE_SQL_TABLE_H
 
 enum sql_range {
-	SQL_RANGE_CORE = 0,          /* store/sql.h: sessions, audit, people, settings */
+	SQL_RANGE_CORE = 0,          /* store/sql.h: migrations, settings; audit/ + 500 */
 	SQL_RANGE_REGISTRY = 1000,   /* registry/: KBO, legal functions, persons registry */
 	SQL_RANGE_ACCESS = 2000,     /* access/: organisations, qualities, users, grants */
-	SQL_RANGE_AUTH = 3000,       /* auth/: second factors, eID, helpdesk codes */
+	SQL_RANGE_AUTH = 3000,       /* auth/: eID, people, sessions, factors */
 	SQL_RANGE_OIDC = 4000,       /* oidc/: clients, codes, tokens, keys */
 	SQL_RANGE_PORTAL = 5000,     /* portal/: the agency portal's own database */
 	SQL_RANGE_END = 6000,

@@ -62,20 +62,28 @@ extern const struct sql_table sql_registry_sqlite;
 extern const struct sql_table sql_registry_query_sqlite;
 extern const struct sql_table sql_eid_sqlite;
 extern const struct sql_table sql_factor_sqlite;
+extern const struct sql_table sql_person_sqlite;
+extern const struct sql_table sql_login_sqlite;
+extern const struct sql_table sql_audit_sqlite;
 extern const struct sql_table sql_access_sqlite;
 extern const struct sql_table sql_oidc_sqlite;
 extern const struct sql_table sql_csam_sqlite;
+extern const struct sql_table sql_mail_sqlite;
 extern const struct sql_table sql_portal_sqlite;
 static const struct sql_table *const tables[] = {
 	&sql_core_sqlite,
 	&sql_access_sqlite,
 	&sql_eid_sqlite,
 	&sql_factor_sqlite,
+	&sql_person_sqlite,
+	&sql_login_sqlite,
+	&sql_audit_sqlite,
 	&sql_registry_sqlite,
 	&sql_registry_query_sqlite,
 	&sql_oidc_sqlite,
 	&sql_portal_sqlite,
 	&sql_csam_sqlite,
+	&sql_mail_sqlite,
 };
 
 static const char *

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "auth/person.h"
+#include "auth/person_sql.h"
 #include "base/jsontext.h"
 #include "base/utf8.h"
 #include "oidc/claims.h"

@@ -147,7 +147,7 @@ silent(struct web_req *r, const struct authz_in *in, const struct oidc_request *
 {
 	struct app *app = web_app(r);
 	struct web_session *s = web_session(r);
-	struct oidc_profile *profiles;
+	struct access_profile *profiles;
 	struct oidc_ctx ctx = oidc_ctx_of(r);
 	char code[OIDC_TOKEN_MAX];
 	int64_t now = (int64_t)time(NULL);

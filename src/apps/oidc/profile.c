@@ -178,8 +178,8 @@ no_profile(struct web_req *r, const struct flow *f)
 	struct app *app = web_app(r);
 	struct web_session *s = web_session(r);
 	struct oidc_ctx ctx = oidc_ctx_of(r);
-	struct oidc_membership *m;
-	struct oidc_granter *g;
+	struct access_membership *m;
+	struct access_granter *g;
 	struct tmpl_ctx *c;
 	size_t nm = 0, ng = 0;
 
@@ -228,7 +228,7 @@ no_profile(struct web_req *r, const struct flow *f)
 
 /* The profile choice; error_msgid when the form came back without a valid choice. */
 static int
-choice(struct web_req *r, const struct flow *f, const struct oidc_profile *p, size_t n,
+choice(struct web_req *r, const struct flow *f, const struct access_profile *p, size_t n,
     const char *error_msgid)
 {
 	struct tmpl_ctx *c = flow_page(r, f, N_("Etape 3. Choisissez votre profil"));
@@ -251,7 +251,7 @@ choice(struct web_req *r, const struct flow *f, const struct oidc_profile *p, si
 }
 
 static int
-profiles_of(struct web_req *r, const struct flow *f, struct oidc_profile **p, size_t *n)
+profiles_of(struct web_req *r, const struct flow *f, struct access_profile **p, size_t *n)
 {
 	struct app *app = web_app(r);
 	struct web_session *s = web_session(r);
@@ -267,7 +267,7 @@ static int
 continue_get(struct web_req *r)
 {
 	struct flow *f = arena_alloc(web_arena(r), sizeof(*f));
-	struct oidc_profile *p;
+	struct access_profile *p;
 	size_t n = 0;
 	int rc;
 
@@ -293,8 +293,8 @@ continue_post(struct web_req *r)
 	struct flow *f = arena_alloc(web_arena(r), sizeof(*f));
 	struct oidc_ctx ctx = oidc_ctx_of(r);
 	const char *chosen = web_form(r, "org");
-	const struct oidc_profile *pick = NULL;
-	struct oidc_profile *p;
+	const struct access_profile *pick = NULL;
+	struct access_profile *p;
 	struct web_session *s;
 	unsigned char h[32];
 	char code[OIDC_TOKEN_MAX], *end;

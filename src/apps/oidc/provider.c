@@ -232,7 +232,7 @@ const char *
 oidc_app_name(struct web_req *r, const char *application)
 {
 	struct app *app = web_app(r);
-	struct oidc_app a;
+	struct access_app a;
 
 	if (oidc_app_get(app->store, application, &a) != 0)
 		return application;

@@ -1,0 +1,169 @@
+/* profiles.c — the profiles read model (access/profiles.h): the access tables as the
+ * OpenID provider's profile choice and claims read them; changes nothing. */
+#include "access/profiles.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "access/sql.h"
+
+int
+access_application_get(struct store_tx *tx, const char *code, struct access_app *out)
+{
+	struct store_q *q;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (store_query(tx, SQL_ACCESS_PROFILE_APP, &q, "t", code) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1) {
+		if (text_copy(out->quality, sizeof(out->quality), store_text(q, 0)) != 0)
+			rc = -1;
+		out->min_level = (int)store_int(q, 1);
+		for (int i = 0; i < 4; i++)
+			if (text_copy(out->name[i], sizeof(out->name[i]), store_text(q, 2 + i)) != 0)
+				rc = -1;
+	}
+	store_done(q);
+	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+}
+
+int
+access_profiles_for(struct store_tx *tx, int64_t person_id, const char *application,
+    struct access_profile *out, size_t max, size_t *n)
+{
+	struct store_q *q;
+	int rc;
+
+	*n = 0;
+	if (store_query(tx, SQL_ACCESS_PROFILES, &q, "it", person_id, application) != 0)
+		return -1;
+	while ((rc = store_next(q)) == 1 && *n < max) {
+		struct access_profile *p = &out[*n];
+
+		memset(p, 0, sizeof(*p));
+		p->account_id = store_int(q, 0);
+		p->org_quality_id = store_int(q, 1);
+		p->org_id = store_int(q, 2);
+		if (text_copy(p->enterprise, sizeof(p->enterprise), store_text(q, 3)) != 0 ||
+		    text_copy(p->org_name, sizeof(p->org_name), store_text(q, 4)) != 0 ||
+		    text_copy(p->country, sizeof(p->country), store_text(q, 5)) != 0 ||
+		    text_copy(p->foreign_reg, sizeof(p->foreign_reg), store_text(q, 6)) != 0 ||
+		    text_copy(p->role, sizeof(p->role), store_text(q, 7)) != 0) {
+			rc = -1;
+			break;
+		}
+		(*n)++;
+	}
+	store_done(q);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+access_memberships_of(struct store_tx *tx, int64_t person_id, struct access_membership *out, size_t max,
+    size_t *n)
+{
+	struct store_q *q;
+	int rc;
+
+	*n = 0;
+	if (store_query(tx, SQL_ACCESS_PROFILE_MEMBERSHIPS, &q, "i", person_id) != 0)
+		return -1;
+	while ((rc = store_next(q)) == 1 && *n < max) {
+		struct access_membership *m = &out[*n];
+		const char *status = store_text(q, 3);
+
+		memset(m, 0, sizeof(*m));
+		m->org_id = store_int(q, 0);
+		if (text_copy(m->org_name, sizeof(m->org_name), store_text(q, 1)) != 0 ||
+		    text_copy(m->enterprise, sizeof(m->enterprise), store_text(q, 2)) != 0) {
+			rc = -1;
+			break;
+		}
+		m->suspended = status == NULL || strcmp(status, "active") != 0;
+		(*n)++;
+	}
+	store_done(q);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+access_granters_for(struct store_tx *tx, int64_t person_id, const char *application,
+    struct access_granter *out, size_t max, size_t *n)
+{
+	struct store_q *q;
+	int rc;
+
+	*n = 0;
+	if (store_query(tx, SQL_ACCESS_PROFILE_GRANTERS, &q, "it", person_id, application) != 0)
+		return -1;
+	while ((rc = store_next(q)) == 1 && *n < max) {
+		struct access_granter *g = &out[*n];
+
+		memset(g, 0, sizeof(*g));
+		g->org_id = store_int(q, 0);
+		if (text_copy(g->role, sizeof(g->role), store_text(q, 1)) != 0 ||
+		    text_copy(g->first_name, sizeof(g->first_name), store_text(q, 2)) != 0 ||
+		    text_copy(g->last_name, sizeof(g->last_name), store_text(q, 3)) != 0) {
+			rc = -1;
+			break;
+		}
+		(*n)++;
+	}
+	store_done(q);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+access_profile_now(struct store_tx *tx, int64_t account_id, int64_t org_quality_id,
+    const char *application, struct access_profile_now *out)
+{
+	struct store_q *q;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (store_query(tx, SQL_ACCESS_PROFILE_NOW, &q, "iit", account_id, org_quality_id,
+	    application) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1) {
+		const char *status = store_text(q, 10);
+
+		int bad = text_copy(out->enterprise, sizeof(out->enterprise), store_text(q, 0)) |
+		    text_copy(out->org_name, sizeof(out->org_name), store_text(q, 1)) |
+		    text_copy(out->country, sizeof(out->country), store_text(q, 2)) |
+		    text_copy(out->foreign_reg, sizeof(out->foreign_reg), store_text(q, 3)) |
+		    text_copy(out->quality, sizeof(out->quality), store_text(q, 4)) |
+		    text_copy(out->role, sizeof(out->role), store_text(q, 9));
+
+		for (int i = 0; i < 4; i++)
+			bad |= text_copy(out->quality_name[i], sizeof(out->quality_name[i]),
+			    store_text(q, 5 + i));
+		/* A suspended account or a withdrawn grant ends the profile. */
+		if (status == NULL || strcmp(status, "active") != 0 || store_int(q, 11) == 0)
+			rc = 0;
+		if (bad != 0)
+			rc = -1;
+	}
+	store_done(q);
+	return rc < 0 ? -1 : rc == 1 ? 0 : 1;
+}
+
+int
+access_profile_apps(struct store_tx *tx, int64_t account_id, int64_t org_quality_id,
+    int (*fn)(void *arg, const char *application), void *arg)
+{
+	struct store_q *q;
+	int rc;
+
+	if (store_query(tx, SQL_ACCESS_PROFILE_APPS, &q, "ii", org_quality_id, account_id) != 0)
+		return -1;
+	while ((rc = store_next(q)) == 1)
+		if (store_text(q, 0) != NULL && fn(arg, store_text(q, 0)) != 0) {
+			rc = -1;
+			break;
+		}
+	store_done(q);
+	return rc < 0 ? -1 : 0;
+}

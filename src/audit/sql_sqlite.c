@@ -1,0 +1,25 @@
+/* sql_sqlite.c — SQLite text of the audit chain's statements (audit/sql.h). Schema:
+ * 001_foundation.sql, 012_audit_no_hash_index.sql. */
+#include "audit/sql.h"
+
+#include <stddef.h>
+
+#define T(id) [(id) - SQL_AUDIT_FIRST]
+
+static const char *const audit_text[SQL_AUDIT_END - SQL_AUDIT_FIRST] = {
+	T(SQL_AUDIT_LAST) =
+	    "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1",
+	T(SQL_AUDIT_INSERT) =
+	    "INSERT INTO audit_event(seq, at, actor, actor_role, org, object, action, details, "
+	    "source, request_id, prev_hash, hash) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	T(SQL_AUDIT_ALL) =
+	    "SELECT seq, at, actor, actor_role, org, object, action, details, source, "
+	    "request_id, prev_hash, hash FROM audit_event ORDER BY seq",
+	T(SQL_AUDIT_COUNT) =
+	    "SELECT count(*) FROM audit_event",
+};
+
+const struct sql_table sql_audit_sqlite = {
+	SQL_AUDIT_FIRST, SQL_AUDIT_END - SQL_AUDIT_FIRST, audit_text,
+};

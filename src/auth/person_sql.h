@@ -1,0 +1,24 @@
+/* person_sql.h — statement ids of people and their access codes (person,
+ * credential_password), owned by auth/
+ * (SQL_RANGE_AUTH + 200 … 499); every other module goes through auth/person.h. */
+#ifndef PORTIER_AUTH_PERSON_SQL_H
+#define PORTIER_AUTH_PERSON_SQL_H
+
+#include "store/sql_table.h"
+
+enum person_sql {
+	SQL_PERSON_FIRST = SQL_RANGE_AUTH + 200,
+	SQL_PERSON_INSERT = SQL_PERSON_FIRST, /* niss, last, first, lang, email, names from */
+	SQL_PERSON_GET,                       /* (id) -> id, niss, last, first, lang, email */
+	SQL_PERSON_BY_NISS,                   /* (niss) -> the same columns */
+	SQL_PERSON_SET_CONTACT,               /* (id, email, language): their own data */
+	/* access codes (credential_password) */
+	SQL_PASSWORD_BY_USERNAME,
+	SQL_PASSWORD_PUT,
+	SQL_PASSWORD_SET_HASH,
+	SQL_PERSON_END
+};
+
+extern const struct sql_table sql_person_sqlite;
+
+#endif

@@ -1,0 +1,40 @@
+/* sql_sqlite.c — SQLite text of the mail outbox's statements (mail/sql.h): the mail module
+ * owns mail_outbox (migrations/011_csam.sql); others queue mail through mail/mail.h. */
+#include "mail/sql.h"
+
+#include <stddef.h>
+
+#define M(id) [(id) - SQL_MAIL_FIRST]
+#define NOW "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+
+static const char *const mail_text[SQL_MAIL_END - SQL_MAIL_FIRST] = {
+	M(SQL_MAIL_INSERT) =
+	    "INSERT INTO mail_outbox(kind, recipient, language, subject, body, org, "
+	    "next_attempt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	M(SQL_MAIL_DUE) =
+	    "SELECT id, next_attempt FROM mail_outbox WHERE status = 'pending' "
+	    "AND next_attempt <= ?1 ORDER BY next_attempt, id LIMIT ?2",
+	/* A lease: the node that moves next_attempt first delivers the mail. */
+	M(SQL_MAIL_CLAIM) =
+	    "UPDATE mail_outbox SET next_attempt = ?3 WHERE id = ?1 AND status = 'pending' "
+	    "AND next_attempt = ?2",
+	M(SQL_MAIL_SENT) =
+	    "UPDATE mail_outbox SET status = 'sent', attempts = attempts + 1, "
+	    "last_error = NULL, sent_at = " NOW " WHERE id = ?1",
+	M(SQL_MAIL_RETRY) =
+	    "UPDATE mail_outbox SET attempts = attempts + 1, next_attempt = ?2, "
+	    "last_error = ?3 WHERE id = ?1",
+	M(SQL_MAIL_FAILED) =
+	    "UPDATE mail_outbox SET status = 'failed', attempts = attempts + 1, "
+	    "last_error = ?2 WHERE id = ?1",
+	M(SQL_MAIL_LIST) =
+	    "SELECT id, kind, recipient, language, subject, body, org, status, attempts, "
+	    "next_attempt, last_error, created_at, sent_at FROM mail_outbox "
+	    "WHERE (?1 = 0 OR id = ?1) ORDER BY id DESC LIMIT ?2",
+	M(SQL_MAIL_COUNT) =
+	    "SELECT count(*) FROM mail_outbox WHERE (?1 IS NULL OR status = ?1)",
+};
+
+const struct sql_table sql_mail_sqlite = {
+	SQL_MAIL_FIRST, SQL_MAIL_END - SQL_MAIL_FIRST, mail_text,
+};

@@ -1,0 +1,172 @@
+/* test_person_owner.c — auth/person.h as the one owner of the person table: person_ensure
+ * finds by NISS or creates once (the register's names and language, else the names given,
+ * the eID card's names as they are), refuses to create without names, and the readers. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/person.h"
+#include "store/store.h"
+#include "store_fixture.h"
+
+#define KNOWN "85073003328"      /* in the persons register below */
+#define UNKNOWN "90020199747"    /* nowhere */
+
+static int
+setup(void **state)
+{
+	struct store_fixture *f = store_fixture_new("pown", 2);
+
+	if (f == NULL || store_fixture_script(f,
+	    "INSERT INTO reg_person(niss, last_name, first_names, language, country, "
+	    "source_line) VALUES ('" KNOWN "', 'Registre', 'Anne Marie', 'nl', 'BE', 1);") != 0)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	return store_fixture_free(*state);
+}
+
+/* person_ensure in its own write transaction, committed when it answered 0. */
+static int
+ensure(struct store *s, const struct person_seed *seed, int64_t *id, bool *created)
+{
+	struct store_tx *tx;
+	int rc;
+
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return -9;
+	rc = person_ensure(tx, seed, id, created);
+	if (rc != 0) {
+		store_rollback(&tx);
+		return rc;
+	}
+	return store_commit(&tx) == 0 ? 0 : -9;
+}
+
+static void
+unknown_without_names_creates_nobody(void **state)
+{
+	struct store_fixture *f = *state;
+	struct person_seed seed = { .niss = UNKNOWN, .names_from = "register",
+	    .from_register = true };
+	int64_t id = 0;
+	bool created = true;
+
+	assert_int_equal(ensure(f->s, &seed, &id, &created), 1);
+	assert_false(created);
+	assert_int_equal(store_fixture_count(f, "SELECT count(*) FROM person"), 0);
+}
+
+static void
+register_names_win_then_found_once(void **state)
+{
+	struct store_fixture *f = *state;
+	struct person_seed seed = { .niss = KNOWN, .last_name = "Typed", .first_name = "By",
+	    .language = "fr", .names_from = "manager", .from_register = true };
+	struct store_tx *tx;
+	struct person p;
+	int64_t id = 0, again = 0;
+	bool created = false;
+
+	assert_int_equal(ensure(f->s, &seed, &id, &created), 0);
+	assert_true(created);
+	assert_true(id > 0);
+	assert_int_equal(store_fixture_count(f, "SELECT count(*) FROM person WHERE niss = '"
+	    KNOWN "' AND last_name = 'Registre' AND first_name = 'Anne Marie' "
+	    "AND language = 'nl' AND name_source = 'register'"), 1);
+	/* The second time finds the same person and creates nothing. */
+	assert_int_equal(ensure(f->s, &seed, &again, &created), 0);
+	assert_false(created);
+	assert_int_equal(again, id);
+	assert_int_equal(store_fixture_count(f, "SELECT count(*) FROM person"), 1);
+	/* The readers see it. */
+	assert_int_equal(store_begin(f->s, STORE_READ, &tx), 0);
+	assert_int_equal(person_find_niss(tx, KNOWN, &p), 0);
+	assert_int_equal(p.id, id);
+	assert_string_equal(p.last_name, "Registre");
+	assert_int_equal(person_find_niss(tx, UNKNOWN, &p), 1);
+	assert_int_equal(person_read(tx, id, &p), 0);
+	assert_string_equal(p.niss, KNOWN);
+	assert_int_equal(person_read(tx, id + 100, &p), 1);
+	store_rollback(&tx);
+}
+
+static void
+names_given_when_the_register_does_not_know(void **state)
+{
+	struct store_fixture *f = *state;
+	struct person_seed seed = { .niss = UNKNOWN, .last_name = "Dupont", .first_name = "Léa",
+	    .names_from = "manager", .from_register = true };
+	int64_t id = 0;
+	bool created = false;
+
+	assert_int_equal(ensure(f->s, &seed, &id, &created), 0);
+	assert_true(created);
+	assert_int_equal(store_fixture_count(f, "SELECT count(*) FROM person WHERE niss = '"
+	    UNKNOWN "' AND last_name = 'Dupont' AND language = 'fr' "
+	    "AND name_source = 'manager' AND email IS NULL"), 1);
+}
+
+static void
+card_names_stay_card_names(void **state)
+{
+	struct store_fixture *f = *state;
+	struct person_seed seed = { .niss = KNOWN, .last_name = "CARTE", .first_name = "ANNE",
+	    .language = "de", .names_from = "eid" };
+	int64_t id = 0;
+	bool created = false;
+
+	assert_int_equal(ensure(f->s, &seed, &id, &created), 0);
+	assert_true(created);
+	assert_int_equal(store_fixture_count(f, "SELECT count(*) FROM person WHERE niss = '"
+	    KNOWN "' AND last_name = 'CARTE' AND language = 'de' AND name_source = 'eid'"), 1);
+}
+
+static void
+set_contact_and_create_refusals(void **state)
+{
+	struct store_fixture *f = *state;
+	struct person p = { .niss = UNKNOWN, .last_name = "A", .first_name = "B" };
+	struct person_seed seed = { .niss = UNKNOWN, .last_name = "A", .first_name = "B",
+	    .names_from = "manager" };
+	struct store_tx *tx;
+	int64_t id = 0;
+	bool created;
+
+	assert_int_equal(ensure(f->s, &seed, &id, &created), 0);
+	/* person_create keeps refusing a NISS already known. */
+	assert_int_equal(person_create(f->s, &p, "test", "r1"), -2);
+	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
+	assert_int_equal(person_set_contact(tx, id, "a@example.be", "en"), 0);
+	assert_int_equal(person_set_contact(tx, id + 100, "a@example.be", "en"), 1);
+	assert_int_equal(store_commit(&tx), 0);
+	assert_int_equal(store_fixture_count(f, "SELECT count(*) FROM person WHERE "
+	    "email = 'a@example.be' AND language = 'en'"), 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(unknown_without_names_creates_nobody, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(register_names_win_then_found_once, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(names_given_when_the_register_does_not_know, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(card_names_stay_card_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(set_contact_and_create_refusals, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
