@@ -43,41 +43,6 @@ csam_error_of(const struct csam_errors *err, const char *field, const char **arg
 
 /* ---- checks of typed values ---- */
 
-bool
-csam_valid_phone(const char *s)
-{
-	size_t n = s ? strlen(s) : 0, digits = 0;
-
-	if (n < 6 || n > CSAM_PHONE_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] >= '0' && s[i] <= '9')
-			digits++;
-		else if (strchr(" +./-()", s[i]) == NULL)
-			return false;
-	}
-	return digits >= 6;
-}
-
-bool
-csam_valid_text(const char *s, size_t max)
-{
-	size_t n = s ? strlen(s) : 0;
-	bool visible = false;
-
-	if (n == 0 || n > max * 4 || !utf8_valid(s, n) || utf8_len(s, n) > max)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < ' ' || c == 0x7f)
-			return false;
-		if (c != ' ')
-			visible = true;
-	}
-	return visible;
-}
-
 static bool
 digits(const char *s, size_t n)
 {

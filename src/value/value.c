@@ -223,7 +223,7 @@ value_parse(enum value_type t, const char *in, size_t limit, char *out, size_t o
 		return VALUE_INVALID;
 	}
 	max = type_max(t, &chars);
-	if (limit == 0 || limit > max)
+	if (limit == 0)
 		limit = max;
 	n = in ? strnlen(in, 4 * limit + 1) : 0;
 	if (n == 0) {
@@ -232,7 +232,7 @@ value_parse(enum value_type t, const char *in, size_t limit, char *out, size_t o
 	}
 	len = chars && utf8_valid(in, n) ? utf8_len(in, n) : n;
 	if (n > 4 * limit || len > limit) {
-		*msgid = invalid_msgid(t);
+		*msgid = is_number(t) ? be_reason_msgid(BE_LENGTH) : invalid_msgid(t);
 		return VALUE_TOO_LONG;
 	}
 	if (is_number(t)) {
@@ -287,4 +287,21 @@ value_field_check(const struct value_field *f, const char *in, char *out, size_t
 	if (st == VALUE_EMPTY)
 		return f->msg_missing ? f->msg_missing : msgid;
 	return f->msg_invalid ? f->msg_invalid : msgid;
+}
+
+size_t
+value_check_fields(const struct value_field *fields, size_t n, const char *const in[],
+    value_report_fn report, void *arg)
+{
+	size_t refused = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *why = value_field_check(&fields[i], in[i], NULL, 0);
+
+		if (why != NULL) {
+			report(arg, fields[i].name, why);
+			refused++;
+		}
+	}
+	return refused;
 }

@@ -34,7 +34,7 @@ enum value_status {
 #define VALUE_PHONE_DIGITS_MAX 20
 
 /* Checks in as type t: limit is the most characters (code points for text types, bytes
- * otherwise; 0 = the type's own bound). On VALUE_OK writes the normalised value into out
+ * otherwise; 0 = the type's own bound; a user name and an e-mail never exceed theirs). On VALUE_OK writes the normalised value into out
  * (outlen bytes; out may be NULL): the text itself, or the bare digits of a number.
  * *msgid (msgid may be NULL) receives the French msgid of the reason, for the UI.
  * The input is not trimmed: callers that accept surrounding spaces trim first. */
@@ -61,5 +61,13 @@ struct value_field {
  * at the field. out as in value_parse. */
 const char *value_field_check(const struct value_field *f, const char *in, char *out,
     size_t outlen);
+
+/* Where a form's refusals go: the service's own error list (csam_errors, access_errors). */
+typedef void (*value_report_fn)(void *arg, const char *field, const char *msgid);
+
+/* Checks a form declared as a table: in[i] is what was typed in fields[i] (NULL = absent).
+ * Each refused field is reported once, in table order. Returns how many were refused. */
+size_t value_check_fields(const struct value_field *fields, size_t n, const char *const in[],
+    value_report_fn report, void *arg);
 
 #endif
