@@ -123,6 +123,32 @@ text_ok(const char *s, size_t n, bool name)
 	return visible;
 }
 
+static int
+two(const char *s)
+{
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/* yyyy-mm-dd that exists in the Gregorian calendar (29 February in leap years only). */
+static bool
+date_ok(const char *s, size_t n)
+{
+	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, m, d;
+
+	if (n != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	y = two(s) * 100 + two(s + 2);
+	m = two(s + 5);
+	d = two(s + 8);
+	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+		return false;
+	return !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+}
+
 static const char *
 invalid_msgid(enum value_type t)
 {
@@ -135,6 +161,8 @@ invalid_msgid(enum value_type t)
 		return N_("Le nom d'utilisateur compte de 3 à 64 caractères : lettres, chiffres, point, tiret, trait de soulignement ou @.");
 	case VALUE_PERSON_NAME:
 		return N_("Le nom contient des caractères non admis ou est trop long.");
+	case VALUE_DATE:
+		return N_("La date n'est pas valide (format AAAA-MM-JJ).");
 	default:
 		return N_("Cette valeur contient des caractères non admis ou est trop longue.");
 	}
@@ -183,6 +211,8 @@ type_max(enum value_type t, bool *chars)
 	case VALUE_ENTERPRISE:
 	case VALUE_ESTABLISHMENT:
 		return 64;
+	case VALUE_DATE:
+		return 10;
 	default:
 		return TEXT_DEFAULT_MAX;
 	}
@@ -200,6 +230,8 @@ type_ok(enum value_type t, const char *in, size_t n)
 		return username_ok(in, n);
 	case VALUE_PERSON_NAME:
 		return text_ok(in, n, true);
+	case VALUE_DATE:
+		return date_ok(in, n);
 	default:
 		return text_ok(in, n, false);
 	}
@@ -265,7 +297,7 @@ value_type_name(enum value_type t)
 {
 	static const char *const names[VALUE__TYPES] = {
 		"text", "person_name", "email", "phone", "username", "niss", "enterprise",
-		"establishment",
+		"establishment", "date",
 	};
 
 	return (int)t >= 0 && t < VALUE__TYPES ? names[t] : "unknown";

@@ -1,7 +1,8 @@
 // value_vectors.test.js — the one vector table per value type (tests/data/value_vectors.json,
 // the table tests/unit/test_value.c runs against src/value) run against every form that has
-// a field of that type: each form accepts and refuses exactly what the table says, so an
-// address cannot pass on /csam and fail on /acces. Each case holds the other fields valid
+// a field of that type (e-mail, phone, user name, the portal's end date): each form accepts
+// and refuses exactly what the table says, so an address cannot pass on /csam and fail on
+// /acces. Each case holds the other fields valid
 // and looks only at the error of the field under test.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -113,7 +114,7 @@ describe('one rule per value type on every form', () => {
     assert.deepEqual(wrong, [], 'forms disagreeing with the vector tables');
   });
 
-  it('the agency portal\'s contact points: e-mail and phone', async () => {
+  it('the agency portal: contact e-mail and phone, the end date of an activity', async () => {
     wrong = [];
     const p = new Client(portal.url);
     const ic = new Client(idp.url);
@@ -140,6 +141,22 @@ describe('one rule per value type on every form', () => {
     };
     await agree('email', 'the portal', (v) => send({ materiovigilance_email: v }, 'materiovigilance_email_err'));
     await agree('phone', 'the portal', (v) => send({ materiovigilance_email: 'vigilance@pharma.be', general_phone: v }, 'general_phone_err'));
+
+    // The end date of an activity: every invalid date of the table is refused (the valid
+    // ones would end it; the last one does).
+    const acts = await p.get('/activites');
+    const declared = await p.fetch('/activites', form({ _csrf: csrfOf(acts.text), kind: 'distributor', establishment: '', classes: 'I' }));
+    await declared.text();
+    assert.equal(declared.status, 303);
+    const id = /href="\/activites\/(\d+)"/.exec((await p.get('/activites')).text)[1];
+    for (const [input] of V.date.invalid) {
+      const res = await p.fetch(`/activites/${id}/fin`, form({ _csrf: csrf, ended_on: input }));
+      const t = await res.text();
+      if (res.status !== 422 || !t.includes('Indiquez une date de fin valide')) wrong.push(`the portal date: ${JSON.stringify(input)} accepted`);
+    }
+    const end = await p.fetch(`/activites/${id}/fin`, form({ _csrf: csrf, ended_on: '9999-12-31' }));
+    await end.text();
+    assert.equal(end.status, 303);
     assert.deepEqual(wrong, [], 'forms disagreeing with the vector tables');
   });
 

@@ -127,6 +127,13 @@ t_numbers(void **state)
 	run_table(VALUE_ESTABLISHMENT);
 }
 
+static void
+t_date(void **state)
+{
+	(void)state;
+	run_table(VALUE_DATE);
+}
+
 /* Limits: bytes for the ASCII types, characters for text; NULL is empty; a too small out
  * buffer is reported, not overrun. */
 static void
@@ -209,6 +216,7 @@ main(void)
 		cmocka_unit_test(t_person_name),
 		cmocka_unit_test(t_text),
 		cmocka_unit_test(t_numbers),
+		cmocka_unit_test(t_date),
 		cmocka_unit_test(t_limits),
 		cmocka_unit_test(t_field),
 		cmocka_unit_test(t_pct),
