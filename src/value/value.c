@@ -149,6 +149,25 @@ date_ok(const char *s, size_t n)
 	return !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
 }
 
+/* http:// or https://, a host (no user information: no '@' anywhere), printable ASCII
+ * without spaces or a fragment. What a field adds (https only, no query) is the caller's. */
+static bool
+url_ok(const char *s, size_t n)
+{
+	const char *host;
+
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f || s[i] == '#')
+			return false;
+	if (strncmp(s, "https://", 8) == 0)
+		host = s + 8;
+	else if (strncmp(s, "http://", 7) == 0)
+		host = s + 7;
+	else
+		return false;
+	return host[0] != '\0' && strchr("/:?", host[0]) == NULL && strchr(host, '@') == NULL;
+}
+
 static const char *
 invalid_msgid(enum value_type t)
 {
@@ -213,6 +232,8 @@ type_max(enum value_type t, bool *chars)
 		return 64;
 	case VALUE_DATE:
 		return 10;
+	case VALUE_URL:
+		return 2048;
 	default:
 		return TEXT_DEFAULT_MAX;
 	}
@@ -232,6 +253,8 @@ type_ok(enum value_type t, const char *in, size_t n)
 		return text_ok(in, n, true);
 	case VALUE_DATE:
 		return date_ok(in, n);
+	case VALUE_URL:
+		return url_ok(in, n);
 	default:
 		return text_ok(in, n, false);
 	}
@@ -297,7 +320,7 @@ value_type_name(enum value_type t)
 {
 	static const char *const names[VALUE__TYPES] = {
 		"text", "person_name", "email", "phone", "username", "niss", "enterprise",
-		"establishment", "date",
+		"establishment", "date", "url",
 	};
 
 	return (int)t >= 0 && t < VALUE__TYPES ? names[t] : "unknown";

@@ -16,6 +16,7 @@ enum value_type {
 	VALUE_ENTERPRISE,     /* enterprise number: 10 digits */
 	VALUE_ESTABLISHMENT,  /* establishment unit number: 10 digits */
 	VALUE_DATE,           /* a calendar date yyyy-mm-dd, years 1900 to 9999 */
+	VALUE_URL,            /* an absolute http(s) URL with a host, no user, no fragment */
 	VALUE__TYPES
 };
 

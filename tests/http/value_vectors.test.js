@@ -1,6 +1,6 @@
 // value_vectors.test.js — the one vector table per value type (tests/data/value_vectors.json,
 // the table tests/unit/test_value.c runs against src/value) run against every form that has
-// a field of that type (e-mail, phone, user name, the portal's end date): each form accepts
+// a field of that type (e-mail, phone, user name, URL, the portal's end date): each form accepts
 // and refuses exactly what the table says, so an address cannot pass on /csam and fail on
 // /acces. Each case holds the other fields valid
 // and looks only at the error of the field under test.
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 
-import { Client } from '../lib/server.js';
+import { Client, run } from '../lib/server.js';
 import {
   csrfOf, eidClient, foreignRequest, formFields, post as csamPost, rows, startWorld,
 } from './csam_support.js';
@@ -64,6 +64,22 @@ describe('one rule per value type on every form', () => {
       assert.ok(V[type].valid.length >= 5 && V[type].invalid.length >= 8, type);
     }
     assert.ok(cases('email').some(([s, ok]) => s === 'jan@zorg-.be' && !ok));
+  });
+
+  it('URLs: client redirect URIs (portier client add) and the portal\'s issuer', async () => {
+    wrong = [];
+    let n = 0;
+    for (const [input, ok] of cases('url')) {
+      const add = await run(['client', 'add', '--db', idp.db, '--id', `vector-${n++}`, '--application', 'TESTAPP',
+        '--scope', 'openid', '--redirect-uri', input]);
+      if ((add.code === 0) !== ok) wrong.push(`client add: ${JSON.stringify(input)} exit ${add.code}`);
+      // A valid issuer would start the portal: only the refusals are run.
+      if (!ok) {
+        const portalRun = await run(['portal', '--issuer', input, '--client-secret', 'x']);
+        if (portalRun.code !== 2) wrong.push(`portal --issuer: ${JSON.stringify(input)} exit ${portalRun.code}`);
+      }
+    }
+    assert.deepEqual(wrong, [], 'commands disagreeing with the URL table');
   });
 
   it('/csam/gap/enregistrement: e-mail and phone', async () => {

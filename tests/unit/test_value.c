@@ -134,6 +134,13 @@ t_date(void **state)
 	run_table(VALUE_DATE);
 }
 
+static void
+t_url(void **state)
+{
+	(void)state;
+	run_table(VALUE_URL);
+}
+
 /* Limits: bytes for the ASCII types, characters for text; NULL is empty; a too small out
  * buffer is reported, not overrun. */
 static void
@@ -217,6 +224,7 @@ main(void)
 		cmocka_unit_test(t_text),
 		cmocka_unit_test(t_numbers),
 		cmocka_unit_test(t_date),
+		cmocka_unit_test(t_url),
 		cmocka_unit_test(t_limits),
 		cmocka_unit_test(t_field),
 		cmocka_unit_test(t_pct),
