@@ -127,9 +127,9 @@ done:
 
 /* The co-GAP form's typed fields, in this order where they are checked. */
 static const struct value_field cogap_fields[] = {
-	{ "last_name", VALUE_TEXT, true, CSAM_NAME_MAX,
+	{ "last_name", VALUE_PERSON_NAME, true, CSAM_NAME_MAX,
 	  N_("Introduisez le nom de la personne à désigner."),
-	  N_("Le nom ne peut compter plus de 100 caractères, sans caractère de contrôle.") },
+	  N_("Le nom ne peut compter plus de 100 caractères, sans caractère de contrôle ni < ou >.") },
 	{ "email", VALUE_EMAIL, true, CSAM_EMAIL_MAX,
 	  N_("Introduisez l'adresse e-mail du co-gestionnaire."),
 	  N_("Introduisez une adresse e-mail valide, par exemple direction@entreprise.be.") },

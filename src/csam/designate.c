@@ -194,9 +194,9 @@ form_checks(struct store_tx *tx, struct arena *a, const struct csam_who *who,
 		if (f->last_name == NULL || f->last_name[0] == '\0')
 			csam_error_add(err, "last_name", N_("Introduisez le nom de la personne à "
 			    "désigner."), NULL);
-		else if (!value_ok(VALUE_TEXT, f->last_name, CSAM_NAME_MAX))
+		else if (!value_ok(VALUE_PERSON_NAME, f->last_name, CSAM_NAME_MAX))
 			csam_error_add(err, "last_name", N_("Le nom ne peut compter plus de 100 "
-			    "caractères, sans caractère de contrôle."), NULL);
+			    "caractères, sans caractère de contrôle ni < ou >."), NULL);
 		if (br == BE_OK) {
 			struct reg_person rp;
 

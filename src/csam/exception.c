@@ -101,16 +101,19 @@ empty(const char *v)
 	return v == NULL || v[0] == '\0';
 }
 
-/* A required text of at most max characters. */
+/* A required text of at most max characters; the CSAM_NAME_MAX fields are the names of
+ * persons (VALUE_PERSON_NAME, as everywhere a person's name is typed). */
 static void
 text(struct csam_errors *err, const char *field, const char *v, size_t max,
     const char *missing)
 {
+	enum value_type t = max == CSAM_NAME_MAX ? VALUE_PERSON_NAME : VALUE_TEXT;
+
 	if (empty(v))
 		csam_error_add(err, field, missing, NULL);
-	else if (!value_ok(VALUE_TEXT, v, max))
+	else if (!value_ok(t, v, max))
 		csam_error_add(err, field, max == CSAM_NAME_MAX ? N_("100 caractères au plus, sans "
-		    "caractère de contrôle.") : max == CSAM_COMPANY_MAX ? N_("200 caractères au "
+		    "caractère de contrôle ni < ou >.") : max == CSAM_COMPANY_MAX ? N_("200 caractères au "
 		    "plus, sans caractère de contrôle.") : max == CSAM_ADDRESS_MAX ? N_("300 "
 		    "caractères au plus, sans caractère de contrôle.") : N_("64 caractères au "
 		    "plus, sans caractère de contrôle."), NULL);

@@ -1,9 +1,9 @@
 // value_vectors.test.js — the one vector table per value type (tests/data/value_vectors.json,
 // the table tests/unit/test_value.c runs against src/value) run against every form that has
-// a field of that type (e-mail, phone, user name, URL, the portal's end date): each form accepts
-// and refuses exactly what the table says, so an address cannot pass on /csam and fail on
-// /acces. Each case holds the other fields valid
-// and looks only at the error of the field under test.
+// a field of that type (e-mail, phone, user name, person name, URL, the portal's end date):
+// each form accepts and refuses exactly what the table says, so an address cannot pass on
+// /csam and fail on /acces. Each case keeps the other fields fixed and looks only at the
+// error of the field under test.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -82,7 +82,7 @@ describe('one rule per value type on every form', () => {
     assert.deepEqual(wrong, [], 'commands disagreeing with the URL table');
   });
 
-  it('/csam/gap/enregistrement: e-mail and phone', async () => {
+  it('/csam/gap/enregistrement and the co-GAP form: e-mail, phone, names', async () => {
     wrong = [];
     const c = await eidClient(world, 'jan');
     const page = await c.get('/csam/gap');
@@ -98,6 +98,12 @@ describe('one rule per value type on every form', () => {
     };
     await agree('email', '/csam/gap/enregistrement', (v) => send({ email: v, phone: '+32 9 123 45 67' }, 'email-error'));
     await agree('phone', '/csam/gap/enregistrement', (v) => send({ email: 'direction@zorgtech.example', phone: v }, 'phone-error'));
+    // "Autre personne" without a NISS: only the name's own error is looked at.
+    await agree('person_name', '/csam/gap/enregistrement (other)', async (v) => {
+      const res = await csamPost(c, '/csam/gap/enregistrement', { ...base, choice: 'other', niss: '', last_name: v, email: 'direction@zorgtech.example', phone: '+32 9 123 45 67' });
+      assert.equal(res.status, 422);
+      return res.text.includes('id="last_name-error"');
+    });
 
     // Registered, Jan is the GAP: the co-GAP form's e-mail (the NISS left out, so that
     // nothing is stored whatever the e-mail).
@@ -111,11 +117,16 @@ describe('one rule per value type on every form', () => {
       assert.equal(res.status, 422);
       return res.text.includes('id="email-error"');
     });
+    await agree('person_name', 'the co-GAP form', async (v) => {
+      const res = await csamPost(c, `/csam/organisation/${orgId}/cogap`, { _csrf: csrfOf(org.text), niss: '', last_name: v, email: 'lukas@zorgtech.example' });
+      assert.equal(res.status, 422);
+      return res.text.includes('id="last_name-error"');
+    });
     assert.equal(rows(world.srv, 'SELECT count(*) AS n FROM org_manager')[0].n, 1);
     assert.deepEqual(wrong, [], 'forms disagreeing with the vector tables');
   });
 
-  it('/csam/exception: contact e-mail and phone', async () => {
+  it('/csam/exception: contact e-mail and phone, the names', async () => {
     wrong = [];
     const c = new Client(world.srv.url);
     const base = formFields((await c.get('/csam/exception')).text, '/csam/exception');
@@ -127,6 +138,9 @@ describe('one rule per value type on every form', () => {
     };
     await agree('email', '/csam/exception', (v) => send({ contact_email: v }, 'contact_email-error'));
     await agree('phone', '/csam/exception', (v) => send({ contact_phone: v }, 'contact_phone-error'));
+    for (const field of ['gap_last_name', 'gap_first_name', 'rep_last_name', 'rep_first_name']) {
+      await agree('person_name', `/csam/exception (${field})`, (v) => send({ [field]: v }, `${field}-error`));
+    }
     assert.deepEqual(wrong, [], 'forms disagreeing with the vector tables');
   });
 
