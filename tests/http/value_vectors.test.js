@@ -18,7 +18,8 @@ import {
   ORGS, PEOPLE, login as idpLogin, profileOptions, refreshTarget, startWorld as startOidcWorld,
 } from './oidc_lib.js';
 import { startPortal } from './portal_lib.js';
-import { NISS, activate, login, post as umanPost, startDemo, valueOf } from './uman_lib.js';
+import { activate as redeem, activationCode } from './factors_lib.js';
+import { NISS, activate, login, post as umanPost, sql, startDemo, valueOf } from './uman_lib.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const V = JSON.parse(fs.readFileSync(path.join(here, '..', 'data', 'value_vectors.json'), 'utf8'));
@@ -64,6 +65,23 @@ describe('one rule per value type on every form', () => {
       assert.ok(V[type].valid.length >= 5 && V[type].invalid.length >= 8, type);
     }
     assert.ok(cases('email').some(([s, ok]) => s === 'jan@zorg-.be' && !ok));
+  });
+
+  it('/activer: the user name a person without access codes chooses', async () => {
+    wrong = [];
+    sql(demo, "INSERT INTO person(niss, last_name, first_name, language) VALUES ('98472899765', 'Martin', 'Sophie', 'fr')");
+    const code = await activationCode(demo, ['--niss', '98472899765']);
+    const c = new Client(demo.url);
+    // Each invalid name must be refused at the field (the code stays unused); then a valid one.
+    for (const [input] of V.username.invalid.filter(([x]) => x !== '')) {
+      const res = await redeem(c, code, input, 'Sophie-choisit-2026!');
+      if (res.status !== 422 || !res.text.includes('id="act-username-error"')) {
+        wrong.push(`/activer username: ${JSON.stringify(input)} answered ${res.status}, not refused`);
+      }
+    }
+    const ok = await redeem(c, code, 'sophie.martin', 'Sophie-choisit-2026!');
+    if (ok.status !== 303) wrong.push(`/activer username: "sophie.martin" answered ${ok.status}`);
+    assert.deepEqual(wrong, [], 'forms disagreeing with the vector tables');
   });
 
   it('URLs: client redirect URIs (portier client add) and the portal\'s issuer', async () => {
