@@ -47,7 +47,8 @@ csam_error_of(const struct csam_errors *err, const char *field, const char **arg
 bool
 csam_valid_birth_date(const char *s, const char *today)
 {
-	return value_ok(VALUE_DATE, s, 0) && (today == NULL || strcmp(s, today) < 0);
+	return value_ok(VALUE_DATE, s, 0) && strncmp(s, "1900", 4) >= 0 &&
+	    (today == NULL || strcmp(s, today) < 0);
 }
 
 bool

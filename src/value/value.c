@@ -129,7 +129,8 @@ two(const char *s)
 	return (s[0] - '0') * 10 + (s[1] - '0');
 }
 
-/* yyyy-mm-dd that exists in the Gregorian calendar (29 February in leap years only). */
+/* yyyy-mm-dd that exists in the Gregorian calendar (29 February in leap years only), from
+ * 1800: the registers hold enterprises founded and people born in the 19th century. */
 static bool
 date_ok(const char *s, size_t n)
 {
@@ -144,7 +145,7 @@ date_ok(const char *s, size_t n)
 	y = two(s) * 100 + two(s + 2);
 	m = two(s + 5);
 	d = two(s + 8);
-	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+	if (y < 1800 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
 		return false;
 	return !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
 }

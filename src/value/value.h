@@ -15,7 +15,7 @@ enum value_type {
 	VALUE_NISS,           /* national register or BIS number: 11 digits */
 	VALUE_ENTERPRISE,     /* enterprise number: 10 digits */
 	VALUE_ESTABLISHMENT,  /* establishment unit number: 10 digits */
-	VALUE_DATE,           /* a calendar date yyyy-mm-dd, years 1900 to 9999 */
+	VALUE_DATE,           /* a calendar date yyyy-mm-dd, years 1800 to 9999 */
 	VALUE_URL,            /* an absolute http(s) URL with a host, no user, no fragment */
 	VALUE__TYPES
 };
