@@ -279,7 +279,9 @@ value_parse(enum value_type t, const char *in, size_t limit, char *out, size_t o
 		return VALUE_INVALID;
 	}
 	max = type_max(t, &chars);
-	if (limit == 0)
+	/* A caller's limit may narrow a type's bound, never widen it (an e-mail address is
+	 * never longer than 254 bytes); texts take the limit of their field. */
+	if (limit == 0 || (!chars && limit > max))
 		limit = max;
 	n = in ? strnlen(in, 4 * limit + 1) : 0;
 	if (n == 0) {

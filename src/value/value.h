@@ -36,7 +36,7 @@ enum value_status {
 #define VALUE_PHONE_DIGITS_MAX 20
 
 /* Checks in as type t: limit is the most characters (code points for text types, bytes
- * otherwise; 0 = the type's own bound; a user name and an e-mail never exceed theirs). On VALUE_OK writes the normalised value into out
+ * otherwise; 0 = the type's own bound, which only texts may exceed). On VALUE_OK writes the normalised value into out
  * (outlen bytes; out may be NULL): the text itself, or the bare digits of a number.
  * *msgid (msgid may be NULL) receives the French msgid of the reason, for the UI.
  * The input is not trimmed: callers that accept surrounding spaces trim first. */

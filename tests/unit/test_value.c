@@ -163,6 +163,24 @@ t_limits(void **state)
 	assert_false(value_ok(VALUE_PERSON_NAME, name, 99));
 	assert_int_equal(value_parse(VALUE_EMAIL, "jan@zorg.be", 0, out, sizeof(out), NULL),
 	    VALUE_NOSPACE);
+	/* A limit above the type's bound does not widen it: a 255-byte address is refused. */
+	{
+		char mail[300];
+
+		memset(mail, 'a', 60);
+		memcpy(mail + 60, "@", 1);
+		for (size_t i = 0; i < 4; i++) {
+			memset(mail + 61 + 48 * i, 'b', 47);
+			mail[61 + 48 * i + 47] = '.';
+		}
+		memcpy(mail + 61 + 192, "be", 3);   /* 255 bytes */
+		assert_int_equal(strlen(mail), 255);
+		assert_false(value_ok(VALUE_EMAIL, mail, 300));
+		mail[254] = '\0';                  /* 254 bytes: "...b" */
+		mail[253] = 'e';
+		mail[252] = 'b';
+		assert_true(value_ok(VALUE_EMAIL, mail, 300));
+	}
 	assert_int_equal(value_parse((enum value_type)99, "x", 0, NULL, 0, &msgid), VALUE_INVALID);
 	assert_string_equal(value_type_name((enum value_type)99), "unknown");
 }
