@@ -1185,6 +1185,11 @@ catalogue_additions(void **state)
 	ap.quality = "pharmacy";
 	ap.names[1] = "";
 	assert_int_equal(catalogue_add_application(F->fx.s, &ap, NULL, err, sizeof(err)), -3);
+	/* Names are texts (VALUE_TEXT): not only spaces, no DEL. */
+	ap.names[1] = "   ";
+	assert_int_equal(catalogue_add_application(F->fx.s, &ap, NULL, err, sizeof(err)), -3);
+	ap.names[1] = "Portaal\x7f";
+	assert_int_equal(catalogue_add_application(F->fx.s, &ap, NULL, err, sizeof(err)), -3);
 	assert_int_equal(catalogue_each(F->fx.s, "nl", count_rows, &n), 0);
 	assert_int_equal(n, 10);
 	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action LIKE 'catalogue.%'"),
