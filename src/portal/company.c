@@ -180,6 +180,17 @@ contacts_show(struct web_req *r)
 	return contacts_form(r, 200, k, NULL);
 }
 
+/* One contact point's fields, all optional, in the order of errors[][]: name, e-mail,
+ * phone (the materiovigilance e-mail is required, below). */
+static const struct value_field contact_fields[3] = {
+	{ "name", VALUE_TEXT, false, PORTAL_NAME_MAX, NULL,
+	  N_("Le nom doit compter au plus 200 caractères, sur une ligne.") },
+	{ "email", VALUE_EMAIL, false, PORTAL_EMAIL_MAX, NULL,
+	  N_("Indiquez une adresse e-mail valide, par exemple vigilance@entreprise.be.") },
+	{ "phone", VALUE_PHONE, false, PORTAL_PHONE_MAX, NULL,
+	  N_("Indiquez un numéro de téléphone valide, par exemple +32 2 123 45 67.") },
+};
+
 static int
 contacts_save(struct web_req *r)
 {
@@ -204,14 +215,9 @@ contacts_save(struct web_req *r)
 		snprintf(k[i].name, sizeof(k[i].name), "%s", name);
 		snprintf(k[i].email, sizeof(k[i].email), "%s", email);
 		snprintf(k[i].phone, sizeof(k[i].phone), "%s", phone);
-		if (!ptext_ok(name, PORTAL_NAME_MAX) || strchr(name, '\n') != NULL)
-			errors[i][0] = N_("Le nom doit compter au plus 200 caractères, sur une ligne.");
-		if (email[0] != '\0' && !value_ok(VALUE_EMAIL, email, PORTAL_EMAIL_MAX))
-			errors[i][1] = N_("Indiquez une adresse e-mail valide, par exemple "
-			    "vigilance@entreprise.be.");
-		if (phone[0] != '\0' && !value_ok(VALUE_PHONE, phone, PORTAL_PHONE_MAX))
-			errors[i][2] = N_("Indiquez un numéro de téléphone valide, par exemple "
-			    "+32 2 123 45 67.");
+		for (size_t f = 0; f < 3; f++)
+			errors[i][f] = value_field_check(&contact_fields[f],
+			    (const char *[]){ name, email, phone }[f], NULL, 0);
 		if (strcmp(kind, "materiovigilance") == 0 && email[0] == '\0' && errors[i][1] == NULL)
 			errors[i][1] = N_("L'adresse e-mail du point de contact matériovigilance est "
 			    "obligatoire.");

@@ -1,6 +1,6 @@
 // value_vectors.test.js — the one vector table per value type (tests/data/value_vectors.json,
 // the table tests/unit/test_value.c runs against src/value) run against every form that has
-// a field of that type (e-mail, phone, user name, person name, URL, the portal's end date):
+// a field of that type (e-mail, phone, user name, person name, text, URL, date):
 // each form accepts and refuses exactly what the table says, so an address cannot pass on
 // /csam and fail on /acces. Each case keeps the other fields fixed and looks only at the
 // error of the field under test.
@@ -162,7 +162,7 @@ describe('one rule per value type on every form', () => {
     assert.deepEqual(wrong, [], 'forms disagreeing with the vector tables');
   });
 
-  it('the agency portal: contact e-mail and phone, the end date of an activity', async () => {
+  it('the agency portal: contact name, e-mail and phone, the end date of an activity', async () => {
     wrong = [];
     const p = new Client(portal.url);
     const ic = new Client(idp.url);
@@ -189,6 +189,15 @@ describe('one rule per value type on every form', () => {
     };
     await agree('email', 'the portal', (v) => send({ materiovigilance_email: v }, 'materiovigilance_email_err'));
     await agree('phone', 'the portal', (v) => send({ materiovigilance_email: 'vigilance@pharma.be', general_phone: v }, 'general_phone_err'));
+    // The contact name is a one-line text (optional): the text table, the name kept from
+    // being saved by a bad phone.
+    const sendName = async (v) => {
+      const res = await p.fetch('/entreprise/contacts', form({ _csrf: csrf, materiovigilance_email: 'vigilance@pharma.be', general_phone: 'abc', materiovigilance_name: v }));
+      const t = await res.text();
+      assert.equal(res.status, 422);
+      return t.includes('id="materiovigilance_name_err"');
+    };
+    await agree('text', 'the portal (contact name)', sendName);
 
     // The end date of an activity: every invalid date of the table is refused (the valid
     // ones would end it; the last one does).
