@@ -1,5 +1,5 @@
-/* value.c — the rules of each typed value, written once: e-mail, phone, user name, names
- * and text; the Belgian numbers are read by be/. Every form and service checks with these. */
+/* value.c — the rules of each typed value, written once: e-mail, phone, user name, names,
+ * text, dates, URLs; the Belgian numbers are read by be/. Every form and service uses them. */
 #include "value/value.h"
 
 #include <string.h>
