@@ -22,6 +22,7 @@
 #include "base/utf8.h"
 #include "be/be.h"
 #include "registry/registry.h"
+#include "value/value.h"
 
 /* Copies src whole (NULL: ""); -1 when it does not fit, never a cut text. The arrays
  * are sized for what is stored, so the readers of rows check it. */
@@ -157,91 +158,6 @@ access_refuse(struct store *s, struct store_tx **tx, const struct access_who *wh
 
 /* ---- checks of typed values ---- */
 
-bool
-access_valid_email(const char *s)
-{
-	const char *at, *p, *dot = NULL;
-	size_t n, local;
-
-	if (s == NULL)
-		return false;
-	n = strlen(s);
-	at = strchr(s, '@');
-	if (n < 6 || n > ACCESS_EMAIL_MAX || at == NULL || strchr(at + 1, '@') != NULL)
-		return false;
-	local = (size_t)(at - s);
-	if (local == 0 || local > 64 || s[0] == '.' || at[-1] == '.')
-		return false;
-	for (p = s; p < at; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (!isalnum(c) && strchr("!#$%&'*+/=?^_`{|}~.-", c) == NULL)
-			return false;
-		if (c == '.' && p[1] == '.')
-			return false;
-	}
-	/* Domain: labels of letters, digits and hyphens, at least two, the last alphabetic. */
-	p = at + 1;
-	if (*p == '\0' || *p == '.' || *p == '-')
-		return false;
-	for (; *p != '\0'; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (c == '.') {
-			if (p[1] == '\0' || p[1] == '.' || p[1] == '-' || p[-1] == '-')
-				return false;
-			dot = p;
-		} else if (!isalnum(c) && c != '-') {
-			return false;
-		}
-	}
-	if (dot == NULL || strlen(dot + 1) < 2)
-		return false;
-	for (p = dot + 1; *p != '\0'; p++)
-		if (!isalpha((unsigned char)*p))
-			return false;
-	return true;
-}
-
-bool
-access_valid_username(const char *s)
-{
-	size_t n;
-
-	if (s == NULL)
-		return false;
-	n = strlen(s);
-	if (n < 3 || n > ACCESS_USERNAME_MAX || !isalnum((unsigned char)s[0]))
-		return false;
-	for (; *s != '\0'; s++)
-		if (!isalnum((unsigned char)*s) && strchr("._-@", *s) == NULL)
-			return false;
-	return true;
-}
-
-bool
-access_valid_name(const char *s)
-{
-	size_t n, cps;
-	bool seen = false;
-
-	if (s == NULL)
-		return false;
-	n = strlen(s);
-	if (n == 0 || n > 4 * ACCESS_NAME_MAX || !utf8_valid(s, n))
-		return false;
-	cps = utf8_len(s, n);
-	if (cps > ACCESS_NAME_MAX)
-		return false;
-	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f || *p == '<' || *p == '>')
-			return false;
-		if (*p != ' ')
-			seen = true;
-	}
-	return seen;
-}
-
 char *
 access_like_prefix(struct arena *a, const char *typed, bool contains)
 {
@@ -300,7 +216,7 @@ static void
 check_name(struct access_errors *err, const char *field, char *dst, size_t n, const char *in,
     const char *required, const char *invalid)
 {
-	if (!trim_copy(dst, n, in) || !access_valid_name(dst))
+	if (!trim_copy(dst, n, in) || !value_ok(VALUE_PERSON_NAME, dst, ACCESS_NAME_MAX))
 		access_error_add(err, field, dst[0] == '\0' && (in == NULL || strlen(in) < n) ?
 		    required : invalid);
 }
@@ -310,13 +226,14 @@ check_name(struct access_errors *err, const char *field, char *dst, size_t n, co
  * whether it passed. */
 static bool
 check_required(struct access_errors *err, const char *field, char *dst, size_t n,
-    const char *in, bool (*valid)(const char *), const char *required, const char *invalid)
+    const char *in, enum value_type type, size_t limit, const char *required,
+    const char *invalid)
 {
 	if (!trim_copy(dst, n, in) || dst[0] == '\0') {
 		access_error_add(err, field, in != NULL && strlen(in) >= n ? invalid : required);
 		return false;
 	}
-	if (!valid(dst)) {
+	if (!value_ok(type, dst, limit)) {
 		access_error_add(err, field, invalid);
 		return false;
 	}
@@ -497,7 +414,7 @@ suggest_username(const char *first, const char *last, char *out, size_t n)
 				out[o++] = (char)tolower((unsigned char)*p);
 	}
 	out[o] = '\0';
-	if (!access_valid_username(out))
+	if (!value_ok(VALUE_USERNAME, out, ACCESS_USERNAME_MAX))
 		out[0] = '\0';
 }
 
@@ -633,7 +550,7 @@ account_validate(struct store_tx *tx, int64_t org, const char *qcode,
 	}
 	/* User name: free in the organisation, or already this person's. */
 	if (check_required(err, "username", n->username, sizeof(n->username), in->username,
-	    access_valid_username, N_("Le nom d'utilisateur est obligatoire."),
+	    VALUE_USERNAME, ACCESS_USERNAME_MAX, N_("Le nom d'utilisateur est obligatoire."),
 	    N_("Le nom d'utilisateur compte de 3 à 64 caractères : lettres, chiffres, point, tiret, trait de soulignement ou @."))) {
 		struct store_q *q;
 		int64_t other = 0;
@@ -661,11 +578,12 @@ account_validate(struct store_tx *tx, int64_t org, const char *qcode,
 		access_error_add(err, "language", N_("Choisissez une langue de la liste."));
 	else
 		copy(n->language, sizeof(n->language), in->language);
-	check_required(err, "email", n->email, sizeof(n->email), in->email, access_valid_email,
+	check_required(err, "email", n->email, sizeof(n->email), in->email,
+	    VALUE_EMAIL, ACCESS_EMAIL_MAX,
 	    N_("L'adresse e-mail utilisateur est obligatoire."),
 	    N_("L'adresse e-mail n'est pas valide (exemple : nom@exemple.be)."));
 	if (!trim_copy(n->local_email, sizeof(n->local_email), in->local_email) ||
-	    (n->local_email[0] != '\0' && !access_valid_email(n->local_email)))
+	    (n->local_email[0] != '\0' && !value_ok(VALUE_EMAIL, n->local_email, ACCESS_EMAIL_MAX)))
 		access_error_add(err, "local_email",
 		    N_("L'adresse e-mail locale n'est pas valide (exemple : nom@exemple.be)."));
 	/* Applications: each of this quality, once. */

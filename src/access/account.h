@@ -13,6 +13,7 @@
 #include "base/utf8.h"
 #include "policy/policy.h"
 #include "store/store.h"
+#include "value/value.h"
 
 #define ACCESS_MAX_APPS 32        /* applications ticked in one form */
 #define ACCESS_MAX_ERRORS 16
@@ -78,11 +79,10 @@ int access_audit(struct store_tx *tx, const struct access_who *who,
 /* The name of the organisation in audit events: its enterprise number, or org:<id>. */
 int access_org_label(struct store_tx *tx, int64_t org, char out[24]);
 
-/* Checks of typed values (pure). */
-bool access_valid_email(const char *s);
-bool access_valid_username(const char *s);
-/* A personal name: 1 to ACCESS_NAME_MAX characters of UTF-8 without control characters. */
-bool access_valid_name(const char *s);
+/* Typed values (e-mail, user name, names) are checked by src/value/value.h. */
+/* Checks a form's fields declared as a table; each refusal is added to err at its field. */
+void access_check_fields(struct access_errors *err, const struct value_field *fields, size_t n,
+    const char *const in[]);
 /* Makes a LIKE prefix pattern of typed text (%, _ and \ escaped) in a; NULL for empty. */
 char *access_like_prefix(struct arena *a, const char *typed, bool contains);
 

@@ -12,6 +12,7 @@
 #include "audit/audit.h"
 #include "base/analyzer.h"
 #include "base/utf8.h"
+#include "value/value.h"
 
 static bool
 valid_code(const char *s)
@@ -23,19 +24,6 @@ valid_code(const char *s)
 	for (; *s != '\0'; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
 		    (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
-			return false;
-	return true;
-}
-
-static bool
-valid_text(const char *s, size_t max_chars)
-{
-	size_t n = s ? strlen(s) : 0;
-
-	if (n == 0 || n > 4 * max_chars || !utf8_valid(s, n) || utf8_len(s, n) > max_chars)
-		return false;
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20)
 			return false;
 	return true;
 }
@@ -72,7 +60,7 @@ catalogue_add_quality(struct store *s, const struct catalogue_quality *q,
 		return -3;
 	}
 	for (int i = 0; i < 4; i++)
-		if (!valid_text(q->names[i], CATALOGUE_NAME_MAX)) {
+		if (!value_ok(VALUE_TEXT, q->names[i], CATALOGUE_NAME_MAX)) {
 			snprintf(err, errlen, "the %s name is missing, not UTF-8 or longer than %d "
 			    "characters", lang_names[i], CATALOGUE_NAME_MAX);
 			return -3;
@@ -127,12 +115,12 @@ catalogue_add_application(struct store *s, const struct catalogue_app *a,
 		return -3;
 	}
 	for (int i = 0; i < 4; i++) {
-		if (!valid_text(a->names[i], CATALOGUE_NAME_MAX)) {
+		if (!value_ok(VALUE_TEXT, a->names[i], CATALOGUE_NAME_MAX)) {
 			snprintf(err, errlen, "the %s name is missing, not UTF-8 or longer than %d "
 			    "characters", lang_names[i], CATALOGUE_NAME_MAX);
 			return -3;
 		}
-		if (!valid_text(a->descriptions[i], CATALOGUE_DESC_MAX)) {
+		if (!value_ok(VALUE_TEXT, a->descriptions[i], CATALOGUE_DESC_MAX)) {
 			snprintf(err, errlen, "the %s description is missing, not UTF-8 or longer "
 			    "than %d characters", lang_names[i], CATALOGUE_DESC_MAX);
 			return -3;

@@ -16,6 +16,7 @@
 #include "base/msgid.h"
 #include "be/be.h"
 #include "registry/registry.h"
+#include "value/value.h"
 
 static const char *
 dup(struct arena *a, const char *s)
@@ -317,21 +318,15 @@ hierarchy_org(struct store *s, const struct access_who *who, int64_t org, struct
 	return rc;
 }
 
-static bool
-valid_phone(const char *s)
-{
-	size_t digits = 0, n = strlen(s);
-
-	if (n < 6 || n > ACCESS_PHONE_MAX)
-		return false;
-	for (; *s != '\0'; s++) {
-		if (*s >= '0' && *s <= '9')
-			digits++;
-		else if (strchr(" +./-()", *s) == NULL)
-			return false;
-	}
-	return digits >= 6;
-}
+/* The organisation's contact fields ("détail de l'entreprise"), in this order below. */
+static const struct value_field org_contact[] = {
+	{ "email", VALUE_EMAIL, true, ACCESS_EMAIL_MAX,
+	  N_("L'adresse e-mail de contact est obligatoire."),
+	  N_("L'adresse e-mail n'est pas valide (exemple : nom@exemple.be).") },
+	{ "phone", VALUE_PHONE, true, ACCESS_PHONE_MAX,
+	  N_("Le numéro de téléphone de contact est obligatoire."),
+	  N_("Le numéro de téléphone n'est pas valide (chiffres, espaces, + . / - et parenthèses).") },
+};
 
 enum access_rc
 hierarchy_org_update(struct store *s, const struct access_who *who, int64_t org,
@@ -348,16 +343,8 @@ hierarchy_org_update(struct store *s, const struct access_who *who, int64_t org,
 	rc = open_org(s, STORE_WRITE, who, org, POLICY_ACTIVATE_QUALITY, &t, &tx, &o, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
-	if (email == NULL || email[0] == '\0')
-		access_error_add(err, "email", N_("L'adresse e-mail de contact est obligatoire."));
-	else if (strlen(email) > ACCESS_EMAIL_MAX || !access_valid_email(email))
-		access_error_add(err, "email",
-		    N_("L'adresse e-mail n'est pas valide (exemple : nom@exemple.be)."));
-	if (phone == NULL || phone[0] == '\0')
-		access_error_add(err, "phone", N_("Le numéro de téléphone de contact est obligatoire."));
-	else if (!valid_phone(phone))
-		access_error_add(err, "phone",
-		    N_("Le numéro de téléphone n'est pas valide (chiffres, espaces, + . / - et parenthèses)."));
+	access_check_fields(err, org_contact, sizeof(org_contact) / sizeof(org_contact[0]),
+	    (const char *const[]){ email, phone });
 	if (err->n > 0) {
 		store_rollback(&tx);
 		return ACCESS_INVALID;
@@ -534,7 +521,7 @@ hierarchy_own_update(struct store *s, const struct access_who *who, int64_t org,
 	if (rc != ACCESS_OK)
 		return rc;
 	if (email != NULL && email[0] != '\0' &&
-	    (strlen(email) > ACCESS_EMAIL_MAX || !access_valid_email(email)))
+	    !value_ok(VALUE_EMAIL, email, ACCESS_EMAIL_MAX))
 		access_error_add(err, "email",
 		    N_("L'adresse e-mail n'est pas valide (exemple : nom@exemple.be)."));
 	if (!valid_lang(language))
@@ -550,12 +537,12 @@ hierarchy_own_update(struct store *s, const struct access_who *who, int64_t org,
 			access_error_add(err, "account_email",
 			    N_("L'adresse e-mail utilisateur est obligatoire."));
 		else if (strlen(account->email) > ACCESS_EMAIL_MAX ||
-		    !access_valid_email(account->email))
+		    !value_ok(VALUE_EMAIL, account->email, ACCESS_EMAIL_MAX))
 			access_error_add(err, "account_email",
 			    N_("L'adresse e-mail n'est pas valide (exemple : nom@exemple.be)."));
 		if (account->local_email != NULL && account->local_email[0] != '\0' &&
 		    (strlen(account->local_email) > ACCESS_EMAIL_MAX ||
-		    !access_valid_email(account->local_email)))
+		    !value_ok(VALUE_EMAIL, account->local_email, ACCESS_EMAIL_MAX)))
 			access_error_add(err, "local_email",
 			    N_("L'adresse e-mail locale n'est pas valide (exemple : nom@exemple.be)."));
 	}

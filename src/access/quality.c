@@ -14,6 +14,7 @@
 #include "base/msgid.h"
 #include "be/be.h"
 #include "registry/registry.h"
+#include "value/value.h"
 
 static char *
 dup(struct arena *a, const char *s)
@@ -291,7 +292,7 @@ check_step1(struct store_tx *tx, struct arena *a, const struct access_who *who, 
 	len = in->email ? strlen(in->email) : 0;
 	if (len == 0)
 		access_error_add(err, "email_quality", N_("L'adresse e-mail de la qualité est obligatoire."));
-	else if (len > ACCESS_EMAIL_MAX || !access_valid_email(in->email))
+	else if (!value_ok(VALUE_EMAIL, in->email, ACCESS_EMAIL_MAX))
 		access_error_add(err, "email_quality",
 		    N_("L'adresse e-mail n'est pas valide (exemple : nom@exemple.be)."));
 	else
@@ -589,7 +590,7 @@ quality_set_email(struct store *s, const struct access_who *who, int64_t org,
 		return rc;
 	if (email == NULL || email[0] == '\0') {
 		access_error_add(err, "email_quality", N_("L'adresse e-mail de la qualité est obligatoire."));
-	} else if (strlen(email) > ACCESS_EMAIL_MAX || !access_valid_email(email)) {
+	} else if (!value_ok(VALUE_EMAIL, email, ACCESS_EMAIL_MAX)) {
 		access_error_add(err, "email_quality",
 		    N_("L'adresse e-mail n'est pas valide (exemple : nom@exemple.be)."));
 	}

@@ -15,6 +15,7 @@
 #include "auth/login.h"
 #include "auth/person.h"
 #include "auth/person_sql.h"
+#include "value/value.h"
 
 #define CODE_LEN 16
 #define HASH_MAX 256
@@ -132,23 +133,6 @@ fail:
 	return -1;
 }
 
-bool
-activation_username_ok(const char *u)
-{
-	size_t n = u ? strlen(u) : 0;
-
-	if (n < 3 || n > 64)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = u[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '.' || c == '_' || c == '-' || c == '@'))
-			return false;
-	}
-	return true;
-}
-
 /* What the checks before the slow hash found. */
 struct found {
 	int64_t code_id;
@@ -262,7 +246,7 @@ activation_redeem(struct store *s, struct activation_attempt *a)
 	new_name = f.username[0] == '\0';
 	if (!new_name && strcasecmp(f.username, a->username) != 0)
 		return refuse(s, &la, ACTIVATION_REFUSED, "user name of another person");
-	if (new_name && !activation_username_ok(a->username))
+	if (new_name && !value_ok(VALUE_USERNAME, a->username, 0))
 		return ACTIVATION_USERNAME;
 	if (new_name && f.owner != 0 && f.owner != f.person)
 		return ACTIVATION_TAKEN;

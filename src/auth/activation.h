@@ -25,8 +25,6 @@ int activation_find_person(struct store *s, const char *username, const char *ni
  * 1 when person does not exist, -1 on error. */
 int activation_issue(struct store *s, int64_t person, const char *actor, const char *actor_role,
     const char *request_id, char code[ACTIVATION_CODE_MAX], int64_t *expires_at);
-/* True when username may become a user name: 3 to 64 of a-z A-Z 0-9 . _ - @. */
-bool activation_username_ok(const char *username);
 /* Normalises a typed code (case, spaces, dashes) into out (17 bytes). Returns 0, or -1
  * when it cannot be a code. */
 int activation_code_normalise(const char *typed, char out[17]);

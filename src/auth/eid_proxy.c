@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/pct.h"
+
 #define PROXIES_MAX 32
 
 struct block {
@@ -133,45 +135,21 @@ eid_proxies_trusted(const struct eid_proxies *p, const char *addr)
 	return false;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 long
 eid_header_decode(const char *value, char *out, size_t outlen)
 {
-	size_t o = 0;
+	long n;
 
+	/* A header is URL-encoded without the form rule: '+' stays '+' (base64 uses it). */
 	if (value == NULL || outlen == 0)
 		return -1;
-	for (const char *s = value; *s != '\0'; s++) {
-		char c = *s;
+	n = pct_decode(value, strlen(value), out, outlen, false);
+	/* PEM is ASCII text: no NUL, no other control than tab, CR and LF. */
+	for (long i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)out[i];
 
-		if (c == '%') {
-			int hi = hexval(s[1]), lo = hi < 0 ? -1 : hexval(s[2]);
-
-			if (hi < 0 || lo < 0)
-				return -1;
-			c = (char)(hi * 16 + lo);
-			s += 2;
-		}
-		/* PEM is ASCII text: no NUL, no other control than tab, CR and LF. */
-		if ((unsigned char)c < 0x20 && c != '\n' && c != '\r' && c != '\t')
+		if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c >= 0x7f)
 			return -1;
-		if ((unsigned char)c >= 0x7f)
-			return -1;
-		if (o + 1 >= outlen)
-			return -1;
-		out[o++] = c;
 	}
-	out[o] = '\0';
-	return (long)o;
+	return n;
 }

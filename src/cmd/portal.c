@@ -17,6 +17,7 @@
 #include "portal/http.h"
 #include "portal/portal.h"
 #include "store/store.h"
+#include "value/value.h"
 #include "web/web.h"
 
 static const char usage[] =
@@ -179,20 +180,13 @@ configure(int argc, char **argv, struct pconf *c)
 	return 0;
 }
 
-/* http(s)://host… without a trailing slash, fragment, query, spaces or controls. */
+/* An issuer: a URL (src/value) without a trailing slash or a query. */
 static bool
 base_url_ok(const char *u)
 {
 	size_t n = strlen(u);
 
-	if ((strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0) || n < 9 ||
-	    u[n - 1] == '/')
-		return false;
-	for (const char *p = u; *p != '\0'; p++)
-		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f || *p == '#' ||
-		    *p == '?')
-			return false;
-	return true;
+	return value_ok(VALUE_URL, u, 0) && u[n - 1] != '/' && strchr(u, '?') == NULL;
 }
 
 static int

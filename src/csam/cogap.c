@@ -13,6 +13,7 @@
 #include "csam/sql.h"
 #include "mail/mail.h"
 #include "registry/registry.h"
+#include "value/value.h"
 
 static const char *
 dup(struct arena *a, const char *s)
@@ -124,6 +125,16 @@ done:
 	return rc;
 }
 
+/* The co-GAP form's typed fields, in this order where they are checked. */
+static const struct value_field cogap_fields[] = {
+	{ "last_name", VALUE_PERSON_NAME, true, CSAM_NAME_MAX,
+	  N_("Introduisez le nom de la personne à désigner."),
+	  N_("Le nom ne peut compter plus de 100 caractères, sans caractère de contrôle ni < ou >.") },
+	{ "email", VALUE_EMAIL, true, CSAM_EMAIL_MAX,
+	  N_("Introduisez l'adresse e-mail du co-gestionnaire."),
+	  N_("Introduisez une adresse e-mail valide, par exemple direction@entreprise.be.") },
+};
+
 enum csam_rc
 csam_cogap_add(struct store *s, const struct csam_who *who, int64_t org_id, const char *niss,
     const char *last_name, const char *email, struct csam_errors *err)
@@ -171,18 +182,8 @@ csam_cogap_add(struct store *s, const struct csam_who *who, int64_t org_id, cons
 	if (br != BE_OK)
 		csam_error_add(err, "niss", br == BE_EMPTY ? N_("Introduisez le numéro de registre "
 		    "national de la personne à désigner.") : be_reason_msgid(br), NULL);
-	if (last_name == NULL || last_name[0] == '\0')
-		csam_error_add(err, "last_name", N_("Introduisez le nom de la personne à "
-		    "désigner."), NULL);
-	else if (!csam_valid_text(last_name, CSAM_NAME_MAX))
-		csam_error_add(err, "last_name", N_("Le nom ne peut compter plus de 100 "
-		    "caractères, sans caractère de contrôle."), NULL);
-	if (email == NULL || email[0] == '\0')
-		csam_error_add(err, "email", N_("Introduisez l'adresse e-mail du co-gestionnaire."),
-		    NULL);
-	else if (strlen(email) > CSAM_EMAIL_MAX || !mail_address_ok(email))
-		csam_error_add(err, "email", N_("Introduisez une adresse e-mail valide, par "
-		    "exemple direction@entreprise.be."), NULL);
+	csam_check_fields(err, cogap_fields, sizeof(cogap_fields) / sizeof(cogap_fields[0]),
+	    (const char *const[]){ last_name, email });
 	if (br == BE_OK) {
 		x = registry_person(tx, a, n.digits, &rp);
 		if (x < 0)

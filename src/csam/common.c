@@ -15,6 +15,7 @@
 #include "base/msgid.h"
 #include "base/utf8.h"
 #include "csam/sql.h"
+#include "value/value.h"
 
 /* ---- field errors ---- */
 
@@ -44,66 +45,10 @@ csam_error_of(const struct csam_errors *err, const char *field, const char **arg
 /* ---- checks of typed values ---- */
 
 bool
-csam_valid_phone(const char *s)
-{
-	size_t n = s ? strlen(s) : 0, digits = 0;
-
-	if (n < 6 || n > CSAM_PHONE_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] >= '0' && s[i] <= '9')
-			digits++;
-		else if (strchr(" +./-()", s[i]) == NULL)
-			return false;
-	}
-	return digits >= 6;
-}
-
-bool
-csam_valid_text(const char *s, size_t max)
-{
-	size_t n = s ? strlen(s) : 0;
-	bool visible = false;
-
-	if (n == 0 || n > max * 4 || !utf8_valid(s, n) || utf8_len(s, n) > max)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < ' ' || c == 0x7f)
-			return false;
-		if (c != ' ')
-			visible = true;
-	}
-	return visible;
-}
-
-static bool
-digits(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
-}
-
-bool
 csam_valid_birth_date(const char *s, const char *today)
 {
-	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int y, m, d;
-
-	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !digits(s, 4) ||
-	    !digits(s + 5, 2) || !digits(s + 8, 2))
-		return false;
-	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
-		return false;
-	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return false;
-	return today == NULL || strcmp(s, today) < 0;
+	return value_ok(VALUE_DATE, s, 0) && strncmp(s, "1900", 4) >= 0 &&
+	    (today == NULL || strcmp(s, today) < 0);
 }
 
 bool

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "value/value.h"
+
 /* Input limits: characters for names and texts, bytes for the rest. */
 #define CSAM_NAME_MAX 100
 #define CSAM_COMPANY_MAX 200
@@ -61,12 +63,10 @@ const char *csam_error_of(const struct csam_errors *err, const char *field, cons
 
 /* ---- checks of typed values (pure) ---- */
 
-/* A phone number: 6 to CSAM_PHONE_MAX characters of digits, spaces and + . / - ( ), with
- * at least 6 digits. */
-bool csam_valid_phone(const char *s);
-/* Text of 1 to max characters of valid UTF-8 without control characters (names,
- * addresses, numbers of foreign registers). */
-bool csam_valid_text(const char *s, size_t max);
+/* Phones, e-mail addresses and texts are checked by src/value/value.h. */
+/* Checks a form's fields declared as a table; each refusal is added to err at its field. */
+void csam_check_fields(struct csam_errors *err, const struct value_field *fields, size_t n,
+    const char *const in[]);
 /* An ISO date yyyy-mm-dd that exists, from 1900-01-01 and before today (ISO). */
 bool csam_valid_birth_date(const char *s, const char *today);
 /* A 32-hex-digit token. */

@@ -14,6 +14,7 @@
 #include "mail/mail.h"
 #include "policy/loa.h"
 #include "registry/registry.h"
+#include "value/value.h"
 
 #define ARENA_MAX (1u << 20)
 
@@ -152,6 +153,16 @@ csam_check(struct store *s, const struct csam_who *who, const char *typed, const
 	return rc;
 }
 
+/* The contact fields of the designation form, in this order in form_checks. */
+static const struct value_field gap_contact[] = {
+	{ "email", VALUE_EMAIL, true, CSAM_EMAIL_MAX,
+	  N_("Introduisez l'adresse e-mail de contact."),
+	  N_("Introduisez une adresse e-mail valide, par exemple direction@entreprise.be.") },
+	{ "phone", VALUE_PHONE, true, CSAM_PHONE_MAX,
+	  N_("Introduisez le numéro de téléphone de contact."),
+	  N_("Introduisez un numéro de téléphone valide, par exemple +32 2 511 51 51.") },
+};
+
 /* The form's checks inside tx. */
 static enum csam_rc
 form_checks(struct store_tx *tx, struct arena *a, const struct csam_who *who,
@@ -164,17 +175,8 @@ form_checks(struct store_tx *tx, struct arena *a, const struct csam_who *who,
 	int rc;
 
 	memset(gap, 0, sizeof(*gap));
-	if (f->email == NULL || f->email[0] == '\0')
-		csam_error_add(err, "email", N_("Introduisez l'adresse e-mail de contact."), NULL);
-	else if (strlen(f->email) > CSAM_EMAIL_MAX || !mail_address_ok(f->email))
-		csam_error_add(err, "email", N_("Introduisez une adresse e-mail valide, par "
-		    "exemple direction@entreprise.be."), NULL);
-	if (f->phone == NULL || f->phone[0] == '\0')
-		csam_error_add(err, "phone", N_("Introduisez le numéro de téléphone de contact."),
-		    NULL);
-	else if (!csam_valid_phone(f->phone))
-		csam_error_add(err, "phone", N_("Introduisez un numéro de téléphone valide, par "
-		    "exemple +32 2 511 51 51."), NULL);
+	csam_check_fields(err, gap_contact, sizeof(gap_contact) / sizeof(gap_contact[0]),
+	    (const char *const[]){ f->email, f->phone });
 	if (csam_person_get(tx, who->person_id, &me) != 0)
 		return CSAM_ERROR;
 	if (!f->other) {
@@ -192,9 +194,9 @@ form_checks(struct store_tx *tx, struct arena *a, const struct csam_who *who,
 		if (f->last_name == NULL || f->last_name[0] == '\0')
 			csam_error_add(err, "last_name", N_("Introduisez le nom de la personne à "
 			    "désigner."), NULL);
-		else if (!csam_valid_text(f->last_name, CSAM_NAME_MAX))
+		else if (!value_ok(VALUE_PERSON_NAME, f->last_name, CSAM_NAME_MAX))
 			csam_error_add(err, "last_name", N_("Le nom ne peut compter plus de 100 "
-			    "caractères, sans caractère de contrôle."), NULL);
+			    "caractères, sans caractère de contrôle ni < ou >."), NULL);
 		if (br == BE_OK) {
 			struct reg_person rp;
 
@@ -340,8 +342,8 @@ notify(struct store_tx *tx, const struct csam_who *who, const struct csam_enterp
 		if (csam_person_get(tx, old_gap, &prev) != 0)
 			return -1;
 		/* The previous GAP at their own address, else at the organisation's former one. */
-		to = mail_address_ok(prev.email) ? prev.email : old_contact;
-		if (mail_address_ok(to) && strcmp(to, f->email) != 0 &&
+		to = value_ok(VALUE_EMAIL, prev.email, 0) ? prev.email : old_contact;
+		if (value_ok(VALUE_EMAIL, to, 0) && strcmp(to, f->email) != 0 &&
 		    mail_queue(tx, MAIL_GAP_REPLACED_OLD, to, prev.language[0] ? prev.language :
 		    who->lang, e->number, args, 3) != 0)
 			return -1;

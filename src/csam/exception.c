@@ -18,6 +18,7 @@
 #include "csam/sql.h"
 #include "mail/mail.h"
 #include "registry/registry.h"
+#include "value/value.h"
 
 #define ARENA_MAX (1u << 20)
 #define REF_TRIES 8
@@ -100,16 +101,19 @@ empty(const char *v)
 	return v == NULL || v[0] == '\0';
 }
 
-/* A required text of at most max characters. */
+/* A required text of at most max characters; the CSAM_NAME_MAX fields are the names of
+ * persons (VALUE_PERSON_NAME, as everywhere a person's name is typed). */
 static void
 text(struct csam_errors *err, const char *field, const char *v, size_t max,
     const char *missing)
 {
+	enum value_type t = max == CSAM_NAME_MAX ? VALUE_PERSON_NAME : VALUE_TEXT;
+
 	if (empty(v))
 		csam_error_add(err, field, missing, NULL);
-	else if (!csam_valid_text(v, max))
+	else if (!value_ok(t, v, max))
 		csam_error_add(err, field, max == CSAM_NAME_MAX ? N_("100 caractères au plus, sans "
-		    "caractère de contrôle.") : max == CSAM_COMPANY_MAX ? N_("200 caractères au "
+		    "caractère de contrôle ni < ou >.") : max == CSAM_COMPANY_MAX ? N_("200 caractères au "
 		    "plus, sans caractère de contrôle.") : max == CSAM_ADDRESS_MAX ? N_("300 "
 		    "caractères au plus, sans caractère de contrôle.") : N_("64 caractères au "
 		    "plus, sans caractère de contrôle."), NULL);
@@ -188,6 +192,16 @@ struct clean {
 	char niss[12];
 	const char *company_country, *company_name, *company_reg, *company_address;
 	const char *rep_kind;
+};
+
+/* The exception request's contact fields, in this order where they are checked. */
+static const struct value_field contact_fields[] = {
+	{ "contact_email", VALUE_EMAIL, true, CSAM_EMAIL_MAX,
+	  N_("Introduisez l'adresse e-mail de contact."),
+	  N_("Introduisez une adresse e-mail valide, par exemple direction@entreprise.be.") },
+	{ "contact_phone", VALUE_PHONE, true, CSAM_PHONE_MAX,
+	  N_("Introduisez le numéro de téléphone de contact."),
+	  N_("Introduisez un numéro de téléphone valide, par exemple +32 2 511 51 51.") },
 };
 
 static int
@@ -305,18 +319,8 @@ validate(struct store_tx *tx, struct arena *a, const struct csam_who *who,
 	if (!yes_no(f->gap_has_eid))
 		csam_error_add(err, "gap_has_eid", N_("Répondez à cette question."), NULL);
 	/* Contact data and the declaration */
-	if (empty(f->contact_email))
-		csam_error_add(err, "contact_email", N_("Introduisez l'adresse e-mail de contact."),
-		    NULL);
-	else if (strlen(f->contact_email) > CSAM_EMAIL_MAX || !mail_address_ok(f->contact_email))
-		csam_error_add(err, "contact_email", N_("Introduisez une adresse e-mail valide, "
-		    "par exemple direction@entreprise.be."), NULL);
-	if (empty(f->contact_phone))
-		csam_error_add(err, "contact_phone", N_("Introduisez le numéro de téléphone de "
-		    "contact."), NULL);
-	else if (!csam_valid_phone(f->contact_phone))
-		csam_error_add(err, "contact_phone", N_("Introduisez un numéro de téléphone "
-		    "valide, par exemple +32 2 511 51 51."), NULL);
+	csam_check_fields(err, contact_fields, sizeof(contact_fields) / sizeof(contact_fields[0]),
+	    (const char *const[]){ f->contact_email, f->contact_phone });
 	if (!is_yes(f->declaration))
 		csam_error_add(err, "declaration", N_("Cochez la déclaration pour envoyer la "
 		    "demande."), NULL);

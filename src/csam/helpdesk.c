@@ -16,6 +16,7 @@
 #include "csam/internal.h"
 #include "csam/sql.h"
 #include "mail/mail.h"
+#include "value/value.h"
 
 #define ARENA_MAX (1u << 20)
 
@@ -421,7 +422,7 @@ csam_reject(struct store *s, const struct csam_who *who, const char *reference,
 	rc = decision_begin(s, a, who, reference, "exception.reject", &tx, &x, why);
 	if (rc != CSAM_OK)
 		goto done;
-	if (!csam_valid_text(reason, CSAM_REASON_MAX)) {
+	if (!value_ok(VALUE_TEXT, reason, CSAM_REASON_MAX)) {
 		*why = CSAM_REFUSAL_REASON;
 		rc = CSAM_REFUSED;
 		goto rollback;

@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "mail/sql.h"
 #include "web/i18n.h"
+#include "value/value.h"
 
 #define LEASE_SECONDS 300          /* a claimed mail waits this long before another try */
 #define BACKOFF_MAX (6 * 3600)
@@ -122,7 +123,7 @@ mail_smtp_send(const struct mail_config *cfg, const char *to, const char *msg, s
 	CURLcode rc;
 	CURL *c;
 
-	if (!mail_address_ok(to)) {
+	if (!value_ok(VALUE_EMAIL, to, MAIL_ADDRESS_MAX)) {
 		snprintf(err, errlen, "invalid recipient address");
 		return MAIL_PERMANENT;
 	}
@@ -360,7 +361,7 @@ mail_start(struct store *s, const struct mail_config *cfg, struct mail_runner **
 		snprintf(err, errlen, "smtp_url must start with smtp:// or smtps://");
 		goto fail;
 	}
-	if (smtp && !mail_address_ok(cfg->smtp_from)) {
+	if (smtp && !value_ok(VALUE_EMAIL, cfg->smtp_from, MAIL_ADDRESS_MAX)) {
 		snprintf(err, errlen, "smtp_from must be an e-mail address");
 		goto fail;
 	}

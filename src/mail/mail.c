@@ -9,6 +9,7 @@
 #include "base/msgid.h"
 #include "base/utf8.h"
 #include "mail/sql.h"
+#include "value/value.h"
 
 #define PARAS_MAX 4
 #define WRAP 76
@@ -102,32 +103,6 @@ mail_kind_name(enum mail_kind kind)
 	if ((int)kind < 0 || kind >= MAIL__KINDS)
 		return "unknown";
 	return texts[kind].name;
-}
-
-bool
-mail_address_ok(const char *s)
-{
-	const char *at, *dot;
-	size_t n;
-
-	if (s == NULL)
-		return false;
-	n = strlen(s);
-	if (n < 6 || n > MAIL_ADDRESS_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c <= ' ' || c >= 0x7f || strchr("\"<>(),;:[]\\", c) != NULL)
-			return false;
-	}
-	at = strchr(s, '@');
-	if (at == NULL || at == s || strchr(at + 1, '@') != NULL || s[0] == '.' ||
-	    at[-1] == '.' || strstr(s, "..") != NULL)
-		return false;
-	dot = strrchr(at + 1, '.');
-	return dot != NULL && dot > at + 1 && dot[1] != '\0' && strlen(dot + 1) >= 2 &&
-	    s[n - 1] != '-' && at[1] != '-' && at[1] != '.';
 }
 
 /* Appends text with {1}..{9} replaced by args (control characters become spaces). */
@@ -238,7 +213,7 @@ mail_queue(struct store_tx *tx, enum mail_kind kind, const char *to, const char 
 	struct buf subject, body;
 	int rc = -1;
 
-	if (!mail_address_ok(to) || !lang_ok(lang) || nargs > MAIL_ARGS_MAX)
+	if (!value_ok(VALUE_EMAIL, to, MAIL_ADDRESS_MAX) || !lang_ok(lang) || nargs > MAIL_ARGS_MAX)
 		return -1;
 	buf_init(&subject, 4 * 1024);
 	buf_init(&body, 64 * 1024);

@@ -39,9 +39,7 @@ typedef const char *(*mail_translate_fn)(void *arg, const char *lang, const char
  * Without one, mails are written in French. */
 void mail_set_translator(mail_translate_fn fn, void *arg);
 
-/* True when s looks like a deliverable address: local@domain.tld, printable ASCII without
- * spaces, quotes, angle brackets or commas, at most MAIL_ADDRESS_MAX bytes. */
-bool mail_address_ok(const char *s);
+/* Addresses are checked with value_ok(VALUE_EMAIL, ...) (src/value/value.h). */
 
 /* The short name of a kind ("gap_designated" …), stored with the mail. */
 const char *mail_kind_name(enum mail_kind kind);

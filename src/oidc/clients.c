@@ -15,6 +15,7 @@
 #include "audit/audit.h"
 #include "oidc/jws.h"
 #include "oidc/sql.h"
+#include "value/value.h"
 
 #define SECRET_INPUT_MAX 256
 
@@ -92,25 +93,9 @@ loopback(const char *authority)
 bool
 oidc_uri_valid(const char *uri)
 {
-	size_t n = uri ? strlen(uri) : 0;
-	const char *host;
-
-	if (n == 0 || n > OIDC_URI_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)uri[i] <= 0x20 || (unsigned char)uri[i] >= 0x7f || uri[i] == '#')
-			return false;
-	if (strncmp(uri, "https://", 8) == 0)
-		host = uri + 8;
-	else if (strncmp(uri, "http://", 7) == 0 && loopback(uri + 7))
-		host = uri + 7;
-	else
-		return false;
-	/* A host must follow, without user information. */
-	if (host[0] == '\0' || host[0] == '/' || host[0] == ':' ||
-	    strchr(host, '@') != NULL)
-		return false;
-	return true;
+	/* Plain http only to this machine (RFC 8252 §7.3). */
+	return value_ok(VALUE_URL, uri, OIDC_URI_MAX) &&
+	    (strncmp(uri, "https://", 8) == 0 || loopback(uri + 7));
 }
 
 static void

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "be/be.h"
+#include "value/value.h"
 
 #define ESTABLISHMENTS_MAX 200
 
@@ -396,23 +397,6 @@ activity_change(struct web_req *r)
 	    (long long)a.id));
 }
 
-static bool
-iso_date_ok(const char *s)
-{
-	struct tm tm;
-	char back[11];
-	const char *end;
-
-	if (s == NULL || strlen(s) != 10)
-		return false;
-	memset(&tm, 0, sizeof(tm));
-	end = strptime(s, "%Y-%m-%d", &tm);
-	if (end == NULL || *end != '\0')
-		return false;
-	strftime(back, sizeof(back), "%Y-%m-%d", &tm);
-	return strcmp(back, s) == 0;
-}
-
 static int
 activity_end(struct web_req *r)
 {
@@ -427,7 +411,7 @@ activity_end(struct web_req *r)
 	if (a.ended_on[0] != '\0')
 		return activity_page(r, 409, &v, &a, NULL,
 		    N_("Cette activité est terminée : elle ne peut plus être modifiée."));
-	if (!iso_date_ok(date) || strcmp(date, a.started_on) < 0)
+	if (!value_ok(VALUE_DATE, date, 0) || strcmp(date, a.started_on) < 0)
 		return activity_page(r, 422, &v, &a, NULL,
 		    N_("Indiquez une date de fin valide, au plus tôt la date de début."));
 	rc = pdata_activity_end(p->store, v.company.id, a.id, date, v.who.name);

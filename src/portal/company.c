@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "be/be.h"
+#include "value/value.h"
 
 /* Fills c with the registry card: 0, or 1 when it cannot be shown (notice set). */
 static int
@@ -113,37 +114,6 @@ company(struct web_req *r)
 
 /* ---- Gérer mes données d'entreprise: the contact points ---- */
 
-static bool
-email_ok(const char *s)
-{
-	const char *at = strchr(s, '@');
-
-	if (s[0] == '\0')
-		return true;
-	if (at == NULL || at == s || strchr(at + 1, '@') != NULL || strchr(at, '.') == NULL ||
-	    at[1] == '.' || s[strlen(s) - 1] == '.')
-		return false;
-	for (const char *p = s; *p != '\0'; p++)
-		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f || *p == '<' ||
-		    *p == '>' || *p == '"' || *p == ',' || *p == ';')
-			return false;
-	return true;
-}
-
-static bool
-phone_ok(const char *s)
-{
-	size_t digits = 0;
-
-	for (const char *p = s; *p != '\0'; p++) {
-		if (*p >= '0' && *p <= '9')
-			digits++;
-		else if (strchr(" +()./-", *p) == NULL)
-			return false;
-	}
-	return s[0] == '\0' || (digits >= 6 && digits <= 20);
-}
-
 /* The field name of one value of one contact: "materiovigilance_email". */
 static const char *
 field(struct web_req *r, const char *kind, const char *what)
@@ -210,6 +180,17 @@ contacts_show(struct web_req *r)
 	return contacts_form(r, 200, k, NULL);
 }
 
+/* One contact point's fields, all optional, in the order of errors[][]: name, e-mail,
+ * phone (the materiovigilance e-mail is required, below). */
+static const struct value_field contact_fields[3] = {
+	{ "name", VALUE_TEXT, false, PORTAL_NAME_MAX, NULL,
+	  N_("Le nom doit compter au plus 200 caractères, sur une ligne.") },
+	{ "email", VALUE_EMAIL, false, PORTAL_EMAIL_MAX, NULL,
+	  N_("Indiquez une adresse e-mail valide, par exemple vigilance@entreprise.be.") },
+	{ "phone", VALUE_PHONE, false, PORTAL_PHONE_MAX, NULL,
+	  N_("Indiquez un numéro de téléphone valide, par exemple +32 2 123 45 67.") },
+};
+
 static int
 contacts_save(struct web_req *r)
 {
@@ -234,14 +215,9 @@ contacts_save(struct web_req *r)
 		snprintf(k[i].name, sizeof(k[i].name), "%s", name);
 		snprintf(k[i].email, sizeof(k[i].email), "%s", email);
 		snprintf(k[i].phone, sizeof(k[i].phone), "%s", phone);
-		if (!ptext_ok(name, PORTAL_NAME_MAX) || strchr(name, '\n') != NULL)
-			errors[i][0] = N_("Le nom doit compter au plus 200 caractères, sur une ligne.");
-		if (strlen(email) > PORTAL_EMAIL_MAX || !email_ok(email))
-			errors[i][1] = N_("Indiquez une adresse e-mail valide, par exemple "
-			    "vigilance@entreprise.be.");
-		if (strlen(phone) > PORTAL_PHONE_MAX || !phone_ok(phone))
-			errors[i][2] = N_("Indiquez un numéro de téléphone valide, par exemple "
-			    "+32 2 123 45 67.");
+		for (size_t f = 0; f < 3; f++)
+			errors[i][f] = value_field_check(&contact_fields[f],
+			    (const char *[]){ name, email, phone }[f], NULL, 0);
 		if (strcmp(kind, "materiovigilance") == 0 && email[0] == '\0' && errors[i][1] == NULL)
 			errors[i][1] = N_("L'adresse e-mail du point de contact matériovigilance est "
 			    "obligatoire.");

@@ -9,6 +9,7 @@
 
 #include "base/utf8.h"
 #include "be/be.h"
+#include "value/value.h"
 
 const struct kbo_column reg_person_cols[REG_PERSON_NCOLS] = {
 	{ "NISS", KBO_TEXT, false }, { "LastName", KBO_TEXT, false },
@@ -98,28 +99,9 @@ digits(const char *s, size_t n, int *v)
 int
 reg_date(const char *s, size_t n, char out[11])
 {
-	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int y, m, d, max;
-
-	if (n != 10)
+	if (n != 10 || !((s[4] == '-' && s[7] == '-') || (s[2] == '-' && s[5] == '-')))
 		return -1;
-	if (s[4] == '-' && s[7] == '-') {
-		if (!digits(s, 4, &y) || !digits(s + 5, 2, &m) || !digits(s + 8, 2, &d))
-			return -1;
-	} else if (s[2] == '-' && s[5] == '-') {
-		if (!digits(s + 6, 4, &y) || !digits(s + 3, 2, &m) || !digits(s, 2, &d))
-			return -1;
-	} else {
-		return -1;
-	}
-	if (y < 1800 || m < 1 || m > 12 || d < 1)
-		return -1;
-	max = days[m - 1];
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		max = 29;
-	if (d > max)
-		return -1;
-	/* The digits as given, in ISO order: no formatting needed. */
+	/* The digits as given, in ISO order; then the one date rule (src/value). */
 	if (s[4] == '-') {
 		memcpy(out, s, 10);
 	} else {
@@ -130,7 +112,7 @@ reg_date(const char *s, size_t n, char out[11])
 		memcpy(out + 8, s, 2);
 	}
 	out[10] = '\0';
-	return 0;
+	return value_ok(VALUE_DATE, out, 0) ? 0 : -1;
 }
 
 /* A name or a label: UTF-8 (the reader checked), no control character, not blank, at most

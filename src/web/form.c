@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/pct.h"
 #include "base/utf8.h"
 
 static enum form_status
@@ -27,47 +28,19 @@ form_add(struct arena *a, struct form *f, size_t max_fields, const struct form_f
 	return FORM_OK;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decodes s[0..n) ('+' is a space) into the arena; NULL when malformed. */
 static char *
 url_decode(struct arena *a, const char *s, size_t n, size_t *outlen)
 {
 	char *out = arena_alloc(a, n + 1);
-	size_t k = 0;
+	long k;
 
 	if (out == NULL)
 		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '+') {
-			out[k++] = ' ';
-		} else if (s[i] == '%') {
-			int hi, lo;
-
-			if (i + 2 >= n)
-				return NULL;
-			hi = hexval(s[i + 1]);
-			lo = hexval(s[i + 2]);
-			if (hi < 0 || lo < 0)
-				return NULL;
-			out[k++] = (char)(hi * 16 + lo);
-			i += 2;
-		} else {
-			out[k++] = s[i];
-		}
-	}
-	out[k] = '\0';
-	*outlen = k;
+	k = pct_decode(s, n, out, n + 1, true);
+	if (k < 0)
+		return NULL;
+	*outlen = (size_t)k;
 	return out;
 }
 

@@ -30,6 +30,7 @@
 #include "policy/loa.h"
 #include "store/store.h"
 #include "store_fixture.h"
+#include "value/value.h"
 
 /* People of the fixture (person ids in creation order). */
 enum { P_GAP = 1, P_COGAP, P_GL, P_USER, P_OTHER_GAP, P_STRANGER, P_HELPDESK };
@@ -1179,6 +1180,11 @@ catalogue_additions(void **state)
 	ap.quality = "pharmacy";
 	ap.names[1] = "";
 	assert_int_equal(catalogue_add_application(F->fx.s, &ap, NULL, err, sizeof(err)), -3);
+	/* Names are texts (VALUE_TEXT): not only spaces, no DEL. */
+	ap.names[1] = "   ";
+	assert_int_equal(catalogue_add_application(F->fx.s, &ap, NULL, err, sizeof(err)), -3);
+	ap.names[1] = "Portaal\x7f";
+	assert_int_equal(catalogue_add_application(F->fx.s, &ap, NULL, err, sizeof(err)), -3);
 	assert_int_equal(catalogue_each(F->fx.s, "nl", count_rows, &n), 0);
 	assert_int_equal(n, 10);
 	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action LIKE 'catalogue.%'"),
@@ -1209,27 +1215,27 @@ typed_values(void **state)
 	struct arena *a = arena_new(0);
 
 	(void)state;
-	assert_true(access_valid_email("nom@exemple.be"));
-	assert_true(access_valid_email("a.b+c@sub.exemple.brussels"));
-	assert_false(access_valid_email("nom@exemple"));
-	assert_false(access_valid_email("nom@@exemple.be"));
-	assert_false(access_valid_email("no m@exemple.be"));
-	assert_false(access_valid_email(".nom@exemple.be"));
-	assert_false(access_valid_email("nom@exemple..be"));
-	assert_false(access_valid_email("nom@-exemple.be"));
-	assert_false(access_valid_email("nom@exemple.b3"));
-	assert_false(access_valid_email("<script>@x.be"));
-	assert_true(access_valid_username("jan.peeters"));
-	assert_true(access_valid_username("j_p-1@x"));
-	assert_false(access_valid_username("ab"));
-	assert_false(access_valid_username(".jan"));
-	assert_false(access_valid_username("jan peeters"));
-	assert_true(access_valid_name("Éléonore"));
-	assert_true(access_valid_name("Van den Bossche"));
-	assert_false(access_valid_name("   "));
-	assert_false(access_valid_name("a\tb"));
-	assert_false(access_valid_name("<b>"));
-	assert_false(access_valid_name("\xc3("));
+	assert_true(value_ok(VALUE_EMAIL, "nom@exemple.be", 0));
+	assert_true(value_ok(VALUE_EMAIL, "a.b+c@sub.exemple.brussels", 0));
+	assert_false(value_ok(VALUE_EMAIL, "nom@exemple", 0));
+	assert_false(value_ok(VALUE_EMAIL, "nom@@exemple.be", 0));
+	assert_false(value_ok(VALUE_EMAIL, "no m@exemple.be", 0));
+	assert_false(value_ok(VALUE_EMAIL, ".nom@exemple.be", 0));
+	assert_false(value_ok(VALUE_EMAIL, "nom@exemple..be", 0));
+	assert_false(value_ok(VALUE_EMAIL, "nom@-exemple.be", 0));
+	assert_false(value_ok(VALUE_EMAIL, "nom@exemple.b3", 0));
+	assert_false(value_ok(VALUE_EMAIL, "<script>@x.be", 0));
+	assert_true(value_ok(VALUE_USERNAME, "jan.peeters", 0));
+	assert_true(value_ok(VALUE_USERNAME, "j_p-1@x", 0));
+	assert_false(value_ok(VALUE_USERNAME, "ab", 0));
+	assert_false(value_ok(VALUE_USERNAME, ".jan", 0));
+	assert_false(value_ok(VALUE_USERNAME, "jan peeters", 0));
+	assert_true(value_ok(VALUE_PERSON_NAME, "Éléonore", 100));
+	assert_true(value_ok(VALUE_PERSON_NAME, "Van den Bossche", 100));
+	assert_false(value_ok(VALUE_PERSON_NAME, "   ", 100));
+	assert_false(value_ok(VALUE_PERSON_NAME, "a\tb", 100));
+	assert_false(value_ok(VALUE_PERSON_NAME, "<b>", 100));
+	assert_false(value_ok(VALUE_PERSON_NAME, "\xc3(", 100));
 	assert_string_equal(access_like_prefix(a, " Du%b_o\\ ", false), "Du\\%b\\_o\\\\%");
 	assert_string_equal(access_like_prefix(a, "x", true), "%x%");
 	assert_null(access_like_prefix(a, "   ", false));

@@ -19,6 +19,7 @@
 #include "policy/loa.h"
 #include "store/store.h"
 #include "store_fixture.h"
+#include "value/value.h"
 
 #define TODAY "2030-06-15"
 #define YESTERDAY "2030-06-14"
@@ -485,17 +486,17 @@ test_values(void **state)
 	assert_true(csam_same_name("O'Neill", "oneill"));
 	assert_false(csam_same_name("Martin", "Martens"));
 	assert_false(csam_same_name("", ""));
-	assert_true(csam_valid_phone("+32 (0)2 511.51.51"));
-	assert_false(csam_valid_phone("12345"));
-	assert_false(csam_valid_phone("02 511 51 51 ext"));
+	assert_true(value_ok(VALUE_PHONE, "+32 (0)2 511.51.51", CSAM_PHONE_MAX));
+	assert_false(value_ok(VALUE_PHONE, "12345", CSAM_PHONE_MAX));
+	assert_false(value_ok(VALUE_PHONE, "02 511 51 51 ext", CSAM_PHONE_MAX));
 	assert_true(csam_valid_birth_date("2000-02-29", TODAY));
 	assert_false(csam_valid_birth_date("1900-02-29", TODAY));
 	assert_false(csam_valid_birth_date(TOMORROW, TODAY));
 	assert_false(csam_valid_birth_date("1970-13-01", TODAY));
-	assert_true(csam_valid_text("Émilie", 6));
-	assert_false(csam_valid_text("Émilie", 5));
-	assert_false(csam_valid_text("a\tb", 10));
-	assert_false(csam_valid_text("   ", 10));
+	assert_true(value_ok(VALUE_TEXT, "Émilie", 6));
+	assert_false(value_ok(VALUE_TEXT, "Émilie", 5));
+	assert_false(value_ok(VALUE_TEXT, "a\tb", 10));
+	assert_false(value_ok(VALUE_TEXT, "   ", 10));
 	assert_false(csam_valid_token("0123456789ABCDEF0123456789abcdef"));
 }
 

@@ -16,6 +16,7 @@
 #include "mail/mail.h"
 #include "store/store.h"
 #include "store_fixture.h"
+#include "value/value.h"
 
 static struct store_fixture F;
 
@@ -43,18 +44,18 @@ static void
 test_addresses(void **state)
 {
 	(void)state;
-	assert_true(mail_address_ok("direction@entreprise.be"));
-	assert_true(mail_address_ok("a.b+c@sub.example.com"));
-	assert_false(mail_address_ok("direction@"));
-	assert_false(mail_address_ok("@entreprise.be"));
-	assert_false(mail_address_ok("a@b"));
-	assert_false(mail_address_ok("a b@example.be"));
-	assert_false(mail_address_ok("a@example.be\r\nBcc: x@evil.example"));
-	assert_false(mail_address_ok("a<b>@example.be"));
-	assert_false(mail_address_ok("a@@example.be"));
-	assert_false(mail_address_ok("a..b@example.be"));
-	assert_false(mail_address_ok("é@example.be"));
-	assert_false(mail_address_ok(NULL));
+	assert_true(value_ok(VALUE_EMAIL, "direction@entreprise.be", 0));
+	assert_true(value_ok(VALUE_EMAIL, "a.b+c@sub.example.com", 0));
+	assert_false(value_ok(VALUE_EMAIL, "direction@", 0));
+	assert_false(value_ok(VALUE_EMAIL, "@entreprise.be", 0));
+	assert_false(value_ok(VALUE_EMAIL, "a@b", 0));
+	assert_false(value_ok(VALUE_EMAIL, "a b@example.be", 0));
+	assert_false(value_ok(VALUE_EMAIL, "a@example.be\r\nBcc: x@evil.example", 0));
+	assert_false(value_ok(VALUE_EMAIL, "a<b>@example.be", 0));
+	assert_false(value_ok(VALUE_EMAIL, "a@@example.be", 0));
+	assert_false(value_ok(VALUE_EMAIL, "a..b@example.be", 0));
+	assert_false(value_ok(VALUE_EMAIL, "é@example.be", 0));
+	assert_false(value_ok(VALUE_EMAIL, NULL, 0));
 }
 
 static const char *

@@ -12,6 +12,7 @@
 #include "auth/person.h"
 #include "policy/loa.h"
 #include "web/i18n.h"
+#include "value/value.h"
 
 #define PASSWORD_MAX 256
 #define USERNAME_MAX 64
@@ -173,7 +174,7 @@ pw_post(struct web_req *r)
 		if (user == NULL || user[0] == '\0') {
 			v.username_error = N_("Introduisez votre nom d'utilisateur.");
 			bad = true;
-		} else if (!activation_username_ok(user)) {
+		} else if (!value_ok(VALUE_USERNAME, user, 0)) {
 			v.username_error = N_("Le nom d'utilisateur compte de 3 à 64 caractères : "
 			    "lettres sans accents, chiffres, points, tirets, « _ » ou « @ ».");
 			bad = true;

@@ -11,33 +11,20 @@
 #include <strings.h>
 
 #include "base/buf.h"
+#include "base/pct.h"
 #include "oidc/claims.h"
 
 #define BASIC_MAX 512
 
-/* Decodes application/x-www-form-urlencoded text in place ('+' is a space). 0 or -1. */
+/* Decodes application/x-www-form-urlencoded text in place ('+' is a space). 0 or -1;
+ * an encoded NUL is refused rather than left to cut the value short. */
 static int
 form_decode(char *s)
 {
-	char *o = s;
+	size_t n = strlen(s);
+	long k = pct_decode(s, n, s, n + 1, true);
 
-	for (; *s != '\0'; s++) {
-		if (*s == '+') {
-			*o++ = ' ';
-		} else if (*s == '%') {
-			unsigned char v;
-			size_t n = 0;
-
-			if (sodium_hex2bin(&v, 1, s + 1, 2, NULL, &n, NULL) != 0 || n != 1)
-				return -1;
-			*o++ = (char)v;
-			s += 2;
-		} else {
-			*o++ = *s;
-		}
-	}
-	*o = '\0';
-	return 0;
+	return k < 0 || strlen(s) != (size_t)k ? -1 : 0;
 }
 
 /* Reads "Authorization: Basic base64(id:secret)" (RFC 6749 §2.3.1: both form-encoded).
