@@ -9,13 +9,15 @@
 static const char *const audit_text[SQL_AUDIT_END - SQL_AUDIT_FIRST] = {
 	T(SQL_AUDIT_LAST) =
 	    "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1",
+	/* (Parentheses: clang's -Wstring-concatenation takes a statement of several
+	 * literals, in this short table, for a missing comma.) */
 	T(SQL_AUDIT_INSERT) =
-	    "INSERT INTO audit_event(seq, at, actor, actor_role, org, object, action, details, "
+	    ("INSERT INTO audit_event(seq, at, actor, actor_role, org, object, action, details, "
 	    "source, request_id, prev_hash, hash) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
 	T(SQL_AUDIT_ALL) =
-	    "SELECT seq, at, actor, actor_role, org, object, action, details, source, "
-	    "request_id, prev_hash, hash FROM audit_event ORDER BY seq",
+	    ("SELECT seq, at, actor, actor_role, org, object, action, details, source, "
+	    "request_id, prev_hash, hash FROM audit_event ORDER BY seq"),
 	T(SQL_AUDIT_COUNT) =
 	    "SELECT count(*) FROM audit_event",
 };

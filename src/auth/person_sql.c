@@ -26,9 +26,11 @@ static const char *const person_text[SQL_PERSON_END - SQL_PERSON_FIRST] = {
 	    "INSERT INTO credential_password(person_id, username, hash) VALUES (?1, ?2, ?3) "
 	    "ON CONFLICT(person_id) DO UPDATE SET username = excluded.username, "
 	    "hash = excluded.hash, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now')",
+	/* (Parentheses: clang's -Wstring-concatenation takes two literals, in the table's
+	 * last entry, for a missing comma.) */
 	T(SQL_PASSWORD_SET_HASH) =
-	    "UPDATE credential_password SET hash = ?2, "
-	    "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE person_id = ?1",
+	    ("UPDATE credential_password SET hash = ?2, "
+	    "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE person_id = ?1"),
 };
 
 const struct sql_table sql_person_sqlite = {
