@@ -15,7 +15,7 @@ static const struct {
 	{ "demo", cmd_demo, "run the web server with the demo world on localhost" },
 	{ "portal", cmd_portal, "run the agency portal (MEDSEIP), a relying party of portier" },
 	{ "migrate", cmd_migrate, "apply the database migrations" },
-	{ "audit", cmd_audit, "verify the audit chain (audit verify)" },
+	{ "audit", cmd_audit, "the audit trail: verify the chain, list events" },
 	{ "import", cmd_import, "load an authentic source into the registry (import kbo PATH)" },
 	{ "registry", cmd_registry, "the enterprise registry: show NUMBER, search TEXT" },
 	{ "person", cmd_person, "people's access: activation codes (person activation-code)" },

@@ -1,0 +1,26 @@
+// world.js — how the suites build and read the state of a server through the product's
+// own interfaces (the portier CLI), never through the database file, so that the same
+// suites run whatever database backs the server.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+
+import { BIN, PATIENCE, sanitizerReports } from './server.js';
+
+/** Runs `portier ARGS --db srv.db` synchronously; returns { code, stdout, stderr }. Any
+ * sanitizer report fails the test (under PORTIER_SAN=1). */
+export function cli(srv, args) {
+  const r = spawnSync(BIN, [...args, '--db', srv.db], {
+    encoding: 'utf8', timeout: 2 * PATIENCE, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  assert.deepEqual(sanitizerReports(r.stderr ?? ''), [], `sanitizer report from portier ${args.join(' ')}`);
+  return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+/** The audit events of a server, oldest first (`portier audit list`): objects with seq,
+ * at, actor, actor_role, org, object, action, details (an object), source, request_id.
+ * actions: exact actions or prefixes ending in '*' ('login.eid.*'); none: every event. */
+export function auditEvents(srv, actions = []) {
+  const r = cli(srv, ['audit', 'list', ...actions.flatMap((a) => ['--action', a])]);
+  assert.equal(r.code, 0, `portier audit list failed: ${r.stderr}`);
+  return r.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+}
