@@ -24,3 +24,13 @@ export function auditEvents(srv, actions = []) {
   assert.equal(r.code, 0, `portier audit list failed: ${r.stderr}`);
   return r.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
 }
+
+/** How many audit events of these actions a server holds. */
+export function auditCount(srv, actions) {
+  return auditEvents(srv, actions).length;
+}
+
+/** The details of the audit events of these actions, one JSON text a line, oldest first. */
+export function auditDetails(srv, actions) {
+  return auditEvents(srv, actions).map((e) => JSON.stringify(e.details)).join('\n');
+}
