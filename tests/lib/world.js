@@ -34,3 +34,12 @@ export function auditCount(srv, actions) {
 export function auditDetails(srv, actions) {
   return auditEvents(srv, actions).map((e) => JSON.stringify(e.details)).join('\n');
 }
+
+/** How many audit events of these actions match where: actor, object, org (compared as
+ * text) and details (each key compared as text), e.g. { actor: 2, details: { reason: 'no_role' } }. */
+export function auditCountWhere(srv, actions, { details = {}, ...fields } = {}) {
+  const same = (a, b) => a !== null && a !== undefined && String(a) === String(b);
+  return auditEvents(srv, actions).filter((e) =>
+    Object.entries(fields).every(([k, v]) => same(e[k], v)) &&
+    Object.entries(details).every(([k, v]) => same(e.details?.[k], v))).length;
+}
