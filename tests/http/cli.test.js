@@ -131,6 +131,21 @@ describe('command line', () => {
     assert.ok(!existsSync(path.join(dir, 'no-such.db')), 'audit list created the database');
   });
 
+  it('portier mail list reads the outbox without creating a database, and refuses bad usage', async () => {
+    const db = path.join(dir, 'auditlist.db');
+    const empty = await run(['mail', 'list', '--db', db]);
+    assert.equal(empty.code, 0, empty.stderr);
+    assert.equal(empty.stdout, '');
+    for (const args of [['mail'], ['mail', 'send'], ['mail', 'list', '--kind=']]) {
+      const r = await run([...args, '--db', db]);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.match(r.stderr, /usage: portier mail list/);
+    }
+    const missing = await run(['mail', 'list', '--db', path.join(dir, 'no-mail.db')]);
+    assert.equal(missing.code, 2);
+    assert.ok(!existsSync(path.join(dir, 'no-mail.db')), 'mail list created the database');
+  });
+
   it('serve --listen nonsense exits non-zero and says why', async () => {
     const r = await run(['serve', '--listen', 'nonsense', '--db', path.join(dir, 'nonsense.db')]);
     assert.notEqual(r.code, 0);

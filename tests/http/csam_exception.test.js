@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { Client, run } from '../lib/server.js';
-import { auditEvents } from '../lib/world.js';
+import { auditEvents, mails } from '../lib/world.js';
 import {
   NISS_RE, P, alert, csrfOf, eidClient, foreignRequest, formFields, post, rows, startWorld,
   text,
@@ -141,7 +141,7 @@ describe('exception procedure and helpdesk (guide §2.2.2)', () => {
     const unknown = await other.get('/csam/exception/statut?reference=EX-2222-3333');
     assert.equal(unknown.status, 404);
     assert.match(unknown.text, /Aucune demande ne porte cette référence/);
-    const mail = rows(srv, "SELECT recipient, subject FROM mail_outbox WHERE kind = 'request_received'");
+    const mail = mails(srv, 'request_received').map(({ recipient, subject }) => ({ recipient, subject }));
     assert.deepEqual(mail, [{ recipient: 'info@kraemer-medizin.example', subject: `Demande ${reference} reçue` }]);
   });
 
@@ -223,7 +223,7 @@ describe('exception procedure and helpdesk (guide §2.2.2)', () => {
     const org = rows(srv, "SELECT o.id, o.name, o.country, o.foreign_reg, o.procedure, p.niss FROM organisation o JOIN org_manager m ON m.org_id = o.id AND m.role = 'GAP' JOIN person p ON p.id = m.person_id WHERE o.procedure = 'exception'");
     assert.equal(org.length, 1);
     assert.deepEqual({ ...org[0], id: undefined }, { id: undefined, name: 'Krämer Medizintechnik GmbH', country: 'DE', foreign_reg: 'DE 811 234 567', procedure: 'exception', niss: '78431204480' });
-    assert.equal(rows(srv, "SELECT count(*) AS n FROM mail_outbox WHERE kind = 'request_approved' AND recipient = 'info@kraemer-medizin.example'")[0].n, 1);
+    assert.equal(mails(srv, 'request_approved').filter((m) => m.recipient === 'info@kraemer-medizin.example').length, 1);
     const actions = auditEvents(srv).filter((e) => e.object === `exception:${reference}`);
     assert.deepEqual(actions.map((a) => a.action), ['exception.submit', 'exception.paper', 'exception.approve.first',
       'exception.approve.refused', 'exception.approve']);
@@ -262,7 +262,7 @@ describe('exception procedure and helpdesk (guide §2.2.2)', () => {
     assert.equal(r.headers.get('location'), `${base}?ok=rejected`);
     r = await post(lukas, `${base}/papier`, { _csrf: csrf });
     assert.equal(r.status, 409);
-    const mail = rows(srv, "SELECT recipient, body FROM mail_outbox WHERE kind = 'request_rejected'");
+    const mail = mails(srv, 'request_rejected');
     assert.equal(mail.length, 1);
     assert.equal(mail[0].recipient, 'autre@example.de');
     assert.match(mail[0].body.replace(/\s+/g, ' '), /dispose d'une carte eID\./);

@@ -43,3 +43,12 @@ export function auditCountWhere(srv, actions, { details = {}, ...fields } = {}) 
     Object.entries(fields).every(([k, v]) => same(e[k], v)) &&
     Object.entries(details).every(([k, v]) => same(e.details?.[k], v))).length;
 }
+
+/** The mails of a server's outbox, oldest first (`portier mail list`): objects with id,
+ * kind, recipient, language, subject, body, org, status, attempts, last_error … ;
+ * kind: one kind only ('gap_designated' …), or every kind. */
+export function mails(srv, kind) {
+  const r = cli(srv, ['mail', 'list', ...(kind ? ['--kind', kind] : [])]);
+  assert.equal(r.code, 0, `portier mail list failed: ${r.stderr}`);
+  return r.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+}
