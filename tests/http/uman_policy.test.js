@@ -8,10 +8,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { auditCountWhere, cli } from '../lib/world.js';
+import { auditCountWhere, cli, giveAccessCodes, newestPersonOf } from '../lib/world.js';
 
 import {
-  ID, NISS, activate, addPerson, addUser, denials, h1Of, login, post, rows, scalar, sql, startDemo,
+  ID, NISS, PASSWORD, activate, addPerson, addUser, denials, h1Of, login, post, rows, scalar, sql, startDemo,
 } from './uman_lib.js';
 
 /** Counts of everything a refused request must leave alone. */
@@ -37,8 +37,6 @@ describe('access management: the policy table through the pages', () => {
     qa = await activate(srv, who.gap, {});
     qb = await activate(srv, who.gap, { code: 'youth_care', niss: null, username: 'claire.dubois',
       userEmail: 'claire.dubois@example.be', apps: [] });
-    pid.els = addPerson(srv, { niss: NISS.els, last: 'Van den Broeck', first: 'Els', username: 'els.vdb' });
-    pid.marie = addPerson(srv, { niss: NISS.marie, last: 'Janssens', first: 'Marie', username: 'marie.janssens' });
     pid.paul = addPerson(srv, { niss: NISS.paul, last: 'Lambert', first: 'Paul', username: 'paul.lambert' });
     pid.sophie = addPerson(srv, { niss: NISS.sophie, last: 'Martin', first: 'Sophie', username: 'sophie.martin' });
     const hd = cli(srv, ['helpdesk', 'add', NISS.paul]);
@@ -47,8 +45,16 @@ describe('access management: the policy table through the pages', () => {
         VALUES (2, '1029025290', 'STRIC', 'info@stric.example.be', '014 00 00 00', 'standard');
       INSERT INTO org_manager(org_id, person_id, role) VALUES (2, ${pid.sophie}, 'GAP');`);
     who.gl = await login(srv, 'lukas.schmitz');
-    await addUser(srv, who.gl, qa, { niss: NISS.els, type: 'COGL', username: 'els.vdb', email: 'els@example.be' });
-    await addUser(srv, who.gl, qa, { niss: NISS.marie, type: 'USER', username: 'marie', email: 'marie@example.be', apps: ['MEDSEIP'] });
+    // Els and Marie become people of portier as the guide has it: a local manager adds
+    // them (guide §4), the helpdesk gives them access codes.
+    await addUser(srv, who.gl, qa, { niss: NISS.els, type: 'COGL', username: 'els.vdb', email: 'els@example.be',
+      last: 'Van den Broeck', first: 'Els' });
+    pid.els = newestPersonOf(srv, 'user.add');
+    await addUser(srv, who.gl, qa, { niss: NISS.marie, type: 'USER', username: 'marie', email: 'marie@example.be', apps: ['MEDSEIP'],
+      last: 'Janssens', first: 'Marie' });
+    pid.marie = newestPersonOf(srv, 'user.add');
+    await giveAccessCodes(srv, NISS.els, 'els.vdb', PASSWORD);
+    await giveAccessCodes(srv, NISS.marie, 'marie.janssens', PASSWORD);
     const added = await post(who.gap, '/acces/1/co-responsables', { niss: NISS.jan });
     assert.equal(added.status, 303);
     who.cogap = await login(srv, 'jan.peeters');

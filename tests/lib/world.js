@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 
-import { BIN, PATIENCE, sanitizerReports } from './server.js';
+import { BIN, Client, PATIENCE, sanitizerReports } from './server.js';
 
 /** Runs `portier ARGS --db srv.db` synchronously; returns { code, stdout, stderr }. Any
  * sanitizer report fails the test (under PORTIER_SAN=1). */
@@ -51,4 +51,33 @@ export function mails(srv, kind) {
   const r = cli(srv, ['mail', 'list', ...(kind ? ['--kind', kind] : [])]);
   assert.equal(r.code, 0, `portier mail list failed: ${r.stderr}`);
   return r.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+}
+
+/** Gives a known person access codes the way the helpdesk does: an activation code from
+ * `portier person activation-code --niss`, redeemed on /activer with username and
+ * password (the person's next step, /activer/suite, is left undone). */
+export async function giveAccessCodes(srv, niss, username, password) {
+  const r = cli(srv, ['person', 'activation-code', '--niss', niss]);
+  assert.equal(r.code, 0, `activation code for ${username}: ${r.stderr}`);
+  const code = /activation code: ([A-Z0-9-]+)/.exec(r.stdout)?.[1];
+  assert.ok(code, r.stdout);
+  const c = new Client(srv.url);
+  const page = await c.get('/activer');
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
+  assert.ok(csrf, 'the activation form carries a CSRF token');
+  const res = await c.get('/activer', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, code, username, password, password2: password }).toString(),
+  });
+  assert.equal(res.status, 303, `activation of ${username}: ${res.status}`);
+}
+
+/** The person id an audit event names as its object ('person:ID'): of the newest event
+ * of action (after the step that created the person). */
+export function newestPersonOf(srv, action) {
+  const e = auditEvents(srv, [action]).at(-1);
+  const m = /^person:(\d+)$/.exec(e?.object ?? '');
+  assert.ok(m, `no ${action} event naming a person`);
+  return Number(m[1]);
 }
