@@ -238,3 +238,34 @@ audit_verify(struct store *s, struct audit_report *r)
 	store_rollback(&tx);
 	return result;
 }
+
+int
+audit_each(struct store *s, audit_visit_fn fn, void *ctx)
+{
+	struct store_tx *tx;
+	struct store_q *q;
+	int rc;
+
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, SQL_AUDIT_ALL, &q, "") != 0) {
+		store_rollback(&tx);
+		return -1;
+	}
+	while ((rc = store_next(q)) == 1) {
+		struct audit_event ev = {
+			.actor = store_text(q, 2), .actor_role = store_text(q, 3),
+			.org = store_text(q, 4), .object = store_text(q, 5),
+			.action = store_text(q, 6), .details = store_text(q, 7),
+			.source = store_text(q, 8), .request_id = store_text(q, 9),
+		};
+
+		if (fn(ctx, store_int(q, 0), store_text(q, 1), &ev) != 0) {
+			rc = 0;
+			break;
+		}
+	}
+	store_done(q);
+	store_rollback(&tx);
+	return rc < 0 ? -1 : 0;
+}

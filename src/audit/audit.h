@@ -35,4 +35,11 @@ struct audit_report {
 /* Walks the whole chain. Returns 0 when intact, 1 when broken (see report), -1 on error. */
 int audit_verify(struct store *s, struct audit_report *report);
 
+/* Calls fn on every event, oldest first, inside one read transaction (details is the
+ * stored JSON object text). fn returns 0 to go on, non-zero to stop. Returns 0 when all
+ * were visited or fn stopped, -1 on a database error. For reading the trail (the CLI). */
+typedef int (*audit_visit_fn)(void *ctx, int64_t seq, const char *at,
+    const struct audit_event *ev);
+int audit_each(struct store *s, audit_visit_fn fn, void *ctx);
+
 #endif

@@ -37,6 +37,7 @@ int cmd_registry(int argc, char **argv);
 int cmd_eid(int argc, char **argv);
 int cmd_helpdesk(int argc, char **argv);
 int cmd_catalogue(int argc, char **argv);
+int cmd_mail(int argc, char **argv);
 
 /* What serve and demo hold for the TLS listener and the eID door (cmd/eid.c). */
 struct eid_verifier;

@@ -13,6 +13,7 @@ import { Client, run, start, waitFor } from '../lib/server.js';
 import { LANGS } from '../lib/strings.js';
 import { escapedPem } from '../http/eid_support.js';
 import { foreignRequest, formFields, post, rows, startWorld } from '../http/csam_support.js';
+import { mails } from '../lib/world.js';
 import { assertAccessible, launchBrowser, newContext, setLang } from './lib.js';
 
 
@@ -245,7 +246,7 @@ describe('GAP designation in the browser', () => {
       const c = new Client(demo.url);
       const base = formFields((await c.get('/csam/exception')).text, '/csam/exception');
       assert.equal((await post(c, '/csam/exception', foreignRequest(base.token, { _csrf: base._csrf }))).status, 303);
-      await waitFor(() => rows(demo, 'SELECT status FROM mail_outbox')[0]?.status === 'sent', { what: 'the demo delivery' });
+      await waitFor(() => mails(demo)[0]?.status === 'sent', { what: 'the demo delivery' });
       for (const lang of LANGS) {
         const ctx = await context(lang, 'els');
         try {

@@ -108,6 +108,44 @@ describe('command line', () => {
     assert.match(r.stderr, /^usage: portier audit verify/);
   });
 
+  it('portier audit list prints the events as JSON lines, filtered by --action', async () => {
+    const db = path.join(dir, 'auditlist.db');
+    const q = ['--name-fr', 'a', '--name-nl', 'b', '--name-de', 'c', '--name-en', 'd', '--db', db];
+    assert.equal((await run(['catalogue', 'add-quality', '--code', 'QLIST', '--domain', 'health', ...q])).code, 0);
+    const all = await run(['audit', 'list', '--db', db]);
+    assert.equal(all.code, 0, all.stderr);
+    const events = all.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(events.map((e) => [e.seq, e.action, e.object]), [[1, 'catalogue.quality.add', 'quality:QLIST']]);
+    assert.deepEqual(events[0].details, {});
+    assert.equal(events[0].source, null);
+    const some = await run(['audit', 'list', '--action', 'catalogue.*', '--db', db]);
+    assert.equal(some.stdout, all.stdout);
+    const none = await run(['audit', 'list', '--action', 'catalogue.quality', '--action', 'login.*', '--db', db]);
+    assert.equal(none.code, 0, none.stderr);
+    assert.equal(none.stdout, '');
+    const bad = await run(['audit', 'verify', '--action', 'x', '--db', db]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^usage: portier audit verify/);
+    const missing = await run(['audit', 'list', '--db', path.join(dir, 'no-such.db')]);
+    assert.equal(missing.code, 2);
+    assert.ok(!existsSync(path.join(dir, 'no-such.db')), 'audit list created the database');
+  });
+
+  it('portier mail list reads the outbox without creating a database, and refuses bad usage', async () => {
+    const db = path.join(dir, 'auditlist.db');
+    const empty = await run(['mail', 'list', '--db', db]);
+    assert.equal(empty.code, 0, empty.stderr);
+    assert.equal(empty.stdout, '');
+    for (const args of [['mail'], ['mail', 'send'], ['mail', 'list', '--kind=']]) {
+      const r = await run([...args, '--db', db]);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.match(r.stderr, /usage: portier mail list/);
+    }
+    const missing = await run(['mail', 'list', '--db', path.join(dir, 'no-mail.db')]);
+    assert.equal(missing.code, 2);
+    assert.ok(!existsSync(path.join(dir, 'no-mail.db')), 'mail list created the database');
+  });
+
   it('serve --listen nonsense exits non-zero and says why', async () => {
     const r = await run(['serve', '--listen', 'nonsense', '--db', path.join(dir, 'nonsense.db')]);
     assert.notEqual(r.code, 0);

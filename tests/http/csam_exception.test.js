@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { Client, run } from '../lib/server.js';
+import { auditEvents, mails } from '../lib/world.js';
 import {
   NISS_RE, P, alert, csrfOf, eidClient, foreignRequest, formFields, post, rows, startWorld,
   text,
@@ -79,8 +80,8 @@ describe('exception procedure and helpdesk (guide §2.2.2)', () => {
       assert.match(res.text, /href="\/csam\/gap"/);
     }
     assert.equal(rows(srv, 'SELECT count(*) AS n FROM exception_request')[0].n, 0);
-    const ev = rows(srv, "SELECT json_extract(details, '$.reason') AS r FROM audit_event WHERE action = 'exception.refused' ORDER BY seq");
-    assert.deepEqual(ev.map((e) => e.r), ['eid', 'domicile_be', 'domicile_be']);
+    const ev = auditEvents(srv, ['exception.refused']);
+    assert.deepEqual(ev.map((e) => e.details.reason), ['eid', 'domicile_be', 'domicile_be']);
   });
 
   it('field errors next to the fields, what was typed kept', async () => {
@@ -140,7 +141,7 @@ describe('exception procedure and helpdesk (guide §2.2.2)', () => {
     const unknown = await other.get('/csam/exception/statut?reference=EX-2222-3333');
     assert.equal(unknown.status, 404);
     assert.match(unknown.text, /Aucune demande ne porte cette référence/);
-    const mail = rows(srv, "SELECT recipient, subject FROM mail_outbox WHERE kind = 'request_received'");
+    const mail = mails(srv, 'request_received').map(({ recipient, subject }) => ({ recipient, subject }));
     assert.deepEqual(mail, [{ recipient: 'info@kraemer-medizin.example', subject: `Demande ${reference} reçue` }]);
   });
 
@@ -149,14 +150,14 @@ describe('exception procedure and helpdesk (guide §2.2.2)', () => {
     assert.equal(anon.status, 303);
     assert.match(anon.headers.get('location'), /^\/login/);
     const jan = await eidClient(world, 'jan');
-    const before = rows(srv, "SELECT count(*) AS n FROM audit_event WHERE action = 'access.denied'")[0].n;
+    const before = auditEvents(srv, ['access.denied']).length;
     assert.equal((await jan.get('/helpdesk')).status, 403);
     assert.equal((await jan.get(`/helpdesk/demandes/${reference}`)).status, 403);
     const csrf = csrfOf((await jan.get('/csam/gap')).text);
     assert.equal((await post(jan, `/helpdesk/demandes/${reference}/papier`, { _csrf: csrf })).status, 403);
-    const denied = rows(srv, "SELECT details FROM audit_event WHERE action = 'access.denied' ORDER BY seq");
+    const denied = auditEvents(srv, ['access.denied']);
     assert.equal(denied.length, before + 3);
-    assert.equal(JSON.parse(denied.at(-1).details).action, 'decide_exception');
+    assert.equal(denied.at(-1).details.action, 'decide_exception');
     assert.equal(rows(srv, 'SELECT count(*) AS n FROM exception_decision')[0].n, 0);
   });
 
@@ -211,7 +212,7 @@ describe('exception procedure and helpdesk (guide §2.2.2)', () => {
     res = await post(lukas, `${base}/approuver`, { _csrf: csrf });
     assert.equal(res.status, 403);
     assert.match(alert(res.text), /la seconde approbation doit venir d'un autre opérateur/);
-    assert.equal(rows(srv, "SELECT count(*) AS n FROM audit_event WHERE action = 'exception.approve.refused'")[0].n, 1);
+    assert.equal(auditEvents(srv, ['exception.approve.refused']).length, 1);
     assert.equal(rows(srv, "SELECT count(*) AS n FROM organisation WHERE procedure = 'exception'")[0].n, 0);
 
     // A second operator completes it.
@@ -222,8 +223,8 @@ describe('exception procedure and helpdesk (guide §2.2.2)', () => {
     const org = rows(srv, "SELECT o.id, o.name, o.country, o.foreign_reg, o.procedure, p.niss FROM organisation o JOIN org_manager m ON m.org_id = o.id AND m.role = 'GAP' JOIN person p ON p.id = m.person_id WHERE o.procedure = 'exception'");
     assert.equal(org.length, 1);
     assert.deepEqual({ ...org[0], id: undefined }, { id: undefined, name: 'Krämer Medizintechnik GmbH', country: 'DE', foreign_reg: 'DE 811 234 567', procedure: 'exception', niss: '78431204480' });
-    assert.equal(rows(srv, "SELECT count(*) AS n FROM mail_outbox WHERE kind = 'request_approved' AND recipient = 'info@kraemer-medizin.example'")[0].n, 1);
-    const actions = rows(srv, `SELECT action, actor_role FROM audit_event WHERE object = 'exception:${reference}' ORDER BY seq`);
+    assert.equal(mails(srv, 'request_approved').filter((m) => m.recipient === 'info@kraemer-medizin.example').length, 1);
+    const actions = auditEvents(srv).filter((e) => e.object === `exception:${reference}`);
     assert.deepEqual(actions.map((a) => a.action), ['exception.submit', 'exception.paper', 'exception.approve.first',
       'exception.approve.refused', 'exception.approve']);
     const st = await new Client(srv.url).get(`/csam/exception/statut?reference=${reference}`);
@@ -240,7 +241,7 @@ describe('exception procedure and helpdesk (guide §2.2.2)', () => {
     assert.equal(letter.headers.get('content-type'), 'application/pdf');
     const bytes = Buffer.from(await letter.arrayBuffer());
     assert.match(bytes.toString('latin1'), /\(([A-HJ-NP-Z2-9]{4}-){3}[A-HJ-NP-Z2-9]{4}\)/);
-    assert.equal(rows(srv, "SELECT count(*) AS n FROM audit_event WHERE action = 'activation.issue'")[0].n, 1);
+    assert.equal(auditEvents(srv, ['activation.issue']).length, 1);
     // The helpdesk may open the organisation.
     assert.equal((await anna.get(`/csam/organisation/${org[0].id}`)).status, 200);
   });
@@ -261,7 +262,7 @@ describe('exception procedure and helpdesk (guide §2.2.2)', () => {
     assert.equal(r.headers.get('location'), `${base}?ok=rejected`);
     r = await post(lukas, `${base}/papier`, { _csrf: csrf });
     assert.equal(r.status, 409);
-    const mail = rows(srv, "SELECT recipient, body FROM mail_outbox WHERE kind = 'request_rejected'");
+    const mail = mails(srv, 'request_rejected');
     assert.equal(mail.length, 1);
     assert.equal(mail[0].recipient, 'autre@example.de');
     assert.match(mail[0].body.replace(/\s+/g, ' '), /dispose d'une carte eID\./);
@@ -297,7 +298,7 @@ describe('exception procedure and helpdesk (guide §2.2.2)', () => {
     }
     assert.equal(decisions(), 0);
     assert.equal(rows(srv, `SELECT status FROM exception_request WHERE reference = '${ref}'`)[0].status, 'received');
-    assert.deepEqual(rows(srv, `SELECT action FROM audit_event WHERE object = 'exception:${ref}' AND json_extract(details, '$.reason') = 'own_request' ORDER BY seq`).map((e) => e.action),
+    assert.deepEqual(auditEvents(srv).filter((e) => e.object === `exception:${ref}` && e.details.reason === 'own_request').map((e) => e.action),
       ['exception.paper.refused', 'exception.approve.refused', 'exception.reject.refused']);
     // A colleague records the paper and approves: four-eyes (the default) waits for a
     // second colleague, and Lukas is not one.
@@ -327,6 +328,6 @@ describe('exception procedure and helpdesk (guide §2.2.2)', () => {
     assert.equal(r.code, 0, 'Lucie Lemaître, from the persons register');
     r = await run(['helpdesk', 'add', '93.05.18-223.61', '--db', srv.db]);
     assert.equal(r.code, 1, 'a valid NISS nobody knows');
-    assert.equal(rows(srv, "SELECT count(*) AS n FROM audit_event WHERE action IN ('helpdesk.grant', 'helpdesk.revoke') AND actor = 'cli'")[0].n, 5);
+    assert.equal(auditEvents(srv, ['helpdesk.grant', 'helpdesk.revoke']).filter((e) => e.actor === 'cli').length, 5);
   });
 });

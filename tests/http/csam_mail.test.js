@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { Client, start, waitFor } from '../lib/server.js';
-import { foreignRequest, formFields, post, rows, smtpServer, startWorld, text } from './csam_support.js';
+import { foreignRequest, formFields, post, smtpServer, startWorld, text } from './csam_support.js';
+import { mails } from '../lib/world.js';
 
 async function request(srv, extra = {}) {
   const c = new Client(srv.url);
@@ -53,9 +54,9 @@ describe('mail delivery by SMTP', () => {
     assert.match(m.data, /\r\nTo: info@kraemer-medizin\.example\r\n/);
     assert.match(m.data, /Content-Type: text\/plain; charset=UTF-8/);
     assert.match(m.data.replace(/\r\n/g, ' '), new RegExp(`Sa référence est ${ref}\\.`));
-    await waitFor(() => rows(world.srv, "SELECT status FROM mail_outbox WHERE kind = 'request_received'")[0]?.status === 'sent',
+    await waitFor(() => mails(world.srv, 'request_received')[0]?.status === 'sent',
       { what: 'the mail marked sent' });
-    const row = rows(world.srv, "SELECT attempts, last_error FROM mail_outbox WHERE kind = 'request_received'")[0];
+    const row = mails(world.srv, 'request_received')[0];
     assert.equal(row.attempts, 2);
     assert.equal(row.last_error, null);
     await new Promise((r) => setTimeout(r, 1500));
@@ -87,7 +88,7 @@ describe('the demo mailbox', () => {
 
   it('shows each notification once delivered to the demo mailbox', async () => {
     const ref = await request(demo);
-    await waitFor(() => rows(demo, "SELECT status FROM mail_outbox")[0]?.status === 'sent', { what: 'the demo delivery' });
+    await waitFor(() => mails(demo)[0]?.status === 'sent', { what: 'the demo delivery' });
     const page = await new Client(demo.url).get('/demo/mails');
     const t = text(page.text);
     assert.match(page.text, new RegExp(`<h2 id="mail-\\d+">Demande ${ref} reçue</h2>`));

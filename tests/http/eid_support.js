@@ -2,12 +2,13 @@
 // `portier eid test-ca`, a server with its TLS listener asking for client certificates,
 // HTTPS requests with a card, and the audit events read from the server's database.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 
 import { BIN, freePort, PATIENCE, sanitizerReports, start, tempDir } from '../lib/server.js';
+import { auditEvents } from '../lib/world.js';
 
 /** The demo people (demo_seed.c) and a few more. */
 export const PEOPLE = {
@@ -165,12 +166,10 @@ export function whoOf(html) {
   return m ? textOf(m[1]).trim() : null;
 }
 
-/** The eID audit events of a server's database: [{ action, actor, source, details }]. */
+/** The eID audit events of a server (portier audit list): [{ action, actor, source, details }]. */
 export function eidEvents(srv) {
-  const out = execFileSync('sqlite3', ['-json', '-cmd', '.timeout 30000', srv.db,
-    "SELECT action, actor, source, details FROM audit_event WHERE action LIKE 'login.eid.%' OR action = 'person.create' ORDER BY seq"],
-  { encoding: 'utf8' });
-  return out.trim() === '' ? [] : JSON.parse(out).map((e) => ({ ...e, details: JSON.parse(e.details) }));
+  return auditEvents(srv, ['login.eid.*', 'person.create'])
+    .map(({ action, actor, source, details }) => ({ action, actor, source, details }));
 }
 
 /** nginx's $ssl_client_escaped_cert: the PEM, URL-escaped. */

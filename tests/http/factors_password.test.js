@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { Client } from '../lib/server.js';
+import { auditCount, auditDetails } from '../lib/world.js';
 import { PASSWORD, loginPassword, page, sql, startDemo, submit, textOf } from './factors_lib.js';
 
 const PATH = '/compte/mot-de-passe';
@@ -62,7 +63,7 @@ describe('password change', () => {
     assert.equal(missing.status, 422);
     assert.equal(textOf(missing.text, 'pw-current-error'), 'Introduisez votre mot de passe actuel.');
     assert.ok(textOf(missing.text, 'pw-new-error'));
-    assert.match(sql(srv, "SELECT details FROM audit_event WHERE action = 'login.password_change.failure'"),
+    assert.match(auditDetails(srv, ['login.password_change.failure']),
       /wrong current password/);
   });
 
@@ -85,7 +86,7 @@ describe('password change', () => {
     const hashAfter = sql(srv, "SELECT hash FROM credential_password WHERE username = 'claire.dubois'");
     assert.notEqual(hashAfter, hashBefore);
     assert.match(hashAfter, /^\$argon2id\$v=19\$m=8,t=1,/, 'hashed with the configured costs');
-    assert.equal(sql(srv, "SELECT count(*) FROM audit_event WHERE action = 'password.change'"), '1');
+    assert.equal(auditCount(srv, ['password.change']), 1);
 
     await loginPassword(new Client(srv.url), 'claire.dubois', 'Claire-change-2026!');
     const old = await submit(new Client(srv.url), '/login/password',

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { Client } from '../lib/server.js';
+import { auditCount, auditDetails } from '../lib/world.js';
 import {
   PASSWORD, activationSession, base32Decode, doorError, enrolTotp, page, sql, startDemo, submit, textOf,
   totp, wrongCode,
@@ -100,9 +101,9 @@ describe('mobile-app code (TOTP)', () => {
     const first = await attempt(srv, 'claire.dubois', NEW_PASSWORD, totp(key, enrolStep * 30));
     assert.equal(first.status, 401);
     assert.equal(first.error, REFUSED);
-    const reasons = sql(srv, "SELECT details FROM audit_event WHERE action = 'login.totp.failure'");
+    const reasons = auditDetails(srv, ['login.totp.failure']);
     assert.match(reasons, /replayed code/);
-    assert.equal(sql(srv, "SELECT count(*) FROM audit_event WHERE action = 'login.totp.success'"), '1');
+    assert.equal(auditCount(srv, ['login.totp.success']), 1);
   });
 
   it('wrong code, wrong password, unknown account: the same answer, the user name kept', async () => {
@@ -155,7 +156,7 @@ describe('mobile-app code (TOTP)', () => {
     }
     assert.equal(ghost.status, 429);
     assert.equal(ghost.error, right.error);
-    assert.ok(Number(sql(srv, "SELECT count(*) FROM audit_event WHERE action = 'login.totp.throttled'")) >= 2);
+    assert.ok(auditCount(srv, ['login.totp.throttled']) >= 2);
   });
 
   it('the app is removed from an enrolment session', async () => {
@@ -170,6 +171,6 @@ describe('mobile-app code (TOTP)', () => {
     assert.equal(r.status, 303);
     assert.equal(sql(srv, "SELECT count(*) FROM factor_totp WHERE secret IS NOT NULL AND person_id = "
       + "(SELECT person_id FROM credential_password WHERE username = 'claire.dubois')"), '0');
-    assert.equal(sql(srv, "SELECT count(*) FROM audit_event WHERE action = 'totp.remove'"), '1');
+    assert.equal(auditCount(srv, ['totp.remove']), 1);
   });
 });

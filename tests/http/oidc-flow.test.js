@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { h1, htmlLang } from '../lib/server.js';
+import { auditDetails } from '../lib/world.js';
 import {
   addClient, authorize, authorizeUrl, browser, csrfOf, login, ORGS, PEOPLE, pkce,
   profileOptions, refreshTarget, sql, startWorld, tokenRequest,
@@ -122,7 +123,7 @@ describe('OpenID Connect: profile choice, prompt, levels, logout', () => {
     const to = new URL(back.headers.get('location'));
     assert.equal(to.searchParams.get('error'), 'access_denied');
     assert.equal(to.searchParams.get('state'), 'st');
-    const audit = sql(srv.db, "SELECT details FROM audit_event WHERE action = 'oidc.authorize.refused';");
+    const audit = auditDetails(srv, ['oidc.authorize.refused']);
     assert.match(audit, /no_grant/);
   });
 

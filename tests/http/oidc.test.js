@@ -8,6 +8,7 @@ import { createPublicKey, verify } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import { assertSecurityHeaders } from '../lib/checks.js';
+import { auditDetails, auditEvents } from '../lib/world.js';
 import {
   addClient, authorize, authorizeUrl, browser, jwtPayload, ORGS, PEOPLE, pkce, portier, sql,
   startWorld, tokenRequest,
@@ -41,7 +42,7 @@ async function userinfo(srv, token, { post = false } = {}) {
 }
 
 function auditActions(db) {
-  return sql(db, 'SELECT action FROM audit_event ORDER BY seq;').trim().split('\n');
+  return auditEvents({ db }).map((e) => e.action);
 }
 
 describe('OpenID Connect provider', () => {
@@ -369,7 +370,7 @@ describe('OpenID Connect provider', () => {
     }
     const out = portier(['audit', 'verify', '--db', srv.db]);
     assert.match(out, /intact/);
-    const rows = sql(srv.db, "SELECT details FROM audit_event WHERE action LIKE 'oidc.%';");
+    const rows = auditDetails(srv, ['oidc.*']);
     assert.ok(!rows.includes(PEOPLE.jan.niss), 'NISS in the audit details');
   });
 });

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 
 import { Client, start } from '../lib/server.js';
+import { auditCountWhere } from '../lib/world.js';
 
 export const PASSWORD = 'Demo-portier-2026';
 /** Ids in the demo world (src/cmd/demo_seed.c): people in order, the organisation. */
@@ -45,8 +46,7 @@ export function sql(srv, statements) {
 
 /** Count of access.denied events (optionally of one actor). */
 export function denials(srv, actor) {
-  return scalar(srv, `SELECT count(*) FROM audit_event WHERE action = 'access.denied'${
-    actor ? ` AND actor = '${Number(actor)}'` : ''}`);
+  return auditCountWhere(srv, ['access.denied'], actor ? { actor: Number(actor) } : {});
 }
 
 /** A person with access codes (the password of the demo, copied hash). Returns the id. */

@@ -8,8 +8,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { auditCountWhere, cli, giveAccessCodes, newestPersonOf } from '../lib/world.js';
+
 import {
-  ID, NISS, activate, addPerson, addUser, denials, h1Of, login, post, rows, scalar, sql, startDemo,
+  ID, NISS, PASSWORD, activate, addPerson, addUser, denials, h1Of, login, post, rows, scalar, sql, startDemo,
 } from './uman_lib.js';
 
 /** Counts of everything a refused request must leave alone. */
@@ -35,17 +37,24 @@ describe('access management: the policy table through the pages', () => {
     qa = await activate(srv, who.gap, {});
     qb = await activate(srv, who.gap, { code: 'youth_care', niss: null, username: 'claire.dubois',
       userEmail: 'claire.dubois@example.be', apps: [] });
-    pid.els = addPerson(srv, { niss: NISS.els, last: 'Van den Broeck', first: 'Els', username: 'els.vdb' });
-    pid.marie = addPerson(srv, { niss: NISS.marie, last: 'Janssens', first: 'Marie', username: 'marie.janssens' });
     pid.paul = addPerson(srv, { niss: NISS.paul, last: 'Lambert', first: 'Paul', username: 'paul.lambert' });
     pid.sophie = addPerson(srv, { niss: NISS.sophie, last: 'Martin', first: 'Sophie', username: 'sophie.martin' });
-    sql(srv, `INSERT INTO platform_role(person_id, role) VALUES (${pid.paul}, 'helpdesk');
-      INSERT INTO organisation(id, enterprise, name, contact_email, contact_phone, procedure)
+    const hd = cli(srv, ['helpdesk', 'add', NISS.paul]);
+    assert.equal(hd.code, 0, hd.stderr);
+    sql(srv, `INSERT INTO organisation(id, enterprise, name, contact_email, contact_phone, procedure)
         VALUES (2, '1029025290', 'STRIC', 'info@stric.example.be', '014 00 00 00', 'standard');
       INSERT INTO org_manager(org_id, person_id, role) VALUES (2, ${pid.sophie}, 'GAP');`);
     who.gl = await login(srv, 'lukas.schmitz');
-    await addUser(srv, who.gl, qa, { niss: NISS.els, type: 'COGL', username: 'els.vdb', email: 'els@example.be' });
-    await addUser(srv, who.gl, qa, { niss: NISS.marie, type: 'USER', username: 'marie', email: 'marie@example.be', apps: ['MEDSEIP'] });
+    // Els and Marie become people of portier as the guide has it: a local manager adds
+    // them (guide §4), the helpdesk gives them access codes.
+    await addUser(srv, who.gl, qa, { niss: NISS.els, type: 'COGL', username: 'els.vdb', email: 'els@example.be',
+      last: 'Van den Broeck', first: 'Els' });
+    pid.els = newestPersonOf(srv, 'user.add');
+    await addUser(srv, who.gl, qa, { niss: NISS.marie, type: 'USER', username: 'marie', email: 'marie@example.be', apps: ['MEDSEIP'],
+      last: 'Janssens', first: 'Marie' });
+    pid.marie = newestPersonOf(srv, 'user.add');
+    await giveAccessCodes(srv, NISS.els, 'els.vdb', PASSWORD);
+    await giveAccessCodes(srv, NISS.marie, 'marie.janssens', PASSWORD);
     const added = await post(who.gap, '/acces/1/co-responsables', { niss: NISS.jan });
     assert.equal(added.status, 303);
     who.cogap = await login(srv, 'jan.peeters');
@@ -129,9 +138,8 @@ describe('access management: the policy table through the pages', () => {
       ['e-mail', (c) => post(c, `/acces/1/qualite/${qb}/detail`, { email_quality: 'x@example.be' })],
       ['trail', (c) => c.get(`/acces/1/qualite/${qb}/journal`)],
     ]) await cell('gl', req, false, `${what} of B`);
-    assert.ok(scalar(srv, `SELECT count(*) FROM audit_event WHERE action = 'access.denied'
-      AND actor = '${ID.lukas}' AND json_extract(details, '$.reason') = 'other_quality'
-      AND json_extract(details, '$.quality') = ${qb}`) >= 6);
+    assert.ok(auditCountWhere(srv, ['access.denied'], { actor: ID.lukas,
+      details: { reason: 'other_quality', quality: qb } }) >= 6);
     // Nor through quality A: the GAP's account (GL of B) is not a user of A.
     const gapAccount = scalar(srv, `SELECT id FROM account WHERE person_id = ${ID.claire}`);
     const r = await who.gl.get(`/acces/1/qualite/${qa}/utilisateur/${gapAccount}`);
@@ -164,8 +172,7 @@ describe('access management: the policy table through the pages', () => {
       ['export', (c) => post(c, `/acces/1/qualite/${qa}/export`, {})],
       ['own data in the organisation', (c) => c.get('/acces/mes-donnees?org=1')],
     ]) await cell('cogl', req, false, `${what} while suspended`);
-    assert.ok(scalar(srv, `SELECT count(*) FROM audit_event WHERE action = 'access.denied'
-      AND actor = '${pid.els}' AND json_extract(details, '$.reason') = 'suspended'`) >= 4);
+    assert.ok(auditCountWhere(srv, ['access.denied'], { actor: pid.els, details: { reason: 'suspended' } }) >= 4);
     // The home page tells them, without a link.
     const home = await who.cogl.get('/acces');
     assert.match(home.text, /compte suspendu/);
@@ -179,9 +186,8 @@ describe('access management: the policy table through the pages', () => {
       false, 'remove the GAP');
     await cell('cogap', (c) => post(c, '/acces/1/co-responsables/retirer', { person: String(ID.jan) }),
       false, 'remove a co-GAP');
-    assert.equal(scalar(srv, `SELECT count(*) FROM audit_event WHERE action = 'access.denied'
-      AND actor = '${ID.jan}' AND object = 'person:${ID.claire}'
-      AND json_extract(details, '$.reason') = 'no_role'`), 1);
+    assert.equal(auditCountWhere(srv, ['access.denied'], { actor: ID.jan, object: `person:${ID.claire}`,
+      details: { reason: 'no_role' } }), 1);
     assert.equal(scalar(srv, `SELECT person_id FROM org_manager WHERE org_id = 1 AND role = 'GAP'`), ID.claire);
     // A co-GL making themselves or others co-GL: not theirs to do.
     const marie = scalar(srv, `SELECT id FROM account WHERE person_id = ${pid.marie}`);
@@ -207,9 +213,8 @@ describe('access management: the policy table through the pages', () => {
         email: 'changed@example.be', apps: [],
       }), false, 'changing a co-GAP\'s account');
     }
-    assert.equal(scalar(srv, `SELECT count(*) FROM audit_event WHERE action = 'access.denied'
-      AND actor = '${pid.gl}' AND object = 'person:${ID.jan}'
-      AND json_extract(details, '$.reason') = 'target_above'`), 2);
+    assert.equal(auditCountWhere(srv, ['access.denied'], { actor: pid.gl, object: `person:${ID.jan}`,
+      details: { reason: 'target_above' } }), 2);
     // The co-GAP himself keeps his own account; the GAP may suspend it.
     assert.equal(scalar(srv, `SELECT status FROM account WHERE id = ${acc}`), 'active');
     const r = await cell('gap', (c) => post(c, `/acces/1/qualite/${qa}/utilisateur/${acc}/statut`, { version: version(), action: 'suspend' }),
@@ -224,12 +229,10 @@ describe('access management: the policy table through the pages', () => {
   it('a co-GAP never displaces the GAP or another co-GAP as local manager', async () => {
     // Quality B: Claire (the GAP) is its GL; Marie becomes a user there too.
     const marie = await addUser(srv, who.gap, qb, { niss: NISS.marie, username: 'marie', email: 'marie@example.be' });
-    const before = scalar(srv, `SELECT count(*) FROM audit_event WHERE action = 'access.denied'
-      AND actor = '${ID.jan}' AND json_extract(details, '$.reason') = 'target_gap'`);
+    const before = auditCountWhere(srv, ['access.denied'], { actor: ID.jan, details: { reason: 'target_gap' } });
     await cell('cogap', (c) => post(c, `/acces/1/qualite/${qb}/utilisateur/${marie}/gestionnaire`, {}),
       false, 'a co-GAP replacing the GAP as GL');
-    assert.equal(scalar(srv, `SELECT count(*) FROM audit_event WHERE action = 'access.denied'
-      AND actor = '${ID.jan}' AND json_extract(details, '$.reason') = 'target_gap'`), before + 1);
+    assert.equal(auditCountWhere(srv, ['access.denied'], { actor: ID.jan, details: { reason: 'target_gap' } }), before + 1);
     assert.equal(scalar(srv, `SELECT a.person_id FROM quality_member m JOIN account a ON a.id = m.account_id
       WHERE m.org_quality_id = ${qb} AND m.type = 'GL'`), ID.claire);
     // The GAP may hand it over (and take it back).
