@@ -15,6 +15,7 @@
 #include "auth/person.h"
 #include "base/msgid.h"
 #include "be/be.h"
+#include "mail/mail.h"
 #include "registry/registry.h"
 #include "value/value.h"
 
@@ -196,12 +197,70 @@ org_actor_of(const struct access_who *who, const struct policy_actor *actor)
 	return by;
 }
 
+/* The co-GAP form's typed fields; last_name only when the form asks it. */
+static const struct value_field cogap_fields[] = {
+	{ "email", VALUE_EMAIL, true, ACCESS_EMAIL_MAX,
+	  N_("Introduisez l'adresse e-mail du co-gestionnaire."),
+	  N_("Introduisez une adresse e-mail valide, par exemple direction@entreprise.be.") },
+	{ "last_name", VALUE_PERSON_NAME, true, ACCESS_NAME_MAX,
+	  N_("Introduisez le nom de la personne à désigner."),
+	  N_("Le nom ne peut compter plus de 100 caractères, sans caractère de contrôle ni < ou >.") },
+};
+
+/* The names the person of a NISS carries: the persons register's, else portier's record
+ * (person is known then). Returns 0, or -1. */
+static int
+cogap_names(struct store_tx *tx, const char *digits, int64_t person, struct person *out)
+{
+	struct arena *a = arena_new(16 * 1024);
+	struct reg_person rp;
+	int r, rc = -1;
+
+	if (a == NULL || person_read(tx, person, out) != 0)
+		goto done;
+	r = registry_person(tx, a, digits, &rp);
+	if (r < 0)
+		goto done;
+	if (r == 0 && rp.last_name != NULL && rp.last_name[0] != '\0') {
+		snprintf(out->last_name, sizeof(out->last_name), "%s", rp.last_name);
+		snprintf(out->first_name, sizeof(out->first_name), "%s",
+		    rp.first_names != NULL ? rp.first_names : "");
+	}
+	rc = 0;
+done:
+	arena_free(a);
+	return rc;
+}
+
+/* The mail to the new co-GAP: organisation name, its number, the co-GAP's and the GAP's
+ * names. */
+static int
+cogap_mail(struct store_tx *tx, const struct access_who *who, const struct org *o,
+    const struct person *cogap, const char *email)
+{
+	char number[sizeof(o->foreign_reg)], name[2 * PERSON_NAME_SIZE], gap[2 * PERSON_NAME_SIZE];
+	const char *args[4] = { o->name, number, name, gap };
+	struct person me;
+
+	if (person_read(tx, who->person_id, &me) != 0)
+		return -1;
+	if (o->enterprise[0])
+		be_enterprise_format(o->enterprise, number);
+	else
+		snprintf(number, sizeof(number), "%s", o->foreign_reg);
+	snprintf(name, sizeof(name), "%s %s", cogap->first_name, cogap->last_name);
+	snprintf(gap, sizeof(gap), "%s %s", me.first_name, me.last_name);
+	return mail_queue(tx, MAIL_COGAP_ADDED, email, who->lang, o->enterprise[0] ?
+	    o->enterprise : NULL, args, 4);
+}
+
 enum access_rc
 hierarchy_cogap_add(struct store *s, const struct access_who *who, int64_t org,
-    const char *niss, struct access_errors *err)
+    const struct cogap_input *in, struct access_errors *err)
 {
 	struct policy_target t = { 0 };
 	struct policy_actor actor;
+	struct person names;
 	struct org_actor by;
 	struct store_tx *tx;
 	struct be_niss parsed;
@@ -217,13 +276,15 @@ hierarchy_cogap_add(struct store *s, const struct access_who *who, int64_t org,
 	if (rc != ACCESS_OK)
 		return rc;
 	by = org_actor_of(who, &actor);
-	why = niss == NULL || niss[0] == '\0' ? BE_EMPTY : strlen(niss) > 31 ? BE_LENGTH :
-	    be_niss_parse(niss, &parsed);
-	if (why != BE_OK) {
+	why = in->niss == NULL || in->niss[0] == '\0' ? BE_EMPTY : strlen(in->niss) > 31 ?
+	    BE_LENGTH : be_niss_parse(in->niss, &parsed);
+	if (why != BE_OK)
 		access_error_add(err, "niss", be_reason_msgid(why));
-		store_rollback(&tx);
-		return ACCESS_INVALID;
-	}
+	/* Every field is checked, so that the form shows all its errors at once. */
+	access_check_fields(err, cogap_fields, in->last_name != NULL ? 2 : 1,
+	    (const char *const[]){ in->email, in->last_name });
+	if (why != BE_OK)
+		goto invalid;
 	/* Someone portier does not know yet: their names from the persons register. */
 	r = person_ensure(tx, &(struct person_seed){ .niss = parsed.digits, .language = "fr",
 	    .names_from = "register", .from_register = true }, &person, &created);
@@ -232,9 +293,22 @@ hierarchy_cogap_add(struct store *s, const struct access_who *who, int64_t org,
 	if (r != 0) {
 		access_error_add(err, "niss",
 		    N_("Cette personne n'est pas connue : vérifiez le numéro NISS."));
-		store_rollback(&tx);
-		return ACCESS_INVALID;
+		goto invalid;
 	}
+	if (cogap_names(tx, parsed.digits, person, &names) != 0)
+		goto fail;
+	if (in->last_name != NULL && access_error_of(err, "last_name") == NULL &&
+	    !value_same_name(in->last_name, names.last_name))
+		access_error_add(err, "last_name",
+		    N_("Ce nom ne correspond pas au numéro de registre national introduit."));
+	gap = org_gap(tx, org);
+	if (gap < 0)
+		goto fail;
+	if (gap == person)
+		access_error_add(err, "niss",
+		    N_("Cette personne est le Gestionnaire d'Accès Principal de l'organisation."));
+	if (err->n > 0)
+		goto invalid;
 	if (created) {
 		char object[32];
 
@@ -242,24 +316,17 @@ hierarchy_cogap_add(struct store *s, const struct access_who *who, int64_t org,
 		if (access_audit(tx, who, &actor, org, "person.create", object, NULL) != 0)
 			goto fail;
 	}
-	gap = org_gap(tx, org);
-	if (gap < 0)
-		goto fail;
-	if (gap == person) {
-		access_error_add(err, "niss",
-		    N_("Cette personne est le Gestionnaire d'Accès Principal de l'organisation."));
-		store_rollback(&tx);
-		return ACCESS_INVALID;
-	}
 	r = org_add_cogap(tx, org, person, &by);
 	if (r == -2) {
 		access_error_add(err, "niss", N_("Cette personne est déjà co-responsable des accès."));
-		store_rollback(&tx);
-		return ACCESS_INVALID;
+		goto invalid;
 	}
-	if (r != 0)
+	if (r != 0 || cogap_mail(tx, who, &o, &names, in->email) != 0)
 		goto fail;
 	return store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+invalid:
+	store_rollback(&tx);
+	return ACCESS_INVALID;
 fail:
 	store_rollback(&tx);
 	return ACCESS_ERROR;

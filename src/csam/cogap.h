@@ -37,17 +37,6 @@ struct csam_org_view {
 enum csam_rc csam_org_view(struct store *s, struct arena *a, const struct csam_who *who,
     int64_t org_id, const char *today, struct csam_org_view *out);
 
-/* Designates the person with the typed NISS (known to portier or in the persons register,
- * the last name typed matching it) as co-GAP, with the e-mail address that receives the
- * notification. Only the GAP may (POLICY_MANAGE_COGAPS). Returns CSAM_OK, CSAM_INVALID
- * (err: niss, last_name, email), CSAM_DENIED, CSAM_NOT_FOUND or CSAM_ERROR. */
-enum csam_rc csam_cogap_add(struct store *s, const struct csam_who *who, int64_t org_id,
-    const char *niss, const char *last_name, const char *email, struct csam_errors *err);
-/* Removes co-GAP person_id. Returns CSAM_OK, CSAM_NOT_FOUND (no such co-GAP),
- * CSAM_DENIED or CSAM_ERROR. */
-enum csam_rc csam_cogap_remove(struct store *s, const struct csam_who *who, int64_t org_id,
-    int64_t person_id);
-
 /* The organisations where person_id is GAP or co-GAP. */
 struct csam_my_org {
 	int64_t id;

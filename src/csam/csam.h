@@ -71,9 +71,6 @@ void csam_check_fields(struct csam_errors *err, const struct value_field *fields
 bool csam_valid_birth_date(const char *s, const char *today);
 /* A 32-hex-digit token. */
 bool csam_valid_token(const char *s);
-/* Compares two names ignoring case, accents of Latin letters, spaces, hyphens and
- * apostrophes ("Van den Broeck" = "van den broeck" = "VANDENBROECK"). */
-bool csam_same_name(const char *a, const char *b);
 /* Writes 32 hex digits of fresh randomness (and a NUL) into out. */
 void csam_token_new(char out[CSAM_TOKEN_LEN + 1]);
 
