@@ -146,8 +146,9 @@ manager_row(struct store_q *q, struct arena *a, void *elem)
 }
 
 /* Reads the GAP and co-GAPs of org into rows (arena a). Returns the count or -1. */
-static int
-managers(struct store_tx *tx, struct arena *a, int64_t org, struct manager_row **rows)
+int
+hierarchy_manager_rows(struct store_tx *tx, struct arena *a, int64_t org,
+    struct manager_row **rows)
 {
 	struct access_list l = { 0 };
 	struct store_q *q;
@@ -158,6 +159,42 @@ managers(struct store_tx *tx, struct arena *a, int64_t org, struct manager_row *
 		return -1;
 	*rows = l.v;
 	return (int)l.n;
+}
+
+/* access_row_fn: an organisation of SQL_ACCESS_ORGS_MANAGED_BY. */
+static void
+managed_row(struct store_q *q, struct arena *a, void *elem)
+{
+	struct managed_org *m = elem;
+
+	m->id = store_int(q, 0);
+	m->enterprise = dup(a, store_text(q, 1));
+	m->name = dup(a, store_text(q, 2));
+	m->role = dup(a, store_text(q, 3));
+	m->since = dup(a, store_text(q, 4));
+}
+
+enum access_rc
+hierarchy_managed_orgs(struct store *s, int64_t person, struct arena *a,
+    struct managed_org **out, size_t *n)
+{
+	struct access_list l = { 0 };
+	struct store_tx *tx;
+	struct store_q *q;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return ACCESS_ERROR;
+	rc = store_query(tx, SQL_ACCESS_ORGS_MANAGED_BY, &q, "i", person) != 0 ||
+	    access_read_rows(q, a, &l, sizeof(**out), managed_row) != 0 ? -1 : 0;
+	store_rollback(&tx);
+	if (rc != 0)
+		return ACCESS_ERROR;
+	*out = l.v;
+	*n = l.n;
+	return ACCESS_OK;
 }
 
 enum access_rc
@@ -176,7 +213,7 @@ hierarchy_managers(struct store *s, const struct access_who *who, int64_t org,
 	if (rc != ACCESS_OK)
 		return rc;
 	out->may_change = policy_check(POLICY_MANAGE_COGAPS, &actor, &t) == POLICY_ALLOWED;
-	n = managers(tx, a, org, &out->rows);
+	n = hierarchy_manager_rows(tx, a, org, &out->rows);
 	store_rollback(&tx);
 	if (n < 0)
 		return ACCESS_ERROR;
@@ -475,7 +512,7 @@ hierarchy_tree(struct store *s, const struct access_who *who, int64_t org, struc
 		goto fail;
 	if (!all && out->nqualities == 0)
 		return access_refuse(s, &tx, who, org, POLICY_MANAGE_USERS, why, 0, NULL);
-	n = managers(tx, a, org, &out->managers);
+	n = hierarchy_manager_rows(tx, a, org, &out->managers);
 	if (n < 0)
 		goto fail;
 	out->nmanagers = (size_t)n;

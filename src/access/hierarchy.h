@@ -52,6 +52,22 @@ struct managers_view {
 	bool may_change;           /* the one acting may add and remove co-GAPs */
 };
 
+/* The GAP and co-GAPs of org read in tx, the GAP first (the caller checked its policy).
+ * *rows in a. Returns their count, or -1. */
+int hierarchy_manager_rows(struct store_tx *tx, struct arena *a, int64_t org,
+    struct manager_row **rows);
+
+/* An organisation the person manages. */
+struct managed_org {
+	int64_t id;
+	const char *enterprise;    /* 10 digits or "" */
+	const char *name, *role, *since;
+};
+/* The organisations where person is GAP or co-GAP, with since when (their own list: no
+ * policy; at most 200). *out in a. */
+enum access_rc hierarchy_managed_orgs(struct store *s, int64_t person, struct arena *a,
+    struct managed_org **out, size_t *n);
+
 /* The GAP and co-GAPs (read by GAP and co-GAPs: POLICY_ACTIVATE_QUALITY). */
 enum access_rc hierarchy_managers(struct store *s, const struct access_who *who, int64_t org,
     struct arena *a, struct managers_view *out);

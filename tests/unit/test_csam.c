@@ -1,4 +1,5 @@
-/* test_csam.c — the standard procedure (csam/designate.h) and co-GAPs (csam/cogap.h) on a
+/* test_csam.c — the standard procedure (csam/designate.h), the /csam organisation view
+ * (csam/org_view.h) and its co-GAPs (access/hierarchy.h) on a
  * small registry written here, with today pinned: every check in its order and with its
  * own outcome (no eID session, bad checksum, unknown, stopped, not a representative,
  * function ended yesterday, function starting tomorrow, already registered), the form's
@@ -15,7 +16,7 @@
 #include <unistd.h>
 
 #include "access/hierarchy.h"
-#include "csam/cogap.h"
+#include "csam/org_view.h"
 #include "csam/designate.h"
 #include "policy/loa.h"
 #include "store/store.h"
@@ -452,7 +453,8 @@ test_cogaps(void **state)
 	struct access_errors err = { 0 };
 	struct csam_org_view v;
 	int64_t org = org_of(E1);
-	struct csam_my_org *mine;
+	struct managed_org *mine;
+	size_t nmine;
 
 	(void)state;
 	assert_true(org > 0);
@@ -489,7 +491,8 @@ test_cogaps(void **state)
 	assert_int_equal(csam_org_view(F.s, a, &fanny, org, TODAY, &v), CSAM_DENIED);
 	assert_int_equal(csam_org_view(F.s, a, &fanny, 999, TODAY, &v), CSAM_NOT_FOUND);
 
-	assert_int_equal(csam_my_orgs(F.s, a, 3, &mine), 1);
+	assert_int_equal(hierarchy_managed_orgs(F.s, 3, a, &mine, &nmine), ACCESS_OK);
+	assert_int_equal(nmine, 1);
 	assert_string_equal(mine[0].role, "COGAP");
 	assert_string_equal(mine[0].enterprise, E1);
 

@@ -36,7 +36,7 @@
 #include "auth/session_store.h"
 #include "auth/tokencard.h"
 #include "auth/totp.h"
-#include "csam/cogap.h"
+#include "csam/org_view.h"
 #include "csam/designate.h"
 #include "mail/mail.h"
 #include "oidc/clients.h"

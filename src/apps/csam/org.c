@@ -9,7 +9,7 @@
 
 #include "access/hierarchy.h"
 #include "base/msgid.h"
-#include "csam/cogap.h"
+#include "csam/org_view.h"
 #include "policy/loa.h"
 #include "registry/registry.h"
 
@@ -17,18 +17,16 @@ static int
 home_get(struct web_req *r)
 {
 	struct web_session *s = web_session(r);
-	struct csam_my_org *orgs = NULL;
+	struct managed_org *orgs = NULL;
 	struct tmpl_ctx *c = web_page(r, N_("Gestion des gestionnaires d'accès"));
-	int n = 0;
+	size_t n = 0;
 
 	if (c == NULL)
 		return -1;
-	if (s != NULL && s->person_id != 0) {
-		n = csam_my_orgs(csam_app_store(r), web_arena(r), s->person_id, &orgs);
-		if (n < 0)
-			return -1;
-	}
-	for (int i = 0; i < n; i++) {
+	if (s != NULL && s->person_id != 0 && hierarchy_managed_orgs(csam_app_store(r),
+	    s->person_id, web_arena(r), &orgs, &n) != ACCESS_OK)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
 		struct tmpl_ctx *it = tmpl_list_add(c, "orgs");
 
 		if (it == NULL)

@@ -1,19 +1,14 @@
-/* cogap.c — an organisation for its managers and legal representatives, and its co-GAPs:
- * designated by the GAP by NISS (checked against the persons register), listed with the
- * date since when, removed; each change with its audit event and its mail. */
-#include "csam/cogap.h"
+/* org_view.c — the /csam page of an organisation for its managers and legal
+ * representatives (who may replace the GAP): the organisation service's data, csam's roles. */
+#include "csam/org_view.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "access/hierarchy.h"
 #include "access/org.h"
-#include "base/msgid.h"
-#include "be/be.h"
 #include "csam/internal.h"
-#include "csam/sql.h"
-#include "mail/mail.h"
 #include "registry/registry.h"
-#include "value/value.h"
 
 static const char *
 dup(struct arena *a, const char *s)
@@ -40,40 +35,24 @@ roles(struct store_tx *tx, const struct csam_who *who, const struct org *o, cons
 	return csam_actor(tx, who, o->id, rep == 1, actor);
 }
 
+/* The GAP and co-GAPs, from the organisation service. */
 static int
 managers(struct store_tx *tx, struct arena *a, int64_t org_id, struct csam_org_view *out)
 {
-	struct store_q *q;
-	size_t cap = 16;
-	int rc;
+	struct manager_row *rows;
+	int n = hierarchy_manager_rows(tx, a, org_id, &rows);
 
-	out->managers = arena_alloc(a, cap * sizeof(*out->managers));
-	if (out->managers == NULL ||
-	    store_query(tx, SQL_CSAM_MANAGERS, &q, "i", org_id) != 0)
+	if (n < 0)
 		return -1;
-	while ((rc = store_next(q)) == 1) {
-		struct csam_manager *m;
-
-		if (out->nmanagers == cap) {
-			struct csam_manager *bigger = arena_alloc(a, 2 * cap * sizeof(*bigger));
-
-			if (bigger == NULL) {
-				rc = -1;
-				break;
-			}
-			memcpy(bigger, out->managers, cap * sizeof(*bigger));
-			out->managers = bigger;
-			cap *= 2;
-		}
-		m = &out->managers[out->nmanagers++];
-		m->person_id = store_int(q, 0);
-		m->role = dup(a, store_text(q, 1));
-		m->since = dup(a, store_text(q, 2));
-		m->last_name = dup(a, store_text(q, 3));
-		m->first_name = dup(a, store_text(q, 4));
-	}
-	store_done(q);
-	return rc < 0 ? -1 : 0;
+	out->managers = arena_alloc(a, ((size_t)n + 1) * sizeof(*out->managers));
+	if (out->managers == NULL)
+		return -1;
+	for (int i = 0; i < n; i++)
+		out->managers[i] = (struct csam_manager){ .person_id = rows[i].person_id,
+		    .role = rows[i].role, .since = rows[i].since, .last_name = rows[i].last_name,
+		    .first_name = rows[i].first_name };
+	out->nmanagers = (size_t)n;
+	return 0;
 }
 
 enum csam_rc
@@ -123,35 +102,4 @@ csam_org_view(struct store *s, struct arena *a, const struct csam_who *who, int6
 done:
 	store_rollback(&tx);
 	return rc;
-}
-
-int
-csam_my_orgs(struct store *s, struct arena *a, int64_t person_id, struct csam_my_org **out)
-{
-	struct store_tx *tx;
-	struct store_q *q;
-	size_t max = 200, n = 0;
-	struct csam_my_org *v = arena_alloc(a, max * sizeof(*v));
-	int rc = 0;
-
-	if (v == NULL || store_begin(s, STORE_READ, &tx) != 0)
-		return -1;
-	if (store_query(tx, SQL_CSAM_ORGS_OF_PERSON, &q, "i", person_id) != 0) {
-		store_rollback(&tx);
-		return -1;
-	}
-	while (n < max && (rc = store_next(q)) == 1) {
-		v[n].id = store_int(q, 0);
-		v[n].enterprise = dup(a, store_text(q, 1));
-		v[n].name = dup(a, store_text(q, 2));
-		v[n].role = dup(a, store_text(q, 3));
-		v[n].since = dup(a, store_text(q, 4));
-		n++;
-	}
-	store_done(q);
-	store_rollback(&tx);
-	if (rc < 0)
-		return -1;
-	*out = v;
-	return (int)n;
 }

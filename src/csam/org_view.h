@@ -1,8 +1,8 @@
-/* cogap.h — a registered organisation as its managers see it ("Consulter ou modifier le
- * détail de l'entreprise"), and its co-GAPs ("Co-Responsable des Accès"): the GAP
- * designates them by NISS and removes them; the list shows since when. */
-#ifndef PORTIER_CSAM_COGAP_H
-#define PORTIER_CSAM_COGAP_H
+/* org_view.h — a registered organisation as its managers and legal representatives see
+ * it on /csam ("Consulter ou modifier le détail de l'entreprise"); its co-GAPs are the
+ * organisation service's (access/hierarchy.h: hierarchy_cogap_add/remove). */
+#ifndef PORTIER_CSAM_ORG_VIEW_H
+#define PORTIER_CSAM_ORG_VIEW_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -36,13 +36,5 @@ struct csam_org_view {
  * CSAM_NOT_FOUND, CSAM_DENIED or CSAM_ERROR. */
 enum csam_rc csam_org_view(struct store *s, struct arena *a, const struct csam_who *who,
     int64_t org_id, const char *today, struct csam_org_view *out);
-
-/* The organisations where person_id is GAP or co-GAP. */
-struct csam_my_org {
-	int64_t id;
-	const char *enterprise, *name, *role, *since;
-};
-/* Fills *out (allocated in a) and returns the count, or -1. */
-int csam_my_orgs(struct store *s, struct arena *a, int64_t person_id, struct csam_my_org **out);
 
 #endif
