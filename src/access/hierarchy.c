@@ -15,6 +15,7 @@
 #include "auth/person.h"
 #include "base/msgid.h"
 #include "be/be.h"
+#include "mail/mail.h"
 #include "registry/registry.h"
 #include "value/value.h"
 
@@ -145,8 +146,9 @@ manager_row(struct store_q *q, struct arena *a, void *elem)
 }
 
 /* Reads the GAP and co-GAPs of org into rows (arena a). Returns the count or -1. */
-static int
-managers(struct store_tx *tx, struct arena *a, int64_t org, struct manager_row **rows)
+int
+hierarchy_manager_rows(struct store_tx *tx, struct arena *a, int64_t org,
+    struct manager_row **rows)
 {
 	struct access_list l = { 0 };
 	struct store_q *q;
@@ -157,6 +159,42 @@ managers(struct store_tx *tx, struct arena *a, int64_t org, struct manager_row *
 		return -1;
 	*rows = l.v;
 	return (int)l.n;
+}
+
+/* access_row_fn: an organisation of SQL_ACCESS_ORGS_MANAGED_BY. */
+static void
+managed_row(struct store_q *q, struct arena *a, void *elem)
+{
+	struct managed_org *m = elem;
+
+	m->id = store_int(q, 0);
+	m->enterprise = dup(a, store_text(q, 1));
+	m->name = dup(a, store_text(q, 2));
+	m->role = dup(a, store_text(q, 3));
+	m->since = dup(a, store_text(q, 4));
+}
+
+enum access_rc
+hierarchy_managed_orgs(struct store *s, int64_t person, struct arena *a,
+    struct managed_org **out, size_t *n)
+{
+	struct access_list l = { 0 };
+	struct store_tx *tx;
+	struct store_q *q;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return ACCESS_ERROR;
+	rc = store_query(tx, SQL_ACCESS_ORGS_MANAGED_BY, &q, "i", person) != 0 ||
+	    access_read_rows(q, a, &l, sizeof(**out), managed_row) != 0 ? -1 : 0;
+	store_rollback(&tx);
+	if (rc != 0)
+		return ACCESS_ERROR;
+	*out = l.v;
+	*n = l.n;
+	return ACCESS_OK;
 }
 
 enum access_rc
@@ -175,7 +213,7 @@ hierarchy_managers(struct store *s, const struct access_who *who, int64_t org,
 	if (rc != ACCESS_OK)
 		return rc;
 	out->may_change = policy_check(POLICY_MANAGE_COGAPS, &actor, &t) == POLICY_ALLOWED;
-	n = managers(tx, a, org, &out->rows);
+	n = hierarchy_manager_rows(tx, a, org, &out->rows);
 	store_rollback(&tx);
 	if (n < 0)
 		return ACCESS_ERROR;
@@ -196,12 +234,70 @@ org_actor_of(const struct access_who *who, const struct policy_actor *actor)
 	return by;
 }
 
+/* The co-GAP form's typed fields; last_name only when the form asks it. */
+static const struct value_field cogap_fields[] = {
+	{ "email", VALUE_EMAIL, true, ACCESS_EMAIL_MAX,
+	  N_("Introduisez l'adresse e-mail du co-gestionnaire."),
+	  N_("Introduisez une adresse e-mail valide, par exemple direction@entreprise.be.") },
+	{ "last_name", VALUE_PERSON_NAME, true, ACCESS_NAME_MAX,
+	  N_("Introduisez le nom de la personne à désigner."),
+	  N_("Le nom ne peut compter plus de 100 caractères, sans caractère de contrôle ni < ou >.") },
+};
+
+/* The names the person of a NISS carries: the persons register's, else portier's record
+ * (person is known then). Returns 0, or -1. */
+static int
+cogap_names(struct store_tx *tx, const char *digits, int64_t person, struct person *out)
+{
+	struct arena *a = arena_new(16 * 1024);
+	struct reg_person rp;
+	int r, rc = -1;
+
+	if (a == NULL || person_read(tx, person, out) != 0)
+		goto done;
+	r = registry_person(tx, a, digits, &rp);
+	if (r < 0)
+		goto done;
+	if (r == 0 && rp.last_name != NULL && rp.last_name[0] != '\0') {
+		snprintf(out->last_name, sizeof(out->last_name), "%s", rp.last_name);
+		snprintf(out->first_name, sizeof(out->first_name), "%s",
+		    rp.first_names != NULL ? rp.first_names : "");
+	}
+	rc = 0;
+done:
+	arena_free(a);
+	return rc;
+}
+
+/* The mail to the new co-GAP: organisation name, its number, the co-GAP's and the GAP's
+ * names. */
+static int
+cogap_mail(struct store_tx *tx, const struct access_who *who, const struct org *o,
+    const struct person *cogap, const char *email)
+{
+	char number[sizeof(o->foreign_reg)], name[2 * PERSON_NAME_SIZE], gap[2 * PERSON_NAME_SIZE];
+	const char *args[4] = { o->name, number, name, gap };
+	struct person me;
+
+	if (person_read(tx, who->person_id, &me) != 0)
+		return -1;
+	if (o->enterprise[0])
+		be_enterprise_format(o->enterprise, number);
+	else
+		snprintf(number, sizeof(number), "%s", o->foreign_reg);
+	snprintf(name, sizeof(name), "%s %s", cogap->first_name, cogap->last_name);
+	snprintf(gap, sizeof(gap), "%s %s", me.first_name, me.last_name);
+	return mail_queue(tx, MAIL_COGAP_ADDED, email, who->lang, o->enterprise[0] ?
+	    o->enterprise : NULL, args, 4);
+}
+
 enum access_rc
 hierarchy_cogap_add(struct store *s, const struct access_who *who, int64_t org,
-    const char *niss, struct access_errors *err)
+    const struct cogap_input *in, struct access_errors *err)
 {
 	struct policy_target t = { 0 };
 	struct policy_actor actor;
+	struct person names;
 	struct org_actor by;
 	struct store_tx *tx;
 	struct be_niss parsed;
@@ -217,13 +313,15 @@ hierarchy_cogap_add(struct store *s, const struct access_who *who, int64_t org,
 	if (rc != ACCESS_OK)
 		return rc;
 	by = org_actor_of(who, &actor);
-	why = niss == NULL || niss[0] == '\0' ? BE_EMPTY : strlen(niss) > 31 ? BE_LENGTH :
-	    be_niss_parse(niss, &parsed);
-	if (why != BE_OK) {
+	why = in->niss == NULL || in->niss[0] == '\0' ? BE_EMPTY : strlen(in->niss) > 31 ?
+	    BE_LENGTH : be_niss_parse(in->niss, &parsed);
+	if (why != BE_OK)
 		access_error_add(err, "niss", be_reason_msgid(why));
-		store_rollback(&tx);
-		return ACCESS_INVALID;
-	}
+	/* Every field is checked, so that the form shows all its errors at once. */
+	access_check_fields(err, cogap_fields, in->last_name != NULL ? 2 : 1,
+	    (const char *const[]){ in->email, in->last_name });
+	if (why != BE_OK)
+		goto invalid;
 	/* Someone portier does not know yet: their names from the persons register. */
 	r = person_ensure(tx, &(struct person_seed){ .niss = parsed.digits, .language = "fr",
 	    .names_from = "register", .from_register = true }, &person, &created);
@@ -232,9 +330,22 @@ hierarchy_cogap_add(struct store *s, const struct access_who *who, int64_t org,
 	if (r != 0) {
 		access_error_add(err, "niss",
 		    N_("Cette personne n'est pas connue : vérifiez le numéro NISS."));
-		store_rollback(&tx);
-		return ACCESS_INVALID;
+		goto invalid;
 	}
+	if (cogap_names(tx, parsed.digits, person, &names) != 0)
+		goto fail;
+	if (in->last_name != NULL && access_error_of(err, "last_name") == NULL &&
+	    !value_same_name(in->last_name, names.last_name))
+		access_error_add(err, "last_name",
+		    N_("Ce nom ne correspond pas au numéro de registre national introduit."));
+	gap = org_gap(tx, org);
+	if (gap < 0)
+		goto fail;
+	if (gap == person)
+		access_error_add(err, "niss",
+		    N_("Cette personne est le Gestionnaire d'Accès Principal de l'organisation."));
+	if (err->n > 0)
+		goto invalid;
 	if (created) {
 		char object[32];
 
@@ -242,24 +353,17 @@ hierarchy_cogap_add(struct store *s, const struct access_who *who, int64_t org,
 		if (access_audit(tx, who, &actor, org, "person.create", object, NULL) != 0)
 			goto fail;
 	}
-	gap = org_gap(tx, org);
-	if (gap < 0)
-		goto fail;
-	if (gap == person) {
-		access_error_add(err, "niss",
-		    N_("Cette personne est le Gestionnaire d'Accès Principal de l'organisation."));
-		store_rollback(&tx);
-		return ACCESS_INVALID;
-	}
 	r = org_add_cogap(tx, org, person, &by);
 	if (r == -2) {
 		access_error_add(err, "niss", N_("Cette personne est déjà co-responsable des accès."));
-		store_rollback(&tx);
-		return ACCESS_INVALID;
+		goto invalid;
 	}
-	if (r != 0)
+	if (r != 0 || cogap_mail(tx, who, &o, &names, in->email) != 0)
 		goto fail;
 	return store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+invalid:
+	store_rollback(&tx);
+	return ACCESS_INVALID;
 fail:
 	store_rollback(&tx);
 	return ACCESS_ERROR;
@@ -408,7 +512,7 @@ hierarchy_tree(struct store *s, const struct access_who *who, int64_t org, struc
 		goto fail;
 	if (!all && out->nqualities == 0)
 		return access_refuse(s, &tx, who, org, POLICY_MANAGE_USERS, why, 0, NULL);
-	n = managers(tx, a, org, &out->managers);
+	n = hierarchy_manager_rows(tx, a, org, &out->managers);
 	if (n < 0)
 		goto fail;
 	out->nmanagers = (size_t)n;

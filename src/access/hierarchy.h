@@ -52,13 +52,39 @@ struct managers_view {
 	bool may_change;           /* the one acting may add and remove co-GAPs */
 };
 
+/* The GAP and co-GAPs of org read in tx, the GAP first (the caller checked its policy).
+ * *rows in a. Returns their count, or -1. */
+int hierarchy_manager_rows(struct store_tx *tx, struct arena *a, int64_t org,
+    struct manager_row **rows);
+
+/* An organisation the person manages. */
+struct managed_org {
+	int64_t id;
+	const char *enterprise;    /* 10 digits or "" */
+	const char *name, *role, *since;
+};
+/* The organisations where person is GAP or co-GAP, with since when (their own list: no
+ * policy; at most 200). *out in a. */
+enum access_rc hierarchy_managed_orgs(struct store *s, int64_t person, struct arena *a,
+    struct managed_org **out, size_t *n);
+
 /* The GAP and co-GAPs (read by GAP and co-GAPs: POLICY_ACTIVATE_QUALITY). */
 enum access_rc hierarchy_managers(struct store *s, const struct access_who *who, int64_t org,
     struct arena *a, struct managers_view *out);
-/* Adds the person of a NISS as co-GAP (POLICY_MANAGE_COGAPS): a person known to portier
- * or to the persons register. */
+/* The co-GAP form as typed (NULL = the form does not ask it). */
+struct cogap_input {
+	const char *niss;
+	const char *last_name;     /* asked by /csam: must then match the register's name */
+	const char *email;         /* where the new co-GAP is told */
+};
+/* The one co-GAP designation, for /acces and /csam: only the GAP may
+ * (POLICY_MANAGE_COGAPS; a refusal is audited); the NISS valid, the person known to
+ * portier or created from the persons register; a last name, when the form asks it, the
+ * register's; an e-mail address, which receives the mail (mail/). Audited
+ * ("org.cogap.add", "person.create"). Returns ACCESS_OK, ACCESS_INVALID (err: niss,
+ * last_name, email), ACCESS_DENIED, ACCESS_NOT_FOUND or ACCESS_ERROR. */
 enum access_rc hierarchy_cogap_add(struct store *s, const struct access_who *who, int64_t org,
-    const char *niss, struct access_errors *err);
+    const struct cogap_input *in, struct access_errors *err);
 /* Removes a co-GAP (POLICY_MANAGE_COGAPS; the GAP is not a co-GAP and stays). */
 enum access_rc hierarchy_cogap_remove(struct store *s, const struct access_who *who,
     int64_t org, int64_t person, struct access_errors *err);

@@ -23,6 +23,7 @@ enum access_sql {
 	SQL_ACCESS_MANAGER_DELETE,
 	SQL_ACCESS_MANAGERS_OF_ORG,
 	SQL_ACCESS_GAP_OF_ORG,
+	SQL_ACCESS_ORGS_MANAGED_BY,
 	SQL_ACCESS_END_CORE_,
 	/* further statements of issues 5 and 6 are added below, each with its comment */
 	/* issue 6 — access management (quality.c, account.c, search.c, export.c,

@@ -121,6 +121,10 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "SELECT m.person_id, m.role, m.since, p.last_name, p.first_name, p.niss "
 	    "FROM org_manager m JOIN person p ON p.id = m.person_id WHERE m.org_id = ?1 "
 	    "ORDER BY m.role DESC, m.since",
+	T(SQL_ACCESS_ORGS_MANAGED_BY) =
+	    "SELECT o.id, o.enterprise, o.name, m.role, m.since FROM org_manager m "
+	    "JOIN organisation o ON o.id = m.org_id WHERE m.person_id = ?1 "
+	    "ORDER BY o.name, o.id LIMIT 200",
 	T(SQL_ACCESS_GAP_OF_ORG) =
 	    "SELECT m.person_id, p.last_name, p.first_name, p.email FROM org_manager m "
 	    "JOIN person p ON p.id = m.person_id WHERE m.org_id = ?1 AND m.role = 'GAP'",

@@ -1,7 +1,8 @@
 /* csam.h — designating an enterprise's main access manager (GAP), guide §2.2: what the
  * services of this folder share — who acts, result codes, field errors, input limits and
  * the checks of typed values. The services themselves: designate.h (standard procedure,
- * GAP replacement), cogap.h (the organisation and its co-GAPs), exception.h (exception
+ * GAP replacement), org_view.h (the organisation as its managers and legal
+ * representatives see it; its co-GAPs are access/hierarchy.h's), exception.h (exception
  * procedure), helpdesk.h (back office and the helpdesk role). Each operation is one
  * transaction with its policy check, its audit event and its mails (mail/mail.h). */
 #ifndef PORTIER_CSAM_H
@@ -71,9 +72,6 @@ void csam_check_fields(struct csam_errors *err, const struct value_field *fields
 bool csam_valid_birth_date(const char *s, const char *today);
 /* A 32-hex-digit token. */
 bool csam_valid_token(const char *s);
-/* Compares two names ignoring case, accents of Latin letters, spaces, hyphens and
- * apostrophes ("Van den Broeck" = "van den broeck" = "VANDENBROECK"). */
-bool csam_same_name(const char *a, const char *b);
 /* Writes 32 hex digits of fresh randomness (and a NUL) into out. */
 void csam_token_new(char out[CSAM_TOKEN_LEN + 1]);
 

@@ -224,7 +224,7 @@ form_checks(struct store_tx *tx, struct arena *a, const struct csam_who *who,
 				csam_error_add(err, "niss", N_("Ce numéro est inconnu du registre "
 				    "national : vérifiez-le."), NULL);
 			else if (f->last_name != NULL && f->last_name[0] != '\0' &&
-			    !csam_same_name(f->last_name, gap->last_name))
+			    !value_same_name(f->last_name, gap->last_name))
 				csam_error_add(err, "last_name", N_("Ce nom ne correspond pas au "
 				    "numéro de registre national introduit."), NULL);
 		}

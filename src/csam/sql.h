@@ -14,8 +14,6 @@ enum csam_sql {
 	/* the standard procedure */
 	SQL_CSAM_SUBMISSION_GET,
 	SQL_CSAM_SUBMISSION_INSERT,
-	SQL_CSAM_MANAGERS,
-	SQL_CSAM_ORGS_OF_PERSON,
 	/* exception requests */
 	SQL_CSAM_EXC_INSERT,
 	SQL_CSAM_EXC_GET,

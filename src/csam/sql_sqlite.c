@@ -40,15 +40,6 @@ static const char *const text[CSAM_RANGE] = {
 	T(SQL_CSAM_SUBMISSION_INSERT) =
 	    "INSERT INTO csam_submission(token, person_id, kind, org_id, gap_person) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5)",
-	T(SQL_CSAM_MANAGERS) =
-	    "SELECT m.person_id, m.role, m.since, p.last_name, p.first_name "
-	    "FROM org_manager m JOIN person p ON p.id = m.person_id WHERE m.org_id = ?1 "
-	    "ORDER BY m.role = 'GAP' DESC, m.since, p.last_name, p.id LIMIT 500",
-	T(SQL_CSAM_ORGS_OF_PERSON) =
-	    "SELECT o.id, o.enterprise, o.name, m.role, m.since FROM org_manager m "
-	    "JOIN organisation o ON o.id = m.org_id WHERE m.person_id = ?1 "
-	    "ORDER BY o.name, o.id LIMIT 200",
-
 	T(SQL_CSAM_EXC_INSERT) =
 	    "INSERT INTO exception_request(reference, access_hash, case_kind, language, "
 	    "enterprise, company_country, company_name, company_reg, company_address, "

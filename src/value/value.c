@@ -363,3 +363,72 @@ value_check_fields(const struct value_field *fields, size_t n, const char *const
 	}
 	return refused;
 }
+
+/* What U+00C0 .. U+00FF become when names are compared. */
+static const char *const latin1_fold[64] = {
+	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+	"d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "ss",
+	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+	"d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "y",
+};
+
+/* The folded form of a name into out (n bytes); false when it does not fit. */
+static bool
+fold(const char *s, char *out, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0;
+
+	while (*p != '\0') {
+		const char *add = NULL;
+		char one[2] = { 0, 0 };
+		size_t len = 1;
+
+		if (*p == ' ' || *p == '-' || *p == '\'' || *p == '.') {
+			p++;
+			continue;
+		}
+		if (*p < 0x80) {
+			one[0] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+			add = one;
+		} else if (p[0] == 0xE2 && p[1] == 0x80 && p[2] == 0x99) {
+			p += 3;      /* ’ */
+			continue;
+		} else if ((p[0] == 0xC3) && (p[1] & 0xC0) == 0x80) {
+			add = latin1_fold[(p[1] & 0x3F) + 0x00];
+			len = 2;
+			if (add == NULL) {
+				one[0] = '?';
+				add = one;
+			}
+		} else {
+			/* Other letters are compared as they are. */
+			len = (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : 4;
+			for (size_t i = 0; i < len; i++) {
+				if (p[i] == '\0' || o + 1 >= n)
+					return false;
+				out[o++] = (char)p[i];
+			}
+			p += len;
+			continue;
+		}
+		for (const char *a = add; *a != '\0'; a++) {
+			if (o + 1 >= n)
+				return false;
+			out[o++] = *a;
+		}
+		p += len;
+	}
+	out[o] = '\0';
+	return true;
+}
+
+bool
+value_same_name(const char *a, const char *b)
+{
+	char fa[512], fb[512];
+
+	if (a == NULL || b == NULL || !fold(a, fa, sizeof(fa)) || !fold(b, fb, sizeof(fb)))
+		return false;
+	return fa[0] != '\0' && strcmp(fa, fb) == 0;
+}

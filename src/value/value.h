@@ -72,4 +72,9 @@ typedef void (*value_report_fn)(void *arg, const char *field, const char *msgid)
 size_t value_check_fields(const struct value_field *fields, size_t n, const char *const in[],
     value_report_fn report, void *arg);
 
+/* Compares two names ignoring case, accents of Latin letters, spaces, hyphens and
+ * apostrophes ("Van den Broeck" = "van den broeck" = "VANDENBROECK"); false when either
+ * is empty. */
+bool value_same_name(const char *a, const char *b);
+
 #endif

@@ -64,21 +64,27 @@ describe('access management: side pages', () => {
     const page = await get(gap, '/acces/1/co-responsables');
     assert.equal(page.status, 200);
     assert.match(text(page.text), /Dubois Claire 17\.07\.30-033\.84 Gestionnaire d'Accès Principal \d\d\/\d\d\/\d{4}/);
-    const bad = await post(gap, '/acces/1/co-responsables', { niss: '85.07.30-033.29' });
+    const bad = await post(gap, '/acces/1/co-responsables', { niss: '85.07.30-033.29', email: 'co@example.be' });
     assert.equal(bad.status, 422);
     assert.equal(valueOf(bad.text, 'niss'), '85.07.30-033.29');
     assert.match(bad.text, /id="err-niss"/);
-    const unknown = await post(gap, '/acces/1/co-responsables', { niss: NISS.new1 });
+    // The e-mail that receives the mail is required (one rule with /csam); what was typed is kept.
+    const noMail = await post(gap, '/acces/1/co-responsables', { niss: '72.11.05-122.56', email: '' });
+    assert.equal(noMail.status, 422);
+    assert.match(noMail.text, /id="err-email"/);
+    assert.equal(valueOf(noMail.text, 'niss'), '72.11.05-122.56');
+    const unknown = await post(gap, '/acces/1/co-responsables', { niss: NISS.new1, email: 'co@example.be' });
     assert.equal(unknown.status, 422);
     assert.match(text(unknown.text), /Cette personne n'est pas connue/);
-    const self = await post(gap, '/acces/1/co-responsables', { niss: NISS.claire });
+    const self = await post(gap, '/acces/1/co-responsables', { niss: NISS.claire, email: 'co@example.be' });
     assert.equal(self.status, 422);
     assert.equal(scalar(srv, 'SELECT count(*) FROM org_manager'), 1);
     // From the persons register: a person portier did not know yet.
-    const add = await post(gap, '/acces/1/co-responsables', { niss: '72.11.05-122.56' });
+    const add = await post(gap, '/acces/1/co-responsables', { niss: '72.11.05-122.56', email: 'co@example.be' });
     assert.equal(add.status, 303);
     const list = await get(gap, add.headers.get('location'));
     assert.match(text(list.text), /Le co-responsable des accès a été ajouté/);
+    assert.equal(scalar(srv, "SELECT count(*) FROM mail_outbox WHERE kind = 'cogap_added' AND recipient = 'co@example.be'"), 1);
     assert.match(text(list.text), /Van den Broeck Els( Maria)? 72\.11\.05-122\.56 Co-Responsable des Accès/);
     const els = scalar(srv, `SELECT id FROM person WHERE niss = '${NISS.els}'`);
     const rm = await post(gap, '/acces/1/co-responsables/retirer', { person: String(els) });

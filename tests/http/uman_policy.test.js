@@ -55,7 +55,7 @@ describe('access management: the policy table through the pages', () => {
     pid.marie = newestPersonOf(srv, 'user.add');
     await giveAccessCodes(srv, NISS.els, 'els.vdb', PASSWORD);
     await giveAccessCodes(srv, NISS.marie, 'marie.janssens', PASSWORD);
-    const added = await post(who.gap, '/acces/1/co-responsables', { niss: NISS.jan });
+    const added = await post(who.gap, '/acces/1/co-responsables', { niss: NISS.jan, email: 'co@example.be' });
     assert.equal(added.status, 303);
     who.cogap = await login(srv, 'jan.peeters');
     who.cogl = await login(srv, 'els.vdb');
@@ -93,7 +93,7 @@ describe('access management: the policy table through the pages', () => {
   // the product design (§2), the rows these pages serve; columns in ROLES order.
   const TABLE = [
     { what: 'designate / remove co-GAPs', allowed: [1, 0, 0, 0, 0, 0, 0],
-      req: (c) => post(c, '/acces/1/co-responsables', { niss: NISS.paul }),
+      req: (c) => post(c, '/acces/1/co-responsables', { niss: NISS.paul, email: 'co@example.be' }),
       undo: async () => {
         const r = await post(who.gap, '/acces/1/co-responsables/retirer', { person: String(pid.paul) });
         assert.equal(r.status, 303);
@@ -151,7 +151,7 @@ describe('access management: the policy table through the pages', () => {
       ['entity', (c) => c.get('/acces/1')],
       ['users', (c) => c.get(`/acces/1/qualite/${qa}`)],
       ['activate', (c) => post(c, '/acces/1/activer/enregistrer', { quality: 'employer', email_quality: 'a@b.be', mode: 'self' })],
-      ['co-GAP', (c) => post(c, '/acces/1/co-responsables', { niss: NISS.sophie })],
+      ['co-GAP', (c) => post(c, '/acces/1/co-responsables', { niss: NISS.sophie, email: 'co@example.be' })],
       ['contact', (c) => post(c, '/acces/1/entreprise', { contact_email: 'x@example.be', contact_phone: '02 000 00 00' })],
       ['hierarchy', (c) => c.get('/acces/1/hierarchie')],
       ['search', (c) => c.get('/acces/1/utilisateurs')],

@@ -221,6 +221,18 @@ add_user(int64_t by, int64_t quality, const char *niss, const char *username,
 	return account_create(F->fx.s, &w, F->org, quality, &in, &err, account);
 }
 
+static struct access_errors cogap_err;
+
+/* The one co-GAP designation (access/hierarchy.h) as a page calls it; errors in
+ * cogap_err. */
+static enum access_rc
+cogap_add(const struct access_who *by, const char *niss, const char *last_name,
+    const char *email)
+{
+	return hierarchy_cogap_add(F->fx.s, by, F->org, &(struct cogap_input){ .niss = niss,
+	    .last_name = last_name, .email = email }, &cogap_err);
+}
+
 static int64_t
 denied_events(void)
 {
@@ -774,7 +786,7 @@ policy_refusals_are_audited(void **state)
 		before_denied = denied_events();
 		assert_int_equal(hierarchy_cogap_remove(F->fx.s, &cogap, F->org, P_GAP, &err),
 		    ACCESS_DENIED);
-		assert_int_equal(hierarchy_cogap_add(F->fx.s, &cogap, F->org, NISS_STRANGER, &err),
+		assert_int_equal(cogap_add(&cogap, NISS_STRANGER, NULL, "co@org.example"),
 		    ACCESS_DENIED);
 		assert_int_equal(denied_events(), before_denied + 2);
 		assert_int_equal(count("SELECT count(*) FROM org_manager WHERE role = 'GAP' AND "
@@ -1040,6 +1052,62 @@ export_users_csv(void **state)
 
 /* ---- organisation managers, hierarchy, own data, audit trail ---- */
 
+/* One rule set whichever page asks: each refusal at its field, nothing written; the
+ * designation with its audit event and its mail. */
+static void
+cogap_one_rule_set(void **state)
+{
+	struct access_who gap = who(P_GAP), cogap = who(P_COGAP);
+	int64_t denied = denied_events();
+
+	(void)state;
+	exec_sql("INSERT INTO reg_person(niss, last_name, first_names, birth_date, sex, language, "
+	    "country, source_line) VALUES ('" NISS_NEW "', 'Van den Broeck', 'Els', NULL, 'F', "
+	    "'nl', 'BE', 2)");
+	/* Not the GAP: refused and audited. */
+	assert_int_equal(cogap_add(&cogap, NISS_NEW, NULL, "els@org.example"), ACCESS_DENIED);
+	assert_int_equal(denied_events(), denied + 1);
+	/* A bad NISS, a missing e-mail: both reported at once. */
+	assert_int_equal(cogap_add(&gap, "85.07.30-033.29", NULL, ""), ACCESS_INVALID);
+	assert_non_null(access_error_of(&cogap_err, "niss"));
+	assert_non_null(access_error_of(&cogap_err, "email"));
+	assert_int_equal(cogap_add(&gap, NISS_NEW, NULL, NULL), ACCESS_INVALID);
+	assert_non_null(access_error_of(&cogap_err, "email"));
+	assert_null(access_error_of(&cogap_err, "niss"));
+	assert_int_equal(cogap_add(&gap, NISS_NEW, NULL, "not an address"), ACCESS_INVALID);
+	assert_non_null(access_error_of(&cogap_err, "email"));
+	/* Unknown to portier and to the register. */
+	assert_int_equal(cogap_add(&gap, NISS_NEW2, NULL, "x@org.example"), ACCESS_INVALID);
+	assert_non_null(access_error_of(&cogap_err, "niss"));
+	/* A form that asks the name: empty, or not the register's, is refused. */
+	assert_int_equal(cogap_add(&gap, NISS_NEW, "", "els@org.example"), ACCESS_INVALID);
+	assert_non_null(access_error_of(&cogap_err, "last_name"));
+	assert_int_equal(cogap_add(&gap, NISS_NEW, "Peeters", "els@org.example"), ACCESS_INVALID);
+	assert_non_null(access_error_of(&cogap_err, "last_name"));
+	/* The GAP themself. */
+	assert_int_equal(cogap_add(&gap, NISS_GAP, NULL, "c@org.example"), ACCESS_INVALID);
+	assert_non_null(access_error_of(&cogap_err, "niss"));
+	/* Nothing written by the refusals (the person is created only with the co-GAP). */
+	assert_int_equal(count("SELECT count(*) FROM person WHERE niss = '" NISS_NEW "'"), 0);
+	assert_int_equal(count("SELECT count(*) FROM org_manager WHERE role = 'COGAP'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM mail_outbox"), 0);
+	/* The register's name, typed another way: designated, audited, told by mail. */
+	assert_int_equal(cogap_add(&gap, "75.05.05-002.03", "VANDENBROECK", "els@org.example"),
+	    ACCESS_OK);
+	assert_int_equal(count("SELECT count(*) FROM org_manager m JOIN person p ON "
+	    "p.id = m.person_id WHERE m.role = 'COGAP' AND p.niss = '" NISS_NEW "' AND "
+	    "p.last_name = 'Van den Broeck'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action IN "
+	    "('org.cogap.add', 'person.create') AND actor = '1' AND object = (SELECT 'person:' "
+	    "|| id FROM person WHERE niss = '" NISS_NEW "')"), 2);
+	assert_int_equal(count("SELECT count(*) FROM mail_outbox WHERE kind = 'cogap_added' AND "
+	    "recipient = 'els@org.example' AND body LIKE '%Els Van den Broeck%'"), 1);
+	/* Already co-GAP. */
+	assert_int_equal(cogap_add(&gap, NISS_NEW, NULL, "els@org.example"), ACCESS_INVALID);
+	assert_non_null(access_error_of(&cogap_err, "niss"));
+	assert_int_equal(count("SELECT count(*) FROM mail_outbox"), 1);
+}
+
 static void
 cogaps_hierarchy_audit(void **state)
 {
@@ -1052,13 +1120,13 @@ cogaps_hierarchy_audit(void **state)
 
 	(void)state;
 	q = activate_health();
-	assert_int_equal(hierarchy_cogap_add(F->fx.s, &gap, F->org, "80.01.01-007.01", &err), ACCESS_OK);
-	assert_int_equal(hierarchy_cogap_add(F->fx.s, &gap, F->org, NISS_STRANGER, &err),
+	assert_int_equal(cogap_add(&gap, "80.01.01-007.01", NULL, "co@org.example"), ACCESS_OK);
+	assert_int_equal(cogap_add(&gap, NISS_STRANGER, NULL, "co@org.example"),
 	    ACCESS_INVALID);       /* already */
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(hierarchy_cogap_add(F->fx.s, &gap, F->org, NISS_GAP, &err), ACCESS_INVALID);
+	assert_int_equal(cogap_add(&gap, NISS_GAP, NULL, "co@org.example"), ACCESS_INVALID);
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(hierarchy_cogap_add(F->fx.s, &gap, F->org, "1234", &err), ACCESS_INVALID);
+	assert_int_equal(cogap_add(&gap, "1234", NULL, "co@org.example"), ACCESS_INVALID);
 	assert_int_equal(hierarchy_managers(F->fx.s, &gap, F->org, a, &mv), ACCESS_OK);
 	assert_true(mv.may_change);
 	assert_int_equal(mv.n, 3);
@@ -1314,6 +1382,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(responsibles_of_a_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(export_users_csv, setup, teardown),
 		cmocka_unit_test_setup_teardown(cogaps_hierarchy_audit, setup, teardown),
+		cmocka_unit_test_setup_teardown(cogap_one_rule_set, setup, teardown),
 		cmocka_unit_test_setup_teardown(catalogue_additions, setup, teardown),
 	};
 

@@ -1,4 +1,5 @@
-/* test_csam.c — the standard procedure (csam/designate.h) and co-GAPs (csam/cogap.h) on a
+/* test_csam.c — the standard procedure (csam/designate.h), the /csam organisation view
+ * (csam/org_view.h) and its co-GAPs (access/hierarchy.h) on a
  * small registry written here, with today pinned: every check in its order and with its
  * own outcome (no eID session, bad checksum, unknown, stopped, not a representative,
  * function ended yesterday, function starting tomorrow, already registered), the form's
@@ -14,7 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "csam/cogap.h"
+#include "access/hierarchy.h"
+#include "csam/org_view.h"
 #include "csam/designate.h"
 #include "policy/loa.h"
 #include "store/store.h"
@@ -420,31 +422,55 @@ org_of(const char *enterprise)
 	return count(sql);
 }
 
+/* The co-GAP operations are the organisation service's (access/hierarchy.h): the /csam
+ * page calls them with who acts. */
+static enum access_rc
+cogap_add(const struct csam_who *w, int64_t org, const char *niss, const char *last_name,
+    const char *email, struct access_errors *err)
+{
+	struct access_who a = { .person_id = w->person_id, .level = w->level, .lang = w->lang,
+	    .source = w->source, .request_id = w->request_id };
+
+	return hierarchy_cogap_add(F.s, &a, org, &(struct cogap_input){ .niss = niss,
+	    .last_name = last_name, .email = email }, err);
+}
+
+static enum access_rc
+cogap_remove(const struct csam_who *w, int64_t org, int64_t person)
+{
+	struct access_who a = { .person_id = w->person_id, .level = w->level, .lang = w->lang,
+	    .source = w->source, .request_id = w->request_id };
+	struct access_errors err;
+
+	return hierarchy_cogap_remove(F.s, &a, org, person, &err);
+}
+
 static void
 test_cogaps(void **state)
 {
 	struct arena *a = arena_new(0);
 	struct csam_who gap = who(2, LOA_LOW), anne = who(1, LOA_HIGH), fanny = who(6, LOA_HIGH);
-	struct csam_errors err = { 0 };
+	struct access_errors err = { 0 };
 	struct csam_org_view v;
 	int64_t org = org_of(E1);
-	struct csam_my_org *mine;
+	struct managed_org *mine;
+	size_t nmine;
 
 	(void)state;
 	assert_true(org > 0);
 	/* Only the GAP designates co-GAPs (Anne, a legal representative, may not). */
-	assert_int_equal(csam_cogap_add(F.s, &anne, org, NISS_C, "Charlie", "c@alpha.example",
-	    &err), CSAM_DENIED);
-	assert_int_equal(csam_cogap_add(F.s, &gap, org, NISS_C, "Dupont", "c@alpha.example",
-	    &err), CSAM_INVALID);
-	assert_non_null(csam_error_of(&err, "last_name", NULL));
+	assert_int_equal(cogap_add(&anne, org, NISS_C, "Charlie", "c@alpha.example",
+	    &err), ACCESS_DENIED);
+	assert_int_equal(cogap_add(&gap, org, NISS_C, "Dupont", "c@alpha.example",
+	    &err), ACCESS_INVALID);
+	assert_non_null(access_error_of(&err, "last_name"));
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(csam_cogap_add(F.s, &gap, org, "75.05.05-003.02", "charlie",
-	    "c@alpha.example", &err), CSAM_OK);
+	assert_int_equal(cogap_add(&gap, org, "75.05.05-003.02", "charlie",
+	    "c@alpha.example", &err), ACCESS_OK);
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(csam_cogap_add(F.s, &gap, org, NISS_C, "Charlie", "c@alpha.example",
-	    &err), CSAM_INVALID);
-	assert_non_null(csam_error_of(&err, "niss", NULL));
+	assert_int_equal(cogap_add(&gap, org, NISS_C, "Charlie", "c@alpha.example",
+	    &err), ACCESS_INVALID);
+	assert_non_null(access_error_of(&err, "niss"));
 	assert_int_equal(count("SELECT count(*) FROM mail_outbox WHERE kind = 'cogap_added' AND "
 	    "recipient = 'c@alpha.example' AND body LIKE '%Bruno Bravo%Chloé Charlie%'"), 1);
 
@@ -465,13 +491,14 @@ test_cogaps(void **state)
 	assert_int_equal(csam_org_view(F.s, a, &fanny, org, TODAY, &v), CSAM_DENIED);
 	assert_int_equal(csam_org_view(F.s, a, &fanny, 999, TODAY, &v), CSAM_NOT_FOUND);
 
-	assert_int_equal(csam_my_orgs(F.s, a, 3, &mine), 1);
+	assert_int_equal(hierarchy_managed_orgs(F.s, 3, a, &mine, &nmine), ACCESS_OK);
+	assert_int_equal(nmine, 1);
 	assert_string_equal(mine[0].role, "COGAP");
 	assert_string_equal(mine[0].enterprise, E1);
 
-	assert_int_equal(csam_cogap_remove(F.s, &anne, org, 3), CSAM_DENIED);
-	assert_int_equal(csam_cogap_remove(F.s, &gap, org, 3), CSAM_OK);
-	assert_int_equal(csam_cogap_remove(F.s, &gap, org, 3), CSAM_NOT_FOUND);
+	assert_int_equal(cogap_remove(&anne, org, 3), ACCESS_DENIED);
+	assert_int_equal(cogap_remove(&gap, org, 3), ACCESS_OK);
+	assert_int_equal(cogap_remove(&gap, org, 3), ACCESS_INVALID);
 	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action IN "
 	    "('org.cogap.add', 'org.cogap.remove') AND actor = '2'"), 2);
 	arena_free(a);
@@ -481,11 +508,11 @@ static void
 test_values(void **state)
 {
 	(void)state;
-	assert_true(csam_same_name("Van den Broeck", "VANDENBROECK"));
-	assert_true(csam_same_name("Lemaître", "lemaitre"));
-	assert_true(csam_same_name("O'Neill", "oneill"));
-	assert_false(csam_same_name("Martin", "Martens"));
-	assert_false(csam_same_name("", ""));
+	assert_true(value_same_name("Van den Broeck", "VANDENBROECK"));
+	assert_true(value_same_name("Lemaître", "lemaitre"));
+	assert_true(value_same_name("O'Neill", "oneill"));
+	assert_false(value_same_name("Martin", "Martens"));
+	assert_false(value_same_name("", ""));
 	assert_true(value_ok(VALUE_PHONE, "+32 (0)2 511.51.51", CSAM_PHONE_MAX));
 	assert_false(value_ok(VALUE_PHONE, "12345", CSAM_PHONE_MAX));
 	assert_false(value_ok(VALUE_PHONE, "02 511 51 51 ext", CSAM_PHONE_MAX));

@@ -36,7 +36,7 @@
 #include "auth/session_store.h"
 #include "auth/tokencard.h"
 #include "auth/totp.h"
-#include "csam/cogap.h"
+#include "csam/org_view.h"
 #include "csam/designate.h"
 #include "mail/mail.h"
 #include "oidc/clients.h"
@@ -468,11 +468,13 @@ csam_answer(enum csam_rc rc)
 static enum answer
 op_cogap_add(struct run *r)
 {
-	struct csam_who w = csam_who(P_ANNE);
-	struct csam_errors err = { 0 };
+	struct access_who w = access_who(P_ANNE);
+	struct access_errors err = { 0 };
 
-	return csam_answer(csam_cogap_add(r->s, &w, T.e1_org, "80010100206", "Bravo",
-	    "bruno@alpha.example", &err));
+	/* The /csam form: with the name, checked against the register's. */
+	return access_answer(hierarchy_cogap_add(r->s, &w, T.e1_org, &(struct cogap_input){
+	    .niss = "80010100206", .last_name = "Bravo", .email = "bruno@alpha.example" },
+	    &err));
 }
 
 static enum csam_rc
@@ -589,7 +591,9 @@ op_hierarchy_cogap_add(struct run *r)
 	struct access_who w = access_who(T.gap);
 	struct access_errors err = { 0 };
 
-	return access_answer(hierarchy_cogap_add(r->s, &w, T.org, "80010100701", &err));
+	/* The /acces form: no name asked. */
+	return access_answer(hierarchy_cogap_add(r->s, &w, T.org, &(struct cogap_input){
+	    .niss = "80010100701", .email = "sophie@org.example" }, &err));
 }
 
 static enum answer
@@ -812,9 +816,10 @@ prepare_cogap(struct run *r)
 static enum answer
 op_cogap_remove(struct run *r)
 {
-	struct csam_who w = csam_who(P_ANNE);
+	struct access_who w = access_who(P_ANNE);
+	struct access_errors err;
 
-	return csam_answer(csam_cogap_remove(r->s, &w, T.e1_org, P_BRUNO));
+	return access_answer(hierarchy_cogap_remove(r->s, &w, T.e1_org, P_BRUNO, &err));
 }
 
 /* A code redeemed: r->refresh holds the refresh token. */
@@ -890,7 +895,7 @@ static const struct op ops[] = {
 	{ "activation_issue", NULL, op_activation_issue },
 	{ "account_create", NULL, op_user_create },
 	{ "quality_activate", NULL, op_quality_activate },
-	{ "csam_cogap_add", NULL, op_cogap_add },
+	{ "cogap_add_named", NULL, op_cogap_add },
 	{ "csam_designate", NULL, op_gap_designate },
 	{ "oidc_client_add", NULL, op_client_add },
 	{ "oidc_code_issue", NULL, op_code_issue },
@@ -915,7 +920,7 @@ static const struct op ops[] = {
 	{ "totp_remove", prepare_totp_active, op_totp_remove },
 	{ "tokencard_issue", NULL, op_tokencard_issue },
 	{ "tokencard_activate", prepare_tokencard, op_tokencard_activate },
-	{ "csam_cogap_remove", prepare_cogap, op_cogap_remove },
+	{ "cogap_remove_e1", prepare_cogap, op_cogap_remove },
 	{ "oidc_refresh", prepare_refresh, op_refresh },
 	{ "oidc_client_rotate_secret", NULL, op_client_rotate },
 	{ "oidc_client_remove", prepare_code, op_client_remove },

@@ -7,8 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "access/hierarchy.h"
 #include "base/msgid.h"
-#include "csam/cogap.h"
+#include "csam/org_view.h"
 #include "policy/loa.h"
 #include "registry/registry.h"
 
@@ -16,18 +17,16 @@ static int
 home_get(struct web_req *r)
 {
 	struct web_session *s = web_session(r);
-	struct csam_my_org *orgs = NULL;
+	struct managed_org *orgs = NULL;
 	struct tmpl_ctx *c = web_page(r, N_("Gestion des gestionnaires d'accès"));
-	int n = 0;
+	size_t n = 0;
 
 	if (c == NULL)
 		return -1;
-	if (s != NULL && s->person_id != 0) {
-		n = csam_my_orgs(csam_app_store(r), web_arena(r), s->person_id, &orgs);
-		if (n < 0)
-			return -1;
-	}
-	for (int i = 0; i < n; i++) {
+	if (s != NULL && s->person_id != 0 && hierarchy_managed_orgs(csam_app_store(r),
+	    s->person_id, web_arena(r), &orgs, &n) != ACCESS_OK)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
 		struct tmpl_ctx *it = tmpl_list_add(c, "orgs");
 
 		if (it == NULL)
@@ -109,7 +108,7 @@ org_id(struct web_req *r)
 }
 
 static int
-org_get(struct web_req *r)
+org_detail_get(struct web_req *r)
 {
 	int64_t id = org_id(r);
 	const char *ok = web_query(r, "ok");
@@ -127,21 +126,48 @@ org_get(struct web_req *r)
 	return org_page(r, 200, id, NULL, notice);
 }
 
+/* The co-GAP operations are the organisation service's (access/hierarchy.h), as on
+ * /acces: who acts, and their answers, in csam's terms. */
+static void
+access_who_of(struct web_req *r, struct access_who *out)
+{
+	struct csam_who who;
+
+	csam_app_who(r, &who);
+	*out = (struct access_who){ .person_id = who.person_id, .level = who.level,
+	    .lang = who.lang, .source = who.source, .request_id = who.request_id };
+}
+
+static enum csam_rc
+csam_rc_of(enum access_rc rc)
+{
+	return rc == ACCESS_OK ? CSAM_OK : rc == ACCESS_DENIED ? CSAM_DENIED :
+	    rc == ACCESS_NOT_FOUND ? CSAM_NOT_FOUND : rc == ACCESS_INVALID ? CSAM_INVALID :
+	    CSAM_ERROR;
+}
+
 static int
 cogap_add_post(struct web_req *r)
 {
+	struct access_errors aerr;
 	struct csam_errors err = { 0 };
-	struct csam_who who;
+	struct access_who who;
 	int64_t id = org_id(r);
+	const char *last_name = csam_app_form(r, "last_name");
 	enum csam_rc rc;
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
-	csam_app_who(r, &who);
-	rc = csam_cogap_add(csam_app_store(r), &who, id, csam_app_form(r, "niss"),
-	    csam_app_form(r, "last_name"), csam_app_form(r, "email"), &err);
-	if (rc == CSAM_INVALID)
+	access_who_of(r, &who);
+	/* This form asks the name: given, it must be the register's. */
+	rc = csam_rc_of(hierarchy_cogap_add(csam_app_store(r), &who, id, &(struct cogap_input){
+	    .niss = csam_app_form(r, "niss"), .last_name = last_name ? last_name : "",
+	    .email = csam_app_form(r, "email") }, &aerr));
+	if (rc == CSAM_INVALID) {
+		for (size_t i = 0; i < aerr.n; i++)
+			csam_error_add(&err, aerr.e[i].field, aerr.e[i].msgid, NULL);
 		return org_page(r, 422, id, &err, NULL);
+	}
 	if (rc != CSAM_OK)
 		return csam_app_fail(r, rc);
 	return web_redirect(r, arena_printf(web_arena(r), "/csam/organisation/%lld?ok=added",
@@ -151,16 +177,18 @@ cogap_add_post(struct web_req *r)
 static int
 cogap_remove_post(struct web_req *r)
 {
-	struct csam_who who;
+	struct access_errors err;
+	struct access_who who;
 	int64_t id = org_id(r), person = web_id(csam_app_form(r, "person"));
-	enum csam_rc rc;
+	enum access_rc rc;
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
-	csam_app_who(r, &who);
-	rc = csam_cogap_remove(csam_app_store(r), &who, id, person);
-	if (rc != CSAM_OK)
-		return csam_app_fail(r, rc);
+	access_who_of(r, &who);
+	rc = hierarchy_cogap_remove(csam_app_store(r), &who, id, person, &err);
+	/* Not a co-GAP there: nothing to remove, as a missing page. */
+	if (rc != ACCESS_OK)
+		return csam_app_fail(r, rc == ACCESS_INVALID ? CSAM_NOT_FOUND : csam_rc_of(rc));
 	return web_redirect(r, arena_printf(web_arena(r), "/csam/organisation/%lld?ok=removed",
 	    (long long)id));
 }
@@ -169,7 +197,7 @@ int
 csam_org_routes(struct web_server *s)
 {
 	if (web_route(s, "GET", "/csam", home_get, 0) != 0 ||
-	    web_route(s, "GET", "/csam/organisation/:id", org_get, 0) != 0 ||
+	    web_route(s, "GET", "/csam/organisation/:id", org_detail_get, 0) != 0 ||
 	    web_route(s, "POST", "/csam/organisation/:id/cogap", cogap_add_post, 0) != 0 ||
 	    web_route(s, "POST", "/csam/organisation/:id/cogap/supprimer", cogap_remove_post,
 	    0) != 0)

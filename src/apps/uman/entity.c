@@ -147,6 +147,7 @@ cogap_page(struct web_req *r, int status, const struct access_errors *err)
 	}
 	if (err != NULL) {
 		tmpl_set(c, "niss", uman_form(r, "niss"));
+		tmpl_set(c, "email", uman_form(r, "email"));
 		uman_errors(r, c, err);
 	}
 	return web_render_status(r, status, "uman/cogap", c);
@@ -162,7 +163,9 @@ static enum access_rc
 add_cogap(struct web_req *r, const struct access_who *who, const struct uman_here *here,
     struct access_errors *err)
 {
-	return hierarchy_cogap_add(uman_store(r), who, here->org, web_form(r, "niss"), err);
+	/* This form does not ask the name: the register's is taken. */
+	return hierarchy_cogap_add(uman_store(r), who, here->org, &(struct cogap_input){
+	    .niss = web_form(r, "niss"), .email = web_form(r, "email") }, err);
 }
 
 static int

@@ -1,0 +1,105 @@
+/* org_view.c — the /csam page of an organisation for its managers and legal
+ * representatives (who may replace the GAP): the organisation service's data, csam's roles. */
+#include "csam/org_view.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "access/hierarchy.h"
+#include "access/org.h"
+#include "csam/internal.h"
+#include "registry/registry.h"
+
+static const char *
+dup(struct arena *a, const char *s)
+{
+	return arena_strdup(a, s ? s : "");
+}
+
+/* The roles of who in org (legal representative from the registry on today). */
+static int
+roles(struct store_tx *tx, const struct csam_who *who, const struct org *o, const char *today,
+    struct policy_actor *actor)
+{
+	struct csam_person me;
+	int rep = 0;
+
+	if (who->person_id <= 0)
+		return csam_actor(tx, who, 0, false, actor);
+	if (csam_person_get(tx, who->person_id, &me) != 0)
+		return -1;
+	if (o->enterprise[0] && me.niss[0] && today != NULL)
+		rep = registry_represents(tx, me.niss, o->enterprise, today);
+	if (rep < 0)
+		return -1;
+	return csam_actor(tx, who, o->id, rep == 1, actor);
+}
+
+/* The GAP and co-GAPs, from the organisation service. */
+static int
+managers(struct store_tx *tx, struct arena *a, int64_t org_id, struct csam_org_view *out)
+{
+	struct manager_row *rows;
+	int n = hierarchy_manager_rows(tx, a, org_id, &rows);
+
+	if (n < 0)
+		return -1;
+	out->managers = arena_alloc(a, ((size_t)n + 1) * sizeof(*out->managers));
+	if (out->managers == NULL)
+		return -1;
+	for (int i = 0; i < n; i++)
+		out->managers[i] = (struct csam_manager){ .person_id = rows[i].person_id,
+		    .role = rows[i].role, .since = rows[i].since, .last_name = rows[i].last_name,
+		    .first_name = rows[i].first_name };
+	out->nmanagers = (size_t)n;
+	return 0;
+}
+
+enum csam_rc
+csam_org_view(struct store *s, struct arena *a, const struct csam_who *who, int64_t org_id,
+    const char *today, struct csam_org_view *out)
+{
+	struct policy_target target = { 0 };
+	struct policy_actor actor;
+	struct store_tx *tx;
+	struct org o;
+	enum csam_rc rc = CSAM_ERROR;
+	int x;
+
+	memset(out, 0, sizeof(*out));
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return CSAM_ERROR;
+	x = org_id > 0 ? org_get(tx, org_id, &o) : 1;
+	if (x != 0) {
+		store_rollback(&tx);
+		return x == 1 ? CSAM_NOT_FOUND : CSAM_ERROR;
+	}
+	if (roles(tx, who, &o, today, &actor) != 0)
+		goto done;
+	if (!(actor.roles & (ROLE_GAP | ROLE_COGAP | ROLE_LEGAL_REP | ROLE_HELPDESK)))
+		return csam_refuse(s, &tx, who, o.enterprise[0] ? o.enterprise : NULL,
+		    POLICY_MANAGE_COGAPS, POLICY_NO_ROLE, NULL);
+	out->id = o.id;
+	out->enterprise = dup(a, o.enterprise);
+	out->country = dup(a, o.country);
+	out->foreign_reg = dup(a, o.foreign_reg);
+	out->name = dup(a, o.name);
+	out->address = dup(a, o.address);
+	out->contact_email = dup(a, o.contact_email);
+	out->contact_phone = dup(a, o.contact_phone);
+	out->procedure = dup(a, o.procedure);
+	out->created_at = dup(a, o.created_at);
+	out->is_gap = (actor.roles & ROLE_GAP) != 0;
+	out->is_cogap = (actor.roles & ROLE_COGAP) != 0;
+	out->is_legal_rep = (actor.roles & ROLE_LEGAL_REP) != 0;
+	out->may_manage_cogaps = policy_check(POLICY_MANAGE_COGAPS, &actor, &target) ==
+	    POLICY_ALLOWED;
+	out->may_replace_gap = out->enterprise[0] &&
+	    policy_check(POLICY_DESIGNATE_GAP, &actor, &target) == POLICY_ALLOWED;
+	if (out->name == NULL || managers(tx, a, org_id, out) != 0)
+		goto done;
+	rc = CSAM_OK;
+done:
+	store_rollback(&tx);
+	return rc;
+}

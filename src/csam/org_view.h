@@ -1,0 +1,40 @@
+/* org_view.h — a registered organisation as its managers and legal representatives see
+ * it on /csam ("Consulter ou modifier le détail de l'entreprise"); its co-GAPs are the
+ * organisation service's (access/hierarchy.h: hierarchy_cogap_add/remove). */
+#ifndef PORTIER_CSAM_ORG_VIEW_H
+#define PORTIER_CSAM_ORG_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "csam/csam.h"
+#include "store/store.h"
+
+struct csam_manager {
+	int64_t person_id;
+	const char *role;          /* "GAP" or "COGAP" */
+	const char *since;         /* ISO timestamp */
+	const char *last_name, *first_name;
+};
+
+struct csam_org_view {
+	int64_t id;
+	const char *enterprise;    /* 10 digits, or "" for a foreign company */
+	const char *country, *foreign_reg;
+	const char *name, *address, *contact_email, *contact_phone, *procedure, *created_at;
+	struct csam_manager *managers;   /* the GAP first, then co-GAPs by date */
+	size_t nmanagers;
+	bool is_gap, is_cogap, is_legal_rep;
+	bool may_manage_cogaps;    /* POLICY_MANAGE_COGAPS */
+	bool may_replace_gap;      /* POLICY_DESIGNATE_GAP (legal representative with eID) */
+};
+
+/* Organisation org_id for who: its GAP, co-GAPs and current legal representatives (today:
+ * ISO date) may see it; anyone else is refused and audited. Returns CSAM_OK,
+ * CSAM_NOT_FOUND, CSAM_DENIED or CSAM_ERROR. */
+enum csam_rc csam_org_view(struct store *s, struct arena *a, const struct csam_who *who,
+    int64_t org_id, const char *today, struct csam_org_view *out);
+
+#endif
