@@ -33,25 +33,6 @@ struct list_ctx {
 	bool failed;
 };
 
-/* Takes "--NAME VALUE" or "--NAME=VALUE" at argv[*i]; true when it is that option. */
-static bool
-take_option(int argc, char **argv, int *i, const char *name, const char **value)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-
-	if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, n) != 0)
-		return false;
-	if (a[2 + n] == '=') {
-		*value = a + 3 + n;
-		return true;
-	}
-	if (a[2 + n] != '\0' || *i + 1 >= argc)
-		return false;
-	*value = argv[++*i];
-	return true;
-}
-
 /* True when action is kept by the --action filters (none: every action). */
 static bool
 action_kept(const struct list_ctx *l, const char *action)
@@ -153,7 +134,7 @@ cmd_audit(int argc, char **argv)
 
 	/* Our own options first; the rest are the common settings (--db, --config …). */
 	for (int i = 0; i < argc; i++) {
-		if (i > 0 && take_option(argc, argv, &i, "action", &action)) {
+		if (i > 0 && cmd_take_option(argc, argv, &i, "action", &action)) {
 			if (l.nactions == MAX_ACTIONS || action[0] == '\0') {
 				fputs(usage, stderr);
 				return 2;

@@ -27,25 +27,6 @@ static const char usage[] =
     "Exit status: 0 done, 1 refused (code taken, unknown quality, invalid text), 2 usage\n"
     "or database error.\n";
 
-/* Takes "--NAME VALUE" or "--NAME=VALUE" at argv[*i]; true when it is that option. */
-static bool
-take(int argc, char **argv, int *i, const char *name, const char **value)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-
-	if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, n) != 0)
-		return false;
-	if (a[2 + n] == '=') {
-		*value = a + 3 + n;
-		return true;
-	}
-	if (a[2 + n] != '\0' || *i + 1 >= argc)
-		return false;
-	*value = argv[++*i];
-	return true;
-}
-
 static bool
 number(const char *s, long lo, long hi, int *out)
 {
@@ -93,7 +74,7 @@ cmd_catalogue(int argc, char **argv)
 		bool mine = false;
 
 		for (int k = 0; i > 0 && k < NKEYS && !mine; k++)
-			mine = take(argc, argv, &i, keys[k], &v[k]);
+			mine = cmd_take_option(argc, argv, &i, keys[k], &v[k]);
 		if (mine)
 			continue;
 		if (nrest == (int)(sizeof(rest) / sizeof(rest[0]))) {

@@ -26,25 +26,6 @@ static const char usage[] =
     "request_approved, request_rejected). At most the 1000 newest mails are read.\n"
     "Exit status: 0 listed, 2 usage or database error.\n";
 
-/* Takes "--NAME VALUE" or "--NAME=VALUE" at argv[*i]; true when it is that option. */
-static bool
-take_option(int argc, char **argv, int *i, const char *name, const char **value)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-
-	if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, n) != 0)
-		return false;
-	if (a[2 + n] == '=') {
-		*value = a + 3 + n;
-		return true;
-	}
-	if (a[2 + n] != '\0' || *i + 1 >= argc)
-		return false;
-	*value = argv[++*i];
-	return true;
-}
-
 /* Sets key to the string s, or to null when s is NULL. Returns 0 or -1. */
 static int
 set_text(json_t *o, const char *key, const char *s)
@@ -117,7 +98,7 @@ cmd_mail(int argc, char **argv)
 
 	/* Our own options first; the rest are the common settings (--db, --config …). */
 	for (int i = 0; i < argc; i++) {
-		if (i > 0 && take_option(argc, argv, &i, "kind", &kind))
+		if (i > 0 && cmd_take_option(argc, argv, &i, "kind", &kind))
 			continue;
 		if (nrest == (int)(sizeof(rest) / sizeof(rest[0]))) {
 			fputs(usage, stderr);

@@ -22,25 +22,6 @@ static const char usage[] =
     "working. The NISS may be typed with dots, dashes or spaces.\n"
     "Exit status: 0 issued, 1 no such person, 2 usage or database error.\n";
 
-/* Takes "--NAME VALUE" or "--NAME=VALUE" at argv[*i]; true when it is that option. */
-static bool
-take_option(int argc, char **argv, int *i, const char *name, const char **value)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-
-	if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, n) != 0)
-		return false;
-	if (a[2 + n] == '=') {
-		*value = a + 3 + n;
-		return true;
-	}
-	if (a[2 + n] != '\0' || *i + 1 >= argc)
-		return false;
-	*value = argv[++*i];
-	return true;
-}
-
 int
 cmd_person(int argc, char **argv)
 {
@@ -56,9 +37,9 @@ cmd_person(int argc, char **argv)
 
 	/* Our own options first; the rest are the common settings (--db, --config …). */
 	for (int i = 0; i < argc; i++) {
-		if (i > 0 && take_option(argc, argv, &i, "username", &username))
+		if (i > 0 && cmd_take_option(argc, argv, &i, "username", &username))
 			continue;
-		if (i > 0 && take_option(argc, argv, &i, "niss", &niss_in))
+		if (i > 0 && cmd_take_option(argc, argv, &i, "niss", &niss_in))
 			continue;
 		if (nrest == (int)(sizeof(rest) / sizeof(rest[0]))) {
 			fputs(usage, stderr);
