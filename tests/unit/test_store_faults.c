@@ -315,18 +315,18 @@ check_op(const struct op *op)
 
 /* ---- the operations ---- */
 
-static struct access_who
+static struct actor
 access_who(int64_t person)
 {
-	struct access_who w = STORE_FIXTURE_WHO(person, LOA_LOW);
+	struct actor w = STORE_FIXTURE_WHO(person, LOA_LOW);
 
 	return w;
 }
 
-static struct csam_who
+static struct actor
 csam_who(int64_t person)
 {
-	struct csam_who w = STORE_FIXTURE_WHO(person, LOA_HIGH);
+	struct actor w = STORE_FIXTURE_WHO(person, LOA_HIGH);
 
 	return w;
 }
@@ -428,7 +428,7 @@ static enum answer
 op_user_create(struct run *r)
 {
 	static const char *const apps[] = { "MEDSEIP" };
-	struct access_who w = access_who(T.gap);
+	struct actor w = access_who(T.gap);
 	struct user_input in = {
 		.niss = "75050500203", .username = "nadia.nouveau", .last_name = "Nouveau",
 		.first_name = "Nadia", .title = "Mme", .language = "fr",
@@ -443,7 +443,7 @@ op_user_create(struct run *r)
 static enum answer
 op_quality_activate(struct run *r)
 {
-	struct access_who w = access_who(T.gap);
+	struct actor w = access_who(T.gap);
 	struct activation_input in = {
 		.quality = "youth_care", .email = "autre@example.be", .mode = "self",
 		.gl = {
@@ -468,7 +468,7 @@ csam_answer(enum csam_rc rc)
 static enum answer
 op_cogap_add(struct run *r)
 {
-	struct access_who w = access_who(P_ANNE);
+	struct actor w = access_who(P_ANNE);
 	struct access_errors err = { 0 };
 
 	/* The /csam form: with the name, checked against the register's. */
@@ -480,7 +480,7 @@ op_cogap_add(struct run *r)
 static enum csam_rc
 designate(struct store *s, const char *enterprise, const char *token)
 {
-	struct csam_who w = csam_who(P_ANNE);
+	struct actor w = csam_who(P_ANNE);
 	struct csam_enterprise e;
 	struct csam_gap gap;
 	struct csam_errors err = { 0 };
@@ -588,7 +588,7 @@ op_mail_queue(struct run *r)
 static enum answer
 op_hierarchy_cogap_add(struct run *r)
 {
-	struct access_who w = access_who(T.gap);
+	struct actor w = access_who(T.gap);
 	struct access_errors err = { 0 };
 
 	/* The /acces form: no name asked. */
@@ -599,7 +599,7 @@ op_hierarchy_cogap_add(struct run *r)
 static enum answer
 op_org_update(struct run *r)
 {
-	struct access_who w = access_who(T.gap);
+	struct actor w = access_who(T.gap);
 	struct access_errors err = { 0 };
 
 	return access_answer(hierarchy_org_update(r->s, &w, T.org, "nouveau@example.be",
@@ -609,7 +609,7 @@ op_org_update(struct run *r)
 static enum answer
 op_quality_set_email(struct run *r)
 {
-	struct access_who w = access_who(T.gap);
+	struct actor w = access_who(T.gap);
 	struct access_errors err = { 0 };
 
 	return access_answer(quality_set_email(r->s, &w, T.org, T.quality,
@@ -619,7 +619,7 @@ op_quality_set_email(struct run *r)
 static enum answer
 op_user_suspend(struct run *r)
 {
-	struct access_who w = access_who(T.gap);
+	struct actor w = access_who(T.gap);
 	struct access_errors err = { 0 };
 
 	return access_answer(account_set_status(r->s, &w, T.org, T.quality, T.user_account,
@@ -629,7 +629,7 @@ op_user_suspend(struct run *r)
 static enum answer
 op_user_remove(struct run *r)
 {
-	struct access_who w = access_who(T.gap);
+	struct actor w = access_who(T.gap);
 	struct access_errors err = { 0 };
 	size_t removed = 0;
 	enum access_rc rc = account_remove(r->s, &w, T.org, T.quality, &T.user_account, 1,
@@ -816,7 +816,7 @@ prepare_cogap(struct run *r)
 static enum answer
 op_cogap_remove(struct run *r)
 {
-	struct access_who w = access_who(P_ANNE);
+	struct actor w = access_who(P_ANNE);
 	struct access_errors err;
 
 	return access_answer(hierarchy_cogap_remove(r->s, &w, T.e1_org, P_BRUNO, &err));
@@ -954,7 +954,7 @@ static void
 template_user_account(void)
 {
 	static const char *const apps[] = { "MEDSEIP" };
-	struct access_who w = access_who(T.gap);
+	struct actor w = access_who(T.gap);
 	struct user_input in = {
 		.niss = "80010100305", .username = "marie.janssens", .last_name = "Janssens",
 		.first_name = "Marie", .title = "Mme", .language = "fr",
@@ -988,7 +988,7 @@ template_seed(void)
 		.id = "portal", .application = "MEDSEIP", .scopes = "openid profile",
 		.redirect = redirect, .n_redirect = 1,
 	};
-	struct access_who w;
+	struct actor w;
 	struct activation_input in = {
 		.quality = "health_related", .email = "qualite@example.be", .mode = "gl",
 		.niss = "90022800193",
