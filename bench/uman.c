@@ -192,7 +192,7 @@ main(int argc, char **argv)
 			.contact_email = "bench@example.be", .contact_phone = "02 511 51 51",
 			.procedure = "standard",
 		};
-		struct org_actor by = { .person_id = gap.id, .role = "legal_rep" };
+		struct actor by = { .person_id = gap.id, .role = "legal_rep" };
 
 		if (store_begin(s, STORE_WRITE, &tx) != 0 || (org = org_create(tx, &on, gap.id,
 		    &by)) <= 0 || store_commit(&tx) != 0) {

@@ -221,16 +221,13 @@ hierarchy_managers(struct store *s, const struct actor *who, int64_t org,
 	return ACCESS_OK;
 }
 
-static struct org_actor
-org_actor_of(const struct actor *who, const struct policy_actor *actor)
+/* The actor as the audit names them here: their role in the organisation. */
+static struct actor
+actor_in_org(const struct actor *who, const struct policy_actor *actor)
 {
-	struct org_actor by = {
-		.person_id = who->person_id,
-		.role = actor->roles & ROLE_GAP ? "GAP" : actor->roles & ROLE_COGAP ? "COGAP" :
-		    "none",
-		.source = who->source, .request_id = who->request_id,
-	};
+	struct actor by = *who;
 
+	by.role = actor->roles & ROLE_GAP ? "GAP" : actor->roles & ROLE_COGAP ? "COGAP" : "none";
 	return by;
 }
 
@@ -298,7 +295,7 @@ hierarchy_cogap_add(struct store *s, const struct actor *who, int64_t org,
 	struct policy_target t = { 0 };
 	struct policy_actor actor;
 	struct person names;
-	struct org_actor by;
+	struct actor by;
 	struct store_tx *tx;
 	struct be_niss parsed;
 	enum be_reason why;
@@ -312,7 +309,7 @@ hierarchy_cogap_add(struct store *s, const struct actor *who, int64_t org,
 	rc = open_org(s, STORE_WRITE, who, org, POLICY_MANAGE_COGAPS, &t, &tx, &o, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
-	by = org_actor_of(who, &actor);
+	by = actor_in_org(who, &actor);
 	why = in->niss == NULL || in->niss[0] == '\0' ? BE_EMPTY : strlen(in->niss) > 31 ?
 	    BE_LENGTH : be_niss_parse(in->niss, &parsed);
 	if (why != BE_OK)
@@ -375,7 +372,7 @@ hierarchy_cogap_remove(struct store *s, const struct actor *who, int64_t org,
 {
 	struct policy_target t = { 0 };
 	struct policy_actor actor;
-	struct org_actor by;
+	struct actor by;
 	struct store_tx *tx;
 	enum access_rc rc;
 	struct org o;
@@ -394,7 +391,7 @@ hierarchy_cogap_remove(struct store *s, const struct actor *who, int64_t org,
 	rc = open_org(s, STORE_WRITE, who, org, POLICY_MANAGE_COGAPS, &t, &tx, &o, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
-	by = org_actor_of(who, &actor);
+	by = actor_in_org(who, &actor);
 	r = org_remove_cogap(tx, org, person, &by);
 	if (r == -2) {
 		access_error_add(err, "person", N_("Cette personne n'est pas co-responsable des accès."));

@@ -358,7 +358,7 @@ csam_designate(struct store *s, const struct actor *who, const struct csam_gap_f
 {
 	struct arena *a = arena_new(ARENA_MAX);
 	struct store_tx *tx = NULL;
-	struct org_actor by = {
+	struct actor by = {
 		.person_id = who->person_id, .role = "legal_rep", .source = who->source,
 		.request_id = who->request_id,
 	};

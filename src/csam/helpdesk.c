@@ -300,7 +300,7 @@ csam_approve(struct store *s, const struct actor *who, const char *reference,
     bool four_eyes, struct csam_approval *out, enum csam_refusal *why)
 {
 	struct arena *a = arena_new(ARENA_MAX);
-	struct org_actor by = {
+	struct actor by = {
 		.person_id = who->person_id, .role = "helpdesk", .source = who->source,
 		.request_id = who->request_id,
 	};

@@ -96,7 +96,7 @@ make_org(const char *enterprise, const char *name, int64_t gap)
 		.contact_email = "contact@example.be", .contact_phone = "02 511 51 51",
 		.procedure = "standard",
 	};
-	struct org_actor by = { .person_id = gap, .role = "legal_rep" };
+	struct actor by = { .person_id = gap, .role = "legal_rep" };
 	struct store_tx *tx;
 	int64_t id;
 
@@ -127,7 +127,7 @@ setup(void **state)
 	F->other_org = make_org("0403170701", "Autre SA", P_OTHER_GAP);
 	{
 		struct store_tx *tx;
-		struct org_actor by = { .person_id = P_GAP, .role = "GAP" };
+		struct actor by = { .person_id = P_GAP, .role = "GAP" };
 
 		assert_int_equal(store_begin(F->fx.s, STORE_WRITE, &tx), 0);
 		assert_int_equal(org_add_cogap(tx, F->org, P_COGAP, &by), 0);

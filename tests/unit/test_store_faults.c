@@ -338,7 +338,7 @@ status_answer(int rc)
 	return rc == 0 ? DONE : rc == -1 ? FAILED : OTHER;
 }
 
-static const struct oidc_ctx octx = { "127.0.0.1", "0123456789abcdef" };
+static const struct actor octx = { .source = "127.0.0.1", .request_id = "0123456789abcdef" };
 
 static enum answer
 op_person_create(struct run *r)
@@ -983,7 +983,7 @@ template_seed(void)
 		.contact_email = "contact@example.be", .contact_phone = "02 511 51 51",
 		.procedure = "standard",
 	};
-	struct org_actor by = { .person_id = 0, .role = "legal_rep" };
+	struct actor by = { .person_id = 0, .role = "legal_rep" };
 	struct oidc_client_new c = {
 		.id = "portal", .application = "MEDSEIP", .scopes = "openid profile",
 		.redirect = redirect, .n_redirect = 1,
