@@ -670,8 +670,8 @@ static enum answer
 op_change_password(struct run *r)
 {
 	struct account_password_change c = {
-		.person = T.user, .current = PASSWORD, .fresh = "Un-autre-mot-de-passe-solide",
-		.source = "127.0.0.1", .request_id = "0123456789abcdef",
+		.by = { .person_id = T.user, .source = "127.0.0.1", .request_id = "0123456789abcdef" },
+		.current = PASSWORD, .fresh = "Un-autre-mot-de-passe-solide",
 	};
 	enum account_result res = account_change_password(r->s, &c);
 
