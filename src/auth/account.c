@@ -50,7 +50,7 @@ enum account_result
 account_change_password(struct store *s, struct account_password_change *c)
 {
 	char user[128], hash[HASH_MAX], fresh[HASH_MAX], actor[24], object[32];
-	struct login_attempt la = { .source = c->by.source, .request_id = c->by.request_id };
+	struct login_attempt la = { .by = c->by };
 	struct audit_event ev = {
 		.actor = actor, .actor_role = "person", .action = "password.change",
 		.object = object, .source = c->by.source, .request_id = c->by.request_id,

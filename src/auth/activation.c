@@ -208,7 +208,7 @@ enum activation_result
 activation_redeem(struct store *s, struct activation_attempt *a)
 {
 	struct login_attempt la = {
-		.username = a->username, .source = a->source, .request_id = a->request_id,
+		.username = a->username, .by = { .source = a->source, .request_id = a->request_id },
 	};
 	char norm[CODE_LEN + 1], hash[HASH_MAX], actor[24], object[32];
 	struct audit_event ev = {

@@ -338,7 +338,7 @@ tokencard_login_begin(struct store *s, struct login_attempt *a, const char *bind
 	char actor[24];
 	struct audit_event ev = {
 		.actor = actor, .actor_role = "person", .action = "login.token.challenge",
-		.object = "door:token", .source = a->source, .request_id = a->request_id,
+		.object = "door:token", .source = a->by.source, .request_id = a->by.request_id,
 	};
 	enum login_result res;
 	int rc;

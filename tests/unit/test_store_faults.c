@@ -370,8 +370,8 @@ static enum answer
 login(struct run *r, const char *password, enum login_result expected)
 {
 	struct login_attempt a = {
-		.username = "marie.janssens", .password = password, .source = "127.0.0.1",
-		.request_id = "0123456789abcdef",
+		.username = "marie.janssens", .password = password,
+		.by = { .source = "127.0.0.1", .request_id = "0123456789abcdef" },
 	};
 	enum login_result res = login_password(r->s, &a);
 

@@ -168,8 +168,8 @@ login_steps(void **state)
 {
 	struct fixture *f = *state;
 	struct tokencard_print card;
-	struct login_attempt a = { .username = "jan", .password = PW, .source = "192.0.2.7",
-	    .request_id = "t" };
+	struct login_attempt a = { .username = "jan", .password = PW,
+	    .by = { .source = "192.0.2.7", .request_id = "t" } };
 	char token[TOKENCARD_TOKEN_MAX], token2[TOKENCARD_TOKEN_MAX];
 	int pos = 0, pos2 = 0, left;
 
@@ -209,8 +209,8 @@ static void
 login_refusals(void **state)
 {
 	struct fixture *f = *state;
-	struct login_attempt a = { .username = "claire", .password = PW, .source = "192.0.2.8",
-	    .request_id = "t" };
+	struct login_attempt a = { .username = "claire", .password = PW,
+	    .by = { .source = "192.0.2.8", .request_id = "t" } };
 	char token[TOKENCARD_TOKEN_MAX];
 	int pos = 0;
 

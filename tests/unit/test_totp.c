@@ -215,7 +215,7 @@ login_door(void **state)
 	unsigned char key[TOTP_KEY_BYTES];
 	int64_t now = (int64_t)time(NULL);
 	struct login_attempt a = { .username = "claire", .password = "Un-mot-de-passe-solide",
-	    .source = "192.0.2.1", .request_id = "t" };
+	    .by = { .source = "192.0.2.1", .request_id = "t" } };
 	struct audit_report rep;
 	char code[9];
 
