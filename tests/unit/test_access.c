@@ -544,8 +544,8 @@ names_come_from_register_or_card(void **state)
 	};
 	struct eid_identity card = { .niss = NISS_NEW2, .last_name = "Vandamme",
 	    .first_name = "Jean-Claude", .serial = "0A", .issuer = "Citizen CA" };
-	struct eid_login e = { .id = &card, .via = "demo", .language = "fr",
-	    .source = "127.0.0.1", .request_id = "t" };
+	struct eid_login e = { .id = &card, .via = "demo",
+	    .by = { .lang = "fr", .source = "127.0.0.1", .request_id = "t" } };
 	int64_t q;
 
 	(void)state;

@@ -167,8 +167,8 @@ eid_login_clears_the_wait(void **state)
 	struct store_fixture_login *f = *state;
 	struct eid_identity id = { .niss = NISS, .last_name = "Peeters", .first_name = "Jan",
 	    .serial = "01", .issuer = "Citizen CA" };
-	struct eid_login e = { .id = &id, .via = "demo", .language = "nl",
-	    .source = "192.0.2.4", .request_id = "t" };
+	struct eid_login e = { .id = &id, .via = "demo",
+	    .by = { .lang = "nl", .source = "192.0.2.4", .request_id = "t" } };
 
 	for (int i = 0; i < 6; i++)
 		assert_int_equal(try(f, "Jan", "faux", "192.0.2.4"), i < 3 ? LOGIN_REFUSED :

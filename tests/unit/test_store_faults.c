@@ -728,7 +728,7 @@ op_activation_redeem(struct run *r)
 {
 	struct activation_attempt a = {
 		.code = r->activation, .username = "sophie.martin", .password = PASSWORD,
-		.source = "127.0.0.1", .request_id = "0123456789abcdef",
+		.by = { .source = "127.0.0.1", .request_id = "0123456789abcdef" },
 	};
 	enum activation_result res = activation_redeem(r->s, &a);
 

@@ -633,8 +633,8 @@ activate_post(struct web_req *r)
 	j->a.code = j->code;
 	j->a.username = j->username;
 	j->a.password = j->password;
-	j->a.source = web_client(r);
-	j->a.request_id = web_rid(r);
+	j->a.by.source = web_client(r);
+	j->a.by.request_id = web_rid(r);
 	return web_defer(r, run_activate, j, activate_done);
 }
 
