@@ -740,7 +740,7 @@ op_totp_enrol_begin(struct run *r)
 {
 	unsigned char key[TOTP_KEY_BYTES];
 
-	return totp_enrol_begin(r->s, T.user, 1900000000, key, "127.0.0.1", NULL) == 0 ?
+	return totp_enrol_begin(r->s, &(struct actor){ .person_id = T.user, .source = "127.0.0.1" }, 1900000000, key) == 0 ?
 	    DONE : FAILED;
 }
 
@@ -749,7 +749,7 @@ static int
 prepare_totp(struct run *r)
 {
 	r->now = (int64_t)time(NULL);
-	return totp_enrol_begin(r->s, T.user, r->now, r->key, "127.0.0.1", NULL);
+	return totp_enrol_begin(r->s, &(struct actor){ .person_id = T.user, .source = "127.0.0.1" }, r->now, r->key);
 }
 
 static enum answer
@@ -760,7 +760,7 @@ op_totp_enrol_confirm(struct run *r)
 
 	if (totp_code(r->key, sizeof(r->key), r->now, TOTP_DIGITS, code) != 0)
 		return OTHER;
-	res = totp_enrol_confirm(r->s, T.user, code, r->now, "127.0.0.1", NULL);
+	res = totp_enrol_confirm(r->s, &(struct actor){ .person_id = T.user, .source = "127.0.0.1" }, code, r->now);
 	return res == TOTP_OK ? DONE : res == TOTP_ERROR ? FAILED : OTHER;
 }
 
@@ -776,7 +776,7 @@ prepare_totp_active(struct run *r)
 static enum answer
 op_totp_remove(struct run *r)
 {
-	int rc = totp_remove(r->s, T.user, "127.0.0.1", NULL);
+	int rc = totp_remove(r->s, &(struct actor){ .person_id = T.user, .source = "127.0.0.1" });
 
 	return rc == 0 ? DONE : rc == -1 ? FAILED : OTHER;
 }
