@@ -784,7 +784,8 @@ op_totp_remove(struct run *r)
 static enum answer
 op_tokencard_issue(struct run *r)
 {
-	int rc = tokencard_issue(r->s, T.user, "127.0.0.1", NULL, &r->card);
+	int rc = tokencard_issue(r->s, &(struct actor){ .person_id = T.user, .source = "127.0.0.1" },
+	    &r->card);
 
 	return rc == 0 ? DONE : FAILED;
 }
@@ -799,8 +800,9 @@ prepare_tokencard(struct run *r)
 static enum answer
 op_tokencard_activate(struct run *r)
 {
-	enum tokencard_result res = tokencard_activate(r->s, T.user,
-	    r->card.codes[r->card.confirm_position - 1], r->now, "127.0.0.1", NULL);
+	enum tokencard_result res = tokencard_activate(r->s,
+	    &(struct actor){ .person_id = T.user, .source = "127.0.0.1" },
+	    r->card.codes[r->card.confirm_position - 1], r->now);
 
 	return res == TOKENCARD_OK ? DONE : res == TOKENCARD_ERROR ? FAILED : OTHER;
 }

@@ -281,7 +281,8 @@ run_issue(void *arg)
 {
 	struct issue_job *j = arg;
 
-	j->rc = tokencard_issue(j->store, j->person, j->source, j->rid, &j->card);
+	j->rc = tokencard_issue(j->store, &(struct actor){ .person_id = j->person,
+	    .source = j->source, .request_id = j->rid }, &j->card);
 }
 
 static int
@@ -463,8 +464,9 @@ card_activate_post(struct web_req *r)
 		return 0;
 	if (!form_code(r, clean, sizeof(clean)))
 		return card_page(r, 422, N_("Introduisez le code demandé."));
-	switch (tokencard_activate(app->store, web_session(r)->person_id, clean,
-	    (int64_t)time(NULL), web_client(r), web_rid(r))) {
+	switch (tokencard_activate(app->store, &(struct actor){
+	    .person_id = web_session(r)->person_id, .source = web_client(r),
+	    .request_id = web_rid(r) }, clean, (int64_t)time(NULL))) {
 	case TOKENCARD_OK:
 		return web_redirect(r, "/enrolement/token?active=1");
 	case TOKENCARD_WRONG:
@@ -485,8 +487,8 @@ token_revoke_post(struct web_req *r)
 
 	if (!enrol_require(r))
 		return 0;
-	if (tokencard_revoke(app->store, web_session(r)->person_id, (int64_t)time(NULL),
-	    web_client(r), web_rid(r)) < 0)
+	if (tokencard_revoke(app->store, &(struct actor){ .person_id = web_session(r)->person_id,
+	    .source = web_client(r), .request_id = web_rid(r) }, (int64_t)time(NULL)) < 0)
 		return -1;
 	return web_redirect(r, "/enrolement/token?revoquee=1");
 }
