@@ -107,7 +107,7 @@ same(void *arg, const char *msgid)
 
 /* Median wall time of runs first pages with filter f; *cpu the median CPU time. */
 static double
-time_search(struct store *s, const struct access_who *w, int64_t org, int64_t q,
+time_search(struct store *s, const struct actor *w, int64_t org, int64_t q,
     const struct user_filter *f, int runs, int64_t *total, double *cpu)
 {
 	double *t = calloc((size_t)runs, sizeof(*t)), *c = calloc((size_t)runs, sizeof(*c)), m;
@@ -135,7 +135,7 @@ time_search(struct store *s, const struct access_who *w, int64_t org, int64_t q,
 }
 
 static void
-report(const char *name, struct store *s, const struct access_who *w, int64_t org, int64_t q,
+report(const char *name, struct store *s, const struct actor *w, int64_t org, int64_t q,
     const struct user_filter *f, int runs)
 {
 	int64_t total = 0;
@@ -154,7 +154,7 @@ main(int argc, char **argv)
 	long n = argc > 2 ? strtol(argv[2], NULL, 10) : 100000;
 	struct person gap = { 0 };
 	struct store_tx *tx;
-	struct access_who w = { .level = LOA_LOW, .lang = "fr", .source = "bench" };
+	struct actor w = { .level = LOA_LOW, .lang = "fr", .source = "bench" };
 	struct access_errors aerr;
 	int64_t org, q = 0;
 	double t0, cpu0, elapsed;
@@ -192,7 +192,7 @@ main(int argc, char **argv)
 			.contact_email = "bench@example.be", .contact_phone = "02 511 51 51",
 			.procedure = "standard",
 		};
-		struct org_actor by = { .person_id = gap.id, .role = "legal_rep" };
+		struct actor by = { .person_id = gap.id, .role = "legal_rep" };
 
 		if (store_begin(s, STORE_WRITE, &tx) != 0 || (org = org_create(tx, &on, gap.id,
 		    &by)) <= 0 || store_commit(&tx) != 0) {

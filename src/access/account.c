@@ -90,7 +90,7 @@ access_org_label(struct store_tx *tx, int64_t org, char out[24])
 }
 
 int
-access_audit(struct store_tx *tx, const struct access_who *who,
+access_audit(struct store_tx *tx, const struct actor *who,
     const struct policy_actor *actor, int64_t org, const char *action, const char *object,
     const char *details)
 {
@@ -108,7 +108,7 @@ access_audit(struct store_tx *tx, const struct access_who *who,
 }
 
 enum access_rc
-access_allow(struct store_tx *tx, const struct access_who *who, int64_t org,
+access_allow(struct store_tx *tx, const struct actor *who, int64_t org,
     enum policy_action action, const struct policy_target *target, struct policy_actor *actor,
     enum policy_reason *why)
 {
@@ -123,7 +123,7 @@ access_allow(struct store_tx *tx, const struct access_who *who, int64_t org,
 }
 
 enum access_rc
-access_refuse(struct store *s, struct store_tx **tx, const struct access_who *who,
+access_refuse(struct store *s, struct store_tx **tx, const struct actor *who,
     int64_t org, enum policy_action action, enum policy_reason why, int64_t quality,
     const char *object)
 {
@@ -653,7 +653,7 @@ details_json(int64_t quality, int64_t account, const char *key, const char *valu
 
 /* Audits action on person with details (released here; NULL fails). Returns 0 or -1. */
 static int
-audit_person(struct store_tx *tx, const struct access_who *who,
+audit_person(struct store_tx *tx, const struct actor *who,
     const struct policy_actor *actor, int64_t org, const char *action, int64_t person,
     json_t *details)
 {
@@ -664,7 +664,7 @@ audit_person(struct store_tx *tx, const struct access_who *who,
 }
 
 enum access_rc
-account_add_member(struct store_tx *tx, const struct access_who *who,
+account_add_member(struct store_tx *tx, const struct actor *who,
     const struct policy_actor *actor, int64_t org, int64_t quality, const char *type,
     struct user_norm *n)
 {
@@ -722,7 +722,7 @@ account_add_member(struct store_tx *tx, const struct access_who *who,
  * GAP or a co-GAP, or 0); a refusal ends tx and is audited with target_person (0: none) as
  * object, an error ends it too. */
 static enum access_rc
-check(struct store *s, struct store_tx **tx, const struct access_who *who, int64_t org,
+check(struct store *s, struct store_tx **tx, const struct actor *who, int64_t org,
     enum policy_action action, int64_t quality, unsigned target_roles, int64_t target_person,
     struct policy_actor *actor)
 {
@@ -734,7 +734,7 @@ check(struct store *s, struct store_tx **tx, const struct access_who *who, int64
 /* Opens tx on org's quality (its catalogue code to qcode, which may be NULL) and asks the
  * policy whether who manages its users. On anything but ACCESS_OK tx has been ended. */
 static enum access_rc
-open_quality(struct store *s, enum store_mode mode, const struct access_who *who,
+open_quality(struct store *s, enum store_mode mode, const struct actor *who,
     int64_t org, int64_t quality, struct store_tx **tx, char qcode[QUALITY_CODE_MAX + 1],
     struct policy_actor *actor)
 {
@@ -754,7 +754,7 @@ open_quality(struct store *s, enum store_mode mode, const struct access_who *who
 /* open_quality to add a user of type to the quality: a co-manager (COGL) also needs the
  * right to designate one. */
 static enum access_rc
-open_to_add(struct store *s, enum store_mode mode, const struct access_who *who,
+open_to_add(struct store *s, enum store_mode mode, const struct actor *who,
     int64_t org, int64_t quality, const char *type, struct store_tx **tx,
     char qcode[QUALITY_CODE_MAX + 1], struct policy_actor *actor)
 {
@@ -786,7 +786,7 @@ is_gap(struct store_tx *tx, int64_t org, int64_t person)
  * the quality's users with that person as target; *roles (may be NULL) receives their
  * roles. On anything but ACCESS_OK tx has been ended. */
 static enum access_rc
-check_other_manager(struct store *s, struct store_tx **tx, const struct access_who *who,
+check_other_manager(struct store *s, struct store_tx **tx, const struct actor *who,
     int64_t org, int64_t quality, int64_t person, struct policy_actor *actor,
     unsigned *roles)
 {
@@ -805,7 +805,7 @@ check_other_manager(struct store *s, struct store_tx **tx, const struct access_w
 }
 
 enum access_rc
-account_prepare(struct store *s, const struct access_who *who, int64_t org,
+account_prepare(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, const char *niss, const char *type, struct user_prefill *out,
     struct access_errors *err)
 {
@@ -858,7 +858,7 @@ account_prepare(struct store *s, const struct access_who *who, int64_t org,
 /* Creation (commit) or its check (no commit); names (may be NULL) receives the names the
  * person will carry. */
 static enum access_rc
-user_new(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
+user_new(struct store *s, const struct actor *who, int64_t org, int64_t quality,
     const struct user_input *in, struct access_errors *err, bool commit, int64_t *account_id,
     struct user_names *names)
 {
@@ -928,14 +928,14 @@ fail:
 }
 
 enum access_rc
-account_check(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
+account_check(struct store *s, const struct actor *who, int64_t org, int64_t quality,
     const struct user_input *in, struct access_errors *err)
 {
 	return user_new(s, who, org, quality, in, err, false, NULL, NULL);
 }
 
 enum access_rc
-account_check_names(struct store *s, const struct access_who *who, int64_t org,
+account_check_names(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, const struct user_input *in, struct access_errors *err,
     struct user_names *names)
 {
@@ -946,7 +946,7 @@ account_check_names(struct store *s, const struct access_who *who, int64_t org,
 }
 
 enum access_rc
-account_create(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
+account_create(struct store *s, const struct actor *who, int64_t org, int64_t quality,
     const struct user_input *in, struct access_errors *err, int64_t *account_id)
 {
 	return user_new(s, who, org, quality, in, err, true, account_id, NULL);
@@ -977,7 +977,7 @@ member_view(struct store_tx *tx, int64_t org, int64_t quality, int64_t account,
  * into v (member_view) and, when it is another manager's, checks the policy again
  * (check_other_manager, *other). On anything but ACCESS_OK tx has been ended. */
 static enum access_rc
-open_member(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
+open_member(struct store *s, const struct actor *who, int64_t org, int64_t quality,
     int64_t account, struct store_tx **tx, char qcode[QUALITY_CODE_MAX + 1],
     struct policy_actor *actor, struct user_view *v, unsigned *other)
 {
@@ -995,7 +995,7 @@ open_member(struct store *s, const struct access_who *who, int64_t org, int64_t 
 }
 
 enum access_rc
-account_get(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
+account_get(struct store *s, const struct actor *who, int64_t org, int64_t quality,
     int64_t account_id, struct user_view *out)
 {
 	struct policy_actor actor;
@@ -1028,7 +1028,7 @@ contains(char apps[][32], size_t n, const char *code)
 }
 
 enum access_rc
-account_update(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
+account_update(struct store *s, const struct actor *who, int64_t org, int64_t quality,
     int64_t account_id, int64_t version, const struct user_input *in,
     struct access_errors *err)
 {
@@ -1132,7 +1132,7 @@ done:
 }
 
 enum access_rc
-account_set_status(struct store *s, const struct access_who *who, int64_t org,
+account_set_status(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, int64_t account_id, int64_t version, bool suspend,
     struct access_errors *err)
 {
@@ -1177,7 +1177,7 @@ done:
 }
 
 enum access_rc
-account_remove(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
+account_remove(struct store *s, const struct actor *who, int64_t org, int64_t quality,
     const int64_t *accounts, size_t n, size_t *removed, struct access_errors *err)
 {
 	struct policy_actor actor;

@@ -11,6 +11,7 @@
 
 #include "base/arena.h"
 #include "base/utf8.h"
+#include "policy/actor.h"
 #include "policy/policy.h"
 #include "store/store.h"
 #include "value/value.h"
@@ -24,15 +25,6 @@
 #define ACCESS_NAME_MAX 100
 #define ACCESS_EMAIL_MAX 254
 #define ACCESS_PHONE_MAX 32
-
-/* Who acts, from where. The services build their roles in the organisation themselves. */
-struct access_who {
-	int64_t person_id;
-	int level;                 /* enum loa of the session */
-	const char *lang;          /* fr, nl, de, en: names of the catalogue */
-	const char *source;        /* client address, for the audit */
-	const char *request_id;
-};
 
 enum access_rc {
 	ACCESS_ERROR = -1,         /* store failure: nothing changed */
@@ -62,18 +54,18 @@ const char *access_error_of(const struct access_errors *err, const char *field);
 
 /* Checks the policy for who acting in org (roles read in tx) on target. Returns ACCESS_OK,
  * or ACCESS_DENIED with the reason in *why (may be NULL); *actor receives the roles. */
-enum access_rc access_allow(struct store_tx *tx, const struct access_who *who, int64_t org,
+enum access_rc access_allow(struct store_tx *tx, const struct actor *who, int64_t org,
     enum policy_action action, const struct policy_target *target, struct policy_actor *actor,
     enum policy_reason *why);
 /* Ends *tx (rolled back: nothing changed) and records the refusal as "access.denied" in a
  * transaction of its own. object may be NULL. Returns ACCESS_DENIED (ACCESS_ERROR when the
  * event cannot be written). */
 enum access_rc access_refuse(struct store *s, struct store_tx **tx,
-    const struct access_who *who, int64_t org, enum policy_action action,
+    const struct actor *who, int64_t org, enum policy_action action,
     enum policy_reason why, int64_t quality, const char *object);
 /* Appends an audit event for a change in org made by actor (roles give the acting role).
  * details is a JSON object text or NULL. Returns 0 or -1. */
-int access_audit(struct store_tx *tx, const struct access_who *who,
+int access_audit(struct store_tx *tx, const struct actor *who,
     const struct policy_actor *actor, int64_t org, const char *action, const char *object,
     const char *details);
 /* The name of the organisation in audit events: its enterprise number, or org:<id>. */
@@ -141,11 +133,11 @@ struct user_view {
 /* "Ajouter un utilisateur NISS … Suivant": checks the policy (co-managers also need
  * POLICY_DESIGNATE_COGL) and the NISS, refuses a person already in the quality, and
  * prefills the creation form. */
-enum access_rc account_prepare(struct store *s, const struct access_who *who, int64_t org,
+enum access_rc account_prepare(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, const char *niss, const char *type, struct user_prefill *out,
     struct access_errors *err);
 /* Validates the creation form (for the confirmation page) and changes nothing. */
-enum access_rc account_check(struct store *s, const struct access_who *who, int64_t org,
+enum access_rc account_check(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, const struct user_input *in, struct access_errors *err);
 
 /* The names a person added will carry: locked when someone knows them (their record,
@@ -156,30 +148,30 @@ struct user_names {
 	bool locked;
 };
 /* account_check, and *names filled (once the NISS was read) for the pages to show. */
-enum access_rc account_check_names(struct store *s, const struct access_who *who,
+enum access_rc account_check_names(struct store *s, const struct actor *who,
     int64_t org, int64_t quality, const struct user_input *in, struct access_errors *err,
     struct user_names *names);
 /* Adds the user to the quality: the person when unknown, the account when they have none
  * in the organisation, the member, the grants, with audit events. *account_id receives
  * the account. ACCESS_EXISTS when the person is already in the quality. */
-enum access_rc account_create(struct store *s, const struct access_who *who, int64_t org,
+enum access_rc account_create(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, const struct user_input *in, struct access_errors *err,
     int64_t *account_id);
 /* Reads a user of a quality. */
-enum access_rc account_get(struct store *s, const struct access_who *who, int64_t org,
+enum access_rc account_get(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, int64_t account_id, struct user_view *out);
 /* Saves the edition form (account data, applications, USER/COGL) read at version;
  * ACCESS_CONFLICT when the account changed since. */
-enum access_rc account_update(struct store *s, const struct access_who *who, int64_t org,
+enum access_rc account_update(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, int64_t account_id, int64_t version, const struct user_input *in,
     struct access_errors *err);
 /* Suspends or reactivates the account read at version. */
-enum access_rc account_set_status(struct store *s, const struct access_who *who, int64_t org,
+enum access_rc account_set_status(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, int64_t account_id, int64_t version, bool suspend,
     struct access_errors *err);
 /* Removes users from the quality (their grants with them; an account left in no quality
  * goes too). All or nothing; *removed receives the count. */
-enum access_rc account_remove(struct store *s, const struct access_who *who, int64_t org,
+enum access_rc account_remove(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, const int64_t *accounts, size_t n, size_t *removed,
     struct access_errors *err);
 
@@ -213,7 +205,7 @@ int account_validate(struct store_tx *tx, int64_t org, const char *qcode,
 /* Makes n a member of quality (type GL, COGL or USER) with its grants: creates the person
  * and the account when needed, updates the account's data otherwise; audits. Returns
  * ACCESS_OK, ACCESS_EXISTS (already a member) or ACCESS_ERROR. */
-enum access_rc account_add_member(struct store_tx *tx, const struct access_who *who,
+enum access_rc account_add_member(struct store_tx *tx, const struct actor *who,
     const struct policy_actor *actor, int64_t org, int64_t quality, const char *type,
     struct user_norm *n);
 /* Reads the person's account in org into v. Returns 0 found, 1 none, -1 error. */

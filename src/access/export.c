@@ -116,7 +116,7 @@ struct export_stream {
 	enum export_kind kind;
 	struct store *s;
 	/* The one acting, copied: the stream outlives the request that opened it. */
-	struct access_who who;
+	struct actor who;
 	char lang[8], source[64], rid[40];
 	int64_t org, quality;
 	struct arena *a;             /* the plan, the query's bounds */
@@ -262,7 +262,7 @@ end_reading(struct export_stream *x)
 
 /* A stream with a reserved place; NULL with *busy set when there is none. */
 static struct export_stream *
-stream_new(enum export_kind kind, struct store *s, const struct access_who *who, int64_t org,
+stream_new(enum export_kind kind, struct store *s, const struct actor *who, int64_t org,
     int64_t quality, bool *busy)
 {
 	struct export_stream *x;
@@ -307,7 +307,7 @@ stream_head(struct export_stream *x, char sep, export_tr tr, void *tr_arg,
 }
 
 enum access_rc
-export_users_open(struct store *s, const struct access_who *who, int64_t org,
+export_users_open(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, const struct user_filter *f, char sep, export_tr tr, void *tr_arg,
     struct export_stream **out, struct access_errors *err)
 {
@@ -347,7 +347,7 @@ export_users_open(struct store *s, const struct access_who *who, int64_t org,
 }
 
 enum access_rc
-export_audit_open(struct store *s, const struct access_who *who, int64_t org,
+export_audit_open(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, const struct audit_filter *f, char sep, export_tr tr, void *tr_arg,
     struct export_stream **out, struct access_errors *err)
 {
@@ -482,7 +482,7 @@ export_drain(struct export_stream *x, csvw_sink sink, void *sink_arg, int64_t *r
 }
 
 enum access_rc
-export_users(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
+export_users(struct store *s, const struct actor *who, int64_t org, int64_t quality,
     const struct user_filter *f, char sep, export_tr tr, void *tr_arg, csvw_sink sink,
     void *sink_arg, int64_t *rows, struct access_errors *err)
 {
@@ -495,7 +495,7 @@ export_users(struct store *s, const struct access_who *who, int64_t org, int64_t
 }
 
 enum access_rc
-export_audit(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
+export_audit(struct store *s, const struct actor *who, int64_t org, int64_t quality,
     const struct audit_filter *f, char sep, export_tr tr, void *tr_arg, csvw_sink sink,
     void *sink_arg, int64_t *rows, struct access_errors *err)
 {

@@ -49,10 +49,10 @@ struct export_stream;
 
 /* Checks the policy and the filters as export_users / export_audit do, then opens the
  * rows; *out is then to be read with export_read and ended with export_close. */
-enum access_rc export_users_open(struct store *s, const struct access_who *who, int64_t org,
+enum access_rc export_users_open(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, const struct user_filter *f, char sep, export_tr tr, void *tr_arg,
     struct export_stream **out, struct access_errors *err);
-enum access_rc export_audit_open(struct store *s, const struct access_who *who, int64_t org,
+enum access_rc export_audit_open(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, const struct audit_filter *f, char sep, export_tr tr, void *tr_arg,
     struct export_stream **out, struct access_errors *err);
 /* Copies the next bytes of the file (at most max) to dst: returns their count, 0 at the
@@ -68,11 +68,11 @@ void export_close(struct export_stream *x);
 /* Writes the users of quality (0: every quality of org the one acting manages) matching f,
  * in name order, with a header row: NISS formatted, applications as codes. Checks
  * POLICY_EXPORT_USERS and records the export in the audit trail. *rows receives the count. */
-enum access_rc export_users(struct store *s, const struct access_who *who, int64_t org,
+enum access_rc export_users(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, const struct user_filter *f, char sep, export_tr tr, void *tr_arg,
     csvw_sink sink, void *sink_arg, int64_t *rows, struct access_errors *err);
 /* Writes the audit trail of org (or of one quality) matching f, newest first. */
-enum access_rc export_audit(struct store *s, const struct access_who *who, int64_t org,
+enum access_rc export_audit(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, const struct audit_filter *f, char sep, export_tr tr, void *tr_arg,
     csvw_sink sink, void *sink_arg, int64_t *rows, struct access_errors *err);
 

@@ -37,7 +37,7 @@ copy(char *dst, size_t n, const char *src)
 /* Opens tx on org and checks the policy (access_open); ACCESS_NOT_FOUND for an unknown
  * organisation. Org 0 is none: the person's own data, with platform roles only. */
 static enum access_rc
-open_org(struct store *s, enum store_mode mode, const struct access_who *who, int64_t org,
+open_org(struct store *s, enum store_mode mode, const struct actor *who, int64_t org,
     enum policy_action action, const struct policy_target *t, struct store_tx **tx,
     struct org *o, struct policy_actor *actor)
 {
@@ -79,7 +79,7 @@ membership_row(struct store_q *q, struct arena *a, void *elem)
 /* Reads the roles of the person in po: first in the organisation, then in its
  * qualities. Returns 0 or -1. */
 static int
-org_links(struct store_tx *tx, struct arena *a, const struct access_who *who,
+org_links(struct store_tx *tx, struct arena *a, const struct actor *who,
     struct person_org *po)
 {
 	struct access_list l = { 0 };
@@ -98,7 +98,7 @@ org_links(struct store_tx *tx, struct arena *a, const struct access_who *who,
 }
 
 enum access_rc
-hierarchy_orgs(struct store *s, const struct access_who *who, struct arena *a,
+hierarchy_orgs(struct store *s, const struct actor *who, struct arena *a,
     struct person_org **out, size_t *n)
 {
 	struct policy_target own = { .own_data = true };
@@ -198,7 +198,7 @@ hierarchy_managed_orgs(struct store *s, int64_t person, struct arena *a,
 }
 
 enum access_rc
-hierarchy_managers(struct store *s, const struct access_who *who, int64_t org,
+hierarchy_managers(struct store *s, const struct actor *who, int64_t org,
     struct arena *a, struct managers_view *out)
 {
 	struct policy_target t = { 0 };
@@ -221,16 +221,13 @@ hierarchy_managers(struct store *s, const struct access_who *who, int64_t org,
 	return ACCESS_OK;
 }
 
-static struct org_actor
-org_actor_of(const struct access_who *who, const struct policy_actor *actor)
+/* The actor as the audit names them here: their role in the organisation. */
+static struct actor
+actor_in_org(const struct actor *who, const struct policy_actor *actor)
 {
-	struct org_actor by = {
-		.person_id = who->person_id,
-		.role = actor->roles & ROLE_GAP ? "GAP" : actor->roles & ROLE_COGAP ? "COGAP" :
-		    "none",
-		.source = who->source, .request_id = who->request_id,
-	};
+	struct actor by = *who;
 
+	by.role = actor->roles & ROLE_GAP ? "GAP" : actor->roles & ROLE_COGAP ? "COGAP" : "none";
 	return by;
 }
 
@@ -272,7 +269,7 @@ done:
 /* The mail to the new co-GAP: organisation name, its number, the co-GAP's and the GAP's
  * names. */
 static int
-cogap_mail(struct store_tx *tx, const struct access_who *who, const struct org *o,
+cogap_mail(struct store_tx *tx, const struct actor *who, const struct org *o,
     const struct person *cogap, const char *email)
 {
 	char number[sizeof(o->foreign_reg)], name[2 * PERSON_NAME_SIZE], gap[2 * PERSON_NAME_SIZE];
@@ -292,13 +289,13 @@ cogap_mail(struct store_tx *tx, const struct access_who *who, const struct org *
 }
 
 enum access_rc
-hierarchy_cogap_add(struct store *s, const struct access_who *who, int64_t org,
+hierarchy_cogap_add(struct store *s, const struct actor *who, int64_t org,
     const struct cogap_input *in, struct access_errors *err)
 {
 	struct policy_target t = { 0 };
 	struct policy_actor actor;
 	struct person names;
-	struct org_actor by;
+	struct actor by;
 	struct store_tx *tx;
 	struct be_niss parsed;
 	enum be_reason why;
@@ -312,7 +309,7 @@ hierarchy_cogap_add(struct store *s, const struct access_who *who, int64_t org,
 	rc = open_org(s, STORE_WRITE, who, org, POLICY_MANAGE_COGAPS, &t, &tx, &o, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
-	by = org_actor_of(who, &actor);
+	by = actor_in_org(who, &actor);
 	why = in->niss == NULL || in->niss[0] == '\0' ? BE_EMPTY : strlen(in->niss) > 31 ?
 	    BE_LENGTH : be_niss_parse(in->niss, &parsed);
 	if (why != BE_OK)
@@ -370,12 +367,12 @@ fail:
 }
 
 enum access_rc
-hierarchy_cogap_remove(struct store *s, const struct access_who *who, int64_t org,
+hierarchy_cogap_remove(struct store *s, const struct actor *who, int64_t org,
     int64_t person, struct access_errors *err)
 {
 	struct policy_target t = { 0 };
 	struct policy_actor actor;
-	struct org_actor by;
+	struct actor by;
 	struct store_tx *tx;
 	enum access_rc rc;
 	struct org o;
@@ -394,7 +391,7 @@ hierarchy_cogap_remove(struct store *s, const struct access_who *who, int64_t or
 	rc = open_org(s, STORE_WRITE, who, org, POLICY_MANAGE_COGAPS, &t, &tx, &o, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
-	by = org_actor_of(who, &actor);
+	by = actor_in_org(who, &actor);
 	r = org_remove_cogap(tx, org, person, &by);
 	if (r == -2) {
 		access_error_add(err, "person", N_("Cette personne n'est pas co-responsable des accès."));
@@ -409,7 +406,7 @@ hierarchy_cogap_remove(struct store *s, const struct access_who *who, int64_t or
 }
 
 enum access_rc
-hierarchy_org(struct store *s, const struct access_who *who, int64_t org, struct org *out)
+hierarchy_org(struct store *s, const struct actor *who, int64_t org, struct org *out)
 {
 	struct policy_target t = { 0 };
 	struct policy_actor actor;
@@ -433,7 +430,7 @@ static const struct value_field org_contact[] = {
 };
 
 enum access_rc
-hierarchy_org_update(struct store *s, const struct access_who *who, int64_t org,
+hierarchy_org_update(struct store *s, const struct actor *who, int64_t org,
     const char *email, const char *phone, struct access_errors *err)
 {
 	struct policy_target t = { 0 };
@@ -467,7 +464,7 @@ hierarchy_org_update(struct store *s, const struct access_who *who, int64_t org,
 }
 
 enum access_rc
-hierarchy_tree(struct store *s, const struct access_who *who, int64_t org, struct arena *a,
+hierarchy_tree(struct store *s, const struct actor *who, int64_t org, struct arena *a,
     struct hierarchy_view *out)
 {
 	struct policy_target t = { 0 };
@@ -549,7 +546,7 @@ fail:
 }
 
 enum access_rc
-hierarchy_own_get(struct store *s, const struct access_who *who, int64_t org,
+hierarchy_own_get(struct store *s, const struct actor *who, int64_t org,
     struct own_data *out)
 {
 	struct policy_target t = { .own_data = true };
@@ -607,7 +604,7 @@ valid_lang(const char *l)
 }
 
 enum access_rc
-hierarchy_own_update(struct store *s, const struct access_who *who, int64_t org,
+hierarchy_own_update(struct store *s, const struct actor *who, int64_t org,
     const char *email, const char *language, const struct user_input *account,
     int64_t version, struct access_errors *err)
 {

@@ -34,7 +34,7 @@ struct person_org {
 };
 
 /* The organisations of the person acting, each with their roles. Strings in a. */
-enum access_rc hierarchy_orgs(struct store *s, const struct access_who *who, struct arena *a,
+enum access_rc hierarchy_orgs(struct store *s, const struct actor *who, struct arena *a,
     struct person_org **out, size_t *n);
 
 /* A main access manager. */
@@ -69,7 +69,7 @@ enum access_rc hierarchy_managed_orgs(struct store *s, int64_t person, struct ar
     struct managed_org **out, size_t *n);
 
 /* The GAP and co-GAPs (read by GAP and co-GAPs: POLICY_ACTIVATE_QUALITY). */
-enum access_rc hierarchy_managers(struct store *s, const struct access_who *who, int64_t org,
+enum access_rc hierarchy_managers(struct store *s, const struct actor *who, int64_t org,
     struct arena *a, struct managers_view *out);
 /* The co-GAP form as typed (NULL = the form does not ask it). */
 struct cogap_input {
@@ -83,16 +83,16 @@ struct cogap_input {
  * register's; an e-mail address, which receives the mail (mail/). Audited
  * ("org.cogap.add", "person.create"). Returns ACCESS_OK, ACCESS_INVALID (err: niss,
  * last_name, email), ACCESS_DENIED, ACCESS_NOT_FOUND or ACCESS_ERROR. */
-enum access_rc hierarchy_cogap_add(struct store *s, const struct access_who *who, int64_t org,
+enum access_rc hierarchy_cogap_add(struct store *s, const struct actor *who, int64_t org,
     const struct cogap_input *in, struct access_errors *err);
 /* Removes a co-GAP (POLICY_MANAGE_COGAPS; the GAP is not a co-GAP and stays). */
-enum access_rc hierarchy_cogap_remove(struct store *s, const struct access_who *who,
+enum access_rc hierarchy_cogap_remove(struct store *s, const struct actor *who,
     int64_t org, int64_t person, struct access_errors *err);
 /* Reads the organisation (GAP and co-GAPs: POLICY_ACTIVATE_QUALITY). */
-enum access_rc hierarchy_org(struct store *s, const struct access_who *who, int64_t org,
+enum access_rc hierarchy_org(struct store *s, const struct actor *who, int64_t org,
     struct org *out);
 /* Changes its contact e-mail and phone (GAP and co-GAPs). */
-enum access_rc hierarchy_org_update(struct store *s, const struct access_who *who, int64_t org,
+enum access_rc hierarchy_org_update(struct store *s, const struct actor *who, int64_t org,
     const char *email, const char *phone, struct access_errors *err);
 
 /* One user in the diagram. */
@@ -120,7 +120,7 @@ struct hierarchy_view {
 
 /* The chain of responsibility: GAP and co-GAPs see every quality, local managers theirs
  * (POLICY_MANAGE_USERS per quality). */
-enum access_rc hierarchy_tree(struct store *s, const struct access_who *who, int64_t org,
+enum access_rc hierarchy_tree(struct store *s, const struct actor *who, int64_t org,
     struct arena *a, struct hierarchy_view *out);
 
 /* "Modifier mes données personnelles": the person's own record and, with org, their
@@ -141,11 +141,11 @@ struct own_data {
 };
 
 /* Reads one's own data (POLICY_CHANGE_OWN_DATA; org 0: the person only). */
-enum access_rc hierarchy_own_get(struct store *s, const struct access_who *who, int64_t org,
+enum access_rc hierarchy_own_get(struct store *s, const struct actor *who, int64_t org,
     struct own_data *out);
 /* Saves it: the person's e-mail and language; with an account in org, its title,
  * language, e-mails (read at version). */
-enum access_rc hierarchy_own_update(struct store *s, const struct access_who *who,
+enum access_rc hierarchy_own_update(struct store *s, const struct actor *who,
     int64_t org, const char *email, const char *language, const struct user_input *account,
     int64_t version, struct access_errors *err);
 

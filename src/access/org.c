@@ -10,7 +10,7 @@
 #include "audit/audit.h"
 
 static int
-audit(struct store_tx *tx, const struct org_actor *by, const char *enterprise, int64_t org_id,
+audit(struct store_tx *tx, const struct actor *by, const char *enterprise, int64_t org_id,
     const char *action, const char *object, const char *details)
 {
 	char actor[24], org[24];
@@ -49,7 +49,7 @@ copy(char *dst, size_t n, const char *src)
 
 int64_t
 org_create(struct store_tx *tx, const struct org_new *n, int64_t gap_person,
-    const struct org_actor *by)
+    const struct actor *by)
 {
 	char object[32];
 	int64_t id;
@@ -140,7 +140,7 @@ org_gap(struct store_tx *tx, int64_t org_id)
 }
 
 int
-org_replace_gap(struct store_tx *tx, int64_t org_id, int64_t person, const struct org_actor *by)
+org_replace_gap(struct store_tx *tx, int64_t org_id, int64_t person, const struct actor *by)
 {
 	int64_t old = org_gap(tx, org_id);
 	char object[32], details[64], previous[32];
@@ -163,7 +163,7 @@ org_replace_gap(struct store_tx *tx, int64_t org_id, int64_t person, const struc
 }
 
 int
-org_add_cogap(struct store_tx *tx, int64_t org_id, int64_t person, const struct org_actor *by)
+org_add_cogap(struct store_tx *tx, int64_t org_id, int64_t person, const struct actor *by)
 {
 	char object[32];
 	int rc = store_exec(tx, SQL_ACCESS_MANAGER_INSERT, "iit", org_id, person, "COGAP");
@@ -176,7 +176,7 @@ org_add_cogap(struct store_tx *tx, int64_t org_id, int64_t person, const struct 
 
 int
 org_remove_cogap(struct store_tx *tx, int64_t org_id, int64_t person,
-    const struct org_actor *by)
+    const struct actor *by)
 {
 	char object[32];
 	int rc = store_exec(tx, SQL_ACCESS_MANAGER_DELETE, "iit", org_id, person, "COGAP");

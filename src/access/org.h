@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "base/utf8.h"
+#include "policy/actor.h"
 #include "store/store.h"
 
 struct org_new {
@@ -33,18 +34,10 @@ struct org {
 	char created_at[24];
 };
 
-/* Who did it, for the audit events. */
-struct org_actor {
-	int64_t person_id;           /* 0 for the system */
-	const char *role;            /* "legal_rep", "GAP", "helpdesk" … */
-	const char *source;
-	const char *request_id;
-};
-
 /* Creates the organisation with gap_person as its GAP, in tx, with audit events.
  * Returns the new id, -2 when the enterprise is already registered, -1 on error. */
 int64_t org_create(struct store_tx *tx, const struct org_new *n, int64_t gap_person,
-    const struct org_actor *by);
+    const struct actor *by);
 /* Reads an organisation. Returns 0, 1 (unknown) or -1. */
 int org_get(struct store_tx *tx, int64_t id, struct org *out);
 /* The organisation registered for an enterprise number: its id, 0 when none, -1 on error. */
@@ -56,10 +49,10 @@ int64_t org_gap(struct store_tx *tx, int64_t org_id);
 int org_set_contact(struct store_tx *tx, int64_t org_id, const char *email, const char *phone);
 /* Replaces the GAP by person (the old GAP loses the role). Returns 0 or -1. */
 int org_replace_gap(struct store_tx *tx, int64_t org_id, int64_t person,
-    const struct org_actor *by);
+    const struct actor *by);
 /* Adds or removes a co-GAP. Returns 0, -2 (already one / not one) or -1. */
-int org_add_cogap(struct store_tx *tx, int64_t org_id, int64_t person, const struct org_actor *by);
+int org_add_cogap(struct store_tx *tx, int64_t org_id, int64_t person, const struct actor *by);
 int org_remove_cogap(struct store_tx *tx, int64_t org_id, int64_t person,
-    const struct org_actor *by);
+    const struct actor *by);
 
 #endif

@@ -23,7 +23,7 @@ dup(struct arena *a, const char *s)
 }
 
 static const char *
-lang_of(const struct access_who *who)
+lang_of(const struct actor *who)
 {
 	return who->lang != NULL ? who->lang : "fr";
 }
@@ -136,7 +136,7 @@ quality_list(struct store_tx *tx, struct arena *a, int id, int64_t org, const ch
 /* Opens tx on org and its quality (0: none), ACCESS_NOT_FOUND when either is unknown,
  * and checks the policy for action on that quality (access_open). */
 static enum access_rc
-open_org(struct store *s, enum store_mode mode, const struct access_who *who, int64_t org,
+open_org(struct store *s, enum store_mode mode, const struct actor *who, int64_t org,
     enum policy_action action, int64_t quality, struct store_tx **tx, struct org *o,
     struct policy_actor *actor)
 {
@@ -146,7 +146,7 @@ open_org(struct store *s, enum store_mode mode, const struct access_who *who, in
 }
 
 enum access_rc
-quality_entity(struct store *s, const struct access_who *who, int64_t org, struct arena *a,
+quality_entity(struct store *s, const struct actor *who, int64_t org, struct arena *a,
     struct entity_view *out)
 {
 	struct policy_actor actor;
@@ -222,7 +222,7 @@ active_by_code(struct store_tx *tx, int64_t org, const char *code, char *email, 
 }
 
 enum access_rc
-quality_activation_start(struct store *s, const struct access_who *who, int64_t org,
+quality_activation_start(struct store *s, const struct actor *who, int64_t org,
     const char *code, struct arena *a, struct quality_info *out, struct app_info **apps,
     size_t *napps)
 {
@@ -270,7 +270,7 @@ own_niss(struct store_tx *tx, int64_t person, char niss[12])
 /* Step 1's checks: quality, e-mail, choice, NISS. Fills code, email and the manager's
  * NISS. Returns 0 (see err), 1 when the quality is active already, -1 on error. */
 static int
-check_step1(struct store_tx *tx, struct arena *a, const struct access_who *who, int64_t org,
+check_step1(struct store_tx *tx, struct arena *a, const struct actor *who, int64_t org,
     const struct activation_input *in, struct quality_info *q, char email[ACCESS_EMAIL_MAX + 1],
     char niss[12], int64_t *active, char *active_email, size_t active_len,
     struct access_errors *err)
@@ -321,7 +321,7 @@ check_step1(struct store_tx *tx, struct arena *a, const struct access_who *who, 
 }
 
 enum access_rc
-quality_activation_step1(struct store *s, const struct access_who *who, int64_t org,
+quality_activation_step1(struct store *s, const struct actor *who, int64_t org,
     const struct activation_input *in, struct user_prefill *gl, struct access_errors *err)
 {
 	char email[ACCESS_EMAIL_MAX + 1], niss[12];
@@ -382,7 +382,7 @@ gl_person(struct store_tx *tx, int64_t quality, int64_t *account)
 }
 
 static enum access_rc
-activation(struct store *s, const struct access_who *who, int64_t org,
+activation(struct store *s, const struct actor *who, int64_t org,
     const struct activation_input *in, struct access_errors *err, bool commit,
     int64_t *quality, bool *again)
 {
@@ -497,14 +497,14 @@ done:
 }
 
 enum access_rc
-quality_activation_check(struct store *s, const struct access_who *who, int64_t org,
+quality_activation_check(struct store *s, const struct actor *who, int64_t org,
     const struct activation_input *in, struct access_errors *err)
 {
 	return activation(s, who, org, in, err, false, NULL, NULL);
 }
 
 enum access_rc
-quality_activate(struct store *s, const struct access_who *who, int64_t org,
+quality_activate(struct store *s, const struct actor *who, int64_t org,
     const struct activation_input *in, struct access_errors *err, int64_t *quality,
     bool *again)
 {
@@ -528,7 +528,7 @@ quality_manager_row(struct store_q *q, struct arena *a, void *elem)
 }
 
 enum access_rc
-quality_get(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
+quality_get(struct store *s, const struct actor *who, int64_t org, int64_t quality,
     struct arena *a, struct quality_view *out)
 {
 	struct policy_actor actor;
@@ -574,7 +574,7 @@ fail:
 }
 
 enum access_rc
-quality_set_email(struct store *s, const struct access_who *who, int64_t org,
+quality_set_email(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, const char *email, struct access_errors *err)
 {
 	struct policy_actor actor;
@@ -612,7 +612,7 @@ quality_set_email(struct store *s, const struct access_who *who, int64_t org,
  * another of org's managers, asks the policy whether who may act on them as the
  * quality's manager. On anything but ACCESS_OK tx has been ended. */
 static enum access_rc
-check_manager(struct store *s, struct store_tx **tx, const struct access_who *who,
+check_manager(struct store *s, struct store_tx **tx, const struct actor *who,
     int64_t org, int64_t quality, int64_t person, bool is_gap, struct policy_actor *actor)
 {
 	struct policy_target t = { .quality = quality, .target_is_gap = is_gap };
@@ -628,7 +628,7 @@ check_manager(struct store *s, struct store_tx **tx, const struct access_who *wh
 }
 
 enum access_rc
-quality_set_gl(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
+quality_set_gl(struct store *s, const struct actor *who, int64_t org, int64_t quality,
     int64_t account_id, struct access_errors *err)
 {
 	struct policy_actor actor;

@@ -68,37 +68,37 @@ struct activation_input {
 };
 
 /* The entity page for GAP and co-GAPs (POLICY_ACTIVATE_QUALITY). Strings in a. */
-enum access_rc quality_entity(struct store *s, const struct access_who *who, int64_t org,
+enum access_rc quality_entity(struct store *s, const struct actor *who, int64_t org,
     struct arena *a, struct entity_view *out);
 /* Step 1: the quality to activate, of the catalogue, with its applications (out->code,
  * out->name set). ACCESS_EXISTS (all still filled, out->id set) when it is active. */
-enum access_rc quality_activation_start(struct store *s, const struct access_who *who,
+enum access_rc quality_activation_start(struct store *s, const struct actor *who,
     int64_t org, const char *code, struct arena *a, struct quality_info *out,
     struct app_info **apps, size_t *napps);
 /* Checks step 1 (e-mail, choice, NISS) and prefills the local manager's form (step 2):
  * the one acting when mode is "self", the person of the NISS otherwise. */
-enum access_rc quality_activation_step1(struct store *s, const struct access_who *who,
+enum access_rc quality_activation_step1(struct store *s, const struct actor *who,
     int64_t org, const struct activation_input *in, struct user_prefill *gl,
     struct access_errors *err);
 /* Checks steps 1 and 2 together (for the confirmation page); changes nothing. */
-enum access_rc quality_activation_check(struct store *s, const struct access_who *who,
+enum access_rc quality_activation_check(struct store *s, const struct actor *who,
     int64_t org, const struct activation_input *in, struct access_errors *err);
 /* "Confirmer": activates the quality with its e-mail and local manager (GL) and their
  * grants. Confirming the same activation again changes nothing and returns ACCESS_OK
  * (*again set); ACCESS_EXISTS when the quality was activated otherwise meanwhile. */
-enum access_rc quality_activate(struct store *s, const struct access_who *who, int64_t org,
+enum access_rc quality_activate(struct store *s, const struct actor *who, int64_t org,
     const struct activation_input *in, struct access_errors *err, int64_t *quality,
     bool *again);
 
 /* The detail of an activated quality (its managers may read it). Strings in a. */
-enum access_rc quality_get(struct store *s, const struct access_who *who, int64_t org,
+enum access_rc quality_get(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, struct arena *a, struct quality_view *out);
 /* Changes the quality's e-mail (its managers: POLICY_DESIGNATE_COGL). */
-enum access_rc quality_set_email(struct store *s, const struct access_who *who, int64_t org,
+enum access_rc quality_set_email(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, const char *email, struct access_errors *err);
 /* Makes a member of the quality its local manager (POLICY_ACTIVATE_QUALITY); the former
  * GL becomes a user of the quality. */
-enum access_rc quality_set_gl(struct store *s, const struct access_who *who, int64_t org,
+enum access_rc quality_set_gl(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, int64_t account_id, struct access_errors *err);
 
 /* ---- for the other services of access/: inside the caller's transaction ---- */

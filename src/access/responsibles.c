@@ -64,7 +64,7 @@ read_managers(struct store_tx *tx, struct arena *a, int id, int64_t key,
 }
 
 enum access_rc
-responsibles_of(struct store *s, const struct access_who *who, struct arena *a,
+responsibles_of(struct store *s, const struct actor *who, struct arena *a,
     struct responsible_quality **out, size_t *n)
 {
 	struct policy_target own = { .own_data = true };

@@ -34,7 +34,7 @@ struct responsible_quality {
 
 /* The person's own responsibles (POLICY_CHANGE_OWN_DATA: their own data; nothing of an
  * organisation where they are not a member). Strings in a. */
-enum access_rc responsibles_of(struct store *s, const struct access_who *who, struct arena *a,
+enum access_rc responsibles_of(struct store *s, const struct actor *who, struct arena *a,
     struct responsible_quality **out, size_t *n);
 
 #endif

@@ -121,7 +121,7 @@ count_of(struct store_tx *tx, int id, const char *fmt, const char *json)
 
 enum access_rc
 search_plan(struct store *s, enum store_mode mode, struct store_tx **tx,
-    const struct access_who *who, int64_t org, int64_t quality, enum policy_action action,
+    const struct actor *who, int64_t org, int64_t quality, enum policy_action action,
     const struct user_filter *f, struct arena *a, struct search_plan **out,
     struct access_errors *err)
 {
@@ -449,7 +449,7 @@ collect_row(void *arg, const struct user_row *row)
 }
 
 enum access_rc
-search_users(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
+search_users(struct store *s, const struct actor *who, int64_t org, int64_t quality,
     const struct user_filter *f, int page, int per, struct arena *a, struct user_page *out,
     struct access_errors *err)
 {
@@ -548,7 +548,7 @@ action_name_ok(const char *s)
 /* Opens a read tx, checks the policy and the filters. */
 static enum access_rc
 audit_open(struct store *s, enum store_mode mode, struct store_tx **tx,
-    const struct access_who *who, int64_t org, int64_t quality, const struct audit_filter *f,
+    const struct actor *who, int64_t org, int64_t quality, const struct audit_filter *f,
     struct arena *a, struct org *o, struct audit_query *q, struct access_errors *err)
 {
 	struct policy_target t = { .quality = quality };
@@ -610,7 +610,7 @@ action_row(struct store_q *q, struct arena *a, void *elem)
 }
 
 enum access_rc
-search_audit(struct store *s, const struct access_who *who, int64_t org, int64_t quality,
+search_audit(struct store *s, const struct actor *who, int64_t org, int64_t quality,
     const struct audit_filter *f, int page, int per, struct arena *a, struct audit_page *out,
     struct access_errors *err)
 {
@@ -666,7 +666,7 @@ fail:
 }
 
 enum access_rc
-search_audit_open(struct store *s, const struct access_who *who, int64_t org,
+search_audit_open(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, const struct audit_filter *f, struct arena *a, struct store_tx **tx,
     struct store_q **sq, struct access_errors *err)
 {
@@ -701,7 +701,7 @@ search_audit_next(struct store_q *sq, struct arena *a, struct audit_row *row)
 }
 
 enum access_rc
-search_audit_each(struct store *s, const struct access_who *who, int64_t org,
+search_audit_each(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, const struct audit_filter *f, struct access_errors *err,
     int (*fn)(void *arg, const struct audit_row *row), void *arg, int64_t *count)
 {

@@ -46,7 +46,7 @@ struct user_page {
 /* The users of quality (0: every quality of org whose users the one acting manages),
  * filtered, page (1-based) of per rows, in name order. Strings in a. ACCESS_INVALID with
  * err when a filter is malformed (NISS). */
-enum access_rc search_users(struct store *s, const struct access_who *who, int64_t org,
+enum access_rc search_users(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, const struct user_filter *f, int page, int per, struct arena *a,
     struct user_page *out, struct access_errors *err);
 
@@ -59,7 +59,7 @@ struct search_plan;
  * export) for quality or every managed quality, validates f. *out lives in a. On
  * ACCESS_DENIED, tx has been ended (see access_refuse). */
 enum access_rc search_plan(struct store *s, enum store_mode mode, struct store_tx **tx,
-    const struct access_who *who, int64_t org, int64_t quality, enum policy_action action,
+    const struct actor *who, int64_t org, int64_t quality, enum policy_action action,
     const struct user_filter *f, struct arena *a, struct search_plan **out,
     struct access_errors *err);
 /* Calls fn for every matching row in name order (the row's strings live until fn
@@ -97,19 +97,19 @@ struct audit_page {
 };
 
 /* The audit trail of org (quality 0) or of one of its qualities, newest first. */
-enum access_rc search_audit(struct store *s, const struct access_who *who, int64_t org,
+enum access_rc search_audit(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, const struct audit_filter *f, int page, int per, struct arena *a,
     struct audit_page *out, struct access_errors *err);
 /* Calls fn for every event of the trail (all pages), newest first. Returns the count or
  * -1; policy and filters as search_audit. */
-enum access_rc search_audit_each(struct store *s, const struct access_who *who, int64_t org,
+enum access_rc search_audit_each(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, const struct audit_filter *f, struct access_errors *err,
     int (*fn)(void *arg, const struct audit_row *row), void *arg, int64_t *count);
 /* The same events one at a time: opens a read transaction *tx (policy and filters as
  * search_audit; a's strings must live as long) with the trail's query *q; then
  * search_audit_next gives 1 (row filled, its strings in row_arena), 0 at the end or -1.
  * The caller ends with store_done(*q) and store_rollback(*tx). */
-enum access_rc search_audit_open(struct store *s, const struct access_who *who, int64_t org,
+enum access_rc search_audit_open(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, const struct audit_filter *f, struct arena *a, struct store_tx **tx,
     struct store_q **q, struct access_errors *err);
 int search_audit_next(struct store_q *q, struct arena *row_arena, struct audit_row *row);

@@ -32,7 +32,7 @@ access_begin(struct store *s, enum store_mode mode, int64_t org, int64_t quality
 }
 
 enum access_rc
-access_check(struct store *s, struct store_tx **tx, const struct access_who *who,
+access_check(struct store *s, struct store_tx **tx, const struct actor *who,
     int64_t org, enum policy_action action, const struct policy_target *t,
     int64_t target_person, struct policy_actor *actor)
 {
@@ -53,7 +53,7 @@ access_check(struct store *s, struct store_tx **tx, const struct access_who *who
 }
 
 enum access_rc
-access_open(struct store *s, enum store_mode mode, const struct access_who *who,
+access_open(struct store *s, enum store_mode mode, const struct actor *who,
     int64_t org, enum policy_action action, const struct policy_target *t,
     struct store_tx **tx, struct org *o, struct policy_actor *actor)
 {
@@ -68,7 +68,7 @@ access_open(struct store *s, enum store_mode mode, const struct access_who *who,
 }
 
 int
-access_manager_roles(struct store_tx *tx, const struct access_who *who, int64_t org,
+access_manager_roles(struct store_tx *tx, const struct actor *who, int64_t org,
     int64_t person, unsigned *roles)
 {
 	struct store_q *q;
@@ -92,7 +92,7 @@ access_manager_roles(struct store_tx *tx, const struct access_who *who, int64_t 
 }
 
 int
-access_audit_json(struct store_tx *tx, const struct access_who *who,
+access_audit_json(struct store_tx *tx, const struct actor *who,
     const struct policy_actor *actor, int64_t org, const char *action, const char *object,
     json_t *j)
 {

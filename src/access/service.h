@@ -24,11 +24,11 @@ enum access_rc access_begin(struct store *s, enum store_mode mode, int64_t org,
  * *tx and is audited (access_refuse) with the person target_person (0: none) as object;
  * an error ends *tx too. */
 enum access_rc access_check(struct store *s, struct store_tx **tx,
-    const struct access_who *who, int64_t org, enum policy_action action,
+    const struct actor *who, int64_t org, enum policy_action action,
     const struct policy_target *t, int64_t target_person, struct policy_actor *actor);
 /* access_begin for org and t's quality, then access_check of action on t; a target that
  * is the GAP (t->target_is_gap) is named in a refusal. */
-enum access_rc access_open(struct store *s, enum store_mode mode, const struct access_who *who,
+enum access_rc access_open(struct store *s, enum store_mode mode, const struct actor *who,
     int64_t org, enum policy_action action, const struct policy_target *t,
     struct store_tx **tx, struct org *o, struct policy_actor *actor);
 
@@ -37,12 +37,12 @@ enum access_rc access_open(struct store *s, enum store_mode mode, const struct a
  * account of someone above them (only the GAP changes, suspends, removes or displaces a
  * co-GAP; designating and removing co-GAPs is the GAP's alone, the product design §2).
  * Returns 0 or -1. */
-int access_manager_roles(struct store_tx *tx, const struct access_who *who, int64_t org,
+int access_manager_roles(struct store_tx *tx, const struct actor *who, int64_t org,
     int64_t person, unsigned *roles);
 
 /* access_audit with details the JSON object j, which it releases (NULL, as from a failed
  * json_pack, fails). Returns 0 or -1. */
-int access_audit_json(struct store_tx *tx, const struct access_who *who,
+int access_audit_json(struct store_tx *tx, const struct actor *who,
     const struct policy_actor *actor, int64_t org, const char *action, const char *object,
     json_t *j);
 

@@ -50,17 +50,17 @@ enum account_result
 account_change_password(struct store *s, struct account_password_change *c)
 {
 	char user[128], hash[HASH_MAX], fresh[HASH_MAX], actor[24], object[32];
-	struct login_attempt la = { .source = c->source, .request_id = c->request_id };
+	struct login_attempt la = { .by = c->by };
 	struct audit_event ev = {
 		.actor = actor, .actor_role = "person", .action = "password.change",
-		.object = object, .source = c->source, .request_id = c->request_id,
+		.object = object, .source = c->by.source, .request_id = c->by.request_id,
 	};
 	enum account_result res = ACCOUNT_ERROR;
 	struct store_tx *tx = NULL;
 	int rc;
 
 	fresh[0] = '\0';
-	rc = credential(s, c->person, user, sizeof(user), hash, sizeof(hash));
+	rc = credential(s, c->by.person_id, user, sizeof(user), hash, sizeof(hash));
 	if (rc != 0)
 		return rc == 1 ? ACCOUNT_NO_PASSWORD : ACCOUNT_ERROR;
 	la.username = user;
@@ -91,11 +91,11 @@ account_change_password(struct store *s, struct account_password_change *c)
 	/* The new hash takes the costs configured now: a change is also a rehash. */
 	if (password_hash(c->fresh, fresh, sizeof(fresh)) != 0)
 		goto done;
-	snprintf(actor, sizeof(actor), "%" PRId64, c->person);
-	snprintf(object, sizeof(object), "person:%" PRId64, c->person);
+	snprintf(actor, sizeof(actor), "%" PRId64, c->by.person_id);
+	snprintf(object, sizeof(object), "person:%" PRId64, c->by.person_id);
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		goto done;
-	if (store_exec(tx, SQL_PASSWORD_SET_HASH, "it", c->person, fresh) != 1 ||
+	if (store_exec(tx, SQL_PASSWORD_SET_HASH, "it", c->by.person_id, fresh) != 1 ||
 	    audit_append(tx, &ev) != 0)
 		goto done;
 	rc = store_commit(&tx);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "auth/password.h"
+#include "policy/actor.h"
 #include "store/store.h"
 
 /* Writes person's user name into out. Returns 0, 1 when they have no access codes, -1. */
@@ -22,11 +23,9 @@ enum account_result {
 };
 
 struct account_password_change {
-	int64_t person;
+	struct actor by;                 /* the person changing their own password */
 	const char *current;
 	const char *fresh;
-	const char *source;
-	const char *request_id;
 	enum password_problem problem;   /* out: on ACCOUNT_POLICY */
 };
 

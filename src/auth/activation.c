@@ -208,12 +208,12 @@ enum activation_result
 activation_redeem(struct store *s, struct activation_attempt *a)
 {
 	struct login_attempt la = {
-		.username = a->username, .source = a->source, .request_id = a->request_id,
+		.username = a->username, .by = a->by,
 	};
 	char norm[CODE_LEN + 1], hash[HASH_MAX], actor[24], object[32];
 	struct audit_event ev = {
 		.actor = actor, .actor_role = "person", .object = object,
-		.source = a->source, .request_id = a->request_id,
+		.source = a->by.source, .request_id = a->by.request_id,
 	};
 	enum activation_result res = ACTIVATION_ERROR;
 	unsigned char h[32];

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "auth/password.h"
+#include "policy/actor.h"
 #include "store/store.h"
 
 #define ACTIVATION_DAYS 14
@@ -44,8 +45,7 @@ struct activation_attempt {
 	const char *code;
 	const char *username;
 	const char *password;
-	const char *source;
-	const char *request_id;
+	struct actor by;                  /* nobody yet: the client address and the request id */
 	int64_t person_id;                /* out: on ACTIVATION_OK */
 	enum password_problem problem;    /* out: on ACTIVATION_POLICY */
 };

@@ -58,24 +58,24 @@ eid_login(struct store *s, struct eid_login *a)
 	char *det = details(a->id, a->via, NULL);
 	struct audit_event create = {
 		.actor = actor, .actor_role = "person", .action = "person.create",
-		.object = object, .details = "{\"via\":\"eid\"}", .source = a->source,
-		.request_id = a->request_id,
+		.object = object, .details = "{\"via\":\"eid\"}", .source = a->by.source,
+		.request_id = a->by.request_id,
 	};
 	struct audit_event names = {
 		.actor = actor, .actor_role = "person", .action = "person.names",
-		.object = object, .details = "{\"from\":\"eid\"}", .source = a->source,
-		.request_id = a->request_id,
+		.object = object, .details = "{\"from\":\"eid\"}", .source = a->by.source,
+		.request_id = a->by.request_id,
 	};
 	struct audit_event login = {
 		.actor = actor, .actor_role = "person", .action = "login.eid.success",
-		.object = "door:eid", .details = det, .source = a->source,
-		.request_id = a->request_id,
+		.object = "door:eid", .details = det, .source = a->by.source,
+		.request_id = a->by.request_id,
 	};
 	struct person_seed seed = {
 		.niss = a->id != NULL ? a->id->niss : NULL,
 		.last_name = a->id != NULL ? a->id->last_name : NULL,
 		.first_name = a->id != NULL ? a->id->first_name : NULL,
-		.language = language_or_fr(a->language), .names_from = "eid",
+		.language = language_or_fr(a->by.lang), .names_from = "eid",
 	};
 	int renamed = 0;
 

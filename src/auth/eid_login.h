@@ -8,14 +8,14 @@
 #include <stdint.h>
 
 #include "auth/eid.h"
+#include "policy/actor.h"
 #include "store/store.h"
 
 struct eid_login {
 	const struct eid_identity *id;   /* a certificate eid_verify_* accepted */
 	const char *via;                 /* "tls", "proxy" or "demo" */
-	const char *language;            /* a new person's language (fr, nl, de, en) */
-	const char *source;              /* client address */
-	const char *request_id;
+	struct actor by;                 /* nobody yet: address, request id, and in lang a new
+	                                  * person's language (fr, nl, de, en) */
 	int64_t person_id;               /* out */
 	bool created;                    /* out: the person was created by this login */
 };

@@ -117,7 +117,7 @@ keys_for(const struct login_attempt *a, struct throttle *u, struct throttle *ad)
 	snprintf(u->key, sizeof(u->key), "u:%s", a->username);
 	for (n = 2; u->key[n] != '\0'; n++)
 		u->key[n] = (char)tolower((unsigned char)u->key[n]);
-	snprintf(ad->key, sizeof(ad->key), "a:%s", a->source ? a->source : "?");
+	snprintf(ad->key, sizeof(ad->key), "a:%s", a->by.source ? a->by.source : "?");
 }
 
 static int
@@ -127,8 +127,8 @@ audit_login(struct store_tx *tx, const struct login_attempt *a, const char *acti
 	char details[256];
 	struct audit_event ev = {
 		.actor = actor, .actor_role = "person", .action = action,
-		.object = "door:password", .details = details, .source = a->source,
-		.request_id = a->request_id,
+		.object = "door:password", .details = details, .source = a->by.source,
+		.request_id = a->by.request_id,
 	};
 
 	if (json_text(details, sizeof(details), "{s:s}", "reason", reason) != 0)
@@ -145,8 +145,8 @@ audit_door(struct store_tx *tx, const struct login_attempt *a, const char *door,
 	char details[256], action[48], object[40];
 	struct audit_event ev = {
 		.actor = actor, .actor_role = "person", .action = action,
-		.object = object, .details = details, .source = a->source,
-		.request_id = a->request_id,
+		.object = object, .details = details, .source = a->by.source,
+		.request_id = a->by.request_id,
 	};
 
 	snprintf(action, sizeof(action), "login.%s.%s", door, what);
@@ -177,7 +177,7 @@ refuse_waiting(struct store *s, const struct login_attempt *a, const char *door,
 	char details[80], action[48], object[40];
 	struct audit_event ev = {
 		.actor_role = "person", .action = action, .object = object, .details = details,
-		.source = a->source, .request_id = a->request_id,
+		.source = a->by.source, .request_id = a->by.request_id,
 	};
 	struct store_tx *tx;
 	bool first;

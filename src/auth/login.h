@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "policy/actor.h"
 #include "store/store.h"
 
 enum login_result {
@@ -19,8 +20,7 @@ enum login_result {
 struct login_attempt {
 	const char *username;
 	const char *password;
-	const char *source;       /* client address */
-	const char *request_id;
+	struct actor by;          /* nobody yet: the client address and the request id */
 	int64_t person_id;        /* out: on LOGIN_OK */
 	int wait_seconds;         /* out: on LOGIN_THROTTLED */
 };

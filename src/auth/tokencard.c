@@ -84,9 +84,10 @@ fail:
 }
 
 int
-tokencard_issue(struct store *s, int64_t person, const char *source, const char *request_id,
-    struct tokencard_print *out)
+tokencard_issue(struct store *s, const struct actor *by, struct tokencard_print *out)
 {
+	int64_t person = by->person_id;
+	const char *source = by->source, *request_id = by->request_id;
 	unsigned char seed[TOKENCARD_SEED_BYTES];
 	char hash_buf[TOKENCARD_CODES][HASH_MAX];
 	struct store_tx *tx = NULL;
@@ -174,9 +175,10 @@ tokencard_pending(struct store *s, int64_t person, int64_t now, struct tokencard
 }
 
 enum tokencard_result
-tokencard_activate(struct store *s, int64_t person, const char *code, int64_t now,
-    const char *source, const char *request_id)
+tokencard_activate(struct store *s, const struct actor *by, const char *code, int64_t now)
 {
+	int64_t person = by->person_id;
+	const char *source = by->source, *request_id = by->request_id;
 	unsigned char seed[TOKENCARD_SEED_BYTES];
 	struct tokencard_print p;
 	struct store_tx *tx;
@@ -219,9 +221,10 @@ done:
 }
 
 int
-tokencard_revoke(struct store *s, int64_t person, int64_t now, const char *source,
-    const char *request_id)
+tokencard_revoke(struct store *s, const struct actor *by, int64_t now)
 {
+	int64_t person = by->person_id;
+	const char *source = by->source, *request_id = by->request_id;
 	struct store_tx *tx;
 	int n;
 
@@ -338,7 +341,7 @@ tokencard_login_begin(struct store *s, struct login_attempt *a, const char *bind
 	char actor[24];
 	struct audit_event ev = {
 		.actor = actor, .actor_role = "person", .action = "login.token.challenge",
-		.object = "door:token", .source = a->source, .request_id = a->request_id,
+		.object = "door:token", .source = a->by.source, .request_id = a->by.request_id,
 	};
 	enum login_result res;
 	int rc;

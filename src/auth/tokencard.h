@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "auth/login.h"
+#include "policy/actor.h"
 #include "store/store.h"
 
 #define TOKENCARD_CODES 24
@@ -50,17 +51,15 @@ void tokencard_derive(const unsigned char seed[TOKENCARD_SEED_BYTES],
 int tokencard_status(struct store *s, int64_t person, int64_t now, struct tokencard_status *out);
 /* Issues a new pending card (replacing a pending one) and fills out. Slow: 24 Argon2id
  * hashes; run it on a worker. Returns 0 or -1; the caller wipes out after use. */
-int tokencard_issue(struct store *s, int64_t person, const char *source, const char *request_id,
-    struct tokencard_print *out);
+int tokencard_issue(struct store *s, const struct actor *by, struct tokencard_print *out);
 /* The pending card of person to print again. Returns 0, 1 when none, -1 on error. */
 int tokencard_pending(struct store *s, int64_t person, int64_t now, struct tokencard_print *out);
 /* Activates the pending card with its code at confirm_position: the active card before it
  * is revoked and the seed wiped. */
-enum tokencard_result tokencard_activate(struct store *s, int64_t person, const char *code,
-    int64_t now, const char *source, const char *request_id);
+enum tokencard_result tokencard_activate(struct store *s, const struct actor *by,
+    const char *code, int64_t now);
 /* Revokes person's cards. Returns 0, 1 when there was none, -1 on error. */
-int tokencard_revoke(struct store *s, int64_t person, int64_t now, const char *source,
-    const char *request_id);
+int tokencard_revoke(struct store *s, const struct actor *by, int64_t now);
 /* Verifies the code at position of card card_id (active) and marks it used, audited as
  * done by person. Slow (one Argon2id). */
 enum tokencard_result tokencard_use(struct store *s, int64_t person, int64_t card_id,

@@ -210,9 +210,11 @@ totp_status(struct store *s, int64_t person, struct totp_status *out)
 }
 
 int
-totp_enrol_begin(struct store *s, int64_t person, int64_t now,
-    unsigned char key[TOTP_KEY_BYTES], const char *source, const char *request_id)
+totp_enrol_begin(struct store *s, const struct actor *by, int64_t now,
+    unsigned char key[TOTP_KEY_BYTES])
 {
+	int64_t person = by->person_id;
+	const char *source = by->source, *request_id = by->request_id;
 	struct store_tx *tx;
 	struct store_q *q;
 	bool have = false;
@@ -250,9 +252,10 @@ wipe:
 }
 
 enum totp_result
-totp_enrol_confirm(struct store *s, int64_t person, const char *code, int64_t now,
-    const char *source, const char *request_id)
+totp_enrol_confirm(struct store *s, const struct actor *by, const char *code, int64_t now)
 {
+	int64_t person = by->person_id;
+	const char *source = by->source, *request_id = by->request_id;
 	unsigned char key[TOTP_KEY_BYTES];
 	struct store_tx *tx;
 	struct store_q *q;
@@ -295,8 +298,10 @@ done:
 }
 
 int
-totp_remove(struct store *s, int64_t person, const char *source, const char *request_id)
+totp_remove(struct store *s, const struct actor *by)
 {
+	int64_t person = by->person_id;
+	const char *source = by->source, *request_id = by->request_id;
 	struct store_tx *tx;
 	int n;
 

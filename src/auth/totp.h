@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "auth/login.h"
+#include "policy/actor.h"
 #include "store/store.h"
 
 #define TOTP_KEY_BYTES 20       /* RFC 4226 recommends 160 bits */
@@ -57,13 +58,13 @@ int totp_status(struct store *s, int64_t person, struct totp_status *out);
 /* The key to show on the enrolment page: the one waiting if younger than
  * TOTP_PENDING_SECONDS, else a new one (stored as waiting). Returns 0 or -1; the caller
  * wipes key after use. */
-int totp_enrol_begin(struct store *s, int64_t person, int64_t now,
-    unsigned char key[TOTP_KEY_BYTES], const char *source, const char *request_id);
+int totp_enrol_begin(struct store *s, const struct actor *by, int64_t now,
+    unsigned char key[TOTP_KEY_BYTES]);
 /* Confirms the waiting key with a first code: it replaces the app enrolled before. */
-enum totp_result totp_enrol_confirm(struct store *s, int64_t person, const char *code,
-    int64_t now, const char *source, const char *request_id);
+enum totp_result totp_enrol_confirm(struct store *s, const struct actor *by, const char *code,
+    int64_t now);
 /* Removes person's app. Returns 0, 1 when there was none, -1 on error. */
-int totp_remove(struct store *s, int64_t person, const char *source, const char *request_id);
+int totp_remove(struct store *s, const struct actor *by);
 /* Inside tx (STORE_WRITE): checks code for person and marks its time step used. */
 enum totp_result totp_check_tx(struct store_tx *tx, int64_t person, const char *code,
     int64_t now);

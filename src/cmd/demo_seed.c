@@ -208,7 +208,7 @@ people_seed(struct store *s)
 			.contact_email = "contact@pharmaplatel.example.be",
 			.contact_phone = "+32 2 511 51 51", .procedure = "standard",
 		};
-		const struct org_actor by = { .person_id = 0, .role = "system" };
+		const struct actor by = { .person_id = 0, .role = "system" };
 		struct store_tx *tx;
 		int64_t org = -1;
 

@@ -170,7 +170,7 @@ csam_person_name(const struct csam_person *p, char *out, size_t n)
 }
 
 int
-csam_person_ensure(struct store_tx *tx, const struct csam_who *who, const char *niss,
+csam_person_ensure(struct store_tx *tx, const struct actor *who, const char *niss,
     const char *last, const char *first, const char *lang, int64_t *id)
 {
 	/* The register's names, or those a requester typed (until the first eID login). */
@@ -193,7 +193,7 @@ csam_person_ensure(struct store_tx *tx, const struct csam_who *who, const char *
 /* ---- audit ---- */
 
 int
-csam_audit(struct store_tx *tx, const struct csam_who *who, const char *role, const char *org,
+csam_audit(struct store_tx *tx, const struct actor *who, const char *role, const char *org,
     const char *action, const char *object, const char *details)
 {
 	char actor[24];
@@ -211,7 +211,7 @@ csam_audit(struct store_tx *tx, const struct csam_who *who, const char *role, co
 }
 
 int
-csam_actor(struct store_tx *tx, const struct csam_who *who, int64_t org_id, bool legal_rep,
+csam_actor(struct store_tx *tx, const struct actor *who, int64_t org_id, bool legal_rep,
     struct policy_actor *out)
 {
 	if (who->person_id <= 0) {
@@ -242,7 +242,7 @@ role_name(const struct policy_actor *a)
 }
 
 enum csam_rc
-csam_refuse(struct store *s, struct store_tx **tx, const struct csam_who *who, const char *org,
+csam_refuse(struct store *s, struct store_tx **tx, const struct actor *who, const char *org,
     enum policy_action action, enum policy_reason why, const char *object)
 {
 	struct policy_actor actor;

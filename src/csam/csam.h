@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "policy/actor.h"
 #include "value/value.h"
 
 /* Input limits: characters for names and texts, bytes for the rest. */
@@ -25,15 +26,6 @@
 #define CSAM_TYPED_MAX 64          /* a typed enterprise number or NISS */
 #define CSAM_TOKEN_LEN 32          /* hex of 128 random bits */
 #define CSAM_MAX_ERRORS 32
-
-/* Who acts, from where. person_id 0: an anonymous visitor (exception requests). */
-struct csam_who {
-	int64_t person_id;
-	int level;                 /* enum loa of the session */
-	const char *lang;          /* fr, nl, de, en: names from the registry, mails */
-	const char *source;        /* client address, for the audit */
-	const char *request_id;
-};
 
 enum csam_rc {
 	CSAM_ERROR = -1,           /* store failure: nothing changed */

@@ -58,7 +58,7 @@ gap_name(struct store_tx *tx, int64_t org_id, char *out, size_t n)
 /* The checks of csam_check inside tx. CSAM_DENIED leaves the reason in *why for the
  * caller to record (csam_refuse). */
 static enum csam_rc
-run_checks(struct store_tx *tx, struct arena *a, const struct csam_who *who, const char *typed,
+run_checks(struct store_tx *tx, struct arena *a, const struct actor *who, const char *typed,
     const char *today, bool replace, struct csam_enterprise *e, enum policy_reason *why)
 {
 	struct policy_target target = { 0 };
@@ -131,7 +131,7 @@ run_checks(struct store_tx *tx, struct arena *a, const struct csam_who *who, con
 }
 
 enum csam_rc
-csam_check(struct store *s, const struct csam_who *who, const char *typed, const char *today,
+csam_check(struct store *s, const struct actor *who, const char *typed, const char *today,
     bool replace, struct csam_enterprise *e)
 {
 	struct arena *a = arena_new(ARENA_MAX);
@@ -165,7 +165,7 @@ static const struct value_field gap_contact[] = {
 
 /* The form's checks inside tx. */
 static enum csam_rc
-form_checks(struct store_tx *tx, struct arena *a, const struct csam_who *who,
+form_checks(struct store_tx *tx, struct arena *a, const struct actor *who,
     const struct csam_gap_form *f, int64_t org_id, struct csam_gap *gap,
     struct csam_errors *err)
 {
@@ -242,7 +242,7 @@ form_checks(struct store_tx *tx, struct arena *a, const struct csam_who *who,
 }
 
 enum csam_rc
-csam_gap_form_check(struct store *s, const struct csam_who *who, const struct csam_gap_form *f,
+csam_gap_form_check(struct store *s, const struct actor *who, const struct csam_gap_form *f,
     int64_t org_id, struct csam_gap *gap, struct csam_errors *err)
 {
 	struct arena *a = arena_new(ARENA_MAX);
@@ -261,7 +261,7 @@ csam_gap_form_check(struct store *s, const struct csam_who *who, const struct cs
 
 /* Fills done from the organisation and its GAP as they are now. */
 static int
-fill_done(struct store_tx *tx, const struct csam_who *who, int64_t org_id, int64_t gap_id,
+fill_done(struct store_tx *tx, const struct actor *who, int64_t org_id, int64_t gap_id,
     bool replaced, struct csam_done *done)
 {
 	struct csam_person p;
@@ -281,7 +281,7 @@ fill_done(struct store_tx *tx, const struct csam_who *who, int64_t org_id, int64
 
 /* The submission of token: 1 found (done filled), 0 none, -1 error or someone else's. */
 static int
-submission(struct store_tx *tx, const struct csam_who *who, const char *token,
+submission(struct store_tx *tx, const struct actor *who, const char *token,
     struct csam_done *done)
 {
 	struct store_q *q;
@@ -307,7 +307,7 @@ submission(struct store_tx *tx, const struct csam_who *who, const char *token,
 }
 
 enum csam_rc
-csam_submission(struct store *s, const struct csam_who *who, const char *token,
+csam_submission(struct store *s, const struct actor *who, const char *token,
     struct csam_done *out)
 {
 	struct store_tx *tx;
@@ -324,7 +324,7 @@ csam_submission(struct store *s, const struct csam_who *who, const char *token,
 
 /* The mails of a registration or a replacement, in the same transaction. */
 static int
-notify(struct store_tx *tx, const struct csam_who *who, const struct csam_enterprise *e,
+notify(struct store_tx *tx, const struct actor *who, const struct csam_enterprise *e,
     const struct csam_gap *gap, const struct csam_gap_form *f, int64_t old_gap,
     const char *old_contact)
 {
@@ -352,13 +352,13 @@ notify(struct store_tx *tx, const struct csam_who *who, const struct csam_enterp
 }
 
 enum csam_rc
-csam_designate(struct store *s, const struct csam_who *who, const struct csam_gap_form *f,
+csam_designate(struct store *s, const struct actor *who, const struct csam_gap_form *f,
     bool replace, struct csam_enterprise *e, struct csam_gap *gap, struct csam_errors *err,
     struct csam_done *done)
 {
 	struct arena *a = arena_new(ARENA_MAX);
 	struct store_tx *tx = NULL;
-	struct org_actor by = {
+	struct actor by = {
 		.person_id = who->person_id, .role = "legal_rep", .source = who->source,
 		.request_id = who->request_id,
 	};

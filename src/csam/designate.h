@@ -44,7 +44,7 @@ struct csam_enterprise {
  * registered (replace: it must be; else: it must not be). A refusal of the policy (no
  * eID session, not a representative) is audited as access.denied. Returns CSAM_OK, or
  * CSAM_REFUSED / CSAM_DENIED with e->check set, or CSAM_ERROR. */
-enum csam_rc csam_check(struct store *s, const struct csam_who *who, const char *typed,
+enum csam_rc csam_check(struct store *s, const struct actor *who, const char *typed,
     const char *today, bool replace, struct csam_enterprise *e);
 
 /* The form "Enregistrement de l'entreprise dans CSAM" (and its confirmation). */
@@ -72,7 +72,7 @@ struct csam_gap {
  * typed against it; replacing by the current GAP is refused) and fills gap. Runs no
  * enterprise check: call csam_check first. Returns CSAM_OK, CSAM_INVALID with err filled,
  * or CSAM_ERROR. */
-enum csam_rc csam_gap_form_check(struct store *s, const struct csam_who *who,
+enum csam_rc csam_gap_form_check(struct store *s, const struct actor *who,
     const struct csam_gap_form *f, int64_t org_id, struct csam_gap *gap,
     struct csam_errors *err);
 
@@ -93,13 +93,13 @@ struct csam_done {
  * contact address; on replacement also the previous GAP) and the token recorded. The same
  * token confirmed again returns the first outcome with replayed set and changes nothing.
  * Returns CSAM_OK; CSAM_REFUSED / CSAM_DENIED (e->check); CSAM_INVALID (err); CSAM_ERROR. */
-enum csam_rc csam_designate(struct store *s, const struct csam_who *who,
+enum csam_rc csam_designate(struct store *s, const struct actor *who,
     const struct csam_gap_form *f, bool replace, struct csam_enterprise *e,
     struct csam_gap *gap, struct csam_errors *err, struct csam_done *done);
 
 /* The outcome of an earlier "Confirmer" of who by its token (the success page).
  * Returns CSAM_OK, CSAM_NOT_FOUND (unknown token, or someone else's) or CSAM_ERROR. */
-enum csam_rc csam_submission(struct store *s, const struct csam_who *who, const char *token,
+enum csam_rc csam_submission(struct store *s, const struct actor *who, const char *token,
     struct csam_done *out);
 
 #endif

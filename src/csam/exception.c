@@ -130,7 +130,7 @@ country(struct csam_errors *err, const char *field, const char *v)
 
 /* The Belgian enterprise of cases rep_abroad and rep_company, checked in the registry. */
 static int
-check_enterprise(struct store_tx *tx, struct arena *a, const struct csam_who *who,
+check_enterprise(struct store_tx *tx, struct arena *a, const struct actor *who,
     const struct csam_exc_form *f, char number[11], struct reg_enterprise *re,
     struct csam_errors *err)
 {
@@ -205,7 +205,7 @@ static const struct value_field contact_fields[] = {
 };
 
 static int
-validate(struct store_tx *tx, struct arena *a, const struct csam_who *who,
+validate(struct store_tx *tx, struct arena *a, const struct actor *who,
     const struct csam_exc_form *f, struct clean *c, struct csam_errors *err)
 {
 	static const char *const cases[] = { "rep_abroad", "rep_company", "foreign_company",
@@ -332,7 +332,7 @@ validate(struct store_tx *tx, struct arena *a, const struct csam_who *who,
 
 /* A requester who could use the standard procedure: recorded, nothing else stored. */
 static enum csam_rc
-stop(struct store *s, const struct csam_who *who, const char *why)
+stop(struct store *s, const struct actor *who, const char *why)
 {
 	char details[64];
 	struct store_tx *tx;
@@ -348,7 +348,7 @@ stop(struct store *s, const struct csam_who *who, const char *why)
 }
 
 enum csam_rc
-csam_exception_submit(struct store *s, const struct csam_who *who,
+csam_exception_submit(struct store *s, const struct actor *who,
     const struct csam_exc_form *f, struct csam_errors *err, bool *stopped,
     struct csam_exc_created *out)
 {

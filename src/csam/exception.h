@@ -66,7 +66,7 @@ struct csam_exc_created {
  * requester states an eID card or a Belgian domicile: the standard procedure is theirs.
  * Returns CSAM_OK (out filled), CSAM_REFUSED (*stopped), CSAM_INVALID (err) or
  * CSAM_ERROR. */
-enum csam_rc csam_exception_submit(struct store *s, const struct csam_who *who,
+enum csam_rc csam_exception_submit(struct store *s, const struct actor *who,
     const struct csam_exc_form *f, struct csam_errors *err, bool *stopped,
     struct csam_exc_created *out);
 

@@ -22,7 +22,7 @@
 
 /* Whether who may decide exception requests; *why receives the reason. */
 static int
-allowed(struct store_tx *tx, const struct csam_who *who, enum policy_reason *why)
+allowed(struct store_tx *tx, const struct actor *who, enum policy_reason *why)
 {
 	struct policy_target target = { 0 };
 	struct policy_actor actor;
@@ -36,7 +36,7 @@ allowed(struct store_tx *tx, const struct csam_who *who, enum policy_reason *why
 /* Starts a transaction in mode after the policy check. Returns CSAM_OK with *tx open,
  * CSAM_DENIED (recorded) or CSAM_ERROR. */
 static enum csam_rc
-begin(struct store *s, const struct csam_who *who, enum store_mode mode, struct store_tx **tx)
+begin(struct store *s, const struct actor *who, enum store_mode mode, struct store_tx **tx)
 {
 	enum policy_reason why;
 
@@ -60,7 +60,7 @@ dup(struct arena *a, struct store_q *q, int col)
 }
 
 enum csam_rc
-csam_queue(struct store *s, struct arena *a, const struct csam_who *who,
+csam_queue(struct store *s, struct arena *a, const struct actor *who,
     const struct csam_queue_filter *f, struct csam_queue_item **items, size_t *n,
     size_t *total)
 {
@@ -148,7 +148,7 @@ decisions(struct store_tx *tx, struct arena *a, int64_t id, struct csam_decision
 /* Whether x is the operator's own business: she filed it (logged in), or it names her as
  * the GAP. Separation of duties: she may read it, not act on it. 1, 0 or -1. */
 static int
-own_request(struct store_tx *tx, const struct csam_who *who, const struct csam_exc *x)
+own_request(struct store_tx *tx, const struct actor *who, const struct csam_exc *x)
 {
 	struct csam_person me;
 	int r;
@@ -162,7 +162,7 @@ own_request(struct store_tx *tx, const struct csam_who *who, const struct csam_e
 }
 
 enum csam_rc
-csam_request(struct store *s, struct arena *a, const struct csam_who *who,
+csam_request(struct store *s, struct arena *a, const struct actor *who,
     const char *reference, struct csam_exc *x, struct csam_decision **d, size_t *n)
 {
 	char ref[CSAM_REFERENCE_MAX];
@@ -188,14 +188,14 @@ csam_request(struct store *s, struct arena *a, const struct csam_who *who,
 }
 
 static int
-audit_decision(struct store_tx *tx, const struct csam_who *who, const struct csam_exc *x,
+audit_decision(struct store_tx *tx, const struct actor *who, const struct csam_exc *x,
     const char *action, const char *details);
 
 /* A decision refused (four-eyes, separation of duties), recorded on its own as
  * "<action>.refused" with reason (nothing else changed). Returns CSAM_REFUSED or
  * CSAM_ERROR. */
 static enum csam_rc
-refuse(struct store *s, const struct csam_who *who, const struct csam_exc *x,
+refuse(struct store *s, const struct actor *who, const struct csam_exc *x,
     const char *action, const char *reason)
 {
 	char name[48], details[48];
@@ -216,7 +216,7 @@ refuse(struct store *s, const struct csam_who *who, const struct csam_exc *x,
  * name, "exception.paper" …). A request of the operator's own (own_request) is refused
  * and audited: CSAM_REFUSED with *why CSAM_REFUSAL_OWN, tx ended. */
 static enum csam_rc
-decision_begin(struct store *s, struct arena *a, const struct csam_who *who,
+decision_begin(struct store *s, struct arena *a, const struct actor *who,
     const char *reference, const char *action, struct store_tx **tx, struct csam_exc *x,
     enum csam_refusal *why)
 {
@@ -245,7 +245,7 @@ decision_begin(struct store *s, struct arena *a, const struct csam_who *who,
 }
 
 static int
-audit_decision(struct store_tx *tx, const struct csam_who *who, const struct csam_exc *x,
+audit_decision(struct store_tx *tx, const struct actor *who, const struct csam_exc *x,
     const char *action, const char *details)
 {
 	char object[40];
@@ -262,7 +262,7 @@ finish(struct store_tx **tx)
 }
 
 enum csam_rc
-csam_paper_received(struct store *s, const struct csam_who *who, const char *reference,
+csam_paper_received(struct store *s, const struct actor *who, const char *reference,
     enum csam_refusal *why)
 {
 	struct arena *a = arena_new(ARENA_MAX);
@@ -296,11 +296,11 @@ done:
 }
 
 enum csam_rc
-csam_approve(struct store *s, const struct csam_who *who, const char *reference,
+csam_approve(struct store *s, const struct actor *who, const char *reference,
     bool four_eyes, struct csam_approval *out, enum csam_refusal *why)
 {
 	struct arena *a = arena_new(ARENA_MAX);
-	struct org_actor by = {
+	struct actor by = {
 		.person_id = who->person_id, .role = "helpdesk", .source = who->source,
 		.request_id = who->request_id,
 	};
@@ -407,7 +407,7 @@ done:
 }
 
 enum csam_rc
-csam_reject(struct store *s, const struct csam_who *who, const char *reference,
+csam_reject(struct store *s, const struct actor *who, const char *reference,
     const char *reason, enum csam_refusal *why)
 {
 	struct arena *a = arena_new(ARENA_MAX);
@@ -454,7 +454,7 @@ done:
 }
 
 enum csam_rc
-csam_activation_letter(struct store *s, const struct csam_who *who, const char *reference,
+csam_activation_letter(struct store *s, const struct actor *who, const char *reference,
     struct csam_letter *out)
 {
 	struct arena *a = arena_new(ARENA_MAX);
@@ -515,7 +515,7 @@ role_audit(struct store_tx *tx, const char *actor, int64_t person, const char *a
 enum csam_rc
 csam_helpdesk_grant(struct store *s, const char *niss, const char *actor)
 {
-	struct csam_who who = { .lang = "fr", .source = actor };
+	struct actor who = { .lang = "fr", .source = actor };
 	struct store_tx *tx;
 	int64_t id = 0;
 	int rc;

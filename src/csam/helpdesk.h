@@ -34,7 +34,7 @@ struct csam_queue_item {
 
 /* The requests matching f, oldest first, at most CSAM_QUEUE_PAGE from f->offset (allocated
  * in a); *total receives the count. Returns CSAM_OK, CSAM_DENIED or CSAM_ERROR. */
-enum csam_rc csam_queue(struct store *s, struct arena *a, const struct csam_who *who,
+enum csam_rc csam_queue(struct store *s, struct arena *a, const struct actor *who,
     const struct csam_queue_filter *f, struct csam_queue_item **items, size_t *n,
     size_t *total);
 
@@ -47,7 +47,7 @@ struct csam_decision {
 /* A request in full with its decisions, oldest first; x->own says whether the operator
  * may not act on it (she filed it, or it names her as GAP). Returns CSAM_OK, CSAM_NOT_FOUND,
  * CSAM_DENIED or CSAM_ERROR. */
-enum csam_rc csam_request(struct store *s, struct arena *a, const struct csam_who *who,
+enum csam_rc csam_request(struct store *s, struct arena *a, const struct actor *who,
     const char *reference, struct csam_exc *x, struct csam_decision **decisions, size_t *n);
 
 /* Why a decision was not taken (CSAM_REFUSED / CSAM_CONFLICT). */
@@ -65,7 +65,7 @@ enum csam_refusal {
  * filed or that names her as GAP (CSAM_REFUSED, CSAM_REFUSAL_OWN, audited).
  * "Papier signé reçu". Returns CSAM_OK, CSAM_REFUSED, CSAM_CONFLICT, CSAM_NOT_FOUND,
  * CSAM_DENIED or CSAM_ERROR; *why says what stood in the way. */
-enum csam_rc csam_paper_received(struct store *s, const struct csam_who *who,
+enum csam_rc csam_paper_received(struct store *s, const struct actor *who,
     const char *reference, enum csam_refusal *why);
 
 struct csam_approval {
@@ -80,13 +80,13 @@ struct csam_approval {
  * NISS is unknown), records the decision, mails the requester, in one transaction.
  * Refusals of the four-eyes rule are audited. Returns CSAM_OK, CSAM_REFUSED, CSAM_CONFLICT,
  * CSAM_NOT_FOUND, CSAM_DENIED or CSAM_ERROR. */
-enum csam_rc csam_approve(struct store *s, const struct csam_who *who, const char *reference,
+enum csam_rc csam_approve(struct store *s, const struct actor *who, const char *reference,
     bool four_eyes, struct csam_approval *out, enum csam_refusal *why);
 
 /* Rejects with a reason (1 to CSAM_REASON_MAX characters), mailed to the requester.
  * Returns CSAM_OK, CSAM_REFUSED (reason), CSAM_CONFLICT, CSAM_NOT_FOUND, CSAM_DENIED or
  * CSAM_ERROR. */
-enum csam_rc csam_reject(struct store *s, const struct csam_who *who, const char *reference,
+enum csam_rc csam_reject(struct store *s, const struct actor *who, const char *reference,
     const char *reason, enum csam_refusal *why);
 
 /* The activation letter of an approved request's GAP. */
@@ -103,7 +103,7 @@ struct csam_letter {
  * unused code stops working), audited. Returns CSAM_OK (letter filled; wipe it after
  * use), CSAM_REFUSED (her own), CSAM_CONFLICT (not approved), CSAM_NOT_FOUND, CSAM_DENIED
  * or CSAM_ERROR. */
-enum csam_rc csam_activation_letter(struct store *s, const struct csam_who *who,
+enum csam_rc csam_activation_letter(struct store *s, const struct actor *who,
     const char *reference, struct csam_letter *out);
 
 /* ---- the helpdesk role (command line) ---- */

@@ -32,22 +32,22 @@ void csam_person_name(const struct csam_person *p, char *out, size_t n);
 /* Finds the person with niss, or creates them (names and language from the persons
  * register when known there, else the ones given) with a person.create audit event.
  * Returns 0 with *id set, 1 when the person is in neither and no names were given, -1. */
-int csam_person_ensure(struct store_tx *tx, const struct csam_who *who, const char *niss,
+int csam_person_ensure(struct store_tx *tx, const struct actor *who, const char *niss,
     const char *last, const char *first, const char *lang, int64_t *id);
 /* Appends an audit event made by who acting as role in org (enterprise number, NULL).
  * details is a JSON object text or NULL. Returns 0 or -1. */
-int csam_audit(struct store_tx *tx, const struct csam_who *who, const char *role,
+int csam_audit(struct store_tx *tx, const struct actor *who, const char *role,
     const char *org, const char *action, const char *object, const char *details);
 /* Rolls *tx back (nothing changed) and records the refusal as access.denied with the
  * action and the reason, in a transaction of its own. Returns CSAM_DENIED (CSAM_ERROR when
  * the event cannot be written). */
-enum csam_rc csam_refuse(struct store *s, struct store_tx **tx, const struct csam_who *who,
+enum csam_rc csam_refuse(struct store *s, struct store_tx **tx, const struct actor *who,
     const char *org, enum policy_action action, enum policy_reason why, const char *object);
 /* The registered seat of an enterprise on one line ("Rue 1 bte 2, 1000 Bruxelles"). */
 void csam_address_line(const struct reg_address *a, char *out, size_t n);
 /* The policy's view of who in organisation org_id (0: none), plus ROLE_LEGAL_REP when
  * legal_rep. Returns 0 or -1. */
-int csam_actor(struct store_tx *tx, const struct csam_who *who, int64_t org_id, bool legal_rep,
+int csam_actor(struct store_tx *tx, const struct actor *who, int64_t org_id, bool legal_rep,
     struct policy_actor *out);
 
 #endif

@@ -18,7 +18,7 @@ dup(struct arena *a, const char *s)
 
 /* The roles of who in org (legal representative from the registry on today). */
 static int
-roles(struct store_tx *tx, const struct csam_who *who, const struct org *o, const char *today,
+roles(struct store_tx *tx, const struct actor *who, const struct org *o, const char *today,
     struct policy_actor *actor)
 {
 	struct csam_person me;
@@ -56,7 +56,7 @@ managers(struct store_tx *tx, struct arena *a, int64_t org_id, struct csam_org_v
 }
 
 enum csam_rc
-csam_org_view(struct store *s, struct arena *a, const struct csam_who *who, int64_t org_id,
+csam_org_view(struct store *s, struct arena *a, const struct actor *who, int64_t org_id,
     const char *today, struct csam_org_view *out)
 {
 	struct policy_target target = { 0 };

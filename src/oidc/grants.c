@@ -134,7 +134,7 @@ struct audit_what {
 };
 
 static int
-audit(struct store_tx *tx, const struct audit_what *w, const struct oidc_ctx *ctx)
+audit(struct store_tx *tx, const struct audit_what *w, const struct actor *ctx)
 {
 	char actor[24], object[96];
 	struct audit_event ev = {
@@ -153,7 +153,7 @@ audit(struct store_tx *tx, const struct audit_what *w, const struct oidc_ctx *ct
 
 int
 oidc_audit_refusal(struct store *s, const char *what, const char *client_id,
-    int64_t person_id, const char *reason, const struct oidc_ctx *ctx)
+    int64_t person_id, const char *reason, const struct actor *ctx)
 {
 	char action[64], details[160];
 	struct store_tx *tx;
@@ -318,7 +318,7 @@ token_new(int64_t grant, int64_t gen, char out[OIDC_TOKEN_MAX], unsigned char ha
 struct issue_job {
 	const struct oidc_authz *a;
 	const unsigned char *request_hash;
-	const struct oidc_ctx *ctx;
+	const struct actor *ctx;
 	char *code;
 };
 
@@ -364,7 +364,7 @@ issue_fn(struct store_tx *tx, void *arg)
 
 int
 oidc_code_issue(struct store *s, const struct oidc_authz *a, const unsigned char *request_hash,
-    const struct oidc_ctx *ctx, char code[OIDC_TOKEN_MAX])
+    const struct actor *ctx, char code[OIDC_TOKEN_MAX])
 {
 	struct issue_job j = { a, request_hash, ctx, code };
 	int rc;
@@ -383,7 +383,7 @@ oidc_code_issue(struct store *s, const struct oidc_authz *a, const unsigned char
 /* Ends a redeem or refresh with a refusal recorded (and the revocation, if any). */
 static int
 refuse(struct store_tx *tx, struct audit_what *w, const char *what, enum oidc_refusal r,
-    const struct oidc_ctx *ctx, enum oidc_refusal *why)
+    const struct actor *ctx, enum oidc_refusal *why)
 {
 	char action[64], details[96];
 
@@ -402,7 +402,7 @@ refuse(struct store_tx *tx, struct audit_what *w, const char *what, enum oidc_re
 static int
 finish_issue(struct store_tx *tx, const struct oidc_client *c, const char *grant_type,
     int64_t now, int64_t gen, bool code_use, struct oidc_issued *out,
-    const struct oidc_ctx *ctx, enum oidc_refusal *why)
+    const struct actor *ctx, enum oidc_refusal *why)
 {
 	unsigned char ah[32], rh[32];
 	struct audit_what w = { NULL, c->id, out->grant.person_id, NULL, NULL };
@@ -446,7 +446,7 @@ struct token_job {
 	const char *value;             /* the code or the refresh token */
 	const char *redirect_uri;
 	const char *verifier;
-	const struct oidc_ctx *ctx;
+	const struct actor *ctx;
 	struct oidc_issued *out;
 	enum oidc_refusal *why;
 };
@@ -496,7 +496,7 @@ redeem_fn(struct store_tx *tx, void *arg)
 
 int
 oidc_code_redeem(struct store *s, const struct oidc_client *c, const char *code,
-    const char *redirect_uri, const char *verifier, const struct oidc_ctx *ctx,
+    const char *redirect_uri, const char *verifier, const struct actor *ctx,
     struct oidc_issued *out, enum oidc_refusal *why)
 {
 	struct token_job j = { c, code, redirect_uri, verifier, ctx, out, why };
@@ -558,7 +558,7 @@ refresh_fn(struct store_tx *tx, void *arg)
 
 int
 oidc_refresh(struct store *s, const struct oidc_client *c, const char *refresh,
-    const struct oidc_ctx *ctx, struct oidc_issued *out, enum oidc_refusal *why)
+    const struct actor *ctx, struct oidc_issued *out, enum oidc_refusal *why)
 {
 	struct token_job j = { c, refresh, NULL, NULL, ctx, out, why };
 
@@ -603,7 +603,7 @@ token_submit(struct store *s, oidc_batch_fn fn, const struct token_job *j,
 
 int
 oidc_code_redeem_submit(struct store *s, const struct oidc_client *c, const char *code,
-    const char *redirect_uri, const char *verifier, const struct oidc_ctx *ctx,
+    const char *redirect_uri, const char *verifier, const struct actor *ctx,
     struct oidc_issued *out, enum oidc_refusal *why, void (*done)(void *done_arg, int rc),
     void *done_arg)
 {
@@ -614,7 +614,7 @@ oidc_code_redeem_submit(struct store *s, const struct oidc_client *c, const char
 
 int
 oidc_refresh_submit(struct store *s, const struct oidc_client *c, const char *refresh,
-    const struct oidc_ctx *ctx, struct oidc_issued *out, enum oidc_refusal *why,
+    const struct actor *ctx, struct oidc_issued *out, enum oidc_refusal *why,
     void (*done)(void *done_arg, int rc), void *done_arg)
 {
 	struct token_job j = { c, refresh, NULL, NULL, ctx, out, why };
@@ -683,7 +683,7 @@ oidc_access_grant(struct store *s, const char *access, struct oidc_grant *out,
 
 int
 oidc_grants_revoke(struct store *s, const char *client_id, int64_t person_id, const char *why,
-    const struct oidc_ctx *ctx)
+    const struct actor *ctx)
 {
 	int64_t now = (int64_t)time(NULL);
 	struct store_tx *tx;

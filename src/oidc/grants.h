@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "oidc/clients.h"
+#include "policy/actor.h"
 #include "oidc/profile.h"
 #include "store/store.h"
 
@@ -25,12 +26,6 @@
 #define OIDC_TOKEN_MAX 96             /* a code or token: "<grant>[.<generation>].<random>" */
 #define OIDC_NONCE_MAX 255
 #define OIDC_STATE_MAX 1024
-
-/* Who asks, for the audit events. */
-struct oidc_ctx {
-	const char *source;               /* client address */
-	const char *request_id;
-};
 
 /* A grant as stored. */
 struct oidc_grant {
@@ -109,28 +104,28 @@ bool oidc_pkce_s256_ok(const char *verifier, const char *challenge);
  * NULL) and audits the issue. Writes the code. Returns 0, 1 (the request was spent
  * already: a second submission) or -1. */
 int oidc_code_issue(struct store *s, const struct oidc_authz *a,
-    const unsigned char *request_hash, const struct oidc_ctx *ctx,
+    const unsigned char *request_hash, const struct actor *ctx,
     char code[OIDC_TOKEN_MAX]);
 /* Exchanges a code sent by client c: checks expiry, client, redirect URI and PKCE, the
  * profile (still an active account with the grant), then issues an access and a refresh
  * token. A code seen before revokes its grant. Returns 0, 1 (refused: *why) or -1. */
 int oidc_code_redeem(struct store *s, const struct oidc_client *c, const char *code,
-    const char *redirect_uri, const char *verifier, const struct oidc_ctx *ctx,
+    const char *redirect_uri, const char *verifier, const struct actor *ctx,
     struct oidc_issued *out, enum oidc_refusal *why);
 /* Rotates a refresh token of client c: the old one is spent, a new access and refresh
  * token are issued. A spent token shown again revokes its grant. 0, 1 (*why) or -1. */
 int oidc_refresh(struct store *s, const struct oidc_client *c, const char *refresh,
-    const struct oidc_ctx *ctx, struct oidc_issued *out, enum oidc_refusal *why);
+    const struct actor *ctx, struct oidc_issued *out, enum oidc_refusal *why);
 /* oidc_code_redeem and oidc_refresh without waiting: they return 0 at once (-1: nothing
  * queued, done will not be called) and call done(done_arg, result) on another thread once
  * the answer is committed, *out and *why set as theirs. Every pointer given must stay
  * valid until then; done must be quick and must not use the store. */
 int oidc_code_redeem_submit(struct store *s, const struct oidc_client *c, const char *code,
-    const char *redirect_uri, const char *verifier, const struct oidc_ctx *ctx,
+    const char *redirect_uri, const char *verifier, const struct actor *ctx,
     struct oidc_issued *out, enum oidc_refusal *why, void (*done)(void *done_arg, int rc),
     void *done_arg);
 int oidc_refresh_submit(struct store *s, const struct oidc_client *c, const char *refresh,
-    const struct oidc_ctx *ctx, struct oidc_issued *out, enum oidc_refusal *why,
+    const struct actor *ctx, struct oidc_issued *out, enum oidc_refusal *why,
     void (*done)(void *done_arg, int rc), void *done_arg);
 /* At shutdown, before the store is closed: every answer submitted is committed and
  * given, and the thread of the group commit joined. */
@@ -141,11 +136,11 @@ int oidc_access_grant(struct store *s, const char *access, struct oidc_grant *ou
     struct oidc_client *client, struct oidc_profile_data *data, enum oidc_refusal *why);
 /* Revokes the live grants of person for client (RP-initiated logout). 0 or -1. */
 int oidc_grants_revoke(struct store *s, const char *client_id, int64_t person_id,
-    const char *why, const struct oidc_ctx *ctx);
+    const char *why, const struct actor *ctx);
 /* Records a refusal in the audit trail: action "oidc.<what>.refused", with the client,
  * the person (0 when unknown) and a short reason. Returns 0 or -1. */
 int oidc_audit_refusal(struct store *s, const char *what, const char *client_id,
-    int64_t person_id, const char *reason, const struct oidc_ctx *ctx);
+    int64_t person_id, const char *reason, const struct actor *ctx);
 /* Deletes expired requests and grants (with their refresh tokens). Returns 0 or -1. */
 int oidc_purge(struct store *s);
 

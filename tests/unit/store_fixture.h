@@ -274,7 +274,7 @@ store_fixture_login_free(struct store_fixture_login *f)
 	return rc;
 }
 
-/* The initialiser of an access_who or a csam_who: person acting at level loa, in French,
+/* The initialiser of a struct actor (policy/actor.h): person acting at level loa, in French,
  * from 127.0.0.1 with a fixed request id. */
 #define STORE_FIXTURE_WHO(person, loa) { .person_id = (person), .level = (loa), \
 	.lang = "fr", .source = "127.0.0.1", .request_id = "0123456789abcdef" }

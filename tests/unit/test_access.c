@@ -71,10 +71,10 @@ exec_sql(const char *sql)
 	assert_int_equal(sqlite3_exec(F->db, sql, NULL, NULL, NULL), SQLITE_OK);
 }
 
-static struct access_who
+static struct actor
 who(int64_t person)
 {
-	struct access_who w = STORE_FIXTURE_WHO(person, LOA_LOW);
+	struct actor w = STORE_FIXTURE_WHO(person, LOA_LOW);
 
 	return w;
 }
@@ -96,7 +96,7 @@ make_org(const char *enterprise, const char *name, int64_t gap)
 		.contact_email = "contact@example.be", .contact_phone = "02 511 51 51",
 		.procedure = "standard",
 	};
-	struct org_actor by = { .person_id = gap, .role = "legal_rep" };
+	struct actor by = { .person_id = gap, .role = "legal_rep" };
 	struct store_tx *tx;
 	int64_t id;
 
@@ -127,7 +127,7 @@ setup(void **state)
 	F->other_org = make_org("0403170701", "Autre SA", P_OTHER_GAP);
 	{
 		struct store_tx *tx;
-		struct org_actor by = { .person_id = P_GAP, .role = "GAP" };
+		struct actor by = { .person_id = P_GAP, .role = "GAP" };
 
 		assert_int_equal(store_begin(F->fx.s, STORE_WRITE, &tx), 0);
 		assert_int_equal(org_add_cogap(tx, F->org, P_COGAP, &by), 0);
@@ -173,7 +173,7 @@ static int64_t
 activate_health(void)
 {
 	static const char *const apps[] = { "MEDSEIP", "SADM" };
-	struct access_who w = who(P_GAP);
+	struct actor w = who(P_GAP);
 	struct activation_input in = {
 		.quality = "health_related", .email = "qualite@example.be", .mode = "gl",
 		.niss = "90.02.28-001.93", .gl = gl_input("lukas.schmitz", apps, 2),
@@ -191,7 +191,7 @@ activate_health(void)
 static int64_t
 activate_other(const char *code, int64_t by)
 {
-	struct access_who w = who(by);
+	struct actor w = who(by);
 	struct activation_input in = {
 		.quality = code, .email = "autre@example.be", .mode = "self",
 		.gl = {
@@ -210,7 +210,7 @@ static enum access_rc
 add_user(int64_t by, int64_t quality, const char *niss, const char *username,
     const char *type, const char *const *apps, size_t napps, int64_t *account)
 {
-	struct access_who w = who(by);
+	struct actor w = who(by);
 	struct user_input in = {
 		.niss = niss, .username = username, .last_name = "Nouveau", .first_name = "Nadia",
 		.title = "Mme", .language = "fr", .email = "nadia@example.be", .type = type,
@@ -226,7 +226,7 @@ static struct access_errors cogap_err;
 /* The one co-GAP designation (access/hierarchy.h) as a page calls it; errors in
  * cogap_err. */
 static enum access_rc
-cogap_add(const struct access_who *by, const char *niss, const char *last_name,
+cogap_add(const struct actor *by, const char *niss, const char *last_name,
     const char *email)
 {
 	return hierarchy_cogap_add(F->fx.s, by, F->org, &(struct cogap_input){ .niss = niss,
@@ -284,7 +284,7 @@ activation_with_local_manager(void **state)
 	    "AND json_extract(details, '$.type') = 'GL'"), 1);
 	/* The entity page lists it and no longer offers it. */
 	{
-		struct access_who w = who(P_COGAP);
+		struct actor w = who(P_COGAP);
 		struct arena *a = arena_new(0);
 		struct entity_view v;
 		bool offered = false;
@@ -306,7 +306,7 @@ static void
 activation_twice_registers_once(void **state)
 {
 	static const char *const apps[] = { "MEDSEIP", "SADM" };
-	struct access_who w = who(P_GAP);
+	struct actor w = who(P_GAP);
 	struct activation_input in = {
 		.quality = "health_related", .email = "qualite@example.be", .mode = "gl",
 		.niss = NISS_GL, .gl = gl_input("lukas.schmitz", apps, 2),
@@ -348,7 +348,7 @@ static void
 activation_bad_input(void **state)
 {
 	static const char *const foreign_app[] = { "NO_SUCH_APP" };
-	struct access_who w = who(P_GAP);
+	struct actor w = who(P_GAP);
 	struct activation_input in = {
 		.quality = "health_related", .email = "pas-une-adresse", .mode = "gl",
 		.niss = "90022800194", .gl = gl_input("x", foreign_app, 1),
@@ -402,7 +402,7 @@ static void
 activation_with_new_person(void **state)
 {
 	static const char *const apps[] = { "MEDSEIP" };
-	struct access_who w = who(P_GAP);
+	struct actor w = who(P_GAP);
 	struct activation_input in = {
 		.quality = "health_related", .email = "qualite@example.be", .mode = "gl",
 		.niss = NISS_NEW,
@@ -432,7 +432,7 @@ users_add_update_conflict(void **state)
 {
 	static const char *const medseip[] = { "MEDSEIP" };
 	static const char *const two[] = { "SAA", "SANAC" };
-	struct access_who gl = who(P_GL);
+	struct actor gl = who(P_GL);
 	struct access_errors err = { 0 };
 	struct user_view v, v2;
 	int64_t q, acc = 0;
@@ -462,7 +462,7 @@ users_add_update_conflict(void **state)
 			.username = v.username, .title = "Mme", .language = "nl",
 			.email = "nadia@example.be", .apps = two, .napps = 2, .type = "USER",
 		};
-		struct access_who gap = who(P_GAP);
+		struct actor gap = who(P_GAP);
 
 		assert_int_equal(account_update(F->fx.s, &gl, F->org, q, acc, v.version, &in, &err),
 		    ACCESS_OK);
@@ -482,7 +482,7 @@ static void
 users_bad_input(void **state)
 {
 	static const char *const bad[] = { "SADM", "NOPE" };
-	struct access_who gl = who(P_GL);
+	struct actor gl = who(P_GL);
 	struct access_errors err = { 0 };
 	struct user_prefill pre;
 	struct user_input in = {
@@ -535,7 +535,7 @@ users_bad_input(void **state)
 static void
 names_come_from_register_or_card(void **state)
 {
-	struct access_who gl = who(P_GL);
+	struct actor gl = who(P_GL);
 	struct access_errors err = { 0 };
 	struct user_prefill pre;
 	struct user_input in = {
@@ -544,8 +544,8 @@ names_come_from_register_or_card(void **state)
 	};
 	struct eid_identity card = { .niss = NISS_NEW2, .last_name = "Vandamme",
 	    .first_name = "Jean-Claude", .serial = "0A", .issuer = "Citizen CA" };
-	struct eid_login e = { .id = &card, .via = "demo", .language = "fr",
-	    .source = "127.0.0.1", .request_id = "t" };
+	struct eid_login e = { .id = &card, .via = "demo",
+	    .by = { .lang = "fr", .source = "127.0.0.1", .request_id = "t" } };
 	int64_t q;
 
 	(void)state;
@@ -585,7 +585,7 @@ names_come_from_register_or_card(void **state)
 static void
 users_suspend_remove(void **state)
 {
-	struct access_who gl = who(P_GL);
+	struct actor gl = who(P_GL);
 	struct access_errors err = { 0 };
 	struct user_view v;
 	int64_t q, acc = 0, gl_acc;
@@ -628,7 +628,7 @@ users_suspend_remove(void **state)
 static void
 cogl_and_gl_change(void **state)
 {
-	struct access_who gl = who(P_GL), gap = who(P_GAP);
+	struct actor gl = who(P_GL), gap = who(P_GAP);
 	struct access_errors err = { 0 };
 	struct user_view v;
 	int64_t q, acc = 0;
@@ -640,7 +640,7 @@ cogl_and_gl_change(void **state)
 	assert_int_equal(count("SELECT count(*) FROM quality_member WHERE type = 'COGL'"), 1);
 	/* The co-GL may manage users but not designate co-GLs. */
 	{
-		struct access_who cogl = who(P_USER);
+		struct actor cogl = who(P_USER);
 		int64_t acc2 = 0;
 
 		denied = denied_events();
@@ -683,7 +683,7 @@ cogl_and_gl_change(void **state)
 	assert_int_equal(denied_events(), denied + 1);
 	/* The quality's e-mail, by a manager of it; a bad one keeps the old. */
 	{
-		struct access_who marie = who(P_USER);
+		struct actor marie = who(P_USER);
 
 		assert_int_equal(quality_set_email(F->fx.s, &marie, F->org, q, "x@", &err),
 		    ACCESS_INVALID);
@@ -719,7 +719,7 @@ policy_refusals_are_audited(void **state)
 
 	/* A local manager of quality A acting on quality B. */
 	{
-		struct access_who gl = who(P_GL);
+		struct actor gl = who(P_GL);
 		struct user_view v;
 
 		before_denied = denied_events();
@@ -739,7 +739,7 @@ policy_refusals_are_audited(void **state)
 	}
 	/* A manager of organisation X acting on Y. */
 	{
-		struct access_who other = who(P_OTHER_GAP);
+		struct actor other = who(P_OTHER_GAP);
 		struct arena *b = arena_new(0);
 		struct entity_view v;
 
@@ -757,7 +757,7 @@ policy_refusals_are_audited(void **state)
 	}
 	/* A user (no management role). */
 	{
-		struct access_who user = who(P_USER);
+		struct actor user = who(P_USER);
 
 		assert_int_equal(add_user(P_USER, qb, NISS_STRANGER, "sophie", "USER", NULL, 0,
 		    NULL), ACCESS_DENIED);
@@ -766,7 +766,7 @@ policy_refusals_are_audited(void **state)
 	}
 	/* A suspended local manager. */
 	{
-		struct access_who gl = who(P_GL);
+		struct actor gl = who(P_GL);
 
 		exec_sql("UPDATE account SET status = 'suspended' WHERE person_id = 3");
 		before_denied = denied_events();
@@ -781,7 +781,7 @@ policy_refusals_are_audited(void **state)
 	}
 	/* A co-GAP removing the GAP, or any co-GAP. */
 	{
-		struct access_who cogap = who(P_COGAP);
+		struct actor cogap = who(P_COGAP);
 
 		before_denied = denied_events();
 		assert_int_equal(hierarchy_cogap_remove(F->fx.s, &cogap, F->org, P_GAP, &err),
@@ -796,7 +796,7 @@ policy_refusals_are_audited(void **state)
 	}
 	/* A local manager changing the GAP's account (the GAP is GL of youth_care). */
 	{
-		struct access_who cogl;
+		struct actor cogl;
 		struct user_view v;
 		int64_t gap_acc = count("SELECT id FROM account WHERE person_id = 1");
 		struct user_input change = {
@@ -821,8 +821,8 @@ policy_refusals_are_audited(void **state)
 	{
 		struct audit_filter af = { 0 };
 		struct audit_page ap;
-		struct access_who gap = who(P_GAP), cogap = who(P_COGAP), hd = who(P_HELPDESK);
-		struct access_who gl = who(P_GL), user = who(P_STRANGER);
+		struct actor gap = who(P_GAP), cogap = who(P_COGAP), hd = who(P_HELPDESK);
+		struct actor gl = who(P_GL), user = who(P_STRANGER);
 
 		assert_int_equal(search_audit(F->fx.s, &gap, F->org, 0, &af, 1, 50, a, &ap, &err),
 		    ACCESS_OK);
@@ -874,7 +874,7 @@ policy_table_cells(void **state)
 		};
 
 		for (int k = 0; k < 6; k++) {
-			struct access_who w = who(people[k]);
+			struct actor w = who(people[k]);
 			struct quality_info qi;
 			struct app_info *apps;
 			size_t napps;
@@ -916,7 +916,7 @@ static void
 lists_and_filters(void **state)
 {
 	static const char *const medseip[] = { "MEDSEIP" };
-	struct access_who gap = who(P_GAP), gl = who(P_GL);
+	struct actor gap = who(P_GAP), gl = who(P_GL);
 	struct access_errors err = { 0 };
 	struct arena *a = arena_new(0);
 	struct user_page p;
@@ -1020,7 +1020,7 @@ static void
 export_users_csv(void **state)
 {
 	static const char *const apps[] = { "SANAC", "MEDSEIP" };
-	struct access_who gl = who(P_GL);
+	struct actor gl = who(P_GL);
 	struct access_errors err = { 0 };
 	struct user_filter f = { 0 };
 	struct sink out = { .n = 0 };
@@ -1057,7 +1057,7 @@ export_users_csv(void **state)
 static void
 cogap_one_rule_set(void **state)
 {
-	struct access_who gap = who(P_GAP), cogap = who(P_COGAP);
+	struct actor gap = who(P_GAP), cogap = who(P_COGAP);
 	int64_t denied = denied_events();
 
 	(void)state;
@@ -1111,7 +1111,7 @@ cogap_one_rule_set(void **state)
 static void
 cogaps_hierarchy_audit(void **state)
 {
-	struct access_who gap = who(P_GAP), gl = who(P_GL);
+	struct actor gap = who(P_GAP), gl = who(P_GL);
 	struct access_errors err = { 0 };
 	struct arena *a = arena_new(0);
 	struct managers_view mv;
@@ -1143,7 +1143,7 @@ cogaps_hierarchy_audit(void **state)
 	assert_string_equal(hv.qualities[0].users[0].apps, "MEDSEIP SADM");
 	assert_int_equal(hierarchy_tree(F->fx.s, &gl, F->org, a, &hv), ACCESS_OK);
 	{
-		struct access_who stranger = who(P_STRANGER);
+		struct actor stranger = who(P_STRANGER);
 
 		assert_int_equal(hierarchy_tree(F->fx.s, &stranger, F->org, a, &hv), ACCESS_DENIED);
 	}
@@ -1259,7 +1259,7 @@ catalogue_additions(void **state)
 	    2);
 	/* The new quality can be activated and offers its application. */
 	{
-		struct access_who gap = who(P_GAP);
+		struct actor gap = who(P_GAP);
 		struct arena *a = arena_new(0);
 		struct quality_info qi;
 		struct app_info *apps;
@@ -1317,7 +1317,7 @@ responsibles_of_a_user(void **state)
 {
 	struct arena *a = arena_new(0);
 	struct responsible_quality *v;
-	struct access_who w;
+	struct actor w;
 	int64_t q, acc = 0;
 	size_t n = 9;
 

@@ -84,10 +84,10 @@ static const char fixture_sql[] =
 
 static struct store_fixture F;
 
-static struct csam_who
+static struct actor
 who(int64_t person, int level)
 {
-	struct csam_who w = {
+	struct actor w = {
 		.person_id = person, .level = level, .lang = "fr", .source = "127.0.0.1",
 		.request_id = "0123456789abcdef",
 	};
@@ -121,7 +121,7 @@ group_teardown(void **state)
 static enum csam_rc
 check(int64_t person, int level, const char *typed, bool replace, struct csam_enterprise *e)
 {
-	struct csam_who w = who(person, level);
+	struct actor w = who(person, level);
 
 	return csam_check(F.s, &w, typed, TODAY, replace, e);
 }
@@ -207,7 +207,7 @@ test_function_ended_yesterday(void **state)
 	assert_string_equal(e.starts, "");
 	/* The day before, the same function was current. */
 	{
-		struct csam_who w = who(3, LOA_HIGH);
+		struct actor w = who(3, LOA_HIGH);
 
 		assert_int_equal(csam_check(F.s, &w, E4, "2030-06-13", false, &e), CSAM_OK);
 	}
@@ -217,7 +217,7 @@ static void
 test_function_starting_tomorrow(void **state)
 {
 	struct csam_enterprise e;
-	struct csam_who w = who(4, LOA_HIGH);
+	struct actor w = who(4, LOA_HIGH);
 
 	(void)state;
 	assert_int_equal(check(4, LOA_HIGH, E4, false, &e), CSAM_DENIED);
@@ -232,7 +232,7 @@ test_function_starting_tomorrow(void **state)
 static void
 test_form_checks(void **state)
 {
-	struct csam_who w = who(1, LOA_HIGH);
+	struct actor w = who(1, LOA_HIGH);
 	struct csam_errors err = { 0 };
 	struct csam_gap gap;
 	struct csam_gap_form f = {
@@ -283,7 +283,7 @@ confirm(int64_t person, const char *enterprise, bool replace, const char *token,
     const char *niss, const char *last, const char *email, struct csam_done *done,
     struct csam_errors *err)
 {
-	struct csam_who w = who(person, LOA_HIGH);
+	struct actor w = who(person, LOA_HIGH);
 	struct csam_enterprise e;
 	struct csam_gap gap;
 	struct csam_gap_form f = {
@@ -307,7 +307,7 @@ test_register_once(void **state)
 	struct csam_errors err;
 	struct csam_done done, again;
 	struct csam_enterprise e;
-	struct csam_who w = who(1, LOA_HIGH);
+	struct actor w = who(1, LOA_HIGH);
 
 	(void)state;
 	assert_int_equal(confirm(1, "1200.000.163", false, "nothex", false, NULL, NULL,
@@ -344,7 +344,7 @@ test_register_once(void **state)
 	assert_int_equal(again.org_id, done.org_id);
 	/* Someone else's token is not theirs to see. */
 	{
-		struct csam_who b = who(2, LOA_HIGH);
+		struct actor b = who(2, LOA_HIGH);
 
 		assert_int_equal(csam_submission(F.s, &b, T1, &again), CSAM_NOT_FOUND);
 	}
@@ -425,10 +425,10 @@ org_of(const char *enterprise)
 /* The co-GAP operations are the organisation service's (access/hierarchy.h): the /csam
  * page calls them with who acts. */
 static enum access_rc
-cogap_add(const struct csam_who *w, int64_t org, const char *niss, const char *last_name,
+cogap_add(const struct actor *w, int64_t org, const char *niss, const char *last_name,
     const char *email, struct access_errors *err)
 {
-	struct access_who a = { .person_id = w->person_id, .level = w->level, .lang = w->lang,
+	struct actor a = { .person_id = w->person_id, .level = w->level, .lang = w->lang,
 	    .source = w->source, .request_id = w->request_id };
 
 	return hierarchy_cogap_add(F.s, &a, org, &(struct cogap_input){ .niss = niss,
@@ -436,9 +436,9 @@ cogap_add(const struct csam_who *w, int64_t org, const char *niss, const char *l
 }
 
 static enum access_rc
-cogap_remove(const struct csam_who *w, int64_t org, int64_t person)
+cogap_remove(const struct actor *w, int64_t org, int64_t person)
 {
-	struct access_who a = { .person_id = w->person_id, .level = w->level, .lang = w->lang,
+	struct actor a = { .person_id = w->person_id, .level = w->level, .lang = w->lang,
 	    .source = w->source, .request_id = w->request_id };
 	struct access_errors err;
 
@@ -449,7 +449,7 @@ static void
 test_cogaps(void **state)
 {
 	struct arena *a = arena_new(0);
-	struct csam_who gap = who(2, LOA_LOW), anne = who(1, LOA_HIGH), fanny = who(6, LOA_HIGH);
+	struct actor gap = who(2, LOA_LOW), anne = who(1, LOA_HIGH), fanny = who(6, LOA_HIGH);
 	struct access_errors err = { 0 };
 	struct csam_org_view v;
 	int64_t org = org_of(E1);

@@ -80,18 +80,18 @@ group_teardown(void **state)
 	return store_fixture_close(&F.fx);
 }
 
-static struct csam_who
+static struct actor
 anonymous(void)
 {
-	struct csam_who w = { .lang = "fr", .source = "127.0.0.1", .request_id = "00" };
+	struct actor w = { .lang = "fr", .source = "127.0.0.1", .request_id = "00" };
 
 	return w;
 }
 
-static struct csam_who
+static struct actor
 operator(int64_t id)
 {
-	struct csam_who w = { .person_id = id, .level = LOA_SUBSTANTIAL, .lang = "fr",
+	struct actor w = { .person_id = id, .level = LOA_SUBSTANTIAL, .lang = "fr",
 	    .source = "127.0.0.1", .request_id = "01" };
 
 	return w;
@@ -126,7 +126,7 @@ static char ref_belgian[CSAM_REFERENCE_MAX];
 static void
 test_stopped(void **state)
 {
-	struct csam_who w = anonymous();
+	struct actor w = anonymous();
 	struct csam_errors err = { 0 };
 	struct csam_exc_created out;
 	struct csam_exc_form f = foreign(TOK("0"));
@@ -152,7 +152,7 @@ test_stopped(void **state)
 static void
 test_invalid(void **state)
 {
-	struct csam_who w = anonymous();
+	struct actor w = anonymous();
 	struct csam_errors err = { 0 };
 	struct csam_exc_created out;
 	struct csam_exc_form f = { .has_eid = "no", .rep_domicile_be = "no", .token = "x",
@@ -204,7 +204,7 @@ test_invalid(void **state)
 static void
 test_submit_once(void **state)
 {
-	struct csam_who w = anonymous();
+	struct actor w = anonymous();
 	struct csam_errors err = { 0 };
 	struct csam_exc_created out, again;
 	struct csam_exc_form f = foreign(TOK("2"));
@@ -298,7 +298,7 @@ test_helpdesk_role(void **state)
 static void
 test_denied(void **state)
 {
-	struct csam_who x = operator(9);
+	struct actor x = operator(9);
 	struct arena *a = arena_new(0);
 	struct csam_queue_filter f = { 0 };
 	struct csam_queue_item *items;
@@ -321,7 +321,7 @@ test_denied(void **state)
 static void
 test_queue(void **state)
 {
-	struct csam_who h1 = operator(F.h1);
+	struct actor h1 = operator(F.h1);
 	struct arena *a = arena_new(0);
 	struct csam_queue_filter f = { 0 };
 	struct csam_queue_item *items;
@@ -353,7 +353,7 @@ test_queue(void **state)
 static void
 test_four_eyes(void **state)
 {
-	struct csam_who h1 = operator(F.h1), h2 = operator(F.h2);
+	struct actor h1 = operator(F.h1), h2 = operator(F.h2);
 	struct csam_approval ap;
 	enum csam_refusal why;
 	struct csam_letter l;
@@ -409,7 +409,7 @@ test_four_eyes(void **state)
 static void
 test_reject(void **state)
 {
-	struct csam_who h1 = operator(F.h1);
+	struct actor h1 = operator(F.h1);
 	enum csam_refusal why;
 
 	(void)state;
@@ -431,8 +431,8 @@ test_reject(void **state)
 static void
 test_own_request(void **state)
 {
-	struct csam_who h1 = operator(F.h1), h2 = operator(F.h2), x = operator(9);
-	struct csam_who anon = anonymous();
+	struct actor h1 = operator(F.h1), h2 = operator(F.h2), x = operator(9);
+	struct actor anon = anonymous();
 	struct csam_errors err = { 0 };
 	struct csam_exc_created mine, names_h2;
 	struct csam_exc_form f = foreign(TOK("7"));

@@ -705,8 +705,8 @@ test_login_service(void **state)
 	struct eid_verifier *v = verifier(EID_REVOCATION_CRL, NULL, NULL);
 	struct eid_identity id;
 	struct store *s = NULL;
-	struct eid_login a = { .via = "tls", .language = "nl", .source = "127.0.0.1",
-	    .request_id = "r1" };
+	struct eid_login a = { .via = "tls",
+	    .by = { .lang = "nl", .source = "127.0.0.1", .request_id = "r1" } };
 	char path[160];
 	int64_t first;
 	int before;

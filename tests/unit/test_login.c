@@ -61,8 +61,8 @@ teardown(void **state)
 static enum login_result
 try(struct store_fixture_login *f, const char *user, const char *pw, const char *from)
 {
-	struct login_attempt a = { .username = user, .password = pw, .source = from,
-	    .request_id = "t" };
+	struct login_attempt a = { .username = user, .password = pw,
+	    .by = { .source = from, .request_id = "t" } };
 	enum login_result r = login_password(f->fx.s, &a);
 
 	if (r == LOGIN_THROTTLED)
@@ -139,8 +139,8 @@ busy_address_is_held_not_refused(void **state)
 {
 	struct store_fixture_login *f = *state;
 	char user[16];
-	struct login_attempt code = { .username = NULL, .password = "x", .source = "192.0.2.3",
-	    .request_id = "t" };
+	struct login_attempt code = { .username = NULL, .password = "x",
+	    .by = { .source = "192.0.2.3", .request_id = "t" } };
 
 	/* Thirty user names tried once each from one address (an office, or a sprayer). */
 	for (int i = 0; i < 30; i++) {
@@ -167,8 +167,8 @@ eid_login_clears_the_wait(void **state)
 	struct store_fixture_login *f = *state;
 	struct eid_identity id = { .niss = NISS, .last_name = "Peeters", .first_name = "Jan",
 	    .serial = "01", .issuer = "Citizen CA" };
-	struct eid_login e = { .id = &id, .via = "demo", .language = "nl",
-	    .source = "192.0.2.4", .request_id = "t" };
+	struct eid_login e = { .id = &id, .via = "demo",
+	    .by = { .lang = "nl", .source = "192.0.2.4", .request_id = "t" } };
 
 	for (int i = 0; i < 6; i++)
 		assert_int_equal(try(f, "Jan", "faux", "192.0.2.4"), i < 3 ? LOGIN_REFUSED :

@@ -315,18 +315,18 @@ check_op(const struct op *op)
 
 /* ---- the operations ---- */
 
-static struct access_who
+static struct actor
 access_who(int64_t person)
 {
-	struct access_who w = STORE_FIXTURE_WHO(person, LOA_LOW);
+	struct actor w = STORE_FIXTURE_WHO(person, LOA_LOW);
 
 	return w;
 }
 
-static struct csam_who
+static struct actor
 csam_who(int64_t person)
 {
-	struct csam_who w = STORE_FIXTURE_WHO(person, LOA_HIGH);
+	struct actor w = STORE_FIXTURE_WHO(person, LOA_HIGH);
 
 	return w;
 }
@@ -338,7 +338,7 @@ status_answer(int rc)
 	return rc == 0 ? DONE : rc == -1 ? FAILED : OTHER;
 }
 
-static const struct oidc_ctx octx = { "127.0.0.1", "0123456789abcdef" };
+static const struct actor octx = { .source = "127.0.0.1", .request_id = "0123456789abcdef" };
 
 static enum answer
 op_person_create(struct run *r)
@@ -370,8 +370,8 @@ static enum answer
 login(struct run *r, const char *password, enum login_result expected)
 {
 	struct login_attempt a = {
-		.username = "marie.janssens", .password = password, .source = "127.0.0.1",
-		.request_id = "0123456789abcdef",
+		.username = "marie.janssens", .password = password,
+		.by = { .source = "127.0.0.1", .request_id = "0123456789abcdef" },
 	};
 	enum login_result res = login_password(r->s, &a);
 
@@ -428,7 +428,7 @@ static enum answer
 op_user_create(struct run *r)
 {
 	static const char *const apps[] = { "MEDSEIP" };
-	struct access_who w = access_who(T.gap);
+	struct actor w = access_who(T.gap);
 	struct user_input in = {
 		.niss = "75050500203", .username = "nadia.nouveau", .last_name = "Nouveau",
 		.first_name = "Nadia", .title = "Mme", .language = "fr",
@@ -443,7 +443,7 @@ op_user_create(struct run *r)
 static enum answer
 op_quality_activate(struct run *r)
 {
-	struct access_who w = access_who(T.gap);
+	struct actor w = access_who(T.gap);
 	struct activation_input in = {
 		.quality = "youth_care", .email = "autre@example.be", .mode = "self",
 		.gl = {
@@ -468,7 +468,7 @@ csam_answer(enum csam_rc rc)
 static enum answer
 op_cogap_add(struct run *r)
 {
-	struct access_who w = access_who(P_ANNE);
+	struct actor w = access_who(P_ANNE);
 	struct access_errors err = { 0 };
 
 	/* The /csam form: with the name, checked against the register's. */
@@ -480,7 +480,7 @@ op_cogap_add(struct run *r)
 static enum csam_rc
 designate(struct store *s, const char *enterprise, const char *token)
 {
-	struct csam_who w = csam_who(P_ANNE);
+	struct actor w = csam_who(P_ANNE);
 	struct csam_enterprise e;
 	struct csam_gap gap;
 	struct csam_errors err = { 0 };
@@ -588,7 +588,7 @@ op_mail_queue(struct run *r)
 static enum answer
 op_hierarchy_cogap_add(struct run *r)
 {
-	struct access_who w = access_who(T.gap);
+	struct actor w = access_who(T.gap);
 	struct access_errors err = { 0 };
 
 	/* The /acces form: no name asked. */
@@ -599,7 +599,7 @@ op_hierarchy_cogap_add(struct run *r)
 static enum answer
 op_org_update(struct run *r)
 {
-	struct access_who w = access_who(T.gap);
+	struct actor w = access_who(T.gap);
 	struct access_errors err = { 0 };
 
 	return access_answer(hierarchy_org_update(r->s, &w, T.org, "nouveau@example.be",
@@ -609,7 +609,7 @@ op_org_update(struct run *r)
 static enum answer
 op_quality_set_email(struct run *r)
 {
-	struct access_who w = access_who(T.gap);
+	struct actor w = access_who(T.gap);
 	struct access_errors err = { 0 };
 
 	return access_answer(quality_set_email(r->s, &w, T.org, T.quality,
@@ -619,7 +619,7 @@ op_quality_set_email(struct run *r)
 static enum answer
 op_user_suspend(struct run *r)
 {
-	struct access_who w = access_who(T.gap);
+	struct actor w = access_who(T.gap);
 	struct access_errors err = { 0 };
 
 	return access_answer(account_set_status(r->s, &w, T.org, T.quality, T.user_account,
@@ -629,7 +629,7 @@ op_user_suspend(struct run *r)
 static enum answer
 op_user_remove(struct run *r)
 {
-	struct access_who w = access_who(T.gap);
+	struct actor w = access_who(T.gap);
 	struct access_errors err = { 0 };
 	size_t removed = 0;
 	enum access_rc rc = account_remove(r->s, &w, T.org, T.quality, &T.user_account, 1,
@@ -670,8 +670,8 @@ static enum answer
 op_change_password(struct run *r)
 {
 	struct account_password_change c = {
-		.person = T.user, .current = PASSWORD, .fresh = "Un-autre-mot-de-passe-solide",
-		.source = "127.0.0.1", .request_id = "0123456789abcdef",
+		.by = { .person_id = T.user, .source = "127.0.0.1", .request_id = "0123456789abcdef" },
+		.current = PASSWORD, .fresh = "Un-autre-mot-de-passe-solide",
 	};
 	enum account_result res = account_change_password(r->s, &c);
 
@@ -728,7 +728,7 @@ op_activation_redeem(struct run *r)
 {
 	struct activation_attempt a = {
 		.code = r->activation, .username = "sophie.martin", .password = PASSWORD,
-		.source = "127.0.0.1", .request_id = "0123456789abcdef",
+		.by = { .source = "127.0.0.1", .request_id = "0123456789abcdef" },
 	};
 	enum activation_result res = activation_redeem(r->s, &a);
 
@@ -740,7 +740,7 @@ op_totp_enrol_begin(struct run *r)
 {
 	unsigned char key[TOTP_KEY_BYTES];
 
-	return totp_enrol_begin(r->s, T.user, 1900000000, key, "127.0.0.1", NULL) == 0 ?
+	return totp_enrol_begin(r->s, &(struct actor){ .person_id = T.user, .source = "127.0.0.1" }, 1900000000, key) == 0 ?
 	    DONE : FAILED;
 }
 
@@ -749,7 +749,7 @@ static int
 prepare_totp(struct run *r)
 {
 	r->now = (int64_t)time(NULL);
-	return totp_enrol_begin(r->s, T.user, r->now, r->key, "127.0.0.1", NULL);
+	return totp_enrol_begin(r->s, &(struct actor){ .person_id = T.user, .source = "127.0.0.1" }, r->now, r->key);
 }
 
 static enum answer
@@ -760,7 +760,7 @@ op_totp_enrol_confirm(struct run *r)
 
 	if (totp_code(r->key, sizeof(r->key), r->now, TOTP_DIGITS, code) != 0)
 		return OTHER;
-	res = totp_enrol_confirm(r->s, T.user, code, r->now, "127.0.0.1", NULL);
+	res = totp_enrol_confirm(r->s, &(struct actor){ .person_id = T.user, .source = "127.0.0.1" }, code, r->now);
 	return res == TOTP_OK ? DONE : res == TOTP_ERROR ? FAILED : OTHER;
 }
 
@@ -776,7 +776,7 @@ prepare_totp_active(struct run *r)
 static enum answer
 op_totp_remove(struct run *r)
 {
-	int rc = totp_remove(r->s, T.user, "127.0.0.1", NULL);
+	int rc = totp_remove(r->s, &(struct actor){ .person_id = T.user, .source = "127.0.0.1" });
 
 	return rc == 0 ? DONE : rc == -1 ? FAILED : OTHER;
 }
@@ -784,7 +784,8 @@ op_totp_remove(struct run *r)
 static enum answer
 op_tokencard_issue(struct run *r)
 {
-	int rc = tokencard_issue(r->s, T.user, "127.0.0.1", NULL, &r->card);
+	int rc = tokencard_issue(r->s, &(struct actor){ .person_id = T.user, .source = "127.0.0.1" },
+	    &r->card);
 
 	return rc == 0 ? DONE : FAILED;
 }
@@ -799,8 +800,9 @@ prepare_tokencard(struct run *r)
 static enum answer
 op_tokencard_activate(struct run *r)
 {
-	enum tokencard_result res = tokencard_activate(r->s, T.user,
-	    r->card.codes[r->card.confirm_position - 1], r->now, "127.0.0.1", NULL);
+	enum tokencard_result res = tokencard_activate(r->s,
+	    &(struct actor){ .person_id = T.user, .source = "127.0.0.1" },
+	    r->card.codes[r->card.confirm_position - 1], r->now);
 
 	return res == TOKENCARD_OK ? DONE : res == TOKENCARD_ERROR ? FAILED : OTHER;
 }
@@ -816,7 +818,7 @@ prepare_cogap(struct run *r)
 static enum answer
 op_cogap_remove(struct run *r)
 {
-	struct access_who w = access_who(P_ANNE);
+	struct actor w = access_who(P_ANNE);
 	struct access_errors err;
 
 	return access_answer(hierarchy_cogap_remove(r->s, &w, T.e1_org, P_BRUNO, &err));
@@ -954,7 +956,7 @@ static void
 template_user_account(void)
 {
 	static const char *const apps[] = { "MEDSEIP" };
-	struct access_who w = access_who(T.gap);
+	struct actor w = access_who(T.gap);
 	struct user_input in = {
 		.niss = "80010100305", .username = "marie.janssens", .last_name = "Janssens",
 		.first_name = "Marie", .title = "Mme", .language = "fr",
@@ -983,12 +985,12 @@ template_seed(void)
 		.contact_email = "contact@example.be", .contact_phone = "02 511 51 51",
 		.procedure = "standard",
 	};
-	struct org_actor by = { .person_id = 0, .role = "legal_rep" };
+	struct actor by = { .person_id = 0, .role = "legal_rep" };
 	struct oidc_client_new c = {
 		.id = "portal", .application = "MEDSEIP", .scopes = "openid profile",
 		.redirect = redirect, .n_redirect = 1,
 	};
-	struct access_who w;
+	struct actor w;
 	struct activation_input in = {
 		.quality = "health_related", .email = "qualite@example.be", .mode = "gl",
 		.niss = "90022800193",

@@ -19,6 +19,9 @@
 #include "store/store.h"
 #include "store_fixture.h"
 
+/* person acting on their own card (no address, no request id). */
+#define AS(person) ((struct actor){ .person_id = (person) })
+
 #define PW "Un-mot-de-passe-solide"
 
 static void
@@ -102,7 +105,7 @@ new_card(struct fixture *f, int64_t person, struct tokencard_print *card)
 	const char *right;
 	char wrong[7];
 
-	assert_int_equal(tokencard_issue(f->fx.s, person, NULL, NULL, card), 0);
+	assert_int_equal(tokencard_issue(f->fx.s, &AS(person), card), 0);
 	assert_true(card->confirm_position >= 1 && card->confirm_position <= TOKENCARD_CODES);
 	assert_int_equal(tokencard_pending(f->fx.s, person, now, &again), 0);
 	assert_memory_equal(again.codes, card->codes, sizeof(card->codes));
@@ -110,12 +113,12 @@ new_card(struct fixture *f, int64_t person, struct tokencard_print *card)
 	right = card->codes[card->confirm_position - 1];
 	memcpy(wrong, right, sizeof(wrong));
 	wrong[5] = right[5] == '9' ? '0' : (char)(right[5] + 1);
-	assert_int_equal(tokencard_activate(f->fx.s, person, wrong, now, NULL, NULL), TOKENCARD_WRONG);
-	assert_int_equal(tokencard_activate(f->fx.s, person, "12345", now, NULL, NULL), TOKENCARD_WRONG);
-	assert_int_equal(tokencard_activate(f->fx.s, person, right, now, NULL, NULL), TOKENCARD_OK);
+	assert_int_equal(tokencard_activate(f->fx.s, &AS(person), wrong, now), TOKENCARD_WRONG);
+	assert_int_equal(tokencard_activate(f->fx.s, &AS(person), "12345", now), TOKENCARD_WRONG);
+	assert_int_equal(tokencard_activate(f->fx.s, &AS(person), right, now), TOKENCARD_OK);
 	/* Activated: the seed is gone, nothing to print any more. */
 	assert_int_equal(tokencard_pending(f->fx.s, person, now, &again), 1);
-	assert_int_equal(tokencard_activate(f->fx.s, person, right, now, NULL, NULL), TOKENCARD_NONE);
+	assert_int_equal(tokencard_activate(f->fx.s, &AS(person), right, now), TOKENCARD_NONE);
 }
 
 static void
@@ -148,17 +151,17 @@ codes_serve_once(void **state)
 	assert_int_equal(st.unused, TOKENCARD_CODES - 1);
 
 	/* A new card revokes the old one when it is activated, not before. */
-	assert_int_equal(tokencard_issue(f->fx.s, f->person, NULL, NULL, &second), 0);
+	assert_int_equal(tokencard_issue(f->fx.s, &AS(f->person), &second), 0);
 	assert_int_equal(tokencard_use(f->fx.s, f->person, card.card_id, 8, card.codes[7], NULL, NULL),
 	    TOKENCARD_OK);
-	assert_int_equal(tokencard_activate(f->fx.s, f->person,
-	    second.codes[second.confirm_position - 1], now, NULL, NULL), TOKENCARD_OK);
+	assert_int_equal(tokencard_activate(f->fx.s, &AS(f->person),
+	    second.codes[second.confirm_position - 1], now), TOKENCARD_OK);
 	assert_int_equal(tokencard_use(f->fx.s, f->person, card.card_id, 9, card.codes[8], NULL, NULL),
 	    TOKENCARD_USED);
 	assert_int_equal(tokencard_use(f->fx.s, f->person, second.card_id, 9, second.codes[8], NULL,
 	    NULL), TOKENCARD_OK);
-	assert_int_equal(tokencard_revoke(f->fx.s, f->person, now, NULL, NULL), 0);
-	assert_int_equal(tokencard_revoke(f->fx.s, f->person, now, NULL, NULL), 1);
+	assert_int_equal(tokencard_revoke(f->fx.s, &AS(f->person), now), 0);
+	assert_int_equal(tokencard_revoke(f->fx.s, &AS(f->person), now), 1);
 	assert_int_equal(tokencard_use(f->fx.s, f->person, second.card_id, 10, second.codes[9], NULL,
 	    NULL), TOKENCARD_USED);
 }
@@ -168,8 +171,8 @@ login_steps(void **state)
 {
 	struct fixture *f = *state;
 	struct tokencard_print card;
-	struct login_attempt a = { .username = "jan", .password = PW, .source = "192.0.2.7",
-	    .request_id = "t" };
+	struct login_attempt a = { .username = "jan", .password = PW,
+	    .by = { .source = "192.0.2.7", .request_id = "t" } };
 	char token[TOKENCARD_TOKEN_MAX], token2[TOKENCARD_TOKEN_MAX];
 	int pos = 0, pos2 = 0, left;
 
@@ -209,8 +212,8 @@ static void
 login_refusals(void **state)
 {
 	struct fixture *f = *state;
-	struct login_attempt a = { .username = "claire", .password = PW, .source = "192.0.2.8",
-	    .request_id = "t" };
+	struct login_attempt a = { .username = "claire", .password = PW,
+	    .by = { .source = "192.0.2.8", .request_id = "t" } };
 	char token[TOKENCARD_TOKEN_MAX];
 	int pos = 0;
 

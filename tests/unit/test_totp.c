@@ -19,6 +19,9 @@
 #include "store/store.h"
 #include "store_fixture.h"
 
+/* The fixture's person acting on their own app (no address, no request id). */
+#define ME(f) ((struct actor){ .person_id = (f)->person })
+
 /* RFC 6238 appendix B: the SHA1 key is the ASCII "12345678901234567890". */
 static const unsigned char rfc_key[] = "12345678901234567890";
 static const struct {
@@ -146,14 +149,14 @@ enrol(struct store_fixture_login *f, unsigned char key[TOTP_KEY_BYTES], int64_t 
 	unsigned char again[TOTP_KEY_BYTES];
 	char code[9];
 
-	assert_int_equal(totp_enrol_begin(f->fx.s, f->person, now, key, NULL, NULL), 0);
+	assert_int_equal(totp_enrol_begin(f->fx.s, &ME(f), now, key), 0);
 	/* The key waiting is shown again while young; a new one once it is old. */
-	assert_int_equal(totp_enrol_begin(f->fx.s, f->person, now + 60, again, NULL, NULL), 0);
+	assert_int_equal(totp_enrol_begin(f->fx.s, &ME(f), now + 60, again), 0);
 	assert_memory_equal(key, again, TOTP_KEY_BYTES);
 	assert_int_equal(totp_code(key, TOTP_KEY_BYTES, now, 6, code), 0);
-	assert_int_equal(totp_enrol_confirm(f->fx.s, f->person, code, now, NULL, NULL), TOTP_OK);
+	assert_int_equal(totp_enrol_confirm(f->fx.s, &ME(f), code, now), TOTP_OK);
 	/* Confirmed: nothing waits any more. */
-	assert_int_equal(totp_enrol_confirm(f->fx.s, f->person, code, now, NULL, NULL), TOTP_NONE);
+	assert_int_equal(totp_enrol_confirm(f->fx.s, &ME(f), code, now), TOTP_NONE);
 }
 
 static void
@@ -185,8 +188,8 @@ enrolment_and_replay(void **state)
 	/* A wrong code is wrong. */
 	assert_int_equal(check(f, strcmp(c1, "000000") ? "000000" : "000001", now + 60),
 	    TOTP_WRONG);
-	assert_int_equal(totp_remove(f->fx.s, f->person, NULL, NULL), 0);
-	assert_int_equal(totp_remove(f->fx.s, f->person, NULL, NULL), 1);
+	assert_int_equal(totp_remove(f->fx.s, &ME(f)), 0);
+	assert_int_equal(totp_remove(f->fx.s, &ME(f)), 1);
 	assert_int_equal(check(f, c1, now + 60), TOTP_NONE);
 }
 
@@ -198,14 +201,14 @@ confirm_refusals(void **state)
 	int64_t now = (int64_t)time(NULL);
 	char code[9];
 
-	assert_int_equal(totp_enrol_confirm(f->fx.s, f->person, "123456", now, NULL, NULL), TOTP_NONE);
-	assert_int_equal(totp_enrol_begin(f->fx.s, f->person, now, key, NULL, NULL), 0);
+	assert_int_equal(totp_enrol_confirm(f->fx.s, &ME(f), "123456", now), TOTP_NONE);
+	assert_int_equal(totp_enrol_begin(f->fx.s, &ME(f), now, key), 0);
 	assert_int_equal(totp_code(key, 20, now + 90, 6, code), 0);
-	assert_int_equal(totp_enrol_confirm(f->fx.s, f->person, code, now, NULL, NULL), TOTP_WRONG);
+	assert_int_equal(totp_enrol_confirm(f->fx.s, &ME(f), code, now), TOTP_WRONG);
 	/* A key waiting too long is gone. */
 	assert_int_equal(totp_code(key, 20, now + 2 * TOTP_PENDING_SECONDS + 30, 6, code), 0);
-	assert_int_equal(totp_enrol_confirm(f->fx.s, f->person, code,
-	    now + 2 * TOTP_PENDING_SECONDS + 30, NULL, NULL), TOTP_NONE);
+	assert_int_equal(totp_enrol_confirm(f->fx.s, &ME(f), code,
+	    now + 2 * TOTP_PENDING_SECONDS + 30), TOTP_NONE);
 }
 
 static void
@@ -215,7 +218,7 @@ login_door(void **state)
 	unsigned char key[TOTP_KEY_BYTES];
 	int64_t now = (int64_t)time(NULL);
 	struct login_attempt a = { .username = "claire", .password = "Un-mot-de-passe-solide",
-	    .source = "192.0.2.1", .request_id = "t" };
+	    .by = { .source = "192.0.2.1", .request_id = "t" } };
 	struct audit_report rep;
 	char code[9];
 

@@ -15,7 +15,7 @@
 struct csam_app_settings csam_app_cfg;
 
 void
-csam_app_who(struct web_req *r, struct csam_who *who)
+csam_app_who(struct web_req *r, struct actor *who)
 {
 	struct web_session *s = web_session(r);
 

@@ -153,7 +153,7 @@ start_post(struct web_req *r)
 	const char *typed = csam_app_form(r, "enterprise");
 	char today[11];
 	struct csam_enterprise e;
-	struct csam_who who;
+	struct actor who;
 	enum csam_rc rc;
 
 	csam_app_who(r, &who);
@@ -219,7 +219,7 @@ form_get(struct web_req *r, bool replace)
 	const char *typed = web_query(r, "entreprise");
 	char today[11];
 	struct csam_enterprise e;
-	struct csam_who who;
+	struct actor who;
 	enum csam_rc rc;
 
 	if (!has_eid(r))
@@ -297,7 +297,7 @@ form_post(struct web_req *r, bool replace)
 	struct csam_enterprise e;
 	struct csam_gap gap;
 	struct csam_gap_form f;
-	struct csam_who who;
+	struct actor who;
 	struct values v;
 	char today[11];
 	enum csam_rc rc;
@@ -340,7 +340,7 @@ confirm_post(struct web_req *r)
 	struct csam_done done;
 	struct csam_gap gap;
 	struct csam_gap_form f;
-	struct csam_who who;
+	struct actor who;
 	struct values v;
 	char today[11];
 	enum csam_rc rc;
@@ -386,7 +386,7 @@ done_get(struct web_req *r)
 {
 	const char *token = web_query(r, "t");
 	struct csam_done done;
-	struct csam_who who;
+	struct actor who;
 	struct tmpl_ctx *c;
 	enum csam_rc rc;
 

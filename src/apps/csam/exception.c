@@ -99,7 +99,7 @@ form_post(struct web_req *r)
 	struct csam_errors err = { 0 };
 	struct csam_exc_created out;
 	struct csam_exc_form f;
-	struct csam_who who;
+	struct actor who;
 	char today[11], *cookie;
 	bool stopped;
 	enum csam_rc rc;

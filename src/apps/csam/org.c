@@ -49,7 +49,7 @@ org_page(struct web_req *r, int status, int64_t id, const struct csam_errors *er
     const char *notice_msgid)
 {
 	struct csam_org_view v;
-	struct csam_who who;
+	struct actor who;
 	struct tmpl_ctx *c;
 	char today[11];
 	enum csam_rc rc;
@@ -127,17 +127,7 @@ org_detail_get(struct web_req *r)
 }
 
 /* The co-GAP operations are the organisation service's (access/hierarchy.h), as on
- * /acces: who acts, and their answers, in csam's terms. */
-static void
-access_who_of(struct web_req *r, struct access_who *out)
-{
-	struct csam_who who;
-
-	csam_app_who(r, &who);
-	*out = (struct access_who){ .person_id = who.person_id, .level = who.level,
-	    .lang = who.lang, .source = who.source, .request_id = who.request_id };
-}
-
+ * /acces, with the same actor; its answers in csam's terms. */
 static enum csam_rc
 csam_rc_of(enum access_rc rc)
 {
@@ -151,14 +141,14 @@ cogap_add_post(struct web_req *r)
 {
 	struct access_errors aerr;
 	struct csam_errors err = { 0 };
-	struct access_who who;
+	struct actor who;
 	int64_t id = org_id(r);
 	const char *last_name = csam_app_form(r, "last_name");
 	enum csam_rc rc;
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
-	access_who_of(r, &who);
+	csam_app_who(r, &who);
 	/* This form asks the name: given, it must be the register's. */
 	rc = csam_rc_of(hierarchy_cogap_add(csam_app_store(r), &who, id, &(struct cogap_input){
 	    .niss = csam_app_form(r, "niss"), .last_name = last_name ? last_name : "",
@@ -178,13 +168,13 @@ static int
 cogap_remove_post(struct web_req *r)
 {
 	struct access_errors err;
-	struct access_who who;
+	struct actor who;
 	int64_t id = org_id(r), person = web_id(csam_app_form(r, "person"));
 	enum access_rc rc;
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
-	access_who_of(r, &who);
+	csam_app_who(r, &who);
 	rc = hierarchy_cogap_remove(csam_app_store(r), &who, id, person, &err);
 	/* Not a co-GAP there: nothing to remove, as a missing page. */
 	if (rc != ACCESS_OK)

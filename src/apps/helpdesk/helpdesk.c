@@ -58,7 +58,7 @@ queue_get(struct web_req *r)
 	const char *age = web_query(r, "age"), *ref = web_query(r, "reference");
 	int64_t page = web_id(web_query(r, "page"));
 	size_t n = 0, total = 0;
-	struct csam_who who;
+	struct actor who;
 	struct tmpl_ctx *c;
 	enum csam_rc rc;
 
@@ -117,7 +117,7 @@ request_page(struct web_req *r, int status, const char *notice_msgid, const char
 	const char *ref = web_param(r, "ref");
 	struct csam_decision *d = NULL;
 	struct csam_exc x;
-	struct csam_who who;
+	struct actor who;
 	struct tmpl_ctx *c;
 	size_t n = 0;
 	enum csam_rc rc;
@@ -265,7 +265,7 @@ static int
 paper_post(struct web_req *r)
 {
 	enum csam_refusal why;
-	struct csam_who who;
+	struct actor who;
 	enum csam_rc rc;
 
 	if (!app_require_level(r, LOA_LOW))
@@ -280,7 +280,7 @@ approve_post(struct web_req *r)
 {
 	struct csam_approval out;
 	enum csam_refusal why;
-	struct csam_who who;
+	struct actor who;
 	enum csam_rc rc;
 
 	if (!app_require_level(r, LOA_LOW))
@@ -295,7 +295,7 @@ static int
 reject_post(struct web_req *r)
 {
 	enum csam_refusal why;
-	struct csam_who who;
+	struct actor who;
 	enum csam_rc rc;
 
 	if (!app_require_level(r, LOA_LOW))
@@ -333,7 +333,7 @@ form_pdf_get(struct web_req *r)
 {
 	struct csam_decision *d;
 	struct csam_exc x;
-	struct csam_who who;
+	struct actor who;
 	size_t n, len = 0;
 	enum csam_rc rc;
 	void *pdf;
@@ -353,7 +353,7 @@ static int
 letter_post(struct web_req *r)
 {
 	struct csam_letter l;
-	struct csam_who who;
+	struct actor who;
 	size_t len = 0;
 	enum csam_rc rc;
 	const char *name;

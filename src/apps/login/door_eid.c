@@ -95,8 +95,8 @@ eid_accept(struct web_req *r, const struct eid_identity *id, const char *via, co
 {
 	struct app *app = web_app(r);
 	struct eid_login a = {
-		.id = id, .via = via, .language = web_lang(r), .source = web_client(r),
-		.request_id = web_rid(r),
+		.id = id, .via = via,
+		.by = { .lang = web_lang(r), .source = web_client(r), .request_id = web_rid(r) },
 	};
 
 	if (eid_login(app->store, &a) != 0) {

@@ -158,8 +158,8 @@ totp_page(struct web_req *r, int status, const char *error_msgid)
 		tmpl_set(c, "enrolled_at", date_text(r, st.enrolled_at));
 	tmpl_set_bool(c, "saved", st.active && web_query(r, "enregistre") != NULL);
 	tmpl_set_bool(c, "removed", !st.active && web_query(r, "supprime") != NULL);
-	if (totp_enrol_begin(app->store, s->person_id, (int64_t)time(NULL), key, web_client(r),
-	    web_rid(r)) != 0)
+	if (totp_enrol_begin(app->store, &(struct actor){ .person_id = s->person_id,
+	    .source = web_client(r), .request_id = web_rid(r) }, (int64_t)time(NULL), key) != 0)
 		return -1;
 	rc = -1;
 	if (totp_uri(key, user, uri, sizeof(uri)) != 0 ||
@@ -197,8 +197,9 @@ totp_confirm_post(struct web_req *r)
 		return 0;
 	if (!form_code(r, clean, sizeof(clean)))
 		return totp_page(r, 422, N_("Introduisez le code que l'application affiche."));
-	switch (totp_enrol_confirm(app->store, web_session(r)->person_id, clean,
-	    (int64_t)time(NULL), web_client(r), web_rid(r))) {
+	switch (totp_enrol_confirm(app->store, &(struct actor){
+	    .person_id = web_session(r)->person_id, .source = web_client(r),
+	    .request_id = web_rid(r) }, clean, (int64_t)time(NULL))) {
 	case TOTP_OK:
 		return web_redirect(r, "/enrolement/application?enregistre=1");
 	case TOTP_WRONG:
@@ -220,7 +221,8 @@ totp_remove_post(struct web_req *r)
 
 	if (!enrol_require(r))
 		return 0;
-	if (totp_remove(app->store, web_session(r)->person_id, web_client(r), web_rid(r)) < 0)
+	if (totp_remove(app->store, &(struct actor){ .person_id = web_session(r)->person_id,
+	    .source = web_client(r), .request_id = web_rid(r) }) < 0)
 		return -1;
 	return web_redirect(r, "/enrolement/application?supprime=1");
 }
@@ -279,7 +281,8 @@ run_issue(void *arg)
 {
 	struct issue_job *j = arg;
 
-	j->rc = tokencard_issue(j->store, j->person, j->source, j->rid, &j->card);
+	j->rc = tokencard_issue(j->store, &(struct actor){ .person_id = j->person,
+	    .source = j->source, .request_id = j->rid }, &j->card);
 }
 
 static int
@@ -461,8 +464,9 @@ card_activate_post(struct web_req *r)
 		return 0;
 	if (!form_code(r, clean, sizeof(clean)))
 		return card_page(r, 422, N_("Introduisez le code demandé."));
-	switch (tokencard_activate(app->store, web_session(r)->person_id, clean,
-	    (int64_t)time(NULL), web_client(r), web_rid(r))) {
+	switch (tokencard_activate(app->store, &(struct actor){
+	    .person_id = web_session(r)->person_id, .source = web_client(r),
+	    .request_id = web_rid(r) }, clean, (int64_t)time(NULL))) {
 	case TOKENCARD_OK:
 		return web_redirect(r, "/enrolement/token?active=1");
 	case TOKENCARD_WRONG:
@@ -483,8 +487,8 @@ token_revoke_post(struct web_req *r)
 
 	if (!enrol_require(r))
 		return 0;
-	if (tokencard_revoke(app->store, web_session(r)->person_id, (int64_t)time(NULL),
-	    web_client(r), web_rid(r)) < 0)
+	if (tokencard_revoke(app->store, &(struct actor){ .person_id = web_session(r)->person_id,
+	    .source = web_client(r), .request_id = web_rid(r) }, (int64_t)time(NULL)) < 0)
 		return -1;
 	return web_redirect(r, "/enrolement/token?revoquee=1");
 }
@@ -633,8 +637,8 @@ activate_post(struct web_req *r)
 	j->a.code = j->code;
 	j->a.username = j->username;
 	j->a.password = j->password;
-	j->a.source = web_client(r);
-	j->a.request_id = web_rid(r);
+	j->a.by.source = web_client(r);
+	j->a.by.request_id = web_rid(r);
 	return web_defer(r, run_activate, j, activate_done);
 }
 

@@ -154,8 +154,8 @@ login_password_post(struct web_req *r)
 	j->store = app->store;
 	j->a.username = j->username;
 	j->a.password = j->password;
-	j->a.source = web_client(r);
-	j->a.request_id = web_rid(r);
+	j->a.by.source = web_client(r);
+	j->a.by.request_id = web_rid(r);
 	return web_defer(r, run_login, j, login_done);
 }
 

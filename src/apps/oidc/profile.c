@@ -47,7 +47,7 @@ flow_load(struct web_req *r, struct flow *f)
 	/* A link to the flow shown in another browser leads nowhere: the flow is the one of
 	 * the browser that started it, never another person's way in. */
 	if (!oidc_browser_ok(r, &f->req)) {
-		struct oidc_ctx ctx = oidc_ctx_of(r);
+		struct actor ctx = oidc_actor_of(r);
 		struct web_session *s = web_session(r);
 
 		oidc_audit_refusal(app->store, "authorize", f->client.id, s ? s->person_id : 0,
@@ -177,7 +177,7 @@ no_profile(struct web_req *r, const struct flow *f)
 {
 	struct app *app = web_app(r);
 	struct web_session *s = web_session(r);
-	struct oidc_ctx ctx = oidc_ctx_of(r);
+	struct actor ctx = oidc_actor_of(r);
 	struct access_membership *m;
 	struct access_granter *g;
 	struct tmpl_ctx *c;
@@ -291,7 +291,7 @@ continue_post(struct web_req *r)
 {
 	struct app *app = web_app(r);
 	struct flow *f = arena_alloc(web_arena(r), sizeof(*f));
-	struct oidc_ctx ctx = oidc_ctx_of(r);
+	struct actor ctx = oidc_actor_of(r);
 	const char *chosen = web_form(r, "org");
 	const struct access_profile *pick = NULL;
 	struct access_profile *p;
@@ -369,7 +369,7 @@ cancel(struct web_req *r)
 	struct app *app = web_app(r);
 	struct flow *f = arena_alloc(web_arena(r), sizeof(*f));
 	struct web_session *s = web_session(r);
-	struct oidc_ctx ctx = oidc_ctx_of(r);
+	struct actor ctx = oidc_actor_of(r);
 	int rc;
 
 	if (f == NULL)

@@ -48,10 +48,11 @@ oidc_keys_put(const struct oidc_keyring *k)
 		oidc_keyring_put(keys, k);
 }
 
-struct oidc_ctx
-oidc_ctx_of(struct web_req *r)
+struct actor
+oidc_actor_of(struct web_req *r)
 {
-	struct oidc_ctx c = { web_client(r), web_rid(r) };
+	/* The person comes from the grant or the login the service handles, not from here. */
+	struct actor c = { .source = web_client(r), .request_id = web_rid(r), .lang = web_lang(r) };
 
 	return c;
 }

@@ -69,7 +69,7 @@ static int
 invalid_client(struct web_req *r, const char *client_id, bool basic, const char *desc)
 {
 	struct app *app = web_app(r);
-	struct oidc_ctx ctx = oidc_ctx_of(r);
+	struct actor ctx = oidc_actor_of(r);
 
 	oidc_audit_refusal(app->store, "token", client_id, 0, "invalid_client", &ctx);
 	if (basic)
@@ -155,7 +155,7 @@ struct token_state {
 	struct web_req *r;
 	struct oidc_client client;
 	struct oidc_issued issued;
-	struct oidc_ctx ctx;
+	struct actor ctx;
 	enum oidc_refusal why;
 	bool code_grant;
 	int rc;
@@ -211,7 +211,7 @@ token(struct web_req *r)
 	if (st == NULL)
 		return -1;
 	st->r = r;
-	st->ctx = oidc_ctx_of(r);
+	st->ctx = oidc_actor_of(r);
 	c = &st->client;
 	rc = client_auth(r, c);
 	if (rc != 0)

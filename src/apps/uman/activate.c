@@ -12,7 +12,7 @@
 
 /* The quality being activated and its applications. */
 struct wizard {
-	struct access_who who;
+	struct actor who;
 	struct uman_here here;
 	struct quality_info q;
 	struct app_info *apps;

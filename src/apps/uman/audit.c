@@ -73,7 +73,7 @@ filter_query(struct web_req *r, const struct audit_filter *f)
 static int
 page(struct web_req *r)
 {
-	struct access_who who;
+	struct actor who;
 	struct uman_here here;
 	struct access_errors err;
 	struct audit_filter f;
@@ -165,7 +165,7 @@ tr(void *arg, const char *msgid)
 static int
 csv(struct web_req *r)
 {
-	struct access_who who;
+	struct actor who;
 	struct uman_here here;
 	struct access_errors err;
 	struct audit_filter f;

@@ -12,7 +12,7 @@
 #include "policy/loa.h"
 
 int
-uman_enter(struct web_req *r, struct access_who *who, struct uman_here *here)
+uman_enter(struct web_req *r, struct actor *who, struct uman_here *here)
 {
 	struct web_session *s;
 	const char *org = web_param(r, "org"), *q = web_param(r, "q");
@@ -241,7 +241,7 @@ here_path(struct web_req *r, const struct uman_here *here, const char *tail)
 int
 uman_post(struct web_req *r, uman_change *change, uman_form_page *form, const char *done)
 {
-	struct access_who who;
+	struct actor who;
 	struct uman_here here;
 	struct access_errors err;
 	enum access_rc rc;

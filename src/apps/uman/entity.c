@@ -13,7 +13,7 @@
 static int
 entity(struct web_req *r)
 {
-	struct access_who who;
+	struct actor who;
 	struct uman_here here;
 	struct entity_view v;
 	struct tmpl_ctx *c;
@@ -55,7 +55,7 @@ entity(struct web_req *r)
 static int
 detail_page(struct web_req *r, int status, const struct access_errors *err)
 {
-	struct access_who who;
+	struct actor who;
 	struct uman_here here;
 	struct org o;
 	struct tmpl_ctx *c;
@@ -97,7 +97,7 @@ detail_get(struct web_req *r)
 }
 
 static enum access_rc
-save_contact(struct web_req *r, const struct access_who *who, const struct uman_here *here,
+save_contact(struct web_req *r, const struct actor *who, const struct uman_here *here,
     struct access_errors *err)
 {
 	return hierarchy_org_update(uman_store(r), who, here->org, web_form(r, "contact_email"),
@@ -115,7 +115,7 @@ detail_post(struct web_req *r)
 static int
 cogap_page(struct web_req *r, int status, const struct access_errors *err)
 {
-	struct access_who who;
+	struct actor who;
 	struct uman_here here;
 	struct managers_view v;
 	struct tmpl_ctx *c;
@@ -160,7 +160,7 @@ cogap_get(struct web_req *r)
 }
 
 static enum access_rc
-add_cogap(struct web_req *r, const struct access_who *who, const struct uman_here *here,
+add_cogap(struct web_req *r, const struct actor *who, const struct uman_here *here,
     struct access_errors *err)
 {
 	/* This form does not ask the name: the register's is taken. */
@@ -177,7 +177,7 @@ cogap_add(struct web_req *r)
 static int
 cogap_remove(struct web_req *r)
 {
-	struct access_who who;
+	struct actor who;
 	struct uman_here here;
 	struct access_errors err;
 	enum access_rc rc;

@@ -81,7 +81,7 @@ member_msgid(const char *type)
 static int
 page(struct web_req *r)
 {
-	struct access_who who;
+	struct actor who;
 	struct uman_here here;
 	struct hierarchy_view v;
 	struct drawing d = { .r = r, .width = 600 };

@@ -26,7 +26,7 @@ role_msgid(const char *role)
 static int
 home(struct web_req *r)
 {
-	struct access_who who;
+	struct actor who;
 	struct uman_here here;
 	struct person_org *orgs;
 	struct tmpl_ctx *c;

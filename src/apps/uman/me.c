@@ -13,7 +13,7 @@ static int
 page(struct web_req *r, int status, bool typed, const struct access_errors *err,
     const char *conflict)
 {
-	struct access_who who;
+	struct actor who;
 	struct uman_here here;
 	struct own_data d;
 	struct tmpl_ctx *c;
@@ -83,7 +83,7 @@ show(struct web_req *r)
 static int
 save(struct web_req *r)
 {
-	struct access_who who;
+	struct actor who;
 	struct uman_here here;
 	struct access_errors err;
 	struct user_input acc = { 0 };
@@ -115,7 +115,7 @@ save(struct web_req *r)
 static int
 certificate(struct web_req *r)
 {
-	struct access_who who;
+	struct actor who;
 	struct uman_here here;
 	struct web_session *s;
 	struct tmpl_ctx *c;

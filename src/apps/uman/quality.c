@@ -10,7 +10,7 @@
 static int
 page(struct web_req *r, int status, const struct access_errors *err)
 {
-	struct access_who who;
+	struct actor who;
 	struct uman_here here;
 	struct quality_view q;
 	struct tmpl_ctx *c;
@@ -63,7 +63,7 @@ show(struct web_req *r)
 }
 
 static enum access_rc
-save_email(struct web_req *r, const struct access_who *who, const struct uman_here *here,
+save_email(struct web_req *r, const struct actor *who, const struct uman_here *here,
     struct access_errors *err)
 {
 	return quality_set_email(uman_store(r), who, here->org, here->quality,

@@ -43,7 +43,7 @@ people(struct web_req *r, struct tmpl_ctx *c, const char *key, const struct resp
 static int
 page(struct web_req *r)
 {
-	struct access_who who;
+	struct actor who;
 	struct uman_here here;
 	struct responsible_quality *v;
 	struct tmpl_ctx *c;

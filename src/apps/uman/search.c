@@ -10,7 +10,7 @@
 static int
 page(struct web_req *r)
 {
-	struct access_who who;
+	struct actor who;
 	struct uman_here here;
 	struct access_errors err;
 	struct user_filter f;
@@ -57,7 +57,7 @@ page(struct web_req *r)
 static int
 export(struct web_req *r)
 {
-	struct access_who who;
+	struct actor who;
 	struct uman_here here;
 
 	if (!uman_enter(r, &who, &here))

@@ -28,7 +28,7 @@ struct uman_here {
 
 /* Checks login and the capacity chosen, fills who from the session and here from the
  * path (":org", ":q"). Returns 1, or 0 when it answered (redirect, 404). */
-int uman_enter(struct web_req *r, struct access_who *who, struct uman_here *here);
+int uman_enter(struct web_req *r, struct actor *who, struct uman_here *here);
 /* A page context with the layout's data and the side menu of here; title is a msgid.
  * with_form: the page holds a form (a session for the CSRF token). */
 struct tmpl_ctx *uman_page(struct web_req *r, const char *title_msgid,
@@ -51,7 +51,7 @@ int uman_answer_post(struct web_req *r, enum access_rc rc, uman_form_page *form,
     const struct access_errors *err, const char *done);
 /* A change posted by a form of the access pages: calls its service for who at here, with
  * the field errors in err. */
-typedef enum access_rc uman_change(struct web_req *r, const struct access_who *who,
+typedef enum access_rc uman_change(struct web_req *r, const struct actor *who,
     const struct uman_here *here, struct access_errors *err);
 /* Handles the post of form: uman_enter, then change, answered by uman_answer_post with a
  * redirect to done, a path below the organisation's pages ("/acces/<org>") or, on a
@@ -96,7 +96,7 @@ int uman_send_export(struct web_req *r, enum access_rc rc, struct export_stream 
     const char *filename);
 /* Sends the CSV of users matching the posted filters, of quality (0: every quality of org
  * the one acting manages), as an attachment named name.csv (users.c). */
-int uman_send_users_csv(struct web_req *r, const struct access_who *who, int64_t org,
+int uman_send_users_csv(struct web_req *r, const struct actor *who, int64_t org,
     int64_t quality, const char *name);
 /* The filter fields of the user lists and their choice lists (users.c). */
 void uman_filter_fields(struct web_req *r, struct tmpl_ctx *c, const struct user_filter *f,

@@ -8,7 +8,7 @@
 #include "base/msgid.h"
 
 struct user_ctx {
-	struct access_who who;
+	struct actor who;
 	struct uman_here here;
 	struct quality_view q;
 	struct user_view v;

@@ -18,7 +18,7 @@
 
 /* Everything a users page shows around the list. */
 struct users_ctx {
-	struct access_who who;
+	struct actor who;
 	struct uman_here here;
 	struct quality_view q;
 };
@@ -206,7 +206,7 @@ tr(void *arg, const char *msgid)
 }
 
 int
-uman_send_users_csv(struct web_req *r, const struct access_who *who, int64_t org,
+uman_send_users_csv(struct web_req *r, const struct actor *who, int64_t org,
     int64_t quality, const char *name)
 {
 	struct access_errors err;
@@ -223,7 +223,7 @@ uman_send_users_csv(struct web_req *r, const struct access_who *who, int64_t org
 static int
 export(struct web_req *r)
 {
-	struct access_who who;
+	struct actor who;
 	struct uman_here here;
 
 	if (!uman_enter(r, &who, &here))

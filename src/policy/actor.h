@@ -1,0 +1,24 @@
+/* actor.h — who acts: the one description of the person behind a request that every
+ * service takes (the audit's who, the policy's level, the catalogue's language). */
+#ifndef PORTIER_POLICY_ACTOR_H
+#define PORTIER_POLICY_ACTOR_H
+
+#include <stdint.h>
+
+/* In policy/ because it carries domain words (person, role, level of assurance) that
+ * base/ must not know, and every service (access, csam, oidc …) may include policy/.
+ * Strings are owned by the request (its arena or constants); the actor copies nothing.
+ * Services compute the roles the policy checks (struct policy_actor) from person_id and
+ * the store themselves: a handler's word is never trusted for them. */
+struct actor {
+	int64_t person_id;         /* 0: an anonymous visitor or the system */
+	const char *role;          /* the role acted as, for the audit ("GAP", "helpdesk" …); may be NULL */
+	int64_t org_id;            /* the organisation acted for; 0: none or not known yet */
+	int64_t quality_id;        /* the activated quality acted for; 0: none */
+	int level;                 /* enum loa of the session */
+	const char *request_id;
+	const char *source;        /* client address, for the audit */
+	const char *lang;          /* fr, nl, de, en: names of the catalogue, mails */
+};
+
+#endif
