@@ -173,20 +173,6 @@ check_head(struct store_tx *tx, struct audit_report *r, int64_t last, const char
 	return rc < 0 ? -1 : result;
 }
 
-/* The event of a row of SQL_AUDIT_ALL (columns 2-9); read by verify and audit_each. */
-static struct audit_event
-event_of(struct store_q *q)
-{
-	struct audit_event ev = {
-		.actor = store_text(q, 2), .actor_role = store_text(q, 3),
-		.org = store_text(q, 4), .object = store_text(q, 5),
-		.action = store_text(q, 6), .details = store_text(q, 7),
-		.source = store_text(q, 8), .request_id = store_text(q, 9),
-	};
-
-	return ev;
-}
-
 int
 audit_verify(struct store *s, struct audit_report *r)
 {
@@ -205,9 +191,14 @@ audit_verify(struct store *s, struct audit_report *r)
 		return -1;
 	}
 	while ((rc = store_next(q)) == 1) {
-		struct audit_event ev = event_of(q);
+		struct audit_event ev = {
+			.actor = store_text(q, 2), .actor_role = store_text(q, 3),
+			.org = store_text(q, 4), .object = store_text(q, 5),
+			.action = store_text(q, 6), .source = store_text(q, 8),
+			.request_id = store_text(q, 9),
+		};
 		int64_t seq = store_int(q, 0);
-		const char *at = store_text(q, 1), *details = ev.details;
+		const char *at = store_text(q, 1), *details = store_text(q, 7);
 		const char *stored_prev = store_text(q, 10), *stored = store_text(q, 11);
 
 		r->events++;
@@ -262,7 +253,12 @@ audit_each(struct store *s, audit_visit_fn fn, void *ctx)
 		return -1;
 	}
 	while ((rc = store_next(q)) == 1) {
-		struct audit_event ev = event_of(q);
+		struct audit_event ev = {
+			.actor = store_text(q, 2), .actor_role = store_text(q, 3),
+			.org = store_text(q, 4), .object = store_text(q, 5),
+			.action = store_text(q, 6), .details = store_text(q, 7),
+			.source = store_text(q, 8), .request_id = store_text(q, 9),
+		};
 
 		if (fn(ctx, store_int(q, 0), store_text(q, 1), &ev) != 0) {
 			rc = 0;

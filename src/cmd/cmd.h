@@ -20,9 +20,6 @@ struct demo_addresses {
 int demo_seed(struct store *s, const struct demo_addresses *a);
 /* Opens the store at c->db and applies pending migrations; prints why on failure. */
 int open_store(const struct config *c, struct store **out);
-/* Opens an existing database db for reading only (no migration, nothing created); says
- * why on stderr. Returns 0 or -1. */
-int open_store_read(const char *db, struct store **out);
 
 #endif
 

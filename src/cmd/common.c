@@ -2,13 +2,9 @@
  * Flags win over the environment, which wins over the file. */
 #include "cmd/cmd.h"
 
-#include "store/store.h"
-
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 int
 cmd_config(int argc, char **argv, const char *usage, struct config *c, char **pos, int maxpos,
@@ -100,22 +96,4 @@ cmd_take_option(int argc, char **argv, int *i, const char *name, const char **va
 		return false;
 	*value = argv[++*i];
 	return true;
-}
-
-int
-open_store_read(const char *db, struct store **out)
-{
-	char err[256];
-
-	/* Reading only: a missing file is not created, no migrations are applied (a copy is
-	 * read as it is). */
-	if (access(db, R_OK) != 0) {
-		fprintf(stderr, "portier: database %s: %s\n", db, strerror(errno));
-		return -1;
-	}
-	if (store_open(db, 1, out, err, sizeof(err)) != 0) {
-		fprintf(stderr, "portier: database: %s\n", err);
-		return -1;
-	}
-	return 0;
 }

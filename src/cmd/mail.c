@@ -92,7 +92,7 @@ cmd_mail(int argc, char **argv)
 {
 	struct config c;
 	struct store *s;
-	char *rest[64], *pos[1];
+	char err[1024], *rest[64], *pos[1];
 	const char *kind = NULL;
 	int nrest = 0, npos, rc;
 
@@ -113,8 +113,15 @@ cmd_mail(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
-	if (open_store_read(c.db, &s) != 0)
+	/* Reading only: a missing file is not created, no migrations are applied. */
+	if (access(c.db, R_OK) != 0) {
+		fprintf(stderr, "portier: database %s: %s\n", c.db, strerror(errno));
 		return 2;
+	}
+	if (store_open(c.db, 1, &s, err, sizeof(err)) != 0) {
+		fprintf(stderr, "portier: database: %s\n", err);
+		return 2;
+	}
 	rc = list_mails(s, kind);
 	store_close(s);
 	return rc;
