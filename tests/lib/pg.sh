@@ -1,0 +1,134 @@
+#!/bin/sh
+# pg.sh — a throw-away PostgreSQL 15 cluster for tests: initdb into a private folder, a
+# server on a Unix socket in that folder (and on 127.0.0.1 with --tcp), removed by stop.
+#
+#   sh tests/lib/pg.sh start [--tcp] [DIR]   prints a libpq connection string on stdout
+#   sh tests/lib/pg.sh stop DIR              stops the server and removes DIR
+#
+# DIR (made with mktemp when not given: /tmp/portier-pg-XXXXXX) becomes the server's; its
+# socket is DIR/.s.PGSQL.PORT, so the connection string's host is DIR. The superuser is
+# "portier" with trust authentication on the socket only (nobody else can enter the 0700
+# folder); over TCP (127.0.0.1 only) a password is required, and none is set.
+# PostgreSQL refuses to run as root: as root the server runs as $PG_USER, else "postgres"
+# when that user exists, else "nobody". Exit 77 when the PostgreSQL binaries are absent
+# (PG_BIN, else Debian's /usr/lib/postgresql/15/bin), so that a test can skip.
+set -eu
+
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+
+usage() {
+	echo "usage: pg.sh start [--tcp] [DIR] | pg.sh stop DIR" >&2
+	exit 2
+}
+
+# Runs a PostgreSQL program as the server's user.
+as_owner() {
+	if [ "$(id -u)" = 0 ]; then
+		runuser -u "$owner" -- "$@"
+	else
+		"$@"
+	fi
+}
+
+pick_owner() {
+	owner=$(id -un)
+	if [ "$(id -u)" = 0 ]; then
+		if [ -n "${PG_USER:-}" ]; then
+			owner=$PG_USER
+		elif id postgres >/dev/null 2>&1; then
+			owner=postgres
+		else
+			owner=nobody
+		fi
+	fi
+}
+
+start() {
+	tcp=0
+	if [ "${1:-}" = "--tcp" ]; then
+		tcp=1
+		shift
+	fi
+	for p in initdb pg_ctl postgres; do
+		if [ ! -x "$PG_BIN/$p" ]; then
+			echo "pg.sh: $PG_BIN/$p absent (apt-get install postgresql-15)" >&2
+			exit 77
+		fi
+	done
+	dir=${1:-}
+	if [ -z "$dir" ]; then
+		dir=$(mktemp -d /tmp/portier-pg-XXXXXX)
+	fi
+	mkdir -p "$dir"
+	chmod 700 "$dir"
+	pick_owner
+	if [ "$(id -u)" = 0 ]; then
+		chown "$owner" "$dir"
+	fi
+	if ! as_owner "$PG_BIN/initdb" -D "$dir/data" -U portier --auth-local=trust \
+	    --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1; then
+		echo "pg.sh: initdb failed, see $dir/initdb.log" >&2
+		cat "$dir/initdb.log" >&2
+		exit 1
+	fi
+	# A test server: durability off (the cluster is thrown away), small memory, room for
+	# the pools of several nodes.
+	cat >>"$dir/data/postgresql.conf" <<EOF
+unix_socket_directories = '$dir'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+shared_buffers = 32MB
+max_connections = 100
+logging_collector = off
+EOF
+	tries=0
+	while :; do
+		if [ "$tcp" = 1 ]; then
+			# A port in the dynamic range; pg_ctl fails when it is taken, then another.
+			port=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000 ))
+			listen=127.0.0.1
+		else
+			port=5432
+			listen=
+		fi
+		if as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+		    -o "-c listen_addresses='$listen' -p $port" start >/dev/null 2>&1; then
+			break
+		fi
+		tries=$((tries + 1))
+		if [ "$tcp" = 0 ] || [ "$tries" -ge 10 ]; then
+			echo "pg.sh: the server did not start, see $dir/server.log" >&2
+			tail -n 20 "$dir/server.log" >&2 || true
+			exit 1
+		fi
+	done
+	as_owner "$PG_BIN/psql" -h "$dir" -p "$port" -U portier -d postgres -qAt \
+	    -c "CREATE DATABASE portier" >/dev/null
+	echo "host=$dir port=$port dbname=portier user=portier"
+}
+
+stop() {
+	dir=${1:-}
+	[ -n "$dir" ] || usage
+	case "$dir" in
+	/tmp/*) ;;
+	*)
+		echo "pg.sh: refusing to remove $dir (not under /tmp)" >&2
+		exit 2
+		;;
+	esac
+	pick_owner
+	if [ -f "$dir/data/postmaster.pid" ]; then
+		as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+	fi
+	rm -rf "$dir"
+}
+
+cmd=${1:-}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+start) start "$@" ;;
+stop) stop "$@" ;;
+*) usage ;;
+esac
