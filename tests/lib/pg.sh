@@ -72,7 +72,7 @@ start() {
 		exit 1
 	fi
 	# A test server: durability off (the cluster is thrown away), small memory, room for
-	# the pools of several nodes.
+	# the pools of several nodes, deadlocks found in 100 ms rather than 1 s.
 	cat >>"$dir/data/postgresql.conf" <<EOF
 unix_socket_directories = '$dir'
 fsync = off
@@ -80,6 +80,7 @@ synchronous_commit = off
 full_page_writes = off
 shared_buffers = 32MB
 max_connections = 100
+deadlock_timeout = 100ms
 logging_collector = off
 EOF
 	tries=0

@@ -1,0 +1,1214 @@
+/* store_pg.c — the PostgreSQL backend of store.h (libpq): a pool of connections, each
+ * statement prepared once per connection with ?N rewritten to $N, write transactions
+ * SERIALIZABLE and retried whole by the caller (store_run) on a serialization failure.
+ * Built beside store_sqlite.c, never with it (Makefile: libportier-pg.a). */
+#include "store/store_pg.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "base/log.h"
+#include "store/sql.h"
+
+#define STORE_MAX_POOL 64
+#define MIGRATION_MAX_BYTES (1 << 20)
+#define MAX_PARAMS 128
+#define MAX_TABLES 32
+#define BYTEA_OID 17
+#define BOOL_OID 16
+/* The advisory lock that migrators take (any bigint shared by every node: "portier"). */
+#define MIGRATE_LOCK_KEY "8101409440408858994"
+
+/* Every registered module: its portable texts and its PostgreSQL ones. */
+struct module {
+	const struct sql_table *portable;
+	const struct sql_table *pg;
+};
+static struct module modules[MAX_TABLES] = {
+	{ &sql_core_sqlite, &sql_core_pg },
+};
+static int n_modules = 1;
+
+static _Thread_local bool last_retryable;
+
+struct conn {
+	PGconn *pg;
+	bool prepared[SQL_RANGE_END];
+	bool busy;
+};
+
+struct store {
+	struct conn conns[STORE_MAX_POOL];
+	int n;
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	atomic_uint fault_kinds;
+	atomic_long fault_calls;
+	atomic_long fault_n;
+};
+
+/* The rows of a statement, read whole: libpq holds them, store_next walks them. */
+struct store_q {
+	PGresult *res;
+	int row;
+	int rows;
+	unsigned char *blob;   /* the last bytea column decoded, freed at the next call */
+	struct store_tx *tx;
+};
+
+struct store_tx {
+	struct store *s;
+	struct conn *c;
+	struct store_q q;
+	bool failed;
+	bool open;          /* between BEGIN and COMMIT/ROLLBACK on the server */
+	int changes;        /* rows changed by the last store_exec */
+	int64_t last_id;    /* first column of the last INSERT ... RETURNING */
+	bool have_last_id;
+};
+
+static bool
+ranges_overlap(const struct sql_table *a, const struct sql_table *b)
+{
+	return a->first < b->first + b->count && b->first < a->first + a->count;
+}
+
+int
+store_pg_register(const struct sql_table *portable, const struct sql_table *pg)
+{
+	if (n_modules == MAX_TABLES || (portable == NULL && pg == NULL))
+		return -1;
+	for (int i = 0; i < n_modules; i++)
+		for (int k = 0; k < 2; k++) {
+			const struct sql_table *have = k ? modules[i].pg : modules[i].portable;
+
+			if (have == NULL)
+				continue;
+			if ((portable != NULL && ranges_overlap(have, portable)) ||
+			    (pg != NULL && ranges_overlap(have, pg)))
+				return -1;
+		}
+	modules[n_modules].portable = portable;
+	modules[n_modules].pg = pg;
+	n_modules++;
+	return 0;
+}
+
+static const char *
+table_text(const struct sql_table *t, int id)
+{
+	if (t == NULL || id < t->first || id >= t->first + t->count)
+		return NULL;
+	return t->text[id - t->first];
+}
+
+/* The text of id, and whether it is the portable one (to be rewritten). */
+static const char *
+sql_text(int id, bool *portable)
+{
+	const char *t;
+
+	for (int i = 0; i < n_modules; i++) {
+		if ((t = table_text(modules[i].pg, id)) != NULL) {
+			*portable = false;
+			return t;
+		}
+		if ((t = table_text(modules[i].portable, id)) != NULL) {
+			*portable = true;
+			return t;
+		}
+	}
+	return NULL;
+}
+
+/* Copies sql into out with SQLite's parameters ?N (and a bare ?, the next number) as
+ * PostgreSQL's $N; string literals, quoted names and comments are copied as they are.
+ * Returns 0, or -1 when out is too small. */
+static int
+rewrite_params(const char *sql, char *out, size_t outlen)
+{
+	size_t o = 0;
+	int next = 1;
+	char quote = 0;
+
+	for (const char *p = sql; *p != '\0'; p++) {
+		char tmp[16];
+		const char *add = p;
+		size_t len = 1;
+
+		if (quote != 0) {
+			if (*p == quote)
+				quote = 0;
+		} else if (*p == '\'' || *p == '"') {
+			quote = *p;
+		} else if (p[0] == '-' && p[1] == '-') {
+			len = strcspn(p, "\n");
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *end = strstr(p + 2, "*/");
+
+			len = end ? (size_t)(end + 2 - p) : strlen(p);
+		} else if (*p == '?') {
+			char *end;
+			long n = strtol(p + 1, &end, 10);
+			int w;
+
+			if (end == p + 1)
+				n = next;
+			if (n < 1 || n > MAX_PARAMS)
+				return -1;
+			next = (int)n + 1;
+			w = snprintf(tmp, sizeof(tmp), "$%ld", n);
+			if (w < 0 || (size_t)w >= sizeof(tmp))
+				return -1;
+			add = tmp;
+			len = (size_t)w;
+			p = end - 1;
+		}
+		if (o + len + 1 > outlen)
+			return -1;
+		memcpy(out + o, add, len);
+		o += len;
+		if (add == p)
+			p += len - 1;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+static bool
+fault_hit(struct store *s, unsigned kind)
+{
+	long k;
+
+	if ((atomic_load(&s->fault_kinds) & kind) == 0)
+		return false;
+	k = atomic_fetch_add(&s->fault_calls, 1) + 1;
+	if (k != atomic_load(&s->fault_n))
+		return false;
+	log_err(NULL, "store: injected fault at call %ld (kind %u)", k, kind);
+	return true;
+}
+
+void
+store_fault_after(struct store *s, long n, unsigned kinds)
+{
+	atomic_store(&s->fault_kinds, 0u);
+	atomic_store(&s->fault_calls, 0L);
+	atomic_store(&s->fault_n, n);
+	atomic_store(&s->fault_kinds, kinds & STORE_FAULT_ALL);
+}
+
+void
+store_fault_off(struct store *s)
+{
+	atomic_store(&s->fault_kinds, 0u);
+	atomic_store(&s->fault_n, 0L);
+}
+
+long
+store_fault_calls(struct store *s)
+{
+	return atomic_load(&s->fault_calls);
+}
+
+/* The SQLSTATE of res, or "" (no result: the connection failed). */
+static const char *
+sqlstate(const PGresult *res)
+{
+	const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+	return st ? st : "";
+}
+
+/* Class 23 (integrity constraint violation): unique, foreign key, not null, check,
+ * exclusion. SQLite's SQLITE_CONSTRAINT covers the same. */
+static bool
+is_constraint(const PGresult *res)
+{
+	return strncmp(sqlstate(res), "23", 2) == 0;
+}
+
+/* "SQLSTATE: message" of a failed result, for the log: the primary message only (never
+ * the DETAIL, which quotes values). */
+static const char *
+res_reason(const PGresult *res, char *buf, size_t len)
+{
+	const char *m = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+
+	snprintf(buf, len, "%s: %s", res ? sqlstate(res) : "-", m ? m : "no result");
+	return buf;
+}
+
+static bool
+is_retryable(const PGresult *res)
+{
+	return strcmp(sqlstate(res), "40001") == 0 || strcmp(sqlstate(res), "40P01") == 0;
+}
+
+bool
+store_retryable(void)
+{
+	return last_retryable;
+}
+
+/* A connection string libpq reads: a URI or keyword=value pairs. */
+static bool
+is_conninfo(const char *s)
+{
+	return strncmp(s, "postgresql://", 13) == 0 || strncmp(s, "postgres://", 11) == 0 ||
+	    strchr(s, '=') != NULL;
+}
+
+/* libpq's message without its trailing newline. PQerrorMessage never repeats the
+ * connection string, so a password in it is not written anywhere. */
+static void
+pg_reason(PGconn *pg, char *err, size_t errlen)
+{
+	const char *m = pg ? PQerrorMessage(pg) : "out of memory";
+	size_t len = strlen(m);
+
+	while (len > 0 && (m[len - 1] == '\n' || m[len - 1] == ' '))
+		len--;
+	snprintf(err, errlen, "%.*s", (int)len, m);
+}
+
+static int
+conn_open(struct conn *c, const char *conninfo, char *err, size_t errlen)
+{
+	/* The connection string as given (expand_dbname: dbname may hold all of it, TLS
+	 * options included: sslmode, sslrootcert …), the application's name for
+	 * pg_stat_activity, UTF-8, UTC for the server's own clock functions, and no NOTICE
+	 * on stderr (CREATE TABLE IF NOT EXISTS says it skipped). */
+	const char *const keys[] = { "dbname", "fallback_application_name", "client_encoding",
+		"options", NULL };
+	const char *const vals[] = { conninfo, "portier", "UTF8",
+		"-c TimeZone=UTC -c client_min_messages=warning", NULL };
+
+	c->pg = PQconnectdbParams(keys, vals, 1);
+	if (c->pg == NULL || PQstatus(c->pg) != CONNECTION_OK) {
+		char why[512];
+
+		pg_reason(c->pg, why, sizeof(why));
+		snprintf(err, errlen, "postgresql: %s", why);
+		return -1;
+	}
+	/* Messages without their DETAIL: a unique violation's detail quotes the key (a
+	 * NISS, an email), which must not reach the log. */
+	PQsetErrorVerbosity(c->pg, PQERRORS_TERSE);
+	memset(c->prepared, 0, sizeof(c->prepared));
+	return 0;
+}
+
+int
+store_open(const char *path, int pool, struct store **out, char *err, size_t errlen)
+{
+	struct store *s;
+
+	if (!is_conninfo(path)) {
+		snprintf(err, errlen, "not a PostgreSQL connection string (postgresql://… or "
+		    "host=… dbname=…)");
+		return -1;
+	}
+	if (pool < 1)
+		pool = 1;
+	if (pool > STORE_MAX_POOL)
+		pool = STORE_MAX_POOL;
+	s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->freed, NULL);
+	for (int i = 0; i < pool; i++) {
+		s->n = i + 1;
+		if (conn_open(&s->conns[i], path, err, errlen) != 0) {
+			store_close(s);
+			return -1;
+		}
+	}
+	*out = s;
+	return 0;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	for (int i = 0; i < s->n; i++)
+		PQfinish(s->conns[i].pg);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->freed);
+	free(s);
+}
+
+int
+store_pool_size(const struct store *s)
+{
+	return s->n;
+}
+
+/* Takes a free connection, waiting for one; one that the server dropped (a restart, a
+ * failover) is connected again, its prepared statements forgotten. */
+static struct conn *
+conn_take(struct store *s)
+{
+	struct conn *c = NULL;
+
+	pthread_mutex_lock(&s->lock);
+	while (c == NULL) {
+		for (int i = 0; i < s->n; i++)
+			if (!s->conns[i].busy) {
+				c = &s->conns[i];
+				c->busy = true;
+				break;
+			}
+		if (c == NULL)
+			pthread_cond_wait(&s->freed, &s->lock);
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (PQstatus(c->pg) != CONNECTION_OK) {
+		PQreset(c->pg);
+		memset(c->prepared, 0, sizeof(c->prepared));
+	}
+	return c;
+}
+
+static void
+conn_give(struct store *s, struct conn *c)
+{
+	pthread_mutex_lock(&s->lock);
+	c->busy = false;
+	pthread_cond_signal(&s->freed);
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* The connection's last message, for the log (terse: no DETAIL). */
+static void
+log_conn(const char *what, PGconn *pg)
+{
+	char why[512];
+
+	pg_reason(pg, why, sizeof(why));
+	log_err(NULL, "store: %s: %s", what, why);
+}
+
+/* Runs a statement without parameters (transaction control, savepoints, advisory
+ * locks); 0 when it completed, -1 otherwise (with the result's retryable state recorded). */
+static int
+run_simple(struct conn *c, const char *sql, const char *expect_status)
+{
+	PGresult *res = PQexec(c->pg, sql);
+	int rc = -1;
+
+	if (res != NULL && (PQresultStatus(res) == PGRES_COMMAND_OK ||
+	    PQresultStatus(res) == PGRES_TUPLES_OK) &&
+	    (expect_status == NULL || strcmp(PQcmdStatus(res), expect_status) == 0))
+		rc = 0;
+	else if (is_retryable(res))
+		last_retryable = true;
+	PQclear(res);
+	return rc;
+}
+
+static void
+q_clear(struct store_q *q)
+{
+	PQclear(q->res);
+	q->res = NULL;
+	PQfreemem(q->blob);
+	q->blob = NULL;
+}
+
+static void
+tx_release(struct store_tx *tx)
+{
+	q_clear(&tx->q);
+	conn_give(tx->s, tx->c);
+	free(tx);
+}
+
+/* SQLite's STORE_WRITE (BEGIN IMMEDIATE, one writer) reads and writes as if alone:
+ * SERIALIZABLE gives that, failing one of two transactions that would not have been; a
+ * read is one snapshot, like SQLite's. */
+static const char *
+begin_sql(enum store_mode mode)
+{
+	return mode == STORE_WRITE ? "BEGIN ISOLATION LEVEL SERIALIZABLE" :
+	    "BEGIN ISOLATION LEVEL REPEATABLE READ";
+}
+
+static int
+tx_start(struct store *s, const char *begin, const char *settings, struct store_tx **out)
+{
+	struct store_tx *tx = calloc(1, sizeof(*tx));
+
+	*out = NULL;
+	last_retryable = false;
+	if (tx == NULL)
+		return -1;
+	tx->s = s;
+	tx->c = conn_take(s);
+	if (fault_hit(s, STORE_FAULT_BEGIN) || run_simple(tx->c, begin, NULL) != 0) {
+		log_conn("begin", tx->c->pg);
+		if (PQtransactionStatus(tx->c->pg) != PQTRANS_IDLE)
+			run_simple(tx->c, "ROLLBACK", NULL);
+		tx_release(tx);
+		return -1;
+	}
+	tx->open = true;
+	if (settings != NULL && run_simple(tx->c, settings, NULL) != 0) {
+		log_conn("begin", tx->c->pg);
+		store_rollback(&tx);
+		return -1;
+	}
+	*out = tx;
+	return 0;
+}
+
+int
+store_begin(struct store *s, enum store_mode mode, struct store_tx **out)
+{
+	return tx_start(s, begin_sql(mode), NULL, out);
+}
+
+/* A bulk load trades durability until its commit, as on SQLite: its commit does not wait
+ * for the WAL's flush (SET LOCAL ends with the transaction). */
+int
+store_bulk_begin(struct store *s, struct store_tx **out)
+{
+	return tx_start(s, begin_sql(STORE_WRITE), "SET LOCAL synchronous_commit = off", out);
+}
+
+int
+store_commit(struct store_tx **txp)
+{
+	struct store_tx *tx;
+
+	if (txp == NULL || *txp == NULL)
+		return -1;
+	tx = *txp;
+	*txp = NULL;
+	q_clear(&tx->q);
+	if (tx->failed) {
+		store_rollback(&tx);
+		return -1;
+	}
+	/* An aborted transaction answers COMMIT with "ROLLBACK": only "COMMIT" is one. */
+	if (fault_hit(tx->s, STORE_FAULT_COMMIT) || run_simple(tx->c, "COMMIT", "COMMIT") != 0) {
+		log_conn("commit", tx->c->pg);
+		if (PQtransactionStatus(tx->c->pg) != PQTRANS_IDLE)
+			run_simple(tx->c, "ROLLBACK", NULL);
+		tx_release(tx);
+		return -1;
+	}
+	tx_release(tx);
+	return 0;
+}
+
+void
+store_rollback(struct store_tx **txp)
+{
+	struct store_tx *tx;
+
+	if (txp == NULL || *txp == NULL)
+		return;
+	tx = *txp;
+	*txp = NULL;
+	q_clear(&tx->q);
+	if (PQtransactionStatus(tx->c->pg) != PQTRANS_IDLE)
+		run_simple(tx->c, "ROLLBACK", NULL);
+	tx_release(tx);
+}
+
+/* The name of statement id's prepared form, prepared on this connection if not yet. */
+static const char *
+stmt_get(struct store_tx *tx, int id, char *name, size_t namelen)
+{
+	struct conn *c = tx->c;
+	const char *sql;
+	bool portable = false;
+
+	if (id < 0 || id >= SQL_RANGE_END || fault_hit(tx->s, STORE_FAULT_PREPARE))
+		return NULL;
+	snprintf(name, namelen, "p%d", id);
+	if (!c->prepared[id]) {
+		char text[16384];
+		PGresult *res;
+		bool ok;
+
+		sql = sql_text(id, &portable);
+		if (sql == NULL) {
+			log_err(NULL, "store: prepare %d: no SQL for this id", id);
+			return NULL;
+		}
+		if (portable && rewrite_params(sql, text, sizeof(text)) != 0) {
+			log_err(NULL, "store: prepare %d: parameters not rewritten", id);
+			return NULL;
+		}
+		res = PQprepare(c->pg, name, portable ? text : sql, 0, NULL);
+		ok = res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK;
+		if (!ok) {
+			char why[256];
+
+			log_err(NULL, "store: prepare %d: %s", id, res_reason(res, why, sizeof(why)));
+		}
+		PQclear(res);
+		if (!ok)
+			return NULL;
+		c->prepared[id] = true;
+	}
+	return name;
+}
+
+/* Parameters as libpq takes them: texts (integers in decimal), blobs in binary. */
+struct params {
+	int n;
+	const char *v[MAX_PARAMS];
+	int len[MAX_PARAMS];
+	int fmt[MAX_PARAMS];
+	char num[MAX_PARAMS][24];
+	char *copy;   /* the NUL-ended copies of store_exec_vals's texts */
+};
+
+static int
+param_int(struct params *p, int64_t v)
+{
+	snprintf(p->num[p->n], sizeof(p->num[p->n]), "%" PRId64, v);
+	p->v[p->n] = p->num[p->n];
+	p->n++;
+	return 0;
+}
+
+static int
+params_fmt(struct params *p, const char *fmt, va_list ap)
+{
+	for (const char *f = fmt; *f != '\0'; f++) {
+		if (p->n == MAX_PARAMS)
+			return -1;
+		switch (*f) {
+		case 't':
+			p->v[p->n++] = va_arg(ap, const char *);
+			break;
+		case 'i':
+			param_int(p, va_arg(ap, int64_t));
+			break;
+		case 'I': {
+			int64_t v = va_arg(ap, int64_t);
+
+			if (v != 0)
+				param_int(p, v);
+			else
+				p->v[p->n++] = NULL;
+			break;
+		}
+		case 'b': {
+			const void *b = va_arg(ap, const void *);
+			size_t n = va_arg(ap, size_t);
+
+			if (n > INT32_MAX)
+				return -1;
+			p->v[p->n] = b;
+			p->len[p->n] = (int)n;
+			p->fmt[p->n] = b ? 1 : 0;
+			p->n++;
+			break;
+		}
+		case 'n':
+			p->v[p->n++] = NULL;
+			break;
+		default:
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Runs the prepared statement name; the result, or NULL with tx failed when it could not
+ * be sent at all. */
+static PGresult *
+run_prepared(struct store_tx *tx, const char *name, const struct params *p)
+{
+	PGresult *res;
+
+	if (fault_hit(tx->s, STORE_FAULT_STEP)) {
+		tx->failed = true;
+		return NULL;
+	}
+	res = PQexecPrepared(tx->c->pg, name, p->n, p->v, p->len, p->fmt, 0);
+	return res;
+}
+
+/* A statement that breaks a constraint gives -2 and leaves the transaction usable, as on
+ * SQLite: PostgreSQL aborts the whole transaction on any error, so each write runs under
+ * a savepoint, rolled back to on a constraint. Any other error marks tx failed. */
+static int
+exec_params(struct store_tx *tx, int id, const struct params *p)
+{
+	char name[16];
+	PGresult *res;
+	int rc;
+
+	tx->changes = 0;
+	if (stmt_get(tx, id, name, sizeof(name)) == NULL) {
+		tx->failed = true;
+		return -1;
+	}
+	if (run_simple(tx->c, "SAVEPOINT portier_stmt", NULL) != 0) {
+		tx->failed = true;
+		return -1;
+	}
+	res = run_prepared(tx, name, p);
+	if (res != NULL && (PQresultStatus(res) == PGRES_COMMAND_OK ||
+	    PQresultStatus(res) == PGRES_TUPLES_OK)) {
+		char *end;
+		long n = strtol(PQcmdTuples(res), &end, 10);
+
+		tx->changes = (int)n;
+		if (strncmp(PQcmdStatus(res), "INSERT", 6) == 0) {
+			tx->have_last_id = PQntuples(res) > 0 && PQnfields(res) > 0 &&
+			    !PQgetisnull(res, 0, 0);
+			if (tx->have_last_id)
+				tx->last_id = strtoll(PQgetvalue(res, 0, 0), &end, 10);
+		}
+		PQclear(res);
+		return run_simple(tx->c, "RELEASE SAVEPOINT portier_stmt", NULL) == 0 ?
+		    tx->changes : (tx->failed = true, -1);
+	}
+	if (res != NULL && is_constraint(res)) {
+		PQclear(res);
+		rc = run_simple(tx->c, "ROLLBACK TO SAVEPOINT portier_stmt", NULL);
+		if (rc != 0)
+			tx->failed = true;
+		return rc == 0 ? -2 : -1;
+	}
+	if (is_retryable(res))
+		last_retryable = true;
+	if (res != NULL) {
+		char why[256];
+
+		/* A serialization failure is expected under load and retried: a warning. */
+		if (is_retryable(res))
+			log_warn(NULL, "store: exec %d: %s", id, res_reason(res, why, sizeof(why)));
+		else
+			log_err(NULL, "store: exec %d: %s", id, res_reason(res, why, sizeof(why)));
+	}
+	PQclear(res);
+	tx->failed = true;
+	return -1;
+}
+
+int
+store_exec(struct store_tx *tx, int id, const char *fmt, ...)
+{
+	struct params p = { 0 };
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = params_fmt(&p, fmt, ap);
+	va_end(ap);
+	if (rc != 0) {
+		tx->failed = true;
+		return -1;
+	}
+	return exec_params(tx, id, &p);
+}
+
+int
+store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n)
+{
+	struct params p = { 0 };
+	size_t total = 0, at = 0;
+	int rc;
+
+	if (n < 0 || n > MAX_PARAMS) {
+		tx->failed = true;
+		return -1;
+	}
+	for (int i = 0; i < n; i++)
+		if (!v[i].integer && v[i].p != NULL)
+			total += v[i].len + 1;
+	/* libpq sends text parameters up to their NUL: copies, all in one block. */
+	p.copy = malloc(total + 1);
+	if (p.copy == NULL) {
+		tx->failed = true;
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		if (v[i].integer) {
+			param_int(&p, v[i].i);
+		} else if (v[i].p != NULL) {
+			memcpy(p.copy + at, v[i].p, v[i].len);
+			p.copy[at + v[i].len] = '\0';
+			p.v[p.n++] = p.copy + at;
+			at += v[i].len + 1;
+		} else {
+			p.v[p.n++] = NULL;
+		}
+	}
+	rc = exec_params(tx, id, &p);
+	free(p.copy);
+	return rc;
+}
+
+/* The rows changed by the last store_exec: 0 when it failed, since a PostgreSQL
+ * statement is all or nothing (SQLite's INSERT OR FAIL keeps the rows before). */
+int
+store_changes(struct store_tx *tx)
+{
+	return tx->changes;
+}
+
+int
+store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, ...)
+{
+	struct params p = { 0 };
+	char name[16];
+	PGresult *res;
+	va_list ap;
+	int rc;
+
+	if (tx->q.res != NULL || stmt_get(tx, id, name, sizeof(name)) == NULL) {
+		tx->failed = true;
+		return -1;
+	}
+	va_start(ap, fmt);
+	rc = params_fmt(&p, fmt, ap);
+	va_end(ap);
+	if (rc != 0) {
+		tx->failed = true;
+		return -1;
+	}
+	res = run_prepared(tx, name, &p);
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		if (is_retryable(res))
+			last_retryable = true;
+		if (res != NULL) {
+			char why[256];
+
+			log_err(NULL, "store: query %d: %s", id, res_reason(res, why, sizeof(why)));
+		}
+		PQclear(res);
+		tx->failed = true;
+		return -1;
+	}
+	tx->q.res = res;
+	tx->q.row = -1;
+	tx->q.rows = PQntuples(res);
+	tx->q.tx = tx;
+	*out = &tx->q;
+	return 0;
+}
+
+int
+store_next(struct store_q *q)
+{
+	if (fault_hit(q->tx->s, STORE_FAULT_STEP)) {
+		q->tx->failed = true;
+		return -1;
+	}
+	PQfreemem(q->blob);
+	q->blob = NULL;
+	if (q->row + 1 >= q->rows)
+		return 0;
+	q->row++;
+	return 1;
+}
+
+static bool
+col_ok(const struct store_q *q, int col)
+{
+	return q->res != NULL && q->row >= 0 && q->row < q->rows && col >= 0 &&
+	    col < PQnfields(q->res);
+}
+
+const char *
+store_text(struct store_q *q, int col)
+{
+	if (!col_ok(q, col) || PQgetisnull(q->res, q->row, col))
+		return NULL;
+	return PQgetvalue(q->res, q->row, col);
+}
+
+/* Integers come as text; a boolean as 1 or 0, as SQLite stores it. */
+int64_t
+store_int(struct store_q *q, int col)
+{
+	const char *t = store_text(q, col);
+	char *end;
+
+	if (t == NULL)
+		return 0;
+	if (PQftype(q->res, col) == BOOL_OID)
+		return t[0] == 't';
+	return strtoll(t, &end, 10);
+}
+
+const void *
+store_blob(struct store_q *q, int col, size_t *len)
+{
+	const char *t = store_text(q, col);
+
+	*len = 0;
+	if (t == NULL)
+		return NULL;
+	if (PQftype(q->res, col) != BYTEA_OID) {
+		*len = (size_t)PQgetlength(q->res, q->row, col);
+		return t;
+	}
+	PQfreemem(q->blob);
+	q->blob = PQunescapeBytea((const unsigned char *)t, len);
+	return q->blob;
+}
+
+bool
+store_null(struct store_q *q, int col)
+{
+	return !col_ok(q, col) || PQgetisnull(q->res, q->row, col);
+}
+
+void
+store_done(struct store_q *q)
+{
+	if (q == NULL)
+		return;
+	q_clear(q);
+}
+
+/* The id of the last INSERT: its RETURNING's first column when it had one (the portable
+ * way), else lastval(), the last value a sequence gave on this connection (a serial or
+ * identity column), under a savepoint since it fails when none did. 0 when unknown. */
+int64_t
+store_last_id(struct store_tx *tx)
+{
+	PGresult *res;
+	int64_t id = 0;
+	char *end;
+
+	if (tx->have_last_id)
+		return tx->last_id;
+	if (run_simple(tx->c, "SAVEPOINT portier_lastval", NULL) != 0)
+		return 0;
+	res = PQexec(tx->c->pg, "SELECT lastval()");
+	if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
+		id = strtoll(PQgetvalue(res, 0, 0), &end, 10);
+		PQclear(res);
+		run_simple(tx->c, "RELEASE SAVEPOINT portier_lastval", NULL);
+		return id;
+	}
+	PQclear(res);
+	run_simple(tx->c, "ROLLBACK TO SAVEPOINT portier_lastval", NULL);
+	return 0;
+}
+
+/* A whole script in one simple-protocol call: libpq runs its statements in turn, in the
+ * transaction already open. */
+int
+store_script(struct store_tx *tx, const char *sql, char *err, size_t errlen)
+{
+	PGresult *res;
+	bool ok;
+
+	if (fault_hit(tx->s, STORE_FAULT_PREPARE)) {
+		snprintf(err, errlen, "injected fault");
+		tx->failed = true;
+		return -1;
+	}
+	res = PQexec(tx->c->pg, sql);
+	ok = res != NULL && (PQresultStatus(res) == PGRES_COMMAND_OK ||
+	    PQresultStatus(res) == PGRES_TUPLES_OK);
+	if (!ok) {
+		char why[512];
+
+		if (is_retryable(res))
+			last_retryable = true;
+		pg_reason(tx->c->pg, why, sizeof(why));
+		snprintf(err, errlen, "%s", why);
+		tx->failed = true;
+	}
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
+int
+store_run(struct store *s, enum store_mode mode, int tries,
+    int (*op)(struct store_tx *tx, void *arg), void *arg, int *attempts)
+{
+	struct store_tx *tx;
+	int rc;
+
+	if (attempts != NULL)
+		*attempts = 0;
+	for (int i = 0; i < tries; i++) {
+		if (i > 0) {
+			/* A random pause, from 1 ms doubling: the two that collided start apart. */
+			long ms = 1L << (i < 8 ? i - 1 : 7);
+			struct timespec ts = { 0, (long)(ms * 1000000L +
+			    (long)randombytes_uniform((uint32_t)(ms * 1000000L))) };
+
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec = ts.tv_nsec / 1000000000L;
+				ts.tv_nsec %= 1000000000L;
+			}
+			nanosleep(&ts, NULL);
+		}
+		if (attempts != NULL)
+			(*attempts)++;
+		if (store_begin(s, mode, &tx) != 0)
+			return -1;
+		rc = op(tx, arg);
+		if (rc != 0) {
+			bool again = store_retryable();
+
+			store_rollback(&tx);
+			last_retryable = again;
+			if (again)
+				continue;
+			return rc;
+		}
+		if (store_commit(&tx) == 0)
+			return 0;
+		if (!store_retryable())
+			return -1;
+	}
+	log_err(NULL, "store: gave up after %d serialization failures", tries);
+	return -1;
+}
+
+int
+store_schema_version(struct store *s)
+{
+	struct store_tx *tx;
+	struct store_q *q;
+	int v = -1;
+
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, SQL_MIGRATION_VERSION, &q, "") == 0) {
+		if (store_next(q) == 1)
+			v = (int)store_int(q, 0);
+		store_done(q);
+	}
+	store_rollback(&tx);
+	return v;
+}
+
+int
+store_ping(struct store *s)
+{
+	return store_schema_version(s) >= 0 ? 0 : -1;
+}
+
+/* Migrations: files NNN_name.sql in dir (migrations/pg), applied in number order, by one
+ * node at a time: every migrator holds the same advisory lock for its whole run, so a
+ * second node that starts meanwhile waits, then finds them applied. */
+
+struct migration {
+	int number;
+	char name[256];
+};
+
+static int
+migration_cmp(const void *a, const void *b)
+{
+	return ((const struct migration *)a)->number - ((const struct migration *)b)->number;
+}
+
+static int
+list_migrations(const char *dir, struct migration *list, int max, char *err, size_t errlen)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (d == NULL) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		char *end;
+		long num;
+
+		if (len < 5 || strcmp(e->d_name + len - 4, ".sql") != 0)
+			continue;
+		num = strtol(e->d_name, &end, 10);
+		if (end == e->d_name || *end != '_' || num < 0 || num > 9999 || n == max ||
+		    len >= sizeof(list[n].name)) {
+			snprintf(err, errlen, "%s/%s: not a migration name (NNN_name.sql)", dir,
+			    e->d_name);
+			closedir(d);
+			return -1;
+		}
+		list[n].number = (int)num;
+		memcpy(list[n].name, e->d_name, len + 1);
+		n++;
+	}
+	closedir(d);
+	qsort(list, (size_t)n, sizeof(*list), migration_cmp);
+	for (int i = 1; i < n; i++)
+		if (list[i].number == list[i - 1].number) {
+			snprintf(err, errlen, "%s: two migrations numbered %d", dir, list[i].number);
+			return -1;
+		}
+	return n;
+}
+
+static int
+read_file(const char *path, struct buf *out)
+{
+	char chunk[8192];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(out, chunk, n) != 0) {
+			fclose(f);
+			return -1;
+		}
+	fclose(f);
+	return buf_add(out, "", 0);
+}
+
+/* A transaction on the migrator's connection, READ COMMITTED: each statement sees what
+ * the migrator before it committed (the lock was taken after this snapshot would have
+ * been, under REPEATABLE READ). */
+static int
+migrate_tx(struct store *s, struct conn *c, struct store_tx *tx)
+{
+	memset(tx, 0, sizeof(*tx));
+	tx->s = s;
+	tx->c = c;
+	if (run_simple(c, "BEGIN ISOLATION LEVEL READ COMMITTED", NULL) != 0)
+		return -1;
+	tx->open = true;
+	return 0;
+}
+
+static int
+migrate_end(struct store_tx *tx, bool commit)
+{
+	int rc = 0;
+
+	q_clear(&tx->q);
+	if (commit && !tx->failed && run_simple(tx->c, "COMMIT", "COMMIT") == 0)
+		return 0;
+	if (commit)
+		rc = -1;
+	if (PQtransactionStatus(tx->c->pg) != PQTRANS_IDLE)
+		run_simple(tx->c, "ROLLBACK", NULL);
+	return rc;
+}
+
+/* 1 applied, 0 not, -1 cannot tell. */
+static int
+migration_applied(struct store_tx *tx, int number)
+{
+	struct store_q *q;
+	int applied = -1;
+
+	if (store_query(tx, SQL_MIGRATION_APPLIED, &q, "i", (int64_t)number) == 0) {
+		if (store_next(q) == 1)
+			applied = store_int(q, 0) > 0;
+		store_done(q);
+	}
+	return applied;
+}
+
+static int
+migrate_one(struct store *s, struct conn *c, const char *dir, const struct migration *m,
+    char *err, size_t errlen)
+{
+	struct store_tx tx;
+	char path[4096], reason[512];
+	struct buf sql;
+	int done, rc = -1;
+
+	if (migrate_tx(s, c, &tx) != 0) {
+		snprintf(err, errlen, "cannot start a transaction");
+		return -1;
+	}
+	done = migration_applied(&tx, m->number);
+	if (done != 0) {
+		if (done < 0)
+			snprintf(err, errlen, "%s: cannot tell whether it is applied", m->name);
+		migrate_end(&tx, false);
+		return done < 0 ? -1 : 0;
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, m->name);
+	buf_init(&sql, MIGRATION_MAX_BYTES);
+	if (read_file(path, &sql) != 0) {
+		snprintf(err, errlen, "%s: cannot read", path);
+		goto done;
+	}
+	reason[0] = '\0';
+	if (store_script(&tx, sql.data, reason, sizeof(reason)) != 0 ||
+	    store_exec(&tx, SQL_MIGRATION_RECORD, "it", (int64_t)m->number, m->name) != 1) {
+		snprintf(err, errlen, "%s: %s", path, reason[0] ? reason : "not recorded");
+		goto done;
+	}
+	if (migrate_end(&tx, true) != 0) {
+		snprintf(err, errlen, "%s: commit failed", path);
+		buf_free(&sql);
+		return -1;
+	}
+	rc = 1;
+done:
+	if (rc < 0)
+		migrate_end(&tx, false);
+	buf_free(&sql);
+	return rc;
+}
+
+int
+store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
+{
+	static const char *bootstrap =
+	    "CREATE TABLE IF NOT EXISTS schema_migration(version integer PRIMARY KEY, "
+	    "name text NOT NULL, applied_at text NOT NULL)";
+	struct migration list[512];
+	struct conn *c;
+	int n, applied = 0, rc;
+
+	n = list_migrations(dir, list, 512, err, errlen);
+	if (n < 0)
+		return -1;
+	c = conn_take(s);
+	/* The session's lock, held until released below or the connection ends (a migrator
+	 * that dies gives it up with its connection). */
+	if (run_simple(c, "SELECT pg_advisory_lock(" MIGRATE_LOCK_KEY ")", NULL) != 0) {
+		snprintf(err, errlen, "migrations: advisory lock not taken");
+		conn_give(s, c);
+		return -1;
+	}
+	if (run_simple(c, bootstrap, NULL) != 0) {
+		char why[512];
+
+		pg_reason(c->pg, why, sizeof(why));
+		snprintf(err, errlen, "schema_migration: %s", why);
+		applied = -1;
+	}
+	for (int i = 0; i < n && applied >= 0; i++) {
+		err[0] = '\0';
+		rc = migrate_one(s, c, dir, &list[i], err, errlen);
+		applied = rc < 0 ? -1 : applied + rc;
+	}
+	run_simple(c, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_KEY ")", NULL);
+	conn_give(s, c);
+	return applied;
+}

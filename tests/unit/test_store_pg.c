@@ -1,0 +1,699 @@
+/* test_store_pg.c — the PostgreSQL store (store_pg.c) on a throw-away cluster
+ * (tests/lib/pg.sh): migrations under the advisory lock, settings, rollback, constraints, ids,
+ * blobs, the pool's wait, faults, and transactions retried on serialization failure and deadlock.
+ * Exit 77 (skipped) when the PostgreSQL binaries are absent. PORTIER_PG=conninfo uses a server
+ * already running instead (a database of its own: the test creates tables and "migr"). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "store/sql.h"
+#include "store/store.h"
+#include "store/store_pg.h"
+
+/* The test's own statements, in the portable dialect (?N), in the last ids of the range
+ * that no module uses. */
+enum {
+	T_FIRST = 5900,
+	T_PARENT_ADD = T_FIRST,
+	T_PARENT_ADD_NORET,
+	T_CHILD_ADD,
+	T_PARENT_COUNT,
+	T_COUNTER_GET,
+	T_COUNTER_SET,
+	T_BLOB_PUT,
+	T_BLOB_GET,
+	T_LITERAL,
+	T_END
+};
+static const char *const t_text[T_END - T_FIRST] = {
+	[T_PARENT_ADD - T_FIRST] = "INSERT INTO t_parent(name) VALUES (?1) RETURNING id",
+	[T_PARENT_ADD_NORET - T_FIRST] = "INSERT INTO t_parent(name) VALUES (?1)",
+	[T_CHILD_ADD - T_FIRST] = "INSERT INTO t_child(parent_id, note) VALUES (?1, ?2)",
+	[T_PARENT_COUNT - T_FIRST] = "SELECT count(*) FROM t_parent WHERE name LIKE ?1",
+	[T_COUNTER_GET - T_FIRST] = "SELECT n FROM t_counter WHERE k = ?1",
+	[T_COUNTER_SET - T_FIRST] = "UPDATE t_counter SET n = ?2 WHERE k = ?1",
+	[T_BLOB_PUT - T_FIRST] = "INSERT INTO t_blob(k, b, flag) VALUES (?1, ?2, ?3)",
+	[T_BLOB_GET - T_FIRST] = "SELECT b, flag, k FROM t_blob WHERE k = ?1",
+	/* Question marks in a literal, a quoted name and comments are not parameters; a
+	 * bare ? after ?1 is the second. */
+	[T_LITERAL - T_FIRST] =
+	    "SELECT 'what?' || ?1 AS \"a?b\" -- ?7\n, ? /* ?9 */ AS second",
+};
+static const struct sql_table t_table = { T_FIRST, T_END - T_FIRST, t_text };
+
+static const char mig1[] =
+    "CREATE TABLE setting(name text PRIMARY KEY, value text NOT NULL);\n"
+    "CREATE TABLE t_parent(id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+    " name text NOT NULL UNIQUE);\n"
+    "CREATE TABLE t_child(parent_id bigint NOT NULL REFERENCES t_parent(id), note text);\n"
+    "CREATE TABLE t_counter(k text PRIMARY KEY, n bigint NOT NULL);\n"
+    "INSERT INTO t_counter VALUES ('c', 0), ('a', 0), ('b', 0);\n"
+    "CREATE TABLE t_blob(k text PRIMARY KEY, b bytea, flag boolean NOT NULL);\n";
+/* Slow on purpose: two migrators started together overlap in it. */
+static const char mig2[] = "SELECT pg_sleep(0.3);\nCREATE TABLE t_two(x integer);\n";
+
+static char conninfo[512];
+static char pgdir[64];          /* the cluster's folder when this test started it */
+static char migdir[64];
+
+static int
+write_file(const char *dir, const char *name, const char *text)
+{
+	char path[160];
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (f == NULL)
+		return -1;
+	rc = fputs(text, f) < 0 ? -1 : 0;
+	return fclose(f) != 0 ? -1 : rc;
+}
+
+/* Starts the cluster (tests/lib/pg.sh, or PG_SH) in a new folder; its connection string
+ * into conninfo. 0, 77 when PostgreSQL is absent, -1 on failure. */
+static int
+cluster_start(void)
+{
+	const char *env = getenv("PORTIER_PG"), *sh = getenv("PG_SH");
+	char cmd[256];
+	FILE *p;
+	int st;
+
+	if (env != NULL && env[0] != '\0') {
+		snprintf(conninfo, sizeof(conninfo), "%s", env);
+		return 0;
+	}
+	snprintf(pgdir, sizeof(pgdir), "/tmp/portier-pg-XXXXXX");
+	if (mkdtemp(pgdir) == NULL)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "sh %s start %s", sh ? sh : "tests/lib/pg.sh", pgdir);
+	p = popen(cmd, "r");
+	if (p == NULL)
+		return -1;
+	if (fgets(conninfo, sizeof(conninfo), p) == NULL)
+		conninfo[0] = '\0';
+	st = pclose(p);
+	conninfo[strcspn(conninfo, "\n")] = '\0';
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 77) {
+		rmdir(pgdir);
+		return 77;
+	}
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 && conninfo[0] != '\0' ? 0 : -1;
+}
+
+static void
+cluster_stop(void)
+{
+	const char *sh = getenv("PG_SH");
+	char cmd[256];
+
+	if (pgdir[0] == '\0')
+		return;
+	snprintf(cmd, sizeof(cmd), "sh %s stop %s", sh ? sh : "tests/lib/pg.sh", pgdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "test_store_pg: %s failed\n", cmd);
+}
+
+static int
+open_store(const char *ci, int pool, struct store **s)
+{
+	char err[512];
+
+	if (store_open(ci, pool, s, err, sizeof(err)) != 0) {
+		fprintf(stderr, "store_open: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+group_setup(void **state)
+{
+	struct store *s;
+	char err[512];
+	int n;
+
+	if (open_store(conninfo, 4, &s) != 0)
+		return -1;
+	n = store_migrate(s, migdir, err, sizeof(err));
+	if (n != 2) {
+		fprintf(stderr, "store_migrate: %d %s\n", n, err);
+		store_close(s);
+		return -1;
+	}
+	*state = s;
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	store_close(*state);
+	return 0;
+}
+
+/* 1 and the value into v, 0 when absent, -1 on error. */
+static int
+setting(struct store *s, const char *name, char *v, size_t vlen)
+{
+	struct store_tx *tx;
+	struct store_q *q;
+	int rc = -1;
+
+	v[0] = '\0';
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, SQL_SETTING_GET, &q, "t", name) == 0) {
+		rc = store_next(q);
+		if (rc == 1)
+			snprintf(v, vlen, "%s", store_text(q, 0));
+		store_done(q);
+	}
+	store_rollback(&tx);
+	return rc;
+}
+
+static void
+migrations_and_settings(void **state)
+{
+	struct store *s = *state;
+	struct store_tx *tx;
+	char err[256], v[64];
+
+	/* Applied once: a second run finds them all. */
+	assert_int_equal(store_migrate(s, migdir, err, sizeof(err)), 0);
+	assert_int_equal(store_schema_version(s), 2);
+	assert_int_equal(store_ping(s), 0);
+	assert_int_equal(store_pool_size(s), 4);
+
+	assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_exec(tx, SQL_SETTING_PUT, "tt", "k.one", "1"), 1);
+	assert_int_equal(store_exec(tx, SQL_SETTING_PUT, "tt", "k.one", "2"), 1);
+	/* Set once: the first value stays, nothing changed. */
+	assert_int_equal(store_exec(tx, SQL_SETTING_PUT_NEW, "tt", "k.new", "first"), 1);
+	assert_int_equal(store_exec(tx, SQL_SETTING_PUT_NEW, "tt", "k.new", "second"), 0);
+	assert_int_equal(store_commit(&tx), 0);
+	assert_null(tx);
+	assert_int_equal(setting(s, "k.one", v, sizeof(v)), 1);
+	assert_string_equal(v, "2");
+	assert_int_equal(setting(s, "k.new", v, sizeof(v)), 1);
+	assert_string_equal(v, "first");
+	assert_int_equal(setting(s, "k.absent", v, sizeof(v)), 0);
+}
+
+static void
+rollback_and_failure(void **state)
+{
+	struct store *s = *state;
+	struct store_tx *tx;
+	char v[64];
+
+	assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_exec(tx, SQL_SETTING_PUT, "tt", "k.undone", "1"), 1);
+	store_rollback(&tx);
+	assert_null(tx);
+	store_rollback(&tx);   /* nothing on NULL */
+	assert_int_equal(setting(s, "k.undone", v, sizeof(v)), 0);
+
+	/* A statement that cannot run marks the transaction: its commit is refused and
+	 * undoes what came before; that is no serialization failure. */
+	assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_exec(tx, SQL_SETTING_PUT, "tt", "k.before", "1"), 1);
+	assert_int_equal(store_exec(tx, -5, ""), -1);
+	assert_int_equal(store_exec(tx, SQL_SETTING_PUT, "x", "k.before"), -1);
+	assert_int_equal(store_commit(&tx), -1);
+	assert_false(store_retryable());
+	assert_int_equal(setting(s, "k.before", v, sizeof(v)), 0);
+	assert_int_equal(store_commit(&tx), -1);   /* already ended */
+
+	/* Many transactions in a row reuse the statements prepared on each connection. */
+	for (int i = 0; i < 200; i++) {
+		char n[16];
+
+		snprintf(n, sizeof(n), "%d", i);
+		assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
+		assert_int_equal(store_exec(tx, SQL_SETTING_PUT, "tt", "k.count", n), 1);
+		assert_int_equal(store_commit(&tx), 0);
+	}
+	assert_int_equal(setting(s, "k.count", v, sizeof(v)), 1);
+	assert_string_equal(v, "199");
+}
+
+static int64_t
+count_parents(struct store *s, const char *like)
+{
+	struct store_tx *tx;
+	struct store_q *q;
+	int64_t n = -1;
+
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, T_PARENT_COUNT, &q, "t", like) == 0 && store_next(q) == 1)
+		n = store_int(q, 0);
+	store_done(q);
+	store_rollback(&tx);
+	return n;
+}
+
+/* A unique or foreign-key violation gives -2 and leaves the transaction usable, as on
+ * SQLite; ids come from RETURNING, else from lastval(). */
+static void
+constraints_and_ids(void **state)
+{
+	struct store *s = *state;
+	struct store_tx *tx;
+	int64_t id1, id2, id3;
+
+	assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_exec(tx, T_PARENT_ADD, "t", "p.one"), 1);
+	id1 = store_last_id(tx);
+	assert_true(id1 > 0);
+	assert_int_equal(store_exec(tx, T_PARENT_ADD, "t", "p.one"), -2);
+	assert_int_equal(store_changes(tx), 0);
+	assert_int_equal(store_exec(tx, T_PARENT_ADD, "t", "p.two"), 1);
+	id2 = store_last_id(tx);
+	assert_true(id2 > id1);
+	assert_int_equal(store_exec(tx, T_CHILD_ADD, "it", (int64_t)999999999, "orphan"), -2);
+	assert_int_equal(store_exec(tx, T_CHILD_ADD, "it", id1, "kept"), 1);
+	/* Without RETURNING: the sequence's last value on this connection. */
+	assert_int_equal(store_exec(tx, T_PARENT_ADD_NORET, "t", "p.three"), 1);
+	id3 = store_last_id(tx);
+	assert_true(id3 > id2);
+	assert_int_equal(store_commit(&tx), 0);
+	assert_int_equal(count_parents(s, "p.%"), 3);
+
+	/* A constraint met then rolled back leaves nothing. */
+	assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_exec(tx, T_PARENT_ADD, "t", "p.four"), 1);
+	assert_int_equal(store_exec(tx, T_PARENT_ADD, "t", "p.four"), -2);
+	store_rollback(&tx);
+	assert_int_equal(count_parents(s, "p.%"), 3);
+}
+
+static void
+blobs_booleans_literals(void **state)
+{
+	struct store *s = *state;
+	static const unsigned char bytes[] = { 0, 1, 0xff, '\\', 'x', 0, 0x7f };
+	struct store_tx *tx;
+	struct store_q *q;
+	const void *b;
+	size_t len;
+
+	assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_exec(tx, T_BLOB_PUT, "tbi", "b.one", bytes, sizeof(bytes),
+	    (int64_t)1), 1);
+	assert_int_equal(store_exec(tx, T_BLOB_PUT, "tni", "b.null", (int64_t)0), 1);
+	assert_int_equal(store_query(tx, T_BLOB_GET, &q, "t", "b.one"), 0);
+	assert_int_equal(store_next(q), 1);
+	b = store_blob(q, 0, &len);
+	assert_int_equal(len, sizeof(bytes));
+	assert_memory_equal(b, bytes, sizeof(bytes));
+	assert_int_equal(store_int(q, 1), 1);
+	assert_false(store_null(q, 0));
+	assert_string_equal(store_text(q, 2), "b.one");
+	assert_int_equal(store_next(q), 0);
+	store_done(q);
+	assert_int_equal(store_query(tx, T_BLOB_GET, &q, "t", "b.null"), 0);
+	assert_int_equal(store_next(q), 1);
+	assert_true(store_null(q, 0));
+	assert_null(store_blob(q, 0, &len));
+	assert_int_equal(len, 0);
+	assert_int_equal(store_int(q, 1), 0);
+	store_done(q);
+	assert_int_equal(store_query(tx, T_LITERAL, &q, "tt", "!", "2nd"), 0);
+	assert_int_equal(store_next(q), 1);
+	assert_string_equal(store_text(q, 0), "what?!");
+	assert_string_equal(store_text(q, 1), "2nd");
+	store_done(q);
+	assert_int_equal(store_commit(&tx), 0);
+}
+
+/* store_exec_vals binds texts of a length (not NUL-ended) and integers. */
+static void
+exec_vals(void **state)
+{
+	struct store *s = *state;
+	struct store_tx *tx;
+	struct store_val v[2] = { { "k.valsXXX", 6, 0, false }, { "7", 1, 0, false } };
+	char out[32];
+
+	assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_exec_vals(tx, SQL_SETTING_PUT, v, 2), 1);
+	assert_int_equal(store_commit(&tx), 0);
+	assert_int_equal(setting(s, "k.vals", out, sizeof(out)), 1);
+	assert_string_equal(out, "7");
+}
+
+static void
+faults(void **state)
+{
+	struct store *s = *state;
+	struct store_tx *tx;
+	char v[16];
+
+	store_fault_after(s, 0, STORE_FAULT_ALL);
+	assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_exec(tx, SQL_SETTING_PUT, "tt", "k.fault", "1"), 1);
+	assert_int_equal(store_commit(&tx), 0);
+	/* begin, prepare, step, commit */
+	assert_int_equal(store_fault_calls(s), 4);
+	store_fault_after(s, 1, STORE_FAULT_COMMIT);
+	assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_exec(tx, SQL_SETTING_PUT, "tt", "k.fault", "2"), 1);
+	assert_int_equal(store_commit(&tx), -1);
+	assert_null(tx);
+	store_fault_off(s);
+	assert_int_equal(setting(s, "k.fault", v, sizeof(v)), 1);
+	assert_string_equal(v, "1");
+	store_fault_after(s, 1, STORE_FAULT_BEGIN);
+	assert_int_equal(store_begin(s, STORE_READ, &tx), -1);
+	assert_null(tx);
+	store_fault_off(s);
+}
+
+/* Two increments of one counter (or of two rows in opposite orders), their first tries
+ * made to meet at a barrier; the one that cannot go on is retried whole by store_run. */
+struct bump {
+	struct store *s;
+	pthread_barrier_t *meet;
+	const char *first, *second;   /* rows, in this order; second may be NULL */
+	bool met;
+	bool saw_retryable;
+	int attempts;
+	int rc;
+};
+
+static int
+bump_row(struct store_tx *tx, const char *k)
+{
+	struct store_q *q;
+	int64_t n;
+
+	if (store_query(tx, T_COUNTER_GET, &q, "t", k) != 0)
+		return -1;
+	if (store_next(q) != 1) {
+		store_done(q);
+		return -1;
+	}
+	n = store_int(q, 0);
+	store_done(q);
+	return store_exec(tx, T_COUNTER_SET, "ti", k, n + 1) == 1 ? 0 : -1;
+}
+
+static int
+bump_op(struct store_tx *tx, void *arg)
+{
+	struct bump *b = arg;
+	int rc;
+
+	if (b->second == NULL) {
+		/* Both read the counter before either writes it. */
+		struct store_q *q;
+
+		if (store_query(tx, T_COUNTER_GET, &q, "t", b->first) != 0)
+			return -1;
+		store_done(q);
+	} else if (bump_row(tx, b->first) != 0) {
+		goto failed;
+	}
+	if (!b->met) {
+		b->met = true;
+		pthread_barrier_wait(b->meet);
+	}
+	rc = bump_row(tx, b->second ? b->second : b->first);
+	if (rc == 0)
+		return 0;
+failed:
+	b->saw_retryable = b->saw_retryable || store_retryable();
+	return -1;
+}
+
+static void *
+bump_main(void *arg)
+{
+	struct bump *b = arg;
+
+	b->rc = store_run(b->s, STORE_WRITE, 5, bump_op, b, &b->attempts);
+	return NULL;
+}
+
+static int64_t
+counter(struct store *s, const char *k)
+{
+	struct store_tx *tx;
+	struct store_q *q;
+	int64_t n = -1;
+
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, T_COUNTER_GET, &q, "t", k) == 0 && store_next(q) == 1)
+		n = store_int(q, 0);
+	store_done(q);
+	store_rollback(&tx);
+	return n;
+}
+
+static void
+run_pair(struct store *s, struct bump *b)
+{
+	pthread_barrier_t meet;
+	pthread_t t[2];
+
+	assert_int_equal(pthread_barrier_init(&meet, NULL, 2), 0);
+	for (int i = 0; i < 2; i++) {
+		b[i].s = s;
+		b[i].meet = &meet;
+		assert_int_equal(pthread_create(&t[i], NULL, bump_main, &b[i]), 0);
+	}
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&meet);
+	assert_int_equal(b[0].rc, 0);
+	assert_int_equal(b[1].rc, 0);
+	/* One went through at once, the other failed once and went through on its retry. */
+	assert_int_equal(b[0].attempts + b[1].attempts, 3);
+	assert_true(b[0].saw_retryable != b[1].saw_retryable);
+}
+
+static void
+serialization_failure_retried(void **state)
+{
+	struct store *s = *state;
+	struct bump b[2] = { { .first = "c" }, { .first = "c" } };
+
+	run_pair(s, b);
+	assert_int_equal(counter(s, "c"), 2);
+}
+
+static void
+deadlock_retried(void **state)
+{
+	struct store *s = *state;
+	struct bump b[2] = { { .first = "a", .second = "b" }, { .first = "b", .second = "a" } };
+
+	run_pair(s, b);
+	assert_int_equal(counter(s, "a"), 2);
+	assert_int_equal(counter(s, "b"), 2);
+}
+
+/* A failure that is not one of serialization is not retried: op's own value. */
+static int
+refuse_op(struct store_tx *tx, void *arg)
+{
+	(void)tx;
+	(void)arg;
+	return 7;
+}
+
+static void
+run_not_retried(void **state)
+{
+	int attempts;
+
+	assert_int_equal(store_run(*state, STORE_WRITE, 5, refuse_op, NULL, &attempts), 7);
+	assert_int_equal(attempts, 1);
+}
+
+/* With one connection, a second transaction waits for the first to end. */
+struct waiter {
+	struct store *s;
+	int done;
+	pthread_mutex_t m;
+};
+
+static void *
+wait_main(void *arg)
+{
+	struct waiter *w = arg;
+	struct store_tx *tx;
+
+	if (store_begin(w->s, STORE_READ, &tx) == 0)
+		store_rollback(&tx);
+	pthread_mutex_lock(&w->m);
+	w->done = 1;
+	pthread_mutex_unlock(&w->m);
+	return NULL;
+}
+
+static void
+pool_waits(void **state)
+{
+	struct waiter w = { .m = PTHREAD_MUTEX_INITIALIZER };
+	struct store_tx *tx;
+	pthread_t t;
+	int done;
+
+	(void)state;
+	assert_int_equal(open_store(conninfo, 1, &w.s), 0);
+	assert_int_equal(store_begin(w.s, STORE_WRITE, &tx), 0);
+	assert_int_equal(pthread_create(&t, NULL, wait_main, &w), 0);
+	usleep(50000);
+	pthread_mutex_lock(&w.m);
+	done = w.done;
+	pthread_mutex_unlock(&w.m);
+	assert_int_equal(done, 0);   /* cannot have passed: the one connection is held */
+	store_rollback(&tx);
+	pthread_join(t, NULL);
+	assert_int_equal(w.done, 1);
+	store_close(w.s);
+}
+
+/* A connection string that fails is refused with libpq's reason, never with the password;
+ * a file name is not taken for one. */
+static void
+open_refusals(void **state)
+{
+	struct store *s = NULL;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(store_open("/tmp/portier.db", 1, &s, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not a PostgreSQL connection string"));
+	assert_int_equal(store_open("host=/nonexistent port=1 dbname=x user=u "
+	    "password=hunter2secret", 1, &s, err, sizeof(err)), -1);
+	assert_null(s);
+	assert_non_null(strstr(err, "postgresql:"));
+	assert_null(strstr(err, "hunter2secret"));
+	assert_int_equal(store_open("postgresql://u:hunter2secret@/x?host=/nonexistent&port=1",
+	    1, &s, err, sizeof(err)), -1);
+	assert_null(strstr(err, "hunter2secret"));
+}
+
+/* Two nodes starting at once on an empty database: one applies the migrations, the
+ * other waits on the advisory lock and then finds them applied; each recorded once. */
+struct migrator {
+	char ci[600];
+	int applied;
+	char err[256];
+};
+
+static void *
+migrate_main(void *arg)
+{
+	struct migrator *m = arg;
+	struct store *s;
+
+	m->applied = -1;
+	if (store_open(m->ci, 1, &s, m->err, sizeof(m->err)) != 0)
+		return NULL;
+	m->applied = store_migrate(s, migdir, m->err, sizeof(m->err));
+	store_close(s);
+	return NULL;
+}
+
+static void
+concurrent_migrators(void **state)
+{
+	struct migrator m[2];
+	pthread_t t[2];
+	PGconn *pg;
+	PGresult *res;
+	struct store *s;
+
+	(void)state;
+	pg = PQconnectdb(conninfo);
+	assert_int_equal(PQstatus(pg), CONNECTION_OK);
+	res = PQexec(pg, "DROP DATABASE IF EXISTS migr");
+	PQclear(res);
+	res = PQexec(pg, "CREATE DATABASE migr");
+	assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+	PQclear(res);
+	PQfinish(pg);
+	for (int i = 0; i < 2; i++) {
+		snprintf(m[i].ci, sizeof(m[i].ci), "%s dbname=migr", conninfo);
+		assert_int_equal(pthread_create(&t[i], NULL, migrate_main, &m[i]), 0);
+	}
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	if (m[0].applied < 0 || m[1].applied < 0)
+		fprintf(stderr, "migrators: %s / %s\n", m[0].err, m[1].err);
+	assert_true(m[0].applied >= 0 && m[1].applied >= 0);
+	assert_int_equal(m[0].applied + m[1].applied, 2);
+	assert_int_equal(open_store(m[0].ci, 1, &s), 0);
+	assert_int_equal(store_schema_version(s), 2);
+	store_close(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(migrations_and_settings),
+		cmocka_unit_test(rollback_and_failure),
+		cmocka_unit_test(constraints_and_ids),
+		cmocka_unit_test(blobs_booleans_literals),
+		cmocka_unit_test(exec_vals),
+		cmocka_unit_test(faults),
+		cmocka_unit_test(serialization_failure_retried),
+		cmocka_unit_test(deadlock_retried),
+		cmocka_unit_test(run_not_retried),
+		cmocka_unit_test(pool_waits),
+		cmocka_unit_test(open_refusals),
+		cmocka_unit_test(concurrent_migrators),
+	};
+	int rc;
+
+	if (store_pg_register(&t_table, NULL) != 0) {
+		fprintf(stderr, "test_store_pg: statements not registered\n");
+		return 1;
+	}
+	snprintf(migdir, sizeof(migdir), "/tmp/portier-pgmig-XXXXXX");
+	if (mkdtemp(migdir) == NULL || write_file(migdir, "001_test.sql", mig1) != 0 ||
+	    write_file(migdir, "002_slow.sql", mig2) != 0) {
+		fprintf(stderr, "test_store_pg: migrations not written\n");
+		return 1;
+	}
+	rc = cluster_start();
+	if (rc == 77)
+		printf("SKIP test_store_pg: PostgreSQL binaries absent "
+		    "(apt-get install postgresql-15)\n");
+	else if (rc != 0)
+		fprintf(stderr, "test_store_pg: the throw-away cluster did not start\n");
+	else
+		rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
+	cluster_stop();
+	{
+		char p[160];
+
+		snprintf(p, sizeof(p), "%s/001_test.sql", migdir);
+		unlink(p);
+		snprintf(p, sizeof(p), "%s/002_slow.sql", migdir);
+		unlink(p);
+		rmdir(migdir);
+	}
+	return rc;
+}
