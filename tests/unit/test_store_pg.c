@@ -467,8 +467,11 @@ counter(struct store *s, const char *k)
 	return n;
 }
 
+/* exact: one went through at once, the other failed once and went through on its retry.
+ * Else (a deadlock) the one retried may meet the other again, as a serialization
+ * failure: at least one retry. */
 static void
-run_pair(struct store *s, struct bump *b)
+run_pair(struct store *s, struct bump *b, bool exact)
 {
 	pthread_barrier_t meet;
 	pthread_t t[2];
@@ -484,9 +487,13 @@ run_pair(struct store *s, struct bump *b)
 	pthread_barrier_destroy(&meet);
 	assert_int_equal(b[0].rc, 0);
 	assert_int_equal(b[1].rc, 0);
-	/* One went through at once, the other failed once and went through on its retry. */
-	assert_int_equal(b[0].attempts + b[1].attempts, 3);
-	assert_true(b[0].saw_retryable != b[1].saw_retryable);
+	if (exact) {
+		assert_int_equal(b[0].attempts + b[1].attempts, 3);
+		assert_true(b[0].saw_retryable != b[1].saw_retryable);
+	} else {
+		assert_true(b[0].attempts + b[1].attempts >= 3);
+		assert_true(b[0].saw_retryable || b[1].saw_retryable);
+	}
 }
 
 static void
@@ -495,7 +502,7 @@ serialization_failure_retried(void **state)
 	struct store *s = *state;
 	struct bump b[2] = { { .first = "c" }, { .first = "c" } };
 
-	run_pair(s, b);
+	run_pair(s, b, true);
 	assert_int_equal(counter(s, "c"), 2);
 }
 
@@ -505,7 +512,7 @@ deadlock_retried(void **state)
 	struct store *s = *state;
 	struct bump b[2] = { { .first = "a", .second = "b" }, { .first = "b", .second = "a" } };
 
-	run_pair(s, b);
+	run_pair(s, b, false);
 	assert_int_equal(counter(s, "a"), 2);
 	assert_int_equal(counter(s, "b"), 2);
 }
