@@ -23,7 +23,9 @@
 
 #define STORE_MAX_POOL 64
 #define MIGRATION_MAX_BYTES (1 << 20)
-#define MAX_PARAMS 128
+/* PostgreSQL's own limit on a statement's parameters (a bulk insert of 32 rows of 15
+ * columns has 480). */
+#define MAX_PARAMS 65535
 #define MAX_TABLES 32
 #define BYTEA_OID 17
 #define BOOL_OID 16
@@ -184,6 +186,24 @@ rewrite_params(const char *sql, char *out, size_t outlen)
 	}
 	out[o] = '\0';
 	return 0;
+}
+
+/* sql rewritten (rewrite_params) into a new string the caller frees; NULL on failure. A
+ * parameter grows from "?" to at most "$65535". */
+static char *
+rewritten(const char *sql)
+{
+	size_t len = strlen(sql) + 1;
+	char *out;
+
+	for (const char *p = sql; (p = strchr(p, '?')) != NULL; p++)
+		len += 6;
+	out = malloc(len);
+	if (out != NULL && rewrite_params(sql, out, len) != 0) {
+		free(out);
+		out = NULL;
+	}
+	return out;
 }
 
 static bool
@@ -533,6 +553,21 @@ store_rollback(struct store_tx **txp)
 	tx_release(tx);
 }
 
+int
+store_pg_text(int id, char *out, size_t outlen)
+{
+	bool portable = false;
+	const char *sql = id >= 0 && id < SQL_RANGE_END ? sql_text(id, &portable) : NULL;
+	int n;
+
+	if (sql == NULL)
+		return -1;
+	if (portable)
+		return rewrite_params(sql, out, outlen) == 0 ? 1 : -1;
+	n = snprintf(out, outlen, "%s", sql);
+	return n >= 0 && (size_t)n < outlen ? 0 : -1;
+}
+
 /* The name of statement id's prepared form, prepared on this connection if not yet. */
 static const char *
 stmt_get(struct store_tx *tx, int id, char *name, size_t namelen)
@@ -545,7 +580,7 @@ stmt_get(struct store_tx *tx, int id, char *name, size_t namelen)
 		return NULL;
 	snprintf(name, namelen, "p%d", id);
 	if (!c->prepared[id]) {
-		char text[16384];
+		char *text = NULL;
 		PGresult *res;
 		bool ok;
 
@@ -554,11 +589,12 @@ stmt_get(struct store_tx *tx, int id, char *name, size_t namelen)
 			log_err(NULL, "store: prepare %d: no SQL for this id", id);
 			return NULL;
 		}
-		if (portable && rewrite_params(sql, text, sizeof(text)) != 0) {
+		if (portable && (text = rewritten(sql)) == NULL) {
 			log_err(NULL, "store: prepare %d: parameters not rewritten", id);
 			return NULL;
 		}
 		res = PQprepare(c->pg, name, portable ? text : sql, 0, NULL);
+		free(text);
 		ok = res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK;
 		if (!ok) {
 			char why[256];
@@ -575,13 +611,40 @@ stmt_get(struct store_tx *tx, int id, char *name, size_t namelen)
 
 /* Parameters as libpq takes them: texts (integers in decimal), blobs in binary. */
 struct params {
-	int n;
-	const char *v[MAX_PARAMS];
-	int len[MAX_PARAMS];
-	int fmt[MAX_PARAMS];
-	char num[MAX_PARAMS][24];
-	char *copy;   /* the NUL-ended copies of store_exec_vals's texts */
+	int n, max;
+	const char **v;
+	int *len;
+	int *fmt;
+	char (*num)[24];   /* integers in decimal */
+	char *copy;        /* the NUL-ended copies of store_exec_vals's texts */
 };
+
+/* Room for max parameters; 0, or -1 (then params_free is still right). */
+static int
+params_init(struct params *p, size_t max)
+{
+	memset(p, 0, sizeof(*p));
+	if (max > MAX_PARAMS)
+		return -1;
+	p->max = (int)max;
+	if (max == 0)
+		return 0;
+	p->v = calloc(max, sizeof(*p->v));
+	p->len = calloc(max, sizeof(*p->len));
+	p->fmt = calloc(max, sizeof(*p->fmt));
+	p->num = calloc(max, sizeof(*p->num));
+	return p->v && p->len && p->fmt && p->num ? 0 : -1;
+}
+
+static void
+params_free(struct params *p)
+{
+	free(p->v);
+	free(p->len);
+	free(p->fmt);
+	free(p->num);
+	free(p->copy);
+}
 
 static int
 param_int(struct params *p, int64_t v)
@@ -596,7 +659,7 @@ static int
 params_fmt(struct params *p, const char *fmt, va_list ap)
 {
 	for (const char *f = fmt; *f != '\0'; f++) {
-		if (p->n == MAX_PARAMS)
+		if (p->n == p->max)
 			return -1;
 		switch (*f) {
 		case 't':
@@ -713,28 +776,36 @@ exec_params(struct store_tx *tx, int id, const struct params *p)
 int
 store_exec(struct store_tx *tx, int id, const char *fmt, ...)
 {
-	struct params p = { 0 };
+	struct params p;
 	va_list ap;
 	int rc;
 
-	va_start(ap, fmt);
-	rc = params_fmt(&p, fmt, ap);
-	va_end(ap);
+	rc = params_init(&p, strlen(fmt));
+	if (rc == 0) {
+		va_start(ap, fmt);
+		rc = params_fmt(&p, fmt, ap);
+		va_end(ap);
+	}
 	if (rc != 0) {
+		params_free(&p);
 		tx->failed = true;
 		return -1;
 	}
-	return exec_params(tx, id, &p);
+	rc = exec_params(tx, id, &p);
+	params_free(&p);
+	return rc;
 }
 
 int
 store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n)
 {
-	struct params p = { 0 };
+	struct params p;
 	size_t total = 0, at = 0;
 	int rc;
 
-	if (n < 0 || n > MAX_PARAMS) {
+	if (n < 0 || params_init(&p, (size_t)n) != 0) {
+		if (n >= 0)
+			params_free(&p);
 		tx->failed = true;
 		return -1;
 	}
@@ -744,6 +815,7 @@ store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n)
 	/* libpq sends text parameters up to their NUL: copies, all in one block. */
 	p.copy = malloc(total + 1);
 	if (p.copy == NULL) {
+		params_free(&p);
 		tx->failed = true;
 		return -1;
 	}
@@ -760,7 +832,7 @@ store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n)
 		}
 	}
 	rc = exec_params(tx, id, &p);
-	free(p.copy);
+	params_free(&p);
 	return rc;
 }
 
@@ -775,7 +847,7 @@ store_changes(struct store_tx *tx)
 int
 store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, ...)
 {
-	struct params p = { 0 };
+	struct params p;
 	char name[16];
 	PGresult *res;
 	va_list ap;
@@ -785,14 +857,19 @@ store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, 
 		tx->failed = true;
 		return -1;
 	}
-	va_start(ap, fmt);
-	rc = params_fmt(&p, fmt, ap);
-	va_end(ap);
+	rc = params_init(&p, strlen(fmt));
+	if (rc == 0) {
+		va_start(ap, fmt);
+		rc = params_fmt(&p, fmt, ap);
+		va_end(ap);
+	}
 	if (rc != 0) {
+		params_free(&p);
 		tx->failed = true;
 		return -1;
 	}
 	res = run_prepared(tx, name, &p);
+	params_free(&p);
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		if (is_retryable(res))
 			last_retryable = true;

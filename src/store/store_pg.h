@@ -5,6 +5,7 @@
 #define PORTIER_STORE_PG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "store/sql_table.h"
 #include "store/store.h"
@@ -18,6 +19,10 @@ extern const struct sql_table sql_core_pg;
  * store_open, from one thread. Returns 0, or -1 (table full, or a range that overlaps one
  * already registered). */
 int store_pg_register(const struct sql_table *portable, const struct sql_table *pg);
+
+/* The text PostgreSQL is given for id into out: 1 when it is the portable one rewritten,
+ * 0 when it is the module's PostgreSQL text, -1 when there is none (or out is too small). */
+int store_pg_text(int id, char *out, size_t outlen);
 
 /* True when the last store call of this thread that failed (a statement, or a commit)
  * failed on a serialization failure or a deadlock (SQLSTATE 40001, 40P01): the whole

@@ -603,6 +603,7 @@ open_refusals(void **state)
 /* Two nodes starting at once on an empty database: one applies the migrations, the
  * other waits on the advisory lock and then finds them applied; each recorded once. */
 struct migrator {
+	const char *dir;
 	char ci[600];
 	int applied;
 	char err[256];
@@ -617,31 +618,35 @@ migrate_main(void *arg)
 	m->applied = -1;
 	if (store_open(m->ci, 1, &s, m->err, sizeof(m->err)) != 0)
 		return NULL;
-	m->applied = store_migrate(s, migdir, m->err, sizeof(m->err));
+	m->applied = store_migrate(s, m->dir, m->err, sizeof(m->err));
 	store_close(s);
 	return NULL;
 }
 
+/* Two migrators of dir at once on a new database db: n migrations applied in all, the
+ * highest number recorded is version. */
 static void
-concurrent_migrators(void **state)
+migrate_twice(const char *db, const char *dir, int n, int version)
 {
 	struct migrator m[2];
 	pthread_t t[2];
+	char sql[64];
 	PGconn *pg;
 	PGresult *res;
 	struct store *s;
 
-	(void)state;
 	pg = PQconnectdb(conninfo);
 	assert_int_equal(PQstatus(pg), CONNECTION_OK);
-	res = PQexec(pg, "DROP DATABASE IF EXISTS migr");
-	PQclear(res);
-	res = PQexec(pg, "CREATE DATABASE migr");
+	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s", db);
+	PQclear(PQexec(pg, sql));
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", db);
+	res = PQexec(pg, sql);
 	assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
 	PQclear(res);
 	PQfinish(pg);
 	for (int i = 0; i < 2; i++) {
-		snprintf(m[i].ci, sizeof(m[i].ci), "%s dbname=migr", conninfo);
+		snprintf(m[i].ci, sizeof(m[i].ci), "%s dbname=%s", conninfo, db);
+		m[i].dir = dir;
 		assert_int_equal(pthread_create(&t[i], NULL, migrate_main, &m[i]), 0);
 	}
 	for (int i = 0; i < 2; i++)
@@ -649,10 +654,19 @@ concurrent_migrators(void **state)
 	if (m[0].applied < 0 || m[1].applied < 0)
 		fprintf(stderr, "migrators: %s / %s\n", m[0].err, m[1].err);
 	assert_true(m[0].applied >= 0 && m[1].applied >= 0);
-	assert_int_equal(m[0].applied + m[1].applied, 2);
+	assert_int_equal(m[0].applied + m[1].applied, n);
 	assert_int_equal(open_store(m[0].ci, 1, &s), 0);
-	assert_int_equal(store_schema_version(s), 2);
+	assert_int_equal(store_schema_version(s), version);
 	store_close(s);
+}
+
+static void
+concurrent_migrators(void **state)
+{
+	(void)state;
+	migrate_twice("migr", migdir, 2, 2);
+	/* The real schema (migrations/pg), run from the repository's root like make does. */
+	migrate_twice("migr_schema", "migrations/pg", 1, 1);
 }
 
 int
