@@ -1,4 +1,5 @@
--- 001_schema.sql — the schema of migrations/001…016 on PostgreSQL, in one step: the
+-- 016_schema.sql — the schema of migrations/001…016 on PostgreSQL, in one step (numbered 016 so
+-- that both backends report schema version 16 and the next migration is 017 in both): the
 -- SQLite schema they build, translated (INTEGER -> bigint, INTEGER PRIMARY KEY -> identity,
 -- BLOB -> bytea, COLLATE NOCASE -> lower() indexes, no WITHOUT ROWID, triggers in PL/pgSQL).
 -- The registry's FTS5 name index is not here: issue 13 part 5 (pg_trgm/unaccent).
