@@ -27,6 +27,9 @@
  * columns has 480). */
 #define MAX_PARAMS 65535
 #define MAX_TABLES 32
+/* Rows a long read holds at a time: its memory stays bounded whatever the export. */
+#define FETCH_ROWS 1000
+#define FETCH_SQL "FETCH 1000 FROM portier_cur"
 #define BYTEA_OID 17
 #define BOOL_OID 16
 /* The advisory lock that migrators take (any bigint shared by every node: "portier"). */
@@ -60,11 +63,13 @@ struct store {
 	atomic_long fault_n;
 };
 
-/* The rows of a statement, read whole: libpq holds them, store_next walks them. */
+/* The rows of a statement, read whole (libpq holds them, store_next walks them), or in
+ * a STORE_READ_LONG transaction FETCH_ROWS at a time from a cursor. */
 struct store_q {
 	PGresult *res;
 	int row;
 	int rows;
+	bool cursor;           /* portier_cur is open: more rows may follow */
 	unsigned char *blob;   /* the last bytea column decoded, freed at the next call */
 	struct store_tx *tx;
 };
@@ -75,6 +80,7 @@ struct store_tx {
 	struct store_q q;
 	bool failed;
 	bool open;          /* between BEGIN and COMMIT/ROLLBACK on the server */
+	bool long_read;     /* STORE_READ_LONG: queries through a cursor */
 	int changes;        /* rows changed by the last store_exec */
 	int64_t last_id;    /* first column of the last INSERT ... RETURNING */
 	bool have_last_id;
@@ -443,9 +449,17 @@ run_simple(struct conn *c, const char *sql, const char *expect_status)
 	return rc;
 }
 
+static int run_simple(struct conn *c, const char *sql, const char *expect_status);
+
 static void
 q_clear(struct store_q *q)
 {
+	/* The cursor goes with the transaction anyway; closing it lets the transaction go
+	 * on with another query. An aborted transaction refuses it: no matter. */
+	if (q->cursor && run_simple(q->tx->c, "CLOSE portier_cur", NULL) != 0 &&
+	    PQtransactionStatus(q->tx->c->pg) == PQTRANS_INTRANS)
+		q->tx->failed = true;
+	q->cursor = false;
 	PQclear(q->res);
 	q->res = NULL;
 	PQfreemem(q->blob);
@@ -471,7 +485,8 @@ begin_sql(enum store_mode mode)
 }
 
 static int
-tx_start(struct store *s, const char *begin, const char *settings, struct store_tx **out)
+tx_start(struct store *s, const char *begin, const char *settings, bool long_read,
+    struct store_tx **out)
 {
 	struct store_tx *tx = calloc(1, sizeof(*tx));
 
@@ -481,6 +496,8 @@ tx_start(struct store *s, const char *begin, const char *settings, struct store_
 		return -1;
 	tx->s = s;
 	tx->c = conn_take(s);
+	tx->q.tx = tx;
+	tx->long_read = long_read;
 	if (fault_hit(s, STORE_FAULT_BEGIN) || run_simple(tx->c, begin, NULL) != 0) {
 		log_conn("begin", tx->c->pg);
 		if (PQtransactionStatus(tx->c->pg) != PQTRANS_IDLE)
@@ -501,7 +518,7 @@ tx_start(struct store *s, const char *begin, const char *settings, struct store_
 int
 store_begin(struct store *s, enum store_mode mode, struct store_tx **out)
 {
-	return tx_start(s, begin_sql(mode), NULL, out);
+	return tx_start(s, begin_sql(mode), NULL, mode == STORE_READ_LONG, out);
 }
 
 /* A bulk load trades durability until its commit, as on SQLite: its commit does not wait
@@ -509,7 +526,8 @@ store_begin(struct store *s, enum store_mode mode, struct store_tx **out)
 int
 store_bulk_begin(struct store *s, struct store_tx **out)
 {
-	return tx_start(s, begin_sql(STORE_WRITE), "SET LOCAL synchronous_commit = off", out);
+	return tx_start(s, begin_sql(STORE_WRITE), "SET LOCAL synchronous_commit = off", false,
+	    out);
 }
 
 int
@@ -844,6 +862,68 @@ store_changes(struct store_tx *tx)
 	return tx->changes;
 }
 
+/* The next FETCH_ROWS rows of the cursor into q; 0, or -1. */
+static int
+cursor_fetch(struct store_q *q)
+{
+	PGresult *res = PQexec(q->tx->c->pg, FETCH_SQL);
+
+	PQclear(q->res);
+	q->res = NULL;
+	q->row = -1;
+	q->rows = 0;
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		char why[256];
+
+		log_err(NULL, "store: fetch: %s", res_reason(res, why, sizeof(why)));
+		PQclear(res);
+		return -1;
+	}
+	q->res = res;
+	q->rows = PQntuples(res);
+	return 0;
+}
+
+/* A long read's query: a cursor over statement id's text with the same parameters (not
+ * the prepared statement: a cursor is declared over a text), then its first rows. */
+static int
+cursor_open(struct store_tx *tx, int id, const struct params *p)
+{
+	static const char head[] = "DECLARE portier_cur NO SCROLL CURSOR FOR ";
+	bool portable = false;
+	const char *sql = sql_text(id, &portable);
+	char *text = portable ? rewritten(sql) : NULL, *decl;
+	const char *body = portable ? text : sql;
+	PGresult *res;
+	bool ok;
+
+	if (body == NULL) {
+		free(text);
+		return -1;
+	}
+	decl = malloc(sizeof(head) + strlen(body));
+	if (decl == NULL) {
+		free(text);
+		return -1;
+	}
+	memcpy(decl, head, sizeof(head) - 1);
+	memcpy(decl + sizeof(head) - 1, body, strlen(body) + 1);
+	free(text);
+	res = PQexecParams(tx->c->pg, decl, p->n, NULL, p->v, p->len, p->fmt, 0);
+	free(decl);
+	ok = res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK;
+	if (!ok) {
+		char why[256];
+
+		log_err(NULL, "store: query %d: %s", id, res_reason(res, why, sizeof(why)));
+	}
+	PQclear(res);
+	if (!ok)
+		return -1;
+	tx->q.cursor = true;
+	return cursor_fetch(&tx->q);
+}
+
 int
 store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, ...)
 {
@@ -867,6 +947,16 @@ store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, 
 		params_free(&p);
 		tx->failed = true;
 		return -1;
+	}
+	if (tx->long_read) {
+		rc = cursor_open(tx, id, &p);
+		params_free(&p);
+		if (rc != 0) {
+			tx->failed = true;
+			return -1;
+		}
+		*out = &tx->q;
+		return 0;
 	}
 	res = run_prepared(tx, name, &p);
 	params_free(&p);
@@ -899,6 +989,11 @@ store_next(struct store_q *q)
 	}
 	PQfreemem(q->blob);
 	q->blob = NULL;
+	if (q->row + 1 >= q->rows && q->cursor && q->rows == FETCH_ROWS &&
+	    cursor_fetch(q) != 0) {
+		q->tx->failed = true;
+		return -1;
+	}
 	if (q->row + 1 >= q->rows)
 		return 0;
 	q->row++;
@@ -1171,6 +1266,7 @@ migrate_tx(struct store *s, struct conn *c, struct store_tx *tx)
 	memset(tx, 0, sizeof(*tx));
 	tx->s = s;
 	tx->c = c;
+	tx->q.tx = tx;
 	if (run_simple(c, "BEGIN ISOLATION LEVEL READ COMMITTED", NULL) != 0)
 		return -1;
 	tx->open = true;

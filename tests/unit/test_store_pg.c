@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <inttypes.h>
 #include <libpq-fe.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -38,6 +39,8 @@ enum {
 	T_BLOB_PUT,
 	T_BLOB_GET,
 	T_LITERAL,
+	T_MANY_ADD,
+	T_MANY_FROM,
 	T_END
 };
 static const char *const t_text[T_END - T_FIRST] = {
@@ -53,6 +56,8 @@ static const char *const t_text[T_END - T_FIRST] = {
 	 * bare ? after ?1 is the second. */
 	[T_LITERAL - T_FIRST] =
 	    "SELECT 'what?' || ?1 AS \"a?b\" -- ?7\n, ? /* ?9 */ AS second",
+	[T_MANY_ADD - T_FIRST] = "INSERT INTO t_many(n) SELECT g FROM generate_series(1, ?1) g",
+	[T_MANY_FROM - T_FIRST] = "SELECT n, 'row ' || n FROM t_many WHERE n > ?1 ORDER BY n",
 };
 static const struct sql_table t_table = { T_FIRST, T_END - T_FIRST, t_text };
 
@@ -63,7 +68,8 @@ static const char mig1[] =
     "CREATE TABLE t_child(parent_id bigint NOT NULL REFERENCES t_parent(id), note text);\n"
     "CREATE TABLE t_counter(k text PRIMARY KEY, n bigint NOT NULL);\n"
     "INSERT INTO t_counter VALUES ('c', 0), ('a', 0), ('b', 0);\n"
-    "CREATE TABLE t_blob(k text PRIMARY KEY, b bytea, flag boolean NOT NULL);\n";
+    "CREATE TABLE t_blob(k text PRIMARY KEY, b bytea, flag boolean NOT NULL);\n"
+    "CREATE TABLE t_many(n bigint NOT NULL);\n";
 /* Slow on purpose: two migrators started together overlap in it. */
 static const char mig2[] = "SELECT pg_sleep(0.3);\nCREATE TABLE t_two(x integer);\n";
 
@@ -355,6 +361,77 @@ blobs_booleans_literals(void **state)
 	assert_string_equal(store_text(q, 1), "2nd");
 	store_done(q);
 	assert_int_equal(store_commit(&tx), 0);
+}
+
+/* The last statement of the one connection of this database that is inside a
+ * transaction, as the server's activity view shows it; "" when none. */
+static const char *
+last_statement_in_tx(void)
+{
+	static char out[128];
+	PGconn *pg = admin_connect();
+	PGresult *res = PQexec(pg, "SELECT query FROM pg_stat_activity WHERE "
+	    "application_name = 'portier' AND state = 'idle in transaction'");
+
+	out[0] = '\0';
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+		snprintf(out, sizeof(out), "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	PQfinish(pg);
+	return out;
+}
+
+/* A long read (a streamed export) walks its rows through a cursor, FETCH_ROWS (1000) at
+ * a time: every row once, in order, across batches; stopping early closes the cursor and
+ * the transaction goes on with another query. */
+static void
+long_read(void **state)
+{
+	struct store *s = *state;
+	struct store_tx *tx;
+	struct store_q *q;
+	int64_t n = 0, expect = 0;
+	int rc;
+	char v[16];
+
+	assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_exec(tx, T_MANY_ADD, "i", (int64_t)2500), 2500);
+	assert_int_equal(store_commit(&tx), 0);
+
+	assert_int_equal(store_begin(s, STORE_READ_LONG, &tx), 0);
+	assert_int_equal(store_query(tx, T_MANY_FROM, &q, "i", (int64_t)0), 0);
+	while ((rc = store_next(q)) == 1) {
+		char want[32];
+
+		expect++;
+		assert_int_equal(store_int(q, 0), expect);
+		snprintf(want, sizeof(want), "row %" PRId64, expect);
+		assert_string_equal(store_text(q, 1), want);
+		n++;
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(n, 2500);
+	/* The rows came in batches: the connection's last statement is a FETCH. */
+	assert_string_equal(last_statement_in_tx(), "FETCH 1000 FROM portier_cur");
+	assert_int_equal(store_next(q), 0);
+	store_done(q);
+	/* Stopped after 10 of 1000 (exactly one batch left over): closed, then more. */
+	assert_int_equal(store_query(tx, T_MANY_FROM, &q, "i", (int64_t)1500), 0);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(store_next(q), 1);
+	assert_int_equal(store_int(q, 0), 1510);
+	store_done(q);
+	assert_int_equal(store_query(tx, T_MANY_FROM, &q, "i", (int64_t)2000), 0);
+	n = 0;
+	while (store_next(q) == 1)
+		n++;
+	assert_int_equal(n, 500);
+	store_done(q);
+	assert_int_equal(store_query(tx, SQL_SETTING_GET, &q, "t", "k.one"), 0);
+	assert_int_equal(store_next(q), 1);
+	store_done(q);
+	assert_int_equal(store_commit(&tx), 0);
+	assert_int_equal(setting(s, "k.one", v, sizeof(v)), 1);
 }
 
 /* store_exec_vals binds texts of a length (not NUL-ended) and integers. */
@@ -813,6 +890,7 @@ main(void)
 		cmocka_unit_test(constraints_and_ids),
 		cmocka_unit_test(blobs_booleans_literals),
 		cmocka_unit_test(exec_vals),
+		cmocka_unit_test(long_read),
 		cmocka_unit_test(faults),
 		cmocka_unit_test(serialization_failure_retried),
 		cmocka_unit_test(deadlock_retried),
