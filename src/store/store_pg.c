@@ -386,6 +386,19 @@ store_pool_size(const struct store *s)
 	return s->n;
 }
 
+/* Connects c again when libpq knows it lost the server; its statements are then to be
+ * prepared again. */
+static void
+conn_check(struct conn *c)
+{
+	if (PQstatus(c->pg) == CONNECTION_OK)
+		return;
+	PQreset(c->pg);
+	memset(c->prepared, 0, sizeof(c->prepared));
+	if (PQstatus(c->pg) == CONNECTION_OK)
+		log_warn(NULL, "store: connection to the database restored");
+}
+
 /* Takes a free connection, waiting for one; one that the server dropped (a restart, a
  * failover) is connected again, its prepared statements forgotten. */
 static struct conn *
@@ -405,10 +418,7 @@ conn_take(struct store *s)
 			pthread_cond_wait(&s->freed, &s->lock);
 	}
 	pthread_mutex_unlock(&s->lock);
-	if (PQstatus(c->pg) != CONNECTION_OK) {
-		PQreset(c->pg);
-		memset(c->prepared, 0, sizeof(c->prepared));
-	}
+	conn_check(c);
 	return c;
 }
 
@@ -484,6 +494,20 @@ begin_sql(enum store_mode mode)
 	    "BEGIN ISOLATION LEVEL REPEATABLE READ";
 }
 
+/* Begins on c. A connection the server closed since its last use (a restart, a
+ * failover, an idle timeout) is known only now: nothing was done yet, so it is connected
+ * again and the transaction begun once more. 0 or -1. */
+static int
+conn_begin(struct conn *c, const char *begin)
+{
+	if (run_simple(c, begin, NULL) == 0)
+		return 0;
+	if (PQstatus(c->pg) == CONNECTION_OK)
+		return -1;
+	conn_check(c);
+	return PQstatus(c->pg) == CONNECTION_OK ? run_simple(c, begin, NULL) : -1;
+}
+
 static int
 tx_start(struct store *s, const char *begin, const char *settings, bool long_read,
     struct store_tx **out)
@@ -498,7 +522,7 @@ tx_start(struct store *s, const char *begin, const char *settings, bool long_rea
 	tx->c = conn_take(s);
 	tx->q.tx = tx;
 	tx->long_read = long_read;
-	if (fault_hit(s, STORE_FAULT_BEGIN) || run_simple(tx->c, begin, NULL) != 0) {
+	if (fault_hit(s, STORE_FAULT_BEGIN) || conn_begin(tx->c, begin) != 0) {
 		log_conn("begin", tx->c->pg);
 		if (PQtransactionStatus(tx->c->pg) != PQTRANS_IDLE)
 			run_simple(tx->c, "ROLLBACK", NULL);

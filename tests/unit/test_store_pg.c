@@ -671,6 +671,55 @@ pool_waits(void **state)
 	store_close(w.s);
 }
 
+/* Both transactions of a pool of two, at once: a setting written on each connection. */
+static int
+both_connections(struct store *s, const char *value)
+{
+	struct store_tx *a = NULL, *b = NULL;
+	int rc = -1;
+
+	if (store_begin(s, STORE_WRITE, &a) != 0 || store_begin(s, STORE_WRITE, &b) != 0)
+		goto done;
+	if (store_exec(a, SQL_SETTING_PUT, "tt", "k.conn.a", value) != 1 ||
+	    store_exec(b, SQL_SETTING_PUT, "tt", "k.conn.b", value) != 1)
+		goto done;
+	rc = store_commit(&a) == 0 && store_commit(&b) == 0 ? 0 : -1;
+done:
+	store_rollback(&a);
+	store_rollback(&b);
+	return rc;
+}
+
+/* The server closes the pool's connections (a restart, a failover, an idle timeout):
+ * the next transactions connect again and prepare their statements again, without an
+ * error for the caller. */
+static void
+server_closed_connections(void **state)
+{
+	struct store *s;
+	char ci[600], v[16];
+	PGconn *pg;
+	PGresult *res;
+
+	(void)state;
+	snprintf(ci, sizeof(ci), "%s application_name=portier_reconnect", conninfo);
+	assert_int_equal(open_store(ci, 2, &s), 0);
+	assert_int_equal(both_connections(s, "1"), 0);
+	pg = admin_connect();
+	res = PQexec(pg, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+	    "WHERE application_name = 'portier_reconnect'");
+	assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+	assert_string_equal(PQgetvalue(res, 0, 0), "2");
+	PQclear(res);
+	PQfinish(pg);
+	assert_int_equal(both_connections(s, "2"), 0);
+	assert_int_equal(setting(s, "k.conn.a", v, sizeof(v)), 1);
+	assert_string_equal(v, "2");
+	assert_int_equal(setting(s, "k.conn.b", v, sizeof(v)), 1);
+	assert_string_equal(v, "2");
+	store_close(s);
+}
+
 /* A connection string that fails is refused with libpq's reason, never with the password;
  * a file name is not taken for one. */
 static void
@@ -896,6 +945,7 @@ main(void)
 		cmocka_unit_test(deadlock_retried),
 		cmocka_unit_test(run_not_retried),
 		cmocka_unit_test(pool_waits),
+		cmocka_unit_test(server_closed_connections),
 		cmocka_unit_test(open_refusals),
 		cmocka_unit_test(concurrent_migrators),
 	};
