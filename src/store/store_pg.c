@@ -79,7 +79,6 @@ struct store_tx {
 	struct conn *c;
 	struct store_q q;
 	bool failed;
-	bool open;          /* between BEGIN and COMMIT/ROLLBACK on the server */
 	bool long_read;     /* STORE_READ_LONG: queries through a cursor */
 	int changes;        /* rows changed by the last store_exec */
 	int64_t last_id;    /* first column of the last INSERT ... RETURNING */
@@ -529,7 +528,6 @@ tx_start(struct store *s, const char *begin, const char *settings, bool long_rea
 		tx_release(tx);
 		return -1;
 	}
-	tx->open = true;
 	if (settings != NULL && run_simple(tx->c, settings, NULL) != 0) {
 		log_conn("begin", tx->c->pg);
 		store_rollback(&tx);
@@ -756,6 +754,53 @@ run_prepared(struct store_tx *tx, const char *name, const struct params *p)
 	return res;
 }
 
+/* A statement that ran: its count of rows, and the id an INSERT … RETURNING gave. */
+static int
+exec_ok(struct store_tx *tx, PGresult *res)
+{
+	char *end;
+
+	tx->changes = (int)strtol(PQcmdTuples(res), &end, 10);
+	if (strncmp(PQcmdStatus(res), "INSERT", 6) == 0) {
+		tx->have_last_id = PQntuples(res) > 0 && PQnfields(res) > 0 &&
+		    !PQgetisnull(res, 0, 0);
+		if (tx->have_last_id)
+			tx->last_id = strtoll(PQgetvalue(res, 0, 0), &end, 10);
+	}
+	PQclear(res);
+	if (run_simple(tx->c, "RELEASE SAVEPOINT portier_stmt", NULL) != 0) {
+		tx->failed = true;
+		return -1;
+	}
+	return tx->changes;
+}
+
+/* A statement that failed (res NULL: not even sent): -2 for a constraint, rolled back to
+ * the savepoint; else -1 and tx failed, a serialization failure noted as retryable. */
+static int
+exec_failed(struct store_tx *tx, int id, PGresult *res)
+{
+	char why[256];
+
+	if (res != NULL && is_constraint(res)) {
+		PQclear(res);
+		if (run_simple(tx->c, "ROLLBACK TO SAVEPOINT portier_stmt", NULL) == 0)
+			return -2;
+		tx->failed = true;
+		return -1;
+	}
+	if (is_retryable(res)) {
+		/* Expected under load, and retried: a warning. */
+		last_retryable = true;
+		log_warn(NULL, "store: exec %d: %s", id, res_reason(res, why, sizeof(why)));
+	} else if (res != NULL) {
+		log_err(NULL, "store: exec %d: %s", id, res_reason(res, why, sizeof(why)));
+	}
+	PQclear(res);
+	tx->failed = true;
+	return -1;
+}
+
 /* A statement that breaks a constraint gives -2 and leaves the transaction usable, as on
  * SQLite: PostgreSQL aborts the whole transaction on any error, so each write runs under
  * a savepoint, rolled back to on a constraint. Any other error marks tx failed. */
@@ -764,55 +809,18 @@ exec_params(struct store_tx *tx, int id, const struct params *p)
 {
 	char name[16];
 	PGresult *res;
-	int rc;
 
 	tx->changes = 0;
-	if (stmt_get(tx, id, name, sizeof(name)) == NULL) {
-		tx->failed = true;
-		return -1;
-	}
-	if (run_simple(tx->c, "SAVEPOINT portier_stmt", NULL) != 0) {
+	if (stmt_get(tx, id, name, sizeof(name)) == NULL ||
+	    run_simple(tx->c, "SAVEPOINT portier_stmt", NULL) != 0) {
 		tx->failed = true;
 		return -1;
 	}
 	res = run_prepared(tx, name, p);
 	if (res != NULL && (PQresultStatus(res) == PGRES_COMMAND_OK ||
-	    PQresultStatus(res) == PGRES_TUPLES_OK)) {
-		char *end;
-		long n = strtol(PQcmdTuples(res), &end, 10);
-
-		tx->changes = (int)n;
-		if (strncmp(PQcmdStatus(res), "INSERT", 6) == 0) {
-			tx->have_last_id = PQntuples(res) > 0 && PQnfields(res) > 0 &&
-			    !PQgetisnull(res, 0, 0);
-			if (tx->have_last_id)
-				tx->last_id = strtoll(PQgetvalue(res, 0, 0), &end, 10);
-		}
-		PQclear(res);
-		return run_simple(tx->c, "RELEASE SAVEPOINT portier_stmt", NULL) == 0 ?
-		    tx->changes : (tx->failed = true, -1);
-	}
-	if (res != NULL && is_constraint(res)) {
-		PQclear(res);
-		rc = run_simple(tx->c, "ROLLBACK TO SAVEPOINT portier_stmt", NULL);
-		if (rc != 0)
-			tx->failed = true;
-		return rc == 0 ? -2 : -1;
-	}
-	if (is_retryable(res))
-		last_retryable = true;
-	if (res != NULL) {
-		char why[256];
-
-		/* A serialization failure is expected under load and retried: a warning. */
-		if (is_retryable(res))
-			log_warn(NULL, "store: exec %d: %s", id, res_reason(res, why, sizeof(why)));
-		else
-			log_err(NULL, "store: exec %d: %s", id, res_reason(res, why, sizeof(why)));
-	}
-	PQclear(res);
-	tx->failed = true;
-	return -1;
+	    PQresultStatus(res) == PGRES_TUPLES_OK))
+		return exec_ok(tx, res);
+	return exec_failed(tx, id, res);
 }
 
 int
@@ -1293,7 +1301,6 @@ migrate_tx(struct store *s, struct conn *c, struct store_tx *tx)
 	tx->q.tx = tx;
 	if (run_simple(c, "BEGIN ISOLATION LEVEL READ COMMITTED", NULL) != 0)
 		return -1;
-	tx->open = true;
 	return 0;
 }
 
