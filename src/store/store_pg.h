@@ -32,7 +32,8 @@ bool store_retryable(void);
 /* Runs op in a transaction of mode and commits it, again from the start (up to tries
  * times, with a short random pause growing each time) while it fails on a serialization
  * failure or a deadlock. op returns 0 to commit, anything else to roll back: that value
- * is returned (not retried, unless store_retryable() says so). Returns 0 once committed,
+ * is returned (not retried, unless store_retryable() says so). op never ends tx itself,
+ * and has no effect outside it (it may run several times). Returns 0 once committed,
  * -1 when the store failed (tries exhausted included). *attempts, when not NULL, gets the
  * number of transactions started. */
 int store_run(struct store *s, enum store_mode mode, int tries,
