@@ -2,13 +2,17 @@
 # pg.sh — a throw-away PostgreSQL 15 cluster for tests: initdb into a private folder, a
 # server on a Unix socket in that folder (and on 127.0.0.1 with --tcp), removed by stop.
 #
-#   sh tests/lib/pg.sh start [--tcp] [DIR]   prints a libpq connection string on stdout
-#   sh tests/lib/pg.sh stop DIR              stops the server and removes DIR
+#   sh tests/lib/pg.sh start [--tcp|--tls] [DIR]   prints a libpq connection string
+#   sh tests/lib/pg.sh stop DIR                    stops the server and removes DIR
 #
 # DIR (made with mktemp when not given: /tmp/portier-pg-XXXXXX) becomes the server's; its
 # socket is DIR/.s.PGSQL.PORT, so the connection string's host is DIR. The superuser is
 # "portier" with trust authentication on the socket only (nobody else can enter the 0700
 # folder); over TCP (127.0.0.1 only) a password is required, and none is set.
+# --tls: TCP on 127.0.0.1 with TLS 1.3 only, a certificate for localhost from a CA made
+# here (DIR/ca.crt), a random password for portier kept in DIR/pgpass (0600); the string
+# printed verifies the server (sslmode=verify-full) and names the password file, never
+# the password. The socket stays open (trust) for the harness itself.
 # PostgreSQL refuses to run as root: as root the server runs as $PG_USER, else "postgres"
 # when that user exists, else "nobody". Exit 77 when the PostgreSQL binaries are absent
 # (PG_BIN, else Debian's /usr/lib/postgresql/15/bin), so that a test can skip.
@@ -45,10 +49,18 @@ pick_owner() {
 
 start() {
 	tcp=0
-	if [ "${1:-}" = "--tcp" ]; then
+	tls=0
+	case "${1:-}" in
+	--tcp)
 		tcp=1
 		shift
-	fi
+		;;
+	--tls)
+		tcp=1
+		tls=1
+		shift
+		;;
+	esac
 	for p in initdb pg_ctl postgres; do
 		if [ ! -x "$PG_BIN/$p" ]; then
 			echo "pg.sh: $PG_BIN/$p absent (apt-get install postgresql-15)" >&2
@@ -84,6 +96,9 @@ max_connections = 100
 deadlock_timeout = 100ms
 logging_collector = off
 EOF
+	if [ "$tls" = 1 ]; then
+		tls_setup
+	fi
 	tries=0
 	while :; do
 		if [ "$tcp" = 1 ]; then
@@ -107,7 +122,45 @@ EOF
 	done
 	as_owner "$PG_BIN/psql" -h "$dir" -p "$port" -U portier -d postgres -qAt \
 	    -c "CREATE DATABASE portier" >/dev/null
-	echo "host=$dir port=$port dbname=portier user=portier"
+	if [ "$tls" = 0 ]; then
+		echo "host=$dir port=$port dbname=portier user=portier"
+		return
+	fi
+	# The password reaches psql on its standard input, not on a command line.
+	pass=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
+	echo "ALTER ROLE portier PASSWORD '$pass'" |
+	    as_owner "$PG_BIN/psql" -h "$dir" -p "$port" -U portier -d postgres -qAt -f - >/dev/null
+	(umask 077 && echo "localhost:$port:*:portier:$pass" >"$dir/pgpass")
+	echo "host=localhost hostaddr=127.0.0.1 port=$port dbname=portier user=portier" \
+	    "sslmode=verify-full sslrootcert=$dir/ca.crt passfile=$dir/pgpass"
+}
+
+# A CA of its own and a certificate for localhost and 127.0.0.1 signed by it (P-256, two
+# days); TLS 1.3 only; over TCP only TLS connections of portier with its password.
+tls_setup() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+	    -subj "/CN=portier test CA" -keyout "$dir/ca.key" -out "$dir/ca.crt" 2>/dev/null
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -subj "/CN=localhost" -keyout "$dir/data/server.key" -out "$dir/server.csr" \
+	    2>/dev/null
+	echo "subjectAltName=DNS:localhost,IP:127.0.0.1" >"$dir/san.ext"
+	openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" \
+	    -set_serial 1 -days 2 -extfile "$dir/san.ext" -out "$dir/data/server.crt" 2>/dev/null
+	rm -f "$dir/ca.key" "$dir/server.csr" "$dir/san.ext"
+	chmod 600 "$dir/data/server.key"
+	if [ "$(id -u)" = 0 ]; then
+		chown "$owner" "$dir/data/server.key" "$dir/data/server.crt"
+	fi
+	cat >>"$dir/data/postgresql.conf" <<EOF
+ssl = on
+ssl_cert_file = 'server.crt'
+ssl_key_file = 'server.key'
+ssl_min_protocol_version = 'TLSv1.3'
+EOF
+	cat >"$dir/data/pg_hba.conf" <<EOF
+local all all trust
+hostssl all portier 127.0.0.1/32 scram-sha-256
+EOF
 }
 
 stop() {
