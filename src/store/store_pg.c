@@ -308,17 +308,22 @@ pg_reason(PGconn *pg, char *err, size_t errlen)
 	snprintf(err, errlen, "%.*s", (int)len, m);
 }
 
+static void
+notice_ignore(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 static int
 conn_open(struct conn *c, const char *conninfo, char *err, size_t errlen)
 {
 	/* The connection string as given (expand_dbname: dbname may hold all of it, TLS
-	 * options included: sslmode, sslrootcert …), the application's name for
-	 * pg_stat_activity, UTF-8, UTC for the server's own clock functions, and no NOTICE
-	 * on stderr (CREATE TABLE IF NOT EXISTS says it skipped). */
+	 * options and the server's own "options" included), the application's name for
+	 * pg_stat_activity unless the string names one, and UTF-8. */
 	const char *const keys[] = { "dbname", "fallback_application_name", "client_encoding",
-		"options", NULL };
-	const char *const vals[] = { conninfo, "portier", "UTF8",
-		"-c TimeZone=UTC -c client_min_messages=warning", NULL };
+		NULL };
+	const char *const vals[] = { conninfo, "portier", "UTF8", NULL };
 
 	c->pg = PQconnectdbParams(keys, vals, 1);
 	if (c->pg == NULL || PQstatus(c->pg) != CONNECTION_OK) {
@@ -331,6 +336,8 @@ conn_open(struct conn *c, const char *conninfo, char *err, size_t errlen)
 	/* Messages without their DETAIL: a unique violation's detail quotes the key (a
 	 * NISS, an email), which must not reach the log. */
 	PQsetErrorVerbosity(c->pg, PQERRORS_TERSE);
+	/* NOTICEs (CREATE TABLE IF NOT EXISTS that skipped) are not for stderr. */
+	PQsetNoticeProcessor(c->pg, notice_ignore, NULL);
 	memset(c->prepared, 0, sizeof(c->prepared));
 	return 0;
 }
