@@ -465,8 +465,6 @@ run_simple(struct conn *c, const char *sql, const char *expect_status)
 	return rc;
 }
 
-static int run_simple(struct conn *c, const char *sql, const char *expect_status);
-
 static void
 q_clear(struct store_q *q)
 {
