@@ -1,8 +1,10 @@
-/* test_store_pg.c — the PostgreSQL store (store_pg.c) on a throw-away cluster
- * (tests/lib/pg.sh): migrations under the advisory lock, settings, rollback, constraints, ids,
- * blobs, the pool's wait, faults, and transactions retried on serialization failure and deadlock.
+/* test_store_pg.c — the PostgreSQL store (store_pg.c) on a throw-away TLS cluster
+ * (tests/lib/pg.sh --tls): migrations under the advisory lock, settings, rollback, constraints,
+ * ids, blobs, long reads, the pool's wait and reconnection, faults, TLS, transactions retried on
+ * serialization failure and deadlock; then auth's sessions and the audit chain on migrations/pg.
  * Exit 77 (skipped) when the PostgreSQL binaries are absent. PORTIER_PG=conninfo uses a server
- * already running instead (a database of its own: the test creates tables and "migr"). */
+ * already running instead (it creates tables there, and the databases migr, migr_schema and
+ * modules). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -121,6 +123,7 @@ cluster_start(void)
 	conninfo[strcspn(conninfo, "\n")] = '\0';
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 77) {
 		rmdir(pgdir);
+		pgdir[0] = '\0';
 		return 77;
 	}
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 && conninfo[0] != '\0' ? 0 : -1;
@@ -981,6 +984,18 @@ audit_chain_on_pg(void **state)
 	    a[0].attempts + a[1].attempts);
 }
 
+static void
+migdir_remove(void)
+{
+	char p[160];
+
+	snprintf(p, sizeof(p), "%s/001_test.sql", migdir);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/002_slow.sql", migdir);
+	unlink(p);
+	rmdir(migdir);
+}
+
 int
 main(void)
 {
@@ -1030,14 +1045,6 @@ main(void)
 		    cmocka_run_group_tests_name("modules", module_tests, modules_setup,
 		    group_teardown);
 	cluster_stop();
-	{
-		char p[160];
-
-		snprintf(p, sizeof(p), "%s/001_test.sql", migdir);
-		unlink(p);
-		snprintf(p, sizeof(p), "%s/002_slow.sql", migdir);
-		unlink(p);
-		rmdir(migdir);
-	}
+	migdir_remove();
 	return rc;
 }
