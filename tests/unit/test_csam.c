@@ -83,6 +83,8 @@ static const char fixture_sql[] =
     "(6,'" NISS_F "','Foxtrot','Fanny','de',NULL);";
 
 static struct store_fixture F;
+/* The texts the services return live here until the group ends. */
+static struct arena *A;
 
 static struct actor
 who(int64_t person, int level)
@@ -105,7 +107,8 @@ static int
 group_setup(void **state)
 {
 	(void)state;
-	if (store_fixture_open(&F, "csam", 2) != 0 ||
+	A = arena_new(0);
+	if (A == NULL || store_fixture_open(&F, "csam", 2) != 0 ||
 	    store_fixture_script(&F, fixture_sql) != 0)
 		return -1;
 	return 0;
@@ -115,6 +118,7 @@ static int
 group_teardown(void **state)
 {
 	(void)state;
+	arena_free(A);
 	return store_fixture_close(&F);
 }
 
@@ -123,7 +127,7 @@ check(int64_t person, int level, const char *typed, bool replace, struct csam_en
 {
 	struct actor w = who(person, level);
 
-	return csam_check(F.s, &w, typed, TODAY, replace, e);
+	return csam_check(F.s, A, &w, typed, TODAY, replace, e);
 }
 
 /* ---- the checks, in order ---- */
@@ -209,7 +213,7 @@ test_function_ended_yesterday(void **state)
 	{
 		struct actor w = who(3, LOA_HIGH);
 
-		assert_int_equal(csam_check(F.s, &w, E4, "2030-06-13", false, &e), CSAM_OK);
+		assert_int_equal(csam_check(F.s, A, &w, E4, "2030-06-13", false, &e), CSAM_OK);
 	}
 }
 
@@ -224,7 +228,7 @@ test_function_starting_tomorrow(void **state)
 	assert_int_equal(e.check, CSAM_CHECK_NOT_REP);
 	assert_string_equal(e.starts, TOMORROW);
 	assert_string_equal(e.ended, "");
-	assert_int_equal(csam_check(F.s, &w, E4, TOMORROW, false, &e), CSAM_OK);
+	assert_int_equal(csam_check(F.s, A, &w, E4, TOMORROW, false, &e), CSAM_OK);
 }
 
 /* ---- the form ---- */
@@ -240,7 +244,7 @@ test_form_checks(void **state)
 	};
 
 	(void)state;
-	assert_int_equal(csam_gap_form_check(F.s, &w, &f, 0, &gap, &err), CSAM_INVALID);
+	assert_int_equal(csam_gap_form_check(F.s, A, &w, &f, 0, &gap, &err), CSAM_INVALID);
 	assert_non_null(csam_error_of(&err, "email", NULL));
 	assert_non_null(csam_error_of(&err, "phone", NULL));
 	assert_true(gap.self);
@@ -253,13 +257,13 @@ test_form_checks(void **state)
 	f.other = true;
 	f.niss = "91.09.09-005.50";
 	f.last_name = "Martin";
-	assert_int_equal(csam_gap_form_check(F.s, &w, &f, 0, &gap, &err), CSAM_INVALID);
+	assert_int_equal(csam_gap_form_check(F.s, A, &w, &f, 0, &gap, &err), CSAM_INVALID);
 	assert_non_null(csam_error_of(&err, "last_name", NULL));
 	assert_null(csam_error_of(&err, "niss", NULL));
 
 	memset(&err, 0, sizeof(err));
 	f.last_name = "ECHO DUPRE";          /* case, accents and hyphen do not matter */
-	assert_int_equal(csam_gap_form_check(F.s, &w, &f, 0, &gap, &err), CSAM_OK);
+	assert_int_equal(csam_gap_form_check(F.s, A, &w, &f, 0, &gap, &err), CSAM_OK);
 	assert_string_equal(gap.niss, NISS_E);
 	assert_string_equal(gap.first_name, "Émilie");
 	assert_int_equal(gap.person_id, 0);
@@ -267,12 +271,12 @@ test_form_checks(void **state)
 
 	memset(&err, 0, sizeof(err));
 	f.niss = "91090900551";              /* bad check digits */
-	assert_int_equal(csam_gap_form_check(F.s, &w, &f, 0, &gap, &err), CSAM_INVALID);
+	assert_int_equal(csam_gap_form_check(F.s, A, &w, &f, 0, &gap, &err), CSAM_INVALID);
 	assert_non_null(csam_error_of(&err, "niss", NULL));
 
 	memset(&err, 0, sizeof(err));
 	f.niss = "85073003328";              /* valid, but in neither register */
-	assert_int_equal(csam_gap_form_check(F.s, &w, &f, 0, &gap, &err), CSAM_INVALID);
+	assert_int_equal(csam_gap_form_check(F.s, A, &w, &f, 0, &gap, &err), CSAM_INVALID);
 	assert_non_null(csam_error_of(&err, "niss", NULL));
 }
 
@@ -292,7 +296,7 @@ confirm(int64_t person, const char *enterprise, bool replace, const char *token,
 	};
 
 	memset(err, 0, sizeof(*err));
-	return csam_designate(F.s, &w, &f, replace, &e, &gap, err, done);
+	return csam_designate(F.s, A, &w, &f, replace, &e, &gap, err, done);
 }
 
 #define T1 "0123456789abcdef0123456789abcdef"
@@ -340,13 +344,13 @@ test_register_once(void **state)
 	assert_int_equal(again.org_id, done.org_id);
 	assert_int_equal(count("SELECT count(*) FROM organisation"), 1);
 	assert_int_equal(count("SELECT count(*) FROM mail_outbox"), 1);
-	assert_int_equal(csam_submission(F.s, &w, T1, &again), CSAM_OK);
+	assert_int_equal(csam_submission(F.s, A, &w, T1, &again), CSAM_OK);
 	assert_int_equal(again.org_id, done.org_id);
 	/* Someone else's token is not theirs to see. */
 	{
 		struct actor b = who(2, LOA_HIGH);
 
-		assert_int_equal(csam_submission(F.s, &b, T1, &again), CSAM_NOT_FOUND);
+		assert_int_equal(csam_submission(F.s, A, &b, T1, &again), CSAM_NOT_FOUND);
 	}
 
 	/* A new form (another token) for a registered enterprise: who its GAP is. */
