@@ -35,6 +35,9 @@
 #define E4 "1200000460"
 #define E5 "1200000559"
 #define E6 "1200000658"
+/* E7 (stopped) has a denomination of 850 bytes and a seat whose street has 600: longer
+ * than the arrays that held them once (801 and 512 bytes). */
+#define E7 "1200000757"
 /* People: A..D and F log in (person table), E is only in the persons register. */
 #define NISS_A "80010100107"
 #define NISS_B "80010100206"
@@ -50,15 +53,18 @@ static const char fixture_sql[] =
     "('" E2 "','ST','014','2','610','1995-01-01',1,3),"
     "('" E4 "','AC','000','2','610','2010-01-01',1,4),"
     "('" E5 "','AC','000','2','610','2012-01-01',1,5),"
-    "('" E6 "','AC','000','2','014','2000-01-01',1,6);"
+    "('" E6 "','AC','000','2','014','2000-01-01',1,6),"
+    "('" E7 "','ST','014','2','610','1990-01-01',1,7);"
     "INSERT INTO kbo_denomination(entity_number, language, type_of_denomination, "
     "denomination, extract_id, source_line) VALUES "
     "('" E1 "','1','001','Alpha Médical',1,2),('" E2 "','1','001','Bravo Stop',1,3),"
     "('" E4 "','2','001','Delta Zorg',1,4),('" E5 "','1','001','Echo Distribution',1,5),"
-    "('" E6 "','1','001','Foxtrot Holding',1,6);"
+    "('" E6 "','1','001','Foxtrot Holding',1,6),"
+    "('" E7 "','1','001','Golf ' || printf('%.845c', 'g'),1,7);"
     "INSERT INTO kbo_address(entity_number, type_of_address, zipcode, municipality_fr, "
     "street_fr, house_number, extract_id, source_line) VALUES "
-    "('" E1 "','REGO','1000','Bruxelles','Rue de la Loi','16',1,2);"
+    "('" E1 "','REGO','1000','Bruxelles','Rue de la Loi','16',1,2),"
+    "('" E7 "','REGO','4000','Liège','Rue ' || printf('%.596c', 'x'),'1',1,7);"
 "INSERT INTO reg_person VALUES "
     "('" NISS_A "','Alpha','Anne','1980-01-01','F','fr','BE',2),"
     "('" NISS_B "','Bravo','Bruno','1980-01-01','M','nl','BE',3),"
@@ -181,6 +187,29 @@ test_unknown_and_stopped(void **state)
 	assert_int_equal(check(1, LOA_HIGH, E2, false, &e), CSAM_REFUSED);
 	assert_int_equal(e.check, CSAM_CHECK_STOPPED);
 	assert_string_equal(e.name, "Bravo Stop");
+}
+
+/* Texts longer than the arrays that once held them come back whole (issue 12 part 5). */
+static void
+test_long_texts_whole(void **state)
+{
+	struct csam_enterprise e;
+	char name[851], street[601], *address;
+
+	(void)state;
+	memcpy(name, "Golf ", 5);
+	memset(name + 5, 'g', 845);
+	name[850] = '\0';
+	memcpy(street, "Rue ", 4);
+	memset(street + 4, 'x', 596);
+	street[600] = '\0';
+	assert_int_equal(check(1, LOA_HIGH, E7, false, &e), CSAM_REFUSED);
+	assert_int_equal(e.check, CSAM_CHECK_STOPPED);
+	assert_int_equal(strlen(e.name), 850);
+	assert_string_equal(e.name, name);
+	address = arena_printf(A, "%s 1, 4000 Liège", street);
+	assert_non_null(address);
+	assert_string_equal(e.address, address);
 }
 
 static void
@@ -539,6 +568,7 @@ main(void)
 		cmocka_unit_test(test_no_eid_session),
 		cmocka_unit_test(test_bad_numbers),
 		cmocka_unit_test(test_unknown_and_stopped),
+		cmocka_unit_test(test_long_texts_whole),
 		cmocka_unit_test(test_not_a_representative),
 		cmocka_unit_test(test_function_ended_yesterday),
 		cmocka_unit_test(test_function_starting_tomorrow),
