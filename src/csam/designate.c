@@ -238,7 +238,8 @@ form_checks(struct store_tx *tx, struct arena *a, const struct actor *who,
 				}
 			}
 			gap->niss = csam_text(a, niss.digits);
-			if (gap->niss == NULL || gap->last_name == NULL || gap->first_name == NULL) {
+			if (gap->niss == NULL || gap->last_name == NULL ||
+			    gap->first_name == NULL) {
 				gap_clear(gap);
 				return CSAM_ERROR;
 			}

@@ -385,7 +385,8 @@ csam_approve(struct store *s, const struct actor *who, const char *reference,
 	args[0] = x.reference;
 	args[1] = x.company_name;
 	args[2] = csam_person_name(a, &gap);
-	if (org_id < 0 || args[2] == NULL || store_exec(tx, SQL_CSAM_EXC_APPROVED, "iii", x.id, org_id, gap_id) != 1 ||
+	if (org_id < 0 || args[2] == NULL ||
+	    store_exec(tx, SQL_CSAM_EXC_APPROVED, "iii", x.id, org_id, gap_id) != 1 ||
 	    audit_decision(tx, who, &x, "exception.approve", four_eyes ?
 	    "{\"four_eyes\":true}" : "{\"four_eyes\":false}") != 0 ||
 	    mail_queue(tx, MAIL_REQUEST_APPROVED, x.contact_email, x.language,

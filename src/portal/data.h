@@ -125,7 +125,7 @@ int pdata_activity_end(struct store *s, int64_t company_id, int64_t id, const ch
 /* The self-check file of an activity. */
 struct portal_dossier {
 	bool exists;
-	const char *status;          /* draft, submitted ("" when none), in the caller's arena */
+	const char *status;          /* draft, submitted ("" when none), caller's arena */
 	const char *answers;         /* JSON object text, in the caller's arena */
 	int64_t updated_at;
 	int64_t submitted_at;        /* 0 when never */

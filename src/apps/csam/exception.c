@@ -117,7 +117,8 @@ form_post(struct web_req *r)
 	f.token = csam_app_form(r, "token");
 	f.today = today;
 	csam_app_who(r, &who);
-	rc = csam_exception_submit(csam_app_store(r), web_arena(r), &who, &f, &err, &stopped, &out);
+	rc = csam_exception_submit(csam_app_store(r), web_arena(r), &who, &f, &err, &stopped,
+	    &out);
 	if (stopped)
 		return rc == CSAM_ERROR ? -1 : stopped_page(r);
 	if (rc == CSAM_INVALID)
