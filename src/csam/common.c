@@ -10,10 +10,8 @@
 #include "access/actor.h"
 #include "audit/audit.h"
 #include "auth/person.h"
-#include "base/buf.h"
 #include "base/log.h"
 #include "base/msgid.h"
-#include "base/utf8.h"
 #include "csam/sql.h"
 #include "value/value.h"
 
@@ -26,7 +24,7 @@ csam_error_add(struct csam_errors *err, const char *field, const char *msgid, co
 		return;
 	err->e[err->n].field = field;
 	err->e[err->n].msgid = msgid;
-	csam_copy(err->e[err->n].arg, sizeof(err->e[err->n].arg), arg);
+	err->e[err->n].arg = arg;
 	err->n++;
 }
 
@@ -36,7 +34,7 @@ csam_error_of(const struct csam_errors *err, const char *field, const char **arg
 	for (size_t i = 0; i < err->n; i++)
 		if (strcmp(err->e[i].field, field) == 0) {
 			if (arg != NULL)
-				*arg = err->e[i].arg;
+				*arg = err->e[i].arg != NULL ? err->e[i].arg : "";
 			return err->e[i].msgid;
 		}
 	return NULL;
@@ -123,50 +121,53 @@ csam_country(const char *code)
 
 /* ---- people ---- */
 
-int
-csam_copy(char *dst, size_t n, const char *src)
+const char *
+csam_text(struct arena *a, const char *s)
 {
-	return text_copy(dst, n, src);
+	return arena_strdup(a, s != NULL ? s : "");
 }
 
-/* A person read through auth/person.h (which owns the table) as csam keeps it: rc of
- * person_read / person_find_niss, -1 when a text does not fit. */
+/* A person read through auth/person.h (which owns the table) as csam keeps it, in a: rc
+ * of person_read / person_find_niss, -1 when a is full. */
 static int
-from_person(int rc, const struct person *p, struct csam_person *out)
+from_person(int rc, struct arena *a, const struct person *p, struct csam_person *out)
 {
 	if (rc != 0)
 		return rc;
 	memset(out, 0, sizeof(*out));
 	out->id = p->id;
-	if (csam_copy(out->niss, sizeof(out->niss), p->niss) != 0 ||
-	    csam_copy(out->last_name, sizeof(out->last_name), p->last_name) != 0 ||
-	    csam_copy(out->first_name, sizeof(out->first_name), p->first_name) != 0 ||
-	    csam_copy(out->language, sizeof(out->language), p->language) != 0 ||
-	    csam_copy(out->email, sizeof(out->email), p->email) != 0)
+	out->niss = csam_text(a, p->niss);
+	out->last_name = csam_text(a, p->last_name);
+	out->first_name = csam_text(a, p->first_name);
+	out->language = csam_text(a, p->language);
+	out->email = csam_text(a, p->email);
+	if (out->niss == NULL || out->last_name == NULL || out->first_name == NULL ||
+	    out->language == NULL || out->email == NULL)
 		return -1;
 	return 0;
 }
 
 int
-csam_person_by_niss(struct store_tx *tx, const char *niss, struct csam_person *out)
+csam_person_by_niss(struct store_tx *tx, struct arena *a, const char *niss,
+    struct csam_person *out)
 {
 	struct person p;
 
-	return from_person(person_find_niss(tx, niss, &p), &p, out);
+	return from_person(person_find_niss(tx, niss, &p), a, &p, out);
 }
 
 int
-csam_person_get(struct store_tx *tx, int64_t id, struct csam_person *out)
+csam_person_get(struct store_tx *tx, struct arena *a, int64_t id, struct csam_person *out)
 {
 	struct person p;
 
-	return from_person(person_read(tx, id, &p), &p, out);
+	return from_person(person_read(tx, id, &p), a, &p, out);
 }
 
-void
-csam_person_name(const struct csam_person *p, char *out, size_t n)
+const char *
+csam_person_name(struct arena *a, const struct csam_person *p)
 {
-	snprintf(out, n, "%s %s", p->first_name, p->last_name);
+	return arena_printf(a, "%s %s", p->first_name, p->last_name);
 }
 
 int
@@ -270,24 +271,18 @@ csam_refuse(struct store *s, struct store_tx **tx, const struct actor *who, cons
 
 /* ---- addresses ---- */
 
-void
-csam_address_line(const struct reg_address *a, char *out, size_t n)
+const char *
+csam_address_line(struct arena *a, const struct reg_address *addr)
 {
-	struct buf b;
+	const char *st = addr->street, *hn = addr->house_number, *box = addr->box;
+	const char *zip = addr->zipcode, *town = addr->municipality;
+	const char *line = arena_printf(a, "%s%s%s%s%s", st ? st : "", st && hn ? " " : "",
+	    st && hn ? hn : "", st && box ? " " : "", st && box ? box : "");
 
-	buf_init(&b, n > 0 ? n - 1 : 1);
-	if (a->street) {
-		buf_puts(&b, a->street);
-		if (a->house_number)
-			buf_printf(&b, " %s", a->house_number);
-		if (a->box)
-			buf_printf(&b, " %s", a->box);
-	}
-	if (a->zipcode || a->municipality)
-		buf_printf(&b, "%s%s%s%s", b.len ? ", " : "", a->zipcode ? a->zipcode : "",
-		    a->zipcode && a->municipality ? " " : "", a->municipality ? a->municipality : "");
-	if (a->country)
-		buf_printf(&b, "%s%s", b.len ? ", " : "", a->country);
-	csam_copy(out, n, b.data);
-	buf_free(&b);
+	if (line != NULL && (zip || town))
+		line = arena_printf(a, "%s%s%s%s%s", line, line[0] ? ", " : "", zip ? zip : "",
+		    zip && town ? " " : "", town ? town : "");
+	if (line != NULL && addr->country)
+		line = arena_printf(a, "%s%s%s", line, line[0] ? ", " : "", addr->country);
+	return line;
 }

@@ -44,11 +44,12 @@ struct csam_errors {
 	struct {
 		const char *field;
 		const char *msgid;
-		char arg[128];
+		const char *arg;   /* NULL when none; not copied: see csam_error_add */
 	} e[CSAM_MAX_ERRORS];
 };
 
-/* Adds an error (the first one of a field wins); arg may be NULL. */
+/* Adds an error (the first one of a field wins); arg may be NULL, else it must live as
+ * long as err (a literal, or a text in the request's arena). */
 void csam_error_add(struct csam_errors *err, const char *field, const char *msgid,
     const char *arg);
 /* The error of field, or NULL; *arg (may be NULL) receives its argument ("" when none). */

@@ -16,13 +16,11 @@
 #include "registry/registry.h"
 #include "value/value.h"
 
-#define ARENA_MAX (1u << 20)
-
 /* Why who holds no current function in the enterprise: the last one's end, the next one's
- * beginning (direct functions only; empty when there are none). */
+ * beginning (direct functions only; empty when there are none), in a. */
 static int
-function_dates(struct store_tx *tx, const char *number, const char *niss, const char *today,
-    struct csam_enterprise *e)
+function_dates(struct store_tx *tx, struct arena *a, const char *number, const char *niss,
+    const char *today, struct csam_enterprise *e)
 {
 	struct store_q *q;
 	int rc;
@@ -31,28 +29,46 @@ function_dates(struct store_tx *tx, const char *number, const char *niss, const 
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		csam_copy(e->ended, sizeof(e->ended), store_text(q, 0));
-		csam_copy(e->starts, sizeof(e->starts), store_text(q, 1));
+		e->ended = csam_text(a, store_text(q, 0));
+		e->starts = csam_text(a, store_text(q, 1));
+		if (e->ended == NULL || e->starts == NULL)
+			rc = -1;
 	}
 	store_done(q);
 	return rc < 0 ? -1 : 0;
 }
 
+/* The name of the GAP of org_id in a ("" when none). Returns 0 or -1. */
 static int
-gap_name(struct store_tx *tx, int64_t org_id, char *out, size_t n)
+gap_name(struct store_tx *tx, struct arena *a, int64_t org_id, const char **out)
 {
 	struct csam_person p;
 	int64_t id = org_gap(tx, org_id);
 
 	if (id < 0)
 		return -1;
-	out[0] = '\0';
+	*out = "";
 	if (id == 0)
 		return 0;
-	if (csam_person_get(tx, id, &p) != 0)
+	if (csam_person_get(tx, a, id, &p) != 0)
 		return -1;
-	csam_person_name(&p, out, n);
-	return 0;
+	*out = csam_person_name(a, &p);
+	return *out != NULL ? 0 : -1;
+}
+
+/* Nothing found yet: every text "". */
+static void
+enterprise_clear(struct csam_enterprise *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->number = e->name = e->address = e->gap_name = e->ended = e->starts = "";
+}
+
+static void
+gap_clear(struct csam_gap *gap)
+{
+	memset(gap, 0, sizeof(*gap));
+	gap->niss = gap->last_name = gap->first_name = "";
 }
 
 /* The checks of csam_check inside tx. CSAM_DENIED leaves the reason in *why for the
@@ -65,10 +81,11 @@ run_checks(struct store_tx *tx, struct arena *a, const struct actor *who, const 
 	struct policy_actor actor;
 	struct reg_enterprise re;
 	struct csam_person me;
+	char number[11];
 	int rep;
 	int64_t org;
 
-	memset(e, 0, sizeof(*e));
+	enterprise_clear(e);
 	*why = POLICY_ALLOWED;
 	if (who->person_id <= 0 || who->level < LOA_HIGH) {
 		e->check = CSAM_CHECK_LEVEL;
@@ -76,13 +93,17 @@ run_checks(struct store_tx *tx, struct arena *a, const struct actor *who, const 
 		return CSAM_DENIED;
 	}
 	e->be = typed == NULL || strlen(typed) > CSAM_TYPED_MAX ? BE_LENGTH :
-	    be_enterprise_parse(typed, e->number);
+	    be_enterprise_parse(typed, number);
 	if (typed == NULL || typed[0] == '\0')
 		e->be = BE_EMPTY;
 	if (e->be != BE_OK) {
-		e->number[0] = '\0';
 		e->check = CSAM_CHECK_NUMBER;
 		return CSAM_REFUSED;
+	}
+	e->number = csam_text(a, number);
+	if (e->number == NULL) {
+		e->number = "";
+		return CSAM_ERROR;
 	}
 	switch (registry_enterprise(tx, a, e->number, who->lang, &re)) {
 	case 0:
@@ -93,15 +114,17 @@ run_checks(struct store_tx *tx, struct arena *a, const struct actor *who, const 
 	default:
 		return CSAM_ERROR;
 	}
-	/* A denomination longer than the array is an error, never a cut name. */
-	if (csam_copy(e->name, sizeof(e->name), re.name ? re.name : e->number) != 0)
+	e->name = csam_text(a, re.name ? re.name : e->number);
+	e->address = csam_address_line(a, &re.seat);
+	if (e->name == NULL || e->address == NULL) {
+		e->name = e->address = "";
 		return CSAM_ERROR;
-	csam_address_line(&re.seat, e->address, sizeof(e->address));
+	}
 	if (!re.active) {
 		e->check = CSAM_CHECK_STOPPED;
 		return CSAM_REFUSED;
 	}
-	if (csam_person_get(tx, who->person_id, &me) != 0)
+	if (csam_person_get(tx, a, who->person_id, &me) != 0)
 		return CSAM_ERROR;
 	rep = me.niss[0] ? registry_represents(tx, me.niss, e->number, today) : 0;
 	org = org_by_enterprise(tx, e->number);
@@ -111,13 +134,13 @@ run_checks(struct store_tx *tx, struct arena *a, const struct actor *who, const 
 	if (*why != POLICY_ALLOWED) {
 		e->check = *why == POLICY_LEVEL ? CSAM_CHECK_LEVEL : CSAM_CHECK_NOT_REP;
 		if (e->check == CSAM_CHECK_NOT_REP && me.niss[0] &&
-		    function_dates(tx, e->number, me.niss, today, e) != 0)
+		    function_dates(tx, a, e->number, me.niss, today, e) != 0)
 			return CSAM_ERROR;
 		return CSAM_DENIED;
 	}
 	e->org_id = org;
 	if (org > 0) {
-		if (gap_name(tx, org, e->gap_name, sizeof(e->gap_name)) != 0)
+		if (gap_name(tx, a, org, &e->gap_name) != 0)
 			return CSAM_ERROR;
 		if (!replace) {
 			e->check = CSAM_CHECK_REGISTERED;
@@ -131,25 +154,22 @@ run_checks(struct store_tx *tx, struct arena *a, const struct actor *who, const 
 }
 
 enum csam_rc
-csam_check(struct store *s, const struct actor *who, const char *typed, const char *today,
-    bool replace, struct csam_enterprise *e)
+csam_check(struct store *s, struct arena *a, const struct actor *who, const char *typed,
+    const char *today, bool replace, struct csam_enterprise *e)
 {
-	struct arena *a = arena_new(ARENA_MAX);
 	struct store_tx *tx = NULL;
 	enum policy_reason why;
 	enum csam_rc rc;
 
-	if (a == NULL || store_begin(s, STORE_READ, &tx) != 0) {
-		arena_free(a);
+	enterprise_clear(e);
+	if (store_begin(s, STORE_READ, &tx) != 0)
 		return CSAM_ERROR;
-	}
 	rc = run_checks(tx, a, who, typed, today, replace, e, &why);
 	if (rc == CSAM_DENIED)
 		rc = csam_refuse(s, &tx, who, e->number[0] ? e->number : NULL,
 		    POLICY_DESIGNATE_GAP, why, NULL);
 	else
 		store_rollback(&tx);
-	arena_free(a);
 	return rc;
 }
 
@@ -174,15 +194,15 @@ form_checks(struct store_tx *tx, struct arena *a, const struct actor *who,
 	enum be_reason br;
 	int rc;
 
-	memset(gap, 0, sizeof(*gap));
+	gap_clear(gap);
 	csam_check_fields(err, gap_contact, sizeof(gap_contact) / sizeof(gap_contact[0]),
 	    (const char *const[]){ f->email, f->phone });
-	if (csam_person_get(tx, who->person_id, &me) != 0)
+	if (csam_person_get(tx, a, who->person_id, &me) != 0)
 		return CSAM_ERROR;
 	if (!f->other) {
-		csam_copy(gap->niss, sizeof(gap->niss), me.niss);
-		csam_copy(gap->last_name, sizeof(gap->last_name), me.last_name);
-		csam_copy(gap->first_name, sizeof(gap->first_name), me.first_name);
+		gap->niss = me.niss;
+		gap->last_name = me.last_name;
+		gap->first_name = me.first_name;
 		gap->person_id = me.id;
 		gap->self = true;
 	} else {
@@ -204,21 +224,25 @@ form_checks(struct store_tx *tx, struct arena *a, const struct actor *who,
 			if (rc < 0)
 				return CSAM_ERROR;
 			if (rc == 0) {
-				csam_copy(gap->last_name, sizeof(gap->last_name), rp.last_name);
-				csam_copy(gap->first_name, sizeof(gap->first_name), rp.first_names);
+				gap->last_name = csam_text(a, rp.last_name);
+				gap->first_name = csam_text(a, rp.first_names);
 			}
-			rc = csam_person_by_niss(tx, niss.digits, &p);
+			rc = csam_person_by_niss(tx, a, niss.digits, &p);
 			if (rc < 0)
 				return CSAM_ERROR;
 			if (rc == 0) {
 				gap->person_id = p.id;
-				if (gap->last_name[0] == '\0') {
-					csam_copy(gap->last_name, sizeof(gap->last_name), p.last_name);
-					csam_copy(gap->first_name, sizeof(gap->first_name),
-					    p.first_name);
+				if (gap->last_name != NULL && gap->last_name[0] == '\0') {
+					gap->last_name = p.last_name;
+					gap->first_name = p.first_name;
 				}
 			}
-			csam_copy(gap->niss, sizeof(gap->niss), niss.digits);
+			gap->niss = csam_text(a, niss.digits);
+			if (gap->niss == NULL || gap->last_name == NULL ||
+			    gap->first_name == NULL) {
+				gap_clear(gap);
+				return CSAM_ERROR;
+			}
 			gap->self = gap->person_id == me.id;
 			if (gap->last_name[0] == '\0')
 				csam_error_add(err, "niss", N_("Ce numéro est inconnu du registre "
@@ -242,46 +266,49 @@ form_checks(struct store_tx *tx, struct arena *a, const struct actor *who,
 }
 
 enum csam_rc
-csam_gap_form_check(struct store *s, const struct actor *who, const struct csam_gap_form *f,
-    int64_t org_id, struct csam_gap *gap, struct csam_errors *err)
+csam_gap_form_check(struct store *s, struct arena *a, const struct actor *who,
+    const struct csam_gap_form *f, int64_t org_id, struct csam_gap *gap,
+    struct csam_errors *err)
 {
-	struct arena *a = arena_new(ARENA_MAX);
 	struct store_tx *tx;
 	enum csam_rc rc;
 
-	if (a == NULL || store_begin(s, STORE_READ, &tx) != 0) {
-		arena_free(a);
+	gap_clear(gap);
+	if (store_begin(s, STORE_READ, &tx) != 0)
 		return CSAM_ERROR;
-	}
 	rc = form_checks(tx, a, who, f, org_id, gap, err);
 	store_rollback(&tx);
-	arena_free(a);
 	return rc;
 }
 
-/* Fills done from the organisation and its GAP as they are now. */
+/* Fills done (texts in a) from the organisation and its GAP as they are now. */
 static int
-fill_done(struct store_tx *tx, const struct actor *who, int64_t org_id, int64_t gap_id,
-    bool replaced, struct csam_done *done)
+fill_done(struct store_tx *tx, struct arena *a, const struct actor *who, int64_t org_id,
+    int64_t gap_id, bool replaced, struct csam_done *done)
 {
 	struct csam_person p;
 	struct org o;
 
 	memset(done, 0, sizeof(*done));
-	if (org_get(tx, org_id, &o) != 0 || csam_person_get(tx, gap_id, &p) != 0)
+	done->enterprise = done->name = done->gap_name = "";
+	if (org_get(tx, org_id, &o) != 0 || csam_person_get(tx, a, gap_id, &p) != 0)
 		return -1;
 	done->org_id = org_id;
-	csam_copy(done->enterprise, sizeof(done->enterprise), o.enterprise);
-	csam_copy(done->name, sizeof(done->name), o.name);
-	csam_person_name(&p, done->gap_name, sizeof(done->gap_name));
+	done->enterprise = csam_text(a, o.enterprise);
+	done->name = csam_text(a, o.name);
+	done->gap_name = csam_person_name(a, &p);
 	done->self = gap_id == who->person_id;
 	done->replaced = replaced;
+	if (done->enterprise == NULL || done->name == NULL || done->gap_name == NULL) {
+		done->enterprise = done->name = done->gap_name = "";
+		return -1;
+	}
 	return 0;
 }
 
 /* The submission of token: 1 found (done filled), 0 none, -1 error or someone else's. */
 static int
-submission(struct store_tx *tx, const struct actor *who, const char *token,
+submission(struct store_tx *tx, struct arena *a, const struct actor *who, const char *token,
     struct csam_done *done)
 {
 	struct store_q *q;
@@ -303,11 +330,11 @@ submission(struct store_tx *tx, const struct actor *who, const char *token,
 		return rc;
 	if (person != who->person_id)
 		return -2;
-	return fill_done(tx, who, org, gap, replaced, done) == 0 ? 1 : -1;
+	return fill_done(tx, a, who, org, gap, replaced, done) == 0 ? 1 : -1;
 }
 
 enum csam_rc
-csam_submission(struct store *s, const struct actor *who, const char *token,
+csam_submission(struct store *s, struct arena *a, const struct actor *who, const char *token,
     struct csam_done *out)
 {
 	struct store_tx *tx;
@@ -317,29 +344,31 @@ csam_submission(struct store *s, const struct actor *who, const char *token,
 		return CSAM_NOT_FOUND;
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return CSAM_ERROR;
-	rc = submission(tx, who, token, out);
+	rc = submission(tx, a, who, token, out);
 	store_rollback(&tx);
 	return rc == 1 ? CSAM_OK : rc == 0 || rc == -2 ? CSAM_NOT_FOUND : CSAM_ERROR;
 }
 
 /* The mails of a registration or a replacement, in the same transaction. */
 static int
-notify(struct store_tx *tx, const struct actor *who, const struct csam_enterprise *e,
-    const struct csam_gap *gap, const struct csam_gap_form *f, int64_t old_gap,
-    const char *old_contact)
+notify(struct store_tx *tx, struct arena *a, const struct actor *who,
+    const struct csam_enterprise *e, const struct csam_gap *gap,
+    const struct csam_gap_form *f, int64_t old_gap, const char *old_contact)
 {
-	char number[13], name[FULL_NAME_SIZE];
+	char number[13];
+	const char *name = arena_printf(a, "%s %s", gap->first_name, gap->last_name);
 	const char *args[3] = { e->name, number, name };
 
+	if (name == NULL)
+		return -1;
 	be_enterprise_format(e->number, number);
-	snprintf(name, sizeof(name), "%s %s", gap->first_name, gap->last_name);
 	if (old_gap == 0)
 		return mail_queue(tx, MAIL_GAP_DESIGNATED, f->email, who->lang, e->number, args, 3);
 	if (old_gap > 0) {
 		struct csam_person prev;
 		const char *to;
 
-		if (csam_person_get(tx, old_gap, &prev) != 0)
+		if (csam_person_get(tx, a, old_gap, &prev) != 0)
 			return -1;
 		/* The previous GAP at their own address, else at the organisation's former one. */
 		to = value_ok(VALUE_EMAIL, prev.email, 0) ? prev.email : old_contact;
@@ -352,11 +381,10 @@ notify(struct store_tx *tx, const struct actor *who, const struct csam_enterpris
 }
 
 enum csam_rc
-csam_designate(struct store *s, const struct actor *who, const struct csam_gap_form *f,
-    bool replace, struct csam_enterprise *e, struct csam_gap *gap, struct csam_errors *err,
-    struct csam_done *done)
+csam_designate(struct store *s, struct arena *a, const struct actor *who,
+    const struct csam_gap_form *f, bool replace, struct csam_enterprise *e,
+    struct csam_gap *gap, struct csam_errors *err, struct csam_done *done)
 {
-	struct arena *a = arena_new(ARENA_MAX);
 	struct store_tx *tx = NULL;
 	struct actor by = {
 		.person_id = who->person_id, .role = "legal_rep", .source = who->source,
@@ -368,12 +396,10 @@ csam_designate(struct store *s, const struct actor *who, const struct csam_gap_f
 	int64_t gap_id, old_gap = 0;
 	int x;
 
-	memset(e, 0, sizeof(*e));
-	memset(gap, 0, sizeof(*gap));
-	if (a == NULL || store_begin(s, STORE_WRITE, &tx) != 0) {
-		arena_free(a);
+	enterprise_clear(e);
+	gap_clear(gap);
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return CSAM_ERROR;
-	}
 	if (!csam_valid_token(f->token)) {
 		csam_error_add(err, "token", N_("Ce formulaire n'est plus valable : "
 		    "recommencez l'enregistrement."), NULL);
@@ -381,7 +407,7 @@ csam_designate(struct store *s, const struct actor *who, const struct csam_gap_f
 		goto rollback;
 	}
 	/* The same confirmation again: its first outcome, nothing changes. */
-	x = who->person_id > 0 ? submission(tx, who, f->token, done) : 0;
+	x = who->person_id > 0 ? submission(tx, a, who, f->token, done) : 0;
 	if (x == 1) {
 		done->replayed = true;
 		rc = CSAM_OK;
@@ -453,11 +479,11 @@ csam_designate(struct store *s, const struct actor *who, const struct csam_gap_f
 			goto rollback;
 		}
 	}
-	if (notify(tx, who, e, gap, f, replace ? old_gap : 0, replace ? old.contact_email :
+	if (notify(tx, a, who, e, gap, f, replace ? old_gap : 0, replace ? old.contact_email :
 	    NULL) != 0 ||
 	    store_exec(tx, SQL_CSAM_SUBMISSION_INSERT, "titii", f->token, who->person_id,
 	    replace ? "replace" : "register", e->org_id, gap_id) != 1 ||
-	    fill_done(tx, who, e->org_id, gap_id, replace, done) != 0) {
+	    fill_done(tx, a, who, e->org_id, gap_id, replace, done) != 0) {
 		rc = CSAM_ERROR;
 		goto rollback;
 	}
@@ -467,6 +493,5 @@ csam_designate(struct store *s, const struct actor *who, const struct csam_gap_f
 rollback:
 	store_rollback(&tx);
 done:
-	arena_free(a);
 	return rc;
 }

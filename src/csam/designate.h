@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "base/utf8.h"
+#include "base/arena.h"
 #include "be/be.h"
 #include "csam/csam.h"
 #include "store/store.h"
@@ -26,26 +26,27 @@ enum csam_check {
 	CSAM_CHECK_NOT_REGISTERED, /* replacement asked for an enterprise not registered */
 };
 
-/* What the checks found out about the enterprise. */
+/* What the checks found out about the enterprise. Texts live in the caller's arena and
+ * are "" until a check finds them (never NULL once csam_check returned). */
 struct csam_enterprise {
 	enum csam_check check;
 	enum be_reason be;         /* CSAM_CHECK_NUMBER */
-	char number[11];           /* 10 digits once the number is valid */
-	char name[ORG_NAME_SIZE];            /* from the registry, in the reader's language */
-	char address[512];         /* the registered seat, one line */
+	const char *number;        /* 10 digits once the number is valid */
+	const char *name;          /* from the registry, in the reader's language */
+	const char *address;       /* the registered seat, one line */
 	int64_t org_id;            /* the organisation when registered, else 0 */
-	char gap_name[FULL_NAME_SIZE];        /* its GAP (first and last name) when registered */
-	char ended[11];            /* CSAM_CHECK_NOT_REP: the person's last function ended */
-	char starts[11];           /* CSAM_CHECK_NOT_REP: the person's next function begins */
+	const char *gap_name;      /* its GAP (first and last name) when registered */
+	const char *ended;         /* CSAM_CHECK_NOT_REP: the person's last function ended */
+	const char *starts;        /* CSAM_CHECK_NOT_REP: the person's next function begins */
 };
 
 /* Runs the checks for who on the typed number on today (ISO date): an eID session, the
  * number, the registry, who's current legal function, then whether the enterprise is
- * registered (replace: it must be; else: it must not be). A refusal of the policy (no
- * eID session, not a representative) is audited as access.denied. Returns CSAM_OK, or
- * CSAM_REFUSED / CSAM_DENIED with e->check set, or CSAM_ERROR. */
-enum csam_rc csam_check(struct store *s, const struct actor *who, const char *typed,
-    const char *today, bool replace, struct csam_enterprise *e);
+ * registered (replace: it must be; else: it must not be); e's texts in a. A refusal of
+ * the policy (no eID session, not a representative) is audited as access.denied.
+ * Returns CSAM_OK, or CSAM_REFUSED / CSAM_DENIED with e->check set, or CSAM_ERROR. */
+enum csam_rc csam_check(struct store *s, struct arena *a, const struct actor *who,
+    const char *typed, const char *today, bool replace, struct csam_enterprise *e);
 
 /* The form "Enregistrement de l'entreprise dans CSAM" (and its confirmation). */
 struct csam_gap_form {
@@ -59,29 +60,28 @@ struct csam_gap_form {
 	const char *today;         /* ISO date */
 };
 
-/* The GAP the form designates. */
+/* The GAP the form designates; texts in the caller's arena, "" when unknown. */
 struct csam_gap {
-	char niss[12];
-	char last_name[PERSON_NAME_SIZE];
-	char first_name[PERSON_NAME_SIZE];
+	const char *niss;          /* 11 digits */
+	const char *last_name, *first_name;
 	int64_t person_id;         /* 0 when not yet known to portier (created on confirm) */
 	bool self;
 };
 
 /* Checks the form's fields for who (the other person in the persons register, the name
- * typed against it; replacing by the current GAP is refused) and fills gap. Runs no
- * enterprise check: call csam_check first. Returns CSAM_OK, CSAM_INVALID with err filled,
- * or CSAM_ERROR. */
-enum csam_rc csam_gap_form_check(struct store *s, const struct actor *who,
+ * typed against it; replacing by the current GAP is refused) and fills gap (texts in a).
+ * Runs no enterprise check: call csam_check first. Returns CSAM_OK, CSAM_INVALID with err
+ * filled, or CSAM_ERROR. */
+enum csam_rc csam_gap_form_check(struct store *s, struct arena *a, const struct actor *who,
     const struct csam_gap_form *f, int64_t org_id, struct csam_gap *gap,
     struct csam_errors *err);
 
-/* What "Confirmer" did. */
+/* What "Confirmer" did; texts in the caller's arena. */
 struct csam_done {
 	int64_t org_id;
-	char enterprise[11];
-	char name[ORG_NAME_SIZE];
-	char gap_name[FULL_NAME_SIZE];
+	const char *enterprise;    /* 10 digits */
+	const char *name;
+	const char *gap_name;      /* first and last name */
 	bool self;                 /* who designated themself */
 	bool replaced;             /* a replacement (else a registration) */
 	bool replayed;             /* the same token was confirmed before: nothing changed */
@@ -92,14 +92,15 @@ struct csam_done {
  * person created from the persons register when new, the audit events, the mails (the
  * contact address; on replacement also the previous GAP) and the token recorded. The same
  * token confirmed again returns the first outcome with replayed set and changes nothing.
+ * e, gap and done get their texts in a.
  * Returns CSAM_OK; CSAM_REFUSED / CSAM_DENIED (e->check); CSAM_INVALID (err); CSAM_ERROR. */
-enum csam_rc csam_designate(struct store *s, const struct actor *who,
+enum csam_rc csam_designate(struct store *s, struct arena *a, const struct actor *who,
     const struct csam_gap_form *f, bool replace, struct csam_enterprise *e,
     struct csam_gap *gap, struct csam_errors *err, struct csam_done *done);
 
-/* The outcome of an earlier "Confirmer" of who by its token (the success page).
- * Returns CSAM_OK, CSAM_NOT_FOUND (unknown token, or someone else's) or CSAM_ERROR. */
-enum csam_rc csam_submission(struct store *s, const struct actor *who, const char *token,
-    struct csam_done *out);
+/* The outcome of an earlier "Confirmer" of who by its token (the success page), texts in
+ * a. Returns CSAM_OK, CSAM_NOT_FOUND (unknown token, or someone else's) or CSAM_ERROR. */
+enum csam_rc csam_submission(struct store *s, struct arena *a, const struct actor *who,
+    const char *token, struct csam_done *out);
 
 #endif

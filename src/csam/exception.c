@@ -20,7 +20,6 @@
 #include "registry/registry.h"
 #include "value/value.h"
 
-#define ARENA_MAX (1u << 20)
 #define REF_TRIES 8
 
 /* 32 symbols without look-alikes (no I, O, 0, 1), as the activation codes. */
@@ -128,14 +127,16 @@ country(struct csam_errors *err, const char *field, const char *v)
 		csam_error_add(err, field, N_("Choisissez un pays de la liste."), NULL);
 }
 
-/* The Belgian enterprise of cases rep_abroad and rep_company, checked in the registry. */
+/* The Belgian enterprise of cases rep_abroad and rep_company, checked in the registry;
+ * *number receives its 10 digits in a. */
 static int
 check_enterprise(struct store_tx *tx, struct arena *a, const struct actor *who,
-    const struct csam_exc_form *f, char number[11], struct reg_enterprise *re,
+    const struct csam_exc_form *f, const char **number, struct reg_enterprise *re,
     struct csam_errors *err)
 {
+	char digits[11];
 	enum be_reason br = empty(f->enterprise) ? BE_EMPTY : strlen(f->enterprise) >
-	    CSAM_TYPED_MAX ? BE_LENGTH : be_enterprise_parse(f->enterprise, number);
+	    CSAM_TYPED_MAX ? BE_LENGTH : be_enterprise_parse(f->enterprise, digits);
 	int64_t org;
 	int rc;
 
@@ -144,7 +145,10 @@ check_enterprise(struct store_tx *tx, struct arena *a, const struct actor *who,
 		    "d'entreprise.") : be_reason_msgid(br), NULL);
 		return 1;
 	}
-	rc = registry_enterprise(tx, a, number, who->lang, re);
+	*number = csam_text(a, digits);
+	if (*number == NULL)
+		return -1;
+	rc = registry_enterprise(tx, a, *number, who->lang, re);
 	if (rc < 0)
 		return -1;
 	if (rc == 1) {
@@ -157,7 +161,7 @@ check_enterprise(struct store_tx *tx, struct arena *a, const struct actor *who,
 		    "Banque-Carrefour des Entreprises : elle ne peut pas être enregistrée."), NULL);
 		return 1;
 	}
-	org = org_by_enterprise(tx, number);
+	org = org_by_enterprise(tx, *number);
 	if (org < 0)
 		return -1;
 	if (org > 0) {
@@ -185,11 +189,11 @@ represented_by(struct store_tx *tx, struct arena *a, const char *number, const c
 	return 0;
 }
 
-/* The typed values after the checks, as stored. */
+/* The typed values after the checks, as stored (texts in the arena of validate). */
 struct clean {
-	char number[11];             /* the Belgian enterprise, or "" */
-	char rep_number[64];         /* the representing company's number (10 digits if BE) */
-	char niss[12];
+	const char *number;          /* the Belgian enterprise, or "" */
+	const char *rep_number;      /* the representing company's number (10 digits if BE) */
+	const char *niss;            /* 11 digits, or "" */
 	const char *company_country, *company_name, *company_reg, *company_address;
 	const char *rep_kind;
 };
@@ -219,6 +223,7 @@ validate(struct store_tx *tx, struct arena *a, const struct actor *who,
 	int rc;
 
 	memset(c, 0, sizeof(*c));
+	c->number = c->rep_number = c->niss = "";
 	if (!one_of(f->case_kind, cases)) {
 		csam_error_add(err, "case_kind", N_("Choisissez le cas qui s'applique à votre "
 		    "demande."), NULL);
@@ -227,16 +232,15 @@ validate(struct store_tx *tx, struct arena *a, const struct actor *who,
 	belgian = strcmp(f->case_kind, "foreign_company") != 0;
 	/* The enterprise */
 	if (belgian) {
-		rc = check_enterprise(tx, a, who, f, c->number, &re, err);
+		rc = check_enterprise(tx, a, who, f, &c->number, &re, err);
 		if (rc < 0)
 			return -1;
 		if (rc == 0) {
-			char line[512];
-
-			csam_address_line(&re.seat, line, sizeof(line));
 			c->company_country = "BE";
-			c->company_name = arena_strdup(a, re.name ? re.name : c->number);
-			c->company_address = arena_strdup(a, line);
+			c->company_name = csam_text(a, re.name ? re.name : c->number);
+			c->company_address = csam_address_line(a, &re.seat);
+			if (c->company_name == NULL || c->company_address == NULL)
+				return -1;
 		}
 	} else {
 		country(err, "company_country", f->company_country);
@@ -269,8 +273,12 @@ validate(struct store_tx *tx, struct arena *a, const struct actor *who,
 		    "qui représente l'entreprise."));
 		if (f->rep_company_country != NULL && strcmp(f->rep_company_country, "BE") == 0 &&
 		    !empty(f->rep_company_number)) {
+			char digits[11];
+
 			br = strlen(f->rep_company_number) > CSAM_TYPED_MAX ? BE_LENGTH :
-			    be_enterprise_parse(f->rep_company_number, c->rep_number);
+			    be_enterprise_parse(f->rep_company_number, digits);
+			if (br == BE_OK && (c->rep_number = csam_text(a, digits)) == NULL)
+				return -1;
 			if (br != BE_OK) {
 				csam_error_add(err, "rep_company_number", be_reason_msgid(br), NULL);
 			} else if (belgian && c->number[0]) {
@@ -282,8 +290,8 @@ validate(struct store_tx *tx, struct arena *a, const struct actor *who,
 					    "des Entreprises ne connaît pas cette entreprise comme "
 					    "représentant légal actuel de l'entreprise."), NULL);
 			}
-		} else {
-			csam_copy(c->rep_number, sizeof(c->rep_number), f->rep_company_number);
+		} else if ((c->rep_number = csam_text(a, f->rep_company_number)) == NULL) {
+			return -1;
 		}
 	}
 	text(err, "rep_last_name", f->rep_last_name, CSAM_NAME_MAX, N_("Introduisez le nom."));
@@ -311,8 +319,8 @@ validate(struct store_tx *tx, struct arena *a, const struct actor *who,
 		csam_error_add(err, "gap_niss", br == BE_EMPTY ? N_("Introduisez le numéro de "
 		    "registre national ou le numéro BIS du Gestionnaire d'Accès Principal.") :
 		    be_reason_msgid(br), NULL);
-	else
-		csam_copy(c->niss, sizeof(c->niss), niss.digits);
+	else if ((c->niss = csam_text(a, niss.digits)) == NULL)
+		return -1;
 	text(err, "gap_last_name", f->gap_last_name, CSAM_NAME_MAX, N_("Introduisez le nom."));
 	text(err, "gap_first_name", f->gap_first_name, CSAM_NAME_MAX,
 	    N_("Introduisez le prénom."));
@@ -348,13 +356,13 @@ stop(struct store *s, const struct actor *who, const char *why)
 }
 
 enum csam_rc
-csam_exception_submit(struct store *s, const struct actor *who,
+csam_exception_submit(struct store *s, struct arena *a, const struct actor *who,
     const struct csam_exc_form *f, struct csam_errors *err, bool *stopped,
     struct csam_exc_created *out)
 {
-	struct arena *a = arena_new(ARENA_MAX);
 	unsigned char hash[32];
-	char object[40], details[64];
+	char object[40], details[64], ref[CSAM_REFERENCE_MAX];
+	char *key = NULL;
 	const char *args[2];
 	struct store_tx *tx = NULL;
 	struct store_q *q;
@@ -364,8 +372,6 @@ csam_exception_submit(struct store *s, const struct actor *who,
 
 	*stopped = false;
 	memset(out, 0, sizeof(*out));
-	if (a == NULL)
-		return CSAM_ERROR;
 	/* The guide's warning first: eID holders and Belgian residents use the standard
 	 * procedure, whatever else the form says. */
 	if (!yes_no(f->has_eid))
@@ -375,21 +381,22 @@ csam_exception_submit(struct store *s, const struct actor *who,
 	if (is_yes(f->has_eid) || is_yes(f->rep_domicile_be) ||
 	    (f->rep_country != NULL && strcmp(f->rep_country, "BE") == 0)) {
 		*stopped = true;
-		arena_free(a);
 		return stop(s, who, is_yes(f->has_eid) ? "eid" : "domicile_be");
 	}
-	if (store_begin(s, STORE_WRITE, &tx) != 0) {
-		arena_free(a);
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return CSAM_ERROR;
-	}
 	if (validate(tx, a, who, f, &c, err) != 0)
 		goto rollback;
 	if (err->n > 0) {
 		rc = CSAM_INVALID;
 		goto rollback;
 	}
-	csam_token_new(out->key);
-	key_hash(out->key, hash);
+	/* The key in the arena itself, so that a failure can wipe its only copy. */
+	key = arena_alloc(a, CSAM_KEY_LEN + 1);
+	if (key == NULL)
+		goto rollback;
+	csam_token_new(key);
+	key_hash(key, hash);
 	/* The same form again (double click, back button): the same request, a new key. */
 	if (store_query(tx, SQL_CSAM_EXC_BY_TOKEN, &q, "t", f->token) != 0)
 		goto rollback;
@@ -397,8 +404,10 @@ csam_exception_submit(struct store *s, const struct actor *who,
 	if (x == 1) {
 		int64_t id = store_int(q, 0);
 
-		csam_copy(out->reference, sizeof(out->reference), store_text(q, 1));
+		out->reference = csam_text(a, store_text(q, 1));
 		store_done(q);
+		if (out->reference == NULL)
+			goto rollback;
 		out->replayed = true;
 		if (store_exec(tx, SQL_CSAM_EXC_SET_KEY, "ib", id, hash, sizeof(hash)) != 1)
 			goto rollback;
@@ -410,9 +419,9 @@ csam_exception_submit(struct store *s, const struct actor *who,
 	for (int i = 0; ; i++) {
 		if (i == REF_TRIES)
 			goto rollback;
-		reference_new(out->reference);
+		reference_new(ref);
 		x = store_exec(tx, SQL_CSAM_EXC_INSERT, "tb" "ttttttttttttttttttttttt" "i" "ttt" "I",
-		    out->reference, hash, sizeof(hash), f->case_kind, who->lang,
+		    ref, hash, sizeof(hash), f->case_kind, who->lang,
 		    c.number[0] ? c.number : NULL, c.company_country, c.company_name,
 		    c.company_reg, c.company_address, c.rep_kind,
 		    strcmp(c.rep_kind, "company") == 0 ? f->rep_company_name : NULL,
@@ -429,6 +438,9 @@ csam_exception_submit(struct store *s, const struct actor *who,
 			goto rollback;
 		/* A reference drawn twice: draw again. */
 	}
+	out->reference = csam_text(a, ref);
+	if (out->reference == NULL)
+		goto rollback;
 	snprintf(object, sizeof(object), "exception:%s", out->reference);
 	args[0] = out->reference;
 	args[1] = c.company_name;
@@ -441,16 +453,20 @@ csam_exception_submit(struct store *s, const struct actor *who,
 commit:
 	rc = store_commit(&tx) == 0 ? CSAM_OK : CSAM_ERROR;
 	tx = NULL;
+	out->key = key;
 rollback:
 	store_rollback(&tx);
-	if (rc != CSAM_OK)
-		sodium_memzero(out->key, sizeof(out->key));
-	arena_free(a);
+	if (rc != CSAM_OK) {
+		if (key != NULL)
+			sodium_memzero(key, CSAM_KEY_LEN + 1);
+		out->key = NULL;
+	}
 	return rc;
 }
 
 enum csam_rc
-csam_exception_status(struct store *s, const char *reference, char status[16])
+csam_exception_status(struct store *s, struct arena *a, const char *reference,
+    const char **status)
 {
 	char ref[CSAM_REFERENCE_MAX];
 	struct store_tx *tx;
@@ -466,8 +482,8 @@ csam_exception_status(struct store *s, const char *reference, char status[16])
 		return CSAM_ERROR;
 	}
 	rc = store_next(q);
-	if (rc == 1)
-		csam_copy(status, 16, store_text(q, 0));
+	if (rc == 1 && (*status = csam_text(a, store_text(q, 0))) == NULL)
+		rc = -1;
 	store_done(q);
 	store_rollback(&tx);
 	return rc == 1 ? CSAM_OK : rc == 0 ? CSAM_NOT_FOUND : CSAM_ERROR;
@@ -476,9 +492,7 @@ csam_exception_status(struct store *s, const char *reference, char status[16])
 static const char *
 col(struct arena *a, struct store_q *q, int i)
 {
-	const char *t = store_text(q, i);
-
-	return arena_strdup(a, t ? t : "");
+	return csam_text(a, store_text(q, i));
 }
 
 int

@@ -55,24 +55,26 @@ struct csam_exc {
 	unsigned char access_hash[32];
 };
 
+/* A stored request's reference and key, in the caller's arena. */
 struct csam_exc_created {
-	char reference[CSAM_REFERENCE_MAX];
-	char key[CSAM_KEY_LEN + 1];      /* the requester's download key (shown once) */
+	const char *reference;           /* EX-XXXX-XXXX */
+	const char *key;                 /* the requester's download key (shown once) */
 	bool replayed;                   /* the same form again: the same request, a new key */
 };
 
 /* Checks and stores a request, with its audit event and the mail "request received" in
  * one transaction. *stopped is set, and nothing stored (a refusal is audited), when the
  * requester states an eID card or a Belgian domicile: the standard procedure is theirs.
- * Returns CSAM_OK (out filled), CSAM_REFUSED (*stopped), CSAM_INVALID (err) or
- * CSAM_ERROR. */
-enum csam_rc csam_exception_submit(struct store *s, const struct actor *who,
+ * Returns CSAM_OK (out filled, its texts in a), CSAM_REFUSED (*stopped), CSAM_INVALID
+ * (err) or CSAM_ERROR. */
+enum csam_rc csam_exception_submit(struct store *s, struct arena *a, const struct actor *who,
     const struct csam_exc_form *f, struct csam_errors *err, bool *stopped,
     struct csam_exc_created *out);
 
 /* The status of a reference ("received", "paper", "approving", "approved", "rejected")
- * into status (16 bytes). Returns CSAM_OK, CSAM_NOT_FOUND or CSAM_ERROR. */
-enum csam_rc csam_exception_status(struct store *s, const char *reference, char status[16]);
+ * into *status, in a. Returns CSAM_OK, CSAM_NOT_FOUND or CSAM_ERROR. */
+enum csam_rc csam_exception_status(struct store *s, struct arena *a, const char *reference,
+    const char **status);
 
 /* The request of reference for its requester: key must be the download key given at
  * submission. Returns CSAM_OK, CSAM_NOT_FOUND (unknown, or the key does not match) or

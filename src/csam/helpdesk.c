@@ -54,9 +54,7 @@ begin(struct store *s, const struct actor *who, enum store_mode mode, struct sto
 static const char *
 dup(struct arena *a, struct store_q *q, int col)
 {
-	const char *t = store_text(q, col);
-
-	return arena_strdup(a, t ? t : "");
+	return csam_text(a, store_text(q, col));
 }
 
 enum csam_rc
@@ -148,14 +146,15 @@ decisions(struct store_tx *tx, struct arena *a, int64_t id, struct csam_decision
 /* Whether x is the operator's own business: she filed it (logged in), or it names her as
  * the GAP. Separation of duties: she may read it, not act on it. 1, 0 or -1. */
 static int
-own_request(struct store_tx *tx, const struct actor *who, const struct csam_exc *x)
+own_request(struct store_tx *tx, struct arena *a, const struct actor *who,
+    const struct csam_exc *x)
 {
 	struct csam_person me;
 	int r;
 
 	if (x->submitted_by != 0 && x->submitted_by == who->person_id)
 		return 1;
-	r = csam_person_get(tx, who->person_id, &me);
+	r = csam_person_get(tx, a, who->person_id, &me);
 	if (r != 0)
 		return r < 0 ? -1 : 0;
 	return me.niss[0] != '\0' && strcmp(me.niss, x->gap_niss) == 0;
@@ -178,7 +177,7 @@ csam_request(struct store *s, struct arena *a, const struct actor *who,
 	if (found == 0 && decisions(tx, a, x->id, d, n) != 0)
 		found = -1;
 	if (found == 0) {
-		int own = own_request(tx, who, x);
+		int own = own_request(tx, a, who, x);
 
 		found = own < 0 ? -1 : 0;
 		x->own = own > 0;
@@ -228,7 +227,7 @@ decision_begin(struct store *s, struct arena *a, const struct actor *who,
 		return rc;
 	found = csam_reference_parse(reference, ref) ? csam_exception_read(*tx, a, ref, x) : 1;
 	if (found == 0) {
-		int own = own_request(*tx, who, x);
+		int own = own_request(*tx, a, who, x);
 
 		found = own == 0 ? 0 : own > 0 ? 2 : -1;
 	}
@@ -308,7 +307,6 @@ csam_approve(struct store *s, const struct actor *who, const char *reference,
 	struct store_q *q;
 	struct csam_exc x;
 	struct csam_person gap;
-	char gap_name[FULL_NAME_SIZE];
 	const char *args[3];
 	int64_t count = 0, mine = 0, gap_id = 0, org_id;
 	enum csam_rc rc;
@@ -365,7 +363,7 @@ csam_approve(struct store *s, const struct actor *who, const char *reference,
 		}
 	}
 	if (csam_person_ensure(tx, who, x.gap_niss, x.gap_last_name, x.gap_first_name,
-	    x.language, &gap_id) != 0 || csam_person_get(tx, gap_id, &gap) != 0)
+	    x.language, &gap_id) != 0 || csam_person_get(tx, a, gap_id, &gap) != 0)
 		goto rollback;
 	{
 		struct org_new n = {
@@ -384,11 +382,11 @@ csam_approve(struct store *s, const struct actor *who, const char *reference,
 		rc = CSAM_REFUSED;
 		goto rollback;
 	}
-	csam_person_name(&gap, gap_name, sizeof(gap_name));
 	args[0] = x.reference;
 	args[1] = x.company_name;
-	args[2] = gap_name;
-	if (org_id < 0 || store_exec(tx, SQL_CSAM_EXC_APPROVED, "iii", x.id, org_id, gap_id) != 1 ||
+	args[2] = csam_person_name(a, &gap);
+	if (org_id < 0 || args[2] == NULL ||
+	    store_exec(tx, SQL_CSAM_EXC_APPROVED, "iii", x.id, org_id, gap_id) != 1 ||
 	    audit_decision(tx, who, &x, "exception.approve", four_eyes ?
 	    "{\"four_eyes\":true}" : "{\"four_eyes\":false}") != 0 ||
 	    mail_queue(tx, MAIL_REQUEST_APPROVED, x.contact_email, x.language,
@@ -454,10 +452,9 @@ done:
 }
 
 enum csam_rc
-csam_activation_letter(struct store *s, const struct actor *who, const char *reference,
-    struct csam_letter *out)
+csam_activation_letter(struct store *s, struct arena *a, const struct actor *who,
+    const char *reference, struct csam_letter *out)
 {
-	struct arena *a = arena_new(ARENA_MAX);
 	struct store_tx *tx = NULL;
 	struct csam_person gap;
 	struct csam_exc x;
@@ -467,34 +464,31 @@ csam_activation_letter(struct store *s, const struct actor *who, const char *ref
 	int x_rc;
 
 	memset(out, 0, sizeof(*out));
-	if (a == NULL)
-		return CSAM_ERROR;
 	rc = decision_begin(s, a, who, reference, "exception.letter", &tx, &x, &why);
 	if (rc != CSAM_OK)
-		goto done;
+		return rc;
 	if (strcmp(x.status, "approved") != 0 || x.gap_person <= 0) {
 		store_rollback(&tx);
-		rc = CSAM_CONFLICT;
-		goto done;
+		return CSAM_CONFLICT;
 	}
-	if (csam_person_get(tx, x.gap_person, &gap) != 0) {
+	if (csam_person_get(tx, a, x.gap_person, &gap) != 0) {
 		store_rollback(&tx);
-		rc = CSAM_ERROR;
-		goto done;
+		return CSAM_ERROR;
 	}
 	store_rollback(&tx);
-	csam_person_name(&gap, out->gap_name, sizeof(out->gap_name));
-	csam_copy(out->org_name, sizeof(out->org_name), x.company_name);
-	csam_copy(out->reference, sizeof(out->reference), x.reference);
-	csam_copy(out->language, sizeof(out->language), gap.language[0] ? gap.language :
-	    x.language);
+	out->gap_name = csam_person_name(a, &gap);
+	out->org_name = x.company_name;
+	out->reference = x.reference;
+	out->language = gap.language[0] ? gap.language : x.language;
+	/* The code straight into the arena: its only copy, which the caller wipes. */
+	out->code = arena_alloc(a, ACTIVATION_CODE_MAX);
+	if (out->gap_name == NULL || out->code == NULL)
+		return CSAM_ERROR;
 	snprintf(actor, sizeof(actor), "%" PRId64, who->person_id);
 	/* The code service keeps only its hash and audits the issue (activation.issue). */
 	x_rc = activation_issue(s, x.gap_person, actor, "helpdesk", who->request_id, out->code,
 	    &out->expires_at);
 	rc = x_rc == 0 ? CSAM_OK : x_rc == 1 ? CSAM_NOT_FOUND : CSAM_ERROR;
-done:
-	arena_free(a);
 	return rc;
 }
 
@@ -542,13 +536,17 @@ csam_helpdesk_grant(struct store *s, const char *niss, const char *actor)
 enum csam_rc
 csam_helpdesk_revoke(struct store *s, const char *niss, const char *actor)
 {
+	struct arena *a = arena_new(ARENA_MAX);
 	struct csam_person p;
 	struct store_tx *tx;
 	int rc;
 
-	if (store_begin(s, STORE_WRITE, &tx) != 0)
+	if (a == NULL || store_begin(s, STORE_WRITE, &tx) != 0) {
+		arena_free(a);
 		return CSAM_ERROR;
-	rc = csam_person_by_niss(tx, niss, &p);
+	}
+	rc = csam_person_by_niss(tx, a, niss, &p);
+	arena_free(a);
 	if (rc == 0)
 		rc = store_exec(tx, SQL_CSAM_HELPDESK_REMOVE, "i", p.id) == 1 ? 0 : 1;
 	if (rc != 0 || role_audit(tx, actor, p.id, "helpdesk.revoke") != 0) {

@@ -12,7 +12,6 @@
 
 #include "auth/activation.h"
 #include "base/arena.h"
-#include "base/utf8.h"
 #include "csam/csam.h"
 #include "csam/exception.h"
 #include "store/store.h"
@@ -89,21 +88,21 @@ enum csam_rc csam_approve(struct store *s, const struct actor *who, const char *
 enum csam_rc csam_reject(struct store *s, const struct actor *who, const char *reference,
     const char *reason, enum csam_refusal *why);
 
-/* The activation letter of an approved request's GAP. */
+/* The activation letter of an approved request's GAP; texts in the caller's arena. */
 struct csam_letter {
-	char code[ACTIVATION_CODE_MAX];
+	char *code;                  /* ACTIVATION_CODE_MAX bytes: wipe them after use */
 	int64_t expires_at;
-	char gap_name[FULL_NAME_SIZE];
-	char org_name[ORG_NAME_SIZE];
-	char reference[CSAM_REFERENCE_MAX];
-	char language[4];
+	const char *gap_name;
+	const char *org_name;
+	const char *reference;
+	const char *language;
 };
 
 /* Issues a fresh activation code for the GAP of approved request reference (an earlier
- * unused code stops working), audited. Returns CSAM_OK (letter filled; wipe it after
- * use), CSAM_REFUSED (her own), CSAM_CONFLICT (not approved), CSAM_NOT_FOUND, CSAM_DENIED
- * or CSAM_ERROR. */
-enum csam_rc csam_activation_letter(struct store *s, const struct actor *who,
+ * unused code stops working), audited. Returns CSAM_OK (letter filled in a; wipe its code
+ * after use), CSAM_REFUSED (her own), CSAM_CONFLICT (not approved), CSAM_NOT_FOUND,
+ * CSAM_DENIED or CSAM_ERROR. */
+enum csam_rc csam_activation_letter(struct store *s, struct arena *a, const struct actor *who,
     const char *reference, struct csam_letter *out);
 
 /* ---- the helpdesk role (command line) ---- */

@@ -13,20 +13,20 @@
 static const char *
 dup(struct arena *a, const char *s)
 {
-	return arena_strdup(a, s ? s : "");
+	return csam_text(a, s);
 }
 
 /* The roles of who in org (legal representative from the registry on today). */
 static int
-roles(struct store_tx *tx, const struct actor *who, const struct org *o, const char *today,
-    struct policy_actor *actor)
+roles(struct store_tx *tx, struct arena *a, const struct actor *who, const struct org *o,
+    const char *today, struct policy_actor *actor)
 {
 	struct csam_person me;
 	int rep = 0;
 
 	if (who->person_id <= 0)
 		return csam_actor(tx, who, 0, false, actor);
-	if (csam_person_get(tx, who->person_id, &me) != 0)
+	if (csam_person_get(tx, a, who->person_id, &me) != 0)
 		return -1;
 	if (o->enterprise[0] && me.niss[0] && today != NULL)
 		rep = registry_represents(tx, me.niss, o->enterprise, today);
@@ -74,7 +74,7 @@ csam_org_view(struct store *s, struct arena *a, const struct actor *who, int64_t
 		store_rollback(&tx);
 		return x == 1 ? CSAM_NOT_FOUND : CSAM_ERROR;
 	}
-	if (roles(tx, who, &o, today, &actor) != 0)
+	if (roles(tx, a, who, &o, today, &actor) != 0)
 		goto done;
 	if (!(actor.roles & (ROLE_GAP | ROLE_COGAP | ROLE_LEGAL_REP | ROLE_HELPDESK)))
 		return csam_refuse(s, &tx, who, o.enterprise[0] ? o.enterprise : NULL,

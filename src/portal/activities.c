@@ -120,24 +120,23 @@ classes_from_form(struct web_req *r)
 static const char *
 classes_text(struct web_req *r, const char *classes)
 {
-	struct buf b;
-	const char *out;
-	char code[16];
+	struct arena *a = web_arena(r);
+	const char *out = "";
 
-	buf_init(&b, 1024);
 	for (const char *p = classes; *p != '\0';) {
 		size_t n = strcspn(p, ",");
+		const char *code = arena_strndup(a, p, n);
 
-		snprintf(code, sizeof(code), "%.*s", (int)(n < 15 ? n : 15), p);
-		if (b.len)
-			buf_puts(&b, ", ");
-		buf_puts(&b, pcat_label(r, pcat_classes, pcat_nclasses, code));
+		if (code == NULL)
+			return NULL;
+		out = arena_printf(a, "%s%s%s", out, out[0] ? ", " : "",
+		    pcat_label(r, pcat_classes, pcat_nclasses, code));
+		if (out == NULL)
+			return NULL;
 		p += n;
 		if (*p == ',')
 			p++;
 	}
-	out = arena_strdup(web_arena(r), b.data ? b.data : "");
-	buf_free(&b);
 	return out;
 }
 
@@ -187,7 +186,8 @@ activities_page(struct web_req *r, int status, const struct pvisit *v, const cha
 	size_t n = 0;
 
 	if (pl == NULL || web_session_ensure(r) == NULL ||
-	    pdata_activities(p->store, v->company.id, acts, PORTAL_ACTIVITIES_MAX, &n) != 0)
+	    pdata_activities(p->store, web_arena(r), v->company.id, acts, PORTAL_ACTIVITIES_MAX,
+	    &n) != 0)
 		return web_error(r, 500);
 	places_read(r, v->company.enterprise, pl);
 	c = web_page(r, N_("Mes activités"));
@@ -274,9 +274,9 @@ activity_declare(struct web_req *r)
 		return activities_page(r, 422, &v, kind, place, classes,
 		    N_("Cochez au moins une classe de dispositifs."));
 	memset(&a, 0, sizeof(a));
-	snprintf(a.kind, sizeof(a.kind), "%s", kind);
-	snprintf(a.establishment, sizeof(a.establishment), "%s", place);
-	snprintf(a.classes, sizeof(a.classes), "%s", classes);
+	a.kind = kind;
+	a.establishment = place;
+	a.classes = classes;
 	rc = pdata_activity_declare(p->store, v.company.id, &a, v.who.name, &id);
 	if (rc == -2)
 		return activities_page(r, 422, &v, kind, place, classes,
@@ -303,7 +303,7 @@ activity_page(struct web_req *r, int status, const struct pvisit *v,
 	size_t n = 0;
 
 	if (pl == NULL || web_session_ensure(r) == NULL ||
-	    pdata_events(p->store, a->id, ev, PORTAL_EVENTS_MAX, &n) != 0)
+	    pdata_events(p->store, web_arena(r), a->id, ev, PORTAL_EVENTS_MAX, &n) != 0)
 		return web_error(r, 500);
 	places_read(r, v->company.enterprise, pl);
 	localtime_r(&t, &tm);
@@ -353,7 +353,7 @@ portal_require_activity(struct web_req *r, struct pvisit *v, struct portal_activ
 
 	if (!portal_require_login(r, v))
 		return 0;
-	rc = id ? pdata_activity_get(p->store, v->company.id, id, a) : 1;
+	rc = id ? pdata_activity_get(p->store, web_arena(r), v->company.id, id, a) : 1;
 	if (rc != 0) {
 		web_error(r, rc > 0 ? 404 : 500);
 		return 0;

@@ -134,7 +134,7 @@ visitor(struct web_req *r, struct pvisit *v)
 	rc = pdata_session_who(p->store, s->id, web_arena(r), &v->who);
 	if (rc != 0)
 		return rc;
-	return pdata_company_get(p->store, v->who.enterprise, &v->company);
+	return pdata_company_get(p->store, web_arena(r), v->who.enterprise, &v->company);
 }
 
 int
@@ -227,8 +227,8 @@ home(struct web_req *r)
 
 	if (rc > 0)
 		return landing(r);
-	if (rc < 0 || pdata_activities(p->store, v.company.id, acts, PORTAL_ACTIVITIES_MAX,
-	    &n) != 0)
+	if (rc < 0 || pdata_activities(p->store, web_arena(r), v.company.id, acts,
+	    PORTAL_ACTIVITIES_MAX, &n) != 0)
 		return web_error(r, 500);
 	c = web_page(r, N_("Bienvenue sur le portail de l'Agence"));
 	if (c == NULL)

@@ -27,14 +27,14 @@ card_to_ctx(struct web_req *r, struct tmpl_ctx *c, json_t *card)
 		struct tmpl_ctx *e = tmpl_list_add(c, "establishments");
 		char num[14];
 		char digits[11];
+		bool ok = be_establishment_parse(pjson_str(x, "number"), digits) == BE_OK;
 
 		if (e == NULL)
 			return -1;
-		if (be_establishment_parse(pjson_str(x, "number"), digits) == BE_OK)
+		if (ok)
 			be_establishment_format(digits, num);
-		else
-			snprintf(num, sizeof(num), "%.13s", pjson_str(x, "number"));
-		tmpl_set(e, "number", num);
+		/* A number the registry gives in another form is shown as given, whole. */
+		tmpl_set(e, "number", ok ? num : pjson_str(x, "number"));
 		tmpl_set(e, "name", pjson_str(x, "name"));
 		tmpl_set(e, "address", paddress_line(web_arena(r), json_object_get(x, "address")));
 		tmpl_set(e, "start_date", pdate(r, pjson_str(x, "start_date")));
@@ -85,7 +85,7 @@ company(struct web_req *r)
 
 	if (!portal_require_login(r, &v))
 		return 0;
-	if (pdata_contacts(p->store, v.company.id, k) != 0)
+	if (pdata_contacts(p->store, web_arena(r), v.company.id, k) != 0)
 		return web_error(r, 500);
 	c = web_page(r, N_("Mon entreprise"));
 	if (c == NULL)
@@ -175,7 +175,7 @@ contacts_show(struct web_req *r)
 
 	if (!portal_require_login(r, &v))
 		return 0;
-	if (pdata_contacts(p->store, v.company.id, k) != 0)
+	if (pdata_contacts(p->store, web_arena(r), v.company.id, k) != 0)
 		return web_error(r, 500);
 	return contacts_form(r, 200, k, NULL);
 }
@@ -210,11 +210,11 @@ contacts_save(struct web_req *r)
 		const char *email = form_value(r, kind, "email");
 		const char *phone = form_value(r, kind, "phone");
 
-		snprintf(k[i].kind, sizeof(k[i].kind), "%s", kind);
-		/* What was typed comes back as typed, cut to the field's size. */
-		snprintf(k[i].name, sizeof(k[i].name), "%s", name);
-		snprintf(k[i].email, sizeof(k[i].email), "%s", email);
-		snprintf(k[i].phone, sizeof(k[i].phone), "%s", phone);
+		/* What was typed comes back as typed, whole. */
+		k[i].kind = kind;
+		k[i].name = name;
+		k[i].email = email;
+		k[i].phone = phone;
 		for (size_t f = 0; f < 3; f++)
 			errors[i][f] = value_field_check(&contact_fields[f],
 			    (const char *[]){ name, email, phone }[f], NULL, 0);

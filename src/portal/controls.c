@@ -37,7 +37,8 @@ controls(struct web_req *r)
 
 	if (!portal_require_login(r, &v))
 		return 0;
-	if (pdata_activities(p->store, v.company.id, acts, PORTAL_ACTIVITIES_MAX, &n) != 0)
+	if (pdata_activities(p->store, web_arena(r), v.company.id, acts, PORTAL_ACTIVITIES_MAX,
+	    &n) != 0)
 		return web_error(r, 500);
 	c = web_page(r, N_("Mes contrôles"));
 	if (c == NULL)
@@ -74,7 +75,7 @@ dossier_page(struct web_req *r, int status, const struct portal_activity *a,
 	size_t n = 0;
 
 	if (web_session_ensure(r) == NULL ||
-	    pdata_events(p->store, a->id, ev, PORTAL_EVENTS_MAX, &n) != 0)
+	    pdata_events(p->store, web_arena(r), a->id, ev, PORTAL_EVENTS_MAX, &n) != 0)
 		return web_error(r, 500);
 	c = web_page(r, N_("Mon dossier"));
 	if (c == NULL)

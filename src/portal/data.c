@@ -11,20 +11,15 @@
 #include "base/log.h"
 #include "portal/sql.h"
 
+/* Room for one activity's row (pdata_dossier_save reads it on its own). */
+#define ACTIVITY_ARENA (64 * 1024)
+
 const char *const portal_contact_kinds[PORTAL_CONTACT_KINDS] = {
 	"general", "materiovigilance", "regulatory",
 };
 
-/* Copies a column's text (NULL gives "") into a fixed buffer; every value was checked
- * on the way in to fit. */
-/* Copies a column whole; -1 when it does not fit its array (never a cut text). */
-static int
-col_copy(struct store_q *q, int col, char *out, size_t outlen)
-{
-	return text_copy(out, outlen, store_text(q, col));
-}
-
-static const char *
+/* A column's text whole in a (NULL gives ""); NULL only when a is full. */
+static char *
 col_dup(struct store_q *q, int col, struct arena *a)
 {
 	const char *v = store_text(q, col);
@@ -113,10 +108,18 @@ sess_load(void *arg, const unsigned char h[32], struct web_session *out)
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
+		/* The web layer's session keeps these two in arrays of its own (web/web.h);
+		 * a stored value that does not fit is refused, never cut. */
+		const char *csrf = store_text(q, 0), *lang = store_text(q, 1);
+		size_t ncsrf = csrf ? strlen(csrf) : 0, nlang = lang ? strlen(lang) : 0;
+
 		memset(out, 0, sizeof(*out));
-		if (col_copy(q, 0, out->csrf, sizeof(out->csrf)) != 0 ||
-		    col_copy(q, 1, out->lang, sizeof(out->lang)) != 0)
+		if (ncsrf >= sizeof(out->csrf) || nlang >= sizeof(out->lang))
 			rc = -1;
+		else {
+			memcpy(out->csrf, csrf ? csrf : "", ncsrf);
+			memcpy(out->lang, lang ? lang : "", nlang);
+		}
 		out->person_id = store_int(q, 2);
 		out->created_at = store_int(q, 3);
 		out->seen_at = store_int(q, 4);
@@ -210,7 +213,7 @@ pdata_login_save(struct store *s, const char *sid, const struct portal_login *l)
 }
 
 int
-pdata_login_take(struct store *s, const char *sid, struct portal_login *out)
+pdata_login_take(struct store *s, struct arena *a, const char *sid, struct portal_login *out)
 {
 	unsigned char h[32];
 	struct store_tx *tx;
@@ -223,10 +226,12 @@ pdata_login_take(struct store *s, const char *sid, struct portal_login *out)
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		if (col_copy(q, 0, out->state, sizeof(out->state)) != 0 ||
-		    col_copy(q, 1, out->nonce, sizeof(out->nonce)) != 0 ||
-		    col_copy(q, 2, out->verifier, sizeof(out->verifier)) != 0 ||
-		    col_copy(q, 4, out->next, sizeof(out->next)) != 0)
+		out->state = col_dup(q, 0, a);
+		out->nonce = col_dup(q, 1, a);
+		out->verifier = col_dup(q, 2, a);
+		out->next = col_dup(q, 4, a);
+		if (out->state == NULL || out->nonce == NULL || out->verifier == NULL ||
+		    out->next == NULL)
 			rc = -1;
 		out->started = store_int(q, 3);
 	}
@@ -236,6 +241,16 @@ pdata_login_take(struct store *s, const char *sid, struct portal_login *out)
 	if (tx_end(&tx, rc >= 0) != 0)
 		return -1;
 	return rc == 1 ? 0 : 1;
+}
+
+void
+pdata_login_wipe(struct portal_login *l)
+{
+	char *secret[3] = { l->state, l->nonce, l->verifier };
+
+	for (size_t i = 0; i < 3; i++)
+		if (secret[i] != NULL)
+			sodium_memzero(secret[i], strlen(secret[i]));
 }
 
 int
@@ -303,7 +318,8 @@ pdata_session_who(struct store *s, const char *sid, struct arena *a, struct port
 /* ---- companies and contact points ---- */
 
 static int
-company_read(struct store_tx *tx, const char *enterprise, struct portal_company *out)
+company_read(struct store_tx *tx, struct arena *a, const char *enterprise,
+    struct portal_company *out)
 {
 	struct store_q *q;
 	int rc;
@@ -314,9 +330,10 @@ company_read(struct store_tx *tx, const char *enterprise, struct portal_company 
 	if (rc == 1) {
 		memset(out, 0, sizeof(*out));
 		out->id = store_int(q, 0);
-		if (col_copy(q, 1, out->enterprise, sizeof(out->enterprise)) != 0 ||
-		    col_copy(q, 2, out->agency_number, sizeof(out->agency_number)) != 0 ||
-		    col_copy(q, 3, out->name, sizeof(out->name)) != 0)
+		out->enterprise = col_dup(q, 1, a);
+		out->agency_number = col_dup(q, 2, a);
+		out->name = col_dup(q, 3, a);
+		if (out->enterprise == NULL || out->agency_number == NULL || out->name == NULL)
 			rc = -1;
 		out->created_at = store_int(q, 4);
 	}
@@ -325,8 +342,8 @@ company_read(struct store_tx *tx, const char *enterprise, struct portal_company 
 }
 
 int
-pdata_company_visit(struct store *s, const char *enterprise, const char *name,
-    struct portal_company *out)
+pdata_company_visit(struct store *s, struct arena *a, const char *enterprise,
+    const char *name, struct portal_company *out)
 {
 	struct store_tx *tx;
 	bool ok;
@@ -336,19 +353,20 @@ pdata_company_visit(struct store *s, const char *enterprise, const char *name,
 	ok = store_exec(tx, SQL_PORTAL_COMPANY_INSERT, "tti", enterprise, name, now_s()) >= 0 &&
 	    store_exec(tx, SQL_PORTAL_COMPANY_NUMBER, "t", enterprise) >= 0 &&
 	    store_exec(tx, SQL_PORTAL_COMPANY_NAME, "tt", enterprise, name) >= 0 &&
-	    company_read(tx, enterprise, out) == 0;
+	    company_read(tx, a, enterprise, out) == 0;
 	return tx_end(&tx, ok);
 }
 
 int
-pdata_company_get(struct store *s, const char *enterprise, struct portal_company *out)
+pdata_company_get(struct store *s, struct arena *a, const char *enterprise,
+    struct portal_company *out)
 {
 	struct store_tx *tx;
 	int rc;
 
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
-	rc = company_read(tx, enterprise, out);
+	rc = company_read(tx, a, enterprise, out);
 	store_rollback(&tx);
 	return rc;
 }
@@ -363,15 +381,18 @@ contact_index(const char *kind)
 }
 
 int
-pdata_contacts(struct store *s, int64_t company_id, struct portal_contact out[PORTAL_CONTACT_KINDS])
+pdata_contacts(struct store *s, struct arena *a, int64_t company_id,
+    struct portal_contact out[PORTAL_CONTACT_KINDS])
 {
 	struct store_tx *tx;
 	struct store_q *q;
 	int rc;
 
 	memset(out, 0, sizeof(*out) * PORTAL_CONTACT_KINDS);
-	for (int i = 0; i < PORTAL_CONTACT_KINDS; i++)
-		snprintf(out[i].kind, sizeof(out[i].kind), "%s", portal_contact_kinds[i]);
+	for (int i = 0; i < PORTAL_CONTACT_KINDS; i++) {
+		out[i].kind = portal_contact_kinds[i];
+		out[i].name = out[i].email = out[i].phone = "";
+	}
 	if (query_by_id(s, SQL_PORTAL_CONTACT_LIST, company_id, &tx, &q) != 0)
 		return -1;
 	while ((rc = store_next(q)) == 1) {
@@ -379,9 +400,10 @@ pdata_contacts(struct store *s, int64_t company_id, struct portal_contact out[PO
 
 		if (i < 0)
 			continue;
-		if (col_copy(q, 1, out[i].name, sizeof(out[i].name)) != 0 ||
-		    col_copy(q, 2, out[i].email, sizeof(out[i].email)) != 0 ||
-		    col_copy(q, 3, out[i].phone, sizeof(out[i].phone)) != 0) {
+		out[i].name = col_dup(q, 1, a);
+		out[i].email = col_dup(q, 2, a);
+		out[i].phone = col_dup(q, 3, a);
+		if (out[i].name == NULL || out[i].email == NULL || out[i].phone == NULL) {
 			rc = -1;
 			break;
 		}
@@ -415,22 +437,24 @@ pdata_contacts_save(struct store *s, int64_t company_id, int64_t user_id,
 
 /* ---- activities ---- */
 
-/* Reads an activity row: 0, or -1 when a text does not fit. */
+/* Reads an activity row, texts in ar: 0, or -1 when ar is full. */
 static int
-activity_read(struct store_q *q, struct portal_activity *a)
+activity_read(struct store_q *q, struct arena *ar, struct portal_activity *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->id = store_int(q, 0);
-	return col_copy(q, 1, a->kind, sizeof(a->kind)) |
-	    col_copy(q, 2, a->establishment, sizeof(a->establishment)) |
-	    col_copy(q, 3, a->classes, sizeof(a->classes)) |
-	    col_copy(q, 4, a->started_on, sizeof(a->started_on)) |
-	    col_copy(q, 5, a->ended_on, sizeof(a->ended_on));
+	a->kind = col_dup(q, 1, ar);
+	a->establishment = col_dup(q, 2, ar);
+	a->classes = col_dup(q, 3, ar);
+	a->started_on = col_dup(q, 4, ar);
+	a->ended_on = col_dup(q, 5, ar);
+	return a->kind && a->establishment && a->classes && a->started_on && a->ended_on ?
+	    0 : -1;
 }
 
 int
-pdata_activities(struct store *s, int64_t company_id, struct portal_activity *out,
-    size_t max, size_t *n)
+pdata_activities(struct store *s, struct arena *a, int64_t company_id,
+    struct portal_activity *out, size_t max, size_t *n)
 {
 	struct store_tx *tx;
 	struct store_q *q;
@@ -440,7 +464,7 @@ pdata_activities(struct store *s, int64_t company_id, struct portal_activity *ou
 	if (query_by_id(s, SQL_PORTAL_ACT_LIST, company_id, &tx, &q) != 0)
 		return -1;
 	while ((rc = store_next(q)) == 1 && *n < max)
-		if (activity_read(q, &out[(*n)++]) != 0) {
+		if (activity_read(q, a, &out[(*n)++]) != 0) {
 			rc = -1;
 			break;
 		}
@@ -449,7 +473,8 @@ pdata_activities(struct store *s, int64_t company_id, struct portal_activity *ou
 }
 
 static int
-activity_in(struct store_tx *tx, int64_t company_id, int64_t id, struct portal_activity *out)
+activity_in(struct store_tx *tx, struct arena *a, int64_t company_id, int64_t id,
+    struct portal_activity *out)
 {
 	struct store_q *q;
 	int rc;
@@ -457,14 +482,14 @@ activity_in(struct store_tx *tx, int64_t company_id, int64_t id, struct portal_a
 	if (store_query(tx, SQL_PORTAL_ACT_GET, &q, "ii", id, company_id) != 0)
 		return -1;
 	rc = store_next(q);
-	if (rc == 1 && activity_read(q, out) != 0)
+	if (rc == 1 && activity_read(q, a, out) != 0)
 		rc = -1;
 	store_done(q);
 	return row_found(rc);
 }
 
 int
-pdata_activity_get(struct store *s, int64_t company_id, int64_t id,
+pdata_activity_get(struct store *s, struct arena *a, int64_t company_id, int64_t id,
     struct portal_activity *out)
 {
 	struct store_tx *tx;
@@ -472,7 +497,7 @@ pdata_activity_get(struct store *s, int64_t company_id, int64_t id,
 
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
-	rc = activity_in(tx, company_id, id, out);
+	rc = activity_in(tx, a, company_id, id, out);
 	store_rollback(&tx);
 	return rc;
 }
@@ -563,18 +588,18 @@ pdata_dossier_get(struct store *s, struct arena *a, int64_t activity_id,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	out->status = "";
 	out->answers = "{}";
 	if (query_by_id(s, SQL_PORTAL_DOSSIER_GET, activity_id, &tx, &q) != 0)
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
 		out->exists = true;
-		if (col_copy(q, 0, out->status, sizeof(out->status)) != 0)
-			rc = -1;
+		out->status = col_dup(q, 0, a);
 		out->answers = col_dup(q, 1, a);
 		out->updated_at = store_int(q, 2);
 		out->submitted_at = store_int(q, 3);
-		if (out->answers == NULL)
+		if (out->status == NULL || out->answers == NULL)
 			rc = -1;
 	}
 	query_end(&tx, q);
@@ -586,21 +611,29 @@ pdata_dossier_save(struct store *s, int64_t company_id, int64_t activity_id,
     const char *answers, bool submit, const char *user_name)
 {
 	struct portal_activity act;
+	struct arena *a;
 	struct store_tx *tx;
 	int64_t now = now_s();
 	int rc;
 
 	if (strlen(answers) > PORTAL_ANSWERS_MAX)
 		return -1;
-	if (store_begin(s, STORE_WRITE, &tx) != 0)
+	/* The activity's row is read only to know whether it is current. */
+	a = arena_new(ACTIVITY_ARENA);
+	if (a == NULL)
 		return -1;
-	rc = activity_in(tx, company_id, activity_id, &act);
+	if (store_begin(s, STORE_WRITE, &tx) != 0) {
+		arena_free(a);
+		return -1;
+	}
+	rc = activity_in(tx, a, company_id, activity_id, &act);
 	if (rc == 0 && act.ended_on[0] != '\0')
 		rc = 1;
 	if (rc == 0 && (store_exec(tx, SQL_PORTAL_DOSSIER_SAVE, "ittiI", activity_id,
 	    submit ? "submitted" : "draft", answers, now, submit ? now : 0) != 1 ||
 	    event_add(tx, activity_id, submit ? "submitted" : "saved", user_name) != 0))
 		rc = -1;
+	arena_free(a);
 	if (rc != 0) {
 		store_rollback(&tx);
 		return rc;
@@ -609,8 +642,8 @@ pdata_dossier_save(struct store *s, int64_t company_id, int64_t activity_id,
 }
 
 int
-pdata_events(struct store *s, int64_t activity_id, struct portal_event *out, size_t max,
-    size_t *n)
+pdata_events(struct store *s, struct arena *a, int64_t activity_id,
+    struct portal_event *out, size_t max, size_t *n)
 {
 	struct store_tx *tx;
 	struct store_q *q;
@@ -623,8 +656,9 @@ pdata_events(struct store *s, int64_t activity_id, struct portal_event *out, siz
 		struct portal_event *e = &out[(*n)++];
 
 		e->at = store_int(q, 0);
-		if (col_copy(q, 1, e->action, sizeof(e->action)) != 0 ||
-		    col_copy(q, 2, e->user_name, sizeof(e->user_name)) != 0) {
+		e->action = col_dup(q, 1, a);
+		e->user_name = col_dup(q, 2, a);
+		if (e->action == NULL || e->user_name == NULL) {
 			rc = -1;
 			break;
 		}

@@ -10,7 +10,6 @@
 #include <stdint.h>
 
 #include "base/arena.h"
-#include "base/utf8.h"
 #include "store/store.h"
 #include "web/web.h"
 
@@ -20,24 +19,30 @@
 #define PORTAL_ACTIVITIES_MAX 100
 #define PORTAL_EVENTS_MAX 50
 #define PORTAL_ANSWERS_MAX (32 * 1024)
+#define PORTAL_NEXT_MAX 255          /* bytes of a local path to come back to after login */
 
 /* Fills ops with functions that keep the web layer's sessions in the portal's store. */
 void portal_session_ops(struct web_session_ops *ops, struct store *s);
 /* Deletes sessions idle since before idle_before or created before created_before. */
 int pdata_sessions_purge(struct store *s, int64_t idle_before, int64_t created_before);
 
-/* The authorization request under way in a session (cookie value sid). */
+/* The authorization request under way in a session (cookie value sid). The texts live
+ * in the caller's arena; state, nonce and verifier are secrets: pdata_login_wipe them. */
 struct portal_login {
-	char state[64];
-	char nonce[64];
-	char verifier[64];
+	char *state;
+	char *nonce;
+	char *verifier;
 	int64_t started;
-	char next[256];              /* local path to go to after login */
+	const char *next;            /* local path to go to after login */
 };
 /* Records the login under way. Returns 0 or -1. */
 int pdata_login_save(struct store *s, const char *sid, const struct portal_login *l);
-/* Reads and forgets the login under way: single use. Returns 0, 1 (none) or -1. */
-int pdata_login_take(struct store *s, const char *sid, struct portal_login *out);
+/* Reads and forgets the login under way (texts in a): single use. Returns 0, 1 (none)
+ * or -1. */
+int pdata_login_take(struct store *s, struct arena *a, const char *sid,
+    struct portal_login *out);
+/* Wipes the secrets of l (NULL ones are skipped). */
+void pdata_login_wipe(struct portal_login *l);
 
 /* Who is logged in, as the ID token said. Strings live in the caller's arena. */
 struct portal_who {
@@ -56,50 +61,55 @@ int pdata_session_who_set(struct store *s, const char *sid, const struct portal_
 int pdata_session_who(struct store *s, const char *sid, struct arena *a,
     struct portal_who *out);
 
+/* A company; texts in the caller's arena. */
 struct portal_company {
 	int64_t id;
-	char enterprise[11];
-	char agency_number[16];      /* AFMPS-000123 */
-	char name[ORG_NAME_SIZE];
+	const char *enterprise;      /* 10 digits */
+	const char *agency_number;   /* AFMPS-000123 */
+	const char *name;
 	int64_t created_at;
 };
 /* The company of enterprise, created with its agency number at the first visit; its
  * name is refreshed. Returns 0 or -1. */
-int pdata_company_visit(struct store *s, const char *enterprise, const char *name,
-    struct portal_company *out);
+int pdata_company_visit(struct store *s, struct arena *a, const char *enterprise,
+    const char *name, struct portal_company *out);
 /* Reads a company. Returns 0, 1 (unknown) or -1. */
-int pdata_company_get(struct store *s, const char *enterprise, struct portal_company *out);
+int pdata_company_get(struct store *s, struct arena *a, const char *enterprise,
+    struct portal_company *out);
 
 /* Contact points kept by the company: general, materiovigilance, regulatory. */
 #define PORTAL_CONTACT_KINDS 3
 extern const char *const portal_contact_kinds[PORTAL_CONTACT_KINDS];
+/* A contact point; texts "" when not given (in the caller's arena when read). */
 struct portal_contact {
-	char kind[20];
-	char name[UTF8_SIZE(PORTAL_NAME_MAX)];
-	char email[PORTAL_EMAIL_MAX + 1];
-	char phone[PORTAL_PHONE_MAX + 1];
+	const char *kind;            /* one of portal_contact_kinds */
+	const char *name;
+	const char *email;
+	const char *phone;
 	int64_t updated_at;          /* 0 when never given */
 };
-/* The contact points of a company, one per kind in portal_contact_kinds order. 0 or -1. */
-int pdata_contacts(struct store *s, int64_t company_id,
+/* The contact points of a company, one per kind in portal_contact_kinds order, texts in
+ * a. 0 or -1. */
+int pdata_contacts(struct store *s, struct arena *a, int64_t company_id,
     struct portal_contact out[PORTAL_CONTACT_KINDS]);
 /* Saves the contact points (an all-empty one is removed). Returns 0 or -1. */
 int pdata_contacts_save(struct store *s, int64_t company_id, int64_t user_id,
     const struct portal_contact c[PORTAL_CONTACT_KINDS]);
 
+/* A declared activity; texts in the caller's arena when read. */
 struct portal_activity {
 	int64_t id;
-	char kind[20];               /* distributor, manufacturer … (catalogue.h) */
-	char establishment[11];      /* establishment unit number, "" for the seat */
-	char classes[128];           /* comma-separated class codes */
-	char started_on[11];
-	char ended_on[11];           /* "" while current */
+	const char *kind;            /* distributor, manufacturer … (catalogue.h) */
+	const char *establishment;   /* establishment unit number, "" for the seat */
+	const char *classes;         /* comma-separated class codes */
+	const char *started_on;
+	const char *ended_on;        /* "" while current */
 };
-/* The company's activities, current first. Returns 0 or -1; *n the count. */
-int pdata_activities(struct store *s, int64_t company_id, struct portal_activity *out,
-    size_t max, size_t *n);
-/* Reads one activity of the company. Returns 0, 1 (unknown) or -1. */
-int pdata_activity_get(struct store *s, int64_t company_id, int64_t id,
+/* The company's activities, current first, texts in a. Returns 0 or -1; *n the count. */
+int pdata_activities(struct store *s, struct arena *a, int64_t company_id,
+    struct portal_activity *out, size_t max, size_t *n);
+/* Reads one activity of the company, texts in a. Returns 0, 1 (unknown) or -1. */
+int pdata_activity_get(struct store *s, struct arena *a, int64_t company_id, int64_t id,
     struct portal_activity *out);
 /* Declares an activity (started today), with its history event. Returns 0 (*id set),
  * -2 when the same activity is already current at that establishment, or -1. */
@@ -115,7 +125,7 @@ int pdata_activity_end(struct store *s, int64_t company_id, int64_t id, const ch
 /* The self-check file of an activity. */
 struct portal_dossier {
 	bool exists;
-	char status[12];             /* draft, submitted */
+	const char *status;          /* draft, submitted ("" when none), caller's arena */
 	const char *answers;         /* JSON object text, in the caller's arena */
 	int64_t updated_at;
 	int64_t submitted_at;        /* 0 when never */
@@ -129,11 +139,12 @@ int pdata_dossier_save(struct store *s, int64_t company_id, int64_t activity_id,
 
 struct portal_event {
 	int64_t at;
-	char action[12];             /* declared, changed, ended, saved, submitted */
-	char user_name[FULL_NAME_SIZE];
+	const char *action;          /* declared, changed, ended, saved, submitted */
+	const char *user_name;
 };
-/* The latest events of an activity, newest first. Returns 0 or -1; *n the count. */
-int pdata_events(struct store *s, int64_t activity_id, struct portal_event *out, size_t max,
-    size_t *n);
+/* The latest events of an activity, newest first, texts in a. Returns 0 or -1; *n the
+ * count. */
+int pdata_events(struct store *s, struct arena *a, int64_t activity_id,
+    struct portal_event *out, size_t max, size_t *n);
 
 #endif

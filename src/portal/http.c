@@ -39,7 +39,6 @@ perform(CURL *c, struct curl_slist *headers, size_t max, struct phttp_resp *out,
     size_t errlen)
 {
 	char ebuf[CURL_ERROR_SIZE] = "";
-	const char *ct = NULL;
 	CURLcode rc;
 
 	memset(out, 0, sizeof(*out));
@@ -62,8 +61,6 @@ perform(CURL *c, struct curl_slist *headers, size_t max, struct phttp_resp *out,
 		return -1;
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
-	if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct != NULL)
-		snprintf(out->ctype, sizeof(out->ctype), "%s", ct);
 	if (out->body.data == NULL && buf_add(&out->body, "", 0) != 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;

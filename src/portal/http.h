@@ -11,7 +11,6 @@
 struct phttp_resp {
 	long status;                 /* HTTP status, 0 when no answer */
 	struct buf body;             /* capped at the request's max */
-	char ctype[128];             /* Content-Type, "" when none */
 };
 
 /* Initialises libcurl once for the process (before threads). Returns 0 or -1. */

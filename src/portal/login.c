@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "base/log.h"
+#include "base/utf8.h"
 #include "be/be.h"
 
 #define LOGIN_TTL 900            /* seconds a login may take at the provider */
@@ -25,7 +26,7 @@ static const char *
 safe_next(const char *next)
 {
 	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
-	    strlen(next) >= sizeof(((struct portal_login *)0)->next))
+	    strlen(next) > PORTAL_NEXT_MAX)
 		return "/";
 	for (const char *p = next; *p != '\0'; p++)
 		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f || *p == '\\')
@@ -76,6 +77,7 @@ login(struct web_req *r)
 	struct portal_login l;
 	char err[256];
 	const char *url;
+	int rc;
 
 	purge_sessions(p);
 	s = web_session_ensure(r);
@@ -89,10 +91,11 @@ login(struct web_req *r)
 		    N_("Le service d'authentification ne répond pas. Veuillez réessayer dans "
 		    "quelques instants."));
 	}
-	snprintf(l.next, sizeof(l.next), "%s", safe_next(web_query(r, "next")));
-	if (pdata_login_save(p->store, s->id, &l) != 0)
+	l.next = safe_next(web_query(r, "next"));
+	rc = pdata_login_save(p->store, s->id, &l);
+	pdata_login_wipe(&l);
+	if (rc != 0)
 		return web_error(r, 500);
-	sodium_memzero(&l, sizeof(l));
 	return redirect_out(r, url);
 }
 
@@ -176,7 +179,7 @@ enter(struct web_req *r, json_t *claims, const char *id_token, const char *next)
 	who.org_name = org_name;
 	who.id_token = id_token;
 	if (pdata_user_seen(p->store, who.sub, who.name, &who.user_id) != 0 ||
-	    pdata_company_visit(p->store, digits, org_name, &company) != 0 ||
+	    pdata_company_visit(p->store, web_arena(r), digits, org_name, &company) != 0 ||
 	    pdata_session_who_set(p->store, web_session(r)->id, &who) != 0)
 		return web_error(r, 500);
 	/* A new session id at login: a session fixed before cannot ride on this one. */
@@ -207,12 +210,14 @@ callback(struct web_req *r)
 	enum poidc_result res;
 	int rc;
 
-	if (s == NULL || (rc = pdata_login_take(p->store, s->id, &l)) == 1)
+	if (s == NULL || (rc = pdata_login_take(p->store, web_arena(r), s->id, &l)) == 1)
 		return login_failed(r, 400, N_("Connexion impossible"),
 		    N_("Cette connexion n'a pas été demandée depuis ce navigateur ou a déjà été "
 		    "utilisée. Recommencez depuis la page d'accueil du portail."));
-	if (rc < 0)
+	if (rc < 0) {
+		pdata_login_wipe(&l);
 		return web_error(r, 500);
+	}
 	/* The state ties the answer to the request made from this session (CSRF of login). */
 	if (!same(state, l.state)) {
 		log_warn(web_rid(r), "portal: callback with a wrong state");
@@ -260,7 +265,7 @@ callback(struct web_req *r)
 	rc = enter(r, claims, id_token, safe_next(l.next));
 done:
 	json_decref(claims);
-	sodium_memzero(&l, sizeof(l));
+	pdata_login_wipe(&l);
 	return rc;
 }
 

@@ -270,6 +270,14 @@ portal_oidc_authorize_url(struct portal_oidc *o, struct arena *a, const char *la
 
 	if (endpoints_get(o, &ep, err, errlen) != 0)
 		return NULL;
+	/* In the request's arena: the caller wipes them (pdata_login_wipe). */
+	l->state = arena_alloc(a, 64);
+	l->nonce = arena_alloc(a, 64);
+	l->verifier = arena_alloc(a, 64);
+	if (l->state == NULL || l->nonce == NULL || l->verifier == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
 	random_b64(l->state);
 	random_b64(l->nonce);
 	random_b64(l->verifier);

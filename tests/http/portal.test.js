@@ -217,15 +217,22 @@ describe('agency portal', () => {
     const noToken = await p.fetch('/entreprise/contacts', form({ materiovigilance_email: 'a@b.be' }));
     await noToken.text();
     assert.equal(noToken.status, 403);
+    // Too long for the fields: refused, and what was typed comes back whole, never cut.
+    const longName = 'N'.repeat(850);
+    const longPhone = '+32 2 123 45 67 '.repeat(4).trim();
     const bad = await p.fetch('/entreprise/contacts', form({
       _csrf: csrf, materiovigilance_name: 'Vigi <b>Lance</b>', materiovigilance_email: 'not-an-email', general_phone: 'abc',
+      regulatory_name: longName, regulatory_phone: longPhone,
     }));
     const badText = await bad.text();
     assert.equal(bad.status, 422);
     assert.ok(badText.includes('Indiquez une adresse e-mail valide'));
     assert.ok(badText.includes('Indiquez un numéro de téléphone valide'));
+    assert.ok(badText.includes('Le nom doit compter au plus 200 caractères'));
     assert.ok(badText.includes('value="Vigi &lt;b&gt;Lance&lt;/b&gt;"'), 'input kept, escaped');
     assert.ok(badText.includes('value="not-an-email"'));
+    assert.ok(badText.includes(`value="${longName}"`), 'a long name comes back whole');
+    assert.ok(badText.includes(`value="${longPhone}"`), 'a long phone comes back whole');
     const missing = await p.fetch('/entreprise/contacts', form({ _csrf: csrf, general_email: 'info@pharma.be' }));
     assert.equal(missing.status, 422);
     assert.ok((await missing.text()).includes('matériovigilance est obligatoire'));

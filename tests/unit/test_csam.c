@@ -35,6 +35,9 @@
 #define E4 "1200000460"
 #define E5 "1200000559"
 #define E6 "1200000658"
+/* E7 (stopped) has a denomination of 850 bytes and a seat whose street has 600: longer
+ * than the arrays that held them once (801 and 512 bytes). */
+#define E7 "1200000757"
 /* People: A..D and F log in (person table), E is only in the persons register. */
 #define NISS_A "80010100107"
 #define NISS_B "80010100206"
@@ -50,15 +53,18 @@ static const char fixture_sql[] =
     "('" E2 "','ST','014','2','610','1995-01-01',1,3),"
     "('" E4 "','AC','000','2','610','2010-01-01',1,4),"
     "('" E5 "','AC','000','2','610','2012-01-01',1,5),"
-    "('" E6 "','AC','000','2','014','2000-01-01',1,6);"
+    "('" E6 "','AC','000','2','014','2000-01-01',1,6),"
+    "('" E7 "','ST','014','2','610','1990-01-01',1,7);"
     "INSERT INTO kbo_denomination(entity_number, language, type_of_denomination, "
     "denomination, extract_id, source_line) VALUES "
     "('" E1 "','1','001','Alpha Médical',1,2),('" E2 "','1','001','Bravo Stop',1,3),"
     "('" E4 "','2','001','Delta Zorg',1,4),('" E5 "','1','001','Echo Distribution',1,5),"
-    "('" E6 "','1','001','Foxtrot Holding',1,6);"
+    "('" E6 "','1','001','Foxtrot Holding',1,6),"
+    "('" E7 "','1','001','Golf ' || printf('%.845c', 'g'),1,7);"
     "INSERT INTO kbo_address(entity_number, type_of_address, zipcode, municipality_fr, "
     "street_fr, house_number, extract_id, source_line) VALUES "
-    "('" E1 "','REGO','1000','Bruxelles','Rue de la Loi','16',1,2);"
+    "('" E1 "','REGO','1000','Bruxelles','Rue de la Loi','16',1,2),"
+    "('" E7 "','REGO','4000','Liège','Rue ' || printf('%.596c', 'x'),'1',1,7);"
 "INSERT INTO reg_person VALUES "
     "('" NISS_A "','Alpha','Anne','1980-01-01','F','fr','BE',2),"
     "('" NISS_B "','Bravo','Bruno','1980-01-01','M','nl','BE',3),"
@@ -83,6 +89,8 @@ static const char fixture_sql[] =
     "(6,'" NISS_F "','Foxtrot','Fanny','de',NULL);";
 
 static struct store_fixture F;
+/* The texts the services return live here until the group ends. */
+static struct arena *A;
 
 static struct actor
 who(int64_t person, int level)
@@ -105,7 +113,8 @@ static int
 group_setup(void **state)
 {
 	(void)state;
-	if (store_fixture_open(&F, "csam", 2) != 0 ||
+	A = arena_new(0);
+	if (A == NULL || store_fixture_open(&F, "csam", 2) != 0 ||
 	    store_fixture_script(&F, fixture_sql) != 0)
 		return -1;
 	return 0;
@@ -115,6 +124,7 @@ static int
 group_teardown(void **state)
 {
 	(void)state;
+	arena_free(A);
 	return store_fixture_close(&F);
 }
 
@@ -123,7 +133,7 @@ check(int64_t person, int level, const char *typed, bool replace, struct csam_en
 {
 	struct actor w = who(person, level);
 
-	return csam_check(F.s, &w, typed, TODAY, replace, e);
+	return csam_check(F.s, A, &w, typed, TODAY, replace, e);
 }
 
 /* ---- the checks, in order ---- */
@@ -179,6 +189,29 @@ test_unknown_and_stopped(void **state)
 	assert_string_equal(e.name, "Bravo Stop");
 }
 
+/* Texts longer than the arrays that once held them come back whole (issue 12 part 5). */
+static void
+test_long_texts_whole(void **state)
+{
+	struct csam_enterprise e;
+	char name[851], street[601], *address;
+
+	(void)state;
+	memcpy(name, "Golf ", 5);
+	memset(name + 5, 'g', 845);
+	name[850] = '\0';
+	memcpy(street, "Rue ", 4);
+	memset(street + 4, 'x', 596);
+	street[600] = '\0';
+	assert_int_equal(check(1, LOA_HIGH, E7, false, &e), CSAM_REFUSED);
+	assert_int_equal(e.check, CSAM_CHECK_STOPPED);
+	assert_int_equal(strlen(e.name), 850);
+	assert_string_equal(e.name, name);
+	address = arena_printf(A, "%s 1, 4000 Liège", street);
+	assert_non_null(address);
+	assert_string_equal(e.address, address);
+}
+
 static void
 test_not_a_representative(void **state)
 {
@@ -209,7 +242,7 @@ test_function_ended_yesterday(void **state)
 	{
 		struct actor w = who(3, LOA_HIGH);
 
-		assert_int_equal(csam_check(F.s, &w, E4, "2030-06-13", false, &e), CSAM_OK);
+		assert_int_equal(csam_check(F.s, A, &w, E4, "2030-06-13", false, &e), CSAM_OK);
 	}
 }
 
@@ -224,7 +257,7 @@ test_function_starting_tomorrow(void **state)
 	assert_int_equal(e.check, CSAM_CHECK_NOT_REP);
 	assert_string_equal(e.starts, TOMORROW);
 	assert_string_equal(e.ended, "");
-	assert_int_equal(csam_check(F.s, &w, E4, TOMORROW, false, &e), CSAM_OK);
+	assert_int_equal(csam_check(F.s, A, &w, E4, TOMORROW, false, &e), CSAM_OK);
 }
 
 /* ---- the form ---- */
@@ -240,7 +273,7 @@ test_form_checks(void **state)
 	};
 
 	(void)state;
-	assert_int_equal(csam_gap_form_check(F.s, &w, &f, 0, &gap, &err), CSAM_INVALID);
+	assert_int_equal(csam_gap_form_check(F.s, A, &w, &f, 0, &gap, &err), CSAM_INVALID);
 	assert_non_null(csam_error_of(&err, "email", NULL));
 	assert_non_null(csam_error_of(&err, "phone", NULL));
 	assert_true(gap.self);
@@ -253,13 +286,13 @@ test_form_checks(void **state)
 	f.other = true;
 	f.niss = "91.09.09-005.50";
 	f.last_name = "Martin";
-	assert_int_equal(csam_gap_form_check(F.s, &w, &f, 0, &gap, &err), CSAM_INVALID);
+	assert_int_equal(csam_gap_form_check(F.s, A, &w, &f, 0, &gap, &err), CSAM_INVALID);
 	assert_non_null(csam_error_of(&err, "last_name", NULL));
 	assert_null(csam_error_of(&err, "niss", NULL));
 
 	memset(&err, 0, sizeof(err));
 	f.last_name = "ECHO DUPRE";          /* case, accents and hyphen do not matter */
-	assert_int_equal(csam_gap_form_check(F.s, &w, &f, 0, &gap, &err), CSAM_OK);
+	assert_int_equal(csam_gap_form_check(F.s, A, &w, &f, 0, &gap, &err), CSAM_OK);
 	assert_string_equal(gap.niss, NISS_E);
 	assert_string_equal(gap.first_name, "Émilie");
 	assert_int_equal(gap.person_id, 0);
@@ -267,12 +300,12 @@ test_form_checks(void **state)
 
 	memset(&err, 0, sizeof(err));
 	f.niss = "91090900551";              /* bad check digits */
-	assert_int_equal(csam_gap_form_check(F.s, &w, &f, 0, &gap, &err), CSAM_INVALID);
+	assert_int_equal(csam_gap_form_check(F.s, A, &w, &f, 0, &gap, &err), CSAM_INVALID);
 	assert_non_null(csam_error_of(&err, "niss", NULL));
 
 	memset(&err, 0, sizeof(err));
 	f.niss = "85073003328";              /* valid, but in neither register */
-	assert_int_equal(csam_gap_form_check(F.s, &w, &f, 0, &gap, &err), CSAM_INVALID);
+	assert_int_equal(csam_gap_form_check(F.s, A, &w, &f, 0, &gap, &err), CSAM_INVALID);
 	assert_non_null(csam_error_of(&err, "niss", NULL));
 }
 
@@ -292,7 +325,7 @@ confirm(int64_t person, const char *enterprise, bool replace, const char *token,
 	};
 
 	memset(err, 0, sizeof(*err));
-	return csam_designate(F.s, &w, &f, replace, &e, &gap, err, done);
+	return csam_designate(F.s, A, &w, &f, replace, &e, &gap, err, done);
 }
 
 #define T1 "0123456789abcdef0123456789abcdef"
@@ -340,13 +373,13 @@ test_register_once(void **state)
 	assert_int_equal(again.org_id, done.org_id);
 	assert_int_equal(count("SELECT count(*) FROM organisation"), 1);
 	assert_int_equal(count("SELECT count(*) FROM mail_outbox"), 1);
-	assert_int_equal(csam_submission(F.s, &w, T1, &again), CSAM_OK);
+	assert_int_equal(csam_submission(F.s, A, &w, T1, &again), CSAM_OK);
 	assert_int_equal(again.org_id, done.org_id);
 	/* Someone else's token is not theirs to see. */
 	{
 		struct actor b = who(2, LOA_HIGH);
 
-		assert_int_equal(csam_submission(F.s, &b, T1, &again), CSAM_NOT_FOUND);
+		assert_int_equal(csam_submission(F.s, A, &b, T1, &again), CSAM_NOT_FOUND);
 	}
 
 	/* A new form (another token) for a registered enterprise: who its GAP is. */
@@ -535,6 +568,7 @@ main(void)
 		cmocka_unit_test(test_no_eid_session),
 		cmocka_unit_test(test_bad_numbers),
 		cmocka_unit_test(test_unknown_and_stopped),
+		cmocka_unit_test(test_long_texts_whole),
 		cmocka_unit_test(test_not_a_representative),
 		cmocka_unit_test(test_function_ended_yesterday),
 		cmocka_unit_test(test_function_starting_tomorrow),

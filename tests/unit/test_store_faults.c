@@ -490,7 +490,14 @@ designate(struct store *s, const char *enterprise, const char *token)
 		.phone = "02 511 51 51", .token = token, .today = TODAY,
 	};
 
-	return csam_designate(s, &w, &f, false, &e, &gap, &err, &done);
+	struct arena *a = arena_new(0);
+	enum csam_rc rc;
+
+	if (a == NULL)
+		return CSAM_ERROR;
+	rc = csam_designate(s, a, &w, &f, false, &e, &gap, &err, &done);
+	arena_free(a);
+	return rc;
 }
 
 static enum answer

@@ -158,7 +158,7 @@ start_post(struct web_req *r)
 
 	csam_app_who(r, &who);
 	registry_today(today);
-	rc = csam_check(csam_app_store(r), &who, typed, today, false, &e);
+	rc = csam_check(csam_app_store(r), web_arena(r), &who, typed, today, false, &e);
 	if (rc != CSAM_OK)
 		return refused(r, rc, typed, &e, false);
 	return web_redirect(r, arena_printf(web_arena(r), "/csam/gap/enregistrement?entreprise=%s",
@@ -226,7 +226,8 @@ form_get(struct web_req *r, bool replace)
 		return start_page(r, 200, "", NULL, replace, NULL);
 	csam_app_who(r, &who);
 	registry_today(today);
-	rc = csam_check(csam_app_store(r), &who, typed ? typed : "", today, replace, &e);
+	rc = csam_check(csam_app_store(r), web_arena(r), &who, typed ? typed : "", today,
+	    replace, &e);
 	if (rc != CSAM_OK)
 		return refused(r, rc, typed, &e, replace);
 	return form_page(r, 200, &e, replace, NULL, NULL);
@@ -305,11 +306,13 @@ form_post(struct web_req *r, bool replace)
 	values_read(r, &v);
 	csam_app_who(r, &who);
 	registry_today(today);
-	rc = csam_check(csam_app_store(r), &who, v.enterprise, today, replace, &e);
+	rc = csam_check(csam_app_store(r), web_arena(r), &who, v.enterprise, today, replace,
+	    &e);
 	if (rc != CSAM_OK)
 		return refused(r, rc, v.enterprise, &e, replace);
 	f = gap_form(&v, NULL, today);
-	rc = csam_gap_form_check(csam_app_store(r), &who, &f, replace ? e.org_id : 0, &gap, &err);
+	rc = csam_gap_form_check(csam_app_store(r), web_arena(r), &who, &f,
+	    replace ? e.org_id : 0, &gap, &err);
 	if (rc == CSAM_INVALID)
 		return form_page(r, 422, &e, replace, &v, &err);
 	if (rc != CSAM_OK)
@@ -349,18 +352,20 @@ confirm_post(struct web_req *r)
 	csam_app_who(r, &who);
 	registry_today(today);
 	if (web_form(r, "back") != NULL) {
-		rc = csam_check(csam_app_store(r), &who, v.enterprise, today, replace, &e);
+		rc = csam_check(csam_app_store(r), web_arena(r), &who, v.enterprise, today,
+		    replace, &e);
 		if (rc != CSAM_OK)
 			return refused(r, rc, v.enterprise, &e, replace);
 		return form_page(r, 200, &e, replace, &v, NULL);
 	}
 	f = gap_form(&v, token, today);
 	if (strcmp(csam_app_form(r, "accept"), "yes") != 0) {
-		rc = csam_check(csam_app_store(r), &who, v.enterprise, today, replace, &e);
+		rc = csam_check(csam_app_store(r), web_arena(r), &who, v.enterprise, today,
+		    replace, &e);
 		if (rc != CSAM_OK)
 			return refused(r, rc, v.enterprise, &e, replace);
-		rc = csam_gap_form_check(csam_app_store(r), &who, &f, replace ? e.org_id : 0, &gap,
-		    &err);
+		rc = csam_gap_form_check(csam_app_store(r), web_arena(r), &who, &f,
+		    replace ? e.org_id : 0, &gap, &err);
 		if (rc == CSAM_INVALID)
 			return form_page(r, 422, &e, replace, &v, &err);
 		if (rc != CSAM_OK)
@@ -368,7 +373,8 @@ confirm_post(struct web_req *r)
 		return confirm_page(r, 422, &e, &gap, &v, replace, token,
 		    N_("Cochez « Oui, je confirme » pour accepter les conditions d'activation."));
 	}
-	rc = csam_designate(csam_app_store(r), &who, &f, replace, &e, &gap, &err, &done);
+	rc = csam_designate(csam_app_store(r), web_arena(r), &who, &f, replace, &e, &gap, &err,
+	    &done);
 	if (rc == CSAM_OK)
 		return web_redirect(r, arena_printf(web_arena(r), "/csam/gap/resultat?t=%s",
 		    token));
@@ -393,7 +399,7 @@ done_get(struct web_req *r)
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
 	csam_app_who(r, &who);
-	rc = csam_submission(csam_app_store(r), &who, token, &done);
+	rc = csam_submission(csam_app_store(r), web_arena(r), &who, token, &done);
 	if (rc != CSAM_OK)
 		return csam_app_fail(r, rc);
 	c = web_page(r, done.replaced ? N_("Remplacement du Gestionnaire d'Accès Principal") :

@@ -117,7 +117,8 @@ form_post(struct web_req *r)
 	f.token = csam_app_form(r, "token");
 	f.today = today;
 	csam_app_who(r, &who);
-	rc = csam_exception_submit(csam_app_store(r), &who, &f, &err, &stopped, &out);
+	rc = csam_exception_submit(csam_app_store(r), web_arena(r), &who, &f, &err, &stopped,
+	    &out);
 	if (stopped)
 		return rc == CSAM_ERROR ? -1 : stopped_page(r);
 	if (rc == CSAM_INVALID)
@@ -147,7 +148,8 @@ cookie_key(struct web_req *r, const char *reference)
 static int
 done_get(struct web_req *r)
 {
-	char ref[CSAM_REFERENCE_MAX], status[16];
+	char ref[CSAM_REFERENCE_MAX];
+	const char *status;
 	struct csam_exc x;
 	const char *key;
 	struct tmpl_ctx *c;
@@ -155,7 +157,7 @@ done_get(struct web_req *r)
 
 	if (!csam_reference_parse(web_param(r, "ref"), ref))
 		return web_error(r, 404);
-	rc = csam_exception_status(csam_app_store(r), ref, status);
+	rc = csam_exception_status(csam_app_store(r), web_arena(r), ref, &status);
 	if (rc != CSAM_OK)
 		return csam_app_fail(r, rc);
 	c = web_page(r, N_("Votre demande a été enregistrée"));
@@ -218,7 +220,8 @@ static int
 status_get(struct web_req *r)
 {
 	const char *typed = web_query(r, "reference");
-	char ref[CSAM_REFERENCE_MAX], status[16];
+	char ref[CSAM_REFERENCE_MAX];
+	const char *status = NULL;
 	struct tmpl_ctx *c = web_page(r, N_("Statut d'une demande"));
 	int code = 200;
 
@@ -228,7 +231,8 @@ status_get(struct web_req *r)
 		tmpl_set(c, "reference", typed);
 	if (typed != NULL && typed[0] != '\0') {
 		enum csam_rc rc = csam_reference_parse(typed, ref) ?
-		    csam_exception_status(csam_app_store(r), ref, status) : CSAM_NOT_FOUND;
+		    csam_exception_status(csam_app_store(r), web_arena(r), ref, &status) :
+		    CSAM_NOT_FOUND;
 
 		if (rc == CSAM_ERROR)
 			return -1;

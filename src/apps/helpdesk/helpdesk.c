@@ -362,7 +362,8 @@ letter_post(struct web_req *r)
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
 	csam_app_who(r, &who);
-	rc = csam_activation_letter(csam_app_store(r), &who, web_param(r, "ref"), &l);
+	rc = csam_activation_letter(csam_app_store(r), web_arena(r), &who, web_param(r, "ref"),
+	    &l);
 	if (rc == CSAM_CONFLICT)
 		return request_page(r, 409, NULL, N_("Une lettre d'activation n'est produite que "
 		    "pour une demande approuvée."), NULL);
@@ -372,7 +373,7 @@ letter_post(struct web_req *r)
 		return csam_app_fail(r, rc);
 	name = arena_printf(web_arena(r), "activation-%s", l.reference);
 	pdf = pdf_activation_letter(&l, "/activer", translate, r, &len);
-	sodium_memzero(&l, sizeof(l));
+	sodium_memzero(l.code, ACTIVATION_CODE_MAX);
 	return send_pdf(r, pdf, len, name);
 }
 
