@@ -8,9 +8,16 @@
 #include "store/store.h"
 #include "web/web.h"
 
+struct oidc_provider;
+struct password_cfg;
+
+/* Everything configured lives here (or in a surface's context reached from here), never
+ * in a process global: two applications can run side by side in one process. */
 struct app {
 	struct store *store;
 	bool demo;              /* demo mode: demo-only pages and helpers are on */
+	struct oidc_provider *oidc;   /* issuer, key, client and secret caches (oidc/provider.h) */
+	const struct password_cfg *password;   /* Argon2id costs, common passwords */
 };
 
 /* Returns 1 when the visitor is logged in with at least min_level (policy/loa.h);
@@ -33,8 +40,9 @@ int lookup_routes(struct web_server *s);
 int login_routes(struct web_server *s);
 /* Registers the public registry API (GET /api/registry/enterprises/:number, JSON). */
 int registry_api_routes(struct web_server *s);
-/* Registers the OpenID Connect provider; its issuer is issuer when set, else http://LISTEN. */
-int oidc_routes(struct web_server *s, const char *issuer, const char *listen);
+/* Registers the OpenID Connect provider's endpoints; they serve the application's
+ * provider p (struct app's oidc, made by cmd/). */
+int oidc_routes(struct web_server *s, const struct oidc_provider *p);
 /* Registers the pages of access management (/acces…, guide §3 and §4). */
 int uman_routes(struct web_server *s);
 /* Decorates every page: side menu, person's name. */

@@ -87,6 +87,8 @@ static struct {
 	int64_t gap, gl, user, stranger;   /* people of the access organisation */
 	int64_t org, quality, gl_account, e1_org;
 	int64_t user_account, user_version;   /* the user's account in the quality */
+	struct password_cfg pw;      /* Argon2id at its lowest cost: the logins here test the
+	                              * store, not the hash */
 } T;
 
 /* One run of an operation: the store, and what prepare left for run. */
@@ -360,7 +362,7 @@ op_set_password(struct run *r)
 {
 	int rc = 0;
 
-	if (person_set_password(r->s, T.stranger, "sophie.martin", PASSWORD, NULL, &rc) !=
+	if (person_set_password(r->s, &T.pw, T.stranger, "sophie.martin", PASSWORD, NULL, &rc) !=
 	    PASSWORD_OK)
 		return OTHER;
 	return rc == 0 ? DONE : FAILED;
@@ -372,6 +374,7 @@ login(struct run *r, const char *password, enum login_result expected)
 	struct login_attempt a = {
 		.username = "marie.janssens", .password = password,
 		.by = { .source = "127.0.0.1", .request_id = "0123456789abcdef" },
+		.pwcfg = &T.pw,
 	};
 	enum login_result res = login_password(r->s, &a);
 
@@ -671,7 +674,7 @@ op_change_password(struct run *r)
 {
 	struct account_password_change c = {
 		.by = { .person_id = T.user, .source = "127.0.0.1", .request_id = "0123456789abcdef" },
-		.current = PASSWORD, .fresh = "Un-autre-mot-de-passe-solide",
+		.current = PASSWORD, .fresh = "Un-autre-mot-de-passe-solide", .pwcfg = &T.pw,
 	};
 	enum account_result res = account_change_password(r->s, &c);
 
@@ -729,6 +732,7 @@ op_activation_redeem(struct run *r)
 	struct activation_attempt a = {
 		.code = r->activation, .username = "sophie.martin", .password = PASSWORD,
 		.by = { .source = "127.0.0.1", .request_id = "0123456789abcdef" },
+		.pwcfg = &T.pw,
 	};
 	enum activation_result res = activation_redeem(r->s, &a);
 
@@ -784,7 +788,7 @@ op_totp_remove(struct run *r)
 static enum answer
 op_tokencard_issue(struct run *r)
 {
-	int rc = tokencard_issue(r->s, &(struct actor){ .person_id = T.user, .source = "127.0.0.1" },
+	int rc = tokencard_issue(r->s, &T.pw, &(struct actor){ .person_id = T.user, .source = "127.0.0.1" },
 	    &r->card);
 
 	return rc == 0 ? DONE : FAILED;
@@ -1018,7 +1022,7 @@ template_seed(void)
 	    ACCESS_OK);
 	T.gl_account = template_int("SELECT a.id FROM account a JOIN person p ON "
 	    "p.id = a.person_id WHERE p.niss = '90022800193'");
-	assert_int_equal(person_set_password(T.fx.s, T.user, "marie.janssens", PASSWORD, NULL,
+	assert_int_equal(person_set_password(T.fx.s, &T.pw, T.user, "marie.janssens", PASSWORD, NULL,
 	    &rc), PASSWORD_OK);
 	assert_int_equal(rc, 0);
 	assert_int_equal(oidc_client_add(T.fx.s, &c, "test", secret, msg, sizeof(msg)), 0);
@@ -1154,7 +1158,6 @@ main(void)
 
 	if (sodium_init() < 0)
 		return 1;
-	/* Argon2id at its lowest cost: the logins here test the store, not the hash. */
-	password_set_cost(1, 8);
+	password_cfg_init(&T.pw, 1, 8);
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
