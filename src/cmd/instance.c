@@ -24,6 +24,7 @@ struct instance {
 	struct store *store;
 	struct oidc_provider *oidc;
 	struct password_cfg password;
+	struct eid_door eid_door;
 	struct mail_config mc;           /* the runner keeps a pointer to it */
 	struct mail_runner *mail;
 	struct web_server *srv;
@@ -96,6 +97,9 @@ services_open(const struct config *c, const char *issuer, struct instance *in)
 	in->app.demo = c->demo;
 	in->app.oidc = in->oidc;
 	in->app.password = &in->password;
+	in->app.csam = (struct csam_app_settings){
+		.four_eyes = c->four_eyes, .exception_address = c->exception_address,
+	};
 	return 0;
 }
 
@@ -113,16 +117,18 @@ server_open(const struct config *c, struct eid_runtime *eid, struct instance *in
 		fprintf(stderr, "portier: %s\n", err);
 		return -1;
 	}
-	door_eid_use(&(struct eid_door){
+	in->eid_door = (struct eid_door){
 		.verifier = eid->verifier, .proxies = eid->proxies,
 		.proxy_header = c->eid_proxy_header, .server = in->srv,
 		.demo_reader = c->demo && c->demo_card_reader, .demo_dir = eid->demo_dir,
-	});
+	};
+	door_eid_prepare(&in->eid_door);
+	in->app.eid_door = &in->eid_door;
 	web_set_app(in->srv, &in->app);
 	web_set_page_hook(in->srv, app_page_hook);
 	err[0] = '\0';
 	if (home_routes(in->srv) != 0 || uman_routes(in->srv) != 0 ||
-	    csam_routes(in->srv, c->four_eyes, c->exception_address) != 0 ||
+	    csam_routes(in->srv) != 0 ||
 	    oidc_routes(in->srv, in->oidc) != 0 || lookup_routes(in->srv) != 0 ||
 	    registry_api_routes(in->srv) != 0 || login_routes(in->srv) != 0 ||
 	    web_server_start(in->srv, err, sizeof(err)) != 0) {

@@ -12,7 +12,8 @@ struct instance;
 
 /* Builds the application of c and starts listening: the issuer, the store (migrated;
  * seeded in demo mode), the mail runner, the OIDC provider, the web server and its
- * routes. eid (eid_runtime_setup, or zeroed: no TLS, no eID) must outlive the instance.
+ * routes. c and eid (eid_runtime_setup, or zeroed: no TLS, no eID) must outlive the
+ * instance: its handles point into them.
  * 0, or -1 after printing why on stderr. */
 int instance_start(const struct config *c, struct eid_runtime *eid, struct instance **out);
 /* The application its handlers see (for tests and the commands). */

@@ -1,7 +1,8 @@
 /* test_two_instances.c — two portier applications, configured differently, started in one
- * process (cmd/instance.c): each serves its own issuer and its own keys, and hashes with
- * its own password costs. Before, these settings were process globals: the last one set
- * won for both, and the keys were those of whichever store asked first. */
+ * process (cmd/instance.c): each serves its own issuer and its own keys, hashes with its
+ * own password costs, counts its own export streams and has its own page settings.
+ * Before, these were process globals: the last one set won for both, the keys were those
+ * of whichever store asked first, and one application's exports counted for the other. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,11 +17,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "apps/app.h"
 #include "auth/password.h"
 #include "base/buf.h"
 #include "cmd/config.h"
+#include "apps/login/door_eid.h"
 #include "cmd/instance.h"
 #include "oidc/provider.h"
+#include "store/store.h"
 #include "store_fixture.h"
 
 struct side {
@@ -80,7 +84,7 @@ set(struct config *c, const char *key, const char *value)
  * migrations and data of this checkout, the catalogues beside the test binary's folder. */
 static int
 side_start(struct side *s, const char *tag, const char *issuer, const char *ops,
-    const char *mem_kib)
+    const char *mem_kib, const char *const *more)
 {
 	char cwd[PATH_MAX], exe[PATH_MAX], db[128], locale[PATH_MAX + 16];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -104,6 +108,9 @@ side_start(struct side *s, const char *tag, const char *issuer, const char *ops,
 	    set(&s->c, "password_mem_kib", mem_kib) != 0 ||
 	    set(&s->c, "log_level", "warn") != 0)
 		return -1;
+	for (size_t i = 0; more != NULL && more[i] != NULL; i += 2)
+		if (set(&s->c, more[i], more[i + 1]) != 0)
+			return -1;
 	return instance_start(&s->c, &W.eid, &s->in);
 }
 
@@ -114,8 +121,11 @@ setup(void **state)
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return -1;
 	/* Both run at the same time: the second is started while the first serves. */
-	if (side_start(&W.a, "inst-a", "https://a.example.test", "1", "8") != 0 ||
-	    side_start(&W.b, "inst-b", "https://b.example.test/idp", "3", "16") != 0)
+	if (side_start(&W.a, "inst-a", "https://a.example.test", "1", "8", NULL) != 0 ||
+	    side_start(&W.b, "inst-b", "https://b.example.test/idp", "3", "16",
+	    (const char *const[]){ "four_eyes", "false",
+	    "exception_address", "Helpdesk B | Rue B 2 | 1000 Bruxelles",
+	    "eid_proxy_header", "X-Client-Cert-B", NULL }) != 0)
 		return -1;
 	return 0;
 }
@@ -215,6 +225,45 @@ each_its_password_costs(void **state)
 	assert_int_equal(password_check(pb, "password1234", NULL), PASSWORD_COMMON);
 }
 
+/* The places for long readers (export streams) are counted per store: one application's
+ * exports under way never make another's refuse. */
+static void
+each_its_export_places(void **state)
+{
+	struct store *sa = instance_app(W.a.in)->store, *sb = instance_app(W.b.in)->store;
+	int taken = 0;
+
+	(void)state;
+	while (taken < 64 && store_long_take(sa))
+		taken++;
+	assert_int_equal(taken, store_pool_size(sa) / 4);
+	assert_false(store_long_take(sa));
+	assert_true(store_long_take(sb));
+	store_long_put(sb);
+	while (taken-- > 0)
+		store_long_put(sa);
+	assert_true(store_long_take(sa));
+	store_long_put(sa);
+}
+
+/* The settings of the pages come from each application: csam's, the eID door's. */
+static void
+each_its_page_settings(void **state)
+{
+	const struct app *a = instance_app(W.a.in), *b = instance_app(W.b.in);
+
+	(void)state;
+	assert_true(a->csam.four_eyes);
+	assert_false(b->csam.four_eyes);
+	assert_string_equal(b->csam.exception_address, "Helpdesk B | Rue B 2 | 1000 Bruxelles");
+	assert_string_not_equal(a->csam.exception_address, b->csam.exception_address);
+	assert_non_null(a->eid_door);
+	assert_non_null(b->eid_door);
+	assert_true(a->eid_door != b->eid_door);
+	assert_string_equal(a->eid_door->proxy_header, "X-SSL-Client-Cert");
+	assert_string_equal(b->eid_door->proxy_header, "X-Client-Cert-B");
+}
+
 int
 main(void)
 {
@@ -222,6 +271,8 @@ main(void)
 		cmocka_unit_test(each_its_issuer),
 		cmocka_unit_test(each_its_keys),
 		cmocka_unit_test(each_its_password_costs),
+		cmocka_unit_test(each_its_export_places),
+		cmocka_unit_test(each_its_page_settings),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
