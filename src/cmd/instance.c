@@ -12,7 +12,6 @@
 #include "base/log.h"
 #include "cmd/wire.h"
 #include "mail/mail.h"
-#include "oidc/grants.h"
 #include "oidc/provider.h"
 #include "store/store.h"
 #include "web/web.h"
@@ -190,7 +189,7 @@ instance_stop(struct instance *in, int grace_ms)
 		web_server_stop(in->srv, grace_ms);
 		web_server_free(in->srv);
 	}
-	oidc_grants_stop();
+	oidc_provider_stop(in->oidc);
 	mail_stop(in->mail);
 	oidc_provider_free(in->oidc);
 	password_cfg_free(&in->password);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "oidc/batch.h"
 #include "oidc/claims.h"
 
 struct oidc_provider {
@@ -16,6 +17,7 @@ struct oidc_provider {
 	char issuer[OIDC_ISSUER_MAX];
 	struct oidc_keycache *keys;
 	struct oidc_client_cache *clients;
+	struct oidc_batch *batch;
 	pthread_mutex_t secret_lock;
 	bool has_secret;             /* under secret_lock */
 	unsigned char secret[32];
@@ -67,7 +69,8 @@ oidc_provider_new(struct store *s, const char *issuer, int keys_ttl, char *err, 
 	}
 	p->keys = oidc_keycache_new(s, keys_ttl);
 	p->clients = oidc_client_cache_new(s);
-	if (p->keys == NULL || p->clients == NULL) {
+	p->batch = oidc_batch_new(s);
+	if (p->keys == NULL || p->clients == NULL || p->batch == NULL) {
 		oidc_provider_free(p);
 		goto oom;
 	}
@@ -82,6 +85,7 @@ oidc_provider_free(struct oidc_provider *p)
 {
 	if (p == NULL)
 		return;
+	oidc_batch_free(p->batch);
 	oidc_keycache_free(p->keys);
 	oidc_client_cache_free(p->clients);
 	pthread_mutex_destroy(&p->secret_lock);
@@ -99,6 +103,19 @@ struct store *
 oidc_provider_store(const struct oidc_provider *p)
 {
 	return p->s;
+}
+
+struct oidc_batch *
+oidc_provider_batch(const struct oidc_provider *p)
+{
+	return p->batch;
+}
+
+void
+oidc_provider_stop(struct oidc_provider *p)
+{
+	if (p != NULL)
+		oidc_batch_stop(p->batch);
 }
 
 const struct oidc_keyring *

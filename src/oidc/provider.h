@@ -33,6 +33,13 @@ const struct oidc_keyring *oidc_provider_keys_get(struct oidc_provider *p);
 void oidc_provider_keys_put(struct oidc_provider *p, const struct oidc_keyring *k);
 /* A client through the provider's cache (oidc_client_get_cached). 0, 1 or -1. */
 int oidc_provider_client(struct oidc_provider *p, const char *id, struct oidc_client *out);
+/* The group commit of the provider's store (batch.h), for oidc_code_issue and the token
+ * operations (grants.h). */
+struct oidc_batch *oidc_provider_batch(const struct oidc_provider *p);
+/* Commits and answers what is queued and joins the group commit's thread: at shutdown,
+ * after the server stopped and before the store is closed (oidc_provider_free does it
+ * too). */
+void oidc_provider_stop(struct oidc_provider *p);
 /* The installation's pairwise secret (oidc_pairwise_secret), read once per provider.
  * 0 or -1. */
 int oidc_provider_secret(struct oidc_provider *p, unsigned char out[32]);

@@ -39,6 +39,7 @@
 #include "csam/org_view.h"
 #include "csam/designate.h"
 #include "mail/mail.h"
+#include "oidc/batch.h"
 #include "oidc/clients.h"
 #include "oidc/grants.h"
 #include "oidc/keys.h"
@@ -94,6 +95,7 @@ static struct {
 /* One run of an operation: the store, and what prepare left for run. */
 struct run {
 	struct store *s;
+	struct oidc_batch *batch;    /* the group commit of s (OIDC code and tokens) */
 	char code[OIDC_TOKEN_MAX];
 	char refresh[OIDC_TOKEN_MAX];
 	struct oidc_client client;
@@ -224,11 +226,15 @@ run_open(struct run *r)
 	unlink(side);
 	copy_file(T.fx.path, T.run_path);
 	assert_int_equal(store_open(T.run_path, 2, &r->s, err, sizeof(err)), 0);
+	r->batch = oidc_batch_new(r->s);
+	assert_non_null(r->batch);
 }
 
 static void
 run_close(struct run *r)
 {
+	oidc_batch_free(r->batch);
+	r->batch = NULL;
 	store_close(r->s);
 	r->s = NULL;
 }
@@ -525,7 +531,7 @@ op_code_issue(struct run *r)
 		.acr_level = LOA_HIGH, .amr = "eid",
 	};
 
-	return status_answer(oidc_code_issue(r->s, &a, NULL, &octx, r->code));
+	return status_answer(oidc_code_issue(r->batch, &a, NULL, &octx, r->code));
 }
 
 /* A code issued to the client, faults off. */
@@ -543,7 +549,7 @@ op_code_redeem(struct run *r)
 	struct oidc_issued out;
 	enum oidc_refusal why;
 
-	return status_answer(oidc_code_redeem(r->s, &r->client, r->code, REDIRECT, NULL, &octx,
+	return status_answer(oidc_code_redeem(r->batch, &r->client, r->code, REDIRECT, NULL, &octx,
 	    &out, &why));
 }
 
@@ -835,7 +841,7 @@ prepare_refresh(struct run *r)
 	struct oidc_issued out;
 	enum oidc_refusal why;
 
-	if (prepare_code(r) != 0 || oidc_code_redeem(r->s, &r->client, r->code, REDIRECT, NULL,
+	if (prepare_code(r) != 0 || oidc_code_redeem(r->batch, &r->client, r->code, REDIRECT, NULL,
 	    &octx, &out, &why) != 0)
 		return -1;
 	snprintf(r->refresh, sizeof(r->refresh), "%s", out.refresh);
@@ -848,7 +854,7 @@ op_refresh(struct run *r)
 	struct oidc_issued out;
 	enum oidc_refusal why;
 
-	return status_answer(oidc_refresh(r->s, &r->client, r->refresh, &octx, &out, &why));
+	return status_answer(oidc_refresh(r->batch, &r->client, r->refresh, &octx, &out, &why));
 }
 
 static enum answer

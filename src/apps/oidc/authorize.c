@@ -167,7 +167,7 @@ silent(struct web_req *r, const struct authz_in *in, const struct oidc_request *
 	if (n > 1)
 		return refuse(r, in, "account_selection_required",
 		    "the user must choose the organisation");
-	rc = oidc_code_issue(app->store, &(struct oidc_authz){
+	rc = oidc_code_issue(oidc_provider_batch(app->oidc), &(struct oidc_authz){
 		.client_id = in->client->id, .application = in->client->application,
 		.person_id = s->person_id, .account_id = profiles[0].account_id,
 		.org_quality_id = profiles[0].org_quality_id, .enterprise = profiles[0].enterprise,

@@ -227,17 +227,17 @@ token(struct web_req *r)
 			return oidc_oauth_error(r, 400, "invalid_request", "code is missing");
 		/* Suspended first: the answer may be committed before submit returns. */
 		web_suspend(r, st, token_resumed);
-		rc = oidc_code_redeem_submit(app->store, c, code, web_form(r, "redirect_uri"),
-		    web_form(r, "code_verifier"), &st->ctx, &st->issued, &st->why, token_decided,
-		    st);
+		rc = oidc_code_redeem_submit(oidc_provider_batch(app->oidc), c, code,
+		    web_form(r, "redirect_uri"), web_form(r, "code_verifier"), &st->ctx,
+		    &st->issued, &st->why, token_decided, st);
 	} else if (strcmp(grant_type, "refresh_token") == 0) {
 		const char *refresh = web_form(r, "refresh_token");
 
 		if (refresh == NULL)
 			return oidc_oauth_error(r, 400, "invalid_request", "refresh_token is missing");
 		web_suspend(r, st, token_resumed);
-		rc = oidc_refresh_submit(app->store, c, refresh, &st->ctx, &st->issued, &st->why,
-		    token_decided, st);
+		rc = oidc_refresh_submit(oidc_provider_batch(app->oidc), c, refresh, &st->ctx,
+		    &st->issued, &st->why, token_decided, st);
 	} else {
 		oidc_audit_refusal(app->store, "token", c->id, 0, "unsupported_grant_type",
 		    &st->ctx);
