@@ -56,8 +56,11 @@ real_pause(int seconds)
 		;
 }
 
+/* A test seam (login_set_clock), not a setting: the real clock unless a test says. */
 static int64_t (*clock_now)(void) = real_now;
 static void (*clock_pause)(int) = real_pause;
+/* Process-wide on purpose: HOLDS_MAX bounds the threads of this process asleep in a hold,
+ * whichever application they serve; threads are the process's resource. */
 static atomic_int holds;
 
 void
