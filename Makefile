@@ -53,6 +53,9 @@ $(O)/tests/%: tests/unit/%.c tests/unit/store_fixture.h $(O)/libportier.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(O)/libportier.a $(LDFLAGS) $(LDLIBS) -lcmocka
 
+# Starts whole applications: their catalogues are read at start.
+$(O)/tests/test_two_instances: $(MO)
+
 $(O)/locale/%.mo: po/%.po
 	@mkdir -p $(dir $@)
 	msgfmt --check -o $@ $<

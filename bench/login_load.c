@@ -74,8 +74,11 @@ static int
 hash_once(void)
 {
 	char out[256];
+	struct password_cfg cfg;
 
-	return password_hash(PASSWORD, out, sizeof(out));
+	/* The server's default costs (password_ops 2, password_mem_kib 19456). */
+	password_cfg_init(&cfg, 2, 19456);
+	return password_hash(&cfg, PASSWORD, out, sizeof(out));
 }
 
 /* The CPUs this process may use, and the one hashing now (pinned). */

@@ -153,6 +153,7 @@ main(int argc, char **argv)
 	char err[512];
 	long n = argc > 2 ? strtol(argv[2], NULL, 10) : 100000;
 	struct person gap = { 0 };
+	struct password_cfg pw;
 	struct store_tx *tx;
 	struct actor w = { .level = LOA_LOW, .lang = "fr", .source = "bench" };
 	struct access_errors aerr;
@@ -180,9 +181,10 @@ main(int argc, char **argv)
 	snprintf(gap.last_name, sizeof(gap.last_name), "Dubois");
 	snprintf(gap.first_name, sizeof(gap.first_name), "Claire");
 	snprintf(gap.language, sizeof(gap.language), "fr");
+	password_cfg_init(&pw, 2, 19456);   /* the server's default costs */
 	if (person_create(s, &gap, "system", NULL) != 0 ||
-	    person_set_password(s, gap.id, "claire.dubois", "Demo-portier-2026", NULL, &rc) !=
-	    PASSWORD_OK) {
+	    person_set_password(s, &pw, gap.id, "claire.dubois", "Demo-portier-2026", NULL,
+	    &rc) != PASSWORD_OK) {
 		fprintf(stderr, "uman: cannot create the GAP\n");
 		return 1;
 	}

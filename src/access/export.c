@@ -5,7 +5,6 @@
 #include "access/export.h"
 
 #include <inttypes.h>
-#include <stdatomic.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,23 +134,6 @@ struct export_stream {
 	bool failed;
 };
 
-/* Streams under way hold a pooled connection each: at most a quarter of the pool (at
- * least one), so that the other requests always find a connection. */
-static atomic_int open_streams;
-
-static bool
-stream_reserve(struct store *s)
-{
-	int max = store_pool_size(s) / 4;
-
-	if (max < 1)
-		max = 1;
-	if (atomic_fetch_add(&open_streams, 1) >= max) {
-		atomic_fetch_sub(&open_streams, 1);
-		return false;
-	}
-	return true;
-}
 
 /* Above this many bytes pending, a read returns what it has (the writer's chunk, one row). */
 #define EXPORT_OUT_MAX (4 * CSVW_CHUNK + (1 << 20))
@@ -267,7 +249,8 @@ stream_new(enum export_kind kind, struct store *s, const struct actor *who, int6
 {
 	struct export_stream *x;
 
-	*busy = !stream_reserve(s);
+	/* Streams under way hold a pooled connection each: the store's places for that. */
+	*busy = !store_long_take(s);
 	if (*busy)
 		return NULL;
 	x = calloc(1, sizeof(*x));
@@ -275,7 +258,7 @@ stream_new(enum export_kind kind, struct store *s, const struct actor *who, int6
 		x->a = arena_new(1 << 20);
 	if (x == NULL || x->a == NULL) {
 		free(x);
-		atomic_fetch_sub(&open_streams, 1);
+		store_long_put(s);
 		return NULL;
 	}
 	x->kind = kind;
@@ -456,8 +439,8 @@ export_close(struct export_stream *x)
 	}
 	buf_free(&x->out);
 	arena_free(x->a);
+	store_long_put(x->s);
 	free(x);
-	atomic_fetch_sub(&open_streams, 1);
 }
 
 /* ---- the whole file to a sink (the service's callers, benchmarks) ---- */

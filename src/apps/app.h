@@ -8,9 +8,25 @@
 #include "store/store.h"
 #include "web/web.h"
 
+struct eid_door;
+struct oidc_provider;
+struct password_cfg;
+
+/* The GAP designation's settings (apps/csam/, apps/helpdesk/). */
+struct csam_app_settings {
+	bool four_eyes;                  /* two operators approve an exception request */
+	const char *exception_address;   /* postal address, lines separated by " | " */
+};
+
+/* Everything configured lives here (or in a surface's context reached from here), never
+ * in a process global: two applications can run side by side in one process. */
 struct app {
 	struct store *store;
 	bool demo;              /* demo mode: demo-only pages and helpers are on */
+	struct oidc_provider *oidc;   /* issuer, key, client and secret caches (oidc/provider.h) */
+	const struct password_cfg *password;   /* Argon2id costs, common passwords */
+	const struct eid_door *eid_door;       /* the eID door's verifier, proxies, demo reader */
+	struct csam_app_settings csam;
 };
 
 /* Returns 1 when the visitor is logged in with at least min_level (policy/loa.h);
@@ -25,16 +41,17 @@ int app_require_capacity(struct web_req *r);
 /* Registers the routes of the home surface (/, /aide, /healthz). */
 int home_routes(struct web_server *s);
 /* Registers the GAP designation (/csam …), the helpdesk back office (/helpdesk …) and the
- * demo mailbox (/demo/mails), with their settings (apps/csam/). */
-int csam_routes(struct web_server *s, bool four_eyes, const char *exception_address);
+ * demo mailbox (/demo/mails); their settings are struct app's csam. */
+int csam_routes(struct web_server *s);
 /* Registers the public enterprise lookup (/entreprises, /entreprises/:number). */
 int lookup_routes(struct web_server *s);
 /* Registers the login doors and logout (/login, /login/password, /logout). */
 int login_routes(struct web_server *s);
 /* Registers the public registry API (GET /api/registry/enterprises/:number, JSON). */
 int registry_api_routes(struct web_server *s);
-/* Registers the OpenID Connect provider; its issuer is issuer when set, else http://LISTEN. */
-int oidc_routes(struct web_server *s, const char *issuer, const char *listen);
+/* Registers the OpenID Connect provider's endpoints; they serve the application's
+ * provider p (struct app's oidc, made by cmd/). */
+int oidc_routes(struct web_server *s, const struct oidc_provider *p);
 /* Registers the pages of access management (/acces…, guide §3 and §4). */
 int uman_routes(struct web_server *s);
 /* Decorates every page: side menu, person's name. */

@@ -50,7 +50,7 @@ enum account_result
 account_change_password(struct store *s, struct account_password_change *c)
 {
 	char user[128], hash[HASH_MAX], fresh[HASH_MAX], actor[24], object[32];
-	struct login_attempt la = { .by = c->by };
+	struct login_attempt la = { .by = c->by, .pwcfg = c->pwcfg };
 	struct audit_event ev = {
 		.actor = actor, .actor_role = "person", .action = "password.change",
 		.object = object, .source = c->by.source, .request_id = c->by.request_id,
@@ -83,13 +83,13 @@ account_change_password(struct store *s, struct account_password_change *c)
 		res = rc == 0 ? ACCOUNT_WRONG_CURRENT : ACCOUNT_ERROR;
 		goto done;
 	}
-	c->problem = password_check(c->fresh, user);
+	c->problem = password_check(c->pwcfg, c->fresh, user);
 	if (c->problem != PASSWORD_OK) {
 		res = ACCOUNT_POLICY;
 		goto done;
 	}
 	/* The new hash takes the costs configured now: a change is also a rehash. */
-	if (password_hash(c->fresh, fresh, sizeof(fresh)) != 0)
+	if (password_hash(c->pwcfg, c->fresh, fresh, sizeof(fresh)) != 0)
 		goto done;
 	snprintf(actor, sizeof(actor), "%" PRId64, c->by.person_id);
 	snprintf(object, sizeof(object), "person:%" PRId64, c->by.person_id);

@@ -26,6 +26,7 @@ struct account_password_change {
 	struct actor by;                 /* the person changing their own password */
 	const char *current;
 	const char *fresh;
+	const struct password_cfg *pwcfg;   /* the application's costs and common list */
 	enum password_problem problem;   /* out: on ACCOUNT_POLICY */
 };
 

@@ -208,7 +208,7 @@ enum activation_result
 activation_redeem(struct store *s, struct activation_attempt *a)
 {
 	struct login_attempt la = {
-		.username = a->username, .by = a->by,
+		.username = a->username, .by = a->by, .pwcfg = a->pwcfg,
 	};
 	char norm[CODE_LEN + 1], hash[HASH_MAX], actor[24], object[32];
 	struct audit_event ev = {
@@ -250,10 +250,10 @@ activation_redeem(struct store *s, struct activation_attempt *a)
 		return ACTIVATION_USERNAME;
 	if (new_name && f.owner != 0 && f.owner != f.person)
 		return ACTIVATION_TAKEN;
-	a->problem = password_check(a->password, a->username);
+	a->problem = password_check(a->pwcfg, a->password, a->username);
 	if (a->problem != PASSWORD_OK)
 		return ACTIVATION_POLICY;
-	if (password_hash(a->password, hash, sizeof(hash)) != 0)
+	if (password_hash(a->pwcfg, a->password, hash, sizeof(hash)) != 0)
 		return ACTIVATION_ERROR;
 
 	snprintf(actor, sizeof(actor), "%" PRId64, f.person);

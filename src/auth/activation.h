@@ -46,6 +46,7 @@ struct activation_attempt {
 	const char *username;
 	const char *password;
 	struct actor by;                  /* nobody yet: the client address and the request id */
+	const struct password_cfg *pwcfg; /* the application's costs and common list */
 	int64_t person_id;                /* out: on ACTIVATION_OK */
 	enum password_problem problem;    /* out: on ACTIVATION_POLICY */
 };

@@ -56,8 +56,11 @@ real_pause(int seconds)
 		;
 }
 
+/* A test seam (login_set_clock), not a setting: the real clock unless a test says. */
 static int64_t (*clock_now)(void) = real_now;
 static void (*clock_pause)(int) = real_pause;
+/* Process-wide on purpose: HOLDS_MAX bounds the threads of this process asleep in a hold,
+ * whichever application they serve; threads are the process's resource. */
 static atomic_int holds;
 
 void
@@ -281,7 +284,7 @@ login_password(struct store *s, struct login_attempt *a)
 	if (person != 0) {
 		ok = password_verify(hash, a->password);
 	} else {
-		password_burn(a->password);
+		password_burn(a->pwcfg, a->password);
 		ok = false;
 	}
 
@@ -306,10 +309,10 @@ login_password(struct store *s, struct login_attempt *a)
 		store_rollback(&tx);
 		return LOGIN_ERROR;
 	}
-	if (password_needs_rehash(hash)) {
+	if (password_needs_rehash(a->pwcfg, hash)) {
 		char fresh[256];
 
-		if (password_hash(a->password, fresh, sizeof(fresh)) == 0)
+		if (password_hash(a->pwcfg, a->password, fresh, sizeof(fresh)) == 0)
 			store_exec(tx, SQL_PASSWORD_SET_HASH, "it", person, fresh);
 	}
 	if (store_commit(&tx) != 0)
@@ -376,14 +379,14 @@ login_verify_password(struct store *s, const struct login_attempt *a)
 	if (rc < 0)
 		return -1;
 	if (person == 0) {
-		password_burn(a->password);
+		password_burn(a->pwcfg, a->password);
 		return -2;
 	}
 	ok = password_verify(hash, a->password);
-	if (ok && password_needs_rehash(hash)) {
+	if (ok && password_needs_rehash(a->pwcfg, hash)) {
 		char fresh[256];
 
-		if (password_hash(a->password, fresh, sizeof(fresh)) == 0 &&
+		if (password_hash(a->pwcfg, a->password, fresh, sizeof(fresh)) == 0 &&
 		    store_begin(s, STORE_WRITE, &tx) == 0) {
 			if (store_exec(tx, SQL_PASSWORD_SET_HASH, "it", person, fresh) != 1 ||
 			    store_commit(&tx) != 0)

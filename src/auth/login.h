@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "auth/password.h"
 #include "policy/actor.h"
 #include "store/store.h"
 
@@ -21,6 +22,7 @@ struct login_attempt {
 	const char *username;
 	const char *password;
 	struct actor by;          /* nobody yet: the client address and the request id */
+	const struct password_cfg *pwcfg;   /* the application's costs (rehash, burn) */
 	int64_t person_id;        /* out: on LOGIN_OK */
 	int wait_seconds;         /* out: on LOGIN_THROTTLED */
 };

@@ -40,21 +40,31 @@
 #define PARAM_HASH_MIN 16
 #define PARAM_HASH_MAX 64
 
-static unsigned long long cost_ops = 2;
-static size_t cost_mem = (size_t)19456 * 1024;
-static char **common;
-static size_t ncommon;
+#define DEFAULT_OPS 2
+#define DEFAULT_MEM_KIB 19456
 
 void
-password_set_cost(unsigned long long ops, size_t mem_kib)
+password_cfg_init(struct password_cfg *cfg, unsigned long long ops, size_t mem_kib)
 {
-	if (ops >= crypto_pwhash_OPSLIMIT_MIN)
-		cost_ops = ops;
-	if (mem_kib * 1024 >= crypto_pwhash_MEMLIMIT_MIN)
-		cost_mem = mem_kib * 1024;
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->ops = ops >= crypto_pwhash_OPSLIMIT_MIN ? ops : DEFAULT_OPS;
+	cfg->mem = mem_kib * 1024 >= crypto_pwhash_MEMLIMIT_MIN ? mem_kib * 1024 :
+	    (size_t)DEFAULT_MEM_KIB * 1024;
 }
 
-/* A hashing thread's Argon2 memory, kept until the thread ends. */
+void
+password_cfg_free(struct password_cfg *cfg)
+{
+	for (size_t i = 0; i < cfg->ncommon; i++)
+		free(cfg->common[i]);
+	free(cfg->common);
+	cfg->common = NULL;
+	cfg->ncommon = 0;
+}
+
+/* A hashing thread's Argon2 memory, kept until the thread ends. The key is process-wide
+ * on purpose: the memory belongs to the thread, whichever application it hashes for (it
+ * grows to the largest cost asked), so it holds no setting of any application. */
 struct work {
 	uint8_t *map;   /* the mapping, len bytes */
 	size_t len;
@@ -175,10 +185,10 @@ put_b64(char *out, size_t outlen, size_t *at, const uint8_t *bin, size_t n)
 }
 
 int
-password_hash(const char *pw, char *out, size_t outlen)
+password_hash(const struct password_cfg *cfg, const char *pw, char *out, size_t outlen)
 {
 	uint8_t salt[SALT_BYTES], hash[HASH_BYTES];
-	uint32_t t = (uint32_t)cost_ops, m = (uint32_t)(cost_mem / 1024);
+	uint32_t t = (uint32_t)cfg->ops, m = (uint32_t)(cfg->mem / 1024);
 	size_t at;
 	int n, rc = -1;
 
@@ -286,17 +296,17 @@ password_verify(const char *encoded, const char *pw)
 }
 
 bool
-password_needs_rehash(const char *encoded)
+password_needs_rehash(const struct password_cfg *cfg, const char *encoded)
 {
-	return crypto_pwhash_str_needs_rehash(encoded, cost_ops, cost_mem) != 0;
+	return crypto_pwhash_str_needs_rehash(encoded, cfg->ops, cfg->mem) != 0;
 }
 
 void
-password_burn(const char *pw)
+password_burn(const struct password_cfg *cfg, const char *pw)
 {
 	char out[crypto_pwhash_STRBYTES];
 
-	(void)password_hash(pw, out, sizeof(out));
+	(void)password_hash(cfg, pw, out, sizeof(out));
 	sodium_memzero(out, sizeof(out));
 }
 
@@ -307,10 +317,11 @@ cmp_str(const void *a, const void *b)
 }
 
 int
-password_load_common(const char *path)
+password_cfg_load_common(struct password_cfg *cfg, const char *path)
 {
 	FILE *f = fopen(path, "r");
-	char line[256];
+	char line[256], **common;
+	size_t ncommon = 0;
 
 	if (f == NULL)
 		return -1;
@@ -328,7 +339,7 @@ password_load_common(const char *path)
 		for (size_t i = 0; i < n; i++)
 			line[i] = (char)tolower((unsigned char)line[i]);
 		common[ncommon] = strdup(line);
-		/* gcc 12's analyzer takes common[ncommon] (a global index) for one slot written
+		/* gcc 12's analyzer takes common[ncommon] (a moving index) for one slot written
 		 * again at each line and calls the previous copy leaked; each has its own slot. */
 		ANALYZER_IGNORE("-Wanalyzer-malloc-leak")
 		if (common[ncommon] == NULL)
@@ -338,11 +349,14 @@ password_load_common(const char *path)
 	}
 	fclose(f);
 	qsort(common, ncommon, sizeof(*common), cmp_str);
+	password_cfg_free(cfg);
+	cfg->common = common;
+	cfg->ncommon = ncommon;
 	return 0;
 }
 
 enum password_problem
-password_check(const char *pw, const char *username)
+password_check(const struct password_cfg *cfg, const char *pw, const char *username)
 {
 	size_t len = utf8_len(pw, strlen(pw));
 	char lower[512];
@@ -355,7 +369,8 @@ password_check(const char *pw, const char *username)
 		return PASSWORD_TOO_LONG;
 	for (size_t i = 0; i <= n; i++)
 		lower[i] = (char)tolower((unsigned char)pw[i]);
-	if (ncommon > 0 && bsearch(&key, common, ncommon, sizeof(*common), cmp_str) != NULL)
+	if (cfg->ncommon > 0 && bsearch(&key, cfg->common, cfg->ncommon, sizeof(*cfg->common),
+	    cmp_str) != NULL)
 		return PASSWORD_COMMON;
 	if (username != NULL && strlen(username) >= 4 && strcasestr(pw, username) != NULL)
 		return PASSWORD_LIKE_USERNAME;

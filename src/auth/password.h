@@ -7,18 +7,37 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Argon2id cost: operations and memory (KiB). Set once at start from the configuration. */
-void password_set_cost(unsigned long long ops, size_t mem_kib);
+/* One application's password settings: the Argon2id costs of new hashes and the list of
+ * common passwords refused. Made by cmd/ from the configuration (password_ops,
+ * password_mem_kib, share_dir/data/common-passwords.txt), reached through struct app and
+ * handed to the services that hash; read-only once the server runs. */
+struct password_cfg {
+	unsigned long long ops;   /* Argon2id passes */
+	size_t mem;               /* Argon2id memory, bytes */
+	char **common;            /* lower case, sorted; NULL: no list */
+	size_t ncommon;
+};
 
-/* Hashes pw into out (crypto_pwhash_STRBYTES). Returns 0, or -1 (out of memory). */
-int password_hash(const char *pw, char *out, size_t outlen);
-/* True when pw matches the encoded hash (constant time in the password). */
+/* Costs ops and mem_kib (KiB); one below libsodium's minimum keeps its default (2 passes,
+ * 19 MiB). No list of common passwords yet. */
+void password_cfg_init(struct password_cfg *cfg, unsigned long long ops, size_t mem_kib);
+/* Loads the list of common passwords (one a line) used by password_check, replacing any
+ * list cfg had. Returns 0 or -1. */
+int password_cfg_load_common(struct password_cfg *cfg, const char *path);
+/* Frees the list (the costs stay). */
+void password_cfg_free(struct password_cfg *cfg);
+
+/* Hashes pw with cfg's costs into out (crypto_pwhash_STRBYTES). Returns 0, or -1 (out of
+ * memory). */
+int password_hash(const struct password_cfg *cfg, const char *pw, char *out, size_t outlen);
+/* True when pw matches the encoded hash (constant time in the password): the costs are
+ * the hash's own. */
 bool password_verify(const char *encoded, const char *pw);
-/* True when encoded was made with other costs than the current ones (rehash at login). */
-bool password_needs_rehash(const char *encoded);
-/* Spends the time of one verification without a real hash: unknown accounts take as
- * long as known ones. */
-void password_burn(const char *pw);
+/* True when encoded was made with other costs than cfg's (rehash at login). */
+bool password_needs_rehash(const struct password_cfg *cfg, const char *encoded);
+/* Spends the time of one verification (cfg's costs) without a real hash: unknown
+ * accounts take as long as known ones. */
+void password_burn(const struct password_cfg *cfg, const char *pw);
 
 /* Why a new password is refused; password_policy_msgid() gives the French msgid. */
 enum password_problem {
@@ -29,10 +48,9 @@ enum password_problem {
 	PASSWORD_LIKE_USERNAME, /* contains the user name */
 };
 
-/* Loads the list of common passwords (one a line) used by password_check. Returns 0 or -1. */
-int password_load_common(const char *path);
-/* Checks a new password against the policy. */
-enum password_problem password_check(const char *pw, const char *username);
+/* Checks a new password against the policy (cfg's list of common passwords). */
+enum password_problem password_check(const struct password_cfg *cfg, const char *pw,
+    const char *username);
 const char *password_problem_msgid(enum password_problem p);
 
 #endif

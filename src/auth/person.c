@@ -172,10 +172,10 @@ person_create(struct store *s, struct person *p, const char *actor, const char *
 }
 
 enum password_problem
-person_set_password(struct store *s, int64_t person_id, const char *username,
-    const char *password, const char *request_id, int *rc)
+person_set_password(struct store *s, const struct password_cfg *cfg, int64_t person_id,
+    const char *username, const char *password, const char *request_id, int *rc)
 {
-	enum password_problem p = password_check(password, username);
+	enum password_problem p = password_check(cfg, password, username);
 	struct store_tx *tx;
 	char hash[256], actor[24], object[32];
 	struct audit_event ev = {
@@ -187,7 +187,7 @@ person_set_password(struct store *s, int64_t person_id, const char *username,
 	*rc = 0;
 	if (p != PASSWORD_OK)
 		return p;
-	if (password_hash(password, hash, sizeof(hash)) != 0) {
+	if (password_hash(cfg, password, hash, sizeof(hash)) != 0) {
 		*rc = -1;
 		return PASSWORD_OK;
 	}

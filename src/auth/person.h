@@ -56,7 +56,8 @@ int person_get(struct store *s, int64_t id, struct person *out);
 int person_create(struct store *s, struct person *p, const char *actor, const char *request_id);
 /* Sets the access codes of a person after the policy check: PASSWORD_OK and 0, or the
  * problem; *rc receives -2 when the user name is taken, -1 on store errors, else 0. */
-enum password_problem person_set_password(struct store *s, int64_t person_id,
-    const char *username, const char *password, const char *request_id, int *rc);
+enum password_problem person_set_password(struct store *s, const struct password_cfg *cfg,
+    int64_t person_id, const char *username, const char *password, const char *request_id,
+    int *rc);
 
 #endif

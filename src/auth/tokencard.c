@@ -84,7 +84,8 @@ fail:
 }
 
 int
-tokencard_issue(struct store *s, const struct actor *by, struct tokencard_print *out)
+tokencard_issue(struct store *s, const struct password_cfg *cfg, const struct actor *by,
+    struct tokencard_print *out)
 {
 	int64_t person = by->person_id;
 	const char *source = by->source, *request_id = by->request_id;
@@ -98,7 +99,7 @@ tokencard_issue(struct store *s, const struct actor *by, struct tokencard_print 
 	randombytes_buf(seed, sizeof(seed));
 	tokencard_derive(seed, out->codes);
 	for (int i = 0; i < TOKENCARD_CODES; i++)
-		if (password_hash(out->codes[i], hash_buf[i], HASH_MAX) != 0)
+		if (password_hash(cfg, out->codes[i], hash_buf[i], HASH_MAX) != 0)
 			goto done;
 	snprintf(out->serial, sizeof(out->serial), "%04" PRIu32 "-%04" PRIu32,
 	    randombytes_uniform(10000), randombytes_uniform(10000));
@@ -237,7 +238,8 @@ tokencard_revoke(struct store *s, const struct actor *by, int64_t now)
 /* Compares code with the hash of position on person's active card card_id (slow, reads
  * only). A missing row (used, revoked, another person's card) costs a hash too. */
 static enum tokencard_result
-verify_code(struct store *s, int64_t person, int64_t card_id, int position, const char *code)
+verify_code(struct store *s, const struct password_cfg *cfg, int64_t person, int64_t card_id,
+    int position, const char *code)
 {
 	char hash[HASH_MAX] = "";
 	struct store_tx *tx;
@@ -259,7 +261,7 @@ verify_code(struct store *s, int64_t person, int64_t card_id, int position, cons
 	if (rc < 0)
 		return TOKENCARD_ERROR;
 	if (rc == 0 || !code_well_formed(code)) {
-		password_burn(code ? code : "");
+		password_burn(cfg, code ? code : "");
 		return rc == 0 ? TOKENCARD_USED : TOKENCARD_WRONG;
 	}
 	return password_verify(hash, code) ? TOKENCARD_OK : TOKENCARD_WRONG;
@@ -277,10 +279,11 @@ use_code_tx(struct store_tx *tx, int64_t card_id, int position, int64_t now)
 }
 
 enum tokencard_result
-tokencard_use(struct store *s, int64_t person, int64_t card_id, int position,
-    const char *code, const char *source, const char *request_id)
+tokencard_use(struct store *s, const struct password_cfg *cfg, int64_t person,
+    int64_t card_id, int position, const char *code, const char *source,
+    const char *request_id)
 {
-	enum tokencard_result res = verify_code(s, person, card_id, position, code);
+	enum tokencard_result res = verify_code(s, cfg, person, card_id, position, code);
 	struct store_tx *tx;
 
 	if (res == TOKENCARD_ERROR || store_begin(s, STORE_WRITE, &tx) != 0)
@@ -454,10 +457,10 @@ tokencard_login_finish(struct store *s, struct login_attempt *a, const char *tok
 		if (res != LOGIN_OK)
 			goto done;
 		if (c.card_id == 0) {
-			password_burn(code ? code : "");
+			password_burn(a->pwcfg, code ? code : "");
 			t = TOKENCARD_NONE;
 		} else {
-			t = verify_code(s, c.person, c.card_id, c.position, code);
+			t = verify_code(s, a->pwcfg, c.person, c.card_id, c.position, code);
 		}
 	}
 	res = LOGIN_ERROR;

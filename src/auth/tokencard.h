@@ -50,8 +50,10 @@ void tokencard_derive(const unsigned char seed[TOKENCARD_SEED_BYTES],
 /* Reads person's cards. Returns 0 or -1. */
 int tokencard_status(struct store *s, int64_t person, int64_t now, struct tokencard_status *out);
 /* Issues a new pending card (replacing a pending one) and fills out. Slow: 24 Argon2id
- * hashes; run it on a worker. Returns 0 or -1; the caller wipes out after use. */
-int tokencard_issue(struct store *s, const struct actor *by, struct tokencard_print *out);
+ * hashes at cfg's costs; run it on a worker. Returns 0 or -1; the caller wipes out after
+ * use. */
+int tokencard_issue(struct store *s, const struct password_cfg *cfg, const struct actor *by,
+    struct tokencard_print *out);
 /* The pending card of person to print again. Returns 0, 1 when none, -1 on error. */
 int tokencard_pending(struct store *s, int64_t person, int64_t now, struct tokencard_print *out);
 /* Activates the pending card with its code at confirm_position: the active card before it
@@ -61,9 +63,10 @@ enum tokencard_result tokencard_activate(struct store *s, const struct actor *by
 /* Revokes person's cards. Returns 0, 1 when there was none, -1 on error. */
 int tokencard_revoke(struct store *s, const struct actor *by, int64_t now);
 /* Verifies the code at position of card card_id (active) and marks it used, audited as
- * done by person. Slow (one Argon2id). */
-enum tokencard_result tokencard_use(struct store *s, int64_t person, int64_t card_id,
-    int position, const char *code, const char *source, const char *request_id);
+ * done by person. Slow (one Argon2id; cfg's costs when there is nothing to compare). */
+enum tokencard_result tokencard_use(struct store *s, const struct password_cfg *cfg,
+    int64_t person, int64_t card_id, int position, const char *code, const char *source,
+    const char *request_id);
 
 /* The door "Avec votre token", first step: user name + password (throttled and audited as
  * door "token"). On LOGIN_OK, token and *position hold the challenge to show ("Code n° 17"),

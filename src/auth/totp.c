@@ -13,6 +13,7 @@
 #include "auth/factor_sql.h"
 #include "auth/factors.h"
 
+/* Process-wide on purpose: liboath's library initialisation, once per process. */
 static pthread_once_t oath_once = PTHREAD_ONCE_INIT;
 static int oath_ready;
 

@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Process-wide on purpose: every line goes to the process's one stderr, whichever
+ * application in it writes; the level is the process's (set by cmd/ from log_level). */
 static enum log_level min_level = LOG_INFO;
 
 void

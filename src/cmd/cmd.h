@@ -7,6 +7,7 @@
 #ifndef PORTIER_VERSION
 #define PORTIER_VERSION "0.1.0"
 struct store;
+struct password_cfg;
 /* Where the demo runs: portier's issuer, the agency portal's address (its redirect URIs
  * derive from it) and the portal's settings file. */
 struct demo_addresses {
@@ -14,10 +15,13 @@ struct demo_addresses {
 	const char *portal_url;
 	const char *portal_conf;
 };
-/* Fills an empty database with the demo world (people with access codes …); a database
- * that already has people keeps them. The portal's client is (re)registered for the
- * addresses of this run. Returns 0 or -1. */
-int demo_seed(struct store *s, const struct demo_addresses *a);
+/* Fills an empty database with the demo world (people with access codes hashed with pw's
+ * costs …); a database that already has people keeps them. The portal's client is
+ * (re)registered for the addresses of this run. Returns 0 or -1. */
+int demo_seed(struct store *s, const struct password_cfg *pw, const struct demo_addresses *a);
+/* The password settings of c: its costs and share_dir's list of common passwords.
+ * 0, or -1 after printing why. Free with password_cfg_free. */
+int cmd_password_cfg(const struct config *c, struct password_cfg *out);
 /* Opens the store at c->db and applies pending migrations; prints why on failure. */
 int open_store(const struct config *c, struct store **out);
 

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/password.h"
+
 int
 cmd_config(int argc, char **argv, const char *usage, struct config *c, char **pos, int maxpos,
     int *npos)
@@ -96,4 +98,18 @@ cmd_take_option(int argc, char **argv, int *i, const char *name, const char **va
 		return false;
 	*value = argv[++*i];
 	return true;
+}
+
+int
+cmd_password_cfg(const struct config *c, struct password_cfg *out)
+{
+	char common[1100];
+
+	password_cfg_init(out, (unsigned long long)c->password_ops, (size_t)c->password_mem_kib);
+	snprintf(common, sizeof(common), "%s/data/common-passwords.txt", c->share_dir);
+	if (password_cfg_load_common(out, common) != 0) {
+		fprintf(stderr, "portier: cannot read %s\n", common);
+		return -1;
+	}
+	return 0;
 }

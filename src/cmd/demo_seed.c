@@ -172,7 +172,7 @@ portal_client(struct store *s, const struct demo_addresses *a)
 
 /* The people and PharmaPlatel, in a database without people. */
 static int
-people_seed(struct store *s)
+people_seed(struct store *s, const struct password_cfg *pw)
 {
 	struct person existing;
 	int64_t claire = 0;   /* the GAP of PharmaPlatel, below */
@@ -190,7 +190,7 @@ people_seed(struct store *s)
 		snprintf(p.language, sizeof(p.language), "%s", d->lang);
 		snprintf(p.email, sizeof(p.email), "%s", d->email);
 		if (person_create(s, &p, "system", NULL) != 0 ||
-		    person_set_password(s, p.id, d->username, d->password, NULL, &rc) != PASSWORD_OK ||
+		    person_set_password(s, pw, p.id, d->username, d->password, NULL, &rc) != PASSWORD_OK ||
 		    rc != 0) {
 			fprintf(stderr, "portier: demo: cannot create %s\n", d->username);
 			return -1;
@@ -230,10 +230,10 @@ people_seed(struct store *s)
 }
 
 int
-demo_seed(struct store *s, const struct demo_addresses *a)
+demo_seed(struct store *s, const struct password_cfg *pw, const struct demo_addresses *a)
 {
 	/* The registry first (demo/kbo, persons, functions); it checks its own emptiness. */
-	if (demo_registry_seed(s) != 0 || people_seed(s) != 0)
+	if (demo_registry_seed(s) != 0 || people_seed(s, pw) != 0)
 		return -1;
 	return portal_client(s, a);
 }

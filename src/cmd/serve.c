@@ -9,13 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "apps/app.h"
-#include "apps/login/door_eid.h"
-#include "auth/password.h"
 #include "base/log.h"
-#include "cmd/wire.h"
-#include "mail/mail.h"
-#include "oidc/grants.h"
+#include "cmd/instance.h"
 #include "store/store.h"
 #include "web/web.h"
 
@@ -81,35 +76,6 @@ open_store(const struct config *c, struct store **out)
 	if (n > 0)
 		log_info(NULL, "applied %d migration(s)", n);
 	return 0;
-}
-
-/* The demo portal's settings file: portal.conf in the database's folder. */
-static const char *
-portal_conf_path(const char *db, char *out, size_t outlen)
-{
-	const char *slash = strrchr(db, '/');
-
-	if (slash == NULL)
-		snprintf(out, outlen, "portal.conf");
-	else
-		snprintf(out, outlen, "%.*s/portal.conf", (int)(slash - db), db);
-	return out;
-}
-
-/* The issuer oidc_routes will use: the setting, else http://LISTEN (no trailing slash). */
-static const char *
-issuer_of(const struct config *c, char *out, size_t outlen)
-{
-	size_t n;
-
-	if (c->issuer[0] != '\0')
-		snprintf(out, outlen, "%s", c->issuer);
-	else
-		snprintf(out, outlen, "http://%s", c->listen);
-	n = strlen(out);
-	while (n > 0 && out[n - 1] == '/')
-		out[--n] = '\0';
-	return out;
 }
 
 /* The port of an ADDR:PORT that web_listen_ok accepted. */
@@ -178,14 +144,8 @@ static int
 run(int argc, char **argv, bool demo)
 {
 	struct config c;
-	struct web_config wc = { 0 };
-	struct web_server *srv = NULL;
-	struct store *store = NULL;
-	struct app app = { 0 };
+	struct instance *in = NULL;
 	struct eid_runtime eid = { 0 };
-	struct mail_runner *mail = NULL;
-	struct mail_config mc = { 0 };
-	char err[1024], portal_conf[1100], issuer[300];
 	sigset_t set;
 	int sig = 0, npos, rc;
 	char *pos[1];
@@ -224,84 +184,11 @@ run(int argc, char **argv, bool demo)
 		eid_runtime_free(&eid);
 		return 2;
 	}
-	password_set_cost((unsigned long long)c.password_ops, (size_t)c.password_mem_kib);
-	{
-		char common[1100];
-
-		snprintf(common, sizeof(common), "%s/data/common-passwords.txt", c.share_dir);
-		if (password_load_common(common) != 0) {
-			fprintf(stderr, "portier: cannot read %s\n", common);
-			eid_runtime_free(&eid);
-			return 1;
-		}
-	}
-	if (open_store(&c, &store) != 0) {
+	if (instance_start(&c, &eid, &in) != 0) {
 		eid_runtime_free(&eid);
 		return 1;
 	}
-	if (c.demo && demo_seed(store, &(struct demo_addresses){
-	    .issuer = issuer_of(&c, issuer, sizeof(issuer)), .portal_url = c.portal_url,
-	    .portal_conf = portal_conf_path(c.db, portal_conf, sizeof(portal_conf)) }) != 0) {
-		eid_runtime_free(&eid);
-		store_close(store);
-		return 1;
-	}
-	app.store = store;
-	app.demo = c.demo;
-	mc = (struct mail_config){
-		.smtp_url = c.smtp_url, .smtp_from = c.smtp_from, .smtp_user = c.smtp_user,
-		.smtp_password = c.smtp_password, .retry_seconds = c.mail_retry_seconds,
-		.demo = c.demo, .locale_dir = c.locale_dir,
-	};
-	if (mail_start(store, &mc, &mail, err, sizeof(err)) != 0) {
-		fprintf(stderr, "portier: %s\n", err);
-		eid_runtime_free(&eid);
-		store_close(store);
-		return 1;
-	}
-	wc.listen = c.listen;
-	wc.share_dir = c.share_dir;
-	wc.locale_dir = c.locale_dir;
-	wc.threads = c.threads;
-	wc.workers = c.workers;
-	wc.idle_timeout = c.session_idle;
-	wc.absolute_timeout = c.session_absolute;
-	wc.version = PORTIER_VERSION;
-	wc.limits.header_bytes = (size_t)c.max_header;
-	wc.limits.body_bytes = (size_t)c.max_body;
-	wc.limits.upload_bytes = (size_t)c.max_upload;
-	wc.limits.field_bytes = (size_t)c.max_field;
-	wc.limits.connections = (unsigned)c.max_connections;
-	wc.limits.connections_per_ip = (unsigned)c.max_connections_per_ip;
-	wc.limits.header_seconds = (unsigned)c.header_timeout;
-	wc.tls_listen = c.tls_listen[0] ? c.tls_listen : NULL;
-	wc.tls_cert_pem = eid.tls_cert_pem;
-	wc.tls_key_pem = eid.tls_key_pem;
-	wc.tls_client_ca_pem = eid.client_ca_pem;
-	wire_sessions(&wc.sessions, store);
-	srv = web_server_new(&wc, err, sizeof(err));
-	if (srv == NULL) {
-		fprintf(stderr, "portier: %s\n", err);
-		mail_stop(mail);
-		eid_runtime_free(&eid);
-		store_close(store);
-		return 1;
-	}
-	door_eid_use(&(struct eid_door){
-		.verifier = eid.verifier, .proxies = eid.proxies, .proxy_header = c.eid_proxy_header,
-		.server = srv, .demo_reader = c.demo && c.demo_card_reader, .demo_dir = eid.demo_dir,
-	});
-	web_set_app(srv, &app);
-	web_set_page_hook(srv, app_page_hook);
-	if (home_routes(srv) != 0 || uman_routes(srv) != 0 || csam_routes(srv, c.four_eyes, c.exception_address) != 0 || oidc_routes(srv, c.issuer, c.listen) != 0 || lookup_routes(srv) != 0 || registry_api_routes(srv) != 0 || login_routes(srv) != 0 || web_server_start(srv, err, sizeof(err)) != 0) {
-		fprintf(stderr, "portier: %s\n", err);
-		web_server_free(srv);
-		mail_stop(mail);
-		eid_runtime_free(&eid);
-		store_close(store);
-		return 1;
-	}
-	if (web_server_tls_port(srv) != 0)
+	if (instance_tls_port(in) != 0)
 		log_info(NULL, "TLS listener on https://%s%s", c.tls_listen,
 		    eid.verifier ? " (asks for an eID client certificate)" : "");
 	log_info(NULL, "portier %s listening on http://%s%s", PORTIER_VERSION, c.listen,
@@ -309,12 +196,8 @@ run(int argc, char **argv, bool demo)
 	fflush(stdout);
 	sigwait(&set, &sig);
 	log_info(NULL, "signal %d: draining requests", sig);
-	web_server_stop(srv, c.shutdown_grace * 1000);
-	web_server_free(srv);
-	oidc_grants_stop();
-	mail_stop(mail);
+	instance_stop(in, c.shutdown_grace * 1000);
 	eid_runtime_free(&eid);
-	store_close(store);
 	log_info(NULL, "stopped");
 	return 0;
 }

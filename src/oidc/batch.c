@@ -1,6 +1,6 @@
-/* batch.c — group commit through one committer thread: requests queue their operation and
- * wait on their own semaphore; the committer takes every operation queued for the same
- * store (up to BATCH_MAX), runs them in one write transaction with a savepoint each,
+/* batch.c — group commit through one committer thread per store's batcher: requests queue
+ * their operation and wait on their own semaphore; the committer takes the operations
+ * queued (up to BATCH_MAX), runs them in one write transaction with a savepoint each,
  * commits, and wakes the first of their threads, which wakes the next, and so on (the
  * committer makes one wake-up call per batch, not one per operation). It takes the next
  * batch the moment one is committed, so operations that arrived meanwhile never wait for a
@@ -20,7 +20,6 @@
 #define BATCH_MAX 64
 
 struct item {
-	struct store *s;
 	oidc_batch_fn fn;
 	void *arg;
 	int rc;
@@ -33,42 +32,78 @@ struct item {
 	struct item *wake_next;   /* in the batch: whom to wake once woken */
 };
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t queued = PTHREAD_COND_INITIALIZER;
-static struct item *head, *tail;
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static bool committer_up;     /* the thread was started (set once, before any enqueue) */
-static bool stopping;         /* under lock: the committer ends once the queue is empty */
-static pthread_t committer_thread;
+/* One store's group commit: its queue and its committer, started at the first
+ * operation. */
+struct oidc_batch {
+	struct store *s;
+	pthread_mutex_t lock;
+	pthread_cond_t queued;
+	struct item *head, *tail;
+	bool tried;            /* under lock: the thread's start was tried */
+	bool committer_up;     /* under lock: the thread was started */
+	bool stopping;         /* under lock: the committer ends once the queue is empty */
+	pthread_t committer_thread;
+};
 
-/* Takes (under the lock) up to BATCH_MAX queued items of the oldest item's store. */
-static size_t
-take(struct item **batch)
+struct oidc_batch *
+oidc_batch_new(struct store *s)
 {
-	struct store *s = head->s;
-	struct item **p = &head;
+	struct oidc_batch *b = calloc(1, sizeof(*b));
+
+	if (b == NULL)
+		return NULL;
+	b->s = s;
+	if (pthread_mutex_init(&b->lock, NULL) != 0) {
+		free(b);
+		return NULL;
+	}
+	if (pthread_cond_init(&b->queued, NULL) != 0) {
+		pthread_mutex_destroy(&b->lock);
+		free(b);
+		return NULL;
+	}
+	return b;
+}
+
+void
+oidc_batch_free(struct oidc_batch *b)
+{
+	if (b == NULL)
+		return;
+	oidc_batch_stop(b);
+	pthread_cond_destroy(&b->queued);
+	pthread_mutex_destroy(&b->lock);
+	free(b);
+}
+
+struct store *
+oidc_batch_store(const struct oidc_batch *b)
+{
+	return b->s;
+}
+
+/* Takes (under the lock) up to BATCH_MAX queued items, the oldest first. */
+static size_t
+take(struct oidc_batch *b, struct item **batch)
+{
 	size_t n = 0;
 
-	tail = NULL;
-	while (*p != NULL) {
-		if ((*p)->s == s && n < BATCH_MAX) {
-			batch[n++] = *p;
-			*p = (*p)->next;
-		} else {
-			tail = *p;
-			p = &(*p)->next;
-		}
+	while (b->head != NULL && n < BATCH_MAX) {
+		batch[n++] = b->head;
+		b->head = b->head->next;
 	}
+	if (b->head == NULL)
+		b->tail = NULL;
 	return n;
 }
 
-/* Runs a batch in one transaction; sets each item's result. */
+/* Runs a batch in one transaction of s; sets each item's result. */
 static void
-run(struct item **batch, size_t n)
+run(struct store *s, struct item **batch, size_t n)
 {
 	struct store_tx *tx;
 
-	if (store_begin(batch[0]->s, STORE_WRITE, &tx) != 0) {
+	if (store_begin(s, STORE_WRITE, &tx) != 0) {
 		for (size_t i = 0; i < n; i++)
 			batch[i]->rc = -1;
 		return;
@@ -119,81 +154,78 @@ wake(struct item **batch, size_t n)
 }
 
 static void *
-committer(void *unused)
+committer(void *arg)
 {
+	struct oidc_batch *b = arg;
 	struct item *batch[BATCH_MAX];
 
-	(void)unused;
 	for (;;) {
 		size_t n;
 
-		pthread_mutex_lock(&lock);
-		while (head == NULL && !stopping)
-			pthread_cond_wait(&queued, &lock);
-		if (head == NULL) {
-			pthread_mutex_unlock(&lock);
+		pthread_mutex_lock(&b->lock);
+		while (b->head == NULL && !b->stopping)
+			pthread_cond_wait(&b->queued, &b->lock);
+		if (b->head == NULL) {
+			pthread_mutex_unlock(&b->lock);
 			return NULL;
 		}
-		n = take(batch);
-		pthread_mutex_unlock(&lock);
-		run(batch, n);
+		n = take(b, batch);
+		pthread_mutex_unlock(&b->lock);
+		run(b->s, batch, n);
 		wake(batch, n);
 	}
 	return NULL;
 }
 
-static void
-committer_start(void)
-{
-	committer_up = pthread_create(&committer_thread, NULL, committer, NULL) == 0;
-}
-
-/* Queues an item for the committer; -1 once it is stopped (the caller commits alone). */
+/* Queues an item for the committer (started at the first one); -1 when there is none or
+ * once it is stopped (the caller commits alone). */
 static int
-enqueue(struct item *it)
+enqueue(struct oidc_batch *b, struct item *it)
 {
-	pthread_mutex_lock(&lock);
-	if (stopping) {
-		pthread_mutex_unlock(&lock);
+	pthread_mutex_lock(&b->lock);
+	if (!b->tried && !b->stopping) {
+		b->tried = true;
+		b->committer_up = pthread_create(&b->committer_thread, NULL, committer, b) == 0;
+	}
+	if (b->stopping || !b->committer_up) {
+		pthread_mutex_unlock(&b->lock);
 		return -1;
 	}
-	if (tail != NULL)
-		tail->next = it;
+	if (b->tail != NULL)
+		b->tail->next = it;
 	else
-		head = it;
-	tail = it;
-	pthread_cond_signal(&queued);
-	pthread_mutex_unlock(&lock);
+		b->head = it;
+	b->tail = it;
+	pthread_cond_signal(&b->queued);
+	pthread_mutex_unlock(&b->lock);
 	return 0;
 }
 
 void
-oidc_batch_stop(void)
+oidc_batch_stop(struct oidc_batch *b)
 {
 	bool join;
 
-	pthread_once(&once, committer_start);
-	pthread_mutex_lock(&lock);
-	join = committer_up && !stopping;
-	stopping = true;
-	pthread_cond_signal(&queued);
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_lock(&b->lock);
+	join = b->committer_up && !b->stopping;
+	b->stopping = true;
+	pthread_cond_signal(&b->queued);
+	pthread_mutex_unlock(&b->lock);
 	if (join)
-		pthread_join(committer_thread, NULL);
+		pthread_join(b->committer_thread, NULL);
 }
 
 int
-oidc_batch_submit(struct store *s, oidc_batch_fn fn, void *arg,
+oidc_batch_submit(struct oidc_batch *b, oidc_batch_fn fn, void *arg,
     void (*cb)(void *cb_arg, int rc), void *cb_arg)
 {
 	struct item *it = calloc(1, sizeof(*it));
 
 	if (it == NULL)
 		return -1;
-	*it = (struct item){ .s = s, .fn = fn, .arg = arg, .rc = -1, .cb = cb, .cb_arg = cb_arg };
-	pthread_once(&once, committer_start);
-	if (!committer_up || enqueue(it) != 0) {
-		run(&it, 1);
+	*it = (struct item){ .fn = fn, .arg = arg, .rc = -1, .cb = cb, .cb_arg = cb_arg };
+	if (enqueue(b, it) != 0) {
+		run(b->s, &it, 1);
 		cb(cb_arg, it->rc);
 		free(it);
 	}
@@ -201,23 +233,17 @@ oidc_batch_submit(struct store *s, oidc_batch_fn fn, void *arg,
 }
 
 int
-oidc_batch_run(struct store *s, oidc_batch_fn fn, void *arg)
+oidc_batch_run(struct oidc_batch *b, oidc_batch_fn fn, void *arg)
 {
-	struct item me = { .s = s, .fn = fn, .arg = arg, .rc = -1 };
+	struct item me = { .fn = fn, .arg = arg, .rc = -1 };
 	struct item *one[1] = { &me };
 
-	pthread_once(&once, committer_start);
-	if (!committer_up) {
-		/* No thread could be started: commit alone, as any caller of the store would. */
-		run(one, 1);
-		return me.rc;
-	}
 	if (sem_init(&me.done, 0, 0) != 0)
 		return -1;
-	if (enqueue(&me) != 0) {
-		/* Stopped: commit alone. */
+	if (enqueue(b, &me) != 0) {
+		/* No thread, or stopped: commit alone, as any caller of the store would. */
 		sem_destroy(&me.done);
-		run(one, 1);
+		run(b->s, one, 1);
 		return me.rc;
 	}
 	while (sem_wait(&me.done) != 0)

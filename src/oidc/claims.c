@@ -3,7 +3,6 @@
 #include "oidc/claims.h"
 
 #include <inttypes.h>
-#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 
 #include "oidc/jws.h"
 #include "oidc/profile.h"
+#include "oidc/provider.h"
 #include "oidc/sql.h"
 #include "policy/loa.h"
 #include "store/sql.h"
@@ -36,10 +36,6 @@ oidc_pairwise_sub(const unsigned char secret[32], const char *sector, int64_t pe
 	jws_b64url_encode(mac, sizeof(mac), out, OIDC_SUB_LEN + 1);
 	sodium_memzero(&st, sizeof(st));
 }
-
-static pthread_mutex_t secret_lock = PTHREAD_MUTEX_INITIALIZER;
-static const struct store *secret_store;     /* the store the cached secret came from */
-static unsigned char secret_cache[32];
 
 /* Reads the secret (hex) from the store. 0, 1 (none yet) or -1. */
 static int
@@ -71,12 +67,6 @@ oidc_pairwise_secret(struct store *s, unsigned char out[32])
 	struct store_tx *tx;
 	int rc = -1;
 
-	pthread_mutex_lock(&secret_lock);
-	if (secret_store == s) {
-		memcpy(out, secret_cache, 32);
-		pthread_mutex_unlock(&secret_lock);
-		return 0;
-	}
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		goto done;
 	/* Another node may have made it first: insert if absent, then read what is there. */
@@ -87,23 +77,20 @@ oidc_pairwise_secret(struct store *s, unsigned char out[32])
 		store_rollback(&tx);
 		goto done;
 	}
-	memcpy(secret_cache, out, 32);
-	secret_store = s;
 	rc = 0;
 done:
 	sodium_memzero(fresh, sizeof(fresh));
 	sodium_memzero(hex, sizeof(hex));
-	pthread_mutex_unlock(&secret_lock);
 	return rc;
 }
 
 int
-oidc_subject(struct store *s, const struct oidc_client *c, int64_t person_id,
+oidc_subject(struct oidc_provider *p, const struct oidc_client *c, int64_t person_id,
     char out[OIDC_SUB_LEN + 1])
 {
 	unsigned char secret[32];
 
-	if (oidc_pairwise_secret(s, secret) != 0)
+	if (oidc_provider_secret(p, secret) != 0)
 		return -1;
 	oidc_pairwise_sub(secret, c->sector, person_id, out);
 	sodium_memzero(secret, sizeof(secret));
@@ -158,7 +145,7 @@ quality_claim(const struct access_profile_now *p)
 }
 
 int
-oidc_claims(struct store *s, const struct oidc_client *c, const struct oidc_grant *g,
+oidc_claims(struct oidc_provider *p, const struct oidc_client *c, const struct oidc_grant *g,
     const struct oidc_profile_data *d, json_t *obj)
 {
 	char sub[OIDC_SUB_LEN + 1];
@@ -171,7 +158,7 @@ oidc_claims(struct store *s, const struct oidc_client *c, const struct oidc_gran
 			json_decref(apps);
 			return -1;
 		}
-	if (oidc_subject(s, c, g->person_id, sub) != 0 ||
+	if (oidc_subject(p, c, g->person_id, sub) != 0 ||
 	    json_object_set_new(obj, "sub", json_string(sub)) != 0) {
 		json_decref(apps);
 		return -1;
@@ -231,7 +218,7 @@ amr_claim(const char *method)
 }
 
 int
-oidc_id_token(struct store *s, const struct oidc_keyring *kr, const char *issuer,
+oidc_id_token(struct oidc_provider *p, const struct oidc_keyring *kr,
     const struct oidc_client *c, const struct oidc_grant *g,
     const struct oidc_profile_data *d, bool with_nonce, struct buf *out)
 {
@@ -244,9 +231,9 @@ oidc_id_token(struct store *s, const struct oidc_keyring *kr, const char *issuer
 	if (obj == NULL)
 		return -1;
 	rc = -1;
-	if (oidc_claims(s, c, g, d, obj) != 0)
+	if (oidc_claims(p, c, g, d, obj) != 0)
 		goto done;
-	if (json_object_set_new(obj, "iss", json_string(issuer)) != 0 ||
+	if (json_object_set_new(obj, "iss", json_string(oidc_provider_issuer(p))) != 0 ||
 	    json_object_set_new(obj, "aud", json_string(c->id)) != 0 ||
 	    json_object_set_new(obj, "iat", json_integer(now)) != 0 ||
 	    json_object_set_new(obj, "exp", json_integer(now + OIDC_ID_TOKEN_TTL)) != 0 ||

@@ -22,19 +22,21 @@
  * sector || 0x00 || decimal person id)). Pure. */
 void oidc_pairwise_sub(const unsigned char secret[32], const char *sector, int64_t person_id,
     char out[OIDC_SUB_LEN + 1]);
-/* The installation's pairwise secret, created in the store on first use. 0 or -1. */
+/* The installation's pairwise secret, read from the store, created there on first use
+ * (the provider keeps it: oidc_provider_secret). 0 or -1. */
 int oidc_pairwise_secret(struct store *s, unsigned char out[32]);
-/* The subject of person_id for client c. Returns 0 or -1. */
-int oidc_subject(struct store *s, const struct oidc_client *c, int64_t person_id,
+struct oidc_provider;
+/* The subject of person_id for client c of provider p. Returns 0 or -1. */
+int oidc_subject(struct oidc_provider *p, const struct oidc_client *c, int64_t person_id,
     char out[OIDC_SUB_LEN + 1]);
 
 /* Adds the claims of grant g for client c, made of d (oidc_profile_read), to obj
  * (sub included). Returns 0 or -1. */
-int oidc_claims(struct store *s, const struct oidc_client *c, const struct oidc_grant *g,
+int oidc_claims(struct oidc_provider *p, const struct oidc_client *c, const struct oidc_grant *g,
     const struct oidc_profile_data *d, json_t *obj);
 /* Builds and signs the ID token of grant g for client c (nonce only when with_nonce),
- * appending it to out. Returns 0 or -1. */
-int oidc_id_token(struct store *s, const struct oidc_keyring *kr, const char *issuer,
+ * issued by provider p, appending it to out. Returns 0 or -1. */
+int oidc_id_token(struct oidc_provider *p, const struct oidc_keyring *kr,
     const struct oidc_client *c, const struct oidc_grant *g,
     const struct oidc_profile_data *d, bool with_nonce, struct buf *out);
 /* Reads an ID token given back as id_token_hint: signed by a published key, issued by

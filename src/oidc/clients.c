@@ -6,6 +6,7 @@
 #include <sodium.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/utf8.h"
@@ -502,49 +503,80 @@ oidc_client_read(struct store_tx *tx, const char *id, struct oidc_client *out)
 #define CACHE_SLOTS 32
 
 struct cache_slot {
-	const struct store *s;
+	bool used;
 	int64_t loaded_at;
 	struct oidc_client c;
 };
 
-static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct cache_slot cache[CACHE_SLOTS];
+/* One provider's cache: its own store, its own slots, its own lock. */
+struct oidc_client_cache {
+	struct store *s;
+	pthread_mutex_t lock;
+	struct cache_slot slot[CACHE_SLOTS];
+};
+
+struct oidc_client_cache *
+oidc_client_cache_new(struct store *s)
+{
+	struct oidc_client_cache *cache = calloc(1, sizeof(*cache));
+
+	if (cache == NULL)
+		return NULL;
+	cache->s = s;
+	if (pthread_mutex_init(&cache->lock, NULL) != 0) {
+		free(cache);
+		return NULL;
+	}
+	return cache;
+}
+
+void
+oidc_client_cache_free(struct oidc_client_cache *cache)
+{
+	if (cache == NULL)
+		return;
+	pthread_mutex_destroy(&cache->lock);
+	sodium_memzero(cache->slot, sizeof(cache->slot));
+	free(cache);
+}
 
 int
-oidc_client_get_cached(struct store *s, const char *id, struct oidc_client *out)
+oidc_client_get_cached(struct oidc_client_cache *cache, const char *id,
+    struct oidc_client *out)
 {
 	int64_t now = (int64_t)time(NULL);
-	size_t slot = 0, oldest = 0;
+	struct cache_slot *slot = cache->slot;
+	size_t i = 0, oldest = 0;
 	int rc;
 
 	if (!oidc_client_id_valid(id))
 		return 1;
-	pthread_mutex_lock(&cache_lock);
-	for (slot = 0; slot < CACHE_SLOTS; slot++) {
-		if (cache[slot].s == s && strcmp(cache[slot].c.id, id) == 0 &&
-		    now - cache[slot].loaded_at < OIDC_CLIENT_CACHE_TTL) {
-			memcpy(out, &cache[slot].c, sizeof(*out));
-			pthread_mutex_unlock(&cache_lock);
+	pthread_mutex_lock(&cache->lock);
+	for (i = 0; i < CACHE_SLOTS; i++) {
+		if (slot[i].used && strcmp(slot[i].c.id, id) == 0 &&
+		    now - slot[i].loaded_at < OIDC_CLIENT_CACHE_TTL) {
+			memcpy(out, &slot[i].c, sizeof(*out));
+			pthread_mutex_unlock(&cache->lock);
 			return 0;
 		}
-		if (cache[slot].loaded_at < cache[oldest].loaded_at)
-			oldest = slot;
+		if (slot[i].loaded_at < slot[oldest].loaded_at)
+			oldest = i;
 	}
-	pthread_mutex_unlock(&cache_lock);
-	rc = oidc_client_get(s, id, out);
+	pthread_mutex_unlock(&cache->lock);
+	rc = oidc_client_get(cache->s, id, out);
 	if (rc != 0)
 		return rc;
-	pthread_mutex_lock(&cache_lock);
+	pthread_mutex_lock(&cache->lock);
 	/* The slot of the same client if there is one, else the oldest. */
-	for (slot = 0; slot < CACHE_SLOTS; slot++)
-		if (cache[slot].s == s && strcmp(cache[slot].c.id, id) == 0)
+	for (i = 0; i < CACHE_SLOTS; i++)
+		if (slot[i].used && strcmp(slot[i].c.id, id) == 0)
 			break;
-	if (slot == CACHE_SLOTS)
-		slot = oldest;
-	cache[slot].s = s;
-	cache[slot].loaded_at = now;
-	memcpy(&cache[slot].c, out, sizeof(*out));
-	pthread_mutex_unlock(&cache_lock);
+	if (i == CACHE_SLOTS)
+		i = oldest;
+	slot[i].used = true;
+	slot[i].loaded_at = now;
+	memcpy(&slot[i].c, out, sizeof(*out));
+	pthread_mutex_unlock(&cache->lock);
 	return 0;
 }
 

@@ -61,11 +61,18 @@ int oidc_client_rotate_secret(struct store *s, const char *id, const char *actor
 int oidc_client_remove(struct store *s, const char *id, const char *actor);
 /* Reads a client. Returns 0, 1 (unknown or malformed id) or -1. */
 int oidc_client_get(struct store *s, const char *id, struct oidc_client *out);
-/* As oidc_client_get, through a per-process cache of OIDC_CLIENT_CACHE_TTL seconds: what
- * the token endpoint uses on every request. A change of a client (secret, URIs, removal)
- * reaches every node within that time. */
+/* A cache of clients read from one store, shared by a server's threads: each provider
+ * (struct oidc_provider) has its own, so two providers in one process never see each
+ * other's clients. NULL when out of memory. */
+struct oidc_client_cache;
+struct oidc_client_cache *oidc_client_cache_new(struct store *s);
+void oidc_client_cache_free(struct oidc_client_cache *cache);
+/* As oidc_client_get on the cache's store, through the cache (OIDC_CLIENT_CACHE_TTL
+ * seconds): what the token endpoint uses on every request. A change of a client (secret,
+ * URIs, removal) reaches every node within that time. */
 #define OIDC_CLIENT_CACHE_TTL 5
-int oidc_client_get_cached(struct store *s, const char *id, struct oidc_client *out);
+int oidc_client_get_cached(struct oidc_client_cache *cache, const char *id,
+    struct oidc_client *out);
 /* Reads a client inside tx (for services that read more in the same transaction). */
 int oidc_client_read(struct store_tx *tx, const char *id, struct oidc_client *out);
 /* Calls fn for every client, by id; stops when fn returns non-zero. Returns 0 or -1. */

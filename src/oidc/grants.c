@@ -363,19 +363,19 @@ issue_fn(struct store_tx *tx, void *arg)
 }
 
 int
-oidc_code_issue(struct store *s, const struct oidc_authz *a, const unsigned char *request_hash,
-    const struct actor *ctx, char code[OIDC_TOKEN_MAX])
+oidc_code_issue(struct oidc_batch *b, const struct oidc_authz *a,
+    const unsigned char *request_hash, const struct actor *ctx, char code[OIDC_TOKEN_MAX])
 {
 	struct issue_job j = { a, request_hash, ctx, code };
 	int rc;
 
 	code[0] = '\0';
-	rc = oidc_batch_run(s, issue_fn, &j);
+	rc = oidc_batch_run(b, issue_fn, &j);
 	if (rc != 0) {
 		sodium_memzero(code, OIDC_TOKEN_MAX);
 		return rc;
 	}
-	if (randombytes_uniform(PURGE_ONE_IN) == 0 && oidc_purge(s) != 0)
+	if (randombytes_uniform(PURGE_ONE_IN) == 0 && oidc_purge(oidc_batch_store(b)) != 0)
 		log_warn(ctx ? ctx->request_id : NULL, "oidc: purge failed");
 	return 0;
 }
@@ -495,14 +495,14 @@ redeem_fn(struct store_tx *tx, void *arg)
 }
 
 int
-oidc_code_redeem(struct store *s, const struct oidc_client *c, const char *code,
+oidc_code_redeem(struct oidc_batch *b, const struct oidc_client *c, const char *code,
     const char *redirect_uri, const char *verifier, const struct actor *ctx,
     struct oidc_issued *out, enum oidc_refusal *why)
 {
 	struct token_job j = { c, code, redirect_uri, verifier, ctx, out, why };
 
 	*why = OIDC_REFUSED_NONE;
-	return oidc_batch_run(s, redeem_fn, &j);
+	return oidc_batch_run(b, redeem_fn, &j);
 }
 
 static int
@@ -557,13 +557,13 @@ refresh_fn(struct store_tx *tx, void *arg)
 }
 
 int
-oidc_refresh(struct store *s, const struct oidc_client *c, const char *refresh,
+oidc_refresh(struct oidc_batch *b, const struct oidc_client *c, const char *refresh,
     const struct actor *ctx, struct oidc_issued *out, enum oidc_refusal *why)
 {
 	struct token_job j = { c, refresh, NULL, NULL, ctx, out, why };
 
 	*why = OIDC_REFUSED_NONE;
-	return oidc_batch_run(s, refresh_fn, &j);
+	return oidc_batch_run(b, refresh_fn, &j);
 }
 
 /* A token job queued without waiting, with whom to tell. */
@@ -583,7 +583,7 @@ token_submitted(void *arg, int rc)
 }
 
 static int
-token_submit(struct store *s, oidc_batch_fn fn, const struct token_job *j,
+token_submit(struct oidc_batch *b, oidc_batch_fn fn, const struct token_job *j,
     void (*done)(void *done_arg, int rc), void *done_arg)
 {
 	struct token_submit *t = malloc(sizeof(*t));
@@ -594,7 +594,7 @@ token_submit(struct store *s, oidc_batch_fn fn, const struct token_job *j,
 	t->done = done;
 	t->done_arg = done_arg;
 	*j->why = OIDC_REFUSED_NONE;
-	if (oidc_batch_submit(s, fn, &t->j, token_submitted, t) != 0) {
+	if (oidc_batch_submit(b, fn, &t->j, token_submitted, t) != 0) {
 		free(t);
 		return -1;
 	}
@@ -602,30 +602,24 @@ token_submit(struct store *s, oidc_batch_fn fn, const struct token_job *j,
 }
 
 int
-oidc_code_redeem_submit(struct store *s, const struct oidc_client *c, const char *code,
+oidc_code_redeem_submit(struct oidc_batch *b, const struct oidc_client *c, const char *code,
     const char *redirect_uri, const char *verifier, const struct actor *ctx,
     struct oidc_issued *out, enum oidc_refusal *why, void (*done)(void *done_arg, int rc),
     void *done_arg)
 {
 	struct token_job j = { c, code, redirect_uri, verifier, ctx, out, why };
 
-	return token_submit(s, redeem_fn, &j, done, done_arg);
+	return token_submit(b, redeem_fn, &j, done, done_arg);
 }
 
 int
-oidc_refresh_submit(struct store *s, const struct oidc_client *c, const char *refresh,
+oidc_refresh_submit(struct oidc_batch *b, const struct oidc_client *c, const char *refresh,
     const struct actor *ctx, struct oidc_issued *out, enum oidc_refusal *why,
     void (*done)(void *done_arg, int rc), void *done_arg)
 {
 	struct token_job j = { c, refresh, NULL, NULL, ctx, out, why };
 
-	return token_submit(s, refresh_fn, &j, done, done_arg);
-}
-
-void
-oidc_grants_stop(void)
-{
-	oidc_batch_stop();
+	return token_submit(b, refresh_fn, &j, done, done_arg);
 }
 
 int

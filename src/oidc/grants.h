@@ -103,33 +103,34 @@ bool oidc_pkce_s256_ok(const char *verifier, const char *challenge);
 /* Creates a grant and a code for it (deleting the pending request request_hash when not
  * NULL) and audits the issue. Writes the code. Returns 0, 1 (the request was spent
  * already: a second submission) or -1. */
-int oidc_code_issue(struct store *s, const struct oidc_authz *a,
+/* The write operations below go through the group commit of one store, b (batch.h; the
+ * provider's: oidc_provider_batch). */
+struct oidc_batch;
+int oidc_code_issue(struct oidc_batch *b, const struct oidc_authz *a,
     const unsigned char *request_hash, const struct actor *ctx,
     char code[OIDC_TOKEN_MAX]);
 /* Exchanges a code sent by client c: checks expiry, client, redirect URI and PKCE, the
  * profile (still an active account with the grant), then issues an access and a refresh
  * token. A code seen before revokes its grant. Returns 0, 1 (refused: *why) or -1. */
-int oidc_code_redeem(struct store *s, const struct oidc_client *c, const char *code,
+int oidc_code_redeem(struct oidc_batch *b, const struct oidc_client *c, const char *code,
     const char *redirect_uri, const char *verifier, const struct actor *ctx,
     struct oidc_issued *out, enum oidc_refusal *why);
 /* Rotates a refresh token of client c: the old one is spent, a new access and refresh
  * token are issued. A spent token shown again revokes its grant. 0, 1 (*why) or -1. */
-int oidc_refresh(struct store *s, const struct oidc_client *c, const char *refresh,
+int oidc_refresh(struct oidc_batch *b, const struct oidc_client *c, const char *refresh,
     const struct actor *ctx, struct oidc_issued *out, enum oidc_refusal *why);
 /* oidc_code_redeem and oidc_refresh without waiting: they return 0 at once (-1: nothing
  * queued, done will not be called) and call done(done_arg, result) on another thread once
  * the answer is committed, *out and *why set as theirs. Every pointer given must stay
  * valid until then; done must be quick and must not use the store. */
-int oidc_code_redeem_submit(struct store *s, const struct oidc_client *c, const char *code,
+int oidc_code_redeem_submit(struct oidc_batch *b, const struct oidc_client *c,
+    const char *code,
     const char *redirect_uri, const char *verifier, const struct actor *ctx,
     struct oidc_issued *out, enum oidc_refusal *why, void (*done)(void *done_arg, int rc),
     void *done_arg);
-int oidc_refresh_submit(struct store *s, const struct oidc_client *c, const char *refresh,
+int oidc_refresh_submit(struct oidc_batch *b, const struct oidc_client *c, const char *refresh,
     const struct actor *ctx, struct oidc_issued *out, enum oidc_refusal *why,
     void (*done)(void *done_arg, int rc), void *done_arg);
-/* At shutdown, before the store is closed: every answer submitted is committed and
- * given, and the thread of the group commit joined. */
-void oidc_grants_stop(void);
 /* Finds the grant of a valid access token, its client and what its claims are made of,
  * in one read. Returns 0, 1 (refused: *why) or -1. */
 int oidc_access_grant(struct store *s, const char *access, struct oidc_grant *out,

@@ -60,10 +60,9 @@ redirect_out(struct web_req *r, const char *url)
 static void
 purge_sessions(struct portal *p)
 {
-	static _Atomic int64_t last;
-	int64_t now = (int64_t)time(NULL), was = last;
+	int64_t now = (int64_t)time(NULL), was = p->purged_at;
 
-	if (now - was < PURGE_EVERY || !atomic_compare_exchange_strong(&last, &was, now))
+	if (now - was < PURGE_EVERY || !atomic_compare_exchange_strong(&p->purged_at, &was, now))
 		return;
 	if (pdata_sessions_purge(p->store, now - SESSION_IDLE, now - SESSION_ABSOLUTE) != 0)
 		log_warn(NULL, "portal: cannot purge old sessions");

@@ -4,6 +4,8 @@
 #ifndef PORTIER_PORTAL_PORTAL_H
 #define PORTIER_PORTAL_PORTAL_H
 
+#include <stdint.h>
+
 #include "portal/oidc_client.h"
 #include "store/store.h"
 #include "web/web.h"
@@ -17,6 +19,7 @@ struct portal {
 	struct portal_oidc *oidc;
 	const char *issuer;                 /* portier's base URL: OIDC and registry API */
 	const char *application;            /* the secured application to demand (MEDSEIP) */
+	_Atomic int64_t purged_at;          /* the last purge of abandoned sessions */
 };
 
 /* Registers the portal's routes and page hook on s (web_set_app(s, p) is done here).

@@ -109,6 +109,7 @@ struct store {
 	atomic_uint fault_kinds;
 	atomic_long fault_calls;
 	atomic_long fault_n;
+	atomic_int long_held;    /* places taken by long holders (store_long_take) */
 };
 
 struct store_q {
@@ -849,6 +850,26 @@ int
 store_pool_size(const struct store *s)
 {
 	return s->n;
+}
+
+bool
+store_long_take(struct store *s)
+{
+	int max = s->n / 4;
+
+	if (max < 1)
+		max = 1;
+	if (atomic_fetch_add(&s->long_held, 1) >= max) {
+		atomic_fetch_sub(&s->long_held, 1);
+		return false;
+	}
+	return true;
+}
+
+void
+store_long_put(struct store *s)
+{
+	atomic_fetch_sub(&s->long_held, 1);
 }
 
 int

@@ -34,6 +34,8 @@ tls_priorities(bool client_certs)
  * master secret is already derived with the extension), just before the CertificateVerify
  * is checked. The signature itself is still checked (possession of the key), the key
  * usage by eid_verify.c (check_usage), which refuses the login with the explanation. */
+/* Process-wide on purpose: a constant priority string compiled once by GnuTLS, the same
+ * for every server of the process; it holds no setting. */
 static gnutls_priority_t signature_cert_prio;
 static pthread_once_t signature_cert_once = PTHREAD_ONCE_INIT;
 

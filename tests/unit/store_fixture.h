@@ -244,6 +244,7 @@ store_fixture_person(struct store *s, const char *niss, const char *last, const 
 struct store_fixture_login {
 	struct store_fixture fx;
 	int64_t person;
+	struct password_cfg pw;     /* cheap costs (1 pass, 8 KiB), no common list */
 };
 
 /* store_fixture_open under tag, then the person (niss may be "") with user name user and
@@ -257,9 +258,11 @@ store_fixture_login_new(const char *tag, const char *niss, const char *last,
 
 	if (f == NULL || store_fixture_open(&f->fx, tag, 2) != 0)
 		return NULL;
+	password_cfg_init(&f->pw, 1, 8);
 	f->person = store_fixture_person(f->fx.s, niss, last, first, NULL, "test");
 	if (f->person < 0 ||
-	    person_set_password(f->fx.s, f->person, user, pw, NULL, &rc) != PASSWORD_OK || rc != 0)
+	    person_set_password(f->fx.s, &f->pw, f->person, user, pw, NULL, &rc) != PASSWORD_OK ||
+	    rc != 0)
 		return NULL;
 	return f;
 }

@@ -62,7 +62,7 @@ static enum login_result
 try(struct store_fixture_login *f, const char *user, const char *pw, const char *from)
 {
 	struct login_attempt a = { .username = user, .password = pw,
-	    .by = { .source = from, .request_id = "t" } };
+	    .by = { .source = from, .request_id = "t" }, .pwcfg = &f->pw };
 	enum login_result r = login_password(f->fx.s, &a);
 
 	if (r == LOGIN_THROTTLED)
@@ -140,7 +140,7 @@ busy_address_is_held_not_refused(void **state)
 	struct store_fixture_login *f = *state;
 	char user[16];
 	struct login_attempt code = { .username = NULL, .password = "x",
-	    .by = { .source = "192.0.2.3", .request_id = "t" } };
+	    .by = { .source = "192.0.2.3", .request_id = "t" }, .pwcfg = &f->pw };
 
 	/* Thirty user names tried once each from one address (an office, or a sprayer). */
 	for (int i = 0; i < 30; i++) {

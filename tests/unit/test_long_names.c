@@ -20,6 +20,7 @@
 #include "oidc/clients.h"
 #include "oidc/grants.h"
 #include "oidc/profile.h"
+#include "oidc/provider.h"
 #include "pdf/pdf.h"
 #include "store/store.h"
 #include "store_fixture.h"
@@ -188,7 +189,15 @@ claims_of(struct store_fixture *f, json_t **obj)
 	assert_int_equal(rc, 0);
 	*obj = json_object();
 	assert_non_null(*obj);
-	rc = oidc_claims(f->s, &c, &g, d, *obj);
+	{
+		char err[256];
+		struct oidc_provider *p = oidc_provider_new(f->s, "https://idp.example.test", 30,
+		    err, sizeof(err));
+
+		assert_non_null(p);
+		rc = oidc_claims(p, &c, &g, d, *obj);
+		oidc_provider_free(p);
+	}
 	free(d);
 	return rc;
 }

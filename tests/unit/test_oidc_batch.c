@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,7 @@ op_fn(struct store_tx *tx, void *arg)
 }
 
 struct worker {
-	struct store *s;
+	struct oidc_batch *b;
 	int thread;
 	int wrong;   /* results that were not this operation's own */
 };
@@ -54,7 +55,7 @@ worker_main(void *arg)
 
 	for (int k = 0; k < OPS; k++) {
 		struct op o = { w->thread, k };
-		int rc = oidc_batch_run(w->s, op_fn, &o);
+		int rc = oidc_batch_run(w->b, op_fn, &o);
 		int want = k % 3 == 0 ? -1 : k + 1000 * w->thread;
 
 		if (rc != want)
@@ -67,11 +68,13 @@ static void
 concurrent_operations(void **state)
 {
 	struct store_fixture *f = *state;
+	struct oidc_batch *b = oidc_batch_new(f->s);
 	struct worker w[THREADS];
 	pthread_t t[THREADS];
 
+	assert_non_null(b);
 	for (int i = 0; i < THREADS; i++) {
-		w[i] = (struct worker){ f->s, i + 1, 0 };
+		w[i] = (struct worker){ b, i + 1, 0 };
 		assert_int_equal(pthread_create(&t[i], NULL, worker_main, &w[i]), 0);
 	}
 	for (int i = 0; i < THREADS; i++) {
@@ -88,6 +91,7 @@ concurrent_operations(void **state)
 			assert_int_equal(store_fixture_setting(f->s, name, NULL, 0),
 			    k % 3 == 0 ? 0 : 1);
 		}
+	oidc_batch_free(b);
 }
 
 /* Results of operations submitted without waiting. */
@@ -127,13 +131,15 @@ static void
 submitted_operations(void **state)
 {
 	struct store_fixture *f = *state;
+	struct oidc_batch *b = oidc_batch_new(f->s);
 	struct answers a = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, { 0 }, 0, f->s,
 	    0 };
 	struct async_op ops[OPS];
 
+	assert_non_null(b);
 	for (int k = 0; k < OPS; k++) {
 		ops[k] = (struct async_op){ { 77, k }, &a };
-		assert_int_equal(oidc_batch_submit(f->s, op_fn, &ops[k].o, answered, &ops[k]), 0);
+		assert_int_equal(oidc_batch_submit(b, op_fn, &ops[k].o, answered, &ops[k]), 0);
 	}
 	pthread_mutex_lock(&a.lock);
 	while (a.n < OPS)
@@ -147,6 +153,7 @@ submitted_operations(void **state)
 		snprintf(name, sizeof(name), "b.77.%d", k);
 		assert_int_equal(store_fixture_setting(f->s, name, NULL, 0), k % 3 == 0 ? 0 : 1);
 	}
+	oidc_batch_free(b);
 }
 
 /* An operation alone (nobody else waiting) is committed too. */
@@ -154,46 +161,109 @@ static void
 single_operation(void **state)
 {
 	struct store_fixture *f = *state;
+	struct oidc_batch *b = oidc_batch_new(f->s);
 	struct op o = { 99, 1 };
 
-	assert_int_equal(oidc_batch_run(f->s, op_fn, &o), 1 + 99000);
+	assert_non_null(b);
+	assert_int_equal(oidc_batch_run(b, op_fn, &o), 1 + 99000);
 	assert_int_equal(store_fixture_setting(f->s, "b.99.1", NULL, 0), 1);
 	o.k = 3;
-	assert_int_equal(oidc_batch_run(f->s, op_fn, &o), -1);
+	assert_int_equal(oidc_batch_run(b, op_fn, &o), -1);
 	assert_int_equal(store_fixture_setting(f->s, "b.99.3", NULL, 0), 0);
+	oidc_batch_free(b);
 }
 
 /* The stop at shutdown: every operation queued is committed and answered before
  * oidc_batch_stop returns (the committer joined, nothing left holding a request); later
- * operations are committed alone on their caller's thread. Runs last: the stop is for
- * good. */
+ * operations are committed alone on their caller's thread. */
 static void
 stop_answers_everything_queued(void **state)
 {
 	struct store_fixture *f = *state;
+	struct oidc_batch *b = oidc_batch_new(f->s);
 	struct answers a = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, { 0 }, 0, f->s,
 	    0 };
 	struct async_op ops[OPS];
 	struct op o = { 88, 1 };
 	int n;
 
+	assert_non_null(b);
 	for (int k = 0; k < OPS; k++) {
 		ops[k] = (struct async_op){ { 78, k }, &a };
-		assert_int_equal(oidc_batch_submit(f->s, op_fn, &ops[k].o, answered, &ops[k]), 0);
+		assert_int_equal(oidc_batch_submit(b, op_fn, &ops[k].o, answered, &ops[k]), 0);
 	}
-	oidc_batch_stop();
+	oidc_batch_stop(b);
 	pthread_mutex_lock(&a.lock);
 	n = a.n;
 	pthread_mutex_unlock(&a.lock);
 	assert_int_equal(n, OPS);
 	for (int k = 0; k < OPS; k++)
 		assert_int_equal(a.rc[k], k % 3 == 0 ? -1 : k + 78000);
-	assert_int_equal(oidc_batch_run(f->s, op_fn, &o), 1 + 88000);
+	assert_int_equal(oidc_batch_run(b, op_fn, &o), 1 + 88000);
 	assert_int_equal(store_fixture_setting(f->s, "b.88.1", NULL, 0), 1);
 	ops[0] = (struct async_op){ { 79, 2 }, &a };
-	assert_int_equal(oidc_batch_submit(f->s, op_fn, &ops[0].o, answered, &ops[0]), 0);
+	assert_int_equal(oidc_batch_submit(b, op_fn, &ops[0].o, answered, &ops[0]), 0);
 	assert_int_equal(a.n, OPS + 1);   /* answered before submit returned */
-	oidc_batch_stop();                /* a second stop is harmless */
+	oidc_batch_stop(b);                /* a second stop is harmless */
+	oidc_batch_free(b);
+}
+
+/* An answer of the other store's batcher, and the thread that gave it. */
+struct seen {
+	pthread_mutex_t lock;
+	pthread_cond_t done;
+	int rc;
+	bool answered;
+	pthread_t thread;
+};
+
+static void
+seen_answer(void *arg, int rc)
+{
+	struct seen *x = arg;
+
+	pthread_mutex_lock(&x->lock);
+	x->rc = rc;
+	x->thread = pthread_self();
+	x->answered = true;
+	pthread_cond_signal(&x->done);
+	pthread_mutex_unlock(&x->lock);
+}
+
+/* Two stores, two batchers (two applications in one process): stopping one at its
+ * shutdown leaves the other's committer running. Before, the queue, the committer and
+ * the stop were process globals: the first application to stop stopped the group commit
+ * of every other one, whose operations then ran on their callers' threads. */
+static void
+stopping_one_leaves_the_other(void **state)
+{
+	struct store_fixture *f = *state, other;
+	struct oidc_batch *a = oidc_batch_new(f->s), *b;
+	struct seen x = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, false, 0 };
+	struct op first = { 66, 1 }, second = { 66, 2 }, mine = { 67, 1 };
+
+	assert_int_equal(store_fixture_open(&other, "batch-other", 4), 0);
+	b = oidc_batch_new(other.s);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(oidc_batch_run(a, op_fn, &first), 1 + 66000);
+	assert_int_equal(oidc_batch_run(b, op_fn, &mine), 1 + 67000);
+	oidc_batch_stop(a);
+	assert_int_equal(oidc_batch_submit(b, op_fn, &second, seen_answer, &x), 0);
+	pthread_mutex_lock(&x.lock);
+	while (!x.answered)
+		pthread_cond_wait(&x.done, &x.lock);
+	pthread_mutex_unlock(&x.lock);
+	assert_int_equal(x.rc, 2 + 66000);
+	/* Answered by b's committer, not committed alone on this thread. */
+	assert_false(pthread_equal(x.thread, pthread_self()));
+	/* Each store holds its own writes only. */
+	assert_int_equal(store_fixture_setting(other.s, "b.66.2", NULL, 0), 1);
+	assert_int_equal(store_fixture_setting(f->s, "b.66.2", NULL, 0), 0);
+	assert_int_equal(store_fixture_setting(f->s, "b.67.1", NULL, 0), 0);
+	oidc_batch_free(b);
+	oidc_batch_free(a);
+	assert_int_equal(store_fixture_close(&other), 0);
 }
 
 int
@@ -204,6 +274,7 @@ main(void)
 		STORE_FIXTURE_TEST(concurrent_operations, &spec),
 		STORE_FIXTURE_TEST(submitted_operations, &spec),
 		STORE_FIXTURE_TEST(stop_answers_everything_queued, &spec),
+		STORE_FIXTURE_TEST(stopping_one_leaves_the_other, &spec),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

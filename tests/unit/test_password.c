@@ -25,7 +25,6 @@ setup(void **state)
 	(void)state;
 	if (sodium_init() < 0)
 		return -1;
-	password_set_cost(2, 64);
 	return 0;
 }
 
@@ -47,11 +46,12 @@ static void
 ours_read_by_libsodium(void **state)
 {
 	char a[crypto_pwhash_STRBYTES], b[crypto_pwhash_STRBYTES];
+	struct password_cfg cfg;
 
 	(void)state;
-	password_set_cost(3, 1024);
-	assert_int_equal(password_hash("Demo-portier-2026", a, sizeof(a)), 0);
-	assert_int_equal(password_hash("Demo-portier-2026", b, sizeof(b)), 0);
+	password_cfg_init(&cfg, 3, 1024);
+	assert_int_equal(password_hash(&cfg, "Demo-portier-2026", a, sizeof(a)), 0);
+	assert_int_equal(password_hash(&cfg, "Demo-portier-2026", b, sizeof(b)), 0);
 	assert_int_equal(strncmp(a, "$argon2id$v=19$m=1024,t=3,p=1$", 30), 0);
 	assert_string_not_equal(a, b);   /* a new salt each time */
 	assert_int_equal(crypto_pwhash_str_verify(a, "Demo-portier-2026", 17), 0);
@@ -60,8 +60,7 @@ ours_read_by_libsodium(void **state)
 	assert_true(password_verify(b, "Demo-portier-2026"));
 	assert_false(password_verify(a, "Demo-portier-2027"));
 	/* Too small a buffer: refused, nothing written past it. */
-	assert_int_equal(password_hash("x", a, 40), -1);
-	password_set_cost(2, 64);
+	assert_int_equal(password_hash(&cfg, "x", a, 40), -1);
 }
 
 static void
@@ -126,18 +125,18 @@ static void
 rehash_when_costs_change(void **state)
 {
 	char s[crypto_pwhash_STRBYTES];
+	struct password_cfg now, more_passes, more_memory;
 
 	(void)state;
-	password_set_cost(2, 64);
-	assert_int_equal(password_hash("Demo-portier-2026", s, sizeof(s)), 0);
-	assert_false(password_needs_rehash(s));
-	password_set_cost(3, 64);
-	assert_true(password_needs_rehash(s));
-	password_set_cost(2, 128);
-	assert_true(password_needs_rehash(s));
+	password_cfg_init(&now, 2, 64);
+	password_cfg_init(&more_passes, 3, 64);
+	password_cfg_init(&more_memory, 2, 128);
+	assert_int_equal(password_hash(&now, "Demo-portier-2026", s, sizeof(s)), 0);
+	assert_false(password_needs_rehash(&now, s));
+	assert_true(password_needs_rehash(&more_passes, s));
+	assert_true(password_needs_rehash(&more_memory, s));
 	/* The old hash still verifies: the rehash happens at the next login. */
 	assert_true(password_verify(s, "Demo-portier-2026"));
-	password_set_cost(2, 64);
 }
 
 struct job {

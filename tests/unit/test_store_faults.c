@@ -39,6 +39,7 @@
 #include "csam/org_view.h"
 #include "csam/designate.h"
 #include "mail/mail.h"
+#include "oidc/batch.h"
 #include "oidc/clients.h"
 #include "oidc/grants.h"
 #include "oidc/keys.h"
@@ -87,11 +88,14 @@ static struct {
 	int64_t gap, gl, user, stranger;   /* people of the access organisation */
 	int64_t org, quality, gl_account, e1_org;
 	int64_t user_account, user_version;   /* the user's account in the quality */
+	struct password_cfg pw;      /* Argon2id at its lowest cost: the logins here test the
+	                              * store, not the hash */
 } T;
 
 /* One run of an operation: the store, and what prepare left for run. */
 struct run {
 	struct store *s;
+	struct oidc_batch *batch;    /* the group commit of s (OIDC code and tokens) */
 	char code[OIDC_TOKEN_MAX];
 	char refresh[OIDC_TOKEN_MAX];
 	struct oidc_client client;
@@ -222,11 +226,15 @@ run_open(struct run *r)
 	unlink(side);
 	copy_file(T.fx.path, T.run_path);
 	assert_int_equal(store_open(T.run_path, 2, &r->s, err, sizeof(err)), 0);
+	r->batch = oidc_batch_new(r->s);
+	assert_non_null(r->batch);
 }
 
 static void
 run_close(struct run *r)
 {
+	oidc_batch_free(r->batch);
+	r->batch = NULL;
 	store_close(r->s);
 	r->s = NULL;
 }
@@ -360,7 +368,7 @@ op_set_password(struct run *r)
 {
 	int rc = 0;
 
-	if (person_set_password(r->s, T.stranger, "sophie.martin", PASSWORD, NULL, &rc) !=
+	if (person_set_password(r->s, &T.pw, T.stranger, "sophie.martin", PASSWORD, NULL, &rc) !=
 	    PASSWORD_OK)
 		return OTHER;
 	return rc == 0 ? DONE : FAILED;
@@ -372,6 +380,7 @@ login(struct run *r, const char *password, enum login_result expected)
 	struct login_attempt a = {
 		.username = "marie.janssens", .password = password,
 		.by = { .source = "127.0.0.1", .request_id = "0123456789abcdef" },
+		.pwcfg = &T.pw,
 	};
 	enum login_result res = login_password(r->s, &a);
 
@@ -529,7 +538,7 @@ op_code_issue(struct run *r)
 		.acr_level = LOA_HIGH, .amr = "eid",
 	};
 
-	return status_answer(oidc_code_issue(r->s, &a, NULL, &octx, r->code));
+	return status_answer(oidc_code_issue(r->batch, &a, NULL, &octx, r->code));
 }
 
 /* A code issued to the client, faults off. */
@@ -547,7 +556,7 @@ op_code_redeem(struct run *r)
 	struct oidc_issued out;
 	enum oidc_refusal why;
 
-	return status_answer(oidc_code_redeem(r->s, &r->client, r->code, REDIRECT, NULL, &octx,
+	return status_answer(oidc_code_redeem(r->batch, &r->client, r->code, REDIRECT, NULL, &octx,
 	    &out, &why));
 }
 
@@ -678,7 +687,7 @@ op_change_password(struct run *r)
 {
 	struct account_password_change c = {
 		.by = { .person_id = T.user, .source = "127.0.0.1", .request_id = "0123456789abcdef" },
-		.current = PASSWORD, .fresh = "Un-autre-mot-de-passe-solide",
+		.current = PASSWORD, .fresh = "Un-autre-mot-de-passe-solide", .pwcfg = &T.pw,
 	};
 	enum account_result res = account_change_password(r->s, &c);
 
@@ -736,6 +745,7 @@ op_activation_redeem(struct run *r)
 	struct activation_attempt a = {
 		.code = r->activation, .username = "sophie.martin", .password = PASSWORD,
 		.by = { .source = "127.0.0.1", .request_id = "0123456789abcdef" },
+		.pwcfg = &T.pw,
 	};
 	enum activation_result res = activation_redeem(r->s, &a);
 
@@ -791,7 +801,7 @@ op_totp_remove(struct run *r)
 static enum answer
 op_tokencard_issue(struct run *r)
 {
-	int rc = tokencard_issue(r->s, &(struct actor){ .person_id = T.user, .source = "127.0.0.1" },
+	int rc = tokencard_issue(r->s, &T.pw, &(struct actor){ .person_id = T.user, .source = "127.0.0.1" },
 	    &r->card);
 
 	return rc == 0 ? DONE : FAILED;
@@ -838,7 +848,7 @@ prepare_refresh(struct run *r)
 	struct oidc_issued out;
 	enum oidc_refusal why;
 
-	if (prepare_code(r) != 0 || oidc_code_redeem(r->s, &r->client, r->code, REDIRECT, NULL,
+	if (prepare_code(r) != 0 || oidc_code_redeem(r->batch, &r->client, r->code, REDIRECT, NULL,
 	    &octx, &out, &why) != 0)
 		return -1;
 	snprintf(r->refresh, sizeof(r->refresh), "%s", out.refresh);
@@ -851,7 +861,7 @@ op_refresh(struct run *r)
 	struct oidc_issued out;
 	enum oidc_refusal why;
 
-	return status_answer(oidc_refresh(r->s, &r->client, r->refresh, &octx, &out, &why));
+	return status_answer(oidc_refresh(r->batch, &r->client, r->refresh, &octx, &out, &why));
 }
 
 static enum answer
@@ -1025,7 +1035,7 @@ template_seed(void)
 	    ACCESS_OK);
 	T.gl_account = template_int("SELECT a.id FROM account a JOIN person p ON "
 	    "p.id = a.person_id WHERE p.niss = '90022800193'");
-	assert_int_equal(person_set_password(T.fx.s, T.user, "marie.janssens", PASSWORD, NULL,
+	assert_int_equal(person_set_password(T.fx.s, &T.pw, T.user, "marie.janssens", PASSWORD, NULL,
 	    &rc), PASSWORD_OK);
 	assert_int_equal(rc, 0);
 	assert_int_equal(oidc_client_add(T.fx.s, &c, "test", secret, msg, sizeof(msg)), 0);
@@ -1161,7 +1171,6 @@ main(void)
 
 	if (sodium_init() < 0)
 		return 1;
-	/* Argon2id at its lowest cost: the logins here test the store, not the hash. */
-	password_set_cost(1, 8);
+	password_cfg_init(&T.pw, 1, 8);
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -51,10 +51,11 @@ struct fixture {
 	struct store_fixture fx;
 	int64_t person;
 	int64_t other;
+	struct password_cfg pw;
 };
 
 static int64_t
-new_person(struct store *s, const char *last, const char *user)
+new_person(struct store *s, const struct password_cfg *pw, const char *last, const char *user)
 {
 	struct person p = { 0 };
 	int rc;
@@ -62,7 +63,7 @@ new_person(struct store *s, const char *last, const char *user)
 	snprintf(p.last_name, sizeof(p.last_name), "%s", last);
 	snprintf(p.first_name, sizeof(p.first_name), "Test");
 	if (person_create(s, &p, "test", NULL) != 0 ||
-	    person_set_password(s, p.id, user, PW, NULL, &rc) != PASSWORD_OK || rc != 0)
+	    person_set_password(s, pw, p.id, user, PW, NULL, &rc) != PASSWORD_OK || rc != 0)
 		return 0;
 	return p.id;
 }
@@ -72,11 +73,11 @@ setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	password_set_cost(1, 8);
 	if (f == NULL || store_fixture_open(&f->fx, "card", 2) != 0)
 		return -1;
-	f->person = new_person(f->fx.s, "Peeters", "jan");
-	f->other = new_person(f->fx.s, "Dubois", "claire");
+	password_cfg_init(&f->pw, 1, 8);
+	f->person = new_person(f->fx.s, &f->pw, "Peeters", "jan");
+	f->other = new_person(f->fx.s, &f->pw, "Dubois", "claire");
 	if (f->person == 0 || f->other == 0)
 		return -1;
 	*state = f;
@@ -105,7 +106,7 @@ new_card(struct fixture *f, int64_t person, struct tokencard_print *card)
 	const char *right;
 	char wrong[7];
 
-	assert_int_equal(tokencard_issue(f->fx.s, &AS(person), card), 0);
+	assert_int_equal(tokencard_issue(f->fx.s, &f->pw, &AS(person), card), 0);
 	assert_true(card->confirm_position >= 1 && card->confirm_position <= TOKENCARD_CODES);
 	assert_int_equal(tokencard_pending(f->fx.s, person, now, &again), 0);
 	assert_memory_equal(again.codes, card->codes, sizeof(card->codes));
@@ -135,34 +136,34 @@ codes_serve_once(void **state)
 	assert_int_equal(tokencard_status(f->fx.s, f->person, now, &st), 0);
 	assert_true(st.active);
 	assert_int_equal(st.unused, TOKENCARD_CODES);
-	assert_int_equal(tokencard_use(f->fx.s, f->person, card.card_id, 5, card.codes[4], NULL, NULL),
+	assert_int_equal(tokencard_use(f->fx.s, &f->pw, f->person, card.card_id, 5, card.codes[4], NULL, NULL),
 	    TOKENCARD_OK);
 	/* Used: refused, even with the right code. */
-	assert_int_equal(tokencard_use(f->fx.s, f->person, card.card_id, 5, card.codes[4], NULL, NULL),
+	assert_int_equal(tokencard_use(f->fx.s, &f->pw, f->person, card.card_id, 5, card.codes[4], NULL, NULL),
 	    TOKENCARD_USED);
 	/* The code of another position is wrong here. */
-	assert_int_equal(tokencard_use(f->fx.s, f->person, card.card_id, 6,
+	assert_int_equal(tokencard_use(f->fx.s, &f->pw, f->person, card.card_id, 6,
 	    strcmp(card.codes[6], card.codes[5]) ? card.codes[6] : "000000", NULL, NULL),
 	    TOKENCARD_WRONG);
 	/* Another person cannot use this card. */
-	assert_int_equal(tokencard_use(f->fx.s, f->other, card.card_id, 7, card.codes[6], NULL, NULL),
+	assert_int_equal(tokencard_use(f->fx.s, &f->pw, f->other, card.card_id, 7, card.codes[6], NULL, NULL),
 	    TOKENCARD_USED);
 	assert_int_equal(tokencard_status(f->fx.s, f->person, now, &st), 0);
 	assert_int_equal(st.unused, TOKENCARD_CODES - 1);
 
 	/* A new card revokes the old one when it is activated, not before. */
-	assert_int_equal(tokencard_issue(f->fx.s, &AS(f->person), &second), 0);
-	assert_int_equal(tokencard_use(f->fx.s, f->person, card.card_id, 8, card.codes[7], NULL, NULL),
+	assert_int_equal(tokencard_issue(f->fx.s, &f->pw, &AS(f->person), &second), 0);
+	assert_int_equal(tokencard_use(f->fx.s, &f->pw, f->person, card.card_id, 8, card.codes[7], NULL, NULL),
 	    TOKENCARD_OK);
 	assert_int_equal(tokencard_activate(f->fx.s, &AS(f->person),
 	    second.codes[second.confirm_position - 1], now), TOKENCARD_OK);
-	assert_int_equal(tokencard_use(f->fx.s, f->person, card.card_id, 9, card.codes[8], NULL, NULL),
+	assert_int_equal(tokencard_use(f->fx.s, &f->pw, f->person, card.card_id, 9, card.codes[8], NULL, NULL),
 	    TOKENCARD_USED);
-	assert_int_equal(tokencard_use(f->fx.s, f->person, second.card_id, 9, second.codes[8], NULL,
+	assert_int_equal(tokencard_use(f->fx.s, &f->pw, f->person, second.card_id, 9, second.codes[8], NULL,
 	    NULL), TOKENCARD_OK);
 	assert_int_equal(tokencard_revoke(f->fx.s, &AS(f->person), now), 0);
 	assert_int_equal(tokencard_revoke(f->fx.s, &AS(f->person), now), 1);
-	assert_int_equal(tokencard_use(f->fx.s, f->person, second.card_id, 10, second.codes[9], NULL,
+	assert_int_equal(tokencard_use(f->fx.s, &f->pw, f->person, second.card_id, 10, second.codes[9], NULL,
 	    NULL), TOKENCARD_USED);
 }
 
@@ -172,7 +173,7 @@ login_steps(void **state)
 	struct fixture *f = *state;
 	struct tokencard_print card;
 	struct login_attempt a = { .username = "jan", .password = PW,
-	    .by = { .source = "192.0.2.7", .request_id = "t" } };
+	    .by = { .source = "192.0.2.7", .request_id = "t" }, .pwcfg = &f->pw };
 	char token[TOKENCARD_TOKEN_MAX], token2[TOKENCARD_TOKEN_MAX];
 	int pos = 0, pos2 = 0, left;
 
@@ -195,7 +196,7 @@ login_steps(void **state)
 	left = pos - 1 == 13 ? 2 : 13;
 	for (int i = 0; i < TOKENCARD_CODES; i++)
 		if (i != pos - 1 && i != left)
-			assert_int_equal(tokencard_use(f->fx.s, f->person, card.card_id, i + 1,
+			assert_int_equal(tokencard_use(f->fx.s, &f->pw, f->person, card.card_id, i + 1,
 			    card.codes[i], NULL, NULL), TOKENCARD_OK);
 	for (int k = 0; k < 4; k++) {
 		assert_int_equal(tokencard_login_begin(f->fx.s, &a, "s", token2, &pos2), LOGIN_OK);
@@ -213,7 +214,7 @@ login_refusals(void **state)
 {
 	struct fixture *f = *state;
 	struct login_attempt a = { .username = "claire", .password = PW,
-	    .by = { .source = "192.0.2.8", .request_id = "t" } };
+	    .by = { .source = "192.0.2.8", .request_id = "t" }, .pwcfg = &f->pw };
 	char token[TOKENCARD_TOKEN_MAX];
 	int pos = 0;
 

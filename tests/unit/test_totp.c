@@ -119,7 +119,6 @@ base32_and_uri(void **state)
 static int
 setup(void **state)
 {
-	password_set_cost(1, 8);
 	*state = store_fixture_login_new("totp", "", "Dubois", "Claire", "claire",
 	    "Un-mot-de-passe-solide");
 	return *state != NULL ? 0 : -1;
@@ -218,7 +217,7 @@ login_door(void **state)
 	unsigned char key[TOTP_KEY_BYTES];
 	int64_t now = (int64_t)time(NULL);
 	struct login_attempt a = { .username = "claire", .password = "Un-mot-de-passe-solide",
-	    .by = { .source = "192.0.2.1", .request_id = "t" } };
+	    .by = { .source = "192.0.2.1", .request_id = "t" }, .pwcfg = &f->pw };
 	struct audit_report rep;
 	char code[9];
 

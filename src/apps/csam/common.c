@@ -12,7 +12,6 @@
 #include "be/be.h"
 #include "web/i18n.h"
 
-struct csam_app_settings csam_app_cfg;
 
 void
 csam_app_who(struct web_req *r, struct actor *who)
@@ -210,11 +209,17 @@ csam_app_fail(struct web_req *r, enum csam_rc rc)
 	}
 }
 
-int
-csam_routes(struct web_server *s, bool four_eyes, const char *exception_address)
+const struct csam_app_settings *
+csam_app_cfg(struct web_req *r)
 {
-	csam_app_cfg.four_eyes = four_eyes;
-	csam_app_cfg.exception_address = exception_address ? exception_address : "";
+	const struct app *app = web_app(r);
+
+	return &app->csam;
+}
+
+int
+csam_routes(struct web_server *s)
+{
 	if (csam_designate_routes(s) != 0 || csam_org_routes(s) != 0 ||
 	    csam_exception_routes(s) != 0 || csam_mails_routes(s) != 0 ||
 	    helpdesk_routes(s) != 0)

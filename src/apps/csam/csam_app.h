@@ -11,12 +11,8 @@
 #include "csam/csam.h"
 #include "web/web.h"
 
-/* Settings given by csam_routes (read-only once the server runs). */
-struct csam_app_settings {
-	bool four_eyes;
-	const char *exception_address;   /* lines separated by " | " */
-};
-extern struct csam_app_settings csam_app_cfg;
+/* The settings of the request's application (struct app's csam, made by cmd/). */
+const struct csam_app_settings *csam_app_cfg(struct web_req *r);
 
 /* Who acts, from the session (person 0 and level 0 for an anonymous visitor). */
 void csam_app_who(struct web_req *r, struct actor *who);

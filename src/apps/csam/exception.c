@@ -170,7 +170,7 @@ done_get(struct web_req *r)
 	    &x) == CSAM_OK) {
 		tmpl_setf(c, "pdf_href", "/csam/exception/demande/%s/formulaire.pdf", ref);
 	}
-	for (const char *p = csam_app_cfg.exception_address; p && *p != '\0'; ) {
+	for (const char *p = csam_app_cfg(r)->exception_address; p && *p != '\0'; ) {
 		const char *sep = strstr(p, " | ");
 		size_t n = sep ? (size_t)(sep - p) : strlen(p);
 		struct tmpl_ctx *it = tmpl_list_add(c, "postal");
@@ -205,7 +205,7 @@ pdf_get(struct web_req *r)
 	if (key == NULL || csam_exception_for_requester(csam_app_store(r), web_arena(r), ref, key,
 	    &x) != CSAM_OK)
 		return web_error(r, 404);
-	pdf = pdf_exception_form(&x, csam_app_cfg.exception_address, translate, r, &len);
+	pdf = pdf_exception_form(&x, csam_app_cfg(r)->exception_address, translate, r, &len);
 	if (pdf == NULL)
 		return -1;
 	disposition = arena_printf(web_arena(r), "attachment; filename=\"%s.pdf\"", ref);

@@ -172,7 +172,7 @@ request_page(struct web_req *r, int status, const char *notice_msgid, const char
 	tmpl_set_bool(c, "approving", strcmp(x.status, "approving") == 0);
 	tmpl_set_bool(c, "approved", strcmp(x.status, "approved") == 0);
 	tmpl_set_bool(c, "rejected", strcmp(x.status, "rejected") == 0);
-	tmpl_set_bool(c, "four_eyes", csam_app_cfg.four_eyes);
+	tmpl_set_bool(c, "four_eyes", csam_app_cfg(r)->four_eyes);
 	tmpl_set_bool(c, "letter", !x.own && strcmp(x.status, "approved") == 0 &&
 	    !x.gap_has_eid);
 	if (x.org_id > 0)
@@ -286,7 +286,7 @@ approve_post(struct web_req *r)
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
 	csam_app_who(r, &who);
-	rc = csam_approve(csam_app_store(r), &who, web_param(r, "ref"), csam_app_cfg.four_eyes,
+	rc = csam_approve(csam_app_store(r), &who, web_param(r, "ref"), csam_app_cfg(r)->four_eyes,
 	    &out, &why);
 	return answer(r, rc, why, rc == CSAM_OK && out.waiting ? "first" : "approved");
 }
@@ -345,7 +345,7 @@ form_pdf_get(struct web_req *r)
 	if (rc != CSAM_OK)
 		return csam_app_fail(r, rc);
 	/* Made before the call: an argument list may read len before the PDF sets it. */
-	pdf = pdf_exception_form(&x, csam_app_cfg.exception_address, translate, r, &len);
+	pdf = pdf_exception_form(&x, csam_app_cfg(r)->exception_address, translate, r, &len);
 	return send_pdf(r, pdf, len, x.reference);
 }
 

@@ -135,6 +135,7 @@ job_new(struct web_req *r, const struct code_view *v, const char *pw)
 		memcpy(j->username, v->username, strlen(v->username) + 1);
 	if (pw != NULL)
 		memcpy(j->password, pw, strlen(pw) + 1);
+	j->a.pwcfg = app->password;
 	j->a.username = j->username;
 	j->a.password = j->password;
 	j->a.by.source = web_client(r);

@@ -21,14 +21,20 @@
 #define CHALLENGE_BYTES 32
 #define P12_PASSWORD_MAX 128
 
-static struct eid_door door;
-
 void
-door_eid_use(const struct eid_door *d)
+door_eid_prepare(struct eid_door *d)
 {
-	door = *d;
-	if (door.proxy_header == NULL || door.proxy_header[0] == '\0')
-		door.proxy_header = "X-SSL-Client-Cert";
+	if (d->proxy_header == NULL || d->proxy_header[0] == '\0')
+		d->proxy_header = "X-SSL-Client-Cert";
+}
+
+/* The door of the request's application (struct app's eid_door, made by cmd/). */
+static const struct eid_door *
+door_of(struct web_req *r)
+{
+	const struct app *app = web_app(r);
+
+	return app->eid_door;
 }
 
 /* https://HOST:PORT/login/eid?next=… for a visitor on the plain listener, when portier
@@ -37,7 +43,7 @@ static const char *
 tls_url(struct web_req *r, const char *next)
 {
 	const char *host = web_header(r, "Host");
-	int port = door.server ? web_server_tls_port(door.server) : 0;
+	int port = door_of(r)->server ? web_server_tls_port(door_of(r)->server) : 0;
 	char name[256];
 	size_t n;
 
@@ -64,8 +70,8 @@ eid_page(struct web_req *r, int status, const char *error_msgid, const char *nex
 		return -1;
 	tmpl_set(c, "next", next);
 	tmpl_set(c, "next_q", web_url_encode(web_arena(r), next));
-	tmpl_set_bool(c, "configured", door.verifier != NULL);
-	tmpl_set_bool(c, "demo_reader", door.demo_reader);
+	tmpl_set_bool(c, "configured", door_of(r)->verifier != NULL);
+	tmpl_set_bool(c, "demo_reader", door_of(r)->demo_reader);
 	url = tls_url(r, next);
 	if (url != NULL)
 		tmpl_set(c, "tls_url", url);
@@ -124,7 +130,7 @@ verify_header(struct web_req *r, const char *value, struct eid_identity *id)
 		snprintf(id->detail, sizeof(id->detail), "header is not URL-escaped PEM");
 		return EID_MALFORMED;
 	}
-	return eid_verify_pem(door.verifier, pem, (size_t)n, id);
+	return eid_verify_pem(door_of(r)->verifier, pem, (size_t)n, id);
 }
 
 static enum eid_status
@@ -140,7 +146,7 @@ verify_handshake(struct web_req *r, const unsigned char *der, size_t len,
 			break;
 		n++;
 	}
-	return eid_verify_der(door.verifier, der, len, extra, extra_len, n, id);
+	return eid_verify_der(door_of(r)->verifier, der, len, extra, extra_len, n, id);
 }
 
 /* GET /login/eid: the certificate from a trusted proxy's header or from the handshake. */
@@ -148,7 +154,7 @@ static int
 eid_login_get(struct web_req *r)
 {
 	const char *next = login_next(web_query(r, "next"));
-	const char *hdr = web_header(r, door.proxy_header);
+	const char *hdr = web_header(r, door_of(r)->proxy_header);
 	const unsigned char *der;
 	struct eid_identity id;
 	enum eid_status st;
@@ -157,9 +163,9 @@ eid_login_get(struct web_req *r)
 
 	if (hdr != NULL && hdr[0] != '\0') {
 		via = "proxy";
-		if (!eid_proxies_trusted(door.proxies, web_client(r))) {
+		if (!eid_proxies_trusted(door_of(r)->proxies, web_client(r))) {
 			log_warn(web_rid(r), "eid: %s header from %s, not a trusted proxy: ignored",
-			    door.proxy_header, web_client(r));
+			    door_of(r)->proxy_header, web_client(r));
 			return refuse(r, EID_PROXY_UNTRUSTED, NULL, via, next);
 		}
 		st = verify_header(r, hdr, &id);
@@ -194,7 +200,7 @@ demo_page(struct web_req *r, int status, const char *error_msgid, const char *ne
 	cards = arena_alloc(web_arena(r), DEMO_CARDS_MAX * sizeof(*cards));
 	if (c == NULL || cards == NULL)
 		return -1;
-	n = eid_reader_list(door.demo_dir, cards, DEMO_CARDS_MAX);
+	n = eid_reader_list(door_of(r)->demo_dir, cards, DEMO_CARDS_MAX);
 	for (size_t i = 0; i < n; i++) {
 		struct tmpl_ctx *item = tmpl_list_add(c, "cards");
 
@@ -215,7 +221,7 @@ demo_page(struct web_req *r, int status, const char *error_msgid, const char *ne
 static int
 demo_get(struct web_req *r)
 {
-	if (!door.demo_reader)
+	if (!door_of(r)->demo_reader)
 		return web_error(r, 404);
 	return demo_page(r, 200, NULL, login_next(web_query(r, "next")));
 }
@@ -236,7 +242,7 @@ demo_post(struct web_req *r)
 	enum eid_status st;
 	int rc;
 
-	if (!door.demo_reader)
+	if (!door_of(r)->demo_reader)
 		return web_error(r, 404);
 	randombytes_buf(challenge, sizeof(challenge));
 	p12 = web_upload(r, "p12", &p12_len, NULL, NULL);
@@ -248,7 +254,7 @@ demo_post(struct web_req *r)
 			return demo_page(r, 422, N_("Le fichier n'a pas pu être ouvert : vérifiez qu'il "
 			    "s'agit d'un fichier PKCS#12 (.p12) et son mot de passe."), next);
 	} else if (card != NULL && card[0] != '\0') {
-		rc = eid_reader_sign(door.demo_dir, card, challenge, sizeof(challenge), &res);
+		rc = eid_reader_sign(door_of(r)->demo_dir, card, challenge, sizeof(challenge), &res);
 		if (rc == 1)
 			return demo_page(r, 422, N_("Choisissez une carte de démonstration."), next);
 	} else {
@@ -259,7 +265,7 @@ demo_post(struct web_req *r)
 	st = eid_check_possession(res.cert, res.cert_len, challenge, sizeof(challenge), res.sig,
 	    res.sig_len);
 	if (st == EID_OK)
-		st = eid_verify_der(door.verifier, res.cert, res.cert_len, NULL, NULL, 0, &id);
+		st = eid_verify_der(door_of(r)->verifier, res.cert, res.cert_len, NULL, NULL, 0, &id);
 	else
 		memset(&id, 0, sizeof(id));
 	eid_reader_result_free(&res);

@@ -1,5 +1,6 @@
-/* door_eid.h — how cmd/ hands the eID door what it needs before the server starts:
- * the verifier, the trusted proxies and the demo card reader. Read-only afterwards. */
+/* door_eid.h — what the eID door needs, made by cmd/ before the server starts and
+ * reached through struct app (eid_door): the verifier, the trusted proxies and the demo
+ * card reader. Read-only afterwards. */
 #ifndef PORTIER_APPS_LOGIN_DOOR_EID_H
 #define PORTIER_APPS_LOGIN_DOOR_EID_H
 
@@ -17,7 +18,8 @@ struct eid_door {
 	const char *demo_dir;             /* the demo's test CA (cards/ holds the cards) */
 };
 
-/* Sets the door's dependencies (copied; the pointed objects must outlive the server). */
-void door_eid_use(const struct eid_door *d);
+/* Puts the defaults into d (the proxy header "X-SSL-Client-Cert" when none is set). The
+ * pointed objects must outlive the server. */
+void door_eid_prepare(struct eid_door *d);
 
 #endif

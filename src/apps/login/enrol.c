@@ -270,6 +270,7 @@ token_get(struct web_req *r)
 
 struct issue_job {
 	struct store *store;
+	const struct password_cfg *pwcfg;
 	int64_t person;
 	const char *source, *rid;
 	struct tokencard_print card;
@@ -281,7 +282,7 @@ run_issue(void *arg)
 {
 	struct issue_job *j = arg;
 
-	j->rc = tokencard_issue(j->store, &(struct actor){ .person_id = j->person,
+	j->rc = tokencard_issue(j->store, j->pwcfg, &(struct actor){ .person_id = j->person,
 	    .source = j->source, .request_id = j->rid }, &j->card);
 }
 
@@ -316,6 +317,7 @@ token_issue_post(struct web_req *r)
 	if (j == NULL)
 		return -1;
 	j->store = app->store;
+	j->pwcfg = app->password;
 	j->person = web_session(r)->person_id;
 	j->source = web_client(r);
 	j->rid = web_rid(r);
@@ -618,7 +620,7 @@ activate_post(struct web_req *r)
 	} else if (strlen(pw) > PASSWORD_MAX) {
 		v.password_error = password_problem_msgid(PASSWORD_TOO_LONG);
 		bad = true;
-	} else if ((p = password_check(pw, user)) != PASSWORD_OK) {
+	} else if ((p = password_check(app->password, pw, user)) != PASSWORD_OK) {
 		v.password_error = password_problem_msgid(p);
 		bad = true;
 	} else if (pw2 == NULL || strcmp(pw, pw2) != 0) {
@@ -635,6 +637,7 @@ activate_post(struct web_req *r)
 	memcpy(j->username, user, strlen(user) + 1);
 	memcpy(j->password, pw, strlen(pw) + 1);
 	j->a.code = j->code;
+	j->a.pwcfg = app->password;
 	j->a.username = j->username;
 	j->a.password = j->password;
 	j->a.by.source = web_client(r);

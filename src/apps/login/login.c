@@ -152,6 +152,7 @@ login_password_post(struct web_req *r)
 	memcpy(j->password, pw, strlen(pw) + 1);
 	j->next = next;
 	j->store = app->store;
+	j->a.pwcfg = app->password;
 	j->a.username = j->username;
 	j->a.password = j->password;
 	j->a.by.source = web_client(r);

@@ -88,7 +88,7 @@ run_change(void *arg)
 	struct pw_job *j = arg;
 
 	if (j->first) {
-		j->problem = person_set_password(j->store, j->c.by.person_id, j->username, j->fresh,
+		j->problem = person_set_password(j->store, j->c.pwcfg, j->c.by.person_id, j->username, j->fresh,
 		    j->c.by.request_id, &j->set_rc);
 		return;
 	}
@@ -192,7 +192,7 @@ pw_post(struct web_req *r)
 	} else if (strlen(fresh) > PASSWORD_MAX) {
 		v.fresh_error = password_problem_msgid(PASSWORD_TOO_LONG);
 		bad = true;
-	} else if ((p = password_check(fresh, first ? user : account)) != PASSWORD_OK) {
+	} else if ((p = password_check(app->password, fresh, first ? user : account)) != PASSWORD_OK) {
 		v.fresh_error = password_problem_msgid(p);
 		bad = true;
 	} else if (fresh2 == NULL || strcmp(fresh, fresh2) != 0) {
@@ -214,6 +214,7 @@ pw_post(struct web_req *r)
 	j->c.by.person_id = web_session(r)->person_id;
 	j->c.by.level = web_session(r)->auth_level;
 	j->c.by.lang = web_lang(r);
+	j->c.pwcfg = app->password;
 	j->c.current = j->current;
 	j->c.fresh = j->fresh;
 	j->c.by.source = web_client(r);

@@ -30,7 +30,7 @@ oidc_answer(struct web_req *r, const struct oidc_request *req, const char *code,
 		"code", error ? NULL : code,
 		"error", error, "error_description", error ? desc : NULL,
 		"state", req->has_state ? req->state : NULL,
-		"iss", oidc_issuer(),
+		"iss", oidc_issuer(r),
 		NULL,
 	};
 
@@ -47,7 +47,7 @@ refuse(struct web_req *r, const struct authz_in *in, const char *error, const ch
 	struct web_session *s = web_session(r);
 	const char *kv[] = {
 		"error", error, "error_description", desc, "state", in->state,
-		"iss", oidc_issuer(), NULL,
+		"iss", oidc_issuer(r), NULL,
 	};
 
 	oidc_audit_refusal(app->store, "authorize", in->client->id, s ? s->person_id : 0, error,
@@ -93,8 +93,8 @@ hint_read(struct web_req *r, const struct oidc_client *c, const char *hint,
 
 	if (k == NULL)
 		return -1;
-	rc = oidc_id_token_hint(k, oidc_issuer(), hint, aud, sub);
-	oidc_keys_put(k);
+	rc = oidc_id_token_hint(k, oidc_issuer(r), hint, aud, sub);
+	oidc_keys_put(r, k);
 	return rc == 0 && strcmp(aud, c->id) == 0 ? 0 : 1;
 }
 
@@ -108,7 +108,7 @@ session_is(struct web_req *r, const struct oidc_client *c, const char *sub)
 
 	if (s == NULL || s->person_id == 0)
 		return 0;
-	if (oidc_subject(app->store, c, s->person_id, mine) != 0)
+	if (oidc_subject(app->oidc, c, s->person_id, mine) != 0)
 		return -1;
 	return sodium_memcmp(mine, sub, OIDC_SUB_LEN) == 0 ? 1 : 0;
 }
@@ -167,7 +167,7 @@ silent(struct web_req *r, const struct authz_in *in, const struct oidc_request *
 	if (n > 1)
 		return refuse(r, in, "account_selection_required",
 		    "the user must choose the organisation");
-	rc = oidc_code_issue(app->store, &(struct oidc_authz){
+	rc = oidc_code_issue(oidc_provider_batch(app->oidc), &(struct oidc_authz){
 		.client_id = in->client->id, .application = in->client->application,
 		.person_id = s->person_id, .account_id = profiles[0].account_id,
 		.org_quality_id = profiles[0].org_quality_id, .enterprise = profiles[0].enterprise,
@@ -223,7 +223,7 @@ authorize(struct web_req *r)
 		return oidc_error_page(r, 400, N_("La demande de connexion est mal formée : un "
 		    "paramètre y est répété. Retournez au service et recommencez."));
 	}
-	rc = client_id ? oidc_client_get_cached(app->store, client_id, client) : 1;
+	rc = client_id ? oidc_provider_client(app->oidc, client_id, client) : 1;
 	if (rc < 0)
 		return -1;
 	if (rc != 0) {

@@ -18,14 +18,14 @@ strings(const char *const *v)
 }
 
 static json_t *
-endpoint(const char *path)
+endpoint(const char *issuer, const char *path)
 {
 	char url[OIDC_ISSUER_MAX + 64];
 
-	if (strlen(oidc_issuer()) + strlen(path) >= sizeof(url))
+	if (strlen(issuer) + strlen(path) >= sizeof(url))
 		return NULL;
-	memcpy(url, oidc_issuer(), strlen(oidc_issuer()));
-	memcpy(url + strlen(oidc_issuer()), path, strlen(path) + 1);
+	memcpy(url, issuer, strlen(issuer));
+	memcpy(url + strlen(issuer), path, strlen(path) + 1);
 	return json_string(url);
 }
 
@@ -41,16 +41,17 @@ configuration(struct web_req *r)
 	static const char *const langs[] = { "fr", "nl", "de", "en", NULL };
 	const char *acr[] = { loa_acr(LOA_LOW), loa_acr(LOA_SUBSTANTIAL), loa_acr(LOA_HIGH),
 	    NULL };
+	const char *iss = oidc_issuer(r);
 	json_t *o = json_object();
 
 	if (o == NULL)
 		return -1;
-	json_object_set_new(o, "issuer", json_string(oidc_issuer()));
-	json_object_set_new(o, "authorization_endpoint", endpoint("/oidc/authorize"));
-	json_object_set_new(o, "token_endpoint", endpoint("/oidc/token"));
-	json_object_set_new(o, "userinfo_endpoint", endpoint("/oidc/userinfo"));
-	json_object_set_new(o, "jwks_uri", endpoint("/oidc/jwks"));
-	json_object_set_new(o, "end_session_endpoint", endpoint("/oidc/logout"));
+	json_object_set_new(o, "issuer", json_string(iss));
+	json_object_set_new(o, "authorization_endpoint", endpoint(iss, "/oidc/authorize"));
+	json_object_set_new(o, "token_endpoint", endpoint(iss, "/oidc/token"));
+	json_object_set_new(o, "userinfo_endpoint", endpoint(iss, "/oidc/userinfo"));
+	json_object_set_new(o, "jwks_uri", endpoint(iss, "/oidc/jwks"));
+	json_object_set_new(o, "end_session_endpoint", endpoint(iss, "/oidc/logout"));
 	json_object_set_new(o, "scopes_supported", strings(scopes));
 	json_object_set_new(o, "response_types_supported", strings((const char *[]){ "code",
 	    NULL }));
@@ -98,7 +99,7 @@ jwks(struct web_req *r)
 	web_add_header(r, "Cache-Control", "public, max-age=60");
 	web_add_header(r, "Access-Control-Allow-Origin", "*");
 	rc = web_send(r, 200, "application/json", doc, strlen(doc));
-	oidc_keys_put(k);
+	oidc_keys_put(r, k);
 	return rc;
 }
 

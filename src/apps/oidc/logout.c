@@ -40,8 +40,8 @@ logout_read(struct web_req *r, struct logout_in *in)
 
 		if (k == NULL)
 			return -1;
-		rc = oidc_id_token_hint(k, oidc_issuer(), hint, aud, in->hint_sub);
-		oidc_keys_put(k);
+		rc = oidc_id_token_hint(k, oidc_issuer(r), hint, aud, in->hint_sub);
+		oidc_keys_put(r, k);
 		if (rc != 0 || (client_id != NULL && strcmp(client_id, aud) != 0)) {
 			oidc_audit_refusal(app->store, "logout", client_id, 0, "id_token_hint", &ctx);
 			oidc_logout_error_page(r, 400, N_("La demande de déconnexion n'est pas "
@@ -123,7 +123,7 @@ logout(struct web_req *r)
 	if (in->has_hint) {
 		char sub[OIDC_SUB_LEN + 1];
 
-		if (oidc_subject(app->store, &in->client, s->person_id, sub) != 0)
+		if (oidc_subject(app->oidc, &in->client, s->person_id, sub) != 0)
 			return -1;
 		/* The hint names the person of this session: no need to ask. */
 		if (strcmp(sub, in->hint_sub) == 0) {

@@ -11,16 +11,15 @@
 #include "oidc/clients.h"
 #include "oidc/grants.h"
 #include "oidc/keys.h"
+#include "oidc/provider.h"
 #include "web/web.h"
 
-#define OIDC_ISSUER_MAX 256
-
-/* The issuer: the "issuer" setting, else http://LISTEN (set by oidc_routes). */
-const char *oidc_issuer(void);
-/* The current signing keys (see keys.h); give them back with oidc_keys_put. NULL on
- * error (the caller answers 500). */
+/* The issuer of the application's provider: the "issuer" setting, else http://LISTEN. */
+const char *oidc_issuer(struct web_req *r);
+/* The current signing keys of the application's provider (see keys.h); give them back
+ * with oidc_keys_put. NULL on error (the caller answers 500). */
 const struct oidc_keyring *oidc_keys_get(struct web_req *r);
-void oidc_keys_put(const struct oidc_keyring *k);
+void oidc_keys_put(struct web_req *r, const struct oidc_keyring *k);
 /* The actor of the request, for the audit: address, request id, language. */
 struct actor oidc_actor_of(struct web_req *r);
 /* A value from the query string, or for POST from the form; NULL when absent. */

@@ -329,7 +329,7 @@ continue_post(struct web_req *r)
 		    "souhaitez vous connecter."));
 	s = web_session(r);
 	oidc_token_hash(f->id, h);
-	rc = oidc_code_issue(app->store, &(struct oidc_authz){
+	rc = oidc_code_issue(oidc_provider_batch(app->oidc), &(struct oidc_authz){
 		.client_id = f->client.id, .application = f->client.application,
 		.person_id = s->person_id, .account_id = pick->account_id,
 		.org_quality_id = pick->org_quality_id, .enterprise = pick->enterprise,

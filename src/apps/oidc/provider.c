@@ -1,9 +1,8 @@
-/* provider.c — the OpenID Connect provider's shared parts: its issuer, its key cache,
- * JSON and OAuth error replies, the way back to a client, and the registration of every
+/* provider.c — the OpenID Connect provider's shared parts: its issuer and keys (from the
+ * application's struct oidc_provider), JSON and OAuth error replies, the way back to a client, and the registration of every
  * endpoint (one file each). */
 #include "apps/oidc/oidc.h"
 
-#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,39 +12,31 @@
 #include "oidc/profile.h"
 #include "web/i18n.h"
 
-#define KEYS_RELOAD 30   /* seconds between reloads of the keys from the store */
 #define FLOW_COOKIE "portier_flow"   /* binds pending authorizations to their browser */
 #define CORS_MAX_AGE "600"           /* seconds a browser may keep a preflight's answer */
 
-static char issuer[OIDC_ISSUER_MAX];
-static pthread_mutex_t keys_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct oidc_keycache *keys;
-
 const char *
-oidc_issuer(void)
+oidc_issuer(struct web_req *r)
 {
-	return issuer;
+	struct app *app = web_app(r);
+
+	return oidc_provider_issuer(app->oidc);
 }
 
 const struct oidc_keyring *
 oidc_keys_get(struct web_req *r)
 {
 	struct app *app = web_app(r);
-	struct oidc_keycache *c;
 
-	pthread_mutex_lock(&keys_lock);
-	if (keys == NULL)
-		keys = oidc_keycache_new(app->store, KEYS_RELOAD);
-	c = keys;
-	pthread_mutex_unlock(&keys_lock);
-	return c ? oidc_keyring_get(c) : NULL;
+	return oidc_provider_keys_get(app->oidc);
 }
 
 void
-oidc_keys_put(const struct oidc_keyring *k)
+oidc_keys_put(struct web_req *r, const struct oidc_keyring *k)
 {
-	if (k != NULL)
-		oidc_keyring_put(keys, k);
+	struct app *app = web_app(r);
+
+	oidc_provider_keys_put(app->oidc, k);
 }
 
 struct actor
@@ -240,40 +231,16 @@ oidc_app_name(struct web_req *r, const char *application)
 	return arena_strdup(web_arena(r), a.name[oidc_lang_index(web_lang(r))]);
 }
 
-/* The configured issuer (setting "issuer", $PORTIER_ISSUER or --issuer) or the listen
- * address: an http(s) URL without query, fragment or trailing slash. */
-static int
-issuer_set(const char *configured, const char *listen)
-{
-	size_t n;
-
-	if (configured != NULL && configured[0] != '\0')
-		snprintf(issuer, sizeof(issuer), "%s", configured);
-	else
-		snprintf(issuer, sizeof(issuer), "http://%s", listen);
-	n = strlen(issuer);
-	while (n > 0 && issuer[n - 1] == '/')
-		issuer[--n] = '\0';
-	if ((strncmp(issuer, "https://", 8) != 0 && strncmp(issuer, "http://", 7) != 0) ||
-	    strpbrk(issuer, "?#\"\\ ") != NULL || n + 1 >= sizeof(issuer)) {
-		log_err(NULL, "oidc: issuer '%s' is not an http(s) URL without query or fragment",
-		    issuer);
-		return -1;
-	}
-	return 0;
-}
-
 int
-oidc_routes(struct web_server *s, const char *configured_issuer, const char *listen)
+oidc_routes(struct web_server *s, const struct oidc_provider *p)
 {
-	if (issuer_set(configured_issuer, listen) != 0 ||
-	    oidc_discovery_routes(s) != 0 ||
+	if (oidc_discovery_routes(s) != 0 ||
 	    oidc_authorize_routes(s) != 0 ||
 	    oidc_profile_routes(s) != 0 ||
 	    oidc_token_routes(s) != 0 ||
 	    oidc_userinfo_routes(s) != 0 ||
 	    oidc_logout_routes(s) != 0)
 		return -1;
-	log_info(NULL, "oidc: issuer %s", issuer);
+	log_info(NULL, "oidc: issuer %s", oidc_provider_issuer(p));
 	return 0;
 }

@@ -104,7 +104,7 @@ client_auth(struct web_req *r, struct oidc_client *c)
 	if (id == NULL)
 		return invalid_client(r, NULL, false, "client authentication is missing") == 0 ?
 		    1 : -1;
-	rc = oidc_client_get_cached(app->store, id, c);
+	rc = oidc_provider_client(app->oidc, id, c);
 	if (rc < 0)
 		return -1;
 	/* An unknown client, a wrong secret, a public client with a secret or a confidential
@@ -135,9 +135,8 @@ tokens_reply(struct web_req *r, const struct oidc_client *c, const struct oidc_i
 	if (k == NULL)
 		return -1;
 	buf_init(&idt, 64 * 1024);
-	rc = oidc_id_token(app->store, k, oidc_issuer(), c, &t->grant, &t->data, with_nonce,
-	    &idt);
-	oidc_keys_put(k);
+	rc = oidc_id_token(app->oidc, k, c, &t->grant, &t->data, with_nonce, &idt);
+	oidc_keys_put(r, k);
 	/* An ID token or a reply that cannot be built whole is an error the client is told
 	 * of, never a token with claims left out. */
 	o = rc == 0 ? json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "access_token", t->access,
@@ -228,17 +227,17 @@ token(struct web_req *r)
 			return oidc_oauth_error(r, 400, "invalid_request", "code is missing");
 		/* Suspended first: the answer may be committed before submit returns. */
 		web_suspend(r, st, token_resumed);
-		rc = oidc_code_redeem_submit(app->store, c, code, web_form(r, "redirect_uri"),
-		    web_form(r, "code_verifier"), &st->ctx, &st->issued, &st->why, token_decided,
-		    st);
+		rc = oidc_code_redeem_submit(oidc_provider_batch(app->oidc), c, code,
+		    web_form(r, "redirect_uri"), web_form(r, "code_verifier"), &st->ctx,
+		    &st->issued, &st->why, token_decided, st);
 	} else if (strcmp(grant_type, "refresh_token") == 0) {
 		const char *refresh = web_form(r, "refresh_token");
 
 		if (refresh == NULL)
 			return oidc_oauth_error(r, 400, "invalid_request", "refresh_token is missing");
 		web_suspend(r, st, token_resumed);
-		rc = oidc_refresh_submit(app->store, c, refresh, &st->ctx, &st->issued, &st->why,
-		    token_decided, st);
+		rc = oidc_refresh_submit(oidc_provider_batch(app->oidc), c, refresh, &st->ctx,
+		    &st->issued, &st->why, token_decided, st);
 	} else {
 		oidc_audit_refusal(app->store, "token", c->id, 0, "unsupported_grant_type",
 		    &st->ctx);

@@ -79,7 +79,7 @@ userinfo(struct web_req *r)
 		return -1;
 	o = json_object();
 	/* Claims that cannot be built whole are an error, never an answer without them. */
-	if (o == NULL || oidc_claims(app->store, c, g, d, o) != 0) {
+	if (o == NULL || oidc_claims(app->oidc, c, g, d, o) != 0) {
 		json_decref(o);
 		return oidc_oauth_error(r, 500, "server_error", "the claims could not be made");
 	}

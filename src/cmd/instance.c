@@ -1,0 +1,199 @@
+/* instance.c — the wiring of one application: settings in, handles out. Everything a
+ * handler or a service needs is made here and hung on struct app; nothing is kept in a
+ * global, so `portier serve` is one instance and a test can run two. */
+#include "cmd/instance.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apps/login/door_eid.h"
+#include "auth/password.h"
+#include "base/log.h"
+#include "cmd/wire.h"
+#include "mail/mail.h"
+#include "oidc/provider.h"
+#include "store/store.h"
+#include "web/web.h"
+
+#define KEYS_RELOAD 30   /* seconds between reloads of the signing keys from the store */
+
+struct instance {
+	struct app app;
+	struct store *store;
+	struct oidc_provider *oidc;
+	struct password_cfg password;
+	struct eid_door eid_door;
+	struct mail_config mc;           /* the runner keeps a pointer to it */
+	struct mail_runner *mail;
+	struct web_server *srv;
+};
+
+/* The demo portal's settings file: portal.conf in the database's folder. */
+static const char *
+portal_conf_path(const char *db, char *out, size_t outlen)
+{
+	const char *slash = strrchr(db, '/');
+
+	if (slash == NULL)
+		snprintf(out, outlen, "portal.conf");
+	else
+		snprintf(out, outlen, "%.*s/portal.conf", (int)(slash - db), db);
+	return out;
+}
+
+/* The web server's settings from c and the TLS material of eid. */
+static void
+web_settings(const struct config *c, const struct eid_runtime *eid, struct web_config *wc)
+{
+	wc->listen = c->listen;
+	wc->share_dir = c->share_dir;
+	wc->locale_dir = c->locale_dir;
+	wc->threads = c->threads;
+	wc->workers = c->workers;
+	wc->idle_timeout = c->session_idle;
+	wc->absolute_timeout = c->session_absolute;
+	wc->version = PORTIER_VERSION;
+	wc->limits.header_bytes = (size_t)c->max_header;
+	wc->limits.body_bytes = (size_t)c->max_body;
+	wc->limits.upload_bytes = (size_t)c->max_upload;
+	wc->limits.field_bytes = (size_t)c->max_field;
+	wc->limits.connections = (unsigned)c->max_connections;
+	wc->limits.connections_per_ip = (unsigned)c->max_connections_per_ip;
+	wc->limits.header_seconds = (unsigned)c->header_timeout;
+	wc->tls_listen = c->tls_listen[0] ? c->tls_listen : NULL;
+	wc->tls_cert_pem = eid->tls_cert_pem;
+	wc->tls_key_pem = eid->tls_key_pem;
+	wc->tls_client_ca_pem = eid->client_ca_pem;
+}
+
+/* The services' handles: store, demo world, mail runner, OIDC provider. 0 or -1. */
+static int
+services_open(const struct config *c, const char *issuer, struct instance *in)
+{
+	char err[1024], portal_conf[1100];
+
+	if (cmd_password_cfg(c, &in->password) != 0)
+		return -1;
+	if (open_store(c, &in->store) != 0)
+		return -1;
+	if (c->demo && demo_seed(in->store, &in->password, &(struct demo_addresses){ .issuer = issuer,
+	    .portal_url = c->portal_url,
+	    .portal_conf = portal_conf_path(c->db, portal_conf, sizeof(portal_conf)) }) != 0)
+		return -1;
+	in->mc = (struct mail_config){
+		.smtp_url = c->smtp_url, .smtp_from = c->smtp_from, .smtp_user = c->smtp_user,
+		.smtp_password = c->smtp_password, .retry_seconds = c->mail_retry_seconds,
+		.demo = c->demo, .locale_dir = c->locale_dir,
+	};
+	if (mail_start(in->store, &in->mc, &in->mail, err, sizeof(err)) != 0 ||
+	    (in->oidc = oidc_provider_new(in->store, issuer, KEYS_RELOAD, err,
+	    sizeof(err))) == NULL) {
+		fprintf(stderr, "portier: %s\n", err);
+		return -1;
+	}
+	in->app.store = in->store;
+	in->app.demo = c->demo;
+	in->app.oidc = in->oidc;
+	in->app.password = &in->password;
+	in->app.csam = (struct csam_app_settings){
+		.four_eyes = c->four_eyes, .exception_address = c->exception_address,
+	};
+	return 0;
+}
+
+/* The web server with every surface's routes, listening. 0 or -1. */
+static int
+server_open(const struct config *c, struct eid_runtime *eid, struct instance *in)
+{
+	struct web_config wc = { 0 };
+	char err[1024];
+
+	web_settings(c, eid, &wc);
+	wire_sessions(&wc.sessions, in->store);
+	in->srv = web_server_new(&wc, err, sizeof(err));
+	if (in->srv == NULL) {
+		fprintf(stderr, "portier: %s\n", err);
+		return -1;
+	}
+	in->eid_door = (struct eid_door){
+		.verifier = eid->verifier, .proxies = eid->proxies,
+		.proxy_header = c->eid_proxy_header, .server = in->srv,
+		.demo_reader = c->demo && c->demo_card_reader, .demo_dir = eid->demo_dir,
+	};
+	door_eid_prepare(&in->eid_door);
+	in->app.eid_door = &in->eid_door;
+	web_set_app(in->srv, &in->app);
+	web_set_page_hook(in->srv, app_page_hook);
+	err[0] = '\0';
+	if (home_routes(in->srv) != 0 || uman_routes(in->srv) != 0 ||
+	    csam_routes(in->srv) != 0 ||
+	    oidc_routes(in->srv, in->oidc) != 0 || lookup_routes(in->srv) != 0 ||
+	    registry_api_routes(in->srv) != 0 || login_routes(in->srv) != 0 ||
+	    web_server_start(in->srv, err, sizeof(err)) != 0) {
+		fprintf(stderr, "portier: %s\n", err[0] ? err : "routes cannot be registered");
+		return -1;
+	}
+	return 0;
+}
+
+int
+instance_start(const struct config *c, struct eid_runtime *eid, struct instance **out)
+{
+	struct instance *in = calloc(1, sizeof(*in));
+	char issuer[OIDC_ISSUER_MAX], err[512];
+
+	*out = NULL;
+	if (in == NULL) {
+		fprintf(stderr, "portier: out of memory\n");
+		return -1;
+	}
+	if (oidc_issuer_of(c->issuer, c->listen, issuer, sizeof(issuer), err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "portier: %s\n", err);
+		free(in);
+		return -1;
+	}
+	if (services_open(c, issuer, in) != 0 || server_open(c, eid, in) != 0) {
+		instance_stop(in, 0);
+		return -1;
+	}
+	*out = in;
+	return 0;
+}
+
+struct app *
+instance_app(struct instance *in)
+{
+	return &in->app;
+}
+
+int
+instance_port(const struct instance *in)
+{
+	return web_server_port(in->srv);
+}
+
+int
+instance_tls_port(const struct instance *in)
+{
+	return web_server_tls_port(in->srv);
+}
+
+void
+instance_stop(struct instance *in, int grace_ms)
+{
+	if (in == NULL)
+		return;
+	if (in->srv != NULL) {
+		web_server_stop(in->srv, grace_ms);
+		web_server_free(in->srv);
+	}
+	oidc_provider_stop(in->oidc);
+	mail_stop(in->mail);
+	oidc_provider_free(in->oidc);
+	password_cfg_free(&in->password);
+	if (in->store != NULL)
+		store_close(in->store);
+	free(in);
+}
