@@ -19,14 +19,6 @@
 #include "registry/registry.h"
 #include "value/value.h"
 
-static const char *
-dup(struct arena *a, const char *s)
-{
-	const char *c = arena_strdup(a, s ? s : "");
-
-	return c ? c : "";
-}
-
 /* Copies src whole (NULL: ""); -1 when it does not fit, never a cut text. */
 static int
 copy(char *dst, size_t n, const char *src)
@@ -45,35 +37,35 @@ open_org(struct store *s, enum store_mode mode, const struct actor *who, int64_t
 }
 
 /* access_row_fn: an organisation of SQL_ACCESS_ORGS_OF_PERSON. */
-static void
+static int
 org_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct person_org *po = elem;
 
 	po->id = store_int(q, 0);
-	po->enterprise = dup(a, store_text(q, 1));
-	po->name = dup(a, store_text(q, 2));
+	return access_dup(a, &po->enterprise, store_text(q, 1)) |
+	    access_dup(a, &po->name, store_text(q, 2));
 }
 
 /* access_row_fn: a role of SQL_ACCESS_ORG_ROLE (GAP or co-GAP). */
-static void
+static int
 org_role_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct role_link *l = elem;
 
-	l->role = dup(a, store_text(q, 0));
+	return access_dup(a, &l->role, store_text(q, 0));
 }
 
 /* access_row_fn: a role in a quality of SQL_ACCESS_MEMBERSHIPS_OF_PERSON. */
-static void
+static int
 membership_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct role_link *l = elem;
 
 	l->quality = store_int(q, 0);
-	l->role = dup(a, store_text(q, 1));
-	l->quality_name = dup(a, store_text(q, 2));
 	l->suspended = store_text(q, 3) && strcmp(store_text(q, 3), "suspended") == 0;
+	return access_dup(a, &l->role, store_text(q, 1)) |
+	    access_dup(a, &l->quality_name, store_text(q, 2));
 }
 
 /* Reads the roles of the person in po: first in the organisation, then in its
@@ -132,17 +124,17 @@ fail:
 }
 
 /* access_row_fn: a main access manager of SQL_ACCESS_MANAGERS_OF_ORG. */
-static void
+static int
 manager_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct manager_row *m = elem;
 
 	m->person_id = store_int(q, 0);
-	m->role = dup(a, store_text(q, 1));
-	m->since = dup(a, store_text(q, 2));
-	m->last_name = dup(a, store_text(q, 3));
-	m->first_name = dup(a, store_text(q, 4));
-	m->niss = dup(a, store_text(q, 5));
+	return access_dup(a, &m->role, store_text(q, 1)) |
+	    access_dup(a, &m->since, store_text(q, 2)) |
+	    access_dup(a, &m->last_name, store_text(q, 3)) |
+	    access_dup(a, &m->first_name, store_text(q, 4)) |
+	    access_dup(a, &m->niss, store_text(q, 5));
 }
 
 /* Reads the GAP and co-GAPs of org into rows (arena a). Returns the count or -1. */
@@ -162,16 +154,16 @@ hierarchy_manager_rows(struct store_tx *tx, struct arena *a, int64_t org,
 }
 
 /* access_row_fn: an organisation of SQL_ACCESS_ORGS_MANAGED_BY. */
-static void
+static int
 managed_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct managed_org *m = elem;
 
 	m->id = store_int(q, 0);
-	m->enterprise = dup(a, store_text(q, 1));
-	m->name = dup(a, store_text(q, 2));
-	m->role = dup(a, store_text(q, 3));
-	m->since = dup(a, store_text(q, 4));
+	return access_dup(a, &m->enterprise, store_text(q, 1)) |
+	    access_dup(a, &m->name, store_text(q, 2)) |
+	    access_dup(a, &m->role, store_text(q, 3)) |
+	    access_dup(a, &m->since, store_text(q, 4));
 }
 
 enum access_rc
@@ -502,7 +494,10 @@ hierarchy_tree(struct store *s, const struct actor *who, int64_t org, struct are
 		tq = &out->qualities[out->nqualities++];
 		memset(tq, 0, sizeof(*tq));
 		tq->id = t.quality;
-		tq->name = dup(a, store_text(q, 2));
+		if (access_dup(a, &tq->name, store_text(q, 2)) != 0) {
+			r = -1;
+			break;
+		}
 	}
 	store_done(q);
 	if (r < 0)
@@ -526,13 +521,16 @@ hierarchy_tree(struct store *s, const struct actor *who, int64_t org, struct are
 			struct tree_user *u = &tq->users[tq->n++];
 
 			u->account_id = store_int(q, 0);
-			u->type = dup(a, store_text(q, 1));
-			u->last_name = dup(a, store_text(q, 2));
-			u->first_name = dup(a, store_text(q, 3));
-			u->username = dup(a, store_text(q, 4));
-			u->status = dup(a, store_text(q, 5));
-			u->apps = dup(a, store_text(q, 6));
 			tq->total = store_int(q, 7);
+			if ((access_dup(a, &u->type, store_text(q, 1)) |
+			    access_dup(a, &u->last_name, store_text(q, 2)) |
+			    access_dup(a, &u->first_name, store_text(q, 3)) |
+			    access_dup(a, &u->username, store_text(q, 4)) |
+			    access_dup(a, &u->status, store_text(q, 5)) |
+			    access_dup(a, &u->apps, store_text(q, 6))) != 0) {
+				r = -1;
+				break;
+			}
 		}
 		store_done(q);
 		if (r < 0)

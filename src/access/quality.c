@@ -16,12 +16,6 @@
 #include "registry/registry.h"
 #include "value/value.h"
 
-static char *
-dup(struct arena *a, const char *s)
-{
-	return arena_strdup(a, s ? s : "");
-}
-
 static const char *
 lang_of(const struct actor *who)
 {
@@ -30,16 +24,16 @@ lang_of(const struct actor *who)
 
 /* Reads the current row of SQL_ACCESS_ORG_QUALITIES / _ORG_QUALITY_GET into the
  * quality_info elem (an access_row_fn). */
-static void
+static int
 active_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct quality_info *out = elem;
 
 	out->id = store_int(q, 0);
-	out->code = dup(a, store_text(q, 1));
-	out->name = dup(a, store_text(q, 2));
-	out->email = dup(a, store_text(q, 3));
-	out->activated_at = dup(a, store_text(q, 4));
+	return access_dup(a, &out->code, store_text(q, 1)) |
+	    access_dup(a, &out->name, store_text(q, 2)) |
+	    access_dup(a, &out->email, store_text(q, 3)) |
+	    access_dup(a, &out->activated_at, store_text(q, 4));
 }
 
 /* Full row of an activated quality of org. Returns 0, 1 (not of org) or -1. */
@@ -53,8 +47,8 @@ oq_row(struct store_tx *tx, int64_t org, int64_t quality, const char *lang,
 	if (store_query(tx, SQL_ACCESS_ORG_QUALITY_GET, &q, "iit", quality, org, lang) != 0)
 		return -1;
 	rc = store_next(q);
-	if (rc == 1)
-		active_row(q, a, out);
+	if (rc == 1 && active_row(q, a, out) != 0)
+		rc = -1;
 	store_done(q);
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
 }
@@ -80,15 +74,15 @@ quality_read(struct store_tx *tx, int64_t org, int64_t quality, const char *lang
 }
 
 /* access_row_fn: a secured application of SQL_ACCESS_APPS_OF_QUALITY. */
-static void
+static int
 app_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct app_info *app = elem;
 
-	app->code = dup(a, store_text(q, 0));
-	app->name = dup(a, store_text(q, 1));
-	app->description = dup(a, store_text(q, 2));
 	app->min_level = (int)store_int(q, 3);
+	return access_dup(a, &app->code, store_text(q, 0)) |
+	    access_dup(a, &app->name, store_text(q, 1)) |
+	    access_dup(a, &app->description, store_text(q, 2));
 }
 
 int
@@ -107,13 +101,13 @@ quality_apps(struct store_tx *tx, struct arena *a, const char *code, const char 
 }
 
 /* access_row_fn: a (code, name) row of the catalogue. */
-static void
+static int
 catalogue_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct quality_info *v = elem;
 
-	v->code = dup(a, store_text(q, 0));
-	v->name = dup(a, store_text(q, 1));
+	return access_dup(a, &v->code, store_text(q, 0)) |
+	    access_dup(a, &v->name, store_text(q, 1));
 }
 
 /* Reads the rows of a (code, name) query into a list. Returns the count or -1. */
@@ -193,10 +187,9 @@ catalogue_quality(struct store_tx *tx, struct arena *a, const char *code, const 
 	if (store_query(tx, SQL_ACCESS_QUALITY_GET, &q, "tt", code, lang) != 0)
 		return -1;
 	rc = store_next(q);
-	if (rc == 1) {
-		out->code = dup(a, store_text(q, 0));
-		out->name = dup(a, store_text(q, 2));
-	}
+	if (rc == 1 && (access_dup(a, &out->code, store_text(q, 0)) |
+	    access_dup(a, &out->name, store_text(q, 2))) != 0)
+		rc = -1;
 	store_done(q);
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
 }
@@ -512,19 +505,19 @@ quality_activate(struct store *s, const struct actor *who, int64_t org,
 }
 
 /* access_row_fn: a local manager or co-manager of SQL_ACCESS_QUALITY_MANAGERS. */
-static void
+static int
 quality_manager_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct quality_manager *m = elem;
 
 	m->account_id = store_int(q, 0);
-	m->type = dup(a, store_text(q, 1));
-	m->since = dup(a, store_text(q, 2));
 	m->person_id = store_int(q, 3);
-	m->last_name = dup(a, store_text(q, 4));
-	m->first_name = dup(a, store_text(q, 5));
-	m->username = dup(a, store_text(q, 6));
-	m->status = dup(a, store_text(q, 7));
+	return access_dup(a, &m->type, store_text(q, 1)) |
+	    access_dup(a, &m->since, store_text(q, 2)) |
+	    access_dup(a, &m->last_name, store_text(q, 4)) |
+	    access_dup(a, &m->first_name, store_text(q, 5)) |
+	    access_dup(a, &m->username, store_text(q, 6)) |
+	    access_dup(a, &m->status, store_text(q, 7));
 }
 
 enum access_rc

@@ -601,12 +601,10 @@ audit_row_of(struct store_q *sq, struct arena *a, struct audit_row *r)
 #define AUDIT_FMT "tItttt"
 
 /* access_row_fn: an action name of SQL_ACCESS_AUDIT_ACTIONS. */
-static void
+static int
 action_row(struct store_q *q, struct arena *a, void *elem)
 {
-	const char **action = elem;
-
-	*action = arena_strdup(a, text_or_empty(store_text(q, 0)));
+	return access_dup(a, elem, store_text(q, 0));
 }
 
 enum access_rc

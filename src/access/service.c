@@ -135,11 +135,21 @@ access_read_rows(struct store_q *q, struct arena *a, struct access_list *l, size
 		}
 		elem = (char *)l->v + l->n * size;
 		memset(elem, 0, size);
-		row(q, a, elem);
+		if (row(q, a, elem) != 0) {
+			r = -1;
+			break;
+		}
 		l->n++;
 	}
 	store_done(q);
 	return r < 0 ? -1 : 0;
+}
+
+int
+access_dup(struct arena *a, const char **dst, const char *src)
+{
+	*dst = arena_strdup(a, src != NULL ? src : "");
+	return *dst != NULL ? 0 : -1;
 }
 
 bool

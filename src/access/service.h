@@ -55,12 +55,18 @@ struct access_list {
 	void *v;
 	size_t n, cap;
 };
-/* Fills elem, zeroed, from the current row of q (strings in a). */
-typedef void access_row_fn(struct store_q *q, struct arena *a, void *elem);
+/* Fills elem, zeroed, from the current row of q (strings in a). Returns 0, or -1 when
+ * the arena is full. */
+typedef int access_row_fn(struct store_q *q, struct arena *a, void *elem);
 /* Appends the rows of q to l, elements of size bytes grown in a, each filled by row;
  * ends q. Returns 0, or -1 (store failure, full arena). */
 int access_read_rows(struct store_q *q, struct arena *a, struct access_list *l, size_t size,
     access_row_fn *row);
+
+/* Sets *dst to a whole copy of src in a ("" for NULL: readers of a row get text, never
+ * NULL). Returns 0, or -1 when the arena is full: never a silently empty text. The results
+ * of several calls may be or-ed: 0 | -1 is -1. */
+int access_dup(struct arena *a, const char **dst, const char *src);
 
 /* Whether s is one of the NULL-terminated set. */
 bool access_one_of(const char *s, const char *const *set);
