@@ -80,12 +80,19 @@ role_name(const struct policy_actor *a)
 int
 access_org_label(struct store_tx *tx, int64_t org, char out[24])
 {
-	struct org o;
+	struct store_q *q;
+	const char *e;
+	size_t len;
 
-	if (org_get(tx, org, &o) == 0 && o.enterprise[0] != '\0')
-		snprintf(out, 24, "%s", o.enterprise);
-	else
-		snprintf(out, 24, "org:%" PRId64, org);
+	snprintf(out, 24, "org:%" PRId64, org);
+	if (store_query(tx, SQL_ACCESS_ORG_GET, &q, "i", org) != 0)
+		return 0;
+	/* The enterprise number (10 digits) whole; anything else keeps org:<id>. */
+	e = store_next(q) == 1 ? store_text(q, 1) : NULL;
+	len = e != NULL ? strlen(e) : 0;
+	if (len > 0 && len < 24)
+		memcpy(out, e, len + 1);
+	store_done(q);
 	return 0;
 }
 

@@ -88,9 +88,9 @@ enum access_rc hierarchy_cogap_add(struct store *s, const struct actor *who, int
 /* Removes a co-GAP (POLICY_MANAGE_COGAPS; the GAP is not a co-GAP and stays). */
 enum access_rc hierarchy_cogap_remove(struct store *s, const struct actor *who,
     int64_t org, int64_t person, struct access_errors *err);
-/* Reads the organisation (GAP and co-GAPs: POLICY_ACTIVATE_QUALITY). */
+/* Reads the organisation (GAP and co-GAPs: POLICY_ACTIVATE_QUALITY), its texts in a. */
 enum access_rc hierarchy_org(struct store *s, const struct actor *who, int64_t org,
-    struct org *out);
+    struct arena *a, struct org *out);
 /* Changes its contact e-mail and phone (GAP and co-GAPs). */
 enum access_rc hierarchy_org_update(struct store *s, const struct actor *who, int64_t org,
     const char *email, const char *phone, struct access_errors *err);

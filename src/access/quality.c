@@ -128,15 +128,18 @@ quality_list(struct store_tx *tx, struct arena *a, int id, int64_t org, const ch
 }
 
 /* Opens tx on org and its quality (0: none), ACCESS_NOT_FOUND when either is unknown,
- * and checks the policy for action on that quality (access_open). */
+ * and checks the policy for action on that quality (access_open). o (may be NULL: org only
+ * checked to exist) receives the organisation, its texts in a. */
 static enum access_rc
 open_org(struct store *s, enum store_mode mode, const struct actor *who, int64_t org,
-    enum policy_action action, int64_t quality, struct store_tx **tx, struct org *o,
-    struct policy_actor *actor)
+    enum policy_action action, int64_t quality, struct store_tx **tx, struct arena *a,
+    struct org *o, struct policy_actor *actor)
 {
 	struct policy_target t = { .quality = quality };
+	struct org none;
 
-	return access_open(s, mode, who, org, action, &t, tx, o, actor);
+	return access_open(s, mode, who, org, action, &t, tx, o != NULL ? a : NULL,
+	    o != NULL ? o : &none, actor);
 }
 
 enum access_rc
@@ -149,7 +152,8 @@ quality_entity(struct store *s, const struct actor *who, int64_t org, struct are
 	int n;
 
 	memset(out, 0, sizeof(*out));
-	rc = open_org(s, STORE_READ, who, org, POLICY_ACTIVATE_QUALITY, 0, &tx, &out->org, &actor);
+	rc = open_org(s, STORE_READ, who, org, POLICY_ACTIVATE_QUALITY, 0, &tx, a, &out->org,
+	    &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	out->is_gap = (actor.roles & ROLE_GAP) != 0;
@@ -222,14 +226,13 @@ quality_activation_start(struct store *s, const struct actor *who, int64_t org,
 	struct policy_actor actor;
 	struct store_tx *tx;
 	enum access_rc rc;
-	struct org o;
 	int64_t id;
 	int r;
 
 	memset(out, 0, sizeof(*out));
 	*apps = NULL;
 	*napps = 0;
-	rc = open_org(s, STORE_READ, who, org, POLICY_ACTIVATE_QUALITY, 0, &tx, &o, &actor);
+	rc = open_org(s, STORE_READ, who, org, POLICY_ACTIVATE_QUALITY, 0, &tx, NULL, NULL, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	r = catalogue_quality(tx, a, code, lang_of(who), out);
@@ -323,13 +326,12 @@ quality_activation_step1(struct store *s, const struct actor *who, int64_t org,
 	struct store_tx *tx;
 	enum access_rc rc;
 	struct arena *a;
-	struct org o;
 	int64_t active = 0;
 	int r;
 
 	memset(err, 0, sizeof(*err));
 	memset(gl, 0, sizeof(*gl));
-	rc = open_org(s, STORE_READ, who, org, POLICY_ACTIVATE_QUALITY, 0, &tx, &o, &actor);
+	rc = open_org(s, STORE_READ, who, org, POLICY_ACTIVATE_QUALITY, 0, &tx, NULL, NULL, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	a = arena_new(1 << 20);
@@ -387,7 +389,6 @@ activation(struct store *s, const struct actor *who, int64_t org,
 	struct user_norm n;
 	enum access_rc rc;
 	struct arena *a;
-	struct org o;
 	int64_t active = 0, id, gap;
 	int r;
 
@@ -395,7 +396,7 @@ activation(struct store *s, const struct actor *who, int64_t org,
 	if (again != NULL)
 		*again = false;
 	rc = open_org(s, commit ? STORE_WRITE : STORE_READ, who, org, POLICY_ACTIVATE_QUALITY,
-	    0, &tx, &o, &actor);
+	    0, &tx, NULL, NULL, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	a = arena_new(1 << 16);
@@ -534,7 +535,7 @@ quality_get(struct store *s, const struct actor *who, int64_t org, int64_t quali
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	rc = open_org(s, STORE_READ, who, org, POLICY_MANAGE_USERS, quality, &tx, &out->org,
+	rc = open_org(s, STORE_READ, who, org, POLICY_MANAGE_USERS, quality, &tx, a, &out->org,
 	    &actor);
 	if (rc != ACCESS_OK)
 		return rc;
@@ -573,12 +574,11 @@ quality_set_email(struct store *s, const struct actor *who, int64_t org,
 	struct policy_actor actor;
 	struct store_tx *tx;
 	enum access_rc rc;
-	struct org o;
 	char object[40];
 	int r;
 
 	memset(err, 0, sizeof(*err));
-	rc = open_org(s, STORE_WRITE, who, org, POLICY_DESIGNATE_COGL, quality, &tx, &o, &actor);
+	rc = open_org(s, STORE_WRITE, who, org, POLICY_DESIGNATE_COGL, quality, &tx, NULL, NULL, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	if (email == NULL || email[0] == '\0') {
@@ -628,15 +628,14 @@ quality_set_gl(struct store *s, const struct actor *who, int64_t org, int64_t qu
 	struct store_tx *tx;
 	struct store_q *q;
 	enum access_rc rc;
-	struct org o;
 	char type[8] = "", status[16] = "", object[32];
 	int64_t person = 0, old_account = 0, old_person, gap;
 	json_t *j;
 	int r;
 
 	memset(err, 0, sizeof(*err));
-	rc = open_org(s, STORE_WRITE, who, org, POLICY_ACTIVATE_QUALITY, quality, &tx, &o,
-	    &actor);
+	rc = open_org(s, STORE_WRITE, who, org, POLICY_ACTIVATE_QUALITY, quality, &tx, NULL,
+	    NULL, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	/* The new manager: a member of this quality. */

@@ -69,7 +69,8 @@ responsibles_of(struct store *s, const struct actor *who, struct arena *a,
 
 	*out = NULL;
 	*n = 0;
-	rc = access_open(s, STORE_READ, who, 0, POLICY_CHANGE_OWN_DATA, &own, &tx, NULL, &actor);
+	rc = access_open(s, STORE_READ, who, 0, POLICY_CHANGE_OWN_DATA, &own, &tx, NULL, NULL,
+	    &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	if (store_query(tx, SQL_ACCESS_RESP_QUALITIES, &q, "it", who->person_id,

@@ -132,7 +132,6 @@ search_plan(struct store *s, enum store_mode mode, struct store_tx **tx,
 	enum policy_reason why = POLICY_ALLOWED;
 	enum access_rc rc = ACCESS_ERROR;
 	struct buf json;
-	struct org o;
 	int64_t maxid;
 	int n;
 
@@ -141,7 +140,7 @@ search_plan(struct store *s, enum store_mode mode, struct store_tx **tx,
 	p = arena_alloc(a, sizeof(*p));
 	if (p == NULL)
 		return ACCESS_ERROR;
-	rc = access_begin(s, mode, org, quality, tx, &o);
+	rc = access_begin(s, mode, org, quality, tx, NULL, &(struct org){ 0 });
 	if (rc != ACCESS_OK)
 		return rc;
 	buf_init(&json, 64 * 1024);
@@ -468,7 +467,7 @@ search_users(struct store *s, const struct actor *who, int64_t org, int64_t qual
 	    err);
 	if (rc != ACCESS_OK)
 		return rc;
-	if (org_get(tx, org, &out->org) != 0)
+	if (org_get(tx, a, org, &out->org) != 0)
 		goto fail;
 	out->nqualities = p->nqualities;
 	out->org_manager = p->org_manager;
@@ -557,7 +556,7 @@ audit_open(struct store *s, enum store_mode mode, struct store_tx **tx,
 
 	memset(err, 0, sizeof(*err));
 	memset(q, 0, sizeof(*q));
-	rc = access_open(s, mode, who, org, POLICY_READ_AUDIT, &t, tx, o, &actor);
+	rc = access_open(s, mode, who, org, POLICY_READ_AUDIT, &t, tx, a, o, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	access_org_label(*tx, org, q->org);

@@ -13,14 +13,14 @@
 
 enum access_rc
 access_begin(struct store *s, enum store_mode mode, int64_t org, int64_t quality,
-    struct store_tx **tx, struct org *o)
+    struct store_tx **tx, struct arena *a, struct org *o)
 {
 	int r = 0;
 
 	if (store_begin(s, mode, tx) != 0)
 		return ACCESS_ERROR;
 	if (o != NULL)
-		r = org_get(*tx, org, o);
+		r = org_get(*tx, a, org, o);
 	if (r == 0 && quality > 0)
 		r = quality_read(*tx, org, quality, "fr", NULL, NULL, 0);
 	if (r != 0) {
@@ -55,9 +55,9 @@ access_check(struct store *s, struct store_tx **tx, const struct actor *who,
 enum access_rc
 access_open(struct store *s, enum store_mode mode, const struct actor *who,
     int64_t org, enum policy_action action, const struct policy_target *t,
-    struct store_tx **tx, struct org *o, struct policy_actor *actor)
+    struct store_tx **tx, struct arena *a, struct org *o, struct policy_actor *actor)
 {
-	enum access_rc rc = access_begin(s, mode, org, t->quality, tx, o);
+	enum access_rc rc = access_begin(s, mode, org, t->quality, tx, a, o);
 	int64_t target = 0;
 
 	if (rc != ACCESS_OK)

@@ -264,15 +264,19 @@ static int
 fill_done(struct store_tx *tx, const struct actor *who, int64_t org_id, int64_t gap_id,
     bool replaced, struct csam_done *done)
 {
+	struct arena *a = arena_new(1 << 16);   /* the organisation's texts, for this call */
 	struct csam_person p;
 	struct org o;
 
 	memset(done, 0, sizeof(*done));
-	if (org_get(tx, org_id, &o) != 0 || csam_person_get(tx, gap_id, &p) != 0)
+	if (a == NULL || org_get(tx, a, org_id, &o) != 0 || csam_person_get(tx, gap_id, &p) != 0) {
+		arena_free(a);
 		return -1;
+	}
 	done->org_id = org_id;
 	csam_copy(done->enterprise, sizeof(done->enterprise), o.enterprise);
 	csam_copy(done->name, sizeof(done->name), o.name);
+	arena_free(a);
 	csam_person_name(&p, done->gap_name, sizeof(done->gap_name));
 	done->self = gap_id == who->person_id;
 	done->replaced = replaced;
@@ -440,7 +444,7 @@ csam_designate(struct store *s, const struct actor *who, const struct csam_gap_f
 		char object[32];
 
 		old_gap = org_gap(tx, e->org_id);
-		if (old_gap < 0 || org_get(tx, e->org_id, &old) != 0 ||
+		if (old_gap < 0 || org_get(tx, a, e->org_id, &old) != 0 ||
 		    org_replace_gap(tx, e->org_id, gap_id, &by) != 0 ||
 		    org_set_contact(tx, e->org_id, f->email, f->phone) != 0) {
 			rc = CSAM_ERROR;

@@ -41,7 +41,7 @@ wizard_load(struct web_req *r, struct wizard *w, const char *code, bool active_o
 		return 0;
 	}
 	w->here.org_manager = true;
-	rc = hierarchy_org(uman_store(r), &w->who, w->here.org, &w->org);
+	rc = hierarchy_org(uman_store(r), &w->who, w->here.org, web_arena(r), &w->org);
 	if (rc != ACCESS_OK) {
 		uman_fail(r, rc);
 		return 0;
