@@ -578,7 +578,8 @@ quality_set_email(struct store *s, const struct actor *who, int64_t org,
 	int r;
 
 	memset(err, 0, sizeof(*err));
-	rc = open_org(s, STORE_WRITE, who, org, POLICY_DESIGNATE_COGL, quality, &tx, NULL, NULL, &actor);
+	rc = open_org(s, STORE_WRITE, who, org, POLICY_DESIGNATE_COGL, quality, &tx, NULL, NULL,
+	    &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	if (email == NULL || email[0] == '\0') {
