@@ -19,13 +19,6 @@
 #include "registry/registry.h"
 #include "value/value.h"
 
-/* Copies src whole (NULL: ""); -1 when it does not fit, never a cut text. */
-static int
-copy(char *dst, size_t n, const char *src)
-{
-	return text_copy(dst, n, src);
-}
-
 /* Opens tx on org and checks the policy (access_open); ACCESS_NOT_FOUND for an unknown
  * organisation. o (NULL: only checked to exist) receives it, its texts in a. Org 0 is
  * none: the person's own data, with platform roles only. */
@@ -571,7 +564,7 @@ fail:
 
 enum access_rc
 hierarchy_own_get(struct store *s, const struct actor *who, int64_t org,
-    struct own_data *out)
+    struct arena *a, struct own_data *out)
 {
 	struct policy_target t = { .own_data = true };
 	struct policy_actor actor;
@@ -585,31 +578,31 @@ hierarchy_own_get(struct store *s, const struct actor *who, int64_t org,
 	    &actor);
 	if (rc != ACCESS_OK)
 		return rc;
+	out->username = out->title = out->account_language = "";
+	out->account_email = out->local_email = "";
 	r = person_read(tx, who->person_id, &p);
-	if (r == 0 && (copy(out->niss, sizeof(out->niss), p.niss) != 0 ||
-	    copy(out->last_name, sizeof(out->last_name), p.last_name) != 0 ||
-	    copy(out->first_name, sizeof(out->first_name), p.first_name) != 0 ||
-	    copy(out->language, sizeof(out->language), p.language) != 0 ||
-	    copy(out->email, sizeof(out->email), p.email) != 0))
+	if (r == 0 && (access_dup(a, &out->niss, p.niss) |
+	    access_dup(a, &out->last_name, p.last_name) |
+	    access_dup(a, &out->first_name, p.first_name) |
+	    access_dup(a, &out->language, p.language) |
+	    access_dup(a, &out->email, p.email)) != 0)
 		r = -1;
 	if (r != 0)
 		goto fail;
 	if (org > 0) {
 		struct user_view acc;
 
-		r = account_of_person(tx, org, who->person_id, &acc);
+		r = account_of_person(tx, a, org, who->person_id, &acc);
 		if (r < 0)
 			goto fail;
 		if (r == 0) {
 			out->has_account = true;
 			out->account_id = acc.account_id;
-			if (copy(out->username, sizeof(out->username), acc.username) != 0 ||
-			    copy(out->title, sizeof(out->title), acc.title) != 0 ||
-			    copy(out->account_language, sizeof(out->account_language),
-			    acc.language) != 0 ||
-			    copy(out->account_email, sizeof(out->account_email), acc.email) != 0 ||
-			    copy(out->local_email, sizeof(out->local_email), acc.local_email) != 0)
-				goto fail;
+			out->username = acc.username;
+			out->title = acc.title;
+			out->account_language = acc.language;
+			out->account_email = acc.email;
+			out->local_email = acc.local_email;
 			out->version = acc.version;
 		}
 	}
@@ -635,15 +628,19 @@ hierarchy_own_update(struct store *s, const struct actor *who, int64_t org,
 	struct policy_target t = { .own_data = true };
 	struct policy_actor actor;
 	struct own_data cur;
-	struct store_tx *tx;
+	struct store_tx *tx = NULL;
 	enum access_rc rc;
+	struct arena *a;
 	char object[32];
 	int r;
 
 	memset(err, 0, sizeof(*err));
-	rc = hierarchy_own_get(s, who, org, &cur);
+	a = arena_new(ACCESS_CALL_ARENA);     /* the data as it stands, for this call */
+	if (a == NULL)
+		return ACCESS_ERROR;
+	rc = hierarchy_own_get(s, who, org, a, &cur);
 	if (rc != ACCESS_OK)
-		return rc;
+		goto done;
 	if (email != NULL && email[0] != '\0' &&
 	    !value_ok(VALUE_EMAIL, email, ACCESS_EMAIL_MAX))
 		access_error_add(err, "email",
@@ -670,31 +667,35 @@ hierarchy_own_update(struct store *s, const struct actor *who, int64_t org,
 			access_error_add(err, "local_email",
 			    N_("L'adresse e-mail locale n'est pas valide (exemple : nom@exemple.be)."));
 	}
-	if (err->n > 0)
-		return ACCESS_INVALID;
+	if (err->n > 0) {
+		rc = ACCESS_INVALID;
+		goto done;
+	}
 	rc = open_org(s, STORE_WRITE, who, org, POLICY_CHANGE_OWN_DATA, &t, &tx, NULL, NULL,
 	    &actor);
 	if (rc != ACCESS_OK)
-		return rc;
+		goto done;
+	rc = ACCESS_ERROR;
 	snprintf(object, sizeof(object), "person:%" PRId64, who->person_id);
 	r = person_set_contact(tx, who->person_id, email && email[0] ? email : NULL, language);
 	if (r != 0 || access_audit(tx, who, &actor, org, "person.update", object, NULL) != 0)
-		goto fail;
+		goto done;
 	if (account != NULL && cur.has_account) {
 		r = store_exec(tx, SQL_ACCESS_ACCOUNT_UPDATE, "iittttt", cur.account_id, version,
 		    cur.username, account->title ? account->title : "", account->language,
 		    account->email, account->local_email && account->local_email[0] ?
 		    account->local_email : NULL);
 		if (r == 0) {
-			store_rollback(&tx);
-			return ACCESS_CONFLICT;
+			rc = ACCESS_CONFLICT;
+			goto done;
 		}
 		if (r != 1 || access_audit(tx, who, &actor, org, "user.update", object,
 		    "{\"own\":true}") != 0)
-			goto fail;
+			goto done;
 	}
-	return store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
-fail:
+	rc = store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+done:
 	store_rollback(&tx);
-	return ACCESS_ERROR;
+	arena_free(a);
+	return rc;
 }

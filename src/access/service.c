@@ -22,7 +22,7 @@ access_begin(struct store *s, enum store_mode mode, int64_t org, int64_t quality
 	if (o != NULL)
 		r = org_get(*tx, a, org, o);
 	if (r == 0 && quality > 0)
-		r = quality_read(*tx, org, quality, "fr", NULL, NULL, 0);
+		r = quality_read(*tx, NULL, org, quality, "fr", NULL, NULL);
 	if (r != 0) {
 		store_rollback(tx);
 		*tx = NULL;

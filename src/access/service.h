@@ -15,6 +15,9 @@
 #include "policy/policy.h"
 #include "store/store.h"
 
+/* The cap of an arena a service call owns for what it reads and drops before returning. */
+#define ACCESS_CALL_ARENA ((size_t)16 << 20)
+
 /* Opens *tx in mode, reads org into o, its texts in a (o NULL: the organisation is not
  * read; a NULL: only checked to exist, see org_get) and checks that quality (0: none) is
  * one of org's. Returns ACCESS_OK, ACCESS_NOT_FOUND or ACCESS_ERROR; on anything but

@@ -47,6 +47,7 @@ enum { P_GAP = 1, P_COGAP, P_GL, P_USER, P_OTHER_GAP, P_STRANGER, P_HELPDESK };
 struct fixture {
 	struct store_fixture fx;
 	sqlite3 *db;                     /* a second connection to count rows */
+	struct arena *a;                 /* what the services read for the tests */
 	int64_t org, other_org;
 };
 
@@ -113,6 +114,9 @@ setup(void **state)
 	F = calloc(1, sizeof(*F));
 	if (F == NULL || store_fixture_open(&F->fx, "access", 2) != 0)
 		return -1;
+	F->a = arena_new(0);
+	if (F->a == NULL)
+		return -1;
 	if (sqlite3_open(F->fx.path, &F->db) != SQLITE_OK)
 		return -1;
 	sqlite3_busy_timeout(F->db, 30000);
@@ -147,6 +151,7 @@ teardown(void **state)
 	/* Every test leaves an intact audit chain. */
 	assert_int_equal(audit_verify(F->fx.s, &rep), 0);
 	sqlite3_close(F->db);
+	arena_free(F->a);
 	if (store_fixture_close(&F->fx) != 0)
 		return -1;
 	free(F);
@@ -358,14 +363,14 @@ activation_bad_input(void **state)
 	int64_t events = count("SELECT count(*) FROM audit_event");
 
 	(void)state;
-	assert_int_equal(quality_activation_step1(F->fx.s, &w, F->org, &in, &gl, &err),
+	assert_int_equal(quality_activation_step1(F->fx.s, &w, F->org, &in, F->a, &gl, &err),
 	    ACCESS_INVALID);
 	assert_non_null(access_error_of(&err, "email_quality"));
 	assert_non_null(access_error_of(&err, "niss"));
 	memset(&err, 0, sizeof(err));
 	in.email = "qualite@example.be";
 	in.niss = NISS_GL;
-	assert_int_equal(quality_activation_step1(F->fx.s, &w, F->org, &in, &gl, &err), ACCESS_OK);
+	assert_int_equal(quality_activation_step1(F->fx.s, &w, F->org, &in, F->a, &gl, &err), ACCESS_OK);
 	/* Lukas is known: his names come from his record and cannot be changed here. */
 	assert_true(gl.names_locked);
 	assert_string_equal(gl.last_name, "Schmitz");
@@ -416,7 +421,7 @@ activation_with_new_person(void **state)
 	struct user_prefill gl;
 
 	(void)state;
-	assert_int_equal(quality_activation_step1(F->fx.s, &w, F->org, &in, &gl, &err), ACCESS_OK);
+	assert_int_equal(quality_activation_step1(F->fx.s, &w, F->org, &in, F->a, &gl, &err), ACCESS_OK);
 	assert_false(gl.names_locked);
 	assert_int_equal(quality_activate(F->fx.s, &w, F->org, &in, &err, NULL, NULL), ACCESS_OK);
 	assert_int_equal(count("SELECT count(*) FROM person WHERE niss = '75050500203' AND "
@@ -452,7 +457,7 @@ users_add_update_conflict(void **state)
 	    ACCESS_INVALID);
 	assert_int_equal(count("SELECT count(*) FROM person WHERE niss = '75050500401'"), 0);
 
-	assert_int_equal(account_get(F->fx.s, &gl, F->org, q, acc, &v), ACCESS_OK);
+	assert_int_equal(account_get(F->fx.s, &gl, F->org, q, acc, F->a, &v), ACCESS_OK);
 	assert_string_equal(v.type, "USER");
 	assert_int_equal(v.napps, 1);
 	v2 = v;
@@ -495,11 +500,11 @@ users_bad_input(void **state)
 	(void)state;
 	q = activate_health();
 	events = count("SELECT count(*) FROM audit_event");
-	assert_int_equal(account_prepare(F->fx.s, &gl, F->org, q, "12345", "USER", &pre, &err),
+	assert_int_equal(account_prepare(F->fx.s, &gl, F->org, q, "12345", "USER", F->a, &pre, &err),
 	    ACCESS_INVALID);
 	assert_non_null(access_error_of(&err, "niss"));
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(account_prepare(F->fx.s, &gl, F->org, q, NISS_GL, "USER", &pre, &err),
+	assert_int_equal(account_prepare(F->fx.s, &gl, F->org, q, NISS_GL, "USER", F->a, &pre, &err),
 	    ACCESS_INVALID);   /* already the GL of this quality */
 	memset(&err, 0, sizeof(err));
 	assert_int_equal(account_create(F->fx.s, &gl, F->org, q, &in, &err, NULL), ACCESS_INVALID);
@@ -522,7 +527,7 @@ users_bad_input(void **state)
 	assert_int_equal(count("SELECT count(*) FROM account"), 1);
 	/* Prefill of a known person. */
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(account_prepare(F->fx.s, &gl, F->org, q, "80.01.01-003.05", "USER", &pre,
+	assert_int_equal(account_prepare(F->fx.s, &gl, F->org, q, "80.01.01-003.05", "USER", F->a, &pre,
 	    &err), ACCESS_OK);
 	assert_true(pre.names_locked);
 	assert_string_equal(pre.last_name, "Janssens");
@@ -554,7 +559,7 @@ names_come_from_register_or_card(void **state)
 	    "country, source_line) VALUES ('" NISS_NEW "', 'Dupont', 'Anne Marie', NULL, 'F', "
 	    "'fr', 'BE', 2)");
 	/* Known to the register: its names, locked on the form. */
-	assert_int_equal(account_prepare(F->fx.s, &gl, F->org, q, NISS_NEW, "USER", &pre, &err),
+	assert_int_equal(account_prepare(F->fx.s, &gl, F->org, q, NISS_NEW, "USER", F->a, &pre, &err),
 	    ACCESS_OK);
 	assert_true(pre.names_locked);
 	assert_string_equal(pre.last_name, "Dupont");
@@ -568,7 +573,7 @@ names_come_from_register_or_card(void **state)
 	in.username = "choisi";
 	in.last_name = "Choisi";
 	in.first_name = "Nom";
-	assert_int_equal(account_prepare(F->fx.s, &gl, F->org, q, NISS_NEW2, "USER", &pre, &err),
+	assert_int_equal(account_prepare(F->fx.s, &gl, F->org, q, NISS_NEW2, "USER", F->a, &pre, &err),
 	    ACCESS_OK);
 	assert_false(pre.names_locked);
 	assert_int_equal(account_create(F->fx.s, &gl, F->org, q, &in, &err, NULL), ACCESS_OK);
@@ -594,7 +599,7 @@ users_suspend_remove(void **state)
 	(void)state;
 	q = activate_health();
 	assert_int_equal(add_user(P_GL, q, NISS_USER, "marie", "USER", NULL, 0, &acc), ACCESS_OK);
-	assert_int_equal(account_get(F->fx.s, &gl, F->org, q, acc, &v), ACCESS_OK);
+	assert_int_equal(account_get(F->fx.s, &gl, F->org, q, acc, F->a, &v), ACCESS_OK);
 	assert_int_equal(account_set_status(F->fx.s, &gl, F->org, q, acc, v.version, true, &err),
 	    ACCESS_OK);
 	assert_int_equal(count("SELECT count(*) FROM account WHERE status = 'suspended'"), 1);
@@ -605,7 +610,7 @@ users_suspend_remove(void **state)
 	    &err), ACCESS_OK);
 	/* Oneself: refused. */
 	gl_acc = count("SELECT id FROM account WHERE person_id = 3");
-	assert_int_equal(account_get(F->fx.s, &gl, F->org, q, gl_acc, &v), ACCESS_OK);
+	assert_int_equal(account_get(F->fx.s, &gl, F->org, q, gl_acc, F->a, &v), ACCESS_OK);
 	assert_true(v.is_self);
 	assert_int_equal(account_set_status(F->fx.s, &gl, F->org, q, gl_acc, v.version, true, &err),
 	    ACCESS_INVALID);
@@ -646,7 +651,7 @@ cogl_and_gl_change(void **state)
 		denied = denied_events();
 		assert_int_equal(add_user(P_USER, q, NISS_STRANGER, "sophie", "USER", NULL, 0, &acc2),
 		    ACCESS_OK);
-		assert_int_equal(account_get(F->fx.s, &cogl, F->org, q, acc2, &v), ACCESS_OK);
+		assert_int_equal(account_get(F->fx.s, &cogl, F->org, q, acc2, F->a, &v), ACCESS_OK);
 		{
 			struct user_input in = {
 				.username = "sophie", .language = "fr", .email = "nadia@example.be",
@@ -660,7 +665,7 @@ cogl_and_gl_change(void **state)
 		assert_int_equal(count("SELECT count(*) FROM quality_member WHERE type = 'COGL'"), 1);
 	}
 	/* Back to USER by the GL. */
-	assert_int_equal(account_get(F->fx.s, &gl, F->org, q, acc, &v), ACCESS_OK);
+	assert_int_equal(account_get(F->fx.s, &gl, F->org, q, acc, F->a, &v), ACCESS_OK);
 	{
 		struct user_input in = {
 			.username = "marie", .language = "fr", .email = "nadia@example.be",
@@ -725,7 +730,7 @@ policy_refusals_are_audited(void **state)
 		before_denied = denied_events();
 		assert_int_equal(add_user(P_GL, qb, NISS_STRANGER, "sophie", "USER", NULL, 0, NULL),
 		    ACCESS_DENIED);
-		assert_int_equal(account_get(F->fx.s, &gl, F->org, qb, acc, &v), ACCESS_DENIED);
+		assert_int_equal(account_get(F->fx.s, &gl, F->org, qb, acc, F->a, &v), ACCESS_DENIED);
 		assert_int_equal(search_users(F->fx.s, &gl, F->org, qb, &none, 1, 25, a, &page, &err),
 		    ACCESS_DENIED);
 		assert_int_equal(denied_events(), before_denied + 3);
@@ -807,7 +812,7 @@ policy_refusals_are_audited(void **state)
 		exec_sql("UPDATE quality_member SET type = 'COGL' WHERE account_id = (SELECT id FROM "
 		    "account WHERE person_id = 4)");
 		cogl = who(P_USER);
-		assert_int_equal(account_get(F->fx.s, &cogl, F->org, qb, gap_acc, &v), ACCESS_OK);
+		assert_int_equal(account_get(F->fx.s, &cogl, F->org, qb, gap_acc, F->a, &v), ACCESS_OK);
 		assert_true(v.is_gap);
 		assert_int_equal(account_set_status(F->fx.s, &cogl, F->org, qb, gap_acc, v.version, true,
 		    &err), ACCESS_DENIED);
@@ -890,7 +895,7 @@ policy_table_cells(void **state)
 			memset(&err, 0, sizeof(err));
 			got[0] = quality_activation_start(F->fx.s, &w, F->org, "health_care", a, &qi, &apps,
 			    &napps);
-			got[1] = account_prepare(F->fx.s, &w, F->org, qa, NISS_NEW, "COGL", &pre, &err);
+			got[1] = account_prepare(F->fx.s, &w, F->org, qa, NISS_NEW, "COGL", F->a, &pre, &err);
 			got[2] = search_users(F->fx.s, &w, F->org, qa, &f, 1, 25, a, &page, &err);
 			sink_out.n = 0;
 			got[3] = export_users(F->fx.s, &w, F->org, qa, &f, ';', same, NULL, to_sink,
@@ -1161,7 +1166,7 @@ cogaps_hierarchy_audit(void **state)
 		struct user_input acc = { .title = "M.", .language = "nl",
 		    .email = "lukas@example.be" };
 
-		assert_int_equal(hierarchy_own_get(F->fx.s, &gl, F->org, &d), ACCESS_OK);
+		assert_int_equal(hierarchy_own_get(F->fx.s, &gl, F->org, F->a, &d), ACCESS_OK);
 		assert_true(d.has_account);
 		assert_int_equal(hierarchy_own_update(F->fx.s, &gl, F->org, "l@example.be", "de", &acc,
 		    d.version, &err), ACCESS_OK);

@@ -140,7 +140,8 @@ to_manager(struct web_req *r)
 	if (!wizard_load(r, &w, web_form(r, "quality"), false))
 		return 0;
 	read_step1(r, &in);
-	rc = quality_activation_step1(uman_store(r), &w.who, w.here.org, &in, &gl, &err);
+	rc = quality_activation_step1(uman_store(r), &w.who, w.here.org, &in, web_arena(r), &gl,
+	    &err);
 	if (rc == ACCESS_INVALID)
 		return step1(r, &w, 422, &err);
 	if (rc != ACCESS_OK)
