@@ -21,6 +21,7 @@
 #include "access/export.h"
 #include "access/hierarchy.h"
 #include "access/org.h"
+#include "access/profiles.h"
 #include "access/quality.h"
 #include "access/responsibles.h"
 #include "access/search.h"
@@ -1366,6 +1367,71 @@ responsibles_of_a_user(void **state)
 	arena_free(a);
 }
 
+/* Stored texts longer than the arrays the readers used to copy into (an address of 2000
+ * bytes where 1201 fitted, an organisation name of 1000 where 801 did, a local e-mail of
+ * 300 where 255 did, an application name of 900 where 801 did) are read whole, by the
+ * pages' services and the OpenID provider's read model; an arena too small is an error,
+ * never an empty or a cut text. */
+static void
+stored_texts_whole(void **state)
+{
+	static const char *const medseip[] = { "MEDSEIP" };
+	struct actor gap = who(P_GAP), gl = who(P_GL);
+	char address[2001], name[1001], local[301], app_name[901], sql[4096];
+	struct access_profile p[4];
+	struct access_app app;
+	struct user_view v;
+	struct store_tx *tx;
+	struct arena *tiny;
+	struct org o;
+	int64_t q, acc = 0, person;
+	size_t n = 0;
+
+	(void)state;
+	memset(address, 'a', sizeof(address) - 1);
+	address[sizeof(address) - 1] = '\0';
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	memset(local, 'l', sizeof(local) - 1);
+	local[sizeof(local) - 1] = '\0';
+	memset(app_name, 'p', sizeof(app_name) - 1);
+	app_name[sizeof(app_name) - 1] = '\0';
+	q = activate_health();
+	assert_int_equal(add_user(P_GL, q, NISS_NEW, "nadia.nouveau", "USER", medseip, 1, &acc),
+	    ACCESS_OK);
+	person = count("SELECT person_id FROM account WHERE username = 'nadia.nouveau'");
+	snprintf(sql, sizeof(sql), "UPDATE organisation SET address = '%s', name = '%s' "
+	    "WHERE id = %" PRId64, address, name, F->org);
+	exec_sql(sql);
+	snprintf(sql, sizeof(sql), "UPDATE account SET local_email = '%s' WHERE id = %" PRId64,
+	    local, acc);
+	exec_sql(sql);
+	snprintf(sql, sizeof(sql), "UPDATE application SET name_fr = '%s' WHERE code = 'MEDSEIP'",
+	    app_name);
+	exec_sql(sql);
+
+	assert_int_equal(hierarchy_org(F->fx.s, &gap, F->org, F->a, &o), ACCESS_OK);
+	assert_string_equal(o.address, address);
+	assert_string_equal(o.name, name);
+	assert_int_equal(account_get(F->fx.s, &gl, F->org, q, acc, F->a, &v), ACCESS_OK);
+	assert_string_equal(v.local_email, local);
+	assert_int_equal(v.napps, 1);
+	assert_string_equal(v.apps[0], "MEDSEIP");
+	assert_int_equal(store_begin(F->fx.s, STORE_READ, &tx), 0);
+	assert_int_equal(access_application_get(tx, F->a, "MEDSEIP", &app), 0);
+	assert_string_equal(app.name[0], app_name);
+	assert_int_equal(access_profiles_for(tx, F->a, person, "MEDSEIP", p, 4, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(p[0].org_name, name);
+	/* No room for the address: the reader fails, it does not give less. */
+	tiny = arena_new(1024);
+	assert_non_null(tiny);
+	assert_int_equal(org_get(tx, tiny, F->org, &o), -1);
+	assert_int_equal(access_profiles_for(tx, tiny, person, "MEDSEIP", p, 4, &n), -1);
+	arena_free(tiny);
+	store_rollback(&tx);
+}
+
 int
 main(void)
 {
@@ -1389,6 +1455,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(cogaps_hierarchy_audit, setup, teardown),
 		cmocka_unit_test_setup_teardown(cogap_one_rule_set, setup, teardown),
 		cmocka_unit_test_setup_teardown(catalogue_additions, setup, teardown),
+		cmocka_unit_test_setup_teardown(stored_texts_whole, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
