@@ -42,7 +42,7 @@ struct search_plan {
 	int64_t members, maxid;
 	const char *last, *first, *username;   /* LIKE patterns or NULL */
 	const char *type, *status, *application;
-	char niss[12];
+	const char *niss;             /* 11 digits, "" for any */
 	bool filtered;
 	bool org_manager;             /* the one acting is GAP or co-GAP */
 	enum plan_kind kind;          /* the selective index, for counts and exports */
@@ -191,14 +191,15 @@ search_plan(struct store *s, enum store_mode mode, struct store_tx **tx,
 	p->application = nonempty(f->application);
 	if (p->application != NULL && strlen(p->application) > 31)
 		access_error_add(err, "f_application", N_("Choisissez une application de la liste."));
+	p->niss = "";
 	if (nonempty(f->niss) != NULL) {
 		struct be_niss parsed;
 		enum be_reason r = strlen(f->niss) > 31 ? BE_LENGTH : be_niss_parse(f->niss, &parsed);
 
 		if (r != BE_OK)
 			access_error_add(err, "f_niss", be_reason_msgid(r));
-		else
-			memcpy(p->niss, parsed.digits, sizeof(p->niss));
+		else if ((p->niss = arena_strdup(a, parsed.digits)) == NULL)
+			goto fail;
 	}
 	if (err->n > 0) {
 		rc = ACCESS_INVALID;
