@@ -471,7 +471,8 @@ activation(struct store *s, const struct actor *who, int64_t org,
 	snprintf(object, sizeof(object), "quality:%" PRId64, id);
 	if (access_audit_json(tx, who, &actor, org, "quality.activate", object,
 	    json_pack("{s:I,s:s,s:s,s:s}", "quality", (json_int_t)id, "code", one.q.code,
-	    "email", one.email, "manager", strcmp(in->mode, "self") == 0 ? "self" : "designated")) != 0)
+	    "email", one.email, "manager",
+	    strcmp(in->mode, "self") == 0 ? "self" : "designated")) != 0)
 		goto done;
 	rc = account_add_member(tx, who, &actor, org, id, "GL", &n);
 	if (rc == ACCESS_CONFLICT)
