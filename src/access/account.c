@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "access/actor.h"
+#include "access/catalogue.h"
 #include "access/org.h"
 #include "access/quality.h"
 #include "access/service.h"
@@ -23,14 +24,6 @@
 #include "be/be.h"
 #include "registry/registry.h"
 #include "value/value.h"
-
-/* Copies src whole (NULL: ""); -1 when it does not fit, never a cut text. The arrays
- * are sized for what is stored, so the readers of rows check it. */
-static int
-copy(char *dst, size_t n, const char *src)
-{
-	return text_copy(dst, n, src);
-}
 
 /* ---- errors ---- */
 
@@ -80,12 +73,19 @@ role_name(const struct policy_actor *a)
 int
 access_org_label(struct store_tx *tx, int64_t org, char out[24])
 {
-	struct org o;
+	struct store_q *q;
+	const char *e;
+	size_t len;
 
-	if (org_get(tx, org, &o) == 0 && o.enterprise[0] != '\0')
-		snprintf(out, 24, "%s", o.enterprise);
-	else
-		snprintf(out, 24, "org:%" PRId64, org);
+	snprintf(out, 24, "org:%" PRId64, org);
+	if (store_query(tx, SQL_ACCESS_ORG_GET, &q, "i", org) != 0)
+		return 0;
+	/* The enterprise number (10 digits) whole; anything else keeps org:<id>. */
+	e = store_next(q) == 1 ? store_text(q, 1) : NULL;
+	len = e != NULL ? strlen(e) : 0;
+	if (len > 0 && len < 24)
+		memcpy(out, e, len + 1);
+	store_done(q);
 	return 0;
 }
 
@@ -189,72 +189,73 @@ access_like_prefix(struct arena *a, const char *typed, bool contains)
 	return out;
 }
 
-/* Copies s without leading and trailing spaces into dst (n bytes); false when too long. */
-static bool
-trim_copy(char *dst, size_t n, const char *s)
+/* s without leading and trailing spaces and tabs, copied whole in a ("" for NULL); NULL
+ * when a is full. The value module checks the length, not the copy. */
+static const char *
+trimmed(struct arena *a, const char *s)
 {
 	size_t len;
 
-	dst[0] = '\0';
 	if (s == NULL)
-		return true;
+		return "";
 	while (*s == ' ' || *s == '\t')
 		s++;
 	len = strlen(s);
 	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
 		len--;
-	if (len >= n)
-		return false;
-	memcpy(dst, s, len);
-	dst[len] = '\0';
-	return true;
+	return arena_strndup(a, s, len);
 }
 
-/* Copies the name in, trimmed, into dst (n bytes); adds the error required (nothing
- * typed) or invalid (characters not admitted, too long) for field when it is refused. */
+/* Adds the error required (nothing typed) or invalid (characters not admitted, too long)
+ * for field when the trimmed name is refused. */
 static void
-check_name(struct access_errors *err, const char *field, char *dst, size_t n, const char *in,
+check_name(struct access_errors *err, const char *field, const char *name,
     const char *required, const char *invalid)
 {
-	if (!trim_copy(dst, n, in) || !value_ok(VALUE_PERSON_NAME, dst, ACCESS_NAME_MAX))
-		access_error_add(err, field, dst[0] == '\0' && (in == NULL || strlen(in) < n) ?
-		    required : invalid);
+	if (!value_ok(VALUE_PERSON_NAME, name, ACCESS_NAME_MAX))
+		access_error_add(err, field, name[0] == '\0' ? required : invalid);
 }
 
-/* Copies the text in, trimmed, into dst (n bytes) and checks it with valid; adds the
- * error required (empty) or invalid (too long, refused by valid) for field. Returns
- * whether it passed. */
+/* Checks the trimmed text as type within limit; adds the error required (empty) or
+ * invalid (too long, refused) for field. Returns whether it passed. */
 static bool
-check_required(struct access_errors *err, const char *field, char *dst, size_t n,
-    const char *in, enum value_type type, size_t limit, const char *required,
-    const char *invalid)
+check_required(struct access_errors *err, const char *field, const char *text,
+    enum value_type type, size_t limit, const char *required, const char *invalid)
 {
-	if (!trim_copy(dst, n, in) || dst[0] == '\0') {
-		access_error_add(err, field, in != NULL && strlen(in) >= n ? invalid : required);
+	if (text[0] == '\0') {
+		access_error_add(err, field, required);
 		return false;
 	}
-	if (!value_ok(type, dst, limit)) {
+	if (!value_ok(type, text, limit)) {
 		access_error_add(err, field, invalid);
 		return false;
 	}
 	return true;
 }
 
+/* The element of the NULL-terminated set equal to s (a static text), or NULL. */
+static const char *
+member_of(const char *s, const char *const *set)
+{
+	for (; s != NULL && *set != NULL; set++)
+		if (strcmp(s, *set) == 0)
+			return *set;
+	return NULL;
+}
+
 /* ---- reading ---- */
 
+/* A person as account.c reads them (texts in the caller's arena). */
 struct person_row {
 	int64_t id;
-	char niss[12];
-	char last_name[PERSON_NAME_SIZE];
-	char first_name[PERSON_NAME_SIZE];
-	char language[4];
-	char email[ACCESS_EMAIL_MAX + 1];
+	const char *niss, *last_name, *first_name, *language, *email;
 };
 
-/* The person of a NISS, read through auth/person.h (the person table's owner): 0 found,
- * 1 unknown, -1 error. */
+/* The person of a NISS, read through auth/person.h (the person table's owner), texts in
+ * a: 0 found, 1 unknown, -1 error. */
 static int
-person_by_niss(struct store_tx *tx, const char *niss, struct person_row *out)
+person_by_niss(struct store_tx *tx, struct arena *a, const char *niss,
+    struct person_row *out)
 {
 	struct person p;
 	int rc = person_find_niss(tx, niss, &p);
@@ -262,40 +263,38 @@ person_by_niss(struct store_tx *tx, const char *niss, struct person_row *out)
 	if (rc != 0)
 		return rc;
 	out->id = p.id;
-	if (copy(out->niss, sizeof(out->niss), p.niss) != 0 ||
-	    copy(out->last_name, sizeof(out->last_name), p.last_name) != 0 ||
-	    copy(out->first_name, sizeof(out->first_name), p.first_name) != 0 ||
-	    copy(out->language, sizeof(out->language), p.language) != 0 ||
-	    copy(out->email, sizeof(out->email), p.email) != 0)
-		return -1;
-	return 0;
+	return access_dup(a, &out->niss, p.niss) | access_dup(a, &out->last_name, p.last_name) |
+	    access_dup(a, &out->first_name, p.first_name) |
+	    access_dup(a, &out->language, p.language) | access_dup(a, &out->email, p.email);
 }
 
-/* Reads the current row of SQL_ACCESS_ACCOUNT_GET / _OF_PERSON into v: 0, or -1 when a
- * text does not fit. */
+/* Reads the current row of SQL_ACCESS_ACCOUNT_GET / _OF_PERSON into v, texts in a (type
+ * and since ""): 0, or -1 when a is full. */
 static int
-account_row(struct store_q *q, struct user_view *v)
+account_row(struct store_q *q, struct arena *a, struct user_view *v)
 {
 	v->account_id = store_int(q, 0);
 	v->person_id = store_int(q, 1);
 	v->version = store_int(q, 10);
-	return copy(v->username, sizeof(v->username), store_text(q, 2)) |
-	    copy(v->title, sizeof(v->title), store_text(q, 3)) |
-	    copy(v->language, sizeof(v->language), store_text(q, 4)) |
-	    copy(v->email, sizeof(v->email), store_text(q, 5)) |
-	    copy(v->local_email, sizeof(v->local_email), store_text(q, 6)) |
-	    copy(v->status, sizeof(v->status), store_text(q, 7)) |
-	    copy(v->created_at, sizeof(v->created_at), store_text(q, 8)) |
-	    copy(v->modified_at, sizeof(v->modified_at), store_text(q, 9)) |
-	    copy(v->niss, sizeof(v->niss), store_text(q, 11)) |
-	    copy(v->last_name, sizeof(v->last_name), store_text(q, 12)) |
-	    copy(v->first_name, sizeof(v->first_name), store_text(q, 13));
+	v->type = v->since = "";
+	return access_dup(a, &v->username, store_text(q, 2)) |
+	    access_dup(a, &v->title, store_text(q, 3)) |
+	    access_dup(a, &v->language, store_text(q, 4)) |
+	    access_dup(a, &v->email, store_text(q, 5)) |
+	    access_dup(a, &v->local_email, store_text(q, 6)) |
+	    access_dup(a, &v->status, store_text(q, 7)) |
+	    access_dup(a, &v->created_at, store_text(q, 8)) |
+	    access_dup(a, &v->modified_at, store_text(q, 9)) |
+	    access_dup(a, &v->niss, store_text(q, 11)) |
+	    access_dup(a, &v->last_name, store_text(q, 12)) |
+	    access_dup(a, &v->first_name, store_text(q, 13));
 }
 
 /* The account that statement id (SQL_ACCESS_ACCOUNT_GET / _OF_PERSON) finds with its two
- * parameters, into v: 0 found, 1 none, -1 error. */
+ * parameters, into v (texts in a): 0 found, 1 none, -1 error. */
 static int
-account_query(struct store_tx *tx, int id, int64_t p1, int64_t p2, struct user_view *v)
+account_query(struct store_tx *tx, struct arena *a, int id, int64_t p1, int64_t p2,
+    struct user_view *v)
 {
 	struct store_q *q;
 	int rc;
@@ -304,43 +303,46 @@ account_query(struct store_tx *tx, int id, int64_t p1, int64_t p2, struct user_v
 	if (store_query(tx, id, &q, "ii", p1, p2) != 0)
 		return -1;
 	rc = store_next(q);
-	if (rc == 1 && account_row(q, v) != 0)
+	if (rc == 1 && account_row(q, a, v) != 0)
 		rc = -1;
 	store_done(q);
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
 }
 
-/* The account id in org: 0 found, 1 not there, -1 error. */
+/* The account id in org (texts in a): 0 found, 1 not there, -1 error. */
 static int
-account_read(struct store_tx *tx, int64_t org, int64_t id, struct user_view *v)
+account_read(struct store_tx *tx, struct arena *a, int64_t org, int64_t id,
+    struct user_view *v)
 {
-	return account_query(tx, SQL_ACCESS_ACCOUNT_GET, id, org, v);
+	return account_query(tx, a, SQL_ACCESS_ACCOUNT_GET, id, org, v);
 }
 
 int
-account_of_person(struct store_tx *tx, int64_t org, int64_t person, struct user_view *v)
+account_of_person(struct store_tx *tx, struct arena *a, int64_t org, int64_t person,
+    struct user_view *v)
 {
-	return account_query(tx, SQL_ACCESS_ACCOUNT_OF_PERSON, org, person, v);
+	return account_query(tx, a, SQL_ACCESS_ACCOUNT_OF_PERSON, org, person, v);
 }
 
-/* The person of a NISS (p) and their account in org (acc): 0 both found, 1 unknown
- * person, 2 a person without an account there, -1 error. */
+/* The person of a NISS (p) and their account in org (acc), texts in a: 0 both found, 1
+ * unknown person, 2 a person without an account there, -1 error. */
 static int
-person_account(struct store_tx *tx, int64_t org, const char *niss, struct person_row *p,
-    struct user_view *acc)
+person_account(struct store_tx *tx, struct arena *a, int64_t org, const char *niss,
+    struct person_row *p, struct user_view *acc)
 {
-	int rc = person_by_niss(tx, niss, p);
+	int rc = person_by_niss(tx, a, niss, p);
 
 	if (rc != 0)
 		return rc;
-	rc = account_of_person(tx, org, p->id, acc);
+	rc = account_of_person(tx, a, org, p->id, acc);
 	return rc > 0 ? 2 : rc;
 }
 
-/* The member type of account in quality into type (5 bytes): 0, 1 not a member, -1. */
+/* The member type of account in quality into *type and since when into *since (each may
+ * be NULL, a too when both are; texts in a): 0, 1 not a member, -1. */
 static int
-member_type(struct store_tx *tx, int64_t quality, int64_t account, char type[5], char *since,
-    size_t sincelen)
+member_type(struct store_tx *tx, struct arena *a, int64_t quality, int64_t account,
+    const char **type, const char **since)
 {
 	struct store_q *q;
 	int rc;
@@ -348,34 +350,35 @@ member_type(struct store_tx *tx, int64_t quality, int64_t account, char type[5],
 	if (store_query(tx, SQL_ACCESS_MEMBER_GET, &q, "ii", quality, account) != 0)
 		return -1;
 	rc = store_next(q);
-	if (rc == 1) {
-		if (copy(type, 5, store_text(q, 0)) != 0 ||
-		    (since != NULL && copy(since, sincelen, store_text(q, 1)) != 0))
-			rc = -1;
-	}
+	if (rc == 1 && ((type != NULL && access_dup(a, type, store_text(q, 0)) != 0) ||
+	    (since != NULL && access_dup(a, since, store_text(q, 1)) != 0)))
+		rc = -1;
 	store_done(q);
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
 }
 
-/* The applications granted to account in quality. Returns the count or -1. */
+/* access_row_fn: an application code of SQL_ACCESS_GRANTS_OF. */
 static int
-grants_read(struct store_tx *tx, int64_t quality, int64_t account, char apps[][32], size_t max)
+grant_row(struct store_q *q, struct arena *a, void *elem)
 {
-	struct store_q *q;
-	size_t n = 0;
-	int rc;
+	return access_dup(a, elem, store_text(q, 0));
+}
 
-	if (store_query(tx, SQL_ACCESS_GRANTS_OF, &q, "ii", quality, account) != 0)
+/* The applications granted to account in quality, all of them, into *apps (in a).
+ * Returns the count or -1. */
+static int
+grants_read(struct store_tx *tx, struct arena *a, int64_t quality, int64_t account,
+    const char ***apps)
+{
+	struct access_list l = { 0 };
+	struct store_q *q;
+
+	*apps = NULL;
+	if (store_query(tx, SQL_ACCESS_GRANTS_OF, &q, "ii", quality, account) != 0 ||
+	    access_read_rows(q, a, &l, sizeof(**apps), grant_row) != 0)
 		return -1;
-	/* More grants than the caller holds, or a code too long, is an error: a list of
-	 * applications is never shown or exported with some left out. */
-	while ((rc = store_next(q)) == 1)
-		if (n == max || copy(apps[n++], 32, store_text(q, 0)) != 0) {
-			rc = -1;
-			break;
-		}
-	store_done(q);
-	return rc < 0 ? -1 : (int)n;
+	*apps = l.v;
+	return (int)l.n;
 }
 
 /* The application code belongs to catalogue quality qcode: 1 yes, 0 no, -1 error. */
@@ -398,14 +401,17 @@ app_of_quality(struct store_tx *tx, const char *code, const char *qcode)
 
 /* ---- prefill and validation ---- */
 
-/* A user name suggested from names: "first.last", ASCII letters only, lower case. */
-static void
-suggest_username(const char *first, const char *last, char *out, size_t n)
+/* A user name suggested from names: "first.last", ASCII letters only, lower case, in a
+ * ("" when none is valid); NULL when a is full. */
+static const char *
+suggest_username(struct arena *a, const char *first, const char *last)
 {
-	size_t o = 0;
+	size_t n = ACCESS_USERNAME_MAX + 1, o = 0;
 	const char *parts[2] = { first, last };
+	char *out = arena_alloc(a, n);
 
-	out[0] = '\0';
+	if (out == NULL)
+		return NULL;
 	for (int k = 0; k < 2; k++) {
 		if (k == 1 && o > 0 && o + 1 < n)
 			out[o++] = '.';
@@ -416,81 +422,145 @@ suggest_username(const char *first, const char *last, char *out, size_t n)
 	out[o] = '\0';
 	if (!value_ok(VALUE_USERNAME, out, ACCESS_USERNAME_MAX))
 		out[0] = '\0';
+	return out;
 }
 
 int
 account_prefill(struct store_tx *tx, struct arena *a, int64_t org, const char *niss,
     struct user_prefill *out)
 {
+	static const char *const langs[] = { "fr", "nl", "de", "en", NULL };
 	struct person_row p;
 	struct user_view acc;
+	struct reg_person rp;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	copy(out->niss, sizeof(out->niss), niss);
-	copy(out->language, sizeof(out->language), "fr");
-	rc = person_account(tx, org, niss, &p, &acc);
+	out->username = out->last_name = out->first_name = out->title = "";
+	out->email = out->local_email = "";
+	out->language = "fr";
+	out->niss = arena_strdup(a, niss != NULL ? niss : "");
+	if (out->niss == NULL)
+		return -1;
+	rc = person_account(tx, a, org, out->niss, &p, &acc);
 	if (rc < 0)
 		return -1;
 	if (rc != 1) {
 		out->names_locked = true;
-		copy(out->last_name, sizeof(out->last_name), p.last_name);
-		copy(out->first_name, sizeof(out->first_name), p.first_name);
-		copy(out->language, sizeof(out->language), p.language);
-		copy(out->email, sizeof(out->email), p.email);
+		out->last_name = p.last_name;
+		out->first_name = p.first_name;
+		out->language = p.language;
+		out->email = p.email;
 	}
 	if (rc == 0) {
 		out->has_account = true;
-		copy(out->username, sizeof(out->username), acc.username);
-		copy(out->title, sizeof(out->title), acc.title);
-		copy(out->language, sizeof(out->language), acc.language);
-		copy(out->email, sizeof(out->email), acc.email);
-		copy(out->local_email, sizeof(out->local_email), acc.local_email);
-	} else if (rc == 1 && a != NULL) {
-		struct reg_person rp;
-
+		out->username = acc.username;
+		out->title = acc.title;
+		out->language = acc.language;
+		out->email = acc.email;
+		out->local_email = acc.local_email;
+	} else if (rc == 1 && registry_person(tx, a, niss, &rp) == 0) {
 		/* Best effort: an unknown person or a register not imported leaves the names
-		 * to type. */
-		if (registry_person(tx, a, niss, &rp) == 0) {
-			/* The register's names: shown, not typed (account_validate keeps them). */
-			out->names_locked = true;
-			copy(out->last_name, sizeof(out->last_name), rp.last_name);
-			copy(out->first_name, sizeof(out->first_name), rp.first_names);
-			if (rp.language != NULL && (strcmp(rp.language, "nl") == 0 ||
-			    strcmp(rp.language, "de") == 0 || strcmp(rp.language, "fr") == 0 ||
-			    strcmp(rp.language, "en") == 0))
-				copy(out->language, sizeof(out->language), rp.language);
-		}
+		 * to type. The register's names: shown, not typed (account_validate keeps
+		 * them). */
+		out->names_locked = true;
+		out->last_name = rp.last_name != NULL ? rp.last_name : "";
+		out->first_name = rp.first_names != NULL ? rp.first_names : "";
+		if (member_of(rp.language, langs) != NULL)
+			out->language = member_of(rp.language, langs);
 	}
 	if (out->username[0] == '\0')
-		suggest_username(out->first_name, out->last_name, out->username,
-		    sizeof(out->username));
-	return 0;
+		out->username = suggest_username(a, out->first_name, out->last_name);
+	return out->username != NULL ? 0 : -1;
 }
 
-/* The persons register's names for n->niss into n (names_from_register): 0 (known or
- * not), -1 on store errors. */
+/* The persons register's names for n->niss into n (names_from_register), texts in a: 0
+ * (known or not), -1 on store errors. */
 static int
-register_names(struct store_tx *tx, struct user_norm *n)
+register_names(struct store_tx *tx, struct arena *a, struct user_norm *n)
 {
-	struct arena *a = arena_new(1 << 16);
 	struct reg_person rp;
-	int rc;
+	int rc = registry_person(tx, a, n->niss, &rp);
 
-	if (a == NULL)
-		return -1;
-	rc = registry_person(tx, a, n->niss, &rp);
 	if (rc == 0) {
 		n->names_from_register = true;
-		copy(n->last_name, sizeof(n->last_name), rp.last_name);
-		copy(n->first_name, sizeof(n->first_name), rp.first_names);
+		n->last_name = rp.last_name != NULL ? rp.last_name : "";
+		n->first_name = rp.first_names != NULL ? rp.first_names : "";
 	}
-	arena_free(a);
 	return rc < 0 ? -1 : 0;
 }
 
+/* The NISS of in (or fixed_niss) into n->niss, in a; an error at "niss" when it is not
+ * valid. Returns 0, or -1 when a is full. */
+static int
+validate_niss(struct arena *a, const struct user_input *in, const char *fixed_niss,
+    struct user_norm *n, struct access_errors *err)
+{
+	struct be_niss parsed;
+	enum be_reason why;
+
+	if (fixed_niss != NULL) {
+		n->niss = arena_strdup(a, fixed_niss);
+		return n->niss != NULL ? 0 : -1;
+	}
+	if (in->niss == NULL || strlen(in->niss) > 31)
+		why = in->niss == NULL || in->niss[0] == '\0' ? BE_EMPTY : BE_LENGTH;
+	else
+		why = be_niss_parse(in->niss, &parsed);
+	if (why != BE_OK) {
+		access_error_add(err, "niss", be_reason_msgid(why));
+		return 0;
+	}
+	n->niss = arena_strdup(a, parsed.digits);
+	return n->niss != NULL ? 0 : -1;
+}
+
+/* The applications ticked in in into n->apps (in a), each of catalogue quality qcode,
+ * once. Returns 0 (refusals in err), or -1. */
+static int
+validate_apps(struct store_tx *tx, struct arena *a, const char *qcode,
+    const struct user_input *in, struct user_norm *n, struct access_errors *err)
+{
+	int rc;
+
+	if (in->napps > ACCESS_MAX_APPS) {
+		access_error_add(err, "apps", N_("Trop d'applications cochées."));
+		return 0;
+	}
+	n->apps = arena_alloc(a, (in->napps + 1) * sizeof(*n->apps));
+	if (n->apps == NULL)
+		return -1;
+	for (size_t i = 0; i < in->napps; i++) {
+		const char *code = in->apps[i];
+		bool dup = false;
+
+		if (code == NULL || code[0] == '\0' || strlen(code) > CATALOGUE_CODE_MAX) {
+			access_error_add(err, "apps",
+			    N_("Une application cochée n'appartient pas à cette qualité."));
+			break;
+		}
+		rc = app_of_quality(tx, code, qcode);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			access_error_add(err, "apps",
+			    N_("Une application cochée n'appartient pas à cette qualité."));
+			break;
+		}
+		for (size_t k = 0; k < n->napps; k++)
+			if (strcmp(n->apps[k], code) == 0)
+				dup = true;
+		if (dup)
+			continue;
+		n->apps[n->napps] = arena_strdup(a, code);
+		if (n->apps[n->napps++] == NULL)
+			return -1;
+	}
+	return 0;
+}
+
 int
-account_validate(struct store_tx *tx, int64_t org, const char *qcode,
+account_validate(struct store_tx *tx, struct arena *a, int64_t org, const char *qcode,
     const struct user_input *in, const char *fixed_niss, struct user_norm *n,
     struct access_errors *err)
 {
@@ -502,31 +572,22 @@ account_validate(struct store_tx *tx, int64_t org, const char *qcode,
 	int rc;
 
 	memset(n, 0, sizeof(*n));
-	/* NISS */
-	if (fixed_niss != NULL) {
-		copy(n->niss, sizeof(n->niss), fixed_niss);
-	} else {
-		struct be_niss parsed;
-		enum be_reason why = BE_LENGTH;
-
-		if (in->niss == NULL || strlen(in->niss) > 31)
-			why = in->niss == NULL || in->niss[0] == '\0' ? BE_EMPTY : BE_LENGTH;
-		else
-			why = be_niss_parse(in->niss, &parsed);
-		if (why != BE_OK)
-			access_error_add(err, "niss", be_reason_msgid(why));
-		else
-			copy(n->niss, sizeof(n->niss), parsed.digits);
-	}
+	n->niss = n->last_name = n->first_name = "";
+	n->username = trimmed(a, in->username);
+	n->email = trimmed(a, in->email);
+	n->local_email = trimmed(a, in->local_email);
+	if (n->username == NULL || n->email == NULL || n->local_email == NULL ||
+	    validate_niss(a, in, fixed_niss, n, err) != 0)
+		return -1;
 	/* The person: known people keep the names of their record. */
 	if (n->niss[0] != '\0') {
-		rc = person_account(tx, org, n->niss, &p, &acc);
+		rc = person_account(tx, a, org, n->niss, &p, &acc);
 		if (rc < 0)
 			return -1;
 		if (rc != 1) {
 			n->person_id = p.id;
-			copy(n->last_name, sizeof(n->last_name), p.last_name);
-			copy(n->first_name, sizeof(n->first_name), p.first_name);
+			n->last_name = p.last_name;
+			n->first_name = p.first_name;
 		}
 		if (rc == 0) {
 			n->account_id = acc.account_id;
@@ -536,21 +597,23 @@ account_validate(struct store_tx *tx, int64_t org, const char *qcode,
 	/* Unknown to portier but known to the persons register: the register's names; a
 	 * manager types names only for a person nobody knows (until their eID login). */
 	if (n->person_id == 0 && n->niss[0] != '\0') {
-		rc = register_names(tx, n);
+		rc = register_names(tx, a, n);
 		if (rc < 0)
 			return -1;
 	}
 	if (n->person_id == 0 && !n->names_from_register) {
-		check_name(err, "last_name", n->last_name, sizeof(n->last_name), in->last_name,
-		    N_("Le nom est obligatoire."),
+		n->last_name = trimmed(a, in->last_name);
+		n->first_name = trimmed(a, in->first_name);
+		if (n->last_name == NULL || n->first_name == NULL)
+			return -1;
+		check_name(err, "last_name", n->last_name, N_("Le nom est obligatoire."),
 		    N_("Le nom contient des caractères non admis ou est trop long."));
-		check_name(err, "first_name", n->first_name, sizeof(n->first_name), in->first_name,
-		    N_("Le prénom est obligatoire."),
+		check_name(err, "first_name", n->first_name, N_("Le prénom est obligatoire."),
 		    N_("Le prénom contient des caractères non admis ou est trop long."));
 	}
 	/* User name: free in the organisation, or already this person's. */
-	if (check_required(err, "username", n->username, sizeof(n->username), in->username,
-	    VALUE_USERNAME, ACCESS_USERNAME_MAX, N_("Le nom d'utilisateur est obligatoire."),
+	if (check_required(err, "username", n->username, VALUE_USERNAME, ACCESS_USERNAME_MAX,
+	    N_("Le nom d'utilisateur est obligatoire."),
 	    N_("Le nom d'utilisateur compte de 3 à 64 caractères : lettres, chiffres, point, tiret, trait de soulignement ou @."))) {
 		struct store_q *q;
 		int64_t other = 0;
@@ -567,53 +630,25 @@ account_validate(struct store_tx *tx, int64_t org, const char *qcode,
 			access_error_add(err, "username",
 			    N_("Ce nom d'utilisateur est déjà utilisé dans votre organisation. Choisissez-en un autre."));
 	}
-	copy(n->title, sizeof(n->title), "");
-	if (in->title != NULL && (strlen(in->title) >= sizeof(n->title) ||
-	    !access_one_of(in->title, titles)))
+	n->title = member_of(in->title != NULL ? in->title : "", titles);
+	if (n->title == NULL) {
+		n->title = "";
 		access_error_add(err, "title", N_("Choisissez un titre de la liste."));
-	else if (in->title != NULL)
-		copy(n->title, sizeof(n->title), in->title);
-	if (in->language == NULL || strlen(in->language) >= sizeof(n->language) ||
-	    !access_one_of(in->language, langs))
+	}
+	n->language = member_of(in->language, langs);
+	if (n->language == NULL) {
+		n->language = "";
 		access_error_add(err, "language", N_("Choisissez une langue de la liste."));
-	else
-		copy(n->language, sizeof(n->language), in->language);
-	check_required(err, "email", n->email, sizeof(n->email), in->email,
-	    VALUE_EMAIL, ACCESS_EMAIL_MAX,
+	}
+	check_required(err, "email", n->email, VALUE_EMAIL, ACCESS_EMAIL_MAX,
 	    N_("L'adresse e-mail utilisateur est obligatoire."),
 	    N_("L'adresse e-mail n'est pas valide (exemple : nom@exemple.be)."));
-	if (!trim_copy(n->local_email, sizeof(n->local_email), in->local_email) ||
-	    (n->local_email[0] != '\0' && !value_ok(VALUE_EMAIL, n->local_email, ACCESS_EMAIL_MAX)))
+	if (n->local_email[0] != '\0' && !value_ok(VALUE_EMAIL, n->local_email, ACCESS_EMAIL_MAX))
 		access_error_add(err, "local_email",
 		    N_("L'adresse e-mail locale n'est pas valide (exemple : nom@exemple.be)."));
 	/* Applications: each of this quality, once. */
-	if (in->napps > ACCESS_MAX_APPS) {
-		access_error_add(err, "apps", N_("Trop d'applications cochées."));
-	} else {
-		for (size_t i = 0; i < in->napps; i++) {
-			const char *code = in->apps[i];
-			bool dup = false;
-
-			if (code == NULL || code[0] == '\0' || strlen(code) >= 32) {
-				access_error_add(err, "apps",
-				    N_("Une application cochée n'appartient pas à cette qualité."));
-				break;
-			}
-			rc = app_of_quality(tx, code, qcode);
-			if (rc < 0)
-				return -1;
-			if (rc == 0) {
-				access_error_add(err, "apps",
-				    N_("Une application cochée n'appartient pas à cette qualité."));
-				break;
-			}
-			for (size_t k = 0; k < n->napps; k++)
-				if (strcmp(n->apps[k], code) == 0)
-					dup = true;
-			if (!dup)
-				copy(n->apps[n->napps++], 32, code);
-		}
-	}
+	if (validate_apps(tx, a, qcode, in, n, err) != 0)
+		return -1;
 	return err->n > before ? 1 : 0;
 }
 
@@ -623,7 +658,7 @@ account_validate(struct store_tx *tx, int64_t org, const char *qcode,
  * of memory); audit_person releases it. */
 static json_t *
 details_json(int64_t quality, int64_t account, const char *key, const char *value,
-    const char *list_key, char apps[][32], size_t napps)
+    const char *list_key, const char *const *apps, size_t napps)
 {
 	json_t *j = json_object(), *arr;
 	int bad = j == NULL;
@@ -735,14 +770,14 @@ check(struct store *s, struct store_tx **tx, const struct actor *who, int64_t or
  * policy whether who manages its users. On anything but ACCESS_OK tx has been ended. */
 static enum access_rc
 open_quality(struct store *s, enum store_mode mode, const struct actor *who,
-    int64_t org, int64_t quality, struct store_tx **tx, char qcode[QUALITY_CODE_MAX + 1],
+    int64_t org, int64_t quality, struct store_tx **tx, struct arena *a, const char **qcode,
     struct policy_actor *actor)
 {
 	int rc;
 
 	if (store_begin(s, mode, tx) != 0)
 		return ACCESS_ERROR;
-	rc = quality_read(*tx, org, quality, "fr", qcode, NULL, 0);
+	rc = quality_read(*tx, a, org, quality, "fr", qcode, NULL);
 	if (rc != 0) {
 		store_rollback(tx);
 		*tx = NULL;
@@ -755,10 +790,10 @@ open_quality(struct store *s, enum store_mode mode, const struct actor *who,
  * right to designate one. */
 static enum access_rc
 open_to_add(struct store *s, enum store_mode mode, const struct actor *who,
-    int64_t org, int64_t quality, const char *type, struct store_tx **tx,
-    char qcode[QUALITY_CODE_MAX + 1], struct policy_actor *actor)
+    int64_t org, int64_t quality, const char *type, struct store_tx **tx, struct arena *a,
+    const char **qcode, struct policy_actor *actor)
 {
-	enum access_rc rc = open_quality(s, mode, who, org, quality, tx, qcode, actor);
+	enum access_rc rc = open_quality(s, mode, who, org, quality, tx, a, qcode, actor);
 
 	if (rc == ACCESS_OK && type != NULL && strcmp(type, "COGL") == 0)
 		rc = check(s, tx, who, org, POLICY_DESIGNATE_COGL, quality, 0, 0, actor);
@@ -806,10 +841,9 @@ check_other_manager(struct store *s, struct store_tx **tx, const struct actor *w
 
 enum access_rc
 account_prepare(struct store *s, const struct actor *who, int64_t org,
-    int64_t quality, const char *niss, const char *type, struct user_prefill *out,
-    struct access_errors *err)
+    int64_t quality, const char *niss, const char *type, struct arena *a,
+    struct user_prefill *out, struct access_errors *err)
 {
-	char qcode[QUALITY_CODE_MAX + 1], mtype[5];
 	struct policy_actor actor;
 	struct store_tx *tx;
 	struct be_niss parsed;
@@ -817,12 +851,11 @@ account_prepare(struct store *s, const struct actor *who, int64_t org,
 	struct user_view acc;
 	enum be_reason why;
 	enum access_rc rc;
-	struct arena *a;
 	int r;
 
 	memset(err, 0, sizeof(*err));
 	memset(out, 0, sizeof(*out));
-	rc = open_to_add(s, STORE_READ, who, org, quality, type, &tx, qcode, &actor);
+	rc = open_to_add(s, STORE_READ, who, org, quality, type, &tx, NULL, NULL, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	if (!valid_type(type))
@@ -834,9 +867,9 @@ account_prepare(struct store *s, const struct actor *who, int64_t org,
 		store_rollback(&tx);
 		return ACCESS_INVALID;
 	}
-	r = person_account(tx, org, parsed.digits, &p, &acc);
+	r = person_account(tx, a, org, parsed.digits, &p, &acc);
 	if (r == 0)
-		r = member_type(tx, quality, acc.account_id, mtype, NULL, 0);
+		r = member_type(tx, NULL, quality, acc.account_id, NULL, NULL);
 	if (r < 0) {
 		store_rollback(&tx);
 		return ACCESS_ERROR;
@@ -848,46 +881,43 @@ account_prepare(struct store *s, const struct actor *who, int64_t org,
 		store_rollback(&tx);
 		return ACCESS_INVALID;
 	}
-	a = arena_new(1 << 20);
 	r = account_prefill(tx, a, org, parsed.digits, out);
-	arena_free(a);
 	store_rollback(&tx);
 	return r == 0 ? ACCESS_OK : ACCESS_ERROR;
 }
 
-/* Creation (commit) or its check (no commit); names (may be NULL) receives the names the
- * person will carry. */
+/* Creation (commit) or its check (no commit), read in a; names (may be NULL) receives
+ * the names the person will carry. */
 static enum access_rc
 user_new(struct store *s, const struct actor *who, int64_t org, int64_t quality,
     const struct user_input *in, struct access_errors *err, bool commit, int64_t *account_id,
-    struct user_names *names)
+    struct arena *a, struct user_names *names)
 {
-	char qcode[QUALITY_CODE_MAX + 1], mtype[5];
 	struct policy_actor actor;
 	struct store_tx *tx;
 	struct user_norm n;
+	const char *qcode;
 	enum access_rc rc;
 	int r;
 
-	memset(err, 0, sizeof(*err));
 	rc = open_to_add(s, commit ? STORE_WRITE : STORE_READ, who, org, quality, in->type,
-	    &tx, qcode, &actor);
+	    &tx, a, &qcode, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	if (!valid_type(in->type))
 		access_error_add(err, "type", N_("Choisissez un type d'utilisateur de la liste."));
-	r = account_validate(tx, org, qcode, in, NULL, &n, err);
+	r = account_validate(tx, a, org, qcode, in, NULL, &n, err);
 	if (r < 0)
 		goto fail;
 	if (names != NULL) {
 		names->locked = n.person_id != 0 || n.names_from_register;
-		copy(names->last_name, sizeof(names->last_name), names->locked ? n.last_name :
-		    in->last_name);
-		copy(names->first_name, sizeof(names->first_name), names->locked ? n.first_name :
-		    in->first_name);
+		if (names->locked) {
+			names->last_name = n.last_name;
+			names->first_name = n.first_name;
+		}
 	}
 	if (n.account_id != 0) {
-		r = member_type(tx, quality, n.account_id, mtype, NULL, 0);
+		r = member_type(tx, NULL, quality, n.account_id, NULL, NULL);
 		if (r < 0)
 			goto fail;
 		if (r == 0) {
@@ -927,46 +957,65 @@ fail:
 	return ACCESS_ERROR;
 }
 
+/* user_new in an arena of this call's own (nothing read is returned). */
+static enum access_rc
+user_new_own(struct store *s, const struct actor *who, int64_t org, int64_t quality,
+    const struct user_input *in, struct access_errors *err, bool commit, int64_t *account_id)
+{
+	struct arena *a = arena_new(ACCESS_CALL_ARENA);
+	enum access_rc rc;
+
+	memset(err, 0, sizeof(*err));
+	if (a == NULL)
+		return ACCESS_ERROR;
+	rc = user_new(s, who, org, quality, in, err, commit, account_id, a, NULL);
+	arena_free(a);
+	return rc;
+}
+
 enum access_rc
 account_check(struct store *s, const struct actor *who, int64_t org, int64_t quality,
     const struct user_input *in, struct access_errors *err)
 {
-	return user_new(s, who, org, quality, in, err, false, NULL, NULL);
+	return user_new_own(s, who, org, quality, in, err, false, NULL);
 }
 
 enum access_rc
 account_check_names(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, const struct user_input *in, struct access_errors *err,
-    struct user_names *names)
+    struct arena *a, struct user_names *names)
 {
+	memset(err, 0, sizeof(*err));
 	memset(names, 0, sizeof(*names));
-	copy(names->last_name, sizeof(names->last_name), in->last_name);
-	copy(names->first_name, sizeof(names->first_name), in->first_name);
-	return user_new(s, who, org, quality, in, err, false, NULL, names);
+	if ((access_dup(a, &names->last_name, in->last_name) |
+	    access_dup(a, &names->first_name, in->first_name)) != 0)
+		return ACCESS_ERROR;
+	return user_new(s, who, org, quality, in, err, false, NULL, a, names);
 }
 
 enum access_rc
 account_create(struct store *s, const struct actor *who, int64_t org, int64_t quality,
     const struct user_input *in, struct access_errors *err, int64_t *account_id)
 {
-	return user_new(s, who, org, quality, in, err, true, account_id, NULL);
+	return user_new_own(s, who, org, quality, in, err, true, account_id);
 }
 
-/* Reads account and its membership of quality into v: ACCESS_OK or ACCESS_NOT_FOUND. */
+/* Reads account and its membership of quality into v (texts in a): ACCESS_OK or
+ * ACCESS_NOT_FOUND. */
 static enum access_rc
-member_view(struct store_tx *tx, int64_t org, int64_t quality, int64_t account,
-    struct user_view *v)
+member_view(struct store_tx *tx, struct arena *a, int64_t org, int64_t quality,
+    int64_t account, struct user_view *v)
 {
-	int r = account_read(tx, org, account, v);
+	int r = account_read(tx, a, org, account, v);
 
 	if (r == 0)
-		r = member_type(tx, quality, account, v->type, v->since, sizeof(v->since));
+		r = member_type(tx, a, quality, account, &v->type, &v->since);
 	if (r < 0)
 		return ACCESS_ERROR;
 	if (r > 0)
 		return ACCESS_NOT_FOUND;
 	v->quality = quality;
-	r = grants_read(tx, quality, account, v->apps, ACCESS_MAX_APPS);
+	r = grants_read(tx, a, quality, account, &v->apps);
 	if (r < 0)
 		return ACCESS_ERROR;
 	v->napps = (size_t)r;
@@ -974,18 +1023,18 @@ member_view(struct store_tx *tx, int64_t org, int64_t quality, int64_t account,
 }
 
 /* Opens a write tx for a change of the member account of quality (open_quality), reads it
- * into v (member_view) and, when it is another manager's, checks the policy again
- * (check_other_manager, *other). On anything but ACCESS_OK tx has been ended. */
+ * into v (member_view, texts in a) and, when it is another manager's, checks the policy
+ * again (check_other_manager, *other). On anything but ACCESS_OK tx has been ended. */
 static enum access_rc
 open_member(struct store *s, const struct actor *who, int64_t org, int64_t quality,
-    int64_t account, struct store_tx **tx, char qcode[QUALITY_CODE_MAX + 1],
+    int64_t account, struct store_tx **tx, struct arena *a, const char **qcode,
     struct policy_actor *actor, struct user_view *v, unsigned *other)
 {
-	enum access_rc rc = open_quality(s, STORE_WRITE, who, org, quality, tx, qcode, actor);
+	enum access_rc rc = open_quality(s, STORE_WRITE, who, org, quality, tx, a, qcode, actor);
 
 	if (rc != ACCESS_OK)
 		return rc;
-	rc = member_view(*tx, org, quality, account, v);
+	rc = member_view(*tx, a, org, quality, account, v);
 	if (rc != ACCESS_OK) {
 		store_rollback(tx);
 		*tx = NULL;
@@ -996,17 +1045,17 @@ open_member(struct store *s, const struct actor *who, int64_t org, int64_t quali
 
 enum access_rc
 account_get(struct store *s, const struct actor *who, int64_t org, int64_t quality,
-    int64_t account_id, struct user_view *out)
+    int64_t account_id, struct arena *a, struct user_view *out)
 {
 	struct policy_actor actor;
 	struct store_tx *tx;
 	enum access_rc rc;
 	int r;
 
-	rc = open_quality(s, STORE_READ, who, org, quality, &tx, NULL, &actor);
+	rc = open_quality(s, STORE_READ, who, org, quality, &tx, NULL, NULL, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
-	rc = member_view(tx, org, quality, account_id, out);
+	rc = member_view(tx, a, org, quality, account_id, out);
 	if (rc == ACCESS_OK) {
 		r = is_gap(tx, org, out->person_id);
 		if (r < 0)
@@ -1019,7 +1068,7 @@ account_get(struct store *s, const struct actor *who, int64_t org, int64_t quali
 }
 
 static bool
-contains(char apps[][32], size_t n, const char *code)
+contains(const char *const *apps, size_t n, const char *code)
 {
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(apps[i], code) == 0)
@@ -1032,22 +1081,27 @@ account_update(struct store *s, const struct actor *who, int64_t org, int64_t qu
     int64_t account_id, int64_t version, const struct user_input *in,
     struct access_errors *err)
 {
-	char qcode[QUALITY_CODE_MAX + 1], added[ACCESS_MAX_APPS][32], removed[ACCESS_MAX_APPS][32];
+	const char *qcode, **added, **removed, *new_type;
 	size_t nadded = 0, nremoved = 0;
 	struct policy_actor actor;
-	struct store_tx *tx;
+	struct store_tx *tx = NULL;
 	struct user_view v;
 	struct user_norm n;
 	enum access_rc rc;
 	bool data_changed, type_changed = false;
 	unsigned other_manager;
-	const char *new_type;
+	struct arena *a;
 	int r;
 
 	memset(err, 0, sizeof(*err));
-	rc = open_member(s, who, org, quality, account_id, &tx, qcode, &actor, &v, &other_manager);
+	/* What is read and validated here: this call's own arena. */
+	a = arena_new(ACCESS_CALL_ARENA);
+	if (a == NULL)
+		return ACCESS_ERROR;
+	rc = open_member(s, who, org, quality, account_id, &tx, a, &qcode, &actor, &v,
+	    &other_manager);
 	if (rc != ACCESS_OK)
-		return rc;
+		goto done;
 	/* USER ↔ COGL is designating (or withdrawing) a co-manager. */
 	new_type = v.type;
 	if (strcmp(v.type, "GL") != 0 && in->type != NULL && in->type[0] != '\0') {
@@ -1057,12 +1111,12 @@ account_update(struct store *s, const struct actor *who, int64_t org, int64_t qu
 			rc = check(s, &tx, who, org, POLICY_DESIGNATE_COGL, quality, other_manager,
 			    v.person_id, &actor);
 			if (rc != ACCESS_OK)
-				return rc;
+				goto done;
 			new_type = in->type;
 			type_changed = true;
 		}
 	}
-	r = account_validate(tx, org, qcode, in, v.niss, &n, err);
+	r = account_validate(tx, a, org, qcode, in, v.niss, &n, err);
 	if (r < 0) {
 		rc = ACCESS_ERROR;
 		goto done;
@@ -1075,12 +1129,18 @@ account_update(struct store *s, const struct actor *who, int64_t org, int64_t qu
 		rc = ACCESS_CONFLICT;
 		goto done;
 	}
+	added = arena_alloc(a, (n.napps + 1) * sizeof(*added));
+	removed = arena_alloc(a, (v.napps + 1) * sizeof(*removed));
+	if (added == NULL || removed == NULL) {
+		rc = ACCESS_ERROR;
+		goto done;
+	}
 	for (size_t i = 0; i < n.napps; i++)
 		if (!contains(v.apps, v.napps, n.apps[i]))
-			memcpy(added[nadded++], n.apps[i], 32);
+			added[nadded++] = n.apps[i];
 	for (size_t i = 0; i < v.napps; i++)
 		if (!contains(n.apps, n.napps, v.apps[i]))
-			memcpy(removed[nremoved++], v.apps[i], 32);
+			removed[nremoved++] = v.apps[i];
 	data_changed = strcmp(n.username, v.username) != 0 || strcmp(n.title, v.title) != 0 ||
 	    strcmp(n.language, v.language) != 0 || strcmp(n.email, v.email) != 0 ||
 	    strcmp(n.local_email, v.local_email) != 0;
@@ -1125,9 +1185,10 @@ account_update(struct store *s, const struct actor *who, int64_t org, int64_t qu
 	    details_json(quality, account_id, NULL, NULL, "applications", removed,
 	    nremoved)) != 0)
 		goto done;
-	return store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+	rc = store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
 done:
 	store_rollback(&tx);
+	arena_free(a);
 	return rc;
 }
 
@@ -1138,15 +1199,19 @@ account_set_status(struct store *s, const struct actor *who, int64_t org,
 {
 	const char *status = suspend ? "suspended" : "active";
 	struct policy_actor actor;
-	struct store_tx *tx;
+	struct store_tx *tx = NULL;
 	struct user_view v;
 	enum access_rc rc;
+	struct arena *a;
 	int r;
 
 	memset(err, 0, sizeof(*err));
-	rc = open_member(s, who, org, quality, account_id, &tx, NULL, &actor, &v, NULL);
+	a = arena_new(ACCESS_CALL_ARENA);     /* the account as read, for this call */
+	if (a == NULL)
+		return ACCESS_ERROR;
+	rc = open_member(s, who, org, quality, account_id, &tx, a, NULL, &actor, &v, NULL);
 	if (rc != ACCESS_OK)
-		return rc;
+		goto done;
 	if (v.person_id == who->person_id) {
 		access_error_add(err, "status", N_("Vous ne pouvez pas suspendre votre propre compte."));
 		rc = ACCESS_INVALID;
@@ -1170,9 +1235,10 @@ account_set_status(struct store *s, const struct actor *who, int64_t org,
 		rc = ACCESS_ERROR;
 		goto done;
 	}
-	return store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+	rc = store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
 done:
 	store_rollback(&tx);
+	arena_free(a);
 	return rc;
 }
 
@@ -1181,9 +1247,10 @@ account_remove(struct store *s, const struct actor *who, int64_t org, int64_t qu
     const int64_t *accounts, size_t n, size_t *removed, struct access_errors *err)
 {
 	struct policy_actor actor;
-	struct store_tx *tx;
+	struct store_tx *tx = NULL;
 	struct user_view v;
 	enum access_rc rc;
+	struct arena *a;
 	size_t count = 0;
 	unsigned roles;
 
@@ -1195,9 +1262,12 @@ account_remove(struct store *s, const struct actor *who, int64_t org, int64_t qu
 		    N_("Trop d'utilisateurs sélectionnés en une fois."));
 		return ACCESS_INVALID;
 	}
-	rc = open_quality(s, STORE_WRITE, who, org, quality, &tx, NULL, &actor);
+	a = arena_new(ACCESS_CALL_ARENA);     /* the accounts as read, for this call */
+	if (a == NULL)
+		return ACCESS_ERROR;
+	rc = open_quality(s, STORE_WRITE, who, org, quality, &tx, NULL, NULL, &actor);
 	if (rc != ACCESS_OK)
-		return rc;
+		goto done;
 	for (size_t i = 0; i < n; i++) {
 		bool seen = false;
 
@@ -1205,7 +1275,7 @@ account_remove(struct store *s, const struct actor *who, int64_t org, int64_t qu
 			seen = seen || accounts[k] == accounts[i];
 		if (seen)
 			continue;
-		rc = member_view(tx, org, quality, accounts[i], &v);
+		rc = member_view(tx, a, org, quality, accounts[i], &v);
 		if (rc != ACCESS_OK)
 			goto done;
 		if (access_manager_roles(tx, who, org, v.person_id, &roles) != 0) {
@@ -1217,7 +1287,7 @@ account_remove(struct store *s, const struct actor *who, int64_t org, int64_t qu
 			    POLICY_DESIGNATE_COGL : POLICY_MANAGE_USERS, quality, roles,
 			    v.person_id, &actor);
 			if (rc != ACCESS_OK)
-				return rc;
+				goto done;
 		}
 		if (strcmp(v.type, "GL") == 0) {
 			access_error_add(err, "selection",
@@ -1235,11 +1305,11 @@ account_remove(struct store *s, const struct actor *who, int64_t org, int64_t qu
 			goto done;
 		}
 	}
-	if (store_commit(&tx) != 0)
-		return ACCESS_ERROR;
-	*removed = count;
-	return ACCESS_OK;
+	rc = store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+	if (rc == ACCESS_OK)
+		*removed = count;
 done:
 	store_rollback(&tx);
+	arena_free(a);
 	return rc;
 }

@@ -93,17 +93,20 @@ struct user_input {
 	size_t napps;
 };
 
+/* The texts of the structs below are whole, NUL-terminated, in the arena the reader was
+ * given ("" when not set). */
+
 /* What the creation form starts with: the person's record, their account in the
  * organisation, or the persons register. */
 struct user_prefill {
-	char niss[12];             /* 11 digits */
-	char username[ACCESS_USERNAME_MAX + 1];
-	char last_name[PERSON_NAME_SIZE];
-	char first_name[PERSON_NAME_SIZE];
-	char title[4];
-	char language[4];
-	char email[ACCESS_EMAIL_MAX + 1];
-	char local_email[ACCESS_EMAIL_MAX + 1];
+	const char *niss;          /* 11 digits */
+	const char *username;
+	const char *last_name;
+	const char *first_name;
+	const char *title;
+	const char *language;
+	const char *email;
+	const char *local_email;
 	bool names_locked;         /* the person is known (to portier or the persons register):
 	                            * names come from their record, a manager may not type them */
 	bool has_account;          /* they already have an account in the organisation */
@@ -112,19 +115,19 @@ struct user_prefill {
 /* A user of a quality as the edition page shows it. */
 struct user_view {
 	int64_t account_id, person_id, quality;
-	char niss[12];
-	char last_name[PERSON_NAME_SIZE];
-	char first_name[PERSON_NAME_SIZE];
-	char username[ACCESS_USERNAME_MAX + 1];
-	char title[4];
-	char language[4];
-	char email[ACCESS_EMAIL_MAX + 1];
-	char local_email[ACCESS_EMAIL_MAX + 1];
-	char status[12];           /* active, suspended */
-	char type[5];              /* GL, COGL, USER */
-	char created_at[24], modified_at[24], since[24];
+	const char *niss;
+	const char *last_name;
+	const char *first_name;
+	const char *username;
+	const char *title;
+	const char *language;
+	const char *email;
+	const char *local_email;
+	const char *status;        /* active, suspended */
+	const char *type;          /* GL, COGL, USER */
+	const char *created_at, *modified_at, *since;
 	int64_t version;
-	char apps[ACCESS_MAX_APPS][32];
+	const char **apps;         /* application codes granted */
 	size_t napps;
 	bool is_gap;               /* the person is the organisation's GAP */
 	bool is_self;              /* the person is the one acting */
@@ -132,10 +135,10 @@ struct user_view {
 
 /* "Ajouter un utilisateur NISS … Suivant": checks the policy (co-managers also need
  * POLICY_DESIGNATE_COGL) and the NISS, refuses a person already in the quality, and
- * prefills the creation form. */
+ * prefills the creation form (texts in a). */
 enum access_rc account_prepare(struct store *s, const struct actor *who, int64_t org,
-    int64_t quality, const char *niss, const char *type, struct user_prefill *out,
-    struct access_errors *err);
+    int64_t quality, const char *niss, const char *type, struct arena *a,
+    struct user_prefill *out, struct access_errors *err);
 /* Validates the creation form (for the confirmation page) and changes nothing. */
 enum access_rc account_check(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, const struct user_input *in, struct access_errors *err);
@@ -143,23 +146,24 @@ enum access_rc account_check(struct store *s, const struct actor *who, int64_t o
 /* The names a person added will carry: locked when someone knows them (their record,
  * the persons register), whatever was typed. */
 struct user_names {
-	char last_name[4 * ACCESS_NAME_MAX + 1];
-	char first_name[4 * ACCESS_NAME_MAX + 1];
+	const char *last_name;
+	const char *first_name;
 	bool locked;
 };
-/* account_check, and *names filled (once the NISS was read) for the pages to show. */
+/* account_check, and *names filled (once the NISS was read; texts in a) for the pages to
+ * show. */
 enum access_rc account_check_names(struct store *s, const struct actor *who,
     int64_t org, int64_t quality, const struct user_input *in, struct access_errors *err,
-    struct user_names *names);
+    struct arena *a, struct user_names *names);
 /* Adds the user to the quality: the person when unknown, the account when they have none
  * in the organisation, the member, the grants, with audit events. *account_id receives
  * the account. ACCESS_EXISTS when the person is already in the quality. */
 enum access_rc account_create(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, const struct user_input *in, struct access_errors *err,
     int64_t *account_id);
-/* Reads a user of a quality. */
+/* Reads a user of a quality, texts in a. */
 enum access_rc account_get(struct store *s, const struct actor *who, int64_t org,
-    int64_t quality, int64_t account_id, struct user_view *out);
+    int64_t quality, int64_t account_id, struct arena *a, struct user_view *out);
 /* Saves the edition form (account data, applications, USER/COGL) read at version;
  * ACCESS_CONFLICT when the account changed since. */
 enum access_rc account_update(struct store *s, const struct actor *who, int64_t org,
@@ -179,15 +183,15 @@ enum access_rc account_remove(struct store *s, const struct actor *who, int64_t 
 
 /* Validated, normalised user data. */
 struct user_norm {
-	char niss[12];
-	char username[ACCESS_USERNAME_MAX + 1];
-	char last_name[PERSON_NAME_SIZE];
-	char first_name[PERSON_NAME_SIZE];
-	char title[4];
-	char language[4];
-	char email[ACCESS_EMAIL_MAX + 1];
-	char local_email[ACCESS_EMAIL_MAX + 1];
-	char apps[ACCESS_MAX_APPS][32];
+	const char *niss;
+	const char *username;
+	const char *last_name;
+	const char *first_name;
+	const char *title;
+	const char *language;
+	const char *email;
+	const char *local_email;
+	const char **apps;         /* application codes, each once */
 	size_t napps;
 	int64_t person_id;         /* 0 when the person is unknown */
 	bool names_from_register;  /* unknown to portier, known to the persons register */
@@ -197,9 +201,9 @@ struct user_norm {
 
 /* Validates in for a member of quality code qcode in org: identifiers, limits, user name
  * free in the organisation (or the person's own), applications of that quality. When
- * fixed_niss is set, the NISS must be that one. Fills n. Returns 0 valid, 1 invalid
- * (see err), -1 store error. */
-int account_validate(struct store_tx *tx, int64_t org, const char *qcode,
+ * fixed_niss is set, the NISS must be that one. Fills n (texts in a). Returns 0 valid, 1
+ * invalid (see err), -1 store error or full arena. */
+int account_validate(struct store_tx *tx, struct arena *a, int64_t org, const char *qcode,
     const struct user_input *in, const char *fixed_niss, struct user_norm *n,
     struct access_errors *err);
 /* Makes n a member of quality (type GL, COGL or USER) with its grants: creates the person
@@ -208,10 +212,12 @@ int account_validate(struct store_tx *tx, int64_t org, const char *qcode,
 enum access_rc account_add_member(struct store_tx *tx, const struct actor *who,
     const struct policy_actor *actor, int64_t org, int64_t quality, const char *type,
     struct user_norm *n);
-/* Reads the person's account in org into v. Returns 0 found, 1 none, -1 error. */
-int account_of_person(struct store_tx *tx, int64_t org, int64_t person, struct user_view *v);
+/* Reads the person's account in org into v (texts in a). Returns 0 found, 1 none, -1
+ * error. */
+int account_of_person(struct store_tx *tx, struct arena *a, int64_t org, int64_t person,
+    struct user_view *v);
 /* Fills the prefill from the person of that NISS (their record, their account in org, or
- * the persons register, best effort). Returns 0 or -1. */
+ * the persons register, best effort), texts in a. Returns 0 or -1. */
 int account_prefill(struct store_tx *tx, struct arena *a, int64_t org, const char *niss,
     struct user_prefill *out);
 

@@ -162,8 +162,7 @@ catalogue_add_application(struct store *s, const struct catalogue_app *a,
 }
 
 struct qrow {
-	char code[CATALOGUE_CODE_MAX + 1];
-	char *name;
+	char *code, *name;
 };
 
 int
@@ -195,13 +194,15 @@ catalogue_each(struct store *s, const char *lang,
 			}
 			rows = nr;
 		}
-		snprintf(rows[n].code, sizeof(rows[n].code), "%s", store_text(q, 0));
+		rows[n].code = strdup(store_text(q, 0) ? store_text(q, 0) : "");
 		rows[n].name = strdup(store_text(q, 2) ? store_text(q, 2) : "");
 		/* gcc 12's analyzer loses the names already in rows when realloc moves the
 		 * array (it does not follow the copied contents) and calls them leaked; every
 		 * one is freed below. */
 		ANALYZER_IGNORE("-Wanalyzer-malloc-leak")
-		if (rows[n].name == NULL) {
+		if (rows[n].code == NULL || rows[n].name == NULL) {
+			free(rows[n].code);
+			free(rows[n].name);
 			rc = -1;
 			break;
 		}
@@ -226,8 +227,10 @@ catalogue_each(struct store *s, const char *lang,
 		if (rc < 0)
 			result = -1;
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].code);
 		free(rows[i].name);
+	}
 	free(rows);
 	store_rollback(&tx);
 	return result;

@@ -114,11 +114,11 @@ enum export_kind { EXPORT_USERS, EXPORT_AUDIT };
 struct export_stream {
 	enum export_kind kind;
 	struct store *s;
-	/* The one acting, copied: the stream outlives the request that opened it. */
+	/* The one acting, copied (its texts in a): the stream outlives the request that
+	 * opened it. */
 	struct actor who;
-	char lang[8], source[64], rid[40];
 	int64_t org, quality;
-	struct arena *a;             /* the plan, the query's bounds */
+	struct arena *a;             /* the plan, the query's bounds, who's texts */
 	struct store_tx *tx;         /* the read transaction, held until the last row */
 	struct store_q *q;
 	struct search_plan *plan;    /* users */
@@ -266,12 +266,16 @@ stream_new(enum export_kind kind, struct store *s, const struct actor *who, int6
 	x->org = org;
 	x->quality = quality;
 	x->who = *who;
-	snprintf(x->lang, sizeof(x->lang), "%s", who->lang ? who->lang : "fr");
-	snprintf(x->source, sizeof(x->source), "%s", who->source ? who->source : "");
-	snprintf(x->rid, sizeof(x->rid), "%s", who->request_id ? who->request_id : "");
-	x->who.lang = x->lang;
-	x->who.source = who->source ? x->source : NULL;
-	x->who.request_id = who->request_id ? x->rid : NULL;
+	x->who.lang = arena_strdup(x->a, who->lang ? who->lang : "fr");
+	x->who.source = arena_strdup(x->a, who->source);
+	x->who.request_id = arena_strdup(x->a, who->request_id);
+	if (x->who.lang == NULL || (who->source != NULL && x->who.source == NULL) ||
+	    (who->request_id != NULL && x->who.request_id == NULL)) {
+		arena_free(x->a);
+		free(x);
+		store_long_put(s);
+		return NULL;
+	}
 	buf_init(&x->out, EXPORT_OUT_MAX);
 	return x;
 }

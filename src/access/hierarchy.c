@@ -19,61 +19,52 @@
 #include "registry/registry.h"
 #include "value/value.h"
 
-static const char *
-dup(struct arena *a, const char *s)
-{
-	const char *c = arena_strdup(a, s ? s : "");
-
-	return c ? c : "";
-}
-
-/* Copies src whole (NULL: ""); -1 when it does not fit, never a cut text. */
-static int
-copy(char *dst, size_t n, const char *src)
-{
-	return text_copy(dst, n, src);
-}
-
 /* Opens tx on org and checks the policy (access_open); ACCESS_NOT_FOUND for an unknown
- * organisation. Org 0 is none: the person's own data, with platform roles only. */
+ * organisation. o (NULL: only checked to exist) receives it, its texts in a. Org 0 is
+ * none: the person's own data, with platform roles only. */
 static enum access_rc
 open_org(struct store *s, enum store_mode mode, const struct actor *who, int64_t org,
     enum policy_action action, const struct policy_target *t, struct store_tx **tx,
-    struct org *o, struct policy_actor *actor)
+    struct arena *a, struct org *o, struct policy_actor *actor)
 {
-	return access_open(s, mode, who, org, action, t, tx, org > 0 ? o : NULL, actor);
+	struct org none;
+
+	if (org == 0)
+		return access_open(s, mode, who, 0, action, t, tx, NULL, NULL, actor);
+	return access_open(s, mode, who, org, action, t, tx, o != NULL ? a : NULL,
+	    o != NULL ? o : &none, actor);
 }
 
 /* access_row_fn: an organisation of SQL_ACCESS_ORGS_OF_PERSON. */
-static void
+static int
 org_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct person_org *po = elem;
 
 	po->id = store_int(q, 0);
-	po->enterprise = dup(a, store_text(q, 1));
-	po->name = dup(a, store_text(q, 2));
+	return access_dup(a, &po->enterprise, store_text(q, 1)) |
+	    access_dup(a, &po->name, store_text(q, 2));
 }
 
 /* access_row_fn: a role of SQL_ACCESS_ORG_ROLE (GAP or co-GAP). */
-static void
+static int
 org_role_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct role_link *l = elem;
 
-	l->role = dup(a, store_text(q, 0));
+	return access_dup(a, &l->role, store_text(q, 0));
 }
 
 /* access_row_fn: a role in a quality of SQL_ACCESS_MEMBERSHIPS_OF_PERSON. */
-static void
+static int
 membership_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct role_link *l = elem;
 
 	l->quality = store_int(q, 0);
-	l->role = dup(a, store_text(q, 1));
-	l->quality_name = dup(a, store_text(q, 2));
 	l->suspended = store_text(q, 3) && strcmp(store_text(q, 3), "suspended") == 0;
+	return access_dup(a, &l->role, store_text(q, 1)) |
+	    access_dup(a, &l->quality_name, store_text(q, 2));
 }
 
 /* Reads the roles of the person in po: first in the organisation, then in its
@@ -108,11 +99,11 @@ hierarchy_orgs(struct store *s, const struct actor *who, struct arena *a,
 	struct store_tx *tx;
 	struct store_q *q;
 	enum access_rc rc;
-	struct org none;
 
 	*out = NULL;
 	*n = 0;
-	rc = open_org(s, STORE_READ, who, 0, POLICY_CHANGE_OWN_DATA, &own, &tx, &none, &actor);
+	rc = open_org(s, STORE_READ, who, 0, POLICY_CHANGE_OWN_DATA, &own, &tx, NULL, NULL,
+	    &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	if (store_query(tx, SQL_ACCESS_ORGS_OF_PERSON, &q, "i", who->person_id) != 0 ||
@@ -132,17 +123,17 @@ fail:
 }
 
 /* access_row_fn: a main access manager of SQL_ACCESS_MANAGERS_OF_ORG. */
-static void
+static int
 manager_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct manager_row *m = elem;
 
 	m->person_id = store_int(q, 0);
-	m->role = dup(a, store_text(q, 1));
-	m->since = dup(a, store_text(q, 2));
-	m->last_name = dup(a, store_text(q, 3));
-	m->first_name = dup(a, store_text(q, 4));
-	m->niss = dup(a, store_text(q, 5));
+	return access_dup(a, &m->role, store_text(q, 1)) |
+	    access_dup(a, &m->since, store_text(q, 2)) |
+	    access_dup(a, &m->last_name, store_text(q, 3)) |
+	    access_dup(a, &m->first_name, store_text(q, 4)) |
+	    access_dup(a, &m->niss, store_text(q, 5));
 }
 
 /* Reads the GAP and co-GAPs of org into rows (arena a). Returns the count or -1. */
@@ -162,16 +153,16 @@ hierarchy_manager_rows(struct store_tx *tx, struct arena *a, int64_t org,
 }
 
 /* access_row_fn: an organisation of SQL_ACCESS_ORGS_MANAGED_BY. */
-static void
+static int
 managed_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct managed_org *m = elem;
 
 	m->id = store_int(q, 0);
-	m->enterprise = dup(a, store_text(q, 1));
-	m->name = dup(a, store_text(q, 2));
-	m->role = dup(a, store_text(q, 3));
-	m->since = dup(a, store_text(q, 4));
+	return access_dup(a, &m->enterprise, store_text(q, 1)) |
+	    access_dup(a, &m->name, store_text(q, 2)) |
+	    access_dup(a, &m->role, store_text(q, 3)) |
+	    access_dup(a, &m->since, store_text(q, 4));
 }
 
 enum access_rc
@@ -208,7 +199,7 @@ hierarchy_managers(struct store *s, const struct actor *who, int64_t org,
 	int n;
 
 	memset(out, 0, sizeof(*out));
-	rc = open_org(s, STORE_READ, who, org, POLICY_ACTIVATE_QUALITY, &t, &tx, &out->org,
+	rc = open_org(s, STORE_READ, who, org, POLICY_ACTIVATE_QUALITY, &t, &tx, a, &out->org,
 	    &actor);
 	if (rc != ACCESS_OK)
 		return rc;
@@ -242,48 +233,51 @@ static const struct value_field cogap_fields[] = {
 };
 
 /* The names the person of a NISS carries: the persons register's, else portier's record
- * (person is known then). Returns 0, or -1. */
+ * (person is known then); "first last" into *full. Texts in a. Returns 0, or -1. */
 static int
-cogap_names(struct store_tx *tx, const char *digits, int64_t person, struct person *out)
+cogap_names(struct store_tx *tx, struct arena *a, const char *digits, int64_t person,
+    const char **last, const char **full)
 {
-	struct arena *a = arena_new(16 * 1024);
 	struct reg_person rp;
-	int r, rc = -1;
+	struct person p;
+	const char *first;
+	int r;
 
-	if (a == NULL || person_read(tx, person, out) != 0)
-		goto done;
+	if (person_read(tx, person, &p) != 0)
+		return -1;
 	r = registry_person(tx, a, digits, &rp);
 	if (r < 0)
-		goto done;
+		return -1;
 	if (r == 0 && rp.last_name != NULL && rp.last_name[0] != '\0') {
-		snprintf(out->last_name, sizeof(out->last_name), "%s", rp.last_name);
-		snprintf(out->first_name, sizeof(out->first_name), "%s",
-		    rp.first_names != NULL ? rp.first_names : "");
+		*last = rp.last_name;
+		first = rp.first_names != NULL ? rp.first_names : "";
+	} else {
+		*last = arena_strdup(a, p.last_name);
+		first = p.first_name;
 	}
-	rc = 0;
-done:
-	arena_free(a);
-	return rc;
+	*full = arena_printf(a, "%s %s", first, *last != NULL ? *last : "");
+	return *last != NULL && *full != NULL ? 0 : -1;
 }
 
 /* The mail to the new co-GAP: organisation name, its number, the co-GAP's and the GAP's
- * names. */
+ * names (texts in a). */
 static int
-cogap_mail(struct store_tx *tx, const struct actor *who, const struct org *o,
-    const struct person *cogap, const char *email)
+cogap_mail(struct store_tx *tx, struct arena *a, const struct actor *who,
+    const struct org *o, const char *cogap_name, const char *email)
 {
-	char number[sizeof(o->foreign_reg)], name[2 * PERSON_NAME_SIZE], gap[2 * PERSON_NAME_SIZE];
-	const char *args[4] = { o->name, number, name, gap };
+	char number[13];
+	const char *args[4] = { o->name, o->foreign_reg, cogap_name, NULL };
 	struct person me;
 
 	if (person_read(tx, who->person_id, &me) != 0)
 		return -1;
-	if (o->enterprise[0])
+	if (o->enterprise[0]) {
 		be_enterprise_format(o->enterprise, number);
-	else
-		snprintf(number, sizeof(number), "%s", o->foreign_reg);
-	snprintf(name, sizeof(name), "%s %s", cogap->first_name, cogap->last_name);
-	snprintf(gap, sizeof(gap), "%s %s", me.first_name, me.last_name);
+		args[1] = number;
+	}
+	args[3] = arena_printf(a, "%s %s", me.first_name, me.last_name);
+	if (args[3] == NULL)
+		return -1;
 	return mail_queue(tx, MAIL_COGAP_ADDED, email, who->lang, o->enterprise[0] ?
 	    o->enterprise : NULL, args, 4);
 }
@@ -294,21 +288,28 @@ hierarchy_cogap_add(struct store *s, const struct actor *who, int64_t org,
 {
 	struct policy_target t = { 0 };
 	struct policy_actor actor;
-	struct person names;
+	const char *last_name, *full_name;
 	struct actor by;
 	struct store_tx *tx;
 	struct be_niss parsed;
 	enum be_reason why;
 	enum access_rc rc;
+	struct arena *a;
 	struct org o;
 	int64_t person = 0, gap;
 	bool created;
 	int r;
 
 	memset(err, 0, sizeof(*err));
-	rc = open_org(s, STORE_WRITE, who, org, POLICY_MANAGE_COGAPS, &t, &tx, &o, &actor);
-	if (rc != ACCESS_OK)
+	/* The organisation, the names and the mail's texts: this call's own arena. */
+	a = arena_new(1 << 20);
+	if (a == NULL)
+		return ACCESS_ERROR;
+	rc = open_org(s, STORE_WRITE, who, org, POLICY_MANAGE_COGAPS, &t, &tx, a, &o, &actor);
+	if (rc != ACCESS_OK) {
+		arena_free(a);
 		return rc;
+	}
 	by = actor_in_org(who, &actor);
 	why = in->niss == NULL || in->niss[0] == '\0' ? BE_EMPTY : strlen(in->niss) > 31 ?
 	    BE_LENGTH : be_niss_parse(in->niss, &parsed);
@@ -329,10 +330,10 @@ hierarchy_cogap_add(struct store *s, const struct actor *who, int64_t org,
 		    N_("Cette personne n'est pas connue : vérifiez le numéro NISS."));
 		goto invalid;
 	}
-	if (cogap_names(tx, parsed.digits, person, &names) != 0)
+	if (cogap_names(tx, a, parsed.digits, person, &last_name, &full_name) != 0)
 		goto fail;
 	if (in->last_name != NULL && access_error_of(err, "last_name") == NULL &&
-	    !value_same_name(in->last_name, names.last_name))
+	    !value_same_name(in->last_name, last_name))
 		access_error_add(err, "last_name",
 		    N_("Ce nom ne correspond pas au numéro de registre national introduit."));
 	gap = org_gap(tx, org);
@@ -355,13 +356,16 @@ hierarchy_cogap_add(struct store *s, const struct actor *who, int64_t org,
 		access_error_add(err, "niss", N_("Cette personne est déjà co-responsable des accès."));
 		goto invalid;
 	}
-	if (r != 0 || cogap_mail(tx, who, &o, &names, in->email) != 0)
+	if (r != 0 || cogap_mail(tx, a, who, &o, full_name, in->email) != 0)
 		goto fail;
+	arena_free(a);
 	return store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
 invalid:
+	arena_free(a);
 	store_rollback(&tx);
 	return ACCESS_INVALID;
 fail:
+	arena_free(a);
 	store_rollback(&tx);
 	return ACCESS_ERROR;
 }
@@ -375,7 +379,6 @@ hierarchy_cogap_remove(struct store *s, const struct actor *who, int64_t org,
 	struct actor by;
 	struct store_tx *tx;
 	enum access_rc rc;
-	struct org o;
 	int64_t gap;
 	int r;
 
@@ -388,7 +391,8 @@ hierarchy_cogap_remove(struct store *s, const struct actor *who, int64_t org,
 	if (gap < 0)
 		return ACCESS_ERROR;
 	t.target_is_gap = gap != 0 && gap == person;
-	rc = open_org(s, STORE_WRITE, who, org, POLICY_MANAGE_COGAPS, &t, &tx, &o, &actor);
+	rc = open_org(s, STORE_WRITE, who, org, POLICY_MANAGE_COGAPS, &t, &tx, NULL, NULL,
+	    &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	by = actor_in_org(who, &actor);
@@ -406,14 +410,15 @@ hierarchy_cogap_remove(struct store *s, const struct actor *who, int64_t org,
 }
 
 enum access_rc
-hierarchy_org(struct store *s, const struct actor *who, int64_t org, struct org *out)
+hierarchy_org(struct store *s, const struct actor *who, int64_t org, struct arena *a,
+    struct org *out)
 {
 	struct policy_target t = { 0 };
 	struct policy_actor actor;
 	struct store_tx *tx;
 	enum access_rc rc;
 
-	rc = open_org(s, STORE_READ, who, org, POLICY_ACTIVATE_QUALITY, &t, &tx, out, &actor);
+	rc = open_org(s, STORE_READ, who, org, POLICY_ACTIVATE_QUALITY, &t, &tx, a, out, &actor);
 	if (rc == ACCESS_OK)
 		store_rollback(&tx);
 	return rc;
@@ -437,22 +442,28 @@ hierarchy_org_update(struct store *s, const struct actor *who, int64_t org,
 	struct policy_actor actor;
 	struct store_tx *tx;
 	enum access_rc rc;
+	struct arena *a;
 	struct org o;
+	bool same;
 	int r;
 
 	memset(err, 0, sizeof(*err));
-	rc = open_org(s, STORE_WRITE, who, org, POLICY_ACTIVATE_QUALITY, &t, &tx, &o, &actor);
-	if (rc != ACCESS_OK)
+	a = arena_new(1 << 16);     /* the organisation as it stands, for this call */
+	if (a == NULL)
+		return ACCESS_ERROR;
+	rc = open_org(s, STORE_WRITE, who, org, POLICY_ACTIVATE_QUALITY, &t, &tx, a, &o, &actor);
+	if (rc != ACCESS_OK) {
+		arena_free(a);
 		return rc;
+	}
 	access_check_fields(err, org_contact, sizeof(org_contact) / sizeof(org_contact[0]),
 	    (const char *const[]){ email, phone });
-	if (err->n > 0) {
+	same = err->n == 0 && strcmp(o.contact_email, email) == 0 &&
+	    strcmp(o.contact_phone, phone) == 0;
+	arena_free(a);
+	if (err->n > 0 || same) {
 		store_rollback(&tx);
-		return ACCESS_INVALID;
-	}
-	if (strcmp(o.contact_email, email) == 0 && strcmp(o.contact_phone, phone) == 0) {
-		store_rollback(&tx);
-		return ACCESS_OK;
+		return err->n > 0 ? ACCESS_INVALID : ACCESS_OK;
 	}
 	r = org_set_contact(tx, org, email, phone);
 	if (r != 0 || access_audit_json(tx, who, &actor, org, "org.contact.update", NULL,
@@ -478,7 +489,7 @@ hierarchy_tree(struct store *s, const struct actor *who, int64_t org, struct are
 	int r, n;
 
 	memset(out, 0, sizeof(*out));
-	rc = access_begin(s, STORE_READ, org, 0, &tx, &out->org);
+	rc = access_begin(s, STORE_READ, org, 0, &tx, a, &out->org);
 	if (rc != ACCESS_OK)
 		return rc;
 	if (access_actor(tx, who->person_id, org, (enum loa)who->level, &actor) != 0)
@@ -502,7 +513,10 @@ hierarchy_tree(struct store *s, const struct actor *who, int64_t org, struct are
 		tq = &out->qualities[out->nqualities++];
 		memset(tq, 0, sizeof(*tq));
 		tq->id = t.quality;
-		tq->name = dup(a, store_text(q, 2));
+		if (access_dup(a, &tq->name, store_text(q, 2)) != 0) {
+			r = -1;
+			break;
+		}
 	}
 	store_done(q);
 	if (r < 0)
@@ -526,13 +540,16 @@ hierarchy_tree(struct store *s, const struct actor *who, int64_t org, struct are
 			struct tree_user *u = &tq->users[tq->n++];
 
 			u->account_id = store_int(q, 0);
-			u->type = dup(a, store_text(q, 1));
-			u->last_name = dup(a, store_text(q, 2));
-			u->first_name = dup(a, store_text(q, 3));
-			u->username = dup(a, store_text(q, 4));
-			u->status = dup(a, store_text(q, 5));
-			u->apps = dup(a, store_text(q, 6));
 			tq->total = store_int(q, 7);
+			if ((access_dup(a, &u->type, store_text(q, 1)) |
+			    access_dup(a, &u->last_name, store_text(q, 2)) |
+			    access_dup(a, &u->first_name, store_text(q, 3)) |
+			    access_dup(a, &u->username, store_text(q, 4)) |
+			    access_dup(a, &u->status, store_text(q, 5)) |
+			    access_dup(a, &u->apps, store_text(q, 6))) != 0) {
+				r = -1;
+				break;
+			}
 		}
 		store_done(q);
 		if (r < 0)
@@ -547,45 +564,45 @@ fail:
 
 enum access_rc
 hierarchy_own_get(struct store *s, const struct actor *who, int64_t org,
-    struct own_data *out)
+    struct arena *a, struct own_data *out)
 {
 	struct policy_target t = { .own_data = true };
 	struct policy_actor actor;
 	struct store_tx *tx;
 	struct person p;
 	enum access_rc rc;
-	struct org o;
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	rc = open_org(s, STORE_READ, who, org, POLICY_CHANGE_OWN_DATA, &t, &tx, &o, &actor);
+	rc = open_org(s, STORE_READ, who, org, POLICY_CHANGE_OWN_DATA, &t, &tx, NULL, NULL,
+	    &actor);
 	if (rc != ACCESS_OK)
 		return rc;
+	out->username = out->title = out->account_language = "";
+	out->account_email = out->local_email = "";
 	r = person_read(tx, who->person_id, &p);
-	if (r == 0 && (copy(out->niss, sizeof(out->niss), p.niss) != 0 ||
-	    copy(out->last_name, sizeof(out->last_name), p.last_name) != 0 ||
-	    copy(out->first_name, sizeof(out->first_name), p.first_name) != 0 ||
-	    copy(out->language, sizeof(out->language), p.language) != 0 ||
-	    copy(out->email, sizeof(out->email), p.email) != 0))
+	if (r == 0 && (access_dup(a, &out->niss, p.niss) |
+	    access_dup(a, &out->last_name, p.last_name) |
+	    access_dup(a, &out->first_name, p.first_name) |
+	    access_dup(a, &out->language, p.language) |
+	    access_dup(a, &out->email, p.email)) != 0)
 		r = -1;
 	if (r != 0)
 		goto fail;
 	if (org > 0) {
 		struct user_view acc;
 
-		r = account_of_person(tx, org, who->person_id, &acc);
+		r = account_of_person(tx, a, org, who->person_id, &acc);
 		if (r < 0)
 			goto fail;
 		if (r == 0) {
 			out->has_account = true;
 			out->account_id = acc.account_id;
-			if (copy(out->username, sizeof(out->username), acc.username) != 0 ||
-			    copy(out->title, sizeof(out->title), acc.title) != 0 ||
-			    copy(out->account_language, sizeof(out->account_language),
-			    acc.language) != 0 ||
-			    copy(out->account_email, sizeof(out->account_email), acc.email) != 0 ||
-			    copy(out->local_email, sizeof(out->local_email), acc.local_email) != 0)
-				goto fail;
+			out->username = acc.username;
+			out->title = acc.title;
+			out->account_language = acc.language;
+			out->account_email = acc.email;
+			out->local_email = acc.local_email;
 			out->version = acc.version;
 		}
 	}
@@ -611,16 +628,19 @@ hierarchy_own_update(struct store *s, const struct actor *who, int64_t org,
 	struct policy_target t = { .own_data = true };
 	struct policy_actor actor;
 	struct own_data cur;
-	struct store_tx *tx;
+	struct store_tx *tx = NULL;
 	enum access_rc rc;
-	struct org o;
+	struct arena *a;
 	char object[32];
 	int r;
 
 	memset(err, 0, sizeof(*err));
-	rc = hierarchy_own_get(s, who, org, &cur);
+	a = arena_new(ACCESS_CALL_ARENA);     /* the data as it stands, for this call */
+	if (a == NULL)
+		return ACCESS_ERROR;
+	rc = hierarchy_own_get(s, who, org, a, &cur);
 	if (rc != ACCESS_OK)
-		return rc;
+		goto done;
 	if (email != NULL && email[0] != '\0' &&
 	    !value_ok(VALUE_EMAIL, email, ACCESS_EMAIL_MAX))
 		access_error_add(err, "email",
@@ -647,30 +667,35 @@ hierarchy_own_update(struct store *s, const struct actor *who, int64_t org,
 			access_error_add(err, "local_email",
 			    N_("L'adresse e-mail locale n'est pas valide (exemple : nom@exemple.be)."));
 	}
-	if (err->n > 0)
-		return ACCESS_INVALID;
-	rc = open_org(s, STORE_WRITE, who, org, POLICY_CHANGE_OWN_DATA, &t, &tx, &o, &actor);
+	if (err->n > 0) {
+		rc = ACCESS_INVALID;
+		goto done;
+	}
+	rc = open_org(s, STORE_WRITE, who, org, POLICY_CHANGE_OWN_DATA, &t, &tx, NULL, NULL,
+	    &actor);
 	if (rc != ACCESS_OK)
-		return rc;
+		goto done;
+	rc = ACCESS_ERROR;
 	snprintf(object, sizeof(object), "person:%" PRId64, who->person_id);
 	r = person_set_contact(tx, who->person_id, email && email[0] ? email : NULL, language);
 	if (r != 0 || access_audit(tx, who, &actor, org, "person.update", object, NULL) != 0)
-		goto fail;
+		goto done;
 	if (account != NULL && cur.has_account) {
 		r = store_exec(tx, SQL_ACCESS_ACCOUNT_UPDATE, "iittttt", cur.account_id, version,
 		    cur.username, account->title ? account->title : "", account->language,
 		    account->email, account->local_email && account->local_email[0] ?
 		    account->local_email : NULL);
 		if (r == 0) {
-			store_rollback(&tx);
-			return ACCESS_CONFLICT;
+			rc = ACCESS_CONFLICT;
+			goto done;
 		}
 		if (r != 1 || access_audit(tx, who, &actor, org, "user.update", object,
 		    "{\"own\":true}") != 0)
-			goto fail;
+			goto done;
 	}
-	return store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
-fail:
+	rc = store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+done:
 	store_rollback(&tx);
-	return ACCESS_ERROR;
+	arena_free(a);
+	return rc;
 }

@@ -88,9 +88,9 @@ enum access_rc hierarchy_cogap_add(struct store *s, const struct actor *who, int
 /* Removes a co-GAP (POLICY_MANAGE_COGAPS; the GAP is not a co-GAP and stays). */
 enum access_rc hierarchy_cogap_remove(struct store *s, const struct actor *who,
     int64_t org, int64_t person, struct access_errors *err);
-/* Reads the organisation (GAP and co-GAPs: POLICY_ACTIVATE_QUALITY). */
+/* Reads the organisation (GAP and co-GAPs: POLICY_ACTIVATE_QUALITY), its texts in a. */
 enum access_rc hierarchy_org(struct store *s, const struct actor *who, int64_t org,
-    struct org *out);
+    struct arena *a, struct org *out);
 /* Changes its contact e-mail and phone (GAP and co-GAPs). */
 enum access_rc hierarchy_org_update(struct store *s, const struct actor *who, int64_t org,
     const char *email, const char *phone, struct access_errors *err);
@@ -124,25 +124,25 @@ enum access_rc hierarchy_tree(struct store *s, const struct actor *who, int64_t 
     struct arena *a, struct hierarchy_view *out);
 
 /* "Modifier mes données personnelles": the person's own record and, with org, their
- * account there. */
+ * account there. Texts whole in the reader's arena ("" when not set). */
 struct own_data {
-	char niss[12];
-	char last_name[PERSON_NAME_SIZE];
-	char first_name[PERSON_NAME_SIZE];
-	char language[4];
-	char email[ACCESS_EMAIL_MAX + 1];
+	const char *niss;
+	const char *last_name;
+	const char *first_name;
+	const char *language;
+	const char *email;
 	bool has_account;          /* an account in the organisation asked */
 	int64_t account_id, version;
-	char username[ACCESS_USERNAME_MAX + 1];
-	char title[4];
-	char account_language[4];
-	char account_email[ACCESS_EMAIL_MAX + 1];
-	char local_email[ACCESS_EMAIL_MAX + 1];
+	const char *username;
+	const char *title;
+	const char *account_language;
+	const char *account_email;
+	const char *local_email;
 };
 
-/* Reads one's own data (POLICY_CHANGE_OWN_DATA; org 0: the person only). */
+/* Reads one's own data (POLICY_CHANGE_OWN_DATA; org 0: the person only), texts in a. */
 enum access_rc hierarchy_own_get(struct store *s, const struct actor *who, int64_t org,
-    struct own_data *out);
+    struct arena *a, struct own_data *out);
 /* Saves it: the person's e-mail and language; with an account in org, its title,
  * language, e-mails (read at version). */
 enum access_rc hierarchy_own_update(struct store *s, const struct actor *who,

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "access/account.h"
+#include "access/service.h"
 #include "access/sql.h"
 #include "audit/audit.h"
 
@@ -13,9 +15,9 @@ static int
 audit(struct store_tx *tx, const struct actor *by, const char *enterprise, int64_t org_id,
     const char *action, const char *object, const char *details)
 {
-	char actor[24], org[24];
+	char actor[24], label[24];
 	struct audit_event ev = {
-		.actor = actor, .actor_role = by->role, .org = org, .object = object,
+		.actor = actor, .actor_role = by->role, .org = label, .object = object,
 		.action = action, .details = details, .source = by->source,
 		.request_id = by->request_id,
 	};
@@ -25,26 +27,11 @@ audit(struct store_tx *tx, const struct actor *by, const char *enterprise, int64
 	else
 		snprintf(actor, sizeof(actor), "system");
 	/* The organisation is named by its enterprise number, or org:<id> for a foreign one. */
-	if (enterprise == NULL) {
-		struct org o;
-
-		if (org_get(tx, org_id, &o) == 0 && o.enterprise[0])
-			snprintf(org, sizeof(org), "%s", o.enterprise);
-		else
-			snprintf(org, sizeof(org), "org:%" PRId64, org_id);
-	} else if (enterprise[0]) {
-		snprintf(org, sizeof(org), "%s", enterprise);
-	} else {
-		snprintf(org, sizeof(org), "org:%" PRId64, org_id);
-	}
+	if (enterprise != NULL && enterprise[0])
+		ev.org = enterprise;
+	else
+		access_org_label(tx, org_id, label);
 	return audit_append(tx, &ev);
-}
-
-/* Copies src whole (NULL: ""); -1 when it does not fit, never a cut text. */
-static int
-copy(char *dst, size_t n, const char *src)
-{
-	return text_copy(dst, n, src);
 }
 
 int64_t
@@ -73,7 +60,7 @@ org_create(struct store_tx *tx, const struct org_new *n, int64_t gap_person,
 }
 
 int
-org_get(struct store_tx *tx, int64_t id, struct org *out)
+org_get(struct store_tx *tx, struct arena *a, int64_t id, struct org *out)
 {
 	struct store_q *q;
 	int rc;
@@ -84,15 +71,15 @@ org_get(struct store_tx *tx, int64_t id, struct org *out)
 	if (rc == 1) {
 		memset(out, 0, sizeof(*out));
 		out->id = store_int(q, 0);
-		if (copy(out->enterprise, sizeof(out->enterprise), store_text(q, 1)) != 0 ||
-		    copy(out->country, sizeof(out->country), store_text(q, 2)) != 0 ||
-		    copy(out->foreign_reg, sizeof(out->foreign_reg), store_text(q, 3)) != 0 ||
-		    copy(out->name, sizeof(out->name), store_text(q, 4)) != 0 ||
-		    copy(out->address, sizeof(out->address), store_text(q, 5)) != 0 ||
-		    copy(out->contact_email, sizeof(out->contact_email), store_text(q, 6)) != 0 ||
-		    copy(out->contact_phone, sizeof(out->contact_phone), store_text(q, 7)) != 0 ||
-		    copy(out->procedure, sizeof(out->procedure), store_text(q, 8)) != 0 ||
-		    copy(out->created_at, sizeof(out->created_at), store_text(q, 9)) != 0)
+		if (a != NULL && (access_dup(a, &out->enterprise, store_text(q, 1)) |
+		    access_dup(a, &out->country, store_text(q, 2)) |
+		    access_dup(a, &out->foreign_reg, store_text(q, 3)) |
+		    access_dup(a, &out->name, store_text(q, 4)) |
+		    access_dup(a, &out->address, store_text(q, 5)) |
+		    access_dup(a, &out->contact_email, store_text(q, 6)) |
+		    access_dup(a, &out->contact_phone, store_text(q, 7)) |
+		    access_dup(a, &out->procedure, store_text(q, 8)) |
+		    access_dup(a, &out->created_at, store_text(q, 9))) != 0)
 			rc = -1;
 	}
 	store_done(q);

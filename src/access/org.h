@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "base/utf8.h"
+#include "base/arena.h"
 #include "policy/actor.h"
 #include "store/store.h"
 
@@ -21,25 +21,27 @@ struct org_new {
 	const char *procedure;       /* "standard" or "exception" */
 };
 
+/* An organisation as read: texts whole, in the reader's arena ("" when not set). */
 struct org {
 	int64_t id;
-	char enterprise[11];
-	char country[3];
-	char foreign_reg[UTF8_SIZE(64)];     /* CSAM_REG_MAX characters */
-	char name[ORG_NAME_SIZE];
-	char address[UTF8_SIZE(300)];       /* CSAM_ADDRESS_MAX characters */
-	char contact_email[256];
-	char contact_phone[64];
-	char procedure[16];
-	char created_at[24];
+	const char *enterprise;      /* 10 digits, or "" for a foreign company */
+	const char *country;         /* "BE" or ISO code */
+	const char *foreign_reg;
+	const char *name;
+	const char *address;
+	const char *contact_email;
+	const char *contact_phone;
+	const char *procedure;       /* "standard" or "exception" */
+	const char *created_at;
 };
 
 /* Creates the organisation with gap_person as its GAP, in tx, with audit events.
  * Returns the new id, -2 when the enterprise is already registered, -1 on error. */
 int64_t org_create(struct store_tx *tx, const struct org_new *n, int64_t gap_person,
     const struct actor *by);
-/* Reads an organisation. Returns 0, 1 (unknown) or -1. */
-int org_get(struct store_tx *tx, int64_t id, struct org *out);
+/* Reads an organisation, its texts in a; a NULL only checks that it exists (out->id set,
+ * texts NULL). Returns 0, 1 (unknown) or -1 (also when a is full). */
+int org_get(struct store_tx *tx, struct arena *a, int64_t id, struct org *out);
 /* The organisation registered for an enterprise number: its id, 0 when none, -1 on error. */
 int64_t org_by_enterprise(struct store_tx *tx, const char *enterprise);
 /* The GAP's person id (0 when none, -1 on error). */

@@ -5,114 +5,130 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "access/service.h"
 #include "access/sql.h"
 
+/* Fills at most max elements of size bytes at out from the rows of q, each by row (texts
+ * in a); ends q. Returns 0 or -1; *n the count. */
+static int
+rows_into(struct store_q *q, struct arena *a, void *out, size_t size, size_t max,
+    size_t *n, access_row_fn *row)
+{
+	int rc;
+
+	*n = 0;
+	while ((rc = store_next(q)) == 1 && *n < max) {
+		void *elem = (char *)out + *n * size;
+
+		memset(elem, 0, size);
+		if (row(q, a, elem) != 0) {
+			rc = -1;
+			break;
+		}
+		(*n)++;
+	}
+	store_done(q);
+	return rc < 0 ? -1 : 0;
+}
+
 int
-access_application_get(struct store_tx *tx, const char *code, struct access_app *out)
+access_application_get(struct store_tx *tx, struct arena *a, const char *code,
+    struct access_app *out)
 {
 	struct store_q *q;
-	int rc;
+	int rc, bad;
 
 	memset(out, 0, sizeof(*out));
 	if (store_query(tx, SQL_ACCESS_PROFILE_APP, &q, "t", code) != 0)
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		if (text_copy(out->quality, sizeof(out->quality), store_text(q, 0)) != 0)
-			rc = -1;
 		out->min_level = (int)store_int(q, 1);
-		for (int i = 0; i < 4; i++)
-			if (text_copy(out->name[i], sizeof(out->name[i]), store_text(q, 2 + i)) != 0)
-				rc = -1;
+		bad = a != NULL ? access_dup(a, &out->quality, store_text(q, 0)) : 0;
+		for (int i = 0; a != NULL && i < 4; i++)
+			bad |= access_dup(a, &out->name[i], store_text(q, 2 + i));
+		if (bad != 0)
+			rc = -1;
 	}
 	store_done(q);
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
 }
 
+/* access_row_fn: a profile of SQL_ACCESS_PROFILES. */
+static int
+profile_row(struct store_q *q, struct arena *a, void *elem)
+{
+	struct access_profile *p = elem;
+
+	p->account_id = store_int(q, 0);
+	p->org_quality_id = store_int(q, 1);
+	p->org_id = store_int(q, 2);
+	return access_dup(a, &p->enterprise, store_text(q, 3)) |
+	    access_dup(a, &p->org_name, store_text(q, 4)) |
+	    access_dup(a, &p->country, store_text(q, 5)) |
+	    access_dup(a, &p->foreign_reg, store_text(q, 6)) |
+	    access_dup(a, &p->role, store_text(q, 7));
+}
+
 int
-access_profiles_for(struct store_tx *tx, int64_t person_id, const char *application,
-    struct access_profile *out, size_t max, size_t *n)
+access_profiles_for(struct store_tx *tx, struct arena *a, int64_t person_id,
+    const char *application, struct access_profile *out, size_t max, size_t *n)
 {
 	struct store_q *q;
-	int rc;
 
 	*n = 0;
 	if (store_query(tx, SQL_ACCESS_PROFILES, &q, "it", person_id, application) != 0)
 		return -1;
-	while ((rc = store_next(q)) == 1 && *n < max) {
-		struct access_profile *p = &out[*n];
+	return rows_into(q, a, out, sizeof(*out), max, n, profile_row);
+}
 
-		memset(p, 0, sizeof(*p));
-		p->account_id = store_int(q, 0);
-		p->org_quality_id = store_int(q, 1);
-		p->org_id = store_int(q, 2);
-		if (text_copy(p->enterprise, sizeof(p->enterprise), store_text(q, 3)) != 0 ||
-		    text_copy(p->org_name, sizeof(p->org_name), store_text(q, 4)) != 0 ||
-		    text_copy(p->country, sizeof(p->country), store_text(q, 5)) != 0 ||
-		    text_copy(p->foreign_reg, sizeof(p->foreign_reg), store_text(q, 6)) != 0 ||
-		    text_copy(p->role, sizeof(p->role), store_text(q, 7)) != 0) {
-			rc = -1;
-			break;
-		}
-		(*n)++;
-	}
-	store_done(q);
-	return rc < 0 ? -1 : 0;
+/* access_row_fn: an organisation of SQL_ACCESS_PROFILE_MEMBERSHIPS. */
+static int
+membership_row(struct store_q *q, struct arena *a, void *elem)
+{
+	struct access_membership *m = elem;
+	const char *status = store_text(q, 3);
+
+	m->org_id = store_int(q, 0);
+	m->suspended = status == NULL || strcmp(status, "active") != 0;
+	return access_dup(a, &m->org_name, store_text(q, 1)) |
+	    access_dup(a, &m->enterprise, store_text(q, 2));
 }
 
 int
-access_memberships_of(struct store_tx *tx, int64_t person_id, struct access_membership *out, size_t max,
-    size_t *n)
+access_memberships_of(struct store_tx *tx, struct arena *a, int64_t person_id,
+    struct access_membership *out, size_t max, size_t *n)
 {
 	struct store_q *q;
-	int rc;
 
 	*n = 0;
 	if (store_query(tx, SQL_ACCESS_PROFILE_MEMBERSHIPS, &q, "i", person_id) != 0)
 		return -1;
-	while ((rc = store_next(q)) == 1 && *n < max) {
-		struct access_membership *m = &out[*n];
-		const char *status = store_text(q, 3);
+	return rows_into(q, a, out, sizeof(*out), max, n, membership_row);
+}
 
-		memset(m, 0, sizeof(*m));
-		m->org_id = store_int(q, 0);
-		if (text_copy(m->org_name, sizeof(m->org_name), store_text(q, 1)) != 0 ||
-		    text_copy(m->enterprise, sizeof(m->enterprise), store_text(q, 2)) != 0) {
-			rc = -1;
-			break;
-		}
-		m->suspended = status == NULL || strcmp(status, "active") != 0;
-		(*n)++;
-	}
-	store_done(q);
-	return rc < 0 ? -1 : 0;
+/* access_row_fn: a granter of SQL_ACCESS_PROFILE_GRANTERS. */
+static int
+granter_row(struct store_q *q, struct arena *a, void *elem)
+{
+	struct access_granter *g = elem;
+
+	g->org_id = store_int(q, 0);
+	return access_dup(a, &g->role, store_text(q, 1)) |
+	    access_dup(a, &g->first_name, store_text(q, 2)) |
+	    access_dup(a, &g->last_name, store_text(q, 3));
 }
 
 int
-access_granters_for(struct store_tx *tx, int64_t person_id, const char *application,
-    struct access_granter *out, size_t max, size_t *n)
+access_granters_for(struct store_tx *tx, struct arena *a, int64_t person_id,
+    const char *application, struct access_granter *out, size_t max, size_t *n)
 {
 	struct store_q *q;
-	int rc;
 
 	*n = 0;
 	if (store_query(tx, SQL_ACCESS_PROFILE_GRANTERS, &q, "it", person_id, application) != 0)
 		return -1;
-	while ((rc = store_next(q)) == 1 && *n < max) {
-		struct access_granter *g = &out[*n];
-
-		memset(g, 0, sizeof(*g));
-		g->org_id = store_int(q, 0);
-		if (text_copy(g->role, sizeof(g->role), store_text(q, 1)) != 0 ||
-		    text_copy(g->first_name, sizeof(g->first_name), store_text(q, 2)) != 0 ||
-		    text_copy(g->last_name, sizeof(g->last_name), store_text(q, 3)) != 0) {
-			rc = -1;
-			break;
-		}
-		(*n)++;
-	}
-	store_done(q);
-	return rc < 0 ? -1 : 0;
+	return rows_into(q, a, out, sizeof(*out), max, n, granter_row);
 }
 
 int

@@ -8,17 +8,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/arena.h"
 #include "base/utf8.h"
 #include "store/store.h"
 
 /* An application or quality name of the catalogue (CATALOGUE_NAME_MAX characters). */
 #define ACCESS_LABEL_SIZE UTF8_SIZE(200)
 
+/* Every text below is whole, NUL-terminated, in the arena given to the reader ("" when
+ * not set). */
+
 /* A secured application of the catalogue, with its names in fr, nl, de, en. */
 struct access_app {
-	char quality[33];
+	const char *quality;
 	int min_level;
-	char name[4][ACCESS_LABEL_SIZE];
+	const char *name[4];
 };
 
 /* One profile the person may choose: an active account granted the application within
@@ -27,27 +31,27 @@ struct access_profile {
 	int64_t account_id;
 	int64_t org_quality_id;
 	int64_t org_id;
-	char enterprise[11];              /* "" for a foreign organisation */
-	char org_name[ORG_NAME_SIZE];
-	char country[3];
-	char foreign_reg[UTF8_SIZE(64)];
-	char role[8];                     /* GL, COGL or USER within the quality */
+	const char *enterprise;           /* "" for a foreign organisation */
+	const char *org_name;
+	const char *country;
+	const char *foreign_reg;
+	const char *role;                 /* GL, COGL or USER within the quality */
 };
 
 /* An organisation where the person has an account, for the page without profile. */
 struct access_membership {
 	int64_t org_id;
-	char org_name[ORG_NAME_SIZE];
-	char enterprise[11];
+	const char *org_name;
+	const char *enterprise;
 	bool suspended;
 };
 
 /* A person who can grant applications in an organisation. */
 struct access_granter {
 	int64_t org_id;
-	char role[8];                     /* GAP, COGAP, GL, COGL */
-	char first_name[PERSON_NAME_SIZE];
-	char last_name[PERSON_NAME_SIZE];
+	const char *role;                 /* GAP, COGAP, GL, COGL */
+	const char *first_name;
+	const char *last_name;
 };
 
 /* The profile of a grant as it stands now, for the claims. */
@@ -61,20 +65,22 @@ struct access_profile_now {
 	char role[8];
 };
 
-/* Each reader returns -1 also when a stored text does not fit its array: never cut. */
+/* Each reader returns -1 also when its arena a is full: a text is never cut or left out. */
 
-/* Application code of the catalogue. Returns 0, 1 (unknown) or -1. */
-int access_application_get(struct store_tx *tx, const char *code, struct access_app *out);
+/* Application code of the catalogue (a NULL: its level only, texts NULL). Returns 0, 1
+ * (unknown) or -1. */
+int access_application_get(struct store_tx *tx, struct arena *a, const char *code,
+    struct access_app *out);
 /* The profiles of person for application (at most max). Returns 0 or -1; *n the count. */
-int access_profiles_for(struct store_tx *tx, int64_t person_id, const char *application,
-    struct access_profile *out, size_t max, size_t *n);
+int access_profiles_for(struct store_tx *tx, struct arena *a, int64_t person_id,
+    const char *application, struct access_profile *out, size_t max, size_t *n);
 /* The organisations where person has an account, active or suspended. 0 or -1. */
-int access_memberships_of(struct store_tx *tx, int64_t person_id,
+int access_memberships_of(struct store_tx *tx, struct arena *a, int64_t person_id,
     struct access_membership *out, size_t max, size_t *n);
 /* Who can grant application in the organisations of person: GAP, co-GAPs, and the
  * local managers of the application's quality. 0 or -1. */
-int access_granters_for(struct store_tx *tx, int64_t person_id, const char *application,
-    struct access_granter *out, size_t max, size_t *n);
+int access_granters_for(struct store_tx *tx, struct arena *a, int64_t person_id,
+    const char *application, struct access_granter *out, size_t max, size_t *n);
 /* Whether the account is active and still granted application within the activated
  * quality, and what the claims show. Returns 0, 1 (no longer) or -1. */
 int access_profile_now(struct store_tx *tx, int64_t account_id, int64_t org_quality_id,

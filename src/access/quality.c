@@ -16,12 +16,6 @@
 #include "registry/registry.h"
 #include "value/value.h"
 
-static char *
-dup(struct arena *a, const char *s)
-{
-	return arena_strdup(a, s ? s : "");
-}
-
 static const char *
 lang_of(const struct actor *who)
 {
@@ -30,16 +24,16 @@ lang_of(const struct actor *who)
 
 /* Reads the current row of SQL_ACCESS_ORG_QUALITIES / _ORG_QUALITY_GET into the
  * quality_info elem (an access_row_fn). */
-static void
+static int
 active_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct quality_info *out = elem;
 
 	out->id = store_int(q, 0);
-	out->code = dup(a, store_text(q, 1));
-	out->name = dup(a, store_text(q, 2));
-	out->email = dup(a, store_text(q, 3));
-	out->activated_at = dup(a, store_text(q, 4));
+	return access_dup(a, &out->code, store_text(q, 1)) |
+	    access_dup(a, &out->name, store_text(q, 2)) |
+	    access_dup(a, &out->email, store_text(q, 3)) |
+	    access_dup(a, &out->activated_at, store_text(q, 4));
 }
 
 /* Full row of an activated quality of org. Returns 0, 1 (not of org) or -1. */
@@ -53,15 +47,15 @@ oq_row(struct store_tx *tx, int64_t org, int64_t quality, const char *lang,
 	if (store_query(tx, SQL_ACCESS_ORG_QUALITY_GET, &q, "iit", quality, org, lang) != 0)
 		return -1;
 	rc = store_next(q);
-	if (rc == 1)
-		active_row(q, a, out);
+	if (rc == 1 && active_row(q, a, out) != 0)
+		rc = -1;
 	store_done(q);
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
 }
 
 int
-quality_read(struct store_tx *tx, int64_t org, int64_t quality, const char *lang,
-    char code[QUALITY_CODE_MAX + 1], char *name, size_t namelen)
+quality_read(struct store_tx *tx, struct arena *a, int64_t org, int64_t quality,
+    const char *lang, const char **code, const char **name)
 {
 	struct store_q *q;
 	int rc;
@@ -70,25 +64,23 @@ quality_read(struct store_tx *tx, int64_t org, int64_t quality, const char *lang
 	    lang ? lang : "fr") != 0)
 		return -1;
 	rc = store_next(q);
-	if (rc == 1) {
-		if ((code != NULL && text_copy(code, QUALITY_CODE_MAX + 1, store_text(q, 1)) != 0) ||
-		    (name != NULL && namelen > 0 && text_copy(name, namelen, store_text(q, 2)) != 0))
-			rc = -1;
-	}
+	if (rc == 1 && ((code != NULL && access_dup(a, code, store_text(q, 1)) != 0) ||
+	    (name != NULL && access_dup(a, name, store_text(q, 2)) != 0)))
+		rc = -1;
 	store_done(q);
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
 }
 
 /* access_row_fn: a secured application of SQL_ACCESS_APPS_OF_QUALITY. */
-static void
+static int
 app_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct app_info *app = elem;
 
-	app->code = dup(a, store_text(q, 0));
-	app->name = dup(a, store_text(q, 1));
-	app->description = dup(a, store_text(q, 2));
 	app->min_level = (int)store_int(q, 3);
+	return access_dup(a, &app->code, store_text(q, 0)) |
+	    access_dup(a, &app->name, store_text(q, 1)) |
+	    access_dup(a, &app->description, store_text(q, 2));
 }
 
 int
@@ -107,13 +99,13 @@ quality_apps(struct store_tx *tx, struct arena *a, const char *code, const char 
 }
 
 /* access_row_fn: a (code, name) row of the catalogue. */
-static void
+static int
 catalogue_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct quality_info *v = elem;
 
-	v->code = dup(a, store_text(q, 0));
-	v->name = dup(a, store_text(q, 1));
+	return access_dup(a, &v->code, store_text(q, 0)) |
+	    access_dup(a, &v->name, store_text(q, 1));
 }
 
 /* Reads the rows of a (code, name) query into a list. Returns the count or -1. */
@@ -134,15 +126,18 @@ quality_list(struct store_tx *tx, struct arena *a, int id, int64_t org, const ch
 }
 
 /* Opens tx on org and its quality (0: none), ACCESS_NOT_FOUND when either is unknown,
- * and checks the policy for action on that quality (access_open). */
+ * and checks the policy for action on that quality (access_open). o (may be NULL: org only
+ * checked to exist) receives the organisation, its texts in a. */
 static enum access_rc
 open_org(struct store *s, enum store_mode mode, const struct actor *who, int64_t org,
-    enum policy_action action, int64_t quality, struct store_tx **tx, struct org *o,
-    struct policy_actor *actor)
+    enum policy_action action, int64_t quality, struct store_tx **tx, struct arena *a,
+    struct org *o, struct policy_actor *actor)
 {
 	struct policy_target t = { .quality = quality };
+	struct org none;
 
-	return access_open(s, mode, who, org, action, &t, tx, o, actor);
+	return access_open(s, mode, who, org, action, &t, tx, o != NULL ? a : NULL,
+	    o != NULL ? o : &none, actor);
 }
 
 enum access_rc
@@ -155,7 +150,8 @@ quality_entity(struct store *s, const struct actor *who, int64_t org, struct are
 	int n;
 
 	memset(out, 0, sizeof(*out));
-	rc = open_org(s, STORE_READ, who, org, POLICY_ACTIVATE_QUALITY, 0, &tx, &out->org, &actor);
+	rc = open_org(s, STORE_READ, who, org, POLICY_ACTIVATE_QUALITY, 0, &tx, a, &out->org,
+	    &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	out->is_gap = (actor.roles & ROLE_GAP) != 0;
@@ -193,29 +189,32 @@ catalogue_quality(struct store_tx *tx, struct arena *a, const char *code, const 
 	if (store_query(tx, SQL_ACCESS_QUALITY_GET, &q, "tt", code, lang) != 0)
 		return -1;
 	rc = store_next(q);
-	if (rc == 1) {
-		out->code = dup(a, store_text(q, 0));
-		out->name = dup(a, store_text(q, 2));
-	}
+	if (rc == 1 && (access_dup(a, &out->code, store_text(q, 0)) |
+	    access_dup(a, &out->name, store_text(q, 2))) != 0)
+		rc = -1;
 	store_done(q);
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
 }
 
-/* The activated quality of org for a catalogue code: its id (0 none) and e-mail. */
+/* The activated quality of org for a catalogue code: its id (0 none) and e-mail into
+ * *email (may be NULL; in a, "" when none). -1 on error. */
 static int64_t
-active_by_code(struct store_tx *tx, int64_t org, const char *code, char *email, size_t n)
+active_by_code(struct store_tx *tx, struct arena *a, int64_t org, const char *code,
+    const char **email)
 {
 	struct store_q *q;
 	int64_t id = 0;
 	int rc;
 
+	if (email != NULL)
+		*email = "";
 	if (store_query(tx, SQL_ACCESS_ORG_QUALITY_BY_CODE, &q, "it", org, code) != 0)
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
 		id = store_int(q, 0);
-		if (email != NULL)
-			snprintf(email, n, "%s", store_text(q, 1) ? store_text(q, 1) : "");
+		if (email != NULL && access_dup(a, email, store_text(q, 1)) != 0)
+			rc = -1;
 	}
 	store_done(q);
 	return rc < 0 ? -1 : id;
@@ -229,14 +228,13 @@ quality_activation_start(struct store *s, const struct actor *who, int64_t org,
 	struct policy_actor actor;
 	struct store_tx *tx;
 	enum access_rc rc;
-	struct org o;
 	int64_t id;
 	int r;
 
 	memset(out, 0, sizeof(*out));
 	*apps = NULL;
 	*napps = 0;
-	rc = open_org(s, STORE_READ, who, org, POLICY_ACTIVATE_QUALITY, 0, &tx, &o, &actor);
+	rc = open_org(s, STORE_READ, who, org, POLICY_ACTIVATE_QUALITY, 0, &tx, NULL, NULL, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	r = catalogue_quality(tx, a, code, lang_of(who), out);
@@ -244,7 +242,7 @@ quality_activation_start(struct store *s, const struct actor *who, int64_t org,
 		store_rollback(&tx);
 		return r > 0 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
 	}
-	id = active_by_code(tx, org, out->code, NULL, 0);
+	id = active_by_code(tx, NULL, org, out->code, NULL);
 	r = id < 0 ? -1 : quality_apps(tx, a, out->code, lang_of(who), apps);
 	store_rollback(&tx);
 	if (r < 0)
@@ -254,41 +252,50 @@ quality_activation_start(struct store *s, const struct actor *who, int64_t org,
 	return id > 0 ? ACCESS_EXISTS : ACCESS_OK;
 }
 
-/* The NISS of the person acting ("" when they have none), through auth/person.h. */
+/* The NISS of the person acting into *niss ("" when they have none; in a), through
+ * auth/person.h. Returns 0 or -1. */
 static int
-own_niss(struct store_tx *tx, int64_t person, char niss[12])
+own_niss(struct store_tx *tx, struct arena *a, int64_t person, const char **niss)
 {
 	struct person p;
 	int rc = person_read(tx, person, &p);
 
-	niss[0] = '\0';
-	if (rc == 0)
-		snprintf(niss, 12, "%s", p.niss);
+	*niss = "";
+	if (rc == 0 && access_dup(a, niss, p.niss) != 0)
+		rc = -1;
 	return rc < 0 ? -1 : 0;
 }
 
-/* Step 1's checks: quality, e-mail, choice, NISS. Fills code, email and the manager's
- * NISS. Returns 0 (see err), 1 when the quality is active already, -1 on error. */
+/* What step 1 gives (texts in the arena of check_step1). */
+struct step1 {
+	struct quality_info q;     /* the catalogue quality */
+	const char *email;         /* the quality's e-mail, "" when refused */
+	const char *niss;          /* the local manager's NISS, "" when none */
+	int64_t active;            /* the quality when it is active already, else 0 */
+	const char *active_email;  /* … and its e-mail */
+};
+
+/* Step 1's checks: quality, e-mail, choice, NISS, into *o (texts in a). Returns 0 (see
+ * err) or -1 on error. */
 static int
 check_step1(struct store_tx *tx, struct arena *a, const struct actor *who, int64_t org,
-    const struct activation_input *in, struct quality_info *q, char email[ACCESS_EMAIL_MAX + 1],
-    char niss[12], int64_t *active, char *active_email, size_t active_len,
-    struct access_errors *err)
+    const struct activation_input *in, struct step1 *o, struct access_errors *err)
 {
 	size_t len;
 	int r;
 
-	r = catalogue_quality(tx, a, in->quality, lang_of(who), q);
+	memset(o, 0, sizeof(*o));
+	o->email = o->niss = o->active_email = "";
+	r = catalogue_quality(tx, a, in->quality, lang_of(who), &o->q);
 	if (r < 0)
 		return -1;
 	if (r > 0) {
 		access_error_add(err, "quality", N_("Choisissez une qualité de la liste."));
 		return 0;
 	}
-	*active = active_by_code(tx, org, q->code, active_email, active_len);
-	if (*active < 0)
+	o->active = active_by_code(tx, a, org, o->q.code, &o->active_email);
+	if (o->active < 0)
 		return -1;
-	email[0] = '\0';
 	len = in->email ? strlen(in->email) : 0;
 	if (len == 0)
 		access_error_add(err, "email_quality", N_("L'adresse e-mail de la qualité est obligatoire."));
@@ -296,12 +303,11 @@ check_step1(struct store_tx *tx, struct arena *a, const struct actor *who, int64
 		access_error_add(err, "email_quality",
 		    N_("L'adresse e-mail n'est pas valide (exemple : nom@exemple.be)."));
 	else
-		snprintf(email, ACCESS_EMAIL_MAX + 1, "%s", in->email);
-	niss[0] = '\0';
+		o->email = in->email;
 	if (in->mode != NULL && strcmp(in->mode, "self") == 0) {
-		if (own_niss(tx, who->person_id, niss) != 0)
+		if (own_niss(tx, a, who->person_id, &o->niss) != 0)
 			return -1;
-		if (niss[0] == '\0')
+		if (o->niss[0] == '\0')
 			access_error_add(err, "mode",
 			    N_("Votre numéro NISS n'est pas connu : désignez un gestionnaire local."));
 	} else if (in->mode != NULL && strcmp(in->mode, "gl") == 0) {
@@ -311,8 +317,8 @@ check_step1(struct store_tx *tx, struct arena *a, const struct actor *who, int64
 
 		if (why != BE_OK)
 			access_error_add(err, "niss", be_reason_msgid(why));
-		else
-			snprintf(niss, 12, "%s", parsed.digits);
+		else if (access_dup(a, &o->niss, parsed.digits) != 0)
+			return -1;
 	} else {
 		access_error_add(err, "mode",
 		    N_("Indiquez qui assurera la gestion de la qualité."));
@@ -322,34 +328,26 @@ check_step1(struct store_tx *tx, struct arena *a, const struct actor *who, int64
 
 enum access_rc
 quality_activation_step1(struct store *s, const struct actor *who, int64_t org,
-    const struct activation_input *in, struct user_prefill *gl, struct access_errors *err)
+    const struct activation_input *in, struct arena *a, struct user_prefill *gl,
+    struct access_errors *err)
 {
-	char email[ACCESS_EMAIL_MAX + 1], niss[12];
 	struct policy_actor actor;
-	struct quality_info q = { 0 };
 	struct store_tx *tx;
+	struct step1 one;
 	enum access_rc rc;
-	struct arena *a;
-	struct org o;
-	int64_t active = 0;
 	int r;
 
 	memset(err, 0, sizeof(*err));
 	memset(gl, 0, sizeof(*gl));
-	rc = open_org(s, STORE_READ, who, org, POLICY_ACTIVATE_QUALITY, 0, &tx, &o, &actor);
+	rc = open_org(s, STORE_READ, who, org, POLICY_ACTIVATE_QUALITY, 0, &tx, NULL, NULL,
+	    &actor);
 	if (rc != ACCESS_OK)
 		return rc;
-	a = arena_new(1 << 20);
-	if (a == NULL) {
-		store_rollback(&tx);
-		return ACCESS_ERROR;
-	}
-	r = check_step1(tx, a, who, org, in, &q, email, niss, &active, NULL, 0, err);
-	if (r == 0 && active > 0)
+	r = check_step1(tx, a, who, org, in, &one, err);
+	if (r == 0 && one.active > 0)
 		access_error_add(err, "quality", N_("Cette qualité est déjà activée."));
 	if (r == 0 && err->n == 0)
-		r = account_prefill(tx, a, org, niss, gl);
-	arena_free(a);
+		r = account_prefill(tx, a, org, one.niss, gl);
 	store_rollback(&tx);
 	if (r < 0)
 		return ACCESS_ERROR;
@@ -386,52 +384,49 @@ activation(struct store *s, const struct actor *who, int64_t org,
     const struct activation_input *in, struct access_errors *err, bool commit,
     int64_t *quality, bool *again)
 {
-	char email[ACCESS_EMAIL_MAX + 1], niss[12], active_email[ACCESS_EMAIL_MAX + 1] = "";
 	char object[40];
 	struct policy_actor actor;
-	struct quality_info q = { 0 };
 	struct store_tx *tx;
 	struct user_norm n;
+	struct step1 one;
 	enum access_rc rc;
 	struct arena *a;
-	struct org o;
-	int64_t active = 0, id, gap;
+	int64_t id, gap;
 	int r;
 
 	memset(err, 0, sizeof(*err));
 	if (again != NULL)
 		*again = false;
 	rc = open_org(s, commit ? STORE_WRITE : STORE_READ, who, org, POLICY_ACTIVATE_QUALITY,
-	    0, &tx, &o, &actor);
+	    0, &tx, NULL, NULL, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
-	a = arena_new(1 << 16);
+	a = arena_new(ACCESS_CALL_ARENA);     /* what is read and validated, for this call */
 	if (a == NULL) {
 		store_rollback(&tx);
 		return ACCESS_ERROR;
 	}
 	rc = ACCESS_ERROR;
-	r = check_step1(tx, a, who, org, in, &q, email, niss, &active, active_email,
-	    sizeof(active_email), err);
+	r = check_step1(tx, a, who, org, in, &one, err);
 	if (r < 0)
 		goto done;
 	if (err->n > 0) {
 		rc = ACCESS_INVALID;
 		goto done;
 	}
-	r = account_validate(tx, org, q.code, &in->gl, niss, &n, err);
+	r = account_validate(tx, a, org, one.q.code, &in->gl, one.niss, &n, err);
 	if (r < 0)
 		goto done;
-	if (active > 0) {
+	if (one.active > 0) {
 		/* Confirmed twice: the same activation is a success, another one is not. */
-		int64_t glp = gl_person(tx, active, NULL);
+		int64_t glp = gl_person(tx, one.active, NULL);
 
 		if (glp < 0)
 			goto done;
-		if (commit && strcmp(active_email, email) == 0 && n.person_id != 0 &&
+		if (commit && strcmp(one.active_email, one.email) == 0 && n.person_id != 0 &&
 		    glp == n.person_id) {
 			if (quality != NULL)
-				*quality = active;
+				*quality = one.active;
 			if (again != NULL)
 				*again = true;
 			rc = ACCESS_OK;
@@ -463,7 +458,7 @@ activation(struct store *s, const struct actor *who, int64_t org,
 		rc = ACCESS_OK;
 		goto done;
 	}
-	r = store_exec(tx, SQL_ACCESS_ORG_QUALITY_INSERT, "itti", org, q.code, email,
+	r = store_exec(tx, SQL_ACCESS_ORG_QUALITY_INSERT, "itti", org, one.q.code, one.email,
 	    who->person_id);
 	if (r == -2) {
 		access_error_add(err, "quality", N_("Cette qualité est déjà activée."));
@@ -475,8 +470,9 @@ activation(struct store *s, const struct actor *who, int64_t org,
 	id = store_last_id(tx);
 	snprintf(object, sizeof(object), "quality:%" PRId64, id);
 	if (access_audit_json(tx, who, &actor, org, "quality.activate", object,
-	    json_pack("{s:I,s:s,s:s,s:s}", "quality", (json_int_t)id, "code", q.code, "email",
-	    email, "manager", strcmp(in->mode, "self") == 0 ? "self" : "designated")) != 0)
+	    json_pack("{s:I,s:s,s:s,s:s}", "quality", (json_int_t)id, "code", one.q.code,
+	    "email", one.email, "manager",
+	    strcmp(in->mode, "self") == 0 ? "self" : "designated")) != 0)
 		goto done;
 	rc = account_add_member(tx, who, &actor, org, id, "GL", &n);
 	if (rc == ACCESS_CONFLICT)
@@ -512,19 +508,19 @@ quality_activate(struct store *s, const struct actor *who, int64_t org,
 }
 
 /* access_row_fn: a local manager or co-manager of SQL_ACCESS_QUALITY_MANAGERS. */
-static void
+static int
 quality_manager_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct quality_manager *m = elem;
 
 	m->account_id = store_int(q, 0);
-	m->type = dup(a, store_text(q, 1));
-	m->since = dup(a, store_text(q, 2));
 	m->person_id = store_int(q, 3);
-	m->last_name = dup(a, store_text(q, 4));
-	m->first_name = dup(a, store_text(q, 5));
-	m->username = dup(a, store_text(q, 6));
-	m->status = dup(a, store_text(q, 7));
+	return access_dup(a, &m->type, store_text(q, 1)) |
+	    access_dup(a, &m->since, store_text(q, 2)) |
+	    access_dup(a, &m->last_name, store_text(q, 4)) |
+	    access_dup(a, &m->first_name, store_text(q, 5)) |
+	    access_dup(a, &m->username, store_text(q, 6)) |
+	    access_dup(a, &m->status, store_text(q, 7));
 }
 
 enum access_rc
@@ -541,7 +537,7 @@ quality_get(struct store *s, const struct actor *who, int64_t org, int64_t quali
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	rc = open_org(s, STORE_READ, who, org, POLICY_MANAGE_USERS, quality, &tx, &out->org,
+	rc = open_org(s, STORE_READ, who, org, POLICY_MANAGE_USERS, quality, &tx, a, &out->org,
 	    &actor);
 	if (rc != ACCESS_OK)
 		return rc;
@@ -580,12 +576,12 @@ quality_set_email(struct store *s, const struct actor *who, int64_t org,
 	struct policy_actor actor;
 	struct store_tx *tx;
 	enum access_rc rc;
-	struct org o;
 	char object[40];
 	int r;
 
 	memset(err, 0, sizeof(*err));
-	rc = open_org(s, STORE_WRITE, who, org, POLICY_DESIGNATE_COGL, quality, &tx, &o, &actor);
+	rc = open_org(s, STORE_WRITE, who, org, POLICY_DESIGNATE_COGL, quality, &tx, NULL, NULL,
+	    &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	if (email == NULL || email[0] == '\0') {
@@ -635,15 +631,15 @@ quality_set_gl(struct store *s, const struct actor *who, int64_t org, int64_t qu
 	struct store_tx *tx;
 	struct store_q *q;
 	enum access_rc rc;
-	struct org o;
-	char type[8] = "", status[16] = "", object[32];
+	char object[32];
 	int64_t person = 0, old_account = 0, old_person, gap;
+	bool member = false, is_gl = false, active = false;
 	json_t *j;
 	int r;
 
 	memset(err, 0, sizeof(*err));
-	rc = open_org(s, STORE_WRITE, who, org, POLICY_ACTIVATE_QUALITY, quality, &tx, &o,
-	    &actor);
+	rc = open_org(s, STORE_WRITE, who, org, POLICY_ACTIVATE_QUALITY, quality, &tx, NULL,
+	    NULL, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	/* The new manager: a member of this quality. */
@@ -652,7 +648,7 @@ quality_set_gl(struct store *s, const struct actor *who, int64_t org, int64_t qu
 	r = store_next(q);
 	if (r == 1) {
 		person = store_int(q, 1);
-		snprintf(status, sizeof(status), "%s", store_text(q, 7));
+		active = store_text(q, 7) != NULL && strcmp(store_text(q, 7), "active") == 0;
 	}
 	store_done(q);
 	if (r < 0)
@@ -660,12 +656,14 @@ quality_set_gl(struct store *s, const struct actor *who, int64_t org, int64_t qu
 	if (store_query(tx, SQL_ACCESS_MEMBER_GET, &q, "ii", quality, account_id) != 0)
 		goto fail;
 	r = store_next(q);
-	if (r == 1)
-		snprintf(type, sizeof(type), "%s", store_text(q, 0));
+	if (r == 1 && store_text(q, 0) != NULL && store_text(q, 0)[0] != '\0') {
+		member = true;
+		is_gl = strcmp(store_text(q, 0), "GL") == 0;
+	}
 	store_done(q);
 	if (r < 0)
 		goto fail;
-	if (person == 0 || type[0] == '\0') {
+	if (person == 0 || !member) {
 		store_rollback(&tx);
 		return ACCESS_NOT_FOUND;
 	}
@@ -676,11 +674,11 @@ quality_set_gl(struct store *s, const struct actor *who, int64_t org, int64_t qu
 	rc = check_manager(s, &tx, who, org, quality, person, gap == person, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
-	if (strcmp(type, "GL") == 0) {
+	if (is_gl) {
 		store_rollback(&tx);
 		return ACCESS_EXISTS;
 	}
-	if (strcmp(status, "active") != 0) {
+	if (!active) {
 		access_error_add(err, "gl", N_("Un utilisateur suspendu ne peut pas devenir gestionnaire local."));
 		store_rollback(&tx);
 		return ACCESS_INVALID;

@@ -75,10 +75,10 @@ enum access_rc quality_entity(struct store *s, const struct actor *who, int64_t 
 enum access_rc quality_activation_start(struct store *s, const struct actor *who,
     int64_t org, const char *code, struct arena *a, struct quality_info *out,
     struct app_info **apps, size_t *napps);
-/* Checks step 1 (e-mail, choice, NISS) and prefills the local manager's form (step 2):
- * the one acting when mode is "self", the person of the NISS otherwise. */
+/* Checks step 1 (e-mail, choice, NISS) and prefills the local manager's form (step 2,
+ * texts in a): the one acting when mode is "self", the person of the NISS otherwise. */
 enum access_rc quality_activation_step1(struct store *s, const struct actor *who,
-    int64_t org, const struct activation_input *in, struct user_prefill *gl,
+    int64_t org, const struct activation_input *in, struct arena *a, struct user_prefill *gl,
     struct access_errors *err);
 /* Checks steps 1 and 2 together (for the confirmation page); changes nothing. */
 enum access_rc quality_activation_check(struct store *s, const struct actor *who,
@@ -103,10 +103,11 @@ enum access_rc quality_set_gl(struct store *s, const struct actor *who, int64_t 
 
 /* ---- for the other services of access/: inside the caller's transaction ---- */
 
-/* Reads the activated quality id of org: its catalogue code and name in lang (either may
- * be NULL). Returns 0, 1 (not of this organisation) or -1. */
-int quality_read(struct store_tx *tx, int64_t org, int64_t quality, const char *lang,
-    char code[QUALITY_CODE_MAX + 1], char *name, size_t namelen);
+/* Reads the activated quality id of org: its catalogue code and name in lang, in a
+ * (either may be NULL; a too when both are). Returns 0, 1 (not of this organisation) or
+ * -1. */
+int quality_read(struct store_tx *tx, struct arena *a, int64_t org, int64_t quality,
+    const char *lang, const char **code, const char **name);
 /* The applications of catalogue quality code in lang, allocated in a. Returns the count
  * or -1. */
 int quality_apps(struct store_tx *tx, struct arena *a, const char *code, const char *lang,

@@ -8,43 +8,35 @@
 #include "access/service.h"
 #include "access/sql.h"
 
-static const char *
-dup(struct arena *a, const char *s)
-{
-	const char *c = arena_strdup(a, s ? s : "");
-
-	return c ? c : "";
-}
-
 /* access_row_fn: a quality of SQL_ACCESS_RESP_QUALITIES. */
-static void
+static int
 quality_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct responsible_quality *rq = elem;
 
 	rq->quality_id = store_int(q, 0);
 	rq->org_id = store_int(q, 1);
-	rq->org_name = dup(a, store_text(q, 2));
-	rq->enterprise = dup(a, store_text(q, 3));
-	rq->foreign_reg = dup(a, store_text(q, 4));
-	rq->quality_name = dup(a, store_text(q, 5));
-	rq->quality_email = dup(a, store_text(q, 6));
-	rq->member_type = dup(a, store_text(q, 7));
-	rq->status = dup(a, store_text(q, 8));
-	rq->org_email = dup(a, store_text(q, 9));
-	rq->org_phone = dup(a, store_text(q, 10));
+	return access_dup(a, &rq->org_name, store_text(q, 2)) |
+	    access_dup(a, &rq->enterprise, store_text(q, 3)) |
+	    access_dup(a, &rq->foreign_reg, store_text(q, 4)) |
+	    access_dup(a, &rq->quality_name, store_text(q, 5)) |
+	    access_dup(a, &rq->quality_email, store_text(q, 6)) |
+	    access_dup(a, &rq->member_type, store_text(q, 7)) |
+	    access_dup(a, &rq->status, store_text(q, 8)) |
+	    access_dup(a, &rq->org_email, store_text(q, 9)) |
+	    access_dup(a, &rq->org_phone, store_text(q, 10));
 }
 
 /* access_row_fn: a manager of SQL_ACCESS_RESP_LOCAL or SQL_ACCESS_RESP_MAIN. */
-static void
+static int
 responsible_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct responsible *r = elem;
 
-	r->role = dup(a, store_text(q, 0));
-	r->last_name = dup(a, store_text(q, 1));
-	r->first_name = dup(a, store_text(q, 2));
-	r->email = dup(a, store_text(q, 3));
+	return access_dup(a, &r->role, store_text(q, 0)) |
+	    access_dup(a, &r->last_name, store_text(q, 1)) |
+	    access_dup(a, &r->first_name, store_text(q, 2)) |
+	    access_dup(a, &r->email, store_text(q, 3));
 }
 
 /* Reads the managers of statement id with parameter key into *v, *n. 0 or -1. */
@@ -77,7 +69,8 @@ responsibles_of(struct store *s, const struct actor *who, struct arena *a,
 
 	*out = NULL;
 	*n = 0;
-	rc = access_open(s, STORE_READ, who, 0, POLICY_CHANGE_OWN_DATA, &own, &tx, NULL, &actor);
+	rc = access_open(s, STORE_READ, who, 0, POLICY_CHANGE_OWN_DATA, &own, &tx, NULL, NULL,
+	    &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	if (store_query(tx, SQL_ACCESS_RESP_QUALITIES, &q, "it", who->person_id,

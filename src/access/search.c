@@ -42,7 +42,7 @@ struct search_plan {
 	int64_t members, maxid;
 	const char *last, *first, *username;   /* LIKE patterns or NULL */
 	const char *type, *status, *application;
-	char niss[12];
+	const char *niss;             /* 11 digits, "" for any */
 	bool filtered;
 	bool org_manager;             /* the one acting is GAP or co-GAP */
 	enum plan_kind kind;          /* the selective index, for counts and exports */
@@ -132,7 +132,6 @@ search_plan(struct store *s, enum store_mode mode, struct store_tx **tx,
 	enum policy_reason why = POLICY_ALLOWED;
 	enum access_rc rc = ACCESS_ERROR;
 	struct buf json;
-	struct org o;
 	int64_t maxid;
 	int n;
 
@@ -141,7 +140,7 @@ search_plan(struct store *s, enum store_mode mode, struct store_tx **tx,
 	p = arena_alloc(a, sizeof(*p));
 	if (p == NULL)
 		return ACCESS_ERROR;
-	rc = access_begin(s, mode, org, quality, tx, &o);
+	rc = access_begin(s, mode, org, quality, tx, NULL, &(struct org){ 0 });
 	if (rc != ACCESS_OK)
 		return rc;
 	buf_init(&json, 64 * 1024);
@@ -192,14 +191,15 @@ search_plan(struct store *s, enum store_mode mode, struct store_tx **tx,
 	p->application = nonempty(f->application);
 	if (p->application != NULL && strlen(p->application) > 31)
 		access_error_add(err, "f_application", N_("Choisissez une application de la liste."));
+	p->niss = "";
 	if (nonempty(f->niss) != NULL) {
 		struct be_niss parsed;
 		enum be_reason r = strlen(f->niss) > 31 ? BE_LENGTH : be_niss_parse(f->niss, &parsed);
 
 		if (r != BE_OK)
 			access_error_add(err, "f_niss", be_reason_msgid(r));
-		else
-			memcpy(p->niss, parsed.digits, sizeof(p->niss));
+		else if ((p->niss = arena_strdup(a, parsed.digits)) == NULL)
+			goto fail;
 	}
 	if (err->n > 0) {
 		rc = ACCESS_INVALID;
@@ -468,7 +468,7 @@ search_users(struct store *s, const struct actor *who, int64_t org, int64_t qual
 	    err);
 	if (rc != ACCESS_OK)
 		return rc;
-	if (org_get(tx, org, &out->org) != 0)
+	if (org_get(tx, a, org, &out->org) != 0)
 		goto fail;
 	out->nqualities = p->nqualities;
 	out->org_manager = p->org_manager;
@@ -557,7 +557,7 @@ audit_open(struct store *s, enum store_mode mode, struct store_tx **tx,
 
 	memset(err, 0, sizeof(*err));
 	memset(q, 0, sizeof(*q));
-	rc = access_open(s, mode, who, org, POLICY_READ_AUDIT, &t, tx, o, &actor);
+	rc = access_open(s, mode, who, org, POLICY_READ_AUDIT, &t, tx, a, o, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	access_org_label(*tx, org, q->org);
@@ -601,12 +601,10 @@ audit_row_of(struct store_q *sq, struct arena *a, struct audit_row *r)
 #define AUDIT_FMT "tItttt"
 
 /* access_row_fn: an action name of SQL_ACCESS_AUDIT_ACTIONS. */
-static void
+static int
 action_row(struct store_q *q, struct arena *a, void *elem)
 {
-	const char **action = elem;
-
-	*action = arena_strdup(a, text_or_empty(store_text(q, 0)));
+	return access_dup(a, elem, store_text(q, 0));
 }
 
 enum access_rc

@@ -13,16 +13,16 @@
 
 enum access_rc
 access_begin(struct store *s, enum store_mode mode, int64_t org, int64_t quality,
-    struct store_tx **tx, struct org *o)
+    struct store_tx **tx, struct arena *a, struct org *o)
 {
 	int r = 0;
 
 	if (store_begin(s, mode, tx) != 0)
 		return ACCESS_ERROR;
 	if (o != NULL)
-		r = org_get(*tx, org, o);
+		r = org_get(*tx, a, org, o);
 	if (r == 0 && quality > 0)
-		r = quality_read(*tx, org, quality, "fr", NULL, NULL, 0);
+		r = quality_read(*tx, NULL, org, quality, "fr", NULL, NULL);
 	if (r != 0) {
 		store_rollback(tx);
 		*tx = NULL;
@@ -55,9 +55,9 @@ access_check(struct store *s, struct store_tx **tx, const struct actor *who,
 enum access_rc
 access_open(struct store *s, enum store_mode mode, const struct actor *who,
     int64_t org, enum policy_action action, const struct policy_target *t,
-    struct store_tx **tx, struct org *o, struct policy_actor *actor)
+    struct store_tx **tx, struct arena *a, struct org *o, struct policy_actor *actor)
 {
-	enum access_rc rc = access_begin(s, mode, org, t->quality, tx, o);
+	enum access_rc rc = access_begin(s, mode, org, t->quality, tx, a, o);
 	int64_t target = 0;
 
 	if (rc != ACCESS_OK)
@@ -135,11 +135,21 @@ access_read_rows(struct store_q *q, struct arena *a, struct access_list *l, size
 		}
 		elem = (char *)l->v + l->n * size;
 		memset(elem, 0, size);
-		row(q, a, elem);
+		if (row(q, a, elem) != 0) {
+			r = -1;
+			break;
+		}
 		l->n++;
 	}
 	store_done(q);
 	return r < 0 ? -1 : 0;
+}
+
+int
+access_dup(struct arena *a, const char **dst, const char *src)
+{
+	*dst = arena_strdup(a, src != NULL ? src : "");
+	return *dst != NULL ? 0 : -1;
 }
 
 bool

@@ -15,22 +15,26 @@
 #include "policy/policy.h"
 #include "store/store.h"
 
-/* Opens *tx in mode, reads org into o (NULL: the organisation is not read) and checks
- * that quality (0: none) is one of org's. Returns ACCESS_OK, ACCESS_NOT_FOUND or
- * ACCESS_ERROR; on anything but ACCESS_OK *tx has been ended. */
+/* The cap of an arena a service call owns for what it reads and drops before returning. */
+#define ACCESS_CALL_ARENA ((size_t)16 << 20)
+
+/* Opens *tx in mode, reads org into o, its texts in a (o NULL: the organisation is not
+ * read; a NULL: only checked to exist, see org_get) and checks that quality (0: none) is
+ * one of org's. Returns ACCESS_OK, ACCESS_NOT_FOUND or ACCESS_ERROR; on anything but
+ * ACCESS_OK *tx has been ended. */
 enum access_rc access_begin(struct store *s, enum store_mode mode, int64_t org,
-    int64_t quality, struct store_tx **tx, struct org *o);
+    int64_t quality, struct store_tx **tx, struct arena *a, struct org *o);
 /* Asks the policy whether who may do action on t in org (access_allow). A refusal ends
  * *tx and is audited (access_refuse) with the person target_person (0: none) as object;
  * an error ends *tx too. */
 enum access_rc access_check(struct store *s, struct store_tx **tx,
     const struct actor *who, int64_t org, enum policy_action action,
     const struct policy_target *t, int64_t target_person, struct policy_actor *actor);
-/* access_begin for org and t's quality, then access_check of action on t; a target that
- * is the GAP (t->target_is_gap) is named in a refusal. */
+/* access_begin for org and t's quality (o, a as there), then access_check of action on
+ * t; a target that is the GAP (t->target_is_gap) is named in a refusal. */
 enum access_rc access_open(struct store *s, enum store_mode mode, const struct actor *who,
     int64_t org, enum policy_action action, const struct policy_target *t,
-    struct store_tx **tx, struct org *o, struct policy_actor *actor);
+    struct store_tx **tx, struct arena *a, struct org *o, struct policy_actor *actor);
 
 /* The roles in org (ROLE_GAP, ROLE_COGAP) of person when it is someone else than the one
  * acting (0 otherwise), into *roles: the policy's target_roles, so that nobody acts on the
@@ -55,12 +59,18 @@ struct access_list {
 	void *v;
 	size_t n, cap;
 };
-/* Fills elem, zeroed, from the current row of q (strings in a). */
-typedef void access_row_fn(struct store_q *q, struct arena *a, void *elem);
+/* Fills elem, zeroed, from the current row of q (strings in a). Returns 0, or -1 when
+ * the arena is full. */
+typedef int access_row_fn(struct store_q *q, struct arena *a, void *elem);
 /* Appends the rows of q to l, elements of size bytes grown in a, each filled by row;
  * ends q. Returns 0, or -1 (store failure, full arena). */
 int access_read_rows(struct store_q *q, struct arena *a, struct access_list *l, size_t size,
     access_row_fn *row);
+
+/* Sets *dst to a whole copy of src in a ("" for NULL: readers of a row get text, never
+ * NULL). Returns 0, or -1 when the arena is full: never a silently empty text. The results
+ * of several calls may be or-ed: 0 | -1 is -1. */
+int access_dup(struct arena *a, const char **dst, const char *src);
 
 /* Whether s is one of the NULL-terminated set. */
 bool access_one_of(const char *s, const char *const *set);

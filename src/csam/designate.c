@@ -291,7 +291,7 @@ fill_done(struct store_tx *tx, struct arena *a, const struct actor *who, int64_t
 
 	memset(done, 0, sizeof(*done));
 	done->enterprise = done->name = done->gap_name = "";
-	if (org_get(tx, org_id, &o) != 0 || csam_person_get(tx, a, gap_id, &p) != 0)
+	if (org_get(tx, a, org_id, &o) != 0 || csam_person_get(tx, a, gap_id, &p) != 0)
 		return -1;
 	done->org_id = org_id;
 	done->enterprise = csam_text(a, o.enterprise);
@@ -466,7 +466,7 @@ csam_designate(struct store *s, struct arena *a, const struct actor *who,
 		char object[32];
 
 		old_gap = org_gap(tx, e->org_id);
-		if (old_gap < 0 || org_get(tx, e->org_id, &old) != 0 ||
+		if (old_gap < 0 || org_get(tx, a, e->org_id, &old) != 0 ||
 		    org_replace_gap(tx, e->org_id, gap_id, &by) != 0 ||
 		    org_set_contact(tx, e->org_id, f->email, f->phone) != 0) {
 			rc = CSAM_ERROR;

@@ -69,7 +69,7 @@ csam_org_view(struct store *s, struct arena *a, const struct actor *who, int64_t
 	memset(out, 0, sizeof(*out));
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return CSAM_ERROR;
-	x = org_id > 0 ? org_get(tx, org_id, &o) : 1;
+	x = org_id > 0 ? org_get(tx, a, org_id, &o) : 1;
 	if (x != 0) {
 		store_rollback(&tx);
 		return x == 1 ? CSAM_NOT_FOUND : CSAM_ERROR;

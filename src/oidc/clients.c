@@ -273,7 +273,7 @@ static int
 app_min_level(struct store_tx *tx, const char *code)
 {
 	struct access_app app;
-	int rc = access_application_get(tx, code, &app);
+	int rc = access_application_get(tx, NULL, code, &app);
 
 	return rc == 0 ? app.min_level : rc == 1 ? 0 : -1;
 }

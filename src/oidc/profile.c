@@ -18,7 +18,7 @@ oidc_lang_index(const char *lang)
 }
 
 int
-oidc_app_get(struct store *s, const char *code, struct access_app *out)
+oidc_app_get(struct store *s, struct arena *a, const char *code, struct access_app *out)
 {
 	struct store_tx *tx;
 	int rc;
@@ -27,13 +27,13 @@ oidc_app_get(struct store *s, const char *code, struct access_app *out)
 		memset(out, 0, sizeof(*out));
 		return -1;
 	}
-	rc = access_application_get(tx, code, out);
+	rc = access_application_get(tx, a, code, out);
 	store_rollback(&tx);
 	return rc;
 }
 
 int
-oidc_profiles(struct store *s, int64_t person_id, const char *application,
+oidc_profiles(struct store *s, struct arena *a, int64_t person_id, const char *application,
     struct access_profile *out, size_t max, size_t *n)
 {
 	struct store_tx *tx;
@@ -42,14 +42,14 @@ oidc_profiles(struct store *s, int64_t person_id, const char *application,
 	*n = 0;
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
-	rc = access_profiles_for(tx, person_id, application, out, max, n);
+	rc = access_profiles_for(tx, a, person_id, application, out, max, n);
 	store_rollback(&tx);
 	return rc;
 }
 
 int
-oidc_memberships(struct store *s, int64_t person_id, struct access_membership *out,
-    size_t max, size_t *n)
+oidc_memberships(struct store *s, struct arena *a, int64_t person_id,
+    struct access_membership *out, size_t max, size_t *n)
 {
 	struct store_tx *tx;
 	int rc;
@@ -57,13 +57,13 @@ oidc_memberships(struct store *s, int64_t person_id, struct access_membership *o
 	*n = 0;
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
-	rc = access_memberships_of(tx, person_id, out, max, n);
+	rc = access_memberships_of(tx, a, person_id, out, max, n);
 	store_rollback(&tx);
 	return rc;
 }
 
 int
-oidc_granters(struct store *s, int64_t person_id, const char *application,
+oidc_granters(struct store *s, struct arena *a, int64_t person_id, const char *application,
     struct access_granter *out, size_t max, size_t *n)
 {
 	struct store_tx *tx;
@@ -72,7 +72,7 @@ oidc_granters(struct store *s, int64_t person_id, const char *application,
 	*n = 0;
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
-	rc = access_granters_for(tx, person_id, application, out, max, n);
+	rc = access_granters_for(tx, a, person_id, application, out, max, n);
 	store_rollback(&tx);
 	return rc;
 }

@@ -37,18 +37,20 @@ struct oidc_profile_data {
 /* Index of a language in the name arrays (fr 0, nl 1, de 2, en 3; others 0). */
 int oidc_lang_index(const char *lang);
 
-/* Reads application code. Returns 0, 1 (unknown) or -1. */
-int oidc_app_get(struct store *s, const char *code, struct access_app *out);
-/* The profiles of person for application (at most max). Returns 0 or -1; *n the count. */
-int oidc_profiles(struct store *s, int64_t person_id, const char *application,
-    struct access_profile *out, size_t max, size_t *n);
-/* The organisations where person has an account, active or suspended. 0 or -1. */
-int oidc_memberships(struct store *s, int64_t person_id, struct access_membership *out,
-    size_t max, size_t *n);
+/* Reads application code, its texts in a. Returns 0, 1 (unknown) or -1. */
+int oidc_app_get(struct store *s, struct arena *a, const char *code, struct access_app *out);
+/* The profiles of person for application (at most max), texts in a. Returns 0 or -1; *n
+ * the count. */
+int oidc_profiles(struct store *s, struct arena *a, int64_t person_id,
+    const char *application, struct access_profile *out, size_t max, size_t *n);
+/* The organisations where person has an account, active or suspended; texts in a. 0 or
+ * -1. */
+int oidc_memberships(struct store *s, struct arena *a, int64_t person_id,
+    struct access_membership *out, size_t max, size_t *n);
 /* Who can grant application in the organisations of person: GAP, co-GAPs, and the
- * local managers of the application's quality. 0 or -1. */
-int oidc_granters(struct store *s, int64_t person_id, const char *application,
-    struct access_granter *out, size_t max, size_t *n);
+ * local managers of the application's quality; texts in a. 0 or -1. */
+int oidc_granters(struct store *s, struct arena *a, int64_t person_id,
+    const char *application, struct access_granter *out, size_t max, size_t *n);
 /* Checks inside tx that the account is active and still granted application within the
  * activated quality, and reads what the claims show. Returns 0, 1 (no longer) or -1. */
 int oidc_profile_current(struct store_tx *tx, int64_t account_id, int64_t org_quality_id,

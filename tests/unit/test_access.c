@@ -21,6 +21,7 @@
 #include "access/export.h"
 #include "access/hierarchy.h"
 #include "access/org.h"
+#include "access/profiles.h"
 #include "access/quality.h"
 #include "access/responsibles.h"
 #include "access/search.h"
@@ -47,6 +48,7 @@ enum { P_GAP = 1, P_COGAP, P_GL, P_USER, P_OTHER_GAP, P_STRANGER, P_HELPDESK };
 struct fixture {
 	struct store_fixture fx;
 	sqlite3 *db;                     /* a second connection to count rows */
+	struct arena *a;                 /* what the services read for the tests */
 	int64_t org, other_org;
 };
 
@@ -113,6 +115,9 @@ setup(void **state)
 	F = calloc(1, sizeof(*F));
 	if (F == NULL || store_fixture_open(&F->fx, "access", 2) != 0)
 		return -1;
+	F->a = arena_new(0);
+	if (F->a == NULL)
+		return -1;
 	if (sqlite3_open(F->fx.path, &F->db) != SQLITE_OK)
 		return -1;
 	sqlite3_busy_timeout(F->db, 30000);
@@ -147,6 +152,7 @@ teardown(void **state)
 	/* Every test leaves an intact audit chain. */
 	assert_int_equal(audit_verify(F->fx.s, &rep), 0);
 	sqlite3_close(F->db);
+	arena_free(F->a);
 	if (store_fixture_close(&F->fx) != 0)
 		return -1;
 	free(F);
@@ -358,14 +364,14 @@ activation_bad_input(void **state)
 	int64_t events = count("SELECT count(*) FROM audit_event");
 
 	(void)state;
-	assert_int_equal(quality_activation_step1(F->fx.s, &w, F->org, &in, &gl, &err),
+	assert_int_equal(quality_activation_step1(F->fx.s, &w, F->org, &in, F->a, &gl, &err),
 	    ACCESS_INVALID);
 	assert_non_null(access_error_of(&err, "email_quality"));
 	assert_non_null(access_error_of(&err, "niss"));
 	memset(&err, 0, sizeof(err));
 	in.email = "qualite@example.be";
 	in.niss = NISS_GL;
-	assert_int_equal(quality_activation_step1(F->fx.s, &w, F->org, &in, &gl, &err), ACCESS_OK);
+	assert_int_equal(quality_activation_step1(F->fx.s, &w, F->org, &in, F->a, &gl, &err), ACCESS_OK);
 	/* Lukas is known: his names come from his record and cannot be changed here. */
 	assert_true(gl.names_locked);
 	assert_string_equal(gl.last_name, "Schmitz");
@@ -416,7 +422,7 @@ activation_with_new_person(void **state)
 	struct user_prefill gl;
 
 	(void)state;
-	assert_int_equal(quality_activation_step1(F->fx.s, &w, F->org, &in, &gl, &err), ACCESS_OK);
+	assert_int_equal(quality_activation_step1(F->fx.s, &w, F->org, &in, F->a, &gl, &err), ACCESS_OK);
 	assert_false(gl.names_locked);
 	assert_int_equal(quality_activate(F->fx.s, &w, F->org, &in, &err, NULL, NULL), ACCESS_OK);
 	assert_int_equal(count("SELECT count(*) FROM person WHERE niss = '75050500203' AND "
@@ -452,7 +458,7 @@ users_add_update_conflict(void **state)
 	    ACCESS_INVALID);
 	assert_int_equal(count("SELECT count(*) FROM person WHERE niss = '75050500401'"), 0);
 
-	assert_int_equal(account_get(F->fx.s, &gl, F->org, q, acc, &v), ACCESS_OK);
+	assert_int_equal(account_get(F->fx.s, &gl, F->org, q, acc, F->a, &v), ACCESS_OK);
 	assert_string_equal(v.type, "USER");
 	assert_int_equal(v.napps, 1);
 	v2 = v;
@@ -495,11 +501,11 @@ users_bad_input(void **state)
 	(void)state;
 	q = activate_health();
 	events = count("SELECT count(*) FROM audit_event");
-	assert_int_equal(account_prepare(F->fx.s, &gl, F->org, q, "12345", "USER", &pre, &err),
+	assert_int_equal(account_prepare(F->fx.s, &gl, F->org, q, "12345", "USER", F->a, &pre, &err),
 	    ACCESS_INVALID);
 	assert_non_null(access_error_of(&err, "niss"));
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(account_prepare(F->fx.s, &gl, F->org, q, NISS_GL, "USER", &pre, &err),
+	assert_int_equal(account_prepare(F->fx.s, &gl, F->org, q, NISS_GL, "USER", F->a, &pre, &err),
 	    ACCESS_INVALID);   /* already the GL of this quality */
 	memset(&err, 0, sizeof(err));
 	assert_int_equal(account_create(F->fx.s, &gl, F->org, q, &in, &err, NULL), ACCESS_INVALID);
@@ -522,7 +528,7 @@ users_bad_input(void **state)
 	assert_int_equal(count("SELECT count(*) FROM account"), 1);
 	/* Prefill of a known person. */
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(account_prepare(F->fx.s, &gl, F->org, q, "80.01.01-003.05", "USER", &pre,
+	assert_int_equal(account_prepare(F->fx.s, &gl, F->org, q, "80.01.01-003.05", "USER", F->a, &pre,
 	    &err), ACCESS_OK);
 	assert_true(pre.names_locked);
 	assert_string_equal(pre.last_name, "Janssens");
@@ -554,7 +560,7 @@ names_come_from_register_or_card(void **state)
 	    "country, source_line) VALUES ('" NISS_NEW "', 'Dupont', 'Anne Marie', NULL, 'F', "
 	    "'fr', 'BE', 2)");
 	/* Known to the register: its names, locked on the form. */
-	assert_int_equal(account_prepare(F->fx.s, &gl, F->org, q, NISS_NEW, "USER", &pre, &err),
+	assert_int_equal(account_prepare(F->fx.s, &gl, F->org, q, NISS_NEW, "USER", F->a, &pre, &err),
 	    ACCESS_OK);
 	assert_true(pre.names_locked);
 	assert_string_equal(pre.last_name, "Dupont");
@@ -568,7 +574,7 @@ names_come_from_register_or_card(void **state)
 	in.username = "choisi";
 	in.last_name = "Choisi";
 	in.first_name = "Nom";
-	assert_int_equal(account_prepare(F->fx.s, &gl, F->org, q, NISS_NEW2, "USER", &pre, &err),
+	assert_int_equal(account_prepare(F->fx.s, &gl, F->org, q, NISS_NEW2, "USER", F->a, &pre, &err),
 	    ACCESS_OK);
 	assert_false(pre.names_locked);
 	assert_int_equal(account_create(F->fx.s, &gl, F->org, q, &in, &err, NULL), ACCESS_OK);
@@ -594,7 +600,7 @@ users_suspend_remove(void **state)
 	(void)state;
 	q = activate_health();
 	assert_int_equal(add_user(P_GL, q, NISS_USER, "marie", "USER", NULL, 0, &acc), ACCESS_OK);
-	assert_int_equal(account_get(F->fx.s, &gl, F->org, q, acc, &v), ACCESS_OK);
+	assert_int_equal(account_get(F->fx.s, &gl, F->org, q, acc, F->a, &v), ACCESS_OK);
 	assert_int_equal(account_set_status(F->fx.s, &gl, F->org, q, acc, v.version, true, &err),
 	    ACCESS_OK);
 	assert_int_equal(count("SELECT count(*) FROM account WHERE status = 'suspended'"), 1);
@@ -605,7 +611,7 @@ users_suspend_remove(void **state)
 	    &err), ACCESS_OK);
 	/* Oneself: refused. */
 	gl_acc = count("SELECT id FROM account WHERE person_id = 3");
-	assert_int_equal(account_get(F->fx.s, &gl, F->org, q, gl_acc, &v), ACCESS_OK);
+	assert_int_equal(account_get(F->fx.s, &gl, F->org, q, gl_acc, F->a, &v), ACCESS_OK);
 	assert_true(v.is_self);
 	assert_int_equal(account_set_status(F->fx.s, &gl, F->org, q, gl_acc, v.version, true, &err),
 	    ACCESS_INVALID);
@@ -646,7 +652,7 @@ cogl_and_gl_change(void **state)
 		denied = denied_events();
 		assert_int_equal(add_user(P_USER, q, NISS_STRANGER, "sophie", "USER", NULL, 0, &acc2),
 		    ACCESS_OK);
-		assert_int_equal(account_get(F->fx.s, &cogl, F->org, q, acc2, &v), ACCESS_OK);
+		assert_int_equal(account_get(F->fx.s, &cogl, F->org, q, acc2, F->a, &v), ACCESS_OK);
 		{
 			struct user_input in = {
 				.username = "sophie", .language = "fr", .email = "nadia@example.be",
@@ -660,7 +666,7 @@ cogl_and_gl_change(void **state)
 		assert_int_equal(count("SELECT count(*) FROM quality_member WHERE type = 'COGL'"), 1);
 	}
 	/* Back to USER by the GL. */
-	assert_int_equal(account_get(F->fx.s, &gl, F->org, q, acc, &v), ACCESS_OK);
+	assert_int_equal(account_get(F->fx.s, &gl, F->org, q, acc, F->a, &v), ACCESS_OK);
 	{
 		struct user_input in = {
 			.username = "marie", .language = "fr", .email = "nadia@example.be",
@@ -725,7 +731,7 @@ policy_refusals_are_audited(void **state)
 		before_denied = denied_events();
 		assert_int_equal(add_user(P_GL, qb, NISS_STRANGER, "sophie", "USER", NULL, 0, NULL),
 		    ACCESS_DENIED);
-		assert_int_equal(account_get(F->fx.s, &gl, F->org, qb, acc, &v), ACCESS_DENIED);
+		assert_int_equal(account_get(F->fx.s, &gl, F->org, qb, acc, F->a, &v), ACCESS_DENIED);
 		assert_int_equal(search_users(F->fx.s, &gl, F->org, qb, &none, 1, 25, a, &page, &err),
 		    ACCESS_DENIED);
 		assert_int_equal(denied_events(), before_denied + 3);
@@ -807,7 +813,7 @@ policy_refusals_are_audited(void **state)
 		exec_sql("UPDATE quality_member SET type = 'COGL' WHERE account_id = (SELECT id FROM "
 		    "account WHERE person_id = 4)");
 		cogl = who(P_USER);
-		assert_int_equal(account_get(F->fx.s, &cogl, F->org, qb, gap_acc, &v), ACCESS_OK);
+		assert_int_equal(account_get(F->fx.s, &cogl, F->org, qb, gap_acc, F->a, &v), ACCESS_OK);
 		assert_true(v.is_gap);
 		assert_int_equal(account_set_status(F->fx.s, &cogl, F->org, qb, gap_acc, v.version, true,
 		    &err), ACCESS_DENIED);
@@ -890,7 +896,7 @@ policy_table_cells(void **state)
 			memset(&err, 0, sizeof(err));
 			got[0] = quality_activation_start(F->fx.s, &w, F->org, "health_care", a, &qi, &apps,
 			    &napps);
-			got[1] = account_prepare(F->fx.s, &w, F->org, qa, NISS_NEW, "COGL", &pre, &err);
+			got[1] = account_prepare(F->fx.s, &w, F->org, qa, NISS_NEW, "COGL", F->a, &pre, &err);
 			got[2] = search_users(F->fx.s, &w, F->org, qa, &f, 1, 25, a, &page, &err);
 			sink_out.n = 0;
 			got[3] = export_users(F->fx.s, &w, F->org, qa, &f, ';', same, NULL, to_sink,
@@ -1161,7 +1167,7 @@ cogaps_hierarchy_audit(void **state)
 		struct user_input acc = { .title = "M.", .language = "nl",
 		    .email = "lukas@example.be" };
 
-		assert_int_equal(hierarchy_own_get(F->fx.s, &gl, F->org, &d), ACCESS_OK);
+		assert_int_equal(hierarchy_own_get(F->fx.s, &gl, F->org, F->a, &d), ACCESS_OK);
 		assert_true(d.has_account);
 		assert_int_equal(hierarchy_own_update(F->fx.s, &gl, F->org, "l@example.be", "de", &acc,
 		    d.version, &err), ACCESS_OK);
@@ -1361,6 +1367,71 @@ responsibles_of_a_user(void **state)
 	arena_free(a);
 }
 
+/* Stored texts longer than the arrays the readers used to copy into (an address of 2000
+ * bytes where 1201 fitted, an organisation name of 1000 where 801 did, a local e-mail of
+ * 300 where 255 did, an application name of 900 where 801 did) are read whole, by the
+ * pages' services and the OpenID provider's read model; an arena too small is an error,
+ * never an empty or a cut text. */
+static void
+stored_texts_whole(void **state)
+{
+	static const char *const medseip[] = { "MEDSEIP" };
+	struct actor gap = who(P_GAP), gl = who(P_GL);
+	char address[2001], name[1001], local[301], app_name[901], sql[4096];
+	struct access_profile p[4];
+	struct access_app app;
+	struct user_view v;
+	struct store_tx *tx;
+	struct arena *tiny;
+	struct org o;
+	int64_t q, acc = 0, person;
+	size_t n = 0;
+
+	(void)state;
+	memset(address, 'a', sizeof(address) - 1);
+	address[sizeof(address) - 1] = '\0';
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	memset(local, 'l', sizeof(local) - 1);
+	local[sizeof(local) - 1] = '\0';
+	memset(app_name, 'p', sizeof(app_name) - 1);
+	app_name[sizeof(app_name) - 1] = '\0';
+	q = activate_health();
+	assert_int_equal(add_user(P_GL, q, NISS_NEW, "nadia.nouveau", "USER", medseip, 1, &acc),
+	    ACCESS_OK);
+	person = count("SELECT person_id FROM account WHERE username = 'nadia.nouveau'");
+	snprintf(sql, sizeof(sql), "UPDATE organisation SET address = '%s', name = '%s' "
+	    "WHERE id = %" PRId64, address, name, F->org);
+	exec_sql(sql);
+	snprintf(sql, sizeof(sql), "UPDATE account SET local_email = '%s' WHERE id = %" PRId64,
+	    local, acc);
+	exec_sql(sql);
+	snprintf(sql, sizeof(sql), "UPDATE application SET name_fr = '%s' WHERE code = 'MEDSEIP'",
+	    app_name);
+	exec_sql(sql);
+
+	assert_int_equal(hierarchy_org(F->fx.s, &gap, F->org, F->a, &o), ACCESS_OK);
+	assert_string_equal(o.address, address);
+	assert_string_equal(o.name, name);
+	assert_int_equal(account_get(F->fx.s, &gl, F->org, q, acc, F->a, &v), ACCESS_OK);
+	assert_string_equal(v.local_email, local);
+	assert_int_equal(v.napps, 1);
+	assert_string_equal(v.apps[0], "MEDSEIP");
+	assert_int_equal(store_begin(F->fx.s, STORE_READ, &tx), 0);
+	assert_int_equal(access_application_get(tx, F->a, "MEDSEIP", &app), 0);
+	assert_string_equal(app.name[0], app_name);
+	assert_int_equal(access_profiles_for(tx, F->a, person, "MEDSEIP", p, 4, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(p[0].org_name, name);
+	/* No room for the address: the reader fails, it does not give less. */
+	tiny = arena_new(1024);
+	assert_non_null(tiny);
+	assert_int_equal(org_get(tx, tiny, F->org, &o), -1);
+	assert_int_equal(access_profiles_for(tx, tiny, person, "MEDSEIP", p, 4, &n), -1);
+	arena_free(tiny);
+	store_rollback(&tx);
+}
+
 int
 main(void)
 {
@@ -1384,6 +1455,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(cogaps_hierarchy_audit, setup, teardown),
 		cmocka_unit_test_setup_teardown(cogap_one_rule_set, setup, teardown),
 		cmocka_unit_test_setup_teardown(catalogue_additions, setup, teardown),
+		cmocka_unit_test_setup_teardown(stored_texts_whole, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -158,8 +158,8 @@ silent(struct web_req *r, const struct authz_in *in, const struct oidc_request *
 	    (req->max_age >= 0 && now - s->auth_time > req->max_age))
 		return refuse(r, in, "login_required", "the user must log in");
 	profiles = arena_alloc(web_arena(r), sizeof(*profiles) * OIDC_PROFILES_MAX);
-	if (profiles == NULL || oidc_profiles(app->store, s->person_id, in->client->application,
-	    profiles, OIDC_PROFILES_MAX, &n) != 0)
+	if (profiles == NULL || oidc_profiles(app->store, web_arena(r), s->person_id,
+	    in->client->application, profiles, OIDC_PROFILES_MAX, &n) != 0)
 		return -1;
 	if (n == 0)
 		return refuse(r, in, "interaction_required",

@@ -186,8 +186,9 @@ no_profile(struct web_req *r, const struct flow *f)
 	m = arena_alloc(web_arena(r), sizeof(*m) * OIDC_PROFILES_MAX);
 	g = arena_alloc(web_arena(r), sizeof(*g) * OIDC_PROFILES_MAX * 4);
 	if (m == NULL || g == NULL ||
-	    oidc_memberships(app->store, s->person_id, m, OIDC_PROFILES_MAX, &nm) != 0 ||
-	    oidc_granters(app->store, s->person_id, f->client.application, g,
+	    oidc_memberships(app->store, web_arena(r), s->person_id, m, OIDC_PROFILES_MAX,
+	    &nm) != 0 ||
+	    oidc_granters(app->store, web_arena(r), s->person_id, f->client.application, g,
 	    OIDC_PROFILES_MAX * 4, &ng) != 0)
 		return -1;
 	oidc_audit_refusal(app->store, "authorize", f->client.id, s->person_id, "no_grant", &ctx);
@@ -259,7 +260,7 @@ profiles_of(struct web_req *r, const struct flow *f, struct access_profile **p, 
 	*p = arena_alloc(web_arena(r), sizeof(**p) * OIDC_PROFILES_MAX);
 	if (*p == NULL)
 		return -1;
-	return oidc_profiles(app->store, s->person_id, f->client.application, *p,
+	return oidc_profiles(app->store, web_arena(r), s->person_id, f->client.application, *p,
 	    OIDC_PROFILES_MAX, n);
 }
 

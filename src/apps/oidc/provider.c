@@ -226,9 +226,9 @@ oidc_app_name(struct web_req *r, const char *application)
 	struct app *app = web_app(r);
 	struct access_app a;
 
-	if (oidc_app_get(app->store, application, &a) != 0)
+	if (oidc_app_get(app->store, web_arena(r), application, &a) != 0)
 		return application;
-	return arena_strdup(web_arena(r), a.name[oidc_lang_index(web_lang(r))]);
+	return a.name[oidc_lang_index(web_lang(r))];
 }
 
 int

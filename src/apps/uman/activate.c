@@ -41,7 +41,7 @@ wizard_load(struct web_req *r, struct wizard *w, const char *code, bool active_o
 		return 0;
 	}
 	w->here.org_manager = true;
-	rc = hierarchy_org(uman_store(r), &w->who, w->here.org, &w->org);
+	rc = hierarchy_org(uman_store(r), &w->who, w->here.org, web_arena(r), &w->org);
 	if (rc != ACCESS_OK) {
 		uman_fail(r, rc);
 		return 0;
@@ -140,7 +140,8 @@ to_manager(struct web_req *r)
 	if (!wizard_load(r, &w, web_form(r, "quality"), false))
 		return 0;
 	read_step1(r, &in);
-	rc = quality_activation_step1(uman_store(r), &w.who, w.here.org, &in, &gl, &err);
+	rc = quality_activation_step1(uman_store(r), &w.who, w.here.org, &in, web_arena(r), &gl,
+	    &err);
 	if (rc == ACCESS_INVALID)
 		return step1(r, &w, 422, &err);
 	if (rc != ACCESS_OK)

@@ -64,7 +64,7 @@ detail_page(struct web_req *r, int status, const struct access_errors *err)
 
 	if (!uman_enter(r, &who, &here))
 		return 0;
-	rc = hierarchy_org(uman_store(r), &who, here.org, &o);
+	rc = hierarchy_org(uman_store(r), &who, here.org, web_arena(r), &o);
 	if (rc != ACCESS_OK)
 		return uman_fail(r, rc);
 	here.org_manager = true;

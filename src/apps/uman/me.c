@@ -25,7 +25,7 @@ page(struct web_req *r, int status, bool typed, const struct access_errors *err,
 	org = web_id(web_query(r, "org"));
 	if (org == 0)
 		org = web_id(web_form(r, "org"));
-	rc = hierarchy_own_get(uman_store(r), &who, org, &d);
+	rc = hierarchy_own_get(uman_store(r), &who, org, web_arena(r), &d);
 	if (rc != ACCESS_OK)
 		return uman_fail(r, rc);
 	here.org = org;

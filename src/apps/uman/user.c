@@ -30,7 +30,7 @@ load(struct web_req *r, struct user_ctx *u)
 	rc = quality_get(uman_store(r), &u->who, u->here.org, u->here.quality, web_arena(r), &u->q);
 	if (rc == ACCESS_OK)
 		rc = account_get(uman_store(r), &u->who, u->here.org, u->here.quality, u->account,
-		    &u->v);
+		    web_arena(r), &u->v);
 	if (rc != ACCESS_OK) {
 		uman_fail(r, rc);
 		return 0;
@@ -45,19 +45,16 @@ page(struct web_req *r, struct user_ctx *u, int status, const struct user_input 
     const struct access_errors *err, const char *message_msgid)
 {
 	struct tmpl_ctx *c = uman_page(r, N_("Modifier un utilisateur"), &u->here, true);
-	const char *apps[ACCESS_MAX_APPS];
 	struct user_input stored = {
 		.username = u->v.username, .last_name = u->v.last_name,
 		.first_name = u->v.first_name, .title = u->v.title, .language = u->v.language,
 		.email = u->v.email, .local_email = u->v.local_email, .type = u->v.type,
-		.apps = apps, .napps = u->v.napps,
+		.apps = u->v.apps, .napps = u->v.napps,
 	};
 	const char *type;
 
 	if (c == NULL)
 		return -1;
-	for (size_t i = 0; i < u->v.napps; i++)
-		apps[i] = u->v.apps[i];
 	if (in == NULL)
 		in = &stored;
 	/* Names are the person's record: always the stored ones. */

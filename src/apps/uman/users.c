@@ -275,7 +275,7 @@ delete_ask(struct web_req *r)
 	for (size_t i = 0; i < n; i++) {
 		struct user_view v;
 		enum access_rc rc = account_get(uman_store(r), &u.who, u.here.org, u.here.quality,
-		    ids[i], &v);
+		    ids[i], web_arena(r), &v);
 		struct tmpl_ctx *row;
 
 		if (rc != ACCESS_OK)
@@ -352,7 +352,7 @@ new_start(struct web_req *r)
 	if (!load(r, &u))
 		return 0;
 	rc = account_prepare(uman_store(r), &u.who, u.here.org, u.here.quality,
-	    web_form(r, "niss"), type_of(r), &pre, &err);
+	    web_form(r, "niss"), type_of(r), web_arena(r), &pre, &err);
 	if (rc == ACCESS_INVALID)
 		return list_page(r, &u, 422, &err);
 	if (rc != ACCESS_OK)
@@ -381,7 +381,7 @@ new_confirm(struct web_req *r)
 	uman_read_user(r, &in);
 	in.type = type_of(r);
 	rc = account_check_names(uman_store(r), &u.who, u.here.org, u.here.quality, &in, &err,
-	    &names);
+	    web_arena(r), &names);
 	/* Someone knows this person: their names, not what was typed (or tampered with). */
 	locked = names.locked;
 	if (locked) {
