@@ -38,6 +38,10 @@ int cmd_eid(int argc, char **argv);
 int cmd_helpdesk(int argc, char **argv);
 int cmd_catalogue(int argc, char **argv);
 int cmd_mail(int argc, char **argv);
+int cmd_person_world(int argc, char **argv);
+int cmd_org(int argc, char **argv);
+int cmd_account(int argc, char **argv);
+int cmd_quality(int argc, char **argv);
 
 /* Takes "--NAME VALUE" or "--NAME=VALUE" at argv[*i] (moving *i past the value); true
  * when argv[*i] is that option with its value, *value pointing into argv. */

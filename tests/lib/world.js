@@ -6,11 +6,13 @@ import { spawnSync } from 'node:child_process';
 
 import { BIN, Client, PATIENCE, sanitizerReports } from './server.js';
 
-/** Runs `portier ARGS --db srv.db` synchronously; returns { code, stdout, stderr }. Any
- * sanitizer report fails the test (under PORTIER_SAN=1). */
-export function cli(srv, args) {
+/** Runs `portier ARGS --db srv.db` synchronously (input: its standard input, if any);
+ * returns { code, stdout, stderr }. Any sanitizer report fails the test (under
+ * PORTIER_SAN=1). */
+export function cli(srv, args, input) {
   const r = spawnSync(BIN, [...args, '--db', srv.db], {
-    encoding: 'utf8', timeout: 2 * PATIENCE, stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8', timeout: 2 * PATIENCE, input,
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
   assert.deepEqual(sanitizerReports(r.stderr ?? ''), [], `sanitizer report from portier ${args.join(' ')}`);
   return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
@@ -80,4 +82,103 @@ export function newestPersonOf(srv, action) {
   const m = /^person:(\d+)$/.exec(e?.object ?? '');
   assert.ok(m, `no ${action} event naming a person`);
   return Number(m[1]);
+}
+
+/** Runs `portier ARGS` and requires success; returns its standard output. */
+function must(srv, args, input) {
+  const r = cli(srv, args, input);
+  assert.equal(r.code, 0, `portier ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** The number after word in a command's output ("person 4" -> 4). */
+function idAfter(out, word) {
+  const m = new RegExp(`${word} (\\d+)`).exec(out);
+  assert.ok(m, `no ${word} id in: ${out}`);
+  return Number(m[1]);
+}
+
+/** Brings a person into portier (`portier person add`): names of the persons register
+ * when it knows the NISS, else last/first; with username and password, access codes too
+ * (password on standard input). extra: more settings (the server's password cost …).
+ * Returns the person id. */
+export function addPerson(srv, { niss, last, first, lang, email, username, password, extra = [] }) {
+  const args = ['person', 'add', '--niss', niss];
+  if (last !== undefined) args.push('--last-name', last, '--first-name', first);
+  if (lang) args.push('--lang', lang);
+  if (email) args.push('--email', email);
+  if (username) args.push('--username', username, '--password-stdin', ...extra);
+  return idAfter(must(srv, args, username ? `${password}\n` : undefined), 'person');
+}
+
+/** Gives a known person access codes (`portier person set-password`). */
+export function setPassword(srv, { niss, username, password, extra = [] }) {
+  must(srv, ['person', 'set-password', '--niss', niss, '--username', username,
+    '--password-stdin', ...extra], `${password}\n`);
+}
+
+/** What portier holds about the person of a NISS (`portier person show`), or null when
+ * it does not know them. */
+export function personOf(srv, niss) {
+  const r = cli(srv, ['person', 'show', '--niss', niss]);
+  if (r.code === 1) return null;
+  assert.equal(r.code, 0, `portier person show: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+/** Registers an organisation with its GAP (`portier org add`); returns its id. */
+export function addOrg(srv, { enterprise, name, gap, email, phone }) {
+  const args = ['org', 'add', '--enterprise', enterprise, '--name', name, '--gap', gap];
+  if (email) args.push('--contact-email', email);
+  if (phone) args.push('--contact-phone', phone);
+  return idAfter(must(srv, args), 'organisation');
+}
+
+/** Activates a quality of an organisation with its local manager (`portier quality
+ * activate`, in the name of the GAP unless as): returns { quality, account } (the GL's). */
+export function activateQuality(srv, { org, quality = 'health_related', email, gl, username, userEmail, lang, apps = [], as }) {
+  const args = ['quality', 'activate', '--org', String(org), '--quality', quality, '--email', email,
+    '--gl', gl, '--username', username, '--user-email', userEmail];
+  if (lang) args.push('--lang', lang);
+  for (const a of apps) args.push('--app', a);
+  if (as) args.push('--as', as);
+  const out = must(srv, args);
+  return { quality: idAfter(out, 'quality'), account: idAfter(out, 'account') };
+}
+
+/** Adds a user (or co-manager) to an activated quality (`portier account add`, in the
+ * name of the GAP unless as); returns the account id. */
+export function addAccount(srv, { org, quality, niss, username, email, lang, type, apps = [], last, first, as }) {
+  const args = ['account', 'add', '--org', String(org), '--quality', String(quality), '--niss', niss,
+    '--username', username, '--email', email];
+  if (lang) args.push('--lang', lang);
+  if (type) args.push('--type', type);
+  if (last !== undefined) args.push('--last-name', last, '--first-name', first);
+  for (const a of apps) args.push('--app', a);
+  if (as) args.push('--as', as);
+  return idAfter(must(srv, args), 'account');
+}
+
+/** Suspends (suspend true) or reactivates an account (`portier account suspend|reactivate`,
+ * in the name of the GAP unless as). */
+export function setAccountStatus(srv, { org, quality, account, suspend, as }) {
+  const args = ['account', suspend ? 'suspend' : 'reactivate', '--org', String(org),
+    '--quality', String(quality), '--account', String(account)];
+  if (as) args.push('--as', as);
+  must(srv, args);
+}
+
+/** Adds a secured application to the catalogue (`portier catalogue add-application`):
+ * names { fr, nl, de, en }, descriptions the same unless desc. */
+export function addApplication(srv, { code, quality = 'health_related', sort, minLevel, names, desc = names }) {
+  const args = ['catalogue', 'add-application', '--code', code, '--quality', quality];
+  if (sort !== undefined) args.push('--sort', String(sort));
+  if (minLevel !== undefined) args.push('--min-level', String(minLevel));
+  for (const l of ['fr', 'nl', 'de', 'en']) args.push(`--name-${l}`, names[l], `--desc-${l}`, desc[l]);
+  must(srv, args);
+}
+
+/** True when the catalogue holds application code (`portier catalogue list`). */
+export function catalogueHas(srv, code) {
+  return must(srv, ['catalogue', 'list']).split('\n').some((l) => l.trim().split('\t')[0] === code);
 }
