@@ -4,12 +4,16 @@
  * manager would on /acces. The world-building of the test suites goes through here. */
 #include "cmd/cmd.h"
 
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "access/account.h"
 #include "access/org.h"
 #include "access/quality.h"
+#include "access/search.h"
+#include "base/arena.h"
 #include "cmd/opts.h"
 #include "store/store.h"
 
@@ -33,6 +37,7 @@ static const char usage_account[] =
     "           [--last-name TEXT --first-name TEXT] [--as NISS] [--db PATH]\n"
     "       portier account suspend --org ID --quality ID --account ID [--as NISS]\n"
     "       portier account reactivate --org ID --quality ID --account ID [--as NISS]\n"
+    "       portier account list --org ID [--quality ID] [--as NISS]\n"
     "\n"
     "add makes the person of NISS a user (or co-manager) of the activated quality ID with\n"
     "the applications of --app, as a manager does at /acces: the person and the account are\n"
@@ -40,6 +45,10 @@ static const char usage_account[] =
     "reactivate change the account's status. The operator acts in the name of the\n"
     "organisation's GAP, or of the manager of --as: the access policy and the form's checks\n"
     "apply and the audit names that manager (source cli). add prints \"account ID\".\n"
+    "list prints the users of the quality (of every quality the manager manages without\n"
+    "--quality) as JSON lines, in name order: account, person, quality, version, niss,\n"
+    "last_name, first_name, username, type, status, title, language, email, local_email,\n"
+    "applications (NISS included: for the operator's terminal only).\n"
     "Exit status: 0 done, 1 refused (policy, invalid value, already there, unknown), 2\n"
     "usage or database error.\n";
 
@@ -207,6 +216,67 @@ cmd_quality(int argc, char **argv)
 	return rc;
 }
 
+/* search_each: one user as a JSON line (its applications, separated by spaces in the
+ * row, as an array). */
+static int
+print_user(void *arg, const struct user_row *r)
+{
+	json_t *apps = json_array(), *j;
+	const char *t = r->apps ? r->apps : "";
+	char *line = NULL;
+	int rc = -1;
+
+	(void)arg;
+	if (apps == NULL)
+		return -1;
+	while (*t != '\0') {
+		size_t n = strcspn(t, " ");
+
+		if (n > 0 && json_array_append_new(apps, json_stringn(t, n)) != 0) {
+			json_decref(apps);
+			return -1;
+		}
+		t += n + (t[n] == ' ');
+	}
+	j = json_pack("{s:I,s:I,s:I,s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:O}",
+	    "account", (json_int_t)r->account_id, "person", (json_int_t)r->person_id,
+	    "quality", (json_int_t)r->quality, "version", (json_int_t)r->version,
+	    "niss", r->niss, "last_name", r->last_name, "first_name", r->first_name,
+	    "username", r->username, "type", r->type, "status", r->status, "title", r->title,
+	    "language", r->language, "email", r->email, "local_email", r->local_email,
+	    "applications", apps);
+	if (j != NULL)
+		line = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (line != NULL && printf("%s\n", line) > 0)
+		rc = 0;
+	free(line);
+	json_decref(apps);
+	return rc;
+}
+
+/* The users the manager manages in org (quality 0: every quality), as JSON lines. */
+static enum access_rc
+list(struct store *s, const struct actor *who, const struct args *a,
+    struct access_errors *err)
+{
+	const struct user_filter none = { 0 };
+	struct search_plan *plan;
+	struct store_tx *tx = NULL;
+	struct arena *ar = arena_new(0);
+	enum access_rc rc;
+
+	if (ar == NULL)
+		return ACCESS_ERROR;
+	rc = search_plan(s, STORE_READ, &tx, who, a->org_id, a->quality_id,
+	    POLICY_MANAGE_USERS, &none, ar, &plan, err);
+	if (rc == ACCESS_OK && search_each(tx, plan, print_user, NULL) < 0)
+		rc = ACCESS_ERROR;
+	store_rollback(&tx);
+	arena_free(ar);
+	return rc;
+}
+
 /* suspend or reactivate: reads the account's version, then changes its status. */
 static enum access_rc
 set_status(struct store *s, const struct actor *who, const struct args *a, bool suspend,
@@ -240,6 +310,17 @@ cmd_account(int argc, char **argv)
 		return rc == 1 ? 0 : 2;
 	add = strcmp(verb, "add") == 0;
 	status = strcmp(verb, "suspend") == 0 || strcmp(verb, "reactivate") == 0;
+	if (strcmp(verb, "list") == 0 && (a.quality == NULL ||
+	    cmd_opt_id("quality", a.quality, &a.quality_id))) {
+		if (open_store(&c, &s) != 0)
+			return 2;
+		rc = manager(s, a.org_id, a.as, &person);
+		who = cmd_manager_actor(person);
+		if (rc == 0)
+			rc = refused(list(s, &who, &a, &err), &err);
+		store_close(s);
+		return rc;
+	}
 	if ((!add && !status) || !cmd_opt_id("quality", a.quality, &a.quality_id) ||
 	    (add && (a.niss == NULL || a.username == NULL || a.email == NULL)) ||
 	    (status && !cmd_opt_id("account", a.account, &a.account_id))) {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { Client, run } from '../lib/server.js';
-import { auditCount } from '../lib/world.js';
+import { addPerson, auditCount } from '../lib/world.js';
 import {
   PASSWORD, activate, activationCode, activationSession, loginPassword, page, sql, startDemo,
   submit, textOf,
@@ -136,7 +136,7 @@ describe('activation codes', () => {
   });
 
   it('a person without access codes chooses a user name, which must be free', async () => {
-    sql(srv, "INSERT INTO person(niss, last_name, first_name, language) VALUES ('98472899765', 'Martin', 'Sophie', 'fr')");
+    addPerson(srv, { niss: '98472899765', last: 'Martin', first: 'Sophie', lang: 'fr' });
     const code = await activationCode(srv, ['--niss', '98472899765']);
     const c = new Client(srv.url);
     const taken = await activate(c, code, 'jan.peeters', 'Sophie-choisit-2026!');

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { auditCountWhere, cli, giveAccessCodes, newestPersonOf } from '../lib/world.js';
+import { addOrg, auditCountWhere, cli, giveAccessCodes, newestPersonOf } from '../lib/world.js';
 
 import {
   ID, NISS, PASSWORD, activate, addPerson, addUser, denials, h1Of, login, post, rows, scalar, sql, startDemo,
@@ -41,9 +41,8 @@ describe('access management: the policy table through the pages', () => {
     pid.sophie = addPerson(srv, { niss: NISS.sophie, last: 'Martin', first: 'Sophie', username: 'sophie.martin' });
     const hd = cli(srv, ['helpdesk', 'add', NISS.paul]);
     assert.equal(hd.code, 0, hd.stderr);
-    sql(srv, `INSERT INTO organisation(id, enterprise, name, contact_email, contact_phone, procedure)
-        VALUES (2, '1029025290', 'STRIC', 'info@stric.example.be', '014 00 00 00', 'standard');
-      INSERT INTO org_manager(org_id, person_id, role) VALUES (2, ${pid.sophie}, 'GAP');`);
+    assert.equal(addOrg(srv, { enterprise: '1029025290', name: 'STRIC', gap: NISS.sophie,
+      email: 'info@stric.example.be', phone: '014 00 00 00' }), 2);
     who.gl = await login(srv, 'lukas.schmitz');
     // Els and Marie become people of portier as the guide has it: a local manager adds
     // them (guide §4), the helpdesk gives them access codes.

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 
 import { Client, run } from '../lib/server.js';
+import { addPerson } from '../lib/world.js';
 import {
   csrfOf, eidClient, foreignRequest, formFields, post as csamPost, rows, startWorld,
 } from './csam_support.js';
@@ -19,7 +20,7 @@ import {
 } from './oidc_lib.js';
 import { startPortal } from './portal_lib.js';
 import { activate as redeem, activationCode } from './factors_lib.js';
-import { NISS, activate, login, post as umanPost, sql, startDemo, valueOf } from './uman_lib.js';
+import { NISS, activate, login, post as umanPost, startDemo, valueOf } from './uman_lib.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const V = JSON.parse(fs.readFileSync(path.join(here, '..', 'data', 'value_vectors.json'), 'utf8'));
@@ -69,7 +70,7 @@ describe('one rule per value type on every form', () => {
 
   it('/activer: the user name a person without access codes chooses', async () => {
     wrong = [];
-    sql(demo, "INSERT INTO person(niss, last_name, first_name, language) VALUES ('98472899765', 'Martin', 'Sophie', 'fr')");
+    addPerson(demo, { niss: '98472899765', last: 'Martin', first: 'Sophie', lang: 'fr' });
     const code = await activationCode(demo, ['--niss', '98472899765']);
     const c = new Client(demo.url);
     // Each invalid name must be refused at the field (the code stays unused); then a valid one.

@@ -182,3 +182,14 @@ export function addApplication(srv, { code, quality = 'health_related', sort, mi
 export function catalogueHas(srv, code) {
   return must(srv, ['catalogue', 'list']).split('\n').some((l) => l.trim().split('\t')[0] === code);
 }
+
+/** The users of an organisation's quality (every quality the manager manages without
+ * quality), as `portier account list` gives them, in the name of the GAP unless as:
+ * objects with account, person, quality, version, niss, names, username, type, status,
+ * title, language, email, local_email, applications. */
+export function accounts(srv, { org, quality, as }) {
+  const args = ['account', 'list', '--org', String(org)];
+  if (quality !== undefined) args.push('--quality', String(quality));
+  if (as) args.push('--as', as);
+  return must(srv, args).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+}
