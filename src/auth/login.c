@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "audit/audit.h"
 #include "auth/login_sql.h"
 #include "auth/password.h"
@@ -44,7 +45,7 @@ struct throttle {
 static int64_t
 real_now(void)
 {
-	return (int64_t)time(NULL);
+	return clock_time();
 }
 
 static void

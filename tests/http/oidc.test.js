@@ -4,22 +4,16 @@
 // verifier, reused code (family revoked), reused refresh token (family revoked), expired
 // tokens, tokens of another client, client authentication; all of it in the audit trail.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createPublicKey, verify } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import { assertSecurityHeaders } from '../lib/checks.js';
-import { auditDetails, auditEvents } from '../lib/world.js';
+import { auditDetails, auditEvents, testClock } from '../lib/world.js';
 import {
   ACCOUNTS, addClient, authorize, authorizeUrl, browser, jwtPayload, ORGS, PEOPLE, pkce, portier,
   startWorld, tokenRequest,
 } from './oidc_lib.js';
 
-/** Makes time pass for the stored codes and tokens. Left on SQL until the server has a
- * test clock (issue 12 part 6): nothing else ages a grant. */
-function sql(db, text) {
-  return execFileSync('sqlite3', ['-bail', '-cmd', '.timeout 30000', db, text], { encoding: 'utf8' });
-}
 
 const CB = 'http://127.0.0.1:9/cb';
 
@@ -54,13 +48,14 @@ function auditActions(db) {
 
 describe('OpenID Connect provider', () => {
   let srv;
+  const clock = testClock();
   let rp;       // confidential client of TESTAPP
   let other;    // another confidential client of TESTAPP
   let pub;      // public client of TESTAPP
   let nn;       // client allowed the national number
 
   before(async () => {
-    srv = await startWorld();
+    srv = await startWorld({ args: clock.args });
     rp = addClient(srv, 'rp', { scope: 'openid profile email', redirect: [CB, 'http://127.0.0.1:9/other'] });
     other = addClient(srv, 'other-rp', {});
     pub = addClient(srv, 'spa', { public: true });
@@ -315,16 +310,28 @@ describe('OpenID Connect provider', () => {
   });
 
   it('refuses expired codes and access tokens', async () => {
+    // A code lives 60 s, an access token 600 s (oidc/grants.h): the test clock moves past
+    // them, and back for the tests after.
     const a = await codeFor(rp);
-    sql(srv.db, 'UPDATE oidc_grant SET code_expires_at = 1 WHERE code_used_at IS NULL;');
-    const t = await exchange(rp, a.code, a.verifier);
+    clock.advance(61);
+    let t;
+    try {
+      t = await exchange(rp, a.code, a.verifier);
+    } finally {
+      clock.advance(-61);
+    }
     assert.equal(t.json.error, 'invalid_grant');
     assert.equal(t.json.error_description, 'expired');
     const b = await codeFor(rp);
     const tb = await exchange(rp, b.code, b.verifier);
     assert.equal((await userinfo(srv, tb.json.access_token)).status, 200);
-    sql(srv.db, 'UPDATE oidc_grant SET access_expires_at = 1;');
-    const u = await userinfo(srv, tb.json.access_token);
+    clock.advance(601);
+    let u;
+    try {
+      u = await userinfo(srv, tb.json.access_token);
+    } finally {
+      clock.advance(-601);
+    }
     assert.equal(u.status, 401);
     assert.equal(u.json.error, 'invalid_token');
     assert.equal(u.json.error_description, 'expired');

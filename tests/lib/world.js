@@ -3,8 +3,10 @@
 // suites run whatever database backs the server.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 
-import { BIN, Client, PATIENCE, sanitizerReports } from './server.js';
+import { BIN, Client, PATIENCE, sanitizerReports, tempDir } from './server.js';
 
 /** Runs `portier ARGS --db srv.db` synchronously (input: its standard input, if any);
  * returns { code, stdout, stderr }. Any sanitizer report fails the test (under
@@ -192,4 +194,21 @@ export function accounts(srv, { org, quality, as }) {
   if (quality !== undefined) args.push('--quality', String(quality));
   if (as) args.push('--as', as);
   return must(srv, args).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+}
+
+/** A test clock for a server (`portier serve --test-clock FILE`): start the server with
+ * clock.args among its arguments; clock.advance(seconds) moves its time (backwards with
+ * a negative number) by rewriting the file the server reads at each use. */
+export function testClock() {
+  const file = path.join(tempDir(), 'clock');
+  let offset = 0;
+  writeFileSync(file, '0\n');
+  return {
+    file,
+    args: ['--test-clock', file],
+    advance(seconds) {
+      offset += seconds;
+      writeFileSync(file, `${offset}\n`);
+    },
+  };
 }
