@@ -311,27 +311,17 @@ describe('OpenID Connect provider', () => {
 
   it('refuses expired codes and access tokens', async () => {
     // A code lives 60 s, an access token 600 s (oidc/grants.h): the test clock moves past
-    // them, and back for the tests after.
+    // them (forward only: the tests after run later, as they would).
     const a = await codeFor(rp);
     clock.advance(61);
-    let t;
-    try {
-      t = await exchange(rp, a.code, a.verifier);
-    } finally {
-      clock.advance(-61);
-    }
+    const t = await exchange(rp, a.code, a.verifier);
     assert.equal(t.json.error, 'invalid_grant');
     assert.equal(t.json.error_description, 'expired');
     const b = await codeFor(rp);
     const tb = await exchange(rp, b.code, b.verifier);
     assert.equal((await userinfo(srv, tb.json.access_token)).status, 200);
     clock.advance(601);
-    let u;
-    try {
-      u = await userinfo(srv, tb.json.access_token);
-    } finally {
-      clock.advance(-601);
-    }
+    const u = await userinfo(srv, tb.json.access_token);
     assert.equal(u.status, 401);
     assert.equal(u.json.error, 'invalid_token');
     assert.equal(u.json.error_description, 'expired');

@@ -197,8 +197,10 @@ export function accounts(srv, { org, quality, as }) {
 }
 
 /** A test clock for a server (`portier serve --test-clock FILE`): start the server with
- * clock.args among its arguments; clock.advance(seconds) moves its time (backwards with
- * a negative number) by rewriting the file the server reads at each use. */
+ * clock.args among its arguments; clock.advance(seconds) moves its time by rewriting the
+ * file the server reads at each use. Move it forward: going back leaves what the server
+ * stored meanwhile (a slow-down, a session's use) in its future. The CLI keeps the real
+ * clock: what it issues (activation codes) is dated from the real time. */
 export function testClock() {
   const file = path.join(tempDir(), 'clock');
   let offset = 0;
