@@ -54,18 +54,33 @@ read_password(char *out, size_t outlen)
 	return 0;
 }
 
-/* Gives person access codes; exit status as the usage says. */
+/* The password of username from standard input into pw, checked against the policy
+ * before anything is written; 0, or the exit status (said on stderr). */
 static int
-set_password(struct store *s, int64_t person, const char *username)
+take_password(const char *username, char *pw, size_t pwlen)
 {
-	char pw[1024];
+	enum password_problem p;
+
+	if (read_password(pw, pwlen) != 0)
+		return 2;
+	p = password_check(pw, username);
+	if (p != PASSWORD_OK) {
+		sodium_memzero(pw, pwlen);
+		fprintf(stderr, "portier: the password does not follow the policy: %s\n",
+		    password_problem_msgid(p));
+		return 1;
+	}
+	return 0;
+}
+
+/* Gives person access codes with pw; exit status as the usage says. */
+static int
+set_password(struct store *s, int64_t person, const char *username, const char *pw)
+{
 	enum password_problem p;
 	int rc = 0;
 
-	if (read_password(pw, sizeof(pw)) != 0)
-		return 2;
 	p = person_set_password(s, person, username, pw, NULL, &rc);
-	sodium_memzero(pw, sizeof(pw));
 	if (p != PASSWORD_OK) {
 		fprintf(stderr, "portier: the password does not follow the policy: %s\n",
 		    password_problem_msgid(p));
@@ -173,7 +188,7 @@ cmd_person_world(int argc, char **argv)
 		{ .name = "email", .value = &email }, { .name = "username", .value = &username },
 		{ .name = "password-stdin", .flag = &pw_stdin },
 	};
-	char *rest[64], *pos[1];
+	char *rest[64], *pos[1], pw[1024];
 	struct be_niss niss;
 	struct config c;
 	struct store *s;
@@ -208,8 +223,12 @@ cmd_person_world(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (open_store(&c, &s) != 0)
+	if (username != NULL && (rc = take_password(username, pw, sizeof(pw))) != 0)
+		return rc;
+	if (open_store(&c, &s) != 0) {
+		sodium_memzero(pw, sizeof(pw));
 		return 2;
+	}
 	if (strcmp(pos[0], "add") == 0) {
 		rc = add(s, niss.digits, last, first, lang, email, &id);
 		if (rc == 0)
@@ -219,8 +238,13 @@ cmd_person_world(int argc, char **argv)
 		if (rc == 0 && strcmp(pos[0], "show") == 0)
 			rc = show(s, id);
 	}
-	if (rc == 0 && username != NULL)
-		rc = set_password(s, id, username);
+	if (rc == 0 && username != NULL) {
+		rc = set_password(s, id, username, pw);
+		if (rc != 0 && strcmp(pos[0], "add") == 0)
+			fprintf(stderr, "portier: person %lld was added without access codes (portier "
+			    "person set-password)\n", (long long)id);
+	}
+	sodium_memzero(pw, sizeof(pw));
 	store_close(s);
 	return rc;
 }
