@@ -214,3 +214,25 @@ export function testClock() {
     },
   };
 }
+
+/** An organisation as `portier org show` gives it ({ id } or { enterprise }), or null
+ * when there is none: id, enterprise, country, foreign_reg, name, address,
+ * contact_email, contact_phone, procedure, created_at, managers (the GAP first, then the
+ * co-GAPs: person, role, niss, last_name, first_name, since). */
+export function orgOf(srv, { id, enterprise }) {
+  const r = cli(srv, ['org', 'show', ...(id !== undefined ? ['--id', String(id)] : ['--enterprise', enterprise])]);
+  if (r.code === 1) return null;
+  assert.equal(r.code, 0, `portier org show: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+/** Every organisation, in the order of their ids (organisations are never deleted: ids
+ * 1, 2 … up to the first that is not there). */
+export function orgs(srv) {
+  const out = [];
+  for (let id = 1; ; id++) {
+    const o = orgOf(srv, { id });
+    if (o === null) return out;
+    out.push(o);
+  }
+}
