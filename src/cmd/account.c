@@ -21,6 +21,7 @@ static const char usage_quality[] =
     "usage: portier quality activate --org ID --quality CODE --email ADDRESS --gl NISS\n"
     "           --username NAME --user-email ADDRESS [--lang fr|nl|de|en] [--app CODE]…\n"
     "           [--as NISS] [--db PATH] [--config FILE]\n"
+    "       portier quality list --org ID [--as NISS]\n"
     "\n"
     "Activates the catalogue quality CODE for organisation ID with its e-mail address and\n"
     "its local manager (GL), the person of --gl, who gets an account (user name, e-mail,\n"
@@ -28,6 +29,8 @@ static const char usage_quality[] =
     "organisation's GAP, or of the manager of --as: the access policy and the checks of\n"
     "the form at /acces apply and the audit names that manager (source cli).\n"
     "Prints \"quality ID account ID\" (the GL's account).\n"
+    "list prints the organisation's active qualities as JSON lines (id, code, name, email,\n"
+    "activated_at), as its GAP or co-GAP sees them (policy and audit as on /acces).\n"
     "Exit status: 0 done, 1 refused (policy, invalid value, already active), 2 usage or\n"
     "database error.\n";
 
@@ -167,6 +170,33 @@ parse(int argc, char **argv, const char *usage, struct args *a, struct config *c
 	return 0;
 }
 
+/* The active qualities of org as the manager sees them, one JSON line each. */
+static enum access_rc
+list_qualities(struct store *s, const struct actor *who, int64_t org)
+{
+	struct arena *a = arena_new(0);
+	struct entity_view v;
+	enum access_rc rc;
+
+	if (a == NULL)
+		return ACCESS_ERROR;
+	rc = quality_entity(s, who, org, a, &v);
+	for (size_t i = 0; rc == ACCESS_OK && i < v.nactive; i++) {
+		const struct quality_info *q = &v.active[i];
+		json_t *j = json_pack("{s:I,s:s?,s:s?,s:s?,s:s?}", "id", (json_int_t)q->id,
+		    "code", q->code, "name", q->name, "email", q->email, "activated_at",
+		    q->activated_at);
+		char *line = j ? json_dumps(j, JSON_COMPACT) : NULL;
+
+		if (line == NULL || printf("%s\n", line) < 0)
+			rc = ACCESS_ERROR;
+		free(line);
+		json_decref(j);
+	}
+	arena_free(a);
+	return rc;
+}
+
 int
 cmd_quality(int argc, char **argv)
 {
@@ -184,6 +214,16 @@ cmd_quality(int argc, char **argv)
 	rc = parse(argc, argv, usage_quality, &a, &c, &verb);
 	if (rc != 0)
 		return rc == 1 ? 0 : 2;
+	if (strcmp(verb, "list") == 0) {
+		if (open_store(&c, &s) != 0)
+			return 2;
+		rc = manager(s, a.org_id, a.as, &person);
+		who = cmd_manager_actor(person);
+		if (rc == 0)
+			rc = refused(list_qualities(s, &who, a.org_id), NULL);
+		store_close(s);
+		return rc;
+	}
 	if (strcmp(verb, "activate") != 0 || a.quality == NULL || a.email == NULL ||
 	    a.gl == NULL || a.username == NULL || a.user_email == NULL) {
 		fputs(usage_quality, stderr);

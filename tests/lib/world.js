@@ -236,3 +236,11 @@ export function orgs(srv) {
     out.push(o);
   }
 }
+
+/** The active qualities of an organisation (`portier quality list`, in the name of the
+ * GAP unless as): objects with id, code, name, email, activated_at. */
+export function qualities(srv, { org, as }) {
+  const args = ['quality', 'list', '--org', String(org)];
+  if (as) args.push('--as', as);
+  return must(srv, args).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+}
