@@ -7,10 +7,13 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "audit/audit.h"
 #include "auth/password.h"
 #include "auth/person.h"
+#include "auth/tokencard.h"
+#include "auth/totp.h"
 #include "be/be.h"
 #include "cmd/opts.h"
 #include "store/store.h"
@@ -30,8 +33,9 @@ static const char usage[] =
     "other users of the machine can see) and must follow the password policy. The\n"
     "creation and the password are audit events. Prints \"person ID\".\n"
     "set-password gives a known person access codes the same way.\n"
-    "show prints what portier holds about a person, as one JSON object (NISS included:\n"
-    "for the operator's terminal only).\n"
+    "show prints what portier holds about a person, as one JSON object: id, niss, names,\n"
+    "language, email, app (a mobile app enrolled), card (the token card: active, serial,\n"
+    "unused codes, a new one pending). NISS included: for the operator's terminal only.\n"
     "Exit status: 0 done, 1 refused (person known or unknown, user name taken, password\n"
     "too weak), 2 usage or database error.\n";
 
@@ -162,8 +166,11 @@ static int
 show(struct store *s, int64_t id)
 {
 	struct person p;
+	struct totp_status app;
+	struct tokencard_status card;
 
-	if (person_get(s, id, &p) != 0) {
+	if (person_get(s, id, &p) != 0 || totp_status(s, id, &app) != 0 ||
+	    tokencard_status(s, id, (int64_t)time(NULL), &card) != 0) {
 		fprintf(stderr, "portier: database error\n");
 		return 2;
 	}
@@ -172,7 +179,11 @@ show(struct store *s, int64_t id)
 	json_field("last_name", p.last_name, false);
 	json_field("first_name", p.first_name, false);
 	json_field("language", p.language, false);
-	json_field("email", p.email, true);
+	json_field("email", p.email, false);
+	printf("\"app\":%s,\"card\":{\"active\":%s,", app.active ? "true" : "false",
+	    card.active ? "true" : "false");
+	json_field("serial", card.serial, false);
+	printf("\"unused\":%d,\"pending\":%s}}\n", card.unused, card.pending ? "true" : "false");
 	return 0;
 }
 
