@@ -244,3 +244,17 @@ export function qualities(srv, { org, as }) {
   if (as) args.push('--as', as);
   return must(srv, args).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
 }
+
+/** The requests of the exception procedure (`portier helpdesk requests`, in the name of
+ * the helpdesk operator of NISS as), oldest first: reference, case_kind, status,
+ * company_name, enterprise, country, submitted_at. */
+export function exceptionRequests(srv, as, status) {
+  const r = must(srv, ['helpdesk', 'requests', '--as', as, ...(status ? ['--status', status] : [])]);
+  return r.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+}
+
+/** One request of the exception procedure with its decisions (`portier helpdesk request
+ * REF`): reference, status, decisions (action, reason, at, operator). */
+export function exceptionRequest(srv, as, reference) {
+  return JSON.parse(must(srv, ['helpdesk', 'request', reference, '--as', as]));
+}
