@@ -26,6 +26,7 @@ static const struct {
 	{ "client", cmd_client, "OpenID Connect clients (client add, list, remove)" },
 	{ "catalogue", cmd_catalogue, "the quality and application catalogue (list, add-quality …)" },
 	{ "mail", cmd_mail, "the mail outbox: what was queued and sent (mail list)" },
+	{ "login-throttle", cmd_login_throttle, "the slow-down of failed logins (show, clear)" },
 	{ "helpdesk", cmd_helpdesk, "the helpdesk role (helpdesk add|remove NISS, helpdesk list)" },
 	{ "version", cmd_version, "print the version" },
 	{ "eid", cmd_eid, "eID tools: a test CA and cards (eid test-ca), verify a certificate" },

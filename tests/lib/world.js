@@ -258,3 +258,12 @@ export function exceptionRequests(srv, as, status) {
 export function exceptionRequest(srv, as, reference) {
   return JSON.parse(must(srv, ['helpdesk', 'request', reference, '--as', as]));
 }
+
+/** The slow-down of failed logins on a user name or an address (`portier login-throttle
+ * show`): failures, next_allowed, updated_at, refused, noted_at; null when none. */
+export function throttleOf(srv, { username, address }) {
+  const r = cli(srv, ['login-throttle', 'show', ...(username ? ['--username', username] : ['--address', address])]);
+  if (r.code === 1) return null;
+  assert.equal(r.code, 0, `portier login-throttle show: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
