@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { Client } from '../lib/server.js';
-import { auditCount, auditEvents, personOf } from '../lib/world.js';
+import { auditCount, auditEvents, personOf, testClock, throttleOf } from '../lib/world.js';
 
 const NISS = { jan: '85073003328', lukas: '90022800193' };
 import {
@@ -41,11 +41,12 @@ function step2(s, code, { client = s.client, csrf = s.csrf, next = '/' } = {}) {
 
 describe('token card', () => {
   let srv;
+  const clock = testClock();
   let codes;
   const JAN_PASSWORD = 'Jan-nouveau-mdp-2026';
 
   before(async () => {
-    srv = await startDemo();
+    srv = await startDemo(clock.args);
     const c = new Client(srv.url);
     await activationSession(srv, c, 'jan.peeters', JAN_PASSWORD);
     codes = await enrolCard(c);
@@ -166,14 +167,18 @@ describe('token card', () => {
     }
     assert.equal(last.status, 429);
     assert.equal(last.error, THROTTLED);
-    // That 429 is a delay of a second or two, which a slow machine may outlive; where ten
-    // failures lead (a wait of a minute, never a lock) is set as the server would have.
-    assert.equal(sql(srv, "UPDATE login_throttle SET failures = 10, next_allowed = strftime('%s','now') + 60 WHERE key = 'u:claire.dubois'; SELECT changes();"), '1');
+    // That 429 is a delay of a second or two, which a slow machine may outlive; on to ten
+    // failures (a wait of a minute, never a lock), the test clock moved past each wait.
+    while (throttleOf(srv, { username: 'claire.dubois' }).failures < 10) {
+      clock.advance(61);
+      assert.equal((await step1(srv, 'claire.dubois', 'wrong-password-123')).status, 401);
+    }
     const right = await step1(srv, 'claire.dubois', PASSWORD);
     assert.equal(right.status, 429);
     assert.equal(right.error, THROTTLED);
-    // Once the wait is over (set, not waited for) the right password goes on to the card.
-    sql(srv, "UPDATE login_throttle SET next_allowed = strftime('%s','now') WHERE key = 'u:claire.dubois'");
+    // Once the wait is over (the test clock moved past it) the right password goes on to
+    // the card.
+    clock.advance(61);
     const after = await step1(srv, 'claire.dubois', PASSWORD);
     assert.equal(after.status, 200);
     assert.ok(after.position >= 1, 'a position of the card is asked');
