@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "audit/audit.h"
 #include "auth/factor_sql.h"
 #include "auth/login.h"
@@ -87,7 +88,7 @@ activation_issue(struct store *s, int64_t person, const char *actor, const char 
 {
 	char norm[CODE_LEN + 1], object[32];
 	unsigned char h[32];
-	int64_t now = (int64_t)time(NULL), exp = now + (int64_t)ACTIVATION_DAYS * 86400;
+	int64_t now = clock_time(), exp = now + (int64_t)ACTIVATION_DAYS * 86400;
 	struct audit_event ev = {
 		.actor = actor, .actor_role = actor_role, .action = "activation.issue",
 		.object = object, .request_id = request_id,
@@ -145,7 +146,7 @@ struct found {
 static int
 look_up(struct store *s, const unsigned char h[32], const char *typed, struct found *f)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = clock_time();
 	struct store_tx *tx;
 	struct store_q *q;
 	int rc;
@@ -261,7 +262,7 @@ activation_redeem(struct store *s, struct activation_attempt *a)
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		goto done;
 	/* Used once: a second request with the same code changes no row. */
-	rc = store_exec(tx, SQL_FACTOR_ACTIVATION_USE, "ii", f.code_id, (int64_t)time(NULL));
+	rc = store_exec(tx, SQL_FACTOR_ACTIVATION_USE, "ii", f.code_id, clock_time());
 	if (rc != 1) {
 		store_rollback(&tx);
 		tx = NULL;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "audit/audit.h"
 #include "auth/login_sql.h"
 #include "auth/password.h"
@@ -44,7 +45,7 @@ struct throttle {
 static int64_t
 real_now(void)
 {
-	return (int64_t)time(NULL);
+	return clock_time();
 }
 
 static void
@@ -431,4 +432,66 @@ int
 login_clear_person(struct store_tx *tx, int64_t person)
 {
 	return store_exec(tx, SQL_THROTTLE_CLEAR_PERSON, "i", person) < 0 ? -1 : 0;
+}
+
+/* The throttle key of a user name (lowered) or else of an address, as keys_for makes it. */
+static void
+operator_key(const char *username, const char *source, struct throttle *t)
+{
+	struct login_attempt a = { .username = username ? username : "", .by = { .source = source } };
+	struct throttle u, ad;
+
+	keys_for(&a, &u, &ad);
+	memcpy(t->key, username ? u.key : ad.key, sizeof(t->key));
+}
+
+int
+login_throttle_show(struct store *s, const char *username, const char *source,
+    struct login_throttle_view *out)
+{
+	struct store_tx *tx;
+	struct throttle t;
+	int rc;
+
+	operator_key(username, source, &t);
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	rc = throttle_read(tx, &t);
+	store_rollback(&tx);
+	if (rc != 0)
+		return -1;
+	out->failures = t.failures;
+	out->next_allowed = t.next_allowed;
+	out->updated_at = t.updated_at;
+	out->refused = t.refused;
+	out->noted_at = t.noted_at;
+	return t.failures == 0 && t.next_allowed == 0 && t.updated_at == 0 ? 1 : 0;
+}
+
+int
+login_throttle_clear(struct store *s, const char *username, const char *source,
+    const char *actor)
+{
+	struct audit_event ev = {
+		.actor = actor, .actor_role = "operator", .action = "login.throttle.clear",
+		.details = "{\"reason\":\"operator\"}", .source = "cli",
+	};
+	struct store_tx *tx;
+	struct throttle t;
+	int rc;
+
+	operator_key(username, source, &t);
+	ev.object = t.key[0] == 'u' ? "throttle:user" : "throttle:address";
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return -1;
+	rc = store_exec(tx, SQL_THROTTLE_CLEAR, "t", t.key);
+	if (rc == 0) {
+		store_rollback(&tx);
+		return 1;
+	}
+	if (rc != 1 || audit_append(tx, &ev) != 0) {
+		store_rollback(&tx);
+		return -1;
+	}
+	return store_commit(&tx);
 }

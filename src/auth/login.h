@@ -64,4 +64,19 @@ int login_note_failure(struct store_tx *tx, const struct login_attempt *a, const
 int login_note_success(struct store_tx *tx, const struct login_attempt *a, const char *door,
     int64_t person);
 
+/* ---- for operators (`portier login-throttle`) ---- */
+
+/* The slow-down of a user name or of an address as stored (times in unix seconds). */
+struct login_throttle_view {
+	int64_t failures, next_allowed, updated_at, refused, noted_at;
+};
+/* Reads the slow-down of username (any case), or of the address source when username is
+ * NULL. Returns 0 (out filled), 1 (no failure recorded) or -1. */
+int login_throttle_show(struct store *s, const char *username, const char *source,
+    struct login_throttle_view *out);
+/* Lifts it (the failures forgotten), audited as done by actor with reason "operator".
+ * Returns 0, 1 (nothing to lift) or -1. */
+int login_throttle_clear(struct store *s, const char *username, const char *source,
+    const char *actor);
+
 #endif

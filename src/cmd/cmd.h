@@ -42,6 +42,12 @@ int cmd_eid(int argc, char **argv);
 int cmd_helpdesk(int argc, char **argv);
 int cmd_catalogue(int argc, char **argv);
 int cmd_mail(int argc, char **argv);
+int cmd_person_world(int argc, char **argv);
+int cmd_org(int argc, char **argv);
+int cmd_account(int argc, char **argv);
+int cmd_quality(int argc, char **argv);
+int cmd_helpdesk_requests(int argc, char **argv);
+int cmd_login_throttle(int argc, char **argv);
 
 /* Takes "--NAME VALUE" or "--NAME=VALUE" at argv[*i] (moving *i past the value); true
  * when argv[*i] is that option with its value, *value pointing into argv. */

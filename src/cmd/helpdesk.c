@@ -15,6 +15,7 @@ static const char usage[] =
     "usage: portier helpdesk add NISS [--db PATH] [--config FILE]\n"
     "       portier helpdesk remove NISS [--db PATH] [--config FILE]\n"
     "       portier helpdesk list [--db PATH] [--config FILE]\n"
+    "       portier helpdesk requests|request REFERENCE --as NISS (see --help of those)\n"
     "\n"
     "Gives or takes the helpdesk role: its holders decide the requests of the exception\n"
     "procedure at /helpdesk (they log in with eID or access codes). A person not yet known\n"
@@ -63,6 +64,9 @@ cmd_helpdesk(int argc, char **argv)
 	enum csam_rc rc;
 	int npos, x;
 
+	/* The exception procedure's requests: helpdesk_requests.c. */
+	if (argc > 1 && (strcmp(argv[1], "requests") == 0 || strcmp(argv[1], "request") == 0))
+		return cmd_helpdesk_requests(argc, argv);
 	x = cmd_config(argc, argv, usage, &c, pos, 2, &npos);
 	if (x != 0)
 		return x > 0 ? 0 : 2;

@@ -18,12 +18,16 @@ static const struct {
 	{ "audit", cmd_audit, "the audit trail: verify the chain, list events" },
 	{ "import", cmd_import, "load an authentic source into the registry (import kbo PATH)" },
 	{ "registry", cmd_registry, "the enterprise registry: show NUMBER, search TEXT" },
-	{ "person", cmd_person, "people's access: activation codes (person activation-code)" },
+	{ "person", cmd_person, "people: add, set-password, show, activation-code" },
+	{ "org", cmd_org, "organisations with their GAP (org add, org show)" },
+	{ "quality", cmd_quality, "qualities of an organisation (quality activate, list)" },
+	{ "account", cmd_account, "users of a quality (account add, suspend, reactivate, list)" },
 	{ "keys", cmd_keys, "OpenID Connect signing keys (keys rotate, keys list)" },
 	{ "client", cmd_client, "OpenID Connect clients (client add, list, remove)" },
 	{ "catalogue", cmd_catalogue, "the quality and application catalogue (list, add-quality …)" },
 	{ "mail", cmd_mail, "the mail outbox: what was queued and sent (mail list)" },
-	{ "helpdesk", cmd_helpdesk, "the helpdesk role (helpdesk add|remove NISS, helpdesk list)" },
+	{ "login-throttle", cmd_login_throttle, "the slow-down of failed logins (show, clear)" },
+	{ "helpdesk", cmd_helpdesk, "the helpdesk role (add|remove NISS, list) and its requests" },
 	{ "version", cmd_version, "print the version" },
 	{ "eid", cmd_eid, "eID tools: a test CA and cards (eid test-ca), verify a certificate" },
 };
@@ -33,7 +37,7 @@ usage(FILE *f)
 {
 	fprintf(f, "usage: portier COMMAND [OPTIONS]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'portier COMMAND --help' describes a command's options.\n");
 }
 

@@ -35,6 +35,10 @@ cmd_person(int argc, char **argv)
 	struct tm tm;
 	time_t t;
 
+	/* add, set-password, show: person_add.c. */
+	if (argc > 1 && (strcmp(argv[1], "add") == 0 || strcmp(argv[1], "set-password") == 0 ||
+	    strcmp(argv[1], "show") == 0))
+		return cmd_person_world(argc, argv);
 	/* Our own options first; the rest are the common settings (--db, --config …). */
 	for (int i = 0; i < argc; i++) {
 		if (i > 0 && cmd_take_option(argc, argv, &i, "username", &username))

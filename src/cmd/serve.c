@@ -1,6 +1,7 @@
 /* serve.c — `portier serve` and `portier demo`: open and migrate the store, start the
  * web server, wait for SIGTERM or SIGINT, drain running requests, exit cleanly. */
 #include "cmd/cmd.h"
+#include "cmd/test_clock.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -27,6 +28,9 @@ static const char serve_usage[] =
     "  --threads N          connection threads; --workers N threads for password hashes\n"
     "  --tls-listen ADDR:PORT  also serve over TLS (--tls-cert, --tls-key PEM files); with\n"
     "                       --eid-trust FILE it asks for eID client certificates (docs/eid.md)\n"
+    "  --test-clock FILE    for test suites only: shifts the server's clock by the seconds\n"
+    "                       in FILE, read at each use (command line only, loopback\n"
+    "                       listeners only; docs/testing.md)\n"
     "SIGTERM or SIGINT stops accepting, lets running requests finish, and exits 0.\n";
 
 static const char demo_usage[] =
@@ -149,15 +153,20 @@ run(int argc, char **argv, bool demo)
 	sigset_t set;
 	int sig = 0, npos, rc;
 	char *pos[1];
+	const char *test_clock;
 
 	/* What the server writes (the database with its -wal and -shm, keys, the demo
 	 * mailbox and settings) holds secrets and personal data: its own user's only. */
 	umask(077);
+	if (test_clock_take(&argc, argv, &test_clock) != 0)
+		return 2;
 	rc = cmd_config(argc, argv, demo ? demo_usage : serve_usage, &c, pos, 0, &npos);
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;
 	if (demo)
 		c.demo = true;
+	if (test_clock_start(&c, test_clock) != 0)
+		return 2;
 	if (log_level_set(c.log_level) != 0) {
 		fprintf(stderr, "portier: log_level must be debug, info, warn or error\n");
 		return 2;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "oidc/jws.h"
 #include "oidc/profile.h"
 #include "oidc/provider.h"
@@ -222,7 +223,7 @@ oidc_id_token(struct oidc_provider *p, const struct oidc_keyring *kr,
     const struct oidc_client *c, const struct oidc_grant *g,
     const struct oidc_profile_data *d, bool with_nonce, struct buf *out)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = clock_time();
 	const char *acr = loa_acr((enum loa)g->acr_level);
 	json_t *obj = json_object();
 	char *payload = NULL;

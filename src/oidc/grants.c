@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "audit/audit.h"
 #include "base/log.h"
 #include "oidc/batch.h"
@@ -327,7 +328,7 @@ issue_fn(struct store_tx *tx, void *arg)
 {
 	struct issue_job *j = arg;
 	const struct oidc_authz *a = j->a;
-	int64_t now = (int64_t)time(NULL), grant;
+	int64_t now = clock_time(), grant;
 	unsigned char h[32];
 	char details[256], r[OIDC_TOKEN_LEN + 1];
 	struct audit_what w = { "oidc.code.issued", a->client_id, a->person_id, a->enterprise,
@@ -457,7 +458,7 @@ redeem_fn(struct store_tx *tx, void *arg)
 	struct token_job *j = arg;
 	const struct oidc_client *c = j->c;
 	struct oidc_issued *out = j->out;
-	int64_t now = (int64_t)time(NULL), id = 0;
+	int64_t now = clock_time(), id = 0;
 	struct audit_what w = { NULL, c->id, 0, NULL, NULL };
 	struct grant_row r;
 	unsigned char h[32];
@@ -511,7 +512,7 @@ refresh_fn(struct store_tx *tx, void *arg)
 	struct token_job *j = arg;
 	const struct oidc_client *c = j->c;
 	struct oidc_issued *out = j->out;
-	int64_t now = (int64_t)time(NULL), id = 0, gen = 0;
+	int64_t now = clock_time(), id = 0, gen = 0;
 	struct audit_what w = { NULL, c->id, 0, NULL, NULL };
 	unsigned char h[32], stored[32];
 	bool used = false, found = false;
@@ -626,7 +627,7 @@ int
 oidc_access_grant(struct store *s, const char *access, struct oidc_grant *out,
     struct oidc_client *client, struct oidc_profile_data *data, enum oidc_refusal *why)
 {
-	int64_t now = (int64_t)time(NULL), id = 0;
+	int64_t now = clock_time(), id = 0;
 	struct grant_row *r = malloc(sizeof(*r));
 	unsigned char h[32];
 	struct store_tx *tx;
@@ -679,7 +680,7 @@ int
 oidc_grants_revoke(struct store *s, const char *client_id, int64_t person_id, const char *why,
     const struct actor *ctx)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = clock_time();
 	struct store_tx *tx;
 	char details[96];
 	struct audit_what w = { "oidc.grants.revoked", client_id, person_id, NULL, details };
@@ -702,7 +703,7 @@ oidc_grants_revoke(struct store *s, const char *client_id, int64_t person_id, co
 int
 oidc_purge(struct store *s)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = clock_time();
 	struct store_tx *tx;
 
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
@@ -721,7 +722,7 @@ oidc_purge(struct store *s)
 int
 oidc_request_save(struct store *s, const struct oidc_request *r, char id[OIDC_TOKEN_LEN + 1])
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = clock_time();
 	unsigned char h[32];
 	struct store_tx *tx;
 
@@ -745,7 +746,7 @@ oidc_request_save(struct store *s, const struct oidc_request *r, char id[OIDC_TO
 int
 oidc_request_load(struct store *s, const char *id, struct oidc_request *out)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = clock_time();
 	unsigned char h[32];
 	struct store_tx *tx;
 	struct store_q *q;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 
 #define SID_COOKIE "portier_sid"   /* unless web_config.session_cookie names another */
@@ -54,7 +55,7 @@ session_from_cookie(struct web_req *r)
 {
 	const struct web_session_ops *ops = &r->srv->cfg.sessions;
 	const char *v = web_cookie(r, sid_cookie(r));
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = clock_time();
 	int rc;
 
 	if (v == NULL || ops->load == NULL || !sid_well_formed(v))
@@ -88,7 +89,7 @@ struct web_session *
 web_session_ensure(struct web_req *r)
 {
 	const struct web_session_ops *ops = &r->srv->cfg.sessions;
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = clock_time();
 
 	if (r->has_session)
 		return &r->session;
@@ -121,7 +122,7 @@ web_session_rotate(struct web_req *r, const struct web_session *data)
 	random_token(s.id, sizeof(s.id));
 	random_token(s.csrf, sizeof(s.csrf));
 	s.created_at = r->session.created_at;
-	s.seen_at = (int64_t)time(NULL);
+	s.seen_at = clock_time();
 	sid_hash(s.id, new_hash);
 	if (ops->rotate(ops->arg, r->sid_hash, new_hash, &s) != 0)
 		return -1;

@@ -12,8 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import { Client, run, start, waitFor } from '../lib/server.js';
 import { LANGS } from '../lib/strings.js';
 import { escapedPem } from '../http/eid_support.js';
-import { foreignRequest, formFields, post, rows, startWorld } from '../http/csam_support.js';
-import { mails } from '../lib/world.js';
+import { foreignRequest, formFields, post, startWorld } from '../http/csam_support.js';
+import { mails, orgOf, orgs } from '../lib/world.js';
 import { assertAccessible, launchBrowser, newContext, setLang } from './lib.js';
 
 
@@ -126,7 +126,7 @@ describe('GAP designation in the browser', () => {
         await assertAccessible(page, `the success message (${lang})`);
 
         const number = w.number.replace(/\./g, '');
-        assert.equal(rows(world.srv, `SELECT count(*) AS n FROM organisation WHERE enterprise = '${number}'`)[0].n, 1);
+        assert.ok(orgOf(world.srv, { enterprise: number }), `${number} registered`);
 
         await page.goto(`${url}/csam`);
         await assertAccessible(page, `/csam with the person's enterprises (${lang})`);
@@ -228,7 +228,8 @@ describe('GAP designation in the browser', () => {
         ]);
         assert.equal(letter.suggestedFilename(), `activation-${reference}.pdf`);
         // The GAP is active: the organisation exists with Sophie Martin as its GAP.
-        const gap = rows(world.srv, `SELECT p.last_name FROM organisation o JOIN org_manager m ON m.org_id = o.id AND m.role = 'GAP' JOIN person p ON p.id = m.person_id WHERE o.name = '${company}'`);
+        const gap = orgs(world.srv).filter((o) => o.name === company)
+          .map((o) => ({ last_name: o.managers.find((m) => m.role === 'GAP').last_name }));
         assert.deepEqual(gap, [{ last_name: 'Martin' }]);
         await page.locator('main a[href^="/csam/organisation/"]').click();
         await page.waitForURL(/\/csam\/organisation\/\d+$/);

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 
-import { HEALTH, rows, scalar, startDemo } from '../http/uman_lib.js';
+import { accounts, qualities } from '../lib/world.js';
+import { HEALTH, startDemo } from '../http/uman_lib.js';
 import { assertAccessible, cspViolations, launchBrowser, loginWithPassword, newContext, recordCSP, setLang, watch } from './lib.js';
 
 
@@ -88,7 +89,7 @@ describe('access management in the browser', () => {
     await page.getByText('La qualité a bien été activée').waitFor();
     await check('entity page after activation');
     assert.equal(await page.getByRole('link', { name: HEALTH }).count(), 1);
-    assert.equal(scalar(srv, "SELECT count(*) FROM org_quality WHERE quality = 'health_related'"), 1);
+    assert.equal(qualities(srv, { org: 1 }).filter((q) => q.code === 'health_related').length, 1);
   });
 
   it('the GAP\'s other pages pass axe', async () => {
@@ -135,8 +136,8 @@ describe('access management in the browser', () => {
     await page.getByText("L'utilisateur a été ajouté").waitFor();
     await page.getByText('2 utilisateurs trouvés.').waitFor();
     await check('users after the addition');
-    assert.deepEqual(rows(srv, `SELECT g.application FROM app_grant g JOIN account a ON a.id = g.account_id
-      WHERE a.username = 'els.vdb'`), [{ application: 'MEDSEIP' }]);
+    assert.deepEqual(accounts(srv, { org: 1 }).filter((a) => a.username === 'els.vdb').flatMap((a) => a.applications),
+      ['MEDSEIP']);
   });
 
   it('"Exporter les utilisateurs (.csv)" downloads a file that parses', async () => {
@@ -175,8 +176,8 @@ describe('access management in the browser', () => {
   });
 
   it('the main pages pass axe in nl, de and en', async () => {
-    const q = scalar(srv, "SELECT id FROM org_quality WHERE quality = 'health_related'");
-    const acc = scalar(srv, "SELECT id FROM account WHERE username = 'els.vdb'");
+    const q = qualities(srv, { org: 1 }).find((x) => x.code === 'health_related').id;
+    const acc = accounts(srv, { org: 1 }).find((a) => a.username === 'els.vdb').account;
     for (const lang of ['nl', 'de', 'en']) {
       await setLang(ctx, srv.url, lang);
       for (const path of ['/acces', `/acces/1/qualite/${q}`, `/acces/1/qualite/${q}/utilisateur/${acc}`,

@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { Client } from '../lib/server.js';
-import { auditEvents, mails } from '../lib/world.js';
+import { auditEvents, mails, orgOf, orgs, personOf } from '../lib/world.js';
 import {
-  E, NISS_RE, P, alert, csrfOf, eidClient, formFields, isoDay, post, rows, startWorld, text,
+  E, NISS_RE, P, alert, csrfOf, eidClient, formFields, isoDay, post, startWorld, text,
 } from './csam_support.js';
 
 /** dd/mm/yyyy of an ISO date. */
@@ -55,7 +55,7 @@ describe('standard procedure (guide §2.2.1)', () => {
     const ev = auditEvents(srv, ['access.denied']).slice(-1);
     assert.equal(auditEvents(srv, ['access.denied']).length, before + 1);
     assert.deepEqual(ev[0].details, { action: 'designate_gap', reason: 'level' });
-    assert.equal(rows(srv, 'SELECT count(*) AS n FROM organisation')[0].n, 0);
+    assert.equal(orgs(srv).length, 0);
   });
 
   it('with eID: the guide\'s first page, its explanation, the number and the button', async () => {
@@ -96,7 +96,7 @@ describe('standard procedure (guide §2.2.1)', () => {
     const denied = auditEvents(srv, ['access.denied']).filter((e) => e.org === E.ostbelgien);
     assert.equal(denied.length, 1);
     assert.equal(denied[0].details.reason, 'no_role');
-    assert.equal(rows(srv, 'SELECT count(*) AS n FROM organisation')[0].n, 0);
+    assert.equal(orgs(srv).length, 0);
   });
 
   it('registers the enterprise: form, errors kept, confirmation, ← Corriger, Confirmer, success; twice is once', async () => {
@@ -151,7 +151,7 @@ describe('standard procedure (guide §2.2.1)', () => {
     assert.equal(res.status, 422);
     assert.match(alert(res.text), /Cochez « Oui, je confirme »/);
     assert.equal(formFields(res.text, '/csam/gap/confirmation').token, confirm.token);
-    assert.equal(rows(srv, 'SELECT count(*) AS n FROM organisation')[0].n, 0);
+    assert.equal(orgs(srv).length, 0);
 
     // Confirmer, then the same again (back button, replay) and twice at once (double click).
     const body = { ...confirm, confirm: '1', accept: 'yes' };
@@ -164,7 +164,8 @@ describe('standard procedure (guide §2.2.1)', () => {
       assert.equal(a.status, 303);
       assert.equal(a.headers.get('location'), done);
     }
-    assert.equal(rows(srv, `SELECT count(*) AS n FROM organisation WHERE enterprise = '${E.zorgtech}'`)[0].n, 1);
+    assert.ok(orgOf(srv, { enterprise: E.zorgtech }), 'registered');
+    assert.equal(orgs(srv).length, 1, 'once');
     assert.equal(mails(srv, 'gap_designated').length, 1);
 
     const success = await c.get(done);
@@ -175,7 +176,9 @@ describe('standard procedure (guide §2.2.1)', () => {
     const other = await eidClient(world, 'claire');
     assert.equal((await other.get(done)).status, 404);
 
-    const org = rows(srv, `SELECT o.procedure, o.contact_email, o.contact_phone, o.name, p.niss FROM organisation o JOIN org_manager m ON m.org_id = o.id AND m.role = 'GAP' JOIN person p ON p.id = m.person_id WHERE o.enterprise = '${E.zorgtech}'`);
+    const o = orgOf(srv, { enterprise: E.zorgtech });
+    const org = [{ procedure: o.procedure, contact_email: o.contact_email, contact_phone: o.contact_phone, name: o.name,
+      niss: o.managers.filter((m) => m.role === 'GAP').map((m) => m.niss).join() }];
     assert.deepEqual(org, [{ procedure: 'standard', contact_email: 'direction@zorgtech.example', contact_phone: '+32 9 123 45 67', name: 'Zorgtech Distributie', niss: P.jan.niss }]);
     const mail = mails(srv, 'gap_designated')[0];
     assert.equal(mail.recipient, 'direction@zorgtech.example');
@@ -210,7 +213,7 @@ describe('standard procedure (guide §2.2.1)', () => {
     assert.equal(res.status, 303);
     const done = await c.get(res.headers.get('location'));
     assert.match(text(done.text), /Votre entreprise est à présent reconnue dans CSAM et Nathalie Claes est identifié\(e\) comme le gestionnaire d'accès principal\./);
-    assert.equal(rows(srv, `SELECT count(*) AS n FROM person WHERE niss = '${P.nathalie.niss}'`)[0].n, 1);
+    assert.equal(personOf(srv, P.nathalie.niss)?.niss, P.nathalie.niss);
   });
 
   it('replaces the GAP by a current legal representative; the previous GAP is notified', async () => {
@@ -245,7 +248,7 @@ describe('standard procedure (guide §2.2.1)', () => {
     ]);
     assert.equal(auditEvents(srv, ['org.gap.replace']).filter((e) => e.org === E.zorgtech).length, 1);
     // Jan, still a representative but no longer GAP, sees the organisation without the co-GAP form.
-    const orgId = rows(srv, `SELECT id FROM organisation WHERE enterprise = '${E.zorgtech}'`)[0].id;
+    const orgId = orgOf(srv, { enterprise: E.zorgtech }).id;
     res = await jan.get(`/csam/organisation/${orgId}`);
     assert.equal(res.status, 200);
     assert.doesNotMatch(res.text, /Désigner un Co-Gestionnaire/);
@@ -255,7 +258,7 @@ describe('standard procedure (guide §2.2.1)', () => {
   it('co-GAPs: the GAP designates them by NISS, the list shows since when, removal; others are refused', async () => {
     const els = await eidClient(world, 'els');
     const jan = await eidClient(world, 'jan');
-    const orgId = rows(srv, `SELECT id FROM organisation WHERE enterprise = '${E.zorgtech}'`)[0].id;
+    const orgId = orgOf(srv, { enterprise: E.zorgtech }).id;
     const page = await els.get(`/csam/organisation/${orgId}`);
     assert.equal(page.status, 200);
     assert.match(page.text, /Co-Responsable des Accès/);
@@ -278,7 +281,7 @@ describe('standard procedure (guide §2.2.1)', () => {
     const anna = await eidClient(world, 'anna');
     assert.equal((await anna.get(`/csam/organisation/${orgId}`)).status, 403);
     // Removal.
-    const lukasId = rows(srv, `SELECT id FROM person WHERE niss = '${P.lukas.niss}'`)[0].id;
+    const lukasId = personOf(srv, P.lukas.niss).id;
     res = await post(els, `${action}/supprimer`, { _csrf: csrfOf(list.text), person: String(lukasId) });
     assert.equal(res.status, 303);
     const after = await els.get(res.headers.get('location'));

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { Client, run } from '../lib/server.js';
-import { auditCount } from '../lib/world.js';
+import { addPerson, auditCount, personOf, testClock } from '../lib/world.js';
 import {
   PASSWORD, activate, activationCode, activationSession, loginPassword, page, sql, startDemo,
   submit, textOf,
@@ -19,7 +19,9 @@ const USED = 'Ce code d\'activation a expiré ou a déjà servi. Demandez un nou
 describe('activation codes', () => {
   let srv;
 
-  before(async () => { srv = await startDemo(); });
+  const clock = testClock();
+  let fresh;    // `portier person activation-code` of Jan's replacing code (its output)
+  before(async () => { srv = await startDemo(clock.args); });
   after(() => srv?.stop());
 
   it('the command line issues a code by user name or NISS, and says when nobody matches', async () => {
@@ -122,21 +124,16 @@ describe('activation codes', () => {
   it('an expired code and a replaced code are refused', async () => {
     const c = new Client(srv.url);
     const old = await activationCode(srv, ['--username', 'jan.peeters']);
-    const fresh = await activationCode(srv, ['--username', 'jan.peeters']);
+    fresh = await run(['person', 'activation-code', '--username', 'jan.peeters', '--db', srv.db]);
+    assert.equal(fresh.code, 0, fresh.stderr);
     const replaced = await activate(c, old, 'jan.peeters', 'Jan-remplace-2026!');
     assert.equal(replaced.status, 422);
     assert.equal(textOf(replaced.text, 'act-code-error'), USED);
-    // 14 days: the expiry is stored; make this one expired.
-    const days = Number(sql(srv, 'SELECT (expires_at - issued_at) / 86400 FROM activation_code ORDER BY id DESC LIMIT 1'));
-    assert.equal(days, 14);
-    sql(srv, 'UPDATE activation_code SET expires_at = issued_at - 1 WHERE id = (SELECT max(id) FROM activation_code)');
-    const expired = await activate(c, fresh, 'jan.peeters', 'Jan-remplace-2026!');
-    assert.equal(expired.status, 422);
-    assert.equal(textOf(expired.text, 'act-code-error'), USED);
+    // The replacing code expires after 14 days: the last test of this file.
   });
 
   it('a person without access codes chooses a user name, which must be free', async () => {
-    sql(srv, "INSERT INTO person(niss, last_name, first_name, language) VALUES ('98472899765', 'Martin', 'Sophie', 'fr')");
+    addPerson(srv, { niss: '98472899765', last: 'Martin', first: 'Sophie', lang: 'fr' });
     const code = await activationCode(srv, ['--niss', '98472899765']);
     const c = new Client(srv.url);
     const taken = await activate(c, code, 'jan.peeters', 'Sophie-choisit-2026!');
@@ -170,12 +167,19 @@ describe('activation codes', () => {
       assert.equal(r.status, 303, path);
       assert.match(r.location, /^\/login\?level=3/, path);
     }
-    assert.equal(sql(srv, "SELECT count(*) FROM token_card WHERE person_id = (SELECT id FROM person WHERE niss = '98472899765')"), '0');
+    assert.deepEqual([personOf(srv, '98472899765').card].map(({ active, pending }) => ({ active, pending })),
+      [{ active: false, pending: false }], 'no card issued to Sophie');
     // An activation session is good for 30 minutes only.
     const act = new Client(srv.url);
     await activationSession(srv, act, 'lukas.schmitz', 'Lukas-encore-2026!');
     assert.equal((await act.get('/enrolement/application')).status, 200);
-    sql(srv, "UPDATE session SET auth_time = auth_time - 3600 WHERE auth_method = 'activation'");
+    // Used within the idle timeout (30 minutes too), the session outlives the 30 minutes
+    // of the activation: enrolment closes.
+    // (The test clock only moves forward: what the server stored at a later time would
+    // stay in the future if it went back.)
+    clock.advance(1000);
+    assert.equal((await act.get('/enrolement/application')).status, 200);
+    clock.advance(1000);
     assert.equal((await act.get('/enrolement/application')).status, 303);
   });
 
@@ -191,5 +195,17 @@ describe('activation codes', () => {
     assert.equal(textOf(last.text, 'activate-error'),
       'Trop de tentatives ont échoué. Patientez un moment avant de réessayer.');
     assert.ok(auditCount(srv, ['login.activation.failure']) >= 3);
+  });
+
+  it('an activation code expires after 14 days', async () => {
+    // 14 days: the expiry the command printed (to the minute, local time); the test clock
+    // then moves past it.
+    const code = /activation code: ([A-Z0-9-]+)/.exec(fresh.stdout)[1];
+    const until = /valid until: +(\d{4}-\d\d-\d\d \d\d:\d\d)/.exec(fresh.stdout)[1];
+    assert.equal(Math.round((new Date(until.replace(' ', 'T')) - Date.now()) / 86400000), 14);
+    clock.advance(14 * 86400 + 60);
+    const expired = await activate(new Client(srv.url), code, 'jan.peeters', 'Jan-remplace-2026!');
+    assert.equal(expired.status, 422);
+    assert.equal(textOf(expired.text, 'act-code-error'), USED);
   });
 });

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { Client } from '../lib/server.js';
 import { auditDetails } from '../lib/world.js';
-import { loginPassword, page, sql, startDemo, submit, textOf } from './factors_lib.js';
+import { loginPassword, page, startDemo, submit, textOf } from './factors_lib.js';
 
 describe('capacity choice', () => {
   let srv;
@@ -52,7 +52,10 @@ describe('capacity choice', () => {
     assert.equal(acct.status, 200);
     assert.equal(textOf(acct.text, 'session-capacity'), 'Acteur des soins de santé');
     assert.equal(textOf(acct.text, 'session-level'), 'faible');
-    assert.equal(sql(srv, "SELECT group_concat(capacity) FROM session WHERE capacity <> ''"), 'health');
+    // Kept with the session: another client with only the cookie sees it.
+    const same = new Client(srv.url);
+    same.cookies.set('portier_sid', c.cookies.get('portier_sid'));
+    assert.equal(textOf((await page(same, '/compte')).text, 'session-capacity'), 'Acteur des soins de santé');
     assert.match(auditDetails(srv, ['session.capacity']), /"capacity":"health"/);
 
     // The choice page marks the current one; a change is stored too.

@@ -13,8 +13,8 @@ export const PASSWORD = 'Demo-portier-2026';
 export const PEOPLE = ['jan.peeters', 'claire.dubois', 'lukas.schmitz'];
 
 /** A demo server with cheap Argon2id costs (the tests are about answers, not hashing). */
-export function startDemo() {
-  return start({ args: ['--demo', '--password-ops', '1', '--password-mem-kib', '8'] });
+export function startDemo(extra = []) {
+  return start({ args: ['--demo', '--password-ops', '1', '--password-mem-kib', '8', ...extra] });
 }
 
 /** RFC 4648 base32 (spaces ignored) to bytes. */

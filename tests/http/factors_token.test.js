@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { Client } from '../lib/server.js';
-import { auditCount, auditEvents } from '../lib/world.js';
+import { auditCount, auditEvents, personOf, testClock, throttleOf } from '../lib/world.js';
+
+const NISS = { jan: '85073003328', lukas: '90022800193' };
 import {
   PASSWORD, activationSession, doorError, enrolCard, page, sql, startDemo, submit, textOf,
 } from './factors_lib.js';
@@ -39,11 +41,12 @@ function step2(s, code, { client = s.client, csrf = s.csrf, next = '/' } = {}) {
 
 describe('token card', () => {
   let srv;
+  const clock = testClock();
   let codes;
   const JAN_PASSWORD = 'Jan-nouveau-mdp-2026';
 
   before(async () => {
-    srv = await startDemo();
+    srv = await startDemo(clock.args);
     const c = new Client(srv.url);
     await activationSession(srv, c, 'jan.peeters', JAN_PASSWORD);
     codes = await enrolCard(c);
@@ -79,7 +82,8 @@ describe('token card', () => {
     const bad = await submit(c, '/enrolement/token/activer', { code: wrong }, { csrf: card.csrf });
     assert.equal(bad.status, 422);
     assert.match(textOf(bad.text, 'card-code-error'), /Ce code ne correspond pas/);
-    assert.equal(sql(srv, "SELECT state FROM token_card c JOIN credential_password p ON p.person_id = c.person_id WHERE p.username = 'lukas.schmitz'"), 'pending');
+    assert.deepEqual([personOf(srv, NISS.lukas).card].map(({ active, pending }) => ({ active, pending })),
+      [{ active: false, pending: true }]);
     // Codes are stored as Argon2id hashes, never in clear.
     assert.equal(sql(srv, "SELECT count(*) FROM token_card_code WHERE hash NOT LIKE '$argon2id$%'"), '0');
   });
@@ -90,6 +94,7 @@ describe('token card', () => {
     assert.ok(s.position >= 1 && s.position <= 24, `position ${s.position}`);
     assert.match(s.text, /<label for="token-code">Code n° \d+<\/label>/);
     assert.ok(!s.text.includes('id="door-totp"'), 'the second step shows the token door alone');
+    const unused = personOf(srv, NISS.jan).card.unused;
     const r = await step2(s, codes[s.position].replace(/^(\d{3})/, '$1 '), { next: '/compte' });
     assert.equal(r.status, 303, textOf(r.text, 'token-error') ?? '');
     assert.equal(r.location, '/compte');
@@ -103,7 +108,7 @@ describe('token card', () => {
       csrf: (await page(s.client, '/compte')).csrf });
     assert.equal(again.status, 401);
     assert.equal(doorError(again.text, 'token'), REFUSED);
-    assert.equal(sql(srv, `SELECT count(*) FROM token_card_code k JOIN token_card c ON c.id = k.card_id WHERE c.state = 'active' AND k.position = ${s.position} AND k.used_at IS NOT NULL AND c.person_id = (SELECT person_id FROM credential_password WHERE username = 'jan.peeters')`), '1');
+    assert.equal(personOf(srv, NISS.jan).card.unused, unused - 1, 'the code served once, and is spent');
     // A used position is never asked again.
     for (let i = 0; i < 3; i++) {
       const n = await step1(srv, 'jan.peeters', JAN_PASSWORD);
@@ -162,14 +167,18 @@ describe('token card', () => {
     }
     assert.equal(last.status, 429);
     assert.equal(last.error, THROTTLED);
-    // That 429 is a delay of a second or two, which a slow machine may outlive; where ten
-    // failures lead (a wait of a minute, never a lock) is set as the server would have.
-    assert.equal(sql(srv, "UPDATE login_throttle SET failures = 10, next_allowed = strftime('%s','now') + 60 WHERE key = 'u:claire.dubois'; SELECT changes();"), '1');
+    // That 429 is a delay of a second or two, which a slow machine may outlive; on to ten
+    // failures (a wait of a minute, never a lock), the test clock moved past each wait.
+    while (throttleOf(srv, { username: 'claire.dubois' }).failures < 10) {
+      clock.advance(61);
+      assert.equal((await step1(srv, 'claire.dubois', 'wrong-password-123')).status, 401);
+    }
     const right = await step1(srv, 'claire.dubois', PASSWORD);
     assert.equal(right.status, 429);
     assert.equal(right.error, THROTTLED);
-    // Once the wait is over (set, not waited for) the right password goes on to the card.
-    sql(srv, "UPDATE login_throttle SET next_allowed = strftime('%s','now') WHERE key = 'u:claire.dubois'");
+    // Once the wait is over (the test clock moved past it) the right password goes on to
+    // the card.
+    clock.advance(61);
     const after = await step1(srv, 'claire.dubois', PASSWORD);
     assert.equal(after.status, 200);
     assert.ok(after.position >= 1, 'a position of the card is asked');
@@ -185,10 +194,13 @@ describe('token card', () => {
   it('a new card revokes the old one when it is activated', async () => {
     const c = new Client(srv.url);
     await activationSession(srv, c, 'jan.peeters', 'Jan-encore-un-mdp-2026');
-    const before = sql(srv, "SELECT id FROM token_card WHERE state = 'active' AND person_id = (SELECT person_id FROM credential_password WHERE username = 'jan.peeters')");
+    const before = personOf(srv, NISS.jan).card;
+    assert.ok(before.active && before.unused < 24, 'the card used above');
     await enrolCard(c);
-    assert.equal(sql(srv, `SELECT state FROM token_card WHERE id = ${before}`), 'revoked');
-    assert.equal(sql(srv, "SELECT count(*) FROM token_card WHERE state = 'active' AND person_id = (SELECT person_id FROM credential_password WHERE username = 'jan.peeters')"), '1');
+    const now = personOf(srv, NISS.jan).card;
+    assert.ok(now.active && !now.pending, 'one active card, none waiting');
+    assert.notEqual(now.serial, before.serial, 'the new card replaced the old one');
+    assert.equal(now.unused, 24);
     assert.ok(auditCount(srv, ['token.activate']) >= 2);
   });
 });

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { Client } from '../lib/server.js';
-import { auditCount, auditDetails } from '../lib/world.js';
+import { auditCount, auditDetails, personOf, testClock, throttleOf } from '../lib/world.js';
 import {
-  PASSWORD, activationSession, base32Decode, doorError, enrolTotp, page, sql, startDemo, submit, textOf,
+  PASSWORD, activationSession, base32Decode, doorError, enrolTotp, page, startDemo, submit, textOf,
   totp, wrongCode,
 } from './factors_lib.js';
 
@@ -26,12 +26,13 @@ async function attempt(srv, username, password, code, next = '/') {
 
 describe('mobile-app code (TOTP)', () => {
   let srv;
+  const clock = testClock();
   let key;
   let enrolStep;
   const NEW_PASSWORD = 'Claire-nouveau-2026!';
 
   before(async () => {
-    srv = await startDemo();
+    srv = await startDemo(clock.args);
     const c = new Client(srv.url);
     await activationSession(srv, c, 'claire.dubois', NEW_PASSWORD);
     ({ key, step: enrolStep } = await enrolTotp(c));
@@ -138,16 +139,20 @@ describe('mobile-app code (TOTP)', () => {
     }
     assert.equal(last.status, 429);
     assert.equal(last.error, THROTTLED);
-    // That 429 is a delay of a second or two, which a slow machine may outlive; where ten
-    // failures lead (a wait of a minute, never a lock) is set as the server would have.
-    assert.equal(sql(srv, "UPDATE login_throttle SET failures = 10, next_allowed = strftime('%s','now') + 60 WHERE key = 'u:lukas.schmitz'; SELECT changes();"), '1');
+    // That 429 is a delay of a second or two, which a slow machine may outlive; on to ten
+    // failures (a wait of a minute, never a lock), the test clock moved past each wait.
+    while (throttleOf(srv, { username: 'lukas.schmitz' }).failures < 10) {
+      clock.advance(61);
+      assert.equal((await attempt(srv, 'lukas.schmitz', 'wrong-password-123', '000000')).status, 401);
+    }
     const right = await attempt(srv, 'lukas.schmitz', PASSWORD, '000000');
     assert.equal(right.status, 429);
     assert.equal(right.error, THROTTLED);
     // The wait over, an eleventh failure: a wait of a minute at most, never a lock.
-    sql(srv, "UPDATE login_throttle SET next_allowed = strftime('%s','now') WHERE key = 'u:lukas.schmitz'");
+    clock.advance(61);
     assert.equal((await attempt(srv, 'lukas.schmitz', 'wrong-password-123', '000000')).status, 401);
-    const wait = Number(sql(srv, "SELECT next_allowed - updated_at FROM login_throttle WHERE key = 'u:lukas.schmitz'"));
+    const t = throttleOf(srv, { username: 'lukas.schmitz' });
+    const wait = t.next_allowed - t.updated_at;
     assert.ok(wait > 0 && wait <= 60, `a wait of ${wait} s`);
     let ghost;
     for (let i = 0; i < 8; i++) {
@@ -160,17 +165,16 @@ describe('mobile-app code (TOTP)', () => {
   });
 
   it('the app is removed from an enrolment session', async () => {
-    // Claire's failures above slow her account for a second: that second is over (set
-    // in the stored state rather than waited for).
-    assert.equal(sql(srv, "UPDATE login_throttle SET next_allowed = strftime('%s','now') WHERE key = 'u:claire.dubois'; SELECT changes();"), '1');
+    // Claire's failures above slow her account for a second: the test clock moves past it.
+    assert.ok(throttleOf(srv, { username: 'claire.dubois' }), 'Claire was slowed down');
+    clock.advance(61);
     const c = new Client(srv.url);
     await activationSession(srv, c, 'claire.dubois', 'Claire-encore-2026!');
     const p = await page(c, '/enrolement/application');
     assert.match(p.text, /Une application est enregistrée depuis le/);
     const r = await submit(c, '/enrolement/application/supprimer', {}, { csrf: p.csrf });
     assert.equal(r.status, 303);
-    assert.equal(sql(srv, "SELECT count(*) FROM factor_totp WHERE secret IS NOT NULL AND person_id = "
-      + "(SELECT person_id FROM credential_password WHERE username = 'claire.dubois')"), '0');
+    assert.equal(personOf(srv, '17073003384').app, false, 'no app left to Claire');
     assert.equal(auditCount(srv, ['totp.remove']), 1);
   });
 });

@@ -11,8 +11,9 @@ import { after, before, describe, it } from 'node:test';
 
 import { Client } from '../lib/server.js';
 import { LANGS } from '../lib/strings.js';
+import { accounts, addAccount, addOrg, setAccountStatus } from '../lib/world.js';
 import {
-  activate, addUser, h1Of, ID, login, NISS, sql, startDemo, text,
+  activate, addUser, h1Of, ID, login, NISS, startDemo, text,
 } from './uman_lib.js';
 import {
   addClient, authorizeUrl, browser, login as oidcLogin, PEOPLE, startWorld,
@@ -82,9 +83,8 @@ describe('the guide\'s wording: portier\'s pages', () => {
     quality = await activate(srv, claire);
     await addUser(srv, claire, quality, { niss: NISS.jan, username: 'jan.peeters', email: 'jan@pharmaplatel.example.be', apps: ['SADM'] });
     // Another organisation, where Jan is not a member: none of it on his page.
-    sql(srv, `INSERT INTO organisation(id, enterprise, name, contact_email, contact_phone, procedure)
-        VALUES (77, '0403170701', 'Autre Organisation', 'autre@example.be', '+32 9 999 99 99', 'standard');
-      INSERT INTO org_manager(org_id, person_id, role) VALUES (77, ${ID.lukas}, 'GAP');`);
+    addOrg(srv, { enterprise: '0403170701', name: 'Autre Organisation', gap: NISS.lukas,
+      email: 'autre@example.be', phone: '+32 9 999 99 99' });
   });
   after(() => srv?.stop());
 
@@ -171,15 +171,15 @@ describe('the guide\'s wording: portier\'s pages', () => {
     assert.match(ct, /Vous n'êtes enregistré\(e\) comme utilisateur dans aucune entreprise ou organisation/);
     assert.doesNotMatch(ct, /Lukas Schmitz/);
     // A co-GL is listed after the GL; a suspended GL is not.
-    sql(srv, `INSERT INTO account(id, org_id, person_id, username, email, status)
-        VALUES (501, ${ID.org}, ${ID.claire}, 'claire.gl', 'claire.gl@pharmaplatel.example.be', 'active');
-      INSERT INTO quality_member(org_quality_id, account_id, type) VALUES (${quality}, 501, 'COGL');`);
+    addAccount(srv, { org: ID.org, quality, niss: NISS.claire, type: 'COGL', username: 'claire.gl',
+      email: 'claire.gl@pharmaplatel.example.be' });
     const t2 = text((await c.get('/acces/responsables')).text);
     assert.match(t2, /Lukas Schmitz — Gestionnaire local — .*Claire Dubois — Co-gestionnaire local — claire\.gl@pharmaplatel\.example\.be/);
-    sql(srv, `UPDATE account SET status = 'suspended' WHERE org_id = ${ID.org} AND person_id = ${ID.lukas}`);
+    const lukas = accounts(srv, { org: ID.org, quality }).find((a) => a.person === ID.lukas).account;
+    setAccountStatus(srv, { org: ID.org, quality, account: lukas, suspend: true });
     const t3 = text((await c.get('/acces/responsables')).text);
     assert.doesNotMatch(t3, /Lukas Schmitz — Gestionnaire local/);
-    sql(srv, `UPDATE account SET status = 'active' WHERE org_id = ${ID.org} AND person_id = ${ID.lukas}`);
+    setAccountStatus(srv, { org: ID.org, quality, account: lukas, suspend: false });
   });
 
   it('«Vos Responsables» asks for a login first', async () => {

@@ -10,13 +10,14 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { Client, run, SHARE_DIR, tempDir } from '../lib/server.js';
+import { addApplication, personOf, setPassword } from '../lib/world.js';
 import {
   addClient, authorize, jwtPayload, pkce, tokenRequest,
 } from './oidc_lib.js';
 import { post } from './csam_support.js';
 import { activationSession, submit } from './factors_lib.js';
 import {
-  ID, activate, addUser, login, rows, scalar, sql, startDemo,
+  DEMO_COST, ID, PASSWORD, activate, addUser, login, rows, scalar, startDemo,
 } from './uman_lib.js';
 
 /** A name of exactly n characters: words repeated, never ending with a space or hyphen. */
@@ -75,7 +76,8 @@ describe('names of 100 characters are never cut', () => {
     }
     srv = await startDemo();
     // A level-1 application of the quality, so that a password login may use it.
-    sql(srv, "INSERT INTO application(code, quality, sort, min_level, name_fr, name_nl, name_de, name_en, desc_fr, desc_nl, desc_de, desc_en) VALUES ('TESTAPP', 'health_related', 998, 1, 'Application de test', 'Testtoepassing', 'Testanwendung', 'Test application', '', '', '', '');");
+    addApplication(srv, { code: 'TESTAPP', sort: 998, minLevel: 1,
+      names: { fr: 'Application de test', nl: 'Testtoepassing', de: 'Testanwendung', en: 'Test application' } });
     // The register: the demo persons and ours.
     const csv = readFileSync(path.join(SHARE_DIR, 'demo', 'persons.csv'), 'utf8').trimEnd()
       + '\n' + Object.values(PEOPLE).map((p) => `"${p.niss}","${p.last}","${p.first}",,"F","fr","BE"`).join('\n') + '\n';
@@ -103,12 +105,11 @@ describe('names of 100 characters are never cut', () => {
       await addUser(srv, gap, q, { niss: p.niss, username: p.user, email: `${p.user}@example.be`, apps: ['TESTAPP'] });
     }
     for (const p of Object.values(PEOPLE)) {
-      const [row] = rows(srv, `SELECT last_name, first_name FROM person WHERE niss = '${p.niss}'`);
-      assert.deepEqual(row, { last_name: p.last, first_name: p.first }, `person ${p.user}`);
+      const row = personOf(srv, p.niss);
+      assert.deepEqual({ last_name: row.last_name, first_name: row.first_name },
+        { last_name: p.last, first_name: p.first }, `person ${p.user}`);
       // Access codes for the rest of the tests (the demo password).
-      sql(srv, `INSERT INTO credential_password(person_id, username, hash)
-        SELECT (SELECT id FROM person WHERE niss = '${p.niss}'), '${p.user}', hash
-        FROM credential_password WHERE username = 'claire.dubois';`);
+      setPassword(srv, { niss: p.niss, username: p.user, password: PASSWORD, extra: DEMO_COST });
     }
   });
 

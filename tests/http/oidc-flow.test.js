@@ -9,8 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import { h1, htmlLang } from '../lib/server.js';
 import { auditDetails } from '../lib/world.js';
 import {
-  addClient, authorize, authorizeUrl, browser, csrfOf, login, ORGS, PEOPLE, pkce,
-  profileOptions, refreshTarget, sql, startWorld, tokenRequest,
+  ACCOUNTS, addClient, authorize, authorizeUrl, browser, csrfOf, login, ORGS, PEOPLE, pkce,
+  profileOptions, refreshTarget, setJanMedi, startWorld, tokenRequest,
 } from './oidc_lib.js';
 
 const CB = 'http://127.0.0.1:9/cb';
@@ -63,7 +63,7 @@ describe('OpenID Connect: profile choice, prompt, levels, logout', () => {
       `${ORGS.medi.name} (${ORGS.medi.shown})`, `${ORGS.pharma.name} (${ORGS.pharma.shown})`,
     ]);
     // No choice, or a choice not offered (Claire's account), comes back with a message.
-    for (const org of ['', '303', '999', 'x']) {
+    for (const org of ['', ACCOUNTS.claire, '999', 'x']) {
       const res = await jar.get(flow, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -76,14 +76,14 @@ describe('OpenID Connect: profile choice, prompt, levels, logout', () => {
     const forged = await jar.get(flow, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ org: '301' }).toString(),
+      body: new URLSearchParams({ org: ACCOUNTS.jan }).toString(),
     });
     assert.equal(forged.status, 403);
     // The choice is spent with the code: a second submission finds nothing.
     const ok = await jar.get(flow, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: csrfOf(page.text), org: '301' }).toString(),
+      body: new URLSearchParams({ _csrf: csrfOf(page.text), org: ACCOUNTS.jan }).toString(),
     });
     assert.equal(ok.status, 200);
     const to = new URL(refreshTarget(ok.text));
@@ -93,7 +93,7 @@ describe('OpenID Connect: profile choice, prompt, levels, logout', () => {
     const again = await jar.get(flow, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: csrfOf(page.text), org: '301' }).toString(),
+      body: new URLSearchParams({ _csrf: csrfOf(page.text), org: ACCOUNTS.jan }).toString(),
     });
     assert.equal(again.status, 400);
   });
@@ -137,12 +137,12 @@ describe('OpenID Connect: profile choice, prompt, levels, logout', () => {
     const jan = browser(srv);
     const { verifier, challenge } = pkce();
     const url = await authorize(jan, params(rp, { code_challenge: challenge, code_challenge_method: 'S256' }),
-      { user: PEOPLE.jan.user, account: '302' });
+      { user: PEOPLE.jan.user, account: ACCOUNTS.janMedi });
     const t = await tokenRequest(srv.url, {
       grant_type: 'authorization_code', code: url.searchParams.get('code'), redirect_uri: CB, code_verifier: verifier,
     }, { basic: rp });
     assert.equal(t.status, 200);
-    sql(srv.db, "UPDATE account SET status = 'suspended' WHERE id = 302;");
+    setJanMedi(srv, true);
     try {
       const u = await fetch(`${srv.url}/oidc/userinfo`, { headers: { authorization: `Bearer ${t.json.access_token}` } });
       assert.equal(u.status, 401);
@@ -150,9 +150,9 @@ describe('OpenID Connect: profile choice, prompt, levels, logout', () => {
       assert.equal(r.json.error, 'invalid_grant');
       // And the profile is no longer offered.
       const p = await jan.get(await startFlow(jan, params(rp)));
-      assert.deepEqual(profileOptions(p.text).map((o) => o.value), ['301']);
+      assert.deepEqual(profileOptions(p.text).map((o) => o.value), [ACCOUNTS.jan]);
     } finally {
-      sql(srv.db, "UPDATE account SET status = 'active' WHERE id = 302;");
+      setJanMedi(srv, false);
     }
   });
 
@@ -248,7 +248,7 @@ describe('OpenID Connect: profile choice, prompt, levels, logout', () => {
     const jar = browser(srv);
     const { verifier, challenge } = pkce();
     const url = await authorize(jar, params(rp, { code_challenge: challenge, code_challenge_method: 'S256' }),
-      { user: PEOPLE.jan.user, account: '301' });
+      { user: PEOPLE.jan.user, account: ACCOUNTS.jan });
     const t = await tokenRequest(srv.url, {
       grant_type: 'authorization_code', code: url.searchParams.get('code'), redirect_uri: CB, code_verifier: verifier,
     }, { basic: rp });

@@ -8,11 +8,12 @@ import { createPublicKey, verify } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import { assertSecurityHeaders } from '../lib/checks.js';
-import { auditDetails, auditEvents } from '../lib/world.js';
+import { auditDetails, auditEvents, testClock } from '../lib/world.js';
 import {
-  addClient, authorize, authorizeUrl, browser, jwtPayload, ORGS, PEOPLE, pkce, portier, sql,
+  ACCOUNTS, addClient, authorize, authorizeUrl, browser, jwtPayload, ORGS, PEOPLE, pkce, portier,
   startWorld, tokenRequest,
 } from './oidc_lib.js';
+
 
 const CB = 'http://127.0.0.1:9/cb';
 
@@ -47,13 +48,14 @@ function auditActions(db) {
 
 describe('OpenID Connect provider', () => {
   let srv;
+  const clock = testClock();
   let rp;       // confidential client of TESTAPP
   let other;    // another confidential client of TESTAPP
   let pub;      // public client of TESTAPP
   let nn;       // client allowed the national number
 
   before(async () => {
-    srv = await startWorld();
+    srv = await startWorld({ args: clock.args });
     rp = addClient(srv, 'rp', { scope: 'openid profile email', redirect: [CB, 'http://127.0.0.1:9/other'] });
     other = addClient(srv, 'other-rp', {});
     pub = addClient(srv, 'spa', { public: true });
@@ -64,7 +66,7 @@ describe('OpenID Connect provider', () => {
   });
 
   /** A full login of Jan for client c; returns { code, state, nonce, verifier, url }. */
-  async function codeFor(c, { user = PEOPLE.jan.user, account = '301', scope = 'openid profile email', withPkce = true, jar } = {}) {
+  async function codeFor(c, { user = PEOPLE.jan.user, account = ACCOUNTS.jan, scope = 'openid profile email', withPkce = true, jar } = {}) {
     const { verifier, challenge } = pkce();
     const state = `st-${Math.random()}`;
     const nonce = `n-${Math.random()}`;
@@ -164,7 +166,7 @@ describe('OpenID Connect provider', () => {
 
   it('gives each client its own subject, and the other organisation when chosen', async () => {
     const a = await codeFor(rp);
-    const b = await codeFor(other, { account: '302', scope: 'openid' });
+    const b = await codeFor(other, { account: ACCOUNTS.janMedi, scope: 'openid' });
     const ta = await exchange(rp, a.code, a.verifier);
     const tb = await exchange(other, b.code, b.verifier);
     const ia = jwtPayload(ta.json.id_token);
@@ -308,15 +310,17 @@ describe('OpenID Connect provider', () => {
   });
 
   it('refuses expired codes and access tokens', async () => {
+    // A code lives 60 s, an access token 600 s (oidc/grants.h): the test clock moves past
+    // them (forward only: the tests after run later, as they would).
     const a = await codeFor(rp);
-    sql(srv.db, 'UPDATE oidc_grant SET code_expires_at = 1 WHERE code_used_at IS NULL;');
+    clock.advance(61);
     const t = await exchange(rp, a.code, a.verifier);
     assert.equal(t.json.error, 'invalid_grant');
     assert.equal(t.json.error_description, 'expired');
     const b = await codeFor(rp);
     const tb = await exchange(rp, b.code, b.verifier);
     assert.equal((await userinfo(srv, tb.json.access_token)).status, 200);
-    sql(srv.db, 'UPDATE oidc_grant SET access_expires_at = 1;');
+    clock.advance(601);
     const u = await userinfo(srv, tb.json.access_token);
     assert.equal(u.status, 401);
     assert.equal(u.json.error, 'invalid_token');

@@ -10,8 +10,8 @@ import { after, before, describe, it } from 'node:test';
 
 import { h1 } from '../lib/server.js';
 import {
-  addClient, authorize, authorizeUrl, browser, csrfOf, jwtPayload, login, PEOPLE, pkce,
-  portier, sql, startWorld, tokenRequest,
+  ACCOUNTS, addClient, authorize, authorizeUrl, browser, csrfOf, jwtPayload, login, PEOPLE, pkce,
+  portier, startWorld, tokenRequest,
 } from './oidc_lib.js';
 
 const CB = 'http://127.0.0.1:9/cb';
@@ -63,10 +63,9 @@ describe('OpenID Connect conformance', () => {
   let one;      // confidential, of TESTONE
 
   before(async () => {
-    srv = await startWorld();
     // Claire gets TESTONE: a second person who can log in to client one, where Jan has
     // a single profile (prompt=none can answer without a choice).
-    sql(srv.db, "INSERT INTO app_grant(org_quality_id, account_id, application) VALUES (201, 303, 'TESTONE');");
+    srv = await startWorld({}, { claireApps: ['TESTONE'] });
     rp = addClient(srv, 'rp', { scope: 'openid profile email', redirect: [CB] });
     rsa = addClient(srv, 'rsa-rp', { scope: 'openid profile email', redirect: [CB], idTokenAlg: 'RS256' });
     spa = addClient(srv, 'spa', { public: true, scope: 'openid profile', redirect: [SPA_CB] });
@@ -172,7 +171,7 @@ describe('OpenID Connect conformance', () => {
     before(async () => {
       jar = browser(srv);
       janHint = (await tokensFor(one, { jar, scope: 'openid' })).id_token;
-      claireHint = (await tokensFor(one, { user: PEOPLE.claire.user, account: '303', scope: 'openid' })).id_token;
+      claireHint = (await tokensFor(one, { user: PEOPLE.claire.user, account: ACCOUNTS.claire, scope: 'openid' })).id_token;
     });
 
     const silent = (extra) => authorizeUrl({
@@ -243,7 +242,7 @@ describe('OpenID Connect conformance', () => {
       const url = await authorize(browser(srv), {
         client_id: rp.id, redirect_uri: CB, response_type: 'code', scope: 'openid', code_challenge: challenge,
         code_challenge_method: 'S256',
-      }, { user: PEOPLE.jan.user, account: '301' });
+      }, { user: PEOPLE.jan.user, account: ACCOUNTS.jan });
       const code = url.searchParams.get('code');
       const body = `grant_type=authorization_code&code=${encodeURIComponent(code)}&code=garbage&redirect_uri=${encodeURIComponent(CB)}&code_verifier=${verifier}`;
       const auth = `Basic ${Buffer.from(`${rp.id}:${rp.secret}`).toString('base64')}`;
@@ -348,7 +347,7 @@ describe('OpenID Connect conformance', () => {
       const url = await authorize(browser(srv), {
         client_id: spa.id, redirect_uri: SPA_CB, response_type: 'code', scope: 'openid profile',
         code_challenge: challenge, code_challenge_method: 'S256',
-      }, { user: PEOPLE.jan.user, account: '301' });
+      }, { user: PEOPLE.jan.user, account: ACCOUNTS.jan });
       const res = await fetch(`${srv.url}/oidc/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', origin: SPA_ORIGIN },
@@ -422,7 +421,7 @@ describe('OpenID Connect conformance', () => {
       page = await b.get(flow, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ _csrf: csrf, org: '303' }).toString(),
+        body: new URLSearchParams({ _csrf: csrf, org: ACCOUNTS.claire }).toString(),
       });
       assert.equal(page.status, 403);
       assert.equal(page.headers.get('location'), null);

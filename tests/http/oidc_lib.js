@@ -1,57 +1,78 @@
 // oidc_lib.js — what the OpenID Connect tests share: a server with people, organisations,
-// accounts and grants written straight into its database (sqlite3), clients registered
+// accounts and grants built through the portier CLI (tests/lib/world.js), clients registered
 // with `portier client add`, a login through the access-codes door, and PKCE helpers.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 
 import { BIN, Client, start } from '../lib/server.js';
+import {
+  activateQuality, addAccount, addApplication, addOrg, addPerson, setAccountStatus,
+} from '../lib/world.js';
 
 export const PASSWORD = 'Demo-portier-2026';
-// Argon2id of PASSWORD with portier's default cost (libsodium's crypto_pwhash_str).
-const HASH = '$argon2id$v=19$m=19456,t=2,p=1$00H7HXawEbo+gRUGsgqkrw$g3l3yRLZNHYRXZsBhVmH+A8jn31Z6xTPe64PsMClTZQ';
-
-/** Runs SQL on a database with the sqlite3 shell; returns its output. */
-export function sql(db, text) {
-  return execFileSync('sqlite3', ['-bail', db], {
-    input: `PRAGMA busy_timeout=30000;\n${text}`, encoding: 'utf8',
-  });
-}
-
-const q = (s) => `'${String(s).replace(/'/g, "''")}'`;
 
 // The world of the tests: the demo people and Marie; two organisations. Jan is a USER
 // with TESTAPP (level 1), TESTONE (level 1) and MEDSEIP in Pharma Test, and with TESTAPP
 // in Medi Distribution; he is also the GAP of Pharma Test. Claire is GL in Pharma Test
 // without TESTAPP; Lukas has no account anywhere; Marie's account (with TESTAPP) is
-// suspended.
+// suspended. Paul Lambert is the GAP and GL of Medi Distribution (without access codes).
 export const PEOPLE = {
-  jan: { id: 11, niss: '85073003328', first: 'Jan', last: 'Peeters', lang: 'nl', user: 'jan.peeters' },
-  claire: { id: 12, niss: '17073003384', first: 'Claire', last: 'Dubois', lang: 'fr', user: 'claire.dubois' },
-  lukas: { id: 13, niss: '90022800193', first: 'Lukas', last: 'Schmitz', lang: 'de', user: 'lukas.schmitz' },
-  marie: { id: 14, niss: '93051822361', first: 'Marie', last: 'Lambert', lang: 'fr', user: 'marie.lambert' },
+  jan: { niss: '85073003328', first: 'Jan', last: 'Peeters', lang: 'nl', user: 'jan.peeters' },
+  claire: { niss: '17073003384', first: 'Claire', last: 'Dubois', lang: 'fr', user: 'claire.dubois' },
+  lukas: { niss: '90022800193', first: 'Lukas', last: 'Schmitz', lang: 'de', user: 'lukas.schmitz' },
+  marie: { niss: '93051822361', first: 'Marie', last: 'Lambert', lang: 'fr', user: 'marie.lambert' },
 };
+const MEDI_MANAGER = { niss: '80010100503', first: 'Paul', last: 'Lambert', lang: 'fr' };
 export const ORGS = {
-  pharma: { id: 101, enterprise: '0552627113', name: 'Pharma Test SA', shown: '0552.627.113' },
-  medi: { id: 102, enterprise: '0417497106', name: 'Medi Distribution SPRL', shown: '0417.497.106' },
+  pharma: { enterprise: '0552627113', name: 'Pharma Test SA', shown: '0552.627.113' },
+  medi: { enterprise: '0417497106', name: 'Medi Distribution SPRL', shown: '0417.497.106' },
 };
+/** The accounts of the world (ids as the profile choice sends them), set by buildWorld:
+ * jan (Pharma Test), janMedi (Medi Distribution), claire, marie. */
+export const ACCOUNTS = {};
 
-/** The SQL that writes the test world into a migrated database. */
-export function worldSql() {
-  const p = Object.values(PEOPLE);
-  return [
-    'BEGIN;',
-    ...p.map((x) => `INSERT INTO person(id, niss, last_name, first_name, language, email) VALUES (${x.id}, ${q(x.niss)}, ${q(x.last)}, ${q(x.first)}, ${q(x.lang)}, ${q(`${x.user}@example.be`)});`),
-    ...p.map((x) => `INSERT INTO credential_password(person_id, username, hash) VALUES (${x.id}, ${q(x.user)}, ${q(HASH)});`),
-    "INSERT INTO application(code, quality, sort, min_level, name_fr, name_nl, name_de, name_en, desc_fr, desc_nl, desc_de, desc_en) VALUES ('TESTAPP', 'health_related', 998, 1, 'Application de test', 'Testtoepassing', 'Testanwendung', 'Test application', '', '', '', ''), ('TESTONE', 'health_related', 999, 1, 'Application unique', 'Enige toepassing', 'Einzige Anwendung', 'Single application', '', '', '', '');",
-    ...Object.values(ORGS).map((o) => `INSERT INTO organisation(id, enterprise, name, contact_email, contact_phone, procedure) VALUES (${o.id}, ${q(o.enterprise)}, ${q(o.name)}, 'contact@example.be', '02 000 00 00', 'standard');`),
-    "INSERT INTO org_quality(id, org_id, quality, email) VALUES (201, 101, 'health_related', 'q@example.be'), (202, 102, 'health_related', 'q2@example.be');",
-    `INSERT INTO account(id, org_id, person_id, username, email, status) VALUES (301, 101, ${PEOPLE.jan.id}, 'jan', 'jan@example.be', 'active'), (302, 102, ${PEOPLE.jan.id}, 'jan', 'jan@example.be', 'active'), (303, 101, ${PEOPLE.claire.id}, 'claire', 'claire@example.be', 'active'), (304, 101, ${PEOPLE.marie.id}, 'marie', 'marie@example.be', 'suspended');`,
-    "INSERT INTO quality_member(org_quality_id, account_id, type) VALUES (201, 301, 'USER'), (202, 302, 'USER'), (201, 303, 'GL'), (201, 304, 'USER');",
-    "INSERT INTO app_grant(org_quality_id, account_id, application) VALUES (201, 301, 'TESTAPP'), (201, 301, 'TESTONE'), (201, 301, 'MEDSEIP'), (202, 302, 'TESTAPP'), (201, 304, 'TESTAPP');",
-    `INSERT INTO org_manager(org_id, person_id, role) VALUES (101, ${PEOPLE.jan.id}, 'GAP');`,
-    'COMMIT;',
-  ].join('\n');
+/** Builds the test world in a started server through the portier CLI (people, the
+ * applications TESTAPP and TESTONE, organisations, qualities, accounts and grants).
+ * claireApps: Claire's applications in Pharma Test (none unless said). */
+export function buildWorld(srv, { claireApps = [] } = {}) {
+  for (const x of [...Object.values(PEOPLE), MEDI_MANAGER]) {
+    const id = addPerson(srv, {
+      niss: x.niss, last: x.last, first: x.first, lang: x.lang,
+      ...(x.user ? { email: `${x.user}@example.be`, username: x.user, password: PASSWORD } : {}),
+    });
+    x.id = id;
+  }
+  addApplication(srv, { code: 'TESTAPP', sort: 998, minLevel: 1,
+    names: { fr: 'Application de test', nl: 'Testtoepassing', de: 'Testanwendung', en: 'Test application' } });
+  addApplication(srv, { code: 'TESTONE', sort: 999, minLevel: 1,
+    names: { fr: 'Application unique', nl: 'Enige toepassing', de: 'Einzige Anwendung', en: 'Single application' } });
+  const contact = { email: 'contact@example.be', phone: '02 000 00 00' };
+  ORGS.pharma.id = addOrg(srv, { ...ORGS.pharma, gap: PEOPLE.jan.niss, ...contact });
+  ORGS.medi.id = addOrg(srv, { ...ORGS.medi, gap: MEDI_MANAGER.niss, ...contact });
+  const pharma = activateQuality(srv, {
+    org: ORGS.pharma.id, email: 'q@example.be', gl: PEOPLE.claire.niss, username: 'claire',
+    userEmail: 'claire@example.be', lang: 'fr', apps: claireApps,
+  });
+  const user = (org, quality, x, name, apps) => addAccount(srv, {
+    org, quality, niss: x.niss, username: name, email: `${name}@example.be`, lang: x.lang, apps,
+  });
+  ACCOUNTS.claire = String(pharma.account);
+  ACCOUNTS.jan = String(user(ORGS.pharma.id, pharma.quality, PEOPLE.jan, 'jan', ['TESTAPP', 'TESTONE', 'MEDSEIP']));
+  ACCOUNTS.marie = String(user(ORGS.pharma.id, pharma.quality, PEOPLE.marie, 'marie', ['TESTAPP']));
+  setAccountStatus(srv, { org: ORGS.pharma.id, quality: pharma.quality, account: ACCOUNTS.marie, suspend: true });
+  const medi = activateQuality(srv, {
+    org: ORGS.medi.id, email: 'q2@example.be', gl: MEDI_MANAGER.niss, username: 'paul',
+    userEmail: 'paul@example.be', lang: 'fr',
+  });
+  ACCOUNTS.janMedi = String(user(ORGS.medi.id, medi.quality, PEOPLE.jan, 'jan', ['TESTAPP']));
+  ORGS.medi.quality = medi.quality;
+}
+
+/** Suspends (suspend true) or reactivates Jan's account in Medi Distribution, in the
+ * name of its GAP. */
+export function setJanMedi(srv, suspend) {
+  setAccountStatus(srv, { org: ORGS.medi.id, quality: ORGS.medi.quality, account: ACCOUNTS.janMedi, suspend });
 }
 
 /** Runs the portier binary; returns stdout, throws with stderr on failure. */
@@ -79,10 +100,10 @@ export function addClient(srv, id, opts = {}) {
   return { id, secret: m ? m[1] : undefined };
 }
 
-/** Starts a server and writes the test world into its database. */
-export async function startWorld(options = {}) {
+/** Starts a server and builds the test world in it (world: buildWorld's options). */
+export async function startWorld(options = {}, world = {}) {
   const srv = await start(options);
-  sql(srv.db, worldSql());
+  buildWorld(srv, world);
   return srv;
 }
 

@@ -11,9 +11,12 @@ import path from 'node:path';
 import {
   BIN, Client, closeFetchConnections, freePort, PATIENCE, sanitizerReports, waitFor,
 } from '../lib/server.js';
-import { addClient, csrfOf, profileOptions, refreshTarget, sql } from './oidc_lib.js';
+import {
+  activateQuality, addAccount, addApplication, addOrg, addPerson, catalogueHas,
+} from '../lib/world.js';
+import { addClient, csrfOf, profileOptions, refreshTarget } from './oidc_lib.js';
 
-export { csrfOf, sql };
+export { csrfOf };
 
 /** The demo people's NISS (demo_seed.c). */
 export const NISS = { jan: '85073003328', claire: '17073003384', lukas: '90022800193' };
@@ -32,25 +35,39 @@ export function settingsOf(file) {
   return out;
 }
 
-const q = (s) => `'${String(s).replace(/'/g, "''")}'`;
-const person = (niss) => `(SELECT id FROM person WHERE niss = ${q(niss)})`;
+/** The managers of the portal's organisations (GAP and local manager), people without
+ * access codes: Paul Lambert for MediDistri Belgium, Sophie Martin for Zorgtech. */
+const MANAGERS = {
+  medi: { niss: '80010100503', last: 'Lambert', first: 'Paul' },
+  zorg: { niss: '80010100701', last: 'Martin', first: 'Sophie' },
+};
 
 /**
- * The portal's world in portier's database (a demo server: the demo people exist):
- * MediDistri Belgium where Claire holds MEDSEIP (and Lukas holds only TESTAPP), Zorgtech
- * Distributie where Jan holds MEDSEIP.
+ * The portal's world in portier (a demo server: the demo people exist), built through
+ * the portier CLI: MediDistri Belgium where Claire holds MEDSEIP (and Lukas holds only
+ * TESTAPP), Zorgtech Distributie where Jan holds MEDSEIP.
  */
 export function portalWorld(srv) {
-  sql(srv.db, [
-    'BEGIN;',
-    "INSERT OR IGNORE INTO application(code, quality, sort, min_level, name_fr, name_nl, name_de, name_en, desc_fr, desc_nl, desc_de, desc_en) VALUES ('TESTAPP', 'health_related', 998, 1, 'Application de test', 'Testtoepassing', 'Testanwendung', 'Test application', '', '', '', '');",
-    `INSERT INTO organisation(id, enterprise, name, contact_email, contact_phone, procedure) VALUES (901, ${q(MEDI.enterprise)}, ${q(MEDI.name)}, 'contact@example.be', '02 000 00 00', 'standard'), (902, ${q(ZORG.enterprise)}, ${q(ZORG.name)}, 'contact@example.be', '02 000 00 00', 'standard');`,
-    "INSERT INTO org_quality(id, org_id, quality, email) VALUES (911, 901, 'health_related', 'q@example.be'), (912, 902, 'health_related', 'q2@example.be');",
-    `INSERT INTO account(id, org_id, person_id, username, email, status) VALUES (921, 901, ${person(NISS.claire)}, 'claire', 'claire@example.be', 'active'), (922, 901, ${person(NISS.lukas)}, 'lukas', 'lukas@example.be', 'active'), (923, 902, ${person(NISS.jan)}, 'jan', 'jan@example.be', 'active');`,
-    "INSERT INTO quality_member(org_quality_id, account_id, type) VALUES (911, 921, 'USER'), (911, 922, 'USER'), (912, 923, 'USER');",
-    "INSERT INTO app_grant(org_quality_id, account_id, application) VALUES (911, 921, 'MEDSEIP'), (911, 922, 'TESTAPP'), (912, 923, 'MEDSEIP');",
-    'COMMIT;',
-  ].join('\n'));
+  if (!catalogueHas(srv, 'TESTAPP')) {
+    addApplication(srv, { code: 'TESTAPP', sort: 998, minLevel: 1,
+      names: { fr: 'Application de test', nl: 'Testtoepassing', de: 'Testanwendung', en: 'Test application' } });
+  }
+  const org = (o, m, email) => {
+    addPerson(srv, { niss: m.niss, last: m.last, first: m.first, lang: 'fr' });
+    const id = addOrg(srv, { enterprise: o.enterprise, name: o.name, gap: m.niss, email: 'contact@example.be', phone: '02 000 00 00' });
+    const { quality } = activateQuality(srv, {
+      org: id, email, gl: m.niss, username: m.first.toLowerCase(), userEmail: `${m.first.toLowerCase()}@example.be`,
+    });
+    return { id, quality };
+  };
+  const user = (where, niss, name, app) => addAccount(srv, {
+    org: where.id, quality: where.quality, niss, username: name, email: `${name}@example.be`, apps: [app],
+  });
+  const medi = org(MEDI, MANAGERS.medi, 'q@example.be');
+  const zorg = org(ZORG, MANAGERS.zorg, 'q2@example.be');
+  user(medi, NISS.claire, 'claire', 'MEDSEIP');
+  user(medi, NISS.lukas, 'lukas', 'TESTAPP');
+  user(zorg, NISS.jan, 'jan', 'MEDSEIP');
 }
 
 /**

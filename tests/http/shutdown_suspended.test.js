@@ -8,7 +8,7 @@ import net from 'node:net';
 import { test } from 'node:test';
 
 import { Client, parseResponses, PATIENCE, start } from '../lib/server.js';
-import { addClient, PASSWORD, PEOPLE, sql, worldSql } from './oidc_lib.js';
+import { addClient, buildWorld, PASSWORD, PEOPLE } from './oidc_lib.js';
 
 const LOGINS = 20;
 const TOKENS = 32;
@@ -53,7 +53,7 @@ test('SIGTERM with shutdown_grace 0 during 20 password logins and 32 token reque
   const srv = await start({ args: ['--shutdown-grace', '0', '--workers', '2'] });
   let stopped = false;
   try {
-    sql(srv.db, worldSql());
+    buildWorld(srv);
     const rp = addClient(srv, 'rp-stop', { public: true });
     const users = Object.values(PEOPLE).map((p) => p.user);
 

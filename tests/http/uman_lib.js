@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 
 import { Client, start } from '../lib/server.js';
-import { auditCountWhere } from '../lib/world.js';
+import { addPerson as worldAddPerson, auditCountWhere } from '../lib/world.js';
 
 export const PASSWORD = 'Demo-portier-2026';
 /** Ids in the demo world (src/cmd/demo_seed.c): people in order, the organisation. */
@@ -49,13 +49,13 @@ export function denials(srv, actor) {
   return auditCountWhere(srv, ['access.denied'], actor ? { actor: Number(actor) } : {});
 }
 
-/** A person with access codes (the password of the demo, copied hash). Returns the id. */
+/** The password cost of startDemo, for what the CLI hashes for its servers. */
+export const DEMO_COST = ['--password-ops', '1', '--password-mem-kib', '8'];
+
+/** A person with access codes (the password of the demo), brought in with `portier
+ * person add`. Returns the id. */
 export function addPerson(srv, { niss, last, first, username }) {
-  sql(srv, `INSERT INTO person(niss, last_name, first_name, language) VALUES ('${niss}', '${last}', '${first}', 'fr');
-    INSERT INTO credential_password(person_id, username, hash)
-      SELECT (SELECT id FROM person WHERE niss = '${niss}'), '${username}', hash
-      FROM credential_password WHERE username = 'claire.dubois';`);
-  return scalar(srv, `SELECT id FROM person WHERE niss = '${niss}'`);
+  return worldAddPerson(srv, { niss, last, first, lang: 'fr', username, password: PASSWORD, extra: DEMO_COST });
 }
 
 /** The CSRF token of a page's forms. */

@@ -8,10 +8,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { auditCountWhere, cli, giveAccessCodes, newestPersonOf } from '../lib/world.js';
+import {
+  accounts, addOrg, auditCountWhere, cli, giveAccessCodes, newestPersonOf, orgOf,
+} from '../lib/world.js';
 
 import {
-  ID, NISS, PASSWORD, activate, addPerson, addUser, denials, h1Of, login, post, rows, scalar, sql, startDemo,
+  ID, NISS, PASSWORD, activate, addPerson, addUser, denials, h1Of, login, post, rows, startDemo,
 } from './uman_lib.js';
 
 /** Counts of everything a refused request must leave alone. */
@@ -26,6 +28,9 @@ function snapshot(srv) {
 
 describe('access management: the policy table through the pages', () => {
   let srv;
+  /** The account of a person in the organisation, or of an id, as the GAP lists them. */
+  const accountOf = (person) => accounts(srv, { org: 1 }).find((a) => a.person === person);
+  const accountById = (id) => accounts(srv, { org: 1 }).find((a) => a.account === id);
   const who = {};       // clients by role
   const pid = {};       // person ids by role
   let qa;               // health quality: Lukas GL, Els co-GL, Marie user
@@ -41,9 +46,8 @@ describe('access management: the policy table through the pages', () => {
     pid.sophie = addPerson(srv, { niss: NISS.sophie, last: 'Martin', first: 'Sophie', username: 'sophie.martin' });
     const hd = cli(srv, ['helpdesk', 'add', NISS.paul]);
     assert.equal(hd.code, 0, hd.stderr);
-    sql(srv, `INSERT INTO organisation(id, enterprise, name, contact_email, contact_phone, procedure)
-        VALUES (2, '1029025290', 'STRIC', 'info@stric.example.be', '014 00 00 00', 'standard');
-      INSERT INTO org_manager(org_id, person_id, role) VALUES (2, ${pid.sophie}, 'GAP');`);
+    assert.equal(addOrg(srv, { enterprise: '1029025290', name: 'STRIC', gap: NISS.sophie,
+      email: 'info@stric.example.be', phone: '014 00 00 00' }), 2);
     who.gl = await login(srv, 'lukas.schmitz');
     // Els and Marie become people of portier as the guide has it: a local manager adds
     // them (guide §4), the helpdesk gives them access codes.
@@ -141,7 +145,7 @@ describe('access management: the policy table through the pages', () => {
     assert.ok(auditCountWhere(srv, ['access.denied'], { actor: ID.lukas,
       details: { reason: 'other_quality', quality: qb } }) >= 6);
     // Nor through quality A: the GAP's account (GL of B) is not a user of A.
-    const gapAccount = scalar(srv, `SELECT id FROM account WHERE person_id = ${ID.claire}`);
+    const gapAccount = accountOf(ID.claire).account;
     const r = await who.gl.get(`/acces/1/qualite/${qa}/utilisateur/${gapAccount}`);
     assert.equal(r.status, 404);
   });
@@ -162,8 +166,8 @@ describe('access management: the policy table through the pages', () => {
   });
 
   it('a suspended user (a suspended co-GL) can do nothing in the organisation', async () => {
-    const els = scalar(srv, `SELECT id FROM account WHERE person_id = ${pid.els}`);
-    const v = String(scalar(srv, `SELECT version FROM account WHERE id = ${els}`));
+    const els = accountOf(pid.els).account;
+    const v = String(accountOf(pid.els).version);
     const s = await post(who.gl, `/acces/1/qualite/${qa}/utilisateur/${els}/statut`, { action: 'suspend', version: v });
     assert.equal(s.status, 303);
     for (const [what, req] of [
@@ -188,10 +192,10 @@ describe('access management: the policy table through the pages', () => {
       false, 'remove a co-GAP');
     assert.equal(auditCountWhere(srv, ['access.denied'], { actor: ID.jan, object: `person:${ID.claire}`,
       details: { reason: 'no_role' } }), 1);
-    assert.equal(scalar(srv, `SELECT person_id FROM org_manager WHERE org_id = 1 AND role = 'GAP'`), ID.claire);
+    assert.equal(orgOf(srv, { id: 1 }).managers.find((m) => m.role === 'GAP').person, ID.claire);
     // A co-GL making themselves or others co-GL: not theirs to do.
-    const marie = scalar(srv, `SELECT id FROM account WHERE person_id = ${pid.marie}`);
-    const v = String(scalar(srv, `SELECT version FROM account WHERE id = ${marie}`));
+    const marie = accountOf(pid.marie).account;
+    const v = String(accountOf(pid.marie).version);
     await cell('cogl', (c) => post(c, `/acces/1/qualite/${qa}/utilisateur/${marie}`, {
       version: v, type: 'COGL', username: 'marie', title: 'Mme', language: 'fr', email: 'marie@example.be',
       apps: ['MEDSEIP'],
@@ -204,7 +208,7 @@ describe('access management: the policy table through the pages', () => {
   it('only the GAP suspends, changes or removes the account of a co-GAP', async () => {
     // The co-GAP (Jan) is also a user of quality A, where Lukas is GL and Els co-GL.
     const acc = await addUser(srv, who.gap, qa, { niss: NISS.jan, username: 'jan.peeters', email: 'jan@example.be' });
-    const version = () => String(scalar(srv, `SELECT version FROM account WHERE id = ${acc}`));
+    const version = () => String(accountById(acc).version);
     for (const role of ['gl', 'cogl']) {
       await cell(role, (c) => post(c, `/acces/1/qualite/${qa}/utilisateur/${acc}/statut`, { version: version(), action: 'suspend' }),
         false, 'suspending a co-GAP\'s account');
@@ -216,14 +220,14 @@ describe('access management: the policy table through the pages', () => {
     assert.equal(auditCountWhere(srv, ['access.denied'], { actor: pid.gl, object: `person:${ID.jan}`,
       details: { reason: 'target_above' } }), 2);
     // The co-GAP himself keeps his own account; the GAP may suspend it.
-    assert.equal(scalar(srv, `SELECT status FROM account WHERE id = ${acc}`), 'active');
+    assert.equal(accountById(acc).status, 'active');
     const r = await cell('gap', (c) => post(c, `/acces/1/qualite/${qa}/utilisateur/${acc}/statut`, { version: version(), action: 'suspend' }),
       true, 'the GAP suspending a co-GAP\'s account');
     assert.equal(r.status, 303);
-    assert.equal(scalar(srv, `SELECT status FROM account WHERE id = ${acc}`), 'suspended');
+    assert.equal(accountById(acc).status, 'suspended');
     const back = await post(who.gap, `/acces/1/qualite/${qa}/utilisateur/${acc}/statut`, { version: version(), action: 'reactivate' });
     assert.equal(back.status, 303);
-    assert.equal(scalar(srv, `SELECT status FROM account WHERE id = ${acc}`), 'active');
+    assert.equal(accountById(acc).status, 'active');
   });
 
   it('a co-GAP never displaces the GAP or another co-GAP as local manager', async () => {
@@ -233,10 +237,9 @@ describe('access management: the policy table through the pages', () => {
     await cell('cogap', (c) => post(c, `/acces/1/qualite/${qb}/utilisateur/${marie}/gestionnaire`, {}),
       false, 'a co-GAP replacing the GAP as GL');
     assert.equal(auditCountWhere(srv, ['access.denied'], { actor: ID.jan, details: { reason: 'target_gap' } }), before + 1);
-    assert.equal(scalar(srv, `SELECT a.person_id FROM quality_member m JOIN account a ON a.id = m.account_id
-      WHERE m.org_quality_id = ${qb} AND m.type = 'GL'`), ID.claire);
+    assert.equal(accounts(srv, { org: 1, quality: qb }).find((a) => a.type === 'GL').person, ID.claire);
     // The GAP may hand it over (and take it back).
-    const claire = scalar(srv, `SELECT id FROM account WHERE person_id = ${ID.claire}`);
+    const claire = accountOf(ID.claire).account;
     await cell('gap', (c) => post(c, `/acces/1/qualite/${qb}/utilisateur/${marie}/gestionnaire`, {}),
       true, 'the GAP replacing herself as GL');
     await cell('gap', (c) => post(c, `/acces/1/qualite/${qb}/utilisateur/${claire}/gestionnaire`, {}),

@@ -11,15 +11,16 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 
 import { Client, run } from '../lib/server.js';
+import { addPerson, orgOf, orgs } from '../lib/world.js';
 import {
-  csrfOf, eidClient, foreignRequest, formFields, post as csamPost, rows, startWorld,
+  csrfOf, eidClient, foreignRequest, formFields, post as csamPost, startWorld,
 } from './csam_support.js';
 import {
   ORGS, PEOPLE, login as idpLogin, profileOptions, refreshTarget, startWorld as startOidcWorld,
 } from './oidc_lib.js';
 import { startPortal } from './portal_lib.js';
 import { activate as redeem, activationCode } from './factors_lib.js';
-import { NISS, activate, login, post as umanPost, sql, startDemo, valueOf } from './uman_lib.js';
+import { NISS, activate, login, post as umanPost, startDemo, valueOf } from './uman_lib.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const V = JSON.parse(fs.readFileSync(path.join(here, '..', 'data', 'value_vectors.json'), 'utf8'));
@@ -69,7 +70,7 @@ describe('one rule per value type on every form', () => {
 
   it('/activer: the user name a person without access codes chooses', async () => {
     wrong = [];
-    sql(demo, "INSERT INTO person(niss, last_name, first_name, language) VALUES ('98472899765', 'Martin', 'Sophie', 'fr')");
+    addPerson(demo, { niss: '98472899765', last: 'Martin', first: 'Sophie', lang: 'fr' });
     const code = await activationCode(demo, ['--niss', '98472899765']);
     const c = new Client(demo.url);
     // Each invalid name must be refused at the field (the code stays unused); then a valid one.
@@ -128,7 +129,7 @@ describe('one rule per value type on every form', () => {
     const conf = await csamPost(c, '/csam/gap/enregistrement', { ...base, email: 'direction@zorgtech.example', phone: '+32 9 123 45 67' });
     const done = await csamPost(c, '/csam/gap/confirmation', { ...formFields(conf.text, '/csam/gap/confirmation'), confirm: '1', accept: 'yes' });
     assert.equal(done.status, 303);
-    const orgId = rows(world.srv, "SELECT id FROM organisation WHERE enterprise = '1099001189'")[0].id;
+    const orgId = orgOf(world.srv, { enterprise: '1099001189' }).id;
     const org = await c.get(`/csam/organisation/${orgId}`);
     await agree('email', 'the co-GAP form', async (v) => {
       const res = await csamPost(c, `/csam/organisation/${orgId}/cogap`, { _csrf: csrfOf(org.text), niss: '', last_name: 'Schmitz', email: v });
@@ -140,7 +141,7 @@ describe('one rule per value type on every form', () => {
       assert.equal(res.status, 422);
       return res.text.includes('id="last_name-error"');
     });
-    assert.equal(rows(world.srv, 'SELECT count(*) AS n FROM org_manager')[0].n, 1);
+    assert.deepEqual(orgs(world.srv).flatMap((o) => o.managers.map((m) => m.role)), ['GAP'], 'no co-GAP stored');
     assert.deepEqual(wrong, [], 'forms disagreeing with the vector tables');
   });
 

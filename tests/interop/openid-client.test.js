@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import * as oidc from 'openid-client';
 
 import {
-  addClient, authorize, browser, ORGS, PEOPLE, startWorld,
+  ACCOUNTS, addClient, authorize, browser, ORGS, PEOPLE, startWorld,
 } from '../http/oidc_lib.js';
 
 const CB = 'http://127.0.0.1:9/callback';
@@ -37,7 +37,7 @@ describe('openid-client against portier', () => {
   async function browse(jar, url) {
     const u = new URL(url);
     const params = Object.fromEntries(u.searchParams.entries());
-    return authorize(jar, params, { user: PEOPLE.jan.user, account: '301' });
+    return authorize(jar, params, { user: PEOPLE.jan.user, account: ACCOUNTS.jan });
   }
 
   for (const [name, auth] of [

@@ -3,14 +3,18 @@
 // suites run whatever database backs the server.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 
-import { BIN, Client, PATIENCE, sanitizerReports } from './server.js';
+import { BIN, Client, PATIENCE, sanitizerReports, tempDir } from './server.js';
 
-/** Runs `portier ARGS --db srv.db` synchronously; returns { code, stdout, stderr }. Any
- * sanitizer report fails the test (under PORTIER_SAN=1). */
-export function cli(srv, args) {
+/** Runs `portier ARGS --db srv.db` synchronously (input: its standard input, if any);
+ * returns { code, stdout, stderr }. Any sanitizer report fails the test (under
+ * PORTIER_SAN=1). */
+export function cli(srv, args, input) {
   const r = spawnSync(BIN, [...args, '--db', srv.db], {
-    encoding: 'utf8', timeout: 2 * PATIENCE, stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8', timeout: 2 * PATIENCE, input,
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
   assert.deepEqual(sanitizerReports(r.stderr ?? ''), [], `sanitizer report from portier ${args.join(' ')}`);
   return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
@@ -80,4 +84,186 @@ export function newestPersonOf(srv, action) {
   const m = /^person:(\d+)$/.exec(e?.object ?? '');
   assert.ok(m, `no ${action} event naming a person`);
   return Number(m[1]);
+}
+
+/** Runs `portier ARGS` and requires success; returns its standard output. */
+function must(srv, args, input) {
+  const r = cli(srv, args, input);
+  assert.equal(r.code, 0, `portier ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** The number after word in a command's output ("person 4" -> 4). */
+function idAfter(out, word) {
+  const m = new RegExp(`${word} (\\d+)`).exec(out);
+  assert.ok(m, `no ${word} id in: ${out}`);
+  return Number(m[1]);
+}
+
+/** Brings a person into portier (`portier person add`): names of the persons register
+ * when it knows the NISS, else last/first; with username and password, access codes too
+ * (password on standard input). extra: more settings (the server's password cost …).
+ * Returns the person id. */
+export function addPerson(srv, { niss, last, first, lang, email, username, password, extra = [] }) {
+  const args = ['person', 'add', '--niss', niss];
+  if (last !== undefined) args.push('--last-name', last, '--first-name', first);
+  if (lang) args.push('--lang', lang);
+  if (email) args.push('--email', email);
+  if (username) args.push('--username', username, '--password-stdin', ...extra);
+  return idAfter(must(srv, args, username ? `${password}\n` : undefined), 'person');
+}
+
+/** Gives a known person access codes (`portier person set-password`). */
+export function setPassword(srv, { niss, username, password, extra = [] }) {
+  must(srv, ['person', 'set-password', '--niss', niss, '--username', username,
+    '--password-stdin', ...extra], `${password}\n`);
+}
+
+/** What portier holds about the person of a NISS (`portier person show`), or null when
+ * it does not know them. */
+export function personOf(srv, niss) {
+  const r = cli(srv, ['person', 'show', '--niss', niss]);
+  if (r.code === 1) return null;
+  assert.equal(r.code, 0, `portier person show: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+/** Registers an organisation with its GAP (`portier org add`); returns its id. */
+export function addOrg(srv, { enterprise, name, gap, email, phone }) {
+  const args = ['org', 'add', '--enterprise', enterprise, '--name', name, '--gap', gap];
+  if (email) args.push('--contact-email', email);
+  if (phone) args.push('--contact-phone', phone);
+  return idAfter(must(srv, args), 'organisation');
+}
+
+/** Activates a quality of an organisation with its local manager (`portier quality
+ * activate`, in the name of the GAP unless as): returns { quality, account } (the GL's). */
+export function activateQuality(srv, { org, quality = 'health_related', email, gl, username, userEmail, lang, apps = [], as }) {
+  const args = ['quality', 'activate', '--org', String(org), '--quality', quality, '--email', email,
+    '--gl', gl, '--username', username, '--user-email', userEmail];
+  if (lang) args.push('--lang', lang);
+  for (const a of apps) args.push('--app', a);
+  if (as) args.push('--as', as);
+  const out = must(srv, args);
+  return { quality: idAfter(out, 'quality'), account: idAfter(out, 'account') };
+}
+
+/** Adds a user (or co-manager) to an activated quality (`portier account add`, in the
+ * name of the GAP unless as); returns the account id. */
+export function addAccount(srv, { org, quality, niss, username, email, lang, type, apps = [], last, first, as }) {
+  const args = ['account', 'add', '--org', String(org), '--quality', String(quality), '--niss', niss,
+    '--username', username, '--email', email];
+  if (lang) args.push('--lang', lang);
+  if (type) args.push('--type', type);
+  if (last !== undefined) args.push('--last-name', last, '--first-name', first);
+  for (const a of apps) args.push('--app', a);
+  if (as) args.push('--as', as);
+  return idAfter(must(srv, args), 'account');
+}
+
+/** Suspends (suspend true) or reactivates an account (`portier account suspend|reactivate`,
+ * in the name of the GAP unless as). */
+export function setAccountStatus(srv, { org, quality, account, suspend, as }) {
+  const args = ['account', suspend ? 'suspend' : 'reactivate', '--org', String(org),
+    '--quality', String(quality), '--account', String(account)];
+  if (as) args.push('--as', as);
+  must(srv, args);
+}
+
+/** Adds a secured application to the catalogue (`portier catalogue add-application`):
+ * names { fr, nl, de, en }, descriptions the same unless desc. */
+export function addApplication(srv, { code, quality = 'health_related', sort, minLevel, names, desc = names }) {
+  const args = ['catalogue', 'add-application', '--code', code, '--quality', quality];
+  if (sort !== undefined) args.push('--sort', String(sort));
+  if (minLevel !== undefined) args.push('--min-level', String(minLevel));
+  for (const l of ['fr', 'nl', 'de', 'en']) args.push(`--name-${l}`, names[l], `--desc-${l}`, desc[l]);
+  must(srv, args);
+}
+
+/** True when the catalogue holds application code (`portier catalogue list`). */
+export function catalogueHas(srv, code) {
+  return must(srv, ['catalogue', 'list']).split('\n').some((l) => l.trim().split('\t')[0] === code);
+}
+
+/** The users of an organisation's quality (every quality the manager manages without
+ * quality), as `portier account list` gives them, in the name of the GAP unless as:
+ * objects with account, person, quality, version, niss, names, username, type, status,
+ * title, language, email, local_email, applications. */
+export function accounts(srv, { org, quality, as }) {
+  const args = ['account', 'list', '--org', String(org)];
+  if (quality !== undefined) args.push('--quality', String(quality));
+  if (as) args.push('--as', as);
+  return must(srv, args).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+}
+
+/** A test clock for a server (`portier serve --test-clock FILE`): start the server with
+ * clock.args among its arguments; clock.advance(seconds) moves its time by rewriting the
+ * file the server reads at each use. Move it forward: going back leaves what the server
+ * stored meanwhile (a slow-down, a session's use) in its future. The CLI keeps the real
+ * clock: what it issues (activation codes) is dated from the real time. */
+export function testClock() {
+  const file = path.join(tempDir(), 'clock');
+  let offset = 0;
+  writeFileSync(file, '0\n');
+  return {
+    file,
+    args: ['--test-clock', file],
+    advance(seconds) {
+      offset += seconds;
+      writeFileSync(file, `${offset}\n`);
+    },
+  };
+}
+
+/** An organisation as `portier org show` gives it ({ id } or { enterprise }), or null
+ * when there is none: id, enterprise, country, foreign_reg, name, address,
+ * contact_email, contact_phone, procedure, created_at, managers (the GAP first, then the
+ * co-GAPs: person, role, niss, last_name, first_name, since). */
+export function orgOf(srv, { id, enterprise }) {
+  const r = cli(srv, ['org', 'show', ...(id !== undefined ? ['--id', String(id)] : ['--enterprise', enterprise])]);
+  if (r.code === 1) return null;
+  assert.equal(r.code, 0, `portier org show: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+/** Every organisation, in the order of their ids (organisations are never deleted: ids
+ * 1, 2 … up to the first that is not there). */
+export function orgs(srv) {
+  const out = [];
+  for (let id = 1; ; id++) {
+    const o = orgOf(srv, { id });
+    if (o === null) return out;
+    out.push(o);
+  }
+}
+
+/** The active qualities of an organisation (`portier quality list`, in the name of the
+ * GAP unless as): objects with id, code, name, email, activated_at. */
+export function qualities(srv, { org, as }) {
+  const args = ['quality', 'list', '--org', String(org)];
+  if (as) args.push('--as', as);
+  return must(srv, args).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+}
+
+/** The requests of the exception procedure (`portier helpdesk requests`, in the name of
+ * the helpdesk operator of NISS as), oldest first: reference, case_kind, status,
+ * company_name, enterprise, country, submitted_at. */
+export function exceptionRequests(srv, as, status) {
+  const r = must(srv, ['helpdesk', 'requests', '--as', as, ...(status ? ['--status', status] : [])]);
+  return r.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+}
+
+/** One request of the exception procedure with its decisions (`portier helpdesk request
+ * REF`): reference, status, decisions (action, reason, at, operator). */
+export function exceptionRequest(srv, as, reference) {
+  return JSON.parse(must(srv, ['helpdesk', 'request', reference, '--as', as]));
+}
+
+/** The slow-down of failed logins on a user name or an address (`portier login-throttle
+ * show`): failures, next_allowed, updated_at, refused, noted_at; null when none. */
+export function throttleOf(srv, { username, address }) {
+  const r = cli(srv, ['login-throttle', 'show', ...(username ? ['--username', username] : ['--address', address])]);
+  if (r.code === 1) return null;
+  assert.equal(r.code, 0, `portier login-throttle show: ${r.stderr}`);
+  return JSON.parse(r.stdout);
 }

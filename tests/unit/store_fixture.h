@@ -176,28 +176,6 @@ store_fixture_count(const struct store_fixture *f, const char *sql)
 	return n;
 }
 
-/* After a third failed login for user name user: checks the stored delay (3 failures, one
- * second from the attempt's start, which a slow machine may outlive before the next call),
- * then sets the longest wait failures give (ten of them: a minute; never a lock), so that
- * the door's next answer does not depend on the machine's speed. 0, or -1 when the stored
- * state was not that. */
-static inline int
-store_fixture_throttle_wait(struct store_fixture *f, const char *user)
-{
-	char sql[256];
-
-	snprintf(sql, sizeof(sql), "SELECT failures FROM login_throttle WHERE key = 'u:%s'", user);
-	if (store_fixture_count(f, sql) != 3)
-		return -1;
-	snprintf(sql, sizeof(sql), "SELECT next_allowed - updated_at FROM login_throttle "
-	    "WHERE key = 'u:%s'", user);
-	if (store_fixture_count(f, sql) != 1)
-		return -1;
-	snprintf(sql, sizeof(sql), "UPDATE login_throttle SET failures = 10, "
-	    "next_allowed = strftime('%%s','now') + 60 WHERE key = 'u:%s';", user);
-	return store_fixture_script(f, sql);
-}
-
 /* The value of setting name into out ("" when absent; out may be NULL): 1 when the setting
  * exists, 0 when not, -1 on error. */
 static inline int

@@ -28,7 +28,9 @@
 #include "audit/audit.h"
 #include "auth/eid_login.h"
 #include "auth/person.h"
+#include "csam/helpdesk.h"
 #include "policy/loa.h"
+#include "registry/persons_import.h"
 #include "store/store.h"
 #include "store_fixture.h"
 #include "value/value.h"
@@ -65,12 +67,6 @@ count(const char *sql)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return n;
-}
-
-static void
-exec_sql(const char *sql)
-{
-	assert_int_equal(sqlite3_exec(F->db, sql, NULL, NULL, NULL), SQLITE_OK);
 }
 
 static struct actor
@@ -138,7 +134,7 @@ setup(void **state)
 		assert_int_equal(org_add_cogap(tx, F->org, P_COGAP, &by), 0);
 		assert_int_equal(store_commit(&tx), 0);
 	}
-	exec_sql("INSERT INTO platform_role(person_id, role) VALUES (7, 'helpdesk')");
+	assert_int_equal(csam_helpdesk_grant(F->fx.s, NISS_HELPDESK, "test"), CSAM_OK);
 	*state = F;
 	return 0;
 }
@@ -225,6 +221,72 @@ add_user(int64_t by, int64_t quality, const char *niss, const char *username,
 	struct access_errors err = { 0 };
 
 	return account_create(F->fx.s, &w, F->org, quality, &in, &err, account);
+}
+
+/* ---- the world of a test, changed through the services (never raw SQL) ---- */
+
+/* The account of person in the organisation, read as the GAP sees it in quality. */
+static struct user_view
+account_in(int64_t person, int64_t quality)
+{
+	struct actor gap = who(P_GAP);
+	struct store_tx *tx;
+	struct user_view v;
+
+	assert_int_equal(store_begin(F->fx.s, STORE_READ, &tx), 0);
+	assert_int_equal(account_of_person(tx, F->org, person, &v), 0);
+	store_rollback(&tx);
+	assert_int_equal(account_get(F->fx.s, &gap, F->org, quality, v.account_id, &v), ACCESS_OK);
+	return v;
+}
+
+/* The GAP suspends (or reactivates) person's account, seen from quality. */
+static void
+set_suspended(int64_t person, int64_t quality, bool suspend)
+{
+	struct actor gap = who(P_GAP);
+	struct access_errors err = { 0 };
+	struct user_view v = account_in(person, quality);
+
+	assert_int_equal(account_set_status(F->fx.s, &gap, F->org, quality, v.account_id,
+	    v.version, suspend, &err), ACCESS_OK);
+}
+
+/* The GAP, local manager of quality, makes person a co-manager there (the edition form
+ * with its data unchanged and the type COGL). */
+static void
+make_cogl(int64_t person, int64_t quality)
+{
+	struct actor gap = who(P_GAP);
+	struct access_errors err = { 0 };
+	struct user_view v = account_in(person, quality);
+	const char *apps[ACCESS_MAX_APPS];
+	struct user_input in = {
+		.username = v.username, .title = v.title, .language = v.language,
+		.email = v.email, .local_email = v.local_email, .type = "COGL", .apps = apps,
+		.napps = v.napps,
+	};
+
+	for (size_t i = 0; i < v.napps; i++)
+		apps[i] = v.apps[i];
+	assert_int_equal(account_update(F->fx.s, &gap, F->org, quality, v.account_id, v.version,
+	    &in, &err), ACCESS_OK);
+}
+
+/* The persons register holding this one person (the register's own import). */
+static void
+register_person(const char *niss, const char *last, const char *first, const char *lang)
+{
+	char path[160], err[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/persons.csv", F->fx.dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "\"NISS\",\"LastName\",\"FirstNames\",\"BirthDate\",\"Sex\",\"Language\","
+	    "\"Country\"\n\"%s\",\"%s\",\"%s\",,\"F\",\"%s\",\"BE\"\n", niss, last, first, lang);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(persons_import(F->fx.s, path, NULL, NULL, err, sizeof(err)), 0);
 }
 
 static struct access_errors cogap_err;
@@ -380,9 +442,18 @@ activation_bad_input(void **state)
 	assert_non_null(access_error_of(&err, "username"));
 	assert_non_null(access_error_of(&err, "apps"));
 	/* An application of another quality is refused the same way. */
-	exec_sql("INSERT INTO application(code, quality, name_fr, name_nl, name_de, name_en, "
-	    "desc_fr, desc_nl, desc_de, desc_en) VALUES ('DIMONA', 'employer', 'Dimona', 'Dimona', "
-	    "'Dimona', 'Dimona', 'd', 'd', 'd', 'd')");
+	{
+		const struct catalogue_app dimona = {
+			.code = "DIMONA", .quality = "employer",
+			.names = { "Dimona", "Dimona", "Dimona", "Dimona" },
+			.descriptions = { "d", "d", "d", "d" }, .min_level = 2, .sort = 999,
+		};
+		char cerr[256];
+
+		assert_int_equal(catalogue_add_application(F->fx.s, &dimona, NULL, cerr,
+		    sizeof(cerr)), 0);
+		events++;    /* the catalogue's addition is audited; the refusals write nothing */
+	}
 	{
 		static const char *const employer_app[] = { "DIMONA" };
 
@@ -556,9 +627,7 @@ names_come_from_register_or_card(void **state)
 
 	(void)state;
 	q = activate_health();
-	exec_sql("INSERT INTO reg_person(niss, last_name, first_names, birth_date, sex, language, "
-	    "country, source_line) VALUES ('" NISS_NEW "', 'Dupont', 'Anne Marie', NULL, 'F', "
-	    "'fr', 'BE', 2)");
+	register_person(NISS_NEW, "Dupont", "Anne Marie", "fr");
 	/* Known to the register: its names, locked on the form. */
 	assert_int_equal(account_prepare(F->fx.s, &gl, F->org, q, NISS_NEW, "USER", F->a, &pre, &err),
 	    ACCESS_OK);
@@ -774,7 +843,7 @@ policy_refusals_are_audited(void **state)
 	{
 		struct actor gl = who(P_GL);
 
-		exec_sql("UPDATE account SET status = 'suspended' WHERE person_id = 3");
+		set_suspended(P_GL, qa, true);
 		before_denied = denied_events();
 		assert_int_equal(add_user(P_GL, qa, NISS_STRANGER, "sophie", "USER", NULL, 0, NULL),
 		    ACCESS_DENIED);
@@ -783,7 +852,7 @@ policy_refusals_are_audited(void **state)
 		assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = "
 		    "'access.denied' AND actor = '3' AND json_extract(details, '$.reason') = "
 		    "'suspended'"), 2);
-		exec_sql("UPDATE account SET status = 'active' WHERE person_id = 3");
+		set_suspended(P_GL, qa, false);
 	}
 	/* A co-GAP removing the GAP, or any co-GAP. */
 	{
@@ -810,8 +879,7 @@ policy_refusals_are_audited(void **state)
 		};
 
 		/* Marie becomes co-GL of youth_care, then tries to suspend the GAP. */
-		exec_sql("UPDATE quality_member SET type = 'COGL' WHERE account_id = (SELECT id FROM "
-		    "account WHERE person_id = 4)");
+		make_cogl(P_USER, qb);
 		cogl = who(P_USER);
 		assert_int_equal(account_get(F->fx.s, &cogl, F->org, qb, gap_acc, F->a, &v), ACCESS_OK);
 		assert_true(v.is_gap);
@@ -935,7 +1003,7 @@ lists_and_filters(void **state)
 	assert_int_equal(add_user(P_GL, q, NISS_STRANGER, "sophie", "COGL", NULL, 0, NULL),
 	    ACCESS_OK);
 	assert_int_equal(add_user(P_GAP, qb, NISS_USER, "marie", "USER", NULL, 0, NULL), ACCESS_OK);
-	exec_sql("UPDATE account SET status = 'suspended' WHERE person_id = 6");
+	set_suspended(P_STRANGER, q, true);
 	{
 		struct user_filter f = { 0 };
 
@@ -1034,15 +1102,16 @@ export_users_csv(void **state)
 
 	(void)state;
 	q = activate_health();
-	assert_int_equal(add_user(P_GL, q, NISS_USER, "marie", "USER", apps, 2, NULL), ACCESS_OK);
-	exec_sql("UPDATE person SET last_name = 'Janssens; \"dit\" Jan' WHERE id = 4");
+	/* A person whose name needs quoting in CSV (her record's names, locked on the form). */
+	assert_true(make_person(NISS_NEW, "Janssens; \"dit\" Jan", "Marie") > 0);
+	assert_int_equal(add_user(P_GL, q, NISS_NEW, "marie", "USER", apps, 2, NULL), ACCESS_OK);
 	assert_int_equal(export_users(F->fx.s, &gl, F->org, q, &f, ';', same, NULL, to_sink, &out,
 	    &rows, &err), ACCESS_OK);
 	assert_int_equal(rows, 2);
 	assert_memory_equal(out.buf, "\xEF\xBB\xBF", 3);
 	assert_non_null(strstr(out.buf, "Nom;Prénom;Nom d'utilisateur;Type;NISS;Statut;Titre;"));
 	assert_non_null(strstr(out.buf, "\r\n\"Janssens; \"\"dit\"\" Jan\";Marie;marie;USER;"
-	    "80.01.01-003.05;Actif;Mme;fr;nadia@example.be;;"));
+	    "75.05.05-002.03;Actif;Mme;fr;nadia@example.be;;"));
 	assert_non_null(strstr(out.buf, ";MEDSEIP SANAC\r\n"));
 	assert_non_null(strstr(out.buf, "Schmitz;Lukas;lukas.schmitz;GL;90.02.28-001.93;Actif;"));
 	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = 'users.export' "
@@ -1067,9 +1136,7 @@ cogap_one_rule_set(void **state)
 	int64_t denied = denied_events();
 
 	(void)state;
-	exec_sql("INSERT INTO reg_person(niss, last_name, first_names, birth_date, sex, language, "
-	    "country, source_line) VALUES ('" NISS_NEW "', 'Van den Broeck', 'Els', NULL, 'F', "
-	    "'nl', 'BE', 2)");
+	register_person(NISS_NEW, "Van den Broeck", "Els", "nl");
 	/* Not the GAP: refused and audited. */
 	assert_int_equal(cogap_add(&cogap, NISS_NEW, NULL, "els@org.example"), ACCESS_DENIED);
 	assert_int_equal(denied_events(), denied + 1);
@@ -1354,7 +1421,7 @@ responsibles_of_a_user(void **state)
 	assert_string_equal(v[0].main[1].role, "COGAP");
 	assert_string_equal(v[0].main[1].last_name, "Peeters");
 	/* A suspended local manager is not one to ask. */
-	exec_sql("UPDATE account SET status = 'suspended' WHERE person_id = 3");
+	set_suspended(P_GL, q, true);
 	assert_int_equal(responsibles_of(F->fx.s, &w, a, &v, &n), ACCESS_OK);
 	assert_int_equal(v[0].nlocal, 0);
 	/* The GAP is no member of a quality here; a stranger has nobody. */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "apps/login/login.h"
 #include "auth/account.h"
 #include "auth/activation.h"
@@ -30,7 +31,7 @@
 static bool
 activation_session(const struct web_session *s)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = clock_time();
 
 	return s->person_id != 0 && strcmp(s->auth_method, "activation") == 0 &&
 	    now - s->auth_time >= 0 && now - s->auth_time <= ACTIVATION_SESSION_SECONDS;

@@ -2,6 +2,7 @@
  * id (never the one from before the login), who, by which door, at which level of
  * assurance and when; the language chosen before stays. */
 #include "apps/login/login.h"
+#include "base/clock.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +19,6 @@ login_session_open(struct web_req *r, int64_t person, const char *method, int le
 	s.person_id = person;
 	snprintf(s.auth_method, sizeof(s.auth_method), "%s", method);
 	s.auth_level = level;
-	s.auth_time = (int64_t)time(NULL);
+	s.auth_time = clock_time();
 	return web_session_rotate(r, &s);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "oidc/authz_params.h"
 #include "oidc/claims.h"
 #include "oidc/profile.h"
@@ -150,7 +151,7 @@ silent(struct web_req *r, const struct authz_in *in, const struct oidc_request *
 	struct access_profile *profiles;
 	struct actor ctx = oidc_actor_of(r);
 	char code[OIDC_TOKEN_MAX];
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = clock_time();
 	size_t n = 0;
 	int rc;
 
@@ -252,7 +253,7 @@ authorize(struct web_req *r)
 	rc = hint_check(r, &in, none, &req->prompt_login);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
-	req->created_at = (int64_t)time(NULL);
+	req->created_at = clock_time();
 	if (none)
 		return silent(r, &in, req);
 	if (oidc_browser_bind(r, req->browser) != 0)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "auth/login.h"
 #include "auth/person.h"
 #include "base/log.h"
@@ -74,7 +75,7 @@ session_mark(const struct web_session *s, unsigned char out[32])
 static bool
 fresh_login_due(const struct oidc_request *req, const struct web_session *s)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = clock_time();
 	unsigned char mark[32];
 
 	if (!req->prompt_login && !(req->max_age >= 0 && now - s->auth_time > req->max_age))

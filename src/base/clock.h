@@ -1,0 +1,16 @@
+/* clock.h — the server's time in seconds since the epoch: the system clock, or, in a test
+ * server started with `portier serve --test-clock FILE`, the system clock shifted by the
+ * number of seconds that FILE holds (docs/testing.md), so that tests let time pass. */
+#ifndef PORTIER_BASE_CLOCK_H
+#define PORTIER_BASE_CLOCK_H
+
+#include <stdint.h>
+
+/* The current time: time(NULL), plus the test offset when a test clock is in use. */
+int64_t clock_time(void);
+/* Uses the offset in path from now on (read at each clock_time; an absent or empty file
+ * is 0). Called once at start, before threads; cmd/test_clock.c decides whether it may
+ * be. Returns 0, or -1 when path is too long. */
+int clock_use_file(const char *path);
+
+#endif
