@@ -115,13 +115,19 @@ account_of(struct store *s, int64_t org, const char *niss, int64_t *account)
 {
 	struct store_tx *tx;
 	struct user_view v;
+	struct arena *a;
 	int64_t person;
 	int rc;
 
-	if (cmd_person_of(s, niss, &person) != 0 || store_begin(s, STORE_READ, &tx) != 0)
+	if (cmd_person_of(s, niss, &person) != 0 || (a = arena_new(1 << 16)) == NULL)
 		return -1;
-	rc = account_of_person(tx, org, person, &v);
+	if (store_begin(s, STORE_READ, &tx) != 0) {
+		arena_free(a);
+		return -1;
+	}
+	rc = account_of_person(tx, a, org, person, &v);
 	store_rollback(&tx);
+	arena_free(a);
 	if (rc != 0)
 		return -1;
 	*account = v.account_id;
@@ -323,13 +329,17 @@ set_status(struct store *s, const struct actor *who, const struct args *a, bool 
     struct access_errors *err)
 {
 	struct user_view v;
+	struct arena *ar = arena_new(1 << 16);
 	enum access_rc rc;
 
-	rc = account_get(s, who, a->org_id, a->quality_id, a->account_id, &v);
-	if (rc != ACCESS_OK)
-		return rc;
-	return account_set_status(s, who, a->org_id, a->quality_id, a->account_id, v.version,
-	    suspend, err);
+	if (ar == NULL)
+		return ACCESS_ERROR;
+	rc = account_get(s, who, a->org_id, a->quality_id, a->account_id, ar, &v);
+	if (rc == ACCESS_OK)
+		rc = account_set_status(s, who, a->org_id, a->quality_id, a->account_id, v.version,
+		    suspend, err);
+	arena_free(ar);
+	return rc;
 }
 
 int

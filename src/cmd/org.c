@@ -110,13 +110,16 @@ static int
 print_org(struct store_tx *tx, int64_t id)
 {
 	struct org o;
+	struct arena *a = arena_new(1 << 16);
 	json_t *j;
 	char *line = NULL;
 	int rc;
 
-	rc = org_get(tx, id, &o);
-	if (rc != 0)
+	rc = a != NULL ? org_get(tx, a, id, &o) : -1;
+	if (rc != 0) {
+		arena_free(a);
 		return rc == 1 ? 1 : 2;
+	}
 	j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o?}", "id", (json_int_t)o.id,
 	    "enterprise", o.enterprise, "country", o.country, "foreign_reg", o.foreign_reg,
 	    "name", o.name, "address", o.address, "contact_email", o.contact_email,
@@ -125,6 +128,7 @@ print_org(struct store_tx *tx, int64_t id)
 	if (j != NULL)
 		line = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
+	arena_free(a);
 	rc = line != NULL && printf("%s\n", line) > 0 ? 0 : 2;
 	free(line);
 	return rc;

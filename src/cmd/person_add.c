@@ -61,13 +61,13 @@ read_password(char *out, size_t outlen)
 /* The password of username from standard input into pw, checked against the policy
  * before anything is written; 0, or the exit status (said on stderr). */
 static int
-take_password(const char *username, char *pw, size_t pwlen)
+take_password(const struct password_cfg *cfg, const char *username, char *pw, size_t pwlen)
 {
 	enum password_problem p;
 
 	if (read_password(pw, pwlen) != 0)
 		return 2;
-	p = password_check(pw, username);
+	p = password_check(cfg, pw, username);
 	if (p != PASSWORD_OK) {
 		sodium_memzero(pw, pwlen);
 		fprintf(stderr, "portier: the password does not follow the policy: %s\n",
@@ -79,12 +79,13 @@ take_password(const char *username, char *pw, size_t pwlen)
 
 /* Gives person access codes with pw; exit status as the usage says. */
 static int
-set_password(struct store *s, int64_t person, const char *username, const char *pw)
+set_password(struct store *s, const struct password_cfg *cfg, int64_t person,
+    const char *username, const char *pw)
 {
 	enum password_problem p;
 	int rc = 0;
 
-	p = person_set_password(s, person, username, pw, NULL, &rc);
+	p = person_set_password(s, cfg, person, username, pw, NULL, &rc);
 	if (p != PASSWORD_OK) {
 		fprintf(stderr, "portier: the password does not follow the policy: %s\n",
 		    password_problem_msgid(p));
@@ -202,6 +203,7 @@ cmd_person_world(int argc, char **argv)
 	char *rest[64], *pos[1], pw[1024];
 	struct be_niss niss;
 	struct config c;
+	struct password_cfg pwc = { 0 };
 	struct store *s;
 	int64_t id = 0;
 	int nrest, npos, rc;
@@ -223,21 +225,18 @@ cmd_person_world(int argc, char **argv)
 		fprintf(stderr, "portier: the NISS is not valid (check digits, date or length)\n");
 		return 2;
 	}
-	if (username != NULL) {
-		/* The serve's cost and list of common passwords: the same policy as /activer. */
-		char common[1100];
-
-		password_set_cost((unsigned long long)c.password_ops, (size_t)c.password_mem_kib);
-		snprintf(common, sizeof(common), "%s/data/common-passwords.txt", c.share_dir);
-		if (password_load_common(common) != 0) {
-			fprintf(stderr, "portier: cannot read %s\n", common);
-			return 2;
-		}
+	/* The serve's cost and list of common passwords: the same policy as /activer. */
+	if (username != NULL && cmd_password_cfg(&c, &pwc) != 0) {
+		password_cfg_free(&pwc);
+		return 2;
 	}
-	if (username != NULL && (rc = take_password(username, pw, sizeof(pw))) != 0)
+	if (username != NULL && (rc = take_password(&pwc, username, pw, sizeof(pw))) != 0) {
+		password_cfg_free(&pwc);
 		return rc;
+	}
 	if (open_store(&c, &s) != 0) {
 		sodium_memzero(pw, sizeof(pw));
+		password_cfg_free(&pwc);
 		return 2;
 	}
 	if (strcmp(pos[0], "add") == 0) {
@@ -250,12 +249,13 @@ cmd_person_world(int argc, char **argv)
 			rc = show(s, id);
 	}
 	if (rc == 0 && username != NULL) {
-		rc = set_password(s, id, username, pw);
+		rc = set_password(s, &pwc, id, username, pw);
 		if (rc != 0 && strcmp(pos[0], "add") == 0)
 			fprintf(stderr, "portier: person %lld was added without access codes (portier "
 			    "person set-password)\n", (long long)id);
 	}
 	sodium_memzero(pw, sizeof(pw));
+	password_cfg_free(&pwc);
 	store_close(s);
 	return rc;
 }
