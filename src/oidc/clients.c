@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "base/utf8.h"
 #include <time.h>
 
 #include "access/profiles.h"
@@ -120,7 +119,7 @@ oidc_client_secret_ok(const struct oidc_client *c, const char *secret)
 }
 
 static bool
-uri_in(const char list[][OIDC_URI_MAX + 1], size_t n, const char *uri)
+uri_in(const char *const *list, size_t n, const char *uri)
 {
 	if (uri == NULL)
 		return false;
@@ -440,40 +439,42 @@ oidc_client_remove(struct store *s, const char *id, const char *actor)
 	return 0;
 }
 
-/* Copies a column whole; -1 when it does not fit (never a cut text). */
-static int
-copy_text(char *dst, size_t dstlen, const char *src)
+/* A copy of a column in a, "" for NULL; NULL only when a is full. */
+static const char *
+col_text(struct arena *a, struct store_q *q, int col)
 {
-	return text_copy(dst, dstlen, src);
+	const char *t = store_text(q, col);
+
+	return arena_strdup(a, t ? t : "");
 }
 
 int
-oidc_client_read(struct store_tx *tx, const char *id, struct oidc_client *out)
+oidc_client_read(struct store_tx *tx, struct arena *a, const char *id,
+    struct oidc_client *out)
 {
 	struct store_q *q;
 	size_t hl = 0;
 	const void *h;
 	int rc;
 
-	/* The URI arrays are filled as far as the counts say: no need to clear them. */
-	memset(out, 0, offsetof(struct oidc_client, redirect));
+	memset(out, 0, sizeof(*out));
 	if (store_query(tx, SQL_OIDC_CLIENT_GET, &q, "t", id) != 0)
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		int bad = copy_text(out->id, sizeof(out->id), store_text(q, 0));
-
+		out->id = col_text(a, q, 0);
 		h = store_blob(q, 1, &hl);
 		out->confidential = h != NULL && hl == sizeof(out->secret_hash);
 		if (out->confidential)
 			memcpy(out->secret_hash, h, hl);
-		bad |= copy_text(out->application, sizeof(out->application), store_text(q, 2));
+		out->application = col_text(a, q, 2);
 		out->min_level = (int)store_int(q, 3);
-		bad |= copy_text(out->scopes, sizeof(out->scopes), store_text(q, 4));
+		out->scopes = col_text(a, q, 4);
 		out->allow_national_number = store_int(q, 5) != 0;
-		bad |= copy_text(out->sector, sizeof(out->sector), store_text(q, 6));
-		bad |= copy_text(out->created_at, sizeof(out->created_at), store_text(q, 7));
-		if (bad != 0)
+		out->sector = col_text(a, q, 6);
+		out->created_at = col_text(a, q, 7);
+		if (out->id == NULL || out->application == NULL || out->scopes == NULL ||
+		    out->sector == NULL || out->created_at == NULL)
 			rc = -1;
 		/* The column's CHECK admits only the two; anything else reads as ES256. */
 		if (jws_alg_parse(store_text(q, 8), &out->id_token_alg) != 0)
@@ -485,25 +486,66 @@ oidc_client_read(struct store_tx *tx, const char *id, struct oidc_client *out)
 	if (store_query(tx, SQL_OIDC_CLIENT_URIS, &q, "t", id) != 0)
 		return -1;
 	while ((rc = store_next(q)) == 1) {
-		const char *kind = store_text(q, 0), *uri = store_text(q, 1);
+		const char *kind = store_text(q, 0), **slot = NULL;
 
-		if (kind == NULL || uri == NULL || strlen(uri) > OIDC_URI_MAX)
+		if (kind == NULL || store_text(q, 1) == NULL)
 			continue;
+		/* The registration admits OIDC_URIS_MAX of each kind. */
 		if (strcmp(kind, "redirect") == 0 && out->n_redirect < OIDC_URIS_MAX)
-			(void)copy_text(out->redirect[out->n_redirect++], OIDC_URI_MAX + 1, uri);
+			slot = &out->redirect[out->n_redirect++];
 		else if (strcmp(kind, "post_logout") == 0 && out->n_post_logout < OIDC_URIS_MAX)
-			(void)copy_text(out->post_logout[out->n_post_logout++], OIDC_URI_MAX + 1,
-			    uri);
+			slot = &out->post_logout[out->n_post_logout++];
+		if (slot != NULL && (*slot = col_text(a, q, 1)) == NULL) {
+			rc = -1;
+			break;
+		}
 	}
 	store_done(q);
 	return rc < 0 ? -1 : 0;
 }
 
+/* Copies c with its texts into a, in one allocation: what the cache keeps and hands out.
+ * Returns 0 or -1 (a full). */
+static int
+client_copy(struct arena *a, const struct oidc_client *c, struct oidc_client *out)
+{
+	const char *const *texts[5 + 2 * OIDC_URIS_MAX];
+	const char **dst[5 + 2 * OIDC_URIS_MAX];
+	size_t n = 0, total = 0;
+	char *p;
+
+	*out = *c;
+	texts[n] = &c->id, dst[n++] = &out->id;
+	texts[n] = &c->application, dst[n++] = &out->application;
+	texts[n] = &c->scopes, dst[n++] = &out->scopes;
+	texts[n] = &c->sector, dst[n++] = &out->sector;
+	texts[n] = &c->created_at, dst[n++] = &out->created_at;
+	for (size_t i = 0; i < c->n_redirect; i++)
+		texts[n] = &c->redirect[i], dst[n++] = &out->redirect[i];
+	for (size_t i = 0; i < c->n_post_logout; i++)
+		texts[n] = &c->post_logout[i], dst[n++] = &out->post_logout[i];
+	for (size_t i = 0; i < n; i++)
+		total += strlen(*texts[i] ? *texts[i] : "") + 1;
+	p = arena_alloc(a, total);
+	if (p == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(*texts[i] ? *texts[i] : "") + 1;
+
+		memcpy(p, *texts[i] ? *texts[i] : "", l);
+		*dst[i] = p;
+		p += l;
+	}
+	return 0;
+}
+
 #define CACHE_SLOTS 32
 
+/* A cached client owns its texts: an arena per entry, freed when the entry is replaced. */
 struct cache_slot {
 	const struct store *s;
 	int64_t loaded_at;
+	struct arena *arena;
 	struct oidc_client c;
 };
 
@@ -511,45 +553,62 @@ static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct cache_slot cache[CACHE_SLOTS];
 
 int
-oidc_client_get_cached(struct store *s, const char *id, struct oidc_client *out)
+oidc_client_get_cached(struct store *s, struct arena *a, const char *id,
+    struct oidc_client *out)
 {
 	int64_t now = (int64_t)time(NULL);
 	size_t slot = 0, oldest = 0;
+	struct arena *entry, *old;
 	int rc;
 
 	if (!oidc_client_id_valid(id))
 		return 1;
 	pthread_mutex_lock(&cache_lock);
 	for (slot = 0; slot < CACHE_SLOTS; slot++) {
-		if (cache[slot].s == s && strcmp(cache[slot].c.id, id) == 0 &&
+		if (cache[slot].s == s && cache[slot].c.id != NULL &&
+		    strcmp(cache[slot].c.id, id) == 0 &&
 		    now - cache[slot].loaded_at < OIDC_CLIENT_CACHE_TTL) {
-			memcpy(out, &cache[slot].c, sizeof(*out));
+			/* Into the caller's arena: the entry may be replaced once unlocked. */
+			rc = client_copy(a, &cache[slot].c, out);
 			pthread_mutex_unlock(&cache_lock);
-			return 0;
+			return rc;
 		}
 		if (cache[slot].loaded_at < cache[oldest].loaded_at)
 			oldest = slot;
 	}
 	pthread_mutex_unlock(&cache_lock);
-	rc = oidc_client_get(s, id, out);
+	rc = oidc_client_get(s, a, id, out);
 	if (rc != 0)
 		return rc;
+	/* The entry's own copy, made before the lock is taken. */
+	entry = arena_new(0);
+	if (entry == NULL)
+		return 0;
 	pthread_mutex_lock(&cache_lock);
 	/* The slot of the same client if there is one, else the oldest. */
 	for (slot = 0; slot < CACHE_SLOTS; slot++)
-		if (cache[slot].s == s && strcmp(cache[slot].c.id, id) == 0)
+		if (cache[slot].s == s && cache[slot].c.id != NULL &&
+		    strcmp(cache[slot].c.id, id) == 0)
 			break;
 	if (slot == CACHE_SLOTS)
 		slot = oldest;
-	cache[slot].s = s;
-	cache[slot].loaded_at = now;
-	memcpy(&cache[slot].c, out, sizeof(*out));
+	old = cache[slot].arena;
+	if (client_copy(entry, out, &cache[slot].c) == 0) {
+		cache[slot].s = s;
+		cache[slot].loaded_at = now;
+		cache[slot].arena = entry;
+	} else {
+		/* Not cached: the slot is emptied rather than left pointing into old. */
+		memset(&cache[slot], 0, sizeof(cache[slot]));
+		arena_free(entry);
+	}
 	pthread_mutex_unlock(&cache_lock);
+	arena_free(old);
 	return 0;
 }
 
 int
-oidc_client_get(struct store *s, const char *id, struct oidc_client *out)
+oidc_client_get(struct store *s, struct arena *a, const char *id, struct oidc_client *out)
 {
 	struct store_tx *tx;
 	int rc;
@@ -558,49 +617,51 @@ oidc_client_get(struct store *s, const char *id, struct oidc_client *out)
 		return 1;
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
-	rc = oidc_client_read(tx, id, out);
+	rc = oidc_client_read(tx, a, id, out);
 	store_rollback(&tx);
 	return rc;
 }
 
+/* The ids of the clients, in order, as a list in the listing's arena. */
+struct id_item {
+	const char *id;
+	struct id_item *next;
+};
+
 int
 oidc_client_list(struct store *s, int (*fn)(void *arg, const struct oidc_client *c), void *arg)
 {
-	struct store_tx *tx;
+	struct arena *a = arena_new(0);
+	struct id_item *ids = NULL, **tail = &ids;
+	struct store_tx *tx = NULL;
 	struct store_q *q;
-	char ids[256][OIDC_CLIENT_ID_MAX + 1];
-	struct oidc_client *c;
-	size_t n = 0;
-	int rc;
+	struct oidc_client c;
+	int rc = -1;
 
-	if (store_begin(s, STORE_READ, &tx) != 0)
-		return -1;
-	if (store_query(tx, SQL_OIDC_CLIENT_LIST, &q, "") != 0) {
-		store_rollback(&tx);
-		return -1;
-	}
-	while ((rc = store_next(q)) == 1 && n < sizeof(ids) / sizeof(ids[0]))
-		if (copy_text(ids[n++], sizeof(ids[0]), store_text(q, 0)) != 0) {
+	if (a == NULL || store_begin(s, STORE_READ, &tx) != 0)
+		goto done;
+	if (store_query(tx, SQL_OIDC_CLIENT_LIST, &q, "") != 0)
+		goto done;
+	while ((rc = store_next(q)) == 1) {
+		struct id_item *it = arena_alloc(a, sizeof(*it));
+
+		if (it == NULL || (it->id = col_text(a, q, 0)) == NULL) {
 			rc = -1;
 			break;
 		}
+		*tail = it;
+		tail = &it->next;
+	}
 	store_done(q);
-	c = malloc(sizeof(*c));
-	if (rc < 0 || c == NULL) {
-		free(c);
-		store_rollback(&tx);
-		return -1;
-	}
 	/* One open query per transaction: read the ids first, then each client. */
-	for (size_t i = 0; i < n; i++) {
-		if (oidc_client_read(tx, ids[i], c) != 0) {
+	for (const struct id_item *it = ids; rc == 0 && it != NULL; it = it->next) {
+		if (oidc_client_read(tx, a, it->id, &c) != 0)
 			rc = -1;
-			break;
-		}
-		if (fn(arg, c) != 0)
+		else if (fn(arg, &c) != 0)
 			break;
 	}
-	free(c);
+done:
 	store_rollback(&tx);
+	arena_free(a);
 	return rc < 0 ? -1 : 0;
 }

@@ -92,8 +92,9 @@ static struct {
 /* One run of an operation: the store, and what prepare left for run. */
 struct run {
 	struct store *s;
+	struct arena *a;             /* what the services read goes here */
 	char code[OIDC_TOKEN_MAX];
-	char refresh[OIDC_TOKEN_MAX];
+	const char *refresh;
 	struct oidc_client client;
 	unsigned char key[TOTP_KEY_BYTES];
 	unsigned char session[32];
@@ -222,6 +223,8 @@ run_open(struct run *r)
 	unlink(side);
 	copy_file(T.fx.path, T.run_path);
 	assert_int_equal(store_open(T.run_path, 2, &r->s, err, sizeof(err)), 0);
+	r->a = arena_new(0);
+	assert_non_null(r->a);
 }
 
 static void
@@ -229,6 +232,8 @@ run_close(struct run *r)
 {
 	store_close(r->s);
 	r->s = NULL;
+	arena_free(r->a);
+	r->a = NULL;
 }
 
 /* The calls op makes on a clean run: the fewer of two runs, because an operation may do
@@ -529,7 +534,7 @@ op_code_issue(struct run *r)
 static int
 prepare_code(struct run *r)
 {
-	if (oidc_client_get(r->s, "portal", &r->client) != 0)
+	if (oidc_client_get(r->s, r->a, "portal", &r->client) != 0)
 		return -1;
 	return op_code_issue(r) == DONE ? 0 : -1;
 }
@@ -540,8 +545,8 @@ op_code_redeem(struct run *r)
 	struct oidc_issued out;
 	enum oidc_refusal why;
 
-	return status_answer(oidc_code_redeem(r->s, &r->client, r->code, REDIRECT, NULL, &octx,
-	    &out, &why));
+	return status_answer(oidc_code_redeem(r->s, r->a, &r->client, r->code, REDIRECT, NULL,
+	    &octx, &out, &why));
 }
 
 static enum answer
@@ -831,10 +836,10 @@ prepare_refresh(struct run *r)
 	struct oidc_issued out;
 	enum oidc_refusal why;
 
-	if (prepare_code(r) != 0 || oidc_code_redeem(r->s, &r->client, r->code, REDIRECT, NULL,
-	    &octx, &out, &why) != 0)
+	if (prepare_code(r) != 0 || oidc_code_redeem(r->s, r->a, &r->client, r->code, REDIRECT,
+	    NULL, &octx, &out, &why) != 0)
 		return -1;
-	snprintf(r->refresh, sizeof(r->refresh), "%s", out.refresh);
+	r->refresh = out.refresh;
 	return 0;
 }
 
@@ -844,7 +849,8 @@ op_refresh(struct run *r)
 	struct oidc_issued out;
 	enum oidc_refusal why;
 
-	return status_answer(oidc_refresh(r->s, &r->client, r->refresh, &octx, &out, &why));
+	return status_answer(oidc_refresh(r->s, r->a, &r->client, r->refresh, &octx, &out,
+	    &why));
 }
 
 static enum answer
