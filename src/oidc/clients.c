@@ -509,31 +509,36 @@ oidc_client_read(struct store_tx *tx, struct arena *a, const char *id,
 static int
 client_copy(struct arena *a, const struct oidc_client *c, struct oidc_client *out)
 {
-	const char *const *texts[5 + 2 * OIDC_URIS_MAX];
-	const char **dst[5 + 2 * OIDC_URIS_MAX];
+	const char **text[5 + 2 * OIDC_URIS_MAX];
 	size_t n = 0, total = 0;
 	char *p;
 
+	/* out's fields point at c's texts until each is moved into the new block. */
 	*out = *c;
-	texts[n] = &c->id, dst[n++] = &out->id;
-	texts[n] = &c->application, dst[n++] = &out->application;
-	texts[n] = &c->scopes, dst[n++] = &out->scopes;
-	texts[n] = &c->sector, dst[n++] = &out->sector;
-	texts[n] = &c->created_at, dst[n++] = &out->created_at;
-	for (size_t i = 0; i < c->n_redirect; i++)
-		texts[n] = &c->redirect[i], dst[n++] = &out->redirect[i];
-	for (size_t i = 0; i < c->n_post_logout; i++)
-		texts[n] = &c->post_logout[i], dst[n++] = &out->post_logout[i];
-	for (size_t i = 0; i < n; i++)
-		total += strlen(*texts[i] ? *texts[i] : "") + 1;
-	p = arena_alloc(a, total);
-	if (p == NULL)
-		return -1;
+	text[n++] = &out->id;
+	text[n++] = &out->application;
+	text[n++] = &out->scopes;
+	text[n++] = &out->sector;
+	text[n++] = &out->created_at;
+	for (size_t i = 0; i < out->n_redirect; i++)
+		text[n++] = &out->redirect[i];
+	for (size_t i = 0; i < out->n_post_logout; i++)
+		text[n++] = &out->post_logout[i];
 	for (size_t i = 0; i < n; i++) {
-		size_t l = strlen(*texts[i] ? *texts[i] : "") + 1;
+		if (*text[i] == NULL)
+			*text[i] = "";
+		total += strlen(*text[i]) + 1;
+	}
+	p = arena_alloc(a, total);
+	if (p == NULL) {
+		memset(out, 0, sizeof(*out));
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(*text[i]) + 1;
 
-		memcpy(p, *texts[i] ? *texts[i] : "", l);
-		*dst[i] = p;
+		memcpy(p, *text[i], l);
+		*text[i] = p;
 		p += l;
 	}
 	return 0;
@@ -558,6 +563,7 @@ oidc_client_get_cached(struct store *s, struct arena *a, const char *id,
 {
 	int64_t now = (int64_t)time(NULL);
 	size_t slot = 0, oldest = 0;
+	struct oidc_client fresh;
 	struct arena *entry, *old;
 	int rc;
 
@@ -565,8 +571,7 @@ oidc_client_get_cached(struct store *s, struct arena *a, const char *id,
 		return 1;
 	pthread_mutex_lock(&cache_lock);
 	for (slot = 0; slot < CACHE_SLOTS; slot++) {
-		if (cache[slot].s == s && cache[slot].c.id != NULL &&
-		    strcmp(cache[slot].c.id, id) == 0 &&
+		if (cache[slot].s == s && strcmp(cache[slot].c.id, id) == 0 &&
 		    now - cache[slot].loaded_at < OIDC_CLIENT_CACHE_TTL) {
 			/* Into the caller's arena: the entry may be replaced once unlocked. */
 			rc = client_copy(a, &cache[slot].c, out);
@@ -580,29 +585,27 @@ oidc_client_get_cached(struct store *s, struct arena *a, const char *id,
 	rc = oidc_client_get(s, a, id, out);
 	if (rc != 0)
 		return rc;
-	/* The entry's own copy, made before the lock is taken. */
+	/* The entry's own copy, in its own arena, made before the lock is taken; without
+	 * memory for it the client is served, not cached. */
 	entry = arena_new(0);
-	if (entry == NULL)
+	if (entry == NULL || client_copy(entry, out, &fresh) != 0) {
+		arena_free(entry);
 		return 0;
+	}
 	pthread_mutex_lock(&cache_lock);
 	/* The slot of the same client if there is one, else the oldest. */
 	for (slot = 0; slot < CACHE_SLOTS; slot++)
-		if (cache[slot].s == s && cache[slot].c.id != NULL &&
-		    strcmp(cache[slot].c.id, id) == 0)
+		if (cache[slot].s == s && strcmp(cache[slot].c.id, id) == 0)
 			break;
 	if (slot == CACHE_SLOTS)
 		slot = oldest;
 	old = cache[slot].arena;
-	if (client_copy(entry, out, &cache[slot].c) == 0) {
-		cache[slot].s = s;
-		cache[slot].loaded_at = now;
-		cache[slot].arena = entry;
-	} else {
-		/* Not cached: the slot is emptied rather than left pointing into old. */
-		memset(&cache[slot], 0, sizeof(cache[slot]));
-		arena_free(entry);
-	}
+	cache[slot].s = s;
+	cache[slot].loaded_at = now;
+	cache[slot].arena = entry;
+	cache[slot].c = fresh;
 	pthread_mutex_unlock(&cache_lock);
+	/* Nobody reads the replaced entry any more: hits copy out under the lock. */
 	arena_free(old);
 	return 0;
 }

@@ -521,7 +521,7 @@ static void
 clients_listed_all(void **state)
 {
 	struct store_fixture *f = *state;
-	char id[16];
+	char id[24];
 	size_t n = 0;
 
 	for (int i = 0; i < 300; i++) {
@@ -541,7 +541,7 @@ client_cache_copies(void **state)
 	struct store_fixture *f = *state;
 	struct arena *first = arena_new(0), *later = arena_new(0);
 	struct oidc_client c0, hit, c;
-	char id[16];
+	char id[24];
 
 	assert_non_null(first);
 	assert_non_null(later);
