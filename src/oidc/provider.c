@@ -132,9 +132,10 @@ oidc_provider_keys_put(struct oidc_provider *p, const struct oidc_keyring *k)
 }
 
 int
-oidc_provider_client(struct oidc_provider *p, const char *id, struct oidc_client *out)
+oidc_provider_client(struct oidc_provider *p, struct arena *a, const char *id,
+    struct oidc_client *out)
 {
-	return oidc_client_get_cached(p->clients, id, out);
+	return oidc_client_get_cached(p->clients, a, id, out);
 }
 
 int
