@@ -78,10 +78,10 @@ oidc_granters(struct store *s, struct arena *a, int64_t person_id, const char *a
 }
 
 int
-oidc_profile_current(struct store_tx *tx, int64_t account_id, int64_t org_quality_id,
-    const char *application, struct access_profile_now *out)
+oidc_profile_current(struct store_tx *tx, struct arena *a, int64_t account_id,
+    int64_t org_quality_id, const char *application, struct access_profile_now *out)
 {
-	return access_profile_now(tx, account_id, org_quality_id, application, out);
+	return access_profile_now(tx, a, account_id, org_quality_id, application, out);
 }
 
 int
@@ -137,7 +137,8 @@ oidc_profile_read(struct store_tx *tx, struct arena *a, int64_t account_id,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = oidc_profile_current(tx, account_id, org_quality_id, application, &out->profile);
+	rc = oidc_profile_current(tx, a, account_id, org_quality_id, application,
+	    &out->profile);
 	if (rc != 0)
 		return rc;
 	/* The person through auth/person.h, which owns the table. */

@@ -49,9 +49,9 @@ int oidc_memberships(struct store *s, struct arena *a, int64_t person_id,
 int oidc_granters(struct store *s, struct arena *a, int64_t person_id,
     const char *application, struct access_granter *out, size_t max, size_t *n);
 /* Checks inside tx that the account is active and still granted application within the
- * activated quality, and reads what the claims show. Returns 0, 1 (no longer) or -1. */
-int oidc_profile_current(struct store_tx *tx, int64_t account_id, int64_t org_quality_id,
-    const char *application, struct access_profile_now *out);
+ * activated quality, and reads what the claims show (texts in a). Returns 0, 1 (no longer) or -1. */
+int oidc_profile_current(struct store_tx *tx, struct arena *a, int64_t account_id,
+    int64_t org_quality_id, const char *application, struct access_profile_now *out);
 /* Reads inside tx what the claims need (oidc_profile_current, the person, the
  * applications), the texts in a. Returns 0, 1 when the profile is no longer valid, or
  * -1. */

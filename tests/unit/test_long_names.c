@@ -239,6 +239,34 @@ claims_refused_not_emptied(void **state)
 	json_decref(obj);
 }
 
+/* The organisation and quality claims are read whole: an organisation name and a quality
+ * name of about 850 bytes each (more than the 801-byte arrays access_profile_now had:
+ * the claims failed and the token endpoint answered 500). */
+static void
+claims_profile_whole(void **state)
+{
+	struct store_fixture *f = *state;
+	char *org = named("ორგანიზაცია", 300), *quality = named("ჯანმრთელობა", 300), *sql;
+	json_t *obj, *names;
+
+	assert_true(strlen(org) > ORG_NAME_SIZE && strlen(quality) > ACCESS_LABEL_SIZE);
+	claims_world(f, "Peeters", "Jan", org);
+	assert_int_not_equal(asprintf(&sql, "UPDATE quality SET name_nl = '%s' "
+	    "WHERE code = 'health_related';", quality), -1);
+	assert_int_equal(store_fixture_script(f, sql), 0);
+	assert_int_equal(claims_of(f, &obj), 0);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(obj,
+	    "organisation"), "name")), org);
+	names = json_object_get(json_object_get(obj, "quality"), "name");
+	assert_string_equal(json_string_value(json_object_get(names, "nl")), quality);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(obj, "quality"),
+	    "code")), "health_related");
+	json_decref(obj);
+	free(sql);
+	free(quality);
+	free(org);
+}
+
 /* Every application granted is in the claim: more than 32, with codes over 32 bytes
  * (the claim used to be refused, the token endpoint answering 500). */
 static void
@@ -358,6 +386,7 @@ main(void)
 		STORE_FIXTURE_TEST(claims_whole, &spec),
 		STORE_FIXTURE_TEST(claims_refused_not_emptied, &spec),
 		STORE_FIXTURE_TEST(claims_all_applications, &spec),
+		STORE_FIXTURE_TEST(claims_profile_whole, &spec),
 		cmocka_unit_test(json_text_built_by_jansson),
 		cmocka_unit_test(text_copy_never_cuts),
 		cmocka_unit_test(pdf_writes_cyrillic),
