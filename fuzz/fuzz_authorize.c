@@ -107,7 +107,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			.prompt = param(&f, "prompt"), .max_age = param(&f, "max_age"),
 			.acr_values = param(&f, "acr_values"),
 		};
-		int rc = oidc_authz_params_check(c, c->redirect[0], &p, &req, &none, &why);
+		int rc = oidc_authz_params_check(a, c, c->redirect[0], &p, &req, &none, &why);
 
 		if (rc == 0) {
 			check(why.error == NULL);

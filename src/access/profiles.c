@@ -132,8 +132,8 @@ access_granters_for(struct store_tx *tx, struct arena *a, int64_t person_id,
 }
 
 int
-access_profile_now(struct store_tx *tx, int64_t account_id, int64_t org_quality_id,
-    const char *application, struct access_profile_now *out)
+access_profile_now(struct store_tx *tx, struct arena *a, int64_t account_id,
+    int64_t org_quality_id, const char *application, struct access_profile_now *out)
 {
 	struct store_q *q;
 	int rc;
@@ -146,16 +146,15 @@ access_profile_now(struct store_tx *tx, int64_t account_id, int64_t org_quality_
 	if (rc == 1) {
 		const char *status = store_text(q, 10);
 
-		int bad = text_copy(out->enterprise, sizeof(out->enterprise), store_text(q, 0)) |
-		    text_copy(out->org_name, sizeof(out->org_name), store_text(q, 1)) |
-		    text_copy(out->country, sizeof(out->country), store_text(q, 2)) |
-		    text_copy(out->foreign_reg, sizeof(out->foreign_reg), store_text(q, 3)) |
-		    text_copy(out->quality, sizeof(out->quality), store_text(q, 4)) |
-		    text_copy(out->role, sizeof(out->role), store_text(q, 9));
+		int bad = access_dup(a, &out->enterprise, store_text(q, 0)) |
+		    access_dup(a, &out->org_name, store_text(q, 1)) |
+		    access_dup(a, &out->country, store_text(q, 2)) |
+		    access_dup(a, &out->foreign_reg, store_text(q, 3)) |
+		    access_dup(a, &out->quality, store_text(q, 4)) |
+		    access_dup(a, &out->role, store_text(q, 9));
 
 		for (int i = 0; i < 4; i++)
-			bad |= text_copy(out->quality_name[i], sizeof(out->quality_name[i]),
-			    store_text(q, 5 + i));
+			bad |= access_dup(a, &out->quality_name[i], store_text(q, 5 + i));
 		/* A suspended account or a withdrawn grant ends the profile. */
 		if (status == NULL || strcmp(status, "active") != 0 || store_int(q, 11) == 0)
 			rc = 0;

@@ -54,15 +54,16 @@ struct access_granter {
 	const char *last_name;
 };
 
-/* The profile of a grant as it stands now, for the claims. */
+/* The profile of a grant as it stands now, for the claims; its texts are owned by the
+ * arena given to access_profile_now ("" when the column is empty). */
 struct access_profile_now {
-	char enterprise[11];
-	char org_name[ORG_NAME_SIZE];
-	char country[3];
-	char foreign_reg[UTF8_SIZE(64)];
-	char quality[33];
-	char quality_name[4][ACCESS_LABEL_SIZE];   /* fr, nl, de, en */
-	char role[8];
+	const char *enterprise;
+	const char *org_name;
+	const char *country;
+	const char *foreign_reg;
+	const char *quality;
+	const char *quality_name[4];   /* fr, nl, de, en */
+	const char *role;
 };
 
 /* Each reader returns -1 also when its arena a is full: a text is never cut or left out. */
@@ -83,8 +84,8 @@ int access_granters_for(struct store_tx *tx, struct arena *a, int64_t person_id,
     const char *application, struct access_granter *out, size_t max, size_t *n);
 /* Whether the account is active and still granted application within the activated
  * quality, and what the claims show. Returns 0, 1 (no longer) or -1. */
-int access_profile_now(struct store_tx *tx, int64_t account_id, int64_t org_quality_id,
-    const char *application, struct access_profile_now *out);
+int access_profile_now(struct store_tx *tx, struct arena *a, int64_t account_id,
+    int64_t org_quality_id, const char *application, struct access_profile_now *out);
 /* Calls fn for each application granted to the account within the quality. 0 or -1. */
 int access_profile_apps(struct store_tx *tx, int64_t account_id, int64_t org_quality_id,
     int (*fn)(void *arg, const char *application), void *arg);

@@ -91,11 +91,15 @@ portal_current(struct store *s, const struct demo_addresses *a, const char *redi
 {
 	struct oidc_client cl;
 	struct conf_seen seen = { 0 };
+	struct arena *ar = arena_new(0);
 	char err[1200];
+	bool same;
 
-	if (oidc_client_get(s, DEMO_PORTAL_CLIENT, &cl) != 0 || cl.n_redirect != 1 ||
-	    cl.n_post_logout != 1 || strcmp(cl.redirect[0], redirect) != 0 ||
-	    strcmp(cl.post_logout[0], post_logout) != 0)
+	same = ar != NULL && oidc_client_get(s, ar, DEMO_PORTAL_CLIENT, &cl) == 0 &&
+	    cl.n_redirect == 1 && cl.n_post_logout == 1 && strcmp(cl.redirect[0], redirect) == 0 &&
+	    strcmp(cl.post_logout[0], post_logout) == 0;
+	arena_free(ar);
+	if (!same)
 		return false;
 	if (access(a->portal_conf, R_OK) != 0 ||
 	    config_lines(a->portal_conf, conf_line, &seen, err, sizeof(err)) != 0)

@@ -3,11 +3,9 @@
 #include "oidc/authz_params.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/utf8.h"
 #include "policy/loa.h"
 
 /* The scopes asked for that the client may have, in the order asked, into out (at least
@@ -121,12 +119,19 @@ refuse(struct oidc_authz_refusal *why, const char *error, const char *desc)
 	return 1;
 }
 
+/* A copy of s in a, "" for NULL; NULL only when a is full. */
+static const char *
+text_in(struct arena *a, const char *s)
+{
+	return arena_strdup(a, s ? s : "");
+}
+
 /* Everything but the state, checked in the endpoint's order. */
 static int
-check_rest(const struct oidc_client *c, const struct oidc_authz_params *p,
+check_rest(struct arena *a, const struct oidc_client *c, const struct oidc_authz_params *p,
     struct oidc_request *req, bool *none, struct oidc_authz_refusal *why)
 {
-	char granted[OIDC_SCOPE_PARAM_MAX + 1];
+	char *granted;
 	bool login;
 	int level;
 
@@ -144,6 +149,10 @@ check_rest(const struct oidc_client *c, const struct oidc_authz_params *p,
 		return refuse(why, "invalid_scope", "the scope must include openid");
 	if (strlen(p->scope) > OIDC_SCOPE_PARAM_MAX)
 		return refuse(why, "invalid_scope", "scope is too long");
+	/* A subset of the words asked: never longer than the parameter. */
+	granted = arena_alloc(a, strlen(p->scope) + 1);
+	if (granted == NULL)
+		return -1;
 	granted_scopes(c, p->scope, granted);
 	if (p->nonce != NULL && (p->nonce[0] == '\0' || strlen(p->nonce) > OIDC_NONCE_MAX))
 		return refuse(why, "invalid_request", "nonce is empty or too long");
@@ -163,23 +172,19 @@ check_rest(const struct oidc_client *c, const struct oidc_authz_params *p,
 		return refuse(why, "invalid_request", "max_age must be a number of seconds");
 	level = asked_level(p->acr_values);
 	req->level = level > c->min_level ? level : c->min_level;
-	/* A subset of the client's registered scopes: it fits, and is never cut if not. */
-	if (text_copy(req->scope, sizeof(req->scope), granted) != 0)
-		return refuse(why, "invalid_scope", "the scopes granted are too long");
+	req->scope = granted;
 	req->has_nonce = p->nonce != NULL;
-	if (req->has_nonce)
-		snprintf(req->nonce, sizeof(req->nonce), "%s", p->nonce);
+	req->nonce = text_in(a, p->nonce);
 	req->has_challenge = p->code_challenge != NULL;
-	if (req->has_challenge)
-		snprintf(req->code_challenge, sizeof(req->code_challenge), "%s", p->code_challenge);
+	req->code_challenge = text_in(a, p->code_challenge);
 	req->prompt_login = login;
-	return 0;
+	return req->nonce == NULL || req->code_challenge == NULL ? -1 : 0;
 }
 
 int
-oidc_authz_params_check(const struct oidc_client *c, const char *redirect_uri,
-    const struct oidc_authz_params *p, struct oidc_request *req, bool *none,
-    struct oidc_authz_refusal *why)
+oidc_authz_params_check(struct arena *a, const struct oidc_client *c,
+    const char *redirect_uri, const struct oidc_authz_params *p, struct oidc_request *req,
+    bool *none, struct oidc_authz_refusal *why)
 {
 	memset(req, 0, sizeof(*req));
 	*none = false;
@@ -188,9 +193,10 @@ oidc_authz_params_check(const struct oidc_client *c, const char *redirect_uri,
 	if (p->state != NULL && strlen(p->state) > OIDC_STATE_MAX)
 		return refuse(why, "invalid_request", "state is too long");
 	req->has_state = p->state != NULL;
-	if (req->has_state)
-		snprintf(req->state, sizeof(req->state), "%s", p->state);
-	snprintf(req->client_id, sizeof(req->client_id), "%s", c->id);
-	snprintf(req->redirect_uri, sizeof(req->redirect_uri), "%s", redirect_uri);
-	return check_rest(c, p, req, none, why);
+	req->state = text_in(a, p->state);
+	req->client_id = text_in(a, c->id);
+	req->redirect_uri = text_in(a, redirect_uri);
+	if (req->state == NULL || req->client_id == NULL || req->redirect_uri == NULL)
+		return -1;
+	return check_rest(a, c, p, req, none, why);
 }

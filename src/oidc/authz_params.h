@@ -23,11 +23,12 @@ struct oidc_authz_refusal {
 };
 
 /* Checks p for client c (known) and redirect_uri (registered for c) and fills req with
- * what is kept of the request (all but created_at and the stale session); *none tells
- * prompt=none. Returns 0, or 1 with the reason in *why; on refusal req->has_state tells
- * whether the state may go back with the error (not when it is too long). */
-int oidc_authz_params_check(const struct oidc_client *c, const char *redirect_uri,
-    const struct oidc_authz_params *p, struct oidc_request *req, bool *none,
-    struct oidc_authz_refusal *why);
+ * what is kept of the request (all but created_at and the stale session), its texts
+ * copied into a; *none tells prompt=none. Returns 0, 1 with the reason in *why, or -1
+ * when a is full; on refusal req->has_state tells whether the state may go back with the
+ * error (not when it is too long). */
+int oidc_authz_params_check(struct arena *a, const struct oidc_client *c,
+    const char *redirect_uri, const struct oidc_authz_params *p, struct oidc_request *req,
+    bool *none, struct oidc_authz_refusal *why);
 
 #endif

@@ -165,10 +165,9 @@ oidc_claims(struct oidc_provider *p, const struct oidc_client *c, const struct o
 		return -1;
 	}
 	if (oidc_scope_has(g->scope, "profile")) {
-		char name[sizeof(d->first_name) + sizeof(d->last_name)];
-
-		snprintf(name, sizeof(name), "%s %s", d->first_name, d->last_name);
-		if (json_object_set_new(obj, "name", json_string(name)) != 0 ||
+		/* json_sprintf refuses what is not UTF-8, as json_string does. */
+		if (json_object_set_new(obj, "name", json_sprintf("%s %s", d->first_name,
+		    d->last_name)) != 0 ||
 		    json_object_set_new(obj, "given_name", json_string(d->first_name)) != 0 ||
 		    json_object_set_new(obj, "family_name", json_string(d->last_name)) != 0 ||
 		    json_object_set_new(obj, "locale", json_string(d->language)) != 0) {
@@ -259,7 +258,7 @@ done:
 
 int
 oidc_id_token_hint(const struct oidc_keyring *kr, const char *issuer, const char *token,
-    char client_id[OIDC_CLIENT_ID_MAX + 1], char sub[OIDC_SUB_LEN + 1])
+    struct arena *a, const char **client_id, char sub[OIDC_SUB_LEN + 1])
 {
 	char kid[JWS_KID_MAX];
 	const struct jws_key *k;
@@ -283,7 +282,9 @@ oidc_id_token_hint(const struct oidc_keyring *kr, const char *issuer, const char
 	if (iss == NULL || strcmp(iss, issuer) != 0 || aud == NULL || !oidc_client_id_valid(aud) ||
 	    s == NULL || strlen(s) != OIDC_SUB_LEN)
 		goto done;
-	memcpy(client_id, aud, strlen(aud) + 1);
+	*client_id = arena_strdup(a, aud);
+	if (*client_id == NULL)
+		goto done;
 	memcpy(sub, s, OIDC_SUB_LEN + 1);
 	rc = 0;
 done:

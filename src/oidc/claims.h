@@ -19,7 +19,8 @@
 #define OIDC_SUB_LEN 43              /* HMAC-SHA256 in base64url */
 
 /* The pairwise subject of person_id in sector: base64url(HMAC-SHA256(secret,
- * sector || 0x00 || decimal person id)). Pure. */
+ * sector || 0x00 || decimal person id)), always OIDC_SUB_LEN characters (hence the
+ * arrays of subjects). Pure. */
 void oidc_pairwise_sub(const unsigned char secret[32], const char *sector, int64_t person_id,
     char out[OIDC_SUB_LEN + 1]);
 /* The installation's pairwise secret, read from the store, created there on first use
@@ -40,9 +41,9 @@ int oidc_id_token(struct oidc_provider *p, const struct oidc_keyring *kr,
     const struct oidc_client *c, const struct oidc_grant *g,
     const struct oidc_profile_data *d, bool with_nonce, struct buf *out);
 /* Reads an ID token given back as id_token_hint: signed by a published key, issued by
- * issuer (expiry not checked, as RP-initiated logout allows). Writes its audience and
- * subject. Returns 0 or -1. */
+ * issuer (expiry not checked, as RP-initiated logout allows). Writes its audience (a
+ * client id, copied into a) and subject. Returns 0 or -1. */
 int oidc_id_token_hint(const struct oidc_keyring *kr, const char *issuer, const char *token,
-    char client_id[OIDC_CLIENT_ID_MAX + 1], char sub[OIDC_SUB_LEN + 1]);
+    struct arena *a, const char **client_id, char sub[OIDC_SUB_LEN + 1]);
 
 #endif

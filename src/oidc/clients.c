@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/utf8.h"
 #include <time.h>
 
 #include "access/profiles.h"
@@ -121,7 +120,7 @@ oidc_client_secret_ok(const struct oidc_client *c, const char *secret)
 }
 
 static bool
-uri_in(const char list[][OIDC_URI_MAX + 1], size_t n, const char *uri)
+uri_in(const char *const *list, size_t n, const char *uri)
 {
 	if (uri == NULL)
 		return false;
@@ -441,40 +440,42 @@ oidc_client_remove(struct store *s, const char *id, const char *actor)
 	return 0;
 }
 
-/* Copies a column whole; -1 when it does not fit (never a cut text). */
-static int
-copy_text(char *dst, size_t dstlen, const char *src)
+/* A copy of a column in a, "" for NULL; NULL only when a is full. */
+static const char *
+col_text(struct arena *a, struct store_q *q, int col)
 {
-	return text_copy(dst, dstlen, src);
+	const char *t = store_text(q, col);
+
+	return arena_strdup(a, t ? t : "");
 }
 
 int
-oidc_client_read(struct store_tx *tx, const char *id, struct oidc_client *out)
+oidc_client_read(struct store_tx *tx, struct arena *a, const char *id,
+    struct oidc_client *out)
 {
 	struct store_q *q;
 	size_t hl = 0;
 	const void *h;
 	int rc;
 
-	/* The URI arrays are filled as far as the counts say: no need to clear them. */
-	memset(out, 0, offsetof(struct oidc_client, redirect));
+	memset(out, 0, sizeof(*out));
 	if (store_query(tx, SQL_OIDC_CLIENT_GET, &q, "t", id) != 0)
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		int bad = copy_text(out->id, sizeof(out->id), store_text(q, 0));
-
+		out->id = col_text(a, q, 0);
 		h = store_blob(q, 1, &hl);
 		out->confidential = h != NULL && hl == sizeof(out->secret_hash);
 		if (out->confidential)
 			memcpy(out->secret_hash, h, hl);
-		bad |= copy_text(out->application, sizeof(out->application), store_text(q, 2));
+		out->application = col_text(a, q, 2);
 		out->min_level = (int)store_int(q, 3);
-		bad |= copy_text(out->scopes, sizeof(out->scopes), store_text(q, 4));
+		out->scopes = col_text(a, q, 4);
 		out->allow_national_number = store_int(q, 5) != 0;
-		bad |= copy_text(out->sector, sizeof(out->sector), store_text(q, 6));
-		bad |= copy_text(out->created_at, sizeof(out->created_at), store_text(q, 7));
-		if (bad != 0)
+		out->sector = col_text(a, q, 6);
+		out->created_at = col_text(a, q, 7);
+		if (out->id == NULL || out->application == NULL || out->scopes == NULL ||
+		    out->sector == NULL || out->created_at == NULL)
 			rc = -1;
 		/* The column's CHECK admits only the two; anything else reads as ES256. */
 		if (jws_alg_parse(store_text(q, 8), &out->id_token_alg) != 0)
@@ -486,25 +487,71 @@ oidc_client_read(struct store_tx *tx, const char *id, struct oidc_client *out)
 	if (store_query(tx, SQL_OIDC_CLIENT_URIS, &q, "t", id) != 0)
 		return -1;
 	while ((rc = store_next(q)) == 1) {
-		const char *kind = store_text(q, 0), *uri = store_text(q, 1);
+		const char *kind = store_text(q, 0), **slot = NULL;
 
-		if (kind == NULL || uri == NULL || strlen(uri) > OIDC_URI_MAX)
+		if (kind == NULL || store_text(q, 1) == NULL)
 			continue;
+		/* The registration admits OIDC_URIS_MAX of each kind. */
 		if (strcmp(kind, "redirect") == 0 && out->n_redirect < OIDC_URIS_MAX)
-			(void)copy_text(out->redirect[out->n_redirect++], OIDC_URI_MAX + 1, uri);
+			slot = &out->redirect[out->n_redirect++];
 		else if (strcmp(kind, "post_logout") == 0 && out->n_post_logout < OIDC_URIS_MAX)
-			(void)copy_text(out->post_logout[out->n_post_logout++], OIDC_URI_MAX + 1,
-			    uri);
+			slot = &out->post_logout[out->n_post_logout++];
+		if (slot != NULL && (*slot = col_text(a, q, 1)) == NULL) {
+			rc = -1;
+			break;
+		}
 	}
 	store_done(q);
 	return rc < 0 ? -1 : 0;
 }
 
+/* Copies c with its texts into a, in one allocation: what the cache keeps and hands out.
+ * Returns 0 or -1 (a full). */
+static int
+client_copy(struct arena *a, const struct oidc_client *c, struct oidc_client *out)
+{
+	const char **text[5 + 2 * OIDC_URIS_MAX];
+	size_t n = 0, total = 0;
+	char *p;
+
+	/* out's fields point at c's texts until each is moved into the new block. */
+	*out = *c;
+	text[n++] = &out->id;
+	text[n++] = &out->application;
+	text[n++] = &out->scopes;
+	text[n++] = &out->sector;
+	text[n++] = &out->created_at;
+	for (size_t i = 0; i < out->n_redirect; i++)
+		text[n++] = &out->redirect[i];
+	for (size_t i = 0; i < out->n_post_logout; i++)
+		text[n++] = &out->post_logout[i];
+	for (size_t i = 0; i < n; i++) {
+		if (*text[i] == NULL)
+			*text[i] = "";
+		total += strlen(*text[i]) + 1;
+	}
+	p = arena_alloc(a, total);
+	if (p == NULL) {
+		memset(out, 0, sizeof(*out));
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(*text[i]) + 1;
+
+		memcpy(p, *text[i], l);
+		*text[i] = p;
+		p += l;
+	}
+	return 0;
+}
+
 #define CACHE_SLOTS 32
 
+/* A cached client owns its texts: an arena per entry, freed when the entry is replaced. */
 struct cache_slot {
 	bool used;
 	int64_t loaded_at;
+	struct arena *arena;
 	struct oidc_client c;
 };
 
@@ -536,17 +583,21 @@ oidc_client_cache_free(struct oidc_client_cache *cache)
 	if (cache == NULL)
 		return;
 	pthread_mutex_destroy(&cache->lock);
+	for (size_t i = 0; i < CACHE_SLOTS; i++)
+		arena_free(cache->slot[i].arena);
 	sodium_memzero(cache->slot, sizeof(cache->slot));
 	free(cache);
 }
 
 int
-oidc_client_get_cached(struct oidc_client_cache *cache, const char *id,
+oidc_client_get_cached(struct oidc_client_cache *cache, struct arena *a, const char *id,
     struct oidc_client *out)
 {
 	int64_t now = (int64_t)time(NULL);
 	struct cache_slot *slot = cache->slot;
 	size_t i = 0, oldest = 0;
+	struct oidc_client fresh;
+	struct arena *entry, *old;
 	int rc;
 
 	if (!oidc_client_id_valid(id))
@@ -555,17 +606,25 @@ oidc_client_get_cached(struct oidc_client_cache *cache, const char *id,
 	for (i = 0; i < CACHE_SLOTS; i++) {
 		if (slot[i].used && strcmp(slot[i].c.id, id) == 0 &&
 		    now - slot[i].loaded_at < OIDC_CLIENT_CACHE_TTL) {
-			memcpy(out, &slot[i].c, sizeof(*out));
+			/* Into the caller's arena: the entry may be replaced once unlocked. */
+			rc = client_copy(a, &slot[i].c, out);
 			pthread_mutex_unlock(&cache->lock);
-			return 0;
+			return rc;
 		}
 		if (slot[i].loaded_at < slot[oldest].loaded_at)
 			oldest = i;
 	}
 	pthread_mutex_unlock(&cache->lock);
-	rc = oidc_client_get(cache->s, id, out);
+	rc = oidc_client_get(cache->s, a, id, out);
 	if (rc != 0)
 		return rc;
+	/* The entry's own copy, in its own arena, made before the lock is taken; without
+	 * memory for it the client is served, not cached. */
+	entry = arena_new(0);
+	if (entry == NULL || client_copy(entry, out, &fresh) != 0) {
+		arena_free(entry);
+		return 0;
+	}
 	pthread_mutex_lock(&cache->lock);
 	/* The slot of the same client if there is one, else the oldest. */
 	for (i = 0; i < CACHE_SLOTS; i++)
@@ -573,15 +632,19 @@ oidc_client_get_cached(struct oidc_client_cache *cache, const char *id,
 			break;
 	if (i == CACHE_SLOTS)
 		i = oldest;
+	old = slot[i].arena;
 	slot[i].used = true;
 	slot[i].loaded_at = now;
-	memcpy(&slot[i].c, out, sizeof(*out));
+	slot[i].arena = entry;
+	slot[i].c = fresh;
 	pthread_mutex_unlock(&cache->lock);
+	/* Nobody reads the replaced entry any more: hits copy out under the lock. */
+	arena_free(old);
 	return 0;
 }
 
 int
-oidc_client_get(struct store *s, const char *id, struct oidc_client *out)
+oidc_client_get(struct store *s, struct arena *a, const char *id, struct oidc_client *out)
 {
 	struct store_tx *tx;
 	int rc;
@@ -590,49 +653,51 @@ oidc_client_get(struct store *s, const char *id, struct oidc_client *out)
 		return 1;
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
-	rc = oidc_client_read(tx, id, out);
+	rc = oidc_client_read(tx, a, id, out);
 	store_rollback(&tx);
 	return rc;
 }
 
+/* The ids of the clients, in order, as a list in the listing's arena. */
+struct id_item {
+	const char *id;
+	struct id_item *next;
+};
+
 int
 oidc_client_list(struct store *s, int (*fn)(void *arg, const struct oidc_client *c), void *arg)
 {
-	struct store_tx *tx;
+	struct arena *a = arena_new(0);
+	struct id_item *ids = NULL, **tail = &ids;
+	struct store_tx *tx = NULL;
 	struct store_q *q;
-	char ids[256][OIDC_CLIENT_ID_MAX + 1];
-	struct oidc_client *c;
-	size_t n = 0;
-	int rc;
+	struct oidc_client c;
+	int rc = -1;
 
-	if (store_begin(s, STORE_READ, &tx) != 0)
-		return -1;
-	if (store_query(tx, SQL_OIDC_CLIENT_LIST, &q, "") != 0) {
-		store_rollback(&tx);
-		return -1;
-	}
-	while ((rc = store_next(q)) == 1 && n < sizeof(ids) / sizeof(ids[0]))
-		if (copy_text(ids[n++], sizeof(ids[0]), store_text(q, 0)) != 0) {
+	if (a == NULL || store_begin(s, STORE_READ, &tx) != 0)
+		goto done;
+	if (store_query(tx, SQL_OIDC_CLIENT_LIST, &q, "") != 0)
+		goto done;
+	while ((rc = store_next(q)) == 1) {
+		struct id_item *it = arena_alloc(a, sizeof(*it));
+
+		if (it == NULL || (it->id = col_text(a, q, 0)) == NULL) {
 			rc = -1;
 			break;
 		}
+		*tail = it;
+		tail = &it->next;
+	}
 	store_done(q);
-	c = malloc(sizeof(*c));
-	if (rc < 0 || c == NULL) {
-		free(c);
-		store_rollback(&tx);
-		return -1;
-	}
 	/* One open query per transaction: read the ids first, then each client. */
-	for (size_t i = 0; i < n; i++) {
-		if (oidc_client_read(tx, ids[i], c) != 0) {
+	for (const struct id_item *it = ids; rc == 0 && it != NULL; it = it->next) {
+		if (oidc_client_read(tx, a, it->id, &c) != 0)
 			rc = -1;
-			break;
-		}
-		if (fn(arg, c) != 0)
+		else if (fn(arg, &c) != 0)
 			break;
 	}
-	free(c);
+done:
 	store_rollback(&tx);
+	arena_free(a);
 	return rc < 0 ? -1 : 0;
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/arena.h"
 #include "oidc/jws.h"
 #include "store/store.h"
 
@@ -17,20 +18,23 @@
 #define OIDC_SCOPES_MAX 256
 #define OIDC_SECRET_LEN 43        /* 256 random bits in base64url */
 
+/* A client as read: its texts are owned by the arena given to the reader (the
+ * request's, or a cache entry's). */
 struct oidc_client {
-	char id[OIDC_CLIENT_ID_MAX + 1];
+	const char *id;
 	bool confidential;            /* has a secret; public clients must use PKCE */
 	unsigned char secret_hash[32];
-	char application[OIDC_APP_MAX + 1];
+	const char *application;
 	int min_level;                /* policy/loa.h */
-	char scopes[OIDC_SCOPES_MAX]; /* allowed scopes, space-separated */
+	const char *scopes;           /* allowed scopes, space-separated */
 	bool allow_national_number;
-	char sector[OIDC_CLIENT_ID_MAX + 1];
+	const char *sector;
 	enum jws_alg id_token_alg;    /* id_token_signed_response_alg */
-	char created_at[24];
+	const char *created_at;
+	/* At most OIDC_URIS_MAX of each: the registration refuses more. */
 	size_t n_redirect, n_post_logout;
-	char redirect[OIDC_URIS_MAX][OIDC_URI_MAX + 1];
-	char post_logout[OIDC_URIS_MAX][OIDC_URI_MAX + 1];
+	const char *redirect[OIDC_URIS_MAX];
+	const char *post_logout[OIDC_URIS_MAX];
 };
 
 struct oidc_client_new {
@@ -49,7 +53,8 @@ struct oidc_client_new {
 };
 
 /* Registers a client, audited as done by actor. For a confidential client writes the
- * new secret into secret (shown once, never stored). Returns 0, -2 when the id is taken,
+ * new secret into secret (shown once, never stored; a fixed-length random value, hence
+ * the array). Returns 0, -2 when the id is taken,
  * -1 with a reason in err (invalid input or store error). */
 int oidc_client_add(struct store *s, const struct oidc_client_new *n, const char *actor,
     char secret[OIDC_SECRET_LEN + 1], char *err, size_t errlen);
@@ -59,8 +64,9 @@ int oidc_client_rotate_secret(struct store *s, const char *id, const char *actor
     char secret[OIDC_SECRET_LEN + 1]);
 /* Removes a client with its grants and tokens. Returns 0, 1 (unknown) or -1. */
 int oidc_client_remove(struct store *s, const char *id, const char *actor);
-/* Reads a client. Returns 0, 1 (unknown or malformed id) or -1. */
-int oidc_client_get(struct store *s, const char *id, struct oidc_client *out);
+/* Reads a client, its texts in a. Returns 0, 1 (unknown or malformed id) or -1. */
+int oidc_client_get(struct store *s, struct arena *a, const char *id,
+    struct oidc_client *out);
 /* A cache of clients read from one store, shared by a server's threads: each provider
  * (struct oidc_provider) has its own, so two providers in one process never see each
  * other's clients. NULL when out of memory. */
@@ -68,14 +74,16 @@ struct oidc_client_cache;
 struct oidc_client_cache *oidc_client_cache_new(struct store *s);
 void oidc_client_cache_free(struct oidc_client_cache *cache);
 /* As oidc_client_get on the cache's store, through the cache (OIDC_CLIENT_CACHE_TTL
- * seconds): what the token endpoint uses on every request. A change of a client (secret,
- * URIs, removal) reaches every node within that time. */
+ * seconds), its texts copied into a: what the token endpoint uses on every request. A
+ * change of a client (secret, URIs, removal) reaches every node within that time. */
 #define OIDC_CLIENT_CACHE_TTL 5
-int oidc_client_get_cached(struct oidc_client_cache *cache, const char *id,
+int oidc_client_get_cached(struct oidc_client_cache *cache, struct arena *a, const char *id,
     struct oidc_client *out);
 /* Reads a client inside tx (for services that read more in the same transaction). */
-int oidc_client_read(struct store_tx *tx, const char *id, struct oidc_client *out);
-/* Calls fn for every client, by id; stops when fn returns non-zero. Returns 0 or -1. */
+int oidc_client_read(struct store_tx *tx, struct arena *a, const char *id,
+    struct oidc_client *out);
+/* Calls fn for every client, by id; stops when fn returns non-zero. The client given to
+ * fn is valid during the call only. Returns 0 or -1. */
 int oidc_client_list(struct store *s, int (*fn)(void *arg, const struct oidc_client *c),
     void *arg);
 

@@ -175,11 +175,13 @@ oidc_audit_refusal(struct store *s, const char *what, const char *client_id,
 
 /* ---- grants ---- */
 
-/* Copies a column whole; -1 when it does not fit (never a cut text). */
-static int
-copy_text(char *dst, size_t dstlen, const char *src)
+/* A copy of a column in a, "" for NULL; NULL only when a is full. */
+static const char *
+col_text(struct arena *a, struct store_q *q, int col)
 {
-	return text_copy(dst, dstlen, src);
+	const char *t = store_text(q, col);
+
+	return arena_strdup(a, t ? t : "");
 }
 
 /* A grant row with its code and live access token (internal). */
@@ -188,8 +190,8 @@ struct grant_row {
 	unsigned char code_hash[32];
 	int64_t code_expires_at;
 	bool code_used;
-	char redirect_uri[OIDC_URI_MAX + 1];
-	char code_challenge[OIDC_TOKEN_LEN + 1];
+	const char *redirect_uri;
+	const char *code_challenge;
 	bool has_challenge;
 	unsigned char access_hash[32];
 	bool has_access;
@@ -209,9 +211,10 @@ hash_col(struct store_q *q, int col, unsigned char out[32])
 	return true;
 }
 
-/* Reads grant id (SQL_OIDC_GRANT_GET) inside tx. Returns 0, 1 (none) or -1. */
+/* Reads grant id (SQL_OIDC_GRANT_GET) inside tx, its texts in a. Returns 0, 1 (none) or
+ * -1. */
 static int
-grant_get(struct store_tx *tx, int64_t id, struct grant_row *r)
+grant_get(struct store_tx *tx, struct arena *a, int64_t id, struct grant_row *r)
 {
 	struct oidc_grant *g = &r->g;
 	struct store_q *q;
@@ -222,19 +225,17 @@ grant_get(struct store_tx *tx, int64_t id, struct grant_row *r)
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		int bad;
-
 		g->id = store_int(q, 0);
-		bad = copy_text(g->client_id, sizeof(g->client_id), store_text(q, 1));
+		g->client_id = col_text(a, q, 1);
 		g->person_id = store_int(q, 2);
 		g->account_id = store_int(q, 3);
 		g->org_quality_id = store_int(q, 4);
-		bad |= copy_text(g->scope, sizeof(g->scope), store_text(q, 5));
+		g->scope = col_text(a, q, 5);
 		g->has_nonce = !store_null(q, 6);
-		bad |= copy_text(g->nonce, sizeof(g->nonce), store_text(q, 6));
+		g->nonce = col_text(a, q, 6);
 		g->auth_time = store_int(q, 7);
 		g->acr_level = (int)store_int(q, 8);
-		bad |= copy_text(g->amr, sizeof(g->amr), store_text(q, 9));
+		g->amr = col_text(a, q, 9);
 		g->expires_at = store_int(q, 10);
 		g->revoked = !store_null(q, 11);
 		g->created_at = store_int(q, 12);
@@ -242,14 +243,13 @@ grant_get(struct store_tx *tx, int64_t id, struct grant_row *r)
 			rc = -1;
 		r->code_expires_at = store_int(q, 14);
 		r->code_used = !store_null(q, 15);
-		bad |= copy_text(r->redirect_uri, sizeof(r->redirect_uri),
-		    store_text(q, 16));
+		r->redirect_uri = col_text(a, q, 16);
 		r->has_challenge = !store_null(q, 17);
-		bad |= copy_text(r->code_challenge, sizeof(r->code_challenge),
-		    store_text(q, 17));
+		r->code_challenge = col_text(a, q, 17);
 		r->has_access = hash_col(q, 18, r->access_hash);
 		r->access_expires_at = store_int(q, 19);
-		if (bad != 0)
+		if (g->client_id == NULL || g->scope == NULL || g->nonce == NULL ||
+		    g->amr == NULL || r->redirect_uri == NULL || r->code_challenge == NULL)
 			rc = -1;
 	}
 	store_done(q);
@@ -300,20 +300,38 @@ token_parse(const char *t, int64_t *grant, int64_t *gen, unsigned char hash[32])
 	return 0;
 }
 
-/* Writes "<grant>.<random>" (gen < 0) or "<grant>.<gen>.<random>" into out and the hash
- * of its random part into hash. */
-static void
-token_new(int64_t grant, int64_t gen, char out[OIDC_TOKEN_MAX], unsigned char hash[32])
+/* Makes "<grant>.<random>" (gen < 0) or "<grant>.<gen>.<random>" in a, and the hash of
+ * its random part into hash. NULL when a is full. */
+static const char *
+token_new(struct arena *a, int64_t grant, int64_t gen, unsigned char hash[32])
 {
 	char r[OIDC_TOKEN_LEN + 1];
+	const char *t;
 
 	oidc_random_token(r);
 	oidc_token_hash(r, hash);
 	if (gen < 0)
-		snprintf(out, OIDC_TOKEN_MAX, "%" PRId64 ".%s", grant, r);
+		t = arena_printf(a, "%" PRId64 ".%s", grant, r);
 	else
-		snprintf(out, OIDC_TOKEN_MAX, "%" PRId64 ".%" PRId64 ".%s", grant, gen, r);
+		t = arena_printf(a, "%" PRId64 ".%" PRId64 ".%s", grant, gen, r);
 	sodium_memzero(r, sizeof(r));
+	return t;
+}
+
+/* Zeroes a token's text where it lies (the arena it came from). */
+static void
+token_wipe(const char *t)
+{
+	if (t != NULL)
+		sodium_memzero((char *)t, strlen(t));
+}
+
+void
+oidc_issued_wipe(struct oidc_issued *t)
+{
+	token_wipe(t->access);
+	token_wipe(t->refresh);
+	sodium_memzero(t, sizeof(*t));
 }
 
 struct issue_job {
@@ -401,8 +419,8 @@ refuse(struct store_tx *tx, struct audit_what *w, const char *what, enum oidc_re
  * granted), issues an access token and the refresh token of generation gen, and audits:
  * the end of a successful redeem (code_use) or refresh. */
 static int
-finish_issue(struct store_tx *tx, const struct oidc_client *c, const char *grant_type,
-    int64_t now, int64_t gen, bool code_use, struct oidc_issued *out,
+finish_issue(struct store_tx *tx, struct arena *a, const struct oidc_client *c,
+    const char *grant_type, int64_t now, int64_t gen, bool code_use, struct oidc_issued *out,
     const struct actor *ctx, enum oidc_refusal *why)
 {
 	unsigned char ah[32], rh[32];
@@ -410,7 +428,7 @@ finish_issue(struct store_tx *tx, const struct oidc_client *c, const char *grant
 	char details[160];
 	int rc;
 
-	rc = oidc_profile_read(tx, out->grant.account_id, out->grant.org_quality_id,
+	rc = oidc_profile_read(tx, a, out->grant.account_id, out->grant.org_quality_id,
 	    c->application, out->grant.person_id, &out->data);
 	if (rc < 0)
 		return -1;
@@ -420,8 +438,10 @@ finish_issue(struct store_tx *tx, const struct oidc_client *c, const char *grant
 			return -1;
 		return refuse(tx, &w, "token", OIDC_REFUSED_PROFILE, ctx, why);
 	}
-	token_new(out->grant.id, -1, out->access, ah);
-	token_new(out->grant.id, gen, out->refresh, rh);
+	out->access = token_new(a, out->grant.id, -1, ah);
+	out->refresh = token_new(a, out->grant.id, gen, rh);
+	if (out->access == NULL || out->refresh == NULL)
+		return -1;
 	/* The code is spent and the access token set in one update of the grant row. */
 	rc = code_use ?
 	    store_exec(tx, SQL_OIDC_GRANT_CODE_USE, "iibi", out->grant.id, now, ah, sizeof(ah),
@@ -443,6 +463,7 @@ finish_issue(struct store_tx *tx, const struct oidc_client *c, const char *grant
 }
 
 struct token_job {
+	struct arena *a;
 	const struct oidc_client *c;
 	const char *value;             /* the code or the refresh token */
 	const char *redirect_uri;
@@ -467,7 +488,7 @@ redeem_fn(struct store_tx *tx, void *arg)
 	memset(out, 0, sizeof(*out));
 	if (token_parse(j->value, &id, NULL, h) != 0)
 		return refuse(tx, &w, "code", OIDC_REFUSED_UNKNOWN, j->ctx, j->why);
-	rc = grant_get(tx, id, &r);
+	rc = grant_get(tx, j->a, id, &r);
 	if (rc < 0)
 		return -1;
 	if (rc == 1 || sodium_memcmp(h, r.code_hash, sizeof(h)) != 0)
@@ -492,15 +513,16 @@ redeem_fn(struct store_tx *tx, void *arg)
 	if (r.has_challenge ? !oidc_pkce_s256_ok(j->verifier, r.code_challenge) :
 	    j->verifier != NULL)
 		return refuse(tx, &w, "code", OIDC_REFUSED_PKCE, j->ctx, j->why);
-	return finish_issue(tx, c, "authorization_code", now, 1, true, out, j->ctx, j->why);
+	return finish_issue(tx, j->a, c, "authorization_code", now, 1, true, out, j->ctx,
+	    j->why);
 }
 
 int
-oidc_code_redeem(struct oidc_batch *b, const struct oidc_client *c, const char *code,
-    const char *redirect_uri, const char *verifier, const struct actor *ctx,
-    struct oidc_issued *out, enum oidc_refusal *why)
+oidc_code_redeem(struct oidc_batch *b, struct arena *a, const struct oidc_client *c,
+    const char *code, const char *redirect_uri, const char *verifier,
+    const struct actor *ctx, struct oidc_issued *out, enum oidc_refusal *why)
 {
-	struct token_job j = { c, code, redirect_uri, verifier, ctx, out, why };
+	struct token_job j = { a, c, code, redirect_uri, verifier, ctx, out, why };
 
 	*why = OIDC_REFUSED_NONE;
 	return oidc_batch_run(b, redeem_fn, &j);
@@ -535,7 +557,7 @@ refresh_fn(struct store_tx *tx, void *arg)
 		return -1;
 	if (!found)
 		return refuse(tx, &w, "refresh", OIDC_REFUSED_UNKNOWN, j->ctx, j->why);
-	rc = grant_get(tx, id, &r);
+	rc = grant_get(tx, j->a, id, &r);
 	if (rc != 0)
 		return -1;
 	out->grant = r.g;
@@ -554,14 +576,16 @@ refresh_fn(struct store_tx *tx, void *arg)
 		return refuse(tx, &w, "refresh", OIDC_REFUSED_EXPIRED, j->ctx, j->why);
 	if (store_exec(tx, SQL_OIDC_REFRESH_USE, "iii", id, gen, now) != 1)
 		return -1;
-	return finish_issue(tx, c, "refresh_token", now, gen + 1, false, out, j->ctx, j->why);
+	return finish_issue(tx, j->a, c, "refresh_token", now, gen + 1, false, out, j->ctx,
+	    j->why);
 }
 
 int
-oidc_refresh(struct oidc_batch *b, const struct oidc_client *c, const char *refresh,
-    const struct actor *ctx, struct oidc_issued *out, enum oidc_refusal *why)
+oidc_refresh(struct oidc_batch *b, struct arena *a, const struct oidc_client *c,
+    const char *refresh, const struct actor *ctx, struct oidc_issued *out,
+    enum oidc_refusal *why)
 {
-	struct token_job j = { c, refresh, NULL, NULL, ctx, out, why };
+	struct token_job j = { a, c, refresh, NULL, NULL, ctx, out, why };
 
 	*why = OIDC_REFUSED_NONE;
 	return oidc_batch_run(b, refresh_fn, &j);
@@ -603,29 +627,30 @@ token_submit(struct oidc_batch *b, oidc_batch_fn fn, const struct token_job *j,
 }
 
 int
-oidc_code_redeem_submit(struct oidc_batch *b, const struct oidc_client *c, const char *code,
-    const char *redirect_uri, const char *verifier, const struct actor *ctx,
-    struct oidc_issued *out, enum oidc_refusal *why, void (*done)(void *done_arg, int rc),
-    void *done_arg)
+oidc_code_redeem_submit(struct oidc_batch *b, struct arena *a, const struct oidc_client *c,
+    const char *code, const char *redirect_uri, const char *verifier,
+    const struct actor *ctx, struct oidc_issued *out, enum oidc_refusal *why,
+    void (*done)(void *done_arg, int rc), void *done_arg)
 {
-	struct token_job j = { c, code, redirect_uri, verifier, ctx, out, why };
+	struct token_job j = { a, c, code, redirect_uri, verifier, ctx, out, why };
 
 	return token_submit(b, redeem_fn, &j, done, done_arg);
 }
 
 int
-oidc_refresh_submit(struct oidc_batch *b, const struct oidc_client *c, const char *refresh,
-    const struct actor *ctx, struct oidc_issued *out, enum oidc_refusal *why,
-    void (*done)(void *done_arg, int rc), void *done_arg)
+oidc_refresh_submit(struct oidc_batch *b, struct arena *a, const struct oidc_client *c,
+    const char *refresh, const struct actor *ctx, struct oidc_issued *out,
+    enum oidc_refusal *why, void (*done)(void *done_arg, int rc), void *done_arg)
 {
-	struct token_job j = { c, refresh, NULL, NULL, ctx, out, why };
+	struct token_job j = { a, c, refresh, NULL, NULL, ctx, out, why };
 
 	return token_submit(b, refresh_fn, &j, done, done_arg);
 }
 
 int
-oidc_access_grant(struct store *s, const char *access, struct oidc_grant *out,
-    struct oidc_client *client, struct oidc_profile_data *data, enum oidc_refusal *why)
+oidc_access_grant(struct store *s, struct arena *a, const char *access,
+    struct oidc_grant *out, struct oidc_client *client, struct oidc_profile_data *data,
+    enum oidc_refusal *why)
 {
 	int64_t now = clock_time(), id = 0;
 	struct grant_row *r = malloc(sizeof(*r));
@@ -645,7 +670,7 @@ oidc_access_grant(struct store *s, const char *access, struct oidc_grant *out,
 		free(r);
 		return -1;
 	}
-	rc = grant_get(tx, id, r);
+	rc = grant_get(tx, a, id, r);
 	if (rc == 0 && (!r->has_access || sodium_memcmp(h, r->access_hash, sizeof(h)) != 0))
 		rc = 1;
 	if (rc == 0) {
@@ -661,12 +686,12 @@ oidc_access_grant(struct store *s, const char *access, struct oidc_grant *out,
 	}
 	/* The client and the profile in the same read. */
 	if (rc == 0) {
-		rc = oidc_client_read(tx, out->client_id, client);
+		rc = oidc_client_read(tx, a, out->client_id, client);
 		if (rc == 1)
 			*why = OIDC_REFUSED_CLIENT;
 	}
 	if (rc == 0) {
-		rc = oidc_profile_read(tx, out->account_id, out->org_quality_id,
+		rc = oidc_profile_read(tx, a, out->account_id, out->org_quality_id,
 		    client->application, out->person_id, data);
 		if (rc == 1)
 			*why = OIDC_REFUSED_PROFILE;
@@ -744,7 +769,7 @@ oidc_request_save(struct store *s, const struct oidc_request *r, char id[OIDC_TO
 }
 
 int
-oidc_request_load(struct store *s, const char *id, struct oidc_request *out)
+oidc_request_load(struct store *s, struct arena *a, const char *id, struct oidc_request *out)
 {
 	int64_t now = clock_time();
 	unsigned char h[32];
@@ -764,20 +789,18 @@ oidc_request_load(struct store *s, const char *id, struct oidc_request *out)
 	}
 	rc = store_next(q);
 	if (rc == 1) {
-		int bad = copy_text(out->client_id, sizeof(out->client_id), store_text(q, 0));
-
-		bad |= copy_text(out->redirect_uri, sizeof(out->redirect_uri),
-		    store_text(q, 1));
-		bad |= copy_text(out->scope, sizeof(out->scope), store_text(q, 2));
+		out->client_id = col_text(a, q, 0);
+		out->redirect_uri = col_text(a, q, 1);
+		out->scope = col_text(a, q, 2);
 		out->has_state = !store_null(q, 3);
-		bad |= copy_text(out->state, sizeof(out->state), store_text(q, 3));
+		out->state = col_text(a, q, 3);
 		out->has_nonce = !store_null(q, 4);
-		bad |= copy_text(out->nonce, sizeof(out->nonce), store_text(q, 4));
+		out->nonce = col_text(a, q, 4);
 		out->has_challenge = !store_null(q, 5);
-		bad |= copy_text(out->code_challenge, sizeof(out->code_challenge),
-		    store_text(q, 5));
+		out->code_challenge = col_text(a, q, 5);
 		out->prompt_login = store_int(q, 6) != 0;
-		if (bad != 0)
+		if (out->client_id == NULL || out->redirect_uri == NULL || out->scope == NULL ||
+		    out->state == NULL || out->nonce == NULL || out->code_challenge == NULL)
 			rc = -1;
 		out->max_age = store_int(q, 7);
 		out->level = (int)store_int(q, 8);

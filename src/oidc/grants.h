@@ -27,19 +27,19 @@
 #define OIDC_NONCE_MAX 255
 #define OIDC_STATE_MAX 1024
 
-/* A grant as stored. */
+/* A grant as stored; its texts are owned by the arena given to the reader. */
 struct oidc_grant {
 	int64_t id;
-	char client_id[OIDC_CLIENT_ID_MAX + 1];
+	const char *client_id;
 	int64_t person_id;
 	int64_t account_id;
 	int64_t org_quality_id;
-	char scope[OIDC_SCOPES_MAX];
-	char nonce[OIDC_NONCE_MAX + 1];
+	const char *scope;
+	const char *nonce;                /* "" when none (has_nonce false) */
 	bool has_nonce;
 	int64_t auth_time;
 	int acr_level;
-	char amr[16];                     /* the login method: eid, password, totp, token */
+	const char *amr;                  /* the login method: eid, password, totp, token */
 	int64_t created_at;
 	int64_t expires_at;
 	bool revoked;
@@ -63,10 +63,10 @@ struct oidc_authz {
 };
 
 /* Tokens handed out by the token endpoint, with their grant and what its claims are
- * made of (read in the same transaction). */
+ * made of (read in the same transaction), all in the arena given. */
 struct oidc_issued {
-	char access[OIDC_TOKEN_MAX];
-	char refresh[OIDC_TOKEN_MAX];
+	const char *access;
+	const char *refresh;
 	struct oidc_grant grant;
 	struct oidc_profile_data data;
 };
@@ -88,7 +88,11 @@ enum oidc_refusal {
 /* An English description of a refusal. */
 const char *oidc_refusal_text(enum oidc_refusal r);
 
-/* Writes a new random value (256 bits, base64url) into out. */
+/* Zeroes the tokens of t (their text in the arena too) once the reply is sent. */
+void oidc_issued_wipe(struct oidc_issued *t);
+
+/* Writes a new random value (256 bits, base64url: always OIDC_TOKEN_LEN characters, hence
+ * the array) into out. */
 void oidc_random_token(char out[OIDC_TOKEN_LEN + 1]);
 /* BLAKE2b-256 of a random value (request id, random part of a code or token): what the
  * store keeps. */
@@ -101,8 +105,9 @@ bool oidc_pkce_challenge_valid(const char *challenge);
 bool oidc_pkce_s256_ok(const char *verifier, const char *challenge);
 
 /* Creates a grant and a code for it (deleting the pending request request_hash when not
- * NULL) and audits the issue. Writes the code. Returns 0, 1 (the request was spent
- * already: a second submission) or -1. */
+ * NULL) and audits the issue. Writes the code (made here: "<grant id>.<random>" is at
+ * most 18 + 1 + OIDC_TOKEN_LEN characters, hence the array). Returns 0, 1 (the request
+ * was spent already: a second submission) or -1. */
 /* The write operations below go through the group commit of one store, b (batch.h; the
  * provider's: oidc_provider_batch). */
 struct oidc_batch;
@@ -111,29 +116,33 @@ int oidc_code_issue(struct oidc_batch *b, const struct oidc_authz *a,
     char code[OIDC_TOKEN_MAX]);
 /* Exchanges a code sent by client c: checks expiry, client, redirect URI and PKCE, the
  * profile (still an active account with the grant), then issues an access and a refresh
- * token. A code seen before revokes its grant. Returns 0, 1 (refused: *why) or -1. */
-int oidc_code_redeem(struct oidc_batch *b, const struct oidc_client *c, const char *code,
+ * token. A code seen before revokes its grant. *out's texts go into a. Returns 0, 1
+ * (refused: *why) or -1. */
+int oidc_code_redeem(struct oidc_batch *b, struct arena *a, const struct oidc_client *c,
+    const char *code,
     const char *redirect_uri, const char *verifier, const struct actor *ctx,
     struct oidc_issued *out, enum oidc_refusal *why);
 /* Rotates a refresh token of client c: the old one is spent, a new access and refresh
  * token are issued. A spent token shown again revokes its grant. 0, 1 (*why) or -1. */
-int oidc_refresh(struct oidc_batch *b, const struct oidc_client *c, const char *refresh,
-    const struct actor *ctx, struct oidc_issued *out, enum oidc_refusal *why);
+int oidc_refresh(struct oidc_batch *b, struct arena *a, const struct oidc_client *c,
+    const char *refresh, const struct actor *ctx, struct oidc_issued *out,
+    enum oidc_refusal *why);
 /* oidc_code_redeem and oidc_refresh without waiting: they return 0 at once (-1: nothing
  * queued, done will not be called) and call done(done_arg, result) on another thread once
  * the answer is committed, *out and *why set as theirs. Every pointer given must stay
- * valid until then; done must be quick and must not use the store. */
-int oidc_code_redeem_submit(struct oidc_batch *b, const struct oidc_client *c,
-    const char *code,
-    const char *redirect_uri, const char *verifier, const struct actor *ctx,
+ * valid until then, and a used by no other thread; done must be quick and must not use
+ * the store. */
+int oidc_code_redeem_submit(struct oidc_batch *b, struct arena *a, const struct oidc_client *c,
+    const char *code, const char *redirect_uri, const char *verifier, const struct actor *ctx,
     struct oidc_issued *out, enum oidc_refusal *why, void (*done)(void *done_arg, int rc),
     void *done_arg);
-int oidc_refresh_submit(struct oidc_batch *b, const struct oidc_client *c, const char *refresh,
-    const struct actor *ctx, struct oidc_issued *out, enum oidc_refusal *why,
+int oidc_refresh_submit(struct oidc_batch *b, struct arena *a, const struct oidc_client *c,
+    const char *refresh, const struct actor *ctx, struct oidc_issued *out, enum oidc_refusal *why,
     void (*done)(void *done_arg, int rc), void *done_arg);
 /* Finds the grant of a valid access token, its client and what its claims are made of,
- * in one read. Returns 0, 1 (refused: *why) or -1. */
-int oidc_access_grant(struct store *s, const char *access, struct oidc_grant *out,
+ * in one read, their texts in a. Returns 0, 1 (refused: *why) or -1. */
+int oidc_access_grant(struct store *s, struct arena *a, const char *access,
+    struct oidc_grant *out,
     struct oidc_client *client, struct oidc_profile_data *data, enum oidc_refusal *why);
 /* Revokes the live grants of person for client (RP-initiated logout). 0 or -1. */
 int oidc_grants_revoke(struct store *s, const char *client_id, int64_t person_id,
@@ -145,16 +154,17 @@ int oidc_audit_refusal(struct store *s, const char *what, const char *client_id,
 /* Deletes expired requests and grants (with their refresh tokens). Returns 0 or -1. */
 int oidc_purge(struct store *s);
 
-/* A pending authorization request. */
+/* A pending authorization request; its texts are owned by the arena given to the
+ * function that fills it. An absent state, nonce or challenge is "" (has_… false). */
 struct oidc_request {
-	char client_id[OIDC_CLIENT_ID_MAX + 1];
-	char redirect_uri[OIDC_URI_MAX + 1];
-	char scope[OIDC_SCOPES_MAX];
-	char state[OIDC_STATE_MAX + 1];
+	const char *client_id;
+	const char *redirect_uri;
+	const char *scope;
+	const char *state;
 	bool has_state;
-	char nonce[OIDC_NONCE_MAX + 1];
+	const char *nonce;
 	bool has_nonce;
-	char code_challenge[OIDC_TOKEN_LEN + 1];
+	const char *code_challenge;
 	bool has_challenge;
 	bool prompt_login;
 	int64_t max_age;                  /* -1 when not given */
@@ -167,11 +177,14 @@ struct oidc_request {
 	bool has_browser;
 };
 
-/* Stores r; writes the id for the URL into id. Returns 0 or -1. */
+/* Stores r; writes the id for the URL (a random value of OIDC_TOKEN_LEN characters) into
+ * id. Returns 0 or -1. */
 int oidc_request_save(struct store *s, const struct oidc_request *r,
     char id[OIDC_TOKEN_LEN + 1]);
-/* Reads the live request of that id. Returns 0, 1 (unknown or expired) or -1. */
-int oidc_request_load(struct store *s, const char *id, struct oidc_request *out);
+/* Reads the live request of that id, its texts in a. Returns 0, 1 (unknown or expired)
+ * or -1. */
+int oidc_request_load(struct store *s, struct arena *a, const char *id,
+    struct oidc_request *out);
 /* Records that the session session_hash was sent to log in again for the request.
  * Returns 0 or -1. */
 int oidc_request_mark(struct store *s, const char *id, const unsigned char session_hash[32]);

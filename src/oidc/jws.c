@@ -29,7 +29,7 @@ struct jws_key {
 	enum jws_alg alg;
 	EVP_PKEY *pkey;
 	bool priv;
-	char kid[JWS_KID_MAX];
+	char kid[JWS_KID_MAX];      /* the thumbprint: 43 characters, written in place */
 	char jwk[JWS_JWK_MAX];
 	/* Signing contexts ready for use: making and initialising one (the provider's
 	 * algorithm fetched again) costs a third of a signature. Shared by the threads
@@ -38,6 +38,7 @@ struct jws_key {
 	EVP_PKEY_CTX *spare[CTX_SPARE];
 	int nspare;
 };
+_Static_assert(JWS_KID_MAX >= 44, "a kid holds a SHA-256 thumbprint in base64url");
 
 size_t
 jws_b64url_len(size_t n)
@@ -163,7 +164,7 @@ static int
 rsa_describe(struct jws_key *k)
 {
 	BIGNUM *bn = NULL, *be = NULL;
-	char ns[SIG_MAX * 4 / 3 + 8], es[16], canon[SIG_MAX * 4 / 3 + 64], tp[44];
+	char ns[SIG_MAX * 4 / 3 + 8], es[16], canon[SIG_MAX * 4 / 3 + 64];
 	int rc = -1;
 
 	if (EVP_PKEY_get_bn_param(k->pkey, OSSL_PKEY_PARAM_RSA_N, &bn) != 1 ||
@@ -173,8 +174,7 @@ rsa_describe(struct jws_key *k)
 	/* RFC 7638: e, kty, n in this order, no whitespace. */
 	if (json_text(canon, sizeof(canon), "{s:s, s:s, s:s}", "e", es, "kty", "RSA", "n", ns) != 0)
 		goto done;
-	jws_sha256_b64url(canon, strlen(canon), tp);
-	snprintf(k->kid, sizeof(k->kid), "%s", tp);
+	jws_sha256_b64url(canon, strlen(canon), k->kid);
 	if (json_text(k->jwk, sizeof(k->jwk), "{s:s, s:s, s:s, s:s, s:s, s:s}", "kty", "RSA",
 	    "n", ns, "e", es, "kid", k->kid, "use", "sig", "alg", "RS256") != 0)
 		goto done;
@@ -191,7 +191,7 @@ key_describe(struct jws_key *k)
 {
 	BIGNUM *bx = NULL, *by = NULL;
 	unsigned char x[COORD], y[COORD];
-	char xs[48], ys[48], canon[160], tp[44];
+	char xs[48], ys[48], canon[160];
 	int rc = -1;
 
 	if (k->alg == JWS_RS256)
@@ -207,8 +207,7 @@ key_describe(struct jws_key *k)
 	if (json_text(canon, sizeof(canon), "{s:s, s:s, s:s, s:s}", "crv", "P-256", "kty", "EC",
 	    "x", xs, "y", ys) != 0)
 		goto done;
-	jws_sha256_b64url(canon, strlen(canon), tp);
-	snprintf(k->kid, sizeof(k->kid), "%s", tp);
+	jws_sha256_b64url(canon, strlen(canon), k->kid);
 	if (json_text(k->jwk, sizeof(k->jwk), "{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "kty", "EC",
 	    "crv", "P-256", "x", xs, "y", ys, "kid", k->kid, "use", "sig", "alg", "ES256") != 0)
 		goto done;

@@ -4,7 +4,6 @@
 #include "oidc/keys.h"
 
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -36,15 +35,17 @@ key_insert(struct store_tx *tx, int64_t now, enum jws_alg alg, char kid[JWS_KID_
 {
 	struct jws_key *k = NULL;
 	unsigned char *der = NULL;
-	size_t n = 0;
+	size_t n = 0, kl;
 	int rc = -1;
 
 	if (jws_key_generate_alg(alg, &k) != 0 || jws_key_private_der(k, &der, &n) != 0)
 		goto done;
-	if (store_exec(tx, SQL_OIDC_KEY_INSERT, "tbtit", jws_key_kid(k), der, n, jws_key_jwk(k),
-	    now, jws_alg_name(alg)) != 1)
+	kl = strlen(jws_key_kid(k));
+	/* A thumbprint always fits; a kid that did not would be refused, never cut. */
+	if (kl >= JWS_KID_MAX || store_exec(tx, SQL_OIDC_KEY_INSERT, "tbtit", jws_key_kid(k), der,
+	    n, jws_key_jwk(k), now, jws_alg_name(alg)) != 1)
 		goto done;
-	snprintf(kid, JWS_KID_MAX, "%s", jws_key_kid(k));
+	memcpy(kid, jws_key_kid(k), kl + 1);
 	rc = 0;
 done:
 	jws_free_secret(der, n);
@@ -156,8 +157,9 @@ oidc_keys_list(struct store *s, int (*fn)(void *arg, const struct oidc_key_info 
 	while ((rc = store_next(q)) == 1) {
 		struct oidc_key_info k = { 0 };
 
-		snprintf(k.kid, sizeof(k.kid), "%s", store_text(q, 0) ? store_text(q, 0) : "");
-		snprintf(k.alg, sizeof(k.alg), "%s", store_text(q, 1) ? store_text(q, 1) : "");
+		/* The row's own texts: valid until the next row, so during fn. */
+		k.kid = store_text(q, 0) ? store_text(q, 0) : "";
+		k.alg = store_text(q, 1) ? store_text(q, 1) : "";
 		k.created_at = store_int(q, 2);
 		k.retired_at = store_null(q, 3) ? 0 : store_int(q, 3);
 		k.publish_until = store_null(q, 4) ? 0 : store_int(q, 4);

@@ -14,9 +14,10 @@
 #define OIDC_KEY_GRACE 300       /* a retired key stays published this much longer */
 #define OIDC_KEYRING_MAX 16      /* keys loaded at once (active + still published) */
 
+/* A stored key as listed; its texts are valid during the call that gives it. */
 struct oidc_key_info {
-	char kid[JWS_KID_MAX];
-	char alg[8];
+	const char *kid;
+	const char *alg;
 	int64_t created_at;
 	int64_t retired_at;          /* 0 while active */
 	int64_t publish_until;       /* 0 while active */
@@ -26,7 +27,8 @@ struct oidc_key_info {
 int oidc_keys_ensure(struct store *s);
 /* Retires the active keys (published OIDC_ID_TOKEN_TTL + OIDC_KEY_GRACE seconds more),
  * makes a new active key of each alg, removes keys past publication, audits the rotation
- * as done by actor. Writes the new kids into kid, indexed by enum jws_alg. 0 or -1. */
+ * as done by actor. Writes the new kids into kid, indexed by enum jws_alg (a kid is a
+ * SHA-256 thumbprint in base64url, 43 characters: hence the arrays). 0 or -1. */
 int oidc_keys_rotate(struct store *s, const char *actor, char kid[JWS_ALGS][JWS_KID_MAX]);
 /* Calls fn for every stored key, newest first; stops when fn returns non-zero.
  * Returns 0 or -1. */

@@ -78,10 +78,10 @@ oidc_granters(struct store *s, struct arena *a, int64_t person_id, const char *a
 }
 
 int
-oidc_profile_current(struct store_tx *tx, int64_t account_id, int64_t org_quality_id,
-    const char *application, struct access_profile_now *out)
+oidc_profile_current(struct store_tx *tx, struct arena *a, int64_t account_id,
+    int64_t org_quality_id, const char *application, struct access_profile_now *out)
 {
-	return access_profile_now(tx, account_id, org_quality_id, application, out);
+	return access_profile_now(tx, a, account_id, org_quality_id, application, out);
 }
 
 int
@@ -91,38 +91,67 @@ oidc_profile_apps(struct store_tx *tx, int64_t account_id, int64_t org_quality_i
 	return access_profile_apps(tx, account_id, org_quality_id, fn, arg);
 }
 
+/* The applications being read, with the arena that holds them. */
+struct apps_read {
+	struct arena *a;
+	struct oidc_profile_data *d;
+	size_t cap;
+};
+
 static int
 add_app(void *arg, const char *application)
 {
-	struct oidc_profile_data *d = arg;
+	struct apps_read *r = arg;
+	struct oidc_profile_data *d = r->d;
 
-	/* A claim that would leave an application out is not made. */
-	if (d->n_apps == OIDC_APPS_MAX || strlen(application) > OIDC_APP_CODE_MAX)
-		return -1;
-	memcpy(d->apps[d->n_apps++], application, strlen(application) + 1);
-	return 0;
+	/* The list doubles in the arena: every application granted is in the claim. */
+	if (d->n_apps == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 16;
+		const char **apps = arena_alloc(r->a, cap * sizeof(*apps));
+
+		if (apps == NULL)
+			return -1;
+		if (d->n_apps > 0)
+			memcpy(apps, d->apps, d->n_apps * sizeof(*apps));
+		d->apps = apps;
+		r->cap = cap;
+	}
+	d->apps[d->n_apps] = arena_strdup(r->a, application);
+	return d->apps[d->n_apps++] == NULL ? -1 : 0;
+}
+
+/* A copy of a person's text in a ("" for none); NULL only when a is full. */
+static const char *
+text_of(struct arena *a, const char *s)
+{
+	return arena_strdup(a, s ? s : "");
 }
 
 int
-oidc_profile_read(struct store_tx *tx, int64_t account_id, int64_t org_quality_id,
-    const char *application, int64_t person_id, struct oidc_profile_data *out)
+oidc_profile_read(struct store_tx *tx, struct arena *a, int64_t account_id,
+    int64_t org_quality_id, const char *application, int64_t person_id,
+    struct oidc_profile_data *out)
 {
+	struct apps_read apps = { a, out, 0 };
 	struct person p;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = oidc_profile_current(tx, account_id, org_quality_id, application, &out->profile);
+	rc = oidc_profile_current(tx, a, account_id, org_quality_id, application,
+	    &out->profile);
 	if (rc != 0)
 		return rc;
 	/* The person through auth/person.h, which owns the table. */
 	rc = person_read(tx, person_id, &p);
-	if (rc == 0 && (text_copy(out->niss, sizeof(out->niss), p.niss) != 0 ||
-	    text_copy(out->last_name, sizeof(out->last_name), p.last_name) != 0 ||
-	    text_copy(out->first_name, sizeof(out->first_name), p.first_name) != 0 ||
-	    text_copy(out->language, sizeof(out->language), p.language) != 0 ||
-	    text_copy(out->email, sizeof(out->email), p.email) != 0))
-		rc = -1;
 	if (rc != 0)
 		return rc;
-	return oidc_profile_apps(tx, account_id, org_quality_id, add_app, out) == 0 ? 0 : -1;
+	out->niss = text_of(a, p.niss);
+	out->last_name = text_of(a, p.last_name);
+	out->first_name = text_of(a, p.first_name);
+	out->language = text_of(a, p.language);
+	out->email = text_of(a, p.email);
+	if (out->niss == NULL || out->last_name == NULL || out->first_name == NULL ||
+	    out->language == NULL || out->email == NULL)
+		return -1;
+	return oidc_profile_apps(tx, account_id, org_quality_id, add_app, &apps) == 0 ? 0 : -1;
 }

@@ -10,29 +10,26 @@
 #include <stdint.h>
 
 #include "access/profiles.h"
-#include "base/utf8.h"
+#include "base/arena.h"
 #include "store/store.h"
 
 #define OIDC_PROFILES_MAX 64
-#define OIDC_APPS_MAX 32
-#define OIDC_APP_CODE_MAX 32
 #define OIDC_LABEL_SIZE ACCESS_LABEL_SIZE
 
 /* What the claims of a grant are made of, as it stands now: the person, the profile,
- * the applications granted to the account within the quality. */
+ * the applications granted to the account within the quality. The texts and the list
+ * of applications are owned by the arena given to oidc_profile_read; "" when the person
+ * has none (no NISS, no e-mail). */
 struct oidc_profile_data {
-	char niss[12];
-	char last_name[PERSON_NAME_SIZE];
-	char first_name[PERSON_NAME_SIZE];
-	char language[4];
-	char email[256];
+	const char *niss;
+	const char *last_name;
+	const char *first_name;
+	const char *language;
+	const char *email;
 	struct access_profile_now profile;
-	char apps[OIDC_APPS_MAX][OIDC_APP_CODE_MAX + 1];
+	const char **apps;
 	size_t n_apps;
 };
-
-/* The readers below return -1 also when a stored text does not fit its array: a text is
- * never cut. */
 
 /* Index of a language in the name arrays (fr 0, nl 1, de 2, en 3; others 0). */
 int oidc_lang_index(const char *lang);
@@ -52,13 +49,15 @@ int oidc_memberships(struct store *s, struct arena *a, int64_t person_id,
 int oidc_granters(struct store *s, struct arena *a, int64_t person_id,
     const char *application, struct access_granter *out, size_t max, size_t *n);
 /* Checks inside tx that the account is active and still granted application within the
- * activated quality, and reads what the claims show. Returns 0, 1 (no longer) or -1. */
-int oidc_profile_current(struct store_tx *tx, int64_t account_id, int64_t org_quality_id,
-    const char *application, struct access_profile_now *out);
+ * activated quality, and reads what the claims show (texts in a). Returns 0, 1 (no longer) or -1. */
+int oidc_profile_current(struct store_tx *tx, struct arena *a, int64_t account_id,
+    int64_t org_quality_id, const char *application, struct access_profile_now *out);
 /* Reads inside tx what the claims need (oidc_profile_current, the person, the
- * applications). Returns 0, 1 when the profile is no longer valid, or -1. */
-int oidc_profile_read(struct store_tx *tx, int64_t account_id, int64_t org_quality_id,
-    const char *application, int64_t person_id, struct oidc_profile_data *out);
+ * applications), the texts in a. Returns 0, 1 when the profile is no longer valid, or
+ * -1. */
+int oidc_profile_read(struct store_tx *tx, struct arena *a, int64_t account_id,
+    int64_t org_quality_id, const char *application, int64_t person_id,
+    struct oidc_profile_data *out);
 /* Calls fn for each application granted to the account within the quality. 0 or -1. */
 int oidc_profile_apps(struct store_tx *tx, int64_t account_id, int64_t org_quality_id,
     int (*fn)(void *arg, const char *application), void *arg);

@@ -14,7 +14,7 @@
 
 struct oidc_provider {
 	struct store *s;
-	char issuer[OIDC_ISSUER_MAX];
+	char *issuer;                /* the provider's own copy, normalised */
 	struct oidc_keycache *keys;
 	struct oidc_client_cache *clients;
 	struct oidc_batch *batch;
@@ -52,6 +52,7 @@ struct oidc_provider *
 oidc_provider_new(struct store *s, const char *issuer, int keys_ttl, char *err, size_t errlen)
 {
 	struct oidc_provider *p = calloc(1, sizeof(*p));
+	char normal[OIDC_ISSUER_MAX];    /* oidc_issuer_of refuses a longer issuer */
 
 	if (p == NULL)
 		goto oom;
@@ -61,11 +62,16 @@ oidc_provider_new(struct store *s, const char *issuer, int keys_ttl, char *err, 
 		goto oom;
 	}
 	if (issuer == NULL || issuer[0] == '\0' ||
-	    oidc_issuer_of(issuer, "", p->issuer, sizeof(p->issuer), err, errlen) != 0) {
+	    oidc_issuer_of(issuer, "", normal, sizeof(normal), err, errlen) != 0) {
 		if (issuer == NULL || issuer[0] == '\0')
 			snprintf(err, errlen, "oidc: no issuer");
 		oidc_provider_free(p);
 		return NULL;
+	}
+	p->issuer = strdup(normal);
+	if (p->issuer == NULL) {
+		oidc_provider_free(p);
+		goto oom;
 	}
 	p->keys = oidc_keycache_new(s, keys_ttl);
 	p->clients = oidc_client_cache_new(s);
@@ -90,6 +96,7 @@ oidc_provider_free(struct oidc_provider *p)
 	oidc_client_cache_free(p->clients);
 	pthread_mutex_destroy(&p->secret_lock);
 	sodium_memzero(p->secret, sizeof(p->secret));
+	free(p->issuer);
 	free(p);
 }
 
@@ -132,9 +139,10 @@ oidc_provider_keys_put(struct oidc_provider *p, const struct oidc_keyring *k)
 }
 
 int
-oidc_provider_client(struct oidc_provider *p, const char *id, struct oidc_client *out)
+oidc_provider_client(struct oidc_provider *p, struct arena *a, const char *id,
+    struct oidc_client *out)
 {
-	return oidc_client_get_cached(p->clients, id, out);
+	return oidc_client_get_cached(p->clients, a, id, out);
 }
 
 int

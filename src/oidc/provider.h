@@ -31,8 +31,10 @@ struct store *oidc_provider_store(const struct oidc_provider *p);
 /* The current signing keys; give them back with oidc_provider_keys_put. NULL on error. */
 const struct oidc_keyring *oidc_provider_keys_get(struct oidc_provider *p);
 void oidc_provider_keys_put(struct oidc_provider *p, const struct oidc_keyring *k);
-/* A client through the provider's cache (oidc_client_get_cached). 0, 1 or -1. */
-int oidc_provider_client(struct oidc_provider *p, const char *id, struct oidc_client *out);
+/* A client through the provider's cache (oidc_client_get_cached), its texts in a.
+ * 0, 1 or -1. */
+int oidc_provider_client(struct oidc_provider *p, struct arena *a, const char *id,
+    struct oidc_client *out);
 /* The group commit of the provider's store (batch.h), for oidc_code_issue and the token
  * operations (grants.h). */
 struct oidc_batch *oidc_provider_batch(const struct oidc_provider *p);

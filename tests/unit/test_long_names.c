@@ -170,21 +170,22 @@ claims_of(struct store_fixture *f, json_t **obj)
 {
 	struct oidc_client c;
 	struct oidc_grant g;
-	struct oidc_profile_data *d = calloc(1, sizeof(*d));
+	struct oidc_profile_data d;
+	struct arena *a = arena_new(0);
 	struct store_tx *tx;
 	int rc;
 
-	assert_non_null(d);
+	assert_non_null(a);
 	memset(&c, 0, sizeof(c));
 	memset(&g, 0, sizeof(g));
-	snprintf(c.id, sizeof(c.id), "long-names");
-	snprintf(c.sector, sizeof(c.sector), "long-names");
+	c.id = "long-names";
+	c.sector = "long-names";
 	g.person_id = 1;
 	g.account_id = 301;
 	g.org_quality_id = 201;
-	snprintf(g.scope, sizeof(g.scope), "openid profile");
+	g.scope = "openid profile";
 	assert_int_equal(store_begin(f->s, STORE_READ, &tx), 0);
-	rc = oidc_profile_read(tx, 301, 201, "TESTAPP", 1, d);
+	rc = oidc_profile_read(tx, a, 301, 201, "TESTAPP", 1, &d);
 	store_rollback(&tx);
 	assert_int_equal(rc, 0);
 	*obj = json_object();
@@ -195,10 +196,10 @@ claims_of(struct store_fixture *f, json_t **obj)
 		    err, sizeof(err));
 
 		assert_non_null(p);
-		rc = oidc_claims(p, &c, &g, d, *obj);
+		rc = oidc_claims(p, &c, &g, &d, *obj);
 		oidc_provider_free(p);
 	}
-	free(d);
+	arena_free(a);
 	return rc;
 }
 
@@ -235,6 +236,65 @@ claims_refused_not_emptied(void **state)
 	 * as a whole; before, the organisation claim went out without its name. */
 	claims_world(f, "Peeters", "Jan", "Caf\xe9 Bruxelles");
 	assert_int_equal(claims_of(f, &obj), -1);
+	json_decref(obj);
+}
+
+/* The organisation and quality claims are read whole: an organisation name and a quality
+ * name of about 850 bytes each (more than the 801-byte arrays access_profile_now had:
+ * the claims failed and the token endpoint answered 500). */
+static void
+claims_profile_whole(void **state)
+{
+	struct store_fixture *f = *state;
+	char *org = named("ორგანიზაცია", 300), *quality = named("ჯანმრთელობა", 300), *sql;
+	json_t *obj, *names;
+
+	assert_true(strlen(org) > ORG_NAME_SIZE && strlen(quality) > ACCESS_LABEL_SIZE);
+	claims_world(f, "Peeters", "Jan", org);
+	assert_int_not_equal(asprintf(&sql, "UPDATE quality SET name_nl = '%s' "
+	    "WHERE code = 'health_related';", quality), -1);
+	assert_int_equal(store_fixture_script(f, sql), 0);
+	assert_int_equal(claims_of(f, &obj), 0);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(obj,
+	    "organisation"), "name")), org);
+	names = json_object_get(json_object_get(obj, "quality"), "name");
+	assert_string_equal(json_string_value(json_object_get(names, "nl")), quality);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(obj, "quality"),
+	    "code")), "health_related");
+	json_decref(obj);
+	free(sql);
+	free(quality);
+	free(org);
+}
+
+/* Every application granted is in the claim: more than 32, with codes over 32 bytes
+ * (the claim used to be refused, the token endpoint answering 500). */
+static void
+claims_all_applications(void **state)
+{
+	struct store_fixture *f = *state;
+	json_t *obj, *apps;
+	char sql[512], code[64];
+
+	claims_world(f, "Peeters", "Jan", "Org");
+	for (int i = 0; i < 40; i++) {
+		snprintf(code, sizeof(code), "APP%02d_WITH_A_CODE_LONGER_THAN_32_BYTES", i);
+		snprintf(sql, sizeof(sql), "INSERT INTO application(code, quality, sort, min_level, "
+		    "name_fr, name_nl, name_de, name_en, desc_fr, desc_nl, desc_de, desc_en) VALUES "
+		    "('%s', 'health_related', %d, 1, 'A', 'A', 'A', 'A', '', '', '', '');"
+		    "INSERT INTO app_grant(org_quality_id, account_id, application) VALUES "
+		    "(201, 301, '%s');", code, 1000 + i, code);
+		assert_int_equal(store_fixture_script(f, sql), 0);
+	}
+	assert_int_equal(claims_of(f, &obj), 0);
+	apps = json_object_get(obj, "applications");
+	assert_int_equal(json_array_size(apps), 41);
+	for (size_t i = 0; i < json_array_size(apps); i++) {
+		const char *app = json_string_value(json_array_get(apps, i));
+
+		assert_non_null(app);
+		assert_true(strcmp(app, "TESTAPP") == 0 || strlen(app) > 32);
+	}
 	json_decref(obj);
 }
 
@@ -325,6 +385,8 @@ main(void)
 		STORE_FIXTURE_TEST(person_too_long_refused, &spec),
 		STORE_FIXTURE_TEST(claims_whole, &spec),
 		STORE_FIXTURE_TEST(claims_refused_not_emptied, &spec),
+		STORE_FIXTURE_TEST(claims_all_applications, &spec),
+		STORE_FIXTURE_TEST(claims_profile_whole, &spec),
 		cmocka_unit_test(json_text_built_by_jansson),
 		cmocka_unit_test(text_copy_never_cuts),
 		cmocka_unit_test(pdf_writes_cyrillic),

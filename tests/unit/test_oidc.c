@@ -453,13 +453,15 @@ clients_store(void **state)
 		.scopes = "openid  profile", .redirect = redirect, .n_redirect = 1,
 	};
 	char secret[OIDC_SECRET_LEN + 1], again[OIDC_SECRET_LEN + 1], err[256];
+	struct arena *a = arena_new(0);
 	struct oidc_client c;
 
+	assert_non_null(a);
 	assert_int_equal(oidc_client_add(f->s, &n, "test", secret, err, sizeof(err)), 0);
 	assert_int_equal(strlen(secret), OIDC_SECRET_LEN);
 	assert_int_equal(oidc_client_add(f->s, &n, "test", again, err, sizeof(err)), -2);
 	assert_string_equal(again, "");                   /* nothing to show */
-	assert_int_equal(oidc_client_get(f->s, "portal", &c), 0);
+	assert_int_equal(oidc_client_get(f->s, a, "portal", &c), 0);
 	assert_true(c.confidential);
 	assert_int_equal(c.min_level, 3);                 /* MEDSEIP's own minimum wins */
 	assert_string_equal(c.scopes, "openid profile");
@@ -472,7 +474,7 @@ clients_store(void **state)
 	assert_false(oidc_client_redirect_ok(&c, "https://portal.example/cb/"));
 	assert_false(oidc_client_redirect_ok(&c, "https://portal.example/cb?x"));
 	assert_false(oidc_client_scope_ok(&c, "national_number"));
-	assert_int_equal(oidc_client_get(f->s, "nobody", &c), 1);
+	assert_int_equal(oidc_client_get(f->s, a, "nobody", &c), 1);
 	/* Refusals: unknown application, national number without permission, no openid. */
 	n.id = "other";
 	n.application = "NOPE";
@@ -484,6 +486,103 @@ clients_store(void **state)
 	assert_int_equal(oidc_client_add(f->s, &n, "test", secret, err, sizeof(err)), -1);
 	assert_int_equal(oidc_client_remove(f->s, "portal", "test"), 0);
 	assert_int_equal(oidc_client_remove(f->s, "portal", "test"), 1);
+	arena_free(a);
+}
+
+/* Registers client id (confidential, MEDSEIP, two redirect URIs, one post-logout URI). */
+static void
+client_add(struct store_fixture *f, const char *id)
+{
+	const char *redirect[] = { "https://rp.example/cb", "https://rp.example/other" };
+	const char *post_logout[] = { "https://rp.example/bye" };
+	struct oidc_client_new n = {
+		.id = id, .application = "MEDSEIP", .scopes = "openid profile",
+		.redirect = redirect, .n_redirect = 2, .post_logout = post_logout,
+		.n_post_logout = 1,
+	};
+	char secret[OIDC_SECRET_LEN + 1], err[256];
+
+	assert_int_equal(oidc_client_add(f->s, &n, "test", secret, err, sizeof(err)), 0);
+}
+
+static int
+count_client(void *arg, const struct oidc_client *c)
+{
+	size_t *n = arg;
+
+	assert_int_equal(c->n_redirect, 2);
+	assert_string_equal(c->redirect[1], "https://rp.example/other");
+	(*n)++;
+	return 0;
+}
+
+/* The list holds every client: it stopped at 256 when the ids were read into an array. */
+static void
+clients_listed_all(void **state)
+{
+	struct store_fixture *f = *state;
+	char id[24];
+	size_t n = 0;
+
+	for (int i = 0; i < 300; i++) {
+		snprintf(id, sizeof(id), "rp-%03d", i);
+		client_add(f, id);
+	}
+	assert_int_equal(oidc_client_list(f->s, count_client, &n), 0);
+	assert_int_equal(n, 300);
+}
+
+/* Clients from the cache are the caller's: each copy lives in the arena it was asked
+ * with, and stays whole when its cache entry is replaced and that entry's arena freed
+ * (40 clients through 32 entries; ASan sees any read of a freed entry). */
+static void
+client_cache_copies(void **state)
+{
+	struct store_fixture *f = *state;
+	struct oidc_client_cache *cache = oidc_client_cache_new(f->s);
+	struct arena *first = arena_new(0), *later = arena_new(0);
+	struct oidc_client c0, hit, c;
+	char id[24];
+
+	assert_non_null(cache);
+	assert_non_null(first);
+	assert_non_null(later);
+	for (int i = 0; i < 40; i++) {
+		snprintf(id, sizeof(id), "cached-%02d", i);
+		client_add(f, id);
+	}
+	assert_int_equal(oidc_client_get_cached(cache, first, "cached-00", &c0), 0);
+	/* A second read is a hit: the same client, copied into the other arena. */
+	assert_int_equal(oidc_client_get_cached(cache, later, "cached-00", &hit), 0);
+	assert_string_equal(hit.id, "cached-00");
+	assert_ptr_not_equal(hit.id, c0.id);
+	assert_string_equal(hit.redirect[0], "https://rp.example/cb");
+	arena_free(later);
+	later = arena_new(0);
+	assert_non_null(later);
+	/* Every entry replaced (at least once) by the clients that follow. */
+	for (int round = 0; round < 2; round++)
+		for (int i = 1; i < 40; i++) {
+			snprintf(id, sizeof(id), "cached-%02d", i);
+			assert_int_equal(oidc_client_get_cached(cache, later, id, &c), 0);
+			assert_string_equal(c.id, id);
+			assert_int_equal(c.n_post_logout, 1);
+			assert_string_equal(c.post_logout[0], "https://rp.example/bye");
+		}
+	assert_string_equal(c0.id, "cached-00");
+	assert_string_equal(c0.application, "MEDSEIP");
+	assert_string_equal(c0.scopes, "openid profile");
+	assert_string_equal(c0.sector, "cached-00");
+	assert_string_equal(c0.redirect[1], "https://rp.example/other");
+	assert_true(oidc_client_redirect_ok(&c0, "https://rp.example/cb"));
+	arena_free(first);
+	/* The cache never pointed into the callers' arenas. */
+	assert_int_equal(oidc_client_get_cached(cache, later, "cached-39", &c), 0);
+	assert_string_equal(c.sector, "cached-39");
+	assert_int_equal(oidc_client_get_cached(cache, later, "nobody", &c), 1);
+	arena_free(later);
+	/* Freeing the cache frees its entries' arenas (ASan reports a leak otherwise). */
+	oidc_client_cache_free(cache);
 }
 
 int
@@ -502,6 +601,8 @@ main(void)
 		cmocka_unit_test(client_checks),
 		STORE_FIXTURE_TEST(keys_rotate, &spec),
 		STORE_FIXTURE_TEST(clients_store, &spec),
+		STORE_FIXTURE_TEST(clients_listed_all, &spec),
+		STORE_FIXTURE_TEST(client_cache_copies, &spec),
 	};
 
 	if (sodium_init() < 0)

@@ -26,9 +26,15 @@ refused(const struct oidc_client *c, const struct oidc_authz_params *p, bool *ec
 {
 	struct oidc_authz_refusal why;
 	struct oidc_request req;
+	struct arena *a = arena_new(0);
 	bool none;
+	int rc;
 
-	if (oidc_authz_params_check(c, "https://rp.example/cb", p, &req, &none, &why) == 0)
+	assert_non_null(a);
+	rc = oidc_authz_params_check(a, c, "https://rp.example/cb", p, &req, &none, &why);
+	arena_free(a);
+	assert_int_not_equal(rc, -1);
+	if (rc == 0)
 		return NULL;
 	*echo_state = req.has_state;
 	return why.error;
@@ -45,11 +51,13 @@ accepted_request(void **state)
 	};
 	struct oidc_authz_refusal why;
 	struct oidc_request req;
+	struct arena *a = arena_new(0);
 	bool none = true;
 
 	(void)state;
-	assert_int_equal(oidc_authz_params_check(&conf, "https://rp.example/cb", &p, &req, &none,
-	    &why), 0);
+	assert_non_null(a);
+	assert_int_equal(oidc_authz_params_check(a, &conf, "https://rp.example/cb", &p, &req,
+	    &none, &why), 0);
 	/* The client's scopes only, once each, in the order asked. */
 	assert_string_equal(req.scope, "email openid profile");
 	assert_string_equal(req.client_id, "portal");
@@ -62,6 +70,7 @@ accepted_request(void **state)
 	assert_int_equal(req.level, LOA_SUBSTANTIAL);
 	assert_true(req.prompt_login);
 	assert_false(none);
+	arena_free(a);
 }
 
 static void
@@ -119,12 +128,46 @@ refusals(void **state)
 	assert_string_equal(refused(&conf, &p, &echo), "invalid_request");
 }
 
+/* The longest state and nonce taken are kept whole, with the challenge. */
+static void
+long_values_whole(void **state)
+{
+	char long_state[OIDC_STATE_MAX + 1], long_nonce[OIDC_NONCE_MAX + 1];
+	struct oidc_authz_params p = {
+		.response_type = "code", .scope = "openid", .state = long_state,
+		.nonce = long_nonce, .code_challenge = CHALLENGE, .code_challenge_method = "S256",
+	};
+	struct oidc_authz_refusal why;
+	struct oidc_request req;
+	struct arena *a = arena_new(0);
+	bool none;
+
+	(void)state;
+	assert_non_null(a);
+	memset(long_state, 'S', OIDC_STATE_MAX);
+	long_state[OIDC_STATE_MAX] = '\0';
+	memset(long_nonce, 'n', OIDC_NONCE_MAX);
+	long_nonce[OIDC_NONCE_MAX] = '\0';
+	assert_int_equal(oidc_authz_params_check(a, &pub, "https://rp.example/cb", &p, &req,
+	    &none, &why), 0);
+	assert_true(req.has_state);
+	assert_string_equal(req.state, long_state);
+	assert_true(req.has_nonce);
+	assert_string_equal(req.nonce, long_nonce);
+	assert_true(req.has_challenge);
+	assert_string_equal(req.code_challenge, CHALLENGE);
+	assert_string_equal(req.client_id, "spa");
+	assert_string_equal(req.scope, "openid");
+	arena_free(a);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(accepted_request),
 		cmocka_unit_test(refusals),
+		cmocka_unit_test(long_values_whole),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -96,8 +96,9 @@ static struct {
 struct run {
 	struct store *s;
 	struct oidc_batch *batch;    /* the group commit of s (OIDC code and tokens) */
+	struct arena *a;             /* what the services read goes here */
 	char code[OIDC_TOKEN_MAX];
-	char refresh[OIDC_TOKEN_MAX];
+	const char *refresh;
 	struct oidc_client client;
 	unsigned char key[TOTP_KEY_BYTES];
 	unsigned char session[32];
@@ -228,6 +229,8 @@ run_open(struct run *r)
 	assert_int_equal(store_open(T.run_path, 2, &r->s, err, sizeof(err)), 0);
 	r->batch = oidc_batch_new(r->s);
 	assert_non_null(r->batch);
+	r->a = arena_new(0);
+	assert_non_null(r->a);
 }
 
 static void
@@ -237,6 +240,8 @@ run_close(struct run *r)
 	r->batch = NULL;
 	store_close(r->s);
 	r->s = NULL;
+	arena_free(r->a);
+	r->a = NULL;
 }
 
 /* The calls op makes on a clean run: the fewer of two runs, because an operation may do
@@ -545,7 +550,7 @@ op_code_issue(struct run *r)
 static int
 prepare_code(struct run *r)
 {
-	if (oidc_client_get(r->s, "portal", &r->client) != 0)
+	if (oidc_client_get(r->s, r->a, "portal", &r->client) != 0)
 		return -1;
 	return op_code_issue(r) == DONE ? 0 : -1;
 }
@@ -556,8 +561,8 @@ op_code_redeem(struct run *r)
 	struct oidc_issued out;
 	enum oidc_refusal why;
 
-	return status_answer(oidc_code_redeem(r->batch, &r->client, r->code, REDIRECT, NULL, &octx,
-	    &out, &why));
+	return status_answer(oidc_code_redeem(r->batch, r->a, &r->client, r->code, REDIRECT, NULL,
+	    &octx, &out, &why));
 }
 
 static enum answer
@@ -848,10 +853,10 @@ prepare_refresh(struct run *r)
 	struct oidc_issued out;
 	enum oidc_refusal why;
 
-	if (prepare_code(r) != 0 || oidc_code_redeem(r->batch, &r->client, r->code, REDIRECT, NULL,
-	    &octx, &out, &why) != 0)
+	if (prepare_code(r) != 0 || oidc_code_redeem(r->batch, r->a, &r->client, r->code, REDIRECT,
+	    NULL, &octx, &out, &why) != 0)
 		return -1;
-	snprintf(r->refresh, sizeof(r->refresh), "%s", out.refresh);
+	r->refresh = out.refresh;
 	return 0;
 }
 
@@ -861,7 +866,8 @@ op_refresh(struct run *r)
 	struct oidc_issued out;
 	enum oidc_refusal why;
 
-	return status_answer(oidc_refresh(r->batch, &r->client, r->refresh, &octx, &out, &why));
+	return status_answer(oidc_refresh(r->batch, r->a, &r->client, r->refresh, &octx, &out,
+	    &why));
 }
 
 static enum answer

@@ -89,12 +89,12 @@ hint_read(struct web_req *r, const struct oidc_client *c, const char *hint,
     char sub[OIDC_SUB_LEN + 1])
 {
 	const struct oidc_keyring *k = oidc_keys_get(r);
-	char aud[OIDC_CLIENT_ID_MAX + 1];
+	const char *aud = NULL;
 	int rc;
 
 	if (k == NULL)
 		return -1;
-	rc = oidc_id_token_hint(k, oidc_issuer(r), hint, aud, sub);
+	rc = oidc_id_token_hint(k, oidc_issuer(r), hint, web_arena(r), &aud, sub);
 	oidc_keys_put(r, k);
 	return rc == 0 && strcmp(aud, c->id) == 0 ? 0 : 1;
 }
@@ -224,7 +224,7 @@ authorize(struct web_req *r)
 		return oidc_error_page(r, 400, N_("La demande de connexion est mal formée : un "
 		    "paramètre y est répété. Retournez au service et recommencez."));
 	}
-	rc = client_id ? oidc_provider_client(app->oidc, client_id, client) : 1;
+	rc = client_id ? oidc_provider_client(app->oidc, web_arena(r), client_id, client) : 1;
 	if (rc < 0)
 		return -1;
 	if (rc != 0) {
@@ -246,7 +246,9 @@ authorize(struct web_req *r)
 		return refuse(r, &in, "invalid_request", "a parameter is given more than once");
 	}
 	/* The parameters themselves: oidc/authz_params.c (pure, fuzzed). */
-	rc = oidc_authz_params_check(client, redirect_uri, &p, req, &none, &why);
+	rc = oidc_authz_params_check(web_arena(r), client, redirect_uri, &p, req, &none, &why);
+	if (rc < 0)
+		return -1;
 	in.state = req->has_state ? p.state : NULL;
 	if (rc != 0)
 		return refuse(r, &in, why.error, why.desc);

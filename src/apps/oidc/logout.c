@@ -16,7 +16,7 @@ struct logout_in {
 	bool has_client;
 	const char *post_logout;     /* verified, or NULL */
 	const char *state;
-	char hint_sub[OIDC_SUB_LEN + 1];
+	char hint_sub[OIDC_SUB_LEN + 1];   /* a pairwise subject: always OIDC_SUB_LEN */
 	bool has_hint;
 };
 
@@ -28,7 +28,7 @@ logout_read(struct web_req *r, struct logout_in *in)
 	struct actor ctx = oidc_actor_of(r);
 	const char *hint = oidc_param(r, "id_token_hint");
 	const char *client_id = oidc_param(r, "client_id");
-	char aud[OIDC_CLIENT_ID_MAX + 1];
+	const char *aud = NULL;
 	int rc;
 
 	in->post_logout = oidc_param(r, "post_logout_redirect_uri");
@@ -40,7 +40,7 @@ logout_read(struct web_req *r, struct logout_in *in)
 
 		if (k == NULL)
 			return -1;
-		rc = oidc_id_token_hint(k, oidc_issuer(r), hint, aud, in->hint_sub);
+		rc = oidc_id_token_hint(k, oidc_issuer(r), hint, web_arena(r), &aud, in->hint_sub);
 		oidc_keys_put(r, k);
 		if (rc != 0 || (client_id != NULL && strcmp(client_id, aud) != 0)) {
 			oidc_audit_refusal(app->store, "logout", client_id, 0, "id_token_hint", &ctx);
@@ -52,7 +52,7 @@ logout_read(struct web_req *r, struct logout_in *in)
 		client_id = aud;
 	}
 	if (client_id != NULL) {
-		rc = oidc_client_get(app->store, client_id, &in->client);
+		rc = oidc_client_get(app->store, web_arena(r), client_id, &in->client);
 		if (rc < 0)
 			return -1;
 		in->has_client = rc == 0;

@@ -35,9 +35,9 @@ flow_load(struct web_req *r, struct flow *f)
 	int rc;
 
 	f->id = web_param(r, "id");
-	rc = oidc_request_load(app->store, f->id, &f->req);
+	rc = oidc_request_load(app->store, web_arena(r), f->id, &f->req);
 	if (rc == 0)
-		rc = oidc_client_get(app->store, f->req.client_id, &f->client);
+		rc = oidc_client_get(app->store, web_arena(r), f->req.client_id, &f->client);
 	if (rc < 0)
 		return -1;
 	if (rc > 0) {

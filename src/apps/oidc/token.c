@@ -104,7 +104,7 @@ client_auth(struct web_req *r, struct oidc_client *c)
 	if (id == NULL)
 		return invalid_client(r, NULL, false, "client authentication is missing") == 0 ?
 		    1 : -1;
-	rc = oidc_provider_client(app->oidc, id, c);
+	rc = oidc_provider_client(app->oidc, web_arena(r), id, c);
 	if (rc < 0)
 		return -1;
 	/* An unknown client, a wrong secret, a public client with a secret or a confidential
@@ -184,7 +184,7 @@ token_resumed(struct web_req *r)
 		rc = oidc_oauth_error(r, 400, refusal_error(st->why), oidc_refusal_text(st->why));
 	else
 		rc = oidc_oauth_error(r, 500, "server_error", "the request could not be completed");
-	sodium_memzero(&st->issued, sizeof(st->issued));
+	oidc_issued_wipe(&st->issued);
 	return rc;
 }
 
@@ -227,7 +227,7 @@ token(struct web_req *r)
 			return oidc_oauth_error(r, 400, "invalid_request", "code is missing");
 		/* Suspended first: the answer may be committed before submit returns. */
 		web_suspend(r, st, token_resumed);
-		rc = oidc_code_redeem_submit(oidc_provider_batch(app->oidc), c, code,
+		rc = oidc_code_redeem_submit(oidc_provider_batch(app->oidc), web_arena(r), c, code,
 		    web_form(r, "redirect_uri"), web_form(r, "code_verifier"), &st->ctx,
 		    &st->issued, &st->why, token_decided, st);
 	} else if (strcmp(grant_type, "refresh_token") == 0) {
@@ -236,8 +236,8 @@ token(struct web_req *r)
 		if (refresh == NULL)
 			return oidc_oauth_error(r, 400, "invalid_request", "refresh_token is missing");
 		web_suspend(r, st, token_resumed);
-		rc = oidc_refresh_submit(oidc_provider_batch(app->oidc), c, refresh, &st->ctx,
-		    &st->issued, &st->why, token_decided, st);
+		rc = oidc_refresh_submit(oidc_provider_batch(app->oidc), web_arena(r), c, refresh,
+		    &st->ctx, &st->issued, &st->why, token_decided, st);
 	} else {
 		oidc_audit_refusal(app->store, "token", c->id, 0, "unsupported_grant_type",
 		    &st->ctx);
