@@ -69,14 +69,6 @@ count(const char *sql)
 	return n;
 }
 
-/* Writes what no service accepts: stored_texts_whole's texts longer than any form takes
- * (the readers must give back whatever the database holds). */
-static void
-exec_sql(const char *sql)
-{
-	assert_int_equal(sqlite3_exec(F->db, sql, NULL, NULL, NULL), SQLITE_OK);
-}
-
 static struct actor
 who(int64_t person)
 {
