@@ -7,12 +7,10 @@
 // CSP. Texts are found by structure (ids, roles, hrefs), so the test holds whatever the
 // translations say.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { pagingExtract } from '../http/lookup_lib.js';
-import { run, start, tempDir } from '../lib/server.js';
+import { startPaging, stopPaging } from '../http/lookup_lib.js';
+import { start, tempDir } from '../lib/server.js';
 import { LANGS } from '../lib/strings.js';
 import { assertAccessible, launchBrowser, newContext, watch } from './lib.js';
 
@@ -140,20 +138,12 @@ describe('enterprise lookup in the browser: pages of results', () => {
 
   before(async () => {
     dir = tempDir();
-    pagingExtract(path.join(dir, 'kbo'), 45);
-    const db = path.join(dir, 'paging.db');
-    const imp = await run(['import', 'kbo', path.join(dir, 'kbo'), '--db', db], { cwd: dir });
-    assert.equal(imp.code, 0, imp.stderr);
-    srv = await start({ args: ['--db', db] });
+    srv = await startPaging(dir, 45);
     browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close().catch(() => {});
-    try {
-      await srv?.stop();
-    } finally {
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    }
+    await stopPaging(srv, dir);
   });
 
   for (const lang of LANGS) {
