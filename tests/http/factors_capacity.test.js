@@ -11,6 +11,16 @@ import { loginPassword, page, startDemo, submit, textOf } from './factors_lib.js
 describe('capacity choice', () => {
   const t = suiteServer(() => startDemo());
 
+  /** Jan logged in with his password, sent from "Mon compte" to the capacity choice: his client. */
+  async function janSentToChoice() {
+    const c = new Client(t.srv.url);
+    await loginPassword(c, 'jan.peeters');
+    const r = await c.get('/compte');
+    assert.equal(r.status, 303);
+    assert.equal(r.headers.get('location'), '/capacite?next=/compte');
+    return c;
+  }
+
   it('anonymous visitors go to the login page first', async () => {
     const c = new Client(t.srv.url);
     for (const path of ['/compte', '/capacite']) {
@@ -21,11 +31,7 @@ describe('capacity choice', () => {
   });
 
   it('a page that needs a capacity sends to the choice, which comes back', async () => {
-    const c = new Client(t.srv.url);
-    await loginPassword(c, 'jan.peeters');
-    const r = await c.get('/compte');
-    assert.equal(r.status, 303);
-    assert.equal(r.headers.get('location'), '/capacite?next=/compte');
+    const c = await janSentToChoice();
 
     const p = await page(c, '/capacite?next=/compte');
     assert.equal(p.status, 200);
@@ -64,11 +70,7 @@ describe('capacity choice', () => {
   });
 
   it('the capacity belongs to the session: a new login asks again', async () => {
-    const c = new Client(t.srv.url);
-    await loginPassword(c, 'jan.peeters');
-    const r = await c.get('/compte');
-    assert.equal(r.status, 303);
-    assert.equal(r.headers.get('location'), '/capacite?next=/compte');
+    await janSentToChoice();
   });
 
   it('only local pages are returned to', async () => {
