@@ -4,36 +4,26 @@
 // capacity, and lands at level substantial. axe-core (WCAG 2.1 A/AA) on the login page, the
 // enrolment page and the capacity page; the enrolment page under the real CSP.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import { activationCode, base32Decode, startDemo, totp, waitForStep } from '../http/factors_lib.js';
-import { assertAccessible, cspViolations, launchBrowser, newContext, recordCSP, watch } from './lib.js';
+import { assertAccessible, cspViolations, newContext, recordCSP, suiteBrowser, watch } from './lib.js';
 
 
 describe('second factors in the browser', () => {
-  let srv;
-  let browser;
   let key;
   let enrolStep;
   const PASSWORD = 'Claire-navigateur-2026!';
-
-  before(async () => {
-    srv = await startDemo();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await srv?.stop();
-  });
+  const t = suiteBrowser(() => startDemo());
 
   it('activation code, then a mobile app enrolled from its key; the pages pass axe', async () => {
-    const code = await activationCode(srv, ['--username', 'claire.dubois']);
-    const ctx = await newContext(browser, { bypassCSP: true, locale: 'fr-BE' });
+    const code = await activationCode(t.srv, ['--username', 'claire.dubois']);
+    const ctx = await newContext(t.browser, { bypassCSP: true, locale: 'fr-BE' });
     try {
       const page = await ctx.newPage();
-      await page.goto(`${srv.url}/login`);
+      await page.goto(`${t.srv.url}/login`);
       await page.locator('#main').getByRole('link', { name: 'Activer mes codes d\'accès' }).click();
-      await page.waitForURL(`${srv.url}/activer`);
+      await page.waitForURL(`${t.srv.url}/activer`);
       await assertAccessible(page, 'activation page');
       await page.getByLabel('Code d\'activation').fill(code);
       await page.getByLabel('Nom d\'utilisateur').fill('claire.dubois');
@@ -49,11 +39,11 @@ describe('second factors in the browser', () => {
       await page.getByLabel('Nouveau mot de passe', { exact: true }).fill(PASSWORD);
       await page.getByLabel('Confirmez le nouveau mot de passe').fill(PASSWORD);
       await page.getByRole('button', { name: 'Activer' }).click();
-      await page.waitForURL(`${srv.url}/activer/suite`);
+      await page.waitForURL(`${t.srv.url}/activer/suite`);
 
       await waitForStep(6);
       await page.getByRole('link', { name: 'Un code unique, généré par une application mobile' }).click();
-      await page.waitForURL(`${srv.url}/enrolement/application`);
+      await page.waitForURL(`${t.srv.url}/enrolement/application`);
       assert.equal(await page.locator('main h1').innerText(), 'Application mobile');
       assert.ok(await page.getByRole('img', { name: /Code QR de votre compte portier/ }).isVisible());
       await assertAccessible(page, 'enrolment page');
@@ -67,12 +57,12 @@ describe('second factors in the browser', () => {
       await assertAccessible(page, 'enrolment page, app enrolled');
 
       // The same page under the real CSP: the SVG QR code needs no inline style or script.
-      const strict = await browser.newContext({ storageState: await ctx.storageState() });
+      const strict = await t.browser.newContext({ storageState: await ctx.storageState() });
       try {
         await recordCSP(strict);
         const p2 = await strict.newPage();
         const violations = watch(p2);
-        const res = await p2.goto(`${srv.url}/enrolement/application`);
+        const res = await p2.goto(`${t.srv.url}/enrolement/application`);
         assert.equal(res.status(), 200);
         assert.ok(await p2.locator('svg.qr rect').first().isVisible());
         assert.deepEqual(await cspViolations(p2), []);
@@ -87,10 +77,10 @@ describe('second factors in the browser', () => {
 
   it('logs in with user name + password + TOTP, chooses the capacity, level substantial', async () => {
     assert.ok(key, 'the enrolment test ran first');
-    const ctx = await newContext(browser, { bypassCSP: true, locale: 'fr-BE' });
+    const ctx = await newContext(t.browser, { bypassCSP: true, locale: 'fr-BE' });
     try {
       const page = await ctx.newPage();
-      const res = await page.goto(`${srv.url}/login`);
+      const res = await page.goto(`${t.srv.url}/login`);
       assert.equal(res.status(), 200);
       await assertAccessible(page, 'login page');
       const door = page.getByRole('region', { name: 'Avec un code unique, généré par une application mobile' });
@@ -109,14 +99,14 @@ describe('second factors in the browser', () => {
       await again.getByLabel('Mot de passe').fill(PASSWORD);
       await again.getByLabel('Code de l\'application').fill(totp(key, (enrolStep + 1) * 30));
       await again.getByRole('button', { name: 'Se connecter' }).click();
-      await page.waitForURL(`${srv.url}/`);
+      await page.waitForURL(`${t.srv.url}/`);
 
-      await page.goto(`${srv.url}/compte`);
-      await page.waitForURL(`${srv.url}/capacite?next=/compte`);
+      await page.goto(`${t.srv.url}/compte`);
+      await page.waitForURL(`${t.srv.url}/capacite?next=/compte`);
       assert.equal(await page.locator('main h1').innerText(), 'Sous quelle qualité voulez-vous vous authentifier?');
       await assertAccessible(page, 'capacity page');
       await page.getByRole('button', { name: 'Acteur des soins de santé' }).click();
-      await page.waitForURL(`${srv.url}/compte`);
+      await page.waitForURL(`${t.srv.url}/compte`);
       assert.equal(await page.locator('#session-level').innerText(), 'substantiel');
       assert.equal(await page.locator('#session-capacity').innerText(), 'Acteur des soins de santé');
       await assertAccessible(page, 'account page');

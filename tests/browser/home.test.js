@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { start } from '../lib/server.js';
 import { LANGS, T } from '../lib/strings.js';
-import { assertAccessible, cspViolations, launchBrowser, newContext, recordCSP, setLang } from './lib.js';
+import { assertAccessible, cspViolations, newContext, recordCSP, setLang, suiteBrowser } from './lib.js';
 
 
 /** The <html lang> and the visible <h1> text. */
@@ -21,24 +21,14 @@ async function langAndH1(page) {
 }
 
 describe('browser', () => {
-  let srv;
-  let browser;
-
-  before(async () => {
-    srv = await start();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await srv?.stop();
-  });
+  const t = suiteBrowser(() => start());
 
   it('the header language switch goes fr → NL → DE → EN → FR; every page passes axe', async () => {
     // A Belgian French-speaking browser (Accept-Language fr-BE) starts in French.
-    const ctx = await newContext(browser, { bypassCSP: true, locale: 'fr-BE', timeout: 5000 });
+    const ctx = await newContext(t.browser, { bypassCSP: true, locale: 'fr-BE', timeout: 5000 });
     try {
       const page = await ctx.newPage();
-      const res = await page.goto(`${srv.url}/`);
+      const res = await page.goto(`${t.srv.url}/`);
       assert.equal(res.status(), 200);
       assert.deepEqual(await langAndH1(page), { lang: 'fr', h1: T.fr.home });
       assert.equal(await page.title(), `${T.fr.home} — portier`);
@@ -53,10 +43,10 @@ describe('browser', () => {
         // The link goes to /lang/xx?next=/, which redirects back to the home page.
         const [landing] = await Promise.all([
           page.waitForResponse((r) => r.request().isNavigationRequest() &&
-            r.request().redirectedFrom()?.url() === `${srv.url}/lang/${lang}?next=/`),
+            r.request().redirectedFrom()?.url() === `${t.srv.url}/lang/${lang}?next=/`),
           link.click(),
         ]);
-        assert.equal(landing.url(), `${srv.url}/`);
+        assert.equal(landing.url(), `${t.srv.url}/`);
         assert.equal(landing.status(), 200);
         await page.waitForLoadState('load');
         assert.deepEqual(await langAndH1(page), { lang, h1: T[lang].home }, `after clicking ${label}`);
@@ -68,7 +58,7 @@ describe('browser', () => {
         assert.equal(await navNow.locator('[aria-current="true"]').innerText(), label);
         await assertAccessible(page, `home (${lang})`);
       }
-      const cookies = await ctx.cookies(srv.url);
+      const cookies = await ctx.cookies(t.srv.url);
       assert.deepEqual(cookies.filter((c) => c.name === 'portier_lang').map((c) => [c.value, c.httpOnly, c.sameSite]),
         [['fr', true, 'Lax']]);
     } finally {
@@ -81,7 +71,7 @@ describe('browser', () => {
     let page;
 
     before(async () => {
-      ctx = await newContext(browser, { bypassCSP: true, timeout: 5000 });
+      ctx = await newContext(t.browser, { bypassCSP: true, timeout: 5000 });
       page = await ctx.newPage();
     });
     after(() => ctx?.close().catch(() => {}));
@@ -89,14 +79,14 @@ describe('browser', () => {
     for (const lang of LANGS) {
       it(`help and 404 pages in ${lang} pass axe`, async () => {
         await ctx.clearCookies();
-        await setLang(ctx, srv.url, lang);
+        await setLang(ctx, t.srv.url, lang);
 
-        const help = await page.goto(`${srv.url}/aide`);
+        const help = await page.goto(`${t.srv.url}/aide`);
         assert.equal(help.status(), 200);
         assert.deepEqual(await langAndH1(page), { lang, h1: T[lang].help });
         await assertAccessible(page, `/aide (${lang})`);
 
-        const missing = await page.goto(`${srv.url}/no/such/page`);
+        const missing = await page.goto(`${t.srv.url}/no/such/page`);
         assert.equal(missing.status(), 404);
         assert.deepEqual(await langAndH1(page), { lang, h1: T[lang][404] });
         await assertAccessible(page, `404 page (${lang})`);
@@ -105,7 +95,7 @@ describe('browser', () => {
   });
 
   it('no console error, CSP violation or failed load on the pages (CSP enforced)', async () => {
-    const ctx = await newContext(browser, { timeout: 5000 });   // no bypassCSP: the real policy applies
+    const ctx = await newContext(t.browser, { timeout: 5000 });   // no bypassCSP: the real policy applies
     const problems = [];
     try {
       await recordCSP(ctx);
@@ -121,14 +111,14 @@ describe('browser', () => {
 
       for (const lang of LANGS) {
         await ctx.clearCookies();
-        await setLang(ctx, srv.url, lang);
+        await setLang(ctx, t.srv.url, lang);
         for (const path of ['/', '/aide']) {
-          const res = await page.goto(`${srv.url}${path}`, { waitUntil: 'load' });
+          const res = await page.goto(`${t.srv.url}${path}`, { waitUntil: 'load' });
           assert.equal(res.status(), 200);
           assert.equal(await page.getAttribute('html', 'lang'), lang);
           // The stylesheet applied (a CSP refusal would leave the page unstyled).
           const sheets = await page.evaluate(() => [...document.styleSheets].map((s) => s.href));
-          assert.deepEqual(sheets, [`${srv.url}/static/portier.css`]);
+          assert.deepEqual(sheets, [`${t.srv.url}/static/portier.css`]);
           const csp = await cspViolations(page);
           assert.deepEqual(csp, [], `CSP violations on ${path} (${lang})`);
         }
@@ -142,7 +132,7 @@ describe('browser', () => {
   });
 
   it('the browser closes and the server exits cleanly on SIGTERM', async () => {
-    await browser.close();
-    await srv.stop();
+    await t.browser.close();
+    await t.srv.stop();
   });
 });

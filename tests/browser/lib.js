@@ -2,6 +2,7 @@
 // contexts with a bounded wait, axe-core's WCAG 2.1 A/AA check, and watchers for errors.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import { after, before } from 'node:test';
 
 import { chromium } from 'playwright-core';
 
@@ -16,6 +17,26 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
 /** Launches Chromium ($CHROMIUM_BIN or /usr/bin/chromium); the caller closes it. */
 export function launchBrowser() {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+}
+
+/**
+ * The server and the browser of a describe block: a before hook starts the server (startFn),
+ * runs setup(t) if given, then launches Chromium; an after hook closes the browser and stops
+ * the server (with stop's checks of a clean exit). Returns t, whose srv and browser the
+ * before hook fills in.
+ */
+export function suiteBrowser(startFn, setup = null) {
+  const t = { srv: null, browser: null };
+  before(async () => {
+    t.srv = await startFn();
+    if (setup) await setup(t);
+    t.browser = await launchBrowser();
+  });
+  after(async () => {
+    await t.browser?.close().catch(() => {});
+    await t.srv?.stop();
+  });
+  return t;
 }
 
 /**

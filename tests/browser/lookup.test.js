@@ -7,14 +7,12 @@
 // CSP. Texts are found by structure (ids, roles, hrefs), so the test holds whatever the
 // translations say.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { pagingExtract } from '../http/lookup_lib.js';
-import { run, start, tempDir } from '../lib/server.js';
+import { startPaging, stopPaging } from '../http/lookup_lib.js';
+import { start, tempDir } from '../lib/server.js';
 import { LANGS } from '../lib/strings.js';
-import { assertAccessible, launchBrowser, newContext, watch } from './lib.js';
+import { assertAccessible, launchBrowser, newContext, suiteBrowser, watch } from './lib.js';
 
 
 /** Rows of the table in the section labelled by the heading with that id. */
@@ -33,30 +31,20 @@ const DEMO = {
 };
 
 describe('enterprise lookup in the browser', () => {
-  let srv;
-  let browser;
-
-  before(async () => {
-    srv = await start({ args: ['--demo'] });
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await srv?.stop();
-  });
+  const t = suiteBrowser(() => start({ args: ['--demo'] }));
 
   for (const lang of LANGS) {
     it(`${lang}: find a demo distributor by name, open its card, see its representatives`, async () => {
-      const ctx = await newContext(browser, { bypassCSP: true });
+      const ctx = await newContext(t.browser, { bypassCSP: true });
       try {
         const page = await ctx.newPage();
         // The language chosen with the header switch, then the side menu.
-        await page.goto(`${srv.url}/lang/${lang}?next=/`);
+        await page.goto(`${t.srv.url}/lang/${lang}?next=/`);
         assert.equal(await page.getAttribute('html', 'lang'), lang);
         const menu = page.locator('nav.side a[href="/entreprises"]');
         assert.equal(await menu.count(), 1, 'no "Recherche d\'entreprises" in the side menu');
         await menu.click();
-        await page.waitForURL(`${srv.url}/entreprises`);
+        await page.waitForURL(`${t.srv.url}/entreprises`);
         assert.equal(await page.getAttribute('html', 'lang'), lang);
         assert.equal(await page.locator('nav.side a[aria-current="page"]').getAttribute('href'),
           '/entreprises');
@@ -103,12 +91,12 @@ describe('enterprise lookup in the browser', () => {
   }
 
   it('a representing enterprise, a number, under the real CSP without errors', async () => {
-    const ctx = await newContext(browser, { locale: 'fr-BE' });
+    const ctx = await newContext(t.browser, { locale: 'fr-BE' });
     try {
       const page = await ctx.newPage();
       const errors = watch(page);
       // Jan Peeters walks from his distributor to BioMed Logistics, which Zorgtech represents.
-      await page.goto(`${srv.url}/entreprises`);
+      await page.goto(`${t.srv.url}/entreprises`);
       await page.getByRole('searchbox').fill('biomed');
       await page.getByRole('searchbox').press('Enter');
       await page.waitForURL(/q=biomed/);
@@ -117,14 +105,14 @@ describe('enterprise lookup in the browser', () => {
       const reps = await rows(page, 'functions-title');
       assert.deepEqual(reps.map((r) => r[0]), ['Zorgtech Distributie (1099.001.189)']);
       await page.locator('section[aria-labelledby="functions-title"] tbody a').click();
-      await page.waitForURL(`${srv.url}/entreprises/1099001189`);
+      await page.waitForURL(`${t.srv.url}/entreprises/1099001189`);
       assert.deepEqual((await rows(page, 'functions-title')).map((r) => r[0]),
         ['Jan Peeters', 'Els Maria Van den Broeck']);
       // A number typed with its dots goes straight to the card.
-      await page.goto(`${srv.url}/entreprises`);
+      await page.goto(`${t.srv.url}/entreprises`);
       await page.getByRole('searchbox').fill('BE 1099.004.456');
       await page.getByRole('searchbox').press('Enter');
-      await page.waitForURL(`${srv.url}/entreprises/1099004456`);
+      await page.waitForURL(`${t.srv.url}/entreprises/1099004456`);
       assert.equal((await page.locator('main h1').innerText()).trim(), 'Orthomed Wallonie');
       assert.deepEqual(errors, []);
     } finally {
@@ -140,20 +128,12 @@ describe('enterprise lookup in the browser: pages of results', () => {
 
   before(async () => {
     dir = tempDir();
-    pagingExtract(path.join(dir, 'kbo'), 45);
-    const db = path.join(dir, 'paging.db');
-    const imp = await run(['import', 'kbo', path.join(dir, 'kbo'), '--db', db], { cwd: dir });
-    assert.equal(imp.code, 0, imp.stderr);
-    srv = await start({ args: ['--db', db] });
+    srv = await startPaging(dir, 45);
     browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close().catch(() => {});
-    try {
-      await srv?.stop();
-    } finally {
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    }
+    await stopPaging(srv, dir);
   });
 
   for (const lang of LANGS) {

@@ -4,12 +4,12 @@
 // to ask for an application; the page passes axe-core's WCAG 2.1 A/AA rules in the four
 // languages, with no console error or CSP violation (the real CSP).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import { LANGS } from '../lib/strings.js';
 import { activate, addUser, login as httpLogin, NISS, startDemo } from '../http/uman_lib.js';
 import {
-  assertAccessible, cspViolations, launchBrowser, loginWithPassword, newContext, recordCSP, setLang, watch,
+  assertAccessible, cspViolations, loginWithPassword, newContext, recordCSP, setLang, suiteBrowser, watch,
 } from './lib.js';
 
 const TITLE = { fr: 'Vos Responsables', nl: 'Uw Verantwoordelijken', de: 'Ihre Verantwortlichen', en: 'Your Managers' };
@@ -18,34 +18,25 @@ const CAPACITY = {
 };
 
 describe('Vos Responsables in the browser', () => {
-  let srv;
-  let browser;
-
-  before(async () => {
-    srv = await startDemo();
+  const t = suiteBrowser(() => startDemo(), async ({ srv }) => {
     const claire = await httpLogin(srv, 'claire.dubois');
     const q = await activate(srv, claire);
     await addUser(srv, claire, q, { niss: NISS.jan, username: 'jan.peeters', email: 'jan@pharmaplatel.example.be', apps: ['SADM'] });
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await srv?.stop();
   });
 
   it('a user finds who manages his access, from the header of access management', async () => {
-    const ctx = await newContext(browser, { locale: 'fr-BE' });
+    const ctx = await newContext(t.browser, { locale: 'fr-BE' });
     try {
       await recordCSP(ctx);
       const page = await ctx.newPage();
       const problems = watch(page);
-      await page.goto(`${srv.url}/acces`);
+      await page.goto(`${t.srv.url}/acces`);
       await loginWithPassword(page, 'jan.peeters', 'Demo-portier-2026');
       await page.waitForURL(/\/capacite/);
       await page.getByRole('button', { name: CAPACITY.fr }).click();
       await page.waitForURL(/\/acces$/);
       await page.locator('header.top').getByRole('link', { name: 'Vos Responsables' }).click();
-      await page.waitForURL(`${srv.url}/acces/responsables`);
+      await page.waitForURL(`${t.srv.url}/acces/responsables`);
       assert.equal((await page.locator('main h1').innerText()).trim(), 'Vos Responsables');
       const section = page.getByRole('region', { name: 'PharmaPlatel — Institution liée au domaine de la santé' });
       assert.ok(await section.isVisible());
@@ -65,16 +56,16 @@ describe('Vos Responsables in the browser', () => {
 
   it('passes axe in the four languages', async () => {
     for (const lang of LANGS) {
-      const ctx = await newContext(browser, { bypassCSP: true });
+      const ctx = await newContext(t.browser, { bypassCSP: true });
       try {
-        await setLang(ctx, srv.url, lang);
+        await setLang(ctx, t.srv.url, lang);
         const page = await ctx.newPage();
-        await page.goto(`${srv.url}/acces`);
+        await page.goto(`${t.srv.url}/acces`);
         await loginWithPassword(page, 'jan.peeters', 'Demo-portier-2026');
         await page.waitForURL(/\/capacite/);
         await page.getByRole('button', { name: CAPACITY[lang] }).click();
         await page.waitForURL(/\/acces$/);
-        await page.goto(`${srv.url}/acces/responsables`);
+        await page.goto(`${t.srv.url}/acces/responsables`);
         assert.equal((await page.locator('main h1').innerText()).trim(), TITLE[lang], lang);
         await assertAccessible(page, `Vos Responsables (${lang})`);
       } finally {

@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { Client, PATIENCE, parseResponses, start } from '../lib/server.js';
+import { Client, PATIENCE, parseResponses, start, suiteServer } from '../lib/server.js';
 
 /** One connection on which requests are sent one after the other. */
 async function connection(port) {
@@ -39,13 +39,10 @@ async function connection(port) {
 }
 
 describe('connections and logs', () => {
-  let srv;
-
-  before(async () => { srv = await start(); });
-  after(() => srv?.stop());
+  const t = suiteServer();
 
   it('keep-alive: two requests on one connection are both answered', async () => {
-    const conn = await connection(srv.port);
+    const conn = await connection(t.srv.port);
     try {
       const a = await conn.request('GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n');
       assert.equal(a.status, 200);
@@ -69,7 +66,7 @@ describe('connections and logs', () => {
   it('keep-alive through node:http: the second request reuses the socket', async () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const get = (path) => new Promise((resolve, reject) => {
-      const req = http.get(`${srv.url}${path}`, { agent }, (res) => {
+      const req = http.get(`${t.srv.url}${path}`, { agent }, (res) => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (d) => { body += d; });
@@ -88,7 +85,7 @@ describe('connections and logs', () => {
   });
 
   it('the access log has one line per request, with its request id and path', async () => {
-    const c = new Client(srv.url);
+    const c = new Client(t.srv.url);
     const reqs = [
       ['GET', '/aide', 200],
       ['GET', '/nope', 404],
@@ -101,7 +98,7 @@ describe('connections and logs', () => {
       assert.equal(r.status, status);
       ids.push(r.headers.get('x-request-id'));
     }
-    const logs = await srv.waitForLog((l) => ids.every((id) => l.includes(`${id} access`)),
+    const logs = await t.srv.waitForLog((l) => ids.every((id) => l.includes(`${id} access`)),
       'the access lines');
     reqs.forEach(([method, path, status], i) => {
       const lines = logs.split('\n').filter((l) => l.includes(` ${ids[i]} access `));
@@ -112,7 +109,7 @@ describe('connections and logs', () => {
   });
 
   it('the access log never holds the query string', async () => {
-    const c = new Client(srv.url);
+    const c = new Client(t.srv.url);
     const niss = '85073003328';
     const r = await c.get(`/?niss=${niss}`);
     assert.equal(r.status, 200);
@@ -121,7 +118,7 @@ describe('connections and logs', () => {
     const r3 = await c.get(`/?niss=${niss}%zz`);
     assert.equal(r3.status, 400);
     const ids = [r, r2, r3].map((x) => x.headers.get('x-request-id'));
-    const logs = await srv.waitForLog((l) => ids.every((id) => l.includes(`${id} access`)),
+    const logs = await t.srv.waitForLog((l) => ids.every((id) => l.includes(`${id} access`)),
       'the access lines');
     assert.match(logs, new RegExp(`${ids[0]} access GET / 200 `));
     assert.match(logs, new RegExp(`${ids[1]} access GET /nope 404 `));
@@ -132,7 +129,7 @@ describe('connections and logs', () => {
   });
 
   it('SIGTERM: exit code 0 and the log says "stopped"', async () => {
-    const logs = await srv.stop();
+    const logs = await t.srv.stop();
     const lines = logs.trimEnd().split('\n');
     assert.match(lines.at(-2), /info - signal 15: draining requests$/);
     assert.match(lines.at(-1), /info - stopped$/);

@@ -2,12 +2,11 @@
 // `portier eid test-ca`, a server with its TLS listener asking for client certificates,
 // HTTPS requests with a card, and the audit events read from the server's database.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 
-import { BIN, freePort, PATIENCE, sanitizerReports, start, tempDir } from '../lib/server.js';
+import { freePort, run, start, tempDir } from '../lib/server.js';
 import { auditEvents } from '../lib/world.js';
 
 /** The demo people (demo_seed.c) and a few more. */
@@ -20,31 +19,10 @@ export const PEOPLE = {
 };
 
 /**
- * Runs the portier binary with args (stdin closed, so that a quick exit cannot break a
- * pipe) and resolves { code, signal, stdout, stderr }; fails on a sanitizer report.
+ * Runs the portier binary with args: lib/server.js's run (kept under this name for the eID
+ * tests); resolves { code, signal, stdout, stderr } and fails on a sanitizer report.
  */
-export function runCli(args, { timeout = 2 * PATIENCE } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const reports = sanitizerReports(stdout + stderr);
-      if (reports.length > 0) {
-        reject(new Error(`sanitizer report from portier ${args.join(' ')}:\n${stderr}`));
-        return;
-      }
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
+export const runCli = run;
 
 async function portier(args) {
   const r = await runCli(args);

@@ -2,20 +2,27 @@
 // that need a capacity (app_require_capacity: "Mon compte") send a logged-in person to the
 // choice and back; the choice is one of three, kept in the session and audited.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { Client } from '../lib/server.js';
+import { Client, suiteServer } from '../lib/server.js';
 import { auditDetails } from '../lib/world.js';
 import { loginPassword, page, startDemo, submit, textOf } from './factors_lib.js';
 
 describe('capacity choice', () => {
-  let srv;
+  const t = suiteServer(() => startDemo());
 
-  before(async () => { srv = await startDemo(); });
-  after(() => srv?.stop());
+  /** Jan logged in with his password, sent from "Mon compte" to the capacity choice: his client. */
+  async function janSentToChoice() {
+    const c = new Client(t.srv.url);
+    await loginPassword(c, 'jan.peeters');
+    const r = await c.get('/compte');
+    assert.equal(r.status, 303);
+    assert.equal(r.headers.get('location'), '/capacite?next=/compte');
+    return c;
+  }
 
   it('anonymous visitors go to the login page first', async () => {
-    const c = new Client(srv.url);
+    const c = new Client(t.srv.url);
     for (const path of ['/compte', '/capacite']) {
       const r = await c.get(path);
       assert.equal(r.status, 303, path);
@@ -24,11 +31,7 @@ describe('capacity choice', () => {
   });
 
   it('a page that needs a capacity sends to the choice, which comes back', async () => {
-    const c = new Client(srv.url);
-    await loginPassword(c, 'jan.peeters');
-    const r = await c.get('/compte');
-    assert.equal(r.status, 303);
-    assert.equal(r.headers.get('location'), '/capacite?next=/compte');
+    const c = await janSentToChoice();
 
     const p = await page(c, '/capacite?next=/compte');
     assert.equal(p.status, 200);
@@ -53,10 +56,10 @@ describe('capacity choice', () => {
     assert.equal(textOf(acct.text, 'session-capacity'), 'Acteur des soins de santé');
     assert.equal(textOf(acct.text, 'session-level'), 'faible');
     // Kept with the session: another client with only the cookie sees it.
-    const same = new Client(srv.url);
+    const same = new Client(t.srv.url);
     same.cookies.set('portier_sid', c.cookies.get('portier_sid'));
     assert.equal(textOf((await page(same, '/compte')).text, 'session-capacity'), 'Acteur des soins de santé');
-    assert.match(auditDetails(srv, ['session.capacity']), /"capacity":"health"/);
+    assert.match(auditDetails(t.srv, ['session.capacity']), /"capacity":"health"/);
 
     // The choice page marks the current one; a change is stored too.
     const again = await page(c, '/capacite');
@@ -67,15 +70,11 @@ describe('capacity choice', () => {
   });
 
   it('the capacity belongs to the session: a new login asks again', async () => {
-    const c = new Client(srv.url);
-    await loginPassword(c, 'jan.peeters');
-    const r = await c.get('/compte');
-    assert.equal(r.status, 303);
-    assert.equal(r.headers.get('location'), '/capacite?next=/compte');
+    await janSentToChoice();
   });
 
   it('only local pages are returned to', async () => {
-    const c = new Client(srv.url);
+    const c = new Client(t.srv.url);
     await loginPassword(c, 'claire.dubois');
     const p = await page(c, '/capacite');
     const r = await submit(c, '/capacite', { capacity: 'employer', next: '//evil.example/x' }, { csrf: p.csrf });

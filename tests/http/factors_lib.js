@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 
 import { run, start } from '../lib/server.js';
+import { throttleOf } from '../lib/world.js';
 
 /** The demo people (src/cmd/demo_seed.c) and their password. */
 export const PASSWORD = 'Demo-portier-2026';
@@ -181,4 +182,46 @@ export function sql(srv, statement) {
 /** The error message of a login door in a page (totp-error, token-error …), or null. */
 export function doorError(html, door) {
   return textOf(html, `${door}-error`);
+}
+
+/** What the card and app doors say to a waiting account (known or not), in French. */
+export const THROTTLED = 'Trop de tentatives ont échoué. Patientez un moment avant de réessayer.';
+
+/**
+ * A door's slow-down of username (the card's step 1 or the app's door): fail() is a failed
+ * attempt, resolving { status, error }; at most eight of them, each a 401, until a 429 that
+ * says THROTTLED; then, the test clock moved past each wait, failures (401s) up to ten in
+ * the throttle table; then right() — the right password — is still refused, 429 THROTTLED.
+ * Resolves that refusal.
+ */
+export async function throttleToTen(srv, clock, username, fail, right) {
+  let last;
+  for (let i = 0; i < 8; i++) {
+    last = await fail();
+    if (last.status === 429) break;
+    assert.equal(last.status, 401);
+  }
+  assert.equal(last.status, 429);
+  assert.equal(last.error, THROTTLED);
+  // That 429 is a delay of a second or two, which a slow machine may outlive; on to ten
+  // failures (a wait of a minute, never a lock), the test clock moved past each wait.
+  while (throttleOf(srv, { username }).failures < 10) {
+    clock.advance(61);
+    assert.equal((await fail()).status, 401);
+  }
+  const refused = await right();
+  assert.equal(refused.status, 429);
+  assert.equal(refused.error, THROTTLED);
+  return refused;
+}
+
+/** An unknown account is slowed down like a known one: within eight fail()s, a 429 THROTTLED. */
+export async function assertGhostThrottled(fail) {
+  let ghost;
+  for (let i = 0; i < 8; i++) {
+    ghost = await fail();
+    if (ghost.status === 429) break;
+  }
+  assert.equal(ghost.status, 429);
+  assert.equal(ghost.error, THROTTLED);
 }

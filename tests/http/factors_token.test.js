@@ -8,16 +8,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { Client } from '../lib/server.js';
-import { auditCount, auditEvents, personOf, testClock, throttleOf } from '../lib/world.js';
+import { auditCount, auditEvents, personOf, testClock } from '../lib/world.js';
 
 const NISS = { jan: '85073003328', lukas: '90022800193' };
 import {
-  PASSWORD, activationSession, doorError, enrolCard, page, sql, startDemo, submit, textOf,
+  PASSWORD, activationSession, assertGhostThrottled, doorError, enrolCard, page, sql, startDemo, submit,
+  textOf, throttleToTen,
 } from './factors_lib.js';
 
 const REFUSED = 'Nom d\'utilisateur, mot de passe ou code incorrect.';
 const PW_REFUSED = 'Nom d\'utilisateur ou mot de passe incorrect.';
-const THROTTLED = 'Trop de tentatives ont échoué. Patientez un moment avant de réessayer.';
 
 /** Step 1 from a fresh browser: { status, error, client, position, challenge, text }. */
 async function step1(srv, username, password, next = '/') {
@@ -159,36 +159,15 @@ describe('token card', () => {
   });
 
   it('a waiting account is refused even with the right password, like an unknown one, and never locked', async () => {
-    let last;
-    for (let i = 0; i < 8; i++) {
-      last = await step1(srv, 'claire.dubois', 'wrong-password-123');
-      if (last.status === 429) break;
-      assert.equal(last.status, 401);
-    }
-    assert.equal(last.status, 429);
-    assert.equal(last.error, THROTTLED);
-    // That 429 is a delay of a second or two, which a slow machine may outlive; on to ten
-    // failures (a wait of a minute, never a lock), the test clock moved past each wait.
-    while (throttleOf(srv, { username: 'claire.dubois' }).failures < 10) {
-      clock.advance(61);
-      assert.equal((await step1(srv, 'claire.dubois', 'wrong-password-123')).status, 401);
-    }
-    const right = await step1(srv, 'claire.dubois', PASSWORD);
-    assert.equal(right.status, 429);
-    assert.equal(right.error, THROTTLED);
+    await throttleToTen(srv, clock, 'claire.dubois',
+      () => step1(srv, 'claire.dubois', 'wrong-password-123'), () => step1(srv, 'claire.dubois', PASSWORD));
     // Once the wait is over (the test clock moved past it) the right password goes on to
     // the card.
     clock.advance(61);
     const after = await step1(srv, 'claire.dubois', PASSWORD);
     assert.equal(after.status, 200);
     assert.ok(after.position >= 1, 'a position of the card is asked');
-    let ghost;
-    for (let i = 0; i < 8; i++) {
-      ghost = await step1(srv, 'ghost.person', 'wrong-password-123');
-      if (ghost.status === 429) break;
-    }
-    assert.equal(ghost.status, 429);
-    assert.equal(ghost.error, THROTTLED);
+    await assertGhostThrottled(() => step1(srv, 'ghost.person', 'wrong-password-123'));
   });
 
   it('a new card revokes the old one when it is activated', async () => {

@@ -1,10 +1,10 @@
 // lang.test.js — GET /lang/:code sets the portier_lang cookie and sends the visitor back to
 // a local page only (no open redirect, no header injection).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import { assertErrorPage, assertSecurityHeaders } from '../lib/checks.js';
-import { Client, h1, htmlLang, start } from '../lib/server.js';
+import { Client, h1, htmlLang, suiteServer } from '../lib/server.js';
 import { T } from '../lib/strings.js';
 
 function cookieAttrs(setCookie) {
@@ -13,13 +13,10 @@ function cookieAttrs(setCookie) {
 }
 
 describe('language switch', () => {
-  let srv;
-
-  before(async () => { srv = await start(); });
-  after(() => srv?.stop());
+  const t = suiteServer();
 
   it('GET /lang/nl?next=/aide: 303 to /aide with a one-year portier_lang=nl cookie', async () => {
-    const c = new Client(srv.url);
+    const c = new Client(t.srv.url);
     const r = await c.get('/lang/nl?next=/aide');
     assert.equal(r.status, 303);
     assert.equal(r.headers.get('location'), '/aide');
@@ -43,26 +40,26 @@ describe('language switch', () => {
   });
 
   it('GET /lang/de without next goes to /', async () => {
-    const r = await new Client(srv.url).get('/lang/de');
+    const r = await new Client(t.srv.url).get('/lang/de');
     assert.equal(r.status, 303);
     assert.equal(r.headers.get('location'), '/');
     assert.match(r.headers.getSetCookie()[0] ?? '', /^portier_lang=de;/);
   });
 
   it('next keeps a local path with its query', async () => {
-    const r = await new Client(srv.url).get('/lang/en?next=%2Faide%3Fx%3D1%26y%3D2');
+    const r = await new Client(t.srv.url).get('/lang/en?next=%2Faide%3Fx%3D1%26y%3D2');
     assert.equal(r.status, 303);
     assert.equal(r.headers.get('location'), '/aide?x=1&y=2');
   });
 
   it('GET /lang/xx: 404 page, no cookie', async () => {
-    const r = await new Client(srv.url).get('/lang/xx');
+    const r = await new Client(t.srv.url).get('/lang/xx');
     assertErrorPage(r, 404, 'fr');
     assert.deepEqual(r.headers.getSetCookie(), []);
   });
 
   it('GET /lang/NL (upper case) is not a language code: 404', async () => {
-    const r = await new Client(srv.url).get('/lang/NL');
+    const r = await new Client(t.srv.url).get('/lang/NL');
     assert.equal(r.status, 404);
     assert.deepEqual(r.headers.getSetCookie(), []);
   });
@@ -81,7 +78,7 @@ describe('language switch', () => {
   ];
   for (const [name, url] of hostile) {
     it(`open redirect refused: next=${name} goes to exactly "/"`, async () => {
-      const r = await new Client(srv.url).get(url);
+      const r = await new Client(t.srv.url).get(url);
       assert.equal(r.status, 303);
       assert.equal(r.headers.get('location'), '/');
       const cookies = r.headers.getSetCookie();
@@ -89,5 +86,5 @@ describe('language switch', () => {
     });
   }
 
-  it('the server exits cleanly on SIGTERM', () => srv.stop());
+  it('the server exits cleanly on SIGTERM', () => t.srv.stop());
 });

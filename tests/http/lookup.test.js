@@ -4,13 +4,13 @@
 // cards with their current representatives — never a NISS —; a generated KBO extract of
 // 45 enterprises imported with the CLI for paging; input limits; escaping.
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { assertSecurityHeaders } from '../lib/checks.js';
-import { Client, SHARE_DIR, h1, htmlLang, run, start, tempDir, title } from '../lib/server.js';
-import { pagingExtract } from './lookup_lib.js';
+import { Client, SHARE_DIR, h1, htmlLang, start, tempDir, title } from '../lib/server.js';
+import { startPaging, stopPaging } from './lookup_lib.js';
 
 const ZORGTECH = '1099001189';
 
@@ -250,19 +250,11 @@ describe('lookup: paging over an imported extract', () => {
 
   before(async () => {
     dir = tempDir();
-    pagingExtract(path.join(dir, 'kbo'), 45);
-    const db = path.join(dir, 'paging.db');
-    const imp = await run(['import', 'kbo', path.join(dir, 'kbo'), '--db', db], { cwd: dir });
-    assert.equal(imp.code, 0, imp.stderr);
-    srv = await start({ args: ['--db', db] });
+    srv = await startPaging(dir, 45);
     c = new Client(srv.url);
   });
   after(async () => {
-    try {
-      await srv?.stop();
-    } finally {
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    }
+    await stopPaging(srv, dir);
   });
 
   it('45 results in pages of 20, active first, with a labelled pager', async () => {

@@ -1,7 +1,11 @@
 // lookup_lib.js — shared by the lookup tests (http/lookup.test.js, browser/lookup.test.js):
-// a generated KBO Open Data full extract, for paging over more results than the demo has.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// a generated KBO Open Data full extract, for paging over more results than the demo has,
+// imported with the CLI into a database of its own that a server then serves.
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+
+import { run, start } from '../lib/server.js';
 
 /** A KBO full extract of n enterprises named "Paging Test NN" (every 9th stopped). */
 export function pagingExtract(dir, n) {
@@ -32,3 +36,24 @@ export function pagingExtract(dir, n) {
   return numbers;
 }
 
+
+/**
+ * A server on dir/paging.db, into which `portier import kbo` has loaded an extract of n
+ * enterprises (pagingExtract in dir/kbo); the import must succeed.
+ */
+export async function startPaging(dir, n) {
+  pagingExtract(path.join(dir, 'kbo'), n);
+  const db = path.join(dir, 'paging.db');
+  const imp = await run(['import', 'kbo', path.join(dir, 'kbo'), '--db', db], { cwd: dir });
+  assert.equal(imp.code, 0, imp.stderr);
+  return start({ args: ['--db', db] });
+}
+
+/** Stops the server of startPaging (with stop's checks) and removes dir whatever happens. */
+export async function stopPaging(srv, dir) {
+  try {
+    await srv?.stop();
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -45,6 +45,18 @@ describe('OpenID Connect: profile choice, prompt, levels, logout', () => {
     return loc;
   }
 
+  /** The tokens of a code flow with PKCE of rp for user on account (the exchange a 200). */
+  async function codeTokens(jar, user, account) {
+    const { verifier, challenge } = pkce();
+    const url = await authorize(jar, params(rp, { code_challenge: challenge, code_challenge_method: 'S256' }),
+      { user, account });
+    const t = await tokenRequest(srv.url, {
+      grant_type: 'authorization_code', code: url.searchParams.get('code'), redirect_uri: CB, code_verifier: verifier,
+    }, { basic: rp });
+    assert.equal(t.status, 200);
+    return t;
+  }
+
   it('shows "Choisissez votre profil" with the organisations where the person holds the grant', async () => {
     const jar = browser(srv);
     await login(jar, PEOPLE.jan.user);
@@ -135,13 +147,7 @@ describe('OpenID Connect: profile choice, prompt, levels, logout', () => {
     assert.ok(page.text.includes('votre compte y est suspendu'));
     // Jan gets tokens, then his Medi account is suspended: refresh and userinfo stop.
     const jan = browser(srv);
-    const { verifier, challenge } = pkce();
-    const url = await authorize(jan, params(rp, { code_challenge: challenge, code_challenge_method: 'S256' }),
-      { user: PEOPLE.jan.user, account: ACCOUNTS.janMedi });
-    const t = await tokenRequest(srv.url, {
-      grant_type: 'authorization_code', code: url.searchParams.get('code'), redirect_uri: CB, code_verifier: verifier,
-    }, { basic: rp });
-    assert.equal(t.status, 200);
+    const t = await codeTokens(jan, PEOPLE.jan.user, ACCOUNTS.janMedi);
     setJanMedi(srv, true);
     try {
       const u = await fetch(`${srv.url}/oidc/userinfo`, { headers: { authorization: `Bearer ${t.json.access_token}` } });
@@ -246,13 +252,7 @@ describe('OpenID Connect: profile choice, prompt, levels, logout', () => {
 
   it('logs out at the client\'s request: id_token_hint, post_logout_redirect_uri, state', async () => {
     const jar = browser(srv);
-    const { verifier, challenge } = pkce();
-    const url = await authorize(jar, params(rp, { code_challenge: challenge, code_challenge_method: 'S256' }),
-      { user: PEOPLE.jan.user, account: ACCOUNTS.jan });
-    const t = await tokenRequest(srv.url, {
-      grant_type: 'authorization_code', code: url.searchParams.get('code'), redirect_uri: CB, code_verifier: verifier,
-    }, { basic: rp });
-    assert.equal(t.status, 200);
+    const t = await codeTokens(jar, PEOPLE.jan.user, ACCOUNTS.jan);
     // A post-logout URI not registered: an error page, no redirect, still logged in.
     let r = await jar.get(`/oidc/logout?${new URLSearchParams({ id_token_hint: t.json.id_token, post_logout_redirect_uri: 'http://127.0.0.1:9/evil' })}`);
     assert.equal(r.status, 400);

@@ -1,24 +1,17 @@
 // pages.test.js — /healthz, the home page and /aide in each language, language
 // negotiation (cookie over Accept-Language over the French default), HEAD.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import { assertSecurityHeaders } from '../lib/checks.js';
-import { Client, h1, htmlLang, parseResponses, rawRequest, start, title } from '../lib/server.js';
+import { h1, htmlLang, parseResponses, rawRequest, suiteServer, title } from '../lib/server.js';
 import { T } from '../lib/strings.js';
 
 describe('pages', () => {
-  let srv;
-  let c;
-
-  before(async () => {
-    srv = await start();
-    c = new Client(srv.url);
-  });
-  after(() => srv?.stop());
+  const t = suiteServer();
 
   it('GET /healthz answers 200 "ok\\n" as text/plain', async () => {
-    const r = await c.get('/healthz');
+    const r = await t.c.get('/healthz');
     assert.equal(r.status, 200);
     assert.equal(r.text, 'ok\n');
     assert.equal(r.headers.get('content-type'), 'text/plain; charset=utf-8');
@@ -26,7 +19,7 @@ describe('pages', () => {
   });
 
   it('GET / is the French home page by default', async () => {
-    const r = await c.get('/');
+    const r = await t.c.get('/');
     assert.equal(r.status, 200);
     assert.equal(r.headers.get('content-type'), 'text/html; charset=utf-8');
     assert.match(r.text, /^<!DOCTYPE html>\n<html lang="fr">/);
@@ -48,22 +41,22 @@ describe('pages', () => {
     { name: 'cookie portier_lang=de wins over Accept-Language en', headers: { 'accept-language': 'en', cookie: 'portier_lang=de' }, lang: 'de' },
     { name: 'an unknown portier_lang cookie is ignored', headers: { 'accept-language': 'nl', cookie: 'portier_lang=xx' }, lang: 'nl' },
   ];
-  for (const t of negotiation) {
-    it(`GET /: ${t.name}`, async () => {
-      const r = await c.get('/', { headers: t.headers });
+  for (const n of negotiation) {
+    it(`GET /: ${n.name}`, async () => {
+      const r = await t.c.get('/', { headers: n.headers });
       assert.equal(r.status, 200);
-      assert.equal(htmlLang(r.text), t.lang);
-      assert.equal(h1(r.text), T[t.lang].home);
-      assert.equal(title(r.text), `${T[t.lang].home} — portier`);
-      if (t.lang !== 'fr') {
+      assert.equal(htmlLang(r.text), n.lang);
+      assert.equal(h1(r.text), T[n.lang].home);
+      assert.equal(title(r.text), `${T[n.lang].home} — portier`);
+      if (n.lang !== 'fr') {
         assert.ok(!h1(r.text).includes(T.fr.home), 'the French h1 is still there');
-        assert.ok(!r.text.includes(T.fr.home), `French text left on the ${t.lang} page`);
+        assert.ok(!r.text.includes(T.fr.home), `French text left on the ${n.lang} page`);
       }
     });
   }
 
   it('the language switch offers the three other languages, links back to the page', async () => {
-    const r = await c.get('/aide?x=1', { headers: { 'accept-language': 'nl' } });
+    const r = await t.c.get('/aide?x=1', { headers: { 'accept-language': 'nl' } });
     assert.equal(r.status, 200);
     const links = [...r.text.matchAll(/<a href="([^"]*)" lang="(\w\w)" hreflang="\w\w" title="[^"]*">(\w\w)<\/a>/g)]
       .map((m) => [m[2], m[3], m[1].replace(/&#61;/g, '=')]);
@@ -77,7 +70,7 @@ describe('pages', () => {
 
   for (const lang of ['fr', 'nl', 'de', 'en']) {
     it(`GET /aide in ${lang}`, async () => {
-      const r = await c.get('/aide', { headers: { cookie: `portier_lang=${lang}` } });
+      const r = await t.c.get('/aide', { headers: { cookie: `portier_lang=${lang}` } });
       assert.equal(r.status, 200);
       assert.equal(htmlLang(r.text), lang);
       assert.equal(h1(r.text), T[lang].help);
@@ -87,8 +80,8 @@ describe('pages', () => {
   }
 
   it('HEAD / answers 200 with the headers of GET and no body', async () => {
-    const get = await c.get('/');
-    const raw = await rawRequest(srv.port, 'HEAD / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n');
+    const get = await t.c.get('/');
+    const raw = await rawRequest(t.srv.port, 'HEAD / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n');
     assert.equal(raw.closed, true, 'the server did not close after Connection: close');
     const [res, ...more] = parseResponses(raw.text);
     assert.equal(res.status, 200);
@@ -100,7 +93,7 @@ describe('pages', () => {
   });
 
   it('the server exits cleanly on SIGTERM', async () => {
-    const logs = await srv.stop();
+    const logs = await t.srv.stop();
     assert.match(logs, /signal 15: draining requests\n.*\bstopped\n?$/s);
   });
 });

@@ -3,23 +3,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import { assertErrorPage } from '../lib/checks.js';
-import { Client, parseResponses, rawRequest, SHARE_DIR, start } from '../lib/server.js';
+import { parseResponses, rawRequest, SHARE_DIR, suiteServer } from '../lib/server.js';
 
 describe('static files', () => {
-  let srv;
-  let c;
-
-  before(async () => {
-    srv = await start();
-    c = new Client(srv.url);
-  });
-  after(() => srv?.stop());
+  const t = suiteServer();
 
   it('GET /static/portier.css: the file, text/css, public cache, an ETag', async () => {
-    const r = await c.get('/static/portier.css');
+    const r = await t.c.get('/static/portier.css');
     assert.equal(r.status, 200);
     assert.equal(r.headers.get('content-type'), 'text/css; charset=utf-8');
     assert.equal(r.text, readFileSync(path.join(SHARE_DIR, 'static', 'portier.css'), 'utf8'));
@@ -31,19 +24,19 @@ describe('static files', () => {
   });
 
   it('GET /static/favicon.svg is image/svg+xml', async () => {
-    const r = await c.get('/static/favicon.svg');
+    const r = await t.c.get('/static/favicon.svg');
     assert.equal(r.status, 200);
     assert.equal(r.headers.get('content-type'), 'image/svg+xml');
   });
 
   it('If-None-Match with the ETag: 304 without a body; another ETag: 200', async () => {
-    const first = await c.get('/static/portier.css');
+    const first = await t.c.get('/static/portier.css');
     const etag = first.headers.get('etag');
-    const r = await c.get('/static/portier.css', { headers: { 'if-none-match': etag } });
+    const r = await t.c.get('/static/portier.css', { headers: { 'if-none-match': etag } });
     assert.equal(r.status, 304);
     assert.equal(r.text, '');
     assert.equal(r.headers.get('etag'), etag);
-    const other = await c.get('/static/portier.css', { headers: { 'if-none-match': '"0-0"' } });
+    const other = await t.c.get('/static/portier.css', { headers: { 'if-none-match': '"0-0"' } });
     assert.equal(other.status, 200);
     assert.equal(other.text, first.text);
   });
@@ -65,7 +58,7 @@ describe('static files', () => {
   ];
   for (const p of escapes) {
     it(`GET ${p}: 404`, async () => {
-      const raw = await rawRequest(srv.port, `GET ${p} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n`);
+      const raw = await rawRequest(t.srv.port, `GET ${p} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n`);
       const [res] = parseResponses(raw.text);
       assert.ok(res, `no response: ${JSON.stringify(raw.text.slice(0, 200))}`);
       assertErrorPage({ status: res.status, headers: res.headers, text: res.body }, 404, 'fr', p);
@@ -74,5 +67,5 @@ describe('static files', () => {
     });
   }
 
-  it('the server exits cleanly on SIGTERM', () => srv.stop());
+  it('the server exits cleanly on SIGTERM', () => t.srv.stop());
 });

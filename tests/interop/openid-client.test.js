@@ -40,6 +40,20 @@ describe('openid-client against portier', () => {
     return authorize(jar, params, { user: PEOPLE.jan.user, account: ACCOUNTS.jan });
   }
 
+  /**
+   * A code flow of config's client with PKCE (S256) and a nonce, for scope, through the
+   * browser part as Jan: { verifier, nonce, callback }.
+   */
+  async function janCallback(config, scope) {
+    const verifier = oidc.randomPKCECodeVerifier();
+    const nonce = oidc.randomNonce();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: CB, scope, nonce,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    });
+    return { verifier, nonce, callback: await browse(browser(srv), url) };
+  }
+
   for (const [name, auth] of [
     ['client_secret_basic', (c) => oidc.ClientSecretBasic(c.secret)],
     ['client_secret_post', (c) => oidc.ClientSecretPost(c.secret)],
@@ -116,14 +130,7 @@ describe('openid-client against portier', () => {
   it('completes the flow as a public client with PKCE', async () => {
     const config = await oidc.discovery(new URL(srv.url), spa.id, undefined, oidc.None(),
       { execute: [oidc.allowInsecureRequests, oidc.enableNonRepudiationChecks] });
-    const verifier = oidc.randomPKCECodeVerifier();
-    const nonce = oidc.randomNonce();
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: CB, scope: 'openid profile', nonce,
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    });
-    const callback = await browse(browser(srv), url);
+    const { verifier, nonce, callback } = await janCallback(config, 'openid profile');
     const tokens = await oidc.authorizationCodeGrant(config, callback, {
       pkceCodeVerifier: verifier, expectedNonce: nonce, idTokenExpected: true,
     });
@@ -142,13 +149,7 @@ describe('openid-client against portier', () => {
       oidc.ClientSecretBasic(rsa.secret),
       { execute: [oidc.allowInsecureRequests, oidc.enableNonRepudiationChecks] });
     assert.ok(config.serverMetadata().id_token_signing_alg_values_supported.includes('RS256'));
-    const verifier = oidc.randomPKCECodeVerifier();
-    const nonce = oidc.randomNonce();
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: CB, scope: 'openid profile', nonce,
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-    });
-    const callback = await browse(browser(srv), url);
+    const { verifier, nonce, callback } = await janCallback(config, 'openid profile');
     const tokens = await oidc.authorizationCodeGrant(config, callback, {
       pkceCodeVerifier: verifier, expectedNonce: nonce, idTokenExpected: true,
     });
@@ -180,13 +181,7 @@ describe('openid-client against portier', () => {
           return new Response(JSON.stringify(body), { status: res.status, headers: res.headers });
         },
       });
-    const verifier = oidc.randomPKCECodeVerifier();
-    const nonce = oidc.randomNonce();
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: CB, scope: 'openid', nonce,
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-    });
-    const callback = await browse(browser(srv), url);
+    const { verifier, nonce, callback } = await janCallback(config, 'openid');
     // The library checks the signature against the JWKS (non-repudiation checks on).
     await assert.rejects(oidc.authorizationCodeGrant(config, callback, {
       pkceCodeVerifier: verifier, expectedNonce: nonce, idTokenExpected: true,

@@ -1,5 +1,5 @@
 // checks.js — assertions shared by the HTTP tests: the security headers every response
-// carries, and the shape of a localised error page.
+// carries, the shape of a localised error page, and no NISS in a stopped server's logs.
 import assert from 'node:assert/strict';
 
 import { h1, htmlLang, title } from './server.js';
@@ -59,4 +59,13 @@ export function assertErrorPage({ status, headers, text }, expectedStatus, lang,
   const rid = header(headers, 'x-request-id');
   assert.ok(text.includes(`${T[lang].rid}${rid}`),
     `${name}: the page does not show "${T[lang].rid}${rid}"`);
+}
+
+/**
+ * Stops s (a server, or a world around one, whose stop() resolves the server's logs; s may
+ * be unset when its start failed) and asserts that nissRe matches nothing in those logs.
+ */
+export async function stopWithoutNiss(s, nissRe) {
+  const logs = await s?.stop();
+  if (logs) assert.doesNotMatch(logs, nissRe, 'a NISS appeared in the logs');
 }

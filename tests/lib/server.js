@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { after, before } from 'node:test';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -283,6 +284,23 @@ export class Client {
     const text = await res.text();
     return { res, status: res.status, headers: res.headers, text };
   }
+}
+
+/**
+ * The server of a describe block, for the files whose tests all ask one server: registers a
+ * before hook that starts it (startFn, `start()` by default), makes a Client on it and runs
+ * setup(t) if given, and an after hook that stops it (with stop's checks of a clean exit).
+ * Returns t, whose srv and c the before hook fills in.
+ */
+export function suiteServer(startFn = () => start(), setup = null) {
+  const t = { srv: null, c: null };
+  before(async () => {
+    t.srv = await startFn();
+    t.c = new Client(t.srv.url);
+    if (setup) await setup(t);
+  });
+  after(() => t.srv?.stop());
+  return t;
 }
 
 /**
