@@ -32,29 +32,6 @@ copy(char *dst, size_t n, const char *src)
 	return text_copy(dst, n, src);
 }
 
-/* ---- errors ---- */
-
-void
-access_error_add(struct access_errors *err, const char *field, const char *msgid)
-{
-	if (err == NULL || access_error_of(err, field) != NULL || err->n == ACCESS_MAX_ERRORS)
-		return;
-	err->e[err->n].field = field;
-	err->e[err->n].msgid = msgid;
-	err->n++;
-}
-
-const char *
-access_error_of(const struct access_errors *err, const char *field)
-{
-	if (err == NULL)
-		return NULL;
-	for (size_t i = 0; i < err->n; i++)
-		if (strcmp(err->e[i].field, field) == 0)
-			return err->e[i].msgid;
-	return NULL;
-}
-
 /* ---- policy and audit ---- */
 
 static const char *

@@ -60,7 +60,7 @@ cmd_helpdesk(int argc, char **argv)
 	struct config c;
 	struct be_niss niss;
 	struct store *s;
-	enum csam_rc rc;
+	enum access_rc rc;
 	int npos, x;
 
 	x = cmd_config(argc, argv, usage, &c, pos, 2, &npos);
@@ -87,14 +87,14 @@ cmd_helpdesk(int argc, char **argv)
 	    csam_helpdesk_revoke(s, niss.digits, "cli");
 	store_close(s);
 	switch (rc) {
-	case CSAM_OK:
+	case ACCESS_OK:
 		printf("%s\n", strcmp(pos[0], "add") == 0 ? "helpdesk role given" :
 		    "helpdesk role taken away");
 		return 0;
-	case CSAM_CONFLICT:
+	case ACCESS_CONFLICT:
 		printf("this person already has the helpdesk role\n");
 		return 0;
-	case CSAM_NOT_FOUND:
+	case ACCESS_NOT_FOUND:
 		fprintf(stderr, "portier: %s\n", strcmp(pos[0], "add") == 0 ?
 		    "no person with this NISS (neither in portier nor in the persons register)" :
 		    "this person has no helpdesk role");
