@@ -460,9 +460,9 @@ op_quality_activate(struct run *r)
 }
 
 static enum answer
-csam_answer(enum csam_rc rc)
+csam_answer(enum access_rc rc)
 {
-	return rc == CSAM_OK ? DONE : rc == CSAM_ERROR ? FAILED : OTHER;
+	return rc == ACCESS_OK ? DONE : rc == ACCESS_ERROR ? FAILED : OTHER;
 }
 
 static enum answer
@@ -477,13 +477,13 @@ op_cogap_add(struct run *r)
 	    &err));
 }
 
-static enum csam_rc
+static enum access_rc
 designate(struct store *s, const char *enterprise, const char *token)
 {
 	struct actor w = csam_who(P_ANNE);
 	struct csam_enterprise e;
 	struct csam_gap gap;
-	struct csam_errors err = { 0 };
+	struct access_errors err = { 0 };
 	struct csam_done done;
 	struct csam_gap_form f = {
 		.enterprise = enterprise, .other = false, .email = "direction@alpha.example",
@@ -1023,7 +1023,7 @@ template_seed(void)
 	assert_int_equal(rc, 0);
 	assert_int_equal(oidc_client_add(T.fx.s, &c, "test", secret, msg, sizeof(msg)), 0);
 	template_user_account();
-	assert_int_equal(designate(T.fx.s, E1, "0123456789abcdef0123456789abcdef"), CSAM_OK);
+	assert_int_equal(designate(T.fx.s, E1, "0123456789abcdef0123456789abcdef"), ACCESS_OK);
 	T.e1_org = template_int("SELECT id FROM organisation WHERE enterprise = '" E1 "'");
 }
 
