@@ -462,7 +462,7 @@ csam_activation_letter(struct store *s, const struct actor *who, const char *ref
 	struct csam_person gap;
 	struct csam_exc x;
 	enum csam_refusal why;
-	char actor[24];
+	struct actor by = *who;
 	enum access_rc rc;
 	int x_rc;
 
@@ -488,10 +488,9 @@ csam_activation_letter(struct store *s, const struct actor *who, const char *ref
 	csam_copy(out->reference, sizeof(out->reference), x.reference);
 	csam_copy(out->language, sizeof(out->language), gap.language[0] ? gap.language :
 	    x.language);
-	snprintf(actor, sizeof(actor), "%" PRId64, who->person_id);
 	/* The code service keeps only its hash and audits the issue (activation.issue). */
-	x_rc = activation_issue(s, x.gap_person, actor, "helpdesk", who->request_id, out->code,
-	    &out->expires_at);
+	by.role = "helpdesk";
+	x_rc = activation_issue(s, &by, x.gap_person, out->code, &out->expires_at);
 	rc = x_rc == 0 ? ACCESS_OK : x_rc == 1 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
 done:
 	arena_free(a);

@@ -1237,22 +1237,22 @@ catalogue_additions(void **state)
 	int n = 0;
 
 	(void)state;
-	assert_int_equal(catalogue_add_quality(F->fx.s, &q, NULL, err, sizeof(err)), 0);
-	assert_int_equal(catalogue_add_quality(F->fx.s, &q, NULL, err, sizeof(err)), -2);
+	assert_int_equal(catalogue_add_quality(F->fx.s, &(struct actor){ 0 }, &q, err, sizeof(err)), 0);
+	assert_int_equal(catalogue_add_quality(F->fx.s, &(struct actor){ 0 }, &q, err, sizeof(err)), -2);
 	q.code = "bad code";
-	assert_int_equal(catalogue_add_quality(F->fx.s, &q, NULL, err, sizeof(err)), -3);
-	assert_int_equal(catalogue_add_application(F->fx.s, &ap, NULL, err, sizeof(err)), 0);
+	assert_int_equal(catalogue_add_quality(F->fx.s, &(struct actor){ 0 }, &q, err, sizeof(err)), -3);
+	assert_int_equal(catalogue_add_application(F->fx.s, &(struct actor){ 0 }, &ap, err, sizeof(err)), 0);
 	ap.code = "OTHER";
 	ap.quality = "nope";
-	assert_int_equal(catalogue_add_application(F->fx.s, &ap, NULL, err, sizeof(err)), -3);
+	assert_int_equal(catalogue_add_application(F->fx.s, &(struct actor){ 0 }, &ap, err, sizeof(err)), -3);
 	ap.quality = "pharmacy";
 	ap.names[1] = "";
-	assert_int_equal(catalogue_add_application(F->fx.s, &ap, NULL, err, sizeof(err)), -3);
+	assert_int_equal(catalogue_add_application(F->fx.s, &(struct actor){ 0 }, &ap, err, sizeof(err)), -3);
 	/* Names are texts (VALUE_TEXT): not only spaces, no DEL. */
 	ap.names[1] = "   ";
-	assert_int_equal(catalogue_add_application(F->fx.s, &ap, NULL, err, sizeof(err)), -3);
+	assert_int_equal(catalogue_add_application(F->fx.s, &(struct actor){ 0 }, &ap, err, sizeof(err)), -3);
 	ap.names[1] = "Portaal\x7f";
-	assert_int_equal(catalogue_add_application(F->fx.s, &ap, NULL, err, sizeof(err)), -3);
+	assert_int_equal(catalogue_add_application(F->fx.s, &(struct actor){ 0 }, &ap, err, sizeof(err)), -3);
 	assert_int_equal(catalogue_each(F->fx.s, "nl", count_rows, &n), 0);
 	assert_int_equal(n, 10);
 	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action LIKE 'catalogue.%'"),

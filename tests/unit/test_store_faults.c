@@ -352,7 +352,7 @@ op_person_create(struct run *r)
 	/* The retry after a failed run must find the NISS free: a new one each time. */
 	if (r->n++ > 0)
 		snprintf(p.niss, sizeof(p.niss), "75050500401");
-	return status_answer(person_create(r->s, &p, "system", NULL));
+	return status_answer(person_create(r->s, &(struct actor){ .name = "system" }, &p));
 }
 
 static enum answer
@@ -360,7 +360,8 @@ op_set_password(struct run *r)
 {
 	int rc = 0;
 
-	if (person_set_password(r->s, T.stranger, "sophie.martin", PASSWORD, NULL, &rc) !=
+	if (person_set_password(r->s, &(struct actor){ .person_id = T.stranger }, T.stranger,
+	    "sophie.martin", PASSWORD, &rc) !=
 	    PASSWORD_OK)
 		return OTHER;
 	return rc == 0 ? DONE : FAILED;
@@ -395,7 +396,8 @@ op_login_failure(struct run *r)
 static enum answer
 op_logout(struct run *r)
 {
-	return login_record_logout(r->s, T.user, "127.0.0.1", NULL) == 0 ? DONE : FAILED;
+	return login_record_logout(r->s, &(struct actor){ .person_id = T.user,
+	    .source = "127.0.0.1" }) == 0 ? DONE : FAILED;
 }
 
 static enum answer
@@ -415,7 +417,8 @@ op_activation_issue(struct run *r)
 	char code[ACTIVATION_CODE_MAX];
 	int64_t expires;
 
-	return status_answer(activation_issue(r->s, T.user, "7", "helpdesk", NULL, code, &expires));
+	return status_answer(activation_issue(r->s, &(struct actor){ .person_id = 7,
+	    .role = "helpdesk" }, T.user, code, &expires));
 }
 
 static enum answer
@@ -647,7 +650,7 @@ op_catalogue_quality(struct run *r)
 	};
 	char err[256];
 
-	return status_answer(catalogue_add_quality(r->s, &q, NULL, err, sizeof(err)));
+	return status_answer(catalogue_add_quality(r->s, &(struct actor){ 0 }, &q, err, sizeof(err)));
 }
 
 static enum answer
@@ -661,7 +664,7 @@ op_catalogue_app(struct run *r)
 	};
 	char err[256];
 
-	return status_answer(catalogue_add_application(r->s, &a, NULL, err, sizeof(err)));
+	return status_answer(catalogue_add_application(r->s, &(struct actor){ 0 }, &a, err, sizeof(err)));
 }
 
 /* ---- more of auth/ ---- */
@@ -681,7 +684,8 @@ op_change_password(struct run *r)
 static enum answer
 op_record_capacity(struct run *r)
 {
-	return account_record_capacity(r->s, T.user, "citizen", "127.0.0.1", NULL) == 0 ?
+	return account_record_capacity(r->s, &(struct actor){ .person_id = T.user,
+	    .source = "127.0.0.1" }, "citizen") == 0 ?
 	    DONE : FAILED;
 }
 
@@ -719,8 +723,8 @@ prepare_activation(struct run *r)
 {
 	int64_t expires;
 
-	return activation_issue(r->s, T.stranger, "7", "helpdesk", NULL, r->activation,
-	    &expires) == 0 ? 0 : -1;
+	return activation_issue(r->s, &(struct actor){ .person_id = 7, .role = "helpdesk" },
+	    T.stranger, r->activation, &expires) == 0 ? 0 : -1;
 }
 
 static enum answer
@@ -1018,8 +1022,8 @@ template_seed(void)
 	    ACCESS_OK);
 	T.gl_account = template_int("SELECT a.id FROM account a JOIN person p ON "
 	    "p.id = a.person_id WHERE p.niss = '90022800193'");
-	assert_int_equal(person_set_password(T.fx.s, T.user, "marie.janssens", PASSWORD, NULL,
-	    &rc), PASSWORD_OK);
+	assert_int_equal(person_set_password(T.fx.s, &(struct actor){ .person_id = T.user }, T.user,
+	    "marie.janssens", PASSWORD, &rc), PASSWORD_OK);
 	assert_int_equal(rc, 0);
 	assert_int_equal(oidc_client_add(T.fx.s, &c, "test", secret, msg, sizeof(msg)), 0);
 	template_user_account();

@@ -14,21 +14,6 @@
 
 struct csam_app_settings csam_app_cfg;
 
-void
-csam_app_who(struct web_req *r, struct actor *who)
-{
-	struct web_session *s = web_session(r);
-
-	memset(who, 0, sizeof(*who));
-	if (s != NULL && s->person_id != 0) {
-		who->person_id = s->person_id;
-		who->level = s->auth_level;
-	}
-	who->lang = web_lang(r);
-	who->source = web_client(r);
-	who->request_id = web_rid(r);
-}
-
 struct store *
 csam_app_store(struct web_req *r)
 {

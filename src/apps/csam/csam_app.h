@@ -19,8 +19,6 @@ struct csam_app_settings {
 };
 extern struct csam_app_settings csam_app_cfg;
 
-/* Who acts, from the session (person 0 and level 0 for an anonymous visitor). */
-void csam_app_who(struct web_req *r, struct actor *who);
 /* The store of the application. */
 struct store *csam_app_store(struct web_req *r);
 /* A form value, "" when absent. */

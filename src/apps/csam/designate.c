@@ -156,7 +156,7 @@ start_post(struct web_req *r)
 	struct actor who;
 	enum access_rc rc;
 
-	csam_app_who(r, &who);
+	who = app_actor(r);
 	registry_today(today);
 	rc = csam_check(csam_app_store(r), &who, typed, today, false, &e);
 	if (rc != ACCESS_OK)
@@ -224,7 +224,7 @@ form_get(struct web_req *r, bool replace)
 
 	if (!has_eid(r))
 		return start_page(r, 200, "", NULL, replace, NULL);
-	csam_app_who(r, &who);
+	who = app_actor(r);
 	registry_today(today);
 	rc = csam_check(csam_app_store(r), &who, typed ? typed : "", today, replace, &e);
 	if (rc != ACCESS_OK)
@@ -303,7 +303,7 @@ form_post(struct web_req *r, bool replace)
 	enum access_rc rc;
 
 	values_read(r, &v);
-	csam_app_who(r, &who);
+	who = app_actor(r);
 	registry_today(today);
 	rc = csam_check(csam_app_store(r), &who, v.enterprise, today, replace, &e);
 	if (rc != ACCESS_OK)
@@ -346,7 +346,7 @@ confirm_post(struct web_req *r)
 	enum access_rc rc;
 
 	values_read(r, &v);
-	csam_app_who(r, &who);
+	who = app_actor(r);
 	registry_today(today);
 	if (web_form(r, "back") != NULL) {
 		rc = csam_check(csam_app_store(r), &who, v.enterprise, today, replace, &e);
@@ -391,7 +391,7 @@ done_get(struct web_req *r)
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
-	csam_app_who(r, &who);
+	who = app_actor(r);
 	rc = csam_submission(csam_app_store(r), &who, token, &done);
 	if (rc != ACCESS_OK)
 		return app_fail(r, rc);

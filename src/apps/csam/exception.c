@@ -116,7 +116,7 @@ form_post(struct web_req *r)
 	registry_today(today);
 	f.token = csam_app_form(r, "token");
 	f.today = today;
-	csam_app_who(r, &who);
+	who = app_actor(r);
 	rc = csam_exception_submit(csam_app_store(r), &who, &f, &err, &stopped, &out);
 	if (stopped)
 		return rc == ACCESS_ERROR ? -1 : stopped_page(r);

@@ -54,7 +54,8 @@ org_page(struct web_req *r, int status, int64_t id, const struct access_errors *
 	char today[11];
 	enum access_rc rc;
 
-	csam_app_who(r, &who);
+	who = app_actor(r);
+	who.org_id = id; /* the page's organisation (":id") */
 	registry_today(today);
 	rc = csam_org_view(csam_app_store(r), web_arena(r), &who, id, today, &v);
 	if (rc != ACCESS_OK)
@@ -139,7 +140,8 @@ cogap_add_post(struct web_req *r)
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
-	csam_app_who(r, &who);
+	who = app_actor(r);
+	who.org_id = id; /* the page's organisation (":id") */
 	/* This form asks the name: given, it must be the register's. */
 	rc = hierarchy_cogap_add(csam_app_store(r), &who, id, &(struct cogap_input){
 	    .niss = csam_app_form(r, "niss"), .last_name = last_name ? last_name : "",
@@ -162,7 +164,8 @@ cogap_remove_post(struct web_req *r)
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
-	csam_app_who(r, &who);
+	who = app_actor(r);
+	who.org_id = id; /* the page's organisation (":id") */
 	rc = hierarchy_cogap_remove(csam_app_store(r), &who, id, person, &err);
 	/* Not a co-GAP there: nothing to remove, as a missing page. */
 	if (rc != ACCESS_OK)

@@ -64,7 +64,7 @@ queue_get(struct web_req *r)
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
-	csam_app_who(r, &who);
+	who = app_actor(r);
 	f.status = pick(web_query(r, "statut"), statuses);
 	f.case_kind = pick(web_query(r, "cas"), cases);
 	f.older_than_days = age && strcmp(age, "7") == 0 ? 7 : age && strcmp(age, "30") == 0 ?
@@ -122,7 +122,7 @@ request_page(struct web_req *r, int status, const char *notice_msgid, const char
 	size_t n = 0;
 	enum access_rc rc;
 
-	csam_app_who(r, &who);
+	who = app_actor(r);
 	rc = csam_request(csam_app_store(r), web_arena(r), &who, ref, &x, &d, &n);
 	if (rc != ACCESS_OK)
 		return app_fail(r, rc);
@@ -270,7 +270,7 @@ paper_post(struct web_req *r)
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
-	csam_app_who(r, &who);
+	who = app_actor(r);
 	rc = csam_paper_received(csam_app_store(r), &who, web_param(r, "ref"), &why);
 	return answer(r, rc, why, "paper");
 }
@@ -285,7 +285,7 @@ approve_post(struct web_req *r)
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
-	csam_app_who(r, &who);
+	who = app_actor(r);
 	rc = csam_approve(csam_app_store(r), &who, web_param(r, "ref"), csam_app_cfg.four_eyes,
 	    &out, &why);
 	return answer(r, rc, why, rc == ACCESS_OK && out.waiting ? "first" : "approved");
@@ -300,7 +300,7 @@ reject_post(struct web_req *r)
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
-	csam_app_who(r, &who);
+	who = app_actor(r);
 	rc = csam_reject(csam_app_store(r), &who, web_param(r, "ref"), csam_app_form(r, "reason"),
 	    &why);
 	return answer(r, rc, why, "rejected");
@@ -340,7 +340,7 @@ form_pdf_get(struct web_req *r)
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
-	csam_app_who(r, &who);
+	who = app_actor(r);
 	rc = csam_request(csam_app_store(r), web_arena(r), &who, web_param(r, "ref"), &x, &d, &n);
 	if (rc != ACCESS_OK)
 		return app_fail(r, rc);
@@ -361,7 +361,7 @@ letter_post(struct web_req *r)
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
-	csam_app_who(r, &who);
+	who = app_actor(r);
 	rc = csam_activation_letter(csam_app_store(r), &who, web_param(r, "ref"), &l);
 	if (rc == ACCESS_CONFLICT)
 		return request_page(r, 409, NULL, N_("Une lettre d'activation n'est produite que "

@@ -25,12 +25,7 @@ uman_enter(struct web_req *r, struct actor *who, struct uman_here *here)
 		web_error(r, 403);
 		return 0;
 	}
-	memset(who, 0, sizeof(*who));
-	who->person_id = s->person_id;
-	who->level = s->auth_level;
-	who->lang = web_lang(r);
-	who->source = web_client(r);
-	who->request_id = web_rid(r);
+	*who = app_actor(r);
 	if (org != NULL) {
 		here->org = web_id(org);
 		here->menu = UMAN_MENU_ORG;
