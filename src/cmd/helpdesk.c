@@ -62,6 +62,8 @@ cmd_helpdesk(int argc, char **argv)
 	struct store *s;
 	enum access_rc rc;
 	int npos, x;
+	/* The operator at the command line; "cli" is also the source of its events. */
+	const struct actor by = { .name = "cli", .lang = "fr", .source = "cli" };
 
 	x = cmd_config(argc, argv, usage, &c, pos, 2, &npos);
 	if (x != 0)
@@ -83,8 +85,8 @@ cmd_helpdesk(int argc, char **argv)
 	}
 	if (open_store(&c, &s) != 0)
 		return 2;
-	rc = strcmp(pos[0], "add") == 0 ? csam_helpdesk_grant(s, niss.digits, "cli") :
-	    csam_helpdesk_revoke(s, niss.digits, "cli");
+	rc = strcmp(pos[0], "add") == 0 ? csam_helpdesk_grant(s, &by, niss.digits) :
+	    csam_helpdesk_revoke(s, &by, niss.digits);
 	store_close(s);
 	switch (rc) {
 	case ACCESS_OK:

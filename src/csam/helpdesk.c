@@ -500,11 +500,12 @@ done:
 /* ---- the helpdesk role ---- */
 
 static int
-role_audit(struct store_tx *tx, const char *actor, int64_t person, const char *action)
+role_audit(struct store_tx *tx, const struct actor *by, int64_t person, const char *action)
 {
-	char object[32];
+	char object[32], actor[ACTOR_NAME_SIZE];
 	struct audit_event ev = {
-		.actor = actor, .actor_role = "operator", .object = object, .action = action,
+		.actor = actor_name(by, actor), .actor_role = "operator", .object = object,
+		.action = action, .request_id = by->request_id,
 	};
 
 	snprintf(object, sizeof(object), "person:%" PRId64, person);
@@ -512,16 +513,15 @@ role_audit(struct store_tx *tx, const char *actor, int64_t person, const char *a
 }
 
 enum access_rc
-csam_helpdesk_grant(struct store *s, const char *niss, const char *actor)
+csam_helpdesk_grant(struct store *s, const struct actor *by, const char *niss)
 {
-	struct actor who = { .lang = "fr", .source = actor };
 	struct store_tx *tx;
 	int64_t id = 0;
 	int rc;
 
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return ACCESS_ERROR;
-	rc = csam_person_ensure(tx, &who, niss, NULL, NULL, NULL, &id);
+	rc = csam_person_ensure(tx, by, niss, NULL, NULL, NULL, &id);
 	if (rc != 0) {
 		store_rollback(&tx);
 		return rc == 1 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
@@ -531,7 +531,7 @@ csam_helpdesk_grant(struct store *s, const char *niss, const char *actor)
 		store_rollback(&tx);
 		return rc == -2 ? ACCESS_CONFLICT : ACCESS_ERROR;
 	}
-	if (role_audit(tx, actor, id, "helpdesk.grant") != 0) {
+	if (role_audit(tx, by, id, "helpdesk.grant") != 0) {
 		store_rollback(&tx);
 		return ACCESS_ERROR;
 	}
@@ -539,7 +539,7 @@ csam_helpdesk_grant(struct store *s, const char *niss, const char *actor)
 }
 
 enum access_rc
-csam_helpdesk_revoke(struct store *s, const char *niss, const char *actor)
+csam_helpdesk_revoke(struct store *s, const struct actor *by, const char *niss)
 {
 	struct csam_person p;
 	struct store_tx *tx;
@@ -550,7 +550,7 @@ csam_helpdesk_revoke(struct store *s, const char *niss, const char *actor)
 	rc = csam_person_by_niss(tx, niss, &p);
 	if (rc == 0)
 		rc = store_exec(tx, SQL_CSAM_HELPDESK_REMOVE, "i", p.id) == 1 ? 0 : 1;
-	if (rc != 0 || role_audit(tx, actor, p.id, "helpdesk.revoke") != 0) {
+	if (rc != 0 || role_audit(tx, by, p.id, "helpdesk.revoke") != 0) {
 		store_rollback(&tx);
 		return rc == 1 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
 	}

@@ -109,11 +109,11 @@ enum access_rc csam_activation_letter(struct store *s, const struct actor *who,
 /* ---- the helpdesk role (command line) ---- */
 
 /* Gives the helpdesk role to the person with niss (11 digits), created from the persons
- * register when not yet known. actor names who did it in the audit ("cli").
+ * register when not yet known, audited as done by by (the CLI: name "cli").
  * Returns ACCESS_OK, ACCESS_CONFLICT (already), ACCESS_NOT_FOUND or ACCESS_ERROR. */
-enum access_rc csam_helpdesk_grant(struct store *s, const char *niss, const char *actor);
+enum access_rc csam_helpdesk_grant(struct store *s, const struct actor *by, const char *niss);
 /* Takes the role away. Returns ACCESS_OK, ACCESS_NOT_FOUND or ACCESS_ERROR. */
-enum access_rc csam_helpdesk_revoke(struct store *s, const char *niss, const char *actor);
+enum access_rc csam_helpdesk_revoke(struct store *s, const struct actor *by, const char *niss);
 
 struct csam_operator {
 	int64_t person_id;

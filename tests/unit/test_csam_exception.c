@@ -30,6 +30,8 @@
 #define NISS_H2 "80010100206"
 #define NISS_X "82020200621"  /* no helpdesk role */
 #define NISS_GAP "91090900550"
+/* The operator at the command line (portier helpdesk add/remove). */
+static const struct actor CLI = { .name = "cli", .lang = "fr", .source = "cli" };
 
 static const char fixture_sql[] =
     "INSERT INTO kbo_enterprise(enterprise_number, status, juridical_situation, "
@@ -279,13 +281,13 @@ test_helpdesk_role(void **state)
 	struct csam_operator *ops;
 
 	(void)state;
-	assert_int_equal(csam_helpdesk_grant(F.fx.s, NISS_H1, "cli"), ACCESS_OK);
-	assert_int_equal(csam_helpdesk_grant(F.fx.s, NISS_H1, "cli"), ACCESS_CONFLICT);
-	assert_int_equal(csam_helpdesk_grant(F.fx.s, NISS_H2, "cli"), ACCESS_OK);
-	assert_int_equal(csam_helpdesk_grant(F.fx.s, "85073003328", "cli"), ACCESS_NOT_FOUND);
-	assert_int_equal(csam_helpdesk_grant(F.fx.s, NISS_X, "cli"), ACCESS_OK);
-	assert_int_equal(csam_helpdesk_revoke(F.fx.s, NISS_X, "cli"), ACCESS_OK);
-	assert_int_equal(csam_helpdesk_revoke(F.fx.s, NISS_X, "cli"), ACCESS_NOT_FOUND);
+	assert_int_equal(csam_helpdesk_grant(F.fx.s, &CLI, NISS_H1), ACCESS_OK);
+	assert_int_equal(csam_helpdesk_grant(F.fx.s, &CLI, NISS_H1), ACCESS_CONFLICT);
+	assert_int_equal(csam_helpdesk_grant(F.fx.s, &CLI, NISS_H2), ACCESS_OK);
+	assert_int_equal(csam_helpdesk_grant(F.fx.s, &CLI, "85073003328"), ACCESS_NOT_FOUND);
+	assert_int_equal(csam_helpdesk_grant(F.fx.s, &CLI, NISS_X), ACCESS_OK);
+	assert_int_equal(csam_helpdesk_revoke(F.fx.s, &CLI, NISS_X), ACCESS_OK);
+	assert_int_equal(csam_helpdesk_revoke(F.fx.s, &CLI, NISS_X), ACCESS_NOT_FOUND);
 	assert_int_equal(csam_helpdesk_list(F.fx.s, a, &ops), 2);
 	assert_string_equal(ops[0].last_name, "Hotel");
 	F.h1 = ops[0].person_id;
@@ -474,7 +476,7 @@ test_own_request(void **state)
 	assert_int_equal(why, CSAM_REFUSAL_OWN);
 	assert_int_equal(count("SELECT count(*) FROM organisation"), orgs);
 	/* Xavier, a third operator, completes it. */
-	assert_int_equal(csam_helpdesk_grant(F.fx.s, NISS_X, "cli"), ACCESS_OK);
+	assert_int_equal(csam_helpdesk_grant(F.fx.s, &CLI, NISS_X), ACCESS_OK);
 	assert_int_equal(csam_approve(F.fx.s, &x, mine.reference, true, &ap, &why), ACCESS_OK);
 	assert_false(ap.waiting);
 	assert_int_equal(count("SELECT count(*) FROM organisation"), orgs + 1);
@@ -495,7 +497,7 @@ test_own_request(void **state)
 	    ACCESS_REFUSED);
 	assert_int_equal(csam_reject(F.fx.s, &h1, names_h2.reference, "Pas de signature.",
 	    &why), ACCESS_OK);
-	assert_int_equal(csam_helpdesk_revoke(F.fx.s, NISS_X, "cli"), ACCESS_OK);
+	assert_int_equal(csam_helpdesk_revoke(F.fx.s, &CLI, NISS_X), ACCESS_OK);
 }
 
 static const char *
