@@ -17,6 +17,8 @@ app_actor(struct web_req *r)
 	if (s != NULL && s->person_id != 0) {
 		a.person_id = s->person_id;
 		a.level = s->auth_level;
+	} else {
+		a.name = "anonymous";   /* a visitor not logged in, as the audit names them */
 	}
 	return a;
 }

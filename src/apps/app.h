@@ -41,8 +41,8 @@ int uman_routes(struct web_server *s);
 /* Decorates every page: side menu, person's name. */
 void app_page_hook(struct web_req *r, struct tmpl_ctx *ctx);
 
-/* Who acts in request r, for the services: the session's person and level (0 for an
- * anonymous visitor), the path's organisation (":org") and quality (":q"), the request
+/* Who acts in request r, for the services: the session's person and level (0 and the
+ * name "anonymous" for a visitor not logged in), the path's organisation (":org") and quality (":q"), the request
  * id, the client's address and the page's language. Strings belong to r. */
 struct actor app_actor(struct web_req *r);
 

@@ -171,17 +171,13 @@ int
 csam_audit(struct store_tx *tx, const struct actor *who, const char *role, const char *org,
     const char *action, const char *object, const char *details)
 {
-	char actor[24];
+	char actor[ACTOR_NAME_SIZE];
 	struct audit_event ev = {
-		.actor = actor, .actor_role = role, .org = org, .object = object,
+		.actor = actor_name(who, actor), .actor_role = role, .org = org, .object = object,
 		.action = action, .details = details, .source = who->source,
 		.request_id = who->request_id,
 	};
 
-	if (who->person_id > 0)
-		snprintf(actor, sizeof(actor), "%" PRId64, who->person_id);
-	else
-		snprintf(actor, sizeof(actor), "anonymous");
 	return audit_append(tx, &ev);
 }
 

@@ -82,6 +82,8 @@ describe('exception procedure and helpdesk (guide §2.2.2)', () => {
     assert.equal(rows(srv, 'SELECT count(*) AS n FROM exception_request')[0].n, 0);
     const ev = auditEvents(srv, ['exception.refused']);
     assert.deepEqual(ev.map((e) => e.details.reason), ['eid', 'domicile_be', 'domicile_be']);
+    // A visitor not logged in, as the one builder of the actor names them.
+    assert.deepEqual(ev.map((e) => [e.actor, e.source]), Array(3).fill(['anonymous', '127.0.0.1']));
   });
 
   it('field errors next to the fields, what was typed kept', async () => {

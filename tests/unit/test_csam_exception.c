@@ -85,7 +85,9 @@ group_teardown(void **state)
 static struct actor
 anonymous(void)
 {
-	struct actor w = { .lang = "fr", .source = "127.0.0.1", .request_id = "00" };
+	/* As app_actor builds a visitor not logged in. */
+	struct actor w = { .name = "anonymous", .lang = "fr", .source = "127.0.0.1",
+	    .request_id = "00" };
 
 	return w;
 }
