@@ -182,9 +182,9 @@ main(int argc, char **argv)
 	snprintf(gap.first_name, sizeof(gap.first_name), "Claire");
 	snprintf(gap.language, sizeof(gap.language), "fr");
 	password_cfg_init(&pw, 2, 19456);   /* the server's default costs */
-	if (person_create(s, &gap, "system", NULL) != 0 ||
-	    person_set_password(s, &pw, gap.id, "claire.dubois", "Demo-portier-2026", NULL,
-	    &rc) != PASSWORD_OK) {
+	if (person_create(s, &(struct actor){ .name = "system" }, &gap) != 0 ||
+	    person_set_password(s, &pw, &(struct actor){ .person_id = gap.id }, gap.id,
+	    "claire.dubois", "Demo-portier-2026", &rc) != PASSWORD_OK) {
 		fprintf(stderr, "uman: cannot create the GAP\n");
 		return 1;
 	}

@@ -109,17 +109,15 @@ done:
 }
 
 int
-account_record_capacity(struct store *s, int64_t person, const char *capacity,
-    const char *source, const char *request_id)
+account_record_capacity(struct store *s, const struct actor *by, const char *capacity)
 {
-	char actor[24], details[64];
+	char actor[ACTOR_NAME_SIZE], details[64];
 	struct audit_event ev = {
-		.actor = actor, .actor_role = "person", .action = "session.capacity",
-		.details = details, .source = source, .request_id = request_id,
+		.actor = actor_name(by, actor), .actor_role = "person", .action = "session.capacity",
+		.details = details, .source = by->source, .request_id = by->request_id,
 	};
 	struct store_tx *tx;
 
-	snprintf(actor, sizeof(actor), "%" PRId64, person);
 	if (json_text(details, sizeof(details), "{s:s}", "capacity", capacity) != 0 ||
 	    store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;

@@ -83,15 +83,15 @@ code_hash(const char norm[17], unsigned char out[32])
 }
 
 int
-activation_issue(struct store *s, int64_t person, const char *actor, const char *actor_role,
-    const char *request_id, char code[ACTIVATION_CODE_MAX], int64_t *expires_at)
+activation_issue(struct store *s, const struct actor *by, int64_t person,
+    char code[ACTIVATION_CODE_MAX], int64_t *expires_at)
 {
-	char norm[CODE_LEN + 1], object[32];
+	char norm[CODE_LEN + 1], object[32], actor[ACTOR_NAME_SIZE];
 	unsigned char h[32];
 	int64_t now = clock_time(), exp = now + (int64_t)ACTIVATION_DAYS * 86400;
 	struct audit_event ev = {
-		.actor = actor, .actor_role = actor_role, .action = "activation.issue",
-		.object = object, .request_id = request_id,
+		.actor = actor_name(by, actor), .actor_role = by->role, .action = "activation.issue",
+		.object = object, .source = by->source, .request_id = by->request_id,
 	};
 	struct store_tx *tx;
 	struct person who;
@@ -113,7 +113,7 @@ activation_issue(struct store *s, int64_t person, const char *actor, const char 
 	}
 	if (store_exec(tx, SQL_FACTOR_ACTIVATION_REVOKE_OPEN, "ii", person, now) < 0 ||
 	    store_exec(tx, SQL_FACTOR_ACTIVATION_INSERT, "ibtii", person, h, sizeof(h),
-	    actor ? actor : "system", now, exp) != 1 ||
+	    actor, now, exp) != 1 ||
 	    audit_append(tx, &ev) != 0)
 		goto fail_tx;
 	if (store_commit(&tx) != 0)

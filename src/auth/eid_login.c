@@ -117,14 +117,14 @@ fail:
 }
 
 int
-eid_login_refused(struct store *s, enum eid_status st, const struct eid_identity *id,
-    const char *via, const char *source, const char *request_id)
+eid_login_refused(struct store *s, const struct actor *by, enum eid_status st,
+    const struct eid_identity *id, const char *via)
 {
 	struct store_tx *tx;
 	char *det = details(id, via, eid_status_reason(st));
 	struct audit_event ev = {
 		.actor_role = "person", .action = "login.eid.failure", .object = "door:eid",
-		.details = det, .source = source, .request_id = request_id,
+		.details = det, .source = by->source, .request_id = by->request_id,
 	};
 	int rc = -1;
 

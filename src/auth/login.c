@@ -323,17 +323,15 @@ login_password(struct store *s, struct login_attempt *a)
 }
 
 int
-login_record_logout(struct store *s, int64_t person_id, const char *source,
-    const char *request_id)
+login_record_logout(struct store *s, const struct actor *by)
 {
 	struct store_tx *tx;
-	char actor[24];
+	char actor[ACTOR_NAME_SIZE];
 	struct audit_event ev = {
-		.actor = actor, .actor_role = "person", .action = "logout",
-		.source = source, .request_id = request_id,
+		.actor = actor_name(by, actor), .actor_role = "person", .action = "logout",
+		.source = by->source, .request_id = by->request_id,
 	};
 
-	snprintf(actor, sizeof(actor), "%" PRId64, person_id);
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
 	if (audit_append(tx, &ev) != 0) {

@@ -144,13 +144,14 @@ person_get(struct store *s, int64_t id, struct person *out)
 }
 
 int
-person_create(struct store *s, struct person *p, const char *actor, const char *request_id)
+person_create(struct store *s, const struct actor *by, struct person *p)
 {
 	struct store_tx *tx;
-	char object[32];
+	char object[32], actor[ACTOR_NAME_SIZE];
 	struct audit_event ev = {
-		.actor = actor, .actor_role = "system", .action = "person.create",
-		.object = object, .request_id = request_id,
+		.actor = actor_name(by, actor), .actor_role = by->role ? by->role : "system",
+		.action = "person.create", .object = object, .source = by->source,
+		.request_id = by->request_id,
 	};
 	int rc;
 
@@ -172,15 +173,16 @@ person_create(struct store *s, struct person *p, const char *actor, const char *
 }
 
 enum password_problem
-person_set_password(struct store *s, const struct password_cfg *cfg, int64_t person_id,
-    const char *username, const char *password, const char *request_id, int *rc)
+person_set_password(struct store *s, const struct password_cfg *cfg, const struct actor *by,
+    int64_t person_id, const char *username, const char *password, int *rc)
 {
 	enum password_problem p = password_check(cfg, password, username);
 	struct store_tx *tx;
-	char hash[256], actor[24], object[32];
+	char hash[256], actor[ACTOR_NAME_SIZE], object[32];
 	struct audit_event ev = {
-		.actor = actor, .actor_role = "person", .action = "password.set",
-		.object = object, .request_id = request_id,
+		.actor = actor_name(by, actor), .actor_role = by->role ? by->role : "person",
+		.action = "password.set", .object = object, .source = by->source,
+		.request_id = by->request_id,
 	};
 	int x;
 
@@ -191,7 +193,6 @@ person_set_password(struct store *s, const struct password_cfg *cfg, int64_t per
 		*rc = -1;
 		return PASSWORD_OK;
 	}
-	snprintf(actor, sizeof(actor), "%" PRId64, person_id);
 	snprintf(object, sizeof(object), "person:%" PRId64, person_id);
 	if (store_begin(s, STORE_WRITE, &tx) != 0) {
 		*rc = -1;

@@ -8,6 +8,7 @@
 
 #include "auth/password.h"
 #include "base/utf8.h"
+#include "policy/actor.h"
 #include "store/store.h"
 
 struct person {
@@ -51,13 +52,14 @@ int person_set_contact(struct store_tx *tx, int64_t id, const char *email,
 /* Reads person id into out. Returns 0, 1 (no such person) or -1 (also when a stored
  * text does not fit out: never cut). */
 int person_get(struct store *s, int64_t id, struct person *out);
-/* Creates a person (id set in p) and audits it as done by actor. Returns 0, -2 (NISS
+/* Creates a person (id set in p) and audits it as done by by. Returns 0, -2 (NISS
  * already known) or -1. */
-int person_create(struct store *s, struct person *p, const char *actor, const char *request_id);
-/* Sets the access codes of a person after the policy check: PASSWORD_OK and 0, or the
- * problem; *rc receives -2 when the user name is taken, -1 on store errors, else 0. */
+int person_create(struct store *s, const struct actor *by, struct person *p);
+/* Sets the access codes of person_id, audited as done by by, after the policy check of
+ * cfg: PASSWORD_OK and 0, or the problem; *rc receives -2 when the user name is taken, -1
+ * on store errors, else 0. */
 enum password_problem person_set_password(struct store *s, const struct password_cfg *cfg,
-    int64_t person_id, const char *username, const char *password, const char *request_id,
+    const struct actor *by, int64_t person_id, const char *username, const char *password,
     int *rc);
 
 #endif

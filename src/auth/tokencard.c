@@ -88,7 +88,6 @@ tokencard_issue(struct store *s, const struct password_cfg *cfg, const struct ac
     struct tokencard_print *out)
 {
 	int64_t person = by->person_id;
-	const char *source = by->source, *request_id = by->request_id;
 	unsigned char seed[TOKENCARD_SEED_BYTES];
 	char hash_buf[TOKENCARD_CODES][HASH_MAX];
 	struct store_tx *tx = NULL;
@@ -116,7 +115,7 @@ tokencard_issue(struct store *s, const struct password_cfg *cfg, const struct ac
 		if (store_exec(tx, SQL_FACTOR_CARD_CODE_INSERT, "iit", out->card_id,
 		    (int64_t)(i + 1), hash_buf[i]) != 1)
 			goto done;
-	if (factors_audit(tx, person, "token.issue", "ok", source, request_id) != 0)
+	if (factors_audit(tx, by, "token.issue", "ok") != 0)
 		goto done;
 	rc = store_commit(&tx);
 	tx = NULL;
@@ -179,7 +178,6 @@ enum tokencard_result
 tokencard_activate(struct store *s, const struct actor *by, const char *code, int64_t now)
 {
 	int64_t person = by->person_id;
-	const char *source = by->source, *request_id = by->request_id;
 	unsigned char seed[TOKENCARD_SEED_BYTES];
 	struct tokencard_print p;
 	struct store_tx *tx;
@@ -200,8 +198,8 @@ tokencard_activate(struct store *s, const struct actor *by, const char *code, in
 		    sodium_memcmp(code, p.codes[p.confirm_position - 1], TOKENCARD_DIGITS) == 0;
 	}
 	if (!ok) {
-		if (factors_audit(tx, person, "token.activate.failure", rc == 1 ? "no card waiting" :
-		    "wrong code", source, request_id) != 0)
+		if (factors_audit(tx, by, "token.activate.failure", rc == 1 ? "no card waiting" :
+		    "wrong code") != 0)
 			goto done;
 		res = store_commit(&tx) != 0 ? TOKENCARD_ERROR : rc == 1 ? TOKENCARD_NONE :
 		    TOKENCARD_WRONG;
@@ -210,7 +208,7 @@ tokencard_activate(struct store *s, const struct actor *by, const char *code, in
 	}
 	if (store_exec(tx, SQL_FACTOR_CARD_REVOKE_ACTIVE, "ii", person, now) < 0 ||
 	    store_exec(tx, SQL_FACTOR_CARD_ACTIVATE, "ii", p.card_id, now) != 1 ||
-	    factors_audit(tx, person, "token.activate", "ok", source, request_id) != 0)
+	    factors_audit(tx, by, "token.activate", "ok") != 0)
 		goto done;
 	res = store_commit(&tx) == 0 ? TOKENCARD_OK : TOKENCARD_ERROR;
 	tx = NULL;
@@ -225,14 +223,13 @@ int
 tokencard_revoke(struct store *s, const struct actor *by, int64_t now)
 {
 	int64_t person = by->person_id;
-	const char *source = by->source, *request_id = by->request_id;
 	struct store_tx *tx;
 	int n;
 
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
 	n = store_exec(tx, SQL_FACTOR_CARD_REVOKE_ALL, "ii", person, now);
-	return factors_removed(&tx, person, n, "token.revoke", source, request_id);
+	return factors_removed(&tx, by, n, "token.revoke");
 }
 
 /* Compares code with the hash of position on person's active card card_id (slow, reads
@@ -279,11 +276,10 @@ use_code_tx(struct store_tx *tx, int64_t card_id, int position, int64_t now)
 }
 
 enum tokencard_result
-tokencard_use(struct store *s, const struct password_cfg *cfg, int64_t person,
-    int64_t card_id, int position, const char *code, const char *source,
-    const char *request_id)
+tokencard_use(struct store *s, const struct password_cfg *cfg, const struct actor *by,
+    int64_t card_id, int position, const char *code)
 {
-	enum tokencard_result res = verify_code(s, cfg, person, card_id, position, code);
+	enum tokencard_result res = verify_code(s, cfg, by->person_id, card_id, position, code);
 	struct store_tx *tx;
 
 	if (res == TOKENCARD_ERROR || store_begin(s, STORE_WRITE, &tx) != 0)
@@ -291,9 +287,8 @@ tokencard_use(struct store *s, const struct password_cfg *cfg, int64_t person,
 	if (res == TOKENCARD_OK)
 		res = use_code_tx(tx, card_id, position, (int64_t)time(NULL));
 	if (res == TOKENCARD_ERROR ||
-	    factors_audit(tx, person, res == TOKENCARD_OK ? "token.use" : "token.use.failure",
-	    res == TOKENCARD_OK ? "ok" : res == TOKENCARD_USED ? "used code" : "wrong code",
-	    source, request_id) != 0) {
+	    factors_audit(tx, by, res == TOKENCARD_OK ? "token.use" : "token.use.failure",
+	    res == TOKENCARD_OK ? "ok" : res == TOKENCARD_USED ? "used code" : "wrong code") != 0) {
 		store_rollback(&tx);
 		return TOKENCARD_ERROR;
 	}

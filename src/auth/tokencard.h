@@ -62,11 +62,11 @@ enum tokencard_result tokencard_activate(struct store *s, const struct actor *by
     const char *code, int64_t now);
 /* Revokes person's cards. Returns 0, 1 when there was none, -1 on error. */
 int tokencard_revoke(struct store *s, const struct actor *by, int64_t now);
-/* Verifies the code at position of card card_id (active) and marks it used, audited as
- * done by person. Slow (one Argon2id; cfg's costs when there is nothing to compare). */
+/* Verifies the code at position of card card_id (active) of the person acting and marks it
+ * used, audited as done by them. Slow (one Argon2id; cfg's costs when there is nothing to
+ * compare). */
 enum tokencard_result tokencard_use(struct store *s, const struct password_cfg *cfg,
-    int64_t person, int64_t card_id, int position, const char *code, const char *source,
-    const char *request_id);
+    const struct actor *by, int64_t card_id, int position, const char *code);
 
 /* The door "Avec votre token", first step: user name + password (throttled and audited as
  * door "token"). On LOGIN_OK, token and *position hold the challenge to show ("Code n° 17"),

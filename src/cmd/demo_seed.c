@@ -189,8 +189,10 @@ people_seed(struct store *s, const struct password_cfg *pw)
 		snprintf(p.first_name, sizeof(p.first_name), "%s", d->first);
 		snprintf(p.language, sizeof(p.language), "%s", d->lang);
 		snprintf(p.email, sizeof(p.email), "%s", d->email);
-		if (person_create(s, &p, "system", NULL) != 0 ||
-		    person_set_password(s, pw, p.id, d->username, d->password, NULL, &rc) != PASSWORD_OK ||
+		/* Each person of the demo sets their own access codes, as on the activation page. */
+		if (person_create(s, &(struct actor){ .name = "system" }, &p) != 0 ||
+		    person_set_password(s, pw, &(struct actor){ .person_id = p.id }, p.id,
+		    d->username, d->password, &rc) != PASSWORD_OK ||
 		    rc != 0) {
 			fprintf(stderr, "portier: demo: cannot create %s\n", d->username);
 			return -1;

@@ -85,7 +85,9 @@ set_password(struct store *s, const struct password_cfg *cfg, int64_t person,
 	enum password_problem p;
 	int rc = 0;
 
-	p = person_set_password(s, cfg, person, username, pw, NULL, &rc);
+	/* Set by the operator, as the creation is: audited as cli/operator. */
+	p = person_set_password(s, cfg, &(struct actor){ .name = "cli", .role = "operator",
+	    .source = "cli" }, person, username, pw, &rc);
 	if (p != PASSWORD_OK) {
 		fprintf(stderr, "portier: the password does not follow the policy: %s\n",
 		    password_problem_msgid(p));

@@ -134,7 +134,8 @@ setup(void **state)
 		assert_int_equal(org_add_cogap(tx, F->org, P_COGAP, &by), 0);
 		assert_int_equal(store_commit(&tx), 0);
 	}
-	assert_int_equal(csam_helpdesk_grant(F->fx.s, NISS_HELPDESK, "test"), CSAM_OK);
+	assert_int_equal(csam_helpdesk_grant(F->fx.s, &(struct actor){ .name = "test" },
+	    NISS_HELPDESK), ACCESS_OK);
 	*state = F;
 	return 0;
 }
@@ -451,8 +452,8 @@ activation_bad_input(void **state)
 		};
 		char cerr[256];
 
-		assert_int_equal(catalogue_add_application(F->fx.s, &dimona, NULL, cerr,
-		    sizeof(cerr)), 0);
+		assert_int_equal(catalogue_add_application(F->fx.s,
+		    &(struct actor){ .name = "system" }, &dimona, cerr, sizeof(cerr)), 0);
 		events++;    /* the catalogue's addition is audited; the refusals write nothing */
 	}
 	{
@@ -1311,22 +1312,22 @@ catalogue_additions(void **state)
 	int n = 0;
 
 	(void)state;
-	assert_int_equal(catalogue_add_quality(F->fx.s, &q, NULL, err, sizeof(err)), 0);
-	assert_int_equal(catalogue_add_quality(F->fx.s, &q, NULL, err, sizeof(err)), -2);
+	assert_int_equal(catalogue_add_quality(F->fx.s, &(struct actor){ 0 }, &q, err, sizeof(err)), 0);
+	assert_int_equal(catalogue_add_quality(F->fx.s, &(struct actor){ 0 }, &q, err, sizeof(err)), -2);
 	q.code = "bad code";
-	assert_int_equal(catalogue_add_quality(F->fx.s, &q, NULL, err, sizeof(err)), -3);
-	assert_int_equal(catalogue_add_application(F->fx.s, &ap, NULL, err, sizeof(err)), 0);
+	assert_int_equal(catalogue_add_quality(F->fx.s, &(struct actor){ 0 }, &q, err, sizeof(err)), -3);
+	assert_int_equal(catalogue_add_application(F->fx.s, &(struct actor){ 0 }, &ap, err, sizeof(err)), 0);
 	ap.code = "OTHER";
 	ap.quality = "nope";
-	assert_int_equal(catalogue_add_application(F->fx.s, &ap, NULL, err, sizeof(err)), -3);
+	assert_int_equal(catalogue_add_application(F->fx.s, &(struct actor){ 0 }, &ap, err, sizeof(err)), -3);
 	ap.quality = "pharmacy";
 	ap.names[1] = "";
-	assert_int_equal(catalogue_add_application(F->fx.s, &ap, NULL, err, sizeof(err)), -3);
+	assert_int_equal(catalogue_add_application(F->fx.s, &(struct actor){ 0 }, &ap, err, sizeof(err)), -3);
 	/* Names are texts (VALUE_TEXT): not only spaces, no DEL. */
 	ap.names[1] = "   ";
-	assert_int_equal(catalogue_add_application(F->fx.s, &ap, NULL, err, sizeof(err)), -3);
+	assert_int_equal(catalogue_add_application(F->fx.s, &(struct actor){ 0 }, &ap, err, sizeof(err)), -3);
 	ap.names[1] = "Portaal\x7f";
-	assert_int_equal(catalogue_add_application(F->fx.s, &ap, NULL, err, sizeof(err)), -3);
+	assert_int_equal(catalogue_add_application(F->fx.s, &(struct actor){ 0 }, &ap, err, sizeof(err)), -3);
 	assert_int_equal(catalogue_each(F->fx.s, "nl", count_rows, &n), 0);
 	assert_int_equal(n, 10);
 	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action LIKE 'catalogue.%'"),

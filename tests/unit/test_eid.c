@@ -727,9 +727,10 @@ test_login_service(void **state)
 	assert_int_equal(a.person_id, first);
 	assert_int_equal(count_events(s), before + 3);
 	assert_int_equal(check(v, dir, "revoked", &id), EID_REVOKED);
-	assert_int_equal(eid_login_refused(s, EID_REVOKED, &id, "tls", "127.0.0.1", "r2"), 0);
-	assert_int_equal(eid_login_refused(s, EID_PROXY_UNTRUSTED, NULL, "proxy", "10.0.0.9",
-	    "r3"), 0);
+	assert_int_equal(eid_login_refused(s, &(struct actor){ .source = "127.0.0.1", .request_id = "r2" },
+	    EID_REVOKED, &id, "tls"), 0);
+	assert_int_equal(eid_login_refused(s, &(struct actor){ .source = "10.0.0.9", .request_id = "r3" },
+	    EID_PROXY_UNTRUSTED, NULL, "proxy"), 0);
 	assert_int_equal(count_events(s), before + 5);
 	store_close(s);
 	eid_verifier_free(v);

@@ -145,7 +145,7 @@ set_contact_and_create_refusals(void **state)
 
 	assert_int_equal(ensure(f->s, &seed, &id, &created), 0);
 	/* person_create keeps refusing a NISS already known. */
-	assert_int_equal(person_create(f->s, &p, "test", "r1"), -2);
+	assert_int_equal(person_create(f->s, &(struct actor){ .name = "test", .request_id = "r1" }, &p), -2);
 	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
 	assert_int_equal(person_set_contact(tx, id, "a@example.be", "en"), 0);
 	assert_int_equal(person_set_contact(tx, id + 100, "a@example.be", "en"), 1);

@@ -85,10 +85,11 @@ refuse(struct web_req *r, enum eid_status st, const struct eid_identity *id, con
     const char *next)
 {
 	struct app *app = web_app(r);
+	struct actor by = app_actor(r);
 
 	log_info(web_rid(r), "eid: login refused via %s: %s%s%s", via, eid_status_reason(st),
 	    id && id->detail[0] ? ": " : "", id ? id->detail : "");
-	if (eid_login_refused(app->store, st, id, via, web_client(r), web_rid(r)) != 0)
+	if (eid_login_refused(app->store, &by, st, id, via) != 0)
 		log_err(web_rid(r), "eid: audit event not written");
 	return eid_page(r, st == EID_ERROR ? 500 : st == EID_NOT_CONFIGURED ? 503 : 403,
 	    eid_status_msgid(st), next);
@@ -100,10 +101,7 @@ static int
 eid_accept(struct web_req *r, const struct eid_identity *id, const char *via, const char *next)
 {
 	struct app *app = web_app(r);
-	struct eid_login a = {
-		.id = id, .via = via,
-		.by = { .lang = web_lang(r), .source = web_client(r), .request_id = web_rid(r) },
-	};
+	struct eid_login a = { .id = id, .via = via, .by = app_actor(r) };
 
 	if (eid_login(app->store, &a) != 0) {
 		log_err(web_rid(r), "eid: cannot record the login");

@@ -88,8 +88,8 @@ run_change(void *arg)
 	struct pw_job *j = arg;
 
 	if (j->first) {
-		j->problem = person_set_password(j->store, j->c.pwcfg, j->c.by.person_id, j->username, j->fresh,
-		    j->c.by.request_id, &j->set_rc);
+		j->problem = person_set_password(j->store, j->c.pwcfg, &j->c.by, j->c.by.person_id,
+		    j->username, j->fresh, &j->set_rc);
 		return;
 	}
 	j->res = account_change_password(j->store, &j->c);
@@ -211,14 +211,10 @@ pw_post(struct web_req *r)
 	else
 		memcpy(j->current, cur, strlen(cur) + 1);
 	memcpy(j->fresh, fresh, strlen(fresh) + 1);
-	j->c.by.person_id = web_session(r)->person_id;
-	j->c.by.level = web_session(r)->auth_level;
-	j->c.by.lang = web_lang(r);
+	j->c.by = app_actor(r);
 	j->c.pwcfg = app->password;
 	j->c.current = j->current;
 	j->c.fresh = j->fresh;
-	j->c.by.source = web_client(r);
-	j->c.by.request_id = web_rid(r);
 	return web_defer(r, run_change, j, change_done);
 }
 
