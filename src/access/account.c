@@ -256,19 +256,21 @@ struct person_row {
 static int
 person_by_niss(struct store_tx *tx, const char *niss, struct person_row *out)
 {
+	struct arena *a = arena_new(16 * 1024);
 	struct person p;
-	int rc = person_find_niss(tx, niss, &p);
+	int rc = a != NULL ? person_find_niss(tx, a, niss, &p) : -1;
 
-	if (rc != 0)
-		return rc;
-	out->id = p.id;
-	if (copy(out->niss, sizeof(out->niss), p.niss) != 0 ||
-	    copy(out->last_name, sizeof(out->last_name), p.last_name) != 0 ||
-	    copy(out->first_name, sizeof(out->first_name), p.first_name) != 0 ||
-	    copy(out->language, sizeof(out->language), p.language) != 0 ||
-	    copy(out->email, sizeof(out->email), p.email) != 0)
-		return -1;
-	return 0;
+	if (rc == 0) {
+		out->id = p.id;
+		if (copy(out->niss, sizeof(out->niss), p.niss) != 0 ||
+		    copy(out->last_name, sizeof(out->last_name), p.last_name) != 0 ||
+		    copy(out->first_name, sizeof(out->first_name), p.first_name) != 0 ||
+		    copy(out->language, sizeof(out->language), p.language) != 0 ||
+		    copy(out->email, sizeof(out->email), p.email) != 0)
+			rc = -1;
+	}
+	arena_free(a);
+	return rc;
 }
 
 /* Reads the current row of SQL_ACCESS_ACCOUNT_GET / _OF_PERSON into v: 0, or -1 when a

@@ -241,42 +241,38 @@ static const struct value_field cogap_fields[] = {
 	  N_("Le nom ne peut compter plus de 100 caractères, sans caractère de contrôle ni < ou >.") },
 };
 
-/* The names the person of a NISS carries: the persons register's, else portier's record
- * (person is known then). Returns 0, or -1. */
+/* The names the person of a NISS carries (texts in a): the persons register's, else
+ * portier's record (person is known then). Returns 0, or -1. */
 static int
-cogap_names(struct store_tx *tx, const char *digits, int64_t person, struct person *out)
+cogap_names(struct store_tx *tx, struct arena *a, const char *digits, int64_t person,
+    struct person *out)
 {
-	struct arena *a = arena_new(16 * 1024);
 	struct reg_person rp;
-	int r, rc = -1;
+	int r;
 
-	if (a == NULL || person_read(tx, person, out) != 0)
-		goto done;
+	if (a == NULL || person_read(tx, a, person, out) != 0)
+		return -1;
 	r = registry_person(tx, a, digits, &rp);
 	if (r < 0)
-		goto done;
+		return -1;
 	if (r == 0 && rp.last_name != NULL && rp.last_name[0] != '\0') {
-		snprintf(out->last_name, sizeof(out->last_name), "%s", rp.last_name);
-		snprintf(out->first_name, sizeof(out->first_name), "%s",
-		    rp.first_names != NULL ? rp.first_names : "");
+		out->last_name = rp.last_name;
+		out->first_name = rp.first_names != NULL ? rp.first_names : "";
 	}
-	rc = 0;
-done:
-	arena_free(a);
-	return rc;
+	return 0;
 }
 
 /* The mail to the new co-GAP: organisation name, its number, the co-GAP's and the GAP's
  * names. */
 static int
-cogap_mail(struct store_tx *tx, const struct actor *who, const struct org *o,
+cogap_mail(struct store_tx *tx, struct arena *a, const struct actor *who, const struct org *o,
     const struct person *cogap, const char *email)
 {
 	char number[sizeof(o->foreign_reg)], name[2 * PERSON_NAME_SIZE], gap[2 * PERSON_NAME_SIZE];
 	const char *args[4] = { o->name, number, name, gap };
 	struct person me;
 
-	if (person_read(tx, who->person_id, &me) != 0)
+	if (person_read(tx, a, who->person_id, &me) != 0)
 		return -1;
 	if (o->enterprise[0])
 		be_enterprise_format(o->enterprise, number);
@@ -295,6 +291,7 @@ hierarchy_cogap_add(struct store *s, const struct actor *who, int64_t org,
 	struct policy_target t = { 0 };
 	struct policy_actor actor;
 	struct person names;
+	struct arena *a;
 	struct actor by;
 	struct store_tx *tx;
 	struct be_niss parsed;
@@ -309,6 +306,9 @@ hierarchy_cogap_add(struct store *s, const struct actor *who, int64_t org,
 	rc = open_org(s, STORE_WRITE, who, org, POLICY_MANAGE_COGAPS, &t, &tx, &o, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
+	a = arena_new(64 * 1024);
+	if (a == NULL)
+		goto fail;
 	by = actor_in_org(who, &actor);
 	why = in->niss == NULL || in->niss[0] == '\0' ? BE_EMPTY : strlen(in->niss) > 31 ?
 	    BE_LENGTH : be_niss_parse(in->niss, &parsed);
@@ -329,7 +329,7 @@ hierarchy_cogap_add(struct store *s, const struct actor *who, int64_t org,
 		    N_("Cette personne n'est pas connue : vérifiez le numéro NISS."));
 		goto invalid;
 	}
-	if (cogap_names(tx, parsed.digits, person, &names) != 0)
+	if (cogap_names(tx, a, parsed.digits, person, &names) != 0)
 		goto fail;
 	if (in->last_name != NULL && access_error_of(err, "last_name") == NULL &&
 	    !value_same_name(in->last_name, names.last_name))
@@ -355,14 +355,18 @@ hierarchy_cogap_add(struct store *s, const struct actor *who, int64_t org,
 		access_error_add(err, "niss", N_("Cette personne est déjà co-responsable des accès."));
 		goto invalid;
 	}
-	if (r != 0 || cogap_mail(tx, who, &o, &names, in->email) != 0)
+	if (r != 0 || cogap_mail(tx, a, who, &o, &names, in->email) != 0)
 		goto fail;
-	return store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+	rc = store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+	arena_free(a);
+	return rc;
 invalid:
 	store_rollback(&tx);
+	arena_free(a);
 	return ACCESS_INVALID;
 fail:
 	store_rollback(&tx);
+	arena_free(a);
 	return ACCESS_ERROR;
 }
 
@@ -552,6 +556,7 @@ hierarchy_own_get(struct store *s, const struct actor *who, int64_t org,
 	struct policy_target t = { .own_data = true };
 	struct policy_actor actor;
 	struct store_tx *tx;
+	struct arena *a;
 	struct person p;
 	enum access_rc rc;
 	struct org o;
@@ -561,13 +566,15 @@ hierarchy_own_get(struct store *s, const struct actor *who, int64_t org,
 	rc = open_org(s, STORE_READ, who, org, POLICY_CHANGE_OWN_DATA, &t, &tx, &o, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
-	r = person_read(tx, who->person_id, &p);
+	a = arena_new(16 * 1024);
+	r = a != NULL ? person_read(tx, a, who->person_id, &p) : -1;
 	if (r == 0 && (copy(out->niss, sizeof(out->niss), p.niss) != 0 ||
 	    copy(out->last_name, sizeof(out->last_name), p.last_name) != 0 ||
 	    copy(out->first_name, sizeof(out->first_name), p.first_name) != 0 ||
 	    copy(out->language, sizeof(out->language), p.language) != 0 ||
 	    copy(out->email, sizeof(out->email), p.email) != 0))
 		r = -1;
+	arena_free(a);
 	if (r != 0)
 		goto fail;
 	if (org > 0) {

@@ -256,10 +256,10 @@ quality_activation_start(struct store *s, const struct actor *who, int64_t org,
 
 /* The NISS of the person acting ("" when they have none), through auth/person.h. */
 static int
-own_niss(struct store_tx *tx, int64_t person, char niss[12])
+own_niss(struct store_tx *tx, struct arena *a, int64_t person, char niss[12])
 {
 	struct person p;
-	int rc = person_read(tx, person, &p);
+	int rc = person_read(tx, a, person, &p);
 
 	niss[0] = '\0';
 	if (rc == 0)
@@ -299,7 +299,7 @@ check_step1(struct store_tx *tx, struct arena *a, const struct actor *who, int64
 		snprintf(email, ACCESS_EMAIL_MAX + 1, "%s", in->email);
 	niss[0] = '\0';
 	if (in->mode != NULL && strcmp(in->mode, "self") == 0) {
-		if (own_niss(tx, who->person_id, niss) != 0)
+		if (own_niss(tx, a, who->person_id, niss) != 0)
 			return -1;
 		if (niss[0] == '\0')
 			access_error_add(err, "mode",

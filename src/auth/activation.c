@@ -15,6 +15,7 @@
 #include "auth/login.h"
 #include "auth/person.h"
 #include "auth/person_sql.h"
+#include "base/arena.h"
 #include "value/value.h"
 
 #define CODE_LEN 16
@@ -93,6 +94,7 @@ activation_issue(struct store *s, int64_t person, const char *actor, const char 
 		.object = object, .request_id = request_id,
 	};
 	struct store_tx *tx;
+	struct arena *a;
 	struct person who;
 	size_t o = 0;
 	int rc;
@@ -104,7 +106,9 @@ activation_issue(struct store *s, int64_t person, const char *actor, const char 
 	snprintf(object, sizeof(object), "person:%" PRId64, person);
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		goto fail;
-	rc = person_read(tx, person, &who);
+	a = arena_new(16 * 1024);
+	rc = a != NULL ? person_read(tx, a, person, &who) : -1;
+	arena_free(a);
 	if (rc != 0) {
 		store_rollback(&tx);
 		sodium_memzero(norm, sizeof(norm));

@@ -150,17 +150,23 @@ from_person(int rc, const struct person *p, struct csam_person *out)
 int
 csam_person_by_niss(struct store_tx *tx, const char *niss, struct csam_person *out)
 {
+	struct arena *a = arena_new(16 * 1024);
 	struct person p;
+	int rc = from_person(a != NULL ? person_find_niss(tx, a, niss, &p) : -1, &p, out);
 
-	return from_person(person_find_niss(tx, niss, &p), &p, out);
+	arena_free(a);
+	return rc;
 }
 
 int
 csam_person_get(struct store_tx *tx, int64_t id, struct csam_person *out)
 {
+	struct arena *a = arena_new(16 * 1024);
 	struct person p;
+	int rc = from_person(a != NULL ? person_read(tx, a, id, &p) : -1, &p, out);
 
-	return from_person(person_read(tx, id, &p), &p, out);
+	arena_free(a);
+	return rc;
 }
 
 void

@@ -56,11 +56,9 @@ struct fixture {
 static int64_t
 new_person(struct store *s, const char *last, const char *user)
 {
-	struct person p = { 0 };
+	struct person p = { .last_name = last, .first_name = "Test" };
 	int rc;
 
-	snprintf(p.last_name, sizeof(p.last_name), "%s", last);
-	snprintf(p.first_name, sizeof(p.first_name), "Test");
 	if (person_create(s, &p, "test", NULL) != 0 ||
 	    person_set_password(s, p.id, user, PW, NULL, &rc) != PASSWORD_OK || rc != 0)
 		return 0;

@@ -17,6 +17,7 @@
 #include "auth/person.h"
 #include "auth/tokencard.h"
 #include "auth/totp.h"
+#include "base/arena.h"
 #include "base/log.h"
 #include "pdf/pdf.h"
 #include "policy/loa.h"
@@ -343,7 +344,7 @@ card_page(struct web_req *r, int status, const char *error_msgid)
 	c = web_page(r, N_("Votre nouvelle carte token"));
 	if (c == NULL)
 		goto done;
-	if (person_get(app->store, s->person_id, &p) != 0 ||
+	if (person_get(app->store, web_arena(r), s->person_id, &p) != 0 ||
 	    tmpl_setf(c, "holder", "%s %s", p.first_name, p.last_name) != 0)
 		goto done;
 	tmpl_set(c, "serial", card.serial);
@@ -419,7 +420,7 @@ card_pdf(struct web_req *r)
 	struct app *app = web_app(r);
 	struct tokencard_print card;
 	struct person p;
-	char holder[FULL_NAME_SIZE] = "";
+	const char *holder = NULL;
 	void *pdf;
 	size_t len = 0;
 	int rc;
@@ -432,9 +433,9 @@ card_pdf(struct web_req *r)
 	if (rc == 1)
 		return web_redirect(r, "/enrolement/token");
 	/* The holder's name is printed whole or the card is not printed. */
-	if (person_get(app->store, web_session(r)->person_id, &p) != 0 ||
-	    (size_t)snprintf(holder, sizeof(holder), "%s %s", p.first_name, p.last_name) >=
-	    sizeof(holder)) {
+	if (person_get(app->store, web_arena(r), web_session(r)->person_id, &p) == 0)
+		holder = arena_printf(web_arena(r), "%s %s", p.first_name, p.last_name);
+	if (holder == NULL) {
 		sodium_memzero(&card, sizeof(card));
 		log_err(web_rid(r), "token card: cannot read the holder");
 		return -1;
