@@ -103,7 +103,7 @@ row_found(int rc)
 /* ---- sessions of the web layer ---- */
 
 static int
-sess_load(void *arg, const unsigned char h[32], struct web_session *out)
+sess_load(void *arg, struct arena *a, const unsigned char h[32], struct web_session *out)
 {
 	struct store_tx *tx;
 	struct store_q *q;
@@ -114,8 +114,8 @@ sess_load(void *arg, const unsigned char h[32], struct web_session *out)
 	rc = store_next(q);
 	if (rc == 1) {
 		memset(out, 0, sizeof(*out));
-		if (col_copy(q, 0, out->csrf, sizeof(out->csrf)) != 0 ||
-		    col_copy(q, 1, out->lang, sizeof(out->lang)) != 0)
+		out->lang = col_dup(q, 1, a);
+		if (col_copy(q, 0, out->csrf, sizeof(out->csrf)) != 0 || out->lang == NULL)
 			rc = -1;
 		out->person_id = store_int(q, 2);
 		out->created_at = store_int(q, 3);
