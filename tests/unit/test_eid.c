@@ -25,6 +25,7 @@
 #include "auth/eid_login.h"
 #include "auth/eid_reader.h"
 #include "auth/eid_testca.h"
+#include "base/arena.h"
 #include "store/store.h"
 #include "store_fixture.h"
 
@@ -126,6 +127,18 @@ verifier(enum eid_revocation rev, const char *crl, const char *ocsp_url)
 	return v;
 }
 
+/* One arena for every identity the tests read (freed at exit). */
+static struct arena *
+test_arena(void)
+{
+	static struct arena *a;
+
+	if (a == NULL)
+		a = arena_new(0);
+	assert_non_null(a);
+	return a;
+}
+
 /* Verifies cards/NAME.pem (of ca) with v. */
 static enum eid_status
 check(struct eid_verifier *v, const char *ca, const char *name, struct eid_identity *id)
@@ -137,7 +150,7 @@ check(struct eid_verifier *v, const char *ca, const char *name, struct eid_ident
 
 	snprintf(path, sizeof(path), "%s/cards/%s.pem", ca, name);
 	pem = slurp(path, &len);
-	st = eid_verify_pem(v, pem, len, id);
+	st = eid_verify_pem(v, pem, len, test_arena(), id);
 	free(pem);
 	return st;
 }
@@ -185,16 +198,16 @@ test_der_path(void **state)
 	assert_non_null(x);
 	n = i2d_X509(x, &der);
 	assert_true(n > 0);
-	assert_int_equal(eid_verify_der(v, der, (size_t)n, NULL, NULL, 0, &id), EID_OK);
+	assert_int_equal(eid_verify_der(v, der, (size_t)n, NULL, NULL, 0, test_arena(), &id), EID_OK);
 	assert_string_equal(id.niss, LUKAS);
 	/* Intermediates sent by a client are only used to build the chain. */
 	extra[0] = der;
 	extra_len[0] = (size_t)n;
-	assert_int_equal(eid_verify_der(v, der, (size_t)n, extra, extra_len, 1, &id), EID_OK);
-	assert_int_equal(eid_verify_der(v, der, (size_t)n - 1, NULL, NULL, 0, &id),
+	assert_int_equal(eid_verify_der(v, der, (size_t)n, extra, extra_len, 1, test_arena(), &id), EID_OK);
+	assert_int_equal(eid_verify_der(v, der, (size_t)n - 1, NULL, NULL, 0, test_arena(), &id),
 	    EID_MALFORMED);
-	assert_int_equal(eid_verify_der(v, NULL, 0, NULL, NULL, 0, &id), EID_NO_CERT);
-	assert_int_equal(eid_verify_der(NULL, der, (size_t)n, NULL, NULL, 0, &id),
+	assert_int_equal(eid_verify_der(v, NULL, 0, NULL, NULL, 0, test_arena(), &id), EID_NO_CERT);
+	assert_int_equal(eid_verify_der(NULL, der, (size_t)n, NULL, NULL, 0, test_arena(), &id),
 	    EID_NOT_CONFIGURED);
 	OPENSSL_free(der);
 	X509_free(x);
@@ -224,16 +237,16 @@ test_refusals(void **state)
 	/* The TLS server certificate: chains to the root, but it is not for clients. */
 	snprintf(path, sizeof(path), "%s/server.pem", dir);
 	pem = slurp(path, &len);
-	assert_int_equal(eid_verify_pem(v, pem, len, &id), EID_KEY_USAGE);
+	assert_int_equal(eid_verify_pem(v, pem, len, test_arena(), &id), EID_KEY_USAGE);
 	free(pem);
 	/* A CA certificate is no card. */
 	snprintf(path, sizeof(path), "%s/citizen.pem", dir);
 	pem = slurp(path, &len);
-	assert_int_equal(eid_verify_pem(v, pem, len, &id), EID_KEY_USAGE);
+	assert_int_equal(eid_verify_pem(v, pem, len, test_arena(), &id), EID_KEY_USAGE);
 	free(pem);
-	assert_int_equal(eid_verify_pem(v, "-----BEGIN CERTIFICATE-----\nAAAA\n", 33, &id),
+	assert_int_equal(eid_verify_pem(v, "-----BEGIN CERTIFICATE-----\nAAAA\n", 33, test_arena(), &id),
 	    EID_MALFORMED);
-	assert_int_equal(eid_verify_pem(v, "", 0, &id), EID_NO_CERT);
+	assert_int_equal(eid_verify_pem(v, "", 0, test_arena(), &id), EID_NO_CERT);
 	eid_verifier_free(v);
 }
 
@@ -651,7 +664,7 @@ test_possession(void **state)
 	const char *jan = NULL;
 
 	(void)state;
-	n = eid_reader_list(dir, cards, 32);
+	assert_int_equal(eid_reader_list(dir, test_arena(), cards, 32, &n), 0);
 	assert_true(n >= 8);
 	for (size_t i = 0; i < n; i++) {
 		assert_int_equal(strlen(cards[i].id), 16);
