@@ -172,8 +172,17 @@ look_up(struct store *s, const unsigned char h[32], const char *typed, struct fo
 		if (store_query(tx, SQL_FACTOR_CREDENTIAL_OF, &q, "i", f->person) != 0)
 			goto fail;
 		rc = store_next(q);
-		if (rc == 1)
-			snprintf(f->username, sizeof(f->username), "%s", store_text(q, 0));
+		if (rc == 1) {
+			const char *u = store_text(q, 0);
+			size_t n = u != NULL ? strlen(u) : 0;
+
+			/* At most 64 bytes where a user name enters: longer is an error, never
+			 * cut. */
+			if (n < sizeof(f->username))
+				memcpy(f->username, u != NULL ? u : "", n + 1);
+			else
+				rc = -1;
+		}
 		store_done(q);
 		if (rc < 0)
 			goto fail;
