@@ -31,6 +31,7 @@
 #include "store/store.h"
 #include "store_fixture.h"
 #include "value/value.h"
+#include "test_arena.h"
 
 /* People of the fixture (person ids in creation order). */
 enum { P_GAP = 1, P_COGAP, P_GL, P_USER, P_OTHER_GAP, P_STRANGER, P_HELPDESK };
@@ -145,7 +146,7 @@ teardown(void **state)
 
 	(void)state;
 	/* Every test leaves an intact audit chain. */
-	assert_int_equal(audit_verify(F->fx.s, &rep), 0);
+	assert_int_equal(audit_verify(F->fx.s, test_arena(), &rep), 0);
 	sqlite3_close(F->db);
 	if (store_fixture_close(&F->fx) != 0)
 		return -1;

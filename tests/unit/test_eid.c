@@ -25,9 +25,9 @@
 #include "auth/eid_login.h"
 #include "auth/eid_reader.h"
 #include "auth/eid_testca.h"
-#include "base/arena.h"
 #include "store/store.h"
 #include "store_fixture.h"
+#include "test_arena.h"
 
 /* Jan Peeters, Claire Dubois (born 2017), Lukas Schmitz: the demo people. */
 #define JAN "85073003328"
@@ -125,18 +125,6 @@ verifier(enum eid_revocation rev, const char *crl, const char *ocsp_url)
 	if (eid_verifier_new(&o, &v, err, sizeof(err)) != 0)
 		fail_msg("verifier: %s", err);
 	return v;
-}
-
-/* One arena for every identity the tests read (freed at exit). */
-static struct arena *
-test_arena(void)
-{
-	static struct arena *a;
-
-	if (a == NULL)
-		a = arena_new(0);
-	assert_non_null(a);
-	return a;
 }
 
 /* Verifies cards/NAME.pem (of ca) with v. */
@@ -708,7 +696,7 @@ count_events(struct store *s)
 {
 	struct audit_report rep;
 
-	assert_int_equal(audit_verify(s, &rep), 0);
+	assert_int_equal(audit_verify(s, test_arena(), &rep), 0);
 	return (int)rep.events;
 }
 

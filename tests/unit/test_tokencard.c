@@ -18,6 +18,7 @@
 #include "auth/tokencard.h"
 #include "store/store.h"
 #include "store_fixture.h"
+#include "test_arena.h"
 
 /* person acting on their own card (no address, no request id). */
 #define AS(person) ((struct actor){ .person_id = (person) })
@@ -86,7 +87,7 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 	struct audit_report rep;
-	int rc = audit_verify(f->fx.s, &rep);
+	int rc = audit_verify(f->fx.s, test_arena(), &rep);
 
 	if (store_fixture_close(&f->fx) != 0 || rc != 0)
 		return -1;
