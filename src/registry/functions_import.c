@@ -92,8 +92,9 @@ static const struct reg_import_kind functions = {
 };
 
 int
-functions_import(struct store *s, const char *path, const struct reg_import_opts *opts,
-    struct reg_import_result *res, char *err, size_t errlen)
+functions_import(struct store *s, struct arena *a, const char *path,
+    const struct reg_import_opts *opts, struct reg_import_result *res, char *err,
+    size_t errlen)
 {
-	return reg_import_run(s, path, &functions, opts, res, err, errlen);
+	return reg_import_run(s, a, path, &functions, opts, res, err, errlen);
 }

@@ -10,6 +10,7 @@
 #include "registry/kbo_internal.h"
 #include "registry/reg_import.h"
 
+struct arena;
 struct store;
 struct store_tx;
 
@@ -63,9 +64,10 @@ struct reg_import_kind {
 };
 
 /* Reads path with the kind's layout and replaces its table in one transaction of s: the
- * driver behind persons_import() and functions_import(). Returns 0 or -1 with err. */
-int reg_import_run(struct store *s, const char *path, const struct reg_import_kind *k,
-    const struct reg_import_opts *opts, struct reg_import_result *res, char *err,
-    size_t errlen);
+ * driver behind persons_import() and functions_import() (res's texts in a). Returns 0 or
+ * -1 with err. */
+int reg_import_run(struct store *s, struct arena *a, const char *path,
+    const struct reg_import_kind *k, const struct reg_import_opts *opts,
+    struct reg_import_result *res, char *err, size_t errlen);
 
 #endif
