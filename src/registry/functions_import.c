@@ -44,11 +44,12 @@ first_line(struct store_tx *tx, const struct reg_function_row *f)
 static int
 function_row(struct store_tx *tx, const struct kbo_row *row, char *reason, size_t len)
 {
+	char buf[REG_ROW_BUF];    /* the row's normalised values: nothing allocated per row */
 	struct reg_function_row f;
 	char shown[13];
 	int rc;
 
-	if (reg_function_row_check(row, &f, reason, len) != 0)
+	if (reg_function_row_check(row, buf, &f, reason, len) != 0)
 		return 1;
 	rc = known(tx, f.enterprise);
 	if (rc < 0)

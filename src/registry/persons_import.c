@@ -27,10 +27,11 @@ first_line(struct store_tx *tx, const char *niss)
 static int
 person_row(struct store_tx *tx, const struct kbo_row *row, char *reason, size_t len)
 {
+	char buf[REG_ROW_BUF];    /* the row's normalised values: nothing allocated per row */
 	struct reg_person_row p;
 	int rc;
 
-	if (reg_person_row_check(row, &p, reason, len) != 0)
+	if (reg_person_row_check(row, buf, &p, reason, len) != 0)
 		return 1;
 	rc = store_exec(tx, SQL_REGP_PERSON_INSERT, "ttttttti", p.niss, p.last_name,
 	    p.first_names, p.birth_date[0] ? p.birth_date : NULL, p.sex[0] ? p.sex : NULL,
