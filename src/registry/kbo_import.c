@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "audit/audit.h"
+#include "base/arena.h"
 #include "registry/kbo_internal.h"
 #include "registry/sql.h"
 #include "store/store.h"
@@ -358,6 +359,7 @@ kbo_import(struct store *s, const char *path, const struct kbo_import_opts *opts
 {
 	struct kbo_import_opts none = { 0 };
 	struct kbo_source *src = NULL;
+	struct arena *a = NULL;         /* the plan and its texts, for the whole import */
 	struct kbo_plan *plan = NULL;
 	struct kbo_pipe *pipe = NULL;
 	struct writer w = { .job = -1 };
@@ -368,12 +370,13 @@ kbo_import(struct store *s, const char *path, const struct kbo_import_opts *opts
 	err[0] = '\0';
 	if (kbo_source_open(path, &src, err, errlen) != 0)
 		goto done;
-	plan = calloc(1, sizeof(*plan));
+	a = arena_new(0);
+	plan = a != NULL ? arena_alloc(a, sizeof(*plan)) : NULL;
 	if (plan == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto done;
 	}
-	if (kbo_plan_make(src, opts->extract_number, plan, err, errlen) != 0)
+	if (kbo_plan_make(src, a, opts->extract_number, plan, err, errlen) != 0)
 		goto done;
 	w.plan = plan;
 	kbo_progress_start(&w.prog, plan->total_bytes, opts->quiet);
@@ -400,7 +403,8 @@ kbo_import(struct store *s, const char *path, const struct kbo_import_opts *opts
 	if (res != NULL) {
 		res->extract_number = plan->number;
 		res->full = plan->full;
-		snprintf(res->snapshot, sizeof(res->snapshot), "%s", plan->snapshot);
+		/* "" or the 10 characters of an ISO date (kbo_date_iso). */
+		memcpy(res->snapshot, plan->snapshot, strlen(plan->snapshot) + 1);
 		res->rows = w.rows;
 		res->seconds = kbo_now() - w.prog.start;
 	}
@@ -409,6 +413,6 @@ done:
 	kbo_pipe_finish(&pipe, NULL, 0);
 	store_rollback(&w.tx);
 	kbo_source_close(src);
-	free(plan);
+	arena_free(a);
 	return rc;
 }
