@@ -264,8 +264,16 @@ verify_code(struct store *s, int64_t person, int64_t card_id, int position, cons
 		return TOKENCARD_ERROR;
 	}
 	rc = store_next(q);
-	if (rc == 1)
-		snprintf(hash, sizeof(hash), "%s", store_text(q, 0));
+	if (rc == 1) {
+		/* An encoded hash (fixed format): a longer stored text is an error, never cut. */
+		const char *h = store_text(q, 0);
+		size_t n = h != NULL ? strlen(h) : 0;
+
+		if (h == NULL || n >= sizeof(hash))
+			rc = -1;
+		else
+			memcpy(hash, h, n + 1);
+	}
 	store_done(q);
 	store_rollback(&tx);
 	if (rc < 0)

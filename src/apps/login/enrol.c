@@ -135,7 +135,8 @@ totp_page(struct web_req *r, int status, const char *error_msgid)
 	struct app *app = web_app(r);
 	struct web_session *s = web_session_ensure(r);
 	unsigned char key[TOTP_KEY_BYTES];
-	char user[128], b32[TOTP_BASE32_MAX], uri[TOTP_URI_MAX];
+	char b32[TOTP_BASE32_MAX], uri[TOTP_URI_MAX];
+	const char *user = NULL;
 	struct totp_status st;
 	struct tmpl_ctx *c;
 	char *svg;
@@ -146,7 +147,7 @@ totp_page(struct web_req *r, int status, const char *error_msgid)
 	c = web_page(r, N_("Application mobile"));
 	if (c == NULL)
 		return -1;
-	rc = account_username(app->store, s->person_id, user, sizeof(user));
+	rc = account_username(app->store, web_arena(r), s->person_id, &user);
 	if (rc < 0 || totp_status(app->store, s->person_id, &st) != 0)
 		return -1;
 	if (rc == 1) {
@@ -237,7 +238,7 @@ token_page(struct web_req *r, int status)
 	struct web_session *s = web_session_ensure(r);
 	struct tokencard_status st;
 	struct tmpl_ctx *c;
-	char user[128];
+	const char *user = NULL;
 	int rc;
 
 	if (s == NULL)
@@ -245,7 +246,7 @@ token_page(struct web_req *r, int status)
 	c = web_page(r, N_("Carte token"));
 	if (c == NULL)
 		return -1;
-	rc = account_username(app->store, s->person_id, user, sizeof(user));
+	rc = account_username(app->store, web_arena(r), s->person_id, &user);
 	if (rc < 0 || tokencard_status(app->store, s->person_id, (int64_t)time(NULL), &st) != 0)
 		return -1;
 	tmpl_set_bool(c, "need_password", rc == 1);
@@ -303,12 +304,12 @@ token_issue_post(struct web_req *r)
 {
 	struct app *app = web_app(r);
 	struct issue_job *j;
-	char user[128];
+	const char *user = NULL;
 	int rc;
 
 	if (!enrol_require(r))
 		return 0;
-	rc = account_username(app->store, web_session(r)->person_id, user, sizeof(user));
+	rc = account_username(app->store, web_arena(r), web_session(r)->person_id, &user);
 	if (rc < 0)
 		return -1;
 	if (rc == 1)
