@@ -37,8 +37,8 @@ check_order(struct store_tx *tx, const struct kbo_plan *p, bool force, char *err
     size_t errlen)
 {
 	struct store_q *q;
-	long last = 0;
-	char type[16] = "", at[32] = "";
+	bool refused = false;
+	long last;
 	int rc;
 
 	if (store_query(tx, SQL_KBO_EXTRACT_LAST, &q, "") != 0) {
@@ -46,26 +46,25 @@ check_order(struct store_tx *tx, const struct kbo_plan *p, bool force, char *err
 		return -1;
 	}
 	rc = store_next(q);
-	if (rc == 1) {
+	if (rc == 1 && !force) {
+		const char *type = store_text(q, 1), *at = store_text(q, 2);
+
 		last = (long)store_int(q, 0);
-		snprintf(type, sizeof(type), "%s", store_text(q, 1) ? store_text(q, 1) : "");
-		snprintf(at, sizeof(at), "%s", store_text(q, 2) ? store_text(q, 2) : "");
+		/* A full extract of the same number holds the state the update reached:
+		 * harmless. The message quotes the row while it is current. */
+		refused = p->full ? p->number < last : p->number <= last;
+		if (refused)
+			snprintf(err, errlen, "%s extract %ld is not newer than the last applied "
+			    "extract %ld (%s, applied %s): refused; --force applies it anyway",
+			    p->full ? "full" : "update", p->number, last, type ? type : "",
+			    at ? at : "");
 	}
 	store_done(q);
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot read the applied extracts");
 		return -1;
 	}
-	if (rc == 0 || force)
-		return 0;
-	/* A full extract of the same number holds the state the update reached: harmless. */
-	if (p->full ? p->number < last : p->number <= last) {
-		snprintf(err, errlen, "%s extract %ld is not newer than the last applied extract "
-		    "%ld (%s, applied %s): refused; --force applies it anyway",
-		    p->full ? "full" : "update", p->number, last, type, at);
-		return -1;
-	}
-	return 0;
+	return refused ? -1 : 0;
 }
 
 /* The id this extract will have: its rows carry it, its kbo_extract row is written last

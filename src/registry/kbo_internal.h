@@ -111,7 +111,8 @@ void kbo_source_close(struct kbo_source *s);
 const char *kbo_source_name(const struct kbo_source *s);
 /* Size in bytes of file (e.g. "enterprise.csv") in the extract, or -1 when absent. */
 int64_t kbo_source_size(struct kbo_source *s, const char *file);
-/* Opens file for reading. Returns 0, or -1 with a reason in err. */
+/* Opens file for reading (file is kept: it must outlive the member). Returns 0, or -1
+ * with a reason in err. */
 int kbo_member_open(struct kbo_source *s, const char *file, struct kbo_member **out,
     char *err, size_t errlen);
 /* Reads up to n bytes: returns the count, 0 at the end, -1 with a reason in err. */
