@@ -234,7 +234,7 @@ person_by_niss(struct store_tx *tx, struct arena *a, const char *niss,
     struct person_row *out)
 {
 	struct person p;
-	int rc = person_find_niss(tx, niss, &p);
+	int rc = person_find_niss(tx, a, niss, &p);
 
 	if (rc != 0)
 		return rc;

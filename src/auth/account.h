@@ -10,8 +10,10 @@
 #include "policy/actor.h"
 #include "store/store.h"
 
-/* Writes person's user name into out. Returns 0, 1 when they have no access codes, -1. */
-int account_username(struct store *s, int64_t person, char *out, size_t outlen);
+struct arena;
+
+/* Sets *out to person's user name, in a. Returns 0, 1 when they have no access codes, -1. */
+int account_username(struct store *s, struct arena *a, int64_t person, const char **out);
 
 enum account_result {
 	ACCOUNT_OK,

@@ -16,6 +16,7 @@
 #include "auth/login.h"
 #include "auth/person.h"
 #include "auth/person_sql.h"
+#include "base/arena.h"
 #include "value/value.h"
 
 #define CODE_LEN 16
@@ -94,6 +95,7 @@ activation_issue(struct store *s, const struct actor *by, int64_t person,
 		.object = object, .source = by->source, .request_id = by->request_id,
 	};
 	struct store_tx *tx;
+	struct arena *a;
 	struct person who;
 	size_t o = 0;
 	int rc;
@@ -105,7 +107,9 @@ activation_issue(struct store *s, const struct actor *by, int64_t person,
 	snprintf(object, sizeof(object), "person:%" PRId64, person);
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		goto fail;
-	rc = person_read(tx, person, &who);
+	a = arena_new(16 * 1024);
+	rc = a != NULL ? person_read(tx, a, person, &who) : -1;
+	arena_free(a);
 	if (rc != 0) {
 		store_rollback(&tx);
 		sodium_memzero(norm, sizeof(norm));
@@ -169,8 +173,17 @@ look_up(struct store *s, const unsigned char h[32], const char *typed, struct fo
 		if (store_query(tx, SQL_FACTOR_CREDENTIAL_OF, &q, "i", f->person) != 0)
 			goto fail;
 		rc = store_next(q);
-		if (rc == 1)
-			snprintf(f->username, sizeof(f->username), "%s", store_text(q, 0));
+		if (rc == 1) {
+			const char *u = store_text(q, 0);
+			size_t n = u != NULL ? strlen(u) : 0;
+
+			/* At most 64 bytes where a user name enters: longer is an error, never
+			 * cut. */
+			if (n < sizeof(f->username))
+				memcpy(f->username, u != NULL ? u : "", n + 1);
+			else
+				rc = -1;
+		}
 		store_done(q);
 		if (rc < 0)
 			goto fail;

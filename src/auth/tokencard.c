@@ -48,6 +48,18 @@ code_well_formed(const char *code)
 	return true;
 }
 
+/* The serial of column col into out: -1 unless it has the fixed format's length. */
+static int
+serial_of(struct store_q *q, int col, char out[TOKENCARD_SERIAL_LEN + 1])
+{
+	const char *s = store_text(q, col);
+
+	if (s == NULL || strlen(s) != TOKENCARD_SERIAL_LEN)
+		return -1;
+	memcpy(out, s, TOKENCARD_SERIAL_LEN + 1);
+	return 0;
+}
+
 int
 tokencard_status(struct store *s, int64_t person, int64_t now, struct tokencard_status *out)
 {
@@ -63,7 +75,8 @@ tokencard_status(struct store *s, int64_t person, int64_t now, struct tokencard_
 	rc = store_next(q);
 	if (rc == 1) {
 		out->active = true;
-		snprintf(out->serial, sizeof(out->serial), "%s", store_text(q, 1));
+		if (serial_of(q, 1, out->serial) != 0)
+			rc = -1;
 		out->activated_at = store_int(q, 2);
 		out->unused = (int)store_int(q, 3);
 	}
@@ -146,10 +159,9 @@ read_pending(struct store_tx *tx, int64_t person, int64_t now, struct tokencard_
 		if (b != NULL && len == TOKENCARD_SEED_BYTES) {
 			memcpy(seed, b, len);
 			out->card_id = store_int(q, 0);
-			snprintf(out->serial, sizeof(out->serial), "%s", store_text(q, 1));
 			out->confirm_position = (int)store_int(q, 3);
 			out->issued_at = store_int(q, 4);
-			res = 0;
+			res = serial_of(q, 1, out->serial) == 0 ? 0 : -1;
 		}
 	}
 	store_done(q);
@@ -251,8 +263,16 @@ verify_code(struct store *s, const struct password_cfg *cfg, int64_t person, int
 		return TOKENCARD_ERROR;
 	}
 	rc = store_next(q);
-	if (rc == 1)
-		snprintf(hash, sizeof(hash), "%s", store_text(q, 0));
+	if (rc == 1) {
+		/* An encoded hash (fixed format): a longer stored text is an error, never cut. */
+		const char *h = store_text(q, 0);
+		size_t n = h != NULL ? strlen(h) : 0;
+
+		if (h == NULL || n >= sizeof(hash))
+			rc = -1;
+		else
+			memcpy(hash, h, n + 1);
+	}
 	store_done(q);
 	store_rollback(&tx);
 	if (rc < 0)
@@ -408,15 +428,20 @@ take_challenge(struct store *s, const char *token, const char *binding, struct c
 	}
 	rc = store_next(q);
 	if (rc == 1) {
-		size_t len = 0;
+		size_t len = 0, ulen;
 		const void *b = store_blob(q, 0, &len);
+		const char *u = store_text(q, 3);
 
+		/* A user name is at most 64 bytes where it enters: a longer one is refused,
+		 * never cut. */
+		ulen = u != NULL ? strlen(u) : 0;
 		ok = b != NULL && len == sizeof(bind_hash) &&
 		    sodium_memcmp(b, bind_hash, sizeof(bind_hash)) == 0 &&
-		    store_int(q, 5) >= now;
+		    store_int(q, 5) >= now && u != NULL && ulen < sizeof(c->username);
 		c->person = store_int(q, 1);
 		c->card_id = store_null(q, 2) ? 0 : store_int(q, 2);
-		snprintf(c->username, sizeof(c->username), "%s", store_text(q, 3));
+		if (ok)
+			memcpy(c->username, u, ulen + 1);
 		c->position = (int)store_int(q, 4);
 	}
 	store_done(q);

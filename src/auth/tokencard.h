@@ -18,10 +18,14 @@
 #define TOKENCARD_CHALLENGE_SECONDS 300  /* "Code n° 17" must be answered within 5 minutes */
 #define TOKENCARD_TOKEN_MAX 48           /* the challenge token in the form, base64url */
 
-/* A card to print: only while it is pending (before activation). */
+/* A card's serial: a fixed-format value, "1234-5678" (tokencard_issue draws it). */
+#define TOKENCARD_SERIAL_LEN 9
+
+/* A card to print: only while it is pending (before activation). The serial and the codes
+ * are fixed-format values (digits), hence arrays. */
 struct tokencard_print {
 	int64_t card_id;
-	char serial[16];                     /* "1234-5678" */
+	char serial[TOKENCARD_SERIAL_LEN + 1];   /* "1234-5678" */
 	int64_t issued_at;                   /* unix seconds */
 	int confirm_position;                /* the code asked to activate it */
 	char codes[TOKENCARD_CODES][TOKENCARD_DIGITS + 1];   /* codes[i] is n° i + 1 */
@@ -29,7 +33,7 @@ struct tokencard_print {
 
 struct tokencard_status {
 	bool active;
-	char serial[16];
+	char serial[TOKENCARD_SERIAL_LEN + 1];   /* of the active card (fixed format), or "" */
 	int64_t activated_at;
 	int unused;                          /* codes of the active card not used yet */
 	bool pending;                        /* a new card waits for activation */

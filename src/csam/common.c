@@ -128,7 +128,7 @@ csam_person_by_niss(struct store_tx *tx, struct arena *a, const char *niss,
 {
 	struct person p;
 
-	return from_person(person_find_niss(tx, niss, &p), a, &p, out);
+	return from_person(person_find_niss(tx, a, niss, &p), a, &p, out);
 }
 
 int
@@ -136,7 +136,7 @@ csam_person_get(struct store_tx *tx, struct arena *a, int64_t id, struct csam_pe
 {
 	struct person p;
 
-	return from_person(person_read(tx, id, &p), a, &p, out);
+	return from_person(person_read(tx, a, id, &p), a, &p, out);
 }
 
 const char *

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "auth/person.h"
+#include "base/arena.h"
 
 int
 oidc_lang_index(const char *lang)
@@ -107,6 +108,7 @@ int
 oidc_profile_read(struct store_tx *tx, int64_t account_id, int64_t org_quality_id,
     const char *application, int64_t person_id, struct oidc_profile_data *out)
 {
+	struct arena *a;
 	struct person p;
 	int rc;
 
@@ -115,13 +117,15 @@ oidc_profile_read(struct store_tx *tx, int64_t account_id, int64_t org_quality_i
 	if (rc != 0)
 		return rc;
 	/* The person through auth/person.h, which owns the table. */
-	rc = person_read(tx, person_id, &p);
+	a = arena_new(16 * 1024);
+	rc = a != NULL ? person_read(tx, a, person_id, &p) : -1;
 	if (rc == 0 && (text_copy(out->niss, sizeof(out->niss), p.niss) != 0 ||
 	    text_copy(out->last_name, sizeof(out->last_name), p.last_name) != 0 ||
 	    text_copy(out->first_name, sizeof(out->first_name), p.first_name) != 0 ||
 	    text_copy(out->language, sizeof(out->language), p.language) != 0 ||
 	    text_copy(out->email, sizeof(out->email), p.email) != 0))
 		rc = -1;
+	arena_free(a);
 	if (rc != 0)
 		return rc;
 	return oidc_profile_apps(tx, account_id, org_quality_id, add_app, out) == 0 ? 0 : -1;

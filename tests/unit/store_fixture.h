@@ -207,13 +207,9 @@ static inline int64_t
 store_fixture_person(struct store *s, const char *niss, const char *last, const char *first,
     const char *lang, const char *actor)
 {
-	struct person p = { 0 };
+	struct person p = { .niss = niss, .last_name = last, .first_name = first,
+	    .language = lang };
 
-	snprintf(p.niss, sizeof(p.niss), "%s", niss);
-	snprintf(p.last_name, sizeof(p.last_name), "%s", last);
-	snprintf(p.first_name, sizeof(p.first_name), "%s", first);
-	if (lang != NULL)
-		snprintf(p.language, sizeof(p.language), "%s", lang);
 	return person_create(s, &(struct actor){ .name = actor }, &p) == 0 ? p.id : -1;
 }
 

@@ -34,6 +34,7 @@
 #include "store/store.h"
 #include "store_fixture.h"
 #include "value/value.h"
+#include "test_arena.h"
 
 /* People of the fixture (person ids in creation order). */
 enum { P_GAP = 1, P_COGAP, P_GL, P_USER, P_OTHER_GAP, P_STRANGER, P_HELPDESK };
@@ -147,7 +148,7 @@ teardown(void **state)
 
 	(void)state;
 	/* Every test leaves an intact audit chain. */
-	assert_int_equal(audit_verify(F->fx.s, &rep), 0);
+	assert_int_equal(audit_verify(F->fx.s, test_arena(), &rep), 0);
 	sqlite3_close(F->db);
 	arena_free(F->a);
 	if (store_fixture_close(&F->fx) != 0)
@@ -288,7 +289,7 @@ register_person(const char *niss, const char *last, const char *first, const cha
 	fprintf(f, "\"NISS\",\"LastName\",\"FirstNames\",\"BirthDate\",\"Sex\",\"Language\","
 	    "\"Country\"\n\"%s\",\"%s\",\"%s\",,\"F\",\"%s\",\"BE\"\n", niss, last, first, lang);
 	assert_int_equal(fclose(f), 0);
-	assert_int_equal(persons_import(F->fx.s, path, NULL, NULL, err, sizeof(err)), 0);
+	assert_int_equal(persons_import(F->fx.s, test_arena(), path, NULL, NULL, err, sizeof(err)), 0);
 }
 
 static struct access_errors cogap_err;

@@ -351,15 +351,12 @@ static const struct actor octx = { .source = "127.0.0.1", .request_id = "0123456
 static enum answer
 op_person_create(struct run *r)
 {
-	struct person p = { 0 };
+	struct person p = { .niss = "75050500203", .last_name = "Nouveau", .first_name = "Nadia",
+	    .language = "fr" };
 
-	snprintf(p.niss, sizeof(p.niss), "75050500203");
-	snprintf(p.last_name, sizeof(p.last_name), "Nouveau");
-	snprintf(p.first_name, sizeof(p.first_name), "Nadia");
-	snprintf(p.language, sizeof(p.language), "fr");
 	/* The retry after a failed run must find the NISS free: a new one each time. */
 	if (r->n++ > 0)
-		snprintf(p.niss, sizeof(p.niss), "75050500401");
+		p.niss = "75050500401";
 	return status_answer(person_create(r->s, &(struct actor){ .name = "system" }, &p));
 }
 

@@ -18,6 +18,7 @@
 #include "auth/tokencard.h"
 #include "store/store.h"
 #include "store_fixture.h"
+#include "test_arena.h"
 
 /* person acting on their own card (no address, no request id). */
 #define AS(person) ((struct actor){ .person_id = (person) })
@@ -57,11 +58,9 @@ struct fixture {
 static int64_t
 new_person(struct store *s, const struct password_cfg *pw, const char *last, const char *user)
 {
-	struct person p = { 0 };
+	struct person p = { .last_name = last, .first_name = "Test" };
 	int rc;
 
-	snprintf(p.last_name, sizeof(p.last_name), "%s", last);
-	snprintf(p.first_name, sizeof(p.first_name), "Test");
 	if (person_create(s, &(struct actor){ .name = "test" }, &p) != 0 ||
 	    person_set_password(s, pw, &(struct actor){ .person_id = p.id }, p.id, user, PW,
 	    &rc) != PASSWORD_OK || rc != 0)
@@ -114,7 +113,7 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 	struct audit_report rep;
-	int rc = audit_verify(f->fx.s, &rep);
+	int rc = audit_verify(f->fx.s, test_arena(), &rep);
 
 	login_set_clock(NULL, NULL);
 	if (store_fixture_close(&f->fx) != 0 || rc != 0)

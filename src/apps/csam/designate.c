@@ -172,7 +172,7 @@ common(struct web_req *r, struct tmpl_ctx *c, const struct csam_enterprise *e, b
 	struct web_session *s = web_session(r);
 	struct person me;
 
-	if (s == NULL || person_get(csam_app_store(r), s->person_id, &me) != 0)
+	if (s == NULL || person_get(csam_app_store(r), web_arena(r), s->person_id, &me) != 0)
 		return -1;
 	tmpl_set(c, "number", e->number);
 	tmpl_set(c, "number_f", csam_app_enterprise(r, e->number));

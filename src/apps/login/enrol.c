@@ -18,6 +18,7 @@
 #include "auth/person.h"
 #include "auth/tokencard.h"
 #include "auth/totp.h"
+#include "base/arena.h"
 #include "base/log.h"
 #include "pdf/pdf.h"
 #include "policy/loa.h"
@@ -136,7 +137,8 @@ totp_page(struct web_req *r, int status, const char *error_msgid)
 	struct actor by = app_actor(r);
 	struct web_session *s = web_session_ensure(r);
 	unsigned char key[TOTP_KEY_BYTES];
-	char user[128], b32[TOTP_BASE32_MAX], uri[TOTP_URI_MAX];
+	char b32[TOTP_BASE32_MAX], uri[TOTP_URI_MAX];
+	const char *user = NULL;
 	struct totp_status st;
 	struct tmpl_ctx *c;
 	char *svg;
@@ -147,7 +149,7 @@ totp_page(struct web_req *r, int status, const char *error_msgid)
 	c = web_page(r, N_("Application mobile"));
 	if (c == NULL)
 		return -1;
-	rc = account_username(app->store, s->person_id, user, sizeof(user));
+	rc = account_username(app->store, web_arena(r), s->person_id, &user);
 	if (rc < 0 || totp_status(app->store, s->person_id, &st) != 0)
 		return -1;
 	if (rc == 1) {
@@ -236,7 +238,7 @@ token_page(struct web_req *r, int status)
 	struct web_session *s = web_session_ensure(r);
 	struct tokencard_status st;
 	struct tmpl_ctx *c;
-	char user[128];
+	const char *user = NULL;
 	int rc;
 
 	if (s == NULL)
@@ -244,7 +246,7 @@ token_page(struct web_req *r, int status)
 	c = web_page(r, N_("Carte token"));
 	if (c == NULL)
 		return -1;
-	rc = account_username(app->store, s->person_id, user, sizeof(user));
+	rc = account_username(app->store, web_arena(r), s->person_id, &user);
 	if (rc < 0 || tokencard_status(app->store, s->person_id, (int64_t)time(NULL), &st) != 0)
 		return -1;
 	tmpl_set_bool(c, "need_password", rc == 1);
@@ -301,12 +303,12 @@ token_issue_post(struct web_req *r)
 {
 	struct app *app = web_app(r);
 	struct issue_job *j;
-	char user[128];
+	const char *user = NULL;
 	int rc;
 
 	if (!enrol_require(r))
 		return 0;
-	rc = account_username(app->store, web_session(r)->person_id, user, sizeof(user));
+	rc = account_username(app->store, web_arena(r), web_session(r)->person_id, &user);
 	if (rc < 0)
 		return -1;
 	if (rc == 1)
@@ -341,7 +343,7 @@ card_page(struct web_req *r, int status, const char *error_msgid)
 	c = web_page(r, N_("Votre nouvelle carte token"));
 	if (c == NULL)
 		goto done;
-	if (person_get(app->store, s->person_id, &p) != 0 ||
+	if (person_get(app->store, web_arena(r), s->person_id, &p) != 0 ||
 	    tmpl_setf(c, "holder", "%s %s", p.first_name, p.last_name) != 0)
 		goto done;
 	tmpl_set(c, "serial", card.serial);
@@ -417,7 +419,7 @@ card_pdf(struct web_req *r)
 	struct app *app = web_app(r);
 	struct tokencard_print card;
 	struct person p;
-	char holder[FULL_NAME_SIZE] = "";
+	const char *holder = NULL;
 	void *pdf;
 	size_t len = 0;
 	int rc;
@@ -430,9 +432,9 @@ card_pdf(struct web_req *r)
 	if (rc == 1)
 		return web_redirect(r, "/enrolement/token");
 	/* The holder's name is printed whole or the card is not printed. */
-	if (person_get(app->store, web_session(r)->person_id, &p) != 0 ||
-	    (size_t)snprintf(holder, sizeof(holder), "%s %s", p.first_name, p.last_name) >=
-	    sizeof(holder)) {
+	if (person_get(app->store, web_arena(r), web_session(r)->person_id, &p) == 0)
+		holder = arena_printf(web_arena(r), "%s %s", p.first_name, p.last_name);
+	if (holder == NULL) {
 		sodium_memzero(&card, sizeof(card));
 		log_err(web_rid(r), "token card: cannot read the holder");
 		return -1;

@@ -162,7 +162,7 @@ flow_page(struct web_req *r, const struct flow *f, const char *title)
 	c = web_page(r, title);
 	if (c == NULL)
 		return NULL;
-	if (person_get(app->store, s->person_id, &p) != 0)
+	if (person_get(app->store, web_arena(r), s->person_id, &p) != 0)
 		return NULL;
 	tmpl_setf(c, "person", "%s %s", p.first_name, p.last_name);
 	tmpl_set(c, "app_name", f->app_name);
