@@ -17,6 +17,7 @@
 #include "access/quality.h"
 #include "access/search.h"
 #include "auth/person.h"
+#include "base/arena.h"
 #include "policy/loa.h"
 #include "store/store.h"
 
@@ -154,6 +155,7 @@ main(int argc, char **argv)
 	long n = argc > 2 ? strtol(argv[2], NULL, 10) : 100000;
 	struct person gap = { 0 };
 	struct password_cfg pw;
+	struct arena *pa;         /* the GAP's texts; lives until the program exits */
 	struct store_tx *tx;
 	struct actor w = { .level = LOA_LOW, .lang = "fr", .source = "bench" };
 	struct access_errors aerr;
@@ -170,21 +172,24 @@ main(int argc, char **argv)
 		fprintf(stderr, "uman: %s\n", err);
 		return 1;
 	}
-	if (person_get(s, 1, &gap) == 0) {
+	pa = arena_new(0);
+	if (pa == NULL) {
+		fprintf(stderr, "uman: out of memory\n");
+		return 1;
+	}
+	if (person_get(s, pa, 1, &gap) == 0) {
 		/* A database made by an earlier run: measure again without creating. */
 		w.person_id = gap.id;
 		org = 1;
 		q = 1;
 		goto measure;
 	}
-	snprintf(gap.niss, sizeof(gap.niss), "17073003384");
-	snprintf(gap.last_name, sizeof(gap.last_name), "Dubois");
-	snprintf(gap.first_name, sizeof(gap.first_name), "Claire");
-	snprintf(gap.language, sizeof(gap.language), "fr");
+	gap = (struct person){ .niss = "17073003384", .last_name = "Dubois",
+	    .first_name = "Claire", .language = "fr" };
 	password_cfg_init(&pw, 2, 19456);   /* the server's default costs */
-	if (person_create(s, &gap, "system", NULL) != 0 ||
-	    person_set_password(s, &pw, gap.id, "claire.dubois", "Demo-portier-2026", NULL,
-	    &rc) != PASSWORD_OK) {
+	if (person_create(s, &(struct actor){ .name = "system" }, &gap) != 0 ||
+	    person_set_password(s, &pw, &(struct actor){ .person_id = gap.id }, gap.id,
+	    "claire.dubois", "Demo-portier-2026", &rc) != PASSWORD_OK) {
 		fprintf(stderr, "uman: cannot create the GAP\n");
 		return 1;
 	}

@@ -11,6 +11,7 @@
 
 #include "auth/eid.h"
 #include "auth/eid_testca.h"
+#include "base/arena.h"
 #include "fuzz_common.h"
 
 #define PEM_MAX (64 * 1024)      /* as the door (apps/login/door_eid.c) */
@@ -48,6 +49,7 @@ header(const char *value)
 {
 	static char pem[PEM_MAX];
 	struct eid_identity id;
+	struct arena *a;
 	enum eid_status st;
 	long n = eid_header_decode(value, pem, sizeof(pem));
 
@@ -57,11 +59,14 @@ header(const char *value)
 	for (long i = 0; i < n; i++)
 		check(((unsigned char)pem[i] >= 0x20 && (unsigned char)pem[i] < 0x7f) ||
 		    pem[i] == '\n' || pem[i] == '\r' || pem[i] == '\t');
-	st = eid_verify_pem(verifier, pem, (size_t)n, &id);
+	a = arena_new(0);
+	check(a != NULL);
+	st = eid_verify_pem(verifier, pem, (size_t)n, a, &id);
 	check(eid_status_msgid(st) != NULL && eid_status_reason(st) != NULL);
-	check(memchr(id.detail, '\0', sizeof(id.detail)) != NULL);
+	check(id.detail != NULL && id.niss != NULL && id.serial != NULL && id.issuer != NULL);
 	if (st == EID_OK)
 		check(strlen(id.niss) == 11);
+	arena_free(a);
 }
 
 static void

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/arena.h"
 #include "registry/functions_import.h"
 #include "registry/persons_import.h"
 #include "store/store.h"
@@ -68,6 +69,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct reg_import_opts o = { .rejects = rejects };
 	struct reg_import_result res;
+	struct arena *a;
 	char err[1024];
 	FILE *f;
 	int rc;
@@ -81,8 +83,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(fwrite(data + 1, 1, size - 1, f) == size - 1 && fclose(f) == 0);
 	o.skip_invalid = (data[0] & 2) != 0;
 	err[0] = '\0';
-	rc = (data[0] & 1) == 0 ? persons_import(store, file, &o, &res, err, sizeof(err)) :
-	    functions_import(store, file, &o, &res, err, sizeof(err));
+	a = arena_new(0);
+	check(a != NULL);
+	rc = (data[0] & 1) == 0 ? persons_import(store, a, file, &o, &res, err, sizeof(err)) :
+	    functions_import(store, a, file, &o, &res, err, sizeof(err));
 	if (rc != 0) {
 		check(rc == -1 && err[0] != '\0');
 	} else {
@@ -93,5 +97,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(res.rejected == 0 || access(rejects, R_OK) == 0);
 	}
 	unlink(rejects);
+	arena_free(a);
 	return 0;
 }

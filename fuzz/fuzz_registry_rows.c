@@ -54,12 +54,12 @@ static int
 person_row(void *ud, const struct kbo_row *row)
 {
 	struct reg_person_row p;
-	char reason[REG_REASON_MAX];
+	char reason[REG_REASON_MAX], buf[REG_ROW_BUF];
 
 	(void)ud;
 	check(row->n == REG_PERSON_NCOLS);
 	reason[0] = '\0';
-	if (reg_person_row_check(row, &p, reason, sizeof(reason)) != 0) {
+	if (reg_person_row_check(row, buf, &p, reason, sizeof(reason)) != 0) {
 		check(reason[0] != '\0');
 		return 0;
 	}
@@ -79,12 +79,12 @@ static int
 function_row(void *ud, const struct kbo_row *row)
 {
 	struct reg_function_row f;
-	char reason[REG_REASON_MAX];
+	char reason[REG_REASON_MAX], buf[REG_ROW_BUF];
 
 	(void)ud;
 	check(row->n == REG_FUNCTION_NCOLS);
 	reason[0] = '\0';
-	if (reg_function_row_check(row, &f, reason, sizeof(reason)) != 0) {
+	if (reg_function_row_check(row, buf, &f, reason, sizeof(reason)) != 0) {
 		check(reason[0] != '\0');
 		return 0;
 	}

@@ -25,29 +25,6 @@
 #include "registry/registry.h"
 #include "value/value.h"
 
-/* ---- errors ---- */
-
-void
-access_error_add(struct access_errors *err, const char *field, const char *msgid)
-{
-	if (err == NULL || access_error_of(err, field) != NULL || err->n == ACCESS_MAX_ERRORS)
-		return;
-	err->e[err->n].field = field;
-	err->e[err->n].msgid = msgid;
-	err->n++;
-}
-
-const char *
-access_error_of(const struct access_errors *err, const char *field)
-{
-	if (err == NULL)
-		return NULL;
-	for (size_t i = 0; i < err->n; i++)
-		if (strcmp(err->e[i].field, field) == 0)
-			return err->e[i].msgid;
-	return NULL;
-}
-
 /* ---- policy and audit ---- */
 
 static const char *
@@ -94,15 +71,14 @@ access_audit(struct store_tx *tx, const struct actor *who,
     const struct policy_actor *actor, int64_t org, const char *action, const char *object,
     const char *details)
 {
-	char by[24], label[24];
+	char by[ACTOR_NAME_SIZE], label[24];
 	struct audit_event ev = {
-		.actor = by, .actor_role = role_name(actor), .org = org > 0 ? label : NULL,
-		.object = object,
+		.actor = actor_name(who, by), .actor_role = role_name(actor),
+		.org = org > 0 ? label : NULL, .object = object,
 		.action = action, .details = details, .source = who->source,
 		.request_id = who->request_id,
 	};
 
-	snprintf(by, sizeof(by), "%" PRId64, who->person_id);
 	access_org_label(tx, org, label);
 	return audit_append(tx, &ev);
 }
@@ -258,7 +234,7 @@ person_by_niss(struct store_tx *tx, struct arena *a, const char *niss,
     struct person_row *out)
 {
 	struct person p;
-	int rc = person_find_niss(tx, niss, &p);
+	int rc = person_find_niss(tx, a, niss, &p);
 
 	if (rc != 0)
 		return rc;

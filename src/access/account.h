@@ -1,7 +1,7 @@
 /* account.h — the users of an activated quality (accounts, quality members, grants):
  * creation, data and applications, co-manager or back, suspension, removal; and what
- * every access-management service shares: who acts, result codes, field errors, and the
- * policy check whose refusal is audited. Each operation is one transaction. */
+ * every access-management service shares: the policy check whose refusal is audited
+ * (result codes and field errors: access/result.h). Each operation is one transaction. */
 #ifndef PORTIER_ACCESS_ACCOUNT_H
 #define PORTIER_ACCESS_ACCOUNT_H
 
@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "access/result.h"
 #include "base/arena.h"
 #include "base/utf8.h"
 #include "policy/actor.h"
@@ -17,40 +18,7 @@
 #include "value/value.h"
 
 #define ACCESS_MAX_APPS 32        /* applications ticked in one form */
-#define ACCESS_MAX_ERRORS 16
 #define ACCESS_MAX_SELECTED 200   /* users removed at once */
-
-/* Input limits (characters for names, bytes for the rest). */
-#define ACCESS_USERNAME_MAX 64
-#define ACCESS_NAME_MAX 100
-#define ACCESS_EMAIL_MAX 254
-#define ACCESS_PHONE_MAX 32
-
-enum access_rc {
-	ACCESS_ERROR = -1,         /* store failure: nothing changed */
-	ACCESS_OK = 0,
-	ACCESS_DENIED,             /* refused by the policy: audited, nothing changed */
-	ACCESS_NOT_FOUND,          /* no such organisation, quality or user there */
-	ACCESS_INVALID,            /* input refused: see the field errors */
-	ACCESS_CONFLICT,           /* changed by someone else since it was read */
-	ACCESS_EXISTS,             /* already so: nothing changed */
-	ACCESS_BUSY,               /* too many of these under way (streamed exports): later */
-};
-
-/* Field errors: the field's form name and the French msgid to show next to it. Every
- * service taking one clears it first. */
-struct access_errors {
-	size_t n;
-	struct {
-		const char *field;
-		const char *msgid;
-	} e[ACCESS_MAX_ERRORS];
-};
-
-/* Adds an error (the first one of a field wins). */
-void access_error_add(struct access_errors *err, const char *field, const char *msgid);
-/* The msgid of field's error, or NULL. */
-const char *access_error_of(const struct access_errors *err, const char *field);
 
 /* Checks the policy for who acting in org (roles read in tx) on target. Returns ACCESS_OK,
  * or ACCESS_DENIED with the reason in *why (may be NULL); *actor receives the roles. */
@@ -72,9 +40,6 @@ int access_audit(struct store_tx *tx, const struct actor *who,
 int access_org_label(struct store_tx *tx, int64_t org, char out[24]);
 
 /* Typed values (e-mail, user name, names) are checked by src/value/value.h. */
-/* Checks a form's fields declared as a table; each refusal is added to err at its field. */
-void access_check_fields(struct access_errors *err, const struct value_field *fields, size_t n,
-    const char *const in[]);
 /* Makes a LIKE prefix pattern of typed text (%, _ and \ escaped) in a; NULL for empty. */
 char *access_like_prefix(struct arena *a, const char *typed, bool contains);
 

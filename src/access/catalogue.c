@@ -29,11 +29,13 @@ valid_code(const char *s)
 }
 
 static int
-audited(struct store_tx *tx, const char *action, const char *object, const char *request_id)
+audited(struct store_tx *tx, const struct actor *by, const char *action, const char *object)
 {
+	char actor[ACTOR_NAME_SIZE];
 	struct audit_event ev = {
-		.actor = "system", .actor_role = "operator", .object = object, .action = action,
-		.request_id = request_id,
+		.actor = actor_name(by, actor), .actor_role = by->role ? by->role : "operator",
+		.object = object, .action = action, .source = by->source,
+		.request_id = by->request_id,
 	};
 
 	return audit_append(tx, &ev);
@@ -42,8 +44,8 @@ audited(struct store_tx *tx, const char *action, const char *object, const char 
 static const char *const lang_names[4] = { "fr", "nl", "de", "en" };
 
 int
-catalogue_add_quality(struct store *s, const struct catalogue_quality *q,
-    const char *request_id, char *err, size_t errlen)
+catalogue_add_quality(struct store *s, const struct actor *by,
+    const struct catalogue_quality *q, char *err, size_t errlen)
 {
 	struct store_tx *tx;
 	char object[48];
@@ -80,7 +82,7 @@ catalogue_add_quality(struct store *s, const struct catalogue_quality *q,
 		return rc == -2 ? -2 : -1;
 	}
 	snprintf(object, sizeof(object), "quality:%s", q->code);
-	if (audited(tx, "catalogue.quality.add", object, request_id) != 0) {
+	if (audited(tx, by, "catalogue.quality.add", object) != 0) {
 		store_rollback(&tx);
 		return -1;
 	}
@@ -102,8 +104,8 @@ quality_exists(struct store_tx *tx, const char *code)
 }
 
 int
-catalogue_add_application(struct store *s, const struct catalogue_app *a,
-    const char *request_id, char *err, size_t errlen)
+catalogue_add_application(struct store *s, const struct actor *by,
+    const struct catalogue_app *a, char *err, size_t errlen)
 {
 	struct store_tx *tx;
 	char object[48];
@@ -154,7 +156,7 @@ catalogue_add_application(struct store *s, const struct catalogue_app *a,
 		return rc == -2 ? -2 : -1;
 	}
 	snprintf(object, sizeof(object), "application:%s", a->code);
-	if (audited(tx, "catalogue.application.add", object, request_id) != 0) {
+	if (audited(tx, by, "catalogue.application.add", object) != 0) {
 		store_rollback(&tx);
 		return -1;
 	}

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "policy/actor.h"
 #include "store/store.h"
 
 #define CATALOGUE_CODE_MAX 31
@@ -31,12 +32,12 @@ struct catalogue_app {
 };
 
 /* Adds a quality. Returns 0, -2 (code taken), -3 (invalid: why in err) or -1. */
-int catalogue_add_quality(struct store *s, const struct catalogue_quality *q,
-    const char *request_id, char *err, size_t errlen);
+int catalogue_add_quality(struct store *s, const struct actor *by,
+    const struct catalogue_quality *q, char *err, size_t errlen);
 /* Adds an application to a quality. Returns 0, -2 (code taken), -3 (invalid, unknown
  * quality: why in err) or -1. */
-int catalogue_add_application(struct store *s, const struct catalogue_app *a,
-    const char *request_id, char *err, size_t errlen);
+int catalogue_add_application(struct store *s, const struct actor *by,
+    const struct catalogue_app *a, char *err, size_t errlen);
 /* Calls fn for every quality (app NULL) followed by its applications, in catalogue order,
  * with names in lang. Returns 0 or -1. */
 int catalogue_each(struct store *s, const char *lang,

@@ -1,6 +1,29 @@
-/* fields.c — access-management forms declared as tables of typed fields (src/value): each
- * refusal goes to the form's error list at its field, with the page's own message. */
-#include "access/account.h"
+/* fields.c — the field errors of the access domain's forms (access/ and csam/), and forms
+ * declared as tables of typed fields (src/value) whose refusals go to those errors. */
+#include "access/result.h"
+
+#include <string.h>
+
+void
+access_error_add(struct access_errors *err, const char *field, const char *msgid)
+{
+	if (err == NULL || access_error_of(err, field) != NULL || err->n == ACCESS_MAX_ERRORS)
+		return;
+	err->e[err->n].field = field;
+	err->e[err->n].msgid = msgid;
+	err->n++;
+}
+
+const char *
+access_error_of(const struct access_errors *err, const char *field)
+{
+	if (err == NULL)
+		return NULL;
+	for (size_t i = 0; i < err->n; i++)
+		if (strcmp(err->e[i].field, field) == 0)
+			return err->e[i].msgid;
+	return NULL;
+}
 
 static void
 report(void *arg, const char *field, const char *msgid)

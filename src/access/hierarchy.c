@@ -243,7 +243,7 @@ cogap_names(struct store_tx *tx, struct arena *a, const char *digits, int64_t pe
 	const char *first;
 	int r;
 
-	if (person_read(tx, person, &p) != 0)
+	if (person_read(tx, a, person, &p) != 0)
 		return -1;
 	r = registry_person(tx, a, digits, &rp);
 	if (r < 0)
@@ -269,7 +269,7 @@ cogap_mail(struct store_tx *tx, struct arena *a, const struct actor *who,
 	const char *args[4] = { o->name, o->foreign_reg, cogap_name, NULL };
 	struct person me;
 
-	if (person_read(tx, who->person_id, &me) != 0)
+	if (person_read(tx, a, who->person_id, &me) != 0)
 		return -1;
 	if (o->enterprise[0]) {
 		be_enterprise_format(o->enterprise, number);
@@ -580,7 +580,7 @@ hierarchy_own_get(struct store *s, const struct actor *who, int64_t org,
 		return rc;
 	out->username = out->title = out->account_language = "";
 	out->account_email = out->local_email = "";
-	r = person_read(tx, who->person_id, &p);
+	r = person_read(tx, a, who->person_id, &p);
 	if (r == 0 && (access_dup(a, &out->niss, p.niss) |
 	    access_dup(a, &out->last_name, p.last_name) |
 	    access_dup(a, &out->first_name, p.first_name) |

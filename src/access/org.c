@@ -15,17 +15,13 @@ static int
 audit(struct store_tx *tx, const struct actor *by, const char *enterprise, int64_t org_id,
     const char *action, const char *object, const char *details)
 {
-	char actor[24], label[24];
+	char actor[ACTOR_NAME_SIZE], label[24];
 	struct audit_event ev = {
-		.actor = actor, .actor_role = by->role, .org = label, .object = object,
-		.action = action, .details = details, .source = by->source,
+		.actor = actor_name(by, actor), .actor_role = by->role, .org = label,
+		.object = object, .action = action, .details = details, .source = by->source,
 		.request_id = by->request_id,
 	};
 
-	if (by->person_id)
-		snprintf(actor, sizeof(actor), "%" PRId64, by->person_id);
-	else
-		snprintf(actor, sizeof(actor), "system");
 	/* The organisation is named by its enterprise number, or org:<id> for a foreign one. */
 	if (enterprise != NULL && enterprise[0])
 		ev.org = enterprise;

@@ -258,7 +258,7 @@ static int
 own_niss(struct store_tx *tx, struct arena *a, int64_t person, const char **niss)
 {
 	struct person p;
-	int rc = person_read(tx, person, &p);
+	int rc = person_read(tx, a, person, &p);
 
 	*niss = "";
 	if (rc == 0 && access_dup(a, niss, p.niss) != 0)

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "policy/actor.h"
 #include "store/store.h"
 #include "web/web.h"
 
@@ -56,5 +57,10 @@ int oidc_routes(struct web_server *s, const struct oidc_provider *p);
 int uman_routes(struct web_server *s);
 /* Decorates every page: side menu, person's name. */
 void app_page_hook(struct web_req *r, struct tmpl_ctx *ctx);
+
+/* Who acts in request r, for the services: the session's person and level (0 and the
+ * name "anonymous" for a visitor not logged in), the path's organisation (":org") and quality (":q"), the request
+ * id, the client's address and the page's language. Strings belong to r. */
+struct actor app_actor(struct web_req *r);
 
 #endif

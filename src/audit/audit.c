@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "audit/sql.h"
+#include "base/arena.h"
 #include "base/buf.h"
 #include "base/log.h"
 
@@ -144,7 +145,8 @@ audit_append(struct store_tx *tx, const struct audit_event *ev)
 
 /* Compares the recorded head with the last event read: events cut off the end show here. */
 static int
-check_head(struct store_tx *tx, struct audit_report *r, int64_t last, const char *last_hash)
+check_head(struct store_tx *tx, struct arena *a, struct audit_report *r, int64_t last,
+    const char *last_hash)
 {
 	struct store_q *q;
 	char expect[96];
@@ -159,14 +161,13 @@ check_head(struct store_tx *tx, struct audit_report *r, int64_t last, const char
 		snprintf(expect, sizeof(expect), "%" PRId64 ":%s", last, last_hash);
 		if (head == NULL || strcmp(head, expect) != 0) {
 			r->first_bad = last + 1;
-			snprintf(r->reason, sizeof(r->reason),
-			    "the chain ends at event %" PRId64 " but the recorded head is %.24s…",
-			    last, head ? head : "(none)");
+			r->reason = arena_printf(a, "the chain ends at event %" PRId64
+			    " but the recorded head is %.24s…", last, head ? head : "(none)");
 			result = 1;
 		}
 	} else if (rc == 0 && last > 0) {
 		r->first_bad = 1;
-		snprintf(r->reason, sizeof(r->reason), "the recorded head of the chain is missing");
+		r->reason = "the recorded head of the chain is missing";
 		result = 1;
 	}
 	store_done(q);
@@ -174,7 +175,7 @@ check_head(struct store_tx *tx, struct audit_report *r, int64_t last, const char
 }
 
 int
-audit_verify(struct store *s, struct audit_report *r)
+audit_verify(struct store *s, struct arena *a, struct audit_report *r)
 {
 	struct store_tx *tx;
 	struct store_q *q;
@@ -183,6 +184,7 @@ audit_verify(struct store *s, struct audit_report *r)
 	int rc, result = 0;
 
 	memset(r, 0, sizeof(*r));
+	r->reason = "";
 	memcpy(prev, zero_hash, HASH_HEX);
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
@@ -204,14 +206,14 @@ audit_verify(struct store *s, struct audit_report *r)
 		r->events++;
 		if (seq != expect) {
 			r->first_bad = expect;
-			snprintf(r->reason, sizeof(r->reason),
+			r->reason = arena_printf(a,
 			    "event %" PRId64 " is missing (next present is %" PRId64 ")", expect, seq);
 			result = 1;
 			break;
 		}
 		if (stored_prev == NULL || strcmp(stored_prev, prev) != 0) {
 			r->first_bad = seq;
-			snprintf(r->reason, sizeof(r->reason),
+			r->reason = arena_printf(a,
 			    "event %" PRId64 " does not point to the hash of the event before it", seq);
 			result = 1;
 			break;
@@ -220,7 +222,7 @@ audit_verify(struct store *s, struct audit_report *r)
 		if (stored == NULL || strlen(stored) != HASH_HEX - 1 ||
 		    sodium_memcmp(stored, hash, HASH_HEX - 1) != 0) {
 			r->first_bad = seq;
-			snprintf(r->reason, sizeof(r->reason),
+			r->reason = arena_printf(a,
 			    "event %" PRId64 " was changed after it was written (hash mismatch)", seq);
 			result = 1;
 			break;
@@ -234,9 +236,10 @@ audit_verify(struct store *s, struct audit_report *r)
 		return -1;
 	}
 	if (result == 0)
-		result = check_head(tx, r, expect - 1, prev);
+		result = check_head(tx, a, r, expect - 1, prev);
 	store_rollback(&tx);
-	return result;
+	/* A broken chain whose reason could not be written is an error, not a silence. */
+	return result == 1 && r->reason == NULL ? -1 : result;
 }
 
 int

@@ -29,11 +29,14 @@ int audit_append(struct store_tx *tx, const struct audit_event *ev);
 struct audit_report {
 	int64_t events;        /* events read */
 	int64_t first_bad;     /* sequence number of the first broken or missing event, 0 if none */
-	char reason[256];      /* what is wrong with it */
+	const char *reason;    /* what is wrong with it (in the arena given), "" if nothing */
 };
 
-/* Walks the whole chain. Returns 0 when intact, 1 when broken (see report), -1 on error. */
-int audit_verify(struct store *s, struct audit_report *report);
+struct arena;
+
+/* Walks the whole chain; the reason goes to a. Returns 0 when intact, 1 when broken (see
+ * report), -1 on error (also when a is full). */
+int audit_verify(struct store *s, struct arena *a, struct audit_report *report);
 
 /* Calls fn on every event, oldest first, inside one read transaction (details is the
  * stored JSON object text). fn returns 0 to go on, non-zero to stop. Returns 0 when all

@@ -8,16 +8,19 @@
 #include <string.h>
 
 #include "audit/audit.h"
+#include "base/arena.h"
 #include "auth/factor_sql.h"
 #include "auth/login.h"
 #include "auth/person_sql.h"
 
 #define HASH_MAX 256
 
-/* Reads the user name and hash of person. Returns 0, 1 none, -1. */
+/* Reads the user name (into a) and the hash (a fixed-format encoded Argon2id string, into
+ * hash of HASH_MAX bytes; NULL: not wanted) of person. Returns 0, 1 none, -1 (also when a
+ * is full or the stored hash is longer than a hash can be). */
 static int
-credential(struct store *s, int64_t person, char *user, size_t userlen, char *hash,
-    size_t hashlen)
+credential(struct store *s, struct arena *a, int64_t person, const char **user,
+    char hash[HASH_MAX])
 {
 	struct store_tx *tx;
 	struct store_q *q;
@@ -31,9 +34,14 @@ credential(struct store *s, int64_t person, char *user, size_t userlen, char *ha
 	}
 	rc = store_next(q);
 	if (rc == 1) {
-		snprintf(user, userlen, "%s", store_text(q, 0));
-		if (hash != NULL)
-			snprintf(hash, hashlen, "%s", store_text(q, 1));
+		const char *u = store_text(q, 0), *h = store_text(q, 1);
+		size_t hn = h != NULL ? strlen(h) : 0;
+
+		*user = arena_strdup(a, u != NULL ? u : "");
+		if (*user == NULL || (hash != NULL && hn >= HASH_MAX))
+			rc = -1;
+		else if (hash != NULL)
+			memcpy(hash, h != NULL ? h : "", hn + 1);
 	}
 	store_done(q);
 	store_rollback(&tx);
@@ -41,15 +49,17 @@ credential(struct store *s, int64_t person, char *user, size_t userlen, char *ha
 }
 
 int
-account_username(struct store *s, int64_t person, char *out, size_t outlen)
+account_username(struct store *s, struct arena *a, int64_t person, const char **out)
 {
-	return credential(s, person, out, outlen, NULL, 0);
+	return credential(s, a, person, out, NULL);
 }
 
 enum account_result
 account_change_password(struct store *s, struct account_password_change *c)
 {
-	char user[128], hash[HASH_MAX], fresh[HASH_MAX], actor[24], object[32];
+	char hash[HASH_MAX], fresh[HASH_MAX], actor[24], object[32];
+	struct arena *a = arena_new(16 * 1024);
+	const char *user = NULL;
 	struct login_attempt la = { .by = c->by, .pwcfg = c->pwcfg };
 	struct audit_event ev = {
 		.actor = actor, .actor_role = "person", .action = "password.change",
@@ -60,9 +70,12 @@ account_change_password(struct store *s, struct account_password_change *c)
 	int rc;
 
 	fresh[0] = '\0';
-	rc = credential(s, c->by.person_id, user, sizeof(user), hash, sizeof(hash));
-	if (rc != 0)
+	hash[0] = '\0';
+	rc = a != NULL ? credential(s, a, c->by.person_id, &user, hash) : -1;
+	if (rc != 0) {
+		arena_free(a);
 		return rc == 1 ? ACCOUNT_NO_PASSWORD : ACCOUNT_ERROR;
+	}
 	la.username = user;
 	switch (login_gate(s, &la, "password_change")) {
 	case LOGIN_OK:
@@ -105,21 +118,20 @@ done:
 	store_rollback(&tx);
 	sodium_memzero(hash, sizeof(hash));
 	sodium_memzero(fresh, sizeof(fresh));
+	arena_free(a);
 	return res;
 }
 
 int
-account_record_capacity(struct store *s, int64_t person, const char *capacity,
-    const char *source, const char *request_id)
+account_record_capacity(struct store *s, const struct actor *by, const char *capacity)
 {
-	char actor[24], details[64];
+	char actor[ACTOR_NAME_SIZE], details[64];
 	struct audit_event ev = {
-		.actor = actor, .actor_role = "person", .action = "session.capacity",
-		.details = details, .source = source, .request_id = request_id,
+		.actor = actor_name(by, actor), .actor_role = "person", .action = "session.capacity",
+		.details = details, .source = by->source, .request_id = by->request_id,
 	};
 	struct store_tx *tx;
 
-	snprintf(actor, sizeof(actor), "%" PRId64, person);
 	if (json_text(details, sizeof(details), "{s:s}", "capacity", capacity) != 0 ||
 	    store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;

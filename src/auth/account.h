@@ -10,8 +10,10 @@
 #include "policy/actor.h"
 #include "store/store.h"
 
-/* Writes person's user name into out. Returns 0, 1 when they have no access codes, -1. */
-int account_username(struct store *s, int64_t person, char *out, size_t outlen);
+struct arena;
+
+/* Sets *out to person's user name, in a. Returns 0, 1 when they have no access codes, -1. */
+int account_username(struct store *s, struct arena *a, int64_t person, const char **out);
 
 enum account_result {
 	ACCOUNT_OK,
@@ -35,8 +37,8 @@ struct account_password_change {
  * costs, audited "password.change". Slow (two Argon2id): run it on a worker. */
 enum account_result account_change_password(struct store *s, struct account_password_change *c);
 
-/* Records in the audit trail the capacity person chose for the session. Returns 0 or -1. */
-int account_record_capacity(struct store *s, int64_t person, const char *capacity,
-    const char *source, const char *request_id);
+/* Records in the audit trail the capacity the person acting chose for the session.
+ * Returns 0 or -1. */
+int account_record_capacity(struct store *s, const struct actor *by, const char *capacity);
 
 #endif

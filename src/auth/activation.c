@@ -16,6 +16,7 @@
 #include "auth/login.h"
 #include "auth/person.h"
 #include "auth/person_sql.h"
+#include "base/arena.h"
 #include "value/value.h"
 
 #define CODE_LEN 16
@@ -83,17 +84,18 @@ code_hash(const char norm[17], unsigned char out[32])
 }
 
 int
-activation_issue(struct store *s, int64_t person, const char *actor, const char *actor_role,
-    const char *request_id, char code[ACTIVATION_CODE_MAX], int64_t *expires_at)
+activation_issue(struct store *s, const struct actor *by, int64_t person,
+    char code[ACTIVATION_CODE_MAX], int64_t *expires_at)
 {
-	char norm[CODE_LEN + 1], object[32];
+	char norm[CODE_LEN + 1], object[32], actor[ACTOR_NAME_SIZE];
 	unsigned char h[32];
 	int64_t now = clock_time(), exp = now + (int64_t)ACTIVATION_DAYS * 86400;
 	struct audit_event ev = {
-		.actor = actor, .actor_role = actor_role, .action = "activation.issue",
-		.object = object, .request_id = request_id,
+		.actor = actor_name(by, actor), .actor_role = by->role, .action = "activation.issue",
+		.object = object, .source = by->source, .request_id = by->request_id,
 	};
 	struct store_tx *tx;
+	struct arena *a;
 	struct person who;
 	size_t o = 0;
 	int rc;
@@ -105,7 +107,9 @@ activation_issue(struct store *s, int64_t person, const char *actor, const char 
 	snprintf(object, sizeof(object), "person:%" PRId64, person);
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		goto fail;
-	rc = person_read(tx, person, &who);
+	a = arena_new(16 * 1024);
+	rc = a != NULL ? person_read(tx, a, person, &who) : -1;
+	arena_free(a);
 	if (rc != 0) {
 		store_rollback(&tx);
 		sodium_memzero(norm, sizeof(norm));
@@ -113,7 +117,7 @@ activation_issue(struct store *s, int64_t person, const char *actor, const char 
 	}
 	if (store_exec(tx, SQL_FACTOR_ACTIVATION_REVOKE_OPEN, "ii", person, now) < 0 ||
 	    store_exec(tx, SQL_FACTOR_ACTIVATION_INSERT, "ibtii", person, h, sizeof(h),
-	    actor ? actor : "system", now, exp) != 1 ||
+	    actor, now, exp) != 1 ||
 	    audit_append(tx, &ev) != 0)
 		goto fail_tx;
 	if (store_commit(&tx) != 0)
@@ -169,8 +173,17 @@ look_up(struct store *s, const unsigned char h[32], const char *typed, struct fo
 		if (store_query(tx, SQL_FACTOR_CREDENTIAL_OF, &q, "i", f->person) != 0)
 			goto fail;
 		rc = store_next(q);
-		if (rc == 1)
-			snprintf(f->username, sizeof(f->username), "%s", store_text(q, 0));
+		if (rc == 1) {
+			const char *u = store_text(q, 0);
+			size_t n = u != NULL ? strlen(u) : 0;
+
+			/* At most 64 bytes where a user name enters: longer is an error, never
+			 * cut. */
+			if (n < sizeof(f->username))
+				memcpy(f->username, u != NULL ? u : "", n + 1);
+			else
+				rc = -1;
+		}
 		store_done(q);
 		if (rc < 0)
 			goto fail;

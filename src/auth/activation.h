@@ -20,12 +20,12 @@
  * Returns 0 with *person set, 1 when nobody matches, -1 on error. */
 int activation_find_person(struct store *s, const char *username, const char *niss,
     int64_t *person);
-/* Issues a code for person, valid ACTIVATION_DAYS; earlier unused codes of the person are
- * revoked. The audit event names actor and actor_role ("helpdesk", "system"). Writes the
- * code (grouped by 4 with dashes) into code and its expiry into *expires_at. Returns 0,
- * 1 when person does not exist, -1 on error. */
-int activation_issue(struct store *s, int64_t person, const char *actor, const char *actor_role,
-    const char *request_id, char code[ACTIVATION_CODE_MAX], int64_t *expires_at);
+/* Issues a code for person, valid ACTIVATION_DAYS, given by who (its role: "helpdesk" …);
+ * earlier unused codes of the person are revoked. Writes the code (grouped by 4 with
+ * dashes) into code and its expiry into *expires_at. Returns 0, 1 when person does not
+ * exist, -1 on error. */
+int activation_issue(struct store *s, const struct actor *by, int64_t person,
+    char code[ACTIVATION_CODE_MAX], int64_t *expires_at);
 /* Normalises a typed code (case, spaces, dashes) into out (17 bytes). Returns 0, or -1
  * when it cannot be a code. */
 int activation_code_normalise(const char *typed, char out[17]);

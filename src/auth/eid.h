@@ -10,6 +10,8 @@
 
 #include "base/utf8.h"
 
+struct arena;
+
 enum eid_revocation {
 	EID_REVOCATION_OFF,     /* no revocation check (tests, or a proxy that checks) */
 	EID_REVOCATION_CRL,     /* the card must be absent from a current CRL of its issuer */
@@ -45,16 +47,23 @@ enum eid_status {
 	EID_ERROR,                /* internal error (memory, store) */
 };
 
-/* What a verified certificate says about its holder. */
+/* What a verified certificate says about its holder. The texts are owned by the arena
+ * given to eid_verify_* (or are constants); "" when unknown, never NULL after a call. */
 struct eid_identity {
-	char niss[12];            /* 11 digits (never logged: be_niss_mask) */
-	char last_name[PERSON_NAME_SIZE];    /* SN, UTF-8 */
-	char first_name[PERSON_NAME_SIZE];   /* GN, UTF-8 (first names, as on the card) */
-	char serial[68];          /* certificate serial number, hex */
-	char issuer[128];         /* issuer CN ("Citizen CA") */
-	char fingerprint[65];     /* SHA-256 of the certificate, hex */
-	char detail[160];         /* on refusal: what failed, for logs (no personal data) */
+	const char *niss;         /* 11 digits (never logged: be_niss_mask) */
+	const char *last_name;    /* SN, UTF-8, at most EID_NAME_MAX bytes */
+	const char *first_name;   /* GN, UTF-8 (first names, as on the card), as SN */
+	const char *serial;       /* certificate serial number, hex */
+	const char *issuer;       /* issuer CN ("Citizen CA"), at most EID_ISSUER_MAX bytes */
+	char fingerprint[65];     /* SHA-256 of the certificate: a fixed-format value of 64
+	                           * hex digits */
+	const char *detail;       /* on refusal: what failed, for logs (no personal data) */
 };
+
+/* Limits on what a card says, in bytes of UTF-8: a longer SN or GN is refused
+ * (EID_NAMES), a longer issuer CN is not reported. */
+#define EID_NAME_MAX (PERSON_NAME_SIZE - 1)
+#define EID_ISSUER_MAX 127
 
 struct eid_verifier;
 
@@ -64,14 +73,15 @@ int eid_verifier_new(const struct eid_options *o, struct eid_verifier **out, cha
 void eid_verifier_free(struct eid_verifier *v);
 
 /* Verifies a DER certificate; extra (n certificates, may be 0) are intermediates the
- * client sent, used only to build the chain. Fills *id on EID_OK (its serial, issuer,
- * fingerprint and detail also on refusals, when known). Thread-safe. */
+ * client sent, used only to build the chain. Fills *id, its texts in a, on EID_OK (its
+ * serial, issuer, fingerprint and detail also on refusals, when known); EID_ERROR when a
+ * is full. Thread-safe (one arena per thread). */
 enum eid_status eid_verify_der(struct eid_verifier *v, const unsigned char *der, size_t len,
     const unsigned char *const *extra, const size_t *extra_len, size_t n,
-    struct eid_identity *id);
+    struct arena *a, struct eid_identity *id);
 /* As eid_verify_der for one PEM certificate (a proxy header, an upload). */
 enum eid_status eid_verify_pem(struct eid_verifier *v, const char *pem, size_t len,
-    struct eid_identity *id);
+    struct arena *a, struct eid_identity *id);
 
 /* Checks that sig is the card key's signature (SHA-256; RSA PKCS#1 v1.5 or ECDSA) of
  * challenge, with the public key of the DER certificate: proof of possession. */

@@ -28,11 +28,11 @@ details(const struct eid_identity *id, const char *via, const char *reason)
 		goto done;
 	if (reason != NULL && json_object_set_new(j, "reason", json_string(reason)) != 0)
 		goto done;
-	if (id != NULL && id->serial[0] != '\0' &&
+	if (id != NULL && id->serial != NULL && id->serial[0] != '\0' &&
 	    (json_object_set_new(j, "certificate", json_string(id->serial)) != 0 ||
-	    json_object_set_new(j, "issuer", json_string(id->issuer)) != 0))
+	    json_object_set_new(j, "issuer", json_string(id->issuer != NULL ? id->issuer : "")) != 0))
 		goto done;
-	if (id != NULL && reason != NULL && id->detail[0] != '\0' &&
+	if (id != NULL && reason != NULL && id->detail != NULL && id->detail[0] != '\0' &&
 	    json_object_set_new(j, "detail", json_string(id->detail)) != 0)
 		goto done;
 	out = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
@@ -81,7 +81,7 @@ eid_login(struct store *s, struct eid_login *a)
 
 	a->person_id = 0;
 	a->created = false;
-	if (det == NULL || a->id == NULL || a->id->niss[0] == '\0')
+	if (det == NULL || a->id == NULL || a->id->niss == NULL || a->id->niss[0] == '\0')
 		goto fail;
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		goto fail;
@@ -117,14 +117,14 @@ fail:
 }
 
 int
-eid_login_refused(struct store *s, enum eid_status st, const struct eid_identity *id,
-    const char *via, const char *source, const char *request_id)
+eid_login_refused(struct store *s, const struct actor *by, enum eid_status st,
+    const struct eid_identity *id, const char *via)
 {
 	struct store_tx *tx;
 	char *det = details(id, via, eid_status_reason(st));
 	struct audit_event ev = {
 		.actor_role = "person", .action = "login.eid.failure", .object = "door:eid",
-		.details = det, .source = source, .request_id = request_id,
+		.details = det, .source = by->source, .request_id = by->request_id,
 	};
 	int rc = -1;
 

@@ -25,7 +25,7 @@ struct eid_login {
 int eid_login(struct store *s, struct eid_login *a);
 /* Records a refused eID login with its reason (id may be NULL: no certificate).
  * Returns 0 or -1. */
-int eid_login_refused(struct store *s, enum eid_status st, const struct eid_identity *id,
-    const char *via, const char *source, const char *request_id);
+int eid_login_refused(struct store *s, const struct actor *by, enum eid_status st,
+    const struct eid_identity *id, const char *via);
 
 #endif

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/arena.h"
+
 #define CARDS_SCAN_MAX 256
 #define P12_MAX (64 * 1024)
 
@@ -54,8 +56,9 @@ card_id(X509 *x, char out[17])
 	out[16] = '\0';
 }
 
-static void
-describe(X509 *x, struct eid_card_info *c)
+/* Fills c, its texts in a. Returns 0, or -1 when a is full. */
+static int
+describe(X509 *x, struct arena *a, struct eid_card_info *c)
 {
 	X509_NAME *n = X509_get_subject_name(x);
 	int i = X509_NAME_get_index_by_NID(n, NID_commonName, -1);
@@ -67,16 +70,17 @@ describe(X509 *x, struct eid_card_info *c)
 	card_id(x, c->id);
 	if (i >= 0)
 		len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i)));
-	snprintf(c->label, sizeof(c->label), "%.*s", len > 0 ? len : 1,
-	    len > 0 ? (const char *)utf8 : "?");
+	c->label = len > 0 ? arena_strndup(a, (const char *)utf8, (size_t)len) : "?";
 	OPENSSL_free(utf8);
 	if (pk != NULL && EVP_PKEY_get_base_id(pk) == EVP_PKEY_EC &&
 	    EVP_PKEY_get_utf8_string_param(pk, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
 	    NULL) == 1)
-		snprintf(c->key, sizeof(c->key), "EC %s",
-		    strcmp(group, "secp384r1") == 0 ? "P-384" : group);
+		c->key = arena_printf(a, "EC %s", strcmp(group, "secp384r1") == 0 ? "P-384" : group);
 	else if (pk != NULL)
-		snprintf(c->key, sizeof(c->key), "RSA %d", EVP_PKEY_get_bits(pk));
+		c->key = arena_printf(a, "RSA %d", EVP_PKEY_get_bits(pk));
+	else
+		c->key = "";
+	return c->label != NULL && c->key != NULL ? 0 : -1;
 }
 
 /* Calls fn for each card NAME of dir/cards with NAME.pem and NAME.key.pem; stops when
@@ -115,6 +119,7 @@ each_card(const char *dir, int (*fn)(void *arg, X509 *x, const char *keypath), v
 }
 
 struct list_state {
+	struct arena *a;
 	struct eid_card_info *out;
 	size_t n, max;
 };
@@ -128,8 +133,8 @@ list_one(void *arg, X509 *x, const char *keypath)
 	if (f == NULL)
 		return 0;
 	fclose(f);
-	if (st->n < st->max)
-		describe(x, &st->out[st->n++]);
+	if (st->n < st->max && describe(x, st->a, &st->out[st->n++]) != 0)
+		return -1;
 	return 0;
 }
 
@@ -140,14 +145,18 @@ by_label(const void *a, const void *b)
 	    ((const struct eid_card_info *)b)->label);
 }
 
-size_t
-eid_reader_list(const char *dir, struct eid_card_info *out, size_t max)
+int
+eid_reader_list(const char *dir, struct arena *a, struct eid_card_info *out, size_t max,
+    size_t *count)
 {
-	struct list_state st = { out, 0, max };
+	struct list_state st = { a, out, 0, max };
 
-	each_card(dir, list_one, &st);
+	*count = 0;
+	if (each_card(dir, list_one, &st) != 0)
+		return -1;
 	qsort(out, st.n, sizeof(*out), by_label);
-	return st.n;
+	*count = st.n;
+	return 0;
 }
 
 /* Signs with key and fills out with the certificate x. Returns 0 or -1. */

@@ -8,11 +8,15 @@
 
 #include <stddef.h>
 
+/* label and key are owned by the arena given to eid_reader_list. */
 struct eid_card_info {
-	char id[17];              /* first 16 hex digits of the certificate's SHA-256 */
-	char label[256];          /* the certificate's CN ("Jan Peeters (Authentication)") */
-	char key[40];             /* "RSA 2048", "EC P-384" … */
+	char id[17];              /* first 16 hex digits of the certificate's SHA-256: a
+	                           * fixed-format value */
+	const char *label;        /* the certificate's CN ("Jan Peeters (Authentication)") */
+	const char *key;          /* "RSA 2048", "EC P-384" … */
 };
+
+struct arena;
 
 /* What the reader signed: the card's certificate (DER) and the signature (SHA-256 with
  * the card's key). Buffers are malloc'd: free with eid_reader_result_free. */
@@ -24,8 +28,9 @@ struct eid_reader_result {
 };
 
 /* Lists up to max cards of dir/cards that have both certificate and key, sorted by
- * label. Returns the count. */
-size_t eid_reader_list(const char *dir, struct eid_card_info *out, size_t max);
+ * label, their texts in a; *count receives how many. Returns 0, or -1 when a is full. */
+int eid_reader_list(const char *dir, struct arena *a, struct eid_card_info *out, size_t max,
+    size_t *count);
 /* Signs challenge with the key of card id in dir. Returns 0, 1 (no such card) or -1. */
 int eid_reader_sign(const char *dir, const char *id, const unsigned char *challenge,
     size_t clen, struct eid_reader_result *out);

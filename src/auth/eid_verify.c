@@ -10,12 +10,14 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "auth/eid_internal.h"
+#include "base/arena.h"
 #include "base/msgid.h"
 #include "base/utf8.h"
 #include "be/be.h"
@@ -31,10 +33,28 @@ struct eid_verifier {
 	int ocsp_timeout;
 };
 
+/* what: a constant, kept as it is. */
 static void
 set_detail(struct eid_identity *id, const char *what)
 {
-	snprintf(id->detail, sizeof(id->detail), "%s", what);
+	id->detail = what;
+}
+
+/* A formatted detail in a; EID_ERROR when a is full, else st. */
+static enum eid_status __attribute__((format(printf, 4, 5)))
+detail_printf(struct arena *a, struct eid_identity *id, enum eid_status st, const char *fmt,
+    ...)
+{
+	va_list ap;
+	char *d;
+
+	va_start(ap, fmt);
+	d = arena_vprintf(a, fmt, ap);
+	va_end(ap);
+	if (d == NULL)
+		return EID_ERROR;
+	id->detail = d;
+	return st;
 }
 
 /* Counts the certificates of a store (the anchors and intermediates loaded). */
@@ -120,56 +140,63 @@ hex(const unsigned char *in, size_t n, char *out, size_t outlen)
 	out[2 * i] = '\0';
 }
 
-/* The first entry nid of name as UTF-8 into out. Returns 0, 1 (absent, repeated or
- * too long) or -1 (not text). Control characters are refused. */
+/* The first entry nid of name as UTF-8 into *out, copied into a. Returns 0, 1 (absent,
+ * repeated or longer than max bytes) or -1 (not text, or a full). Control characters are
+ * refused. */
 static int
-name_entry(const X509_NAME *name, int nid, char *out, size_t outlen)
+name_entry(const X509_NAME *name, int nid, struct arena *a, size_t max, const char **out)
 {
 	int i = X509_NAME_get_index_by_NID(name, nid, -1), n;
 	unsigned char *utf8 = NULL;
 	const X509_NAME_ENTRY *e;
 
-	out[0] = '\0';
 	if (i < 0 || X509_NAME_get_index_by_NID(name, nid, i) >= 0)
 		return 1;
 	e = X509_NAME_get_entry(name, i);
 	n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(e));
 	if (n < 0)
 		return -1;
-	if (n == 0 || (size_t)n >= outlen || !utf8_valid((const char *)utf8, (size_t)n)) {
+	if (n == 0 || (size_t)n > max || !utf8_valid((const char *)utf8, (size_t)n)) {
 		OPENSSL_free(utf8);
-		return n == 0 || (size_t)n >= outlen ? 1 : -1;
+		return n == 0 || (size_t)n > max ? 1 : -1;
 	}
 	for (int k = 0; k < n; k++)
 		if (utf8[k] < 0x20 || utf8[k] == 0x7f) {
 			OPENSSL_free(utf8);
 			return -1;
 		}
-	memcpy(out, utf8, (size_t)n);
-	out[n] = '\0';
+	*out = arena_strndup(a, (const char *)utf8, (size_t)n);
 	OPENSSL_free(utf8);
-	return 0;
+	return *out != NULL ? 0 : -1;
 }
 
-/* Serial, issuer and fingerprint: known for the audit even when the card is refused. */
-static void
-describe(X509 *leaf, struct eid_identity *id)
+/* Serial, issuer and fingerprint: known for the audit even when the card is refused.
+ * Returns 0, or -1 when a is full. */
+static int
+describe(X509 *leaf, struct arena *a, struct eid_identity *id)
 {
 	const ASN1_INTEGER *sn = X509_get0_serialNumber(leaf);
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	BIGNUM *bn = ASN1_INTEGER_to_BN(sn, NULL);
 	char *h = bn ? BN_bn2hex(bn) : NULL;
+	int rc = 0;
 
-	if (h != NULL)
-		snprintf(id->serial, sizeof(id->serial), "%s", h);
+	if (h != NULL) {
+		id->serial = arena_strdup(a, h);
+		if (id->serial == NULL) {
+			id->serial = "";
+			rc = -1;
+		}
+	}
 	OPENSSL_free(h);
 	BN_free(bn);
-	if (name_entry(X509_get_issuer_name(leaf), NID_commonName, id->issuer,
-	    sizeof(id->issuer)) != 0)
-		id->issuer[0] = '\0';
+	if (name_entry(X509_get_issuer_name(leaf), NID_commonName, a, EID_ISSUER_MAX,
+	    &id->issuer) != 0)
+		id->issuer = "";
 	if (X509_digest(leaf, EVP_sha256(), md, &mdlen) == 1)
 		hex(md, mdlen, id->fingerprint, sizeof(id->fingerprint));
+	return rc;
 }
 
 static enum eid_status
@@ -203,7 +230,7 @@ map_verify_error(int e)
 
 /* RSA of at least 2048 bits, or EC on a NIST curve the eID uses (P-384) or may use. */
 static enum eid_status
-check_key(X509 *leaf, struct eid_identity *id)
+check_key(X509 *leaf, struct arena *a, struct eid_identity *id)
 {
 	EVP_PKEY *pk = X509_get0_pubkey(leaf);
 	char group[64] = "";
@@ -223,8 +250,7 @@ check_key(X509 *leaf, struct eid_identity *id)
 		    sizeof(group), NULL) == 1 && (strcmp(group, "secp384r1") == 0 ||
 		    strcmp(group, "prime256v1") == 0 || strcmp(group, "secp521r1") == 0))
 			return EID_OK;
-		snprintf(id->detail, sizeof(id->detail), "EC key on curve '%s'", group);
-		return EID_KEY_TYPE;
+		return detail_printf(a, id, EID_KEY_TYPE, "EC key on curve '%s'", group);
 	default:
 		set_detail(id, "key neither RSA nor EC");
 		return EID_KEY_TYPE;
@@ -262,14 +288,14 @@ check_usage(X509 *leaf, struct eid_identity *id)
 
 /* The holder from the subject: serialNumber = NISS (11 digits, checksum), SN, GN. */
 static enum eid_status
-read_subject(X509 *leaf, struct eid_identity *id)
+read_subject(X509 *leaf, struct arena *a, struct eid_identity *id)
 {
 	const X509_NAME *subj = X509_get_subject_name(leaf);
-	char serial[32];
+	const char *serial = NULL, *last = NULL, *first = NULL;
 	enum be_reason why;
 	size_t n;
 
-	if (name_entry(subj, NID_serialNumber, serial, sizeof(serial)) != 0) {
+	if (name_entry(subj, NID_serialNumber, a, 31, &serial) != 0) {
 		set_detail(id, "no serialNumber in the subject");
 		return EID_NO_NISS;
 	}
@@ -280,18 +306,20 @@ read_subject(X509 *leaf, struct eid_identity *id)
 	}
 	why = be_niss_parse(serial, NULL);
 	if (why != BE_OK) {
-		snprintf(id->detail, sizeof(id->detail), "serialNumber is not a valid NISS (%s)",
-		    why == BE_CHECKSUM ? "checksum" : why == BE_DATE ? "date" :
-		    why == BE_SEQUENCE ? "sequence" : "format");
+		set_detail(id, why == BE_CHECKSUM ? "serialNumber is not a valid NISS (checksum)" :
+		    why == BE_DATE ? "serialNumber is not a valid NISS (date)" :
+		    why == BE_SEQUENCE ? "serialNumber is not a valid NISS (sequence)" :
+		    "serialNumber is not a valid NISS (format)");
 		return EID_BAD_NISS;
 	}
-	memcpy(id->niss, serial, 12);
-	if (name_entry(subj, NID_surname, id->last_name, sizeof(id->last_name)) != 0 ||
-	    name_entry(subj, NID_givenName, id->first_name, sizeof(id->first_name)) != 0) {
-		id->niss[0] = '\0';
+	if (name_entry(subj, NID_surname, a, EID_NAME_MAX, &last) != 0 ||
+	    name_entry(subj, NID_givenName, a, EID_NAME_MAX, &first) != 0) {
 		set_detail(id, "SN or GN missing or unreadable");
 		return EID_NAMES;
 	}
+	id->niss = serial;
+	id->last_name = last;
+	id->first_name = first;
 	return EID_OK;
 }
 
@@ -308,15 +336,18 @@ ocsp_wanted(const struct eid_verifier *v)
 }
 
 static enum eid_status
-verify_x509(struct eid_verifier *v, X509 *leaf, STACK_OF(X509) *extra, struct eid_identity *id)
+verify_x509(struct eid_verifier *v, X509 *leaf, STACK_OF(X509) *extra, struct arena *a,
+    struct eid_identity *id)
 {
 	X509_STORE_CTX *ctx = NULL;
 	STACK_OF(X509_CRL) *crls = NULL;
 	STACK_OF(X509) *chain = NULL;
+	char ocsp[160] = "";      /* eid_ocsp_check's reason, a short constant-like line */
 	enum eid_status st;
 	int e;
 
-	describe(leaf, id);
+	if (describe(leaf, a, id) != 0)
+		return EID_ERROR;
 	ctx = X509_STORE_CTX_new();
 	if (ctx == NULL || X509_STORE_CTX_init(ctx, v->store, leaf, extra) != 1) {
 		st = EID_ERROR;
@@ -333,14 +364,13 @@ verify_x509(struct eid_verifier *v, X509 *leaf, STACK_OF(X509) *extra, struct ei
 	}
 	if (X509_verify_cert(ctx) != 1) {
 		e = X509_STORE_CTX_get_error(ctx);
-		snprintf(id->detail, sizeof(id->detail), "%s (depth %d)",
+		st = detail_printf(a, id, map_verify_error(e), "%s (depth %d)",
 		    X509_verify_cert_error_string(e), X509_STORE_CTX_get_error_depth(ctx));
-		st = map_verify_error(e);
 		goto done;
 	}
 	st = check_usage(leaf, id);
 	if (st == EID_OK)
-		st = check_key(leaf, id);
+		st = check_key(leaf, a, id);
 	if (st != EID_OK)
 		goto done;
 	if (ocsp_wanted(v)) {
@@ -351,11 +381,13 @@ verify_x509(struct eid_verifier *v, X509 *leaf, STACK_OF(X509) *extra, struct ei
 			goto done;
 		}
 		st = eid_ocsp_check(leaf, sk_X509_value(chain, 1), chain, v->store, v->ocsp_url,
-		    v->ocsp_timeout, id->detail, sizeof(id->detail));
+		    v->ocsp_timeout, ocsp, sizeof(ocsp));
+		if (ocsp[0] != '\0' && (id->detail = arena_strdup(a, ocsp)) == NULL)
+			st = EID_ERROR;
 		if (st != EID_OK)
 			goto done;
 	}
-	st = read_subject(leaf, id);
+	st = read_subject(leaf, a, id);
 done:
 	sk_X509_pop_free(chain, X509_free);
 	X509_STORE_CTX_free(ctx);
@@ -369,6 +401,7 @@ static enum eid_status
 start(struct eid_verifier *v, struct eid_identity *id)
 {
 	memset(id, 0, sizeof(*id));
+	id->niss = id->last_name = id->first_name = id->serial = id->issuer = id->detail = "";
 	if (v == NULL) {
 		set_detail(id, "no trust anchors configured");
 		return EID_NOT_CONFIGURED;
@@ -379,7 +412,7 @@ start(struct eid_verifier *v, struct eid_identity *id)
 enum eid_status
 eid_verify_der(struct eid_verifier *v, const unsigned char *der, size_t len,
     const unsigned char *const *extra, const size_t *extra_len, size_t n,
-    struct eid_identity *id)
+    struct arena *a, struct eid_identity *id)
 {
 	const unsigned char *p = der;
 	STACK_OF(X509) *chain = NULL;
@@ -410,7 +443,7 @@ eid_verify_der(struct eid_verifier *v, const unsigned char *der, size_t len,
 		if (x != NULL && sk_X509_push(chain, x) == 0)
 			X509_free(x);
 	}
-	st = verify_x509(v, leaf, chain, id);
+	st = verify_x509(v, leaf, chain, a, id);
 done:
 	sk_X509_pop_free(chain, X509_free);
 	X509_free(leaf);
@@ -419,7 +452,8 @@ done:
 }
 
 enum eid_status
-eid_verify_pem(struct eid_verifier *v, const char *pem, size_t len, struct eid_identity *id)
+eid_verify_pem(struct eid_verifier *v, const char *pem, size_t len, struct arena *a,
+    struct eid_identity *id)
 {
 	STACK_OF(X509) *chain = NULL;
 	X509 *leaf = NULL;
@@ -454,7 +488,7 @@ eid_verify_pem(struct eid_verifier *v, const char *pem, size_t len, struct eid_i
 			break;
 		}
 	}
-	st = verify_x509(v, leaf, chain, id);
+	st = verify_x509(v, leaf, chain, a, id);
 done:
 	sk_X509_pop_free(chain, X509_free);
 	X509_free(leaf);

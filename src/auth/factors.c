@@ -9,28 +9,26 @@
 #include "audit/audit.h"
 
 int
-factors_audit(struct store_tx *tx, int64_t person, const char *action, const char *reason,
-    const char *source, const char *request_id)
+factors_audit(struct store_tx *tx, const struct actor *by, const char *action,
+    const char *reason)
 {
-	char actor[24], object[32], details[256];
+	char actor[ACTOR_NAME_SIZE], object[32], details[256];
 	struct audit_event ev = {
-		.actor = actor, .actor_role = "person", .action = action, .object = object,
-		.details = details, .source = source, .request_id = request_id,
+		.actor = actor_name(by, actor), .actor_role = "person", .action = action,
+		.object = object, .details = details, .source = by->source,
+		.request_id = by->request_id,
 	};
 
-	snprintf(actor, sizeof(actor), "%" PRId64, person);
-	snprintf(object, sizeof(object), "person:%" PRId64, person);
+	snprintf(object, sizeof(object), "person:%" PRId64, by->person_id);
 	if (json_text(details, sizeof(details), "{s:s}", "reason", reason) != 0)
 		return -1;
 	return audit_append(tx, &ev);
 }
 
 int
-factors_removed(struct store_tx **tx, int64_t person, int n, const char *action,
-    const char *source, const char *request_id)
+factors_removed(struct store_tx **tx, const struct actor *by, int n, const char *action)
 {
-	if (n < 0 || factors_audit(*tx, person, action, n > 0 ? "ok" : "none", source,
-	    request_id) != 0) {
+	if (n < 0 || factors_audit(*tx, by, action, n > 0 ? "ok" : "none") != 0) {
 		store_rollback(tx);
 		return -1;
 	}

@@ -7,19 +7,20 @@
 #include <stdint.h>
 
 #include "auth/login.h"
+#include "policy/actor.h"
 #include "store/store.h"
 
-/* Inside tx (STORE_WRITE): audits action ("totp.enrol", "token.revoke" …) done by person on
- * their own factors, with reason (a short fixed text, never input). Returns 0 or -1. */
-int factors_audit(struct store_tx *tx, int64_t person, const char *action, const char *reason,
-    const char *source, const char *request_id);
+/* Inside tx (STORE_WRITE): audits action ("totp.enrol", "token.revoke" …) done by the
+ * person acting on their own factors, with reason (a short fixed text, never input).
+ * Returns 0 or -1. */
+int factors_audit(struct store_tx *tx, const struct actor *by, const char *action,
+    const char *reason);
 
 /* Ends *tx (then NULL), a STORE_WRITE transaction in which a person's factor was removed: n is what
  * the removal statement returned (rows, or < 0 when it failed). Audits action with reason
  * "ok" or "none" and commits. Returns 0, 1 when there was nothing to remove, -1 on
  * error. */
-int factors_removed(struct store_tx **tx, int64_t person, int n, const char *action,
-    const char *source, const char *request_id);
+int factors_removed(struct store_tx **tx, const struct actor *by, int n, const char *action);
 
 /* The first step of a code door (door "totp" or "token"): the throttling gate, then the
  * user name and password (slow: one Argon2id). LOGIN_OK: *tx is an open STORE_WRITE

@@ -42,6 +42,20 @@ struct throttle {
 	int64_t noted_at;        /* when the audit event of the burst was written */
 };
 
+/* Column col (an encoded password hash, a fixed-format value) into hash of n bytes:
+ * 1, or -1 when it is missing or longer than a hash can be (never cut). */
+static int
+hash_of(struct store_q *q, int col, char *hash, size_t n)
+{
+	const char *h = store_text(q, col);
+	size_t len = h != NULL ? strlen(h) : 0;
+
+	if (h == NULL || len >= n)
+		return -1;
+	memcpy(hash, h, len + 1);
+	return 1;
+}
+
 static int64_t
 real_now(void)
 {
@@ -274,7 +288,7 @@ login_password(struct store *s, struct login_attempt *a)
 	rc = store_next(q);
 	if (rc == 1) {
 		person = store_int(q, 0);
-		snprintf(hash, sizeof(hash), "%s", store_text(q, 1));
+		rc = hash_of(q, 1, hash, sizeof(hash));
 	}
 	store_done(q);
 	store_rollback(&tx);
@@ -323,17 +337,15 @@ login_password(struct store *s, struct login_attempt *a)
 }
 
 int
-login_record_logout(struct store *s, int64_t person_id, const char *source,
-    const char *request_id)
+login_record_logout(struct store *s, const struct actor *by)
 {
 	struct store_tx *tx;
-	char actor[24];
+	char actor[ACTOR_NAME_SIZE];
 	struct audit_event ev = {
-		.actor = actor, .actor_role = "person", .action = "logout",
-		.source = source, .request_id = request_id,
+		.actor = actor_name(by, actor), .actor_role = "person", .action = "logout",
+		.source = by->source, .request_id = by->request_id,
 	};
 
-	snprintf(actor, sizeof(actor), "%" PRId64, person_id);
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
 	if (audit_append(tx, &ev) != 0) {
@@ -373,7 +385,7 @@ login_verify_password(struct store *s, const struct login_attempt *a)
 	rc = store_next(q);
 	if (rc == 1) {
 		person = store_int(q, 0);
-		snprintf(hash, sizeof(hash), "%s", store_text(q, 1));
+		rc = hash_of(q, 1, hash, sizeof(hash));
 	}
 	store_done(q);
 	store_rollback(&tx);

@@ -39,9 +39,8 @@ int login_clear_person(struct store_tx *tx, int64_t person);
  * uses; NULL puts back the real ones. Not thread-safe: call before serving. */
 void login_set_clock(int64_t (*now)(void), void (*pause)(int seconds));
 
-/* Records a logout of person_id in the audit trail. Returns 0 or -1. */
-int login_record_logout(struct store *s, int64_t person_id, const char *source,
-    const char *request_id);
+/* Records the logout of the person acting in the audit trail. Returns 0 or -1. */
+int login_record_logout(struct store *s, const struct actor *by);
 
 /* ---- Pieces for the doors that add a one-time code to the access codes (auth/totp.c,
  * auth/tokencard.c) and for other checks of a person's secrets (activation codes,

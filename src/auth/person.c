@@ -11,19 +11,31 @@
 #include "base/arena.h"
 #include "registry/registry.h"
 
-/* Reads the current row of SQL_PERSON_GET / _BY_NISS into out: 0, 1 (no row) or -1. */
+/* Column col of the current row copied into a, "" when NULL; NULL when a is full. */
+static const char *
+column(struct store_q *q, struct arena *a, int col)
+{
+	const char *s = store_text(q, col);
+
+	return arena_strdup(a, s != NULL ? s : "");
+}
+
+/* Reads the current row of SQL_PERSON_GET / _BY_NISS into out (texts in a): 0, 1 (no
+ * row) or -1. */
 static int
-person_row(struct store_q *q, struct person *out)
+person_row(struct store_q *q, struct arena *a, struct person *out)
 {
 	int rc = store_next(q);
 
 	if (rc == 1) {
 		out->id = store_int(q, 0);
-		if (text_copy(out->niss, sizeof(out->niss), store_text(q, 1)) != 0 ||
-		    text_copy(out->last_name, sizeof(out->last_name), store_text(q, 2)) != 0 ||
-		    text_copy(out->first_name, sizeof(out->first_name), store_text(q, 3)) != 0 ||
-		    text_copy(out->language, sizeof(out->language), store_text(q, 4)) != 0 ||
-		    text_copy(out->email, sizeof(out->email), store_text(q, 5)) != 0)
+		out->niss = column(q, a, 1);
+		out->last_name = column(q, a, 2);
+		out->first_name = column(q, a, 3);
+		out->language = column(q, a, 4);
+		out->email = column(q, a, 5);
+		if (out->niss == NULL || out->last_name == NULL || out->first_name == NULL ||
+		    out->language == NULL || out->email == NULL)
 			rc = -1;
 	}
 	store_done(q);
@@ -31,23 +43,23 @@ person_row(struct store_q *q, struct person *out)
 }
 
 int
-person_read(struct store_tx *tx, int64_t id, struct person *out)
+person_read(struct store_tx *tx, struct arena *a, int64_t id, struct person *out)
 {
 	struct store_q *q;
 
 	if (store_query(tx, SQL_PERSON_GET, &q, "i", id) != 0)
 		return -1;
-	return person_row(q, out);
+	return person_row(q, a, out);
 }
 
 int
-person_find_niss(struct store_tx *tx, const char *niss, struct person *out)
+person_find_niss(struct store_tx *tx, struct arena *a, const char *niss, struct person *out)
 {
 	struct store_q *q;
 
 	if (store_query(tx, SQL_PERSON_BY_NISS, &q, "t", niss) != 0)
 		return -1;
-	return person_row(q, out);
+	return person_row(q, a, out);
 }
 
 /* The id of the person of a NISS: 1 found (*id set), 0 unknown, -1 error. Only the id is
@@ -131,34 +143,42 @@ person_set_contact(struct store_tx *tx, int64_t id, const char *email, const cha
 }
 
 int
-person_get(struct store *s, int64_t id, struct person *out)
+person_get(struct store *s, struct arena *a, int64_t id, struct person *out)
 {
 	struct store_tx *tx;
 	int rc;
 
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
-	rc = person_read(tx, id, out);
+	rc = person_read(tx, a, id, out);
 	store_rollback(&tx);
 	return rc;
 }
 
+/* s, or NULL when s is empty (absent). */
+static const char *
+given(const char *s)
+{
+	return s != NULL && s[0] != '\0' ? s : NULL;
+}
+
 int
-person_create(struct store *s, struct person *p, const char *actor, const char *request_id)
+person_create(struct store *s, const struct actor *by, struct person *p)
 {
 	struct store_tx *tx;
-	char object[32];
+	char object[32], actor[ACTOR_NAME_SIZE];
 	struct audit_event ev = {
-		.actor = actor, .actor_role = "system", .action = "person.create",
-		.object = object, .request_id = request_id,
+		.actor = actor_name(by, actor), .actor_role = by->role ? by->role : "system",
+		.action = "person.create", .object = object, .source = by->source,
+		.request_id = by->request_id,
 	};
 	int rc;
 
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
 	/* Names typed by whoever creates the person (the register's when it knows them). */
-	rc = person_insert(tx, p->niss[0] ? p->niss : NULL, p->last_name, p->first_name,
-	    p->language[0] ? p->language : "fr", p->email[0] ? p->email : NULL, "manager", &p->id);
+	rc = person_insert(tx, given(p->niss), p->last_name, p->first_name,
+	    given(p->language) != NULL ? p->language : "fr", given(p->email), "manager", &p->id);
 	if (rc != 1) {
 		store_rollback(&tx);
 		return rc;
@@ -172,15 +192,16 @@ person_create(struct store *s, struct person *p, const char *actor, const char *
 }
 
 enum password_problem
-person_set_password(struct store *s, const struct password_cfg *cfg, int64_t person_id,
-    const char *username, const char *password, const char *request_id, int *rc)
+person_set_password(struct store *s, const struct password_cfg *cfg, const struct actor *by,
+    int64_t person_id, const char *username, const char *password, int *rc)
 {
 	enum password_problem p = password_check(cfg, password, username);
 	struct store_tx *tx;
-	char hash[256], actor[24], object[32];
+	char hash[256], actor[ACTOR_NAME_SIZE], object[32];
 	struct audit_event ev = {
-		.actor = actor, .actor_role = "person", .action = "password.set",
-		.object = object, .request_id = request_id,
+		.actor = actor_name(by, actor), .actor_role = by->role ? by->role : "person",
+		.action = "password.set", .object = object, .source = by->source,
+		.request_id = by->request_id,
 	};
 	int x;
 
@@ -191,7 +212,6 @@ person_set_password(struct store *s, const struct password_cfg *cfg, int64_t per
 		*rc = -1;
 		return PASSWORD_OK;
 	}
-	snprintf(actor, sizeof(actor), "%" PRId64, person_id);
 	snprintf(object, sizeof(object), "person:%" PRId64, person_id);
 	if (store_begin(s, STORE_WRITE, &tx) != 0) {
 		*rc = -1;

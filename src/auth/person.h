@@ -8,15 +8,19 @@
 
 #include "auth/password.h"
 #include "base/utf8.h"
+#include "policy/actor.h"
 #include "store/store.h"
 
+struct arena;
+
+/* Texts are owned by the arena the reader was given ("" when the column is empty). */
 struct person {
 	int64_t id;
-	char niss[12];            /* 11 digits or "" */
-	char last_name[PERSON_NAME_SIZE];
-	char first_name[PERSON_NAME_SIZE];
-	char language[4];
-	char email[256];
+	const char *niss;         /* 11 digits or "" */
+	const char *last_name;
+	const char *first_name;
+	const char *language;
+	const char *email;
 };
 
 /* What person_ensure needs to create someone portier does not know yet. */
@@ -31,11 +35,12 @@ struct person_seed {
 	                           * and language (when fr/nl/de/en) are used */
 };
 
-/* The person of id in tx into out: 0, 1 (no such person) or -1 (also when a stored text
- * does not fit out: never cut). */
-int person_read(struct store_tx *tx, int64_t id, struct person *out);
+/* The person of id in tx into out, its texts in a: 0, 1 (no such person) or -1 (also
+ * when a is full). */
+int person_read(struct store_tx *tx, struct arena *a, int64_t id, struct person *out);
 /* The person of a NISS (11 digits) in tx into out: 0, 1 (unknown) or -1 as person_read. */
-int person_find_niss(struct store_tx *tx, const char *niss, struct person *out);
+int person_find_niss(struct store_tx *tx, struct arena *a, const char *niss,
+    struct person *out);
 /* The one way a person comes into being: the person of seed->niss, else created in tx
  * (names from the persons register when it knows the NISS). *id receives the person,
  * *created whether it was created here; the caller audits the creation in its own words.
@@ -48,16 +53,16 @@ int person_ensure(struct store_tx *tx, const struct person_seed *seed, int64_t *
 int person_set_contact(struct store_tx *tx, int64_t id, const char *email,
     const char *language);
 
-/* Reads person id into out. Returns 0, 1 (no such person) or -1 (also when a stored
- * text does not fit out: never cut). */
-int person_get(struct store *s, int64_t id, struct person *out);
-/* Creates a person (id set in p) and audits it as done by actor. Returns 0, -2 (NISS
- * already known) or -1. */
-int person_create(struct store *s, struct person *p, const char *actor, const char *request_id);
-/* Sets the access codes of a person after the policy check: PASSWORD_OK and 0, or the
- * problem; *rc receives -2 when the user name is taken, -1 on store errors, else 0. */
+/* Reads person id into out, its texts in a. Returns 0, 1 (no such person) or -1. */
+int person_get(struct store *s, struct arena *a, int64_t id, struct person *out);
+/* Creates a person (id set in p; NULL or "" texts: none) and audits it as done by by.
+ * Returns 0, -2 (NISS already known) or -1. */
+int person_create(struct store *s, const struct actor *by, struct person *p);
+/* Sets the access codes of person_id, audited as done by by, after the policy check of
+ * cfg: PASSWORD_OK and 0, or the problem; *rc receives -2 when the user name is taken, -1
+ * on store errors, else 0. */
 enum password_problem person_set_password(struct store *s, const struct password_cfg *cfg,
-    int64_t person_id, const char *username, const char *password, const char *request_id,
+    const struct actor *by, int64_t person_id, const char *username, const char *password,
     int *rc);
 
 #endif

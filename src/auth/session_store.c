@@ -6,17 +6,33 @@
 #include <string.h>
 
 #include "auth/login_sql.h"
-#include "base/utf8.h"
+#include "base/arena.h"
 
-/* Copies a column whole; -1 when it does not fit (never a cut text). */
-static int
-copy_text(char *dst, size_t dstlen, const char *src)
+/* Column col copied into a, "" when NULL; NULL when a is full. */
+static const char *
+column(struct store_q *q, struct arena *a, int col)
 {
-	return text_copy(dst, dstlen, src);
+	const char *v = store_text(q, col);
+
+	return arena_strdup(a, v != NULL ? v : "");
+}
+
+/* The CSRF token of column col into csrf: -1 unless it has the token's fixed size. */
+static int
+csrf_of(struct store_q *q, int col, char csrf[48])
+{
+	const char *v = store_text(q, col);
+	size_t n = v != NULL ? strlen(v) : 0;
+
+	if (n >= 48)
+		return -1;
+	memcpy(csrf, v != NULL ? v : "", n + 1);
+	return 0;
 }
 
 int
-session_load(struct store *s, const unsigned char id_hash[32], struct session_rec *out)
+session_load(struct store *s, struct arena *a, const unsigned char id_hash[32],
+    struct session_rec *out)
 {
 	struct store_tx *tx;
 	struct store_q *q;
@@ -30,19 +46,17 @@ session_load(struct store *s, const unsigned char id_hash[32], struct session_re
 	}
 	rc = store_next(q);
 	if (rc == 1) {
-		int bad;
-
 		memset(out, 0, sizeof(*out));
-		bad = copy_text(out->csrf, sizeof(out->csrf), store_text(q, 0)) |
-		    copy_text(out->lang, sizeof(out->lang), store_text(q, 1)) |
-		    copy_text(out->auth_method, sizeof(out->auth_method), store_text(q, 3)) |
-		    copy_text(out->capacity, sizeof(out->capacity), store_text(q, 8));
+		out->lang = column(q, a, 1);
+		out->auth_method = column(q, a, 3);
+		out->capacity = column(q, a, 8);
 		out->person_id = store_int(q, 2);
 		out->auth_level = (int)store_int(q, 4);
 		out->auth_time = store_int(q, 5);
 		out->created_at = store_int(q, 6);
 		out->seen_at = store_int(q, 7);
-		if (bad != 0)
+		if (csrf_of(q, 0, out->csrf) != 0 || out->lang == NULL ||
+		    out->auth_method == NULL || out->capacity == NULL)
 			rc = -1;
 	}
 	store_done(q);
@@ -53,7 +67,7 @@ session_load(struct store *s, const unsigned char id_hash[32], struct session_re
 static const char *
 nul_if_empty(const char *s)
 {
-	return s[0] ? s : NULL;
+	return s != NULL && s[0] ? s : NULL;
 }
 
 int

@@ -48,6 +48,18 @@ code_well_formed(const char *code)
 	return true;
 }
 
+/* The serial of column col into out: -1 unless it has the fixed format's length. */
+static int
+serial_of(struct store_q *q, int col, char out[TOKENCARD_SERIAL_LEN + 1])
+{
+	const char *s = store_text(q, col);
+
+	if (s == NULL || strlen(s) != TOKENCARD_SERIAL_LEN)
+		return -1;
+	memcpy(out, s, TOKENCARD_SERIAL_LEN + 1);
+	return 0;
+}
+
 int
 tokencard_status(struct store *s, int64_t person, int64_t now, struct tokencard_status *out)
 {
@@ -63,7 +75,8 @@ tokencard_status(struct store *s, int64_t person, int64_t now, struct tokencard_
 	rc = store_next(q);
 	if (rc == 1) {
 		out->active = true;
-		snprintf(out->serial, sizeof(out->serial), "%s", store_text(q, 1));
+		if (serial_of(q, 1, out->serial) != 0)
+			rc = -1;
 		out->activated_at = store_int(q, 2);
 		out->unused = (int)store_int(q, 3);
 	}
@@ -88,7 +101,6 @@ tokencard_issue(struct store *s, const struct password_cfg *cfg, const struct ac
     struct tokencard_print *out)
 {
 	int64_t person = by->person_id;
-	const char *source = by->source, *request_id = by->request_id;
 	unsigned char seed[TOKENCARD_SEED_BYTES];
 	char hash_buf[TOKENCARD_CODES][HASH_MAX];
 	struct store_tx *tx = NULL;
@@ -116,7 +128,7 @@ tokencard_issue(struct store *s, const struct password_cfg *cfg, const struct ac
 		if (store_exec(tx, SQL_FACTOR_CARD_CODE_INSERT, "iit", out->card_id,
 		    (int64_t)(i + 1), hash_buf[i]) != 1)
 			goto done;
-	if (factors_audit(tx, person, "token.issue", "ok", source, request_id) != 0)
+	if (factors_audit(tx, by, "token.issue", "ok") != 0)
 		goto done;
 	rc = store_commit(&tx);
 	tx = NULL;
@@ -147,10 +159,9 @@ read_pending(struct store_tx *tx, int64_t person, int64_t now, struct tokencard_
 		if (b != NULL && len == TOKENCARD_SEED_BYTES) {
 			memcpy(seed, b, len);
 			out->card_id = store_int(q, 0);
-			snprintf(out->serial, sizeof(out->serial), "%s", store_text(q, 1));
 			out->confirm_position = (int)store_int(q, 3);
 			out->issued_at = store_int(q, 4);
-			res = 0;
+			res = serial_of(q, 1, out->serial) == 0 ? 0 : -1;
 		}
 	}
 	store_done(q);
@@ -179,7 +190,6 @@ enum tokencard_result
 tokencard_activate(struct store *s, const struct actor *by, const char *code, int64_t now)
 {
 	int64_t person = by->person_id;
-	const char *source = by->source, *request_id = by->request_id;
 	unsigned char seed[TOKENCARD_SEED_BYTES];
 	struct tokencard_print p;
 	struct store_tx *tx;
@@ -200,8 +210,8 @@ tokencard_activate(struct store *s, const struct actor *by, const char *code, in
 		    sodium_memcmp(code, p.codes[p.confirm_position - 1], TOKENCARD_DIGITS) == 0;
 	}
 	if (!ok) {
-		if (factors_audit(tx, person, "token.activate.failure", rc == 1 ? "no card waiting" :
-		    "wrong code", source, request_id) != 0)
+		if (factors_audit(tx, by, "token.activate.failure", rc == 1 ? "no card waiting" :
+		    "wrong code") != 0)
 			goto done;
 		res = store_commit(&tx) != 0 ? TOKENCARD_ERROR : rc == 1 ? TOKENCARD_NONE :
 		    TOKENCARD_WRONG;
@@ -210,7 +220,7 @@ tokencard_activate(struct store *s, const struct actor *by, const char *code, in
 	}
 	if (store_exec(tx, SQL_FACTOR_CARD_REVOKE_ACTIVE, "ii", person, now) < 0 ||
 	    store_exec(tx, SQL_FACTOR_CARD_ACTIVATE, "ii", p.card_id, now) != 1 ||
-	    factors_audit(tx, person, "token.activate", "ok", source, request_id) != 0)
+	    factors_audit(tx, by, "token.activate", "ok") != 0)
 		goto done;
 	res = store_commit(&tx) == 0 ? TOKENCARD_OK : TOKENCARD_ERROR;
 	tx = NULL;
@@ -225,14 +235,13 @@ int
 tokencard_revoke(struct store *s, const struct actor *by, int64_t now)
 {
 	int64_t person = by->person_id;
-	const char *source = by->source, *request_id = by->request_id;
 	struct store_tx *tx;
 	int n;
 
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
 	n = store_exec(tx, SQL_FACTOR_CARD_REVOKE_ALL, "ii", person, now);
-	return factors_removed(&tx, person, n, "token.revoke", source, request_id);
+	return factors_removed(&tx, by, n, "token.revoke");
 }
 
 /* Compares code with the hash of position on person's active card card_id (slow, reads
@@ -254,8 +263,16 @@ verify_code(struct store *s, const struct password_cfg *cfg, int64_t person, int
 		return TOKENCARD_ERROR;
 	}
 	rc = store_next(q);
-	if (rc == 1)
-		snprintf(hash, sizeof(hash), "%s", store_text(q, 0));
+	if (rc == 1) {
+		/* An encoded hash (fixed format): a longer stored text is an error, never cut. */
+		const char *h = store_text(q, 0);
+		size_t n = h != NULL ? strlen(h) : 0;
+
+		if (h == NULL || n >= sizeof(hash))
+			rc = -1;
+		else
+			memcpy(hash, h, n + 1);
+	}
 	store_done(q);
 	store_rollback(&tx);
 	if (rc < 0)
@@ -279,11 +296,10 @@ use_code_tx(struct store_tx *tx, int64_t card_id, int position, int64_t now)
 }
 
 enum tokencard_result
-tokencard_use(struct store *s, const struct password_cfg *cfg, int64_t person,
-    int64_t card_id, int position, const char *code, const char *source,
-    const char *request_id)
+tokencard_use(struct store *s, const struct password_cfg *cfg, const struct actor *by,
+    int64_t card_id, int position, const char *code)
 {
-	enum tokencard_result res = verify_code(s, cfg, person, card_id, position, code);
+	enum tokencard_result res = verify_code(s, cfg, by->person_id, card_id, position, code);
 	struct store_tx *tx;
 
 	if (res == TOKENCARD_ERROR || store_begin(s, STORE_WRITE, &tx) != 0)
@@ -291,9 +307,8 @@ tokencard_use(struct store *s, const struct password_cfg *cfg, int64_t person,
 	if (res == TOKENCARD_OK)
 		res = use_code_tx(tx, card_id, position, (int64_t)time(NULL));
 	if (res == TOKENCARD_ERROR ||
-	    factors_audit(tx, person, res == TOKENCARD_OK ? "token.use" : "token.use.failure",
-	    res == TOKENCARD_OK ? "ok" : res == TOKENCARD_USED ? "used code" : "wrong code",
-	    source, request_id) != 0) {
+	    factors_audit(tx, by, res == TOKENCARD_OK ? "token.use" : "token.use.failure",
+	    res == TOKENCARD_OK ? "ok" : res == TOKENCARD_USED ? "used code" : "wrong code") != 0) {
 		store_rollback(&tx);
 		return TOKENCARD_ERROR;
 	}
@@ -413,15 +428,20 @@ take_challenge(struct store *s, const char *token, const char *binding, struct c
 	}
 	rc = store_next(q);
 	if (rc == 1) {
-		size_t len = 0;
+		size_t len = 0, ulen;
 		const void *b = store_blob(q, 0, &len);
+		const char *u = store_text(q, 3);
 
+		/* A user name is at most 64 bytes where it enters: a longer one is refused,
+		 * never cut. */
+		ulen = u != NULL ? strlen(u) : 0;
 		ok = b != NULL && len == sizeof(bind_hash) &&
 		    sodium_memcmp(b, bind_hash, sizeof(bind_hash)) == 0 &&
-		    store_int(q, 5) >= now;
+		    store_int(q, 5) >= now && u != NULL && ulen < sizeof(c->username);
 		c->person = store_int(q, 1);
 		c->card_id = store_null(q, 2) ? 0 : store_int(q, 2);
-		snprintf(c->username, sizeof(c->username), "%s", store_text(q, 3));
+		if (ok)
+			memcpy(c->username, u, ulen + 1);
 		c->position = (int)store_int(q, 4);
 	}
 	store_done(q);

@@ -18,10 +18,14 @@
 #define TOKENCARD_CHALLENGE_SECONDS 300  /* "Code n° 17" must be answered within 5 minutes */
 #define TOKENCARD_TOKEN_MAX 48           /* the challenge token in the form, base64url */
 
-/* A card to print: only while it is pending (before activation). */
+/* A card's serial: a fixed-format value, "1234-5678" (tokencard_issue draws it). */
+#define TOKENCARD_SERIAL_LEN 9
+
+/* A card to print: only while it is pending (before activation). The serial and the codes
+ * are fixed-format values (digits), hence arrays. */
 struct tokencard_print {
 	int64_t card_id;
-	char serial[16];                     /* "1234-5678" */
+	char serial[TOKENCARD_SERIAL_LEN + 1];   /* "1234-5678" */
 	int64_t issued_at;                   /* unix seconds */
 	int confirm_position;                /* the code asked to activate it */
 	char codes[TOKENCARD_CODES][TOKENCARD_DIGITS + 1];   /* codes[i] is n° i + 1 */
@@ -29,7 +33,7 @@ struct tokencard_print {
 
 struct tokencard_status {
 	bool active;
-	char serial[16];
+	char serial[TOKENCARD_SERIAL_LEN + 1];   /* of the active card (fixed format), or "" */
 	int64_t activated_at;
 	int unused;                          /* codes of the active card not used yet */
 	bool pending;                        /* a new card waits for activation */
@@ -62,11 +66,11 @@ enum tokencard_result tokencard_activate(struct store *s, const struct actor *by
     const char *code, int64_t now);
 /* Revokes person's cards. Returns 0, 1 when there was none, -1 on error. */
 int tokencard_revoke(struct store *s, const struct actor *by, int64_t now);
-/* Verifies the code at position of card card_id (active) and marks it used, audited as
- * done by person. Slow (one Argon2id; cfg's costs when there is nothing to compare). */
+/* Verifies the code at position of card card_id (active) of the person acting and marks it
+ * used, audited as done by them. Slow (one Argon2id; cfg's costs when there is nothing to
+ * compare). */
 enum tokencard_result tokencard_use(struct store *s, const struct password_cfg *cfg,
-    int64_t person, int64_t card_id, int position, const char *code, const char *source,
-    const char *request_id);
+    const struct actor *by, int64_t card_id, int position, const char *code);
 
 /* The door "Avec votre token", first step: user name + password (throttled and audited as
  * door "token"). On LOGIN_OK, token and *position hold the challenge to show ("Code n° 17"),

@@ -215,7 +215,6 @@ totp_enrol_begin(struct store *s, const struct actor *by, int64_t now,
     unsigned char key[TOTP_KEY_BYTES])
 {
 	int64_t person = by->person_id;
-	const char *source = by->source, *request_id = by->request_id;
 	struct store_tx *tx;
 	struct store_q *q;
 	bool have = false;
@@ -239,8 +238,7 @@ totp_enrol_begin(struct store *s, const struct actor *by, int64_t now,
 	totp_key_new(key);
 	if (store_exec(tx, SQL_FACTOR_TOTP_SET_PENDING, "ibi", person, key,
 	    (size_t)TOTP_KEY_BYTES, now) != 1 ||
-	    factors_audit(tx, person, "totp.enrol.key", "new key shown", source,
-	    request_id) != 0)
+	    factors_audit(tx, by, "totp.enrol.key", "new key shown") != 0)
 		goto fail;
 	if (store_commit(&tx) != 0)
 		goto wipe;
@@ -256,7 +254,6 @@ enum totp_result
 totp_enrol_confirm(struct store *s, const struct actor *by, const char *code, int64_t now)
 {
 	int64_t person = by->person_id;
-	const char *source = by->source, *request_id = by->request_id;
 	unsigned char key[TOTP_KEY_BYTES];
 	struct store_tx *tx;
 	struct store_q *q;
@@ -279,8 +276,8 @@ totp_enrol_confirm(struct store *s, const struct actor *by, const char *code, in
 	if (have)
 		rc = totp_match(key, sizeof(key), now, code, &step);
 	if (!have || rc != 0) {
-		if (factors_audit(tx, person, "totp.enrol.failure", have ? "wrong code" :
-		    "no key waiting", source, request_id) != 0)
+		if (factors_audit(tx, by, "totp.enrol.failure", have ? "wrong code" :
+		    "no key waiting") != 0)
 			goto done;
 		res = store_commit(&tx) != 0 ? TOTP_ERROR : have ? TOTP_WRONG : TOTP_NONE;
 		tx = NULL;
@@ -288,7 +285,7 @@ totp_enrol_confirm(struct store *s, const struct actor *by, const char *code, in
 	}
 	/* The first code counts as used: it cannot open a session afterwards. */
 	if (store_exec(tx, SQL_FACTOR_TOTP_CONFIRM, "iii", person, step, now) != 1 ||
-	    factors_audit(tx, person, "totp.enrol", "ok", source, request_id) != 0)
+	    factors_audit(tx, by, "totp.enrol", "ok") != 0)
 		goto done;
 	res = store_commit(&tx) == 0 ? TOTP_OK : TOTP_ERROR;
 	tx = NULL;
@@ -302,14 +299,13 @@ int
 totp_remove(struct store *s, const struct actor *by)
 {
 	int64_t person = by->person_id;
-	const char *source = by->source, *request_id = by->request_id;
 	struct store_tx *tx;
 	int n;
 
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
 	n = store_exec(tx, SQL_FACTOR_TOTP_DELETE, "i", person);
-	return factors_removed(&tx, person, n, "totp.remove", source, request_id);
+	return factors_removed(&tx, by, n, "totp.remove");
 }
 
 enum totp_result

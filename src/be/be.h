@@ -22,6 +22,8 @@ enum be_reason {
 /* Kind of NISS, from the month field. */
 enum be_niss_kind { BE_NISS_NATIONAL, BE_NISS_BIS };
 
+/* digits is the fixed-format value this parser produces (always 11 digits and the NUL),
+ * hence an array: texts of other lengths are never held here. */
 struct be_niss {
 	char digits[12];          /* 11 digits, NUL-terminated */
 	enum be_niss_kind kind;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "audit/audit.h"
+#include "base/arena.h"
 #include "store/store.h"
 
 #define MAX_ACTIONS 16
@@ -107,19 +108,18 @@ static int
 verify_chain(struct store *s, const char *db)
 {
 	struct audit_report rep;
-	int rc = audit_verify(s, &rep);
+	struct arena *a = arena_new(0);
+	int rc = a != NULL ? audit_verify(s, a, &rep) : -1;
 
-	if (rc < 0) {
+	if (rc < 0)
 		fprintf(stderr, "portier: cannot read the audit trail of %s\n", db);
-		return 2;
-	}
-	if (rc == 1) {
+	else if (rc == 1)
 		printf("audit chain BROKEN at event %" PRId64 ": %s (%" PRId64 " events read)\n",
 		    rep.first_bad, rep.reason, rep.events);
-		return 1;
-	}
-	printf("audit chain intact: %" PRId64 " events\n", rep.events);
-	return 0;
+	else
+		printf("audit chain intact: %" PRId64 " events\n", rep.events);
+	arena_free(a);
+	return rc < 0 ? 2 : rc == 1 ? 1 : 0;
 }
 
 int

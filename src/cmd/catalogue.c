@@ -112,7 +112,8 @@ cmd_catalogue(int argc, char **argv)
 
 		if (open_store(&c, &s) != 0)
 			return 2;
-		rc = catalogue_add_quality(s, &q, NULL, err, sizeof(err));
+		rc = catalogue_add_quality(s, &(struct actor){ .name = "system" }, &q, err,
+		    sizeof(err));
 		store_close(s);
 	} else if (strcmp(pos[0], "add-application") == 0) {
 		struct catalogue_app a = {
@@ -124,7 +125,8 @@ cmd_catalogue(int argc, char **argv)
 
 		if (open_store(&c, &s) != 0)
 			return 2;
-		rc = catalogue_add_application(s, &a, NULL, err, sizeof(err));
+		rc = catalogue_add_application(s, &(struct actor){ .name = "system" }, &a, err,
+		    sizeof(err));
 		store_close(s);
 	} else {
 		fputs(usage, stderr);

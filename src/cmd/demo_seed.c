@@ -11,6 +11,7 @@
 
 #include "access/org.h"
 #include "auth/person.h"
+#include "base/arena.h"
 #include "base/log.h"
 #include "cmd/demo_registry.h"
 #include "oidc/clients.h"
@@ -180,21 +181,22 @@ people_seed(struct store *s, const struct password_cfg *pw)
 {
 	struct person existing;
 	int64_t claire = 0;   /* the GAP of PharmaPlatel, below */
+	struct arena *a = arena_new(16 * 1024);
+	int known = a != NULL ? person_get(s, a, 1, &existing) : -1;
 
-	if (person_get(s, 1, &existing) == 0)
+	arena_free(a);
+	if (known == 0)
 		return 0;
 	for (size_t i = 0; i < sizeof(people) / sizeof(people[0]); i++) {
 		const struct demo_person *d = &people[i];
-		struct person p = { 0 };
+		struct person p = { .niss = d->niss, .last_name = d->last, .first_name = d->first,
+		    .language = d->lang, .email = d->email };
 		int rc;
 
-		snprintf(p.niss, sizeof(p.niss), "%s", d->niss);
-		snprintf(p.last_name, sizeof(p.last_name), "%s", d->last);
-		snprintf(p.first_name, sizeof(p.first_name), "%s", d->first);
-		snprintf(p.language, sizeof(p.language), "%s", d->lang);
-		snprintf(p.email, sizeof(p.email), "%s", d->email);
-		if (person_create(s, &p, "system", NULL) != 0 ||
-		    person_set_password(s, pw, p.id, d->username, d->password, NULL, &rc) != PASSWORD_OK ||
+		/* Each person of the demo sets their own access codes, as on the activation page. */
+		if (person_create(s, &(struct actor){ .name = "system" }, &p) != 0 ||
+		    person_set_password(s, pw, &(struct actor){ .person_id = p.id }, p.id,
+		    d->username, d->password, &rc) != PASSWORD_OK ||
 		    rc != 0) {
 			fprintf(stderr, "portier: demo: cannot create %s\n", d->username);
 			return -1;

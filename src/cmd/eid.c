@@ -11,6 +11,7 @@
 
 #include "auth/eid.h"
 #include "auth/eid_testca.h"
+#include "base/arena.h"
 #include "base/log.h"
 #include "be/be.h"
 #include "web/web.h"
@@ -121,9 +122,11 @@ verify(const struct args *a)
 	struct eid_identity id;
 	enum eid_status st;
 	char err[512], masked[16];
+	struct arena *ar;
 	FILE *f;
 	char *pem;
 	size_t n;
+	int rc = 1;
 
 	if (a->npos != 2 || a->trust == NULL) {
 		fprintf(stderr, "portier eid verify: needs --trust FILE and CERT.pem\n");
@@ -151,18 +154,23 @@ verify(const struct args *a)
 	}
 	n = fread(pem, 1, 65535, f);
 	fclose(f);
-	st = eid_verify_pem(v, pem, n, &id);
+	ar = arena_new(0);
+	st = ar != NULL ? eid_verify_pem(v, pem, n, ar, &id) : EID_ERROR;
 	free(pem);
 	eid_verifier_free(v);
-	if (st != EID_OK) {
+	if (ar == NULL)
+		printf("refused: %s\n", eid_status_reason(st));
+	else if (st != EID_OK)
 		printf("refused: %s%s%s\n", eid_status_reason(st), id.detail[0] ? ": " : "",
 		    id.detail);
-		return 1;
+	else {
+		be_niss_mask(id.niss, masked);
+		printf("accepted: %s %s, NISS %s, certificate %s from %s\n", id.first_name,
+		    id.last_name, masked, id.serial, id.issuer);
+		rc = 0;
 	}
-	be_niss_mask(id.niss, masked);
-	printf("accepted: %s %s, NISS %s, certificate %s from %s\n", id.first_name,
-	    id.last_name, masked, id.serial, id.issuer);
-	return 0;
+	arena_free(ar);
+	return rc;
 }
 
 static int

@@ -61,8 +61,10 @@ cmd_helpdesk(int argc, char **argv)
 	struct config c;
 	struct be_niss niss;
 	struct store *s;
-	enum csam_rc rc;
+	enum access_rc rc;
 	int npos, x;
+	/* The operator at the command line; "cli" is also the source of its events. */
+	const struct actor by = { .name = "cli", .lang = "fr", .source = "cli" };
 
 	/* The exception procedure's requests: helpdesk_requests.c. */
 	if (argc > 1 && (strcmp(argv[1], "requests") == 0 || strcmp(argv[1], "request") == 0))
@@ -87,18 +89,18 @@ cmd_helpdesk(int argc, char **argv)
 	}
 	if (open_store(&c, &s) != 0)
 		return 2;
-	rc = strcmp(pos[0], "add") == 0 ? csam_helpdesk_grant(s, niss.digits, "cli") :
-	    csam_helpdesk_revoke(s, niss.digits, "cli");
+	rc = strcmp(pos[0], "add") == 0 ? csam_helpdesk_grant(s, &by, niss.digits) :
+	    csam_helpdesk_revoke(s, &by, niss.digits);
 	store_close(s);
 	switch (rc) {
-	case CSAM_OK:
+	case ACCESS_OK:
 		printf("%s\n", strcmp(pos[0], "add") == 0 ? "helpdesk role given" :
 		    "helpdesk role taken away");
 		return 0;
-	case CSAM_CONFLICT:
+	case ACCESS_CONFLICT:
 		printf("this person already has the helpdesk role\n");
 		return 0;
-	case CSAM_NOT_FOUND:
+	case ACCESS_NOT_FOUND:
 		fprintf(stderr, "portier: %s\n", strcmp(pos[0], "add") == 0 ?
 		    "no person with this NISS (neither in portier nor in the persons register)" :
 		    "this person has no helpdesk role");

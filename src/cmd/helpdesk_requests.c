@@ -38,29 +38,29 @@ line(json_t *j)
 	return rc;
 }
 
-static enum csam_rc
+static enum access_rc
 queue(struct store *s, struct arena *a, const struct actor *who, const char *status)
 {
 	struct csam_queue_filter f = { .status = status };
 	struct csam_queue_item *items;
 	size_t n = 0, total = 0;
-	enum csam_rc rc;
+	enum access_rc rc;
 
 	do {
 		rc = csam_queue(s, a, who, &f, &items, &n, &total);
-		for (size_t i = 0; rc == CSAM_OK && i < n; i++)
+		for (size_t i = 0; rc == ACCESS_OK && i < n; i++)
 			if (line(json_pack("{s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?}", "reference",
 			    items[i].reference, "case_kind", items[i].case_kind, "status",
 			    items[i].status, "company_name", items[i].company_name, "enterprise",
 			    items[i].enterprise, "country", items[i].country, "submitted_at",
 			    items[i].submitted_at)) != 0)
-				rc = CSAM_ERROR;
+				rc = ACCESS_ERROR;
 		f.offset += n;
-	} while (rc == CSAM_OK && n > 0 && f.offset < total);
+	} while (rc == ACCESS_OK && n > 0 && f.offset < total);
 	return rc;
 }
 
-static enum csam_rc
+static enum access_rc
 request(struct store *s, struct arena *a, const struct actor *who, const char *reference)
 {
 	struct csam_queue_filter f = { .reference = reference };
@@ -69,22 +69,22 @@ request(struct store *s, struct arena *a, const struct actor *who, const char *r
 	struct csam_exc *x = arena_alloc(a, sizeof(*x));
 	json_t *arr;
 	size_t n = 0, total = 0, nd = 0;
-	enum csam_rc rc;
+	enum access_rc rc;
 
 	if (x == NULL)
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	rc = csam_request(s, a, who, reference, x, &d, &nd);
-	if (rc == CSAM_OK)
+	if (rc == ACCESS_OK)
 		rc = csam_queue(s, a, who, &f, &items, &n, &total);
-	if (rc == CSAM_OK && n != 1)
-		rc = CSAM_NOT_FOUND;
-	if (rc != CSAM_OK || (arr = json_array()) == NULL)
-		return rc != CSAM_OK ? rc : CSAM_ERROR;
+	if (rc == ACCESS_OK && n != 1)
+		rc = ACCESS_NOT_FOUND;
+	if (rc != ACCESS_OK || (arr = json_array()) == NULL)
+		return rc != ACCESS_OK ? rc : ACCESS_ERROR;
 	for (size_t i = 0; i < nd; i++)
 		json_array_append_new(arr, json_pack("{s:s?,s:s?,s:s?,s:I}", "action", d[i].action,
 		    "reason", d[i].reason, "at", d[i].at, "operator", (json_int_t)d[i].operator_id));
 	return line(json_pack("{s:s,s:s?,s:o}", "reference", reference, "status",
-	    items[0].status, "decisions", arr)) == 0 ? CSAM_OK : CSAM_ERROR;
+	    items[0].status, "decisions", arr)) == 0 ? ACCESS_OK : ACCESS_ERROR;
 }
 
 int
@@ -100,7 +100,7 @@ cmd_helpdesk_requests(int argc, char **argv)
 	struct arena *a;
 	struct actor who;
 	int64_t person = 0;
-	enum csam_rc rc;
+	enum access_rc rc;
 	int nrest, npos, x;
 
 	if (cmd_opts(argc, argv, opts, sizeof(opts) / sizeof(opts[0]), rest, 64, &nrest) != 0)
@@ -125,12 +125,12 @@ cmd_helpdesk_requests(int argc, char **argv)
 	arena_free(a);
 	store_close(s);
 	switch (rc) {
-	case CSAM_OK:
+	case ACCESS_OK:
 		return 0;
-	case CSAM_DENIED:
+	case ACCESS_DENIED:
 		fprintf(stderr, "portier: refused: not a helpdesk operator\n");
 		return 1;
-	case CSAM_NOT_FOUND:
+	case ACCESS_NOT_FOUND:
 		fprintf(stderr, "portier: no such request\n");
 		return 1;
 	default:

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "cmd/cmd.h"
 #include "registry/functions_import.h"
 #include "registry/persons_import.h"
@@ -44,8 +45,8 @@ static const char persons_usage[] =
     "  --rejects FILE    (default: FILE.rejected.csv)\n"
     "Exit status: 0 applied, 1 refused or failed (nothing changed), 2 usage.\n";
 
-typedef int (*import_fn)(struct store *, const char *, const struct reg_import_opts *,
-    struct reg_import_result *, char *, size_t);
+typedef int (*import_fn)(struct store *, struct arena *, const char *,
+    const struct reg_import_opts *, struct reg_import_result *, char *, size_t);
 
 static void
 report(void *arg, const char *message)
@@ -96,6 +97,7 @@ run(int argc, char **argv, const char *what, const char *one, const char *usage,
 {
 	struct reg_import_opts o = { .report = report };
 	struct reg_import_result res;
+	struct arena *a;
 	struct config c;
 	struct store *s;
 	char *rest[MAX_ARGS], *pos[1], err[1400];
@@ -114,21 +116,24 @@ run(int argc, char **argv, const char *what, const char *one, const char *usage,
 		fprintf(stderr, "portier: --rejects goes with --skip-invalid\n");
 		return 2;
 	}
-	if (open_store(&c, &s) != 0)
-		return 1;
-	rc = fn(s, pos[0], &o, &res, err, sizeof(err));
-	store_close(s);
-	if (rc != 0) {
-		fprintf(stderr, "portier: import %s %s: %s\nportier: nothing was applied\n", what,
-		    pos[0], err);
+	a = arena_new(0);
+	if (a == NULL || open_store(&c, &s) != 0) {
+		arena_free(a);
 		return 1;
 	}
-	printf("imported %lu %s from %s into %s (the previous %s were replaced)\n", res.rows,
-	    res.rows == 1 ? one : what, pos[0], c.db, what);
-	if (res.rejected > 0)
+	rc = fn(s, a, pos[0], &o, &res, err, sizeof(err));
+	store_close(s);
+	if (rc != 0)
+		fprintf(stderr, "portier: import %s %s: %s\nportier: nothing was applied\n", what,
+		    pos[0], err);
+	else
+		printf("imported %lu %s from %s into %s (the previous %s were replaced)\n",
+		    res.rows, res.rows == 1 ? one : what, pos[0], c.db, what);
+	if (rc == 0 && res.rejected > 0)
 		printf("%lu invalid row%s skipped, written with the reason to %s\n", res.rejected,
 		    res.rejected > 1 ? "s" : "", res.rejects);
-	return 0;
+	arena_free(a);
+	return rc != 0 ? 1 : 0;
 }
 
 int

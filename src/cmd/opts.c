@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "auth/person.h"
+#include "base/arena.h"
 #include "be/be.h"
 #include "policy/loa.h"
 
@@ -103,6 +104,7 @@ int
 cmd_person_of(struct store *s, const char *niss_in, int64_t *id)
 {
 	struct store_tx *tx;
+	struct arena *a;
 	struct person p;
 	struct be_niss niss;
 	int rc;
@@ -111,12 +113,16 @@ cmd_person_of(struct store *s, const char *niss_in, int64_t *id)
 		fprintf(stderr, "portier: the NISS is not valid (check digits, date or length)\n");
 		return -1;
 	}
-	if (store_begin(s, STORE_READ, &tx) != 0) {
+	/* The person's texts are not used: only the id. */
+	a = arena_new(16 * 1024);
+	if (a == NULL || store_begin(s, STORE_READ, &tx) != 0) {
+		arena_free(a);
 		fprintf(stderr, "portier: database error\n");
 		return -1;
 	}
-	rc = person_find_niss(tx, niss.digits, &p);
+	rc = person_find_niss(tx, a, niss.digits, &p);
 	store_rollback(&tx);
+	arena_free(a);
 	if (rc < 0)
 		fprintf(stderr, "portier: database error\n");
 	else if (rc == 1)

@@ -67,7 +67,8 @@ cmd_person(int argc, char **argv)
 		return 2;
 	rc = activation_find_person(s, username, niss_in ? niss.digits : NULL, &person);
 	if (rc == 0)
-		rc = activation_issue(s, person, "cli", "helpdesk", NULL, code, &expires);
+		rc = activation_issue(s, &(struct actor){ .name = "cli", .role = "helpdesk" }, person,
+		    code, &expires);
 	store_close(s);
 	if (rc < 0) {
 		fprintf(stderr, "portier: cannot issue the code (database error)\n");

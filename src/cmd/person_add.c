@@ -14,6 +14,7 @@
 #include "auth/person.h"
 #include "auth/tokencard.h"
 #include "auth/totp.h"
+#include "base/arena.h"
 #include "be/be.h"
 #include "cmd/opts.h"
 #include "store/store.h"
@@ -85,7 +86,9 @@ set_password(struct store *s, const struct password_cfg *cfg, int64_t person,
 	enum password_problem p;
 	int rc = 0;
 
-	p = person_set_password(s, cfg, person, username, pw, NULL, &rc);
+	/* Set by the operator, as the creation is: audited as cli/operator. */
+	p = person_set_password(s, cfg, &(struct actor){ .name = "cli", .role = "operator",
+	    .source = "cli" }, person, username, pw, &rc);
 	if (p != PASSWORD_OK) {
 		fprintf(stderr, "portier: the password does not follow the policy: %s\n",
 		    password_problem_msgid(p));
@@ -112,6 +115,7 @@ add(struct store *s, const char *niss, const char *last, const char *first,
 		.email = email, .names_from = last ? "manager" : "register", .from_register = true,
 	};
 	struct store_tx *tx;
+	struct arena *a;
 	struct person known;
 	char object[32];
 	struct audit_event ev = {
@@ -121,9 +125,13 @@ add(struct store *s, const char *niss, const char *last, const char *first,
 	bool created = false;
 	int rc;
 
-	if (store_begin(s, STORE_WRITE, &tx) != 0)
+	a = arena_new(16 * 1024);
+	if (a == NULL || store_begin(s, STORE_WRITE, &tx) != 0) {
+		arena_free(a);
 		return 2;
-	rc = person_find_niss(tx, niss, &known);
+	}
+	rc = person_find_niss(tx, a, niss, &known);
+	arena_free(a);        /* only the id is used */
 	if (rc == 0) {
 		store_rollback(&tx);
 		fprintf(stderr, "portier: this person is already known (person %lld)\n",
@@ -166,12 +174,14 @@ json_field(const char *name, const char *value, bool last)
 static int
 show(struct store *s, int64_t id)
 {
+	struct arena *a = arena_new(1 << 16);
 	struct person p;
 	struct totp_status app;
 	struct tokencard_status card;
 
-	if (person_get(s, id, &p) != 0 || totp_status(s, id, &app) != 0 ||
+	if (a == NULL || person_get(s, a, id, &p) != 0 || totp_status(s, id, &app) != 0 ||
 	    tokencard_status(s, id, (int64_t)time(NULL), &card) != 0) {
+		arena_free(a);
 		fprintf(stderr, "portier: database error\n");
 		return 2;
 	}
@@ -185,6 +195,7 @@ show(struct store *s, int64_t id)
 	    card.active ? "true" : "false");
 	json_field("serial", card.serial, false);
 	printf("\"unused\":%d,\"pending\":%s}}\n", card.unused, card.pending ? "true" : "false");
+	arena_free(a);
 	return 0;
 }
 

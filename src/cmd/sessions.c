@@ -2,7 +2,6 @@
  * The web layer knows no SQL and the service knows no HTTP: this file translates. */
 #include "cmd/wire.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "auth/session_store.h"
@@ -11,35 +10,35 @@ static void
 to_rec(const struct web_session *w, struct session_rec *r)
 {
 	memset(r, 0, sizeof(*r));
-	snprintf(r->csrf, sizeof(r->csrf), "%s", w->csrf);
-	snprintf(r->lang, sizeof(r->lang), "%s", w->lang);
-	snprintf(r->auth_method, sizeof(r->auth_method), "%s", w->auth_method);
+	memcpy(r->csrf, w->csrf, sizeof(r->csrf));
+	r->lang = w->lang;
+	r->auth_method = w->auth_method;
 	r->person_id = w->person_id;
 	r->auth_level = w->auth_level;
 	r->auth_time = w->auth_time;
 	r->created_at = w->created_at;
 	r->seen_at = w->seen_at;
-	snprintf(r->capacity, sizeof(r->capacity), "%s", w->capacity);
+	r->capacity = w->capacity;
 }
 
 static int
-load(void *arg, const unsigned char h[32], struct web_session *out)
+load(void *arg, struct arena *a, const unsigned char h[32], struct web_session *out)
 {
 	struct session_rec r;
-	int rc = session_load(arg, h, &r);
+	int rc = session_load(arg, a, h, &r);
 
 	if (rc != 0)
 		return rc;
 	memset(out, 0, sizeof(*out));
-	snprintf(out->csrf, sizeof(out->csrf), "%s", r.csrf);
-	snprintf(out->lang, sizeof(out->lang), "%s", r.lang);
-	snprintf(out->auth_method, sizeof(out->auth_method), "%s", r.auth_method);
+	memcpy(out->csrf, r.csrf, sizeof(out->csrf));
+	out->lang = r.lang;
+	out->auth_method = r.auth_method;
 	out->person_id = r.person_id;
 	out->auth_level = r.auth_level;
 	out->auth_time = r.auth_time;
 	out->created_at = r.created_at;
 	out->seen_at = r.seen_at;
-	snprintf(out->capacity, sizeof(out->capacity), "%s", r.capacity);
+	out->capacity = r.capacity;
 	return 0;
 }
 

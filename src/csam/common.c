@@ -15,31 +15,6 @@
 #include "csam/sql.h"
 #include "value/value.h"
 
-/* ---- field errors ---- */
-
-void
-csam_error_add(struct csam_errors *err, const char *field, const char *msgid, const char *arg)
-{
-	if (err->n >= CSAM_MAX_ERRORS || csam_error_of(err, field, NULL) != NULL)
-		return;
-	err->e[err->n].field = field;
-	err->e[err->n].msgid = msgid;
-	err->e[err->n].arg = arg;
-	err->n++;
-}
-
-const char *
-csam_error_of(const struct csam_errors *err, const char *field, const char **arg)
-{
-	for (size_t i = 0; i < err->n; i++)
-		if (strcmp(err->e[i].field, field) == 0) {
-			if (arg != NULL)
-				*arg = err->e[i].arg != NULL ? err->e[i].arg : "";
-			return err->e[i].msgid;
-		}
-	return NULL;
-}
-
 /* ---- checks of typed values ---- */
 
 bool
@@ -153,7 +128,7 @@ csam_person_by_niss(struct store_tx *tx, struct arena *a, const char *niss,
 {
 	struct person p;
 
-	return from_person(person_find_niss(tx, niss, &p), a, &p, out);
+	return from_person(person_find_niss(tx, a, niss, &p), a, &p, out);
 }
 
 int
@@ -161,7 +136,7 @@ csam_person_get(struct store_tx *tx, struct arena *a, int64_t id, struct csam_pe
 {
 	struct person p;
 
-	return from_person(person_read(tx, id, &p), a, &p, out);
+	return from_person(person_read(tx, a, id, &p), a, &p, out);
 }
 
 const char *
@@ -197,17 +172,13 @@ int
 csam_audit(struct store_tx *tx, const struct actor *who, const char *role, const char *org,
     const char *action, const char *object, const char *details)
 {
-	char actor[24];
+	char actor[ACTOR_NAME_SIZE];
 	struct audit_event ev = {
-		.actor = actor, .actor_role = role, .org = org, .object = object,
+		.actor = actor_name(who, actor), .actor_role = role, .org = org, .object = object,
 		.action = action, .details = details, .source = who->source,
 		.request_id = who->request_id,
 	};
 
-	if (who->person_id > 0)
-		snprintf(actor, sizeof(actor), "%" PRId64, who->person_id);
-	else
-		snprintf(actor, sizeof(actor), "anonymous");
 	return audit_append(tx, &ev);
 }
 
@@ -242,7 +213,7 @@ role_name(const struct policy_actor *a)
 	return "none";
 }
 
-enum csam_rc
+enum access_rc
 csam_refuse(struct store *s, struct store_tx **tx, const struct actor *who, const char *org,
     enum policy_action action, enum policy_reason why, const char *object)
 {
@@ -266,7 +237,7 @@ csam_refuse(struct store *s, struct store_tx **tx, const struct actor *who, cons
 	if (rc != 0)
 		log_err(who->request_id, "csam: cannot record a refusal (%s)",
 		    policy_action_name(action));
-	return rc == 0 ? CSAM_DENIED : CSAM_ERROR;
+	return rc == 0 ? ACCESS_DENIED : ACCESS_ERROR;
 }
 
 /* ---- addresses ---- */

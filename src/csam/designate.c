@@ -71,9 +71,9 @@ gap_clear(struct csam_gap *gap)
 	gap->niss = gap->last_name = gap->first_name = "";
 }
 
-/* The checks of csam_check inside tx. CSAM_DENIED leaves the reason in *why for the
+/* The checks of csam_check inside tx. ACCESS_DENIED leaves the reason in *why for the
  * caller to record (csam_refuse). */
-static enum csam_rc
+static enum access_rc
 run_checks(struct store_tx *tx, struct arena *a, const struct actor *who, const char *typed,
     const char *today, bool replace, struct csam_enterprise *e, enum policy_reason *why)
 {
@@ -90,7 +90,7 @@ run_checks(struct store_tx *tx, struct arena *a, const struct actor *who, const 
 	if (who->person_id <= 0 || who->level < LOA_HIGH) {
 		e->check = CSAM_CHECK_LEVEL;
 		*why = POLICY_LEVEL;
-		return CSAM_DENIED;
+		return ACCESS_DENIED;
 	}
 	e->be = typed == NULL || strlen(typed) > CSAM_TYPED_MAX ? BE_LENGTH :
 	    be_enterprise_parse(typed, number);
@@ -98,74 +98,74 @@ run_checks(struct store_tx *tx, struct arena *a, const struct actor *who, const 
 		e->be = BE_EMPTY;
 	if (e->be != BE_OK) {
 		e->check = CSAM_CHECK_NUMBER;
-		return CSAM_REFUSED;
+		return ACCESS_REFUSED;
 	}
 	e->number = csam_text(a, number);
 	if (e->number == NULL) {
 		e->number = "";
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	}
 	switch (registry_enterprise(tx, a, e->number, who->lang, &re)) {
 	case 0:
 		break;
 	case 1:
 		e->check = CSAM_CHECK_UNKNOWN;
-		return CSAM_REFUSED;
+		return ACCESS_REFUSED;
 	default:
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	}
 	e->name = csam_text(a, re.name ? re.name : e->number);
 	e->address = csam_address_line(a, &re.seat);
 	if (e->name == NULL || e->address == NULL) {
 		e->name = e->address = "";
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	}
 	if (!re.active) {
 		e->check = CSAM_CHECK_STOPPED;
-		return CSAM_REFUSED;
+		return ACCESS_REFUSED;
 	}
 	if (csam_person_get(tx, a, who->person_id, &me) != 0)
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	rep = me.niss[0] ? registry_represents(tx, me.niss, e->number, today) : 0;
 	org = org_by_enterprise(tx, e->number);
 	if (rep < 0 || org < 0 || csam_actor(tx, who, org, rep == 1, &actor) != 0)
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	*why = policy_check(POLICY_DESIGNATE_GAP, &actor, &target);
 	if (*why != POLICY_ALLOWED) {
 		e->check = *why == POLICY_LEVEL ? CSAM_CHECK_LEVEL : CSAM_CHECK_NOT_REP;
 		if (e->check == CSAM_CHECK_NOT_REP && me.niss[0] &&
 		    function_dates(tx, a, e->number, me.niss, today, e) != 0)
-			return CSAM_ERROR;
-		return CSAM_DENIED;
+			return ACCESS_ERROR;
+		return ACCESS_DENIED;
 	}
 	e->org_id = org;
 	if (org > 0) {
 		if (gap_name(tx, a, org, &e->gap_name) != 0)
-			return CSAM_ERROR;
+			return ACCESS_ERROR;
 		if (!replace) {
 			e->check = CSAM_CHECK_REGISTERED;
-			return CSAM_REFUSED;
+			return ACCESS_REFUSED;
 		}
 	} else if (replace) {
 		e->check = CSAM_CHECK_NOT_REGISTERED;
-		return CSAM_REFUSED;
+		return ACCESS_REFUSED;
 	}
-	return CSAM_OK;
+	return ACCESS_OK;
 }
 
-enum csam_rc
+enum access_rc
 csam_check(struct store *s, struct arena *a, const struct actor *who, const char *typed,
     const char *today, bool replace, struct csam_enterprise *e)
 {
 	struct store_tx *tx = NULL;
 	enum policy_reason why;
-	enum csam_rc rc;
+	enum access_rc rc;
 
 	enterprise_clear(e);
 	if (store_begin(s, STORE_READ, &tx) != 0)
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	rc = run_checks(tx, a, who, typed, today, replace, e, &why);
-	if (rc == CSAM_DENIED)
+	if (rc == ACCESS_DENIED)
 		rc = csam_refuse(s, &tx, who, e->number[0] ? e->number : NULL,
 		    POLICY_DESIGNATE_GAP, why, NULL);
 	else
@@ -175,19 +175,19 @@ csam_check(struct store *s, struct arena *a, const struct actor *who, const char
 
 /* The contact fields of the designation form, in this order in form_checks. */
 static const struct value_field gap_contact[] = {
-	{ "email", VALUE_EMAIL, true, CSAM_EMAIL_MAX,
+	{ "email", VALUE_EMAIL, true, ACCESS_EMAIL_MAX,
 	  N_("Introduisez l'adresse e-mail de contact."),
 	  N_("Introduisez une adresse e-mail valide, par exemple direction@entreprise.be.") },
-	{ "phone", VALUE_PHONE, true, CSAM_PHONE_MAX,
+	{ "phone", VALUE_PHONE, true, ACCESS_PHONE_MAX,
 	  N_("Introduisez le numéro de téléphone de contact."),
 	  N_("Introduisez un numéro de téléphone valide, par exemple +32 2 511 51 51.") },
 };
 
 /* The form's checks inside tx. */
-static enum csam_rc
+static enum access_rc
 form_checks(struct store_tx *tx, struct arena *a, const struct actor *who,
     const struct csam_gap_form *f, int64_t org_id, struct csam_gap *gap,
-    struct csam_errors *err)
+    struct access_errors *err)
 {
 	struct csam_person me, p;
 	struct be_niss niss;
@@ -195,10 +195,10 @@ form_checks(struct store_tx *tx, struct arena *a, const struct actor *who,
 	int rc;
 
 	gap_clear(gap);
-	csam_check_fields(err, gap_contact, sizeof(gap_contact) / sizeof(gap_contact[0]),
+	access_check_fields(err, gap_contact, sizeof(gap_contact) / sizeof(gap_contact[0]),
 	    (const char *const[]){ f->email, f->phone });
 	if (csam_person_get(tx, a, who->person_id, &me) != 0)
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	if (!f->other) {
 		gap->niss = me.niss;
 		gap->last_name = me.last_name;
@@ -209,27 +209,27 @@ form_checks(struct store_tx *tx, struct arena *a, const struct actor *who,
 		br = f->niss == NULL || f->niss[0] == '\0' ? BE_EMPTY :
 		    strlen(f->niss) > CSAM_TYPED_MAX ? BE_LENGTH : be_niss_parse(f->niss, &niss);
 		if (br != BE_OK)
-			csam_error_add(err, "niss", br == BE_EMPTY ? N_("Introduisez le numéro de "
-			    "registre national de la personne à désigner.") : be_reason_msgid(br), NULL);
+			access_error_add(err, "niss", br == BE_EMPTY ? N_("Introduisez le numéro de "
+			    "registre national de la personne à désigner.") : be_reason_msgid(br));
 		if (f->last_name == NULL || f->last_name[0] == '\0')
-			csam_error_add(err, "last_name", N_("Introduisez le nom de la personne à "
-			    "désigner."), NULL);
-		else if (!value_ok(VALUE_PERSON_NAME, f->last_name, CSAM_NAME_MAX))
-			csam_error_add(err, "last_name", N_("Le nom ne peut compter plus de 100 "
-			    "caractères, sans caractère de contrôle ni < ou >."), NULL);
+			access_error_add(err, "last_name", N_("Introduisez le nom de la personne à "
+			    "désigner."));
+		else if (!value_ok(VALUE_PERSON_NAME, f->last_name, ACCESS_NAME_MAX))
+			access_error_add(err, "last_name", N_("Le nom ne peut compter plus de 100 "
+			    "caractères, sans caractère de contrôle ni < ou >."));
 		if (br == BE_OK) {
 			struct reg_person rp;
 
 			rc = registry_person(tx, a, niss.digits, &rp);
 			if (rc < 0)
-				return CSAM_ERROR;
+				return ACCESS_ERROR;
 			if (rc == 0) {
 				gap->last_name = csam_text(a, rp.last_name);
 				gap->first_name = csam_text(a, rp.first_names);
 			}
 			rc = csam_person_by_niss(tx, a, niss.digits, &p);
 			if (rc < 0)
-				return CSAM_ERROR;
+				return ACCESS_ERROR;
 			if (rc == 0) {
 				gap->person_id = p.id;
 				if (gap->last_name != NULL && gap->last_name[0] == '\0') {
@@ -241,41 +241,41 @@ form_checks(struct store_tx *tx, struct arena *a, const struct actor *who,
 			if (gap->niss == NULL || gap->last_name == NULL ||
 			    gap->first_name == NULL) {
 				gap_clear(gap);
-				return CSAM_ERROR;
+				return ACCESS_ERROR;
 			}
 			gap->self = gap->person_id == me.id;
 			if (gap->last_name[0] == '\0')
-				csam_error_add(err, "niss", N_("Ce numéro est inconnu du registre "
-				    "national : vérifiez-le."), NULL);
+				access_error_add(err, "niss", N_("Ce numéro est inconnu du registre "
+				    "national : vérifiez-le."));
 			else if (f->last_name != NULL && f->last_name[0] != '\0' &&
 			    !value_same_name(f->last_name, gap->last_name))
-				csam_error_add(err, "last_name", N_("Ce nom ne correspond pas au "
-				    "numéro de registre national introduit."), NULL);
+				access_error_add(err, "last_name", N_("Ce nom ne correspond pas au "
+				    "numéro de registre national introduit."));
 		}
 	}
 	if (org_id > 0 && gap->person_id > 0 && err->n == 0) {
 		int64_t current = org_gap(tx, org_id);
 
 		if (current < 0)
-			return CSAM_ERROR;
+			return ACCESS_ERROR;
 		if (current == gap->person_id)
-			csam_error_add(err, "choice", N_("Cette personne est déjà le Gestionnaire "
-			    "d'Accès Principal de l'entreprise."), NULL);
+			access_error_add(err, "choice", N_("Cette personne est déjà le Gestionnaire "
+			    "d'Accès Principal de l'entreprise."));
 	}
-	return err->n > 0 ? CSAM_INVALID : CSAM_OK;
+	return err->n > 0 ? ACCESS_INVALID : ACCESS_OK;
 }
 
-enum csam_rc
+enum access_rc
 csam_gap_form_check(struct store *s, struct arena *a, const struct actor *who,
     const struct csam_gap_form *f, int64_t org_id, struct csam_gap *gap,
-    struct csam_errors *err)
+    struct access_errors *err)
 {
 	struct store_tx *tx;
-	enum csam_rc rc;
+	enum access_rc rc;
 
 	gap_clear(gap);
 	if (store_begin(s, STORE_READ, &tx) != 0)
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	rc = form_checks(tx, a, who, f, org_id, gap, err);
 	store_rollback(&tx);
 	return rc;
@@ -333,7 +333,7 @@ submission(struct store_tx *tx, struct arena *a, const struct actor *who, const 
 	return fill_done(tx, a, who, org, gap, replaced, done) == 0 ? 1 : -1;
 }
 
-enum csam_rc
+enum access_rc
 csam_submission(struct store *s, struct arena *a, const struct actor *who, const char *token,
     struct csam_done *out)
 {
@@ -341,12 +341,12 @@ csam_submission(struct store *s, struct arena *a, const struct actor *who, const
 	int rc;
 
 	if (!csam_valid_token(token) || who->person_id <= 0)
-		return CSAM_NOT_FOUND;
+		return ACCESS_NOT_FOUND;
 	if (store_begin(s, STORE_READ, &tx) != 0)
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	rc = submission(tx, a, who, token, out);
 	store_rollback(&tx);
-	return rc == 1 ? CSAM_OK : rc == 0 || rc == -2 ? CSAM_NOT_FOUND : CSAM_ERROR;
+	return rc == 1 ? ACCESS_OK : rc == 0 || rc == -2 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
 }
 
 /* The mails of a registration or a replacement, in the same transaction. */
@@ -380,10 +380,10 @@ notify(struct store_tx *tx, struct arena *a, const struct actor *who,
 	return mail_queue(tx, MAIL_GAP_REPLACED, f->email, who->lang, e->number, args, 3);
 }
 
-enum csam_rc
+enum access_rc
 csam_designate(struct store *s, struct arena *a, const struct actor *who,
     const struct csam_gap_form *f, bool replace, struct csam_enterprise *e,
-    struct csam_gap *gap, struct csam_errors *err, struct csam_done *done)
+    struct csam_gap *gap, struct access_errors *err, struct csam_done *done)
 {
 	struct store_tx *tx = NULL;
 	struct actor by = {
@@ -391,7 +391,7 @@ csam_designate(struct store *s, struct arena *a, const struct actor *who,
 		.request_id = who->request_id,
 	};
 	enum policy_reason why;
-	enum csam_rc rc;
+	enum access_rc rc;
 	struct org old = { 0 };
 	int64_t gap_id, old_gap = 0;
 	int x;
@@ -399,47 +399,47 @@ csam_designate(struct store *s, struct arena *a, const struct actor *who,
 	enterprise_clear(e);
 	gap_clear(gap);
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	if (!csam_valid_token(f->token)) {
-		csam_error_add(err, "token", N_("Ce formulaire n'est plus valable : "
-		    "recommencez l'enregistrement."), NULL);
-		rc = CSAM_INVALID;
+		access_error_add(err, "token", N_("Ce formulaire n'est plus valable : "
+		    "recommencez l'enregistrement."));
+		rc = ACCESS_INVALID;
 		goto rollback;
 	}
 	/* The same confirmation again: its first outcome, nothing changes. */
 	x = who->person_id > 0 ? submission(tx, a, who, f->token, done) : 0;
 	if (x == 1) {
 		done->replayed = true;
-		rc = CSAM_OK;
+		rc = ACCESS_OK;
 		goto rollback;
 	}
 	if (x == -2) {
-		csam_error_add(err, "token", N_("Ce formulaire n'est plus valable : "
-		    "recommencez l'enregistrement."), NULL);
-		rc = CSAM_INVALID;
+		access_error_add(err, "token", N_("Ce formulaire n'est plus valable : "
+		    "recommencez l'enregistrement."));
+		rc = ACCESS_INVALID;
 		goto rollback;
 	}
 	if (x < 0) {
-		rc = CSAM_ERROR;
+		rc = ACCESS_ERROR;
 		goto rollback;
 	}
 	rc = run_checks(tx, a, who, f->enterprise, f->today, replace, e, &why);
-	if (rc == CSAM_DENIED) {
+	if (rc == ACCESS_DENIED) {
 		rc = csam_refuse(s, &tx, who, e->number[0] ? e->number : NULL,
 		    POLICY_DESIGNATE_GAP, why, NULL);
 		goto done;
 	}
-	if (rc != CSAM_OK)
+	if (rc != ACCESS_OK)
 		goto rollback;
 	rc = form_checks(tx, a, who, f, e->org_id, gap, err);
-	if (rc != CSAM_OK)
+	if (rc != ACCESS_OK)
 		goto rollback;
 	gap_id = gap->person_id;
 	if (gap_id == 0) {
 		x = csam_person_ensure(tx, who, gap->niss, gap->last_name, gap->first_name,
 		    NULL, &gap_id);
 		if (x != 0) {
-			rc = CSAM_ERROR;
+			rc = ACCESS_ERROR;
 			goto rollback;
 		}
 	}
@@ -454,11 +454,11 @@ csam_designate(struct store *s, struct arena *a, const struct actor *who,
 		if (id == -2) {
 			/* Registered in between by someone else. */
 			e->check = CSAM_CHECK_REGISTERED;
-			rc = CSAM_REFUSED;
+			rc = ACCESS_REFUSED;
 			goto rollback;
 		}
 		if (id < 0) {
-			rc = CSAM_ERROR;
+			rc = ACCESS_ERROR;
 			goto rollback;
 		}
 		e->org_id = id;
@@ -469,13 +469,13 @@ csam_designate(struct store *s, struct arena *a, const struct actor *who,
 		if (old_gap < 0 || org_get(tx, a, e->org_id, &old) != 0 ||
 		    org_replace_gap(tx, e->org_id, gap_id, &by) != 0 ||
 		    org_set_contact(tx, e->org_id, f->email, f->phone) != 0) {
-			rc = CSAM_ERROR;
+			rc = ACCESS_ERROR;
 			goto rollback;
 		}
 		snprintf(object, sizeof(object), "org:%" PRId64, e->org_id);
 		if (csam_audit(tx, who, "legal_rep", e->number, "org.contact.change", object,
 		    NULL) != 0) {
-			rc = CSAM_ERROR;
+			rc = ACCESS_ERROR;
 			goto rollback;
 		}
 	}
@@ -484,10 +484,10 @@ csam_designate(struct store *s, struct arena *a, const struct actor *who,
 	    store_exec(tx, SQL_CSAM_SUBMISSION_INSERT, "titii", f->token, who->person_id,
 	    replace ? "replace" : "register", e->org_id, gap_id) != 1 ||
 	    fill_done(tx, a, who, e->org_id, gap_id, replace, done) != 0) {
-		rc = CSAM_ERROR;
+		rc = ACCESS_ERROR;
 		goto rollback;
 	}
-	rc = store_commit(&tx) == 0 ? CSAM_OK : CSAM_ERROR;
+	rc = store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
 	tx = NULL;
 	goto done;
 rollback:

@@ -44,8 +44,8 @@ struct csam_enterprise {
  * number, the registry, who's current legal function, then whether the enterprise is
  * registered (replace: it must be; else: it must not be); e's texts in a. A refusal of
  * the policy (no eID session, not a representative) is audited as access.denied.
- * Returns CSAM_OK, or CSAM_REFUSED / CSAM_DENIED with e->check set, or CSAM_ERROR. */
-enum csam_rc csam_check(struct store *s, struct arena *a, const struct actor *who,
+ * Returns ACCESS_OK, or ACCESS_REFUSED / ACCESS_DENIED with e->check set, or ACCESS_ERROR. */
+enum access_rc csam_check(struct store *s, struct arena *a, const struct actor *who,
     const char *typed, const char *today, bool replace, struct csam_enterprise *e);
 
 /* The form "Enregistrement de l'entreprise dans CSAM" (and its confirmation). */
@@ -70,11 +70,11 @@ struct csam_gap {
 
 /* Checks the form's fields for who (the other person in the persons register, the name
  * typed against it; replacing by the current GAP is refused) and fills gap (texts in a).
- * Runs no enterprise check: call csam_check first. Returns CSAM_OK, CSAM_INVALID with err
- * filled, or CSAM_ERROR. */
-enum csam_rc csam_gap_form_check(struct store *s, struct arena *a, const struct actor *who,
+ * Runs no enterprise check: call csam_check first. Returns ACCESS_OK, ACCESS_INVALID with err
+ * filled, or ACCESS_ERROR. */
+enum access_rc csam_gap_form_check(struct store *s, struct arena *a, const struct actor *who,
     const struct csam_gap_form *f, int64_t org_id, struct csam_gap *gap,
-    struct csam_errors *err);
+    struct access_errors *err);
 
 /* What "Confirmer" did; texts in the caller's arena. */
 struct csam_done {
@@ -93,14 +93,14 @@ struct csam_done {
  * contact address; on replacement also the previous GAP) and the token recorded. The same
  * token confirmed again returns the first outcome with replayed set and changes nothing.
  * e, gap and done get their texts in a.
- * Returns CSAM_OK; CSAM_REFUSED / CSAM_DENIED (e->check); CSAM_INVALID (err); CSAM_ERROR. */
-enum csam_rc csam_designate(struct store *s, struct arena *a, const struct actor *who,
+ * Returns ACCESS_OK; ACCESS_REFUSED / ACCESS_DENIED (e->check); ACCESS_INVALID (err); ACCESS_ERROR. */
+enum access_rc csam_designate(struct store *s, struct arena *a, const struct actor *who,
     const struct csam_gap_form *f, bool replace, struct csam_enterprise *e,
-    struct csam_gap *gap, struct csam_errors *err, struct csam_done *done);
+    struct csam_gap *gap, struct access_errors *err, struct csam_done *done);
 
 /* The outcome of an earlier "Confirmer" of who by its token (the success page), texts in
- * a. Returns CSAM_OK, CSAM_NOT_FOUND (unknown token, or someone else's) or CSAM_ERROR. */
-enum csam_rc csam_submission(struct store *s, struct arena *a, const struct actor *who,
+ * a. Returns ACCESS_OK, ACCESS_NOT_FOUND (unknown token, or someone else's) or ACCESS_ERROR. */
+enum access_rc csam_submission(struct store *s, struct arena *a, const struct actor *who,
     const char *token, struct csam_done *out);
 
 #endif

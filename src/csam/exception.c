@@ -100,31 +100,31 @@ empty(const char *v)
 	return v == NULL || v[0] == '\0';
 }
 
-/* A required text of at most max characters; the CSAM_NAME_MAX fields are the names of
+/* A required text of at most max characters; the ACCESS_NAME_MAX fields are the names of
  * persons (VALUE_PERSON_NAME, as everywhere a person's name is typed). */
 static void
-text(struct csam_errors *err, const char *field, const char *v, size_t max,
+text(struct access_errors *err, const char *field, const char *v, size_t max,
     const char *missing)
 {
-	enum value_type t = max == CSAM_NAME_MAX ? VALUE_PERSON_NAME : VALUE_TEXT;
+	enum value_type t = max == ACCESS_NAME_MAX ? VALUE_PERSON_NAME : VALUE_TEXT;
 
 	if (empty(v))
-		csam_error_add(err, field, missing, NULL);
+		access_error_add(err, field, missing);
 	else if (!value_ok(t, v, max))
-		csam_error_add(err, field, max == CSAM_NAME_MAX ? N_("100 caractères au plus, sans "
+		access_error_add(err, field, max == ACCESS_NAME_MAX ? N_("100 caractères au plus, sans "
 		    "caractère de contrôle ni < ou >.") : max == CSAM_COMPANY_MAX ? N_("200 caractères au "
 		    "plus, sans caractère de contrôle.") : max == CSAM_ADDRESS_MAX ? N_("300 "
 		    "caractères au plus, sans caractère de contrôle.") : N_("64 caractères au "
-		    "plus, sans caractère de contrôle."), NULL);
+		    "plus, sans caractère de contrôle."));
 }
 
 static void
-country(struct csam_errors *err, const char *field, const char *v)
+country(struct access_errors *err, const char *field, const char *v)
 {
 	if (empty(v))
-		csam_error_add(err, field, N_("Choisissez un pays."), NULL);
+		access_error_add(err, field, N_("Choisissez un pays."));
 	else if (csam_country(v) == NULL)
-		csam_error_add(err, field, N_("Choisissez un pays de la liste."), NULL);
+		access_error_add(err, field, N_("Choisissez un pays de la liste."));
 }
 
 /* The Belgian enterprise of cases rep_abroad and rep_company, checked in the registry;
@@ -132,7 +132,7 @@ country(struct csam_errors *err, const char *field, const char *v)
 static int
 check_enterprise(struct store_tx *tx, struct arena *a, const struct actor *who,
     const struct csam_exc_form *f, const char **number, struct reg_enterprise *re,
-    struct csam_errors *err)
+    struct access_errors *err)
 {
 	char digits[11];
 	enum be_reason br = empty(f->enterprise) ? BE_EMPTY : strlen(f->enterprise) >
@@ -141,8 +141,8 @@ check_enterprise(struct store_tx *tx, struct arena *a, const struct actor *who,
 	int rc;
 
 	if (br != BE_OK) {
-		csam_error_add(err, "enterprise", br == BE_EMPTY ? N_("Introduisez le numéro "
-		    "d'entreprise.") : be_reason_msgid(br), NULL);
+		access_error_add(err, "enterprise", br == BE_EMPTY ? N_("Introduisez le numéro "
+		    "d'entreprise.") : be_reason_msgid(br));
 		return 1;
 	}
 	*number = csam_text(a, digits);
@@ -152,22 +152,22 @@ check_enterprise(struct store_tx *tx, struct arena *a, const struct actor *who,
 	if (rc < 0)
 		return -1;
 	if (rc == 1) {
-		csam_error_add(err, "enterprise", N_("Ce numéro d'entreprise est inconnu de la "
-		    "Banque-Carrefour des Entreprises."), NULL);
+		access_error_add(err, "enterprise", N_("Ce numéro d'entreprise est inconnu de la "
+		    "Banque-Carrefour des Entreprises."));
 		return 1;
 	}
 	if (!re->active) {
-		csam_error_add(err, "enterprise", N_("Cette entreprise n'est pas active dans la "
-		    "Banque-Carrefour des Entreprises : elle ne peut pas être enregistrée."), NULL);
+		access_error_add(err, "enterprise", N_("Cette entreprise n'est pas active dans la "
+		    "Banque-Carrefour des Entreprises : elle ne peut pas être enregistrée."));
 		return 1;
 	}
 	org = org_by_enterprise(tx, *number);
 	if (org < 0)
 		return -1;
 	if (org > 0) {
-		csam_error_add(err, "enterprise", N_("Cette entreprise est déjà enregistrée : son "
+		access_error_add(err, "enterprise", N_("Cette entreprise est déjà enregistrée : son "
 		    "Gestionnaire d'Accès Principal peut désigner des co-gestionnaires, et un "
-		    "représentant légal peut le remplacer."), NULL);
+		    "représentant légal peut le remplacer."));
 		return 1;
 	}
 	return 0;
@@ -200,17 +200,17 @@ struct clean {
 
 /* The exception request's contact fields, in this order where they are checked. */
 static const struct value_field contact_fields[] = {
-	{ "contact_email", VALUE_EMAIL, true, CSAM_EMAIL_MAX,
+	{ "contact_email", VALUE_EMAIL, true, ACCESS_EMAIL_MAX,
 	  N_("Introduisez l'adresse e-mail de contact."),
 	  N_("Introduisez une adresse e-mail valide, par exemple direction@entreprise.be.") },
-	{ "contact_phone", VALUE_PHONE, true, CSAM_PHONE_MAX,
+	{ "contact_phone", VALUE_PHONE, true, ACCESS_PHONE_MAX,
 	  N_("Introduisez le numéro de téléphone de contact."),
 	  N_("Introduisez un numéro de téléphone valide, par exemple +32 2 511 51 51.") },
 };
 
 static int
 validate(struct store_tx *tx, struct arena *a, const struct actor *who,
-    const struct csam_exc_form *f, struct clean *c, struct csam_errors *err)
+    const struct csam_exc_form *f, struct clean *c, struct access_errors *err)
 {
 	static const char *const cases[] = { "rep_abroad", "rep_company", "foreign_company",
 	    NULL };
@@ -225,8 +225,8 @@ validate(struct store_tx *tx, struct arena *a, const struct actor *who,
 	memset(c, 0, sizeof(*c));
 	c->number = c->rep_number = c->niss = "";
 	if (!one_of(f->case_kind, cases)) {
-		csam_error_add(err, "case_kind", N_("Choisissez le cas qui s'applique à votre "
-		    "demande."), NULL);
+		access_error_add(err, "case_kind", N_("Choisissez le cas qui s'applique à votre "
+		    "demande."));
 		return 0;
 	}
 	belgian = strcmp(f->case_kind, "foreign_company") != 0;
@@ -245,8 +245,8 @@ validate(struct store_tx *tx, struct arena *a, const struct actor *who,
 	} else {
 		country(err, "company_country", f->company_country);
 		if (f->company_country != NULL && strcmp(f->company_country, "BE") == 0)
-			csam_error_add(err, "company_country", N_("Une entreprise belge a un numéro "
-			    "d'entreprise : choisissez l'un des deux premiers cas."), NULL);
+			access_error_add(err, "company_country", N_("Une entreprise belge a un numéro "
+			    "d'entreprise : choisissez l'un des deux premiers cas."));
 		text(err, "company_name", f->company_name, CSAM_COMPANY_MAX,
 		    N_("Introduisez le nom de l'entreprise."));
 		text(err, "company_reg", f->company_reg, CSAM_REG_MAX, N_("Introduisez le numéro "
@@ -262,8 +262,8 @@ validate(struct store_tx *tx, struct arena *a, const struct actor *who,
 	c->rep_kind = strcmp(f->case_kind, "rep_abroad") == 0 ? "person" :
 	    strcmp(f->case_kind, "rep_company") == 0 ? "company" : f->rep_kind;
 	if (!one_of(c->rep_kind, kinds))
-		csam_error_add(err, "rep_kind", N_("Indiquez si le représentant légal est une "
-		    "personne ou une entreprise."), NULL);
+		access_error_add(err, "rep_kind", N_("Indiquez si le représentant légal est une "
+		    "personne ou une entreprise."));
 	if (c->rep_kind != NULL && strcmp(c->rep_kind, "company") == 0) {
 		text(err, "rep_company_name", f->rep_company_name, CSAM_COMPANY_MAX,
 		    N_("Introduisez le nom de l'entreprise qui représente l'entreprise."));
@@ -280,35 +280,35 @@ validate(struct store_tx *tx, struct arena *a, const struct actor *who,
 			if (br == BE_OK && (c->rep_number = csam_text(a, digits)) == NULL)
 				return -1;
 			if (br != BE_OK) {
-				csam_error_add(err, "rep_company_number", be_reason_msgid(br), NULL);
+				access_error_add(err, "rep_company_number", be_reason_msgid(br));
 			} else if (belgian && c->number[0]) {
 				rc = represented_by(tx, a, c->number, c->rep_number, f->today);
 				if (rc < 0)
 					return -1;
 				if (rc == 0)
-					csam_error_add(err, "rep_company_number", N_("La Banque-Carrefour "
+					access_error_add(err, "rep_company_number", N_("La Banque-Carrefour "
 					    "des Entreprises ne connaît pas cette entreprise comme "
-					    "représentant légal actuel de l'entreprise."), NULL);
+					    "représentant légal actuel de l'entreprise."));
 			}
 		} else if ((c->rep_number = csam_text(a, f->rep_company_number)) == NULL) {
 			return -1;
 		}
 	}
-	text(err, "rep_last_name", f->rep_last_name, CSAM_NAME_MAX, N_("Introduisez le nom."));
-	text(err, "rep_first_name", f->rep_first_name, CSAM_NAME_MAX,
+	text(err, "rep_last_name", f->rep_last_name, ACCESS_NAME_MAX, N_("Introduisez le nom."));
+	text(err, "rep_first_name", f->rep_first_name, ACCESS_NAME_MAX,
 	    N_("Introduisez le prénom."));
 	if (empty(f->rep_birth_date))
-		csam_error_add(err, "rep_birth_date", N_("Introduisez la date de naissance."), NULL);
+		access_error_add(err, "rep_birth_date", N_("Introduisez la date de naissance."));
 	else if (!csam_valid_birth_date(f->rep_birth_date, f->today))
-		csam_error_add(err, "rep_birth_date", N_("Introduisez une date de naissance "
-		    "valide, au format aaaa-mm-jj (par exemple 1970-12-31)."), NULL);
+		access_error_add(err, "rep_birth_date", N_("Introduisez une date de naissance "
+		    "valide, au format aaaa-mm-jj (par exemple 1970-12-31)."));
 	country(err, "rep_nationality", f->rep_nationality);
 	country(err, "rep_country", f->rep_country);
 	text(err, "rep_address", f->rep_address, CSAM_ADDRESS_MAX,
 	    N_("Introduisez l'adresse du domicile."));
 	if (!one_of(f->rep_doc_type, docs))
-		csam_error_add(err, "rep_doc_type", N_("Choisissez le type de document "
-		    "d'identité."), NULL);
+		access_error_add(err, "rep_doc_type", N_("Choisissez le type de document "
+		    "d'identité."));
 	text(err, "rep_doc_number", f->rep_doc_number, CSAM_REG_MAX,
 	    N_("Introduisez le numéro du document d'identité."));
 	country(err, "rep_doc_country", f->rep_doc_country);
@@ -316,30 +316,30 @@ validate(struct store_tx *tx, struct arena *a, const struct actor *who,
 	br = empty(f->gap_niss) ? BE_EMPTY : strlen(f->gap_niss) > CSAM_TYPED_MAX ? BE_LENGTH :
 	    be_niss_parse(f->gap_niss, &niss);
 	if (br != BE_OK)
-		csam_error_add(err, "gap_niss", br == BE_EMPTY ? N_("Introduisez le numéro de "
+		access_error_add(err, "gap_niss", br == BE_EMPTY ? N_("Introduisez le numéro de "
 		    "registre national ou le numéro BIS du Gestionnaire d'Accès Principal.") :
-		    be_reason_msgid(br), NULL);
+		    be_reason_msgid(br));
 	else if ((c->niss = csam_text(a, niss.digits)) == NULL)
 		return -1;
-	text(err, "gap_last_name", f->gap_last_name, CSAM_NAME_MAX, N_("Introduisez le nom."));
-	text(err, "gap_first_name", f->gap_first_name, CSAM_NAME_MAX,
+	text(err, "gap_last_name", f->gap_last_name, ACCESS_NAME_MAX, N_("Introduisez le nom."));
+	text(err, "gap_first_name", f->gap_first_name, ACCESS_NAME_MAX,
 	    N_("Introduisez le prénom."));
 	if (!yes_no(f->gap_has_eid))
-		csam_error_add(err, "gap_has_eid", N_("Répondez à cette question."), NULL);
+		access_error_add(err, "gap_has_eid", N_("Répondez à cette question."));
 	/* Contact data and the declaration */
-	csam_check_fields(err, contact_fields, sizeof(contact_fields) / sizeof(contact_fields[0]),
+	access_check_fields(err, contact_fields, sizeof(contact_fields) / sizeof(contact_fields[0]),
 	    (const char *const[]){ f->contact_email, f->contact_phone });
 	if (!is_yes(f->declaration))
-		csam_error_add(err, "declaration", N_("Cochez la déclaration pour envoyer la "
-		    "demande."), NULL);
+		access_error_add(err, "declaration", N_("Cochez la déclaration pour envoyer la "
+		    "demande."));
 	if (!csam_valid_token(f->token))
-		csam_error_add(err, "token", N_("Ce formulaire n'est plus valable : recommencez la "
-		    "demande."), NULL);
+		access_error_add(err, "token", N_("Ce formulaire n'est plus valable : recommencez la "
+		    "demande."));
 	return 0;
 }
 
 /* A requester who could use the standard procedure: recorded, nothing else stored. */
-static enum csam_rc
+static enum access_rc
 stop(struct store *s, const struct actor *who, const char *why)
 {
 	char details[64];
@@ -347,17 +347,17 @@ stop(struct store *s, const struct actor *who, const char *why)
 
 	if (json_text(details, sizeof(details), "{s:s}", "reason", why) != 0 ||
 	    store_begin(s, STORE_WRITE, &tx) != 0)
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	if (csam_audit(tx, who, "requester", NULL, "exception.refused", NULL, details) != 0) {
 		store_rollback(&tx);
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	}
-	return store_commit(&tx) == 0 ? CSAM_REFUSED : CSAM_ERROR;
+	return store_commit(&tx) == 0 ? ACCESS_REFUSED : ACCESS_ERROR;
 }
 
-enum csam_rc
+enum access_rc
 csam_exception_submit(struct store *s, struct arena *a, const struct actor *who,
-    const struct csam_exc_form *f, struct csam_errors *err, bool *stopped,
+    const struct csam_exc_form *f, struct access_errors *err, bool *stopped,
     struct csam_exc_created *out)
 {
 	unsigned char hash[32];
@@ -367,7 +367,7 @@ csam_exception_submit(struct store *s, struct arena *a, const struct actor *who,
 	struct store_tx *tx = NULL;
 	struct store_q *q;
 	struct clean c;
-	enum csam_rc rc = CSAM_ERROR;
+	enum access_rc rc = ACCESS_ERROR;
 	int x;
 
 	*stopped = false;
@@ -375,20 +375,20 @@ csam_exception_submit(struct store *s, struct arena *a, const struct actor *who,
 	/* The guide's warning first: eID holders and Belgian residents use the standard
 	 * procedure, whatever else the form says. */
 	if (!yes_no(f->has_eid))
-		csam_error_add(err, "has_eid", N_("Répondez à cette question."), NULL);
+		access_error_add(err, "has_eid", N_("Répondez à cette question."));
 	if (!yes_no(f->rep_domicile_be))
-		csam_error_add(err, "rep_domicile_be", N_("Répondez à cette question."), NULL);
+		access_error_add(err, "rep_domicile_be", N_("Répondez à cette question."));
 	if (is_yes(f->has_eid) || is_yes(f->rep_domicile_be) ||
 	    (f->rep_country != NULL && strcmp(f->rep_country, "BE") == 0)) {
 		*stopped = true;
 		return stop(s, who, is_yes(f->has_eid) ? "eid" : "domicile_be");
 	}
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	if (validate(tx, a, who, f, &c, err) != 0)
 		goto rollback;
 	if (err->n > 0) {
-		rc = CSAM_INVALID;
+		rc = ACCESS_INVALID;
 		goto rollback;
 	}
 	/* The key in the arena itself, so that a failure can wipe its only copy. */
@@ -451,12 +451,12 @@ csam_exception_submit(struct store *s, struct arena *a, const struct actor *who,
 	    c.number[0] ? c.number : NULL, args, 2) != 0)
 		goto rollback;
 commit:
-	rc = store_commit(&tx) == 0 ? CSAM_OK : CSAM_ERROR;
+	rc = store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
 	tx = NULL;
 	out->key = key;
 rollback:
 	store_rollback(&tx);
-	if (rc != CSAM_OK) {
+	if (rc != ACCESS_OK) {
 		if (key != NULL)
 			sodium_memzero(key, CSAM_KEY_LEN + 1);
 		out->key = NULL;
@@ -464,7 +464,7 @@ rollback:
 	return rc;
 }
 
-enum csam_rc
+enum access_rc
 csam_exception_status(struct store *s, struct arena *a, const char *reference,
     const char **status)
 {
@@ -474,19 +474,19 @@ csam_exception_status(struct store *s, struct arena *a, const char *reference,
 	int rc;
 
 	if (!csam_reference_parse(reference, ref))
-		return CSAM_NOT_FOUND;
+		return ACCESS_NOT_FOUND;
 	if (store_begin(s, STORE_READ, &tx) != 0)
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	if (store_query(tx, SQL_CSAM_EXC_STATUS, &q, "t", ref) != 0) {
 		store_rollback(&tx);
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	}
 	rc = store_next(q);
 	if (rc == 1 && (*status = csam_text(a, store_text(q, 0))) == NULL)
 		rc = -1;
 	store_done(q);
 	store_rollback(&tx);
-	return rc == 1 ? CSAM_OK : rc == 0 ? CSAM_NOT_FOUND : CSAM_ERROR;
+	return rc == 1 ? ACCESS_OK : rc == 0 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
 }
 
 static const char *
@@ -557,7 +557,7 @@ csam_exception_read(struct store_tx *tx, struct arena *a, const char *reference,
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
 }
 
-enum csam_rc
+enum access_rc
 csam_exception_for_requester(struct store *s, struct arena *a, const char *reference,
     const char *key, struct csam_exc *out)
 {
@@ -567,17 +567,17 @@ csam_exception_for_requester(struct store *s, struct arena *a, const char *refer
 	int rc;
 
 	if (!csam_reference_parse(reference, ref) || !csam_valid_token(key))
-		return CSAM_NOT_FOUND;
+		return ACCESS_NOT_FOUND;
 	if (store_begin(s, STORE_READ, &tx) != 0)
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	rc = csam_exception_read(tx, a, ref, out);
 	store_rollback(&tx);
 	if (rc != 0)
-		return rc == 1 ? CSAM_NOT_FOUND : CSAM_ERROR;
+		return rc == 1 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
 	key_hash(key, h);
 	if (sodium_memcmp(h, out->access_hash, sizeof(h)) != 0) {
 		memset(out, 0, sizeof(*out));
-		return CSAM_NOT_FOUND;
+		return ACCESS_NOT_FOUND;
 	}
-	return CSAM_OK;
+	return ACCESS_OK;
 }

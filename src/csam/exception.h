@@ -65,21 +65,21 @@ struct csam_exc_created {
 /* Checks and stores a request, with its audit event and the mail "request received" in
  * one transaction. *stopped is set, and nothing stored (a refusal is audited), when the
  * requester states an eID card or a Belgian domicile: the standard procedure is theirs.
- * Returns CSAM_OK (out filled, its texts in a), CSAM_REFUSED (*stopped), CSAM_INVALID
- * (err) or CSAM_ERROR. */
-enum csam_rc csam_exception_submit(struct store *s, struct arena *a, const struct actor *who,
-    const struct csam_exc_form *f, struct csam_errors *err, bool *stopped,
+ * Returns ACCESS_OK (out filled, its texts in a), ACCESS_REFUSED (*stopped), ACCESS_INVALID
+ * (err) or ACCESS_ERROR. */
+enum access_rc csam_exception_submit(struct store *s, struct arena *a, const struct actor *who,
+    const struct csam_exc_form *f, struct access_errors *err, bool *stopped,
     struct csam_exc_created *out);
 
 /* The status of a reference ("received", "paper", "approving", "approved", "rejected")
- * into *status, in a. Returns CSAM_OK, CSAM_NOT_FOUND or CSAM_ERROR. */
-enum csam_rc csam_exception_status(struct store *s, struct arena *a, const char *reference,
+ * into *status, in a. Returns ACCESS_OK, ACCESS_NOT_FOUND or ACCESS_ERROR. */
+enum access_rc csam_exception_status(struct store *s, struct arena *a, const char *reference,
     const char **status);
 
 /* The request of reference for its requester: key must be the download key given at
- * submission. Returns CSAM_OK, CSAM_NOT_FOUND (unknown, or the key does not match) or
- * CSAM_ERROR. */
-enum csam_rc csam_exception_for_requester(struct store *s, struct arena *a,
+ * submission. Returns ACCESS_OK, ACCESS_NOT_FOUND (unknown, or the key does not match) or
+ * ACCESS_ERROR. */
+enum access_rc csam_exception_for_requester(struct store *s, struct arena *a,
     const char *reference, const char *key, struct csam_exc *out);
 
 /* Reads a request by reference inside tx (helpdesk.c). Returns 0, 1 (unknown) or -1. */

@@ -33,22 +33,22 @@ allowed(struct store_tx *tx, const struct actor *who, enum policy_reason *why)
 	return 0;
 }
 
-/* Starts a transaction in mode after the policy check. Returns CSAM_OK with *tx open,
- * CSAM_DENIED (recorded) or CSAM_ERROR. */
-static enum csam_rc
+/* Starts a transaction in mode after the policy check. Returns ACCESS_OK with *tx open,
+ * ACCESS_DENIED (recorded) or ACCESS_ERROR. */
+static enum access_rc
 begin(struct store *s, const struct actor *who, enum store_mode mode, struct store_tx **tx)
 {
 	enum policy_reason why;
 
 	if (store_begin(s, mode, tx) != 0)
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	if (allowed(*tx, who, &why) != 0) {
 		store_rollback(tx);
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	}
 	if (why != POLICY_ALLOWED)
 		return csam_refuse(s, tx, who, NULL, POLICY_DECIDE_EXCEPTION, why, NULL);
-	return CSAM_OK;
+	return ACCESS_OK;
 }
 
 static const char *
@@ -57,7 +57,7 @@ dup(struct arena *a, struct store_q *q, int col)
 	return csam_text(a, store_text(q, col));
 }
 
-enum csam_rc
+enum access_rc
 csam_queue(struct store *s, struct arena *a, const struct actor *who,
     const struct csam_queue_filter *f, struct csam_queue_item **items, size_t *n,
     size_t *total)
@@ -67,13 +67,13 @@ csam_queue(struct store *s, struct arena *a, const struct actor *who,
 	struct csam_queue_item *v;
 	struct store_tx *tx;
 	struct store_q *q;
-	enum csam_rc rc;
+	enum access_rc rc;
 	int x = 0;
 
 	*n = 0;
 	*total = 0;
 	rc = begin(s, who, STORE_READ, &tx);
-	if (rc != CSAM_OK)
+	if (rc != ACCESS_OK)
 		return rc;
 	if (f->older_than_days > 0) {
 		time_t t = time(NULL) - (time_t)f->older_than_days * 86400;
@@ -111,10 +111,10 @@ csam_queue(struct store *s, struct arena *a, const struct actor *who,
 		goto fail;
 	store_rollback(&tx);
 	*items = v;
-	return CSAM_OK;
+	return ACCESS_OK;
 fail:
 	store_rollback(&tx);
-	return CSAM_ERROR;
+	return ACCESS_ERROR;
 }
 
 static int
@@ -160,18 +160,18 @@ own_request(struct store_tx *tx, struct arena *a, const struct actor *who,
 	return me.niss[0] != '\0' && strcmp(me.niss, x->gap_niss) == 0;
 }
 
-enum csam_rc
+enum access_rc
 csam_request(struct store *s, struct arena *a, const struct actor *who,
     const char *reference, struct csam_exc *x, struct csam_decision **d, size_t *n)
 {
 	char ref[CSAM_REFERENCE_MAX];
 	struct store_tx *tx;
-	enum csam_rc rc;
+	enum access_rc rc;
 	int found;
 
 	*n = 0;
 	rc = begin(s, who, STORE_READ, &tx);
-	if (rc != CSAM_OK)
+	if (rc != ACCESS_OK)
 		return rc;
 	found = csam_reference_parse(reference, ref) ? csam_exception_read(tx, a, ref, x) : 1;
 	if (found == 0 && decisions(tx, a, x->id, d, n) != 0)
@@ -183,7 +183,7 @@ csam_request(struct store *s, struct arena *a, const struct actor *who,
 		x->own = own > 0;
 	}
 	store_rollback(&tx);
-	return found == 0 ? CSAM_OK : found == 1 ? CSAM_NOT_FOUND : CSAM_ERROR;
+	return found == 0 ? ACCESS_OK : found == 1 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
 }
 
 static int
@@ -191,9 +191,9 @@ audit_decision(struct store_tx *tx, const struct actor *who, const struct csam_e
     const char *action, const char *details);
 
 /* A decision refused (four-eyes, separation of duties), recorded on its own as
- * "<action>.refused" with reason (nothing else changed). Returns CSAM_REFUSED or
- * CSAM_ERROR. */
-static enum csam_rc
+ * "<action>.refused" with reason (nothing else changed). Returns ACCESS_REFUSED or
+ * ACCESS_ERROR. */
+static enum access_rc
 refuse(struct store *s, const struct actor *who, const struct csam_exc *x,
     const char *action, const char *reason)
 {
@@ -203,27 +203,27 @@ refuse(struct store *s, const struct actor *who, const struct csam_exc *x,
 	snprintf(name, sizeof(name), "%s.refused", action);
 	if (json_text(details, sizeof(details), "{s:s}", "reason", reason) != 0 ||
 	    store_begin(s, STORE_WRITE, &tx) != 0)
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	if (audit_decision(tx, who, x, name, details) != 0) {
 		store_rollback(&tx);
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	}
-	return store_commit(&tx) == 0 ? CSAM_REFUSED : CSAM_ERROR;
+	return store_commit(&tx) == 0 ? ACCESS_REFUSED : ACCESS_ERROR;
 }
 
 /* Opens a write transaction on request reference for the decision action (its audit
  * name, "exception.paper" …). A request of the operator's own (own_request) is refused
- * and audited: CSAM_REFUSED with *why CSAM_REFUSAL_OWN, tx ended. */
-static enum csam_rc
+ * and audited: ACCESS_REFUSED with *why CSAM_REFUSAL_OWN, tx ended. */
+static enum access_rc
 decision_begin(struct store *s, struct arena *a, const struct actor *who,
     const char *reference, const char *action, struct store_tx **tx, struct csam_exc *x,
     enum csam_refusal *why)
 {
 	char ref[CSAM_REFERENCE_MAX];
-	enum csam_rc rc = begin(s, who, STORE_WRITE, tx);
+	enum access_rc rc = begin(s, who, STORE_WRITE, tx);
 	int found;
 
-	if (rc != CSAM_OK)
+	if (rc != ACCESS_OK)
 		return rc;
 	found = csam_reference_parse(reference, ref) ? csam_exception_read(*tx, a, ref, x) : 1;
 	if (found == 0) {
@@ -238,9 +238,9 @@ decision_begin(struct store *s, struct arena *a, const struct actor *who,
 			*why = CSAM_REFUSAL_OWN;
 			return refuse(s, who, x, action, "own_request");
 		}
-		return found == 1 ? CSAM_NOT_FOUND : CSAM_ERROR;
+		return found == 1 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
 	}
-	return CSAM_OK;
+	return ACCESS_OK;
 }
 
 static int
@@ -254,30 +254,30 @@ audit_decision(struct store_tx *tx, const struct actor *who, const struct csam_e
 	    object, details);
 }
 
-static enum csam_rc
+static enum access_rc
 finish(struct store_tx **tx)
 {
-	return store_commit(tx) == 0 ? CSAM_OK : CSAM_ERROR;
+	return store_commit(tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
 }
 
-enum csam_rc
+enum access_rc
 csam_paper_received(struct store *s, const struct actor *who, const char *reference,
     enum csam_refusal *why)
 {
 	struct arena *a = arena_new(ARENA_MAX);
 	struct store_tx *tx = NULL;
 	struct csam_exc x;
-	enum csam_rc rc;
+	enum access_rc rc;
 
 	*why = CSAM_REFUSAL_NONE;
 	if (a == NULL)
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	rc = decision_begin(s, a, who, reference, "exception.paper", &tx, &x, why);
-	if (rc != CSAM_OK)
+	if (rc != ACCESS_OK)
 		goto done;
 	if (strcmp(x.status, "received") != 0) {
 		*why = CSAM_REFUSAL_STATE;
-		rc = CSAM_CONFLICT;
+		rc = ACCESS_CONFLICT;
 		store_rollback(&tx);
 		goto done;
 	}
@@ -285,7 +285,7 @@ csam_paper_received(struct store *s, const struct actor *who, const char *refere
 	    store_exec(tx, SQL_CSAM_DECISION_INSERT, "iitn", x.id, who->person_id, "paper") != 1 ||
 	    audit_decision(tx, who, &x, "exception.paper", NULL) != 0) {
 		store_rollback(&tx);
-		rc = CSAM_ERROR;
+		rc = ACCESS_ERROR;
 		goto done;
 	}
 	rc = finish(&tx);
@@ -294,7 +294,7 @@ done:
 	return rc;
 }
 
-enum csam_rc
+enum access_rc
 csam_approve(struct store *s, const struct actor *who, const char *reference,
     bool four_eyes, struct csam_approval *out, enum csam_refusal *why)
 {
@@ -309,16 +309,16 @@ csam_approve(struct store *s, const struct actor *who, const char *reference,
 	struct csam_person gap;
 	const char *args[3];
 	int64_t count = 0, mine = 0, gap_id = 0, org_id;
-	enum csam_rc rc;
+	enum access_rc rc;
 
 	memset(out, 0, sizeof(*out));
 	*why = CSAM_REFUSAL_NONE;
 	if (a == NULL)
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	rc = decision_begin(s, a, who, reference, "exception.approve", &tx, &x, why);
-	if (rc != CSAM_OK)
+	if (rc != ACCESS_OK)
 		goto done;
-	rc = CSAM_CONFLICT;
+	rc = ACCESS_CONFLICT;
 	if (strcmp(x.status, "received") == 0) {
 		*why = CSAM_REFUSAL_NO_PAPER;
 		goto rollback;
@@ -327,7 +327,7 @@ csam_approve(struct store *s, const struct actor *who, const char *reference,
 		*why = CSAM_REFUSAL_STATE;
 		goto rollback;
 	}
-	rc = CSAM_ERROR;
+	rc = ACCESS_ERROR;
 	if (store_query(tx, SQL_CSAM_APPROVALS_BY, &q, "ii", x.id, who->person_id) != 0)
 		goto rollback;
 	if (store_next(q) == 1) {
@@ -358,7 +358,7 @@ csam_approve(struct store *s, const struct actor *who, const char *reference,
 			goto rollback;
 		if (org_id > 0) {
 			*why = CSAM_REFUSAL_REGISTERED;
-			rc = CSAM_REFUSED;
+			rc = ACCESS_REFUSED;
 			goto rollback;
 		}
 	}
@@ -379,7 +379,7 @@ csam_approve(struct store *s, const struct actor *who, const char *reference,
 	}
 	if (org_id == -2) {
 		*why = CSAM_REFUSAL_REGISTERED;
-		rc = CSAM_REFUSED;
+		rc = ACCESS_REFUSED;
 		goto rollback;
 	}
 	args[0] = x.reference;
@@ -404,7 +404,7 @@ done:
 	return rc;
 }
 
-enum csam_rc
+enum access_rc
 csam_reject(struct store *s, const struct actor *who, const char *reference,
     const char *reason, enum csam_refusal *why)
 {
@@ -412,29 +412,29 @@ csam_reject(struct store *s, const struct actor *who, const char *reference,
 	struct store_tx *tx = NULL;
 	struct csam_exc x;
 	const char *args[3];
-	enum csam_rc rc;
+	enum access_rc rc;
 
 	*why = CSAM_REFUSAL_NONE;
 	if (a == NULL)
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	rc = decision_begin(s, a, who, reference, "exception.reject", &tx, &x, why);
-	if (rc != CSAM_OK)
+	if (rc != ACCESS_OK)
 		goto done;
 	if (!value_ok(VALUE_TEXT, reason, CSAM_REASON_MAX)) {
 		*why = CSAM_REFUSAL_REASON;
-		rc = CSAM_REFUSED;
+		rc = ACCESS_REFUSED;
 		goto rollback;
 	}
 	if (strcmp(x.status, "received") != 0 && strcmp(x.status, "paper") != 0 &&
 	    strcmp(x.status, "approving") != 0) {
 		*why = CSAM_REFUSAL_STATE;
-		rc = CSAM_CONFLICT;
+		rc = ACCESS_CONFLICT;
 		goto rollback;
 	}
 	args[0] = x.reference;
 	args[1] = x.company_name;
 	args[2] = reason;
-	rc = CSAM_ERROR;
+	rc = ACCESS_ERROR;
 	if (store_exec(tx, SQL_CSAM_EXC_REJECTED, "it", x.id, reason) != 1 ||
 	    store_exec(tx, SQL_CSAM_DECISION_INSERT, "iitt", x.id, who->person_id, "reject",
 	    reason) != 1 ||
@@ -451,7 +451,7 @@ done:
 	return rc;
 }
 
-enum csam_rc
+enum access_rc
 csam_activation_letter(struct store *s, struct arena *a, const struct actor *who,
     const char *reference, struct csam_letter *out)
 {
@@ -459,21 +459,21 @@ csam_activation_letter(struct store *s, struct arena *a, const struct actor *who
 	struct csam_person gap;
 	struct csam_exc x;
 	enum csam_refusal why;
-	char actor[24];
-	enum csam_rc rc;
+	struct actor by = *who;
+	enum access_rc rc;
 	int x_rc;
 
 	memset(out, 0, sizeof(*out));
 	rc = decision_begin(s, a, who, reference, "exception.letter", &tx, &x, &why);
-	if (rc != CSAM_OK)
+	if (rc != ACCESS_OK)
 		return rc;
 	if (strcmp(x.status, "approved") != 0 || x.gap_person <= 0) {
 		store_rollback(&tx);
-		return CSAM_CONFLICT;
+		return ACCESS_CONFLICT;
 	}
 	if (csam_person_get(tx, a, x.gap_person, &gap) != 0) {
 		store_rollback(&tx);
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	}
 	store_rollback(&tx);
 	out->gap_name = csam_person_name(a, &gap);
@@ -483,58 +483,57 @@ csam_activation_letter(struct store *s, struct arena *a, const struct actor *who
 	/* The code straight into the arena: its only copy, which the caller wipes. */
 	out->code = arena_alloc(a, ACTIVATION_CODE_MAX);
 	if (out->gap_name == NULL || out->code == NULL)
-		return CSAM_ERROR;
-	snprintf(actor, sizeof(actor), "%" PRId64, who->person_id);
+		return ACCESS_ERROR;
 	/* The code service keeps only its hash and audits the issue (activation.issue). */
-	x_rc = activation_issue(s, x.gap_person, actor, "helpdesk", who->request_id, out->code,
-	    &out->expires_at);
-	rc = x_rc == 0 ? CSAM_OK : x_rc == 1 ? CSAM_NOT_FOUND : CSAM_ERROR;
+	by.role = "helpdesk";
+	x_rc = activation_issue(s, &by, x.gap_person, out->code, &out->expires_at);
+	rc = x_rc == 0 ? ACCESS_OK : x_rc == 1 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
 	return rc;
 }
 
 /* ---- the helpdesk role ---- */
 
 static int
-role_audit(struct store_tx *tx, const char *actor, int64_t person, const char *action)
+role_audit(struct store_tx *tx, const struct actor *by, int64_t person, const char *action)
 {
-	char object[32];
+	char object[32], actor[ACTOR_NAME_SIZE];
 	struct audit_event ev = {
-		.actor = actor, .actor_role = "operator", .object = object, .action = action,
+		.actor = actor_name(by, actor), .actor_role = "operator", .object = object,
+		.action = action, .request_id = by->request_id,
 	};
 
 	snprintf(object, sizeof(object), "person:%" PRId64, person);
 	return audit_append(tx, &ev);
 }
 
-enum csam_rc
-csam_helpdesk_grant(struct store *s, const char *niss, const char *actor)
+enum access_rc
+csam_helpdesk_grant(struct store *s, const struct actor *by, const char *niss)
 {
-	struct actor who = { .lang = "fr", .source = actor };
 	struct store_tx *tx;
 	int64_t id = 0;
 	int rc;
 
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
-		return CSAM_ERROR;
-	rc = csam_person_ensure(tx, &who, niss, NULL, NULL, NULL, &id);
+		return ACCESS_ERROR;
+	rc = csam_person_ensure(tx, by, niss, NULL, NULL, NULL, &id);
 	if (rc != 0) {
 		store_rollback(&tx);
-		return rc == 1 ? CSAM_NOT_FOUND : CSAM_ERROR;
+		return rc == 1 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
 	}
 	rc = store_exec(tx, SQL_CSAM_HELPDESK_ADD, "i", id);
 	if (rc != 1) {
 		store_rollback(&tx);
-		return rc == -2 ? CSAM_CONFLICT : CSAM_ERROR;
+		return rc == -2 ? ACCESS_CONFLICT : ACCESS_ERROR;
 	}
-	if (role_audit(tx, actor, id, "helpdesk.grant") != 0) {
+	if (role_audit(tx, by, id, "helpdesk.grant") != 0) {
 		store_rollback(&tx);
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	}
 	return finish(&tx);
 }
 
-enum csam_rc
-csam_helpdesk_revoke(struct store *s, const char *niss, const char *actor)
+enum access_rc
+csam_helpdesk_revoke(struct store *s, const struct actor *by, const char *niss)
 {
 	struct arena *a = arena_new(ARENA_MAX);
 	struct csam_person p;
@@ -543,15 +542,15 @@ csam_helpdesk_revoke(struct store *s, const char *niss, const char *actor)
 
 	if (a == NULL || store_begin(s, STORE_WRITE, &tx) != 0) {
 		arena_free(a);
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	}
 	rc = csam_person_by_niss(tx, a, niss, &p);
 	arena_free(a);
 	if (rc == 0)
 		rc = store_exec(tx, SQL_CSAM_HELPDESK_REMOVE, "i", p.id) == 1 ? 0 : 1;
-	if (rc != 0 || role_audit(tx, actor, p.id, "helpdesk.revoke") != 0) {
+	if (rc != 0 || role_audit(tx, by, p.id, "helpdesk.revoke") != 0) {
 		store_rollback(&tx);
-		return rc == 1 ? CSAM_NOT_FOUND : CSAM_ERROR;
+		return rc == 1 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
 	}
 	return finish(&tx);
 }

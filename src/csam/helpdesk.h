@@ -32,8 +32,8 @@ struct csam_queue_item {
 };
 
 /* The requests matching f, oldest first, at most CSAM_QUEUE_PAGE from f->offset (allocated
- * in a); *total receives the count. Returns CSAM_OK, CSAM_DENIED or CSAM_ERROR. */
-enum csam_rc csam_queue(struct store *s, struct arena *a, const struct actor *who,
+ * in a); *total receives the count. Returns ACCESS_OK, ACCESS_DENIED or ACCESS_ERROR. */
+enum access_rc csam_queue(struct store *s, struct arena *a, const struct actor *who,
     const struct csam_queue_filter *f, struct csam_queue_item **items, size_t *n,
     size_t *total);
 
@@ -44,12 +44,12 @@ struct csam_decision {
 };
 
 /* A request in full with its decisions, oldest first; x->own says whether the operator
- * may not act on it (she filed it, or it names her as GAP). Returns CSAM_OK, CSAM_NOT_FOUND,
- * CSAM_DENIED or CSAM_ERROR. */
-enum csam_rc csam_request(struct store *s, struct arena *a, const struct actor *who,
+ * may not act on it (she filed it, or it names her as GAP). Returns ACCESS_OK, ACCESS_NOT_FOUND,
+ * ACCESS_DENIED or ACCESS_ERROR. */
+enum access_rc csam_request(struct store *s, struct arena *a, const struct actor *who,
     const char *reference, struct csam_exc *x, struct csam_decision **decisions, size_t *n);
 
-/* Why a decision was not taken (CSAM_REFUSED / CSAM_CONFLICT). */
+/* Why a decision was not taken (ACCESS_REFUSED / ACCESS_CONFLICT). */
 enum csam_refusal {
 	CSAM_REFUSAL_NONE = 0,
 	CSAM_REFUSAL_STATE,          /* not in a state that allows it (see the request) */
@@ -61,10 +61,10 @@ enum csam_refusal {
 };
 
 /* Separation of duties, for every decision below: an operator acts on no request she
- * filed or that names her as GAP (CSAM_REFUSED, CSAM_REFUSAL_OWN, audited).
- * "Papier signé reçu". Returns CSAM_OK, CSAM_REFUSED, CSAM_CONFLICT, CSAM_NOT_FOUND,
- * CSAM_DENIED or CSAM_ERROR; *why says what stood in the way. */
-enum csam_rc csam_paper_received(struct store *s, const struct actor *who,
+ * filed or that names her as GAP (ACCESS_REFUSED, CSAM_REFUSAL_OWN, audited).
+ * "Papier signé reçu". Returns ACCESS_OK, ACCESS_REFUSED, ACCESS_CONFLICT, ACCESS_NOT_FOUND,
+ * ACCESS_DENIED or ACCESS_ERROR; *why says what stood in the way. */
+enum access_rc csam_paper_received(struct store *s, const struct actor *who,
     const char *reference, enum csam_refusal *why);
 
 struct csam_approval {
@@ -77,15 +77,15 @@ struct csam_approval {
 /* Approves (four_eyes: the first approval waits for a second operator's). Completing it
  * creates the organisation ("exception" procedure) with its GAP (a new person when the
  * NISS is unknown), records the decision, mails the requester, in one transaction.
- * Refusals of the four-eyes rule are audited. Returns CSAM_OK, CSAM_REFUSED, CSAM_CONFLICT,
- * CSAM_NOT_FOUND, CSAM_DENIED or CSAM_ERROR. */
-enum csam_rc csam_approve(struct store *s, const struct actor *who, const char *reference,
+ * Refusals of the four-eyes rule are audited. Returns ACCESS_OK, ACCESS_REFUSED, ACCESS_CONFLICT,
+ * ACCESS_NOT_FOUND, ACCESS_DENIED or ACCESS_ERROR. */
+enum access_rc csam_approve(struct store *s, const struct actor *who, const char *reference,
     bool four_eyes, struct csam_approval *out, enum csam_refusal *why);
 
 /* Rejects with a reason (1 to CSAM_REASON_MAX characters), mailed to the requester.
- * Returns CSAM_OK, CSAM_REFUSED (reason), CSAM_CONFLICT, CSAM_NOT_FOUND, CSAM_DENIED or
- * CSAM_ERROR. */
-enum csam_rc csam_reject(struct store *s, const struct actor *who, const char *reference,
+ * Returns ACCESS_OK, ACCESS_REFUSED (reason), ACCESS_CONFLICT, ACCESS_NOT_FOUND, ACCESS_DENIED or
+ * ACCESS_ERROR. */
+enum access_rc csam_reject(struct store *s, const struct actor *who, const char *reference,
     const char *reason, enum csam_refusal *why);
 
 /* The activation letter of an approved request's GAP; texts in the caller's arena. */
@@ -99,20 +99,20 @@ struct csam_letter {
 };
 
 /* Issues a fresh activation code for the GAP of approved request reference (an earlier
- * unused code stops working), audited. Returns CSAM_OK (letter filled in a; wipe its code
- * after use), CSAM_REFUSED (her own), CSAM_CONFLICT (not approved), CSAM_NOT_FOUND,
- * CSAM_DENIED or CSAM_ERROR. */
-enum csam_rc csam_activation_letter(struct store *s, struct arena *a, const struct actor *who,
+ * unused code stops working), audited. Returns ACCESS_OK (letter filled in a; wipe its code
+ * after use), ACCESS_REFUSED (her own), ACCESS_CONFLICT (not approved), ACCESS_NOT_FOUND,
+ * ACCESS_DENIED or ACCESS_ERROR. */
+enum access_rc csam_activation_letter(struct store *s, struct arena *a, const struct actor *who,
     const char *reference, struct csam_letter *out);
 
 /* ---- the helpdesk role (command line) ---- */
 
 /* Gives the helpdesk role to the person with niss (11 digits), created from the persons
- * register when not yet known. actor names who did it in the audit ("cli").
- * Returns CSAM_OK, CSAM_CONFLICT (already), CSAM_NOT_FOUND or CSAM_ERROR. */
-enum csam_rc csam_helpdesk_grant(struct store *s, const char *niss, const char *actor);
-/* Takes the role away. Returns CSAM_OK, CSAM_NOT_FOUND or CSAM_ERROR. */
-enum csam_rc csam_helpdesk_revoke(struct store *s, const char *niss, const char *actor);
+ * register when not yet known, audited as done by by (the CLI: name "cli").
+ * Returns ACCESS_OK, ACCESS_CONFLICT (already), ACCESS_NOT_FOUND or ACCESS_ERROR. */
+enum access_rc csam_helpdesk_grant(struct store *s, const struct actor *by, const char *niss);
+/* Takes the role away. Returns ACCESS_OK, ACCESS_NOT_FOUND or ACCESS_ERROR. */
+enum access_rc csam_helpdesk_revoke(struct store *s, const struct actor *by, const char *niss);
 
 struct csam_operator {
 	int64_t person_id;

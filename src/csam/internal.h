@@ -39,9 +39,9 @@ int csam_person_ensure(struct store_tx *tx, const struct actor *who, const char 
 int csam_audit(struct store_tx *tx, const struct actor *who, const char *role,
     const char *org, const char *action, const char *object, const char *details);
 /* Rolls *tx back (nothing changed) and records the refusal as access.denied with the
- * action and the reason, in a transaction of its own. Returns CSAM_DENIED (CSAM_ERROR when
+ * action and the reason, in a transaction of its own. Returns ACCESS_DENIED (ACCESS_ERROR when
  * the event cannot be written). */
-enum csam_rc csam_refuse(struct store *s, struct store_tx **tx, const struct actor *who,
+enum access_rc csam_refuse(struct store *s, struct store_tx **tx, const struct actor *who,
     const char *org, enum policy_action action, enum policy_reason why, const char *object);
 /* The registered seat of an enterprise on one line ("Rue 1 bte 2, 1000 Bruxelles") in
  * arena a, whole; NULL when a is full. */

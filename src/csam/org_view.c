@@ -55,7 +55,7 @@ managers(struct store_tx *tx, struct arena *a, int64_t org_id, struct csam_org_v
 	return 0;
 }
 
-enum csam_rc
+enum access_rc
 csam_org_view(struct store *s, struct arena *a, const struct actor *who, int64_t org_id,
     const char *today, struct csam_org_view *out)
 {
@@ -63,16 +63,16 @@ csam_org_view(struct store *s, struct arena *a, const struct actor *who, int64_t
 	struct policy_actor actor;
 	struct store_tx *tx;
 	struct org o;
-	enum csam_rc rc = CSAM_ERROR;
+	enum access_rc rc = ACCESS_ERROR;
 	int x;
 
 	memset(out, 0, sizeof(*out));
 	if (store_begin(s, STORE_READ, &tx) != 0)
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	x = org_id > 0 ? org_get(tx, a, org_id, &o) : 1;
 	if (x != 0) {
 		store_rollback(&tx);
-		return x == 1 ? CSAM_NOT_FOUND : CSAM_ERROR;
+		return x == 1 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
 	}
 	if (roles(tx, a, who, &o, today, &actor) != 0)
 		goto done;
@@ -98,7 +98,7 @@ csam_org_view(struct store *s, struct arena *a, const struct actor *who, int64_t
 	    policy_check(POLICY_DESIGNATE_GAP, &actor, &target) == POLICY_ALLOWED;
 	if (out->name == NULL || managers(tx, a, org_id, out) != 0)
 		goto done;
-	rc = CSAM_OK;
+	rc = ACCESS_OK;
 done:
 	store_rollback(&tx);
 	return rc;

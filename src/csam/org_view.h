@@ -32,9 +32,9 @@ struct csam_org_view {
 };
 
 /* Organisation org_id for who: its GAP, co-GAPs and current legal representatives (today:
- * ISO date) may see it; anyone else is refused and audited. Returns CSAM_OK,
- * CSAM_NOT_FOUND, CSAM_DENIED or CSAM_ERROR. */
-enum csam_rc csam_org_view(struct store *s, struct arena *a, const struct actor *who,
+ * ISO date) may see it; anyone else is refused and audited. Returns ACCESS_OK,
+ * ACCESS_NOT_FOUND, ACCESS_DENIED or ACCESS_ERROR. */
+enum access_rc csam_org_view(struct store *s, struct arena *a, const struct actor *who,
     int64_t org_id, const char *today, struct csam_org_view *out);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "auth/person.h"
+#include "base/arena.h"
 
 int
 oidc_lang_index(const char *lang)
@@ -142,7 +143,7 @@ oidc_profile_read(struct store_tx *tx, struct arena *a, int64_t account_id,
 	if (rc != 0)
 		return rc;
 	/* The person through auth/person.h, which owns the table. */
-	rc = person_read(tx, person_id, &p);
+	rc = person_read(tx, a, person_id, &p);
 	if (rc != 0)
 		return rc;
 	out->niss = text_of(a, p.niss);

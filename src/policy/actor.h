@@ -3,6 +3,7 @@
 #ifndef PORTIER_POLICY_ACTOR_H
 #define PORTIER_POLICY_ACTOR_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* In policy/ because it carries domain words (person, role, level of assurance) that
@@ -12,6 +13,8 @@
  * the store themselves: a handler's word is never trusted for them. */
 struct actor {
 	int64_t person_id;         /* 0: an anonymous visitor or the system */
+	const char *name;          /* who acts when no person does, for the audit ("cli",
+	                            * "system" …); NULL: "system" */
 	const char *role;          /* the role acted as, for the audit ("GAP", "helpdesk" …); may be NULL */
 	int64_t org_id;            /* the organisation acted for; 0: none or not known yet */
 	int64_t quality_id;        /* the activated quality acted for; 0: none */
@@ -20,5 +23,10 @@ struct actor {
 	const char *source;        /* client address, for the audit */
 	const char *lang;          /* fr, nl, de, en: names of the catalogue, mails */
 };
+
+#define ACTOR_NAME_SIZE 24
+/* Who acts as the audit trail names them: the person's id, else name, else "system".
+ * Written into out; returns out. */
+const char *actor_name(const struct actor *a, char out[ACTOR_NAME_SIZE]);
 
 #endif

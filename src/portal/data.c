@@ -98,7 +98,7 @@ row_found(int rc)
 /* ---- sessions of the web layer ---- */
 
 static int
-sess_load(void *arg, const unsigned char h[32], struct web_session *out)
+sess_load(void *arg, struct arena *a, const unsigned char h[32], struct web_session *out)
 {
 	struct store_tx *tx;
 	struct store_q *q;
@@ -108,18 +108,17 @@ sess_load(void *arg, const unsigned char h[32], struct web_session *out)
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		/* The web layer's session keeps these two in arrays of its own (web/web.h);
-		 * a stored value that does not fit is refused, never cut. */
-		const char *csrf = store_text(q, 0), *lang = store_text(q, 1);
-		size_t ncsrf = csrf ? strlen(csrf) : 0, nlang = lang ? strlen(lang) : 0;
+		/* The web layer's session keeps the CSRF token in an array of its own
+		 * (web/web.h): a stored value that does not fit is refused, never cut. */
+		const char *csrf = store_text(q, 0);
+		size_t ncsrf = csrf ? strlen(csrf) : 0;
 
 		memset(out, 0, sizeof(*out));
-		if (ncsrf >= sizeof(out->csrf) || nlang >= sizeof(out->lang))
+		out->lang = col_dup(q, 1, a);
+		if (ncsrf >= sizeof(out->csrf) || out->lang == NULL)
 			rc = -1;
-		else {
+		else
 			memcpy(out->csrf, csrf ? csrf : "", ncsrf);
-			memcpy(out->lang, lang ? lang : "", nlang);
-		}
 		out->person_id = store_int(q, 2);
 		out->created_at = store_int(q, 3);
 		out->seen_at = store_int(q, 4);

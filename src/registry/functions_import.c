@@ -44,11 +44,12 @@ first_line(struct store_tx *tx, const struct reg_function_row *f)
 static int
 function_row(struct store_tx *tx, const struct kbo_row *row, char *reason, size_t len)
 {
+	char buf[REG_ROW_BUF];    /* the row's normalised values: nothing allocated per row */
 	struct reg_function_row f;
 	char shown[13];
 	int rc;
 
-	if (reg_function_row_check(row, &f, reason, len) != 0)
+	if (reg_function_row_check(row, buf, &f, reason, len) != 0)
 		return 1;
 	rc = known(tx, f.enterprise);
 	if (rc < 0)
@@ -92,8 +93,9 @@ static const struct reg_import_kind functions = {
 };
 
 int
-functions_import(struct store *s, const char *path, const struct reg_import_opts *opts,
-    struct reg_import_result *res, char *err, size_t errlen)
+functions_import(struct store *s, struct arena *a, const char *path,
+    const struct reg_import_opts *opts, struct reg_import_result *res, char *err,
+    size_t errlen)
 {
-	return reg_import_run(s, path, &functions, opts, res, err, errlen);
+	return reg_import_run(s, a, path, &functions, opts, res, err, errlen);
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "audit/audit.h"
+#include "base/arena.h"
 #include "registry/kbo_internal.h"
 #include "registry/sql.h"
 #include "store/store.h"
@@ -36,8 +37,8 @@ check_order(struct store_tx *tx, const struct kbo_plan *p, bool force, char *err
     size_t errlen)
 {
 	struct store_q *q;
-	long last = 0;
-	char type[16] = "", at[32] = "";
+	bool refused = false;
+	long last;
 	int rc;
 
 	if (store_query(tx, SQL_KBO_EXTRACT_LAST, &q, "") != 0) {
@@ -45,26 +46,25 @@ check_order(struct store_tx *tx, const struct kbo_plan *p, bool force, char *err
 		return -1;
 	}
 	rc = store_next(q);
-	if (rc == 1) {
+	if (rc == 1 && !force) {
+		const char *type = store_text(q, 1), *at = store_text(q, 2);
+
 		last = (long)store_int(q, 0);
-		snprintf(type, sizeof(type), "%s", store_text(q, 1) ? store_text(q, 1) : "");
-		snprintf(at, sizeof(at), "%s", store_text(q, 2) ? store_text(q, 2) : "");
+		/* A full extract of the same number holds the state the update reached:
+		 * harmless. The message quotes the row while it is current. */
+		refused = p->full ? p->number < last : p->number <= last;
+		if (refused)
+			snprintf(err, errlen, "%s extract %ld is not newer than the last applied "
+			    "extract %ld (%s, applied %s): refused; --force applies it anyway",
+			    p->full ? "full" : "update", p->number, last, type ? type : "",
+			    at ? at : "");
 	}
 	store_done(q);
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot read the applied extracts");
 		return -1;
 	}
-	if (rc == 0 || force)
-		return 0;
-	/* A full extract of the same number holds the state the update reached: harmless. */
-	if (p->full ? p->number < last : p->number <= last) {
-		snprintf(err, errlen, "%s extract %ld is not newer than the last applied extract "
-		    "%ld (%s, applied %s): refused; --force applies it anyway",
-		    p->full ? "full" : "update", p->number, last, type, at);
-		return -1;
-	}
-	return 0;
+	return refused ? -1 : 0;
 }
 
 /* The id this extract will have: its rows carry it, its kbo_extract row is written last
@@ -358,6 +358,7 @@ kbo_import(struct store *s, const char *path, const struct kbo_import_opts *opts
 {
 	struct kbo_import_opts none = { 0 };
 	struct kbo_source *src = NULL;
+	struct arena *a = NULL;         /* the plan and its texts, for the whole import */
 	struct kbo_plan *plan = NULL;
 	struct kbo_pipe *pipe = NULL;
 	struct writer w = { .job = -1 };
@@ -368,12 +369,13 @@ kbo_import(struct store *s, const char *path, const struct kbo_import_opts *opts
 	err[0] = '\0';
 	if (kbo_source_open(path, &src, err, errlen) != 0)
 		goto done;
-	plan = calloc(1, sizeof(*plan));
+	a = arena_new(0);
+	plan = a != NULL ? arena_alloc(a, sizeof(*plan)) : NULL;
 	if (plan == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto done;
 	}
-	if (kbo_plan_make(src, opts->extract_number, plan, err, errlen) != 0)
+	if (kbo_plan_make(src, a, opts->extract_number, plan, err, errlen) != 0)
 		goto done;
 	w.plan = plan;
 	kbo_progress_start(&w.prog, plan->total_bytes, opts->quiet);
@@ -400,7 +402,8 @@ kbo_import(struct store *s, const char *path, const struct kbo_import_opts *opts
 	if (res != NULL) {
 		res->extract_number = plan->number;
 		res->full = plan->full;
-		snprintf(res->snapshot, sizeof(res->snapshot), "%s", plan->snapshot);
+		/* "" or the 10 characters of an ISO date (kbo_date_iso). */
+		memcpy(res->snapshot, plan->snapshot, strlen(plan->snapshot) + 1);
 		res->rows = w.rows;
 		res->seconds = kbo_now() - w.prog.start;
 	}
@@ -409,6 +412,6 @@ done:
 	kbo_pipe_finish(&pipe, NULL, 0);
 	store_rollback(&w.tx);
 	kbo_source_close(src);
-	free(plan);
+	arena_free(a);
 	return rc;
 }

@@ -17,7 +17,8 @@ struct kbo_import_opts {
 struct kbo_import_result {
 	long extract_number;
 	bool full;             /* a full extract (else a daily update) */
-	char snapshot[11];     /* SnapshotDate, ISO; "" when meta.csv has none */
+	char snapshot[11];     /* SnapshotDate, ISO; "" when meta.csv has none: a fixed-format
+	                        * value (yyyy-mm-dd), hence an array */
 	unsigned long long rows;   /* data rows read, all files */
 	double seconds;
 };

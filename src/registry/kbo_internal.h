@@ -111,7 +111,8 @@ void kbo_source_close(struct kbo_source *s);
 const char *kbo_source_name(const struct kbo_source *s);
 /* Size in bytes of file (e.g. "enterprise.csv") in the extract, or -1 when absent. */
 int64_t kbo_source_size(struct kbo_source *s, const char *file);
-/* Opens file for reading. Returns 0, or -1 with a reason in err. */
+/* Opens file for reading (file is kept: it must outlive the member). Returns 0, or -1
+ * with a reason in err. */
 int kbo_member_open(struct kbo_source *s, const char *file, struct kbo_member **out,
     char *err, size_t errlen);
 /* Reads up to n bytes: returns the count, 0 at the end, -1 with a reason in err. */
@@ -120,32 +121,39 @@ void kbo_member_close(struct kbo_member *m);
 
 /* kbo_plan.c — which extract this is and what to apply, in order. */
 
+struct arena;
+
 enum kbo_job_kind { KBO_JOB_INSERT, KBO_JOB_DELETE };
 
 /* One file to apply. */
 struct kbo_job {
 	const struct kbo_table *t;
 	enum kbo_job_kind kind;
-	char file[40];                  /* "enterprise_insert.csv" */
+	const char *file;               /* "enterprise_insert.csv", in the plan's arena */
 	const struct kbo_column *cols;  /* its layout */
 	int ncols;
 	uint64_t size;                  /* bytes (uncompressed) */
 };
 
 #define KBO_META_MAX 32
+#define KBO_META_VARIABLE_MAX 63        /* bytes of a variable's name in meta.csv */
+#define KBO_META_VALUE_MAX 127          /* bytes of its value */
 
+/* Texts in the plan's arena. */
 struct kbo_meta_row {
-	char variable[64];
-	char value[128];                /* dates in ISO form */
+	const char *variable;
+	const char *value;              /* dates in ISO form; "" when absent */
 	bool has_value;
 };
 
+/* What kbo_plan_make settles; its texts are in arena (the caller's, for the import). */
 struct kbo_plan {
+	struct arena *arena;
 	bool full;
 	long number;                    /* ExtractNumber */
-	char snapshot[11];              /* SnapshotDate, ISO; "" when absent */
-	char timestamp[20];             /* ExtractTimestamp, ISO; "" when absent */
-	char version[32];               /* Version; "" when absent */
+	const char *snapshot;           /* SnapshotDate, ISO; "" when absent */
+	const char *timestamp;          /* ExtractTimestamp, ISO; "" when absent */
+	const char *version;            /* Version; "" when absent */
 	struct kbo_meta_row meta[KBO_META_MAX];
 	int nmeta;
 	struct kbo_job jobs[2 * KBO_NTABLES];
@@ -157,8 +165,8 @@ struct kbo_plan {
  * else a 4-digit group in the name such as _0147_ or -0147-) and type (meta.csv, else the
  * name, else the files present), lists the files to apply and checks every header.
  * Returns 0, or -1 with the reason in err. */
-int kbo_plan_make(struct kbo_source *src, long number_hint, struct kbo_plan *p, char *err,
-    size_t errlen);
+int kbo_plan_make(struct kbo_source *src, struct arena *a, long number_hint,
+    struct kbo_plan *p, char *err, size_t errlen);
 /* The extract number in a file or folder name ("KboOpenData_0147_..." -> 147), or 0. */
 long kbo_name_number(const char *name);
 

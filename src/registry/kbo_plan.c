@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/arena.h"
+
 #define HEADER_READ (64 * 1024)
 #define META_MAX_BYTES (64 * 1024)
 #define NUMBER_MAX 999999L
@@ -29,16 +31,19 @@ meta_row(void *ud, const struct kbo_row *row)
 		    KBO_META_MAX);
 		return -1;
 	}
-	if (row->len[0] >= sizeof(r->variable) || row->len[1] >= sizeof(r->value)) {
+	if (row->len[0] > KBO_META_VARIABLE_MAX || row->len[1] > KBO_META_VALUE_MAX) {
 		snprintf(m->err, sizeof(m->err), "meta.csv:%lu: variable or value too long",
 		    row->line);
 		return -1;
 	}
 	r = &m->p->meta[m->p->nmeta++];
-	memcpy(r->variable, row->val[0], row->len[0] + 1);
 	r->has_value = row->val[1] != NULL;
-	if (r->has_value)
-		memcpy(r->value, row->val[1], row->len[1] + 1);
+	r->variable = arena_strndup(m->p->arena, row->val[0], row->len[0]);
+	r->value = r->has_value ? arena_strndup(m->p->arena, row->val[1], row->len[1]) : "";
+	if (r->variable == NULL || r->value == NULL) {
+		snprintf(m->err, sizeof(m->err), "out of memory");
+		return -1;
+	}
 	return 0;
 }
 
@@ -147,8 +152,7 @@ settle_meta(struct kbo_plan *p, int *type, char *err, size_t errlen)
 			    "(dd-mm-yyyy)", v->value);
 			return -1;
 		}
-		memcpy(p->snapshot, iso, sizeof(p->snapshot));
-		snprintf(v->value, sizeof(v->value), "%s", iso);
+		p->snapshot = v->value = arena_strdup(p->arena, iso);
 	}
 	v = meta_get(p, "ExtractTimestamp");
 	if (v != NULL) {
@@ -157,12 +161,15 @@ settle_meta(struct kbo_plan *p, int *type, char *err, size_t errlen)
 			    "dd-mm-yyyy hh:mm:ss", v->value);
 			return -1;
 		}
-		snprintf(p->timestamp, sizeof(p->timestamp), "%s", iso);
-		snprintf(v->value, sizeof(v->value), "%s", iso);
+		p->timestamp = v->value = arena_strdup(p->arena, iso);
+	}
+	if (p->snapshot == NULL || p->timestamp == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
 	}
 	v = meta_get(p, "Version");
 	if (v != NULL)
-		snprintf(p->version, sizeof(p->version), "%.31s", v->value);
+		p->version = v->value;
 	v = meta_get(p, "ExtractType");
 	if (v != NULL) {
 		if (strcasecmp(v->value, "full") == 0) {
@@ -243,7 +250,11 @@ add_job(struct kbo_source *src, struct kbo_plan *p, const struct kbo_table *t,
 
 	j->t = t;
 	j->kind = kind;
-	snprintf(j->file, sizeof(j->file), "%s%s.csv", t->name, suffix);
+	j->file = arena_printf(p->arena, "%s%s.csv", t->name, suffix);
+	if (j->file == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	j->cols = kind == KBO_JOB_DELETE ? t->key : t->cols;
 	j->ncols = kind == KBO_JOB_DELETE ? 1 : t->ncols;
 	size = kbo_source_size(src, j->file);
@@ -322,12 +333,14 @@ done:
 }
 
 int
-kbo_plan_make(struct kbo_source *src, long number_hint, struct kbo_plan *p, char *err,
-    size_t errlen)
+kbo_plan_make(struct kbo_source *src, struct arena *a, long number_hint, struct kbo_plan *p,
+    char *err, size_t errlen)
 {
 	int type;
 
 	memset(p, 0, sizeof(*p));
+	p->arena = a;
+	p->snapshot = p->timestamp = p->version = "";
 	if (read_meta(src, p, err, errlen) != 0 || settle_meta(p, &type, err, errlen) != 0 ||
 	    settle_number(p, kbo_source_name(src), number_hint, err, errlen) != 0 ||
 	    settle_type(src, p, type, err, errlen) != 0 || list_jobs(src, p, err, errlen) != 0)

@@ -22,7 +22,7 @@ struct kbo_source {
 struct kbo_member {
 	int fd;               /* folder */
 	zip_file_t *zf;       /* zip */
-	char file[256];
+	const char *file;     /* the caller's name (kbo_member_open: it outlives the member) */
 };
 
 static bool
@@ -150,7 +150,7 @@ kbo_member_open(struct kbo_source *s, const char *file, struct kbo_member **out,
 		goto fail;
 	}
 	m->fd = -1;
-	snprintf(m->file, sizeof(m->file), "%s", file);
+	m->file = file;
 	if (s->zip == NULL) {
 		if (folder_path(s, file, path, sizeof(path)) != 0) {
 			snprintf(err, errlen, "%s: path too long", file);

@@ -27,10 +27,11 @@ first_line(struct store_tx *tx, const char *niss)
 static int
 person_row(struct store_tx *tx, const struct kbo_row *row, char *reason, size_t len)
 {
+	char buf[REG_ROW_BUF];    /* the row's normalised values: nothing allocated per row */
 	struct reg_person_row p;
 	int rc;
 
-	if (reg_person_row_check(row, &p, reason, len) != 0)
+	if (reg_person_row_check(row, buf, &p, reason, len) != 0)
 		return 1;
 	rc = store_exec(tx, SQL_REGP_PERSON_INSERT, "ttttttti", p.niss, p.last_name,
 	    p.first_names, p.birth_date[0] ? p.birth_date : NULL, p.sex[0] ? p.sex : NULL,
@@ -54,8 +55,9 @@ static const struct reg_import_kind persons = {
 };
 
 int
-persons_import(struct store *s, const char *path, const struct reg_import_opts *opts,
-    struct reg_import_result *res, char *err, size_t errlen)
+persons_import(struct store *s, struct arena *a, const char *path,
+    const struct reg_import_opts *opts, struct reg_import_result *res, char *err,
+    size_t errlen)
 {
-	return reg_import_run(s, path, &persons, opts, res, err, errlen);
+	return reg_import_run(s, a, path, &persons, opts, res, err, errlen);
 }

@@ -5,15 +5,17 @@
 
 #include "registry/reg_import.h"
 
+struct arena;
 struct store;
 
 /* Imports path into s. Every row is checked (NISS checksum, names, dates, codes, a NISS
  * given twice); an invalid row is reported as "file:line: reason" and then nothing is
  * stored, unless opts->skip_invalid, which stores the valid rows and writes the invalid
  * ones with their reason to the rejects file. A malformed file (quoting, header, field
- * count, not UTF-8) is always refused whole. Returns 0 and fills res (may be NULL), or -1
- * with the reason in err; the previous content is then untouched. */
-int persons_import(struct store *s, const char *path, const struct reg_import_opts *opts,
-    struct reg_import_result *res, char *err, size_t errlen);
+ * count, not UTF-8) is always refused whole. Returns 0 and fills res (may be NULL; its
+ * texts in a), or -1 with the reason in err; the previous content is then untouched. */
+int persons_import(struct store *s, struct arena *a, const char *path,
+    const struct reg_import_opts *opts, struct reg_import_result *res, char *err,
+    size_t errlen);
 
 #endif

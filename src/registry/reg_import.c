@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "audit/audit.h"
+#include "base/arena.h"
 #include "registry/query_sql.h"
 #include "store/store.h"
 
@@ -171,27 +172,28 @@ record(struct run *r, const char *path)
 }
 
 int
-reg_import_run(struct store *s, const char *path, const struct reg_import_kind *k,
-    const struct reg_import_opts *opts, struct reg_import_result *res, char *err,
-    size_t errlen)
+reg_import_run(struct store *s, struct arena *a, const char *path,
+    const struct reg_import_kind *k, const struct reg_import_opts *opts,
+    struct reg_import_result *res, char *err, size_t errlen)
 {
 	static const struct reg_import_opts none;
 	struct run r = { .k = k, .o = opts ? opts : &none, .file = path };
-	char rejects[1024], tmp[1100];
+	const char *rejects = "", *tmp = "";
 	int rc = -1;
 
-	if (res != NULL)
+	if (res != NULL) {
 		memset(res, 0, sizeof(*res));
+		res->rejects = "";
+	}
 	err[0] = '\0';
 	if (r.o->skip_invalid) {
-		int w = r.o->rejects ? snprintf(rejects, sizeof(rejects), "%s", r.o->rejects) :
-		    snprintf(rejects, sizeof(rejects), "%s.rejected.csv", path);
-
-		if (w < 0 || (size_t)w >= sizeof(rejects)) {
-			snprintf(err, errlen, "rejects file name too long");
+		rejects = r.o->rejects ? arena_strdup(a, r.o->rejects) :
+		    arena_printf(a, "%s.rejected.csv", path);
+		tmp = rejects != NULL ? arena_printf(a, "%s.tmp", rejects) : NULL;
+		if (tmp == NULL) {
+			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
-		snprintf(tmp, sizeof(tmp), "%s.tmp", rejects);
 		r.rejects = fopen(tmp, "w");
 		if (r.rejects == NULL) {
 			snprintf(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
@@ -249,7 +251,7 @@ reg_import_run(struct store *s, const char *path, const struct reg_import_kind *
 		res->rows = r.rows;
 		res->rejected = r.rejected;
 		if (r.rejected > 0)
-			snprintf(res->rejects, sizeof(res->rejects), "%s", rejects);
+			res->rejects = rejects;
 	}
 done:
 	store_rollback(&r.tx);

@@ -21,7 +21,8 @@ struct reg_import_opts {
 struct reg_import_result {
 	unsigned long rows;         /* rows stored */
 	unsigned long rejected;     /* rows refused */
-	char rejects[1024];         /* the rejects file written, "" when none */
+	const char *rejects;        /* the rejects file written (in the import's arena), ""
+	                             * when none */
 };
 
 #endif

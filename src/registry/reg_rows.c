@@ -139,23 +139,32 @@ lower(int c)
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
+/* Where each normalised value lives in the caller's buffer (REG_ROW_BUF bytes). */
+enum { BUF_NISS = 0, BUF_BIRTH = 12, BUF_COUNTRY = 23 };
+enum { BUF_ENT = 0, BUF_REP_NISS = 11, BUF_REP_ENT = 23, BUF_BEGIN = 34, BUF_END = 45 };
+_Static_assert(BUF_COUNTRY + 3 <= REG_ROW_BUF && BUF_END + 11 <= REG_ROW_BUF,
+    "REG_ROW_BUF holds a row's normalised values");
+
 int
-reg_person_row_check(const struct kbo_row *row, struct reg_person_row *out, char *reason,
-    size_t len)
+reg_person_row_check(const struct kbo_row *row, char buf[REG_ROW_BUF],
+    struct reg_person_row *out, char *reason, size_t len)
 {
+	static const char *const sexes[] = { "M", "F", "X" };
 	const char *const *v = row->val;
 	const size_t *n = row->len;
 	struct be_niss niss;
 	enum be_reason r;
 	char shownbuf[32];
 
-	memset(out, 0, sizeof(*out));
+	out->niss = out->last_name = out->first_names = "";
+	out->birth_date = out->sex = out->language = out->country = "";
 	if (v[P_NISS] == NULL)
 		return refuse(reason, len, "NISS is empty");
 	r = be_niss_parse(v[P_NISS], &niss);
 	if (r != BE_OK)
 		return refuse(reason, len, "NISS: %s", why(r));
-	memcpy(out->niss, niss.digits, sizeof(out->niss));
+	memcpy(buf + BUF_NISS, niss.digits, 12);
+	out->niss = buf + BUF_NISS;
 
 	if (v[P_LAST] == NULL || !text_ok(v[P_LAST], n[P_LAST]))
 		return refuse(reason, len, "LastName is empty, has a control character or is "
@@ -169,9 +178,10 @@ reg_person_row_check(const struct kbo_row *row, struct reg_person_row *out, char
 	if (v[P_BIRTH] != NULL) {
 		int y, m, d;
 
-		if (reg_date(v[P_BIRTH], n[P_BIRTH], out->birth_date) != 0)
+		if (reg_date(v[P_BIRTH], n[P_BIRTH], buf + BUF_BIRTH) != 0)
 			return refuse(reason, len, "BirthDate \"%s\": not a date (yyyy-mm-dd)",
 			    shown(v[P_BIRTH], n[P_BIRTH], shownbuf));
+		out->birth_date = buf + BUF_BIRTH;
 		digits(out->birth_date, 4, &y);
 		digits(out->birth_date + 5, 2, &m);
 		digits(out->birth_date + 8, 2, &d);
@@ -186,17 +196,20 @@ reg_person_row_check(const struct kbo_row *row, struct reg_person_row *out, char
 		if (c != 'm' && c != 'f' && c != 'x')
 			return refuse(reason, len, "Sex \"%s\": M, F or X expected",
 			    shown(v[P_SEX], n[P_SEX], shownbuf));
-		out->sex[0] = (char)(c - 32);
+		out->sex = sexes[c == 'm' ? 0 : c == 'f' ? 1 : 2];
 	}
 	if (v[P_LANG] != NULL) {
 		static const char *const langs[] = { "fr", "nl", "de", "en" };
 		bool ok = false;
 
 		if (n[P_LANG] == 2) {
-			out->language[0] = (char)lower(v[P_LANG][0]);
-			out->language[1] = (char)lower(v[P_LANG][1]);
-			for (size_t i = 0; i < 4; i++)
-				ok = ok || strcmp(out->language, langs[i]) == 0;
+			char l0 = (char)lower(v[P_LANG][0]), l1 = (char)lower(v[P_LANG][1]);
+
+			for (size_t i = 0; i < 4 && !ok; i++)
+				if (l0 == langs[i][0] && l1 == langs[i][1]) {
+					out->language = langs[i];
+					ok = true;
+				}
 		}
 		if (!ok)
 			return refuse(reason, len, "Language \"%s\": fr, nl, de or en expected",
@@ -207,8 +220,10 @@ reg_person_row_check(const struct kbo_row *row, struct reg_person_row *out, char
 	    lower(v[P_COUNTRY][1]) < 'a' || lower(v[P_COUNTRY][1]) > 'z')
 		return refuse(reason, len, "Country \"%s\": a two-letter ISO 3166 code expected",
 		    v[P_COUNTRY] ? shown(v[P_COUNTRY], n[P_COUNTRY], shownbuf) : "");
-	out->country[0] = (char)(lower(v[P_COUNTRY][0]) - 32);
-	out->country[1] = (char)(lower(v[P_COUNTRY][1]) - 32);
+	buf[BUF_COUNTRY] = (char)(lower(v[P_COUNTRY][0]) - 32);
+	buf[BUF_COUNTRY + 1] = (char)(lower(v[P_COUNTRY][1]) - 32);
+	buf[BUF_COUNTRY + 2] = '\0';
+	out->country = buf + BUF_COUNTRY;
 	return 0;
 }
 
@@ -228,18 +243,20 @@ code_ok(const char *s, size_t n)
 }
 
 int
-reg_function_row_check(const struct kbo_row *row, struct reg_function_row *out,
-    char *reason, size_t len)
+reg_function_row_check(const struct kbo_row *row, char buf[REG_ROW_BUF],
+    struct reg_function_row *out, char *reason, size_t len)
 {
 	const char *const *v = row->val;
 	const size_t *n = row->len;
 	enum be_reason r;
 	char shownbuf[32];
 
-	memset(out, 0, sizeof(*out));
+	out->enterprise = out->rep_niss = out->rep_enterprise = "";
+	out->code = out->label = out->begin = out->end = "";
 	if (v[F_ENT] == NULL)
 		return refuse(reason, len, "EnterpriseNumber is empty");
-	r = be_enterprise_parse(v[F_ENT], out->enterprise);
+	r = be_enterprise_parse(v[F_ENT], buf + BUF_ENT);
+	out->enterprise = buf + BUF_ENT;
 	if (r != BE_OK)
 		return refuse(reason, len, "EnterpriseNumber \"%s\": %s",
 		    shown(v[F_ENT], n[F_ENT], shownbuf), why(r));
@@ -254,9 +271,11 @@ reg_function_row_check(const struct kbo_row *row, struct reg_function_row *out,
 		r = be_niss_parse(v[F_NISS], &niss);
 		if (r != BE_OK)
 			return refuse(reason, len, "RepresentativeNISS: %s", why(r));
-		memcpy(out->rep_niss, niss.digits, sizeof(out->rep_niss));
+		memcpy(buf + BUF_REP_NISS, niss.digits, 12);
+		out->rep_niss = buf + BUF_REP_NISS;
 	} else {
-		r = be_enterprise_parse(v[F_REP_ENT], out->rep_enterprise);
+		r = be_enterprise_parse(v[F_REP_ENT], buf + BUF_REP_ENT);
+		out->rep_enterprise = buf + BUF_REP_ENT;
 		if (r != BE_OK)
 			return refuse(reason, len, "RepresentativeEnterpriseNumber \"%s\": %s",
 			    shown(v[F_REP_ENT], n[F_REP_ENT], shownbuf), why(r));
@@ -276,13 +295,15 @@ reg_function_row_check(const struct kbo_row *row, struct reg_function_row *out,
 
 	if (v[F_BEGIN] == NULL)
 		return refuse(reason, len, "BeginDate is empty");
-	if (reg_date(v[F_BEGIN], n[F_BEGIN], out->begin) != 0)
+	if (reg_date(v[F_BEGIN], n[F_BEGIN], buf + BUF_BEGIN) != 0)
 		return refuse(reason, len, "BeginDate \"%s\": not a date (yyyy-mm-dd)",
 		    shown(v[F_BEGIN], n[F_BEGIN], shownbuf));
+	out->begin = buf + BUF_BEGIN;
 	if (v[F_END] != NULL) {
-		if (reg_date(v[F_END], n[F_END], out->end) != 0)
+		if (reg_date(v[F_END], n[F_END], buf + BUF_END) != 0)
 			return refuse(reason, len, "EndDate \"%s\": not a date (yyyy-mm-dd)",
 			    shown(v[F_END], n[F_END], shownbuf));
+		out->end = buf + BUF_END;
 		if (strcmp(out->end, out->begin) <= 0)
 			return refuse(reason, len, "EndDate %s is not after BeginDate %s",
 			    out->end, out->begin);

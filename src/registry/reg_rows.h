@@ -10,6 +10,7 @@
 #include "registry/kbo_internal.h"
 #include "registry/reg_import.h"
 
+struct arena;
 struct store;
 struct store_tx;
 
@@ -23,32 +24,39 @@ struct store_tx;
 extern const struct kbo_column reg_person_cols[REG_PERSON_NCOLS];
 extern const struct kbo_column reg_function_cols[REG_FUNCTION_NCOLS];
 
-/* One persons row, checked and normalised; texts point into the row. */
+/* Bytes of the buffer that holds one row's normalised values (NISS and enterprise digits,
+ * ISO dates, country): a local of the one function that checks and stores the row, so
+ * that a bulk import allocates nothing per row. */
+#define REG_ROW_BUF 64
+
+/* One persons row, checked and normalised; the names point into the row, the normalised
+ * values into the caller's buffer or to constants. Absent values are "". */
 struct reg_person_row {
-	char niss[12];
+	const char *niss;             /* 11 digits */
 	const char *last_name, *first_names;
-	char birth_date[11];          /* "" when unknown */
-	char sex[2];                  /* M, F, X or "" */
-	char language[3];             /* fr, nl, de, en or "" */
-	char country[3];              /* ISO 3166 alpha-2, upper case */
+	const char *birth_date;       /* yyyy-mm-dd, "" when unknown */
+	const char *sex;              /* M, F, X or "" */
+	const char *language;         /* fr, nl, de, en or "" */
+	const char *country;          /* ISO 3166 alpha-2, upper case */
 };
 
-/* One legal functions row, checked and normalised. */
+/* One legal functions row, checked and normalised, as reg_person_row. */
 struct reg_function_row {
-	char enterprise[11];
-	char rep_niss[12];            /* "" when the representative is an enterprise */
-	char rep_enterprise[11];      /* "" when it is a person */
+	const char *enterprise;       /* 10 digits */
+	const char *rep_niss;         /* "" when the representative is an enterprise */
+	const char *rep_enterprise;   /* "" when it is a person */
 	const char *code, *label;
-	char begin[11];
-	char end[11];                 /* "" while open */
+	const char *begin;
+	const char *end;              /* "" while open */
 };
 
 /* Checks one row of each kind; on refusal writes a reason (never a NISS) and returns -1,
- * else fills out and returns 0. Pure: the database checks are the importers'. */
-int reg_person_row_check(const struct kbo_row *row, struct reg_person_row *out,
-    char *reason, size_t len);
-int reg_function_row_check(const struct kbo_row *row, struct reg_function_row *out,
-    char *reason, size_t len);
+ * else fills out (its normalised values in buf) and returns 0. Pure: the database checks
+ * are the importers'. */
+int reg_person_row_check(const struct kbo_row *row, char buf[REG_ROW_BUF],
+    struct reg_person_row *out, char *reason, size_t len);
+int reg_function_row_check(const struct kbo_row *row, char buf[REG_ROW_BUF],
+    struct reg_function_row *out, char *reason, size_t len);
 /* Writes "yyyy-mm-dd" of s (n bytes), given as "yyyy-mm-dd" or "dd-mm-yyyy". 0 or -1. */
 int reg_date(const char *s, size_t n, char out[11]);
 
@@ -63,9 +71,10 @@ struct reg_import_kind {
 };
 
 /* Reads path with the kind's layout and replaces its table in one transaction of s: the
- * driver behind persons_import() and functions_import(). Returns 0 or -1 with err. */
-int reg_import_run(struct store *s, const char *path, const struct reg_import_kind *k,
-    const struct reg_import_opts *opts, struct reg_import_result *res, char *err,
-    size_t errlen);
+ * driver behind persons_import() and functions_import() (res's texts in a). Returns 0 or
+ * -1 with err. */
+int reg_import_run(struct store *s, struct arena *a, const char *path,
+    const struct reg_import_kind *k, const struct reg_import_opts *opts,
+    struct reg_import_result *res, char *err, size_t errlen);
 
 #endif

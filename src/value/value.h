@@ -64,7 +64,7 @@ struct value_field {
 const char *value_field_check(const struct value_field *f, const char *in, char *out,
     size_t outlen);
 
-/* Where a form's refusals go: the service's own error list (csam_errors, access_errors). */
+/* Where a form's refusals go: the service's error list (access_errors, access/result.h). */
 typedef void (*value_report_fn)(void *arg, const char *field, const char *msgid);
 
 /* Checks a form declared as a table: in[i] is what was typed in fields[i] (NULL = absent).

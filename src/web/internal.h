@@ -19,7 +19,7 @@
 #define WEB_CONN_TIMEOUT 30
 
 struct route {
-	char method[8];
+	char *method;               /* malloc'd, as pattern */
 	char *pattern;
 	web_handler h;
 	unsigned flags;
@@ -55,7 +55,7 @@ struct web_server {
 	pthread_cond_t resumed;
 	/* Connections whose request headers are late (slowloris): see conn_watch.c. */
 	struct conn_watch_list *watch;
-	char static_dir[4096];
+	char *static_dir;           /* SHARE_DIR/static, malloc'd */
 };
 
 struct resp_header {
@@ -67,7 +67,8 @@ struct web_req {
 	struct web_server *srv;
 	struct MHD_Connection *conn;
 	struct arena *arena;
-	char rid[17];
+	char rid[17];               /* request id: 16 hex digits of 64 random bits, a
+	                             * fixed-format value */
 	const char *method;
 	const char *path;
 	const char *raw_query;

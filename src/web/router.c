@@ -2,6 +2,7 @@
  * takes the rest. Routes are few; a linear scan in registration order is enough. */
 #include "web/internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int
@@ -10,14 +11,17 @@ web_route(struct web_server *s, const char *method, const char *pattern, web_han
 {
 	struct route *rt;
 
-	if (s->nroutes == WEB_MAX_ROUTES || strlen(method) >= sizeof(rt->method) ||
-	    pattern[0] != '/')
+	if (s->nroutes == WEB_MAX_ROUTES || pattern[0] != '/')
 		return -1;
 	rt = &s->routes[s->nroutes];
-	memcpy(rt->method, method, strlen(method) + 1);
+	rt->method = strdup(method);
 	rt->pattern = strdup(pattern);
-	if (rt->pattern == NULL)
+	if (rt->method == NULL || rt->pattern == NULL) {
+		free(rt->method);
+		free(rt->pattern);
+		rt->method = rt->pattern = NULL;
 		return -1;
+	}
 	rt->h = h;
 	rt->flags = flags;
 	rt->body_max = (flags & WEB_UPLOAD) ? s->cfg.limits.upload_bytes : s->cfg.limits.body_bytes;

@@ -78,7 +78,13 @@ web_server_new(const struct web_config *cfg, char *err, size_t errlen)
 		goto fail;
 	if (i18n_load(cfg->locale_dir, &s->i18n, err, errlen) != 0)
 		goto fail;
-	snprintf(s->static_dir, sizeof(s->static_dir), "%s/static", cfg->share_dir);
+	s->static_dir = malloc(strlen(cfg->share_dir) + sizeof("/static"));
+	if (s->static_dir == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	memcpy(s->static_dir, cfg->share_dir, strlen(cfg->share_dir));
+	memcpy(s->static_dir + strlen(cfg->share_dir), "/static", sizeof("/static"));
 	s->work = work_pool_new(s->cfg.workers);
 	if (s->work == NULL) {
 		snprintf(err, errlen, "cannot start worker threads");
@@ -707,8 +713,11 @@ web_server_free(struct web_server *s)
 	work_pool_free(s->work);
 	tmpl_free(s->tmpl);
 	i18n_free(s->i18n);
-	for (size_t i = 0; i < s->nroutes; i++)
+	for (size_t i = 0; i < s->nroutes; i++) {
+		free(s->routes[i].method);
 		free(s->routes[i].pattern);
+	}
+	free(s->static_dir);
 	pthread_mutex_destroy(&s->active_lock);
 	pthread_cond_destroy(&s->resumed);
 	free(s);

@@ -50,6 +50,17 @@ sid_well_formed(const char *v)
 	return true;
 }
 
+/* Gives s's texts to the request's arena ("" for NULL), so that the session holds no
+ * pointer to a handler's buffer. Returns 0, or -1 when the arena is full. */
+static int
+session_texts(struct web_req *r, struct web_session *s)
+{
+	s->lang = arena_strdup(r->arena, s->lang != NULL ? s->lang : "");
+	s->auth_method = arena_strdup(r->arena, s->auth_method != NULL ? s->auth_method : "");
+	s->capacity = arena_strdup(r->arena, s->capacity != NULL ? s->capacity : "");
+	return s->lang != NULL && s->auth_method != NULL && s->capacity != NULL ? 0 : -1;
+}
+
 void
 session_from_cookie(struct web_req *r)
 {
@@ -61,8 +72,8 @@ session_from_cookie(struct web_req *r)
 	if (v == NULL || ops->load == NULL || !sid_well_formed(v))
 		return;
 	sid_hash(v, r->sid_hash);
-	rc = ops->load(ops->arg, r->sid_hash, &r->session);
-	if (rc != 0)
+	rc = ops->load(ops->arg, r->arena, r->sid_hash, &r->session);
+	if (rc != 0 || session_texts(r, &r->session) != 0)
 		return;
 	if (now - r->session.seen_at > r->srv->cfg.idle_timeout ||
 	    now - r->session.created_at > r->srv->cfg.absolute_timeout) {
@@ -96,6 +107,8 @@ web_session_ensure(struct web_req *r)
 	if (ops->create == NULL)
 		return NULL;
 	memset(&r->session, 0, sizeof(r->session));
+	if (session_texts(r, &r->session) != 0)
+		return NULL;
 	random_token(r->session.id, sizeof(r->session.id));
 	random_token(r->session.csrf, sizeof(r->session.csrf));
 	r->session.created_at = now;
@@ -117,7 +130,7 @@ web_session_rotate(struct web_req *r, const struct web_session *data)
 	unsigned char new_hash[32];
 	struct web_session s = *data;
 
-	if (!r->has_session && web_session_ensure(r) == NULL)
+	if ((!r->has_session && web_session_ensure(r) == NULL) || session_texts(r, &s) != 0)
 		return -1;
 	random_token(s.id, sizeof(s.id));
 	random_token(s.csrf, sizeof(s.csrf));
@@ -137,13 +150,14 @@ int
 web_session_set_capacity(struct web_req *r, const char *capacity)
 {
 	const struct web_session_ops *ops = &r->srv->cfg.sessions;
+	const char *kept;
 
-	if (!r->has_session || ops->set_capacity == NULL ||
-	    strlen(capacity) >= sizeof(r->session.capacity))
+	if (!r->has_session || ops->set_capacity == NULL)
 		return -1;
-	if (ops->set_capacity(ops->arg, r->sid_hash, capacity) != 0)
+	kept = arena_strdup(r->arena, capacity);
+	if (kept == NULL || ops->set_capacity(ops->arg, r->sid_hash, capacity) != 0)
 		return -1;
-	memcpy(r->session.capacity, capacity, strlen(capacity) + 1);
+	r->session.capacity = kept;
 	return 0;
 }
 

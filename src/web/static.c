@@ -58,7 +58,10 @@ static_serve(struct web_req *r)
 
 	if (!static_path_ok(rel))
 		return web_error(r, 404);
-	snprintf(path, sizeof(path), "%s/%s", r->srv->static_dir, rel);
+	/* A path that does not fit is not served (never a cut path opened). */
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", r->srv->static_dir, rel) >=
+	    sizeof(path))
+		return web_error(r, 404);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return web_error(r, 404);

@@ -29,25 +29,30 @@ struct web_limits {
 	unsigned header_seconds; /* to receive a request's complete headers (default 10) */
 };
 
-/* A session as the web layer sees it; kept by a backend (see web_session_ops). */
+/* A session as the web layer sees it; kept by a backend (see web_session_ops). The texts
+ * are owned by the request's arena and never NULL once the web layer holds the session
+ * ("" when absent); id and csrf are fixed-format random tokens (43 base64url characters
+ * of 256 random bits, web/session.c random_token), hence arrays. */
 struct web_session {
 	char id[48];             /* cookie value: 256 random bits, base64url (never logged) */
-	char csrf[48];           /* CSRF token of this session */
-	char lang[4];            /* explicit language choice or "" */
+	char csrf[48];           /* CSRF token of this session (same fixed format) */
+	const char *lang;        /* explicit language choice or "" */
 	int64_t person_id;       /* 0 while anonymous */
-	char auth_method[16];    /* eid, password, totp, token or "" */
+	const char *auth_method; /* eid, password, totp, token or "" */
 	int auth_level;          /* 0 none, 1 low, 2 substantial, 3 high */
 	int64_t auth_time;       /* unix seconds of the last authentication */
 	int64_t created_at;      /* unix seconds */
 	int64_t seen_at;         /* unix seconds */
-	char capacity[24];       /* capacity chosen after login (employer, health …) or "" */
+	const char *capacity;    /* capacity chosen after login (employer, health …) or "" */
 };
 
 /* Where sessions live: the server calls these; cmd/ wires a store-backed implementation.
  * id_hash is BLAKE2b-256 of the cookie value; each returns 0, 1 (load: not found) or -1. */
 struct web_session_ops {
 	void *arg;
-	int (*load)(void *arg, const unsigned char id_hash[32], struct web_session *out);
+	/* Texts of out in a (the request's arena). */
+	int (*load)(void *arg, struct arena *a, const unsigned char id_hash[32],
+	    struct web_session *out);
 	int (*create)(void *arg, const unsigned char id_hash[32], const struct web_session *s);
 	int (*touch)(void *arg, const unsigned char id_hash[32], int64_t now);
 	int (*rotate)(void *arg, const unsigned char old_hash[32], const unsigned char new_hash[32],

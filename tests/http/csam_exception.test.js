@@ -83,6 +83,8 @@ describe('exception procedure and helpdesk (guide §2.2.2)', () => {
     assert.equal(exceptionRequests(srv, OPERATOR).length, 0);
     const ev = auditEvents(srv, ['exception.refused']);
     assert.deepEqual(ev.map((e) => e.details.reason), ['eid', 'domicile_be', 'domicile_be']);
+    // A visitor not logged in, as the one builder of the actor names them.
+    assert.deepEqual(ev.map((e) => [e.actor, e.source]), Array(3).fill(['anonymous', '127.0.0.1']));
   });
 
   it('field errors next to the fields, what was typed kept', async () => {
@@ -245,7 +247,14 @@ describe('exception procedure and helpdesk (guide §2.2.2)', () => {
     assert.equal(letter.headers.get('content-type'), 'application/pdf');
     const bytes = Buffer.from(await letter.arrayBuffer());
     assert.match(bytes.toString('latin1'), /\(([A-HJ-NP-Z2-9]{4}-){3}[A-HJ-NP-Z2-9]{4}\)/);
-    assert.equal(auditEvents(srv, ['activation.issue']).length, 1);
+    const issued = auditEvents(srv, ['activation.issue']);
+    assert.equal(issued.length, 1);
+    // Given by the helpdesk operator acting (app_actor): their person, their role, the
+    // request's id and address.
+    assert.match(issued[0].actor, /^[1-9][0-9]*$/);
+    assert.equal(issued[0].actor_role, 'helpdesk');
+    assert.equal(issued[0].source, '127.0.0.1');
+    assert.match(issued[0].request_id ?? '', /.+/);
     // The helpdesk may open the organisation.
     assert.equal((await anna.get(`/csam/organisation/${org[0].id}`)).status, 200);
   });

@@ -246,6 +246,31 @@ describe('access management: the policy table through the pages', () => {
       true, 'the GAP taking the GL back');
   });
 
+  it('the same refusal reads the same on /acces and /csam (one result-to-HTTP table)', async () => {
+    /** Status, title and message of an error page. */
+    const answer = (r) => ({ status: r.status, title: h1Of(r.text),
+      message: /<p class="error-message">([\s\S]*?)<\/p>/.exec(r.text)?.[1] ?? null });
+    // Denied: the GAP of organisation 2 designating a co-GAP of organisation 1, through
+    // either page (one service operation, hierarchy_cogap_add).
+    const before = snapshot(srv);
+    const denied = denials(srv, pid.other);
+    const acces = answer(await post(who.other, '/acces/1/co-responsables', { niss: NISS.paul, email: 'co@example.be' }));
+    const csam = answer(await post(who.other, '/csam/organisation/1/cogap',
+      { niss: NISS.paul, last_name: 'Lambert', email: 'co@example.be' }));
+    assert.deepEqual(acces, { status: 403, title: 'Accès refusé',
+      message: 'Vous n&#39;avez pas le droit d&#39;effectuer cette action.' });
+    assert.deepEqual(csam, acces);
+    assert.equal(denials(srv, pid.other), denied + 2, 'each refusal audited');
+    assert.deepEqual(snapshot(srv), before);
+    // Not found: an organisation that does not exist, through either page.
+    const acces404 = answer(await post(who.gap, '/acces/999/co-responsables', { niss: NISS.paul, email: 'co@example.be' }));
+    const csam404 = answer(await post(who.gap, '/csam/organisation/999/cogap',
+      { niss: NISS.paul, last_name: 'Lambert', email: 'co@example.be' }));
+    assert.equal(acces404.status, csam404.status);
+    assert.deepEqual(csam404, acces404);
+    assert.deepEqual(snapshot(srv), before);
+  });
+
   it('without the CSRF token a form is refused before anything', async () => {
     const before = snapshot(srv);
     const r = await who.gap.get(`/acces/1/qualite/${qa}/nouveau`, {

@@ -207,14 +207,10 @@ static inline int64_t
 store_fixture_person(struct store *s, const char *niss, const char *last, const char *first,
     const char *lang, const char *actor)
 {
-	struct person p = { 0 };
+	struct person p = { .niss = niss, .last_name = last, .first_name = first,
+	    .language = lang };
 
-	snprintf(p.niss, sizeof(p.niss), "%s", niss);
-	snprintf(p.last_name, sizeof(p.last_name), "%s", last);
-	snprintf(p.first_name, sizeof(p.first_name), "%s", first);
-	if (lang != NULL)
-		snprintf(p.language, sizeof(p.language), "%s", lang);
-	return person_create(s, &p, actor, NULL) == 0 ? p.id : -1;
+	return person_create(s, &(struct actor){ .name = actor }, &p) == 0 ? p.id : -1;
 }
 
 /* A store with one person who logs in, no language, written by "test" (the login and
@@ -239,8 +235,8 @@ store_fixture_login_new(const char *tag, const char *niss, const char *last,
 	password_cfg_init(&f->pw, 1, 8);
 	f->person = store_fixture_person(f->fx.s, niss, last, first, NULL, "test");
 	if (f->person < 0 ||
-	    person_set_password(f->fx.s, &f->pw, f->person, user, pw, NULL, &rc) != PASSWORD_OK ||
-	    rc != 0)
+	    person_set_password(f->fx.s, &f->pw, &(struct actor){ .person_id = f->person },
+	    f->person, user, pw, &rc) != PASSWORD_OK || rc != 0)
 		return NULL;
 	return f;
 }

@@ -34,6 +34,7 @@
 #include "store/store.h"
 #include "store_fixture.h"
 #include "value/value.h"
+#include "test_arena.h"
 
 /* People of the fixture (person ids in creation order). */
 enum { P_GAP = 1, P_COGAP, P_GL, P_USER, P_OTHER_GAP, P_STRANGER, P_HELPDESK };
@@ -134,7 +135,8 @@ setup(void **state)
 		assert_int_equal(org_add_cogap(tx, F->org, P_COGAP, &by), 0);
 		assert_int_equal(store_commit(&tx), 0);
 	}
-	assert_int_equal(csam_helpdesk_grant(F->fx.s, NISS_HELPDESK, "test"), CSAM_OK);
+	assert_int_equal(csam_helpdesk_grant(F->fx.s, &(struct actor){ .name = "test" },
+	    NISS_HELPDESK), ACCESS_OK);
 	*state = F;
 	return 0;
 }
@@ -146,7 +148,7 @@ teardown(void **state)
 
 	(void)state;
 	/* Every test leaves an intact audit chain. */
-	assert_int_equal(audit_verify(F->fx.s, &rep), 0);
+	assert_int_equal(audit_verify(F->fx.s, test_arena(), &rep), 0);
 	sqlite3_close(F->db);
 	arena_free(F->a);
 	if (store_fixture_close(&F->fx) != 0)
@@ -287,7 +289,7 @@ register_person(const char *niss, const char *last, const char *first, const cha
 	fprintf(f, "\"NISS\",\"LastName\",\"FirstNames\",\"BirthDate\",\"Sex\",\"Language\","
 	    "\"Country\"\n\"%s\",\"%s\",\"%s\",,\"F\",\"%s\",\"BE\"\n", niss, last, first, lang);
 	assert_int_equal(fclose(f), 0);
-	assert_int_equal(persons_import(F->fx.s, path, NULL, NULL, err, sizeof(err)), 0);
+	assert_int_equal(persons_import(F->fx.s, test_arena(), path, NULL, NULL, err, sizeof(err)), 0);
 }
 
 static struct access_errors cogap_err;
@@ -451,8 +453,8 @@ activation_bad_input(void **state)
 		};
 		char cerr[256];
 
-		assert_int_equal(catalogue_add_application(F->fx.s, &dimona, NULL, cerr,
-		    sizeof(cerr)), 0);
+		assert_int_equal(catalogue_add_application(F->fx.s,
+		    &(struct actor){ .name = "system" }, &dimona, cerr, sizeof(cerr)), 0);
 		events++;    /* the catalogue's addition is audited; the refusals write nothing */
 	}
 	{
@@ -1311,22 +1313,22 @@ catalogue_additions(void **state)
 	int n = 0;
 
 	(void)state;
-	assert_int_equal(catalogue_add_quality(F->fx.s, &q, NULL, err, sizeof(err)), 0);
-	assert_int_equal(catalogue_add_quality(F->fx.s, &q, NULL, err, sizeof(err)), -2);
+	assert_int_equal(catalogue_add_quality(F->fx.s, &(struct actor){ 0 }, &q, err, sizeof(err)), 0);
+	assert_int_equal(catalogue_add_quality(F->fx.s, &(struct actor){ 0 }, &q, err, sizeof(err)), -2);
 	q.code = "bad code";
-	assert_int_equal(catalogue_add_quality(F->fx.s, &q, NULL, err, sizeof(err)), -3);
-	assert_int_equal(catalogue_add_application(F->fx.s, &ap, NULL, err, sizeof(err)), 0);
+	assert_int_equal(catalogue_add_quality(F->fx.s, &(struct actor){ 0 }, &q, err, sizeof(err)), -3);
+	assert_int_equal(catalogue_add_application(F->fx.s, &(struct actor){ 0 }, &ap, err, sizeof(err)), 0);
 	ap.code = "OTHER";
 	ap.quality = "nope";
-	assert_int_equal(catalogue_add_application(F->fx.s, &ap, NULL, err, sizeof(err)), -3);
+	assert_int_equal(catalogue_add_application(F->fx.s, &(struct actor){ 0 }, &ap, err, sizeof(err)), -3);
 	ap.quality = "pharmacy";
 	ap.names[1] = "";
-	assert_int_equal(catalogue_add_application(F->fx.s, &ap, NULL, err, sizeof(err)), -3);
+	assert_int_equal(catalogue_add_application(F->fx.s, &(struct actor){ 0 }, &ap, err, sizeof(err)), -3);
 	/* Names are texts (VALUE_TEXT): not only spaces, no DEL. */
 	ap.names[1] = "   ";
-	assert_int_equal(catalogue_add_application(F->fx.s, &ap, NULL, err, sizeof(err)), -3);
+	assert_int_equal(catalogue_add_application(F->fx.s, &(struct actor){ 0 }, &ap, err, sizeof(err)), -3);
 	ap.names[1] = "Portaal\x7f";
-	assert_int_equal(catalogue_add_application(F->fx.s, &ap, NULL, err, sizeof(err)), -3);
+	assert_int_equal(catalogue_add_application(F->fx.s, &(struct actor){ 0 }, &ap, err, sizeof(err)), -3);
 	assert_int_equal(catalogue_each(F->fx.s, "nl", count_rows, &n), 0);
 	assert_int_equal(n, 10);
 	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action LIKE 'catalogue.%'"),

@@ -13,6 +13,7 @@
 #include "audit/audit.h"
 #include "store/store.h"
 #include "store_fixture.h"
+#include "test_arena.h"
 
 static const struct store_fixture_spec spec = { "audit", 2 };
 
@@ -65,10 +66,10 @@ chain_intact(void **state)
 	struct store_fixture *f = *state;
 	struct audit_report r;
 
-	assert_int_equal(audit_verify(f->s, &r), 0);
+	assert_int_equal(audit_verify(f->s, test_arena(), &r), 0);
 	assert_int_equal(r.events, 0);
 	append(f->s, 5);
-	assert_int_equal(audit_verify(f->s, &r), 0);
+	assert_int_equal(audit_verify(f->s, test_arena(), &r), 0);
 	assert_int_equal(r.events, 5);
 	assert_int_equal(r.first_bad, 0);
 }
@@ -95,7 +96,7 @@ edited_event_found(void **state)
 
 	append(f->s, 6);
 	tamper(f, "UPDATE audit_event SET actor='43' WHERE seq=4");
-	assert_int_equal(audit_verify(f->s, &r), 1);
+	assert_int_equal(audit_verify(f->s, test_arena(), &r), 1);
 	assert_int_equal(r.first_bad, 4);
 	assert_non_null(strstr(r.reason, "changed"));
 }
@@ -108,7 +109,7 @@ details_edit_found(void **state)
 
 	append(f->s, 3);
 	tamper(f, "UPDATE audit_event SET details='{\\\"a\\\":[1,\\\"y\\\"],\\\"b\\\":2}' WHERE seq=2");
-	assert_int_equal(audit_verify(f->s, &r), 1);
+	assert_int_equal(audit_verify(f->s, test_arena(), &r), 1);
 	assert_int_equal(r.first_bad, 2);
 }
 
@@ -121,7 +122,7 @@ recomputed_hash_found(void **state)
 	/* Someone rewrites event 2 and its hash: event 3 no longer points to it. */
 	append(f->s, 4);
 	tamper(f, "UPDATE audit_event SET hash='" "ab" "' || substr(hash, 3) WHERE seq=2");
-	assert_int_equal(audit_verify(f->s, &r), 1);
+	assert_int_equal(audit_verify(f->s, test_arena(), &r), 1);
 	assert_int_equal(r.first_bad, 2);
 }
 
@@ -133,7 +134,7 @@ missing_event_found(void **state)
 
 	append(f->s, 5);
 	tamper(f, "DELETE FROM audit_event WHERE seq=3");
-	assert_int_equal(audit_verify(f->s, &r), 1);
+	assert_int_equal(audit_verify(f->s, test_arena(), &r), 1);
 	assert_int_equal(r.first_bad, 3);
 	assert_non_null(strstr(r.reason, "missing"));
 }
@@ -146,7 +147,7 @@ cut_end_found(void **state)
 
 	append(f->s, 5);
 	tamper(f, "DELETE FROM audit_event WHERE seq=5");
-	assert_int_equal(audit_verify(f->s, &r), 1);
+	assert_int_equal(audit_verify(f->s, test_arena(), &r), 1);
 	assert_int_equal(r.first_bad, 5);
 }
 
@@ -163,7 +164,7 @@ rolled_back_event_absent(void **state)
 	assert_int_equal(audit_append(tx, &ev), 0);
 	store_rollback(&tx);
 	append(f->s, 1);
-	assert_int_equal(audit_verify(f->s, &r), 0);
+	assert_int_equal(audit_verify(f->s, test_arena(), &r), 0);
 	assert_int_equal(r.events, 3);
 }
 

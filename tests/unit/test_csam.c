@@ -128,7 +128,7 @@ group_teardown(void **state)
 	return store_fixture_close(&F);
 }
 
-static enum csam_rc
+static enum access_rc
 check(int64_t person, int level, const char *typed, bool replace, struct csam_enterprise *e)
 {
 	struct actor w = who(person, level);
@@ -145,9 +145,9 @@ test_no_eid_session(void **state)
 	int64_t before = count("SELECT count(*) FROM audit_event WHERE action = 'access.denied'");
 
 	(void)state;
-	assert_int_equal(check(1, LOA_SUBSTANTIAL, E1, false, &e), CSAM_DENIED);
+	assert_int_equal(check(1, LOA_SUBSTANTIAL, E1, false, &e), ACCESS_DENIED);
 	assert_int_equal(e.check, CSAM_CHECK_LEVEL);
-	assert_int_equal(check(0, LOA_NONE, E1, false, &e), CSAM_DENIED);
+	assert_int_equal(check(0, LOA_NONE, E1, false, &e), ACCESS_DENIED);
 	assert_int_equal(e.check, CSAM_CHECK_LEVEL);
 	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = 'access.denied' "
 	    "AND json_extract(details, '$.reason') = 'level' "
@@ -160,18 +160,18 @@ test_bad_numbers(void **state)
 	struct csam_enterprise e;
 
 	(void)state;
-	assert_int_equal(check(1, LOA_HIGH, "1200.000.164", false, &e), CSAM_REFUSED);
+	assert_int_equal(check(1, LOA_HIGH, "1200.000.164", false, &e), ACCESS_REFUSED);
 	assert_int_equal(e.check, CSAM_CHECK_NUMBER);
 	assert_int_equal(e.be, BE_CHECKSUM);
-	assert_int_equal(check(1, LOA_HIGH, "12000abc63", false, &e), CSAM_REFUSED);
+	assert_int_equal(check(1, LOA_HIGH, "12000abc63", false, &e), ACCESS_REFUSED);
 	assert_int_equal(e.be, BE_CHARS);
-	assert_int_equal(check(1, LOA_HIGH, "", false, &e), CSAM_REFUSED);
+	assert_int_equal(check(1, LOA_HIGH, "", false, &e), ACCESS_REFUSED);
 	assert_int_equal(e.be, BE_EMPTY);
-	assert_int_equal(check(1, LOA_HIGH, "1234", false, &e), CSAM_REFUSED);
+	assert_int_equal(check(1, LOA_HIGH, "1234", false, &e), ACCESS_REFUSED);
 	assert_int_equal(e.be, BE_LENGTH);
 	/* Longer than any number could be, typed or pasted: refused before parsing. */
 	assert_int_equal(check(1, LOA_HIGH, "0000000000000000000000000000000000000000000000000"
-	    "0000000000000000000000", false, &e), CSAM_REFUSED);
+	    "0000000000000000000000", false, &e), ACCESS_REFUSED);
 	assert_int_equal(e.check, CSAM_CHECK_NUMBER);
 }
 
@@ -181,10 +181,10 @@ test_unknown_and_stopped(void **state)
 	struct csam_enterprise e;
 
 	(void)state;
-	assert_int_equal(check(1, LOA_HIGH, "BE 1200.000.361", false, &e), CSAM_REFUSED);
+	assert_int_equal(check(1, LOA_HIGH, "BE 1200.000.361", false, &e), ACCESS_REFUSED);
 	assert_int_equal(e.check, CSAM_CHECK_UNKNOWN);
 	assert_string_equal(e.number, E3);
-	assert_int_equal(check(1, LOA_HIGH, E2, false, &e), CSAM_REFUSED);
+	assert_int_equal(check(1, LOA_HIGH, E2, false, &e), ACCESS_REFUSED);
 	assert_int_equal(e.check, CSAM_CHECK_STOPPED);
 	assert_string_equal(e.name, "Bravo Stop");
 }
@@ -203,7 +203,7 @@ test_long_texts_whole(void **state)
 	memcpy(street, "Rue ", 4);
 	memset(street + 4, 'x', 596);
 	street[600] = '\0';
-	assert_int_equal(check(1, LOA_HIGH, E7, false, &e), CSAM_REFUSED);
+	assert_int_equal(check(1, LOA_HIGH, E7, false, &e), ACCESS_REFUSED);
 	assert_int_equal(e.check, CSAM_CHECK_STOPPED);
 	assert_int_equal(strlen(e.name), 850);
 	assert_string_equal(e.name, name);
@@ -220,7 +220,7 @@ test_not_a_representative(void **state)
 	    "AND json_extract(details, '$.reason') = 'no_role'");
 
 	(void)state;
-	assert_int_equal(check(6, LOA_HIGH, E1, false, &e), CSAM_DENIED);
+	assert_int_equal(check(6, LOA_HIGH, E1, false, &e), ACCESS_DENIED);
 	assert_int_equal(e.check, CSAM_CHECK_NOT_REP);
 	assert_string_equal(e.ended, "");
 	assert_string_equal(e.starts, "");
@@ -234,7 +234,7 @@ test_function_ended_yesterday(void **state)
 	struct csam_enterprise e;
 
 	(void)state;
-	assert_int_equal(check(3, LOA_HIGH, E4, false, &e), CSAM_DENIED);
+	assert_int_equal(check(3, LOA_HIGH, E4, false, &e), ACCESS_DENIED);
 	assert_int_equal(e.check, CSAM_CHECK_NOT_REP);
 	assert_string_equal(e.ended, YESTERDAY);
 	assert_string_equal(e.starts, "");
@@ -242,7 +242,7 @@ test_function_ended_yesterday(void **state)
 	{
 		struct actor w = who(3, LOA_HIGH);
 
-		assert_int_equal(csam_check(F.s, A, &w, E4, "2030-06-13", false, &e), CSAM_OK);
+		assert_int_equal(csam_check(F.s, A, &w, E4, "2030-06-13", false, &e), ACCESS_OK);
 	}
 }
 
@@ -253,11 +253,11 @@ test_function_starting_tomorrow(void **state)
 	struct actor w = who(4, LOA_HIGH);
 
 	(void)state;
-	assert_int_equal(check(4, LOA_HIGH, E4, false, &e), CSAM_DENIED);
+	assert_int_equal(check(4, LOA_HIGH, E4, false, &e), ACCESS_DENIED);
 	assert_int_equal(e.check, CSAM_CHECK_NOT_REP);
 	assert_string_equal(e.starts, TOMORROW);
 	assert_string_equal(e.ended, "");
-	assert_int_equal(csam_check(F.s, A, &w, E4, TOMORROW, false, &e), CSAM_OK);
+	assert_int_equal(csam_check(F.s, A, &w, E4, TOMORROW, false, &e), ACCESS_OK);
 }
 
 /* ---- the form ---- */
@@ -266,16 +266,16 @@ static void
 test_form_checks(void **state)
 {
 	struct actor w = who(1, LOA_HIGH);
-	struct csam_errors err = { 0 };
+	struct access_errors err = { 0 };
 	struct csam_gap gap;
 	struct csam_gap_form f = {
 		.enterprise = E1, .email = "not an address", .phone = "12", .today = TODAY,
 	};
 
 	(void)state;
-	assert_int_equal(csam_gap_form_check(F.s, A, &w, &f, 0, &gap, &err), CSAM_INVALID);
-	assert_non_null(csam_error_of(&err, "email", NULL));
-	assert_non_null(csam_error_of(&err, "phone", NULL));
+	assert_int_equal(csam_gap_form_check(F.s, A, &w, &f, 0, &gap, &err), ACCESS_INVALID);
+	assert_non_null(access_error_of(&err, "email"));
+	assert_non_null(access_error_of(&err, "phone"));
 	assert_true(gap.self);
 	assert_string_equal(gap.last_name, "Alpha");
 
@@ -286,13 +286,13 @@ test_form_checks(void **state)
 	f.other = true;
 	f.niss = "91.09.09-005.50";
 	f.last_name = "Martin";
-	assert_int_equal(csam_gap_form_check(F.s, A, &w, &f, 0, &gap, &err), CSAM_INVALID);
-	assert_non_null(csam_error_of(&err, "last_name", NULL));
-	assert_null(csam_error_of(&err, "niss", NULL));
+	assert_int_equal(csam_gap_form_check(F.s, A, &w, &f, 0, &gap, &err), ACCESS_INVALID);
+	assert_non_null(access_error_of(&err, "last_name"));
+	assert_null(access_error_of(&err, "niss"));
 
 	memset(&err, 0, sizeof(err));
 	f.last_name = "ECHO DUPRE";          /* case, accents and hyphen do not matter */
-	assert_int_equal(csam_gap_form_check(F.s, A, &w, &f, 0, &gap, &err), CSAM_OK);
+	assert_int_equal(csam_gap_form_check(F.s, A, &w, &f, 0, &gap, &err), ACCESS_OK);
 	assert_string_equal(gap.niss, NISS_E);
 	assert_string_equal(gap.first_name, "Émilie");
 	assert_int_equal(gap.person_id, 0);
@@ -300,21 +300,21 @@ test_form_checks(void **state)
 
 	memset(&err, 0, sizeof(err));
 	f.niss = "91090900551";              /* bad check digits */
-	assert_int_equal(csam_gap_form_check(F.s, A, &w, &f, 0, &gap, &err), CSAM_INVALID);
-	assert_non_null(csam_error_of(&err, "niss", NULL));
+	assert_int_equal(csam_gap_form_check(F.s, A, &w, &f, 0, &gap, &err), ACCESS_INVALID);
+	assert_non_null(access_error_of(&err, "niss"));
 
 	memset(&err, 0, sizeof(err));
 	f.niss = "85073003328";              /* valid, but in neither register */
-	assert_int_equal(csam_gap_form_check(F.s, A, &w, &f, 0, &gap, &err), CSAM_INVALID);
-	assert_non_null(csam_error_of(&err, "niss", NULL));
+	assert_int_equal(csam_gap_form_check(F.s, A, &w, &f, 0, &gap, &err), ACCESS_INVALID);
+	assert_non_null(access_error_of(&err, "niss"));
 }
 
 /* ---- Confirmer ---- */
 
-static enum csam_rc
+static enum access_rc
 confirm(int64_t person, const char *enterprise, bool replace, const char *token, bool other,
     const char *niss, const char *last, const char *email, struct csam_done *done,
-    struct csam_errors *err)
+    struct access_errors *err)
 {
 	struct actor w = who(person, LOA_HIGH);
 	struct csam_enterprise e;
@@ -337,18 +337,18 @@ confirm(int64_t person, const char *enterprise, bool replace, const char *token,
 static void
 test_register_once(void **state)
 {
-	struct csam_errors err;
+	struct access_errors err;
 	struct csam_done done, again;
 	struct csam_enterprise e;
 	struct actor w = who(1, LOA_HIGH);
 
 	(void)state;
 	assert_int_equal(confirm(1, "1200.000.163", false, "nothex", false, NULL, NULL,
-	    "direction@alpha.example", &done, &err), CSAM_INVALID);
-	assert_non_null(csam_error_of(&err, "token", NULL));
+	    "direction@alpha.example", &done, &err), ACCESS_INVALID);
+	assert_non_null(access_error_of(&err, "token"));
 
 	assert_int_equal(confirm(1, "1200.000.163", false, T1, false, NULL, NULL,
-	    "direction@alpha.example", &done, &err), CSAM_OK);
+	    "direction@alpha.example", &done, &err), ACCESS_OK);
 	assert_false(done.replayed);
 	assert_true(done.self);
 	assert_string_equal(done.enterprise, E1);
@@ -368,24 +368,24 @@ test_register_once(void **state)
 
 	/* Double click, back button, replay: the same token changes nothing. */
 	assert_int_equal(confirm(1, E1, false, T1, false, NULL, NULL, "direction@alpha.example",
-	    &again, &err), CSAM_OK);
+	    &again, &err), ACCESS_OK);
 	assert_true(again.replayed);
 	assert_int_equal(again.org_id, done.org_id);
 	assert_int_equal(count("SELECT count(*) FROM organisation"), 1);
 	assert_int_equal(count("SELECT count(*) FROM mail_outbox"), 1);
-	assert_int_equal(csam_submission(F.s, A, &w, T1, &again), CSAM_OK);
+	assert_int_equal(csam_submission(F.s, A, &w, T1, &again), ACCESS_OK);
 	assert_int_equal(again.org_id, done.org_id);
 	/* Someone else's token is not theirs to see. */
 	{
 		struct actor b = who(2, LOA_HIGH);
 
-		assert_int_equal(csam_submission(F.s, A, &b, T1, &again), CSAM_NOT_FOUND);
+		assert_int_equal(csam_submission(F.s, A, &b, T1, &again), ACCESS_NOT_FOUND);
 	}
 
 	/* A new form (another token) for a registered enterprise: who its GAP is. */
 	assert_int_equal(confirm(2, E1, false, T2, false, NULL, NULL, "b@alpha.example", &again,
-	    &err), CSAM_REFUSED);
-	assert_int_equal(check(2, LOA_HIGH, E1, false, &e), CSAM_REFUSED);
+	    &err), ACCESS_REFUSED);
+	assert_int_equal(check(2, LOA_HIGH, E1, false, &e), ACCESS_REFUSED);
 	assert_int_equal(e.check, CSAM_CHECK_REGISTERED);
 	assert_string_equal(e.gap_name, "Anne Alpha");
 	assert_true(e.org_id > 0);
@@ -395,13 +395,13 @@ test_register_once(void **state)
 static void
 test_through_an_enterprise_and_other_person(void **state)
 {
-	struct csam_errors err;
+	struct access_errors err;
 	struct csam_done done;
 
 	(void)state;
 	/* A represents E6, which represents E5; she designates Émilie (not yet a person). */
 	assert_int_equal(confirm(1, E5, false, T3, true, NISS_E, "Écho-Dupré", "info@echo.example",
-	    &done, &err), CSAM_OK);
+	    &done, &err), ACCESS_OK);
 	assert_false(done.self);
 	assert_string_equal(done.gap_name, "Émilie Écho-Dupré");
 	assert_int_equal(count("SELECT count(*) FROM person WHERE niss = '" NISS_E "' AND "
@@ -413,23 +413,23 @@ test_through_an_enterprise_and_other_person(void **state)
 static void
 test_replace_gap(void **state)
 {
-	struct csam_errors err;
+	struct access_errors err;
 	struct csam_done done;
 	struct csam_enterprise e;
 
 	(void)state;
 	/* Replacement of an enterprise not registered yet. */
-	assert_int_equal(check(1, LOA_HIGH, E6, true, &e), CSAM_REFUSED);
+	assert_int_equal(check(1, LOA_HIGH, E6, true, &e), ACCESS_REFUSED);
 	assert_int_equal(e.check, CSAM_CHECK_NOT_REGISTERED);
 	/* Someone who is not a representative cannot replace. */
-	assert_int_equal(check(6, LOA_HIGH, E1, true, &e), CSAM_DENIED);
+	assert_int_equal(check(6, LOA_HIGH, E1, true, &e), ACCESS_DENIED);
 	/* Replacing the GAP by the GAP. */
 	assert_int_equal(confirm(2, E1, true, T4, true, NISS_A, "Alpha", "b@alpha.example", &done,
-	    &err), CSAM_INVALID);
-	assert_non_null(csam_error_of(&err, "choice", NULL));
+	    &err), ACCESS_INVALID);
+	assert_non_null(access_error_of(&err, "choice"));
 	/* Bruno, also a representative, becomes GAP; Anne is told at her own address. */
 	assert_int_equal(confirm(2, E1, true, T4, false, NULL, NULL, "b@alpha.example", &done,
-	    &err), CSAM_OK);
+	    &err), ACCESS_OK);
 	assert_true(done.replaced);
 	assert_string_equal(done.gap_name, "Bruno Bravo");
 	assert_int_equal(count("SELECT count(*) FROM org_manager m JOIN organisation o ON "
@@ -507,7 +507,7 @@ test_cogaps(void **state)
 	assert_int_equal(count("SELECT count(*) FROM mail_outbox WHERE kind = 'cogap_added' AND "
 	    "recipient = 'c@alpha.example' AND body LIKE '%Bruno Bravo%Chloé Charlie%'"), 1);
 
-	assert_int_equal(csam_org_view(F.s, a, &gap, org, TODAY, &v), CSAM_OK);
+	assert_int_equal(csam_org_view(F.s, a, &gap, org, TODAY, &v), ACCESS_OK);
 	assert_true(v.is_gap);
 	assert_true(v.may_manage_cogaps);
 	assert_int_equal(v.nmanagers, 2);
@@ -517,12 +517,12 @@ test_cogaps(void **state)
 	assert_string_equal(v.managers[1].last_name, "Charlie");
 	assert_int_equal(strlen(v.managers[1].since), 20);
 	/* A legal representative sees it and may replace the GAP; a stranger may not see it. */
-	assert_int_equal(csam_org_view(F.s, a, &anne, org, TODAY, &v), CSAM_OK);
+	assert_int_equal(csam_org_view(F.s, a, &anne, org, TODAY, &v), ACCESS_OK);
 	assert_true(v.is_legal_rep);
 	assert_true(v.may_replace_gap);
 	assert_false(v.may_manage_cogaps);
-	assert_int_equal(csam_org_view(F.s, a, &fanny, org, TODAY, &v), CSAM_DENIED);
-	assert_int_equal(csam_org_view(F.s, a, &fanny, 999, TODAY, &v), CSAM_NOT_FOUND);
+	assert_int_equal(csam_org_view(F.s, a, &fanny, org, TODAY, &v), ACCESS_DENIED);
+	assert_int_equal(csam_org_view(F.s, a, &fanny, 999, TODAY, &v), ACCESS_NOT_FOUND);
 
 	assert_int_equal(hierarchy_managed_orgs(F.s, 3, a, &mine, &nmine), ACCESS_OK);
 	assert_int_equal(nmine, 1);
@@ -546,9 +546,9 @@ test_values(void **state)
 	assert_true(value_same_name("O'Neill", "oneill"));
 	assert_false(value_same_name("Martin", "Martens"));
 	assert_false(value_same_name("", ""));
-	assert_true(value_ok(VALUE_PHONE, "+32 (0)2 511.51.51", CSAM_PHONE_MAX));
-	assert_false(value_ok(VALUE_PHONE, "12345", CSAM_PHONE_MAX));
-	assert_false(value_ok(VALUE_PHONE, "02 511 51 51 ext", CSAM_PHONE_MAX));
+	assert_true(value_ok(VALUE_PHONE, "+32 (0)2 511.51.51", ACCESS_PHONE_MAX));
+	assert_false(value_ok(VALUE_PHONE, "12345", ACCESS_PHONE_MAX));
+	assert_false(value_ok(VALUE_PHONE, "02 511 51 51 ext", ACCESS_PHONE_MAX));
 	assert_true(csam_valid_birth_date("2000-02-29", TODAY));
 	assert_false(csam_valid_birth_date("1900-02-29", TODAY));
 	assert_false(csam_valid_birth_date(TOMORROW, TODAY));

@@ -30,6 +30,8 @@
 #define NISS_H2 "80010100206"
 #define NISS_X "82020200621"  /* no helpdesk role */
 #define NISS_GAP "91090900550"
+/* The operator at the command line (portier helpdesk add/remove). */
+static const struct actor CLI = { .name = "cli", .lang = "fr", .source = "cli" };
 
 static const char fixture_sql[] =
     "INSERT INTO kbo_enterprise(enterprise_number, status, juridical_situation, "
@@ -87,7 +89,9 @@ group_teardown(void **state)
 static struct actor
 anonymous(void)
 {
-	struct actor w = { .lang = "fr", .source = "127.0.0.1", .request_id = "00" };
+	/* As app_actor builds a visitor not logged in. */
+	struct actor w = { .name = "anonymous", .lang = "fr", .source = "127.0.0.1",
+	    .request_id = "00" };
 
 	return w;
 }
@@ -131,22 +135,22 @@ static void
 test_stopped(void **state)
 {
 	struct actor w = anonymous();
-	struct csam_errors err = { 0 };
+	struct access_errors err = { 0 };
 	struct csam_exc_created out;
 	struct csam_exc_form f = foreign(TOK("0"));
 	bool stopped;
 
 	(void)state;
 	f.has_eid = "yes";
-	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &out), CSAM_REFUSED);
+	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &out), ACCESS_REFUSED);
 	assert_true(stopped);
 	f.has_eid = "no";
 	f.rep_domicile_be = "yes";
-	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &out), CSAM_REFUSED);
+	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &out), ACCESS_REFUSED);
 	assert_true(stopped);
 	f.rep_domicile_be = "no";
 	f.rep_country = "BE";
-	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &out), CSAM_REFUSED);
+	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &out), ACCESS_REFUSED);
 	assert_true(stopped);
 	assert_int_equal(count("SELECT count(*) FROM exception_request"), 0);
 	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = "
@@ -157,16 +161,16 @@ static void
 test_invalid(void **state)
 {
 	struct actor w = anonymous();
-	struct csam_errors err = { 0 };
+	struct access_errors err = { 0 };
 	struct csam_exc_created out;
 	struct csam_exc_form f = { .has_eid = "no", .rep_domicile_be = "no", .token = "x",
 	    .today = TODAY };
 	bool stopped;
 
 	(void)state;
-	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &out), CSAM_INVALID);
+	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &out), ACCESS_INVALID);
 	assert_false(stopped);
-	assert_non_null(csam_error_of(&err, "case_kind", NULL));
+	assert_non_null(access_error_of(&err, "case_kind"));
 
 	memset(&err, 0, sizeof(err));
 	f = foreign(TOK("1"));
@@ -176,14 +180,14 @@ test_invalid(void **state)
 	f.contact_email = "direction";
 	f.declaration = NULL;
 	f.rep_doc_type = "visa";
-	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &out), CSAM_INVALID);
-	assert_non_null(csam_error_of(&err, "company_country", NULL));
-	assert_non_null(csam_error_of(&err, "rep_birth_date", NULL));
-	assert_non_null(csam_error_of(&err, "gap_niss", NULL));
-	assert_non_null(csam_error_of(&err, "contact_email", NULL));
-	assert_non_null(csam_error_of(&err, "declaration", NULL));
-	assert_non_null(csam_error_of(&err, "rep_doc_type", NULL));
-	assert_null(csam_error_of(&err, "company_name", NULL));
+	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &out), ACCESS_INVALID);
+	assert_non_null(access_error_of(&err, "company_country"));
+	assert_non_null(access_error_of(&err, "rep_birth_date"));
+	assert_non_null(access_error_of(&err, "gap_niss"));
+	assert_non_null(access_error_of(&err, "contact_email"));
+	assert_non_null(access_error_of(&err, "declaration"));
+	assert_non_null(access_error_of(&err, "rep_doc_type"));
+	assert_null(access_error_of(&err, "company_name"));
 
 	/* A Belgian enterprise already registered, or one whose representing company is not
 	 * the one the registry knows. */
@@ -191,17 +195,17 @@ test_invalid(void **state)
 	f = foreign(TOK("1"));
 	f.case_kind = "rep_abroad";
 	f.enterprise = "1200.000.163";
-	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &out), CSAM_INVALID);
-	assert_non_null(csam_error_of(&err, "enterprise", NULL));
+	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &out), ACCESS_INVALID);
+	assert_non_null(access_error_of(&err, "enterprise"));
 	memset(&err, 0, sizeof(err));
 	f.case_kind = "rep_company";
 	f.enterprise = E5;
 	f.rep_company_name = "Alpha";
 	f.rep_company_country = "BE";
 	f.rep_company_number = E1;
-	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &out), CSAM_INVALID);
-	assert_non_null(csam_error_of(&err, "rep_company_number", NULL));
-	assert_null(csam_error_of(&err, "enterprise", NULL));
+	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &out), ACCESS_INVALID);
+	assert_non_null(access_error_of(&err, "rep_company_number"));
+	assert_null(access_error_of(&err, "enterprise"));
 	assert_int_equal(count("SELECT count(*) FROM exception_request"), 0);
 }
 
@@ -209,7 +213,7 @@ static void
 test_submit_once(void **state)
 {
 	struct actor w = anonymous();
-	struct csam_errors err = { 0 };
+	struct access_errors err = { 0 };
 	struct csam_exc_created out, again;
 	struct csam_exc_form f = foreign(TOK("2"));
 	struct arena *a = arena_new(0);
@@ -219,13 +223,13 @@ test_submit_once(void **state)
 	bool stopped;
 
 	(void)state;
-	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &out), CSAM_OK);
+	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &out), ACCESS_OK);
 	assert_int_equal(strlen(out.reference), 12);
 	assert_memory_equal(out.reference, "EX-", 3);
 	assert_int_equal(strlen(out.key), 32);
 	assert_false(out.replayed);
 	/* The same form again: the same request, a new key (the old one stops working). */
-	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &again), CSAM_OK);
+	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &again), ACCESS_OK);
 	assert_true(again.replayed);
 	assert_string_equal(again.reference, out.reference);
 	assert_int_equal(count("SELECT count(*) FROM exception_request"), 1);
@@ -234,21 +238,21 @@ test_submit_once(void **state)
 	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = "
 	    "'exception.submit'"), 1);
 
-	assert_int_equal(csam_exception_status(F.fx.s, A, out.reference, &status), CSAM_OK);
+	assert_int_equal(csam_exception_status(F.fx.s, A, out.reference, &status), ACCESS_OK);
 	assert_string_equal(status, "received");
 	/* Typed in lower case, without dashes. */
 	snprintf(lower, sizeof(lower), "ex%.4s%.4s", out.reference + 3, out.reference + 8);
 	for (char *p = lower; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
-	assert_int_equal(csam_exception_status(F.fx.s, A, lower, &status), CSAM_OK);
-	assert_int_equal(csam_exception_status(F.fx.s, A, "EX-AAAA-AAAA", &status), CSAM_NOT_FOUND);
-	assert_int_equal(csam_exception_status(F.fx.s, A, "<script>", &status), CSAM_NOT_FOUND);
+	assert_int_equal(csam_exception_status(F.fx.s, A, lower, &status), ACCESS_OK);
+	assert_int_equal(csam_exception_status(F.fx.s, A, "EX-AAAA-AAAA", &status), ACCESS_NOT_FOUND);
+	assert_int_equal(csam_exception_status(F.fx.s, A, "<script>", &status), ACCESS_NOT_FOUND);
 
 	assert_int_equal(csam_exception_for_requester(F.fx.s, a, out.reference, out.key, &x),
-	    CSAM_NOT_FOUND);
+	    ACCESS_NOT_FOUND);
 	assert_int_equal(csam_exception_for_requester(F.fx.s, a, out.reference, again.key, &x),
-	    CSAM_OK);
+	    ACCESS_OK);
 	assert_string_equal(x.company_name, "Dispositifs Médicaux de Lyon SAS");
 	assert_string_equal(x.gap_niss, "78431204480");
 	assert_string_equal(x.enterprise, "");
@@ -266,9 +270,9 @@ test_submit_once(void **state)
 	f.gap_niss = NISS_H2;
 	f.gap_has_eid = "yes";
 	f.rep_kind = "person";               /* ignored: case 2 is a company */
-	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &out), CSAM_OK);
+	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &out), ACCESS_OK);
 	assert_int_equal(csam_exception_for_requester(F.fx.s, a, out.reference, out.key, &x),
-	    CSAM_OK);
+	    ACCESS_OK);
 	assert_string_equal(x.enterprise, E5);
 	assert_string_equal(x.company_name, "Echo Distribution");
 	assert_string_equal(x.rep_kind, "company");
@@ -284,13 +288,13 @@ test_helpdesk_role(void **state)
 	struct csam_operator *ops;
 
 	(void)state;
-	assert_int_equal(csam_helpdesk_grant(F.fx.s, NISS_H1, "cli"), CSAM_OK);
-	assert_int_equal(csam_helpdesk_grant(F.fx.s, NISS_H1, "cli"), CSAM_CONFLICT);
-	assert_int_equal(csam_helpdesk_grant(F.fx.s, NISS_H2, "cli"), CSAM_OK);
-	assert_int_equal(csam_helpdesk_grant(F.fx.s, "85073003328", "cli"), CSAM_NOT_FOUND);
-	assert_int_equal(csam_helpdesk_grant(F.fx.s, NISS_X, "cli"), CSAM_OK);
-	assert_int_equal(csam_helpdesk_revoke(F.fx.s, NISS_X, "cli"), CSAM_OK);
-	assert_int_equal(csam_helpdesk_revoke(F.fx.s, NISS_X, "cli"), CSAM_NOT_FOUND);
+	assert_int_equal(csam_helpdesk_grant(F.fx.s, &CLI, NISS_H1), ACCESS_OK);
+	assert_int_equal(csam_helpdesk_grant(F.fx.s, &CLI, NISS_H1), ACCESS_CONFLICT);
+	assert_int_equal(csam_helpdesk_grant(F.fx.s, &CLI, NISS_H2), ACCESS_OK);
+	assert_int_equal(csam_helpdesk_grant(F.fx.s, &CLI, "85073003328"), ACCESS_NOT_FOUND);
+	assert_int_equal(csam_helpdesk_grant(F.fx.s, &CLI, NISS_X), ACCESS_OK);
+	assert_int_equal(csam_helpdesk_revoke(F.fx.s, &CLI, NISS_X), ACCESS_OK);
+	assert_int_equal(csam_helpdesk_revoke(F.fx.s, &CLI, NISS_X), ACCESS_NOT_FOUND);
 	assert_int_equal(csam_helpdesk_list(F.fx.s, a, &ops), 2);
 	assert_string_equal(ops[0].last_name, "Hotel");
 	F.h1 = ops[0].person_id;
@@ -314,9 +318,9 @@ test_denied(void **state)
 	    "AND json_extract(details, '$.action') = 'decide_exception'");
 
 	(void)state;
-	assert_int_equal(csam_queue(F.fx.s, a, &x, &f, &items, &n, &total), CSAM_DENIED);
-	assert_int_equal(csam_paper_received(F.fx.s, &x, ref_foreign, &why), CSAM_DENIED);
-	assert_int_equal(csam_approve(F.fx.s, &x, ref_foreign, false, &ap, &why), CSAM_DENIED);
+	assert_int_equal(csam_queue(F.fx.s, a, &x, &f, &items, &n, &total), ACCESS_DENIED);
+	assert_int_equal(csam_paper_received(F.fx.s, &x, ref_foreign, &why), ACCESS_DENIED);
+	assert_int_equal(csam_approve(F.fx.s, &x, ref_foreign, false, &ap, &why), ACCESS_DENIED);
 	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = 'access.denied' "
 	    "AND json_extract(details, '$.action') = 'decide_exception'"), before + 3);
 	assert_int_equal(count("SELECT count(*) FROM exception_decision"), 0);
@@ -333,24 +337,24 @@ test_queue(void **state)
 	size_t n, total;
 
 	(void)state;
-	assert_int_equal(csam_queue(F.fx.s, a, &h1, &f, &items, &n, &total), CSAM_OK);
+	assert_int_equal(csam_queue(F.fx.s, a, &h1, &f, &items, &n, &total), ACCESS_OK);
 	assert_int_equal(total, 2);
 	assert_string_equal(items[0].reference, ref_foreign);
 	f.case_kind = "rep_company";
-	assert_int_equal(csam_queue(F.fx.s, a, &h1, &f, &items, &n, &total), CSAM_OK);
+	assert_int_equal(csam_queue(F.fx.s, a, &h1, &f, &items, &n, &total), ACCESS_OK);
 	assert_int_equal(total, 1);
 	assert_string_equal(items[0].reference, ref_belgian);
 	f.case_kind = NULL;
 	f.status = "paper";
-	assert_int_equal(csam_queue(F.fx.s, a, &h1, &f, &items, &n, &total), CSAM_OK);
+	assert_int_equal(csam_queue(F.fx.s, a, &h1, &f, &items, &n, &total), ACCESS_OK);
 	assert_int_equal(total, 0);
 	f.status = NULL;
 	f.older_than_days = 7;
-	assert_int_equal(csam_queue(F.fx.s, a, &h1, &f, &items, &n, &total), CSAM_OK);
+	assert_int_equal(csam_queue(F.fx.s, a, &h1, &f, &items, &n, &total), ACCESS_OK);
 	assert_int_equal(total, 0);
 	f.older_than_days = 0;
 	f.reference = ref_belgian;
-	assert_int_equal(csam_queue(F.fx.s, a, &h1, &f, &items, &n, &total), CSAM_OK);
+	assert_int_equal(csam_queue(F.fx.s, a, &h1, &f, &items, &n, &total), ACCESS_OK);
 	assert_int_equal(total, 1);
 	arena_free(a);
 }
@@ -365,19 +369,19 @@ test_four_eyes(void **state)
 
 	(void)state;
 	/* No approval before the signed paper. */
-	assert_int_equal(csam_approve(F.fx.s, &h1, ref_foreign, true, &ap, &why), CSAM_CONFLICT);
+	assert_int_equal(csam_approve(F.fx.s, &h1, ref_foreign, true, &ap, &why), ACCESS_CONFLICT);
 	assert_int_equal(why, CSAM_REFUSAL_NO_PAPER);
-	assert_int_equal(csam_activation_letter(F.fx.s, A, &h1, ref_foreign, &l), CSAM_CONFLICT);
-	assert_int_equal(csam_paper_received(F.fx.s, &h1, ref_foreign, &why), CSAM_OK);
-	assert_int_equal(csam_paper_received(F.fx.s, &h1, ref_foreign, &why), CSAM_CONFLICT);
+	assert_int_equal(csam_activation_letter(F.fx.s, A, &h1, ref_foreign, &l), ACCESS_CONFLICT);
+	assert_int_equal(csam_paper_received(F.fx.s, &h1, ref_foreign, &why), ACCESS_OK);
+	assert_int_equal(csam_paper_received(F.fx.s, &h1, ref_foreign, &why), ACCESS_CONFLICT);
 	assert_int_equal(why, CSAM_REFUSAL_STATE);
 
-	assert_int_equal(csam_approve(F.fx.s, &h1, ref_foreign, true, &ap, &why), CSAM_OK);
+	assert_int_equal(csam_approve(F.fx.s, &h1, ref_foreign, true, &ap, &why), ACCESS_OK);
 	assert_true(ap.waiting);
 	assert_int_equal(count("SELECT count(*) FROM exception_request WHERE status = "
 	    "'approving'"), 1);
 	/* The same operator again: refused and audited, nothing changes. */
-	assert_int_equal(csam_approve(F.fx.s, &h1, ref_foreign, true, &ap, &why), CSAM_REFUSED);
+	assert_int_equal(csam_approve(F.fx.s, &h1, ref_foreign, true, &ap, &why), ACCESS_REFUSED);
 	assert_int_equal(why, CSAM_REFUSAL_SAME_OPERATOR);
 	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = "
 	    "'exception.approve.refused' AND json_extract(details, '$.reason') = "
@@ -385,7 +389,7 @@ test_four_eyes(void **state)
 	assert_int_equal(count("SELECT count(*) FROM organisation WHERE procedure = "
 	    "'exception'"), 0);
 	/* A second operator completes it: organisation, GAP (a new person), mail, audit. */
-	assert_int_equal(csam_approve(F.fx.s, &h2, ref_foreign, true, &ap, &why), CSAM_OK);
+	assert_int_equal(csam_approve(F.fx.s, &h2, ref_foreign, true, &ap, &why), ACCESS_OK);
 	assert_false(ap.waiting);
 	assert_true(ap.org_id > 0);
 	assert_true(ap.letter);
@@ -398,12 +402,12 @@ test_four_eyes(void **state)
 	    "'request_approved' AND body LIKE '%Sophie Martin%'"), 1);
 	assert_int_equal(count("SELECT count(*) FROM exception_decision WHERE action = "
 	    "'approve'"), 2);
-	assert_int_equal(csam_approve(F.fx.s, &h2, ref_foreign, true, &ap, &why), CSAM_CONFLICT);
+	assert_int_equal(csam_approve(F.fx.s, &h2, ref_foreign, true, &ap, &why), ACCESS_CONFLICT);
 	assert_int_equal(why, CSAM_REFUSAL_STATE);
-	assert_int_equal(csam_reject(F.fx.s, &h2, ref_foreign, "trop tard", &why), CSAM_CONFLICT);
+	assert_int_equal(csam_reject(F.fx.s, &h2, ref_foreign, "trop tard", &why), ACCESS_CONFLICT);
 
 	/* The activation letter of the GAP without eID: a fresh code each time. */
-	assert_int_equal(csam_activation_letter(F.fx.s, A, &h2, ref_foreign, &l), CSAM_OK);
+	assert_int_equal(csam_activation_letter(F.fx.s, A, &h2, ref_foreign, &l), ACCESS_OK);
 	assert_int_equal(strlen(l.code), 19);
 	assert_string_equal(l.gap_name, "Sophie Martin");
 	assert_string_equal(l.reference, ref_foreign);
@@ -418,17 +422,17 @@ test_reject(void **state)
 	enum csam_refusal why;
 
 	(void)state;
-	assert_int_equal(csam_reject(F.fx.s, &h1, ref_belgian, "", &why), CSAM_REFUSED);
+	assert_int_equal(csam_reject(F.fx.s, &h1, ref_belgian, "", &why), ACCESS_REFUSED);
 	assert_int_equal(why, CSAM_REFUSAL_REASON);
 	assert_int_equal(csam_reject(F.fx.s, &h1, ref_belgian, "Le représentant a une carte eID.",
-	    &why), CSAM_OK);
+	    &why), ACCESS_OK);
 	assert_int_equal(count("SELECT count(*) FROM exception_request WHERE status = "
 	    "'rejected' AND reason = 'Le représentant a une carte eID.'"), 1);
 	assert_int_equal(count("SELECT count(*) FROM mail_outbox WHERE kind = "
 	    "'request_rejected' AND body LIKE '%carte eID%'"), 1);
 	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = "
 	    "'exception.reject' AND org = '" E5 "'"), 1);
-	assert_int_equal(csam_reject(F.fx.s, &h1, "EX-2222-2222", "x", &why), CSAM_NOT_FOUND);
+	assert_int_equal(csam_reject(F.fx.s, &h1, "EX-2222-2222", "x", &why), ACCESS_NOT_FOUND);
 }
 
 /* Separation of duties: an operator acts on no request she filed or that names her as
@@ -438,7 +442,7 @@ test_own_request(void **state)
 {
 	struct actor h1 = operator(F.h1), h2 = operator(F.h2), x = operator(9);
 	struct actor anon = anonymous();
-	struct csam_errors err = { 0 };
+	struct access_errors err = { 0 };
 	struct csam_exc_created mine, names_h2;
 	struct csam_exc_form f = foreign(TOK("7"));
 	struct csam_approval ap;
@@ -453,16 +457,16 @@ test_own_request(void **state)
 	f.gap_last_name = "Hotel";
 	f.gap_first_name = "Hugo";
 	f.company_reg = "FR 777 777 777";
-	assert_int_equal(csam_exception_submit(F.fx.s, A, &h1, &f, &err, &stopped, &mine), CSAM_OK);
+	assert_int_equal(csam_exception_submit(F.fx.s, A, &h1, &f, &err, &stopped, &mine), ACCESS_OK);
 	assert_int_equal(count("SELECT count(*) FROM exception_request WHERE submitted_by = "
 	    "(SELECT id FROM person WHERE niss = '" NISS_H1 "')"), 1);
 	/* Paper, approval without four-eyes, rejection, letter: none of them is his. */
-	assert_int_equal(csam_paper_received(F.fx.s, &h1, mine.reference, &why), CSAM_REFUSED);
+	assert_int_equal(csam_paper_received(F.fx.s, &h1, mine.reference, &why), ACCESS_REFUSED);
 	assert_int_equal(why, CSAM_REFUSAL_OWN);
 	assert_int_equal(csam_approve(F.fx.s, &h1, mine.reference, false, &ap, &why),
-	    CSAM_REFUSED);
+	    ACCESS_REFUSED);
 	assert_int_equal(why, CSAM_REFUSAL_OWN);
-	assert_int_equal(csam_reject(F.fx.s, &h1, mine.reference, "non", &why), CSAM_REFUSED);
+	assert_int_equal(csam_reject(F.fx.s, &h1, mine.reference, "non", &why), ACCESS_REFUSED);
 	assert_int_equal(why, CSAM_REFUSAL_OWN);
 	assert_int_equal(count("SELECT count(*) FROM exception_decision d JOIN exception_request "
 	    "r ON r.id = d.request_id WHERE r.reference = (SELECT reference FROM "
@@ -471,36 +475,36 @@ test_own_request(void **state)
 	    "'exception.%.refused' AND json_extract(details, '$.reason') = 'own_request'"), 3);
 	/* Iris records the paper and approves: under four-eyes a second colleague is needed,
 	 * and Hugo is not one. */
-	assert_int_equal(csam_paper_received(F.fx.s, &h2, mine.reference, &why), CSAM_OK);
-	assert_int_equal(csam_approve(F.fx.s, &h2, mine.reference, true, &ap, &why), CSAM_OK);
+	assert_int_equal(csam_paper_received(F.fx.s, &h2, mine.reference, &why), ACCESS_OK);
+	assert_int_equal(csam_approve(F.fx.s, &h2, mine.reference, true, &ap, &why), ACCESS_OK);
 	assert_true(ap.waiting);
 	assert_int_equal(csam_approve(F.fx.s, &h1, mine.reference, true, &ap, &why),
-	    CSAM_REFUSED);
+	    ACCESS_REFUSED);
 	assert_int_equal(why, CSAM_REFUSAL_OWN);
 	assert_int_equal(count("SELECT count(*) FROM organisation"), orgs);
 	/* Xavier, a third operator, completes it. */
-	assert_int_equal(csam_helpdesk_grant(F.fx.s, NISS_X, "cli"), CSAM_OK);
-	assert_int_equal(csam_approve(F.fx.s, &x, mine.reference, true, &ap, &why), CSAM_OK);
+	assert_int_equal(csam_helpdesk_grant(F.fx.s, &CLI, NISS_X), ACCESS_OK);
+	assert_int_equal(csam_approve(F.fx.s, &x, mine.reference, true, &ap, &why), ACCESS_OK);
 	assert_false(ap.waiting);
 	assert_int_equal(count("SELECT count(*) FROM organisation"), orgs + 1);
 	/* Nor the activation letter of himself. */
-	assert_int_equal(csam_activation_letter(F.fx.s, A, &h1, mine.reference, &l), CSAM_REFUSED);
+	assert_int_equal(csam_activation_letter(F.fx.s, A, &h1, mine.reference, &l), ACCESS_REFUSED);
 
 	/* Filed by someone else (anonymously), naming Iris: Iris may not, Hugo may. */
 	f = foreign(TOK("8"));
 	f.gap_niss = NISS_H2;
 	f.company_reg = "FR 888 888 888";
 	assert_int_equal(csam_exception_submit(F.fx.s, A, &anon, &f, &err, &stopped, &names_h2),
-	    CSAM_OK);
+	    ACCESS_OK);
 	assert_int_equal(csam_paper_received(F.fx.s, &h2, names_h2.reference, &why),
-	    CSAM_REFUSED);
+	    ACCESS_REFUSED);
 	assert_int_equal(why, CSAM_REFUSAL_OWN);
-	assert_int_equal(csam_paper_received(F.fx.s, &h1, names_h2.reference, &why), CSAM_OK);
+	assert_int_equal(csam_paper_received(F.fx.s, &h1, names_h2.reference, &why), ACCESS_OK);
 	assert_int_equal(csam_reject(F.fx.s, &h2, names_h2.reference, "non", &why),
-	    CSAM_REFUSED);
+	    ACCESS_REFUSED);
 	assert_int_equal(csam_reject(F.fx.s, &h1, names_h2.reference, "Pas de signature.",
-	    &why), CSAM_OK);
-	assert_int_equal(csam_helpdesk_revoke(F.fx.s, NISS_X, "cli"), CSAM_OK);
+	    &why), ACCESS_OK);
+	assert_int_equal(csam_helpdesk_revoke(F.fx.s, &CLI, NISS_X), ACCESS_OK);
 }
 
 static const char *
@@ -524,7 +528,7 @@ test_pdfs(void **state)
 
 	(void)state;
 	assert_int_equal(csam_exception_for_requester(F.fx.s, a, ref_foreign, key_foreign, &x),
-	    CSAM_OK);
+	    ACCESS_OK);
 	pdf = pdf_exception_form(&x, "Helpdesk | Boîte postale 1 | 1000 Bruxelles", identity,
 	    NULL, &len);
 	assert_non_null(pdf);

@@ -27,6 +27,7 @@
 #include "auth/eid_testca.h"
 #include "store/store.h"
 #include "store_fixture.h"
+#include "test_arena.h"
 
 /* Jan Peeters, Claire Dubois (born 2017), Lukas Schmitz: the demo people. */
 #define JAN "85073003328"
@@ -137,7 +138,7 @@ check(struct eid_verifier *v, const char *ca, const char *name, struct eid_ident
 
 	snprintf(path, sizeof(path), "%s/cards/%s.pem", ca, name);
 	pem = slurp(path, &len);
-	st = eid_verify_pem(v, pem, len, id);
+	st = eid_verify_pem(v, pem, len, test_arena(), id);
 	free(pem);
 	return st;
 }
@@ -185,16 +186,16 @@ test_der_path(void **state)
 	assert_non_null(x);
 	n = i2d_X509(x, &der);
 	assert_true(n > 0);
-	assert_int_equal(eid_verify_der(v, der, (size_t)n, NULL, NULL, 0, &id), EID_OK);
+	assert_int_equal(eid_verify_der(v, der, (size_t)n, NULL, NULL, 0, test_arena(), &id), EID_OK);
 	assert_string_equal(id.niss, LUKAS);
 	/* Intermediates sent by a client are only used to build the chain. */
 	extra[0] = der;
 	extra_len[0] = (size_t)n;
-	assert_int_equal(eid_verify_der(v, der, (size_t)n, extra, extra_len, 1, &id), EID_OK);
-	assert_int_equal(eid_verify_der(v, der, (size_t)n - 1, NULL, NULL, 0, &id),
+	assert_int_equal(eid_verify_der(v, der, (size_t)n, extra, extra_len, 1, test_arena(), &id), EID_OK);
+	assert_int_equal(eid_verify_der(v, der, (size_t)n - 1, NULL, NULL, 0, test_arena(), &id),
 	    EID_MALFORMED);
-	assert_int_equal(eid_verify_der(v, NULL, 0, NULL, NULL, 0, &id), EID_NO_CERT);
-	assert_int_equal(eid_verify_der(NULL, der, (size_t)n, NULL, NULL, 0, &id),
+	assert_int_equal(eid_verify_der(v, NULL, 0, NULL, NULL, 0, test_arena(), &id), EID_NO_CERT);
+	assert_int_equal(eid_verify_der(NULL, der, (size_t)n, NULL, NULL, 0, test_arena(), &id),
 	    EID_NOT_CONFIGURED);
 	OPENSSL_free(der);
 	X509_free(x);
@@ -224,16 +225,16 @@ test_refusals(void **state)
 	/* The TLS server certificate: chains to the root, but it is not for clients. */
 	snprintf(path, sizeof(path), "%s/server.pem", dir);
 	pem = slurp(path, &len);
-	assert_int_equal(eid_verify_pem(v, pem, len, &id), EID_KEY_USAGE);
+	assert_int_equal(eid_verify_pem(v, pem, len, test_arena(), &id), EID_KEY_USAGE);
 	free(pem);
 	/* A CA certificate is no card. */
 	snprintf(path, sizeof(path), "%s/citizen.pem", dir);
 	pem = slurp(path, &len);
-	assert_int_equal(eid_verify_pem(v, pem, len, &id), EID_KEY_USAGE);
+	assert_int_equal(eid_verify_pem(v, pem, len, test_arena(), &id), EID_KEY_USAGE);
 	free(pem);
-	assert_int_equal(eid_verify_pem(v, "-----BEGIN CERTIFICATE-----\nAAAA\n", 33, &id),
+	assert_int_equal(eid_verify_pem(v, "-----BEGIN CERTIFICATE-----\nAAAA\n", 33, test_arena(), &id),
 	    EID_MALFORMED);
-	assert_int_equal(eid_verify_pem(v, "", 0, &id), EID_NO_CERT);
+	assert_int_equal(eid_verify_pem(v, "", 0, test_arena(), &id), EID_NO_CERT);
 	eid_verifier_free(v);
 }
 
@@ -651,7 +652,7 @@ test_possession(void **state)
 	const char *jan = NULL;
 
 	(void)state;
-	n = eid_reader_list(dir, cards, 32);
+	assert_int_equal(eid_reader_list(dir, test_arena(), cards, 32, &n), 0);
 	assert_true(n >= 8);
 	for (size_t i = 0; i < n; i++) {
 		assert_int_equal(strlen(cards[i].id), 16);
@@ -695,7 +696,7 @@ count_events(struct store *s)
 {
 	struct audit_report rep;
 
-	assert_int_equal(audit_verify(s, &rep), 0);
+	assert_int_equal(audit_verify(s, test_arena(), &rep), 0);
 	return (int)rep.events;
 }
 
@@ -727,9 +728,10 @@ test_login_service(void **state)
 	assert_int_equal(a.person_id, first);
 	assert_int_equal(count_events(s), before + 3);
 	assert_int_equal(check(v, dir, "revoked", &id), EID_REVOKED);
-	assert_int_equal(eid_login_refused(s, EID_REVOKED, &id, "tls", "127.0.0.1", "r2"), 0);
-	assert_int_equal(eid_login_refused(s, EID_PROXY_UNTRUSTED, NULL, "proxy", "10.0.0.9",
-	    "r3"), 0);
+	assert_int_equal(eid_login_refused(s, &(struct actor){ .source = "127.0.0.1", .request_id = "r2" },
+	    EID_REVOKED, &id, "tls"), 0);
+	assert_int_equal(eid_login_refused(s, &(struct actor){ .source = "10.0.0.9", .request_id = "r3" },
+	    EID_PROXY_UNTRUSTED, NULL, "proxy"), 0);
 	assert_int_equal(count_events(s), before + 5);
 	store_close(s);
 	eid_verifier_free(v);

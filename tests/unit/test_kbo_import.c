@@ -401,6 +401,8 @@ in_file(const struct tcsv *c, const char *v)
 	return false;
 }
 
+#define LONG_VERSION "1.0.0-build.2025-10-11.0740-abcdef0123456789"
+
 static void
 write_meta(const char *dir, const char *number, const char *type)
 {
@@ -1208,12 +1210,25 @@ extract_number_sources(void **state)
 	copy_update(f, "no-number", dir2, sizeof(dir2));
 	snprintf(path, sizeof(path), "%s/meta.csv", dir2);
 	assert_int_equal(unlink(path), 0);
-	write_meta(dir2, NULL, "update");
+	{
+		/* A Version of 40 characters is recorded whole (once cut to 31). */
+		FILE *fp = csv_create(dir2, "meta.csv", "\"Variable\",\"Value\"");
+
+		fprintf(fp, "\"SnapshotDate\",\"10-10-2025\"\n\"ExtractType\",\"update\"\n"
+		    "\"Version\",\"" LONG_VERSION "\"\n");
+		fclose(fp);
+	}
 	assert_int_equal(kbo_import(f->fx.s, dir2, &o, &res, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "--extract-number"));
 	o.extract_number = 149;
 	assert_int_equal(kbo_import(f->fx.s, dir2, &o, &res, err, sizeof(err)), 0);
 	assert_int_equal(res.extract_number, 149);
+	{
+		char version[128];
+
+		assert_string_equal(q_text(f, version, sizeof(version), "SELECT version FROM "
+		    "kbo_extract WHERE extract_number = 149", NULL), LONG_VERSION);
+	}
 
 	/* meta.csv says 147: a different --extract-number is a contradiction. */
 	o.extract_number = 150;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/arena.h"
@@ -19,6 +20,7 @@
 #include "registry/registry.h"
 #include "store/store.h"
 #include "store_fixture.h"
+#include "test_arena.h"
 
 #define PERSONS_HEADER "\"NISS\",\"LastName\",\"FirstNames\",\"BirthDate\",\"Sex\",\"Language\"," \
 	"\"Country\"\n"
@@ -150,9 +152,9 @@ setup(void **state)
 	char err[1024];
 
 	(void)state;
-	if (persons_import(F.s, "demo/persons.csv", NULL, &r, err, sizeof(err)) != 0 ||
+	if (persons_import(F.s, test_arena(), "demo/persons.csv", NULL, &r, err, sizeof(err)) != 0 ||
 	    r.rows != 11 ||
-	    functions_import(F.s, "demo/functions.csv", NULL, &r, err, sizeof(err)) != 0 ||
+	    functions_import(F.s, test_arena(), "demo/functions.csv", NULL, &r, err, sizeof(err)) != 0 ||
 	    r.rows != 38) {
 		fprintf(stderr, "demo: %s\n", err);
 		return -1;
@@ -169,7 +171,7 @@ persons_refused(const char *text, const char *expect)
 	const char *path = file("p.csv", text);
 	char err[1024], want[512];
 
-	assert_int_equal(persons_import(F.s, path, &o, &r, err, sizeof(err)), -1);
+	assert_int_equal(persons_import(F.s, test_arena(), path, &o, &r, err, sizeof(err)), -1);
 	snprintf(want, sizeof(want), "%s:%s", path, expect);
 	if (strstr(messages, want) == NULL && strstr(err, want) == NULL)
 		fail_msg("expected \"%s\"\nmessages: %s\nerr: %s", want, messages, err);
@@ -184,7 +186,7 @@ functions_refused(const char *text, const char *expect)
 	const char *path = file("f.csv", text);
 	char err[1024], want[512];
 
-	assert_int_equal(functions_import(F.s, path, &o, &r, err, sizeof(err)), -1);
+	assert_int_equal(functions_import(F.s, test_arena(), path, &o, &r, err, sizeof(err)), -1);
 	snprintf(want, sizeof(want), "%s:%s", path, expect);
 	if (strstr(messages, want) == NULL && strstr(err, want) == NULL)
 		fail_msg("expected \"%s\"\nmessages: %s\nerr: %s", want, messages, err);
@@ -299,7 +301,7 @@ test_malformed_files(void **state)
 	    "3: broken quoting");
 	o = opts(true, NULL);
 	path = file("q.csv", FUNCTIONS_HEADER OK_FUNCTION "\"1099.001.189\",\"8507\"x,,,,,\n");
-	assert_int_equal(functions_import(F.s, path, &o, &r, err, sizeof(err)), -1);
+	assert_int_equal(functions_import(F.s, test_arena(), path, &o, &r, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, ":3: broken quoting"));
 	assert_int_equal(zorgtech_functions(), 2);
 	/* A quote left open until the end. */
@@ -319,7 +321,7 @@ test_malformed_files(void **state)
 	    "2: LastName is not valid UTF-8 text");
 	/* Missing file. */
 	o = opts(false, NULL);
-	assert_int_equal(persons_import(F.s, "/nonexistent/p.csv", &o, &r, err, sizeof(err)), -1);
+	assert_int_equal(persons_import(F.s, test_arena(), "/nonexistent/p.csv", &o, &r, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "/nonexistent/p.csv: cannot open"));
 	assert_int_equal(count_persons(), 5);
 }
@@ -337,7 +339,7 @@ test_skip_invalid(void **state)
 	    "\"1099.001.188\",\"85073003328\",,\"ADM\",\"Administrateur\",2014-03-17,\n"
 	    "\"1099.002.278\",\"17073003384\",,\"GER\",\"G\xc3\xa9rant \"\"X\"\"\",2009-06-01,\n"
 	    "\"0552.627.113\",\"85073003328\",,\"ADM\",\"Administrateur\",2014-03-17,\n");
-	assert_int_equal(functions_import(F.s, path, &o, &r, err, sizeof(err)), 0);
+	assert_int_equal(functions_import(F.s, test_arena(), path, &o, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.rows, 2);
 	assert_int_equal(r.rejected, 2);
 	snprintf(rejects, sizeof(rejects), "%s.rejected.csv", path);
@@ -361,7 +363,7 @@ test_skip_invalid(void **state)
 	snprintf(rejects, sizeof(rejects), "%s/mine.csv", F.dir);
 	o.rejects = rejects;
 	path = file("skip2.csv", PERSONS_HEADER OK_PERSON "\"1\",\"A\",\"B\",,,,\"BE\"\n");
-	assert_int_equal(persons_import(F.s, path, &o, &r, err, sizeof(err)), 0);
+	assert_int_equal(persons_import(F.s, test_arena(), path, &o, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.rows, 1);
 	assert_int_equal(r.rejected, 1);
 	assert_string_equal(r.rejects, rejects);
@@ -371,10 +373,49 @@ test_skip_invalid(void **state)
 	o = opts(true, NULL);
 	o.rejects = rejects;
 	path = file("skip3.csv", PERSONS_HEADER OK_PERSON);
-	assert_int_equal(persons_import(F.s, path, &o, &r, err, sizeof(err)), 0);
+	assert_int_equal(persons_import(F.s, test_arena(), path, &o, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.rejected, 0);
 	assert_string_equal(r.rejects, "");
 	assert_int_equal(access(rejects, F_OK), -1);
+}
+
+/* A rejects file whose path is longer than the 1 KiB the result once held: written and
+ * named whole (issue 12 part 5). */
+static void
+test_long_rejects_path(void **state)
+{
+	struct reg_import_opts o = opts(true, NULL);
+	struct reg_import_result r;
+	char dir[1400], rejects[1500], err[1024];
+	size_t cut[5];
+	const char *path;
+
+	(void)state;
+	/* Five nested folders of 240 characters each. */
+	assert_true(strlen(F.dir) < 100);
+	memcpy(dir, F.dir, strlen(F.dir) + 1);
+	for (int i = 0; i < 5; i++) {
+		size_t n = strlen(dir);
+
+		cut[i] = n;
+		dir[n] = '/';
+		memset(dir + n + 1, 'd' + i, 240);
+		dir[n + 241] = '\0';
+		assert_int_equal(mkdir(dir, 0700), 0);
+	}
+	snprintf(rejects, sizeof(rejects), "%s/rejected.csv", dir);
+	assert_true(strlen(rejects) > 1024);
+	o.rejects = rejects;
+	path = file("long.csv", PERSONS_HEADER OK_PERSON "\"1\",\"A\",\"B\",,,,\"BE\"\n");
+	assert_int_equal(persons_import(F.s, test_arena(), path, &o, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.rejected, 1);
+	assert_string_equal(r.rejects, rejects);
+	assert_int_equal(access(rejects, R_OK), 0);
+	assert_int_equal(unlink(rejects), 0);
+	for (int i = 4; i >= 0; i--) {
+		assert_int_equal(rmdir(dir), 0);
+		dir[cut[i]] = '\0';
+	}
 }
 
 static void
@@ -391,7 +432,7 @@ test_replace_and_formats(void **state)
 	    "\"Sex\",\"Language\",\"Country\"\r\n"
 	    "\"85.07.30-033.28\",\"Peeters\",\"Jan\",30-07-1985,\"m\",\"NL\",\"be\"\r\n"
 	    "\"17 07 30 033 84\",\"Dubois\",\"Claire\",,,,\"BE\"\r\n");
-	assert_int_equal(persons_import(F.s, path, &o, &r, err, sizeof(err)), 0);
+	assert_int_equal(persons_import(F.s, test_arena(), path, &o, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.rows, 2);
 	assert_int_equal(count_persons(), 2);
 	{
@@ -413,7 +454,7 @@ test_replace_and_formats(void **state)
 	}
 	/* A header-only file empties the table. */
 	path = file("empty.csv", FUNCTIONS_HEADER);
-	assert_int_equal(functions_import(F.s, path, &o, &r, err, sizeof(err)), 0);
+	assert_int_equal(functions_import(F.s, test_arena(), path, &o, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.rows, 0);
 	assert_int_equal(zorgtech_functions(), 0);
 }
@@ -431,7 +472,7 @@ test_many_invalid(void **state)
 	n = (size_t)snprintf(text, sizeof(text), "%s", PERSONS_HEADER);
 	for (int i = 0; i < 150; i++)
 		n += (size_t)snprintf(text + n, sizeof(text) - n, "\"1\",\"A\",\"B\",,,,\"BE\"\n");
-	assert_int_equal(persons_import(F.s, file("many.csv", text), &o, &r, err, sizeof(err)), -1);
+	assert_int_equal(persons_import(F.s, test_arena(), file("many.csv", text), &o, &r, err, sizeof(err)), -1);
 	assert_int_equal(nmessages, 100);
 	assert_non_null(strstr(err, "150 invalid rows"));
 	assert_int_equal(count_persons(), 5);
@@ -445,6 +486,7 @@ main(void)
 		cmocka_unit_test_setup(test_functions_invalid_rows, setup),
 		cmocka_unit_test_setup(test_malformed_files, setup),
 		cmocka_unit_test_setup(test_skip_invalid, setup),
+		cmocka_unit_test_setup(test_long_rejects_path, setup),
 		cmocka_unit_test_setup(test_replace_and_formats, setup),
 		cmocka_unit_test_setup(test_many_invalid, setup),
 	};

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "auth/person.h"
+#include "base/arena.h"
 #include "store/store.h"
 #include "store_fixture.h"
 
@@ -74,6 +75,7 @@ register_names_win_then_found_once(void **state)
 	struct person_seed seed = { .niss = KNOWN, .last_name = "Typed", .first_name = "By",
 	    .language = "fr", .names_from = "manager", .from_register = true };
 	struct store_tx *tx;
+	struct arena *a;
 	struct person p;
 	int64_t id = 0, again = 0;
 	bool created = false;
@@ -90,15 +92,18 @@ register_names_win_then_found_once(void **state)
 	assert_int_equal(again, id);
 	assert_int_equal(store_fixture_count(f, "SELECT count(*) FROM person"), 1);
 	/* The readers see it. */
+	assert_non_null(a = arena_new(0));
 	assert_int_equal(store_begin(f->s, STORE_READ, &tx), 0);
-	assert_int_equal(person_find_niss(tx, KNOWN, &p), 0);
+	assert_int_equal(person_find_niss(tx, a, KNOWN, &p), 0);
 	assert_int_equal(p.id, id);
 	assert_string_equal(p.last_name, "Registre");
-	assert_int_equal(person_find_niss(tx, UNKNOWN, &p), 1);
-	assert_int_equal(person_read(tx, id, &p), 0);
+	assert_string_equal(p.email, "");
+	assert_int_equal(person_find_niss(tx, a, UNKNOWN, &p), 1);
+	assert_int_equal(person_read(tx, a, id, &p), 0);
 	assert_string_equal(p.niss, KNOWN);
-	assert_int_equal(person_read(tx, id + 100, &p), 1);
+	assert_int_equal(person_read(tx, a, id + 100, &p), 1);
 	store_rollback(&tx);
+	arena_free(a);
 }
 
 static void
@@ -145,7 +150,7 @@ set_contact_and_create_refusals(void **state)
 
 	assert_int_equal(ensure(f->s, &seed, &id, &created), 0);
 	/* person_create keeps refusing a NISS already known. */
-	assert_int_equal(person_create(f->s, &p, "test", "r1"), -2);
+	assert_int_equal(person_create(f->s, &(struct actor){ .name = "test", .request_id = "r1" }, &p), -2);
 	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
 	assert_int_equal(person_set_contact(tx, id, "a@example.be", "en"), 0);
 	assert_int_equal(person_set_contact(tx, id + 100, "a@example.be", "en"), 1);

@@ -52,18 +52,23 @@ group_setup(void **state)
 {
 	struct kbo_import_opts ko = { .quiet = true };
 	struct reg_import_result r;
-	char err[1024];
+	struct arena *a = arena_new(0);
+	char err[1024] = "out of memory";
+	int rc = 0;
 
 	(void)state;
-	if (store_fixture_open(&F.fx, "regq", 2) != 0)
-		return -1;
-	if (kbo_import(F.fx.s, "demo/kbo", &ko, NULL, err, sizeof(err)) != 0 ||
-	    persons_import(F.fx.s, "demo/persons.csv", NULL, &r, err, sizeof(err)) != 0 ||
-	    functions_import(F.fx.s, "demo/functions.csv", NULL, &r, err, sizeof(err)) != 0) {
-		fprintf(stderr, "demo import: %s\n", err);
+	if (a == NULL || store_fixture_open(&F.fx, "regq", 2) != 0) {
+		arena_free(a);
 		return -1;
 	}
-	return 0;
+	if (kbo_import(F.fx.s, "demo/kbo", &ko, NULL, err, sizeof(err)) != 0 ||
+	    persons_import(F.fx.s, a, "demo/persons.csv", NULL, &r, err, sizeof(err)) != 0 ||
+	    functions_import(F.fx.s, a, "demo/functions.csv", NULL, &r, err, sizeof(err)) != 0) {
+		fprintf(stderr, "demo import: %s\n", err);
+		rc = -1;
+	}
+	arena_free(a);
+	return rc;
 }
 
 static int

@@ -356,16 +356,13 @@ static const struct actor octx = { .source = "127.0.0.1", .request_id = "0123456
 static enum answer
 op_person_create(struct run *r)
 {
-	struct person p = { 0 };
+	struct person p = { .niss = "75050500203", .last_name = "Nouveau", .first_name = "Nadia",
+	    .language = "fr" };
 
-	snprintf(p.niss, sizeof(p.niss), "75050500203");
-	snprintf(p.last_name, sizeof(p.last_name), "Nouveau");
-	snprintf(p.first_name, sizeof(p.first_name), "Nadia");
-	snprintf(p.language, sizeof(p.language), "fr");
 	/* The retry after a failed run must find the NISS free: a new one each time. */
 	if (r->n++ > 0)
-		snprintf(p.niss, sizeof(p.niss), "75050500401");
-	return status_answer(person_create(r->s, &p, "system", NULL));
+		p.niss = "75050500401";
+	return status_answer(person_create(r->s, &(struct actor){ .name = "system" }, &p));
 }
 
 static enum answer
@@ -373,7 +370,8 @@ op_set_password(struct run *r)
 {
 	int rc = 0;
 
-	if (person_set_password(r->s, &T.pw, T.stranger, "sophie.martin", PASSWORD, NULL, &rc) !=
+	if (person_set_password(r->s, &T.pw, &(struct actor){ .person_id = T.stranger },
+	    T.stranger, "sophie.martin", PASSWORD, &rc) !=
 	    PASSWORD_OK)
 		return OTHER;
 	return rc == 0 ? DONE : FAILED;
@@ -409,7 +407,8 @@ op_login_failure(struct run *r)
 static enum answer
 op_logout(struct run *r)
 {
-	return login_record_logout(r->s, T.user, "127.0.0.1", NULL) == 0 ? DONE : FAILED;
+	return login_record_logout(r->s, &(struct actor){ .person_id = T.user,
+	    .source = "127.0.0.1" }) == 0 ? DONE : FAILED;
 }
 
 static enum answer
@@ -429,7 +428,8 @@ op_activation_issue(struct run *r)
 	char code[ACTIVATION_CODE_MAX];
 	int64_t expires;
 
-	return status_answer(activation_issue(r->s, T.user, "7", "helpdesk", NULL, code, &expires));
+	return status_answer(activation_issue(r->s, &(struct actor){ .person_id = 7,
+	    .role = "helpdesk" }, T.user, code, &expires));
 }
 
 static enum answer
@@ -474,9 +474,9 @@ op_quality_activate(struct run *r)
 }
 
 static enum answer
-csam_answer(enum csam_rc rc)
+csam_answer(enum access_rc rc)
 {
-	return rc == CSAM_OK ? DONE : rc == CSAM_ERROR ? FAILED : OTHER;
+	return rc == ACCESS_OK ? DONE : rc == ACCESS_ERROR ? FAILED : OTHER;
 }
 
 static enum answer
@@ -491,13 +491,13 @@ op_cogap_add(struct run *r)
 	    &err));
 }
 
-static enum csam_rc
+static enum access_rc
 designate(struct store *s, const char *enterprise, const char *token)
 {
 	struct actor w = csam_who(P_ANNE);
 	struct csam_enterprise e;
 	struct csam_gap gap;
-	struct csam_errors err = { 0 };
+	struct access_errors err = { 0 };
 	struct csam_done done;
 	struct csam_gap_form f = {
 		.enterprise = enterprise, .other = false, .email = "direction@alpha.example",
@@ -505,10 +505,10 @@ designate(struct store *s, const char *enterprise, const char *token)
 	};
 
 	struct arena *a = arena_new(0);
-	enum csam_rc rc;
+	enum access_rc rc;
 
 	if (a == NULL)
-		return CSAM_ERROR;
+		return ACCESS_ERROR;
 	rc = csam_designate(s, a, &w, &f, false, &e, &gap, &err, &done);
 	arena_free(a);
 	return rc;
@@ -668,7 +668,7 @@ op_catalogue_quality(struct run *r)
 	};
 	char err[256];
 
-	return status_answer(catalogue_add_quality(r->s, &q, NULL, err, sizeof(err)));
+	return status_answer(catalogue_add_quality(r->s, &(struct actor){ 0 }, &q, err, sizeof(err)));
 }
 
 static enum answer
@@ -682,7 +682,7 @@ op_catalogue_app(struct run *r)
 	};
 	char err[256];
 
-	return status_answer(catalogue_add_application(r->s, &a, NULL, err, sizeof(err)));
+	return status_answer(catalogue_add_application(r->s, &(struct actor){ 0 }, &a, err, sizeof(err)));
 }
 
 /* ---- more of auth/ ---- */
@@ -702,7 +702,8 @@ op_change_password(struct run *r)
 static enum answer
 op_record_capacity(struct run *r)
 {
-	return account_record_capacity(r->s, T.user, "citizen", "127.0.0.1", NULL) == 0 ?
+	return account_record_capacity(r->s, &(struct actor){ .person_id = T.user,
+	    .source = "127.0.0.1" }, "citizen") == 0 ?
 	    DONE : FAILED;
 }
 
@@ -740,8 +741,8 @@ prepare_activation(struct run *r)
 {
 	int64_t expires;
 
-	return activation_issue(r->s, T.stranger, "7", "helpdesk", NULL, r->activation,
-	    &expires) == 0 ? 0 : -1;
+	return activation_issue(r->s, &(struct actor){ .person_id = 7, .role = "helpdesk" },
+	    T.stranger, r->activation, &expires) == 0 ? 0 : -1;
 }
 
 static enum answer
@@ -1041,12 +1042,12 @@ template_seed(void)
 	    ACCESS_OK);
 	T.gl_account = template_int("SELECT a.id FROM account a JOIN person p ON "
 	    "p.id = a.person_id WHERE p.niss = '90022800193'");
-	assert_int_equal(person_set_password(T.fx.s, &T.pw, T.user, "marie.janssens", PASSWORD, NULL,
-	    &rc), PASSWORD_OK);
+	assert_int_equal(person_set_password(T.fx.s, &T.pw, &(struct actor){ .person_id = T.user },
+	    T.user, "marie.janssens", PASSWORD, &rc), PASSWORD_OK);
 	assert_int_equal(rc, 0);
 	assert_int_equal(oidc_client_add(T.fx.s, &c, "test", secret, msg, sizeof(msg)), 0);
 	template_user_account();
-	assert_int_equal(designate(T.fx.s, E1, "0123456789abcdef0123456789abcdef"), CSAM_OK);
+	assert_int_equal(designate(T.fx.s, E1, "0123456789abcdef0123456789abcdef"), ACCESS_OK);
 	T.e1_org = template_int("SELECT id FROM organisation WHERE enterprise = '" E1 "'");
 }
 

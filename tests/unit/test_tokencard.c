@@ -18,6 +18,7 @@
 #include "auth/tokencard.h"
 #include "store/store.h"
 #include "store_fixture.h"
+#include "test_arena.h"
 
 /* person acting on their own card (no address, no request id). */
 #define AS(person) ((struct actor){ .person_id = (person) })
@@ -57,13 +58,12 @@ struct fixture {
 static int64_t
 new_person(struct store *s, const struct password_cfg *pw, const char *last, const char *user)
 {
-	struct person p = { 0 };
+	struct person p = { .last_name = last, .first_name = "Test" };
 	int rc;
 
-	snprintf(p.last_name, sizeof(p.last_name), "%s", last);
-	snprintf(p.first_name, sizeof(p.first_name), "Test");
-	if (person_create(s, &p, "test", NULL) != 0 ||
-	    person_set_password(s, pw, p.id, user, PW, NULL, &rc) != PASSWORD_OK || rc != 0)
+	if (person_create(s, &(struct actor){ .name = "test" }, &p) != 0 ||
+	    person_set_password(s, pw, &(struct actor){ .person_id = p.id }, p.id, user, PW,
+	    &rc) != PASSWORD_OK || rc != 0)
 		return 0;
 	return p.id;
 }
@@ -113,7 +113,7 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 	struct audit_report rep;
-	int rc = audit_verify(f->fx.s, &rep);
+	int rc = audit_verify(f->fx.s, test_arena(), &rep);
 
 	login_set_clock(NULL, NULL);
 	if (store_fixture_close(&f->fx) != 0 || rc != 0)
@@ -161,35 +161,35 @@ codes_serve_once(void **state)
 	assert_int_equal(tokencard_status(f->fx.s, f->person, now, &st), 0);
 	assert_true(st.active);
 	assert_int_equal(st.unused, TOKENCARD_CODES);
-	assert_int_equal(tokencard_use(f->fx.s, &f->pw, f->person, card.card_id, 5, card.codes[4], NULL, NULL),
+	assert_int_equal(tokencard_use(f->fx.s, &f->pw, &AS(f->person), card.card_id, 5, card.codes[4]),
 	    TOKENCARD_OK);
 	/* Used: refused, even with the right code. */
-	assert_int_equal(tokencard_use(f->fx.s, &f->pw, f->person, card.card_id, 5, card.codes[4], NULL, NULL),
+	assert_int_equal(tokencard_use(f->fx.s, &f->pw, &AS(f->person), card.card_id, 5, card.codes[4]),
 	    TOKENCARD_USED);
 	/* The code of another position is wrong here. */
-	assert_int_equal(tokencard_use(f->fx.s, &f->pw, f->person, card.card_id, 6,
-	    strcmp(card.codes[6], card.codes[5]) ? card.codes[6] : "000000", NULL, NULL),
+	assert_int_equal(tokencard_use(f->fx.s, &f->pw, &AS(f->person), card.card_id, 6,
+	    strcmp(card.codes[6], card.codes[5]) ? card.codes[6] : "000000"),
 	    TOKENCARD_WRONG);
 	/* Another person cannot use this card. */
-	assert_int_equal(tokencard_use(f->fx.s, &f->pw, f->other, card.card_id, 7, card.codes[6], NULL, NULL),
+	assert_int_equal(tokencard_use(f->fx.s, &f->pw, &AS(f->other), card.card_id, 7, card.codes[6]),
 	    TOKENCARD_USED);
 	assert_int_equal(tokencard_status(f->fx.s, f->person, now, &st), 0);
 	assert_int_equal(st.unused, TOKENCARD_CODES - 1);
 
 	/* A new card revokes the old one when it is activated, not before. */
 	assert_int_equal(tokencard_issue(f->fx.s, &f->pw, &AS(f->person), &second), 0);
-	assert_int_equal(tokencard_use(f->fx.s, &f->pw, f->person, card.card_id, 8, card.codes[7], NULL, NULL),
+	assert_int_equal(tokencard_use(f->fx.s, &f->pw, &AS(f->person), card.card_id, 8, card.codes[7]),
 	    TOKENCARD_OK);
 	assert_int_equal(tokencard_activate(f->fx.s, &AS(f->person),
 	    second.codes[second.confirm_position - 1], now), TOKENCARD_OK);
-	assert_int_equal(tokencard_use(f->fx.s, &f->pw, f->person, card.card_id, 9, card.codes[8], NULL, NULL),
+	assert_int_equal(tokencard_use(f->fx.s, &f->pw, &AS(f->person), card.card_id, 9, card.codes[8]),
 	    TOKENCARD_USED);
-	assert_int_equal(tokencard_use(f->fx.s, &f->pw, f->person, second.card_id, 9, second.codes[8], NULL,
-	    NULL), TOKENCARD_OK);
+	assert_int_equal(tokencard_use(f->fx.s, &f->pw, &AS(f->person), second.card_id, 9,
+	    second.codes[8]), TOKENCARD_OK);
 	assert_int_equal(tokencard_revoke(f->fx.s, &AS(f->person), now), 0);
 	assert_int_equal(tokencard_revoke(f->fx.s, &AS(f->person), now), 1);
-	assert_int_equal(tokencard_use(f->fx.s, &f->pw, f->person, second.card_id, 10, second.codes[9], NULL,
-	    NULL), TOKENCARD_USED);
+	assert_int_equal(tokencard_use(f->fx.s, &f->pw, &AS(f->person), second.card_id, 10,
+	    second.codes[9]), TOKENCARD_USED);
 }
 
 static void
@@ -221,8 +221,8 @@ login_steps(void **state)
 	left = pos - 1 == 13 ? 2 : 13;
 	for (int i = 0; i < TOKENCARD_CODES; i++)
 		if (i != pos - 1 && i != left)
-			assert_int_equal(tokencard_use(f->fx.s, &f->pw, f->person, card.card_id, i + 1,
-			    card.codes[i], NULL, NULL), TOKENCARD_OK);
+			assert_int_equal(tokencard_use(f->fx.s, &f->pw, &AS(f->person), card.card_id, i + 1,
+			    card.codes[i]), TOKENCARD_OK);
 	for (int k = 0; k < 4; k++) {
 		assert_int_equal(tokencard_login_begin(f->fx.s, &a, "s", token2, &pos2), LOGIN_OK);
 		assert_int_equal(pos2, left + 1);

@@ -18,6 +18,7 @@
 #include "auth/totp.h"
 #include "store/store.h"
 #include "store_fixture.h"
+#include "test_arena.h"
 
 /* The fixture's person acting on their own app (no address, no request id). */
 #define ME(f) ((struct actor){ .person_id = (f)->person })
@@ -267,7 +268,7 @@ login_door(void **state)
 	assert_int_equal(totp_login(f->fx.s, &a, code), LOGIN_THROTTLED);
 	assert_int_equal(a.wait_seconds, 1);
 	login_set_clock(NULL, NULL);
-	assert_int_equal(audit_verify(f->fx.s, &rep), 0);
+	assert_int_equal(audit_verify(f->fx.s, test_arena(), &rep), 0);
 }
 
 int

@@ -1,6 +1,6 @@
 /* common.c — the shared parts of the GAP designation and helpdesk pages: who acts, field
- * errors, dates and numbers as the guide writes them, country and status labels, answers
- * to refusals; and csam_routes, which registers them all. */
+ * dates and numbers as the guide writes them, country and status labels; and
+ * csam_routes, which registers them all. */
 #include "apps/csam/csam_app.h"
 
 #include <stdio.h>
@@ -11,22 +11,6 @@
 #include "base/msgid.h"
 #include "be/be.h"
 #include "web/i18n.h"
-
-
-void
-csam_app_who(struct web_req *r, struct actor *who)
-{
-	struct web_session *s = web_session(r);
-
-	memset(who, 0, sizeof(*who));
-	if (s != NULL && s->person_id != 0) {
-		who->person_id = s->person_id;
-		who->level = s->auth_level;
-	}
-	who->lang = web_lang(r);
-	who->source = web_client(r);
-	who->request_id = web_rid(r);
-}
 
 struct store *
 csam_app_store(struct web_req *r)
@@ -42,18 +26,6 @@ csam_app_form(struct web_req *r, const char *name)
 	const char *v = web_form(r, name);
 
 	return v ? v : "";
-}
-
-void
-csam_app_errors(struct web_req *r, struct tmpl_ctx *c, const struct csam_errors *err)
-{
-	for (size_t i = 0; i < err->n; i++) {
-		char key[64];
-
-		snprintf(key, sizeof(key), "err_%s", err->e[i].field);
-		tmpl_set(c, key, web_tf(r, err->e[i].msgid, err->e[i].arg, NULL, NULL));
-	}
-	tmpl_set_bool(c, "has_errors", err->n > 0);
 }
 
 /* An ISO timestamp "yyyy-mm-ddThh:mm:ss…Z" (UTC) in local time into *out; false if not one. */
@@ -191,22 +163,6 @@ csam_app_doc_label(struct web_req *r, const char *doc)
 	if (strcmp(doc, "residence_permit") == 0)
 		return web_t(r, N_("Titre de séjour"));
 	return doc;
-}
-
-int
-csam_app_fail(struct web_req *r, enum csam_rc rc)
-{
-	switch (rc) {
-	case CSAM_DENIED:
-		return web_error(r, 403);
-	case CSAM_NOT_FOUND:
-		return web_error(r, 404);
-	case CSAM_CONFLICT:
-		/* The pages answer conflicts themselves; a stray one is a request out of step. */
-		return web_error(r, 400);
-	default:
-		return web_error(r, 500);
-	}
 }
 
 const struct csam_app_settings *

@@ -1,6 +1,6 @@
 /* csam_app.h — what the pages of the GAP designation (apps/csam/) and of the helpdesk back
- * office (apps/helpdesk/) share: who acts, field errors, dates, settings, answers to the
- * services' result codes. Internal to those two folders. */
+ * office (apps/helpdesk/) share: who acts, dates, settings (answers to the services'
+ * result codes and field errors: apps/result_http.h). Internal to those two folders. */
 #ifndef PORTIER_APPS_CSAM_APP_H
 #define PORTIER_APPS_CSAM_APP_H
 
@@ -8,20 +8,17 @@
 #include <stdint.h>
 
 #include "apps/app.h"
+#include "apps/result_http.h"
 #include "csam/csam.h"
 #include "web/web.h"
 
 /* The settings of the request's application (struct app's csam, made by cmd/). */
 const struct csam_app_settings *csam_app_cfg(struct web_req *r);
 
-/* Who acts, from the session (person 0 and level 0 for an anonymous visitor). */
-void csam_app_who(struct web_req *r, struct actor *who);
 /* The store of the application. */
 struct store *csam_app_store(struct web_req *r);
 /* A form value, "" when absent. */
 const char *csam_app_form(struct web_req *r, const char *name);
-/* Sets "err_<field>" (translated) for each field error, and "has_errors". */
-void csam_app_errors(struct web_req *r, struct tmpl_ctx *c, const struct csam_errors *err);
 /* "dd/mm/yyyy" of an ISO date or timestamp; "" for NULL or "". */
 const char *csam_app_date(struct web_req *r, const char *iso);
 /* "dd/mm/yyyy hh:mm" (UTC) of an ISO timestamp. */
@@ -38,8 +35,6 @@ void csam_app_countries(struct web_req *r, struct tmpl_ctx *c, const char *key,
 const char *csam_app_case_label(struct web_req *r, const char *kind);
 const char *csam_app_status_label(struct web_req *r, const char *status);
 const char *csam_app_doc_label(struct web_req *r, const char *doc);
-/* Answers CSAM_DENIED (403), CSAM_NOT_FOUND (404), CSAM_CONFLICT (400) or an error (500). */
-int csam_app_fail(struct web_req *r, enum csam_rc rc);
 
 /* Route registrations, one per file. */
 int csam_designate_routes(struct web_server *s);

@@ -139,12 +139,12 @@ start_get(struct web_req *r)
 
 /* A check refused: back to the first page with its message (403 for the policy's). */
 static int
-refused(struct web_req *r, enum csam_rc rc, const char *typed, const struct csam_enterprise *e,
+refused(struct web_req *r, enum access_rc rc, const char *typed, const struct csam_enterprise *e,
     bool replace)
 {
-	if (rc == CSAM_ERROR)
+	if (rc == ACCESS_ERROR)
 		return -1;
-	return start_page(r, rc == CSAM_DENIED ? 403 : 422, typed, e, replace, NULL);
+	return start_page(r, rc == ACCESS_DENIED ? 403 : 422, typed, e, replace, NULL);
 }
 
 static int
@@ -154,12 +154,12 @@ start_post(struct web_req *r)
 	char today[11];
 	struct csam_enterprise e;
 	struct actor who;
-	enum csam_rc rc;
+	enum access_rc rc;
 
-	csam_app_who(r, &who);
+	who = app_actor(r);
 	registry_today(today);
 	rc = csam_check(csam_app_store(r), web_arena(r), &who, typed, today, false, &e);
-	if (rc != CSAM_OK)
+	if (rc != ACCESS_OK)
 		return refused(r, rc, typed, &e, false);
 	return web_redirect(r, arena_printf(web_arena(r), "/csam/gap/enregistrement?entreprise=%s",
 	    e.number));
@@ -172,7 +172,7 @@ common(struct web_req *r, struct tmpl_ctx *c, const struct csam_enterprise *e, b
 	struct web_session *s = web_session(r);
 	struct person me;
 
-	if (s == NULL || person_get(csam_app_store(r), s->person_id, &me) != 0)
+	if (s == NULL || person_get(csam_app_store(r), web_arena(r), s->person_id, &me) != 0)
 		return -1;
 	tmpl_set(c, "number", e->number);
 	tmpl_set(c, "number_f", csam_app_enterprise(r, e->number));
@@ -191,7 +191,7 @@ common(struct web_req *r, struct tmpl_ctx *c, const struct csam_enterprise *e, b
 /* "Enregistrement de l'entreprise dans CSAM" with the values typed (v may be NULL). */
 static int
 form_page(struct web_req *r, int status, const struct csam_enterprise *e, bool replace,
-    const struct values *v, const struct csam_errors *err)
+    const struct values *v, const struct access_errors *err)
 {
 	struct tmpl_ctx *c;
 
@@ -209,7 +209,7 @@ form_page(struct web_req *r, int status, const struct csam_enterprise *e, bool r
 		tmpl_set(c, "phone", v->phone);
 	}
 	if (err != NULL)
-		csam_app_errors(r, c, err);
+		app_field_errors(r, c, err);
 	return web_render_status(r, status, "csam/gap_form", c);
 }
 
@@ -220,15 +220,15 @@ form_get(struct web_req *r, bool replace)
 	char today[11];
 	struct csam_enterprise e;
 	struct actor who;
-	enum csam_rc rc;
+	enum access_rc rc;
 
 	if (!has_eid(r))
 		return start_page(r, 200, "", NULL, replace, NULL);
-	csam_app_who(r, &who);
+	who = app_actor(r);
 	registry_today(today);
 	rc = csam_check(csam_app_store(r), web_arena(r), &who, typed ? typed : "", today,
 	    replace, &e);
-	if (rc != CSAM_OK)
+	if (rc != ACCESS_OK)
 		return refused(r, rc, typed, &e, replace);
 	return form_page(r, 200, &e, replace, NULL, NULL);
 }
@@ -294,28 +294,28 @@ gap_form(const struct values *v, const char *token, const char *today)
 static int
 form_post(struct web_req *r, bool replace)
 {
-	struct csam_errors err = { 0 };
+	struct access_errors err = { 0 };
 	struct csam_enterprise e;
 	struct csam_gap gap;
 	struct csam_gap_form f;
 	struct actor who;
 	struct values v;
 	char today[11];
-	enum csam_rc rc;
+	enum access_rc rc;
 
 	values_read(r, &v);
-	csam_app_who(r, &who);
+	who = app_actor(r);
 	registry_today(today);
 	rc = csam_check(csam_app_store(r), web_arena(r), &who, v.enterprise, today, replace,
 	    &e);
-	if (rc != CSAM_OK)
+	if (rc != ACCESS_OK)
 		return refused(r, rc, v.enterprise, &e, replace);
 	f = gap_form(&v, NULL, today);
 	rc = csam_gap_form_check(csam_app_store(r), web_arena(r), &who, &f,
 	    replace ? e.org_id : 0, &gap, &err);
-	if (rc == CSAM_INVALID)
+	if (rc == ACCESS_INVALID)
 		return form_page(r, 422, &e, replace, &v, &err);
-	if (rc != CSAM_OK)
+	if (rc != ACCESS_OK)
 		return -1;
 	return confirm_page(r, 200, &e, &gap, &v, replace, NULL, NULL);
 }
@@ -338,7 +338,7 @@ confirm_post(struct web_req *r)
 {
 	bool replace = strcmp(csam_app_form(r, "mode"), "replace") == 0;
 	const char *token = csam_app_form(r, "token");
-	struct csam_errors err = { 0 };
+	struct access_errors err = { 0 };
 	struct csam_enterprise e;
 	struct csam_done done;
 	struct csam_gap gap;
@@ -346,15 +346,15 @@ confirm_post(struct web_req *r)
 	struct actor who;
 	struct values v;
 	char today[11];
-	enum csam_rc rc;
+	enum access_rc rc;
 
 	values_read(r, &v);
-	csam_app_who(r, &who);
+	who = app_actor(r);
 	registry_today(today);
 	if (web_form(r, "back") != NULL) {
 		rc = csam_check(csam_app_store(r), web_arena(r), &who, v.enterprise, today,
 		    replace, &e);
-		if (rc != CSAM_OK)
+		if (rc != ACCESS_OK)
 			return refused(r, rc, v.enterprise, &e, replace);
 		return form_page(r, 200, &e, replace, &v, NULL);
 	}
@@ -362,27 +362,26 @@ confirm_post(struct web_req *r)
 	if (strcmp(csam_app_form(r, "accept"), "yes") != 0) {
 		rc = csam_check(csam_app_store(r), web_arena(r), &who, v.enterprise, today,
 		    replace, &e);
-		if (rc != CSAM_OK)
+		if (rc != ACCESS_OK)
 			return refused(r, rc, v.enterprise, &e, replace);
 		rc = csam_gap_form_check(csam_app_store(r), web_arena(r), &who, &f,
 		    replace ? e.org_id : 0, &gap, &err);
-		if (rc == CSAM_INVALID)
+		if (rc == ACCESS_INVALID)
 			return form_page(r, 422, &e, replace, &v, &err);
-		if (rc != CSAM_OK)
+		if (rc != ACCESS_OK)
 			return -1;
 		return confirm_page(r, 422, &e, &gap, &v, replace, token,
 		    N_("Cochez « Oui, je confirme » pour accepter les conditions d'activation."));
 	}
 	rc = csam_designate(csam_app_store(r), web_arena(r), &who, &f, replace, &e, &gap, &err,
 	    &done);
-	if (rc == CSAM_OK)
+	if (rc == ACCESS_OK)
 		return web_redirect(r, arena_printf(web_arena(r), "/csam/gap/resultat?t=%s",
 		    token));
-	if (rc == CSAM_INVALID && csam_error_of(&err, "token", NULL) == NULL)
+	if (rc == ACCESS_INVALID && access_error_of(&err, "token") == NULL)
 		return form_page(r, 422, &e, replace, &v, &err);
-	if (rc == CSAM_INVALID)
-		return start_page(r, 422, v.enterprise, NULL, replace, csam_error_of(&err, "token",
-		    NULL));
+	if (rc == ACCESS_INVALID)
+		return start_page(r, 422, v.enterprise, NULL, replace, access_error_of(&err, "token"));
 	return refused(r, rc, v.enterprise, &e, replace);
 }
 
@@ -394,14 +393,14 @@ done_get(struct web_req *r)
 	struct csam_done done;
 	struct actor who;
 	struct tmpl_ctx *c;
-	enum csam_rc rc;
+	enum access_rc rc;
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
-	csam_app_who(r, &who);
+	who = app_actor(r);
 	rc = csam_submission(csam_app_store(r), web_arena(r), &who, token, &done);
-	if (rc != CSAM_OK)
-		return csam_app_fail(r, rc);
+	if (rc != ACCESS_OK)
+		return app_fail(r, rc);
 	c = web_page(r, done.replaced ? N_("Remplacement du Gestionnaire d'Accès Principal") :
 	    N_("Enregistrement de l'entreprise dans CSAM"));
 	if (c == NULL)

@@ -37,7 +37,7 @@ warnings(struct tmpl_ctx *c)
 }
 
 static int
-form_page(struct web_req *r, int status, const struct csam_errors *err)
+form_page(struct web_req *r, int status, const struct access_errors *err)
 {
 	const char *token = web_form(r, "token");
 	char fresh[CSAM_TOKEN_LEN + 1];
@@ -72,7 +72,7 @@ form_page(struct web_req *r, int status, const struct csam_errors *err)
 	}
 	tmpl_set(c, "token", token);
 	if (err != NULL)
-		csam_app_errors(r, c, err);
+		app_field_errors(r, c, err);
 	return web_render_status(r, status, "csam/exception_form", c);
 }
 
@@ -96,13 +96,13 @@ stopped_page(struct web_req *r)
 static int
 form_post(struct web_req *r)
 {
-	struct csam_errors err = { 0 };
+	struct access_errors err = { 0 };
 	struct csam_exc_created out;
 	struct csam_exc_form f;
 	struct actor who;
 	char today[11], *cookie;
 	bool stopped;
-	enum csam_rc rc;
+	enum access_rc rc;
 
 #define F(name) f.name = csam_app_form(r, #name)
 	memset(&f, 0, sizeof(f));
@@ -116,14 +116,14 @@ form_post(struct web_req *r)
 	registry_today(today);
 	f.token = csam_app_form(r, "token");
 	f.today = today;
-	csam_app_who(r, &who);
+	who = app_actor(r);
 	rc = csam_exception_submit(csam_app_store(r), web_arena(r), &who, &f, &err, &stopped,
 	    &out);
 	if (stopped)
-		return rc == CSAM_ERROR ? -1 : stopped_page(r);
-	if (rc == CSAM_INVALID)
+		return rc == ACCESS_ERROR ? -1 : stopped_page(r);
+	if (rc == ACCESS_INVALID)
 		return form_page(r, 422, &err);
-	if (rc != CSAM_OK)
+	if (rc != ACCESS_OK)
 		return -1;
 	/* The key opens the form's PDF in this browser only. */
 	cookie = arena_printf(web_arena(r), "%s.%s", out.reference, out.key);
@@ -153,13 +153,13 @@ done_get(struct web_req *r)
 	struct csam_exc x;
 	const char *key;
 	struct tmpl_ctx *c;
-	enum csam_rc rc;
+	enum access_rc rc;
 
 	if (!csam_reference_parse(web_param(r, "ref"), ref))
 		return web_error(r, 404);
 	rc = csam_exception_status(csam_app_store(r), web_arena(r), ref, &status);
-	if (rc != CSAM_OK)
-		return csam_app_fail(r, rc);
+	if (rc != ACCESS_OK)
+		return app_fail(r, rc);
 	c = web_page(r, N_("Votre demande a été enregistrée"));
 	if (c == NULL)
 		return -1;
@@ -167,7 +167,7 @@ done_get(struct web_req *r)
 	tmpl_set(c, "status", csam_app_status_label(r, status));
 	key = cookie_key(r, ref);
 	if (key != NULL && csam_exception_for_requester(csam_app_store(r), web_arena(r), ref, key,
-	    &x) == CSAM_OK) {
+	    &x) == ACCESS_OK) {
 		tmpl_setf(c, "pdf_href", "/csam/exception/demande/%s/formulaire.pdf", ref);
 	}
 	for (const char *p = csam_app_cfg(r)->exception_address; p && *p != '\0'; ) {
@@ -203,7 +203,7 @@ pdf_get(struct web_req *r)
 		return web_error(r, 404);
 	key = cookie_key(r, ref);
 	if (key == NULL || csam_exception_for_requester(csam_app_store(r), web_arena(r), ref, key,
-	    &x) != CSAM_OK)
+	    &x) != ACCESS_OK)
 		return web_error(r, 404);
 	pdf = pdf_exception_form(&x, csam_app_cfg(r)->exception_address, translate, r, &len);
 	if (pdf == NULL)
@@ -230,13 +230,13 @@ status_get(struct web_req *r)
 	if (typed != NULL && strlen(typed) <= 40)
 		tmpl_set(c, "reference", typed);
 	if (typed != NULL && typed[0] != '\0') {
-		enum csam_rc rc = csam_reference_parse(typed, ref) ?
+		enum access_rc rc = csam_reference_parse(typed, ref) ?
 		    csam_exception_status(csam_app_store(r), web_arena(r), ref, &status) :
-		    CSAM_NOT_FOUND;
+		    ACCESS_NOT_FOUND;
 
-		if (rc == CSAM_ERROR)
+		if (rc == ACCESS_ERROR)
 			return -1;
-		if (rc == CSAM_OK) {
+		if (rc == ACCESS_OK) {
 			tmpl_set(c, "found_ref", ref);
 			tmpl_set(c, "status", csam_app_status_label(r, status));
 		} else {

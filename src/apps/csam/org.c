@@ -45,20 +45,21 @@ home_get(struct web_req *r)
 
 /* The organisation page, with the co-GAP form's values and errors when shown again. */
 static int
-org_page(struct web_req *r, int status, int64_t id, const struct csam_errors *err,
+org_page(struct web_req *r, int status, int64_t id, const struct access_errors *err,
     const char *notice_msgid)
 {
 	struct csam_org_view v;
 	struct actor who;
 	struct tmpl_ctx *c;
 	char today[11];
-	enum csam_rc rc;
+	enum access_rc rc;
 
-	csam_app_who(r, &who);
+	who = app_actor(r);
+	who.org_id = id; /* the page's organisation (":id") */
 	registry_today(today);
 	rc = csam_org_view(csam_app_store(r), web_arena(r), &who, id, today, &v);
-	if (rc != CSAM_OK)
-		return csam_app_fail(r, rc);
+	if (rc != ACCESS_OK)
+		return app_fail(r, rc);
 	if (web_session_ensure(r) == NULL)
 		return -1;
 	c = web_page(r, N_("Consulter ou modifier le détail de l'entreprise"));
@@ -91,7 +92,7 @@ org_page(struct web_req *r, int status, int64_t id, const struct csam_errors *er
 		tmpl_set_int(it, "person", m->person_id);
 	}
 	if (err != NULL) {
-		csam_app_errors(r, c, err);
+		app_field_errors(r, c, err);
 		tmpl_set(c, "niss", csam_app_form(r, "niss"));
 		tmpl_set(c, "last_name", csam_app_form(r, "last_name"));
 		tmpl_set(c, "email", csam_app_form(r, "email"));
@@ -127,39 +128,28 @@ org_detail_get(struct web_req *r)
 }
 
 /* The co-GAP operations are the organisation service's (access/hierarchy.h), as on
- * /acces, with the same actor; its answers in csam's terms. */
-static enum csam_rc
-csam_rc_of(enum access_rc rc)
-{
-	return rc == ACCESS_OK ? CSAM_OK : rc == ACCESS_DENIED ? CSAM_DENIED :
-	    rc == ACCESS_NOT_FOUND ? CSAM_NOT_FOUND : rc == ACCESS_INVALID ? CSAM_INVALID :
-	    CSAM_ERROR;
-}
-
+ * /acces, with the same actor and the same result codes. */
 static int
 cogap_add_post(struct web_req *r)
 {
-	struct access_errors aerr;
-	struct csam_errors err = { 0 };
+	struct access_errors err;
 	struct actor who;
 	int64_t id = org_id(r);
 	const char *last_name = csam_app_form(r, "last_name");
-	enum csam_rc rc;
+	enum access_rc rc;
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
-	csam_app_who(r, &who);
+	who = app_actor(r);
+	who.org_id = id; /* the page's organisation (":id") */
 	/* This form asks the name: given, it must be the register's. */
-	rc = csam_rc_of(hierarchy_cogap_add(csam_app_store(r), &who, id, &(struct cogap_input){
+	rc = hierarchy_cogap_add(csam_app_store(r), &who, id, &(struct cogap_input){
 	    .niss = csam_app_form(r, "niss"), .last_name = last_name ? last_name : "",
-	    .email = csam_app_form(r, "email") }, &aerr));
-	if (rc == CSAM_INVALID) {
-		for (size_t i = 0; i < aerr.n; i++)
-			csam_error_add(&err, aerr.e[i].field, aerr.e[i].msgid, NULL);
+	    .email = csam_app_form(r, "email") }, &err);
+	if (rc == ACCESS_INVALID)
 		return org_page(r, 422, id, &err, NULL);
-	}
-	if (rc != CSAM_OK)
-		return csam_app_fail(r, rc);
+	if (rc != ACCESS_OK)
+		return app_fail(r, rc);
 	return web_redirect(r, arena_printf(web_arena(r), "/csam/organisation/%lld?ok=added",
 	    (long long)id));
 }
@@ -174,11 +164,12 @@ cogap_remove_post(struct web_req *r)
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
-	csam_app_who(r, &who);
+	who = app_actor(r);
+	who.org_id = id; /* the page's organisation (":id") */
 	rc = hierarchy_cogap_remove(csam_app_store(r), &who, id, person, &err);
 	/* Not a co-GAP there: nothing to remove, as a missing page. */
 	if (rc != ACCESS_OK)
-		return csam_app_fail(r, rc == ACCESS_INVALID ? CSAM_NOT_FOUND : csam_rc_of(rc));
+		return app_fail(r, rc == ACCESS_INVALID ? ACCESS_NOT_FOUND : rc);
 	return web_redirect(r, arena_printf(web_arena(r), "/csam/organisation/%lld?ok=removed",
 	    (long long)id));
 }

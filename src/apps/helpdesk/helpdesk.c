@@ -60,11 +60,11 @@ queue_get(struct web_req *r)
 	size_t n = 0, total = 0;
 	struct actor who;
 	struct tmpl_ctx *c;
-	enum csam_rc rc;
+	enum access_rc rc;
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
-	csam_app_who(r, &who);
+	who = app_actor(r);
 	f.status = pick(web_query(r, "statut"), statuses);
 	f.case_kind = pick(web_query(r, "cas"), cases);
 	f.older_than_days = age && strcmp(age, "7") == 0 ? 7 : age && strcmp(age, "30") == 0 ?
@@ -74,8 +74,8 @@ queue_get(struct web_req *r)
 		page = PAGE_MAX;
 	f.offset = page > 1 ? (size_t)(page - 1) * CSAM_QUEUE_PAGE : 0;
 	rc = csam_queue(csam_app_store(r), web_arena(r), &who, &f, &items, &n, &total);
-	if (rc != CSAM_OK)
-		return csam_app_fail(r, rc);
+	if (rc != ACCESS_OK)
+		return app_fail(r, rc);
 	c = web_page(r, N_("Helpdesk : demandes de la procédure d'exception"));
 	if (c == NULL)
 		return -1;
@@ -120,12 +120,12 @@ request_page(struct web_req *r, int status, const char *notice_msgid, const char
 	struct actor who;
 	struct tmpl_ctx *c;
 	size_t n = 0;
-	enum csam_rc rc;
+	enum access_rc rc;
 
-	csam_app_who(r, &who);
+	who = app_actor(r);
 	rc = csam_request(csam_app_store(r), web_arena(r), &who, ref, &x, &d, &n);
-	if (rc != CSAM_OK)
-		return csam_app_fail(r, rc);
+	if (rc != ACCESS_OK)
+		return app_fail(r, rc);
 	if (web_session_ensure(r) == NULL)
 		return -1;
 	c = web_page(r, N_("Demande de la procédure d'exception"));
@@ -224,18 +224,18 @@ request_get(struct web_req *r)
 
 /* A decision's result: back to the request with a notice, or the reason it was not taken. */
 static int
-answer(struct web_req *r, enum csam_rc rc, enum csam_refusal why, const char *ok)
+answer(struct web_req *r, enum access_rc rc, enum csam_refusal why, const char *ok)
 {
 	char ref[CSAM_REFERENCE_MAX];
 
 	switch (rc) {
-	case CSAM_OK:
+	case ACCESS_OK:
 		if (!csam_reference_parse(web_param(r, "ref"), ref))
 			return web_error(r, 404);
 		return web_redirect(r, arena_printf(web_arena(r), "/helpdesk/demandes/%s?ok=%s",
 		    ref, ok));
-	case CSAM_REFUSED:
-	case CSAM_CONFLICT:
+	case ACCESS_REFUSED:
+	case ACCESS_CONFLICT:
 		switch (why) {
 		case CSAM_REFUSAL_OWN:
 			return request_page(r, 403, NULL, own_msgid, NULL);
@@ -257,7 +257,7 @@ answer(struct web_req *r, enum csam_rc rc, enum csam_refusal why, const char *ok
 			    NULL);
 		}
 	default:
-		return csam_app_fail(r, rc);
+		return app_fail(r, rc);
 	}
 }
 
@@ -266,11 +266,11 @@ paper_post(struct web_req *r)
 {
 	enum csam_refusal why;
 	struct actor who;
-	enum csam_rc rc;
+	enum access_rc rc;
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
-	csam_app_who(r, &who);
+	who = app_actor(r);
 	rc = csam_paper_received(csam_app_store(r), &who, web_param(r, "ref"), &why);
 	return answer(r, rc, why, "paper");
 }
@@ -281,14 +281,14 @@ approve_post(struct web_req *r)
 	struct csam_approval out;
 	enum csam_refusal why;
 	struct actor who;
-	enum csam_rc rc;
+	enum access_rc rc;
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
-	csam_app_who(r, &who);
+	who = app_actor(r);
 	rc = csam_approve(csam_app_store(r), &who, web_param(r, "ref"), csam_app_cfg(r)->four_eyes,
 	    &out, &why);
-	return answer(r, rc, why, rc == CSAM_OK && out.waiting ? "first" : "approved");
+	return answer(r, rc, why, rc == ACCESS_OK && out.waiting ? "first" : "approved");
 }
 
 static int
@@ -296,11 +296,11 @@ reject_post(struct web_req *r)
 {
 	enum csam_refusal why;
 	struct actor who;
-	enum csam_rc rc;
+	enum access_rc rc;
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
-	csam_app_who(r, &who);
+	who = app_actor(r);
 	rc = csam_reject(csam_app_store(r), &who, web_param(r, "ref"), csam_app_form(r, "reason"),
 	    &why);
 	return answer(r, rc, why, "rejected");
@@ -335,15 +335,15 @@ form_pdf_get(struct web_req *r)
 	struct csam_exc x;
 	struct actor who;
 	size_t n, len = 0;
-	enum csam_rc rc;
+	enum access_rc rc;
 	void *pdf;
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
-	csam_app_who(r, &who);
+	who = app_actor(r);
 	rc = csam_request(csam_app_store(r), web_arena(r), &who, web_param(r, "ref"), &x, &d, &n);
-	if (rc != CSAM_OK)
-		return csam_app_fail(r, rc);
+	if (rc != ACCESS_OK)
+		return app_fail(r, rc);
 	/* Made before the call: an argument list may read len before the PDF sets it. */
 	pdf = pdf_exception_form(&x, csam_app_cfg(r)->exception_address, translate, r, &len);
 	return send_pdf(r, pdf, len, x.reference);
@@ -355,22 +355,22 @@ letter_post(struct web_req *r)
 	struct csam_letter l;
 	struct actor who;
 	size_t len = 0;
-	enum csam_rc rc;
+	enum access_rc rc;
 	const char *name;
 	void *pdf;
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
-	csam_app_who(r, &who);
+	who = app_actor(r);
 	rc = csam_activation_letter(csam_app_store(r), web_arena(r), &who, web_param(r, "ref"),
 	    &l);
-	if (rc == CSAM_CONFLICT)
+	if (rc == ACCESS_CONFLICT)
 		return request_page(r, 409, NULL, N_("Une lettre d'activation n'est produite que "
 		    "pour une demande approuvée."), NULL);
-	if (rc == CSAM_REFUSED)
+	if (rc == ACCESS_REFUSED)
 		return request_page(r, 403, NULL, own_msgid, NULL);
-	if (rc != CSAM_OK)
-		return csam_app_fail(r, rc);
+	if (rc != ACCESS_OK)
+		return app_fail(r, rc);
 	name = arena_printf(web_arena(r), "activation-%s", l.reference);
 	pdf = pdf_activation_letter(&l, "/activer", translate, r, &len);
 	sodium_memzero(l.code, ACTIVATION_CODE_MAX);

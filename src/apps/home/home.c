@@ -78,7 +78,7 @@ app_page_hook(struct web_req *r, struct tmpl_ctx *ctx)
 	bool logged = s != NULL && s->person_id != 0;
 	struct person p;
 
-	if (logged && person_get(app->store, s->person_id, &p) == 0)
+	if (logged && person_get(app->store, web_arena(r), s->person_id, &p) == 0)
 		tmpl_setf(ctx, "person_name", "%s %s", p.first_name, p.last_name);
 	/* The "Fonctionnalités" side menu, group by group; entries grow as surfaces are
 	 * added. */

@@ -36,7 +36,7 @@ account_page(struct web_req *r)
 	struct totp_status ts;
 	struct tokencard_status cs;
 	struct tmpl_ctx *c;
-	char user[128];
+	const char *user = NULL;
 	const char *cap, *acr;
 	int rc;
 
@@ -48,7 +48,7 @@ account_page(struct web_req *r)
 	c = web_page(r, N_("Mon compte"));
 	if (c == NULL)
 		return -1;
-	rc = account_username(app->store, s->person_id, user, sizeof(user));
+	rc = account_username(app->store, web_arena(r), s->person_id, &user);
 	if (rc < 0 || totp_status(app->store, s->person_id, &ts) != 0 ||
 	    tokencard_status(app->store, s->person_id, (int64_t)time(NULL), &cs) != 0)
 		return -1;

@@ -73,6 +73,7 @@ capacity_post(struct web_req *r)
 	struct app *app = web_app(r);
 	const char *value = web_form(r, "capacity");
 	const char *next = login_next(web_form(r, "next"));
+	struct actor by = app_actor(r);
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
@@ -80,8 +81,7 @@ capacity_post(struct web_req *r)
 		return capacity_page(r, 422, next, N_("Choisissez une qualité."));
 	if (web_session_set_capacity(r, value) != 0)
 		return -1;
-	if (account_record_capacity(app->store, web_session(r)->person_id, value, web_client(r),
-	    web_rid(r)) != 0)
+	if (account_record_capacity(app->store, &by, value) != 0)
 		log_warn(web_rid(r), "capacity: audit event not written");
 	return web_redirect(r, next);
 }

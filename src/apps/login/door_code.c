@@ -138,8 +138,7 @@ job_new(struct web_req *r, const struct code_view *v, const char *pw)
 	j->a.pwcfg = app->password;
 	j->a.username = j->username;
 	j->a.password = j->password;
-	j->a.by.source = web_client(r);
-	j->a.by.request_id = web_rid(r);
+	j->a.by = app_actor(r);
 	return j;
 }
 

@@ -4,6 +4,7 @@
 #include "apps/login/door_eid.h"
 
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -80,15 +81,36 @@ eid_page(struct web_req *r, int status, const char *error_msgid, const char *nex
 	return web_render_status(r, status, "eid/login", c);
 }
 
+/* An identity that says nothing but why (a constant). */
+static void
+no_identity(struct eid_identity *id, const char *detail)
+{
+	memset(id, 0, sizeof(*id));
+	id->niss = id->last_name = id->first_name = id->serial = id->issuer = "";
+	id->detail = detail;
+}
+
+/* Wipes the NISS of an accepted card from the request's arena (it is never logged and
+ * should not outlive its use). */
+static void
+wipe_identity(struct eid_identity *id)
+{
+	if (id->niss != NULL)
+		sodium_memzero((void *)(uintptr_t)id->niss, strlen(id->niss));
+	sodium_memzero(id, sizeof(*id));
+}
+
 static int
 refuse(struct web_req *r, enum eid_status st, const struct eid_identity *id, const char *via,
     const char *next)
 {
 	struct app *app = web_app(r);
+	struct actor by = app_actor(r);
+	const char *detail = id != NULL && id->detail != NULL ? id->detail : "";
 
 	log_info(web_rid(r), "eid: login refused via %s: %s%s%s", via, eid_status_reason(st),
-	    id && id->detail[0] ? ": " : "", id ? id->detail : "");
-	if (eid_login_refused(app->store, st, id, via, web_client(r), web_rid(r)) != 0)
+	    detail[0] ? ": " : "", detail);
+	if (eid_login_refused(app->store, &by, st, id, via) != 0)
 		log_err(web_rid(r), "eid: audit event not written");
 	return eid_page(r, st == EID_ERROR ? 500 : st == EID_NOT_CONFIGURED ? 503 : 403,
 	    eid_status_msgid(st), next);
@@ -100,10 +122,7 @@ static int
 eid_accept(struct web_req *r, const struct eid_identity *id, const char *via, const char *next)
 {
 	struct app *app = web_app(r);
-	struct eid_login a = {
-		.id = id, .via = via,
-		.by = { .lang = web_lang(r), .source = web_client(r), .request_id = web_rid(r) },
-	};
+	struct eid_login a = { .id = id, .via = via, .by = app_actor(r) };
 
 	if (eid_login(app->store, &a) != 0) {
 		log_err(web_rid(r), "eid: cannot record the login");
@@ -126,11 +145,10 @@ verify_header(struct web_req *r, const char *value, struct eid_identity *id)
 		return EID_ERROR;
 	n = eid_header_decode(value, pem, PEM_MAX);
 	if (n < 0) {
-		memset(id, 0, sizeof(*id));
-		snprintf(id->detail, sizeof(id->detail), "header is not URL-escaped PEM");
+		no_identity(id, "header is not URL-escaped PEM");
 		return EID_MALFORMED;
 	}
-	return eid_verify_pem(door_of(r)->verifier, pem, (size_t)n, id);
+	return eid_verify_pem(door_of(r)->verifier, pem, (size_t)n, web_arena(r), id);
 }
 
 static enum eid_status
@@ -146,7 +164,8 @@ verify_handshake(struct web_req *r, const unsigned char *der, size_t len,
 			break;
 		n++;
 	}
-	return eid_verify_der(door_of(r)->verifier, der, len, extra, extra_len, n, id);
+	return eid_verify_der(door_of(r)->verifier, der, len, extra, extra_len, n, web_arena(r),
+	    id);
 }
 
 /* GET /login/eid: the certificate from a trusted proxy's header or from the handshake. */
@@ -176,12 +195,11 @@ eid_login_get(struct web_req *r)
 			return eid_page(r, 200, NULL, next);
 		st = verify_handshake(r, der, len, &id);
 	}
-	if (st != EID_OK) {
-		sodium_memzero(id.niss, sizeof(id.niss));
+	/* The verifier gives the NISS only with EID_OK. */
+	if (st != EID_OK)
 		return refuse(r, st, &id, via, next);
-	}
 	st = eid_accept(r, &id, via, next) == 0 ? EID_OK : EID_ERROR;
-	sodium_memzero(&id, sizeof(id));
+	wipe_identity(&id);
 	return st == EID_OK ? 0 : -1;
 }
 
@@ -200,7 +218,8 @@ demo_page(struct web_req *r, int status, const char *error_msgid, const char *ne
 	cards = arena_alloc(web_arena(r), DEMO_CARDS_MAX * sizeof(*cards));
 	if (c == NULL || cards == NULL)
 		return -1;
-	n = eid_reader_list(door_of(r)->demo_dir, cards, DEMO_CARDS_MAX);
+	if (eid_reader_list(door_of(r)->demo_dir, web_arena(r), cards, DEMO_CARDS_MAX, &n) != 0)
+		return -1;
 	for (size_t i = 0; i < n; i++) {
 		struct tmpl_ctx *item = tmpl_list_add(c, "cards");
 
@@ -265,16 +284,15 @@ demo_post(struct web_req *r)
 	st = eid_check_possession(res.cert, res.cert_len, challenge, sizeof(challenge), res.sig,
 	    res.sig_len);
 	if (st == EID_OK)
-		st = eid_verify_der(door_of(r)->verifier, res.cert, res.cert_len, NULL, NULL, 0, &id);
+		st = eid_verify_der(door_of(r)->verifier, res.cert, res.cert_len, NULL, NULL, 0,
+		    web_arena(r), &id);
 	else
-		memset(&id, 0, sizeof(id));
+		no_identity(&id, "");
 	eid_reader_result_free(&res);
-	if (st != EID_OK) {
-		sodium_memzero(id.niss, sizeof(id.niss));
+	if (st != EID_OK)
 		return refuse(r, st, &id, "demo", next);
-	}
 	rc = eid_accept(r, &id, "demo", next);
-	sodium_memzero(&id, sizeof(id));
+	wipe_identity(&id);
 	return rc;
 }
 

@@ -18,6 +18,7 @@
 #include "auth/person.h"
 #include "auth/tokencard.h"
 #include "auth/totp.h"
+#include "base/arena.h"
 #include "base/log.h"
 #include "pdf/pdf.h"
 #include "policy/loa.h"
@@ -133,9 +134,11 @@ static int
 totp_page(struct web_req *r, int status, const char *error_msgid)
 {
 	struct app *app = web_app(r);
+	struct actor by = app_actor(r);
 	struct web_session *s = web_session_ensure(r);
 	unsigned char key[TOTP_KEY_BYTES];
-	char user[128], b32[TOTP_BASE32_MAX], uri[TOTP_URI_MAX];
+	char b32[TOTP_BASE32_MAX], uri[TOTP_URI_MAX];
+	const char *user = NULL;
 	struct totp_status st;
 	struct tmpl_ctx *c;
 	char *svg;
@@ -146,7 +149,7 @@ totp_page(struct web_req *r, int status, const char *error_msgid)
 	c = web_page(r, N_("Application mobile"));
 	if (c == NULL)
 		return -1;
-	rc = account_username(app->store, s->person_id, user, sizeof(user));
+	rc = account_username(app->store, web_arena(r), s->person_id, &user);
 	if (rc < 0 || totp_status(app->store, s->person_id, &st) != 0)
 		return -1;
 	if (rc == 1) {
@@ -159,8 +162,7 @@ totp_page(struct web_req *r, int status, const char *error_msgid)
 		tmpl_set(c, "enrolled_at", date_text(r, st.enrolled_at));
 	tmpl_set_bool(c, "saved", st.active && web_query(r, "enregistre") != NULL);
 	tmpl_set_bool(c, "removed", !st.active && web_query(r, "supprime") != NULL);
-	if (totp_enrol_begin(app->store, &(struct actor){ .person_id = s->person_id,
-	    .source = web_client(r), .request_id = web_rid(r) }, (int64_t)time(NULL), key) != 0)
+	if (totp_enrol_begin(app->store, &by, (int64_t)time(NULL), key) != 0)
 		return -1;
 	rc = -1;
 	if (totp_uri(key, user, uri, sizeof(uri)) != 0 ||
@@ -192,15 +194,14 @@ static int
 totp_confirm_post(struct web_req *r)
 {
 	struct app *app = web_app(r);
+	struct actor by = app_actor(r);
 	char clean[16];
 
 	if (!enrol_require(r))
 		return 0;
 	if (!form_code(r, clean, sizeof(clean)))
 		return totp_page(r, 422, N_("Introduisez le code que l'application affiche."));
-	switch (totp_enrol_confirm(app->store, &(struct actor){
-	    .person_id = web_session(r)->person_id, .source = web_client(r),
-	    .request_id = web_rid(r) }, clean, (int64_t)time(NULL))) {
+	switch (totp_enrol_confirm(app->store, &by, clean, (int64_t)time(NULL))) {
 	case TOTP_OK:
 		return web_redirect(r, "/enrolement/application?enregistre=1");
 	case TOTP_WRONG:
@@ -219,11 +220,11 @@ static int
 totp_remove_post(struct web_req *r)
 {
 	struct app *app = web_app(r);
+	struct actor by = app_actor(r);
 
 	if (!enrol_require(r))
 		return 0;
-	if (totp_remove(app->store, &(struct actor){ .person_id = web_session(r)->person_id,
-	    .source = web_client(r), .request_id = web_rid(r) }) < 0)
+	if (totp_remove(app->store, &by) < 0)
 		return -1;
 	return web_redirect(r, "/enrolement/application?supprime=1");
 }
@@ -237,7 +238,7 @@ token_page(struct web_req *r, int status)
 	struct web_session *s = web_session_ensure(r);
 	struct tokencard_status st;
 	struct tmpl_ctx *c;
-	char user[128];
+	const char *user = NULL;
 	int rc;
 
 	if (s == NULL)
@@ -245,7 +246,7 @@ token_page(struct web_req *r, int status)
 	c = web_page(r, N_("Carte token"));
 	if (c == NULL)
 		return -1;
-	rc = account_username(app->store, s->person_id, user, sizeof(user));
+	rc = account_username(app->store, web_arena(r), s->person_id, &user);
 	if (rc < 0 || tokencard_status(app->store, s->person_id, (int64_t)time(NULL), &st) != 0)
 		return -1;
 	tmpl_set_bool(c, "need_password", rc == 1);
@@ -272,8 +273,7 @@ token_get(struct web_req *r)
 struct issue_job {
 	struct store *store;
 	const struct password_cfg *pwcfg;
-	int64_t person;
-	const char *source, *rid;
+	struct actor by;
 	struct tokencard_print card;
 	int rc;
 };
@@ -283,8 +283,7 @@ run_issue(void *arg)
 {
 	struct issue_job *j = arg;
 
-	j->rc = tokencard_issue(j->store, j->pwcfg, &(struct actor){ .person_id = j->person,
-	    .source = j->source, .request_id = j->rid }, &j->card);
+	j->rc = tokencard_issue(j->store, j->pwcfg, &j->by, &j->card);
 }
 
 static int
@@ -304,12 +303,12 @@ token_issue_post(struct web_req *r)
 {
 	struct app *app = web_app(r);
 	struct issue_job *j;
-	char user[128];
+	const char *user = NULL;
 	int rc;
 
 	if (!enrol_require(r))
 		return 0;
-	rc = account_username(app->store, web_session(r)->person_id, user, sizeof(user));
+	rc = account_username(app->store, web_arena(r), web_session(r)->person_id, &user);
 	if (rc < 0)
 		return -1;
 	if (rc == 1)
@@ -319,9 +318,7 @@ token_issue_post(struct web_req *r)
 		return -1;
 	j->store = app->store;
 	j->pwcfg = app->password;
-	j->person = web_session(r)->person_id;
-	j->source = web_client(r);
-	j->rid = web_rid(r);
+	j->by = app_actor(r);
 	return web_defer(r, run_issue, j, issue_done);
 }
 
@@ -346,7 +343,7 @@ card_page(struct web_req *r, int status, const char *error_msgid)
 	c = web_page(r, N_("Votre nouvelle carte token"));
 	if (c == NULL)
 		goto done;
-	if (person_get(app->store, s->person_id, &p) != 0 ||
+	if (person_get(app->store, web_arena(r), s->person_id, &p) != 0 ||
 	    tmpl_setf(c, "holder", "%s %s", p.first_name, p.last_name) != 0)
 		goto done;
 	tmpl_set(c, "serial", card.serial);
@@ -422,7 +419,7 @@ card_pdf(struct web_req *r)
 	struct app *app = web_app(r);
 	struct tokencard_print card;
 	struct person p;
-	char holder[FULL_NAME_SIZE] = "";
+	const char *holder = NULL;
 	void *pdf;
 	size_t len = 0;
 	int rc;
@@ -435,9 +432,9 @@ card_pdf(struct web_req *r)
 	if (rc == 1)
 		return web_redirect(r, "/enrolement/token");
 	/* The holder's name is printed whole or the card is not printed. */
-	if (person_get(app->store, web_session(r)->person_id, &p) != 0 ||
-	    (size_t)snprintf(holder, sizeof(holder), "%s %s", p.first_name, p.last_name) >=
-	    sizeof(holder)) {
+	if (person_get(app->store, web_arena(r), web_session(r)->person_id, &p) == 0)
+		holder = arena_printf(web_arena(r), "%s %s", p.first_name, p.last_name);
+	if (holder == NULL) {
 		sodium_memzero(&card, sizeof(card));
 		log_err(web_rid(r), "token card: cannot read the holder");
 		return -1;
@@ -461,15 +458,14 @@ static int
 card_activate_post(struct web_req *r)
 {
 	struct app *app = web_app(r);
+	struct actor by = app_actor(r);
 	char clean[16];
 
 	if (!enrol_require(r))
 		return 0;
 	if (!form_code(r, clean, sizeof(clean)))
 		return card_page(r, 422, N_("Introduisez le code demandé."));
-	switch (tokencard_activate(app->store, &(struct actor){
-	    .person_id = web_session(r)->person_id, .source = web_client(r),
-	    .request_id = web_rid(r) }, clean, (int64_t)time(NULL))) {
+	switch (tokencard_activate(app->store, &by, clean, (int64_t)time(NULL))) {
 	case TOKENCARD_OK:
 		return web_redirect(r, "/enrolement/token?active=1");
 	case TOKENCARD_WRONG:
@@ -487,11 +483,11 @@ static int
 token_revoke_post(struct web_req *r)
 {
 	struct app *app = web_app(r);
+	struct actor by = app_actor(r);
 
 	if (!enrol_require(r))
 		return 0;
-	if (tokencard_revoke(app->store, &(struct actor){ .person_id = web_session(r)->person_id,
-	    .source = web_client(r), .request_id = web_rid(r) }, (int64_t)time(NULL)) < 0)
+	if (tokencard_revoke(app->store, &by, (int64_t)time(NULL)) < 0)
 		return -1;
 	return web_redirect(r, "/enrolement/token?revoquee=1");
 }
@@ -641,8 +637,7 @@ activate_post(struct web_req *r)
 	j->a.pwcfg = app->password;
 	j->a.username = j->username;
 	j->a.password = j->password;
-	j->a.by.source = web_client(r);
-	j->a.by.request_id = web_rid(r);
+	j->a.by = app_actor(r);
 	return web_defer(r, run_activate, j, activate_done);
 }
 

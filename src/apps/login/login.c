@@ -155,8 +155,7 @@ login_password_post(struct web_req *r)
 	j->a.pwcfg = app->password;
 	j->a.username = j->username;
 	j->a.password = j->password;
-	j->a.by.source = web_client(r);
-	j->a.by.request_id = web_rid(r);
+	j->a.by = app_actor(r);
 	return web_defer(r, run_login, j, login_done);
 }
 
@@ -164,10 +163,9 @@ static int
 logout(struct web_req *r)
 {
 	struct app *app = web_app(r);
-	struct web_session *s = web_session(r);
+	struct actor by = app_actor(r);
 
-	if (s != NULL && s->person_id != 0 &&
-	    login_record_logout(app->store, s->person_id, web_client(r), web_rid(r)) != 0)
+	if (by.person_id != 0 && login_record_logout(app->store, &by) != 0)
 		log_warn(web_rid(r), "logout: audit event not written");
 	web_session_end(r);
 	return web_redirect(r, "/");

@@ -32,7 +32,7 @@ pw_page(struct web_req *r, int status, const struct pw_view *v)
 	struct app *app = web_app(r);
 	struct web_session *s = web_session_ensure(r);
 	struct tmpl_ctx *c;
-	char user[128];
+	const char *user = NULL;
 	int rc;
 
 	if (s == NULL)
@@ -40,7 +40,7 @@ pw_page(struct web_req *r, int status, const struct pw_view *v)
 	c = web_page(r, N_("Modifier mon mot de passe"));
 	if (c == NULL)
 		return -1;
-	rc = account_username(app->store, s->person_id, user, sizeof(user));
+	rc = account_username(app->store, web_arena(r), s->person_id, &user);
 	if (rc < 0)
 		return -1;
 	tmpl_set_bool(c, "first", rc == 1);
@@ -88,8 +88,8 @@ run_change(void *arg)
 	struct pw_job *j = arg;
 
 	if (j->first) {
-		j->problem = person_set_password(j->store, j->c.pwcfg, j->c.by.person_id, j->username, j->fresh,
-		    j->c.by.request_id, &j->set_rc);
+		j->problem = person_set_password(j->store, j->c.pwcfg, &j->c.by, j->c.by.person_id,
+		    j->username, j->fresh, &j->set_rc);
 		return;
 	}
 	j->res = account_change_password(j->store, &j->c);
@@ -155,7 +155,7 @@ pw_post(struct web_req *r)
 	const char *cur = web_form(r, "current"), *fresh = web_form(r, "password");
 	const char *fresh2 = web_form(r, "password2"), *user = web_form(r, "username");
 	struct pw_view v = { .username = user };
-	char account[128];
+	const char *account = NULL;
 	enum password_problem p;
 	struct pw_job *j;
 	bool bad = false, first;
@@ -163,7 +163,7 @@ pw_post(struct web_req *r)
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
-	rc = account_username(app->store, web_session(r)->person_id, account, sizeof(account));
+	rc = account_username(app->store, web_arena(r), web_session(r)->person_id, &account);
 	if (rc < 0)
 		return -1;
 	first = rc == 1;
@@ -211,14 +211,10 @@ pw_post(struct web_req *r)
 	else
 		memcpy(j->current, cur, strlen(cur) + 1);
 	memcpy(j->fresh, fresh, strlen(fresh) + 1);
-	j->c.by.person_id = web_session(r)->person_id;
-	j->c.by.level = web_session(r)->auth_level;
-	j->c.by.lang = web_lang(r);
+	j->c.by = app_actor(r);
 	j->c.pwcfg = app->password;
 	j->c.current = j->current;
 	j->c.fresh = j->fresh;
-	j->c.by.source = web_client(r);
-	j->c.by.request_id = web_rid(r);
 	return web_defer(r, run_change, j, change_done);
 }
 

@@ -4,8 +4,6 @@
 #include "apps/login/login.h"
 #include "base/clock.h"
 
-#include <stdio.h>
-#include <string.h>
 #include <time.h>
 
 int
@@ -15,9 +13,9 @@ login_session_open(struct web_req *r, int64_t person, const char *method, int le
 	const struct web_session *cur = web_session(r);
 
 	if (cur != NULL)
-		memcpy(s.lang, cur->lang, sizeof(s.lang));
+		s.lang = cur->lang;
 	s.person_id = person;
-	snprintf(s.auth_method, sizeof(s.auth_method), "%s", method);
+	s.auth_method = method;
 	s.auth_level = level;
 	s.auth_time = clock_time();
 	return web_session_rotate(r, &s);

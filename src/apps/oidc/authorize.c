@@ -44,7 +44,7 @@ static int
 refuse(struct web_req *r, const struct authz_in *in, const char *error, const char *desc)
 {
 	struct app *app = web_app(r);
-	struct actor ctx = oidc_actor_of(r);
+	struct actor ctx = app_actor(r);
 	struct web_session *s = web_session(r);
 	const char *kv[] = {
 		"error", error, "error_description", desc, "state", in->state,
@@ -149,7 +149,7 @@ silent(struct web_req *r, const struct authz_in *in, const struct oidc_request *
 	struct app *app = web_app(r);
 	struct web_session *s = web_session(r);
 	struct access_profile *profiles;
-	struct actor ctx = oidc_actor_of(r);
+	struct actor ctx = app_actor(r);
 	char code[OIDC_TOKEN_MAX];
 	int64_t now = clock_time();
 	size_t n = 0;
@@ -186,7 +186,7 @@ static int
 authorize(struct web_req *r)
 {
 	struct app *app = web_app(r);
-	struct actor ctx = oidc_actor_of(r);
+	struct actor ctx = app_actor(r);
 	struct oidc_client *client = arena_alloc(web_arena(r), sizeof(*client));
 	struct oidc_request *req = arena_alloc(web_arena(r), sizeof(*req));
 	const char *client_id = oidc_param(r, "client_id");

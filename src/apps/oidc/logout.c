@@ -25,7 +25,7 @@ static int
 logout_read(struct web_req *r, struct logout_in *in)
 {
 	struct app *app = web_app(r);
-	struct actor ctx = oidc_actor_of(r);
+	struct actor ctx = app_actor(r);
 	const char *hint = oidc_param(r, "id_token_hint");
 	const char *client_id = oidc_param(r, "client_id");
 	const char *aud = NULL;
@@ -75,13 +75,13 @@ end_session(struct web_req *r, const struct logout_in *in)
 {
 	struct app *app = web_app(r);
 	struct web_session *s = web_session(r);
-	struct actor ctx = oidc_actor_of(r);
+	struct actor ctx = app_actor(r);
 
 	if (s != NULL && s->person_id != 0) {
 		if (in->has_client && oidc_grants_revoke(app->store, in->client.id, s->person_id,
 		    "logout", &ctx) != 0)
 			log_warn(web_rid(r), "oidc: grants not revoked at logout");
-		if (login_record_logout(app->store, s->person_id, web_client(r), web_rid(r)) != 0)
+		if (login_record_logout(app->store, &ctx) != 0)
 			log_warn(web_rid(r), "oidc: logout not audited");
 	}
 	web_session_end(r);

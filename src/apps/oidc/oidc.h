@@ -20,8 +20,6 @@ const char *oidc_issuer(struct web_req *r);
  * with oidc_keys_put. NULL on error (the caller answers 500). */
 const struct oidc_keyring *oidc_keys_get(struct web_req *r);
 void oidc_keys_put(struct web_req *r, const struct oidc_keyring *k);
-/* The actor of the request, for the audit: address, request id, language. */
-struct actor oidc_actor_of(struct web_req *r);
 /* A value from the query string, or for POST from the form; NULL when absent. */
 const char *oidc_param(struct web_req *r, const char *name);
 

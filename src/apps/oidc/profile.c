@@ -48,7 +48,7 @@ flow_load(struct web_req *r, struct flow *f)
 	/* A link to the flow shown in another browser leads nowhere: the flow is the one of
 	 * the browser that started it, never another person's way in. */
 	if (!oidc_browser_ok(r, &f->req)) {
-		struct actor ctx = oidc_actor_of(r);
+		struct actor ctx = app_actor(r);
 		struct web_session *s = web_session(r);
 
 		oidc_audit_refusal(app->store, "authorize", f->client.id, s ? s->person_id : 0,
@@ -162,7 +162,7 @@ flow_page(struct web_req *r, const struct flow *f, const char *title)
 	c = web_page(r, title);
 	if (c == NULL)
 		return NULL;
-	if (person_get(app->store, s->person_id, &p) != 0)
+	if (person_get(app->store, web_arena(r), s->person_id, &p) != 0)
 		return NULL;
 	tmpl_setf(c, "person", "%s %s", p.first_name, p.last_name);
 	tmpl_set(c, "app_name", f->app_name);
@@ -178,7 +178,7 @@ no_profile(struct web_req *r, const struct flow *f)
 {
 	struct app *app = web_app(r);
 	struct web_session *s = web_session(r);
-	struct actor ctx = oidc_actor_of(r);
+	struct actor ctx = app_actor(r);
 	struct access_membership *m;
 	struct access_granter *g;
 	struct tmpl_ctx *c;
@@ -293,7 +293,7 @@ continue_post(struct web_req *r)
 {
 	struct app *app = web_app(r);
 	struct flow *f = arena_alloc(web_arena(r), sizeof(*f));
-	struct actor ctx = oidc_actor_of(r);
+	struct actor ctx = app_actor(r);
 	const char *chosen = web_form(r, "org");
 	const struct access_profile *pick = NULL;
 	struct access_profile *p;
@@ -353,11 +353,10 @@ static int
 continue_logout(struct web_req *r)
 {
 	struct app *app = web_app(r);
-	struct web_session *s = web_session(r);
+	struct actor by = app_actor(r);
 	const char *id = web_param(r, "id");
 
-	if (s != NULL && s->person_id != 0 &&
-	    login_record_logout(app->store, s->person_id, web_client(r), web_rid(r)) != 0)
+	if (by.person_id != 0 && login_record_logout(app->store, &by) != 0)
 		log_warn(web_rid(r), "oidc: logout not audited");
 	web_session_end(r);
 	return web_redirect(r, arena_printf(web_arena(r), "/oidc/continue/%s",
@@ -371,7 +370,7 @@ cancel(struct web_req *r)
 	struct app *app = web_app(r);
 	struct flow *f = arena_alloc(web_arena(r), sizeof(*f));
 	struct web_session *s = web_session(r);
-	struct actor ctx = oidc_actor_of(r);
+	struct actor ctx = app_actor(r);
 	int rc;
 
 	if (f == NULL)

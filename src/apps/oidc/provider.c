@@ -39,15 +39,6 @@ oidc_keys_put(struct web_req *r, const struct oidc_keyring *k)
 	oidc_provider_keys_put(app->oidc, k);
 }
 
-struct actor
-oidc_actor_of(struct web_req *r)
-{
-	/* The person comes from the grant or the login the service handles, not from here. */
-	struct actor c = { .source = web_client(r), .request_id = web_rid(r), .lang = web_lang(r) };
-
-	return c;
-}
-
 const char *
 oidc_param(struct web_req *r, const char *name)
 {

@@ -69,7 +69,7 @@ static int
 invalid_client(struct web_req *r, const char *client_id, bool basic, const char *desc)
 {
 	struct app *app = web_app(r);
-	struct actor ctx = oidc_actor_of(r);
+	struct actor ctx = app_actor(r);
 
 	oidc_audit_refusal(app->store, "token", client_id, 0, "invalid_client", &ctx);
 	if (basic)
@@ -210,7 +210,7 @@ token(struct web_req *r)
 	if (st == NULL)
 		return -1;
 	st->r = r;
-	st->ctx = oidc_actor_of(r);
+	st->ctx = app_actor(r);
 	c = &st->client;
 	rc = client_auth(r, c);
 	if (rc != 0)

@@ -15,7 +15,7 @@ bearer_refused(struct web_req *r, const char *error, const char *desc,
     const struct oidc_grant *g)
 {
 	struct app *app = web_app(r);
-	struct actor ctx = oidc_actor_of(r);
+	struct actor ctx = app_actor(r);
 	const char *challenge;
 
 	oidc_audit_refusal(app->store, "userinfo", g ? g->client_id : NULL, g ? g->person_id : 0,

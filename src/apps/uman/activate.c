@@ -37,13 +37,13 @@ wizard_load(struct web_req *r, struct wizard *w, const char *code, bool active_o
 		return 0;
 	}
 	if (rc != ACCESS_OK && rc != ACCESS_EXISTS) {
-		uman_fail(r, rc);
+		app_fail(r, rc);
 		return 0;
 	}
 	w->here.org_manager = true;
 	rc = hierarchy_org(uman_store(r), &w->who, w->here.org, web_arena(r), &w->org);
 	if (rc != ACCESS_OK) {
-		uman_fail(r, rc);
+		app_fail(r, rc);
 		return 0;
 	}
 	return 1;
@@ -76,7 +76,7 @@ step1(struct web_req *r, struct wizard *w, int status, const struct access_error
 	tmpl_set_bool(c, "mode_self", strcmp(mode, "self") == 0);
 	tmpl_set_bool(c, "mode_gl", strcmp(mode, "gl") == 0);
 	if (err != NULL)
-		uman_errors(r, c, err);
+		app_field_errors(r, c, err);
 	return web_render_status(r, status, "uman/activate1", c);
 }
 
@@ -102,7 +102,7 @@ step2(struct web_req *r, struct wizard *w, int status, const struct user_input *
 	step1_hidden(r, c, niss);
 	uman_user_form(r, c, in, locked, niss, w->apps, w->napps);
 	if (err != NULL)
-		uman_errors(r, c, err);
+		app_field_errors(r, c, err);
 	return web_render_status(r, status, "uman/activate2", c);
 }
 
@@ -145,7 +145,7 @@ to_manager(struct web_req *r)
 	if (rc == ACCESS_INVALID)
 		return step1(r, &w, 422, &err);
 	if (rc != ACCESS_OK)
-		return uman_fail(r, rc);
+		return app_fail(r, rc);
 	prefill = uman_input_of(&gl);
 	return step2(r, &w, 200, &prefill, gl.names_locked, gl.niss, NULL);
 }
@@ -175,7 +175,7 @@ to_confirm(struct web_req *r)
 		return step2(r, &w, rc == ACCESS_EXISTS ? 409 : 422, &in.gl, locked,
 		    uman_form(r, "niss"), &err);
 	if (rc != ACCESS_OK)
-		return uman_fail(r, rc);
+		return app_fail(r, rc);
 	c = wizard_page(r, &w);
 	if (c == NULL)
 		return -1;
@@ -211,7 +211,7 @@ save(struct web_req *r)
 		return step2(r, &w, rc == ACCESS_INVALID ? 422 : 409, &in.gl, locked,
 		    uman_form(r, "niss"), &err);
 	if (rc != ACCESS_OK)
-		return uman_fail(r, rc);
+		return app_fail(r, rc);
 	return web_redirect(r, arena_printf(web_arena(r), "/acces/%lld?ok=activated",
 	    (long long)w.here.org));
 }

@@ -99,7 +99,7 @@ page(struct web_req *r)
 		p.n = 0;
 		p.total = 0;
 	} else if (rc != ACCESS_OK) {
-		return uman_fail(r, rc);
+		return app_fail(r, rc);
 	}
 	here.org_manager = here.quality == 0;
 	c = uman_page(r, N_("Journal des actions"), &here, false);
@@ -152,7 +152,7 @@ page(struct web_req *r)
 		tmpl_set(row, "details", strcmp(e->details, "{}") == 0 ? "" : e->details);
 	}
 	if (status != 200)
-		uman_errors(r, c, &err);
+		app_field_errors(r, c, &err);
 	return web_render_status(r, status, "uman/audit", c);
 }
 

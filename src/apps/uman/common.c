@@ -1,6 +1,6 @@
 /* common.c — the shared parts of the access-management pages: entrance (login, capacity
  * "Acteur des soins de santé", ids from the path), the side menus of the guide, the entity
- * header, answers to refusals, field errors, dates, NISS and labels. */
+ * header, answers to posted forms, dates, NISS and labels. */
 #include "apps/uman/uman.h"
 
 #include <stdio.h>
@@ -25,12 +25,7 @@ uman_enter(struct web_req *r, struct actor *who, struct uman_here *here)
 		web_error(r, 403);
 		return 0;
 	}
-	memset(who, 0, sizeof(*who));
-	who->person_id = s->person_id;
-	who->level = s->auth_level;
-	who->lang = web_lang(r);
-	who->source = web_client(r);
-	who->request_id = web_rid(r);
+	*who = app_actor(r);
 	if (org != NULL) {
 		here->org = web_id(org);
 		here->menu = UMAN_MENU_ORG;
@@ -171,23 +166,6 @@ uman_entity_page(struct web_req *r, const char *title_msgid, const struct uman_h
 	return c;
 }
 
-int
-uman_fail(struct web_req *r, enum access_rc rc)
-{
-	switch (rc) {
-	case ACCESS_DENIED:
-		return web_error(r, 403);
-	case ACCESS_NOT_FOUND:
-		return web_error(r, 404);
-	case ACCESS_INVALID:
-	case ACCESS_CONFLICT:
-	case ACCESS_EXISTS:
-		return web_error(r, 400);
-	default:
-		return -1;
-	}
-}
-
 static long
 export_read_cb(void *arg, char *dst, size_t max)
 {
@@ -204,12 +182,8 @@ int
 uman_send_export(struct web_req *r, enum access_rc rc, struct export_stream *x,
     const char *filename)
 {
-	if (rc == ACCESS_BUSY) {
-		web_add_header(r, "Retry-After", "30");
-		return web_error(r, 503);
-	}
 	if (rc != ACCESS_OK)
-		return rc == ACCESS_INVALID ? web_error(r, 400) : uman_fail(r, rc);
+		return app_fail(r, rc);
 	/* The rows are read from the database as the client takes them. */
 	web_stream(r, 200, "text/csv; charset=utf-8", export_read_cb, export_close_cb, x);
 	return web_add_header(r, "Content-Disposition", arena_printf(web_arena(r),
@@ -223,7 +197,7 @@ uman_answer_post(struct web_req *r, enum access_rc rc, uman_form_page *form,
 	if (rc == ACCESS_INVALID)
 		return form(r, 422, err);
 	if (rc != ACCESS_OK)
-		return uman_fail(r, rc);
+		return app_fail(r, rc);
 	return web_redirect(r, done);
 }
 
@@ -250,22 +224,6 @@ uman_post(struct web_req *r, uman_change *change, uman_form_page *form, const ch
 		return 0;
 	rc = change(r, &who, &here, &err);
 	return uman_answer_post(r, rc, form, &err, here_path(r, &here, done));
-}
-
-void
-uman_errors(struct web_req *r, struct tmpl_ctx *c, const struct access_errors *err)
-{
-	for (size_t i = 0; i < err->n; i++) {
-		struct tmpl_ctx *e = tmpl_list_add(c, "errors");
-		const char *text = web_t(r, err->e[i].msgid);
-
-		tmpl_set(c, arena_printf(web_arena(r), "err_%s", err->e[i].field), text);
-		if (e != NULL) {
-			tmpl_set(e, "field", err->e[i].field);
-			tmpl_set(e, "text", text);
-		}
-	}
-	tmpl_set_bool(c, "has_errors", err->n > 0);
 }
 
 const char *

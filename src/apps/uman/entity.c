@@ -23,7 +23,7 @@ entity(struct web_req *r)
 		return 0;
 	rc = quality_entity(uman_store(r), &who, here.org, web_arena(r), &v);
 	if (rc != ACCESS_OK)
-		return uman_fail(r, rc);
+		return app_fail(r, rc);
 	here.org_manager = true;
 	c = uman_entity_page(r, N_("Accueil - Liste des qualités"), &here, false, &v.org, NULL);
 	if (c == NULL)
@@ -66,7 +66,7 @@ detail_page(struct web_req *r, int status, const struct access_errors *err)
 		return 0;
 	rc = hierarchy_org(uman_store(r), &who, here.org, web_arena(r), &o);
 	if (rc != ACCESS_OK)
-		return uman_fail(r, rc);
+		return app_fail(r, rc);
 	here.org_manager = true;
 	c = uman_entity_page(r, N_("Détail de l'entreprise"), &here, true, &o, NULL);
 	if (c == NULL)
@@ -82,7 +82,7 @@ detail_page(struct web_req *r, int status, const struct access_errors *err)
 	if (err != NULL) {
 		tmpl_set(c, "contact_email", uman_form(r, "contact_email"));
 		tmpl_set(c, "contact_phone", uman_form(r, "contact_phone"));
-		uman_errors(r, c, err);
+		app_field_errors(r, c, err);
 	} else {
 		tmpl_set(c, "contact_email", o.contact_email);
 		tmpl_set(c, "contact_phone", o.contact_phone);
@@ -125,7 +125,7 @@ cogap_page(struct web_req *r, int status, const struct access_errors *err)
 		return 0;
 	rc = hierarchy_managers(uman_store(r), &who, here.org, web_arena(r), &v);
 	if (rc != ACCESS_OK)
-		return uman_fail(r, rc);
+		return app_fail(r, rc);
 	here.org_manager = true;
 	c = uman_entity_page(r, N_("Co-Responsable des Accès"), &here, true, &v.org, NULL);
 	if (c == NULL)
@@ -148,7 +148,7 @@ cogap_page(struct web_req *r, int status, const struct access_errors *err)
 	if (err != NULL) {
 		tmpl_set(c, "niss", uman_form(r, "niss"));
 		tmpl_set(c, "email", uman_form(r, "email"));
-		uman_errors(r, c, err);
+		app_field_errors(r, c, err);
 	}
 	return web_render_status(r, status, "uman/cogap", c);
 }

@@ -93,7 +93,7 @@ page(struct web_req *r)
 		return 0;
 	rc = hierarchy_tree(uman_store(r), &who, here.org, a, &v);
 	if (rc != ACCESS_OK)
-		return uman_fail(r, rc);
+		return app_fail(r, rc);
 	for (size_t i = 0; i < v.nmanagers; i++)
 		if (v.managers[i].person_id == who.person_id)
 			here.org_manager = true;

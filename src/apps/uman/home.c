@@ -38,7 +38,7 @@ home(struct web_req *r)
 		return 0;
 	rc = hierarchy_orgs(uman_store(r), &who, web_arena(r), &orgs, &n);
 	if (rc != ACCESS_OK)
-		return uman_fail(r, rc);
+		return app_fail(r, rc);
 	chosen = web_id(web_query(r, "org"));
 	if (chosen == 0 && n == 1)
 		chosen = orgs[0].id;

@@ -27,7 +27,7 @@ page(struct web_req *r, int status, bool typed, const struct access_errors *err,
 		org = web_id(web_form(r, "org"));
 	rc = hierarchy_own_get(uman_store(r), &who, org, web_arena(r), &d);
 	if (rc != ACCESS_OK)
-		return uman_fail(r, rc);
+		return app_fail(r, rc);
 	here.org = org;
 	here.menu = org ? UMAN_MENU_ORG : UMAN_MENU_HOME;
 	c = uman_page(r, N_("Modifier mes données personnelles"), &here, true);
@@ -70,7 +70,7 @@ page(struct web_req *r, int status, bool typed, const struct access_errors *err,
 	if (conflict != NULL)
 		tmpl_set(c, "conflict", web_t(r, conflict));
 	if (err != NULL)
-		uman_errors(r, c, err);
+		app_field_errors(r, c, err);
 	return web_render_status(r, status, "uman/me", c);
 }
 
@@ -106,7 +106,7 @@ save(struct web_req *r)
 		return page(r, 409, false, NULL,
 		    N_("Vos données ont été modifiées entre-temps (par vous-même dans une autre fenêtre ou par un gestionnaire). Vos modifications n'ont pas été enregistrées : les données actuelles sont affichées."));
 	if (rc != ACCESS_OK)
-		return uman_fail(r, rc);
+		return app_fail(r, rc);
 	return web_redirect(r, org ? arena_printf(web_arena(r),
 	    "/acces/mes-donnees?org=%lld&ok=own_saved", (long long)org) :
 	    "/acces/mes-donnees?ok=own_saved");

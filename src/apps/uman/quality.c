@@ -20,7 +20,7 @@ page(struct web_req *r, int status, const struct access_errors *err)
 		return 0;
 	rc = quality_get(uman_store(r), &who, here.org, here.quality, web_arena(r), &q);
 	if (rc != ACCESS_OK)
-		return uman_fail(r, rc);
+		return app_fail(r, rc);
 	here.org_manager = q.may_designate_gl;
 	c = uman_entity_page(r, N_("Détail de la qualité"), &here, true, &q.org, q.name);
 	if (c == NULL)
@@ -52,7 +52,7 @@ page(struct web_req *r, int status, const struct access_errors *err)
 		tmpl_set(a, "description", q.apps[i].description);
 	}
 	if (err != NULL)
-		uman_errors(r, c, err);
+		app_field_errors(r, c, err);
 	return web_render_status(r, status, "uman/quality", c);
 }
 

@@ -54,7 +54,7 @@ page(struct web_req *r)
 		return 0;
 	rc = responsibles_of(uman_store(r), &who, web_arena(r), &v, &n);
 	if (rc != ACCESS_OK)
-		return uman_fail(r, rc);
+		return app_fail(r, rc);
 	c = uman_page(r, N_("Vos Responsables"), &here, false);
 	if (c == NULL)
 		return -1;

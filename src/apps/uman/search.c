@@ -37,7 +37,7 @@ page(struct web_req *r)
 		p.pages = p.page = 1;
 		status = 422;
 	} else if (rc != ACCESS_OK) {
-		return uman_fail(r, rc);
+		return app_fail(r, rc);
 	}
 	here.org_manager = p.org_manager;
 	c = uman_page(r, N_("Rechercher utilisateurs"), &here, true);
@@ -50,7 +50,7 @@ page(struct web_req *r)
 	uman_rows(r, c, &p, true);
 	tmpl_set_bool(c, "sep_comma", strcmp(uman_form(r, "sep"), ",") == 0);
 	if (status != 200)
-		uman_errors(r, c, &err);
+		app_field_errors(r, c, &err);
 	return web_render_status(r, status, "uman/search", c);
 }
 

@@ -1,6 +1,6 @@
 /* uman.h — what the pages of access management ("Gestion d'accès pour Entreprises et
  * Organisations", guide §3 and §4) share: the entrance checks, who acts, the side menus
- * of the guide, the entity header, answers to the services' result codes. Internal to
+ * of the guide, the entity header, answers to posted forms. Internal to
  * apps/uman/. */
 #ifndef PORTIER_APPS_UMAN_H
 #define PORTIER_APPS_UMAN_H
@@ -13,6 +13,7 @@
 #include "access/quality.h"
 #include "access/search.h"
 #include "apps/app.h"
+#include "apps/result_http.h"
 #include "web/web.h"
 
 /* The side menus of the guide: "Gestion Entreprise" (GAP, co-GAP), "Gestion Qualité"
@@ -39,14 +40,12 @@ void uman_entity(struct tmpl_ctx *c, const struct org *o, const char *quality_na
 struct tmpl_ctx *uman_entity_page(struct web_req *r, const char *title_msgid,
     const struct uman_here *here, bool with_form, const struct org *o,
     const char *quality_name);
-/* Answers a service result that is not ACCESS_OK/INVALID: 403, 404, 409 or 500. */
-int uman_fail(struct web_req *r, enum access_rc rc);
 /* A page with a form, answered with status; err (NULL on the first showing) holds the
  * field errors of a post, shown with what was typed. */
 typedef int uman_form_page(struct web_req *r, int status, const struct access_errors *err);
 /* Answers the post of form by the service's result rc: the form again with err (422) on
  * ACCESS_INVALID, a redirect to done (a path with its "?ok=" flash) on ACCESS_OK,
- * uman_fail otherwise. */
+ * app_fail (apps/result_http.h) otherwise. */
 int uman_answer_post(struct web_req *r, enum access_rc rc, uman_form_page *form,
     const struct access_errors *err, const char *done);
 /* A change posted by a form of the access pages: calls its service for who at here, with
@@ -57,8 +56,6 @@ typedef enum access_rc uman_change(struct web_req *r, const struct actor *who,
  * redirect to done, a path below the organisation's pages ("/acces/<org>") or, on a
  * quality's, below the quality's ("/acces/<org>/qualite/<quality>"). */
 int uman_post(struct web_req *r, uman_change *change, uman_form_page *form, const char *done);
-/* Sets "err_<field>" (translated) for each field error and "has_errors". */
-void uman_errors(struct web_req *r, struct tmpl_ctx *c, const struct access_errors *err);
 /* "dd/mm/yyyy" of an ISO date or timestamp (arena of r); "" for NULL. */
 const char *uman_date(struct web_req *r, const char *iso);
 /* "YY.MM.DD-SSS.CC" of 11 digits (arena of r); the text itself otherwise. */
@@ -90,8 +87,8 @@ struct user_input uman_input_of(const struct user_prefill *p);
 void uman_rows(struct web_req *r, struct tmpl_ctx *c, const struct user_page *p, bool across);
 struct export_stream;
 /* Answers an export opened with result rc: the file x streamed as the attachment
- * filename (x then belongs to the response), 503 when too many exports are under way,
- * else as uman_fail (400 for ACCESS_INVALID). */
+ * filename (x then belongs to the response), else as app_fail (503 when too many
+ * exports are under way). */
 int uman_send_export(struct web_req *r, enum access_rc rc, struct export_stream *x,
     const char *filename);
 /* Sends the CSV of users matching the posted filters, of quality (0: every quality of org

@@ -32,7 +32,7 @@ load(struct web_req *r, struct user_ctx *u)
 		rc = account_get(uman_store(r), &u->who, u->here.org, u->here.quality, u->account,
 		    web_arena(r), &u->v);
 	if (rc != ACCESS_OK) {
-		uman_fail(r, rc);
+		app_fail(r, rc);
 		return 0;
 	}
 	u->here.org_manager = u->q.may_designate_gl;
@@ -79,7 +79,7 @@ page(struct web_req *r, struct user_ctx *u, int status, const struct user_input 
 	if (message_msgid != NULL)
 		tmpl_set(c, "conflict", web_t(r, message_msgid));
 	if (err != NULL)
-		uman_errors(r, c, err);
+		app_field_errors(r, c, err);
 	return web_render_status(r, status, "uman/user_edit", c);
 }
 
@@ -116,7 +116,7 @@ save(struct web_req *r)
 	if (rc == ACCESS_CONFLICT)
 		return page(r, &u, 409, NULL, NULL, conflict_msgid);
 	if (rc != ACCESS_OK)
-		return uman_fail(r, rc);
+		return app_fail(r, rc);
 	return web_redirect(r, arena_printf(web_arena(r),
 	    "/acces/%lld/qualite/%lld/utilisateur/%lld?ok=user_saved", (long long)u.here.org,
 	    (long long)u.here.quality, (long long)u.account));
@@ -139,7 +139,7 @@ status(struct web_req *r)
 	if (rc == ACCESS_CONFLICT)
 		return page(r, &u, 409, NULL, NULL, conflict_msgid);
 	if (rc != ACCESS_OK && rc != ACCESS_EXISTS)
-		return uman_fail(r, rc);
+		return app_fail(r, rc);
 	return web_redirect(r, arena_printf(web_arena(r),
 	    "/acces/%lld/qualite/%lld/utilisateur/%lld?ok=%s", (long long)u.here.org,
 	    (long long)u.here.quality, (long long)u.account,
@@ -159,7 +159,7 @@ make_gl(struct web_req *r)
 	if (rc == ACCESS_INVALID)
 		return page(r, &u, 422, NULL, &err, NULL);
 	if (rc != ACCESS_OK && rc != ACCESS_EXISTS)
-		return uman_fail(r, rc);
+		return app_fail(r, rc);
 	return web_redirect(r, arena_printf(web_arena(r), "/acces/%lld/qualite/%lld/detail?ok=%s",
 	    (long long)u.here.org, (long long)u.here.quality,
 	    rc == ACCESS_EXISTS ? "unchanged" : "gl_changed"));

@@ -32,7 +32,7 @@ load(struct web_req *r, struct users_ctx *u)
 		return 0;
 	rc = quality_get(uman_store(r), &u->who, u->here.org, u->here.quality, web_arena(r), &u->q);
 	if (rc != ACCESS_OK) {
-		uman_fail(r, rc);
+		app_fail(r, rc);
 		return 0;
 	}
 	u->here.org_manager = u->q.may_designate_gl;
@@ -169,7 +169,7 @@ list_page(struct web_req *r, struct users_ctx *u, int status,
 		if (status == 200)
 			status = 422;
 	} else if (rc != ACCESS_OK) {
-		return uman_fail(r, rc);
+		return app_fail(r, rc);
 	}
 	c = uman_page(r, N_("Utilisateurs"), &u->here, true);
 	if (c == NULL)
@@ -183,7 +183,7 @@ list_page(struct web_req *r, struct users_ctx *u, int status,
 	tmpl_set_bool(c, "sep_comma", strcmp(uman_form(r, "sep"), ",") == 0);
 	if (strcmp(web_query(r, "ok") ? web_query(r, "ok") : "", "user_added") == 0)
 		tmpl_set(c, "flash2", web_t(r, N_("Les données de l'utilisateur ont bien été enregistrées")));
-	uman_errors(r, c, form_err != NULL && form_err->n > 0 ? form_err : &err);
+	app_field_errors(r, c, form_err != NULL && form_err->n > 0 ? form_err : &err);
 	return web_render_status(r, status, "uman/users", c);
 }
 
@@ -279,7 +279,7 @@ delete_ask(struct web_req *r)
 		struct tmpl_ctx *row;
 
 		if (rc != ACCESS_OK)
-			return uman_fail(r, rc);
+			return app_fail(r, rc);
 		if ((row = tmpl_list_add(c, "victims")) == NULL)
 			return -1;
 		tmpl_set_int(row, "account", v.account_id);
@@ -308,7 +308,7 @@ delete_do(struct web_req *r)
 	if (rc == ACCESS_INVALID)
 		return list_page(r, &u, 422, &err);
 	if (rc != ACCESS_OK)
-		return uman_fail(r, rc);
+		return app_fail(r, rc);
 	return web_redirect(r, arena_printf(web_arena(r), "/acces/%lld/qualite/%lld?ok=removed",
 	    (long long)u.here.org, (long long)u.here.quality));
 }
@@ -336,7 +336,7 @@ new_form(struct web_req *r, struct users_ctx *u, int status, const struct user_i
 	tmpl_set(c, "type_label", web_t(r, strcmp(in->type ? in->type : type_of(r), "COGL") == 0 ?
 	    N_("Co-gestionnaire local") : N_("Utilisateur")));
 	if (err != NULL)
-		uman_errors(r, c, err);
+		app_field_errors(r, c, err);
 	return web_render_status(r, status, "uman/user_new", c);
 }
 
@@ -356,7 +356,7 @@ new_start(struct web_req *r)
 	if (rc == ACCESS_INVALID)
 		return list_page(r, &u, 422, &err);
 	if (rc != ACCESS_OK)
-		return uman_fail(r, rc);
+		return app_fail(r, rc);
 	in = uman_input_of(&pre);
 	in.type = type_of(r);
 	return new_form(r, &u, 200, &in, pre.names_locked, pre.niss, NULL);
@@ -392,7 +392,7 @@ new_confirm(struct web_req *r)
 		return new_form(r, &u, rc == ACCESS_EXISTS ? 409 : 422, &in, locked,
 		    uman_form(r, "niss"), &err);
 	if (rc != ACCESS_OK)
-		return uman_fail(r, rc);
+		return app_fail(r, rc);
 	c = uman_page(r, N_("Création d'un Utilisateur"), &u.here, true);
 	if (c == NULL)
 		return -1;
@@ -428,7 +428,7 @@ new_save(struct web_req *r)
 		return new_form(r, &u, rc == ACCESS_INVALID ? 422 : 409, &in, locked,
 		    uman_form(r, "niss"), &err);
 	if (rc != ACCESS_OK)
-		return uman_fail(r, rc);
+		return app_fail(r, rc);
 	return web_redirect(r, arena_printf(web_arena(r), "/acces/%lld/qualite/%lld?ok=user_added",
 	    (long long)u.here.org, (long long)u.here.quality));
 }
