@@ -219,6 +219,29 @@ member_of(const char *s, const char *const *set)
 	return NULL;
 }
 
+/* Reports a refused field to the error list arg. */
+static void
+report_error(void *arg, const char *field, const char *msgid)
+{
+	access_error_add(arg, field, msgid);
+}
+
+/* The account data as typed into out, text inputs trimmed (in a), choices as given; absent
+ * is "". Returns 0, or -1 when a is full. */
+static int
+trimmed_data(struct arena *a, const struct account_data *in, struct account_data *out)
+{
+	for (size_t i = 0; i < account_nfields; i++) {
+		const char *t = account_data_get(in, i);
+
+		t = account_fields[i].choices == NULL ? trimmed(a, t) : t != NULL ? t : "";
+		if (t == NULL)
+			return -1;
+		*account_data_at(out, i) = t;
+	}
+	return 0;
+}
+
 /* ---- reading ---- */
 
 /* A person as account.c reads them (texts in the caller's arena). */
@@ -251,19 +274,16 @@ account_row(struct store_q *q, struct arena *a, struct user_view *v)
 {
 	v->account_id = store_int(q, 0);
 	v->person_id = store_int(q, 1);
-	v->version = store_int(q, 10);
+	v->version = store_int(q, 6);
 	v->type = v->since = "";
 	return access_dup(a, &v->username, store_text(q, 2)) |
-	    access_dup(a, &v->title, store_text(q, 3)) |
-	    access_dup(a, &v->language, store_text(q, 4)) |
-	    access_dup(a, &v->email, store_text(q, 5)) |
-	    access_dup(a, &v->local_email, store_text(q, 6)) |
-	    access_dup(a, &v->status, store_text(q, 7)) |
-	    access_dup(a, &v->created_at, store_text(q, 8)) |
-	    access_dup(a, &v->modified_at, store_text(q, 9)) |
-	    access_dup(a, &v->niss, store_text(q, 11)) |
-	    access_dup(a, &v->last_name, store_text(q, 12)) |
-	    access_dup(a, &v->first_name, store_text(q, 13));
+	    access_dup(a, &v->status, store_text(q, 3)) |
+	    access_dup(a, &v->created_at, store_text(q, 4)) |
+	    access_dup(a, &v->modified_at, store_text(q, 5)) |
+	    access_dup(a, &v->niss, store_text(q, 7)) |
+	    access_dup(a, &v->last_name, store_text(q, 8)) |
+	    access_dup(a, &v->first_name, store_text(q, 9)) |
+	    account_data_read(q, 10, a, &v->data);
 }
 
 /* The account that statement id (SQL_ACCESS_ACCOUNT_GET / _OF_PERSON) finds with its two
@@ -412,9 +432,8 @@ account_prefill(struct store_tx *tx, struct arena *a, int64_t org, const char *n
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	out->username = out->last_name = out->first_name = out->title = "";
-	out->email = out->local_email = "";
-	out->language = "fr";
+	out->username = out->last_name = out->first_name = "";
+	account_data_empty(&out->data);
 	out->niss = arena_strdup(a, niss != NULL ? niss : "");
 	if (out->niss == NULL)
 		return -1;
@@ -425,16 +444,13 @@ account_prefill(struct store_tx *tx, struct arena *a, int64_t org, const char *n
 		out->names_locked = true;
 		out->last_name = p.last_name;
 		out->first_name = p.first_name;
-		out->language = p.language;
-		out->email = p.email;
+		out->data.language = p.language;
+		out->data.email = p.email;
 	}
 	if (rc == 0) {
 		out->has_account = true;
 		out->username = acc.username;
-		out->title = acc.title;
-		out->language = acc.language;
-		out->email = acc.email;
-		out->local_email = acc.local_email;
+		out->data = acc.data;
 	} else if (rc == 1 && registry_person(tx, a, niss, &rp) == 0) {
 		/* Best effort: an unknown person or a register not imported leaves the names
 		 * to type. The register's names: shown, not typed (account_validate keeps
@@ -443,7 +459,7 @@ account_prefill(struct store_tx *tx, struct arena *a, int64_t org, const char *n
 		out->last_name = rp.last_name != NULL ? rp.last_name : "";
 		out->first_name = rp.first_names != NULL ? rp.first_names : "";
 		if (member_of(rp.language, langs) != NULL)
-			out->language = member_of(rp.language, langs);
+			out->data.language = member_of(rp.language, langs);
 	}
 	if (out->username[0] == '\0')
 		out->username = suggest_username(a, out->first_name, out->last_name);
@@ -540,8 +556,6 @@ account_validate(struct store_tx *tx, struct arena *a, int64_t org, const char *
     const struct user_input *in, const char *fixed_niss, struct user_norm *n,
     struct access_errors *err)
 {
-	static const char *const titles[] = { "", "M.", "Mme", NULL };
-	static const char *const langs[] = { "fr", "nl", "de", "en", NULL };
 	size_t before = err->n;
 	struct person_row p;
 	struct user_view acc;
@@ -550,9 +564,7 @@ account_validate(struct store_tx *tx, struct arena *a, int64_t org, const char *
 	memset(n, 0, sizeof(*n));
 	n->niss = n->last_name = n->first_name = "";
 	n->username = trimmed(a, in->username);
-	n->email = trimmed(a, in->email);
-	n->local_email = trimmed(a, in->local_email);
-	if (n->username == NULL || n->email == NULL || n->local_email == NULL ||
+	if (n->username == NULL || trimmed_data(a, &in->data, &n->data) != 0 ||
 	    validate_niss(a, in, fixed_niss, n, err) != 0)
 		return -1;
 	/* The person: known people keep the names of their record. */
@@ -606,22 +618,7 @@ account_validate(struct store_tx *tx, struct arena *a, int64_t org, const char *
 			access_error_add(err, "username",
 			    N_("Ce nom d'utilisateur est déjà utilisé dans votre organisation. Choisissez-en un autre."));
 	}
-	n->title = member_of(in->title != NULL ? in->title : "", titles);
-	if (n->title == NULL) {
-		n->title = "";
-		access_error_add(err, "title", N_("Choisissez un titre de la liste."));
-	}
-	n->language = member_of(in->language, langs);
-	if (n->language == NULL) {
-		n->language = "";
-		access_error_add(err, "language", N_("Choisissez une langue de la liste."));
-	}
-	check_required(err, "email", n->email, VALUE_EMAIL, ACCESS_EMAIL_MAX,
-	    N_("L'adresse e-mail utilisateur est obligatoire."),
-	    N_("L'adresse e-mail n'est pas valide (exemple : nom@exemple.be)."));
-	if (n->local_email[0] != '\0' && !value_ok(VALUE_EMAIL, n->local_email, ACCESS_EMAIL_MAX))
-		access_error_add(err, "local_email",
-		    N_("L'adresse e-mail locale n'est pas valide (exemple : nom@exemple.be)."));
+	account_data_check(&n->data, report_error, err);
 	/* Applications: each of this quality, once. */
 	if (validate_apps(tx, a, qcode, in, n, err) != 0)
 		return -1;
@@ -684,7 +681,7 @@ account_add_member(struct store_tx *tx, const struct actor *who,
 	if (n->person_id == 0) {
 		struct person_seed seed = {
 			.niss = n->niss, .last_name = n->last_name, .first_name = n->first_name,
-			.language = n->language, .email = n->email,
+			.language = n->data.language, .email = n->data.email,
 			.names_from = n->names_from_register ? "register" : "manager",
 		};
 		bool created;
@@ -696,17 +693,15 @@ account_add_member(struct store_tx *tx, const struct actor *who,
 			return ACCESS_ERROR;
 	}
 	if (n->account_id == 0) {
-		rc = store_exec(tx, SQL_ACCESS_ACCOUNT_INSERT, "iittttt", org, n->person_id,
-		    n->username, n->title, n->language, n->email,
-		    n->local_email[0] ? n->local_email : NULL);
+		rc = account_data_write(tx, SQL_ACCESS_ACCOUNT_INSERT, org, n->person_id,
+		    n->username, &n->data);
 		if (rc != 1)
 			return ACCESS_ERROR;
 		n->account_id = store_last_id(tx);
 		n->version = 1;
 	} else {
-		rc = store_exec(tx, SQL_ACCESS_ACCOUNT_UPDATE, "iittttt", n->account_id, n->version,
-		    n->username, n->title, n->language, n->email,
-		    n->local_email[0] ? n->local_email : NULL);
+		rc = account_data_write(tx, SQL_ACCESS_ACCOUNT_UPDATE, n->account_id, n->version,
+		    n->username, &n->data);
 		if (rc == 0)
 			return ACCESS_CONFLICT;
 		if (rc != 1)
@@ -1117,16 +1112,14 @@ account_update(struct store *s, const struct actor *who, int64_t org, int64_t qu
 	for (size_t i = 0; i < v.napps; i++)
 		if (!contains(n.apps, n.napps, v.apps[i]))
 			removed[nremoved++] = v.apps[i];
-	data_changed = strcmp(n.username, v.username) != 0 || strcmp(n.title, v.title) != 0 ||
-	    strcmp(n.language, v.language) != 0 || strcmp(n.email, v.email) != 0 ||
-	    strcmp(n.local_email, v.local_email) != 0;
+	data_changed = strcmp(n.username, v.username) != 0 || !account_data_same(&n.data, &v.data);
 	if (!data_changed && nadded == 0 && nremoved == 0 && !type_changed) {
 		rc = ACCESS_OK;        /* nothing to save */
 		goto done;
 	}
 	r = data_changed ?
-	    store_exec(tx, SQL_ACCESS_ACCOUNT_UPDATE, "iittttt", account_id, version, n.username,
-	    n.title, n.language, n.email, n.local_email[0] ? n.local_email : NULL) :
+	    account_data_write(tx, SQL_ACCESS_ACCOUNT_UPDATE, account_id, version, n.username,
+	    &n.data) :
 	    store_exec(tx, SQL_ACCESS_ACCOUNT_TOUCH, "ii", account_id, version);
 	if (r == 0) {
 		rc = ACCESS_CONFLICT;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "access/account_data.h"
 #include "access/result.h"
 #include "base/arena.h"
 #include "base/utf8.h"
@@ -49,10 +50,7 @@ struct user_input {
 	const char *username;
 	const char *last_name;
 	const char *first_name;
-	const char *title;         /* "", "M.", "Mme" */
-	const char *language;      /* fr, nl, de, en */
-	const char *email;
-	const char *local_email;
+	struct account_data data;  /* the account's own data (members NULL = absent) */
 	const char *type;          /* USER or COGL (creation, edition); ignored for the GL */
 	const char *const *apps;   /* application codes ticked */
 	size_t napps;
@@ -68,10 +66,7 @@ struct user_prefill {
 	const char *username;
 	const char *last_name;
 	const char *first_name;
-	const char *title;
-	const char *language;
-	const char *email;
-	const char *local_email;
+	struct account_data data;
 	bool names_locked;         /* the person is known (to portier or the persons register):
 	                            * names come from their record, a manager may not type them */
 	bool has_account;          /* they already have an account in the organisation */
@@ -84,10 +79,7 @@ struct user_view {
 	const char *last_name;
 	const char *first_name;
 	const char *username;
-	const char *title;
-	const char *language;
-	const char *email;
-	const char *local_email;
+	struct account_data data;
 	const char *status;        /* active, suspended */
 	const char *type;          /* GL, COGL, USER */
 	const char *created_at, *modified_at, *since;
@@ -152,10 +144,7 @@ struct user_norm {
 	const char *username;
 	const char *last_name;
 	const char *first_name;
-	const char *title;
-	const char *language;
-	const char *email;
-	const char *local_email;
+	struct account_data data;
 	const char **apps;         /* application codes, each once */
 	size_t napps;
 	int64_t person_id;         /* 0 when the person is unknown */

@@ -170,10 +170,8 @@ user_row(struct export_stream *x, const struct user_row *r)
 	csvw_field(w, strcmp(r->status, "suspended") == 0 ? x->suspended : x->active);
 	if (x->with_quality)
 		csvw_field(w, r->quality_name);
-	csvw_field(w, r->title);
-	csvw_field(w, r->language);
-	csvw_field(w, r->email);
-	csvw_field(w, r->local_email);
+	for (size_t i = 0; i < account_nfields; i++)
+		csvw_field(w, account_data_get(&r->data, i));
 	csvw_field(w, created);
 	csvw_field(w, modified);
 	csvw_field(w, r->apps);
@@ -298,12 +296,15 @@ export_users_open(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, const struct user_filter *f, char sep, export_tr tr, void *tr_arg,
     struct export_stream **out, struct access_errors *err)
 {
-	static const char *const head[] = {
+	static const char *const first[] = {
 		N_("Nom"), N_("Prénom"), N_("Nom d'utilisateur"), N_("Type"), N_("NISS"),
-		N_("Statut"), N_("Qualité"), N_("Titre"), N_("Choix linguistique"),
-		N_("Adresse e-mail utilisateur"), N_("Adresse e-mail locale"), N_("Date création"),
-		N_("Date modification"), N_("Applications sécurisées"),
+		N_("Statut"), N_("Qualité"),
+	}, *const last[] = {
+		N_("Date création"), N_("Date modification"), N_("Applications sécurisées"),
 	};
+	const size_t nfirst = sizeof(first) / sizeof(first[0]);
+	const char **head;
+	size_t n = 0;
 	bool busy;
 	struct export_stream *x = stream_new(EXPORT_USERS, s, who, org, quality, &busy);
 	enum access_rc rc;
@@ -324,10 +325,21 @@ export_users_open(struct store *s, const struct actor *who, int64_t org,
 		export_close(x);
 		return ACCESS_ERROR;
 	}
+	/* The account data's columns (the table's) between the quality and the dates. */
+	head = arena_alloc(x->a, (nfirst + account_nfields + 3) * sizeof(*head));
+	if (head == NULL) {
+		export_close(x);
+		return ACCESS_ERROR;
+	}
+	for (size_t i = 0; i < nfirst; i++)
+		head[n++] = first[i];
+	for (size_t i = 0; i < account_nfields; i++)
+		head[n++] = account_fields[i].column;
+	for (size_t i = 0; i < sizeof(last) / sizeof(last[0]); i++)
+		head[n++] = last[i];
 	x->active = tr(tr_arg, status_msgid("active"));
 	x->suspended = tr(tr_arg, status_msgid("suspended"));
-	stream_head(x, sep, tr, tr_arg, head, sizeof(head) / sizeof(head[0]),
-	    x->with_quality ? (size_t)-1 : 6);
+	stream_head(x, sep, tr, tr_arg, head, n, x->with_quality ? (size_t)-1 : nfirst - 1);
 	x->started = true;
 	*out = x;
 	return ACCESS_OK;

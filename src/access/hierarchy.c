@@ -578,8 +578,8 @@ hierarchy_own_get(struct store *s, const struct actor *who, int64_t org,
 	    &actor);
 	if (rc != ACCESS_OK)
 		return rc;
-	out->username = out->title = out->account_language = "";
-	out->account_email = out->local_email = "";
+	out->username = "";
+	account_data_empty(&out->account);
 	r = person_read(tx, a, who->person_id, &p);
 	if (r == 0 && (access_dup(a, &out->niss, p.niss) |
 	    access_dup(a, &out->last_name, p.last_name) |
@@ -599,10 +599,7 @@ hierarchy_own_get(struct store *s, const struct actor *who, int64_t org,
 			out->has_account = true;
 			out->account_id = acc.account_id;
 			out->username = acc.username;
-			out->title = acc.title;
-			out->account_language = acc.language;
-			out->account_email = acc.email;
-			out->local_email = acc.local_email;
+			out->account = acc.data;
 			out->version = acc.version;
 		}
 	}
@@ -618,6 +615,23 @@ valid_lang(const char *l)
 {
 	return l != NULL && (strcmp(l, "fr") == 0 || strcmp(l, "nl") == 0 ||
 	    strcmp(l, "de") == 0 || strcmp(l, "en") == 0);
+}
+
+/* Reports a refused field of the account's data under its own-data page name. */
+const char *
+hierarchy_own_error_field(const char *name)
+{
+	if (strcmp(name, "email") == 0)
+		return "account_email";
+	if (strcmp(name, "language") == 0)
+		return "account_language";
+	return name;
+}
+
+static void
+own_account_error(void *arg, const char *field, const char *msgid)
+{
+	access_error_add(arg, hierarchy_own_error_field(field), msgid);
 }
 
 enum access_rc
@@ -647,26 +661,8 @@ hierarchy_own_update(struct store *s, const struct actor *who, int64_t org,
 		    N_("L'adresse e-mail n'est pas valide (exemple : nom@exemple.be)."));
 	if (!valid_lang(language))
 		access_error_add(err, "language", N_("Choisissez une langue de la liste."));
-	if (account != NULL && cur.has_account) {
-		const char *title = account->title ? account->title : "";
-
-		if (strcmp(title, "") != 0 && strcmp(title, "M.") != 0 && strcmp(title, "Mme") != 0)
-			access_error_add(err, "title", N_("Choisissez un titre de la liste."));
-		if (!valid_lang(account->language))
-			access_error_add(err, "account_language", N_("Choisissez une langue de la liste."));
-		if (account->email == NULL || account->email[0] == '\0')
-			access_error_add(err, "account_email",
-			    N_("L'adresse e-mail utilisateur est obligatoire."));
-		else if (strlen(account->email) > ACCESS_EMAIL_MAX ||
-		    !value_ok(VALUE_EMAIL, account->email, ACCESS_EMAIL_MAX))
-			access_error_add(err, "account_email",
-			    N_("L'adresse e-mail n'est pas valide (exemple : nom@exemple.be)."));
-		if (account->local_email != NULL && account->local_email[0] != '\0' &&
-		    (strlen(account->local_email) > ACCESS_EMAIL_MAX ||
-		    !value_ok(VALUE_EMAIL, account->local_email, ACCESS_EMAIL_MAX)))
-			access_error_add(err, "local_email",
-			    N_("L'adresse e-mail locale n'est pas valide (exemple : nom@exemple.be)."));
-	}
+	if (account != NULL && cur.has_account)
+		account_data_check(&account->data, own_account_error, err);
 	if (err->n > 0) {
 		rc = ACCESS_INVALID;
 		goto done;
@@ -681,10 +677,8 @@ hierarchy_own_update(struct store *s, const struct actor *who, int64_t org,
 	if (r != 0 || access_audit(tx, who, &actor, org, "person.update", object, NULL) != 0)
 		goto done;
 	if (account != NULL && cur.has_account) {
-		r = store_exec(tx, SQL_ACCESS_ACCOUNT_UPDATE, "iittttt", cur.account_id, version,
-		    cur.username, account->title ? account->title : "", account->language,
-		    account->email, account->local_email && account->local_email[0] ?
-		    account->local_email : NULL);
+		r = account_data_write(tx, SQL_ACCESS_ACCOUNT_UPDATE, cur.account_id, version,
+		    cur.username, &account->data);
 		if (r == 0) {
 			rc = ACCESS_CONFLICT;
 			goto done;

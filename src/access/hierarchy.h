@@ -134,15 +134,15 @@ struct own_data {
 	bool has_account;          /* an account in the organisation asked */
 	int64_t account_id, version;
 	const char *username;
-	const char *title;
-	const char *account_language;
-	const char *account_email;
-	const char *local_email;
+	struct account_data account;   /* that account's own data */
 };
 
 /* Reads one's own data (POLICY_CHANGE_OWN_DATA; org 0: the person only), texts in a. */
 enum access_rc hierarchy_own_get(struct store *s, const struct actor *who, int64_t org,
     struct arena *a, struct own_data *out);
+/* The error field of an account data field on the own-data page: "account_email" and
+ * "account_language" (the person's own e-mail and language take "email", "language"). */
+const char *hierarchy_own_error_field(const char *name);
 /* Saves it: the person's e-mail and language; with an account in org, its title,
  * language, e-mails (read at version). */
 enum access_rc hierarchy_own_update(struct store *s, const struct actor *who,

@@ -648,7 +648,7 @@ quality_set_gl(struct store *s, const struct actor *who, int64_t org, int64_t qu
 	r = store_next(q);
 	if (r == 1) {
 		person = store_int(q, 1);
-		active = store_text(q, 7) != NULL && strcmp(store_text(q, 7), "active") == 0;
+		active = store_text(q, 3) != NULL && strcmp(store_text(q, 3), "active") == 0;
 	}
 	store_done(q);
 	if (r < 0)

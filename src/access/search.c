@@ -255,15 +255,12 @@ row_of(struct store_q *q, struct user_row *r)
 	r->status = text_or_empty(store_text(q, 6));
 	r->quality = store_int(q, 7);
 	r->quality_name = text_or_empty(store_text(q, 8));
-	r->title = text_or_empty(store_text(q, 9));
-	r->language = text_or_empty(store_text(q, 10));
-	r->email = text_or_empty(store_text(q, 11));
-	r->local_email = text_or_empty(store_text(q, 12));
-	r->created_at = text_or_empty(store_text(q, 13));
-	r->modified_at = text_or_empty(store_text(q, 14));
-	r->apps = text_or_empty(store_text(q, 15));
-	r->version = store_int(q, 16);
-	r->person_id = store_int(q, 17);
+	r->created_at = text_or_empty(store_text(q, 9));
+	r->modified_at = text_or_empty(store_text(q, 10));
+	r->apps = text_or_empty(store_text(q, 11));
+	r->version = store_int(q, 12);
+	r->person_id = store_int(q, 13);
+	account_data_read(q, 14, NULL, &r->data);   /* no arena: cannot fail */
 }
 
 static int
@@ -438,10 +435,9 @@ collect_row(void *arg, const struct user_row *row)
 	r->niss = keep(c->a, row->niss, &c->failed);
 	r->status = keep(c->a, row->status, &c->failed);
 	r->quality_name = keep(c->a, row->quality_name, &c->failed);
-	r->title = keep(c->a, row->title, &c->failed);
-	r->language = keep(c->a, row->language, &c->failed);
-	r->email = keep(c->a, row->email, &c->failed);
-	r->local_email = keep(c->a, row->local_email, &c->failed);
+	for (size_t i = 0; i < account_nfields; i++)
+		*account_data_at(&r->data, i) = keep(c->a, account_data_get(&row->data, i),
+		    &c->failed);
 	r->created_at = keep(c->a, row->created_at, &c->failed);
 	r->modified_at = keep(c->a, row->modified_at, &c->failed);
 	r->apps = keep(c->a, row->apps, &c->failed);

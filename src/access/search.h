@@ -29,7 +29,8 @@ struct user_row {
 	const char *last_name, *first_name, *username, *type, *status;
 	const char *niss;              /* 11 digits */
 	const char *quality_name;
-	const char *title, *language, *email, *local_email, *created_at, *modified_at;
+	struct account_data data;      /* the account's own data */
+	const char *created_at, *modified_at;
 	const char *apps;              /* application codes separated by spaces */
 };
 

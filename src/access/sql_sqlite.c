@@ -1,6 +1,8 @@
 /* sql_sqlite.c — SQLite text of the access module's statements. */
 #include "access/sql.h"
 
+#include "access/account_data.h"
+
 #include <stddef.h>
 
 /* Issue 6: a name or description in the reader's language (parameter n holds fr/nl/de/en). */
@@ -13,10 +15,10 @@
  * search.c, ?10 is unused), account data, grants. */
 #define USERS_COLS \
 	"SELECT a.id, p.last_name, p.first_name, a.username, m.type, p.niss, a.status, " \
-	"m.org_quality_id, NULL, a.title, a.language, a.email, a.local_email, a.created_at, a.modified_at, " \
+	"m.org_quality_id, NULL, a.created_at, a.modified_at, " \
 	"(SELECT group_concat(g.application, ' ') FROM app_grant g " \
 	"WHERE g.org_quality_id = m.org_quality_id AND g.account_id = m.account_id), " \
-	"a.version, a.person_id "
+	"a.version, a.person_id, " ACCOUNT_DATA_COLS("a.") " "
 /* The joins and filters of a user list: ?1 organisation, ?2 JSON array of activated-quality
  * ids, ?3 last name, ?4 first name, ?5 user name (LIKE patterns), ?6 type, ?7 NISS,
  * ?8 status, ?9 application; NULL means "any". */
@@ -182,22 +184,22 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "SELECT coalesce(max(id), 0) FROM person",
 	/* issue 6: accounts */
 	T(SQL_ACCESS_ACCOUNT_GET) =
-	    "SELECT a.id, a.person_id, a.username, a.title, a.language, a.email, a.local_email, "
-	    "a.status, a.created_at, a.modified_at, a.version, p.niss, p.last_name, p.first_name "
+	    "SELECT a.id, a.person_id, a.username, a.status, a.created_at, a.modified_at, "
+	    "a.version, p.niss, p.last_name, p.first_name, " ACCOUNT_DATA_COLS("a.") " "
 	    "FROM account a JOIN person p ON p.id = a.person_id WHERE a.id = ?1 AND a.org_id = ?2",
 	T(SQL_ACCESS_ACCOUNT_OF_PERSON) =
-	    "SELECT a.id, a.person_id, a.username, a.title, a.language, a.email, a.local_email, "
-	    "a.status, a.created_at, a.modified_at, a.version, p.niss, p.last_name, p.first_name "
+	    "SELECT a.id, a.person_id, a.username, a.status, a.created_at, a.modified_at, "
+	    "a.version, p.niss, p.last_name, p.first_name, " ACCOUNT_DATA_COLS("a.") " "
 	    "FROM account a JOIN person p ON p.id = a.person_id "
 	    "WHERE a.org_id = ?1 AND a.person_id = ?2",
 	T(SQL_ACCESS_ACCOUNT_BY_USERNAME) =
 	    "SELECT id FROM account WHERE org_id = ?1 AND username = ?2",
 	T(SQL_ACCESS_ACCOUNT_INSERT) =
-	    "INSERT INTO account(org_id, person_id, username, title, language, email, "
-	    "local_email) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	    "INSERT INTO account(org_id, person_id, username, " ACCOUNT_DATA_COLS("") ") "
+	    "VALUES (?1, ?2, ?3, " ACCOUNT_DATA_PARAMS ")",
 	T(SQL_ACCESS_ACCOUNT_UPDATE) =
-	    "UPDATE account SET username = ?3, title = ?4, language = ?5, email = ?6, "
-	    "local_email = ?7, modified_at = strftime('%Y-%m-%dT%H:%M:%SZ','now'), "
+	    "UPDATE account SET username = ?3, (" ACCOUNT_DATA_COLS("") ") = "
+	    "(" ACCOUNT_DATA_PARAMS "), modified_at = strftime('%Y-%m-%dT%H:%M:%SZ','now'), "
 	    "version = version + 1 WHERE id = ?1 AND version = ?2",
 	T(SQL_ACCESS_ACCOUNT_SET_STATUS) =
 	    "UPDATE account SET status = ?3, modified_at = strftime('%Y-%m-%dT%H:%M:%SZ','now'), "

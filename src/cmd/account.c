@@ -241,9 +241,9 @@ cmd_quality(int argc, char **argv)
 	in.niss = a.gl;
 	in.gl.niss = a.gl;
 	in.gl.username = a.username;
-	in.gl.email = a.user_email;
-	in.gl.language = a.lang ? a.lang : "fr";
-	in.gl.title = "";
+	in.gl.data.email = a.user_email;
+	in.gl.data.language = a.lang ? a.lang : "fr";
+	in.gl.data.title = "";
 	in.gl.apps = a.apps;
 	in.gl.napps = a.napps;
 	if (open_store(&c, &s) != 0)
@@ -284,13 +284,22 @@ print_user(void *arg, const struct user_row *r)
 		}
 		t += n + (t[n] == ' ');
 	}
-	j = json_pack("{s:I,s:I,s:I,s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:O}",
+	j = json_pack("{s:I,s:I,s:I,s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?}",
 	    "account", (json_int_t)r->account_id, "person", (json_int_t)r->person_id,
 	    "quality", (json_int_t)r->quality, "version", (json_int_t)r->version,
 	    "niss", r->niss, "last_name", r->last_name, "first_name", r->first_name,
-	    "username", r->username, "type", r->type, "status", r->status, "title", r->title,
-	    "language", r->language, "email", r->email, "local_email", r->local_email,
-	    "applications", apps);
+	    "username", r->username, "type", r->type, "status", r->status);
+	/* The account's own data, one member per field of its table. */
+	for (size_t i = 0; j != NULL && i < account_nfields; i++)
+		if (json_object_set_new(j, account_fields[i].v.name,
+		    json_string(account_data_get(&r->data, i))) != 0) {
+			json_decref(j);
+			j = NULL;
+		}
+	if (j != NULL && json_object_set(j, "applications", apps) != 0) {
+		json_decref(j);
+		j = NULL;
+	}
 	if (j != NULL)
 		line = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
@@ -383,8 +392,8 @@ cmd_account(int argc, char **argv)
 	who = cmd_manager_actor(person);
 	if (rc == 0 && add) {
 		const struct user_input in = {
-			.niss = a.niss, .username = a.username, .email = a.email,
-			.language = a.lang ? a.lang : "fr", .title = "",
+			.niss = a.niss, .username = a.username,
+			.data = { .email = a.email, .language = a.lang ? a.lang : "fr", .title = "" },
 			.type = a.type ? a.type : "USER", .apps = a.apps, .napps = a.napps,
 			.last_name = a.last, .first_name = a.first,
 		};

@@ -164,8 +164,8 @@ static struct user_input
 gl_input(const char *username, const char *const *apps, size_t napps)
 {
 	struct user_input in = {
-		.username = username, .last_name = "Schmitz", .first_name = "Lukas", .title = "M.",
-		.language = "de", .email = "lukas.schmitz@example.be", .local_email = "",
+		.username = username, .last_name = "Schmitz", .first_name = "Lukas", .data.title = "M.",
+		.data.language = "de", .data.email = "lukas.schmitz@example.be", .data.local_email = "",
 		.apps = apps, .napps = napps,
 	};
 
@@ -199,8 +199,8 @@ activate_other(const char *code, int64_t by)
 	struct activation_input in = {
 		.quality = code, .email = "autre@example.be", .mode = "self",
 		.gl = {
-			.username = "claire.dubois", .title = "Mme", .language = "fr",
-			.email = "claire.dubois@example.be",
+			.username = "claire.dubois", .data.title = "Mme", .data.language = "fr",
+			.data.email = "claire.dubois@example.be",
 		},
 	};
 	struct access_errors err = { 0 };
@@ -217,7 +217,7 @@ add_user(int64_t by, int64_t quality, const char *niss, const char *username,
 	struct actor w = who(by);
 	struct user_input in = {
 		.niss = niss, .username = username, .last_name = "Nouveau", .first_name = "Nadia",
-		.title = "Mme", .language = "fr", .email = "nadia@example.be", .type = type,
+		.data.title = "Mme", .data.language = "fr", .data.email = "nadia@example.be", .type = type,
 		.apps = apps, .napps = napps,
 	};
 	struct access_errors err = { 0 };
@@ -265,8 +265,7 @@ make_cogl(int64_t person, int64_t quality)
 	struct user_view v = account_in(person, quality);
 	const char *apps[ACCESS_MAX_APPS];
 	struct user_input in = {
-		.username = v.username, .title = v.title, .language = v.language,
-		.email = v.email, .local_email = v.local_email, .type = "COGL", .apps = apps,
+		.username = v.username, .data = v.data, .type = "COGL", .apps = apps,
 		.napps = v.napps,
 	};
 
@@ -488,7 +487,7 @@ activation_with_new_person(void **state)
 		.niss = NISS_NEW,
 		.gl = {
 			.username = "anne.durand", .last_name = "  Durand ", .first_name = "Anne",
-			.title = "Mme", .language = "fr", .email = "anne@example.be",
+			.data.title = "Mme", .data.language = "fr", .data.email = "anne@example.be",
 			.apps = apps, .napps = 1,
 		},
 	};
@@ -539,14 +538,14 @@ users_add_update_conflict(void **state)
 	/* Two managers edit the same user: the second save is refused. */
 	{
 		struct user_input in = {
-			.username = v.username, .title = "Mme", .language = "nl",
-			.email = "nadia@example.be", .apps = two, .napps = 2, .type = "USER",
+			.username = v.username, .data.title = "Mme", .data.language = "nl",
+			.data.email = "nadia@example.be", .apps = two, .napps = 2, .type = "USER",
 		};
 		struct actor gap = who(P_GAP);
 
 		assert_int_equal(account_update(F->fx.s, &gl, F->org, q, acc, v.version, &in, &err),
 		    ACCESS_OK);
-		in.language = "de";
+		in.data.language = "de";
 		assert_int_equal(account_update(F->fx.s, &gap, F->org, q, acc, v2.version, &in, &err),
 		    ACCESS_CONFLICT);
 	}
@@ -567,7 +566,7 @@ users_bad_input(void **state)
 	struct user_prefill pre;
 	struct user_input in = {
 		.niss = "12345", .username = "", .last_name = "", .first_name = "Nadia",
-		.title = "Dr", .language = "xx", .email = "nadia@", .local_email = "x y@z",
+		.data.title = "Dr", .data.language = "xx", .data.email = "nadia@", .data.local_email = "x y@z",
 		.type = "BOSS", .apps = bad, .napps = 2,
 	};
 	int64_t q, events;
@@ -592,10 +591,10 @@ users_bad_input(void **state)
 	in.apps = NULL;
 	in.napps = 0;
 	in.username = "marie";
-	in.title = "";
-	in.language = "fr";
-	in.email = "marie@example.be";
-	in.local_email = NULL;
+	in.data.title = "";
+	in.data.language = "fr";
+	in.data.email = "marie@example.be";
+	in.data.local_email = NULL;
 	in.type = "USER";
 	assert_int_equal(account_check(F->fx.s, &gl, F->org, q, &in, &err), ACCESS_OK);
 	assert_int_equal(count("SELECT count(*) FROM audit_event"), events);
@@ -620,7 +619,7 @@ names_come_from_register_or_card(void **state)
 	struct user_prefill pre;
 	struct user_input in = {
 		.niss = NISS_NEW, .username = "anne", .last_name = "Fausse", .first_name = "Identite",
-		.title = "Mme", .language = "fr", .email = "anne@example.be", .type = "USER",
+		.data.title = "Mme", .data.language = "fr", .data.email = "anne@example.be", .type = "USER",
 	};
 	struct eid_identity card = { .niss = NISS_NEW2, .last_name = "Vandamme",
 	    .first_name = "Jean-Claude", .serial = "0A", .issuer = "Citizen CA" };
@@ -727,7 +726,7 @@ cogl_and_gl_change(void **state)
 		assert_int_equal(account_get(F->fx.s, &cogl, F->org, q, acc2, F->a, &v), ACCESS_OK);
 		{
 			struct user_input in = {
-				.username = "sophie", .language = "fr", .email = "nadia@example.be",
+				.username = "sophie", .data.language = "fr", .data.email = "nadia@example.be",
 				.type = "COGL",
 			};
 
@@ -741,8 +740,8 @@ cogl_and_gl_change(void **state)
 	assert_int_equal(account_get(F->fx.s, &gl, F->org, q, acc, F->a, &v), ACCESS_OK);
 	{
 		struct user_input in = {
-			.username = "marie", .language = "fr", .email = "nadia@example.be",
-			.title = "Mme", .type = "USER",
+			.username = "marie", .data.language = "fr", .data.email = "nadia@example.be",
+			.data.title = "Mme", .type = "USER",
 		};
 
 		assert_int_equal(account_update(F->fx.s, &gl, F->org, q, acc, v.version, &in, &err),
@@ -781,7 +780,7 @@ policy_refusals_are_audited(void **state)
 	struct access_errors err = { 0 };
 	struct activation_input in = {
 		.quality = "health_care", .email = "q@example.be", .mode = "self",
-		.gl = { .username = "x.y.z", .language = "fr", .email = "x@example.be" },
+		.gl = { .username = "x.y.z", .data.language = "fr", .data.email = "x@example.be" },
 	};
 	int64_t qa, qb, acc = 0, before_members, before_denied;
 	struct arena *a = arena_new(0);
@@ -878,7 +877,7 @@ policy_refusals_are_audited(void **state)
 		struct user_view v;
 		int64_t gap_acc = count("SELECT id FROM account WHERE person_id = 1");
 		struct user_input change = {
-			.username = "claire", .language = "fr", .email = "c@example.be", .type = "USER",
+			.username = "claire", .data.language = "fr", .data.email = "c@example.be", .type = "USER",
 		};
 
 		/* Marie becomes co-GL of youth_care, then tries to suspend the GAP. */
@@ -1234,8 +1233,8 @@ cogaps_hierarchy_audit(void **state)
 	/* Own data: the GL's language and account e-mail, read at a version. */
 	{
 		struct own_data d;
-		struct user_input acc = { .title = "M.", .language = "nl",
-		    .email = "lukas@example.be" };
+		struct user_input acc = { .data.title = "M.", .data.language = "nl",
+		    .data.email = "lukas@example.be" };
 
 		assert_int_equal(hierarchy_own_get(F->fx.s, &gl, F->org, F->a, &d), ACCESS_OK);
 		assert_true(d.has_account);
@@ -1485,7 +1484,7 @@ stored_texts_whole(void **state)
 	assert_string_equal(o.address, address);
 	assert_string_equal(o.name, name);
 	assert_int_equal(account_get(F->fx.s, &gl, F->org, q, acc, F->a, &v), ACCESS_OK);
-	assert_string_equal(v.local_email, local);
+	assert_string_equal(v.data.local_email, local);
 	assert_int_equal(v.napps, 1);
 	assert_string_equal(v.apps[0], "MEDSEIP");
 	assert_int_equal(store_begin(F->fx.s, STORE_READ, &tx), 0);

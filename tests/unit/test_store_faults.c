@@ -445,8 +445,8 @@ op_user_create(struct run *r)
 	struct actor w = access_who(T.gap);
 	struct user_input in = {
 		.niss = "75050500203", .username = "nadia.nouveau", .last_name = "Nouveau",
-		.first_name = "Nadia", .title = "Mme", .language = "fr",
-		.email = "nadia@example.be", .type = "USER", .apps = apps, .napps = 1,
+		.first_name = "Nadia", .data.title = "Mme", .data.language = "fr",
+		.data.email = "nadia@example.be", .type = "USER", .apps = apps, .napps = 1,
 	};
 	struct access_errors err = { 0 };
 	int64_t account = 0;
@@ -461,8 +461,8 @@ op_quality_activate(struct run *r)
 	struct activation_input in = {
 		.quality = "youth_care", .email = "autre@example.be", .mode = "self",
 		.gl = {
-			.username = "gap.access", .title = "Mme", .language = "fr",
-			.email = "gap@example.be",
+			.username = "gap.access", .data.title = "Mme", .data.language = "fr",
+			.data.email = "gap@example.be",
 		},
 	};
 	struct access_errors err = { 0 };
@@ -983,8 +983,8 @@ template_user_account(void)
 	struct actor w = access_who(T.gap);
 	struct user_input in = {
 		.niss = "80010100305", .username = "marie.janssens", .last_name = "Janssens",
-		.first_name = "Marie", .title = "Mme", .language = "fr",
-		.email = "marie@example.be", .type = "USER", .apps = apps, .napps = 1,
+		.first_name = "Marie", .data.title = "Mme", .data.language = "fr",
+		.data.email = "marie@example.be", .type = "USER", .apps = apps, .napps = 1,
 	};
 	struct access_errors err = { 0 };
 	char sql[128];
@@ -1019,8 +1019,8 @@ template_seed(void)
 		.quality = "health_related", .email = "qualite@example.be", .mode = "gl",
 		.niss = "90022800193",
 		.gl = { .username = "lukas.schmitz", .last_name = "Schmitz", .first_name = "Lukas",
-		    .title = "M.", .language = "de", .email = "lukas.schmitz@example.be",
-		    .local_email = "", .apps = apps, .napps = 2 },
+		    .data.title = "M.", .data.language = "de", .data.email = "lukas.schmitz@example.be",
+		    .data.local_email = "", .apps = apps, .napps = 2 },
 	};
 	struct access_errors err = { 0 };
 	struct store_tx *tx;

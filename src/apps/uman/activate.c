@@ -100,7 +100,7 @@ step2(struct web_req *r, struct wizard *w, int status, const struct user_input *
 	if (c == NULL)
 		return -1;
 	step1_hidden(r, c, niss);
-	uman_user_form(r, c, in, locked, niss, w->apps, w->napps);
+	uman_user_form(r, c, in, locked, niss, w->apps, w->napps, err);
 	if (err != NULL)
 		app_field_errors(r, c, err);
 	return web_render_status(r, status, "uman/activate2", c);
@@ -180,7 +180,7 @@ to_confirm(struct web_req *r)
 	if (c == NULL)
 		return -1;
 	step1_hidden(r, c, uman_form(r, "niss"));
-	uman_user_form(r, c, &in.gl, locked, uman_form(r, "niss"), w.apps, w.napps);
+	uman_user_form(r, c, &in.gl, locked, uman_form(r, "niss"), w.apps, w.napps, NULL);
 	tmpl_set_bool(c, "locked", locked);
 	gmtime_r(&now, &tm);
 	strftime(today, sizeof(today), "%d/%m/%Y", &tm);

@@ -292,36 +292,58 @@ uman_status_label(struct web_req *r, const char *status)
 	    N_("Actif"));
 }
 
-void
-uman_choice_lists(struct web_req *r, struct tmpl_ctx *c, const char *title,
-    const char *language)
+/* The label to show for a value of field f ("" for none). */
+static const char *
+shown_value(struct web_req *r, const struct account_field *f, const char *value)
 {
-	static const struct {
-		const char *value, *msgid;
-	} titles[] = {
-		{ "M.", N_("M.") }, { "Mme", N_("Mme") }, { "", N_("(aucun)") },
-	}, langs[] = {
-		{ "fr", N_("Français") }, { "nl", N_("Néerlandais") }, { "de", N_("Allemand") },
-		{ "en", N_("Anglais") },
-	};
+	const char *msgid;
 
-	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++) {
-		struct tmpl_ctx *o = tmpl_list_add(c, "title_options");
+	if (f->choices == NULL || value[0] == '\0')
+		return value;
+	msgid = account_choice_label(f, value);
+	return msgid != NULL ? web_t(r, msgid) : "";
+}
 
-		if (o == NULL)
+void
+uman_account_fields(struct web_req *r, struct tmpl_ctx *c, const struct account_data *d,
+    const struct access_errors *err, const char *(*err_field)(const char *name))
+{
+	for (size_t i = 0; i < account_nfields; i++) {
+		const struct account_field *f = &account_fields[i];
+		const char *v = account_data_get(d, i), *why, *id;
+		struct tmpl_ctx *e = tmpl_list_add(c, "account_fields");
+
+		if (e == NULL || (id = arena_strdup(web_arena(r), f->v.name)) == NULL)
 			return;
-		tmpl_set(o, "value", titles[i].value);
-		tmpl_set(o, "label", web_t(r, titles[i].msgid));
-		tmpl_set_bool(o, "selected", title != NULL && strcmp(title, titles[i].value) == 0);
-	}
-	for (size_t i = 0; i < sizeof(langs) / sizeof(langs[0]); i++) {
-		struct tmpl_ctx *o = tmpl_list_add(c, "language_options");
+		/* An absent value shows the field's preset (a new form). */
+		v = v != NULL ? v : f->preset != NULL ? f->preset : "";
+		for (char *p = (char *)id; *p != '\0'; p++)
+			*p = *p == '_' ? '-' : *p;
+		why = err != NULL ? access_error_of(err, err_field ? err_field(f->v.name) :
+		    f->v.name) : NULL;
+		tmpl_set(e, "f_name", f->v.name);
+		tmpl_set(e, "f_id", id);
+		tmpl_set(e, "f_label", web_t(r, f->label));
+		tmpl_set(e, "f_show_label", web_t(r, f->show_label));
+		tmpl_set(e, "f_value", v);
+		tmpl_set(e, "f_shown", shown_value(r, f, v));
+		tmpl_set(e, "f_err", why != NULL ? web_t(r, why) : "");
+		tmpl_set(e, "f_help", f->help != NULL ? web_t(r, f->help) : "");
+		tmpl_set_bool(e, "f_select", f->choices != NULL);
+		tmpl_set_bool(e, "f_last_choice", f->choices != NULL &&
+		    (i + 1 == account_nfields || account_fields[i + 1].choices == NULL));
+		tmpl_set(e, "f_type", f->input_type != NULL ? f->input_type : "text");
+		tmpl_set_int(e, "f_limit", (int64_t)f->v.limit);
+		tmpl_set_bool(e, "f_required", f->v.required);
+		for (size_t k = 0; k < f->nchoices; k++) {
+			struct tmpl_ctx *o = tmpl_list_add(e, "f_options");
 
-		if (o == NULL)
-			return;
-		tmpl_set(o, "value", langs[i].value);
-		tmpl_set(o, "label", web_t(r, langs[i].msgid));
-		tmpl_set_bool(o, "selected", language != NULL && strcmp(language, langs[i].value) == 0);
+			if (o == NULL)
+				return;
+			tmpl_set(o, "value", f->choices[k].value);
+			tmpl_set(o, "label", web_t(r, f->choices[k].msgid));
+			tmpl_set_bool(o, "selected", strcmp(v, f->choices[k].value) == 0);
+		}
 	}
 }
 
@@ -349,10 +371,8 @@ uman_read_user(struct web_req *r, struct user_input *in)
 	in->username = web_form(r, "username");
 	in->last_name = web_form(r, "last_name");
 	in->first_name = web_form(r, "first_name");
-	in->title = web_form(r, "title");
-	in->language = web_form(r, "language");
-	in->email = web_form(r, "email");
-	in->local_email = web_form(r, "local_email");
+	for (size_t i = 0; i < account_nfields; i++)
+		*account_data_at(&in->data, i) = web_form(r, account_fields[i].v.name);
 	in->type = web_form(r, "type");
 	if (apps != NULL) {
 		in->napps = web_form_all(r, "apps", apps, ACCESS_MAX_APPS + 1);
@@ -377,25 +397,16 @@ ticked(const struct user_input *in, const char *code)
 
 void
 uman_user_form(struct web_req *r, struct tmpl_ctx *c, const struct user_input *in,
-    bool names_locked, const char *niss, const struct app_info *apps, size_t napps)
+    bool names_locked, const char *niss, const struct app_info *apps, size_t napps,
+    const struct access_errors *err)
 {
-	const char *title = or_empty(in->title), *lang = in->language ? in->language : "fr";
-
 	tmpl_set(c, "u_username", or_empty(in->username));
 	tmpl_set(c, "u_last_name", or_empty(in->last_name));
 	tmpl_set(c, "u_first_name", or_empty(in->first_name));
-	tmpl_set(c, "u_email", or_empty(in->email));
-	tmpl_set(c, "u_local_email", or_empty(in->local_email));
 	tmpl_set(c, "u_niss", or_empty(niss));
 	tmpl_set(c, "u_niss_shown", uman_niss(r, niss));
-	tmpl_set(c, "u_title", title);
-	tmpl_set(c, "u_title_label", title[0] ? web_t(r, title) : "");
-	tmpl_set(c, "u_language", lang);
-	tmpl_set(c, "u_language_label", web_t(r, strcmp(lang, "nl") == 0 ? N_("Néerlandais") :
-	    strcmp(lang, "de") == 0 ? N_("Allemand") : strcmp(lang, "en") == 0 ? N_("Anglais") :
-	    N_("Français")));
 	tmpl_set_bool(c, "names_locked", names_locked);
-	uman_choice_lists(r, c, title, lang);
+	uman_account_fields(r, c, &in->data, err, NULL);
 	for (size_t i = 0; i < napps; i++) {
 		struct tmpl_ctx *a = tmpl_list_add(c, "apps");
 
@@ -422,8 +433,7 @@ uman_input_of(const struct user_prefill *p)
 {
 	struct user_input in = {
 		.niss = p->niss, .username = p->username, .last_name = p->last_name,
-		.first_name = p->first_name, .title = p->title, .language = p->language,
-		.email = p->email, .local_email = p->local_email,
+		.first_name = p->first_name, .data = p->data,
 	};
 
 	return in;

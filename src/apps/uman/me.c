@@ -58,14 +58,12 @@ page(struct web_req *r, int status, bool typed, const struct access_errors *err,
 		}
 	}
 	if (d.has_account) {
-		struct user_input in = {
-			.title = typed ? uman_form(r, "title") : d.title,
-			.language = typed ? uman_form(r, "language") : d.account_language,
-			.email = typed ? uman_form(r, "email") : d.account_email,
-			.local_email = typed ? uman_form(r, "local_email") : d.local_email,
-		};
+		struct account_data shown = d.account;
 
-		uman_user_form(r, c, &in, true, d.niss, NULL, 0);
+		if (typed)
+			for (size_t i = 0; i < account_nfields; i++)
+				*account_data_at(&shown, i) = uman_form(r, account_fields[i].v.name);
+		uman_account_fields(r, c, &shown, err, hierarchy_own_error_field);
 	}
 	if (conflict != NULL)
 		tmpl_set(c, "conflict", web_t(r, conflict));
@@ -93,10 +91,8 @@ save(struct web_req *r)
 	if (!uman_enter(r, &who, &here))
 		return 0;
 	org = web_id(web_form(r, "org"));
-	acc.title = web_form(r, "title");
-	acc.language = web_form(r, "language");
-	acc.email = web_form(r, "email");
-	acc.local_email = web_form(r, "local_email");
+	for (size_t i = 0; i < account_nfields; i++)
+		*account_data_at(&acc.data, i) = web_form(r, account_fields[i].v.name);
 	rc = hierarchy_own_update(uman_store(r), &who, org, web_form(r, "p_email"),
 	    web_form(r, "p_language"), web_form(r, "email") != NULL ? &acc : NULL,
 	    web_id(web_form(r, "version")), &err);

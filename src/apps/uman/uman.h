@@ -65,9 +65,11 @@ const char *uman_flash(const char *code);
 /* Translated label of a member type (GL, COGL, USER) and of a status. */
 const char *uman_type_label(struct web_req *r, const char *type);
 const char *uman_status_label(struct web_req *r, const char *status);
-/* Sets "title_options", "language_options" lists (value, label, selected) for selects. */
-void uman_choice_lists(struct web_req *r, struct tmpl_ctx *c, const char *title,
-    const char *language);
+/* Sets the "account_fields" list: one entry per field of the account's data (form name,
+ * id, labels, value, shown value, error, help, kind, options) from d (NULL members: the
+ * field's preset); a field's error is err's at err_field(name) (NULL: at name). */
+void uman_account_fields(struct web_req *r, struct tmpl_ctx *c, const struct account_data *d,
+    const struct access_errors *err, const char *(*err_field)(const char *name));
 /* The store of the application. */
 struct store *uman_store(struct web_req *r);
 /* A form value, "" when absent. */
@@ -76,10 +78,12 @@ const char *uman_form(struct web_req *r, const char *name);
 /* Reads the user form's fields (apps into the request's arena; more than
  * ACCESS_MAX_APPS ticked gives ACCESS_MAX_APPS + 1 so that the service refuses). */
 void uman_read_user(struct web_req *r, struct user_input *in);
-/* Sets the user form's variables ("u_…", the choice lists, "apps" with "checked") from
- * in; names_locked shows the names read-only; niss is 11 digits or what was typed. */
+/* Sets the user form's variables ("u_…", "account_fields", "apps" with "checked") from
+ * in; names_locked shows the names read-only; niss is 11 digits or what was typed; err
+ * (may be NULL) puts each account field's error at its field. */
 void uman_user_form(struct web_req *r, struct tmpl_ctx *c, const struct user_input *in,
-    bool names_locked, const char *niss, const struct app_info *apps, size_t napps);
+    bool names_locked, const char *niss, const struct app_info *apps, size_t napps,
+    const struct access_errors *err);
 /* An input from a prefill (no applications). */
 struct user_input uman_input_of(const struct user_prefill *p);
 

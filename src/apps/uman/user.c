@@ -47,8 +47,7 @@ page(struct web_req *r, struct user_ctx *u, int status, const struct user_input 
 	struct tmpl_ctx *c = uman_page(r, N_("Modifier un utilisateur"), &u->here, true);
 	struct user_input stored = {
 		.username = u->v.username, .last_name = u->v.last_name,
-		.first_name = u->v.first_name, .title = u->v.title, .language = u->v.language,
-		.email = u->v.email, .local_email = u->v.local_email, .type = u->v.type,
+		.first_name = u->v.first_name, .data = u->v.data, .type = u->v.type,
 		.apps = u->v.apps, .napps = u->v.napps,
 	};
 	const char *type;
@@ -62,7 +61,7 @@ page(struct web_req *r, struct user_ctx *u, int status, const struct user_input 
 	stored.last_name = u->v.last_name;
 	stored.first_name = u->v.first_name;
 	uman_entity(c, &u->q.org, u->q.name);
-	uman_user_form(r, c, &stored, true, u->v.niss, u->q.apps, u->q.napps);
+	uman_user_form(r, c, &stored, true, u->v.niss, u->q.apps, u->q.napps, err);
 	type = in->type != NULL && in->type[0] != '\0' ? in->type : u->v.type;
 	tmpl_set_int(c, "account", u->account);
 	tmpl_set_int(c, "version", u->v.version);

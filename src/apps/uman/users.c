@@ -331,7 +331,7 @@ new_form(struct web_req *r, struct users_ctx *u, int status, const struct user_i
 	if (c == NULL)
 		return -1;
 	uman_entity(c, &u->q.org, u->q.name);
-	uman_user_form(r, c, in, locked, niss, u->q.apps, u->q.napps);
+	uman_user_form(r, c, in, locked, niss, u->q.apps, u->q.napps, err);
 	tmpl_set(c, "type", in->type ? in->type : type_of(r));
 	tmpl_set(c, "type_label", web_t(r, strcmp(in->type ? in->type : type_of(r), "COGL") == 0 ?
 	    N_("Co-gestionnaire local") : N_("Utilisateur")));
@@ -397,7 +397,7 @@ new_confirm(struct web_req *r)
 	if (c == NULL)
 		return -1;
 	uman_entity(c, &u.q.org, u.q.name);
-	uman_user_form(r, c, &in, locked, uman_form(r, "niss"), u.q.apps, u.q.napps);
+	uman_user_form(r, c, &in, locked, uman_form(r, "niss"), u.q.apps, u.q.napps, NULL);
 	tmpl_set(c, "type", in.type);
 	tmpl_set(c, "type_label", web_t(r, strcmp(in.type, "COGL") == 0 ?
 	    N_("Co-gestionnaire local") : N_("Utilisateur")));
