@@ -58,20 +58,3 @@ utf8_len(const char *str, size_t n)
 			count++;
 	return count;
 }
-
-int
-text_copy(char *dst, size_t n, const char *src)
-{
-	size_t len = src != NULL ? strlen(src) : 0;
-
-	if (n == 0)
-		return -1;
-	if (len >= n) {
-		dst[0] = '\0';
-		return -1;
-	}
-	if (len > 0)
-		memcpy(dst, src, len);
-	dst[len] = '\0';
-	return 0;
-}

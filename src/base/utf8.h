@@ -23,8 +23,4 @@ size_t utf8_len(const char *s, size_t n);
 #define ORG_NAME_CHARS 200
 #define ORG_NAME_SIZE UTF8_SIZE(ORG_NAME_CHARS)
 
-/* Copies src whole (NULL copies "") into dst of n bytes. Returns 0, or -1 when it does
- * not fit: dst is then "" — text is never cut, a caller that gets -1 fails. */
-int text_copy(char *dst, size_t n, const char *src);
-
 #endif

@@ -331,22 +331,6 @@ json_text_built_by_jansson(void **state)
 	assert_string_equal(tiny, "{\"a\":\"bcd\"}");
 }
 
-/* ---- copies ---- */
-
-static void
-text_copy_never_cuts(void **state)
-{
-	char out[8];
-
-	(void)state;
-	assert_int_equal(text_copy(out, sizeof(out), "Жанна"), -1);   /* 10 bytes */
-	assert_string_equal(out, "");
-	assert_int_equal(text_copy(out, sizeof(out), "Жан"), 0);       /* 6 bytes */
-	assert_string_equal(out, "Жан");
-	assert_int_equal(text_copy(out, sizeof(out), NULL), 0);
-	assert_string_equal(out, "");
-}
-
 /* ---- PDF ---- */
 
 static void
@@ -398,7 +382,6 @@ main(void)
 		STORE_FIXTURE_TEST(claims_all_applications, &spec),
 		STORE_FIXTURE_TEST(claims_profile_whole, &spec),
 		cmocka_unit_test(json_text_built_by_jansson),
-		cmocka_unit_test(text_copy_never_cuts),
 		cmocka_unit_test(pdf_writes_cyrillic),
 		cmocka_unit_test(pdf_latin_stays_small),
 	};
