@@ -124,7 +124,7 @@ run(int argc, char **argv, const char *what, const char *one, const char *usage,
 		return 1;
 	}
 	printf("imported %lu %s from %s into %s (the previous %s were replaced)\n", res.rows,
-	    res.rows == 1 ? one : what, pos[0], c.db, what);
+	    res.rows == 1 ? one : what, pos[0], store_label(c.db), what);
 	if (res.rejected > 0)
 		printf("%lu invalid row%s skipped, written with the reason to %s\n", res.rejected,
 		    res.rejected > 1 ? "s" : "", res.rejects);

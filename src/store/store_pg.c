@@ -1,7 +1,11 @@
 /* store_pg.c — the PostgreSQL backend of store.h (libpq): a pool of connections, each
  * statement prepared once per connection with ?N rewritten to $N, write transactions
  * SERIALIZABLE and retried whole by the caller (store_run) on a serialization failure.
- * Built beside store_sqlite.c, never with it (Makefile: libportier-pg.a). */
+ * Linked beside store_sqlite.c: its public names are pg_store_* (backend_names.h) and
+ * store.c dispatches to them through store_pg_ops. */
+#define STORE_BACKEND_NAME(x) pg_store_##x
+#include "store/backend_names.h"
+
 #include "store/store_pg.h"
 
 #include <dirent.h>
@@ -19,6 +23,7 @@
 
 #include "base/buf.h"
 #include "base/log.h"
+#include "store/backend.h"
 #include "store/sql.h"
 
 #define STORE_MAX_POOL 64
@@ -35,16 +40,6 @@
 /* The advisory lock that migrators take (any bigint shared by every node: "portier"). */
 #define MIGRATE_LOCK_KEY "8101409440408858994"
 
-/* Every registered module: its portable texts and its PostgreSQL ones. */
-struct module {
-	const struct sql_table *portable;
-	const struct sql_table *pg;
-};
-static struct module modules[MAX_TABLES] = {
-	{ &sql_core_sqlite, &sql_core_pg },
-};
-static int n_modules = 1;
-
 static _Thread_local bool last_retryable;
 
 struct conn {
@@ -54,6 +49,7 @@ struct conn {
 };
 
 struct store {
+	const struct store_ops *ops;   /* first: store.c dispatches on it */
 	struct conn conns[STORE_MAX_POOL];
 	int n;
 	pthread_mutex_t lock;
@@ -66,6 +62,7 @@ struct store {
 /* The rows of a statement, read whole (libpq holds them, store_next walks them), or in
  * a STORE_READ_LONG transaction FETCH_ROWS at a time from a cursor. */
 struct store_q {
+	const struct store_ops *ops;   /* first: store.c dispatches on it */
 	PGresult *res;
 	int row;
 	int rows;
@@ -75,6 +72,7 @@ struct store_q {
 };
 
 struct store_tx {
+	const struct store_ops *ops;   /* first: store.c dispatches on it */
 	struct store *s;
 	struct conn *c;
 	struct store_q q;
@@ -85,58 +83,11 @@ struct store_tx {
 	bool have_last_id;
 };
 
-static bool
-ranges_overlap(const struct sql_table *a, const struct sql_table *b)
-{
-	return a->first < b->first + b->count && b->first < a->first + a->count;
-}
-
-int
-store_pg_register(const struct sql_table *portable, const struct sql_table *pg)
-{
-	if (n_modules == MAX_TABLES || (portable == NULL && pg == NULL))
-		return -1;
-	for (int i = 0; i < n_modules; i++)
-		for (int k = 0; k < 2; k++) {
-			const struct sql_table *have = k ? modules[i].pg : modules[i].portable;
-
-			if (have == NULL)
-				continue;
-			if ((portable != NULL && ranges_overlap(have, portable)) ||
-			    (pg != NULL && ranges_overlap(have, pg)))
-				return -1;
-		}
-	modules[n_modules].portable = portable;
-	modules[n_modules].pg = pg;
-	n_modules++;
-	return 0;
-}
-
-static const char *
-table_text(const struct sql_table *t, int id)
-{
-	if (t == NULL || id < t->first || id >= t->first + t->count)
-		return NULL;
-	return t->text[id - t->first];
-}
-
 /* The text of id, and whether it is the portable one (to be rewritten). */
 static const char *
 sql_text(int id, bool *portable)
 {
-	const char *t;
-
-	for (int i = 0; i < n_modules; i++) {
-		if ((t = table_text(modules[i].pg, id)) != NULL) {
-			*portable = false;
-			return t;
-		}
-		if ((t = table_text(modules[i].portable, id)) != NULL) {
-			*portable = true;
-			return t;
-		}
-	}
-	return NULL;
+	return store_sql_text(id, STORE_DIALECT_PG, portable);
 }
 
 /* Copies sql into out with SQLite's parameters ?N (and a bare ?, the next number) as
@@ -281,8 +232,8 @@ is_retryable(const PGresult *res)
 	return strcmp(sqlstate(res), "40001") == 0 || strcmp(sqlstate(res), "40P01") == 0;
 }
 
-bool
-store_retryable(void)
+static bool
+pg_retryable(void)
 {
 	return last_retryable;
 }
@@ -361,6 +312,7 @@ store_open(const char *path, int pool, struct store **out, char *err, size_t err
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	s->ops = &store_pg_ops;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->freed, NULL);
 	for (int i = 0; i < pool; i++) {
@@ -522,6 +474,8 @@ tx_start(struct store *s, const char *begin, const char *settings, bool long_rea
 	last_retryable = false;
 	if (tx == NULL)
 		return -1;
+	tx->ops = &store_pg_ops;
+	tx->q.ops = &store_pg_ops;
 	tx->s = s;
 	tx->c = conn_take(s);
 	tx->q.tx = tx;
@@ -828,19 +782,15 @@ exec_params(struct store_tx *tx, int id, const struct params *p)
 	return exec_failed(tx, id, res);
 }
 
-int
-store_exec(struct store_tx *tx, int id, const char *fmt, ...)
+static int
+exec_v(struct store_tx *tx, int id, const char *fmt, va_list ap)
 {
 	struct params p;
-	va_list ap;
 	int rc;
 
 	rc = params_init(&p, strlen(fmt));
-	if (rc == 0) {
-		va_start(ap, fmt);
+	if (rc == 0)
 		rc = params_fmt(&p, fmt, ap);
-		va_end(ap);
-	}
 	if (rc != 0) {
 		params_free(&p);
 		tx->failed = true;
@@ -961,13 +911,12 @@ cursor_open(struct store_tx *tx, int id, const struct params *p)
 	return cursor_fetch(&tx->q);
 }
 
-int
-store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, ...)
+static int
+query_v(struct store_tx *tx, int id, struct store_q **out, const char *fmt, va_list ap)
 {
 	struct params p;
 	char name[16];
 	PGresult *res;
-	va_list ap;
 	int rc;
 
 	if (tx->q.res != NULL || stmt_get(tx, id, name, sizeof(name)) == NULL) {
@@ -975,11 +924,8 @@ store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, 
 		return -1;
 	}
 	rc = params_init(&p, strlen(fmt));
-	if (rc == 0) {
-		va_start(ap, fmt);
+	if (rc == 0)
 		rc = params_fmt(&p, fmt, ap);
-		va_end(ap);
-	}
 	if (rc != 0) {
 		params_free(&p);
 		tx->failed = true;
@@ -1153,51 +1099,6 @@ store_script(struct store_tx *tx, const char *sql, char *err, size_t errlen)
 }
 
 int
-store_run(struct store *s, enum store_mode mode, int tries,
-    int (*op)(struct store_tx *tx, void *arg), void *arg, int *attempts)
-{
-	struct store_tx *tx;
-	int rc;
-
-	if (attempts != NULL)
-		*attempts = 0;
-	for (int i = 0; i < tries; i++) {
-		if (i > 0) {
-			/* A random pause, from 1 ms doubling: the two that collided start apart. */
-			long ms = 1L << (i < 8 ? i - 1 : 7);
-			struct timespec ts = { 0, (long)(ms * 1000000L +
-			    (long)randombytes_uniform((uint32_t)(ms * 1000000L))) };
-
-			if (ts.tv_nsec >= 1000000000L) {
-				ts.tv_sec = ts.tv_nsec / 1000000000L;
-				ts.tv_nsec %= 1000000000L;
-			}
-			nanosleep(&ts, NULL);
-		}
-		if (attempts != NULL)
-			(*attempts)++;
-		if (store_begin(s, mode, &tx) != 0)
-			return -1;
-		rc = op(tx, arg);
-		if (rc != 0) {
-			bool again = store_retryable();
-
-			store_rollback(&tx);
-			last_retryable = again;
-			if (again)
-				continue;
-			return rc;
-		}
-		if (store_commit(&tx) == 0)
-			return 0;
-		if (!store_retryable())
-			return -1;
-	}
-	log_err(NULL, "store: gave up after %d serialization failures", tries);
-	return -1;
-}
-
-int
 store_schema_version(struct store *s)
 {
 	struct store_tx *tx;
@@ -1301,6 +1202,8 @@ static int
 migrate_tx(struct store *s, struct conn *c, struct store_tx *tx)
 {
 	memset(tx, 0, sizeof(*tx));
+	tx->ops = &store_pg_ops;
+	tx->q.ops = &store_pg_ops;
 	tx->s = s;
 	tx->c = c;
 	tx->q.tx = tx;
@@ -1421,3 +1324,56 @@ store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
 	conn_give(s, c);
 	return applied;
 }
+
+int
+store_exec(struct store_tx *tx, int id, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = exec_v(tx, id, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = query_v(tx, id, out, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+const struct store_ops store_pg_ops = {
+	.name = "postgresql",
+	.close = store_close,
+	.migrate = store_migrate,
+	.pool_size = store_pool_size,
+	.ping = store_ping,
+	.schema_version = store_schema_version,
+	.begin = store_begin,
+	.bulk_begin = store_bulk_begin,
+	.commit = store_commit,
+	.rollback = store_rollback,
+	.exec = exec_v,
+	.exec_vals = store_exec_vals,
+	.changes = store_changes,
+	.query = query_v,
+	.next = store_next,
+	.text = store_text,
+	.integer = store_int,
+	.blob = store_blob,
+	.null = store_null,
+	.done = store_done,
+	.last_id = store_last_id,
+	.script = store_script,
+	.fault_after = store_fault_after,
+	.fault_off = store_fault_off,
+	.fault_calls = store_fault_calls,
+	.retryable = pg_retryable,
+};

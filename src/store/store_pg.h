@@ -13,7 +13,8 @@
 /* The core's PostgreSQL texts where they differ from the portable ones (sql_pg.c). */
 extern const struct sql_table sql_core_pg;
 
-/* Adds a module's statements: for an id, the text of pg (PostgreSQL's own, NULL where
+/* The same as store_register (store.h), its name before both backends were linked together.
+ * Adds a module's statements: for an id, the text of pg (PostgreSQL's own, NULL where
  * the portable one serves) is taken first, else the text of portable with ?N rewritten
  * to $N. Either table may be NULL; the core's (store/sql.h) are always there. Call before
  * store_open, from one thread. Returns 0, or -1 (table full, or a range that overlaps one

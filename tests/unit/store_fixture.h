@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "auth/person.h"
+#include "cmd/store_modules.h"
 #include "store/sql.h"
 #include "store/store.h"
 
@@ -66,6 +67,17 @@ store_fixture_rmdir(const char *dir)
 		return -1;
 	}
 	return nftw(dir, store_fixture_remove_one, 16, FTW_DEPTH | FTW_PHYS) == 0 ? 0 : -1;
+}
+
+/* Every module's statements registered before main(), as portier's main() does: a test
+ * opens its stores as the program would. */
+__attribute__((constructor)) static void
+store_fixture_register(void)
+{
+	if (store_modules_register() != 0) {
+		fputs("store_fixture: statement tables overlap\n", stderr);
+		abort();
+	}
 }
 
 /* Opens the database at path with pool connections and applies the migrations into *out;

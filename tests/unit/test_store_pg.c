@@ -726,7 +726,7 @@ server_closed_connections(void **state)
 }
 
 /* A connection string that fails is refused with libpq's reason, never with the password;
- * a file name is not taken for one. */
+ * a file name is not taken for one (store_open gives it to SQLite). */
 static void
 open_refusals(void **state)
 {
@@ -734,8 +734,12 @@ open_refusals(void **state)
 	char err[512];
 
 	(void)state;
-	assert_int_equal(store_open("/tmp/portier.db", 1, &s, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "not a PostgreSQL connection string"));
+	assert_false(store_is_pg("/tmp/portier.db"));
+	assert_false(store_is_pg("data/a=b/portier.db"));
+	assert_false(store_is_pg("portier.db"));
+	assert_true(store_is_pg("postgresql://u@/x?host=/tmp"));
+	assert_true(store_is_pg("postgres://u@h/x"));
+	assert_true(store_is_pg("host=/tmp/x dbname=portier"));
 	assert_int_equal(store_open("host=/nonexistent port=1 dbname=x user=u "
 	    "password=hunter2secret", 1, &s, err, sizeof(err)), -1);
 	assert_null(s);
@@ -744,6 +748,43 @@ open_refusals(void **state)
 	assert_int_equal(store_open("postgresql://u:hunter2secret@/x?host=/nonexistent&port=1",
 	    1, &s, err, sizeof(err)), -1);
 	assert_null(strstr(err, "hunter2secret"));
+}
+
+/* One process holds a SQLite store and a PostgreSQL one at once (store_open chose by the
+ * argument): transactions open on both at the same time, each statement goes to the
+ * backend of its transaction, each database keeps its own value. */
+static void
+both_backends(void **state)
+{
+	struct store *pg = *state, *lite = NULL;
+	struct store_tx *a = NULL, *b = NULL;
+	char dir[] = "/tmp/portier-both-XXXXXX", path[64], err[256], v[64];
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	assert_int_equal(store_open(path, 2, &lite, err, sizeof(err)), 0);
+	assert_true(store_migrate(lite, "migrations", err, sizeof(err)) >= 1);
+	assert_int_equal(store_begin(lite, STORE_WRITE, &a), 0);
+	assert_int_equal(store_begin(pg, STORE_WRITE, &b), 0);
+	assert_int_equal(store_exec(a, SQL_SETTING_PUT, "tt", "k.both", "sqlite"), 1);
+	assert_int_equal(store_exec(b, SQL_SETTING_PUT, "tt", "k.both", "postgresql"), 1);
+	assert_int_equal(store_commit(&a), 0);
+	assert_int_equal(store_commit(&b), 0);
+	assert_int_equal(setting(lite, "k.both", v, sizeof(v)), 1);
+	assert_string_equal(v, "sqlite");
+	assert_int_equal(setting(pg, "k.both", v, sizeof(v)), 1);
+	assert_string_equal(v, "postgresql");
+	/* The SQLite schema is the real one (migrations/), PostgreSQL's the test one. */
+	assert_true(store_schema_version(lite) > 2);
+	assert_int_equal(store_schema_version(pg), 2);
+	store_close(lite);
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/t.db-wal", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/t.db-shm", dir);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
 }
 
 /* The store's connections to the throw-away cluster (pg.sh --tls) use TLS 1.3 with the
@@ -1013,6 +1054,7 @@ main(void)
 		cmocka_unit_test(pool_waits),
 		cmocka_unit_test(server_closed_connections),
 		cmocka_unit_test(open_refusals),
+		cmocka_unit_test(both_backends),
 		cmocka_unit_test(tls_verified),
 		cmocka_unit_test(concurrent_migrators),
 	};
@@ -1022,9 +1064,9 @@ main(void)
 	};
 	int rc;
 
-	if (store_pg_register(&t_table, NULL) != 0 ||
-	    store_pg_register(&sql_login_sqlite, NULL) != 0 ||
-	    store_pg_register(&sql_audit_sqlite, NULL) != 0) {
+	if (store_register(&t_table, NULL) != 0 ||
+	    store_register(&sql_login_sqlite, NULL) != 0 ||
+	    store_register(&sql_audit_sqlite, NULL) != 0) {
 		fprintf(stderr, "test_store_pg: statements not registered\n");
 		return 1;
 	}
