@@ -18,18 +18,18 @@
 #include "store/store.h"
 
 const struct store_module store_modules[] = {
-	{ "access", &sql_access_sqlite, NULL, 0 },
+	{ "access", &sql_access_sqlite, &sql_access_pg, 0 },
 	{ "eid", &sql_eid_sqlite, NULL, 0 },
 	{ "factor", &sql_factor_sqlite, NULL, 0 },
-	{ "person", &sql_person_sqlite, NULL, 0 },
+	{ "person", &sql_person_sqlite, &sql_person_pg, 0 },
 	{ "login", &sql_login_sqlite, NULL, 0 },
 	{ "audit", &sql_audit_sqlite, NULL, 0 },
-	{ "registry", &sql_registry_sqlite, NULL, 0 },
-	{ "registry_query", &sql_registry_query_sqlite, NULL, 0 },
+	{ "registry", &sql_registry_sqlite, &sql_registry_pg, 0 },
+	{ "registry_query", &sql_registry_query_sqlite, &sql_registry_query_pg, 0 },
 	{ "oidc", &sql_oidc_sqlite, NULL, 0 },
 	{ "portal", &sql_portal_sqlite, NULL, 1 },
-	{ "csam", &sql_csam_sqlite, NULL, 0 },
-	{ "mail", &sql_mail_sqlite, NULL, 0 },
+	{ "csam", &sql_csam_sqlite, &sql_csam_pg, 0 },
+	{ "mail", &sql_mail_sqlite, &sql_mail_pg, 0 },
 };
 const size_t store_modules_n = sizeof(store_modules) / sizeof(store_modules[0]);
 

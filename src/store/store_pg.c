@@ -83,11 +83,15 @@ struct store_tx {
 	bool have_last_id;
 };
 
-/* The text of id, and whether it is the portable one (to be rewritten). */
+/* The text of id to be rewritten (?N to $N): the portable one or the module's PostgreSQL
+ * one, which keeps ?N too (both are written from one source, store/dialect.h). */
 static const char *
 sql_text(int id, bool *portable)
 {
-	return store_sql_text(id, STORE_DIALECT_PG, portable);
+	const char *t = store_sql_text(id, STORE_DIALECT_PG, portable);
+
+	*portable = true;
+	return t;
 }
 
 /* Copies sql into out with SQLite's parameters ?N (and a bare ?, the next number) as
@@ -556,15 +560,12 @@ int
 store_pg_text(int id, char *out, size_t outlen)
 {
 	bool portable = false;
-	const char *sql = id >= 0 && id < SQL_RANGE_END ? sql_text(id, &portable) : NULL;
-	int n;
+	const char *sql = id >= 0 && id < SQL_RANGE_END ?
+	    store_sql_text(id, STORE_DIALECT_PG, &portable) : NULL;
 
-	if (sql == NULL)
+	if (sql == NULL || rewrite_params(sql, out, outlen) != 0)
 		return -1;
-	if (portable)
-		return rewrite_params(sql, out, outlen) == 0 ? 1 : -1;
-	n = snprintf(out, outlen, "%s", sql);
-	return n >= 0 && (size_t)n < outlen ? 0 : -1;
+	return portable ? 1 : 0;
 }
 
 /* The name of statement id's prepared form, prepared on this connection if not yet. */

@@ -21,8 +21,9 @@ extern const struct sql_table sql_core_pg;
  * already registered). */
 int store_pg_register(const struct sql_table *portable, const struct sql_table *pg);
 
-/* The text PostgreSQL is given for id into out: 1 when it is the portable one rewritten,
- * 0 when it is the module's PostgreSQL text, -1 when there is none (or out is too small). */
+/* The text PostgreSQL is given for id, ?N rewritten to $N, into out: 1 when it is the
+ * portable one, 0 when it is the module's PostgreSQL text, -1 when there is none (or out
+ * is too small). */
 int store_pg_text(int id, char *out, size_t outlen);
 
 /* True when the last store call of this thread that failed (a statement, or a commit)
