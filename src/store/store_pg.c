@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "base/buf.h"
@@ -79,6 +80,7 @@ struct store_tx {
 	bool failed;
 	bool long_read;     /* STORE_READ_LONG: queries through a cursor */
 	int changes;        /* rows changed by the last store_exec */
+	bool guarded;       /* the last store_exec ran under SAVEPOINT portier_stmt */
 	int64_t last_id;    /* first column of the last INSERT ... RETURNING */
 	bool have_last_id;
 };
@@ -728,7 +730,7 @@ exec_ok(struct store_tx *tx, PGresult *res)
 			tx->last_id = strtoll(PQgetvalue(res, 0, 0), &end, 10);
 	}
 	PQclear(res);
-	if (run_simple(tx->c, "RELEASE SAVEPOINT portier_stmt", NULL) != 0) {
+	if (tx->guarded && run_simple(tx->c, "RELEASE SAVEPOINT portier_stmt", NULL) != 0) {
 		tx->failed = true;
 		return -1;
 	}
@@ -742,7 +744,7 @@ exec_failed(struct store_tx *tx, int id, PGresult *res)
 {
 	char why[256];
 
-	if (res != NULL && is_constraint(res)) {
+	if (res != NULL && is_constraint(res) && tx->guarded) {
 		PQclear(res);
 		if (run_simple(tx->c, "ROLLBACK TO SAVEPOINT portier_stmt", NULL) == 0)
 			return -2;
@@ -764,6 +766,17 @@ exec_failed(struct store_tx *tx, int id, PGresult *res)
 /* A statement that breaks a constraint gives -2 and leaves the transaction usable, as on
  * SQLite: PostgreSQL aborts the whole transaction on any error, so each write runs under
  * a savepoint, rolled back to on a constraint. Any other error marks tx failed. */
+/* True when statement id sets, releases or rolls back to a savepoint of its own. */
+static bool
+is_savepoint_stmt(int id)
+{
+	bool portable;
+	const char *t = store_sql_text(id, STORE_DIALECT_PG, &portable);
+
+	return t != NULL && (strncasecmp(t, "SAVEPOINT", 9) == 0 ||
+	    strncasecmp(t, "RELEASE", 7) == 0 || strncasecmp(t, "ROLLBACK TO", 11) == 0);
+}
+
 static int
 exec_params(struct store_tx *tx, int id, const struct params *p)
 {
@@ -771,8 +784,11 @@ exec_params(struct store_tx *tx, int id, const struct params *p)
 	PGresult *res;
 
 	tx->changes = 0;
+	/* A module's own savepoint statement is not wrapped: releasing portier_stmt would
+	 * release the module's savepoint with it. */
+	tx->guarded = !is_savepoint_stmt(id);
 	if (stmt_get(tx, id, name, sizeof(name)) == NULL ||
-	    run_simple(tx->c, "SAVEPOINT portier_stmt", NULL) != 0) {
+	    (tx->guarded && run_simple(tx->c, "SAVEPOINT portier_stmt", NULL) != 0)) {
 		tx->failed = true;
 		return -1;
 	}

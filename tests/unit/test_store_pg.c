@@ -44,6 +44,9 @@ enum {
 	T_MANY_ADD,
 	T_MANY_FROM,
 	T_TLS,
+	T_SAVEPOINT,
+	T_RELEASE,
+	T_ROLLBACK_TO,
 	T_END
 };
 static const char *const t_text[T_END - T_FIRST] = {
@@ -62,6 +65,10 @@ static const char *const t_text[T_END - T_FIRST] = {
 	[T_MANY_ADD - T_FIRST] = "INSERT INTO t_many(n) SELECT g FROM generate_series(1, ?1) g",
 	[T_MANY_FROM - T_FIRST] = "SELECT n, 'row ' || n FROM t_many WHERE n > ?1 ORDER BY n",
 	[T_TLS - T_FIRST] = "SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+	/* A module's own savepoint (oidc/batch.c keeps one per item of a batch). */
+	[T_SAVEPOINT - T_FIRST] = "SAVEPOINT t_item",
+	[T_RELEASE - T_FIRST] = "RELEASE t_item",
+	[T_ROLLBACK_TO - T_FIRST] = "ROLLBACK TO t_item",
 };
 static const struct sql_table t_table = { T_FIRST, T_END - T_FIRST, t_text };
 
@@ -750,6 +757,50 @@ open_refusals(void **state)
 	assert_null(strstr(err, "hunter2secret"));
 }
 
+static int64_t
+counter_in(struct store_tx *tx, const char *k)
+{
+	struct store_q *q;
+	int64_t n = -1;
+
+	if (store_query(tx, T_COUNTER_GET, &q, "t", k) == 0) {
+		if (store_next(q) == 1)
+			n = store_int(q, 0);
+		store_done(q);
+	}
+	return n;
+}
+
+/* A module's own savepoints work as on SQLite: the store's per-statement savepoint does
+ * not swallow them (releasing it would release the module's). Item one kept, item two
+ * rolled back to its savepoint, the transaction goes on and commits. */
+static void
+module_savepoints(void **state)
+{
+	struct store *s = *state;
+	struct store_tx *tx;
+	int64_t a, b;
+
+	assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
+	a = counter_in(tx, "a");
+	b = counter_in(tx, "b");
+	assert_true(store_exec(tx, T_SAVEPOINT, "") >= 0);
+	assert_int_equal(store_exec(tx, T_COUNTER_SET, "ti", "a", a + 41), 1);
+	assert_true(store_exec(tx, T_RELEASE, "") >= 0);
+	assert_true(store_exec(tx, T_SAVEPOINT, "") >= 0);
+	assert_int_equal(store_exec(tx, T_COUNTER_SET, "ti", "b", b + 42), 1);
+	assert_true(store_exec(tx, T_ROLLBACK_TO, "") >= 0);
+	assert_true(store_exec(tx, T_RELEASE, "") >= 0);
+	assert_int_equal(counter_in(tx, "b"), b);
+	assert_int_equal(store_commit(&tx), 0);
+	assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
+	assert_int_equal(counter_in(tx, "a"), a + 41);
+	assert_int_equal(counter_in(tx, "b"), b);
+	/* Back as it was for the other cases. */
+	assert_int_equal(store_exec(tx, T_COUNTER_SET, "ti", "a", a), 1);
+	assert_int_equal(store_commit(&tx), 0);
+}
+
 /* One process holds a SQLite store and a PostgreSQL one at once (store_open chose by the
  * argument): transactions open on both at the same time, each statement goes to the
  * backend of its transaction, each database keeps its own value. */
@@ -1055,6 +1106,7 @@ main(void)
 		cmocka_unit_test(server_closed_connections),
 		cmocka_unit_test(open_refusals),
 		cmocka_unit_test(both_backends),
+		cmocka_unit_test(module_savepoints),
 		cmocka_unit_test(tls_verified),
 		cmocka_unit_test(concurrent_migrators),
 	};
