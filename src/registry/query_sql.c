@@ -133,33 +133,36 @@ static const char *const text[SQL_REGQ_END - SQL_REGQ_FIRST] = {
 	    "FROM reg_person WHERE niss = ?1",
 	R(SQL_REGQ_ESTABLISHMENT_OWNER) =
 	    "SELECT enterprise_number FROM kbo_establishment WHERE establishment_number = ?1",
-#ifdef SQL_DIALECT_PG
-/* The ids of the first ?2 denominations matching the FTS5 query ?1 (query.c: quoted words,
- * all required, the last one a prefix when followed by '*'), read with regular expressions:
- * each word at a word start (\m) and, but for a prefix, up to a word end (\M), any case.
- * Words hold only letters, digits and bytes >= 0x80 (query.c), so none is an operator.
- * Unlike FTS5, accents count (no unaccent) and no index serves it (issue 13, part 5). */
-#define REGQ_MATCHES \
-	"(SELECT d0.id AS rid FROM kbo_denomination d0 WHERE NOT EXISTS (SELECT 1 FROM " \
-	"regexp_matches(CAST(?1 AS text), '\"([^\"]*)\"(\\*?)', 'g') AS w(m) WHERE " \
-	"d0.denomination !~* ('\\m' || w.m[1] || CASE WHEN w.m[2] = '*' THEN '' " \
-	"ELSE '\\M' END)) ORDER BY d0.id LIMIT ?2)"
-#else
-#define REGQ_MATCHES \
-	"(SELECT rowid AS rid FROM kbo_denomination_fts WHERE kbo_denomination_fts MATCH ?1 " \
-	"LIMIT ?2)"
-#endif
 	/* The first ?2 denominations matching FTS5 query ?1, in index order, each with its
 	 * enterprise (an establishment unit's name counts for its enterprise) and that
 	 * enterprise's status (NULL when it is not in kbo_enterprise). No sorting here: the
 	 * caller deduplicates and orders at most ?2 rows. */
+#ifdef SQL_DIALECT_PG
+	/* PostgreSQL has no FTS5: the query's words (query.c: quoted, all required, the last
+	 * one a prefix when followed by '*'; only letters, digits and bytes >= 0x80, so no
+	 * operator) become one regular expression of lookaheads, a word at a word start (\m)
+	 * ending at a word end (\M) unless a prefix, in any case. Unlike FTS5, accents count
+	 * (no unaccent) and no index serves it yet (issue 13, part 5). */
 	R(SQL_REGQ_SEARCH) =
 	    "SELECT x.num, x.name, e.status FROM (SELECT CASE WHEN substr(d.entity_number, 1, 1) "
 	    "IN ('0', '1') THEN d.entity_number ELSE (SELECT es.enterprise_number "
 	    "FROM kbo_establishment es WHERE es.establishment_number = d.entity_number) END "
-	    "AS num, d.denomination AS name FROM " REGQ_MATCHES " f "
+	    "AS num, d.denomination AS name FROM kbo_denomination d "
+	    "WHERE d.denomination ~* ('^' || replace(regexp_replace(regexp_replace("
+	    "CAST(?1 AS text), '\"([^\"]*)\"\\*', '(?=.*\\\\m\\1)', 'g'), "
+	    "'\"([^\"]*)\"', '(?=.*\\\\m\\1\\\\M)', 'g'), ' ', '')) "
+	    "ORDER BY d.id LIMIT ?2) x "
+	    "LEFT JOIN kbo_enterprise e ON e.enterprise_number = x.num",
+#else
+	R(SQL_REGQ_SEARCH) =
+	    "SELECT x.num, x.name, e.status FROM (SELECT CASE WHEN substr(d.entity_number, 1, 1) "
+	    "IN ('0', '1') THEN d.entity_number ELSE (SELECT es.enterprise_number "
+	    "FROM kbo_establishment es WHERE es.establishment_number = d.entity_number) END "
+	    "AS num, d.denomination AS name FROM (SELECT rowid AS rid FROM kbo_denomination_fts "
+	    "WHERE kbo_denomination_fts MATCH ?1 LIMIT ?2) f "
 	    "JOIN kbo_denomination d ON d.id = f.rid) x "
 	    "LEFT JOIN kbo_enterprise e ON e.enterprise_number = x.num",
+#endif
 };
 
 const struct sql_table SQL_TABLE(registry_query) = {
