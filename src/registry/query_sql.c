@@ -141,15 +141,15 @@ static const char *const text[SQL_REGQ_END - SQL_REGQ_FIRST] = {
 	/* PostgreSQL has no FTS5: the query's words (query.c: quoted, all required, the last
 	 * one a prefix when followed by '*'; only letters, digits and bytes >= 0x80, so no
 	 * operator) become one regular expression of lookaheads, a word at a word start (\m)
-	 * ending at a word end (\M) unless a prefix, in any case. Unlike FTS5, accents count
-	 * (no unaccent) and no index serves it yet (issue 13, part 5). */
+	 * ending at a word end (\M) unless a prefix, in any case and without accents
+	 * (unaccent, as FTS5's remove_diacritics). No index serves it yet (issue 13, part 5). */
 	R(SQL_REGQ_SEARCH) =
 	    "SELECT x.num, x.name, e.status FROM (SELECT CASE WHEN substr(d.entity_number, 1, 1) "
 	    "IN ('0', '1') THEN d.entity_number ELSE (SELECT es.enterprise_number "
 	    "FROM kbo_establishment es WHERE es.establishment_number = d.entity_number) END "
 	    "AS num, d.denomination AS name FROM kbo_denomination d "
-	    "WHERE d.denomination ~* ('^' || replace(regexp_replace(regexp_replace("
-	    "CAST(?1 AS text), '\"([^\"]*)\"\\*', '(?=.*\\\\m\\1)', 'g'), "
+	    "WHERE unaccent(d.denomination) ~* unaccent('^' || replace(regexp_replace("
+	    "regexp_replace(CAST(?1 AS text), '\"([^\"]*)\"\\*', '(?=.*\\\\m\\1)', 'g'), "
 	    "'\"([^\"]*)\"', '(?=.*\\\\m\\1\\\\M)', 'g'), ' ', '')) "
 	    "ORDER BY d.id LIMIT ?2) x "
 	    "LEFT JOIN kbo_enterprise e ON e.enterprise_number = x.num",
