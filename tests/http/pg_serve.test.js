@@ -44,6 +44,12 @@ describe('portier serve on PostgreSQL', { skip }, () => {
       'the connection string (it may hold a password) is never printed');
     assert.equal(existsSync(path.join(srv.dir, 'portier.db')), false);
     assert.equal(psql(conn, 'SELECT max(version) FROM schema_migration;'), '16');
+    // The same database named by a URI (postgresql://…): the same answer.
+    const kv = Object.fromEntries(conn.split(' ').map((w) => w.split('=')));
+    const uri = `postgresql://${kv.user}@/${kv.dbname}?host=${encodeURIComponent(kv.host)}&port=${kv.port}`;
+    const byUri = await run(['migrate', '--db', uri]);
+    assert.equal(byUri.code, 0, byUri.stderr);
+    assert.match(byUri.stdout, /^database PostgreSQL at schema version 16$/m);
     // A database that is not there: refused with libpq's reason, nothing started.
     const bad = await run(['migrate', '--db', conn.replace(/dbname=\S+/, 'dbname=absent')]);
     assert.notEqual(bad.code, 0);
