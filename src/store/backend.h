@@ -18,6 +18,8 @@ struct store_ops {
 	int (*migrate)(struct store *s, const char *dir, char *err, size_t errlen);
 	int (*pool_size)(const struct store *s);
 	int (*ping)(struct store *s);
+	bool (*long_take)(struct store *s);
+	void (*long_put)(struct store *s);
 	int (*schema_version)(struct store *s);
 	int (*begin)(struct store *s, enum store_mode mode, struct store_tx **out);
 	int (*bulk_begin)(struct store *s, struct store_tx **out);

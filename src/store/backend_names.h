@@ -10,6 +10,8 @@
 #define store_migrate STORE_BACKEND_NAME(migrate)
 #define store_pool_size STORE_BACKEND_NAME(pool_size)
 #define store_ping STORE_BACKEND_NAME(ping)
+#define store_long_take STORE_BACKEND_NAME(long_take)
+#define store_long_put STORE_BACKEND_NAME(long_put)
 #define store_schema_version STORE_BACKEND_NAME(schema_version)
 #define store_begin STORE_BACKEND_NAME(begin)
 #define store_bulk_begin STORE_BACKEND_NAME(bulk_begin)

@@ -154,6 +154,18 @@ store_pool_size(const struct store *s)
 	return ops_of(s)->pool_size(s);
 }
 
+bool
+store_long_take(struct store *s)
+{
+	return ops_of(s)->long_take(s);
+}
+
+void
+store_long_put(struct store *s)
+{
+	ops_of(s)->long_put(s);
+}
+
 int
 store_ping(struct store *s)
 {

@@ -43,6 +43,11 @@ int store_migrate(struct store *s, const char *dir, char *err, size_t errlen);
 /* Connections in the pool: a caller that holds one for long (a streamed export) keeps
  * its share small, since store_begin waits for a free one. */
 int store_pool_size(const struct store *s);
+/* Takes one of the places for such long holders: at most a quarter of the pool (at least
+ * one), counted per store, so that the other requests always find a connection. True
+ * when taken; give it back with store_long_put. */
+bool store_long_take(struct store *s);
+void store_long_put(struct store *s);
 /* Returns 0 when the database answers a trivial read, -1 otherwise. */
 int store_ping(struct store *s);
 /* Highest migration number applied, or -1. */

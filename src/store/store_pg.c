@@ -58,6 +58,7 @@ struct store {
 	atomic_uint fault_kinds;
 	atomic_long fault_calls;
 	atomic_long fault_n;
+	atomic_int long_held;    /* places taken by long holders (store_long_take) */
 };
 
 /* The rows of a statement, read whole (libpq holds them, store_next walks them), or in
@@ -1133,6 +1134,27 @@ store_schema_version(struct store *s)
 	return v;
 }
 
+/* As on SQLite: at most a quarter of the pool (at least one) for long holders. */
+bool
+store_long_take(struct store *s)
+{
+	int max = s->n / 4;
+
+	if (max < 1)
+		max = 1;
+	if (atomic_fetch_add(&s->long_held, 1) >= max) {
+		atomic_fetch_sub(&s->long_held, 1);
+		return false;
+	}
+	return true;
+}
+
+void
+store_long_put(struct store *s)
+{
+	atomic_fetch_sub(&s->long_held, 1);
+}
+
 int
 store_ping(struct store *s)
 {
@@ -1372,6 +1394,8 @@ const struct store_ops store_pg_ops = {
 	.migrate = store_migrate,
 	.pool_size = store_pool_size,
 	.ping = store_ping,
+	.long_take = store_long_take,
+	.long_put = store_long_put,
 	.schema_version = store_schema_version,
 	.begin = store_begin,
 	.bulk_begin = store_bulk_begin,

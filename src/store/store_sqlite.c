@@ -86,6 +86,7 @@ struct store {
 	atomic_uint fault_kinds;
 	atomic_long fault_calls;
 	atomic_long fault_n;
+	atomic_int long_held;    /* places taken by long holders (store_long_take) */
 };
 
 struct store_q {
@@ -827,6 +828,26 @@ store_pool_size(const struct store *s)
 	return s->n;
 }
 
+bool
+store_long_take(struct store *s)
+{
+	int max = s->n / 4;
+
+	if (max < 1)
+		max = 1;
+	if (atomic_fetch_add(&s->long_held, 1) >= max) {
+		atomic_fetch_sub(&s->long_held, 1);
+		return false;
+	}
+	return true;
+}
+
+void
+store_long_put(struct store *s)
+{
+	atomic_fetch_sub(&s->long_held, 1);
+}
+
 int
 store_ping(struct store *s)
 {
@@ -1016,6 +1037,8 @@ const struct store_ops store_sqlite_ops = {
 	.migrate = store_migrate,
 	.pool_size = store_pool_size,
 	.ping = store_ping,
+	.long_take = store_long_take,
+	.long_put = store_long_put,
 	.schema_version = store_schema_version,
 	.begin = store_begin,
 	.bulk_begin = store_bulk_begin,

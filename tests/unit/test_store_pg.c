@@ -801,6 +801,20 @@ module_savepoints(void **state)
 	assert_int_equal(store_commit(&tx), 0);
 }
 
+/* The places for long holders (streamed exports): a quarter of the pool of 4, one; the
+ * second is refused until the first is given back. */
+static void
+long_places(void **state)
+{
+	struct store *s = *state;
+
+	assert_true(store_long_take(s));
+	assert_false(store_long_take(s));
+	store_long_put(s);
+	assert_true(store_long_take(s));
+	store_long_put(s);
+}
+
 /* One process holds a SQLite store and a PostgreSQL one at once (store_open chose by the
  * argument): transactions open on both at the same time, each statement goes to the
  * backend of its transaction, each database keeps its own value. */
@@ -1107,6 +1121,7 @@ main(void)
 		cmocka_unit_test(open_refusals),
 		cmocka_unit_test(both_backends),
 		cmocka_unit_test(module_savepoints),
+		cmocka_unit_test(long_places),
 		cmocka_unit_test(tls_verified),
 		cmocka_unit_test(concurrent_migrators),
 	};
