@@ -90,7 +90,7 @@ open_store(const struct config *c, struct store **out)
 static const char *
 portal_conf_path(const char *db, char *out, size_t outlen)
 {
-	const char *slash = store_is_pg(db) ? NULL : strrchr(db, '/');
+	const char *slash = strrchr(db, '/');
 
 	if (slash == NULL)
 		snprintf(out, outlen, "portal.conf");
