@@ -10,9 +10,11 @@ import { after, before, describe, it } from 'node:test';
 
 import { pgAvailable, pgDatabase, psql } from '../lib/pg.js';
 import { run, start } from '../lib/server.js';
-import {
-  addClient, authorize, browser, csrfOf, login, ORGS, PEOPLE, pkce, tokenRequest, worldSql,
-} from './oidc_lib.js';
+import * as world from './oidc_lib.js';
+
+const {
+  addClient, authorize, browser, csrfOf, login, ORGS, PEOPLE, pkce, tokenRequest,
+} = world;
 
 const CB = 'http://127.0.0.1:9/cb';
 const skip = pgAvailable() ? false
@@ -28,9 +30,12 @@ describe('portier serve on PostgreSQL', { skip }, () => {
     const m = await run(['migrate', '--db', conn]);
     assert.equal(m.code, 0, m.stdout + m.stderr);
     assert.match(m.stdout, /^database PostgreSQL at schema version 16$/m);
-    psql(conn, worldSql());
-    rp = addClient({ db: conn }, 'rp', { redirect: [CB], scope: 'openid profile email' });
     srv = await start({ db: conn });
+    // The OpenID tests' world: through the portier CLI where oidc_lib builds it so
+    // (buildWorld), else with its SQL through psql.
+    if (world.buildWorld) world.buildWorld(srv);
+    else psql(conn, world.worldSql());
+    rp = addClient(srv, 'rp', { redirect: [CB], scope: 'openid profile email' });
   });
   after(async () => {
     await srv?.stop();
@@ -82,7 +87,7 @@ describe('portier serve on PostgreSQL', { skip }, () => {
     const url = await authorize(browser(srv), {
       client_id: rp.id, redirect_uri: CB, response_type: 'code', scope: 'openid profile email',
       state: 'st-pg', nonce: 'n-pg', code_challenge: challenge, code_challenge_method: 'S256',
-    }, { user: PEOPLE.jan.user, account: '301' });
+    }, { user: PEOPLE.jan.user, account: world.ACCOUNTS?.jan ?? '301' });
     assert.equal(url.searchParams.get('state'), 'st-pg');
     const code = url.searchParams.get('code');
     assert.match(code ?? '', /^[1-9][0-9]*\.[A-Za-z0-9_-]{43}$/);
