@@ -29,7 +29,12 @@ export function pgCluster() {
     throw new Error(`tests/lib/pg.sh start exited ${r.status}: ${r.stderr}`);
   }
   cluster = { dir, conn: r.stdout.trim() };
-  process.on('exit', () => { spawnSync('sh', [PG_SH, 'stop', cluster.dir]); });
+  const stop = () => { if (cluster) spawnSync('sh', [PG_SH, 'stop', cluster.dir]); cluster = false; };
+  process.on('exit', stop);
+  // The test runner ends a file that hangs with a signal: the cluster goes with it.
+  for (const sig of ['SIGTERM', 'SIGINT']) {
+    process.once(sig, () => { stop(); process.exit(128 + (sig === 'SIGTERM' ? 15 : 2)); });
+  }
   return cluster.conn;
 }
 
