@@ -19,6 +19,7 @@
 
 #include "base/arena.h"
 #include "registry/registry.h"
+#include "cmd/store_modules.h"
 #include "store/store.h"
 
 #define SURNAMES 20000
@@ -404,6 +405,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	/* The product's schema. */
+	if (store_modules_register() != 0)
+		return 1;
 	if (store_open(path, 1, &s, err, sizeof(err)) != 0 ||
 	    store_migrate(s, "migrations", err, sizeof(err)) < 0) {
 		fprintf(stderr, "lookup_bench: %s\n", err);

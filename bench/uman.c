@@ -19,6 +19,7 @@
 #include "auth/person.h"
 #include "base/arena.h"
 #include "policy/loa.h"
+#include "cmd/store_modules.h"
 #include "store/store.h"
 
 static const char *const last_names[] = {
@@ -167,6 +168,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: uman DB [N]\n");
 		return 2;
 	}
+	if (store_modules_register() != 0)
+		return 1;
 	if (store_open(argv[1], 4, &s, err, sizeof(err)) != 0 ||
 	    store_migrate(s, "migrations", err, sizeof(err)) < 0) {
 		fprintf(stderr, "uman: %s\n", err);

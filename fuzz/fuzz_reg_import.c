@@ -14,6 +14,7 @@
 #include "base/arena.h"
 #include "registry/functions_import.h"
 #include "registry/persons_import.h"
+#include "cmd/store_modules.h"
 #include "store/store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -56,6 +57,7 @@ setup(void)
 	snprintf(db, sizeof(db), "%s/t.db", dir);
 	snprintf(file, sizeof(file), "%s/in.csv", dir);
 	snprintf(rejects, sizeof(rejects), "%s/rejects.csv", dir);
+	check(store_modules_register() == 0);
 	if (store_open(db, 1, &store, err, sizeof(err)) != 0 ||
 	    store_migrate(store, "migrations", err, sizeof(err)) < 1) {
 		fprintf(stderr, "fuzz_reg_import: %s (run from the repository root)\n", err);

@@ -10,21 +10,7 @@
 #include "store/store.h"
 #include "store/store_pg.h"
 
-extern const struct sql_table sql_registry_sqlite, sql_registry_query_sqlite, sql_eid_sqlite,
-    sql_factor_sqlite, sql_person_sqlite, sql_login_sqlite, sql_audit_sqlite, sql_access_sqlite,
-    sql_oidc_sqlite, sql_csam_sqlite, sql_mail_sqlite;
-
-/* The portal has a database of its own (portal/migrations): not here. */
-static const struct {
-	const char *name;
-	const struct sql_table *t;
-} modules[] = {
-	{ "registry", &sql_registry_sqlite }, { "registry_query", &sql_registry_query_sqlite },
-	{ "eid", &sql_eid_sqlite }, { "factor", &sql_factor_sqlite },
-	{ "person", &sql_person_sqlite }, { "login", &sql_login_sqlite },
-	{ "audit", &sql_audit_sqlite }, { "access", &sql_access_sqlite },
-	{ "oidc", &sql_oidc_sqlite }, { "csam", &sql_csam_sqlite }, { "mail", &sql_mail_sqlite },
-};
+#include "cmd/store_modules.h"
 
 static int
 prepare_range(PGconn *pg, const char *name, int first, int count, int *n, int *bad)
@@ -66,11 +52,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: pg_prepare_all CONNINFO [MIGRATIONS_DIR]\n");
 		return 1;
 	}
-	for (size_t i = 0; i < sizeof(modules) / sizeof(modules[0]); i++)
-		if (store_pg_register(modules[i].t, NULL) != 0) {
-			fprintf(stderr, "%s: not registered\n", modules[i].name);
-			return 1;
-		}
+	if (store_modules_register() != 0) {
+		fprintf(stderr, "statement tables not registered\n");
+		return 1;
+	}
 	if (store_open(argv[1], 1, &s, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
@@ -89,11 +74,15 @@ main(int argc, char **argv)
 		return 1;
 	}
 	prepare_range(pg, "core", SQL_CORE_FIRST, SQL_CORE_END - SQL_CORE_FIRST, &total, &bad);
-	for (size_t i = 0; i < sizeof(modules) / sizeof(modules[0]); i++) {
+	/* The portal has a database of its own (portal/migrations): not here. */
+	for (size_t i = 0; i < store_modules_n; i++) {
+		const struct store_module *m = &store_modules[i];
 		int n = 0, b = 0;
 
-		prepare_range(pg, modules[i].name, modules[i].t->first, modules[i].t->count, &n, &b);
-		printf("%-15s %4d statements, %3d refused by PostgreSQL\n", modules[i].name, n, b);
+		if (m->own_db)
+			continue;
+		prepare_range(pg, m->name, m->portable->first, m->portable->count, &n, &b);
+		printf("%-15s %4d statements, %3d refused by PostgreSQL\n", m->name, n, b);
 		total += n;
 		bad += b;
 	}

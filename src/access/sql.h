@@ -106,5 +106,6 @@ enum access_sql {
 };
 
 extern const struct sql_table sql_access_sqlite;
+extern const struct sql_table sql_access_pg;   /* sql_pg.c: the same, PostgreSQL */
 
 #endif

@@ -1,5 +1,6 @@
 /* sql_sqlite.c — SQLite text of the access module's statements. */
 #include "access/sql.h"
+#include "store/dialect.h"
 
 #include "access/account_data.h"
 
@@ -12,11 +13,12 @@
 
 /* The columns of a user row, shared by the plans of a user list (search.c reads them by
  * position): account, names, type, NISS, status, quality (its name is filled in by
- * search.c, ?10 is unused), account data, grants. */
+ * search.c; ?10, bound NULL, stands in its place so that every parameter is used, which
+ * PostgreSQL needs to type them), account data, grants. */
 #define USERS_COLS \
 	"SELECT a.id, p.last_name, p.first_name, a.username, m.type, p.niss, a.status, " \
-	"m.org_quality_id, NULL, a.created_at, a.modified_at, " \
-	"(SELECT group_concat(g.application, ' ') FROM app_grant g " \
+	"m.org_quality_id, CAST(?10 AS TEXT), a.created_at, a.modified_at, " \
+	"(SELECT " SQL_JOIN("g.application", "' '") " FROM app_grant g " \
 	"WHERE g.org_quality_id = m.org_quality_id AND g.account_id = m.account_id), " \
 	"a.version, a.person_id, " ACCOUNT_DATA_COLS("a.") " "
 /* The joins and filters of a user list: ?1 organisation, ?2 JSON array of activated-quality
@@ -24,19 +26,20 @@
  * ?8 status, ?9 application; NULL means "any". */
 #define USERS_JOIN \
 	"a.id = m.account_id AND a.org_id = ?1 AND p.id = a.person_id " \
-	"AND m.org_quality_id IN (SELECT value FROM json_each(?2)) "
+	"AND m.org_quality_id IN " SQL_ID_LIST("?2") " "
 #define USERS_FILTERS \
-	"AND (?4 IS NULL OR p.first_name LIKE ?4 ESCAPE '\\') " \
-	"AND (?5 IS NULL OR a.username LIKE ?5 ESCAPE '\\') " \
-	"AND (?6 IS NULL OR m.type = ?6) " \
-	"AND (?8 IS NULL OR a.status = ?8) " \
-	"AND (?9 IS NULL OR EXISTS (SELECT 1 FROM app_grant g WHERE " \
+	"AND (CAST(?4 AS TEXT) IS NULL OR p.first_name " SQL_LIKE " ?4 ESCAPE '\\') " \
+	"AND (CAST(?5 AS TEXT) IS NULL OR a.username " SQL_LIKE " ?5 ESCAPE '\\') " \
+	"AND (CAST(?6 AS TEXT) IS NULL OR m.type = ?6) " \
+	"AND (CAST(?8 AS TEXT) IS NULL OR a.status = ?8) " \
+	"AND (CAST(?9 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM app_grant g WHERE " \
 	"g.org_quality_id = m.org_quality_id AND g.account_id = m.account_id " \
 	"AND g.application = ?9)) "
-#define USERS_OPT_NAME "AND (?3 IS NULL OR p.last_name LIKE ?3 ESCAPE '\\') "
-#define USERS_OPT_NISS "AND (?7 IS NULL OR p.niss = ?7) "
+#define USERS_OPT_NAME \
+	"AND (CAST(?3 AS TEXT) IS NULL OR p.last_name " SQL_LIKE " ?3 ESCAPE '\\') "
+#define USERS_OPT_NISS "AND (CAST(?7 AS TEXT) IS NULL OR p.niss = ?7) "
 #define USERS_ORDER \
-	"ORDER BY p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE, p.id, " \
+	"ORDER BY " SQL_NOCASE("p.last_name") ", " SQL_NOCASE("p.first_name") ", p.id, " \
 	"m.org_quality_id "
 /* Members first: few members, sorted at the end. */
 #define USERS_FROM_MEMBER \
@@ -46,12 +49,12 @@
  * last-name prefix is a range of the index (?3 is '%' when no name is asked). */
 #define USERS_FROM_NAME \
 	"FROM person p CROSS JOIN account a CROSS JOIN quality_member m WHERE " \
-	"p.last_name LIKE ?3 ESCAPE '\\' AND m.account_id = a.id AND " USERS_JOIN \
+	"p.last_name " SQL_LIKE " ?3 ESCAPE '\\' AND m.account_id = a.id AND " USERS_JOIN \
 	USERS_OPT_NISS USERS_FILTERS
 /* The grants of one application (index app_grant_quality_app). */
 #define USERS_FROM_GRANT \
 	"FROM app_grant g0 CROSS JOIN quality_member m CROSS JOIN account a CROSS JOIN person p " \
-	"WHERE g0.org_quality_id IN (SELECT value FROM json_each(?2)) AND g0.application = ?9 " \
+	"WHERE g0.org_quality_id IN " SQL_ID_LIST("?2") " AND g0.application = ?9 " \
 	"AND m.org_quality_id = g0.org_quality_id AND m.account_id = g0.account_id AND " \
 	USERS_JOIN USERS_OPT_NAME USERS_OPT_NISS USERS_FILTERS
 /* The members of one type (index quality_member_type). */
@@ -61,7 +64,7 @@
 /* The accounts of a user-name prefix (unique index on org_id, username NOCASE). */
 #define USERS_FROM_USERNAME \
 	"FROM account a CROSS JOIN quality_member m CROSS JOIN person p WHERE a.org_id = ?1 " \
-	"AND a.username LIKE ?5 ESCAPE '\\' AND " USERS_JOIN USERS_OPT_NAME USERS_OPT_NISS \
+	"AND a.username " SQL_LIKE " ?5 ESCAPE '\\' AND " USERS_JOIN USERS_OPT_NAME USERS_OPT_NISS \
 	USERS_FILTERS
 /* The accounts of one status (index account_status). */
 #define USERS_FROM_STATUS \
@@ -75,18 +78,20 @@
 /* Persons named by an audit event (actor "42", object "person:42"). */
 #define AUDIT_FROM \
 	"FROM audit_event e " \
-	"LEFT JOIN person pa ON pa.id = CASE WHEN e.actor GLOB '[0-9]*' " \
-	"THEN CAST(e.actor AS INTEGER) END " \
+	"LEFT JOIN person pa ON pa.id = CASE WHEN " SQL_STARTS_WITH_DIGIT("e.actor") " " \
+	"THEN CAST(e.actor AS BIGINT) END " \
 	"LEFT JOIN person po ON po.id = CASE WHEN e.object LIKE 'person:%' " \
-	"THEN CAST(substr(e.object, 8) AS INTEGER) END " \
+	"THEN CAST(substr(e.object, 8) AS BIGINT) END " \
 	"WHERE e.org = ?1 " \
-	"AND (?2 IS NULL OR json_extract(e.details, '$.quality') = ?2) " \
-	"AND (?3 IS NULL OR e.action = ?3) " \
-	"AND (?4 IS NULL OR e.at >= ?4) AND (?5 IS NULL OR e.at < ?5) " \
-	"AND (?6 IS NULL OR (pa.last_name || ' ' || pa.first_name) LIKE ?6 ESCAPE '\\' " \
-	"OR (pa.first_name || ' ' || pa.last_name) LIKE ?6 ESCAPE '\\' " \
-	"OR (po.last_name || ' ' || po.first_name) LIKE ?6 ESCAPE '\\' " \
-	"OR (po.first_name || ' ' || po.last_name) LIKE ?6 ESCAPE '\\') "
+	"AND (CAST(?2 AS TEXT) IS NULL OR " SQL_JSON_TEXT("e.details", "quality") " = ?2) " \
+	"AND (CAST(?3 AS TEXT) IS NULL OR e.action = ?3) " \
+	"AND (CAST(?4 AS TEXT) IS NULL OR e.at >= ?4) " \
+	"AND (CAST(?5 AS TEXT) IS NULL OR e.at < ?5) " \
+	"AND (CAST(?6 AS TEXT) IS NULL " \
+	"OR (pa.last_name || ' ' || pa.first_name) " SQL_LIKE " ?6 ESCAPE '\\' " \
+	"OR (pa.first_name || ' ' || pa.last_name) " SQL_LIKE " ?6 ESCAPE '\\' " \
+	"OR (po.last_name || ' ' || po.first_name) " SQL_LIKE " ?6 ESCAPE '\\' " \
+	"OR (po.first_name || ' ' || po.last_name) " SQL_LIKE " ?6 ESCAPE '\\') "
 
 static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 #define T(id) [(id) - SQL_ACCESS_FIRST]
@@ -176,7 +181,7 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "a.username, a.status FROM quality_member m JOIN account a ON a.id = m.account_id "
 	    "JOIN person p ON p.id = a.person_id "
 	    "WHERE m.org_quality_id = ?1 AND m.type IN ('GL', 'COGL') "
-	    "ORDER BY m.type = 'COGL', p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE",
+	    "ORDER BY m.type = 'COGL', " SQL_NOCASE("p.last_name") ", " SQL_NOCASE("p.first_name"),
 	T(SQL_ACCESS_ORG_SET_CONTACT) =
 	    "UPDATE organisation SET contact_email = ?2, contact_phone = ?3 WHERE id = ?1",
 	/* issue 6: people */
@@ -199,13 +204,13 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "VALUES (?1, ?2, ?3, " ACCOUNT_DATA_PARAMS ")",
 	T(SQL_ACCESS_ACCOUNT_UPDATE) =
 	    "UPDATE account SET username = ?3, (" ACCOUNT_DATA_COLS("") ") = "
-	    "(" ACCOUNT_DATA_PARAMS "), modified_at = strftime('%Y-%m-%dT%H:%M:%SZ','now'), "
+	    "(" ACCOUNT_DATA_PARAMS "), modified_at = " SQL_NOW ", "
 	    "version = version + 1 WHERE id = ?1 AND version = ?2",
 	T(SQL_ACCESS_ACCOUNT_SET_STATUS) =
-	    "UPDATE account SET status = ?3, modified_at = strftime('%Y-%m-%dT%H:%M:%SZ','now'), "
+	    "UPDATE account SET status = ?3, modified_at = " SQL_NOW ", "
 	    "version = version + 1 WHERE id = ?1 AND version = ?2",
 	T(SQL_ACCESS_ACCOUNT_TOUCH) =
-	    "UPDATE account SET modified_at = strftime('%Y-%m-%dT%H:%M:%SZ','now'), "
+	    "UPDATE account SET modified_at = " SQL_NOW ", "
 	    "version = version + 1 WHERE id = ?1 AND version = ?2",
 	T(SQL_ACCESS_ACCOUNT_DELETE_UNUSED) =
 	    "DELETE FROM account WHERE id = ?1 AND NOT EXISTS "
@@ -217,13 +222,13 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "INSERT INTO quality_member(org_quality_id, account_id, type) VALUES (?1, ?2, ?3)",
 	T(SQL_ACCESS_MEMBER_SET_TYPE) =
 	    "UPDATE quality_member SET type = ?3, "
-	    "since = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
+	    "since = " SQL_NOW " "
 	    "WHERE org_quality_id = ?1 AND account_id = ?2",
 	T(SQL_ACCESS_MEMBER_DELETE) =
 	    "DELETE FROM quality_member WHERE org_quality_id = ?1 AND account_id = ?2",
 	T(SQL_ACCESS_MEMBER_COUNT) =
 	    "SELECT count(*) FROM quality_member "
-	    "WHERE org_quality_id IN (SELECT value FROM json_each(?1))",
+	    "WHERE org_quality_id IN " SQL_ID_LIST("?1"),
 	T(SQL_ACCESS_MEMBERSHIPS_OF_PERSON) =
 	    "SELECT m.org_quality_id, m.type, " LNAME("q", "name", 3) ", a.status "
 	    "FROM quality_member m JOIN account a ON a.id = m.account_id "
@@ -240,11 +245,11 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "AND application = ?3",
 	/* issue 6: user lists (?11 limit, ?12 offset) */
 	T(SQL_ACCESS_USERS_BY_MEMBER) =
-	    USERS_COLS USERS_FROM_MEMBER USERS_ORDER "LIMIT ?11 OFFSET ?12",
+	    USERS_COLS USERS_FROM_MEMBER USERS_ORDER SQL_LIMIT("?11") " OFFSET ?12",
 	T(SQL_ACCESS_USERS_BY_NAME) =
-	    USERS_COLS USERS_FROM_NAME USERS_ORDER "LIMIT ?11 OFFSET ?12",
+	    USERS_COLS USERS_FROM_NAME USERS_ORDER SQL_LIMIT("?11") " OFFSET ?12",
 	T(SQL_ACCESS_USERS_BY_NISS) =
-	    USERS_COLS USERS_FROM_NISS USERS_ORDER "LIMIT ?11 OFFSET ?12",
+	    USERS_COLS USERS_FROM_NISS USERS_ORDER SQL_LIMIT("?11") " OFFSET ?12",
 	T(SQL_ACCESS_USERS_COUNT_BY_MEMBER) =
 	    "SELECT count(*) " USERS_FROM_MEMBER,
 	T(SQL_ACCESS_USERS_COUNT_BY_NAME) =
@@ -252,11 +257,11 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	T(SQL_ACCESS_USERS_COUNT_BY_NISS) =
 	    "SELECT count(*) " USERS_FROM_NISS,
 	T(SQL_ACCESS_USERS_BY_GRANT) =
-	    USERS_COLS USERS_FROM_GRANT USERS_ORDER "LIMIT ?11 OFFSET ?12",
+	    USERS_COLS USERS_FROM_GRANT USERS_ORDER SQL_LIMIT("?11") " OFFSET ?12",
 	T(SQL_ACCESS_USERS_BY_TYPE) =
-	    USERS_COLS USERS_FROM_TYPE USERS_ORDER "LIMIT ?11 OFFSET ?12",
+	    USERS_COLS USERS_FROM_TYPE USERS_ORDER SQL_LIMIT("?11") " OFFSET ?12",
 	T(SQL_ACCESS_USERS_BY_USERNAME) =
-	    USERS_COLS USERS_FROM_USERNAME USERS_ORDER "LIMIT ?11 OFFSET ?12",
+	    USERS_COLS USERS_FROM_USERNAME USERS_ORDER SQL_LIMIT("?11") " OFFSET ?12",
 	T(SQL_ACCESS_USERS_COUNT_BY_GRANT) =
 	    "SELECT count(*) " USERS_FROM_GRANT,
 	T(SQL_ACCESS_USERS_COUNT_BY_TYPE) =
@@ -264,31 +269,31 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	T(SQL_ACCESS_USERS_COUNT_BY_USERNAME) =
 	    "SELECT count(*) " USERS_FROM_USERNAME,
 	T(SQL_ACCESS_USERS_BY_STATUS) =
-	    USERS_COLS USERS_FROM_STATUS USERS_ORDER "LIMIT ?11 OFFSET ?12",
+	    USERS_COLS USERS_FROM_STATUS USERS_ORDER SQL_LIMIT("?11") " OFFSET ?12",
 	T(SQL_ACCESS_USERS_COUNT_BY_STATUS) =
 	    "SELECT count(*) " USERS_FROM_STATUS,
 	T(SQL_ACCESS_COUNT_TYPE_ONLY) =
 	    "SELECT count(*) FROM quality_member "
-	    "WHERE org_quality_id IN (SELECT value FROM json_each(?1)) AND type = ?2",
+	    "WHERE org_quality_id IN " SQL_ID_LIST("?1") " AND type = ?2",
 	T(SQL_ACCESS_COUNT_APP_ONLY) =
 	    "SELECT count(*) FROM app_grant "
-	    "WHERE org_quality_id IN (SELECT value FROM json_each(?1)) AND application = ?2",
+	    "WHERE org_quality_id IN " SQL_ID_LIST("?1") " AND application = ?2",
 	/* issue 6: hierarchy (managers first, then users, up to ?3 rows) */
 	T(SQL_ACCESS_HIERARCHY_MEMBERS) =
 	    "SELECT m.account_id, m.type, p.last_name, p.first_name, a.username, a.status, "
-	    "(SELECT group_concat(g.application, ' ') FROM app_grant g "
+	    "(SELECT " SQL_JOIN("g.application", "' '") " FROM app_grant g "
 	    "WHERE g.org_quality_id = m.org_quality_id AND g.account_id = m.account_id), "
 	    "(SELECT count(*) FROM quality_member c WHERE c.org_quality_id = ?1) "
 	    "FROM quality_member m JOIN account a ON a.id = m.account_id "
 	    "JOIN person p ON p.id = a.person_id WHERE m.org_quality_id = ?1 AND a.org_id = ?2 "
-	    "ORDER BY m.type = 'USER', m.type = 'COGL', p.last_name COLLATE NOCASE, "
-	    "p.first_name COLLATE NOCASE LIMIT ?3",
+	    "ORDER BY m.type = 'USER', m.type = 'COGL', " SQL_NOCASE("p.last_name") ", "
+	    SQL_NOCASE("p.first_name") " LIMIT ?3",
 	/* issue 6: audit trail (?1 organisation label, ?2 quality, ?3 action, ?4/?5 period,
 	 * ?6 person pattern, ?7 limit, ?8 offset) */
 	T(SQL_ACCESS_AUDIT_TRAIL) =
 	    "SELECT e.seq, e.at, e.actor, e.actor_role, e.action, e.object, e.details, "
 	    "pa.last_name, pa.first_name, po.last_name, po.first_name " AUDIT_FROM
-	    "ORDER BY e.seq DESC LIMIT ?7 OFFSET ?8",
+	    "ORDER BY e.seq DESC " SQL_LIMIT("?7") " OFFSET ?8",
 	T(SQL_ACCESS_AUDIT_TRAIL_COUNT) =
 	    "SELECT count(*) " AUDIT_FROM,
 	T(SQL_ACCESS_AUDIT_ACTIONS) =
@@ -300,13 +305,13 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "o.contact_phone FROM quality_member m JOIN account a ON a.id = m.account_id "
 	    "JOIN org_quality oq ON oq.id = m.org_quality_id JOIN quality q ON q.code = oq.quality "
 	    "JOIN organisation o ON o.id = a.org_id WHERE a.person_id = ?1 "
-	    "ORDER BY o.name COLLATE NOCASE, o.id, 6",
+	    "ORDER BY " SQL_NOCASE("o.name") ", o.id, 6",
 	/* … the active local managers of quality ?1 with their e-mail there … */
 	T(SQL_ACCESS_RESP_LOCAL) =
 	    "SELECT m.type, p.last_name, p.first_name, a.email FROM quality_member m "
 	    "JOIN account a ON a.id = m.account_id JOIN person p ON p.id = a.person_id "
 	    "WHERE m.org_quality_id = ?1 AND m.type IN ('GL', 'COGL') AND a.status = 'active' "
-	    "ORDER BY m.type = 'COGL', p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE",
+	    "ORDER BY m.type = 'COGL', " SQL_NOCASE("p.last_name") ", " SQL_NOCASE("p.first_name"),
 	/* … and the GAP and co-GAPs of organisation ?1, their e-mail in it (else their own). */
 	T(SQL_ACCESS_RESP_MAIN) =
 	    "SELECT m.role, p.last_name, p.first_name, coalesce((SELECT a.email FROM account a "
@@ -368,6 +373,6 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 #undef T
 };
 
-const struct sql_table sql_access_sqlite = {
+const struct sql_table SQL_TABLE(access) = {
 	SQL_ACCESS_FIRST, SQL_ACCESS_END - SQL_ACCESS_FIRST, access_text,
 };

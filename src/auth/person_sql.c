@@ -1,6 +1,7 @@
 /* person_sql.c — SQLite text of the people statements (auth/person_sql.h): the one
  * place that writes the person table's rows into being. Schema: 002_people.sql, 016. */
 #include "auth/person_sql.h"
+#include "store/dialect.h"
 
 #include <stddef.h>
 
@@ -13,7 +14,7 @@ static const char *const person_text[SQL_PERSON_END - SQL_PERSON_FIRST] = {
 	    "INSERT INTO person(niss, last_name, first_name, language, email, name_source) "
 	    "SELECT ?1, coalesce(r.last_name, ?2), coalesce(r.first_names, ?3), ?4, ?5, "
 	    "CASE WHEN r.niss IS NULL THEN ?6 ELSE 'register' END "
-	    "FROM (SELECT 1) LEFT JOIN reg_person r ON r.niss = ?1 AND ?6 <> 'eid'",
+	    "FROM (SELECT 1) AS one LEFT JOIN reg_person r ON r.niss = ?1 AND ?6 <> 'eid'",
 	T(SQL_PERSON_GET) =
 	    "SELECT id, niss, last_name, first_name, language, email FROM person WHERE id = ?1",
 	T(SQL_PERSON_BY_NISS) =
@@ -25,14 +26,14 @@ static const char *const person_text[SQL_PERSON_END - SQL_PERSON_FIRST] = {
 	T(SQL_PASSWORD_PUT) =
 	    "INSERT INTO credential_password(person_id, username, hash) VALUES (?1, ?2, ?3) "
 	    "ON CONFLICT(person_id) DO UPDATE SET username = excluded.username, "
-	    "hash = excluded.hash, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now')",
+	    "hash = excluded.hash, updated_at = " SQL_NOW,
 	/* (Parentheses: clang's -Wstring-concatenation takes two literals, in the table's
 	 * last entry, for a missing comma.) */
 	T(SQL_PASSWORD_SET_HASH) =
 	    ("UPDATE credential_password SET hash = ?2, "
-	    "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE person_id = ?1"),
+	    "updated_at = " SQL_NOW " WHERE person_id = ?1"),
 };
 
-const struct sql_table sql_person_sqlite = {
+const struct sql_table SQL_TABLE(person) = {
 	SQL_PERSON_FIRST, SQL_PERSON_END - SQL_PERSON_FIRST, person_text,
 };

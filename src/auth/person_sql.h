@@ -20,5 +20,6 @@ enum person_sql {
 };
 
 extern const struct sql_table sql_person_sqlite;
+extern const struct sql_table sql_person_pg;   /* the same, PostgreSQL's */
 
 #endif

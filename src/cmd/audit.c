@@ -158,7 +158,7 @@ cmd_audit(int argc, char **argv)
 	}
 	/* Both only read: no migrations, so that a copy can be checked as it is; a missing
 	 * file is not created. */
-	if (access(c.db, R_OK) != 0) {
+	if (!store_is_pg(c.db) && access(c.db, R_OK) != 0) {
 		fprintf(stderr, "portier: database %s: %s\n", c.db, strerror(errno));
 		return 2;
 	}
@@ -169,7 +169,7 @@ cmd_audit(int argc, char **argv)
 	if (strcmp(pos[0], "list") == 0)
 		rc = list_events(s, &l);
 	else
-		rc = verify_chain(s, c.db);
+		rc = verify_chain(s, store_label(c.db));
 	store_close(s);
 	return rc;
 }

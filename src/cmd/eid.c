@@ -14,6 +14,7 @@
 #include "base/arena.h"
 #include "base/log.h"
 #include "be/be.h"
+#include "store/store.h"
 #include "web/web.h"
 
 #define PEM_FILE_MAX (1 << 20)
@@ -278,7 +279,8 @@ read_text(const char *setting, const char *path)
 static int
 demo_ca(struct config *c, struct eid_runtime *rt)
 {
-	const char *slash = strrchr(c->db, '/');
+	/* A PostgreSQL connection string has no folder: the current one. */
+	const char *slash = store_is_pg(c->db) ? NULL : strrchr(c->db, '/');
 	char err[1024], path[1200];
 
 	if (slash != NULL && (size_t)(slash - c->db) + 5 > sizeof(rt->demo_dir)) {

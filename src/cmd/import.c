@@ -126,7 +126,7 @@ import_kbo(int argc, char **argv)
 	}
 	printf("applied %s extract %ld (snapshot %s): %llu rows in %.1f s into %s\n",
 	    res.full ? "full" : "update", res.extract_number,
-	    res.snapshot[0] ? res.snapshot : "unknown", res.rows, res.seconds, c.db);
+	    res.snapshot[0] ? res.snapshot : "unknown", res.rows, res.seconds, store_label(c.db));
 	return 0;
 }
 

@@ -128,7 +128,7 @@ run(int argc, char **argv, const char *what, const char *one, const char *usage,
 		    pos[0], err);
 	else
 		printf("imported %lu %s from %s into %s (the previous %s were replaced)\n",
-		    res.rows, res.rows == 1 ? one : what, pos[0], c.db, what);
+		    res.rows, res.rows == 1 ? one : what, pos[0], store_label(c.db), what);
 	if (rc == 0 && res.rejected > 0)
 		printf("%lu invalid row%s skipped, written with the reason to %s\n", res.rejected,
 		    res.rejected > 1 ? "s" : "", res.rejects);

@@ -33,7 +33,8 @@ struct instance {
 static const char *
 portal_conf_path(const char *db, char *out, size_t outlen)
 {
-	const char *slash = strrchr(db, '/');
+	/* A PostgreSQL connection string names no folder: the working directory then. */
+	const char *slash = store_is_pg(db) ? NULL : strrchr(db, '/');
 
 	if (slash == NULL)
 		snprintf(out, outlen, "portal.conf");

@@ -114,7 +114,7 @@ cmd_mail(int argc, char **argv)
 		return 2;
 	}
 	/* Reading only: a missing file is not created, no migrations are applied. */
-	if (access(c.db, R_OK) != 0) {
+	if (!store_is_pg(c.db) && access(c.db, R_OK) != 0) {
 		fprintf(stderr, "portier: database %s: %s\n", c.db, strerror(errno));
 		return 2;
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/store_modules.h"
 
 static const struct {
 	const char *name;
@@ -46,6 +47,10 @@ main(int argc, char **argv)
 {
 	if (sodium_init() < 0) {
 		fputs("portier: libsodium cannot start\n", stderr);
+		return 1;
+	}
+	if (store_modules_register() != 0) {
+		fputs("portier: statement tables overlap\n", stderr);
 		return 1;
 	}
 	if (argc < 2) {

@@ -7,9 +7,10 @@
 #include "store/store.h"
 
 static const char usage[] =
-    "usage: portier migrate [--db PATH] [--config FILE]\n"
+    "usage: portier migrate [--db PATH|CONNINFO] [--config FILE]\n"
     "\n"
-    "Applies the migrations in <share>/migrations not yet applied to the database,\n"
+    "Applies the migrations in <share>/migrations (<share>/migrations/pg for a PostgreSQL\n"
+    "connection string, postgresql://… or \"host=… dbname=…\") not yet applied to the database,\n"
     "each in its own transaction, and prints the schema version. serve does this too.\n";
 
 int
@@ -25,7 +26,7 @@ cmd_migrate(int argc, char **argv)
 		return rc > 0 ? 0 : 2;
 	if (open_store(&c, &s) != 0)
 		return 1;
-	printf("database %s at schema version %d\n", c.db, store_schema_version(s));
+	printf("database %s at schema version %d\n", store_label(c.db), store_schema_version(s));
 	store_close(s);
 	return 0;
 }

@@ -22,7 +22,8 @@ static const char serve_usage[] =
     "then PORTIER_<SETTING> environment variables, then flags; see portier.conf.example.\n"
     "  --listen ADDR:PORT   address to listen on (default 127.0.0.1:8080)\n"
     "  --issuer URL         OpenID Connect issuer, the public address (default http://LISTEN)\n"
-    "  --db PATH            SQLite database (default var/portier.db)\n"
+    "  --db PATH            SQLite database (default var/portier.db), or a PostgreSQL\n"
+    "                       connection string (postgresql://… or \"host=… dbname=…\")\n"
     "  --share-dir DIR      folder holding templates/, static/, migrations/\n"
     "  --locale-dir DIR     folder holding the compiled catalogues (default: beside the binary)\n"
     "  --threads N          connection threads; --workers N threads for password hashes\n"
@@ -70,7 +71,9 @@ open_store(const struct config *c, struct store **out)
 		fprintf(stderr, "portier: database: %s\n", err);
 		return -1;
 	}
-	snprintf(dir, sizeof(dir), "%s/migrations", c->share_dir);
+	/* PostgreSQL's migrations have their own folder (same numbers, its dialect). */
+	snprintf(dir, sizeof(dir), store_is_pg(c->db) ? "%s/migrations/pg" : "%s/migrations",
+	    c->share_dir);
 	n = store_migrate(*out, dir, err, sizeof(err));
 	if (n < 0) {
 		fprintf(stderr, "portier: migration: %s\n", err);

@@ -39,5 +39,6 @@ enum csam_sql {
 };
 
 extern const struct sql_table sql_csam_sqlite;
+extern const struct sql_table sql_csam_pg;   /* the same, PostgreSQL's */
 
 #endif

@@ -2,6 +2,7 @@
  * SQL_RANGE_ACCESS + 500 .. + 899 (the mail outbox's are mail/sql_sqlite.c).
  * Schema: migrations/006_access.sql, 010_registry_people.sql, 011_csam.sql. */
 #include "csam/sql.h"
+#include "store/dialect.h"
 
 #include <stddef.h>
 
@@ -21,10 +22,12 @@
 /* The filters of the helpdesk queue: ?1 status, ?2 case, ?3 submitted before (ISO),
  * ?4 reference; NULL means any. */
 #define EXC_FILTERS \
-	"WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR case_kind = ?2) " \
-	"AND (?3 IS NULL OR submitted_at < ?3) AND (?4 IS NULL OR reference = ?4) "
+	"WHERE (CAST(?1 AS TEXT) IS NULL OR status = ?1) " \
+	"AND (CAST(?2 AS TEXT) IS NULL OR case_kind = ?2) " \
+	"AND (CAST(?3 AS TEXT) IS NULL OR submitted_at < ?3) " \
+	"AND (CAST(?4 AS TEXT) IS NULL OR reference = ?4) "
 
-#define NOW "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+#define NOW SQL_NOW
 
 static const char *const text[CSAM_RANGE] = {
 	/* The last function of person ?2 in enterprise ?1 that ended by ?3, and the first one
@@ -84,7 +87,7 @@ static const char *const text[CSAM_RANGE] = {
 	    "FROM exception_decision d JOIN person p ON p.id = d.operator "
 	    "WHERE d.request_id = ?1 ORDER BY d.id LIMIT 100",
 	T(SQL_CSAM_APPROVALS_BY) =
-	    "SELECT count(*), coalesce(sum(operator = ?2), 0) FROM exception_decision "
+	    "SELECT count(*), coalesce(sum(CASE WHEN operator = ?2 THEN 1 ELSE 0 END), 0) FROM exception_decision "
 	    "WHERE request_id = ?1 AND action = 'approve'",
 
 	T(SQL_CSAM_HELPDESK_ADD) =
@@ -99,7 +102,7 @@ static const char *const text[CSAM_RANGE] = {
 	    "SELECT count(*) FROM platform_role WHERE person_id = ?1 AND role = 'helpdesk'",
 };
 
-const struct sql_table sql_csam_sqlite = {
+const struct sql_table SQL_TABLE(csam) = {
 	.first = SQL_CSAM_FIRST,
 	.count = CSAM_RANGE,
 	.text = text,

@@ -19,5 +19,6 @@ enum mail_sql {
 };
 
 extern const struct sql_table sql_mail_sqlite;
+extern const struct sql_table sql_mail_pg;   /* the same, PostgreSQL's */
 
 #endif

@@ -1,11 +1,12 @@
 /* sql_sqlite.c — SQLite text of the mail outbox's statements (mail/sql.h): the mail module
  * owns mail_outbox (migrations/011_csam.sql); others queue mail through mail/mail.h. */
 #include "mail/sql.h"
+#include "store/dialect.h"
 
 #include <stddef.h>
 
 #define M(id) [(id) - SQL_MAIL_FIRST]
-#define NOW "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+#define NOW SQL_NOW
 
 static const char *const mail_text[SQL_MAIL_END - SQL_MAIL_FIRST] = {
 	M(SQL_MAIL_INSERT) =
@@ -32,9 +33,9 @@ static const char *const mail_text[SQL_MAIL_END - SQL_MAIL_FIRST] = {
 	    "next_attempt, last_error, created_at, sent_at FROM mail_outbox "
 	    "WHERE (?1 = 0 OR id = ?1) ORDER BY id DESC LIMIT ?2",
 	M(SQL_MAIL_COUNT) =
-	    "SELECT count(*) FROM mail_outbox WHERE (?1 IS NULL OR status = ?1)",
+	    "SELECT count(*) FROM mail_outbox WHERE (CAST(?1 AS TEXT) IS NULL OR status = ?1)",
 };
 
-const struct sql_table sql_mail_sqlite = {
+const struct sql_table SQL_TABLE(mail) = {
 	SQL_MAIL_FIRST, SQL_MAIL_END - SQL_MAIL_FIRST, mail_text,
 };

@@ -2,6 +2,7 @@
  * functions imports (schema: migrations/003_registry.sql, 010_registry_people.sql).
  * Bound parameters only. Labels come from kbo_code in the asked language, else in FR. */
 #include "registry/query_sql.h"
+#include "store/dialect.h"
 
 #include <stddef.h>
 
@@ -65,7 +66,7 @@ static const char *const text[SQL_REGQ_END - SQL_REGQ_FIRST] = {
 	    "SELECT 1 FROM kbo_enterprise WHERE enterprise_number = ?1",
 	R(SQL_REGP_IMPORT_INSERT) =
 	    "INSERT INTO reg_import(kind, source, rows, rejected, applied_at) "
-	    "VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+	    "VALUES (?1, ?2, ?3, ?4, " SQL_NOW ")",
 	R(SQL_REGP_ANY_ENTERPRISE) = "SELECT 1 FROM kbo_enterprise LIMIT 1",
 
 	R(SQL_REGQ_ENTERPRISE) =
@@ -136,6 +137,23 @@ static const char *const text[SQL_REGQ_END - SQL_REGQ_FIRST] = {
 	 * enterprise (an establishment unit's name counts for its enterprise) and that
 	 * enterprise's status (NULL when it is not in kbo_enterprise). No sorting here: the
 	 * caller deduplicates and orders at most ?2 rows. */
+#ifdef SQL_DIALECT_PG
+	/* PostgreSQL has no FTS5: the query's words (query.c: quoted, all required, the last
+	 * one a prefix when followed by '*'; only letters, digits and bytes >= 0x80, so no
+	 * operator) become one regular expression of lookaheads, a word at a word start (\m)
+	 * ending at a word end (\M) unless a prefix, in any case and without accents
+	 * (unaccent, as FTS5's remove_diacritics). No index serves it yet (issue 13, part 5). */
+	R(SQL_REGQ_SEARCH) =
+	    "SELECT x.num, x.name, e.status FROM (SELECT CASE WHEN substr(d.entity_number, 1, 1) "
+	    "IN ('0', '1') THEN d.entity_number ELSE (SELECT es.enterprise_number "
+	    "FROM kbo_establishment es WHERE es.establishment_number = d.entity_number) END "
+	    "AS num, d.denomination AS name FROM kbo_denomination d "
+	    "WHERE unaccent(d.denomination) ~* unaccent('^' || replace(regexp_replace("
+	    "regexp_replace(CAST(?1 AS text), '\"([^\"]*)\"\\*', '(?=.*\\\\m\\1)', 'g'), "
+	    "'\"([^\"]*)\"', '(?=.*\\\\m\\1\\\\M)', 'g'), ' ', '')) "
+	    "ORDER BY d.id LIMIT ?2) x "
+	    "LEFT JOIN kbo_enterprise e ON e.enterprise_number = x.num",
+#else
 	R(SQL_REGQ_SEARCH) =
 	    "SELECT x.num, x.name, e.status FROM (SELECT CASE WHEN substr(d.entity_number, 1, 1) "
 	    "IN ('0', '1') THEN d.entity_number ELSE (SELECT es.enterprise_number "
@@ -144,9 +162,10 @@ static const char *const text[SQL_REGQ_END - SQL_REGQ_FIRST] = {
 	    "WHERE kbo_denomination_fts MATCH ?1 LIMIT ?2) f "
 	    "JOIN kbo_denomination d ON d.id = f.rid) x "
 	    "LEFT JOIN kbo_enterprise e ON e.enterprise_number = x.num",
+#endif
 };
 
-const struct sql_table sql_registry_query_sqlite = {
+const struct sql_table SQL_TABLE(registry_query) = {
 	.first = SQL_REGQ_FIRST,
 	.count = SQL_REGQ_END - SQL_REGQ_FIRST,
 	.text = text,

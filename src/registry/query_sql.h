@@ -38,5 +38,6 @@ enum registry_query_sql {
 
 /* The SQLite text of these statements. */
 extern const struct sql_table sql_registry_query_sqlite;
+extern const struct sql_table sql_registry_query_pg;   /* the same, PostgreSQL's */
 
 #endif

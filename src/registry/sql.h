@@ -72,5 +72,6 @@ enum registry_sql {
 
 /* The SQLite text of the registry's statements. */
 extern const struct sql_table sql_registry_sqlite;
+extern const struct sql_table sql_registry_pg;   /* the same, PostgreSQL's */
 
 #endif

@@ -3,6 +3,7 @@
  * source line are bound as integers (converting text there, by CAST or column affinity,
  * cost a quarter of the writing time of a full load). */
 #include "registry/sql.h"
+#include "store/dialect.h"
 
 #include <stddef.h>
 
@@ -32,7 +33,7 @@ static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = 
 	R(SQL_KBO_EXTRACT_INSERT) =
 	    "INSERT INTO kbo_extract(id, extract_number, extract_type, snapshot_date, "
 	    "extract_timestamp, version, source, forced, rows, applied_at) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, " SQL_NOW ")",
 
 	R(SQL_KBO_META_CLEAR) = "DELETE FROM kbo_meta",
 	R(SQL_KBO_META_INSERT) =
@@ -129,40 +130,51 @@ static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = 
 
 	/* full loads */
 	R(SQL_KBO_CODE_INSERT_MANY) =
-	    "INSERT OR FAIL INTO kbo_code(category, code, language, description, extract_id, "
+	    SQL_INSERT_OR_FAIL " INTO kbo_code(category, code, language, description, extract_id, "
 	    "source_line) "
 	    "VALUES " MANY("(?, ?, ?, ?, " ROW_TAIL),
 	R(SQL_KBO_ENTERPRISE_INSERT_MANY) =
-	    "INSERT OR FAIL INTO kbo_enterprise(enterprise_number, status, juridical_situation, "
+	    SQL_INSERT_OR_FAIL " INTO kbo_enterprise(enterprise_number, status, juridical_situation, "
 	    "type_of_enterprise, juridical_form, juridical_form_cac, start_date, extract_id, "
 	    "source_line) "
 	    "VALUES " MANY("(?, ?, ?, ?, ?, ?, ?, " ROW_TAIL),
 	R(SQL_KBO_ESTABLISHMENT_INSERT_MANY) =
-	    "INSERT OR FAIL INTO kbo_establishment(establishment_number, start_date, "
+	    SQL_INSERT_OR_FAIL " INTO kbo_establishment(establishment_number, start_date, "
 	    "enterprise_number, extract_id, source_line) "
 	    "VALUES " MANY("(?, ?, ?, " ROW_TAIL),
 	R(SQL_KBO_DENOMINATION_INSERT_MANY) =
-	    "INSERT OR FAIL INTO kbo_denomination(entity_number, language, type_of_denomination, "
+	    SQL_INSERT_OR_FAIL " INTO kbo_denomination(entity_number, language, type_of_denomination, "
 	    "denomination, extract_id, source_line) "
 	    "VALUES " MANY("(?, ?, ?, ?, " ROW_TAIL),
 	R(SQL_KBO_ADDRESS_INSERT_MANY) =
-	    "INSERT OR FAIL INTO kbo_address(entity_number, type_of_address, country_nl, country_fr, "
+	    SQL_INSERT_OR_FAIL " INTO kbo_address(entity_number, type_of_address, country_nl, country_fr, "
 	    "zipcode, municipality_nl, municipality_fr, street_nl, street_fr, house_number, "
 	    "box, extra_address_info, date_striking_off, extract_id, source_line) "
 	    "VALUES " MANY("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " ROW_TAIL),
 	R(SQL_KBO_CONTACT_INSERT_MANY) =
-	    "INSERT OR FAIL INTO kbo_contact(entity_number, entity_contact, contact_type, value, "
+	    SQL_INSERT_OR_FAIL " INTO kbo_contact(entity_number, entity_contact, contact_type, value, "
 	    "extract_id, source_line) "
 	    "VALUES " MANY("(?, ?, ?, ?, " ROW_TAIL),
 	R(SQL_KBO_ACTIVITY_INSERT_MANY) =
-	    "INSERT OR FAIL INTO kbo_activity(entity_number, activity_group, nace_version, "
+	    SQL_INSERT_OR_FAIL " INTO kbo_activity(entity_number, activity_group, nace_version, "
 	    "nace_code, classification, extract_id, source_line) "
 	    "VALUES " MANY("(?, ?, ?, ?, ?, " ROW_TAIL),
 	R(SQL_KBO_BRANCH_INSERT_MANY) =
-	    "INSERT OR FAIL INTO kbo_branch(id, start_date, enterprise_number, extract_id, "
+	    SQL_INSERT_OR_FAIL " INTO kbo_branch(id, start_date, enterprise_number, extract_id, "
 	    "source_line) "
 	    "VALUES " MANY("(?, ?, ?, " ROW_TAIL),
 
+#ifdef SQL_DIALECT_PG
+	/* No name index to keep: PostgreSQL's name search reads kbo_denomination itself
+	 * (query_sql.c). The parameters are named so that the statements prepare; the
+	 * rebuild refreshes the planner's statistics after a load. */
+	R(SQL_KBO_FTS_INSERT) =
+	    "SELECT 1 WHERE CAST(?1 AS text) IS NULL AND CAST(?2 AS text) IS NULL "
+	    "AND CAST(?3 AS text) IS NULL AND CAST(?4 AS text) IS NULL AND false",
+	R(SQL_KBO_FTS_DELETE) =
+	    "SELECT 1 WHERE CAST(?1 AS text) IS NULL AND CAST(?2 AS text) IS NULL AND false",
+	R(SQL_KBO_FTS_REBUILD) = "ANALYZE kbo_denomination",
+#else
 	R(SQL_KBO_FTS_INSERT) =
 	    "INSERT INTO kbo_denomination_fts(rowid, denomination) "
 	    "VALUES (last_insert_rowid(), ?4)",
@@ -172,6 +184,7 @@ static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = 
 	    "WHERE entity_number = ?1 AND extract_id <> ?2",
 	R(SQL_KBO_FTS_REBUILD) =
 	    "INSERT INTO kbo_denomination_fts(kbo_denomination_fts) VALUES ('rebuild')",
+#endif
 
 	R(SQL_KBO_INDEX_DROP_ESTABLISHMENT) = "DROP INDEX IF EXISTS kbo_establishment_enterprise",
 	R(SQL_KBO_INDEX_DROP_DENOMINATION) = "DROP INDEX IF EXISTS kbo_denomination_entity",
@@ -181,7 +194,7 @@ static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = 
 	    "CREATE INDEX kbo_denomination_entity ON kbo_denomination(entity_number)",
 };
 
-const struct sql_table sql_registry_sqlite = {
+const struct sql_table SQL_TABLE(registry) = {
 	.first = SQL_REGISTRY_FIRST,
 	.count = SQL_REGISTRY_END - SQL_REGISTRY_FIRST,
 	.text = registry_text,

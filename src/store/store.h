@@ -20,9 +20,22 @@ struct store_q;     /* the rows of one statement */
  * grow with the rows read (SQLite's cache stays bounded); somewhat slower. */
 enum store_mode { STORE_READ, STORE_WRITE, STORE_READ_LONG };
 
-/* Opens (creating if needed) the database at path with up to pool connections.
- * Returns 0, or -1 with a reason in err. */
+/* Opens the database named by path with up to pool connections: a PostgreSQL one for a
+ * libpq connection string (postgresql://…, postgres://…, or keywords "host=… dbname=…"),
+ * else the SQLite file at path (created if needed). Returns 0, or -1 with a reason in err. */
 int store_open(const char *path, int pool, struct store **out, char *err, size_t errlen);
+/* True when db names a PostgreSQL database (store_open's rule). */
+bool store_is_pg(const char *db);
+/* What messages may say of db: the path of a SQLite file, "the PostgreSQL database" for a
+ * connection string (which may hold a password: never printed). */
+const char *store_label(const char *db);
+/* Adds a module's statements, for every store opened after: portable holds the texts
+ * SQLite runs and PostgreSQL too (?N rewritten to $N) unless pg (may be NULL, or hold
+ * NULL for an id) gives PostgreSQL's own. Called by the composition root (cmd/) before
+ * store_open, from one thread; registering the same pair again does nothing. Returns 0,
+ * or -1 (table full, a range overlapping another module's). See docs/store-contract.md. */
+struct sql_table;
+int store_register(const struct sql_table *portable, const struct sql_table *pg);
 void store_close(struct store *s);
 /* Applies the numbered migrations from dir not yet applied, each in its own transaction.
  * Returns the number applied (>= 0), or -1 with a reason in err. */

@@ -1,7 +1,11 @@
 /* store_pg.c — the PostgreSQL backend of store.h (libpq): a pool of connections, each
  * statement prepared once per connection with ?N rewritten to $N, write transactions
  * SERIALIZABLE and retried whole by the caller (store_run) on a serialization failure.
- * Built beside store_sqlite.c, never with it (Makefile: libportier-pg.a). */
+ * Linked beside store_sqlite.c: its public names are pg_store_* (backend_names.h) and
+ * store.c dispatches to them through store_pg_ops. */
+#define STORE_BACKEND_NAME(x) pg_store_##x
+#include "store/backend_names.h"
+
 #include "store/store_pg.h"
 
 #include <dirent.h>
@@ -15,10 +19,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "base/buf.h"
 #include "base/log.h"
+#include "store/backend.h"
 #include "store/sql.h"
 
 #define STORE_MAX_POOL 64
@@ -35,16 +41,6 @@
 /* The advisory lock that migrators take (any bigint shared by every node: "portier"). */
 #define MIGRATE_LOCK_KEY "8101409440408858994"
 
-/* Every registered module: its portable texts and its PostgreSQL ones. */
-struct module {
-	const struct sql_table *portable;
-	const struct sql_table *pg;
-};
-static struct module modules[MAX_TABLES] = {
-	{ &sql_core_sqlite, &sql_core_pg },
-};
-static int n_modules = 1;
-
 static _Thread_local bool last_retryable;
 
 struct conn {
@@ -54,6 +50,7 @@ struct conn {
 };
 
 struct store {
+	const struct store_ops *ops;   /* first: store.c dispatches on it */
 	struct conn conns[STORE_MAX_POOL];
 	int n;
 	pthread_mutex_t lock;
@@ -61,11 +58,13 @@ struct store {
 	atomic_uint fault_kinds;
 	atomic_long fault_calls;
 	atomic_long fault_n;
+	atomic_int long_held;    /* places taken by long holders (store_long_take) */
 };
 
 /* The rows of a statement, read whole (libpq holds them, store_next walks them), or in
  * a STORE_READ_LONG transaction FETCH_ROWS at a time from a cursor. */
 struct store_q {
+	const struct store_ops *ops;   /* first: store.c dispatches on it */
 	PGresult *res;
 	int row;
 	int rows;
@@ -75,68 +74,27 @@ struct store_q {
 };
 
 struct store_tx {
+	const struct store_ops *ops;   /* first: store.c dispatches on it */
 	struct store *s;
 	struct conn *c;
 	struct store_q q;
 	bool failed;
 	bool long_read;     /* STORE_READ_LONG: queries through a cursor */
 	int changes;        /* rows changed by the last store_exec */
+	bool guarded;       /* the last store_exec ran under SAVEPOINT portier_stmt */
 	int64_t last_id;    /* first column of the last INSERT ... RETURNING */
 	bool have_last_id;
 };
 
-static bool
-ranges_overlap(const struct sql_table *a, const struct sql_table *b)
-{
-	return a->first < b->first + b->count && b->first < a->first + a->count;
-}
-
-int
-store_pg_register(const struct sql_table *portable, const struct sql_table *pg)
-{
-	if (n_modules == MAX_TABLES || (portable == NULL && pg == NULL))
-		return -1;
-	for (int i = 0; i < n_modules; i++)
-		for (int k = 0; k < 2; k++) {
-			const struct sql_table *have = k ? modules[i].pg : modules[i].portable;
-
-			if (have == NULL)
-				continue;
-			if ((portable != NULL && ranges_overlap(have, portable)) ||
-			    (pg != NULL && ranges_overlap(have, pg)))
-				return -1;
-		}
-	modules[n_modules].portable = portable;
-	modules[n_modules].pg = pg;
-	n_modules++;
-	return 0;
-}
-
-static const char *
-table_text(const struct sql_table *t, int id)
-{
-	if (t == NULL || id < t->first || id >= t->first + t->count)
-		return NULL;
-	return t->text[id - t->first];
-}
-
-/* The text of id, and whether it is the portable one (to be rewritten). */
+/* The text of id to be rewritten (?N to $N): the portable one or the module's PostgreSQL
+ * one, which keeps ?N too (both are written from one source, store/dialect.h). */
 static const char *
 sql_text(int id, bool *portable)
 {
-	const char *t;
+	const char *t = store_sql_text(id, STORE_DIALECT_PG, portable);
 
-	for (int i = 0; i < n_modules; i++) {
-		if ((t = table_text(modules[i].pg, id)) != NULL) {
-			*portable = false;
-			return t;
-		}
-		if ((t = table_text(modules[i].portable, id)) != NULL) {
-			*portable = true;
-			return t;
-		}
-	}
-	return NULL;
+	*portable = true;
+	return t;
 }
 
 /* Copies sql into out with SQLite's parameters ?N (and a bare ?, the next number) as
@@ -281,8 +239,8 @@ is_retryable(const PGresult *res)
 	return strcmp(sqlstate(res), "40001") == 0 || strcmp(sqlstate(res), "40P01") == 0;
 }
 
-bool
-store_retryable(void)
+static bool
+pg_retryable(void)
 {
 	return last_retryable;
 }
@@ -361,6 +319,7 @@ store_open(const char *path, int pool, struct store **out, char *err, size_t err
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	s->ops = &store_pg_ops;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->freed, NULL);
 	for (int i = 0; i < pool; i++) {
@@ -522,6 +481,8 @@ tx_start(struct store *s, const char *begin, const char *settings, bool long_rea
 	last_retryable = false;
 	if (tx == NULL)
 		return -1;
+	tx->ops = &store_pg_ops;
+	tx->q.ops = &store_pg_ops;
 	tx->s = s;
 	tx->c = conn_take(s);
 	tx->q.tx = tx;
@@ -602,15 +563,12 @@ int
 store_pg_text(int id, char *out, size_t outlen)
 {
 	bool portable = false;
-	const char *sql = id >= 0 && id < SQL_RANGE_END ? sql_text(id, &portable) : NULL;
-	int n;
+	const char *sql = id >= 0 && id < SQL_RANGE_END ?
+	    store_sql_text(id, STORE_DIALECT_PG, &portable) : NULL;
 
-	if (sql == NULL)
+	if (sql == NULL || rewrite_params(sql, out, outlen) != 0)
 		return -1;
-	if (portable)
-		return rewrite_params(sql, out, outlen) == 0 ? 1 : -1;
-	n = snprintf(out, outlen, "%s", sql);
-	return n >= 0 && (size_t)n < outlen ? 0 : -1;
+	return portable ? 1 : 0;
 }
 
 /* The name of statement id's prepared form, prepared on this connection if not yet. */
@@ -773,7 +731,7 @@ exec_ok(struct store_tx *tx, PGresult *res)
 			tx->last_id = strtoll(PQgetvalue(res, 0, 0), &end, 10);
 	}
 	PQclear(res);
-	if (run_simple(tx->c, "RELEASE SAVEPOINT portier_stmt", NULL) != 0) {
+	if (tx->guarded && run_simple(tx->c, "RELEASE SAVEPOINT portier_stmt", NULL) != 0) {
 		tx->failed = true;
 		return -1;
 	}
@@ -787,7 +745,7 @@ exec_failed(struct store_tx *tx, int id, PGresult *res)
 {
 	char why[256];
 
-	if (res != NULL && is_constraint(res)) {
+	if (res != NULL && is_constraint(res) && tx->guarded) {
 		PQclear(res);
 		if (run_simple(tx->c, "ROLLBACK TO SAVEPOINT portier_stmt", NULL) == 0)
 			return -2;
@@ -809,6 +767,17 @@ exec_failed(struct store_tx *tx, int id, PGresult *res)
 /* A statement that breaks a constraint gives -2 and leaves the transaction usable, as on
  * SQLite: PostgreSQL aborts the whole transaction on any error, so each write runs under
  * a savepoint, rolled back to on a constraint. Any other error marks tx failed. */
+/* True when statement id sets, releases or rolls back to a savepoint of its own. */
+static bool
+is_savepoint_stmt(int id)
+{
+	bool portable;
+	const char *t = store_sql_text(id, STORE_DIALECT_PG, &portable);
+
+	return t != NULL && (strncasecmp(t, "SAVEPOINT", 9) == 0 ||
+	    strncasecmp(t, "RELEASE", 7) == 0 || strncasecmp(t, "ROLLBACK TO", 11) == 0);
+}
+
 static int
 exec_params(struct store_tx *tx, int id, const struct params *p)
 {
@@ -816,8 +785,11 @@ exec_params(struct store_tx *tx, int id, const struct params *p)
 	PGresult *res;
 
 	tx->changes = 0;
+	/* A module's own savepoint statement is not wrapped: releasing portier_stmt would
+	 * release the module's savepoint with it. */
+	tx->guarded = !is_savepoint_stmt(id);
 	if (stmt_get(tx, id, name, sizeof(name)) == NULL ||
-	    run_simple(tx->c, "SAVEPOINT portier_stmt", NULL) != 0) {
+	    (tx->guarded && run_simple(tx->c, "SAVEPOINT portier_stmt", NULL) != 0)) {
 		tx->failed = true;
 		return -1;
 	}
@@ -828,19 +800,15 @@ exec_params(struct store_tx *tx, int id, const struct params *p)
 	return exec_failed(tx, id, res);
 }
 
-int
-store_exec(struct store_tx *tx, int id, const char *fmt, ...)
+static int
+exec_v(struct store_tx *tx, int id, const char *fmt, va_list ap)
 {
 	struct params p;
-	va_list ap;
 	int rc;
 
 	rc = params_init(&p, strlen(fmt));
-	if (rc == 0) {
-		va_start(ap, fmt);
+	if (rc == 0)
 		rc = params_fmt(&p, fmt, ap);
-		va_end(ap);
-	}
 	if (rc != 0) {
 		params_free(&p);
 		tx->failed = true;
@@ -961,13 +929,12 @@ cursor_open(struct store_tx *tx, int id, const struct params *p)
 	return cursor_fetch(&tx->q);
 }
 
-int
-store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, ...)
+static int
+query_v(struct store_tx *tx, int id, struct store_q **out, const char *fmt, va_list ap)
 {
 	struct params p;
 	char name[16];
 	PGresult *res;
-	va_list ap;
 	int rc;
 
 	if (tx->q.res != NULL || stmt_get(tx, id, name, sizeof(name)) == NULL) {
@@ -975,11 +942,8 @@ store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, 
 		return -1;
 	}
 	rc = params_init(&p, strlen(fmt));
-	if (rc == 0) {
-		va_start(ap, fmt);
+	if (rc == 0)
 		rc = params_fmt(&p, fmt, ap);
-		va_end(ap);
-	}
 	if (rc != 0) {
 		params_free(&p);
 		tx->failed = true;
@@ -1153,51 +1117,6 @@ store_script(struct store_tx *tx, const char *sql, char *err, size_t errlen)
 }
 
 int
-store_run(struct store *s, enum store_mode mode, int tries,
-    int (*op)(struct store_tx *tx, void *arg), void *arg, int *attempts)
-{
-	struct store_tx *tx;
-	int rc;
-
-	if (attempts != NULL)
-		*attempts = 0;
-	for (int i = 0; i < tries; i++) {
-		if (i > 0) {
-			/* A random pause, from 1 ms doubling: the two that collided start apart. */
-			long ms = 1L << (i < 8 ? i - 1 : 7);
-			struct timespec ts = { 0, (long)(ms * 1000000L +
-			    (long)randombytes_uniform((uint32_t)(ms * 1000000L))) };
-
-			if (ts.tv_nsec >= 1000000000L) {
-				ts.tv_sec = ts.tv_nsec / 1000000000L;
-				ts.tv_nsec %= 1000000000L;
-			}
-			nanosleep(&ts, NULL);
-		}
-		if (attempts != NULL)
-			(*attempts)++;
-		if (store_begin(s, mode, &tx) != 0)
-			return -1;
-		rc = op(tx, arg);
-		if (rc != 0) {
-			bool again = store_retryable();
-
-			store_rollback(&tx);
-			last_retryable = again;
-			if (again)
-				continue;
-			return rc;
-		}
-		if (store_commit(&tx) == 0)
-			return 0;
-		if (!store_retryable())
-			return -1;
-	}
-	log_err(NULL, "store: gave up after %d serialization failures", tries);
-	return -1;
-}
-
-int
 store_schema_version(struct store *s)
 {
 	struct store_tx *tx;
@@ -1213,6 +1132,27 @@ store_schema_version(struct store *s)
 	}
 	store_rollback(&tx);
 	return v;
+}
+
+/* As on SQLite: at most a quarter of the pool (at least one) for long holders. */
+bool
+store_long_take(struct store *s)
+{
+	int max = s->n / 4;
+
+	if (max < 1)
+		max = 1;
+	if (atomic_fetch_add(&s->long_held, 1) >= max) {
+		atomic_fetch_sub(&s->long_held, 1);
+		return false;
+	}
+	return true;
+}
+
+void
+store_long_put(struct store *s)
+{
+	atomic_fetch_sub(&s->long_held, 1);
 }
 
 int
@@ -1301,6 +1241,8 @@ static int
 migrate_tx(struct store *s, struct conn *c, struct store_tx *tx)
 {
 	memset(tx, 0, sizeof(*tx));
+	tx->ops = &store_pg_ops;
+	tx->q.ops = &store_pg_ops;
 	tx->s = s;
 	tx->c = c;
 	tx->q.tx = tx;
@@ -1421,3 +1363,58 @@ store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
 	conn_give(s, c);
 	return applied;
 }
+
+int
+store_exec(struct store_tx *tx, int id, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = exec_v(tx, id, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = query_v(tx, id, out, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+const struct store_ops store_pg_ops = {
+	.name = "postgresql",
+	.close = store_close,
+	.migrate = store_migrate,
+	.pool_size = store_pool_size,
+	.ping = store_ping,
+	.long_take = store_long_take,
+	.long_put = store_long_put,
+	.schema_version = store_schema_version,
+	.begin = store_begin,
+	.bulk_begin = store_bulk_begin,
+	.commit = store_commit,
+	.rollback = store_rollback,
+	.exec = exec_v,
+	.exec_vals = store_exec_vals,
+	.changes = store_changes,
+	.query = query_v,
+	.next = store_next,
+	.text = store_text,
+	.integer = store_int,
+	.blob = store_blob,
+	.null = store_null,
+	.done = store_done,
+	.last_id = store_last_id,
+	.script = store_script,
+	.fault_after = store_fault_after,
+	.fault_off = store_fault_off,
+	.fault_calls = store_fault_calls,
+	.retryable = pg_retryable,
+};

@@ -13,15 +13,17 @@
 /* The core's PostgreSQL texts where they differ from the portable ones (sql_pg.c). */
 extern const struct sql_table sql_core_pg;
 
-/* Adds a module's statements: for an id, the text of pg (PostgreSQL's own, NULL where
+/* The same as store_register (store.h), its name before both backends were linked together.
+ * Adds a module's statements: for an id, the text of pg (PostgreSQL's own, NULL where
  * the portable one serves) is taken first, else the text of portable with ?N rewritten
  * to $N. Either table may be NULL; the core's (store/sql.h) are always there. Call before
  * store_open, from one thread. Returns 0, or -1 (table full, or a range that overlaps one
  * already registered). */
 int store_pg_register(const struct sql_table *portable, const struct sql_table *pg);
 
-/* The text PostgreSQL is given for id into out: 1 when it is the portable one rewritten,
- * 0 when it is the module's PostgreSQL text, -1 when there is none (or out is too small). */
+/* The text PostgreSQL is given for id, ?N rewritten to $N, into out: 1 when it is the
+ * portable one, 0 when it is the module's PostgreSQL text, -1 when there is none (or out
+ * is too small). */
 int store_pg_text(int id, char *out, size_t outlen);
 
 /* True when the last store call of this thread that failed (a statement, or a commit)

@@ -1,7 +1,11 @@
 /* store_sqlite.c — the SQLite backend of store.h: a pool of connections in WAL mode
  * with foreign keys and a busy timeout, statements prepared once per connection (the
  * transaction statements too), and checkpoints on a thread of their own so that no
- * request waits for the copy of the WAL into the database and its fsync. */
+ * request waits for the copy of the WAL into the database and its fsync.
+ * Its public names are sqlite_store_* (backend_names.h): store.c dispatches to them. */
+#define STORE_BACKEND_NAME(x) sqlite_store_##x
+#include "store/backend_names.h"
+
 #include "store/store.h"
 
 #include <dirent.h>
@@ -21,6 +25,7 @@
 
 #include "base/buf.h"
 #include "base/log.h"
+#include "store/backend.h"
 
 #define STORE_MAX_POOL 64
 #define MIGRATION_MAX_BYTES (1 << 20)
@@ -57,45 +62,17 @@ struct ckpt {
 	bool copying;            /* in its lock-free pass */
 };
 
-/* Every module's SQLite texts; a new module adds its table here. */
-extern const struct sql_table sql_registry_sqlite;
-extern const struct sql_table sql_registry_query_sqlite;
-extern const struct sql_table sql_eid_sqlite;
-extern const struct sql_table sql_factor_sqlite;
-extern const struct sql_table sql_person_sqlite;
-extern const struct sql_table sql_login_sqlite;
-extern const struct sql_table sql_audit_sqlite;
-extern const struct sql_table sql_access_sqlite;
-extern const struct sql_table sql_oidc_sqlite;
-extern const struct sql_table sql_csam_sqlite;
-extern const struct sql_table sql_mail_sqlite;
-extern const struct sql_table sql_portal_sqlite;
-static const struct sql_table *const tables[] = {
-	&sql_core_sqlite,
-	&sql_access_sqlite,
-	&sql_eid_sqlite,
-	&sql_factor_sqlite,
-	&sql_person_sqlite,
-	&sql_login_sqlite,
-	&sql_audit_sqlite,
-	&sql_registry_sqlite,
-	&sql_registry_query_sqlite,
-	&sql_oidc_sqlite,
-	&sql_portal_sqlite,
-	&sql_csam_sqlite,
-	&sql_mail_sqlite,
-};
-
+/* The text of id: the portable one the module registered (store_register). */
 static const char *
 sql_text(int id)
 {
-	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
-		if (id >= tables[i]->first && id < tables[i]->first + tables[i]->count)
-			return tables[i]->text[id - tables[i]->first];
-	return NULL;
+	bool portable;
+
+	return store_sql_text(id, STORE_DIALECT_SQLITE, &portable);
 }
 
 struct store {
+	const struct store_ops *ops;   /* first: store.c dispatches on it */
 	struct conn conns[STORE_MAX_POOL];
 	int n;
 	pthread_mutex_t lock;
@@ -113,11 +90,13 @@ struct store {
 };
 
 struct store_q {
+	const struct store_ops *ops;   /* first: store.c dispatches on it */
 	sqlite3_stmt *st;
 	struct store_tx *tx;
 };
 
 struct store_tx {
+	const struct store_ops *ops;   /* first: store.c dispatches on it */
 	struct store *s;
 	struct conn *c;
 	struct store_q q;   /* one open query at a time per transaction is enough here */
@@ -357,6 +336,7 @@ store_open(const char *path, int pool, struct store **out, char *err, size_t err
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	s->ops = &store_sqlite_ops;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->freed, NULL);
 	writer_init(&s->writer);
@@ -485,6 +465,8 @@ tx_start(struct store *s, enum store_mode mode, const char *settings, const char
 	*out = NULL;
 	if (tx == NULL)
 		return -1;
+	tx->ops = &store_sqlite_ops;
+	tx->q.ops = &store_sqlite_ops;
 	tx->s = s;
 	tx->c = conn_take(s);
 	if (mode == STORE_WRITE) {
@@ -643,20 +625,17 @@ exec_step(struct store_tx *tx, sqlite3_stmt *st, int id)
 	return -1;
 }
 
-int
-store_exec(struct store_tx *tx, int id, const char *fmt, ...)
+static int
+exec_v(struct store_tx *tx, int id, const char *fmt, va_list ap)
 {
 	sqlite3_stmt *st = stmt_get(tx, id);
-	va_list ap;
 	int rc, res;
 
 	if (st == NULL) {
 		tx->failed = true;
 		return -1;
 	}
-	va_start(ap, fmt);
 	rc = bind_all(st, fmt, ap);
-	va_end(ap);
 	if (rc != 0) {
 		sqlite3_reset(st);
 		sqlite3_clear_bindings(st);
@@ -708,20 +687,17 @@ store_changes(struct store_tx *tx)
 	return sqlite3_changes(tx->c->db);
 }
 
-int
-store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, ...)
+static int
+query_v(struct store_tx *tx, int id, struct store_q **out, const char *fmt, va_list ap)
 {
 	sqlite3_stmt *st = stmt_get(tx, id);
-	va_list ap;
 	int rc;
 
 	if (st == NULL || tx->q.st != NULL) {
 		tx->failed = true;
 		return -1;
 	}
-	va_start(ap, fmt);
 	rc = bind_all(st, fmt, ap);
-	va_end(ap);
 	if (rc != 0) {
 		sqlite3_reset(st);
 		sqlite3_clear_bindings(st);
@@ -1030,3 +1006,58 @@ store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
 	}
 	return applied;
 }
+
+int
+store_exec(struct store_tx *tx, int id, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = exec_v(tx, id, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = query_v(tx, id, out, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+const struct store_ops store_sqlite_ops = {
+	.name = "sqlite",
+	.close = store_close,
+	.migrate = store_migrate,
+	.pool_size = store_pool_size,
+	.ping = store_ping,
+	.long_take = store_long_take,
+	.long_put = store_long_put,
+	.schema_version = store_schema_version,
+	.begin = store_begin,
+	.bulk_begin = store_bulk_begin,
+	.commit = store_commit,
+	.rollback = store_rollback,
+	.exec = exec_v,
+	.exec_vals = store_exec_vals,
+	.changes = store_changes,
+	.query = query_v,
+	.next = store_next,
+	.text = store_text,
+	.integer = store_int,
+	.blob = store_blob,
+	.null = store_null,
+	.done = store_done,
+	.last_id = store_last_id,
+	.script = store_script,
+	.fault_after = store_fault_after,
+	.fault_off = store_fault_off,
+	.fault_calls = store_fault_calls,
+	.retryable = NULL,
+};

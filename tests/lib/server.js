@@ -11,12 +11,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { pgDatabase } from './pg.js';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** Absolute path of the portier binary: $PORTIER_BIN (relative to the cwd) or ../build/portier. */
 export const BIN = process.env.PORTIER_BIN
   ? path.resolve(process.env.PORTIER_BIN)
   : path.resolve(here, '..', '..', 'build', 'portier');
+
+/** PORTIER_TEST_DB=pg: each server on a fresh database of a throw-away PostgreSQL cluster
+ *  (tests/lib/pg.js) instead of a SQLite file; srv.db is then its connection string. */
+export const TEST_PG = process.env.PORTIER_TEST_DB === 'pg';
 
 /** True when the binary is built with sanitizers (make asan sets PORTIER_SAN=1). */
 export const SAN = process.env.PORTIER_SAN === '1';
@@ -108,12 +114,15 @@ function launch({ command = 'serve', args, env, cwd, port, db }) {
  *   port     port to wait on when listen is false
  *   command  the subcommand ('serve'; 'demo' for `portier demo`)
  *   timeout  ms to wait for "listening on" (PATIENCE)
+ *   db       the database (--db): a path or a PostgreSQL connection string; default a
+ *            fresh portier.db in the server's folder (a fresh PostgreSQL database when
+ *            PORTIER_TEST_DB=pg)
  * Returns { url, port, db, dir, pid, stop(), logs(), waitForLog(), exited }.
  */
 export async function start(options = {}) {
   const { env = {}, timeout = PATIENCE } = options;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'portier-test-'));
-  const db = path.join(dir, 'portier.db');
+  const db = options.db ?? (TEST_PG ? pgDatabase() : path.join(dir, 'portier.db'));
 
   for (let attempt = 1; ; attempt++) {
     const port = options.listen === false ? options.port : await freePort();

@@ -6,13 +6,16 @@
 
 #include <errno.h>
 #include <ftw.h>
+#include <libpq-fe.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "auth/person.h"
+#include "cmd/store_modules.h"
 #include "store/sql.h"
 #include "store/store.h"
 
@@ -68,19 +71,66 @@ store_fixture_rmdir(const char *dir)
 	return nftw(dir, store_fixture_remove_one, 16, FTW_DEPTH | FTW_PHYS) == 0 ? 0 : -1;
 }
 
+/* Every module's statements registered before main(), as portier's main() does: a test
+ * opens its stores as the program would. */
+__attribute__((constructor)) static void
+store_fixture_register(void)
+{
+	if (store_modules_register() != 0) {
+		fputs("store_fixture: statement tables overlap\n", stderr);
+		abort();
+	}
+}
+
+/* PORTIER_TEST_PG=<connection string of a cluster> (make unit-pg): a fixture's database is
+ * a fresh PostgreSQL database of that cluster instead of the SQLite file at path; its
+ * connection string replaces path (out, outlen). 0, 1 when not asked, -1 (said). */
+static char store_fixture_last_pg[512];
+
+static inline int
+store_fixture_pg(char *out, size_t outlen)
+{
+	static unsigned n;
+	const char *base = getenv("PORTIER_TEST_PG");
+	char sql[64], name[32];
+	PGconn *pg;
+	PGresult *res;
+	int ok;
+
+	if (base == NULL || base[0] == '\0')
+		return 1;
+	snprintf(name, sizeof(name), "u%ld_%u", (long)getpid(), ++n);
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
+	pg = PQconnectdb(base);
+	res = PQstatus(pg) == CONNECTION_OK ? PQexec(pg, sql) : NULL;
+	ok = res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK;
+	if (!ok)
+		fprintf(stderr, "store_fixture: %s", PQerrorMessage(pg));
+	PQclear(res);
+	PQfinish(pg);
+	if (!ok || snprintf(out, outlen, "%s dbname=%s", base, name) >= (int)outlen)
+		return -1;
+	snprintf(store_fixture_last_pg, sizeof(store_fixture_last_pg), "%s", out);
+	return 0;
+}
+
 /* Opens the database at path with pool connections and applies the migrations into *out;
- * 0, or -1 (said on stderr) with *out NULL. */
+ * 0, or -1 (said on stderr) with *out NULL. Under PORTIER_TEST_PG, a fresh PostgreSQL
+ * database instead (store_fixture_pg), with migrations/pg. */
 static inline int
 store_fixture_db(const char *path, int pool, struct store **out)
 {
-	char err[512];
+	char err[512], conn[512];
+	int pg = store_fixture_pg(conn, sizeof(conn));
 
 	*out = NULL;
-	if (store_open(path, pool, out, err, sizeof(err)) != 0) {
+	if (pg < 0)
+		return -1;
+	if (store_open(pg == 0 ? conn : path, pool, out, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
-	if (store_migrate(*out, "migrations", err, sizeof(err)) < 1) {
+	if (store_migrate(*out, pg == 0 ? "migrations/pg" : "migrations", err, sizeof(err)) < 1) {
 		fprintf(stderr, "%s\n", err);
 		store_close(*out);
 		*out = NULL;
@@ -99,7 +149,19 @@ store_fixture_open(struct store_fixture *f, const char *tag, int pool)
 	if (store_fixture_mkdir(f->dir, sizeof(f->dir), tag) != 0)
 		return -1;
 	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-	return store_fixture_db(f->path, pool, &f->s);
+	if (store_fixture_db(f->path, pool, &f->s) != 0)
+		return -1;
+	/* Under PORTIER_TEST_PG, path names the PostgreSQL database (store_fixture_count). */
+	if (getenv("PORTIER_TEST_PG") != NULL && getenv("PORTIER_TEST_PG")[0] != '\0') {
+		size_t n = strlen(store_fixture_last_pg);
+
+		if (n >= sizeof(f->path)) {
+			fprintf(stderr, "store_fixture: connection string too long\n");
+			return -1;
+		}
+		memcpy(f->path, store_fixture_last_pg, n + 1);
+	}
+	return 0;
 }
 
 /* Closes the store and removes the folder; 0, or -1 when the folder could not go. */
@@ -157,7 +219,8 @@ store_fixture_script(struct store_fixture *f, const char *sql)
 	return 0;
 }
 
-/* The integer the query sql answers first, or -1. It goes through the sqlite3 shell, which
+/* The integer the query sql answers first, or -1. It goes through the sqlite3 shell (psql
+ * on PostgreSQL), which
  * keeps a test off the store's statement ids; sql must not hold a double quote. */
 static inline int64_t
 store_fixture_count(const struct store_fixture *f, const char *sql)
@@ -166,7 +229,10 @@ store_fixture_count(const struct store_fixture *f, const char *sql)
 	int64_t n = -1;
 	FILE *p;
 
-	snprintf(buf, sizeof(buf), "sqlite3 %s \"%s\"", f->path, sql);
+	if (store_is_pg(f->path))
+		snprintf(buf, sizeof(buf), "psql -X -A -t -d '%s' -c \"%s\"", f->path, sql);
+	else
+		snprintf(buf, sizeof(buf), "sqlite3 %s \"%s\"", f->path, sql);
 	p = popen(buf, "r");
 	if (p == NULL)
 		return -1;

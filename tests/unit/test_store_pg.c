@@ -45,6 +45,9 @@ enum {
 	T_MANY_ADD,
 	T_MANY_FROM,
 	T_TLS,
+	T_SAVEPOINT,
+	T_RELEASE,
+	T_ROLLBACK_TO,
 	T_END
 };
 static const char *const t_text[T_END - T_FIRST] = {
@@ -63,6 +66,10 @@ static const char *const t_text[T_END - T_FIRST] = {
 	[T_MANY_ADD - T_FIRST] = "INSERT INTO t_many(n) SELECT g FROM generate_series(1, ?1) g",
 	[T_MANY_FROM - T_FIRST] = "SELECT n, 'row ' || n FROM t_many WHERE n > ?1 ORDER BY n",
 	[T_TLS - T_FIRST] = "SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+	/* A module's own savepoint (oidc/batch.c keeps one per item of a batch). */
+	[T_SAVEPOINT - T_FIRST] = "SAVEPOINT t_item",
+	[T_RELEASE - T_FIRST] = "RELEASE t_item",
+	[T_ROLLBACK_TO - T_FIRST] = "ROLLBACK TO t_item",
 };
 static const struct sql_table t_table = { T_FIRST, T_END - T_FIRST, t_text };
 
@@ -727,7 +734,7 @@ server_closed_connections(void **state)
 }
 
 /* A connection string that fails is refused with libpq's reason, never with the password;
- * a file name is not taken for one. */
+ * a file name is not taken for one (store_open gives it to SQLite). */
 static void
 open_refusals(void **state)
 {
@@ -735,8 +742,12 @@ open_refusals(void **state)
 	char err[512];
 
 	(void)state;
-	assert_int_equal(store_open("/tmp/portier.db", 1, &s, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "not a PostgreSQL connection string"));
+	assert_false(store_is_pg("/tmp/portier.db"));
+	assert_false(store_is_pg("data/a=b/portier.db"));
+	assert_false(store_is_pg("portier.db"));
+	assert_true(store_is_pg("postgresql://u@/x?host=/tmp"));
+	assert_true(store_is_pg("postgres://u@h/x"));
+	assert_true(store_is_pg("host=/tmp/x dbname=portier"));
 	assert_int_equal(store_open("host=/nonexistent port=1 dbname=x user=u "
 	    "password=hunter2secret", 1, &s, err, sizeof(err)), -1);
 	assert_null(s);
@@ -745,6 +756,101 @@ open_refusals(void **state)
 	assert_int_equal(store_open("postgresql://u:hunter2secret@/x?host=/nonexistent&port=1",
 	    1, &s, err, sizeof(err)), -1);
 	assert_null(strstr(err, "hunter2secret"));
+}
+
+static int64_t
+counter_in(struct store_tx *tx, const char *k)
+{
+	struct store_q *q;
+	int64_t n = -1;
+
+	if (store_query(tx, T_COUNTER_GET, &q, "t", k) == 0) {
+		if (store_next(q) == 1)
+			n = store_int(q, 0);
+		store_done(q);
+	}
+	return n;
+}
+
+/* A module's own savepoints work as on SQLite: the store's per-statement savepoint does
+ * not swallow them (releasing it would release the module's). Item one kept, item two
+ * rolled back to its savepoint, the transaction goes on and commits. */
+static void
+module_savepoints(void **state)
+{
+	struct store *s = *state;
+	struct store_tx *tx;
+	int64_t a, b;
+
+	assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
+	a = counter_in(tx, "a");
+	b = counter_in(tx, "b");
+	assert_true(store_exec(tx, T_SAVEPOINT, "") >= 0);
+	assert_int_equal(store_exec(tx, T_COUNTER_SET, "ti", "a", a + 41), 1);
+	assert_true(store_exec(tx, T_RELEASE, "") >= 0);
+	assert_true(store_exec(tx, T_SAVEPOINT, "") >= 0);
+	assert_int_equal(store_exec(tx, T_COUNTER_SET, "ti", "b", b + 42), 1);
+	assert_true(store_exec(tx, T_ROLLBACK_TO, "") >= 0);
+	assert_true(store_exec(tx, T_RELEASE, "") >= 0);
+	assert_int_equal(counter_in(tx, "b"), b);
+	assert_int_equal(store_commit(&tx), 0);
+	assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
+	assert_int_equal(counter_in(tx, "a"), a + 41);
+	assert_int_equal(counter_in(tx, "b"), b);
+	/* Back as it was for the other cases. */
+	assert_int_equal(store_exec(tx, T_COUNTER_SET, "ti", "a", a), 1);
+	assert_int_equal(store_commit(&tx), 0);
+}
+
+/* The places for long holders (streamed exports): a quarter of the pool of 4, one; the
+ * second is refused until the first is given back. */
+static void
+long_places(void **state)
+{
+	struct store *s = *state;
+
+	assert_true(store_long_take(s));
+	assert_false(store_long_take(s));
+	store_long_put(s);
+	assert_true(store_long_take(s));
+	store_long_put(s);
+}
+
+/* One process holds a SQLite store and a PostgreSQL one at once (store_open chose by the
+ * argument): transactions open on both at the same time, each statement goes to the
+ * backend of its transaction, each database keeps its own value. */
+static void
+both_backends(void **state)
+{
+	struct store *pg = *state, *lite = NULL;
+	struct store_tx *a = NULL, *b = NULL;
+	char dir[] = "/tmp/portier-both-XXXXXX", path[64], err[256], v[64];
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	assert_int_equal(store_open(path, 2, &lite, err, sizeof(err)), 0);
+	assert_true(store_migrate(lite, "migrations", err, sizeof(err)) >= 1);
+	assert_int_equal(store_begin(lite, STORE_WRITE, &a), 0);
+	assert_int_equal(store_begin(pg, STORE_WRITE, &b), 0);
+	assert_int_equal(store_exec(a, SQL_SETTING_PUT, "tt", "k.both", "sqlite"), 1);
+	assert_int_equal(store_exec(b, SQL_SETTING_PUT, "tt", "k.both", "postgresql"), 1);
+	assert_int_equal(store_commit(&a), 0);
+	assert_int_equal(store_commit(&b), 0);
+	assert_int_equal(setting(lite, "k.both", v, sizeof(v)), 1);
+	assert_string_equal(v, "sqlite");
+	assert_int_equal(setting(pg, "k.both", v, sizeof(v)), 1);
+	assert_string_equal(v, "postgresql");
+	/* The SQLite schema is the real one (migrations/), PostgreSQL's the test one. */
+	assert_true(store_schema_version(lite) > 2);
+	assert_int_equal(store_schema_version(pg), 2);
+	store_close(lite);
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/t.db-wal", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/t.db-shm", dir);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
 }
 
 /* The store's connections to the throw-away cluster (pg.sh --tls) use TLS 1.3 with the
@@ -1014,6 +1120,9 @@ main(void)
 		cmocka_unit_test(pool_waits),
 		cmocka_unit_test(server_closed_connections),
 		cmocka_unit_test(open_refusals),
+		cmocka_unit_test(both_backends),
+		cmocka_unit_test(module_savepoints),
+		cmocka_unit_test(long_places),
 		cmocka_unit_test(tls_verified),
 		cmocka_unit_test(concurrent_migrators),
 	};
@@ -1023,9 +1132,9 @@ main(void)
 	};
 	int rc;
 
-	if (store_pg_register(&t_table, NULL) != 0 ||
-	    store_pg_register(&sql_login_sqlite, NULL) != 0 ||
-	    store_pg_register(&sql_audit_sqlite, NULL) != 0) {
+	if (store_register(&t_table, NULL) != 0 ||
+	    store_register(&sql_login_sqlite, NULL) != 0 ||
+	    store_register(&sql_audit_sqlite, NULL) != 0) {
 		fprintf(stderr, "test_store_pg: statements not registered\n");
 		return 1;
 	}

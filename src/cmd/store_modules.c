@@ -1,0 +1,43 @@
+/* store_modules.c — every module's statement tables, registered with the store by main()
+ * and by tests before a store is opened (docs/store-contract.md, rule 1). A new module
+ * adds its line here, beside its other wiring in cmd/. */
+#include "cmd/store_modules.h"
+
+#include "access/sql.h"
+#include "audit/sql.h"
+#include "auth/eid_sql.h"
+#include "auth/factor_sql.h"
+#include "auth/login_sql.h"
+#include "auth/person_sql.h"
+#include "csam/sql.h"
+#include "mail/sql.h"
+#include "oidc/sql.h"
+#include "portal/sql.h"
+#include "registry/query_sql.h"
+#include "registry/sql.h"
+#include "store/store.h"
+
+const struct store_module store_modules[] = {
+	{ "access", &sql_access_sqlite, &sql_access_pg, 0 },
+	{ "eid", &sql_eid_sqlite, NULL, 0 },
+	{ "factor", &sql_factor_sqlite, NULL, 0 },
+	{ "person", &sql_person_sqlite, &sql_person_pg, 0 },
+	{ "login", &sql_login_sqlite, NULL, 0 },
+	{ "audit", &sql_audit_sqlite, NULL, 0 },
+	{ "registry", &sql_registry_sqlite, &sql_registry_pg, 0 },
+	{ "registry_query", &sql_registry_query_sqlite, &sql_registry_query_pg, 0 },
+	{ "oidc", &sql_oidc_sqlite, NULL, 0 },
+	{ "portal", &sql_portal_sqlite, NULL, 1 },
+	{ "csam", &sql_csam_sqlite, &sql_csam_pg, 0 },
+	{ "mail", &sql_mail_sqlite, &sql_mail_pg, 0 },
+};
+const size_t store_modules_n = sizeof(store_modules) / sizeof(store_modules[0]);
+
+int
+store_modules_register(void)
+{
+	for (size_t i = 0; i < store_modules_n; i++)
+		if (store_register(store_modules[i].portable, store_modules[i].pg) != 0)
+			return -1;
+	return 0;
+}

@@ -1,0 +1,42 @@
+/* dialect.h — the few SQL constructs that SQLite and PostgreSQL spell differently, as
+ * macros: a module writes its statements once (its sql_sqlite.c) and compiles that file a
+ * second time with SQL_DIALECT_PG defined (its sql_pg.c) to get PostgreSQL's table. The
+ * SQLite texts are the ones the module had before. See docs/store-contract.md, rule 6. */
+#ifndef PORTIER_STORE_DIALECT_H
+#define PORTIER_STORE_DIALECT_H
+
+#ifdef SQL_DIALECT_PG
+/* The current UTC time as the text the schema stores (2026-01-31T12:00:00Z). */
+#define SQL_NOW "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+/* The integers of a JSON array parameter p ("[1,2]"), as a subquery for IN. */
+#define SQL_ID_LIST(p) "(SELECT CAST(value AS bigint) FROM json_array_elements_text(CAST(" p " AS json)))"
+/* The values of x joined by sep (an aggregate). */
+#define SQL_JOIN(x, sep) "string_agg(" x ", " sep ")"
+/* x in the order of its lower-case form (ASCII: as SQLite's NOCASE). */
+#define SQL_NOCASE(x) "lower(" x ")"
+/* Case-insensitive LIKE (SQLite's LIKE is, for ASCII). */
+#define SQL_LIKE "ILIKE"
+/* True when the text x starts with a digit. */
+#define SQL_STARTS_WITH_DIGIT(x) "(" x " ~ '^[0-9]')"
+/* The text of member key of the JSON object in text column doc. */
+#define SQL_JSON_TEXT(doc, key) "(CAST(" doc " AS json) ->> '" key "')"
+/* An insert of several rows that fails on the first bad one (PostgreSQL: the whole
+ * statement, see rule 5). */
+#define SQL_INSERT_OR_FAIL "INSERT"
+/* LIMIT p, where a negative p means no limit (as SQLite reads it). */
+#define SQL_LIMIT(p) "LIMIT CASE WHEN " p " < 0 THEN NULL ELSE " p " END"
+#define SQL_TABLE(module) sql_##module##_pg
+#else
+#define SQL_NOW "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+#define SQL_ID_LIST(p) "(SELECT value FROM json_each(" p "))"
+#define SQL_JOIN(x, sep) "group_concat(" x ", " sep ")"
+#define SQL_NOCASE(x) x " COLLATE NOCASE"
+#define SQL_LIKE "LIKE"
+#define SQL_STARTS_WITH_DIGIT(x) "(" x " GLOB '[0-9]*')"
+#define SQL_JSON_TEXT(doc, key) "json_extract(" doc ", '$." key "')"
+#define SQL_INSERT_OR_FAIL "INSERT OR FAIL"
+#define SQL_LIMIT(p) "LIMIT " p
+#define SQL_TABLE(module) sql_##module##_sqlite
+#endif
+
+#endif

@@ -1,0 +1,361 @@
+/* store.c — the dispatcher of store.h: store_open picks the backend from its argument (a
+ * file path: SQLite; postgresql://… or a libpq keyword string: PostgreSQL), every other
+ * call goes to the backend of the object it is given; and the registry of statements. */
+#include "store/store.h"
+
+#include <sodium.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/log.h"
+#include "store/backend.h"
+#include "store/sql.h"
+#include "store/store_pg.h"
+
+#define MAX_MODULES 32
+
+/* Every registered module: its portable texts (SQLite runs them as they are) and its
+ * PostgreSQL ones where they differ. The store's own are always there. */
+struct module {
+	const struct sql_table *portable;
+	const struct sql_table *pg;
+};
+static struct module modules[MAX_MODULES] = {
+	{ &sql_core_sqlite, &sql_core_pg },
+};
+static int n_modules = 1;
+
+static bool
+ranges_overlap(const struct sql_table *a, const struct sql_table *b)
+{
+	return a->first < b->first + b->count && b->first < a->first + a->count;
+}
+
+static bool
+same_module(const struct module *m, const struct sql_table *portable,
+    const struct sql_table *pg)
+{
+	return m->portable == portable && m->pg == pg;
+}
+
+int
+store_register(const struct sql_table *portable, const struct sql_table *pg)
+{
+	if (portable == NULL && pg == NULL)
+		return -1;
+	for (int i = 0; i < n_modules; i++) {
+		if (same_module(&modules[i], portable, pg))
+			return 0;   /* registered already (several stores, several tests) */
+		for (int k = 0; k < 2; k++) {
+			const struct sql_table *have = k ? modules[i].pg : modules[i].portable;
+
+			if (have == NULL)
+				continue;
+			if ((portable != NULL && ranges_overlap(have, portable)) ||
+			    (pg != NULL && ranges_overlap(have, pg)))
+				return -1;
+		}
+	}
+	if (n_modules == MAX_MODULES)
+		return -1;
+	modules[n_modules].portable = portable;
+	modules[n_modules].pg = pg;
+	n_modules++;
+	return 0;
+}
+
+int
+store_pg_register(const struct sql_table *portable, const struct sql_table *pg)
+{
+	return store_register(portable, pg);
+}
+
+static const char *
+table_text(const struct sql_table *t, int id)
+{
+	if (t == NULL || id < t->first || id >= t->first + t->count)
+		return NULL;
+	return t->text[id - t->first];
+}
+
+const char *
+store_sql_text(int id, enum store_dialect dialect, bool *portable)
+{
+	const char *t;
+
+	for (int i = 0; i < n_modules; i++) {
+		if (dialect == STORE_DIALECT_PG &&
+		    (t = table_text(modules[i].pg, id)) != NULL) {
+			*portable = false;
+			return t;
+		}
+		if ((t = table_text(modules[i].portable, id)) != NULL) {
+			*portable = true;
+			return t;
+		}
+	}
+	return NULL;
+}
+
+bool
+store_is_pg(const char *db)
+{
+	if (db == NULL)
+		return false;
+	if (strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0)
+		return true;
+	/* A libpq keyword string: "host=… dbname=…"; a file name has no '=' before a '/'. */
+	const char *eq = strchr(db, '=');
+	const char *slash = strchr(db, '/');
+
+	return eq != NULL && (slash == NULL || eq < slash);
+}
+
+const char *
+store_label(const char *db)
+{
+	return store_is_pg(db) ? "PostgreSQL" : db;
+}
+
+int
+store_open(const char *path, int pool, struct store **out, char *err, size_t errlen)
+{
+	if (store_is_pg(path))
+		return pg_store_open(path, pool, out, err, errlen);
+	return sqlite_store_open(path, pool, out, err, errlen);
+}
+
+/* The ops of any object a backend handed out: its first member. */
+static const struct store_ops *
+ops_of(const void *p)
+{
+	const struct store_ops *ops;
+
+	memcpy(&ops, p, sizeof(ops));
+	return ops;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s != NULL)
+		ops_of(s)->close(s);
+}
+
+int
+store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
+{
+	return ops_of(s)->migrate(s, dir, err, errlen);
+}
+
+int
+store_pool_size(const struct store *s)
+{
+	return ops_of(s)->pool_size(s);
+}
+
+bool
+store_long_take(struct store *s)
+{
+	return ops_of(s)->long_take(s);
+}
+
+void
+store_long_put(struct store *s)
+{
+	ops_of(s)->long_put(s);
+}
+
+int
+store_ping(struct store *s)
+{
+	return ops_of(s)->ping(s);
+}
+
+int
+store_schema_version(struct store *s)
+{
+	return ops_of(s)->schema_version(s);
+}
+
+int
+store_begin(struct store *s, enum store_mode mode, struct store_tx **out)
+{
+	return ops_of(s)->begin(s, mode, out);
+}
+
+int
+store_bulk_begin(struct store *s, struct store_tx **out)
+{
+	return ops_of(s)->bulk_begin(s, out);
+}
+
+int
+store_commit(struct store_tx **txp)
+{
+	if (txp == NULL || *txp == NULL)
+		return -1;
+	return ops_of(*txp)->commit(txp);
+}
+
+void
+store_rollback(struct store_tx **txp)
+{
+	if (txp != NULL && *txp != NULL)
+		ops_of(*txp)->rollback(txp);
+}
+
+int
+store_exec(struct store_tx *tx, int id, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = ops_of(tx)->exec(tx, id, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n)
+{
+	return ops_of(tx)->exec_vals(tx, id, v, n);
+}
+
+int
+store_changes(struct store_tx *tx)
+{
+	return ops_of(tx)->changes(tx);
+}
+
+int
+store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = ops_of(tx)->query(tx, id, out, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+store_next(struct store_q *q)
+{
+	return ops_of(q)->next(q);
+}
+
+const char *
+store_text(struct store_q *q, int col)
+{
+	return ops_of(q)->text(q, col);
+}
+
+int64_t
+store_int(struct store_q *q, int col)
+{
+	return ops_of(q)->integer(q, col);
+}
+
+const void *
+store_blob(struct store_q *q, int col, size_t *len)
+{
+	return ops_of(q)->blob(q, col, len);
+}
+
+bool
+store_null(struct store_q *q, int col)
+{
+	return ops_of(q)->null(q, col);
+}
+
+void
+store_done(struct store_q *q)
+{
+	if (q != NULL)
+		ops_of(q)->done(q);
+}
+
+int64_t
+store_last_id(struct store_tx *tx)
+{
+	return ops_of(tx)->last_id(tx);
+}
+
+int
+store_script(struct store_tx *tx, const char *sql, char *err, size_t errlen)
+{
+	return ops_of(tx)->script(tx, sql, err, errlen);
+}
+
+void
+store_fault_after(struct store *s, long n, unsigned kinds)
+{
+	ops_of(s)->fault_after(s, n, kinds);
+}
+
+void
+store_fault_off(struct store *s)
+{
+	ops_of(s)->fault_off(s);
+}
+
+long
+store_fault_calls(struct store *s)
+{
+	return ops_of(s)->fault_calls(s);
+}
+
+/* Which backend failed last on this thread is not known here: PostgreSQL's flag is the
+ * only one that can be set (SQLite has one writer and never asks for a retry). */
+bool
+store_retryable(void)
+{
+	return store_pg_ops.retryable();
+}
+
+int
+store_run(struct store *s, enum store_mode mode, int tries,
+    int (*op)(struct store_tx *tx, void *arg), void *arg, int *attempts)
+{
+	struct store_tx *tx;
+	int rc;
+
+	if (attempts != NULL)
+		*attempts = 0;
+	for (int i = 0; i < tries; i++) {
+		if (i > 0) {
+			/* A random pause, from 1 ms doubling: the two that collided start apart. */
+			long ms = 1L << (i < 8 ? i - 1 : 7);
+			struct timespec ts = { 0, (long)(ms * 1000000L +
+			    (long)randombytes_uniform((uint32_t)(ms * 1000000L))) };
+
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec = ts.tv_nsec / 1000000000L;
+				ts.tv_nsec %= 1000000000L;
+			}
+			nanosleep(&ts, NULL);
+		}
+		if (attempts != NULL)
+			(*attempts)++;
+		if (store_begin(s, mode, &tx) != 0)
+			return -1;
+		rc = op(tx, arg);
+		if (rc != 0) {
+			bool again = store_retryable();
+
+			store_rollback(&tx);
+			if (again)
+				continue;
+			return rc;
+		}
+		if (store_commit(&tx) == 0)
+			return 0;
+		if (!store_retryable())
+			return -1;
+	}
+	log_err(NULL, "store: gave up after %d serialization failures", tries);
+	return -1;
+}
