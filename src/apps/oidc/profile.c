@@ -37,7 +37,9 @@ flow_load(struct web_req *r, struct flow *f)
 	f->id = web_param(r, "id");
 	rc = oidc_request_load(app->store, web_arena(r), f->id, &f->req);
 	if (rc == 0)
-		rc = oidc_client_get(app->store, web_arena(r), f->req.client_id, &f->client);
+		/* Through the provider's client cache, as the authorization endpoint reads it:
+		 * each page of the flow would otherwise read the client again from the store. */
+		rc = oidc_provider_client(app->oidc, web_arena(r), f->req.client_id, &f->client);
 	if (rc < 0)
 		return -1;
 	if (rc > 0) {
