@@ -14,7 +14,7 @@
 // BENCH_FLOWS: that many flows instead of SECONDS; BENCH_WRAP: a command that runs portier;
 // with "valgrind --tool=callgrind …" the counters are zeroed after the warm-up and dumped
 // after the measure: instructions per flow (user space), steady where CPU time on shared
-// cores is not.
+// cores is not. BENCH_PORTIER_ARGS: more arguments for portier serve (e.g. --threads 2).
 import { execFileSync, fork, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -229,7 +229,8 @@ async function startPortier() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'portier-bench-sso-'));
   const db = path.join(dir, 'portier.db');
   const wrap = (process.env.BENCH_WRAP ?? '').split(' ').filter(Boolean);
-  const argv = [...wrap, BIN, 'serve', '--listen', `127.0.0.1:${port}`, '--db', db, '--log-level', 'warn'];
+  const extra = (process.env.BENCH_PORTIER_ARGS ?? '').split(' ').filter(Boolean);
+  const argv = [...wrap, BIN, 'serve', '--listen', `127.0.0.1:${port}`, '--db', db, '--log-level', 'warn', ...extra];
   const child = spawn(argv[0], argv.slice(1), { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
