@@ -140,6 +140,12 @@ bench-oidc: all node
 	$(CC) $(CFLAGS) -o $(O)/bench_oidc_sign bench/oidc_sign.c $(O)/libportier.a $(LDFLAGS) $(LDLIBS)
 	O=$(O) sh bench/oidc.sh
 
+# Complete single-sign-on flows of logged-in people, portier against oidc-provider, with the
+# server CPU per flow (bench/sso.mjs); not part of make bench.
+.PHONY: bench-sso
+bench-sso: all node
+	PORTIER_BIN=$(O)/portier node bench/sso.mjs
+
 # The KBO Open Data import against sqlite3 .import (bench/import.sh); not part of make bench.
 bench-import: all
 	$(CC) $(CFLAGS) -o $(O)/kbo_gen bench/kbo_gen.c

@@ -7,9 +7,18 @@
 // Run by bench/oidc.mjs with fork(): argv PORT; env BENCH_CB, BENCH_SECRET. Messages:
 // { mint: n, challenge } → { codes: [...] }: authorization codes made with the provider's
 // own models, as its authorization endpoint would after login and consent.
-import { createHmac, generateKeyPairSync, randomBytes } from 'node:crypto';
+// With BENCH_SSO=1 (bench/sso.mjs): the interactions are on, served here as portier serves
+// its own: a login (once per person, before the measure), the consent (once), then on
+// every authorization a profile choice page (a prompt of its own, "select_account",
+// always asked) with a hidden CSRF field checked on its POST, as portier's guide asks;
+// bench_choice=no in the authorization request skips that page.
+import { createHmac, generateKeyPairSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
 
-const { default: Provider } = await import(new URL('../tests/node_modules/oidc-provider/lib/index.js', import.meta.url));
+const {
+  default: Provider, interactionPolicy: { Check, Prompt, base },
+} = await import(new URL('../tests/node_modules/oidc-provider/lib/index.js', import.meta.url));
+const SSO = process.env.BENCH_SSO === '1';
 
 const port = Number(process.argv[2]);
 const CB = process.env.BENCH_CB;
@@ -78,6 +87,17 @@ const CLAIMS = {
   applications: ['MEDSEIP', 'TESTAPP', 'TESTONE'],
 };
 
+/** The default prompts (login, consent) and the profile choice, asked on every
+ * authorization until the interaction brings one back. */
+function ssoPolicy() {
+  const policy = base();
+  policy.add(new Prompt({ name: 'select_account', requestable: true },
+    new Check('profile_choice', 'the person chooses the organisation',
+      (ctx) => (ctx.oidc.result?.select_account || ctx.oidc.params.bench_choice === 'no'
+        ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT))));
+  return policy;
+}
+
 const provider = new Provider(`http://127.0.0.1:${port}`, {
   clients: [{
     client_id: 'bench',
@@ -100,6 +120,8 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
     accountId: id,
     claims: async () => ({ sub: id, ...CLAIMS }),
   }),
+  // bench_choice=no: the same authorization without the page (its lightest flow).
+  ...(SSO ? { interactions: { policy: ssoPolicy() }, extraParams: ['bench_choice'] } : {}),
   features: {
     devInteractions: { enabled: false },
     userinfo: { enabled: true },
@@ -148,4 +170,71 @@ process.on('message', async (m) => {
   if (m.stop) process.exit(0);
 });
 
-provider.listen(port, '127.0.0.1', () => process.send({ ready: true }));
+// The profile choice as portier shows it (the person, the organisations, CSRF).
+const PROFILES = [['1', 'Pharma Test SA (0552.627.113)'], ['2', 'Medi Distribution SPRL (0417.497.106)']];
+const csrf = new Map();
+
+function esc(v) {
+  return String(v).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function form(req) {
+  return new Promise((resolve) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => resolve(new URLSearchParams(body)));
+  });
+}
+
+async function interaction(req, res) {
+  const details = await provider.interactionDetails(req, res);
+  const { uid, prompt } = details;
+  if (req.method === 'GET') {
+    const token = randomBytes(32).toString('base64url');
+    csrf.set(uid, token);
+    const opts = PROFILES.map(([v, l]) => `<option value="${v}">${esc(l)}</option>`).join('');
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(`<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Etape 3</title></head><body>
+<main><h1>Choisissez votre profil</h1><p>${esc(CLAIMS.name)}</p><form method="post" action="/interaction/${uid}">
+<input type="hidden" name="_csrf" value="${token}"><select id="org" name="org">${opts}</select>
+<button>Se connecter</button></form></main></body></html>`);
+    return;
+  }
+  const f = await form(req);
+  const want = Buffer.from(csrf.get(uid) ?? '');
+  const got = Buffer.from(f.get('_csrf') ?? '');
+  csrf.delete(uid);
+  if (want.length === 0 || want.length !== got.length || !timingSafeEqual(want, got)) {
+    res.writeHead(403).end('csrf');
+    return;
+  }
+  let result;
+  if (prompt.name === 'login') {
+    result = { login: { accountId: 'jan' } };
+  } else if (prompt.name === 'consent') {
+    const grant = new provider.Grant({ accountId: details.session.accountId, clientId: details.params.client_id });
+    grant.addOIDCScope(details.params.scope);
+    result = { consent: { grantId: await grant.save() } };
+  } else {
+    if (!PROFILES.some(([v]) => v === f.get('org'))) {
+      res.writeHead(422).end('choice');
+      return;
+    }
+    result = { select_account: { org: f.get('org') } };
+  }
+  await provider.interactionFinished(req, res, result, { mergeWithLastSubmission: true });
+}
+
+if (SSO) {
+  const cb = provider.callback();
+  http.createServer((req, res) => {
+    if (req.url.startsWith('/interaction/')) {
+      interaction(req, res).catch((e) => { process.stderr.write(`interaction: ${e}\n`); res.writeHead(500).end(); });
+    } else {
+      cb(req, res);
+    }
+  }).listen(port, '127.0.0.1', () => process.send({ ready: true }));
+} else {
+  provider.listen(port, '127.0.0.1', () => process.send({ ready: true }));
+}

@@ -65,8 +65,9 @@ describe('OpenID Connect: profile choice, prompt, levels, logout', () => {
     assert.equal(page.status, 200);
     assert.equal(h1(page.text), 'Etape 3. Choisissez votre profil');
     assert.ok(page.text.includes('Se connecter pour Application de test'));
-    assert.ok(page.text.includes('Vous êtes identifié comme :'));
-    assert.ok(page.text.includes('Jan Peeters'));
+    // The person's name in the flow's own lines, not only in the layout's header.
+    assert.match(page.text, /Vous êtes identifié comme : <strong>Jan Peeters<\/strong>/);
+    assert.match(page.text, /Je souhaite me connecter en tant que:<\/span> <strong>Jan Peeters<\/strong>/);
     assert.ok(page.text.includes('Déconnexion'));
     assert.ok(page.text.includes('Je souhaite me connecter en tant que:'));
     assert.ok(page.text.includes('Au sein de l&#39;organisation:') || page.text.includes("Au sein de l'organisation:"));

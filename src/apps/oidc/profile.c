@@ -13,7 +13,6 @@
 
 #include "base/clock.h"
 #include "auth/login.h"
-#include "auth/person.h"
 #include "base/log.h"
 #include "be/be.h"
 #include "oidc/profile.h"
@@ -37,7 +36,9 @@ flow_load(struct web_req *r, struct flow *f)
 	f->id = web_param(r, "id");
 	rc = oidc_request_load(app->store, web_arena(r), f->id, &f->req);
 	if (rc == 0)
-		rc = oidc_client_get(app->store, web_arena(r), f->req.client_id, &f->client);
+		/* Through the provider's client cache, as the authorization endpoint reads it:
+		 * each page of the flow would otherwise read the client again from the store. */
+		rc = oidc_provider_client(app->oidc, web_arena(r), f->req.client_id, &f->client);
 	if (rc < 0)
 		return -1;
 	if (rc > 0) {
@@ -148,23 +149,20 @@ org_label(struct arena *a, const char *name, const char *enterprise, const char 
 	return arena_strdup(a, name);
 }
 
-/* The page's common part: steps, the person, the application. */
+/* The page's common part: steps, the person, the application. The person's name is the
+ * layout's person_name, which the page hook (app_page_hook) reads for every page of a
+ * logged-in person: read here again, it cost a second transaction per page. */
 static struct tmpl_ctx *
 flow_page(struct web_req *r, const struct flow *f, const char *title)
 {
-	struct app *app = web_app(r);
 	struct web_session *s = web_session_ensure(r);
 	struct tmpl_ctx *c;
-	struct person p;
 
 	if (s == NULL)
 		return NULL;
 	c = web_page(r, title);
 	if (c == NULL)
 		return NULL;
-	if (person_get(app->store, web_arena(r), s->person_id, &p) != 0)
-		return NULL;
-	tmpl_setf(c, "person", "%s %s", p.first_name, p.last_name);
 	tmpl_set(c, "app_name", f->app_name);
 	tmpl_set(c, "lang_name", lang_name(web_lang(r)));
 	tmpl_set(c, "method", web_t(r, method_msgid(s->auth_method)));
