@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 
 import { BIN, freePort } from '../tests/lib/server.js';
 import {
-  addClient, authorizeUrl, browser, login, PEOPLE, pkce, worldSql, sql,
+  addClient, authorizeUrl, browser, buildWorld, login, PEOPLE, pkce,
 } from '../tests/http/oidc_lib.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -108,10 +108,11 @@ async function startPortier() {
     if (i > 100 || child.exitCode !== null) throw new Error('portier did not start');
     await new Promise((r) => { setTimeout(r, 100); });
   }
-  sql(db, worldSql());
-  return {
+  const srv = {
     url, db, stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }),
   };
+  buildWorld(srv); // through the CLI, as the tests build it
+  return srv;
 }
 
 function fmt(n) {
