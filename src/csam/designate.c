@@ -351,8 +351,8 @@ csam_submission(struct store *s, struct arena *a, const struct actor *who, const
 
 /* The mails of a registration or a replacement, in the same transaction. */
 static int
-notify(struct store_tx *tx, struct arena *a, const struct actor *who,
-    const struct csam_enterprise *e, const struct csam_gap *gap,
+notify(struct store_tx *tx, const struct mail_texts *mt, struct arena *a,
+    const struct actor *who, const struct csam_enterprise *e, const struct csam_gap *gap,
     const struct csam_gap_form *f, int64_t old_gap, const char *old_contact)
 {
 	char number[13];
@@ -363,7 +363,7 @@ notify(struct store_tx *tx, struct arena *a, const struct actor *who,
 		return -1;
 	be_enterprise_format(e->number, number);
 	if (old_gap == 0)
-		return mail_queue(tx, MAIL_GAP_DESIGNATED, f->email, who->lang, e->number, args, 3);
+		return mail_queue(tx, mt, MAIL_GAP_DESIGNATED, f->email, who->lang, e->number, args, 3);
 	if (old_gap > 0) {
 		struct csam_person prev;
 		const char *to;
@@ -373,17 +373,18 @@ notify(struct store_tx *tx, struct arena *a, const struct actor *who,
 		/* The previous GAP at their own address, else at the organisation's former one. */
 		to = value_ok(VALUE_EMAIL, prev.email, 0) ? prev.email : old_contact;
 		if (value_ok(VALUE_EMAIL, to, 0) && strcmp(to, f->email) != 0 &&
-		    mail_queue(tx, MAIL_GAP_REPLACED_OLD, to, prev.language[0] ? prev.language :
+		    mail_queue(tx, mt, MAIL_GAP_REPLACED_OLD, to, prev.language[0] ? prev.language :
 		    who->lang, e->number, args, 3) != 0)
 			return -1;
 	}
-	return mail_queue(tx, MAIL_GAP_REPLACED, f->email, who->lang, e->number, args, 3);
+	return mail_queue(tx, mt, MAIL_GAP_REPLACED, f->email, who->lang, e->number, args, 3);
 }
 
 enum access_rc
-csam_designate(struct store *s, struct arena *a, const struct actor *who,
-    const struct csam_gap_form *f, bool replace, struct csam_enterprise *e,
-    struct csam_gap *gap, struct access_errors *err, struct csam_done *done)
+csam_designate(struct store *s, const struct mail_texts *mt, struct arena *a,
+    const struct actor *who, const struct csam_gap_form *f, bool replace,
+    struct csam_enterprise *e, struct csam_gap *gap, struct access_errors *err,
+    struct csam_done *done)
 {
 	struct store_tx *tx = NULL;
 	struct actor by = {
@@ -479,7 +480,7 @@ csam_designate(struct store *s, struct arena *a, const struct actor *who,
 			goto rollback;
 		}
 	}
-	if (notify(tx, a, who, e, gap, f, replace ? old_gap : 0, replace ? old.contact_email :
+	if (notify(tx, mt, a, who, e, gap, f, replace ? old_gap : 0, replace ? old.contact_email :
 	    NULL) != 0 ||
 	    store_exec(tx, SQL_CSAM_SUBMISSION_INSERT, "titii", f->token, who->person_id,
 	    replace ? "replace" : "register", e->org_id, gap_id) != 1 ||

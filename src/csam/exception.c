@@ -356,9 +356,9 @@ stop(struct store *s, const struct actor *who, const char *why)
 }
 
 enum access_rc
-csam_exception_submit(struct store *s, struct arena *a, const struct actor *who,
-    const struct csam_exc_form *f, struct access_errors *err, bool *stopped,
-    struct csam_exc_created *out)
+csam_exception_submit(struct store *s, const struct mail_texts *mt, struct arena *a,
+    const struct actor *who, const struct csam_exc_form *f, struct access_errors *err,
+    bool *stopped, struct csam_exc_created *out)
 {
 	unsigned char hash[32];
 	char object[40], details[64], ref[CSAM_REFERENCE_MAX];
@@ -447,7 +447,7 @@ csam_exception_submit(struct store *s, struct arena *a, const struct actor *who,
 	if (json_text(details, sizeof(details), "{s:s}", "case", f->case_kind) != 0 ||
 	    csam_audit(tx, who, "requester", c.number[0] ? c.number : NULL, "exception.submit",
 	    object, details) != 0 ||
-	    mail_queue(tx, MAIL_REQUEST_RECEIVED, f->contact_email, who->lang,
+	    mail_queue(tx, mt, MAIL_REQUEST_RECEIVED, f->contact_email, who->lang,
 	    c.number[0] ? c.number : NULL, args, 2) != 0)
 		goto rollback;
 commit:

@@ -295,8 +295,8 @@ done:
 }
 
 enum access_rc
-csam_approve(struct store *s, const struct actor *who, const char *reference,
-    bool four_eyes, struct csam_approval *out, enum csam_refusal *why)
+csam_approve(struct store *s, const struct mail_texts *mt, const struct actor *who,
+    const char *reference, bool four_eyes, struct csam_approval *out, enum csam_refusal *why)
 {
 	struct arena *a = arena_new(ARENA_MAX);
 	struct actor by = {
@@ -389,7 +389,7 @@ csam_approve(struct store *s, const struct actor *who, const char *reference,
 	    store_exec(tx, SQL_CSAM_EXC_APPROVED, "iii", x.id, org_id, gap_id) != 1 ||
 	    audit_decision(tx, who, &x, "exception.approve", four_eyes ?
 	    "{\"four_eyes\":true}" : "{\"four_eyes\":false}") != 0 ||
-	    mail_queue(tx, MAIL_REQUEST_APPROVED, x.contact_email, x.language,
+	    mail_queue(tx, mt, MAIL_REQUEST_APPROVED, x.contact_email, x.language,
 	    x.enterprise[0] ? x.enterprise : NULL, args, 3) != 0)
 		goto rollback;
 	out->org_id = org_id;
@@ -405,8 +405,8 @@ done:
 }
 
 enum access_rc
-csam_reject(struct store *s, const struct actor *who, const char *reference,
-    const char *reason, enum csam_refusal *why)
+csam_reject(struct store *s, const struct mail_texts *mt, const struct actor *who,
+    const char *reference, const char *reason, enum csam_refusal *why)
 {
 	struct arena *a = arena_new(ARENA_MAX);
 	struct store_tx *tx = NULL;
@@ -439,7 +439,7 @@ csam_reject(struct store *s, const struct actor *who, const char *reference,
 	    store_exec(tx, SQL_CSAM_DECISION_INSERT, "iitt", x.id, who->person_id, "reject",
 	    reason) != 1 ||
 	    audit_decision(tx, who, &x, "exception.reject", NULL) != 0 ||
-	    mail_queue(tx, MAIL_REQUEST_REJECTED, x.contact_email, x.language,
+	    mail_queue(tx, mt, MAIL_REQUEST_REJECTED, x.contact_email, x.language,
 	    x.enterprise[0] ? x.enterprise : NULL, args, 3) != 0)
 		goto rollback;
 	rc = finish(&tx);
