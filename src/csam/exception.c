@@ -348,7 +348,7 @@ stop(struct store *s, const struct actor *who, const char *why)
 	if (json_text(details, sizeof(details), "{s:s}", "reason", why) != 0 ||
 	    store_begin(s, STORE_WRITE, &tx) != 0)
 		return ACCESS_ERROR;
-	if (csam_audit(tx, who, "requester", NULL, "exception.refused", NULL, details) != 0) {
+	if (access_audit_as(tx, who, "requester", NULL, "exception.refused", NULL, details) != 0) {
 		store_rollback(&tx);
 		return ACCESS_ERROR;
 	}
@@ -445,7 +445,7 @@ csam_exception_submit(struct store *s, const struct mail_texts *mt, struct arena
 	args[0] = out->reference;
 	args[1] = c.company_name;
 	if (json_text(details, sizeof(details), "{s:s}", "case", f->case_kind) != 0 ||
-	    csam_audit(tx, who, "requester", c.number[0] ? c.number : NULL, "exception.submit",
+	    access_audit_as(tx, who, "requester", c.number[0] ? c.number : NULL, "exception.submit",
 	    object, details) != 0 ||
 	    mail_queue(tx, mt, MAIL_REQUEST_RECEIVED, f->contact_email, who->lang,
 	    c.number[0] ? c.number : NULL, args, 2) != 0)
