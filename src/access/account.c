@@ -67,20 +67,29 @@ access_org_label(struct store_tx *tx, int64_t org, char out[24])
 }
 
 int
-access_audit(struct store_tx *tx, const struct actor *who,
-    const struct policy_actor *actor, int64_t org, const char *action, const char *object,
-    const char *details)
+access_audit_as(struct store_tx *tx, const struct actor *who, const char *role,
+    const char *org, const char *action, const char *object, const char *details)
 {
-	char by[ACTOR_NAME_SIZE], label[24];
+	char by[ACTOR_NAME_SIZE];
 	struct audit_event ev = {
-		.actor = actor_name(who, by), .actor_role = role_name(actor),
-		.org = org > 0 ? label : NULL, .object = object,
+		.actor = actor_name(who, by), .actor_role = role, .org = org, .object = object,
 		.action = action, .details = details, .source = who->source,
 		.request_id = who->request_id,
 	};
 
-	access_org_label(tx, org, label);
 	return audit_append(tx, &ev);
+}
+
+int
+access_audit(struct store_tx *tx, const struct actor *who,
+    const struct policy_actor *actor, int64_t org, const char *action, const char *object,
+    const char *details)
+{
+	char label[24];
+
+	access_org_label(tx, org, label);
+	return access_audit_as(tx, who, role_name(actor), org > 0 ? label : NULL, action, object,
+	    details);
 }
 
 enum access_rc
@@ -98,10 +107,12 @@ access_allow(struct store_tx *tx, const struct actor *who, int64_t org,
 	return r == POLICY_ALLOWED ? ACCESS_OK : ACCESS_DENIED;
 }
 
-enum access_rc
-access_refuse(struct store *s, struct store_tx **tx, const struct actor *who,
-    int64_t org, enum policy_action action, enum policy_reason why, int64_t quality,
-    const char *object)
+/* access_refuse; when named, the organisation is recorded as label (who's roles read in
+ * org all the same). */
+static enum access_rc
+refuse(struct store *s, struct store_tx **tx, const struct actor *who, int64_t org,
+    bool named, const char *label, enum policy_action action, enum policy_reason why,
+    int64_t quality, const char *object)
 {
 	struct policy_actor actor;
 	json_t *j;
@@ -119,7 +130,9 @@ access_refuse(struct store *s, struct store_tx **tx, const struct actor *who,
 	json_decref(j);
 	if (details != NULL && store_begin(s, STORE_WRITE, tx) == 0) {
 		if (access_actor(*tx, who->person_id, org, (enum loa)who->level, &actor) == 0 &&
-		    access_audit(*tx, who, &actor, org, "access.denied", object, details) == 0)
+		    (named ? access_audit_as(*tx, who, role_name(&actor), label, "access.denied",
+		    object, details) : access_audit(*tx, who, &actor, org, "access.denied", object,
+		    details)) == 0)
 			rc = store_commit(tx);
 		else
 			store_rollback(tx);
@@ -130,6 +143,22 @@ access_refuse(struct store *s, struct store_tx **tx, const struct actor *who,
 		log_err(who->request_id, "access: cannot record a refusal (%s)",
 		    policy_action_name(action));
 	return rc == 0 ? ACCESS_DENIED : ACCESS_ERROR;
+}
+
+enum access_rc
+access_refuse(struct store *s, struct store_tx **tx, const struct actor *who,
+    int64_t org, enum policy_action action, enum policy_reason why, int64_t quality,
+    const char *object)
+{
+	return refuse(s, tx, who, org, false, NULL, action, why, quality, object);
+}
+
+enum access_rc
+access_refuse_named(struct store *s, struct store_tx **tx, const struct actor *who,
+    const char *org_label, enum policy_action action, enum policy_reason why,
+    const char *object)
+{
+	return refuse(s, tx, who, 0, true, org_label, action, why, 0, object);
 }
 
 /* ---- checks of typed values ---- */

@@ -32,6 +32,17 @@ enum access_rc access_allow(struct store_tx *tx, const struct actor *who, int64_
 enum access_rc access_refuse(struct store *s, struct store_tx **tx,
     const struct actor *who, int64_t org, enum policy_action action,
     enum policy_reason why, int64_t quality, const char *object);
+/* access_refuse for a refusal outside an organisation's pages (the GAP designation, the
+ * exception requests): who's roles read with no organisation, the organisation recorded
+ * as org_label (an enterprise number, or NULL), no quality. */
+enum access_rc access_refuse_named(struct store *s, struct store_tx **tx,
+    const struct actor *who, const char *org_label, enum policy_action action,
+    enum policy_reason why, const char *object);
+/* The one writer of the access domain's audit events (access/, csam/): made by who acting
+ * as role ("GAP", "legal_rep", "requester" …) in org (its label: enterprise number or
+ * org:<id>; NULL: none). details is a JSON object text or NULL. Returns 0 or -1. */
+int access_audit_as(struct store_tx *tx, const struct actor *who, const char *role,
+    const char *org, const char *action, const char *object, const char *details);
 /* Appends an audit event for a change in org made by actor (roles give the acting role).
  * details is a JSON object text or NULL. Returns 0 or -1. */
 int access_audit(struct store_tx *tx, const struct actor *who,

@@ -262,8 +262,9 @@ cogap_names(struct store_tx *tx, struct arena *a, const char *digits, int64_t pe
 /* The mail to the new co-GAP: organisation name, its number, the co-GAP's and the GAP's
  * names (texts in a). */
 static int
-cogap_mail(struct store_tx *tx, struct arena *a, const struct actor *who,
-    const struct org *o, const char *cogap_name, const char *email)
+cogap_mail(struct store_tx *tx, const struct mail_texts *mt, struct arena *a,
+    const struct actor *who, const struct org *o, const char *cogap_name,
+    const char *email)
 {
 	char number[13];
 	const char *args[4] = { o->name, o->foreign_reg, cogap_name, NULL };
@@ -278,12 +279,13 @@ cogap_mail(struct store_tx *tx, struct arena *a, const struct actor *who,
 	args[3] = arena_printf(a, "%s %s", me.first_name, me.last_name);
 	if (args[3] == NULL)
 		return -1;
-	return mail_queue(tx, MAIL_COGAP_ADDED, email, who->lang, o->enterprise[0] ?
+	return mail_queue(tx, mt, MAIL_COGAP_ADDED, email, who->lang, o->enterprise[0] ?
 	    o->enterprise : NULL, args, 4);
 }
 
 enum access_rc
-hierarchy_cogap_add(struct store *s, const struct actor *who, int64_t org,
+hierarchy_cogap_add(struct store *s, const struct mail_texts *mt,
+    const struct actor *who, int64_t org,
     const struct cogap_input *in, struct access_errors *err)
 {
 	struct policy_target t = { 0 };
@@ -356,7 +358,7 @@ hierarchy_cogap_add(struct store *s, const struct actor *who, int64_t org,
 		access_error_add(err, "niss", N_("Cette personne est déjà co-responsable des accès."));
 		goto invalid;
 	}
-	if (r != 0 || cogap_mail(tx, a, who, &o, full_name, in->email) != 0)
+	if (r != 0 || cogap_mail(tx, mt, a, who, &o, full_name, in->email) != 0)
 		goto fail;
 	arena_free(a);
 	return store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;

@@ -12,6 +12,7 @@
 #include "access/account.h"
 #include "access/org.h"
 #include "base/arena.h"
+#include "mail/mail.h"
 #include "store/store.h"
 
 #define HIERARCHY_USERS_MAX 50     /* users shown per quality in the diagram */
@@ -83,7 +84,8 @@ struct cogap_input {
  * register's; an e-mail address, which receives the mail (mail/). Audited
  * ("org.cogap.add", "person.create"). Returns ACCESS_OK, ACCESS_INVALID (err: niss,
  * last_name, email), ACCESS_DENIED, ACCESS_NOT_FOUND or ACCESS_ERROR. */
-enum access_rc hierarchy_cogap_add(struct store *s, const struct actor *who, int64_t org,
+enum access_rc hierarchy_cogap_add(struct store *s, const struct mail_texts *mt,
+    const struct actor *who, int64_t org,
     const struct cogap_input *in, struct access_errors *err);
 /* Removes a co-GAP (POLICY_MANAGE_COGAPS; the GAP is not a co-GAP and stays). */
 enum access_rc hierarchy_cogap_remove(struct store *s, const struct actor *who,

@@ -22,3 +22,9 @@ app_actor(struct web_req *r)
 	}
 	return a;
 }
+
+const struct mail_texts *
+app_mail(struct web_req *r)
+{
+	return ((const struct app *)web_app(r))->mail;
+}

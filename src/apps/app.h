@@ -10,6 +10,7 @@
 #include "web/web.h"
 
 struct eid_door;
+struct mail_texts;
 struct oidc_provider;
 struct password_cfg;
 
@@ -27,6 +28,7 @@ struct app {
 	struct oidc_provider *oidc;   /* issuer, key, client and secret caches (oidc/provider.h) */
 	const struct password_cfg *password;   /* Argon2id costs, common passwords */
 	const struct eid_door *eid_door;       /* the eID door's verifier, proxies, demo reader */
+	const struct mail_texts *mail;   /* the catalogues mails are written with (mail/mail.h) */
 	struct csam_app_settings csam;
 };
 
@@ -62,5 +64,7 @@ void app_page_hook(struct web_req *r, struct tmpl_ctx *ctx);
  * name "anonymous" for a visitor not logged in), the path's organisation (":org") and quality (":q"), the request
  * id, the client's address and the page's language. Strings belong to r. */
 struct actor app_actor(struct web_req *r);
+/* The catalogues the application writes its mails with, for the services that queue mail. */
+const struct mail_texts *app_mail(struct web_req *r);
 
 #endif

@@ -198,9 +198,18 @@ config_lines(const char *path, config_line_fn set, void *arg, char *err, size_t 
 		return -1;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
-		char *s = trim(line), *eq;
+		size_t len = strlen(line);
+		char *s, *eq;
 
 		lineno++;
+		/* A line the buffer cannot hold is refused: its rest would be read as the next
+		 * line and the value cut (settings are never cut). */
+		if (len == sizeof(line) - 1 && line[len - 1] != '\n' && !feof(f)) {
+			snprintf(err, errlen, "%s:%d: line too long", path, lineno);
+			fclose(f);
+			return -1;
+		}
+		s = trim(line);
 		if (*s == '\0' || *s == '#')
 			continue;
 		eq = strchr(s, '=');

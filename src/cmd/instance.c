@@ -97,6 +97,7 @@ services_open(const struct config *c, const char *issuer, struct instance *in)
 	in->app.demo = c->demo;
 	in->app.oidc = in->oidc;
 	in->app.password = &in->password;
+	in->app.mail = mail_runner_texts(in->mail);
 	in->app.csam = (struct csam_app_settings){
 		.four_eyes = c->four_eyes, .exception_address = c->exception_address,
 	};

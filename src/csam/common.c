@@ -1,5 +1,5 @@
-/* common.c — what the csam services share: field errors, checks of typed values, the
- * countries of the exception form, people by NISS, audit events and recorded refusals. */
+/* common.c — what the csam services share: checks of typed values, the countries of the
+ * exception form, people's names and their creation (through auth/person.h). */
 #include "csam/internal.h"
 
 #include <inttypes.h>
@@ -7,10 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "access/actor.h"
-#include "audit/audit.h"
 #include "auth/person.h"
-#include "base/log.h"
 #include "base/msgid.h"
 #include "csam/sql.h"
 #include "value/value.h"
@@ -102,45 +99,8 @@ csam_text(struct arena *a, const char *s)
 	return arena_strdup(a, s != NULL ? s : "");
 }
 
-/* A person read through auth/person.h (which owns the table) as csam keeps it, in a: rc
- * of person_read / person_find_niss, -1 when a is full. */
-static int
-from_person(int rc, struct arena *a, const struct person *p, struct csam_person *out)
-{
-	if (rc != 0)
-		return rc;
-	memset(out, 0, sizeof(*out));
-	out->id = p->id;
-	out->niss = csam_text(a, p->niss);
-	out->last_name = csam_text(a, p->last_name);
-	out->first_name = csam_text(a, p->first_name);
-	out->language = csam_text(a, p->language);
-	out->email = csam_text(a, p->email);
-	if (out->niss == NULL || out->last_name == NULL || out->first_name == NULL ||
-	    out->language == NULL || out->email == NULL)
-		return -1;
-	return 0;
-}
-
-int
-csam_person_by_niss(struct store_tx *tx, struct arena *a, const char *niss,
-    struct csam_person *out)
-{
-	struct person p;
-
-	return from_person(person_find_niss(tx, a, niss, &p), a, &p, out);
-}
-
-int
-csam_person_get(struct store_tx *tx, struct arena *a, int64_t id, struct csam_person *out)
-{
-	struct person p;
-
-	return from_person(person_read(tx, a, id, &p), a, &p, out);
-}
-
 const char *
-csam_person_name(struct arena *a, const struct csam_person *p)
+csam_person_name(struct arena *a, const struct person *p)
 {
 	return arena_printf(a, "%s %s", p->first_name, p->last_name);
 }
@@ -163,81 +123,7 @@ csam_person_ensure(struct store_tx *tx, const struct actor *who, const char *nis
 	if (rc != 0 || !created)
 		return rc;
 	snprintf(object, sizeof(object), "person:%" PRId64, *id);
-	return csam_audit(tx, who, "system", NULL, "person.create", object, NULL);
-}
-
-/* ---- audit ---- */
-
-int
-csam_audit(struct store_tx *tx, const struct actor *who, const char *role, const char *org,
-    const char *action, const char *object, const char *details)
-{
-	char actor[ACTOR_NAME_SIZE];
-	struct audit_event ev = {
-		.actor = actor_name(who, actor), .actor_role = role, .org = org, .object = object,
-		.action = action, .details = details, .source = who->source,
-		.request_id = who->request_id,
-	};
-
-	return audit_append(tx, &ev);
-}
-
-int
-csam_actor(struct store_tx *tx, const struct actor *who, int64_t org_id, bool legal_rep,
-    struct policy_actor *out)
-{
-	if (who->person_id <= 0) {
-		memset(out, 0, sizeof(*out));
-		out->level = (enum loa)who->level;
-		return 0;
-	}
-	if (access_actor(tx, who->person_id, org_id, (enum loa)who->level, out) != 0)
-		return -1;
-	if (legal_rep)
-		out->roles |= ROLE_LEGAL_REP;
-	return 0;
-}
-
-/* The acting role named in audit events. */
-static const char *
-role_name(const struct policy_actor *a)
-{
-	if (a->roles & ROLE_GAP)
-		return "GAP";
-	if (a->roles & ROLE_COGAP)
-		return "COGAP";
-	if (a->roles & ROLE_LEGAL_REP)
-		return "legal_rep";
-	if (a->roles & ROLE_HELPDESK)
-		return "helpdesk";
-	return "none";
-}
-
-enum access_rc
-csam_refuse(struct store *s, struct store_tx **tx, const struct actor *who, const char *org,
-    enum policy_action action, enum policy_reason why, const char *object)
-{
-	struct policy_actor actor;
-	char details[160];
-	int rc = -1;
-
-	store_rollback(tx);
-	*tx = NULL;
-	if (json_text(details, sizeof(details), "{s:s, s:s}", "action",
-	    policy_action_name(action), "reason", policy_reason_name(why)) == 0 &&
-	    store_begin(s, STORE_WRITE, tx) == 0) {
-		if (csam_actor(*tx, who, 0, false, &actor) == 0 &&
-		    csam_audit(*tx, who, role_name(&actor), org, "access.denied", object,
-		    details) == 0)
-			rc = store_commit(tx);
-		else
-			store_rollback(tx);
-		*tx = NULL;
-	}
-	if (rc != 0)
-		log_err(who->request_id, "csam: cannot record a refusal (%s)",
-		    policy_action_name(action));
-	return rc == 0 ? ACCESS_DENIED : ACCESS_ERROR;
+	return access_audit_as(tx, who, "system", NULL, "person.create", object, NULL);
 }
 
 /* ---- addresses ---- */

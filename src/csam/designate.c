@@ -42,7 +42,7 @@ function_dates(struct store_tx *tx, struct arena *a, const char *number, const c
 static int
 gap_name(struct store_tx *tx, struct arena *a, int64_t org_id, const char **out)
 {
-	struct csam_person p;
+	struct person p;
 	int64_t id = org_gap(tx, org_id);
 
 	if (id < 0)
@@ -50,7 +50,7 @@ gap_name(struct store_tx *tx, struct arena *a, int64_t org_id, const char **out)
 	*out = "";
 	if (id == 0)
 		return 0;
-	if (csam_person_get(tx, a, id, &p) != 0)
+	if (person_read(tx, a, id, &p) != 0)
 		return -1;
 	*out = csam_person_name(a, &p);
 	return *out != NULL ? 0 : -1;
@@ -80,7 +80,7 @@ run_checks(struct store_tx *tx, struct arena *a, const struct actor *who, const 
 	struct policy_target target = { 0 };
 	struct policy_actor actor;
 	struct reg_enterprise re;
-	struct csam_person me;
+	struct person me;
 	char number[11];
 	int rep;
 	int64_t org;
@@ -124,12 +124,15 @@ run_checks(struct store_tx *tx, struct arena *a, const struct actor *who, const 
 		e->check = CSAM_CHECK_STOPPED;
 		return ACCESS_REFUSED;
 	}
-	if (csam_person_get(tx, a, who->person_id, &me) != 0)
+	if (person_read(tx, a, who->person_id, &me) != 0)
 		return ACCESS_ERROR;
 	rep = me.niss[0] ? registry_represents(tx, me.niss, e->number, today) : 0;
 	org = org_by_enterprise(tx, e->number);
-	if (rep < 0 || org < 0 || csam_actor(tx, who, org, rep == 1, &actor) != 0)
+	if (rep < 0 || org < 0 ||
+	    access_actor(tx, who->person_id, org, (enum loa)who->level, &actor) != 0)
 		return ACCESS_ERROR;
+	if (rep == 1)
+		actor.roles |= ROLE_LEGAL_REP;
 	*why = policy_check(POLICY_DESIGNATE_GAP, &actor, &target);
 	if (*why != POLICY_ALLOWED) {
 		e->check = *why == POLICY_LEVEL ? CSAM_CHECK_LEVEL : CSAM_CHECK_NOT_REP;
@@ -166,7 +169,7 @@ csam_check(struct store *s, struct arena *a, const struct actor *who, const char
 		return ACCESS_ERROR;
 	rc = run_checks(tx, a, who, typed, today, replace, e, &why);
 	if (rc == ACCESS_DENIED)
-		rc = csam_refuse(s, &tx, who, e->number[0] ? e->number : NULL,
+		rc = access_refuse_named(s, &tx, who, e->number[0] ? e->number : NULL,
 		    POLICY_DESIGNATE_GAP, why, NULL);
 	else
 		store_rollback(&tx);
@@ -189,7 +192,7 @@ form_checks(struct store_tx *tx, struct arena *a, const struct actor *who,
     const struct csam_gap_form *f, int64_t org_id, struct csam_gap *gap,
     struct access_errors *err)
 {
-	struct csam_person me, p;
+	struct person me, p;
 	struct be_niss niss;
 	enum be_reason br;
 	int rc;
@@ -197,7 +200,7 @@ form_checks(struct store_tx *tx, struct arena *a, const struct actor *who,
 	gap_clear(gap);
 	access_check_fields(err, gap_contact, sizeof(gap_contact) / sizeof(gap_contact[0]),
 	    (const char *const[]){ f->email, f->phone });
-	if (csam_person_get(tx, a, who->person_id, &me) != 0)
+	if (person_read(tx, a, who->person_id, &me) != 0)
 		return ACCESS_ERROR;
 	if (!f->other) {
 		gap->niss = me.niss;
@@ -227,7 +230,7 @@ form_checks(struct store_tx *tx, struct arena *a, const struct actor *who,
 				gap->last_name = csam_text(a, rp.last_name);
 				gap->first_name = csam_text(a, rp.first_names);
 			}
-			rc = csam_person_by_niss(tx, a, niss.digits, &p);
+			rc = person_find_niss(tx, a, niss.digits, &p);
 			if (rc < 0)
 				return ACCESS_ERROR;
 			if (rc == 0) {
@@ -286,12 +289,12 @@ static int
 fill_done(struct store_tx *tx, struct arena *a, const struct actor *who, int64_t org_id,
     int64_t gap_id, bool replaced, struct csam_done *done)
 {
-	struct csam_person p;
+	struct person p;
 	struct org o;
 
 	memset(done, 0, sizeof(*done));
 	done->enterprise = done->name = done->gap_name = "";
-	if (org_get(tx, a, org_id, &o) != 0 || csam_person_get(tx, a, gap_id, &p) != 0)
+	if (org_get(tx, a, org_id, &o) != 0 || person_read(tx, a, gap_id, &p) != 0)
 		return -1;
 	done->org_id = org_id;
 	done->enterprise = csam_text(a, o.enterprise);
@@ -351,8 +354,8 @@ csam_submission(struct store *s, struct arena *a, const struct actor *who, const
 
 /* The mails of a registration or a replacement, in the same transaction. */
 static int
-notify(struct store_tx *tx, struct arena *a, const struct actor *who,
-    const struct csam_enterprise *e, const struct csam_gap *gap,
+notify(struct store_tx *tx, const struct mail_texts *mt, struct arena *a,
+    const struct actor *who, const struct csam_enterprise *e, const struct csam_gap *gap,
     const struct csam_gap_form *f, int64_t old_gap, const char *old_contact)
 {
 	char number[13];
@@ -363,27 +366,28 @@ notify(struct store_tx *tx, struct arena *a, const struct actor *who,
 		return -1;
 	be_enterprise_format(e->number, number);
 	if (old_gap == 0)
-		return mail_queue(tx, MAIL_GAP_DESIGNATED, f->email, who->lang, e->number, args, 3);
+		return mail_queue(tx, mt, MAIL_GAP_DESIGNATED, f->email, who->lang, e->number, args, 3);
 	if (old_gap > 0) {
-		struct csam_person prev;
+		struct person prev;
 		const char *to;
 
-		if (csam_person_get(tx, a, old_gap, &prev) != 0)
+		if (person_read(tx, a, old_gap, &prev) != 0)
 			return -1;
 		/* The previous GAP at their own address, else at the organisation's former one. */
 		to = value_ok(VALUE_EMAIL, prev.email, 0) ? prev.email : old_contact;
 		if (value_ok(VALUE_EMAIL, to, 0) && strcmp(to, f->email) != 0 &&
-		    mail_queue(tx, MAIL_GAP_REPLACED_OLD, to, prev.language[0] ? prev.language :
+		    mail_queue(tx, mt, MAIL_GAP_REPLACED_OLD, to, prev.language[0] ? prev.language :
 		    who->lang, e->number, args, 3) != 0)
 			return -1;
 	}
-	return mail_queue(tx, MAIL_GAP_REPLACED, f->email, who->lang, e->number, args, 3);
+	return mail_queue(tx, mt, MAIL_GAP_REPLACED, f->email, who->lang, e->number, args, 3);
 }
 
 enum access_rc
-csam_designate(struct store *s, struct arena *a, const struct actor *who,
-    const struct csam_gap_form *f, bool replace, struct csam_enterprise *e,
-    struct csam_gap *gap, struct access_errors *err, struct csam_done *done)
+csam_designate(struct store *s, const struct mail_texts *mt, struct arena *a,
+    const struct actor *who, const struct csam_gap_form *f, bool replace,
+    struct csam_enterprise *e, struct csam_gap *gap, struct access_errors *err,
+    struct csam_done *done)
 {
 	struct store_tx *tx = NULL;
 	struct actor by = {
@@ -425,7 +429,7 @@ csam_designate(struct store *s, struct arena *a, const struct actor *who,
 	}
 	rc = run_checks(tx, a, who, f->enterprise, f->today, replace, e, &why);
 	if (rc == ACCESS_DENIED) {
-		rc = csam_refuse(s, &tx, who, e->number[0] ? e->number : NULL,
+		rc = access_refuse_named(s, &tx, who, e->number[0] ? e->number : NULL,
 		    POLICY_DESIGNATE_GAP, why, NULL);
 		goto done;
 	}
@@ -473,13 +477,13 @@ csam_designate(struct store *s, struct arena *a, const struct actor *who,
 			goto rollback;
 		}
 		snprintf(object, sizeof(object), "org:%" PRId64, e->org_id);
-		if (csam_audit(tx, who, "legal_rep", e->number, "org.contact.change", object,
+		if (access_audit_as(tx, who, "legal_rep", e->number, "org.contact.change", object,
 		    NULL) != 0) {
 			rc = ACCESS_ERROR;
 			goto rollback;
 		}
 	}
-	if (notify(tx, a, who, e, gap, f, replace ? old_gap : 0, replace ? old.contact_email :
+	if (notify(tx, mt, a, who, e, gap, f, replace ? old_gap : 0, replace ? old.contact_email :
 	    NULL) != 0 ||
 	    store_exec(tx, SQL_CSAM_SUBMISSION_INSERT, "titii", f->token, who->person_id,
 	    replace ? "replace" : "register", e->org_id, gap_id) != 1 ||

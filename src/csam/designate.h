@@ -12,6 +12,7 @@
 #include "base/arena.h"
 #include "be/be.h"
 #include "csam/csam.h"
+#include "mail/mail.h"
 #include "store/store.h"
 
 /* The checks of the standard procedure, in the order they run; each has its message. */
@@ -94,9 +95,10 @@ struct csam_done {
  * token confirmed again returns the first outcome with replayed set and changes nothing.
  * e, gap and done get their texts in a.
  * Returns ACCESS_OK; ACCESS_REFUSED / ACCESS_DENIED (e->check); ACCESS_INVALID (err); ACCESS_ERROR. */
-enum access_rc csam_designate(struct store *s, struct arena *a, const struct actor *who,
-    const struct csam_gap_form *f, bool replace, struct csam_enterprise *e,
-    struct csam_gap *gap, struct access_errors *err, struct csam_done *done);
+enum access_rc csam_designate(struct store *s, const struct mail_texts *mt, struct arena *a,
+    const struct actor *who, const struct csam_gap_form *f, bool replace,
+    struct csam_enterprise *e, struct csam_gap *gap, struct access_errors *err,
+    struct csam_done *done);
 
 /* The outcome of an earlier "Confirmer" of who by its token (the success page), texts in
  * a. Returns ACCESS_OK, ACCESS_NOT_FOUND (unknown token, or someone else's) or ACCESS_ERROR. */

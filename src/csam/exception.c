@@ -348,7 +348,7 @@ stop(struct store *s, const struct actor *who, const char *why)
 	if (json_text(details, sizeof(details), "{s:s}", "reason", why) != 0 ||
 	    store_begin(s, STORE_WRITE, &tx) != 0)
 		return ACCESS_ERROR;
-	if (csam_audit(tx, who, "requester", NULL, "exception.refused", NULL, details) != 0) {
+	if (access_audit_as(tx, who, "requester", NULL, "exception.refused", NULL, details) != 0) {
 		store_rollback(&tx);
 		return ACCESS_ERROR;
 	}
@@ -356,9 +356,9 @@ stop(struct store *s, const struct actor *who, const char *why)
 }
 
 enum access_rc
-csam_exception_submit(struct store *s, struct arena *a, const struct actor *who,
-    const struct csam_exc_form *f, struct access_errors *err, bool *stopped,
-    struct csam_exc_created *out)
+csam_exception_submit(struct store *s, const struct mail_texts *mt, struct arena *a,
+    const struct actor *who, const struct csam_exc_form *f, struct access_errors *err,
+    bool *stopped, struct csam_exc_created *out)
 {
 	unsigned char hash[32];
 	char object[40], details[64], ref[CSAM_REFERENCE_MAX];
@@ -445,9 +445,9 @@ csam_exception_submit(struct store *s, struct arena *a, const struct actor *who,
 	args[0] = out->reference;
 	args[1] = c.company_name;
 	if (json_text(details, sizeof(details), "{s:s}", "case", f->case_kind) != 0 ||
-	    csam_audit(tx, who, "requester", c.number[0] ? c.number : NULL, "exception.submit",
+	    access_audit_as(tx, who, "requester", c.number[0] ? c.number : NULL, "exception.submit",
 	    object, details) != 0 ||
-	    mail_queue(tx, MAIL_REQUEST_RECEIVED, f->contact_email, who->lang,
+	    mail_queue(tx, mt, MAIL_REQUEST_RECEIVED, f->contact_email, who->lang,
 	    c.number[0] ? c.number : NULL, args, 2) != 0)
 		goto rollback;
 commit:

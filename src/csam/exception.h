@@ -11,6 +11,7 @@
 
 #include "base/arena.h"
 #include "csam/csam.h"
+#include "mail/mail.h"
 #include "store/store.h"
 
 #define CSAM_REFERENCE_MAX 16       /* "EX-XXXX-XXXX" and NUL */
@@ -67,7 +68,8 @@ struct csam_exc_created {
  * requester states an eID card or a Belgian domicile: the standard procedure is theirs.
  * Returns ACCESS_OK (out filled, its texts in a), ACCESS_REFUSED (*stopped), ACCESS_INVALID
  * (err) or ACCESS_ERROR. */
-enum access_rc csam_exception_submit(struct store *s, struct arena *a, const struct actor *who,
+enum access_rc csam_exception_submit(struct store *s, const struct mail_texts *mt,
+    struct arena *a, const struct actor *who,
     const struct csam_exc_form *f, struct access_errors *err, bool *stopped,
     struct csam_exc_created *out);
 

@@ -27,10 +27,8 @@ allowed(struct store_tx *tx, const struct actor *who, enum policy_reason *why)
 	struct policy_target target = { 0 };
 	struct policy_actor actor;
 
-	if (csam_actor(tx, who, 0, false, &actor) != 0)
-		return -1;
-	*why = policy_check(POLICY_DECIDE_EXCEPTION, &actor, &target);
-	return 0;
+	return access_allow(tx, who, 0, POLICY_DECIDE_EXCEPTION, &target, &actor,
+	    why) == ACCESS_ERROR ? -1 : 0;
 }
 
 /* Starts a transaction in mode after the policy check. Returns ACCESS_OK with *tx open,
@@ -47,7 +45,7 @@ begin(struct store *s, const struct actor *who, enum store_mode mode, struct sto
 		return ACCESS_ERROR;
 	}
 	if (why != POLICY_ALLOWED)
-		return csam_refuse(s, tx, who, NULL, POLICY_DECIDE_EXCEPTION, why, NULL);
+		return access_refuse_named(s, tx, who, NULL, POLICY_DECIDE_EXCEPTION, why, NULL);
 	return ACCESS_OK;
 }
 
@@ -149,12 +147,12 @@ static int
 own_request(struct store_tx *tx, struct arena *a, const struct actor *who,
     const struct csam_exc *x)
 {
-	struct csam_person me;
+	struct person me;
 	int r;
 
 	if (x->submitted_by != 0 && x->submitted_by == who->person_id)
 		return 1;
-	r = csam_person_get(tx, a, who->person_id, &me);
+	r = person_read(tx, a, who->person_id, &me);
 	if (r != 0)
 		return r < 0 ? -1 : 0;
 	return me.niss[0] != '\0' && strcmp(me.niss, x->gap_niss) == 0;
@@ -250,7 +248,7 @@ audit_decision(struct store_tx *tx, const struct actor *who, const struct csam_e
 	char object[40];
 
 	snprintf(object, sizeof(object), "exception:%s", x->reference);
-	return csam_audit(tx, who, "helpdesk", x->enterprise[0] ? x->enterprise : NULL, action,
+	return access_audit_as(tx, who, "helpdesk", x->enterprise[0] ? x->enterprise : NULL, action,
 	    object, details);
 }
 
@@ -295,8 +293,8 @@ done:
 }
 
 enum access_rc
-csam_approve(struct store *s, const struct actor *who, const char *reference,
-    bool four_eyes, struct csam_approval *out, enum csam_refusal *why)
+csam_approve(struct store *s, const struct mail_texts *mt, const struct actor *who,
+    const char *reference, bool four_eyes, struct csam_approval *out, enum csam_refusal *why)
 {
 	struct arena *a = arena_new(ARENA_MAX);
 	struct actor by = {
@@ -306,7 +304,7 @@ csam_approve(struct store *s, const struct actor *who, const char *reference,
 	struct store_tx *tx = NULL;
 	struct store_q *q;
 	struct csam_exc x;
-	struct csam_person gap;
+	struct person gap;
 	const char *args[3];
 	int64_t count = 0, mine = 0, gap_id = 0, org_id;
 	enum access_rc rc;
@@ -363,7 +361,7 @@ csam_approve(struct store *s, const struct actor *who, const char *reference,
 		}
 	}
 	if (csam_person_ensure(tx, who, x.gap_niss, x.gap_last_name, x.gap_first_name,
-	    x.language, &gap_id) != 0 || csam_person_get(tx, a, gap_id, &gap) != 0)
+	    x.language, &gap_id) != 0 || person_read(tx, a, gap_id, &gap) != 0)
 		goto rollback;
 	{
 		struct org_new n = {
@@ -389,7 +387,7 @@ csam_approve(struct store *s, const struct actor *who, const char *reference,
 	    store_exec(tx, SQL_CSAM_EXC_APPROVED, "iii", x.id, org_id, gap_id) != 1 ||
 	    audit_decision(tx, who, &x, "exception.approve", four_eyes ?
 	    "{\"four_eyes\":true}" : "{\"four_eyes\":false}") != 0 ||
-	    mail_queue(tx, MAIL_REQUEST_APPROVED, x.contact_email, x.language,
+	    mail_queue(tx, mt, MAIL_REQUEST_APPROVED, x.contact_email, x.language,
 	    x.enterprise[0] ? x.enterprise : NULL, args, 3) != 0)
 		goto rollback;
 	out->org_id = org_id;
@@ -405,8 +403,8 @@ done:
 }
 
 enum access_rc
-csam_reject(struct store *s, const struct actor *who, const char *reference,
-    const char *reason, enum csam_refusal *why)
+csam_reject(struct store *s, const struct mail_texts *mt, const struct actor *who,
+    const char *reference, const char *reason, enum csam_refusal *why)
 {
 	struct arena *a = arena_new(ARENA_MAX);
 	struct store_tx *tx = NULL;
@@ -439,7 +437,7 @@ csam_reject(struct store *s, const struct actor *who, const char *reference,
 	    store_exec(tx, SQL_CSAM_DECISION_INSERT, "iitt", x.id, who->person_id, "reject",
 	    reason) != 1 ||
 	    audit_decision(tx, who, &x, "exception.reject", NULL) != 0 ||
-	    mail_queue(tx, MAIL_REQUEST_REJECTED, x.contact_email, x.language,
+	    mail_queue(tx, mt, MAIL_REQUEST_REJECTED, x.contact_email, x.language,
 	    x.enterprise[0] ? x.enterprise : NULL, args, 3) != 0)
 		goto rollback;
 	rc = finish(&tx);
@@ -456,7 +454,7 @@ csam_activation_letter(struct store *s, struct arena *a, const struct actor *who
     const char *reference, struct csam_letter *out)
 {
 	struct store_tx *tx = NULL;
-	struct csam_person gap;
+	struct person gap;
 	struct csam_exc x;
 	enum csam_refusal why;
 	struct actor by = *who;
@@ -471,7 +469,7 @@ csam_activation_letter(struct store *s, struct arena *a, const struct actor *who
 		store_rollback(&tx);
 		return ACCESS_CONFLICT;
 	}
-	if (csam_person_get(tx, a, x.gap_person, &gap) != 0) {
+	if (person_read(tx, a, x.gap_person, &gap) != 0) {
 		store_rollback(&tx);
 		return ACCESS_ERROR;
 	}
@@ -536,7 +534,7 @@ enum access_rc
 csam_helpdesk_revoke(struct store *s, const struct actor *by, const char *niss)
 {
 	struct arena *a = arena_new(ARENA_MAX);
-	struct csam_person p;
+	struct person p;
 	struct store_tx *tx;
 	int rc;
 
@@ -544,7 +542,7 @@ csam_helpdesk_revoke(struct store *s, const struct actor *by, const char *niss)
 		arena_free(a);
 		return ACCESS_ERROR;
 	}
-	rc = csam_person_by_niss(tx, a, niss, &p);
+	rc = person_find_niss(tx, a, niss, &p);
 	arena_free(a);
 	if (rc == 0)
 		rc = store_exec(tx, SQL_CSAM_HELPDESK_REMOVE, "i", p.id) == 1 ? 0 : 1;

@@ -14,6 +14,7 @@
 #include "base/arena.h"
 #include "csam/csam.h"
 #include "csam/exception.h"
+#include "mail/mail.h"
 #include "store/store.h"
 
 #define CSAM_QUEUE_PAGE 50
@@ -79,13 +80,15 @@ struct csam_approval {
  * NISS is unknown), records the decision, mails the requester, in one transaction.
  * Refusals of the four-eyes rule are audited. Returns ACCESS_OK, ACCESS_REFUSED, ACCESS_CONFLICT,
  * ACCESS_NOT_FOUND, ACCESS_DENIED or ACCESS_ERROR. */
-enum access_rc csam_approve(struct store *s, const struct actor *who, const char *reference,
+enum access_rc csam_approve(struct store *s, const struct mail_texts *mt,
+    const struct actor *who, const char *reference,
     bool four_eyes, struct csam_approval *out, enum csam_refusal *why);
 
 /* Rejects with a reason (1 to CSAM_REASON_MAX characters), mailed to the requester.
  * Returns ACCESS_OK, ACCESS_REFUSED (reason), ACCESS_CONFLICT, ACCESS_NOT_FOUND, ACCESS_DENIED or
  * ACCESS_ERROR. */
-enum access_rc csam_reject(struct store *s, const struct actor *who, const char *reference,
+enum access_rc csam_reject(struct store *s, const struct mail_texts *mt,
+    const struct actor *who, const char *reference,
     const char *reason, enum csam_refusal *why);
 
 /* The activation letter of an approved request's GAP; texts in the caller's arena. */

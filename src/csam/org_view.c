@@ -21,18 +21,22 @@ static int
 roles(struct store_tx *tx, struct arena *a, const struct actor *who, const struct org *o,
     const char *today, struct policy_actor *actor)
 {
-	struct csam_person me;
+	struct person me;
 	int rep = 0;
 
 	if (who->person_id <= 0)
-		return csam_actor(tx, who, 0, false, actor);
-	if (csam_person_get(tx, a, who->person_id, &me) != 0)
+		return access_actor(tx, 0, 0, (enum loa)who->level, actor);
+	if (person_read(tx, a, who->person_id, &me) != 0)
 		return -1;
 	if (o->enterprise[0] && me.niss[0] && today != NULL)
 		rep = registry_represents(tx, me.niss, o->enterprise, today);
 	if (rep < 0)
 		return -1;
-	return csam_actor(tx, who, o->id, rep == 1, actor);
+	if (access_actor(tx, who->person_id, o->id, (enum loa)who->level, actor) != 0)
+		return -1;
+	if (rep == 1)
+		actor->roles |= ROLE_LEGAL_REP;
+	return 0;
 }
 
 /* The GAP and co-GAPs, from the organisation service. */
@@ -77,7 +81,7 @@ csam_org_view(struct store *s, struct arena *a, const struct actor *who, int64_t
 	if (roles(tx, a, who, &o, today, &actor) != 0)
 		goto done;
 	if (!(actor.roles & (ROLE_GAP | ROLE_COGAP | ROLE_LEGAL_REP | ROLE_HELPDESK)))
-		return csam_refuse(s, &tx, who, o.enterprise[0] ? o.enterprise : NULL,
+		return access_refuse_named(s, &tx, who, o.enterprise[0] ? o.enterprise : NULL,
 		    POLICY_MANAGE_COGAPS, POLICY_NO_ROLE, NULL);
 	out->id = o.id;
 	out->enterprise = dup(a, o.enterprise);

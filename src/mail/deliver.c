@@ -299,6 +299,7 @@ struct mail_runner {
 	struct store *s;
 	const struct mail_config *cfg;
 	struct i18n *catalogues;
+	struct mail_texts texts;     /* catalogue_tr over catalogues, or none: French */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
@@ -354,7 +355,7 @@ mail_start(struct store *s, const struct mail_config *cfg, struct mail_runner **
 		if (i18n_load(cfg->locale_dir, &m->catalogues, why, sizeof(why)) != 0)
 			log_warn(NULL, "mail: catalogues not loaded (%s): mails in French", why);
 		else
-			mail_set_translator(catalogue_tr, m->catalogues);
+			m->texts = (struct mail_texts){ catalogue_tr, m->catalogues };
 	}
 	if (smtp && (strncmp(cfg->smtp_url, "smtp://", 7) != 0 &&
 	    strncmp(cfg->smtp_url, "smtps://", 8) != 0)) {
@@ -402,13 +403,16 @@ mail_stop(struct mail_runner *m)
 		pthread_mutex_unlock(&m->lock);
 		pthread_join(m->thread, NULL);
 	}
-	if (m->catalogues != NULL) {
-		mail_set_translator(NULL, NULL);
-		i18n_free(m->catalogues);
-	}
+	i18n_free(m->catalogues);
 	if (m->curl)
 		curl_global_cleanup();
 	pthread_mutex_destroy(&m->lock);
 	pthread_cond_destroy(&m->wake);
 	free(m);
+}
+
+const struct mail_texts *
+mail_runner_texts(const struct mail_runner *m)
+{
+	return m != NULL ? &m->texts : NULL;
 }

@@ -79,20 +79,10 @@ static const struct mail_text texts[MAIL__KINDS] = {
 	    "d'une carte électronique pour étrangers, utilisez la procédure standard.") } },
 };
 
-static mail_translate_fn translate_fn;
-static void *translate_arg;
-
-void
-mail_set_translator(mail_translate_fn fn, void *arg)
-{
-	translate_fn = fn;
-	translate_arg = arg;
-}
-
 static const char *
-tr(const char *lang, const char *msgid)
+tr(const struct mail_texts *mt, const char *lang, const char *msgid)
 {
-	const char *t = translate_fn ? translate_fn(translate_arg, lang, msgid) : NULL;
+	const char *t = mt != NULL && mt->fn != NULL ? mt->fn(mt->arg, lang, msgid) : NULL;
 
 	return t ? t : msgid;
 }
@@ -170,8 +160,8 @@ wrap(struct buf *out, const char *p)
 }
 
 int
-mail_render(enum mail_kind kind, const char *lang, const char *const *args, size_t nargs,
-    struct buf *subject, struct buf *body)
+mail_render(const struct mail_texts *mt, enum mail_kind kind, const char *lang,
+    const char *const *args, size_t nargs, struct buf *subject, struct buf *body)
 {
 	const struct mail_text *t;
 	struct buf para;
@@ -181,17 +171,17 @@ mail_render(enum mail_kind kind, const char *lang, const char *const *args, size
 		return -1;
 	t = &texts[kind];
 	buf_init(&para, 64 * 1024);
-	if (substitute(subject, tr(lang, t->subject), args, nargs) != 0 ||
-	    buf_puts(body, tr(lang, greeting)) != 0 || buf_puts(body, "\n\n") != 0)
+	if (substitute(subject, tr(mt, lang, t->subject), args, nargs) != 0 ||
+	    buf_puts(body, tr(mt, lang, greeting)) != 0 || buf_puts(body, "\n\n") != 0)
 		goto done;
 	for (size_t i = 0; i < PARAS_MAX && t->paras[i] != NULL; i++) {
 		buf_reset(&para);
-		if (substitute(&para, tr(lang, t->paras[i]), args, nargs) != 0 ||
+		if (substitute(&para, tr(mt, lang, t->paras[i]), args, nargs) != 0 ||
 		    (para.len > 0 && !utf8_valid(para.data, para.len)) ||
 		    wrap(body, para.data ? para.data : "") != 0 || buf_puts(body, "\n\n") != 0)
 			goto done;
 	}
-	if (wrap(body, tr(lang, footer)) != 0 || buf_putc(body, '\n') != 0)
+	if (wrap(body, tr(mt, lang, footer)) != 0 || buf_putc(body, '\n') != 0)
 		goto done;
 	rc = subject->len > 0 && utf8_valid(subject->data, subject->len) ? 0 : -1;
 done:
@@ -207,8 +197,9 @@ lang_ok(const char *lang)
 }
 
 int
-mail_queue(struct store_tx *tx, enum mail_kind kind, const char *to, const char *lang,
-    const char *org, const char *const *args, size_t nargs)
+mail_queue(struct store_tx *tx, const struct mail_texts *mt, enum mail_kind kind,
+    const char *to, const char *lang, const char *org, const char *const *args,
+    size_t nargs)
 {
 	struct buf subject, body;
 	int rc = -1;
@@ -217,7 +208,7 @@ mail_queue(struct store_tx *tx, enum mail_kind kind, const char *to, const char 
 		return -1;
 	buf_init(&subject, 4 * 1024);
 	buf_init(&body, 64 * 1024);
-	if (mail_render(kind, lang, args, nargs, &subject, &body) == 0 &&
+	if (mail_render(mt, kind, lang, args, nargs, &subject, &body) == 0 &&
 	    store_exec(tx, SQL_MAIL_INSERT, "tttttti", texts[kind].name, to, lang, subject.data,
 	    body.data, org, (int64_t)time(NULL)) == 1)
 		rc = 0;

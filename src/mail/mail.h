@@ -35,9 +35,13 @@ enum mail_kind {
 /* Translates a French msgid into lang (fr, nl, de, en); returns msgid when untranslated. */
 typedef const char *(*mail_translate_fn)(void *arg, const char *lang, const char *msgid);
 
-/* Sets the translator mail_queue uses (before the server starts; read-only afterwards).
- * Without one, mails are written in French. */
-void mail_set_translator(mail_translate_fn fn, void *arg);
+/* The catalogues the mails of one application are written with: made by mail_start (one
+ * per runner, so two applications in one process each keep theirs) and reached by the
+ * services that queue mail. A NULL handle, or one without fn, writes in French. */
+struct mail_texts {
+	mail_translate_fn fn;
+	void *arg;
+};
 
 /* Addresses are checked with value_ok(VALUE_EMAIL, ...) (src/value/value.h). */
 
@@ -47,14 +51,16 @@ const char *mail_kind_name(enum mail_kind kind);
 /* Renders kind in lang into subject (one line) and body (plain text, lines of at most
  * 76 characters where words allow), with args {1}..{nargs} (control characters in them
  * become spaces). Returns 0 or -1. */
-int mail_render(enum mail_kind kind, const char *lang, const char *const *args, size_t nargs,
-    struct buf *subject, struct buf *body);
+int mail_render(const struct mail_texts *mt, enum mail_kind kind, const char *lang,
+    const char *const *args, size_t nargs, struct buf *subject, struct buf *body);
 
-/* Writes the mail to the outbox inside tx (a write transaction), due at once. org names
- * the organisation for operators (enterprise number, or NULL). Returns 0, or -1 (an
- * invalid address or language, a store error: the caller rolls back). */
-int mail_queue(struct store_tx *tx, enum mail_kind kind, const char *to, const char *lang,
-    const char *org, const char *const *args, size_t nargs);
+/* Writes the mail, in lang through mt, to the outbox inside tx (a write transaction), due
+ * at once. org names the organisation for operators (enterprise number, or NULL).
+ * Returns 0, or -1 (an invalid address or language, a store error: the caller rolls
+ * back). */
+int mail_queue(struct store_tx *tx, const struct mail_texts *mt, enum mail_kind kind,
+    const char *to, const char *lang, const char *org, const char *const *args,
+    size_t nargs);
 
 /* ---- delivery ---- */
 
@@ -84,13 +90,16 @@ int mail_message(const struct mail_config *cfg, int64_t id, const char *to,
 int mail_deliver_due(struct store *s, const struct mail_config *cfg, int64_t now, int max);
 
 struct mail_runner;
-/* Loads the catalogues, sets the translator, initialises libcurl and starts the delivery
+/* Loads the catalogues (the runner's mail_texts), initialises libcurl and starts the delivery
  * thread (polling every second). cfg's strings must outlive the runner. Returns 0, or -1
  * with a reason in err. Call before other threads start (curl_global_init). */
 int mail_start(struct store *s, const struct mail_config *cfg, struct mail_runner **out,
     char *err, size_t errlen);
 /* Stops the thread (after the attempt under way) and frees the runner; NULL is accepted. */
 void mail_stop(struct mail_runner *m);
+/* The runner's texts, for the services that queue mail; valid until mail_stop. NULL is
+ * accepted (then NULL: French). */
+const struct mail_texts *mail_runner_texts(const struct mail_runner *m);
 
 /* ---- reading the outbox (demo page, operators) ---- */
 

@@ -183,6 +183,18 @@ describe('command line', () => {
     assert.ok(r.stderr.includes(`${file}:1: expected key = value`), r.stderr);
   });
 
+  it('a config file line longer than the reader takes: exit 2, never cut', async () => {
+    // The reader takes 2047 bytes a line; what is beyond must not become a cut value
+    // followed by a new "line" (here a comment, so that the cut value would pass).
+    const file = path.join(dir, 'long.conf');
+    const head = 'eid_crl = /tmp/';
+    writeFileSync(file, head + 'a'.repeat(2047 - head.length) + '# tail\n');
+    const r = await run(['serve', '--config', file, '--db', path.join(dir, 'long.db')]);
+    assert.equal(r.code, 2);
+    assert.ok(r.stderr.includes(`${file}:1: line too long`), r.stderr);
+    assert.ok(!existsSync(path.join(dir, 'long.db')), 'the database was opened despite the bad config');
+  });
+
   it('a missing config file: exit 2 and its name', async () => {
     const file = path.join(dir, 'missing.conf');
     const r = await run(['serve', '--config', file, '--db', path.join(dir, 'missing.db')]);

@@ -299,7 +299,7 @@ static enum access_rc
 cogap_add(const struct actor *by, const char *niss, const char *last_name,
     const char *email)
 {
-	return hierarchy_cogap_add(F->fx.s, by, F->org, &(struct cogap_input){ .niss = niss,
+	return hierarchy_cogap_add(F->fx.s, NULL, by, F->org, &(struct cogap_input){ .niss = niss,
 	    .last_name = last_name, .email = email }, &cogap_err);
 }
 

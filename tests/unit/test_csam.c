@@ -325,7 +325,7 @@ confirm(int64_t person, const char *enterprise, bool replace, const char *token,
 	};
 
 	memset(err, 0, sizeof(*err));
-	return csam_designate(F.s, A, &w, &f, replace, &e, &gap, err, done);
+	return csam_designate(F.s, NULL, A, &w, &f, replace, &e, &gap, err, done);
 }
 
 #define T1 "0123456789abcdef0123456789abcdef"
@@ -464,7 +464,7 @@ cogap_add(const struct actor *w, int64_t org, const char *niss, const char *last
 	struct actor a = { .person_id = w->person_id, .level = w->level, .lang = w->lang,
 	    .source = w->source, .request_id = w->request_id };
 
-	return hierarchy_cogap_add(F.s, &a, org, &(struct cogap_input){ .niss = niss,
+	return hierarchy_cogap_add(F.s, NULL, &a, org, &(struct cogap_input){ .niss = niss,
 	    .last_name = last_name, .email = email }, err);
 }
 

@@ -142,15 +142,15 @@ test_stopped(void **state)
 
 	(void)state;
 	f.has_eid = "yes";
-	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &out), ACCESS_REFUSED);
+	assert_int_equal(csam_exception_submit(F.fx.s, NULL, A, &w, &f, &err, &stopped, &out), ACCESS_REFUSED);
 	assert_true(stopped);
 	f.has_eid = "no";
 	f.rep_domicile_be = "yes";
-	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &out), ACCESS_REFUSED);
+	assert_int_equal(csam_exception_submit(F.fx.s, NULL, A, &w, &f, &err, &stopped, &out), ACCESS_REFUSED);
 	assert_true(stopped);
 	f.rep_domicile_be = "no";
 	f.rep_country = "BE";
-	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &out), ACCESS_REFUSED);
+	assert_int_equal(csam_exception_submit(F.fx.s, NULL, A, &w, &f, &err, &stopped, &out), ACCESS_REFUSED);
 	assert_true(stopped);
 	assert_int_equal(count("SELECT count(*) FROM exception_request"), 0);
 	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = "
@@ -168,7 +168,7 @@ test_invalid(void **state)
 	bool stopped;
 
 	(void)state;
-	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &out), ACCESS_INVALID);
+	assert_int_equal(csam_exception_submit(F.fx.s, NULL, A, &w, &f, &err, &stopped, &out), ACCESS_INVALID);
 	assert_false(stopped);
 	assert_non_null(access_error_of(&err, "case_kind"));
 
@@ -180,7 +180,7 @@ test_invalid(void **state)
 	f.contact_email = "direction";
 	f.declaration = NULL;
 	f.rep_doc_type = "visa";
-	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &out), ACCESS_INVALID);
+	assert_int_equal(csam_exception_submit(F.fx.s, NULL, A, &w, &f, &err, &stopped, &out), ACCESS_INVALID);
 	assert_non_null(access_error_of(&err, "company_country"));
 	assert_non_null(access_error_of(&err, "rep_birth_date"));
 	assert_non_null(access_error_of(&err, "gap_niss"));
@@ -195,7 +195,7 @@ test_invalid(void **state)
 	f = foreign(TOK("1"));
 	f.case_kind = "rep_abroad";
 	f.enterprise = "1200.000.163";
-	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &out), ACCESS_INVALID);
+	assert_int_equal(csam_exception_submit(F.fx.s, NULL, A, &w, &f, &err, &stopped, &out), ACCESS_INVALID);
 	assert_non_null(access_error_of(&err, "enterprise"));
 	memset(&err, 0, sizeof(err));
 	f.case_kind = "rep_company";
@@ -203,7 +203,7 @@ test_invalid(void **state)
 	f.rep_company_name = "Alpha";
 	f.rep_company_country = "BE";
 	f.rep_company_number = E1;
-	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &out), ACCESS_INVALID);
+	assert_int_equal(csam_exception_submit(F.fx.s, NULL, A, &w, &f, &err, &stopped, &out), ACCESS_INVALID);
 	assert_non_null(access_error_of(&err, "rep_company_number"));
 	assert_null(access_error_of(&err, "enterprise"));
 	assert_int_equal(count("SELECT count(*) FROM exception_request"), 0);
@@ -223,13 +223,13 @@ test_submit_once(void **state)
 	bool stopped;
 
 	(void)state;
-	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &out), ACCESS_OK);
+	assert_int_equal(csam_exception_submit(F.fx.s, NULL, A, &w, &f, &err, &stopped, &out), ACCESS_OK);
 	assert_int_equal(strlen(out.reference), 12);
 	assert_memory_equal(out.reference, "EX-", 3);
 	assert_int_equal(strlen(out.key), 32);
 	assert_false(out.replayed);
 	/* The same form again: the same request, a new key (the old one stops working). */
-	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &again), ACCESS_OK);
+	assert_int_equal(csam_exception_submit(F.fx.s, NULL, A, &w, &f, &err, &stopped, &again), ACCESS_OK);
 	assert_true(again.replayed);
 	assert_string_equal(again.reference, out.reference);
 	assert_int_equal(count("SELECT count(*) FROM exception_request"), 1);
@@ -270,7 +270,7 @@ test_submit_once(void **state)
 	f.gap_niss = NISS_H2;
 	f.gap_has_eid = "yes";
 	f.rep_kind = "person";               /* ignored: case 2 is a company */
-	assert_int_equal(csam_exception_submit(F.fx.s, A, &w, &f, &err, &stopped, &out), ACCESS_OK);
+	assert_int_equal(csam_exception_submit(F.fx.s, NULL, A, &w, &f, &err, &stopped, &out), ACCESS_OK);
 	assert_int_equal(csam_exception_for_requester(F.fx.s, a, out.reference, out.key, &x),
 	    ACCESS_OK);
 	assert_string_equal(x.enterprise, E5);
@@ -320,7 +320,7 @@ test_denied(void **state)
 	(void)state;
 	assert_int_equal(csam_queue(F.fx.s, a, &x, &f, &items, &n, &total), ACCESS_DENIED);
 	assert_int_equal(csam_paper_received(F.fx.s, &x, ref_foreign, &why), ACCESS_DENIED);
-	assert_int_equal(csam_approve(F.fx.s, &x, ref_foreign, false, &ap, &why), ACCESS_DENIED);
+	assert_int_equal(csam_approve(F.fx.s, NULL, &x, ref_foreign, false, &ap, &why), ACCESS_DENIED);
 	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = 'access.denied' "
 	    "AND json_extract(details, '$.action') = 'decide_exception'"), before + 3);
 	assert_int_equal(count("SELECT count(*) FROM exception_decision"), 0);
@@ -369,19 +369,19 @@ test_four_eyes(void **state)
 
 	(void)state;
 	/* No approval before the signed paper. */
-	assert_int_equal(csam_approve(F.fx.s, &h1, ref_foreign, true, &ap, &why), ACCESS_CONFLICT);
+	assert_int_equal(csam_approve(F.fx.s, NULL, &h1, ref_foreign, true, &ap, &why), ACCESS_CONFLICT);
 	assert_int_equal(why, CSAM_REFUSAL_NO_PAPER);
 	assert_int_equal(csam_activation_letter(F.fx.s, A, &h1, ref_foreign, &l), ACCESS_CONFLICT);
 	assert_int_equal(csam_paper_received(F.fx.s, &h1, ref_foreign, &why), ACCESS_OK);
 	assert_int_equal(csam_paper_received(F.fx.s, &h1, ref_foreign, &why), ACCESS_CONFLICT);
 	assert_int_equal(why, CSAM_REFUSAL_STATE);
 
-	assert_int_equal(csam_approve(F.fx.s, &h1, ref_foreign, true, &ap, &why), ACCESS_OK);
+	assert_int_equal(csam_approve(F.fx.s, NULL, &h1, ref_foreign, true, &ap, &why), ACCESS_OK);
 	assert_true(ap.waiting);
 	assert_int_equal(count("SELECT count(*) FROM exception_request WHERE status = "
 	    "'approving'"), 1);
 	/* The same operator again: refused and audited, nothing changes. */
-	assert_int_equal(csam_approve(F.fx.s, &h1, ref_foreign, true, &ap, &why), ACCESS_REFUSED);
+	assert_int_equal(csam_approve(F.fx.s, NULL, &h1, ref_foreign, true, &ap, &why), ACCESS_REFUSED);
 	assert_int_equal(why, CSAM_REFUSAL_SAME_OPERATOR);
 	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = "
 	    "'exception.approve.refused' AND json_extract(details, '$.reason') = "
@@ -389,7 +389,7 @@ test_four_eyes(void **state)
 	assert_int_equal(count("SELECT count(*) FROM organisation WHERE procedure = "
 	    "'exception'"), 0);
 	/* A second operator completes it: organisation, GAP (a new person), mail, audit. */
-	assert_int_equal(csam_approve(F.fx.s, &h2, ref_foreign, true, &ap, &why), ACCESS_OK);
+	assert_int_equal(csam_approve(F.fx.s, NULL, &h2, ref_foreign, true, &ap, &why), ACCESS_OK);
 	assert_false(ap.waiting);
 	assert_true(ap.org_id > 0);
 	assert_true(ap.letter);
@@ -402,9 +402,9 @@ test_four_eyes(void **state)
 	    "'request_approved' AND body LIKE '%Sophie Martin%'"), 1);
 	assert_int_equal(count("SELECT count(*) FROM exception_decision WHERE action = "
 	    "'approve'"), 2);
-	assert_int_equal(csam_approve(F.fx.s, &h2, ref_foreign, true, &ap, &why), ACCESS_CONFLICT);
+	assert_int_equal(csam_approve(F.fx.s, NULL, &h2, ref_foreign, true, &ap, &why), ACCESS_CONFLICT);
 	assert_int_equal(why, CSAM_REFUSAL_STATE);
-	assert_int_equal(csam_reject(F.fx.s, &h2, ref_foreign, "trop tard", &why), ACCESS_CONFLICT);
+	assert_int_equal(csam_reject(F.fx.s, NULL, &h2, ref_foreign, "trop tard", &why), ACCESS_CONFLICT);
 
 	/* The activation letter of the GAP without eID: a fresh code each time. */
 	assert_int_equal(csam_activation_letter(F.fx.s, A, &h2, ref_foreign, &l), ACCESS_OK);
@@ -422,9 +422,9 @@ test_reject(void **state)
 	enum csam_refusal why;
 
 	(void)state;
-	assert_int_equal(csam_reject(F.fx.s, &h1, ref_belgian, "", &why), ACCESS_REFUSED);
+	assert_int_equal(csam_reject(F.fx.s, NULL, &h1, ref_belgian, "", &why), ACCESS_REFUSED);
 	assert_int_equal(why, CSAM_REFUSAL_REASON);
-	assert_int_equal(csam_reject(F.fx.s, &h1, ref_belgian, "Le représentant a une carte eID.",
+	assert_int_equal(csam_reject(F.fx.s, NULL, &h1, ref_belgian, "Le représentant a une carte eID.",
 	    &why), ACCESS_OK);
 	assert_int_equal(count("SELECT count(*) FROM exception_request WHERE status = "
 	    "'rejected' AND reason = 'Le représentant a une carte eID.'"), 1);
@@ -432,7 +432,7 @@ test_reject(void **state)
 	    "'request_rejected' AND body LIKE '%carte eID%'"), 1);
 	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = "
 	    "'exception.reject' AND org = '" E5 "'"), 1);
-	assert_int_equal(csam_reject(F.fx.s, &h1, "EX-2222-2222", "x", &why), ACCESS_NOT_FOUND);
+	assert_int_equal(csam_reject(F.fx.s, NULL, &h1, "EX-2222-2222", "x", &why), ACCESS_NOT_FOUND);
 }
 
 /* Separation of duties: an operator acts on no request she filed or that names her as
@@ -457,16 +457,16 @@ test_own_request(void **state)
 	f.gap_last_name = "Hotel";
 	f.gap_first_name = "Hugo";
 	f.company_reg = "FR 777 777 777";
-	assert_int_equal(csam_exception_submit(F.fx.s, A, &h1, &f, &err, &stopped, &mine), ACCESS_OK);
+	assert_int_equal(csam_exception_submit(F.fx.s, NULL, A, &h1, &f, &err, &stopped, &mine), ACCESS_OK);
 	assert_int_equal(count("SELECT count(*) FROM exception_request WHERE submitted_by = "
 	    "(SELECT id FROM person WHERE niss = '" NISS_H1 "')"), 1);
 	/* Paper, approval without four-eyes, rejection, letter: none of them is his. */
 	assert_int_equal(csam_paper_received(F.fx.s, &h1, mine.reference, &why), ACCESS_REFUSED);
 	assert_int_equal(why, CSAM_REFUSAL_OWN);
-	assert_int_equal(csam_approve(F.fx.s, &h1, mine.reference, false, &ap, &why),
+	assert_int_equal(csam_approve(F.fx.s, NULL, &h1, mine.reference, false, &ap, &why),
 	    ACCESS_REFUSED);
 	assert_int_equal(why, CSAM_REFUSAL_OWN);
-	assert_int_equal(csam_reject(F.fx.s, &h1, mine.reference, "non", &why), ACCESS_REFUSED);
+	assert_int_equal(csam_reject(F.fx.s, NULL, &h1, mine.reference, "non", &why), ACCESS_REFUSED);
 	assert_int_equal(why, CSAM_REFUSAL_OWN);
 	assert_int_equal(count("SELECT count(*) FROM exception_decision d JOIN exception_request "
 	    "r ON r.id = d.request_id WHERE r.reference = (SELECT reference FROM "
@@ -476,15 +476,15 @@ test_own_request(void **state)
 	/* Iris records the paper and approves: under four-eyes a second colleague is needed,
 	 * and Hugo is not one. */
 	assert_int_equal(csam_paper_received(F.fx.s, &h2, mine.reference, &why), ACCESS_OK);
-	assert_int_equal(csam_approve(F.fx.s, &h2, mine.reference, true, &ap, &why), ACCESS_OK);
+	assert_int_equal(csam_approve(F.fx.s, NULL, &h2, mine.reference, true, &ap, &why), ACCESS_OK);
 	assert_true(ap.waiting);
-	assert_int_equal(csam_approve(F.fx.s, &h1, mine.reference, true, &ap, &why),
+	assert_int_equal(csam_approve(F.fx.s, NULL, &h1, mine.reference, true, &ap, &why),
 	    ACCESS_REFUSED);
 	assert_int_equal(why, CSAM_REFUSAL_OWN);
 	assert_int_equal(count("SELECT count(*) FROM organisation"), orgs);
 	/* Xavier, a third operator, completes it. */
 	assert_int_equal(csam_helpdesk_grant(F.fx.s, &CLI, NISS_X), ACCESS_OK);
-	assert_int_equal(csam_approve(F.fx.s, &x, mine.reference, true, &ap, &why), ACCESS_OK);
+	assert_int_equal(csam_approve(F.fx.s, NULL, &x, mine.reference, true, &ap, &why), ACCESS_OK);
 	assert_false(ap.waiting);
 	assert_int_equal(count("SELECT count(*) FROM organisation"), orgs + 1);
 	/* Nor the activation letter of himself. */
@@ -494,15 +494,15 @@ test_own_request(void **state)
 	f = foreign(TOK("8"));
 	f.gap_niss = NISS_H2;
 	f.company_reg = "FR 888 888 888";
-	assert_int_equal(csam_exception_submit(F.fx.s, A, &anon, &f, &err, &stopped, &names_h2),
+	assert_int_equal(csam_exception_submit(F.fx.s, NULL, A, &anon, &f, &err, &stopped, &names_h2),
 	    ACCESS_OK);
 	assert_int_equal(csam_paper_received(F.fx.s, &h2, names_h2.reference, &why),
 	    ACCESS_REFUSED);
 	assert_int_equal(why, CSAM_REFUSAL_OWN);
 	assert_int_equal(csam_paper_received(F.fx.s, &h1, names_h2.reference, &why), ACCESS_OK);
-	assert_int_equal(csam_reject(F.fx.s, &h2, names_h2.reference, "non", &why),
+	assert_int_equal(csam_reject(F.fx.s, NULL, &h2, names_h2.reference, "non", &why),
 	    ACCESS_REFUSED);
-	assert_int_equal(csam_reject(F.fx.s, &h1, names_h2.reference, "Pas de signature.",
+	assert_int_equal(csam_reject(F.fx.s, NULL, &h1, names_h2.reference, "Pas de signature.",
 	    &why), ACCESS_OK);
 	assert_int_equal(csam_helpdesk_revoke(F.fx.s, &CLI, NISS_X), ACCESS_OK);
 }

@@ -76,7 +76,7 @@ test_render(void **state)
 	(void)state;
 	buf_init(&subject, 0);
 	buf_init(&body, 0);
-	assert_int_equal(mail_render(MAIL_REQUEST_RECEIVED, "fr", args, 2, &subject, &body), 0);
+	assert_int_equal(mail_render(NULL, MAIL_REQUEST_RECEIVED, "fr", args, 2, &subject, &body), 0);
 	assert_string_equal(subject.data, "Demande EX-AAAA-BBBB reçue");
 	/* Values lose their control characters: no new header, no new line. */
 	assert_non_null(strstr(body.data, "Société"));
@@ -95,10 +95,9 @@ test_render(void **state)
 	}
 	buf_reset(&subject);
 	buf_reset(&body);
-	mail_set_translator(fake_nl, NULL);
-	assert_int_equal(mail_render(MAIL_REQUEST_RECEIVED, "nl", args, 2, &subject, &body), 0);
+	assert_int_equal(mail_render(&(struct mail_texts){ fake_nl, NULL }, MAIL_REQUEST_RECEIVED,
+	    "nl", args, 2, &subject, &body), 0);
 	assert_string_equal(subject.data, "Aanvraag EX-AAAA-BBBB ontvangen");
-	mail_set_translator(NULL, NULL);
 	buf_free(&subject);
 	buf_free(&body);
 }
@@ -132,16 +131,16 @@ test_queue_with_transaction(void **state)
 
 	(void)state;
 	assert_int_equal(store_begin(F.s, STORE_WRITE, &tx), 0);
-	assert_int_equal(mail_queue(tx, MAIL_REQUEST_RECEIVED, "a@example.be", "fr", NULL, args,
+	assert_int_equal(mail_queue(tx, NULL, MAIL_REQUEST_RECEIVED, "a@example.be", "fr", NULL, args,
 	    2), 0);
 	store_rollback(&tx);
 	assert_int_equal(count("SELECT count(*) FROM mail_outbox"), 0);
 	assert_int_equal(store_begin(F.s, STORE_WRITE, &tx), 0);
-	assert_int_equal(mail_queue(tx, MAIL_REQUEST_RECEIVED, "bad address", "fr", NULL, args,
+	assert_int_equal(mail_queue(tx, NULL, MAIL_REQUEST_RECEIVED, "bad address", "fr", NULL, args,
 	    2), -1);
-	assert_int_equal(mail_queue(tx, MAIL_REQUEST_RECEIVED, "a@example.be", "xx", NULL, args,
+	assert_int_equal(mail_queue(tx, NULL, MAIL_REQUEST_RECEIVED, "a@example.be", "xx", NULL, args,
 	    2), -1);
-	assert_int_equal(mail_queue(tx, MAIL_REQUEST_RECEIVED, "a@example.be", "fr", NULL, args,
+	assert_int_equal(mail_queue(tx, NULL, MAIL_REQUEST_RECEIVED, "a@example.be", "fr", NULL, args,
 	    2), 0);
 	assert_int_equal(store_commit(&tx), 0);
 	assert_int_equal(count("SELECT count(*) FROM mail_outbox WHERE status = 'pending' AND "
@@ -178,7 +177,7 @@ test_retry_and_fail(void **state)
 
 	(void)state;
 	assert_int_equal(store_begin(F.s, STORE_WRITE, &tx), 0);
-	assert_int_equal(mail_queue(tx, MAIL_REQUEST_RECEIVED, "b@example.be", "fr", NULL, args,
+	assert_int_equal(mail_queue(tx, NULL, MAIL_REQUEST_RECEIVED, "b@example.be", "fr", NULL, args,
 	    2), 0);
 	assert_int_equal(store_commit(&tx), 0);
 	/* The clock of the queue's first attempt, as stored: a time(NULL) read before or after

@@ -486,7 +486,7 @@ op_cogap_add(struct run *r)
 	struct access_errors err = { 0 };
 
 	/* The /csam form: with the name, checked against the register's. */
-	return access_answer(hierarchy_cogap_add(r->s, &w, T.e1_org, &(struct cogap_input){
+	return access_answer(hierarchy_cogap_add(r->s, NULL, &w, T.e1_org, &(struct cogap_input){
 	    .niss = "80010100206", .last_name = "Bravo", .email = "bruno@alpha.example" },
 	    &err));
 }
@@ -509,7 +509,7 @@ designate(struct store *s, const char *enterprise, const char *token)
 
 	if (a == NULL)
 		return ACCESS_ERROR;
-	rc = csam_designate(s, a, &w, &f, false, &e, &gap, &err, &done);
+	rc = csam_designate(s, NULL, a, &w, &f, false, &e, &gap, &err, &done);
 	arena_free(a);
 	return rc;
 }
@@ -597,7 +597,7 @@ op_mail_queue(struct run *r)
 
 	if (store_begin(r->s, STORE_WRITE, &tx) != 0)
 		return FAILED;
-	if (mail_queue(tx, MAIL_REQUEST_RECEIVED, "a@example.be", "fr", NULL, args, 2) != 0) {
+	if (mail_queue(tx, NULL, MAIL_REQUEST_RECEIVED, "a@example.be", "fr", NULL, args, 2) != 0) {
 		store_rollback(&tx);
 		return FAILED;
 	}
@@ -613,7 +613,7 @@ op_hierarchy_cogap_add(struct run *r)
 	struct access_errors err = { 0 };
 
 	/* The /acces form: no name asked. */
-	return access_answer(hierarchy_cogap_add(r->s, &w, T.org, &(struct cogap_input){
+	return access_answer(hierarchy_cogap_add(r->s, NULL, &w, T.org, &(struct cogap_input){
 	    .niss = "80010100701", .email = "sophie@org.example" }, &err));
 }
 

@@ -23,6 +23,7 @@
 #include "cmd/config.h"
 #include "apps/login/door_eid.h"
 #include "cmd/instance.h"
+#include "mail/mail.h"
 #include "oidc/provider.h"
 #include "store/store.h"
 #include "store_fixture.h"
@@ -264,6 +265,36 @@ each_its_page_settings(void **state)
 	assert_string_equal(b->eid_door->proxy_header, "X-Client-Cert-B");
 }
 
+/* Each writes its mails with its own catalogues: a third application started and stopped
+ * meanwhile leaves the first's translator alone (before, the translator was a process
+ * global that mail_stop cleared: the first's mails then went out in French). */
+static void
+each_its_mail_texts(void **state)
+{
+	struct side c = { 0 };
+	const char *args[2] = { "EX-1234-5678", "Zorg NV" };
+	struct buf subject, body;
+
+	(void)state;
+	assert_int_equal(side_start(&c, "inst-c", "https://c.example.test", "1", "8", NULL), 0);
+	instance_stop(c.in, 1000);
+	assert_int_equal(store_fixture_rmdir(c.dir), 0);
+	buf_init(&subject, 4096);
+	buf_init(&body, 65536);
+	assert_non_null(instance_app(W.a.in)->mail);
+	assert_int_equal(mail_render(instance_app(W.a.in)->mail, MAIL_REQUEST_RECEIVED, "nl", args,
+	    2, &subject, &body), 0);
+	assert_non_null(subject.data);
+	assert_string_equal(subject.data, "Aanvraag EX-1234-5678 ontvangen");
+	buf_reset(&subject);
+	buf_reset(&body);
+	assert_int_equal(mail_render(instance_app(W.b.in)->mail, MAIL_REQUEST_RECEIVED, "de", args,
+	    2, &subject, &body), 0);
+	assert_string_equal(subject.data, "Antrag EX-1234-5678 eingegangen");
+	buf_free(&subject);
+	buf_free(&body);
+}
+
 int
 main(void)
 {
@@ -273,6 +304,7 @@ main(void)
 		cmocka_unit_test(each_its_password_costs),
 		cmocka_unit_test(each_its_export_places),
 		cmocka_unit_test(each_its_page_settings),
+		cmocka_unit_test(each_its_mail_texts),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -373,8 +373,8 @@ confirm_post(struct web_req *r)
 		return confirm_page(r, 422, &e, &gap, &v, replace, token,
 		    N_("Cochez « Oui, je confirme » pour accepter les conditions d'activation."));
 	}
-	rc = csam_designate(csam_app_store(r), web_arena(r), &who, &f, replace, &e, &gap, &err,
-	    &done);
+	rc = csam_designate(csam_app_store(r), app_mail(r), web_arena(r), &who, &f, replace, &e,
+	    &gap, &err, &done);
 	if (rc == ACCESS_OK)
 		return web_redirect(r, arena_printf(web_arena(r), "/csam/gap/resultat?t=%s",
 		    token));

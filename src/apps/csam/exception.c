@@ -117,8 +117,8 @@ form_post(struct web_req *r)
 	f.token = csam_app_form(r, "token");
 	f.today = today;
 	who = app_actor(r);
-	rc = csam_exception_submit(csam_app_store(r), web_arena(r), &who, &f, &err, &stopped,
-	    &out);
+	rc = csam_exception_submit(csam_app_store(r), app_mail(r), web_arena(r), &who, &f, &err,
+	    &stopped, &out);
 	if (stopped)
 		return rc == ACCESS_ERROR ? -1 : stopped_page(r);
 	if (rc == ACCESS_INVALID)

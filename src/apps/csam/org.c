@@ -143,7 +143,8 @@ cogap_add_post(struct web_req *r)
 	who = app_actor(r);
 	who.org_id = id; /* the page's organisation (":id") */
 	/* This form asks the name: given, it must be the register's. */
-	rc = hierarchy_cogap_add(csam_app_store(r), &who, id, &(struct cogap_input){
+	rc = hierarchy_cogap_add(csam_app_store(r), app_mail(r), &who, id,
+	    &(struct cogap_input){
 	    .niss = csam_app_form(r, "niss"), .last_name = last_name ? last_name : "",
 	    .email = csam_app_form(r, "email") }, &err);
 	if (rc == ACCESS_INVALID)

@@ -286,8 +286,8 @@ approve_post(struct web_req *r)
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
 	who = app_actor(r);
-	rc = csam_approve(csam_app_store(r), &who, web_param(r, "ref"), csam_app_cfg(r)->four_eyes,
-	    &out, &why);
+	rc = csam_approve(csam_app_store(r), app_mail(r), &who, web_param(r, "ref"),
+	    csam_app_cfg(r)->four_eyes, &out, &why);
 	return answer(r, rc, why, rc == ACCESS_OK && out.waiting ? "first" : "approved");
 }
 
@@ -301,8 +301,8 @@ reject_post(struct web_req *r)
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
 	who = app_actor(r);
-	rc = csam_reject(csam_app_store(r), &who, web_param(r, "ref"), csam_app_form(r, "reason"),
-	    &why);
+	rc = csam_reject(csam_app_store(r), app_mail(r), &who, web_param(r, "ref"),
+	    csam_app_form(r, "reason"), &why);
 	return answer(r, rc, why, "rejected");
 }
 

@@ -164,7 +164,8 @@ add_cogap(struct web_req *r, const struct actor *who, const struct uman_here *he
     struct access_errors *err)
 {
 	/* This form does not ask the name: the register's is taken. */
-	return hierarchy_cogap_add(uman_store(r), who, here->org, &(struct cogap_input){
+	return hierarchy_cogap_add(uman_store(r), app_mail(r), who, here->org,
+	    &(struct cogap_input){
 	    .niss = web_form(r, "niss"), .email = web_form(r, "email") }, err);
 }
 
