@@ -27,8 +27,10 @@ struct oidc_provider {
 	bool has_secret;             /* under secret_lock */
 	unsigned char secret[32];
 	/* The version check: the thread that moves next_check (monotonic ms) forward reads the
-	 * versions; the others go on at once. version is that thread's alone. */
+	 * versions; the others go on at once. version is under version_lock (two checks a
+	 * second apart may overlap when the store is slow). */
 	_Atomic int64_t next_check;
+	pthread_mutex_t version_lock;
 	char version[OIDC_CACHE_KINDS][OIDC_CACHE_VERSION_LEN + 1];
 };
 
@@ -70,6 +72,11 @@ oidc_provider_new(struct store *s, const char *issuer, int keys_ttl, char *err, 
 		free(p);
 		goto oom;
 	}
+	if (pthread_mutex_init(&p->version_lock, NULL) != 0) {
+		pthread_mutex_destroy(&p->secret_lock);
+		free(p);
+		goto oom;
+	}
 	if (issuer == NULL || issuer[0] == '\0' ||
 	    oidc_issuer_of(issuer, "", normal, sizeof(normal), err, errlen) != 0) {
 		if (issuer == NULL || issuer[0] == '\0')
@@ -104,6 +111,7 @@ oidc_provider_free(struct oidc_provider *p)
 	oidc_keycache_free(p->keys);
 	oidc_client_cache_free(p->clients);
 	pthread_mutex_destroy(&p->secret_lock);
+	pthread_mutex_destroy(&p->version_lock);
 	sodium_memzero(p->secret, sizeof(p->secret));
 	free(p->issuer);
 	free(p);
@@ -161,6 +169,7 @@ provider_sync(struct oidc_provider *p)
 		log_warn(NULL, "oidc: the cache versions cannot be read");
 		return;
 	}
+	pthread_mutex_lock(&p->version_lock);
 	for (int k = 0; k < OIDC_CACHE_KINDS; k++) {
 		if (strcmp(v[k], p->version[k]) == 0)
 			continue;
@@ -170,6 +179,7 @@ provider_sync(struct oidc_provider *p)
 		else
 			oidc_client_cache_clear(p->clients);
 	}
+	pthread_mutex_unlock(&p->version_lock);
 }
 
 const struct oidc_keyring *
