@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <sodium.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include "access/profiles.h"
 #include "audit/audit.h"
+#include "oidc/coherence.h"
 #include "oidc/jws.h"
 #include "oidc/sql.h"
 #include "value/value.h"
@@ -385,7 +387,7 @@ oidc_client_add(struct store *s, const struct oidc_client_new *n, const char *ac
 	    "id_token_alg", jws_alg_name(alg)) != 0)
 		rc = -1;
 	if (rc != 1 || audit_client(tx, actor, "oidc.client.added", n->id, details) != 0 ||
-	    store_commit(&tx) != 0) {
+	    oidc_cache_bump(tx, OIDC_CACHE_CLIENTS) != 0 || store_commit(&tx) != 0) {
 		store_rollback(&tx);
 		sodium_memzero(secret, OIDC_SECRET_LEN + 1);
 		snprintf(err, errlen, "database error (a redirect URI given twice?)");
@@ -410,7 +412,7 @@ oidc_client_rotate_secret(struct store *s, const char *id, const char *actor,
 	secret_new(secret, hash);
 	rc = store_exec(tx, SQL_OIDC_CLIENT_SET_SECRET, "tb", id, hash, sizeof(hash));
 	if (rc == 1 && audit_client(tx, actor, "oidc.client.secret_rotated", id, NULL) == 0 &&
-	    store_commit(&tx) == 0)
+	    oidc_cache_bump(tx, OIDC_CACHE_CLIENTS) == 0 && store_commit(&tx) == 0)
 		return 0;
 	store_rollback(&tx);
 	sodium_memzero(secret, OIDC_SECRET_LEN + 1);
@@ -433,7 +435,7 @@ oidc_client_remove(struct store *s, const char *id, const char *actor)
 		return 1;
 	}
 	if (rc != 1 || audit_client(tx, actor, "oidc.client.removed", id, NULL) != 0 ||
-	    store_commit(&tx) != 0) {
+	    oidc_cache_bump(tx, OIDC_CACHE_CLIENTS) != 0 || store_commit(&tx) != 0) {
 		store_rollback(&tx);
 		return -1;
 	}
@@ -559,6 +561,9 @@ struct cache_slot {
 struct oidc_client_cache {
 	struct store *s;
 	pthread_mutex_t lock;
+	/* Counts the clears: a client read from the store before a clear is served but not
+	 * cached after it (it may be the version the clear is there to drop). */
+	uint64_t generation;
 	struct cache_slot slot[CACHE_SLOTS];
 };
 
@@ -598,11 +603,13 @@ oidc_client_get_cached(struct oidc_client_cache *cache, struct arena *a, const c
 	size_t i = 0, oldest = 0;
 	struct oidc_client fresh;
 	struct arena *entry, *old;
+	uint64_t generation;
 	int rc;
 
 	if (!oidc_client_id_valid(id))
 		return 1;
 	pthread_mutex_lock(&cache->lock);
+	generation = cache->generation;
 	for (i = 0; i < CACHE_SLOTS; i++) {
 		if (slot[i].used && strcmp(slot[i].c.id, id) == 0 &&
 		    now - slot[i].loaded_at < OIDC_CLIENT_CACHE_TTL) {
@@ -626,6 +633,11 @@ oidc_client_get_cached(struct oidc_client_cache *cache, struct arena *a, const c
 		return 0;
 	}
 	pthread_mutex_lock(&cache->lock);
+	if (cache->generation != generation) {
+		pthread_mutex_unlock(&cache->lock);
+		arena_free(entry);
+		return 0;
+	}
 	/* The slot of the same client if there is one, else the oldest. */
 	for (i = 0; i < CACHE_SLOTS; i++)
 		if (slot[i].used && strcmp(slot[i].c.id, id) == 0)
@@ -641,6 +653,23 @@ oidc_client_get_cached(struct oidc_client_cache *cache, struct arena *a, const c
 	/* Nobody reads the replaced entry any more: hits copy out under the lock. */
 	arena_free(old);
 	return 0;
+}
+
+void
+oidc_client_cache_clear(struct oidc_client_cache *cache)
+{
+	struct arena *old[CACHE_SLOTS];
+
+	pthread_mutex_lock(&cache->lock);
+	cache->generation++;
+	for (size_t i = 0; i < CACHE_SLOTS; i++) {
+		old[i] = cache->slot[i].arena;
+		sodium_memzero(&cache->slot[i], sizeof(cache->slot[i]));
+	}
+	pthread_mutex_unlock(&cache->lock);
+	/* Hits copy out under the lock: nobody reads the dropped entries any more. */
+	for (size_t i = 0; i < CACHE_SLOTS; i++)
+		arena_free(old[i]);
 }
 
 int

@@ -75,10 +75,15 @@ struct oidc_client_cache *oidc_client_cache_new(struct store *s);
 void oidc_client_cache_free(struct oidc_client_cache *cache);
 /* As oidc_client_get on the cache's store, through the cache (OIDC_CLIENT_CACHE_TTL
  * seconds), its texts copied into a: what the token endpoint uses on every request. A
- * change of a client (secret, URIs, removal) reaches every node within that time. */
+ * change of a client (secret, URIs, removal) made through this module reaches every node
+ * sooner, through the version check of oidc/provider.c; the time-to-live bounds a change
+ * made behind its back. */
 #define OIDC_CLIENT_CACHE_TTL 5
 int oidc_client_get_cached(struct oidc_client_cache *cache, struct arena *a, const char *id,
     struct oidc_client *out);
+/* Drops every cached client (they changed on another node: oidc/coherence.h); a read
+ * under way when it is called is not cached. */
+void oidc_client_cache_clear(struct oidc_client_cache *cache);
 /* Reads a client inside tx (for services that read more in the same transaction). */
 int oidc_client_read(struct store_tx *tx, struct arena *a, const char *id,
     struct oidc_client *out);

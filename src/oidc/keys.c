@@ -11,6 +11,7 @@
 #include "audit/audit.h"
 #include "base/buf.h"
 #include "base/log.h"
+#include "oidc/coherence.h"
 #include "oidc/sql.h"
 
 struct oidc_keyring {
@@ -27,6 +28,7 @@ struct oidc_keycache {
 	int ttl;
 	pthread_mutex_t lock;
 	struct oidc_keyring *current;
+	bool stale;                  /* another node changed the keys: reload at the next get */
 };
 
 /* Inserts a new active key of alg inside tx; writes its kid. */
@@ -134,6 +136,9 @@ oidc_keys_rotate(struct store *s, const char *actor, char kid[JWS_ALGS][JWS_KID_
 		if (key_insert(tx, now, (enum jws_alg)a, kid[a]) != 0 ||
 		    audit_key(tx, actor, "oidc.key.rotated", kid[a], (enum jws_alg)a) != 0)
 			rc = -1;
+	/* The other nodes reload their rings when they see the new version. */
+	if (rc == 0 && oidc_cache_bump(tx, OIDC_CACHE_KEYS) != 0)
+		rc = -1;
 	if (rc != 0) {
 		store_rollback(&tx);
 		return -1;
@@ -276,7 +281,7 @@ oidc_keyring_get(struct oidc_keycache *c)
 	struct oidc_keyring *r;
 
 	pthread_mutex_lock(&c->lock);
-	if (c->current == NULL || now - c->current->loaded_at >= c->ttl) {
+	if (c->current == NULL || c->stale || now - c->current->loaded_at >= c->ttl) {
 		struct oidc_keyring *fresh = ring_load(c->store, now);
 
 		/* A store without an active key (of an alg) gets its first one here. */
@@ -286,6 +291,7 @@ oidc_keyring_get(struct oidc_keycache *c)
 			if (c->current != NULL && c->current->refs == 0)
 				ring_free(c->current);
 			c->current = fresh;
+			c->stale = false;
 		} else if (c->current == NULL) {
 			pthread_mutex_unlock(&c->lock);
 			log_err(NULL, "oidc: no signing key can be loaded");
@@ -297,6 +303,14 @@ oidc_keyring_get(struct oidc_keycache *c)
 	r->refs++;
 	pthread_mutex_unlock(&c->lock);
 	return r;
+}
+
+void
+oidc_keycache_invalidate(struct oidc_keycache *c)
+{
+	pthread_mutex_lock(&c->lock);
+	c->stale = true;
+	pthread_mutex_unlock(&c->lock);
 }
 
 void

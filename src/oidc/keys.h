@@ -46,6 +46,9 @@ void oidc_keycache_free(struct oidc_keycache *c);
  * them back with oidc_keyring_put. NULL on error. */
 const struct oidc_keyring *oidc_keyring_get(struct oidc_keycache *c);
 void oidc_keyring_put(struct oidc_keycache *c, const struct oidc_keyring *k);
+/* Makes the next oidc_keyring_get reload the keys from the store (they changed on
+ * another node: oidc/coherence.h). Rings in use stay valid until put back. */
+void oidc_keycache_invalidate(struct oidc_keycache *c);
 /* The ES256 key that signs now (never NULL in a ring returned by oidc_keyring_get). */
 const struct jws_key *oidc_keyring_signer(const struct oidc_keyring *k);
 /* The key that signs now for alg (never NULL in a ring returned by oidc_keyring_get). */

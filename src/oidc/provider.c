@@ -1,16 +1,21 @@
 /* provider.c — one OpenID provider's handle: the issuer it signs as, and the caches its
- * endpoints share (keys, clients, pairwise secret), each behind its own lock. */
+ * endpoints share (keys, clients, pairwise secret), each behind its own lock, kept in step
+ * with the other nodes by a version check at most once a second (oidc/coherence.h). */
 #include "oidc/provider.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "oidc/batch.h"
+#include "base/log.h"
 #include "oidc/claims.h"
+#include "oidc/coherence.h"
 
 struct oidc_provider {
 	struct store *s;
@@ -21,6 +26,12 @@ struct oidc_provider {
 	pthread_mutex_t secret_lock;
 	bool has_secret;             /* under secret_lock */
 	unsigned char secret[32];
+	/* The version check: the thread that moves next_check (monotonic ms) forward reads the
+	 * versions; the others go on at once. version is under version_lock (two checks a
+	 * second apart may overlap when the store is slow). */
+	_Atomic int64_t next_check;
+	pthread_mutex_t version_lock;
+	char version[OIDC_CACHE_KINDS][OIDC_CACHE_VERSION_LEN + 1];
 };
 
 int
@@ -61,6 +72,11 @@ oidc_provider_new(struct store *s, const char *issuer, int keys_ttl, char *err, 
 		free(p);
 		goto oom;
 	}
+	if (pthread_mutex_init(&p->version_lock, NULL) != 0) {
+		pthread_mutex_destroy(&p->secret_lock);
+		free(p);
+		goto oom;
+	}
 	if (issuer == NULL || issuer[0] == '\0' ||
 	    oidc_issuer_of(issuer, "", normal, sizeof(normal), err, errlen) != 0) {
 		if (issuer == NULL || issuer[0] == '\0')
@@ -95,6 +111,7 @@ oidc_provider_free(struct oidc_provider *p)
 	oidc_keycache_free(p->keys);
 	oidc_client_cache_free(p->clients);
 	pthread_mutex_destroy(&p->secret_lock);
+	pthread_mutex_destroy(&p->version_lock);
 	sodium_memzero(p->secret, sizeof(p->secret));
 	free(p->issuer);
 	free(p);
@@ -125,9 +142,50 @@ oidc_provider_stop(struct oidc_provider *p)
 		oidc_batch_stop(p->batch);
 }
 
+static int64_t
+monotonic_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Drops the caches whose data another node (or the CLI) changed since the last look, at
+ * most once per OIDC_CACHE_CHECK_MS: one read of two settings, by one thread. */
+static void
+provider_sync(struct oidc_provider *p)
+{
+	char v[OIDC_CACHE_KINDS][OIDC_CACHE_VERSION_LEN + 1];
+	int64_t now = monotonic_ms(), due = atomic_load_explicit(&p->next_check,
+	    memory_order_relaxed);
+
+	if (now < due || !atomic_compare_exchange_strong(&p->next_check, &due,
+	    now + OIDC_CACHE_CHECK_MS))
+		return;
+	/* Unreadable: the caches stay as they are (their time-to-live still bounds them) and
+	 * the next check tries again. */
+	if (oidc_cache_versions(p->s, v) != 0) {
+		log_warn(NULL, "oidc: the cache versions cannot be read");
+		return;
+	}
+	pthread_mutex_lock(&p->version_lock);
+	for (int k = 0; k < OIDC_CACHE_KINDS; k++) {
+		if (strcmp(v[k], p->version[k]) == 0)
+			continue;
+		memcpy(p->version[k], v[k], sizeof(v[k]));
+		if (k == OIDC_CACHE_KEYS)
+			oidc_keycache_invalidate(p->keys);
+		else
+			oidc_client_cache_clear(p->clients);
+	}
+	pthread_mutex_unlock(&p->version_lock);
+}
+
 const struct oidc_keyring *
 oidc_provider_keys_get(struct oidc_provider *p)
 {
+	provider_sync(p);
 	return oidc_keyring_get(p->keys);
 }
 
@@ -142,6 +200,7 @@ int
 oidc_provider_client(struct oidc_provider *p, struct arena *a, const char *id,
     struct oidc_client *out)
 {
+	provider_sync(p);
 	return oidc_client_get_cached(p->clients, a, id, out);
 }
 

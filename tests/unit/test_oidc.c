@@ -15,6 +15,7 @@
 
 #include "oidc/claims.h"
 #include "oidc/clients.h"
+#include "oidc/coherence.h"
 #include "oidc/grants.h"
 #include "oidc/jws.h"
 #include "oidc/keys.h"
@@ -585,6 +586,62 @@ client_cache_copies(void **state)
 	oidc_client_cache_free(cache);
 }
 
+/* Every change of the clients or keys gives their kind a new version in the same
+ * transaction (what other nodes compare); a refused change leaves it; a cleared client
+ * cache reads the changed client again, where it kept the old one before the clear. */
+static void
+cache_versions_follow_changes(void **state)
+{
+	struct store_fixture *f = *state;
+	struct oidc_client_cache *cache = oidc_client_cache_new(f->s);
+	struct arena *a = arena_new(0);
+	char v0[OIDC_CACHE_KINDS][OIDC_CACHE_VERSION_LEN + 1];
+	char v1[OIDC_CACHE_KINDS][OIDC_CACHE_VERSION_LEN + 1];
+	char secret[OIDC_SECRET_LEN + 1], kid[JWS_ALGS][JWS_KID_MAX];
+	struct oidc_client c;
+
+	assert_non_null(cache);
+	assert_non_null(a);
+	assert_int_equal(oidc_cache_versions(f->s, v0), 0);
+	client_add(f, "versioned");
+	assert_int_equal(oidc_cache_versions(f->s, v1), 0);
+	assert_int_equal(strlen(v1[OIDC_CACHE_CLIENTS]), OIDC_CACHE_VERSION_LEN);
+	assert_string_not_equal(v1[OIDC_CACHE_CLIENTS], v0[OIDC_CACHE_CLIENTS]);
+	assert_string_equal(v1[OIDC_CACHE_KEYS], v0[OIDC_CACHE_KEYS]);
+
+	assert_int_equal(oidc_client_get_cached(cache, a, "versioned", &c), 0);
+	assert_int_equal(oidc_client_rotate_secret(f->s, "versioned", "test", secret), 0);
+	assert_int_equal(oidc_cache_versions(f->s, v0), 0);
+	assert_string_not_equal(v0[OIDC_CACHE_CLIENTS], v1[OIDC_CACHE_CLIENTS]);
+	/* Within its time-to-live the cache still has the old secret … */
+	assert_int_equal(oidc_client_get_cached(cache, a, "versioned", &c), 0);
+	assert_false(oidc_client_secret_ok(&c, secret));
+	/* … until the version check clears it. */
+	oidc_client_cache_clear(cache);
+	assert_int_equal(oidc_client_get_cached(cache, a, "versioned", &c), 0);
+	assert_true(oidc_client_secret_ok(&c, secret));
+
+	/* Refused changes keep the version. */
+	assert_int_equal(oidc_client_remove(f->s, "nobody", "test"), 1);
+	assert_int_equal(oidc_client_rotate_secret(f->s, "nobody", "test", secret), 1);
+	assert_int_equal(oidc_cache_versions(f->s, v1), 0);
+	assert_string_equal(v1[OIDC_CACHE_CLIENTS], v0[OIDC_CACHE_CLIENTS]);
+
+	assert_int_equal(oidc_client_remove(f->s, "versioned", "test"), 0);
+	oidc_client_cache_clear(cache);
+	assert_int_equal(oidc_client_get_cached(cache, a, "versioned", &c), 1);
+	assert_int_equal(oidc_cache_versions(f->s, v0), 0);
+	assert_string_not_equal(v0[OIDC_CACHE_CLIENTS], v1[OIDC_CACHE_CLIENTS]);
+
+	assert_int_equal(oidc_keys_rotate(f->s, "test", kid), 0);
+	assert_int_equal(oidc_cache_versions(f->s, v1), 0);
+	assert_int_equal(strlen(v1[OIDC_CACHE_KEYS]), OIDC_CACHE_VERSION_LEN);
+	assert_string_not_equal(v1[OIDC_CACHE_KEYS], v0[OIDC_CACHE_KEYS]);
+	assert_string_equal(v1[OIDC_CACHE_CLIENTS], v0[OIDC_CACHE_CLIENTS]);
+	arena_free(a);
+	oidc_client_cache_free(cache);
+}
+
 int
 main(void)
 {
@@ -603,6 +660,7 @@ main(void)
 		STORE_FIXTURE_TEST(clients_store, &spec),
 		STORE_FIXTURE_TEST(clients_listed_all, &spec),
 		STORE_FIXTURE_TEST(client_cache_copies, &spec),
+		STORE_FIXTURE_TEST(cache_versions_follow_changes, &spec),
 	};
 
 	if (sodium_init() < 0)
