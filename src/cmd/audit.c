@@ -2,11 +2,9 @@
  * the first broken or missing one; `portier audit list`: prints events as JSON lines. */
 #include "cmd/cmd.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdbool.h>
-#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -128,7 +126,7 @@ cmd_audit(int argc, char **argv)
 	struct list_ctx l = { .nactions = 0, .failed = false };
 	struct config c;
 	struct store *s;
-	char err[1024], *rest[64], *pos[1];
+	char *rest[64], *pos[1];
 	int nrest = 0, npos, rc;
 	const char *action;
 
@@ -158,14 +156,8 @@ cmd_audit(int argc, char **argv)
 	}
 	/* Both only read: no migrations, so that a copy can be checked as it is; a missing
 	 * file is not created. */
-	if (!store_is_pg(c.db) && access(c.db, R_OK) != 0) {
-		fprintf(stderr, "portier: database %s: %s\n", c.db, strerror(errno));
+	if (open_store_existing(&c, &s) != 0)
 		return 2;
-	}
-	if (store_open(c.db, 1, &s, err, sizeof(err)) != 0) {
-		fprintf(stderr, "portier: database: %s\n", err);
-		return 2;
-	}
 	if (strcmp(pos[0], "list") == 0)
 		rc = list_events(s, &l);
 	else

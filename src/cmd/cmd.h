@@ -24,6 +24,10 @@ int demo_seed(struct store *s, const struct password_cfg *pw, const struct demo_
 int cmd_password_cfg(const struct config *c, struct password_cfg *out);
 /* Opens the store at c->db and applies pending migrations; prints why on failure. */
 int open_store(const struct config *c, struct store **out);
+/* Opens the existing store at c->db for reading only: a missing SQLite file is not created
+ * and no migration is applied, so that a copy can be read as it is. Prints why and
+ * returns -1 on failure. */
+int open_store_existing(const struct config *c, struct store **out);
 
 #endif
 

@@ -2,13 +2,11 @@
  * whom, sent or still retrying and why), one JSON object a line, oldest first. */
 #include "cmd/cmd.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base/arena.h"
 #include "mail/mail.h"
@@ -92,7 +90,7 @@ cmd_mail(int argc, char **argv)
 {
 	struct config c;
 	struct store *s;
-	char err[1024], *rest[64], *pos[1];
+	char *rest[64], *pos[1];
 	const char *kind = NULL;
 	int nrest = 0, npos, rc;
 
@@ -114,14 +112,8 @@ cmd_mail(int argc, char **argv)
 		return 2;
 	}
 	/* Reading only: a missing file is not created, no migrations are applied. */
-	if (!store_is_pg(c.db) && access(c.db, R_OK) != 0) {
-		fprintf(stderr, "portier: database %s: %s\n", c.db, strerror(errno));
+	if (open_store_existing(&c, &s) != 0)
 		return 2;
-	}
-	if (store_open(c.db, 1, &s, err, sizeof(err)) != 0) {
-		fprintf(stderr, "portier: database: %s\n", err);
-		return 2;
-	}
 	rc = list_mails(s, kind);
 	store_close(s);
 	return rc;
