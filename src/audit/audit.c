@@ -174,6 +174,19 @@ check_head(struct store_tx *tx, struct arena *a, struct audit_report *r, int64_t
 	return rc < 0 ? -1 : result;
 }
 
+/* The event of the current row of SQL_AUDIT_ALL, its texts pointing into the row (valid
+ * until the next store_next); seq, at and the hashes are read by the caller. */
+static struct audit_event
+event_of_row(struct store_q *q)
+{
+	return (struct audit_event){
+		.actor = store_text(q, 2), .actor_role = store_text(q, 3),
+		.org = store_text(q, 4), .object = store_text(q, 5),
+		.action = store_text(q, 6), .details = store_text(q, 7),
+		.source = store_text(q, 8), .request_id = store_text(q, 9),
+	};
+}
+
 int
 audit_verify(struct store *s, struct arena *a, struct audit_report *r)
 {
@@ -193,14 +206,9 @@ audit_verify(struct store *s, struct arena *a, struct audit_report *r)
 		return -1;
 	}
 	while ((rc = store_next(q)) == 1) {
-		struct audit_event ev = {
-			.actor = store_text(q, 2), .actor_role = store_text(q, 3),
-			.org = store_text(q, 4), .object = store_text(q, 5),
-			.action = store_text(q, 6), .source = store_text(q, 8),
-			.request_id = store_text(q, 9),
-		};
+		struct audit_event ev = event_of_row(q);
 		int64_t seq = store_int(q, 0);
-		const char *at = store_text(q, 1), *details = store_text(q, 7);
+		const char *at = store_text(q, 1);
 		const char *stored_prev = store_text(q, 10), *stored = store_text(q, 11);
 
 		r->events++;
@@ -218,7 +226,7 @@ audit_verify(struct store *s, struct arena *a, struct audit_report *r)
 			result = 1;
 			break;
 		}
-		event_hash(seq, at, &ev, details, prev, hash);
+		event_hash(seq, at, &ev, ev.details, prev, hash);
 		if (stored == NULL || strlen(stored) != HASH_HEX - 1 ||
 		    sodium_memcmp(stored, hash, HASH_HEX - 1) != 0) {
 			r->first_bad = seq;
@@ -256,12 +264,7 @@ audit_each(struct store *s, audit_visit_fn fn, void *ctx)
 		return -1;
 	}
 	while ((rc = store_next(q)) == 1) {
-		struct audit_event ev = {
-			.actor = store_text(q, 2), .actor_role = store_text(q, 3),
-			.org = store_text(q, 4), .object = store_text(q, 5),
-			.action = store_text(q, 6), .details = store_text(q, 7),
-			.source = store_text(q, 8), .request_id = store_text(q, 9),
-		};
+		struct audit_event ev = event_of_row(q);
 
 		if (fn(ctx, store_int(q, 0), store_text(q, 1), &ev) != 0) {
 			rc = 0;
