@@ -174,6 +174,20 @@ check_head(struct store_tx *tx, struct arena *a, struct audit_report *r, int64_t
 	return rc < 0 ? -1 : result;
 }
 
+/* Opens a read transaction on the whole chain, SQL_AUDIT_ALL in order of seq: 0 or -1
+ * (*tx ended). */
+static int
+read_all(struct store *s, struct store_tx **tx, struct store_q **q)
+{
+	if (store_begin(s, STORE_READ, tx) != 0)
+		return -1;
+	if (store_query(*tx, SQL_AUDIT_ALL, q, "") != 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	return 0;
+}
+
 /* The event of the current row of SQL_AUDIT_ALL, its texts pointing into the row (valid
  * until the next store_next); seq, at and the hashes are read by the caller. */
 static struct audit_event
@@ -199,12 +213,8 @@ audit_verify(struct store *s, struct arena *a, struct audit_report *r)
 	memset(r, 0, sizeof(*r));
 	r->reason = "";
 	memcpy(prev, zero_hash, HASH_HEX);
-	if (store_begin(s, STORE_READ, &tx) != 0)
+	if (read_all(s, &tx, &q) != 0)
 		return -1;
-	if (store_query(tx, SQL_AUDIT_ALL, &q, "") != 0) {
-		store_rollback(&tx);
-		return -1;
-	}
 	while ((rc = store_next(q)) == 1) {
 		struct audit_event ev = event_of_row(q);
 		int64_t seq = store_int(q, 0);
@@ -257,12 +267,8 @@ audit_each(struct store *s, audit_visit_fn fn, void *ctx)
 	struct store_q *q;
 	int rc;
 
-	if (store_begin(s, STORE_READ, &tx) != 0)
+	if (read_all(s, &tx, &q) != 0)
 		return -1;
-	if (store_query(tx, SQL_AUDIT_ALL, &q, "") != 0) {
-		store_rollback(&tx);
-		return -1;
-	}
 	while ((rc = store_next(q)) == 1) {
 		struct audit_event ev = event_of_row(q);
 
