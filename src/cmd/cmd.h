@@ -71,6 +71,9 @@ struct eid_runtime {
 int eid_runtime_setup(struct config *c, struct eid_runtime *rt);
 void eid_runtime_free(struct eid_runtime *rt);
 
+/* Scans argv[1..] for --help or -h (prints usage on stdout and returns true) and for
+ * --config FILE or --config=FILE (the last one into *file, left as it is without one). */
+bool cmd_help_or_config_file(int argc, char **argv, const char *usage, const char **file);
 /* Reads the configuration for a subcommand: defaults, then --config FILE (or
  * PORTIER_CONFIG), then PORTIER_* variables, then "--key value" / "--key=value" flags
  * for every setting (dashes or underscores). Prints usage on --help and returns 1;
