@@ -53,10 +53,6 @@ int cmd_quality(int argc, char **argv);
 int cmd_helpdesk_requests(int argc, char **argv);
 int cmd_login_throttle(int argc, char **argv);
 
-/* Takes "--NAME VALUE" or "--NAME=VALUE" at argv[*i] (moving *i past the value); true
- * when argv[*i] is that option with its value, *value pointing into argv. */
-bool cmd_take_option(int argc, char **argv, int *i, const char *name, const char **value);
-
 /* What serve and demo hold for the TLS listener and the eID door (cmd/eid.c). */
 struct eid_verifier;
 struct eid_proxies;

@@ -89,25 +89,6 @@ cmd_config(int argc, char **argv, const char *usage, struct config *c, char **po
 	return 0;
 }
 
-/* Takes "--NAME VALUE" or "--NAME=VALUE" at argv[*i]; true when it is that option. */
-bool
-cmd_take_option(int argc, char **argv, int *i, const char *name, const char **value)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-
-	if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, n) != 0)
-		return false;
-	if (a[2 + n] == '=') {
-		*value = a + 3 + n;
-		return true;
-	}
-	if (a[2 + n] != '\0' || *i + 1 >= argc)
-		return false;
-	*value = argv[++*i];
-	return true;
-}
-
 int
 cmd_password_cfg(const struct config *c, struct password_cfg *out)
 {
