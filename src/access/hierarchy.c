@@ -92,7 +92,6 @@ enum access_rc
 hierarchy_orgs(struct store *s, const struct actor *who, struct arena *a,
     struct person_org **out, size_t *n)
 {
-	struct policy_target own = { .own_data = true };
 	struct policy_actor actor;
 	struct access_list orgs = { 0 };
 	struct person_org *v;
@@ -102,8 +101,7 @@ hierarchy_orgs(struct store *s, const struct actor *who, struct arena *a,
 
 	*out = NULL;
 	*n = 0;
-	rc = open_org(s, STORE_READ, who, 0, POLICY_CHANGE_OWN_DATA, &own, &tx, NULL, NULL,
-	    &actor);
+	rc = access_open_own(s, STORE_READ, who, 0, &tx, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	if (store_query(tx, SQL_ACCESS_ORGS_OF_PERSON, &q, "i", who->person_id) != 0 ||
@@ -568,7 +566,6 @@ enum access_rc
 hierarchy_own_get(struct store *s, const struct actor *who, int64_t org,
     struct arena *a, struct own_data *out)
 {
-	struct policy_target t = { .own_data = true };
 	struct policy_actor actor;
 	struct store_tx *tx;
 	struct person p;
@@ -576,8 +573,7 @@ hierarchy_own_get(struct store *s, const struct actor *who, int64_t org,
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	rc = open_org(s, STORE_READ, who, org, POLICY_CHANGE_OWN_DATA, &t, &tx, NULL, NULL,
-	    &actor);
+	rc = access_open_own(s, STORE_READ, who, org, &tx, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	out->username = "";
@@ -641,7 +637,6 @@ hierarchy_own_update(struct store *s, const struct actor *who, int64_t org,
     const char *email, const char *language, const struct user_input *account,
     int64_t version, struct access_errors *err)
 {
-	struct policy_target t = { .own_data = true };
 	struct policy_actor actor;
 	struct own_data cur;
 	struct store_tx *tx = NULL;
@@ -669,8 +664,7 @@ hierarchy_own_update(struct store *s, const struct actor *who, int64_t org,
 		rc = ACCESS_INVALID;
 		goto done;
 	}
-	rc = open_org(s, STORE_WRITE, who, org, POLICY_CHANGE_OWN_DATA, &t, &tx, NULL, NULL,
-	    &actor);
+	rc = access_open_own(s, STORE_WRITE, who, org, &tx, &actor);
 	if (rc != ACCESS_OK)
 		goto done;
 	rc = ACCESS_ERROR;

@@ -59,7 +59,6 @@ enum access_rc
 responsibles_of(struct store *s, const struct actor *who, struct arena *a,
     struct responsible_quality **out, size_t *n)
 {
-	struct policy_target own = { .own_data = true };
 	struct policy_actor actor;
 	struct access_list l = { 0 };
 	struct responsible_quality *v;
@@ -69,8 +68,7 @@ responsibles_of(struct store *s, const struct actor *who, struct arena *a,
 
 	*out = NULL;
 	*n = 0;
-	rc = access_open(s, STORE_READ, who, 0, POLICY_CHANGE_OWN_DATA, &own, &tx, NULL, NULL,
-	    &actor);
+	rc = access_open_own(s, STORE_READ, who, 0, &tx, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
 	if (store_query(tx, SQL_ACCESS_RESP_QUALITIES, &q, "it", who->person_id,

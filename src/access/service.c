@@ -67,6 +67,17 @@ access_open(struct store *s, enum store_mode mode, const struct actor *who,
 	return access_check(s, tx, who, org, action, t, target, actor);
 }
 
+enum access_rc
+access_open_own(struct store *s, enum store_mode mode, const struct actor *who,
+    int64_t org, struct store_tx **tx, struct policy_actor *actor)
+{
+	struct policy_target own = { .own_data = true };
+	struct org none;
+
+	return access_open(s, mode, who, org, POLICY_CHANGE_OWN_DATA, &own, tx, NULL,
+	    org != 0 ? &none : NULL, actor);
+}
+
 int
 access_manager_roles(struct store_tx *tx, const struct actor *who, int64_t org,
     int64_t person, unsigned *roles)

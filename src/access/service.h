@@ -36,6 +36,11 @@ enum access_rc access_open(struct store *s, enum store_mode mode, const struct a
     int64_t org, enum policy_action action, const struct policy_target *t,
     struct store_tx **tx, struct arena *a, struct org *o, struct policy_actor *actor);
 
+/* access_open for the acting person's own data (POLICY_CHANGE_OWN_DATA) in org, which is
+ * only checked to exist; org 0 is none: the person's own data, with platform roles only. */
+enum access_rc access_open_own(struct store *s, enum store_mode mode,
+    const struct actor *who, int64_t org, struct store_tx **tx, struct policy_actor *actor);
+
 /* The roles in org (ROLE_GAP, ROLE_COGAP) of person when it is someone else than the one
  * acting (0 otherwise), into *roles: the policy's target_roles, so that nobody acts on the
  * account of someone above them (only the GAP changes, suspends, removes or displaces a

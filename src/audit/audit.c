@@ -174,6 +174,33 @@ check_head(struct store_tx *tx, struct arena *a, struct audit_report *r, int64_t
 	return rc < 0 ? -1 : result;
 }
 
+/* Opens a read transaction on the whole chain, SQL_AUDIT_ALL in order of seq: 0 or -1
+ * (*tx ended). */
+static int
+read_all(struct store *s, struct store_tx **tx, struct store_q **q)
+{
+	if (store_begin(s, STORE_READ, tx) != 0)
+		return -1;
+	if (store_query(*tx, SQL_AUDIT_ALL, q, "") != 0) {
+		store_rollback(tx);
+		return -1;
+	}
+	return 0;
+}
+
+/* The event of the current row of SQL_AUDIT_ALL, its texts pointing into the row (valid
+ * until the next store_next); seq, at and the hashes are read by the caller. */
+static struct audit_event
+event_of_row(struct store_q *q)
+{
+	return (struct audit_event){
+		.actor = store_text(q, 2), .actor_role = store_text(q, 3),
+		.org = store_text(q, 4), .object = store_text(q, 5),
+		.action = store_text(q, 6), .details = store_text(q, 7),
+		.source = store_text(q, 8), .request_id = store_text(q, 9),
+	};
+}
+
 int
 audit_verify(struct store *s, struct arena *a, struct audit_report *r)
 {
@@ -186,21 +213,12 @@ audit_verify(struct store *s, struct arena *a, struct audit_report *r)
 	memset(r, 0, sizeof(*r));
 	r->reason = "";
 	memcpy(prev, zero_hash, HASH_HEX);
-	if (store_begin(s, STORE_READ, &tx) != 0)
+	if (read_all(s, &tx, &q) != 0)
 		return -1;
-	if (store_query(tx, SQL_AUDIT_ALL, &q, "") != 0) {
-		store_rollback(&tx);
-		return -1;
-	}
 	while ((rc = store_next(q)) == 1) {
-		struct audit_event ev = {
-			.actor = store_text(q, 2), .actor_role = store_text(q, 3),
-			.org = store_text(q, 4), .object = store_text(q, 5),
-			.action = store_text(q, 6), .source = store_text(q, 8),
-			.request_id = store_text(q, 9),
-		};
+		struct audit_event ev = event_of_row(q);
 		int64_t seq = store_int(q, 0);
-		const char *at = store_text(q, 1), *details = store_text(q, 7);
+		const char *at = store_text(q, 1);
 		const char *stored_prev = store_text(q, 10), *stored = store_text(q, 11);
 
 		r->events++;
@@ -218,7 +236,7 @@ audit_verify(struct store *s, struct arena *a, struct audit_report *r)
 			result = 1;
 			break;
 		}
-		event_hash(seq, at, &ev, details, prev, hash);
+		event_hash(seq, at, &ev, ev.details, prev, hash);
 		if (stored == NULL || strlen(stored) != HASH_HEX - 1 ||
 		    sodium_memcmp(stored, hash, HASH_HEX - 1) != 0) {
 			r->first_bad = seq;
@@ -249,19 +267,10 @@ audit_each(struct store *s, audit_visit_fn fn, void *ctx)
 	struct store_q *q;
 	int rc;
 
-	if (store_begin(s, STORE_READ, &tx) != 0)
+	if (read_all(s, &tx, &q) != 0)
 		return -1;
-	if (store_query(tx, SQL_AUDIT_ALL, &q, "") != 0) {
-		store_rollback(&tx);
-		return -1;
-	}
 	while ((rc = store_next(q)) == 1) {
-		struct audit_event ev = {
-			.actor = store_text(q, 2), .actor_role = store_text(q, 3),
-			.org = store_text(q, 4), .object = store_text(q, 5),
-			.action = store_text(q, 6), .details = store_text(q, 7),
-			.source = store_text(q, 8), .request_id = store_text(q, 9),
-		};
+		struct audit_event ev = event_of_row(q);
 
 		if (fn(ctx, store_int(q, 0), store_text(q, 1), &ev) != 0) {
 			rc = 0;

@@ -1,6 +1,10 @@
 /* pct.c — percent-decoding, written once for the web forms, the OAuth Basic credentials
- * and the eID proxy's certificate header. */
+ * and the eID proxy's certificate header; percent-encoding for links and credentials. */
 #include "base/pct.h"
+
+#include <string.h>
+
+#include "base/arena.h"
 
 static int
 hexval(char c)
@@ -41,4 +45,29 @@ pct_decode(const char *s, size_t n, char *out, size_t outsize, bool plus_space)
 	}
 	out[k] = '\0';
 	return (long)k;
+}
+
+char *
+pct_encode(struct arena *a, const char *s, const char *keep)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(s);
+	char *out = arena_alloc(a, n * 3 + 1), *o = out;
+
+	if (out == NULL)
+		return NULL;
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || c == '.' || c == '~' || strchr(keep, c) != NULL) {
+			*o++ = (char)c;
+		} else {
+			*o++ = '%';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		}
+	}
+	*o = '\0';
+	return out;
 }

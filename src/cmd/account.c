@@ -160,12 +160,10 @@ parse(int argc, char **argv, const char *usage, struct args *a, struct config *c
 		{ .name = "first-name", .value = &a->first },
 		{ .name = "app", .many = a->apps, .nmany = &a->napps, .maxmany = ACCESS_MAX_APPS },
 	};
-	char *rest[64], *pos[1];
-	int nrest, npos, rc;
+	char *pos[1];
+	int npos, rc;
 
-	if (cmd_opts(argc, argv, opts, sizeof(opts) / sizeof(opts[0]), rest, 64, &nrest) != 0)
-		return 2;
-	rc = cmd_config(nrest, rest, usage, c, pos, 1, &npos);
+	rc = cmd_opts_config(argc, argv, opts, sizeof(opts) / sizeof(opts[0]), usage, c, pos, 1, &npos);
 	if (rc != 0)
 		return rc > 0 ? 1 : 2;
 	if (npos != 1 || !cmd_opt_id("org", a->org, &a->org_id)) {

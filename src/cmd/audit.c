@@ -1,12 +1,11 @@
 /* audit.c — `portier audit verify`: walks the hash chain of audit events and reports
  * the first broken or missing one; `portier audit list`: prints events as JSON lines. */
 #include "cmd/cmd.h"
+#include "cmd/opts.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdbool.h>
-#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,7 +29,7 @@ static const char usage[] =
 /* What list keeps and where it writes. */
 struct list_ctx {
 	const char *actions[MAX_ACTIONS];
-	int nactions;
+	size_t nactions;
 	bool failed;
 };
 
@@ -40,7 +39,7 @@ action_kept(const struct list_ctx *l, const char *action)
 {
 	if (l->nactions == 0)
 		return true;
-	for (int i = 0; i < l->nactions; i++) {
+	for (size_t i = 0; i < l->nactions; i++) {
 		const char *want = l->actions[i];
 		size_t n = strlen(want);
 
@@ -126,31 +125,24 @@ int
 cmd_audit(int argc, char **argv)
 {
 	struct list_ctx l = { .nactions = 0, .failed = false };
+	const struct cmd_opt opts[] = {
+		{ .name = "action", .many = l.actions, .nmany = &l.nactions, .maxmany = MAX_ACTIONS },
+	};
 	struct config c;
 	struct store *s;
-	char err[1024], *rest[64], *pos[1];
-	int nrest = 0, npos, rc;
-	const char *action;
+	char *pos[1];
+	int npos, rc;
 
 	/* Our own options first; the rest are the common settings (--db, --config …). */
-	for (int i = 0; i < argc; i++) {
-		if (i > 0 && cmd_take_option(argc, argv, &i, "action", &action)) {
-			if (l.nactions == MAX_ACTIONS || action[0] == '\0') {
-				fputs(usage, stderr);
-				return 2;
-			}
-			l.actions[l.nactions++] = action;
-			continue;
-		}
-		if (nrest == (int)(sizeof(rest) / sizeof(rest[0]))) {
+	rc = cmd_opts_config(argc, argv, opts, sizeof(opts) / sizeof(opts[0]), usage, &c, pos, 1,
+	    &npos);
+	if (rc != 0)
+		return rc > 0 ? 0 : 2;
+	for (size_t i = 0; i < l.nactions; i++)
+		if (l.actions[i][0] == '\0') {
 			fputs(usage, stderr);
 			return 2;
 		}
-		rest[nrest++] = argv[i];
-	}
-	rc = cmd_config(nrest, rest, usage, &c, pos, 1, &npos);
-	if (rc != 0)
-		return rc > 0 ? 0 : 2;
 	if (npos != 1 || (strcmp(pos[0], "verify") != 0 && strcmp(pos[0], "list") != 0) ||
 	    (l.nactions > 0 && strcmp(pos[0], "list") != 0)) {
 		fputs(usage, stderr);
@@ -158,14 +150,8 @@ cmd_audit(int argc, char **argv)
 	}
 	/* Both only read: no migrations, so that a copy can be checked as it is; a missing
 	 * file is not created. */
-	if (!store_is_pg(c.db) && access(c.db, R_OK) != 0) {
-		fprintf(stderr, "portier: database %s: %s\n", c.db, strerror(errno));
+	if (open_store_existing(&c, &s) != 0)
 		return 2;
-	}
-	if (store_open(c.db, 1, &s, err, sizeof(err)) != 0) {
-		fprintf(stderr, "portier: database: %s\n", err);
-		return 2;
-	}
 	if (strcmp(pos[0], "list") == 0)
 		rc = list_events(s, &l);
 	else

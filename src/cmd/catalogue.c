@@ -1,6 +1,7 @@
 /* catalogue.c — `portier catalogue`: the operator's view of the quality and application
  * catalogue: list it, add a quality, add a secured application to a quality. */
 #include "cmd/cmd.h"
+#include "cmd/opts.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -65,25 +66,15 @@ cmd_catalogue(int argc, char **argv)
 	enum { CODE, DOMAIN, QUALITY, NFR, NNL, NDE, NEN, DFR, DNL, DDE, DEN, LEVEL, SORT, LANG,
 	    NKEYS };
 	const char *v[NKEYS] = { 0 };
-	char *rest[64], *pos[1], err[256] = "";
+	struct cmd_opt opts[NKEYS];
+	char *pos[1], err[256] = "";
 	struct config c;
 	struct store *s;
-	int nrest = 0, npos, rc, sort = 100, level = 2;
+	int npos, rc, sort = 100, level = 2;
 
-	for (int i = 0; i < argc; i++) {
-		bool mine = false;
-
-		for (int k = 0; i > 0 && k < NKEYS && !mine; k++)
-			mine = cmd_take_option(argc, argv, &i, keys[k], &v[k]);
-		if (mine)
-			continue;
-		if (nrest == (int)(sizeof(rest) / sizeof(rest[0]))) {
-			fputs(usage, stderr);
-			return 2;
-		}
-		rest[nrest++] = argv[i];
-	}
-	rc = cmd_config(nrest, rest, usage, &c, pos, 1, &npos);
+	for (int k = 0; k < NKEYS; k++)
+		opts[k] = (struct cmd_opt){ .name = keys[k], .value = &v[k] };
+	rc = cmd_opts_config(argc, argv, opts, NKEYS, usage, &c, pos, 1, &npos);
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;
 	if (npos != 1 || !number(v[SORT], 0, 1000000, &sort) || !number(v[LEVEL], 1, 3, &level)) {

@@ -24,6 +24,10 @@ int demo_seed(struct store *s, const struct password_cfg *pw, const struct demo_
 int cmd_password_cfg(const struct config *c, struct password_cfg *out);
 /* Opens the store at c->db and applies pending migrations; prints why on failure. */
 int open_store(const struct config *c, struct store **out);
+/* Opens the existing store at c->db for reading only: a missing SQLite file is not created
+ * and no migration is applied, so that a copy can be read as it is. Prints why and
+ * returns -1 on failure. */
+int open_store_existing(const struct config *c, struct store **out);
 
 #endif
 
@@ -49,10 +53,6 @@ int cmd_quality(int argc, char **argv);
 int cmd_helpdesk_requests(int argc, char **argv);
 int cmd_login_throttle(int argc, char **argv);
 
-/* Takes "--NAME VALUE" or "--NAME=VALUE" at argv[*i] (moving *i past the value); true
- * when argv[*i] is that option with its value, *value pointing into argv. */
-bool cmd_take_option(int argc, char **argv, int *i, const char *name, const char **value);
-
 /* What serve and demo hold for the TLS listener and the eID door (cmd/eid.c). */
 struct eid_verifier;
 struct eid_proxies;
@@ -67,6 +67,9 @@ struct eid_runtime {
 int eid_runtime_setup(struct config *c, struct eid_runtime *rt);
 void eid_runtime_free(struct eid_runtime *rt);
 
+/* Scans argv[1..] for --help or -h (prints usage on stdout and returns true) and for
+ * --config FILE or --config=FILE (the last one into *file, left as it is without one). */
+bool cmd_help_or_config_file(int argc, char **argv, const char *usage, const char **file);
 /* Reads the configuration for a subcommand: defaults, then --config FILE (or
  * PORTIER_CONFIG), then PORTIER_* variables, then "--key value" / "--key=value" flags
  * for every setting (dashes or underscores). Prints usage on --help and returns 1;

@@ -8,6 +8,22 @@
 
 #include "auth/password.h"
 
+bool
+cmd_help_or_config_file(int argc, char **argv, const char *usage, const char **file)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(usage, stdout);
+			return true;
+		}
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			*file = argv[i + 1];
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			*file = argv[i] + 9;
+	}
+	return false;
+}
+
 int
 cmd_config(int argc, char **argv, const char *usage, struct config *c, char **pos, int maxpos,
     int *npos)
@@ -18,16 +34,8 @@ cmd_config(int argc, char **argv, const char *usage, struct config *c, char **po
 
 	*npos = 0;
 	config_defaults(c);
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			fputs(usage, stdout);
-			return 1;
-		}
-		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-			file = argv[i + 1];
-		else if (strncmp(argv[i], "--config=", 9) == 0)
-			file = argv[i] + 9;
-	}
+	if (cmd_help_or_config_file(argc, argv, usage, &file))
+		return 1;
 	if (file != NULL && config_file(c, file, err, sizeof(err)) != 0) {
 		fprintf(stderr, "portier: %s\n", err);
 		return -1;
@@ -79,25 +87,6 @@ cmd_config(int argc, char **argv, const char *usage, struct config *c, char **po
 		}
 	}
 	return 0;
-}
-
-/* Takes "--NAME VALUE" or "--NAME=VALUE" at argv[*i]; true when it is that option. */
-bool
-cmd_take_option(int argc, char **argv, int *i, const char *name, const char **value)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-
-	if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, n) != 0)
-		return false;
-	if (a[2 + n] == '=') {
-		*value = a + 3 + n;
-		return true;
-	}
-	if (a[2 + n] != '\0' || *i + 1 >= argc)
-		return false;
-	*value = argv[++*i];
-	return true;
 }
 
 int

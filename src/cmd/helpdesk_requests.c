@@ -94,18 +94,16 @@ cmd_helpdesk_requests(int argc, char **argv)
 	const struct cmd_opt opts[] = {
 		{ .name = "as", .value = &as }, { .name = "status", .value = &status },
 	};
-	char *rest[64], *pos[2];
+	char *pos[2];
 	struct config c;
 	struct store *s;
 	struct arena *a;
 	struct actor who;
 	int64_t person = 0;
 	enum access_rc rc;
-	int nrest, npos, x;
+	int npos, x;
 
-	if (cmd_opts(argc, argv, opts, sizeof(opts) / sizeof(opts[0]), rest, 64, &nrest) != 0)
-		return 2;
-	x = cmd_config(nrest, rest, usage, &c, pos, 2, &npos);
+	x = cmd_opts_config(argc, argv, opts, sizeof(opts) / sizeof(opts[0]), usage, &c, pos, 2, &npos);
 	if (x != 0)
 		return x > 0 ? 0 : 2;
 	if (as == NULL || !((npos == 1 && strcmp(pos[0], "requests") == 0) ||

@@ -29,14 +29,12 @@ cmd_login_throttle(int argc, char **argv)
 		{ .name = "username", .value = &username }, { .name = "address", .value = &address },
 	};
 	struct login_throttle_view v;
-	char *rest[64], *pos[1];
+	char *pos[1];
 	struct config c;
 	struct store *s;
-	int nrest, npos, rc;
+	int npos, rc;
 
-	if (cmd_opts(argc, argv, opts, sizeof(opts) / sizeof(opts[0]), rest, 64, &nrest) != 0)
-		return 2;
-	rc = cmd_config(nrest, rest, usage, &c, pos, 1, &npos);
+	rc = cmd_opts_config(argc, argv, opts, sizeof(opts) / sizeof(opts[0]), usage, &c, pos, 1, &npos);
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;
 	if (npos != 1 || (username == NULL) == (address == NULL) ||

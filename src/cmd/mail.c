@@ -1,14 +1,13 @@
 /* mail.c — `portier mail list`: the mail outbox as operators see it (what was queued, to
  * whom, sent or still retrying and why), one JSON object a line, oldest first. */
 #include "cmd/cmd.h"
+#include "cmd/opts.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base/arena.h"
 #include "mail/mail.h"
@@ -90,23 +89,16 @@ list_mails(struct store *s, const char *kind)
 int
 cmd_mail(int argc, char **argv)
 {
+	const char *kind = NULL;
+	const struct cmd_opt opts[] = { { .name = "kind", .value = &kind } };
 	struct config c;
 	struct store *s;
-	char err[1024], *rest[64], *pos[1];
-	const char *kind = NULL;
-	int nrest = 0, npos, rc;
+	char *pos[1];
+	int npos, rc;
 
 	/* Our own options first; the rest are the common settings (--db, --config …). */
-	for (int i = 0; i < argc; i++) {
-		if (i > 0 && cmd_take_option(argc, argv, &i, "kind", &kind))
-			continue;
-		if (nrest == (int)(sizeof(rest) / sizeof(rest[0]))) {
-			fputs(usage, stderr);
-			return 2;
-		}
-		rest[nrest++] = argv[i];
-	}
-	rc = cmd_config(nrest, rest, usage, &c, pos, 1, &npos);
+	rc = cmd_opts_config(argc, argv, opts, sizeof(opts) / sizeof(opts[0]), usage, &c, pos, 1,
+	    &npos);
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;
 	if (npos != 1 || strcmp(pos[0], "list") != 0 || (kind != NULL && kind[0] == '\0')) {
@@ -114,14 +106,8 @@ cmd_mail(int argc, char **argv)
 		return 2;
 	}
 	/* Reading only: a missing file is not created, no migrations are applied. */
-	if (!store_is_pg(c.db) && access(c.db, R_OK) != 0) {
-		fprintf(stderr, "portier: database %s: %s\n", c.db, strerror(errno));
+	if (open_store_existing(&c, &s) != 0)
 		return 2;
-	}
-	if (store_open(c.db, 1, &s, err, sizeof(err)) != 0) {
-		fprintf(stderr, "portier: database: %s\n", err);
-		return 2;
-	}
 	rc = list_mails(s, kind);
 	store_close(s);
 	return rc;

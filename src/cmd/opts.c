@@ -2,6 +2,8 @@
  * people named by NISS, the actor of an operator acting in a manager's name. */
 #include "cmd/opts.h"
 
+#include "cmd/cmd.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +80,18 @@ cmd_opts(int argc, char **argv, const struct cmd_opt *opts, size_t n, char **res
 		rest[(*nrest)++] = argv[i];
 	}
 	return 0;
+}
+
+int
+cmd_opts_config(int argc, char **argv, const struct cmd_opt *opts, size_t n,
+    const char *usage, struct config *c, char **pos, int maxpos, int *npos)
+{
+	char *rest[64];
+	int nrest;
+
+	if (cmd_opts(argc, argv, opts, n, rest, 64, &nrest) != 0)
+		return -1;
+	return cmd_config(nrest, rest, usage, c, pos, maxpos, npos);
 }
 
 bool

@@ -22,6 +22,11 @@ struct cmd_opt {
  * for cmd_config. Returns 0, or -1 after printing why (too many values, no value). */
 int cmd_opts(int argc, char **argv, const struct cmd_opt *opts, size_t n, char **rest,
     int maxrest, int *nrest);
+/* cmd_opts, then cmd_config on what is left (at most 64 arguments): returns what
+ * cmd_config returns (1 after --help, -1 after printing an error, 0 when c is ready). */
+struct config;
+int cmd_opts_config(int argc, char **argv, const struct cmd_opt *opts, size_t n,
+    const char *usage, struct config *c, char **pos, int maxpos, int *npos);
 /* A positive integer id of an option; false (said on stderr) when not one. */
 bool cmd_opt_id(const char *name, const char *text, int64_t *out);
 /* The person of a NISS typed on the command line (dots, dashes and spaces allowed):

@@ -175,14 +175,12 @@ cmd_org(int argc, char **argv)
 		{ .name = "contact-phone", .value = &phone }, { .name = "address", .value = &address },
 	};
 	char ent[11], nm[ORG_NAME_SIZE], em[VALUE_EMAIL_MAX + 1], ph[64], ad[UTF8_SIZE(300)];
-	char *rest[64], *pos[1];
+	char *pos[1];
 	struct config c;
 	struct store *s;
-	int nrest, npos, rc;
+	int npos, rc;
 
-	if (cmd_opts(argc, argv, opts, sizeof(opts) / sizeof(opts[0]), rest, 64, &nrest) != 0)
-		return 2;
-	rc = cmd_config(nrest, rest, usage, &c, pos, 1, &npos);
+	rc = cmd_opts_config(argc, argv, opts, sizeof(opts) / sizeof(opts[0]), usage, &c, pos, 1, &npos);
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;
 	if (npos == 1 && strcmp(pos[0], "show") == 0) {

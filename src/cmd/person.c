@@ -1,6 +1,7 @@
 /* person.c — `portier person activation-code`: the helpdesk issues a one-time activation
  * code to a person without eID, named by user name or by NISS (never printed back). */
 #include "cmd/cmd.h"
+#include "cmd/opts.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -26,12 +27,15 @@ int
 cmd_person(int argc, char **argv)
 {
 	const char *username = NULL, *niss_in = NULL;
-	char *rest[64], *pos[1], code[ACTIVATION_CODE_MAX], until[32];
+	const struct cmd_opt opts[] = {
+		{ .name = "username", .value = &username }, { .name = "niss", .value = &niss_in },
+	};
+	char *pos[1], code[ACTIVATION_CODE_MAX], until[32];
 	struct be_niss niss;
 	struct config c;
 	struct store *s;
 	int64_t person = 0, expires = 0;
-	int nrest = 0, npos, rc;
+	int npos, rc;
 	struct tm tm;
 	time_t t;
 
@@ -40,18 +44,8 @@ cmd_person(int argc, char **argv)
 	    strcmp(argv[1], "show") == 0))
 		return cmd_person_world(argc, argv);
 	/* Our own options first; the rest are the common settings (--db, --config …). */
-	for (int i = 0; i < argc; i++) {
-		if (i > 0 && cmd_take_option(argc, argv, &i, "username", &username))
-			continue;
-		if (i > 0 && cmd_take_option(argc, argv, &i, "niss", &niss_in))
-			continue;
-		if (nrest == (int)(sizeof(rest) / sizeof(rest[0]))) {
-			fputs(usage, stderr);
-			return 2;
-		}
-		rest[nrest++] = argv[i];
-	}
-	rc = cmd_config(nrest, rest, usage, &c, pos, 1, &npos);
+	rc = cmd_opts_config(argc, argv, opts, sizeof(opts) / sizeof(opts[0]), usage, &c, pos, 1,
+	    &npos);
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;
 	if (npos != 1 || strcmp(pos[0], "activation-code") != 0 ||

@@ -211,17 +211,15 @@ cmd_person_world(int argc, char **argv)
 		{ .name = "email", .value = &email }, { .name = "username", .value = &username },
 		{ .name = "password-stdin", .flag = &pw_stdin },
 	};
-	char *rest[64], *pos[1], pw[1024];
+	char *pos[1], pw[1024];
 	struct be_niss niss;
 	struct config c;
 	struct password_cfg pwc = { 0 };
 	struct store *s;
 	int64_t id = 0;
-	int nrest, npos, rc;
+	int npos, rc;
 
-	if (cmd_opts(argc, argv, opts, sizeof(opts) / sizeof(opts[0]), rest, 64, &nrest) != 0)
-		return 2;
-	rc = cmd_config(nrest, rest, usage, &c, pos, 1, &npos);
+	rc = cmd_opts_config(argc, argv, opts, sizeof(opts) / sizeof(opts[0]), usage, &c, pos, 1, &npos);
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;
 	if (npos != 1 || niss_in == NULL || (last == NULL) != (first == NULL) ||

@@ -133,16 +133,8 @@ configure(int argc, char **argv, struct pconf *c)
 	snprintf(c->share_dir, sizeof(c->share_dir), "%s", base.share_dir);
 	snprintf(c->locale_dir, sizeof(c->locale_dir), "%s", base.locale_dir);
 	snprintf(c->log_level, sizeof(c->log_level), "info");
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			fputs(usage, stdout);
-			return 1;
-		}
-		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-			file = argv[i + 1];
-		else if (strncmp(argv[i], "--config=", 9) == 0)
-			file = argv[i] + 9;
-	}
+	if (cmd_help_or_config_file(argc, argv, usage, &file))
+		return 1;
 	if (file != NULL && config_lines(file, set_line, c, err, sizeof(err)) != 0) {
 		fprintf(stderr, "portier portal: %s\n", err);
 		return -1;

@@ -3,12 +3,14 @@
 #include "cmd/cmd.h"
 #include "cmd/test_clock.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/log.h"
 #include "cmd/instance.h"
@@ -82,6 +84,22 @@ open_store(const struct config *c, struct store **out)
 	}
 	if (n > 0)
 		log_info(NULL, "applied %d migration(s)", n);
+	return 0;
+}
+
+int
+open_store_existing(const struct config *c, struct store **out)
+{
+	char err[1024];
+
+	if (!store_is_pg(c->db) && access(c->db, R_OK) != 0) {
+		fprintf(stderr, "portier: database %s: %s\n", c->db, strerror(errno));
+		return -1;
+	}
+	if (store_open(c->db, 1, out, err, sizeof(err)) != 0) {
+		fprintf(stderr, "portier: database: %s\n", err);
+		return -1;
+	}
 	return 0;
 }
 

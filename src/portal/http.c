@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/pct.h"
+
 #define CONNECT_MS 5000
 #define TOTAL_MS 15000
 
@@ -110,26 +112,7 @@ done:
 char *
 phttp_encode(struct arena *a, const char *s)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	size_t n = strlen(s);
-	char *out = arena_alloc(a, n * 3 + 1), *o = out;
-
-	if (out == NULL)
-		return NULL;
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '_' || c == '.' || c == '~') {
-			*o++ = (char)c;
-		} else {
-			*o++ = '%';
-			*o++ = hex[c >> 4];
-			*o++ = hex[c & 15];
-		}
-	}
-	*o = '\0';
-	return out;
+	return pct_encode(a, s, "");
 }
 
 /* "Authorization: Basic base64(enc(user):enc(password))" (RFC 6749 §2.3.1). */

@@ -23,6 +23,9 @@
 #define X32(r) X16(r) ", " X16(r)
 #define MANY(r) X32(r)
 #define ROW_TAIL "?, ?)"
+/* Deletes the rows of one key (?1) that an older extract than ?2 wrote: what an update
+ * extract replaces. */
+#define OLDER(table, key) "DELETE FROM " table " WHERE " key " = ?1 AND extract_id <> ?2"
 
 static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = {
 	R(SQL_KBO_EXTRACT_LAST) =
@@ -61,9 +64,7 @@ static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = 
 	    "start_date = excluded.start_date, extract_id = excluded.extract_id, "
 	    "source_line = excluded.source_line "
 	    "WHERE kbo_enterprise.extract_id <> excluded.extract_id",
-	R(SQL_KBO_ENTERPRISE_DELETE) =
-	    "DELETE FROM kbo_enterprise WHERE enterprise_number = ?1 "
-	    "AND extract_id <> ?2",
+	R(SQL_KBO_ENTERPRISE_DELETE) = OLDER("kbo_enterprise", "enterprise_number"),
 
 	R(SQL_KBO_ESTABLISHMENT_CLEAR) = "DELETE FROM kbo_establishment",
 	R(SQL_KBO_ESTABLISHMENT_INSERT) =
@@ -76,17 +77,13 @@ static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = 
 	    "enterprise_number = excluded.enterprise_number, extract_id = excluded.extract_id, "
 	    "source_line = excluded.source_line "
 	    "WHERE kbo_establishment.extract_id <> excluded.extract_id",
-	R(SQL_KBO_ESTABLISHMENT_DELETE) =
-	    "DELETE FROM kbo_establishment WHERE establishment_number = ?1 "
-	    "AND extract_id <> ?2",
+	R(SQL_KBO_ESTABLISHMENT_DELETE) = OLDER("kbo_establishment", "establishment_number"),
 
 	R(SQL_KBO_DENOMINATION_CLEAR) = "DELETE FROM kbo_denomination",
 	R(SQL_KBO_DENOMINATION_INSERT) =
 	    "INSERT INTO kbo_denomination(entity_number, language, type_of_denomination, "
 	    "denomination, extract_id, source_line) VALUES (?1, ?2, ?3, ?4, " TAIL(5, 6),
-	R(SQL_KBO_DENOMINATION_DELETE) =
-	    "DELETE FROM kbo_denomination WHERE entity_number = ?1 "
-	    "AND extract_id <> ?2",
+	R(SQL_KBO_DENOMINATION_DELETE) = OLDER("kbo_denomination", "entity_number"),
 
 	R(SQL_KBO_ADDRESS_CLEAR) = "DELETE FROM kbo_address",
 	R(SQL_KBO_ADDRESS_INSERT) =
@@ -94,25 +91,19 @@ static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = 
 	    "zipcode, municipality_nl, municipality_fr, street_nl, street_fr, house_number, "
 	    "box, extra_address_info, date_striking_off, extract_id, source_line) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, " TAIL(14, 15),
-	R(SQL_KBO_ADDRESS_DELETE) =
-	    "DELETE FROM kbo_address WHERE entity_number = ?1 "
-	    "AND extract_id <> ?2",
+	R(SQL_KBO_ADDRESS_DELETE) = OLDER("kbo_address", "entity_number"),
 
 	R(SQL_KBO_CONTACT_CLEAR) = "DELETE FROM kbo_contact",
 	R(SQL_KBO_CONTACT_INSERT) =
 	    "INSERT INTO kbo_contact(entity_number, entity_contact, contact_type, value, "
 	    "extract_id, source_line) VALUES (?1, ?2, ?3, ?4, " TAIL(5, 6),
-	R(SQL_KBO_CONTACT_DELETE) =
-	    "DELETE FROM kbo_contact WHERE entity_number = ?1 "
-	    "AND extract_id <> ?2",
+	R(SQL_KBO_CONTACT_DELETE) = OLDER("kbo_contact", "entity_number"),
 
 	R(SQL_KBO_ACTIVITY_CLEAR) = "DELETE FROM kbo_activity",
 	R(SQL_KBO_ACTIVITY_INSERT) =
 	    "INSERT INTO kbo_activity(entity_number, activity_group, nace_version, nace_code, "
 	    "classification, extract_id, source_line) VALUES (?1, ?2, ?3, ?4, ?5, " TAIL(6, 7),
-	R(SQL_KBO_ACTIVITY_DELETE) =
-	    "DELETE FROM kbo_activity WHERE entity_number = ?1 "
-	    "AND extract_id <> ?2",
+	R(SQL_KBO_ACTIVITY_DELETE) = OLDER("kbo_activity", "entity_number"),
 
 	R(SQL_KBO_BRANCH_CLEAR) = "DELETE FROM kbo_branch",
 	R(SQL_KBO_BRANCH_INSERT) =
@@ -125,8 +116,7 @@ static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = 
 	    "enterprise_number = excluded.enterprise_number, extract_id = excluded.extract_id, "
 	    "source_line = excluded.source_line "
 	    "WHERE kbo_branch.extract_id <> excluded.extract_id",
-	R(SQL_KBO_BRANCH_DELETE) =
-	    "DELETE FROM kbo_branch WHERE id = ?1 AND extract_id <> ?2",
+	R(SQL_KBO_BRANCH_DELETE) = OLDER("kbo_branch", "id"),
 
 	/* full loads */
 	R(SQL_KBO_CODE_INSERT_MANY) =

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "base/pct.h"
 
 static const char *const lang_labels[4] = { "NL", "FR", "DE", "EN" };
 static const char *const lang_names[4] = {
@@ -61,26 +62,7 @@ web_send(struct web_req *r, int status, const char *ctype, const void *body, siz
 char *
 web_url_encode(struct arena *a, const char *s)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	size_t n = strlen(s);
-	char *out = arena_alloc(a, n * 3 + 1), *o = out;
-
-	if (out == NULL)
-		return NULL;
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-			*o++ = (char)c;
-		} else {
-			*o++ = '%';
-			*o++ = hex[c >> 4];
-			*o++ = hex[c & 15];
-		}
-	}
-	*o = '\0';
-	return out;
+	return pct_encode(a, s, "/");
 }
 
 struct tmpl_ctx *

@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/pct.h"
+#include "portal/http.h"
+#include "web/web.h"
 #include "value/value.h"
 
 #define TEST_DATA_DEFAULT "tests/data"
@@ -231,6 +234,23 @@ t_pct(void **state)
 	assert_int_equal(pct_decode("x", 1, out, 0, true), -1);
 }
 
+/* The one encoder and its two users: links keep their slashes, credentials do not. */
+static void
+t_pct_encode(void **state)
+{
+	struct arena *a = arena_new(0);
+	const char *in = "a/b c~-_.%+\xc3\xa9&=?";
+
+	(void)state;
+	assert_non_null(a);
+	assert_string_equal(pct_encode(a, in, ""), "a%2Fb%20c~-_.%25%2B%C3%A9%26%3D%3F");
+	assert_string_equal(pct_encode(a, in, "/"), "a/b%20c~-_.%25%2B%C3%A9%26%3D%3F");
+	assert_string_equal(web_url_encode(a, in), "a/b%20c~-_.%25%2B%C3%A9%26%3D%3F");
+	assert_string_equal(phttp_encode(a, in), "a%2Fb%20c~-_.%25%2B%C3%A9%26%3D%3F");
+	assert_string_equal(pct_encode(a, "", ""), "");
+	arena_free(a);
+}
+
 int
 main(void)
 {
@@ -246,6 +266,7 @@ main(void)
 		cmocka_unit_test(t_limits),
 		cmocka_unit_test(t_field),
 		cmocka_unit_test(t_pct),
+		cmocka_unit_test(t_pct_encode),
 	};
 
 	return cmocka_run_group_tests(tests, load, unload);

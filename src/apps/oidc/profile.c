@@ -263,14 +263,17 @@ profiles_of(struct web_req *r, const struct flow *f, struct access_profile **p, 
 	    OIDC_PROFILES_MAX, n);
 }
 
+/* The steps before the profile choice, shown (GET) or received (POST): the flow of the
+ * path, its login and step-up, the profiles offered now (at least one, else the page of
+ * who can grant one). Returns 1 when *fp, *p and *n are ready; otherwise the response has
+ * been given and it returns the handler's result (0 or -1). */
 static int
-continue_get(struct web_req *r)
+flow_offer(struct web_req *r, struct flow **fp, struct access_profile **p, size_t *n)
 {
 	struct flow *f = arena_alloc(web_arena(r), sizeof(*f));
-	struct access_profile *p;
-	size_t n = 0;
 	int rc;
 
+	*n = 0;
 	if (f == NULL)
 		return -1;
 	rc = flow_load(r, f);
@@ -279,10 +282,24 @@ continue_get(struct web_req *r)
 	rc = flow_authenticated(r, f);
 	if (rc <= 0)
 		return rc;
-	if (profiles_of(r, f, &p, &n) != 0)
+	if (profiles_of(r, f, p, n) != 0)
 		return -1;
-	if (n == 0)
-		return no_profile(r, f);
+	if (*n == 0)
+		return no_profile(r, f) < 0 ? -1 : 0;
+	*fp = f;
+	return 1;
+}
+
+static int
+continue_get(struct web_req *r)
+{
+	struct access_profile *p;
+	struct flow *f;
+	size_t n;
+	int rc = flow_offer(r, &f, &p, &n);
+
+	if (rc <= 0)
+		return rc;
 	return choice(r, f, p, n, NULL);
 }
 
@@ -290,7 +307,6 @@ static int
 continue_post(struct web_req *r)
 {
 	struct app *app = web_app(r);
-	struct flow *f = arena_alloc(web_arena(r), sizeof(*f));
 	struct actor ctx = app_actor(r);
 	const char *chosen = web_form(r, "org");
 	const struct access_profile *pick = NULL;
@@ -299,21 +315,12 @@ continue_post(struct web_req *r)
 	unsigned char h[32];
 	char code[OIDC_TOKEN_MAX], *end;
 	long long account = 0;
-	size_t n = 0;
-	int rc;
+	struct flow *f;
+	size_t n;
+	int rc = flow_offer(r, &f, &p, &n);
 
-	if (f == NULL)
-		return -1;
-	rc = flow_load(r, f);
-	if (rc != 0)
-		return rc < 0 ? -1 : 0;
-	rc = flow_authenticated(r, f);
 	if (rc <= 0)
 		return rc;
-	if (profiles_of(r, f, &p, &n) != 0)
-		return -1;
-	if (n == 0)
-		return no_profile(r, f);
 	if (chosen != NULL && chosen[0] >= '1' && chosen[0] <= '9' && strlen(chosen) < 19) {
 		errno = 0;
 		account = strtoll(chosen, &end, 10);
