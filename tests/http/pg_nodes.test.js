@@ -1,0 +1,111 @@
+// pg_nodes.test.js — two portier nodes on one PostgreSQL database (issue 13 parts 3 and 7):
+// both asked for signing keys at once on an empty schema (one first key per algorithm),
+// then concurrent password logins and OpenID code flows spread over both nodes: no 500,
+// every login recorded once, and one audit chain that `portier audit verify` accepts.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { pgAvailable, pgDatabase, psql } from '../lib/pg.js';
+import { run, start } from '../lib/server.js';
+import * as world from './oidc_lib.js';
+
+const { addClient, authorize, browser, csrfOf, PASSWORD, PEOPLE, pkce, tokenRequest } = world;
+
+const CB = 'http://127.0.0.1:9/cb';
+const LOGINS = Number(process.env.PG_NODES_LOGINS ?? 40);
+const FLOWS = Number(process.env.PG_NODES_FLOWS ?? 12);
+const skip = pgAvailable() ? false
+  : 'PostgreSQL binaries absent (/usr/lib/postgresql/15/bin; apt-get install postgresql-15)';
+
+/** One password login on a fresh cookie jar; returns the status (303 = logged in). */
+async function passwordLogin(srv, user) {
+  const c = browser(srv);
+  const page = await c.get('/login?next=/aide');
+  if (page.status !== 200) return page.status;
+  const res = await c.fetch('/login/password', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      _csrf: csrfOf(page.text), username: user, password: PASSWORD, next: '/aide', level: '1',
+    }).toString(),
+  });
+  await res.text();
+  return res.status;
+}
+
+describe('two portier nodes on one PostgreSQL database', { skip }, () => {
+  let conn;
+  let nodes;
+  let rp;
+
+  before(async () => {
+    conn = pgDatabase();
+    const m = await run(['migrate', '--db', conn]);
+    assert.equal(m.code, 0, m.stdout + m.stderr);
+    nodes = await Promise.all([start({ db: conn }), start({ db: conn })]);
+    world.buildWorld(nodes[0]);
+    rp = addClient(nodes[0], 'rp', { redirect: [CB], scope: 'openid profile email' });
+  });
+  after(async () => {
+    await Promise.all((nodes ?? []).map((n) => n.stop()));
+  });
+
+  it('creates one first signing key per algorithm when two nodes need one at once', async () => {
+    // The first use of the keys (here the key set) creates them on a database without any.
+    const got = await Promise.all([0, 1, 0, 1].map(async (i) => {
+      const r = await fetch(`${nodes[i].url}/oidc/jwks`);
+      const text = await r.text();
+      return [r.status, r.status === 200 ? JSON.parse(text).keys.length : text.slice(0, 80)];
+    }));
+    for (const [status] of got) assert.equal(status, 200, JSON.stringify(got));
+    const rows = psql(conn, 'SELECT alg, count(*) FROM oidc_key GROUP BY alg ORDER BY alg;');
+    const algs = rows.split('\n').map((l) => l.split('|'));
+    assert.ok(algs.length >= 1, rows);
+    for (const [alg, n] of algs) assert.equal(n, '1', `one ${alg} key, not ${n}`);
+    const created = Number(psql(conn, "SELECT count(*) FROM audit_event WHERE action = 'oidc.key.created';"));
+    assert.equal(created, algs.length, 'one creation recorded per algorithm');
+    for (const n of nodes) assert.doesNotMatch(n.logs(), /no signing key/);
+  });
+
+  it(`answers ${LOGINS} concurrent password logins on both nodes without an error`, async () => {
+    const users = [PEOPLE.jan.user, PEOPLE.claire.user];
+    const before = Number(psql(conn, "SELECT count(*) FROM audit_event WHERE action = 'login.password.success';"));
+    const statuses = await Promise.all(Array.from({ length: LOGINS },
+      (_, i) => passwordLogin(nodes[i % 2], users[i % users.length])));
+    const counts = {};
+    for (const s of statuses) counts[s] = (counts[s] ?? 0) + 1;
+    assert.deepEqual(counts, { 303: LOGINS }, `every login answered 303: ${JSON.stringify(counts)}`);
+    const afterCount = Number(psql(conn, "SELECT count(*) FROM audit_event WHERE action = 'login.password.success';"));
+    assert.equal(afterCount - before, LOGINS, 'each login recorded once in the audit chain');
+  });
+
+  it(`runs ${FLOWS} concurrent OpenID code flows across the nodes, each code good once`, async () => {
+    const one = async (i) => {
+      const { verifier, challenge } = pkce();
+      const url = await authorize(browser(nodes[i % 2]), {
+        client_id: rp.id, redirect_uri: CB, response_type: 'code', scope: 'openid profile',
+        state: `s${i}`, nonce: `n${i}`, code_challenge: challenge, code_challenge_method: 'S256',
+      }, { user: PEOPLE.jan.user, account: world.ACCOUNTS.jan });
+      const code = url.searchParams.get('code');
+      // The code is redeemed on the other node than the one that issued it.
+      const form = { grant_type: 'authorization_code', code, redirect_uri: CB, code_verifier: verifier };
+      const t = await tokenRequest(nodes[(i + 1) % 2].url, form, { basic: rp });
+      const again = await tokenRequest(nodes[i % 2].url, form, { basic: rp });
+      return [t.status, again.status];
+    };
+    const got = await Promise.all(Array.from({ length: FLOWS }, (_, i) => one(i)));
+    for (const [first, second] of got) {
+      assert.equal(first, 200, `a code redeemed on the other node: ${JSON.stringify(got)}`);
+      assert.equal(second, 400, 'a code is good once, whichever node sees it again');
+    }
+  });
+
+  it('keeps one audit chain that portier audit verify accepts, and no node logged a 500', async () => {
+    const ok = await run(['audit', 'verify', '--db', conn]);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /audit chain intact: \d+ events/);
+    for (const n of nodes) {
+      assert.doesNotMatch(n.logs(), /access [A-Z]+ \S+ 5\d\d /, 'no request answered 5xx');
+    }
+  });
+});
