@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { pgAvailable, pgDatabase, psql } from '../lib/pg.js';
-import { run, start } from '../lib/server.js';
+import { run, start, waitFor } from '../lib/server.js';
+import { smtpServer } from './csam_support.js';
 import * as world from './oidc_lib.js';
 
 const { addClient, authorize, browser, csrfOf, PASSWORD, PEOPLE, pkce, tokenRequest } = world;
@@ -107,5 +108,41 @@ describe('two portier nodes on one PostgreSQL database', { skip }, () => {
     for (const n of nodes) {
       assert.doesNotMatch(n.logs(), /access [A-Z]+ \S+ 5\d\d /, 'no request answered 5xx');
     }
+  });
+});
+
+describe('two portier nodes sending one PostgreSQL outbox', { skip }, () => {
+  const MAILS = Number(process.env.PG_NODES_MAILS ?? 60);
+  let conn;
+  let nodes = [];
+  let smtp;
+
+  before(async () => {
+    conn = pgDatabase();
+    const m = await run(['migrate', '--db', conn]);
+    assert.equal(m.code, 0, m.stdout + m.stderr);
+    // Mail already due when both nodes start: both senders find it at once.
+    psql(conn, `INSERT INTO mail_outbox(kind, recipient, language, subject, body, next_attempt)
+      SELECT 'test', 'p' || g || '@example.be', 'fr', 'message ' || g, 'body ' || g, 0
+      FROM generate_series(1, ${MAILS}) g;`);
+    smtp = await smtpServer();
+    const args = ['--smtp-url', `smtp://127.0.0.1:${smtp.port}`, '--smtp-from', 'portier@example.be'];
+    nodes = await Promise.all([start({ db: conn, args }), start({ db: conn, args })]);
+  });
+  after(async () => {
+    await Promise.all(nodes.map((n) => n.stop()));
+    await smtp?.close();
+  });
+
+  it(`sends each of ${MAILS} mails once, whichever node claims it`, async () => {
+    await waitFor(() => psql(conn, "SELECT count(*) FROM mail_outbox WHERE status = 'pending';") === '0',
+      { what: 'every mail sent' });
+    const subjects = smtp.messages.map((msg) => /^Subject: (.*)$/m.exec(msg.data)?.[1]);
+    assert.equal(smtp.messages.length, MAILS, `${smtp.messages.length} messages at the SMTP server`);
+    assert.equal(new Set(subjects).size, MAILS, 'no message twice');
+    assert.equal(psql(conn, "SELECT count(*) FROM mail_outbox WHERE status = 'sent' AND attempts = 1;"), String(MAILS));
+    const sentBy = nodes.map((n) => (n.logs().match(/mail: outbox \d+ \(test\) sent/g) ?? []).length);
+    assert.equal(sentBy[0] + sentBy[1], MAILS, `sent by the nodes: ${sentBy}`);
+    console.log(`# mails sent by node 1 / node 2: ${sentBy.join(' / ')}`);
   });
 });
