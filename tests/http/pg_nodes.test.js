@@ -146,3 +146,97 @@ describe('two portier nodes sending one PostgreSQL outbox', { skip }, () => {
     console.log(`# mails sent by node 1 / node 2: ${sentBy.join(' / ')}`);
   });
 });
+
+describe('a node killed with SIGKILL under a load of logins and token requests', { skip }, () => {
+  const CLIENTS = Number(process.env.PG_NODES_KILL_CLIENTS ?? 8);
+  const ROUNDS = Number(process.env.PG_NODES_KILL_ROUNDS ?? 12);
+  let conn;
+  let nodes = [];
+  let rp;
+  let killed = false;
+
+  before(async () => {
+    conn = pgDatabase();
+    const m = await run(['migrate', '--db', conn]);
+    assert.equal(m.code, 0, m.stdout + m.stderr);
+    nodes = await Promise.all([start({ db: conn }), start({ db: conn })]);
+    world.buildWorld(nodes[0]);
+    rp = addClient(nodes[0], 'rp-kill', { redirect: [CB], scope: 'openid profile' });
+  });
+  after(async () => {
+    await nodes[1]?.stop();
+    if (!killed) await nodes[0]?.stop();
+  });
+
+  it('keeps every acknowledged write once, and one chain', async () => {
+    const acked = [];      // request ids of logins answered 303
+    const codes = [];      // codes issued, redeemed afterwards
+    let retries = 0;
+    // A request to node i, on a network error (the killed node) to the other one.
+    const onAny = async (i, fn) => {
+      for (let k = 0; k < 4; k++) {
+        const n = nodes[(i + k) % 2];
+        if (killed && n === nodes[0]) continue;
+        try { return await fn(n); } catch { retries += 1; }
+      }
+      throw new Error('no node answered');
+    };
+    const worker = async (w) => {
+      for (let r = 0; r < ROUNDS; r++) {
+        if (w === 0 && r === Math.floor(ROUNDS / 3)) {
+          killed = true;
+          process.kill(nodes[0].pid, 'SIGKILL');
+        }
+        if (r % 3 === 2) {
+          // An OpenID flow: the code issued on one node, kept for the redemption below.
+          const { verifier, challenge } = pkce();
+          const got = await onAny(w + r, async (n) => {
+            const url = await authorize(browser(n), {
+              client_id: rp.id, redirect_uri: CB, response_type: 'code', scope: 'openid',
+              state: `k${w}.${r}`, nonce: 'n', code_challenge: challenge, code_challenge_method: 'S256',
+            }, { user: PEOPLE.jan.user, account: world.ACCOUNTS.jan });
+            return url.searchParams.get('code');
+          }).catch(() => null);
+          if (got) codes.push({ code: got, verifier });
+          continue;
+        }
+        const res = await onAny(w + r, async (n) => {
+          const c = browser(n);
+          const page = await c.get('/login?next=/aide');
+          const post = await c.fetch('/login/password', {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({
+              _csrf: csrfOf(page.text), username: PEOPLE.claire.user, password: PASSWORD, next: '/aide', level: '1',
+            }).toString(),
+          });
+          await post.text();
+          return post;
+        });
+        assert.notEqual(res.status, 500, 'no login answered 500');
+        if (res.status === 303) acked.push(res.headers.get('x-request-id'));
+      }
+    };
+    await Promise.all(Array.from({ length: CLIENTS }, (_, w) => worker(w)));
+    assert.ok(killed, 'node 1 was killed during the load');
+
+    // Every acknowledged login is in the audit chain exactly once, under its request id.
+    const ids = psql(conn, "SELECT request_id FROM audit_event WHERE action = 'login.password.success';")
+      .split('\n').filter(Boolean);
+    const count = new Map();
+    for (const id of ids) count.set(id, (count.get(id) ?? 0) + 1);
+    for (const rid of acked) assert.equal(count.get(rid), 1, `login ${rid} recorded once`);
+    assert.ok([...count.values()].every((v) => v === 1), 'no login recorded twice');
+    // Every issued code is redeemed once on the surviving node, refused the second time.
+    for (const { code, verifier } of codes) {
+      const form = { grant_type: 'authorization_code', code, redirect_uri: CB, code_verifier: verifier };
+      const t = await tokenRequest(nodes[1].url, form, { basic: rp });
+      assert.equal(t.status, 200, t.text);
+      assert.equal((await tokenRequest(nodes[1].url, form, { basic: rp })).status, 400);
+    }
+    const ok = await run(['audit', 'verify', '--db', conn]);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.doesNotMatch(nodes[1].logs(), /access [A-Z]+ \S+ 5\d\d /);
+    console.log(`# kill: ${acked.length} logins acknowledged, ${codes.length} codes, ${retries} client retries on the other node`);
+  });
+});
