@@ -2,7 +2,7 @@
 // throw-away HAProxy running deploy/haproxy/haproxy.cfg (its "# site" lines replaced as
 // tests/deploy/haproxy_check.sh does: round robin per request, no stickiness), walked
 // through the proxy: a password login, then the OpenID code flow with the profile choice
-// and the token exchange; the requests of the walk land on both nodes (told by the
+// and the token exchange, a user created on /acces by the GAP; the requests land on both nodes (told by the
 // X-Request-Id of each response in the nodes' access logs) and `audit verify` passes.
 // Skipped without PostgreSQL's programs or haproxy.
 import assert from 'node:assert/strict';
@@ -12,9 +12,10 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { pgAvailable, pgDatabase } from '../lib/pg.js';
+import { pgAvailable, pgDatabase, psql } from '../lib/pg.js';
 import { Client, freePort, run, start, tempDir, waitFor } from '../lib/server.js';
 import * as world from './oidc_lib.js';
+import * as uman from './uman_lib.js';
 
 const { addClient, authorize, csrfOf, PASSWORD, PEOPLE, pkce, tokenRequest } = world;
 
@@ -61,7 +62,9 @@ describe('two portier nodes on PostgreSQL behind HAProxy', { skip }, () => {
 
   /** A Client on the proxy that notes which node answered each of its requests. */
   function client() {
-    const c = new Client(base);
+    return track(new Client(base));
+  }
+  function track(c) {
     const fetchOne = c.fetch.bind(c);
     c.fetch = async (p, init) => {
       const res = await fetchOne(p, init);
@@ -158,6 +161,32 @@ describe('two portier nodes on PostgreSQL behind HAProxy', { skip }, () => {
     assert.ok(by.includes(0) && by.includes(1), `both nodes answered: ${by}`);
     assert.ok(switches >= by.length / 3, `consecutive requests on different nodes (${switches} switches in ${by.length}): ${by}`);
     console.log(`# walk: ${by.length} requests, node sequence ${by.join('')}`);
+  });
+
+  it('creates a user on /acces through the proxy, its steps on both nodes, once', async () => {
+    const from = seen.length;
+    const c = track(await uman.login({ url: base }, PEOPLE.jan.user));
+    const q = psql(conn, `SELECT id FROM org_quality WHERE org_id = ${world.ORGS.pharma.id} ORDER BY id LIMIT 1;`);
+    const fields0 = { niss: PEOPLE.lukas.niss, type: 'USER' };
+    const form = await uman.post(c, `/acces/${world.ORGS.pharma.id}/qualite/${q}/nouveau`, fields0);
+    assert.equal(form.status, 200, `creation form: ${uman.text(form.text).slice(0, 300)}`);
+    const fields = {
+      niss: uman.valueOf(form.text, 'niss'), type: 'USER', username: 'lukas.ha',
+      last_name: uman.valueOf(form.text, 'last_name') || 'Schmitz',
+      first_name: uman.valueOf(form.text, 'first_name') || 'Lukas',
+      title: 'M.', language: 'de', email: 'lukas.ha@example.be', local_email: '', apps: ['TESTAPP'],
+    };
+    if (/name="locked" value="1"/.test(form.text)) fields.locked = '1';
+    const confirm = await uman.post(c, `/acces/${world.ORGS.pharma.id}/qualite/${q}/nouveau/confirmation`, fields);
+    assert.equal(confirm.status, 200, `confirmation: ${uman.text(confirm.text).slice(0, 300)}`);
+    const done = await uman.post(c, `/acces/${world.ORGS.pharma.id}/qualite/${q}/nouveau/enregistrer`, fields);
+    assert.equal(done.status, 303, `user added: ${uman.text(done.text).slice(0, 300)}`);
+    assert.equal(psql(conn, `SELECT count(*) FROM account a JOIN person p ON p.id = a.person_id
+      WHERE a.org_id = ${world.ORGS.pharma.id} AND p.niss = '${PEOPLE.lukas.niss}';`), '1', 'one account, once');
+    await new Promise((r) => setTimeout(r, 200));
+    const by = seen.slice(from).map(nodeOf);
+    assert.ok(by.length === 3 && by.includes(0) && by.includes(1), `both nodes in the creation: ${by}`);
+    console.log(`# user creation: ${by.length} requests, node sequence ${by.join('')}`);
   });
 
   it('keeps one audit chain that portier audit verify accepts', async () => {
