@@ -15,10 +15,18 @@ static const char *const mail_text[SQL_MAIL_END - SQL_MAIL_FIRST] = {
 	M(SQL_MAIL_DUE) =
 	    "SELECT id, next_attempt FROM mail_outbox WHERE status = 'pending' "
 	    "AND next_attempt <= ?1 ORDER BY next_attempt, id LIMIT ?2",
-	/* A lease: the node that moves next_attempt first delivers the mail. */
+	/* A lease: the node that moves next_attempt first delivers the mail. On PostgreSQL
+	 * the row is claimed FOR UPDATE SKIP LOCKED: a node never waits on a mail another is
+	 * claiming, it leaves it (0 rows) and that one sends it. */
+#ifdef SQL_DIALECT_PG
+	M(SQL_MAIL_CLAIM) =
+	    ("UPDATE mail_outbox SET next_attempt = ?3 WHERE id = (SELECT id FROM mail_outbox "
+	    "WHERE id = ?1 AND status = 'pending' AND next_attempt = ?2 FOR UPDATE SKIP LOCKED)"),
+#else
 	M(SQL_MAIL_CLAIM) =
 	    "UPDATE mail_outbox SET next_attempt = ?3 WHERE id = ?1 AND status = 'pending' "
 	    "AND next_attempt = ?2",
+#endif
 	M(SQL_MAIL_SENT) =
 	    "UPDATE mail_outbox SET status = 'sent', attempts = attempts + 1, "
 	    "last_error = NULL, sent_at = " NOW " WHERE id = ?1",

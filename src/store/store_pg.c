@@ -40,6 +40,11 @@
 #define BOOL_OID 16
 /* The advisory lock that migrators take (any bigint shared by every node: "portier"). */
 #define MIGRATE_LOCK_KEY "8101409440408858994"
+/* The advisory lock every STORE_WRITE transaction holds, on every node of one database:
+ * the writers of a database take turns, as SQLite's do (docs/store-contract.md, rule 14). */
+#define WRITER_LOCK_KEY "8101409440408858995"
+#define WRITER_LOCK "SELECT pg_advisory_lock(" WRITER_LOCK_KEY ")"
+#define WRITER_UNLOCK "SELECT pg_advisory_unlock(" WRITER_LOCK_KEY ")"
 
 static _Thread_local bool last_retryable;
 
@@ -55,6 +60,7 @@ struct store {
 	int n;
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
+	atomic_bool no_writer_lock;    /* store_pg_writer_lock(s, false) */
 	atomic_uint fault_kinds;
 	atomic_long fault_calls;
 	atomic_long fault_n;
@@ -84,6 +90,7 @@ struct store_tx {
 	bool guarded;       /* the last store_exec ran under SAVEPOINT portier_stmt */
 	int64_t last_id;    /* first column of the last INSERT ... RETURNING */
 	bool have_last_id;
+	bool writer;        /* holds the writer lock (WRITER_LOCK_KEY) until its end */
 };
 
 /* The text of id to be rewritten (?N to $N): the portable one or the module's PostgreSQL
@@ -443,6 +450,11 @@ static void
 tx_release(struct store_tx *tx)
 {
 	q_clear(&tx->q);
+	/* After COMMIT or ROLLBACK, never before: the next writer's snapshot then holds all
+	 * that this one wrote. A connection that is gone released the lock with its session. */
+	if (tx->writer && PQstatus(tx->c->pg) == CONNECTION_OK &&
+	    run_simple(tx->c, WRITER_UNLOCK, NULL) != 0)
+		log_conn("writer unlock", tx->c->pg);
 	conn_give(tx->s, tx->c);
 	free(tx);
 }
@@ -473,7 +485,7 @@ conn_begin(struct conn *c, const char *begin)
 
 static int
 tx_start(struct store *s, const char *begin, const char *settings, bool long_read,
-    struct store_tx **out)
+    bool writer, struct store_tx **out)
 {
 	struct store_tx *tx = calloc(1, sizeof(*tx));
 
@@ -487,6 +499,16 @@ tx_start(struct store *s, const char *begin, const char *settings, bool long_rea
 	tx->c = conn_take(s);
 	tx->q.tx = tx;
 	tx->long_read = long_read;
+	/* The writer lock is a session lock taken before BEGIN: a lock taken inside the
+	 * transaction would come after its snapshot, which would miss the last writer's rows. */
+	if (writer) {
+		if (conn_begin(tx->c, WRITER_LOCK) != 0) {
+			log_conn("writer lock", tx->c->pg);
+			tx_release(tx);
+			return -1;
+		}
+		tx->writer = true;
+	}
 	if (fault_hit(s, STORE_FAULT_BEGIN) || conn_begin(tx->c, begin) != 0) {
 		log_conn("begin", tx->c->pg);
 		if (PQtransactionStatus(tx->c->pg) != PQTRANS_IDLE)
@@ -506,7 +528,15 @@ tx_start(struct store *s, const char *begin, const char *settings, bool long_rea
 int
 store_begin(struct store *s, enum store_mode mode, struct store_tx **out)
 {
-	return tx_start(s, begin_sql(mode), NULL, mode == STORE_READ_LONG, out);
+	return tx_start(s, begin_sql(mode), NULL, mode == STORE_READ_LONG,
+	    mode == STORE_WRITE && !atomic_load(&s->no_writer_lock), out);
+}
+
+void
+store_pg_writer_lock(struct store *s, bool on)
+{
+	if (s != NULL && s->ops == &store_pg_ops)
+		atomic_store(&s->no_writer_lock, !on);
 }
 
 /* A bulk load trades durability until its commit, as on SQLite: its commit does not wait
@@ -515,7 +545,7 @@ int
 store_bulk_begin(struct store *s, struct store_tx **out)
 {
 	return tx_start(s, begin_sql(STORE_WRITE), "SET LOCAL synchronous_commit = off", false,
-	    out);
+	    false, out);
 }
 
 int

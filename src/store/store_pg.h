@@ -26,6 +26,12 @@ int store_pg_register(const struct sql_table *portable, const struct sql_table *
  * is too small). */
 int store_pg_text(int id, char *out, size_t outlen);
 
+/* Whether s's STORE_WRITE transactions take turns through the writer lock (a session
+ * advisory lock of the database, on every node: docs/store-contract.md rule 14); on by
+ * default. Off, concurrent writers meet as SERIALIZABLE transactions and store_run retries
+ * the one that fails (the unit tests of that retry turn it off). No effect on SQLite. */
+void store_pg_writer_lock(struct store *s, bool on);
+
 /* True when the last store call of this thread that failed (a statement, or a commit)
  * failed on a serialization failure or a deadlock (SQLSTATE 40001, 40P01): the whole
  * operation may be run again from its store_begin. Cleared by store_begin. */
