@@ -14,6 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
+#include "audit/audit.h"
 #include "auth/person.h"
 #include "cmd/store_modules.h"
 #include "store/sql.h"
@@ -240,6 +243,76 @@ store_fixture_count(const struct store_fixture *f, const char *sql)
 		n = strtoll(buf, NULL, 10);
 	pclose(p);
 	return n;
+}
+
+/* What store_fixture_audit counts: the events of action (and actor, org when not NULL)
+ * whose details hold key (when not NULL) with the value val, a string or an integer
+ * written in decimal. */
+struct store_fixture_audit_match {
+	const char *action, *actor, *org, *key, *val, *key2, *val2;
+	int64_t n;
+};
+
+/* 1 when the details object d holds key with the value val (string, or integer in
+ * decimal), or key is NULL; else 0. */
+static inline int
+store_fixture_detail_is(json_t *d, const char *key, const char *val)
+{
+	json_t *v;
+	char num[32];
+	const char *got = NULL;
+
+	if (key == NULL)
+		return 1;
+	v = d != NULL ? json_object_get(d, key) : NULL;
+	if (json_is_string(v))
+		got = json_string_value(v);
+	else if (json_is_integer(v)) {
+		snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
+		got = num;
+	}
+	return got != NULL && strcmp(got, val) == 0;
+}
+
+static inline int
+store_fixture_audit_one(void *ctx, int64_t seq, const char *at, const struct audit_event *ev)
+{
+	struct store_fixture_audit_match *m = ctx;
+	json_t *d;
+
+	(void)seq;
+	(void)at;
+	if (strcmp(ev->action, m->action) != 0 ||
+	    (m->actor != NULL && (ev->actor == NULL || strcmp(ev->actor, m->actor) != 0)) ||
+	    (m->org != NULL && (ev->org == NULL || strcmp(ev->org, m->org) != 0)))
+		return 0;
+	d = json_loads(ev->details != NULL ? ev->details : "{}", 0, NULL);
+	if (store_fixture_detail_is(d, m->key, m->val) &&
+	    store_fixture_detail_is(d, m->key2, m->val2))
+		m->n++;
+	json_decref(d);
+	return 0;
+}
+
+/* How many audit events match (see struct store_fixture_audit_match), read through the
+ * audit service (audit_each) so that it holds on every backend; -1 on error. */
+static inline int64_t
+store_fixture_audit(struct store *s, const char *action, const char *actor, const char *org,
+    const char *key, const char *val)
+{
+	struct store_fixture_audit_match m = { action, actor, org, key, val, NULL, NULL, 0 };
+
+	return audit_each(s, store_fixture_audit_one, &m) == 0 ? m.n : -1;
+}
+
+/* store_fixture_audit with a second detail, key2 = val2, to match too. */
+static inline int64_t
+store_fixture_audit2(struct store *s, const char *action, const char *actor, const char *org,
+    const char *key, const char *val, const char *key2, const char *val2)
+{
+	struct store_fixture_audit_match m = { action, actor, org, key, val, key2, val2, 0 };
+
+	return audit_each(s, store_fixture_audit_one, &m) == 0 ? m.n : -1;
 }
 
 /* The value of setting name into out ("" when absent; out may be NULL): 1 when the setting
