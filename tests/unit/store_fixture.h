@@ -18,6 +18,9 @@
 
 #include "audit/audit.h"
 #include "auth/person.h"
+#include "base/arena.h"
+#include "registry/functions_import.h"
+#include "registry/persons_import.h"
 #include "cmd/store_modules.h"
 #include "store/sql.h"
 #include "store/store.h"
@@ -313,6 +316,50 @@ store_fixture_audit2(struct store *s, const char *action, const char *actor, con
 	struct store_fixture_audit_match m = { action, actor, org, key, val, key2, val2, 0 };
 
 	return audit_each(s, store_fixture_audit_one, &m) == 0 ? m.n : -1;
+}
+
+/* Writes text into the file name in the fixture's folder (its path into out, outlen);
+ * 0, or -1 (said on stderr). */
+static inline int
+store_fixture_file(const struct store_fixture *f, const char *name, const char *text,
+    char *out, size_t outlen)
+{
+	FILE *fp;
+	int rc = -1;
+
+	if (snprintf(out, outlen, "%s/%s", f->dir, name) >= (int)outlen)
+		return -1;
+	fp = fopen(out, "w");
+	if (fp == NULL) {
+		fprintf(stderr, "store_fixture: %s: %s\n", out, strerror(errno));
+		return -1;
+	}
+	if (fputs(text, fp) >= 0)
+		rc = 0;
+	if (fclose(fp) != 0)
+		rc = -1;
+	return rc;
+}
+
+/* The registers a test's world starts from, loaded through the product's own imports
+ * (registry/), so that the same fixture holds on every backend. csv is a file in the
+ * import's format (docs/registry-formats.md), header included; 0, or -1 (said). */
+static inline int
+store_fixture_registry(const struct store_fixture *f, bool functions, const char *csv)
+{
+	char path[192], err[512];
+	struct arena *a = arena_new(0);
+	int rc = -1;
+
+	if (a != NULL &&
+	    store_fixture_file(f, functions ? "functions.csv" : "persons.csv", csv, path,
+	    sizeof(path)) == 0)
+		rc = functions ? functions_import(f->s, a, path, NULL, NULL, err, sizeof(err)) :
+		    persons_import(f->s, a, path, NULL, NULL, err, sizeof(err));
+	if (rc != 0)
+		fprintf(stderr, "store_fixture: registry: %s\n", a != NULL ? err : "no arena");
+	arena_free(a);
+	return rc;
 }
 
 /* The value of setting name into out ("" when absent; out may be NULL): 1 when the setting
