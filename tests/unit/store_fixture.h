@@ -20,6 +20,7 @@
 #include "auth/person.h"
 #include "base/arena.h"
 #include "registry/functions_import.h"
+#include "registry/kbo_import.h"
 #include "registry/persons_import.h"
 #include "cmd/store_modules.h"
 #include "store/sql.h"
@@ -359,6 +360,64 @@ store_fixture_registry(const struct store_fixture *f, bool functions, const char
 	if (rc != 0)
 		fprintf(stderr, "store_fixture: registry: %s\n", a != NULL ? err : "no arena");
 	arena_free(a);
+	return rc;
+}
+
+/* The files of a full KBO extract and their headers, as the Crossroads Bank writes them. */
+static const char *const store_fixture_kbo_files[][2] = {
+	{ "meta.csv", "\"Variable\",\"Value\"\n\"SnapshotDate\",\"01-01-2030\"\n"
+	    "\"ExtractTimestamp\",\"01-01-2030 07:00:00\"\n\"ExtractType\",\"full\"\n"
+	    "\"ExtractNumber\",\"1\"\n\"Version\",\"1.0.0\"\n" },
+	{ "code.csv", "\"Category\",\"Code\",\"Language\",\"Description\"\n" },
+	{ "enterprise.csv", "\"EnterpriseNumber\",\"Status\",\"JuridicalSituation\","
+	    "\"TypeOfEnterprise\",\"JuridicalForm\",\"JuridicalFormCAC\",\"StartDate\"\n" },
+	{ "establishment.csv", "\"EstablishmentNumber\",\"StartDate\",\"EnterpriseNumber\"\n" },
+	{ "denomination.csv", "\"EntityNumber\",\"Language\",\"TypeOfDenomination\","
+	    "\"Denomination\"\n" },
+	{ "address.csv", "\"EntityNumber\",\"TypeOfAddress\",\"CountryNL\",\"CountryFR\","
+	    "\"Zipcode\",\"MunicipalityNL\",\"MunicipalityFR\",\"StreetNL\",\"StreetFR\","
+	    "\"HouseNumber\",\"Box\",\"ExtraAddressInfo\",\"DateStrikingOff\"\n" },
+	{ "contact.csv", "\"EntityNumber\",\"EntityContact\",\"ContactType\",\"Value\"\n" },
+	{ "activity.csv", "\"EntityNumber\",\"ActivityGroup\",\"NaceVersion\",\"NaceCode\","
+	    "\"Classification\"\n" },
+	{ "branch.csv", "\"Id\",\"StartDate\",\"EnterpriseNumber\"\n" },
+};
+
+/* Loads a full KBO extract through kbo_import: a folder kbo/ in the fixture's folder whose
+ * enterprise.csv, denomination.csv and address.csv hold the header and then the rows
+ * given (NULL: none), every other file its header only; 0, or -1 (said on stderr). */
+static inline int
+store_fixture_kbo(const struct store_fixture *f, const char *enterprises,
+    const char *denominations, const char *addresses)
+{
+	struct kbo_import_opts o = { .force = true, .quiet = true };
+	char dir[96], path[192], err[512];
+	int rc = 0;
+
+	if (snprintf(dir, sizeof(dir), "%s/kbo", f->dir) >= (int)sizeof(dir) ||
+	    mkdir(dir, 0700) != 0)
+		return -1;
+	for (size_t i = 0; rc == 0 && i < sizeof(store_fixture_kbo_files) /
+	    sizeof(store_fixture_kbo_files[0]); i++) {
+		const char *name = store_fixture_kbo_files[i][0];
+		const char *rows = strcmp(name, "enterprise.csv") == 0 ? enterprises :
+		    strcmp(name, "denomination.csv") == 0 ? denominations :
+		    strcmp(name, "address.csv") == 0 ? addresses : NULL;
+		size_t n = strlen(store_fixture_kbo_files[i][1]) + (rows ? strlen(rows) : 0) + 1;
+		char *text = malloc(n), rel[64];
+
+		rc = text == NULL ? -1 : 0;
+		if (rc == 0) {
+			snprintf(text, n, "%s%s", store_fixture_kbo_files[i][1], rows ? rows : "");
+			snprintf(rel, sizeof(rel), "kbo/%s", name);
+			rc = store_fixture_file(f, rel, text, path, sizeof(path));
+		}
+		free(text);
+	}
+	if (rc == 0 && kbo_import(f->s, dir, &o, NULL, err, sizeof(err)) != 0) {
+		fprintf(stderr, "store_fixture: kbo: %s\n", err);
+		rc = -1;
+	}
 	return rc;
 }
 
