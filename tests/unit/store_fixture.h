@@ -8,6 +8,7 @@
 #include <fnmatch.h>
 #include <ftw.h>
 #include <libpq-fe.h>
+#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,26 +228,50 @@ store_fixture_script(struct store_fixture *f, const char *sql)
 	return 0;
 }
 
-/* The integer the query sql answers first, or -1. It goes through the sqlite3 shell (psql
- * on PostgreSQL), which
- * keeps a test off the store's statement ids; sql must not hold a double quote. */
+/* The integer the read-only query sql answers first (0 for NULL), or -1 (no row; an
+ * error, said on stderr).
+ * For what no service shows — rows at rest, counted after a service ran —, on a
+ * connection of its own (SQLite opened read-only; libpq on PostgreSQL), so that a test
+ * keeps off the store's statement ids and holds on both backends. */
 static inline int64_t
 store_fixture_count(const struct store_fixture *f, const char *sql)
 {
-	char buf[1024];
 	int64_t n = -1;
-	FILE *p;
 
-	if (store_is_pg(f->path))
-		snprintf(buf, sizeof(buf), "psql -X -A -t -d '%s' -c \"%s\"", f->path, sql);
-	else
-		snprintf(buf, sizeof(buf), "sqlite3 %s \"%s\"", f->path, sql);
-	p = popen(buf, "r");
-	if (p == NULL)
-		return -1;
-	if (fgets(buf, sizeof(buf), p) != NULL)
-		n = strtoll(buf, NULL, 10);
-	pclose(p);
+	if (store_is_pg(f->path)) {
+		PGconn *pg = PQconnectdb(f->path);
+		PGresult *res = PQstatus(pg) == CONNECTION_OK ? PQexec(pg, sql) : NULL;
+
+		if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK) {
+			if (PQntuples(res) > 0)
+				n = PQgetisnull(res, 0, 0) ? 0 :
+				    strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		} else
+			fprintf(stderr, "store_fixture_count: %s", PQerrorMessage(pg));
+		PQclear(res);
+		PQfinish(pg);
+		return n;
+	}
+	{
+		sqlite3 *db = NULL;
+		sqlite3_stmt *st = NULL;
+		int err = 1;
+
+		if (sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+		    sqlite3_busy_timeout(db, 30000) == SQLITE_OK &&
+		    sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+			int rc = sqlite3_step(st);
+
+			if (rc == SQLITE_ROW)
+				n = sqlite3_column_int64(st, 0);
+			else if (rc == SQLITE_DONE)
+				err = 0;
+		}
+		if (n < 0 && err)
+			fprintf(stderr, "store_fixture_count: %s\n", sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
 	return n;
 }
 
