@@ -198,7 +198,9 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "FROM account a JOIN person p ON p.id = a.person_id "
 	    "WHERE a.org_id = ?1 AND a.person_id = ?2",
 	T(SQL_ACCESS_ACCOUNT_BY_USERNAME) =
-	    "SELECT id FROM account WHERE org_id = ?1 AND username = ?2",
+	    /* Any case, as the unique index: on PostgreSQL lower() on both sides. */
+	    "SELECT id FROM account WHERE org_id = ?1 AND " SQL_NOCASE("username") " = "
+	    SQL_NOCASE("?2"),
 	T(SQL_ACCESS_ACCOUNT_INSERT) =
 	    "INSERT INTO account(org_id, person_id, username, " ACCOUNT_DATA_COLS("") ") "
 	    "VALUES (?1, ?2, ?3, " ACCOUNT_DATA_PARAMS ")",

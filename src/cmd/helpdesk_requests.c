@@ -21,8 +21,10 @@ static const char usage[] =
     "requests prints the requests of the exception procedure, oldest first, as JSON lines\n"
     "(reference, case_kind, status, company_name, enterprise, country, submitted_at); status\n"
     "is received, paper, approving, approved or rejected. request prints one request's\n"
-    "reference, status and decisions (action, reason, at, operator). Both read as the\n"
-    "helpdesk operator of NISS would at /helpdesk.\n"
+    "reference, status, decisions (action, reason, at, operator), the person who filed it\n"
+    "(submitted_by: a person id, 0 when not logged in) and the names of the legal\n"
+    "representative and the GAP as typed (rep_last_name, rep_first_name, gap_last_name,\n"
+    "gap_first_name). Both read as the helpdesk operator of NISS would at /helpdesk.\n"
     "Exit status: 0 done, 1 refused (not an operator, no such request), 2 usage or database\n"
     "error.\n";
 
@@ -83,8 +85,11 @@ request(struct store *s, struct arena *a, const struct actor *who, const char *r
 	for (size_t i = 0; i < nd; i++)
 		json_array_append_new(arr, json_pack("{s:s?,s:s?,s:s?,s:I}", "action", d[i].action,
 		    "reason", d[i].reason, "at", d[i].at, "operator", (json_int_t)d[i].operator_id));
-	return line(json_pack("{s:s,s:s?,s:o}", "reference", reference, "status",
-	    items[0].status, "decisions", arr)) == 0 ? ACCESS_OK : ACCESS_ERROR;
+	return line(json_pack("{s:s,s:s?,s:o,s:I,s:s?,s:s?,s:s?,s:s?}", "reference", reference,
+	    "status", items[0].status, "decisions", arr, "submitted_by",
+	    (json_int_t)x->submitted_by, "rep_last_name", x->rep_last_name, "rep_first_name",
+	    x->rep_first_name, "gap_last_name", x->gap_last_name, "gap_first_name",
+	    x->gap_first_name)) == 0 ? ACCESS_OK : ACCESS_ERROR;
 }
 
 int

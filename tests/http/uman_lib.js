@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 
 import { Client, start } from '../lib/server.js';
-import { addPerson as worldAddPerson, auditCountWhere } from '../lib/world.js';
+import { accounts, addPerson as worldAddPerson, auditCountWhere, qualities } from '../lib/world.js';
 
 export const PASSWORD = 'Demo-portier-2026';
 /** Ids in the demo world (src/cmd/demo_seed.c): people in order, the organisation. */
@@ -148,7 +148,9 @@ export async function activate(srv, c, { code = 'health_related', email = 'sante
   const done = await post(c, `/acces/${org}/activer/enregistrer`, fields);
   assert.equal(done.status, 303, `activation of ${code}`);
   assert.equal(done.headers.get('location'), `/acces/${org}?ok=activated`);
-  return scalar(srv, `SELECT id FROM org_quality WHERE org_id = ${org} AND quality = '${code}'`);
+  const q = qualities(srv, { org }).find((x) => x.code === code);
+  assert.ok(q, `quality ${code} listed by portier quality list`);
+  return q.id;
 }
 
 /** Guide §4 through the pages: a manager adds a user (type USER or COGL). Returns the
@@ -168,6 +170,8 @@ export async function addUser(srv, c, q, { niss, type = 'USER', username, email,
   assert.equal(confirm.status, 200, `confirmation: ${text(confirm.text).slice(0, 300)}`);
   const done = await post(c, `/acces/${org}/qualite/${q}/nouveau/enregistrer`, fields);
   assert.equal(done.status, 303, 'user added');
-  return scalar(srv, `SELECT a.id FROM account a JOIN person p ON p.id = a.person_id
-    WHERE a.org_id = ${org} AND p.niss = '${niss.replace(/\D/g, '')}'`);
+  const digits = niss.replace(/\D/g, '');
+  const u = accounts(srv, { org }).find((x) => x.niss.replace(/\D/g, '') === digits);
+  assert.ok(u, `the account of ${digits} listed by portier account list`);
+  return u.account;
 }

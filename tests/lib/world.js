@@ -254,7 +254,9 @@ export function exceptionRequests(srv, as, status) {
 }
 
 /** One request of the exception procedure with its decisions (`portier helpdesk request
- * REF`): reference, status, decisions (action, reason, at, operator). */
+ * REF`): reference, status, decisions (action, reason, at, operator), submitted_by (the
+ * person id of who filed it, 0 when not logged in), rep_last_name, rep_first_name,
+ * gap_last_name, gap_first_name. */
 export function exceptionRequest(srv, as, reference) {
   return JSON.parse(must(srv, ['helpdesk', 'request', reference, '--as', as]));
 }

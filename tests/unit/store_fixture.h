@@ -5,8 +5,10 @@
 #define PORTIER_TESTS_STORE_FIXTURE_H
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <ftw.h>
 #include <libpq-fe.h>
+#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +16,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
+#include "audit/audit.h"
 #include "auth/person.h"
+#include "base/arena.h"
+#include "registry/functions_import.h"
+#include "registry/kbo_import.h"
+#include "registry/persons_import.h"
 #include "cmd/store_modules.h"
 #include "store/sql.h"
 #include "store/store.h"
@@ -219,27 +228,224 @@ store_fixture_script(struct store_fixture *f, const char *sql)
 	return 0;
 }
 
-/* The integer the query sql answers first, or -1. It goes through the sqlite3 shell (psql
- * on PostgreSQL), which
- * keeps a test off the store's statement ids; sql must not hold a double quote. */
+/* The integer the read-only query sql answers first (0 for NULL), or -1 (no row; an
+ * error, said on stderr).
+ * For what no service shows — rows at rest, counted after a service ran —, on a
+ * connection of its own (SQLite opened read-only; libpq on PostgreSQL), so that a test
+ * keeps off the store's statement ids and holds on both backends. */
 static inline int64_t
 store_fixture_count(const struct store_fixture *f, const char *sql)
 {
-	char buf[1024];
 	int64_t n = -1;
-	FILE *p;
 
-	if (store_is_pg(f->path))
-		snprintf(buf, sizeof(buf), "psql -X -A -t -d '%s' -c \"%s\"", f->path, sql);
-	else
-		snprintf(buf, sizeof(buf), "sqlite3 %s \"%s\"", f->path, sql);
-	p = popen(buf, "r");
-	if (p == NULL)
-		return -1;
-	if (fgets(buf, sizeof(buf), p) != NULL)
-		n = strtoll(buf, NULL, 10);
-	pclose(p);
+	if (store_is_pg(f->path)) {
+		PGconn *pg = PQconnectdb(f->path);
+		PGresult *res = PQstatus(pg) == CONNECTION_OK ? PQexec(pg, sql) : NULL;
+
+		if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK) {
+			if (PQntuples(res) > 0)
+				n = PQgetisnull(res, 0, 0) ? 0 :
+				    strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		} else
+			fprintf(stderr, "store_fixture_count: %s", PQerrorMessage(pg));
+		PQclear(res);
+		PQfinish(pg);
+		return n;
+	}
+	{
+		sqlite3 *db = NULL;
+		sqlite3_stmt *st = NULL;
+		int err = 1;
+
+		if (sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+		    sqlite3_busy_timeout(db, 30000) == SQLITE_OK &&
+		    sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+			int rc = sqlite3_step(st);
+
+			if (rc == SQLITE_ROW)
+				n = sqlite3_column_int64(st, 0);
+			else if (rc == SQLITE_DONE)
+				err = 0;
+		}
+		if (n < 0 && err)
+			fprintf(stderr, "store_fixture_count: %s\n", sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
 	return n;
+}
+
+/* What store_fixture_audit counts: the events of action (a shell pattern: '*' for any
+ * text; and actor, org when not NULL)
+ * whose details hold key (when not NULL) with the value val, a string or an integer
+ * written in decimal. */
+struct store_fixture_audit_match {
+	const char *action, *actor, *org, *key, *val, *key2, *val2;
+	int64_t n;
+};
+
+/* 1 when the details object d holds key with the value val (string, or integer in
+ * decimal), or key is NULL; else 0. */
+static inline int
+store_fixture_detail_is(json_t *d, const char *key, const char *val)
+{
+	json_t *v;
+	char num[32];
+	const char *got = NULL;
+
+	if (key == NULL)
+		return 1;
+	v = d != NULL ? json_object_get(d, key) : NULL;
+	if (json_is_string(v))
+		got = json_string_value(v);
+	else if (json_is_integer(v)) {
+		snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
+		got = num;
+	}
+	return got != NULL && strcmp(got, val) == 0;
+}
+
+static inline int
+store_fixture_audit_one(void *ctx, int64_t seq, const char *at, const struct audit_event *ev)
+{
+	struct store_fixture_audit_match *m = ctx;
+	json_t *d;
+
+	(void)seq;
+	(void)at;
+	if (fnmatch(m->action, ev->action, 0) != 0 ||
+	    (m->actor != NULL && (ev->actor == NULL || strcmp(ev->actor, m->actor) != 0)) ||
+	    (m->org != NULL && (ev->org == NULL || strcmp(ev->org, m->org) != 0)))
+		return 0;
+	d = json_loads(ev->details != NULL ? ev->details : "{}", 0, NULL);
+	if (store_fixture_detail_is(d, m->key, m->val) &&
+	    store_fixture_detail_is(d, m->key2, m->val2))
+		m->n++;
+	json_decref(d);
+	return 0;
+}
+
+/* How many audit events match (see struct store_fixture_audit_match), read through the
+ * audit service (audit_each) so that it holds on every backend; -1 on error. */
+static inline int64_t
+store_fixture_audit(struct store *s, const char *action, const char *actor, const char *org,
+    const char *key, const char *val)
+{
+	struct store_fixture_audit_match m = { action, actor, org, key, val, NULL, NULL, 0 };
+
+	return audit_each(s, store_fixture_audit_one, &m) == 0 ? m.n : -1;
+}
+
+/* store_fixture_audit with a second detail, key2 = val2, to match too. */
+static inline int64_t
+store_fixture_audit2(struct store *s, const char *action, const char *actor, const char *org,
+    const char *key, const char *val, const char *key2, const char *val2)
+{
+	struct store_fixture_audit_match m = { action, actor, org, key, val, key2, val2, 0 };
+
+	return audit_each(s, store_fixture_audit_one, &m) == 0 ? m.n : -1;
+}
+
+/* Writes text into the file name in the fixture's folder (its path into out, outlen);
+ * 0, or -1 (said on stderr). */
+static inline int
+store_fixture_file(const struct store_fixture *f, const char *name, const char *text,
+    char *out, size_t outlen)
+{
+	FILE *fp;
+	int rc = -1;
+
+	if (snprintf(out, outlen, "%s/%s", f->dir, name) >= (int)outlen)
+		return -1;
+	fp = fopen(out, "w");
+	if (fp == NULL) {
+		fprintf(stderr, "store_fixture: %s: %s\n", out, strerror(errno));
+		return -1;
+	}
+	if (fputs(text, fp) >= 0)
+		rc = 0;
+	if (fclose(fp) != 0)
+		rc = -1;
+	return rc;
+}
+
+/* The registers a test's world starts from, loaded through the product's own imports
+ * (registry/), so that the same fixture holds on every backend. csv is a file in the
+ * import's format (docs/registry-formats.md), header included; 0, or -1 (said). */
+static inline int
+store_fixture_registry(const struct store_fixture *f, bool functions, const char *csv)
+{
+	char path[192], err[512];
+	struct arena *a = arena_new(0);
+	int rc = -1;
+
+	if (a != NULL &&
+	    store_fixture_file(f, functions ? "functions.csv" : "persons.csv", csv, path,
+	    sizeof(path)) == 0)
+		rc = functions ? functions_import(f->s, a, path, NULL, NULL, err, sizeof(err)) :
+		    persons_import(f->s, a, path, NULL, NULL, err, sizeof(err));
+	if (rc != 0)
+		fprintf(stderr, "store_fixture: registry: %s\n", a != NULL ? err : "no arena");
+	arena_free(a);
+	return rc;
+}
+
+/* The files of a full KBO extract and their headers, as the Crossroads Bank writes them. */
+static const char *const store_fixture_kbo_files[][2] = {
+	{ "meta.csv", "\"Variable\",\"Value\"\n\"SnapshotDate\",\"01-01-2030\"\n"
+	    "\"ExtractTimestamp\",\"01-01-2030 07:00:00\"\n\"ExtractType\",\"full\"\n"
+	    "\"ExtractNumber\",\"1\"\n\"Version\",\"1.0.0\"\n" },
+	{ "code.csv", "\"Category\",\"Code\",\"Language\",\"Description\"\n" },
+	{ "enterprise.csv", "\"EnterpriseNumber\",\"Status\",\"JuridicalSituation\","
+	    "\"TypeOfEnterprise\",\"JuridicalForm\",\"JuridicalFormCAC\",\"StartDate\"\n" },
+	{ "establishment.csv", "\"EstablishmentNumber\",\"StartDate\",\"EnterpriseNumber\"\n" },
+	{ "denomination.csv", "\"EntityNumber\",\"Language\",\"TypeOfDenomination\","
+	    "\"Denomination\"\n" },
+	{ "address.csv", "\"EntityNumber\",\"TypeOfAddress\",\"CountryNL\",\"CountryFR\","
+	    "\"Zipcode\",\"MunicipalityNL\",\"MunicipalityFR\",\"StreetNL\",\"StreetFR\","
+	    "\"HouseNumber\",\"Box\",\"ExtraAddressInfo\",\"DateStrikingOff\"\n" },
+	{ "contact.csv", "\"EntityNumber\",\"EntityContact\",\"ContactType\",\"Value\"\n" },
+	{ "activity.csv", "\"EntityNumber\",\"ActivityGroup\",\"NaceVersion\",\"NaceCode\","
+	    "\"Classification\"\n" },
+	{ "branch.csv", "\"Id\",\"StartDate\",\"EnterpriseNumber\"\n" },
+};
+
+/* Loads a full KBO extract through kbo_import: a folder kbo/ in the fixture's folder whose
+ * enterprise.csv, denomination.csv and address.csv hold the header and then the rows
+ * given (NULL: none), every other file its header only; 0, or -1 (said on stderr). */
+static inline int
+store_fixture_kbo(const struct store_fixture *f, const char *enterprises,
+    const char *denominations, const char *addresses)
+{
+	struct kbo_import_opts o = { .force = true, .quiet = true };
+	char dir[96], path[192], err[512];
+	int rc = 0;
+
+	if (snprintf(dir, sizeof(dir), "%s/kbo", f->dir) >= (int)sizeof(dir) ||
+	    mkdir(dir, 0700) != 0)
+		return -1;
+	for (size_t i = 0; rc == 0 && i < sizeof(store_fixture_kbo_files) /
+	    sizeof(store_fixture_kbo_files[0]); i++) {
+		const char *name = store_fixture_kbo_files[i][0];
+		const char *rows = strcmp(name, "enterprise.csv") == 0 ? enterprises :
+		    strcmp(name, "denomination.csv") == 0 ? denominations :
+		    strcmp(name, "address.csv") == 0 ? addresses : NULL;
+		size_t n = strlen(store_fixture_kbo_files[i][1]) + (rows ? strlen(rows) : 0) + 1;
+		char *text = malloc(n), rel[64];
+
+		rc = text == NULL ? -1 : 0;
+		if (rc == 0) {
+			snprintf(text, n, "%s%s", store_fixture_kbo_files[i][1], rows ? rows : "");
+			snprintf(rel, sizeof(rel), "kbo/%s", name);
+			rc = store_fixture_file(f, rel, text, path, sizeof(path));
+		}
+		free(text);
+	}
+	if (rc == 0 && kbo_import(f->s, dir, &o, NULL, err, sizeof(err)) != 0) {
+		fprintf(stderr, "store_fixture: kbo: %s\n", err);
+		rc = -1;
+	}
+	return rc;
 }
 
 /* The value of setting name into out ("" when absent; out may be NULL): 1 when the setting

@@ -162,14 +162,27 @@ claims_world(struct store_fixture *f, const char *last, const char *first, const
 	    "INSERT INTO app_grant(org_quality_id, account_id, application) VALUES "
 	    "(201, 301, 'TESTAPP');"), 0);
 	{
-		char sql[2048];
+		char sql[4096];
+		size_t o;
 
-		/* X'…': the bytes of org exactly, even when they are not UTF-8. */
-		size_t o = (size_t)snprintf(sql, sizeof(sql), "UPDATE organisation SET name = "
-		    "CAST(X'");
-		for (const unsigned char *p = (const unsigned char *)org; *p != '\0'; p++)
-			o += (size_t)snprintf(sql + o, sizeof(sql) - o, "%02X", *p);
-		snprintf(sql + o, sizeof(sql) - o, "' AS TEXT) WHERE id = 101;");
+		if (utf8_valid(org, strlen(org))) {
+			/* A quoted literal, quotes doubled: the same on both backends. */
+			o = (size_t)snprintf(sql, sizeof(sql), "UPDATE organisation SET name = '");
+			for (const char *p = org; *p != '\0' && o + 3 < sizeof(sql); p++) {
+				if (*p == '\'')
+					sql[o++] = '\'';
+				sql[o++] = *p;
+			}
+			snprintf(sql + o, sizeof(sql) - o, "' WHERE id = 101;");
+		} else {
+			/* X'…': the bytes of org exactly, not UTF-8 (SQLite only: a PostgreSQL
+			 * UTF8 database refuses such bytes at its door). */
+			o = (size_t)snprintf(sql, sizeof(sql), "UPDATE organisation SET name = "
+			    "CAST(X'");
+			for (const unsigned char *p = (const unsigned char *)org; *p != '\0'; p++)
+				o += (size_t)snprintf(sql + o, sizeof(sql) - o, "%02X", *p);
+			snprintf(sql + o, sizeof(sql) - o, "' AS TEXT) WHERE id = 101;");
+		}
 		assert_int_equal(store_fixture_script(f, sql), 0);
 	}
 }
@@ -243,7 +256,10 @@ claims_refused_not_emptied(void **state)
 	json_t *obj;
 
 	/* An organisation name that is not UTF-8 cannot be a JSON string: the claims fail
-	 * as a whole; before, the organisation claim went out without its name. */
+	 * as a whole; before, the organisation claim went out without its name. A
+	 * PostgreSQL UTF8 database cannot hold such a name: nothing to test there. */
+	if (store_is_pg(f->path))
+		skip();
 	claims_world(f, "Peeters", "Jan", "Caf\xe9 Bruxelles");
 	assert_int_equal(claims_of(f, &obj), -1);
 	json_decref(obj);

@@ -23,9 +23,9 @@ setup(void **state)
 {
 	struct store_fixture *f = store_fixture_new("pown", 2);
 
-	if (f == NULL || store_fixture_script(f,
-	    "INSERT INTO reg_person(niss, last_name, first_names, language, country, "
-	    "source_line) VALUES ('" KNOWN "', 'Registre', 'Anne Marie', 'nl', 'BE', 1);") != 0)
+	if (f == NULL || store_fixture_registry(f, false,
+	    "\"NISS\",\"LastName\",\"FirstNames\",\"BirthDate\",\"Sex\",\"Language\","
+	    "\"Country\"\n\"" KNOWN "\",\"Registre\",\"Anne Marie\",,,\"nl\",\"BE\"\n") != 0)
 		return -1;
 	*state = f;
 	return 0;
