@@ -7,11 +7,16 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "access/account.h"
+#include "access/catalogue.h"
+#include "access/org.h"
+#include "access/quality.h"
 #include "auth/person.h"
 #include "auth/person_sql.h"
 #include "base/arena.h"
@@ -23,6 +28,7 @@
 #include "oidc/profile.h"
 #include "oidc/provider.h"
 #include "pdf/pdf.h"
+#include "policy/loa.h"
 #include "store/store.h"
 #include "store_fixture.h"
 
@@ -141,50 +147,94 @@ person_too_long_whole(void **state)
 
 /* ---- claims ---- */
 
-/* The world of one grant: person 1 (names given), organisation 101 named org, quality
- * health_related activated (201), account 301 with application TESTAPP. */
+/* The ids of the grant's world claims_world built (one world per test). */
+static int64_t w_person, w_org, w_quality, w_account;
+
+/* Writes org as the organisation's name in SQL: a name no form takes (over the limit,
+ * or not UTF-8), which the readers must still give back whole or refuse. */
+static void
+org_name_in_sql(struct store_fixture *f, const char *org)
+{
+	char sql[4096];
+	size_t o;
+
+	if (utf8_valid(org, strlen(org))) {
+		/* A quoted literal, quotes doubled: the same on both backends. */
+		o = (size_t)snprintf(sql, sizeof(sql), "UPDATE organisation SET name = '");
+		for (const char *p = org; *p != '\0' && o + 3 < sizeof(sql); p++) {
+			if (*p == '\'')
+				sql[o++] = '\'';
+			sql[o++] = *p;
+		}
+	} else {
+		/* X'…': the bytes of org exactly, not UTF-8 (SQLite only: a PostgreSQL
+		 * UTF8 database refuses such bytes at its door). */
+		o = (size_t)snprintf(sql, sizeof(sql), "UPDATE organisation SET name = CAST(X'");
+		for (const unsigned char *p = (const unsigned char *)org; *p != '\0'; p++)
+			o += (size_t)snprintf(sql + o, sizeof(sql) - o, "%02X", *p);
+		o += (size_t)snprintf(sql + o, sizeof(sql) - o, "' AS TEXT)");
+	}
+	snprintf(sql + o, sizeof(sql) - o, "%s WHERE id = %" PRId64 ";",
+	    utf8_valid(org, strlen(org)) ? "'" : "", w_org);
+	assert_int_equal(store_fixture_script(f, sql), 0);
+}
+
+/* The world of one grant, built through the services: a person (names given) who
+ * registers an organisation named org, the application TESTAPP added to the catalogue,
+ * the quality health_related activated by that person as their own local manager with
+ * TESTAPP granted. An org name no form takes is written afterwards in SQL. */
 static void
 claims_world(struct store_fixture *f, const char *last, const char *first, const char *org)
 {
-	assert_int_equal(add_person(f, 1, last, first), 0);
-	assert_int_equal(store_fixture_script(f,
-	    "INSERT INTO application(code, quality, sort, min_level, name_fr, name_nl, name_de, "
-	    "name_en, desc_fr, desc_nl, desc_de, desc_en) VALUES ('TESTAPP', 'health_related', "
-	    "998, 1, 'Test', 'Test', 'Test', 'Test', '', '', '', '');"
-	    "INSERT INTO organisation(id, enterprise, name, contact_email, contact_phone, "
-	    "procedure) VALUES (101, '0552627113', 'x', 'c@example.be', '02', 'standard');"
-	    "INSERT INTO org_quality(id, org_id, quality, email) VALUES (201, 101, "
-	    "'health_related', 'q@example.be');"
-	    "INSERT INTO account(id, org_id, person_id, username, email, status) VALUES "
-	    "(301, 101, 1, 'u', 'u@example.be', 'active');"
-	    "INSERT INTO quality_member(org_quality_id, account_id, type) VALUES (201, 301, "
-	    "'USER');"
-	    "INSERT INTO app_grant(org_quality_id, account_id, application) VALUES "
-	    "(201, 301, 'TESTAPP');"), 0);
-	{
-		char sql[4096];
-		size_t o;
+	static const char *const apps[] = { "TESTAPP" };
+	bool fits = utf8_valid(org, strlen(org)) && utf8_len(org, strlen(org)) <= ORG_NAME_CHARS;
+	struct org_new n = {
+		.enterprise = "0552627113", .country = "BE", .name = fits ? org : "x",
+		.contact_email = "c@example.be", .contact_phone = "02 511 51 51",
+		.procedure = "standard",
+	};
+	struct catalogue_app app = {
+		.code = "TESTAPP", .quality = "health_related",
+		.names = { "Test", "Test", "Test", "Test" },
+		.descriptions = { "Test", "Test", "Test", "Test" }, .min_level = 1, .sort = 998,
+	};
+	struct activation_input in = {
+		.quality = "health_related", .email = "q@example.be", .mode = "self",
+		.gl = {
+			.username = "user.long", .data.title = "M.", .data.language = "fr",
+			.data.email = "u@example.be", .apps = apps, .napps = 1,
+		},
+	};
+	struct actor by = { .person_id = 0, .role = "legal_rep" }, w;
+	struct access_errors err = { 0 };
+	struct arena *a = arena_new(0);
+	struct user_view v;
+	struct store_tx *tx;
+	char msg[256];
+	enum access_rc rc;
 
-		if (utf8_valid(org, strlen(org))) {
-			/* A quoted literal, quotes doubled: the same on both backends. */
-			o = (size_t)snprintf(sql, sizeof(sql), "UPDATE organisation SET name = '");
-			for (const char *p = org; *p != '\0' && o + 3 < sizeof(sql); p++) {
-				if (*p == '\'')
-					sql[o++] = '\'';
-				sql[o++] = *p;
-			}
-			snprintf(sql + o, sizeof(sql) - o, "' WHERE id = 101;");
-		} else {
-			/* X'…': the bytes of org exactly, not UTF-8 (SQLite only: a PostgreSQL
-			 * UTF8 database refuses such bytes at its door). */
-			o = (size_t)snprintf(sql, sizeof(sql), "UPDATE organisation SET name = "
-			    "CAST(X'");
-			for (const unsigned char *p = (const unsigned char *)org; *p != '\0'; p++)
-				o += (size_t)snprintf(sql + o, sizeof(sql) - o, "%02X", *p);
-			snprintf(sql + o, sizeof(sql) - o, "' AS TEXT) WHERE id = 101;");
-		}
-		assert_int_equal(store_fixture_script(f, sql), 0);
-	}
+	assert_non_null(a);
+	w_person = store_fixture_person(f->s, "17073003384", last, first, "fr", "system");
+	assert_true(w_person > 0);
+	by.person_id = w_person;
+	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
+	w_org = org_create(tx, &n, w_person, &by);
+	assert_true(w_org > 0);
+	assert_int_equal(store_commit(&tx), 0);
+	assert_int_equal(catalogue_add_application(f->s, &(struct actor){ .name = "test" }, &app,
+	    msg, sizeof(msg)), 0);
+	w = (struct actor)STORE_FIXTURE_WHO(w_person, LOA_LOW);
+	rc = quality_activate(f->s, &w, w_org, &in, &err, &w_quality, NULL);
+	for (size_t i = 0; i < err.n; i++)
+		print_error("%s: %s\n", err.e[i].field, err.e[i].msgid);
+	assert_int_equal(rc, ACCESS_OK);
+	assert_int_equal(store_begin(f->s, STORE_READ, &tx), 0);
+	assert_int_equal(account_of_person(tx, a, w_org, w_person, &v), 0);
+	store_rollback(&tx);
+	w_account = v.account_id;
+	arena_free(a);
+	if (!fits)
+		org_name_in_sql(f, org);
 }
 
 /* Reads the grant's data and builds its claims into *obj; returns oidc_claims' answer. */
@@ -203,12 +253,12 @@ claims_of(struct store_fixture *f, json_t **obj)
 	memset(&g, 0, sizeof(g));
 	c.id = "long-names";
 	c.sector = "long-names";
-	g.person_id = 1;
-	g.account_id = 301;
-	g.org_quality_id = 201;
+	g.person_id = w_person;
+	g.account_id = w_account;
+	g.org_quality_id = w_quality;
 	g.scope = "openid profile";
 	assert_int_equal(store_begin(f->s, STORE_READ, &tx), 0);
-	rc = oidc_profile_read(tx, a, 301, 201, "TESTAPP", 1, &d);
+	rc = oidc_profile_read(tx, a, w_account, w_quality, "TESTAPP", w_person, &d);
 	store_rollback(&tx);
 	assert_int_equal(rc, 0);
 	*obj = json_object();
@@ -309,7 +359,7 @@ claims_all_applications(void **state)
 		    "name_fr, name_nl, name_de, name_en, desc_fr, desc_nl, desc_de, desc_en) VALUES "
 		    "('%s', 'health_related', %d, 1, 'A', 'A', 'A', 'A', '', '', '', '');"
 		    "INSERT INTO app_grant(org_quality_id, account_id, application) VALUES "
-		    "(201, 301, '%s');", code, 1000 + i, code);
+		    "(%" PRId64 ", %" PRId64 ", '%s');", code, 1000 + i, w_quality, w_account, code);
 		assert_int_equal(store_fixture_script(f, sql), 0);
 	}
 	assert_int_equal(claims_of(f, &obj), 0);
