@@ -34,8 +34,9 @@ person_row(struct store_q *q, struct arena *a, struct person *out)
 		out->first_name = column(q, a, 3);
 		out->language = column(q, a, 4);
 		out->email = column(q, a, 5);
+		out->name_source = column(q, a, 6);
 		if (out->niss == NULL || out->last_name == NULL || out->first_name == NULL ||
-		    out->language == NULL || out->email == NULL)
+		    out->language == NULL || out->email == NULL || out->name_source == NULL)
 			rc = -1;
 	}
 	store_done(q);

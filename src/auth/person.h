@@ -21,6 +21,7 @@ struct person {
 	const char *first_name;
 	const char *language;
 	const char *email;
+	const char *name_source;  /* read only: "manager", "register" or "eid" (whose names) */
 };
 
 /* What person_ensure needs to create someone portier does not know yet. */

@@ -16,9 +16,11 @@ static const char *const person_text[SQL_PERSON_END - SQL_PERSON_FIRST] = {
 	    "CASE WHEN r.niss IS NULL THEN ?6 ELSE 'register' END "
 	    "FROM (SELECT 1) AS one LEFT JOIN reg_person r ON r.niss = ?1 AND ?6 <> 'eid'",
 	T(SQL_PERSON_GET) =
-	    "SELECT id, niss, last_name, first_name, language, email FROM person WHERE id = ?1",
+	    "SELECT id, niss, last_name, first_name, language, email, name_source FROM person "
+	    "WHERE id = ?1",
 	T(SQL_PERSON_BY_NISS) =
-	    "SELECT id, niss, last_name, first_name, language, email FROM person WHERE niss = ?1",
+	    "SELECT id, niss, last_name, first_name, language, email, name_source FROM person "
+	    "WHERE niss = ?1",
 	T(SQL_PERSON_SET_CONTACT) =
 	    "UPDATE person SET email = ?2, language = ?3 WHERE id = ?1",
 	T(SQL_PASSWORD_BY_USERNAME) =

@@ -35,7 +35,8 @@ static const char usage[] =
     "creation and the password are audit events. Prints \"person ID\".\n"
     "set-password gives a known person access codes the same way.\n"
     "show prints what portier holds about a person, as one JSON object: id, niss, names,\n"
-    "language, email, app (a mobile app enrolled), card (the token card: active, serial,\n"
+    "language, email, name_source (whose names: manager, register or eid), app (a mobile\n"
+    "app enrolled), card (the token card: active, serial,\n"
     "unused codes, a new one pending). NISS included: for the operator's terminal only.\n"
     "Exit status: 0 done, 1 refused (person known or unknown, user name taken, password\n"
     "too weak), 2 usage or database error.\n";
@@ -191,6 +192,7 @@ show(struct store *s, int64_t id)
 	json_field("first_name", p.first_name, false);
 	json_field("language", p.language, false);
 	json_field("email", p.email, false);
+	json_field("name_source", p.name_source, false);
 	printf("\"app\":%s,\"card\":{\"active\":%s,", app.active ? "true" : "false",
 	    card.active ? "true" : "false");
 	json_field("serial", card.serial, false);

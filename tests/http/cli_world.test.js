@@ -35,6 +35,7 @@ describe('world-building commands', () => {
     const id = addPerson(db, { ...P.jan, email: 'jan@example.be', username: 'jan.peeters', password: PASSWORD, extra: COST });
     assert.deepEqual(personOf(db, P.jan.niss), {
       id, niss: P.jan.niss, last_name: 'Peeters', first_name: 'Jan', language: 'nl', email: 'jan@example.be',
+      name_source: 'manager',
       app: false, card: { active: false, serial: '', unused: 0, pending: false },
     });
     assert.equal(auditEvents(db, ['person.create']).at(-1).object, `person:${id}`);

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { Client } from '../lib/server.js';
-import { auditCount } from '../lib/world.js';
+import { auditCount, namesOf } from '../lib/world.js';
 import { PEOPLE, escapedPem, makeCA } from './eid_support.js';
-import { ID, NISS, activate, addUser, login, post, rows, startDemo, valueOf } from './uman_lib.js';
+import { ID, NISS, activate, addUser, login, post, startDemo, valueOf } from './uman_lib.js';
 
 describe('the names of a person', () => {
   let ca;
@@ -42,8 +42,8 @@ describe('the names of a person', () => {
     assert.equal(confirm.status, 200);
     assert.doesNotMatch(confirm.text, /Fausse|Identite/);
     assert.equal((await post(gap, `/acces/${ID.org}/qualite/${q}/nouveau/enregistrer`, fields)).status, 303);
-    assert.deepEqual(rows(srv, `SELECT last_name, first_name, name_source FROM person WHERE niss = '${NISS.els}'`),
-      [{ last_name: 'Van den Broeck', first_name: 'Els Maria', name_source: 'register' }]);
+    assert.deepEqual(namesOf(srv, NISS.els),
+      { last_name: 'Van den Broeck', first_name: 'Els Maria', name_source: 'register' });
   });
 
   it('names typed for a person nobody knew give way to the card\'s at the first eID login', async () => {
@@ -51,12 +51,12 @@ describe('the names of a person', () => {
     assert.doesNotMatch(form.text, /name="last_name"[^>]*readonly/, 'nobody knows her: names typed');
     await addUser(srv, gap, q, { niss: PEOPLE.sofie.niss, username: 'sofie', email: 'sofie@example.be',
       last: 'Choisi', first: 'Nom' });
-    const who = `SELECT last_name, first_name, name_source FROM person WHERE niss = '${PEOPLE.sofie.niss}'`;
-    assert.deepEqual(rows(srv, who), [{ last_name: 'Choisi', first_name: 'Nom', name_source: 'manager' }]);
+    const who = () => namesOf(srv, PEOPLE.sofie.niss);
+    assert.deepEqual(who(), { last_name: 'Choisi', first_name: 'Nom', name_source: 'manager' });
     const c = new Client(srv.url);
     const res = await c.fetch('/login/eid?next=/', { headers: { 'X-SSL-Client-Cert': escapedPem(ca.pem('sofie')) } });
     assert.equal(res.status, 303, await res.text());
-    assert.deepEqual(rows(srv, who), [{ last_name: 'Janssens', first_name: 'Sofie', name_source: 'eid' }]);
+    assert.deepEqual(who(), { last_name: 'Janssens', first_name: 'Sofie', name_source: 'eid' });
     assert.equal(auditCount(srv, ['person.names']), 1);
     // Her next login changes nothing more.
     const c2 = new Client(srv.url);

@@ -7,10 +7,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { accounts, auditCount, auditCountWhere, personOf, qualities } from '../lib/world.js';
+import { accounts, auditCount, auditCountWhere, namesOf, personOf, qualities } from '../lib/world.js';
 
 import {
-  APPS, HEALTH, ID, NISS, activate, addUser, csrfOf, h1Of, login, post, rows, startDemo,
+  APPS, HEALTH, ID, NISS, activate, addUser, csrfOf, h1Of, login, post, startDemo,
   text, valueOf,
 } from './uman_lib.js';
 
@@ -264,8 +264,8 @@ describe('access management, guide §3 and §4', () => {
       { ...fields, last_name: 'Fausse', first_name: 'Identite' });
     assert.equal(done.status, 303);
     assert.equal(done.headers.get('location'), `/acces/1/qualite/${q}?ok=user_added`);
-    assert.deepEqual(rows(srv, `SELECT last_name, first_name, name_source FROM person WHERE niss = '${NISS.els}'`),
-      [{ last_name: 'Van den Broeck', first_name: 'Els Maria', name_source: 'register' }]);
+    assert.deepEqual(namesOf(srv, NISS.els),
+      { last_name: 'Van den Broeck', first_name: 'Els Maria', name_source: 'register' });
     const again = await post(gl, `/acces/1/qualite/${q}/nouveau/enregistrer`, fields);
     assert.equal(again.status, 409, 'confirming twice adds once');
     const list = await gl.get(`/acces/1/qualite/${q}?ok=user_added`);

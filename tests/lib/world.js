@@ -128,6 +128,13 @@ export function personOf(srv, niss) {
   return JSON.parse(r.stdout);
 }
 
+/** A person's names and where they come from (name_source: manager, register or eid),
+ * from `portier person show`; null when portier does not know the NISS. */
+export function namesOf(srv, niss) {
+  const p = personOf(srv, niss);
+  return p && { last_name: p.last_name, first_name: p.first_name, name_source: p.name_source };
+}
+
 /** Registers an organisation with its GAP (`portier org add`); returns its id. */
 export function addOrg(srv, { enterprise, name, gap, email, phone }) {
   const args = ['org', 'add', '--enterprise', enterprise, '--name', name, '--gap', gap];
