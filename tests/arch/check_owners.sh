@@ -36,7 +36,7 @@ out=$(perl -e '
 		$s =~ s/"\s*\n\s*"//g;                     # C literals continued on the next line
 		$s =~ s/"\s+[A-Z_]+\s+"/ /g;               # a macro between two literals
 		for my $lit ($s =~ /"((?:[^"\\]|\\.)*)"/g) {
-			while ($lit =~ /(?<!DO )\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM)\s+([a-z_][a-z_0-9]*)/gi) {
+			while ($lit =~ /(?<!DO )(?<!FOR )\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM)\s+([a-z_][a-z_0-9]*)/gi) {
 				my $t = $1;
 				print "$f: unknown table $t\n" unless $own{$t};
 				print "$f: $m writes $t, owned by $own{$t}\n" if $own{$t} && $own{$t} ne $m;
