@@ -44,13 +44,15 @@ const size_t account_nfields = sizeof(account_fields) / sizeof(account_fields[0]
 const char **
 account_data_at(struct account_data *d, size_t i)
 {
-	return (const char **)((char *)d + account_fields[i].offset);
+	/* offset is offsetof a const char * member: the address is aligned for one (through
+	 * void * so that clang's -Wcast-align does not take the char * for the target). */
+	return (const char **)(void *)((char *)d + account_fields[i].offset);
 }
 
 const char *
 account_data_get(const struct account_data *d, size_t i)
 {
-	return *(const char *const *)((const char *)d + account_fields[i].offset);
+	return *(const char *const *)(const void *)((const char *)d + account_fields[i].offset);
 }
 
 void
