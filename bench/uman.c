@@ -214,8 +214,8 @@ main(int argc, char **argv)
 	{
 		struct activation_input in = {
 			.quality = "health_related", .email = "qualite@example.be", .mode = "self",
-			.gl = { .username = "claire.dubois", .title = "Mme", .language = "fr",
-			    .email = "claire.dubois@example.be" },
+			.gl = { .username = "claire.dubois", .data = { .title = "Mme", .language = "fr",
+			    .email = "claire.dubois@example.be" } },
 		};
 
 		if (quality_activate(s, &w, org, &in, &aerr, &q, NULL) != ACCESS_OK) {
@@ -236,7 +236,7 @@ main(int argc, char **argv)
 		    sizeof(*first_names))];
 		struct user_input in = {
 			.username = username, .last_name = last, .first_name = first,
-			.title = i % 2 ? "M." : "Mme", .language = "fr", .email = email,
+			.data = { .title = i % 2 ? "M." : "Mme", .language = "fr", .email = email },
 			.type = i % 500 == 0 ? "COGL" : "USER", .apps = apps, .napps = napps,
 		};
 
