@@ -25,7 +25,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 PO        := $(sort $(wildcard po/*.po))
 MO        := $(PO:po/%.po=$(O)/locale/%.mo)
 
-.PHONY: all deps run check test unit http browser i18n-check arch-check asan bench clean node
+.PHONY: all deps run check test unit http browser i18n-check arch-check asan bench clean node bench-compiles
 
 # The PostgreSQL backend (issue 13, docs/store-contract.md): store_pg.c beside
 # store_sqlite.c in libportier.a; store_open chooses by its argument (store/store.c).
@@ -175,7 +175,13 @@ ANALYZE_CC := gcc
 ANALYZE    := $(patsubst %.c,$(O)/analyze/%.ok,$(LIB_SRC) src/cmd/main.c)
 
 .PHONY: gates banned analyze
-gates: banned analyze
+gates: banned analyze bench-compiles
+
+# The benchmarks' C programs are not built by the tests: compiling them here keeps an
+# interface change from leaving a benchmark that no longer builds.
+bench-compiles:
+	@set -e; for f in bench/*.c; do $(CC) $(CFLAGS) $(PG_CFLAGS) -fsyntax-only $$f; done; \
+	    echo "bench-compiles: every bench/*.c compiles"
 
 banned:
 	sh scripts/check-banned.sh
