@@ -79,7 +79,10 @@ forwarded_apply(struct web_req *r)
 	const char *client;
 
 	r->client = r->peer;
-	if (!netblocks_contains(trusted, r->peer))
+	/* On portier's own TLS listener a proxy can only pass the TCP stream through: the
+	 * headers are the client's own, whoever the peer is. */
+	if (!netblocks_contains(trusted, r->peer) ||
+	    MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_GNUTLS_SESSION) != NULL)
 		return;
 	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, fwd_header, &h);
 	client = h.nxff > 0 ? xff_client(r, &h, trusted) : NULL;

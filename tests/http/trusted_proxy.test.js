@@ -4,10 +4,12 @@
 // per-address login slow-down use it; a header from anyone else is ignored (no spoofing).
 // X-Forwarded-Proto: https from a trusted proxy gives Secure cookies and HSTS.
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 
 import { Client, start } from '../lib/server.js';
 import { auditEvents, throttleOf } from '../lib/world.js';
+import { cookiesOf, makeCA, startTLS, tlsRequest } from './eid_support.js';
 
 /** A failed password login sent with these extra headers (the CSRF round trip carries
  * them too); returns { status, rid } (its request id, which its audit event carries). */
@@ -93,5 +95,62 @@ describe('without trusted_proxies', () => {
     const https = await new Client(srv.url).get('/login', { headers: { 'x-forwarded-proto': 'https' } });
     assert.doesNotMatch(https.headers.getSetCookie().join('\n'), /Secure/);
     assert.equal(https.headers.get('strict-transport-security'), null);
+  });
+});
+
+/** The session cookie and CSRF token of a fresh login form. */
+async function loginForm(c, fetchPage) {
+  const page = await fetchPage('/login');
+  assert.equal(page.status, 200);
+  const csrf = page.text.match(/name="_csrf" value="([^"]+)"/)?.[1];
+  assert.ok(csrf, 'the login form carries a CSRF token');
+  return csrf;
+}
+
+describe('header lines and the TLS listener', () => {
+  let ca;
+  let srv;
+  before(async () => {
+    ca = await makeCA();
+    srv = await startTLS(ca, { args: ['--demo', '--trusted-proxies', '127.0.0.1'] });
+  });
+  after(async () => { await srv.stop(); ca.remove(); });
+
+  test('every X-Forwarded-For line counts, in order (HAProxy adds a line of its own)', async () => {
+    const c = new Client(srv.url);
+    const csrf = await loginForm(c, (p) => c.get(p));
+    const body = new URLSearchParams({ _csrf: csrf, username: 'proxy.lines', password: 'not-the-password', next: '/' }).toString();
+    // The client's own line first (a lie), then the proxy's: the proxy's is the client.
+    const reply = await new Promise((resolve, reject) => {
+      const sock = net.connect(Number(new URL(srv.url).port), '127.0.0.1');
+      let text = '';
+      sock.setEncoding('utf8');
+      sock.on('data', (d) => { text += d; });
+      sock.on('end', () => resolve(text));
+      sock.on('error', reject);
+      sock.end(['POST /login/password HTTP/1.1', 'Host: 127.0.0.1', 'Connection: close',
+        `Cookie: ${c.cookieHeader()}`, 'Content-Type: application/x-www-form-urlencoded',
+        'X-Forwarded-For: 198.51.100.66', 'X-Forwarded-For: 203.0.113.21',
+        `Content-Length: ${Buffer.byteLength(body)}`, '', body].join('\r\n'));
+    });
+    assert.match(reply, /^HTTP\/1\.1 401/);
+    const rid = reply.match(/\r\nX-Request-Id: (\S+)/i)?.[1];
+    assert.equal(sourceOf(srv, rid), '203.0.113.21');
+  });
+
+  test('on portier\'s own TLS listener the headers are the client\'s: ignored', async () => {
+    let cookie = '';
+    const csrf = await loginForm(null, async (p) => {
+      const r = await tlsRequest(srv, p, { ca: ca.root });
+      cookie = Object.entries(cookiesOf(r.headers)).map(([k, v]) => `${k}=${v}`).join('; ');
+      return r;
+    });
+    const res = await tlsRequest(srv, '/login/password', {
+      ca: ca.root, method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '203.0.113.22' },
+      body: new URLSearchParams({ _csrf: csrf, username: 'proxy.tls', password: 'not-the-password', next: '/' }).toString(),
+    });
+    assert.equal(res.status, 401);
+    assert.equal(sourceOf(srv, res.headers['x-request-id']), '127.0.0.1');
   });
 });
