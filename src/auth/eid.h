@@ -99,6 +99,7 @@ int eid_revocation_parse(const char *s, enum eid_revocation *out);
 /* ---- trusted reverse proxies ---- */
 
 struct eid_proxies;
+struct netblocks;
 
 /* Parses a comma-separated list of IPv4/IPv6 addresses or CIDR blocks ("" = none).
  * Returns 0, or -1 with the offending entry in err. */
@@ -106,6 +107,8 @@ int eid_proxies_parse(const char *list, struct eid_proxies **out, char *err, siz
 void eid_proxies_free(struct eid_proxies *p);
 /* True when addr (text form) is one of the trusted proxies. */
 bool eid_proxies_trusted(const struct eid_proxies *p, const char *addr);
+/* The parsed list itself (NULL for NULL p), for the web layer's X-Forwarded-For. */
+const struct netblocks *eid_proxies_blocks(const struct eid_proxies *p);
 /* Decodes a URL-escaped PEM header value (nginx's $ssl_client_escaped_cert) into out
  * (outlen bytes, NUL-terminated). Returns the length, or -1 when malformed or too long. */
 long eid_header_decode(const char *value, char *out, size_t outlen);

@@ -66,6 +66,7 @@ web_settings(const struct config *c, const struct eid_runtime *eid, struct web_c
 	wc->tls_cert_pem = eid->tls_cert_pem;
 	wc->tls_key_pem = eid->tls_key_pem;
 	wc->tls_client_ca_pem = eid->client_ca_pem;
+	wc->trusted_proxies = eid_proxies_blocks(eid->proxies);
 }
 
 /* The services' handles: store, demo world, mail runner, OIDC provider. 0 or -1. */

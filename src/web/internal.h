@@ -72,7 +72,8 @@ struct web_req {
 	const char *method;
 	const char *path;
 	const char *raw_query;
-	const char *client;
+	const char *client;         /* the client (X-Forwarded-For from a trusted proxy) */
+	const char *peer;           /* the TCP peer */
 	bool tls;                   /* arrived over TLS: Secure cookies, HSTS */
 	const char *lang;
 	const struct route *route;
@@ -124,6 +125,10 @@ bool session_csrf_ok(struct web_req *r);
 
 /* page.c: queues the response prepared in r (adds security headers). */
 enum MHD_Result resp_queue(struct web_req *r);
+
+/* forwarded.c: sets r->client (and r->tls) from r->peer and, when the peer is a trusted
+ * proxy, its X-Forwarded-For and X-Forwarded-Proto. */
+void forwarded_apply(struct web_req *r);
 
 /* tls.c: the GnuTLS priorities of the TLS listener, asking for client certificates (eID)
  * or not; and, on the eID listener, MHD's connection notification that lets a card's

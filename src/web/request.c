@@ -41,6 +41,12 @@ web_client(struct web_req *r)
 }
 
 const char *
+web_peer(struct web_req *r)
+{
+	return r->peer;
+}
+
+const char *
 web_lang(struct web_req *r)
 {
 	return r->lang;

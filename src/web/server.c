@@ -395,7 +395,8 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url, const char *m
 		conn_watch_headers_done(conn);
 		r->method = arena_strdup(r->arena, method);
 		r->path = arena_strdup(r->arena, url);
-		r->client = client_addr(r);
+		r->peer = client_addr(r);
+		forwarded_apply(r);
 		{
 			const char *ch = web_header(r, "Cookie");
 			if (ch != NULL)

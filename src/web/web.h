@@ -15,6 +15,7 @@
 struct web_server;
 struct web_req;
 struct i18n;
+struct netblocks;
 
 /* Limits on input, checked before a handler runs. */
 struct web_limits {
@@ -82,6 +83,9 @@ struct web_config {
 	/* Name of the session cookie (NULL: "portier_sid"). Cookies ignore ports: another
 	 * application on the same host (the agency portal) needs a name of its own. */
 	const char *session_cookie;
+	/* Reverse proxies (HAProxy, nginx) whose X-Forwarded-For and X-Forwarded-Proto are
+	 * believed (NULL or empty: none; owned by the caller, must outlive the server). */
+	const struct netblocks *trusted_proxies;
 	struct web_limits limits;
 	struct web_session_ops sessions;
 };
@@ -133,7 +137,10 @@ void *web_app(struct web_req *r);
 const char *web_method(struct web_req *r);
 const char *web_path(struct web_req *r);
 const char *web_rid(struct web_req *r);          /* request id, also in every log line */
-const char *web_client(struct web_req *r);       /* client address */
+/* The client's address: the TCP peer, or, when the peer is a trusted proxy, the
+ * right-most X-Forwarded-For address that is not itself a trusted proxy. */
+const char *web_client(struct web_req *r);
+const char *web_peer(struct web_req *r);         /* the TCP peer itself (a proxy or the client) */
 bool web_tls(struct web_req *r);                 /* over TLS (own listener or cfg.tls) */
 /* The i-th certificate the client presented in the TLS handshake of portier's own
  * listener (0: its own, then the chain it sent), DER copied into the request's arena;

@@ -182,9 +182,10 @@ eid_login_get(struct web_req *r)
 
 	if (hdr != NULL && hdr[0] != '\0') {
 		via = "proxy";
-		if (!eid_proxies_trusted(door_of(r)->proxies, web_client(r))) {
+		/* The TCP peer, not the forwarded address: only a proxy hands a certificate. */
+		if (!eid_proxies_trusted(door_of(r)->proxies, web_peer(r))) {
 			log_warn(web_rid(r), "eid: %s header from %s, not a trusted proxy: ignored",
-			    door_of(r)->proxy_header, web_client(r));
+			    door_of(r)->proxy_header, web_peer(r));
 			return refuse(r, EID_PROXY_UNTRUSTED, NULL, via, next);
 		}
 		st = verify_header(r, hdr, &id);
