@@ -23,8 +23,11 @@ static const char *const person_text[SQL_PERSON_END - SQL_PERSON_FIRST] = {
 	    "WHERE niss = ?1",
 	T(SQL_PERSON_SET_CONTACT) =
 	    "UPDATE person SET email = ?2, language = ?3 WHERE id = ?1",
+	/* Any case, as the unique index (SQLite's column is NOCASE; PostgreSQL's index is
+	 * on lower(username)): lower() on both sides there. */
 	T(SQL_PASSWORD_BY_USERNAME) =
-	    "SELECT person_id, hash FROM credential_password WHERE username = ?1",
+	    "SELECT person_id, hash FROM credential_password WHERE " SQL_NOCASE("username")
+	    " = " SQL_NOCASE("?1"),
 	T(SQL_PASSWORD_PUT) =
 	    "INSERT INTO credential_password(person_id, username, hash) VALUES (?1, ?2, ?3) "
 	    "ON CONFLICT(person_id) DO UPDATE SET username = excluded.username, "

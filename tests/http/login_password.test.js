@@ -91,6 +91,18 @@ describe('access-codes door', () => {
     assert.doesNotMatch((await c.get('/aide')).text, /Claire Dubois/);
   });
 
+  test('the user name is matched in any case, on either backend', async () => {
+    // The column is NOCASE on SQLite and unique on lower(username) on PostgreSQL: a
+    // user name typed with capitals is the same account, never a wrong password.
+    for (const typed of ['Claire.Dubois', 'CLAIRE.DUBOIS']) {
+      const res = await tryLogin(new Client(srv.url), typed, PASSWORD);
+      assert.equal(res.status, 303, typed);
+    }
+    // Only the case is let go: another name with the right password is refused.
+    const other = await tryLogin(new Client(srv.url), 'Claire.Duboiss', PASSWORD);
+    assert.equal(other.status, 401);
+  });
+
   test('wrong password and unknown user get the same answer, and keep the user name', async () => {
     const wrong = await tryLogin(new Client(srv.url), 'lukas.schmitz', 'not-the-password');
     const unknown = await tryLogin(new Client(srv.url), 'nobody.here', 'not-the-password');
