@@ -700,6 +700,23 @@ audit_person(struct store_tx *tx, const struct actor *who,
 	return access_audit_json(tx, who, actor, org, action, object, details);
 }
 
+/* The id of org's account named username (any case, as the unique index): 0, or -1 when
+ * there is none or the read failed. */
+static int
+account_id_by_username(struct store_tx *tx, int64_t org, const char *username, int64_t *id)
+{
+	struct store_q *q;
+	int rc;
+
+	if (store_query(tx, SQL_ACCESS_ACCOUNT_BY_USERNAME, &q, "it", org, username) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1)
+		*id = store_int(q, 0);
+	store_done(q);
+	return rc == 1 ? 0 : -1;
+}
+
 enum access_rc
 account_add_member(struct store_tx *tx, const struct actor *who,
     const struct policy_actor *actor, int64_t org, int64_t quality, const char *type,
@@ -726,7 +743,10 @@ account_add_member(struct store_tx *tx, const struct actor *who,
 		    n->username, &n->data);
 		if (rc != 1)
 			return ACCESS_ERROR;
-		n->account_id = store_last_id(tx);
+		/* The new row's id by its unique key (org, user name), in this transaction: the
+		 * insert goes through store_exec_vals, which returns no row. */
+		if (account_id_by_username(tx, org, n->username, &n->account_id) != 0)
+			return ACCESS_ERROR;
 		n->version = 1;
 	} else {
 		rc = account_data_write(tx, SQL_ACCESS_ACCOUNT_UPDATE, n->account_id, n->version,

@@ -458,8 +458,8 @@ activation(struct store *s, const struct actor *who, int64_t org,
 		rc = ACCESS_OK;
 		goto done;
 	}
-	r = store_exec(tx, SQL_ACCESS_ORG_QUALITY_INSERT, "itti", org, one.q.code, one.email,
-	    who->person_id);
+	r = store_insert(tx, SQL_ACCESS_ORG_QUALITY_INSERT, &id, "itti", org, one.q.code,
+	    one.email, who->person_id);
 	if (r == -2) {
 		access_error_add(err, "quality", N_("Cette qualité est déjà activée."));
 		rc = ACCESS_EXISTS;
@@ -467,7 +467,6 @@ activation(struct store *s, const struct actor *who, int64_t org,
 	}
 	if (r != 1)
 		goto done;
-	id = store_last_id(tx);
 	snprintf(object, sizeof(object), "quality:%" PRId64, id);
 	if (access_audit_json(tx, who, &actor, org, "quality.activate", object,
 	    json_pack("{s:I,s:s,s:s,s:s}", "quality", (json_int_t)id, "code", one.q.code,

@@ -119,7 +119,8 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "SELECT id FROM organisation WHERE enterprise = ?1",
 	T(SQL_ACCESS_ORG_INSERT) =
 	    "INSERT INTO organisation(enterprise, country, foreign_reg, name, address, "
-	    "contact_email, contact_phone, procedure) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	    "contact_email, contact_phone, procedure) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+	    "RETURNING id",
 	T(SQL_ACCESS_MANAGER_INSERT) =
 	    "INSERT INTO org_manager(org_id, person_id, role) VALUES (?1, ?2, ?3)",
 	T(SQL_ACCESS_MANAGER_DELETE) =
@@ -173,7 +174,7 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "SELECT id, email FROM org_quality WHERE org_id = ?1 AND quality = ?2",
 	T(SQL_ACCESS_ORG_QUALITY_INSERT) =
 	    "INSERT INTO org_quality(org_id, quality, email, activated_by) "
-	    "VALUES (?1, ?2, ?3, ?4)",
+	    "VALUES (?1, ?2, ?3, ?4) RETURNING id",
 	T(SQL_ACCESS_ORG_QUALITY_SET_EMAIL) =
 	    "UPDATE org_quality SET email = ?3 WHERE id = ?1 AND org_id = ?2",
 	T(SQL_ACCESS_QUALITY_MANAGERS) =
