@@ -18,6 +18,7 @@
 #include "access/sql.h"
 #include "audit/audit.h"
 #include "auth/person.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/msgid.h"
 #include "base/utf8.h"
@@ -1101,6 +1102,7 @@ account_update(struct store *s, const struct actor *who, int64_t org, int64_t qu
     int64_t account_id, int64_t version, const struct user_input *in,
     struct access_errors *err)
 {
+	char at[CLOCK_TEXT_SIZE];
 	const char *qcode, **added, **removed, *new_type;
 	size_t nadded = 0, nremoved = 0;
 	struct policy_actor actor;
@@ -1169,7 +1171,8 @@ account_update(struct store *s, const struct actor *who, int64_t org, int64_t qu
 	r = data_changed ?
 	    account_data_write(tx, SQL_ACCESS_ACCOUNT_UPDATE, account_id, version, n.username,
 	    &n.data) :
-	    store_exec(tx, SQL_ACCESS_ACCOUNT_TOUCH, "ii", account_id, version);
+	    clock_text(clock_time(), at) != 0 ? -1 :
+	    store_exec(tx, SQL_ACCESS_ACCOUNT_TOUCH, "iit", account_id, version, at);
 	if (r == 0) {
 		rc = ACCESS_CONFLICT;
 		goto done;
@@ -1215,6 +1218,7 @@ account_set_status(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, int64_t account_id, int64_t version, bool suspend,
     struct access_errors *err)
 {
+	char at[CLOCK_TEXT_SIZE];
 	const char *status = suspend ? "suspended" : "active";
 	struct policy_actor actor;
 	struct store_tx *tx = NULL;
@@ -1243,7 +1247,8 @@ account_set_status(struct store *s, const struct actor *who, int64_t org,
 		rc = ACCESS_EXISTS;
 		goto done;
 	}
-	r = store_exec(tx, SQL_ACCESS_ACCOUNT_SET_STATUS, "iit", account_id, version, status);
+	r = clock_text(clock_time(), at) != 0 ? -1 :
+	    store_exec(tx, SQL_ACCESS_ACCOUNT_SET_STATUS, "iitt", account_id, version, status, at);
 	if (r != 1) {
 		rc = r == 0 ? ACCESS_CONFLICT : ACCESS_ERROR;
 		goto done;

@@ -203,17 +203,19 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "SELECT id FROM account WHERE org_id = ?1 AND " SQL_NOCASE("username") " = "
 	    SQL_NOCASE("?2"),
 	T(SQL_ACCESS_ACCOUNT_INSERT) =
-	    "INSERT INTO account(org_id, person_id, username, " ACCOUNT_DATA_COLS("") ") "
-	    "VALUES (?1, ?2, ?3, " ACCOUNT_DATA_PARAMS ")",
+	    "INSERT INTO account(org_id, person_id, username, " ACCOUNT_DATA_COLS("") ", "
+	    "created_at, modified_at) "
+	    "VALUES (?1, ?2, ?3, " ACCOUNT_DATA_PARAMS ", " ACCOUNT_DATA_AT ", " ACCOUNT_DATA_AT ")",
 	T(SQL_ACCESS_ACCOUNT_UPDATE) =
 	    "UPDATE account SET username = ?3, (" ACCOUNT_DATA_COLS("") ") = "
-	    "(" ACCOUNT_DATA_PARAMS "), modified_at = " SQL_NOW ", "
+	    "(" ACCOUNT_DATA_PARAMS "), modified_at = " ACCOUNT_DATA_AT ", "
 	    "version = version + 1 WHERE id = ?1 AND version = ?2",
+	/* The times of these three come from C (clock_time): the test clock governs them. */
 	T(SQL_ACCESS_ACCOUNT_SET_STATUS) =
-	    "UPDATE account SET status = ?3, modified_at = " SQL_NOW ", "
+	    "UPDATE account SET status = ?3, modified_at = ?4, "
 	    "version = version + 1 WHERE id = ?1 AND version = ?2",
 	T(SQL_ACCESS_ACCOUNT_TOUCH) =
-	    "UPDATE account SET modified_at = " SQL_NOW ", "
+	    "UPDATE account SET modified_at = ?3, "
 	    "version = version + 1 WHERE id = ?1 AND version = ?2",
 	T(SQL_ACCESS_ACCOUNT_DELETE_UNUSED) =
 	    "DELETE FROM account WHERE id = ?1 AND NOT EXISTS "
