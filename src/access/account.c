@@ -723,6 +723,7 @@ account_add_member(struct store_tx *tx, const struct actor *who,
     const struct policy_actor *actor, int64_t org, int64_t quality, const char *type,
     struct user_norm *n)
 {
+	char at[CLOCK_TEXT_SIZE];
 	int rc;
 
 	if (n->person_id == 0) {
@@ -758,7 +759,8 @@ account_add_member(struct store_tx *tx, const struct actor *who,
 			return ACCESS_ERROR;
 		n->version++;
 	}
-	rc = store_exec(tx, SQL_ACCESS_MEMBER_INSERT, "iit", quality, n->account_id, type);
+	rc = clock_text(clock_time(), at) != 0 ? -1 :
+	    store_exec(tx, SQL_ACCESS_MEMBER_INSERT, "iitt", quality, n->account_id, type, at);
 	if (rc == -2)
 		return ACCESS_EXISTS;
 	if (rc != 1)
@@ -1185,8 +1187,9 @@ account_update(struct store *s, const struct actor *who, int64_t org, int64_t qu
 	if (data_changed && audit_person(tx, who, &actor, org, "user.update", v.person_id,
 	    details_json(quality, account_id, NULL, NULL, NULL, NULL, 0)) != 0)
 		goto done;
-	if (type_changed && (store_exec(tx, SQL_ACCESS_MEMBER_SET_TYPE, "iit", quality,
-	    account_id, new_type) != 1 ||
+	if (type_changed && (clock_text(clock_time(), at) != 0 ||
+	    store_exec(tx, SQL_ACCESS_MEMBER_SET_TYPE, "iitt", quality, account_id, new_type,
+	    at) != 1 ||
 	    audit_person(tx, who, &actor, org, strcmp(new_type, "COGL") == 0 ?
 	    "user.cogl.designate" : "user.cogl.withdraw", v.person_id,
 	    details_json(quality, account_id, "type", new_type, NULL, NULL, 0)) != 0))

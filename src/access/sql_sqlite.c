@@ -223,11 +223,12 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	/* issue 6: quality members and grants */
 	T(SQL_ACCESS_MEMBER_GET) =
 	    "SELECT type, since FROM quality_member WHERE org_quality_id = ?1 AND account_id = ?2",
+	/* since (?4) from C (clock_time), as the account's times. */
 	T(SQL_ACCESS_MEMBER_INSERT) =
-	    "INSERT INTO quality_member(org_quality_id, account_id, type) VALUES (?1, ?2, ?3)",
+	    "INSERT INTO quality_member(org_quality_id, account_id, type, since) "
+	    "VALUES (?1, ?2, ?3, ?4)",
 	T(SQL_ACCESS_MEMBER_SET_TYPE) =
-	    "UPDATE quality_member SET type = ?3, "
-	    "since = " SQL_NOW " "
+	    "UPDATE quality_member SET type = ?3, since = ?4 "
 	    "WHERE org_quality_id = ?1 AND account_id = ?2",
 	T(SQL_ACCESS_MEMBER_DELETE) =
 	    "DELETE FROM quality_member WHERE org_quality_id = ?1 AND account_id = ?2",

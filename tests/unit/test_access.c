@@ -701,7 +701,7 @@ users_suspend_remove(void **state)
 
 /* An account's created_at and modified_at come from the service's clock (rule 3 of
  * docs/store-contract.md), not the database's: with the test clock three years back, a
- * new account and its suspension are dated then. Before, SQLite's strftime('now') wrote
+ * new account, its membership and its suspension are dated then. Before, SQLite's strftime('now') wrote
  * today's date whatever the test clock said. */
 static void
 account_times_follow_the_clock(void **state)
@@ -727,6 +727,10 @@ account_times_follow_the_clock(void **state)
 	assert_int_equal(add_user(P_GL, q, NISS_USER, "marie", "USER", NULL, 0, &acc), ACCESS_OK);
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM account WHERE id = %" PRId64
 	    " AND created_at < '%s' AND modified_at = created_at", acc, before);
+	assert_int_equal(count(sql), 1);
+	/* And the membership it joined: since. */
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM quality_member WHERE account_id = %"
+	    PRId64 " AND since < '%s'", acc, before);
 	assert_int_equal(count(sql), 1);
 	assert_int_equal(account_get(F->fx.s, &gl, F->org, q, acc, F->a, &v), ACCESS_OK);
 	/* The suspension moves modified_at to the test clock's time, not to today. */
