@@ -18,6 +18,7 @@
 #include "access/sql.h"
 #include "audit/audit.h"
 #include "auth/person.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/msgid.h"
 #include "base/utf8.h"
@@ -700,11 +701,29 @@ audit_person(struct store_tx *tx, const struct actor *who,
 	return access_audit_json(tx, who, actor, org, action, object, details);
 }
 
+/* The id of org's account named username (any case, as the unique index): 0, or -1 when
+ * there is none or the read failed. */
+static int
+account_id_by_username(struct store_tx *tx, int64_t org, const char *username, int64_t *id)
+{
+	struct store_q *q;
+	int rc;
+
+	if (store_query(tx, SQL_ACCESS_ACCOUNT_BY_USERNAME, &q, "it", org, username) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1)
+		*id = store_int(q, 0);
+	store_done(q);
+	return rc == 1 ? 0 : -1;
+}
+
 enum access_rc
 account_add_member(struct store_tx *tx, const struct actor *who,
     const struct policy_actor *actor, int64_t org, int64_t quality, const char *type,
     struct user_norm *n)
 {
+	char at[CLOCK_TEXT_SIZE];
 	int rc;
 
 	if (n->person_id == 0) {
@@ -726,7 +745,10 @@ account_add_member(struct store_tx *tx, const struct actor *who,
 		    n->username, &n->data);
 		if (rc != 1)
 			return ACCESS_ERROR;
-		n->account_id = store_last_id(tx);
+		/* The new row's id by its unique key (org, user name), in this transaction: the
+		 * insert goes through store_exec_vals, which returns no row. */
+		if (account_id_by_username(tx, org, n->username, &n->account_id) != 0)
+			return ACCESS_ERROR;
 		n->version = 1;
 	} else {
 		rc = account_data_write(tx, SQL_ACCESS_ACCOUNT_UPDATE, n->account_id, n->version,
@@ -737,7 +759,8 @@ account_add_member(struct store_tx *tx, const struct actor *who,
 			return ACCESS_ERROR;
 		n->version++;
 	}
-	rc = store_exec(tx, SQL_ACCESS_MEMBER_INSERT, "iit", quality, n->account_id, type);
+	rc = clock_text(clock_time(), at) != 0 ? -1 :
+	    store_exec(tx, SQL_ACCESS_MEMBER_INSERT, "iitt", quality, n->account_id, type, at);
 	if (rc == -2)
 		return ACCESS_EXISTS;
 	if (rc != 1)
@@ -1081,6 +1104,7 @@ account_update(struct store *s, const struct actor *who, int64_t org, int64_t qu
     int64_t account_id, int64_t version, const struct user_input *in,
     struct access_errors *err)
 {
+	char at[CLOCK_TEXT_SIZE];
 	const char *qcode, **added, **removed, *new_type;
 	size_t nadded = 0, nremoved = 0;
 	struct policy_actor actor;
@@ -1149,7 +1173,8 @@ account_update(struct store *s, const struct actor *who, int64_t org, int64_t qu
 	r = data_changed ?
 	    account_data_write(tx, SQL_ACCESS_ACCOUNT_UPDATE, account_id, version, n.username,
 	    &n.data) :
-	    store_exec(tx, SQL_ACCESS_ACCOUNT_TOUCH, "ii", account_id, version);
+	    clock_text(clock_time(), at) != 0 ? -1 :
+	    store_exec(tx, SQL_ACCESS_ACCOUNT_TOUCH, "iit", account_id, version, at);
 	if (r == 0) {
 		rc = ACCESS_CONFLICT;
 		goto done;
@@ -1162,8 +1187,9 @@ account_update(struct store *s, const struct actor *who, int64_t org, int64_t qu
 	if (data_changed && audit_person(tx, who, &actor, org, "user.update", v.person_id,
 	    details_json(quality, account_id, NULL, NULL, NULL, NULL, 0)) != 0)
 		goto done;
-	if (type_changed && (store_exec(tx, SQL_ACCESS_MEMBER_SET_TYPE, "iit", quality,
-	    account_id, new_type) != 1 ||
+	if (type_changed && (clock_text(clock_time(), at) != 0 ||
+	    store_exec(tx, SQL_ACCESS_MEMBER_SET_TYPE, "iitt", quality, account_id, new_type,
+	    at) != 1 ||
 	    audit_person(tx, who, &actor, org, strcmp(new_type, "COGL") == 0 ?
 	    "user.cogl.designate" : "user.cogl.withdraw", v.person_id,
 	    details_json(quality, account_id, "type", new_type, NULL, NULL, 0)) != 0))
@@ -1195,6 +1221,7 @@ account_set_status(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, int64_t account_id, int64_t version, bool suspend,
     struct access_errors *err)
 {
+	char at[CLOCK_TEXT_SIZE];
 	const char *status = suspend ? "suspended" : "active";
 	struct policy_actor actor;
 	struct store_tx *tx = NULL;
@@ -1223,7 +1250,8 @@ account_set_status(struct store *s, const struct actor *who, int64_t org,
 		rc = ACCESS_EXISTS;
 		goto done;
 	}
-	r = store_exec(tx, SQL_ACCESS_ACCOUNT_SET_STATUS, "iit", account_id, version, status);
+	r = clock_text(clock_time(), at) != 0 ? -1 :
+	    store_exec(tx, SQL_ACCESS_ACCOUNT_SET_STATUS, "iitt", account_id, version, status, at);
 	if (r != 1) {
 		rc = r == 0 ? ACCESS_CONFLICT : ACCESS_ERROR;
 		goto done;

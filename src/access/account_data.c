@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "access/account.h"
+#include "base/clock.h"
 #include "base/msgid.h"
 
 static const struct account_choice titles[] = {
@@ -123,10 +124,16 @@ int
 account_data_write(struct store_tx *tx, int id, int64_t p1, int64_t p2,
     const char *username, const struct account_data *d)
 {
-	struct store_val v[3 + sizeof(account_fields) / sizeof(account_fields[0])] = {
+	struct store_val v[3 + sizeof(account_fields) / sizeof(account_fields[0]) + 1] = {
 		{ .i = p1, .integer = true }, { .i = p2, .integer = true },
 		{ .p = username, .len = strlen(username) },
 	};
+	char at[CLOCK_TEXT_SIZE];
+
+	/* ACCOUNT_DATA_AT, after the data: the service's clock, not the database's. */
+	if (clock_text(clock_time(), at) != 0)
+		return -1;
+	v[3 + account_nfields] = (struct store_val){ .p = at, .len = strlen(at) };
 
 	for (size_t i = 0; i < account_nfields; i++) {
 		const char *t = account_data_get(d, i);
@@ -137,5 +144,5 @@ account_data_write(struct store_tx *tx, int id, int64_t p1, int64_t p2,
 			t = NULL;
 		v[3 + i] = (struct store_val){ .p = t, .len = t ? strlen(t) : 0 };
 	}
-	return store_exec_vals(tx, id, v, 3 + (int)account_nfields);
+	return store_exec_vals(tx, id, v, 3 + (int)account_nfields + 1);
 }

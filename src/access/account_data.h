@@ -25,6 +25,9 @@ struct account_data {
  * parameter ?4 on (after org or id, person or version, and the user name). */
 #define ACCOUNT_DATA_COLS(t) t "title, " t "language, " t "email, " t "local_email"
 #define ACCOUNT_DATA_PARAMS "?4, ?5, ?6, ?7"
+/* The parameter after the data: the time of the write (clock_time, as text), which the
+ * insert stores as created_at and modified_at and an update as modified_at. */
+#define ACCOUNT_DATA_AT "?8"
 
 /* One value a choice field offers, with its label's msgid. */
 struct account_choice {

@@ -38,12 +38,11 @@ org_create(struct store_tx *tx, const struct org_new *n, int64_t gap_person,
 	int64_t id;
 	int rc;
 
-	rc = store_exec(tx, SQL_ACCESS_ORG_INSERT, "tttttttt", n->enterprise,
+	rc = store_insert(tx, SQL_ACCESS_ORG_INSERT, &id, "tttttttt", n->enterprise,
 	    n->country ? n->country : "BE", n->foreign_reg, n->name, n->address, n->contact_email,
 	    n->contact_phone, n->procedure);
 	if (rc != 1)
 		return rc == -2 ? -2 : -1;
-	id = store_last_id(tx);
 	if (store_exec(tx, SQL_ACCESS_MANAGER_INSERT, "iit", id, gap_person, "GAP") != 1)
 		return -1;
 	snprintf(object, sizeof(object), "person:%" PRId64, gap_person);

@@ -11,6 +11,7 @@
 #include "access/service.h"
 #include "access/sql.h"
 #include "auth/person.h"
+#include "base/clock.h"
 #include "base/msgid.h"
 #include "be/be.h"
 #include "registry/registry.h"
@@ -458,8 +459,8 @@ activation(struct store *s, const struct actor *who, int64_t org,
 		rc = ACCESS_OK;
 		goto done;
 	}
-	r = store_exec(tx, SQL_ACCESS_ORG_QUALITY_INSERT, "itti", org, one.q.code, one.email,
-	    who->person_id);
+	r = store_insert(tx, SQL_ACCESS_ORG_QUALITY_INSERT, &id, "itti", org, one.q.code,
+	    one.email, who->person_id);
 	if (r == -2) {
 		access_error_add(err, "quality", N_("Cette qualité est déjà activée."));
 		rc = ACCESS_EXISTS;
@@ -467,7 +468,6 @@ activation(struct store *s, const struct actor *who, int64_t org,
 	}
 	if (r != 1)
 		goto done;
-	id = store_last_id(tx);
 	snprintf(object, sizeof(object), "quality:%" PRId64, id);
 	if (access_audit_json(tx, who, &actor, org, "quality.activate", object,
 	    json_pack("{s:I,s:s,s:s,s:s}", "quality", (json_int_t)id, "code", one.q.code,
@@ -627,6 +627,7 @@ enum access_rc
 quality_set_gl(struct store *s, const struct actor *who, int64_t org, int64_t quality,
     int64_t account_id, struct access_errors *err)
 {
+	char at[CLOCK_TEXT_SIZE];
 	struct policy_actor actor;
 	struct store_tx *tx;
 	struct store_q *q;
@@ -690,10 +691,11 @@ quality_set_gl(struct store *s, const struct actor *who, int64_t org, int64_t qu
 	rc = check_manager(s, &tx, who, org, quality, old_person, false, &actor);
 	if (rc != ACCESS_OK)
 		return rc;
-	if (old_account != 0 &&
-	    store_exec(tx, SQL_ACCESS_MEMBER_SET_TYPE, "iit", quality, old_account, "USER") != 1)
+	if (clock_text(clock_time(), at) != 0 || (old_account != 0 &&
+	    store_exec(tx, SQL_ACCESS_MEMBER_SET_TYPE, "iitt", quality, old_account, "USER",
+	    at) != 1))
 		goto fail;
-	if (store_exec(tx, SQL_ACCESS_MEMBER_SET_TYPE, "iit", quality, account_id, "GL") != 1)
+	if (store_exec(tx, SQL_ACCESS_MEMBER_SET_TYPE, "iitt", quality, account_id, "GL", at) != 1)
 		goto fail;
 	j = json_pack("{s:I,s:I}", "quality", (json_int_t)quality, "account",
 	    (json_int_t)account_id);

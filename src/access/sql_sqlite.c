@@ -119,7 +119,8 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "SELECT id FROM organisation WHERE enterprise = ?1",
 	T(SQL_ACCESS_ORG_INSERT) =
 	    "INSERT INTO organisation(enterprise, country, foreign_reg, name, address, "
-	    "contact_email, contact_phone, procedure) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	    "contact_email, contact_phone, procedure) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+	    "RETURNING id",
 	T(SQL_ACCESS_MANAGER_INSERT) =
 	    "INSERT INTO org_manager(org_id, person_id, role) VALUES (?1, ?2, ?3)",
 	T(SQL_ACCESS_MANAGER_DELETE) =
@@ -173,7 +174,7 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "SELECT id, email FROM org_quality WHERE org_id = ?1 AND quality = ?2",
 	T(SQL_ACCESS_ORG_QUALITY_INSERT) =
 	    "INSERT INTO org_quality(org_id, quality, email, activated_by) "
-	    "VALUES (?1, ?2, ?3, ?4)",
+	    "VALUES (?1, ?2, ?3, ?4) RETURNING id",
 	T(SQL_ACCESS_ORG_QUALITY_SET_EMAIL) =
 	    "UPDATE org_quality SET email = ?3 WHERE id = ?1 AND org_id = ?2",
 	T(SQL_ACCESS_QUALITY_MANAGERS) =
@@ -202,17 +203,19 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "SELECT id FROM account WHERE org_id = ?1 AND " SQL_NOCASE("username") " = "
 	    SQL_NOCASE("?2"),
 	T(SQL_ACCESS_ACCOUNT_INSERT) =
-	    "INSERT INTO account(org_id, person_id, username, " ACCOUNT_DATA_COLS("") ") "
-	    "VALUES (?1, ?2, ?3, " ACCOUNT_DATA_PARAMS ")",
+	    "INSERT INTO account(org_id, person_id, username, " ACCOUNT_DATA_COLS("") ", "
+	    "created_at, modified_at) "
+	    "VALUES (?1, ?2, ?3, " ACCOUNT_DATA_PARAMS ", " ACCOUNT_DATA_AT ", " ACCOUNT_DATA_AT ")",
 	T(SQL_ACCESS_ACCOUNT_UPDATE) =
 	    "UPDATE account SET username = ?3, (" ACCOUNT_DATA_COLS("") ") = "
-	    "(" ACCOUNT_DATA_PARAMS "), modified_at = " SQL_NOW ", "
+	    "(" ACCOUNT_DATA_PARAMS "), modified_at = " ACCOUNT_DATA_AT ", "
 	    "version = version + 1 WHERE id = ?1 AND version = ?2",
+	/* The times of these three come from C (clock_time): the test clock governs them. */
 	T(SQL_ACCESS_ACCOUNT_SET_STATUS) =
-	    "UPDATE account SET status = ?3, modified_at = " SQL_NOW ", "
+	    "UPDATE account SET status = ?3, modified_at = ?4, "
 	    "version = version + 1 WHERE id = ?1 AND version = ?2",
 	T(SQL_ACCESS_ACCOUNT_TOUCH) =
-	    "UPDATE account SET modified_at = " SQL_NOW ", "
+	    "UPDATE account SET modified_at = ?3, "
 	    "version = version + 1 WHERE id = ?1 AND version = ?2",
 	T(SQL_ACCESS_ACCOUNT_DELETE_UNUSED) =
 	    "DELETE FROM account WHERE id = ?1 AND NOT EXISTS "
@@ -220,11 +223,12 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	/* issue 6: quality members and grants */
 	T(SQL_ACCESS_MEMBER_GET) =
 	    "SELECT type, since FROM quality_member WHERE org_quality_id = ?1 AND account_id = ?2",
+	/* since (?4) from C (clock_time), as the account's times. */
 	T(SQL_ACCESS_MEMBER_INSERT) =
-	    "INSERT INTO quality_member(org_quality_id, account_id, type) VALUES (?1, ?2, ?3)",
+	    "INSERT INTO quality_member(org_quality_id, account_id, type, since) "
+	    "VALUES (?1, ?2, ?3, ?4)",
 	T(SQL_ACCESS_MEMBER_SET_TYPE) =
-	    "UPDATE quality_member SET type = ?3, "
-	    "since = " SQL_NOW " "
+	    "UPDATE quality_member SET type = ?3, since = ?4 "
 	    "WHERE org_quality_id = ?1 AND account_id = ?2",
 	T(SQL_ACCESS_MEMBER_DELETE) =
 	    "DELETE FROM quality_member WHERE org_quality_id = ?1 AND account_id = ?2",

@@ -26,7 +26,7 @@ static const char *const factor_text[SQL_FACTOR_END - SQL_FACTOR_FIRST] = {
 
 	T(SQL_FACTOR_CARD_INSERT) =
 	    "INSERT INTO token_card(person_id, serial, state, seed, confirm_position, issued_at) "
-	    "VALUES (?1, ?2, 'pending', ?3, ?4, ?5)",
+	    "VALUES (?1, ?2, 'pending', ?3, ?4, ?5) RETURNING id",
 	T(SQL_FACTOR_CARD_CODE_INSERT) =
 	    "INSERT INTO token_card_code(card_id, position, hash) VALUES (?1, ?2, ?3)",
 	T(SQL_FACTOR_CARD_DROP_PENDING) =

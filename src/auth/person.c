@@ -85,11 +85,9 @@ static int
 person_insert(struct store_tx *tx, const char *niss, const char *last, const char *first,
     const char *language, const char *email, const char *names_from, int64_t *id)
 {
-	int rc = store_exec(tx, SQL_PERSON_INSERT, "tttttt", niss, last, first, language, email,
-	    names_from);
+	int rc = store_insert(tx, SQL_PERSON_INSERT, id, "tttttt", niss, last, first, language,
+	    email, names_from);
 
-	if (rc == 1)
-		*id = store_last_id(tx);
 	return rc == 1 ? 1 : rc == -2 ? -2 : -1;
 }
 

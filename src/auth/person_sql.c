@@ -14,7 +14,8 @@ static const char *const person_text[SQL_PERSON_END - SQL_PERSON_FIRST] = {
 	    "INSERT INTO person(niss, last_name, first_name, language, email, name_source) "
 	    "SELECT ?1, coalesce(r.last_name, ?2), coalesce(r.first_names, ?3), ?4, ?5, "
 	    "CASE WHEN r.niss IS NULL THEN ?6 ELSE 'register' END "
-	    "FROM (SELECT 1) AS one LEFT JOIN reg_person r ON r.niss = ?1 AND ?6 <> 'eid'",
+	    "FROM (SELECT 1) AS one LEFT JOIN reg_person r ON r.niss = ?1 AND ?6 <> 'eid' "
+	    "RETURNING id",
 	T(SQL_PERSON_GET) =
 	    "SELECT id, niss, last_name, first_name, language, email, name_source FROM person "
 	    "WHERE id = ?1",

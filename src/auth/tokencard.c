@@ -120,10 +120,9 @@ tokencard_issue(struct store *s, const struct password_cfg *cfg, const struct ac
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		goto done;
 	if (store_exec(tx, SQL_FACTOR_CARD_DROP_PENDING, "i", person) < 0 ||
-	    store_exec(tx, SQL_FACTOR_CARD_INSERT, "itbii", person, out->serial, seed,
-	    sizeof(seed), (int64_t)out->confirm_position, now) != 1)
+	    store_insert(tx, SQL_FACTOR_CARD_INSERT, &out->card_id, "itbii", person, out->serial,
+	    seed, sizeof(seed), (int64_t)out->confirm_position, now) != 1)
 		goto done;
-	out->card_id = store_last_id(tx);
 	for (int i = 0; i < TOKENCARD_CODES; i++)
 		if (store_exec(tx, SQL_FACTOR_CARD_CODE_INSERT, "iit", out->card_id,
 		    (int64_t)(i + 1), hash_buf[i]) != 1)

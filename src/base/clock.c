@@ -55,6 +55,18 @@ clock_time(void)
 }
 
 int
+clock_text(int64_t t, char out[CLOCK_TEXT_SIZE])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, CLOCK_TEXT_SIZE, "%Y-%m-%dT%H:%M:%SZ", &tm) != CLOCK_TEXT_SIZE - 1)
+		return -1;
+	return 0;
+}
+
+int
 clock_use_file(const char *path)
 {
 	size_t n = strlen(path);

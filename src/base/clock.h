@@ -8,6 +8,11 @@
 
 /* The current time: time(NULL), plus the test offset when a test clock is in use. */
 int64_t clock_time(void);
+/* The size of a time as the database stores it, "2026-01-31T12:00:00Z", with its NUL. */
+#define CLOCK_TEXT_SIZE 21
+/* t (seconds since the epoch) as that text, in UTC, into out: 0, or -1. Statements take
+ * the time from C (docs/store-contract.md, rule 3) so that the test clock governs it. */
+int clock_text(int64_t t, char out[CLOCK_TEXT_SIZE]);
 /* Uses the offset in path from now on (read at each clock_time; an absent or empty file
  * is 0). Called once at start, before threads; cmd/test_clock.c decides whether it may
  * be. Returns 0, or -1 when path is too long. */

@@ -364,14 +364,13 @@ issue_fn(struct store_tx *tx, void *arg)
 	/* The code's random part (and its hash) first: the grant id comes with the row. */
 	oidc_random_token(r);
 	oidc_token_hash(r, h);
-	if (store_exec(tx, SQL_OIDC_GRANT_INSERT, "tiiittiitiibitt", a->client_id, a->person_id,
-	    a->account_id, a->org_quality_id, a->scope, a->nonce, a->auth_time,
+	if (store_insert(tx, SQL_OIDC_GRANT_INSERT, &grant, "tiiittiitiibitt", a->client_id,
+	    a->person_id, a->account_id, a->org_quality_id, a->scope, a->nonce, a->auth_time,
 	    (int64_t)a->acr_level, a->amr, now, now + OIDC_GRANT_TTL, h, sizeof(h),
 	    now + OIDC_CODE_TTL, a->redirect_uri, a->code_challenge) != 1) {
 		sodium_memzero(r, sizeof(r));
 		return -1;
 	}
-	grant = store_last_id(tx);
 	snprintf(j->code, OIDC_TOKEN_MAX, "%" PRId64 ".%s", grant, r);
 	sodium_memzero(r, sizeof(r));
 	if (json_text(details, sizeof(details), "{s:I, s:s, s:i, s:b}", "grant",

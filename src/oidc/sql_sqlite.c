@@ -63,7 +63,7 @@ static const char *const oidc_text[SQL_OIDC_END - SQL_OIDC_FIRST] = {
 	    "INSERT INTO oidc_grant(client_id, person_id, account_id, org_quality_id, scope, "
 	    "nonce, auth_time, acr_level, amr, created_at, expires_at, code_hash, "
 	    "code_expires_at, redirect_uri, code_challenge) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) RETURNING id",
 	/* The columns grant_read() in grants.c expects, in this order. */
 	T(SQL_OIDC_GRANT_GET) =
 	    "SELECT id, client_id, person_id, account_id, org_quality_id, scope, nonce, "

@@ -529,13 +529,12 @@ pdata_activity_declare(struct store *s, int64_t company_id,
 	today(date);
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
-	rc = store_exec(tx, SQL_PORTAL_ACT_INSERT, "itttti", company_id, a->kind,
+	rc = store_insert(tx, SQL_PORTAL_ACT_INSERT, id, "itttti", company_id, a->kind,
 	    a->establishment, a->classes, date, now_s());
 	if (rc != 1) {
 		store_rollback(&tx);
 		return rc == -2 ? -2 : -1;
 	}
-	*id = store_last_id(tx);
 	return tx_end(&tx, event_add(tx, *id, "declared", user_name) == 0);
 }
 

@@ -77,7 +77,7 @@ static const char *const portal_text[SQL_PORTAL_END - SQL_PORTAL_FIRST] = {
 	    "SELECT " ACT_COLS " FROM activity WHERE id = ?1 AND company_id = ?2",
 	T(SQL_PORTAL_ACT_INSERT) =
 	    "INSERT INTO activity(company_id, kind, establishment, classes, started_on, "
-	    "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+	    "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING id",
 	T(SQL_PORTAL_ACT_UPDATE) =
 	    "UPDATE activity SET classes = ?3, updated_at = ?4 "
 	    "WHERE id = ?1 AND company_id = ?2 AND ended_on IS NULL",

@@ -36,7 +36,6 @@ struct store_ops {
 	const void *(*blob)(struct store_q *q, int col, size_t *len);
 	bool (*null)(struct store_q *q, int col);
 	void (*done)(struct store_q *q);
-	int64_t (*last_id)(struct store_tx *tx);
 	int (*script)(struct store_tx *tx, const char *sql, char *err, size_t errlen);
 	void (*fault_after)(struct store *s, long n, unsigned kinds);
 	void (*fault_off)(struct store *s);

@@ -27,7 +27,6 @@
 #define store_blob STORE_BACKEND_NAME(blob)
 #define store_null STORE_BACKEND_NAME(null)
 #define store_done STORE_BACKEND_NAME(done)
-#define store_last_id STORE_BACKEND_NAME(last_id)
 #define store_script STORE_BACKEND_NAME(script)
 #define store_fault_after STORE_BACKEND_NAME(fault_after)
 #define store_fault_off STORE_BACKEND_NAME(fault_off)

@@ -278,10 +278,25 @@ store_done(struct store_q *q)
 		ops_of(q)->done(q);
 }
 
-int64_t
-store_last_id(struct store_tx *tx)
+/* Over the backend's query and step: a constraint comes back as -2 from the query on
+ * PostgreSQL (the statement runs whole there) and from the first step on SQLite. */
+int
+store_insert(struct store_tx *tx, int id, int64_t *rowid, const char *fmt, ...)
 {
-	return ops_of(tx)->last_id(tx);
+	struct store_q *q = NULL;
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = ops_of(tx)->query(tx, id, &q, fmt, ap);
+	va_end(ap);
+	if (rc != 0)
+		return rc == -2 ? -2 : -1;
+	rc = ops_of(q)->next(q);
+	if (rc == 1)
+		*rowid = ops_of(q)->integer(q, 0);
+	ops_of(q)->done(q);
+	return rc;
 }
 
 int

@@ -108,8 +108,11 @@ bool store_null(struct store_q *q, int col);
 /* Finishes reading; NULL is accepted. */
 void store_done(struct store_q *q);
 
-/* Id of the last inserted row in this transaction. */
-int64_t store_last_id(struct store_tx *tx);
+/* Runs statement id, an INSERT … RETURNING id (the portable way to learn a new row's id),
+ * with store_exec's fmt, and sets *rowid from its one row: 1, 0 when it inserted nothing,
+ * -2 for a constraint (the transaction stays usable, as with store_exec), or -1 for any
+ * other error (the transaction is then marked failed). */
+int store_insert(struct store_tx *tx, int id, int64_t *rowid, const char *fmt, ...);
 /* Runs a whole script (migrations, tests only): never with input. Returns 0 or -1. */
 int store_script(struct store_tx *tx, const char *sql, char *err, size_t errlen);
 

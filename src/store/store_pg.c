@@ -88,8 +88,6 @@ struct store_tx {
 	bool long_read;     /* STORE_READ_LONG: queries through a cursor */
 	int changes;        /* rows changed by the last store_exec */
 	bool guarded;       /* the last store_exec ran under SAVEPOINT portier_stmt */
-	int64_t last_id;    /* first column of the last INSERT ... RETURNING */
-	bool have_last_id;
 	bool writer;        /* holds the writer lock (WRITER_LOCK_KEY) until its end */
 };
 
@@ -747,19 +745,13 @@ run_prepared(struct store_tx *tx, const char *name, const struct params *p)
 	return res;
 }
 
-/* A statement that ran: its count of rows, and the id an INSERT … RETURNING gave. */
+/* A statement that ran: its count of rows. */
 static int
 exec_ok(struct store_tx *tx, PGresult *res)
 {
 	char *end;
 
 	tx->changes = (int)strtol(PQcmdTuples(res), &end, 10);
-	if (strncmp(PQcmdStatus(res), "INSERT", 6) == 0) {
-		tx->have_last_id = PQntuples(res) > 0 && PQnfields(res) > 0 &&
-		    !PQgetisnull(res, 0, 0);
-		if (tx->have_last_id)
-			tx->last_id = strtoll(PQgetvalue(res, 0, 0), &end, 10);
-	}
 	PQclear(res);
 	if (tx->guarded && run_simple(tx->c, "RELEASE SAVEPOINT portier_stmt", NULL) != 0) {
 		tx->failed = true;
@@ -806,6 +798,16 @@ is_savepoint_stmt(int id)
 
 	return t != NULL && (strncasecmp(t, "SAVEPOINT", 9) == 0 ||
 	    strncasecmp(t, "RELEASE", 7) == 0 || strncasecmp(t, "ROLLBACK TO", 11) == 0);
+}
+
+/* True when statement id is an INSERT (read through store_query for its RETURNING). */
+static bool
+is_insert_stmt(int id)
+{
+	bool portable;
+	const char *t = store_sql_text(id, STORE_DIALECT_PG, &portable);
+
+	return t != NULL && strncasecmp(t, "INSERT", 6) == 0;
 }
 
 static int
@@ -989,8 +991,25 @@ query_v(struct store_tx *tx, int id, struct store_q **out, const char *fmt, va_l
 		*out = &tx->q;
 		return 0;
 	}
+	/* An INSERT … RETURNING (store_insert) breaks a constraint here, where it runs
+	 * whole: under a savepoint, as store_exec, so that it gives -2 and tx stays usable. */
+	tx->guarded = is_insert_stmt(id);
+	if (tx->guarded && run_simple(tx->c, "SAVEPOINT portier_stmt", NULL) != 0) {
+		params_free(&p);
+		tx->failed = true;
+		return -1;
+	}
 	res = run_prepared(tx, name, &p);
 	params_free(&p);
+	if (tx->guarded) {
+		if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
+			return exec_failed(tx, id, res);
+		if (run_simple(tx->c, "RELEASE SAVEPOINT portier_stmt", NULL) != 0) {
+			PQclear(res);
+			tx->failed = true;
+			return -1;
+		}
+	}
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		if (is_retryable(res))
 			last_retryable = true;
@@ -1089,32 +1108,6 @@ store_done(struct store_q *q)
 	if (q == NULL)
 		return;
 	q_clear(q);
-}
-
-/* The id of the last INSERT: its RETURNING's first column when it had one (the portable
- * way), else lastval(), the last value a sequence gave on this connection (a serial or
- * identity column), under a savepoint since it fails when none did. 0 when unknown. */
-int64_t
-store_last_id(struct store_tx *tx)
-{
-	PGresult *res;
-	int64_t id = 0;
-	char *end;
-
-	if (tx->have_last_id)
-		return tx->last_id;
-	if (run_simple(tx->c, "SAVEPOINT portier_lastval", NULL) != 0)
-		return 0;
-	res = PQexec(tx->c->pg, "SELECT lastval()");
-	if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
-		id = strtoll(PQgetvalue(res, 0, 0), &end, 10);
-		PQclear(res);
-		run_simple(tx->c, "RELEASE SAVEPOINT portier_lastval", NULL);
-		return id;
-	}
-	PQclear(res);
-	run_simple(tx->c, "ROLLBACK TO SAVEPOINT portier_lastval", NULL);
-	return 0;
 }
 
 /* A whole script in one simple-protocol call: libpq runs its statements in turn, in the
@@ -1441,7 +1434,6 @@ const struct store_ops store_pg_ops = {
 	.blob = store_blob,
 	.null = store_null,
 	.done = store_done,
-	.last_id = store_last_id,
 	.script = store_script,
 	.fault_after = store_fault_after,
 	.fault_off = store_fault_off,

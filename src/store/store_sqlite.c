@@ -724,6 +724,10 @@ store_next(struct store_q *q)
 		return 1;
 	if (rc == SQLITE_DONE)
 		return 0;
+	/* An INSERT … RETURNING breaks its constraint at the first step: -2 as store_exec,
+	 * the statement undone and the transaction usable. */
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return -2;
 	log_err(NULL, "store: step: %s", sqlite3_errmsg(q->tx->c->db));
 	q->tx->failed = true;
 	return -1;
@@ -764,12 +768,6 @@ store_done(struct store_q *q)
 	sqlite3_reset(q->st);
 	sqlite3_clear_bindings(q->st);
 	q->st = NULL;
-}
-
-int64_t
-store_last_id(struct store_tx *tx)
-{
-	return sqlite3_last_insert_rowid(tx->c->db);
 }
 
 int
@@ -1054,7 +1052,6 @@ const struct store_ops store_sqlite_ops = {
 	.blob = store_blob,
 	.null = store_null,
 	.done = store_done,
-	.last_id = store_last_id,
 	.script = store_script,
 	.fault_after = store_fault_after,
 	.fault_off = store_fault_off,

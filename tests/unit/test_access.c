@@ -9,10 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "access/account.h"
@@ -25,6 +27,7 @@
 #include "access/responsibles.h"
 #include "access/search.h"
 #include "audit/audit.h"
+#include "base/clock.h"
 #include "auth/eid_login.h"
 #include "auth/person.h"
 #include "csam/helpdesk.h"
@@ -694,6 +697,55 @@ users_suspend_remove(void **state)
 	}
 	assert_int_equal(count("SELECT count(*) FROM account WHERE person_id = 4"), 0);
 	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = 'user.remove'"), 1);
+}
+
+/* An account's created_at and modified_at come from the service's clock (rule 3 of
+ * docs/store-contract.md), not the database's: with the test clock three years back, a
+ * new account, its membership and its suspension are dated then. Before, SQLite's strftime('now') wrote
+ * today's date whatever the test clock said. */
+static void
+account_times_follow_the_clock(void **state)
+{
+	struct actor gl = who(P_GL);
+	struct access_errors err = { 0 };
+	struct user_view v;
+	char path[] = "/tmp/portier-clock-XXXXXX", before[CLOCK_TEXT_SIZE], sql[256];
+	static const char back[] = "-94608000\n";        /* 1,095 days */
+	int64_t q, acc = 0;
+	int fd;
+
+	(void)state;
+	q = activate_health();
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, back, sizeof(back) - 1), (ssize_t)(sizeof(back) - 1));
+	close(fd);
+	assert_int_equal(clock_use_file(path), 0);
+	/* Two years back from the real time: every date written under the test clock is
+	 * older than that. */
+	assert_int_equal(clock_text((int64_t)time(NULL) - 2 * 365 * 86400, before), 0);
+	assert_int_equal(add_user(P_GL, q, NISS_USER, "marie", "USER", NULL, 0, &acc), ACCESS_OK);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM account WHERE id = %" PRId64
+	    " AND created_at < '%s' AND modified_at = created_at", acc, before);
+	assert_int_equal(count(sql), 1);
+	/* And the membership it joined: since. */
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM quality_member WHERE account_id = %"
+	    PRId64 " AND since < '%s'", acc, before);
+	assert_int_equal(count(sql), 1);
+	assert_int_equal(account_get(F->fx.s, &gl, F->org, q, acc, F->a, &v), ACCESS_OK);
+	/* The suspension moves modified_at to the test clock's time, not to today. */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "-90000000\n", 10), 10);
+	close(fd);
+	assert_int_equal(account_set_status(F->fx.s, &gl, F->org, q, acc, v.version, true, &err),
+	    ACCESS_OK);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM account WHERE id = %" PRId64
+	    " AND status = 'suspended' AND modified_at > created_at AND modified_at < '%s'",
+	    acc, before);
+	assert_int_equal(count(sql), 1);
+	/* The file gone, the clock is the real one again (an absent file is 0). */
+	assert_int_equal(unlink(path), 0);
 }
 
 static void
@@ -1505,6 +1557,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(users_add_update_conflict, setup, teardown),
 		cmocka_unit_test_setup_teardown(users_bad_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(users_suspend_remove, setup, teardown),
+		cmocka_unit_test_setup_teardown(account_times_follow_the_clock, setup, teardown),
 		cmocka_unit_test_setup_teardown(names_come_from_register_or_card, setup, teardown),
 		cmocka_unit_test_setup_teardown(cogl_and_gl_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(policy_refusals_are_audited, setup, teardown),

@@ -72,13 +72,14 @@ static int
 add_person(struct store_fixture *f, int id, const char *last, const char *first)
 {
 	struct store_tx *tx;
+	int64_t got = 0;
 	int rc;
 
 	if (store_begin(f->s, STORE_WRITE, &tx) != 0)
 		return -1;
-	rc = store_exec(tx, SQL_PERSON_INSERT, "tttttt", NULL, last, first, "fr", NULL,
+	rc = store_insert(tx, SQL_PERSON_INSERT, &got, "tttttt", NULL, last, first, "fr", NULL,
 	    "manager");
-	if (rc != 1 || store_last_id(tx) != id) {
+	if (rc != 1 || got != id) {
 		store_rollback(&tx);
 		return -1;
 	}

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "auth/person.h"
+#include "auth/person_sql.h"
 #include "base/arena.h"
 #include "store/store.h"
 #include "store_fixture.h"
@@ -159,6 +160,32 @@ set_contact_and_create_refusals(void **state)
 	    "email = 'a@example.be' AND language = 'en'"), 1);
 }
 
+/* The insert returns its id (INSERT … RETURNING read through store_insert): a NISS already
+ * known gives -2 and no id, the statement is undone and the transaction goes on, on either
+ * backend (SQLite reports the constraint at the step, PostgreSQL at the query). */
+static void
+insert_returns_id_and_constraint_keeps_tx(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_tx *tx;
+	int64_t id1 = 0, id2 = 0, again = 0;
+
+	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_insert(tx, SQL_PERSON_INSERT, &id1, "tttttt", UNKNOWN, "A", "B",
+	    "fr", NULL, "manager"), 1);
+	assert_true(id1 > 0);
+	assert_int_equal(store_insert(tx, SQL_PERSON_INSERT, &again, "tttttt", UNKNOWN, "C", "D",
+	    "fr", NULL, "manager"), -2);
+	assert_int_equal(again, 0);
+	assert_int_equal(store_insert(tx, SQL_PERSON_INSERT, &id2, "tttttt", NULL, "E", "F",
+	    "fr", NULL, "manager"), 1);
+	assert_true(id2 > id1);
+	assert_int_equal(store_commit(&tx), 0);
+	assert_int_equal(store_fixture_count(f, "SELECT count(*) FROM person"), 2);
+	assert_int_equal(store_fixture_count(f, "SELECT count(*) FROM person WHERE niss = '"
+	    UNKNOWN "' AND last_name = 'A'"), 1);
+}
+
 int
 main(void)
 {
@@ -171,6 +198,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(card_names_stay_card_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(set_contact_and_create_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(insert_returns_id_and_constraint_keeps_tx, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
