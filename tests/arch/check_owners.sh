@@ -68,7 +68,7 @@ n=$(grep -rliE 'INSERT INTO person[ (]' src | wc -l)
 [ "$n" -eq 1 ] || say "INSERT INTO person in $n files (want 1)"
 n=$(grep -rlw SQL_PERSON_INSERT src --include='*.c' | grep -v -E 'sql[a-z_]*\.c$' | wc -l)
 [ "$n" -eq 1 ] || say "SQL_PERSON_INSERT executed from $n files (want 1: auth/person.c)"
-n=$(grep -rw SQL_PERSON_INSERT src --include='*.c' | grep -c 'store_exec' || true)
+n=$(grep -rw SQL_PERSON_INSERT src --include='*.c' | grep -c -E 'store_(exec|insert)' || true)
 [ "$n" -eq 1 ] || say "SQL_PERSON_INSERT executed at $n places (want 1)"
 
 [ "$fail" -eq 0 ] && echo "check_owners: ok"
