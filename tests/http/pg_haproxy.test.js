@@ -6,44 +6,19 @@
 // X-Request-Id of each response in the nodes' access logs) and `audit verify` passes.
 // Skipped without PostgreSQL's programs or haproxy.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
+import { haproxyAvailable, startProxy } from '../lib/haproxy.js';
 import { pgAvailable, pgDatabase, psql } from '../lib/pg.js';
-import { Client, freePort, run, start, tempDir, waitFor } from '../lib/server.js';
+import { Client, freePort, run, start } from '../lib/server.js';
 import * as world from './oidc_lib.js';
 import * as uman from './uman_lib.js';
 
 const { addClient, authorize, csrfOf, PASSWORD, PEOPLE, pkce, tokenRequest } = world;
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const CFG = path.join(here, '..', '..', 'deploy', 'haproxy', 'haproxy.cfg');
-const HAPROXY = '/usr/sbin/haproxy';
 const CB = 'http://127.0.0.1:9/cb';
 const skip = !pgAvailable() ? 'PostgreSQL binaries absent (/usr/lib/postgresql/15/bin)'
-  : !existsSync(HAPROXY) ? 'haproxy absent (apt-get install haproxy)' : false;
-
-/** deploy/haproxy/haproxy.cfg with its site lines for 127.0.0.1 (haproxy_check.sh's seds). */
-function renderConfig({ pem, front, plain, eid, p1, p2 }) {
-  const out = readFileSync(CFG, 'utf8').split('\n').flatMap((line) => {
-    if (!/# site$/.test(line)) return [line];
-    if (/^\s*log \/dev\/log/.test(line)) return ['    log stdout format raw local0'];
-    if (/^\s*(chroot|user|group|daemon|stats socket) /.test(line)) return [];
-    return [line
-      .replace(/bind :443 ssl crt \S+ (.*)# site$/, `bind 127.0.0.1:${front} ssl crt ${pem} $1`)
-      .replace(/bind :80 .*# site$/, `bind 127.0.0.1:${plain}`)
-      .replace(/bind :8443 .*# site$/, `bind 127.0.0.1:${eid}`)
-      .replace(/10\.0\.0\.11:8080 .*# site$/, `127.0.0.1:${p1}`)
-      .replace(/10\.0\.0\.12:8080 .*# site$/, `127.0.0.1:${p2}`)
-      .replace(/10\.0\.0\.11:8443 check port 8080 .*# site$/, `127.0.0.1:${p1} check port ${p1}`)
-      .replace(/10\.0\.0\.12:8443 check port 8080 .*# site$/, `127.0.0.1:${p2} check port ${p2}`)];
-  }).join('\n');
-  assert.doesNotMatch(out, /# site$/m, 'every site line replaced');
-  return out;
-}
+  : !haproxyAvailable() ? 'haproxy absent (apt-get install haproxy)' : false;
 
 describe('two portier nodes on PostgreSQL behind HAProxy', { skip }, () => {
   let conn;
@@ -53,12 +28,7 @@ describe('two portier nodes on PostgreSQL behind HAProxy', { skip }, () => {
   const seen = [];   // which node answered each request of the walk
 
   /** The node whose access log holds the request id of res (null when none yet). */
-  function nodeOf(res) {
-    const rid = res.headers.get('x-request-id');
-    if (!rid) return null;
-    const i = nodes.findIndex((n) => n.logs().includes(` ${rid} access `));
-    return i < 0 ? null : i;
-  }
+  const nodeOf = (res) => proxy.nodeOf(res);
 
   /** A Client on the proxy that notes which node answered each of its requests. */
   function client() {
@@ -80,36 +50,15 @@ describe('two portier nodes on PostgreSQL behind HAProxy', { skip }, () => {
     conn = pgDatabase();
     const m = await run(['migrate', '--db', conn]);
     assert.equal(m.code, 0, m.stdout + m.stderr);
-    const dir = tempDir();
-    const [front, plain, eid] = [await freePort(), await freePort(), await freePort()];
+    // The issuer is the proxy's HTTPS front: its port is chosen first, then HAProxy on it.
+    const front = await freePort();
     base = `https://127.0.0.1:${front}`;
     nodes = await Promise.all([0, 1].map(() => start({ db: conn, args: ['--issuer', base] })));
     world.buildWorld(nodes[0]);
-    const pem = path.join(dir, 'haproxy.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256',
-      '-nodes', '-days', '2', '-subj', '/CN=localhost', '-keyout', path.join(dir, 'key.pem'),
-      '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
-    writeFileSync(pem, readFileSync(path.join(dir, 'cert.pem'), 'utf8') + readFileSync(path.join(dir, 'key.pem'), 'utf8'));
-    const cfg = path.join(dir, 'haproxy.cfg');
-    writeFileSync(cfg, renderConfig({ pem, front, plain, eid, p1: nodes[0].port, p2: nodes[1].port }));
-    execFileSync(HAPROXY, ['-c', '-q', '-f', cfg]);
-    proxy = spawn(HAPROXY, ['-db', '-f', cfg], { stdio: 'ignore' });
-    // Both nodes up in the proxy's health checks: two health answers through it differ.
-    await waitFor(async () => {
-      try {
-        const a = await fetch(`${base}/healthz`);
-        const b = await fetch(`${base}/healthz`);
-        await a.text(); await b.text();
-        if (a.status !== 200 || b.status !== 200) return false;
-        await new Promise((r) => setTimeout(r, 100));
-        const na = nodeOf(a);
-        const nb = nodeOf(b);
-        return na !== null && nb !== null && na !== nb;
-      } catch { return false; }
-    }, { what: 'both nodes behind the proxy', interval: 200 });
+    proxy = await startProxy(nodes, { front });
   });
   after(async () => {
-    proxy?.kill('SIGTERM');
+    await proxy?.stop();
     await Promise.all(nodes.map((n) => n.stop()));
   });
 
