@@ -37,7 +37,7 @@ export function renderConfig({ pem, eidCa, front, plain, eid, p1, p2 }) {
 
 /**
  * Starts HAProxy in front of nodes (two started portier servers); resolves once both
- * answer through it. Returns { base, eidBase, nodeOf(res), stop() }: base is the HTTPS
+ * answer through it. Returns { base, eidBase, nodeOf(res), logs(), stop() }: base is the HTTPS
  * front, eidBase the eID door (ports chosen here unless given: front, eid). The fronts' certificate is self-signed (this process's
  * fetch must accept it: NODE_TLS_REJECT_UNAUTHORIZED=0).
  */
@@ -56,7 +56,13 @@ export async function startProxy(nodes, { eidCa, front: frontPort, eid: eidPort 
     pem, eidCa: eidCa ?? path.join(dir, 'cert.pem'), front, plain, eid, p1: nodes[0].port, p2: nodes[1].port,
   }));
   execFileSync(HAPROXY, ['-c', '-q', '-f', cfg]);
-  const proxy = spawn(HAPROXY, ['-db', '-f', cfg], { stdio: 'ignore' });
+  const proxy = spawn(HAPROXY, ['-db', '-f', cfg], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  proxy.stdout.setEncoding('utf8');
+  proxy.stderr.setEncoding('utf8');
+  proxy.stdout.on('data', (d) => { log += d; });
+  proxy.stderr.on('data', (d) => { log += d; });
+  proxy.on('close', (code, signal) => { log += `haproxy exited: ${code ?? signal}\n`; });
   const base = `https://127.0.0.1:${front}`;
   /** The index of the node whose access log holds the request id of res, or null. */
   const nodeOf = (res) => {
@@ -82,6 +88,8 @@ export async function startProxy(nodes, { eidCa, front: frontPort, eid: eidPort 
     base,
     eidBase: `https://127.0.0.1:${eid}`,
     nodeOf,
+    /** HAProxy's log (one line per request, with the server that answered). */
+    logs: () => log,
     stop: () => new Promise((resolve) => {
       if (proxy.exitCode !== null) { resolve(); return; }
       proxy.once('close', resolve);

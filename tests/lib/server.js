@@ -66,11 +66,12 @@ function sleep(ms) {
  */
 export const PATIENCE = 60000;
 
-/** Waits until pred() is true, polling; throws with what() on timeout (PATIENCE). */
+/** Waits until pred() is true (or resolves true: an async pred is awaited), polling; throws
+ * with what() on timeout (PATIENCE). */
 export async function waitFor(pred, { timeout = PATIENCE, interval = 20, what = 'condition' } = {}) {
   const end = Date.now() + timeout;
   for (;;) {
-    const v = pred();
+    const v = await pred();
     if (v) return v;
     if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
     await sleep(interval);
