@@ -71,6 +71,15 @@ xff_client(struct web_req *r, const struct fwd_headers *h, const struct netblock
 	return h->nxff <= XFF_LINES ? last : NULL;
 }
 
+bool
+web_via_proxy(struct web_req *r)
+{
+	/* On portier's own TLS listener a proxy can only pass the TCP stream through: the
+	 * headers are the client's own, whoever the peer is. */
+	return netblocks_contains(r->srv->cfg.trusted_proxies, r->peer) &&
+	    MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_GNUTLS_SESSION) == NULL;
+}
+
 void
 forwarded_apply(struct web_req *r)
 {
@@ -79,10 +88,7 @@ forwarded_apply(struct web_req *r)
 	const char *client;
 
 	r->client = r->peer;
-	/* On portier's own TLS listener a proxy can only pass the TCP stream through: the
-	 * headers are the client's own, whoever the peer is. */
-	if (!netblocks_contains(trusted, r->peer) ||
-	    MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_GNUTLS_SESSION) != NULL)
+	if (!web_via_proxy(r))
 		return;
 	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, fwd_header, &h);
 	client = h.nxff > 0 ? xff_client(r, &h, trusted) : NULL;

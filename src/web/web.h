@@ -142,6 +142,11 @@ const char *web_rid(struct web_req *r);          /* request id, also in every lo
 const char *web_client(struct web_req *r);
 const char *web_peer(struct web_req *r);         /* the TCP peer itself (a proxy or the client) */
 bool web_tls(struct web_req *r);                 /* over TLS (own listener or cfg.tls) */
+/* The request came from a trusted proxy (the TCP peer is in trusted_proxies) on a plain
+ * listener: the headers the proxy sets (X-Forwarded-*, the client certificate it verified)
+ * are its own. False on portier's own TLS listener, where a proxy can only pass the
+ * client's TLS stream through and every header is the client's. */
+bool web_via_proxy(struct web_req *r);
 /* The i-th certificate the client presented in the TLS handshake of portier's own
  * listener (0: its own, then the chain it sent), DER copied into the request's arena;
  * NULL when there is none (plain HTTP, no certificate). len receives its size. */

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { Client, start } from '../lib/server.js';
 import { auditEvents, throttleOf } from '../lib/world.js';
-import { cookiesOf, makeCA, startTLS, tlsRequest } from './eid_support.js';
+import { cookiesOf, escapedPem, makeCA, startTLS, tlsRequest } from './eid_support.js';
 
 /** A failed password login sent with these extra headers (the CSRF round trip carries
  * them too); returns { status, rid } (its request id, which its audit event carries). */
@@ -154,5 +154,26 @@ describe('header lines and the TLS listener', () => {
     });
     assert.equal(res.status, 401);
     assert.equal(sourceOf(srv, res.headers['x-request-id']), '127.0.0.1');
+  });
+
+  test('on portier\'s own TLS listener a certificate header is the client\'s: refused, even from a trusted address', async () => {
+    // A TCP passthrough from a trusted proxy (or a client on a trusted address) reaches
+    // this listener: the header inside the TLS stream was written by the client, and a
+    // card's certificate is public. Only a proxy that terminated TLS may hand one over.
+    await ca.issue('jan', { niss: '85073003328', last: 'Peeters', first: 'Jan' });
+    const before = auditEvents(srv, ['login.eid.failure']).length;
+    const res = await tlsRequest(srv, '/login/eid?next=/aide', {
+      ca: ca.root, headers: { 'x-ssl-client-cert': escapedPem(ca.pem('jan')) },
+    });
+    assert.equal(res.status, 403, 'no login with somebody else\'s public certificate');
+    assert.equal(cookiesOf(res.headers).portier_sid ?? '', '');
+    const ev = auditEvents(srv, ['login.eid.failure']);
+    assert.equal(ev.length, before + 1);
+    assert.equal(ev.at(-1).details.reason, 'certificate header from an untrusted address');
+    // The same header on the plain listener, from the trusted proxy, logs in.
+    const c = new Client(srv.url);
+    const ok = await c.fetch('/login/eid?next=/aide', { headers: { 'x-ssl-client-cert': escapedPem(ca.pem('jan')) } });
+    await ok.text();
+    assert.equal(ok.status, 303);
   });
 });

@@ -182,8 +182,10 @@ eid_login_get(struct web_req *r)
 
 	if (hdr != NULL && hdr[0] != '\0') {
 		via = "proxy";
-		/* The TCP peer, not the forwarded address: only a proxy hands a certificate. */
-		if (!eid_proxies_trusted(door_of(r)->proxies, web_peer(r))) {
+		/* The TCP peer, not the forwarded address: only a proxy hands a certificate,
+		 * and only one that terminated TLS (on portier's own TLS listener the header
+		 * is the client's, and a card's certificate is public). */
+		if (!eid_proxies_trusted(door_of(r)->proxies, web_peer(r)) || !web_via_proxy(r)) {
 			log_warn(web_rid(r), "eid: %s header from %s, not a trusted proxy: ignored",
 			    door_of(r)->proxy_header, web_peer(r));
 			return refuse(r, EID_PROXY_UNTRUSTED, NULL, via, next);
