@@ -192,8 +192,16 @@ describe('a node killed with SIGKILL under load behind HAProxy', { skip }, () =>
       for (const r of all.filter((x) => x.status === 409)) {
         assert.match(uman.text(r.text), /Cette personne est déjà utilisateur de cette qualité/);
       }
+      // A retry after an answer that was lost, later, on the other node: refused the same way.
+      const late = await uman.post(manager, `${path}/enregistrer`, fields);
+      assert.equal(late.status, 409);
+      assert.match(uman.text(late.text), /Cette personne est déjà utilisateur de cette qualité/);
       assert.equal(psql(conn, `SELECT count(*) FROM account a JOIN person p ON p.id = a.person_id WHERE p.niss = '${n}';`), '1');
+      assert.equal(psql(conn, `SELECT count(*) FROM person WHERE niss = '${n}';`), '1');
     }
+    const adds = psql(conn, `SELECT count(*) FROM audit_event e JOIN person p ON e.object = 'person:' || p.id
+      WHERE e.action = 'user.add' AND p.niss >= '${niss(990)}' AND p.niss LIKE '750303%';`);
+    assert.equal(adds, '4', 'one user.add per user');
   });
 
   it('keeps every acknowledged login, user and token once, and one chain', async () => {
