@@ -36,6 +36,8 @@ static const char usage[] =
     "  --base-url URL        the portal's address seen by browsers (default http://LISTEN):\n"
     "                        redirect URI BASE/callback, post-logout URI BASE/\n"
     "  --application CODE    the secured application a person must hold (default MEDSEIP)\n"
+    "  --ca-file FILE        PEM file of the CAs an https issuer's certificate must chain to,\n"
+    "                        instead of the system bundle (certificates always verified)\n"
     "  --share-dir DIR       folder holding portal/templates, portal/static, portal/migrations\n"
     "  --locale-dir DIR      folder holding the compiled catalogues (default: beside the binary)\n"
     "  --log-level LEVEL     debug, info, warn or error (default info)\n"
@@ -49,6 +51,7 @@ struct pconf {
 	char client_secret[256];
 	char base_url[POIDC_URL_MAX - 16];
 	char application[33];
+	char ca_file[1024];
 	char share_dir[1024];
 	char locale_dir[1100];
 	char log_level[16];
@@ -60,7 +63,7 @@ static const struct {
 	size_t off, size;
 } keys[] = {
 	{ K(listen) }, { K(issuer) }, { K(db) }, { K(client_id) }, { K(client_secret) },
-	{ K(base_url) }, { K(application) }, { K(share_dir) }, { K(locale_dir) },
+	{ K(base_url) }, { K(application) }, { K(ca_file) }, { K(share_dir) }, { K(locale_dir) },
 	{ K(log_level) },
 };
 
@@ -274,9 +277,9 @@ cmd_portal(int argc, char **argv)
 	sigaddset(&set_, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set_, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (phttp_init() != 0) {
-		fprintf(stderr, "portier portal: libcurl cannot start\n");
-		return 1;
+	if (phttp_init(c.ca_file, err, sizeof(err)) != 0) {
+		fprintf(stderr, "portier portal: %s\n", err);
+		return 2;
 	}
 	snprintf(redirect, sizeof(redirect), "%s/callback", c.base_url);
 	snprintf(post_logout, sizeof(post_logout), "%s/", c.base_url);
@@ -314,8 +317,9 @@ cmd_portal(int argc, char **argv)
 		phttp_cleanup();
 		return 1;
 	}
-	log_info(NULL, "portal %s listening on http://%s (issuer %s, client %s)", PORTAL_RELEASE,
-	    c.listen, c.issuer, c.client_id);
+	log_info(NULL, "portal %s listening on http://%s (issuer %s, client %s, CAs %s)",
+	    PORTAL_RELEASE, c.listen, c.issuer, c.client_id,
+	    c.ca_file[0] != '\0' ? c.ca_file : "of the system bundle");
 	/* The provider may start after the portal: a failure here is retried at login. */
 	if (portal_oidc_discover(oidc, err, sizeof(err)) != 0)
 		log_warn(NULL, "portal: provider not reachable yet (%s): will retry at login", err);

@@ -3,6 +3,10 @@
 #include "portal/http.h"
 
 #include <curl/curl.h>
+#include <errno.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,10 +17,91 @@
 #define CONNECT_MS 5000
 #define TOTAL_MS 15000
 
-int
-phttp_init(void)
+/* The CA file an https issuer must chain to; "" for the system bundle. Set once by
+ * phttp_init() before any thread starts, read-only afterwards. */
+static char ca_file_[1024];
+
+/* Refuses a CA file that cannot be read or holds no certificate, so that a mistake shows
+ * at start rather than as every login failing. */
+static int
+ca_file_check(const char *path, char *err, size_t errlen)
 {
-	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+	FILE *f = fopen(path, "r");
+	X509 *x;
+	int n = 0;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "ca_file %s cannot be read: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((x = PEM_read_X509(f, NULL, NULL, NULL)) != NULL) {
+		X509_free(x);
+		n++;
+	}
+	ERR_clear_error();
+	fclose(f);
+	if (n == 0) {
+		snprintf(err, errlen, "ca_file %s holds no PEM certificate", path);
+		return -1;
+	}
+	return 0;
+}
+
+int
+phttp_init(const char *ca_file, char *err, size_t errlen)
+{
+	if (ca_file != NULL && ca_file[0] != '\0') {
+		if (strlen(ca_file) >= sizeof(ca_file_)) {
+			snprintf(err, errlen, "ca_file: path too long");
+			return -1;
+		}
+		if (ca_file_check(ca_file, err, errlen) != 0)
+			return -1;
+		memcpy(ca_file_, ca_file, strlen(ca_file) + 1);
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		snprintf(err, errlen, "libcurl cannot start");
+		return -1;
+	}
+	return 0;
+}
+
+/* Peer and host name always verified; with a ca_file, its CAs only (the default CA
+ * folder is dropped too, or the system's roots would still be trusted). */
+static int
+tls_trust(CURL *c)
+{
+	if (curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK)
+		return -1;
+	if (ca_file_[0] == '\0')
+		return 0;
+	if (curl_easy_setopt(c, CURLOPT_CAINFO, ca_file_) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_CAPATH, NULL) != CURLE_OK)
+		return -1;
+	return 0;
+}
+
+/* The reason of a failed request, saying which CAs were asked when the issuer's
+ * certificate was refused. */
+static void
+failure(CURLcode rc, const char *ebuf, char *err, size_t errlen)
+{
+	const char *why = ebuf[0] ? ebuf : curl_easy_strerror(rc);
+
+	if (rc == CURLE_WRITE_ERROR)
+		snprintf(err, errlen, "answer over the size limit");
+	else if (rc == CURLE_PEER_FAILED_VERIFICATION && ca_file_[0] != '\0')
+		snprintf(err, errlen, "the issuer's TLS certificate is not trusted: it must "
+		    "chain to a CA of ca_file %s and name the issuer's host (%s)", ca_file_, why);
+	else if (rc == CURLE_PEER_FAILED_VERIFICATION)
+		snprintf(err, errlen, "the issuer's TLS certificate is not trusted: it must "
+		    "chain to a CA of the system bundle (or set ca_file) and name the issuer's "
+		    "host (%s)", why);
+	else if (rc == CURLE_SSL_CACERT_BADFILE)
+		snprintf(err, errlen, "ca_file %s cannot be used (%s)", ca_file_, why);
+	else
+		snprintf(err, errlen, "%s", why);
 }
 
 void
@@ -55,10 +140,14 @@ perform(CURL *c, struct curl_slist *headers, size_t max, struct phttp_resp *out,
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &out->body);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, ebuf);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	if (tls_trust(c) != 0) {
+		snprintf(err, errlen, "libcurl refused the TLS settings");
+		buf_free(&out->body);
+		return -1;
+	}
 	rc = curl_easy_perform(c);
 	if (rc != CURLE_OK) {
-		snprintf(err, errlen, "%s", rc == CURLE_WRITE_ERROR ? "answer over the size limit" :
-		    ebuf[0] ? ebuf : curl_easy_strerror(rc));
+		failure(rc, ebuf, err, errlen);
 		buf_free(&out->body);
 		return -1;
 	}

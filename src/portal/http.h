@@ -13,8 +13,11 @@ struct phttp_resp {
 	struct buf body;             /* capped at the request's max */
 };
 
-/* Initialises libcurl once for the process (before threads). Returns 0 or -1. */
-int phttp_init(void);
+/* Initialises libcurl once for the process (before threads). ca_file: the PEM file of the
+ * CAs an https issuer's certificate must chain to, instead of the system bundle (NULL or
+ * "": the system bundle); it must be readable and hold at least one certificate.
+ * Certificates and host names are always verified. Returns 0, or -1 with a reason in err. */
+int phttp_init(const char *ca_file, char *err, size_t errlen);
 void phttp_cleanup(void);
 
 /* GET url, with "Authorization: Bearer <bearer>" when bearer is not NULL, reading at most
