@@ -4,7 +4,10 @@
 // door (HAProxy asks for the card and hands it to the node in X-SSL-Client-Cert), the
 // designation of the GAP, the quality's activation with a local manager, a user's creation
 // with an application grant, and the OpenID code flow of that user (eID login, profile
-// choice, token exchange). Each response is traced to the node that answered it (its
+// choice, token exchange), and the agency portal (`portier portal`, guide §5) where that
+// user logs in: the portal trusts the proxy's certificate (ca_file) and its back-channel
+// (discovery, JWKS, token, userinfo, registry API) goes through HAProxy to the nodes too.
+// Each response is traced to the node that answered it (its
 // X-Request-Id in the nodes' access logs): consecutive requests alternate between the
 // nodes. Then what the eID door refuses: a forged header, a revoked card, no card.
 // Skipped without PostgreSQL's programs or haproxy.
@@ -19,6 +22,7 @@ import { auditEvents, mails, orgOf } from '../lib/world.js';
 import { E, P, formFields, loadRegistry } from './csam_support.js';
 import { makeCA } from './eid_support.js';
 import { addClient, jwtPayload, pkce, profileOptions, refreshTarget, tokenRequest } from './oidc_lib.js';
+import { startPortal } from './portal_lib.js';
 import * as uman from './uman_lib.js';
 
 const CB = 'http://127.0.0.1:9/cb';
@@ -30,6 +34,7 @@ describe('the guide through HAProxy and two nodes on PostgreSQL', { skip }, () =
   let ca;
   let nodes = [];
   let proxy;
+  let portal;
   let base;
   const seen = [];        // every response of the walk, in order
   const steps = [];       // [step name, index in seen where it starts]
@@ -81,6 +86,7 @@ describe('the guide through HAProxy and two nodes on PostgreSQL', { skip }, () =
   });
   after(async () => {
     if (process.env.PG_GUIDE_DEBUG) console.log(proxy?.logs());
+    await portal?.stop();
     await proxy?.stop();
     await Promise.all(nodes.map((n) => n.stop()));
     ca?.remove();
@@ -171,6 +177,63 @@ describe('the guide through HAProxy and two nodes on PostgreSQL', { skip }, () =
     note({ headers: again.headers });
     assert.equal(again.status, 400, 'the code is good once, on either node');
     assert.ok(els > 0);
+
+    // 6. Els opens the agency portal (guide §5). The portal knows portier by the proxy's
+    // address, whose certificate it trusts through ca_file; a new browser: her eID login
+    // at the proxy's door, her profile choice, back to the portal.
+    step('portal');
+    portal = await startPortal({ url: base, db: conn }, { args: ['--ca-file', proxy.certFile] });
+    const atPortal = new Client(portal.url);
+    const elsBrowser = client();
+    res = await atPortal.fetch('/login?next=/entreprise');
+    await res.text();
+    assert.equal(res.status, 303, `the portal sends the browser to portier: ${portal.logs()}`);
+    const authz = new URL(res.headers.get('location'));
+    assert.equal(authz.origin, base, 'to the proxy\'s HTTPS front');
+    res = await elsBrowser.fetch(authz.pathname + authz.search);
+    await res.text();
+    assert.equal(res.status, 303);
+    const portalFlow = res.headers.get('location');
+    assert.match(portalFlow, /^\/oidc\/continue\//);
+    page = await elsBrowser.get(portalFlow);
+    assert.equal(page.status, 303, 'a new browser: to the login');
+    await eidLogin(elsBrowser, 'els', portalFlow);
+    page = await elsBrowser.get(portalFlow);
+    assert.equal(page.status, 200, `the profile choice: ${uman.text(page.text).slice(0, 300)}`);
+    const zorg = profileOptions(page.text).find((o) => o.label.includes('Zorgtech Distributie'));
+    assert.ok(zorg, `Zorgtech among the profiles: ${JSON.stringify(profileOptions(page.text))}`);
+    res = await post(elsBrowser, portalFlow, { _csrf: uman.csrfOf(page.text), org: zorg.value });
+    assert.equal(res.status, 200);
+    const portalBack = new URL(refreshTarget(res.text));
+    assert.equal(portalBack.origin, portal.url, 'back to the portal');
+    // The callback: the code exchanged, the ID token checked against the JWKS, userinfo.
+    res = await atPortal.get(portalBack.pathname + portalBack.search);
+    assert.equal(res.status, 303, `the portal lets Els in: ${uman.text(res.text).slice(0, 300)}\n${portal.logs()}`);
+    assert.equal(res.headers.get('location'), '/entreprise');
+    const home = await atPortal.get('/');
+    assert.equal(home.status, 200);
+    assert.match(home.text, /<span class="person">Els Maria Van den Broeck<\/span>/);
+    assert.match(home.text, /<span class="bce">BCE: 1099\.001\.189<\/span>/, 'the organisation chosen');
+    assert.match(home.text, /<p class="company-name">Zorgtech Distributie<\/p>/);
+    // Mon entreprise: the registry's card read through the proxy (registry API).
+    const company = await atPortal.get('/entreprise');
+    assert.equal(company.status, 200);
+    assert.ok(company.text.includes('BE1099001189'), 'the VAT number of the registry card');
+    assert.ok(!company.text.includes('ne sont pas disponibles'), 'the registry card is shown');
+    assert.doesNotMatch(portal.logs(), /not reachable|not trusted|provider unavailable|registry API/);
+    // The portal's back-channel went through HAProxy's TLS front ("fe_https~", libcurl
+    // asks for HTTP/2 and HAProxy logs the whole URL), round robin like the rest.
+    await new Promise((r) => setTimeout(r, 300));
+    const backChannel = ['GET /.well-known/openid-configuration', 'GET /oidc/jwks', 'POST /oidc/token',
+      'GET /oidc/userinfo', 'GET /api/registry/enterprises/1099001189?lang=fr'];
+    const servedBy = backChannel.map((req) => {
+      const [method, where] = req.split(' ');
+      const line = new RegExp(`fe_https~ be_portier/(node[12]) .* 200 .*"${method} ${(base + where).replace(/[.?/]/g, '\\$&')} HTTP/2\\.0"`)
+        .exec(proxy.logs());
+      assert.ok(line, `the portal's ${req} through the proxy, answered 200`);
+      return line[1];
+    });
+    assert.deepEqual([...new Set(servedBy)].sort(), ['node1', 'node2'], `back-channel on both nodes: ${servedBy}`);
 
     // Which node answered each request: consecutive requests alternate.
     await new Promise((r) => setTimeout(r, 300));   // access lines follow the responses

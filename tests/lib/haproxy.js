@@ -37,9 +37,10 @@ export function renderConfig({ pem, eidCa, front, plain, eid, p1, p2 }) {
 
 /**
  * Starts HAProxy in front of nodes (two started portier servers); resolves once both
- * answer through it. Returns { base, eidBase, nodeOf(res), logs(), stop() }: base is the HTTPS
+ * answer through it. Returns { base, eidBase, certFile, nodeOf(res), logs(), stop() }: base is the HTTPS
  * front, eidBase the eID door (ports chosen here unless given: front, eid). The fronts' certificate is self-signed (this process's
- * fetch must accept it: NODE_TLS_REJECT_UNAUTHORIZED=0).
+ * fetch must accept it: NODE_TLS_REJECT_UNAUTHORIZED=0), for 127.0.0.1 and localhost;
+ * certFile is its PEM, the CA file of a verifying client (the portal's ca_file).
  */
 export async function startProxy(nodes, { eidCa, front: frontPort, eid: eidPort } = {}) {
   const dir = tempDir();
@@ -48,7 +49,8 @@ export async function startProxy(nodes, { eidCa, front: frontPort, eid: eidPort 
   const plain = await freePort();
   const pem = path.join(dir, 'haproxy.pem');
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256',
-    '-nodes', '-days', '2', '-subj', '/CN=localhost', '-keyout', path.join(dir, 'key.pem'),
+    '-nodes', '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    '-keyout', path.join(dir, 'key.pem'),
     '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
   writeFileSync(pem, readFileSync(path.join(dir, 'cert.pem'), 'utf8') + readFileSync(path.join(dir, 'key.pem'), 'utf8'));
   const cfg = path.join(dir, 'haproxy.cfg');
@@ -87,6 +89,7 @@ export async function startProxy(nodes, { eidCa, front: frontPort, eid: eidPort 
   return {
     base,
     eidBase: `https://127.0.0.1:${eid}`,
+    certFile: path.join(dir, 'cert.pem'),
     nodeOf,
     /** HAProxy's log (one line per request, with the server that answered). */
     logs: () => log,
