@@ -17,7 +17,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { cardRequest, haproxyAvailable, startProxy } from '../lib/haproxy.js';
 import { pgAvailable, pgDatabase, psql } from '../lib/pg.js';
-import { Client, freePort, run, start } from '../lib/server.js';
+import { Client, freePort, run, start, waitFor } from '../lib/server.js';
 import { auditEvents, mails, orgOf } from '../lib/world.js';
 import { E, P, formFields, loadRegistry } from './csam_support.js';
 import { makeCA } from './eid_support.js';
@@ -183,6 +183,9 @@ describe('the guide through HAProxy and two nodes on PostgreSQL', { skip }, () =
     // at the proxy's door, her profile choice, back to the portal.
     step('portal');
     portal = await startPortal({ url: base, db: conn }, { args: ['--ca-file', proxy.certFile] });
+    // Its discovery at start (document, then JWKS) done before the browser goes on, so that
+    // the two do not interleave in the round robin.
+    await waitFor(() => proxy.logs().includes(`"GET ${base}/oidc/jwks HTTP/2.0"`), { what: 'the portal\'s JWKS' });
     const atPortal = new Client(portal.url);
     const elsBrowser = client();
     res = await atPortal.fetch('/login?next=/entreprise');
