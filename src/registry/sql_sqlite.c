@@ -155,15 +155,18 @@ static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = 
 	    "VALUES " MANY("(?, ?, ?, " ROW_TAIL),
 
 #ifdef SQL_DIALECT_PG
-	/* No name index to keep: PostgreSQL's name search reads kbo_denomination itself
-	 * (query_sql.c). The parameters are named so that the statements prepare; the
-	 * rebuild refreshes the planner's statistics after a load. */
+	/* The name index is a GIN index over kbo_denomination itself (migrations/pg/
+	 * 017_registry_name_search.sql), kept up to date by PostgreSQL: nothing to insert or
+	 * delete by hand. The parameters are named so that the statements prepare. A full
+	 * load drops it with the entity index and builds it here once the table is full. */
 	R(SQL_KBO_FTS_INSERT) =
 	    "SELECT 1 WHERE CAST(?1 AS text) IS NULL AND CAST(?2 AS text) IS NULL "
 	    "AND CAST(?3 AS text) IS NULL AND CAST(?4 AS text) IS NULL AND false",
 	R(SQL_KBO_FTS_DELETE) =
 	    "SELECT 1 WHERE CAST(?1 AS text) IS NULL AND CAST(?2 AS text) IS NULL AND false",
-	R(SQL_KBO_FTS_REBUILD) = "ANALYZE kbo_denomination",
+	R(SQL_KBO_FTS_REBUILD) =
+	    "CREATE INDEX kbo_denomination_words ON kbo_denomination "
+	    "USING gin (to_tsvector('simple', registry_name_words(denomination)))",
 #else
 	R(SQL_KBO_FTS_INSERT) =
 	    "INSERT INTO kbo_denomination_fts(rowid, denomination) "
@@ -177,7 +180,12 @@ static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = 
 #endif
 
 	R(SQL_KBO_INDEX_DROP_ESTABLISHMENT) = "DROP INDEX IF EXISTS kbo_establishment_enterprise",
+#ifdef SQL_DIALECT_PG
+	R(SQL_KBO_INDEX_DROP_DENOMINATION) =
+	    "DROP INDEX IF EXISTS kbo_denomination_entity, kbo_denomination_words",
+#else
 	R(SQL_KBO_INDEX_DROP_DENOMINATION) = "DROP INDEX IF EXISTS kbo_denomination_entity",
+#endif
 	R(SQL_KBO_INDEX_CREATE_ESTABLISHMENT) =
 	    "CREATE INDEX kbo_establishment_enterprise ON kbo_establishment(enterprise_number)",
 	R(SQL_KBO_INDEX_CREATE_DENOMINATION) =
