@@ -29,6 +29,7 @@ struct writer {
 	char prev[11];                 /* last entity whose older rows were replaced */
 	struct kbo_progress prog;
 	unsigned long long rows;
+	struct store_val *vals;        /* a batch's values for store_load */
 };
 
 /* Refuses an extract that is not newer than the last one applied, unless forced. */
@@ -261,7 +262,35 @@ write_many(struct writer *w, const struct kbo_job *j, const struct kbo_batch *b,
 	return rc < 0 ? row_error(j, b, i - SQL_KBO_MANY, rc, err, errlen) : 0;
 }
 
-/* Writes a batch's rows: many at a time where the table allows it. */
+/* A batch of a plain insert in one store_load (PostgreSQL: one COPY). A refused row is
+ * named by its line; the rows before it are written, and the import stops there. */
+static int
+write_load(struct writer *w, const struct kbo_job *j, const struct kbo_batch *b, char *err,
+    size_t errlen)
+{
+	int per_row = j->ncols + 2, bad = -1, rc;
+
+	if (b->nrows == 0)
+		return 0;
+	if (w->vals == NULL &&
+	    (w->vals = malloc(sizeof(*w->vals) * KBO_BATCH_ROWS * (KBO_MAX_COLS + 2))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (int i = 0; i < b->nrows; i++)
+		row_values(w, j, b, i, w->vals + (size_t)i * (size_t)per_row);
+	rc = store_load(w->tx, j->t->sql_load, w->vals, per_row, b->nrows, &bad);
+	if (rc == -2 && bad >= 0 && bad < b->nrows)
+		return row_error(j, b, bad, rc, err, errlen);
+	if (rc != b->nrows) {
+		snprintf(err, errlen, "%s:%lu-%lu: the database refused the rows", j->file,
+		    b->line[0], b->line[b->nrows - 1]);
+		return -1;
+	}
+	return 0;
+}
+
+/* Writes a batch's rows: all at once through store_load where the table allows it. */
 static int
 write_batch(struct writer *w, const struct kbo_batch *b, char *err, size_t errlen)
 {
@@ -269,6 +298,8 @@ write_batch(struct writer *w, const struct kbo_batch *b, char *err, size_t errle
 	bool plain = j->kind == KBO_JOB_INSERT && (w->plan->full || j->t->sql_delete == 0);
 	int i = 0;
 
+	if (plain && j->t->sql_load != 0)
+		return write_load(w, j, b, err, errlen);
 	if (plain && j->t->sql_insert_many != 0)
 		for (; b->nrows - i >= SQL_KBO_MANY; i += SQL_KBO_MANY)
 			if (write_many(w, j, b, i, err, errlen) != 0)
@@ -410,6 +441,7 @@ kbo_import(struct store *s, const char *path, const struct kbo_import_opts *opts
 done:
 	kbo_progress_end(&w.prog);
 	kbo_pipe_finish(&pipe, NULL, 0);
+	free(w.vals);
 	store_rollback(&w.tx);
 	kbo_source_close(src);
 	arena_free(a);

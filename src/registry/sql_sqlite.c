@@ -25,6 +25,18 @@
 #define ROW_TAIL "?, ?)"
 /* Deletes the rows of one key (?1) that an older extract than ?2 wrote: what an update
  * extract replaces. */
+/* The bulk-load text of a table's columns (store_load): COPY on PostgreSQL, a one-row
+ * INSERT with params on SQLite. */
+#ifdef SQL_DIALECT_PG
+#define LOAD(table, cols, params) "COPY " table "(" cols ") FROM STDIN"
+#else
+#define LOAD(table, cols, params) "INSERT INTO " table "(" cols ") VALUES (" params ")"
+#endif
+#define P5 "?1, ?2, ?3, ?4, ?5"
+#define P6 P5 ", ?6"
+#define P7 P6 ", ?7"
+#define P9 P7 ", ?8, ?9"
+#define P15 P9 ", ?10, ?11, ?12, ?13, ?14, ?15"
 #define OLDER(table, key) "DELETE FROM " table " WHERE " key " = ?1 AND extract_id <> ?2"
 
 static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = {
@@ -190,6 +202,33 @@ static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = 
 	    "CREATE INDEX kbo_establishment_enterprise ON kbo_establishment(enterprise_number)",
 	R(SQL_KBO_INDEX_CREATE_DENOMINATION) =
 	    "CREATE INDEX kbo_denomination_entity ON kbo_denomination(entity_number)",
+
+	/* full loads through store_load: PostgreSQL copies the rows in; SQLite (and
+	 * PostgreSQL, to find a refused row after a failed COPY) inserts them one by one */
+	R(SQL_KBO_CODE_LOAD) = LOAD("kbo_code",
+	    "category, code, language, description, extract_id, source_line", P6),
+	R(SQL_KBO_ENTERPRISE_LOAD) = LOAD("kbo_enterprise",
+	    "enterprise_number, status, juridical_situation, "
+	    "type_of_enterprise, juridical_form, juridical_form_cac, start_date, extract_id, "
+	    "source_line", P9),
+	R(SQL_KBO_ESTABLISHMENT_LOAD) = LOAD("kbo_establishment",
+	    "establishment_number, start_date, enterprise_number, "
+	    "extract_id, source_line", P5),
+	R(SQL_KBO_DENOMINATION_LOAD) = LOAD("kbo_denomination",
+	    "entity_number, language, type_of_denomination, "
+	    "denomination, extract_id, source_line", P6),
+	R(SQL_KBO_ADDRESS_LOAD) = LOAD("kbo_address",
+	    "entity_number, type_of_address, country_nl, country_fr, "
+	    "zipcode, municipality_nl, municipality_fr, street_nl, street_fr, house_number, "
+	    "box, extra_address_info, date_striking_off, extract_id, source_line", P15),
+	R(SQL_KBO_CONTACT_LOAD) = LOAD("kbo_contact",
+	    "entity_number, entity_contact, contact_type, value, "
+	    "extract_id, source_line", P6),
+	R(SQL_KBO_ACTIVITY_LOAD) = LOAD("kbo_activity",
+	    "entity_number, activity_group, nace_version, nace_code, "
+	    "classification, extract_id, source_line", P7),
+	R(SQL_KBO_BRANCH_LOAD) = LOAD("kbo_branch",
+	    "id, start_date, enterprise_number, extract_id, source_line", P5),
 };
 
 const struct sql_table SQL_TABLE(registry) = {

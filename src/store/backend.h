@@ -27,6 +27,8 @@ struct store_ops {
 	void (*rollback)(struct store_tx **txp);
 	int (*exec)(struct store_tx *tx, int id, const char *fmt, va_list ap);
 	int (*exec_vals)(struct store_tx *tx, int id, const struct store_val *v, int n);
+	int (*load)(struct store_tx *tx, int id, const struct store_val *v, int ncols,
+	    int nrows, int *bad);
 	int (*changes)(struct store_tx *tx);
 	int (*query)(struct store_tx *tx, int id, struct store_q **out, const char *fmt,
 	    va_list ap);

@@ -19,6 +19,7 @@
 #define store_rollback STORE_BACKEND_NAME(rollback)
 #define store_exec STORE_BACKEND_NAME(exec_)
 #define store_exec_vals STORE_BACKEND_NAME(exec_vals)
+#define store_load STORE_BACKEND_NAME(load)
 #define store_changes STORE_BACKEND_NAME(changes)
 #define store_query STORE_BACKEND_NAME(query_)
 #define store_next STORE_BACKEND_NAME(next)

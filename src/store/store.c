@@ -224,6 +224,13 @@ store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n)
 }
 
 int
+store_load(struct store_tx *tx, int id, const struct store_val *v, int ncols, int nrows,
+    int *bad)
+{
+	return ops_of(tx)->load(tx, id, v, ncols, nrows, bad);
+}
+
+int
 store_changes(struct store_tx *tx)
 {
 	return ops_of(tx)->changes(tx);

@@ -91,6 +91,15 @@ struct store_val {
  * for rows read from files. The texts must stay valid until the call returns. Returns as
  * store_exec. */
 int store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n);
+/* Loads nrows rows of ncols values each (v: row after row) with statement id, the bulk path
+ * of imports. id's portable text is a one-row INSERT with ncols parameters, which SQLite
+ * runs row by row; PostgreSQL's text of id is `COPY table(columns) FROM STDIN` of the same
+ * columns, and the rows travel in one COPY. Returns nrows when all were written; -2 when a
+ * row broke a constraint: *bad is its index, the rows before it are written, the rows
+ * from it on are not, tx stays usable (on PostgreSQL the COPY is undone and the rows run
+ * again one by one to find it); -1 for any other error (tx is then failed). */
+int store_load(struct store_tx *tx, int id, const struct store_val *v, int ncols, int nrows,
+    int *bad);
 /* Rows changed by the last statement run in tx, also by one that failed part-way (SQLite
  * INSERT OR FAIL keeps the rows before the failing one): tells which row failed. */
 int store_changes(struct store_tx *tx);

@@ -681,6 +681,24 @@ store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n)
 	return res;
 }
 
+/* SQLite has no faster path than its prepared INSERT: one row at a time, in order, so
+ * that the first refused row is known and the rows before it stay written. */
+int
+store_load(struct store_tx *tx, int id, const struct store_val *v, int ncols, int nrows,
+    int *bad)
+{
+	*bad = -1;
+	for (int r = 0; r < nrows; r++) {
+		int rc = store_exec_vals(tx, id, v + (size_t)r * (size_t)ncols, ncols);
+
+		if (rc == -2)
+			*bad = r;
+		if (rc < 0)
+			return rc;
+	}
+	return nrows;
+}
+
 int
 store_changes(struct store_tx *tx)
 {
@@ -1044,6 +1062,7 @@ const struct store_ops store_sqlite_ops = {
 	.rollback = store_rollback,
 	.exec = exec_v,
 	.exec_vals = store_exec_vals,
+	.load = store_load,
 	.changes = store_changes,
 	.query = query_v,
 	.next = store_next,
