@@ -17,6 +17,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -953,44 +954,59 @@ copy_value(struct copy_out *o, const struct store_val *v)
 	}
 }
 
-/* Runs copy (COPY … FROM STDIN) with the rows under the savepoint portier_stmt: 0, -2 for
- * a constraint (rolled back to the savepoint), -1 (tx failed). */
+/* Starts copy (COPY … FROM STDIN) under the savepoint portier_stmt, in one round trip:
+ * 0, or -1 (tx failed). */
 static int
-copy_rows(struct store_tx *tx, int id, const char *copy, const struct store_val *v,
-    int ncols, int nrows)
+copy_start(struct store_tx *tx, int id, const char *copy)
 {
-	struct copy_out o = { .pg = tx->c->pg };
-	PGresult *res, *first = NULL;
-	int rc;
+	char start[512];
+	PGresult *res;
 
-	if (fault_hit(tx->s, STORE_FAULT_STEP) ||
-	    run_simple(tx->c, "SAVEPOINT portier_stmt", NULL) != 0) {
+	if (fault_hit(tx->s, STORE_FAULT_STEP) || strlen(copy) + 32 > sizeof(start)) {
 		tx->failed = true;
 		return -1;
 	}
-	tx->guarded = true;
-	res = PQexec(tx->c->pg, copy);
-	if (res == NULL || PQresultStatus(res) != PGRES_COPY_IN)
-		return exec_failed(tx, id, res);
+	snprintf(start, sizeof(start), "SAVEPOINT portier_stmt; %s", copy);
+	/* Not started: the savepoint may be missing, so exec_failed must not give -2. */
+	tx->guarded = false;
+	res = PQexec(tx->c->pg, start);
+	if (res == NULL || PQresultStatus(res) != PGRES_COPY_IN) {
+		exec_failed(tx, id, res);
+		return -1;
+	}
 	PQclear(res);
-	o.buf = malloc(COPY_CHUNK);
-	o.failed = o.buf == NULL;
-	for (int r = 0; r < nrows && !o.failed; r++) {
+	tx->guarded = true;
+	return 0;
+}
+
+/* Writes nrows rows of ncols values to the COPY in progress. */
+static void
+copy_put_rows(struct copy_out *o, const struct store_val *v, int ncols, int nrows)
+{
+	for (int r = 0; r < nrows && !o->failed; r++) {
 		for (int k = 0; k < ncols; k++) {
 			if (k > 0) {
-				if (o.used + 1 > COPY_CHUNK)
-					copy_flush(&o);
-				o.buf[o.used++] = '\t';
+				if (o->used + 1 > COPY_CHUNK)
+					copy_flush(o);
+				o->buf[o->used++] = '\t';
 			}
-			copy_value(&o, &v[(size_t)r * (size_t)ncols + (size_t)k]);
+			copy_value(o, &v[(size_t)r * (size_t)ncols + (size_t)k]);
 		}
-		if (o.used + 1 > COPY_CHUNK)
-			copy_flush(&o);
-		o.buf[o.used++] = '\n';
+		if (o->used + 1 > COPY_CHUNK)
+			copy_flush(o);
+		o->buf[o->used++] = '\n';
 	}
-	copy_flush(&o);
-	free(o.buf);
-	if (PQputCopyEnd(tx->c->pg, o.failed ? "portier: rows not sent" : NULL) != 1) {
+}
+
+/* Ends the COPY in progress and reads its outcome: the rows copied; -2 for a constraint
+ * (rolled back to the savepoint); -1 (tx failed). */
+static int
+copy_finish(struct store_tx *tx, int id, struct copy_out *o)
+{
+	PGresult *res, *first = NULL;
+
+	copy_flush(o);
+	if (PQputCopyEnd(tx->c->pg, o->failed ? "portier: rows not sent" : NULL) != 1) {
 		tx->failed = true;
 		return -1;
 	}
@@ -1000,11 +1016,31 @@ copy_rows(struct store_tx *tx, int id, const char *copy, const struct store_val 
 		else
 			PQclear(res);
 	}
-	if (first != NULL && PQresultStatus(first) == PGRES_COMMAND_OK && !o.failed) {
-		rc = exec_ok(tx, first);
-		return rc == nrows ? 0 : -1;
-	}
+	if (first != NULL && PQresultStatus(first) == PGRES_COMMAND_OK && !o->failed)
+		return exec_ok(tx, first);
 	return exec_failed(tx, id, first);
+}
+
+/* Runs copy with the rows, as one COPY: 0, -2 for a constraint, -1 (tx failed). */
+static int
+copy_rows(struct store_tx *tx, int id, const char *copy, const struct store_val *v,
+    int ncols, int nrows)
+{
+	struct copy_out o = { .pg = tx->c->pg };
+	int rc;
+
+	if (copy_start(tx, id, copy) != 0)
+		return -1;
+	o.buf = malloc(COPY_CHUNK);
+	o.failed = o.buf == NULL;
+	copy_put_rows(&o, v, ncols, nrows);
+	rc = copy_finish(tx, id, &o);
+	free(o.buf);
+	if (rc >= 0 && rc != nrows) {
+		tx->failed = true;
+		return -1;
+	}
+	return rc < 0 ? rc : 0;
 }
 
 /* After a COPY refused for a constraint: the rows again, one INSERT (id's portable text)
@@ -1085,6 +1121,102 @@ store_load(struct store_tx *tx, int id, const struct store_val *v, int ncols, in
 	if (rc == -2)
 		rc = load_find_bad(tx, id, v, ncols, nrows, bad);
 	return rc == 0 ? nrows : rc;
+}
+
+/* A streamed load: one COPY from store_load_begin to store_load_end; the server works
+ * on the rows while the caller reads the next ones. Without a COPY text for id, the rows
+ * go one statement each, as on SQLite. */
+struct store_load {
+	const struct store_ops *ops;   /* first: store.c dispatches on it */
+	struct store_tx *tx;
+	int id, ncols, status;
+	bool copying;
+	long rows;
+	struct copy_out out;
+};
+
+int
+store_load_begin(struct store_tx *tx, int id, int ncols, struct store_load **out)
+{
+	bool portable = false;
+	const char *sql = store_sql_text(id, STORE_DIALECT_PG, &portable);
+	struct store_load *l = calloc(1, sizeof(*l));
+
+	*out = NULL;
+	if (l == NULL || sql == NULL || ncols <= 0) {
+		free(l);
+		tx->failed = true;
+		return -1;
+	}
+	*l = (struct store_load){ .ops = &store_pg_ops, .tx = tx, .id = id, .ncols = ncols,
+	    .out = { .pg = tx->c->pg } };
+	l->copying = !portable && strncasecmp(sql, "COPY", 4) == 0;
+	if (l->copying) {
+		l->out.buf = malloc(COPY_CHUNK);
+		if (l->out.buf == NULL) {
+			tx->failed = true;
+			free(l);
+			return -1;
+		}
+		if (copy_start(tx, id, sql) != 0) {
+			free(l->out.buf);
+			free(l);
+			return -1;
+		}
+	}
+	*out = l;
+	return 0;
+}
+
+int
+store_load_rows(struct store_load *l, const struct store_val *v, int nrows, int *bad)
+{
+	int rc;
+
+	*bad = -1;
+	if (l->status != 0 || nrows < 0)
+		return -1;
+	if (l->copying) {
+		copy_put_rows(&l->out, v, l->ncols, nrows);
+		l->rows += nrows;
+		if (l->out.failed) {
+			l->status = -1;
+			return -1;
+		}
+		return 0;
+	}
+	rc = store_load(l->tx, l->id, v, l->ncols, nrows, bad);
+	if (rc < 0) {
+		l->status = rc;
+		return rc;
+	}
+	l->rows += rc;
+	return 0;
+}
+
+int
+store_load_end(struct store_load **lp)
+{
+	struct store_load *l = *lp;
+	int rc = l->status;
+
+	if (l->copying) {
+		if (rc != 0)
+			l->out.failed = true;   /* the COPY is refused: nothing of it stays */
+		rc = copy_finish(l->tx, l->id, &l->out);
+		if (rc >= 0 && rc != l->rows) {
+			l->tx->failed = true;
+			rc = -1;
+		}
+		if (l->status != 0 && rc != -1)
+			rc = l->status;
+		free(l->out.buf);
+	} else if (rc == 0) {
+		rc = l->rows > INT_MAX ? -1 : (int)l->rows;
+	}
+	free(l);
+	*lp = NULL;
+	return rc;
 }
 
 /* The rows changed by the last store_exec: 0 when it failed, since a PostgreSQL
@@ -1623,6 +1755,9 @@ const struct store_ops store_pg_ops = {
 	.exec = exec_v,
 	.exec_vals = store_exec_vals,
 	.load = store_load,
+	.load_begin = store_load_begin,
+	.load_rows = store_load_rows,
+	.load_end = store_load_end,
 	.changes = store_changes,
 	.query = query_v,
 	.next = store_next,

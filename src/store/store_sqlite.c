@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -699,6 +700,57 @@ store_load(struct store_tx *tx, int id, const struct store_val *v, int ncols, in
 	return nrows;
 }
 
+/* SQLite's streamed load: the same INSERTs, and the refused row known at once. */
+struct store_load {
+	const struct store_ops *ops;   /* first: store.c dispatches on it */
+	struct store_tx *tx;
+	int id, ncols, status;
+	long rows;
+};
+
+int
+store_load_begin(struct store_tx *tx, int id, int ncols, struct store_load **out)
+{
+	struct store_load *l = calloc(1, sizeof(*l));
+
+	*out = NULL;
+	if (l == NULL || ncols <= 0) {
+		free(l);
+		tx->failed = true;
+		return -1;
+	}
+	*l = (struct store_load){ .ops = &store_sqlite_ops, .tx = tx, .id = id, .ncols = ncols };
+	*out = l;
+	return 0;
+}
+
+int
+store_load_rows(struct store_load *l, const struct store_val *v, int nrows, int *bad)
+{
+	int rc;
+
+	if (l->status != 0)
+		return -1;
+	rc = store_load(l->tx, l->id, v, l->ncols, nrows, bad);
+	if (rc < 0) {
+		l->status = rc;
+		return rc;
+	}
+	l->rows += rc;
+	return 0;
+}
+
+int
+store_load_end(struct store_load **lp)
+{
+	struct store_load *l = *lp;
+	int rc = l->status != 0 ? l->status : l->rows > INT_MAX ? -1 : (int)l->rows;
+
+	free(l);
+	*lp = NULL;
+	return rc;
+}
+
 int
 store_changes(struct store_tx *tx)
 {
@@ -1063,6 +1115,9 @@ const struct store_ops store_sqlite_ops = {
 	.exec = exec_v,
 	.exec_vals = store_exec_vals,
 	.load = store_load,
+	.load_begin = store_load_begin,
+	.load_rows = store_load_rows,
+	.load_end = store_load_end,
 	.changes = store_changes,
 	.query = query_v,
 	.next = store_next,

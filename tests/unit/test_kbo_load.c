@@ -94,6 +94,42 @@ load_names_refused_row(void **state)
 	store_rollback(&tx);
 }
 
+/* The streamed load: a good file loads whole; a refused row ends it with -2, named at once
+ * (SQLite, rows before it kept) or at the end with the whole load undone (PostgreSQL);
+ * either way the transaction goes on. */
+static void
+stream_refused_then_usable(void **state)
+{
+	static const char *const nums[5] = {
+		"1099001189", "1099002278", "1099001189", "1099003367", "1099004456",
+	};
+	struct store_val v[5 * 9];
+	struct store_load *l;
+	struct store_tx *tx;
+	int bad = 99, rc;
+
+	for (int r = 0; r < 5; r++)
+		enterprise_row(v + r * 9, nums[r], "AC", r);
+	assert_int_equal(store_bulk_begin(fx(state)->s, &tx), 0);
+	assert_int_equal(store_load_begin(tx, SQL_KBO_ENTERPRISE_LOAD, 9, &l), 0);
+	assert_int_equal(store_load_rows(l, v, 2, &bad), 0);
+	rc = store_load_rows(l, v + 2 * 9, 3, &bad);
+	assert_true(rc == 0 || (rc == -2 && bad == 0));
+	assert_int_equal(store_load_end(&l), -2);
+	assert_null(l);
+	assert_int_equal(enterprise_exists(tx, "1099002278"), rc == -2);
+	assert_false(enterprise_exists(tx, "1099003367"));
+	/* The transaction goes on: a good load in it, then the commit. */
+	assert_int_equal(store_load_begin(tx, SQL_KBO_ENTERPRISE_LOAD, 9, &l), 0);
+	assert_int_equal(store_load_rows(l, v + 3 * 9, 2, &bad), 0);
+	assert_int_equal(store_load_end(&l), 2);
+	assert_int_equal(store_commit(&tx), 0);
+	assert_int_equal(store_begin(fx(state)->s, STORE_READ, &tx), 0);
+	assert_true(enterprise_exists(tx, "1099003367"));
+	assert_true(enterprise_exists(tx, "1099004456"));
+	store_rollback(&tx);
+}
+
 /* Texts with COPY's special characters arrive as they were sent; an empty text is not
  * NULL, a NULL is NULL. */
 static void
@@ -228,6 +264,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(load_names_refused_row, setup, teardown),
+		cmocka_unit_test_setup_teardown(stream_refused_then_usable, setup, teardown),
 		cmocka_unit_test_setup_teardown(load_keeps_special_texts, setup, teardown),
 		cmocka_unit_test_setup_teardown(full_load_names_duplicate_line, setup, teardown),
 	};
