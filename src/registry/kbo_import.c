@@ -241,29 +241,6 @@ write_row(struct writer *w, const struct kbo_job *j, const struct kbo_batch *b, 
 	return rc < 0 ? row_error(j, b, i, rc, err, errlen) : 0;
 }
 
-/* Rows i .. i + SQL_KBO_MANY - 1 of a plain insert in one statement. A duplicate key
- * stops it after the rows before the failing one (INSERT OR FAIL): their count names the
- * line. */
-static int
-write_many(struct writer *w, const struct kbo_job *j, const struct kbo_batch *b, int i,
-    char *err, size_t errlen)
-{
-	struct store_val v[SQL_KBO_MANY * (KBO_MAX_COLS + 2)];
-	int per_row = j->ncols + 2, rc;
-
-	for (int n = 0; n < SQL_KBO_MANY; n++, i++)
-		row_values(w, j, b, i, v + n * per_row);
-	rc = store_exec_vals(w->tx, j->t->sql_insert_many, v, SQL_KBO_MANY * per_row);
-	if (rc == -2) {
-		int done = store_changes(w->tx);
-
-		i -= SQL_KBO_MANY;
-		return row_error(j, b, done >= 0 && done < SQL_KBO_MANY ? i + done : i, rc, err,
-		    errlen);
-	}
-	return rc < 0 ? row_error(j, b, i - SQL_KBO_MANY, rc, err, errlen) : 0;
-}
-
 /* True when a job's rows are only added (a full load, or a table without delete file):
  * the bulk path. */
 static bool
@@ -340,16 +317,10 @@ static int
 write_batch(struct writer *w, const struct kbo_batch *b, char *err, size_t errlen)
 {
 	const struct kbo_job *j = &w->plan->jobs[b->job];
-	bool plain = j->kind == KBO_JOB_INSERT && (w->plan->full || j->t->sql_delete == 0);
-	int i = 0;
 
 	if (w->load != NULL)
 		return write_stream(w, j, b, err, errlen);
-	if (plain && j->t->sql_insert_many != 0)
-		for (; b->nrows - i >= SQL_KBO_MANY; i += SQL_KBO_MANY)
-			if (write_many(w, j, b, i, err, errlen) != 0)
-				return -1;
-	for (; i < b->nrows; i++)
+	for (int i = 0; i < b->nrows; i++)
 		if (write_row(w, j, b, i, err, errlen) != 0)
 			return -1;
 	return 0;

@@ -5,9 +5,6 @@
 
 #include "store/sql_table.h"
 
-/* Rows per *_INSERT_MANY statement. */
-#define SQL_KBO_MANY 32
-
 enum registry_sql {
 	SQL_REGISTRY_FIRST = SQL_RANGE_REGISTRY,
 	/* applied extracts */
@@ -46,16 +43,6 @@ enum registry_sql {
 	SQL_KBO_BRANCH_INSERT,
 	SQL_KBO_BRANCH_UPSERT,
 	SQL_KBO_BRANCH_DELETE,
-	/* INSERT for SQL_KBO_MANY rows at once (full loads): the parameters of each row in
-	 * turn */
-	SQL_KBO_CODE_INSERT_MANY,
-	SQL_KBO_ENTERPRISE_INSERT_MANY,
-	SQL_KBO_ESTABLISHMENT_INSERT_MANY,
-	SQL_KBO_DENOMINATION_INSERT_MANY,
-	SQL_KBO_ADDRESS_INSERT_MANY,
-	SQL_KBO_CONTACT_INSERT_MANY,
-	SQL_KBO_ACTIVITY_INSERT_MANY,
-	SQL_KBO_BRANCH_INSERT_MANY,
 	/* the name index over denominations */
 	SQL_KBO_FTS_INSERT,          /* the row just inserted (parameters: its 4 values) */
 	SQL_KBO_FTS_DELETE,          /* an entity's rows, as DENOMINATION_DELETE */

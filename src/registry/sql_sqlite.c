@@ -10,21 +10,6 @@
 #define R(id) [(id) - SQL_REGISTRY_FIRST]
 /* The two parameters that follow a row's values in every INSERT. */
 #define TAIL(x, l) "?" #x ", ?" #l ")"
-/* A full load inserts SQL_KBO_MANY rows per statement: one statement start, one cursor
- * and one seek to the end of the table for all of them. OR FAIL: a failing row stops the
- * statement and keeps the rows before it (the import fails as a whole anyway), so SQLite
- * needs no statement journal, which past 64 KiB turns into a temporary file written at
- * every statement. Anonymous parameters number themselves in order: row r's values are
- * r * (columns + 2) + 1 ... */
-#define X2(r) r ", " r
-#define X4(r) X2(r) ", " X2(r)
-#define X8(r) X4(r) ", " X4(r)
-#define X16(r) X8(r) ", " X8(r)
-#define X32(r) X16(r) ", " X16(r)
-#define MANY(r) X32(r)
-#define ROW_TAIL "?, ?)"
-/* Deletes the rows of one key (?1) that an older extract than ?2 wrote: what an update
- * extract replaces. */
 /* The bulk-load text of a table's columns (store_load): COPY on PostgreSQL, a one-row
  * INSERT with params on SQLite. */
 #ifdef SQL_DIALECT_PG
@@ -37,6 +22,8 @@
 #define P7 P6 ", ?7"
 #define P9 P7 ", ?8, ?9"
 #define P15 P9 ", ?10, ?11, ?12, ?13, ?14, ?15"
+/* Deletes the rows of one key (?1) that an older extract than ?2 wrote: what an update
+ * extract replaces. */
 #define OLDER(table, key) "DELETE FROM " table " WHERE " key " = ?1 AND extract_id <> ?2"
 
 static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = {
@@ -129,42 +116,6 @@ static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = 
 	    "source_line = excluded.source_line "
 	    "WHERE kbo_branch.extract_id <> excluded.extract_id",
 	R(SQL_KBO_BRANCH_DELETE) = OLDER("kbo_branch", "id"),
-
-	/* full loads */
-	R(SQL_KBO_CODE_INSERT_MANY) =
-	    SQL_INSERT_OR_FAIL " INTO kbo_code(category, code, language, description, extract_id, "
-	    "source_line) "
-	    "VALUES " MANY("(?, ?, ?, ?, " ROW_TAIL),
-	R(SQL_KBO_ENTERPRISE_INSERT_MANY) =
-	    SQL_INSERT_OR_FAIL " INTO kbo_enterprise(enterprise_number, status, juridical_situation, "
-	    "type_of_enterprise, juridical_form, juridical_form_cac, start_date, extract_id, "
-	    "source_line) "
-	    "VALUES " MANY("(?, ?, ?, ?, ?, ?, ?, " ROW_TAIL),
-	R(SQL_KBO_ESTABLISHMENT_INSERT_MANY) =
-	    SQL_INSERT_OR_FAIL " INTO kbo_establishment(establishment_number, start_date, "
-	    "enterprise_number, extract_id, source_line) "
-	    "VALUES " MANY("(?, ?, ?, " ROW_TAIL),
-	R(SQL_KBO_DENOMINATION_INSERT_MANY) =
-	    SQL_INSERT_OR_FAIL " INTO kbo_denomination(entity_number, language, type_of_denomination, "
-	    "denomination, extract_id, source_line) "
-	    "VALUES " MANY("(?, ?, ?, ?, " ROW_TAIL),
-	R(SQL_KBO_ADDRESS_INSERT_MANY) =
-	    SQL_INSERT_OR_FAIL " INTO kbo_address(entity_number, type_of_address, country_nl, country_fr, "
-	    "zipcode, municipality_nl, municipality_fr, street_nl, street_fr, house_number, "
-	    "box, extra_address_info, date_striking_off, extract_id, source_line) "
-	    "VALUES " MANY("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " ROW_TAIL),
-	R(SQL_KBO_CONTACT_INSERT_MANY) =
-	    SQL_INSERT_OR_FAIL " INTO kbo_contact(entity_number, entity_contact, contact_type, value, "
-	    "extract_id, source_line) "
-	    "VALUES " MANY("(?, ?, ?, ?, " ROW_TAIL),
-	R(SQL_KBO_ACTIVITY_INSERT_MANY) =
-	    SQL_INSERT_OR_FAIL " INTO kbo_activity(entity_number, activity_group, nace_version, "
-	    "nace_code, classification, extract_id, source_line) "
-	    "VALUES " MANY("(?, ?, ?, ?, ?, " ROW_TAIL),
-	R(SQL_KBO_BRANCH_INSERT_MANY) =
-	    SQL_INSERT_OR_FAIL " INTO kbo_branch(id, start_date, enterprise_number, extract_id, "
-	    "source_line) "
-	    "VALUES " MANY("(?, ?, ?, " ROW_TAIL),
 
 #ifdef SQL_DIALECT_PG
 	/* The name index is a GIN index over kbo_denomination itself (migrations/pg/
