@@ -704,7 +704,7 @@ store_load(struct store_tx *tx, int id, const struct store_val *v, int ncols, in
  * start, cursor and seek to the table's end for all of them), OR FAIL so that a refused
  * row stops it keeping the rows before it — their count names it — and so that SQLite
  * needs no statement journal (past 64 KiB a temporary file written at every statement).
- * The rows left over, and any text not of the form "INSERT INTO t(…) VALUES (…)", go one
+ * The rows left over, and any text that is not a one-row INSERT INTO with VALUES, go one
  * INSERT each. */
 #define LOAD_MANY 32
 
