@@ -151,6 +151,12 @@ bench-import: all
 	$(CC) $(CFLAGS) -o $(O)/kbo_gen bench/kbo_gen.c
 	PORTIER_BIN=$(O)/portier KBO_GEN=$(O)/kbo_gen sh bench/import.sh
 
+# The KBO import on PostgreSQL against psql \copy of the same files (bench/import_pg.sh).
+.PHONY: bench-import-pg
+bench-import-pg: all
+	$(CC) $(CFLAGS) -o $(O)/kbo_gen bench/kbo_gen.c
+	PORTIER_BIN=$(O)/portier KBO_GEN=$(O)/kbo_gen sh bench/import_pg.sh
+
 # The lookup's name search over two million enterprises (bench/lookup.sh); not part of make bench.
 bench-lookup: $(O)/libportier.a
 	@mkdir -p $(O)/bench

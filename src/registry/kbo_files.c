@@ -51,9 +51,9 @@ static const struct kbo_column branch_cols[] = {
 	{ "EnterpriseNumber", KBO_ENTERPRISE, true },
 };
 
-/* Statement ids of a table X: X_CLEAR, X_INSERT, X_INSERT_MANY, X_DELETE. */
+/* Statement ids of a table X: X_CLEAR, X_INSERT, X_LOAD, X_DELETE. */
 #define SQL4(X) .sql_clear = SQL_KBO_##X##_CLEAR, .sql_insert = SQL_KBO_##X##_INSERT, \
-	.sql_insert_many = SQL_KBO_##X##_INSERT_MANY, .sql_delete = SQL_KBO_##X##_DELETE
+	.sql_load = SQL_KBO_##X##_LOAD, .sql_delete = SQL_KBO_##X##_DELETE
 /* Its secondary index, dropped before a full load and built after it. */
 #define INDEX(X) .sql_index_drop = SQL_KBO_INDEX_DROP_##X, \
 	.sql_index_create = SQL_KBO_INDEX_CREATE_##X
@@ -63,7 +63,7 @@ const struct kbo_table kbo_tables[KBO_NTABLES] = {
 	  .sql_clear = SQL_KBO_META_CLEAR, .sql_insert = SQL_KBO_META_INSERT },
 	{ .id = KBO_CODE, .name = "code", .ncols = N(code_cols), .cols = code_cols,
 	  .sql_clear = SQL_KBO_CODE_CLEAR, .sql_insert = SQL_KBO_CODE_INSERT,
-	  .sql_insert_many = SQL_KBO_CODE_INSERT_MANY },
+	  .sql_load = SQL_KBO_CODE_LOAD },
 	{ .id = KBO_ENTERPRISE_T, .name = "enterprise", .ncols = N(enterprise_cols),
 	  .cols = enterprise_cols, .key = &enterprise_cols[0], .keyed = true,
 	  SQL4(ENTERPRISE), .sql_upsert = SQL_KBO_ENTERPRISE_UPSERT },

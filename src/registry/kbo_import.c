@@ -29,6 +29,9 @@ struct writer {
 	char prev[11];                 /* last entity whose older rows were replaced */
 	struct kbo_progress prog;
 	unsigned long long rows;
+	struct store_val *vals;        /* a batch's values for store_load */
+	struct store_load *load;       /* the current job's rows, when loaded in bulk */
+	struct kbo_source *src;        /* to read a file again (find_refused) */
 };
 
 /* Refuses an extract that is not newer than the last one applied, unless forced. */
@@ -238,51 +241,146 @@ write_row(struct writer *w, const struct kbo_job *j, const struct kbo_batch *b, 
 	return rc < 0 ? row_error(j, b, i, rc, err, errlen) : 0;
 }
 
-/* Rows i .. i + SQL_KBO_MANY - 1 of a plain insert in one statement. A duplicate key
- * stops it after the rows before the failing one (INSERT OR FAIL): their count names the
- * line. */
-static int
-write_many(struct writer *w, const struct kbo_job *j, const struct kbo_batch *b, int i,
-    char *err, size_t errlen)
+/* True when a job's rows are only added (a full load, or a table without delete file):
+ * the bulk path. */
+static bool
+plain_job(const struct writer *w, const struct kbo_job *j)
 {
-	struct store_val v[SQL_KBO_MANY * (KBO_MAX_COLS + 2)];
-	int per_row = j->ncols + 2, rc;
-
-	for (int n = 0; n < SQL_KBO_MANY; n++, i++)
-		row_values(w, j, b, i, v + n * per_row);
-	rc = store_exec_vals(w->tx, j->t->sql_insert_many, v, SQL_KBO_MANY * per_row);
-	if (rc == -2) {
-		int done = store_changes(w->tx);
-
-		i -= SQL_KBO_MANY;
-		return row_error(j, b, done >= 0 && done < SQL_KBO_MANY ? i + done : i, rc, err,
-		    errlen);
-	}
-	return rc < 0 ? row_error(j, b, i - SQL_KBO_MANY, rc, err, errlen) : 0;
+	return j->kind == KBO_JOB_INSERT && (w->plan->full || j->t->sql_delete == 0);
 }
 
-/* Writes a batch's rows: many at a time where the table allows it. */
+/* Batch b's values into w->vals. Returns 0, or -1 (out of memory). */
+static int
+batch_values(struct writer *w, const struct kbo_job *j, const struct kbo_batch *b, char *err,
+    size_t errlen)
+{
+	int per_row = j->ncols + 2;
+
+	if (w->vals == NULL &&
+	    (w->vals = malloc(sizeof(*w->vals) * KBO_BATCH_ROWS * (KBO_MAX_COLS + 2))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (int i = 0; i < b->nrows; i++)
+		row_values(w, j, b, i, w->vals + (size_t)i * (size_t)per_row);
+	return 0;
+}
+
+/* A batch of a job's streamed load (PostgreSQL: rows added to the job's one COPY). SQLite
+ * names a refused row at once; PostgreSQL at the end of the job (job_done). */
+static int
+write_stream(struct writer *w, const struct kbo_job *j, const struct kbo_batch *b,
+    char *err, size_t errlen)
+{
+	int bad = -1, rc;
+
+	if (b->nrows == 0)
+		return 0;
+	if (batch_values(w, j, b, err, errlen) != 0)
+		return -1;
+	rc = store_load_rows(w->load, w->vals, b->nrows, &bad);
+	if (rc == -2 && bad >= 0 && bad < b->nrows)
+		return row_error(j, b, bad, rc, err, errlen);
+	if (rc != 0) {
+		snprintf(err, errlen, "%s:%lu-%lu: the database refused the rows", j->file,
+		    b->line[0], b->line[b->nrows - 1]);
+		return -1;
+	}
+	return 0;
+}
+
+/* A batch in one store_load, which names a refused row (PostgreSQL: one COPY, then the
+ * rows one by one if it is refused). The rows before it are written; the import stops. */
+static int
+write_load(struct writer *w, const struct kbo_job *j, const struct kbo_batch *b, char *err,
+    size_t errlen)
+{
+	int per_row = j->ncols + 2, bad = -1, rc;
+
+	if (b->nrows == 0)
+		return 0;
+	if (batch_values(w, j, b, err, errlen) != 0)
+		return -1;
+	rc = store_load(w->tx, j->t->sql_load, w->vals, per_row, b->nrows, &bad);
+	if (rc == -2 && bad >= 0 && bad < b->nrows)
+		return row_error(j, b, bad, rc, err, errlen);
+	if (rc != b->nrows) {
+		snprintf(err, errlen, "%s:%lu-%lu: the database refused the rows", j->file,
+		    b->line[0], b->line[b->nrows - 1]);
+		return -1;
+	}
+	return 0;
+}
+
+/* Writes a batch's rows: all at once through store_load where the table allows it. */
 static int
 write_batch(struct writer *w, const struct kbo_batch *b, char *err, size_t errlen)
 {
 	const struct kbo_job *j = &w->plan->jobs[b->job];
-	bool plain = j->kind == KBO_JOB_INSERT && (w->plan->full || j->t->sql_delete == 0);
-	int i = 0;
 
-	if (plain && j->t->sql_insert_many != 0)
-		for (; b->nrows - i >= SQL_KBO_MANY; i += SQL_KBO_MANY)
-			if (write_many(w, j, b, i, err, errlen) != 0)
-				return -1;
-	for (; i < b->nrows; i++)
+	if (w->load != NULL)
+		return write_stream(w, j, b, err, errlen);
+	for (int i = 0; i < b->nrows; i++)
 		if (write_row(w, j, b, i, err, errlen) != 0)
 			return -1;
 	return 0;
 }
 
+/* The job's streamed load was refused without saying which row (PostgreSQL: its COPY is
+ * undone, the transaction goes on): the file is read again and loaded a batch at a time
+ * with store_load, which names the row. The import fails either way; this only finds
+ * the line to report, and costs a second reading of the file. */
+static int
+find_refused(struct writer *w, char *err, size_t errlen)
+{
+	const struct kbo_plan *p = w->plan;
+	const struct kbo_job *j = &p->jobs[w->job];
+	struct kbo_plan *one = malloc(sizeof(*one));
+	struct kbo_pipe *pipe = NULL;
+	struct kbo_batch *b;
+	int rc = 0;
+
+	if (one == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	*one = *p;
+	one->jobs[0] = *j;
+	one->njobs = 1;
+	if (kbo_pipe_start(&pipe, w->src, one, err, errlen) != 0) {
+		free(one);
+		return -1;
+	}
+	while (!(b = kbo_pipe_next(pipe))->eos && rc == 0) {
+		rc = write_load(w, j, b, err, errlen);
+		kbo_pipe_release(pipe, b);
+	}
+	if (b->eos)
+		kbo_pipe_release(pipe, b);
+	kbo_pipe_finish(&pipe, NULL, 0);
+	free(one);
+	if (rc == 0)
+		snprintf(err, errlen, "%s: the database refused the rows", j->file);
+	return -1;
+}
+
+/* The end of a job: its load ended, its table's indexes built. Returns 0, -1, or -2 when
+ * the load was refused without the row (find_refused then names it). */
 static int
 job_done(struct writer *w, char *err, size_t errlen)
 {
 	const struct kbo_job *j = &w->plan->jobs[w->job];
+
+	if (w->load != NULL) {
+		int rc = store_load_end(&w->load);
+
+		if (rc == -2)
+			return -2;   /* write_all stops the reader, then find_refused */
+		if (rc < 0) {
+			snprintf(err, errlen, "%s: the database refused the rows", j->file);
+			return -1;
+		}
+	}
 
 	kbo_progress_file_done(&w->prog, w->job_rows, j->size);
 	w->rows += w->job_rows;
@@ -295,6 +393,7 @@ write_all(struct writer *w, struct kbo_pipe **pipe, char *err, size_t errlen)
 {
 	struct kbo_batch *b;
 	bool last;
+	int rc;
 
 	for (;;) {
 		b = kbo_pipe_next(*pipe);
@@ -312,6 +411,15 @@ write_all(struct writer *w, struct kbo_pipe **pipe, char *err, size_t errlen)
 				kbo_pipe_release(*pipe, b);
 				return -1;
 			}
+			if (plain_job(w, &w->plan->jobs[w->job]) &&
+			    w->plan->jobs[w->job].t->sql_load != 0 &&
+			    store_load_begin(w->tx, w->plan->jobs[w->job].t->sql_load,
+			    w->plan->jobs[w->job].ncols + 2, &w->load) != 0) {
+				snprintf(err, errlen, "%s: cannot start loading",
+				    w->plan->jobs[w->job].file);
+				kbo_pipe_release(*pipe, b);
+				return -1;
+			}
 		}
 		if (write_batch(w, b, err, errlen) != 0) {
 			kbo_pipe_release(*pipe, b);
@@ -321,8 +429,14 @@ write_all(struct writer *w, struct kbo_pipe **pipe, char *err, size_t errlen)
 		kbo_progress_update(&w->prog, w->job_rows, b->pos);
 		last = b->last;
 		kbo_pipe_release(*pipe, b);   /* the reader may refill it from here on */
-		if (last && job_done(w, err, errlen) != 0)
+		if (last && (rc = job_done(w, err, errlen)) != 0) {
+			if (rc == -2) {
+				/* The reader may be reading the next file: one reader at a time. */
+				kbo_pipe_finish(pipe, NULL, 0);
+				find_refused(w, err, errlen);
+			}
 			return -1;
+		}
 	}
 	return kbo_pipe_finish(pipe, err, errlen);
 }
@@ -378,6 +492,7 @@ kbo_import(struct store *s, const char *path, const struct kbo_import_opts *opts
 	if (kbo_plan_make(src, a, opts->extract_number, plan, err, errlen) != 0)
 		goto done;
 	w.plan = plan;
+	w.src = src;
 	kbo_progress_start(&w.prog, plan->total_bytes, opts->quiet);
 	if (store_bulk_begin(s, &w.tx) != 0) {
 		snprintf(err, errlen, "cannot start a write transaction");
@@ -410,6 +525,8 @@ kbo_import(struct store *s, const char *path, const struct kbo_import_opts *opts
 done:
 	kbo_progress_end(&w.prog);
 	kbo_pipe_finish(&pipe, NULL, 0);
+	store_load_end(&w.load);   /* an import that failed mid-file */
+	free(w.vals);
 	store_rollback(&w.tx);
 	kbo_source_close(src);
 	arena_free(a);

@@ -44,7 +44,7 @@ struct kbo_table {
 	const struct kbo_column *key;  /* the one column of name_delete.csv; NULL: no such file */
 	bool keyed;                    /* one row per key (PRIMARY KEY): updates upsert */
 	int sql_clear, sql_insert, sql_upsert, sql_delete;   /* statement ids; 0 = none */
-	int sql_insert_many;                                 /* SQL_KBO_MANY rows; 0 = none */
+	int sql_load;                   /* store_load of plain inserts (full loads); 0 = none */
 	int sql_index_drop, sql_index_create;                /* 0 = no index rebuilt */
 };
 

@@ -138,19 +138,17 @@ static const char *const text[SQL_REGQ_END - SQL_REGQ_FIRST] = {
 	 * enterprise's status (NULL when it is not in kbo_enterprise). No sorting here: the
 	 * caller deduplicates and orders at most ?2 rows. */
 #ifdef SQL_DIALECT_PG
-	/* PostgreSQL has no FTS5: the query's words (query.c: quoted, all required, the last
-	 * one a prefix when followed by '*'; only letters, digits and bytes >= 0x80, so no
-	 * operator) become one regular expression of lookaheads, a word at a word start (\m)
-	 * ending at a word end (\M) unless a prefix, in any case and without accents
-	 * (unaccent, as FTS5's remove_diacritics). No index serves it yet (issue 13, part 5). */
+	/* PostgreSQL has no FTS5: the GIN index of migrations/pg/017_registry_name_search.sql
+	 * holds each name's words as FTS5's tokenizer makes them, and registry_name_query
+	 * turns FTS5's query (query.c: quoted words, all required, the last one a prefix when
+	 * followed by '*') into the same tsquery. The expression must stay the index's. */
 	R(SQL_REGQ_SEARCH) =
 	    "SELECT x.num, x.name, e.status FROM (SELECT CASE WHEN substr(d.entity_number, 1, 1) "
 	    "IN ('0', '1') THEN d.entity_number ELSE (SELECT es.enterprise_number "
 	    "FROM kbo_establishment es WHERE es.establishment_number = d.entity_number) END "
 	    "AS num, d.denomination AS name FROM kbo_denomination d "
-	    "WHERE unaccent(d.denomination) ~* unaccent('^' || replace(regexp_replace("
-	    "regexp_replace(CAST(?1 AS text), '\"([^\"]*)\"\\*', '(?=.*\\\\m\\1)', 'g'), "
-	    "'\"([^\"]*)\"', '(?=.*\\\\m\\1\\\\M)', 'g'), ' ', '')) "
+	    "WHERE to_tsvector('simple', registry_name_words(d.denomination)) @@ "
+	    "registry_name_query(CAST(?1 AS text)) "
 	    "ORDER BY d.id LIMIT ?2) x "
 	    "LEFT JOIN kbo_enterprise e ON e.enterprise_number = x.num",
 #else

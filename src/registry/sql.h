@@ -5,9 +5,6 @@
 
 #include "store/sql_table.h"
 
-/* Rows per *_INSERT_MANY statement. */
-#define SQL_KBO_MANY 32
-
 enum registry_sql {
 	SQL_REGISTRY_FIRST = SQL_RANGE_REGISTRY,
 	/* applied extracts */
@@ -46,16 +43,6 @@ enum registry_sql {
 	SQL_KBO_BRANCH_INSERT,
 	SQL_KBO_BRANCH_UPSERT,
 	SQL_KBO_BRANCH_DELETE,
-	/* INSERT for SQL_KBO_MANY rows at once (full loads): the parameters of each row in
-	 * turn */
-	SQL_KBO_CODE_INSERT_MANY,
-	SQL_KBO_ENTERPRISE_INSERT_MANY,
-	SQL_KBO_ESTABLISHMENT_INSERT_MANY,
-	SQL_KBO_DENOMINATION_INSERT_MANY,
-	SQL_KBO_ADDRESS_INSERT_MANY,
-	SQL_KBO_CONTACT_INSERT_MANY,
-	SQL_KBO_ACTIVITY_INSERT_MANY,
-	SQL_KBO_BRANCH_INSERT_MANY,
 	/* the name index over denominations */
 	SQL_KBO_FTS_INSERT,          /* the row just inserted (parameters: its 4 values) */
 	SQL_KBO_FTS_DELETE,          /* an entity's rows, as DENOMINATION_DELETE */
@@ -67,6 +54,16 @@ enum registry_sql {
 	SQL_KBO_INDEX_DROP_DENOMINATION,
 	SQL_KBO_INDEX_CREATE_ESTABLISHMENT,
 	SQL_KBO_INDEX_CREATE_DENOMINATION,
+	/* the bulk path of full loads (store_load): a one-row INSERT for SQLite, COPY of the
+	 * same columns for PostgreSQL; parameters as X_INSERT */
+	SQL_KBO_CODE_LOAD,
+	SQL_KBO_ENTERPRISE_LOAD,
+	SQL_KBO_ESTABLISHMENT_LOAD,
+	SQL_KBO_DENOMINATION_LOAD,
+	SQL_KBO_ADDRESS_LOAD,
+	SQL_KBO_CONTACT_LOAD,
+	SQL_KBO_ACTIVITY_LOAD,
+	SQL_KBO_BRANCH_LOAD,
 	SQL_REGISTRY_END
 };
 

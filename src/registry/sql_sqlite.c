@@ -10,19 +10,18 @@
 #define R(id) [(id) - SQL_REGISTRY_FIRST]
 /* The two parameters that follow a row's values in every INSERT. */
 #define TAIL(x, l) "?" #x ", ?" #l ")"
-/* A full load inserts SQL_KBO_MANY rows per statement: one statement start, one cursor
- * and one seek to the end of the table for all of them. OR FAIL: a failing row stops the
- * statement and keeps the rows before it (the import fails as a whole anyway), so SQLite
- * needs no statement journal, which past 64 KiB turns into a temporary file written at
- * every statement. Anonymous parameters number themselves in order: row r's values are
- * r * (columns + 2) + 1 ... */
-#define X2(r) r ", " r
-#define X4(r) X2(r) ", " X2(r)
-#define X8(r) X4(r) ", " X4(r)
-#define X16(r) X8(r) ", " X8(r)
-#define X32(r) X16(r) ", " X16(r)
-#define MANY(r) X32(r)
-#define ROW_TAIL "?, ?)"
+/* The bulk-load text of a table's columns (store_load): COPY on PostgreSQL, a one-row
+ * INSERT with params on SQLite. */
+#ifdef SQL_DIALECT_PG
+#define LOAD(table, cols, params) "COPY " table "(" cols ") FROM STDIN"
+#else
+#define LOAD(table, cols, params) "INSERT INTO " table "(" cols ") VALUES (" params ")"
+#endif
+#define P5 "?1, ?2, ?3, ?4, ?5"
+#define P6 P5 ", ?6"
+#define P7 P6 ", ?7"
+#define P9 P7 ", ?8, ?9"
+#define P15 P9 ", ?10, ?11, ?12, ?13, ?14, ?15"
 /* Deletes the rows of one key (?1) that an older extract than ?2 wrote: what an update
  * extract replaces. */
 #define OLDER(table, key) "DELETE FROM " table " WHERE " key " = ?1 AND extract_id <> ?2"
@@ -118,52 +117,19 @@ static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = 
 	    "WHERE kbo_branch.extract_id <> excluded.extract_id",
 	R(SQL_KBO_BRANCH_DELETE) = OLDER("kbo_branch", "id"),
 
-	/* full loads */
-	R(SQL_KBO_CODE_INSERT_MANY) =
-	    SQL_INSERT_OR_FAIL " INTO kbo_code(category, code, language, description, extract_id, "
-	    "source_line) "
-	    "VALUES " MANY("(?, ?, ?, ?, " ROW_TAIL),
-	R(SQL_KBO_ENTERPRISE_INSERT_MANY) =
-	    SQL_INSERT_OR_FAIL " INTO kbo_enterprise(enterprise_number, status, juridical_situation, "
-	    "type_of_enterprise, juridical_form, juridical_form_cac, start_date, extract_id, "
-	    "source_line) "
-	    "VALUES " MANY("(?, ?, ?, ?, ?, ?, ?, " ROW_TAIL),
-	R(SQL_KBO_ESTABLISHMENT_INSERT_MANY) =
-	    SQL_INSERT_OR_FAIL " INTO kbo_establishment(establishment_number, start_date, "
-	    "enterprise_number, extract_id, source_line) "
-	    "VALUES " MANY("(?, ?, ?, " ROW_TAIL),
-	R(SQL_KBO_DENOMINATION_INSERT_MANY) =
-	    SQL_INSERT_OR_FAIL " INTO kbo_denomination(entity_number, language, type_of_denomination, "
-	    "denomination, extract_id, source_line) "
-	    "VALUES " MANY("(?, ?, ?, ?, " ROW_TAIL),
-	R(SQL_KBO_ADDRESS_INSERT_MANY) =
-	    SQL_INSERT_OR_FAIL " INTO kbo_address(entity_number, type_of_address, country_nl, country_fr, "
-	    "zipcode, municipality_nl, municipality_fr, street_nl, street_fr, house_number, "
-	    "box, extra_address_info, date_striking_off, extract_id, source_line) "
-	    "VALUES " MANY("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " ROW_TAIL),
-	R(SQL_KBO_CONTACT_INSERT_MANY) =
-	    SQL_INSERT_OR_FAIL " INTO kbo_contact(entity_number, entity_contact, contact_type, value, "
-	    "extract_id, source_line) "
-	    "VALUES " MANY("(?, ?, ?, ?, " ROW_TAIL),
-	R(SQL_KBO_ACTIVITY_INSERT_MANY) =
-	    SQL_INSERT_OR_FAIL " INTO kbo_activity(entity_number, activity_group, nace_version, "
-	    "nace_code, classification, extract_id, source_line) "
-	    "VALUES " MANY("(?, ?, ?, ?, ?, " ROW_TAIL),
-	R(SQL_KBO_BRANCH_INSERT_MANY) =
-	    SQL_INSERT_OR_FAIL " INTO kbo_branch(id, start_date, enterprise_number, extract_id, "
-	    "source_line) "
-	    "VALUES " MANY("(?, ?, ?, " ROW_TAIL),
-
 #ifdef SQL_DIALECT_PG
-	/* No name index to keep: PostgreSQL's name search reads kbo_denomination itself
-	 * (query_sql.c). The parameters are named so that the statements prepare; the
-	 * rebuild refreshes the planner's statistics after a load. */
+	/* The name index is a GIN index over kbo_denomination itself (migrations/pg/
+	 * 017_registry_name_search.sql), kept up to date by PostgreSQL: nothing to insert or
+	 * delete by hand. The parameters are named so that the statements prepare. A full
+	 * load drops it with the entity index and builds it here once the table is full. */
 	R(SQL_KBO_FTS_INSERT) =
 	    "SELECT 1 WHERE CAST(?1 AS text) IS NULL AND CAST(?2 AS text) IS NULL "
 	    "AND CAST(?3 AS text) IS NULL AND CAST(?4 AS text) IS NULL AND false",
 	R(SQL_KBO_FTS_DELETE) =
 	    "SELECT 1 WHERE CAST(?1 AS text) IS NULL AND CAST(?2 AS text) IS NULL AND false",
-	R(SQL_KBO_FTS_REBUILD) = "ANALYZE kbo_denomination",
+	R(SQL_KBO_FTS_REBUILD) =
+	    "CREATE INDEX kbo_denomination_words ON kbo_denomination "
+	    "USING gin (to_tsvector('simple', registry_name_words(denomination)))",
 #else
 	R(SQL_KBO_FTS_INSERT) =
 	    "INSERT INTO kbo_denomination_fts(rowid, denomination) "
@@ -177,11 +143,43 @@ static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = 
 #endif
 
 	R(SQL_KBO_INDEX_DROP_ESTABLISHMENT) = "DROP INDEX IF EXISTS kbo_establishment_enterprise",
+#ifdef SQL_DIALECT_PG
+	R(SQL_KBO_INDEX_DROP_DENOMINATION) =
+	    "DROP INDEX IF EXISTS kbo_denomination_entity, kbo_denomination_words",
+#else
 	R(SQL_KBO_INDEX_DROP_DENOMINATION) = "DROP INDEX IF EXISTS kbo_denomination_entity",
+#endif
 	R(SQL_KBO_INDEX_CREATE_ESTABLISHMENT) =
 	    "CREATE INDEX kbo_establishment_enterprise ON kbo_establishment(enterprise_number)",
 	R(SQL_KBO_INDEX_CREATE_DENOMINATION) =
 	    "CREATE INDEX kbo_denomination_entity ON kbo_denomination(entity_number)",
+
+	/* full loads through store_load: PostgreSQL copies the rows in; SQLite (and
+	 * PostgreSQL, to find a refused row after a failed COPY) inserts them one by one */
+	R(SQL_KBO_CODE_LOAD) = LOAD("kbo_code",
+	    "category, code, language, description, extract_id, source_line", P6),
+	R(SQL_KBO_ENTERPRISE_LOAD) = LOAD("kbo_enterprise",
+	    "enterprise_number, status, juridical_situation, "
+	    "type_of_enterprise, juridical_form, juridical_form_cac, start_date, extract_id, "
+	    "source_line", P9),
+	R(SQL_KBO_ESTABLISHMENT_LOAD) = LOAD("kbo_establishment",
+	    "establishment_number, start_date, enterprise_number, "
+	    "extract_id, source_line", P5),
+	R(SQL_KBO_DENOMINATION_LOAD) = LOAD("kbo_denomination",
+	    "entity_number, language, type_of_denomination, "
+	    "denomination, extract_id, source_line", P6),
+	R(SQL_KBO_ADDRESS_LOAD) = LOAD("kbo_address",
+	    "entity_number, type_of_address, country_nl, country_fr, "
+	    "zipcode, municipality_nl, municipality_fr, street_nl, street_fr, house_number, "
+	    "box, extra_address_info, date_striking_off, extract_id, source_line", P15),
+	R(SQL_KBO_CONTACT_LOAD) = LOAD("kbo_contact",
+	    "entity_number, entity_contact, contact_type, value, "
+	    "extract_id, source_line", P6),
+	R(SQL_KBO_ACTIVITY_LOAD) = LOAD("kbo_activity",
+	    "entity_number, activity_group, nace_version, nace_code, "
+	    "classification, extract_id, source_line", P7),
+	R(SQL_KBO_BRANCH_LOAD) = LOAD("kbo_branch",
+	    "id, start_date, enterprise_number, extract_id, source_line", P5),
 };
 
 const struct sql_table SQL_TABLE(registry) = {

@@ -10,7 +10,7 @@
 #include "store/sql_table.h"
 #include "store/store.h"
 
-/* Every object a backend hands out (struct store, store_tx, store_q) starts with a pointer
+/* Every object a backend hands out (struct store, store_tx, store_q, store_load) starts with a pointer
  * to its ops: the dispatcher reads it to call the right backend. */
 struct store_ops {
 	const char *name;
@@ -27,6 +27,11 @@ struct store_ops {
 	void (*rollback)(struct store_tx **txp);
 	int (*exec)(struct store_tx *tx, int id, const char *fmt, va_list ap);
 	int (*exec_vals)(struct store_tx *tx, int id, const struct store_val *v, int n);
+	int (*load)(struct store_tx *tx, int id, const struct store_val *v, int ncols,
+	    int nrows, int *bad);
+	int (*load_begin)(struct store_tx *tx, int id, int ncols, struct store_load **out);
+	int (*load_rows)(struct store_load *l, const struct store_val *v, int nrows, int *bad);
+	int (*load_end)(struct store_load **lp);
 	int (*changes)(struct store_tx *tx);
 	int (*query)(struct store_tx *tx, int id, struct store_q **out, const char *fmt,
 	    va_list ap);

@@ -224,6 +224,33 @@ store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n)
 }
 
 int
+store_load(struct store_tx *tx, int id, const struct store_val *v, int ncols, int nrows,
+    int *bad)
+{
+	return ops_of(tx)->load(tx, id, v, ncols, nrows, bad);
+}
+
+int
+store_load_begin(struct store_tx *tx, int id, int ncols, struct store_load **out)
+{
+	return ops_of(tx)->load_begin(tx, id, ncols, out);
+}
+
+int
+store_load_rows(struct store_load *l, const struct store_val *v, int nrows, int *bad)
+{
+	return ops_of(l)->load_rows(l, v, nrows, bad);
+}
+
+int
+store_load_end(struct store_load **lp)
+{
+	if (lp == NULL || *lp == NULL)
+		return 0;
+	return ops_of(*lp)->load_end(lp);
+}
+
+int
 store_changes(struct store_tx *tx)
 {
 	return ops_of(tx)->changes(tx);

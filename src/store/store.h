@@ -91,6 +91,32 @@ struct store_val {
  * for rows read from files. The texts must stay valid until the call returns. Returns as
  * store_exec. */
 int store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n);
+/* Loads nrows rows of ncols values each (v: row after row) with statement id, the bulk path
+ * of imports. id's portable text is a one-row INSERT with ncols parameters, which SQLite
+ * runs row by row; PostgreSQL's text of id is `COPY table(columns) FROM STDIN` of the same
+ * columns, and the rows travel in one COPY. Returns nrows when all were written; -2 when a
+ * row broke a constraint: *bad is its index, the rows before it are written, the rows
+ * from it on are not, tx stays usable (on PostgreSQL the COPY is undone and the rows run
+ * again one by one to find it); -1 for any other error (tx is then failed). */
+int store_load(struct store_tx *tx, int id, const struct store_val *v, int ncols, int nrows,
+    int *bad);
+/* The streamed form of store_load, for a whole file: the rows go to the server while the
+ * caller reads the next ones (PostgreSQL: one COPY from begin to end, never waiting for the
+ * server in between). While a load is open, tx runs nothing else. */
+struct store_load;
+/* Starts a load of rows of ncols values with statement id (as store_load). Returns 0, or
+ * -1 (tx failed) with *out NULL. */
+int store_load_begin(struct store_tx *tx, int id, int ncols, struct store_load **out);
+/* Adds nrows rows (v: row after row); the values may be reused once it returns. Returns 0;
+ * -2 when the backend already knows that a row broke a constraint: *bad is its index in v
+ * (SQLite; the rows before it are written); -1 (tx failed). After an error, only
+ * store_load_end. */
+int store_load_rows(struct store_load *l, const struct store_val *v, int nrows, int *bad);
+/* Ends the load, frees it and sets *lp to NULL (NULL accepted: 0). Returns the rows loaded;
+ * -2 when a row broke a constraint — PostgreSQL learns it only here and cannot tell which:
+ * every row of this load is then undone (store_load on the same rows names it) — with tx
+ * still usable; -1 (tx failed). */
+int store_load_end(struct store_load **lp);
 /* Rows changed by the last statement run in tx, also by one that failed part-way (SQLite
  * INSERT OR FAIL keeps the rows before the failing one): tells which row failed. */
 int store_changes(struct store_tx *tx);

@@ -17,6 +17,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -851,43 +852,370 @@ exec_v(struct store_tx *tx, int id, const char *fmt, va_list ap)
 	return rc;
 }
 
-int
-store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n)
+/* The n values v as parameters p (initialised here); 0, or -1 (p freed). */
+static int
+vals_params(struct params *p, const struct store_val *v, int n)
 {
-	struct params p;
 	size_t total = 0, at = 0;
-	int rc;
 
-	if (n < 0 || params_init(&p, (size_t)n) != 0) {
+	if (n < 0 || params_init(p, (size_t)n) != 0) {
 		if (n >= 0)
-			params_free(&p);
-		tx->failed = true;
+			params_free(p);
 		return -1;
 	}
 	for (int i = 0; i < n; i++)
 		if (!v[i].integer && v[i].p != NULL)
 			total += v[i].len + 1;
 	/* libpq sends text parameters up to their NUL: copies, all in one block. */
-	p.copy = malloc(total + 1);
-	if (p.copy == NULL) {
-		params_free(&p);
-		tx->failed = true;
+	p->copy = malloc(total + 1);
+	if (p->copy == NULL) {
+		params_free(p);
 		return -1;
 	}
 	for (int i = 0; i < n; i++) {
 		if (v[i].integer) {
-			param_int(&p, v[i].i);
+			param_int(p, v[i].i);
 		} else if (v[i].p != NULL) {
-			memcpy(p.copy + at, v[i].p, v[i].len);
-			p.copy[at + v[i].len] = '\0';
-			p.v[p.n++] = p.copy + at;
+			memcpy(p->copy + at, v[i].p, v[i].len);
+			p->copy[at + v[i].len] = '\0';
+			p->v[p->n++] = p->copy + at;
 			at += v[i].len + 1;
 		} else {
-			p.v[p.n++] = NULL;
+			p->v[p->n++] = NULL;
 		}
+	}
+	return 0;
+}
+
+int
+store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n)
+{
+	struct params p;
+	int rc;
+
+	if (vals_params(&p, v, n) != 0) {
+		tx->failed = true;
+		return -1;
 	}
 	rc = exec_params(tx, id, &p);
 	params_free(&p);
+	return rc;
+}
+
+/* ---- bulk load: COPY ---- */
+
+#define COPY_CHUNK (256 * 1024)
+
+/* The COPY data being written: text format, sent to the server a chunk at a time. */
+struct copy_out {
+	PGconn *pg;
+	char *buf;
+	size_t used;
+	bool failed;
+};
+
+static void
+copy_flush(struct copy_out *o)
+{
+	if (!o->failed && o->used > 0 && PQputCopyData(o->pg, o->buf, (int)o->used) != 1)
+		o->failed = true;
+	o->used = 0;
+}
+
+/* Appends one value in COPY's text form: \N for NULL, the text with its backslashes,
+ * tabs, newlines and carriage returns escaped. */
+static void
+copy_value(struct copy_out *o, const struct store_val *v)
+{
+	char num[24];
+	const char *s = v->p;
+	size_t n = v->len;
+
+	if (v->integer) {
+		n = (size_t)snprintf(num, sizeof(num), "%" PRId64, v->i);
+		s = num;
+	} else if (s == NULL) {
+		s = "\\N";
+		n = 2;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i], esc = 0;
+
+		if (o->used + 2 > COPY_CHUNK)
+			copy_flush(o);
+		if (!v->integer && v->p != NULL)
+			esc = ch == '\\' ? '\\' : ch == '\t' ? 't' : ch == '\n' ? 'n' :
+			    ch == '\r' ? 'r' : 0;
+		if (esc != 0) {
+			o->buf[o->used++] = '\\';
+			ch = esc;
+		}
+		o->buf[o->used++] = ch;
+	}
+}
+
+/* Starts copy (COPY … FROM STDIN) under the savepoint portier_stmt, in one round trip:
+ * 0, or -1 (tx failed). */
+static int
+copy_start(struct store_tx *tx, int id, const char *copy)
+{
+	char start[512];
+	PGresult *res;
+
+	if (fault_hit(tx->s, STORE_FAULT_STEP) || strlen(copy) + 32 > sizeof(start)) {
+		tx->failed = true;
+		return -1;
+	}
+	snprintf(start, sizeof(start), "SAVEPOINT portier_stmt; %s", copy);
+	/* Not started: the savepoint may be missing, so exec_failed must not give -2. */
+	tx->guarded = false;
+	res = PQexec(tx->c->pg, start);
+	if (res == NULL || PQresultStatus(res) != PGRES_COPY_IN) {
+		exec_failed(tx, id, res);
+		return -1;
+	}
+	PQclear(res);
+	tx->guarded = true;
+	return 0;
+}
+
+/* Writes nrows rows of ncols values to the COPY in progress. */
+static void
+copy_put_rows(struct copy_out *o, const struct store_val *v, int ncols, int nrows)
+{
+	for (int r = 0; r < nrows && !o->failed; r++) {
+		for (int k = 0; k < ncols; k++) {
+			if (k > 0) {
+				if (o->used + 1 > COPY_CHUNK)
+					copy_flush(o);
+				o->buf[o->used++] = '\t';
+			}
+			copy_value(o, &v[(size_t)r * (size_t)ncols + (size_t)k]);
+		}
+		if (o->used + 1 > COPY_CHUNK)
+			copy_flush(o);
+		o->buf[o->used++] = '\n';
+	}
+}
+
+/* Ends the COPY in progress and reads its outcome: the rows copied; -2 for a constraint
+ * (rolled back to the savepoint); -1 (tx failed). */
+static int
+copy_finish(struct store_tx *tx, int id, struct copy_out *o)
+{
+	PGresult *res, *first = NULL;
+
+	copy_flush(o);
+	if (PQputCopyEnd(tx->c->pg, o->failed ? "portier: rows not sent" : NULL) != 1) {
+		tx->failed = true;
+		return -1;
+	}
+	while ((res = PQgetResult(tx->c->pg)) != NULL) {
+		if (first == NULL)
+			first = res;
+		else
+			PQclear(res);
+	}
+	if (first != NULL && PQresultStatus(first) == PGRES_COMMAND_OK && !o->failed)
+		return exec_ok(tx, first);
+	return exec_failed(tx, id, first);
+}
+
+/* Runs copy with the rows, as one COPY: 0, -2 for a constraint, -1 (tx failed). */
+static int
+copy_rows(struct store_tx *tx, int id, const char *copy, const struct store_val *v,
+    int ncols, int nrows)
+{
+	struct copy_out o = { .pg = tx->c->pg };
+	int rc;
+
+	if (copy_start(tx, id, copy) != 0)
+		return -1;
+	o.buf = malloc(COPY_CHUNK);
+	o.failed = o.buf == NULL;
+	copy_put_rows(&o, v, ncols, nrows);
+	rc = copy_finish(tx, id, &o);
+	free(o.buf);
+	if (rc >= 0 && rc != nrows) {
+		tx->failed = true;
+		return -1;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* After a COPY refused for a constraint: the rows again, one INSERT (id's portable text)
+ * each under the savepoint, up to the one refused. Slow, but only on a bad extract. */
+static int
+load_find_bad(struct store_tx *tx, int id, const struct store_val *v, int ncols,
+    int nrows, int *bad)
+{
+	bool portable;
+	const char *sql = store_sql_text(id, STORE_DIALECT_SQLITE, &portable);
+	char *text = sql != NULL ? rewritten(sql) : NULL;
+	int rc = -1;
+
+	if (text == NULL) {
+		tx->failed = true;
+		return -1;
+	}
+	for (int r = 0; r < nrows; r++) {
+		struct params p;
+		PGresult *res;
+
+		if (vals_params(&p, v + (size_t)r * (size_t)ncols, ncols) != 0) {
+			tx->failed = true;
+			goto done;
+		}
+		if (run_simple(tx->c, "SAVEPOINT portier_stmt", NULL) != 0) {
+			params_free(&p);
+			tx->failed = true;
+			goto done;
+		}
+		tx->guarded = true;
+		res = PQexecParams(tx->c->pg, text, p.n, NULL, p.v, p.len, p.fmt, 0);
+		params_free(&p);
+		if (res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK) {
+			if (exec_ok(tx, res) < 0)
+				goto done;
+			continue;
+		}
+		rc = exec_failed(tx, id, res);
+		if (rc == -2)
+			*bad = r;
+		goto done;
+	}
+	rc = -1;   /* the COPY was refused but every row passes: not a row's fault */
+	tx->failed = true;
+done:
+	free(text);
+	return rc;
+}
+
+int
+store_load(struct store_tx *tx, int id, const struct store_val *v, int ncols, int nrows,
+    int *bad)
+{
+	bool portable = false;
+	const char *sql = store_sql_text(id, STORE_DIALECT_PG, &portable);
+	int rc;
+
+	*bad = -1;
+	if (sql == NULL || ncols <= 0 || nrows < 0) {
+		tx->failed = true;
+		return -1;
+	}
+	if (nrows == 0)
+		return 0;
+	if (portable || strncasecmp(sql, "COPY", 4) != 0) {
+		/* No COPY text: the statement row by row, as SQLite does. */
+		for (int r = 0; r < nrows; r++) {
+			rc = store_exec_vals(tx, id, v + (size_t)r * (size_t)ncols, ncols);
+			if (rc == -2)
+				*bad = r;
+			if (rc < 0)
+				return rc;
+		}
+		return nrows;
+	}
+	rc = copy_rows(tx, id, sql, v, ncols, nrows);
+	if (rc == -2)
+		rc = load_find_bad(tx, id, v, ncols, nrows, bad);
+	return rc == 0 ? nrows : rc;
+}
+
+/* A streamed load: one COPY from store_load_begin to store_load_end; the server works
+ * on the rows while the caller reads the next ones. Without a COPY text for id, the rows
+ * go one statement each, as on SQLite. */
+struct store_load {
+	const struct store_ops *ops;   /* first: store.c dispatches on it */
+	struct store_tx *tx;
+	int id, ncols, status;
+	bool copying;
+	long rows;
+	struct copy_out out;
+};
+
+int
+store_load_begin(struct store_tx *tx, int id, int ncols, struct store_load **out)
+{
+	bool portable = false;
+	const char *sql = store_sql_text(id, STORE_DIALECT_PG, &portable);
+	struct store_load *l = calloc(1, sizeof(*l));
+
+	*out = NULL;
+	if (l == NULL || sql == NULL || ncols <= 0) {
+		free(l);
+		tx->failed = true;
+		return -1;
+	}
+	*l = (struct store_load){ .ops = &store_pg_ops, .tx = tx, .id = id, .ncols = ncols,
+	    .out = { .pg = tx->c->pg } };
+	l->copying = !portable && strncasecmp(sql, "COPY", 4) == 0;
+	if (l->copying) {
+		l->out.buf = malloc(COPY_CHUNK);
+		if (l->out.buf == NULL) {
+			tx->failed = true;
+			free(l);
+			return -1;
+		}
+		if (copy_start(tx, id, sql) != 0) {
+			free(l->out.buf);
+			free(l);
+			return -1;
+		}
+	}
+	*out = l;
+	return 0;
+}
+
+int
+store_load_rows(struct store_load *l, const struct store_val *v, int nrows, int *bad)
+{
+	int rc;
+
+	*bad = -1;
+	if (l->status != 0 || nrows < 0)
+		return -1;
+	if (l->copying) {
+		copy_put_rows(&l->out, v, l->ncols, nrows);
+		l->rows += nrows;
+		if (l->out.failed) {
+			l->status = -1;
+			return -1;
+		}
+		return 0;
+	}
+	rc = store_load(l->tx, l->id, v, l->ncols, nrows, bad);
+	if (rc < 0) {
+		l->status = rc;
+		return rc;
+	}
+	l->rows += rc;
+	return 0;
+}
+
+int
+store_load_end(struct store_load **lp)
+{
+	struct store_load *l = *lp;
+	int rc = l->status;
+
+	if (l->copying) {
+		if (rc != 0)
+			l->out.failed = true;   /* the COPY is refused: nothing of it stays */
+		rc = copy_finish(l->tx, l->id, &l->out);
+		if (rc >= 0 && rc != l->rows) {
+			l->tx->failed = true;
+			rc = -1;
+		}
+		if (l->status != 0 && rc != -1)
+			rc = l->status;
+		free(l->out.buf);
+	} else if (rc == 0) {
+		rc = l->rows > INT_MAX ? -1 : (int)l->rows;
+	}
+	free(l);
+	*lp = NULL;
 	return rc;
 }
 
@@ -1426,6 +1754,10 @@ const struct store_ops store_pg_ops = {
 	.rollback = store_rollback,
 	.exec = exec_v,
 	.exec_vals = store_exec_vals,
+	.load = store_load,
+	.load_begin = store_load_begin,
+	.load_rows = store_load_rows,
+	.load_end = store_load_end,
 	.changes = store_changes,
 	.query = query_v,
 	.next = store_next,

@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -681,6 +682,167 @@ store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n)
 	return res;
 }
 
+/* SQLite has no faster path than its prepared INSERT: one row at a time, in order, so
+ * that the first refused row is known and the rows before it stay written. */
+int
+store_load(struct store_tx *tx, int id, const struct store_val *v, int ncols, int nrows,
+    int *bad)
+{
+	*bad = -1;
+	for (int r = 0; r < nrows; r++) {
+		int rc = store_exec_vals(tx, id, v + (size_t)r * (size_t)ncols, ncols);
+
+		if (rc == -2)
+			*bad = r;
+		if (rc < 0)
+			return rc;
+	}
+	return nrows;
+}
+
+/* SQLite's streamed load: the load's INSERT made into one of LOAD_MANY rows (one statement
+ * start, cursor and seek to the table's end for all of them), OR FAIL so that a refused
+ * row stops it keeping the rows before it — their count names it — and so that SQLite
+ * needs no statement journal (past 64 KiB a temporary file written at every statement).
+ * The rows left over, and any text that is not a one-row INSERT INTO with VALUES, go one
+ * INSERT each. */
+#define LOAD_MANY 32
+
+struct store_load {
+	const struct store_ops *ops;   /* first: store.c dispatches on it */
+	struct store_tx *tx;
+	int id, ncols, status;
+	long rows;
+	sqlite3_stmt *many;            /* NULL: row by row */
+};
+
+/* The LOAD_MANY-row form of sql (a one-row INSERT of ncols values), or NULL. */
+static char *
+load_many_text(const char *sql, int ncols)
+{
+	const char *values = strstr(sql, " VALUES (");
+	size_t head, group = (size_t)ncols * 3 + 2, n;
+	char *out, *p;
+
+	if (strncmp(sql, "INSERT INTO ", 12) != 0 || values == NULL || ncols > 64)
+		return NULL;
+	head = (size_t)(values - sql) + 8;     /* up to and with " VALUES " */
+	n = head + 8 + LOAD_MANY * (group + 2) + 1;
+	if ((out = malloc(n)) == NULL)
+		return NULL;
+	p = out + snprintf(out, n, "INSERT OR FAIL INTO %.*s", (int)(head - 12), sql + 12);
+	for (int r = 0; r < LOAD_MANY; r++) {
+		*p++ = r > 0 ? ',' : ' ';
+		*p++ = '(';
+		for (int k = 0; k < ncols; k++) {
+			if (k > 0) {
+				*p++ = ',';
+				*p++ = ' ';
+			}
+			*p++ = '?';
+		}
+		*p++ = ')';
+	}
+	*p = '\0';
+	return out;
+}
+
+int
+store_load_begin(struct store_tx *tx, int id, int ncols, struct store_load **out)
+{
+	struct store_load *l = calloc(1, sizeof(*l));
+	const char *sql = sql_text(id);
+	char *many = sql != NULL ? load_many_text(sql, ncols) : NULL;
+
+	*out = NULL;
+	if (l == NULL || sql == NULL || ncols <= 0) {
+		free(l);
+		free(many);
+		tx->failed = true;
+		return -1;
+	}
+	*l = (struct store_load){ .ops = &store_sqlite_ops, .tx = tx, .id = id, .ncols = ncols };
+	if (many != NULL && sqlite3_prepare_v3(tx->c->db, many, -1, SQLITE_PREPARE_PERSISTENT,
+	    &l->many, NULL) != SQLITE_OK) {
+		log_err(NULL, "store: prepare load %d: %s", id, sqlite3_errmsg(tx->c->db));
+		l->many = NULL;   /* row by row, then */
+	}
+	free(many);
+	*out = l;
+	return 0;
+}
+
+/* LOAD_MANY rows of v in one statement: 0, -2 with *bad, -1. */
+static int
+load_group(struct store_load *l, const struct store_val *v, int *bad)
+{
+	int n = LOAD_MANY * l->ncols, rc = SQLITE_OK;
+
+	for (int i = 0; i < n && rc == SQLITE_OK; i++) {
+		if (v[i].integer)
+			rc = sqlite3_bind_int64(l->many, i + 1, v[i].i);
+		else if (v[i].p != NULL)
+			rc = sqlite3_bind_text64(l->many, i + 1, v[i].p, v[i].len, SQLITE_STATIC,
+			    SQLITE_UTF8);
+		else
+			rc = sqlite3_bind_null(l->many, i + 1);
+	}
+	if (rc == SQLITE_OK) {
+		rc = exec_step(l->tx, l->many, l->id);
+		if (rc == -2)
+			*bad = sqlite3_changes(l->tx->c->db);
+		rc = rc < 0 ? rc : 0;
+	} else {
+		log_err(NULL, "store: bind load %d: %s", l->id, sqlite3_errmsg(l->tx->c->db));
+		l->tx->failed = true;
+		rc = -1;
+	}
+	sqlite3_reset(l->many);
+	sqlite3_clear_bindings(l->many);
+	return rc;
+}
+
+int
+store_load_rows(struct store_load *l, const struct store_val *v, int nrows, int *bad)
+{
+	int r = 0, rc;
+
+	*bad = -1;
+	if (l->status != 0 || nrows < 0)
+		return -1;
+	for (; l->many != NULL && nrows - r >= LOAD_MANY; r += LOAD_MANY) {
+		rc = load_group(l, v + (size_t)r * (size_t)l->ncols, bad);
+		if (rc == -2)
+			*bad = *bad >= 0 && *bad < LOAD_MANY ? r + *bad : -1;
+		if (rc < 0) {
+			l->status = rc;
+			return rc;
+		}
+		l->rows += LOAD_MANY;
+	}
+	rc = store_load(l->tx, l->id, v + (size_t)r * (size_t)l->ncols, l->ncols, nrows - r, bad);
+	if (rc == -2 && *bad >= 0)
+		*bad += r;
+	if (rc < 0) {
+		l->status = rc;
+		return rc;
+	}
+	l->rows += rc;
+	return 0;
+}
+
+int
+store_load_end(struct store_load **lp)
+{
+	struct store_load *l = *lp;
+	int rc = l->status != 0 ? l->status : l->rows > INT_MAX ? -1 : (int)l->rows;
+
+	sqlite3_finalize(l->many);
+	free(l);
+	*lp = NULL;
+	return rc;
+}
+
 int
 store_changes(struct store_tx *tx)
 {
@@ -1044,6 +1206,10 @@ const struct store_ops store_sqlite_ops = {
 	.rollback = store_rollback,
 	.exec = exec_v,
 	.exec_vals = store_exec_vals,
+	.load = store_load,
+	.load_begin = store_load_begin,
+	.load_rows = store_load_rows,
+	.load_end = store_load_end,
 	.changes = store_changes,
 	.query = query_v,
 	.next = store_next,

@@ -43,7 +43,7 @@ out=$(perl -e '
 			}
 			while ($lit =~ /\b(?:FROM|JOIN)\s+([a-z_][a-z_0-9]*)/gi) {
 				my $t = $1;
-				next if $t eq "json_each" || $t eq "excluded";
+				next if $t eq "json_each" || $t eq "excluded" || $t eq "STDIN";
 				print "$f: unknown table $t\n" unless $own{$t};
 				print "$f: $m reads $t, owned by $own{$t} (not a listed reader)\n"
 				    if $own{$t} && $own{$t} ne $m && !$rd{$t}{$m};

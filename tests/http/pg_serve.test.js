@@ -29,7 +29,7 @@ describe('portier serve on PostgreSQL', { skip }, () => {
     conn = pgDatabase();
     const m = await run(['migrate', '--db', conn]);
     assert.equal(m.code, 0, m.stdout + m.stderr);
-    assert.match(m.stdout, /^database PostgreSQL at schema version 16$/m);
+    assert.match(m.stdout, /^database PostgreSQL at schema version 17$/m);
     srv = await start({ db: conn });
     // The OpenID tests' world: through the portier CLI where oidc_lib builds it so
     // (buildWorld), else with its SQL through psql.
@@ -44,17 +44,17 @@ describe('portier serve on PostgreSQL', { skip }, () => {
   it('migrates once, names no connection string, and keeps no SQLite file', async () => {
     const again = await run(['migrate', '--db', conn]);
     assert.equal(again.code, 0, again.stderr);
-    assert.match(again.stdout, /schema version 16/);
+    assert.match(again.stdout, /schema version 17/);
     assert.doesNotMatch(again.stdout + again.stderr + srv.logs(), /dbname=|host=\//,
       'the connection string (it may hold a password) is never printed');
     assert.equal(existsSync(path.join(srv.dir, 'portier.db')), false);
-    assert.equal(psql(conn, 'SELECT max(version) FROM schema_migration;'), '16');
+    assert.equal(psql(conn, 'SELECT max(version) FROM schema_migration;'), '17');
     // The same database named by a URI (postgresql://…): the same answer.
     const kv = Object.fromEntries(conn.split(' ').map((w) => w.split('=')));
     const uri = `postgresql://${kv.user}@/${kv.dbname}?host=${encodeURIComponent(kv.host)}&port=${kv.port}`;
     const byUri = await run(['migrate', '--db', uri]);
     assert.equal(byUri.code, 0, byUri.stderr);
-    assert.match(byUri.stdout, /^database PostgreSQL at schema version 16$/m);
+    assert.match(byUri.stdout, /^database PostgreSQL at schema version 17$/m);
     // A database that is not there: refused with libpq's reason, nothing started.
     const bad = await run(['migrate', '--db', conn.replace(/dbname=\S+/, 'dbname=absent')]);
     assert.notEqual(bad.code, 0);
