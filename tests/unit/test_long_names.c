@@ -77,8 +77,8 @@ add_person(struct store_fixture *f, int id, const char *last, const char *first)
 
 	if (store_begin(f->s, STORE_WRITE, &tx) != 0)
 		return -1;
-	rc = store_insert(tx, SQL_PERSON_INSERT, &got, "tttttt", NULL, last, first, "fr", NULL,
-	    "manager");
+	rc = store_insert(tx, SQL_PERSON_INSERT, &got, "ttttttt", NULL, last, first, "fr", NULL,
+	    "manager", "2026-01-31T12:00:00Z");
 	if (rc != 1 || got != id) {
 		store_rollback(&tx);
 		return -1;

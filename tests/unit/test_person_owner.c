@@ -171,14 +171,14 @@ insert_returns_id_and_constraint_keeps_tx(void **state)
 	int64_t id1 = 0, id2 = 0, again = 0;
 
 	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
-	assert_int_equal(store_insert(tx, SQL_PERSON_INSERT, &id1, "tttttt", UNKNOWN, "A", "B",
-	    "fr", NULL, "manager"), 1);
+	assert_int_equal(store_insert(tx, SQL_PERSON_INSERT, &id1, "ttttttt", UNKNOWN, "A", "B",
+	    "fr", NULL, "manager", "2026-01-31T12:00:00Z"), 1);
 	assert_true(id1 > 0);
-	assert_int_equal(store_insert(tx, SQL_PERSON_INSERT, &again, "tttttt", UNKNOWN, "C", "D",
-	    "fr", NULL, "manager"), -2);
+	assert_int_equal(store_insert(tx, SQL_PERSON_INSERT, &again, "ttttttt", UNKNOWN, "C", "D",
+	    "fr", NULL, "manager", "2026-01-31T12:00:00Z"), -2);
 	assert_int_equal(again, 0);
-	assert_int_equal(store_insert(tx, SQL_PERSON_INSERT, &id2, "tttttt", NULL, "E", "F",
-	    "fr", NULL, "manager"), 1);
+	assert_int_equal(store_insert(tx, SQL_PERSON_INSERT, &id2, "ttttttt", NULL, "E", "F",
+	    "fr", NULL, "manager", "2026-01-31T12:00:00Z"), 1);
 	assert_true(id2 > id1);
 	assert_int_equal(store_commit(&tx), 0);
 	assert_int_equal(store_fixture_count(f, "SELECT count(*) FROM person"), 2);
