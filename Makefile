@@ -116,9 +116,11 @@ asan:
 	$(MAKE) O=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" OPT="-O1 -g" all unit
 	cd tests && PORTIER_BIN=../build-asan/portier PORTIER_SAN=1 node --test http/
 
-# One owner per table (docs/architecture.md, docs/table-owners.txt).
+# One owner per table (docs/architecture.md, docs/table-owners.txt); times from C
+# (docs/store-contract.md, rule 3).
 arch-check:
 	sh tests/arch/check_owners.sh
+	sh tests/arch/check_times.sh
 
 test: unit i18n-check arch-check http browser
 

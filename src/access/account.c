@@ -766,8 +766,8 @@ account_add_member(struct store_tx *tx, const struct actor *who,
 	if (rc != 1)
 		return ACCESS_ERROR;
 	for (size_t i = 0; i < n->napps; i++)
-		if (store_exec(tx, SQL_ACCESS_GRANT_INSERT, "iitI", quality, n->account_id,
-		    n->apps[i], who->person_id) != 1)
+		if (store_exec(tx, SQL_ACCESS_GRANT_INSERT, "iitIt", quality, n->account_id,
+		    n->apps[i], who->person_id, at) != 1)
 			return ACCESS_ERROR;
 	if (audit_person(tx, who, actor, org, "user.add", n->person_id,
 	    details_json(quality, n->account_id, "type", type, "applications", n->apps,
@@ -1187,16 +1187,18 @@ account_update(struct store *s, const struct actor *who, int64_t org, int64_t qu
 	if (data_changed && audit_person(tx, who, &actor, org, "user.update", v.person_id,
 	    details_json(quality, account_id, NULL, NULL, NULL, NULL, 0)) != 0)
 		goto done;
-	if (type_changed && (clock_text(clock_time(), at) != 0 ||
-	    store_exec(tx, SQL_ACCESS_MEMBER_SET_TYPE, "iitt", quality, account_id, new_type,
-	    at) != 1 ||
+	/* The membership's since and the grants' granted_at: the service's clock. */
+	if (clock_text(clock_time(), at) != 0)
+		goto done;
+	if (type_changed && (store_exec(tx, SQL_ACCESS_MEMBER_SET_TYPE, "iitt", quality,
+	    account_id, new_type, at) != 1 ||
 	    audit_person(tx, who, &actor, org, strcmp(new_type, "COGL") == 0 ?
 	    "user.cogl.designate" : "user.cogl.withdraw", v.person_id,
 	    details_json(quality, account_id, "type", new_type, NULL, NULL, 0)) != 0))
 		goto done;
 	for (size_t i = 0; i < nadded; i++)
-		if (store_exec(tx, SQL_ACCESS_GRANT_INSERT, "iitI", quality, account_id, added[i],
-		    who->person_id) != 1)
+		if (store_exec(tx, SQL_ACCESS_GRANT_INSERT, "iitIt", quality, account_id, added[i],
+		    who->person_id, at) != 1)
 			goto done;
 	for (size_t i = 0; i < nremoved; i++)
 		if (store_exec(tx, SQL_ACCESS_GRANT_DELETE, "iit", quality, account_id,

@@ -10,6 +10,7 @@
 #include "access/service.h"
 #include "access/sql.h"
 #include "audit/audit.h"
+#include "base/clock.h"
 
 static int
 audit(struct store_tx *tx, const struct actor *by, const char *enterprise, int64_t org_id,
@@ -34,16 +35,19 @@ int64_t
 org_create(struct store_tx *tx, const struct org_new *n, int64_t gap_person,
     const struct actor *by)
 {
-	char object[32];
+	char object[32], at[CLOCK_TEXT_SIZE];
 	int64_t id;
 	int rc;
 
-	rc = store_insert(tx, SQL_ACCESS_ORG_INSERT, &id, "tttttttt", n->enterprise,
+	/* created_at and the GAP's since from the service's clock (store-contract rule 3). */
+	if (clock_text(clock_time(), at) != 0)
+		return -1;
+	rc = store_insert(tx, SQL_ACCESS_ORG_INSERT, &id, "ttttttttt", n->enterprise,
 	    n->country ? n->country : "BE", n->foreign_reg, n->name, n->address, n->contact_email,
-	    n->contact_phone, n->procedure);
+	    n->contact_phone, n->procedure, at);
 	if (rc != 1)
 		return rc == -2 ? -2 : -1;
-	if (store_exec(tx, SQL_ACCESS_MANAGER_INSERT, "iit", id, gap_person, "GAP") != 1)
+	if (store_exec(tx, SQL_ACCESS_MANAGER_INSERT, "iitt", id, gap_person, "GAP", at) != 1)
 		return -1;
 	snprintf(object, sizeof(object), "person:%" PRId64, gap_person);
 	if (audit(tx, by, n->enterprise, id, "org.register", NULL,
@@ -125,7 +129,7 @@ int
 org_replace_gap(struct store_tx *tx, int64_t org_id, int64_t person, const struct actor *by)
 {
 	int64_t old = org_gap(tx, org_id);
-	char object[32], details[64], previous[32];
+	char object[32], details[64], previous[32], at[CLOCK_TEXT_SIZE];
 
 	if (old < 0)
 		return -1;
@@ -135,7 +139,8 @@ org_replace_gap(struct store_tx *tx, int64_t org_id, int64_t person, const struc
 		return -1;
 	/* A co-GAP who becomes GAP stops being co-GAP. */
 	if (store_exec(tx, SQL_ACCESS_MANAGER_DELETE, "iit", org_id, person, "COGAP") < 0 ||
-	    store_exec(tx, SQL_ACCESS_MANAGER_INSERT, "iit", org_id, person, "GAP") != 1)
+	    clock_text(clock_time(), at) != 0 ||
+	    store_exec(tx, SQL_ACCESS_MANAGER_INSERT, "iitt", org_id, person, "GAP", at) != 1)
 		return -1;
 	snprintf(object, sizeof(object), "person:%" PRId64, person);
 	snprintf(previous, sizeof(previous), "person:%" PRId64, old);
@@ -147,8 +152,9 @@ org_replace_gap(struct store_tx *tx, int64_t org_id, int64_t person, const struc
 int
 org_add_cogap(struct store_tx *tx, int64_t org_id, int64_t person, const struct actor *by)
 {
-	char object[32];
-	int rc = store_exec(tx, SQL_ACCESS_MANAGER_INSERT, "iit", org_id, person, "COGAP");
+	char object[32], at[CLOCK_TEXT_SIZE];
+	int rc = clock_text(clock_time(), at) != 0 ? -1 :
+	    store_exec(tx, SQL_ACCESS_MANAGER_INSERT, "iitt", org_id, person, "COGAP", at);
 
 	if (rc != 1)
 		return rc == -2 ? -2 : -1;

@@ -385,7 +385,7 @@ activation(struct store *s, const struct actor *who, int64_t org,
     const struct activation_input *in, struct access_errors *err, bool commit,
     int64_t *quality, bool *again)
 {
-	char object[40];
+	char object[40], at[CLOCK_TEXT_SIZE];
 	struct policy_actor actor;
 	struct store_tx *tx;
 	struct user_norm n;
@@ -459,8 +459,9 @@ activation(struct store *s, const struct actor *who, int64_t org,
 		rc = ACCESS_OK;
 		goto done;
 	}
-	r = store_insert(tx, SQL_ACCESS_ORG_QUALITY_INSERT, &id, "itti", org, one.q.code,
-	    one.email, who->person_id);
+	r = clock_text(clock_time(), at) != 0 ? -1 :
+	    store_insert(tx, SQL_ACCESS_ORG_QUALITY_INSERT, &id, "ittit", org, one.q.code,
+	    one.email, who->person_id, at);
 	if (r == -2) {
 		access_error_add(err, "quality", N_("Cette qualité est déjà activée."));
 		rc = ACCESS_EXISTS;

@@ -119,10 +119,12 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "SELECT id FROM organisation WHERE enterprise = ?1",
 	T(SQL_ACCESS_ORG_INSERT) =
 	    "INSERT INTO organisation(enterprise, country, foreign_reg, name, address, "
-	    "contact_email, contact_phone, procedure) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
-	    "RETURNING id",
+	    "contact_email, contact_phone, procedure, created_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
+	/* The last parameter of this insert and of the organisation's, the org_quality's
+	 * and the app_grant's: the time from C (clock_text), store-contract rule 3. */
 	T(SQL_ACCESS_MANAGER_INSERT) =
-	    "INSERT INTO org_manager(org_id, person_id, role) VALUES (?1, ?2, ?3)",
+	    "INSERT INTO org_manager(org_id, person_id, role, since) VALUES (?1, ?2, ?3, ?4)",
 	T(SQL_ACCESS_MANAGER_DELETE) =
 	    "DELETE FROM org_manager WHERE org_id = ?1 AND person_id = ?2 AND role = ?3",
 	T(SQL_ACCESS_MANAGERS_OF_ORG) =
@@ -173,8 +175,8 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	T(SQL_ACCESS_ORG_QUALITY_BY_CODE) =
 	    "SELECT id, email FROM org_quality WHERE org_id = ?1 AND quality = ?2",
 	T(SQL_ACCESS_ORG_QUALITY_INSERT) =
-	    "INSERT INTO org_quality(org_id, quality, email, activated_by) "
-	    "VALUES (?1, ?2, ?3, ?4) RETURNING id",
+	    "INSERT INTO org_quality(org_id, quality, email, activated_by, activated_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
 	T(SQL_ACCESS_ORG_QUALITY_SET_EMAIL) =
 	    "UPDATE org_quality SET email = ?3 WHERE id = ?1 AND org_id = ?2",
 	T(SQL_ACCESS_QUALITY_MANAGERS) =
@@ -244,8 +246,8 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "SELECT application FROM app_grant WHERE org_quality_id = ?1 AND account_id = ?2 "
 	    "ORDER BY application",
 	T(SQL_ACCESS_GRANT_INSERT) =
-	    "INSERT INTO app_grant(org_quality_id, account_id, application, granted_by) "
-	    "VALUES (?1, ?2, ?3, ?4)",
+	    "INSERT INTO app_grant(org_quality_id, account_id, application, granted_by, "
+	    "granted_at) VALUES (?1, ?2, ?3, ?4, ?5)",
 	T(SQL_ACCESS_GRANT_DELETE) =
 	    "DELETE FROM app_grant WHERE org_quality_id = ?1 AND account_id = ?2 "
 	    "AND application = ?3",

@@ -9,6 +9,7 @@
 
 #include "audit/audit.h"
 #include "base/arena.h"
+#include "base/clock.h"
 #include "auth/factor_sql.h"
 #include "auth/login.h"
 #include "auth/person_sql.h"
@@ -57,7 +58,7 @@ account_username(struct store *s, struct arena *a, int64_t person, const char **
 enum account_result
 account_change_password(struct store *s, struct account_password_change *c)
 {
-	char hash[HASH_MAX], fresh[HASH_MAX], actor[24], object[32];
+	char hash[HASH_MAX], fresh[HASH_MAX], actor[24], object[32], at[CLOCK_TEXT_SIZE];
 	struct arena *a = arena_new(16 * 1024);
 	const char *user = NULL;
 	struct login_attempt la = { .by = c->by, .pwcfg = c->pwcfg };
@@ -108,7 +109,8 @@ account_change_password(struct store *s, struct account_password_change *c)
 	snprintf(object, sizeof(object), "person:%" PRId64, c->by.person_id);
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		goto done;
-	if (store_exec(tx, SQL_PASSWORD_SET_HASH, "it", c->by.person_id, fresh) != 1 ||
+	if (clock_text(clock_time(), at) != 0 ||
+	    store_exec(tx, SQL_PASSWORD_SET_HASH, "itt", c->by.person_id, fresh, at) != 1 ||
 	    audit_append(tx, &ev) != 0)
 		goto done;
 	rc = store_commit(&tx);

@@ -224,7 +224,7 @@ activation_redeem(struct store *s, struct activation_attempt *a)
 	struct login_attempt la = {
 		.username = a->username, .by = a->by, .pwcfg = a->pwcfg,
 	};
-	char norm[CODE_LEN + 1], hash[HASH_MAX], actor[24], object[32];
+	char norm[CODE_LEN + 1], hash[HASH_MAX], actor[24], object[32], at[CLOCK_TEXT_SIZE];
 	struct audit_event ev = {
 		.actor = actor, .actor_role = "person", .object = object,
 		.source = a->by.source, .request_id = a->by.request_id,
@@ -282,8 +282,9 @@ activation_redeem(struct store *s, struct activation_attempt *a)
 		res = rc == 0 ? refuse(s, &la, ACTIVATION_EXPIRED, "used code") : ACTIVATION_ERROR;
 		goto done;
 	}
-	rc = store_exec(tx, SQL_PASSWORD_PUT, "itt", f.person,
-	    new_name ? a->username : f.username, hash);
+	rc = clock_text(clock_time(), at) != 0 ? -1 :
+	    store_exec(tx, SQL_PASSWORD_PUT, "ittt", f.person,
+	    new_name ? a->username : f.username, hash, at);
 	if (rc == -2) {
 		res = ACTIVATION_TAKEN;
 		goto done;

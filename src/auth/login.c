@@ -325,10 +325,11 @@ login_password(struct store *s, struct login_attempt *a)
 		return LOGIN_ERROR;
 	}
 	if (password_needs_rehash(a->pwcfg, hash)) {
-		char fresh[256];
+		char fresh[256], at[CLOCK_TEXT_SIZE];
 
-		if (password_hash(a->pwcfg, a->password, fresh, sizeof(fresh)) == 0)
-			store_exec(tx, SQL_PASSWORD_SET_HASH, "it", person, fresh);
+		if (password_hash(a->pwcfg, a->password, fresh, sizeof(fresh)) == 0 &&
+		    clock_text(clock_time(), at) == 0)
+			store_exec(tx, SQL_PASSWORD_SET_HASH, "itt", person, fresh, at);
 	}
 	if (store_commit(&tx) != 0)
 		return LOGIN_ERROR;
@@ -397,11 +398,11 @@ login_verify_password(struct store *s, const struct login_attempt *a)
 	}
 	ok = password_verify(hash, a->password);
 	if (ok && password_needs_rehash(a->pwcfg, hash)) {
-		char fresh[256];
+		char fresh[256], at[CLOCK_TEXT_SIZE];
 
 		if (password_hash(a->pwcfg, a->password, fresh, sizeof(fresh)) == 0 &&
-		    store_begin(s, STORE_WRITE, &tx) == 0) {
-			if (store_exec(tx, SQL_PASSWORD_SET_HASH, "it", person, fresh) != 1 ||
+		    clock_text(clock_time(), at) == 0 && store_begin(s, STORE_WRITE, &tx) == 0) {
+			if (store_exec(tx, SQL_PASSWORD_SET_HASH, "itt", person, fresh, at) != 1 ||
 			    store_commit(&tx) != 0)
 				store_rollback(&tx);
 		}

@@ -9,6 +9,7 @@
 #include "audit/audit.h"
 #include "auth/person_sql.h"
 #include "base/arena.h"
+#include "base/clock.h"
 #include "registry/registry.h"
 
 /* Column col of the current row copied into a, "" when NULL; NULL when a is full. */
@@ -85,8 +86,11 @@ static int
 person_insert(struct store_tx *tx, const char *niss, const char *last, const char *first,
     const char *language, const char *email, const char *names_from, int64_t *id)
 {
-	int rc = store_insert(tx, SQL_PERSON_INSERT, id, "tttttt", niss, last, first, language,
-	    email, names_from);
+	char at[CLOCK_TEXT_SIZE];
+	/* created_at from the service's clock (docs/store-contract.md, rule 3). */
+	int rc = clock_text(clock_time(), at) != 0 ? -1 :
+	    store_insert(tx, SQL_PERSON_INSERT, id, "ttttttt", niss, last, first, language,
+	    email, names_from, at);
 
 	return rc == 1 ? 1 : rc == -2 ? -2 : -1;
 }
@@ -196,7 +200,7 @@ person_set_password(struct store *s, const struct password_cfg *cfg, const struc
 {
 	enum password_problem p = password_check(cfg, password, username);
 	struct store_tx *tx;
-	char hash[256], actor[ACTOR_NAME_SIZE], object[32];
+	char hash[256], actor[ACTOR_NAME_SIZE], object[32], at[CLOCK_TEXT_SIZE];
 	struct audit_event ev = {
 		.actor = actor_name(by, actor), .actor_role = by->role ? by->role : "person",
 		.action = "password.set", .object = object, .source = by->source,
@@ -216,7 +220,8 @@ person_set_password(struct store *s, const struct password_cfg *cfg, const struc
 		*rc = -1;
 		return PASSWORD_OK;
 	}
-	x = store_exec(tx, SQL_PASSWORD_PUT, "itt", person_id, username, hash);
+	x = clock_text(clock_time(), at) != 0 ? -1 :
+	    store_exec(tx, SQL_PASSWORD_PUT, "ittt", person_id, username, hash, at);
 	if (x != 1 || audit_append(tx, &ev) != 0) {
 		store_rollback(&tx);
 		*rc = x == -2 ? -2 : -1;

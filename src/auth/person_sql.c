@@ -11,9 +11,10 @@ static const char *const person_text[SQL_PERSON_END - SQL_PERSON_FIRST] = {
 	/* ?6 is where the names come from (register, eid, manager); a NISS the persons
 	 * register knows gets the register's names whatever a manager typed. */
 	T(SQL_PERSON_INSERT) =
-	    "INSERT INTO person(niss, last_name, first_name, language, email, name_source) "
+	    "INSERT INTO person(niss, last_name, first_name, language, email, name_source, "
+	    "created_at) "
 	    "SELECT ?1, coalesce(r.last_name, ?2), coalesce(r.first_names, ?3), ?4, ?5, "
-	    "CASE WHEN r.niss IS NULL THEN ?6 ELSE 'register' END "
+	    "CASE WHEN r.niss IS NULL THEN ?6 ELSE 'register' END, ?7 "
 	    "FROM (SELECT 1) AS one LEFT JOIN reg_person r ON r.niss = ?1 AND ?6 <> 'eid' "
 	    "RETURNING id",
 	T(SQL_PERSON_GET) =
@@ -29,15 +30,17 @@ static const char *const person_text[SQL_PERSON_END - SQL_PERSON_FIRST] = {
 	T(SQL_PASSWORD_BY_USERNAME) =
 	    "SELECT person_id, hash FROM credential_password WHERE " SQL_NOCASE("username")
 	    " = " SQL_NOCASE("?1"),
+	/* updated_at (?4 and ?3 below) from the service's clock (store-contract rule 3). */
 	T(SQL_PASSWORD_PUT) =
-	    "INSERT INTO credential_password(person_id, username, hash) VALUES (?1, ?2, ?3) "
+	    "INSERT INTO credential_password(person_id, username, hash, updated_at) "
+	    "VALUES (?1, ?2, ?3, ?4) "
 	    "ON CONFLICT(person_id) DO UPDATE SET username = excluded.username, "
-	    "hash = excluded.hash, updated_at = " SQL_NOW,
+	    "hash = excluded.hash, updated_at = excluded.updated_at",
 	/* (Parentheses: clang's -Wstring-concatenation takes two literals, in the table's
 	 * last entry, for a missing comma.) */
 	T(SQL_PASSWORD_SET_HASH) =
 	    ("UPDATE credential_password SET hash = ?2, "
-	    "updated_at = " SQL_NOW " WHERE person_id = ?1"),
+	    "updated_at = ?3 WHERE person_id = ?1"),
 };
 
 const struct sql_table SQL_TABLE(person) = {

@@ -8,7 +8,8 @@
 
 enum person_sql {
 	SQL_PERSON_FIRST = SQL_RANGE_AUTH + 200,
-	SQL_PERSON_INSERT = SQL_PERSON_FIRST, /* niss, last, first, lang, email, names from */
+	SQL_PERSON_INSERT = SQL_PERSON_FIRST, /* niss, last, first, lang, email, names from,
+	                                       * created_at (clock_text) */
 	SQL_PERSON_GET,                       /* (id) -> id, niss, last, first, lang, email,
 	                                       * name_source */
 	SQL_PERSON_BY_NISS,                   /* (niss) -> the same columns */

@@ -67,6 +67,27 @@ clock_text(int64_t t, char out[CLOCK_TEXT_SIZE])
 }
 
 int
+clock_text_ms(char out[CLOCK_TEXT_MS_SIZE])
+{
+	struct timespec ts;
+	int64_t ms;
+	char sec[CLOCK_TEXT_SIZE];
+
+	/* The milliseconds of the system clock, the seconds shifted as clock_time's. */
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+		return -1;
+	ms = (int64_t)(ts.tv_nsec / 1000000);
+	if (clock_text(offset_file[0] != '\0' ? (int64_t)ts.tv_sec + offset() :
+	    (int64_t)ts.tv_sec, sec) != 0)
+		return -1;
+	/* "…:SS" then ".mmmZ", as SQLite's strftime('%Y-%m-%dT%H:%M:%fZ','now'). */
+	if (snprintf(out, CLOCK_TEXT_MS_SIZE, "%.19s.%03dZ", sec, (int)ms) !=
+	    CLOCK_TEXT_MS_SIZE - 1)
+		return -1;
+	return 0;
+}
+
+int
 clock_use_file(const char *path)
 {
 	size_t n = strlen(path);

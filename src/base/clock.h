@@ -13,6 +13,11 @@ int64_t clock_time(void);
 /* t (seconds since the epoch) as that text, in UTC, into out: 0, or -1. Statements take
  * the time from C (docs/store-contract.md, rule 3) so that the test clock governs it. */
 int clock_text(int64_t t, char out[CLOCK_TEXT_SIZE]);
+/* The size of a time with milliseconds, "2026-01-31T12:00:00.123Z", with its NUL. */
+#define CLOCK_TEXT_MS_SIZE 25
+/* The current time (clock_time's, with the system clock's milliseconds) as that text:
+ * 0, or -1. For the rows that are ordered finer than the second. */
+int clock_text_ms(char out[CLOCK_TEXT_MS_SIZE]);
 /* Uses the offset in path from now on (read at each clock_time; an absent or empty file
  * is 0). Called once at start, before threads; cmd/test_clock.c decides whether it may
  * be. Returns 0, or -1 when path is too long. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "access/org.h"
+#include "base/clock.h"
 #include "base/msgid.h"
 #include "csam/internal.h"
 #include "csam/sql.h"
@@ -389,6 +390,7 @@ csam_designate(struct store *s, const struct mail_texts *mt, struct arena *a,
     struct csam_enterprise *e, struct csam_gap *gap, struct access_errors *err,
     struct csam_done *done)
 {
+	char at[CLOCK_TEXT_SIZE];
 	struct store_tx *tx = NULL;
 	struct actor by = {
 		.person_id = who->person_id, .role = "legal_rep", .source = who->source,
@@ -485,8 +487,9 @@ csam_designate(struct store *s, const struct mail_texts *mt, struct arena *a,
 	}
 	if (notify(tx, mt, a, who, e, gap, f, replace ? old_gap : 0, replace ? old.contact_email :
 	    NULL) != 0 ||
-	    store_exec(tx, SQL_CSAM_SUBMISSION_INSERT, "titii", f->token, who->person_id,
-	    replace ? "replace" : "register", e->org_id, gap_id) != 1 ||
+	    clock_text(clock_time(), at) != 0 ||
+	    store_exec(tx, SQL_CSAM_SUBMISSION_INSERT, "titiit", f->token, who->person_id,
+	    replace ? "replace" : "register", e->org_id, gap_id, at) != 1 ||
 	    fill_done(tx, a, who, e->org_id, gap_id, replace, done) != 0) {
 		rc = ACCESS_ERROR;
 		goto rollback;

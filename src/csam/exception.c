@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "access/org.h"
+#include "base/clock.h"
 #include "base/jsontext.h"
 #include "base/log.h"
 #include "base/msgid.h"
@@ -361,7 +362,7 @@ csam_exception_submit(struct store *s, const struct mail_texts *mt, struct arena
     bool *stopped, struct csam_exc_created *out)
 {
 	unsigned char hash[32];
-	char object[40], details[64], ref[CSAM_REFERENCE_MAX];
+	char object[40], details[64], ref[CSAM_REFERENCE_MAX], at[CLOCK_TEXT_SIZE];
 	char *key = NULL;
 	const char *args[2];
 	struct store_tx *tx = NULL;
@@ -420,7 +421,10 @@ csam_exception_submit(struct store *s, const struct mail_texts *mt, struct arena
 		if (i == REF_TRIES)
 			goto rollback;
 		reference_new(ref);
-		x = store_exec(tx, SQL_CSAM_EXC_INSERT, "tb" "ttttttttttttttttttttttt" "i" "ttt" "I",
+		/* submitted_at from the service's clock (docs/store-contract.md, rule 3). */
+		if (clock_text(clock_time(), at) != 0)
+			goto rollback;
+		x = store_exec(tx, SQL_CSAM_EXC_INSERT, "tb" "ttttttttttttttttttttttt" "i" "ttt" "It",
 		    ref, hash, sizeof(hash), f->case_kind, who->lang,
 		    c.number[0] ? c.number : NULL, c.company_country, c.company_name,
 		    c.company_reg, c.company_address, c.rep_kind,
@@ -431,7 +435,7 @@ csam_exception_submit(struct store *s, const struct mail_texts *mt, struct arena
 		    f->rep_country, f->rep_address, f->rep_doc_type, f->rep_doc_number,
 		    f->rep_doc_country, c.niss, f->gap_last_name, f->gap_first_name,
 		    (int64_t)is_yes(f->gap_has_eid), f->contact_email, f->contact_phone, f->token,
-		    who->person_id);
+		    who->person_id, at);
 		if (x == 1)
 			break;
 		if (x != -2)

@@ -12,6 +12,7 @@
 
 #include "access/org.h"
 #include "audit/audit.h"
+#include "base/clock.h"
 #include "base/jsontext.h"
 #include "csam/internal.h"
 #include "csam/sql.h"
@@ -74,7 +75,8 @@ csam_queue(struct store *s, struct arena *a, const struct actor *who,
 	if (rc != ACCESS_OK)
 		return rc;
 	if (f->older_than_days > 0) {
-		time_t t = time(NULL) - (time_t)f->older_than_days * 86400;
+		/* The service's clock, which dated the requests (submitted_at). */
+		time_t t = (time_t)clock_time() - (time_t)f->older_than_days * 86400;
 		struct tm tm;
 
 		if (gmtime_r(&t, &tm) != NULL &&
@@ -252,6 +254,23 @@ audit_decision(struct store_tx *tx, const struct actor *who, const struct csam_e
 	    object, details);
 }
 
+/* The time of a decision from the service's clock (docs/store-contract.md, rule 3): the
+ * decision row's at with milliseconds (as the column has always been written), and the
+ * request's paper_at/decided_at, the same instant to the second. */
+struct decision_time {
+	char ms[CLOCK_TEXT_MS_SIZE];
+	char s[CLOCK_TEXT_SIZE];
+};
+
+static int
+decision_time(struct decision_time *t)
+{
+	if (clock_text_ms(t->ms) != 0 ||
+	    snprintf(t->s, sizeof(t->s), "%.19sZ", t->ms) != CLOCK_TEXT_SIZE - 1)
+		return -1;
+	return 0;
+}
+
 static enum access_rc
 finish(struct store_tx **tx)
 {
@@ -263,6 +282,7 @@ csam_paper_received(struct store *s, const struct actor *who, const char *refere
     enum csam_refusal *why)
 {
 	struct arena *a = arena_new(ARENA_MAX);
+	struct decision_time at;
 	struct store_tx *tx = NULL;
 	struct csam_exc x;
 	enum access_rc rc;
@@ -279,8 +299,10 @@ csam_paper_received(struct store *s, const struct actor *who, const char *refere
 		store_rollback(&tx);
 		goto done;
 	}
-	if (store_exec(tx, SQL_CSAM_EXC_PAPER, "i", x.id) != 1 ||
-	    store_exec(tx, SQL_CSAM_DECISION_INSERT, "iitn", x.id, who->person_id, "paper") != 1 ||
+	if (decision_time(&at) != 0 ||
+	    store_exec(tx, SQL_CSAM_EXC_PAPER, "it", x.id, at.s) != 1 ||
+	    store_exec(tx, SQL_CSAM_DECISION_INSERT, "iitnt", x.id, who->person_id, "paper",
+	    at.ms) != 1 ||
 	    audit_decision(tx, who, &x, "exception.paper", NULL) != 0) {
 		store_rollback(&tx);
 		rc = ACCESS_ERROR;
@@ -301,6 +323,7 @@ csam_approve(struct store *s, const struct mail_texts *mt, const struct actor *w
 		.person_id = who->person_id, .role = "helpdesk", .source = who->source,
 		.request_id = who->request_id,
 	};
+	struct decision_time at;
 	struct store_tx *tx = NULL;
 	struct store_q *q;
 	struct csam_exc x;
@@ -339,8 +362,9 @@ csam_approve(struct store *s, const struct mail_texts *mt, const struct actor *w
 		rc = refuse(s, who, &x, "exception.approve", "same_operator");
 		goto done;
 	}
-	if (store_exec(tx, SQL_CSAM_DECISION_INSERT, "iitn", x.id, who->person_id,
-	    "approve") != 1)
+	if (decision_time(&at) != 0 ||
+	    store_exec(tx, SQL_CSAM_DECISION_INSERT, "iitnt", x.id, who->person_id,
+	    "approve", at.ms) != 1)
 		goto rollback;
 	if (four_eyes && count == 0) {
 		if (store_exec(tx, SQL_CSAM_EXC_APPROVING, "i", x.id) != 1 ||
@@ -384,7 +408,7 @@ csam_approve(struct store *s, const struct mail_texts *mt, const struct actor *w
 	args[1] = x.company_name;
 	args[2] = csam_person_name(a, &gap);
 	if (org_id < 0 || args[2] == NULL ||
-	    store_exec(tx, SQL_CSAM_EXC_APPROVED, "iii", x.id, org_id, gap_id) != 1 ||
+	    store_exec(tx, SQL_CSAM_EXC_APPROVED, "iiit", x.id, org_id, gap_id, at.s) != 1 ||
 	    audit_decision(tx, who, &x, "exception.approve", four_eyes ?
 	    "{\"four_eyes\":true}" : "{\"four_eyes\":false}") != 0 ||
 	    mail_queue(tx, mt, MAIL_REQUEST_APPROVED, x.contact_email, x.language,
@@ -407,6 +431,7 @@ csam_reject(struct store *s, const struct mail_texts *mt, const struct actor *wh
     const char *reference, const char *reason, enum csam_refusal *why)
 {
 	struct arena *a = arena_new(ARENA_MAX);
+	struct decision_time at;
 	struct store_tx *tx = NULL;
 	struct csam_exc x;
 	const char *args[3];
@@ -433,9 +458,10 @@ csam_reject(struct store *s, const struct mail_texts *mt, const struct actor *wh
 	args[1] = x.company_name;
 	args[2] = reason;
 	rc = ACCESS_ERROR;
-	if (store_exec(tx, SQL_CSAM_EXC_REJECTED, "it", x.id, reason) != 1 ||
-	    store_exec(tx, SQL_CSAM_DECISION_INSERT, "iitt", x.id, who->person_id, "reject",
-	    reason) != 1 ||
+	if (decision_time(&at) != 0 ||
+	    store_exec(tx, SQL_CSAM_EXC_REJECTED, "itt", x.id, reason, at.s) != 1 ||
+	    store_exec(tx, SQL_CSAM_DECISION_INSERT, "iittt", x.id, who->person_id, "reject",
+	    reason, at.ms) != 1 ||
 	    audit_decision(tx, who, &x, "exception.reject", NULL) != 0 ||
 	    mail_queue(tx, mt, MAIL_REQUEST_REJECTED, x.contact_email, x.language,
 	    x.enterprise[0] ? x.enterprise : NULL, args, 3) != 0)
@@ -507,6 +533,7 @@ role_audit(struct store_tx *tx, const struct actor *by, int64_t person, const ch
 enum access_rc
 csam_helpdesk_grant(struct store *s, const struct actor *by, const char *niss)
 {
+	char since[CLOCK_TEXT_SIZE];
 	struct store_tx *tx;
 	int64_t id = 0;
 	int rc;
@@ -518,7 +545,8 @@ csam_helpdesk_grant(struct store *s, const struct actor *by, const char *niss)
 		store_rollback(&tx);
 		return rc == 1 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
 	}
-	rc = store_exec(tx, SQL_CSAM_HELPDESK_ADD, "i", id);
+	rc = clock_text(clock_time(), since) != 0 ? -1 :
+	    store_exec(tx, SQL_CSAM_HELPDESK_ADD, "it", id, since);
 	if (rc != 1) {
 		store_rollback(&tx);
 		return rc == -2 ? ACCESS_CONFLICT : ACCESS_ERROR;

@@ -27,8 +27,6 @@
 	"AND (CAST(?3 AS TEXT) IS NULL OR submitted_at < ?3) " \
 	"AND (CAST(?4 AS TEXT) IS NULL OR reference = ?4) "
 
-#define NOW SQL_NOW
-
 static const char *const text[CSAM_RANGE] = {
 	/* The last function of person ?2 in enterprise ?1 that ended by ?3, and the first one
 	 * that begins after ?3: why someone is not a representative today. */
@@ -41,8 +39,8 @@ static const char *const text[CSAM_RANGE] = {
 	T(SQL_CSAM_SUBMISSION_GET) =
 	    "SELECT person_id, kind, org_id, gap_person FROM csam_submission WHERE token = ?1",
 	T(SQL_CSAM_SUBMISSION_INSERT) =
-	    "INSERT INTO csam_submission(token, person_id, kind, org_id, gap_person) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5)",
+	    "INSERT INTO csam_submission(token, person_id, kind, org_id, gap_person, created_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	T(SQL_CSAM_EXC_INSERT) =
 	    "INSERT INTO exception_request(reference, access_hash, case_kind, language, "
 	    "enterprise, company_country, company_name, company_reg, company_address, "
@@ -50,9 +48,9 @@ static const char *const text[CSAM_RANGE] = {
 	    "rep_last_name, rep_first_name, rep_birth_date, rep_nationality, rep_country, "
 	    "rep_address, rep_doc_type, rep_doc_number, rep_doc_country, gap_niss, "
 	    "gap_last_name, gap_first_name, gap_has_eid, contact_email, contact_phone, "
-	    "form_token, submitted_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-	    "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, "
-	    "?28, ?29, ?30)",
+	    "form_token, submitted_by, submitted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, "
+	    "?26, ?27, ?28, ?29, ?30, ?31)",
 	T(SQL_CSAM_EXC_GET) =
 	    "SELECT " EXC_COLS " FROM exception_request WHERE reference = ?1",
 	T(SQL_CSAM_EXC_BY_TOKEN) =
@@ -62,15 +60,15 @@ static const char *const text[CSAM_RANGE] = {
 	T(SQL_CSAM_EXC_STATUS) =
 	    "SELECT status, access_hash FROM exception_request WHERE reference = ?1",
 	T(SQL_CSAM_EXC_PAPER) =
-	    "UPDATE exception_request SET status = 'paper', paper_at = " NOW " "
+	    "UPDATE exception_request SET status = 'paper', paper_at = ?2 "
 	    "WHERE id = ?1 AND status = 'received'",
 	T(SQL_CSAM_EXC_APPROVING) =
 	    "UPDATE exception_request SET status = 'approving' WHERE id = ?1 AND status = 'paper'",
 	T(SQL_CSAM_EXC_APPROVED) =
-	    "UPDATE exception_request SET status = 'approved', decided_at = " NOW ", "
+	    "UPDATE exception_request SET status = 'approved', decided_at = ?4, "
 	    "org_id = ?2, gap_person = ?3 WHERE id = ?1 AND status IN ('paper', 'approving')",
 	T(SQL_CSAM_EXC_REJECTED) =
-	    "UPDATE exception_request SET status = 'rejected', decided_at = " NOW ", "
+	    "UPDATE exception_request SET status = 'rejected', decided_at = ?3, "
 	    "reason = ?2 WHERE id = ?1 AND status IN ('received', 'paper', 'approving')",
 	T(SQL_CSAM_EXC_QUEUE) =
 	    "SELECT reference, case_kind, status, company_name, enterprise, company_country, "
@@ -80,8 +78,8 @@ static const char *const text[CSAM_RANGE] = {
 	    "SELECT count(*) FROM exception_request " EXC_FILTERS,
 
 	T(SQL_CSAM_DECISION_INSERT) =
-	    "INSERT INTO exception_decision(request_id, operator, action, reason) "
-	    "VALUES (?1, ?2, ?3, ?4)",
+	    "INSERT INTO exception_decision(request_id, operator, action, reason, at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)",
 	T(SQL_CSAM_DECISIONS_OF) =
 	    "SELECT d.action, d.reason, d.at, d.operator, p.first_name, p.last_name "
 	    "FROM exception_decision d JOIN person p ON p.id = d.operator "
@@ -91,7 +89,7 @@ static const char *const text[CSAM_RANGE] = {
 	    "WHERE request_id = ?1 AND action = 'approve'",
 
 	T(SQL_CSAM_HELPDESK_ADD) =
-	    "INSERT INTO platform_role(person_id, role) VALUES (?1, 'helpdesk')",
+	    "INSERT INTO platform_role(person_id, role, since) VALUES (?1, 'helpdesk', ?2)",
 	T(SQL_CSAM_HELPDESK_REMOVE) =
 	    "DELETE FROM platform_role WHERE person_id = ?1 AND role = 'helpdesk'",
 	T(SQL_CSAM_HELPDESK_LIST) =

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "mail/sql.h"
 #include "web/i18n.h"
@@ -207,13 +208,15 @@ record(struct store *s, int64_t id, enum mail_send_result res, int64_t attempts,
     const struct mail_config *cfg, int64_t now, const char *err)
 {
 	int max = cfg->max_attempts > 0 ? cfg->max_attempts : 10;
+	char at[CLOCK_TEXT_SIZE];
 	struct store_tx *tx;
 	int rc;
 
-	if (store_begin(s, STORE_WRITE, &tx) != 0)
+	/* sent_at from the service's clock (docs/store-contract.md, rule 3), as created_at. */
+	if (clock_text(clock_time(), at) != 0 || store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
 	if (res == MAIL_SENT)
-		rc = store_exec(tx, SQL_MAIL_SENT, "i", id);
+		rc = store_exec(tx, SQL_MAIL_SENT, "it", id, at);
 	else if (res == MAIL_PERMANENT || attempts + 1 >= max)
 		rc = store_exec(tx, SQL_MAIL_FAILED, "it", id, err);
 	else

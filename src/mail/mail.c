@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "base/msgid.h"
 #include "base/utf8.h"
 #include "mail/sql.h"
@@ -201,16 +202,21 @@ mail_queue(struct store_tx *tx, const struct mail_texts *mt, enum mail_kind kind
     const char *to, const char *lang, const char *org, const char *const *args,
     size_t nargs)
 {
+	char at[CLOCK_TEXT_SIZE];
 	struct buf subject, body;
 	int rc = -1;
 
 	if (!value_ok(VALUE_EMAIL, to, MAIL_ADDRESS_MAX) || !lang_ok(lang) || nargs > MAIL_ARGS_MAX)
 		return -1;
+	/* created_at from the service's clock (docs/store-contract.md, rule 3); next_attempt
+	 * stays on the system clock, as the sender's schedule (mail/deliver.c). */
+	if (clock_text(clock_time(), at) != 0)
+		return -1;
 	buf_init(&subject, 4 * 1024);
 	buf_init(&body, 64 * 1024);
 	if (mail_render(mt, kind, lang, args, nargs, &subject, &body) == 0 &&
-	    store_exec(tx, SQL_MAIL_INSERT, "tttttti", texts[kind].name, to, lang, subject.data,
-	    body.data, org, (int64_t)time(NULL)) == 1)
+	    store_exec(tx, SQL_MAIL_INSERT, "ttttttit", texts[kind].name, to, lang, subject.data,
+	    body.data, org, (int64_t)time(NULL), at) == 1)
 		rc = 0;
 	buf_free(&subject);
 	buf_free(&body);

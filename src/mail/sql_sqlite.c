@@ -6,12 +6,11 @@
 #include <stddef.h>
 
 #define M(id) [(id) - SQL_MAIL_FIRST]
-#define NOW SQL_NOW
 
 static const char *const mail_text[SQL_MAIL_END - SQL_MAIL_FIRST] = {
 	M(SQL_MAIL_INSERT) =
 	    "INSERT INTO mail_outbox(kind, recipient, language, subject, body, org, "
-	    "next_attempt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	    "next_attempt, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	M(SQL_MAIL_DUE) =
 	    "SELECT id, next_attempt FROM mail_outbox WHERE status = 'pending' "
 	    "AND next_attempt <= ?1 ORDER BY next_attempt, id LIMIT ?2",
@@ -29,7 +28,7 @@ static const char *const mail_text[SQL_MAIL_END - SQL_MAIL_FIRST] = {
 #endif
 	M(SQL_MAIL_SENT) =
 	    "UPDATE mail_outbox SET status = 'sent', attempts = attempts + 1, "
-	    "last_error = NULL, sent_at = " NOW " WHERE id = ?1",
+	    "last_error = NULL, sent_at = ?2 WHERE id = ?1",
 	M(SQL_MAIL_RETRY) =
 	    "UPDATE mail_outbox SET attempts = attempts + 1, next_attempt = ?2, "
 	    "last_error = ?3 WHERE id = ?1",

@@ -14,6 +14,7 @@
 
 #include "access/profiles.h"
 #include "audit/audit.h"
+#include "base/clock.h"
 #include "oidc/coherence.h"
 #include "oidc/jws.h"
 #include "oidc/sql.h"
@@ -309,7 +310,7 @@ int
 oidc_client_add(struct store *s, const struct oidc_client_new *n, const char *actor,
     char secret[OIDC_SECRET_LEN + 1], char *err, size_t errlen)
 {
-	char scopes[OIDC_SCOPES_MAX], details[256];
+	char scopes[OIDC_SCOPES_MAX], details[256], at[CLOCK_TEXT_SIZE];
 	const char *sector = n->sector ? n->sector : n->id;
 	unsigned char hash[32];
 	struct store_tx *tx;
@@ -361,13 +362,14 @@ oidc_client_add(struct store *s, const struct oidc_client_new *n, const char *ac
 	level = n->min_level > min ? n->min_level : min;
 	if (!n->public_client)
 		secret_new(secret, hash);
-	rc = n->public_client ?
-	    store_exec(tx, SQL_OIDC_CLIENT_INSERT, "tntititt", n->id, n->application,
+	/* created_at from the service's clock (docs/store-contract.md, rule 3). */
+	rc = clock_text(clock_time(), at) != 0 ? -1 : n->public_client ?
+	    store_exec(tx, SQL_OIDC_CLIENT_INSERT, "tntitittt", n->id, n->application,
 		(int64_t)level, scopes, (int64_t)n->allow_national_number, sector,
-		jws_alg_name(alg)) :
-	    store_exec(tx, SQL_OIDC_CLIENT_INSERT, "tbtititt", n->id, hash, sizeof(hash),
+		jws_alg_name(alg), at) :
+	    store_exec(tx, SQL_OIDC_CLIENT_INSERT, "tbtitittt", n->id, hash, sizeof(hash),
 		n->application, (int64_t)level, scopes, (int64_t)n->allow_national_number, sector,
-		jws_alg_name(alg));
+		jws_alg_name(alg), at);
 	if (rc == -2) {
 		store_rollback(&tx);
 		sodium_memzero(secret, OIDC_SECRET_LEN + 1);

@@ -23,7 +23,8 @@ static const char *const oidc_text[SQL_OIDC_END - SQL_OIDC_FIRST] = {
 
 	T(SQL_OIDC_CLIENT_INSERT) =
 	    "INSERT INTO oidc_client(id, secret_hash, application, min_level, scopes, "
-	    "allow_national_number, sector, id_token_alg) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	    "allow_national_number, sector, id_token_alg, created_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	T(SQL_OIDC_CLIENT_URI_INSERT) =
 	    "INSERT INTO oidc_client_uri(client_id, kind, uri) VALUES (?1, ?2, ?3)",
 	T(SQL_OIDC_CLIENT_GET) =

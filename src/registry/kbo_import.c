@@ -16,6 +16,7 @@
 
 #include "audit/audit.h"
 #include "base/arena.h"
+#include "base/clock.h"
 #include "registry/kbo_internal.h"
 #include "registry/sql.h"
 #include "store/store.h"
@@ -446,7 +447,7 @@ static int
 finish_extract(struct writer *w, const char *source, bool force, char *err, size_t errlen)
 {
 	const struct kbo_plan *p = w->plan;
-	char object[32], details[160];
+	char object[32], details[160], at[CLOCK_TEXT_SIZE];
 	struct audit_event ev = {
 		.actor = "system", .actor_role = "import", .object = object,
 		.action = "registry.kbo_import", .details = details,
@@ -456,10 +457,11 @@ finish_extract(struct writer *w, const char *source, bool force, char *err, size
 	if (json_text(details, sizeof(details), "{s:I, s:s, s:I, s:b}", "extract_number",
 	    (json_int_t)p->number, "type", p->full ? "full" : "update", "rows",
 	    (json_int_t)w->rows, "forced", force) != 0 ||
-	    store_exec(w->tx, SQL_KBO_EXTRACT_INSERT, "iittttiii", w->id, (int64_t)p->number,
+	    clock_text(clock_time(), at) != 0 ||
+	    store_exec(w->tx, SQL_KBO_EXTRACT_INSERT, "iittttiiit", w->id, (int64_t)p->number,
 	    p->full ? "full" : "update", p->snapshot[0] ? p->snapshot : NULL,
 	    p->timestamp[0] ? p->timestamp : NULL, p->version[0] ? p->version : NULL, source,
-	    (int64_t)force, (int64_t)w->rows) != 1 || audit_append(w->tx, &ev) != 0) {
+	    (int64_t)force, (int64_t)w->rows, at) != 1 || audit_append(w->tx, &ev) != 0) {
 		snprintf(err, errlen, "cannot record the extract");
 		return -1;
 	}

@@ -66,7 +66,7 @@ static const char *const text[SQL_REGQ_END - SQL_REGQ_FIRST] = {
 	    "SELECT 1 FROM kbo_enterprise WHERE enterprise_number = ?1",
 	R(SQL_REGP_IMPORT_INSERT) =
 	    "INSERT INTO reg_import(kind, source, rows, rejected, applied_at) "
-	    "VALUES (?1, ?2, ?3, ?4, " SQL_NOW ")",
+	    "VALUES (?1, ?2, ?3, ?4, ?5)",
 	R(SQL_REGP_ANY_ENTERPRISE) = "SELECT 1 FROM kbo_enterprise LIMIT 1",
 
 	R(SQL_REGQ_ENTERPRISE) =

@@ -17,7 +17,7 @@ enum registry_query_sql {
 	SQL_REGP_FUNCTION_INSERT,    /* enterprise, niss, rep ent., code, label, begin, end, line */
 	SQL_REGP_FUNCTION_LINE,      /* enterprise, representative, code, begin -> source_line */
 	SQL_REGP_ENTERPRISE_EXISTS,  /* number -> 1 */
-	SQL_REGP_IMPORT_INSERT,      /* kind, source, rows, rejected */
+	SQL_REGP_IMPORT_INSERT,      /* kind, source, rows, rejected, applied_at */
 	SQL_REGP_ANY_ENTERPRISE,     /* -> 1 when kbo_enterprise has a row */
 	/* queries; "lang" parameters are a code-table language (FR, NL, DE, EN) or a KBO
 	 * denomination language (0 unknown, 1 FR, 2 NL, 3 DE, 4 EN) as each statement says */

@@ -13,6 +13,7 @@
 
 #include "audit/audit.h"
 #include "base/arena.h"
+#include "base/clock.h"
 #include "registry/query_sql.h"
 #include "store/store.h"
 
@@ -146,13 +147,15 @@ static int
 record(struct run *r, const char *path)
 {
 	struct audit_event ev = { 0 };
-	char action[48];
+	char action[48], at[CLOCK_TEXT_SIZE];
 	json_t *d;
 	char *details;
 	int rc;
 
-	if (store_exec(r->tx, SQL_REGP_IMPORT_INSERT, "ttii", r->k->name, base_name(path),
-	    (int64_t)r->rows, (int64_t)r->rejected) != 1)
+	/* applied_at from the service's clock (docs/store-contract.md, rule 3). */
+	if (clock_text(clock_time(), at) != 0 ||
+	    store_exec(r->tx, SQL_REGP_IMPORT_INSERT, "ttiit", r->k->name, base_name(path),
+	    (int64_t)r->rows, (int64_t)r->rejected, at) != 1)
 		return -1;
 	d = json_pack("{s:s, s:I, s:I}", "source", base_name(path), "rows",
 	    (json_int_t)r->rows, "rejected", (json_int_t)r->rejected);

@@ -35,7 +35,7 @@ static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = 
 	R(SQL_KBO_EXTRACT_INSERT) =
 	    "INSERT INTO kbo_extract(id, extract_number, extract_type, snapshot_date, "
 	    "extract_timestamp, version, source, forced, rows, applied_at) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, " SQL_NOW ")",
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 
 	R(SQL_KBO_META_CLEAR) = "DELETE FROM kbo_meta",
 	R(SQL_KBO_META_INSERT) =

@@ -1,13 +1,12 @@
 /* dialect.h — the few SQL constructs that SQLite and PostgreSQL spell differently, as
  * macros: a module writes its statements once (its sql_sqlite.c) and compiles that file a
  * second time with SQL_DIALECT_PG defined (its sql_pg.c) to get PostgreSQL's table. The
- * SQLite texts are the ones the module had before. See docs/store-contract.md, rule 6. */
+ * SQLite texts are the ones the module had before. See docs/store-contract.md, rule 6.
+ * No macro for the current time: statements take it as a parameter (rule 3). */
 #ifndef PORTIER_STORE_DIALECT_H
 #define PORTIER_STORE_DIALECT_H
 
 #ifdef SQL_DIALECT_PG
-/* The current UTC time as the text the schema stores (2026-01-31T12:00:00Z). */
-#define SQL_NOW "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 /* The integers of a JSON array parameter p ("[1,2]"), as a subquery for IN. */
 #define SQL_ID_LIST(p) "(SELECT CAST(value AS bigint) FROM json_array_elements_text(CAST(" p " AS json)))"
 /* The values of x joined by sep (an aggregate). */
@@ -27,7 +26,6 @@
 #define SQL_LIMIT(p) "LIMIT CASE WHEN " p " < 0 THEN NULL ELSE " p " END"
 #define SQL_TABLE(module) sql_##module##_pg
 #else
-#define SQL_NOW "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
 #define SQL_ID_LIST(p) "(SELECT value FROM json_each(" p "))"
 #define SQL_JOIN(x, sep) "group_concat(" x ", " sep ")"
 #define SQL_NOCASE(x) x " COLLATE NOCASE"

@@ -6,13 +6,9 @@
 #include <stddef.h>
 
 static const char *const core_text[SQL_CORE_END - SQL_CORE_FIRST] = {
-	/* strftime is SQLite's: the same UTC text from PostgreSQL's clock. The contract
-	 * (docs/store-contract.md) passes the time as a parameter instead, so that one text
-	 * serves both; until the migration code does, this override. */
-	[SQL_MIGRATION_RECORD] =
-	    "INSERT INTO schema_migration(version, name, applied_at) "
-	    "VALUES ($1, $2, to_char(now() AT TIME ZONE 'UTC', "
-	    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))",
+	/* None today: the migration record takes its time as a parameter (rule 3), one
+	 * text for both. */
+	NULL,
 };
 
 const struct sql_table sql_core_pg = {

@@ -8,8 +8,7 @@ static const char *const core_text[SQL_CORE_END - SQL_CORE_FIRST] = {
 	[SQL_MIGRATION_VERSION] =
 	    "SELECT coalesce(max(version), -1) FROM schema_migration",
 	[SQL_MIGRATION_RECORD] =
-	    "INSERT INTO schema_migration(version, name, applied_at) "
-	    "VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+	    "INSERT INTO schema_migration(version, name, applied_at) VALUES (?1, ?2, ?3)",
 
 	[SQL_MIGRATION_APPLIED] =
 	    "SELECT count(*) FROM schema_migration WHERE version = ?1",

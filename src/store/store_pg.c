@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "store/backend.h"
 #include "store/sql.h"
@@ -1637,7 +1638,7 @@ migrate_one(struct store *s, struct conn *c, const char *dir, const struct migra
     char *err, size_t errlen)
 {
 	struct store_tx tx;
-	char path[4096], reason[512];
+	char path[4096], reason[512], at[CLOCK_TEXT_SIZE];
 	struct buf sql;
 	int done, rc = -1;
 
@@ -1660,7 +1661,8 @@ migrate_one(struct store *s, struct conn *c, const char *dir, const struct migra
 	}
 	reason[0] = '\0';
 	if (store_script(&tx, sql.data, reason, sizeof(reason)) != 0 ||
-	    store_exec(&tx, SQL_MIGRATION_RECORD, "it", (int64_t)m->number, m->name) != 1) {
+	    clock_text(clock_time(), at) != 0 ||
+	    store_exec(&tx, SQL_MIGRATION_RECORD, "itt", (int64_t)m->number, m->name, at) != 1) {
 		snprintf(err, errlen, "%s: %s", path, reason[0] ? reason : "not recorded");
 		goto done;
 	}

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "store/backend.h"
 
@@ -1119,6 +1120,7 @@ store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
 		return -1;
 	for (int i = 0; i < n; i++) {
 		char path[4096];
+		char at[CLOCK_TEXT_SIZE];
 		struct buf sql;
 		int done;
 
@@ -1146,8 +1148,9 @@ store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
 			return -1;
 		}
 		if (store_script(tx, sql.data, err, errlen) != 0 ||
-		    store_exec(tx, SQL_MIGRATION_RECORD, "it", (int64_t)list[i].number,
-		    list[i].name) != 1) {
+		    clock_text(clock_time(), at) != 0 ||
+		    store_exec(tx, SQL_MIGRATION_RECORD, "itt", (int64_t)list[i].number,
+		    list[i].name, at) != 1) {
 			char reason[512];
 
 			snprintf(reason, sizeof(reason), "%s", err);

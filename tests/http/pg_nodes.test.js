@@ -122,8 +122,10 @@ describe('two portier nodes sending one PostgreSQL outbox', { skip }, () => {
     const m = await run(['migrate', '--db', conn]);
     assert.equal(m.code, 0, m.stdout + m.stderr);
     // Mail already due when both nodes start: both senders find it at once.
-    psql(conn, `INSERT INTO mail_outbox(kind, recipient, language, subject, body, next_attempt)
-      SELECT 'test', 'p' || g || '@example.be', 'fr', 'message ' || g, 'body ' || g, 0
+    psql(conn, `INSERT INTO mail_outbox(kind, recipient, language, subject, body, next_attempt,
+        created_at)
+      SELECT 'test', 'p' || g || '@example.be', 'fr', 'message ' || g, 'body ' || g, 0,
+        '2026-01-01T00:00:00Z'
       FROM generate_series(1, ${MAILS}) g;`);
     smtp = await smtpServer();
     const args = ['--smtp-url', `smtp://127.0.0.1:${smtp.port}`, '--smtp-from', 'portier@example.be'];

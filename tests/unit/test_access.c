@@ -711,11 +711,10 @@ account_times_follow_the_clock(void **state)
 	struct user_view v;
 	char path[] = "/tmp/portier-clock-XXXXXX", before[CLOCK_TEXT_SIZE], sql[256];
 	static const char back[] = "-94608000\n";        /* 1,095 days */
-	int64_t q, acc = 0;
+	int64_t q, acc = 0, grants;
 	int fd;
 
 	(void)state;
-	q = activate_health();
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, back, sizeof(back) - 1), (ssize_t)(sizeof(back) - 1));
@@ -724,6 +723,19 @@ account_times_follow_the_clock(void **state)
 	/* Two years back from the real time: every date written under the test clock is
 	 * older than that. */
 	assert_int_equal(clock_text((int64_t)time(NULL) - 2 * 365 * 86400, before), 0);
+	/* The quality's activation (its GL, with two applications) under the clock too:
+	 * org_quality.activated_at and the grants' granted_at are the clock's. */
+	q = activate_health();
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM org_quality WHERE id = %" PRId64
+	    " AND activated_at < '%s'", q, before);
+	acc = count(sql);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM app_grant WHERE org_quality_id = %"
+	    PRId64 " AND granted_at < '%s'", q, before);
+	grants = count(sql);
+	/* Both at once: a failure shows both tables. */
+	snprintf(sql, sizeof(sql), "org_quality %" PRId64 ", app_grant %" PRId64, acc, grants);
+	assert_string_equal(sql, "org_quality 1, app_grant 2");
+	acc = 0;
 	assert_int_equal(add_user(P_GL, q, NISS_USER, "marie", "USER", NULL, 0, &acc), ACCESS_OK);
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM account WHERE id = %" PRId64
 	    " AND created_at < '%s' AND modified_at = created_at", acc, before);

@@ -21,6 +21,7 @@
 #include "policy/loa.h"
 #include "store/store.h"
 #include "store_fixture.h"
+#include "clock_fixture.h"
 #include "value/value.h"
 
 #define TODAY "2030-06-15"
@@ -577,6 +578,39 @@ test_cogaps(void **state)
 	arena_free(a);
 }
 
+/* A designation's record (csam_submission.created_at), the new GAP's since and the mails
+ * come from the service's clock (docs/store-contract.md, rule 3): with the clock 1,095
+ * days back, Anne taking the GAP's place again is dated then, not today. */
+static void
+test_times_follow_the_clock(void **state)
+{
+	struct access_errors err;
+	struct csam_done done;
+	struct clock_fixture c;
+	char sql[256];
+	int64_t n[3];
+
+	(void)state;
+	assert_int_equal(clock_fixture_back(&c), 0);
+	assert_int_equal(confirm(1, E1, true, T5, false, NULL, NULL, "a@alpha.example", &done,
+	    &err), ACCESS_OK);
+	assert_int_equal(clock_fixture_end(&c), 0);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM csam_submission WHERE token = '" T5
+	    "' AND created_at < '%s'", c.before);
+	n[0] = count(sql);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM org_manager m JOIN organisation o ON "
+	    "o.id = m.org_id WHERE o.enterprise = '" E1 "' AND m.role = 'GAP' AND "
+	    "m.person_id = 1 AND m.since < '%s'", c.before);
+	n[1] = count(sql);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM mail_outbox WHERE kind = 'gap_replaced' "
+	    "AND recipient = 'a@alpha.example' AND created_at < '%s'", c.before);
+	n[2] = count(sql);
+	/* All at once: a failure shows every table. */
+	snprintf(sql, sizeof(sql), "csam_submission %lld, org_manager %lld, mail_outbox %lld",
+	    (long long)n[0], (long long)n[1], (long long)n[2]);
+	assert_string_equal(sql, "csam_submission 1, org_manager 1, mail_outbox 1");
+}
+
 static void
 test_values(void **state)
 {
@@ -617,6 +651,7 @@ main(void)
 		cmocka_unit_test(test_through_an_enterprise_and_other_person),
 		cmocka_unit_test(test_replace_gap),
 		cmocka_unit_test(test_cogaps),
+		cmocka_unit_test(test_times_follow_the_clock),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -22,6 +22,7 @@
 #include "policy/loa.h"
 #include "store/store.h"
 #include "store_fixture.h"
+#include "clock_fixture.h"
 
 #define TODAY "2030-06-15"
 #define E1 "1200000163"       /* active, registered below by the standard procedure */
@@ -571,6 +572,93 @@ test_pdfs(void **state)
 	arena_free(a);
 }
 
+/* Appends "label n; " to out: the counts of a test, compared at once. */
+static void
+tally(char *out, size_t size, const char *label, int64_t n)
+{
+	size_t len = strlen(out);
+
+	snprintf(out + len, size - len, "%s %lld; ", label, (long long)n);
+}
+
+/* The times these services store come from the service's clock (docs/store-contract.md,
+ * rule 3), not the database's: with the clock 1,095 days back, a helpdesk operator's
+ * role and person, two requests, their mails, the paper, the decisions, the organisation
+ * and its GAP are all dated then. Before, strftime('now') (SQLite) and now()
+ * (PostgreSQL) wrote today's date whatever the clock said. */
+static void
+test_times_follow_the_clock(void **state)
+{
+	struct actor w = anonymous(), h1 = operator(F.h1);
+	struct access_errors err = { 0 };
+	struct csam_exc_created one, two;
+	struct csam_exc_form f = foreign(TOK("a"));
+	struct csam_approval ap;
+	struct clock_fixture c;
+	enum csam_refusal why;
+	char sql[512], got[512] = "";
+	bool stopped;
+
+	(void)state;
+	assert_int_equal(clock_fixture_back(&c), 0);
+	assert_true(store_fixture_person(F.fx.s, "76060604753", "Juliett", "Jules", "fr",
+	    "test") > 0);
+	assert_int_equal(csam_helpdesk_grant(F.fx.s, &CLI, "76060604753"), ACCESS_OK);
+	f.company_reg = "FR 555 555 555";
+	f.gap_niss = "75050501191";
+	f.contact_email = "clock@dml.example";
+	assert_int_equal(csam_exception_submit(F.fx.s, NULL, A, &w, &f, &err, &stopped, &one),
+	    ACCESS_OK);
+	f = foreign(TOK("b"));
+	f.company_reg = "FR 666 666 666";
+	f.gap_niss = "75050502379";
+	f.contact_email = "clock@dml.example";
+	assert_int_equal(csam_exception_submit(F.fx.s, NULL, A, &w, &f, &err, &stopped, &two),
+	    ACCESS_OK);
+	assert_int_equal(csam_paper_received(F.fx.s, &h1, one.reference, &why), ACCESS_OK);
+	assert_int_equal(csam_approve(F.fx.s, NULL, &h1, one.reference, false, &ap, &why),
+	    ACCESS_OK);
+	assert_true(ap.org_id > 0);
+	assert_int_equal(csam_reject(F.fx.s, NULL, &h1, two.reference, "Pas de papier.", &why),
+	    ACCESS_OK);
+	assert_int_equal(clock_fixture_end(&c), 0);
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM person WHERE niss IN ('76060604753', "
+	    "'75050501191') AND created_at < '%s'", c.before);
+	tally(got, sizeof(got), "person", count(sql));
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM platform_role r JOIN person p ON "
+	    "p.id = r.person_id WHERE p.niss = '76060604753' AND r.since < '%s'", c.before);
+	tally(got, sizeof(got), "platform_role", count(sql));
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM exception_request WHERE reference IN "
+	    "('%s', '%s') AND submitted_at < '%s'", one.reference, two.reference, c.before);
+	tally(got, sizeof(got), "submitted_at", count(sql));
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM exception_request WHERE reference = "
+	    "'%s' AND paper_at < '%s' AND decided_at < '%s' AND decided_at >= paper_at",
+	    one.reference, c.before, c.before);
+	tally(got, sizeof(got), "paper_at+decided_at", count(sql));
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM exception_request WHERE reference = "
+	    "'%s' AND status = 'rejected' AND decided_at < '%s'", two.reference, c.before);
+	tally(got, sizeof(got), "decided_at(rejected)", count(sql));
+	/* The decisions keep their milliseconds (the same text as before). */
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM exception_decision d JOIN "
+	    "exception_request r ON r.id = d.request_id WHERE r.reference IN ('%s', '%s') AND "
+	    "d.at < '%s' AND d.at LIKE '____-__-__T__:__:__.___Z'", one.reference,
+	    two.reference, c.before);
+	tally(got, sizeof(got), "exception_decision", count(sql));
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM organisation o JOIN org_manager m ON "
+	    "m.org_id = o.id WHERE o.id = %lld AND o.created_at < '%s' AND m.role = 'GAP' AND "
+	    "m.since < '%s'", (long long)ap.org_id, c.before, c.before);
+	tally(got, sizeof(got), "organisation+org_manager", count(sql));
+	/* Two acknowledgements, the approval and the rejection. */
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM mail_outbox WHERE recipient = "
+	    "'clock@dml.example' AND created_at < '%s'", c.before);
+	tally(got, sizeof(got), "mail_outbox", count(sql));
+	/* All at once: a failure shows every column that did not follow the clock. */
+	assert_string_equal(got, "person 2; platform_role 1; submitted_at 2; "
+	    "paper_at+decided_at 1; decided_at(rejected) 1; exception_decision 3; "
+	    "organisation+org_manager 1; mail_outbox 4; ");
+}
+
 int
 main(void)
 {
@@ -585,6 +673,7 @@ main(void)
 		cmocka_unit_test(test_reject),
 		cmocka_unit_test(test_own_request),
 		cmocka_unit_test(test_pdfs),
+		cmocka_unit_test(test_times_follow_the_clock),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -16,6 +16,7 @@
 #include "mail/mail.h"
 #include "store/store.h"
 #include "store_fixture.h"
+#include "clock_fixture.h"
 #include "value/value.h"
 
 static struct store_fixture F;
@@ -204,6 +205,32 @@ test_retry_and_fail(void **state)
 	assert_int_equal(mail_deliver_due(F.s, &cfg, now + 100000, 10), 0);
 }
 
+/* A mail's created_at and sent_at come from the service's clock (docs/store-contract.md,
+ * rule 3): with the clock 1,095 days back, both are dated then, not today. The sender's
+ * schedule (next_attempt) stays on the system clock: the mail is due at once. */
+static void
+test_times_follow_the_clock(void **state)
+{
+	struct mail_config cfg = { .demo = true };
+	const char *args[] = { "EX-EEEE-FFFF", "Horloge" };
+	struct clock_fixture c;
+	struct store_tx *tx;
+	char sql[256];
+
+	(void)state;
+	assert_int_equal(clock_fixture_back(&c), 0);
+	assert_int_equal(store_begin(F.s, STORE_WRITE, &tx), 0);
+	assert_int_equal(mail_queue(tx, NULL, MAIL_REQUEST_RECEIVED, "c@example.be", "fr", NULL,
+	    args, 2), 0);
+	assert_int_equal(store_commit(&tx), 0);
+	assert_int_equal(mail_deliver_due(F.s, &cfg, (int64_t)time(NULL), 10), 1);
+	assert_int_equal(clock_fixture_end(&c), 0);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM mail_outbox WHERE recipient = "
+	    "'c@example.be' AND status = 'sent' AND created_at < '%s' AND sent_at < '%s' AND "
+	    "sent_at >= created_at", c.before, c.before);
+	assert_int_equal(count(sql), 1);
+}
+
 int
 main(void)
 {
@@ -214,6 +241,7 @@ main(void)
 		cmocka_unit_test(test_queue_with_transaction),
 		cmocka_unit_test(test_demo_mailbox),
 		cmocka_unit_test(test_retry_and_fail),
+		cmocka_unit_test(test_times_follow_the_clock),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -77,8 +77,8 @@ add_person(struct store_fixture *f, int id, const char *last, const char *first)
 
 	if (store_begin(f->s, STORE_WRITE, &tx) != 0)
 		return -1;
-	rc = store_insert(tx, SQL_PERSON_INSERT, &got, "tttttt", NULL, last, first, "fr", NULL,
-	    "manager");
+	rc = store_insert(tx, SQL_PERSON_INSERT, &got, "ttttttt", NULL, last, first, "fr", NULL,
+	    "manager", "2026-01-31T12:00:00Z");
 	if (rc != 1 || got != id) {
 		store_rollback(&tx);
 		return -1;
@@ -359,8 +359,9 @@ claims_all_applications(void **state)
 		snprintf(sql, sizeof(sql), "INSERT INTO application(code, quality, sort, min_level, "
 		    "name_fr, name_nl, name_de, name_en, desc_fr, desc_nl, desc_de, desc_en) VALUES "
 		    "('%s', 'health_related', %d, 1, 'A', 'A', 'A', 'A', '', '', '', '');"
-		    "INSERT INTO app_grant(org_quality_id, account_id, application) VALUES "
-		    "(%" PRId64 ", %" PRId64 ", '%s');", code, 1000 + i, w_quality, w_account, code);
+		    "INSERT INTO app_grant(org_quality_id, account_id, application, granted_at) "
+		    "VALUES (%" PRId64 ", %" PRId64 ", '%s', '2026-01-01T00:00:00Z');", code,
+		    1000 + i, w_quality, w_account, code);
 		assert_int_equal(store_fixture_script(f, sql), 0);
 	}
 	assert_int_equal(claims_of(f, &obj), 0);

@@ -21,6 +21,7 @@
 #include "oidc/keys.h"
 #include "store/store.h"
 #include "store_fixture.h"
+#include "clock_fixture.h"
 
 /* ---- base64url ---- */
 
@@ -490,6 +491,28 @@ clients_store(void **state)
 	arena_free(a);
 }
 
+/* A client's created_at comes from the service's clock (docs/store-contract.md, rule 3):
+ * with the clock 1,095 days back it is dated then, not today. */
+static void
+client_time_follows_the_clock(void **state)
+{
+	struct store_fixture *f = *state;
+	const char *redirect[] = { "https://clock.example/cb" };
+	struct oidc_client_new n = {
+		.id = "clock", .application = "MEDSEIP", .scopes = "openid",
+		.redirect = redirect, .n_redirect = 1,
+	};
+	char secret[OIDC_SECRET_LEN + 1], err[256], sql[128];
+	struct clock_fixture c;
+
+	assert_int_equal(clock_fixture_back(&c), 0);
+	assert_int_equal(oidc_client_add(f->s, &n, "test", secret, err, sizeof(err)), 0);
+	assert_int_equal(clock_fixture_end(&c), 0);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM oidc_client WHERE id = 'clock' AND "
+	    "created_at < '%s'", c.before);
+	assert_int_equal(store_fixture_count(f, sql), 1);
+}
+
 /* Registers client id (confidential, MEDSEIP, two redirect URIs, one post-logout URI). */
 static void
 client_add(struct store_fixture *f, const char *id)
@@ -658,6 +681,7 @@ main(void)
 		cmocka_unit_test(client_checks),
 		STORE_FIXTURE_TEST(keys_rotate, &spec),
 		STORE_FIXTURE_TEST(clients_store, &spec),
+		STORE_FIXTURE_TEST(client_time_follows_the_clock, &spec),
 		STORE_FIXTURE_TEST(clients_listed_all, &spec),
 		STORE_FIXTURE_TEST(client_cache_copies, &spec),
 		STORE_FIXTURE_TEST(cache_versions_follow_changes, &spec),

@@ -20,6 +20,7 @@
 #include "registry/registry.h"
 #include "store/store.h"
 #include "store_fixture.h"
+#include "clock_fixture.h"
 #include "test_arena.h"
 
 #define PERSONS_HEADER "\"NISS\",\"LastName\",\"FirstNames\",\"BirthDate\",\"Sex\",\"Language\"," \
@@ -478,6 +479,42 @@ test_many_invalid(void **state)
 	assert_int_equal(count_persons(), 5);
 }
 
+/* The import records' applied_at (reg_import, kbo_extract) come from the service's clock
+ * (docs/store-contract.md, rule 3): with the clock 1,095 days back, a persons import and
+ * a KBO extract applied again are dated then, not today. */
+static void
+test_times_follow_the_clock(void **state)
+{
+	struct reg_import_opts o = opts(false, NULL);
+	struct kbo_import_opts ko = { .quiet = true, .force = true };
+	struct reg_import_result r;
+	struct clock_fixture c;
+	char err[1024] = "", sql[256];
+	int64_t n[3];
+
+	(void)state;
+	assert_int_equal(clock_fixture_back(&c), 0);
+	assert_int_equal(persons_import(F.s, test_arena(), file("clock.csv", PERSONS_HEADER
+	    "\"75050501191\",\"Horloge\",\"Henri\",1975-05-05,\"M\",\"fr\",\"BE\"\n"), &o, &r,
+	    err, sizeof(err)), 0);
+	assert_int_equal(kbo_import(F.s, "demo/kbo", &ko, NULL, err, sizeof(err)), 0);
+	assert_int_equal(clock_fixture_end(&c), 0);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM reg_import WHERE source = 'clock.csv' "
+	    "AND applied_at < '%s'", c.before);
+	n[0] = store_fixture_count(&F, sql);
+	/* The extract applied again, not the group's first one (applied today). */
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM kbo_extract WHERE id = (SELECT "
+	    "max(id) FROM kbo_extract) AND applied_at < '%s'", c.before);
+	n[1] = store_fixture_count(&F, sql);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM kbo_extract WHERE applied_at < '%s'",
+	    c.before);
+	n[2] = store_fixture_count(&F, sql);
+	/* All at once: a failure shows both tables. */
+	snprintf(sql, sizeof(sql), "reg_import %lld, kbo_extract %lld of %lld", (long long)n[0],
+	    (long long)n[1], (long long)n[2]);
+	assert_string_equal(sql, "reg_import 1, kbo_extract 1 of 1");
+}
+
 int
 main(void)
 {
@@ -489,6 +526,7 @@ main(void)
 		cmocka_unit_test_setup(test_long_rejects_path, setup),
 		cmocka_unit_test_setup(test_replace_and_formats, setup),
 		cmocka_unit_test_setup(test_many_invalid, setup),
+		cmocka_unit_test(test_times_follow_the_clock),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -10,11 +10,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth/account.h"
+#include "auth/password.h"
 #include "auth/person.h"
 #include "auth/person_sql.h"
 #include "base/arena.h"
 #include "store/store.h"
 #include "store_fixture.h"
+#include "clock_fixture.h"
 
 #define KNOWN "85073003328"      /* in the persons register below */
 #define UNKNOWN "90020199747"    /* nowhere */
@@ -171,19 +174,78 @@ insert_returns_id_and_constraint_keeps_tx(void **state)
 	int64_t id1 = 0, id2 = 0, again = 0;
 
 	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
-	assert_int_equal(store_insert(tx, SQL_PERSON_INSERT, &id1, "tttttt", UNKNOWN, "A", "B",
-	    "fr", NULL, "manager"), 1);
+	assert_int_equal(store_insert(tx, SQL_PERSON_INSERT, &id1, "ttttttt", UNKNOWN, "A", "B",
+	    "fr", NULL, "manager", "2026-01-31T12:00:00Z"), 1);
 	assert_true(id1 > 0);
-	assert_int_equal(store_insert(tx, SQL_PERSON_INSERT, &again, "tttttt", UNKNOWN, "C", "D",
-	    "fr", NULL, "manager"), -2);
+	assert_int_equal(store_insert(tx, SQL_PERSON_INSERT, &again, "ttttttt", UNKNOWN, "C", "D",
+	    "fr", NULL, "manager", "2026-01-31T12:00:00Z"), -2);
 	assert_int_equal(again, 0);
-	assert_int_equal(store_insert(tx, SQL_PERSON_INSERT, &id2, "tttttt", NULL, "E", "F",
-	    "fr", NULL, "manager"), 1);
+	assert_int_equal(store_insert(tx, SQL_PERSON_INSERT, &id2, "ttttttt", NULL, "E", "F",
+	    "fr", NULL, "manager", "2026-01-31T12:00:00Z"), 1);
 	assert_true(id2 > id1);
 	assert_int_equal(store_commit(&tx), 0);
 	assert_int_equal(store_fixture_count(f, "SELECT count(*) FROM person"), 2);
 	assert_int_equal(store_fixture_count(f, "SELECT count(*) FROM person WHERE niss = '"
 	    UNKNOWN "' AND last_name = 'A'"), 1);
+}
+
+/* A person's created_at and the password's updated_at come from the service's clock
+ * (docs/store-contract.md, rule 3): with the clock 1,095 days back, the person created,
+ * the access codes set (the insert), set again (the update on conflict) and changed by
+ * their owner (SQL_PASSWORD_SET_HASH) are dated then, not today. */
+static void
+times_follow_the_clock(void **state)
+{
+	struct store_fixture *f = *state;
+	struct person p = { .niss = UNKNOWN, .last_name = "Horloge", .first_name = "Henri",
+	    .language = "fr" };
+	struct password_cfg pw;
+	struct account_password_change c = {
+		.by = { .person_id = 0, .source = "127.0.0.1", .request_id = "0123456789abcdef" },
+		.current = "Un-mot-de-passe-solide-1", .fresh = "Un-autre-mot-de-passe-solide-2",
+		.pwcfg = &pw,
+	};
+	struct clock_fixture k;
+	char sql[256];
+	int64_t n[5];
+	int rc = 0;
+
+	password_cfg_init(&pw, 1, 8);
+	assert_int_equal(clock_fixture_back(&k), 0);
+	assert_int_equal(person_create(f->s, &(struct actor){ .name = "test" }, &p), 0);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM person WHERE niss = '" UNKNOWN "' "
+	    "AND created_at < '%s'", k.before);
+	n[0] = store_fixture_count(f, sql);
+	assert_int_equal(person_set_password(f->s, &pw, &(struct actor){ .person_id = p.id },
+	    p.id, "henri.horloge", "Un-mot-de-passe-0", &rc), PASSWORD_OK);
+	assert_int_equal(rc, 0);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM credential_password WHERE "
+	    "username = 'henri.horloge' AND updated_at < '%s'", k.before);
+	n[1] = store_fixture_count(f, sql);
+	/* The update (on conflict) and the change must write the clock's time: make the
+	 * stored one today's first (the real clock). */
+	assert_int_equal(clock_fixture_end(&k), 0);
+	assert_int_equal(person_set_password(f->s, &pw, &(struct actor){ .person_id = p.id },
+	    p.id, "henri.horloge", "Un-mot-de-passe-1", &rc), PASSWORD_OK);
+	n[2] = store_fixture_count(f, sql);
+	assert_int_equal(clock_fixture_back(&k), 0);
+	assert_int_equal(person_set_password(f->s, &pw, &(struct actor){ .person_id = p.id },
+	    p.id, "henri.horloge", c.current, &rc), PASSWORD_OK);
+	n[3] = store_fixture_count(f, sql);
+	assert_int_equal(clock_fixture_end(&k), 0);
+	assert_int_equal(person_set_password(f->s, &pw, &(struct actor){ .person_id = p.id },
+	    p.id, "henri.horloge", c.current, &rc), PASSWORD_OK);
+	assert_int_equal(clock_fixture_back(&k), 0);
+	c.by.person_id = p.id;
+	assert_int_equal(account_change_password(f->s, &c), ACCOUNT_OK);
+	n[4] = store_fixture_count(f, sql);
+	assert_int_equal(clock_fixture_end(&k), 0);
+	/* All at once: a failure shows every statement. */
+	snprintf(sql, sizeof(sql), "person %lld, set %lld, today %lld, set again %lld, "
+	    "change %lld", (long long)n[0], (long long)n[1], (long long)n[2], (long long)n[3],
+	    (long long)n[4]);
+	assert_string_equal(sql, "person 1, set 1, today 0, set again 1, change 1");
+	password_cfg_free(&pw);
 }
 
 int
@@ -200,6 +262,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(set_contact_and_create_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(insert_returns_id_and_constraint_keeps_tx, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(times_follow_the_clock, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

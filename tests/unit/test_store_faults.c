@@ -75,9 +75,9 @@ static const char csam_sql[] =
     "('" E1 "','80010100107',NULL,'ADM','Administrateur','2010-01-01',NULL,2),"
     "('" E1 "','80010100206',NULL,'ADM','Administrateur','2015-01-01',NULL,3),"
     "('" E6 "','80010100107',NULL,'ADD','Administrateur délégué','2000-01-01',NULL,8);"
-    "INSERT INTO person(id, niss, last_name, first_name, language, email) VALUES "
-    "(1,'80010100107','Alpha','Anne','fr','anne@alpha.example'),"
-    "(2,'80010100206','Bravo','Bruno','nl',NULL);";
+    "INSERT INTO person(id, niss, last_name, first_name, language, email, created_at) VALUES "
+    "(1,'80010100107','Alpha','Anne','fr','anne@alpha.example','2026-01-01T00:00:00Z'),"
+    "(2,'80010100206','Bravo','Bruno','nl',NULL,'2026-01-01T00:00:00Z');";
 #define P_ANNE 1
 #define P_BRUNO 2
 

@@ -12,6 +12,7 @@
 
 #include "store/store.h"
 #include "store_fixture.h"
+#include "clock_fixture.h"
 
 struct writer {
 	struct store *s;
@@ -68,11 +69,32 @@ failed_bootstrap_releases_the_writer(void **state)
 	assert_int_equal(store_fixture_rmdir(dir), 0);
 }
 
+/* A migration's applied_at comes from the service's clock (docs/store-contract.md,
+ * rule 3): migrated with the clock 1,095 days back, every record is dated then. */
+static void
+applied_at_follows_the_clock(void **state)
+{
+	struct store_fixture f;
+	struct clock_fixture c;
+	char sql[128];
+
+	(void)state;
+	assert_int_equal(clock_fixture_back(&c), 0);
+	assert_int_equal(store_fixture_open(&f, "migclock", 1), 0);
+	assert_int_equal(clock_fixture_end(&c), 0);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM schema_migration WHERE applied_at >= "
+	    "'%s'", c.before);
+	assert_int_equal(store_fixture_count(&f, sql), 0);
+	assert_true(store_fixture_count(&f, "SELECT count(*) FROM schema_migration") >= 1);
+	assert_int_equal(store_fixture_close(&f), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(failed_bootstrap_releases_the_writer),
+		cmocka_unit_test(applied_at_follows_the_clock),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
