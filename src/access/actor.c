@@ -48,7 +48,8 @@ access_actor(struct store_tx *tx, int64_t person_id, int64_t org_id, enum loa le
 		}
 		out->roles |= type && strcmp(type, "GL") == 0 ? ROLE_GL : ROLE_COGL;
 		if (out->nmanaged < POLICY_MAX_QUALITIES)
-			out->managed[out->nmanaged++] = store_int(q, ACCESS_MANAGED_QUALITIES_ORG_QUALITY_ID);
+			out->managed[out->nmanaged++] =
+			    store_int(q, ACCESS_MANAGED_QUALITIES_ORG_QUALITY_ID);
 	}
 	store_done(q);
 	if (rc < 0)

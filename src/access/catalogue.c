@@ -196,8 +196,10 @@ catalogue_each(struct store *s, const char *lang,
 			}
 			rows = nr;
 		}
-		rows[n].code = strdup(store_text(q, ACCESS_QUALITY_LIST_CODE) ? store_text(q, ACCESS_QUALITY_LIST_CODE) : "");
-		rows[n].name = strdup(store_text(q, ACCESS_QUALITY_LIST_NAME) ? store_text(q, ACCESS_QUALITY_LIST_NAME) : "");
+		rows[n].code = strdup(store_text(q, ACCESS_QUALITY_LIST_CODE) ?
+		    store_text(q, ACCESS_QUALITY_LIST_CODE) : "");
+		rows[n].name = strdup(store_text(q, ACCESS_QUALITY_LIST_NAME) ?
+		    store_text(q, ACCESS_QUALITY_LIST_NAME) : "");
 		/* gcc 12's analyzer loses the names already in rows when realloc moves the
 		 * array (it does not follow the copied contents) and calls them leaked; every
 		 * one is freed below. */

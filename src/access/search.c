@@ -93,7 +93,8 @@ allowed_qualities(struct store_tx *tx, struct arena *a, int64_t org, int64_t onl
 		}
 		(*names)[n].id = id;
 		(*names)[n].name = arena_strdup(a,
-		    store_text(q, ACCESS_ORG_QUALITY_NAME) ? store_text(q, ACCESS_ORG_QUALITY_NAME) : "");
+		    store_text(q, ACCESS_ORG_QUALITY_NAME) ?
+		    store_text(q, ACCESS_ORG_QUALITY_NAME) : "");
 		buf_printf(json, "%s%" PRId64, n > 0 ? "," : "", id);
 		n++;
 	}

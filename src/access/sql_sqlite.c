@@ -165,8 +165,8 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "(SELECT quality FROM org_quality WHERE org_id = ?1) ORDER BY 2",
 	/* issue 6: activated qualities */
 	T(SQL_ACCESS_ORG_QUALITIES) =
-	    "SELECT oq.id, oq.quality, " LNAME("q", "name", 2) " AS name, oq.email, oq.activated_at, "
-	    "oq.activated_by FROM org_quality oq JOIN quality q ON q.code = oq.quality "
+	    "SELECT oq.id, oq.quality, " LNAME("q", "name", 2) " AS name, oq.email, "
+	    "oq.activated_at, oq.activated_by FROM org_quality oq JOIN quality q ON q.code = oq.quality "
 	    "WHERE oq.org_id = ?1 "
 	    "ORDER BY 3",
 	T(SQL_ACCESS_ORG_QUALITY_GET) =
