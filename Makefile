@@ -119,6 +119,7 @@ asan:
 # One owner per table (docs/architecture.md, docs/table-owners.txt).
 arch-check:
 	sh tests/arch/check_owners.sh
+	sh tests/arch/check_columns.sh
 
 test: unit i18n-check arch-check http browser
 
