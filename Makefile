@@ -121,6 +121,7 @@ asan:
 arch-check:
 	sh tests/arch/check_owners.sh
 	sh tests/arch/check_times.sh
+	sh tests/arch/check_columns.sh
 
 test: unit i18n-check arch-check http browser
 

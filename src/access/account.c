@@ -59,7 +59,7 @@ access_org_label(struct store_tx *tx, int64_t org, char out[24])
 	if (store_query(tx, SQL_ACCESS_ORG_GET, &q, "i", org) != 0)
 		return 0;
 	/* The enterprise number (10 digits) whole; anything else keeps org:<id>. */
-	e = store_next(q) == 1 ? store_text(q, 1) : NULL;
+	e = store_next(q) == 1 ? store_text(q, ACCESS_ORG_GET_ENTERPRISE) : NULL;
 	len = e != NULL ? strlen(e) : 0;
 	if (len > 0 && len < 24)
 		memcpy(out, e, len + 1);
@@ -302,18 +302,18 @@ person_by_niss(struct store_tx *tx, struct arena *a, const char *niss,
 static int
 account_row(struct store_q *q, struct arena *a, struct user_view *v)
 {
-	v->account_id = store_int(q, 0);
-	v->person_id = store_int(q, 1);
-	v->version = store_int(q, 6);
+	v->account_id = store_int(q, ACCESS_ACCOUNT_ID);
+	v->person_id = store_int(q, ACCESS_ACCOUNT_PERSON_ID);
+	v->version = store_int(q, ACCESS_ACCOUNT_VERSION);
 	v->type = v->since = "";
-	return access_dup(a, &v->username, store_text(q, 2)) |
-	    access_dup(a, &v->status, store_text(q, 3)) |
-	    access_dup(a, &v->created_at, store_text(q, 4)) |
-	    access_dup(a, &v->modified_at, store_text(q, 5)) |
-	    access_dup(a, &v->niss, store_text(q, 7)) |
-	    access_dup(a, &v->last_name, store_text(q, 8)) |
-	    access_dup(a, &v->first_name, store_text(q, 9)) |
-	    account_data_read(q, 10, a, &v->data);
+	return access_dup(a, &v->username, store_text(q, ACCESS_ACCOUNT_USERNAME)) |
+	    access_dup(a, &v->status, store_text(q, ACCESS_ACCOUNT_STATUS)) |
+	    access_dup(a, &v->created_at, store_text(q, ACCESS_ACCOUNT_CREATED_AT)) |
+	    access_dup(a, &v->modified_at, store_text(q, ACCESS_ACCOUNT_MODIFIED_AT)) |
+	    access_dup(a, &v->niss, store_text(q, ACCESS_ACCOUNT_NISS)) |
+	    access_dup(a, &v->last_name, store_text(q, ACCESS_ACCOUNT_LAST_NAME)) |
+	    access_dup(a, &v->first_name, store_text(q, ACCESS_ACCOUNT_FIRST_NAME)) |
+	    account_data_read(q, ACCESS_ACCOUNT_TITLE, a, &v->data);
 }
 
 /* The account that statement id (SQL_ACCESS_ACCOUNT_GET / _OF_PERSON) finds with its two
@@ -376,8 +376,10 @@ member_type(struct store_tx *tx, struct arena *a, int64_t quality, int64_t accou
 	if (store_query(tx, SQL_ACCESS_MEMBER_GET, &q, "ii", quality, account) != 0)
 		return -1;
 	rc = store_next(q);
-	if (rc == 1 && ((type != NULL && access_dup(a, type, store_text(q, 0)) != 0) ||
-	    (since != NULL && access_dup(a, since, store_text(q, 1)) != 0)))
+	if (rc == 1 && ((type != NULL &&
+	    access_dup(a, type, store_text(q, ACCESS_MEMBER_GET_TYPE)) != 0) ||
+	    (since != NULL &&
+	    access_dup(a, since, store_text(q, ACCESS_MEMBER_GET_SINCE)) != 0)))
 		rc = -1;
 	store_done(q);
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
@@ -387,7 +389,7 @@ member_type(struct store_tx *tx, struct arena *a, int64_t quality, int64_t accou
 static int
 grant_row(struct store_q *q, struct arena *a, void *elem)
 {
-	return access_dup(a, elem, store_text(q, 0));
+	return access_dup(a, elem, store_text(q, ACCESS_GRANTS_OF_APPLICATION));
 }
 
 /* The applications granted to account in quality, all of them, into *apps (in a).
@@ -418,7 +420,7 @@ app_of_quality(struct store_tx *tx, const char *code, const char *qcode)
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		const char *of = store_text(q, 1);
+		const char *of = store_text(q, ACCESS_APP_GET_QUALITY);
 		yes = of != NULL && strcmp(of, qcode) == 0;
 	}
 	store_done(q);
@@ -640,7 +642,7 @@ account_validate(struct store_tx *tx, struct arena *a, int64_t org, const char *
 			return -1;
 		rc = store_next(q);
 		if (rc == 1)
-			other = store_int(q, 0);
+			other = store_int(q, ACCESS_ACCOUNT_BY_USERNAME_ID);
 		store_done(q);
 		if (rc < 0)
 			return -1;
@@ -713,7 +715,7 @@ account_id_by_username(struct store_tx *tx, int64_t org, const char *username, i
 		return -1;
 	rc = store_next(q);
 	if (rc == 1)
-		*id = store_int(q, 0);
+		*id = store_int(q, ACCESS_ACCOUNT_BY_USERNAME_ID);
 	store_done(q);
 	return rc == 1 ? 0 : -1;
 }

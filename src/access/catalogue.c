@@ -196,8 +196,10 @@ catalogue_each(struct store *s, const char *lang,
 			}
 			rows = nr;
 		}
-		rows[n].code = strdup(store_text(q, 0) ? store_text(q, 0) : "");
-		rows[n].name = strdup(store_text(q, 2) ? store_text(q, 2) : "");
+		rows[n].code = strdup(store_text(q, ACCESS_QUALITY_LIST_CODE) ?
+		    store_text(q, ACCESS_QUALITY_LIST_CODE) : "");
+		rows[n].name = strdup(store_text(q, ACCESS_QUALITY_LIST_NAME) ?
+		    store_text(q, ACCESS_QUALITY_LIST_NAME) : "");
 		/* gcc 12's analyzer loses the names already in rows when realloc moves the
 		 * array (it does not follow the copied contents) and calls them leaked; every
 		 * one is freed below. */
@@ -222,8 +224,10 @@ catalogue_each(struct store *s, const char *lang,
 			break;
 		}
 		while ((rc = store_next(q)) == 1)
-			if (fn(arg, rows[i].code, rows[i].name, store_text(q, 0), store_text(q, 1),
-			    (int)store_int(q, 3)) != 0)
+			if (fn(arg, rows[i].code, rows[i].name,
+			    store_text(q, ACCESS_APPS_OF_QUALITY_CODE),
+			    store_text(q, ACCESS_APPS_OF_QUALITY_NAME),
+			    (int)store_int(q, ACCESS_APPS_OF_QUALITY_MIN_LEVEL)) != 0)
 				break;
 		store_done(q);
 		if (rc < 0)

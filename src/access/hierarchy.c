@@ -41,9 +41,9 @@ org_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct person_org *po = elem;
 
-	po->id = store_int(q, 0);
-	return access_dup(a, &po->enterprise, store_text(q, 1)) |
-	    access_dup(a, &po->name, store_text(q, 2));
+	po->id = store_int(q, ACCESS_ORGS_OF_PERSON_ID);
+	return access_dup(a, &po->enterprise, store_text(q, ACCESS_ORGS_OF_PERSON_ENTERPRISE)) |
+	    access_dup(a, &po->name, store_text(q, ACCESS_ORGS_OF_PERSON_NAME));
 }
 
 /* access_row_fn: a role of SQL_ACCESS_ORG_ROLE (GAP or co-GAP). */
@@ -52,7 +52,7 @@ org_role_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct role_link *l = elem;
 
-	return access_dup(a, &l->role, store_text(q, 0));
+	return access_dup(a, &l->role, store_text(q, ACCESS_ORG_ROLE_ROLE));
 }
 
 /* access_row_fn: a role in a quality of SQL_ACCESS_MEMBERSHIPS_OF_PERSON. */
@@ -61,10 +61,11 @@ membership_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct role_link *l = elem;
 
-	l->quality = store_int(q, 0);
-	l->suspended = store_text(q, 3) && strcmp(store_text(q, 3), "suspended") == 0;
-	return access_dup(a, &l->role, store_text(q, 1)) |
-	    access_dup(a, &l->quality_name, store_text(q, 2));
+	l->quality = store_int(q, ACCESS_MEMBERSHIPS_OF_PERSON_ORG_QUALITY_ID);
+	l->suspended = store_text(q, ACCESS_MEMBERSHIPS_OF_PERSON_STATUS) &&
+	    strcmp(store_text(q, ACCESS_MEMBERSHIPS_OF_PERSON_STATUS), "suspended") == 0;
+	return access_dup(a, &l->role, store_text(q, ACCESS_MEMBERSHIPS_OF_PERSON_TYPE)) |
+	    access_dup(a, &l->quality_name, store_text(q, ACCESS_MEMBERSHIPS_OF_PERSON_NAME));
 }
 
 /* Reads the roles of the person in po: first in the organisation, then in its
@@ -126,12 +127,12 @@ manager_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct manager_row *m = elem;
 
-	m->person_id = store_int(q, 0);
-	return access_dup(a, &m->role, store_text(q, 1)) |
-	    access_dup(a, &m->since, store_text(q, 2)) |
-	    access_dup(a, &m->last_name, store_text(q, 3)) |
-	    access_dup(a, &m->first_name, store_text(q, 4)) |
-	    access_dup(a, &m->niss, store_text(q, 5));
+	m->person_id = store_int(q, ACCESS_MANAGERS_OF_ORG_PERSON_ID);
+	return access_dup(a, &m->role, store_text(q, ACCESS_MANAGERS_OF_ORG_ROLE)) |
+	    access_dup(a, &m->since, store_text(q, ACCESS_MANAGERS_OF_ORG_SINCE)) |
+	    access_dup(a, &m->last_name, store_text(q, ACCESS_MANAGERS_OF_ORG_LAST_NAME)) |
+	    access_dup(a, &m->first_name, store_text(q, ACCESS_MANAGERS_OF_ORG_FIRST_NAME)) |
+	    access_dup(a, &m->niss, store_text(q, ACCESS_MANAGERS_OF_ORG_NISS));
 }
 
 /* Reads the GAP and co-GAPs of org into rows (arena a). Returns the count or -1. */
@@ -156,11 +157,11 @@ managed_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct managed_org *m = elem;
 
-	m->id = store_int(q, 0);
-	return access_dup(a, &m->enterprise, store_text(q, 1)) |
-	    access_dup(a, &m->name, store_text(q, 2)) |
-	    access_dup(a, &m->role, store_text(q, 3)) |
-	    access_dup(a, &m->since, store_text(q, 4));
+	m->id = store_int(q, ACCESS_ORGS_MANAGED_BY_ID);
+	return access_dup(a, &m->enterprise, store_text(q, ACCESS_ORGS_MANAGED_BY_ENTERPRISE)) |
+	    access_dup(a, &m->name, store_text(q, ACCESS_ORGS_MANAGED_BY_NAME)) |
+	    access_dup(a, &m->role, store_text(q, ACCESS_ORGS_MANAGED_BY_ROLE)) |
+	    access_dup(a, &m->since, store_text(q, ACCESS_ORGS_MANAGED_BY_SINCE));
 }
 
 enum access_rc
@@ -501,7 +502,7 @@ hierarchy_tree(struct store *s, const struct actor *who, int64_t org, struct are
 	while ((r = store_next(q)) == 1) {
 		struct tree_quality *tq;
 
-		t.quality = store_int(q, 0);
+		t.quality = store_int(q, ACCESS_ORG_QUALITY_ID);
 		if (!all && policy_check(POLICY_MANAGE_USERS, &actor, &t) != POLICY_ALLOWED)
 			continue;
 		out->qualities = access_grow(a, out->qualities, out->nqualities, &cap,
@@ -513,7 +514,7 @@ hierarchy_tree(struct store *s, const struct actor *who, int64_t org, struct are
 		tq = &out->qualities[out->nqualities++];
 		memset(tq, 0, sizeof(*tq));
 		tq->id = t.quality;
-		if (access_dup(a, &tq->name, store_text(q, 2)) != 0) {
+		if (access_dup(a, &tq->name, store_text(q, ACCESS_ORG_QUALITY_NAME)) != 0) {
 			r = -1;
 			break;
 		}
@@ -539,14 +540,20 @@ hierarchy_tree(struct store *s, const struct actor *who, int64_t org, struct are
 		while ((r = store_next(q)) == 1 && tq->n < HIERARCHY_USERS_MAX) {
 			struct tree_user *u = &tq->users[tq->n++];
 
-			u->account_id = store_int(q, 0);
-			tq->total = store_int(q, 7);
-			if ((access_dup(a, &u->type, store_text(q, 1)) |
-			    access_dup(a, &u->last_name, store_text(q, 2)) |
-			    access_dup(a, &u->first_name, store_text(q, 3)) |
-			    access_dup(a, &u->username, store_text(q, 4)) |
-			    access_dup(a, &u->status, store_text(q, 5)) |
-			    access_dup(a, &u->apps, store_text(q, 6))) != 0) {
+			u->account_id = store_int(q, ACCESS_HIERARCHY_MEMBERS_ACCOUNT_ID);
+			tq->total = store_int(q, ACCESS_HIERARCHY_MEMBERS_TOTAL);
+			if ((access_dup(a, &u->type,
+			    store_text(q, ACCESS_HIERARCHY_MEMBERS_TYPE)) |
+			    access_dup(a, &u->last_name,
+			    store_text(q, ACCESS_HIERARCHY_MEMBERS_LAST_NAME)) |
+			    access_dup(a, &u->first_name,
+			    store_text(q, ACCESS_HIERARCHY_MEMBERS_FIRST_NAME)) |
+			    access_dup(a, &u->username,
+			    store_text(q, ACCESS_HIERARCHY_MEMBERS_USERNAME)) |
+			    access_dup(a, &u->status,
+			    store_text(q, ACCESS_HIERARCHY_MEMBERS_STATUS)) |
+			    access_dup(a, &u->apps,
+			    store_text(q, ACCESS_HIERARCHY_MEMBERS_GRANTS))) != 0) {
 				r = -1;
 				break;
 			}

@@ -69,16 +69,21 @@ org_get(struct store_tx *tx, struct arena *a, int64_t id, struct org *out)
 	rc = store_next(q);
 	if (rc == 1) {
 		memset(out, 0, sizeof(*out));
-		out->id = store_int(q, 0);
-		if (a != NULL && (access_dup(a, &out->enterprise, store_text(q, 1)) |
-		    access_dup(a, &out->country, store_text(q, 2)) |
-		    access_dup(a, &out->foreign_reg, store_text(q, 3)) |
-		    access_dup(a, &out->name, store_text(q, 4)) |
-		    access_dup(a, &out->address, store_text(q, 5)) |
-		    access_dup(a, &out->contact_email, store_text(q, 6)) |
-		    access_dup(a, &out->contact_phone, store_text(q, 7)) |
-		    access_dup(a, &out->procedure, store_text(q, 8)) |
-		    access_dup(a, &out->created_at, store_text(q, 9))) != 0)
+		out->id = store_int(q, ACCESS_ORG_GET_ID);
+		if (a != NULL &&
+		    (access_dup(a, &out->enterprise, store_text(q, ACCESS_ORG_GET_ENTERPRISE)) |
+		    access_dup(a, &out->country, store_text(q, ACCESS_ORG_GET_COUNTRY)) |
+		    access_dup(a, &out->foreign_reg,
+		    store_text(q, ACCESS_ORG_GET_FOREIGN_REG)) |
+		    access_dup(a, &out->name, store_text(q, ACCESS_ORG_GET_NAME)) |
+		    access_dup(a, &out->address, store_text(q, ACCESS_ORG_GET_ADDRESS)) |
+		    access_dup(a, &out->contact_email,
+		    store_text(q, ACCESS_ORG_GET_CONTACT_EMAIL)) |
+		    access_dup(a, &out->contact_phone,
+		    store_text(q, ACCESS_ORG_GET_CONTACT_PHONE)) |
+		    access_dup(a, &out->procedure, store_text(q, ACCESS_ORG_GET_PROCEDURE)) |
+		    access_dup(a, &out->created_at,
+		    store_text(q, ACCESS_ORG_GET_CREATED_AT))) != 0)
 			rc = -1;
 	}
 	store_done(q);
@@ -96,7 +101,7 @@ org_by_enterprise(struct store_tx *tx, const char *enterprise)
 		return -1;
 	rc = store_next(q);
 	if (rc == 1)
-		id = store_int(q, 0);
+		id = store_int(q, ACCESS_ORG_BY_ENTERPRISE_ID);
 	store_done(q);
 	return rc < 0 ? -1 : id;
 }
@@ -120,7 +125,7 @@ org_gap(struct store_tx *tx, int64_t org_id)
 		return -1;
 	rc = store_next(q);
 	if (rc == 1)
-		id = store_int(q, 0);
+		id = store_int(q, ACCESS_GAP_OF_ORG_PERSON_ID);
 	store_done(q);
 	return rc < 0 ? -1 : id;
 }

@@ -43,10 +43,12 @@ access_application_get(struct store_tx *tx, struct arena *a, const char *code,
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		out->min_level = (int)store_int(q, 1);
-		bad = a != NULL ? access_dup(a, &out->quality, store_text(q, 0)) : 0;
+		out->min_level = (int)store_int(q, ACCESS_PROFILE_APP_MIN_LEVEL);
+		bad = a != NULL ? access_dup(a, &out->quality,
+		    store_text(q, ACCESS_PROFILE_APP_QUALITY)) : 0;
 		for (int i = 0; a != NULL && i < 4; i++)
-			bad |= access_dup(a, &out->name[i], store_text(q, 2 + i));
+			bad |= access_dup(a, &out->name[i],
+			    store_text(q, ACCESS_PROFILE_APP_NAME_FR + i));
 		if (bad != 0)
 			rc = -1;
 	}
@@ -60,14 +62,14 @@ profile_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct access_profile *p = elem;
 
-	p->account_id = store_int(q, 0);
-	p->org_quality_id = store_int(q, 1);
-	p->org_id = store_int(q, 2);
-	return access_dup(a, &p->enterprise, store_text(q, 3)) |
-	    access_dup(a, &p->org_name, store_text(q, 4)) |
-	    access_dup(a, &p->country, store_text(q, 5)) |
-	    access_dup(a, &p->foreign_reg, store_text(q, 6)) |
-	    access_dup(a, &p->role, store_text(q, 7));
+	p->account_id = store_int(q, ACCESS_PROFILES_ACCOUNT_ID);
+	p->org_quality_id = store_int(q, ACCESS_PROFILES_ORG_QUALITY_ID);
+	p->org_id = store_int(q, ACCESS_PROFILES_ORG_ID);
+	return access_dup(a, &p->enterprise, store_text(q, ACCESS_PROFILES_ENTERPRISE)) |
+	    access_dup(a, &p->org_name, store_text(q, ACCESS_PROFILES_NAME)) |
+	    access_dup(a, &p->country, store_text(q, ACCESS_PROFILES_COUNTRY)) |
+	    access_dup(a, &p->foreign_reg, store_text(q, ACCESS_PROFILES_FOREIGN_REG)) |
+	    access_dup(a, &p->role, store_text(q, ACCESS_PROFILES_TYPE));
 }
 
 int
@@ -87,12 +89,12 @@ static int
 membership_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct access_membership *m = elem;
-	const char *status = store_text(q, 3);
+	const char *status = store_text(q, ACCESS_PROFILE_MEMBERSHIPS_STATUS);
 
-	m->org_id = store_int(q, 0);
+	m->org_id = store_int(q, ACCESS_PROFILE_MEMBERSHIPS_ID);
 	m->suspended = status == NULL || strcmp(status, "active") != 0;
-	return access_dup(a, &m->org_name, store_text(q, 1)) |
-	    access_dup(a, &m->enterprise, store_text(q, 2));
+	return access_dup(a, &m->org_name, store_text(q, ACCESS_PROFILE_MEMBERSHIPS_NAME)) |
+	    access_dup(a, &m->enterprise, store_text(q, ACCESS_PROFILE_MEMBERSHIPS_ENTERPRISE));
 }
 
 int
@@ -113,10 +115,10 @@ granter_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct access_granter *g = elem;
 
-	g->org_id = store_int(q, 0);
-	return access_dup(a, &g->role, store_text(q, 1)) |
-	    access_dup(a, &g->first_name, store_text(q, 2)) |
-	    access_dup(a, &g->last_name, store_text(q, 3));
+	g->org_id = store_int(q, ACCESS_PROFILE_GRANTERS_ID);
+	return access_dup(a, &g->role, store_text(q, ACCESS_PROFILE_GRANTERS_ROLE)) |
+	    access_dup(a, &g->first_name, store_text(q, ACCESS_PROFILE_GRANTERS_FIRST_NAME)) |
+	    access_dup(a, &g->last_name, store_text(q, ACCESS_PROFILE_GRANTERS_LAST_NAME));
 }
 
 int
@@ -144,19 +146,23 @@ access_profile_now(struct store_tx *tx, struct arena *a, int64_t account_id,
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		const char *status = store_text(q, 10);
+		const char *status = store_text(q, ACCESS_PROFILE_NOW_STATUS);
 
-		int bad = access_dup(a, &out->enterprise, store_text(q, 0)) |
-		    access_dup(a, &out->org_name, store_text(q, 1)) |
-		    access_dup(a, &out->country, store_text(q, 2)) |
-		    access_dup(a, &out->foreign_reg, store_text(q, 3)) |
-		    access_dup(a, &out->quality, store_text(q, 4)) |
-		    access_dup(a, &out->role, store_text(q, 9));
+		int bad = access_dup(a, &out->enterprise,
+		    store_text(q, ACCESS_PROFILE_NOW_ENTERPRISE)) |
+		    access_dup(a, &out->org_name, store_text(q, ACCESS_PROFILE_NOW_NAME)) |
+		    access_dup(a, &out->country, store_text(q, ACCESS_PROFILE_NOW_COUNTRY)) |
+		    access_dup(a, &out->foreign_reg,
+		    store_text(q, ACCESS_PROFILE_NOW_FOREIGN_REG)) |
+		    access_dup(a, &out->quality, store_text(q, ACCESS_PROFILE_NOW_QUALITY)) |
+		    access_dup(a, &out->role, store_text(q, ACCESS_PROFILE_NOW_TYPE));
 
 		for (int i = 0; i < 4; i++)
-			bad |= access_dup(a, &out->quality_name[i], store_text(q, 5 + i));
+			bad |= access_dup(a, &out->quality_name[i],
+			    store_text(q, ACCESS_PROFILE_NOW_NAME_FR + i));
 		/* A suspended account or a withdrawn grant ends the profile. */
-		if (status == NULL || strcmp(status, "active") != 0 || store_int(q, 11) == 0)
+		if (status == NULL || strcmp(status, "active") != 0 ||
+		    store_int(q, ACCESS_PROFILE_NOW_GRANTED) == 0)
 			rc = 0;
 		if (bad != 0)
 			rc = -1;
@@ -175,7 +181,8 @@ access_profile_apps(struct store_tx *tx, int64_t account_id, int64_t org_quality
 	if (store_query(tx, SQL_ACCESS_PROFILE_APPS, &q, "ii", org_quality_id, account_id) != 0)
 		return -1;
 	while ((rc = store_next(q)) == 1)
-		if (store_text(q, 0) != NULL && fn(arg, store_text(q, 0)) != 0) {
+		if (store_text(q, ACCESS_PROFILE_APPS_APPLICATION) != NULL &&
+		    fn(arg, store_text(q, ACCESS_PROFILE_APPS_APPLICATION)) != 0) {
 			rc = -1;
 			break;
 		}

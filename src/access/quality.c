@@ -30,11 +30,11 @@ active_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct quality_info *out = elem;
 
-	out->id = store_int(q, 0);
-	return access_dup(a, &out->code, store_text(q, 1)) |
-	    access_dup(a, &out->name, store_text(q, 2)) |
-	    access_dup(a, &out->email, store_text(q, 3)) |
-	    access_dup(a, &out->activated_at, store_text(q, 4));
+	out->id = store_int(q, ACCESS_ORG_QUALITY_ID);
+	return access_dup(a, &out->code, store_text(q, ACCESS_ORG_QUALITY_QUALITY)) |
+	    access_dup(a, &out->name, store_text(q, ACCESS_ORG_QUALITY_NAME)) |
+	    access_dup(a, &out->email, store_text(q, ACCESS_ORG_QUALITY_EMAIL)) |
+	    access_dup(a, &out->activated_at, store_text(q, ACCESS_ORG_QUALITY_ACTIVATED_AT));
 }
 
 /* Full row of an activated quality of org. Returns 0, 1 (not of org) or -1. */
@@ -65,8 +65,9 @@ quality_read(struct store_tx *tx, struct arena *a, int64_t org, int64_t quality,
 	    lang ? lang : "fr") != 0)
 		return -1;
 	rc = store_next(q);
-	if (rc == 1 && ((code != NULL && access_dup(a, code, store_text(q, 1)) != 0) ||
-	    (name != NULL && access_dup(a, name, store_text(q, 2)) != 0)))
+	if (rc == 1 && ((code != NULL &&
+	    access_dup(a, code, store_text(q, ACCESS_ORG_QUALITY_QUALITY)) != 0) ||
+	    (name != NULL && access_dup(a, name, store_text(q, ACCESS_ORG_QUALITY_NAME)) != 0)))
 		rc = -1;
 	store_done(q);
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
@@ -78,10 +79,10 @@ app_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct app_info *app = elem;
 
-	app->min_level = (int)store_int(q, 3);
-	return access_dup(a, &app->code, store_text(q, 0)) |
-	    access_dup(a, &app->name, store_text(q, 1)) |
-	    access_dup(a, &app->description, store_text(q, 2));
+	app->min_level = (int)store_int(q, ACCESS_APPS_OF_QUALITY_MIN_LEVEL);
+	return access_dup(a, &app->code, store_text(q, ACCESS_APPS_OF_QUALITY_CODE)) |
+	    access_dup(a, &app->name, store_text(q, ACCESS_APPS_OF_QUALITY_NAME)) |
+	    access_dup(a, &app->description, store_text(q, ACCESS_APPS_OF_QUALITY_DESCRIPTION));
 }
 
 int
@@ -105,8 +106,8 @@ catalogue_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct quality_info *v = elem;
 
-	return access_dup(a, &v->code, store_text(q, 0)) |
-	    access_dup(a, &v->name, store_text(q, 1));
+	return access_dup(a, &v->code, store_text(q, ACCESS_QUALITIES_INACTIVE_CODE)) |
+	    access_dup(a, &v->name, store_text(q, ACCESS_QUALITIES_INACTIVE_NAME));
 }
 
 /* Reads the rows of a (code, name) query into a list. Returns the count or -1. */
@@ -190,8 +191,8 @@ catalogue_quality(struct store_tx *tx, struct arena *a, const char *code, const 
 	if (store_query(tx, SQL_ACCESS_QUALITY_GET, &q, "tt", code, lang) != 0)
 		return -1;
 	rc = store_next(q);
-	if (rc == 1 && (access_dup(a, &out->code, store_text(q, 0)) |
-	    access_dup(a, &out->name, store_text(q, 2))) != 0)
+	if (rc == 1 && (access_dup(a, &out->code, store_text(q, ACCESS_QUALITY_GET_CODE)) |
+	    access_dup(a, &out->name, store_text(q, ACCESS_QUALITY_GET_NAME))) != 0)
 		rc = -1;
 	store_done(q);
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
@@ -213,8 +214,9 @@ active_by_code(struct store_tx *tx, struct arena *a, int64_t org, const char *co
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		id = store_int(q, 0);
-		if (email != NULL && access_dup(a, email, store_text(q, 1)) != 0)
+		id = store_int(q, ACCESS_ORG_QUALITY_BY_CODE_ID);
+		if (email != NULL &&
+		    access_dup(a, email, store_text(q, ACCESS_ORG_QUALITY_BY_CODE_EMAIL)) != 0)
 			rc = -1;
 	}
 	store_done(q);
@@ -368,12 +370,12 @@ gl_person(struct store_tx *tx, int64_t quality, int64_t *account)
 	if (store_query(tx, SQL_ACCESS_QUALITY_MANAGERS, &q, "i", quality) != 0)
 		return -1;
 	while ((rc = store_next(q)) == 1) {
-		const char *type = store_text(q, 1);
+		const char *type = store_text(q, ACCESS_QUALITY_MANAGERS_TYPE);
 
 		if (type != NULL && strcmp(type, "GL") == 0 && person == 0) {
-			person = store_int(q, 3);
+			person = store_int(q, ACCESS_QUALITY_MANAGERS_PERSON_ID);
 			if (account != NULL)
-				*account = store_int(q, 0);
+				*account = store_int(q, ACCESS_QUALITY_MANAGERS_ACCOUNT_ID);
 		}
 	}
 	store_done(q);
@@ -514,14 +516,14 @@ quality_manager_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct quality_manager *m = elem;
 
-	m->account_id = store_int(q, 0);
-	m->person_id = store_int(q, 3);
-	return access_dup(a, &m->type, store_text(q, 1)) |
-	    access_dup(a, &m->since, store_text(q, 2)) |
-	    access_dup(a, &m->last_name, store_text(q, 4)) |
-	    access_dup(a, &m->first_name, store_text(q, 5)) |
-	    access_dup(a, &m->username, store_text(q, 6)) |
-	    access_dup(a, &m->status, store_text(q, 7));
+	m->account_id = store_int(q, ACCESS_QUALITY_MANAGERS_ACCOUNT_ID);
+	m->person_id = store_int(q, ACCESS_QUALITY_MANAGERS_PERSON_ID);
+	return access_dup(a, &m->type, store_text(q, ACCESS_QUALITY_MANAGERS_TYPE)) |
+	    access_dup(a, &m->since, store_text(q, ACCESS_QUALITY_MANAGERS_SINCE)) |
+	    access_dup(a, &m->last_name, store_text(q, ACCESS_QUALITY_MANAGERS_LAST_NAME)) |
+	    access_dup(a, &m->first_name, store_text(q, ACCESS_QUALITY_MANAGERS_FIRST_NAME)) |
+	    access_dup(a, &m->username, store_text(q, ACCESS_QUALITY_MANAGERS_USERNAME)) |
+	    access_dup(a, &m->status, store_text(q, ACCESS_QUALITY_MANAGERS_STATUS));
 }
 
 enum access_rc
@@ -649,8 +651,9 @@ quality_set_gl(struct store *s, const struct actor *who, int64_t org, int64_t qu
 		goto fail;
 	r = store_next(q);
 	if (r == 1) {
-		person = store_int(q, 1);
-		active = store_text(q, 3) != NULL && strcmp(store_text(q, 3), "active") == 0;
+		person = store_int(q, ACCESS_ACCOUNT_PERSON_ID);
+		active = store_text(q, ACCESS_ACCOUNT_STATUS) != NULL &&
+		    strcmp(store_text(q, ACCESS_ACCOUNT_STATUS), "active") == 0;
 	}
 	store_done(q);
 	if (r < 0)
@@ -658,9 +661,10 @@ quality_set_gl(struct store *s, const struct actor *who, int64_t org, int64_t qu
 	if (store_query(tx, SQL_ACCESS_MEMBER_GET, &q, "ii", quality, account_id) != 0)
 		goto fail;
 	r = store_next(q);
-	if (r == 1 && store_text(q, 0) != NULL && store_text(q, 0)[0] != '\0') {
+	if (r == 1 && store_text(q, ACCESS_MEMBER_GET_TYPE) != NULL &&
+	    store_text(q, ACCESS_MEMBER_GET_TYPE)[0] != '\0') {
 		member = true;
-		is_gl = strcmp(store_text(q, 0), "GL") == 0;
+		is_gl = strcmp(store_text(q, ACCESS_MEMBER_GET_TYPE), "GL") == 0;
 	}
 	store_done(q);
 	if (r < 0)

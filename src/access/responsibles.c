@@ -14,17 +14,18 @@ quality_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct responsible_quality *rq = elem;
 
-	rq->quality_id = store_int(q, 0);
-	rq->org_id = store_int(q, 1);
-	return access_dup(a, &rq->org_name, store_text(q, 2)) |
-	    access_dup(a, &rq->enterprise, store_text(q, 3)) |
-	    access_dup(a, &rq->foreign_reg, store_text(q, 4)) |
-	    access_dup(a, &rq->quality_name, store_text(q, 5)) |
-	    access_dup(a, &rq->quality_email, store_text(q, 6)) |
-	    access_dup(a, &rq->member_type, store_text(q, 7)) |
-	    access_dup(a, &rq->status, store_text(q, 8)) |
-	    access_dup(a, &rq->org_email, store_text(q, 9)) |
-	    access_dup(a, &rq->org_phone, store_text(q, 10));
+	rq->quality_id = store_int(q, ACCESS_RESP_QUALITIES_ORG_QUALITY_ID);
+	rq->org_id = store_int(q, ACCESS_RESP_QUALITIES_ORG_ID);
+	return access_dup(a, &rq->org_name, store_text(q, ACCESS_RESP_QUALITIES_NAME)) |
+	    access_dup(a, &rq->enterprise, store_text(q, ACCESS_RESP_QUALITIES_ENTERPRISE)) |
+	    access_dup(a, &rq->foreign_reg, store_text(q, ACCESS_RESP_QUALITIES_FOREIGN_REG)) |
+	    access_dup(a, &rq->quality_name,
+	    store_text(q, ACCESS_RESP_QUALITIES_QUALITY_NAME)) |
+	    access_dup(a, &rq->quality_email, store_text(q, ACCESS_RESP_QUALITIES_EMAIL)) |
+	    access_dup(a, &rq->member_type, store_text(q, ACCESS_RESP_QUALITIES_TYPE)) |
+	    access_dup(a, &rq->status, store_text(q, ACCESS_RESP_QUALITIES_STATUS)) |
+	    access_dup(a, &rq->org_email, store_text(q, ACCESS_RESP_QUALITIES_CONTACT_EMAIL)) |
+	    access_dup(a, &rq->org_phone, store_text(q, ACCESS_RESP_QUALITIES_CONTACT_PHONE));
 }
 
 /* access_row_fn: a manager of SQL_ACCESS_RESP_LOCAL or SQL_ACCESS_RESP_MAIN. */
@@ -33,10 +34,10 @@ responsible_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct responsible *r = elem;
 
-	return access_dup(a, &r->role, store_text(q, 0)) |
-	    access_dup(a, &r->last_name, store_text(q, 1)) |
-	    access_dup(a, &r->first_name, store_text(q, 2)) |
-	    access_dup(a, &r->email, store_text(q, 3));
+	return access_dup(a, &r->role, store_text(q, ACCESS_RESP_ROLE)) |
+	    access_dup(a, &r->last_name, store_text(q, ACCESS_RESP_LAST_NAME)) |
+	    access_dup(a, &r->first_name, store_text(q, ACCESS_RESP_FIRST_NAME)) |
+	    access_dup(a, &r->email, store_text(q, ACCESS_RESP_EMAIL));
 }
 
 /* Reads the managers of statement id with parameter key into *v, *n. 0 or -1. */

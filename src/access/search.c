@@ -79,7 +79,7 @@ allowed_qualities(struct store_tx *tx, struct arena *a, int64_t org, int64_t onl
 		return -1;
 	buf_putc(json, '[');
 	while ((rc = store_next(q)) == 1) {
-		int64_t id = store_int(q, 0);
+		int64_t id = store_int(q, ACCESS_ORG_QUALITY_ID);
 
 		t.quality = id;
 		if (only > 0 && id != only)
@@ -92,7 +92,9 @@ allowed_qualities(struct store_tx *tx, struct arena *a, int64_t org, int64_t onl
 			break;
 		}
 		(*names)[n].id = id;
-		(*names)[n].name = arena_strdup(a, store_text(q, 2) ? store_text(q, 2) : "");
+		(*names)[n].name = arena_strdup(a,
+		    store_text(q, ACCESS_ORG_QUALITY_NAME) ?
+		    store_text(q, ACCESS_ORG_QUALITY_NAME) : "");
 		buf_printf(json, "%s%" PRId64, n > 0 ? "," : "", id);
 		n++;
 	}
@@ -114,7 +116,7 @@ count_of(struct store_tx *tx, int id, const char *fmt, const char *json)
 	if (store_query(tx, id, &q, fmt, json) != 0)
 		return -1;
 	if (store_next(q) == 1)
-		n = store_int(q, 0);
+		n = store_int(q, ACCESS_COUNT_N);
 	store_done(q);
 	return n;
 }
@@ -246,21 +248,21 @@ fail:
 static void
 row_of(struct store_q *q, struct user_row *r)
 {
-	r->account_id = store_int(q, 0);
-	r->last_name = text_or_empty(store_text(q, 1));
-	r->first_name = text_or_empty(store_text(q, 2));
-	r->username = text_or_empty(store_text(q, 3));
-	r->type = text_or_empty(store_text(q, 4));
-	r->niss = text_or_empty(store_text(q, 5));
-	r->status = text_or_empty(store_text(q, 6));
-	r->quality = store_int(q, 7);
-	r->quality_name = text_or_empty(store_text(q, 8));
-	r->created_at = text_or_empty(store_text(q, 9));
-	r->modified_at = text_or_empty(store_text(q, 10));
-	r->apps = text_or_empty(store_text(q, 11));
-	r->version = store_int(q, 12);
-	r->person_id = store_int(q, 13);
-	account_data_read(q, 14, NULL, &r->data);   /* no arena: cannot fail */
+	r->account_id = store_int(q, ACCESS_USERS_ID);
+	r->last_name = text_or_empty(store_text(q, ACCESS_USERS_LAST_NAME));
+	r->first_name = text_or_empty(store_text(q, ACCESS_USERS_FIRST_NAME));
+	r->username = text_or_empty(store_text(q, ACCESS_USERS_USERNAME));
+	r->type = text_or_empty(store_text(q, ACCESS_USERS_TYPE));
+	r->niss = text_or_empty(store_text(q, ACCESS_USERS_NISS));
+	r->status = text_or_empty(store_text(q, ACCESS_USERS_STATUS));
+	r->quality = store_int(q, ACCESS_USERS_ORG_QUALITY_ID);
+	r->quality_name = text_or_empty(store_text(q, ACCESS_USERS_QUALITY_NAME));
+	r->created_at = text_or_empty(store_text(q, ACCESS_USERS_CREATED_AT));
+	r->modified_at = text_or_empty(store_text(q, ACCESS_USERS_MODIFIED_AT));
+	r->apps = text_or_empty(store_text(q, ACCESS_USERS_GRANTS));
+	r->version = store_int(q, ACCESS_USERS_VERSION);
+	r->person_id = store_int(q, ACCESS_USERS_PERSON_ID);
+	account_data_read(q, ACCESS_USERS_TITLE, NULL, &r->data);   /* no arena: cannot fail */
 }
 
 static int
@@ -361,7 +363,7 @@ run_count(struct store_tx *tx, const struct search_plan *p)
 	if (rc != 0)
 		return -1;
 	if (store_next(q) == 1)
-		n = store_int(q, 0);
+		n = store_int(q, ACCESS_COUNT_N);
 	store_done(q);
 	return n;
 }
@@ -580,16 +582,19 @@ audit_open(struct store *s, enum store_mode mode, struct store_tx **tx,
 static void
 audit_row_of(struct store_q *sq, struct arena *a, struct audit_row *r)
 {
-	const char *al = store_text(sq, 7), *af = store_text(sq, 8);
-	const char *ol = store_text(sq, 9), *of = store_text(sq, 10);
+	const char *al = store_text(sq, ACCESS_AUDIT_TRAIL_ACTOR_LAST_NAME),
+	    *af = store_text(sq, ACCESS_AUDIT_TRAIL_ACTOR_FIRST_NAME);
+	const char *ol = store_text(sq, ACCESS_AUDIT_TRAIL_OBJECT_LAST_NAME),
+	    *of = store_text(sq, ACCESS_AUDIT_TRAIL_OBJECT_FIRST_NAME);
 
-	r->seq = store_int(sq, 0);
-	r->at = arena_strdup(a, text_or_empty(store_text(sq, 1)));
-	r->actor = arena_strdup(a, text_or_empty(store_text(sq, 2)));
-	r->actor_role = arena_strdup(a, text_or_empty(store_text(sq, 3)));
-	r->action = arena_strdup(a, text_or_empty(store_text(sq, 4)));
-	r->object = arena_strdup(a, text_or_empty(store_text(sq, 5)));
-	r->details = arena_strdup(a, text_or_empty(store_text(sq, 6)));
+	r->seq = store_int(sq, ACCESS_AUDIT_TRAIL_SEQ);
+	r->at = arena_strdup(a, text_or_empty(store_text(sq, ACCESS_AUDIT_TRAIL_AT)));
+	r->actor = arena_strdup(a, text_or_empty(store_text(sq, ACCESS_AUDIT_TRAIL_ACTOR)));
+	r->actor_role = arena_strdup(a,
+	    text_or_empty(store_text(sq, ACCESS_AUDIT_TRAIL_ACTOR_ROLE)));
+	r->action = arena_strdup(a, text_or_empty(store_text(sq, ACCESS_AUDIT_TRAIL_ACTION)));
+	r->object = arena_strdup(a, text_or_empty(store_text(sq, ACCESS_AUDIT_TRAIL_OBJECT)));
+	r->details = arena_strdup(a, text_or_empty(store_text(sq, ACCESS_AUDIT_TRAIL_DETAILS)));
 	r->actor_name = al ? arena_printf(a, "%s %s", text_or_empty(af), al) : NULL;
 	r->object_name = ol ? arena_printf(a, "%s %s", text_or_empty(of), ol) : NULL;
 }
@@ -600,7 +605,7 @@ audit_row_of(struct store_q *sq, struct arena *a, struct audit_row *r)
 static int
 action_row(struct store_q *q, struct arena *a, void *elem)
 {
-	return access_dup(a, elem, store_text(q, 0));
+	return access_dup(a, elem, store_text(q, ACCESS_AUDIT_ACTIONS_ACTION));
 }
 
 enum access_rc
@@ -627,7 +632,7 @@ search_audit(struct store *s, const struct actor *who, int64_t org, int64_t qual
 	    q.action, q.from[0] ? q.from : NULL, q.to[0] ? q.to : NULL, q.person) != 0)
 		goto fail;
 	r = store_next(sq);
-	out->total = r == 1 ? store_int(sq, 0) : 0;
+	out->total = r == 1 ? store_int(sq, ACCESS_COUNT_N) : 0;
 	store_done(sq);
 	if (r != 1)
 		goto fail;

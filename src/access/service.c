@@ -92,7 +92,7 @@ access_manager_roles(struct store_tx *tx, const struct actor *who, int64_t org,
 	if (store_query(tx, SQL_ACCESS_ORG_ROLE, &q, "ii", org, person) != 0)
 		return -1;
 	while ((rc = store_next(q)) == 1) {
-		role = store_text(q, 0);
+		role = store_text(q, ACCESS_ORG_ROLE_ROLE);
 		if (role != NULL && strcmp(role, "GAP") == 0)
 			*roles |= ROLE_GAP;
 		else if (role != NULL && strcmp(role, "COGAP") == 0)

@@ -11,15 +11,15 @@
 	"CASE ?" #n " WHEN 'nl' THEN " t "." col "_nl WHEN 'de' THEN " t "." col "_de " \
 	"WHEN 'en' THEN " t "." col "_en ELSE " t "." col "_fr END"
 
-/* The columns of a user row, shared by the plans of a user list (search.c reads them by
- * position): account, names, type, NISS, status, quality (its name is filled in by
- * search.c; ?10, bound NULL, stands in its place so that every parameter is used, which
- * PostgreSQL needs to type them), account data, grants. */
+/* The columns of a user row, shared by the plans of a user list (SQL_ACCESS_USERS_COLS,
+ * which search.c reads by): account, names, type, NISS, status, quality (its name is filled
+ * in by search.c; ?10, bound NULL, stands in its place so that every parameter is used,
+ * which PostgreSQL needs to type them), account data, grants. */
 #define USERS_COLS \
 	"SELECT a.id, p.last_name, p.first_name, a.username, m.type, p.niss, a.status, " \
-	"m.org_quality_id, CAST(?10 AS TEXT), a.created_at, a.modified_at, " \
+	"m.org_quality_id, CAST(?10 AS TEXT) AS quality_name, a.created_at, a.modified_at, " \
 	"(SELECT " SQL_JOIN("g.application", "' '") " FROM app_grant g " \
-	"WHERE g.org_quality_id = m.org_quality_id AND g.account_id = m.account_id), " \
+	"WHERE g.org_quality_id = m.org_quality_id AND g.account_id = m.account_id) AS grants, " \
 	"a.version, a.person_id, " ACCOUNT_DATA_COLS("a.") " "
 /* The joins and filters of a user list: ?1 organisation, ?2 JSON array of activated-quality
  * ids, ?3 last name, ?4 first name, ?5 user name (LIKE patterns), ?6 type, ?7 NISS,
@@ -104,9 +104,9 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	T(SQL_ACCESS_ACCOUNT_STATUS) =
 	    "SELECT status FROM account WHERE org_id = ?1 AND person_id = ?2",
 	T(SQL_ACCESS_PLATFORM_ROLE) =
-	    "SELECT count(*) FROM platform_role WHERE person_id = ?1 AND role = ?2",
+	    "SELECT count(*) AS n FROM platform_role WHERE person_id = ?1 AND role = ?2",
 	T(SQL_ACCESS_IS_USER) =
-	    "SELECT count(*) FROM quality_member m JOIN account a ON a.id = m.account_id "
+	    "SELECT count(*) AS n FROM quality_member m JOIN account a ON a.id = m.account_id "
 	    "WHERE a.org_id = ?1 AND a.person_id = ?2",
 	T(SQL_ACCESS_ORGS_OF_PERSON) =
 	    "SELECT DISTINCT o.id, o.enterprise, o.name FROM organisation o "
@@ -141,35 +141,38 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 
 	/* issue 6: the catalogue */
 	T(SQL_ACCESS_QUALITY_GET) =
-	    "SELECT q.code, q.domain, " LNAME("q", "name", 2) ", q.sort FROM quality q "
+	    "SELECT q.code, q.domain, " LNAME("q", "name", 2) " AS name, q.sort FROM quality q "
 	    "WHERE q.code = ?1",
 	T(SQL_ACCESS_QUALITY_LIST) =
-	    "SELECT q.code, q.domain, " LNAME("q", "name", 1) ", q.sort, "
-	    "(SELECT count(*) FROM application a WHERE a.quality = q.code) FROM quality q "
+	    "SELECT q.code, q.domain, " LNAME("q", "name", 1) " AS name, q.sort, "
+	    "(SELECT count(*) FROM application a WHERE a.quality = q.code) AS apps FROM quality q "
 	    "ORDER BY q.sort, q.code",
 	T(SQL_ACCESS_QUALITY_INSERT) =
 	    "INSERT INTO quality(code, domain, name_fr, name_nl, name_de, name_en, sort) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	T(SQL_ACCESS_APP_GET) =
-	    "SELECT a.code, a.quality, " LNAME("a", "name", 2) ", " LNAME("a", "desc", 2) ", "
+	    "SELECT a.code, a.quality, " LNAME("a", "name", 2) " AS name, "
+	    LNAME("a", "desc", 2) " AS description, "
 	    "a.min_level FROM application a WHERE a.code = ?1",
 	T(SQL_ACCESS_APPS_OF_QUALITY) =
-	    "SELECT a.code, " LNAME("a", "name", 2) ", " LNAME("a", "desc", 2) ", a.min_level "
+	    "SELECT a.code, " LNAME("a", "name", 2) " AS name, "
+	    LNAME("a", "desc", 2) " AS description, a.min_level "
 	    "FROM application a WHERE a.quality = ?1 ORDER BY a.sort, a.code",
 	T(SQL_ACCESS_APP_INSERT) =
 	    "INSERT INTO application(code, quality, name_fr, name_nl, name_de, name_en, "
 	    "desc_fr, desc_nl, desc_de, desc_en, min_level, sort) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	T(SQL_ACCESS_QUALITIES_INACTIVE) =
-	    "SELECT q.code, " LNAME("q", "name", 2) " FROM quality q WHERE q.code NOT IN "
+	    "SELECT q.code, " LNAME("q", "name", 2) " AS name FROM quality q WHERE q.code NOT IN "
 	    "(SELECT quality FROM org_quality WHERE org_id = ?1) ORDER BY 2",
 	/* issue 6: activated qualities */
 	T(SQL_ACCESS_ORG_QUALITIES) =
-	    "SELECT oq.id, oq.quality, " LNAME("q", "name", 2) ", oq.email, oq.activated_at "
-	    "FROM org_quality oq JOIN quality q ON q.code = oq.quality WHERE oq.org_id = ?1 "
+	    "SELECT oq.id, oq.quality, " LNAME("q", "name", 2) " AS name, oq.email, "
+	    "oq.activated_at, oq.activated_by FROM org_quality oq JOIN quality q ON q.code = oq.quality "
+	    "WHERE oq.org_id = ?1 "
 	    "ORDER BY 3",
 	T(SQL_ACCESS_ORG_QUALITY_GET) =
-	    "SELECT oq.id, oq.quality, " LNAME("q", "name", 3) ", oq.email, oq.activated_at, "
+	    "SELECT oq.id, oq.quality, " LNAME("q", "name", 3) " AS name, oq.email, oq.activated_at, "
 	    "oq.activated_by FROM org_quality oq JOIN quality q ON q.code = oq.quality "
 	    "WHERE oq.id = ?1 AND oq.org_id = ?2",
 	T(SQL_ACCESS_ORG_QUALITY_BY_CODE) =
@@ -189,7 +192,7 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "UPDATE organisation SET contact_email = ?2, contact_phone = ?3 WHERE id = ?1",
 	/* issue 6: people */
 	T(SQL_ACCESS_PERSON_MAX_ID) =
-	    "SELECT coalesce(max(id), 0) FROM person",
+	    "SELECT coalesce(max(id), 0) AS n FROM person",
 	/* issue 6: accounts */
 	T(SQL_ACCESS_ACCOUNT_GET) =
 	    "SELECT a.id, a.person_id, a.username, a.status, a.created_at, a.modified_at, "
@@ -235,10 +238,10 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	T(SQL_ACCESS_MEMBER_DELETE) =
 	    "DELETE FROM quality_member WHERE org_quality_id = ?1 AND account_id = ?2",
 	T(SQL_ACCESS_MEMBER_COUNT) =
-	    "SELECT count(*) FROM quality_member "
+	    "SELECT count(*) AS n FROM quality_member "
 	    "WHERE org_quality_id IN " SQL_ID_LIST("?1"),
 	T(SQL_ACCESS_MEMBERSHIPS_OF_PERSON) =
-	    "SELECT m.org_quality_id, m.type, " LNAME("q", "name", 3) ", a.status "
+	    "SELECT m.org_quality_id, m.type, " LNAME("q", "name", 3) " AS name, a.status "
 	    "FROM quality_member m JOIN account a ON a.id = m.account_id "
 	    "JOIN org_quality oq ON oq.id = m.org_quality_id JOIN quality q ON q.code = oq.quality "
 	    "WHERE a.org_id = ?1 AND a.person_id = ?2 ORDER BY 3",
@@ -259,11 +262,11 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	T(SQL_ACCESS_USERS_BY_NISS) =
 	    USERS_COLS USERS_FROM_NISS USERS_ORDER SQL_LIMIT("?11") " OFFSET ?12",
 	T(SQL_ACCESS_USERS_COUNT_BY_MEMBER) =
-	    "SELECT count(*) " USERS_FROM_MEMBER,
+	    "SELECT count(*) AS n " USERS_FROM_MEMBER,
 	T(SQL_ACCESS_USERS_COUNT_BY_NAME) =
-	    "SELECT count(*) " USERS_FROM_NAME,
+	    "SELECT count(*) AS n " USERS_FROM_NAME,
 	T(SQL_ACCESS_USERS_COUNT_BY_NISS) =
-	    "SELECT count(*) " USERS_FROM_NISS,
+	    "SELECT count(*) AS n " USERS_FROM_NISS,
 	T(SQL_ACCESS_USERS_BY_GRANT) =
 	    USERS_COLS USERS_FROM_GRANT USERS_ORDER SQL_LIMIT("?11") " OFFSET ?12",
 	T(SQL_ACCESS_USERS_BY_TYPE) =
@@ -271,27 +274,27 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	T(SQL_ACCESS_USERS_BY_USERNAME) =
 	    USERS_COLS USERS_FROM_USERNAME USERS_ORDER SQL_LIMIT("?11") " OFFSET ?12",
 	T(SQL_ACCESS_USERS_COUNT_BY_GRANT) =
-	    "SELECT count(*) " USERS_FROM_GRANT,
+	    "SELECT count(*) AS n " USERS_FROM_GRANT,
 	T(SQL_ACCESS_USERS_COUNT_BY_TYPE) =
-	    "SELECT count(*) " USERS_FROM_TYPE,
+	    "SELECT count(*) AS n " USERS_FROM_TYPE,
 	T(SQL_ACCESS_USERS_COUNT_BY_USERNAME) =
-	    "SELECT count(*) " USERS_FROM_USERNAME,
+	    "SELECT count(*) AS n " USERS_FROM_USERNAME,
 	T(SQL_ACCESS_USERS_BY_STATUS) =
 	    USERS_COLS USERS_FROM_STATUS USERS_ORDER SQL_LIMIT("?11") " OFFSET ?12",
 	T(SQL_ACCESS_USERS_COUNT_BY_STATUS) =
-	    "SELECT count(*) " USERS_FROM_STATUS,
+	    "SELECT count(*) AS n " USERS_FROM_STATUS,
 	T(SQL_ACCESS_COUNT_TYPE_ONLY) =
-	    "SELECT count(*) FROM quality_member "
+	    "SELECT count(*) AS n FROM quality_member "
 	    "WHERE org_quality_id IN " SQL_ID_LIST("?1") " AND type = ?2",
 	T(SQL_ACCESS_COUNT_APP_ONLY) =
-	    "SELECT count(*) FROM app_grant "
+	    "SELECT count(*) AS n FROM app_grant "
 	    "WHERE org_quality_id IN " SQL_ID_LIST("?1") " AND application = ?2",
 	/* issue 6: hierarchy (managers first, then users, up to ?3 rows) */
 	T(SQL_ACCESS_HIERARCHY_MEMBERS) =
 	    "SELECT m.account_id, m.type, p.last_name, p.first_name, a.username, a.status, "
 	    "(SELECT " SQL_JOIN("g.application", "' '") " FROM app_grant g "
-	    "WHERE g.org_quality_id = m.org_quality_id AND g.account_id = m.account_id), "
-	    "(SELECT count(*) FROM quality_member c WHERE c.org_quality_id = ?1) "
+	    "WHERE g.org_quality_id = m.org_quality_id AND g.account_id = m.account_id) AS grants, "
+	    "(SELECT count(*) FROM quality_member c WHERE c.org_quality_id = ?1) AS total "
 	    "FROM quality_member m JOIN account a ON a.id = m.account_id "
 	    "JOIN person p ON p.id = a.person_id WHERE m.org_quality_id = ?1 AND a.org_id = ?2 "
 	    "ORDER BY m.type = 'USER', m.type = 'COGL', " SQL_NOCASE("p.last_name") ", "
@@ -300,30 +303,32 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	 * ?6 person pattern, ?7 limit, ?8 offset) */
 	T(SQL_ACCESS_AUDIT_TRAIL) =
 	    "SELECT e.seq, e.at, e.actor, e.actor_role, e.action, e.object, e.details, "
-	    "pa.last_name, pa.first_name, po.last_name, po.first_name " AUDIT_FROM
+	    "pa.last_name AS actor_last_name, pa.first_name AS actor_first_name, "
+	    "po.last_name AS object_last_name, po.first_name AS object_first_name " AUDIT_FROM
 	    "ORDER BY e.seq DESC " SQL_LIMIT("?7") " OFFSET ?8",
 	T(SQL_ACCESS_AUDIT_TRAIL_COUNT) =
-	    "SELECT count(*) " AUDIT_FROM,
+	    "SELECT count(*) AS n " AUDIT_FROM,
 	T(SQL_ACCESS_AUDIT_ACTIONS) =
 	    "SELECT DISTINCT action FROM audit_event WHERE org = ?1 ORDER BY action",
 	/* "Vos Responsables": the qualities where person ?1 is a member (name in ?2) … */
 	T(SQL_ACCESS_RESP_QUALITIES) =
-	    "SELECT oq.id, o.id, o.name, coalesce(o.enterprise, ''), coalesce(o.foreign_reg, ''), "
-	    LNAME("q", "name", 2) ", oq.email, m.type, a.status, o.contact_email, "
+	    "SELECT oq.id AS org_quality_id, o.id AS org_id, o.name, "
+	    "coalesce(o.enterprise, '') AS enterprise, coalesce(o.foreign_reg, '') AS foreign_reg, "
+	    LNAME("q", "name", 2) " AS quality_name, oq.email, m.type, a.status, o.contact_email, "
 	    "o.contact_phone FROM quality_member m JOIN account a ON a.id = m.account_id "
 	    "JOIN org_quality oq ON oq.id = m.org_quality_id JOIN quality q ON q.code = oq.quality "
 	    "JOIN organisation o ON o.id = a.org_id WHERE a.person_id = ?1 "
 	    "ORDER BY " SQL_NOCASE("o.name") ", o.id, 6",
 	/* … the active local managers of quality ?1 with their e-mail there … */
 	T(SQL_ACCESS_RESP_LOCAL) =
-	    "SELECT m.type, p.last_name, p.first_name, a.email FROM quality_member m "
+	    "SELECT m.type AS role, p.last_name, p.first_name, a.email FROM quality_member m "
 	    "JOIN account a ON a.id = m.account_id JOIN person p ON p.id = a.person_id "
 	    "WHERE m.org_quality_id = ?1 AND m.type IN ('GL', 'COGL') AND a.status = 'active' "
 	    "ORDER BY m.type = 'COGL', " SQL_NOCASE("p.last_name") ", " SQL_NOCASE("p.first_name"),
 	/* … and the GAP and co-GAPs of organisation ?1, their e-mail in it (else their own). */
 	T(SQL_ACCESS_RESP_MAIN) =
 	    "SELECT m.role, p.last_name, p.first_name, coalesce((SELECT a.email FROM account a "
-	    "WHERE a.org_id = m.org_id AND a.person_id = m.person_id), p.email, '') "
+	    "WHERE a.org_id = m.org_id AND a.person_id = m.person_id), p.email, '') AS email "
 	    "FROM org_manager m JOIN person p ON p.id = m.person_id WHERE m.org_id = ?1 "
 	    "ORDER BY m.role DESC, m.since",
 	/* the profiles read model (access/profiles.h) the OpenID provider reads through */
@@ -333,7 +338,8 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	/* Active accounts of person ?1 holding a grant for application ?2 within the
 	 * application's quality. */
 	T(SQL_ACCESS_PROFILES) =
-	    "SELECT a.id, oq.id, o.id, o.enterprise, o.name, o.country, o.foreign_reg, m.type "
+	    "SELECT a.id AS account_id, oq.id AS org_quality_id, o.id AS org_id, o.enterprise, "
+	    "o.name, o.country, o.foreign_reg, m.type "
 	    "FROM account a "
 	    "JOIN organisation o ON o.id = a.org_id "
 	    "JOIN app_grant g ON g.account_id = a.id AND g.application = ?2 "
@@ -369,7 +375,7 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "SELECT o.enterprise, o.name, o.country, o.foreign_reg, oq.quality, q.name_fr, "
 	    "q.name_nl, q.name_de, q.name_en, m.type, a.status, "
 	    "(SELECT count(*) FROM app_grant g WHERE g.org_quality_id = oq.id "
-	    "AND g.account_id = a.id AND g.application = ?3) "
+	    "AND g.account_id = a.id AND g.application = ?3) AS granted "
 	    "FROM account a JOIN organisation o ON o.id = a.org_id "
 	    "JOIN org_quality oq ON oq.id = ?2 AND oq.org_id = a.org_id "
 	    "JOIN quality q ON q.code = oq.quality "
@@ -381,6 +387,99 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 #undef T
 };
 
+/* The result columns of each statement read, from the lists in its header (rule 9). */
+static const char *const access_cols[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
+	[SQL_ACCESS_ORG_ROLE - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_ORG_ROLE_COLS),
+	[SQL_ACCESS_MANAGED_QUALITIES - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_MANAGED_QUALITIES_COLS),
+	[SQL_ACCESS_ACCOUNT_STATUS - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_ACCOUNT_STATUS_COLS),
+	[SQL_ACCESS_PLATFORM_ROLE - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_COUNT_COLS),
+	[SQL_ACCESS_IS_USER - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_COUNT_COLS),
+	[SQL_ACCESS_ORGS_OF_PERSON - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_ORGS_OF_PERSON_COLS),
+	[SQL_ACCESS_ORG_GET - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_ORG_GET_COLS),
+	[SQL_ACCESS_ORG_BY_ENTERPRISE - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_ORG_BY_ENTERPRISE_COLS),
+	[SQL_ACCESS_ORG_INSERT - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_ORG_INSERT_COLS),
+	[SQL_ACCESS_MANAGERS_OF_ORG - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_MANAGERS_OF_ORG_COLS),
+	[SQL_ACCESS_GAP_OF_ORG - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_GAP_OF_ORG_COLS),
+	[SQL_ACCESS_ORGS_MANAGED_BY - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_ORGS_MANAGED_BY_COLS),
+	[SQL_ACCESS_QUALITY_GET - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_QUALITY_GET_COLS),
+	[SQL_ACCESS_QUALITY_LIST - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_QUALITY_LIST_COLS),
+	[SQL_ACCESS_APP_GET - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_APP_GET_COLS),
+	[SQL_ACCESS_APPS_OF_QUALITY - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_APPS_OF_QUALITY_COLS),
+	[SQL_ACCESS_QUALITIES_INACTIVE - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_QUALITIES_INACTIVE_COLS),
+	[SQL_ACCESS_ORG_QUALITIES - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_ORG_QUALITY_COLS),
+	[SQL_ACCESS_ORG_QUALITY_GET - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_ORG_QUALITY_COLS),
+	[SQL_ACCESS_ORG_QUALITY_BY_CODE - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_ORG_QUALITY_BY_CODE_COLS),
+	[SQL_ACCESS_ORG_QUALITY_INSERT - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_ORG_QUALITY_INSERT_COLS),
+	[SQL_ACCESS_QUALITY_MANAGERS - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_QUALITY_MANAGERS_COLS),
+	[SQL_ACCESS_PERSON_MAX_ID - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_COUNT_COLS),
+	[SQL_ACCESS_ACCOUNT_GET - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_ACCOUNT_COLS),
+	[SQL_ACCESS_ACCOUNT_OF_PERSON - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_ACCOUNT_COLS),
+	[SQL_ACCESS_ACCOUNT_BY_USERNAME - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_ACCOUNT_BY_USERNAME_COLS),
+	[SQL_ACCESS_MEMBER_GET - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_MEMBER_GET_COLS),
+	[SQL_ACCESS_MEMBER_COUNT - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_COUNT_COLS),
+	[SQL_ACCESS_MEMBERSHIPS_OF_PERSON - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_MEMBERSHIPS_OF_PERSON_COLS),
+	[SQL_ACCESS_GRANTS_OF - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_GRANTS_OF_COLS),
+	[SQL_ACCESS_USERS_BY_MEMBER - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_USERS_COLS),
+	[SQL_ACCESS_USERS_BY_NAME - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_USERS_COLS),
+	[SQL_ACCESS_USERS_BY_NISS - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_USERS_COLS),
+	[SQL_ACCESS_USERS_COUNT_BY_MEMBER - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_COUNT_COLS),
+	[SQL_ACCESS_USERS_COUNT_BY_NAME - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_COUNT_COLS),
+	[SQL_ACCESS_USERS_COUNT_BY_NISS - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_COUNT_COLS),
+	[SQL_ACCESS_USERS_BY_GRANT - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_USERS_COLS),
+	[SQL_ACCESS_USERS_BY_TYPE - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_USERS_COLS),
+	[SQL_ACCESS_USERS_BY_USERNAME - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_USERS_COLS),
+	[SQL_ACCESS_USERS_COUNT_BY_GRANT - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_COUNT_COLS),
+	[SQL_ACCESS_USERS_COUNT_BY_TYPE - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_COUNT_COLS),
+	[SQL_ACCESS_USERS_COUNT_BY_USERNAME - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_COUNT_COLS),
+	[SQL_ACCESS_USERS_BY_STATUS - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_USERS_COLS),
+	[SQL_ACCESS_USERS_COUNT_BY_STATUS - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_COUNT_COLS),
+	[SQL_ACCESS_COUNT_TYPE_ONLY - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_COUNT_COLS),
+	[SQL_ACCESS_COUNT_APP_ONLY - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_COUNT_COLS),
+	[SQL_ACCESS_HIERARCHY_MEMBERS - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_HIERARCHY_MEMBERS_COLS),
+	[SQL_ACCESS_AUDIT_TRAIL - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_AUDIT_TRAIL_COLS),
+	[SQL_ACCESS_AUDIT_TRAIL_COUNT - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_COUNT_COLS),
+	[SQL_ACCESS_AUDIT_ACTIONS - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_AUDIT_ACTIONS_COLS),
+	[SQL_ACCESS_RESP_QUALITIES - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_RESP_QUALITIES_COLS),
+	[SQL_ACCESS_RESP_LOCAL - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_RESP_COLS),
+	[SQL_ACCESS_RESP_MAIN - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_RESP_COLS),
+	[SQL_ACCESS_PROFILE_APP - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_PROFILE_APP_COLS),
+	[SQL_ACCESS_PROFILES - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_PROFILES_COLS),
+	[SQL_ACCESS_PROFILE_GRANTERS - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_PROFILE_GRANTERS_COLS),
+	[SQL_ACCESS_PROFILE_MEMBERSHIPS - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_PROFILE_MEMBERSHIPS_COLS),
+	[SQL_ACCESS_PROFILE_NOW - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_PROFILE_NOW_COLS),
+	[SQL_ACCESS_PROFILE_APPS - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_PROFILE_APPS_COLS),
+};
+
 const struct sql_table SQL_TABLE(access) = {
-	SQL_ACCESS_FIRST, SQL_ACCESS_END - SQL_ACCESS_FIRST, access_text,
+	SQL_ACCESS_FIRST, SQL_ACCESS_END - SQL_ACCESS_FIRST, access_text, access_cols,
 };

@@ -119,9 +119,9 @@ audit_append(struct store_tx *tx, const struct audit_event *ev)
 	}
 	rc = store_next(q);
 	if (rc == 1) {
-		const char *h = store_text(q, 1);
+		const char *h = store_text(q, AUDIT_LAST_HASH);
 
-		seq = store_int(q, 0) + 1;
+		seq = store_int(q, AUDIT_LAST_SEQ) + 1;
 		if (h != NULL && strlen(h) == HASH_HEX - 1)
 			memcpy(prev, h, HASH_HEX);
 	}
@@ -156,7 +156,7 @@ check_head(struct store_tx *tx, struct arena *a, struct audit_report *r, int64_t
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		const char *head = store_text(q, 0);
+		const char *head = store_text(q, SETTING_GET_VALUE);
 
 		snprintf(expect, sizeof(expect), "%" PRId64 ":%s", last, last_hash);
 		if (head == NULL || strcmp(head, expect) != 0) {
@@ -194,10 +194,14 @@ static struct audit_event
 event_of_row(struct store_q *q)
 {
 	return (struct audit_event){
-		.actor = store_text(q, 2), .actor_role = store_text(q, 3),
-		.org = store_text(q, 4), .object = store_text(q, 5),
-		.action = store_text(q, 6), .details = store_text(q, 7),
-		.source = store_text(q, 8), .request_id = store_text(q, 9),
+		.actor = store_text(q, AUDIT_ALL_ACTOR),
+		.actor_role = store_text(q, AUDIT_ALL_ACTOR_ROLE),
+		.org = store_text(q, AUDIT_ALL_ORG),
+		.object = store_text(q, AUDIT_ALL_OBJECT),
+		.action = store_text(q, AUDIT_ALL_ACTION),
+		.details = store_text(q, AUDIT_ALL_DETAILS),
+		.source = store_text(q, AUDIT_ALL_SOURCE),
+		.request_id = store_text(q, AUDIT_ALL_REQUEST_ID),
 	};
 }
 
@@ -217,9 +221,10 @@ audit_verify(struct store *s, struct arena *a, struct audit_report *r)
 		return -1;
 	while ((rc = store_next(q)) == 1) {
 		struct audit_event ev = event_of_row(q);
-		int64_t seq = store_int(q, 0);
-		const char *at = store_text(q, 1);
-		const char *stored_prev = store_text(q, 10), *stored = store_text(q, 11);
+		int64_t seq = store_int(q, AUDIT_ALL_SEQ);
+		const char *at = store_text(q, AUDIT_ALL_AT);
+		const char *stored_prev = store_text(q, AUDIT_ALL_PREV_HASH),
+		    *stored = store_text(q, AUDIT_ALL_HASH);
 
 		r->events++;
 		if (seq != expect) {
@@ -272,7 +277,8 @@ audit_each(struct store *s, audit_visit_fn fn, void *ctx)
 	while ((rc = store_next(q)) == 1) {
 		struct audit_event ev = event_of_row(q);
 
-		if (fn(ctx, store_int(q, 0), store_text(q, 1), &ev) != 0) {
+		if (fn(ctx, store_int(q, AUDIT_ALL_SEQ), store_text(q, AUDIT_ALL_AT),
+		    &ev) != 0) {
 			rc = 0;
 			break;
 		}

@@ -14,6 +14,21 @@ enum audit_sql {
 	SQL_AUDIT_END
 };
 
+/* The result columns of the statements read (store/sql_table.h, rule 9): X(constant,
+ * name) in the order of the SELECT; callers read with the constants. */
+#define SQL_AUDIT_LAST_COLS(X) X(AUDIT_LAST_SEQ, seq) X(AUDIT_LAST_HASH, hash)
+SQL_COLUMNS(SQL_AUDIT_LAST_COLS);
+#define SQL_AUDIT_ALL_COLS(X) \
+	X(AUDIT_ALL_SEQ, seq) X(AUDIT_ALL_AT, at) X(AUDIT_ALL_ACTOR, actor) \
+	X(AUDIT_ALL_ACTOR_ROLE, actor_role) X(AUDIT_ALL_ORG, org) \
+	X(AUDIT_ALL_OBJECT, object) X(AUDIT_ALL_ACTION, action) \
+	X(AUDIT_ALL_DETAILS, details) X(AUDIT_ALL_SOURCE, source) \
+	X(AUDIT_ALL_REQUEST_ID, request_id) X(AUDIT_ALL_PREV_HASH, prev_hash) \
+	X(AUDIT_ALL_HASH, hash)
+SQL_COLUMNS(SQL_AUDIT_ALL_COLS);
+#define SQL_AUDIT_COUNT_COLS(X) X(AUDIT_COUNT_N, n)
+SQL_COLUMNS(SQL_AUDIT_COUNT_COLS);
+
 extern const struct sql_table sql_audit_sqlite;
 
 #endif

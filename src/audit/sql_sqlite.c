@@ -19,9 +19,16 @@ static const char *const audit_text[SQL_AUDIT_END - SQL_AUDIT_FIRST] = {
 	    ("SELECT seq, at, actor, actor_role, org, object, action, details, source, "
 	    "request_id, prev_hash, hash FROM audit_event ORDER BY seq"),
 	T(SQL_AUDIT_COUNT) =
-	    "SELECT count(*) FROM audit_event",
+	    "SELECT count(*) AS n FROM audit_event",
+};
+
+/* The result columns of each statement read, from the lists in its header (rule 9). */
+static const char *const audit_cols[SQL_AUDIT_END - SQL_AUDIT_FIRST] = {
+	[SQL_AUDIT_LAST - SQL_AUDIT_FIRST] = SQL_COLS(SQL_AUDIT_LAST_COLS),
+	[SQL_AUDIT_ALL - SQL_AUDIT_FIRST] = SQL_COLS(SQL_AUDIT_ALL_COLS),
+	[SQL_AUDIT_COUNT - SQL_AUDIT_FIRST] = SQL_COLS(SQL_AUDIT_COUNT_COLS),
 };
 
 const struct sql_table sql_audit_sqlite = {
-	SQL_AUDIT_FIRST, SQL_AUDIT_END - SQL_AUDIT_FIRST, audit_text,
+	SQL_AUDIT_FIRST, SQL_AUDIT_END - SQL_AUDIT_FIRST, audit_text, audit_cols,
 };

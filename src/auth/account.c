@@ -35,7 +35,8 @@ credential(struct store *s, struct arena *a, int64_t person, const char **user,
 	}
 	rc = store_next(q);
 	if (rc == 1) {
-		const char *u = store_text(q, 0), *h = store_text(q, 1);
+		const char *u = store_text(q, FACTOR_CREDENTIAL_OF_USERNAME),
+		    *h = store_text(q, FACTOR_CREDENTIAL_OF_HASH);
 		size_t hn = h != NULL ? strlen(h) : 0;
 
 		*user = arena_strdup(a, u != NULL ? u : "");

@@ -47,7 +47,7 @@ activation_find_person(struct store *s, const char *username, const char *niss,
 	}
 	rc = store_next(q);
 	if (rc == 1)
-		*person = store_int(q, 0);
+		*person = store_int(q, PERSON_ID);
 	store_done(q);
 	store_rollback(&tx);
 	return rc < 0 ? -1 : rc == 1 ? 0 : 1;
@@ -162,9 +162,11 @@ look_up(struct store *s, const unsigned char h[32], const char *typed, struct fo
 		goto fail;
 	rc = store_next(q);
 	if (rc == 1) {
-		f->code_id = store_int(q, 0);
-		f->person = store_int(q, 1);
-		f->alive = store_int(q, 2) > now && store_null(q, 3) && store_null(q, 4);
+		f->code_id = store_int(q, FACTOR_ACTIVATION_BY_HASH_ID);
+		f->person = store_int(q, FACTOR_ACTIVATION_BY_HASH_PERSON_ID);
+		f->alive = store_int(q, FACTOR_ACTIVATION_BY_HASH_EXPIRES_AT) > now &&
+		    store_null(q, FACTOR_ACTIVATION_BY_HASH_USED_AT) &&
+		    store_null(q, FACTOR_ACTIVATION_BY_HASH_REVOKED_AT);
 	}
 	store_done(q);
 	if (rc < 0)
@@ -174,7 +176,7 @@ look_up(struct store *s, const unsigned char h[32], const char *typed, struct fo
 			goto fail;
 		rc = store_next(q);
 		if (rc == 1) {
-			const char *u = store_text(q, 0);
+			const char *u = store_text(q, FACTOR_CREDENTIAL_OF_USERNAME);
 			size_t n = u != NULL ? strlen(u) : 0;
 
 			/* At most 64 bytes where a user name enters: longer is an error, never
@@ -191,7 +193,7 @@ look_up(struct store *s, const unsigned char h[32], const char *typed, struct fo
 			goto fail;
 		rc = store_next(q);
 		if (rc == 1)
-			f->owner = store_int(q, 0);
+			f->owner = store_int(q, PASSWORD_BY_USERNAME_PERSON_ID);
 		store_done(q);
 		if (rc < 0)
 			goto fail;

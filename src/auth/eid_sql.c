@@ -12,5 +12,5 @@ static const char *const eid_text[SQL_EID_END - SQL_EID_FIRST] = {
 };
 
 const struct sql_table sql_eid_sqlite = {
-	SQL_EID_FIRST, SQL_EID_END - SQL_EID_FIRST, eid_text,
+	SQL_EID_FIRST, SQL_EID_END - SQL_EID_FIRST, eid_text, NULL,
 };

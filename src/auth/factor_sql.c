@@ -37,7 +37,7 @@ static const char *const factor_text[SQL_FACTOR_END - SQL_FACTOR_FIRST] = {
 	T(SQL_FACTOR_CARD_ACTIVE) =
 	    "SELECT c.id, c.serial, c.activated_at, "
 	    "(SELECT count(*) FROM token_card_code k WHERE k.card_id = c.id AND k.used_at IS NULL) "
-	    "FROM token_card c WHERE c.person_id = ?1 AND c.state = 'active' "
+	    "AS unused FROM token_card c WHERE c.person_id = ?1 AND c.state = 'active' "
 	    "ORDER BY c.id DESC LIMIT 1",
 	T(SQL_FACTOR_CARD_REVOKE_ACTIVE) =
 	    "UPDATE token_card SET state = 'revoked', revoked_at = ?2 "
@@ -89,6 +89,24 @@ static const char *const factor_text[SQL_FACTOR_END - SQL_FACTOR_FIRST] = {
 	    "SELECT username, hash FROM credential_password WHERE person_id = ?1",
 };
 
+/* The result columns of each statement read, from the lists in its header (rule 9). */
+static const char *const factor_cols[SQL_FACTOR_END - SQL_FACTOR_FIRST] = {
+	[SQL_FACTOR_TOTP_GET - SQL_FACTOR_FIRST] = SQL_COLS(SQL_FACTOR_TOTP_GET_COLS),
+	[SQL_FACTOR_CARD_INSERT - SQL_FACTOR_FIRST] = SQL_COLS(SQL_FACTOR_CARD_INSERT_COLS),
+	[SQL_FACTOR_CARD_PENDING - SQL_FACTOR_FIRST] =
+	    SQL_COLS(SQL_FACTOR_CARD_PENDING_COLS),
+	[SQL_FACTOR_CARD_ACTIVE - SQL_FACTOR_FIRST] = SQL_COLS(SQL_FACTOR_CARD_ACTIVE_COLS),
+	[SQL_FACTOR_CARD_CODE_HASH - SQL_FACTOR_FIRST] =
+	    SQL_COLS(SQL_FACTOR_CARD_CODE_HASH_COLS),
+	[SQL_FACTOR_CARD_UNUSED - SQL_FACTOR_FIRST] = SQL_COLS(SQL_FACTOR_CARD_UNUSED_COLS),
+	[SQL_FACTOR_CHALLENGE_GET - SQL_FACTOR_FIRST] =
+	    SQL_COLS(SQL_FACTOR_CHALLENGE_GET_COLS),
+	[SQL_FACTOR_ACTIVATION_BY_HASH - SQL_FACTOR_FIRST] =
+	    SQL_COLS(SQL_FACTOR_ACTIVATION_BY_HASH_COLS),
+	[SQL_FACTOR_CREDENTIAL_OF - SQL_FACTOR_FIRST] =
+	    SQL_COLS(SQL_FACTOR_CREDENTIAL_OF_COLS),
+};
+
 const struct sql_table sql_factor_sqlite = {
-	SQL_FACTOR_FIRST, SQL_FACTOR_END - SQL_FACTOR_FIRST, factor_text,
+	SQL_FACTOR_FIRST, SQL_FACTOR_END - SQL_FACTOR_FIRST, factor_text, factor_cols,
 };

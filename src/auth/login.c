@@ -96,11 +96,11 @@ throttle_read(struct store_tx *tx, struct throttle *t)
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		t->failures = store_int(q, 0);
-		t->next_allowed = store_int(q, 1);
-		t->updated_at = store_int(q, 2);
-		t->refused = store_int(q, 3);
-		t->noted_at = store_int(q, 4);
+		t->failures = store_int(q, THROTTLE_GET_FAILURES);
+		t->next_allowed = store_int(q, THROTTLE_GET_NEXT_ALLOWED);
+		t->updated_at = store_int(q, THROTTLE_GET_UPDATED_AT);
+		t->refused = store_int(q, THROTTLE_GET_REFUSED);
+		t->noted_at = store_int(q, THROTTLE_GET_NOTED_AT);
 	}
 	store_done(q);
 	return rc < 0 ? -1 : 0;
@@ -287,8 +287,8 @@ login_password(struct store *s, struct login_attempt *a)
 	}
 	rc = store_next(q);
 	if (rc == 1) {
-		person = store_int(q, 0);
-		rc = hash_of(q, 1, hash, sizeof(hash));
+		person = store_int(q, PASSWORD_BY_USERNAME_PERSON_ID);
+		rc = hash_of(q, PASSWORD_BY_USERNAME_HASH, hash, sizeof(hash));
 	}
 	store_done(q);
 	store_rollback(&tx);
@@ -385,8 +385,8 @@ login_verify_password(struct store *s, const struct login_attempt *a)
 	}
 	rc = store_next(q);
 	if (rc == 1) {
-		person = store_int(q, 0);
-		rc = hash_of(q, 1, hash, sizeof(hash));
+		person = store_int(q, PASSWORD_BY_USERNAME_PERSON_ID);
+		rc = hash_of(q, PASSWORD_BY_USERNAME_HASH, hash, sizeof(hash));
 	}
 	store_done(q);
 	store_rollback(&tx);

@@ -45,6 +45,12 @@ static const char *const login_text[SQL_LOGIN_END - SQL_LOGIN_FIRST] = {
 	    "FROM credential_password WHERE person_id = ?1)",
 };
 
+/* The result columns of each statement read, from the lists in its header (rule 9). */
+static const char *const login_cols[SQL_LOGIN_END - SQL_LOGIN_FIRST] = {
+	[SQL_SESSION_GET - SQL_LOGIN_FIRST] = SQL_COLS(SQL_SESSION_GET_COLS),
+	[SQL_THROTTLE_GET - SQL_LOGIN_FIRST] = SQL_COLS(SQL_THROTTLE_GET_COLS),
+};
+
 const struct sql_table sql_login_sqlite = {
-	SQL_LOGIN_FIRST, SQL_LOGIN_END - SQL_LOGIN_FIRST, login_text,
+	SQL_LOGIN_FIRST, SQL_LOGIN_END - SQL_LOGIN_FIRST, login_text, login_cols,
 };

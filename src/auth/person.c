@@ -29,7 +29,7 @@ person_row(struct store_q *q, struct arena *a, struct person *out)
 	int rc = store_next(q);
 
 	if (rc == 1) {
-		out->id = store_int(q, 0);
+		out->id = store_int(q, PERSON_ID);
 		out->niss = column(q, a, 1);
 		out->last_name = column(q, a, 2);
 		out->first_name = column(q, a, 3);
@@ -76,7 +76,7 @@ person_id_of(struct store_tx *tx, const char *niss, int64_t *id)
 		return -1;
 	rc = store_next(q);
 	if (rc == 1)
-		*id = store_int(q, 0);
+		*id = store_int(q, PERSON_ID);
 	store_done(q);
 	return rc;
 }

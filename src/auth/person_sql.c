@@ -43,6 +43,15 @@ static const char *const person_text[SQL_PERSON_END - SQL_PERSON_FIRST] = {
 	    "updated_at = ?3 WHERE person_id = ?1"),
 };
 
+/* The result columns of each statement read, from the lists in its header (rule 9). */
+static const char *const person_cols[SQL_PERSON_END - SQL_PERSON_FIRST] = {
+	[SQL_PERSON_INSERT - SQL_PERSON_FIRST] = SQL_COLS(SQL_PERSON_INSERT_COLS),
+	[SQL_PERSON_GET - SQL_PERSON_FIRST] = SQL_COLS(SQL_PERSON_COLS),
+	[SQL_PERSON_BY_NISS - SQL_PERSON_FIRST] = SQL_COLS(SQL_PERSON_COLS),
+	[SQL_PASSWORD_BY_USERNAME - SQL_PERSON_FIRST] =
+	    SQL_COLS(SQL_PASSWORD_BY_USERNAME_COLS),
+};
+
 const struct sql_table SQL_TABLE(person) = {
-	SQL_PERSON_FIRST, SQL_PERSON_END - SQL_PERSON_FIRST, person_text,
+	SQL_PERSON_FIRST, SQL_PERSON_END - SQL_PERSON_FIRST, person_text, person_cols,
 };

@@ -21,6 +21,19 @@ enum person_sql {
 	SQL_PERSON_END
 };
 
+/* The result columns of the statements read (store/sql_table.h, rule 9): X(constant,
+ * name) in the order of the SELECT; callers read with the constants. */
+#define SQL_PERSON_INSERT_COLS(X) X(PERSON_INSERT_ID, id)
+SQL_COLUMNS(SQL_PERSON_INSERT_COLS);
+#define SQL_PERSON_COLS(X) \
+	X(PERSON_ID, id) X(PERSON_NISS, niss) X(PERSON_LAST_NAME, last_name) \
+	X(PERSON_FIRST_NAME, first_name) X(PERSON_LANGUAGE, language) \
+	X(PERSON_EMAIL, email) X(PERSON_NAME_SOURCE, name_source)
+SQL_COLUMNS(SQL_PERSON_COLS);
+#define SQL_PASSWORD_BY_USERNAME_COLS(X) \
+	X(PASSWORD_BY_USERNAME_PERSON_ID, person_id) X(PASSWORD_BY_USERNAME_HASH, hash)
+SQL_COLUMNS(SQL_PASSWORD_BY_USERNAME_COLS);
+
 extern const struct sql_table sql_person_sqlite;
 extern const struct sql_table sql_person_pg;   /* the same, PostgreSQL's */
 

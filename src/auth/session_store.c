@@ -50,12 +50,12 @@ session_load(struct store *s, struct arena *a, const unsigned char id_hash[32],
 		out->lang = column(q, a, 1);
 		out->auth_method = column(q, a, 3);
 		out->capacity = column(q, a, 8);
-		out->person_id = store_int(q, 2);
-		out->auth_level = (int)store_int(q, 4);
-		out->auth_time = store_int(q, 5);
-		out->created_at = store_int(q, 6);
-		out->seen_at = store_int(q, 7);
-		if (csrf_of(q, 0, out->csrf) != 0 || out->lang == NULL ||
+		out->person_id = store_int(q, SESSION_GET_PERSON_ID);
+		out->auth_level = (int)store_int(q, SESSION_GET_AUTH_LEVEL);
+		out->auth_time = store_int(q, SESSION_GET_AUTH_TIME);
+		out->created_at = store_int(q, SESSION_GET_CREATED_AT);
+		out->seen_at = store_int(q, SESSION_GET_SEEN_AT);
+		if (csrf_of(q, SESSION_GET_CSRF, out->csrf) != 0 || out->lang == NULL ||
 		    out->auth_method == NULL || out->capacity == NULL)
 			rc = -1;
 	}

@@ -75,10 +75,10 @@ tokencard_status(struct store *s, int64_t person, int64_t now, struct tokencard_
 	rc = store_next(q);
 	if (rc == 1) {
 		out->active = true;
-		if (serial_of(q, 1, out->serial) != 0)
+		if (serial_of(q, FACTOR_CARD_ACTIVE_SERIAL, out->serial) != 0)
 			rc = -1;
-		out->activated_at = store_int(q, 2);
-		out->unused = (int)store_int(q, 3);
+		out->activated_at = store_int(q, FACTOR_CARD_ACTIVE_ACTIVATED_AT);
+		out->unused = (int)store_int(q, FACTOR_CARD_ACTIVE_UNUSED);
 	}
 	store_done(q);
 	if (rc < 0)
@@ -87,7 +87,8 @@ tokencard_status(struct store *s, int64_t person, int64_t now, struct tokencard_
 		goto fail;
 	rc = store_next(q);
 	if (rc == 1)
-		out->pending = store_int(q, 4) > now - TOKENCARD_PENDING_SECONDS;
+		out->pending = store_int(q, FACTOR_CARD_PENDING_ISSUED_AT) >
+		    now - TOKENCARD_PENDING_SECONDS;
 	store_done(q);
 	store_rollback(&tx);
 	return rc < 0 ? -1 : 0;
@@ -153,14 +154,18 @@ read_pending(struct store_tx *tx, int64_t person, int64_t now, struct tokencard_
 	if (store_query(tx, SQL_FACTOR_CARD_PENDING, &q, "i", person) != 0)
 		return -1;
 	rc = store_next(q);
-	if (rc == 1 && store_int(q, 4) > now - TOKENCARD_PENDING_SECONDS && !store_null(q, 2)) {
-		b = store_blob(q, 2, &len);
+	if (rc == 1 &&
+	    store_int(q, FACTOR_CARD_PENDING_ISSUED_AT) > now - TOKENCARD_PENDING_SECONDS &&
+	    !store_null(q, FACTOR_CARD_PENDING_SEED)) {
+		b = store_blob(q, FACTOR_CARD_PENDING_SEED, &len);
 		if (b != NULL && len == TOKENCARD_SEED_BYTES) {
 			memcpy(seed, b, len);
-			out->card_id = store_int(q, 0);
-			out->confirm_position = (int)store_int(q, 3);
-			out->issued_at = store_int(q, 4);
-			res = serial_of(q, 1, out->serial) == 0 ? 0 : -1;
+			out->card_id = store_int(q, FACTOR_CARD_PENDING_ID);
+			out->confirm_position =
+			    (int)store_int(q, FACTOR_CARD_PENDING_CONFIRM_POSITION);
+			out->issued_at = store_int(q, FACTOR_CARD_PENDING_ISSUED_AT);
+			res = serial_of(q, FACTOR_CARD_PENDING_SERIAL, out->serial) == 0 ?
+			    0 : -1;
 		}
 	}
 	store_done(q);
@@ -264,7 +269,7 @@ verify_code(struct store *s, const struct password_cfg *cfg, int64_t person, int
 	rc = store_next(q);
 	if (rc == 1) {
 		/* An encoded hash (fixed format): a longer stored text is an error, never cut. */
-		const char *h = store_text(q, 0);
+		const char *h = store_text(q, FACTOR_CARD_CODE_HASH_HASH);
 		size_t n = h != NULL ? strlen(h) : 0;
 
 		if (h == NULL || n >= sizeof(hash))
@@ -336,7 +341,7 @@ pick_position(struct store_tx *tx, int64_t *card_id, int *position)
 		return -1;
 	while ((rc = store_next(q)) == 1)
 		if (n < TOKENCARD_CODES)
-			unused[n++] = (int)store_int(q, 0);
+			unused[n++] = (int)store_int(q, FACTOR_CARD_UNUSED_POSITION);
 	store_done(q);
 	if (rc < 0)
 		return -1;
@@ -371,7 +376,7 @@ tokencard_login_begin(struct store *s, struct login_attempt *a, const char *bind
 		goto fail;
 	rc = store_next(q);
 	if (rc == 1)
-		card_id = store_int(q, 0);
+		card_id = store_int(q, FACTOR_CARD_ACTIVE_ID);
 	store_done(q);
 	if (rc < 0 || pick_position(tx, &card_id, position) != 0)
 		goto fail;
@@ -428,20 +433,22 @@ take_challenge(struct store *s, const char *token, const char *binding, struct c
 	rc = store_next(q);
 	if (rc == 1) {
 		size_t len = 0, ulen;
-		const void *b = store_blob(q, 0, &len);
-		const char *u = store_text(q, 3);
+		const void *b = store_blob(q, FACTOR_CHALLENGE_GET_BINDING_HASH, &len);
+		const char *u = store_text(q, FACTOR_CHALLENGE_GET_USERNAME);
 
 		/* A user name is at most 64 bytes where it enters: a longer one is refused,
 		 * never cut. */
 		ulen = u != NULL ? strlen(u) : 0;
 		ok = b != NULL && len == sizeof(bind_hash) &&
 		    sodium_memcmp(b, bind_hash, sizeof(bind_hash)) == 0 &&
-		    store_int(q, 5) >= now && u != NULL && ulen < sizeof(c->username);
-		c->person = store_int(q, 1);
-		c->card_id = store_null(q, 2) ? 0 : store_int(q, 2);
+		    store_int(q, FACTOR_CHALLENGE_GET_EXPIRES_AT) >= now && u != NULL &&
+		    ulen < sizeof(c->username);
+		c->person = store_int(q, FACTOR_CHALLENGE_GET_PERSON_ID);
+		c->card_id = store_null(q, FACTOR_CHALLENGE_GET_CARD_ID) ?
+		    0 : store_int(q, FACTOR_CHALLENGE_GET_CARD_ID);
 		if (ok)
 			memcpy(c->username, u, ulen + 1);
-		c->position = (int)store_int(q, 4);
+		c->position = (int)store_int(q, FACTOR_CHALLENGE_GET_POSITION);
 	}
 	store_done(q);
 	if (rc < 0 || (rc == 1 && store_exec(tx, SQL_FACTOR_CHALLENGE_DELETE, "b", token_hash,

@@ -201,9 +201,9 @@ totp_status(struct store *s, int64_t person, struct totp_status *out)
 		return -1;
 	}
 	rc = store_next(q);
-	if (rc == 1 && !store_null(q, 0)) {
+	if (rc == 1 && !store_null(q, FACTOR_TOTP_GET_SECRET)) {
 		out->active = true;
-		out->enrolled_at = store_int(q, 2);
+		out->enrolled_at = store_int(q, FACTOR_TOTP_GET_ENROLLED_AT);
 	}
 	store_done(q);
 	store_rollback(&tx);
@@ -225,9 +225,10 @@ totp_enrol_begin(struct store *s, const struct actor *by, int64_t now,
 	if (store_query(tx, SQL_FACTOR_TOTP_GET, &q, "i", person) != 0)
 		goto fail;
 	rc = store_next(q);
-	if (rc == 1 && !store_null(q, 4) && store_int(q, 4) > now - TOTP_PENDING_SECONDS &&
-	    store_int(q, 4) <= now)
-		have = read_key(q, 3, key);
+	if (rc == 1 && !store_null(q, FACTOR_TOTP_GET_PENDING_AT) &&
+	    store_int(q, FACTOR_TOTP_GET_PENDING_AT) > now - TOTP_PENDING_SECONDS &&
+	    store_int(q, FACTOR_TOTP_GET_PENDING_AT) <= now)
+		have = read_key(q, FACTOR_TOTP_GET_PENDING, key);
 	store_done(q);
 	if (rc < 0)
 		goto fail;
@@ -268,8 +269,9 @@ totp_enrol_confirm(struct store *s, const struct actor *by, const char *code, in
 		goto done;
 	rc = store_next(q);
 	/* A waiting key is good for twice the time it is shown: scanning takes a while. */
-	if (rc == 1 && !store_null(q, 4) && store_int(q, 4) > now - 2 * TOTP_PENDING_SECONDS)
-		have = read_key(q, 3, key);
+	if (rc == 1 && !store_null(q, FACTOR_TOTP_GET_PENDING_AT) &&
+	    store_int(q, FACTOR_TOTP_GET_PENDING_AT) > now - 2 * TOTP_PENDING_SECONDS)
+		have = read_key(q, FACTOR_TOTP_GET_PENDING, key);
 	store_done(q);
 	if (rc < 0)
 		goto done;
@@ -321,7 +323,7 @@ totp_check_tx(struct store_tx *tx, int64_t person, const char *code, int64_t now
 		return TOTP_ERROR;
 	rc = store_next(q);
 	if (rc == 1)
-		have = read_key(q, 0, key);
+		have = read_key(q, FACTOR_TOTP_GET_SECRET, key);
 	store_done(q);
 	if (rc < 0)
 		return TOTP_ERROR;

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "base/log.h"
+#include "cmd/store_modules.h"
 #include "portal/data.h"
 #include "portal/http.h"
 #include "portal/portal.h"
@@ -250,6 +251,12 @@ open_db(const struct pconf *c, struct store **out)
 	}
 	if (n > 0)
 		log_info(NULL, "portal: applied %d migration(s)", n);
+	if (store_modules_check(*out, 1, err, sizeof(err)) != 0) {
+		fprintf(stderr, "portier portal: database: %s\n", err);
+		store_close(*out);
+		*out = NULL;
+		return -1;
+	}
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 
 #include "base/log.h"
 #include "cmd/instance.h"
+#include "cmd/store_modules.h"
 #include "store/store.h"
 #include "web/web.h"
 
@@ -84,6 +85,13 @@ open_store(const struct config *c, struct store **out)
 	}
 	if (n > 0)
 		log_info(NULL, "applied %d migration(s)", n);
+	/* A statement whose columns are not the ones its callers read refuses the start. */
+	if (store_modules_check(*out, 0, err, sizeof(err)) != 0) {
+		fprintf(stderr, "portier: database: %s\n", err);
+		store_close(*out);
+		*out = NULL;
+		return -1;
+	}
 	return 0;
 }
 

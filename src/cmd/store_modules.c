@@ -15,7 +15,10 @@
 #include "portal/sql.h"
 #include "registry/query_sql.h"
 #include "registry/sql.h"
+#include "store/sql.h"
 #include "store/store.h"
+
+#include <stdio.h>
 
 const struct store_module store_modules[] = {
 	{ "access", &sql_access_sqlite, &sql_access_pg, 0 },
@@ -39,5 +42,25 @@ store_modules_register(void)
 	for (size_t i = 0; i < store_modules_n; i++)
 		if (store_register(store_modules[i].portable, store_modules[i].pg) != 0)
 			return -1;
+	return 0;
+}
+
+int
+store_modules_check(struct store *s, int own_db, char *err, size_t errlen)
+{
+	char why[900];
+
+	if (own_db == 0 && store_check_columns(s, &sql_core_sqlite, why, sizeof(why)) != 0) {
+		snprintf(err, errlen, "core %s", why);
+		return -1;
+	}
+	for (size_t i = 0; i < store_modules_n; i++) {
+		if (store_modules[i].own_db != own_db)
+			continue;
+		if (store_check_columns(s, store_modules[i].portable, why, sizeof(why)) != 0) {
+			snprintf(err, errlen, "%s %s", store_modules[i].name, why);
+			return -1;
+		}
+	}
 	return 0;
 }

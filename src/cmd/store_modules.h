@@ -19,5 +19,11 @@ extern const size_t store_modules_n;
 
 /* Registers every module with the store (idempotent). Returns 0, or -1. */
 int store_modules_register(void);
+/* Prepares every statement that declares its result columns, of the modules in the main
+ * database (own_db 0, with the store's own) or of those with a database of their own
+ * (1), and compares the columns with the database's (rule 9): 0, or -1 with the first
+ * statement that differs in err. Called once the schema is migrated, before serving. */
+struct store;
+int store_modules_check(struct store *s, int own_db, char *err, size_t errlen);
 
 #endif

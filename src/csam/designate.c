@@ -30,8 +30,8 @@ function_dates(struct store_tx *tx, struct arena *a, const char *number, const c
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		e->ended = csam_text(a, store_text(q, 0));
-		e->starts = csam_text(a, store_text(q, 1));
+		e->ended = csam_text(a, store_text(q, CSAM_FUNCTION_DATES_LAST_END));
+		e->starts = csam_text(a, store_text(q, CSAM_FUNCTION_DATES_NEXT_BEGIN));
 		if (e->ended == NULL || e->starts == NULL)
 			rc = -1;
 	}
@@ -324,10 +324,11 @@ submission(struct store_tx *tx, struct arena *a, const struct actor *who, const 
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		person = store_int(q, 0);
-		replaced = store_text(q, 1) && strcmp(store_text(q, 1), "replace") == 0;
-		org = store_int(q, 2);
-		gap = store_int(q, 3);
+		person = store_int(q, CSAM_SUBMISSION_GET_PERSON_ID);
+		replaced = store_text(q, CSAM_SUBMISSION_GET_KIND) &&
+		    strcmp(store_text(q, CSAM_SUBMISSION_GET_KIND), "replace") == 0;
+		org = store_int(q, CSAM_SUBMISSION_GET_ORG_ID);
+		gap = store_int(q, CSAM_SUBMISSION_GET_GAP_PERSON);
 	}
 	store_done(q);
 	if (rc <= 0)

@@ -403,9 +403,9 @@ csam_exception_submit(struct store *s, const struct mail_texts *mt, struct arena
 		goto rollback;
 	x = store_next(q);
 	if (x == 1) {
-		int64_t id = store_int(q, 0);
+		int64_t id = store_int(q, CSAM_EXC_BY_TOKEN_ID);
 
-		out->reference = csam_text(a, store_text(q, 1));
+		out->reference = csam_text(a, store_text(q, CSAM_EXC_BY_TOKEN_REFERENCE));
 		store_done(q);
 		if (out->reference == NULL)
 			goto rollback;
@@ -486,7 +486,7 @@ csam_exception_status(struct store *s, struct arena *a, const char *reference,
 		return ACCESS_ERROR;
 	}
 	rc = store_next(q);
-	if (rc == 1 && (*status = csam_text(a, store_text(q, 0))) == NULL)
+	if (rc == 1 && (*status = csam_text(a, store_text(q, CSAM_EXC_STATUS_STATUS))) == NULL)
 		rc = -1;
 	store_done(q);
 	store_rollback(&tx);
@@ -513,45 +513,45 @@ csam_exception_read(struct store_tx *tx, struct arena *a, const char *reference,
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		x->id = store_int(q, 0);
-		x->reference = col(a, q, 1);
-		h = store_blob(q, 2, &hlen);
+		x->id = store_int(q, CSAM_EXC_GET_ID);
+		x->reference = col(a, q, CSAM_EXC_GET_REFERENCE);
+		h = store_blob(q, CSAM_EXC_GET_ACCESS_HASH, &hlen);
 		if (h != NULL && hlen == sizeof(x->access_hash))
 			memcpy(x->access_hash, h, hlen);
-		x->case_kind = col(a, q, 3);
-		x->status = col(a, q, 4);
-		x->language = col(a, q, 5);
-		x->enterprise = col(a, q, 6);
-		x->company_country = col(a, q, 7);
-		x->company_name = col(a, q, 8);
-		x->company_reg = col(a, q, 9);
-		x->company_address = col(a, q, 10);
-		x->rep_kind = col(a, q, 11);
-		x->rep_company_name = col(a, q, 12);
-		x->rep_company_number = col(a, q, 13);
-		x->rep_company_country = col(a, q, 14);
-		x->rep_last_name = col(a, q, 15);
-		x->rep_first_name = col(a, q, 16);
-		x->rep_birth_date = col(a, q, 17);
-		x->rep_nationality = col(a, q, 18);
-		x->rep_country = col(a, q, 19);
-		x->rep_address = col(a, q, 20);
-		x->rep_doc_type = col(a, q, 21);
-		x->rep_doc_number = col(a, q, 22);
-		x->rep_doc_country = col(a, q, 23);
-		x->gap_niss = col(a, q, 24);
-		x->gap_last_name = col(a, q, 25);
-		x->gap_first_name = col(a, q, 26);
-		x->gap_has_eid = store_int(q, 27) != 0;
-		x->contact_email = col(a, q, 28);
-		x->contact_phone = col(a, q, 29);
-		x->submitted_at = col(a, q, 30);
-		x->paper_at = col(a, q, 31);
-		x->decided_at = col(a, q, 32);
-		x->reason = col(a, q, 33);
-		x->org_id = store_int(q, 34);
-		x->gap_person = store_int(q, 35);
-		x->submitted_by = store_int(q, 36);
+		x->case_kind = col(a, q, CSAM_EXC_GET_CASE_KIND);
+		x->status = col(a, q, CSAM_EXC_GET_STATUS);
+		x->language = col(a, q, CSAM_EXC_GET_LANGUAGE);
+		x->enterprise = col(a, q, CSAM_EXC_GET_ENTERPRISE);
+		x->company_country = col(a, q, CSAM_EXC_GET_COMPANY_COUNTRY);
+		x->company_name = col(a, q, CSAM_EXC_GET_COMPANY_NAME);
+		x->company_reg = col(a, q, CSAM_EXC_GET_COMPANY_REG);
+		x->company_address = col(a, q, CSAM_EXC_GET_COMPANY_ADDRESS);
+		x->rep_kind = col(a, q, CSAM_EXC_GET_REP_KIND);
+		x->rep_company_name = col(a, q, CSAM_EXC_GET_REP_COMPANY_NAME);
+		x->rep_company_number = col(a, q, CSAM_EXC_GET_REP_COMPANY_NUMBER);
+		x->rep_company_country = col(a, q, CSAM_EXC_GET_REP_COMPANY_COUNTRY);
+		x->rep_last_name = col(a, q, CSAM_EXC_GET_REP_LAST_NAME);
+		x->rep_first_name = col(a, q, CSAM_EXC_GET_REP_FIRST_NAME);
+		x->rep_birth_date = col(a, q, CSAM_EXC_GET_REP_BIRTH_DATE);
+		x->rep_nationality = col(a, q, CSAM_EXC_GET_REP_NATIONALITY);
+		x->rep_country = col(a, q, CSAM_EXC_GET_REP_COUNTRY);
+		x->rep_address = col(a, q, CSAM_EXC_GET_REP_ADDRESS);
+		x->rep_doc_type = col(a, q, CSAM_EXC_GET_REP_DOC_TYPE);
+		x->rep_doc_number = col(a, q, CSAM_EXC_GET_REP_DOC_NUMBER);
+		x->rep_doc_country = col(a, q, CSAM_EXC_GET_REP_DOC_COUNTRY);
+		x->gap_niss = col(a, q, CSAM_EXC_GET_GAP_NISS);
+		x->gap_last_name = col(a, q, CSAM_EXC_GET_GAP_LAST_NAME);
+		x->gap_first_name = col(a, q, CSAM_EXC_GET_GAP_FIRST_NAME);
+		x->gap_has_eid = store_int(q, CSAM_EXC_GET_GAP_HAS_EID) != 0;
+		x->contact_email = col(a, q, CSAM_EXC_GET_CONTACT_EMAIL);
+		x->contact_phone = col(a, q, CSAM_EXC_GET_CONTACT_PHONE);
+		x->submitted_at = col(a, q, CSAM_EXC_GET_SUBMITTED_AT);
+		x->paper_at = col(a, q, CSAM_EXC_GET_PAPER_AT);
+		x->decided_at = col(a, q, CSAM_EXC_GET_DECIDED_AT);
+		x->reason = col(a, q, CSAM_EXC_GET_REASON);
+		x->org_id = store_int(q, CSAM_EXC_GET_ORG_ID);
+		x->gap_person = store_int(q, CSAM_EXC_GET_GAP_PERSON);
+		x->submitted_by = store_int(q, CSAM_EXC_GET_SUBMITTED_BY);
 		/* The arena refuses what does not fit: then so does the read. */
 		if (x->reference == NULL || x->company_name == NULL || x->gap_niss == NULL ||
 		    x->reason == NULL)

@@ -90,7 +90,7 @@ csam_queue(struct store *s, struct arena *a, const struct actor *who,
 	    f->case_kind, cutoff, reference) != 0)
 		goto fail;
 	if (store_next(q) == 1)
-		*total = (size_t)store_int(q, 0);
+		*total = (size_t)store_int(q, CSAM_EXC_QUEUE_COUNT_N);
 	store_done(q);
 	if (store_query(tx, SQL_CSAM_EXC_QUEUE, &q, "ttttii", f->status, f->case_kind, cutoff,
 	    reference, (int64_t)CSAM_QUEUE_PAGE, (int64_t)f->offset) != 0)
@@ -98,13 +98,13 @@ csam_queue(struct store *s, struct arena *a, const struct actor *who,
 	while (*n < CSAM_QUEUE_PAGE && (x = store_next(q)) == 1) {
 		struct csam_queue_item *it = &v[(*n)++];
 
-		it->reference = dup(a, q, 0);
-		it->case_kind = dup(a, q, 1);
-		it->status = dup(a, q, 2);
-		it->company_name = dup(a, q, 3);
-		it->enterprise = dup(a, q, 4);
-		it->country = dup(a, q, 5);
-		it->submitted_at = dup(a, q, 6);
+		it->reference = dup(a, q, CSAM_EXC_QUEUE_REFERENCE);
+		it->case_kind = dup(a, q, CSAM_EXC_QUEUE_CASE_KIND);
+		it->status = dup(a, q, CSAM_EXC_QUEUE_STATUS);
+		it->company_name = dup(a, q, CSAM_EXC_QUEUE_COMPANY_NAME);
+		it->enterprise = dup(a, q, CSAM_EXC_QUEUE_ENTERPRISE);
+		it->country = dup(a, q, CSAM_EXC_QUEUE_COMPANY_COUNTRY);
+		it->submitted_at = dup(a, q, CSAM_EXC_QUEUE_SUBMITTED_AT);
 	}
 	store_done(q);
 	if (x < 0)
@@ -131,12 +131,15 @@ decisions(struct store_tx *tx, struct arena *a, int64_t id, struct csam_decision
 	while (*n < 100 && (rc = store_next(q)) == 1) {
 		struct csam_decision *d = &v[(*n)++];
 
-		d->action = dup(a, q, 0);
-		d->reason = dup(a, q, 1);
-		d->at = dup(a, q, 2);
-		d->operator_id = store_int(q, 3);
-		d->operator_name = arena_printf(a, "%s %s", store_text(q, 4) ? store_text(q, 4) :
-		    "", store_text(q, 5) ? store_text(q, 5) : "");
+		d->action = dup(a, q, CSAM_DECISIONS_OF_ACTION);
+		d->reason = dup(a, q, CSAM_DECISIONS_OF_REASON);
+		d->at = dup(a, q, CSAM_DECISIONS_OF_AT);
+		d->operator_id = store_int(q, CSAM_DECISIONS_OF_OPERATOR);
+		d->operator_name = arena_printf(a, "%s %s",
+		    store_text(q, CSAM_DECISIONS_OF_FIRST_NAME) ?
+		    store_text(q, CSAM_DECISIONS_OF_FIRST_NAME) : "",
+		    store_text(q, CSAM_DECISIONS_OF_LAST_NAME) ?
+		    store_text(q, CSAM_DECISIONS_OF_LAST_NAME) : "");
 	}
 	store_done(q);
 	*out = v;
@@ -352,8 +355,8 @@ csam_approve(struct store *s, const struct mail_texts *mt, const struct actor *w
 	if (store_query(tx, SQL_CSAM_APPROVALS_BY, &q, "ii", x.id, who->person_id) != 0)
 		goto rollback;
 	if (store_next(q) == 1) {
-		count = store_int(q, 0);
-		mine = store_int(q, 1);
+		count = store_int(q, CSAM_APPROVALS_BY_N);
+		mine = store_int(q, CSAM_APPROVALS_BY_MINE);
 	}
 	store_done(q);
 	if (mine > 0) {
@@ -596,11 +599,11 @@ csam_helpdesk_list(struct store *s, struct arena *a, struct csam_operator **out)
 		return -1;
 	}
 	while (n < 1000 && (rc = store_next(q)) == 1) {
-		v[n].person_id = store_int(q, 0);
-		v[n].niss = dup(a, q, 1);
-		v[n].last_name = dup(a, q, 2);
-		v[n].first_name = dup(a, q, 3);
-		v[n].since = dup(a, q, 4);
+		v[n].person_id = store_int(q, CSAM_HELPDESK_LIST_ID);
+		v[n].niss = dup(a, q, CSAM_HELPDESK_LIST_NISS);
+		v[n].last_name = dup(a, q, CSAM_HELPDESK_LIST_LAST_NAME);
+		v[n].first_name = dup(a, q, CSAM_HELPDESK_LIST_FIRST_NAME);
+		v[n].since = dup(a, q, CSAM_HELPDESK_LIST_SINCE);
 		n++;
 	}
 	store_done(q);

@@ -32,9 +32,9 @@ static const char *const text[CSAM_RANGE] = {
 	 * that begins after ?3: why someone is not a representative today. */
 	T(SQL_CSAM_FUNCTION_DATES) =
 	    "SELECT (SELECT max(end_date) FROM reg_function WHERE enterprise_number = ?1 "
-	    "AND rep_niss = ?2 AND end_date <= ?3), "
+	    "AND rep_niss = ?2 AND end_date <= ?3) AS last_end, "
 	    "(SELECT min(begin_date) FROM reg_function WHERE enterprise_number = ?1 "
-	    "AND rep_niss = ?2 AND begin_date > ?3)",
+	    "AND rep_niss = ?2 AND begin_date > ?3) AS next_begin",
 
 	T(SQL_CSAM_SUBMISSION_GET) =
 	    "SELECT person_id, kind, org_id, gap_person FROM csam_submission WHERE token = ?1",
@@ -75,7 +75,7 @@ static const char *const text[CSAM_RANGE] = {
 	    "submitted_at FROM exception_request " EXC_FILTERS
 	    "ORDER BY submitted_at, id LIMIT ?5 OFFSET ?6",
 	T(SQL_CSAM_EXC_QUEUE_COUNT) =
-	    "SELECT count(*) FROM exception_request " EXC_FILTERS,
+	    "SELECT count(*) AS n FROM exception_request " EXC_FILTERS,
 
 	T(SQL_CSAM_DECISION_INSERT) =
 	    "INSERT INTO exception_decision(request_id, operator, action, reason, at) "
@@ -85,7 +85,8 @@ static const char *const text[CSAM_RANGE] = {
 	    "FROM exception_decision d JOIN person p ON p.id = d.operator "
 	    "WHERE d.request_id = ?1 ORDER BY d.id LIMIT 100",
 	T(SQL_CSAM_APPROVALS_BY) =
-	    "SELECT count(*), coalesce(sum(CASE WHEN operator = ?2 THEN 1 ELSE 0 END), 0) FROM exception_decision "
+	    "SELECT count(*) AS n, coalesce(sum(CASE WHEN operator = ?2 THEN 1 ELSE 0 END), 0) AS mine "
+	    "FROM exception_decision "
 	    "WHERE request_id = ?1 AND action = 'approve'",
 
 	T(SQL_CSAM_HELPDESK_ADD) =
@@ -97,13 +98,30 @@ static const char *const text[CSAM_RANGE] = {
 	    "JOIN person p ON p.id = r.person_id WHERE r.role = 'helpdesk' "
 	    "ORDER BY p.last_name, p.first_name, p.id",
 	T(SQL_CSAM_HELPDESK_HAS) =
-	    "SELECT count(*) FROM platform_role WHERE person_id = ?1 AND role = 'helpdesk'",
+	    "SELECT count(*) AS n FROM platform_role WHERE person_id = ?1 AND role = 'helpdesk'",
+};
+
+/* The result columns of each statement read, from the lists in its header (rule 9). */
+static const char *const csam_cols[CSAM_RANGE] = {
+	[SQL_CSAM_FUNCTION_DATES - SQL_CSAM_FIRST] = SQL_COLS(SQL_CSAM_FUNCTION_DATES_COLS),
+	[SQL_CSAM_SUBMISSION_GET - SQL_CSAM_FIRST] = SQL_COLS(SQL_CSAM_SUBMISSION_GET_COLS),
+	[SQL_CSAM_EXC_GET - SQL_CSAM_FIRST] = SQL_COLS(SQL_CSAM_EXC_GET_COLS),
+	[SQL_CSAM_EXC_BY_TOKEN - SQL_CSAM_FIRST] = SQL_COLS(SQL_CSAM_EXC_BY_TOKEN_COLS),
+	[SQL_CSAM_EXC_STATUS - SQL_CSAM_FIRST] = SQL_COLS(SQL_CSAM_EXC_STATUS_COLS),
+	[SQL_CSAM_EXC_QUEUE - SQL_CSAM_FIRST] = SQL_COLS(SQL_CSAM_EXC_QUEUE_COLS),
+	[SQL_CSAM_EXC_QUEUE_COUNT - SQL_CSAM_FIRST] =
+	    SQL_COLS(SQL_CSAM_EXC_QUEUE_COUNT_COLS),
+	[SQL_CSAM_DECISIONS_OF - SQL_CSAM_FIRST] = SQL_COLS(SQL_CSAM_DECISIONS_OF_COLS),
+	[SQL_CSAM_APPROVALS_BY - SQL_CSAM_FIRST] = SQL_COLS(SQL_CSAM_APPROVALS_BY_COLS),
+	[SQL_CSAM_HELPDESK_LIST - SQL_CSAM_FIRST] = SQL_COLS(SQL_CSAM_HELPDESK_LIST_COLS),
+	[SQL_CSAM_HELPDESK_HAS - SQL_CSAM_FIRST] = SQL_COLS(SQL_CSAM_HELPDESK_HAS_COLS),
 };
 
 const struct sql_table SQL_TABLE(csam) = {
 	.first = SQL_CSAM_FIRST,
 	.count = CSAM_RANGE,
 	.text = text,
+	.cols = csam_cols,
 };
 
 /* The csam ids stop where the mail outbox's begin. */

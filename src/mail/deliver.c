@@ -284,8 +284,8 @@ mail_deliver_due(struct store *s, const struct mail_config *cfg, int64_t now, in
 		return -1;
 	}
 	while (n < max && (rc = store_next(q)) == 1) {
-		ids[n] = store_int(q, 0);
-		due[n] = store_int(q, 1);
+		ids[n] = store_int(q, MAIL_DUE_ID);
+		due[n] = store_int(q, MAIL_DUE_NEXT_ATTEMPT);
 		n++;
 	}
 	store_done(q);

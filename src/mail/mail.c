@@ -252,19 +252,19 @@ mail_list(struct store *s, struct arena *a, int64_t id, size_t max, struct mail_
 	while (n < max && (rc = store_next(q)) == 1) {
 		struct mail_item *m = &v[n++];
 
-		m->id = store_int(q, 0);
-		m->kind = dup_col(a, q, 1);
-		m->recipient = dup_col(a, q, 2);
-		m->language = dup_col(a, q, 3);
-		m->subject = dup_col(a, q, 4);
-		m->body = dup_col(a, q, 5);
-		m->org = dup_col(a, q, 6);
-		m->status = dup_col(a, q, 7);
-		m->attempts = store_int(q, 8);
-		m->next_attempt = store_int(q, 9);
-		m->last_error = dup_col(a, q, 10);
-		m->created_at = dup_col(a, q, 11);
-		m->sent_at = dup_col(a, q, 12);
+		m->id = store_int(q, MAIL_LIST_ID);
+		m->kind = dup_col(a, q, MAIL_LIST_KIND);
+		m->recipient = dup_col(a, q, MAIL_LIST_RECIPIENT);
+		m->language = dup_col(a, q, MAIL_LIST_LANGUAGE);
+		m->subject = dup_col(a, q, MAIL_LIST_SUBJECT);
+		m->body = dup_col(a, q, MAIL_LIST_BODY);
+		m->org = dup_col(a, q, MAIL_LIST_ORG);
+		m->status = dup_col(a, q, MAIL_LIST_STATUS);
+		m->attempts = store_int(q, MAIL_LIST_ATTEMPTS);
+		m->next_attempt = store_int(q, MAIL_LIST_NEXT_ATTEMPT);
+		m->last_error = dup_col(a, q, MAIL_LIST_LAST_ERROR);
+		m->created_at = dup_col(a, q, MAIL_LIST_CREATED_AT);
+		m->sent_at = dup_col(a, q, MAIL_LIST_SENT_AT);
 		if (m->subject == NULL || m->body == NULL) {
 			rc = -1;
 			break;

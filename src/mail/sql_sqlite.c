@@ -40,9 +40,16 @@ static const char *const mail_text[SQL_MAIL_END - SQL_MAIL_FIRST] = {
 	    "next_attempt, last_error, created_at, sent_at FROM mail_outbox "
 	    "WHERE (?1 = 0 OR id = ?1) ORDER BY id DESC LIMIT ?2",
 	M(SQL_MAIL_COUNT) =
-	    "SELECT count(*) FROM mail_outbox WHERE (CAST(?1 AS TEXT) IS NULL OR status = ?1)",
+	    "SELECT count(*) AS n FROM mail_outbox WHERE (CAST(?1 AS TEXT) IS NULL OR status = ?1)",
+};
+
+/* The result columns of each statement read, from the lists in its header (rule 9). */
+static const char *const mail_cols[SQL_MAIL_END - SQL_MAIL_FIRST] = {
+	[SQL_MAIL_DUE - SQL_MAIL_FIRST] = SQL_COLS(SQL_MAIL_DUE_COLS),
+	[SQL_MAIL_LIST - SQL_MAIL_FIRST] = SQL_COLS(SQL_MAIL_LIST_COLS),
+	[SQL_MAIL_COUNT - SQL_MAIL_FIRST] = SQL_COLS(SQL_MAIL_COUNT_COLS),
 };
 
 const struct sql_table SQL_TABLE(mail) = {
-	SQL_MAIL_FIRST, SQL_MAIL_END - SQL_MAIL_FIRST, mail_text,
+	SQL_MAIL_FIRST, SQL_MAIL_END - SQL_MAIL_FIRST, mail_text, mail_cols,
 };

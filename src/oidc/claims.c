@@ -50,7 +50,7 @@ secret_read(struct store_tx *tx, unsigned char out[32])
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		const char *hex = store_text(q, 0);
+		const char *hex = store_text(q, SETTING_GET_VALUE);
 
 		if (hex == NULL || sodium_hex2bin(out, 32, hex, strlen(hex), NULL, &n, NULL) != 0 ||
 		    n != 32)

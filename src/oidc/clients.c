@@ -467,22 +467,24 @@ oidc_client_read(struct store_tx *tx, struct arena *a, const char *id,
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		out->id = col_text(a, q, 0);
-		h = store_blob(q, 1, &hl);
+		out->id = col_text(a, q, OIDC_CLIENT_GET_ID);
+		h = store_blob(q, OIDC_CLIENT_GET_SECRET_HASH, &hl);
 		out->confidential = h != NULL && hl == sizeof(out->secret_hash);
 		if (out->confidential)
 			memcpy(out->secret_hash, h, hl);
-		out->application = col_text(a, q, 2);
-		out->min_level = (int)store_int(q, 3);
-		out->scopes = col_text(a, q, 4);
-		out->allow_national_number = store_int(q, 5) != 0;
-		out->sector = col_text(a, q, 6);
-		out->created_at = col_text(a, q, 7);
+		out->application = col_text(a, q, OIDC_CLIENT_GET_APPLICATION);
+		out->min_level = (int)store_int(q, OIDC_CLIENT_GET_MIN_LEVEL);
+		out->scopes = col_text(a, q, OIDC_CLIENT_GET_SCOPES);
+		out->allow_national_number =
+		    store_int(q, OIDC_CLIENT_GET_ALLOW_NATIONAL_NUMBER) != 0;
+		out->sector = col_text(a, q, OIDC_CLIENT_GET_SECTOR);
+		out->created_at = col_text(a, q, OIDC_CLIENT_GET_CREATED_AT);
 		if (out->id == NULL || out->application == NULL || out->scopes == NULL ||
 		    out->sector == NULL || out->created_at == NULL)
 			rc = -1;
 		/* The column's CHECK admits only the two; anything else reads as ES256. */
-		if (jws_alg_parse(store_text(q, 8), &out->id_token_alg) != 0)
+		if (jws_alg_parse(store_text(q, OIDC_CLIENT_GET_ID_TOKEN_ALG),
+		    &out->id_token_alg) != 0)
 			out->id_token_alg = JWS_ES256;
 	}
 	store_done(q);
@@ -491,16 +493,16 @@ oidc_client_read(struct store_tx *tx, struct arena *a, const char *id,
 	if (store_query(tx, SQL_OIDC_CLIENT_URIS, &q, "t", id) != 0)
 		return -1;
 	while ((rc = store_next(q)) == 1) {
-		const char *kind = store_text(q, 0), **slot = NULL;
+		const char *kind = store_text(q, OIDC_CLIENT_URIS_KIND), **slot = NULL;
 
-		if (kind == NULL || store_text(q, 1) == NULL)
+		if (kind == NULL || store_text(q, OIDC_CLIENT_URIS_URI) == NULL)
 			continue;
 		/* The registration admits OIDC_URIS_MAX of each kind. */
 		if (strcmp(kind, "redirect") == 0 && out->n_redirect < OIDC_URIS_MAX)
 			slot = &out->redirect[out->n_redirect++];
 		else if (strcmp(kind, "post_logout") == 0 && out->n_post_logout < OIDC_URIS_MAX)
 			slot = &out->post_logout[out->n_post_logout++];
-		if (slot != NULL && (*slot = col_text(a, q, 1)) == NULL) {
+		if (slot != NULL && (*slot = col_text(a, q, OIDC_CLIENT_URIS_URI)) == NULL) {
 			rc = -1;
 			break;
 		}
@@ -712,7 +714,7 @@ oidc_client_list(struct store *s, int (*fn)(void *arg, const struct oidc_client 
 	while ((rc = store_next(q)) == 1) {
 		struct id_item *it = arena_alloc(a, sizeof(*it));
 
-		if (it == NULL || (it->id = col_text(a, q, 0)) == NULL) {
+		if (it == NULL || (it->id = col_text(a, q, OIDC_CLIENT_LIST_ID)) == NULL) {
 			rc = -1;
 			break;
 		}

@@ -37,7 +37,8 @@ version_read(struct store_tx *tx, enum oidc_cache_kind kind, char out[OIDC_CACHE
 	if (store_query(tx, SQL_SETTING_GET, &q, "t", setting_name[kind]) != 0)
 		return -1;
 	rc = store_next(q);
-	if (rc == 1 && (t = store_text(q, 0)) != NULL && strlen(t) <= OIDC_CACHE_VERSION_LEN)
+	if (rc == 1 && (t = store_text(q, SETTING_GET_VALUE)) != NULL &&
+	    strlen(t) <= OIDC_CACHE_VERSION_LEN)
 		memcpy(out, t, strlen(t) + 1);
 	store_done(q);
 	return rc < 0 ? -1 : 0;

@@ -225,29 +225,29 @@ grant_get(struct store_tx *tx, struct arena *a, int64_t id, struct grant_row *r)
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		g->id = store_int(q, 0);
-		g->client_id = col_text(a, q, 1);
-		g->person_id = store_int(q, 2);
-		g->account_id = store_int(q, 3);
-		g->org_quality_id = store_int(q, 4);
-		g->scope = col_text(a, q, 5);
-		g->has_nonce = !store_null(q, 6);
-		g->nonce = col_text(a, q, 6);
-		g->auth_time = store_int(q, 7);
-		g->acr_level = (int)store_int(q, 8);
-		g->amr = col_text(a, q, 9);
-		g->expires_at = store_int(q, 10);
-		g->revoked = !store_null(q, 11);
-		g->created_at = store_int(q, 12);
-		if (!hash_col(q, 13, r->code_hash))
+		g->id = store_int(q, OIDC_GRANT_GET_ID);
+		g->client_id = col_text(a, q, OIDC_GRANT_GET_CLIENT_ID);
+		g->person_id = store_int(q, OIDC_GRANT_GET_PERSON_ID);
+		g->account_id = store_int(q, OIDC_GRANT_GET_ACCOUNT_ID);
+		g->org_quality_id = store_int(q, OIDC_GRANT_GET_ORG_QUALITY_ID);
+		g->scope = col_text(a, q, OIDC_GRANT_GET_SCOPE);
+		g->has_nonce = !store_null(q, OIDC_GRANT_GET_NONCE);
+		g->nonce = col_text(a, q, OIDC_GRANT_GET_NONCE);
+		g->auth_time = store_int(q, OIDC_GRANT_GET_AUTH_TIME);
+		g->acr_level = (int)store_int(q, OIDC_GRANT_GET_ACR_LEVEL);
+		g->amr = col_text(a, q, OIDC_GRANT_GET_AMR);
+		g->expires_at = store_int(q, OIDC_GRANT_GET_EXPIRES_AT);
+		g->revoked = !store_null(q, OIDC_GRANT_GET_REVOKED_AT);
+		g->created_at = store_int(q, OIDC_GRANT_GET_CREATED_AT);
+		if (!hash_col(q, OIDC_GRANT_GET_CODE_HASH, r->code_hash))
 			rc = -1;
-		r->code_expires_at = store_int(q, 14);
-		r->code_used = !store_null(q, 15);
-		r->redirect_uri = col_text(a, q, 16);
-		r->has_challenge = !store_null(q, 17);
-		r->code_challenge = col_text(a, q, 17);
-		r->has_access = hash_col(q, 18, r->access_hash);
-		r->access_expires_at = store_int(q, 19);
+		r->code_expires_at = store_int(q, OIDC_GRANT_GET_CODE_EXPIRES_AT);
+		r->code_used = !store_null(q, OIDC_GRANT_GET_CODE_USED_AT);
+		r->redirect_uri = col_text(a, q, OIDC_GRANT_GET_REDIRECT_URI);
+		r->has_challenge = !store_null(q, OIDC_GRANT_GET_CODE_CHALLENGE);
+		r->code_challenge = col_text(a, q, OIDC_GRANT_GET_CODE_CHALLENGE);
+		r->has_access = hash_col(q, OIDC_GRANT_GET_ACCESS_HASH, r->access_hash);
+		r->access_expires_at = store_int(q, OIDC_GRANT_GET_ACCESS_EXPIRES_AT);
 		if (g->client_id == NULL || g->scope == NULL || g->nonce == NULL ||
 		    g->amr == NULL || r->redirect_uri == NULL || r->code_challenge == NULL)
 			rc = -1;
@@ -548,8 +548,9 @@ refresh_fn(struct store_tx *tx, void *arg)
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		found = hash_col(q, 0, stored) && sodium_memcmp(h, stored, sizeof(h)) == 0;
-		used = !store_null(q, 1);
+		found = hash_col(q, OIDC_REFRESH_GET_HASH, stored) &&
+		    sodium_memcmp(h, stored, sizeof(h)) == 0;
+		used = !store_null(q, OIDC_REFRESH_GET_USED_AT);
 	}
 	store_done(q);
 	if (rc < 0)
@@ -788,30 +789,30 @@ oidc_request_load(struct store *s, struct arena *a, const char *id, struct oidc_
 	}
 	rc = store_next(q);
 	if (rc == 1) {
-		out->client_id = col_text(a, q, 0);
-		out->redirect_uri = col_text(a, q, 1);
-		out->scope = col_text(a, q, 2);
-		out->has_state = !store_null(q, 3);
-		out->state = col_text(a, q, 3);
-		out->has_nonce = !store_null(q, 4);
-		out->nonce = col_text(a, q, 4);
-		out->has_challenge = !store_null(q, 5);
-		out->code_challenge = col_text(a, q, 5);
-		out->prompt_login = store_int(q, 6) != 0;
+		out->client_id = col_text(a, q, OIDC_REQ_GET_CLIENT_ID);
+		out->redirect_uri = col_text(a, q, OIDC_REQ_GET_REDIRECT_URI);
+		out->scope = col_text(a, q, OIDC_REQ_GET_SCOPE);
+		out->has_state = !store_null(q, OIDC_REQ_GET_STATE);
+		out->state = col_text(a, q, OIDC_REQ_GET_STATE);
+		out->has_nonce = !store_null(q, OIDC_REQ_GET_NONCE);
+		out->nonce = col_text(a, q, OIDC_REQ_GET_NONCE);
+		out->has_challenge = !store_null(q, OIDC_REQ_GET_CODE_CHALLENGE);
+		out->code_challenge = col_text(a, q, OIDC_REQ_GET_CODE_CHALLENGE);
+		out->prompt_login = store_int(q, OIDC_REQ_GET_PROMPT_LOGIN) != 0;
 		if (out->client_id == NULL || out->redirect_uri == NULL || out->scope == NULL ||
 		    out->state == NULL || out->nonce == NULL || out->code_challenge == NULL)
 			rc = -1;
-		out->max_age = store_int(q, 7);
-		out->level = (int)store_int(q, 8);
-		out->created_at = store_int(q, 9);
+		out->max_age = store_int(q, OIDC_REQ_GET_MAX_AGE);
+		out->level = (int)store_int(q, OIDC_REQ_GET_LEVEL);
+		out->created_at = store_int(q, OIDC_REQ_GET_CREATED_AT);
 		{
 			size_t n = 0;
-			const void *b = store_blob(q, 10, &n);
+			const void *b = store_blob(q, OIDC_REQ_GET_STALE_SESSION, &n);
 
 			out->has_stale_session = b != NULL && n == sizeof(out->stale_session);
 			if (out->has_stale_session)
 				memcpy(out->stale_session, b, n);
-			b = store_blob(q, 11, &n);
+			b = store_blob(q, OIDC_REQ_GET_BROWSER_HASH, &n);
 			out->has_browser = b != NULL && n == sizeof(out->browser);
 			if (out->has_browser)
 				memcpy(out->browser, b, n);

@@ -83,7 +83,8 @@ active_algs(struct store_tx *tx, int64_t now, bool have[JWS_ALGS])
 	if (store_query(tx, SQL_OIDC_KEY_PUBLISHED, &q, "i", now) != 0)
 		return -1;
 	while ((rc = store_next(q)) == 1)
-		if (store_null(q, 2) && jws_alg_parse(store_text(q, 3), &alg) == 0)
+		if (store_null(q, OIDC_KEY_PUBLISHED_RETIRED_AT) &&
+		    jws_alg_parse(store_text(q, OIDC_KEY_PUBLISHED_ALG), &alg) == 0)
 			have[alg] = true;
 	store_done(q);
 	return rc < 0 ? -1 : 0;
@@ -163,11 +164,13 @@ oidc_keys_list(struct store *s, int (*fn)(void *arg, const struct oidc_key_info 
 		struct oidc_key_info k = { 0 };
 
 		/* The row's own texts: valid until the next row, so during fn. */
-		k.kid = store_text(q, 0) ? store_text(q, 0) : "";
-		k.alg = store_text(q, 1) ? store_text(q, 1) : "";
-		k.created_at = store_int(q, 2);
-		k.retired_at = store_null(q, 3) ? 0 : store_int(q, 3);
-		k.publish_until = store_null(q, 4) ? 0 : store_int(q, 4);
+		k.kid = store_text(q, OIDC_KEY_ALL_KID) ? store_text(q, OIDC_KEY_ALL_KID) : "";
+		k.alg = store_text(q, OIDC_KEY_ALL_ALG) ? store_text(q, OIDC_KEY_ALL_ALG) : "";
+		k.created_at = store_int(q, OIDC_KEY_ALL_CREATED_AT);
+		k.retired_at = store_null(q, OIDC_KEY_ALL_RETIRED_AT) ?
+		    0 : store_int(q, OIDC_KEY_ALL_RETIRED_AT);
+		k.publish_until = store_null(q, OIDC_KEY_ALL_PUBLISH_UNTIL) ?
+		    0 : store_int(q, OIDC_KEY_ALL_PUBLISH_UNTIL);
 		if (fn(arg, &k) != 0) {
 			rc = 0;
 			break;
@@ -206,15 +209,17 @@ ring_load(struct store *s, int64_t now)
 		goto fail;
 	while ((rc = store_next(q)) == 1 && r->n < OIDC_KEYRING_MAX) {
 		size_t n = 0;
-		const void *der = store_blob(q, 1, &n);
+		const void *der = store_blob(q, OIDC_KEY_PUBLISHED_PRIVATE_DER, &n);
 
 		if (der == NULL || jws_key_from_der(der, n, &r->keys[r->n]) != 0) {
 			log_err(NULL, "oidc: signing key %s cannot be read",
-			    store_text(q, 0) ? store_text(q, 0) : "?");
+			    store_text(q, OIDC_KEY_PUBLISHED_KID) ?
+			    store_text(q, OIDC_KEY_PUBLISHED_KID) : "?");
 			continue;
 		}
 		/* Newest first: the first active key of an alg signs for it. */
-		if (store_null(q, 2) && r->signer[jws_key_alg(r->keys[r->n])] == NULL)
+		if (store_null(q, OIDC_KEY_PUBLISHED_RETIRED_AT) &&
+		    r->signer[jws_key_alg(r->keys[r->n])] == NULL)
 			r->signer[jws_key_alg(r->keys[r->n])] = r->keys[r->n];
 		r->n++;
 	}

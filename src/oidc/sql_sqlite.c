@@ -39,7 +39,7 @@ static const char *const oidc_text[SQL_OIDC_END - SQL_OIDC_FIRST] = {
 	/* The origin of a redirect URI of a public client: the URI itself or what precedes its
 	 * path or query (CORS preflights). */
 	T(SQL_OIDC_CLIENT_PUBLIC_ORIGIN) =
-	    "SELECT 1 FROM oidc_client c JOIN oidc_client_uri u ON u.client_id = c.id "
+	    "SELECT 1 AS found FROM oidc_client c JOIN oidc_client_uri u ON u.client_id = c.id "
 	    "WHERE c.secret_hash IS NULL AND u.kind = 'redirect' AND (u.uri = ?1 OR "
 	    "substr(u.uri, 1, length(?1) + 1) IN (?1 || '/', ?1 || '?')) LIMIT 1",
 	T(SQL_OIDC_CLIENT_LIST) =
@@ -99,6 +99,21 @@ static const char *const oidc_text[SQL_OIDC_END - SQL_OIDC_FIRST] = {
 #undef T
 };
 
+/* The result columns of each statement read, from the lists in its header (rule 9). */
+static const char *const oidc_cols[SQL_OIDC_END - SQL_OIDC_FIRST] = {
+	[SQL_OIDC_KEY_PUBLISHED - SQL_OIDC_FIRST] = SQL_COLS(SQL_OIDC_KEY_PUBLISHED_COLS),
+	[SQL_OIDC_KEY_ALL - SQL_OIDC_FIRST] = SQL_COLS(SQL_OIDC_KEY_ALL_COLS),
+	[SQL_OIDC_CLIENT_GET - SQL_OIDC_FIRST] = SQL_COLS(SQL_OIDC_CLIENT_GET_COLS),
+	[SQL_OIDC_CLIENT_URIS - SQL_OIDC_FIRST] = SQL_COLS(SQL_OIDC_CLIENT_URIS_COLS),
+	[SQL_OIDC_CLIENT_LIST - SQL_OIDC_FIRST] = SQL_COLS(SQL_OIDC_CLIENT_LIST_COLS),
+	[SQL_OIDC_CLIENT_PUBLIC_ORIGIN - SQL_OIDC_FIRST] =
+	    SQL_COLS(SQL_OIDC_CLIENT_PUBLIC_ORIGIN_COLS),
+	[SQL_OIDC_REQ_GET - SQL_OIDC_FIRST] = SQL_COLS(SQL_OIDC_REQ_GET_COLS),
+	[SQL_OIDC_GRANT_INSERT - SQL_OIDC_FIRST] = SQL_COLS(SQL_OIDC_GRANT_INSERT_COLS),
+	[SQL_OIDC_GRANT_GET - SQL_OIDC_FIRST] = SQL_COLS(SQL_OIDC_GRANT_GET_COLS),
+	[SQL_OIDC_REFRESH_GET - SQL_OIDC_FIRST] = SQL_COLS(SQL_OIDC_REFRESH_GET_COLS),
+};
+
 const struct sql_table sql_oidc_sqlite = {
-	SQL_OIDC_FIRST, SQL_OIDC_END - SQL_OIDC_FIRST, oidc_text,
+	SQL_OIDC_FIRST, SQL_OIDC_END - SQL_OIDC_FIRST, oidc_text, oidc_cols,
 };

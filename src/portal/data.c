@@ -110,18 +110,18 @@ sess_load(void *arg, struct arena *a, const unsigned char h[32], struct web_sess
 	if (rc == 1) {
 		/* The web layer's session keeps the CSRF token in an array of its own
 		 * (web/web.h): a stored value that does not fit is refused, never cut. */
-		const char *csrf = store_text(q, 0);
+		const char *csrf = store_text(q, PORTAL_SESS_GET_CSRF);
 		size_t ncsrf = csrf ? strlen(csrf) : 0;
 
 		memset(out, 0, sizeof(*out));
-		out->lang = col_dup(q, 1, a);
+		out->lang = col_dup(q, PORTAL_SESS_GET_LANG, a);
 		if (ncsrf >= sizeof(out->csrf) || out->lang == NULL)
 			rc = -1;
 		else
 			memcpy(out->csrf, csrf ? csrf : "", ncsrf);
-		out->person_id = store_int(q, 2);
-		out->created_at = store_int(q, 3);
-		out->seen_at = store_int(q, 4);
+		out->person_id = store_int(q, PORTAL_SESS_GET_USER_ID);
+		out->created_at = store_int(q, PORTAL_SESS_GET_CREATED_AT);
+		out->seen_at = store_int(q, PORTAL_SESS_GET_SEEN_AT);
 		/* The portal demands the eID level of portier at login; it does not log in
 		 * by itself. */
 		out->auth_level = out->person_id != 0 ? 3 : 0;
@@ -225,14 +225,14 @@ pdata_login_take(struct store *s, struct arena *a, const char *sid, struct porta
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		out->state = col_dup(q, 0, a);
-		out->nonce = col_dup(q, 1, a);
-		out->verifier = col_dup(q, 2, a);
-		out->next = col_dup(q, 4, a);
+		out->state = col_dup(q, PORTAL_LOGIN_GET_LOGIN_STATE, a);
+		out->nonce = col_dup(q, PORTAL_LOGIN_GET_LOGIN_NONCE, a);
+		out->verifier = col_dup(q, PORTAL_LOGIN_GET_LOGIN_VERIFIER, a);
+		out->next = col_dup(q, PORTAL_LOGIN_GET_LOGIN_NEXT, a);
 		if (out->state == NULL || out->nonce == NULL || out->verifier == NULL ||
 		    out->next == NULL)
 			rc = -1;
-		out->started = store_int(q, 3);
+		out->started = store_int(q, PORTAL_LOGIN_GET_LOGIN_STARTED);
 	}
 	store_done(q);
 	if (rc == 1 && store_exec(tx, SQL_PORTAL_LOGIN_CLEAR, "b", h, (size_t)32) != 1)
@@ -268,7 +268,7 @@ pdata_user_seen(struct store *s, const char *sub, const char *name, int64_t *use
 	}
 	rc = store_next(q);
 	if (rc == 1)
-		*user_id = store_int(q, 0);
+		*user_id = store_int(q, PORTAL_USER_ID_ID);
 	store_done(q);
 	return tx_end(&tx, rc == 1);
 }
@@ -300,12 +300,12 @@ pdata_session_who(struct store *s, const char *sid, struct arena *a, struct port
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		out->sub = col_dup(q, 0, a);
-		out->name = col_dup(q, 1, a);
-		out->enterprise = col_dup(q, 2, a);
-		out->org_name = col_dup(q, 3, a);
-		out->id_token = col_dup(q, 4, a);
-		out->user_id = store_int(q, 5);
+		out->sub = col_dup(q, PORTAL_SESS_USER_GET_SUB, a);
+		out->name = col_dup(q, PORTAL_SESS_USER_GET_NAME, a);
+		out->enterprise = col_dup(q, PORTAL_SESS_USER_GET_ENTERPRISE, a);
+		out->org_name = col_dup(q, PORTAL_SESS_USER_GET_ORG_NAME, a);
+		out->id_token = col_dup(q, PORTAL_SESS_USER_GET_ID_TOKEN, a);
+		out->user_id = store_int(q, PORTAL_SESS_USER_GET_USER_ID);
 		if (out->sub == NULL || out->name == NULL || out->enterprise == NULL ||
 		    out->org_name == NULL || out->id_token == NULL)
 			rc = -1;
@@ -328,13 +328,13 @@ company_read(struct store_tx *tx, struct arena *a, const char *enterprise,
 	rc = store_next(q);
 	if (rc == 1) {
 		memset(out, 0, sizeof(*out));
-		out->id = store_int(q, 0);
-		out->enterprise = col_dup(q, 1, a);
-		out->agency_number = col_dup(q, 2, a);
-		out->name = col_dup(q, 3, a);
+		out->id = store_int(q, PORTAL_COMPANY_GET_ID);
+		out->enterprise = col_dup(q, PORTAL_COMPANY_GET_ENTERPRISE, a);
+		out->agency_number = col_dup(q, PORTAL_COMPANY_GET_AGENCY_NUMBER, a);
+		out->name = col_dup(q, PORTAL_COMPANY_GET_NAME, a);
 		if (out->enterprise == NULL || out->agency_number == NULL || out->name == NULL)
 			rc = -1;
-		out->created_at = store_int(q, 4);
+		out->created_at = store_int(q, PORTAL_COMPANY_GET_CREATED_AT);
 	}
 	store_done(q);
 	return row_found(rc);
@@ -395,18 +395,18 @@ pdata_contacts(struct store *s, struct arena *a, int64_t company_id,
 	if (query_by_id(s, SQL_PORTAL_CONTACT_LIST, company_id, &tx, &q) != 0)
 		return -1;
 	while ((rc = store_next(q)) == 1) {
-		int i = contact_index(store_text(q, 0));
+		int i = contact_index(store_text(q, PORTAL_CONTACT_LIST_KIND));
 
 		if (i < 0)
 			continue;
-		out[i].name = col_dup(q, 1, a);
-		out[i].email = col_dup(q, 2, a);
-		out[i].phone = col_dup(q, 3, a);
+		out[i].name = col_dup(q, PORTAL_CONTACT_LIST_NAME, a);
+		out[i].email = col_dup(q, PORTAL_CONTACT_LIST_EMAIL, a);
+		out[i].phone = col_dup(q, PORTAL_CONTACT_LIST_PHONE, a);
 		if (out[i].name == NULL || out[i].email == NULL || out[i].phone == NULL) {
 			rc = -1;
 			break;
 		}
-		out[i].updated_at = store_int(q, 4);
+		out[i].updated_at = store_int(q, PORTAL_CONTACT_LIST_UPDATED_AT);
 	}
 	query_end(&tx, q);
 	return rc == 0 ? 0 : -1;
@@ -441,12 +441,12 @@ static int
 activity_read(struct store_q *q, struct arena *ar, struct portal_activity *a)
 {
 	memset(a, 0, sizeof(*a));
-	a->id = store_int(q, 0);
-	a->kind = col_dup(q, 1, ar);
-	a->establishment = col_dup(q, 2, ar);
-	a->classes = col_dup(q, 3, ar);
-	a->started_on = col_dup(q, 4, ar);
-	a->ended_on = col_dup(q, 5, ar);
+	a->id = store_int(q, PORTAL_ACT_ID);
+	a->kind = col_dup(q, PORTAL_ACT_KIND, ar);
+	a->establishment = col_dup(q, PORTAL_ACT_ESTABLISHMENT, ar);
+	a->classes = col_dup(q, PORTAL_ACT_CLASSES, ar);
+	a->started_on = col_dup(q, PORTAL_ACT_STARTED_ON, ar);
+	a->ended_on = col_dup(q, PORTAL_ACT_ENDED_ON, ar);
 	return a->kind && a->establishment && a->classes && a->started_on && a->ended_on ?
 	    0 : -1;
 }
@@ -593,10 +593,10 @@ pdata_dossier_get(struct store *s, struct arena *a, int64_t activity_id,
 	rc = store_next(q);
 	if (rc == 1) {
 		out->exists = true;
-		out->status = col_dup(q, 0, a);
-		out->answers = col_dup(q, 1, a);
-		out->updated_at = store_int(q, 2);
-		out->submitted_at = store_int(q, 3);
+		out->status = col_dup(q, PORTAL_DOSSIER_GET_STATUS, a);
+		out->answers = col_dup(q, PORTAL_DOSSIER_GET_ANSWERS, a);
+		out->updated_at = store_int(q, PORTAL_DOSSIER_GET_UPDATED_AT);
+		out->submitted_at = store_int(q, PORTAL_DOSSIER_GET_SUBMITTED_AT);
 		if (out->status == NULL || out->answers == NULL)
 			rc = -1;
 	}
@@ -653,9 +653,9 @@ pdata_events(struct store *s, struct arena *a, int64_t activity_id,
 	while ((rc = store_next(q)) == 1 && *n < max) {
 		struct portal_event *e = &out[(*n)++];
 
-		e->at = store_int(q, 0);
-		e->action = col_dup(q, 1, a);
-		e->user_name = col_dup(q, 2, a);
+		e->at = store_int(q, PORTAL_EVENT_LIST_AT);
+		e->action = col_dup(q, PORTAL_EVENT_LIST_ACTION, a);
+		e->user_name = col_dup(q, PORTAL_EVENT_LIST_USER_NAME, a);
 		if (e->action == NULL || e->user_name == NULL) {
 			rc = -1;
 			break;

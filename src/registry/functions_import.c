@@ -36,7 +36,7 @@ first_line(struct store_tx *tx, const struct reg_function_row *f)
 	    f->rep_niss[0] ? f->rep_niss : f->rep_enterprise, f->code, f->begin) != 0)
 		return 0;
 	if (store_next(q) == 1)
-		line = (long)store_int(q, 0);
+		line = (long)store_int(q, REGP_FUNCTION_LINE_SOURCE_LINE);
 	store_done(q);
 	return line;
 }

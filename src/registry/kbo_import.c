@@ -51,9 +51,10 @@ check_order(struct store_tx *tx, const struct kbo_plan *p, bool force, char *err
 	}
 	rc = store_next(q);
 	if (rc == 1 && !force) {
-		const char *type = store_text(q, 1), *at = store_text(q, 2);
+		const char *type = store_text(q, KBO_EXTRACT_LAST_EXTRACT_TYPE),
+		    *at = store_text(q, KBO_EXTRACT_LAST_APPLIED_AT);
 
-		last = (long)store_int(q, 0);
+		last = (long)store_int(q, KBO_EXTRACT_LAST_EXTRACT_NUMBER);
 		/* A full extract of the same number holds the state the update reached:
 		 * harmless. The message quotes the row while it is current. */
 		refused = p->full ? p->number < last : p->number <= last;
@@ -85,7 +86,7 @@ reserve_extract(struct writer *w, char *err, size_t errlen)
 	}
 	rc = store_next(q);
 	if (rc == 1)
-		w->id = store_int(q, 0);
+		w->id = store_int(q, KBO_EXTRACT_NEXT_ID_NEXT_ID);
 	store_done(q);
 	if (rc != 1) {
 		snprintf(err, errlen, "cannot read the applied extracts");

@@ -19,7 +19,7 @@ first_line(struct store_tx *tx, const char *niss)
 	if (store_query(tx, SQL_REGP_PERSON_LINE, &q, "t", niss) != 0)
 		return 0;
 	if (store_next(q) == 1)
-		line = (long)store_int(q, 0);
+		line = (long)store_int(q, REGP_PERSON_LINE_SOURCE_LINE);
 	store_done(q);
 	return line;
 }

@@ -66,25 +66,36 @@ pick(const char *first, const char *second)
 	return first != NULL ? first : second;
 }
 
+/* The column of an address (ADDRESS_COLS) name, counted from the address's first: as in
+ * SQL_REGQ_SEAT, which starts with them; SQL_REGQ_ESTABLISHMENTS has the same from its
+ * TYPE_OF_ADDRESS (both lists are checked against the database, rule 9). */
+#define ADDR(name) (REGQ_SEAT_##name - REGQ_SEAT_TYPE_OF_ADDRESS)
+_Static_assert(REGQ_ESTABLISHMENTS_EXTRA_ADDRESS_INFO - REGQ_ESTABLISHMENTS_TYPE_OF_ADDRESS ==
+    ADDR(EXTRA_ADDRESS_INFO) && REGQ_ESTABLISHMENTS_ZIPCODE -
+    REGQ_ESTABLISHMENTS_TYPE_OF_ADDRESS == ADDR(ZIPCODE), "one address layout");
+
 /* Fills an address from the 12 columns of ADDRESS_COLS starting at c. */
 static void
 address_read(struct arena *a, struct store_q *q, int c, const char *lang,
     struct reg_address *out)
 {
-	const char *country_nl = col(a, q, c + 2), *country_fr = col(a, q, c + 3);
-	const char *muni_nl = col(a, q, c + 5), *muni_fr = col(a, q, c + 6);
-	const char *street_nl = col(a, q, c + 7), *street_fr = col(a, q, c + 8);
+	const char *country_nl = col(a, q, c + ADDR(COUNTRY_NL));
+	const char *country_fr = col(a, q, c + ADDR(COUNTRY_FR));
+	const char *muni_nl = col(a, q, c + ADDR(MUNICIPALITY_NL));
+	const char *muni_fr = col(a, q, c + ADDR(MUNICIPALITY_FR));
+	const char *street_nl = col(a, q, c + ADDR(STREET_NL));
+	const char *street_fr = col(a, q, c + ADDR(STREET_FR));
 	bool nl = is_nl(lang);
 
 	out->type = col(a, q, c);
-	out->type_label = col(a, q, c + 1);
+	out->type_label = col(a, q, c + ADDR(TYPE_OF_ADDRESS_LABEL));
 	out->country = nl ? pick(country_nl, country_fr) : pick(country_fr, country_nl);
-	out->zipcode = col(a, q, c + 4);
+	out->zipcode = col(a, q, c + ADDR(ZIPCODE));
 	out->municipality = nl ? pick(muni_nl, muni_fr) : pick(muni_fr, muni_nl);
 	out->street = nl ? pick(street_nl, street_fr) : pick(street_fr, street_nl);
-	out->house_number = col(a, q, c + 9);
-	out->box = col(a, q, c + 10);
-	out->extra = col(a, q, c + 11);
+	out->house_number = col(a, q, c + ADDR(HOUSE_NUMBER));
+	out->box = col(a, q, c + ADDR(BOX));
+	out->extra = col(a, q, c + ADDR(EXTRA_ADDRESS_INFO));
 }
 
 /* Room for one more element in *arr (n used of *cap), growing in the arena. */
@@ -141,18 +152,18 @@ enterprise_summary(struct store_tx *tx, struct arena *a, const char *number, con
 		store_done(q);
 		return rc == 0 ? 1 : -1;
 	}
-	out->number = col(a, q, 0);
-	out->status = col(a, q, 1);
+	out->number = col(a, q, REGQ_ENTERPRISE_ENTERPRISE_NUMBER);
+	out->status = col(a, q, REGQ_ENTERPRISE_STATUS);
 	out->active = out->status != NULL && strcmp(out->status, "AC") == 0;
-	out->juridical_situation = col(a, q, 2);
-	out->type_of_enterprise = col(a, q, 3);
-	out->juridical_form = col(a, q, 4);
-	out->start_date = col(a, q, 5);
-	out->juridical_form_label = col(a, q, 6);
-	out->juridical_situation_label = col(a, q, 7);
-	out->type_of_enterprise_label = col(a, q, 8);
-	out->status_label = col(a, q, 9);
-	out->name = col(a, q, 10);
+	out->juridical_situation = col(a, q, REGQ_ENTERPRISE_JURIDICAL_SITUATION);
+	out->type_of_enterprise = col(a, q, REGQ_ENTERPRISE_TYPE_OF_ENTERPRISE);
+	out->juridical_form = col(a, q, REGQ_ENTERPRISE_JURIDICAL_FORM);
+	out->start_date = col(a, q, REGQ_ENTERPRISE_START_DATE);
+	out->juridical_form_label = col(a, q, REGQ_ENTERPRISE_JURIDICAL_FORM_LABEL);
+	out->juridical_situation_label = col(a, q, REGQ_ENTERPRISE_JURIDICAL_SITUATION_LABEL);
+	out->type_of_enterprise_label = col(a, q, REGQ_ENTERPRISE_TYPE_OF_ENTERPRISE_LABEL);
+	out->status_label = col(a, q, REGQ_ENTERPRISE_STATUS_LABEL);
+	out->name = col(a, q, REGQ_ENTERPRISE_NAME);
 	store_done(q);
 	if (out->number == NULL)
 		return -1;
@@ -161,7 +172,7 @@ enterprise_summary(struct store_tx *tx, struct arena *a, const char *number, con
 		return -1;
 	rc = store_next(q);
 	if (rc == 1)
-		address_read(a, q, 0, lang, &out->seat);
+		address_read(a, q, REGQ_SEAT_TYPE_OF_ADDRESS, lang, &out->seat);
 	store_done(q);
 	return rc < 0 ? -1 : 0;
 }
@@ -186,11 +197,11 @@ denomination_row(void *arg, struct store_q *q)
 	    sizeof(*d)) != 0)
 		return -1;
 	d = &e->denominations[e->ndenominations++];
-	d->type = col(c->a, q, 0);
-	d->type_label = col(c->a, q, 1);
-	d->language = col(c->a, q, 2);
-	d->language_label = col(c->a, q, 3);
-	d->value = col(c->a, q, 4);
+	d->type = col(c->a, q, REGQ_DENOMINATIONS_TYPE_OF_DENOMINATION);
+	d->type_label = col(c->a, q, REGQ_DENOMINATIONS_TYPE_LABEL);
+	d->language = col(c->a, q, REGQ_DENOMINATIONS_LANGUAGE);
+	d->language_label = col(c->a, q, REGQ_DENOMINATIONS_LANGUAGE_LABEL);
+	d->value = col(c->a, q, REGQ_DENOMINATIONS_DENOMINATION);
 	return 0;
 }
 
@@ -205,10 +216,10 @@ establishment_row(void *arg, struct store_q *q)
 	    sizeof(*es)) != 0)
 		return -1;
 	es = &e->establishments[e->nestablishments++];
-	es->number = col(c->a, q, 0);
-	es->start_date = col(c->a, q, 1);
-	es->name = col(c->a, q, 2);
-	address_read(c->a, q, 3, c->lang, &es->address);
+	es->number = col(c->a, q, REGQ_ESTABLISHMENTS_ESTABLISHMENT_NUMBER);
+	es->start_date = col(c->a, q, REGQ_ESTABLISHMENTS_START_DATE);
+	es->name = col(c->a, q, REGQ_ESTABLISHMENTS_NAME);
+	address_read(c->a, q, REGQ_ESTABLISHMENTS_TYPE_OF_ADDRESS, c->lang, &es->address);
 	return 0;
 }
 
@@ -222,13 +233,13 @@ activity_row(void *arg, struct store_q *q)
 	if (grow(c->a, (void **)&e->activities, &c->cap, e->nactivities, sizeof(*ac)) != 0)
 		return -1;
 	ac = &e->activities[e->nactivities++];
-	ac->group = col(c->a, q, 0);
-	ac->nace_version = col(c->a, q, 1);
-	ac->nace_code = col(c->a, q, 2);
-	ac->classification = col(c->a, q, 3);
-	ac->label = col(c->a, q, 4);
-	ac->group_label = col(c->a, q, 5);
-	ac->classification_label = col(c->a, q, 6);
+	ac->group = col(c->a, q, REGQ_ACTIVITIES_ACTIVITY_GROUP);
+	ac->nace_version = col(c->a, q, REGQ_ACTIVITIES_NACE_VERSION);
+	ac->nace_code = col(c->a, q, REGQ_ACTIVITIES_NACE_CODE);
+	ac->classification = col(c->a, q, REGQ_ACTIVITIES_CLASSIFICATION);
+	ac->label = col(c->a, q, REGQ_ACTIVITIES_NACE_LABEL);
+	ac->group_label = col(c->a, q, REGQ_ACTIVITIES_ACTIVITY_GROUP_LABEL);
+	ac->classification_label = col(c->a, q, REGQ_ACTIVITIES_CLASSIFICATION_LABEL);
 	return 0;
 }
 
@@ -242,10 +253,10 @@ contact_row(void *arg, struct store_q *q)
 	if (grow(c->a, (void **)&e->contacts, &c->cap, e->ncontacts, sizeof(*ct)) != 0)
 		return -1;
 	ct = &e->contacts[e->ncontacts++];
-	ct->entity = col(c->a, q, 0);
-	ct->type = col(c->a, q, 1);
-	ct->value = col(c->a, q, 2);
-	ct->type_label = col(c->a, q, 3);
+	ct->entity = col(c->a, q, REGQ_CONTACTS_ENTITY_NUMBER);
+	ct->type = col(c->a, q, REGQ_CONTACTS_CONTACT_TYPE);
+	ct->value = col(c->a, q, REGQ_CONTACTS_VALUE);
+	ct->type_label = col(c->a, q, REGQ_CONTACTS_CONTACT_TYPE_LABEL);
 	return 0;
 }
 
@@ -269,7 +280,8 @@ registry_enterprise(struct store_tx *tx, struct arena *a, const char *number,
 	if (store_query(tx, SQL_REGQ_ESTABLISHMENT_COUNT, &q, "t", number) != 0)
 		return -1;
 	rc = store_next(q);
-	out->establishments_total = rc == 1 ? (size_t)store_int(q, 0) : 0;
+	out->establishments_total = rc == 1 ?
+	    (size_t)store_int(q, REGQ_ESTABLISHMENT_COUNT_N) : 0;
 	store_done(q);
 	if (rc < 0)
 		return -1;
@@ -299,14 +311,14 @@ function_row(void *arg, struct store_q *q)
 	if (grow(c->a, (void **)&c->functions, &c->cap, c->nfunctions, sizeof(*f)) != 0)
 		return -1;
 	f = &c->functions[c->nfunctions++];
-	f->enterprise = col(c->a, q, 0);
-	f->rep_niss = col(c->a, q, 1);
-	f->rep_enterprise = col(c->a, q, 2);
-	f->rep_name = col(c->a, q, 3);
-	f->code = col(c->a, q, 4);
-	f->label = col(c->a, q, 5);
-	f->begin = col(c->a, q, 6);
-	f->end = col(c->a, q, 7);
+	f->enterprise = col(c->a, q, REGQ_FUNCTIONS_ENTERPRISE_NUMBER);
+	f->rep_niss = col(c->a, q, REGQ_FUNCTIONS_REP_NISS);
+	f->rep_enterprise = col(c->a, q, REGQ_FUNCTIONS_REP_ENTERPRISE);
+	f->rep_name = col(c->a, q, REGQ_FUNCTIONS_REP_NAME);
+	f->code = col(c->a, q, REGQ_FUNCTIONS_FUNCTION_CODE);
+	f->label = col(c->a, q, REGQ_FUNCTIONS_FUNCTION_LABEL);
+	f->begin = col(c->a, q, REGQ_FUNCTIONS_BEGIN_DATE);
+	f->end = col(c->a, q, REGQ_FUNCTIONS_END_DATE);
 	return 0;
 }
 
@@ -358,13 +370,13 @@ registry_person(struct store_tx *tx, struct arena *a, const char *niss,
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
-		out->niss = col(a, q, 0);
-		out->last_name = col(a, q, 1);
-		out->first_names = col(a, q, 2);
-		out->birth_date = col(a, q, 3);
-		out->sex = col(a, q, 4);
-		out->language = col(a, q, 5);
-		out->country = col(a, q, 6);
+		out->niss = col(a, q, REGQ_PERSON_NISS);
+		out->last_name = col(a, q, REGQ_PERSON_LAST_NAME);
+		out->first_names = col(a, q, REGQ_PERSON_FIRST_NAMES);
+		out->birth_date = col(a, q, REGQ_PERSON_BIRTH_DATE);
+		out->sex = col(a, q, REGQ_PERSON_SEX);
+		out->language = col(a, q, REGQ_PERSON_LANGUAGE);
+		out->country = col(a, q, REGQ_PERSON_COUNTRY);
 	}
 	store_done(q);
 	if (rc == 1 && out->niss == NULL)
@@ -439,8 +451,9 @@ number_lookup(struct store_tx *tx, const char *text, char number[11], bool *foun
 	if (store_query(tx, SQL_REGQ_ESTABLISHMENT_OWNER, &q, "t", est) != 0)
 		return -1;
 	rc = store_next(q);
-	if (rc == 1 && store_text(q, 0) != NULL && strlen(store_text(q, 0)) == 10) {
-		memcpy(number, store_text(q, 0), 11);
+	if (rc == 1 && store_text(q, REGQ_ESTABLISHMENT_OWNER_ENTERPRISE_NUMBER) != NULL &&
+	    strlen(store_text(q, REGQ_ESTABLISHMENT_OWNER_ENTERPRISE_NUMBER)) == 10) {
+		memcpy(number, store_text(q, REGQ_ESTABLISHMENT_OWNER_ENTERPRISE_NUMBER), 11);
 		*found = true;
 	}
 	store_done(q);
@@ -503,8 +516,9 @@ name_search(struct store_tx *tx, struct arena *a, const char *match, struct hit 
 	    (int64_t)REGISTRY_SEARCH_CAP + 1) != 0)
 		return -1;
 	while ((rc = store_next(q)) == 1) {
-		const char *num = store_text(q, 0), *name = store_text(q, 1);
-		const char *status = store_text(q, 2);
+		const char *num = store_text(q, REGQ_SEARCH_NUM),
+		    *name = store_text(q, REGQ_SEARCH_NAME);
+		const char *status = store_text(q, REGQ_SEARCH_STATUS);
 		size_t k;
 
 		if (++rows > REGISTRY_SEARCH_CAP) {

@@ -28,7 +28,8 @@
 
 /* The columns of an address a, in the order query.c reads them. */
 #define ADDRESS_COLS(lang) \
-	"a.type_of_address, " LABEL("'TypeOfAddress'", "a.type_of_address", lang) ", " \
+	"a.type_of_address, " LABEL("'TypeOfAddress'", "a.type_of_address", lang) \
+	" AS type_of_address_label, " \
 	"a.country_nl, a.country_fr, a.zipcode, a.municipality_nl, a.municipality_fr, " \
 	"a.street_nl, a.street_fr, a.house_number, a.box, a.extra_address_info"
 
@@ -63,52 +64,53 @@ static const char *const text[SQL_REGQ_END - SQL_REGQ_FIRST] = {
 	    "AND coalesce(rep_niss, rep_enterprise) = ?2 AND function_code = ?3 "
 	    "AND begin_date = ?4",
 	R(SQL_REGP_ENTERPRISE_EXISTS) =
-	    "SELECT 1 FROM kbo_enterprise WHERE enterprise_number = ?1",
+	    "SELECT 1 AS found FROM kbo_enterprise WHERE enterprise_number = ?1",
 	R(SQL_REGP_IMPORT_INSERT) =
 	    "INSERT INTO reg_import(kind, source, rows, rejected, applied_at) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5)",
-	R(SQL_REGP_ANY_ENTERPRISE) = "SELECT 1 FROM kbo_enterprise LIMIT 1",
+	R(SQL_REGP_ANY_ENTERPRISE) = "SELECT 1 AS found FROM kbo_enterprise LIMIT 1",
 
 	R(SQL_REGQ_ENTERPRISE) =
 	    "SELECT e.enterprise_number, e.status, e.juridical_situation, "
 	    "e.type_of_enterprise, e.juridical_form, e.start_date, "
-	    LABEL("'JuridicalForm'", "e.juridical_form", "?2") ", "
-	    LABEL("'JuridicalSituation'", "e.juridical_situation", "?2") ", "
-	    LABEL("'TypeOfEnterprise'", "e.type_of_enterprise", "?2") ", "
-	    LABEL("'Status'", "e.status", "?2") ", "
-	    BEST_NAME("e.enterprise_number", "'001'", "?3") " "
+	    LABEL("'JuridicalForm'", "e.juridical_form", "?2") " AS juridical_form_label, "
+	    LABEL("'JuridicalSituation'", "e.juridical_situation", "?2") " AS juridical_situation_label, "
+	    LABEL("'TypeOfEnterprise'", "e.type_of_enterprise", "?2") " AS type_of_enterprise_label, "
+	    LABEL("'Status'", "e.status", "?2") " AS status_label, "
+	    BEST_NAME("e.enterprise_number", "'001'", "?3") " AS name "
 	    "FROM kbo_enterprise e WHERE e.enterprise_number = ?1",
 	R(SQL_REGQ_SEAT) =
 	    "SELECT " ADDRESS_COLS("?2") " FROM kbo_address a WHERE a.entity_number = ?1 "
 	    ADDRESS_ORDER("a", "'REGO'") "LIMIT 1",
 	R(SQL_REGQ_DENOMINATIONS) =
 	    "SELECT d.type_of_denomination, "
-	    LABEL("'TypeOfDenomination'", "d.type_of_denomination", "?2") ", d.language, "
-	    LABEL("'Language'", "d.language", "?2") ", d.denomination "
+	    LABEL("'TypeOfDenomination'", "d.type_of_denomination", "?2") " AS type_label, "
+	    "d.language, " LABEL("'Language'", "d.language", "?2") " AS language_label, "
+	    "d.denomination "
 	    "FROM kbo_denomination d WHERE d.entity_number = ?1 AND d.denomination IS NOT NULL "
 	    "ORDER BY d.type_of_denomination, d.language, d.id LIMIT 100",
 	R(SQL_REGQ_ESTABLISHMENTS) =
 	    "SELECT es.establishment_number, es.start_date, "
-	    BEST_NAME("es.establishment_number", "'003'", "?3") ", "
+	    BEST_NAME("es.establishment_number", "'003'", "?3") " AS name, "
 	    ADDRESS_COLS("?2") " "
 	    "FROM kbo_establishment es LEFT JOIN kbo_address a "
 	    "ON a.entity_number = es.establishment_number AND (a.extract_id, a.source_line) = "
 	    ADDRESS_PICK("es.establishment_number", "'BAET'") " "
 	    "WHERE es.enterprise_number = ?1 ORDER BY es.establishment_number LIMIT ?4",
 	R(SQL_REGQ_ESTABLISHMENT_COUNT) =
-	    "SELECT count(*) FROM kbo_establishment WHERE enterprise_number = ?1",
+	    "SELECT count(*) AS n FROM kbo_establishment WHERE enterprise_number = ?1",
 	R(SQL_REGQ_ACTIVITIES) =
 	    "SELECT a.activity_group, a.nace_version, a.nace_code, a.classification, "
-	    LABEL("'Nace' || a.nace_version", "a.nace_code", "?2") ", "
-	    LABEL("'ActivityGroup'", "a.activity_group", "?2") ", "
-	    LABEL("'Classification'", "a.classification", "?2") " "
+	    LABEL("'Nace' || a.nace_version", "a.nace_code", "?2") " AS nace_label, "
+	    LABEL("'ActivityGroup'", "a.activity_group", "?2") " AS activity_group_label, "
+	    LABEL("'Classification'", "a.classification", "?2") " AS classification_label "
 	    "FROM kbo_activity a WHERE a.entity_number = ?1 "
 	    "ORDER BY a.nace_version DESC, CASE a.classification WHEN 'MAIN' THEN 0 "
 	    "WHEN 'SECO' THEN 1 ELSE 2 END, a.activity_group, a.nace_code, a.extract_id, "
 	    "a.source_line LIMIT ?3",
 	R(SQL_REGQ_CONTACTS) =
 	    "SELECT t.entity_number, t.contact_type, t.value, "
-	    LABEL("'ContactType'", "t.contact_type", "?2") " FROM ("
+	    LABEL("'ContactType'", "t.contact_type", "?2") " AS contact_type_label FROM ("
 	    "SELECT 0 AS k, c.extract_id AS x, c.source_line AS l, c.entity_number, "
 	    "c.contact_type, c.value FROM kbo_contact c WHERE c.entity_number = ?1 UNION ALL "
 	    "SELECT 1, c.extract_id, c.source_line, c.entity_number, c.contact_type, c.value "
@@ -119,12 +121,12 @@ static const char *const text[SQL_REGQ_END - SQL_REGQ_FIRST] = {
 	    "SELECT f.enterprise_number, f.rep_niss, f.rep_enterprise, "
 	    "CASE WHEN f.rep_niss IS NOT NULL THEN (SELECT p.first_names || ' ' || "
 	    "p.last_name FROM reg_person p WHERE p.niss = f.rep_niss) ELSE "
-	    BEST_NAME("f.rep_enterprise", "'001'", "?3") " END, "
+	    BEST_NAME("f.rep_enterprise", "'001'", "?3") " END AS rep_name, "
 	    "f.function_code, f.function_label, f.begin_date, f.end_date "
 	    "FROM reg_function f WHERE f.enterprise_number = ?1 AND " CURRENT("f", "?2") " "
 	    "ORDER BY f.begin_date, f.id LIMIT 500",
 	R(SQL_REGQ_REPRESENTS) =
-	    "SELECT 1 FROM reg_function f WHERE f.enterprise_number = ?2 AND "
+	    "SELECT 1 AS found FROM reg_function f WHERE f.enterprise_number = ?2 AND "
 	    CURRENT("f", "?3") " AND (f.rep_niss = ?1 OR EXISTS (SELECT 1 FROM reg_function g "
 	    "WHERE g.enterprise_number = f.rep_enterprise AND g.rep_niss = ?1 AND "
 	    CURRENT("g", "?3") ")) LIMIT 1",
@@ -163,8 +165,32 @@ static const char *const text[SQL_REGQ_END - SQL_REGQ_FIRST] = {
 #endif
 };
 
+/* The result columns of each statement read, from the lists in its header (rule 9). */
+static const char *const query_cols[SQL_REGQ_END - SQL_REGQ_FIRST] = {
+	[SQL_REGP_PERSON_LINE - SQL_REGQ_FIRST] = SQL_COLS(SQL_REGP_PERSON_LINE_COLS),
+	[SQL_REGP_FUNCTION_LINE - SQL_REGQ_FIRST] = SQL_COLS(SQL_REGP_FUNCTION_LINE_COLS),
+	[SQL_REGP_ENTERPRISE_EXISTS - SQL_REGQ_FIRST] =
+	    SQL_COLS(SQL_REGP_ENTERPRISE_EXISTS_COLS),
+	[SQL_REGP_ANY_ENTERPRISE - SQL_REGQ_FIRST] = SQL_COLS(SQL_REGP_ANY_ENTERPRISE_COLS),
+	[SQL_REGQ_ENTERPRISE - SQL_REGQ_FIRST] = SQL_COLS(SQL_REGQ_ENTERPRISE_COLS),
+	[SQL_REGQ_SEAT - SQL_REGQ_FIRST] = SQL_COLS(SQL_REGQ_SEAT_COLS),
+	[SQL_REGQ_DENOMINATIONS - SQL_REGQ_FIRST] = SQL_COLS(SQL_REGQ_DENOMINATIONS_COLS),
+	[SQL_REGQ_ESTABLISHMENTS - SQL_REGQ_FIRST] = SQL_COLS(SQL_REGQ_ESTABLISHMENTS_COLS),
+	[SQL_REGQ_ESTABLISHMENT_COUNT - SQL_REGQ_FIRST] =
+	    SQL_COLS(SQL_REGQ_ESTABLISHMENT_COUNT_COLS),
+	[SQL_REGQ_ACTIVITIES - SQL_REGQ_FIRST] = SQL_COLS(SQL_REGQ_ACTIVITIES_COLS),
+	[SQL_REGQ_CONTACTS - SQL_REGQ_FIRST] = SQL_COLS(SQL_REGQ_CONTACTS_COLS),
+	[SQL_REGQ_FUNCTIONS - SQL_REGQ_FIRST] = SQL_COLS(SQL_REGQ_FUNCTIONS_COLS),
+	[SQL_REGQ_REPRESENTS - SQL_REGQ_FIRST] = SQL_COLS(SQL_REGQ_REPRESENTS_COLS),
+	[SQL_REGQ_PERSON - SQL_REGQ_FIRST] = SQL_COLS(SQL_REGQ_PERSON_COLS),
+	[SQL_REGQ_ESTABLISHMENT_OWNER - SQL_REGQ_FIRST] =
+	    SQL_COLS(SQL_REGQ_ESTABLISHMENT_OWNER_COLS),
+	[SQL_REGQ_SEARCH - SQL_REGQ_FIRST] = SQL_COLS(SQL_REGQ_SEARCH_COLS),
+};
+
 const struct sql_table SQL_TABLE(registry_query) = {
 	.first = SQL_REGQ_FIRST,
 	.count = SQL_REGQ_END - SQL_REGQ_FIRST,
 	.text = text,
+	.cols = query_cols,
 };

@@ -68,6 +68,16 @@ enum registry_sql {
 };
 
 /* The SQLite text of the registry's statements. */
+/* The result columns of the statements read (store/sql_table.h, rule 9): X(constant,
+ * name) in the order of the SELECT; callers read with the constants. */
+#define SQL_KBO_EXTRACT_LAST_COLS(X) \
+	X(KBO_EXTRACT_LAST_EXTRACT_NUMBER, extract_number) \
+	X(KBO_EXTRACT_LAST_EXTRACT_TYPE, extract_type) \
+	X(KBO_EXTRACT_LAST_APPLIED_AT, applied_at)
+SQL_COLUMNS(SQL_KBO_EXTRACT_LAST_COLS);
+#define SQL_KBO_EXTRACT_NEXT_ID_COLS(X) X(KBO_EXTRACT_NEXT_ID_NEXT_ID, next_id)
+SQL_COLUMNS(SQL_KBO_EXTRACT_NEXT_ID_COLS);
+
 extern const struct sql_table sql_registry_sqlite;
 extern const struct sql_table sql_registry_pg;   /* the same, PostgreSQL's */
 

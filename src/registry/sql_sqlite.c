@@ -31,7 +31,7 @@ static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = 
 	    "SELECT extract_number, extract_type, applied_at FROM kbo_extract "
 	    "ORDER BY id DESC LIMIT 1",
 	R(SQL_KBO_EXTRACT_NEXT_ID) =
-	    "SELECT coalesce(max(id), 0) + 1 FROM kbo_extract",
+	    "SELECT coalesce(max(id), 0) + 1 AS next_id FROM kbo_extract",
 	R(SQL_KBO_EXTRACT_INSERT) =
 	    "INSERT INTO kbo_extract(id, extract_number, extract_type, snapshot_date, "
 	    "extract_timestamp, version, source, forced, rows, applied_at) "
@@ -182,8 +182,16 @@ static const char *const registry_text[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = 
 	    "id, start_date, enterprise_number, extract_id, source_line", P5),
 };
 
+/* The result columns of each statement read, from the lists in its header (rule 9). */
+static const char *const registry_cols[SQL_REGISTRY_END - SQL_REGISTRY_FIRST] = {
+	[SQL_KBO_EXTRACT_LAST - SQL_REGISTRY_FIRST] = SQL_COLS(SQL_KBO_EXTRACT_LAST_COLS),
+	[SQL_KBO_EXTRACT_NEXT_ID - SQL_REGISTRY_FIRST] =
+	    SQL_COLS(SQL_KBO_EXTRACT_NEXT_ID_COLS),
+};
+
 const struct sql_table SQL_TABLE(registry) = {
 	.first = SQL_REGISTRY_FIRST,
 	.count = SQL_REGISTRY_END - SQL_REGISTRY_FIRST,
 	.text = registry_text,
+	.cols = registry_cols,
 };

@@ -45,6 +45,9 @@ struct store_ops {
 	void (*fault_after)(struct store *s, long n, unsigned kinds);
 	void (*fault_off)(struct store *s);
 	long (*fault_calls)(struct store *s);
+	/* Prepares statement id on tx's connection (its columns checked, rule 9): 0, or -1
+	 * with the reason in why. */
+	int (*prepare)(struct store_tx *tx, int id, char *why, size_t whylen);
 	/* True when the last failure of this thread may succeed if the operation is run
 	 * again (serialization failure, deadlock); NULL: never. */
 	bool (*retryable)(void);
@@ -64,5 +67,13 @@ enum store_dialect { STORE_DIALECT_SQLITE, STORE_DIALECT_PG };
  * one (PostgreSQL only today), else its portable text; NULL when no module has id.
  * *portable tells which (PostgreSQL rewrites ?N in portable texts). */
 const char *store_sql_text(int id, enum store_dialect dialect, bool *portable);
+/* The result columns declared for id ("id,name,"; sql_table.h), NULL when none. */
+const char *store_sql_cols(int id, enum store_dialect dialect);
+/* Compares the n names a backend's database reports for id's result with its declaration:
+ * 0 when they are the same (or id declares none), else -1 with the statement and both
+ * lists in why. Backends call it when they prepare a statement. */
+#define STORE_MAX_COLS 128
+int store_cols_check(int id, enum store_dialect dialect, int n, const char *const *names,
+    char *why, size_t whylen);
 
 #endif

@@ -23,6 +23,15 @@ enum store_sql {
 };
 
 /* The SQLite text of the core statements. */
+/* The result columns of the statements read (store/sql_table.h, rule 9): X(constant,
+ * name) in the order of the SELECT; callers read with the constants. */
+#define SQL_MIGRATION_VERSION_COLS(X) X(MIGRATION_VERSION_VERSION, version)
+SQL_COLUMNS(SQL_MIGRATION_VERSION_COLS);
+#define SQL_MIGRATION_APPLIED_COLS(X) X(MIGRATION_APPLIED_N, n)
+SQL_COLUMNS(SQL_MIGRATION_APPLIED_COLS);
+#define SQL_SETTING_GET_COLS(X) X(SETTING_GET_VALUE, value)
+SQL_COLUMNS(SQL_SETTING_GET_COLS);
+
 extern const struct sql_table sql_core_sqlite;
 
 #endif

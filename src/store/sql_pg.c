@@ -12,5 +12,5 @@ static const char *const core_text[SQL_CORE_END - SQL_CORE_FIRST] = {
 };
 
 const struct sql_table sql_core_pg = {
-	SQL_CORE_FIRST, SQL_CORE_END - SQL_CORE_FIRST, core_text,
+	SQL_CORE_FIRST, SQL_CORE_END - SQL_CORE_FIRST, core_text, NULL,
 };

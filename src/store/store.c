@@ -4,7 +4,9 @@
 #include "store/store.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "base/log.h"
@@ -95,6 +97,80 @@ store_sql_text(int id, enum store_dialect dialect, bool *portable)
 		}
 	}
 	return NULL;
+}
+
+static const char *
+table_cols(const struct sql_table *t, int id)
+{
+	if (t == NULL || t->cols == NULL || id < t->first || id >= t->first + t->count)
+		return NULL;
+	return t->cols[id - t->first];
+}
+
+const char *
+store_sql_cols(int id, enum store_dialect dialect)
+{
+	const char *c;
+
+	for (int i = 0; i < n_modules; i++) {
+		/* A dialect text declares in its own table; a dialect table without
+		 * declarations (the core's) shares the portable one's. */
+		if (dialect == STORE_DIALECT_PG && table_text(modules[i].pg, id) != NULL &&
+		    (c = table_cols(modules[i].pg, id)) != NULL)
+			return c;
+		if (table_text(modules[i].portable, id) != NULL)
+			return table_cols(modules[i].portable, id);
+	}
+	return NULL;
+}
+
+/* Writes names[0 .. n-1] into out separated by commas, cut to outlen. */
+static void
+join_names(int n, const char *const *names, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < n && o + 1 < outlen; i++) {
+		int w = snprintf(out + o, outlen - o, "%s%s", i ? "," : "", names[i]);
+
+		if (w < 0)
+			break;
+		o += (size_t)w;
+	}
+}
+
+int
+store_cols_check(int id, enum store_dialect dialect, int n, const char *const *names,
+    char *why, size_t whylen)
+{
+	const char *decl = store_sql_cols(id, dialect), *p, *text;
+	char got[512];
+	bool portable;
+	int i;
+
+	if (decl == NULL)
+		return 0;
+	p = decl;
+	for (i = 0; i < n; i++) {
+		size_t len = strcspn(p, ",");
+
+		if (len == 0 || names[i] == NULL || strlen(names[i]) != len ||
+		    strncasecmp(names[i], p, len) != 0)
+			goto fail;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	if (*p == '\0')
+		return 0;
+fail:
+	text = store_sql_text(id, dialect, &portable);
+	join_names(n, names, got, sizeof(got));
+	snprintf(why, whylen, "statement %d (%.48s…) declares the columns %.*s, the "
+	    "database gives %s", id, text ? text : "?", (int)(strlen(decl) -
+	    (decl[0] && decl[strlen(decl) - 1] == ',')), decl, got);
+	return -1;
 }
 
 bool
@@ -330,6 +406,28 @@ int
 store_script(struct store_tx *tx, const char *sql, char *err, size_t errlen)
 {
 	return ops_of(tx)->script(tx, sql, err, errlen);
+}
+
+int
+store_check_columns(struct store *s, const struct sql_table *t, char *err, size_t errlen)
+{
+	struct store_tx *tx = NULL;
+	int rc = -1;
+
+	if (store_begin(s, STORE_READ, &tx) != 0) {
+		snprintf(err, errlen, "no transaction to check the statements' columns");
+		return -1;
+	}
+	for (int id = t->first; id < t->first + t->count; id++) {
+		if (table_text(t, id) == NULL || table_cols(t, id) == NULL)
+			continue;
+		if (ops_of(tx)->prepare(tx, id, err, errlen) != 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	store_rollback(&tx);
+	return rc;
 }
 
 void

@@ -37,6 +37,12 @@ const char *store_label(const char *db);
 struct sql_table;
 int store_register(const struct sql_table *portable, const struct sql_table *pg);
 void store_close(struct store *s);
+/* Prepares, on one connection of s, every statement of t that declares its result columns
+ * (sql_table.h) and compares them with the names the database gives: 0, or -1 with the
+ * first statement that differs in err. Run at start, so that a server whose SELECT lists
+ * its columns in another order than its callers read them refuses to start. */
+int store_check_columns(struct store *s, const struct sql_table *t, char *err,
+    size_t errlen);
 /* Applies the numbered migrations from dir not yet applied, each in its own transaction.
  * Returns the number applied (>= 0), or -1 with a reason in err. */
 int store_migrate(struct store *s, const char *dir, char *err, size_t errlen);

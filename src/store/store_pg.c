@@ -601,9 +601,46 @@ store_pg_text(int id, char *out, size_t outlen)
 	return portable ? 1 : 0;
 }
 
-/* The name of statement id's prepared form, prepared on this connection if not yet. */
+/* 0 when the result columns of the statement prepared as name on c are the ones id
+ * declares (rule 9; one more round trip, only for a statement that declares some), else
+ * -1 with the reason in why. */
+static int
+cols_check(struct conn *c, const char *name, int id, char *why, size_t whylen)
+{
+	const char *names[STORE_MAX_COLS];
+	PGresult *res;
+	int n, rc;
+
+	if (store_sql_cols(id, STORE_DIALECT_PG) == NULL)
+		return 0;
+	res = PQdescribePrepared(c->pg, name);
+	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
+		char reason[256];
+
+		snprintf(why, whylen, "statement %d: not described: %s", id,
+		    res_reason(res, reason, sizeof(reason)));
+		PQclear(res);
+		return -1;
+	}
+	n = PQnfields(res);
+	if (n > STORE_MAX_COLS) {
+		snprintf(why, whylen, "statement %d: %d columns, more than %d", id, n,
+		    STORE_MAX_COLS);
+		PQclear(res);
+		return -1;
+	}
+	for (int i = 0; i < n; i++)
+		names[i] = PQfname(res, i);
+	rc = store_cols_check(id, STORE_DIALECT_PG, n, names, why, whylen);
+	PQclear(res);
+	return rc;
+}
+
+/* The name of statement id's prepared form, prepared on this connection if not yet (its
+ * columns checked); NULL with the reason in why, when given, if it cannot be. */
 static const char *
-stmt_get(struct store_tx *tx, int id, char *name, size_t namelen)
+stmt_prepare(struct store_tx *tx, int id, char *name, size_t namelen, char *why,
+    size_t whylen)
 {
 	struct conn *c = tx->c;
 	const char *sql;
@@ -630,16 +667,44 @@ stmt_get(struct store_tx *tx, int id, char *name, size_t namelen)
 		free(text);
 		ok = res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK;
 		if (!ok) {
-			char why[256];
+			char reason[256];
 
-			log_err(NULL, "store: prepare %d: %s", id, res_reason(res, why, sizeof(why)));
+			snprintf(why, whylen, "statement %d: %s", id,
+			    res_reason(res, reason, sizeof(reason)));
+			log_err(NULL, "store: prepare %s", why);
 		}
 		PQclear(res);
 		if (!ok)
 			return NULL;
+		if (cols_check(c, name, id, why, whylen) != 0) {
+			char drop[48];
+
+			log_err(NULL, "store: prepare %s", why);
+			/* Not kept: the next use is refused again. */
+			snprintf(drop, sizeof(drop), "DEALLOCATE %s", name);
+			PQclear(PQexec(c->pg, drop));
+			return NULL;
+		}
 		c->prepared[id] = true;
 	}
 	return name;
+}
+
+static const char *
+stmt_get(struct store_tx *tx, int id, char *name, size_t namelen)
+{
+	char why[768];
+
+	return stmt_prepare(tx, id, name, namelen, why, sizeof(why));
+}
+
+static int
+prepare_one(struct store_tx *tx, int id, char *why, size_t whylen)
+{
+	char name[16];
+
+	snprintf(why, whylen, "statement %d: not prepared (see the log)", id);
+	return stmt_prepare(tx, id, name, sizeof(name), why, whylen) != NULL ? 0 : -1;
 }
 
 /* Parameters as libpq takes them: texts (integers in decimal), blobs in binary. */
@@ -1302,6 +1367,12 @@ query_v(struct store_tx *tx, int id, struct store_q **out, const char *fmt, va_l
 		tx->failed = true;
 		return -1;
 	}
+	/* Rows are read by named columns only (rule 9): a statement read declares them. */
+	if (store_sql_cols(id, STORE_DIALECT_PG) == NULL) {
+		log_err(NULL, "store: query %d: no result columns declared", id);
+		tx->failed = true;
+		return -1;
+	}
 	rc = params_init(&p, strlen(fmt));
 	if (rc == 0)
 		rc = params_fmt(&p, fmt, ap);
@@ -1772,5 +1843,6 @@ const struct store_ops store_pg_ops = {
 	.fault_after = store_fault_after,
 	.fault_off = store_fault_off,
 	.fault_calls = store_fault_calls,
+	.prepare = prepare_one,
 	.retryable = pg_retryable,
 };

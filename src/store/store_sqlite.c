@@ -545,11 +545,32 @@ store_rollback(struct store_tx **txp)
 	tx_release(tx);
 }
 
+/* 0 when the columns of st, just prepared for id, are the ones id declares (rule 9),
+ * else -1 with the reason in why. */
+static int
+cols_check(sqlite3_stmt *st, int id, char *why, size_t whylen)
+{
+	const char *names[STORE_MAX_COLS];
+	int n = sqlite3_column_count(st);
+
+	if (n > STORE_MAX_COLS) {
+		snprintf(why, whylen, "statement %d: %d columns, more than %d", id, n,
+		    STORE_MAX_COLS);
+		return -1;
+	}
+	for (int i = 0; i < n; i++)
+		names[i] = sqlite3_column_name(st, i);
+	return store_cols_check(id, STORE_DIALECT_SQLITE, n, names, why, whylen);
+}
+
+/* Statement id prepared on tx's connection (once, then kept), or NULL with the reason in
+ * why when given. */
 static sqlite3_stmt *
-stmt_get(struct store_tx *tx, int id)
+stmt_prepare(struct store_tx *tx, int id, char *why, size_t whylen)
 {
 	struct conn *c = tx->c;
 	const char *sql;
+	char reason[768];
 
 	if (id < 0 || id >= SQL_RANGE_END || fault_hit(tx->s, STORE_FAULT_PREPARE))
 		return NULL;
@@ -557,12 +578,34 @@ stmt_get(struct store_tx *tx, int id)
 		sql = sql_text(id);
 		if (sql == NULL || sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
 		    &c->stmt[id], NULL) != SQLITE_OK) {
-			log_err(NULL, "store: prepare %d: %s", id, sql ? sqlite3_errmsg(c->db) :
-			    "no SQL for this id");
-			return NULL;
+			snprintf(reason, sizeof(reason), "statement %d: %s", id,
+			    sql ? sqlite3_errmsg(c->db) : "no SQL for this id");
+			goto fail;
+		}
+		if (cols_check(c->stmt[id], id, reason, sizeof(reason)) != 0) {
+			sqlite3_finalize(c->stmt[id]);
+			c->stmt[id] = NULL;
+			goto fail;
 		}
 	}
 	return c->stmt[id];
+fail:
+	log_err(NULL, "store: prepare %s", reason);
+	if (why != NULL)
+		snprintf(why, whylen, "%s", reason);
+	return NULL;
+}
+
+static sqlite3_stmt *
+stmt_get(struct store_tx *tx, int id)
+{
+	return stmt_prepare(tx, id, NULL, 0);
+}
+
+static int
+prepare_one(struct store_tx *tx, int id, char *why, size_t whylen)
+{
+	return stmt_prepare(tx, id, why, whylen) != NULL ? 0 : -1;
 }
 
 static int
@@ -856,6 +899,11 @@ query_v(struct store_tx *tx, int id, struct store_q **out, const char *fmt, va_l
 	sqlite3_stmt *st = stmt_get(tx, id);
 	int rc;
 
+	/* Rows are read by named columns only (rule 9): a statement read declares them. */
+	if (st != NULL && store_sql_cols(id, STORE_DIALECT_SQLITE) == NULL) {
+		log_err(NULL, "store: query %d: no result columns declared", id);
+		st = NULL;
+	}
 	if (st == NULL || tx->q.st != NULL) {
 		tx->failed = true;
 		return -1;
@@ -1225,5 +1273,6 @@ const struct store_ops store_sqlite_ops = {
 	.fault_after = store_fault_after,
 	.fault_off = store_fault_off,
 	.fault_calls = store_fault_calls,
+	.prepare = prepare_one,
 	.retryable = NULL,
 };

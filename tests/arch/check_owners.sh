@@ -57,7 +57,7 @@ out=$(perl -e '
 for h in $(ls src/*/*sql*.h | grep -v 'sql_table.h$'); do
 	m=$(echo "$h" | cut -d/ -f2)
 	for id in $(grep -oE '^[[:space:]]*SQL_[A-Z0-9_]+' "$h" | tr -d ' \t' |
-	    grep -v -E '_(FIRST|END)$' | grep -v '^SQL_SETTING_'); do
+	    grep -v -E '_(FIRST|END)$' | grep -v '^SQL_SETTING_' | grep -v '^SQL_COLUMNS$'); do
 		users=$(grep -rlw "$id" src --include='*.c' --include='*.h' | grep -v "^src/$m/" || true)
 		for u in $users; do say "$id ($m) used in $u"; done
 	done

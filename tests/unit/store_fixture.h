@@ -145,6 +145,13 @@ store_fixture_db(const char *path, int pool, struct store **out)
 		*out = NULL;
 		return -1;
 	}
+	/* Every statement's declared columns against this schema, as serve does (rule 9). */
+	if (store_modules_check(*out, 0, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		store_close(*out);
+		*out = NULL;
+		return -1;
+	}
 	return 0;
 }
 

@@ -71,7 +71,17 @@ static const char *const t_text[T_END - T_FIRST] = {
 	[T_RELEASE - T_FIRST] = "RELEASE t_item",
 	[T_ROLLBACK_TO - T_FIRST] = "ROLLBACK TO t_item",
 };
-static const struct sql_table t_table = { T_FIRST, T_END - T_FIRST, t_text };
+/* The result columns of those read (rule 9), as PostgreSQL names them. */
+static const char *const t_cols[T_END - T_FIRST] = {
+	[T_PARENT_ADD - T_FIRST] = "id,",
+	[T_PARENT_COUNT - T_FIRST] = "count,",
+	[T_COUNTER_GET - T_FIRST] = "n,",
+	[T_BLOB_GET - T_FIRST] = "b,flag,k,",
+	[T_LITERAL - T_FIRST] = "a?b,second,",
+	[T_MANY_FROM - T_FIRST] = "n,?column?,",
+	[T_TLS - T_FIRST] = "ssl,version,",
+};
+static const struct sql_table t_table = { T_FIRST, T_END - T_FIRST, t_text, t_cols };
 
 static const char mig1[] =
     "CREATE TABLE setting(name text PRIMARY KEY, value text NOT NULL);\n"
