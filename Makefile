@@ -83,6 +83,20 @@ unit-pg: $(UNIT_BIN)
 	        else fail="$$fail $${t##*/}"; fi; done; \
 	    sh tests/lib/pg.sh stop $$d; echo "unit-pg: $$pass passed; failed:$$fail"
 
+# The HTTP suite on PostgreSQL: every server on a fresh database of ONE throw-away cluster
+# shared by all the test files (tests/lib/pg.js, PORTIER_TEST_PG_CLUSTER); part of check.
+# Skipped without the PostgreSQL binaries (pg.sh exits 77).
+.PHONY: http-pg
+http-pg: all node
+	@d=$$(mktemp -d /tmp/portier-pg-XXXXXX) || exit 1; \
+	    trap "sh tests/lib/pg.sh stop $$d" INT TERM; \
+	    c=$$(sh tests/lib/pg.sh start $$d); rc=$$?; \
+	    if [ $$rc != 0 ]; then sh tests/lib/pg.sh stop $$d; \
+	        if [ $$rc = 77 ]; then echo "http-pg: skipped (no PostgreSQL)"; exit 0; fi; exit $$rc; fi; \
+	    (cd tests && PORTIER_TEST_DB=pg PORTIER_TEST_PG_CLUSTER="$$c" PORTIER_BIN=../$(O)/portier \
+	        node --test http/); rc=$$?; \
+	    sh tests/lib/pg.sh stop $$d; exit $$rc
+
 # Every module's statement prepared by PostgreSQL against migrations/pg on a throw-away
 # cluster: the refusals listed and counted (issue 13's remaining work); not part of check.
 .PHONY: pg-inventory
@@ -129,6 +143,7 @@ check: deps
 	$(MAKE) gates
 	$(MAKE) all
 	$(MAKE) test
+	$(MAKE) http-pg
 	$(MAKE) test-pg
 	$(MAKE) asan
 	$(MAKE) fuzz-check

@@ -1,9 +1,8 @@
 // csam_support.js — what the GAP designation tests share: a server with the demo registry
 // (demo/kbo, demo/persons.csv) and legal functions written at test time (dates relative
 // to today: a function ended yesterday, one starting tomorrow), eID logins through the
-// trusted-proxy header with cards of a test CA, forms read and posted, the database read.
+// trusted-proxy header with cards of a test CA, forms read and posted.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -168,12 +167,6 @@ export function post(c, pathname, fields) {
     body: new URLSearchParams(fields),
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
   });
-}
-
-/** Rows of a query on the server's database (sqlite3 -json). */
-export function rows(srv, query) {
-  const out = execFileSync('sqlite3', ['-json', '-cmd', '.timeout 30000', srv.db, query], { encoding: 'utf8' });
-  return out.trim() === '' ? [] : JSON.parse(out);
 }
 
 /** The first <p role="alert"> or <div role="alert"> text of a page, or null. */

@@ -1,6 +1,7 @@
 // demo-portal-settings.test.js — in demo mode portier registers the agency portal as an
 // OpenID Connect client and writes the portal's settings, with the client secret, into
-// portal.conf beside the database, readable by its owner only (make run starts the
+// portal.conf beside the database (in the working directory on PostgreSQL, whose
+// connection string names no folder), readable by its owner only (make run starts the
 // portal with it); the secret is not in the log.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -8,6 +9,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
+import { isPg } from '../lib/db.js';
 import { BIN, freePort, run, start, waitFor } from '../lib/server.js';
 import { settingsOf } from './portal_lib.js';
 
@@ -30,7 +32,7 @@ describe('demo: the agency portal\'s settings', () => {
 
   before(async () => {
     srv = await start({ args: ['--demo', '--password-ops', '1', '--password-mem-kib', '8'] });
-    file = path.join(path.dirname(srv.db), 'portal.conf');
+    file = path.join(isPg(srv.db) ? srv.dir : path.dirname(srv.db), 'portal.conf');
   });
   after(() => srv?.stop());
 

@@ -9,6 +9,7 @@ import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 
 import { assertSecurityHeaders } from '../lib/checks.js';
+import { backendOf } from '../lib/db.js';
 import { PATIENCE } from '../lib/server.js';
 import { activate, login, rows, scalar, sql, startDemo } from './uman_lib.js';
 
@@ -51,13 +52,19 @@ function expectedUsers() {
   return out;
 }
 
+/** SQL of the integer expression e zero-padded to w digits, on the server's backend
+ * (SQLite's printf(), PostgreSQL's lpad()). */
+function zpad(srv, e, w) {
+  return backendOf(srv) === 'pg' ? `lpad(CAST(${e} AS text), ${w}, '0')` : `printf('%0${w}d', ${e})`;
+}
+
 /** N users in quality q (test set-up through SQL: 80,000 through the forms would take long). */
 function addUsers(srv, q) {
   const first = FIRST.map((f, k) => `WHEN ${k} THEN '${f.replace(/'/g, "''")}'`).join(' ');
   sql(srv, `BEGIN;
     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${N})
     INSERT INTO person(niss, last_name, first_name, language)
-      SELECT printf('99%09d', i), printf('Zstream%05d', i), CASE i % ${FIRST.length} ${first} END, 'fr' FROM n;
+      SELECT '99' || ${zpad(srv, 'i', 9)}, 'Zstream' || ${zpad(srv, 'i', 5)}, CASE i % ${FIRST.length} ${first} END, 'fr' FROM n;
     INSERT INTO account(org_id, person_id, username, title, language, email, local_email, status,
         created_at, modified_at)
       SELECT 1, p.id, 'zs' || CAST(substr(p.niss, 3) AS INTEGER),
@@ -76,14 +83,15 @@ function addUsers(srv, q) {
     COMMIT;`);
 }
 
-/** EVENTS events of the organisation's trail, action test.stream (set-up through SQL). */
+/** EVENTS events of the organisation's trail, action test.stream (set-up through SQL; the
+ * numbers follow on, as the trail gives them: PostgreSQL's identity is not what counts). */
 function addEvents(srv) {
   sql(srv, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${EVENTS})
-    INSERT INTO audit_event(at, actor, actor_role, org, object, action, details, prev_hash, hash)
-      SELECT printf('2025-03-01T00:00:%02d.%03dZ', i % 60, i % 1000), 'system', 'GAP',
-        (SELECT org FROM audit_event WHERE action = 'quality.activate' LIMIT 1),
-        printf('=obj-%d', i), 'test.stream', printf('{"note":"a;b \\"%d\\""}', i),
-        printf('%064d', 0), printf('stream%058d', i) FROM n;`);
+    INSERT INTO audit_event(seq, at, actor, actor_role, org, object, action, details, prev_hash, hash)
+      SELECT (SELECT max(seq) FROM audit_event) + i, '2025-03-01T00:00:' || ${zpad(srv, 'i % 60', 2)} || '.' || ${zpad(srv, 'i % 1000', 3)} || 'Z',
+        'system', 'GAP', (SELECT org FROM audit_event WHERE action = 'quality.activate' LIMIT 1),
+        '=obj-' || i, 'test.stream', '{"note":"a;b \\"' || i || '\\""}',
+        '${'0'.repeat(64)}', 'stream' || ${zpad(srv, 'i', 58)} FROM n;`);
 }
 
 /** A POST without reading the answer: resolves { res, req } at the headers. */

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client, run } from '../lib/server.js';
 import { addPerson, auditCount, auditEvents, personOf, testClock } from '../lib/world.js';
 import {
-  PASSWORD, activate, activationCode, activationSession, loginPassword, page, sql, startDemo,
+  PASSWORD, activate, activationCode, activationSession, loginPassword, page, query, startDemo,
   submit, textOf,
 } from './factors_lib.js';
 
@@ -39,9 +39,18 @@ describe('activation codes', () => {
     assert.ok(!badNiss.stderr.includes('85073003329'), 'the NISS is not echoed');
     const none = await run(['person', 'activation-code', '--db', srv.db]);
     assert.equal(none.code, 2);
-    // Only hashes are stored.
-    const stored = sql(srv, 'SELECT hex(code_hash) FROM activation_code');
-    assert.ok(!stored.includes(code.replace(/-/g, '')));
+    // Only hashes are stored: 32 bytes each, neither code in clear (with or without dashes).
+    const stored = query(srv, {
+      sqlite: 'SELECT hex(code_hash) AS h FROM activation_code',
+      pg: "SELECT upper(encode(code_hash, 'hex')) AS h FROM activation_code",
+    }).map((r) => r.h);
+    assert.equal(stored.length, 2, 'one code for each of the two people');
+    for (const h of stored) {
+      assert.match(h, /^[0-9A-F]{64}$/);
+      for (const clear of [code, byNiss, code.replace(/-/g, ''), byNiss.replace(/-/g, '')]) {
+        assert.ok(!h.includes(Buffer.from(clear).toString('hex').toUpperCase()), 'a code in clear');
+      }
+    }
     // Issued from the command line: named "cli", as the helpdesk.
     assert.deepEqual(auditEvents(srv, ['activation.issue']).map((e) => [e.actor, e.actor_role]),
       [['cli', 'helpdesk'], ['cli', 'helpdesk']]);

@@ -3,7 +3,6 @@
 // portier's own code), forms with their CSRF token, the demo people, activation codes
 // through the command line, and the enrolment of an app and of a token card.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 
 import { run, start } from '../lib/server.js';
@@ -173,11 +172,9 @@ export async function enrolCard(client) {
   return codes;
 }
 
-/** Runs one SQL statement on the server's database (sqlite3 CLI); returns its output. */
-export function sql(srv, statement) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 30000', srv.db, statement],
-    { encoding: 'utf8' }).trim();
-}
+/** What is at rest, read directly (tests/lib/db.js: SQLite or PostgreSQL): the first
+ *  column of the first row of a query, or the rows. */
+export { query, scalar } from '../lib/db.js';
 
 /** The error message of a login door in a page (totp-error, token-error …), or null. */
 export function doorError(html, door) {

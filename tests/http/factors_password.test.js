@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 
 import { Client, suiteServer } from '../lib/server.js';
 import { auditCount, auditDetails } from '../lib/world.js';
-import { PASSWORD, loginPassword, page, sql, startDemo, submit, textOf } from './factors_lib.js';
+import { PASSWORD, loginPassword, page, scalar, startDemo, submit, textOf } from './factors_lib.js';
 
 const PATH = '/compte/mot-de-passe';
 
@@ -61,7 +61,7 @@ describe('password change', () => {
 
   it('changes the password, rotates the session id, and the old password stops working', async () => {
     const before = t.c.cookies.get('portier_sid');
-    const hashBefore = sql(t.srv, "SELECT hash FROM credential_password WHERE username = 'claire.dubois'");
+    const hashBefore = scalar(t.srv, "SELECT hash FROM credential_password WHERE username = 'claire.dubois'");
     const r = await submit(t.c, PATH,
       { current: PASSWORD, password: 'Claire-change-2026!', password2: 'Claire-change-2026!' });
     assert.equal(r.status, 303);
@@ -75,7 +75,7 @@ describe('password change', () => {
     const stale = new Client(t.srv.url);
     stale.cookies.set('portier_sid', before);
     assert.equal((await stale.get(PATH)).status, 303);
-    const hashAfter = sql(t.srv, "SELECT hash FROM credential_password WHERE username = 'claire.dubois'");
+    const hashAfter = scalar(t.srv, "SELECT hash FROM credential_password WHERE username = 'claire.dubois'");
     assert.notEqual(hashAfter, hashBefore);
     assert.match(hashAfter, /^\$argon2id\$v=19\$m=8,t=1,/, 'hashed with the configured costs');
     assert.equal(auditCount(t.srv, ['password.change']), 1);

@@ -3,9 +3,9 @@
 // locks (an account waits, a busy address is held), session rotation,
 // logout, CSRF; and the audit trail that records it all, verified and then tampered with.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 
+import { exec } from '../lib/db.js';
 import { Client, run, start } from '../lib/server.js';
 import { auditEvents, cli, testClock, throttleOf } from '../lib/world.js';
 
@@ -28,11 +28,13 @@ async function tryLogin(c, username, password, extra = {}) {
   });
 }
 
-/** Edits the database file as someone holding it would (the tampering tests below, and
- * the state of a busy office's address): not something the product does. */
-function sql(db, query) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 30000', db, query], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-}
+/** Edits the database as someone holding it would (the tampering tests below, and the
+ * state of a busy office's address): not something the product does. SQLite or
+ * PostgreSQL (tests/lib/db.js). */
+const sql = exec;
+
+/** Drops one of the audit trail's guards (a trigger: named alike on both backends). */
+const dropTrigger = (name) => ({ sqlite: `DROP TRIGGER ${name};`, pg: `DROP TRIGGER ${name} ON audit_event;` });
 
 describe('access-codes door', () => {
   let srv;
@@ -190,7 +192,9 @@ describe('access-codes door', () => {
   test('a busy address is never refused the right password', async () => {
     // An office behind one address after many failures (set in the file as the server
     // would have: 150 failures through the door would take minutes of held attempts).
-    sql(srv.db, "INSERT INTO login_throttle(key, failures, next_allowed, updated_at) VALUES ('a:127.0.0.1', 150, strftime('%s','now') + 900, strftime('%s','now')) ON CONFLICT(key) DO UPDATE SET failures = 150, next_allowed = excluded.next_allowed");
+    const now = Math.floor(Date.now() / 1000);
+    sql(srv, "INSERT INTO login_throttle(key, failures, next_allowed, updated_at) VALUES ('a:127.0.0.1', 150, ?, ?) ON CONFLICT(key) DO UPDATE SET failures = 150, next_allowed = excluded.next_allowed",
+      [now + 900, now]);
     const res = await tryLogin(new Client(srv.url), 'claire.dubois', PASSWORD);
     assert.equal(res.status, 303, 'held a moment, then let in');
     assert.equal((await tryLogin(new Client(srv.url), 'lukas.schmitz', 'wrong-password-x')).status, 401);
@@ -225,9 +229,10 @@ describe('portier audit verify on a hand-edited trail', () => {
     const n = Math.max(...auditEvents(srv).map((e) => e.seq));
     assert.ok(n >= 5);
     // The table refuses edits; someone with the file drops the guard first.
-    assert.throws(() => sql(srv.db, "UPDATE audit_event SET actor='1' WHERE seq=2"));
+    assert.throws(() => sql(srv, "UPDATE audit_event SET actor='1' WHERE seq=2"), /append-only/);
     const target = n - 1;
-    sql(srv.db, `DROP TRIGGER audit_event_no_update; UPDATE audit_event SET source='10.9.9.9' WHERE seq=${target}`);
+    sql(srv, dropTrigger('audit_event_no_update'));
+    sql(srv, "UPDATE audit_event SET source='10.9.9.9' WHERE seq=?", [target]);
     const broken = await run(['audit', 'verify', '--db', srv.db]);
     assert.equal(broken.code, 1, broken.stdout);
     assert.match(broken.stdout, new RegExp(`BROKEN at event ${target}:`));
@@ -236,7 +241,9 @@ describe('portier audit verify on a hand-edited trail', () => {
   test('a deleted row is named as missing', async () => {
     const srv = await start({ args: ['--demo'] });
     await srv.stop({ keepDir: true });
-    sql(srv.db, 'DROP TRIGGER audit_event_no_delete; DELETE FROM audit_event WHERE seq=2');
+    assert.throws(() => sql(srv, 'DELETE FROM audit_event WHERE seq=2'), /append-only/);
+    sql(srv, dropTrigger('audit_event_no_delete'));
+    sql(srv, 'DELETE FROM audit_event WHERE seq=2');
     const broken = await run(['audit', 'verify', '--db', srv.db]);
     assert.equal(broken.code, 1);
     assert.match(broken.stdout, /BROKEN at event 2: event 2 is missing/);

@@ -1,10 +1,9 @@
 // uman_lib.js — what the access-management tests share (tests/http/uman*.test.js and
 // tests/browser/uman*.test.js): a demo server, logging in with access codes and choosing
 // the capacity "Acteur des soins de santé", forms with their CSRF token, the database
-// through the sqlite3 command, extra people with access codes, and the steps of guide §3
-// and §4 as functions.
+// read directly (tests/lib/db.js, either backend), extra people with access codes, and the
+// steps of guide §3 and §4 as functions.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 
 import { Client, start } from '../lib/server.js';
 import { accounts, addPerson as worldAddPerson, auditCountWhere, qualities } from '../lib/world.js';
@@ -26,23 +25,9 @@ export function startDemo(extra = []) {
   return start({ args: ['--demo', '--password-ops', '1', '--password-mem-kib', '8', ...extra] });
 }
 
-/** Rows of a query on the server's database. */
-export function rows(srv, query) {
-  const out = execFileSync('sqlite3', ['-json', '-cmd', '.timeout 30000', srv.db, query],
-    { encoding: 'utf8' });
-  return out.trim() === '' ? [] : JSON.parse(out);
-}
-
-/** One number from a query. */
-export function scalar(srv, query) {
-  const r = rows(srv, query);
-  return r.length ? Object.values(r[0])[0] : null;
-}
-
-/** Runs statements on the server's database (test set-up only). */
-export function sql(srv, statements) {
-  execFileSync('sqlite3', ['-cmd', '.timeout 30000', srv.db, statements], { encoding: 'utf8' });
-}
+/** The server's database read and written directly (tests/lib/db.js: SQLite or
+ *  PostgreSQL): rows(srv, sql, params), scalar(…), sql(srv, statements, params). */
+export { exec as sql, query as rows, scalar } from '../lib/db.js';
 
 /** Count of access.denied events (optionally of one actor). */
 export function denials(srv, actor) {

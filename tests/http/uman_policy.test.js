@@ -16,14 +16,22 @@ import {
   ID, NISS, PASSWORD, activate, addPerson, addUser, denials, h1Of, login, post, rows, startDemo,
 } from './uman_lib.js';
 
-/** Counts of everything a refused request must leave alone. */
+/** Counts of everything a refused request must leave alone, and the accounts' states and
+ * the qualities' e-mail addresses in id order (group_concat or string_agg). */
 function snapshot(srv) {
-  return rows(srv, `SELECT
-    (SELECT count(*) FROM org_manager) AS managers, (SELECT count(*) FROM org_quality) AS qualities,
+  const list = (e, from) => ({
+    sqlite: `(SELECT group_concat(v) FROM (SELECT ${e} AS v FROM ${from} ORDER BY id))`,
+    pg: `(SELECT string_agg(${e}, ',' ORDER BY id) FROM ${from})`,
+  });
+  const states = list('status || version', 'account');
+  const emails = list('email', 'org_quality');
+  const counts = `(SELECT count(*) FROM org_manager) AS managers, (SELECT count(*) FROM org_quality) AS qualities,
     (SELECT count(*) FROM account) AS accounts, (SELECT count(*) FROM quality_member) AS members,
-    (SELECT count(*) FROM app_grant) AS grants, (SELECT count(*) FROM person) AS people,
-    (SELECT group_concat(status || version) FROM account) AS states,
-    (SELECT group_concat(email) FROM org_quality) AS emails`)[0];
+    (SELECT count(*) FROM app_grant) AS grants, (SELECT count(*) FROM person) AS people`;
+  return rows(srv, {
+    sqlite: `SELECT ${counts}, ${states.sqlite} AS states, ${emails.sqlite} AS emails`,
+    pg: `SELECT ${counts}, ${states.pg} AS states, ${emails.pg} AS emails`,
+  })[0];
 }
 
 describe('access management: the policy table through the pages', () => {

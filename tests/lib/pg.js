@@ -1,6 +1,9 @@
 // pg.js — a throw-away PostgreSQL cluster for the HTTP tests (tests/lib/pg.sh): one per
 // test process, started at the first use and stopped at exit, with a database of its own
-// for each server (PORTIER_TEST_DB=pg in server.js) and psql to look into it.
+// for each server (PORTIER_TEST_DB=pg in server.js) and psql to look into it. With
+// PORTIER_TEST_PG_CLUSTER (the connection string pg.sh printed; make http-pg) every test
+// process shares that one cluster instead: no initdb per file; each process drops the
+// databases it made when it exits.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -20,9 +23,25 @@ export function pgAvailable() {
   return existsSync(path.join(PG_BIN, 'initdb')) && existsSync(path.join(PG_BIN, 'pg_ctl'));
 }
 
-/** Starts this process's cluster (once); returns its connection string. */
+/** Drops this process's databases in a shared cluster (at exit: servers and commands
+ *  are gone by then; FORCE ends a connection left behind). */
+function dropDatabases(conn) {
+  for (let n = 1; n <= databases; n++) {
+    spawnSync(PSQL, ['-X', '-q', '-d', conn, '-c', `DROP DATABASE IF EXISTS t${process.pid}_${n} WITH (FORCE);`],
+      { stdio: 'ignore' });
+  }
+}
+
+/** Starts this process's cluster (once), or takes the shared one of
+ *  PORTIER_TEST_PG_CLUSTER; returns its connection string. */
 export function pgCluster() {
   if (cluster) return cluster.conn;
+  const shared = process.env.PORTIER_TEST_PG_CLUSTER;
+  if (shared) {
+    cluster = { dir: null, conn: shared };
+    process.on('exit', () => dropDatabases(shared));
+    return cluster.conn;
+  }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'portier-pg-'));
   const r = spawnSync('sh', [PG_SH, 'start', dir], { encoding: 'utf8' });
   if (r.status !== 0) {
