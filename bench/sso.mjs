@@ -18,6 +18,9 @@
 // BENCH_DB=pg (or PORTIER_TEST_DB=pg): portier on a fresh database of a throw-away
 // PostgreSQL cluster (tests/lib/pg.js) instead of SQLite; the CPU of the cluster's
 // processes (its backends) is then shown beside portier's, as a further column.
+// BENCH_PERF=1: `perf stat` counts portier's system calls and context switches during the
+// measure, per flow: steady where CPU time on shared cores is not (software events; a
+// virtual machine without hardware counters has them too).
 import { execFileSync, fork, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
@@ -220,6 +223,24 @@ function pgTicks(conn) {
   return ticks;
 }
 
+/** perf stat on pid until stop(): { syscalls, switches } counted meanwhile. */
+function perfStart(pid) {
+  const child = spawn('perf', ['stat', '-x', ',', '-e', 'raw_syscalls:sys_enter,context-switches',
+    '-p', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (d) => { err += d; });
+  const n = (ev) => Number(new RegExp(`^(\\d+),[^,]*,${ev}`, 'm').exec(err)?.[1] ?? NaN);
+  return {
+    stop: () => new Promise((resolve) => {
+      child.once('close', () => resolve({
+        syscalls: n('raw_syscalls:sys_enter'), switches: n('context-switches'),
+      }));
+      child.kill('SIGINT');
+    }),
+  };
+}
+
 function pct(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 }
@@ -237,6 +258,7 @@ async function measure(server, flow) {
   const times = [];
   const cg = (process.env.BENCH_WRAP ?? '').includes('callgrind') && server.clientId;
   if (cg) execFileSync('callgrind_control', ['-z', String(server.pid)], { stdio: 'ignore' });
+  const perf = process.env.BENCH_PERF && server.clientId ? perfStart(server.pid) : null;
   const cpu0 = cpuTicks(server.pid);
   const db0 = server.dbTicks ? server.dbTicks() : 0;
   const me0 = process.cpuUsage();
@@ -255,11 +277,13 @@ async function measure(server, flow) {
   const dbCpu = server.dbTicks ? (server.dbTicks() - db0) / TICK : null;
   if (cg) execFileSync('callgrind_control', ['-d', String(server.pid)], { stdio: 'ignore' });
   const me = process.cpuUsage(me0);
+  const counts = perf ? await perf.stop() : null;
   times.sort((a, b) => a - b);
   return {
     flows: times.length, rate: times.length / secs, p50: pct(times, 0.5), p99: pct(times, 0.99),
     cpuPerFlow: cpu / times.length, cpu, secs, loadCpu: (me.user + me.system) / 1e6,
     dbPerFlow: dbCpu === null ? null : dbCpu / times.length,
+    counts: counts && Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, v / times.length])),
   };
 }
 
@@ -351,6 +375,10 @@ console.log(`== single sign-on flows of logged-in people: portier vs oidc-provid
 console.log(`${''.padEnd(26)}${'flows/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'CPU µs/flow'.padStart(12)}`
   + `${'flows'.padStart(8)}${'load CPU s'.padStart(11)}${PG && p ? 'PG µs/flow'.padStart(14) : ''}`);
 if (p) console.log(row(PG ? 'portier (PostgreSQL)' : 'portier', p));
+if (p?.counts) {
+  console.log(`portier per flow: ${p.counts.syscalls.toFixed(1)} system calls, `
+    + `${p.counts.switches.toFixed(1)} context switches (perf stat)`);
+}
 if (r) console.log(row('oidc-provider', r));
 if (q) console.log(row('oidc-provider, no page', q));
 if (p && r) {
