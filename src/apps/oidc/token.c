@@ -170,12 +170,11 @@ token_decided(void *arg, int rc)
 	web_resume(st->r);
 }
 
-/* Back on a connection thread: the reply (the ID token is signed here, in parallel with
- * the next commits). */
+/* The reply once the grant is decided (the ID token is signed here, on a connection
+ * thread, in parallel with the next commits). */
 static int
-token_resumed(struct web_req *r)
+token_answer(struct web_req *r, struct token_state *st)
 {
-	struct token_state *st = web_deferred_arg(r);
 	int rc = st->rc;
 
 	if (rc == 0)
@@ -186,6 +185,13 @@ token_resumed(struct web_req *r)
 		rc = oidc_oauth_error(r, 500, "server_error", "the request could not be completed");
 	oidc_issued_wipe(&st->issued);
 	return rc;
+}
+
+/* Back on a connection thread after the group commit decided. */
+static int
+token_resumed(struct web_req *r)
+{
+	return token_answer(r, web_deferred_arg(r));
 }
 
 static int
@@ -225,6 +231,11 @@ token(struct web_req *r)
 
 		if (code == NULL)
 			return oidc_oauth_error(r, 400, "invalid_request", "code is missing");
+		/* The group commit idle: decided here at once, without suspending. */
+		if (oidc_code_redeem_try(oidc_provider_batch(app->oidc), web_arena(r), c, code,
+		    web_form(r, "redirect_uri"), web_form(r, "code_verifier"), &st->ctx,
+		    &st->issued, &st->why, &st->rc) == 1)
+			return token_answer(r, st);
 		/* Suspended first: the answer may be committed before submit returns. */
 		web_suspend(r, st, token_resumed);
 		rc = oidc_code_redeem_submit(oidc_provider_batch(app->oidc), web_arena(r), c, code,
@@ -235,6 +246,9 @@ token(struct web_req *r)
 
 		if (refresh == NULL)
 			return oidc_oauth_error(r, 400, "invalid_request", "refresh_token is missing");
+		if (oidc_refresh_try(oidc_provider_batch(app->oidc), web_arena(r), c, refresh,
+		    &st->ctx, &st->issued, &st->why, &st->rc) == 1)
+			return token_answer(r, st);
 		web_suspend(r, st, token_resumed);
 		rc = oidc_refresh_submit(oidc_provider_batch(app->oidc), web_arena(r), c, refresh,
 		    &st->ctx, &st->issued, &st->why, token_decided, st);
