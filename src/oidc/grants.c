@@ -626,28 +626,6 @@ token_submit(struct oidc_batch *b, oidc_batch_fn fn, const struct token_job *j,
 }
 
 int
-oidc_code_redeem_try(struct oidc_batch *b, struct arena *a, const struct oidc_client *c,
-    const char *code, const char *redirect_uri, const char *verifier,
-    const struct actor *ctx, struct oidc_issued *out, enum oidc_refusal *why, int *rc)
-{
-	struct token_job j = { a, c, code, redirect_uri, verifier, ctx, out, why };
-
-	*why = OIDC_REFUSED_NONE;
-	return oidc_batch_try(b, redeem_fn, &j, rc);
-}
-
-int
-oidc_refresh_try(struct oidc_batch *b, struct arena *a, const struct oidc_client *c,
-    const char *refresh, const struct actor *ctx, struct oidc_issued *out,
-    enum oidc_refusal *why, int *rc)
-{
-	struct token_job j = { a, c, refresh, NULL, NULL, ctx, out, why };
-
-	*why = OIDC_REFUSED_NONE;
-	return oidc_batch_try(b, refresh_fn, &j, rc);
-}
-
-int
 oidc_code_redeem_submit(struct oidc_batch *b, struct arena *a, const struct oidc_client *c,
     const char *code, const char *redirect_uri, const char *verifier,
     const struct actor *ctx, struct oidc_issued *out, enum oidc_refusal *why,

@@ -139,15 +139,6 @@ int oidc_code_redeem_submit(struct oidc_batch *b, struct arena *a, const struct 
 int oidc_refresh_submit(struct oidc_batch *b, struct arena *a, const struct oidc_client *c,
     const char *refresh, const struct actor *ctx, struct oidc_issued *out, enum oidc_refusal *why,
     void (*done)(void *done_arg, int rc), void *done_arg);
-/* oidc_code_redeem and oidc_refresh at once on the caller's thread when the group
- * commit is idle (oidc_batch_try): 1 with *rc their result (*out and *why set as
- * theirs), or 0 when it is busy and nothing was done (then queue it with _submit). */
-int oidc_code_redeem_try(struct oidc_batch *b, struct arena *a, const struct oidc_client *c,
-    const char *code, const char *redirect_uri, const char *verifier, const struct actor *ctx,
-    struct oidc_issued *out, enum oidc_refusal *why, int *rc);
-int oidc_refresh_try(struct oidc_batch *b, struct arena *a, const struct oidc_client *c,
-    const char *refresh, const struct actor *ctx, struct oidc_issued *out, enum oidc_refusal *why,
-    int *rc);
 /* Finds the grant of a valid access token, its client and what its claims are made of,
  * in one read, their texts in a. Returns 0, 1 (refused: *why) or -1. */
 int oidc_access_grant(struct store *s, struct arena *a, const char *access,

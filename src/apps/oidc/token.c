@@ -273,11 +273,6 @@ token(struct web_req *r)
 
 		if (code == NULL)
 			return oidc_oauth_error(r, 400, "invalid_request", "code is missing");
-		/* The group commit idle: decided here at once, without suspending. */
-		if (oidc_code_redeem_try(oidc_provider_batch(app->oidc), web_arena(r), c, code,
-		    web_form(r, "redirect_uri"), web_form(r, "code_verifier"), &st->ctx,
-		    &st->issued, &st->why, &st->rc) == 1)
-			return token_answer(r, st);
 		/* Suspended first: the answer may be committed before submit returns. */
 		web_suspend(r, st, token_resumed);
 		rc = oidc_code_redeem_submit(oidc_provider_batch(app->oidc), web_arena(r), c, code,
@@ -288,9 +283,6 @@ token(struct web_req *r)
 
 		if (refresh == NULL)
 			return oidc_oauth_error(r, 400, "invalid_request", "refresh_token is missing");
-		if (oidc_refresh_try(oidc_provider_batch(app->oidc), web_arena(r), c, refresh,
-		    &st->ctx, &st->issued, &st->why, &st->rc) == 1)
-			return token_answer(r, st);
 		web_suspend(r, st, token_resumed);
 		rc = oidc_refresh_submit(oidc_provider_batch(app->oidc), web_arena(r), c, refresh,
 		    &st->ctx, &st->issued, &st->why, token_decided, st);
