@@ -15,14 +15,23 @@
 // with "valgrind --tool=callgrind …" the counters are zeroed after the warm-up and dumped
 // after the measure: instructions per flow (user space), steady where CPU time on shared
 // cores is not. BENCH_PORTIER_ARGS: more arguments for portier serve (e.g. --threads 2).
+// BENCH_DB=pg (or PORTIER_TEST_DB=pg): portier on a fresh database of a throw-away
+// PostgreSQL cluster (tests/lib/pg.js) instead of SQLite; the CPU of the cluster's
+// processes (its backends) is then shown beside portier's, as a further column.
+// BENCH_PERF=1: `perf stat` counts portier's system calls and context switches during the
+// measure, per flow: steady where CPU time on shared cores is not (software events; a
+// virtual machine without hardware counters has them too).
 import { execFileSync, fork, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  mkdtempSync, readdirSync, readFileSync, rmSync,
+} from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { pgDatabase } from '../tests/lib/pg.js';
 import { BIN, freePort } from '../tests/lib/server.js';
 import {
   ACCOUNTS, addClient, buildWorld, PASSWORD, PEOPLE,
@@ -34,6 +43,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 200);
 const CB = 'http://127.0.0.1:9/cb';
 const TICK = 100; // clock ticks per second of /proc/PID/stat (USER_HZ on Linux)
+const PG = (process.env.BENCH_DB ?? process.env.PORTIER_TEST_DB) === 'pg';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: PEOPLE_N * 2 });
 
@@ -177,10 +187,58 @@ async function providerLogin(jar) {
   throw new Error('oidc-provider: the login did not end');
 }
 
-function cpuTicks(pid) {
+function statFields(pid) {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return f.slice(f.lastIndexOf(')') + 2).split(' ');
+}
+
+function cpuTicks(pid) {
+  const fields = statFields(pid);
   return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+}
+
+/** The CPU ticks of a PostgreSQL cluster: its postmaster (postmaster.pid under the socket
+ * folder, the host of the connection string) and every process it started. A backend that
+ * ended during the measure is not counted: portier's pool keeps its connections. */
+function pgTicks(conn) {
+  const host = /host=(\S+)/.exec(conn)?.[1];
+  const find = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isFile() && e.name === 'postmaster.pid') return p;
+      if (e.isDirectory()) { const q = find(p); if (q) return q; }
+    }
+    return null;
+  };
+  const pidFile = host && find(host);
+  if (!pidFile) throw new Error(`no postmaster.pid under ${host}`);
+  const master = readFileSync(pidFile, 'utf8').split('\n')[0].trim();
+  let ticks = cpuTicks(master);
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (statFields(d)[1] === master) ticks += cpuTicks(d);
+    } catch { /* gone */ }
+  }
+  return ticks;
+}
+
+/** perf stat on pid until stop(): { syscalls, switches } counted meanwhile. */
+function perfStart(pid) {
+  const child = spawn('perf', ['stat', '-x', ',', '-e', 'raw_syscalls:sys_enter,context-switches',
+    '-p', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (d) => { err += d; });
+  const n = (ev) => Number(new RegExp(`^(\\d+),[^,]*,${ev}`, 'm').exec(err)?.[1] ?? NaN);
+  return {
+    stop: () => new Promise((resolve) => {
+      child.once('close', () => resolve({
+        syscalls: n('raw_syscalls:sys_enter'), switches: n('context-switches'),
+      }));
+      child.kill('SIGINT');
+    }),
+  };
 }
 
 function pct(sorted, p) {
@@ -200,7 +258,9 @@ async function measure(server, flow) {
   const times = [];
   const cg = (process.env.BENCH_WRAP ?? '').includes('callgrind') && server.clientId;
   if (cg) execFileSync('callgrind_control', ['-z', String(server.pid)], { stdio: 'ignore' });
+  const perf = process.env.BENCH_PERF && server.clientId ? perfStart(server.pid) : null;
   const cpu0 = cpuTicks(server.pid);
+  const db0 = server.dbTicks ? server.dbTicks() : 0;
   const me0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const end = Date.now() + SECONDS * 1000;
@@ -214,12 +274,16 @@ async function measure(server, flow) {
   }));
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = (cpuTicks(server.pid) - cpu0) / TICK;
+  const dbCpu = server.dbTicks ? (server.dbTicks() - db0) / TICK : null;
   if (cg) execFileSync('callgrind_control', ['-d', String(server.pid)], { stdio: 'ignore' });
   const me = process.cpuUsage(me0);
+  const counts = perf ? await perf.stop() : null;
   times.sort((a, b) => a - b);
   return {
     flows: times.length, rate: times.length / secs, p50: pct(times, 0.5), p99: pct(times, 0.99),
     cpuPerFlow: cpu / times.length, cpu, secs, loadCpu: (me.user + me.system) / 1e6,
+    dbPerFlow: dbCpu === null ? null : dbCpu / times.length,
+    counts: counts && Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, v / times.length])),
   };
 }
 
@@ -227,7 +291,7 @@ async function measure(server, flow) {
 async function startPortier() {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'portier-bench-sso-'));
-  const db = path.join(dir, 'portier.db');
+  const db = PG ? pgDatabase() : path.join(dir, 'portier.db');
   const wrap = (process.env.BENCH_WRAP ?? '').split(' ').filter(Boolean);
   const extra = (process.env.BENCH_PORTIER_ARGS ?? '').split(' ').filter(Boolean);
   const argv = [...wrap, BIN, 'serve', '--listen', `127.0.0.1:${port}`, '--db', db, '--log-level', 'warn', ...extra];
@@ -260,7 +324,7 @@ async function runPortier() {
     const server = {
       url: srv.url, pid: srv.pid, clientId: client.id, tokenPath: '/oidc/token',
       basic: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
-      login: portierLogin,
+      login: portierLogin, dbTicks: PG ? () => pgTicks(srv.db) : null,
     };
     if (!ACCOUNTS.janMedi) throw new Error('the world has no second profile');
     if (process.env.BENCH_PAUSE) {
@@ -298,7 +362,8 @@ async function runProvider(flows) {
 
 function row(name, x) {
   return `${name.padEnd(26)}${x.rate.toFixed(0).padStart(8)}${x.p50.toFixed(1).padStart(9)}${x.p99.toFixed(1).padStart(9)}`
-    + `${(x.cpuPerFlow * 1e6).toFixed(0).padStart(12)}${x.flows.toString().padStart(8)}${x.loadCpu.toFixed(1).padStart(11)}`;
+    + `${(x.cpuPerFlow * 1e6).toFixed(0).padStart(12)}${x.flows.toString().padStart(8)}${x.loadCpu.toFixed(1).padStart(11)}`
+    + (x.dbPerFlow === null || x.dbPerFlow === undefined ? '' : `${(x.dbPerFlow * 1e6).toFixed(0).padStart(14)}`);
 }
 
 const only = process.env.BENCH_ONLY; // 'portier' or 'oidc-provider': one side only
@@ -308,16 +373,21 @@ const version = JSON.parse(readFileSync(path.join(here, '..', 'tests', 'node_mod
 console.log(`== single sign-on flows of logged-in people: portier vs oidc-provider ${version} `
   + `(node ${process.version}); ${PEOPLE_N} people, ${SECONDS} s each after ${WARMUP} flows, ${os.cpus().length} cores`);
 console.log(`${''.padEnd(26)}${'flows/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'CPU µs/flow'.padStart(12)}`
-  + `${'flows'.padStart(8)}${'load CPU s'.padStart(11)}`);
-if (p) console.log(row('portier', p));
+  + `${'flows'.padStart(8)}${'load CPU s'.padStart(11)}${PG && p ? 'PG µs/flow'.padStart(14) : ''}`);
+if (p) console.log(row(PG ? 'portier (PostgreSQL)' : 'portier', p));
+if (p?.counts) {
+  console.log(`portier per flow: ${p.counts.syscalls.toFixed(1)} system calls, `
+    + `${p.counts.switches.toFixed(1)} context switches (perf stat)`);
+}
 if (r) console.log(row('oidc-provider', r));
 if (q) console.log(row('oidc-provider, no page', q));
 if (p && r) {
-  console.log(`server CPU per flow, oidc-provider / portier: ${(r.cpuPerFlow / p.cpuPerFlow).toFixed(2)}× `
-    + `(without its page: ${(q.cpuPerFlow / p.cpuPerFlow).toFixed(2)}×); `
+  const mine = p.cpuPerFlow + (p.dbPerFlow ?? 0);
+  console.log(`server CPU per flow, oidc-provider / portier${PG ? ' (with PostgreSQL\'s)' : ''}: `
+    + `${(r.cpuPerFlow / mine).toFixed(2)}× (without its page: ${(q.cpuPerFlow / mine).toFixed(2)}×); `
     + `flows/s portier / oidc-provider: ${(p.rate / r.rate).toFixed(2)}×`);
 }
 console.log('(a flow: authorize → profile choice page → POST choice with CSRF → code → token with PKCE; '
-  + 'portier: 4 requests, SQLite; oidc-provider: 5 requests, in-memory adapter, the choice as an '
+  + `portier: 4 requests, ${PG ? 'PostgreSQL' : 'SQLite'}; oidc-provider: 5 requests, in-memory adapter, the choice as an `
   + 'interaction prompt of its own; "no page": its authorize answers the code at once, 2 requests)');
 agent.destroy();

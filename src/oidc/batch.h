@@ -26,13 +26,19 @@ struct store *oidc_batch_store(const struct oidc_batch *b);
  * failed or the commit failed (then nothing of fn stays). fn's outputs are valid only
  * when the result is >= 0. */
 int oidc_batch_run(struct oidc_batch *b, oidc_batch_fn fn, void *arg);
-/* The same without waiting: queues fn(tx, arg) and returns 0 at once (-1 when out of
+/* oidc_batch_run without waiting: queues fn(tx, arg) and returns 0 at once (-1 when out of
  * memory: then cb is not called); once the transaction is committed, cb(cb_arg, result)
  * runs on the committer's thread (or on the caller's, when no thread could be started).
  * cb must be quick and must not write to the store (the committer would wait for itself).
  * arg must stay valid until then. */
 int oidc_batch_submit(struct oidc_batch *b, oidc_batch_fn fn, void *arg,
     void (*cb)(void *cb_arg, int rc), void *cb_arg);
+/* When b is idle (no batch being committed or queued, no other caller running one this
+ * way), runs fn(tx, arg) at once on the caller's thread in a write transaction of its
+ * own, sets *rc as oidc_batch_run would return and returns 1. Otherwise does nothing and
+ * returns 0 (the caller queues the operation: oidc_batch_run or oidc_batch_submit).
+ * oidc_batch_run tries this first. */
+int oidc_batch_try(struct oidc_batch *b, oidc_batch_fn fn, void *arg, int *rc);
 /* Stops b's committer once every operation queued is committed and answered, and joins
  * it: after this, no thread of b holds a request or uses its store. Operations submitted
  * later are committed alone on their caller's thread. */

@@ -599,6 +599,26 @@ oidc_client_cache_free(struct oidc_client_cache *cache)
 }
 
 int
+oidc_client_peek_cached(struct oidc_client_cache *cache, struct arena *a, const char *id,
+    struct oidc_client *out)
+{
+	int64_t now = (int64_t)time(NULL);
+	int rc = 1;
+
+	if (!oidc_client_id_valid(id))
+		return 1;
+	pthread_mutex_lock(&cache->lock);
+	for (size_t i = 0; i < CACHE_SLOTS; i++)
+		if (cache->slot[i].used && strcmp(cache->slot[i].c.id, id) == 0 &&
+		    now - cache->slot[i].loaded_at < OIDC_CLIENT_CACHE_TTL) {
+			rc = client_copy(a, &cache->slot[i].c, out);
+			break;
+		}
+	pthread_mutex_unlock(&cache->lock);
+	return rc;
+}
+
+int
 oidc_client_get_cached(struct oidc_client_cache *cache, struct arena *a, const char *id,
     struct oidc_client *out)
 {

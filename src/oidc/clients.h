@@ -81,6 +81,11 @@ void oidc_client_cache_free(struct oidc_client_cache *cache);
 #define OIDC_CLIENT_CACHE_TTL 5
 int oidc_client_get_cached(struct oidc_client_cache *cache, struct arena *a, const char *id,
     struct oidc_client *out);
+/* The client if the cache holds it (0), without reading the store: 1 when it does not
+ * (or the id is malformed), -1 when a is full. For a reader inside a transaction of its
+ * own, which then reads the client there (oidc_client_read). */
+int oidc_client_peek_cached(struct oidc_client_cache *cache, struct arena *a, const char *id,
+    struct oidc_client *out);
 /* Drops every cached client (they changed on another node: oidc/coherence.h); a read
  * under way when it is called is not cached. */
 void oidc_client_cache_clear(struct oidc_client_cache *cache);

@@ -769,11 +769,11 @@ oidc_request_save(struct store *s, const struct oidc_request *r, char id[OIDC_TO
 }
 
 int
-oidc_request_load(struct store *s, struct arena *a, const char *id, struct oidc_request *out)
+oidc_request_read(struct store_tx *tx, struct arena *a, const char *id,
+    struct oidc_request *out)
 {
 	int64_t now = clock_time();
 	unsigned char h[32];
-	struct store_tx *tx;
 	struct store_q *q;
 	int rc;
 
@@ -781,12 +781,8 @@ oidc_request_load(struct store *s, struct arena *a, const char *id, struct oidc_
 	if (!token_shaped(id))
 		return 1;
 	oidc_token_hash(id, h);
-	if (store_begin(s, STORE_READ, &tx) != 0)
+	if (store_query(tx, SQL_OIDC_REQ_GET, &q, "bi", h, sizeof(h), now) != 0)
 		return -1;
-	if (store_query(tx, SQL_OIDC_REQ_GET, &q, "bi", h, sizeof(h), now) != 0) {
-		store_rollback(&tx);
-		return -1;
-	}
 	rc = store_next(q);
 	if (rc == 1) {
 		out->client_id = col_text(a, q, OIDC_REQ_GET_CLIENT_ID);
@@ -819,8 +815,23 @@ oidc_request_load(struct store *s, struct arena *a, const char *id, struct oidc_
 		}
 	}
 	store_done(q);
-	store_rollback(&tx);
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+}
+
+int
+oidc_request_load(struct store *s, struct arena *a, const char *id, struct oidc_request *out)
+{
+	struct store_tx *tx;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!token_shaped(id))
+		return 1;
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	rc = oidc_request_read(tx, a, id, out);
+	store_rollback(&tx);
+	return rc;
 }
 
 int

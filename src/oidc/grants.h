@@ -185,6 +185,9 @@ int oidc_request_save(struct store *s, const struct oidc_request *r,
  * or -1. */
 int oidc_request_load(struct store *s, struct arena *a, const char *id,
     struct oidc_request *out);
+/* As oidc_request_load, inside tx. */
+int oidc_request_read(struct store_tx *tx, struct arena *a, const char *id,
+    struct oidc_request *out);
 /* Records that the session session_hash was sent to log in again for the request.
  * Returns 0 or -1. */
 int oidc_request_mark(struct store *s, const char *id, const unsigned char session_hash[32]);

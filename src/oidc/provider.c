@@ -205,6 +205,40 @@ oidc_provider_client(struct oidc_provider *p, struct arena *a, const char *id,
 }
 
 int
+oidc_provider_flow(struct oidc_provider *p, struct arena *a, const char *id,
+    int64_t person_id, struct access_profile *profiles, size_t max,
+    struct oidc_flow_view *out)
+{
+	struct store_tx *tx;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	/* The version check first: it reads the store in a transaction of its own. */
+	provider_sync(p);
+	if (store_begin(p->s, STORE_READ, &tx) != 0)
+		return -1;
+	rc = oidc_request_read(tx, a, id, &out->req);
+	/* A client not cached is read in this transaction, not through the cache, which
+	 * would take a second connection while this one is held. */
+	if (rc == 0)
+		rc = oidc_client_peek_cached(p->clients, a, out->req.client_id, &out->client);
+	if (rc == 1 && out->req.client_id != NULL)
+		rc = oidc_client_read(tx, a, out->req.client_id, &out->client);
+	if (rc == 0) {
+		int known = access_application_get(tx, a, out->client.application, &out->app);
+
+		if (known < 0)
+			rc = -1;
+		out->has_app = known == 0;
+	}
+	if (rc == 0 && person_id > 0 && access_profiles_for(tx, a, person_id,
+	    out->client.application, profiles, max, &out->n_profiles) != 0)
+		rc = -1;
+	store_rollback(&tx);
+	return rc;
+}
+
+int
 oidc_provider_secret(struct oidc_provider *p, unsigned char out[32])
 {
 	int rc = 0;

@@ -6,7 +6,9 @@
 
 #include <stddef.h>
 
+#include "access/profiles.h"
 #include "oidc/clients.h"
+#include "oidc/grants.h"
 #include "oidc/keys.h"
 #include "store/store.h"
 
@@ -35,6 +37,21 @@ void oidc_provider_keys_put(struct oidc_provider *p, const struct oidc_keyring *
  * 0, 1 or -1. */
 int oidc_provider_client(struct oidc_provider *p, struct arena *a, const char *id,
     struct oidc_client *out);
+/* A page of a pending authorization (/oidc/continue/ID), read in one transaction rather
+ * than one per part: the live request, its client (through the cache, else read there),
+ * the texts of the client's application (has_app false when it is unknown) and, when
+ * person_id > 0, that person's profiles for it, at most max into profiles (n_profiles).
+ * Texts in a. Returns 0, 1 (no live request of that id, or its client is gone) or -1. */
+struct oidc_flow_view {
+	struct oidc_request req;
+	struct oidc_client client;
+	struct access_app app;
+	bool has_app;
+	size_t n_profiles;
+};
+int oidc_provider_flow(struct oidc_provider *p, struct arena *a, const char *id,
+    int64_t person_id, struct access_profile *profiles, size_t max,
+    struct oidc_flow_view *out);
 /* The group commit of the provider's store (batch.h), for oidc_code_issue and the token
  * operations (grants.h). */
 struct oidc_batch *oidc_provider_batch(const struct oidc_provider *p);

@@ -141,6 +141,31 @@ web_render(struct web_req *r, const char *name, struct tmpl_ctx *ctx)
 	return web_render_status(r, 200, name, ctx);
 }
 
+struct tmpl_ctx *
+web_page_bare(struct web_req *r, const char *title_msgid)
+{
+	struct tmpl_ctx *c = tmpl_ctx_new(r->arena);
+
+	if (c == NULL || tmpl_set(c, "lang", r->lang) != 0 ||
+	    tmpl_set(c, "title", web_t(r, title_msgid)) != 0)
+		return NULL;
+	return c;
+}
+
+int
+web_render_bare(struct web_req *r, const char *name, struct tmpl_ctx *ctx)
+{
+	buf_reset(&r->out);
+	if (tmpl_render(r->srv->tmpl, name, ctx, translate_cb, r, &r->out) != 0) {
+		log_err(r->rid, "cannot render template %s", name);
+		return -1;
+	}
+	r->status = 200;
+	r->ctype = "text/html; charset=utf-8";
+	r->responded = true;
+	return 0;
+}
+
 int
 web_redirect(struct web_req *r, const char *local_path)
 {

@@ -520,6 +520,20 @@ web_listen_probe(const char *listen, char *err, size_t errlen)
 	return rc;
 }
 
+/* Each connection's memory pool: libmicrohttpd zeroes the whole of it after every request
+ * of a keep-alive connection, so its size is paid at every request (it was 4 times the
+ * header limit plus 64 KiB, 128 KiB by default: twice the zeroing). 4 times the header
+ * limit still holds a request whose headers are well over the limit, whose 431 is then
+ * portier's own, with its security headers (headers.test.js sends 41 KiB of headers);
+ * never below libmicrohttpd's own default of 32 KiB. */
+static size_t
+pool_bytes(const struct web_limits *l)
+{
+	size_t n = l->header_bytes * 4;
+
+	return n > 32 * 1024 ? n : 32 * 1024;
+}
+
 /* One listener; tls (MHD options ending in MHD_OPTION_END) adds the TLS options. */
 static struct MHD_Daemon *
 start_daemon(struct web_server *s, struct sockaddr_in *sa, unsigned int flags,
@@ -533,7 +547,7 @@ start_daemon(struct web_server *s, struct sockaddr_in *sa, unsigned int flags,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)s->cfg.threads,
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, s,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(s->cfg.limits.header_bytes * 4 + 65536),
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool_bytes(&s->cfg.limits),
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)WEB_CONN_TIMEOUT,
 	    MHD_OPTION_CONNECTION_LIMIT, s->cfg.limits.connections,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->cfg.limits.connections_per_ip,

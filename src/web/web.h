@@ -197,6 +197,12 @@ struct tmpl_ctx *web_page(struct web_req *r, const char *title_msgid);
 int web_render(struct web_req *r, const char *name, struct tmpl_ctx *ctx);
 /* As web_render with another status (a form shown again with its errors: 422). */
 int web_render_status(struct web_req *r, int status, const char *name, struct tmpl_ctx *ctx);
+/* A page of its own, without the layout (menus, languages, the person's name read for
+ * it): a context holding only lang and title, and the template rendered as the whole
+ * document, status 200. For a page shown an instant before the browser leaves (the way
+ * back to a client after a form). */
+struct tmpl_ctx *web_page_bare(struct web_req *r, const char *title_msgid);
+int web_render_bare(struct web_req *r, const char *name, struct tmpl_ctx *ctx);
 /* 303 See Other to a local path (anything not starting with one '/' becomes "/"). */
 int web_redirect(struct web_req *r, const char *local_path);
 /* A localised error page (400, 403, 404, 405, 413, 500 …). Returns 0. */

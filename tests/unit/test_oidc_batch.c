@@ -1,7 +1,8 @@
 /* test_oidc_batch.c — the provider's group commit in a real store: operations from many
  * threads at once, waiting or not (a callback), each get their own result back, an
  * operation that fails leaves nothing while the others of its batch stay, and everything
- * kept is committed before its result is given. */
+ * kept is committed before its result is given; an idle batcher runs an operation on its
+ * caller's thread. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -173,6 +174,54 @@ single_operation(void **state)
 	oidc_batch_free(b);
 }
 
+/* An operation that, while it runs, tries a second one the same way and records what
+ * came of it, and on which thread it ran. */
+struct nested {
+	struct oidc_batch *b;
+	pthread_t thread;
+	int tried;     /* oidc_batch_try's answer for the second operation */
+	int inner_rc;
+};
+
+static int
+nested_fn(struct store_tx *tx, void *arg)
+{
+	struct nested *n = arg;
+	struct op inner = { 55, 2 };
+
+	n->thread = pthread_self();
+	n->inner_rc = 12345;
+	n->tried = oidc_batch_try(n->b, op_fn, &inner, &n->inner_rc);
+	return store_exec(tx, SQL_SETTING_PUT, "tt", "b.55.1", "1") == 1 ? 7 : -1;
+}
+
+/* An idle batcher runs an operation at once on its caller's thread (no hand-over to the
+ * committer and back), committed when the result comes; one caller at a time: a second
+ * one meanwhile is told to queue (0) and nothing of it is done. A failed operation leaves
+ * nothing. */
+static void
+idle_runs_on_the_callers_thread(void **state)
+{
+	struct store_fixture *f = *state;
+	struct oidc_batch *b = oidc_batch_new(f->s);
+	struct nested n = { b, 0, -1, 0 };
+	struct op fails = { 55, 3 };
+	int rc = 0;
+
+	assert_non_null(b);
+	assert_int_equal(oidc_batch_try(b, nested_fn, &n, &rc), 1);
+	assert_int_equal(rc, 7);
+	assert_true(pthread_equal(n.thread, pthread_self()));
+	assert_int_equal(store_fixture_setting(f->s, "b.55.1", NULL, 0), 1);
+	assert_int_equal(n.tried, 0);
+	assert_int_equal(n.inner_rc, 12345);
+	assert_int_equal(store_fixture_setting(f->s, "b.55.2", NULL, 0), 0);
+	assert_int_equal(oidc_batch_try(b, op_fn, &fails, &rc), 1);
+	assert_int_equal(rc, -1);
+	assert_int_equal(store_fixture_setting(f->s, "b.55.3", NULL, 0), 0);
+	oidc_batch_free(b);
+}
+
 /* The stop at shutdown: every operation queued is committed and answered before
  * oidc_batch_stop returns (the committer joined, nothing left holding a request); later
  * operations are committed alone on their caller's thread. */
@@ -271,6 +320,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		STORE_FIXTURE_TEST(single_operation, &spec),
+		STORE_FIXTURE_TEST(idle_runs_on_the_callers_thread, &spec),
 		STORE_FIXTURE_TEST(concurrent_operations, &spec),
 		STORE_FIXTURE_TEST(submitted_operations, &spec),
 		STORE_FIXTURE_TEST(stop_answers_everything_queued, &spec),

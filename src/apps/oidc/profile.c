@@ -18,29 +18,46 @@
 #include "oidc/profile.h"
 #include "web/i18n.h"
 
-/* A pending request with its client, read for a page. */
+/* A pending request with its client, read for a page; with the profiles of the person
+ * of the session for its application, when asked for and logged in. */
 struct flow {
 	const char *id;
 	struct oidc_request req;
 	struct oidc_client client;
 	const char *app_name;
+	struct access_profile *profiles;
+	size_t n_profiles;
 };
 
-/* Reads the flow named in the path; on failure answers and returns 1 (or -1). */
+/* Reads the flow named in the path (with the profiles: with_profiles); on failure
+ * answers and returns 1 (or -1). One read transaction for all of it
+ * (oidc_provider_flow): the request, the client (the provider's cache), the application's
+ * name and the profiles, which were four. */
 static int
-flow_load(struct web_req *r, struct flow *f)
+flow_load(struct web_req *r, struct flow *f, bool with_profiles)
 {
 	struct app *app = web_app(r);
+	struct web_session *s = web_session(r);
+	struct oidc_flow_view *v = arena_alloc(web_arena(r), sizeof(*v));
+	int64_t person = with_profiles && s != NULL ? s->person_id : 0;
 	int rc;
 
 	f->id = web_param(r, "id");
-	rc = oidc_request_load(app->store, web_arena(r), f->id, &f->req);
-	if (rc == 0)
-		/* Through the provider's client cache, as the authorization endpoint reads it:
-		 * each page of the flow would otherwise read the client again from the store. */
-		rc = oidc_provider_client(app->oidc, web_arena(r), f->req.client_id, &f->client);
+	f->n_profiles = 0;
+	f->profiles = arena_alloc(web_arena(r), sizeof(*f->profiles) * OIDC_PROFILES_MAX);
+	if (v == NULL || f->profiles == NULL)
+		return -1;
+	rc = oidc_provider_flow(app->oidc, web_arena(r), f->id, person, f->profiles,
+	    OIDC_PROFILES_MAX, v);
 	if (rc < 0)
 		return -1;
+	if (rc == 0) {
+		f->req = v->req;
+		f->client = v->client;
+		f->n_profiles = v->n_profiles;
+		f->app_name = v->has_app ? v->app.name[oidc_lang_index(web_lang(r))] :
+		    f->client.application;
+	}
 	if (rc > 0) {
 		oidc_error_page(r, 400, N_("Cette demande de connexion n'est plus valable (elle a "
 		    "expiré ou a déjà servi). Retournez au service et recommencez."));
@@ -50,7 +67,6 @@ flow_load(struct web_req *r, struct flow *f)
 	 * the browser that started it, never another person's way in. */
 	if (!oidc_browser_ok(r, &f->req)) {
 		struct actor ctx = app_actor(r);
-		struct web_session *s = web_session(r);
 
 		oidc_audit_refusal(app->store, "authorize", f->client.id, s ? s->person_id : 0,
 		    "other_browser", &ctx);
@@ -59,7 +75,6 @@ flow_load(struct web_req *r, struct flow *f)
 		    "recommencez."));
 		return 1;
 	}
-	f->app_name = oidc_app_name(r, f->client.application);
 	return 0;
 }
 
@@ -250,19 +265,6 @@ choice(struct web_req *r, const struct flow *f, const struct access_profile *p, 
 	return web_render_status(r, error_msgid ? 422 : 200, "oidc/profile", c);
 }
 
-static int
-profiles_of(struct web_req *r, const struct flow *f, struct access_profile **p, size_t *n)
-{
-	struct app *app = web_app(r);
-	struct web_session *s = web_session(r);
-
-	*p = arena_alloc(web_arena(r), sizeof(**p) * OIDC_PROFILES_MAX);
-	if (*p == NULL)
-		return -1;
-	return oidc_profiles(app->store, web_arena(r), s->person_id, f->client.application, *p,
-	    OIDC_PROFILES_MAX, n);
-}
-
 /* The steps before the profile choice, shown (GET) or received (POST): the flow of the
  * path, its login and step-up, the profiles offered now (at least one, else the page of
  * who can grant one). Returns 1 when *fp, *p and *n are ready; otherwise the response has
@@ -276,14 +278,15 @@ flow_offer(struct web_req *r, struct flow **fp, struct access_profile **p, size_
 	*n = 0;
 	if (f == NULL)
 		return -1;
-	rc = flow_load(r, f);
+	rc = flow_load(r, f, true);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
 	rc = flow_authenticated(r, f);
 	if (rc <= 0)
 		return rc;
-	if (profiles_of(r, f, p, n) != 0)
-		return -1;
+	/* Read with the flow, for the person of the session, who is logged in here. */
+	*p = f->profiles;
+	*n = f->n_profiles;
 	if (*n == 0)
 		return no_profile(r, f) < 0 ? -1 : 0;
 	*fp = f;
@@ -380,7 +383,7 @@ cancel(struct web_req *r)
 
 	if (f == NULL)
 		return -1;
-	rc = flow_load(r, f);
+	rc = flow_load(r, f, false);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
 	if (oidc_request_drop(app->store, f->id) != 0)

@@ -105,12 +105,14 @@ oidc_to_client(struct web_req *r, const char *url, bool after_form, const char *
 			return -1;
 		return web_send(r, 303, "text/plain; charset=utf-8", "", 0);
 	}
-	c = web_page(r, N_("Retour vers le service"));
-	if (c == NULL)
+	/* A page of its own rather than one in the layout: the browser leaves it at once
+	 * (the refresh), and the layout's menus and the person's name (a read of the store)
+	 * would be built for nobody to see. */
+	c = web_page_bare(r, N_("Retour vers le service"));
+	if (c == NULL || tmpl_set(c, "url", url) != 0 ||
+	    tmpl_set(c, "app_name", app_name ? app_name : "") != 0)
 		return -1;
-	tmpl_set(c, "url", url);
-	tmpl_set(c, "app_name", app_name ? app_name : "");
-	return web_render(r, "oidc/redirect", c);
+	return web_render_bare(r, "oidc/redirect", c);
 }
 
 static int
