@@ -22,6 +22,9 @@ describe('the personal-data scan of the logs', () => {
     assert.deepEqual(kinds('17073003384'), ['niss:17073003384']);
     assert.deepEqual(kinds('85073003329 12345678901'), []);
     assert.deepEqual(kinds('850730033281'), [], 'twelve digits are not a NISS');
+    // Inside a request id (hexadecimal): not a NISS (09165098151 alone would be one).
+    assert.deepEqual(kinds('09165098151'), ['niss:09165098151']);
+    assert.deepEqual(kinds('info caea09165098151b access'), []);
   });
 
   it('finds e-mail addresses, names and user names of the test world', () => {

@@ -17,8 +17,9 @@ export function nissValid(d) {
   return 97 - Number(nine % 97n) === check || 97 - Number((2000000000n + nine) % 97n) === check;
 }
 
-// Not part of a longer run of digits; separators only where the written forms put them.
-const NISS_RE = /(?<![\d.])(\d{2})[.]?(\d{2})[.]?(\d{2})[-. ]?(\d{3})[.]?(\d{2})(?![\d])/g;
+// A word of its own (not inside a longer number, nor inside a hexadecimal request id);
+// separators only where the written forms put them.
+const NISS_RE = /(?<![\w.])(\d{2})[.]?(\d{2})[.]?(\d{2})[-. ]?(\d{3})[.]?(\d{2})(?!\w)/g;
 const EMAIL_RE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 
 function sources() {
