@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { rawRequest, run, start } from '../lib/server.js';
+import { startPortal } from './portal_lib.js';
 
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -78,6 +79,23 @@ describe('log_format = json', () => {
     await srv.stop();
     assert.match(srv.logs(), /^\d{4}-\d{2}-\d{2}T[\d:.]+Z info [0-9a-f-]+ access GET \/healthz 200 3B /m);
     assert.doesNotMatch(srv.logs(), /^\{/m);
+  });
+
+  it('the agency portal too: --log-format json', async () => {
+    const srv = await start();
+    try {
+      const portal = await startPortal(srv, { args: ['--log-format', 'json'] });
+      await (await fetch(`${portal.url}/`)).text();
+      const logs = await portal.stop();
+      const all = events(logs);
+      assert.ok(all.some((e) => /listening on/.test(e.msg)), logs);
+      assert.ok(all.some((e) => e.path === '/' && e.method === 'GET'), logs);
+    } finally {
+      await srv.stop();
+    }
+    const bad = await run(['portal', '--log-format', 'xml', '--issuer', 'http://127.0.0.1:9']);
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /log_format must be text or json/);
   });
 
   it('an unknown format is refused before anything starts', async () => {
