@@ -30,6 +30,7 @@ struct app {
 	const struct eid_door *eid_door;       /* the eID door's verifier, proxies, demo reader */
 	const struct mail_texts *mail;   /* the catalogues mails are written with (mail/mail.h) */
 	struct csam_app_settings csam;
+	int schema_newest;      /* the newest migration this binary knows (/readyz) */
 };
 
 /* Returns 1 when the visitor is logged in with at least min_level (policy/loa.h);
@@ -41,7 +42,7 @@ int app_require_level(struct web_req *r, int min_level);
  * back here, and returns 0: the handler then returns 0 at once. */
 int app_require_capacity(struct web_req *r);
 
-/* Registers the routes of the home surface (/, /aide, /healthz). */
+/* Registers the routes of the home surface (/, /aide, /healthz, /readyz). */
 int home_routes(struct web_server *s);
 /* Registers the GAP designation (/csam …), the helpdesk back office (/helpdesk …) and the
  * demo mailbox (/demo/mails); their settings are struct app's csam. */

@@ -36,6 +36,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_portal(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_client(int argc, char **argv);

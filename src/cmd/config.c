@@ -32,6 +32,7 @@ static const struct key keys[] = {
 	{ "share_dir", S(share_dir) },
 	{ "locale_dir", S(locale_dir) },
 	{ "log_level", S(log_level) },
+	{ "log_format", S(log_format) },
 	{ "threads", I(threads, 1, 256) },
 	{ "workers", I(workers, 0, 256) },
 	{ "db_pool", I(db_pool, 1, 64) },
@@ -78,6 +79,7 @@ config_defaults(struct config *c)
 	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
 	snprintf(c->db, sizeof(c->db), "var/portier.db");
 	snprintf(c->log_level, sizeof(c->log_level), "info");
+	snprintf(c->log_format, sizeof(c->log_format), "text");
 	c->threads = 8;
 	c->workers = 0;
 	c->db_pool = 8;

@@ -13,6 +13,7 @@ struct config {
 	char share_dir[1024];
 	char locale_dir[1100];
 	char log_level[16];
+	char log_format[16];   /* text or json (base/log.h) */
 	int threads;
 	int workers;
 	int db_pool;

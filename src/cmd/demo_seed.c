@@ -223,7 +223,9 @@ people_seed(struct store *s, const struct password_cfg *pw)
 			if (org == 0)
 				org = org_create(tx, &pharma, claire, &by);
 			if (org > 0 && store_commit(&tx) == 0)
-				log_info(NULL, "demo: PharmaPlatel registered, GAP claire.dubois");
+				/* The GAP by her person id: logs carry no names (README names her). */
+				log_info(NULL, "demo: PharmaPlatel registered (organisation %lld), "
+				    "GAP person %lld", (long long)org, (long long)claire);
 			else
 				store_rollback(&tx);
 		}

@@ -13,6 +13,7 @@
 #include "cmd/wire.h"
 #include "mail/mail.h"
 #include "oidc/provider.h"
+#include "ops/health.h"
 #include "store/store.h"
 #include "web/web.h"
 
@@ -79,6 +80,13 @@ services_open(const struct config *c, const char *issuer, struct instance *in)
 		return -1;
 	if (open_store(c, &in->store) != 0)
 		return -1;
+	/* The schema /readyz expects: the newest migration open_store found (same folder). */
+	snprintf(err, sizeof(err), store_is_pg(c->db) ? "%s/migrations/pg" : "%s/migrations",
+	    c->share_dir);
+	if (ops_migrations_newest(err, &in->app.schema_newest) != 0) {
+		fprintf(stderr, "portier: %s: no migration found\n", err);
+		return -1;
+	}
 	if (c->demo && demo_seed(in->store, &in->password, &(struct demo_addresses){ .issuer = issuer,
 	    .portal_url = c->portal_url,
 	    .portal_conf = portal_conf_path(c->db, portal_conf, sizeof(portal_conf)) }) != 0)

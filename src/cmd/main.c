@@ -17,6 +17,7 @@ static const struct {
 	{ "portal", cmd_portal, "run the agency portal (MEDSEIP), a relying party of portier" },
 	{ "migrate", cmd_migrate, "apply the database migrations" },
 	{ "audit", cmd_audit, "the audit trail: verify the chain, list events" },
+	{ "backup", cmd_backup, "an online copy of the SQLite database, checked (backup --to FILE)" },
 	{ "import", cmd_import, "load an authentic source into the registry (import kbo PATH)" },
 	{ "registry", cmd_registry, "the enterprise registry: show NUMBER, search TEXT" },
 	{ "person", cmd_person, "people: add, set-password, show, activation-code" },

@@ -42,6 +42,7 @@ static const char usage[] =
     "  --share-dir DIR       folder holding portal/templates, portal/static, portal/migrations\n"
     "  --locale-dir DIR      folder holding the compiled catalogues (default: beside the binary)\n"
     "  --log-level LEVEL     debug, info, warn or error (default info)\n"
+    "  --log-format FMT      text (default) or json: one JSON object per line\n"
     "SIGTERM or SIGINT stops accepting, lets running requests finish, and exits 0.\n";
 
 struct pconf {
@@ -56,6 +57,7 @@ struct pconf {
 	char share_dir[1024];
 	char locale_dir[1100];
 	char log_level[16];
+	char log_format[16];
 };
 
 #define K(f) #f, offsetof(struct pconf, f), sizeof(((struct pconf *)0)->f)
@@ -65,7 +67,7 @@ static const struct {
 } keys[] = {
 	{ K(listen) }, { K(issuer) }, { K(db) }, { K(client_id) }, { K(client_secret) },
 	{ K(base_url) }, { K(application) }, { K(ca_file) }, { K(share_dir) }, { K(locale_dir) },
-	{ K(log_level) },
+	{ K(log_level) }, { K(log_format) },
 };
 
 static int
@@ -137,6 +139,7 @@ configure(int argc, char **argv, struct pconf *c)
 	snprintf(c->share_dir, sizeof(c->share_dir), "%s", base.share_dir);
 	snprintf(c->locale_dir, sizeof(c->locale_dir), "%s", base.locale_dir);
 	snprintf(c->log_level, sizeof(c->log_level), "info");
+	snprintf(c->log_format, sizeof(c->log_format), "text");
 	if (cmd_help_or_config_file(argc, argv, usage, &file))
 		return 1;
 	if (file != NULL && config_lines(file, set_line, c, err, sizeof(err)) != 0) {
@@ -204,10 +207,17 @@ log_level_set(const char *name)
 static int
 check(struct pconf *c)
 {
+	enum log_format fmt;
+
 	if (log_level_set(c->log_level) != 0) {
 		fprintf(stderr, "portier portal: log_level must be debug, info, warn or error\n");
 		return -1;
 	}
+	if (log_format_parse(c->log_format, &fmt) != 0) {
+		fprintf(stderr, "portier portal: log_format must be text or json\n");
+		return -1;
+	}
+	log_set_format(fmt);
 	if (!web_listen_ok(c->listen)) {
 		fprintf(stderr, "portier portal: listen address '%s' is not ADDR:PORT\n", c->listen);
 		return -1;

@@ -30,6 +30,7 @@ static const char serve_usage[] =
     "  --share-dir DIR      folder holding templates/, static/, migrations/\n"
     "  --locale-dir DIR     folder holding the compiled catalogues (default: beside the binary)\n"
     "  --threads N          connection threads; --workers N threads for password hashes\n"
+    "  --log-format FMT     text (default) or json: one JSON object per line (journald)\n"
     "  --tls-listen ADDR:PORT  also serve over TLS (--tls-cert, --tls-key PEM files); with\n"
     "                       --eid-trust FILE it asks for eID client certificates (docs/eid.md)\n"
     "  --test-clock FILE    for test suites only: shifts the server's clock by the seconds\n"
@@ -183,6 +184,7 @@ run(int argc, char **argv, bool demo)
 	int sig = 0, npos, rc;
 	char *pos[1];
 	const char *test_clock;
+	enum log_format fmt;
 
 	/* What the server writes (the database with its -wal and -shm, keys, the demo
 	 * mailbox and settings) holds secrets and personal data: its own user's only. */
@@ -200,6 +202,11 @@ run(int argc, char **argv, bool demo)
 		fprintf(stderr, "portier: log_level must be debug, info, warn or error\n");
 		return 2;
 	}
+	if (log_format_parse(c.log_format, &fmt) != 0) {
+		fprintf(stderr, "portier: log_format must be text or json\n");
+		return 2;
+	}
+	log_set_format(fmt);
 	if (!web_listen_ok(c.listen)) {
 		fprintf(stderr, "portier: listen address '%s' is not ADDR:PORT\n", c.listen);
 		return 2;

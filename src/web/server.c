@@ -449,11 +449,20 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (r == NULL)
 		return;
 	conn_watch_request_over(s, conn);
-	if (r->method != NULL)
-		log_info(r->rid, "access %s %s %d %zuB %.1fms%s", r->method,
-		    r->path ? r->path : "-", r->status, r->out.len,
-		    (double)(now_ns() - r->start_ns) / 1e6,
-		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	if (r->method != NULL) {
+		double ms = (double)(now_ns() - r->start_ns) / 1e6;
+		bool ok = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK;
+		/* The same event as fields, for log_format = json. */
+		const struct log_field f[] = {
+			LOG_STR("method", r->method), LOG_STR("path", r->path ? r->path : "-"),
+			LOG_INT("status", r->status), LOG_INT("bytes", r->out.len),
+			LOG_NUM("ms", ms), LOG_INT("aborted", ok ? 0 : 1),
+		};
+
+		log_fields(LOG_INFO, r->rid, f, sizeof(f) / sizeof(f[0]),
+		    "access %s %s %d %zuB %.1fms%s", r->method, r->path ? r->path : "-",
+		    r->status, r->out.len, ms, ok ? "" : " (aborted)");
+	}
 	buf_free(&r->body);
 	buf_free(&r->out);
 	sodium_memzero(&r->session, sizeof(r->session));

@@ -1,6 +1,7 @@
 #!/bin/sh
 # haproxy_check.sh — deploy/haproxy/haproxy.cfg in front of two real `portier serve` nodes,
-# all on 127.0.0.1: per-request round robin, a node stopped with SIGTERM taken out.
+# all on 127.0.0.1: per-request round robin, a node not ready (/readyz 503) and a node
+# stopped with SIGTERM taken out.
 #
 # The production file is used as it is, with only its "# site" lines changed (addresses,
 # certificate, logging to stdout; chroot, user and daemon dropped). Each node has its own
@@ -145,6 +146,30 @@ loc=$(curl -sk -D - -o /dev/null "https://127.0.0.1:$FH/login/eid?next=/aide" | 
 [ "$loc" = "https://127.0.0.1:$FE/login/eid?next=/aide" ] || fail "https front: /login/eid redirected to '$loc'"
 code=$(curl -sk -o /dev/null -w '%{http_code}' -H 'X-SSL-Client-Cert: forged' "https://127.0.0.1:$FE/login/eid")
 [ "$code" = 200 ] || fail "eID front: status $code (403: a forged certificate header reached the node)"
+
+# ---- 1b. a node that is not ready (/readyz 503) is taken out, and back once ready ----
+# node2's database made "behind" its binary's newest migration (its record moved to 0).
+NEWEST=$(sqlite3 "$T/node2.db" 'SELECT max(version) FROM schema_migration')
+sqlite3 "$T/node2.db" "UPDATE schema_migration SET version = 0 WHERE version = $NEWEST"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P2/readyz")
+[ "$code" = 503 ] || fail "node2 behind on migrations: /readyz $code"
+i=0
+until grep -q 'be_portier/node2 is DOWN' "$T/haproxy.log"; do
+	i=$((i + 1)); [ $i -lt 300 ] || fail "haproxy did not take out node2 (/readyz 503)"
+	sleep 0.1
+done
+grep 'be_portier/node2 is DOWN' "$T/haproxy.log" | sed 's/^/haproxy: /'
+for k in 1 2 3 4; do
+	set -- $(request "https://127.0.0.1:$FH/")
+	[ "$1 $2" = "200 node1" ] || fail "node2 not ready: $1 from $2"
+done
+sqlite3 "$T/node2.db" "UPDATE schema_migration SET version = $NEWEST WHERE version = 0"
+i=0
+until grep -q 'be_portier/node2 is UP' "$T/haproxy.log"; do
+	i=$((i + 1)); [ $i -lt 600 ] || fail "haproxy did not put node2 back once ready"
+	sleep 0.1
+done
+echo "node2 not ready: out of the pool, back once ready"
 
 # ---- 2. SIGTERM on node1: taken out, requests keep succeeding ----
 kill -TERM "$N1"

@@ -15,6 +15,7 @@ import {
   activateQuality, addAccount, addApplication, addOrg, addPerson, catalogueHas,
 } from '../lib/world.js';
 import { addClient, csrfOf, profileOptions, refreshTarget } from './oidc_lib.js';
+import { personalData } from '../lib/pii.js';
 
 export { csrfOf };
 
@@ -145,6 +146,9 @@ async function stopPortal(child, state, exited, dir) {
   rmSync(dir, { recursive: true, force: true });
   assert.ok(exit !== null, `the portal did not exit after SIGTERM:\n${state.out}`);
   assert.deepEqual(sanitizerReports(state.out), [], `sanitizer report from the portal:\n${state.out}`);
+  // The portal's log carries no personal data either (tests/lib/pii.js).
+  const pii = personalData(state.out);
+  assert.deepEqual(pii, [], `personal data in the portal's log:\n${pii.map((h) => `${h.kind} ${h.match}: ${h.line}`).join('\n')}`);
   assert.deepEqual({ code: exit.code, signal: exit.signal }, { code: 0, signal: null },
     `the portal did not exit cleanly:\n${state.out.slice(-4000)}`);
   return state.out;

@@ -4,6 +4,8 @@
 #
 #   sh tests/lib/pg.sh start [--tcp|--tls] [DIR]   prints a libpq connection string
 #   sh tests/lib/pg.sh stop DIR                    stops the server and removes DIR
+#   sh tests/lib/pg.sh halt DIR | resume DIR       stops the server (a database gone under
+#                                                  running nodes), starts it again (socket only)
 #
 # DIR (made with mktemp when not given: /tmp/portier-pg-XXXXXX) becomes the server's; its
 # socket is DIR/.s.PGSQL.PORT, so the connection string's host is DIR. The superuser is
@@ -180,10 +182,27 @@ stop() {
 	rm -rf "$dir"
 }
 
+# A fast stop, keeping DIR: the clients' connections are cut, new ones refused.
+halt() {
+	[ -n "${1:-}" ] || usage
+	pick_owner
+	as_owner "$PG_BIN/pg_ctl" -D "$1/data" -m fast -w stop >/dev/null
+}
+
+# Starts a halted socket-only cluster again, where start put it.
+resume() {
+	[ -n "${1:-}" ] || usage
+	pick_owner
+	as_owner "$PG_BIN/pg_ctl" -D "$1/data" -l "$1/server.log" -w -t 60 \
+	    -o "-c listen_addresses='' -p 5432" start >/dev/null
+}
+
 cmd=${1:-}
 [ $# -gt 0 ] && shift
 case "$cmd" in
 start) start "$@" ;;
 stop) stop "$@" ;;
+halt) halt "$@" ;;
+resume) resume "$@" ;;
 *) usage ;;
 esac

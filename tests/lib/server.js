@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { pgDatabase } from './pg.js';
+import { personalData } from './pii.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -214,6 +215,9 @@ async function stopServer(child, state, dir, { timeout = PATIENCE, keepDir = fal
   assert.ok(exit !== null, `portier did not exit within ${timeout} ms of SIGTERM; logs:\n${logs}`);
   const reports = sanitizerReports(logs);
   assert.deepEqual(reports, [], `sanitizer report in the server's output:\n${logs}`);
+  // Logs never carry personal data (issue 18 part 2): every server's log, at its stop.
+  const pii = personalData(state.err);
+  assert.deepEqual(pii, [], `personal data in the server's log:\n${pii.map((h) => `${h.kind} ${h.match}: ${h.line}`).join('\n')}`);
   assert.deepEqual({ code: exit.code, signal: exit.signal }, { code: 0, signal: null },
     `portier did not exit cleanly after SIGTERM; logs:\n${logs.slice(-4000)}`);
   return logs;

@@ -1,4 +1,4 @@
-/* home.c — the home page, the help page and /healthz.
+/* home.c — the home page, the help page and the probes /healthz and /readyz.
  * The home page introduces portier and leads to the guide's entry points. */
 #include "apps/app.h"
 
@@ -9,14 +9,24 @@
 #include "ops/health.h"
 #include "web/i18n.h"
 
+/* Liveness: the process answers requests. Nothing else on purpose (not the database):
+ * a supervisor that restarts a node on a failing /healthz must not restart every node
+ * while the database is down. Routing asks /readyz. */
 static int
 healthz(struct web_req *r)
 {
-	struct app *app = web_app(r);
-
-	if (ops_health(app->store) != 0)
-		return web_send(r, 503, "text/plain; charset=utf-8", "unavailable\n", 12);
 	return web_send(r, 200, "text/plain; charset=utf-8", "ok\n", 3);
+}
+
+/* Readiness: 200 when this node can serve (ops/health.h), 503 naming the failing check. */
+static int
+readyz(struct web_req *r)
+{
+	struct app *app = web_app(r);
+	char body[512];
+	int rc = ops_ready(app->store, app->schema_newest, app->oidc, body, sizeof(body));
+
+	return web_send(r, rc == 0 ? 200 : 503, "application/json", body, strlen(body));
 }
 
 static int
@@ -113,7 +123,8 @@ home_routes(struct web_server *s)
 {
 	if (web_route(s, "GET", "/", home, 0) != 0 ||
 	    web_route(s, "GET", "/aide", help, 0) != 0 ||
-	    web_route(s, "GET", "/healthz", healthz, 0) != 0)
+	    web_route(s, "GET", "/healthz", healthz, 0) != 0 ||
+	    web_route(s, "GET", "/readyz", readyz, 0) != 0)
 		return -1;
 	return 0;
 }
