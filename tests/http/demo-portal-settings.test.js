@@ -76,7 +76,7 @@ describe('demo: the agency portal\'s settings', () => {
     }
     const err = out.err;
     try {
-      assert.match(err, new RegExp(`listening on http://127\\.0\\.0\\.1:${port} \\(issuer http://127\\.0\\.0\\.1:${srv.port}, client medseip-portal\\)`));
+      assert.match(err, new RegExp(`listening on http://127\\.0\\.0\\.1:${port} \\(issuer http://127\\.0\\.0\\.1:${srv.port}, client medseip-portal, CAs [^)]+\\)`));
       const res = await fetch(`http://127.0.0.1:${port}/`);
       assert.equal(res.status, 200);
     } finally {
