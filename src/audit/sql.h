@@ -11,6 +11,10 @@ enum audit_sql {
 	SQL_AUDIT_INSERT,
 	SQL_AUDIT_ALL,
 	SQL_AUDIT_COUNT,
+	/* Signed checkpoints of the chain head (checkpoint.c, migration 019). */
+	SQL_AUDIT_CP_INSERT,
+	SQL_AUDIT_CP_LAST,
+	SQL_AUDIT_CP_ALL,
 	SQL_AUDIT_END
 };
 

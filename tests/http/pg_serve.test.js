@@ -29,7 +29,7 @@ describe('portier serve on PostgreSQL', { skip }, () => {
     conn = pgDatabase();
     const m = await run(['migrate', '--db', conn]);
     assert.equal(m.code, 0, m.stdout + m.stderr);
-    assert.match(m.stdout, /^database PostgreSQL at schema version 17$/m);
+    assert.match(m.stdout, /^database PostgreSQL at schema version 19$/m);
     srv = await start({ db: conn });
     // The OpenID tests' world: through the portier CLI where oidc_lib builds it so
     // (buildWorld), else with its SQL through psql.
@@ -44,7 +44,7 @@ describe('portier serve on PostgreSQL', { skip }, () => {
   it('migrates once, names no connection string, and keeps no SQLite file', async () => {
     const again = await run(['migrate', '--db', conn]);
     assert.equal(again.code, 0, again.stderr);
-    assert.match(again.stdout, /schema version 17/);
+    assert.match(again.stdout, /schema version 19/);
     assert.doesNotMatch(again.stdout + again.stderr + srv.logs(), /dbname=|host=\//,
       'the connection string (it may hold a password) is never printed');
     assert.equal(existsSync(path.join(srv.dir, 'portier.db')), false);
@@ -54,7 +54,7 @@ describe('portier serve on PostgreSQL', { skip }, () => {
     const uri = `postgresql://${kv.user}@/${kv.dbname}?host=${encodeURIComponent(kv.host)}&port=${kv.port}`;
     const byUri = await run(['migrate', '--db', uri]);
     assert.equal(byUri.code, 0, byUri.stderr);
-    assert.match(byUri.stdout, /^database PostgreSQL at schema version 17$/m);
+    assert.match(byUri.stdout, /^database PostgreSQL at schema version 19$/m);
     // A database that is not there: refused with libpq's reason, nothing started.
     const bad = await run(['migrate', '--db', conn.replace(/dbname=\S+/, 'dbname=absent')]);
     assert.notEqual(bad.code, 0);
