@@ -48,7 +48,7 @@ describe('portier serve on PostgreSQL', { skip }, () => {
     assert.doesNotMatch(again.stdout + again.stderr + srv.logs(), /dbname=|host=\//,
       'the connection string (it may hold a password) is never printed');
     assert.equal(existsSync(path.join(srv.dir, 'portier.db')), false);
-    assert.equal(psql(conn, 'SELECT max(version) FROM schema_migration;'), '17');
+    assert.equal(psql(conn, 'SELECT max(version) FROM schema_migration;'), '19');
     // The same database named by a URI (postgresql://…): the same answer.
     const kv = Object.fromEntries(conn.split(' ').map((w) => w.split('=')));
     const uri = `postgresql://${kv.user}@/${kv.dbname}?host=${encodeURIComponent(kv.host)}&port=${kv.port}`;
