@@ -11,7 +11,7 @@ import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 
-import { psql } from '../lib/pg.js';
+import { pgAvailable, pgDatabase, psql } from '../lib/pg.js';
 import { Client, TEST_PG, run, start, tempDir } from '../lib/server.js';
 
 const PASSWORD = 'Demo-portier-2026';
@@ -272,5 +272,35 @@ describe('signed checkpoints of the audit chain', () => {
       '--db', path.join(dir, 'y.db'), '--audit-checkpoint-key', k.pub]);
     assert.equal(pub.code, 1, pub.stderr);
     assert.match(pub.stderr, /is a public key: it cannot sign/);
+  });
+});
+
+describe('two nodes on one PostgreSQL database, both checkpointing', {
+  skip: pgAvailable() ? false : 'PostgreSQL binaries absent (apt-get install postgresql-15)',
+}, () => {
+  test('one checkpoint per position, each in the file of the node that made it; both files verify', async () => {
+    const dir = tempDir();
+    const k = await keygen(dir, 'audit');
+    const conn = pgDatabase();
+    const m = await run(['migrate', '--db', conn]);
+    assert.equal(m.code, 0, m.stderr);
+    const files = [path.join(dir, 'node1.log'), path.join(dir, 'node2.log')];
+    const nodes = await Promise.all(files.map((f) => start({
+      db: conn, args: ['--audit-checkpoint-key', k.key, '--audit-checkpoint-file', f, '--audit-checkpoint-every', '1'],
+    })));
+    for (let round = 0; round < 3; round++) {
+      await Promise.all(nodes.map((n, i) => tryLogin(new Client(n.url), `nobody${round}${i}`, 'wrong-password-x')));
+    }
+    await Promise.all(nodes.map((n) => n.stop()));
+    const lines = files.flatMap((f) => { try { return checkpointsOf(f); } catch { return []; } });
+    const seqs = lines.map((c) => c.seq);
+    assert.equal(new Set(seqs).size, seqs.length, `a position checkpointed twice: ${seqs}`);
+    assert.equal(psql(conn, 'SELECT count(*) FROM audit_checkpoint;'), String(seqs.length));
+    const last = Number(psql(conn, 'SELECT max(seq) FROM audit_event;'));
+    assert.equal(Math.max(...seqs), last, 'the last event is checkpointed');
+    const present = files.filter((f) => { try { return statSync(f).size > 0; } catch { return false; } });
+    const r = await verify(conn, '--public-key', k.pub, ...present.flatMap((f) => ['--checkpoints', f]));
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`checkpoints: \\d+ signed checkpoint\\(s\\) agree, the latest at event ${last}`));
   });
 });
