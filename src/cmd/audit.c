@@ -328,9 +328,13 @@ checkpoint_now(struct store *s, const struct config *c)
 		fprintf(stderr, "portier: audit checkpoint needs the audit_checkpoint_key setting\n");
 		return 2;
 	}
-	if (audit_cp_key_load(c->audit_checkpoint_key, &k, err, sizeof(err)) != 0 || !k.secret) {
-		fprintf(stderr, "portier: audit_checkpoint_key: %s\n",
-		    k.secret ? err : "not a secret key");
+	if (audit_cp_key_load(c->audit_checkpoint_key, &k, err, sizeof(err)) != 0) {
+		fprintf(stderr, "portier: audit_checkpoint_key: %s\n", err);
+		goto done;
+	}
+	if (!k.secret) {
+		fprintf(stderr, "portier: audit_checkpoint_key: %s is a public key: it cannot "
+		    "sign\n", c->audit_checkpoint_key);
 		goto done;
 	}
 	switch (audit_checkpoint(s, &cc, (int64_t)time(NULL), true, &cp, err, sizeof(err))) {

@@ -257,6 +257,14 @@ describe('signed checkpoints of the audit chain', () => {
     const cp = await run(['audit', 'checkpoint', '--db', srv.db]);
     assert.equal(cp.code, 2);
     assert.match(cp.stderr, /needs the audit_checkpoint_key setting/);
+    const dir = tempDir();
+    const k = await keygen(dir, 'k');
+    const byPub = await run(['audit', 'checkpoint', '--db', srv.db, '--audit-checkpoint-key', k.pub]);
+    assert.equal(byPub.code, 2);
+    assert.match(byPub.stderr, /is a public key: it cannot sign/);
+    const missing = await run(['audit', 'checkpoint', '--db', srv.db, '--audit-checkpoint-key', path.join(dir, 'none.key')]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /none\.key: No such file or directory/);
   });
 
   test('a key others may read, or a public key, is refused at start', async () => {
