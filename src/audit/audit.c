@@ -11,6 +11,7 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "audit/checkpoint.h"
 #include "audit/sql.h"
 #include "base/arena.h"
 #include "base/buf.h"
@@ -205,13 +206,57 @@ event_of_row(struct store_q *q)
 	};
 }
 
+/* Compares the recomputed hash of event seq with the checkpoints at seq (from *i on).
+ * 0 when they agree (or there is none), 3 with the reason when one does not. */
+static int
+check_cps(struct arena *a, struct audit_report *r, const struct audit_cp *cps, size_t n,
+    size_t *i, int64_t seq, const char *hash)
+{
+	for (; *i < n && cps[*i].seq <= seq; (*i)++) {
+		if (cps[*i].seq < seq)
+			continue;
+		r->checked++;
+		if (sodium_memcmp(cps[*i].hash, hash, HASH_HEX - 1) != 0) {
+			r->first_bad = r->last_good + 1;
+			r->reason = arena_printf(a, "event %" PRId64 " does not have the hash signed "
+			    "by the checkpoint at that event: the chain was rewritten between event %"
+			    PRId64 " and event %" PRId64, seq, r->last_good + 1, seq);
+			return 3;
+		}
+		r->last_good = seq;
+	}
+	return 0;
+}
+
+/* Checkpoints past the chain's end: events were cut off the end (the head rewritten too). */
+static int
+check_cut(struct arena *a, struct audit_report *r, const struct audit_cp *cps, size_t n,
+    size_t i, int64_t last)
+{
+	if (i >= n || cps[n - 1].seq <= last)
+		return 0;
+	r->first_bad = r->last_good + 1;
+	r->reason = arena_printf(a, "the chain ends at event %" PRId64 " but a signed checkpoint "
+	    "covers event %" PRId64 ": events were removed after event %" PRId64, last,
+	    cps[n - 1].seq, r->last_good);
+	return 3;
+}
+
 int
 audit_verify(struct store *s, struct arena *a, struct audit_report *r)
+{
+	return audit_verify_against(s, a, NULL, 0, r);
+}
+
+int
+audit_verify_against(struct store *s, struct arena *a, const struct audit_cp *cps, size_t n,
+    struct audit_report *r)
 {
 	struct store_tx *tx;
 	struct store_q *q;
 	char prev[HASH_HEX], hash[HASH_HEX];
 	int64_t expect = 1;
+	size_t ci = 0;
 	int rc, result = 0;
 
 	memset(r, 0, sizeof(*r));
@@ -250,6 +295,9 @@ audit_verify(struct store *s, struct arena *a, struct audit_report *r)
 			result = 1;
 			break;
 		}
+		result = check_cps(a, r, cps, n, &ci, seq, hash);
+		if (result != 0)
+			break;
 		memcpy(prev, hash, HASH_HEX);
 		expect++;
 	}
@@ -259,10 +307,12 @@ audit_verify(struct store *s, struct arena *a, struct audit_report *r)
 		return -1;
 	}
 	if (result == 0)
+		result = check_cut(a, r, cps, n, ci, expect - 1);
+	if (result == 0)
 		result = check_head(tx, a, r, expect - 1, prev);
 	store_rollback(&tx);
 	/* A broken chain whose reason could not be written is an error, not a silence. */
-	return result == 1 && r->reason == NULL ? -1 : result;
+	return result > 0 && r->reason == NULL ? -1 : result;
 }
 
 int

@@ -30,6 +30,8 @@ struct audit_report {
 	int64_t events;        /* events read */
 	int64_t first_bad;     /* sequence number of the first broken or missing event, 0 if none */
 	const char *reason;    /* what is wrong with it (in the arena given), "" if nothing */
+	int64_t checked;       /* checkpoints compared with the chain (audit_verify_against) */
+	int64_t last_good;     /* the last checkpointed event that matched, 0 if none */
 };
 
 struct arena;
@@ -37,6 +39,16 @@ struct arena;
 /* Walks the whole chain; the reason goes to a. Returns 0 when intact, 1 when broken (see
  * report), -1 on error (also when a is full). */
 int audit_verify(struct store *s, struct arena *a, struct audit_report *report);
+
+/* audit_verify, and the chain compared with signed checkpoints (audit/checkpoint.h; cps
+ * sorted by seq, their signatures already checked): the hash recomputed at each one's
+ * event must be the signed one, and the chain must reach the last. Returns as
+ * audit_verify, or 3 when the chain is consistent in itself but disagrees with a
+ * checkpoint or ends before one (rewritten or cut): report->first_bad is then the first
+ * event after the last checkpoint that matched. */
+struct audit_cp;
+int audit_verify_against(struct store *s, struct arena *a, const struct audit_cp *cps,
+    size_t n, struct audit_report *report);
 
 /* Calls fn on every event, oldest first, inside one read transaction (details is the
  * stored JSON object text). fn returns 0 to go on, non-zero to stop. Returns 0 when all

@@ -11,6 +11,10 @@ enum audit_sql {
 	SQL_AUDIT_INSERT,
 	SQL_AUDIT_ALL,
 	SQL_AUDIT_COUNT,
+	/* Signed checkpoints of the chain head (checkpoint.c, migration 019). */
+	SQL_AUDIT_CP_INSERT,
+	SQL_AUDIT_CP_LAST,
+	SQL_AUDIT_CP_ALL,
 	SQL_AUDIT_END
 };
 
@@ -28,6 +32,11 @@ SQL_COLUMNS(SQL_AUDIT_LAST_COLS);
 SQL_COLUMNS(SQL_AUDIT_ALL_COLS);
 #define SQL_AUDIT_COUNT_COLS(X) X(AUDIT_COUNT_N, n)
 SQL_COLUMNS(SQL_AUDIT_COUNT_COLS);
+/* SQL_AUDIT_CP_LAST and SQL_AUDIT_CP_ALL share one list (checkpoint.c's cp_of_row). */
+#define SQL_AUDIT_CP_COLS(X) \
+	X(AUDIT_CP_SEQ, seq) X(AUDIT_CP_HASH, hash) X(AUDIT_CP_MADE_AT, made_at) \
+	X(AUDIT_CP_SIGNATURE, signature)
+SQL_COLUMNS(SQL_AUDIT_CP_COLS);
 
 extern const struct sql_table sql_audit_sqlite;
 

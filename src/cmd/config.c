@@ -67,6 +67,10 @@ static const struct key keys[] = {
 	{ "smtp_user", S(smtp_user) },
 	{ "smtp_password", S(smtp_password) },
 	{ "mail_retry_seconds", I(mail_retry_seconds, 1, 86400) },
+	{ "audit_checkpoint_key", S(audit_checkpoint_key) },
+	{ "audit_checkpoint_file", S(audit_checkpoint_file) },
+	{ "audit_checkpoint_every", I(audit_checkpoint_every, 1, 1000000) },
+	{ "audit_checkpoint_seconds", I(audit_checkpoint_seconds, 1, 86400) },
 };
 
 void
@@ -104,6 +108,8 @@ config_defaults(struct config *c)
 	snprintf(c->exception_address, sizeof(c->exception_address),
 	    "portier — Helpdesk, procédure d'exception");
 	c->mail_retry_seconds = 60;
+	c->audit_checkpoint_every = 1000;
+	c->audit_checkpoint_seconds = 60;
 	/* The executable lives in <share>/build/ with its compiled catalogues in locale/;
 	 * templates, static and migrations are in <share>. */
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);

@@ -51,6 +51,12 @@ struct config {
 	char smtp_user[256];
 	char smtp_password[256];
 	int mail_retry_seconds;
+	/* Signed checkpoints of the audit chain (docs/audit.md): the key file ("" = none), the
+	 * append-only checkpoint file ("" = the database only), when one is due */
+	char audit_checkpoint_key[1024];
+	char audit_checkpoint_file[1024];
+	int audit_checkpoint_every;
+	int audit_checkpoint_seconds;
 };
 
 /* Fills c with defaults (share_dir from the executable's location). */

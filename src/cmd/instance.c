@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "apps/login/door_eid.h"
+#include "audit/checkpoint.h"
 #include "auth/password.h"
 #include "base/log.h"
 #include "cmd/wire.h"
@@ -28,7 +29,42 @@ struct instance {
 	struct mail_config mc;           /* the runner keeps a pointer to it */
 	struct mail_runner *mail;
 	struct web_server *srv;
+	struct audit_cp_key cp_key;      /* the checkpointer keeps pointers to these */
+	struct audit_cp_config cp_cfg;
+	struct audit_cp_runner *cp;
 };
+
+/* The audit chain's signed checkpoints (docs/audit.md), when a key is set. 0 or -1. */
+static int
+checkpoints_start(const struct config *c, struct instance *in)
+{
+	char err[1200];
+
+	if (c->audit_checkpoint_key[0] == '\0') {
+		log_warn(NULL, "audit checkpoints off (no audit_checkpoint_key): a rewrite of the "
+		    "whole audit chain by whoever can write the database would not be seen");
+		return 0;
+	}
+	if (audit_cp_key_load(c->audit_checkpoint_key, &in->cp_key, err, sizeof(err)) != 0) {
+		fprintf(stderr, "portier: audit_checkpoint_key: %s\n", err);
+		return -1;
+	}
+	if (!in->cp_key.secret) {
+		fprintf(stderr, "portier: audit_checkpoint_key: %s is a public key: it cannot "
+		    "sign\n", c->audit_checkpoint_key);
+		return -1;
+	}
+	in->cp_cfg = (struct audit_cp_config){
+		.key = &in->cp_key, .every = c->audit_checkpoint_every,
+		.seconds = c->audit_checkpoint_seconds,
+		.file = c->audit_checkpoint_file[0] ? c->audit_checkpoint_file : NULL,
+	};
+	if (audit_cp_start(in->store, &in->cp_cfg, &in->cp) != 0) {
+		fprintf(stderr, "portier: audit checkpoints cannot start\n");
+		return -1;
+	}
+	return 0;
+}
 
 /* The demo portal's settings file: portal.conf in the database's folder. */
 static const char *
@@ -102,6 +138,8 @@ services_open(const struct config *c, const char *issuer, struct instance *in)
 		fprintf(stderr, "portier: %s\n", err);
 		return -1;
 	}
+	if (checkpoints_start(c, in) != 0)
+		return -1;
 	in->app.store = in->store;
 	in->app.demo = c->demo;
 	in->app.oidc = in->oidc;
@@ -202,6 +240,8 @@ instance_stop(struct instance *in, int grace_ms)
 	}
 	oidc_provider_stop(in->oidc);
 	mail_stop(in->mail);
+	audit_cp_stop(in->cp);
+	sodium_memzero(&in->cp_key, sizeof(in->cp_key));
 	oidc_provider_free(in->oidc);
 	password_cfg_free(&in->password);
 	if (in->store != NULL)

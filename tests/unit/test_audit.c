@@ -1,16 +1,19 @@
 /* test_audit.c — the store (migrations, transactions, bound parameters) and the audit
- * chain: intact, edited, missing in the middle, cut at the end, appended in rollback. */
+ * chain: intact, edited, missing in the middle, cut at the end, appended in rollback; its
+ * signed checkpoints: the line and the signature, when one is due, one per position. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "audit/audit.h"
+#include "audit/checkpoint.h"
 #include "store/store.h"
 #include "store_fixture.h"
 #include "test_arena.h"
@@ -214,6 +217,181 @@ bad_details_refused(void **state)
 	store_rollback(&tx);
 }
 
+/* A key made in the fixture's folder. */
+static void
+make_key(struct store_fixture *f, const char *name, struct audit_cp_key *k)
+{
+	char path[200], err[300];
+
+	snprintf(path, sizeof(path), "%s/%s.key", f->dir, name);
+	assert_int_equal(audit_cp_keygen(path, NULL, k, err, sizeof(err)), 0);
+}
+
+static void
+checkpoint_signature_and_line(void **state)
+{
+	struct store_fixture *f = *state;
+	struct audit_cp_key k, other, loaded;
+	struct audit_cp cp = { .seq = 12, .made_at = 1700000000 }, back, changed;
+	char line[AUDIT_CP_LINE_MAX], path[200], err[300];
+
+	make_key(f, "k", &k);
+	make_key(f, "other", &other);
+	memset(cp.hash, 'a', AUDIT_CP_HASH_HEX - 1);
+	assert_int_equal(audit_cp_sign(&k, &cp), 0);
+	assert_true(audit_cp_valid(&k, &cp));
+	assert_false(audit_cp_valid(&other, &cp));
+	/* Every signed field counts. */
+	changed = cp;
+	changed.seq = 13;
+	assert_false(audit_cp_valid(&k, &changed));
+	changed = cp;
+	changed.made_at++;
+	assert_false(audit_cp_valid(&k, &changed));
+	changed = cp;
+	changed.hash[63] = 'b';
+	assert_false(audit_cp_valid(&k, &changed));
+	/* The line goes and comes back whole. */
+	audit_cp_line(&cp, line);
+	assert_int_equal(audit_cp_parse(line, &back), 0);
+	assert_int_equal(back.seq, 12);
+	assert_int_equal(back.made_at, 1700000000);
+	assert_true(audit_cp_valid(&k, &back));
+	assert_int_equal(audit_cp_parse("cp1 0 aaaa 1 00", &back), -1);
+	assert_int_equal(audit_cp_parse("", &back), -1);
+	line[10] = 'X';
+	assert_int_equal(audit_cp_parse(line, &back), -1);
+	/* The secret file reloads (the same key); a public one verifies only. */
+	snprintf(path, sizeof(path), "%s/k.key", f->dir);
+	assert_int_equal(audit_cp_key_load(path, &loaded, err, sizeof(err)), 0);
+	assert_true(loaded.secret);
+	assert_memory_equal(loaded.pk, k.pk, sizeof(k.pk));
+	/* The same file is never made twice. */
+	assert_int_equal(audit_cp_keygen(path, NULL, &loaded, err, sizeof(err)), -1);
+}
+
+/* Checkpoints of the chain (a hash changed, one past the end) as audit verify gives them. */
+static void
+verify_against_checkpoints(void **state)
+{
+	struct store_fixture *f = *state;
+	struct audit_cp_key k;
+	struct audit_cp_config c = { .key = &k, .every = 2, .seconds = 3600 };
+	struct audit_cp_list l = { 0 };
+	struct audit_report r;
+	char err[300];
+
+	make_key(f, "k", &k);
+	append(f->s, 2);
+	assert_int_equal(audit_checkpoint(f->s, &c, 1000, false, NULL, err, sizeof(err)), 1);
+	append(f->s, 2);
+	assert_int_equal(audit_checkpoint(f->s, &c, 1001, false, NULL, err, sizeof(err)), 1);
+	append(f->s, 1);
+	assert_int_equal(audit_cp_read_db(f->s, &l), 0);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(audit_verify_against(f->s, test_arena(), l.v, l.n, &r), 0);
+	assert_int_equal(r.checked, 2);
+	assert_int_equal(r.last_good, 4);
+	/* A checkpoint whose hash is not the chain's at its event. */
+	l.v[1].hash[0] = l.v[1].hash[0] == '0' ? '1' : '0';
+	assert_int_equal(audit_verify_against(f->s, test_arena(), l.v, l.n, &r), 3);
+	assert_int_equal(r.first_bad, 3);
+	assert_non_null(strstr(r.reason, "between event 3 and event 4"));
+	/* One past the chain's end. */
+	l.v[1].hash[0] = l.v[0].hash[0];
+	l.v[1] = l.v[0];
+	l.v[1].seq = 9;
+	assert_int_equal(audit_verify_against(f->s, test_arena(), l.v, l.n, &r), 3);
+	assert_int_equal(r.first_bad, 3);
+	assert_non_null(strstr(r.reason, "ends at event 5"));
+	audit_cp_list_free(&l);
+}
+
+static void
+checkpoint_due_and_file(void **state)
+{
+	struct store_fixture *f = *state;
+	struct audit_cp_key k;
+	char file[200], err[300];
+	struct audit_cp_config c = { .key = &k, .file = file, .every = 3, .seconds = 60 };
+	struct audit_cp made;
+	struct audit_cp_list inFile = { 0 }, inDb = { 0 };
+
+	make_key(f, "k", &k);
+	snprintf(file, sizeof(file), "%s/checkpoints", f->dir);
+	/* Nothing to sign in an empty chain, even forced. */
+	assert_int_equal(audit_checkpoint(f->s, &c, 1000, true, NULL, err, sizeof(err)), 0);
+	append(f->s, 2);
+	/* The first: due at once (no checkpoint yet, made_at 0 is long ago). */
+	assert_int_equal(audit_checkpoint(f->s, &c, 1000, false, &made, err, sizeof(err)), 1);
+	assert_int_equal(made.seq, 2);
+	append(f->s, 2);
+	assert_int_equal(audit_checkpoint(f->s, &c, 1010, false, NULL, err, sizeof(err)), 0);
+	/* Time makes one due with fewer than `every` events. */
+	assert_int_equal(audit_checkpoint(f->s, &c, 1060, false, &made, err, sizeof(err)), 1);
+	assert_int_equal(made.seq, 4);
+	append(f->s, 3);
+	assert_int_equal(audit_checkpoint(f->s, &c, 1061, false, &made, err, sizeof(err)), 1);
+	assert_int_equal(made.seq, 7);
+	/* No new event: none, forced or not. */
+	assert_int_equal(audit_checkpoint(f->s, &c, 9999, true, NULL, err, sizeof(err)), 0);
+	/* The file and the table hold the same three, all signed. */
+	assert_int_equal(audit_cp_read_file(file, &inFile, err, sizeof(err)), 0);
+	assert_int_equal(audit_cp_read_db(f->s, &inDb), 0);
+	assert_int_equal(inFile.n, 3);
+	assert_int_equal(inDb.n, 3);
+	for (size_t i = 0; i < 3; i++) {
+		assert_memory_equal(&inFile.v[i], &inDb.v[i], sizeof(inFile.v[i]));
+		assert_true(audit_cp_valid(&k, &inFile.v[i]));
+	}
+	/* The table is append-only too. */
+	assert_int_equal(raw_sql(f, "DELETE FROM audit_checkpoint"), -1);
+	assert_int_equal(raw_sql(f, "UPDATE audit_checkpoint SET hash = 'x'"), -1);
+	audit_cp_list_free(&inFile);
+	audit_cp_list_free(&inDb);
+}
+
+struct racer {
+	struct store *s;
+	const struct audit_cp_config *c;
+	int rc;
+};
+
+static void *
+race(void *arg)
+{
+	struct racer *r = arg;
+	char err[300];
+
+	r->rc = audit_checkpoint(r->s, r->c, 5000, true, NULL, err, sizeof(err));
+	return NULL;
+}
+
+/* Two nodes (threads) checkpoint the same head at once: one checkpoint for the position. */
+static void
+one_checkpoint_per_position(void **state)
+{
+	struct store_fixture *f = *state;
+	struct audit_cp_key k;
+	struct audit_cp_config c = { .key = &k, .every = 1, .seconds = 1 };
+	struct racer r[2] = { { f->s, &c, -9 }, { f->s, &c, -9 } };
+	pthread_t t[2];
+	struct audit_cp_list l = { 0 };
+
+	make_key(f, "k", &k);
+	for (int round = 0; round < 5; round++) {
+		append(f->s, 1);
+		for (int i = 0; i < 2; i++)
+			assert_int_equal(pthread_create(&t[i], NULL, race, &r[i]), 0);
+		for (int i = 0; i < 2; i++)
+			assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(r[0].rc + r[1].rc, 1);
+	}
+	assert_int_equal(audit_cp_read_db(f->s, &l), 0);
+	assert_int_equal(l.n, 5);
+	audit_cp_list_free(&l);
+}
+
 int
 main(void)
 {
@@ -228,6 +406,10 @@ main(void)
 		STORE_FIXTURE_TEST(cut_end_found, &spec),
 		STORE_FIXTURE_TEST(rolled_back_event_absent, &spec),
 		STORE_FIXTURE_TEST(bad_details_refused, &spec),
+		STORE_FIXTURE_TEST(checkpoint_signature_and_line, &spec),
+		STORE_FIXTURE_TEST(verify_against_checkpoints, &spec),
+		STORE_FIXTURE_TEST(checkpoint_due_and_file, &spec),
+		STORE_FIXTURE_TEST(one_checkpoint_per_position, &spec),
 	};
 
 	return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
