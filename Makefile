@@ -52,7 +52,7 @@ $(O)/tests/%: tests/unit/%.c tests/unit/store_fixture.h $(O)/libportier.a
 	$(CC) $(CFLAGS) $(PG_CFLAGS) -Itests/unit -o $@ $< $(O)/libportier.a $(LDFLAGS) $(LDLIBS) -lcmocka
 
 # Starts whole applications: their catalogues are read at start.
-$(O)/tests/test_two_instances: $(MO)
+$(O)/tests/test_two_instances $(O)/tests/test_web_session: $(MO)
 
 $(O)/locale/%.mo: po/%.po
 	@mkdir -p $(dir $@)

@@ -54,8 +54,7 @@ capacity_page(struct web_req *r, int status, const char *next, const char *error
 			return -1;
 		tmpl_set(item, "value", capacities[i].value);
 		tmpl_set(item, "label", web_t(r, capacities[i].msgid));
-		tmpl_set_bool(item, "chosen",
-		    s->capacity != NULL && strcmp(s->capacity, capacities[i].value) == 0);
+		tmpl_set_bool(item, "chosen", strcmp(s->capacity, capacities[i].value) == 0);
 	}
 	return web_render_status(r, status, "capacity", c);
 }
