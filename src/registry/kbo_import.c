@@ -239,8 +239,9 @@ write_row(struct writer *w, const struct kbo_job *j, const struct kbo_batch *b, 
 }
 
 /* Rows i .. i + SQL_KBO_MANY - 1 of a plain insert in one statement. A duplicate key
- * stops it after the rows before the failing one (INSERT OR FAIL): their count names the
- * line. */
+ * stops it after the rows before the failing one (SQLite's INSERT OR FAIL; none on
+ * PostgreSQL, where a statement is all or nothing): the rows not written are written
+ * again one at a time, and the one refused names the line and the number. */
 static int
 write_many(struct writer *w, const struct kbo_job *j, const struct kbo_batch *b, int i,
     char *err, size_t errlen)
@@ -255,8 +256,14 @@ write_many(struct writer *w, const struct kbo_job *j, const struct kbo_batch *b,
 		int done = store_changes(w->tx);
 
 		i -= SQL_KBO_MANY;
-		return row_error(j, b, done >= 0 && done < SQL_KBO_MANY ? i + done : i, rc, err,
-		    errlen);
+		if (done < 0 || done >= SQL_KBO_MANY)
+			done = 0;
+		for (int k = done; k < SQL_KBO_MANY; k++) {
+			rc = store_exec_vals(w->tx, j->t->sql_insert, v + k * per_row, per_row);
+			if (rc < 0)
+				return row_error(j, b, i + k, rc, err, errlen);
+		}
+		return row_error(j, b, i, -1, err, errlen);
 	}
 	return rc < 0 ? row_error(j, b, i - SQL_KBO_MANY, rc, err, errlen) : 0;
 }

@@ -92,7 +92,8 @@ struct store_val {
  * store_exec. */
 int store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n);
 /* Rows changed by the last statement run in tx, also by one that failed part-way (SQLite
- * INSERT OR FAIL keeps the rows before the failing one): tells which row failed. */
+ * INSERT OR FAIL keeps the rows before the failing one): tells which row failed. On
+ * PostgreSQL a statement is all or nothing: 0 after a failure. */
 int store_changes(struct store_tx *tx);
 /* Prepares statement id for reading rows; same fmt. Returns 0 or -1 (the transaction is
  * then marked failed). */
