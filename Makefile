@@ -52,7 +52,7 @@ $(O)/tests/%: tests/unit/%.c tests/unit/store_fixture.h $(O)/libportier.a
 	$(CC) $(CFLAGS) $(PG_CFLAGS) -Itests/unit -o $@ $< $(O)/libportier.a $(LDFLAGS) $(LDLIBS) -lcmocka
 
 # Starts whole applications: their catalogues are read at start.
-$(O)/tests/test_two_instances: $(MO)
+$(O)/tests/test_two_instances $(O)/tests/test_web_session: $(MO)
 
 $(O)/locale/%.mo: po/%.po
 	@mkdir -p $(dir $@)
@@ -73,15 +73,30 @@ test-pg: $(O)/tests/test_store_pg
 	./$(O)/tests/test_store_pg || [ $$? = 77 ]
 
 # The unit tests with their fixtures' databases on a throw-away PostgreSQL cluster
-# (tests/unit/store_fixture.h, PORTIER_TEST_PG): a list of the binaries that pass and
-# fail; not part of check yet (issue 13). Skipped without the PostgreSQL binaries.
+# (tests/unit/store_fixture.h, PORTIER_TEST_PG): each binary's output in a folder of its
+# own, the end of a failing one's shown, the cases skipped on PostgreSQL listed with their
+# reason; fails when any binary fails. Skipped (said) without the PostgreSQL binaries.
 .PHONY: unit-pg
 unit-pg: $(UNIT_BIN)
-	@d=$$(mktemp -d /tmp/portier-pg-XXXXXX) && c=$$(sh tests/lib/pg.sh start $$d) || exit 0; \
-	    pass=0; fail=""; for t in $(UNIT_BIN); do \
-	        if PORTIER_TEST_PG="$$c" ./$$t >/dev/null 2>&1; then pass=$$((pass+1)); \
-	        else fail="$$fail $${t##*/}"; fi; done; \
-	    sh tests/lib/pg.sh stop $$d; echo "unit-pg: $$pass passed; failed:$$fail"
+	@d=$$(mktemp -d /tmp/portier-pg-XXXXXX) && l=$$(mktemp -d /tmp/portier-unitpg-XXXXXX) || exit 1; \
+	    c=$$(sh tests/lib/pg.sh start $$d); rc=$$?; \
+	    if [ $$rc = 77 ]; then rm -rf $$d $$l; echo "unit-pg: skipped (no PostgreSQL binaries)"; exit 0; fi; \
+	    if [ $$rc != 0 ]; then sh tests/lib/pg.sh stop $$d; rm -rf $$l; echo "unit-pg: the cluster did not start"; exit 1; fi; \
+	    pass=0; fail=""; for t in $(UNIT_BIN); do n=$${t##*/}; \
+	        if PORTIER_TEST_PG="$$c" ./$$t >$$l/$$n.log 2>&1; then pass=$$((pass+1)); \
+	        else fail="$$fail $$n"; echo "== unit-pg: $$n failed:"; tail -n 40 $$l/$$n.log; fi; \
+	        grep -h "on PostgreSQL" $$l/$$n.log | sed "s/^/unit-pg: $$n: /"; done; \
+	    sh tests/lib/pg.sh stop $$d; rm -rf $$l; \
+	    echo "unit-pg: $$pass passed; failed:$${fail:- none}"; [ -z "$$fail" ]
+
+# The browser suite with each server on a fresh database of a throw-away PostgreSQL
+# cluster (PORTIER_TEST_DB=pg, tests/lib/pg.js). Skipped (said) without the PostgreSQL
+# binaries.
+.PHONY: browser-pg
+browser-pg: all node
+	@b=$${PG_BIN:-/usr/lib/postgresql/15/bin}; \
+	    if [ ! -x $$b/initdb ] || [ ! -x $$b/pg_ctl ]; then echo "browser-pg: skipped (no PostgreSQL binaries)"; exit 0; fi; \
+	    cd tests && PORTIER_TEST_DB=pg PORTIER_BIN=../$(O)/portier node --test browser/
 
 # The HTTP suite on PostgreSQL: every server on a fresh database of ONE throw-away cluster
 # shared by all the test files (tests/lib/pg.js, PORTIER_TEST_PG_CLUSTER); part of check.
@@ -145,6 +160,8 @@ check: deps
 	$(MAKE) test
 	$(MAKE) http-pg
 	$(MAKE) test-pg
+	$(MAKE) unit-pg
+	$(MAKE) browser-pg
 	$(MAKE) asan
 	$(MAKE) fuzz-check
 

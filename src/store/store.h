@@ -124,7 +124,8 @@ int store_load_rows(struct store_load *l, const struct store_val *v, int nrows, 
  * still usable; -1 (tx failed). */
 int store_load_end(struct store_load **lp);
 /* Rows changed by the last statement run in tx, also by one that failed part-way (SQLite
- * INSERT OR FAIL keeps the rows before the failing one): tells which row failed. */
+ * INSERT OR FAIL keeps the rows before the failing one): tells which row failed. On
+ * PostgreSQL a statement is all or nothing: 0 after a failure. */
 int store_changes(struct store_tx *tx);
 /* Prepares statement id for reading rows; same fmt. Returns 0 or -1 (the transaction is
  * then marked failed). */

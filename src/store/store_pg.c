@@ -834,6 +834,9 @@ exec_failed(struct store_tx *tx, int id, PGresult *res)
 {
 	char why[256];
 
+	/* Nothing of a failed statement stays: rolled back to its savepoint, or the
+	 * transaction lost (store_changes). */
+	tx->changes = 0;
 	if (res != NULL && is_constraint(res) && tx->guarded) {
 		PQclear(res);
 		if (run_simple(tx->c, "ROLLBACK TO SAVEPOINT portier_stmt", NULL) == 0)

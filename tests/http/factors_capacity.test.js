@@ -47,6 +47,11 @@ describe('capacity choice', () => {
     const bad = await submit(c, '/capacite', { capacity: 'king', next: '/compte' }, { csrf: p.csrf });
     assert.equal(bad.status, 422);
     assert.equal(textOf(bad.text, 'capacity-error'), 'Choisissez une qualité.');
+    // No capacity field at all: the same refusal, and none of the choices marked.
+    const none = await submit(c, '/capacite', { next: '/compte' }, { csrf: p.csrf });
+    assert.equal(none.status, 422);
+    assert.equal(textOf(none.text, 'capacity-error'), 'Choisissez une qualité.');
+    assert.doesNotMatch(none.text, /aria-describedby="capacity-current"/);
 
     const ok = await submit(c, '/capacite', { capacity: 'health', next: '/compte' }, { csrf: p.csrf });
     assert.equal(ok.status, 303);

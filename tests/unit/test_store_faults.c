@@ -4,7 +4,10 @@
  * as a disk error would. Each time it must answer its error, leave every table as it was
  * (nothing half-written), and leave the store usable: run again without the fault, it
  * succeeds. Under ASan (make asan) the same runs show no use-after-free, double unlock or
- * leak of a transaction. Also the migrations' first transaction failing, then retried. */
+ * leak of a transaction. Also the migrations' first transaction failing, then retried.
+ * Under PORTIER_TEST_PG (make unit-pg) the same on PostgreSQL: the template's rows and
+ * sequences are saved once and put back before each run (a CREATE DATABASE … TEMPLATE
+ * per run took a second or more), the dump read through libpq. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +15,7 @@
 #include <cmocka.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <libpq-fe.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <sqlite3.h>
@@ -56,35 +60,38 @@
 #define RUN_ALARM 300
 
 /* The registry and people of the CSAM procedure (as in test_csam.c): enterprise E1 with
- * representatives A (person 1) and B (person 2), E6 represented by A. */
+ * representatives A (person 1) and B (person 2), E6 represented by A; loaded through the
+ * imports (store_fixture_kbo, store_fixture_registry), A and B made by person_create
+ * first, so that they are persons 1 and 2 on either database. */
 #define E1 "1200000163"
 #define E6 "1200000658"
-static const char csam_sql[] =
-    "INSERT INTO kbo_enterprise(enterprise_number, status, juridical_situation, "
-    "type_of_enterprise, juridical_form, start_date, extract_id, source_line) VALUES "
-    "('" E1 "','AC','000','2','014','2001-01-01',1,2),"
-    "('" E6 "','AC','000','2','014','2000-01-01',1,6);"
-    "INSERT INTO kbo_denomination(entity_number, language, type_of_denomination, "
-    "denomination, extract_id, source_line) VALUES "
-    "('" E1 "','1','001','Alpha Médical',1,2),('" E6 "','1','001','Foxtrot Holding',1,6);"
-    "INSERT INTO reg_person VALUES "
-    "('80010100107','Alpha','Anne','1980-01-01','F','fr','BE',2),"
-    "('80010100206','Bravo','Bruno','1980-01-01','M','nl','BE',3);"
-    "INSERT INTO reg_function(enterprise_number, rep_niss, rep_enterprise, function_code, "
-    "function_label, begin_date, end_date, source_line) VALUES "
-    "('" E1 "','80010100107',NULL,'ADM','Administrateur','2010-01-01',NULL,2),"
-    "('" E1 "','80010100206',NULL,'ADM','Administrateur','2015-01-01',NULL,3),"
-    "('" E6 "','80010100107',NULL,'ADD','Administrateur délégué','2000-01-01',NULL,8);"
-    "INSERT INTO person(id, niss, last_name, first_name, language, email, created_at) VALUES "
-    "(1,'80010100107','Alpha','Anne','fr','anne@alpha.example','2026-01-01T00:00:00Z'),"
-    "(2,'80010100206','Bravo','Bruno','nl',NULL,'2026-01-01T00:00:00Z');";
+static const char kbo_enterprises[] =
+    "\"1200.000.163\",\"AC\",\"000\",\"2\",\"014\",,01-01-2001\n"
+    "\"1200.000.658\",\"AC\",\"000\",\"2\",\"014\",,01-01-2000\n";
+static const char kbo_denominations[] =
+    "\"1200.000.163\",\"1\",\"001\",\"Alpha Médical\"\n"
+    "\"1200.000.658\",\"1\",\"001\",\"Foxtrot Holding\"\n";
+static const char reg_persons[] =
+    "\"NISS\",\"LastName\",\"FirstNames\",\"BirthDate\",\"Sex\",\"Language\",\"Country\"\n"
+    "\"80010100107\",\"Alpha\",\"Anne\",1980-01-01,\"F\",\"fr\",\"BE\"\n"
+    "\"80010100206\",\"Bravo\",\"Bruno\",1980-01-01,\"M\",\"nl\",\"BE\"\n";
+static const char reg_functions[] =
+    "\"EnterpriseNumber\",\"RepresentativeNISS\",\"RepresentativeEnterpriseNumber\","
+    "\"FunctionCode\",\"FunctionLabel\",\"BeginDate\",\"EndDate\"\n"
+    "\"" E1 "\",\"80010100107\",,\"ADM\",\"Administrateur\",2010-01-01,\n"
+    "\"" E1 "\",\"80010100206\",,\"ADM\",\"Administrateur\",2015-01-01,\n"
+    "\"" E6 "\",\"80010100107\",,\"ADD\",\"Administrateur délégué\",2000-01-01,\n";
 #define P_ANNE 1
 #define P_BRUNO 2
 
 /* The database every run starts from, and the ids in it. */
 static struct {
 	struct store_fixture fx;     /* fx.path: the template, closed */
-	char run_path[160];          /* the copy a run works on */
+	char run_path[600];          /* the copy a run works on (a connection string on PG) */
+	const char *pg;              /* PORTIER_TEST_PG: the cluster; NULL on SQLite */
+	char tmpl_db[64];            /* PostgreSQL: the template's database */
+	PGconn *admin;               /* PostgreSQL: on it, to put the template back */
+	struct buf restore;          /* PostgreSQL: the script that does it */
 	int64_t gap, gl, user, stranger;   /* people of the access organisation */
 	int64_t org, quality, gl_account, e1_org;
 	int64_t user_account, user_version;   /* the user's account in the quality */
@@ -175,6 +182,75 @@ dump_table(sqlite3 *db, const char *name, struct buf *out)
 	free(lines);
 }
 
+/* Appends the sorted lines of res (one row each, values hex, NULL as NULL) to out. */
+static void
+dump_result(PGresult *res, struct buf *out)
+{
+	int n = PQntuples(res);
+	char **lines = calloc((size_t)n + 1, sizeof(*lines));
+
+	assert_non_null(lines);
+	for (int r = 0; r < n; r++) {
+		struct buf line;
+
+		buf_init(&line, 0);
+		for (int c = 0; c < PQnfields(res); c++) {
+			const char *v = PQgetvalue(res, r, c);
+			char hex[3];
+
+			assert_int_equal(buf_add(&line, "|", 1), 0);
+			if (PQgetisnull(res, r, c)) {
+				assert_int_equal(buf_add(&line, "NULL", 4), 0);
+				continue;
+			}
+			for (int i = 0; i < PQgetlength(res, r, c); i++) {
+				snprintf(hex, sizeof(hex), "%02x", (unsigned char)v[i]);
+				assert_int_equal(buf_add(&line, hex, 2), 0);
+			}
+		}
+		assert_int_equal(buf_add(&line, "", 0), 0);
+		lines[r] = line.data;
+	}
+	if (n > 0)
+		qsort(lines, (size_t)n, sizeof(*lines), line_cmp);
+	for (int r = 0; r < n; r++) {
+		assert_int_equal(buf_add(out, lines[r], strlen(lines[r])), 0);
+		assert_int_equal(buf_add(out, "\n", 1), 0);
+		free(lines[r]);
+	}
+	free(lines);
+}
+
+/* dump on PostgreSQL: every table of the schema, through libpq. */
+static void
+dump_pg(struct buf *out)
+{
+	PGconn *pg = PQconnectdb(T.run_path);
+	PGresult *tables;
+
+	assert_int_equal(PQstatus(pg), CONNECTION_OK);
+	tables = PQexec(pg, "SELECT table_name FROM information_schema.tables WHERE "
+	    "table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1");
+	assert_int_equal(PQresultStatus(tables), PGRES_TUPLES_OK);
+	for (int t = 0; t < PQntuples(tables); t++) {
+		const char *name = PQgetvalue(tables, t, 0);
+		char sql[256];
+		PGresult *res;
+
+		snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\"", name);
+		res = PQexec(pg, sql);
+		if (PQresultStatus(res) != PGRES_TUPLES_OK)
+			fail_msg("%s: %s", sql, PQerrorMessage(pg));
+		assert_int_equal(buf_add(out, name, strlen(name)), 0);
+		assert_int_equal(buf_add(out, "\n", 1), 0);
+		dump_result(res, out);
+		PQclear(res);
+	}
+	PQclear(tables);
+	PQfinish(pg);
+	assert_int_equal(buf_add(out, "", 0), 0);
+}
+
 /* Every table of the run's database, through a connection of its own. */
 static void
 dump(struct buf *out)
@@ -183,6 +259,10 @@ dump(struct buf *out)
 	sqlite3_stmt *st;
 
 	buf_init(out, 0);
+	if (T.pg != NULL) {
+		dump_pg(out);
+		return;
+	}
 	assert_int_equal(sqlite3_open_v2(T.run_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE "
 	    "type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name", -1, &st, NULL),
@@ -214,18 +294,113 @@ copy_file(const char *from, const char *to)
 	assert_int_equal(fclose(out), 0);
 }
 
+/* Runs the statements of sql, one after the other, on the cluster's own database
+ * (PostgreSQL: CREATE and DROP DATABASE run outside any transaction). */
+static void
+pg_admin(const char *const *sql, size_t n)
+{
+	PGconn *pg = PQconnectdb(T.pg);
+
+	assert_int_equal(PQstatus(pg), CONNECTION_OK);
+	for (size_t i = 0; i < n; i++) {
+		PGresult *res = PQexec(pg, sql[i]);
+
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+			fail_msg("%s: %s", sql[i], PQerrorMessage(pg));
+		PQclear(res);
+	}
+	PQfinish(pg);
+}
+
+/* PostgreSQL: database name made anew, empty. */
+static void
+pg_fresh(const char *name)
+{
+	char drop[400], create[400];
+	const char *sql[] = { "SET client_min_messages = warning", drop, create };
+
+	snprintf(drop, sizeof(drop), "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
+	snprintf(create, sizeof(create), "CREATE DATABASE %s TEMPLATE template0", name);
+	pg_admin(sql, 3);
+}
+
+/* Runs sql on the template's database; its result (status want), which the caller
+ * clears. */
+static PGresult *
+pg_run(const char *sql, ExecStatusType want)
+{
+	PGresult *res = PQexec(T.admin, sql);
+
+	if (PQresultStatus(res) != want)
+		fail_msg("%.200s: %s", sql, PQerrorMessage(T.admin));
+	return res;
+}
+
+static void
+restore_add(const char *a, const char *b, const char *c, const char *d)
+{
+	const char *parts[] = { a, b, c, d };
+
+	for (size_t i = 0; i < 4; i++)
+		if (parts[i] != NULL)
+			assert_int_equal(buf_add(&T.restore, parts[i], strlen(parts[i])), 0);
+}
+
+/* PostgreSQL: the template's rows copied into a schema of their own, and the script that
+ * puts them and the sequences back: every table emptied and filled again, triggers (the
+ * audit's refusal of DELETE, the foreign keys) off for that transaction only. */
+static void
+template_save(void)
+{
+	PGresult *tables, *seqs;
+
+	T.admin = PQconnectdb(T.fx.path);
+	assert_int_equal(PQstatus(T.admin), CONNECTION_OK);
+	PQclear(pg_run("CREATE SCHEMA portier_template", PGRES_COMMAND_OK));
+	tables = pg_run("SELECT quote_ident(table_name) FROM information_schema.tables WHERE "
+	    "table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1",
+	    PGRES_TUPLES_OK);
+	buf_init(&T.restore, 0);
+	restore_add("BEGIN; SET LOCAL session_replication_role = replica;\n", NULL, NULL, NULL);
+	for (int t = 0; t < PQntuples(tables); t++) {
+		const char *name = PQgetvalue(tables, t, 0);
+		char sql[256];
+
+		snprintf(sql, sizeof(sql), "CREATE TABLE portier_template.%s AS SELECT * FROM %s",
+		    name, name);
+		PQclear(pg_run(sql, PGRES_COMMAND_OK));
+		restore_add("DELETE FROM ", name, ";\n", NULL);
+		restore_add("INSERT INTO ", name, " SELECT * FROM portier_template.", name);
+		restore_add(";\n", NULL, NULL, NULL);
+	}
+	PQclear(tables);
+	seqs = pg_run("SELECT format('SELECT setval(%L, %s, %s);', quote_ident(schemaname) || "
+	    "'.' || quote_ident(sequencename), coalesce(last_value, start_value), "
+	    "CASE WHEN last_value IS NULL THEN 'false' ELSE 'true' END) FROM pg_sequences WHERE schemaname = current_schema()",
+	    PGRES_TUPLES_OK);
+	for (int k = 0; k < PQntuples(seqs); k++)
+		restore_add(PQgetvalue(seqs, k, 0), "\n", NULL, NULL);
+	PQclear(seqs);
+	restore_add("COMMIT;", NULL, NULL, NULL);
+	assert_int_equal(buf_add(&T.restore, "", 0), 0);
+}
+
 /* A fresh copy of the template, opened. */
 static void
 run_open(struct run *r)
 {
-	char err[256], side[200];
+	char err[256], side[640];
 
 	memset(r, 0, sizeof(*r));
-	snprintf(side, sizeof(side), "%s-wal", T.run_path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", T.run_path);
-	unlink(side);
-	copy_file(T.fx.path, T.run_path);
+	if (T.pg != NULL) {
+		PQclear(pg_run(T.restore.data, PGRES_COMMAND_OK));
+	} else {
+		snprintf(side, sizeof(side), "%s-wal", T.run_path);
+		unlink(side);
+		snprintf(side, sizeof(side), "%s-shm", T.run_path);
+		unlink(side);
+		copy_file(T.fx.path, T.run_path);
+	}
 	assert_int_equal(store_open(T.run_path, 2, &r->s, err, sizeof(err)), 0);
 	r->batch = oidc_batch_new(r->s);
 	assert_non_null(r->batch);
@@ -957,6 +1132,18 @@ static const struct op ops[] = {
 
 /* ---- the template ---- */
 
+/* A person made by person_create, who must get the id want; 0 or -1. */
+static int
+seed_person(int64_t want, const char *niss, const char *last,
+    const char *first, const char *lang, const char *email)
+{
+	struct person p = { .niss = niss, .last_name = last, .first_name = first,
+	    .language = lang, .email = email };
+
+	return person_create(T.fx.s, &(struct actor){ .name = "system" }, &p) == 0 &&
+	    p.id == want ? 0 : -1;
+}
+
 static int64_t
 make_person(const char *niss, const char *last, const char *first)
 {
@@ -1027,7 +1214,13 @@ template_seed(void)
 	char secret[OIDC_SECRET_LEN + 1], msg[256];
 	int rc = -1;
 
-	assert_int_equal(store_fixture_script(&T.fx, csam_sql), 0);
+	assert_int_equal(store_fixture_kbo(&T.fx, kbo_enterprises, kbo_denominations, NULL), 0);
+	assert_int_equal(store_fixture_registry(&T.fx, false, reg_persons), 0);
+	assert_int_equal(store_fixture_registry(&T.fx, true, reg_functions), 0);
+	assert_int_equal(seed_person(P_ANNE, "80010100107", "Alpha", "Anne", "fr",
+	    "anne@alpha.example"), 0);
+	assert_int_equal(seed_person(P_BRUNO, "80010100206", "Bravo", "Bruno",
+	    "nl", NULL), 0);
 	T.gap = make_person("17073003384", "Dubois", "Claire");
 	T.gl = make_person("90022800193", "Schmitz", "Lukas");
 	T.user = make_person("80010100305", "Janssens", "Marie");
@@ -1055,13 +1248,30 @@ static int
 group_setup(void **state)
 {
 	(void)state;
+	const char *db = NULL;
+
 	if (store_fixture_open(&T.fx, "faults", 2) != 0)
 		return -1;
 	template_seed();
-	/* Closed, the template is one file (the last connection checkpoints the WAL). */
+	/* Closed, the template is one file (the last connection checkpoints the WAL); on
+	 * PostgreSQL, a database nobody is connected to, which CREATE DATABASE can copy. */
 	store_close(T.fx.s);
 	T.fx.s = NULL;
-	snprintf(T.run_path, sizeof(T.run_path), "%s/run.db", T.fx.dir);
+	T.pg = getenv("PORTIER_TEST_PG") != NULL && getenv("PORTIER_TEST_PG")[0] != '\0' ?
+	    getenv("PORTIER_TEST_PG") : NULL;
+	if (T.pg == NULL) {
+		snprintf(T.run_path, sizeof(T.run_path), "%s/run.db", T.fx.dir);
+		return 0;
+	}
+	/* The fixture's database is the last dbname= of its connection string. */
+	for (const char *at = strstr(T.fx.path, " dbname="); at != NULL;
+	    at = strstr(at + 1, " dbname="))
+		db = at;
+	if (db == NULL || strchr(db + 1, ' ') != NULL ||
+	    snprintf(T.tmpl_db, sizeof(T.tmpl_db), "%s", db + 8) >= (int)sizeof(T.tmpl_db))
+		return -1;
+	snprintf(T.run_path, sizeof(T.run_path), "%s", T.fx.path);
+	template_save();
 	return 0;
 }
 
@@ -1069,6 +1279,8 @@ static int
 group_teardown(void **state)
 {
 	(void)state;
+	PQfinish(T.admin);
+	buf_free(&T.restore);
 	return store_fixture_close(&T.fx);
 }
 
@@ -1096,7 +1308,8 @@ migrate_main(void *arg)
 {
 	struct migrate_job *j = arg;
 
-	j->rc = store_migrate(j->s, "migrations", j->err, sizeof(j->err));
+	j->rc = store_migrate(j->s, T.pg != NULL ? "migrations/pg" : "migrations", j->err,
+	    sizeof(j->err));
 	return NULL;
 }
 
@@ -1126,11 +1339,16 @@ migrate_once(const char *path, long k, long *calls, int *version)
 	char err[256], side[200];
 	int rc;
 
-	unlink(path);
-	snprintf(side, sizeof(side), "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", path);
-	unlink(side);
+	if (store_is_pg(path)) {
+		snprintf(side, sizeof(side), "%s_migrate", T.tmpl_db);
+		pg_fresh(side);
+	} else {
+		unlink(path);
+		snprintf(side, sizeof(side), "%s-wal", path);
+		unlink(side);
+		snprintf(side, sizeof(side), "%s-shm", path);
+		unlink(side);
+	}
 	assert_int_equal(store_open(path, 1, &s, err, sizeof(err)), 0);
 	store_fault_after(s, k, STORE_FAULT_ALL);
 	rc = migrate_within(s);
@@ -1153,12 +1371,15 @@ migrate_once(const char *path, long k, long *calls, int *version)
 static void
 migrations_under_faults(void **state)
 {
-	char path[160];
+	char path[600];
 	long n, calls;
 	int version, v;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/migrate.db", T.fx.dir);
+	if (T.pg != NULL)
+		snprintf(path, sizeof(path), "%s dbname=%s_migrate", T.pg, T.tmpl_db);
+	else
+		snprintf(path, sizeof(path), "%s/migrate.db", T.fx.dir);
 	assert_true(migrate_once(path, 0, &n, &version) > 0);
 	assert_true(version > 0);
 	for (long k = 1; k <= n; k++) {

@@ -23,7 +23,7 @@ static const struct {
 const char *
 capacity_msgid(const char *value)
 {
-	for (size_t i = 0; value && i < sizeof(capacities) / sizeof(capacities[0]); i++)
+	for (size_t i = 0; i < sizeof(capacities) / sizeof(capacities[0]); i++)
 		if (strcmp(capacities[i].value, value) == 0)
 			return capacities[i].msgid;
 	return NULL;
@@ -54,8 +54,7 @@ capacity_page(struct web_req *r, int status, const char *next, const char *error
 			return -1;
 		tmpl_set(item, "value", capacities[i].value);
 		tmpl_set(item, "label", web_t(r, capacities[i].msgid));
-		tmpl_set_bool(item, "chosen",
-		    s->capacity != NULL && strcmp(s->capacity, capacities[i].value) == 0);
+		tmpl_set_bool(item, "chosen", strcmp(s->capacity, capacities[i].value) == 0);
 	}
 	return web_render_status(r, status, "capacity", c);
 }
@@ -78,7 +77,7 @@ capacity_post(struct web_req *r)
 
 	if (!app_require_level(r, LOA_LOW))
 		return 0;
-	if (capacity_msgid(value) == NULL)
+	if (value == NULL || capacity_msgid(value) == NULL)
 		return capacity_page(r, 422, next, N_("Choisissez une qualité."));
 	if (web_session_set_capacity(r, value) != 0)
 		return -1;

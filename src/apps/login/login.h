@@ -37,7 +37,8 @@ int account_routes(struct web_server *s);
  * to eID and returns 0 (the handler then returns 0 at once). */
 int enrol_require(struct web_req *r);
 /* The French msgid naming a capacity value (employer, social_security, health), or NULL
- * when the value is not one of them (capacity.c). */
+ * when the value (not NULL: a session's capacity is "" when none) is not one of them
+ * (capacity.c). */
 const char *capacity_msgid(const char *value);
 /* A one-time code as typed ("123 456" or "123456") without its spaces into out; false,
  * and out empty (a code that matches nothing), when it does not fit in outlen. */
