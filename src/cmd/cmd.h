@@ -39,6 +39,9 @@ int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
+/* Keys at rest at every start (cmd/keys.c): installs the KEK and wraps plaintext secrets,
+ * or refuses a KEK that does not open them. 0, or -1 with the reason printed. */
+int keys_at_rest_start(const struct config *c, struct store *s);
 int cmd_client(int argc, char **argv);
 int cmd_person(int argc, char **argv);
 int cmd_import(int argc, char **argv);

@@ -67,6 +67,7 @@ static const struct key keys[] = {
 	{ "smtp_user", S(smtp_user) },
 	{ "smtp_password", S(smtp_password) },
 	{ "mail_retry_seconds", I(mail_retry_seconds, 1, 86400) },
+	{ "kek_file", S(kek_file) },
 };
 
 void

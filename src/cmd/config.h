@@ -51,6 +51,9 @@ struct config {
 	char smtp_user[256];
 	char smtp_password[256];
 	int mail_retry_seconds;
+	/* The key-encryption key of the secrets at rest (base/envelope.h); empty: the systemd
+	 * credential portier-kek when present, else none */
+	char kek_file[1024];
 };
 
 /* Fills c with defaults (share_dir from the executable's location). */

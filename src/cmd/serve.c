@@ -93,6 +93,11 @@ open_store(const struct config *c, struct store **out)
 		*out = NULL;
 		return -1;
 	}
+	if (keys_at_rest_start(c, *out) != 0) {
+		store_close(*out);
+		*out = NULL;
+		return -1;
+	}
 	return 0;
 }
 
