@@ -52,13 +52,18 @@ kek_load(const char *path, struct kek *out, char *err, size_t errlen)
 	}
 	while (n < sizeof(buf) && (r = read(fd, buf + n, sizeof(buf) - n)) > 0)
 		n += (size_t)r;
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		n--;
-	if (n == 2 * KEK_BYTES && sodium_hex2bin(out->key, KEK_BYTES, (const char *)buf, n,
-	    NULL, &bin, NULL) == 0 && bin == KEK_BYTES) {
-		rc = 0;
-	} else if (n == KEK_BYTES) {
+	/* Exactly 32 bytes: raw (its last byte may be a newline's code); else hex, a final
+	 * newline allowed. */
+	if (n == KEK_BYTES) {
 		memcpy(out->key, buf, KEK_BYTES);
+		rc = 0;
+	}
+	while (rc != 0 && n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		n--;
+	if (rc == 0) {
+		/* raw, read above */
+	} else if (n == 2 * KEK_BYTES && sodium_hex2bin(out->key, KEK_BYTES, (const char *)buf,
+	    n, NULL, &bin, NULL) == 0 && bin == KEK_BYTES) {
 		rc = 0;
 	} else {
 		snprintf(err, errlen, "key-encryption key %s: not 32 bytes (64 hex digits); make "
@@ -201,11 +206,14 @@ secret_encode(const char *ad, const void *pt, size_t n, unsigned char **out, siz
 {
 	const struct kek *k = kek_current();
 
+	if (n > SECRET_MAX)
+		return -1;
 	*out = malloc(n + ENVELOPE_OVERHEAD);
 	if (*out == NULL)
 		return -1;
 	if (k == NULL) {
-		memcpy(*out, pt, n);
+		if (n > 0)
+			memcpy(*out, pt, n);
 		*outn = n;
 		return 0;
 	}
@@ -244,7 +252,8 @@ secret_decode(const char *ad, const void *stored, size_t n, unsigned char *out,
 	}
 	if (n > outmax)
 		return -1;
-	memcpy(out, stored, n);
+	if (n > 0)
+		memcpy(out, stored, n);
 	*outlen = n;
 	return 0;
 }
@@ -280,7 +289,8 @@ secret_rewrap(const struct kek *old, const struct kek *new_k, const char *ad,
 		pt = malloc(n > 0 ? n : 1);
 		if (pt == NULL)
 			return -1;
-		memcpy(pt, stored, n);
+		if (n > 0)
+			memcpy(pt, stored, n);
 	}
 	*out = malloc(len + ENVELOPE_OVERHEAD);
 	if (*out == NULL)

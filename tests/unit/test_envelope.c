@@ -63,6 +63,21 @@ test_kek_file(void **state)
 	close(fd);
 	assert_int_equal(kek_load(p, &k, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "kek-new"));
+	/* 32 raw bytes, the last one a newline's code: read as they are. */
+	{
+		unsigned char raw[KEK_BYTES];
+		struct kek r2;
+
+		memset(raw, 0x41, sizeof(raw));
+		raw[KEK_BYTES - 1] = '\n';
+		path_of("raw", p);
+		fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, raw, sizeof(raw)), (ssize_t)sizeof(raw));
+		close(fd);
+		assert_int_equal(kek_load(p, &r2, err, sizeof(err)), 0);
+		assert_memory_equal(r2.key, raw, sizeof(raw));
+	}
 	/* The systemd credential when no file is set; none at all: not found. */
 	unsetenv("CREDENTIALS_DIRECTORY");
 	assert_int_equal(kek_find("", &k, &found, err, sizeof(err)), 0);
