@@ -23,6 +23,11 @@ static const char *const factor_text[SQL_FACTOR_END - SQL_FACTOR_FIRST] = {
 	    "WHERE person_id = ?1 AND secret IS NOT NULL AND last_step < ?2",
 	T(SQL_FACTOR_TOTP_DELETE) =
 	    "DELETE FROM factor_totp WHERE person_id = ?1",
+	/* Keys at rest (base/envelope.h): every stored key, to wrap or rewrap them. */
+	T(SQL_FACTOR_TOTP_ALL_KEYS) =
+	    "SELECT person_id, secret, pending FROM factor_totp ORDER BY person_id",
+	T(SQL_FACTOR_TOTP_SET_KEYS) =
+	    "UPDATE factor_totp SET secret = ?2, pending = ?3 WHERE person_id = ?1",
 
 	T(SQL_FACTOR_CARD_INSERT) =
 	    "INSERT INTO token_card(person_id, serial, state, seed, confirm_position, issued_at) "
@@ -92,6 +97,7 @@ static const char *const factor_text[SQL_FACTOR_END - SQL_FACTOR_FIRST] = {
 /* The result columns of each statement read, from the lists in its header (rule 9). */
 static const char *const factor_cols[SQL_FACTOR_END - SQL_FACTOR_FIRST] = {
 	[SQL_FACTOR_TOTP_GET - SQL_FACTOR_FIRST] = SQL_COLS(SQL_FACTOR_TOTP_GET_COLS),
+	[SQL_FACTOR_TOTP_ALL_KEYS - SQL_FACTOR_FIRST] = SQL_COLS(SQL_FACTOR_TOTP_ALL_KEYS_COLS),
 	[SQL_FACTOR_CARD_INSERT - SQL_FACTOR_FIRST] = SQL_COLS(SQL_FACTOR_CARD_INSERT_COLS),
 	[SQL_FACTOR_CARD_PENDING - SQL_FACTOR_FIRST] =
 	    SQL_COLS(SQL_FACTOR_CARD_PENDING_COLS),

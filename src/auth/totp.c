@@ -2,6 +2,7 @@
  * callback), the enrolment of an app, and the door "code from a mobile app". */
 #include "auth/totp.h"
 
+#include <inttypes.h>
 #include <liboath/oath.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -12,6 +13,7 @@
 
 #include "auth/factor_sql.h"
 #include "auth/factors.h"
+#include "base/envelope.h"
 
 /* Process-wide on purpose: liboath's library initialisation, once per process. */
 static pthread_once_t oath_once = PTHREAD_ONCE_INIT;
@@ -170,20 +172,132 @@ totp_code(const unsigned char *key, size_t n, int64_t now, unsigned digits, char
 
 /* ---- the service ---- */
 
-/* A blob column of TOTP_KEY_BYTES into key; false when NULL or of another size. */
-static bool
-read_key(struct store_q *q, int col, unsigned char key[TOTP_KEY_BYTES])
+/* The associated data of a person's key: pending and confirmed keys share it, since
+ * SQL_FACTOR_TOTP_CONFIRM moves the pending one into secret as it is. */
+static void
+key_ad(int64_t person, char ad[64])
 {
-	size_t len = 0;
+	snprintf(ad, 64, "factor_totp.secret:%" PRId64, person);
+}
+
+/* A blob column holding a key of TOTP_KEY_BYTES (sealed when a KEK is configured) into
+ * key; false when NULL, of another size or not readable. */
+static bool
+read_key(struct store_q *q, int col, int64_t person, unsigned char key[TOTP_KEY_BYTES])
+{
+	size_t len = 0, out = 0;
 	const void *b;
+	char ad[64];
 
 	if (store_null(q, col))
 		return false;
 	b = store_blob(q, col, &len);
-	if (b == NULL || len != TOTP_KEY_BYTES)
+	key_ad(person, ad);
+	if (b == NULL || secret_decode(ad, b, len, key, TOTP_KEY_BYTES, &out) != 0 ||
+	    out != TOTP_KEY_BYTES) {
+		sodium_memzero(key, TOTP_KEY_BYTES);
 		return false;
-	memcpy(key, b, TOTP_KEY_BYTES);
+	}
 	return true;
+}
+
+struct totp_rewrap_row {
+	int64_t person;
+	unsigned char *secret, *pending;
+	size_t secret_n, pending_n;
+	bool secret_null, pending_null, changed;
+};
+
+/* Rewraps one column's value of row r; 0, 1 (wrong key) or -1. */
+static int
+rewrap_col(const struct kek *old, const struct kek *new_k, struct store_q *q, int col,
+    int64_t person, unsigned char **out, size_t *outn, bool *is_null, bool *changed)
+{
+	const void *b;
+	size_t n = 0;
+	char ad[64];
+	int rc;
+
+	*is_null = store_null(q, col);
+	if (*is_null)
+		return 0;
+	b = store_blob(q, col, &n);
+	key_ad(person, ad);
+	rc = secret_rewrap(old, new_k, ad, b, n, out, outn);
+	if (rc == 0 && *out != NULL)
+		*changed = true;
+	/* Unchanged: the stored value is written back as it is. */
+	if (rc == 0 && *out == NULL && b != NULL) {
+		*out = malloc(n > 0 ? n : 1);
+		if (*out == NULL)
+			return -1;
+		memcpy(*out, b, n);
+		*outn = n;
+	}
+	return rc;
+}
+
+int
+totp_keys_rewrap(struct store_tx *tx, const struct kek *old, const struct kek *new_k,
+    int *changed)
+{
+	struct totp_rewrap_row *rows = NULL, *grown;
+	size_t n = 0, cap = 0;
+	struct store_q *q;
+	int rc, res = -1;
+
+	*changed = 0;
+	if (store_query(tx, SQL_FACTOR_TOTP_ALL_KEYS, &q, "") != 0)
+		return -1;
+	while ((rc = store_next(q)) == 1) {
+		struct totp_rewrap_row *r;
+
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			grown = realloc(rows, cap * sizeof(*rows));
+			if (grown == NULL) {
+				rc = -1;
+				break;
+			}
+			rows = grown;
+		}
+		r = &rows[n++];
+		memset(r, 0, sizeof(*r));
+		r->person = store_int(q, FACTOR_TOTP_ALL_KEYS_PERSON_ID);
+		rc = rewrap_col(old, new_k, q, FACTOR_TOTP_ALL_KEYS_SECRET, r->person, &r->secret,
+		    &r->secret_n, &r->secret_null, &r->changed);
+		if (rc == 0)
+			rc = rewrap_col(old, new_k, q, FACTOR_TOTP_ALL_KEYS_PENDING, r->person,
+			    &r->pending, &r->pending_n, &r->pending_null, &r->changed);
+		if (rc != 0)
+			break;
+	}
+	store_done(q);
+	if (rc != 0) {
+		res = rc > 0 ? 1 : -1;
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!rows[i].changed)
+			continue;
+		if (store_exec(tx, SQL_FACTOR_TOTP_SET_KEYS, "ibb", rows[i].person,
+		    rows[i].secret_null ? NULL : rows[i].secret, rows[i].secret_n,
+		    rows[i].pending_null ? NULL : rows[i].pending, rows[i].pending_n) != 1)
+			goto done;
+		(*changed)++;
+	}
+	res = 0;
+done:
+	for (size_t i = 0; i < n; i++) {
+		if (rows[i].secret != NULL)
+			sodium_memzero(rows[i].secret, rows[i].secret_n);
+		if (rows[i].pending != NULL)
+			sodium_memzero(rows[i].pending, rows[i].pending_n);
+		free(rows[i].secret);
+		free(rows[i].pending);
+	}
+	free(rows);
+	return res;
 }
 
 int
@@ -217,7 +331,10 @@ totp_enrol_begin(struct store *s, const struct actor *by, int64_t now,
 	int64_t person = by->person_id;
 	struct store_tx *tx;
 	struct store_q *q;
+	unsigned char *sealed = NULL;
+	size_t sealed_n = 0;
 	bool have = false;
+	char ad[64];
 	int rc;
 
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
@@ -228,7 +345,7 @@ totp_enrol_begin(struct store *s, const struct actor *by, int64_t now,
 	if (rc == 1 && !store_null(q, FACTOR_TOTP_GET_PENDING_AT) &&
 	    store_int(q, FACTOR_TOTP_GET_PENDING_AT) > now - TOTP_PENDING_SECONDS &&
 	    store_int(q, FACTOR_TOTP_GET_PENDING_AT) <= now)
-		have = read_key(q, FACTOR_TOTP_GET_PENDING, key);
+		have = read_key(q, FACTOR_TOTP_GET_PENDING, person, key);
 	store_done(q);
 	if (rc < 0)
 		goto fail;
@@ -237,9 +354,12 @@ totp_enrol_begin(struct store *s, const struct actor *by, int64_t now,
 		return 0;
 	}
 	totp_key_new(key);
-	if (store_exec(tx, SQL_FACTOR_TOTP_SET_PENDING, "ibi", person, key,
-	    (size_t)TOTP_KEY_BYTES, now) != 1 ||
-	    factors_audit(tx, by, "totp.enrol.key", "new key shown") != 0)
+	key_ad(person, ad);
+	if (secret_encode(ad, key, TOTP_KEY_BYTES, &sealed, &sealed_n) != 0)
+		goto fail;
+	rc = store_exec(tx, SQL_FACTOR_TOTP_SET_PENDING, "ibi", person, sealed, sealed_n, now);
+	free(sealed);
+	if (rc != 1 || factors_audit(tx, by, "totp.enrol.key", "new key shown") != 0)
 		goto fail;
 	if (store_commit(&tx) != 0)
 		goto wipe;
@@ -271,7 +391,7 @@ totp_enrol_confirm(struct store *s, const struct actor *by, const char *code, in
 	/* A waiting key is good for twice the time it is shown: scanning takes a while. */
 	if (rc == 1 && !store_null(q, FACTOR_TOTP_GET_PENDING_AT) &&
 	    store_int(q, FACTOR_TOTP_GET_PENDING_AT) > now - 2 * TOTP_PENDING_SECONDS)
-		have = read_key(q, FACTOR_TOTP_GET_PENDING, key);
+		have = read_key(q, FACTOR_TOTP_GET_PENDING, person, key);
 	store_done(q);
 	if (rc < 0)
 		goto done;
@@ -323,7 +443,7 @@ totp_check_tx(struct store_tx *tx, int64_t person, const char *code, int64_t now
 		return TOTP_ERROR;
 	rc = store_next(q);
 	if (rc == 1)
-		have = read_key(q, FACTOR_TOTP_GET_SECRET, key);
+		have = read_key(q, FACTOR_TOTP_GET_SECRET, person, key);
 	store_done(q);
 	if (rc < 0)
 		return TOTP_ERROR;

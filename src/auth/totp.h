@@ -72,6 +72,13 @@ enum totp_result totp_check_tx(struct store_tx *tx, int64_t person, const char *
 /* The door "Avec un code unique, généré par une application mobile": user name +
  * password + code, throttled and audited like the password door (door "totp"). Slow
  * (one Argon2id): run it on a worker. On LOGIN_OK, a->person_id is set. */
+/* Keys at rest: inside tx (STORE_WRITE), re-encodes every stored key from old to new
+ * (base/envelope.h secret_rewrap; NULL: plaintext). *changed: rows written. 0; 1 when a key
+ * does not open with old (nothing written by this call is kept: roll tx back); -1. */
+struct kek;
+int totp_keys_rewrap(struct store_tx *tx, const struct kek *old, const struct kek *new_k,
+    int *changed);
+
 enum login_result totp_login(struct store *s, struct login_attempt *a, const char *code);
 
 #endif

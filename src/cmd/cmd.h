@@ -22,8 +22,11 @@ int demo_seed(struct store *s, const struct password_cfg *pw, const struct demo_
 /* The password settings of c: its costs and share_dir's list of common passwords.
  * 0, or -1 after printing why. Free with password_cfg_free. */
 int cmd_password_cfg(const struct config *c, struct password_cfg *out);
-/* Opens the store at c->db and applies pending migrations; prints why on failure. */
+/* Opens the store at c->db and applies pending migrations; prints why on failure. Then
+ * the keys at rest (keys_at_rest_start): the KEK installed, plaintext secrets sealed. */
 int open_store(const struct config *c, struct store **out);
+/* open_store without the keys at rest: `portier migrate` needs no KEK. */
+int open_store_schema(const struct config *c, struct store **out);
 /* Opens the existing store at c->db for reading only: a missing SQLite file is not created
  * and no migration is applied, so that a copy can be read as it is. Prints why and
  * returns -1 on failure. */
@@ -39,6 +42,9 @@ int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
+/* Keys at rest at every start (cmd/keys.c): installs the KEK and wraps plaintext secrets,
+ * or refuses a KEK that does not open them. 0, or -1 with the reason printed. */
+int keys_at_rest_start(const struct config *c, struct store *s);
 int cmd_client(int argc, char **argv);
 int cmd_person(int argc, char **argv);
 int cmd_import(int argc, char **argv);

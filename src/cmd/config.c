@@ -71,6 +71,7 @@ static const struct key keys[] = {
 	{ "audit_checkpoint_file", S(audit_checkpoint_file) },
 	{ "audit_checkpoint_every", I(audit_checkpoint_every, 1, 1000000) },
 	{ "audit_checkpoint_seconds", I(audit_checkpoint_seconds, 1, 86400) },
+	{ "kek_file", S(kek_file) },
 };
 
 void

@@ -57,6 +57,9 @@ struct config {
 	char audit_checkpoint_file[1024];
 	int audit_checkpoint_every;
 	int audit_checkpoint_seconds;
+	/* The key-encryption key of the secrets at rest (base/envelope.h); empty: the systemd
+	 * credential portier-kek when present, else none */
+	char kek_file[1024];
 };
 
 /* Fills c with defaults (share_dir from the executable's location). */

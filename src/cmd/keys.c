@@ -1,25 +1,190 @@
-/* keys.c — `portier keys rotate|list`: the OpenID Connect signing keys. Rotation makes a
- * new active key of each alg (ES256, RS256); the retired ones stay in the JWKS until the
- * ID tokens they signed expire. */
+/* keys.c — `portier keys rotate|list|kek-new|rewrap`: the OpenID Connect signing keys and
+ * the key-encryption key (KEK) that keeps them, the TOTP keys and the pairwise secret
+ * encrypted in the database (base/envelope.h). Rotation makes a new active key of each alg;
+ * the retired ones stay in the JWKS until the ID tokens they signed expire. */
 #include "cmd/cmd.h"
 
 #include <inttypes.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "audit/audit.h"
+#include "auth/totp.h"
+#include "base/envelope.h"
+#include "base/log.h"
+#include "oidc/claims.h"
 #include "oidc/keys.h"
 #include "store/store.h"
 
 static const char usage[] =
     "usage: portier keys rotate|list [--db PATH] [--config FILE]\n"
+    "       portier keys kek-new --to FILE\n"
+    "       portier keys rewrap --old FILE --new FILE [--db PATH] [--config FILE]\n"
     "\n"
     "Manages the signing keys of the OpenID Connect provider (one ES256 and one RS256 key,\n"
     "kept in the database).\n"
     "  rotate   make a new signing key of each alg; the previous ones stay published in the\n"
     "           JWKS until the ID tokens they signed have expired, then they are removed\n"
     "  list     show the keys: kid, created, state (active, published until …)\n"
-    "Servers pick up a new key within 30 seconds.\n";
+    "Servers pick up a new key within 30 seconds.\n"
+    "  kek-new  write a new key-encryption key (32 random bytes, hex) to FILE (mode 0600)\n"
+    "  rewrap   re-encrypt the signing keys, TOTP keys and pairwise secret from the KEK in\n"
+    "           --old to the one in --new, in one transaction; then set kek_file to --new\n"
+    "The KEK is read from kek_file, else from $CREDENTIALS_DIRECTORY/portier-kek.\n";
+
+/* Re-encodes every secret at rest from old to new inside tx: 0; 1 when old does not open
+ * one of them; -1. *changed: rows written. */
+static int
+rewrap_all(struct store_tx *tx, const struct kek *old, const struct kek *new_k, int *changed)
+{
+	int n[3] = { 0, 0, 0 }, rc;
+
+	rc = oidc_keys_rewrap(tx, old, new_k, &n[0]);
+	if (rc == 0)
+		rc = totp_keys_rewrap(tx, old, new_k, &n[1]);
+	if (rc == 0)
+		rc = oidc_pairwise_rewrap(tx, old, new_k, &n[2]);
+	*changed = n[0] + n[1] + n[2];
+	return rc;
+}
+
+static int
+audit_kek(struct store_tx *tx, const char *action, const struct kek *from,
+    const struct kek *to, int rows)
+{
+	char details[160], a[2 * KEK_ID_BYTES + 1] = "", b[2 * KEK_ID_BYTES + 1] = "";
+	struct audit_event ev = {
+		.actor = "system", .actor_role = "system", .object = "keys:at-rest",
+		.action = action, .details = details,
+	};
+
+	if (from != NULL)
+		kek_id_hex(from, a);
+	if (to != NULL)
+		kek_id_hex(to, b);
+	if (snprintf(details, sizeof(details), "{\"from\":\"%s\",\"to\":\"%s\",\"rows\":%d}",
+	    a, b, rows) >= (int)sizeof(details))
+		return -1;
+	return audit_append(tx, &ev);
+}
+
+int
+keys_at_rest_start(const struct config *c, struct store *s)
+{
+	struct store_tx *tx = NULL;
+	struct kek k;
+	char err[1200], id[2 * KEK_ID_BYTES + 1];
+	bool found = false;
+	int changed = 0, rc;
+
+	if (kek_find(c->kek_file, &k, &found, err, sizeof(err)) != 0) {
+		fprintf(stderr, "portier: %s\n", err);
+		return -1;
+	}
+	kek_install(found ? &k : NULL);
+	if (store_begin(s, STORE_WRITE, &tx) != 0) {
+		fputs("portier: keys at rest: database error\n", stderr);
+		return -1;
+	}
+	/* With a KEK: plaintext secrets are sealed, sealed ones checked (a wrong KEK writes
+	 * nothing). Without: sealed ones cannot be read, the start is refused. */
+	rc = rewrap_all(tx, found ? &k : NULL, found ? &k : NULL, &changed);
+	if (rc == 0 && changed > 0 && audit_kek(tx, "keys.wrapped", NULL, &k, changed) != 0)
+		rc = -1;
+	if (rc != 0 || store_commit(&tx) != 0) {
+		store_rollback(&tx);
+		if (rc == 1 && found) {
+			kek_id_hex(&k, id);
+			fprintf(stderr, "portier: the key-encryption key %s does not open the secrets "
+			    "in the database (wrong kek_file?): nothing changed, start refused\n", id);
+		} else if (rc == 1) {
+			fputs("portier: the database holds encrypted secrets and no key-encryption "
+			    "key is configured (kek_file or the credential portier-kek): start "
+			    "refused\n", stderr);
+		} else {
+			fputs("portier: keys at rest: database error\n", stderr);
+		}
+		kek_install(NULL);
+		sodium_memzero(&k, sizeof(k));
+		return -1;
+	}
+	if (!found) {
+		log_warn(NULL, "keys at rest: no key-encryption key configured (kek_file): signing "
+		    "keys, TOTP keys and the pairwise secret are stored in clear");
+	} else if (changed > 0) {
+		kek_id_hex(&k, id);
+		log_info(NULL, "keys at rest: %d secret(s) sealed under key-encryption key %s",
+		    changed, id);
+	}
+	sodium_memzero(&k, sizeof(k));
+	return 0;
+}
+
+/* `keys kek-new --to FILE`. */
+static int
+kek_new(const char *to)
+{
+	char err[1200];
+
+	if (to == NULL) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (kek_new_file(to, err, sizeof(err)) != 0) {
+		fprintf(stderr, "portier: keys kek-new: %s\n", err);
+		return 1;
+	}
+	printf("new key-encryption key written to %s (mode 0600)\n", to);
+	return 0;
+}
+
+/* `keys rewrap --old FILE --new FILE`: the store was opened with --old as kek_file (which
+ * sealed any plaintext left and checked --old opens everything). */
+static int
+rewrap(struct store *s, const char *old_path, const char *new_path)
+{
+	struct kek old, new_k;
+	struct store_tx *tx = NULL;
+	char err[1200], id[2 * KEK_ID_BYTES + 1];
+	int changed = 0, rc = 1;
+
+	memset(&old, 0, sizeof(old));
+	memset(&new_k, 0, sizeof(new_k));
+	if (kek_load(old_path, &old, err, sizeof(err)) != 0 ||
+	    kek_load(new_path, &new_k, err, sizeof(err)) != 0) {
+		fprintf(stderr, "portier: keys rewrap: %s\n", err);
+		goto done;
+	}
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		goto fail;
+	rc = rewrap_all(tx, &old, &new_k, &changed);
+	if (rc == 0 && audit_kek(tx, "keys.rewrapped", &old, &new_k, changed) != 0)
+		rc = -1;
+	if (rc != 0 || store_commit(&tx) != 0) {
+		store_rollback(&tx);
+		if (rc == 1) {
+			fputs("portier: keys rewrap: --old does not open the secrets: nothing "
+			    "changed\n", stderr);
+			rc = 1;
+			goto done;
+		}
+		goto fail;
+	}
+	kek_id_hex(&new_k, id);
+	printf("%d secret(s) re-encrypted under key-encryption key %s; set kek_file to %s\n",
+	    changed, id, new_path);
+	rc = 0;
+	goto done;
+fail:
+	fputs("portier: keys rewrap: database error: nothing changed\n", stderr);
+	rc = 1;
+done:
+	sodium_memzero(&old, sizeof(old));
+	sodium_memzero(&new_k, sizeof(new_k));
+	return rc;
+}
 
 static void
 iso(int64_t t, char out[24])
@@ -49,24 +214,80 @@ print_key(void *arg, const struct oidc_key_info *k)
 	return 0;
 }
 
+/* Takes "--NAME FILE" / "--NAME=FILE" out of argv (cmd_config does not know them). */
+static int
+take_opt(int *argc, char **argv, const char *name, const char **out)
+{
+	size_t nl = strlen(name);
+
+	for (int i = 1; i < *argc; i++) {
+		int drop = 0;
+
+		if (strncmp(argv[i], "--", 2) != 0 || strncmp(argv[i] + 2, name, nl) != 0)
+			continue;
+		if (argv[i][2 + nl] == '=') {
+			*out = argv[i] + 3 + nl;
+			drop = 1;
+		} else if (argv[i][2 + nl] == '\0') {
+			if (i + 1 >= *argc)
+				return -1;
+			*out = argv[i + 1];
+			drop = 2;
+		} else {
+			continue;
+		}
+		for (int j = i; j + drop < *argc; j++)
+			argv[j] = argv[j + drop];
+		*argc -= drop;
+		return 0;
+	}
+	return 0;
+}
+
 int
 cmd_keys(int argc, char **argv)
 {
 	struct config c;
 	struct store *s;
 	char *pos[1], kid[JWS_ALGS][JWS_KID_MAX];
+	const char *old_path = NULL, *new_path = NULL, *to = NULL;
 	int npos, rc;
 	int64_t now = (int64_t)time(NULL);
 
-	rc = cmd_config(argc, argv, usage, &c, pos, 1, &npos);
-	if (rc != 0)
-		return rc > 0 ? 0 : 2;
-	if (npos != 1 || (strcmp(pos[0], "rotate") != 0 && strcmp(pos[0], "list") != 0)) {
+	if (take_opt(&argc, argv, "old", &old_path) != 0 ||
+	    take_opt(&argc, argv, "new", &new_path) != 0 ||
+	    take_opt(&argc, argv, "to", &to) != 0) {
 		fputs(usage, stderr);
 		return 2;
 	}
+	rc = cmd_config(argc, argv, usage, &c, pos, 1, &npos);
+	if (rc != 0)
+		return rc > 0 ? 0 : 2;
+	if (npos != 1 || (strcmp(pos[0], "rotate") != 0 && strcmp(pos[0], "list") != 0 &&
+	    strcmp(pos[0], "kek-new") != 0 && strcmp(pos[0], "rewrap") != 0)) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (strcmp(pos[0], "kek-new") == 0)
+		return kek_new(to);
+	if (strcmp(pos[0], "rewrap") == 0) {
+		if (old_path == NULL || new_path == NULL) {
+			fputs(usage, stderr);
+			return 2;
+		}
+		if ((size_t)snprintf(c.kek_file, sizeof(c.kek_file), "%s", old_path) >=
+		    sizeof(c.kek_file)) {
+			fputs("portier: keys rewrap: --old too long\n", stderr);
+			return 2;
+		}
+	}
 	if (open_store(&c, &s) != 0)
 		return 1;
+	if (strcmp(pos[0], "rewrap") == 0) {
+		rc = rewrap(s, old_path, new_path);
+		store_close(s);
+		return rc;
+	}
 	if (strcmp(pos[0], "rotate") == 0) {
 		rc = oidc_keys_rotate(s, "cli", kid);
 		for (int a = 0; rc == 0 && a < JWS_ALGS; a++)

@@ -24,7 +24,7 @@ static const struct {
 	{ "org", cmd_org, "organisations with their GAP (org add, org show)" },
 	{ "quality", cmd_quality, "qualities of an organisation (quality activate, list)" },
 	{ "account", cmd_account, "users of a quality (account add, suspend, reactivate, list)" },
-	{ "keys", cmd_keys, "OpenID Connect signing keys (keys rotate, keys list)" },
+	{ "keys", cmd_keys, "OpenID Connect signing keys and the key-encryption key (keys rotate|list|kek-new|rewrap)" },
 	{ "client", cmd_client, "OpenID Connect clients (client add, list, remove)" },
 	{ "catalogue", cmd_catalogue, "the quality and application catalogue (list, add-quality …)" },
 	{ "mail", cmd_mail, "the mail outbox: what was queued and sent (mail list)" },

@@ -68,6 +68,19 @@ log_level_set(const char *name)
 int
 open_store(const struct config *c, struct store **out)
 {
+	if (open_store_schema(c, out) != 0)
+		return -1;
+	if (keys_at_rest_start(c, *out) != 0) {
+		store_close(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+open_store_schema(const struct config *c, struct store **out)
+{
 	char err[1024], dir[1100];
 	int n;
 

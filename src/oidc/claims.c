@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "base/clock.h"
+#include "base/envelope.h"
 #include "oidc/jws.h"
 #include "oidc/profile.h"
 #include "oidc/provider.h"
@@ -38,33 +39,66 @@ oidc_pairwise_sub(const unsigned char secret[32], const char *sector, int64_t pe
 	sodium_memzero(&st, sizeof(st));
 }
 
-/* Reads the secret (hex) from the store. 0, 1 (none yet) or -1. */
+#define SECRET_AD "setting.value:" SECRET_SETTING
+#define SEALED_PREFIX "v1:"   /* then the hex of the envelope (base/envelope.h) */
+#define SECRET_TEXT_MAX (3 + 2 * (32 + ENVELOPE_OVERHEAD) + 1)
+
+/* The stored bytes of the setting's text: the envelope after "v1:", else the plain hex.
+ * 0 or -1. */
+static int
+secret_stored(const char *text, unsigned char *out, size_t outmax, size_t *n)
+{
+	size_t len;
+
+	if (text == NULL)
+		return -1;
+	if (strncmp(text, SEALED_PREFIX, 3) == 0)
+		text += 3;
+	len = strlen(text);
+	return sodium_hex2bin(out, outmax, text, len, NULL, n, NULL) == 0 && *n * 2 == len ?
+	    0 : -1;
+}
+
+/* The setting's text for stored bytes (an envelope or the plain secret). 0 or -1. */
+static int
+secret_text(const unsigned char *b, size_t n, char out[SECRET_TEXT_MAX])
+{
+	bool sealed = envelope_is(b, n);
+	size_t o = sealed ? 3 : 0;
+
+	if (n > 32 + ENVELOPE_OVERHEAD)
+		return -1;
+	memcpy(out, SEALED_PREFIX, 3);
+	sodium_bin2hex(out + o, SECRET_TEXT_MAX - o, b, n);
+	return 0;
+}
+
+/* Reads the secret from the store. 0, 1 (none yet) or -1. */
 static int
 secret_read(struct store_tx *tx, unsigned char out[32])
 {
+	unsigned char stored[32 + ENVELOPE_OVERHEAD];
 	struct store_q *q;
-	size_t n = 0;
+	size_t n = 0, len = 0;
 	int rc;
 
 	if (store_query(tx, SQL_SETTING_GET, &q, "t", SECRET_SETTING) != 0)
 		return -1;
 	rc = store_next(q);
-	if (rc == 1) {
-		const char *hex = store_text(q, SETTING_GET_VALUE);
-
-		if (hex == NULL || sodium_hex2bin(out, 32, hex, strlen(hex), NULL, &n, NULL) != 0 ||
-		    n != 32)
-			rc = -1;
-	}
+	if (rc == 1 && (secret_stored(store_text(q, SETTING_GET_VALUE), stored, sizeof(stored),
+	    &n) != 0 || secret_decode(SECRET_AD, stored, n, out, 32, &len) != 0 || len != 32))
+		rc = -1;
 	store_done(q);
+	sodium_memzero(stored, sizeof(stored));
 	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
 }
 
 int
 oidc_pairwise_secret(struct store *s, unsigned char out[32])
 {
-	unsigned char fresh[32];
-	char hex[65];
+	unsigned char fresh[32], *sealed = NULL;
+	char text[SECRET_TEXT_MAX];
+	size_t sealed_n = 0;
 	struct store_tx *tx;
 	int rc = -1;
 
@@ -72,16 +106,55 @@ oidc_pairwise_secret(struct store *s, unsigned char out[32])
 		goto done;
 	/* Another node may have made it first: insert if absent, then read what is there. */
 	randombytes_buf(fresh, sizeof(fresh));
-	sodium_bin2hex(hex, sizeof(hex), fresh, sizeof(fresh));
-	if (store_exec(tx, SQL_SETTING_PUT_NEW, "tt", SECRET_SETTING, hex) < 0 ||
+	if (secret_encode(SECRET_AD, fresh, sizeof(fresh), &sealed, &sealed_n) != 0 ||
+	    secret_text(sealed, sealed_n, text) != 0 ||
+	    store_exec(tx, SQL_SETTING_PUT_NEW, "tt", SECRET_SETTING, text) < 0 ||
 	    secret_read(tx, out) != 0 || store_commit(&tx) != 0) {
 		store_rollback(&tx);
 		goto done;
 	}
 	rc = 0;
 done:
+	if (sealed != NULL)
+		sodium_memzero(sealed, sealed_n);
+	free(sealed);
 	sodium_memzero(fresh, sizeof(fresh));
-	sodium_memzero(hex, sizeof(hex));
+	sodium_memzero(text, sizeof(text));
+	return rc;
+}
+
+int
+oidc_pairwise_rewrap(struct store_tx *tx, const struct kek *old, const struct kek *new_k,
+    int *changed)
+{
+	unsigned char stored[32 + ENVELOPE_OVERHEAD], *out = NULL;
+	char text[SECRET_TEXT_MAX];
+	struct store_q *q;
+	size_t n = 0, outn = 0;
+	int rc;
+
+	*changed = 0;
+	if (store_query(tx, SQL_SETTING_GET, &q, "t", SECRET_SETTING) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1 && secret_stored(store_text(q, SETTING_GET_VALUE), stored, sizeof(stored),
+	    &n) != 0)
+		rc = -1;
+	store_done(q);
+	if (rc == 1)
+		rc = secret_rewrap(old, new_k, SECRET_AD, stored, n, &out, &outn);
+	if (rc == 0 && out != NULL) {
+		if (secret_text(out, outn, text) != 0 ||
+		    store_exec(tx, SQL_SETTING_PUT, "tt", SECRET_SETTING, text) != 1)
+			rc = -1;
+		else
+			*changed = 1;
+	}
+	if (out != NULL)
+		sodium_memzero(out, outn);
+	free(out);
+	sodium_memzero(stored, sizeof(stored));
+	sodium_memzero(text, sizeof(text));
 	return rc;
 }
 

@@ -26,6 +26,11 @@ void oidc_pairwise_sub(const unsigned char secret[32], const char *sector, int64
 /* The installation's pairwise secret, read from the store, created there on first use
  * (the provider keeps it: oidc_provider_secret). 0 or -1. */
 int oidc_pairwise_secret(struct store *s, unsigned char out[32]);
+/* Keys at rest: inside tx (STORE_WRITE), re-encodes the pairwise secret from old to new
+ * (base/envelope.h secret_rewrap; NULL: plaintext). 0; 1 when old does not open it; -1. */
+struct kek;
+int oidc_pairwise_rewrap(struct store_tx *tx, const struct kek *old, const struct kek *new_k,
+    int *changed);
 struct oidc_provider;
 /* The subject of person_id for client c of provider p. Returns 0 or -1. */
 int oidc_subject(struct oidc_provider *p, const struct oidc_client *c, int64_t person_id,

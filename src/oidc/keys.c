@@ -4,15 +4,20 @@
 #include "oidc/keys.h"
 
 #include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "audit/audit.h"
 #include "base/buf.h"
+#include "base/envelope.h"
 #include "base/log.h"
 #include "oidc/coherence.h"
 #include "oidc/sql.h"
+
+#define KEY_DER_MAX 8192   /* an RSA-2048 private key in DER is about 1.2 kB */
 
 struct oidc_keyring {
 	struct jws_key *keys[OIDC_KEYRING_MAX];
@@ -31,25 +36,38 @@ struct oidc_keycache {
 	bool stale;                  /* another node changed the keys: reload at the next get */
 };
 
+/* The associated data of a private key: its row. */
+static void
+key_ad(const char *kid, char ad[JWS_KID_MAX + 32])
+{
+	snprintf(ad, JWS_KID_MAX + 32, "oidc_key.private_der:%s", kid);
+}
+
 /* Inserts a new active key of alg inside tx; writes its kid. */
 static int
 key_insert(struct store_tx *tx, int64_t now, enum jws_alg alg, char kid[JWS_KID_MAX])
 {
 	struct jws_key *k = NULL;
-	unsigned char *der = NULL;
-	size_t n = 0, kl;
+	unsigned char *der = NULL, *sealed = NULL;
+	size_t n = 0, kl, sealed_n = 0;
+	char ad[JWS_KID_MAX + 32];
 	int rc = -1;
 
 	if (jws_key_generate_alg(alg, &k) != 0 || jws_key_private_der(k, &der, &n) != 0)
 		goto done;
 	kl = strlen(jws_key_kid(k));
 	/* A thumbprint always fits; a kid that did not would be refused, never cut. */
-	if (kl >= JWS_KID_MAX || store_exec(tx, SQL_OIDC_KEY_INSERT, "tbtit", jws_key_kid(k), der,
-	    n, jws_key_jwk(k), now, jws_alg_name(alg)) != 1)
+	if (kl >= JWS_KID_MAX)
+		goto done;
+	key_ad(jws_key_kid(k), ad);
+	if (secret_encode(ad, der, n, &sealed, &sealed_n) != 0 ||
+	    store_exec(tx, SQL_OIDC_KEY_INSERT, "tbtit", jws_key_kid(k), sealed, sealed_n,
+	    jws_key_jwk(k), now, jws_alg_name(alg)) != 1)
 		goto done;
 	memcpy(kid, jws_key_kid(k), kl + 1);
 	rc = 0;
 done:
+	free(sealed);
 	jws_free_secret(der, n);
 	jws_key_free(k);
 	return rc;
@@ -208,10 +226,18 @@ ring_load(struct store *s, int64_t now)
 	    store_query(tx, SQL_OIDC_KEY_PUBLISHED, &q, "i", now) != 0)
 		goto fail;
 	while ((rc = store_next(q)) == 1 && r->n < OIDC_KEYRING_MAX) {
-		size_t n = 0;
-		const void *der = store_blob(q, OIDC_KEY_PUBLISHED_PRIVATE_DER, &n);
+		size_t n = 0, dn = 0;
+		const void *stored = store_blob(q, OIDC_KEY_PUBLISHED_PRIVATE_DER, &n);
+		const char *kid = store_text(q, OIDC_KEY_PUBLISHED_KID);
+		unsigned char der[KEY_DER_MAX];
+		char ad[JWS_KID_MAX + 32];
+		int bad;
 
-		if (der == NULL || jws_key_from_der(der, n, &r->keys[r->n]) != 0) {
+		key_ad(kid != NULL ? kid : "", ad);
+		bad = stored == NULL || secret_decode(ad, stored, n, der, sizeof(der), &dn) != 0 ||
+		    jws_key_from_der(der, dn, &r->keys[r->n]) != 0;
+		sodium_memzero(der, sizeof(der));
+		if (bad) {
 			log_err(NULL, "oidc: signing key %s cannot be read",
 			    store_text(q, OIDC_KEY_PUBLISHED_KID) ?
 			    store_text(q, OIDC_KEY_PUBLISHED_KID) : "?");
@@ -357,4 +383,70 @@ const char *
 oidc_keyring_jwks(const struct oidc_keyring *k)
 {
 	return k->jwks;
+}
+
+struct key_rewrap {
+	char kid[JWS_KID_MAX];
+	unsigned char *der;
+	size_t n;
+};
+
+int
+oidc_keys_rewrap(struct store_tx *tx, const struct kek *old, const struct kek *new_k,
+    int *changed)
+{
+	struct key_rewrap *rows = NULL, *grown;
+	size_t n = 0, cap = 0;
+	struct store_q *q;
+	int rc, res = -1;
+
+	*changed = 0;
+	if (store_query(tx, SQL_OIDC_KEY_SECRETS, &q, "") != 0)
+		return -1;
+	while ((rc = store_next(q)) == 1) {
+		const char *kid = store_text(q, OIDC_KEY_SECRETS_KID);
+		const void *b;
+		size_t bn = 0;
+		char ad[JWS_KID_MAX + 32];
+
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			grown = realloc(rows, cap * sizeof(*rows));
+			if (grown == NULL) {
+				rc = -1;
+				break;
+			}
+			rows = grown;
+		}
+		if (kid == NULL || strlen(kid) >= JWS_KID_MAX) {
+			rc = -1;
+			break;
+		}
+		memcpy(rows[n].kid, kid, strlen(kid) + 1);
+		b = store_blob(q, OIDC_KEY_SECRETS_PRIVATE_DER, &bn);
+		key_ad(kid, ad);
+		rc = secret_rewrap(old, new_k, ad, b, bn, &rows[n].der, &rows[n].n);
+		n++;
+		if (rc != 0)
+			break;
+	}
+	store_done(q);
+	if (rc != 0) {
+		res = rc > 0 ? 1 : -1;
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (rows[i].der == NULL)
+			continue;
+		if (store_exec(tx, SQL_OIDC_KEY_SET_SECRET, "tb", rows[i].kid, rows[i].der,
+		    rows[i].n) != 1)
+			goto done;
+		(*changed)++;
+	}
+	res = 0;
+done:
+	for (size_t i = 0; i < n; i++)
+		jws_free_secret(rows[i].der, rows[i].n);
+	free(rows);
+	return res;
 }

@@ -58,4 +58,11 @@ const struct jws_key *oidc_keyring_find(const struct oidc_keyring *k, const char
 /* The JWKS document ({"keys":[…]}) of the published keys. Owned by k. */
 const char *oidc_keyring_jwks(const struct oidc_keyring *k);
 
+/* Keys at rest: inside tx (STORE_WRITE), re-encodes every private key from old to new
+ * (base/envelope.h secret_rewrap; NULL: plaintext). *changed: rows written. 0; 1 when a key
+ * does not open with old (roll tx back); -1. */
+struct kek;
+int oidc_keys_rewrap(struct store_tx *tx, const struct kek *old, const struct kek *new_k,
+    int *changed);
+
 #endif

@@ -19,6 +19,11 @@ static const char *const oidc_text[SQL_OIDC_END - SQL_OIDC_FIRST] = {
 	T(SQL_OIDC_KEY_ALL) =
 	    "SELECT kid, alg, created_at, retired_at, publish_until FROM oidc_key "
 	    "ORDER BY created_at DESC",
+	/* Keys at rest (base/envelope.h): every private key, to wrap or rewrap it. */
+	T(SQL_OIDC_KEY_SECRETS) =
+	    "SELECT kid, private_der FROM oidc_key ORDER BY kid",
+	T(SQL_OIDC_KEY_SET_SECRET) =
+	    "UPDATE oidc_key SET private_der = ?2 WHERE kid = ?1",
 
 
 	T(SQL_OIDC_CLIENT_INSERT) =
@@ -103,6 +108,7 @@ static const char *const oidc_text[SQL_OIDC_END - SQL_OIDC_FIRST] = {
 static const char *const oidc_cols[SQL_OIDC_END - SQL_OIDC_FIRST] = {
 	[SQL_OIDC_KEY_PUBLISHED - SQL_OIDC_FIRST] = SQL_COLS(SQL_OIDC_KEY_PUBLISHED_COLS),
 	[SQL_OIDC_KEY_ALL - SQL_OIDC_FIRST] = SQL_COLS(SQL_OIDC_KEY_ALL_COLS),
+	[SQL_OIDC_KEY_SECRETS - SQL_OIDC_FIRST] = SQL_COLS(SQL_OIDC_KEY_SECRETS_COLS),
 	[SQL_OIDC_CLIENT_GET - SQL_OIDC_FIRST] = SQL_COLS(SQL_OIDC_CLIENT_GET_COLS),
 	[SQL_OIDC_CLIENT_URIS - SQL_OIDC_FIRST] = SQL_COLS(SQL_OIDC_CLIENT_URIS_COLS),
 	[SQL_OIDC_CLIENT_LIST - SQL_OIDC_FIRST] = SQL_COLS(SQL_OIDC_CLIENT_LIST_COLS),
