@@ -260,6 +260,7 @@ clean:
 test-deploy: all
 	sh tests/deploy/systemd_check.sh || [ $$? = 77 ]
 	sh tests/deploy/haproxy_check.sh || [ $$? = 77 ]
+	sh tests/deploy/man_check.sh
 
 # The Debian package (debian/, docs/deploy.md "Installing the Debian package"):
 # dpkg-buildpackage on a copy of the tracked and new files in $(O)/deb/portier/, so that
