@@ -277,3 +277,20 @@ clean:
 test-deploy: all
 	sh tests/deploy/systemd_check.sh || [ $$? = 77 ]
 	sh tests/deploy/haproxy_check.sh || [ $$? = 77 ]
+	sh tests/deploy/man_check.sh
+
+# The Debian package (debian/, docs/deploy.md "Installing the Debian package"):
+# dpkg-buildpackage on a copy of the tracked and new files in $(O)/deb/portier/, so that
+# neither the tree nor its parent folder gets the build's files; the .deb in $(O)/deb/.
+.PHONY: deb test-deb
+deb:
+	@rm -rf $(O)/deb && mkdir -p $(O)/deb/portier
+	git ls-files -z --cached --others --exclude-standard | \
+	    tar -c --null -T - -f - | tar -x -C $(O)/deb/portier -f -
+	cd $(O)/deb/portier && dpkg-buildpackage -us -uc -b -jauto
+	@ls $(O)/deb/*.deb
+
+# Builds the package, installs it, starts the service, checks its probes, purges it
+# (tests/deploy/deb_check.sh). As root only (skipped otherwise); part of .ci/run.
+test-deb:
+	O=$(O) sh tests/deploy/deb_check.sh || [ $$? = 77 ]

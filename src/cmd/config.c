@@ -2,6 +2,8 @@
  * Every key is documented in portier.conf.example. */
 #include "cmd/config.h"
 
+#include "cmd/man.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -111,6 +113,15 @@ config_defaults(struct config *c)
 	c->mail_retry_seconds = 60;
 	c->audit_checkpoint_every = 1000;
 	c->audit_checkpoint_seconds = 60;
+#ifdef PORTIER_SHARE_DIR
+	/* An installed build (the Debian package, debian/rules): the executable is in /usr/bin,
+	 * its data in a fixed folder with the compiled catalogues in locale/. */
+	(void)exe;
+	(void)n;
+	snprintf(c->share_dir, sizeof(c->share_dir), "%s", PORTIER_SHARE_DIR);
+	snprintf(c->locale_dir, sizeof(c->locale_dir), "%s/locale", PORTIER_SHARE_DIR);
+	return;
+#endif
 	/* The executable lives in <share>/build/ with its compiled catalogues in locale/;
 	 * templates, static and migrations are in <share>. */
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -270,4 +281,69 @@ config_env(struct config *c, char *err, size_t errlen)
 		}
 	}
 	return 0;
+}
+
+/* The default of key k in d, as text for the manual. */
+static void
+man_default(FILE *f, const struct key *k, const struct config *d)
+{
+	const char *p = (const char *)d + k->off;
+
+	switch (k->kind) {
+	case K_STR:
+		if (*p == '\0')
+			fputs("empty", f);
+		else
+			man_text(f, p);
+		break;
+	case K_INT:
+		fprintf(f, "%d", *(const int *)(const void *)p);
+		break;
+	case K_LONG:
+		fprintf(f, "%ld", *(const long *)(const void *)p);
+		break;
+	case K_BOOL:
+		fputs(*(const bool *)(const void *)p ? "true" : "false", f);
+		break;
+	}
+}
+
+int
+config_man(FILE *f)
+{
+	static const char *const kinds[] = { "text", "number", "number", "true or false" };
+	struct config d;
+
+	config_defaults(&d);
+	man_head(f, "portier.conf", "5", "settings of the portier server and commands");
+	fputs(".SH SYNOPSIS\n/etc/portier/portier.conf\n.SH DESCRIPTION\n"
+	    "Lines of \\fIkey\\fP = \\fIvalue\\fP; blank lines and lines starting with # are "
+	    "skipped. A command reads its defaults, then the file named by \\fB\\-\\-config\\fP "
+	    "or \\fBPORTIER_CONFIG\\fP, then the \\fBPORTIER_\\fP\\fIKEY\\fP environment "
+	    "variables, then \\fB\\-\\-\\fP\\fIkey value\\fP options; the last one wins. "
+	    "An unknown key or a value out of range stops the command with the file's line.\n"
+	    ".PP\nThe example file /usr/share/doc/portier/examples/portier.conf.example "
+	    "explains each setting.\n.SH SETTINGS\n", f);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const struct key *k = &keys[i];
+
+		fputs(".TP\n.B ", f);
+		man_text(f, k->name);
+		fprintf(f, "\n%s", kinds[k->kind]);
+		if (k->kind == K_INT || k->kind == K_LONG)
+			fprintf(f, " from %ld to %ld", k->min, k->max);
+		else if (k->kind == K_STR)
+			fprintf(f, " of at most %zu bytes", k->size - 1);
+		fputs("; default: ", f);
+		man_default(f, k, &d);
+		fputs(". Environment: \\fBPORTIER_", f);
+		for (const char *c = k->name; *c != '\0'; c++)
+			fputc(toupper((unsigned char)*c), f);
+		fputs("\\fP.\n", f);
+	}
+	fputs(".SH FILES\n.TP\n/etc/portier/portier.conf\nthe settings of the packaged service "
+	    "(portier.service sets PORTIER_CONFIG to it)\n.TP\n/etc/portier/portier.env\n"
+	    "secrets as PORTIER_ variables, read by systemd (root 0600)\n"
+	    ".SH SEE ALSO\n.BR portier (1)\n", f);
+	return ferror(f) ? -1 : 0;
 }

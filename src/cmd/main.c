@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/man.h"
 #include "cmd/store_modules.h"
 
 static const struct {
@@ -43,6 +44,31 @@ usage(FILE *f)
 	fprintf(f, "\n'portier COMMAND --help' describes a command's options.\n");
 }
 
+/* portier(1) from the table usage() prints: the page and the help cannot drift apart. */
+static int
+man_page(FILE *f)
+{
+	man_head(f, "portier", "1", "access management and OpenID Connect provider");
+	fputs(".SH SYNOPSIS\n.B portier\n.I COMMAND\n[\\fIOPTIONS\\fP]\n.SH DESCRIPTION\n"
+	    "One executable: the web server and the administration commands. "
+	    "\\fBportier\\fP \\fICOMMAND\\fP \\fB\\-\\-help\\fP describes a command's options. "
+	    "Every setting of \\fBportier.conf\\fP(5) is also an option "
+	    "\\fB\\-\\-\\fP\\fIkey value\\fP of the commands that read the settings.\n"
+	    ".SH COMMANDS\n", f);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		fputs(".TP\n.B ", f);
+		man_text(f, commands[i].name);
+		fputc('\n', f);
+		man_text(f, commands[i].summary);
+		fputc('\n', f);
+	}
+	fputs(".SH ENVIRONMENT\n.TP\n.B PORTIER_CONFIG\nthe settings file read when no "
+	    "\\fB\\-\\-config\\fP is given\n.TP\n.BI PORTIER_ KEY\none setting, over the file's\n"
+	    ".SH EXIT STATUS\n0 on success, 2 on a usage error, 1 on any other error.\n"
+	    ".SH SEE ALSO\n.BR portier.conf (5)\n", f);
+	return ferror(f) ? 1 : 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -60,6 +86,11 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
+		/* The man pages, written at the package's build (debian/rules). */
+		if (argc == 3 && strcmp(argv[2], "--man") == 0)
+			return man_page(stdout);
+		if (argc == 3 && strcmp(argv[2], "--conf-man") == 0)
+			return config_man(stdout) != 0;
 		usage(stdout);
 		return 0;
 	}
