@@ -14,6 +14,7 @@
 #include "mail/mail.h"
 #include "oidc/provider.h"
 #include "ops/health.h"
+#include "ops/metrics.h"
 #include "store/store.h"
 #include "web/web.h"
 
@@ -28,6 +29,7 @@ struct instance {
 	struct mail_config mc;           /* the runner keeps a pointer to it */
 	struct mail_runner *mail;
 	struct web_server *srv;
+	struct ops_metrics metrics;
 };
 
 /* The demo portal's settings file: portal.conf in the database's folder. */
@@ -134,6 +136,12 @@ server_open(const struct config *c, struct eid_runtime *eid, struct instance *in
 	};
 	door_eid_prepare(&in->eid_door);
 	in->app.eid_door = &in->eid_door;
+	if (ops_metrics_setup(&in->metrics, c->metrics_allow, eid->tls_cert_pem, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "portier: %s\n", err);
+		return -1;
+	}
+	in->app.metrics = &in->metrics;
 	web_set_app(in->srv, &in->app);
 	web_set_page_hook(in->srv, app_page_hook);
 	err[0] = '\0';
@@ -204,6 +212,7 @@ instance_stop(struct instance *in, int grace_ms)
 	mail_stop(in->mail);
 	oidc_provider_free(in->oidc);
 	password_cfg_free(&in->password);
+	ops_metrics_free(&in->metrics);
 	if (in->store != NULL)
 		store_close(in->store);
 	free(in);
