@@ -53,9 +53,7 @@ static _Atomic long gauges[MGAUGE_N];
 
 static const char *const door_names[MDOOR_N] = { "password", "totp", "token", "eid" };
 static const char *const result_names[MRES_N] = { "success", "failure" };
-static const char *const grant_names[MGRANT_N] = {
-	"authorization_code", "refresh_token", "client_credentials",
-};
+static const char *const grant_names[MGRANT_N] = { "authorization_code", "refresh_token" };
 static const char *const flow_names[MFLOW_N] = { "authorize", "code", "error" };
 static const char *const backend_names[MDB_N] = { "sqlite", "postgresql" };
 static const char *const mail_names[MMAIL_N] = { "sent", "failed" };

@@ -11,9 +11,7 @@
  * a raw path, a user, a NISS or any text a client sends, so the series stay few. */
 enum metric_door { MDOOR_PASSWORD, MDOOR_TOTP, MDOOR_TOKEN, MDOOR_EID, MDOOR_N };
 enum metric_result { MRES_SUCCESS, MRES_FAILURE, MRES_N };
-enum metric_grant {
-	MGRANT_AUTHORIZATION_CODE, MGRANT_REFRESH_TOKEN, MGRANT_CLIENT_CREDENTIALS, MGRANT_N
-};
+enum metric_grant { MGRANT_AUTHORIZATION_CODE, MGRANT_REFRESH_TOKEN, MGRANT_N };
 /* OpenID Connect flow stages (SAML has none yet: no SAML door exists). */
 enum metric_flow {
 	MFLOW_OIDC_AUTHORIZE,     /* an authorization request accepted (login or consent next) */

@@ -4,11 +4,16 @@
 // format 0.0.4 (a strict parser below); it holds no personal data and no raw path; a
 // scraper outside metrics_allow is refused, also when a trusted proxy names an allowed one.
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { Client, start } from '../lib/server.js';
+import { Client, freePort, run, start, tempDir } from '../lib/server.js';
 import { exec } from '../lib/db.js';
 import { smtpServer } from './csam_support.js';
+import {
+  activationSession, enrolTotp, loginPassword, startDemo, submit, totp, wrongCode,
+} from './factors_lib.js';
 import {
   addClient, authorize, csrfOf, login, PEOPLE, pkce, startWorld, tokenRequest,
 } from './oidc_lib.js';
@@ -219,4 +224,52 @@ describe('/metrics refused outside metrics_allow', () => {
     assert.equal(s.status, 403);
     assert.ok(!s.text.includes('portier_'));
   });
+});
+
+describe('/metrics: the mobile-app door and a step-up', () => {
+  let srv;
+  let key;
+  let enrolStep;
+  const NEW_PASSWORD = 'Claire-metrics-2026!';
+  before(async () => {
+    srv = await startDemo();
+    const c = new Client(srv.url);
+    await activationSession(srv, c, 'claire.dubois', NEW_PASSWORD);
+    ({ key, step: enrolStep } = await enrolTotp(c));
+  });
+  after(async () => { await srv?.stop(); });
+
+  it('a refused code counts a totp failure; a code after a password login counts a step-up', async () => {
+    const m0 = parseProm((await scrape(srv.url)).text);
+    const bad = await submit(new Client(srv.url), '/login/totp',
+      { username: 'claire.dubois', password: NEW_PASSWORD, code: wrongCode(key), next: '/' }, { from: '/login' });
+    assert.equal(bad.status, 401);
+    const c = new Client(srv.url);
+    await loginPassword(c, 'claire.dubois', NEW_PASSWORD);
+    // The server takes one step either side of its own: the step after the enrolment's.
+    const step = Math.max(enrolStep + 1, Math.floor(Date.now() / 1000 / 30));
+    const up = await submit(c, '/login/totp',
+      { username: 'claire.dubois', password: NEW_PASSWORD, code: totp(key, step * 30), next: '/' }, { from: '/login' });
+    assert.equal(up.status, 303);
+    const m1 = parseProm((await scrape(srv.url)).text);
+    const d = (k) => v(m1, k) - v(m0, k);
+    assert.equal(d('portier_logins_total{door="totp",result="failure"}'), 1);
+    assert.equal(d('portier_logins_total{door="totp",result="success"}'), 1);
+    assert.equal(d('portier_logins_total{door="password",result="success"}'), 1);
+    assert.equal(d('portier_stepups_total{door="totp"}'), 1);
+    assert.equal(d('portier_stepups_total{door="password"}'), 0);
+  });
+});
+
+it('a metrics_allow that is not a list of addresses stops the start, naming the setting', async () => {
+  const dir = tempDir();
+  try {
+    const r = await run(['serve', '--listen', `127.0.0.1:${await freePort()}`, '--db', path.join(dir, 'm.db')],
+      { env: { PORTIER_METRICS_ALLOW: '300.1.2.3/8' } });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /metrics_allow/);
+    assert.ok(!/listening on/.test(r.stderr));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
