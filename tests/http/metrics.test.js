@@ -150,7 +150,7 @@ describe('/metrics after a walk', () => {
     assert.equal(t2.status, 200, t2.text);
 
     // A mail in the outbox: refused once by the relay, then sent.
-    exec(srv, "INSERT INTO mail_outbox (kind, recipient, language, subject, body, next_attempt) VALUES ('test', 'metrics@example.invalid', 'fr', 's', 'b', 0)");
+    exec(srv, "INSERT INTO mail_outbox (kind, recipient, language, subject, body, next_attempt, created_at) VALUES ('test', 'metrics@example.invalid', 'fr', 's', 'b', 0, '2026-01-01T00:00:00Z')");
     let m1;
     for (let i = 0; i < 200; i++) {
       m1 = parseProm((await scrape(srv.url)).text);
