@@ -136,8 +136,8 @@ server_open(const struct config *c, struct eid_runtime *eid, struct instance *in
 	};
 	door_eid_prepare(&in->eid_door);
 	in->app.eid_door = &in->eid_door;
-	if (ops_metrics_setup(&in->metrics, c->metrics_allow, eid->tls_cert_pem, err,
-	    sizeof(err)) != 0) {
+	if (ops_metrics_setup(&in->metrics, c->metrics_allow, eid_proxies_blocks(eid->proxies),
+	    eid->tls_cert_pem, err, sizeof(err)) != 0) {
 		fprintf(stderr, "portier: %s\n", err);
 		return -1;
 	}

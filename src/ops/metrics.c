@@ -32,10 +32,11 @@ cert_not_after(const char *pem)
 }
 
 int
-ops_metrics_setup(struct ops_metrics *m, const char *allow, const char *tls_cert_pem,
-    char *err, size_t errlen)
+ops_metrics_setup(struct ops_metrics *m, const char *allow,
+    const struct netblocks *proxies, const char *tls_cert_pem, char *err, size_t errlen)
 {
 	memset(m, 0, sizeof(*m));
+	m->proxies = proxies;
 	if (allow == NULL || allow[0] == '\0')
 		allow = DEFAULT_ALLOW;
 	if (strcmp(allow, "none") != 0 &&
@@ -56,9 +57,10 @@ ops_metrics_free(struct ops_metrics *m)
 }
 
 bool
-ops_metrics_allowed(const struct ops_metrics *m, const char *peer)
+ops_metrics_allowed(const struct ops_metrics *m, const char *peer, bool forwarded)
 {
-	return m != NULL && peer != NULL && netblocks_contains(m->allow, peer);
+	return m != NULL && peer != NULL && !forwarded && netblocks_contains(m->allow, peer) &&
+	    !netblocks_contains(m->proxies, peer);
 }
 
 int

@@ -122,6 +122,9 @@ describe('/metrics after a walk', () => {
     assert.equal(s0.status, 200, s0.text);
     assert.equal(s0.type, 'text/plain; version=0.0.4; charset=utf-8');
     const m0 = parseProm(s0.text);
+    // A forwarded request (a proxy on this allowed address, not declared trusted) is refused.
+    const fwd = await scrape(srv.url, { headers: { 'x-forwarded-for': '127.0.0.1' } });
+    assert.equal(fwd.status, 403);
 
     // A refused password login, then an accepted one.
     const bad = new Client(srv.url);
@@ -221,6 +224,20 @@ describe('/metrics refused outside metrics_allow', () => {
 
   it('a trusted proxy naming an allowed client does not open it: the peer itself counts', async () => {
     const s = await scrape(srv.url, { headers: { 'x-forwarded-for': '10.1.2.3' } });
+    assert.equal(s.status, 403);
+    assert.ok(!s.text.includes('portier_'));
+  });
+});
+
+describe('/metrics never through a proxy on an allowed address', () => {
+  let srv;
+  before(async () => {
+    srv = await start({ env: { PORTIER_METRICS_ALLOW: '127.0.0.1/32', PORTIER_TRUSTED_PROXIES: '127.0.0.1/32' } });
+  });
+  after(async () => { await srv?.stop(); });
+
+  it('a peer that is a trusted proxy is refused, even when allowed and without X-Forwarded-For', async () => {
+    const s = await scrape(srv.url);
     assert.equal(s.status, 403);
     assert.ok(!s.text.includes('portier_'));
   });

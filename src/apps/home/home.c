@@ -31,7 +31,8 @@ readyz(struct web_req *r)
 }
 
 /* Prometheus text format 0.0.4, for the addresses of metrics_allow only: the TCP peer
- * itself, never an X-Forwarded-For (a proxy would otherwise lend its address to all). */
+ * itself, never a trusted proxy nor a forwarded request (a proxy on an allowed address
+ * would otherwise lend it to everyone behind it). */
 static int
 metrics(struct web_req *r)
 {
@@ -39,7 +40,8 @@ metrics(struct web_req *r)
 	struct buf out;
 	int rc;
 
-	if (!ops_metrics_allowed(app->metrics, web_peer(r)))
+	if (!ops_metrics_allowed(app->metrics, web_peer(r),
+	    web_header(r, "X-Forwarded-For") != NULL))
 		return web_send(r, 403, "text/plain; charset=utf-8", "forbidden\n", 10);
 	buf_init(&out, 4 << 20);
 	if (ops_metrics_write(app->metrics, app->store, &out) != 0 || out.data == NULL) {
