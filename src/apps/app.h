@@ -12,6 +12,7 @@
 struct eid_door;
 struct mail_texts;
 struct oidc_provider;
+struct ops_metrics;
 struct password_cfg;
 
 /* The GAP designation's settings (apps/csam/, apps/helpdesk/). */
@@ -31,6 +32,7 @@ struct app {
 	const struct mail_texts *mail;   /* the catalogues mails are written with (mail/mail.h) */
 	struct csam_app_settings csam;
 	int schema_newest;      /* the newest migration this binary knows (/readyz) */
+	const struct ops_metrics *metrics;   /* /metrics: who may scrape, scrape-time values */
 };
 
 /* Returns 1 when the visitor is logged in with at least min_level (policy/loa.h);

@@ -60,6 +60,7 @@ static const struct key keys[] = {
 	{ "eid_revocation", S(eid_revocation) },
 	{ "eid_ocsp_url", S(eid_ocsp_url) },
 	{ "trusted_proxies", S(trusted_proxies) },
+	{ "metrics_allow", S(metrics_allow) },
 	{ "eid_proxy_header", S(eid_proxy_header) },
 	{ "demo_card_reader", K_BOOL, offsetof(struct config, demo_card_reader), 0, 0, 0 },
 	{ "four_eyes", K_BOOL, offsetof(struct config, four_eyes), 0, 0, 0 },

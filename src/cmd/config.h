@@ -41,6 +41,7 @@ struct config {
 	char eid_revocation[16];
 	char eid_ocsp_url[1024];
 	char trusted_proxies[1024];
+	char metrics_allow[1024];   /* who may scrape /metrics (empty: loopback) */
 	char eid_proxy_header[64];
 	bool demo_card_reader;
 	/* GAP designation and its mails (docs/csam.md) */

@@ -15,6 +15,7 @@
 #include "mail/mail.h"
 #include "oidc/provider.h"
 #include "ops/health.h"
+#include "ops/metrics.h"
 #include "store/store.h"
 #include "web/web.h"
 
@@ -32,6 +33,7 @@ struct instance {
 	struct audit_cp_key cp_key;      /* the checkpointer keeps pointers to these */
 	struct audit_cp_config cp_cfg;
 	struct audit_cp_runner *cp;
+	struct ops_metrics metrics;
 };
 
 /* The audit chain's signed checkpoints (docs/audit.md), when a key is set. 0 or -1. */
@@ -172,6 +174,12 @@ server_open(const struct config *c, struct eid_runtime *eid, struct instance *in
 	};
 	door_eid_prepare(&in->eid_door);
 	in->app.eid_door = &in->eid_door;
+	if (ops_metrics_setup(&in->metrics, c->metrics_allow, eid_proxies_blocks(eid->proxies),
+	    eid->tls_cert_pem, err, sizeof(err)) != 0) {
+		fprintf(stderr, "portier: %s\n", err);
+		return -1;
+	}
+	in->app.metrics = &in->metrics;
 	web_set_app(in->srv, &in->app);
 	web_set_page_hook(in->srv, app_page_hook);
 	err[0] = '\0';
@@ -244,6 +252,7 @@ instance_stop(struct instance *in, int grace_ms)
 	sodium_memzero(&in->cp_key, sizeof(in->cp_key));
 	oidc_provider_free(in->oidc);
 	password_cfg_free(&in->password);
+	ops_metrics_free(&in->metrics);
 	if (in->store != NULL)
 		store_close(in->store);
 	free(in);

@@ -13,6 +13,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/metrics.h"
 #include "mail/sql.h"
 #include "web/i18n.h"
 #include "value/value.h"
@@ -256,6 +257,7 @@ deliver_one(struct store *s, const struct mail_config *cfg, int64_t id, int64_t 
 	} else {
 		res = mail_smtp_send(cfg, m->recipient, msg.data, msg.len, err, sizeof(err));
 	}
+	metric_mail(res == MAIL_SENT ? MMAIL_SENT : MMAIL_FAILED);
 	if (res == MAIL_SENT)
 		log_info(NULL, "mail: outbox %lld (%s) sent", (long long)id, m->kind);
 	else

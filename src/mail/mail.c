@@ -277,3 +277,25 @@ mail_list(struct store *s, struct arena *a, int64_t id, size_t max, struct mail_
 	*out = v;
 	return (int)n;
 }
+
+int
+mail_outbox_pending(struct store *s, int64_t *n)
+{
+	struct store_tx *tx;
+	struct store_q *q;
+	int rc = -1;
+
+	*n = 0;
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, SQL_MAIL_COUNT, &q, "t", "pending") != 0)
+		goto done;
+	if (store_next(q) == 1) {
+		*n = store_int(q, MAIL_COUNT_N);
+		rc = 0;
+	}
+	store_done(q);
+done:
+	store_rollback(&tx);
+	return rc;
+}

@@ -115,4 +115,7 @@ struct mail_item {
 int mail_list(struct store *s, struct arena *a, int64_t id, size_t max,
     struct mail_item **out);
 
+/* Mails waiting in the outbox (status pending), for /metrics. 0 or -1. */
+int mail_outbox_pending(struct store *s, int64_t *n);
+
 #endif

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 
 #include "base/log.h"
+#include "base/metrics.h"
 #include "oidc/sql.h"
 
 #define BATCH_MAX 64
@@ -103,6 +104,7 @@ take(struct oidc_batch *b, struct item **batch)
 	}
 	if (b->head == NULL)
 		b->tail = NULL;
+	metric_gauge_add(MGAUGE_TOKEN_QUEUE, -(long)n);
 	return n;
 }
 
@@ -209,6 +211,7 @@ enqueue(struct oidc_batch *b, struct item *it)
 	else
 		b->head = it;
 	b->tail = it;
+	metric_gauge_add(MGAUGE_TOKEN_QUEUE, 1);
 	pthread_cond_signal(&b->queued);
 	pthread_mutex_unlock(&b->lock);
 	return 0;

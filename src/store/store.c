@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "base/log.h"
+#include "base/metrics.h"
 #include "store/backend.h"
 #include "store/sql.h"
 #include "store/store_pg.h"
@@ -211,6 +212,33 @@ ops_of(const void *p)
 	return ops;
 }
 
+/* For /metrics (base/metrics.h): the backend of an object, a failed call counted (rc -1;
+ * -2 is a constraint, an answer rather than a failure), and the transaction's time from
+ * begin to commit or rollback on this thread (a thread runs one transaction at a time). */
+static _Thread_local long long tx_start_ns;
+
+static enum metric_backend
+backend_of(const void *p)
+{
+	return ops_of(p)->name[0] == 'p' ? MDB_POSTGRESQL : MDB_SQLITE;
+}
+
+static int
+counted(const void *p, int rc)
+{
+	if (rc == -1)
+		metric_db_error(backend_of(p));
+	return rc;
+}
+
+static void
+tx_timed(const void *p)
+{
+	if (tx_start_ns != 0)
+		metric_db_time(backend_of(p), metric_now_ns() - tx_start_ns);
+	tx_start_ns = 0;
+}
+
 void
 store_close(struct store *s)
 {
@@ -257,7 +285,8 @@ store_schema_version(struct store *s)
 int
 store_begin(struct store *s, enum store_mode mode, struct store_tx **out)
 {
-	return ops_of(s)->begin(s, mode, out);
+	tx_start_ns = metric_now_ns();
+	return counted(s, ops_of(s)->begin(s, mode, out));
 }
 
 int
@@ -269,16 +298,26 @@ store_bulk_begin(struct store *s, struct store_tx **out)
 int
 store_commit(struct store_tx **txp)
 {
+	const struct store_ops *ops;
+	int rc;
+
 	if (txp == NULL || *txp == NULL)
 		return -1;
-	return ops_of(*txp)->commit(txp);
+	ops = ops_of(*txp);
+	tx_timed(*txp);
+	rc = ops->commit(txp);
+	if (rc == -1)
+		metric_db_error(ops->name[0] == 'p' ? MDB_POSTGRESQL : MDB_SQLITE);
+	return rc;
 }
 
 void
 store_rollback(struct store_tx **txp)
 {
-	if (txp != NULL && *txp != NULL)
+	if (txp != NULL && *txp != NULL) {
+		tx_timed(*txp);
 		ops_of(*txp)->rollback(txp);
+	}
 }
 
 int
@@ -290,13 +329,13 @@ store_exec(struct store_tx *tx, int id, const char *fmt, ...)
 	va_start(ap, fmt);
 	rc = ops_of(tx)->exec(tx, id, fmt, ap);
 	va_end(ap);
-	return rc;
+	return counted(tx, rc);
 }
 
 int
 store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n)
 {
-	return ops_of(tx)->exec_vals(tx, id, v, n);
+	return counted(tx, ops_of(tx)->exec_vals(tx, id, v, n));
 }
 
 int
@@ -341,13 +380,13 @@ store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, 
 	va_start(ap, fmt);
 	rc = ops_of(tx)->query(tx, id, out, fmt, ap);
 	va_end(ap);
-	return rc;
+	return counted(tx, rc);
 }
 
 int
 store_next(struct store_q *q)
 {
-	return ops_of(q)->next(q);
+	return counted(q, ops_of(q)->next(q));
 }
 
 const char *
@@ -391,7 +430,7 @@ store_insert(struct store_tx *tx, int id, int64_t *rowid, const char *fmt, ...)
 	int rc;
 
 	va_start(ap, fmt);
-	rc = ops_of(tx)->query(tx, id, &q, fmt, ap);
+	rc = counted(tx, ops_of(tx)->query(tx, id, &q, fmt, ap));
 	va_end(ap);
 	if (rc != 0)
 		return rc == -2 ? -2 : -1;

@@ -24,6 +24,7 @@ struct route {
 	web_handler h;
 	unsigned flags;
 	size_t body_max;            /* largest body this route reads (0: none) */
+	int metric_id;              /* its series in /metrics (base/metrics.h) */
 };
 
 struct work_pool;

@@ -3,6 +3,8 @@
 #include "web/internal.h"
 
 #include <stdlib.h>
+
+#include "base/metrics.h"
 #include <string.h>
 
 int
@@ -24,6 +26,7 @@ web_route(struct web_server *s, const char *method, const char *pattern, web_han
 	}
 	rt->h = h;
 	rt->flags = flags;
+	rt->metric_id = metric_route(method, pattern);
 	rt->body_max = (flags & WEB_UPLOAD) ? s->cfg.limits.upload_bytes : s->cfg.limits.body_bytes;
 	s->nroutes++;
 	return 0;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/metrics.h"
 #include "base/utf8.h"
 
 long long
@@ -462,6 +463,8 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 		log_fields(LOG_INFO, r->rid, f, sizeof(f) / sizeof(f[0]),
 		    "access %s %s %d %zuB %.1fms%s", r->method, r->path ? r->path : "-",
 		    r->status, r->out.len, ms, ok ? "" : " (aborted)");
+		metric_request(r->route != NULL ? r->route->metric_id : 0, r->status,
+		    now_ns() - r->start_ns);
 	}
 	buf_free(&r->body);
 	buf_free(&r->out);

@@ -8,6 +8,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "base/metrics.h"
+
 #define WORK_QUEUE_MAX 4096
 
 struct job {
@@ -60,6 +62,7 @@ worker(void *arg)
 		if (p->head == NULL)
 			p->tail = NULL;
 		p->queued--;
+		metric_gauge_add(MGAUGE_HASH_QUEUE, -1);
 		pthread_mutex_unlock(&p->lock);
 		j->fn(j->arg);
 		if (j->r != NULL)
@@ -119,6 +122,7 @@ work_pool_cancel(struct work_pool *p)
 	pthread_mutex_lock(&p->lock);
 	j = p->head;
 	p->head = p->tail = NULL;
+	metric_gauge_add(MGAUGE_HASH_QUEUE, -(long)p->queued);
 	p->queued = 0;
 	pthread_mutex_unlock(&p->lock);
 	while (j != NULL) {
@@ -155,6 +159,7 @@ work_submit(struct work_pool *p, void (*fn)(void *), void *arg, struct web_req *
 		p->head = j;
 	p->tail = j;
 	p->queued++;
+	metric_gauge_add(MGAUGE_HASH_QUEUE, 1);
 	pthread_cond_signal(&p->ready);
 	pthread_mutex_unlock(&p->lock);
 	return 0;

@@ -7,6 +7,7 @@
 
 #include "auth/person.h"
 #include "ops/health.h"
+#include "ops/metrics.h"
 #include "web/i18n.h"
 
 /* Liveness: the process answers requests. Nothing else on purpose (not the database):
@@ -27,6 +28,29 @@ readyz(struct web_req *r)
 	int rc = ops_ready(app->store, app->schema_newest, app->oidc, body, sizeof(body));
 
 	return web_send(r, rc == 0 ? 200 : 503, "application/json", body, strlen(body));
+}
+
+/* Prometheus text format 0.0.4, for the addresses of metrics_allow only: the TCP peer
+ * itself, never a trusted proxy nor a forwarded request (a proxy on an allowed address
+ * would otherwise lend it to everyone behind it). */
+static int
+metrics(struct web_req *r)
+{
+	struct app *app = web_app(r);
+	struct buf out;
+	int rc;
+
+	if (!ops_metrics_allowed(app->metrics, web_peer(r),
+	    web_header(r, "X-Forwarded-For") != NULL))
+		return web_send(r, 403, "text/plain; charset=utf-8", "forbidden\n", 10);
+	buf_init(&out, 4 << 20);
+	if (ops_metrics_write(app->metrics, app->store, &out) != 0 || out.data == NULL) {
+		buf_free(&out);
+		return -1;
+	}
+	rc = web_send(r, 200, "text/plain; version=0.0.4; charset=utf-8", out.data, out.len);
+	buf_free(&out);
+	return rc;
 }
 
 static int
@@ -124,7 +148,8 @@ home_routes(struct web_server *s)
 	if (web_route(s, "GET", "/", home, 0) != 0 ||
 	    web_route(s, "GET", "/aide", help, 0) != 0 ||
 	    web_route(s, "GET", "/healthz", healthz, 0) != 0 ||
-	    web_route(s, "GET", "/readyz", readyz, 0) != 0)
+	    web_route(s, "GET", "/readyz", readyz, 0) != 0 ||
+	    web_route(s, "GET", "/metrics", metrics, 0) != 0)
 		return -1;
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include "auth/login.h"
 #include "auth/tokencard.h"
 #include "auth/totp.h"
+#include "base/metrics.h"
 #include "policy/loa.h"
 #include "web/i18n.h"
 
@@ -66,6 +67,7 @@ static int
 code_refused(struct web_req *r, struct code_view *v, enum login_result res,
     const char *refused_msgid)
 {
+	metric_login(metric_door_of(v->door), MRES_FAILURE);
 	switch (res) {
 	case LOGIN_REFUSED:
 		v->error_msgid = refused_msgid;

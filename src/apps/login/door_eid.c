@@ -13,6 +13,7 @@
 #include "auth/eid_login.h"
 #include "auth/eid_reader.h"
 #include "base/log.h"
+#include "base/metrics.h"
 #include "base/msgid.h"
 #include "policy/loa.h"
 
@@ -108,6 +109,7 @@ refuse(struct web_req *r, enum eid_status st, const struct eid_identity *id, con
 	struct actor by = app_actor(r);
 	const char *detail = id != NULL && id->detail != NULL ? id->detail : "";
 
+	metric_login(MDOOR_EID, MRES_FAILURE);
 	log_info(web_rid(r), "eid: login refused via %s: %s%s%s", via, eid_status_reason(st),
 	    detail[0] ? ": " : "", detail);
 	if (eid_login_refused(app->store, &by, st, id, via) != 0)

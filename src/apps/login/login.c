@@ -10,6 +10,7 @@
 #include "auth/login.h"
 #include "policy/loa.h"
 #include "base/log.h"
+#include "base/metrics.h"
 #include "web/i18n.h"
 
 #define USERNAME_MAX 64
@@ -104,6 +105,8 @@ login_done(struct web_req *r)
 	int rc;
 
 	sodium_memzero(j->password, sizeof(j->password));
+	if (j->res != LOGIN_OK)
+		metric_login(MDOOR_PASSWORD, MRES_FAILURE);   /* success: login_session_open */
 	switch (j->res) {
 	case LOGIN_OK:
 		/* As every door: a new session id, the language chosen before kept. */

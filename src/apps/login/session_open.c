@@ -3,6 +3,7 @@
  * assurance and when; the language chosen before stays. */
 #include "apps/login/login.h"
 #include "base/clock.h"
+#include "base/metrics.h"
 
 #include <time.h>
 
@@ -14,6 +15,10 @@ login_session_open(struct web_req *r, int64_t person, const char *method, int le
 
 	if (cur != NULL)
 		s.lang = cur->lang;
+	metric_login(metric_door_of(method), MRES_SUCCESS);   /* a door decided: this person */
+	/* A step-up: the same visitor, logged in before at a lower level. */
+	if (cur != NULL && cur->person_id == person && cur->auth_level < level)
+		metric_stepup(metric_door_of(method));
 	s.person_id = person;
 	s.auth_method = method;
 	s.auth_level = level;

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "base/clock.h"
+#include "base/metrics.h"
 #include "oidc/authz_params.h"
 #include "oidc/claims.h"
 #include "oidc/profile.h"
@@ -35,6 +36,7 @@ oidc_answer(struct web_req *r, const struct oidc_request *req, const char *code,
 		NULL,
 	};
 
+	metric_flow(error != NULL ? MFLOW_OIDC_ERROR : MFLOW_OIDC_CODE);
 	return oidc_to_client(r, oidc_url_with(web_arena(r), req->redirect_uri, kv), after_form,
 	    app_name);
 }
@@ -53,6 +55,7 @@ refuse(struct web_req *r, const struct authz_in *in, const char *error, const ch
 
 	oidc_audit_refusal(app->store, "authorize", in->client->id, s ? s->person_id : 0, error,
 	    &ctx);
+	metric_flow(MFLOW_OIDC_ERROR);
 	return oidc_to_client(r, oidc_url_with(web_arena(r), in->redirect_uri, kv), false, NULL);
 }
 
@@ -256,6 +259,7 @@ authorize(struct web_req *r)
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
 	req->created_at = clock_time();
+	metric_flow(MFLOW_OIDC_AUTHORIZE);
 	if (none)
 		return silent(r, &in, req);
 	if (oidc_browser_bind(r, req->browser) != 0)

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "base/buf.h"
+#include "base/metrics.h"
 #include "base/pct.h"
 #include "oidc/claims.h"
 
@@ -186,6 +187,7 @@ tokens_reply(struct web_req *r, const struct oidc_client *c, const struct oidc_i
 	}
 	web_add_header(r, "Pragma", "no-cache");
 	rc = web_send(r, 200, "application/json", reply.data, reply.len);
+	metric_token(with_nonce ? MGRANT_AUTHORIZATION_CODE : MGRANT_REFRESH_TOKEN);
 	sodium_memzero(reply.data, reply.len);
 	buf_free(&reply);
 	return rc;
