@@ -15,6 +15,7 @@
 #include "base/log.h"
 #include "cmd/instance.h"
 #include "store/store.h"
+#include "store/store_pg.h"
 #include "web/web.h"
 
 static const char serve_usage[] =
@@ -84,6 +85,15 @@ open_store(const struct config *c, struct store **out)
 	}
 	if (n > 0)
 		log_info(NULL, "applied %d migration(s)", n);
+	/* For measurements only (make bench-pg: what the writer lock of rule 15 costs): an
+	 * environment switch, not a setting, and said loudly, since without the lock two
+	 * writers meet as SERIALIZABLE transactions that services do not yet retry. */
+	if (store_is_pg(c->db) && getenv("PORTIER_PG_WRITER_LOCK") != NULL &&
+	    strcmp(getenv("PORTIER_PG_WRITER_LOCK"), "off") == 0) {
+		log_warn(NULL, "PORTIER_PG_WRITER_LOCK=off: writers do not take turns "
+		    "(for measurements only)");
+		store_pg_writer_lock(*out, false);
+	}
 	return 0;
 }
 
