@@ -38,7 +38,7 @@ org_create(struct store_tx *tx, const struct org_new *n, int64_t gap_person,
 	int64_t id;
 	int rc;
 
-	rc = store_insert(tx, SQL_ACCESS_ORG_INSERT, &id, "tttttttt", n->enterprise,
+	rc = store_insert_try(tx, SQL_ACCESS_ORG_INSERT, &id, "tttttttt", n->enterprise,
 	    n->country ? n->country : "BE", n->foreign_reg, n->name, n->address, n->contact_email,
 	    n->contact_phone, n->procedure);
 	if (rc != 1)
@@ -148,7 +148,7 @@ int
 org_add_cogap(struct store_tx *tx, int64_t org_id, int64_t person, const struct actor *by)
 {
 	char object[32];
-	int rc = store_exec(tx, SQL_ACCESS_MANAGER_INSERT, "iit", org_id, person, "COGAP");
+	int rc = store_exec_try(tx, SQL_ACCESS_MANAGER_INSERT, "iit", org_id, person, "COGAP");
 
 	if (rc != 1)
 		return rc == -2 ? -2 : -1;

@@ -459,7 +459,7 @@ activation(struct store *s, const struct actor *who, int64_t org,
 		rc = ACCESS_OK;
 		goto done;
 	}
-	r = store_insert(tx, SQL_ACCESS_ORG_QUALITY_INSERT, &id, "itti", org, one.q.code,
+	r = store_insert_try(tx, SQL_ACCESS_ORG_QUALITY_INSERT, &id, "itti", org, one.q.code,
 	    one.email, who->person_id);
 	if (r == -2) {
 		access_error_add(err, "quality", N_("Cette qualité est déjà activée."));

@@ -282,7 +282,7 @@ activation_redeem(struct store *s, struct activation_attempt *a)
 		res = rc == 0 ? refuse(s, &la, ACTIVATION_EXPIRED, "used code") : ACTIVATION_ERROR;
 		goto done;
 	}
-	rc = store_exec(tx, SQL_PASSWORD_PUT, "itt", f.person,
+	rc = store_exec_try(tx, SQL_PASSWORD_PUT, "itt", f.person,
 	    new_name ? a->username : f.username, hash);
 	if (rc == -2) {
 		res = ACTIVATION_TAKEN;

@@ -85,7 +85,7 @@ static int
 person_insert(struct store_tx *tx, const char *niss, const char *last, const char *first,
     const char *language, const char *email, const char *names_from, int64_t *id)
 {
-	int rc = store_insert(tx, SQL_PERSON_INSERT, id, "tttttt", niss, last, first, language,
+	int rc = store_insert_try(tx, SQL_PERSON_INSERT, id, "tttttt", niss, last, first, language,
 	    email, names_from);
 
 	return rc == 1 ? 1 : rc == -2 ? -2 : -1;
@@ -216,7 +216,7 @@ person_set_password(struct store *s, const struct password_cfg *cfg, const struc
 		*rc = -1;
 		return PASSWORD_OK;
 	}
-	x = store_exec(tx, SQL_PASSWORD_PUT, "itt", person_id, username, hash);
+	x = store_exec_try(tx, SQL_PASSWORD_PUT, "itt", person_id, username, hash);
 	if (x != 1 || audit_append(tx, &ev) != 0) {
 		store_rollback(&tx);
 		*rc = x == -2 ? -2 : -1;

@@ -420,7 +420,7 @@ csam_exception_submit(struct store *s, const struct mail_texts *mt, struct arena
 		if (i == REF_TRIES)
 			goto rollback;
 		reference_new(ref);
-		x = store_exec(tx, SQL_CSAM_EXC_INSERT, "tb" "ttttttttttttttttttttttt" "i" "ttt" "I",
+		x = store_exec_try(tx, SQL_CSAM_EXC_INSERT, "tb" "ttttttttttttttttttttttt" "i" "ttt" "I",
 		    ref, hash, sizeof(hash), f->case_kind, who->lang,
 		    c.number[0] ? c.number : NULL, c.company_country, c.company_name,
 		    c.company_reg, c.company_address, c.rep_kind,

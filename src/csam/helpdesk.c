@@ -518,7 +518,7 @@ csam_helpdesk_grant(struct store *s, const struct actor *by, const char *niss)
 		store_rollback(&tx);
 		return rc == 1 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
 	}
-	rc = store_exec(tx, SQL_CSAM_HELPDESK_ADD, "i", id);
+	rc = store_exec_try(tx, SQL_CSAM_HELPDESK_ADD, "i", id);
 	if (rc != 1) {
 		store_rollback(&tx);
 		return rc == -2 ? ACCESS_CONFLICT : ACCESS_ERROR;

@@ -362,10 +362,10 @@ oidc_client_add(struct store *s, const struct oidc_client_new *n, const char *ac
 	if (!n->public_client)
 		secret_new(secret, hash);
 	rc = n->public_client ?
-	    store_exec(tx, SQL_OIDC_CLIENT_INSERT, "tntititt", n->id, n->application,
+	    store_exec_try(tx, SQL_OIDC_CLIENT_INSERT, "tntititt", n->id, n->application,
 		(int64_t)level, scopes, (int64_t)n->allow_national_number, sector,
 		jws_alg_name(alg)) :
-	    store_exec(tx, SQL_OIDC_CLIENT_INSERT, "tbtititt", n->id, hash, sizeof(hash),
+	    store_exec_try(tx, SQL_OIDC_CLIENT_INSERT, "tbtititt", n->id, hash, sizeof(hash),
 		n->application, (int64_t)level, scopes, (int64_t)n->allow_national_number, sector,
 		jws_alg_name(alg));
 	if (rc == -2) {

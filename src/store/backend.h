@@ -10,6 +10,11 @@
 #include "store/sql_table.h"
 #include "store/store.h"
 
+enum store_sp { STORE_SP_SET, STORE_SP_RELEASE, STORE_SP_ROLLBACK_TO };
+
+/* Savepoints a transaction may nest (store_savepoint); one more is refused. */
+#define STORE_SP_MAX 8
+
 /* Every object a backend hands out (struct store, store_tx, store_q) starts with a pointer
  * to its ops: the dispatcher reads it to call the right backend. */
 struct store_ops {
@@ -25,11 +30,13 @@ struct store_ops {
 	int (*bulk_begin)(struct store *s, struct store_tx **out);
 	int (*commit)(struct store_tx **txp);
 	void (*rollback)(struct store_tx **txp);
-	int (*exec)(struct store_tx *tx, int id, const char *fmt, va_list ap);
+	/* try_: the caller expects a constraint error (store_exec_try): -2 leaves the
+	 * transaction usable; without it -2 marks the transaction failed. */
+	int (*exec)(struct store_tx *tx, int id, bool try_, const char *fmt, va_list ap);
 	int (*exec_vals)(struct store_tx *tx, int id, const struct store_val *v, int n);
 	int (*changes)(struct store_tx *tx);
-	int (*query)(struct store_tx *tx, int id, struct store_q **out, const char *fmt,
-	    va_list ap);
+	int (*query)(struct store_tx *tx, int id, bool try_, struct store_q **out,
+	    const char *fmt, va_list ap);
 	int (*next)(struct store_q *q);
 	const char *(*text)(struct store_q *q, int col);
 	int64_t (*integer)(struct store_q *q, int col);
@@ -40,6 +47,8 @@ struct store_ops {
 	void (*fault_after)(struct store *s, long n, unsigned kinds);
 	void (*fault_off)(struct store *s);
 	long (*fault_calls)(struct store *s);
+	/* store_savepoint, store_release, store_rollback_to. */
+	int (*savepoint)(struct store_tx *tx, enum store_sp what);
 	/* True when the last failure of this thread may succeed if the operation is run
 	 * again (serialization failure, deadlock); NULL: never. */
 	bool (*retryable)(void);

@@ -1,7 +1,9 @@
 /* backend_names.h — renames store.h's functions to a backend's own (STORE_BACKEND_NAME(x):
  * sqlite_store_x, pg_store_x) so that a backend's source keeps store.h's names and both
  * backends link into one binary; store.c dispatches to them through their ops table.
- * Included first by a backend, after defining STORE_BACKEND_NAME. */
+ * Included first by a backend, after defining STORE_BACKEND_NAME. store_exec and
+ * store_query keep their names: a backend that runs its own statements (migrations) goes
+ * through the dispatcher, which holds the one variadic wrapper of each. */
 #ifndef PORTIER_STORE_BACKEND_NAMES_H
 #define PORTIER_STORE_BACKEND_NAMES_H
 
@@ -17,10 +19,8 @@
 #define store_bulk_begin STORE_BACKEND_NAME(bulk_begin)
 #define store_commit STORE_BACKEND_NAME(commit)
 #define store_rollback STORE_BACKEND_NAME(rollback)
-#define store_exec STORE_BACKEND_NAME(exec_)
 #define store_exec_vals STORE_BACKEND_NAME(exec_vals)
 #define store_changes STORE_BACKEND_NAME(changes)
-#define store_query STORE_BACKEND_NAME(query_)
 #define store_next STORE_BACKEND_NAME(next)
 #define store_text STORE_BACKEND_NAME(text)
 #define store_int STORE_BACKEND_NAME(int)

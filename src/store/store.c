@@ -212,7 +212,19 @@ store_exec(struct store_tx *tx, int id, const char *fmt, ...)
 	int rc;
 
 	va_start(ap, fmt);
-	rc = ops_of(tx)->exec(tx, id, fmt, ap);
+	rc = ops_of(tx)->exec(tx, id, false, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+store_exec_try(struct store_tx *tx, int id, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = ops_of(tx)->exec(tx, id, true, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -236,7 +248,7 @@ store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, 
 	int rc;
 
 	va_start(ap, fmt);
-	rc = ops_of(tx)->query(tx, id, out, fmt, ap);
+	rc = ops_of(tx)->query(tx, id, false, out, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -280,16 +292,13 @@ store_done(struct store_q *q)
 
 /* Over the backend's query and step: a constraint comes back as -2 from the query on
  * PostgreSQL (the statement runs whole there) and from the first step on SQLite. */
-int
-store_insert(struct store_tx *tx, int id, int64_t *rowid, const char *fmt, ...)
+static int
+insert_v(struct store_tx *tx, int id, bool try_, int64_t *rowid, const char *fmt, va_list ap)
 {
 	struct store_q *q = NULL;
-	va_list ap;
 	int rc;
 
-	va_start(ap, fmt);
-	rc = ops_of(tx)->query(tx, id, &q, fmt, ap);
-	va_end(ap);
+	rc = ops_of(tx)->query(tx, id, try_, &q, fmt, ap);
 	if (rc != 0)
 		return rc == -2 ? -2 : -1;
 	rc = ops_of(q)->next(q);
@@ -297,6 +306,48 @@ store_insert(struct store_tx *tx, int id, int64_t *rowid, const char *fmt, ...)
 		*rowid = ops_of(q)->integer(q, 0);
 	ops_of(q)->done(q);
 	return rc;
+}
+
+int
+store_insert(struct store_tx *tx, int id, int64_t *rowid, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = insert_v(tx, id, false, rowid, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+store_insert_try(struct store_tx *tx, int id, int64_t *rowid, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = insert_v(tx, id, true, rowid, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+store_savepoint(struct store_tx *tx)
+{
+	return ops_of(tx)->savepoint(tx, STORE_SP_SET);
+}
+
+int
+store_release(struct store_tx *tx)
+{
+	return ops_of(tx)->savepoint(tx, STORE_SP_RELEASE);
+}
+
+int
+store_rollback_to(struct store_tx *tx)
+{
+	return ops_of(tx)->savepoint(tx, STORE_SP_ROLLBACK_TO);
 }
 
 int

@@ -87,8 +87,10 @@ struct store_tx {
 	bool failed;
 	bool long_read;     /* STORE_READ_LONG: queries through a cursor */
 	int changes;        /* rows changed by the last store_exec */
-	bool guarded;       /* the last store_exec ran under SAVEPOINT portier_stmt */
+	bool guarded;       /* the statement runs under SAVEPOINT portier_stmt (a _try) */
 	bool writer;        /* holds the writer lock (WRITER_LOCK_KEY) until its end */
+	int sp_depth;                   /* savepoints set (store_savepoint) */
+	bool sp_failed[STORE_SP_MAX];   /* failed when each was set */
 };
 
 /* The text of id to be rewritten (?N to $N): the portable one or the module's PostgreSQL
@@ -761,18 +763,21 @@ exec_ok(struct store_tx *tx, PGresult *res)
 }
 
 /* A statement that failed (res NULL: not even sent): -2 for a constraint, rolled back to
- * the savepoint; else -1 and tx failed, a serialization failure noted as retryable. */
+ * the savepoint of a _try; without one the transaction is aborted, tx failed. Else -1 and
+ * tx failed, a serialization failure noted as retryable. */
 static int
 exec_failed(struct store_tx *tx, int id, PGresult *res)
 {
 	char why[256];
 
-	if (res != NULL && is_constraint(res) && tx->guarded) {
+	if (res != NULL && is_constraint(res)) {
 		PQclear(res);
-		if (run_simple(tx->c, "ROLLBACK TO SAVEPOINT portier_stmt", NULL) == 0)
+		if (tx->guarded &&
+		    run_simple(tx->c, "ROLLBACK TO SAVEPOINT portier_stmt", NULL) == 0 &&
+		    run_simple(tx->c, "RELEASE SAVEPOINT portier_stmt", NULL) == 0)
 			return -2;
 		tx->failed = true;
-		return -1;
+		return -2;
 	}
 	if (is_retryable(res)) {
 		/* Expected under load, and retried: a warning. */
@@ -786,40 +791,18 @@ exec_failed(struct store_tx *tx, int id, PGresult *res)
 	return -1;
 }
 
-/* A statement that breaks a constraint gives -2 and leaves the transaction usable, as on
- * SQLite: PostgreSQL aborts the whole transaction on any error, so each write runs under
- * a savepoint, rolled back to on a constraint. Any other error marks tx failed. */
-/* True when statement id sets, releases or rolls back to a savepoint of its own. */
-static bool
-is_savepoint_stmt(int id)
-{
-	bool portable;
-	const char *t = store_sql_text(id, STORE_DIALECT_PG, &portable);
-
-	return t != NULL && (strncasecmp(t, "SAVEPOINT", 9) == 0 ||
-	    strncasecmp(t, "RELEASE", 7) == 0 || strncasecmp(t, "ROLLBACK TO", 11) == 0);
-}
-
-/* True when statement id is an INSERT (read through store_query for its RETURNING). */
-static bool
-is_insert_stmt(int id)
-{
-	bool portable;
-	const char *t = store_sql_text(id, STORE_DIALECT_PG, &portable);
-
-	return t != NULL && strncasecmp(t, "INSERT", 6) == 0;
-}
-
+/* PostgreSQL aborts the whole transaction on any error. A write that expects a
+ * constraint (store_exec_try, store_insert_try: try_) runs under a savepoint, rolled back
+ * to on a constraint, which gives -2 and leaves the transaction usable as on SQLite; the
+ * others (rule 11) do not pay its two round trips, and any error marks tx failed. */
 static int
-exec_params(struct store_tx *tx, int id, const struct params *p)
+exec_params(struct store_tx *tx, int id, bool try_, const struct params *p)
 {
 	char name[16];
 	PGresult *res;
 
 	tx->changes = 0;
-	/* A module's own savepoint statement is not wrapped: releasing portier_stmt would
-	 * release the module's savepoint with it. */
-	tx->guarded = !is_savepoint_stmt(id);
+	tx->guarded = try_;
 	if (stmt_get(tx, id, name, sizeof(name)) == NULL ||
 	    (tx->guarded && run_simple(tx->c, "SAVEPOINT portier_stmt", NULL) != 0)) {
 		tx->failed = true;
@@ -833,7 +816,7 @@ exec_params(struct store_tx *tx, int id, const struct params *p)
 }
 
 static int
-exec_v(struct store_tx *tx, int id, const char *fmt, va_list ap)
+exec_v(struct store_tx *tx, int id, bool try_, const char *fmt, va_list ap)
 {
 	struct params p;
 	int rc;
@@ -846,7 +829,7 @@ exec_v(struct store_tx *tx, int id, const char *fmt, va_list ap)
 		tx->failed = true;
 		return -1;
 	}
-	rc = exec_params(tx, id, &p);
+	rc = exec_params(tx, id, try_, &p);
 	params_free(&p);
 	return rc;
 }
@@ -886,7 +869,7 @@ store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n)
 			p.v[p.n++] = NULL;
 		}
 	}
-	rc = exec_params(tx, id, &p);
+	rc = exec_params(tx, id, false, &p);
 	params_free(&p);
 	return rc;
 }
@@ -962,7 +945,8 @@ cursor_open(struct store_tx *tx, int id, const struct params *p)
 }
 
 static int
-query_v(struct store_tx *tx, int id, struct store_q **out, const char *fmt, va_list ap)
+query_v(struct store_tx *tx, int id, bool try_, struct store_q **out, const char *fmt,
+    va_list ap)
 {
 	struct params p;
 	char name[16];
@@ -992,8 +976,9 @@ query_v(struct store_tx *tx, int id, struct store_q **out, const char *fmt, va_l
 		return 0;
 	}
 	/* An INSERT … RETURNING (store_insert) breaks a constraint here, where it runs
-	 * whole: under a savepoint, as store_exec, so that it gives -2 and tx stays usable. */
-	tx->guarded = is_insert_stmt(id);
+	 * whole: store_insert_try's under a savepoint, as store_exec_try, so that it gives
+	 * -2 and tx stays usable. */
+	tx->guarded = try_;
 	if (tx->guarded && run_simple(tx->c, "SAVEPOINT portier_stmt", NULL) != 0) {
 		params_free(&p);
 		tx->failed = true;
@@ -1011,6 +996,8 @@ query_v(struct store_tx *tx, int id, struct store_q **out, const char *fmt, va_l
 		}
 	}
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		if (res != NULL && is_constraint(res))
+			return exec_failed(tx, id, res);   /* -2, tx failed */
 		if (is_retryable(res))
 			last_retryable = true;
 		if (res != NULL) {
@@ -1387,28 +1374,35 @@ store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
 	return applied;
 }
 
-int
-store_exec(struct store_tx *tx, int id, const char *fmt, ...)
+/* store_savepoint, store_release, store_rollback_to: one name (the innermost is meant),
+ * with the failed mark of the transaction when each was set; ROLLBACK TO makes an aborted
+ * transaction usable again. */
+static int
+savepoint(struct store_tx *tx, enum store_sp what)
 {
-	va_list ap;
-	int rc;
+	static const char *const sql[] = {
+		[STORE_SP_SET] = "SAVEPOINT portier_sp",
+		[STORE_SP_RELEASE] = "RELEASE SAVEPOINT portier_sp",
+		[STORE_SP_ROLLBACK_TO] = "ROLLBACK TO SAVEPOINT portier_sp",
+	};
 
-	va_start(ap, fmt);
-	rc = exec_v(tx, id, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-int
-store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = query_v(tx, id, out, fmt, ap);
-	va_end(ap);
-	return rc;
+	if (what == STORE_SP_SET ? tx->sp_depth == STORE_SP_MAX : tx->sp_depth == 0) {
+		tx->failed = true;
+		return -1;
+	}
+	if (tx->q.res != NULL)
+		store_done(&tx->q);
+	if (run_simple(tx->c, sql[what], NULL) != 0) {
+		tx->failed = true;
+		return -1;
+	}
+	if (what == STORE_SP_SET)
+		tx->sp_failed[tx->sp_depth++] = tx->failed;
+	else if (what == STORE_SP_RELEASE)
+		tx->sp_depth--;
+	else
+		tx->failed = tx->sp_failed[tx->sp_depth - 1];
+	return 0;
 }
 
 const struct store_ops store_pg_ops = {
@@ -1438,5 +1432,6 @@ const struct store_ops store_pg_ops = {
 	.fault_after = store_fault_after,
 	.fault_off = store_fault_off,
 	.fault_calls = store_fault_calls,
+	.savepoint = savepoint,
 	.retryable = pg_retryable,
 };

@@ -37,9 +37,13 @@
 #define CKPT_SELF_PAGES 16000
 
 /* The statements that begin and end transactions, prepared once like the others. */
-enum ctl { CTL_BEGIN, CTL_BEGIN_IMMEDIATE, CTL_COMMIT, CTL_ROLLBACK, CTL_N };
+enum ctl {
+	CTL_BEGIN, CTL_BEGIN_IMMEDIATE, CTL_COMMIT, CTL_ROLLBACK,
+	CTL_SAVEPOINT, CTL_RELEASE, CTL_ROLLBACK_TO, CTL_N
+};
 static const char *const ctl_sql[CTL_N] = {
 	"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK",
+	"SAVEPOINT portier_sp", "RELEASE portier_sp", "ROLLBACK TO portier_sp",
 };
 
 struct conn {
@@ -93,6 +97,7 @@ struct store_q {
 	const struct store_ops *ops;   /* first: store.c dispatches on it */
 	sqlite3_stmt *st;
 	struct store_tx *tx;
+	bool try_;          /* store_insert_try: a constraint leaves tx usable */
 };
 
 struct store_tx {
@@ -103,6 +108,8 @@ struct store_tx {
 	bool failed;
 	bool writer;        /* holds s->writer */
 	const char *undo;   /* settings to restore at the end (bulk load, long read) or NULL */
+	int sp_depth;                   /* savepoints set (store_savepoint) */
+	bool sp_failed[STORE_SP_MAX];   /* failed when each was set */
 };
 
 /* True when this call, of kind, is the one a test asked to fail (store_fault_after). */
@@ -603,9 +610,10 @@ bind_all(sqlite3_stmt *st, const char *fmt, va_list ap)
 
 /* Runs the bound statement st (statement id) to its end: the rows changed, -2 for a
  * constraint, or -1 for any other error, which marks the transaction failed (an error the
- * caller overlooks cannot lead to a commit of half its writes). */
+ * caller overlooks cannot lead to a commit of half its writes); a constraint too unless
+ * the caller expects it (try_): SQLite undoes the statement alone, PostgreSQL would not. */
 static int
-exec_step(struct store_tx *tx, sqlite3_stmt *st, int id)
+exec_step(struct store_tx *tx, sqlite3_stmt *st, int id, bool try_)
 {
 	int rc;
 
@@ -618,15 +626,18 @@ exec_step(struct store_tx *tx, sqlite3_stmt *st, int id)
 	while (rc == SQLITE_ROW);
 	if (rc == SQLITE_DONE)
 		return sqlite3_changes(tx->c->db);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+		if (!try_)
+			tx->failed = true;
 		return -2;
+	}
 	log_err(NULL, "store: exec %d: %s", id, sqlite3_errmsg(tx->c->db));
 	tx->failed = true;
 	return -1;
 }
 
 static int
-exec_v(struct store_tx *tx, int id, const char *fmt, va_list ap)
+exec_v(struct store_tx *tx, int id, bool try_, const char *fmt, va_list ap)
 {
 	sqlite3_stmt *st = stmt_get(tx, id);
 	int rc, res;
@@ -642,7 +653,7 @@ exec_v(struct store_tx *tx, int id, const char *fmt, va_list ap)
 		tx->failed = true;
 		return -1;
 	}
-	res = exec_step(tx, st, id);
+	res = exec_step(tx, st, id, try_);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return res;
@@ -674,7 +685,7 @@ store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n)
 		tx->failed = true;
 		return -1;
 	}
-	res = exec_step(tx, st, id);
+	res = exec_step(tx, st, id, false);
 	/* The texts belong to the caller: no binding may outlive this call. */
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -688,7 +699,8 @@ store_changes(struct store_tx *tx)
 }
 
 static int
-query_v(struct store_tx *tx, int id, struct store_q **out, const char *fmt, va_list ap)
+query_v(struct store_tx *tx, int id, bool try_, struct store_q **out, const char *fmt,
+    va_list ap)
 {
 	sqlite3_stmt *st = stmt_get(tx, id);
 	int rc;
@@ -706,6 +718,7 @@ query_v(struct store_tx *tx, int id, struct store_q **out, const char *fmt, va_l
 	}
 	tx->q.st = st;
 	tx->q.tx = tx;
+	tx->q.try_ = try_;
 	*out = &tx->q;
 	return 0;
 }
@@ -725,9 +738,12 @@ store_next(struct store_q *q)
 	if (rc == SQLITE_DONE)
 		return 0;
 	/* An INSERT … RETURNING breaks its constraint at the first step: -2 as store_exec,
-	 * the statement undone and the transaction usable. */
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+	 * the statement undone, the transaction usable for store_insert_try only. */
+	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+		if (!q->try_)
+			q->tx->failed = true;
 		return -2;
+	}
 	log_err(NULL, "store: step: %s", sqlite3_errmsg(q->tx->c->db));
 	q->tx->failed = true;
 	return -1;
@@ -1005,28 +1021,33 @@ store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
 	return applied;
 }
 
-int
-store_exec(struct store_tx *tx, int id, const char *fmt, ...)
+/* store_savepoint, store_release, store_rollback_to: SQLite's own savepoints, one name
+ * (the innermost is meant), with the failed mark of the transaction when each was set. */
+static int
+savepoint(struct store_tx *tx, enum store_sp what)
 {
-	va_list ap;
-	int rc;
+	static const enum ctl ctl_of[] = {
+		[STORE_SP_SET] = CTL_SAVEPOINT, [STORE_SP_RELEASE] = CTL_RELEASE,
+		[STORE_SP_ROLLBACK_TO] = CTL_ROLLBACK_TO,
+	};
 
-	va_start(ap, fmt);
-	rc = exec_v(tx, id, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-int
-store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = query_v(tx, id, out, fmt, ap);
-	va_end(ap);
-	return rc;
+	if (what == STORE_SP_SET ? tx->sp_depth == STORE_SP_MAX : tx->sp_depth == 0) {
+		tx->failed = true;
+		return -1;
+	}
+	store_done(tx->q.st ? &tx->q : NULL);
+	if (ctl_run(tx->c, ctl_of[what]) != SQLITE_OK) {
+		log_err(NULL, "store: %s: %s", ctl_sql[ctl_of[what]], sqlite3_errmsg(tx->c->db));
+		tx->failed = true;
+		return -1;
+	}
+	if (what == STORE_SP_SET)
+		tx->sp_failed[tx->sp_depth++] = tx->failed;
+	else if (what == STORE_SP_RELEASE)
+		tx->sp_depth--;
+	else
+		tx->failed = tx->sp_failed[tx->sp_depth - 1];
+	return 0;
 }
 
 const struct store_ops store_sqlite_ops = {
@@ -1056,5 +1077,6 @@ const struct store_ops store_sqlite_ops = {
 	.fault_after = store_fault_after,
 	.fault_off = store_fault_off,
 	.fault_calls = store_fault_calls,
+	.savepoint = savepoint,
 	.retryable = NULL,
 };

@@ -161,8 +161,9 @@ set_contact_and_create_refusals(void **state)
 }
 
 /* The insert returns its id (INSERT … RETURNING read through store_insert): a NISS already
- * known gives -2 and no id, the statement is undone and the transaction goes on, on either
- * backend (SQLite reports the constraint at the step, PostgreSQL at the query). */
+ * known gives -2 and no id; with store_insert_try (rule 11) the statement is undone and the
+ * transaction goes on, on either backend (SQLite reports the constraint at the step,
+ * PostgreSQL at the query). */
 static void
 insert_returns_id_and_constraint_keeps_tx(void **state)
 {
@@ -174,8 +175,8 @@ insert_returns_id_and_constraint_keeps_tx(void **state)
 	assert_int_equal(store_insert(tx, SQL_PERSON_INSERT, &id1, "tttttt", UNKNOWN, "A", "B",
 	    "fr", NULL, "manager"), 1);
 	assert_true(id1 > 0);
-	assert_int_equal(store_insert(tx, SQL_PERSON_INSERT, &again, "tttttt", UNKNOWN, "C", "D",
-	    "fr", NULL, "manager"), -2);
+	assert_int_equal(store_insert_try(tx, SQL_PERSON_INSERT, &again, "tttttt", UNKNOWN, "C",
+	    "D", "fr", NULL, "manager"), -2);
 	assert_int_equal(again, 0);
 	assert_int_equal(store_insert(tx, SQL_PERSON_INSERT, &id2, "tttttt", NULL, "E", "F",
 	    "fr", NULL, "manager"), 1);
