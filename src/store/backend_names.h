@@ -10,11 +10,6 @@
 #define store_open STORE_BACKEND_NAME(open)
 #define store_close STORE_BACKEND_NAME(close)
 #define store_migrate STORE_BACKEND_NAME(migrate)
-#define store_pool_size STORE_BACKEND_NAME(pool_size)
-#define store_ping STORE_BACKEND_NAME(ping)
-#define store_long_take STORE_BACKEND_NAME(long_take)
-#define store_long_put STORE_BACKEND_NAME(long_put)
-#define store_schema_version STORE_BACKEND_NAME(schema_version)
 #define store_begin STORE_BACKEND_NAME(begin)
 #define store_bulk_begin STORE_BACKEND_NAME(bulk_begin)
 #define store_commit STORE_BACKEND_NAME(commit)
@@ -28,8 +23,5 @@
 #define store_null STORE_BACKEND_NAME(null)
 #define store_done STORE_BACKEND_NAME(done)
 #define store_script STORE_BACKEND_NAME(script)
-#define store_fault_after STORE_BACKEND_NAME(fault_after)
-#define store_fault_off STORE_BACKEND_NAME(fault_off)
-#define store_fault_calls STORE_BACKEND_NAME(fault_calls)
 
 #endif

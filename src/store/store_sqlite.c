@@ -8,8 +8,6 @@
 
 #include "store/store.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -27,7 +25,6 @@
 #include "base/log.h"
 #include "store/backend.h"
 
-#define STORE_MAX_POOL 64
 #define MIGRATION_MAX_BYTES (1 << 20)
 /* WAL size, in pages, at which the checkpoint thread is woken (16 MiB of 4 KiB pages: a
  * checkpoint writes each page changed since the last one once, however often it changed),
@@ -50,7 +47,6 @@ struct conn {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[SQL_RANGE_END];   /* prepared on first use, kept */
 	sqlite3_stmt *ctl[CTL_N];
-	bool busy;
 };
 
 /* The checkpoint thread and its own connection. */
@@ -76,21 +72,12 @@ sql_text(int id)
 }
 
 struct store {
-	const struct store_ops *ops;   /* first: store.c dispatches on it */
+	struct store_common base;      /* first: store.c dispatches on its ops */
 	struct conn conns[STORE_MAX_POOL];
-	int n;
-	pthread_mutex_t lock;
-	pthread_cond_t freed;
 	/* One writer at a time inside this process: waiting here is a cheap futex wait,
 	 * where SQLite's busy handler would sleep in steps of up to 100 ms. */
 	pthread_mutex_t writer;
 	struct ckpt ckpt;
-	/* Fault injection (store_fault_after): the kinds counted, the calls counted, the
-	 * number of the call to fail. */
-	atomic_uint fault_kinds;
-	atomic_long fault_calls;
-	atomic_long fault_n;
-	atomic_int long_held;    /* places taken by long holders (store_long_take) */
 };
 
 struct store_q {
@@ -111,43 +98,6 @@ struct store_tx {
 	int sp_depth;                   /* savepoints set (store_savepoint) */
 	bool sp_failed[STORE_SP_MAX];   /* failed when each was set */
 };
-
-/* True when this call, of kind, is the one a test asked to fail (store_fault_after). */
-static bool
-fault_hit(struct store *s, unsigned kind)
-{
-	long k;
-
-	if ((atomic_load(&s->fault_kinds) & kind) == 0)
-		return false;
-	k = atomic_fetch_add(&s->fault_calls, 1) + 1;
-	if (k != atomic_load(&s->fault_n))
-		return false;
-	log_err(NULL, "store: injected fault at call %ld (kind %u)", k, kind);
-	return true;
-}
-
-void
-store_fault_after(struct store *s, long n, unsigned kinds)
-{
-	atomic_store(&s->fault_kinds, 0u);
-	atomic_store(&s->fault_calls, 0L);
-	atomic_store(&s->fault_n, n);
-	atomic_store(&s->fault_kinds, kinds & STORE_FAULT_ALL);
-}
-
-void
-store_fault_off(struct store *s)
-{
-	atomic_store(&s->fault_kinds, 0u);
-	atomic_store(&s->fault_n, 0L);
-}
-
-long
-store_fault_calls(struct store *s)
-{
-	return atomic_load(&s->fault_calls);
-}
 
 /* After each commit (SQLite calls it with the WAL's size in pages, the store's writer lock
  * held): wakes the checkpoint thread past CKPT_WAKE_PAGES; past CKPT_SELF_PAGES checkpoints
@@ -235,7 +185,7 @@ ckpt_start(struct store *s, const char *path)
 		return;
 	}
 	s->ckpt.started = true;
-	for (int i = 0; i < s->n; i++)
+	for (int i = 0; i < s->base.n; i++)
 		sqlite3_wal_hook(s->conns[i].db, wal_hook, &s->ckpt);
 }
 
@@ -334,18 +284,13 @@ store_open(const char *path, int pool, struct store **out, char *err, size_t err
 {
 	struct store *s;
 
-	if (pool < 1)
-		pool = 1;
-	if (pool > STORE_MAX_POOL)
-		pool = STORE_MAX_POOL;
 	s = calloc(1, sizeof(*s));
 	if (s == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	s->ops = &store_sqlite_ops;
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->freed, NULL);
+	s->base.ops = &store_sqlite_ops;
+	pool = store_pool_init(&s->base, pool);
 	writer_init(&s->writer);
 	pthread_mutex_init(&s->ckpt.lock, NULL);
 	pthread_cond_init(&s->ckpt.wake, NULL);
@@ -353,11 +298,11 @@ store_open(const char *path, int pool, struct store **out, char *err, size_t err
 	file_guard(path);
 	for (int i = 0; i < pool; i++) {
 		if (conn_open(&s->conns[i], path, err, errlen) != 0) {
-			s->n = i + 1;
+			s->base.n = i + 1;
 			store_close(s);
 			return -1;
 		}
-		s->n = i + 1;
+		s->base.n = i + 1;
 	}
 	ckpt_start(s, path);
 	*out = s;
@@ -370,7 +315,7 @@ store_close(struct store *s)
 	if (s == NULL)
 		return;
 	ckpt_stop(s);
-	for (int i = 0; i < s->n; i++) {
+	for (int i = 0; i < s->base.n; i++) {
 		for (int k = 0; k < SQL_RANGE_END; k++)
 			sqlite3_finalize(s->conns[i].stmt[k]);
 		for (int k = 0; k < CTL_N; k++)
@@ -380,8 +325,7 @@ store_close(struct store *s)
 	pthread_mutex_destroy(&s->ckpt.lock);
 	pthread_cond_destroy(&s->ckpt.wake);
 	pthread_cond_destroy(&s->ckpt.copied);
-	pthread_mutex_destroy(&s->lock);
-	pthread_cond_destroy(&s->freed);
+	store_pool_destroy(&s->base);
 	pthread_mutex_destroy(&s->writer);
 	free(s);
 }
@@ -389,30 +333,13 @@ store_close(struct store *s)
 static struct conn *
 conn_take(struct store *s)
 {
-	struct conn *c = NULL;
-
-	pthread_mutex_lock(&s->lock);
-	while (c == NULL) {
-		for (int i = 0; i < s->n; i++)
-			if (!s->conns[i].busy) {
-				c = &s->conns[i];
-				c->busy = true;
-				break;
-			}
-		if (c == NULL)
-			pthread_cond_wait(&s->freed, &s->lock);
-	}
-	pthread_mutex_unlock(&s->lock);
-	return c;
+	return &s->conns[store_pool_take(&s->base)];
 }
 
 static void
 conn_give(struct store *s, struct conn *c)
 {
-	pthread_mutex_lock(&s->lock);
-	c->busy = false;
-	pthread_cond_signal(&s->freed);
-	pthread_mutex_unlock(&s->lock);
+	store_pool_give(&s->base, (int)(c - s->conns));
 }
 
 /* The settings conn_open sets, which a bulk load changes for its transaction. */
@@ -480,7 +407,7 @@ tx_start(struct store *s, enum store_mode mode, const char *settings, const char
 		pthread_mutex_lock(&s->writer);
 		tx->writer = true;
 	}
-	if (fault_hit(s, STORE_FAULT_BEGIN) ||
+	if (store_fault_hit(&s->base, STORE_FAULT_BEGIN) ||
 	    (settings != NULL && sqlite3_exec(tx->c->db, settings, NULL, NULL, NULL) !=
 	    SQLITE_OK) || ctl_run(tx->c, mode == STORE_WRITE ? CTL_BEGIN_IMMEDIATE : CTL_BEGIN) !=
 	    SQLITE_OK) {
@@ -523,7 +450,8 @@ store_commit(struct store_tx **txp)
 		store_rollback(&tx);
 		return -1;
 	}
-	rc = fault_hit(tx->s, STORE_FAULT_COMMIT) ? SQLITE_IOERR : ctl_run(tx->c, CTL_COMMIT);
+	rc = store_fault_hit(&tx->s->base, STORE_FAULT_COMMIT) ? SQLITE_IOERR :
+	    ctl_run(tx->c, CTL_COMMIT);
 	if (rc != SQLITE_OK) {
 		log_err(NULL, "store: commit: %s", sqlite3_errmsg(tx->c->db));
 		if (!sqlite3_get_autocommit(tx->c->db))
@@ -556,7 +484,8 @@ stmt_get(struct store_tx *tx, int id)
 	struct conn *c = tx->c;
 	const char *sql;
 
-	if (id < 0 || id >= SQL_RANGE_END || fault_hit(tx->s, STORE_FAULT_PREPARE))
+	if (id < 0 || id >= SQL_RANGE_END ||
+	    store_fault_hit(&tx->s->base, STORE_FAULT_PREPARE))
 		return NULL;
 	if (c->stmt[id] == NULL) {
 		sql = sql_text(id);
@@ -617,7 +546,7 @@ exec_step(struct store_tx *tx, sqlite3_stmt *st, int id, bool try_)
 {
 	int rc;
 
-	if (fault_hit(tx->s, STORE_FAULT_STEP)) {
+	if (store_fault_hit(&tx->s->base, STORE_FAULT_STEP)) {
 		tx->failed = true;
 		return -1;
 	}
@@ -728,7 +657,7 @@ store_next(struct store_q *q)
 {
 	int rc;
 
-	if (fault_hit(q->tx->s, STORE_FAULT_STEP)) {
+	if (store_fault_hit(&q->tx->s->base, STORE_FAULT_STEP)) {
 		q->tx->failed = true;
 		return -1;
 	}
@@ -791,7 +720,7 @@ store_script(struct store_tx *tx, const char *sql, char *err, size_t errlen)
 {
 	char *msg = NULL;
 
-	if (fault_hit(tx->s, STORE_FAULT_PREPARE)) {
+	if (store_fault_hit(&tx->s->base, STORE_FAULT_PREPARE)) {
 		snprintf(err, errlen, "injected fault");
 		tx->failed = true;
 		return -1;
@@ -806,125 +735,7 @@ store_script(struct store_tx *tx, const char *sql, char *err, size_t errlen)
 }
 
 /* Migrations: files NNN_name.sql in dir, applied in number order. */
-
-struct migration {
-	int number;
-	char name[256];
-};
-
-static int
-migration_cmp(const void *a, const void *b)
-{
-	return ((const struct migration *)a)->number - ((const struct migration *)b)->number;
-}
-
-static int
-read_file(const char *path, struct buf *out)
-{
-	char chunk[8192];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	if (f == NULL)
-		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_add(out, chunk, n) != 0) {
-			fclose(f);
-			return -1;
-		}
-	fclose(f);
-	return buf_add(out, "", 0);
-}
-
-int
-store_pool_size(const struct store *s)
-{
-	return s->n;
-}
-
-bool
-store_long_take(struct store *s)
-{
-	int max = s->n / 4;
-
-	if (max < 1)
-		max = 1;
-	if (atomic_fetch_add(&s->long_held, 1) >= max) {
-		atomic_fetch_sub(&s->long_held, 1);
-		return false;
-	}
-	return true;
-}
-
-void
-store_long_put(struct store *s)
-{
-	atomic_fetch_sub(&s->long_held, 1);
-}
-
-int
-store_ping(struct store *s)
-{
-	return store_schema_version(s) >= 0 ? 0 : -1;
-}
-
-int
-store_schema_version(struct store *s)
-{
-	struct store_tx *tx;
-	struct store_q *q;
-	int v = -1;
-
-	if (store_begin(s, STORE_READ, &tx) != 0)
-		return -1;
-	if (store_query(tx, SQL_MIGRATION_VERSION, &q, "") == 0) {
-		if (store_next(q) == 1)
-			v = (int)store_int(q, 0);
-		store_done(q);
-	}
-	store_rollback(&tx);
-	return v;
-}
-
-static int
-list_migrations(const char *dir, struct migration *list, int max, char *err, size_t errlen)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	if (d == NULL) {
-		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
-	while ((e = readdir(d)) != NULL) {
-		size_t len = strlen(e->d_name);
-		char *end;
-		long num;
-
-		if (len < 5 || strcmp(e->d_name + len - 4, ".sql") != 0)
-			continue;
-		num = strtol(e->d_name, &end, 10);
-		if (end == e->d_name || *end != '_' || num < 1 || num > 9999 || n == max ||
-		    len >= sizeof(list[n].name)) {
-			snprintf(err, errlen, "%s/%s: not a migration name (NNN_name.sql)", dir,
-			    e->d_name);
-			closedir(d);
-			return -1;
-		}
-		list[n].number = (int)num;
-		memcpy(list[n].name, e->d_name, len + 1);
-		n++;
-	}
-	closedir(d);
-	qsort(list, (size_t)n, sizeof(*list), migration_cmp);
-	for (int i = 1; i < n; i++)
-		if (list[i].number == list[i - 1].number) {
-			snprintf(err, errlen, "%s: two migrations numbered %d", dir, list[i].number);
-			return -1;
-		}
-	return n;
-}
+#define LOWEST_MIGRATION 1
 
 /* 1 when migration number is recorded, 0 when not, -1 when the store cannot tell (not
  * "no": a read error must not lead to applying a migration twice). */
@@ -952,7 +763,7 @@ store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
 	static const char *bootstrap =
 	    "CREATE TABLE IF NOT EXISTS schema_migration(version INTEGER PRIMARY KEY, "
 	    "name TEXT NOT NULL, applied_at TEXT NOT NULL)";
-	struct migration list[512];
+	struct store_migration list[512];
 	struct store_tx *tx;
 	int n, applied = 0;
 
@@ -968,7 +779,7 @@ store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "schema_migration: commit failed");
 		return -1;
 	}
-	n = list_migrations(dir, list, 512, err, errlen);
+	n = store_migrations_list(dir, LOWEST_MIGRATION, list, 512, err, errlen);
 	if (n < 0)
 		return -1;
 	for (int i = 0; i < n; i++) {
@@ -989,7 +800,7 @@ store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
 		err[0] = '\0';
 		snprintf(path, sizeof(path), "%s/%s", dir, list[i].name);
 		buf_init(&sql, MIGRATION_MAX_BYTES);
-		if (read_file(path, &sql) != 0) {
+		if (store_read_file(path, &sql) != 0) {
 			snprintf(err, errlen, "%s: cannot read", path);
 			buf_free(&sql);
 			return -1;
@@ -1054,11 +865,6 @@ const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.close = store_close,
 	.migrate = store_migrate,
-	.pool_size = store_pool_size,
-	.ping = store_ping,
-	.long_take = store_long_take,
-	.long_put = store_long_put,
-	.schema_version = store_schema_version,
 	.begin = store_begin,
 	.bulk_begin = store_bulk_begin,
 	.commit = store_commit,
@@ -1074,9 +880,6 @@ const struct store_ops store_sqlite_ops = {
 	.null = store_null,
 	.done = store_done,
 	.script = store_script,
-	.fault_after = store_fault_after,
-	.fault_off = store_fault_off,
-	.fault_calls = store_fault_calls,
 	.savepoint = savepoint,
 	.retryable = NULL,
 };
