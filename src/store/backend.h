@@ -17,6 +17,12 @@ enum store_sp { STORE_SP_SET, STORE_SP_RELEASE, STORE_SP_ROLLBACK_TO };
 /* Savepoints a transaction may nest (store_savepoint); one more is refused. */
 #define STORE_SP_MAX 8
 
+/* A transaction's savepoints: how many are set, and its failed mark when each was. */
+struct store_sps {
+	int depth;
+	bool failed[STORE_SP_MAX];
+};
+
 /* Every object a backend hands out (struct store, store_tx, store_q) starts with a pointer
  * to its ops: the dispatcher reads it to call the right backend. */
 
@@ -87,6 +93,12 @@ int pg_store_open(const char *conninfo, int pool, struct store **out, char *err,
 /* True when this call, of kind (enum store_fault_kind), is the one a test asked to fail
  * (store_fault_after); said in the log. */
 bool store_fault_hit(struct store_common *c, unsigned kind);
+
+/* Before a backend runs savepoint statement what: 0 when it may (one to set below the
+ * limit, one to release or roll back to), else -1. After it ran: the savepoint recorded
+ * with *failed, forgotten, or *failed given back what it was when it was set. */
+int store_sp_check(const struct store_sps *sp, enum store_sp what);
+void store_sp_done(struct store_sps *sp, enum store_sp what, bool *failed);
 
 /* A migration file NNN_name.sql of a folder. */
 struct store_migration {

@@ -413,6 +413,23 @@ store_insert_try(struct store_tx *tx, int id, int64_t *rowid, const char *fmt, .
 }
 
 int
+store_sp_check(const struct store_sps *sp, enum store_sp what)
+{
+	return (what == STORE_SP_SET ? sp->depth < STORE_SP_MAX : sp->depth > 0) ? 0 : -1;
+}
+
+void
+store_sp_done(struct store_sps *sp, enum store_sp what, bool *failed)
+{
+	if (what == STORE_SP_SET)
+		sp->failed[sp->depth++] = *failed;
+	else if (what == STORE_SP_RELEASE)
+		sp->depth--;
+	else
+		*failed = sp->failed[sp->depth - 1];
+}
+
+int
 store_savepoint(struct store_tx *tx)
 {
 	return ops_of(tx)->savepoint(tx, STORE_SP_SET);

@@ -78,8 +78,7 @@ struct store_tx {
 	int changes;        /* rows changed by the last store_exec */
 	bool guarded;       /* the statement runs under SAVEPOINT portier_stmt (a _try) */
 	bool writer;        /* holds the writer lock (WRITER_LOCK_KEY) until its end */
-	int sp_depth;                   /* savepoints set (store_savepoint) */
-	bool sp_failed[STORE_SP_MAX];   /* failed when each was set */
+	struct store_sps sp;          /* its savepoints (store_savepoint) */
 };
 
 /* The text of id to be rewritten (?N to $N): the portable one or the module's PostgreSQL
@@ -1201,7 +1200,7 @@ savepoint(struct store_tx *tx, enum store_sp what)
 		[STORE_SP_ROLLBACK_TO] = "ROLLBACK TO SAVEPOINT portier_sp",
 	};
 
-	if (what == STORE_SP_SET ? tx->sp_depth == STORE_SP_MAX : tx->sp_depth == 0) {
+	if (store_sp_check(&tx->sp, what) != 0) {
 		tx->failed = true;
 		return -1;
 	}
@@ -1211,12 +1210,7 @@ savepoint(struct store_tx *tx, enum store_sp what)
 		tx->failed = true;
 		return -1;
 	}
-	if (what == STORE_SP_SET)
-		tx->sp_failed[tx->sp_depth++] = tx->failed;
-	else if (what == STORE_SP_RELEASE)
-		tx->sp_depth--;
-	else
-		tx->failed = tx->sp_failed[tx->sp_depth - 1];
+	store_sp_done(&tx->sp, what, &tx->failed);
 	return 0;
 }
 

@@ -95,8 +95,7 @@ struct store_tx {
 	bool failed;
 	bool writer;        /* holds s->writer */
 	const char *undo;   /* settings to restore at the end (bulk load, long read) or NULL */
-	int sp_depth;                   /* savepoints set (store_savepoint) */
-	bool sp_failed[STORE_SP_MAX];   /* failed when each was set */
+	struct store_sps sp;          /* its savepoints (store_savepoint) */
 };
 
 /* After each commit (SQLite calls it with the WAL's size in pages, the store's writer lock
@@ -842,7 +841,7 @@ savepoint(struct store_tx *tx, enum store_sp what)
 		[STORE_SP_ROLLBACK_TO] = CTL_ROLLBACK_TO,
 	};
 
-	if (what == STORE_SP_SET ? tx->sp_depth == STORE_SP_MAX : tx->sp_depth == 0) {
+	if (store_sp_check(&tx->sp, what) != 0) {
 		tx->failed = true;
 		return -1;
 	}
@@ -852,12 +851,7 @@ savepoint(struct store_tx *tx, enum store_sp what)
 		tx->failed = true;
 		return -1;
 	}
-	if (what == STORE_SP_SET)
-		tx->sp_failed[tx->sp_depth++] = tx->failed;
-	else if (what == STORE_SP_RELEASE)
-		tx->sp_depth--;
-	else
-		tx->failed = tx->sp_failed[tx->sp_depth - 1];
+	store_sp_done(&tx->sp, what, &tx->failed);
 	return 0;
 }
 
