@@ -126,7 +126,11 @@ async function closedLoop(op) {
 }
 
 function must(cond, what, res) {
-  if (!cond) throw new Error(`${what}: ${res?.status} ${(res?.text ?? '').slice(0, 200)}`);
+  if (!cond) {
+    const text = res?.text ?? '';
+    const title = /<title>([^<]*)<\/title>/.exec(text)?.[1];
+    throw new Error(`${what}: ${res?.status} ${title ?? text.slice(0, 200)}`);
+  }
 }
 
 /** One password login on a fresh jar; both requests to node i % n. */
@@ -144,6 +148,18 @@ async function passwordLogin(setup, i) {
     }).toString(),
   });
   must(res.status === 303, 'login', res);
+}
+
+/** gapSession, tried up to 5 times: without the writer lock a login may meet a
+ * serialization failure that the services do not yet retry (an answer 500). */
+async function gapSessionRetried(url) {
+  for (let i = 0; ; i++) {
+    try {
+      return await gapSession(url);
+    } catch (e) {
+      if (i >= 4) throw e;
+    }
+  }
 }
 
 /** A GAP's session (Jan, Pharma Test) with the capacity chosen: a Client whose csrf is set. */
@@ -193,22 +209,21 @@ async function userCreation(setup, sessions, w, i) {
 
 /** The codes for the token phase: minted through /oidc/authorize (prompt=none) by Jan. */
 async function mintCodes(setup, client, challenge) {
-  const c = await gapSession(setup.nodes[0].url);
+  const c = await gapSessionRetried(setup.nodes[0].url);
   const url = authorizeUrl({
     client_id: client.id, redirect_uri: CB, response_type: 'code', scope: 'openid profile',
     prompt: 'none', nonce: 'n', code_challenge: challenge, code_challenge_method: 'S256',
   });
   // Only Jan's Pharma Test account has TESTONE: prompt=none answers the code at once.
   const codes = [];
-  let next = 0;
+  let failed = 0;
   async function worker() {
-    while (next < CODES) {
-      next++;
+    while (codes.length < CODES) {
       const res = await c.fetch(url);
       await res.arrayBuffer();
       const code = new URL(res.headers.get('location') ?? 'http://x/').searchParams.get('code');
-      if (!code) throw new Error(`no code: ${res.status} ${res.headers.get('location')}`);
-      codes.push(code);
+      if (code) codes.push(code);
+      else if (++failed > CODES) throw new Error(`no code: ${res.status} ${res.headers.get('location')}`);
     }
   }
   await Promise.all(Array.from({ length: CONN }, worker));
@@ -333,8 +348,8 @@ async function runCase(name, caseNo) {
     const codes = await mintCodes(setup, setup.client, challenge);
     const token = await tokenPhase(setup, setup.client, verifier, codes);
     const login = await measured(setup, (w, i) => passwordLogin(setup, i));
-    const sessions = await Promise.all(Array.from({ length: CONN },
-      (_, w) => gapSession(setup.nodes[w % setup.nodes.length].url)));
+    const sessions = [];
+    for (let w = 0; w < CONN; w++) sessions.push(await gapSessionRetried(setup.nodes[w % setup.nodes.length].url));
     setup.newPath = `/acces/${ORGS.pharma.id}/qualite/${await qualityOf(sessions[0])}/nouveau`;
     const create = await measured(setup, (w, i) => userCreation(setup, sessions, w, i));
     return { name, token, login, create };
@@ -398,7 +413,9 @@ async function main() {
       console.log(one.text);
     }
   }
-  console.log('(token: one code exchange, PKCE S256, client_secret_basic; login: GET /login + POST '
+  console.log('(failed: answers other than the expected ones, e.g. 500 for a serialization failure '
+    + 'that services do not yet retry without the writer lock (rule 12); ops/s and µs/op count the '
+    + 'successful ones. token: one code exchange, PKCE S256, client_secret_basic; login: GET /login + POST '
     + '/login/password; user new: three POSTs of /acces …/nouveau, …/confirmation, …/enregistrer. '
     + 'CPU: utime+stime from /proc per operation, each portier process, and PostgreSQL\'s '
     + 'processes together; two nodes: the generator alternates the nodes request by request.)');
