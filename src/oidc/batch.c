@@ -107,7 +107,16 @@ run(struct store *s, struct item **batch, size_t n)
 			batch[i]->rc = -1;
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
+	/* A lone operation needs no savepoint (two round trips on PostgreSQL): the
+	 * transaction is its own, rolled back whole when it fails. */
+	if (n == 1) {
+		batch[0]->rc = batch[0]->fn(tx, batch[0]->arg);
+		if (batch[0]->rc < 0) {
+			store_rollback(&tx);
+			return;
+		}
+	}
+	for (size_t i = 0; n > 1 && i < n; i++) {
 		int rc = -1;
 
 		if (store_savepoint(tx) == 0) {
