@@ -9,7 +9,9 @@
 // creation steps alternate), no HAProxy, so that the proxy's CPU is not in the figures.
 // Prints per case the rate, mean/p99 latency, and the server CPU per operation read from
 // /proc (utime+stime of each portier process, and of the PostgreSQL server's processes
-// apart), because the load generator shares the cores. Asserts nothing about timings.
+// apart), because the load generator shares the cores; and, for PostgreSQL on one node,
+// the statements each operation sends (one at a time, log_statement=all: exact where the
+// timings on shared cores are not). Asserts nothing about timings.
 // Settings: BENCH_CODES (600 per set-up), BENCH_SECONDS (3 per login/creation case),
 // BENCH_CONNECTIONS (8), BENCH_CASES (comma list of sqlite,pg1,pg2,pg1-nolock,pg2-nolock).
 import { execFile, spawnSync } from 'node:child_process';
@@ -341,18 +343,72 @@ async function setUp(name, caseNo) {
   };
 }
 
+/** One code exchange, alone. */
+async function exchange(setup, code, verifier) {
+  const { client } = setup;
+  const res = await fetch(`${setup.nodes[0].url}/oidc/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: CB, code_verifier: verifier }),
+  });
+  const text = await res.text();
+  must(res.status === 200, 'token', { status: res.status, text });
+}
+
+/** The statements PostgreSQL receives per operation, one operation at a time (so the
+ * count is exact, unlike the timings): log_statement=all for the pass, its log lines
+ * counted; SAVEPOINT statements and advisory-lock calls apart. */
+async function countStatements(setup, ops) {
+  const psql = (sql) => spawnSync('/usr/lib/postgresql/15/bin/psql', ['-X', '-q', '-d', cluster.conn, '-c', sql,
+    '-c', 'SELECT pg_reload_conf()'], { encoding: 'utf8' });
+  const log = path.join(cluster.dir, 'server.log');
+  const count = () => {
+    const lines = readFileSync(log, 'utf8').split('\n').filter((l) => /LOG: {2}(statement|execute)/.test(l));
+    return [lines.length, lines.filter((l) => /SAVEPOINT/.test(l)).length,
+      lines.filter((l) => /pg_advisory/.test(l)).length];
+  };
+  psql("ALTER SYSTEM SET log_statement = 'all'");
+  await new Promise((r) => { setTimeout(r, 300); });
+  const out = {};
+  try {
+    for (const [what, op] of Object.entries(ops)) {
+      await op(0);   // warm: statements prepared, keys loaded
+      const a = count();
+      for (let i = 1; i <= 10; i++) await op(i);
+      const b = count();
+      out[what] = b.map((v, k) => (v - a[k]) / 10);
+    }
+  } finally {
+    psql('ALTER SYSTEM RESET log_statement');
+  }
+  return out;
+}
+
 async function runCase(name, caseNo) {
   const setup = await setUp(name, caseNo);
   try {
     const { verifier, challenge } = pkce();
     const codes = await mintCodes(setup, setup.client, challenge);
+    const spare = codes.splice(0, 11);
     const token = await tokenPhase(setup, setup.client, verifier, codes);
     const login = await measured(setup, (w, i) => passwordLogin(setup, i));
     const sessions = [];
     for (let w = 0; w < CONN; w++) sessions.push(await gapSessionRetried(setup.nodes[w % setup.nodes.length].url));
     setup.newPath = `/acces/${ORGS.pharma.id}/qualite/${await qualityOf(sessions[0])}/nouveau`;
     const create = await measured(setup, (w, i) => userCreation(setup, sessions, w, i));
-    return { name, token, login, create };
+    let statements = null;
+    if (name === 'pg1') {
+      const one = { ...setup, nodes: [setup.nodes[0]], nissBase: setup.nissBase + 10000 };
+      statements = await countStatements(setup, {
+        token: (i) => exchange(setup, spare[i], verifier),
+        login: (i) => passwordLogin(one, i),
+        'user new': (i) => userCreation(one, sessions, 0, i),
+      });
+    }
+    return { name, token, login, create, statements };
   } finally {
     await Promise.all(setup.nodes.map((n) => n.stop()));
   }
@@ -419,6 +475,11 @@ async function main() {
     + '/login/password; user new: three POSTs of /acces …/nouveau, …/confirmation, …/enregistrer. '
     + 'CPU: utime+stime from /proc per operation, each portier process, and PostgreSQL\'s '
     + 'processes together; two nodes: the generator alternates the nodes request by request.)');
+  for (const r of results.filter((x) => x.statements)) {
+    console.log(`statements sent to PostgreSQL per operation (${LABEL[r.name]}, one at a time, log_statement=all): `
+      + Object.entries(r.statements).map(([what, [all, sp, lock]]) => `${what} ${all} (${sp} savepoint statements, `
+      + `${lock} writer-lock calls)`).join('; '));
+  }
   const find = (name, what) => rows.find((x) => x.name === name && x.what === what);
   const ratios = [
     ['PostgreSQL 1 node / SQLite', 'pg1', 'sqlite'],
@@ -426,7 +487,7 @@ async function main() {
     ['writer lock off / on, 1 node', 'pg1-nolock', 'pg1'],
     ['writer lock off / on, 2 nodes', 'pg2-nolock', 'pg2'],
   ];
-  console.log(`${'ratios (rate; CPU per op, nodes + PostgreSQL)'.padEnd(49)}${'token'.padStart(14)}${'login'.padStart(14)}${'user new'.padStart(14)}`);
+  let header = false;
   for (const [label, a, b] of ratios) {
     const cells = ['token', 'login', 'user new'].map((what) => {
       const x = find(a, what);
@@ -435,6 +496,11 @@ async function main() {
       return `${(x.rate / y.rate).toFixed(2)}; ${((x.total + x.pgUs) / (y.total + y.pgUs)).toFixed(2)}`;
     });
     if (cells.every((c) => c === '-')) continue;
+    if (!header) {
+      console.log(`${'ratios (rate; CPU per op, nodes + PostgreSQL)'.padEnd(49)}${'token'.padStart(14)}`
+        + `${'login'.padStart(14)}${'user new'.padStart(14)}`);
+      header = true;
+    }
     console.log(`${label.padEnd(49)}${cells.map((c) => c.padStart(14)).join('')}`);
   }
 }
