@@ -698,6 +698,11 @@ exec_failed(struct store_tx *tx, int id, PGresult *res)
 	char why[256];
 
 	if (res != NULL && is_constraint(res)) {
+		/* Not expected by a plain write (else it would be a _try): said, for whoever
+		 * looks for the caller that should have been one. */
+		if (!tx->guarded)
+			log_warn(NULL, "store: exec %d: %s (transaction aborted)", id,
+			    res_reason(res, why, sizeof(why)));
 		PQclear(res);
 		if (tx->guarded &&
 		    run_simple(tx->c, "ROLLBACK TO SAVEPOINT portier_stmt", NULL) == 0 &&

@@ -555,8 +555,11 @@ exec_step(struct store_tx *tx, sqlite3_stmt *st, int id, bool try_)
 	if (rc == SQLITE_DONE)
 		return sqlite3_changes(tx->c->db);
 	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-		if (!try_)
+		if (!try_) {
+			log_warn(NULL, "store: exec %d: %s (transaction failed)", id,
+			    sqlite3_errmsg(tx->c->db));
 			tx->failed = true;
+		}
 		return -2;
 	}
 	log_err(NULL, "store: exec %d: %s", id, sqlite3_errmsg(tx->c->db));
@@ -668,8 +671,11 @@ store_next(struct store_q *q)
 	/* An INSERT … RETURNING breaks its constraint at the first step: -2 as store_exec,
 	 * the statement undone, the transaction usable for store_insert_try only. */
 	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-		if (!q->try_)
+		if (!q->try_) {
+			log_warn(NULL, "store: step: %s (transaction failed)",
+			    sqlite3_errmsg(q->tx->c->db));
 			q->tx->failed = true;
+		}
 		return -2;
 	}
 	log_err(NULL, "store: step: %s", sqlite3_errmsg(q->tx->c->db));
