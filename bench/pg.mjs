@@ -450,6 +450,10 @@ function row(name, what, r) {
 
 async function main() {
   if (!existsSync(PG_SH)) throw new Error('tests/lib/pg.sh missing');
+  if (spawnSync('wrk', ['-v']).error) throw new Error('bench-pg: wrk is needed (apt-get install wrk)');
+  if (!existsSync('/usr/lib/postgresql/15/bin/initdb')) {
+    throw new Error('bench-pg: PostgreSQL 15 is needed (apt-get install postgresql-15)');
+  }
   const results = [];
   for (const [k, name] of CASES.entries()) {
     if (!LABEL[name]) throw new Error(`unknown case ${name} (BENCH_CASES)`);
