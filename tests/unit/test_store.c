@@ -1,6 +1,7 @@
 /* test_store.c — the SQLite store's transactions and its write-ahead log: a commit keeps,
- * a rollback and a failed statement undo; the checkpoint thread copies the WAL back so that
- * the next writer starts it over, and a writer that outruns it keeps the WAL bounded. */
+ * a rollback and a failed statement undo, constraints and savepoints follow rule 11; the
+ * checkpoint thread copies the WAL back so that the next writer starts it over, and a
+ * writer that outruns it keeps the WAL bounded. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,10 +14,31 @@
 #include <time.h>
 
 #include "store/sql.h"
+#include "store/sql_table.h"
 #include "store/store.h"
 #include "store_fixture.h"
 
 static const struct store_fixture_spec spec = { "store", 3 };
+
+/* The test's own statements, in the last ids of the range that no module uses. */
+enum {
+	T_FIRST = 5900,
+	T_PARENT_ADD = T_FIRST,
+	T_PARENT_ADD_NORET,
+	T_PARENT_COUNT,
+	T_END
+};
+static const char *const t_text[T_END - T_FIRST] = {
+	[T_PARENT_ADD - T_FIRST] = "INSERT INTO t_parent(name) VALUES (?1) RETURNING id",
+	[T_PARENT_ADD_NORET - T_FIRST] = "INSERT INTO t_parent(name) VALUES (?1)",
+	[T_PARENT_COUNT - T_FIRST] = "SELECT count(*) AS n FROM t_parent WHERE name LIKE ?1",
+};
+/* The result columns of those read (rule 9). */
+static const char *const t_cols[T_END - T_FIRST] = {
+	[T_PARENT_ADD - T_FIRST] = "id,",
+	[T_PARENT_COUNT - T_FIRST] = "n,",
+};
+static const struct sql_table t_table = { T_FIRST, T_END - T_FIRST, t_text, t_cols };
 
 static int
 put(struct store *s, const char *name, const char *value, bool commit)
@@ -228,15 +250,130 @@ wal_stays_bounded(void **state)
 	assert_int_equal((int)strlen(v), 2048);
 }
 
+static void
+parent_table(struct store *s)
+{
+	struct store_tx *tx;
+	char err[128];
+
+	assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_script(tx, "CREATE TABLE t_parent(id INTEGER PRIMARY KEY,"
+	    " name TEXT NOT NULL UNIQUE)", err, sizeof(err)), 0);
+	assert_int_equal(store_commit(&tx), 0);
+}
+
+static long
+count_parents(struct store *s, const char *like)
+{
+	struct store_tx *tx;
+	struct store_q *q;
+	long n = -1;
+
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, T_PARENT_COUNT, &q, "t", like) == 0 && store_next(q) == 1)
+		n = (long)store_int(q, 0);
+	store_done(q);
+	store_rollback(&tx);
+	return n;
+}
+
+/* Rule 11 on SQLite, as on PostgreSQL: a _try write's constraint gives -2 and the
+ * transaction goes on; a plain write's gives -2 and marks the transaction failed (its
+ * commit refused, nothing kept), although SQLite itself undid the statement alone. */
+static void
+constraints_try_and_plain(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_tx *tx;
+	int64_t id = 0, id2 = 0;
+
+	parent_table(f->s);
+	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_insert(tx, T_PARENT_ADD, &id, "t", "p.one"), 1);
+	assert_true(id > 0);
+	assert_int_equal(store_insert_try(tx, T_PARENT_ADD, &id2, "t", "p.one"), -2);
+	assert_int_equal(id2, 0);
+	assert_int_equal(store_exec_try(tx, T_PARENT_ADD_NORET, "t", "p.one"), -2);
+	assert_int_equal(store_exec(tx, T_PARENT_ADD_NORET, "t", "p.two"), 1);
+	assert_int_equal(store_commit(&tx), 0);
+	assert_int_equal(count_parents(f->s, "p.%"), 2);
+
+	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_exec(tx, T_PARENT_ADD_NORET, "t", "q.one"), 1);
+	assert_int_equal(store_exec(tx, T_PARENT_ADD_NORET, "t", "p.one"), -2);
+	assert_int_equal(store_commit(&tx), -1);
+	assert_null(tx);
+	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_exec(tx, T_PARENT_ADD_NORET, "t", "q.two"), 1);
+	assert_int_equal(store_insert(tx, T_PARENT_ADD, &id2, "t", "p.two"), -2);
+	assert_int_equal(store_commit(&tx), -1);
+	assert_int_equal(count_parents(f->s, "q.%"), 0);
+}
+
+/* Savepoints: what follows one is kept by store_release, undone by store_rollback_to,
+ * errors included (the failed mark goes back to what it was at the savepoint, so a
+ * transaction that had failed before it stays failed); unbalanced calls are refused. */
+static void
+savepoints(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_tx *tx;
+
+	parent_table(f->s);
+	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_savepoint(tx), 0);
+	assert_int_equal(store_exec(tx, T_PARENT_ADD_NORET, "t", "s.kept"), 1);
+	assert_int_equal(store_release(tx), 0);
+	assert_int_equal(store_savepoint(tx), 0);
+	assert_int_equal(store_exec(tx, T_PARENT_ADD_NORET, "t", "s.undone"), 1);
+	assert_int_equal(store_savepoint(tx), 0);   /* nested */
+	assert_int_equal(store_exec(tx, T_PARENT_ADD_NORET, "t", "s.inner"), 1);
+	assert_int_equal(store_release(tx), 0);
+	assert_int_equal(store_rollback_to(tx), 0);
+	assert_int_equal(store_release(tx), 0);
+	assert_int_equal(store_savepoint(tx), 0);
+	assert_int_equal(store_exec(tx, T_PARENT_ADD_NORET, "t", "s.failed"), 1);
+	assert_int_equal(store_exec(tx, T_PARENT_ADD_NORET, "t", "s.kept"), -2);
+	assert_int_equal(store_rollback_to(tx), 0);
+	assert_int_equal(store_release(tx), 0);
+	assert_int_equal(store_commit(&tx), 0);
+	assert_int_equal(count_parents(f->s, "s.%"), 1);
+	assert_int_equal(count_parents(f->s, "s.kept"), 1);
+
+	/* Failed before the savepoint: still failed after rolling back to it. */
+	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_exec(tx, T_PARENT_ADD_NORET, "t", "s.kept"), -2);
+	assert_int_equal(store_savepoint(tx), 0);
+	assert_int_equal(store_rollback_to(tx), 0);
+	assert_int_equal(store_release(tx), 0);
+	assert_int_equal(store_commit(&tx), -1);
+
+	/* Unbalanced: refused, and the transaction with it. */
+	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_release(tx), -1);
+	assert_int_equal(store_commit(&tx), -1);
+	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(store_savepoint(tx), 0);
+	assert_int_equal(store_savepoint(tx), -1);
+	store_rollback(&tx);
+	assert_int_equal(count_parents(f->s, "s.%"), 1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		STORE_FIXTURE_TEST(constraints_try_and_plain, &spec),
+		STORE_FIXTURE_TEST(savepoints, &spec),
 		STORE_FIXTURE_TEST(commit_and_rollback, &spec),
 		STORE_FIXTURE_TEST(one_owner_and_faults, &spec),
 		STORE_FIXTURE_TEST(thread_checkpoints, &spec),
 		STORE_FIXTURE_TEST(wal_stays_bounded, &spec),
 	};
 
+	if (store_register(&t_table, NULL) != 0)
+		return 1;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
