@@ -320,7 +320,7 @@ store_schema_version(struct store *s)
 		return -1;
 	if (store_query(tx, SQL_MIGRATION_VERSION, &q, "") == 0) {
 		if (store_next(q) == 1)
-			v = (int)store_int(q, 0);
+			v = (int)store_int(q, MIGRATION_VERSION_VERSION);
 		store_done(q);
 	}
 	store_rollback(&tx);
