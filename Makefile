@@ -181,6 +181,12 @@ bench-oidc: all node
 bench-sso: all node
 	PORTIER_BIN=$(O)/portier node bench/sso.mjs
 
+# The store's backends side by side: SQLite, PostgreSQL on one and two nodes, the writer
+# lock on and off; token endpoint, logins, user creations, CPU from /proc (bench/pg.mjs).
+.PHONY: bench-pg
+bench-pg: all node
+	PORTIER_BIN=$(O)/portier node bench/pg.mjs
+
 # The KBO Open Data import against sqlite3 .import (bench/import.sh); not part of make bench.
 bench-import: all
 	$(CC) $(CFLAGS) -o $(O)/kbo_gen bench/kbo_gen.c

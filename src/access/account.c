@@ -762,7 +762,7 @@ account_add_member(struct store_tx *tx, const struct actor *who,
 		n->version++;
 	}
 	rc = clock_text(clock_time(), at) != 0 ? -1 :
-	    store_exec(tx, SQL_ACCESS_MEMBER_INSERT, "iitt", quality, n->account_id, type, at);
+	    store_exec_try(tx, SQL_ACCESS_MEMBER_INSERT, "iitt", quality, n->account_id, type, at);
 	if (rc == -2)
 		return ACCESS_EXISTS;
 	if (rc != 1)

@@ -73,7 +73,7 @@ catalogue_add_quality(struct store *s, const struct actor *by,
 	}
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
-	rc = store_exec(tx, SQL_ACCESS_QUALITY_INSERT, "ttttttI", q->code, q->domain, q->names[0],
+	rc = store_exec_try(tx, SQL_ACCESS_QUALITY_INSERT, "ttttttI", q->code, q->domain, q->names[0],
 	    q->names[1], q->names[2], q->names[3], (int64_t)q->sort);
 	if (rc != 1) {
 		store_rollback(&tx);
@@ -145,7 +145,7 @@ catalogue_add_application(struct store *s, const struct actor *by,
 			snprintf(err, errlen, "no quality '%s' in the catalogue", a->quality);
 		return rc == 0 ? -3 : -1;
 	}
-	rc = store_exec(tx, SQL_ACCESS_APP_INSERT, "ttttttttttII", a->code, a->quality,
+	rc = store_exec_try(tx, SQL_ACCESS_APP_INSERT, "ttttttttttII", a->code, a->quality,
 	    a->names[0], a->names[1], a->names[2], a->names[3], a->descriptions[0],
 	    a->descriptions[1], a->descriptions[2], a->descriptions[3], (int64_t)a->min_level,
 	    (int64_t)a->sort);

@@ -42,7 +42,7 @@ org_create(struct store_tx *tx, const struct org_new *n, int64_t gap_person,
 	/* created_at and the GAP's since from the service's clock (store-contract rule 3). */
 	if (clock_text(clock_time(), at) != 0)
 		return -1;
-	rc = store_insert(tx, SQL_ACCESS_ORG_INSERT, &id, "ttttttttt", n->enterprise,
+	rc = store_insert_try(tx, SQL_ACCESS_ORG_INSERT, &id, "ttttttttt", n->enterprise,
 	    n->country ? n->country : "BE", n->foreign_reg, n->name, n->address, n->contact_email,
 	    n->contact_phone, n->procedure, at);
 	if (rc != 1)
@@ -159,7 +159,7 @@ org_add_cogap(struct store_tx *tx, int64_t org_id, int64_t person, const struct 
 {
 	char object[32], at[CLOCK_TEXT_SIZE];
 	int rc = clock_text(clock_time(), at) != 0 ? -1 :
-	    store_exec(tx, SQL_ACCESS_MANAGER_INSERT, "iitt", org_id, person, "COGAP", at);
+	    store_exec_try(tx, SQL_ACCESS_MANAGER_INSERT, "iitt", org_id, person, "COGAP", at);
 
 	if (rc != 1)
 		return rc == -2 ? -2 : -1;

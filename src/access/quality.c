@@ -462,7 +462,7 @@ activation(struct store *s, const struct actor *who, int64_t org,
 		goto done;
 	}
 	r = clock_text(clock_time(), at) != 0 ? -1 :
-	    store_insert(tx, SQL_ACCESS_ORG_QUALITY_INSERT, &id, "ittit", org, one.q.code,
+	    store_insert_try(tx, SQL_ACCESS_ORG_QUALITY_INSERT, &id, "ittit", org, one.q.code,
 	    one.email, who->person_id, at);
 	if (r == -2) {
 		access_error_add(err, "quality", N_("Cette qualité est déjà activée."));

@@ -285,7 +285,7 @@ activation_redeem(struct store *s, struct activation_attempt *a)
 		goto done;
 	}
 	rc = clock_text(clock_time(), at) != 0 ? -1 :
-	    store_exec(tx, SQL_PASSWORD_PUT, "ittt", f.person,
+	    store_exec_try(tx, SQL_PASSWORD_PUT, "ittt", f.person,
 	    new_name ? a->username : f.username, hash, at);
 	if (rc == -2) {
 		res = ACTIVATION_TAKEN;

@@ -89,7 +89,7 @@ person_insert(struct store_tx *tx, const char *niss, const char *last, const cha
 	char at[CLOCK_TEXT_SIZE];
 	/* created_at from the service's clock (docs/store-contract.md, rule 3). */
 	int rc = clock_text(clock_time(), at) != 0 ? -1 :
-	    store_insert(tx, SQL_PERSON_INSERT, id, "ttttttt", niss, last, first, language,
+	    store_insert_try(tx, SQL_PERSON_INSERT, id, "ttttttt", niss, last, first, language,
 	    email, names_from, at);
 
 	return rc == 1 ? 1 : rc == -2 ? -2 : -1;
@@ -221,7 +221,7 @@ person_set_password(struct store *s, const struct password_cfg *cfg, const struc
 		return PASSWORD_OK;
 	}
 	x = clock_text(clock_time(), at) != 0 ? -1 :
-	    store_exec(tx, SQL_PASSWORD_PUT, "ittt", person_id, username, hash, at);
+	    store_exec_try(tx, SQL_PASSWORD_PUT, "ittt", person_id, username, hash, at);
 	if (x != 1 || audit_append(tx, &ev) != 0) {
 		store_rollback(&tx);
 		*rc = x == -2 ? -2 : -1;

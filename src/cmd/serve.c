@@ -16,6 +16,7 @@
 #include "cmd/instance.h"
 #include "cmd/store_modules.h"
 #include "store/store.h"
+#include "store/store_pg.h"
 #include "web/web.h"
 
 static const char serve_usage[] =
@@ -105,6 +106,15 @@ open_store_schema(const struct config *c, struct store **out)
 		store_close(*out);
 		*out = NULL;
 		return -1;
+	}
+	/* For measurements only (make bench-pg: what the writer lock of rule 15 costs): an
+	 * environment switch, not a setting, and said loudly, since without the lock two
+	 * writers meet as SERIALIZABLE transactions that services do not yet retry. */
+	if (store_is_pg(c->db) && getenv("PORTIER_PG_WRITER_LOCK") != NULL &&
+	    strcmp(getenv("PORTIER_PG_WRITER_LOCK"), "off") == 0) {
+		log_warn(NULL, "PORTIER_PG_WRITER_LOCK=off: writers do not take turns "
+		    "(for measurements only)");
+		store_pg_writer_lock(*out, false);
 	}
 	return 0;
 }

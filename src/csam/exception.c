@@ -424,7 +424,7 @@ csam_exception_submit(struct store *s, const struct mail_texts *mt, struct arena
 		/* submitted_at from the service's clock (docs/store-contract.md, rule 3). */
 		if (clock_text(clock_time(), at) != 0)
 			goto rollback;
-		x = store_exec(tx, SQL_CSAM_EXC_INSERT, "tb" "ttttttttttttttttttttttt" "i" "ttt" "It",
+		x = store_exec_try(tx, SQL_CSAM_EXC_INSERT, "tb" "ttttttttttttttttttttttt" "i" "ttt" "It",
 		    ref, hash, sizeof(hash), f->case_kind, who->lang,
 		    c.number[0] ? c.number : NULL, c.company_country, c.company_name,
 		    c.company_reg, c.company_address, c.rep_kind,

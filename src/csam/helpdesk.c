@@ -549,7 +549,7 @@ csam_helpdesk_grant(struct store *s, const struct actor *by, const char *niss)
 		return rc == 1 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
 	}
 	rc = clock_text(clock_time(), since) != 0 ? -1 :
-	    store_exec(tx, SQL_CSAM_HELPDESK_ADD, "it", id, since);
+	    store_exec_try(tx, SQL_CSAM_HELPDESK_ADD, "it", id, since);
 	if (rc != 1) {
 		store_rollback(&tx);
 		return rc == -2 ? ACCESS_CONFLICT : ACCESS_ERROR;

@@ -119,14 +119,23 @@ run(struct store *s, struct item **batch, size_t n)
 			batch[i]->rc = -1;
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
+	/* A lone operation needs no savepoint (two round trips on PostgreSQL): the
+	 * transaction is its own, rolled back whole when it fails. */
+	if (n == 1) {
+		batch[0]->rc = batch[0]->fn(tx, batch[0]->arg);
+		if (batch[0]->rc < 0) {
+			store_rollback(&tx);
+			return;
+		}
+	}
+	for (size_t i = 0; n > 1 && i < n; i++) {
 		int rc = -1;
 
-		if (store_exec(tx, SQL_OIDC_SAVEPOINT, "") >= 0) {
+		if (store_savepoint(tx) == 0) {
 			rc = batch[i]->fn(tx, batch[i]->arg);
-			if (rc < 0 && store_exec(tx, SQL_OIDC_ROLLBACK_TO, "") < 0)
+			if (rc < 0 && store_rollback_to(tx) != 0)
 				log_err(NULL, "oidc: savepoint not rolled back");
-			if (store_exec(tx, SQL_OIDC_RELEASE, "") < 0)
+			if (store_release(tx) != 0)
 				rc = -1;
 		}
 		batch[i]->rc = rc;

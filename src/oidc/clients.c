@@ -364,10 +364,10 @@ oidc_client_add(struct store *s, const struct oidc_client_new *n, const char *ac
 		secret_new(secret, hash);
 	/* created_at from the service's clock (docs/store-contract.md, rule 3). */
 	rc = clock_text(clock_time(), at) != 0 ? -1 : n->public_client ?
-	    store_exec(tx, SQL_OIDC_CLIENT_INSERT, "tntitittt", n->id, n->application,
+	    store_exec_try(tx, SQL_OIDC_CLIENT_INSERT, "tntitittt", n->id, n->application,
 		(int64_t)level, scopes, (int64_t)n->allow_national_number, sector,
 		jws_alg_name(alg), at) :
-	    store_exec(tx, SQL_OIDC_CLIENT_INSERT, "tbtitittt", n->id, hash, sizeof(hash),
+	    store_exec_try(tx, SQL_OIDC_CLIENT_INSERT, "tbtitittt", n->id, hash, sizeof(hash),
 		n->application, (int64_t)level, scopes, (int64_t)n->allow_national_number, sector,
 		jws_alg_name(alg), at);
 	if (rc == -2) {

@@ -42,10 +42,6 @@ enum oidc_sql {
 	SQL_OIDC_REFRESH_INSERT,
 	SQL_OIDC_REFRESH_GET,
 	SQL_OIDC_REFRESH_USE,
-	/* savepoints of the group commit (batch.c) */
-	SQL_OIDC_SAVEPOINT,
-	SQL_OIDC_RELEASE,
-	SQL_OIDC_ROLLBACK_TO,
 	SQL_OIDC_END
 };
 

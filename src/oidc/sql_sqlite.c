@@ -96,11 +96,6 @@ static const char *const oidc_text[SQL_OIDC_END - SQL_OIDC_FIRST] = {
 	T(SQL_OIDC_REFRESH_USE) =
 	    "UPDATE oidc_refresh SET used_at = ?3 WHERE grant_id = ?1 AND gen = ?2 "
 	    "AND used_at IS NULL",
-
-	/* savepoints of the group commit (batch.c) */
-	T(SQL_OIDC_SAVEPOINT) = "SAVEPOINT oidc_item",
-	T(SQL_OIDC_RELEASE) = "RELEASE oidc_item",
-	T(SQL_OIDC_ROLLBACK_TO) = "ROLLBACK TO oidc_item",
 #undef T
 };
 

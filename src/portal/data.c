@@ -529,7 +529,7 @@ pdata_activity_declare(struct store *s, int64_t company_id,
 	today(date);
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
-	rc = store_insert(tx, SQL_PORTAL_ACT_INSERT, id, "itttti", company_id, a->kind,
+	rc = store_insert_try(tx, SQL_PORTAL_ACT_INSERT, id, "itttti", company_id, a->kind,
 	    a->establishment, a->classes, date, now_s());
 	if (rc != 1) {
 		store_rollback(&tx);

@@ -71,7 +71,7 @@ function_row(struct store_tx *tx, const struct kbo_row *row, char *reason, size_
 			return 1;
 		}
 	}
-	rc = store_exec(tx, SQL_REGP_FUNCTION_INSERT, "ttttttti", f.enterprise,
+	rc = store_exec_try(tx, SQL_REGP_FUNCTION_INSERT, "ttttttti", f.enterprise,
 	    f.rep_niss[0] ? f.rep_niss : NULL, f.rep_enterprise[0] ? f.rep_enterprise : NULL,
 	    f.code, f.label, f.begin, f.end[0] ? f.end : NULL, (int64_t)row->line);
 	if (rc == 1)

@@ -33,7 +33,7 @@ person_row(struct store_tx *tx, const struct kbo_row *row, char *reason, size_t 
 
 	if (reg_person_row_check(row, buf, &p, reason, len) != 0)
 		return 1;
-	rc = store_exec(tx, SQL_REGP_PERSON_INSERT, "ttttttti", p.niss, p.last_name,
+	rc = store_exec_try(tx, SQL_REGP_PERSON_INSERT, "ttttttti", p.niss, p.last_name,
 	    p.first_names, p.birth_date[0] ? p.birth_date : NULL, p.sex[0] ? p.sex : NULL,
 	    p.language[0] ? p.language : NULL, p.country, (int64_t)row->line);
 	if (rc == 1)

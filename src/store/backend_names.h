@@ -1,30 +1,25 @@
 /* backend_names.h — renames store.h's functions to a backend's own (STORE_BACKEND_NAME(x):
  * sqlite_store_x, pg_store_x) so that a backend's source keeps store.h's names and both
  * backends link into one binary; store.c dispatches to them through their ops table.
- * Included first by a backend, after defining STORE_BACKEND_NAME. */
+ * Included first by a backend, after defining STORE_BACKEND_NAME. store_exec and
+ * store_query keep their names: a backend that runs its own statements (migrations) goes
+ * through the dispatcher, which holds the one variadic wrapper of each. */
 #ifndef PORTIER_STORE_BACKEND_NAMES_H
 #define PORTIER_STORE_BACKEND_NAMES_H
 
 #define store_open STORE_BACKEND_NAME(open)
 #define store_close STORE_BACKEND_NAME(close)
 #define store_migrate STORE_BACKEND_NAME(migrate)
-#define store_pool_size STORE_BACKEND_NAME(pool_size)
-#define store_ping STORE_BACKEND_NAME(ping)
-#define store_long_take STORE_BACKEND_NAME(long_take)
-#define store_long_put STORE_BACKEND_NAME(long_put)
-#define store_schema_version STORE_BACKEND_NAME(schema_version)
 #define store_begin STORE_BACKEND_NAME(begin)
 #define store_bulk_begin STORE_BACKEND_NAME(bulk_begin)
 #define store_commit STORE_BACKEND_NAME(commit)
 #define store_rollback STORE_BACKEND_NAME(rollback)
-#define store_exec STORE_BACKEND_NAME(exec_)
 #define store_exec_vals STORE_BACKEND_NAME(exec_vals)
 #define store_load STORE_BACKEND_NAME(load)
 #define store_load_begin STORE_BACKEND_NAME(load_begin)
 #define store_load_rows STORE_BACKEND_NAME(load_rows)
 #define store_load_end STORE_BACKEND_NAME(load_end)
 #define store_changes STORE_BACKEND_NAME(changes)
-#define store_query STORE_BACKEND_NAME(query_)
 #define store_next STORE_BACKEND_NAME(next)
 #define store_text STORE_BACKEND_NAME(text)
 #define store_int STORE_BACKEND_NAME(int)
@@ -32,8 +27,5 @@
 #define store_null STORE_BACKEND_NAME(null)
 #define store_done STORE_BACKEND_NAME(done)
 #define store_script STORE_BACKEND_NAME(script)
-#define store_fault_after STORE_BACKEND_NAME(fault_after)
-#define store_fault_off STORE_BACKEND_NAME(fault_off)
-#define store_fault_calls STORE_BACKEND_NAME(fault_calls)
 
 #endif

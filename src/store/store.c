@@ -1,14 +1,20 @@
 /* store.c — the dispatcher of store.h: store_open picks the backend from its argument (a
  * file path: SQLite; postgresql://… or a libpq keyword string: PostgreSQL), every other
- * call goes to the backend of the object it is given; and the registry of statements. */
+ * call goes to the backend of the object it is given; the registry of statements; and
+ * what both backends do alike (fault injection, long holders' places, the schema version,
+ * reading the migrations' folder). */
 #include "store/store.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
+#include "base/buf.h"
 #include "base/log.h"
 #include "base/metrics.h"
 #include "store/backend.h"
@@ -255,31 +261,104 @@ store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
 int
 store_pool_size(const struct store *s)
 {
-	return ops_of(s)->pool_size(s);
+	return ((const struct store_common *)(const void *)s)->n;
 }
 
+int
+store_pool_init(struct store_common *c, int pool)
+{
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->freed, NULL);
+	return pool < 1 ? 1 : pool > STORE_MAX_POOL ? STORE_MAX_POOL : pool;
+}
+
+void
+store_pool_destroy(struct store_common *c)
+{
+	pthread_mutex_destroy(&c->lock);
+	pthread_cond_destroy(&c->freed);
+}
+
+int
+store_pool_take(struct store_common *c)
+{
+	int got = -1;
+
+	pthread_mutex_lock(&c->lock);
+	while (got < 0) {
+		for (int i = 0; i < c->n; i++)
+			if (!c->busy[i]) {
+				c->busy[i] = true;
+				got = i;
+				break;
+			}
+		if (got < 0)
+			pthread_cond_wait(&c->freed, &c->lock);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return got;
+}
+
+void
+store_pool_give(struct store_common *c, int i)
+{
+	pthread_mutex_lock(&c->lock);
+	c->busy[i] = false;
+	pthread_cond_signal(&c->freed);
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* The state both backends keep alike: the first member of their struct store. */
+static struct store_common *
+common_of(struct store *s)
+{
+	return (struct store_common *)(void *)s;
+}
+
+/* At most a quarter of the pool (at least one) for long holders. */
 bool
 store_long_take(struct store *s)
 {
-	return ops_of(s)->long_take(s);
+	struct store_common *c = common_of(s);
+	int max = store_pool_size(s) / 4;
+
+	if (max < 1)
+		max = 1;
+	if (atomic_fetch_add(&c->long_held, 1) >= max) {
+		atomic_fetch_sub(&c->long_held, 1);
+		return false;
+	}
+	return true;
 }
 
 void
 store_long_put(struct store *s)
 {
-	ops_of(s)->long_put(s);
-}
-
-int
-store_ping(struct store *s)
-{
-	return ops_of(s)->ping(s);
+	atomic_fetch_sub(&common_of(s)->long_held, 1);
 }
 
 int
 store_schema_version(struct store *s)
 {
-	return ops_of(s)->schema_version(s);
+	struct store_tx *tx;
+	struct store_q *q;
+	int v = -1;
+
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, SQL_MIGRATION_VERSION, &q, "") == 0) {
+		if (store_next(q) == 1)
+			v = (int)store_int(q, MIGRATION_VERSION_VERSION);
+		store_done(q);
+	}
+	store_rollback(&tx);
+	return v;
+}
+
+int
+store_ping(struct store *s)
+{
+	return store_schema_version(s) >= 0 ? 0 : -1;
 }
 
 int
@@ -327,7 +406,19 @@ store_exec(struct store_tx *tx, int id, const char *fmt, ...)
 	int rc;
 
 	va_start(ap, fmt);
-	rc = ops_of(tx)->exec(tx, id, fmt, ap);
+	rc = ops_of(tx)->exec(tx, id, false, fmt, ap);
+	va_end(ap);
+	return counted(tx, rc);
+}
+
+int
+store_exec_try(struct store_tx *tx, int id, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = ops_of(tx)->exec(tx, id, true, fmt, ap);
 	va_end(ap);
 	return counted(tx, rc);
 }
@@ -378,7 +469,7 @@ store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, 
 	int rc;
 
 	va_start(ap, fmt);
-	rc = ops_of(tx)->query(tx, id, out, fmt, ap);
+	rc = ops_of(tx)->query(tx, id, false, out, fmt, ap);
 	va_end(ap);
 	return counted(tx, rc);
 }
@@ -422,16 +513,13 @@ store_done(struct store_q *q)
 
 /* Over the backend's query and step: a constraint comes back as -2 from the query on
  * PostgreSQL (the statement runs whole there) and from the first step on SQLite. */
-int
-store_insert(struct store_tx *tx, int id, int64_t *rowid, const char *fmt, ...)
+static int
+insert_v(struct store_tx *tx, int id, bool try_, int64_t *rowid, const char *fmt, va_list ap)
 {
 	struct store_q *q = NULL;
-	va_list ap;
 	int rc;
 
-	va_start(ap, fmt);
-	rc = counted(tx, ops_of(tx)->query(tx, id, &q, fmt, ap));
-	va_end(ap);
+	rc = counted(tx, ops_of(tx)->query(tx, id, try_, &q, fmt, ap));
 	if (rc != 0)
 		return rc == -2 ? -2 : -1;
 	rc = ops_of(q)->next(q);
@@ -439,6 +527,65 @@ store_insert(struct store_tx *tx, int id, int64_t *rowid, const char *fmt, ...)
 		*rowid = ops_of(q)->integer(q, 0);
 	ops_of(q)->done(q);
 	return rc;
+}
+
+int
+store_insert(struct store_tx *tx, int id, int64_t *rowid, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = insert_v(tx, id, false, rowid, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+store_insert_try(struct store_tx *tx, int id, int64_t *rowid, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = insert_v(tx, id, true, rowid, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+store_sp_check(const struct store_sps *sp, enum store_sp what)
+{
+	return (what == STORE_SP_SET ? sp->depth < STORE_SP_MAX : sp->depth > 0) ? 0 : -1;
+}
+
+void
+store_sp_done(struct store_sps *sp, enum store_sp what, bool *failed)
+{
+	if (what == STORE_SP_SET)
+		sp->failed[sp->depth++] = *failed;
+	else if (what == STORE_SP_RELEASE)
+		sp->depth--;
+	else
+		*failed = sp->failed[sp->depth - 1];
+}
+
+int
+store_savepoint(struct store_tx *tx)
+{
+	return ops_of(tx)->savepoint(tx, STORE_SP_SET);
+}
+
+int
+store_release(struct store_tx *tx)
+{
+	return ops_of(tx)->savepoint(tx, STORE_SP_RELEASE);
+}
+
+int
+store_rollback_to(struct store_tx *tx)
+{
+	return ops_of(tx)->savepoint(tx, STORE_SP_ROLLBACK_TO);
 }
 
 int
@@ -472,19 +619,107 @@ done:
 void
 store_fault_after(struct store *s, long n, unsigned kinds)
 {
-	ops_of(s)->fault_after(s, n, kinds);
+	struct store_common *c = common_of(s);
+
+	atomic_store(&c->fault_kinds, 0u);
+	atomic_store(&c->fault_calls, 0L);
+	atomic_store(&c->fault_n, n);
+	atomic_store(&c->fault_kinds, kinds & STORE_FAULT_ALL);
 }
 
 void
 store_fault_off(struct store *s)
 {
-	ops_of(s)->fault_off(s);
+	struct store_common *c = common_of(s);
+
+	atomic_store(&c->fault_kinds, 0u);
+	atomic_store(&c->fault_n, 0L);
 }
 
 long
 store_fault_calls(struct store *s)
 {
-	return ops_of(s)->fault_calls(s);
+	return atomic_load(&common_of(s)->fault_calls);
+}
+
+bool
+store_fault_hit(struct store_common *c, unsigned kind)
+{
+	long k;
+
+	if ((atomic_load(&c->fault_kinds) & kind) == 0)
+		return false;
+	k = atomic_fetch_add(&c->fault_calls, 1) + 1;
+	if (k != atomic_load(&c->fault_n))
+		return false;
+	log_err(NULL, "store: injected fault at call %ld (kind %u)", k, kind);
+	return true;
+}
+
+static int
+migration_cmp(const void *a, const void *b)
+{
+	return ((const struct store_migration *)a)->number -
+	    ((const struct store_migration *)b)->number;
+}
+
+int
+store_migrations_list(const char *dir, int lowest, struct store_migration *list, int max,
+    char *err, size_t errlen)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (d == NULL) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		char *end;
+		long num;
+
+		if (len < 5 || strcmp(e->d_name + len - 4, ".sql") != 0)
+			continue;
+		num = strtol(e->d_name, &end, 10);
+		if (end == e->d_name || *end != '_' || num < lowest || num > 9999 || n == max ||
+		    len >= sizeof(list[n].name)) {
+			snprintf(err, errlen, "%s/%s: not a migration name (NNN_name.sql)", dir,
+			    e->d_name);
+			closedir(d);
+			return -1;
+		}
+		list[n].number = (int)num;
+		memcpy(list[n].name, e->d_name, len + 1);
+		n++;
+	}
+	closedir(d);
+	qsort(list, (size_t)n, sizeof(*list), migration_cmp);
+	for (int i = 1; i < n; i++)
+		if (list[i].number == list[i - 1].number) {
+			snprintf(err, errlen, "%s: two migrations numbered %d", dir, list[i].number);
+			return -1;
+		}
+	return n;
+}
+
+int
+store_read_file(const char *path, struct buf *out)
+{
+	char chunk[8192];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(out, chunk, n) != 0) {
+			fclose(f);
+			return -1;
+		}
+	fclose(f);
+	return buf_add(out, "", 0);
 }
 
 /* Which backend failed last on this thread is not known here: PostgreSQL's flag is the

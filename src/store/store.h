@@ -81,10 +81,17 @@ void store_rollback(struct store_tx **txp);
 
 /* Runs statement id with parameters described by fmt, one letter per parameter:
  *   't' const char * (text, NULL binds NULL), 'i' int64_t, 'I' int64_t (0 binds NULL), 'b' const void *, size_t (blob),
- *   'n' NULL. Returns the number of rows changed (>= 0), or -1 (constraint: -2). A -1
- * marks the transaction failed (its commit is refused); a constraint does not, the
- * caller decides. */
+ *   'n' NULL. Returns the number of rows changed (>= 0), -2 for a constraint (unique,
+ * foreign key, not null, check), or -1 for any other error. Both errors mark the
+ * transaction failed (its commit is refused): PostgreSQL aborts a transaction on any
+ * error, and SQLite is made to answer the same so that tests on it catch a caller that
+ * goes on. A write that expects a constraint uses store_exec_try. */
 int store_exec(struct store_tx *tx, int id, const char *fmt, ...);
+/* store_exec for a write that expects a constraint error (docs/store-contract.md rule
+ * 11): -2 undoes the statement only and leaves the transaction usable. Costs two round
+ * trips on PostgreSQL (the statement runs under a savepoint); use it where the caller
+ * tests for -2 and goes on, or maps it to an answer of its own. */
+int store_exec_try(struct store_tx *tx, int id, const char *fmt, ...);
 /* One parameter of store_exec_vals: the integer i when integer is set, else the text of
  * len bytes at p (no NUL needed), or NULL when p is NULL. */
 struct store_val {
@@ -143,9 +150,22 @@ void store_done(struct store_q *q);
 
 /* Runs statement id, an INSERT … RETURNING id (the portable way to learn a new row's id),
  * with store_exec's fmt, and sets *rowid from its one row: 1, 0 when it inserted nothing,
- * -2 for a constraint (the transaction stays usable, as with store_exec), or -1 for any
- * other error (the transaction is then marked failed). */
+ * -2 for a constraint or -1 for any other error, both marking the transaction failed as
+ * store_exec does. */
 int store_insert(struct store_tx *tx, int id, int64_t *rowid, const char *fmt, ...);
+/* store_insert for an insert that expects a constraint error: -2 leaves the transaction
+ * usable, as store_exec_try. */
+int store_insert_try(struct store_tx *tx, int id, int64_t *rowid, const char *fmt, ...);
+/* Savepoints, for an operation that tries one thing and, when it fails, undoes it and
+ * goes on with another in the same transaction (oidc/batch.c: one per item of a batch).
+ * store_savepoint marks the point (they nest, up to 8); store_rollback_to undoes what
+ * came after the innermost one, errors included: a transaction that failed after the
+ * point is usable again (not one that had failed before it), and the point stays;
+ * store_release forgets the innermost point and keeps what came after it. Each returns
+ * 0, or -1 (the transaction is then marked failed). */
+int store_savepoint(struct store_tx *tx);
+int store_release(struct store_tx *tx);
+int store_rollback_to(struct store_tx *tx);
 /* Runs a whole script (migrations, tests only): never with input. Returns 0 or -1. */
 int store_script(struct store_tx *tx, const char *sql, char *err, size_t errlen);
 

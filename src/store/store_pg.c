@@ -8,8 +8,6 @@
 
 #include "store/store_pg.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
 #include <pthread.h>
@@ -29,7 +27,6 @@
 #include "store/backend.h"
 #include "store/sql.h"
 
-#define STORE_MAX_POOL 64
 #define MIGRATION_MAX_BYTES (1 << 20)
 /* PostgreSQL's own limit on a statement's parameters (a bulk insert of 32 rows of 15
  * columns has 480). */
@@ -53,20 +50,12 @@ static _Thread_local bool last_retryable;
 struct conn {
 	PGconn *pg;
 	bool prepared[SQL_RANGE_END];
-	bool busy;
 };
 
 struct store {
-	const struct store_ops *ops;   /* first: store.c dispatches on it */
+	struct store_common base;      /* first: store.c dispatches on its ops */
 	struct conn conns[STORE_MAX_POOL];
-	int n;
-	pthread_mutex_t lock;
-	pthread_cond_t freed;
 	atomic_bool no_writer_lock;    /* store_pg_writer_lock(s, false) */
-	atomic_uint fault_kinds;
-	atomic_long fault_calls;
-	atomic_long fault_n;
-	atomic_int long_held;    /* places taken by long holders (store_long_take) */
 };
 
 /* The rows of a statement, read whole (libpq holds them, store_next walks them), or in
@@ -89,8 +78,9 @@ struct store_tx {
 	bool failed;
 	bool long_read;     /* STORE_READ_LONG: queries through a cursor */
 	int changes;        /* rows changed by the last store_exec */
-	bool guarded;       /* the last store_exec ran under SAVEPOINT portier_stmt */
+	bool guarded;       /* the statement runs under SAVEPOINT portier_stmt (a _try) */
 	bool writer;        /* holds the writer lock (WRITER_LOCK_KEY) until its end */
+	struct store_sps sp;          /* its savepoints (store_savepoint) */
 };
 
 /* The text of id to be rewritten (?N to $N): the portable one or the module's PostgreSQL
@@ -174,42 +164,6 @@ rewritten(const char *sql)
 		out = NULL;
 	}
 	return out;
-}
-
-static bool
-fault_hit(struct store *s, unsigned kind)
-{
-	long k;
-
-	if ((atomic_load(&s->fault_kinds) & kind) == 0)
-		return false;
-	k = atomic_fetch_add(&s->fault_calls, 1) + 1;
-	if (k != atomic_load(&s->fault_n))
-		return false;
-	log_err(NULL, "store: injected fault at call %ld (kind %u)", k, kind);
-	return true;
-}
-
-void
-store_fault_after(struct store *s, long n, unsigned kinds)
-{
-	atomic_store(&s->fault_kinds, 0u);
-	atomic_store(&s->fault_calls, 0L);
-	atomic_store(&s->fault_n, n);
-	atomic_store(&s->fault_kinds, kinds & STORE_FAULT_ALL);
-}
-
-void
-store_fault_off(struct store *s)
-{
-	atomic_store(&s->fault_kinds, 0u);
-	atomic_store(&s->fault_n, 0L);
-}
-
-long
-store_fault_calls(struct store *s)
-{
-	return atomic_load(&s->fault_calls);
 }
 
 /* The SQLSTATE of res, or "" (no result: the connection failed). */
@@ -317,20 +271,15 @@ store_open(const char *path, int pool, struct store **out, char *err, size_t err
 		    "host=… dbname=…)");
 		return -1;
 	}
-	if (pool < 1)
-		pool = 1;
-	if (pool > STORE_MAX_POOL)
-		pool = STORE_MAX_POOL;
 	s = calloc(1, sizeof(*s));
 	if (s == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	s->ops = &store_pg_ops;
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->freed, NULL);
+	s->base.ops = &store_pg_ops;
+	pool = store_pool_init(&s->base, pool);
 	for (int i = 0; i < pool; i++) {
-		s->n = i + 1;
+		s->base.n = i + 1;
 		if (conn_open(&s->conns[i], path, err, errlen) != 0) {
 			store_close(s);
 			return -1;
@@ -345,17 +294,10 @@ store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
-	for (int i = 0; i < s->n; i++)
+	for (int i = 0; i < s->base.n; i++)
 		PQfinish(s->conns[i].pg);
-	pthread_mutex_destroy(&s->lock);
-	pthread_cond_destroy(&s->freed);
+	store_pool_destroy(&s->base);
 	free(s);
-}
-
-int
-store_pool_size(const struct store *s)
-{
-	return s->n;
 }
 
 /* Connects c again when libpq knows it lost the server; its statements are then to be
@@ -376,20 +318,8 @@ conn_check(struct conn *c)
 static struct conn *
 conn_take(struct store *s)
 {
-	struct conn *c = NULL;
+	struct conn *c = &s->conns[store_pool_take(&s->base)];
 
-	pthread_mutex_lock(&s->lock);
-	while (c == NULL) {
-		for (int i = 0; i < s->n; i++)
-			if (!s->conns[i].busy) {
-				c = &s->conns[i];
-				c->busy = true;
-				break;
-			}
-		if (c == NULL)
-			pthread_cond_wait(&s->freed, &s->lock);
-	}
-	pthread_mutex_unlock(&s->lock);
 	conn_check(c);
 	return c;
 }
@@ -397,10 +327,7 @@ conn_take(struct store *s)
 static void
 conn_give(struct store *s, struct conn *c)
 {
-	pthread_mutex_lock(&s->lock);
-	c->busy = false;
-	pthread_cond_signal(&s->freed);
-	pthread_mutex_unlock(&s->lock);
+	store_pool_give(&s->base, (int)(c - s->conns));
 }
 
 /* The connection's last message, for the log (terse: no DETAIL). */
@@ -509,7 +436,7 @@ tx_start(struct store *s, const char *begin, const char *settings, bool long_rea
 		}
 		tx->writer = true;
 	}
-	if (fault_hit(s, STORE_FAULT_BEGIN) || conn_begin(tx->c, begin) != 0) {
+	if (store_fault_hit(&s->base, STORE_FAULT_BEGIN) || conn_begin(tx->c, begin) != 0) {
 		log_conn("begin", tx->c->pg);
 		if (PQtransactionStatus(tx->c->pg) != PQTRANS_IDLE)
 			run_simple(tx->c, "ROLLBACK", NULL);
@@ -535,7 +462,7 @@ store_begin(struct store *s, enum store_mode mode, struct store_tx **out)
 void
 store_pg_writer_lock(struct store *s, bool on)
 {
-	if (s != NULL && s->ops == &store_pg_ops)
+	if (s != NULL && s->base.ops == &store_pg_ops)
 		atomic_store(&s->no_writer_lock, !on);
 }
 
@@ -563,7 +490,8 @@ store_commit(struct store_tx **txp)
 		return -1;
 	}
 	/* An aborted transaction answers COMMIT with "ROLLBACK": only "COMMIT" is one. */
-	if (fault_hit(tx->s, STORE_FAULT_COMMIT) || run_simple(tx->c, "COMMIT", "COMMIT") != 0) {
+	if (store_fault_hit(&tx->s->base, STORE_FAULT_COMMIT) ||
+	    run_simple(tx->c, "COMMIT", "COMMIT") != 0) {
 		log_conn("commit", tx->c->pg);
 		if (PQtransactionStatus(tx->c->pg) != PQTRANS_IDLE)
 			run_simple(tx->c, "ROLLBACK", NULL);
@@ -646,7 +574,8 @@ stmt_prepare(struct store_tx *tx, int id, char *name, size_t namelen, char *why,
 	const char *sql;
 	bool portable = false;
 
-	if (id < 0 || id >= SQL_RANGE_END || fault_hit(tx->s, STORE_FAULT_PREPARE))
+	if (id < 0 || id >= SQL_RANGE_END ||
+	    store_fault_hit(&tx->s->base, STORE_FAULT_PREPARE))
 		return NULL;
 	snprintf(name, namelen, "p%d", id);
 	if (!c->prepared[id]) {
@@ -804,7 +733,7 @@ run_prepared(struct store_tx *tx, const char *name, const struct params *p)
 {
 	PGresult *res;
 
-	if (fault_hit(tx->s, STORE_FAULT_STEP)) {
+	if (store_fault_hit(&tx->s->base, STORE_FAULT_STEP)) {
 		tx->failed = true;
 		return NULL;
 	}
@@ -828,7 +757,8 @@ exec_ok(struct store_tx *tx, PGresult *res)
 }
 
 /* A statement that failed (res NULL: not even sent): -2 for a constraint, rolled back to
- * the savepoint; else -1 and tx failed, a serialization failure noted as retryable. */
+ * the savepoint of a _try; without one the transaction is aborted, tx failed. Else -1 and
+ * tx failed, a serialization failure noted as retryable. */
 static int
 exec_failed(struct store_tx *tx, int id, PGresult *res)
 {
@@ -837,12 +767,19 @@ exec_failed(struct store_tx *tx, int id, PGresult *res)
 	/* Nothing of a failed statement stays: rolled back to its savepoint, or the
 	 * transaction lost (store_changes). */
 	tx->changes = 0;
-	if (res != NULL && is_constraint(res) && tx->guarded) {
+	if (res != NULL && is_constraint(res)) {
+		/* Not expected by a plain write (else it would be a _try): said, for whoever
+		 * looks for the caller that should have been one. */
+		if (!tx->guarded)
+			log_warn(NULL, "store: exec %d: %s (transaction aborted)", id,
+			    res_reason(res, why, sizeof(why)));
 		PQclear(res);
-		if (run_simple(tx->c, "ROLLBACK TO SAVEPOINT portier_stmt", NULL) == 0)
+		if (tx->guarded &&
+		    run_simple(tx->c, "ROLLBACK TO SAVEPOINT portier_stmt", NULL) == 0 &&
+		    run_simple(tx->c, "RELEASE SAVEPOINT portier_stmt", NULL) == 0)
 			return -2;
 		tx->failed = true;
-		return -1;
+		return -2;
 	}
 	if (is_retryable(res)) {
 		/* Expected under load, and retried: a warning. */
@@ -856,40 +793,18 @@ exec_failed(struct store_tx *tx, int id, PGresult *res)
 	return -1;
 }
 
-/* A statement that breaks a constraint gives -2 and leaves the transaction usable, as on
- * SQLite: PostgreSQL aborts the whole transaction on any error, so each write runs under
- * a savepoint, rolled back to on a constraint. Any other error marks tx failed. */
-/* True when statement id sets, releases or rolls back to a savepoint of its own. */
-static bool
-is_savepoint_stmt(int id)
-{
-	bool portable;
-	const char *t = store_sql_text(id, STORE_DIALECT_PG, &portable);
-
-	return t != NULL && (strncasecmp(t, "SAVEPOINT", 9) == 0 ||
-	    strncasecmp(t, "RELEASE", 7) == 0 || strncasecmp(t, "ROLLBACK TO", 11) == 0);
-}
-
-/* True when statement id is an INSERT (read through store_query for its RETURNING). */
-static bool
-is_insert_stmt(int id)
-{
-	bool portable;
-	const char *t = store_sql_text(id, STORE_DIALECT_PG, &portable);
-
-	return t != NULL && strncasecmp(t, "INSERT", 6) == 0;
-}
-
+/* PostgreSQL aborts the whole transaction on any error. A write that expects a
+ * constraint (store_exec_try, store_insert_try: try_) runs under a savepoint, rolled back
+ * to on a constraint, which gives -2 and leaves the transaction usable as on SQLite; the
+ * others (rule 11) do not pay its two round trips, and any error marks tx failed. */
 static int
-exec_params(struct store_tx *tx, int id, const struct params *p)
+exec_params(struct store_tx *tx, int id, bool try_, const struct params *p)
 {
 	char name[16];
 	PGresult *res;
 
 	tx->changes = 0;
-	/* A module's own savepoint statement is not wrapped: releasing portier_stmt would
-	 * release the module's savepoint with it. */
-	tx->guarded = !is_savepoint_stmt(id);
+	tx->guarded = try_;
 	if (stmt_get(tx, id, name, sizeof(name)) == NULL ||
 	    (tx->guarded && run_simple(tx->c, "SAVEPOINT portier_stmt", NULL) != 0)) {
 		tx->failed = true;
@@ -903,7 +818,7 @@ exec_params(struct store_tx *tx, int id, const struct params *p)
 }
 
 static int
-exec_v(struct store_tx *tx, int id, const char *fmt, va_list ap)
+exec_v(struct store_tx *tx, int id, bool try_, const char *fmt, va_list ap)
 {
 	struct params p;
 	int rc;
@@ -916,7 +831,7 @@ exec_v(struct store_tx *tx, int id, const char *fmt, va_list ap)
 		tx->failed = true;
 		return -1;
 	}
-	rc = exec_params(tx, id, &p);
+	rc = exec_params(tx, id, try_, &p);
 	params_free(&p);
 	return rc;
 }
@@ -956,8 +871,10 @@ vals_params(struct params *p, const struct store_val *v, int n)
 	return 0;
 }
 
-int
-store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n)
+/* store_exec_vals, and the row by row writes of a load (try_: a refused row leaves tx
+ * usable, as store_load promises). */
+static int
+exec_vals(struct store_tx *tx, int id, bool try_, const struct store_val *v, int n)
 {
 	struct params p;
 	int rc;
@@ -966,9 +883,15 @@ store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n)
 		tx->failed = true;
 		return -1;
 	}
-	rc = exec_params(tx, id, &p);
+	rc = exec_params(tx, id, try_, &p);
 	params_free(&p);
 	return rc;
+}
+
+int
+store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n)
+{
+	return exec_vals(tx, id, false, v, n);
 }
 
 /* ---- bulk load: COPY ---- */
@@ -1031,7 +954,7 @@ copy_start(struct store_tx *tx, int id, const char *copy)
 	char start[512];
 	PGresult *res;
 
-	if (fault_hit(tx->s, STORE_FAULT_STEP) || strlen(copy) + 32 > sizeof(start)) {
+	if (store_fault_hit(&tx->s->base, STORE_FAULT_STEP) || strlen(copy) + 32 > sizeof(start)) {
 		tx->failed = true;
 		return -1;
 	}
@@ -1178,7 +1101,7 @@ store_load(struct store_tx *tx, int id, const struct store_val *v, int ncols, in
 	if (portable || strncasecmp(sql, "COPY", 4) != 0) {
 		/* No COPY text: the statement row by row, as SQLite does. */
 		for (int r = 0; r < nrows; r++) {
-			rc = store_exec_vals(tx, id, v + (size_t)r * (size_t)ncols, ncols);
+			rc = exec_vals(tx, id, true, v + (size_t)r * (size_t)ncols, ncols);
 			if (rc == -2)
 				*bad = r;
 			if (rc < 0)
@@ -1359,7 +1282,8 @@ cursor_open(struct store_tx *tx, int id, const struct params *p)
 }
 
 static int
-query_v(struct store_tx *tx, int id, struct store_q **out, const char *fmt, va_list ap)
+query_v(struct store_tx *tx, int id, bool try_, struct store_q **out, const char *fmt,
+    va_list ap)
 {
 	struct params p;
 	char name[16];
@@ -1395,8 +1319,9 @@ query_v(struct store_tx *tx, int id, struct store_q **out, const char *fmt, va_l
 		return 0;
 	}
 	/* An INSERT … RETURNING (store_insert) breaks a constraint here, where it runs
-	 * whole: under a savepoint, as store_exec, so that it gives -2 and tx stays usable. */
-	tx->guarded = is_insert_stmt(id);
+	 * whole: store_insert_try's under a savepoint, as store_exec_try, so that it gives
+	 * -2 and tx stays usable. */
+	tx->guarded = try_;
 	if (tx->guarded && run_simple(tx->c, "SAVEPOINT portier_stmt", NULL) != 0) {
 		params_free(&p);
 		tx->failed = true;
@@ -1414,6 +1339,8 @@ query_v(struct store_tx *tx, int id, struct store_q **out, const char *fmt, va_l
 		}
 	}
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		if (res != NULL && is_constraint(res))
+			return exec_failed(tx, id, res);   /* -2, tx failed */
 		if (is_retryable(res))
 			last_retryable = true;
 		if (res != NULL) {
@@ -1436,7 +1363,7 @@ query_v(struct store_tx *tx, int id, struct store_q **out, const char *fmt, va_l
 int
 store_next(struct store_q *q)
 {
-	if (fault_hit(q->tx->s, STORE_FAULT_STEP)) {
+	if (store_fault_hit(&q->tx->s->base, STORE_FAULT_STEP)) {
 		q->tx->failed = true;
 		return -1;
 	}
@@ -1521,7 +1448,7 @@ store_script(struct store_tx *tx, const char *sql, char *err, size_t errlen)
 	PGresult *res;
 	bool ok;
 
-	if (fault_hit(tx->s, STORE_FAULT_PREPARE)) {
+	if (store_fault_hit(&tx->s->base, STORE_FAULT_PREPARE)) {
 		snprintf(err, errlen, "injected fault");
 		tx->failed = true;
 		return -1;
@@ -1542,123 +1469,10 @@ store_script(struct store_tx *tx, const char *sql, char *err, size_t errlen)
 	return ok ? 0 : -1;
 }
 
-int
-store_schema_version(struct store *s)
-{
-	struct store_tx *tx;
-	struct store_q *q;
-	int v = -1;
-
-	if (store_begin(s, STORE_READ, &tx) != 0)
-		return -1;
-	if (store_query(tx, SQL_MIGRATION_VERSION, &q, "") == 0) {
-		if (store_next(q) == 1)
-			v = (int)store_int(q, 0);
-		store_done(q);
-	}
-	store_rollback(&tx);
-	return v;
-}
-
-/* As on SQLite: at most a quarter of the pool (at least one) for long holders. */
-bool
-store_long_take(struct store *s)
-{
-	int max = s->n / 4;
-
-	if (max < 1)
-		max = 1;
-	if (atomic_fetch_add(&s->long_held, 1) >= max) {
-		atomic_fetch_sub(&s->long_held, 1);
-		return false;
-	}
-	return true;
-}
-
-void
-store_long_put(struct store *s)
-{
-	atomic_fetch_sub(&s->long_held, 1);
-}
-
-int
-store_ping(struct store *s)
-{
-	return store_schema_version(s) >= 0 ? 0 : -1;
-}
-
 /* Migrations: files NNN_name.sql in dir (migrations/pg), applied in number order, by one
  * node at a time: every migrator holds the same advisory lock for its whole run, so a
  * second node that starts meanwhile waits, then finds them applied. */
-
-struct migration {
-	int number;
-	char name[256];
-};
-
-static int
-migration_cmp(const void *a, const void *b)
-{
-	return ((const struct migration *)a)->number - ((const struct migration *)b)->number;
-}
-
-static int
-list_migrations(const char *dir, struct migration *list, int max, char *err, size_t errlen)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	if (d == NULL) {
-		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
-	while ((e = readdir(d)) != NULL) {
-		size_t len = strlen(e->d_name);
-		char *end;
-		long num;
-
-		if (len < 5 || strcmp(e->d_name + len - 4, ".sql") != 0)
-			continue;
-		num = strtol(e->d_name, &end, 10);
-		if (end == e->d_name || *end != '_' || num < 0 || num > 9999 || n == max ||
-		    len >= sizeof(list[n].name)) {
-			snprintf(err, errlen, "%s/%s: not a migration name (NNN_name.sql)", dir,
-			    e->d_name);
-			closedir(d);
-			return -1;
-		}
-		list[n].number = (int)num;
-		memcpy(list[n].name, e->d_name, len + 1);
-		n++;
-	}
-	closedir(d);
-	qsort(list, (size_t)n, sizeof(*list), migration_cmp);
-	for (int i = 1; i < n; i++)
-		if (list[i].number == list[i - 1].number) {
-			snprintf(err, errlen, "%s: two migrations numbered %d", dir, list[i].number);
-			return -1;
-		}
-	return n;
-}
-
-static int
-read_file(const char *path, struct buf *out)
-{
-	char chunk[8192];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	if (f == NULL)
-		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_add(out, chunk, n) != 0) {
-			fclose(f);
-			return -1;
-		}
-	fclose(f);
-	return buf_add(out, "", 0);
-}
+#define LOWEST_MIGRATION 0
 
 /* A transaction on the migrator's connection, READ COMMITTED: each statement sees what
  * the migrator before it committed (the lock was taken after this snapshot would have
@@ -1708,7 +1522,7 @@ migration_applied(struct store_tx *tx, int number)
 }
 
 static int
-migrate_one(struct store *s, struct conn *c, const char *dir, const struct migration *m,
+migrate_one(struct store *s, struct conn *c, const char *dir, const struct store_migration *m,
     char *err, size_t errlen)
 {
 	struct store_tx tx;
@@ -1729,7 +1543,7 @@ migrate_one(struct store *s, struct conn *c, const char *dir, const struct migra
 	}
 	snprintf(path, sizeof(path), "%s/%s", dir, m->name);
 	buf_init(&sql, MIGRATION_MAX_BYTES);
-	if (read_file(path, &sql) != 0) {
+	if (store_read_file(path, &sql) != 0) {
 		snprintf(err, errlen, "%s: cannot read", path);
 		goto done;
 	}
@@ -1759,11 +1573,11 @@ store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
 	static const char *bootstrap =
 	    "CREATE TABLE IF NOT EXISTS schema_migration(version integer PRIMARY KEY, "
 	    "name text NOT NULL, applied_at text NOT NULL)";
-	struct migration list[512];
+	struct store_migration list[512];
 	struct conn *c;
 	int n, applied = 0, rc;
 
-	n = list_migrations(dir, list, 512, err, errlen);
+	n = store_migrations_list(dir, LOWEST_MIGRATION, list, 512, err, errlen);
 	if (n < 0)
 		return -1;
 	c = conn_take(s);
@@ -1791,39 +1605,36 @@ store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
 	return applied;
 }
 
-int
-store_exec(struct store_tx *tx, int id, const char *fmt, ...)
+/* store_savepoint, store_release, store_rollback_to: one name (the innermost is meant),
+ * with the failed mark of the transaction when each was set; ROLLBACK TO makes an aborted
+ * transaction usable again. */
+static int
+savepoint(struct store_tx *tx, enum store_sp what)
 {
-	va_list ap;
-	int rc;
+	static const char *const sql[] = {
+		[STORE_SP_SET] = "SAVEPOINT portier_sp",
+		[STORE_SP_RELEASE] = "RELEASE SAVEPOINT portier_sp",
+		[STORE_SP_ROLLBACK_TO] = "ROLLBACK TO SAVEPOINT portier_sp",
+	};
 
-	va_start(ap, fmt);
-	rc = exec_v(tx, id, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-int
-store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = query_v(tx, id, out, fmt, ap);
-	va_end(ap);
-	return rc;
+	if (store_sp_check(&tx->sp, what) != 0) {
+		tx->failed = true;
+		return -1;
+	}
+	if (tx->q.res != NULL)
+		store_done(&tx->q);
+	if (run_simple(tx->c, sql[what], NULL) != 0) {
+		tx->failed = true;
+		return -1;
+	}
+	store_sp_done(&tx->sp, what, &tx->failed);
+	return 0;
 }
 
 const struct store_ops store_pg_ops = {
 	.name = "postgresql",
 	.close = store_close,
 	.migrate = store_migrate,
-	.pool_size = store_pool_size,
-	.ping = store_ping,
-	.long_take = store_long_take,
-	.long_put = store_long_put,
-	.schema_version = store_schema_version,
 	.begin = store_begin,
 	.bulk_begin = store_bulk_begin,
 	.commit = store_commit,
@@ -1843,9 +1654,7 @@ const struct store_ops store_pg_ops = {
 	.null = store_null,
 	.done = store_done,
 	.script = store_script,
-	.fault_after = store_fault_after,
-	.fault_off = store_fault_off,
-	.fault_calls = store_fault_calls,
 	.prepare = prepare_one,
+	.savepoint = savepoint,
 	.retryable = pg_retryable,
 };

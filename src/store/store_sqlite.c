@@ -8,8 +8,6 @@
 
 #include "store/store.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -29,7 +27,6 @@
 #include "base/log.h"
 #include "store/backend.h"
 
-#define STORE_MAX_POOL 64
 #define MIGRATION_MAX_BYTES (1 << 20)
 /* WAL size, in pages, at which the checkpoint thread is woken (16 MiB of 4 KiB pages: a
  * checkpoint writes each page changed since the last one once, however often it changed),
@@ -39,16 +36,19 @@
 #define CKPT_SELF_PAGES 16000
 
 /* The statements that begin and end transactions, prepared once like the others. */
-enum ctl { CTL_BEGIN, CTL_BEGIN_IMMEDIATE, CTL_COMMIT, CTL_ROLLBACK, CTL_N };
+enum ctl {
+	CTL_BEGIN, CTL_BEGIN_IMMEDIATE, CTL_COMMIT, CTL_ROLLBACK,
+	CTL_SAVEPOINT, CTL_RELEASE, CTL_ROLLBACK_TO, CTL_N
+};
 static const char *const ctl_sql[CTL_N] = {
 	"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK",
+	"SAVEPOINT portier_sp", "RELEASE portier_sp", "ROLLBACK TO portier_sp",
 };
 
 struct conn {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[SQL_RANGE_END];   /* prepared on first use, kept */
 	sqlite3_stmt *ctl[CTL_N];
-	bool busy;
 };
 
 /* The checkpoint thread and its own connection. */
@@ -74,27 +74,19 @@ sql_text(int id)
 }
 
 struct store {
-	const struct store_ops *ops;   /* first: store.c dispatches on it */
+	struct store_common base;      /* first: store.c dispatches on its ops */
 	struct conn conns[STORE_MAX_POOL];
-	int n;
-	pthread_mutex_t lock;
-	pthread_cond_t freed;
 	/* One writer at a time inside this process: waiting here is a cheap futex wait,
 	 * where SQLite's busy handler would sleep in steps of up to 100 ms. */
 	pthread_mutex_t writer;
 	struct ckpt ckpt;
-	/* Fault injection (store_fault_after): the kinds counted, the calls counted, the
-	 * number of the call to fail. */
-	atomic_uint fault_kinds;
-	atomic_long fault_calls;
-	atomic_long fault_n;
-	atomic_int long_held;    /* places taken by long holders (store_long_take) */
 };
 
 struct store_q {
 	const struct store_ops *ops;   /* first: store.c dispatches on it */
 	sqlite3_stmt *st;
 	struct store_tx *tx;
+	bool try_;          /* store_insert_try: a constraint leaves tx usable */
 };
 
 struct store_tx {
@@ -105,44 +97,8 @@ struct store_tx {
 	bool failed;
 	bool writer;        /* holds s->writer */
 	const char *undo;   /* settings to restore at the end (bulk load, long read) or NULL */
+	struct store_sps sp;          /* its savepoints (store_savepoint) */
 };
-
-/* True when this call, of kind, is the one a test asked to fail (store_fault_after). */
-static bool
-fault_hit(struct store *s, unsigned kind)
-{
-	long k;
-
-	if ((atomic_load(&s->fault_kinds) & kind) == 0)
-		return false;
-	k = atomic_fetch_add(&s->fault_calls, 1) + 1;
-	if (k != atomic_load(&s->fault_n))
-		return false;
-	log_err(NULL, "store: injected fault at call %ld (kind %u)", k, kind);
-	return true;
-}
-
-void
-store_fault_after(struct store *s, long n, unsigned kinds)
-{
-	atomic_store(&s->fault_kinds, 0u);
-	atomic_store(&s->fault_calls, 0L);
-	atomic_store(&s->fault_n, n);
-	atomic_store(&s->fault_kinds, kinds & STORE_FAULT_ALL);
-}
-
-void
-store_fault_off(struct store *s)
-{
-	atomic_store(&s->fault_kinds, 0u);
-	atomic_store(&s->fault_n, 0L);
-}
-
-long
-store_fault_calls(struct store *s)
-{
-	return atomic_load(&s->fault_calls);
-}
 
 /* After each commit (SQLite calls it with the WAL's size in pages, the store's writer lock
  * held): wakes the checkpoint thread past CKPT_WAKE_PAGES; past CKPT_SELF_PAGES checkpoints
@@ -230,7 +186,7 @@ ckpt_start(struct store *s, const char *path)
 		return;
 	}
 	s->ckpt.started = true;
-	for (int i = 0; i < s->n; i++)
+	for (int i = 0; i < s->base.n; i++)
 		sqlite3_wal_hook(s->conns[i].db, wal_hook, &s->ckpt);
 }
 
@@ -329,18 +285,13 @@ store_open(const char *path, int pool, struct store **out, char *err, size_t err
 {
 	struct store *s;
 
-	if (pool < 1)
-		pool = 1;
-	if (pool > STORE_MAX_POOL)
-		pool = STORE_MAX_POOL;
 	s = calloc(1, sizeof(*s));
 	if (s == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	s->ops = &store_sqlite_ops;
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->freed, NULL);
+	s->base.ops = &store_sqlite_ops;
+	pool = store_pool_init(&s->base, pool);
 	writer_init(&s->writer);
 	pthread_mutex_init(&s->ckpt.lock, NULL);
 	pthread_cond_init(&s->ckpt.wake, NULL);
@@ -348,11 +299,11 @@ store_open(const char *path, int pool, struct store **out, char *err, size_t err
 	file_guard(path);
 	for (int i = 0; i < pool; i++) {
 		if (conn_open(&s->conns[i], path, err, errlen) != 0) {
-			s->n = i + 1;
+			s->base.n = i + 1;
 			store_close(s);
 			return -1;
 		}
-		s->n = i + 1;
+		s->base.n = i + 1;
 	}
 	ckpt_start(s, path);
 	*out = s;
@@ -365,7 +316,7 @@ store_close(struct store *s)
 	if (s == NULL)
 		return;
 	ckpt_stop(s);
-	for (int i = 0; i < s->n; i++) {
+	for (int i = 0; i < s->base.n; i++) {
 		for (int k = 0; k < SQL_RANGE_END; k++)
 			sqlite3_finalize(s->conns[i].stmt[k]);
 		for (int k = 0; k < CTL_N; k++)
@@ -375,8 +326,7 @@ store_close(struct store *s)
 	pthread_mutex_destroy(&s->ckpt.lock);
 	pthread_cond_destroy(&s->ckpt.wake);
 	pthread_cond_destroy(&s->ckpt.copied);
-	pthread_mutex_destroy(&s->lock);
-	pthread_cond_destroy(&s->freed);
+	store_pool_destroy(&s->base);
 	pthread_mutex_destroy(&s->writer);
 	free(s);
 }
@@ -384,30 +334,13 @@ store_close(struct store *s)
 static struct conn *
 conn_take(struct store *s)
 {
-	struct conn *c = NULL;
-
-	pthread_mutex_lock(&s->lock);
-	while (c == NULL) {
-		for (int i = 0; i < s->n; i++)
-			if (!s->conns[i].busy) {
-				c = &s->conns[i];
-				c->busy = true;
-				break;
-			}
-		if (c == NULL)
-			pthread_cond_wait(&s->freed, &s->lock);
-	}
-	pthread_mutex_unlock(&s->lock);
-	return c;
+	return &s->conns[store_pool_take(&s->base)];
 }
 
 static void
 conn_give(struct store *s, struct conn *c)
 {
-	pthread_mutex_lock(&s->lock);
-	c->busy = false;
-	pthread_cond_signal(&s->freed);
-	pthread_mutex_unlock(&s->lock);
+	store_pool_give(&s->base, (int)(c - s->conns));
 }
 
 /* The settings conn_open sets, which a bulk load changes for its transaction. */
@@ -475,7 +408,7 @@ tx_start(struct store *s, enum store_mode mode, const char *settings, const char
 		pthread_mutex_lock(&s->writer);
 		tx->writer = true;
 	}
-	if (fault_hit(s, STORE_FAULT_BEGIN) ||
+	if (store_fault_hit(&s->base, STORE_FAULT_BEGIN) ||
 	    (settings != NULL && sqlite3_exec(tx->c->db, settings, NULL, NULL, NULL) !=
 	    SQLITE_OK) || ctl_run(tx->c, mode == STORE_WRITE ? CTL_BEGIN_IMMEDIATE : CTL_BEGIN) !=
 	    SQLITE_OK) {
@@ -518,7 +451,8 @@ store_commit(struct store_tx **txp)
 		store_rollback(&tx);
 		return -1;
 	}
-	rc = fault_hit(tx->s, STORE_FAULT_COMMIT) ? SQLITE_IOERR : ctl_run(tx->c, CTL_COMMIT);
+	rc = store_fault_hit(&tx->s->base, STORE_FAULT_COMMIT) ? SQLITE_IOERR :
+	    ctl_run(tx->c, CTL_COMMIT);
 	if (rc != SQLITE_OK) {
 		log_err(NULL, "store: commit: %s", sqlite3_errmsg(tx->c->db));
 		if (!sqlite3_get_autocommit(tx->c->db))
@@ -572,7 +506,8 @@ stmt_prepare(struct store_tx *tx, int id, char *why, size_t whylen)
 	const char *sql;
 	char reason[768];
 
-	if (id < 0 || id >= SQL_RANGE_END || fault_hit(tx->s, STORE_FAULT_PREPARE))
+	if (id < 0 || id >= SQL_RANGE_END ||
+	    store_fault_hit(&tx->s->base, STORE_FAULT_PREPARE))
 		return NULL;
 	if (c->stmt[id] == NULL) {
 		sql = sql_text(id);
@@ -648,13 +583,14 @@ bind_all(sqlite3_stmt *st, const char *fmt, va_list ap)
 
 /* Runs the bound statement st (statement id) to its end: the rows changed, -2 for a
  * constraint, or -1 for any other error, which marks the transaction failed (an error the
- * caller overlooks cannot lead to a commit of half its writes). */
+ * caller overlooks cannot lead to a commit of half its writes); a constraint too unless
+ * the caller expects it (try_): SQLite undoes the statement alone, PostgreSQL would not. */
 static int
-exec_step(struct store_tx *tx, sqlite3_stmt *st, int id)
+exec_step(struct store_tx *tx, sqlite3_stmt *st, int id, bool try_)
 {
 	int rc;
 
-	if (fault_hit(tx->s, STORE_FAULT_STEP)) {
+	if (store_fault_hit(&tx->s->base, STORE_FAULT_STEP)) {
 		tx->failed = true;
 		return -1;
 	}
@@ -663,15 +599,21 @@ exec_step(struct store_tx *tx, sqlite3_stmt *st, int id)
 	while (rc == SQLITE_ROW);
 	if (rc == SQLITE_DONE)
 		return sqlite3_changes(tx->c->db);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+		if (!try_) {
+			log_warn(NULL, "store: exec %d: %s (transaction failed)", id,
+			    sqlite3_errmsg(tx->c->db));
+			tx->failed = true;
+		}
 		return -2;
+	}
 	log_err(NULL, "store: exec %d: %s", id, sqlite3_errmsg(tx->c->db));
 	tx->failed = true;
 	return -1;
 }
 
 static int
-exec_v(struct store_tx *tx, int id, const char *fmt, va_list ap)
+exec_v(struct store_tx *tx, int id, bool try_, const char *fmt, va_list ap)
 {
 	sqlite3_stmt *st = stmt_get(tx, id);
 	int rc, res;
@@ -687,14 +629,16 @@ exec_v(struct store_tx *tx, int id, const char *fmt, va_list ap)
 		tx->failed = true;
 		return -1;
 	}
-	res = exec_step(tx, st, id);
+	res = exec_step(tx, st, id, try_);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return res;
 }
 
-int
-store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n)
+/* store_exec_vals, and the row by row writes of a load (try_: a refused row leaves tx
+ * usable, as store_load promises; SQLite undoes that statement alone). */
+static int
+exec_vals(struct store_tx *tx, int id, bool try_, const struct store_val *v, int n)
 {
 	sqlite3_stmt *st = stmt_get(tx, id);
 	int rc = SQLITE_OK, res;
@@ -719,11 +663,17 @@ store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n)
 		tx->failed = true;
 		return -1;
 	}
-	res = exec_step(tx, st, id);
+	res = exec_step(tx, st, id, try_);
 	/* The texts belong to the caller: no binding may outlive this call. */
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return res;
+}
+
+int
+store_exec_vals(struct store_tx *tx, int id, const struct store_val *v, int n)
+{
+	return exec_vals(tx, id, false, v, n);
 }
 
 /* SQLite has no faster path than its prepared INSERT: one row at a time, in order, so
@@ -734,7 +684,7 @@ store_load(struct store_tx *tx, int id, const struct store_val *v, int ncols, in
 {
 	*bad = -1;
 	for (int r = 0; r < nrows; r++) {
-		int rc = store_exec_vals(tx, id, v + (size_t)r * (size_t)ncols, ncols);
+		int rc = exec_vals(tx, id, true, v + (size_t)r * (size_t)ncols, ncols);
 
 		if (rc == -2)
 			*bad = r;
@@ -832,7 +782,7 @@ load_group(struct store_load *l, const struct store_val *v, int *bad)
 			rc = sqlite3_bind_null(l->many, i + 1);
 	}
 	if (rc == SQLITE_OK) {
-		rc = exec_step(l->tx, l->many, l->id);
+		rc = exec_step(l->tx, l->many, l->id, true);
 		if (rc == -2)
 			*bad = sqlite3_changes(l->tx->c->db);
 		rc = rc < 0 ? rc : 0;
@@ -894,7 +844,8 @@ store_changes(struct store_tx *tx)
 }
 
 static int
-query_v(struct store_tx *tx, int id, struct store_q **out, const char *fmt, va_list ap)
+query_v(struct store_tx *tx, int id, bool try_, struct store_q **out, const char *fmt,
+    va_list ap)
 {
 	sqlite3_stmt *st = stmt_get(tx, id);
 	int rc;
@@ -917,6 +868,7 @@ query_v(struct store_tx *tx, int id, struct store_q **out, const char *fmt, va_l
 	}
 	tx->q.st = st;
 	tx->q.tx = tx;
+	tx->q.try_ = try_;
 	*out = &tx->q;
 	return 0;
 }
@@ -926,7 +878,7 @@ store_next(struct store_q *q)
 {
 	int rc;
 
-	if (fault_hit(q->tx->s, STORE_FAULT_STEP)) {
+	if (store_fault_hit(&q->tx->s->base, STORE_FAULT_STEP)) {
 		q->tx->failed = true;
 		return -1;
 	}
@@ -936,9 +888,15 @@ store_next(struct store_q *q)
 	if (rc == SQLITE_DONE)
 		return 0;
 	/* An INSERT … RETURNING breaks its constraint at the first step: -2 as store_exec,
-	 * the statement undone and the transaction usable. */
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+	 * the statement undone, the transaction usable for store_insert_try only. */
+	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+		if (!q->try_) {
+			log_warn(NULL, "store: step: %s (transaction failed)",
+			    sqlite3_errmsg(q->tx->c->db));
+			q->tx->failed = true;
+		}
 		return -2;
+	}
 	log_err(NULL, "store: step: %s", sqlite3_errmsg(q->tx->c->db));
 	q->tx->failed = true;
 	return -1;
@@ -986,7 +944,7 @@ store_script(struct store_tx *tx, const char *sql, char *err, size_t errlen)
 {
 	char *msg = NULL;
 
-	if (fault_hit(tx->s, STORE_FAULT_PREPARE)) {
+	if (store_fault_hit(&tx->s->base, STORE_FAULT_PREPARE)) {
 		snprintf(err, errlen, "injected fault");
 		tx->failed = true;
 		return -1;
@@ -1001,125 +959,7 @@ store_script(struct store_tx *tx, const char *sql, char *err, size_t errlen)
 }
 
 /* Migrations: files NNN_name.sql in dir, applied in number order. */
-
-struct migration {
-	int number;
-	char name[256];
-};
-
-static int
-migration_cmp(const void *a, const void *b)
-{
-	return ((const struct migration *)a)->number - ((const struct migration *)b)->number;
-}
-
-static int
-read_file(const char *path, struct buf *out)
-{
-	char chunk[8192];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	if (f == NULL)
-		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_add(out, chunk, n) != 0) {
-			fclose(f);
-			return -1;
-		}
-	fclose(f);
-	return buf_add(out, "", 0);
-}
-
-int
-store_pool_size(const struct store *s)
-{
-	return s->n;
-}
-
-bool
-store_long_take(struct store *s)
-{
-	int max = s->n / 4;
-
-	if (max < 1)
-		max = 1;
-	if (atomic_fetch_add(&s->long_held, 1) >= max) {
-		atomic_fetch_sub(&s->long_held, 1);
-		return false;
-	}
-	return true;
-}
-
-void
-store_long_put(struct store *s)
-{
-	atomic_fetch_sub(&s->long_held, 1);
-}
-
-int
-store_ping(struct store *s)
-{
-	return store_schema_version(s) >= 0 ? 0 : -1;
-}
-
-int
-store_schema_version(struct store *s)
-{
-	struct store_tx *tx;
-	struct store_q *q;
-	int v = -1;
-
-	if (store_begin(s, STORE_READ, &tx) != 0)
-		return -1;
-	if (store_query(tx, SQL_MIGRATION_VERSION, &q, "") == 0) {
-		if (store_next(q) == 1)
-			v = (int)store_int(q, 0);
-		store_done(q);
-	}
-	store_rollback(&tx);
-	return v;
-}
-
-static int
-list_migrations(const char *dir, struct migration *list, int max, char *err, size_t errlen)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	if (d == NULL) {
-		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
-	while ((e = readdir(d)) != NULL) {
-		size_t len = strlen(e->d_name);
-		char *end;
-		long num;
-
-		if (len < 5 || strcmp(e->d_name + len - 4, ".sql") != 0)
-			continue;
-		num = strtol(e->d_name, &end, 10);
-		if (end == e->d_name || *end != '_' || num < 1 || num > 9999 || n == max ||
-		    len >= sizeof(list[n].name)) {
-			snprintf(err, errlen, "%s/%s: not a migration name (NNN_name.sql)", dir,
-			    e->d_name);
-			closedir(d);
-			return -1;
-		}
-		list[n].number = (int)num;
-		memcpy(list[n].name, e->d_name, len + 1);
-		n++;
-	}
-	closedir(d);
-	qsort(list, (size_t)n, sizeof(*list), migration_cmp);
-	for (int i = 1; i < n; i++)
-		if (list[i].number == list[i - 1].number) {
-			snprintf(err, errlen, "%s: two migrations numbered %d", dir, list[i].number);
-			return -1;
-		}
-	return n;
-}
+#define LOWEST_MIGRATION 1
 
 /* 1 when migration number is recorded, 0 when not, -1 when the store cannot tell (not
  * "no": a read error must not lead to applying a migration twice). */
@@ -1147,7 +987,7 @@ store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
 	static const char *bootstrap =
 	    "CREATE TABLE IF NOT EXISTS schema_migration(version INTEGER PRIMARY KEY, "
 	    "name TEXT NOT NULL, applied_at TEXT NOT NULL)";
-	struct migration list[512];
+	struct store_migration list[512];
 	struct store_tx *tx;
 	int n, applied = 0;
 
@@ -1163,7 +1003,7 @@ store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "schema_migration: commit failed");
 		return -1;
 	}
-	n = list_migrations(dir, list, 512, err, errlen);
+	n = store_migrations_list(dir, LOWEST_MIGRATION, list, 512, err, errlen);
 	if (n < 0)
 		return -1;
 	for (int i = 0; i < n; i++) {
@@ -1185,7 +1025,7 @@ store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
 		err[0] = '\0';
 		snprintf(path, sizeof(path), "%s/%s", dir, list[i].name);
 		buf_init(&sql, MIGRATION_MAX_BYTES);
-		if (read_file(path, &sql) != 0) {
+		if (store_read_file(path, &sql) != 0) {
 			snprintf(err, errlen, "%s: cannot read", path);
 			buf_free(&sql);
 			return -1;
@@ -1218,39 +1058,34 @@ store_migrate(struct store *s, const char *dir, char *err, size_t errlen)
 	return applied;
 }
 
-int
-store_exec(struct store_tx *tx, int id, const char *fmt, ...)
+/* store_savepoint, store_release, store_rollback_to: SQLite's own savepoints, one name
+ * (the innermost is meant), with the failed mark of the transaction when each was set. */
+static int
+savepoint(struct store_tx *tx, enum store_sp what)
 {
-	va_list ap;
-	int rc;
+	static const enum ctl ctl_of[] = {
+		[STORE_SP_SET] = CTL_SAVEPOINT, [STORE_SP_RELEASE] = CTL_RELEASE,
+		[STORE_SP_ROLLBACK_TO] = CTL_ROLLBACK_TO,
+	};
 
-	va_start(ap, fmt);
-	rc = exec_v(tx, id, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-int
-store_query(struct store_tx *tx, int id, struct store_q **out, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = query_v(tx, id, out, fmt, ap);
-	va_end(ap);
-	return rc;
+	if (store_sp_check(&tx->sp, what) != 0) {
+		tx->failed = true;
+		return -1;
+	}
+	store_done(tx->q.st ? &tx->q : NULL);
+	if (ctl_run(tx->c, ctl_of[what]) != SQLITE_OK) {
+		log_err(NULL, "store: %s: %s", ctl_sql[ctl_of[what]], sqlite3_errmsg(tx->c->db));
+		tx->failed = true;
+		return -1;
+	}
+	store_sp_done(&tx->sp, what, &tx->failed);
+	return 0;
 }
 
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.close = store_close,
 	.migrate = store_migrate,
-	.pool_size = store_pool_size,
-	.ping = store_ping,
-	.long_take = store_long_take,
-	.long_put = store_long_put,
-	.schema_version = store_schema_version,
 	.begin = store_begin,
 	.bulk_begin = store_bulk_begin,
 	.commit = store_commit,
@@ -1270,9 +1105,7 @@ const struct store_ops store_sqlite_ops = {
 	.null = store_null,
 	.done = store_done,
 	.script = store_script,
-	.fault_after = store_fault_after,
-	.fault_off = store_fault_off,
-	.fault_calls = store_fault_calls,
 	.prepare = prepare_one,
+	.savepoint = savepoint,
 	.retryable = NULL,
 };

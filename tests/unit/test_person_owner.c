@@ -164,8 +164,9 @@ set_contact_and_create_refusals(void **state)
 }
 
 /* The insert returns its id (INSERT … RETURNING read through store_insert): a NISS already
- * known gives -2 and no id, the statement is undone and the transaction goes on, on either
- * backend (SQLite reports the constraint at the step, PostgreSQL at the query). */
+ * known gives -2 and no id; with store_insert_try (rule 11) the statement is undone and the
+ * transaction goes on, on either backend (SQLite reports the constraint at the step,
+ * PostgreSQL at the query). */
 static void
 insert_returns_id_and_constraint_keeps_tx(void **state)
 {
@@ -177,8 +178,8 @@ insert_returns_id_and_constraint_keeps_tx(void **state)
 	assert_int_equal(store_insert(tx, SQL_PERSON_INSERT, &id1, "ttttttt", UNKNOWN, "A", "B",
 	    "fr", NULL, "manager", "2026-01-31T12:00:00Z"), 1);
 	assert_true(id1 > 0);
-	assert_int_equal(store_insert(tx, SQL_PERSON_INSERT, &again, "ttttttt", UNKNOWN, "C", "D",
-	    "fr", NULL, "manager", "2026-01-31T12:00:00Z"), -2);
+	assert_int_equal(store_insert_try(tx, SQL_PERSON_INSERT, &again, "ttttttt", UNKNOWN, "C",
+	    "D", "fr", NULL, "manager", "2026-01-31T12:00:00Z"), -2);
 	assert_int_equal(again, 0);
 	assert_int_equal(store_insert(tx, SQL_PERSON_INSERT, &id2, "ttttttt", NULL, "E", "F",
 	    "fr", NULL, "manager", "2026-01-31T12:00:00Z"), 1);

@@ -45,9 +45,6 @@ enum {
 	T_MANY_ADD,
 	T_MANY_FROM,
 	T_TLS,
-	T_SAVEPOINT,
-	T_RELEASE,
-	T_ROLLBACK_TO,
 	T_END
 };
 static const char *const t_text[T_END - T_FIRST] = {
@@ -66,10 +63,6 @@ static const char *const t_text[T_END - T_FIRST] = {
 	[T_MANY_ADD - T_FIRST] = "INSERT INTO t_many(n) SELECT g FROM generate_series(1, ?1) g",
 	[T_MANY_FROM - T_FIRST] = "SELECT n, 'row ' || n FROM t_many WHERE n > ?1 ORDER BY n",
 	[T_TLS - T_FIRST] = "SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
-	/* A module's own savepoint (oidc/batch.c keeps one per item of a batch). */
-	[T_SAVEPOINT - T_FIRST] = "SAVEPOINT t_item",
-	[T_RELEASE - T_FIRST] = "RELEASE t_item",
-	[T_ROLLBACK_TO - T_FIRST] = "ROLLBACK TO t_item",
 };
 /* The result columns of those read (rule 9), as PostgreSQL names them. */
 static const char *const t_cols[T_END - T_FIRST] = {
@@ -312,9 +305,9 @@ count_parents(struct store *s, const char *like)
 	return n;
 }
 
-/* A unique or foreign-key violation gives -2 and leaves the transaction usable, as on
- * SQLite, also from an INSERT … RETURNING read through store_insert; ids come from
- * RETURNING. */
+/* A unique or foreign-key violation of a _try write gives -2 and leaves the transaction
+ * usable, as on SQLite, also from an INSERT … RETURNING read through store_insert_try;
+ * ids come from RETURNING. */
 static void
 constraints_and_ids(void **state)
 {
@@ -325,13 +318,13 @@ constraints_and_ids(void **state)
 	assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
 	assert_int_equal(store_insert(tx, T_PARENT_ADD, &id1, "t", "p.one"), 1);
 	assert_true(id1 > 0);
-	assert_int_equal(store_insert(tx, T_PARENT_ADD, &id2, "t", "p.one"), -2);
+	assert_int_equal(store_insert_try(tx, T_PARENT_ADD, &id2, "t", "p.one"), -2);
 	assert_int_equal(id2, 0);
-	assert_int_equal(store_exec(tx, T_PARENT_ADD, "t", "p.one"), -2);
+	assert_int_equal(store_exec_try(tx, T_PARENT_ADD, "t", "p.one"), -2);
 	assert_int_equal(store_changes(tx), 0);
 	assert_int_equal(store_insert(tx, T_PARENT_ADD, &id2, "t", "p.two"), 1);
 	assert_true(id2 > id1);
-	assert_int_equal(store_exec(tx, T_CHILD_ADD, "it", (int64_t)999999999, "orphan"), -2);
+	assert_int_equal(store_exec_try(tx, T_CHILD_ADD, "it", (int64_t)999999999, "orphan"), -2);
 	assert_int_equal(store_exec(tx, T_CHILD_ADD, "it", id1, "kept"), 1);
 	assert_int_equal(store_exec(tx, T_PARENT_ADD_NORET, "t", "p.three"), 1);
 	assert_int_equal(store_commit(&tx), 0);
@@ -340,9 +333,38 @@ constraints_and_ids(void **state)
 	/* A constraint met then rolled back leaves nothing. */
 	assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
 	assert_int_equal(store_exec(tx, T_PARENT_ADD, "t", "p.four"), 1);
-	assert_int_equal(store_exec(tx, T_PARENT_ADD, "t", "p.four"), -2);
+	assert_int_equal(store_exec_try(tx, T_PARENT_ADD, "t", "p.four"), -2);
 	store_rollback(&tx);
 	assert_int_equal(count_parents(s, "p.%"), 3);
+}
+
+/* Rule 11: a plain store_exec or store_insert pays no savepoint, so a constraint there
+ * aborts the transaction: -2 all the same, the commit refused, nothing written; and the
+ * next transaction on that connection starts clean. */
+static void
+plain_constraint_fails_transaction(void **state)
+{
+	struct store *s = *state;
+	struct store_tx *tx;
+	int64_t id = 0;
+
+	assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_exec(tx, T_PARENT_ADD_NORET, "t", "q.one"), 1);
+	assert_int_equal(store_exec(tx, T_PARENT_ADD_NORET, "t", "p.one"), -2);
+	assert_int_equal(store_commit(&tx), -1);
+	assert_null(tx);
+	assert_int_equal(count_parents(s, "q.%"), 0);
+
+	assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_insert(tx, T_PARENT_ADD, &id, "t", "q.two"), 1);
+	assert_int_equal(store_insert(tx, T_PARENT_ADD, &id, "t", "p.two"), -2);
+	assert_int_equal(store_commit(&tx), -1);
+	assert_int_equal(count_parents(s, "q.%"), 0);
+
+	assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_exec(tx, T_PARENT_ADD_NORET, "t", "q.three"), 1);
+	assert_int_equal(store_commit(&tx), 0);
+	assert_int_equal(count_parents(s, "q.%"), 1);
 }
 
 static void
@@ -799,9 +821,10 @@ counter_in(struct store_tx *tx, const char *k)
 	return n;
 }
 
-/* A module's own savepoints work as on SQLite: the store's per-statement savepoint does
- * not swallow them (releasing it would release the module's). Item one kept, item two
- * rolled back to its savepoint, the transaction goes on and commits. */
+/* A module's savepoints (store_savepoint, oidc/batch.c's one per item), and a _try
+ * inside one: item one kept, item two rolled back to its savepoint, item three failed on
+ * a plain constraint (the transaction aborted) and rolled back to its savepoint, which
+ * makes the transaction usable again; it goes on and commits. */
 static void
 module_savepoints(void **state)
 {
@@ -812,14 +835,27 @@ module_savepoints(void **state)
 	assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
 	a = counter_in(tx, "a");
 	b = counter_in(tx, "b");
-	assert_true(store_exec(tx, T_SAVEPOINT, "") >= 0);
+	assert_int_equal(store_savepoint(tx), 0);
 	assert_int_equal(store_exec(tx, T_COUNTER_SET, "ti", "a", a + 41), 1);
-	assert_true(store_exec(tx, T_RELEASE, "") >= 0);
-	assert_true(store_exec(tx, T_SAVEPOINT, "") >= 0);
+	assert_int_equal(store_exec_try(tx, T_PARENT_ADD_NORET, "t", "p.one"), -2);
+	assert_int_equal(store_release(tx), 0);
+	assert_int_equal(store_savepoint(tx), 0);
 	assert_int_equal(store_exec(tx, T_COUNTER_SET, "ti", "b", b + 42), 1);
-	assert_true(store_exec(tx, T_ROLLBACK_TO, "") >= 0);
-	assert_true(store_exec(tx, T_RELEASE, "") >= 0);
+	assert_int_equal(store_rollback_to(tx), 0);
+	assert_int_equal(store_release(tx), 0);
 	assert_int_equal(counter_in(tx, "b"), b);
+	assert_int_equal(store_savepoint(tx), 0);
+	assert_int_equal(store_exec(tx, T_COUNTER_SET, "ti", "b", b + 43), 1);
+	assert_int_equal(store_exec(tx, T_PARENT_ADD_NORET, "t", "p.one"), -2);
+	assert_int_equal(store_rollback_to(tx), 0);
+	assert_int_equal(store_release(tx), 0);
+	assert_int_equal(counter_in(tx, "b"), b);
+	assert_int_equal(store_release(tx), -1);   /* none left: refused, tx failed */
+	assert_int_equal(store_commit(&tx), -1);
+	assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_savepoint(tx), 0);
+	assert_int_equal(store_exec(tx, T_COUNTER_SET, "ti", "a", a + 41), 1);
+	assert_int_equal(store_release(tx), 0);
 	assert_int_equal(store_commit(&tx), 0);
 	assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
 	assert_int_equal(counter_in(tx, "a"), a + 41);
@@ -1165,6 +1201,7 @@ main(void)
 		cmocka_unit_test(migrations_and_settings),
 		cmocka_unit_test(rollback_and_failure),
 		cmocka_unit_test(constraints_and_ids),
+		cmocka_unit_test(plain_constraint_fails_transaction),
 		cmocka_unit_test(blobs_booleans_literals),
 		cmocka_unit_test(exec_vals),
 		cmocka_unit_test(long_read),
