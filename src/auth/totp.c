@@ -208,40 +208,80 @@ struct totp_rewrap_row {
 	bool secret_null, pending_null, changed;
 };
 
-/* Rewraps one column's value of row r; 0, 1 (wrong key) or -1. */
+/* Rewraps one column's value of row r into *out (NULL when the column is NULL; a copy of
+ * the stored value when it needs no change); 0, 1 (wrong key) or -1. *out is set only on
+ * success, so that the caller owns exactly what it is given. */
 static int
 rewrap_col(const struct kek *old, const struct kek *new_k, struct store_q *q, int col,
     int64_t person, unsigned char **out, size_t *outn, bool *is_null, bool *changed)
 {
+	unsigned char *buf = NULL;
 	const void *b;
-	size_t n = 0;
+	size_t n = 0, bn = 0;
 	char ad[64];
 	int rc;
 
+	*out = NULL;
+	*outn = 0;
 	*is_null = store_null(q, col);
 	if (*is_null)
 		return 0;
 	b = store_blob(q, col, &n);
 	key_ad(person, ad);
-	rc = secret_rewrap(old, new_k, ad, b, n, out, outn);
-	if (rc == 0 && *out != NULL)
+	rc = secret_rewrap(old, new_k, ad, b, n, &buf, &bn);
+	if (rc != 0)
+		return rc;   /* secret_rewrap gives nothing back on failure */
+	if (buf != NULL) {
 		*changed = true;
-	/* Unchanged: the stored value is written back as it is. */
-	if (rc == 0 && *out == NULL && b != NULL) {
-		*out = malloc(n > 0 ? n : 1);
-		if (*out == NULL)
+	} else if (b != NULL) {
+		/* Unchanged: the stored value is written back as it is. */
+		buf = malloc(n > 0 ? n : 1);
+		if (buf == NULL)
 			return -1;
-		memcpy(*out, b, n);
-		*outn = n;
+		memcpy(buf, b, n);
+		bn = n;
 	}
-	return rc;
+	*out = buf;
+	*outn = bn;
+	return 0;
+}
+
+/* Forgets and frees a row's copies. */
+static void
+rewrap_row_free(struct totp_rewrap_row *r)
+{
+	if (r->secret != NULL)
+		sodium_memzero(r->secret, r->secret_n);
+	if (r->pending != NULL)
+		sodium_memzero(r->pending, r->pending_n);
+	free(r->secret);
+	free(r->pending);
+	r->secret = r->pending = NULL;
+}
+
+/* Appends row to *rows (grown as needed); 0, or -1 when out of memory (row not taken). */
+static int
+rewrap_rows_add(struct totp_rewrap_row **rows, size_t *n, size_t *cap,
+    const struct totp_rewrap_row *row)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 16;
+		struct totp_rewrap_row *grown = realloc(*rows, c * sizeof(**rows));
+
+		if (grown == NULL)
+			return -1;
+		*rows = grown;
+		*cap = c;
+	}
+	(*rows)[(*n)++] = *row;
+	return 0;
 }
 
 int
 totp_keys_rewrap(struct store_tx *tx, const struct kek *old, const struct kek *new_k,
     int *changed)
 {
-	struct totp_rewrap_row *rows = NULL, *grown;
+	struct totp_rewrap_row *rows = NULL;
 	size_t n = 0, cap = 0;
 	struct store_q *q;
 	int rc, res = -1;
@@ -250,27 +290,21 @@ totp_keys_rewrap(struct store_tx *tx, const struct kek *old, const struct kek *n
 	if (store_query(tx, SQL_FACTOR_TOTP_ALL_KEYS, &q, "") != 0)
 		return -1;
 	while ((rc = store_next(q)) == 1) {
-		struct totp_rewrap_row *r;
+		struct totp_rewrap_row r;
 
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			grown = realloc(rows, cap * sizeof(*rows));
-			if (grown == NULL) {
-				rc = -1;
-				break;
-			}
-			rows = grown;
-		}
-		r = &rows[n++];
-		memset(r, 0, sizeof(*r));
-		r->person = store_int(q, FACTOR_TOTP_ALL_KEYS_PERSON_ID);
-		rc = rewrap_col(old, new_k, q, FACTOR_TOTP_ALL_KEYS_SECRET, r->person, &r->secret,
-		    &r->secret_n, &r->secret_null, &r->changed);
+		memset(&r, 0, sizeof(r));
+		r.person = store_int(q, FACTOR_TOTP_ALL_KEYS_PERSON_ID);
+		rc = rewrap_col(old, new_k, q, FACTOR_TOTP_ALL_KEYS_SECRET, r.person, &r.secret,
+		    &r.secret_n, &r.secret_null, &r.changed);
 		if (rc == 0)
-			rc = rewrap_col(old, new_k, q, FACTOR_TOTP_ALL_KEYS_PENDING, r->person,
-			    &r->pending, &r->pending_n, &r->pending_null, &r->changed);
-		if (rc != 0)
+			rc = rewrap_col(old, new_k, q, FACTOR_TOTP_ALL_KEYS_PENDING, r.person,
+			    &r.pending, &r.pending_n, &r.pending_null, &r.changed);
+		if (rc == 0)
+			rc = rewrap_rows_add(&rows, &n, &cap, &r);
+		if (rc != 0) {
+			rewrap_row_free(&r);
 			break;
+		}
 	}
 	store_done(q);
 	if (rc != 0) {
@@ -288,14 +322,8 @@ totp_keys_rewrap(struct store_tx *tx, const struct kek *old, const struct kek *n
 	}
 	res = 0;
 done:
-	for (size_t i = 0; i < n; i++) {
-		if (rows[i].secret != NULL)
-			sodium_memzero(rows[i].secret, rows[i].secret_n);
-		if (rows[i].pending != NULL)
-			sodium_memzero(rows[i].pending, rows[i].pending_n);
-		free(rows[i].secret);
-		free(rows[i].pending);
-	}
+	for (size_t i = 0; i < n; i++)
+		rewrap_row_free(&rows[i]);
 	free(rows);
 	return res;
 }
