@@ -50,10 +50,10 @@ describe('/healthz and /readyz on PostgreSQL', { skip: pgAvailable() ? false : '
   });
 
   it('behind on migrations: 503 naming the schema', async () => {
-    // The record of the newest migration moved one back (the schema PostgreSQL's folder
-    // starts with holds them all in one file).
+    // The record of the newest migration set aside (a negative number: the version is the
+    // highest recorded), so that the one before it is the schema's version.
     assert.equal(psql(conn, `SELECT count(*) FROM schema_migration WHERE version = ${NEWEST};`), '1');
-    psql(conn, `UPDATE schema_migration SET version = ${NEWEST - 1} WHERE version = ${NEWEST};`);
+    psql(conn, `UPDATE schema_migration SET version = -${NEWEST} WHERE version = ${NEWEST};`);
     try {
       const r = await ready(srv);
       assert.equal(r.status, 503);
@@ -61,7 +61,7 @@ describe('/healthz and /readyz on PostgreSQL', { skip: pgAvailable() ? false : '
       assert.equal(r.body.checks.schema, `behind: ${NEWEST - 1} of ${NEWEST}`);
       assert.equal((await fetch(`${srv.url}/healthz`)).status, 200);
     } finally {
-      psql(conn, `UPDATE schema_migration SET version = ${NEWEST} WHERE version = ${NEWEST - 1};`);
+      psql(conn, `UPDATE schema_migration SET version = ${NEWEST} WHERE version = -${NEWEST};`);
     }
     assert.equal((await ready(srv)).status, 200);
   });
