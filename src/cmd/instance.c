@@ -10,6 +10,7 @@
 #include "apps/login/door_eid.h"
 #include "audit/checkpoint.h"
 #include "auth/password.h"
+#include "base/envelope.h"
 #include "base/log.h"
 #include "cmd/wire.h"
 #include "mail/mail.h"
@@ -140,6 +141,9 @@ services_open(const struct config *c, const char *issuer, struct instance *in)
 		fprintf(stderr, "portier: %s\n", err);
 		return -1;
 	}
+	if (kek_current() == NULL)
+		log_warn(NULL, "keys at rest: no key-encryption key configured (kek_file): signing "
+		    "keys, TOTP keys and the pairwise secret are stored in clear");
 	if (checkpoints_start(c, in) != 0)
 		return -1;
 	in->app.store = in->store;
