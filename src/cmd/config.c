@@ -67,6 +67,10 @@ static const struct key keys[] = {
 	{ "smtp_user", S(smtp_user) },
 	{ "smtp_password", S(smtp_password) },
 	{ "mail_retry_seconds", I(mail_retry_seconds, 1, 86400) },
+	{ "sandbox", S(sandbox) },
+	{ "sandbox_syscalls", S(sandbox_syscalls) },
+	{ "user", S(user) },
+	{ "allow_root", K_BOOL, offsetof(struct config, allow_root), 0, 0, 0 },
 };
 
 void
@@ -104,6 +108,8 @@ config_defaults(struct config *c)
 	snprintf(c->exception_address, sizeof(c->exception_address),
 	    "portier — Helpdesk, procédure d'exception");
 	c->mail_retry_seconds = 60;
+	snprintf(c->sandbox, sizeof(c->sandbox), "on");
+	snprintf(c->sandbox_syscalls, sizeof(c->sandbox_syscalls), "enforce");
 	/* The executable lives in <share>/build/ with its compiled catalogues in locale/;
 	 * templates, static and migrations are in <share>. */
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);

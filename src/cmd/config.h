@@ -51,6 +51,11 @@ struct config {
 	char smtp_user[256];
 	char smtp_password[256];
 	int mail_retry_seconds;
+	/* Sandbox after start (src/ops/sandbox.c, docs/operations.md) */
+	char sandbox[16];          /* off, on (default: where the kernel supports it), required */
+	char sandbox_syscalls[16]; /* enforce (default) or log: seccomp logs instead of refusing */
+	char user[64];             /* started as root: the user it becomes */
+	bool allow_root;           /* started as root without user: serve as root anyway */
 };
 
 /* Fills c with defaults (share_dir from the executable's location). */
