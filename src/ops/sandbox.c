@@ -236,7 +236,7 @@ static const char *const syscalls_allowed[] = {
 	"recvfrom", "sendmsg", "recvmsg", "sendmmsg", "recvmmsg", "shutdown", "socketpair",
 	"futex", "set_robust_list", "get_robust_list", "set_tid_address", "rseq", "clone",
 	"clone3", "exit", "exit_group", "tgkill", "getrandom", "uname", "sched_yield",
-	"sched_getaffinity", "prlimit64", "getrlimit", "getrusage", "sysinfo", "prctl",
+	"sched_getaffinity", "setpriority", "prlimit64", "getrlimit", "getrusage", "sysinfo", "prctl",
 	"timerfd_create", "timerfd_settime", "timerfd_gettime", "restart_syscall", "membarrier",
 };
 
