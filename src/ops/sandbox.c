@@ -308,8 +308,11 @@ drop_root(const struct config *c)
 		return 0;
 	}
 	if (c->user[0] == '\0') {
-		if (c->allow_root) {
-			log_warn(NULL, "serving as root (allow_root = true)");
+		/* The demo (make run, a developer's machine, often a root container) is never
+		 * production: a warning is enough there. */
+		if (c->allow_root || c->demo) {
+			log_warn(NULL, "serving as root (%s)", c->demo ? "demo mode" :
+			    "allow_root = true");
 			return 0;
 		}
 		fprintf(stderr, "portier: started as root: give the user to become (user = "

@@ -101,7 +101,7 @@ test('bad sandbox settings are refused', async () => {
 
 const root = process.getuid() === 0;
 
-test('as root without user (and allow_root false) serve refuses to start', { skip: !root },
+test('as root without user (and allow_root false) serve refuses to start; the demo warns', { skip: !root },
   async () => {
     const dir = tempDir();
     try {
@@ -113,6 +113,10 @@ test('as root without user (and allow_root false) serve refuses to start', { ski
         '--user', 'no-such-user-here'], { env: { PORTIER_ALLOW_ROOT: 'false' } });
       assert.equal(u.code, 2);
       assert.match(u.stderr, /no such user/);
+      // The demo is never production: it starts as root with a warning.
+      const srv = await start({ command: 'demo', env: { PORTIER_ALLOW_ROOT: 'false' } });
+      assert.match(srv.logs(), /serving as root \(demo mode\)/);
+      await srv.stop();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
