@@ -229,7 +229,7 @@ run(int argc, char **argv, bool demo)
 	/* The sandbox binds the threads started after it: it comes before the store and
 	 * the listeners start theirs (root keeps only the right to bind ports < 1024). */
 	if ((!c.demo && derived_addresses(&c) != 0) || listeners_free(&c) != 0 ||
-	    sandbox_apply(&c, test_clock != NULL) != 0) {
+	    sandbox_apply(&c, test_clock) != 0) {
 		eid_runtime_free(&eid);
 		return 2;
 	}

@@ -146,7 +146,7 @@ ll_allow_list_folders(struct ll *l, const char *list)
 }
 
 static int
-ll_rules(struct ll *l, const struct config *c)
+ll_rules(struct ll *l, const struct config *c, const char *test_clock)
 {
 	const __u64 rw = l->handled & ~(__u64)(LANDLOCK_ACCESS_FS_EXECUTE |
 	    LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_BLOCK |
@@ -171,6 +171,12 @@ ll_rules(struct ll *l, const struct config *c)
 			return -1;
 	if (ll_allow_list_folders(l, c->eid_crl) != 0)
 		return -1;
+	/* Test suites: the clock file is read at each use, and replaced by a rename. */
+	if (test_clock != NULL) {
+		parent_of(test_clock, dbdir, sizeof(dbdir));
+		if (ll_allow(l, dbdir, FS_READ) != 0)
+			return -1;
+	}
 	/* PostgreSQL: nothing on disk (its Unix socket's connect is not a file access Landlock
 	 * governs); SQLite: the database's folder, read-write. */
 	if (!(strncmp(c->db, "postgres", 8) == 0 || strchr(c->db, '=') != NULL)) {
@@ -183,7 +189,7 @@ ll_rules(struct ll *l, const struct config *c)
 
 /* 1 applied, 0 unsupported by the kernel, -1 failed (said). */
 static int
-landlock_apply(const struct config *c)
+landlock_apply(const struct config *c, const char *test_clock)
 {
 	struct landlock_ruleset_attr ra = { 0 };
 	struct ll l = { .fd = -1 };
@@ -199,7 +205,7 @@ landlock_apply(const struct config *c)
 		fprintf(stderr, "portier: sandbox: landlock: %s\n", strerror(errno));
 		return -1;
 	}
-	if (ll_rules(&l, c) != 0)
+	if (ll_rules(&l, c, test_clock) != 0)
 		goto done;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
 	    syscall(SYS_landlock_restrict_self, l.fd, 0) != 0) {
@@ -376,7 +382,7 @@ probe(const struct config *c)
 
 /* Landlock then seccomp (the filter allows what Landlock's setup needed no more). */
 static int
-restrict_self(const struct config *c, bool required)
+restrict_self(const struct config *c, const char *test_clock, bool required)
 {
 	int ll;
 
@@ -389,7 +395,7 @@ restrict_self(const struct config *c, bool required)
 		if (setenv("SQLITE_TMPDIR", dir, 1) != 0)
 			return -1;
 	}
-	ll = landlock_apply(c);
+	ll = landlock_apply(c, test_clock);
 	if (ll < 0)
 		return -1;
 	if (ll == 0) {
@@ -404,7 +410,7 @@ restrict_self(const struct config *c, bool required)
 }
 
 int
-sandbox_apply(const struct config *c, bool test_mode)
+sandbox_apply(const struct config *c, const char *test_clock)
 {
 	bool required = strcmp(c->sandbox, "required") == 0;
 	const char *p;
@@ -422,10 +428,10 @@ sandbox_apply(const struct config *c, bool test_mode)
 		return -1;
 	if (strcmp(c->sandbox, "off") == 0)
 		log_warn(NULL, "sandbox = off: no Landlock, no seccomp filter");
-	else if (restrict_self(c, required) != 0)
+	else if (restrict_self(c, test_clock, required) != 0)
 		return -1;
 	p = getenv("PORTIER_TEST_SANDBOX_PROBE");
-	if (test_mode && p != NULL && strcmp(p, "1") == 0)
+	if (test_clock != NULL && p != NULL && strcmp(p, "1") == 0)
 		probe(c);
 	return 0;
 }
