@@ -33,7 +33,7 @@
 #define FS_FILE_RIGHTS (LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | \
     LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV)
 
-/* Folders and files of the system that libraries read after the start: NSS modules and
+/* Folders and files of the system read after the start: NSS modules and
  * shared objects loaded late (dlopen), CA bundles (libcurl, GnuTLS), name resolution,
  * time zones, random devices. /etc as a whole is not in it (/etc/passwd, /etc/shadow). */
 static const char *const system_read[] = {
@@ -42,6 +42,7 @@ static const char *const system_read[] = {
 	"/etc/gnutls", "/usr/share/p11-kit", "/etc/resolv.conf", "/etc/hosts",
 	"/etc/nsswitch.conf", "/etc/gai.conf", "/etc/host.conf", "/usr/lib/locale",
 	"/usr/share/locale", "/sys/devices/system/cpu", "/dev/urandom", "/dev/random",
+	"/usr/share/fonts/truetype/dejavu",	/* src/pdf/pdf.c: the PDFs' Unicode fonts */
 };
 
 struct ll {
