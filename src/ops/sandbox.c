@@ -43,6 +43,7 @@ static const char *const system_read[] = {
 	"/etc/nsswitch.conf", "/etc/gai.conf", "/etc/host.conf", "/usr/lib/locale",
 	"/usr/share/locale", "/sys/devices/system/cpu", "/dev/urandom", "/dev/random",
 	"/usr/share/fonts/truetype/dejavu",	/* src/pdf/pdf.c: the PDFs' Unicode fonts */
+	"/proc/sys/vm/overcommit_memory",	/* glibc malloc, when it trims */
 };
 
 struct ll {
@@ -234,7 +235,7 @@ static const char *const syscalls_allowed[] = {
 	"faccessat2", "pipe", "pipe2", "select", "pselect6", "poll", "ppoll", "epoll_create",
 	"epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait", "epoll_pwait2", "eventfd",
 	"eventfd2", "dup", "dup2", "dup3", "fcntl", "flock", "fsync", "fdatasync", "ftruncate",
-	"fallocate", "getdents64", "getcwd", "rename", "renameat", "renameat2", "unlink",
+	"fallocate", "fadvise64", "getdents64", "getcwd", "rename", "renameat", "renameat2", "unlink",
 	"unlinkat", "mkdir", "mkdirat", "rmdir", "fchmod", "fchown", "umask", "readlink",
 	"readlinkat", "gettimeofday", "clock_gettime", "clock_getres", "clock_nanosleep",
 	"nanosleep", "time", "getpid", "gettid", "getppid", "getuid", "geteuid", "getgid",
