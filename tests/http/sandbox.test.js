@@ -90,6 +90,18 @@ test('without --test-clock the probe variable does nothing', async () => {
   }
 });
 
+test('sandbox = required starts where the kernel has Landlock (this one: ABI in the log)',
+  async () => {
+    const srv = await start({ args: ['--sandbox', 'required'] });
+    try {
+      assert.match(srv.logs(), /sandbox: landlock ABI \d+/);
+      assert.doesNotMatch(srv.logs(), /has no Landlock/);
+      await stillServing(srv);
+    } finally {
+      await srv.stop();
+    }
+  });
+
 test('bad sandbox settings are refused', async () => {
   let r = await run(['serve', '--listen', '127.0.0.1:1', '--sandbox', 'maybe']);
   assert.equal(r.code, 2);
