@@ -185,6 +185,10 @@ ll_rules(struct ll *l, const struct config *c, const char *test_clock)
 		parent_of(c->db, dbdir, sizeof(dbdir));
 		if (ll_allow(l, dbdir, rw) != 0)
 			return -1;
+	} else if (c->demo && ll_allow(l, ".", rw) != 0) {
+		/* The demo on PostgreSQL keeps its files (portal.conf, the test eID cards)
+		 * in the working directory: no database folder to put them beside. */
+		return -1;
 	}
 	return 0;
 }
