@@ -75,6 +75,10 @@ static const struct key keys[] = {
 	{ "audit_checkpoint_every", I(audit_checkpoint_every, 1, 1000000) },
 	{ "audit_checkpoint_seconds", I(audit_checkpoint_seconds, 1, 86400) },
 	{ "kek_file", S(kek_file) },
+	{ "sandbox", S(sandbox) },
+	{ "sandbox_syscalls", S(sandbox_syscalls) },
+	{ "user", S(user) },
+	{ "allow_root", K_BOOL, offsetof(struct config, allow_root), 0, 0, 0 },
 };
 
 void
@@ -114,6 +118,8 @@ config_defaults(struct config *c)
 	c->mail_retry_seconds = 60;
 	c->audit_checkpoint_every = 1000;
 	c->audit_checkpoint_seconds = 60;
+	snprintf(c->sandbox, sizeof(c->sandbox), "on");
+	snprintf(c->sandbox_syscalls, sizeof(c->sandbox_syscalls), "enforce");
 #ifdef PORTIER_SHARE_DIR
 	/* An installed build (the Debian package, debian/rules): the executable is in /usr/bin,
 	 * its data in a fixed folder with the compiled catalogues in locale/. */

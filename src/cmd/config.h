@@ -61,6 +61,11 @@ struct config {
 	/* The key-encryption key of the secrets at rest (base/envelope.h); empty: the systemd
 	 * credential portier-kek when present, else none */
 	char kek_file[1024];
+	/* Sandbox after start (src/ops/sandbox.c, docs/operations.md) */
+	char sandbox[16];          /* off, on (default: where the kernel supports it), required */
+	char sandbox_syscalls[16]; /* enforce (default) or log: seccomp logs instead of refusing */
+	char user[64];             /* started as root: the user it becomes */
+	bool allow_root;           /* started as root without user: serve as root anyway */
 };
 
 /* Fills c with defaults (share_dir from the executable's location). */

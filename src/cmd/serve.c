@@ -15,6 +15,7 @@
 #include "base/log.h"
 #include "cmd/instance.h"
 #include "cmd/store_modules.h"
+#include "ops/sandbox.h"
 #include "store/store.h"
 #include "store/store_pg.h"
 #include "web/web.h"
@@ -248,7 +249,10 @@ run(int argc, char **argv, bool demo)
 		return 2;
 	if (eid_runtime_setup(&c, &eid) != 0)
 		return 2;
-	if ((!c.demo && derived_addresses(&c) != 0) || listeners_free(&c) != 0) {
+	/* The sandbox binds the threads started after it: it comes before the store and
+	 * the listeners start theirs (root keeps only the right to bind ports < 1024). */
+	if ((!c.demo && derived_addresses(&c) != 0) || listeners_free(&c) != 0 ||
+	    sandbox_apply(&c, test_clock) != 0) {
 		eid_runtime_free(&eid);
 		return 2;
 	}

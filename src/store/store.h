@@ -26,6 +26,11 @@ enum store_mode { STORE_READ, STORE_WRITE, STORE_READ_LONG };
 int store_open(const char *path, int pool, struct store **out, char *err, size_t errlen);
 /* True when db names a PostgreSQL database (store_open's rule). */
 bool store_is_pg(const char *db);
+/* Calls fn(arg, path) for each file the client library reads when it connects to db
+ * (PostgreSQL: sslrootcert, sslcert, sslkey, sslcrl, sslcrldir, passfile, named in the
+ * string or defaulted under $HOME), so that a sandbox can let them be read; nothing for a
+ * SQLite file (its folder is the caller's). Returns 0, or the first non-zero of fn. */
+int store_client_files(const char *db, int (*fn)(void *arg, const char *path), void *arg);
 /* What messages may say of db: the path of a SQLite file, "the PostgreSQL database" for a
  * connection string (which may hold a password: never printed). */
 const char *store_label(const char *db);

@@ -1658,3 +1658,34 @@ const struct store_ops store_pg_ops = {
 	.savepoint = savepoint,
 	.retryable = pg_retryable,
 };
+
+/* The files libpq may read at connect (store.h): those the string names, else their
+ * defaults under $HOME (~/.pgpass, ~/.postgresql/). */
+int
+store_client_files(const char *db, int (*fn)(void *arg, const char *path), void *arg)
+{
+	static const char *const keys[] = {
+		"sslrootcert", "sslcert", "sslkey", "sslcrl", "sslcrldir", "passfile",
+	};
+	PQconninfoOption *opts;
+	const char *home = getenv("HOME");
+	char path[1024];
+	int rc = 0;
+
+	if (!store_is_pg(db))
+		return 0;
+	opts = PQconninfoParse(db, NULL);
+	for (PQconninfoOption *o = opts; o != NULL && o->keyword != NULL && rc == 0; o++)
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && rc == 0; i++)
+			if (strcmp(o->keyword, keys[i]) == 0 && o->val != NULL && o->val[0] != '\0')
+				rc = fn(arg, o->val);
+	PQconninfoFree(opts);
+	if (rc == 0 && home != NULL && home[0] == '/') {
+		snprintf(path, sizeof(path), "%s/.pgpass", home);
+		rc = fn(arg, path);
+		snprintf(path, sizeof(path), "%s/.postgresql", home);
+		if (rc == 0)
+			rc = fn(arg, path);
+	}
+	return rc;
+}

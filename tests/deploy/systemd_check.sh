@@ -70,6 +70,9 @@ export PORTIER_CONFIG="$ROOT/deploy/etc/portier.conf" PORTIER_DB="$T/portier.db"
     PORTIER_LISTEN="127.0.0.1:$1" PORTIER_TLS_LISTEN="127.0.0.1:$2" \
     PORTIER_TLS_CERT="$T/tls.pem" PORTIER_TLS_KEY="$T/tls.key" PORTIER_EID_TRUST= \
     PORTIER_EID_CRL= PORTIER_SMTP_URL=
+# The unit runs as User=portier; this dry start may run as root (a CI container): allowed
+# for it only (serve refuses root without a user to become, src/ops/sandbox.c).
+[ "$(id -u)" != 0 ] || export PORTIER_ALLOW_ROOT=true
 # As portier-migrate.service runs it: without the TLS key credential.
 env -u PORTIER_TLS_KEY "$BIN" migrate > "$T/migrate.out" 2>&1 || { cat "$T/migrate.out"; fail "portier migrate"; }
 grep -q 'at schema version [1-9]' "$T/migrate.out" || fail "migrate: $(cat "$T/migrate.out")"
@@ -82,6 +85,8 @@ until curl -fs "http://127.0.0.1:$1/healthz" >/dev/null; do
 done
 curl -skf "https://127.0.0.1:$2/healthz" >/dev/null || fail "the TLS listener does not answer"
 grep -q 'issuer https://portier.example.be' "$T/serve.log" || fail "the settings file was not read"
+# The production settings keep serve's own sandbox (src/ops/sandbox.c) on, TLS listener included.
+grep -q 'sandbox: seccomp allow-list' "$T/serve.log" || fail "serve started without its sandbox"
 kill -TERM "$PID"
 wait "$PID" || fail "serve did not exit 0 on SIGTERM"
 PID=""

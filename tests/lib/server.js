@@ -25,6 +25,10 @@ export const BIN = process.env.PORTIER_BIN
  *  (tests/lib/pg.js) instead of a SQLite file; srv.db is then its connection string. */
 export const TEST_PG = process.env.PORTIER_TEST_DB === 'pg';
 
+/* The suites often run as root (CI containers): serve refuses root without a user to become
+ * (src/ops/sandbox.c); the servers and commands started from here allow it. */
+process.env.PORTIER_ALLOW_ROOT ??= 'true';
+
 /** True when the binary is built with sanitizers (make asan sets PORTIER_SAN=1). */
 export const SAN = process.env.PORTIER_SAN === '1';
 
