@@ -2,37 +2,21 @@
  * schema version, the signing keys. Cheap enough for a load balancer every second. */
 #include "ops/health.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "oidc/provider.h"
+#include "store/store.h"
 
 int
 ops_migrations_newest(const char *dir, int *newest)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	long best = 0;
+	int n = store_migrations_newest(dir);
 
-	if (d == NULL)
+	if (n <= 0)
 		return -1;
-	while ((e = readdir(d)) != NULL) {
-		size_t len = strlen(e->d_name);
-		char *end;
-		long num;
-
-		if (len < 5 || strcmp(e->d_name + len - 4, ".sql") != 0)
-			continue;
-		num = strtol(e->d_name, &end, 10);
-		if (end != e->d_name && *end == '_' && num > best && num <= 9999)
-			best = num;
-	}
-	closedir(d);
-	if (best == 0)
-		return -1;
-	*newest = (int)best;
+	*newest = n;
 	return 0;
 }
 

@@ -705,6 +705,22 @@ store_migrations_list(const char *dir, int lowest, struct store_migration *list,
 }
 
 int
+store_migrations_newest(const char *dir)
+{
+	struct store_migration *list = malloc(512 * sizeof(*list));
+	char err[512];
+	int n, newest = -1;
+
+	if (list == NULL)
+		return -1;
+	n = store_migrations_list(dir, 1, list, 512, err, sizeof(err));
+	if (n > 0)
+		newest = list[n - 1].number;
+	free(list);
+	return newest;
+}
+
+int
 store_read_file(const char *path, struct buf *out)
 {
 	char chunk[8192];

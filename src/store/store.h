@@ -31,6 +31,9 @@ bool store_is_pg(const char *db);
  * string or defaulted under $HOME), so that a sandbox can let them be read; nothing for a
  * SQLite file (its folder is the caller's). Returns 0, or the first non-zero of fn. */
 int store_client_files(const char *db, int (*fn)(void *arg, const char *path), void *arg);
+/* The highest number among the migrations of dir (NNN_name.sql), or -1 when there is none
+ * or a name is not a migration's (store_migrate would refuse the folder too). */
+int store_migrations_newest(const char *dir);
 /* What messages may say of db: the path of a SQLite file, "the PostgreSQL database" for a
  * connection string (which may hold a password: never printed). */
 const char *store_label(const char *db);
