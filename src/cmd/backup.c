@@ -80,5 +80,10 @@ cmd_backup(int argc, char **argv)
 	}
 	printf("copied %s to %s: %d pages in %d steps, integrity check ok\n", c.db, to,
 	    st.pages, st.steps);
-	return verify_copy(to);
+	rc = verify_copy(to);
+	if (ops_backup_journal_delete(to) != 0) {
+		fprintf(stderr, "portier backup: %s: cannot leave WAL mode\n", to);
+		return 2;
+	}
+	return rc;
 }

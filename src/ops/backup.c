@@ -88,6 +88,19 @@ copy_pages(sqlite3 *from, sqlite3 *to, struct ops_backup_stats *st, char *err, s
 	return 0;
 }
 
+int
+ops_backup_journal_delete(const char *path)
+{
+	sqlite3 *db = NULL;
+	int rc = -1;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+	    sqlite3_exec(db, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) == SQLITE_OK)
+		rc = 0;
+	sqlite3_close(db);
+	return rc;
+}
+
 /* PRAGMA integrity_check on the file at path, opened read-only. 0 when "ok". */
 static int
 integrity(const char *path, char *err, size_t errlen)

@@ -21,4 +21,9 @@ struct ops_backup_stats {
 int ops_backup_sqlite(const char *src, const char *dst, struct ops_backup_stats *st,
     char *err, size_t errlen);
 
+/* Puts the finished copy at path back in rollback-journal mode (reopening it through the
+ * store for its audit check leaves it in WAL mode, which is kept in the file): one file,
+ * no -wal or -shm. 0 or -1. */
+int ops_backup_journal_delete(const char *path);
+
 #endif

@@ -47,6 +47,10 @@ describe('portier backup on SQLite', { skip: TEST_PG ? 'SQLite only' : false }, 
       assert.ok(counts.ok >= 8 && counts.refused > 0, JSON.stringify(counts));
       // Nothing beside the copy: no temporary file, no -wal or -shm.
       assert.deepEqual(readdirSync(dir), ['copy.db']);
+      // One self-contained file: the header's write and read versions say rollback journal
+      // (1), not WAL (2), although the command reopened the copy for its audit check.
+      const head = readFileSync(copy).subarray(18, 20);
+      assert.deepEqual([...head], [1, 1], 'the copy is left in rollback-journal mode');
 
       // A second backup to the same file is refused and leaves it as it was.
       const before = sha(copy);
