@@ -5,17 +5,22 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <signal.h>
 #include <linux/capability.h>
 #include <linux/landlock.h>
+#include <linux/netlink.h>
 #include <pwd.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -276,7 +281,7 @@ static const char *const syscalls_allowed[] = {
 	"open", "openat", "close", "close_range", "fstat", "stat", "lstat", "newfstatat",
 	"statx", "fstatfs", "statfs", "lseek", "mmap", "munmap", "mprotect", "mremap",
 	"madvise", "brk", "mlock", "munlock", "mlock2", "rt_sigaction", "rt_sigprocmask",
-	"rt_sigreturn", "rt_sigtimedwait", "sigaltstack", "ioctl", "access", "faccessat",
+	"rt_sigreturn", "rt_sigtimedwait", "sigaltstack", "access", "faccessat",
 	"faccessat2", "pipe", "pipe2", "select", "pselect6", "poll", "ppoll", "epoll_create",
 	"epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait", "epoll_pwait2", "eventfd",
 	"eventfd2", "dup", "dup2", "dup3", "fcntl", "flock", "fsync", "fdatasync", "ftruncate",
@@ -287,15 +292,47 @@ static const char *const syscalls_allowed[] = {
 	"getegid", "getgroups", "getresuid", "getresgid", "connect", "accept", "accept4",
 	"bind", "listen", "getsockname", "getpeername", "setsockopt", "getsockopt", "sendto",
 	"recvfrom", "sendmsg", "recvmsg", "sendmmsg", "recvmmsg", "shutdown", "socketpair",
-	"futex", "set_robust_list", "get_robust_list", "set_tid_address", "rseq", "clone",
-	"clone3", "exit", "exit_group", "tgkill", "getrandom", "uname", "sched_yield",
+	"futex", "set_robust_list", "get_robust_list", "set_tid_address", "rseq", "exit", "exit_group", "tgkill", "getrandom", "uname", "sched_yield",
 	"sched_getaffinity", "setpriority", "prlimit64", "getrlimit", "getrusage", "sysinfo", "prctl",
 	"timerfd_create", "timerfd_settime", "timerfd_gettime", "restart_syscall", "membarrier",
 };
 
 /* Address families a socket may have: the listeners and clients (IPv4, IPv6), PostgreSQL's
- * Unix socket, and the routing netlink glibc's getaddrinfo asks for its addresses. */
-static const int families[] = { AF_UNIX, AF_INET, AF_INET6, AF_NETLINK };
+ * Unix socket; AF_NETLINK separately, for NETLINK_ROUTE only (glibc's getaddrinfo asks it
+ * for the host's addresses; netfilter and the others are kernel attack surface). */
+static const int families[] = { AF_UNIX, AF_INET, AF_INET6 };
+
+/* clone's flags that make new namespaces: refused (a user namespace would give the child
+ * CAP_NET_ADMIN there, and the netfilter code behind many kernel escalations). Threads
+ * use none of them. */
+#define NEW_NAMESPACES ((scmp_datum_t)(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | \
+	CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP))
+
+/* The rules with arguments: clone without namespaces; clone3 (whose flags are behind a
+ * pointer seccomp cannot read) answered ENOSYS, so that glibc falls back to clone; ioctl
+ * but TIOCSTI and TIOCLINUX, which would type into a terminal the process inherited
+ * (libseccomp takes one comparison per argument in a rule: the values around the two are
+ * allowed by ranges, the seven between them one by one). 0 or -1. */
+static int
+seccomp_arg_rules(scmp_filter_ctx ctx)
+{
+	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+	    SCMP_A0(SCMP_CMP_MASKED_EQ, NEW_NAMESPACES, 0)) != 0 ||
+	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0) != 0 ||
+	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 2,
+	    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)AF_NETLINK),
+	    SCMP_A2(SCMP_CMP_EQ, (scmp_datum_t)NETLINK_ROUTE)) != 0 ||
+	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+	    SCMP_A1(SCMP_CMP_LT, (scmp_datum_t)TIOCSTI)) != 0 ||
+	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+	    SCMP_A1(SCMP_CMP_GT, (scmp_datum_t)TIOCLINUX)) != 0)
+		return -1;
+	for (scmp_datum_t v = TIOCSTI + 1; v < TIOCLINUX; v++)
+		if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+		    SCMP_A1(SCMP_CMP_EQ, v)) != 0)
+			return -1;
+	return 0;
+}
 
 /* 1 applied, -1 failed (said). */
 static int
@@ -326,10 +363,12 @@ seccomp_apply(bool log_only)
 		if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
 		    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)families[i])) != 0)
 			goto done;
+	if (seccomp_arg_rules(ctx) != 0)
+		goto done;
 	if (seccomp_load(ctx) != 0)
 		goto done;
 	log_info(NULL, "sandbox: seccomp allow-list of %zu system calls (%s)",
-	    sizeof(syscalls_allowed) / sizeof(syscalls_allowed[0]) + 1,
+	    sizeof(syscalls_allowed) / sizeof(syscalls_allowed[0]) + 4,
 	    log_only ? "others logged" : "others refused with EPERM");
 	rc = 1;
 done:
@@ -394,6 +433,39 @@ drop_root(const struct config *c)
 }
 
 /* Test suites only: what the kernel says to forbidden actions, in the log. */
+/* The rules with arguments: a clone into a new user namespace (a child that exits at once
+ * when it is allowed), a netfilter netlink socket, TIOCSTI (on no descriptor: EPERM from
+ * the filter, EBADF from the kernel). */
+static void
+probe_syscalls(void)
+{
+	char ch = 'x';
+	long pid = syscall(SYS_clone, (unsigned long)(CLONE_NEWUSER | SIGCHLD), NULL, NULL,
+	    NULL, NULL);
+	int fd;
+
+	if (pid == 0)
+		_exit(0);
+	if (pid < 0 && errno == EPERM)
+		log_info(NULL, "sandbox probe: clone into a new user namespace refused: %s",
+		    strerror(errno));
+	else
+		log_info(NULL, "sandbox probe: clone into a new user namespace ALLOWED");
+	if (pid > 0)
+		(void)waitpid((pid_t)pid, NULL, 0);
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+	if (fd < 0 && errno == EPERM)
+		log_info(NULL, "sandbox probe: netfilter socket refused: %s", strerror(errno));
+	else
+		log_info(NULL, "sandbox probe: netfilter socket ALLOWED");
+	if (fd >= 0)
+		close(fd);
+	if (ioctl(-1, TIOCSTI, &ch) != 0 && errno == EPERM)
+		log_info(NULL, "sandbox probe: TIOCSTI refused: %s", strerror(errno));
+	else
+		log_info(NULL, "sandbox probe: TIOCSTI ALLOWED");
+}
+
 static void
 probe(const struct config *c)
 {
@@ -408,6 +480,7 @@ probe(const struct config *c)
 	else
 		log_info(NULL, "sandbox probe: execve ALLOWED (reached the kernel: %s)",
 		    strerror(errno));
+	probe_syscalls();
 	fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		log_info(NULL, "sandbox probe: read /etc/passwd refused: %s", strerror(errno));

@@ -39,6 +39,9 @@ test('sandbox on: execve, reading /etc/passwd and writing outside the database a
     if (!SAN) {
       assert.match(logs, /sandbox: seccomp allow-list of \d+ system calls \(others refused with EPERM\)/);
       assert.match(logs, /sandbox probe: execve refused: Operation not permitted/);
+      assert.match(logs, /sandbox probe: clone into a new user namespace refused: Operation not permitted/);
+      assert.match(logs, /sandbox probe: netfilter socket refused: Operation not permitted/);
+      assert.match(logs, /sandbox probe: TIOCSTI refused: Operation not permitted/);
     }
     assert.match(logs, /sandbox probe: read \/etc\/passwd refused: Permission denied/);
     assert.match(logs, /sandbox probe: write in the share folder refused: Permission denied/);
@@ -59,6 +62,9 @@ test('sandbox off: the same probe is allowed (the probe can see a difference)', 
     const logs = srv.logs();
     assert.match(logs, /sandbox = off/);
     assert.match(logs, /sandbox probe: execve ALLOWED/);
+    assert.match(logs, /sandbox probe: clone into a new user namespace ALLOWED/);
+    assert.match(logs, /sandbox probe: netfilter socket ALLOWED/);
+    assert.match(logs, /sandbox probe: TIOCSTI ALLOWED/);
     assert.match(logs, /sandbox probe: read \/etc\/passwd ALLOWED/);
     await stillServing(srv);
   } finally {
