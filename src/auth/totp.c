@@ -386,6 +386,7 @@ totp_enrol_begin(struct store *s, const struct actor *by, int64_t now,
 	if (secret_encode(ad, key, TOTP_KEY_BYTES, &sealed, &sealed_n) != 0)
 		goto fail;
 	rc = store_exec(tx, SQL_FACTOR_TOTP_SET_PENDING, "ibi", person, sealed, sealed_n, now);
+	sodium_memzero(sealed, sealed_n);   /* the key itself when no KEK is configured */
 	free(sealed);
 	if (rc != 1 || factors_audit(tx, by, "totp.enrol.key", "new key shown") != 0)
 		goto fail;

@@ -67,6 +67,8 @@ key_insert(struct store_tx *tx, int64_t now, enum jws_alg alg, char kid[JWS_KID_
 	memcpy(kid, jws_key_kid(k), kl + 1);
 	rc = 0;
 done:
+	if (sealed != NULL)
+		sodium_memzero(sealed, sealed_n);   /* the key itself when no KEK is configured */
 	free(sealed);
 	jws_free_secret(der, n);
 	jws_key_free(k);

@@ -1680,6 +1680,17 @@ store_client_files(const char *db, int (*fn)(void *arg, const char *path), void 
 			if (strcmp(o->keyword, keys[i]) == 0 && o->val != NULL && o->val[0] != '\0')
 				rc = fn(arg, o->val);
 	PQconninfoFree(opts);
+	/* libpq's environment gives the same files when the string does not. */
+	static const char *const envs[] = {
+		"PGSSLROOTCERT", "PGSSLCERT", "PGSSLKEY", "PGSSLCRL", "PGSSLCRLDIR", "PGPASSFILE",
+		"PGSERVICEFILE", "PGSYSCONFDIR",
+	};
+	for (size_t i = 0; i < sizeof(envs) / sizeof(envs[0]) && rc == 0; i++) {
+		const char *v = getenv(envs[i]);
+
+		if (v != NULL && v[0] != '\0')
+			rc = fn(arg, v);
+	}
 	if (rc == 0 && home != NULL && home[0] == '/') {
 		snprintf(path, sizeof(path), "%s/.pgpass", home);
 		rc = fn(arg, path);
