@@ -63,8 +63,9 @@ function addUsers(srv, q) {
   const first = FIRST.map((f, k) => `WHEN ${k} THEN '${f.replace(/'/g, "''")}'`).join(' ');
   sql(srv, `BEGIN;
     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${N})
-    INSERT INTO person(niss, last_name, first_name, language)
-      SELECT '99' || ${zpad(srv, 'i', 9)}, 'Zstream' || ${zpad(srv, 'i', 5)}, CASE i % ${FIRST.length} ${first} END, 'fr' FROM n;
+    INSERT INTO person(niss, last_name, first_name, language, created_at)
+      SELECT '99' || ${zpad(srv, 'i', 9)}, 'Zstream' || ${zpad(srv, 'i', 5)}, CASE i % ${FIRST.length} ${first} END, 'fr',
+        '2025-01-02T03:04:05Z' FROM n;
     INSERT INTO account(org_id, person_id, username, title, language, email, local_email, status,
         created_at, modified_at)
       SELECT 1, p.id, 'zs' || CAST(substr(p.niss, 3) AS INTEGER),
@@ -75,10 +76,10 @@ function addUsers(srv, q) {
         CASE CAST(substr(p.niss, 3) AS INTEGER) % 7 WHEN 0 THEN 'suspended' ELSE 'active' END,
         '2025-01-02T03:04:05Z', '2025-02-03T04:05:06Z'
       FROM person p WHERE p.last_name LIKE 'Zstream%';
-    INSERT INTO quality_member(org_quality_id, account_id, type)
-      SELECT ${q}, a.id, 'USER' FROM account a WHERE a.username LIKE 'zs%';
-    INSERT INTO app_grant(org_quality_id, account_id, application)
-      SELECT ${q}, a.id, app.code FROM account a, (SELECT 'SAA' AS code UNION ALL SELECT 'MEDSEIP') app
+    INSERT INTO quality_member(org_quality_id, account_id, type, since)
+      SELECT ${q}, a.id, 'USER', '2025-01-02T03:04:05Z' FROM account a WHERE a.username LIKE 'zs%';
+    INSERT INTO app_grant(org_quality_id, account_id, application, granted_at)
+      SELECT ${q}, a.id, app.code, '2025-01-02T03:04:05Z' FROM account a, (SELECT 'SAA' AS code UNION ALL SELECT 'MEDSEIP') app
       WHERE a.username LIKE 'zs%' AND CAST(substr(a.username, 3) AS INTEGER) % 3 = 0;
     COMMIT;`);
 }
