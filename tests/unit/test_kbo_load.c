@@ -211,7 +211,7 @@ write_extract(const char *dir, int dup_line)
 		/* 40 more enterprises: enterprise.csv spans more than one 32-row group. */
 		for (long k = 0; strcmp(files[i], "enterprise") == 0 && k < 40; k++) {
 			long base = 10990500 + k;
-			char num[11];
+			char num[48];   /* 10 digits; room for what -O1 cannot bound */
 
 			snprintf(num, sizeof(num), "%08ld%02ld", base, 97 - base % 97);
 			fprintf(out, "\"%.4s.%.3s.%.3s\",\"AC\",\"000\",\"2\",\"610\",,"
