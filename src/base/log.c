@@ -155,6 +155,9 @@ json_head(struct line *l, const char *level, const char *rid)
 	puts_(l, ",\"msg\":");
 }
 
+static void emit(enum log_level lvl, const char *rid, const struct log_field *f, size_t nf,
+    const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+
 static void
 emit(enum log_level lvl, const char *rid, const struct log_field *f, size_t nf,
     const char *fmt, va_list ap)

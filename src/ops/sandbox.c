@@ -320,16 +320,16 @@ seccomp_arg_rules(scmp_filter_ctx ctx)
 	    SCMP_A0(SCMP_CMP_MASKED_EQ, NEW_NAMESPACES, 0)) != 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0) != 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 2,
-	    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)AF_NETLINK),
-	    SCMP_A2(SCMP_CMP_EQ, (scmp_datum_t)NETLINK_ROUTE)) != 0 ||
+	    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)AF_NETLINK, 0),
+	    SCMP_A2(SCMP_CMP_EQ, (scmp_datum_t)NETLINK_ROUTE, 0)) != 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-	    SCMP_A1(SCMP_CMP_LT, (scmp_datum_t)TIOCSTI)) != 0 ||
+	    SCMP_A1(SCMP_CMP_LT, (scmp_datum_t)TIOCSTI, 0)) != 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-	    SCMP_A1(SCMP_CMP_GT, (scmp_datum_t)TIOCLINUX)) != 0)
+	    SCMP_A1(SCMP_CMP_GT, (scmp_datum_t)TIOCLINUX, 0)) != 0)
 		return -1;
 	for (scmp_datum_t v = TIOCSTI + 1; v < TIOCLINUX; v++)
 		if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-		    SCMP_A1(SCMP_CMP_EQ, v)) != 0)
+		    SCMP_A1(SCMP_CMP_EQ, v, 0)) != 0)
 			return -1;
 	return 0;
 }
@@ -361,7 +361,7 @@ seccomp_apply(bool log_only)
 	}
 	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++)
 		if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-		    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)families[i])) != 0)
+		    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)families[i], 0)) != 0)
 			goto done;
 	if (seccomp_arg_rules(ctx) != 0)
 		goto done;

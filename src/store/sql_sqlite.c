@@ -16,8 +16,8 @@ static const char *const core_text[SQL_CORE_END - SQL_CORE_FIRST] = {
 	[SQL_SETTING_GET] =
 	    "SELECT value FROM setting WHERE name = ?1",
 	[SQL_SETTING_PUT] =
-	    "INSERT INTO setting(name, value) VALUES (?1, ?2) "
-	    "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+	    ("INSERT INTO setting(name, value) VALUES (?1, ?2) "
+	    "ON CONFLICT(name) DO UPDATE SET value = excluded.value"),
 	/* A value set once: the first writer's stays. */
 	[SQL_SETTING_PUT_NEW] =
 	    "INSERT INTO setting(name, value) VALUES (?1, ?2) ON CONFLICT(name) DO NOTHING",
