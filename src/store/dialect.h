@@ -19,9 +19,6 @@
 #define SQL_STARTS_WITH_DIGIT(x) "(" x " ~ '^[0-9]')"
 /* The text of member key of the JSON object in text column doc. */
 #define SQL_JSON_TEXT(doc, key) "(CAST(" doc " AS json) ->> '" key "')"
-/* An insert of several rows that fails on the first bad one (PostgreSQL: the whole
- * statement, see rule 5). */
-#define SQL_INSERT_OR_FAIL "INSERT"
 /* LIMIT p, where a negative p means no limit (as SQLite reads it). */
 #define SQL_LIMIT(p) "LIMIT CASE WHEN " p " < 0 THEN NULL ELSE " p " END"
 #define SQL_TABLE(module) sql_##module##_pg
@@ -32,7 +29,6 @@
 #define SQL_LIKE "LIKE"
 #define SQL_STARTS_WITH_DIGIT(x) "(" x " GLOB '[0-9]*')"
 #define SQL_JSON_TEXT(doc, key) "json_extract(" doc ", '$." key "')"
-#define SQL_INSERT_OR_FAIL "INSERT OR FAIL"
 #define SQL_LIMIT(p) "LIMIT " p
 #define SQL_TABLE(module) sql_##module##_sqlite
 #endif
