@@ -12,7 +12,7 @@
 #include "base/clock.h"
 #include "base/envelope.h"
 #include "oidc/jws.h"
-#include "oidc/profile.h"
+#include "fed/profiles.h"
 #include "oidc/provider.h"
 #include "oidc/sql.h"
 #include "policy/loa.h"
@@ -220,7 +220,7 @@ quality_claim(const struct access_profile_now *p)
 
 int
 oidc_claims(struct oidc_provider *p, const struct oidc_client *c, const struct oidc_grant *g,
-    const struct oidc_profile_data *d, json_t *obj)
+    const struct fed_profile_data *d, json_t *obj)
 {
 	char sub[OIDC_SUB_LEN + 1];
 	json_t *apps = json_array();
@@ -293,7 +293,7 @@ amr_claim(const char *method)
 int
 oidc_id_token(struct oidc_provider *p, const struct oidc_keyring *kr,
     const struct oidc_client *c, const struct oidc_grant *g,
-    const struct oidc_profile_data *d, bool with_nonce, struct buf *out)
+    const struct fed_profile_data *d, bool with_nonce, struct buf *out)
 {
 	int64_t now = clock_time();
 	const char *acr = loa_acr((enum loa)g->acr_level);

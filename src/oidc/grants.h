@@ -15,7 +15,7 @@
 
 #include "oidc/clients.h"
 #include "policy/actor.h"
-#include "oidc/profile.h"
+#include "fed/profiles.h"
 #include "store/store.h"
 
 #define OIDC_CODE_TTL 60              /* seconds */
@@ -68,7 +68,7 @@ struct oidc_issued {
 	const char *access;
 	const char *refresh;
 	struct oidc_grant grant;
-	struct oidc_profile_data data;
+	struct fed_profile_data data;
 };
 
 /* Why a token request or a token was refused (for the error_description, in English
@@ -143,7 +143,7 @@ int oidc_refresh_submit(struct oidc_batch *b, struct arena *a, const struct oidc
  * in one read, their texts in a. Returns 0, 1 (refused: *why) or -1. */
 int oidc_access_grant(struct store *s, struct arena *a, const char *access,
     struct oidc_grant *out,
-    struct oidc_client *client, struct oidc_profile_data *data, enum oidc_refusal *why);
+    struct oidc_client *client, struct fed_profile_data *data, enum oidc_refusal *why);
 /* Revokes the live grants of person for client (RP-initiated logout). 0 or -1. */
 int oidc_grants_revoke(struct store *s, const char *client_id, int64_t person_id,
     const char *why, const struct actor *ctx);

@@ -15,7 +15,7 @@
 #include "auth/login.h"
 #include "base/log.h"
 #include "be/be.h"
-#include "oidc/profile.h"
+#include "fed/profiles.h"
 #include "web/i18n.h"
 
 /* A pending request with its client, read for a page; with the profiles of the person
@@ -44,18 +44,18 @@ flow_load(struct web_req *r, struct flow *f, bool with_profiles)
 
 	f->id = web_param(r, "id");
 	f->n_profiles = 0;
-	f->profiles = arena_alloc(web_arena(r), sizeof(*f->profiles) * OIDC_PROFILES_MAX);
+	f->profiles = arena_alloc(web_arena(r), sizeof(*f->profiles) * FED_PROFILES_MAX);
 	if (v == NULL || f->profiles == NULL)
 		return -1;
 	rc = oidc_provider_flow(app->oidc, web_arena(r), f->id, person, f->profiles,
-	    OIDC_PROFILES_MAX, v);
+	    FED_PROFILES_MAX, v);
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {
 		f->req = v->req;
 		f->client = v->client;
 		f->n_profiles = v->n_profiles;
-		f->app_name = v->has_app ? v->app.name[oidc_lang_index(web_lang(r))] :
+		f->app_name = v->has_app ? v->app.name[fed_lang_index(web_lang(r))] :
 		    f->client.application;
 	}
 	if (rc > 0) {
@@ -145,7 +145,7 @@ lang_name(const char *lang)
 {
 	static const char *const names[4] = { "Français", "Nederlands", "Deutsch", "English" };
 
-	return names[oidc_lang_index(lang)];
+	return names[fed_lang_index(lang)];
 }
 
 /* "Name (0552.627.113)" or "Name (country registration)". */
@@ -197,13 +197,13 @@ no_profile(struct web_req *r, const struct flow *f)
 	struct tmpl_ctx *c;
 	size_t nm = 0, ng = 0;
 
-	m = arena_alloc(web_arena(r), sizeof(*m) * OIDC_PROFILES_MAX);
-	g = arena_alloc(web_arena(r), sizeof(*g) * OIDC_PROFILES_MAX * 4);
+	m = arena_alloc(web_arena(r), sizeof(*m) * FED_PROFILES_MAX);
+	g = arena_alloc(web_arena(r), sizeof(*g) * FED_PROFILES_MAX * 4);
 	if (m == NULL || g == NULL ||
-	    oidc_memberships(app->store, web_arena(r), s->person_id, m, OIDC_PROFILES_MAX,
+	    fed_memberships(app->store, web_arena(r), s->person_id, m, FED_PROFILES_MAX,
 	    &nm) != 0 ||
-	    oidc_granters(app->store, web_arena(r), s->person_id, f->client.application, g,
-	    OIDC_PROFILES_MAX * 4, &ng) != 0)
+	    fed_granters(app->store, web_arena(r), s->person_id, f->client.application, g,
+	    FED_PROFILES_MAX * 4, &ng) != 0)
 		return -1;
 	oidc_audit_refusal(app->store, "authorize", f->client.id, s->person_id, "no_grant", &ctx);
 	c = flow_page(r, f, N_("Etape 3. Choisissez votre profil"));
