@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "oidc/jws.h"
+#include "fed/jws.h"
 
 static double
 now(void)

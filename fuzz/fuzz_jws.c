@@ -9,7 +9,7 @@
 #include "base/buf.h"
 #include "fuzz_common.h"
 #include "fuzz_key.h"
-#include "oidc/jws.h"
+#include "fed/jws.h"
 
 static struct jws_key *key;
 

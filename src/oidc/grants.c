@@ -16,7 +16,7 @@
 #include "audit/audit.h"
 #include "base/log.h"
 #include "oidc/batch.h"
-#include "oidc/jws.h"
+#include "fed/jws.h"
 #include "fed/profiles.h"
 #include "oidc/sql.h"
 

@@ -1,8 +1,8 @@
-/* jws.h — the small part of JOSE the provider needs: base64url, ES256 and RS256 keys as
- * JWKs with RFC 7638 thumbprints as kid, compact JWS signing and verification. Pure code
- * on OpenSSL EVP; no store, no HTTP. */
-#ifndef PORTIER_OIDC_JWS_H
-#define PORTIER_OIDC_JWS_H
+/* jws.h — the small part of JOSE the federation service signs with (docs/federation.md):
+ * base64url, ES256 and RS256 keys as JWKs with RFC 7638 thumbprints as kid, compact JWS
+ * signing and verification. Pure code on OpenSSL EVP; no store, no HTTP. */
+#ifndef PORTIER_FED_JWS_H
+#define PORTIER_FED_JWS_H
 
 #include <stdbool.h>
 #include <stddef.h>
