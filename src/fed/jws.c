@@ -434,6 +434,18 @@ jws_key_jwk(const struct jws_key *k)
 	return k->jwk;
 }
 
+EVP_PKEY *
+jws_key_evp(const struct jws_key *k)
+{
+	return k->pkey;
+}
+
+bool
+jws_key_has_private(const struct jws_key *k)
+{
+	return k->priv;
+}
+
 void
 jws_key_free(struct jws_key *k)
 {

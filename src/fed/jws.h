@@ -63,6 +63,11 @@ const char *jws_key_kid(const struct jws_key *k);
 /* The public JWK with kid, "use":"sig" and its "alg". Owned by k. */
 const char *jws_key_jwk(const struct jws_key *k);
 void jws_key_free(struct jws_key *k);
+/* The key's OpenSSL key (owned by k, never changed through it) and whether its private
+ * part is there: for the federation service's signers beside JOSE (fed/signer.h). */
+struct evp_pkey_st;
+struct evp_pkey_st *jws_key_evp(const struct jws_key *k);
+bool jws_key_has_private(const struct jws_key *k);
 
 /* Signs payload (JSON text) with k: appends header.payload.signature to out, the header
  * being {"alg":<k's alg>,"typ":typ,"kid":kid} (typ NULL: "JWT"). Returns 0 or -1. */
