@@ -834,6 +834,22 @@ oidc_request_load(struct store *s, struct arena *a, const char *id, struct oidc_
 	return rc;
 }
 
+void
+oidc_request_fed(const struct oidc_request *r, const struct oidc_client *c,
+    struct fed_request *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->kind = FED_OIDC;
+	out->requester = c->id;
+	out->application = c->application;
+	out->level = r->level;
+	out->force_login = r->prompt_login;
+	out->max_age = r->max_age;
+	out->created_at = r->created_at;
+	out->has_stale_session = r->has_stale_session;
+	memcpy(out->stale_session, r->stale_session, sizeof(out->stale_session));
+}
+
 int
 oidc_request_mark(struct store *s, const char *id, const unsigned char session_hash[32])
 {

@@ -16,6 +16,7 @@
 #include "oidc/clients.h"
 #include "policy/actor.h"
 #include "fed/profiles.h"
+#include "fed/request.h"
 #include "store/store.h"
 
 #define OIDC_CODE_TTL 60              /* seconds */
@@ -176,6 +177,12 @@ struct oidc_request {
 	                                   * started it: only that browser continues it */
 	bool has_browser;
 };
+
+/* The federation service's view of r, asked by client c (fed/request.h): requester,
+ * application, level, prompt=login as a forced login, max_age, the stale session. The
+ * texts stay r's and c's. */
+void oidc_request_fed(const struct oidc_request *r, const struct oidc_client *c,
+    struct fed_request *out);
 
 /* Stores r; writes the id for the URL (a random value of OIDC_TOKEN_LEN characters) into
  * id. Returns 0 or -1. */

@@ -15,6 +15,7 @@
 
 #include "base/buf.h"
 #include "fed/attrs.h"
+#include "fed/request.h"
 #include "fed/signer.h"
 
 /* ---- attribute set ---- */
@@ -129,6 +130,47 @@ attrs_sectors(void **state)
 	assert_string_not_equal(x.sub, y.sub);
 	a.sector = NULL;
 	assert_int_equal(fed_attributes(secret, 7, &d, &a, &x), -1);
+}
+
+/* ---- login and re-authentication of a pending request ---- */
+
+/* No fresh login asked: the session's login does, however old. */
+static void
+request_no_fresh_login(void **state)
+{
+	struct fed_request r = { .kind = FED_SAML, .level = 300, .max_age = -1,
+	    .created_at = 1000 };
+	unsigned char mark[32];
+
+	(void)state;
+	fed_session_mark("session-a", mark);
+	assert_false(fed_fresh_login_due(&r, 5000, 10, mark));
+	r.max_age = 4990;                                /* 5000 - 10 = 4990: not passed */
+	assert_false(fed_fresh_login_due(&r, 5000, 10, mark));
+	r.max_age = 4989;
+	assert_true(fed_fresh_login_due(&r, 5000, 10, mark));
+}
+
+/* A forced login is due until the person logged in again: a session older than the
+ * request, or the very session the request sent to log in, is not enough; a new one is. */
+static void
+request_forced_login(void **state)
+{
+	struct fed_request r = { .kind = FED_OIDC, .force_login = true, .max_age = -1,
+	    .created_at = 1000 };
+	unsigned char sent[32], fresh[32];
+
+	(void)state;
+	fed_session_mark("session-a", sent);
+	fed_session_mark("session-b", fresh);
+	assert_memory_not_equal(sent, fresh, 32);
+	assert_true(fed_fresh_login_due(&r, 1001, 1000, sent));       /* not sent yet */
+	memcpy(r.stale_session, sent, 32);
+	r.has_stale_session = true;
+	assert_true(fed_fresh_login_due(&r, 1002, 999, fresh));       /* older than the request */
+	assert_true(fed_fresh_login_due(&r, 1002, 1000, sent));       /* the session sent */
+	assert_false(fed_fresh_login_due(&r, 1002, 1001, fresh));     /* logged in again */
+	assert_false(fed_fresh_login_due(&r, 1002, 1000, fresh));     /* in the same second */
 }
 
 /* ---- signers ---- */
@@ -380,6 +422,8 @@ main(void)
 		cmocka_unit_test(attrs_names_email),
 		cmocka_unit_test(attrs_national_number),
 		cmocka_unit_test(attrs_sectors),
+		cmocka_unit_test(request_no_fresh_login),
+		cmocka_unit_test(request_forced_login),
 		cmocka_unit_test(signer_rsa_vector),
 		cmocka_unit_test(signer_ec_vector),
 		cmocka_unit_test(signer_public_only),

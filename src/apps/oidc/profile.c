@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -16,6 +15,7 @@
 #include "base/log.h"
 #include "be/be.h"
 #include "fed/profiles.h"
+#include "fed/request.h"
 #include "web/i18n.h"
 
 /* A pending request with its client, read for a page; with the profiles of the person
@@ -78,49 +78,28 @@ flow_load(struct web_req *r, struct flow *f, bool with_profiles)
 	return 0;
 }
 
-/* BLAKE2b of the session's cookie value: tells whether a login (which rotates it) took
- * place since the flow sent the person to log in again. */
-static void
-session_mark(const struct web_session *s, unsigned char out[32])
-{
-	crypto_generichash(out, 32, (const unsigned char *)s->id, strlen(s->id), NULL, 0);
-}
-
-/* A fresh login is due (prompt=login, or max_age passed) and has not happened yet: no
- * login since the flow asked for one (the session was rotated, after the request). */
-static bool
-fresh_login_due(const struct oidc_request *req, const struct web_session *s)
-{
-	int64_t now = clock_time();
-	unsigned char mark[32];
-
-	if (!req->prompt_login && !(req->max_age >= 0 && now - s->auth_time > req->max_age))
-		return false;
-	if (!req->has_stale_session || s->auth_time < req->created_at)
-		return true;
-	session_mark(s, mark);
-	return sodium_memcmp(mark, req->stale_session, sizeof(mark)) == 0;
-}
-
 /* Login, step-up and re-authentication. Returns 1 when the flow may go on; otherwise the
  * response is a redirect to the login page and it returns 0. */
 static int
 flow_authenticated(struct web_req *r, const struct flow *f)
 {
 	struct app *app = web_app(r);
+	struct fed_request fr;
 	struct web_session *s;
 	unsigned char mark[32];
 	char *to;
 
-	if (!app_require_level(r, f->req.level))
+	/* The federation service's view of the request: its level, then its freshness. */
+	oidc_request_fed(&f->req, &f->client, &fr);
+	if (!app_require_level(r, fr.level))
 		return 0;
 	s = web_session(r);
-	if (!fresh_login_due(&f->req, s))
+	fed_session_mark(s->id, mark);
+	if (!fed_fresh_login_due(&fr, clock_time(), s->auth_time, mark))
 		return 1;
-	session_mark(s, mark);
 	if (oidc_request_mark(app->store, f->id, mark) != 0)
 		return -1;
-	to = arena_printf(web_arena(r), "/login?level=%d&next=%s", f->req.level,
+	to = arena_printf(web_arena(r), "/login?level=%d&next=%s", fr.level,
 	    web_url_encode(web_arena(r), arena_printf(web_arena(r), "/oidc/continue/%s",
 	    f->id)));
 	if (to == NULL || web_redirect(r, to) != 0)
