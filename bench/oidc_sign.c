@@ -1,12 +1,12 @@
 /* oidc_sign.c — the limit reference of bench/oidc.sh: what one ES256 signature of an ID
- * token costs with portier's signer (src/oidc/jws.c on OpenSSL), and one verification.
+ * token costs with portier's signer (src/fed/jws.c on OpenSSL), and one verification.
  * Prints "sign_us=… verify_us=…" (microseconds per operation, one core). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "oidc/jws.h"
+#include "fed/jws.h"
 
 static double
 now(void)

@@ -14,7 +14,7 @@
 #include "base/buf.h"
 #include "fuzz_common.h"
 #include "fuzz_key.h"
-#include "oidc/jws.h"
+#include "fed/jws.h"
 #include "portal/idtoken.h"
 
 #define NOW 1700000000

@@ -1,4 +1,4 @@
-/* fuzz_jws.c — libFuzzer target for the provider's JOSE code (oidc/jws.c), which reads
+/* fuzz_jws.c — libFuzzer target for the provider's JOSE code (fed/jws.c), which reads
  * id_token_hint tokens from clients. The first byte chooses: 0 a compact JWS verified with
  * a fixed key (fuzz_key.h) as the logout endpoint does, 1 a JWK, 2 a DER signature turned
  * raw and back, 3 a payload signed then verified (must give it back). Built by `make fuzz`. */
@@ -9,7 +9,7 @@
 #include "base/buf.h"
 #include "fuzz_common.h"
 #include "fuzz_key.h"
-#include "oidc/jws.h"
+#include "fed/jws.h"
 
 static struct jws_key *key;
 

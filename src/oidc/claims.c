@@ -1,5 +1,6 @@
-/* claims.c — pairwise subjects, the claims of a grant, ID tokens and ID token hints.
- * The pairwise secret is made once per installation and kept in the store. */
+/* claims.c — the claims of a grant as OpenID Connect names the federation service's
+ * attribute set (fed/attrs.h), ID tokens and ID token hints. The pairwise secret is made
+ * once per installation and kept in the store. */
 #include "oidc/claims.h"
 
 #include <inttypes.h>
@@ -11,33 +12,15 @@
 
 #include "base/clock.h"
 #include "base/envelope.h"
-#include "oidc/jws.h"
-#include "oidc/profile.h"
+#include "fed/attrs.h"
+#include "fed/jws.h"
+#include "fed/profiles.h"
 #include "oidc/provider.h"
 #include "oidc/sql.h"
 #include "policy/loa.h"
 #include "store/sql.h"
 
 #define SECRET_SETTING "oidc.pairwise_secret"
-
-void
-oidc_pairwise_sub(const unsigned char secret[32], const char *sector, int64_t person_id,
-    char out[OIDC_SUB_LEN + 1])
-{
-	crypto_auth_hmacsha256_state st;
-	unsigned char mac[crypto_auth_hmacsha256_BYTES];
-	char id[24];
-
-	snprintf(id, sizeof(id), "%" PRId64, person_id);
-	crypto_auth_hmacsha256_init(&st, secret, 32);
-	crypto_auth_hmacsha256_update(&st, (const unsigned char *)sector, strlen(sector));
-	/* The NUL separates sector and id: "ab" + "12" never meets "a" + "b12". */
-	crypto_auth_hmacsha256_update(&st, (const unsigned char *)"", 1);
-	crypto_auth_hmacsha256_update(&st, (const unsigned char *)id, strlen(id));
-	crypto_auth_hmacsha256_final(&st, mac);
-	jws_b64url_encode(mac, sizeof(mac), out, OIDC_SUB_LEN + 1);
-	sodium_memzero(&st, sizeof(st));
-}
 
 #define SECRET_AD "setting.value:" SECRET_SETTING
 #define SEALED_PREFIX "v1:"   /* then the hex of the envelope (base/envelope.h) */
@@ -166,7 +149,7 @@ oidc_subject(struct oidc_provider *p, const struct oidc_client *c, int64_t perso
 
 	if (oidc_provider_secret(p, secret) != 0)
 		return -1;
-	oidc_pairwise_sub(secret, c->sector, person_id, out);
+	fed_pairwise_sub(secret, c->sector, person_id, out);
 	sodium_memzero(secret, sizeof(secret));
 	return 0;
 }
@@ -218,57 +201,73 @@ quality_claim(const struct access_profile_now *p)
 	return q;
 }
 
+/* What client c receives of grant g: its sector, and the scopes it was granted with
+ * what its registration allows (docs/federation.md). */
+static struct fed_release
+release_of(const struct oidc_client *c, const struct oidc_grant *g)
+{
+	return (struct fed_release){
+		.sector = c->sector,
+		.names = oidc_scope_has(g->scope, "profile"),
+		.email = oidc_scope_has(g->scope, "email"),
+		.national_number = oidc_scope_has(g->scope, "national_number"),
+		.allow_national_number = c->allow_national_number,
+	};
+}
+
 int
 oidc_claims(struct oidc_provider *p, const struct oidc_client *c, const struct oidc_grant *g,
-    const struct oidc_profile_data *d, json_t *obj)
+    const struct fed_profile_data *d, json_t *obj)
 {
-	char sub[OIDC_SUB_LEN + 1];
-	json_t *apps = json_array();
+	struct fed_release rel = release_of(c, g);
+	unsigned char secret[32];
+	struct fed_attrs at;
+	json_t *apps;
+	int rc;
 
+	if (oidc_provider_secret(p, secret) != 0)
+		return -1;
+	rc = fed_attributes(secret, g->person_id, d, &rel, &at);
+	sodium_memzero(secret, sizeof(secret));
+	if (rc != 0)
+		return -1;
+	apps = json_array();
 	if (apps == NULL)
 		return -1;
-	for (size_t i = 0; i < d->n_apps; i++)
-		if (json_array_append_new(apps, json_string(d->apps[i])) != 0) {
+	for (size_t i = 0; i < at.n_apps; i++)
+		if (json_array_append_new(apps, json_string(at.apps[i])) != 0) {
 			json_decref(apps);
 			return -1;
 		}
-	if (oidc_subject(p, c, g->person_id, sub) != 0 ||
-	    json_object_set_new(obj, "sub", json_string(sub)) != 0) {
+	if (json_object_set_new(obj, "sub", json_string(at.sub)) != 0) {
 		json_decref(apps);
 		return -1;
 	}
-	if (oidc_scope_has(g->scope, "profile")) {
+	if (at.first_name != NULL) {
 		/* json_sprintf refuses what is not UTF-8, as json_string does. */
-		if (json_object_set_new(obj, "name", json_sprintf("%s %s", d->first_name,
-		    d->last_name)) != 0 ||
-		    json_object_set_new(obj, "given_name", json_string(d->first_name)) != 0 ||
-		    json_object_set_new(obj, "family_name", json_string(d->last_name)) != 0 ||
-		    json_object_set_new(obj, "locale", json_string(d->language)) != 0) {
+		if (json_object_set_new(obj, "name", json_sprintf("%s %s", at.first_name,
+		    at.last_name)) != 0 ||
+		    json_object_set_new(obj, "given_name", json_string(at.first_name)) != 0 ||
+		    json_object_set_new(obj, "family_name", json_string(at.last_name)) != 0 ||
+		    json_object_set_new(obj, "locale", json_string(at.language)) != 0) {
 			json_decref(apps);
 			return -1;
 		}
-	}
-	if (oidc_scope_has(g->scope, "email") && d->email[0] != '\0' &&
-	    json_object_set_new(obj, "email", json_string(d->email)) != 0) {
-		json_decref(apps);
-		return -1;
 	}
 	/* portier never confirms an address (no link is sent to it): it says so. */
-	if (oidc_scope_has(g->scope, "email") && d->email[0] != '\0' &&
-	    json_object_set_new(obj, "email_verified", json_false()) != 0) {
+	if (at.email != NULL && (json_object_set_new(obj, "email", json_string(at.email)) != 0 ||
+	    json_object_set_new(obj, "email_verified", json_false()) != 0)) {
 		json_decref(apps);
 		return -1;
 	}
-	/* Checked again here: the scope alone is never enough. */
-	if (oidc_scope_has(g->scope, "national_number") && c->allow_national_number &&
-	    d->niss[0] != '\0' &&
-	    json_object_set_new(obj, "national_number", json_string(d->niss)) != 0) {
+	if (at.national_number != NULL && json_object_set_new(obj, "national_number",
+	    json_string(at.national_number)) != 0) {
 		json_decref(apps);
 		return -1;
 	}
-	if (json_object_set_new(obj, "organisation", organisation_claim(&d->profile)) != 0 ||
-	    json_object_set_new(obj, "quality", quality_claim(&d->profile)) != 0 ||
-	    json_object_set_new(obj, "role", json_string(d->profile.role)) != 0) {
+	if (json_object_set_new(obj, "organisation", organisation_claim(at.profile)) != 0 ||
+	    json_object_set_new(obj, "quality", quality_claim(at.profile)) != 0 ||
+	    json_object_set_new(obj, "role", json_string(at.profile->role)) != 0) {
 		json_decref(apps);
 		return -1;
 	}
@@ -293,7 +292,7 @@ amr_claim(const char *method)
 int
 oidc_id_token(struct oidc_provider *p, const struct oidc_keyring *kr,
     const struct oidc_client *c, const struct oidc_grant *g,
-    const struct oidc_profile_data *d, bool with_nonce, struct buf *out)
+    const struct fed_profile_data *d, bool with_nonce, struct buf *out)
 {
 	int64_t now = clock_time();
 	const char *acr = loa_acr((enum loa)g->acr_level);

@@ -10,19 +10,15 @@
 #include <stdint.h>
 
 #include "base/buf.h"
+#include "fed/attrs.h"
 #include "oidc/clients.h"
 #include "oidc/grants.h"
 #include "oidc/keys.h"
-#include "oidc/profile.h"
+#include "fed/profiles.h"
 #include "store/store.h"
 
-#define OIDC_SUB_LEN 43              /* HMAC-SHA256 in base64url */
+#define OIDC_SUB_LEN FED_SUB_LEN  /* HMAC-SHA256 in base64url (fed_pairwise_sub) */
 
-/* The pairwise subject of person_id in sector: base64url(HMAC-SHA256(secret,
- * sector || 0x00 || decimal person id)), always OIDC_SUB_LEN characters (hence the
- * arrays of subjects). Pure. */
-void oidc_pairwise_sub(const unsigned char secret[32], const char *sector, int64_t person_id,
-    char out[OIDC_SUB_LEN + 1]);
 /* The installation's pairwise secret, read from the store, created there on first use
  * (the provider keeps it: oidc_provider_secret). 0 or -1. */
 int oidc_pairwise_secret(struct store *s, unsigned char out[32]);
@@ -36,15 +32,16 @@ struct oidc_provider;
 int oidc_subject(struct oidc_provider *p, const struct oidc_client *c, int64_t person_id,
     char out[OIDC_SUB_LEN + 1]);
 
-/* Adds the claims of grant g for client c, made of d (oidc_profile_read), to obj
- * (sub included). Returns 0 or -1. */
+/* Adds the claims of grant g for client c, made of d (fed_profile_read), to obj
+ * (sub included): the attribute set fed_attributes releases to the client's sector,
+ * scopes and registration, named as OpenID Connect names them. Returns 0 or -1. */
 int oidc_claims(struct oidc_provider *p, const struct oidc_client *c, const struct oidc_grant *g,
-    const struct oidc_profile_data *d, json_t *obj);
+    const struct fed_profile_data *d, json_t *obj);
 /* Builds and signs the ID token of grant g for client c (nonce only when with_nonce),
  * issued by provider p, appending it to out. Returns 0 or -1. */
 int oidc_id_token(struct oidc_provider *p, const struct oidc_keyring *kr,
     const struct oidc_client *c, const struct oidc_grant *g,
-    const struct oidc_profile_data *d, bool with_nonce, struct buf *out);
+    const struct fed_profile_data *d, bool with_nonce, struct buf *out);
 /* Reads an ID token given back as id_token_hint: signed by a published key, issued by
  * issuer (expiry not checked, as RP-initiated logout allows). Writes its audience (a
  * client id, copied into a) and subject. Returns 0 or -1. */

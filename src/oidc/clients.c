@@ -16,7 +16,7 @@
 #include "audit/audit.h"
 #include "base/clock.h"
 #include "oidc/coherence.h"
-#include "oidc/jws.h"
+#include "fed/jws.h"
 #include "oidc/sql.h"
 #include "value/value.h"
 

@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #include "base/arena.h"
-#include "oidc/jws.h"
+#include "fed/jws.h"
 #include "store/store.h"
 
 #define OIDC_CLIENT_ID_MAX 64

@@ -16,8 +16,8 @@
 #include "audit/audit.h"
 #include "base/log.h"
 #include "oidc/batch.h"
-#include "oidc/jws.h"
-#include "oidc/profile.h"
+#include "fed/jws.h"
+#include "fed/profiles.h"
 #include "oidc/sql.h"
 
 #define PURGE_ONE_IN 128          /* codes issued between two purges, on average */
@@ -427,7 +427,7 @@ finish_issue(struct store_tx *tx, struct arena *a, const struct oidc_client *c,
 	char details[160];
 	int rc;
 
-	rc = oidc_profile_read(tx, a, out->grant.account_id, out->grant.org_quality_id,
+	rc = fed_profile_read(tx, a, out->grant.account_id, out->grant.org_quality_id,
 	    c->application, out->grant.person_id, &out->data);
 	if (rc < 0)
 		return -1;
@@ -649,7 +649,7 @@ oidc_refresh_submit(struct oidc_batch *b, struct arena *a, const struct oidc_cli
 
 int
 oidc_access_grant(struct store *s, struct arena *a, const char *access,
-    struct oidc_grant *out, struct oidc_client *client, struct oidc_profile_data *data,
+    struct oidc_grant *out, struct oidc_client *client, struct fed_profile_data *data,
     enum oidc_refusal *why)
 {
 	int64_t now = clock_time(), id = 0;
@@ -691,7 +691,7 @@ oidc_access_grant(struct store *s, struct arena *a, const char *access,
 			*why = OIDC_REFUSED_CLIENT;
 	}
 	if (rc == 0) {
-		rc = oidc_profile_read(tx, a, out->account_id, out->org_quality_id,
+		rc = fed_profile_read(tx, a, out->account_id, out->org_quality_id,
 		    client->application, out->person_id, data);
 		if (rc == 1)
 			*why = OIDC_REFUSED_PROFILE;
@@ -832,6 +832,22 @@ oidc_request_load(struct store *s, struct arena *a, const char *id, struct oidc_
 	rc = oidc_request_read(tx, a, id, out);
 	store_rollback(&tx);
 	return rc;
+}
+
+void
+oidc_request_fed(const struct oidc_request *r, const struct oidc_client *c,
+    struct fed_request *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->kind = FED_OIDC;
+	out->requester = c->id;
+	out->application = c->application;
+	out->level = r->level;
+	out->force_login = r->prompt_login;
+	out->max_age = r->max_age;
+	out->created_at = r->created_at;
+	out->has_stale_session = r->has_stale_session;
+	memcpy(out->stale_session, r->stale_session, sizeof(out->stale_session));
 }
 
 int

@@ -15,7 +15,8 @@
 
 #include "oidc/clients.h"
 #include "policy/actor.h"
-#include "oidc/profile.h"
+#include "fed/profiles.h"
+#include "fed/request.h"
 #include "store/store.h"
 
 #define OIDC_CODE_TTL 60              /* seconds */
@@ -68,7 +69,7 @@ struct oidc_issued {
 	const char *access;
 	const char *refresh;
 	struct oidc_grant grant;
-	struct oidc_profile_data data;
+	struct fed_profile_data data;
 };
 
 /* Why a token request or a token was refused (for the error_description, in English
@@ -143,7 +144,7 @@ int oidc_refresh_submit(struct oidc_batch *b, struct arena *a, const struct oidc
  * in one read, their texts in a. Returns 0, 1 (refused: *why) or -1. */
 int oidc_access_grant(struct store *s, struct arena *a, const char *access,
     struct oidc_grant *out,
-    struct oidc_client *client, struct oidc_profile_data *data, enum oidc_refusal *why);
+    struct oidc_client *client, struct fed_profile_data *data, enum oidc_refusal *why);
 /* Revokes the live grants of person for client (RP-initiated logout). 0 or -1. */
 int oidc_grants_revoke(struct store *s, const char *client_id, int64_t person_id,
     const char *why, const struct actor *ctx);
@@ -176,6 +177,12 @@ struct oidc_request {
 	                                   * started it: only that browser continues it */
 	bool has_browser;
 };
+
+/* The federation service's view of r, asked by client c (fed/request.h): requester,
+ * application, level, prompt=login as a forced login, max_age, the stale session. The
+ * texts stay r's and c's. */
+void oidc_request_fed(const struct oidc_request *r, const struct oidc_client *c,
+    struct fed_request *out);
 
 /* Stores r; writes the id for the URL (a random value of OIDC_TOKEN_LEN characters) into
  * id. Returns 0 or -1. */

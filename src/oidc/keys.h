@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "oidc/jws.h"
+#include "fed/jws.h"
 #include "store/store.h"
 
 #define OIDC_ID_TOKEN_TTL 600    /* seconds an ID token is valid */

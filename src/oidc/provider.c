@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "fed/profiles.h"
 #include "oidc/batch.h"
 #include "base/log.h"
 #include "oidc/claims.h"
@@ -225,13 +226,13 @@ oidc_provider_flow(struct oidc_provider *p, struct arena *a, const char *id,
 	if (rc == 1 && out->req.client_id != NULL)
 		rc = oidc_client_read(tx, a, out->req.client_id, &out->client);
 	if (rc == 0) {
-		int known = access_application_get(tx, a, out->client.application, &out->app);
+		int known = fed_app_get_tx(tx, a, out->client.application, &out->app);
 
 		if (known < 0)
 			rc = -1;
 		out->has_app = known == 0;
 	}
-	if (rc == 0 && person_id > 0 && access_profiles_for(tx, a, person_id,
+	if (rc == 0 && person_id > 0 && fed_profiles_for_tx(tx, a, person_id,
 	    out->client.application, profiles, max, &out->n_profiles) != 0)
 		rc = -1;
 	store_rollback(&tx);

@@ -25,7 +25,7 @@
 #include "oidc/claims.h"
 #include "oidc/clients.h"
 #include "oidc/grants.h"
-#include "oidc/profile.h"
+#include "fed/profiles.h"
 #include "oidc/provider.h"
 #include "pdf/pdf.h"
 #include "policy/loa.h"
@@ -244,7 +244,7 @@ claims_of(struct store_fixture *f, json_t **obj)
 {
 	struct oidc_client c;
 	struct oidc_grant g;
-	struct oidc_profile_data d;
+	struct fed_profile_data d;
 	struct arena *a = arena_new(0);
 	struct store_tx *tx;
 	int rc;
@@ -259,7 +259,7 @@ claims_of(struct store_fixture *f, json_t **obj)
 	g.org_quality_id = w_quality;
 	g.scope = "openid profile";
 	assert_int_equal(store_begin(f->s, STORE_READ, &tx), 0);
-	rc = oidc_profile_read(tx, a, w_account, w_quality, "TESTAPP", w_person, &d);
+	rc = fed_profile_read(tx, a, w_account, w_quality, "TESTAPP", w_person, &d);
 	store_rollback(&tx);
 	assert_int_equal(rc, 0);
 	*obj = json_object();

@@ -17,7 +17,7 @@
 #include "oidc/clients.h"
 #include "oidc/coherence.h"
 #include "oidc/grants.h"
-#include "oidc/jws.h"
+#include "fed/jws.h"
 #include "oidc/keys.h"
 #include "store/store.h"
 #include "store_fixture.h"
@@ -309,20 +309,20 @@ pairwise(void **state)
 	for (int i = 0; i < 32; i++)
 		secret[i] = (unsigned char)i;
 	/* Computed with Python's hmac: HMAC-SHA256(bytes(range(32)), b"medseip-portal\0" b"1"). */
-	oidc_pairwise_sub(secret, "medseip-portal", 1, a);
+	fed_pairwise_sub(secret, "medseip-portal", 1, a);
 	assert_string_equal(a, "pnCyPyU3G2L-QVUFs3_7n44v0SNQnsCI9Eq2YKEK6VE");
-	oidc_pairwise_sub(secret, "medseip-portal", 1, b);
+	fed_pairwise_sub(secret, "medseip-portal", 1, b);
 	assert_string_equal(a, b);                               /* stable */
-	oidc_pairwise_sub(secret, "other-client", 1, b);
+	fed_pairwise_sub(secret, "other-client", 1, b);
 	assert_string_not_equal(a, b);                           /* per sector */
-	oidc_pairwise_sub(secret, "medseip-portal", 2, b);
+	fed_pairwise_sub(secret, "medseip-portal", 2, b);
 	assert_string_not_equal(a, b);                           /* per person */
-	oidc_pairwise_sub(secret, "medseip-portal1", 1, a);
-	oidc_pairwise_sub(secret, "medseip-portal", 11, b);
+	fed_pairwise_sub(secret, "medseip-portal1", 1, a);
+	fed_pairwise_sub(secret, "medseip-portal", 11, b);
 	assert_string_not_equal(a, b);                           /* sector and id kept apart */
 	memcpy(other, secret, 32);
 	other[0] ^= 1;
-	oidc_pairwise_sub(other, "medseip-portal", 1, b);
+	fed_pairwise_sub(other, "medseip-portal", 1, b);
 	assert_string_not_equal(b, "pnCyPyU3G2L-QVUFs3_7n44v0SNQnsCI9Eq2YKEK6VE");
 }
 

@@ -14,7 +14,7 @@
 #include "base/metrics.h"
 #include "oidc/authz_params.h"
 #include "oidc/claims.h"
-#include "oidc/profile.h"
+#include "fed/profiles.h"
 #include "web/i18n.h"
 
 /* A request being checked: what goes back to the client with an error. */
@@ -161,9 +161,9 @@ silent(struct web_req *r, const struct authz_in *in, const struct oidc_request *
 	if (s == NULL || s->person_id == 0 || s->auth_level < req->level ||
 	    (req->max_age >= 0 && now - s->auth_time > req->max_age))
 		return refuse(r, in, "login_required", "the user must log in");
-	profiles = arena_alloc(web_arena(r), sizeof(*profiles) * OIDC_PROFILES_MAX);
-	if (profiles == NULL || oidc_profiles(app->store, web_arena(r), s->person_id,
-	    in->client->application, profiles, OIDC_PROFILES_MAX, &n) != 0)
+	profiles = arena_alloc(web_arena(r), sizeof(*profiles) * FED_PROFILES_MAX);
+	if (profiles == NULL || fed_profiles_for(app->store, web_arena(r), s->person_id,
+	    in->client->application, profiles, FED_PROFILES_MAX, &n) != 0)
 		return -1;
 	if (n == 0)
 		return refuse(r, in, "interaction_required",

@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -15,7 +14,8 @@
 #include "auth/login.h"
 #include "base/log.h"
 #include "be/be.h"
-#include "oidc/profile.h"
+#include "fed/profiles.h"
+#include "fed/request.h"
 #include "web/i18n.h"
 
 /* A pending request with its client, read for a page; with the profiles of the person
@@ -44,18 +44,18 @@ flow_load(struct web_req *r, struct flow *f, bool with_profiles)
 
 	f->id = web_param(r, "id");
 	f->n_profiles = 0;
-	f->profiles = arena_alloc(web_arena(r), sizeof(*f->profiles) * OIDC_PROFILES_MAX);
+	f->profiles = arena_alloc(web_arena(r), sizeof(*f->profiles) * FED_PROFILES_MAX);
 	if (v == NULL || f->profiles == NULL)
 		return -1;
 	rc = oidc_provider_flow(app->oidc, web_arena(r), f->id, person, f->profiles,
-	    OIDC_PROFILES_MAX, v);
+	    FED_PROFILES_MAX, v);
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {
 		f->req = v->req;
 		f->client = v->client;
 		f->n_profiles = v->n_profiles;
-		f->app_name = v->has_app ? v->app.name[oidc_lang_index(web_lang(r))] :
+		f->app_name = v->has_app ? v->app.name[fed_lang_index(web_lang(r))] :
 		    f->client.application;
 	}
 	if (rc > 0) {
@@ -78,49 +78,28 @@ flow_load(struct web_req *r, struct flow *f, bool with_profiles)
 	return 0;
 }
 
-/* BLAKE2b of the session's cookie value: tells whether a login (which rotates it) took
- * place since the flow sent the person to log in again. */
-static void
-session_mark(const struct web_session *s, unsigned char out[32])
-{
-	crypto_generichash(out, 32, (const unsigned char *)s->id, strlen(s->id), NULL, 0);
-}
-
-/* A fresh login is due (prompt=login, or max_age passed) and has not happened yet: no
- * login since the flow asked for one (the session was rotated, after the request). */
-static bool
-fresh_login_due(const struct oidc_request *req, const struct web_session *s)
-{
-	int64_t now = clock_time();
-	unsigned char mark[32];
-
-	if (!req->prompt_login && !(req->max_age >= 0 && now - s->auth_time > req->max_age))
-		return false;
-	if (!req->has_stale_session || s->auth_time < req->created_at)
-		return true;
-	session_mark(s, mark);
-	return sodium_memcmp(mark, req->stale_session, sizeof(mark)) == 0;
-}
-
 /* Login, step-up and re-authentication. Returns 1 when the flow may go on; otherwise the
  * response is a redirect to the login page and it returns 0. */
 static int
 flow_authenticated(struct web_req *r, const struct flow *f)
 {
 	struct app *app = web_app(r);
+	struct fed_request fr;
 	struct web_session *s;
 	unsigned char mark[32];
 	char *to;
 
-	if (!app_require_level(r, f->req.level))
+	/* The federation service's view of the request: its level, then its freshness. */
+	oidc_request_fed(&f->req, &f->client, &fr);
+	if (!app_require_level(r, fr.level))
 		return 0;
 	s = web_session(r);
-	if (!fresh_login_due(&f->req, s))
+	fed_session_mark(s->id, mark);
+	if (!fed_fresh_login_due(&fr, clock_time(), s->auth_time, mark))
 		return 1;
-	session_mark(s, mark);
 	if (oidc_request_mark(app->store, f->id, mark) != 0)
 		return -1;
-	to = arena_printf(web_arena(r), "/login?level=%d&next=%s", f->req.level,
+	to = arena_printf(web_arena(r), "/login?level=%d&next=%s", fr.level,
 	    web_url_encode(web_arena(r), arena_printf(web_arena(r), "/oidc/continue/%s",
 	    f->id)));
 	if (to == NULL || web_redirect(r, to) != 0)
@@ -145,7 +124,7 @@ lang_name(const char *lang)
 {
 	static const char *const names[4] = { "Français", "Nederlands", "Deutsch", "English" };
 
-	return names[oidc_lang_index(lang)];
+	return names[fed_lang_index(lang)];
 }
 
 /* "Name (0552.627.113)" or "Name (country registration)". */
@@ -197,13 +176,13 @@ no_profile(struct web_req *r, const struct flow *f)
 	struct tmpl_ctx *c;
 	size_t nm = 0, ng = 0;
 
-	m = arena_alloc(web_arena(r), sizeof(*m) * OIDC_PROFILES_MAX);
-	g = arena_alloc(web_arena(r), sizeof(*g) * OIDC_PROFILES_MAX * 4);
+	m = arena_alloc(web_arena(r), sizeof(*m) * FED_PROFILES_MAX);
+	g = arena_alloc(web_arena(r), sizeof(*g) * FED_PROFILES_MAX * 4);
 	if (m == NULL || g == NULL ||
-	    oidc_memberships(app->store, web_arena(r), s->person_id, m, OIDC_PROFILES_MAX,
+	    fed_memberships(app->store, web_arena(r), s->person_id, m, FED_PROFILES_MAX,
 	    &nm) != 0 ||
-	    oidc_granters(app->store, web_arena(r), s->person_id, f->client.application, g,
-	    OIDC_PROFILES_MAX * 4, &ng) != 0)
+	    fed_granters(app->store, web_arena(r), s->person_id, f->client.application, g,
+	    FED_PROFILES_MAX * 4, &ng) != 0)
 		return -1;
 	oidc_audit_refusal(app->store, "authorize", f->client.id, s->person_id, "no_grant", &ctx);
 	c = flow_page(r, f, N_("Etape 3. Choisissez votre profil"));

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "base/log.h"
-#include "oidc/profile.h"
+#include "fed/profiles.h"
 #include "web/i18n.h"
 
 #define FLOW_COOKIE "portier_flow"   /* binds pending authorizations to their browser */
@@ -219,9 +219,9 @@ oidc_app_name(struct web_req *r, const char *application)
 	struct app *app = web_app(r);
 	struct access_app a;
 
-	if (oidc_app_get(app->store, web_arena(r), application, &a) != 0)
+	if (fed_app_get(app->store, web_arena(r), application, &a) != 0)
 		return application;
-	return a.name[oidc_lang_index(web_lang(r))];
+	return a.name[fed_lang_index(web_lang(r))];
 }
 
 int

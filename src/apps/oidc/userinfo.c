@@ -55,7 +55,7 @@ userinfo(struct web_req *r)
 	struct app *app = web_app(r);
 	struct oidc_grant *g = arena_alloc(web_arena(r), sizeof(*g));
 	struct oidc_client *c = arena_alloc(web_arena(r), sizeof(*c));
-	struct oidc_profile_data *d = arena_alloc(web_arena(r), sizeof(*d));
+	struct fed_profile_data *d = arena_alloc(web_arena(r), sizeof(*d));
 	enum oidc_refusal why;
 	const char *token;
 	bool twice;

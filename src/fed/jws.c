@@ -1,6 +1,6 @@
 /* jws.c — ES256 and RS256 compact JWS on OpenSSL EVP: keys, JWKs and thumbprints, signing,
  * verification, and the DER <-> raw r||s conversion JOSE demands (RFC 7518 §3.4). */
-#include "oidc/jws.h"
+#include "fed/jws.h"
 
 #include <jansson.h>
 #include <openssl/bn.h>
@@ -432,6 +432,18 @@ const char *
 jws_key_jwk(const struct jws_key *k)
 {
 	return k->jwk;
+}
+
+EVP_PKEY *
+jws_key_evp(const struct jws_key *k)
+{
+	return k->pkey;
+}
+
+bool
+jws_key_has_private(const struct jws_key *k)
+{
+	return k->priv;
 }
 
 void

@@ -1,6 +1,6 @@
-/* profile.c — the provider's reads for the profile choice and the claims, each in one
- * read transaction, through the access service's read model and auth/person.h. */
-#include "oidc/profile.h"
+/* profiles.c — the federation service's reads for the profile choice and the attributes,
+ * through the access service's read model and auth/person.h (docs/federation.md). */
+#include "fed/profiles.h"
 
 #include <string.h>
 
@@ -8,7 +8,7 @@
 #include "base/arena.h"
 
 int
-oidc_lang_index(const char *lang)
+fed_lang_index(const char *lang)
 {
 	static const char *const langs[4] = { "fr", "nl", "de", "en" };
 
@@ -19,7 +19,7 @@ oidc_lang_index(const char *lang)
 }
 
 int
-oidc_app_get(struct store *s, struct arena *a, const char *code, struct access_app *out)
+fed_app_get(struct store *s, struct arena *a, const char *code, struct access_app *out)
 {
 	struct store_tx *tx;
 	int rc;
@@ -34,7 +34,21 @@ oidc_app_get(struct store *s, struct arena *a, const char *code, struct access_a
 }
 
 int
-oidc_profiles(struct store *s, struct arena *a, int64_t person_id, const char *application,
+fed_app_get_tx(struct store_tx *tx, struct arena *a, const char *code, struct access_app *out)
+{
+	return access_application_get(tx, a, code, out);
+}
+
+int
+fed_profiles_for_tx(struct store_tx *tx, struct arena *a, int64_t person_id,
+    const char *application, struct access_profile *out, size_t max, size_t *n)
+{
+	*n = 0;
+	return access_profiles_for(tx, a, person_id, application, out, max, n);
+}
+
+int
+fed_profiles_for(struct store *s, struct arena *a, int64_t person_id, const char *application,
     struct access_profile *out, size_t max, size_t *n)
 {
 	struct store_tx *tx;
@@ -49,7 +63,7 @@ oidc_profiles(struct store *s, struct arena *a, int64_t person_id, const char *a
 }
 
 int
-oidc_memberships(struct store *s, struct arena *a, int64_t person_id,
+fed_memberships(struct store *s, struct arena *a, int64_t person_id,
     struct access_membership *out, size_t max, size_t *n)
 {
 	struct store_tx *tx;
@@ -64,7 +78,7 @@ oidc_memberships(struct store *s, struct arena *a, int64_t person_id,
 }
 
 int
-oidc_granters(struct store *s, struct arena *a, int64_t person_id, const char *application,
+fed_granters(struct store *s, struct arena *a, int64_t person_id, const char *application,
     struct access_granter *out, size_t max, size_t *n)
 {
 	struct store_tx *tx;
@@ -79,14 +93,14 @@ oidc_granters(struct store *s, struct arena *a, int64_t person_id, const char *a
 }
 
 int
-oidc_profile_current(struct store_tx *tx, struct arena *a, int64_t account_id,
+fed_profile_current(struct store_tx *tx, struct arena *a, int64_t account_id,
     int64_t org_quality_id, const char *application, struct access_profile_now *out)
 {
 	return access_profile_now(tx, a, account_id, org_quality_id, application, out);
 }
 
 int
-oidc_profile_apps(struct store_tx *tx, int64_t account_id, int64_t org_quality_id,
+fed_profile_apps(struct store_tx *tx, int64_t account_id, int64_t org_quality_id,
     int (*fn)(void *arg, const char *application), void *arg)
 {
 	return access_profile_apps(tx, account_id, org_quality_id, fn, arg);
@@ -95,7 +109,7 @@ oidc_profile_apps(struct store_tx *tx, int64_t account_id, int64_t org_quality_i
 /* The applications being read, with the arena that holds them. */
 struct apps_read {
 	struct arena *a;
-	struct oidc_profile_data *d;
+	struct fed_profile_data *d;
 	size_t cap;
 };
 
@@ -103,7 +117,7 @@ static int
 add_app(void *arg, const char *application)
 {
 	struct apps_read *r = arg;
-	struct oidc_profile_data *d = r->d;
+	struct fed_profile_data *d = r->d;
 
 	/* The list doubles in the arena: every application granted is in the claim. */
 	if (d->n_apps == r->cap) {
@@ -129,16 +143,16 @@ text_of(struct arena *a, const char *s)
 }
 
 int
-oidc_profile_read(struct store_tx *tx, struct arena *a, int64_t account_id,
+fed_profile_read(struct store_tx *tx, struct arena *a, int64_t account_id,
     int64_t org_quality_id, const char *application, int64_t person_id,
-    struct oidc_profile_data *out)
+    struct fed_profile_data *out)
 {
 	struct apps_read apps = { a, out, 0 };
 	struct person p;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = oidc_profile_current(tx, a, account_id, org_quality_id, application,
+	rc = fed_profile_current(tx, a, account_id, org_quality_id, application,
 	    &out->profile);
 	if (rc != 0)
 		return rc;
@@ -154,5 +168,5 @@ oidc_profile_read(struct store_tx *tx, struct arena *a, int64_t account_id,
 	if (out->niss == NULL || out->last_name == NULL || out->first_name == NULL ||
 	    out->language == NULL || out->email == NULL)
 		return -1;
-	return oidc_profile_apps(tx, account_id, org_quality_id, add_app, &apps) == 0 ? 0 : -1;
+	return fed_profile_apps(tx, account_id, org_quality_id, add_app, &apps) == 0 ? 0 : -1;
 }

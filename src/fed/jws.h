@@ -1,8 +1,8 @@
-/* jws.h — the small part of JOSE the provider needs: base64url, ES256 and RS256 keys as
- * JWKs with RFC 7638 thumbprints as kid, compact JWS signing and verification. Pure code
- * on OpenSSL EVP; no store, no HTTP. */
-#ifndef PORTIER_OIDC_JWS_H
-#define PORTIER_OIDC_JWS_H
+/* jws.h — the small part of JOSE the federation service signs with (docs/federation.md):
+ * base64url, ES256 and RS256 keys as JWKs with RFC 7638 thumbprints as kid, compact JWS
+ * signing and verification. Pure code on OpenSSL EVP; no store, no HTTP. */
+#ifndef PORTIER_FED_JWS_H
+#define PORTIER_FED_JWS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -63,6 +63,11 @@ const char *jws_key_kid(const struct jws_key *k);
 /* The public JWK with kid, "use":"sig" and its "alg". Owned by k. */
 const char *jws_key_jwk(const struct jws_key *k);
 void jws_key_free(struct jws_key *k);
+/* The key's OpenSSL key (owned by k, never changed through it) and whether its private
+ * part is there: for the federation service's signers beside JOSE (fed/signer.h). */
+struct evp_pkey_st;
+struct evp_pkey_st *jws_key_evp(const struct jws_key *k);
+bool jws_key_has_private(const struct jws_key *k);
 
 /* Signs payload (JSON text) with k: appends header.payload.signature to out, the header
  * being {"alg":<k's alg>,"typ":typ,"kid":kid} (typ NULL: "JWT"). Returns 0 or -1. */
