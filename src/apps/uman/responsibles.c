@@ -53,14 +53,17 @@ first_other(const struct responsible *v, size_t n)
 	return NULL;
 }
 
-/* Whom to ask for an application of quality rq (the guide: the local manager, else the
- * GAP or a co-GAP), as a mail link with a subject naming the quality. 0 or -1. */
+/* Whom to ask for an application of quality rq (the guide: a user asks the local manager,
+ * else the GAP or a co-GAP; a local manager asks the GAP or a co-GAP), as a mail link
+ * with a subject naming the organisation and the quality. 0 or -1. */
 static int
 ask(struct web_req *r, struct tmpl_ctx *q, const struct responsible_quality *rq)
 {
-	const struct responsible *to = first_other(rq->local, rq->nlocal);
+	const struct responsible *to = NULL;
 	const char *text, *subject;
 
+	if (strcmp(rq->member_type, "USER") == 0)
+		to = first_other(rq->local, rq->nlocal);
 	if (to == NULL)
 		to = first_other(rq->main, rq->nmain);
 	if (to == NULL)
