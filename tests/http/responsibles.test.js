@@ -75,7 +75,7 @@ describe('«Vos Responsables»: each person sees exactly who manages their acces
     person(srv, { niss: NISS.new1, last: ZOE.last, first: ZOE.first, email: 'zoe@example.be', username: 'zoe.dhondt' });
     addAccount(srv, { org: ID.org, quality: q, niss: NISS.new1, type: 'COGL', username: 'zoe.cogl', email: 'zoe@pharmaplatel.example.be' });
     const paul = person(srv, { niss: NISS.paul, last: 'Martin', first: 'Paul', email: 'paul.martin@example.be', username: 'paul.martin' });
-    sql(srv, "INSERT INTO org_manager(org_id, person_id, role) VALUES (?, ?, 'COGAP')", [ID.org, paul]);
+    sql(srv, "INSERT INTO org_manager(org_id, person_id, role, since) VALUES (?, ?, 'COGAP', '2026-01-05T09:00:00Z')", [ID.org, paul]);
     // Beta Soins: Marie GAP, Sophie GL; nobody of PharmaPlatel there.
     person(srv, { niss: NISS.marie, last: 'Lambert', first: 'Marie', email: 'marie.lambert@beta.example.be', username: 'marie.lambert' });
     person(srv, { niss: NISS.sophie, last: 'Leroy', first: 'Sophie', email: 'sophie.leroy@example.be', username: 'sophie.leroy' });
