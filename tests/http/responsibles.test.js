@@ -156,6 +156,17 @@ describe('«Vos Responsables»: each person sees exactly who manages their acces
     assert.ok(html.includes('Zoë &quot;Z&quot;'), 'quotes escaped');
   });
 
+  it('the mail link to ask: an address stored with ? or & adds no header to the mail', async () => {
+    sql(srv, "UPDATE account SET email = 'lukas?cc=evil&bcc=x@example.be' WHERE username = 'lukas.schmitz'");
+    try {
+      const [s] = sections(await pageOf('jan.peeters'));
+      assert.equal(s.ask.href.split('?subject=')[0], 'mailto:lukas%3Fcc%3Devil%26bcc%3Dx@example.be');
+      assert.equal(subjectOf(s.ask.href), `Demande d'accès à une application — PharmaPlatel — ${HEALTH}`);
+    } finally {
+      sql(srv, "UPDATE account SET email = 'lukas.schmitz@example.be' WHERE username = 'lukas.schmitz'");
+    }
+  });
+
   it('nobody: a person of no organisation is told so; a visitor must log in first', async () => {
     person(srv, { niss: NISS.els, email: 'els@example.be', username: 'els.nobody' });
     const t = text(await pageOf('els.nobody'));

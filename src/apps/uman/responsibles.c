@@ -53,14 +53,15 @@ first_other(const struct responsible *v, size_t n)
 	return NULL;
 }
 
-/* Whom to ask for an application of quality rq (the guide: a user asks the local manager,
- * else the GAP or a co-GAP; a local manager asks the GAP or a co-GAP), as a mail link
- * with a subject naming the organisation and the quality. 0 or -1. */
+/* Whom to ask for an application of quality rq (a user asks the local manager, else the
+ * GAP or a co-GAP; a local manager asks the GAP or a co-GAP: those who can grant it), as
+ * a mail link with a subject naming the organisation and the quality (both percent-encoded,
+ * RFC 6068, so that no character of an address or a name adds a header). 0 or -1. */
 static int
 ask(struct web_req *r, struct tmpl_ctx *q, const struct responsible_quality *rq)
 {
 	const struct responsible *to = NULL;
-	const char *text, *subject;
+	const char *text, *subject, *addr;
 
 	if (strcmp(rq->member_type, "USER") == 0)
 		to = first_other(rq->local, rq->nlocal);
@@ -70,12 +71,13 @@ ask(struct web_req *r, struct tmpl_ctx *q, const struct responsible_quality *rq)
 		return 0;
 	text = arena_printf(web_arena(r), "%s — %s — %s",
 	    web_t(r, N_("Demande d'accès à une application")), rq->org_name, rq->quality_name);
-	if (text == NULL || (subject = pct_encode(web_arena(r), text, "")) == NULL)
+	if (text == NULL || (subject = pct_encode(web_arena(r), text, "")) == NULL ||
+	    (addr = pct_encode(web_arena(r), to->email, "@+")) == NULL)
 		return -1;
 	tmpl_setf(q, "ask_name", "%s %s", to->first_name, to->last_name);
 	tmpl_set(q, "ask_role", web_t(r, role_msgid(to->role)));
 	tmpl_set(q, "ask_email", to->email);
-	tmpl_setf(q, "ask_href", "mailto:%s?subject=%s", to->email, subject);
+	tmpl_setf(q, "ask_href", "mailto:%s?subject=%s", addr, subject);
 	return 0;
 }
 
