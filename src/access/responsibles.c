@@ -1,6 +1,7 @@
 /* responsibles.c — "Vos Responsables": the qualities where the person acting is a member
  * and, for each, its local managers and the organisation's main access managers with
- * their e-mail, read in one transaction; only the person's own organisations. */
+ * their e-mail; the organisations they manage as GAP or co-GAP and their main access
+ * managers; read in one transaction; only the person's own organisations. */
 #include "access/responsibles.h"
 
 #include <string.h>
@@ -34,66 +35,119 @@ responsible_row(struct store_q *q, struct arena *a, void *elem)
 {
 	struct responsible *r = elem;
 
+	r->person_id = store_int(q, ACCESS_RESP_PERSON_ID);
 	return access_dup(a, &r->role, store_text(q, ACCESS_RESP_ROLE)) |
 	    access_dup(a, &r->last_name, store_text(q, ACCESS_RESP_LAST_NAME)) |
 	    access_dup(a, &r->first_name, store_text(q, ACCESS_RESP_FIRST_NAME)) |
 	    access_dup(a, &r->email, store_text(q, ACCESS_RESP_EMAIL));
 }
 
-/* Reads the managers of statement id with parameter key into *v, *n. 0 or -1. */
+/* access_row_fn: an organisation of SQL_ACCESS_RESP_MANAGED. */
 static int
-read_managers(struct store_tx *tx, struct arena *a, int id, int64_t key,
+managed_row(struct store_q *q, struct arena *a, void *elem)
+{
+	struct responsible_org *o = elem;
+
+	o->org_id = store_int(q, ACCESS_RESP_MANAGED_ORG_ID);
+	return access_dup(a, &o->org_name, store_text(q, ACCESS_RESP_MANAGED_NAME)) |
+	    access_dup(a, &o->enterprise, store_text(q, ACCESS_RESP_MANAGED_ENTERPRISE)) |
+	    access_dup(a, &o->foreign_reg, store_text(q, ACCESS_RESP_MANAGED_FOREIGN_REG)) |
+	    access_dup(a, &o->role, store_text(q, ACCESS_RESP_MANAGED_ROLE)) |
+	    access_dup(a, &o->org_email, store_text(q, ACCESS_RESP_MANAGED_CONTACT_EMAIL)) |
+	    access_dup(a, &o->org_phone, store_text(q, ACCESS_RESP_MANAGED_CONTACT_PHONE));
+}
+
+/* Reads the managers of statement id with parameter key into *v, *n, marking the person
+ * acting (self). 0 or -1. */
+static int
+read_managers(struct store_tx *tx, struct arena *a, int id, int64_t key, int64_t self,
     struct responsible **v, size_t *n)
 {
 	struct access_list l = { 0 };
+	struct responsible *r;
 	struct store_q *q;
 
 	if (store_query(tx, id, &q, "i", key) != 0 ||
 	    access_read_rows(q, a, &l, sizeof(**v), responsible_row) != 0)
 		return -1;
-	*v = l.v;
+	r = l.v;
+	for (size_t i = 0; i < l.n; i++)
+		r[i].self = r[i].person_id == self;
+	*v = r;
 	*n = l.n;
 	return 0;
 }
 
-enum access_rc
-responsibles_of(struct store *s, const struct actor *who, struct arena *a,
-    struct responsible_quality **out, size_t *n)
+/* The qualities where the person is a member, with their managers, into out. 0 or -1. */
+static int
+read_qualities(struct store_tx *tx, const struct actor *who, struct arena *a,
+    struct responsibles *out)
 {
-	struct policy_actor actor;
 	struct access_list l = { 0 };
 	struct responsible_quality *v;
-	struct store_tx *tx;
 	struct store_q *q;
-	enum access_rc rc;
 
-	*out = NULL;
-	*n = 0;
-	rc = access_open_own(s, STORE_READ, who, 0, &tx, &actor);
-	if (rc != ACCESS_OK)
-		return rc;
 	if (store_query(tx, SQL_ACCESS_RESP_QUALITIES, &q, "it", who->person_id,
 	    who->lang ? who->lang : "fr") != 0 ||
 	    access_read_rows(q, a, &l, sizeof(*v), quality_row) != 0)
-		goto fail;
+		return -1;
 	v = l.v;
 	for (size_t i = 0; i < l.n; i++) {
 		/* Organisations repeat for each quality: their managers are read once. */
 		if (i > 0 && v[i].org_id == v[i - 1].org_id) {
 			v[i].main = v[i - 1].main;
 			v[i].nmain = v[i - 1].nmain;
-		} else if (read_managers(tx, a, SQL_ACCESS_RESP_MAIN, v[i].org_id, &v[i].main,
-		    &v[i].nmain) != 0)
-			goto fail;
-		if (read_managers(tx, a, SQL_ACCESS_RESP_LOCAL, v[i].quality_id, &v[i].local,
-		    &v[i].nlocal) != 0)
-			goto fail;
+		} else if (read_managers(tx, a, SQL_ACCESS_RESP_MAIN, v[i].org_id,
+		    who->person_id, &v[i].main, &v[i].nmain) != 0)
+			return -1;
+		if (read_managers(tx, a, SQL_ACCESS_RESP_LOCAL, v[i].quality_id, who->person_id,
+		    &v[i].local, &v[i].nlocal) != 0)
+			return -1;
+	}
+	out->q = v;
+	out->nq = l.n;
+	return 0;
+}
+
+/* The organisations the person manages as GAP or co-GAP, with their GAP and co-GAPs,
+ * into out. 0 or -1. */
+static int
+read_managed(struct store_tx *tx, const struct actor *who, struct arena *a,
+    struct responsibles *out)
+{
+	struct access_list l = { 0 };
+	struct responsible_org *v;
+	struct store_q *q;
+
+	if (store_query(tx, SQL_ACCESS_RESP_MANAGED, &q, "i", who->person_id) != 0 ||
+	    access_read_rows(q, a, &l, sizeof(*v), managed_row) != 0)
+		return -1;
+	v = l.v;
+	for (size_t i = 0; i < l.n; i++)
+		if (read_managers(tx, a, SQL_ACCESS_RESP_MAIN, v[i].org_id, who->person_id,
+		    &v[i].main, &v[i].nmain) != 0)
+			return -1;
+	out->org = v;
+	out->norg = l.n;
+	return 0;
+}
+
+enum access_rc
+responsibles_of(struct store *s, const struct actor *who, struct arena *a,
+    struct responsibles *out)
+{
+	struct policy_actor actor;
+	struct store_tx *tx;
+	enum access_rc rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = access_open_own(s, STORE_READ, who, 0, &tx, &actor);
+	if (rc != ACCESS_OK)
+		return rc;
+	if (read_qualities(tx, who, a, out) != 0 || read_managed(tx, who, a, out) != 0) {
+		memset(out, 0, sizeof(*out));
+		rc = ACCESS_ERROR;
 	}
 	store_rollback(&tx);
-	*out = v;
-	*n = l.n;
-	return ACCESS_OK;
-fail:
-	store_rollback(&tx);
-	return ACCESS_ERROR;
+	return rc;
 }

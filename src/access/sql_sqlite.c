@@ -321,16 +321,24 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "ORDER BY " SQL_NOCASE("o.name") ", o.id, 6",
 	/* … the active local managers of quality ?1 with their e-mail there … */
 	T(SQL_ACCESS_RESP_LOCAL) =
-	    "SELECT m.type AS role, p.last_name, p.first_name, a.email FROM quality_member m "
+	    "SELECT m.type AS role, p.last_name, p.first_name, a.email, p.id AS person_id "
+	    "FROM quality_member m "
 	    "JOIN account a ON a.id = m.account_id JOIN person p ON p.id = a.person_id "
 	    "WHERE m.org_quality_id = ?1 AND m.type IN ('GL', 'COGL') AND a.status = 'active' "
 	    "ORDER BY m.type = 'COGL', " SQL_NOCASE("p.last_name") ", " SQL_NOCASE("p.first_name"),
 	/* … and the GAP and co-GAPs of organisation ?1, their e-mail in it (else their own). */
 	T(SQL_ACCESS_RESP_MAIN) =
 	    "SELECT m.role, p.last_name, p.first_name, coalesce((SELECT a.email FROM account a "
-	    "WHERE a.org_id = m.org_id AND a.person_id = m.person_id), p.email, '') AS email "
-	    "FROM org_manager m JOIN person p ON p.id = m.person_id WHERE m.org_id = ?1 "
-	    "ORDER BY m.role DESC, m.since",
+	    "WHERE a.org_id = m.org_id AND a.person_id = m.person_id), p.email, '') AS email, "
+	    "p.id AS person_id FROM org_manager m JOIN person p ON p.id = m.person_id "
+	    "WHERE m.org_id = ?1 ORDER BY m.role DESC, m.since, p.id",
+	/* … and the organisations person ?1 manages as GAP or co-GAP (whose access is
+	 * managed there by the GAP and co-GAPs, whether or not a member of a quality). */
+	T(SQL_ACCESS_RESP_MANAGED) =
+	    "SELECT o.id AS org_id, o.name, coalesce(o.enterprise, '') AS enterprise, "
+	    "coalesce(o.foreign_reg, '') AS foreign_reg, m.role, o.contact_email, o.contact_phone "
+	    "FROM org_manager m JOIN organisation o ON o.id = m.org_id WHERE m.person_id = ?1 "
+	    "ORDER BY " SQL_NOCASE("o.name") ", o.id",
 	/* the profiles read model (access/profiles.h) the OpenID provider reads through */
 	T(SQL_ACCESS_PROFILE_APP) =
 	    "SELECT quality, min_level, name_fr, name_nl, name_de, name_en FROM application "
@@ -469,6 +477,7 @@ static const char *const access_cols[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    SQL_COLS(SQL_ACCESS_RESP_QUALITIES_COLS),
 	[SQL_ACCESS_RESP_LOCAL - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_RESP_COLS),
 	[SQL_ACCESS_RESP_MAIN - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_RESP_COLS),
+	[SQL_ACCESS_RESP_MANAGED - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_RESP_MANAGED_COLS),
 	[SQL_ACCESS_PROFILE_APP - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_PROFILE_APP_COLS),
 	[SQL_ACCESS_PROFILES - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_PROFILES_COLS),
 	[SQL_ACCESS_PROFILE_GRANTERS - SQL_ACCESS_FIRST] =

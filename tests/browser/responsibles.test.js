@@ -1,7 +1,8 @@
 // responsibles.test.js — «Vos Responsables» in a real browser (Debian's Chromium through
 // playwright-core): a user of PharmaPlatel reaches it from the header of access
 // management, sees his local manager and the GAP with their addresses as mail links and how
-// to ask for an application; the page passes axe-core's WCAG 2.1 A/AA rules in the four
+// to ask for an application (a mail link to the local manager); the GAP sees the
+// organisation she manages; both pages pass axe-core's WCAG 2.1 A/AA rules in the four
 // languages, with no console error or CSP violation (the real CSP).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -45,6 +46,11 @@ describe('Vos Responsables in the browser', () => {
       assert.match(await section.innerText(), /Lukas Schmitz — Gestionnaire local/);
       assert.match(await section.innerText(), /Claire Dubois — Gestionnaire d'Accès Principal/);
       assert.ok(await section.getByRole('heading', { name: "Demander l'accès à une application" }).isVisible());
+      // Whom to ask: the local manager, a mail link whose subject names the quality.
+      const ask = section.locator('p.uman-ask').getByRole('link', { name: 'Lukas Schmitz' });
+      assert.equal(await ask.getAttribute('href'), `mailto:lukas.schmitz@example.be?subject=${
+        encodeURIComponent("Demande d'accès à une application — PharmaPlatel — Institution liée au domaine de la santé")
+          .replace(/'/g, '%27')}`);
       // The side menu marks the page as current.
       assert.equal(await page.locator('nav.side a[aria-current="page"]').getAttribute('href'), '/acces/responsables');
       assert.deepEqual(await cspViolations(page), []);
@@ -54,20 +60,44 @@ describe('Vos Responsables in the browser', () => {
     }
   });
 
+  it('the GAP finds the organisation she manages, herself marked', async () => {
+    const ctx = await newContext(t.browser, { locale: 'fr-BE' });
+    try {
+      await recordCSP(ctx);
+      const page = await ctx.newPage();
+      const problems = watch(page);
+      await page.goto(`${t.srv.url}/acces`);
+      await loginWithPassword(page, 'claire.dubois', 'Demo-portier-2026');
+      await page.waitForURL(/\/capacite/);
+      await page.getByRole('button', { name: CAPACITY.fr }).click();
+      await page.waitForURL(/\/acces$/);
+      await page.locator('header.top').getByRole('link', { name: 'Vos Responsables' }).click();
+      await page.waitForURL(`${t.srv.url}/acces/responsables`);
+      const section = page.getByRole('region', { name: "PharmaPlatel — Gestionnaire d'Accès Principal" });
+      assert.match(await section.innerText(), /Claire Dubois \(vous\) — Gestionnaire d'Accès Principal/);
+      assert.equal(await page.getByRole('region').count(), 1);
+      assert.deepEqual(await cspViolations(page), []);
+      assert.deepEqual(problems, []);
+    } finally {
+      await ctx.close();
+    }
+  });
+
   it('passes axe in the four languages', async () => {
-    for (const lang of LANGS) {
+    for (const [lang, who] of LANGS.flatMap((l) => [[l, 'jan.peeters'], [l, 'claire.dubois']])) {
       const ctx = await newContext(t.browser, { bypassCSP: true });
       try {
         await setLang(ctx, t.srv.url, lang);
         const page = await ctx.newPage();
         await page.goto(`${t.srv.url}/acces`);
-        await loginWithPassword(page, 'jan.peeters', 'Demo-portier-2026');
+        await loginWithPassword(page, who, 'Demo-portier-2026');
         await page.waitForURL(/\/capacite/);
         await page.getByRole('button', { name: CAPACITY[lang] }).click();
         await page.waitForURL(/\/acces$/);
         await page.goto(`${t.srv.url}/acces/responsables`);
         assert.equal((await page.locator('main h1').innerText()).trim(), TITLE[lang], lang);
-        await assertAccessible(page, `Vos Responsables (${lang})`);
+        assert.equal(await page.locator('section.uman-resp').count(), 1, `${who} (${lang}): one section`);
+        await assertAccessible(page, `Vos Responsables (${who}, ${lang})`);
       } finally {
         await ctx.close();
       }

@@ -165,11 +165,13 @@ describe('the guide\'s wording: portier\'s pages', () => {
     assert.match(t, /Demander l'accès à une application/);
     assert.match(t, /la qualité « Institution liée au domaine de la santé »/);
     assert.doesNotMatch(t, /Autre Organisation|autre@example\.be/, 'nothing of an organisation where Jan is no member');
-    // Claire manages PharmaPlatel but is no member of a quality: nobody manages hers.
+    // Claire manages PharmaPlatel but is no member of a quality: the organisation she
+    // manages, with its GAP (herself); no local manager (issue 16 part 6).
     const claire = await login(srv, 'claire.dubois');
     const ct = text((await claire.get('/acces/responsables')).text);
-    assert.match(ct, /Vous n'êtes enregistré\(e\) comme utilisateur dans aucune entreprise ou organisation/);
-    assert.doesNotMatch(ct, /Lukas Schmitz/);
+    assert.match(ct, /PharmaPlatel — Gestionnaire d'Accès Principal .*Claire Dubois \(vous\) — Gestionnaire d'Accès Principal — claire\.dubois@example\.be/);
+    assert.doesNotMatch(ct, /Vous n'êtes enregistré\(e\) comme utilisateur dans aucune entreprise ou organisation/);
+    assert.doesNotMatch(ct, /Lukas Schmitz|Autre Organisation/);
     // A co-GL is listed after the GL; a suspended GL is not.
     addAccount(srv, { org: ID.org, quality, niss: NISS.claire, type: 'COGL', username: 'claire.gl',
       email: 'claire.gl@pharmaplatel.example.be' });

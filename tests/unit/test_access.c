@@ -1445,10 +1445,10 @@ static void
 responsibles_of_a_user(void **state)
 {
 	struct arena *a = arena_new(0);
+	struct responsibles all;
 	struct responsible_quality *v;
 	struct actor w;
 	int64_t q, acc = 0;
-	size_t n = 9;
 
 	(void)state;
 	q = activate_health();
@@ -1456,8 +1456,10 @@ responsibles_of_a_user(void **state)
 	    ACCESS_OK);
 	/* In the other organisation Marie is nobody: none of it is shown to her. */
 	w = who(P_USER);
-	assert_int_equal(responsibles_of(F->fx.s, &w, a, &v, &n), ACCESS_OK);
-	assert_int_equal(n, 1);
+	assert_int_equal(responsibles_of(F->fx.s, &w, a, &all), ACCESS_OK);
+	assert_int_equal(all.nq, 1);
+	assert_int_equal(all.norg, 0);
+	v = all.q;
 	assert_int_equal(v[0].org_id, F->org);
 	assert_int_equal(v[0].quality_id, q);
 	assert_string_equal(v[0].org_name, "Pharma Test SA");
@@ -1470,6 +1472,7 @@ responsibles_of_a_user(void **state)
 	assert_string_equal(v[0].local[0].role, "GL");
 	assert_string_equal(v[0].local[0].last_name, "Schmitz");
 	assert_string_equal(v[0].local[0].email, "lukas.schmitz@example.be");
+	assert_false(v[0].local[0].self);
 	/* The GAP first, then the co-GAP. */
 	assert_int_equal(v[0].nmain, 2);
 	assert_string_equal(v[0].main[0].role, "GAP");
@@ -1478,15 +1481,25 @@ responsibles_of_a_user(void **state)
 	assert_string_equal(v[0].main[1].last_name, "Peeters");
 	/* A suspended local manager is not one to ask. */
 	set_suspended(P_GL, q, true);
-	assert_int_equal(responsibles_of(F->fx.s, &w, a, &v, &n), ACCESS_OK);
-	assert_int_equal(v[0].nlocal, 0);
-	/* The GAP is no member of a quality here; a stranger has nobody. */
+	assert_int_equal(responsibles_of(F->fx.s, &w, a, &all), ACCESS_OK);
+	assert_int_equal(all.q[0].nlocal, 0);
+	/* The GAP is no member of a quality here: the organisation they manage, with its GAP
+	 * (themselves) and co-GAP; a stranger has nobody. */
 	w = who(P_GAP);
-	assert_int_equal(responsibles_of(F->fx.s, &w, a, &v, &n), ACCESS_OK);
-	assert_int_equal(n, 0);
+	assert_int_equal(responsibles_of(F->fx.s, &w, a, &all), ACCESS_OK);
+	assert_int_equal(all.nq, 0);
+	assert_int_equal(all.norg, 1);
+	assert_int_equal(all.org[0].org_id, F->org);
+	assert_string_equal(all.org[0].role, "GAP");
+	assert_int_equal(all.org[0].nmain, 2);
+	assert_string_equal(all.org[0].main[0].last_name, "Dubois");
+	assert_true(all.org[0].main[0].self);
+	assert_string_equal(all.org[0].main[1].last_name, "Peeters");
+	assert_false(all.org[0].main[1].self);
 	w = who(P_STRANGER);
-	assert_int_equal(responsibles_of(F->fx.s, &w, a, &v, &n), ACCESS_OK);
-	assert_int_equal(n, 0);
+	assert_int_equal(responsibles_of(F->fx.s, &w, a, &all), ACCESS_OK);
+	assert_int_equal(all.nq, 0);
+	assert_int_equal(all.norg, 0);
 	arena_free(a);
 }
 
