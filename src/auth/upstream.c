@@ -375,7 +375,7 @@ upstream_pending_add(struct store *s, const char *state, const struct upstream_p
 	state_hash(state, h);
 	if (store_begin(s, STORE_WRITE, &tx) != 0 ||
 	    store_exec(tx, SQL_UPSTREAM_LOGIN_PURGE, "i", now) < 0 ||
-	    store_exec(tx, SQL_UPSTREAM_LOGIN_ADD, "btttttii", h, sizeof(h), p->idp, p->nonce,
+	    store_exec(tx, SQL_UPSTREAM_LOGIN_ADD, "bttttii", h, sizeof(h), p->idp, p->nonce,
 	    p->verifier, p->next, (int64_t)p->level, now + UPSTREAM_LOGIN_TTL) != 1 ||
 	    store_commit(&tx) != 0)
 		goto done;
