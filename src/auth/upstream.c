@@ -396,7 +396,8 @@ upstream_pending_take(struct store *s, struct arena *a, const char *state,
 	int rc = -1, step;
 
 	memset(out, 0, sizeof(*out));
-	if (state == NULL || strlen(state) != UPSTREAM_STATE_LEN)
+	/* The state as bound by the door (state.session), bounded. */
+	if (state == NULL || strlen(state) < UPSTREAM_STATE_LEN || strlen(state) > 256)
 		return 1;
 	state_hash(state, h);
 	/* Read and deleted in one write transaction: a second callback with the same state
