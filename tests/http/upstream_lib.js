@@ -73,7 +73,10 @@ export async function startOidcUpstream({ redirectUri, accounts, secret, clientJ
   provider.on('server_error', (ctx, err) => { process.stderr.write(`oidc-provider: ${err}\n`); });
   const callback = provider.callback();
   const server = http.createServer(async (req, res) => {
-    const m = /^\/interaction\/([^/?]+)(\/login|\/abort)?$/.exec(new URL(req.url, issuer).pathname);
+    const { pathname } = new URL(req.url, issuer);
+    // A browser asks for an icon: none (not a 404 in the page's console).
+    if (pathname === '/favicon.ico') { res.statusCode = 204; res.end(); return; }
+    const m = /^\/interaction\/([^/?]+)(\/login|\/abort)?$/.exec(pathname);
     if (!m) { callback(req, res); return; }
     try {
       const details = await provider.interactionDetails(req, res);
