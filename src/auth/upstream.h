@@ -120,7 +120,7 @@ enum upstream_result upstream_rp_finish(struct upstream_rp *rp, struct arena *a,
     const char *verifier, const char *nonce, struct upstream_identity *id, char *err,
     size_t errlen);
 
-/* The pure check of an ID token against a JWKS document: signature (ES256), iss = the
+/* The pure check of an ID token against a JWKS document: signature (ES256 or RS256), iss = the
  * provider's issuer, aud/azp = its client_id, exp/iat with UPSTREAM_LEEWAY, nonce; then
  * the national number claim (a valid NISS) and the level. 0 or as above. */
 #define UPSTREAM_LEEWAY 60

@@ -145,9 +145,11 @@ discover(const struct upstream_idp *idp, struct endpoints *ep, char *err, size_t
 	    endpoint(doc, "token_endpoint", ep->token) != 0 ||
 	    endpoint(doc, "jwks_uri", ep->jwks) != 0) {
 		snprintf(err, errlen, "discovery lacks an endpoint or has a bad one");
-	} else if (!array_has(doc, "id_token_signing_alg_values_supported", "ES256") ||
+	} else if ((!array_has(doc, "id_token_signing_alg_values_supported", "ES256") &&
+	    !array_has(doc, "id_token_signing_alg_values_supported", "RS256")) ||
 	    !array_has(doc, "code_challenge_methods_supported", "S256")) {
-		snprintf(err, errlen, "the provider signs without ES256 or has no PKCE S256");
+		snprintf(err, errlen, "the provider signs with neither ES256 nor RS256 or has no "
+		    "PKCE S256");
 	} else {
 		rc = 0;
 	}
@@ -383,6 +385,8 @@ upstream_check_token(const struct portal_jwks *keys, const char *token,
 	struct idtoken_expect e = {
 		.issuer = idp->issuer, .client_id = idp->client_id, .nonce = nonce,
 		.now = now, .leeway = UPSTREAM_LEEWAY, .max_age = IAT_MAX_AGE,
+		/* itsme signs with RS256, others with ES256: both, never none nor HS256. */
+		.algs = IDT_ALG_ES256 | IDT_ALG_RS256,
 	};
 	json_t *claims = NULL, *nn;
 	struct be_niss parsed;

@@ -1,7 +1,8 @@
 // upstream_idp.test.js — brokering to upstream identity providers (issue 17 part 1):
 // `portier idp add|list|remove`, the doors on the login page (name and logo escaped, only
 // those that reach the level asked), a login through oidc-provider standing in for itsme
-// (person found, or created from the register; level = min(acr, ceiling)), private_key_jwt,
+// (person found, or created from the register; level = min(acr, ceiling)), RS256 ID tokens,
+// private_key_jwt,
 // and every refusal: bad signature, wrong audience, wrong issuer, expired token, wrong nonce,
 // several audiences without azp, replayed state, a state from another browser, missing and
 // invalid national number, a level below what the service asks, an unknown provider id, an
@@ -298,6 +299,26 @@ describe('ID tokens forged by the provider', () => {
     assert.equal(back.status, 303);
     assert.deepEqual(forged.seen, { basic: true, pkce: true, redirect: true });
     noNissInAudit();
+  });
+});
+
+describe('a provider that signs with RS256 (as itsme does)', () => {
+  let up;
+  after(() => up?.close());
+
+  it('checks its RS256 ID tokens with its JWKS', async () => {
+    up = await startOidcUpstream({
+      redirectUri: `${srv.url}/login/idp/callback`, secret: SECRET, alg: 'RS256',
+      accounts: { jan: { national_number: PEOPLE.jan.niss } },
+    });
+    idpAdd(['--id', 'rsa', '--name', 'RSA', '--issuer', up.issuer, '--client-id', 'portier-broker',
+      '--client-secret', SECRET]);
+    const { c, authUrl } = await begin('rsa');
+    const back = await c.fetch(await throughOidcUpstream(authUrl, { login: 'jan' }));
+    await back.text();
+    assert.equal(back.status, 303);
+    assert.equal(auditEvents(srv, ['login.idp.success']).at(-1).object, 'door:idp:rsa');
+    assert.equal(cli(srv, ['idp', 'remove', '--id', 'rsa']).code, 0);
   });
 });
 

@@ -41,19 +41,22 @@ const esc = (s) => String(s).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};
 /**
  * oidc-provider as an upstream: accounts maps a login name to its claims (national_number
  * …); the client is CLIENT_ID with secret (client_secret_basic) or, with clientJwks, with
- * private_key_jwt and those public keys. ES256 ID tokens, PKCE required. Its login page
+ * private_key_jwt and those public keys. ID tokens signed with alg (ES256, or RS256 as
+ * itsme signs), PKCE required. Its login page
  * (GET /interaction/:uid) asks a login name and the acr; POST …/login finishes the
  * interaction (login and consent at once), POST …/abort ends it with access_denied.
  * Returns { issuer, close() }.
  */
-export async function startOidcUpstream({ redirectUri, accounts, secret, clientJwks }) {
+export async function startOidcUpstream({ redirectUri, accounts, secret, clientJwks, alg = 'ES256' }) {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = { ...privateKey.export({ format: 'jwk' }), alg: 'ES256', use: 'sig', kid: 'upstream-es256' };
+  const { privateKey } = alg === 'RS256'
+    ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+    : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = { ...privateKey.export({ format: 'jwk' }), alg, use: 'sig', kid: `upstream-${alg}` };
   const client = {
     client_id: CLIENT_ID, redirect_uris: [redirectUri], grant_types: ['authorization_code'],
-    response_types: ['code'], id_token_signed_response_alg: 'ES256',
+    response_types: ['code'], id_token_signed_response_alg: alg,
     ...(clientJwks
       ? { token_endpoint_auth_method: 'private_key_jwt', jwks: clientJwks, token_endpoint_auth_signing_alg: 'ES256' }
       : { token_endpoint_auth_method: 'client_secret_basic', client_secret: secret }),

@@ -35,7 +35,7 @@
 #define NISS "85073003328"          /* valid (tests/http/oidc_lib.js, Jan) */
 
 struct fx {
-	struct jws_key *key, *other;
+	struct jws_key *key, *other, *rsa;
 	struct portal_jwks *jwks;
 	struct upstream_idp idp;
 };
@@ -46,9 +46,10 @@ setup(void **state)
 	struct fx *f = calloc(1, sizeof(*f));
 	char doc[2048];
 
-	if (f == NULL || jws_key_generate(&f->key) != 0 || jws_key_generate(&f->other) != 0)
+	if (f == NULL || jws_key_generate(&f->key) != 0 || jws_key_generate(&f->other) != 0 ||
+	    jws_key_generate_alg(JWS_RS256, &f->rsa) != 0)
 		return -1;
-	snprintf(doc, sizeof(doc), "{\"keys\":[%s]}", jws_key_jwk(f->key));
+	snprintf(doc, sizeof(doc), "{\"keys\":[%s,%s]}", jws_key_jwk(f->key), jws_key_jwk(f->rsa));
 	if (portal_jwks_parse(doc, strlen(doc), &f->jwks) != 0)
 		return -1;
 	f->idp = (struct upstream_idp){
@@ -67,6 +68,7 @@ teardown(void **state)
 
 	jws_key_free(f->key);
 	jws_key_free(f->other);
+	jws_key_free(f->rsa);
 	portal_jwks_free(f->jwks);
 	free(f);
 	return 0;
@@ -205,6 +207,54 @@ test_alg_none(void **state)
 	assert_int_equal(id.idt, IDT_ALG);
 	free(t);
 	free(none);
+}
+
+/* RS256 (itsme's) is accepted for upstream providers; the portal's default stays ES256. */
+static void
+test_rs256(void **state)
+{
+	struct fx *f = *state;
+	struct upstream_identity id;
+	struct idtoken_expect e = {
+		.issuer = ISS, .client_id = CLIENT, .nonce = NONCE, .now = NOW, .leeway = 60,
+		.max_age = 600,
+	};
+	char *t = token(f->rsa, NULL), *b = token(f->rsa, set_acr_high);
+	char *st = strrchr(t, '.'), *sb = strrchr(b, '.');
+	json_t *claims = NULL;
+
+	assert_int_equal(check(f, t, &id), UP_OK);
+	assert_string_equal(id.niss, NISS);
+	assert_int_equal(idtoken_verify(f->jwks, t, &e, &claims), IDT_ALG);
+	assert_null(claims);
+	/* Another RS256 signature over other claims. */
+	assert_int_equal(strlen(st), strlen(sb));
+	memcpy(st, sb, strlen(sb));
+	assert_int_equal(check(f, t, &id), UP_TOKEN);
+	assert_int_equal(id.idt, IDT_SIGNATURE);
+	free(t);
+	free(b);
+}
+
+/* A token that says RS256 under the kid of the EC key (or ES256 under the RSA key's) finds
+ * no key: a key checks the alg it is for only. */
+static void
+test_alg_key_mismatch(void **state)
+{
+	struct fx *f = *state;
+	struct upstream_identity id;
+	char *t = token(f->key, NULL), *forged = malloc(strlen(t) + 256);
+	char hdr[256], h[200];
+	const char *dot = strchr(t, '.');
+
+	snprintf(h, sizeof(h), "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"%s\"}",
+	    jws_key_kid(f->key));
+	portal_b64url_encode(h, strlen(h), hdr, sizeof(hdr));
+	snprintf(forged, strlen(t) + 256, "%s%s", hdr, dot);
+	assert_int_equal(check(f, forged, &id), UP_TOKEN);
+	assert_int_equal(id.idt, IDT_KID);
+	free(t);
+	free(forged);
 }
 
 static void set_iss(json_t *j) { json_object_set_new(j, "iss", json_string("https://evil.example")); }
@@ -411,6 +461,8 @@ main(void)
 		cmocka_unit_test(test_bad_signature),
 		cmocka_unit_test(test_other_key),
 		cmocka_unit_test(test_alg_none),
+		cmocka_unit_test(test_rs256),
+		cmocka_unit_test(test_alg_key_mismatch),
 		cmocka_unit_test(test_claims),
 	};
 	const struct CMUnitTest stored[] = {
