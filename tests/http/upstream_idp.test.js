@@ -9,6 +9,7 @@
 // upstream error, a person unknown to the register. Each refusal opens no session, writes
 // its reason in the audit trail and never the national number.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -358,5 +359,70 @@ describe('private_key_jwt', () => {
     const page = await c.get('/login');
     assert.ok(!page.text.includes('/login/idp/mygov'));
     assert.equal((await c.get('/login/idp/mygov')).status, 404);
+  });
+});
+
+/** Runs openssl with args in dir. */
+const openssl = (dir, args) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+
+/** A test CA (ca.pem) and a certificate for 127.0.0.1 it signed (up.pem, up.key) in dir. */
+function makeTls(dir) {
+  openssl(dir, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+    '-days', '2', '-subj', '/CN=portier test upstream CA', '-keyout', 'ca.key', '-out', 'ca.pem']);
+  writeFileSync(path.join(dir, 'up.ext'), 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n');
+  openssl(dir, ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+    '-subj', '/CN=upstream', '-keyout', 'up.key', '-out', 'up.csr']);
+  openssl(dir, ['x509', '-req', '-in', 'up.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key',
+    '-CAcreateserial', '-days', '2', '-extfile', 'up.ext', '-out', 'up.pem']);
+}
+
+describe('an upstream on https (idp_ca_file)', () => {
+  let dir;
+  let tlsUp;
+  let trusting;
+  let plain;
+
+  before(async () => {
+    dir = tempDir();
+    makeTls(dir);
+    tlsUp = await startForgingUpstream({
+      secret: SECRET, nn: PEOPLE.jan.niss,
+      tls: { key: readFileSync(path.join(dir, 'up.key')), cert: readFileSync(path.join(dir, 'up.pem')) },
+    });
+    // The sandbox is on (the default): the CA file must stay readable to libcurl.
+    trusting = await start({ args: ['--idp-ca-file', path.join(dir, 'ca.pem')] });
+    plain = await start();
+    for (const s of [trusting, plain]) {
+      const r = cli(s, ['idp', 'add', '--id', 'tls', '--name', 'TLS', '--issuer', tlsUp.issuer,
+        '--client-id', 'portier-broker', '--client-secret', SECRET]);
+      assert.equal(r.code, 0, r.stderr);
+      cli(s, ['person', 'add', '--niss', PEOPLE.jan.niss, '--last-name', 'Peeters', '--first-name', 'Jan']);
+    }
+  });
+  after(async () => {
+    await trusting?.stop();
+    await plain?.stop();
+    await tlsUp?.close();
+  });
+
+  it('trusts the provider whose certificate chains to idp_ca_file', async () => {
+    tlsUp.mode = 'good';
+    const c = new Client(trusting.url);
+    let res = await c.fetch('/login/idp/tls?next=/compte');
+    await res.text();
+    assert.equal(res.status, 303, trusting.logs().split('\n').filter((l) => /idp/.test(l)).join('\n'));
+    const cb = await throughForgingUpstream(res.headers.get('location'), { ca: readFileSync(path.join(dir, 'ca.pem')) });
+    res = await c.fetch(cb);
+    await res.text();
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), '/compte');
+  });
+
+  it('refuses it with the system\'s CAs: the provider is unavailable', async () => {
+    const c = new Client(plain.url);
+    const page = await c.get('/login/idp/tls?next=/compte');
+    assert.equal(page.status, 503);
+    assert.match(textOf(page.text), /Ce fournisseur d'identité ne répond pas/);
+    assert.match(plain.logs(), /the issuer's TLS certificate is not trusted/);
   });
 });

@@ -8,6 +8,7 @@ import {
   createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign,
 } from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
 
 import Provider from 'oidc-provider';
 
@@ -153,10 +154,11 @@ export async function throughOidcUpstream(authUrl, { login, acr = ACR.substantia
  * then answers an ID token made as mode says: good, badsig (key B under A's kid), aud,
  * iss, exp, nonce, nonn (no national number), badnn (wrong check digits), azp (two
  * audiences without azp). f.mode sets it; f.seen records what the token endpoint checked.
+ * tls ({ key, cert }): on https.
  */
-export async function startForgingUpstream({ secret, nn }) {
+export async function startForgingUpstream({ secret, nn, tls }) {
   const port = await freePort();
-  const issuer = `http://127.0.0.1:${port}`;
+  const issuer = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const keyA = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
   const keyB = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
   const kid = 'forged-1';
@@ -173,7 +175,7 @@ export async function startForgingUpstream({ secret, nn }) {
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify(o));
   };
-  const server = http.createServer(async (req, res) => {
+  const handler = async (req, res) => {
     const url = new URL(req.url, issuer);
     if (url.pathname === '/.well-known/openid-configuration') {
       json(res, 200, {
@@ -234,14 +236,25 @@ export async function startForgingUpstream({ secret, nn }) {
       res.statusCode = 404;
       res.end();
     }
-  });
+  };
+  const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
   await listen(server, port);
   f.close = () => new Promise((r) => { server.closeAllConnections(); server.close(r); });
   return f;
 }
 
 /** The forging provider's way: straight back to portier. Returns the callback URL. */
-export async function throughForgingUpstream(authUrl) {
+export async function throughForgingUpstream(authUrl, { ca } = {}) {
+  const u = new URL(authUrl);
+  if (u.protocol === 'https:') {
+    return new Promise((resolve, reject) => {
+      https.get(authUrl, { ca }, (res) => {
+        res.resume();
+        assert.equal(res.statusCode, 302);
+        resolve(res.headers.location);
+      }).on('error', reject);
+    });
+  }
   const res = await fetch(authUrl, { redirect: 'manual' });
   await res.text();
   assert.equal(res.status, 302);
