@@ -181,6 +181,12 @@ bench-oidc: all node
 bench-sso: all node
 	PORTIER_BIN=$(O)/portier node bench/sso.mjs
 
+# Logins per second through the upstream identity-provider broker against a direct eID login,
+# with portier's CPU per login (bench/broker.mjs, issue 17); not part of make bench.
+.PHONY: bench-broker
+bench-broker: all node
+	PORTIER_BIN=$(O)/portier node bench/broker.mjs
+
 # The store's backends side by side: SQLite, PostgreSQL on one and two nodes, the writer
 # lock on and off; token endpoint, logins, user creations, CPU from /proc (bench/pg.mjs).
 .PHONY: bench-pg

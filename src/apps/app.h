@@ -14,6 +14,7 @@ struct mail_texts;
 struct oidc_provider;
 struct ops_metrics;
 struct password_cfg;
+struct upstream_rp;
 
 /* The GAP designation's settings (apps/csam/, apps/helpdesk/). */
 struct csam_app_settings {
@@ -33,6 +34,7 @@ struct app {
 	struct csam_app_settings csam;
 	int schema_newest;      /* the newest migration this binary knows (/readyz) */
 	const struct ops_metrics *metrics;   /* /metrics: who may scrape, scrape-time values */
+	struct upstream_rp *upstream;   /* upstream providers' documents (auth/upstream.h) */
 };
 
 /* Returns 1 when the visitor is logged in with at least min_level (policy/loa.h);

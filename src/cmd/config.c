@@ -75,6 +75,7 @@ static const struct key keys[] = {
 	{ "audit_checkpoint_every", I(audit_checkpoint_every, 1, 1000000) },
 	{ "audit_checkpoint_seconds", I(audit_checkpoint_seconds, 1, 86400) },
 	{ "kek_file", S(kek_file) },
+	{ "idp_ca_file", S(idp_ca_file) },
 	{ "sandbox", S(sandbox) },
 	{ "sandbox_syscalls", S(sandbox_syscalls) },
 	{ "user", S(user) },

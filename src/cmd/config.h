@@ -61,6 +61,9 @@ struct config {
 	/* The key-encryption key of the secrets at rest (base/envelope.h); empty: the systemd
 	 * credential portier-kek when present, else none */
 	char kek_file[1024];
+	/* The CAs the upstream identity providers' TLS certificates must chain to ("":
+	 * the system's; docs/upstream-idp.md) */
+	char idp_ca_file[1024];
 	/* Sandbox after start (src/ops/sandbox.c, docs/operations.md) */
 	char sandbox[16];          /* off, on (default: where the kernel supports it), required */
 	char sandbox_syscalls[16]; /* enforce (default) or log: seccomp logs instead of refusing */

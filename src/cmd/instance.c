@@ -9,6 +9,7 @@
 
 #include "apps/login/door_eid.h"
 #include "audit/checkpoint.h"
+#include "auth/upstream.h"
 #include "auth/password.h"
 #include "base/envelope.h"
 #include "base/log.h"
@@ -17,6 +18,7 @@
 #include "oidc/provider.h"
 #include "ops/health.h"
 #include "ops/metrics.h"
+#include "portal/http.h"
 #include "store/store.h"
 #include "web/web.h"
 
@@ -146,6 +148,12 @@ services_open(const struct config *c, const char *issuer, struct instance *in)
 		    "keys, TOTP keys and the pairwise secret are stored in clear");
 	if (checkpoints_start(c, in) != 0)
 		return -1;
+	/* The upstream identity providers' back-channel (libcurl, TLS verified). */
+	if (phttp_init(c->idp_ca_file, err, sizeof(err)) != 0 ||
+	    (in->app.upstream = upstream_rp_new()) == NULL) {
+		fprintf(stderr, "portier: idp_ca_file: %s\n", err);
+		return -1;
+	}
 	in->app.store = in->store;
 	in->app.demo = c->demo;
 	in->app.oidc = in->oidc;
@@ -255,6 +263,7 @@ instance_stop(struct instance *in, int grace_ms)
 	audit_cp_stop(in->cp);
 	sodium_memzero(&in->cp_key, sizeof(in->cp_key));
 	oidc_provider_free(in->oidc);
+	upstream_rp_free(in->app.upstream);
 	password_cfg_free(&in->password);
 	ops_metrics_free(&in->metrics);
 	if (in->store != NULL)

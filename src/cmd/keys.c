@@ -12,6 +12,7 @@
 
 #include "audit/audit.h"
 #include "auth/totp.h"
+#include "auth/upstream.h"
 #include "base/envelope.h"
 #include "base/log.h"
 #include "oidc/claims.h"
@@ -39,14 +40,16 @@ static const char usage[] =
 static int
 rewrap_all(struct store_tx *tx, const struct kek *old, const struct kek *new_k, int *changed)
 {
-	int n[3] = { 0, 0, 0 }, rc;
+	int n[4] = { 0, 0, 0, 0 }, rc;
 
 	rc = oidc_keys_rewrap(tx, old, new_k, &n[0]);
 	if (rc == 0)
 		rc = totp_keys_rewrap(tx, old, new_k, &n[1]);
 	if (rc == 0)
 		rc = oidc_pairwise_rewrap(tx, old, new_k, &n[2]);
-	*changed = n[0] + n[1] + n[2];
+	if (rc == 0)
+		rc = upstream_secrets_rewrap(tx, old, new_k, &n[3]);
+	*changed = n[0] + n[1] + n[2] + n[3];
 	return rc;
 }
 

@@ -178,7 +178,7 @@ ll_rules(struct ll *l, const struct config *c, const char *test_clock)
 	    LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_BLOCK |
 	    LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_SOCK |
 	    LANDLOCK_ACCESS_FS_MAKE_SYM | LANDLOCK_ACCESS_FS_IOCTL_DEV);
-	const char *files[] = { c->tls_cert, c->tls_key, c->eid_trust };
+	const char *files[] = { c->tls_cert, c->tls_key, c->eid_trust, c->idp_ca_file };
 	char dbdir[1024];
 	size_t i;
 

@@ -1,5 +1,6 @@
 /* idtoken.c — ID-token validation for the portal: JWKS parsing into OpenSSL keys, the
- * ES256 compact JWS (raw r||s turned into DER for EVP), and the claims of OIDC Core §3.1.3.7. */
+ * ES256 compact JWS (raw r||s turned into DER for EVP) or RS256 (PKCS #1 v1.5) when the
+ * caller accepts it, and the claims of OIDC Core §3.1.3.7. */
 #include "portal/idtoken.h"
 
 #include <openssl/bn.h>
@@ -13,10 +14,14 @@
 
 #define COORD 32                 /* a P-256 coordinate, and r and s */
 #define KID_MAX 128
+#define RSA_BITS_MIN 2048
+#define RSA_BITS_MAX 4096
+#define RSA_BYTES_MAX (RSA_BITS_MAX / 8)
 
 struct jwk_entry {
 	char kid[KID_MAX];
 	EVP_PKEY *pkey;
+	bool rsa;                    /* RS256 key; else ES256 */
 };
 
 struct portal_jwks {
@@ -98,6 +103,77 @@ done:
 	return pkey;
 }
 
+/* An EVP public key from an RSA JWK's n and e; NULL when unreadable or not 2048 to 4096
+ * bits. */
+static EVP_PKEY *
+rsa_public(json_t *jwk)
+{
+	const char *n64 = json_string_value(json_object_get(jwk, "n"));
+	const char *e64 = json_string_value(json_object_get(jwk, "e"));
+	unsigned char n[RSA_BYTES_MAX + 1], e[8];
+	OSSL_PARAM_BLD *bld = NULL;
+	OSSL_PARAM *params = NULL;
+	EVP_PKEY_CTX *ctx = NULL;
+	EVP_PKEY *pkey = NULL;
+	BIGNUM *bn = NULL, *be = NULL;
+	int nl, el, bits;
+
+	if (n64 == NULL || e64 == NULL || strlen(n64) > 2 * RSA_BYTES_MAX)
+		return NULL;
+	nl = portal_b64url_decode(n64, strlen(n64), n, sizeof(n));
+	el = portal_b64url_decode(e64, strlen(e64), e, sizeof(e));
+	if (nl <= 0 || el <= 0)
+		return NULL;
+	bn = BN_bin2bn(n, nl, NULL);
+	be = BN_bin2bn(e, el, NULL);
+	bits = bn ? BN_num_bits(bn) : 0;
+	if (be == NULL || bits < RSA_BITS_MIN || bits > RSA_BITS_MAX)
+		goto done;
+	bld = OSSL_PARAM_BLD_new();
+	if (bld == NULL || OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn) != 1 ||
+	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be) != 1)
+		goto done;
+	params = OSSL_PARAM_BLD_to_param(bld);
+	ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+	if (params == NULL || ctx == NULL || EVP_PKEY_fromdata_init(ctx) != 1 ||
+	    EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1)
+		pkey = NULL;
+done:
+	EVP_PKEY_CTX_free(ctx);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	BN_free(bn);
+	BN_free(be);
+	return pkey;
+}
+
+/* Adds an RSA JWK when usable for RS256; one that is not is skipped (0), as another kty. */
+static int
+rsa_add(struct portal_jwks *k, json_t *jwk)
+{
+	json_t *use = json_object_get(jwk, "use"), *alg = json_object_get(jwk, "alg");
+	json_t *kid = json_object_get(jwk, "kid");
+	struct jwk_entry *e;
+
+	if (use != NULL && (!json_is_string(use) || strcmp(json_string_value(use), "sig") != 0))
+		return 0;
+	if (alg != NULL && (!json_is_string(alg) || strcmp(json_string_value(alg), "RS256") != 0))
+		return 0;
+	if (kid != NULL && (!json_is_string(kid) || json_string_length(kid) >= KID_MAX))
+		return -1;
+	if (k->n == JWKS_KEYS_MAX)
+		return 0;
+	e = &k->keys[k->n];
+	e->pkey = rsa_public(jwk);
+	if (e->pkey == NULL)
+		return 0;
+	e->rsa = true;
+	if (kid != NULL)
+		memcpy(e->kid, json_string_value(kid), json_string_length(kid) + 1);
+	k->n++;
+	return 0;
+}
+
 /* Adds one JWK when usable for ES256. Returns 0 (added or skipped), -1 when invalid. */
 static int
 jwk_add(struct portal_jwks *k, json_t *jwk)
@@ -111,6 +187,8 @@ jwk_add(struct portal_jwks *k, json_t *jwk)
 
 	if (!json_is_object(jwk))
 		return -1;
+	if (kty != NULL && strcmp(kty, "RSA") == 0)
+		return rsa_add(k, jwk);
 	if (kty == NULL || strcmp(kty, "EC") != 0 || crv == NULL || strcmp(crv, "P-256") != 0)
 		return 0;
 	if (use != NULL && (!json_is_string(use) || strcmp(json_string_value(use), "sig") != 0))
@@ -191,14 +269,15 @@ portal_jwks_has(const struct portal_jwks *k, const char *kid)
 	return false;
 }
 
-/* The key for a token's kid: by kid when given; without kid only a lone key will do. */
+/* The key for a token's kid and alg: by kid when given; without kid only a lone key will
+ * do. A key of the other alg is none (an RSA key never checks an ES256 token). */
 static EVP_PKEY *
-jwks_find(const struct portal_jwks *k, const char *kid)
+jwks_find(const struct portal_jwks *k, const char *kid, bool rsa)
 {
 	if (kid[0] == '\0')
-		return k->n == 1 ? k->keys[0].pkey : NULL;
+		return k->n == 1 && k->keys[0].rsa == rsa ? k->keys[0].pkey : NULL;
 	for (size_t i = 0; i < k->n; i++)
-		if (strcmp(k->keys[i].kid, kid) == 0)
+		if (strcmp(k->keys[i].kid, kid) == 0 && k->keys[i].rsa == rsa)
 			return k->keys[i].pkey;
 	return NULL;
 }
@@ -209,7 +288,7 @@ idtoken_error_text(enum idtoken_error e)
 	switch (e) {
 	case IDT_OK: return "ok";
 	case IDT_MALFORMED: return "malformed token";
-	case IDT_ALG: return "algorithm is not ES256";
+	case IDT_ALG: return "algorithm not accepted";
 	case IDT_KID: return "no key of that kid";
 	case IDT_SIGNATURE: return "bad signature";
 	case IDT_ISS: return "wrong issuer";
@@ -229,7 +308,7 @@ struct jws_parts {
 	const char *input;           /* header.payload, what was signed */
 	size_t input_len;
 	json_t *header, *payload;
-	unsigned char sig[2 * COORD + 8];
+	unsigned char sig[RSA_BYTES_MAX + 8];
 	int siglen;
 };
 
@@ -351,6 +430,24 @@ done:
 	return ok;
 }
 
+/* RS256: RSASSA-PKCS1-v1_5 with SHA-256 over header.payload (OpenSSL's default padding). */
+static bool
+rs256_ok(EVP_PKEY *pkey, const struct jws_parts *p)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	bool ok = false;
+
+	if (p->siglen <= 0 || p->siglen != EVP_PKEY_get_size(pkey))
+		goto done;
+	if (md == NULL || EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, pkey) != 1)
+		goto done;
+	ok = EVP_DigestVerify(md, p->sig, (size_t)p->siglen, (const unsigned char *)p->input,
+	    p->input_len) == 1;
+done:
+	EVP_MD_CTX_free(md);
+	return ok;
+}
+
 static bool
 str_eq(const char *a, const char *b)
 {
@@ -447,6 +544,8 @@ idtoken_verify(const struct portal_jwks *keys, const char *token,
 	json_t *kidj;
 	EVP_PKEY *pkey;
 	enum idtoken_error rc;
+	unsigned algs;
+	bool rsa;
 
 	if (claims != NULL)
 		*claims = NULL;
@@ -454,9 +553,13 @@ idtoken_verify(const struct portal_jwks *keys, const char *token,
 		rc = IDT_MALFORMED;
 		goto done;
 	}
-	/* The algorithm is ours to choose, not the token's: ES256 only, no extensions. */
+	/* The algorithm is ours to choose, not the token's: ES256 (RS256 when the caller
+	 * accepts it), no extensions. */
+	algs = e->algs != 0 ? e->algs : IDT_ALG_ES256;
 	alg = json_string_value(json_object_get(p.header, "alg"));
-	if (alg == NULL || strcmp(alg, "ES256") != 0 || json_object_get(p.header, "crit") != NULL) {
+	rsa = alg != NULL && strcmp(alg, "RS256") == 0 && (algs & IDT_ALG_RS256) != 0;
+	if (alg == NULL || (!rsa && (strcmp(alg, "ES256") != 0 || (algs & IDT_ALG_ES256) == 0)) ||
+	    json_object_get(p.header, "crit") != NULL) {
 		rc = IDT_ALG;
 		goto done;
 	}
@@ -466,12 +569,12 @@ idtoken_verify(const struct portal_jwks *keys, const char *token,
 		goto done;
 	}
 	kid = kidj ? json_string_value(kidj) : "";
-	pkey = keys ? jwks_find(keys, kid) : NULL;
+	pkey = keys ? jwks_find(keys, kid, rsa) : NULL;
 	if (pkey == NULL) {
 		rc = IDT_KID;
 		goto done;
 	}
-	if (!es256_ok(pkey, &p)) {
+	if (rsa ? !rs256_ok(pkey, &p) : !es256_ok(pkey, &p)) {
 		rc = IDT_SIGNATURE;
 		goto done;
 	}

@@ -1,6 +1,7 @@
 /* idtoken.h — the relying party's check of an OpenID Connect ID token: a JWKS of ES256
- * keys, the compact JWS signature (OpenSSL EVP), then iss, aud/azp, exp, iat, nbf, nonce
- * and sub. Pure code: no HTTP, no store; the portal's own, independent of the provider. */
+ * (and RS256) keys, the compact JWS signature (OpenSSL EVP), then iss, aud/azp, exp, iat,
+ * nbf, nonce and sub. Pure code: no HTTP, no store; the portal's, and the upstream
+ * providers' of the broker (auth/upstream_rp.c). */
 #ifndef PORTIER_PORTAL_IDTOKEN_H
 #define PORTIER_PORTAL_IDTOKEN_H
 
@@ -11,12 +12,14 @@
 
 #define IDTOKEN_MAX 16384        /* bytes: a longer token is refused unread */
 #define JWKS_MAX (64 * 1024)     /* bytes of a JWKS document */
-#define JWKS_KEYS_MAX 16         /* ES256 keys kept from one document */
+#define JWKS_KEYS_MAX 16         /* signing keys kept from one document */
 
-struct portal_jwks;              /* the ES256 signing keys of a provider, by kid */
+struct portal_jwks;              /* the ES256 and RS256 signing keys of a provider, by kid */
 
 /* Parses a JWKS document ({"keys":[…]}); keeps the P-256 keys usable for ES256 signatures
- * (kty EC, crv P-256, use absent or "sig", alg absent or "ES256"), ignores other keys.
+ * (kty EC, crv P-256, use absent or "sig", alg absent or "ES256") and the RSA keys of 2048
+ * to 4096 bits usable for RS256 (kty RSA, use absent or "sig", alg absent or "RS256"; a
+ * smaller or unreadable RSA key is skipped), ignores other keys.
  * Returns 0 with *out (free with portal_jwks_free), or -1 when the text is not a JWKS,
  * a P-256 key is invalid (point not on the curve) or no usable key is left. */
 int portal_jwks_parse(const char *json, size_t len, struct portal_jwks **out);
@@ -34,12 +37,16 @@ struct idtoken_expect {
 	int64_t now;                 /* unix seconds */
 	int leeway;                  /* seconds of clock skew allowed (exp, iat, nbf) */
 	int max_age;                 /* iat may be at most this many seconds old */
+	unsigned algs;               /* IDT_ALG_* accepted; 0: ES256 only */
 };
+
+#define IDT_ALG_ES256 1u
+#define IDT_ALG_RS256 2u
 
 enum idtoken_error {
 	IDT_OK = 0,
 	IDT_MALFORMED,               /* not three base64url parts of JSON, too long … */
-	IDT_ALG,                     /* alg is not ES256 (none, HS256 …) or crit is set */
+	IDT_ALG,                     /* alg not accepted (none, HS256 …) or crit is set */
 	IDT_KID,                     /* no key of that kid in the JWKS */
 	IDT_SIGNATURE,
 	IDT_ISS,

@@ -25,6 +25,8 @@ method_msgid(const char *method)
 		return N_("codes d'accès et code d'une carte token");
 	if (strcmp(method, "activation") == 0)
 		return N_("code d'activation");
+	if (strcmp(method, "idp") == 0)
+		return N_("fournisseur d'identité reconnu");
 	return N_("inconnue");
 }
 

@@ -50,9 +50,14 @@ asked_level(struct web_req *r)
 struct tmpl_ctx *
 login_page_begin(struct web_req *r, const char *next, bool token_step)
 {
+	return login_page_begin_at(r, next, token_step, asked_level(r));
+}
+
+struct tmpl_ctx *
+login_page_begin_at(struct web_req *r, const char *next, bool token_step, int level)
+{
 	struct web_session *s;
 	struct tmpl_ctx *c;
-	int level = asked_level(r);
 
 	s = web_session_ensure(r);
 	if (s == NULL)
@@ -67,7 +72,23 @@ login_page_begin(struct web_req *r, const char *next, bool token_step)
 	tmpl_set_bool(c, "door_code", level <= LOA_SUBSTANTIAL);
 	tmpl_set_bool(c, "door_eid", !token_step);
 	tmpl_set(c, "next", login_next(next));
+	if (!token_step && door_idp_offer(r, c, level, login_next(next)) != 0)
+		return NULL;
 	return c;
+}
+
+int
+login_show_at(struct web_req *r, int status, int level, const char *error_msgid,
+    const char *next)
+{
+	struct tmpl_ctx *c = login_page_begin_at(r, next, false, level);
+
+	if (c == NULL)
+		return -1;
+	tmpl_set(c, "username", "");
+	if (error_msgid != NULL)
+		tmpl_set(c, "door_error", web_t(r, error_msgid));
+	return web_render_status(r, status, "login", c);
 }
 
 int

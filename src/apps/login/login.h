@@ -13,6 +13,12 @@ int login_show(struct web_req *r, int status, const char *username, const char *
  * (login_next(next)); token_step (the second step of the token door) leaves that door
  * alone on the page. Returns the context for the door's own values, or NULL on error. */
 struct tmpl_ctx *login_page_begin(struct web_req *r, const char *next, bool token_step);
+/* login_page_begin at a level given rather than the one of ?level= (1 to 3). */
+struct tmpl_ctx *login_page_begin_at(struct web_req *r, const char *next, bool token_step,
+    int level);
+/* login_show for a door that refused at a level given (the doors offered reach it). */
+int login_show_at(struct web_req *r, int status, int level, const char *error_msgid,
+    const char *next);
 /* A local path to return to (anything else becomes "/"). */
 const char *login_next(const char *next);
 /* Opens the session of a person a door recognised: a new session id (the old one is
@@ -43,6 +49,10 @@ const char *capacity_msgid(const char *value);
 /* A one-time code as typed ("123 456" or "123456") without its spaces into out; false,
  * and out empty (a code that matches nothing), when it does not fit in outlen. */
 bool door_code_strip(const char *in, char *out, size_t outlen);
+/* The doors of the upstream identity providers (door_idp.c); door_idp_offer lists on
+ * the login page those that reach level ("idps", "door_idp"). 0 or -1. */
+int door_idp_routes(struct web_server *s);
+int door_idp_offer(struct web_req *r, struct tmpl_ctx *c, int level, const char *next);
 /* Registers the routes of every door other than the access codes (see doors.c). */
 int login_door_routes(struct web_server *s);
 

@@ -1,0 +1,46 @@
+/* upstream_sql.h — statement ids of the upstream identity providers (SQL_RANGE_AUTH + 900
+ * … 999): the providers portier brokers to and the logins under way through them. */
+#ifndef PORTIER_AUTH_UPSTREAM_SQL_H
+#define PORTIER_AUTH_UPSTREAM_SQL_H
+
+#include "store/sql_table.h"
+
+enum upstream_sql {
+	SQL_UPSTREAM_FIRST = SQL_RANGE_AUTH + 900,
+	SQL_UPSTREAM_IDP_ADD = SQL_UPSTREAM_FIRST,
+	SQL_UPSTREAM_IDP_LIST,
+	SQL_UPSTREAM_IDP_GET,
+	SQL_UPSTREAM_IDP_REMOVE,
+	SQL_UPSTREAM_IDP_SECRETS,
+	SQL_UPSTREAM_IDP_SET_SECRET,
+	SQL_UPSTREAM_LOGIN_ADD,
+	SQL_UPSTREAM_LOGIN_GET,
+	SQL_UPSTREAM_LOGIN_TAKE,
+	SQL_UPSTREAM_LOGIN_PURGE,
+	SQL_UPSTREAM_END
+};
+
+#define SQL_UPSTREAM_IDP_LIST_COLS(X) \
+	X(UPIDP_LIST_ID, id) X(UPIDP_LIST_NAME, name) X(UPIDP_LIST_ISSUER, issuer) \
+	X(UPIDP_LIST_CLIENT_ID, client_id) X(UPIDP_LIST_AUTH, auth_method) \
+	X(UPIDP_LIST_SCOPE, scope) X(UPIDP_LIST_LEVEL_MAX, level_max) \
+	X(UPIDP_LIST_NN_CLAIM, nn_claim) X(UPIDP_LIST_LOGO, logo) \
+	X(UPIDP_LIST_CREATED_AT, created_at)
+SQL_COLUMNS(SQL_UPSTREAM_IDP_LIST_COLS);
+#define SQL_UPSTREAM_IDP_GET_COLS(X) \
+	X(UPIDP_GET_ID, id) X(UPIDP_GET_NAME, name) X(UPIDP_GET_ISSUER, issuer) \
+	X(UPIDP_GET_CLIENT_ID, client_id) X(UPIDP_GET_AUTH, auth_method) \
+	X(UPIDP_GET_SCOPE, scope) X(UPIDP_GET_LEVEL_MAX, level_max) \
+	X(UPIDP_GET_NN_CLAIM, nn_claim) X(UPIDP_GET_LOGO, logo) X(UPIDP_GET_SECRET, secret)
+SQL_COLUMNS(SQL_UPSTREAM_IDP_GET_COLS);
+#define SQL_UPSTREAM_IDP_SECRETS_COLS(X) X(UPIDP_SECRETS_ID, id) X(UPIDP_SECRETS_SECRET, secret)
+SQL_COLUMNS(SQL_UPSTREAM_IDP_SECRETS_COLS);
+#define SQL_UPSTREAM_LOGIN_GET_COLS(X) \
+	X(UPLOGIN_IDP, idp) X(UPLOGIN_NONCE, nonce) X(UPLOGIN_VERIFIER, verifier) \
+	X(UPLOGIN_NEXT, next) X(UPLOGIN_LEVEL, level) X(UPLOGIN_EXPIRES_AT, expires_at)
+SQL_COLUMNS(SQL_UPSTREAM_LOGIN_GET_COLS);
+
+/* The same text on both backends (portable SQL). */
+extern const struct sql_table sql_upstream_sqlite;
+
+#endif
