@@ -25,6 +25,16 @@ static const struct rule table[POLICY__ACTIONS] = {
 	[POLICY_CHANGE_OWN_DATA] = { "change_own_data", ROLE_LEGAL_REP | ROLE_GAP | ROLE_COGAP |
 	    ROLE_GL | ROLE_COGL | ROLE_USER | ROLE_HELPDESK, 0, LOA_LOW },
 	[POLICY_DECIDE_EXCEPTION] = { "decide_exception", ROLE_HELPDESK, 0, LOA_LOW },
+	/* Mandates bind the organisation to another one: its main managers decide, with
+	 * eID, as for the GAP's own designation. Who serves is managing users: the
+	 * mandatary's GAP, co-GAPs and the local managers of the mandate's quality there. */
+	[POLICY_MANDATE_PROPOSE] = { "mandate_propose", ROLE_GAP | ROLE_COGAP, 0, LOA_HIGH },
+	[POLICY_MANDATE_ACCEPT] = { "mandate_accept", ROLE_GAP | ROLE_COGAP, 0, LOA_HIGH },
+	[POLICY_MANDATE_END] = { "mandate_end", ROLE_GAP | ROLE_COGAP, 0, LOA_HIGH },
+	[POLICY_MANDATE_ASSIGN] = { "mandate_assign", ROLE_GAP | ROLE_COGAP,
+	    ROLE_GL | ROLE_COGL, LOA_LOW },
+	[POLICY_MANDATE_VIEW] = { "mandate_view", ROLE_GAP | ROLE_COGAP, ROLE_GL | ROLE_COGL,
+	    LOA_LOW },
 };
 
 static bool

@@ -19,6 +19,13 @@ enum policy_action {
 	POLICY_READ_AUDIT,          /* read the organisation's audit trail */
 	POLICY_CHANGE_OWN_DATA,     /* change own personal data, password, second factors */
 	POLICY_DECIDE_EXCEPTION,    /* decide exception requests */
+	/* issue 16, mandates between organisations (docs/mandates.md): the organisation acted
+	 * for is the side the actor belongs to (mandator or mandatary) */
+	POLICY_MANDATE_PROPOSE,     /* propose a mandate to another organisation (eID) */
+	POLICY_MANDATE_ACCEPT,      /* accept or refuse the other side's proposal (eID) */
+	POLICY_MANDATE_END,         /* end a proposed or active mandate, either side (eID) */
+	POLICY_MANDATE_ASSIGN,      /* the mandatary: who serves under it, with which apps */
+	POLICY_MANDATE_VIEW,        /* read the organisation's mandates and their history */
 	POLICY__ACTIONS
 };
 
