@@ -86,6 +86,10 @@ policy_check(enum policy_action a, const struct policy_actor *who,
 	if (a != POLICY_DESIGNATE_GAP && rank(target_roles(what)) > 0 &&
 	    !(who->roles & ROLE_GAP) && rank(who->roles) <= rank(target_roles(what)))
 		return target_roles(what) & ROLE_GAP ? POLICY_TARGET_GAP : POLICY_TARGET_ABOVE;
+	/* A mandate is accepted by the side that did not propose it; only the mandatary
+	 * chooses who serves under it. */
+	if ((a == POLICY_MANDATE_ACCEPT || a == POLICY_MANDATE_ASSIGN) && what->wrong_side)
+		return POLICY_WRONG_SIDE;
 	if (who->level < r->min_level)
 		return POLICY_LEVEL;
 	return POLICY_ALLOWED;
@@ -107,6 +111,7 @@ policy_reason_name(enum policy_reason r)
 		[POLICY_OTHER_QUALITY] = "other_quality", [POLICY_SUSPENDED] = "suspended",
 		[POLICY_LEVEL] = "level", [POLICY_TARGET_GAP] = "target_gap",
 		[POLICY_NOT_OWN] = "not_own", [POLICY_TARGET_ABOVE] = "target_above",
+		[POLICY_WRONG_SIDE] = "wrong_side",
 	};
 
 	if ((int)r < 0 || (size_t)r >= sizeof(names) / sizeof(names[0]))

@@ -113,7 +113,15 @@ mandates_need_eid(void **state)
 	{
 		struct policy_actor gap = actor(ROLE_GAP, LOA_LOW);
 
+		struct policy_target side = { .wrong_side = true };
+
 		assert_int_equal(policy_check(POLICY_MANDATE_ASSIGN, &gap, &org), POLICY_ALLOWED);
+		/* The proposing side does not accept its own proposal; the mandator does not
+		 * choose who serves the mandatary. */
+		gap.level = LOA_HIGH;
+		assert_int_equal(policy_check(POLICY_MANDATE_ACCEPT, &gap, &side), POLICY_WRONG_SIDE);
+		assert_int_equal(policy_check(POLICY_MANDATE_ASSIGN, &gap, &side), POLICY_WRONG_SIDE);
+		assert_int_equal(policy_check(POLICY_MANDATE_END, &gap, &side), POLICY_ALLOWED);
 	}
 }
 
