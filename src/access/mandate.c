@@ -703,7 +703,7 @@ mandate_expire_due(struct store *s, const struct mail_texts *mt, const struct ac
 
 enum access_rc
 mandate_list(struct store *s, const struct actor *who, int64_t org, struct arena *a,
-    struct mandate_view **out, size_t *n)
+    struct mandate_view **out, size_t *n, bool *main_manager)
 {
 	struct policy_target t = { 0 };
 	struct access_list l = { 0 };
@@ -718,11 +718,13 @@ mandate_list(struct store *s, const struct actor *who, int64_t org, struct arena
 
 	*out = NULL;
 	*n = 0;
+	*main_manager = false;
 	rc = access_begin(s, STORE_READ, org, 0, &tx, NULL, &none);
 	if (rc != ACCESS_OK)
 		return rc;
 	rc = access_allow(tx, who, org, POLICY_MANDATE_VIEW, &t, &actor, &why);
 	all = rc == ACCESS_OK;
+	*main_manager = all && (actor.roles & (ROLE_GAP | ROLE_COGAP)) != 0;
 	/* A local manager sees those of the qualities they manage (checked one by one). */
 	if (!all && (rc != ACCESS_DENIED || !(actor.roles & (ROLE_GL | ROLE_COGL)) ||
 	    actor.suspended)) {

@@ -104,9 +104,10 @@ enum access_rc mandate_expire_due(struct store *s, const struct mail_texts *mt,
     const struct actor *who, int *n);
 
 /* The mandates org gave and received, newest first (POLICY_MANDATE_VIEW: its GAP and
- * co-GAPs see all; a local manager those received in a quality they manage there). */
+ * co-GAPs see all; a local manager those of the qualities they manage there).
+ * *main_manager: the reader is org's GAP or a co-GAP (who may propose, with eID). */
 enum access_rc mandate_list(struct store *s, const struct actor *who, int64_t org,
-    struct arena *a, struct mandate_view **out, size_t *n);
+    struct arena *a, struct mandate_view **out, size_t *n, bool *main_manager);
 /* One mandate of org with its applications, history and who serves under it. */
 enum access_rc mandate_get(struct store *s, const struct actor *who, int64_t org,
     const char *public_id, struct arena *a, struct mandate_view *out);
