@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { Client, start } from '../lib/server.js';
-import { activateQuality, addOrg, addAccount, mails } from '../lib/world.js';
+import { activateQuality, addOrg, addAccount, cli, mails } from '../lib/world.js';
 import { escapedPem, makeCA } from './eid_support.js';
 import {
   ID, NISS, addPerson, csrfOf, denials, h1Of, login, post, rows, sql, text, valueOf,
@@ -270,5 +270,30 @@ describe('mandates between organisations through the pages', () => {
     assert.equal(no.status, 303);
     assert.equal(rows(srv, `SELECT status FROM mandate WHERE public_id = '${id2}'`)[0].status, 'refused');
     assert.equal(mails(srv, 'mandate_refused').length, 2);
+  });
+
+  it('a mandate past its end reads as expired at once; `portier mandate expire` records it', async () => {
+    const r = await post(who.gapA, `/acces/${ID.org}/mandats/nouveau`, proposal({ end: Q }));
+    assert.equal(r.status, 303);
+    const id = /mandats\/([0-9a-f]{32})/.exec(r.headers.get('location'))[1];
+    assert.equal((await post(who.gapB, `/acces/${orgB}/mandats/${id}/accepter`, { version: '1' })).status, 303);
+    // Time passes: its quarters are moved back, as the calendar would.
+    sql(srv, `UPDATE mandate SET start_quarter = 20201, end_quarter = 20204 WHERE public_id = '${id}'`);
+    const page = text((await who.gapB.get(`/acces/${orgB}/mandats/${id}`)).text);
+    assert.match(page, /Statut Expiré/);
+    assert.doesNotMatch(page, /Mettre fin/);
+    await refused('ending an expired mandate', ID.claire,
+      () => post(who.gapA, `/acces/${ID.org}/mandats/${id}/fin`, { version: '2' }), { status: 409, audited: false });
+    const run = cli(srv, ['mandate', 'expire']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout.trim(), '1 mandate expired');
+    const row = rows(srv, `SELECT m.status, e.actor, e.side FROM mandate m JOIN mandate_event e ON e.mandate_id = m.id
+      WHERE m.public_id = '${id}' AND e.status = 'expired'`);
+    assert.equal(row.length, 1);
+    assert.equal(row[0].status, 'expired');
+    assert.equal(row[0].actor, null);
+    assert.equal(row[0].side, null);
+    assert.equal(mails(srv, 'mandate_expired').length, 2);
+    assert.equal(cli(srv, ['mandate', 'expire']).stdout.trim(), '0 mandates expired');
   });
 });
