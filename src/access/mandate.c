@@ -600,6 +600,21 @@ mandate_propose(struct store *s, const struct mail_texts *mt, const struct actor
 }
 
 enum access_rc
+mandate_may_propose(struct store *s, const struct actor *who, int64_t org)
+{
+	struct policy_target t = { 0 };
+	struct policy_actor actor;
+	struct store_tx *tx;
+	struct org none;
+	enum access_rc rc = access_open(s, STORE_READ, who, org, POLICY_MANDATE_PROPOSE, &t, &tx,
+	    NULL, &none, &actor);
+
+	if (rc == ACCESS_OK)
+		store_rollback(&tx);
+	return rc;
+}
+
+enum access_rc
 mandate_decide(struct store *s, const struct mail_texts *mt, const struct actor *who,
     int64_t org, const char *public_id, int64_t version, bool accept)
 {

@@ -89,6 +89,9 @@ void mandate_quarter_text(int64_t quarter, const char *lang, char out[MANDATE_QU
 enum access_rc mandate_propose(struct store *s, const struct mail_texts *mt,
     const struct actor *who, int64_t org, const struct mandate_input *in,
     struct access_errors *err, char public_id[MANDATE_ID_LEN + 1]);
+/* Whether who may propose a mandate for org (the proposal form): ACCESS_OK, or the
+ * refusal mandate_propose would give (ACCESS_DENIED, audited; ACCESS_NOT_FOUND). */
+enum access_rc mandate_may_propose(struct store *s, const struct actor *who, int64_t org);
 /* Accepts (accept) or refuses a proposed mandate for org, the side that did not propose
  * it (POLICY_MANDATE_ACCEPT, eID). version is the one the page showed: ACCESS_CONFLICT
  * when it changed since, or when the mandate is no longer proposed. */

@@ -197,6 +197,11 @@ describe('mandates between organisations through the pages', () => {
 
   it('the policy cells of proposing', async () => {
     const marie = rows(srv, `SELECT id FROM person WHERE niss = '${NISS.marie}'`)[0].id;
+    await refused('a USER of A opens the proposal form', marie,
+      () => who.userA.get(`/acces/${ID.org}/mandats/nouveau`));
+    await refused('the GAP of A at password level opens the proposal form', ID.claire,
+      () => who.gapApw.get(`/acces/${ID.org}/mandats/nouveau`));
+    await refused('a USER of A reads the mandates', marie, () => who.userA.get(`/acces/${ID.org}/mandats`));
     await refused('a USER of A proposes', marie,
       () => post(who.userA, `/acces/${ID.org}/mandats/nouveau`, proposal()));
     await refused('a GL of A proposes', ID.lukas,

@@ -177,6 +177,13 @@ propose_page(struct web_req *r, int status, const struct access_errors *err)
 
 	if (!uman_enter(r, &who, &here))
 		return 0;
+	/* The form itself is refused as its post would be (a post's errors passed it). */
+	if (err == NULL) {
+		enum access_rc rc = mandate_may_propose(uman_store(r), &who, here.org);
+
+		if (rc != ACCESS_OK)
+			return app_fail(r, rc);
+	}
 	here.org_manager = true;
 	c = uman_page(r, N_("Proposer un mandat"), &here, true);
 	if (c == NULL)
