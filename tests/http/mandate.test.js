@@ -167,6 +167,10 @@ describe('mandates between organisations through the pages', () => {
     assert.equal(mails(srv, 'mandate_accepted').length, 2);
 
     // B's local manager of the same quality names a user, within the mandate's applications.
+    const glList = await who.glB.get(`/acces/${orgB}/mandats`);
+    assert.equal(glList.status, 200);
+    assert.match(glList.text, new RegExp(`/acces/${orgB}/mandats/${mandate}`));
+    assert.doesNotMatch(glList.text, /mandats\/nouveau/, 'a GL does not propose');
     const glPage = await who.glB.get(`/acces/${orgB}/mandats/${mandate}`);
     assert.equal(glPage.status, 200);
     assert.match(glPage.text, /mandats\/[0-9a-f]{32}\/utilisateur/);
