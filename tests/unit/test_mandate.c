@@ -202,6 +202,7 @@ life_cycle(void **state)
 	struct arena *a = arena_new(0);
 	struct mandate_view *list;
 	size_t n;
+	bool main_manager = false;
 
 	(void)state;
 	assert_int_equal(propose(&gap_a, F->a, "mandator", "0403.170.701", "health_related",
@@ -218,7 +219,9 @@ life_cycle(void **state)
 	    1);
 
 	/* Both sides list it: given by A, received by B. */
-	assert_int_equal(mandate_list(F->fx.s, &gap_b, F->b, a, &list, &n), ACCESS_OK);
+	assert_int_equal(mandate_list(F->fx.s, &gap_b, F->b, a, &list, &n, &main_manager),
+	    ACCESS_OK);
+	assert_true(main_manager);
 	assert_int_equal(n, 1);
 	assert_string_equal(list[0].side, "mandatary");
 	assert_string_equal(list[0].mandator_enterprise, "0552627113");
