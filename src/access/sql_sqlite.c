@@ -392,6 +392,79 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	T(SQL_ACCESS_PROFILE_APPS) =
 	    "SELECT application FROM app_grant WHERE org_quality_id = ?1 AND account_id = ?2 "
 	    "ORDER BY application",
+
+	/* issue 16: mandates. Times (?11, ?12 …) from C (store-contract rule 3). */
+	T(SQL_ACCESS_MANDATE_INSERT) =
+	    "INSERT INTO mandate(public_id, mandator_org, mandatary_org, quality, start_quarter, "
+	    "end_quarter, status, proposed_side, proposed_by, serve_all, created_at, changed_at, "
+	    "version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'proposed', ?7, ?8, 0, ?9, ?9, 1) "
+	    "RETURNING id",
+	T(SQL_ACCESS_MANDATE_APP_INSERT) =
+	    "INSERT INTO mandate_app(mandate_id, application) VALUES (?1, ?2)",
+	T(SQL_ACCESS_MANDATE_EVENT_INSERT) =
+	    "INSERT INTO mandate_event(mandate_id, at, status, actor, side, note) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	/* One mandate by its public id (?1), names in language ?2. */
+	T(SQL_ACCESS_MANDATE_GET) =
+	    "SELECT m.id, m.public_id, m.mandator_org, m.mandatary_org, m.quality, "
+	    "m.start_quarter, m.end_quarter, m.status, m.proposed_side, m.serve_all, "
+	    "m.created_at, m.changed_at, m.version, oa.name AS mandator_name, "
+	    "oa.enterprise AS mandator_enterprise, ob.name AS mandatary_name, "
+	    "ob.enterprise AS mandatary_enterprise, " LNAME("q", "name", 2) " AS quality_name "
+	    "FROM mandate m JOIN organisation oa ON oa.id = m.mandator_org "
+	    "JOIN organisation ob ON ob.id = m.mandatary_org JOIN quality q ON q.code = m.quality "
+	    "WHERE m.public_id = ?1",
+	/* Optimistic concurrency: the change applies to version ?4 only. */
+	T(SQL_ACCESS_MANDATE_SET_STATUS) =
+	    "UPDATE mandate SET status = ?2, changed_at = ?3, version = version + 1 "
+	    "WHERE id = ?1 AND version = ?4",
+	T(SQL_ACCESS_MANDATE_SET_SERVE_ALL) =
+	    "UPDATE mandate SET serve_all = ?2, changed_at = ?3, version = version + 1 "
+	    "WHERE id = ?1 AND version = ?4",
+	/* The mandates given (mandator ?1) and received (mandatary ?1), newest first. */
+	T(SQL_ACCESS_MANDATE_LIST) =
+	    "SELECT m.id, m.public_id, m.mandator_org, m.mandatary_org, m.quality, "
+	    "m.start_quarter, m.end_quarter, m.status, m.proposed_side, m.serve_all, "
+	    "m.created_at, m.changed_at, m.version, oa.name AS mandator_name, "
+	    "oa.enterprise AS mandator_enterprise, ob.name AS mandatary_name, "
+	    "ob.enterprise AS mandatary_enterprise, " LNAME("q", "name", 2) " AS quality_name "
+	    "FROM mandate m JOIN organisation oa ON oa.id = m.mandator_org "
+	    "JOIN organisation ob ON ob.id = m.mandatary_org JOIN quality q ON q.code = m.quality "
+	    "WHERE m.mandator_org = ?1 OR m.mandatary_org = ?1 ORDER BY m.id DESC LIMIT 500",
+	T(SQL_ACCESS_MANDATE_APPS) =
+	    "SELECT a.code, " LNAME("a", "name", 2) " AS name FROM mandate_app ma "
+	    "JOIN application a ON a.code = ma.application WHERE ma.mandate_id = ?1 "
+	    "ORDER BY a.sort, a.code",
+	T(SQL_ACCESS_MANDATE_EVENTS) =
+	    "SELECT e.at, e.status, e.side, e.note, p.last_name, p.first_name "
+	    "FROM mandate_event e LEFT JOIN person p ON p.id = e.actor "
+	    "WHERE e.mandate_id = ?1 ORDER BY e.id",
+	T(SQL_ACCESS_MANDATE_MEMBERS) =
+	    "SELECT mm.account_id, a.username, p.last_name, p.first_name, mm.since "
+	    "FROM mandate_member mm JOIN account a ON a.id = mm.account_id "
+	    "JOIN person p ON p.id = a.person_id WHERE mm.mandate_id = ?1 "
+	    "ORDER BY " SQL_NOCASE("p.last_name") ", " SQL_NOCASE("p.first_name") ", a.id",
+	T(SQL_ACCESS_MANDATE_GRANTS) =
+	    "SELECT account_id, application FROM mandate_grant WHERE mandate_id = ?1 "
+	    "ORDER BY account_id, application",
+	T(SQL_ACCESS_MANDATE_MEMBER_INSERT) =
+	    "INSERT INTO mandate_member(mandate_id, account_id, since, added_by) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	T(SQL_ACCESS_MANDATE_MEMBER_DELETE) =
+	    "DELETE FROM mandate_member WHERE mandate_id = ?1 AND account_id = ?2",
+	T(SQL_ACCESS_MANDATE_GRANT_INSERT) =
+	    "INSERT INTO mandate_grant(mandate_id, account_id, application, granted_at, "
+	    "granted_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+	T(SQL_ACCESS_MANDATE_GRANTS_CLEAR) =
+	    "DELETE FROM mandate_grant WHERE mandate_id = ?1 AND account_id = ?2",
+	/* Proposed or active mandates whose end quarter is before quarter ?1. */
+	T(SQL_ACCESS_MANDATE_DUE) =
+	    "SELECT public_id FROM mandate WHERE status IN ('proposed', 'active') "
+	    "AND end_quarter IS NOT NULL AND end_quarter < ?1 ORDER BY id LIMIT 1000",
+	/* An account of organisation ?1 by user name ?2 (any case, as the unique index). */
+	T(SQL_ACCESS_MANDATE_ACCOUNT) =
+	    "SELECT id, person_id FROM account WHERE org_id = ?1 AND " SQL_NOCASE("username")
+	    " = " SQL_NOCASE("?2"),
 #undef T
 };
 
@@ -487,6 +560,20 @@ static const char *const access_cols[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	[SQL_ACCESS_PROFILE_NOW - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_PROFILE_NOW_COLS),
 	[SQL_ACCESS_PROFILE_APPS - SQL_ACCESS_FIRST] =
 	    SQL_COLS(SQL_ACCESS_PROFILE_APPS_COLS),
+	[SQL_ACCESS_MANDATE_INSERT - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_MANDATE_INSERT_COLS),
+	[SQL_ACCESS_MANDATE_GET - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_MANDATE_COLS),
+	[SQL_ACCESS_MANDATE_LIST - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_MANDATE_COLS),
+	[SQL_ACCESS_MANDATE_APPS - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_MANDATE_APPS_COLS),
+	[SQL_ACCESS_MANDATE_EVENTS - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_MANDATE_EVENTS_COLS),
+	[SQL_ACCESS_MANDATE_MEMBERS - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_MANDATE_MEMBERS_COLS),
+	[SQL_ACCESS_MANDATE_GRANTS - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_MANDATE_GRANTS_COLS),
+	[SQL_ACCESS_MANDATE_DUE - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_MANDATE_DUE_COLS),
+	[SQL_ACCESS_MANDATE_ACCOUNT - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_MANDATE_ACCOUNT_COLS),
 };
 
 const struct sql_table SQL_TABLE(access) = {

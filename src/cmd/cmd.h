@@ -54,6 +54,7 @@ int cmd_eid(int argc, char **argv);
 int cmd_helpdesk(int argc, char **argv);
 int cmd_catalogue(int argc, char **argv);
 int cmd_mail(int argc, char **argv);
+int cmd_mandate(int argc, char **argv);
 int cmd_person_world(int argc, char **argv);
 int cmd_org(int argc, char **argv);
 int cmd_account(int argc, char **argv);

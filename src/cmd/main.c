@@ -31,6 +31,7 @@ static const struct {
 	{ "catalogue", cmd_catalogue, "the quality and application catalogue (list, add-quality …)" },
 	{ "mail", cmd_mail, "the mail outbox: what was queued and sent (mail list)" },
 	{ "login-throttle", cmd_login_throttle, "the slow-down of failed logins (show, clear)" },
+	{ "mandate", cmd_mandate, "mandates between organisations: mark those past their end (mandate expire)" },
 	{ "helpdesk", cmd_helpdesk, "the helpdesk role (add|remove NISS, list) and its requests" },
 	{ "version", cmd_version, "print the version" },
 	{ "eid", cmd_eid, "eID tools: a test CA and cards (eid test-ca), verify a certificate" },

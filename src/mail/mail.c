@@ -78,6 +78,35 @@ static const struct mail_text texts[MAIL__KINDS] = {
 	    N_("Votre demande {1} pour {2} a été rejetée pour la raison suivante : {3}"),
 	    N_("Si le représentant légal dispose d'une carte d'identité électronique (eID) ou "
 	    "d'une carte électronique pour étrangers, utilisez la procédure standard.") } },
+	[MAIL_MANDATE_PROPOSED] = { "mandate_proposed",
+	    N_("Mandat proposé : {1} pour {3}"), {
+	    N_("Un mandat a été proposé : {1} (numéro d'entreprise {2}) donne mandat à {3} "
+	    "(numéro d'entreprise {4}) pour des applications de la qualité {5}, période {6}."),
+	    N_("Le Gestionnaire d'Accès Principal de l'autre organisation, ou un de ses "
+	    "co-responsables, peut l'accepter ou le refuser dans la gestion des accès, page "
+	    "« Mandats »."),
+	    not_you } },
+	[MAIL_MANDATE_ACCEPTED] = { "mandate_accepted",
+	    N_("Mandat accepté : {1} pour {3}"), {
+	    N_("Le mandat de {1} (numéro d'entreprise {2}) à {3} (numéro d'entreprise {4}) "
+	    "pour la qualité {5}, période {6}, a été accepté : il est actif."),
+	    not_you } },
+	[MAIL_MANDATE_REFUSED] = { "mandate_refused",
+	    N_("Mandat refusé : {1} pour {3}"), {
+	    N_("Le mandat proposé de {1} (numéro d'entreprise {2}) à {3} (numéro d'entreprise "
+	    "{4}) pour la qualité {5}, période {6}, a été refusé."),
+	    not_you } },
+	[MAIL_MANDATE_ENDED] = { "mandate_ended",
+	    N_("Fin du mandat : {1} pour {3}"), {
+	    N_("Il a été mis fin au mandat de {1} (numéro d'entreprise {2}) à {3} (numéro "
+	    "d'entreprise {4}) pour la qualité {5}, période {6}. Plus personne n'agit sous ce "
+	    "mandat."),
+	    not_you } },
+	[MAIL_MANDATE_EXPIRED] = { "mandate_expired",
+	    N_("Mandat expiré : {1} pour {3}"), {
+	    N_("Le mandat de {1} (numéro d'entreprise {2}) à {3} (numéro d'entreprise {4}) "
+	    "pour la qualité {5}, période {6}, est arrivé à son terme."),
+	    N_("Pour le prolonger, proposez un nouveau mandat dans la gestion des accès.") } },
 };
 
 static const char *

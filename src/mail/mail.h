@@ -29,6 +29,13 @@ enum mail_kind {
 	MAIL_REQUEST_RECEIVED,     /* {1} reference, {2} company name */
 	MAIL_REQUEST_APPROVED,     /* {1} reference, {2} company name, {3} the GAP */
 	MAIL_REQUEST_REJECTED,     /* {1} reference, {2} company name, {3} the reason */
+	/* mandates (issue 16), to both organisations: {1} the mandator, {2} its number,
+	 * {3} the mandatary, {4} its number, {5} the quality, {6} the quarters */
+	MAIL_MANDATE_PROPOSED,
+	MAIL_MANDATE_ACCEPTED,
+	MAIL_MANDATE_REFUSED,
+	MAIL_MANDATE_ENDED,
+	MAIL_MANDATE_EXPIRED,
 	MAIL__KINDS
 };
 

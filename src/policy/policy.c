@@ -25,6 +25,16 @@ static const struct rule table[POLICY__ACTIONS] = {
 	[POLICY_CHANGE_OWN_DATA] = { "change_own_data", ROLE_LEGAL_REP | ROLE_GAP | ROLE_COGAP |
 	    ROLE_GL | ROLE_COGL | ROLE_USER | ROLE_HELPDESK, 0, LOA_LOW },
 	[POLICY_DECIDE_EXCEPTION] = { "decide_exception", ROLE_HELPDESK, 0, LOA_LOW },
+	/* Mandates bind the organisation to another one: its main managers decide, with
+	 * eID, as for the GAP's own designation. Who serves is managing users: the
+	 * mandatary's GAP, co-GAPs and the local managers of the mandate's quality there. */
+	[POLICY_MANDATE_PROPOSE] = { "mandate_propose", ROLE_GAP | ROLE_COGAP, 0, LOA_HIGH },
+	[POLICY_MANDATE_ACCEPT] = { "mandate_accept", ROLE_GAP | ROLE_COGAP, 0, LOA_HIGH },
+	[POLICY_MANDATE_END] = { "mandate_end", ROLE_GAP | ROLE_COGAP, 0, LOA_HIGH },
+	[POLICY_MANDATE_ASSIGN] = { "mandate_assign", ROLE_GAP | ROLE_COGAP,
+	    ROLE_GL | ROLE_COGL, LOA_LOW },
+	[POLICY_MANDATE_VIEW] = { "mandate_view", ROLE_GAP | ROLE_COGAP, ROLE_GL | ROLE_COGL,
+	    LOA_LOW },
 };
 
 static bool
@@ -76,6 +86,10 @@ policy_check(enum policy_action a, const struct policy_actor *who,
 	if (a != POLICY_DESIGNATE_GAP && rank(target_roles(what)) > 0 &&
 	    !(who->roles & ROLE_GAP) && rank(who->roles) <= rank(target_roles(what)))
 		return target_roles(what) & ROLE_GAP ? POLICY_TARGET_GAP : POLICY_TARGET_ABOVE;
+	/* A mandate is accepted by the side that did not propose it; only the mandatary
+	 * chooses who serves under it. */
+	if ((a == POLICY_MANDATE_ACCEPT || a == POLICY_MANDATE_ASSIGN) && what->wrong_side)
+		return POLICY_WRONG_SIDE;
 	if (who->level < r->min_level)
 		return POLICY_LEVEL;
 	return POLICY_ALLOWED;
@@ -97,6 +111,7 @@ policy_reason_name(enum policy_reason r)
 		[POLICY_OTHER_QUALITY] = "other_quality", [POLICY_SUSPENDED] = "suspended",
 		[POLICY_LEVEL] = "level", [POLICY_TARGET_GAP] = "target_gap",
 		[POLICY_NOT_OWN] = "not_own", [POLICY_TARGET_ABOVE] = "target_above",
+		[POLICY_WRONG_SIDE] = "wrong_side",
 	};
 
 	if ((int)r < 0 || (size_t)r >= sizeof(names) / sizeof(names[0]))

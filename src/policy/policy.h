@@ -19,6 +19,13 @@ enum policy_action {
 	POLICY_READ_AUDIT,          /* read the organisation's audit trail */
 	POLICY_CHANGE_OWN_DATA,     /* change own personal data, password, second factors */
 	POLICY_DECIDE_EXCEPTION,    /* decide exception requests */
+	/* issue 16, mandates between organisations (docs/mandates.md): the organisation acted
+	 * for is the side the actor belongs to (mandator or mandatary) */
+	POLICY_MANDATE_PROPOSE,     /* propose a mandate to another organisation (eID) */
+	POLICY_MANDATE_ACCEPT,      /* accept or refuse the other side's proposal (eID) */
+	POLICY_MANDATE_END,         /* end a proposed or active mandate, either side (eID) */
+	POLICY_MANDATE_ASSIGN,      /* the mandatary: who serves under it, with which apps */
+	POLICY_MANDATE_VIEW,        /* read the organisation's mandates and their history */
 	POLICY__ACTIONS
 };
 
@@ -54,6 +61,8 @@ struct policy_target {
 	bool target_is_gap;
 	unsigned target_roles;      /* ROLE_GAP, ROLE_COGAP of the person acted on; 0: none */
 	bool own_data;              /* CHANGE_OWN_DATA: the data is the actor's own */
+	bool wrong_side;            /* MANDATE_ACCEPT: the actor's organisation proposed it;
+	                             * MANDATE_ASSIGN: the actor's is the mandator */
 };
 
 /* Why an action is refused (for logs and audit; the page says only "Accès refusé"). */
@@ -66,6 +75,7 @@ enum policy_reason {
 	POLICY_TARGET_GAP,          /* only the GAP may act on the GAP */
 	POLICY_NOT_OWN,             /* personal data of someone else */
 	POLICY_TARGET_ABOVE,        /* the person acted on is above the actor (a co-GAP) */
+	POLICY_WRONG_SIDE,          /* a mandate's step that belongs to the other organisation */
 };
 
 /* Decides; returns POLICY_ALLOWED or why not. */

@@ -28,6 +28,12 @@ static const enum cell expected[POLICY__ACTIONS][7] = {
 	[POLICY_READ_AUDIT] = { NO, YES, YES, OWN, OWN, NO, YES },
 	[POLICY_CHANGE_OWN_DATA] = { YES, YES, YES, YES, YES, YES, YES },
 	[POLICY_DECIDE_EXCEPTION] = { NO, NO, NO, NO, NO, NO, YES },
+	/* issue 16 (docs/mandates.md) */
+	[POLICY_MANDATE_PROPOSE] = { NO, YES, YES, NO, NO, NO, NO },
+	[POLICY_MANDATE_ACCEPT] = { NO, YES, YES, NO, NO, NO, NO },
+	[POLICY_MANDATE_END] = { NO, YES, YES, NO, NO, NO, NO },
+	[POLICY_MANDATE_ASSIGN] = { NO, YES, YES, OWN, OWN, NO, NO },
+	[POLICY_MANDATE_VIEW] = { NO, YES, YES, OWN, OWN, NO, NO },
 };
 
 static struct policy_actor
@@ -80,6 +86,42 @@ every_cell(void **state)
 				break;
 			}
 		}
+	}
+}
+
+/* Proposing, accepting and ending a mandate bind the organisation: eID only, for the GAP
+ * and the co-GAPs alike; who serves under it is managing users (any level). */
+static void
+mandates_need_eid(void **state)
+{
+	static const enum policy_action eid_only[] = {
+		POLICY_MANDATE_PROPOSE, POLICY_MANDATE_ACCEPT, POLICY_MANDATE_END,
+	};
+	struct policy_target org = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(eid_only) / sizeof(eid_only[0]); i++) {
+		for (unsigned r = ROLE_GAP; r <= ROLE_COGAP; r <<= 1) {
+			struct policy_actor low = actor(r, LOA_LOW), sub = actor(r, LOA_SUBSTANTIAL);
+			struct policy_actor high = actor(r, LOA_HIGH);
+
+			assert_int_equal(policy_check(eid_only[i], &low, &org), POLICY_LEVEL);
+			assert_int_equal(policy_check(eid_only[i], &sub, &org), POLICY_LEVEL);
+			assert_int_equal(policy_check(eid_only[i], &high, &org), POLICY_ALLOWED);
+		}
+	}
+	{
+		struct policy_actor gap = actor(ROLE_GAP, LOA_LOW);
+
+		struct policy_target side = { .wrong_side = true };
+
+		assert_int_equal(policy_check(POLICY_MANDATE_ASSIGN, &gap, &org), POLICY_ALLOWED);
+		/* The proposing side does not accept its own proposal; the mandator does not
+		 * choose who serves the mandatary. */
+		gap.level = LOA_HIGH;
+		assert_int_equal(policy_check(POLICY_MANDATE_ACCEPT, &gap, &side), POLICY_WRONG_SIDE);
+		assert_int_equal(policy_check(POLICY_MANDATE_ASSIGN, &gap, &side), POLICY_WRONG_SIDE);
+		assert_int_equal(policy_check(POLICY_MANDATE_END, &gap, &side), POLICY_ALLOWED);
 	}
 }
 
@@ -214,6 +256,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_cell),
 		cmocka_unit_test(gl_of_a_on_b),
+		cmocka_unit_test(mandates_need_eid),
 		cmocka_unit_test(manager_of_another_organisation),
 		cmocka_unit_test(suspended_acts_on_nothing),
 		cmocka_unit_test(cogap_cannot_touch_gap),

@@ -121,6 +121,8 @@ uman_page(struct web_req *r, const char *title_msgid, const struct uman_here *he
 		else if (here->org_manager)
 			menu_item(r, g, arena_printf(a, "/acces/%s/journal", org),
 			    N_("Journal des actions"));
+		/* Issue 16: the mandates given and received (GAP, co-GAPs, local managers). */
+		menu_item(r, g, arena_printf(a, "/acces/%s/mandats", org), N_("Mandats"));
 	}
 	menu_item(r, g, "/acces/responsables", N_("Vos Responsables"));
 	g = menu_group(r, c, N_("Mes données"));
@@ -267,6 +269,11 @@ uman_flash(const char *code)
 		{ "gl_changed", N_("Le gestionnaire local a été désigné.") },
 		{ "own_saved", N_("Vos données personnelles ont bien été enregistrées.") },
 		{ "unchanged", N_("Aucune modification à enregistrer.") },
+		{ "mandate_proposed", N_("Le mandat a été proposé.") },
+		{ "mandate_accepted", N_("Le mandat a été accepté.") },
+		{ "mandate_refused", N_("Le mandat a été refusé.") },
+		{ "mandate_ended", N_("Il a été mis fin au mandat.") },
+		{ "mandate_saved", N_("Les utilisateurs du mandat ont bien été enregistrés.") },
 	};
 
 	for (size_t i = 0; code != NULL && i < sizeof(flashes) / sizeof(flashes[0]); i++)
