@@ -78,6 +78,13 @@ static const struct mail_text texts[MAIL__KINDS] = {
 	    N_("Votre demande {1} pour {2} a été rejetée pour la raison suivante : {3}"),
 	    N_("Si le représentant légal dispose d'une carte d'identité électronique (eID) ou "
 	    "d'une carte électronique pour étrangers, utilisez la procédure standard.") } },
+	[MAIL_LOGIN_CODE] = { "login_code",
+	    N_("Votre code de sécurité portier"), {
+	    N_("Votre code de sécurité pour vous connecter à portier : {1}"),
+	    N_("Ce code est valable {2} minutes et ne sert qu'une fois. Ne le communiquez à "
+	    "personne : portier ne vous le demandera jamais par téléphone ni par e-mail."),
+	    N_("Si vous n'avez pas demandé ce code, quelqu'un connaît votre mot de passe : "
+	    "changez-le sans attendre.") } },
 };
 
 static const char *

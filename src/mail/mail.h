@@ -29,6 +29,7 @@ enum mail_kind {
 	MAIL_REQUEST_RECEIVED,     /* {1} reference, {2} company name */
 	MAIL_REQUEST_APPROVED,     /* {1} reference, {2} company name, {3} the GAP */
 	MAIL_REQUEST_REJECTED,     /* {1} reference, {2} company name, {3} the reason */
+	MAIL_LOGIN_CODE,           /* {1} the security code, {2} its minutes (auth/email_code.c) */
 	MAIL__KINDS
 };
 

@@ -47,12 +47,40 @@ asked_level(struct web_req *r)
 	return LOA_LOW;
 }
 
+/* Adds the doors that are on and reach level to the list "doors" of c, in the table's
+ * order (alone: that door only). Returns how many, or -1. */
+static int
+list_doors(struct web_req *r, struct tmpl_ctx *c, int level, enum login_door_id alone)
+{
+	const struct login_door *t;
+	size_t n;
+	int shown = 0;
+
+	t = login_door_table(&n);
+	for (size_t i = 0; i < n; i++) {
+		struct tmpl_ctx *d;
+
+		/* A door is offered when it is on and reaches the level asked. */
+		if (!login_door_on(r, t[i].id) || t[i].level < level ||
+		    (alone != DOOR__N && t[i].id != alone))
+			continue;
+		d = tmpl_list_add(c, "doors");
+		if (d == NULL || tmpl_set_bool(d, t[i].flag, true) != 0 ||
+		    tmpl_set(d, "door_name", t[i].name) != 0 ||
+		    tmpl_set_int(d, "door_level_n", t[i].level) != 0 ||
+		    tmpl_set(d, "door_level", web_t(r, loa_msgid((enum loa)t[i].level))) != 0)
+			return -1;
+		shown++;
+	}
+	return shown;
+}
+
 struct tmpl_ctx *
-login_page_begin(struct web_req *r, const char *next, bool token_step)
+login_page_begin(struct web_req *r, const char *next, enum login_door_id alone)
 {
 	struct web_session *s;
 	struct tmpl_ctx *c;
-	int level = asked_level(r);
+	int level = asked_level(r), shown;
 
 	s = web_session_ensure(r);
 	if (s == NULL)
@@ -62,10 +90,11 @@ login_page_begin(struct web_req *r, const char *next, bool token_step)
 		return NULL;
 	tmpl_set_int(c, "level", level);
 	tmpl_set_bool(c, "step_up", s->person_id != 0 && s->auth_level < level);
-	/* A door is offered when it reaches the level asked. */
-	tmpl_set_bool(c, "door_password", !token_step && level <= LOA_LOW);
-	tmpl_set_bool(c, "door_code", level <= LOA_SUBSTANTIAL);
-	tmpl_set_bool(c, "door_eid", !token_step);
+	shown = list_doors(r, c, level, alone);
+	if (shown < 0)
+		return NULL;
+	tmpl_set_bool(c, "no_door", shown == 0);
+	tmpl_set_bool(c, "door_step", alone != DOOR__N);
 	tmpl_set(c, "next", login_next(next));
 	return c;
 }
@@ -74,7 +103,7 @@ int
 login_show(struct web_req *r, int status, const char *username, const char *error_msgid,
     const char *next)
 {
-	struct tmpl_ctx *c = login_page_begin(r, next, false);
+	struct tmpl_ctx *c = login_page_begin(r, next, DOOR__N);
 
 	if (c == NULL)
 		return -1;
@@ -119,7 +148,7 @@ login_done(struct web_req *r)
 		return rc;
 	case LOGIN_THROTTLED: {
 		/* The account waits: how long, unchecked (the same for an unknown one). */
-		struct tmpl_ctx *c = login_page_begin(r, j->next, false);
+		struct tmpl_ctx *c = login_page_begin(r, j->next, DOOR__N);
 		char secs[16];
 
 		if (c == NULL)
@@ -175,12 +204,19 @@ logout(struct web_req *r)
 }
 
 int
-login_routes(struct web_server *s)
+door_password_routes(struct web_server *s)
 {
-	if (login_door_routes(s) != 0 ||
+	return web_route(s, "POST", "/login/password", login_password_post, 0);
+}
+
+int
+login_routes(struct web_server *s, const struct login_doors *doors)
+{
+	if (login_door_routes(s, doors) != 0 ||
 	    web_route(s, "GET", "/login", login_get, 0) != 0 ||
-	    web_route(s, "POST", "/login/password", login_password_post, 0) != 0 ||
-	    web_route(s, "POST", "/logout", logout, 0) != 0)
+	    web_route(s, "POST", "/logout", logout, 0) != 0 ||
+	    enrol_routes(s) != 0 || password_change_routes(s) != 0 ||
+	    capacity_routes(s) != 0 || account_routes(s) != 0)
 		return -1;
 	return 0;
 }
