@@ -112,7 +112,7 @@ store_and_mail(struct store_tx *tx, const struct login_attempt *a, int64_t perso
 	hash_text(binding, bind_hash);
 	snprintf(minutes, sizeof(minutes), "%d", cfg->minutes);
 	if (store_exec(tx, SQL_EMAIL_CODE_VOID_OPEN, "ii", person, now) < 0 ||
-	    store_exec(tx, SQL_EMAIL_CODE_INSERT, "bbitIii", token_hash, sizeof(token_hash),
+	    store_exec(tx, SQL_EMAIL_CODE_INSERT, "bbittii", token_hash, sizeof(token_hash),
 	    bind_hash, sizeof(bind_hash), person, a->username, hash, now,
 	    now + (int64_t)cfg->minutes * 60) != 1 ||
 	    mail_queue(tx, mt, MAIL_LOGIN_CODE, to, lang, NULL, args, 2) != 0 ||
