@@ -116,6 +116,8 @@ method_msgid(const char *method)
 		return N_("Avec un code unique, généré par une application mobile");
 	if (strcmp(method, "token") == 0)
 		return N_("Avec votre token");
+	if (strcmp(method, "email") == 0)
+		return N_("Avec un code de sécurité reçu par e-mail");
 	return N_("Avec vos codes d'accès");
 }
 
