@@ -10,6 +10,7 @@
 #include "web/web.h"
 
 struct eid_door;
+struct login_doors;
 struct mail_texts;
 struct oidc_provider;
 struct ops_metrics;
@@ -35,6 +36,7 @@ struct app {
 	int schema_newest;      /* the newest migration this binary knows (/readyz) */
 	const struct ops_metrics *metrics;   /* /metrics: who may scrape, scrape-time values */
 	struct upstream_rp *upstream;   /* upstream providers' documents (auth/upstream.h) */
+	const struct login_doors *doors;     /* the login doors that are on (apps/login/doors.h) */
 };
 
 /* Returns 1 when the visitor is logged in with at least min_level (policy/loa.h);
@@ -53,8 +55,9 @@ int home_routes(struct web_server *s);
 int csam_routes(struct web_server *s);
 /* Registers the public enterprise lookup (/entreprises, /entreprises/:number). */
 int lookup_routes(struct web_server *s);
-/* Registers the login doors and logout (/login, /login/password, /logout). */
-int login_routes(struct web_server *s);
+/* Registers the login page, the doors that are on in doors (each door's routes; a door
+ * that is off has none: 404), the account pages and logout. */
+int login_routes(struct web_server *s, const struct login_doors *doors);
 /* Registers the public registry API (GET /api/registry/enterprises/:number, JSON). */
 int registry_api_routes(struct web_server *s);
 /* Registers the OpenID Connect provider's endpoints; they serve the application's

@@ -1,5 +1,5 @@
 /* upstream_sql.h — statement ids of the upstream identity providers (SQL_RANGE_AUTH + 900
- * … 999): the providers portier brokers to and the logins under way through them. */
+ * … 949): the providers portier brokers to and the logins under way through them. */
 #ifndef PORTIER_AUTH_UPSTREAM_SQL_H
 #define PORTIER_AUTH_UPSTREAM_SQL_H
 

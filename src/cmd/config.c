@@ -80,6 +80,11 @@ static const struct key keys[] = {
 	{ "sandbox_syscalls", S(sandbox_syscalls) },
 	{ "user", S(user) },
 	{ "allow_root", K_BOOL, offsetof(struct config, allow_root), 0, 0, 0 },
+	{ "doors", S(doors) },
+	{ "email_code_digits", I(email_code_digits, 6, 8) },
+	{ "email_code_minutes", I(email_code_minutes, 1, 60) },
+	{ "email_code_attempts", I(email_code_attempts, 1, 10) },
+	{ "email_code_sends", I(email_code_sends, 1, 100) },
 };
 
 void
@@ -121,6 +126,13 @@ config_defaults(struct config *c)
 	c->audit_checkpoint_seconds = 60;
 	snprintf(c->sandbox, sizeof(c->sandbox), "on");
 	snprintf(c->sandbox_syscalls, sizeof(c->sandbox_syscalls), "enforce");
+	/* The login doors of a new deployment (apps/login/doors.c, docs/login-doors.md): the
+	 * token card and the code by e-mail are off until named. */
+	snprintf(c->doors, sizeof(c->doors), "eid,passkey,password+totp,idp");
+	c->email_code_digits = 6;
+	c->email_code_minutes = 10;
+	c->email_code_attempts = 5;
+	c->email_code_sends = 5;
 #ifdef PORTIER_SHARE_DIR
 	/* An installed build (the Debian package, debian/rules): the executable is in /usr/bin,
 	 * its data in a fixed folder with the compiled catalogues in locale/. */

@@ -69,6 +69,13 @@ struct config {
 	char sandbox_syscalls[16]; /* enforce (default) or log: seccomp logs instead of refusing */
 	char user[64];             /* started as root: the user it becomes */
 	bool allow_root;           /* started as root without user: serve as root anyway */
+	/* The login doors, in any order ("eid,passkey,password+totp,idp"; docs/login-doors.md),
+	 * and the security code by e-mail (door password+email) */
+	char doors[256];
+	int email_code_digits;
+	int email_code_minutes;
+	int email_code_attempts;
+	int email_code_sends;      /* codes to one person per hour */
 };
 
 /* Fills c with defaults (share_dir from the executable's location). */

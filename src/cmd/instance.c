@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "apps/login/door_eid.h"
+#include "apps/login/doors.h"
 #include "audit/checkpoint.h"
 #include "auth/upstream.h"
 #include "auth/password.h"
@@ -37,7 +38,26 @@ struct instance {
 	struct audit_cp_config cp_cfg;
 	struct audit_cp_runner *cp;
 	struct ops_metrics metrics;
+	struct login_doors doors;        /* `doors =` and the e-mail code's settings */
 };
+
+/* The login doors of c (docs/login-doors.md): an unknown name stops the start. 0 or -1. */
+static int
+doors_setup(const struct config *c, struct instance *in)
+{
+	char err[512];
+
+	if (login_doors_parse(c->doors, &in->doors, err, sizeof(err)) != 0) {
+		fprintf(stderr, "portier: %s\n", err);
+		return -1;
+	}
+	in->doors.email = (struct email_code_cfg){
+		.digits = c->email_code_digits, .minutes = c->email_code_minutes,
+		.attempts = c->email_code_attempts, .sends_per_hour = c->email_code_sends,
+	};
+	in->app.doors = &in->doors;
+	return 0;
+}
 
 /* The audit chain's signed checkpoints (docs/audit.md), when a key is set. 0 or -1. */
 static int
@@ -198,7 +218,7 @@ server_open(const struct config *c, struct eid_runtime *eid, struct instance *in
 	if (home_routes(in->srv) != 0 || uman_routes(in->srv) != 0 ||
 	    csam_routes(in->srv) != 0 ||
 	    oidc_routes(in->srv, in->oidc) != 0 || lookup_routes(in->srv) != 0 ||
-	    registry_api_routes(in->srv) != 0 || login_routes(in->srv) != 0 ||
+	    registry_api_routes(in->srv) != 0 || login_routes(in->srv, &in->doors) != 0 ||
 	    web_server_start(in->srv, err, sizeof(err)) != 0) {
 		fprintf(stderr, "portier: %s\n", err[0] ? err : "routes cannot be registered");
 		return -1;
@@ -220,6 +240,10 @@ instance_start(const struct config *c, struct eid_runtime *eid, struct instance 
 	if (oidc_issuer_of(c->issuer, c->listen, issuer, sizeof(issuer), err,
 	    sizeof(err)) != 0) {
 		fprintf(stderr, "portier: %s\n", err);
+		free(in);
+		return -1;
+	}
+	if (doors_setup(c, in) != 0) {
 		free(in);
 		return -1;
 	}

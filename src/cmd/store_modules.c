@@ -6,6 +6,7 @@
 #include "access/sql.h"
 #include "audit/sql.h"
 #include "auth/eid_sql.h"
+#include "auth/email_code_sql.h"
 #include "auth/factor_sql.h"
 #include "auth/login_sql.h"
 #include "auth/person_sql.h"
@@ -35,6 +36,7 @@ const struct store_module store_modules[] = {
 	{ "portal", &sql_portal_sqlite, NULL, 1 },
 	{ "csam", &sql_csam_sqlite, &sql_csam_pg, 0 },
 	{ "mail", &sql_mail_sqlite, &sql_mail_pg, 0 },
+	{ "email_code", &sql_email_code_sqlite, NULL, 0 },
 };
 const size_t store_modules_n = sizeof(store_modules) / sizeof(store_modules[0]);
 

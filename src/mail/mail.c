@@ -107,6 +107,13 @@ static const struct mail_text texts[MAIL__KINDS] = {
 	    N_("Le mandat de {1} (numéro d'entreprise {2}) à {3} (numéro d'entreprise {4}) "
 	    "pour la qualité {5}, période {6}, est arrivé à son terme."),
 	    N_("Pour le prolonger, proposez un nouveau mandat dans la gestion des accès.") } },
+	[MAIL_LOGIN_CODE] = { "login_code",
+	    N_("Votre code de sécurité portier"), {
+	    N_("Votre code de sécurité pour vous connecter à portier : {1}"),
+	    N_("Ce code est valable {2} minutes et ne sert qu'une fois. Ne le communiquez à "
+	    "personne : portier ne vous le demandera jamais par téléphone ni par e-mail."),
+	    N_("Si vous n'avez pas demandé ce code, quelqu'un connaît votre mot de passe : "
+	    "changez-le sans attendre.") } },
 };
 
 static const char *

@@ -36,6 +36,7 @@ enum mail_kind {
 	MAIL_MANDATE_REFUSED,
 	MAIL_MANDATE_ENDED,
 	MAIL_MANDATE_EXPIRED,
+	MAIL_LOGIN_CODE,           /* {1} the security code, {2} its minutes (auth/email_code.c) */
 	MAIL__KINDS
 };
 

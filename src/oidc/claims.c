@@ -284,6 +284,10 @@ amr_claim(const char *method)
 		a = json_pack("[sss]", "sc", "pin", "mfa");
 	else if (strcmp(method, "totp") == 0 || strcmp(method, "token") == 0)
 		a = json_pack("[sss]", "pwd", "otp", "mfa");
+	else if (strcmp(method, "email") == 0)
+		/* A code by e-mail: a one-time code, but not claimed as multi-factor (level
+		 * low; the mailbox is often reached with the same password). */
+		a = json_pack("[ss]", "pwd", "otp");
 	else
 		a = json_pack("[s]", "pwd");
 	return a;

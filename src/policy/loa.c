@@ -12,6 +12,7 @@ static const struct {
 	enum loa level;
 } methods[] = {
 	{ "password", LOA_LOW },
+	{ "email", LOA_LOW },     /* access codes + a code sent by e-mail: still low */
 	{ "totp", LOA_SUBSTANTIAL },
 	{ "token", LOA_SUBSTANTIAL },
 	{ "eid", LOA_HIGH },

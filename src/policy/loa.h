@@ -5,12 +5,12 @@
 
 enum loa {
 	LOA_NONE = 0,
-	LOA_LOW = 1,          /* access codes: user name + password */
+	LOA_LOW = 1,          /* access codes alone, or with a code sent by e-mail */
 	LOA_SUBSTANTIAL = 2,  /* password + one-time code (mobile app or token card) */
 	LOA_HIGH = 3,         /* eID card: X.509 client certificate */
 };
 
-/* The level a login method gives ("eid", "password", "totp", "token"); LOA_NONE if unknown. */
+/* The level a login method gives ("eid", "password", "email", "totp", "token"); LOA_NONE if unknown. */
 enum loa loa_of_method(const char *method);
 /* French msgid naming the level, for pages ("faible", "substantiel", "élevé"). */
 const char *loa_msgid(enum loa l);

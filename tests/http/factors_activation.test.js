@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client, run } from '../lib/server.js';
 import { addPerson, auditCount, auditEvents, personOf, testClock } from '../lib/world.js';
 import {
-  PASSWORD, activate, activationCode, activationSession, loginPassword, page, query, startDemo,
+  PASSWORD, TOKEN_DOORS, activate, activationCode, activationSession, loginPassword, page, query, startDemo,
   submit, textOf,
 } from './factors_lib.js';
 
@@ -21,7 +21,7 @@ describe('activation codes', () => {
 
   const clock = testClock();
   let fresh;    // `portier person activation-code` of Jan's replacing code (its output)
-  before(async () => { srv = await startDemo(clock.args); });
+  before(async () => { srv = await startDemo([...TOKEN_DOORS, ...clock.args]); });
   after(() => srv?.stop());
 
   it('the command line issues a code by user name or NISS, and says when nobody matches', async () => {

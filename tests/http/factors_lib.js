@@ -12,6 +12,10 @@ import { throttleOf } from '../lib/world.js';
 export const PASSWORD = 'Demo-portier-2026';
 export const PEOPLE = ['jan.peeters', 'claire.dubois', 'lukas.schmitz'];
 
+/** The doors of the suites that use the token card: they name it (a new deployment has it
+ * off, docs/login-doors.md). */
+export const TOKEN_DOORS = ['--doors', 'eid,passkey,password,password+totp,password+tokencard,idp'];
+
 /** A demo server with cheap Argon2id costs (the tests are about answers, not hashing). */
 export function startDemo(extra = []) {
   return start({ args: ['--demo', '--password-ops', '1', '--password-mem-kib', '8', ...extra] });

@@ -12,7 +12,7 @@ import { auditCount, auditEvents, personOf, testClock } from '../lib/world.js';
 
 const NISS = { jan: '85073003328', lukas: '90022800193' };
 import {
-  PASSWORD, activationSession, assertGhostThrottled, doorError, enrolCard, page, query, startDemo, submit,
+  PASSWORD, TOKEN_DOORS, activationSession, assertGhostThrottled, doorError, enrolCard, page, query, startDemo, submit,
   textOf, throttleToTen,
 } from './factors_lib.js';
 
@@ -46,7 +46,7 @@ describe('token card', () => {
   const JAN_PASSWORD = 'Jan-nouveau-mdp-2026';
 
   before(async () => {
-    srv = await startDemo(clock.args);
+    srv = await startDemo([...TOKEN_DOORS, ...clock.args]);
     const c = new Client(srv.url);
     await activationSession(srv, c, 'jan.peeters', JAN_PASSWORD);
     codes = await enrolCard(c);

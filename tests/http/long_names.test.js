@@ -15,7 +15,7 @@ import {
   addClient, authorize, jwtPayload, pkce, tokenRequest,
 } from './oidc_lib.js';
 import { post } from './csam_support.js';
-import { activationSession, submit } from './factors_lib.js';
+import { TOKEN_DOORS, activationSession, submit } from './factors_lib.js';
 import {
   DEMO_COST, ID, NISS, PASSWORD, activate, addUser, login, rows, scalar, startDemo,
 } from './uman_lib.js';
@@ -74,7 +74,7 @@ describe('names of 100 characters are never cut', () => {
       assert.ok(Buffer.byteLength(p.last) > 128 && Buffer.byteLength(p.first) > 128,
         'the names are longer than the old 128-byte arrays');
     }
-    srv = await startDemo();
+    srv = await startDemo(TOKEN_DOORS);
     // A level-1 application of the quality, so that a password login may use it.
     addApplication(srv, { code: 'TESTAPP', sort: 998, minLevel: 1,
       names: { fr: 'Application de test', nl: 'Testtoepassing', de: 'Testanwendung', en: 'Test application' } });

@@ -29,6 +29,12 @@ export const TEST_PG = process.env.PORTIER_TEST_DB === 'pg';
  * (src/ops/sandbox.c); the servers and commands started from here allow it. */
 process.env.PORTIER_ALLOW_ROOT ??= 'true';
 
+/** The login doors of the test servers (`doors =`, docs/login-doors.md): the default of a
+ *  new deployment plus the access codes alone, which most suites log in with. A suite that
+ *  needs another door (the token card, the code by e-mail) names its own with --doors, or
+ *  PORTIER_DOORS in env (null: the binary's own default). */
+export const TEST_DOORS = 'eid,passkey,password,password+totp,idp';
+
 /** True when the binary is built with sanitizers (make asan sets PORTIER_SAN=1). */
 export const SAN = process.env.PORTIER_SAN === '1';
 
@@ -126,7 +132,9 @@ function launch({ command = 'serve', args, env, cwd, port, db }) {
  * Returns { url, port, db, dir, pid, stop(), logs(), waitForLog(), exited }.
  */
 export async function start(options = {}) {
-  const { env = {}, timeout = PATIENCE } = options;
+  const { timeout = PATIENCE } = options;
+  const env = { PORTIER_DOORS: TEST_DOORS, ...(options.env ?? {}) };
+  if (env.PORTIER_DOORS === null) delete env.PORTIER_DOORS;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'portier-test-'));
   const db = options.db ?? (TEST_PG ? pgDatabase() : path.join(dir, 'portier.db'));
 

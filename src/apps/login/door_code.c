@@ -41,7 +41,8 @@ code_show(struct web_req *r, int status, const struct code_view *v)
 {
 	bool step2 = v->challenge != NULL;
 	bool totp = strcmp(v->door, "totp") == 0;
-	struct tmpl_ctx *c = login_page_begin(r, v->next, step2);
+	struct tmpl_ctx *c = login_page_begin(r, v->next, step2 ? DOOR_PASSWORD_TOKENCARD :
+	    DOOR__N);
 	const char *q;
 
 	if (c == NULL)
@@ -295,13 +296,20 @@ token_code_post(struct web_req *r)
 }
 
 int
-door_code_routes(struct web_server *s)
+door_totp_routes(struct web_server *s)
 {
 	if (web_route(s, "POST", "/login/totp", totp_post, 0) != 0 ||
-	    web_route(s, "POST", "/login/token", token_post, 0) != 0 ||
+	    enrol_totp_routes(s) != 0)
+		return -1;
+	return 0;
+}
+
+int
+door_token_routes(struct web_server *s)
+{
+	if (web_route(s, "POST", "/login/token", token_post, 0) != 0 ||
 	    web_route(s, "POST", "/login/token/code", token_code_post, 0) != 0 ||
-	    enrol_routes(s) != 0 || password_change_routes(s) != 0 ||
-	    capacity_routes(s) != 0 || account_routes(s) != 0)
+	    enrol_token_routes(s) != 0)
 		return -1;
 	return 0;
 }

@@ -292,7 +292,7 @@ door_idp_offer(struct web_req *r, struct tmpl_ctx *c, int level, const char *nex
 	struct app *app = web_app(r);
 	struct upstream_idp *v;
 	size_t n;
-	bool any = false;
+	int any = 0;
 
 	if (app->upstream == NULL)
 		return 0;
@@ -311,9 +311,9 @@ door_idp_offer(struct web_req *r, struct tmpl_ctx *c, int level, const char *nex
 		    NULL)) != 0 ||
 		    (v[i].logo != NULL && tmpl_set(e, "logo", v[i].logo) != 0))
 			return -1;
-		any = true;
+		any++;
 	}
-	return tmpl_set_bool(c, "door_idp", any);
+	return any;
 }
 
 int

@@ -651,22 +651,38 @@ activate_next(struct web_req *r)
 	c = web_page(r, N_("Vos codes d'accès sont activés"));
 	if (c == NULL)
 		return -1;
+	tmpl_set_bool(c, "door_totp_on", login_door_on(r, DOOR_PASSWORD_TOTP));
+	tmpl_set_bool(c, "door_token_on", login_door_on(r, DOOR_PASSWORD_TOKENCARD));
 	return web_render(r, "enrol/next", c);
+}
+
+int
+enrol_totp_routes(struct web_server *s)
+{
+	if (web_route(s, "GET", "/enrolement/application", totp_get, 0) != 0 ||
+	    web_route(s, "POST", "/enrolement/application", totp_confirm_post, 0) != 0 ||
+	    web_route(s, "POST", "/enrolement/application/supprimer", totp_remove_post, 0) != 0)
+		return -1;
+	return 0;
+}
+
+int
+enrol_token_routes(struct web_server *s)
+{
+	if (web_route(s, "GET", "/enrolement/token", token_get, 0) != 0 ||
+	    web_route(s, "POST", "/enrolement/token", token_issue_post, 0) != 0 ||
+	    web_route(s, "GET", "/enrolement/token/carte", card_get, 0) != 0 ||
+	    web_route(s, "GET", "/enrolement/token/carte.pdf", card_pdf, 0) != 0 ||
+	    web_route(s, "POST", "/enrolement/token/activer", card_activate_post, 0) != 0 ||
+	    web_route(s, "POST", "/enrolement/token/revoquer", token_revoke_post, 0) != 0)
+		return -1;
+	return 0;
 }
 
 int
 enrol_routes(struct web_server *s)
 {
-	if (web_route(s, "GET", "/enrolement/application", totp_get, 0) != 0 ||
-	    web_route(s, "POST", "/enrolement/application", totp_confirm_post, 0) != 0 ||
-	    web_route(s, "POST", "/enrolement/application/supprimer", totp_remove_post, 0) != 0 ||
-	    web_route(s, "GET", "/enrolement/token", token_get, 0) != 0 ||
-	    web_route(s, "POST", "/enrolement/token", token_issue_post, 0) != 0 ||
-	    web_route(s, "GET", "/enrolement/token/carte", card_get, 0) != 0 ||
-	    web_route(s, "GET", "/enrolement/token/carte.pdf", card_pdf, 0) != 0 ||
-	    web_route(s, "POST", "/enrolement/token/activer", card_activate_post, 0) != 0 ||
-	    web_route(s, "POST", "/enrolement/token/revoquer", token_revoke_post, 0) != 0 ||
-	    web_route(s, "GET", "/activer", activate_get, 0) != 0 ||
+	if (web_route(s, "GET", "/activer", activate_get, 0) != 0 ||
 	    web_route(s, "POST", "/activer", activate_post, 0) != 0 ||
 	    web_route(s, "GET", "/activer/suite", activate_next, 0) != 0)
 		return -1;

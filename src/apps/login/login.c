@@ -47,17 +47,49 @@ asked_level(struct web_req *r)
 	return LOA_LOW;
 }
 
-struct tmpl_ctx *
-login_page_begin(struct web_req *r, const char *next, bool token_step)
+/* Adds the doors that are on and reach level to the list "doors" of c, in the table's
+ * order (alone: that door only; idp_none: the upstream providers' door has no provider
+ * reaching level). Returns how many, or -1. */
+static int
+list_doors(struct web_req *r, struct tmpl_ctx *c, int level, enum login_door_id alone,
+    bool idp_none)
 {
-	return login_page_begin_at(r, next, token_step, asked_level(r));
+	const struct login_door *t;
+	size_t n;
+	int shown = 0;
+
+	t = login_door_table(&n);
+	for (size_t i = 0; i < n; i++) {
+		struct tmpl_ctx *d;
+
+		/* A door is offered when it is on and reaches the level asked; the upstream
+		 * providers' door when one of its providers does (each has its ceiling). */
+		if (!login_door_on(r, t[i].id) || (alone != DOOR__N && t[i].id != alone) ||
+		    (t[i].id == DOOR_IDP ? idp_none : t[i].level < level))
+			continue;
+		d = tmpl_list_add(c, "doors");
+		if (d == NULL || tmpl_set_bool(d, t[i].flag, true) != 0 ||
+		    tmpl_set(d, "door_name", t[i].name) != 0 ||
+		    tmpl_set_int(d, "door_level_n", t[i].level) != 0 ||
+		    tmpl_set(d, "door_level", web_t(r, loa_msgid((enum loa)t[i].level))) != 0)
+			return -1;
+		shown++;
+	}
+	return shown;
 }
 
 struct tmpl_ctx *
-login_page_begin_at(struct web_req *r, const char *next, bool token_step, int level)
+login_page_begin(struct web_req *r, const char *next, enum login_door_id alone)
+{
+	return login_page_begin_at(r, next, alone, asked_level(r));
+}
+
+struct tmpl_ctx *
+login_page_begin_at(struct web_req *r, const char *next, enum login_door_id alone, int level)
 {
 	struct web_session *s;
 	struct tmpl_ctx *c;
+	int shown, idps = 0;
 
 	s = web_session_ensure(r);
 	if (s == NULL)
@@ -67,13 +99,18 @@ login_page_begin_at(struct web_req *r, const char *next, bool token_step, int le
 		return NULL;
 	tmpl_set_int(c, "level", level);
 	tmpl_set_bool(c, "step_up", s->person_id != 0 && s->auth_level < level);
-	/* A door is offered when it reaches the level asked. */
-	tmpl_set_bool(c, "door_password", !token_step && level <= LOA_LOW);
-	tmpl_set_bool(c, "door_code", level <= LOA_SUBSTANTIAL);
-	tmpl_set_bool(c, "door_eid", !token_step);
-	tmpl_set(c, "next", login_next(next));
-	if (!token_step && door_idp_offer(r, c, level, login_next(next)) != 0)
+	/* The upstream providers reaching level (list "idps", read by the door's partial). */
+	if (alone == DOOR__N && login_door_on(r, DOOR_IDP)) {
+		idps = door_idp_offer(r, c, level, login_next(next));
+		if (idps < 0)
+			return NULL;
+	}
+	shown = list_doors(r, c, level, alone, idps == 0);
+	if (shown < 0)
 		return NULL;
+	tmpl_set_bool(c, "no_door", shown == 0);
+	tmpl_set_bool(c, "door_step", alone != DOOR__N);
+	tmpl_set(c, "next", login_next(next));
 	return c;
 }
 
@@ -81,7 +118,7 @@ int
 login_show_at(struct web_req *r, int status, int level, const char *error_msgid,
     const char *next)
 {
-	struct tmpl_ctx *c = login_page_begin_at(r, next, false, level);
+	struct tmpl_ctx *c = login_page_begin_at(r, next, DOOR__N, level);
 
 	if (c == NULL)
 		return -1;
@@ -95,7 +132,7 @@ int
 login_show(struct web_req *r, int status, const char *username, const char *error_msgid,
     const char *next)
 {
-	struct tmpl_ctx *c = login_page_begin(r, next, false);
+	struct tmpl_ctx *c = login_page_begin(r, next, DOOR__N);
 
 	if (c == NULL)
 		return -1;
@@ -140,7 +177,7 @@ login_done(struct web_req *r)
 		return rc;
 	case LOGIN_THROTTLED: {
 		/* The account waits: how long, unchecked (the same for an unknown one). */
-		struct tmpl_ctx *c = login_page_begin(r, j->next, false);
+		struct tmpl_ctx *c = login_page_begin(r, j->next, DOOR__N);
 		char secs[16];
 
 		if (c == NULL)
@@ -196,12 +233,19 @@ logout(struct web_req *r)
 }
 
 int
-login_routes(struct web_server *s)
+door_password_routes(struct web_server *s)
 {
-	if (login_door_routes(s) != 0 ||
+	return web_route(s, "POST", "/login/password", login_password_post, 0);
+}
+
+int
+login_routes(struct web_server *s, const struct login_doors *doors)
+{
+	if (login_door_routes(s, doors) != 0 ||
 	    web_route(s, "GET", "/login", login_get, 0) != 0 ||
-	    web_route(s, "POST", "/login/password", login_password_post, 0) != 0 ||
-	    web_route(s, "POST", "/logout", logout, 0) != 0)
+	    web_route(s, "POST", "/logout", logout, 0) != 0 ||
+	    enrol_routes(s) != 0 || password_change_routes(s) != 0 ||
+	    capacity_routes(s) != 0 || account_routes(s) != 0)
 		return -1;
 	return 0;
 }

@@ -118,6 +118,8 @@ method_msgid(const char *method)
 		return N_("Avec votre token");
 	if (strcmp(method, "idp") == 0)
 		return N_("Avec un autre fournisseur d'identité");
+	if (strcmp(method, "email") == 0)
+		return N_("Avec un code de sécurité reçu par e-mail");
 	return N_("Avec vos codes d'accès");
 }
 
