@@ -284,6 +284,10 @@ amr_claim(const char *method)
 		a = json_pack("[sss]", "sc", "pin", "mfa");
 	else if (strcmp(method, "totp") == 0 || strcmp(method, "token") == 0)
 		a = json_pack("[sss]", "pwd", "otp", "mfa");
+	else if (strcmp(method, "passkey") == 0)   /* a key verified its user */
+		a = json_pack("[ss]", "hwk", "user");
+	else if (strcmp(method, "passkey2") == 0)
+		a = json_pack("[sss]", "pwd", "hwk", "mfa");
 	else
 		a = json_pack("[s]", "pwd");
 	return a;

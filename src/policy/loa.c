@@ -14,6 +14,8 @@ static const struct {
 	{ "password", LOA_LOW },
 	{ "totp", LOA_SUBSTANTIAL },
 	{ "token", LOA_SUBSTANTIAL },
+	{ "passkey", LOA_SUBSTANTIAL },
+	{ "passkey2", LOA_SUBSTANTIAL },
 	{ "eid", LOA_HIGH },
 };
 

@@ -23,6 +23,10 @@ method_msgid(const char *method)
 		return N_("codes d'accès et code d'une application mobile");
 	if (strcmp(method, "token") == 0)
 		return N_("codes d'accès et code d'une carte token");
+	if (strcmp(method, "passkey") == 0)
+		return N_("clé d'accès (passkey)");
+	if (strcmp(method, "passkey2") == 0)
+		return N_("codes d'accès et clé d'accès");
 	if (strcmp(method, "activation") == 0)
 		return N_("code d'activation");
 	return N_("inconnue");

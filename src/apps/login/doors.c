@@ -5,7 +5,8 @@
 int
 login_door_routes(struct web_server *s)
 {
-	if (door_eid_routes(s) != 0 || door_code_routes(s) != 0)
+	if (door_eid_routes(s) != 0 || door_code_routes(s) != 0 ||
+	    door_passkey_routes(s) != 0)
 		return -1;
 	return 0;
 }

@@ -24,6 +24,9 @@ int door_eid_routes(struct web_server *s);
 /* The one-time-code doors: mobile app (TOTP) and token card, and their enrolment
  * (door_code.c and the files it names). */
 int door_code_routes(struct web_server *s);
+/* Passkeys: "Mon compte" → "Clés d'accès", the passwordless door and the door access
+ * codes + passkey (door_passkey.c). */
+int door_passkey_routes(struct web_server *s);
 /* Enrolment of a mobile app and of token cards, activation codes (enrol.c). */
 int enrol_routes(struct web_server *s);
 /* "Modifier mon mot de passe" (password_change.c). */

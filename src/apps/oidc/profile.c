@@ -116,6 +116,10 @@ method_msgid(const char *method)
 		return N_("Avec un code unique, généré par une application mobile");
 	if (strcmp(method, "token") == 0)
 		return N_("Avec votre token");
+	if (strcmp(method, "passkey") == 0)
+		return N_("Avec une clé d'accès (passkey)");
+	if (strcmp(method, "passkey2") == 0)
+		return N_("Avec vos codes d'accès et une clé d'accès");
 	return N_("Avec vos codes d'accès");
 }
 
