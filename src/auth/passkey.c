@@ -356,18 +356,21 @@ cred_get(struct store_tx *tx, const unsigned char *id, size_t n, struct stored_c
 		return -1;
 	rc = store_next(q);
 	if (rc == 1) {
+		/* Each blob copied at once: a backend may reuse its buffer at the next read. */
 		k = store_blob(q, WA_CRED_BY_ID_PUBLIC_KEY, &kn);
+		if (k != NULL && kn <= WA_COSE_MAX) {
+			memcpy(c->cose, k, kn);
+			c->cose_len = kn;
+		}
 		h = store_blob(q, WA_CRED_BY_ID_HANDLE, &hn);
 		if (k == NULL || kn > WA_COSE_MAX || h == NULL || hn != PASSKEY_HANDLE_BYTES) {
 			rc = -1;
 		} else {
+			memcpy(c->handle, h, hn);
 			c->id = store_int(q, WA_CRED_BY_ID_ID);
 			c->person = store_int(q, WA_CRED_BY_ID_PERSON_ID);
 			c->alg = (int)store_int(q, WA_CRED_BY_ID_ALG);
 			c->count = store_int(q, WA_CRED_BY_ID_SIGN_COUNT);
-			memcpy(c->cose, k, kn);
-			c->cose_len = kn;
-			memcpy(c->handle, h, hn);
 		}
 	}
 	store_done(q);
