@@ -181,6 +181,12 @@ bench-oidc: all node
 bench-sso: all node
 	PORTIER_BIN=$(O)/portier node bench/sso.mjs
 
+# Passkey logins per second against password logins (Argon2id) in the same run, with the
+# server CPU per login (bench/passkey.mjs); not part of make bench.
+.PHONY: bench-passkey
+bench-passkey: all node
+	PORTIER_BIN=$(O)/portier node bench/passkey.mjs
+
 # The store's backends side by side: SQLite, PostgreSQL on one and two nodes, the writer
 # lock on and off; token endpoint, logins, user creations, CPU from /proc (bench/pg.mjs).
 .PHONY: bench-pg
