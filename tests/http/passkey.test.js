@@ -87,6 +87,14 @@ describe('passkeys over HTTP', () => {
     assert.ok(!/\d{11}/.test(o.text), 'no NISS in the options');
     auth = new SoftAuthenticator({ rpId: url.hostname, origin: t.srv.url });
     const made = auth.create(options);
+    // A name too long: said at the field, what was typed kept, nothing stored, the
+    // challenge still waiting.
+    const long = 'x'.repeat(65);
+    const tooLong = await post(c, '/compte/cles-acces', { ...made.fields, name: long }, token);
+    assert.equal(tooLong.status, 422);
+    assert.match(tooLong.text, /id="passkey-error">Le nom de la clé compte au plus 64 caractères\./);
+    assert.match(tooLong.text, new RegExp(`id="passkey-name"[^>]*value="${long}"`));
+    assert.equal(query(t.srv, 'SELECT id FROM webauthn_credential').length, 0);
     const r = await post(c, '/compte/cles-acces', { ...made.fields, name: 'Téléphone' }, token);
     assert.equal(r.status, 303, r.text);
     assert.equal(r.location, '/compte/cles-acces?ajoutee=1');
