@@ -107,8 +107,10 @@ async function enrol(base, who) {
   const csrf = csrfOf((await request(base, jar, 'GET', '/login')).text);
   const o = await request(base, jar, 'POST', '/compte/cles-acces/options', { _csrf: csrf });
   must(o.status === 200, 'enrolment options', o);
-  const auth = new SoftAuthenticator({ rpId: new URL(base).hostname, origin: base });
-  const made = auth.create(JSON.parse(o.text));
+  const options = JSON.parse(o.text);
+  // The server listens on 127.0.0.1: its RP id is localhost, a browser's origin localhost.
+  const auth = new SoftAuthenticator({ rpId: options.rp.id, origin: base.replace('127.0.0.1', 'localhost') });
+  const made = auth.create(options);
   const r = await request(base, jar, 'POST', '/compte/cles-acces', { _csrf: csrf, ...made.fields });
   must(r.status === 303, 'enrolment', r);
   return auth;

@@ -759,6 +759,13 @@ wa_rp_of(const char *public_url, int tls_port, char *rp_id, size_t rp_len,
 	for (size_t i = 0; i < hl; i++)
 		rp_id[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32 : p[i]);
 	rp_id[hl] = '\0';
+	/* Browsers refuse an IP address as RP id: a server on the loopback address (the
+	 * default listener, the demo) is the same place as "localhost", which they accept. */
+	if (strncmp(rp_id, "127.", 4) == 0 && strspn(rp_id, "0123456789.") == hl) {
+		if (rp_len < sizeof("localhost"))
+			return -1;
+		memcpy(rp_id, "localhost", sizeof("localhost"));
+	}
 	if (p[hl] == ':') {
 		const char *q = p + hl + 1;
 

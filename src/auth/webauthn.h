@@ -93,7 +93,8 @@ int wa_b64url_decode(const char *in, unsigned char *out, size_t outlen, size_t *
 
 /* The RP id and origins of the server whose public URL is public_url ("http://host:port",
  * the issuer) and that also listens for TLS on tls_port (0: no TLS listener): rp_id is the
- * host (no port), origins[0] the public URL's origin, origins[1] "https://host:tls_port".
+ * host (no port), origins[0] the public URL's origin, origins[1] "https://host:tls_port";
+ * a loopback IPv4 host (127.x.x.x, which browsers refuse as RP id) becomes "localhost".
  * 0, or -1 when the URL is not http(s)://host[:port][/path] with a name for host. */
 int wa_rp_of(const char *public_url, int tls_port, char *rp_id, size_t rp_len,
     char origins[2][300]);

@@ -4,27 +4,23 @@
 // reader), creates a passkey in "Mon compte" → "Clés d'accès", logs out, logs in without a
 // password into access management, then with her access codes and the passkey, and removes
 // it. axe-core (WCAG 2.1 A/AA) on the new pages in the four languages; the script runs
-// under the real CSP. The server's public URL is http://localhost:PORT: a passkey's RP id
-// must be a domain name (a browser refuses an IP address).
+// under the real CSP. The server listens on 127.0.0.1 and is browsed as localhost (its RP
+// id: a browser refuses an IP address).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { freePort, start } from '../lib/server.js';
+import { start } from '../lib/server.js';
 import { PASSWORD } from '../http/factors_lib.js';
 import { assertAccessible, cspViolations, newContext, recordCSP, setLang, suiteBrowser, watch } from './lib.js';
 
 let base;
 
-function startLocalhost() {
-  return start({
-    listen: false,
-    args: async () => {
-      const port = await freePort();
-      base = `http://localhost:${port}`;
-      return ['--demo', '--listen', `127.0.0.1:${port}`, '--issuer', base,
-        '--password-ops', '1', '--password-mem-kib', '8'];
-    },
-  });
+/** A demo server on 127.0.0.1 with its default public URL, browsed as http://localhost:PORT:
+ *  a passkey's RP id must be a name, and portier takes localhost for its loopback address. */
+async function startLocalhost() {
+  const srv = await start({ args: ['--demo', '--password-ops', '1', '--password-mem-kib', '8'] });
+  base = srv.url.replace('127.0.0.1', 'localhost');
+  return srv;
 }
 
 /** A virtual authenticator on page's target: CTAP2, built in, with resident keys and a

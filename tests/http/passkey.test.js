@@ -11,6 +11,9 @@ import { SoftAuthenticator, UP, fromB64url } from '../lib/webauthn.js';
 import { PASSWORD, csrfOf, loginPassword, query, startDemo, submit, unescapeHtml } from './factors_lib.js';
 import { whoOf } from './eid_support.js';
 
+/** The server's origin as a browser on this machine sees it (http://localhost:PORT). */
+const local = (t) => t.srv.url.replace('127.0.0.1', 'localhost');
+
 /** A CSRF token of the client's session (the login page has one for every visitor). */
 async function csrf(client) {
   const token = csrfOf((await client.get('/login')).text);
@@ -77,15 +80,15 @@ describe('passkeys over HTTP', () => {
     const o = await post(c, '/compte/cles-acces/options', {}, token);
     assert.equal(o.status, 200, o.text);
     const options = JSON.parse(o.text);
-    const url = new URL(t.srv.url);
-    assert.equal(options.rp.id, url.hostname);
+    // The server listens on 127.0.0.1: its RP id is localhost (browsers refuse an IP).
+    assert.equal(options.rp.id, 'localhost');
     assert.deepEqual(options.pubKeyCredParams.map((p) => p.alg), [-7, -257]);
     assert.equal(options.authenticatorSelection.userVerification, 'required');
     assert.equal(options.authenticatorSelection.residentKey, 'preferred');
     const handle = fromB64url(options.user.id);
     assert.equal(handle.length, 32);
     assert.ok(!/\d{11}/.test(o.text), 'no NISS in the options');
-    auth = new SoftAuthenticator({ rpId: url.hostname, origin: t.srv.url });
+    auth = new SoftAuthenticator({ rpId: 'localhost', origin: local(t) });
     const made = auth.create(options);
     // A name too long: said at the field, what was typed kept, nothing stored, the
     // challenge still waiting.
@@ -108,7 +111,7 @@ describe('passkeys over HTTP', () => {
     // A key that does not verify its user is refused.
     const o2 = JSON.parse((await post(c, '/compte/cles-acces/options', {}, token)).text);
     assert.equal(o2.excludeCredentials.length, 1);
-    const bad = new SoftAuthenticator({ rpId: url.hostname, origin: t.srv.url }).create(o2, { flags: UP });
+    const bad = new SoftAuthenticator({ rpId: 'localhost', origin: local(t) }).create(o2, { flags: UP });
     assert.equal((await post(c, '/compte/cles-acces', bad.fields, token)).status, 422);
     assert.equal(query(t.srv, 'SELECT id FROM webauthn_credential').length, 1);
     const failures = events(t.srv, 'passkey.enrol.failure').map((e) => e.details.reason);
@@ -144,12 +147,15 @@ describe('passkeys over HTTP', () => {
     // From the wrong origin.
     const evil = await passwordless(t, auth, { origin: 'http://evil.example' });
     assert.equal(evil.res.status, 401);
+    // The IP address the server listens on is no origin of a passkey (its RP id is localhost).
+    const ip = await passwordless(t, auth, { origin: t.srv.url });
+    assert.equal(ip.res.status, 401);
     // No answer at all (no script ran): said, not a crash.
     const empty = await post(c2, '/login/passkey', { next: '/' }, tok);
     assert.equal(empty.status, 422);
     const reasons = events(t.srv, 'login.passkey.failure').map((e) => e.details.reason);
     assert.deepEqual(reasons, ['wrong challenge', 'unknown or expired challenge',
-      'sign counter regression', 'wrong origin']);
+      'sign counter regression', 'wrong origin', 'wrong origin']);
   });
 
   it('access codes then the key; a person without a key and a wrong password are refused', async () => {
@@ -177,7 +183,7 @@ describe('passkeys over HTTP', () => {
     await loginEid(j, 'Jan');
     const token = await csrf(j);
     const o = JSON.parse((await post(j, '/compte/cles-acces/options', {}, token)).text);
-    other = new SoftAuthenticator({ rpId: new URL(t.srv.url).hostname, origin: t.srv.url });
+    other = new SoftAuthenticator({ rpId: 'localhost', origin: local(t) });
     const made = other.create(o);
     assert.equal((await post(j, '/compte/cles-acces', made.fields, token)).status, 303);
     // Claire's access codes, then Jan's key.

@@ -655,6 +655,13 @@ base64url_and_rp(void **state)
 	assert_int_equal(wa_rp_of("https://portier.example.be:443/idp", 443, rp, sizeof(rp), o), 0);
 	assert_string_equal(o[0], "https://portier.example.be");
 	assert_string_equal(o[1], "https://portier.example.be");
+	/* The default listener: its RP id is localhost, which browsers accept. */
+	assert_int_equal(wa_rp_of("http://127.0.0.1:8080", 8443, rp, sizeof(rp), o), 0);
+	assert_string_equal(rp, "localhost");
+	assert_string_equal(o[0], "http://localhost:8080");
+	assert_string_equal(o[1], "https://localhost:8443");
+	assert_int_equal(wa_rp_of("http://127.example.be", 0, rp, sizeof(rp), o), 0);
+	assert_string_equal(rp, "127.example.be");
 	assert_int_equal(wa_rp_of("ftp://x", 0, rp, sizeof(rp), o), -1);
 	assert_int_equal(wa_rp_of("http://[::1]:80", 0, rp, sizeof(rp), o), -1);
 	assert_int_equal(wa_rp_of("http://x:99999", 0, rp, sizeof(rp), o), -1);
