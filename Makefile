@@ -1,7 +1,7 @@
 # portier — build, run, test, benchmark.
 # `make run` and `make check` install what is missing (scripts/deps.sh) and build first.
 
-PKGS      := libmicrohttpd sqlite3 libsodium jansson openssl gnutls libcurl libargon2 libseccomp
+PKGS      := libmicrohttpd sqlite3 libsodium jansson openssl gnutls libcurl libargon2 libseccomp libcbor
 CC        ?= cc
 O         ?= build
 SAN       ?=
@@ -186,6 +186,11 @@ bench-sso: all node
 .PHONY: bench-broker
 bench-broker: all node
 	PORTIER_BIN=$(O)/portier node bench/broker.mjs
+# Passkey logins per second against password logins (Argon2id) in the same run, with the
+# server CPU per login (bench/passkey.mjs); not part of make bench.
+.PHONY: bench-passkey
+bench-passkey: all node
+	PORTIER_BIN=$(O)/portier node bench/passkey.mjs
 
 # The store's backends side by side: SQLite, PostgreSQL on one and two nodes, the writer
 # lock on and off; token endpoint, logins, user creations, CPU from /proc (bench/pg.mjs).

@@ -51,7 +51,8 @@ static _Atomic uint64_t db_errors[MDB_N];
 static _Atomic uint64_t mails[MMAIL_N];
 static _Atomic long gauges[MGAUGE_N];
 
-static const char *const door_names[MDOOR_N] = { "password", "totp", "token", "eid", "email" };
+static const char *const door_names[MDOOR_N] = { "password", "totp", "token", "eid", "email",
+	"passkey", "passkey2" };
 static const char *const result_names[MRES_N] = { "success", "failure" };
 static const char *const grant_names[MGRANT_N] = { "authorization_code", "refresh_token" };
 static const char *const flow_names[MFLOW_N] = { "authorize", "code", "error" };

@@ -9,7 +9,8 @@
 
 /* Labels come only from these enums and from route patterns registered at start: never
  * a raw path, a user, a NISS or any text a client sends, so the series stay few. */
-enum metric_door { MDOOR_PASSWORD, MDOOR_TOTP, MDOOR_TOKEN, MDOOR_EID, MDOOR_EMAIL, MDOOR_N };
+enum metric_door { MDOOR_PASSWORD, MDOOR_TOTP, MDOOR_TOKEN, MDOOR_EID, MDOOR_EMAIL, MDOOR_PASSKEY,
+	MDOOR_PASSKEY2, MDOOR_N };
 enum metric_result { MRES_SUCCESS, MRES_FAILURE, MRES_N };
 enum metric_grant { MGRANT_AUTHORIZATION_CODE, MGRANT_REFRESH_TOKEN, MGRANT_N };
 /* OpenID Connect flow stages (SAML has none yet: no SAML door exists). */
@@ -29,8 +30,8 @@ enum metric_gauge { MGAUGE_HASH_QUEUE, MGAUGE_TOKEN_QUEUE, MGAUGE_N };
 int metric_route(const char *method, const char *pattern);
 /* One answered request: route id (0: no route matched), HTTP status, duration in ns. */
 void metric_request(int route, int status, long long ns);
-/* The door of a session's auth_method ("password", "totp", "token", "eid", "email"); MDOOR_N
- * (not counted) for any other text. */
+/* The door of a session's auth_method ("password", "totp", "token", "eid", "email",
+ * "passkey", "passkey2"); MDOOR_N (not counted) for any other text. */
 enum metric_door metric_door_of(const char *method);
 void metric_login(enum metric_door door, enum metric_result result);
 /* A step-up: a login that raised the level of a session already logged in. */

@@ -11,6 +11,7 @@
 #include "auth/login_sql.h"
 #include "auth/person_sql.h"
 #include "auth/upstream_sql.h"
+#include "auth/webauthn_sql.h"
 #include "csam/sql.h"
 #include "mail/sql.h"
 #include "oidc/sql.h"
@@ -29,6 +30,7 @@ const struct store_module store_modules[] = {
 	{ "person", &sql_person_sqlite, &sql_person_pg, 0 },
 	{ "login", &sql_login_sqlite, NULL, 0 },
 	{ "upstream", &sql_upstream_sqlite, NULL, 0 },
+	{ "webauthn", &sql_webauthn_sqlite, NULL, 0 },
 	{ "audit", &sql_audit_sqlite, NULL, 0 },
 	{ "registry", &sql_registry_sqlite, &sql_registry_pg, 0 },
 	{ "registry_query", &sql_registry_query_sqlite, &sql_registry_query_pg, 0 },

@@ -288,6 +288,10 @@ amr_claim(const char *method)
 		/* A code by e-mail: a one-time code, but not claimed as multi-factor (level
 		 * low; the mailbox is often reached with the same password). */
 		a = json_pack("[ss]", "pwd", "otp");
+	else if (strcmp(method, "passkey") == 0)   /* a key verified its user */
+		a = json_pack("[ss]", "hwk", "user");
+	else if (strcmp(method, "passkey2") == 0)
+		a = json_pack("[sss]", "pwd", "hwk", "mfa");
 	else
 		a = json_pack("[s]", "pwd");
 	return a;

@@ -15,6 +15,8 @@ static const struct {
 	{ "email", LOA_LOW },     /* access codes + a code sent by e-mail: still low */
 	{ "totp", LOA_SUBSTANTIAL },
 	{ "token", LOA_SUBSTANTIAL },
+	{ "passkey", LOA_SUBSTANTIAL },
+	{ "passkey2", LOA_SUBSTANTIAL },
 	{ "eid", LOA_HIGH },
 };
 

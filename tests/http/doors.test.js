@@ -29,7 +29,7 @@ async function refusal(args, env = {}) {
 
 /** The ids of the door sections of a login page, in their order. */
 function doorIds(html) {
-  return [...html.matchAll(/<section class="door" aria-labelledby="(door-[a-z]+)"/g)].map((m) => m[1]);
+  return [...html.matchAll(/<section class="door" aria-labelledby="(door-[a-z0-9]+)"/g)].map((m) => m[1]);
 }
 
 /** The level lines of a login page, in their order. */
@@ -89,8 +89,9 @@ describe('a new deployment: the default doors', () => {
   it('shows eID and the mobile-app code only, eID first, each with its level', async () => {
     const p = await page(new Client(srv.url), '/login');
     assert.equal(p.status, 200);
-    assert.deepEqual(doorIds(p.text), ['door-eid', 'door-totp']);
-    assert.deepEqual(levels(p.text), ['Niveau de sécurité : élevé', 'Niveau de sécurité : substantiel']);
+    assert.deepEqual(doorIds(p.text), ['door-eid', 'door-passkey', 'door-passkey2', 'door-totp']);
+    assert.deepEqual(levels(p.text), ['Niveau de sécurité : élevé', 'Niveau de sécurité : substantiel',
+      'Niveau de sécurité : substantiel', 'Niveau de sécurité : substantiel']);
   });
 
   it('the doors that are off answer 404, their enrolment too; the doors that are on do not', async () => {
@@ -126,15 +127,17 @@ describe('every door on', () => {
     it(`orders the doors as the guide does and shows their levels (${lang})`, async () => {
       const r = await new Client(srv.url).get('/login', { headers: { 'accept-language': lang } });
       assert.equal(r.status, 200);
-      assert.deepEqual(doorIds(r.text), ['door-eid', 'door-totp', 'door-token', 'door-email', 'door-password']);
+      assert.deepEqual(doorIds(r.text), ['door-eid', 'door-passkey', 'door-passkey2', 'door-totp', 'door-token', 'door-email',
+        'door-password']);
       const [high, subst, low] = LEVELS[lang];
-      assert.deepEqual(levels(r.text), [high, subst, subst, low, low]);
+      assert.deepEqual(levels(r.text), [high, subst, subst, subst, subst, low, low]);
     });
   }
 
   it('a page that asks for a higher level lists only the doors that reach it', async () => {
     const c = new Client(srv.url);
-    assert.deepEqual(doorIds((await c.get('/login?level=2')).text), ['door-eid', 'door-totp', 'door-token']);
+    assert.deepEqual(doorIds((await c.get('/login?level=2')).text), ['door-eid', 'door-passkey', 'door-passkey2', 'door-totp',
+      'door-token']);
     assert.deepEqual(doorIds((await c.get('/login?level=3')).text), ['door-eid']);
   });
 });
@@ -324,7 +327,7 @@ describe('the security code by e-mail', () => {
     const up = await c.get('/login?level=2&next=/compte');
     assert.equal(up.status, 200);
     assert.match(up.text, /<p class="notice" role="status">Cette page demande un niveau de sécurité plus élevé/);
-    assert.deepEqual(doorIds(up.text), ['door-eid', 'door-totp', 'door-token']);
+    assert.deepEqual(doorIds(up.text), ['door-eid', 'door-passkey', 'door-passkey2', 'door-totp', 'door-token']);
     const t = Math.max(enrolStep + 1, Math.floor(Date.now() / 1000 / 30));
     const r = await post(c, '/login/totp', up.text, {
       username: 'jan.peeters', password: NEW_PASSWORD, code: totp(key, t * 30), next: '/compte', level: '2',

@@ -80,6 +80,8 @@ test_enums(void **state)
 
 	(void)state;
 	assert_int_equal(metric_door_of("totp"), MDOOR_TOTP);
+	assert_int_equal(metric_door_of("passkey"), MDOOR_PASSKEY);
+	assert_int_equal(metric_door_of("passkey2"), MDOOR_PASSKEY2);
 	assert_int_equal(metric_door_of("activation"), MDOOR_N);
 	assert_int_equal(metric_door_of(NULL), MDOOR_N);
 	metric_login(MDOOR_EID, MRES_FAILURE);

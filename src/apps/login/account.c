@@ -25,6 +25,10 @@ method_msgid(const char *method)
 		return N_("codes d'accès et code d'une carte token");
 	if (strcmp(method, "email") == 0)
 		return N_("codes d'accès et code reçu par e-mail");
+	if (strcmp(method, "passkey") == 0)
+		return N_("clé d'accès (passkey)");
+	if (strcmp(method, "passkey2") == 0)
+		return N_("codes d'accès et clé d'accès");
 	if (strcmp(method, "activation") == 0)
 		return N_("code d'activation");
 	if (strcmp(method, "idp") == 0)
@@ -65,6 +69,7 @@ account_page(struct web_req *r)
 	tmpl_set(c, "capacity", cap ? web_t(r, cap) : "");
 	tmpl_set_bool(c, "door_totp_on", login_door_on(r, DOOR_PASSWORD_TOTP));
 	tmpl_set_bool(c, "door_token_on", login_door_on(r, DOOR_PASSWORD_TOKENCARD));
+	tmpl_set_bool(c, "door_passkey_on", login_door_on(r, DOOR_PASSKEY));
 	tmpl_set_bool(c, "totp", ts.active);
 	tmpl_set_bool(c, "token", cs.active);
 	if (cs.active)

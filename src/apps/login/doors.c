@@ -13,7 +13,7 @@
 
 static const struct login_door table[] = {
 	{ DOOR_EID, "eid", LOA_HIGH, "door_eid", door_eid_routes },
-	{ DOOR_PASSKEY, "passkey", LOA_SUBSTANTIAL, "door_passkey", NULL },
+	{ DOOR_PASSKEY, "passkey", LOA_SUBSTANTIAL, "door_passkey", door_passkey_routes },
 	{ DOOR_IDP, "idp", LOA_SUBSTANTIAL, "door_idp", door_idp_routes },
 	{ DOOR_PASSWORD_TOTP, "password+totp", LOA_SUBSTANTIAL, "door_totp", door_totp_routes },
 	{ DOOR_PASSWORD_TOKENCARD, "password+tokencard", LOA_SUBSTANTIAL, "door_token",

@@ -42,6 +42,9 @@ int door_email_routes(struct web_server *s);
 int door_password_routes(struct web_server *s);
 /* Activation codes, whatever the doors (enrol.c); the enrolment of an app and of token
  * cards, registered by their doors. */
+/* Passkeys: "Mon compte" → "Clés d'accès", the passwordless door and the door access
+ * codes + passkey (door_passkey.c). */
+int door_passkey_routes(struct web_server *s);
 int enrol_routes(struct web_server *s);
 int enrol_totp_routes(struct web_server *s);
 int enrol_token_routes(struct web_server *s);

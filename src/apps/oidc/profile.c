@@ -120,6 +120,10 @@ method_msgid(const char *method)
 		return N_("Avec un autre fournisseur d'identité");
 	if (strcmp(method, "email") == 0)
 		return N_("Avec un code de sécurité reçu par e-mail");
+	if (strcmp(method, "passkey") == 0)
+		return N_("Avec une clé d'accès (passkey)");
+	if (strcmp(method, "passkey2") == 0)
+		return N_("Avec vos codes d'accès et une clé d'accès");
 	return N_("Avec vos codes d'accès");
 }
 

@@ -1,0 +1,45 @@
+/* webauthn_sql.h — statement ids of passkeys (SQL_RANGE_AUTH + 850 … 899): each person's
+ * user handle, their credentials, the pending challenges of the ceremonies. */
+#ifndef PORTIER_AUTH_WEBAUTHN_SQL_H
+#define PORTIER_AUTH_WEBAUTHN_SQL_H
+
+#include "store/sql_table.h"
+
+enum webauthn_sql {
+	SQL_WA_FIRST = SQL_RANGE_AUTH + 850,
+	SQL_WA_HANDLE_GET = SQL_WA_FIRST,
+	SQL_WA_HANDLE_INSERT,
+	SQL_WA_CRED_INSERT,
+	SQL_WA_CRED_LIST,
+	SQL_WA_CRED_BY_ID,
+	SQL_WA_CRED_USE,
+	SQL_WA_CRED_DELETE,
+	SQL_WA_CRED_IDS,
+	SQL_WA_CHALLENGE_PUT,
+	SQL_WA_CHALLENGE_TAKE,
+	SQL_WA_CHALLENGE_PURGE,
+	SQL_WA_END
+};
+
+#define SQL_WA_HANDLE_GET_COLS(X) X(WA_HANDLE_GET_HANDLE, handle)
+SQL_COLUMNS(SQL_WA_HANDLE_GET_COLS);
+#define SQL_WA_CRED_LIST_COLS(X) \
+	X(WA_CRED_LIST_ID, id) X(WA_CRED_LIST_NAME, name) \
+	X(WA_CRED_LIST_ALG, alg) X(WA_CRED_LIST_CREATED_AT, created_at) \
+	X(WA_CRED_LIST_LAST_USED_AT, last_used_at)
+SQL_COLUMNS(SQL_WA_CRED_LIST_COLS);
+#define SQL_WA_CRED_BY_ID_COLS(X) \
+	X(WA_CRED_BY_ID_ID, id) X(WA_CRED_BY_ID_PERSON_ID, person_id) \
+	X(WA_CRED_BY_ID_PUBLIC_KEY, public_key) X(WA_CRED_BY_ID_ALG, alg) \
+	X(WA_CRED_BY_ID_SIGN_COUNT, sign_count) X(WA_CRED_BY_ID_HANDLE, handle)
+SQL_COLUMNS(SQL_WA_CRED_BY_ID_COLS);
+#define SQL_WA_CRED_IDS_COLS(X) X(WA_CRED_IDS_CREDENTIAL_ID, credential_id)
+SQL_COLUMNS(SQL_WA_CRED_IDS_COLS);
+#define SQL_WA_CHALLENGE_TAKE_COLS(X) \
+	X(WA_CHALLENGE_TAKE_CHALLENGE, challenge) X(WA_CHALLENGE_TAKE_PERSON_ID, person_id) \
+	X(WA_CHALLENGE_TAKE_EXPIRES_AT, expires_at)
+SQL_COLUMNS(SQL_WA_CHALLENGE_TAKE_COLS);
+
+extern const struct sql_table sql_webauthn_sqlite;
+
+#endif
