@@ -116,6 +116,13 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "SELECT id, enterprise, country, foreign_reg, name, address, contact_email, "
 	    "contact_phone, procedure, created_at, id_type, id_value FROM organisation "
 	    "WHERE id = ?1",
+	T(SQL_ACCESS_ORG_BY_IDENTIFIER) =
+	    "SELECT id FROM organisation WHERE id_type = ?1 AND id_value = ?2",
+	/* Only identifiers other than an enterprise number or a foreign registration change
+	 * (by the helpdesk): those two stay with their columns. */
+	T(SQL_ACCESS_ORG_SET_IDENTIFIER) =
+	    "UPDATE organisation SET id_type = ?2, id_value = ?3 WHERE id = ?1 "
+	    "AND enterprise IS NULL AND foreign_reg IS NULL",
 	T(SQL_ACCESS_ORG_BY_ENTERPRISE) =
 	    "SELECT id FROM organisation WHERE enterprise = ?1",
 	T(SQL_ACCESS_ORG_INSERT) =
@@ -410,6 +417,8 @@ static const char *const access_cols[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	[SQL_ACCESS_ORGS_OF_PERSON - SQL_ACCESS_FIRST] =
 	    SQL_COLS(SQL_ACCESS_ORGS_OF_PERSON_COLS),
 	[SQL_ACCESS_ORG_GET - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_ORG_GET_COLS),
+	[SQL_ACCESS_ORG_BY_IDENTIFIER - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_ORG_BY_IDENTIFIER_COLS),
 	[SQL_ACCESS_ORG_BY_ENTERPRISE - SQL_ACCESS_FIRST] =
 	    SQL_COLS(SQL_ACCESS_ORG_BY_ENTERPRISE_COLS),
 	[SQL_ACCESS_ORG_INSERT - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_ORG_INSERT_COLS),

@@ -25,6 +25,7 @@ static const struct rule table[POLICY__ACTIONS] = {
 	[POLICY_CHANGE_OWN_DATA] = { "change_own_data", ROLE_LEGAL_REP | ROLE_GAP | ROLE_COGAP |
 	    ROLE_GL | ROLE_COGL | ROLE_USER | ROLE_HELPDESK, 0, LOA_LOW },
 	[POLICY_DECIDE_EXCEPTION] = { "decide_exception", ROLE_HELPDESK, 0, LOA_LOW },
+	[POLICY_CHANGE_ORG_ID] = { "change_org_identifier", ROLE_HELPDESK, 0, LOA_LOW },
 };
 
 static bool

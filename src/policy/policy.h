@@ -19,6 +19,8 @@ enum policy_action {
 	POLICY_READ_AUDIT,          /* read the organisation's audit trail */
 	POLICY_CHANGE_OWN_DATA,     /* change own personal data, password, second factors */
 	POLICY_DECIDE_EXCEPTION,    /* decide exception requests */
+	POLICY_CHANGE_ORG_ID,       /* change the identifier of an organisation without an
+	                             * enterprise number (helpdesk only, issue 16 part 5) */
 	POLICY__ACTIONS
 };
 

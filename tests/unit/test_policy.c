@@ -28,6 +28,7 @@ static const enum cell expected[POLICY__ACTIONS][7] = {
 	[POLICY_READ_AUDIT] = { NO, YES, YES, OWN, OWN, NO, YES },
 	[POLICY_CHANGE_OWN_DATA] = { YES, YES, YES, YES, YES, YES, YES },
 	[POLICY_DECIDE_EXCEPTION] = { NO, NO, NO, NO, NO, NO, YES },
+	[POLICY_CHANGE_ORG_ID] = { NO, NO, NO, NO, NO, NO, YES },
 };
 
 static struct policy_actor
