@@ -21,10 +21,14 @@ INSERT INTO org_id_type(code, name_fr, name_nl, name_de, name_en, sort) VALUES
 -- The organisation's identifier: its type and value (the enterprise number for 'kbo', the
 -- foreign registration for 'foreign'). enterprise and foreign_reg stay what they were.
 ALTER TABLE organisation ADD COLUMN id_type TEXT REFERENCES org_id_type(code);
+-- The exception request of an organisation without an enterprise number: the identifier
+-- type asked for and its value (NULL for 'helpdesk': the helpdesk assigns it).
+ALTER TABLE exception_request ADD COLUMN id_type TEXT REFERENCES org_id_type(code);
 -- SQLite cannot alter a CHECK: the documented way to loosen one ("Making other kinds of
 -- table schema changes", lang_altertable.html) is to edit the stored CREATE TABLE text; the
--- ADD COLUMN that follows bumps the schema cookie and reloads the table. Rebuilding the
--- table instead would need foreign keys off, which a migration's transaction cannot do.
+-- ADD COLUMNs that follow bump the schema cookie and reload the whole schema (every column
+-- a loosened CHECK names exists by then). Rebuilding the tables instead would need foreign
+-- keys off, which a migration's transaction cannot do.
 PRAGMA writable_schema = ON;
 UPDATE sqlite_schema SET sql = replace(sql,
 	'CHECK (enterprise IS NOT NULL OR foreign_reg IS NOT NULL)',
@@ -44,8 +48,4 @@ UPDATE organisation SET id_type = 'foreign', id_value = foreign_reg
 -- (two countries may give the same number), so they stay out of the rule.
 CREATE UNIQUE INDEX organisation_identifier ON organisation(id_type, id_value)
 	WHERE id_type <> 'foreign';
-
--- The exception request of an organisation without an enterprise number: the identifier
--- type asked for and its value (NULL for 'helpdesk': the helpdesk assigns it).
-ALTER TABLE exception_request ADD COLUMN id_type TEXT REFERENCES org_id_type(code);
 ALTER TABLE exception_request ADD COLUMN id_value TEXT;
