@@ -129,8 +129,9 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "INSERT INTO organisation(enterprise, country, foreign_reg, name, address, "
 	    "contact_email, contact_phone, procedure, created_at, id_type, id_value) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-	    "COALESCE(CAST(?10 AS TEXT), CASE WHEN ?1 IS NULL THEN 'foreign' ELSE 'kbo' END), "
-	    "COALESCE(CAST(?11 AS TEXT), ?1, ?3)) RETURNING id",
+	    "COALESCE(CAST(?10 AS TEXT), "
+	    "CASE WHEN CAST(?1 AS TEXT) IS NULL THEN 'foreign' ELSE 'kbo' END), "
+	    "COALESCE(CAST(?11 AS TEXT), CAST(?1 AS TEXT), CAST(?3 AS TEXT))) RETURNING id",
 	/* The last parameter of this insert and of the organisation's, the org_quality's
 	 * and the app_grant's: the time from C (clock_text), store-contract rule 3. */
 	T(SQL_ACCESS_MANAGER_INSERT) =
