@@ -43,7 +43,9 @@ org_row(struct store_q *q, struct arena *a, void *elem)
 
 	po->id = store_int(q, ACCESS_ORGS_OF_PERSON_ID);
 	return access_dup(a, &po->enterprise, store_text(q, ACCESS_ORGS_OF_PERSON_ENTERPRISE)) |
-	    access_dup(a, &po->name, store_text(q, ACCESS_ORGS_OF_PERSON_NAME));
+	    access_dup(a, &po->name, store_text(q, ACCESS_ORGS_OF_PERSON_NAME)) |
+	    access_dup(a, &po->id_type, store_text(q, ACCESS_ORGS_OF_PERSON_ID_TYPE)) |
+	    access_dup(a, &po->id_value, store_text(q, ACCESS_ORGS_OF_PERSON_ID_VALUE));
 }
 
 /* access_row_fn: a role of SQL_ACCESS_ORG_ROLE (GAP or co-GAP). */

@@ -109,7 +109,7 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "SELECT count(*) AS n FROM quality_member m JOIN account a ON a.id = m.account_id "
 	    "WHERE a.org_id = ?1 AND a.person_id = ?2",
 	T(SQL_ACCESS_ORGS_OF_PERSON) =
-	    "SELECT DISTINCT o.id, o.enterprise, o.name FROM organisation o "
+	    "SELECT DISTINCT o.id, o.enterprise, o.name, o.id_type, o.id_value FROM organisation o "
 	    "WHERE o.id IN (SELECT org_id FROM org_manager WHERE person_id = ?1 "
 	    "UNION SELECT org_id FROM account WHERE person_id = ?1) ORDER BY o.name",
 	T(SQL_ACCESS_ORG_GET) =
