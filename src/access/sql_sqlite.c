@@ -326,7 +326,9 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "SELECT oq.id AS org_quality_id, o.id AS org_id, o.name, "
 	    "coalesce(o.enterprise, '') AS enterprise, coalesce(o.foreign_reg, '') AS foreign_reg, "
 	    LNAME("q", "name", 2) " AS quality_name, oq.email, m.type, a.status, o.contact_email, "
-	    "o.contact_phone FROM quality_member m JOIN account a ON a.id = m.account_id "
+	    "o.contact_phone, coalesce(o.id_type, '') AS id_type, "
+	    "coalesce(o.id_value, '') AS id_value "
+	    "FROM quality_member m JOIN account a ON a.id = m.account_id "
 	    "JOIN org_quality oq ON oq.id = m.org_quality_id JOIN quality q ON q.code = oq.quality "
 	    "JOIN organisation o ON o.id = a.org_id WHERE a.person_id = ?1 "
 	    "ORDER BY " SQL_NOCASE("o.name") ", o.id, 6",
@@ -347,7 +349,8 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	 * managed there by the GAP and co-GAPs, whether or not a member of a quality). */
 	T(SQL_ACCESS_RESP_MANAGED) =
 	    "SELECT o.id AS org_id, o.name, coalesce(o.enterprise, '') AS enterprise, "
-	    "coalesce(o.foreign_reg, '') AS foreign_reg, m.role, o.contact_email, o.contact_phone "
+	    "coalesce(o.foreign_reg, '') AS foreign_reg, m.role, o.contact_email, o.contact_phone, "
+	    "coalesce(o.id_type, '') AS id_type, coalesce(o.id_value, '') AS id_value "
 	    "FROM org_manager m JOIN organisation o ON o.id = m.org_id WHERE m.person_id = ?1 "
 	    "ORDER BY " SQL_NOCASE("o.name") ", o.id",
 	/* the profiles read model (access/profiles.h) the OpenID provider reads through */

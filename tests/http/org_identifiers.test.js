@@ -158,7 +158,8 @@ describe('organisations without an enterprise number (issue 16, part 5)', () => 
     assert.ok(ht.includes('Maison de repos Les Tilleuls'));
     assert.ok(ht.includes(`Numéro INAMI ${INAMI}`) || ht.includes(`Numéro INAMI: ${INAMI}`), ht);
     assert.doesNotMatch(ht, /Numéro d'entreprise: ?(\(|;|$)/);
-    for (const p of [`/acces/${org.id}`, `/acces/${org.id}/entreprise`, `/acces/${org.id}/hierarchie`]) {
+    for (const p of [`/acces/${org.id}`, `/acces/${org.id}/entreprise`, `/acces/${org.id}/hierarchie`,
+      '/acces/responsables']) {
       page = await marc.get(p);
       assert.equal(page.status, 200, p);
       const t = text(page.text);
