@@ -104,6 +104,11 @@ describe('organisations without an enterprise number (issue 16, part 5)', () => 
     const res = await submit(c);
     assert.equal(res.status, 303, alert(res.text) ?? '');
     reference = res.headers.get('location').split('/').pop();
+    // The form to sign names the identifier with its type.
+    const pdf = await c.fetch(`${res.headers.get('location')}/formulaire.pdf`);
+    assert.equal(pdf.status, 200);
+    const bytes = Buffer.from(await pdf.arrayBuffer()).toString('latin1');
+    assert.ok(bytes.includes(`INAMI ${INAMI}`), 'the PDF lacks the INAMI number');
     const [r] = exceptionRequests(srv, OPERATOR);
     assert.equal(r.case_kind, 'no_number');
     const lukas = await eidClient(world, 'lukas');
