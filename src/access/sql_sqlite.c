@@ -361,7 +361,7 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	 * application's quality. */
 	T(SQL_ACCESS_PROFILES) =
 	    "SELECT a.id AS account_id, oq.id AS org_quality_id, o.id AS org_id, o.enterprise, "
-	    "o.name, o.country, o.foreign_reg, m.type "
+	    "o.name, o.country, o.foreign_reg, m.type, o.id_type, o.id_value "
 	    "FROM account a "
 	    "JOIN organisation o ON o.id = a.org_id "
 	    "JOIN app_grant g ON g.account_id = a.id AND g.application = ?2 "
