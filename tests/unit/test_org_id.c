@@ -9,10 +9,16 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "access/org.h"
 #include "access/org_id.h"
+#include "access/sql.h"
 #include "policy/loa.h"
 #include "store_fixture.h"
 
@@ -171,6 +177,78 @@ t_store(void **state)
 	arena_free(a);
 }
 
+/* Links the migrations of src into dir: those below 022, or all of them. */
+static void
+link_migrations(const char *src, const char *dir, bool all)
+{
+	char from[PATH_MAX], to[PATH_MAX], abs[PATH_MAX];
+	struct dirent *e;
+	DIR *d = opendir(src);
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL) {
+		if (strstr(e->d_name, ".sql") == NULL || (!all && strncmp(e->d_name, "022", 3) >= 0))
+			continue;
+		snprintf(from, sizeof(from), "%s/%s", src, e->d_name);
+		snprintf(to, sizeof(to), "%s/%s", dir, e->d_name);
+		assert_non_null(realpath(from, abs));
+		if (access(to, F_OK) != 0)
+			assert_int_equal(symlink(abs, to), 0);
+	}
+	closedir(d);
+}
+
+/* A database with organisations made before migration 022 gets their types: kbo and
+ * foreign (two countries' same registration allowed), managers untouched. */
+static void
+t_upgrade(void **state)
+{
+	struct store_fixture fx = { 0 };
+	char mig[128], err[512], conn[512];
+	int pg = store_fixture_pg(conn, sizeof(conn));
+	const char *src = pg == 0 ? "migrations/pg" : "migrations";
+	struct store_tx *tx;
+	struct store *s;
+	int64_t p;
+
+	(void)state;
+	assert_true(pg >= 0);
+	assert_int_equal(store_fixture_mkdir(fx.dir, sizeof(fx.dir), "orgid-up"), 0);
+	snprintf(mig, sizeof(mig), "%s/m", fx.dir);
+	assert_int_equal(mkdir(mig, 0700), 0);
+	snprintf(fx.path, sizeof(fx.path), "%s/t.db", fx.dir);
+	if (pg == 0) {
+		/* As store_fixture_open: the path names the PostgreSQL database. */
+		assert_true(strlen(conn) < sizeof(fx.path));
+		memcpy(fx.path, conn, strlen(conn) + 1);
+	}
+	link_migrations(src, mig, false);
+	assert_int_equal(store_open(fx.path, 1, &s, err, sizeof(err)), 0);
+	assert_true(store_migrate(s, mig, err, sizeof(err)) >= 1);
+	p = store_fixture_person(s, "85073003328", "Peeters", "Jan", "fr", "test");
+	assert_true(p > 0);
+	assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_script(tx, "INSERT INTO organisation(id, enterprise, country, "
+	    "foreign_reg, name, contact_email, contact_phone, procedure, created_at) VALUES "
+	    "(1, '0552627113', 'BE', NULL, 'A', 'a@b.be', '1', 'standard', '2026-01-01T00:00:00Z'), "
+	    "(2, NULL, 'DE', 'X1', 'B', 'a@b.be', '1', 'exception', '2026-01-01T00:00:00Z'), "
+	    "(3, NULL, 'FR', 'X1', 'C', 'a@b.be', '1', 'exception', '2026-01-01T00:00:00Z')",
+	    err, sizeof(err)), 0);
+	assert_int_equal(store_exec(tx, SQL_ACCESS_MANAGER_INSERT, "iitt", (int64_t)1, p, "GAP",
+	    "2026-01-01T00:00:00Z"), 1);
+	assert_int_equal(store_commit(&tx), 0);
+	link_migrations(src, mig, true);
+	if (store_migrate(s, mig, err, sizeof(err)) != 1)
+		fail_msg("migration 022 on a filled database: %s", err);
+	store_close(s);
+	assert_int_equal(store_fixture_count(&fx, "SELECT count(*) FROM organisation WHERE "
+	    "id = 1 AND id_type = 'kbo' AND id_value = '0552627113'"), 1);
+	assert_int_equal(store_fixture_count(&fx, "SELECT count(*) FROM organisation WHERE "
+	    "id IN (2, 3) AND id_type = 'foreign' AND id_value = 'X1'"), 2);
+	assert_int_equal(store_fixture_count(&fx, "SELECT count(*) FROM org_manager"), 1);
+	assert_int_equal(store_fixture_rmdir(fx.dir), 0);
+}
+
 int
 main(void)
 {
@@ -178,6 +256,7 @@ main(void)
 		cmocka_unit_test(t_catalogue),
 		cmocka_unit_test(t_helpdesk_numbers),
 		cmocka_unit_test(t_store),
+		cmocka_unit_test(t_upgrade),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
