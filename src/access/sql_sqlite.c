@@ -143,7 +143,8 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "FROM org_manager m JOIN person p ON p.id = m.person_id WHERE m.org_id = ?1 "
 	    "ORDER BY m.role DESC, m.since",
 	T(SQL_ACCESS_ORGS_MANAGED_BY) =
-	    "SELECT o.id, o.enterprise, o.name, m.role, m.since FROM org_manager m "
+	    "SELECT o.id, o.enterprise, o.name, m.role, m.since, o.id_type, o.id_value "
+	    "FROM org_manager m "
 	    "JOIN organisation o ON o.id = m.org_id WHERE m.person_id = ?1 "
 	    "ORDER BY o.name, o.id LIMIT 200",
 	T(SQL_ACCESS_GAP_OF_ORG) =

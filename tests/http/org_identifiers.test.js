@@ -147,6 +147,8 @@ describe('organisations without an enterprise number (issue 16, part 5)', () => 
 
   it('the GAP\'s pages show the identifier with its type, never an empty enterprise number', async () => {
     const marc = await eidClient(world, 'marc');
+    const mine = await marc.get('/csam');
+    assert.ok(text(mine.text).includes(`Maison de repos Les Tilleuls Numéro INAMI ${INAMI}`), 'the /csam list');
     let page = await marc.get(`/csam/organisation/${org.id}`);
     assert.equal(page.status, 200);
     assert.match(page.text, /id="org-identifier">Numéro INAMI 1-23456-78-901</);

@@ -33,7 +33,9 @@ home_get(struct web_req *r)
 		if (it == NULL)
 			return -1;
 		tmpl_set(it, "name", orgs[i].name);
-		tmpl_set(it, "number_f", csam_app_enterprise(r, orgs[i].enterprise));
+		/* No enterprise number: the identifier with its type. */
+		tmpl_set(it, "number_f", orgs[i].enterprise[0] ? csam_app_enterprise(r,
+		    orgs[i].enterprise) : app_org_identifier(r, orgs[i].id_type, orgs[i].id_value));
 		tmpl_set(it, "role", strcmp(orgs[i].role, "GAP") == 0 ?
 		    web_t(r, N_("Gestionnaire d'Accès Principal")) :
 		    web_t(r, N_("Co-Gestionnaire d'Accès Principal")));
