@@ -184,7 +184,7 @@ describe('organisations without an enterprise number (issue 16, part 5)', () => 
     assert.equal(exceptionRequests(srv, OPERATOR).length, before);
   });
 
-  it('only the helpdesk changes an identifier: the GAP gets 403, audited, nothing changed', async () => {
+  it('only the helpdesk changes an identifier: the GAP and a co-GAP get 403, audited, nothing changed', async () => {
     const marc = await eidClient(world, 'marc');
     const csrf = csrfOf((await marc.get(`/csam/organisation/${org.id}`)).text);
     const before = auditEvents(srv, ['access.denied']).length;
@@ -195,6 +195,28 @@ describe('organisations without an enterprise number (issue 16, part 5)', () => 
     assert.equal(denied.length, before + 1);
     assert.equal(denied.at(-1).details.action, 'change_org_identifier');
     assert.equal(orgOf(srv, { id: org.id }).id_value, '12345678901');
+    assert.equal(auditEvents(srv, ['org.identifier.change']).length, 0);
+
+    // A co-GAP the GAP designates: the same refusal.
+    const add = await post(marc, `/csam/organisation/${org.id}/cogap`,
+      { _csrf: csrf, niss: P.claire.niss, last_name: P.claire.last, email: 'claire@tilleuls.example' });
+    assert.equal(add.status, 303, alert(add.text) ?? '');
+    const claire = await eidClient(world, 'claire');
+    const page = await claire.get(`/csam/organisation/${org.id}`);
+    assert.equal(page.status, 200);
+    assert.doesNotMatch(page.text, /\/identifiant"/);
+    const r2 = await post(claire, `/csam/organisation/${org.id}/identifiant`,
+      { _csrf: csrfOf(page.text), id_type: 'helpdesk', id_value: '' });
+    assert.equal(r2.status, 403);
+    const denied2 = auditEvents(srv, ['access.denied']);
+    assert.equal(denied2.length, before + 2);
+    assert.equal(denied2.at(-1).details.action, 'change_org_identifier');
+    assert.equal(orgOf(srv, { id: org.id }).id_value, '12345678901');
+    // Not logged in: the login first, nothing changed.
+    const anon = new Client(srv.url);
+    const r3 = await post(anon, `/csam/organisation/${org.id}/identifiant`, { id_type: 'helpdesk' });
+    assert.ok([303, 403].includes(r3.status), `anonymous: ${r3.status}`);
+    assert.deepEqual([orgOf(srv, { id: org.id }).id_type, orgOf(srv, { id: org.id }).id_value], ['inami', '12345678901']);
     assert.equal(auditEvents(srv, ['org.identifier.change']).length, 0);
   });
 
