@@ -204,7 +204,8 @@ check_identifier(struct store_tx *tx, struct arena *a, const struct csam_exc_for
 	c->company_name = f->company_name;
 	c->company_address = f->company_address;
 	if (!org_id_requestable(f->id_type)) {
-		access_error_add(err, "id_type", N_("Choisissez un type d'identifiant de la liste."));
+		access_error_add(err, "id_type", N_("Choisissez un type d'identifiant de la "
+		    "liste."));
 		return 0;
 	}
 	c->id_type = f->id_type;
@@ -222,8 +223,8 @@ check_identifier(struct store_tx *tx, struct arena *a, const struct csam_exc_for
 	if (org < 0)
 		return -1;
 	if (org > 0)
-		access_error_add(err, "id_value", N_("Une organisation est déjà enregistrée avec ce "
-		    "numéro."));
+		access_error_add(err, "id_value", N_("Une organisation est déjà enregistrée "
+		    "avec ce numéro."));
 	return 0;
 }
 
@@ -473,8 +474,8 @@ csam_exception_submit(struct store *s, const struct mail_texts *mt, struct arena
 		/* submitted_at from the service's clock (docs/store-contract.md, rule 3). */
 		if (clock_text(clock_time(), at) != 0)
 			goto rollback;
-		x = store_exec_try(tx, SQL_CSAM_EXC_INSERT, "tb" "ttttttttttttttttttttttt" "i" "ttt" "It"
-		    "tt",
+		x = store_exec_try(tx, SQL_CSAM_EXC_INSERT,
+		    "tb" "ttttttttttttttttttttttt" "i" "ttt" "It" "tt",
 		    ref, hash, sizeof(hash), f->case_kind, who->lang,
 		    c.number[0] ? c.number : NULL, c.company_country, c.company_name,
 		    c.company_reg, c.company_address, c.rep_kind,

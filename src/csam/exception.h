@@ -20,7 +20,8 @@
 /* The request form as typed. Radio answers are "yes"/"no"; case_kind is rep_abroad,
  * rep_company or foreign_company; rep_kind person or company; rep_doc_type passport,
  * id_card or residence_permit; no_number is a Belgian organisation without enterprise
- * number, known by another identifier (id_type, id_value); countries are ISO codes of csam_countries(). */
+ * number, known by another identifier (id_type, id_value); countries are ISO codes of
+ * csam_countries(). */
 struct csam_exc_form {
 	const char *case_kind;
 	const char *has_eid;             /* does the requester have an eID or a foreigner's card */

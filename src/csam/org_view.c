@@ -124,7 +124,8 @@ identifier_value(const char *type, const char *value, char *out, size_t outlen,
 	const char *msgid = NULL;
 
 	if (!org_id_requestable(type)) {
-		access_error_add(err, "id_type", N_("Choisissez un type d'identifiant de la liste."));
+		access_error_add(err, "id_type", N_("Choisissez un type d'identifiant de la "
+		    "liste."));
 		return 1;
 	}
 	if (strcmp(type, "helpdesk") == 0) {
@@ -170,8 +171,8 @@ csam_org_set_identifier(struct store *s, const struct actor *who, int64_t org_id
 			break;
 	}
 	if (x == -2 && strcmp(type, "helpdesk") != 0) {
-		access_error_add(err, "id_value", N_("Une organisation est déjà enregistrée avec ce "
-		    "numéro."));
+		access_error_add(err, "id_value", N_("Une organisation est déjà enregistrée "
+		    "avec ce numéro."));
 		store_rollback(&tx);
 		return ACCESS_INVALID;
 	}

@@ -187,7 +187,8 @@ link_migrations(const char *src, const char *dir, bool all)
 
 	assert_non_null(d);
 	while ((e = readdir(d)) != NULL) {
-		if (strstr(e->d_name, ".sql") == NULL || (!all && strncmp(e->d_name, "022", 3) >= 0))
+		if (strstr(e->d_name, ".sql") == NULL ||
+		    (!all && strncmp(e->d_name, "022", 3) >= 0))
 			continue;
 		snprintf(from, sizeof(from), "%s/%s", src, e->d_name);
 		snprintf(to, sizeof(to), "%s/%s", dir, e->d_name);
@@ -230,7 +231,8 @@ t_upgrade(void **state)
 	assert_int_equal(store_begin(s, STORE_WRITE, &tx), 0);
 	assert_int_equal(store_script(tx, "INSERT INTO organisation(id, enterprise, country, "
 	    "foreign_reg, name, contact_email, contact_phone, procedure, created_at) VALUES "
-	    "(1, '0552627113', 'BE', NULL, 'A', 'a@b.be', '1', 'standard', '2026-01-01T00:00:00Z'), "
+	    "(1, '0552627113', 'BE', NULL, 'A', 'a@b.be', '1', 'standard', "
+	    "'2026-01-01T00:00:00Z'), "
 	    "(2, NULL, 'DE', 'X1', 'B', 'a@b.be', '1', 'exception', '2026-01-01T00:00:00Z'), "
 	    "(3, NULL, 'FR', 'X1', 'C', 'a@b.be', '1', 'exception', '2026-01-01T00:00:00Z')",
 	    err, sizeof(err)), 0);
