@@ -43,7 +43,9 @@ org_row(struct store_q *q, struct arena *a, void *elem)
 
 	po->id = store_int(q, ACCESS_ORGS_OF_PERSON_ID);
 	return access_dup(a, &po->enterprise, store_text(q, ACCESS_ORGS_OF_PERSON_ENTERPRISE)) |
-	    access_dup(a, &po->name, store_text(q, ACCESS_ORGS_OF_PERSON_NAME));
+	    access_dup(a, &po->name, store_text(q, ACCESS_ORGS_OF_PERSON_NAME)) |
+	    access_dup(a, &po->id_type, store_text(q, ACCESS_ORGS_OF_PERSON_ID_TYPE)) |
+	    access_dup(a, &po->id_value, store_text(q, ACCESS_ORGS_OF_PERSON_ID_VALUE));
 }
 
 /* access_row_fn: a role of SQL_ACCESS_ORG_ROLE (GAP or co-GAP). */
@@ -161,7 +163,9 @@ managed_row(struct store_q *q, struct arena *a, void *elem)
 	return access_dup(a, &m->enterprise, store_text(q, ACCESS_ORGS_MANAGED_BY_ENTERPRISE)) |
 	    access_dup(a, &m->name, store_text(q, ACCESS_ORGS_MANAGED_BY_NAME)) |
 	    access_dup(a, &m->role, store_text(q, ACCESS_ORGS_MANAGED_BY_ROLE)) |
-	    access_dup(a, &m->since, store_text(q, ACCESS_ORGS_MANAGED_BY_SINCE));
+	    access_dup(a, &m->since, store_text(q, ACCESS_ORGS_MANAGED_BY_SINCE)) |
+	    access_dup(a, &m->id_type, store_text(q, ACCESS_ORGS_MANAGED_BY_ID_TYPE)) |
+	    access_dup(a, &m->id_value, store_text(q, ACCESS_ORGS_MANAGED_BY_ID_VALUE));
 }
 
 enum access_rc

@@ -30,6 +30,7 @@ struct person_org {
 	int64_t id;
 	const char *enterprise;    /* 10 digits or "" */
 	const char *name;
+	const char *id_type, *id_value;   /* its identifier (access/org_id.h) */
 	struct role_link *links;
 	size_t nlinks;
 };
@@ -63,6 +64,7 @@ struct managed_org {
 	int64_t id;
 	const char *enterprise;    /* 10 digits or "" */
 	const char *name, *role, *since;
+	const char *id_type, *id_value;   /* its identifier (access/org_id.h) */
 };
 /* The organisations where person is GAP or co-GAP, with since when (their own list: no
  * policy; at most 200). *out in a. */

@@ -42,9 +42,9 @@ org_create(struct store_tx *tx, const struct org_new *n, int64_t gap_person,
 	/* created_at and the GAP's since from the service's clock (store-contract rule 3). */
 	if (clock_text(clock_time(), at) != 0)
 		return -1;
-	rc = store_insert_try(tx, SQL_ACCESS_ORG_INSERT, &id, "ttttttttt", n->enterprise,
+	rc = store_insert_try(tx, SQL_ACCESS_ORG_INSERT, &id, "ttttttttttt", n->enterprise,
 	    n->country ? n->country : "BE", n->foreign_reg, n->name, n->address, n->contact_email,
-	    n->contact_phone, n->procedure, at);
+	    n->contact_phone, n->procedure, at, n->id_type, n->id_value);
 	if (rc != 1)
 		return rc == -2 ? -2 : -1;
 	if (store_exec(tx, SQL_ACCESS_MANAGER_INSERT, "iitt", id, gap_person, "GAP", at) != 1)
@@ -83,7 +83,9 @@ org_get(struct store_tx *tx, struct arena *a, int64_t id, struct org *out)
 		    store_text(q, ACCESS_ORG_GET_CONTACT_PHONE)) |
 		    access_dup(a, &out->procedure, store_text(q, ACCESS_ORG_GET_PROCEDURE)) |
 		    access_dup(a, &out->created_at,
-		    store_text(q, ACCESS_ORG_GET_CREATED_AT))) != 0)
+		    store_text(q, ACCESS_ORG_GET_CREATED_AT)) |
+		    access_dup(a, &out->id_type, store_text(q, ACCESS_ORG_GET_ID_TYPE)) |
+		    access_dup(a, &out->id_value, store_text(q, ACCESS_ORG_GET_ID_VALUE))) != 0)
 			rc = -1;
 	}
 	store_done(q);
@@ -104,6 +106,30 @@ org_by_enterprise(struct store_tx *tx, const char *enterprise)
 		id = store_int(q, ACCESS_ORG_BY_ENTERPRISE_ID);
 	store_done(q);
 	return rc < 0 ? -1 : id;
+}
+
+int64_t
+org_by_identifier(struct store_tx *tx, const char *type, const char *value)
+{
+	struct store_q *q;
+	int64_t id = 0;
+	int rc;
+
+	if (store_query(tx, SQL_ACCESS_ORG_BY_IDENTIFIER, &q, "tt", type, value) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1)
+		id = store_int(q, ACCESS_ORG_BY_IDENTIFIER_ID);
+	store_done(q);
+	return rc < 0 ? -1 : id;
+}
+
+int
+org_set_identifier(struct store_tx *tx, int64_t org_id, const char *type, const char *value)
+{
+	int rc = store_exec_try(tx, SQL_ACCESS_ORG_SET_IDENTIFIER, "itt", org_id, type, value);
+
+	return rc == 1 ? 0 : rc == 0 ? 1 : rc == -2 ? -2 : -1;
 }
 
 int

@@ -19,6 +19,9 @@ struct org_new {
 	const char *contact_email;
 	const char *contact_phone;
 	const char *procedure;       /* "standard" or "exception" */
+	const char *id_type;         /* NULL: "kbo" or "foreign" from the numbers above; else
+	                              * another type of org_id.h ("inami", "helpdesk") */
+	const char *id_value;        /* that identifier's value (NULL with id_type NULL) */
 };
 
 /* An organisation as read: texts whole, in the reader's arena ("" when not set). */
@@ -33,6 +36,8 @@ struct org {
 	const char *contact_phone;
 	const char *procedure;       /* "standard" or "exception" */
 	const char *created_at;
+	const char *id_type;         /* "kbo", "foreign", "inami", "helpdesk" (org_id.h) */
+	const char *id_value;        /* its value: 10 digits for "kbo", 11 for "inami" … */
 };
 
 /* Creates the organisation with gap_person as its GAP, in tx, with audit events.
@@ -42,6 +47,13 @@ int64_t org_create(struct store_tx *tx, const struct org_new *n, int64_t gap_per
 /* Reads an organisation, its texts in a; a NULL only checks that it exists (out->id set,
  * texts NULL). Returns 0, 1 (unknown) or -1 (also when a is full). */
 int org_get(struct store_tx *tx, struct arena *a, int64_t id, struct org *out);
+/* The organisation of identifier (type, value): its id, 0 when none, -1 on error. */
+int64_t org_by_identifier(struct store_tx *tx, const char *type, const char *value);
+/* Sets the identifier of an organisation without enterprise number nor foreign
+ * registration, in tx (the caller checks the policy and audits). Returns 0, 1 (unknown, or
+ * one of those two), -2 (another organisation has it) or -1. */
+int org_set_identifier(struct store_tx *tx, int64_t org_id, const char *type,
+    const char *value);
 /* The organisation registered for an enterprise number: its id, 0 when none, -1 on error. */
 int64_t org_by_enterprise(struct store_tx *tx, const char *enterprise);
 /* The GAP's person id (0 when none, -1 on error). */

@@ -69,7 +69,9 @@ profile_row(struct store_q *q, struct arena *a, void *elem)
 	    access_dup(a, &p->org_name, store_text(q, ACCESS_PROFILES_NAME)) |
 	    access_dup(a, &p->country, store_text(q, ACCESS_PROFILES_COUNTRY)) |
 	    access_dup(a, &p->foreign_reg, store_text(q, ACCESS_PROFILES_FOREIGN_REG)) |
-	    access_dup(a, &p->role, store_text(q, ACCESS_PROFILES_TYPE));
+	    access_dup(a, &p->role, store_text(q, ACCESS_PROFILES_TYPE)) |
+	    access_dup(a, &p->id_type, store_text(q, ACCESS_PROFILES_ID_TYPE)) |
+	    access_dup(a, &p->id_value, store_text(q, ACCESS_PROFILES_ID_VALUE));
 }
 
 int

@@ -36,6 +36,7 @@ struct access_profile {
 	const char *country;
 	const char *foreign_reg;
 	const char *role;                 /* GL, COGL or USER within the quality */
+	const char *id_type, *id_value;   /* the identifier (access/org_id.h) */
 };
 
 /* An organisation where the person has an account, for the page without profile. */

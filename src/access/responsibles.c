@@ -26,7 +26,9 @@ quality_row(struct store_q *q, struct arena *a, void *elem)
 	    access_dup(a, &rq->member_type, store_text(q, ACCESS_RESP_QUALITIES_TYPE)) |
 	    access_dup(a, &rq->status, store_text(q, ACCESS_RESP_QUALITIES_STATUS)) |
 	    access_dup(a, &rq->org_email, store_text(q, ACCESS_RESP_QUALITIES_CONTACT_EMAIL)) |
-	    access_dup(a, &rq->org_phone, store_text(q, ACCESS_RESP_QUALITIES_CONTACT_PHONE));
+	    access_dup(a, &rq->org_phone, store_text(q, ACCESS_RESP_QUALITIES_CONTACT_PHONE)) |
+	    access_dup(a, &rq->id_type, store_text(q, ACCESS_RESP_QUALITIES_ID_TYPE)) |
+	    access_dup(a, &rq->id_value, store_text(q, ACCESS_RESP_QUALITIES_ID_VALUE));
 }
 
 /* access_row_fn: a manager of SQL_ACCESS_RESP_LOCAL or SQL_ACCESS_RESP_MAIN. */
@@ -54,7 +56,9 @@ managed_row(struct store_q *q, struct arena *a, void *elem)
 	    access_dup(a, &o->foreign_reg, store_text(q, ACCESS_RESP_MANAGED_FOREIGN_REG)) |
 	    access_dup(a, &o->role, store_text(q, ACCESS_RESP_MANAGED_ROLE)) |
 	    access_dup(a, &o->org_email, store_text(q, ACCESS_RESP_MANAGED_CONTACT_EMAIL)) |
-	    access_dup(a, &o->org_phone, store_text(q, ACCESS_RESP_MANAGED_CONTACT_PHONE));
+	    access_dup(a, &o->org_phone, store_text(q, ACCESS_RESP_MANAGED_CONTACT_PHONE)) |
+	    access_dup(a, &o->id_type, store_text(q, ACCESS_RESP_MANAGED_ID_TYPE)) |
+	    access_dup(a, &o->id_value, store_text(q, ACCESS_RESP_MANAGED_ID_VALUE));
 }
 
 /* Reads the managers of statement id with parameter key into *v, *n, marking the person

@@ -25,6 +25,7 @@ struct responsible_quality {
 	const char *org_name;
 	const char *enterprise;    /* 10 digits or "" */
 	const char *foreign_reg;   /* when there is no enterprise number */
+	const char *id_type, *id_value;   /* the identifier (access/org_id.h) */
 	const char *quality_name;  /* in the person's language */
 	const char *quality_email; /* the quality's contact address */
 	const char *member_type;   /* the person's own: USER, GL or COGL */
@@ -41,6 +42,7 @@ struct responsible_quality {
 struct responsible_org {
 	int64_t org_id;
 	const char *org_name, *enterprise, *foreign_reg;
+	const char *id_type, *id_value;   /* the identifier (access/org_id.h) */
 	const char *role;          /* the person's own: GAP or COGAP */
 	const char *org_email, *org_phone;
 	struct responsible *main;  /* GAP first, then co-GAPs */

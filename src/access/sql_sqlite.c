@@ -109,18 +109,29 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "SELECT count(*) AS n FROM quality_member m JOIN account a ON a.id = m.account_id "
 	    "WHERE a.org_id = ?1 AND a.person_id = ?2",
 	T(SQL_ACCESS_ORGS_OF_PERSON) =
-	    "SELECT DISTINCT o.id, o.enterprise, o.name FROM organisation o "
+	    "SELECT DISTINCT o.id, o.enterprise, o.name, o.id_type, o.id_value FROM organisation o "
 	    "WHERE o.id IN (SELECT org_id FROM org_manager WHERE person_id = ?1 "
 	    "UNION SELECT org_id FROM account WHERE person_id = ?1) ORDER BY o.name",
 	T(SQL_ACCESS_ORG_GET) =
 	    "SELECT id, enterprise, country, foreign_reg, name, address, contact_email, "
-	    "contact_phone, procedure, created_at FROM organisation WHERE id = ?1",
+	    "contact_phone, procedure, created_at, id_type, id_value FROM organisation "
+	    "WHERE id = ?1",
+	T(SQL_ACCESS_ORG_BY_IDENTIFIER) =
+	    "SELECT id FROM organisation WHERE id_type = ?1 AND id_value = ?2",
+	/* Only identifiers other than an enterprise number or a foreign registration change
+	 * (by the helpdesk): those two stay with their columns. */
+	T(SQL_ACCESS_ORG_SET_IDENTIFIER) =
+	    "UPDATE organisation SET id_type = ?2, id_value = ?3 WHERE id = ?1 "
+	    "AND enterprise IS NULL AND foreign_reg IS NULL",
 	T(SQL_ACCESS_ORG_BY_ENTERPRISE) =
 	    "SELECT id FROM organisation WHERE enterprise = ?1",
 	T(SQL_ACCESS_ORG_INSERT) =
 	    "INSERT INTO organisation(enterprise, country, foreign_reg, name, address, "
-	    "contact_email, contact_phone, procedure, created_at) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
+	    "contact_email, contact_phone, procedure, created_at, id_type, id_value) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "COALESCE(CAST(?10 AS TEXT), "
+	    "CASE WHEN CAST(?1 AS TEXT) IS NULL THEN 'foreign' ELSE 'kbo' END), "
+	    "COALESCE(CAST(?11 AS TEXT), CAST(?1 AS TEXT), CAST(?3 AS TEXT))) RETURNING id",
 	/* The last parameter of this insert and of the organisation's, the org_quality's
 	 * and the app_grant's: the time from C (clock_text), store-contract rule 3. */
 	T(SQL_ACCESS_MANAGER_INSERT) =
@@ -132,7 +143,8 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "FROM org_manager m JOIN person p ON p.id = m.person_id WHERE m.org_id = ?1 "
 	    "ORDER BY m.role DESC, m.since",
 	T(SQL_ACCESS_ORGS_MANAGED_BY) =
-	    "SELECT o.id, o.enterprise, o.name, m.role, m.since FROM org_manager m "
+	    "SELECT o.id, o.enterprise, o.name, m.role, m.since, o.id_type, o.id_value "
+	    "FROM org_manager m "
 	    "JOIN organisation o ON o.id = m.org_id WHERE m.person_id = ?1 "
 	    "ORDER BY o.name, o.id LIMIT 200",
 	T(SQL_ACCESS_GAP_OF_ORG) =
@@ -315,7 +327,9 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "SELECT oq.id AS org_quality_id, o.id AS org_id, o.name, "
 	    "coalesce(o.enterprise, '') AS enterprise, coalesce(o.foreign_reg, '') AS foreign_reg, "
 	    LNAME("q", "name", 2) " AS quality_name, oq.email, m.type, a.status, o.contact_email, "
-	    "o.contact_phone FROM quality_member m JOIN account a ON a.id = m.account_id "
+	    "o.contact_phone, coalesce(o.id_type, '') AS id_type, "
+	    "coalesce(o.id_value, '') AS id_value "
+	    "FROM quality_member m JOIN account a ON a.id = m.account_id "
 	    "JOIN org_quality oq ON oq.id = m.org_quality_id JOIN quality q ON q.code = oq.quality "
 	    "JOIN organisation o ON o.id = a.org_id WHERE a.person_id = ?1 "
 	    "ORDER BY " SQL_NOCASE("o.name") ", o.id, 6",
@@ -336,7 +350,8 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	 * managed there by the GAP and co-GAPs, whether or not a member of a quality). */
 	T(SQL_ACCESS_RESP_MANAGED) =
 	    "SELECT o.id AS org_id, o.name, coalesce(o.enterprise, '') AS enterprise, "
-	    "coalesce(o.foreign_reg, '') AS foreign_reg, m.role, o.contact_email, o.contact_phone "
+	    "coalesce(o.foreign_reg, '') AS foreign_reg, m.role, o.contact_email, o.contact_phone, "
+	    "coalesce(o.id_type, '') AS id_type, coalesce(o.id_value, '') AS id_value "
 	    "FROM org_manager m JOIN organisation o ON o.id = m.org_id WHERE m.person_id = ?1 "
 	    "ORDER BY " SQL_NOCASE("o.name") ", o.id",
 	/* the profiles read model (access/profiles.h) the OpenID provider reads through */
@@ -347,7 +362,7 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	 * application's quality. */
 	T(SQL_ACCESS_PROFILES) =
 	    "SELECT a.id AS account_id, oq.id AS org_quality_id, o.id AS org_id, o.enterprise, "
-	    "o.name, o.country, o.foreign_reg, m.type "
+	    "o.name, o.country, o.foreign_reg, m.type, o.id_type, o.id_value "
 	    "FROM account a "
 	    "JOIN organisation o ON o.id = a.org_id "
 	    "JOIN app_grant g ON g.account_id = a.id AND g.application = ?2 "
@@ -480,6 +495,8 @@ static const char *const access_cols[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	[SQL_ACCESS_ORGS_OF_PERSON - SQL_ACCESS_FIRST] =
 	    SQL_COLS(SQL_ACCESS_ORGS_OF_PERSON_COLS),
 	[SQL_ACCESS_ORG_GET - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_ORG_GET_COLS),
+	[SQL_ACCESS_ORG_BY_IDENTIFIER - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_ORG_BY_IDENTIFIER_COLS),
 	[SQL_ACCESS_ORG_BY_ENTERPRISE - SQL_ACCESS_FIRST] =
 	    SQL_COLS(SQL_ACCESS_ORG_BY_ENTERPRISE_COLS),
 	[SQL_ACCESS_ORG_INSERT - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_ORG_INSERT_COLS),

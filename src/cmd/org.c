@@ -27,7 +27,8 @@ static const char usage[] =
     "decided; the operator takes the place of the designation's checks against the\n"
     "enterprise register. The creation is audited. Prints \"organisation ID\".\n"
     "show prints an organisation as one JSON object: id, enterprise, country, foreign_reg,\n"
-    "name, address, contact_email, contact_phone, procedure, created_at and managers, its\n"
+    "name, address, contact_email, contact_phone, procedure, created_at, id_type and\n"
+    "id_value (its identifier: kbo, foreign, inami, helpdesk) and managers, its\n"
     "GAP first then its co-GAPs (person, role, niss, last_name, first_name, since; NISS\n"
     "included: for the operator's terminal only).\n"
     "Exit status: 0 registered (shown), 1 refused (already registered, unknown GAP,\n"
@@ -120,11 +121,13 @@ print_org(struct store_tx *tx, int64_t id)
 		arena_free(a);
 		return rc == 1 ? 1 : 2;
 	}
-	j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o?}", "id", (json_int_t)o.id,
+	j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o?}", "id",
+	    (json_int_t)o.id,
 	    "enterprise", o.enterprise, "country", o.country, "foreign_reg", o.foreign_reg,
 	    "name", o.name, "address", o.address, "contact_email", o.contact_email,
 	    "contact_phone", o.contact_phone, "procedure", o.procedure, "created_at",
-	    o.created_at, "managers", managers(tx, id));
+	    o.created_at, "id_type", o.id_type, "id_value", o.id_value, "managers",
+	    managers(tx, id));
 	if (j != NULL)
 		line = json_dumps(j, JSON_COMPACT);
 	json_decref(j);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "access/org.h"
+#include "access/org_id.h"
 #include "base/clock.h"
 #include "base/jsontext.h"
 #include "base/log.h"
@@ -174,6 +175,59 @@ check_enterprise(struct store_tx *tx, struct arena *a, const struct actor *who,
 	return 0;
 }
 
+/* The typed values after the checks, as stored (texts in the arena of validate). */
+struct clean {
+	const char *number;          /* the Belgian enterprise, or "" */
+	const char *rep_number;      /* the representing company's number (10 digits if BE) */
+	const char *niss;            /* 11 digits, or "" */
+	const char *company_country, *company_name, *company_reg, *company_address;
+	const char *rep_kind;
+	const char *id_type, *id_value;   /* no_number: the identifier (id_value NULL for
+	                                   * "helpdesk", which the helpdesk assigns) */
+};
+
+/* Case no_number: a Belgian organisation without enterprise number, its name and address
+ * as typed and an identifier of a type it may ask for, not registered yet. */
+static int
+check_identifier(struct store_tx *tx, struct arena *a, const struct csam_exc_form *f,
+    struct clean *c, struct access_errors *err)
+{
+	char digits[16];
+	const char *msgid = NULL;
+	int64_t org;
+
+	c->company_country = "BE";
+	text(err, "company_name", f->company_name, CSAM_COMPANY_MAX,
+	    N_("Introduisez le nom de l'organisation."));
+	text(err, "company_address", f->company_address, CSAM_ADDRESS_MAX,
+	    N_("Introduisez l'adresse de l'organisation."));
+	c->company_name = f->company_name;
+	c->company_address = f->company_address;
+	if (!org_id_requestable(f->id_type)) {
+		access_error_add(err, "id_type", N_("Choisissez un type d'identifiant de la "
+		    "liste."));
+		return 0;
+	}
+	c->id_type = f->id_type;
+	if (strcmp(f->id_type, "helpdesk") == 0)
+		return 0;
+	if (value_parse(VALUE_INAMI, f->id_value, 0, digits, sizeof(digits), &msgid) !=
+	    VALUE_OK) {
+		access_error_add(err, "id_value", empty(f->id_value) ? N_("Introduisez le numéro "
+		    "INAMI de l'organisation.") : msgid);
+		return 0;
+	}
+	if ((c->id_value = csam_text(a, digits)) == NULL)
+		return -1;
+	org = org_by_identifier(tx, c->id_type, c->id_value);
+	if (org < 0)
+		return -1;
+	if (org > 0)
+		access_error_add(err, "id_value", N_("Une organisation est déjà enregistrée "
+		    "avec ce numéro."));
+	return 0;
+}
+
 /* Whether Belgian enterprise rep currently represents number. */
 static int
 represented_by(struct store_tx *tx, struct arena *a, const char *number, const char *rep,
@@ -190,15 +244,6 @@ represented_by(struct store_tx *tx, struct arena *a, const char *number, const c
 	return 0;
 }
 
-/* The typed values after the checks, as stored (texts in the arena of validate). */
-struct clean {
-	const char *number;          /* the Belgian enterprise, or "" */
-	const char *rep_number;      /* the representing company's number (10 digits if BE) */
-	const char *niss;            /* 11 digits, or "" */
-	const char *company_country, *company_name, *company_reg, *company_address;
-	const char *rep_kind;
-};
-
 /* The exception request's contact fields, in this order where they are checked. */
 static const struct value_field contact_fields[] = {
 	{ "contact_email", VALUE_EMAIL, true, ACCESS_EMAIL_MAX,
@@ -214,7 +259,7 @@ validate(struct store_tx *tx, struct arena *a, const struct actor *who,
     const struct csam_exc_form *f, struct clean *c, struct access_errors *err)
 {
 	static const char *const cases[] = { "rep_abroad", "rep_company", "foreign_company",
-	    NULL };
+	    "no_number", NULL };
 	static const char *const kinds[] = { "person", "company", NULL };
 	static const char *const docs[] = { "passport", "id_card", "residence_permit", NULL };
 	struct reg_enterprise re;
@@ -230,9 +275,14 @@ validate(struct store_tx *tx, struct arena *a, const struct actor *who,
 		    "demande."));
 		return 0;
 	}
-	belgian = strcmp(f->case_kind, "foreign_company") != 0;
+	belgian = strcmp(f->case_kind, "foreign_company") != 0 &&
+	    strcmp(f->case_kind, "no_number") != 0;
 	/* The enterprise */
-	if (belgian) {
+	if (strcmp(f->case_kind, "no_number") == 0) {
+		rc = check_identifier(tx, a, f, c, err);
+		if (rc < 0)
+			return -1;
+	} else if (belgian) {
 		rc = check_enterprise(tx, a, who, f, &c->number, &re, err);
 		if (rc < 0)
 			return -1;
@@ -424,7 +474,8 @@ csam_exception_submit(struct store *s, const struct mail_texts *mt, struct arena
 		/* submitted_at from the service's clock (docs/store-contract.md, rule 3). */
 		if (clock_text(clock_time(), at) != 0)
 			goto rollback;
-		x = store_exec_try(tx, SQL_CSAM_EXC_INSERT, "tb" "ttttttttttttttttttttttt" "i" "ttt" "It",
+		x = store_exec_try(tx, SQL_CSAM_EXC_INSERT,
+		    "tb" "ttttttttttttttttttttttt" "i" "ttt" "It" "tt",
 		    ref, hash, sizeof(hash), f->case_kind, who->lang,
 		    c.number[0] ? c.number : NULL, c.company_country, c.company_name,
 		    c.company_reg, c.company_address, c.rep_kind,
@@ -435,7 +486,7 @@ csam_exception_submit(struct store *s, const struct mail_texts *mt, struct arena
 		    f->rep_country, f->rep_address, f->rep_doc_type, f->rep_doc_number,
 		    f->rep_doc_country, c.niss, f->gap_last_name, f->gap_first_name,
 		    (int64_t)is_yes(f->gap_has_eid), f->contact_email, f->contact_phone, f->token,
-		    who->person_id, at);
+		    who->person_id, at, c.id_type, c.id_value);
 		if (x == 1)
 			break;
 		if (x != -2)
@@ -552,6 +603,8 @@ csam_exception_read(struct store_tx *tx, struct arena *a, const char *reference,
 		x->org_id = store_int(q, CSAM_EXC_GET_ORG_ID);
 		x->gap_person = store_int(q, CSAM_EXC_GET_GAP_PERSON);
 		x->submitted_by = store_int(q, CSAM_EXC_GET_SUBMITTED_BY);
+		x->id_type = col(a, q, CSAM_EXC_GET_ID_TYPE);
+		x->id_value = col(a, q, CSAM_EXC_GET_ID_VALUE);
 		/* The arena refuses what does not fit: then so does the read. */
 		if (x->reference == NULL || x->company_name == NULL || x->gap_niss == NULL ||
 		    x->reason == NULL)

@@ -19,7 +19,9 @@
 
 /* The request form as typed. Radio answers are "yes"/"no"; case_kind is rep_abroad,
  * rep_company or foreign_company; rep_kind person or company; rep_doc_type passport,
- * id_card or residence_permit; countries are ISO codes of csam_countries(). */
+ * id_card or residence_permit; no_number is a Belgian organisation without enterprise
+ * number, known by another identifier (id_type, id_value); countries are ISO codes of
+ * csam_countries(). */
 struct csam_exc_form {
 	const char *case_kind;
 	const char *has_eid;             /* does the requester have an eID or a foreigner's card */
@@ -33,6 +35,8 @@ struct csam_exc_form {
 	const char *gap_niss, *gap_last_name, *gap_first_name, *gap_has_eid;
 	const char *contact_email, *contact_phone;
 	const char *declaration;         /* "yes" when ticked */
+	const char *id_type;             /* no_number: "inami" or "helpdesk" (access/org_id.h) */
+	const char *id_value;            /* no_number, "inami": the INAMI/RIZIV number */
 	const char *token;               /* the form's token: a replay finds the same request */
 	const char *today;               /* ISO date */
 };
@@ -50,6 +54,7 @@ struct csam_exc {
 	bool gap_has_eid;
 	const char *contact_email, *contact_phone;
 	const char *submitted_at, *paper_at, *decided_at, *reason;
+	const char *id_type, *id_value;  /* no_number: the identifier asked for ("" else) */
 	int64_t org_id, gap_person;
 	int64_t submitted_by;            /* the person logged in who filed it, or 0 */
 	bool own;                        /* csam_request: the operator's own (she may not act) */

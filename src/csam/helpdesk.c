@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "access/org.h"
+#include "access/org_id.h"
 #include "audit/audit.h"
 #include "base/clock.h"
 #include "base/jsontext.h"
@@ -105,6 +106,8 @@ csam_queue(struct store *s, struct arena *a, const struct actor *who,
 		it->enterprise = dup(a, q, CSAM_EXC_QUEUE_ENTERPRISE);
 		it->country = dup(a, q, CSAM_EXC_QUEUE_COMPANY_COUNTRY);
 		it->submitted_at = dup(a, q, CSAM_EXC_QUEUE_SUBMITTED_AT);
+		it->id_type = dup(a, q, CSAM_EXC_QUEUE_ID_TYPE);
+		it->id_value = dup(a, q, CSAM_EXC_QUEUE_ID_VALUE);
 	}
 	store_done(q);
 	if (x < 0)
@@ -391,16 +394,31 @@ csam_approve(struct store *s, const struct mail_texts *mt, const struct actor *w
 	    x.language, &gap_id) != 0 || person_read(tx, a, gap_id, &gap) != 0)
 		goto rollback;
 	{
+		char assigned[ORG_ID_HELPDESK_SIZE];
+		bool other = x.id_type != NULL && x.id_type[0] != '\0';
+		bool draw = other && strcmp(x.id_type, "helpdesk") == 0;
 		struct org_new n = {
 			.enterprise = x.enterprise[0] ? x.enterprise : NULL,
 			.country = x.company_country,
-			.foreign_reg = x.enterprise[0] ? NULL : x.company_reg,
+			.foreign_reg = x.enterprise[0] || other ? NULL : x.company_reg,
 			.name = x.company_name, .address = x.company_address,
 			.contact_email = x.contact_email, .contact_phone = x.contact_phone,
 			.procedure = "exception",
+			.id_type = other ? x.id_type : NULL,
+			.id_value = other && !draw ? x.id_value : NULL,
 		};
 
-		org_id = org_create(tx, &n, gap_id, &by);
+		/* An organisation without any number gets one from the helpdesk: random, drawn
+		 * again on the rare repeat the unique index refuses. */
+		for (int i = 0; i < 8; i++) {
+			if (draw) {
+				org_id_helpdesk_new(assigned);
+				n.id_value = assigned;
+			}
+			org_id = org_create(tx, &n, gap_id, &by);
+			if (org_id != -2 || !draw)
+				break;
+		}
 	}
 	if (org_id == -2) {
 		*why = CSAM_REFUSAL_REGISTERED;

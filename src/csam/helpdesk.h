@@ -30,6 +30,7 @@ struct csam_queue_filter {
 struct csam_queue_item {
 	const char *reference, *case_kind, *status, *company_name, *enterprise, *country;
 	const char *submitted_at;
+	const char *id_type, *id_value;  /* case no_number: its identifier ("" else) */
 };
 
 /* The requests matching f, oldest first, at most CSAM_QUEUE_PAGE from f->offset (allocated

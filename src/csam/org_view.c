@@ -7,8 +7,12 @@
 
 #include "access/hierarchy.h"
 #include "access/org.h"
+#include "access/org_id.h"
+#include "base/jsontext.h"
+#include "base/msgid.h"
 #include "csam/internal.h"
 #include "registry/registry.h"
+#include "value/value.h"
 
 static const char *
 dup(struct arena *a, const char *s)
@@ -100,10 +104,86 @@ csam_org_view(struct store *s, struct arena *a, const struct actor *who, int64_t
 	    POLICY_ALLOWED;
 	out->may_replace_gap = out->enterprise[0] &&
 	    policy_check(POLICY_DESIGNATE_GAP, &actor, &target) == POLICY_ALLOWED;
+	out->id_type = dup(a, o.id_type);
+	out->id_value = dup(a, o.id_value);
+	out->may_change_id = !out->enterprise[0] && !out->foreign_reg[0] &&
+	    policy_check(POLICY_CHANGE_ORG_ID, &actor, &target) == POLICY_ALLOWED;
 	if (out->name == NULL || managers(tx, a, org_id, out) != 0)
 		goto done;
 	rc = ACCESS_OK;
 done:
 	store_rollback(&tx);
 	return rc;
+}
+
+/* The identifier's checks: a type the helpdesk may give, an INAMI number of 11 digits. */
+static int
+identifier_value(const char *type, const char *value, char *out, size_t outlen,
+    struct access_errors *err)
+{
+	const char *msgid = NULL;
+
+	if (!org_id_requestable(type)) {
+		access_error_add(err, "id_type", N_("Choisissez un type d'identifiant de la "
+		    "liste."));
+		return 1;
+	}
+	if (strcmp(type, "helpdesk") == 0) {
+		org_id_helpdesk_new(out);
+		return 0;
+	}
+	if (value_parse(VALUE_INAMI, value, 0, out, outlen, &msgid) != VALUE_OK) {
+		access_error_add(err, "id_value", value == NULL || value[0] == '\0' ?
+		    N_("Introduisez le numéro INAMI de l'organisation.") : msgid);
+		return 1;
+	}
+	return 0;
+}
+
+enum access_rc
+csam_org_set_identifier(struct store *s, const struct actor *who, int64_t org_id,
+    const char *type, const char *value, struct access_errors *err)
+{
+	struct policy_target target = { 0 };
+	struct policy_actor actor;
+	struct store_tx *tx;
+	enum policy_reason why;
+	char v[ORG_ID_VALUE_MAX], details[128];
+	int x = 1;
+
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return ACCESS_ERROR;
+	if (access_allow(tx, who, org_id, POLICY_CHANGE_ORG_ID, &target, &actor, &why) ==
+	    ACCESS_ERROR) {
+		store_rollback(&tx);
+		return ACCESS_ERROR;
+	}
+	if (why != POLICY_ALLOWED)
+		return access_refuse(s, &tx, who, org_id, POLICY_CHANGE_ORG_ID, why, 0, NULL);
+	/* A new helpdesk number is drawn again on the rare repeat. */
+	for (int i = 0; i < 8 && x != 0; i++) {
+		if (identifier_value(type, value, v, sizeof(v), err) != 0) {
+			store_rollback(&tx);
+			return ACCESS_INVALID;
+		}
+		x = org_set_identifier(tx, org_id, type, v);
+		if (x == 1 || x == -1 || (x == -2 && strcmp(type, "helpdesk") != 0))
+			break;
+	}
+	if (x == -2 && strcmp(type, "helpdesk") != 0) {
+		access_error_add(err, "id_value", N_("Une organisation est déjà enregistrée "
+		    "avec ce numéro."));
+		store_rollback(&tx);
+		return ACCESS_INVALID;
+	}
+	if (x != 0) {
+		store_rollback(&tx);
+		return x == 1 ? ACCESS_NOT_FOUND : ACCESS_ERROR;
+	}
+	if (json_text(details, sizeof(details), "{s:s,s:s}", "type", type, "value", v) != 0 ||
+	    access_audit(tx, who, &actor, org_id, "org.identifier.change", NULL, details) != 0) {
+		store_rollback(&tx);
+		return ACCESS_ERROR;
+	}
+	return store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
 }

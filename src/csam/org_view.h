@@ -29,7 +29,17 @@ struct csam_org_view {
 	bool is_gap, is_cogap, is_legal_rep;
 	bool may_manage_cogaps;    /* POLICY_MANAGE_COGAPS */
 	bool may_replace_gap;      /* POLICY_DESIGNATE_GAP (legal representative with eID) */
+	const char *id_type, *id_value;  /* its identifier (access/org_id.h) */
+	bool may_change_id;        /* POLICY_CHANGE_ORG_ID, and no enterprise/foreign number */
 };
+
+/* Gives organisation org_id (one without enterprise number nor foreign registration) the
+ * identifier (type, value): an INAMI number typed, or type "helpdesk" with a new number
+ * drawn (value ignored). Only the helpdesk (POLICY_CHANGE_ORG_ID; others are refused and
+ * audited); audited as org.identifier.change. Returns ACCESS_OK, ACCESS_INVALID (err:
+ * id_type, id_value), ACCESS_NOT_FOUND, ACCESS_DENIED or ACCESS_ERROR. */
+enum access_rc csam_org_set_identifier(struct store *s, const struct actor *who,
+    int64_t org_id, const char *type, const char *value, struct access_errors *err);
 
 /* Organisation org_id for who: its GAP, co-GAPs and current legal representatives (today:
  * ISO date) may see it; anyone else is refused and audited. Returns ACCESS_OK,

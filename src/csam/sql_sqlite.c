@@ -17,7 +17,7 @@
 	"rep_birth_date, rep_nationality, rep_country, rep_address, rep_doc_type, " \
 	"rep_doc_number, rep_doc_country, gap_niss, gap_last_name, gap_first_name, " \
 	"gap_has_eid, contact_email, contact_phone, submitted_at, paper_at, decided_at, " \
-	"reason, org_id, gap_person, submitted_by"
+	"reason, org_id, gap_person, submitted_by, id_type, id_value"
 
 /* The filters of the helpdesk queue: ?1 status, ?2 case, ?3 submitted before (ISO),
  * ?4 reference; NULL means any. */
@@ -48,9 +48,9 @@ static const char *const text[CSAM_RANGE] = {
 	    "rep_last_name, rep_first_name, rep_birth_date, rep_nationality, rep_country, "
 	    "rep_address, rep_doc_type, rep_doc_number, rep_doc_country, gap_niss, "
 	    "gap_last_name, gap_first_name, gap_has_eid, contact_email, contact_phone, "
-	    "form_token, submitted_by, submitted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-	    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, "
-	    "?26, ?27, ?28, ?29, ?30, ?31)",
+	    "form_token, submitted_by, submitted_at, id_type, id_value) VALUES (?1, ?2, ?3, ?4, "
+	    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
+	    "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)",
 	T(SQL_CSAM_EXC_GET) =
 	    "SELECT " EXC_COLS " FROM exception_request WHERE reference = ?1",
 	T(SQL_CSAM_EXC_BY_TOKEN) =
@@ -72,7 +72,7 @@ static const char *const text[CSAM_RANGE] = {
 	    "reason = ?2 WHERE id = ?1 AND status IN ('received', 'paper', 'approving')",
 	T(SQL_CSAM_EXC_QUEUE) =
 	    "SELECT reference, case_kind, status, company_name, enterprise, company_country, "
-	    "submitted_at FROM exception_request " EXC_FILTERS
+	    "submitted_at, id_type, id_value FROM exception_request " EXC_FILTERS
 	    "ORDER BY submitted_at, id LIMIT ?5 OFFSET ?6",
 	T(SQL_CSAM_EXC_QUEUE_COUNT) =
 	    "SELECT count(*) AS n FROM exception_request " EXC_FILTERS,

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "access/org_id.h"
 #include "base/msgid.h"
 #include "be/be.h"
 #include "pdf/pdf.h"
@@ -39,6 +40,9 @@ case_label(const char *kind, pdf_translate_fn tr, void *arg)
 	if (strcmp(kind, "rep_company") == 0)
 		return tr(arg, N_("Le représentant légal de l'entreprise est une autre "
 		    "entreprise"));
+	if (strcmp(kind, "no_number") == 0)
+		return tr(arg, N_("Pas de numéro d'entreprise : l'organisation est connue par un "
+		    "autre identifiant"));
 	return tr(arg, N_("L'entreprise est une entreprise étrangère"));
 }
 
@@ -124,6 +128,16 @@ pdf_exception_form(const struct csam_exc *x, const char *postal, pdf_translate_f
 	if (x->enterprise[0]) {
 		be_enterprise_format(x->enterprise, number);
 		pdf_field(d, tr(arg, N_("Numéro d'entreprise")), number);
+	} else if (x->id_type != NULL && x->id_type[0]) {
+		/* No enterprise number: the identifier under its type's name (the helpdesk's
+		 * number is assigned at the approval). */
+		char shown[ORG_ID_VALUE_MAX + 8], line[ORG_ID_VALUE_MAX + 160];
+		const char *m = org_id_type_msgid(x->id_type);
+
+		org_id_show(x->id_type, x->id_value, shown, sizeof(shown));
+		snprintf(line, sizeof(line), "%s%s%s", m ? tr(arg, m) : x->id_type,
+		    shown[0] ? " " : "", shown);
+		pdf_field(d, tr(arg, N_("Identifiant")), line);
 	} else {
 		pdf_field(d, tr(arg, N_("Pays")), country(x->company_country, tr, arg));
 		pdf_field(d, tr(arg, N_("Numéro d'enregistrement ou de TVA")), x->company_reg);

@@ -35,6 +35,7 @@ static const struct rule table[POLICY__ACTIONS] = {
 	    ROLE_GL | ROLE_COGL, LOA_LOW },
 	[POLICY_MANDATE_VIEW] = { "mandate_view", ROLE_GAP | ROLE_COGAP, ROLE_GL | ROLE_COGL,
 	    LOA_LOW },
+	[POLICY_CHANGE_ORG_ID] = { "change_org_identifier", ROLE_HELPDESK, 0, LOA_LOW },
 };
 
 static bool

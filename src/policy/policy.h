@@ -26,6 +26,8 @@ enum policy_action {
 	POLICY_MANDATE_END,         /* end a proposed or active mandate, either side (eID) */
 	POLICY_MANDATE_ASSIGN,      /* the mandatary: who serves under it, with which apps */
 	POLICY_MANDATE_VIEW,        /* read the organisation's mandates and their history */
+	POLICY_CHANGE_ORG_ID,       /* change the identifier of an organisation without an
+	                             * enterprise number (helpdesk only, issue 16 part 5) */
 	POLICY__ACTIONS
 };
 

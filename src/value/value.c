@@ -183,6 +183,8 @@ invalid_msgid(enum value_type t)
 		return N_("Le nom contient des caractères non admis ou est trop long.");
 	case VALUE_DATE:
 		return N_("La date n'est pas valide (format AAAA-MM-JJ).");
+	case VALUE_INAMI:
+		return N_("Le numéro INAMI compte 11 chiffres, par exemple 1-23456-78-901.");
 	default:
 		return N_("Cette valeur contient des caractères non admis ou est trop longue.");
 	}
@@ -215,6 +217,45 @@ be_number(enum value_type t, const char *in, char digits[12], const char **msgid
 	return r == BE_OK ? VALUE_OK : r == BE_EMPTY ? VALUE_EMPTY : VALUE_INVALID;
 }
 
+/* An INAMI/RIZIV number: 11 digits, typed bare or as X-XXXXX-XX-XXX (dashes, dots or
+ * spaces at those places only). The number's structure (a category digit, five digits,
+ * two check digits, a three-digit qualification) is public, its check-digit rule is not
+ * documented for every category: only the digits and their grouping are checked
+ * (docs/org-identifiers.md). digits receives the 11 digits. */
+static bool
+inami_ok(const char *in, size_t n, char digits[12])
+{
+	/* bare, or with one kind of separator at offsets 1, 7 and 10 */
+	bool grouped = n == 14 && (in[1] == '-' || in[1] == '.' || in[1] == ' ') &&
+	    in[7] == in[1] && in[10] == in[1];
+	size_t k = 0;
+
+	if (n != 11 && !grouped)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (grouped && (i == 1 || i == 7 || i == 10))
+			continue;
+		if (in[i] < '0' || in[i] > '9')
+			return false;
+		digits[k++] = in[i];
+	}
+	digits[k] = '\0';
+	return k == 11;
+}
+
+void
+value_inami_format(const char digits[12], char out[15])
+{
+	memcpy(out, digits, 1);
+	out[1] = '-';
+	memcpy(out + 2, digits + 1, 5);
+	out[7] = '-';
+	memcpy(out + 8, digits + 6, 2);
+	out[10] = '-';
+	memcpy(out + 11, digits + 8, 3);
+	out[14] = '\0';
+}
+
 /* The type's own bound, and whether limits count code points (text) or bytes. */
 static size_t
 type_max(enum value_type t, bool *chars)
@@ -235,6 +276,8 @@ type_max(enum value_type t, bool *chars)
 		return 10;
 	case VALUE_URL:
 		return 2048;
+	case VALUE_INAMI:
+		return 14;
 	default:
 		return TEXT_DEFAULT_MAX;
 	}
@@ -296,6 +339,12 @@ value_parse(enum value_type t, const char *in, size_t limit, char *out, size_t o
 	if (is_number(t)) {
 		st = be_number(t, in, digits, msgid);
 		norm = digits;
+	} else if (t == VALUE_INAMI) {
+		if (!inami_ok(in, n, digits)) {
+			*msgid = invalid_msgid(t);
+			st = VALUE_INVALID;
+		}
+		norm = digits;
 	} else if (!type_ok(t, in, n)) {
 		*msgid = invalid_msgid(t);
 		st = VALUE_INVALID;
@@ -323,7 +372,7 @@ value_type_name(enum value_type t)
 {
 	static const char *const names[VALUE__TYPES] = {
 		"text", "person_name", "email", "phone", "username", "niss", "enterprise",
-		"establishment", "date", "url",
+		"establishment", "date", "url", "inami",
 	};
 
 	return (int)t >= 0 && t < VALUE__TYPES ? names[t] : "unknown";

@@ -17,6 +17,7 @@ enum value_type {
 	VALUE_ESTABLISHMENT,  /* establishment unit number: 10 digits */
 	VALUE_DATE,           /* a calendar date yyyy-mm-dd, years 1800 to 9999 */
 	VALUE_URL,            /* an absolute http(s) URL with a host, no user, no fragment */
+	VALUE_INAMI,          /* INAMI/RIZIV number: 11 digits, typed bare or X-XXXXX-XX-XXX */
 	VALUE__TYPES
 };
 
@@ -34,6 +35,9 @@ enum value_status {
 #define VALUE_USERNAME_MAX 64
 #define VALUE_PHONE_DIGITS_MIN 6
 #define VALUE_PHONE_DIGITS_MAX 20
+
+/* An INAMI/RIZIV number's 11 digits as shown: "1-23456-78-901" (out: 15 bytes). */
+void value_inami_format(const char digits[12], char out[15]);
 
 /* Checks in as type t: limit is the most characters (code points for text types, bytes
  * otherwise; 0 = the type's own bound, which only texts may exceed). On VALUE_OK writes the normalised value into out

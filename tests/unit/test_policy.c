@@ -34,6 +34,7 @@ static const enum cell expected[POLICY__ACTIONS][7] = {
 	[POLICY_MANDATE_END] = { NO, YES, YES, NO, NO, NO, NO },
 	[POLICY_MANDATE_ASSIGN] = { NO, YES, YES, OWN, OWN, NO, NO },
 	[POLICY_MANDATE_VIEW] = { NO, YES, YES, OWN, OWN, NO, NO },
+	[POLICY_CHANGE_ORG_ID] = { NO, NO, NO, NO, NO, NO, YES },
 };
 
 static struct policy_actor

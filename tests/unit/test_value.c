@@ -144,6 +144,18 @@ t_url(void **state)
 	run_table(VALUE_URL);
 }
 
+/* INAMI/RIZIV numbers: the vector table, and the digits shown in their four groups. */
+static void
+t_inami(void **state)
+{
+	char out[15];
+
+	(void)state;
+	run_table(VALUE_INAMI);
+	value_inami_format("12345678901", out);
+	assert_string_equal(out, "1-23456-78-901");
+}
+
 /* Limits: bytes for the ASCII types, characters for text; NULL is empty; a too small out
  * buffer is reported, not overrun. */
 static void
@@ -265,6 +277,7 @@ main(void)
 		cmocka_unit_test(t_url),
 		cmocka_unit_test(t_limits),
 		cmocka_unit_test(t_field),
+		cmocka_unit_test(t_inami),
 		cmocka_unit_test(t_pct),
 		cmocka_unit_test(t_pct_encode),
 	};

@@ -130,6 +130,9 @@ csam_app_case_label(struct web_req *r, const char *kind)
 		    "entreprise"));
 	if (strcmp(kind, "foreign_company") == 0)
 		return web_t(r, N_("L'entreprise est une entreprise étrangère"));
+	if (strcmp(kind, "no_number") == 0)
+		return web_t(r, N_("Pas de numéro d'entreprise : l'organisation est connue par un "
+		    "autre identifiant"));
 	return kind;
 }
 

@@ -22,12 +22,13 @@ static const char *const fields[] = {
 	"rep_company_number", "rep_company_country", "rep_last_name", "rep_first_name",
 	"rep_birth_date", "rep_nationality", "rep_country", "rep_address", "rep_doc_type",
 	"rep_doc_number", "rep_doc_country", "gap_niss", "gap_last_name", "gap_first_name",
-	"gap_has_eid", "contact_email", "contact_phone", "declaration",
+	"gap_has_eid", "contact_email", "contact_phone", "declaration", "id_type", "id_value",
 };
 
 /* Radio and select values shown as chosen: "<field>_<value>" set true. */
 static const char *const choices[] = {
 	"case_kind", "has_eid", "rep_domicile_be", "rep_kind", "rep_doc_type", "gap_has_eid",
+	"id_type",
 };
 
 static void
@@ -111,7 +112,8 @@ form_post(struct web_req *r)
 	F(rep_company_number); F(rep_company_country); F(rep_last_name); F(rep_first_name);
 	F(rep_birth_date); F(rep_nationality); F(rep_country); F(rep_address); F(rep_doc_type);
 	F(rep_doc_number); F(rep_doc_country); F(gap_niss); F(gap_last_name); F(gap_first_name);
-	F(gap_has_eid); F(contact_email); F(contact_phone); F(declaration);
+	F(gap_has_eid); F(contact_email); F(contact_phone); F(declaration); F(id_type);
+	F(id_value);
 #undef F
 	registry_today(today);
 	f.token = csam_app_form(r, "token");

@@ -3,6 +3,7 @@
  * co-GAPs and legal representatives ("Consulter ou modifier le détail de l'entreprise",
  * "Co-Responsable des Accès"): the co-GAPs since when, add by NISS, remove. */
 #include "apps/csam/csam_app.h"
+#include "apps/org_id_view.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -32,7 +33,9 @@ home_get(struct web_req *r)
 		if (it == NULL)
 			return -1;
 		tmpl_set(it, "name", orgs[i].name);
-		tmpl_set(it, "number_f", csam_app_enterprise(r, orgs[i].enterprise));
+		/* No enterprise number: the identifier with its type. */
+		tmpl_set(it, "number_f", orgs[i].enterprise[0] ? csam_app_enterprise(r,
+		    orgs[i].enterprise) : app_org_identifier(r, orgs[i].id_type, orgs[i].id_value));
 		tmpl_set(it, "role", strcmp(orgs[i].role, "GAP") == 0 ?
 		    web_t(r, N_("Gestionnaire d'Accès Principal")) :
 		    web_t(r, N_("Co-Gestionnaire d'Accès Principal")));
@@ -67,6 +70,21 @@ org_page(struct web_req *r, int status, int64_t id, const struct access_errors *
 		return -1;
 	tmpl_set(c, "name", v.name);
 	tmpl_set(c, "number_f", v.enterprise[0] ? csam_app_enterprise(r, v.enterprise) : "");
+	/* An organisation without enterprise number nor foreign registration: its identifier. */
+	if (!v.enterprise[0] && !v.foreign_reg[0]) {
+		tmpl_set(c, "id_type_name", app_org_id_type(r, v.id_type));
+		tmpl_set(c, "id_shown", app_org_id_value(r, v.id_type, v.id_value));
+	}
+	tmpl_set_bool(c, "may_change_id", v.may_change_id);
+	if (v.may_change_id) {
+		const char *t = err != NULL ? csam_app_form(r, "id_type") : v.id_type;
+
+		tmpl_set_bool(c, "id_type_inami", strcmp(t, "inami") == 0);
+		tmpl_set_bool(c, "id_type_helpdesk", strcmp(t, "helpdesk") == 0);
+		tmpl_set(c, "id_value", err != NULL ? csam_app_form(r, "id_value") :
+		    strcmp(v.id_type, "inami") == 0 ? app_org_id_value(r, v.id_type, v.id_value) :
+		    "");
+	}
 	tmpl_set(c, "foreign_reg", v.foreign_reg);
 	tmpl_set(c, "country", csam_app_country(r, v.country));
 	tmpl_set(c, "address", v.address);
@@ -124,6 +142,8 @@ org_detail_get(struct web_req *r)
 		    "informé par e-mail.");
 	else if (ok != NULL && strcmp(ok, "removed") == 0)
 		notice = N_("Le Co-Gestionnaire d'Accès Principal a été retiré.");
+	else if (ok != NULL && strcmp(ok, "identifier") == 0)
+		notice = N_("L'identifiant de l'organisation a été modifié.");
 	return org_page(r, 200, id, NULL, notice);
 }
 
@@ -175,12 +195,36 @@ cogap_remove_post(struct web_req *r)
 	    (long long)id));
 }
 
+/* The helpdesk gives an organisation without enterprise number another identifier. */
+static int
+identifier_post(struct web_req *r)
+{
+	struct access_errors err = { 0 };
+	struct actor who;
+	int64_t id = org_id(r);
+	enum access_rc rc;
+
+	if (!app_require_level(r, LOA_LOW))
+		return 0;
+	who = app_actor(r);
+	who.org_id = id; /* the page's organisation (":id") */
+	rc = csam_org_set_identifier(csam_app_store(r), &who, id, csam_app_form(r, "id_type"),
+	    csam_app_form(r, "id_value"), &err);
+	if (rc == ACCESS_INVALID)
+		return org_page(r, 422, id, &err, NULL);
+	if (rc != ACCESS_OK)
+		return app_fail(r, rc);
+	return web_redirect(r, arena_printf(web_arena(r),
+	    "/csam/organisation/%lld?ok=identifier", (long long)id));
+}
+
 int
 csam_org_routes(struct web_server *s)
 {
 	if (web_route(s, "GET", "/csam", home_get, 0) != 0 ||
 	    web_route(s, "GET", "/csam/organisation/:id", org_detail_get, 0) != 0 ||
 	    web_route(s, "POST", "/csam/organisation/:id/cogap", cogap_add_post, 0) != 0 ||
+	    web_route(s, "POST", "/csam/organisation/:id/identifiant", identifier_post, 0) != 0 ||
 	    web_route(s, "POST", "/csam/organisation/:id/cogap/supprimer", cogap_remove_post,
 	    0) != 0)
 		return -1;

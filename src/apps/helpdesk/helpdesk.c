@@ -4,6 +4,7 @@
  * a reason, the request form and the activation letter as PDF. The services check the
  * policy: anyone else gets a 403 page and the refusal is audited. */
 #include "apps/csam/csam_app.h"
+#include "apps/org_id_view.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -23,7 +24,16 @@ static const char own_msgid[] = N_("Séparation des fonctions : vous ne pouvez p
 
 static const char *const statuses[] = { "received", "paper", "approving", "approved",
     "rejected", NULL };
-static const char *const cases[] = { "rep_abroad", "rep_company", "foreign_company", NULL };
+static const char *const cases[] = { "rep_abroad", "rep_company", "foreign_company",
+	"no_number", NULL };
+
+/* A request's identifier: its value and type, or for a number the helpdesk assigns at the
+ * approval, that type alone. */
+static const char *
+id_of_request(struct web_req *r, const char *type, const char *value)
+{
+	return value[0] ? app_org_identifier(r, type, value) : app_org_id_type(r, type);
+}
 
 /* v when it is one of list, else NULL. */
 static const char *
@@ -94,7 +104,8 @@ queue_get(struct web_req *r)
 		tmpl_set(it, "case", csam_app_case_label(r, items[i].case_kind));
 		tmpl_set(it, "company", items[i].company_name);
 		tmpl_set(it, "number", items[i].enterprise[0] ? csam_app_enterprise(r,
-		    items[i].enterprise) : csam_app_country(r, items[i].country));
+		    items[i].enterprise) : items[i].id_type[0] ? id_of_request(r,
+		    items[i].id_type, items[i].id_value) : csam_app_country(r, items[i].country));
 		tmpl_set(it, "submitted", csam_app_time(r, items[i].submitted_at));
 		tmpl_set(it, "status", csam_app_status_label(r, items[i].status));
 	}
@@ -138,6 +149,7 @@ request_page(struct web_req *r, int status, const char *notice_msgid, const char
 	tmpl_set(c, "submitted", csam_app_time(r, x.submitted_at));
 	tmpl_set(c, "language", x.language);
 	tmpl_set(c, "number", x.enterprise[0] ? csam_app_enterprise(r, x.enterprise) : "");
+	tmpl_set(c, "identifier", x.id_type[0] ? id_of_request(r, x.id_type, x.id_value) : "");
 	tmpl_set(c, "company_country", csam_app_country(r, x.company_country));
 	tmpl_set(c, "company_name", x.company_name);
 	tmpl_set(c, "company_reg", x.company_reg);

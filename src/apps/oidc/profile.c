@@ -3,6 +3,7 @@
  * they hold an active account granted the client's application, "Se connecter". A person
  * with no such grant learns who can grant it. */
 #include "apps/oidc/oidc.h"
+#include "apps/org_id_view.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -239,12 +240,16 @@ choice(struct web_req *r, const struct flow *f, const struct access_profile *p, 
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		struct tmpl_ctx *o = tmpl_list_add(c, "profiles");
+		bool other;
 
 		if (o == NULL)
 			return -1;
 		tmpl_setf(o, "value", "%" PRId64, p[i].account_id);
-		tmpl_set(o, "label", org_label(web_arena(r), p[i].org_name, p[i].enterprise,
-		    p[i].country, p[i].foreign_reg));
+		/* Without enterprise number nor foreign registration: the identifier. */
+		other = !p[i].enterprise[0] && !p[i].foreign_reg[0] && p[i].id_value[0];
+		tmpl_set(o, "label", other ? arena_printf(web_arena(r), "%s (%s)", p[i].org_name,
+		    app_org_identifier(r, p[i].id_type, p[i].id_value)) : org_label(web_arena(r),
+		    p[i].org_name, p[i].enterprise, p[i].country, p[i].foreign_reg));
 		tmpl_set_bool(o, "selected", n == 1);
 	}
 	if (error_msgid != NULL)

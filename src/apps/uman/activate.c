@@ -56,7 +56,7 @@ wizard_page(struct web_req *r, struct wizard *w)
 
 	if (c == NULL)
 		return NULL;
-	uman_entity(c, &w->org, NULL);
+	uman_entity(r, c, &w->org, NULL);
 	tmpl_set(c, "q_code", w->q.code);
 	tmpl_set(c, "q_name", w->q.name);
 	return c;

@@ -105,7 +105,7 @@ page(struct web_req *r)
 	c = uman_page(r, N_("Journal des actions"), &here, false);
 	if (c == NULL)
 		return -1;
-	uman_entity(c, &p.org, NULL);
+	uman_entity(r, c, &p.org, NULL);
 	base = here.quality ? arena_printf(web_arena(r), "/acces/%lld/qualite/%lld/journal",
 	    (long long)here.org, (long long)here.quality) :
 	    arena_printf(web_arena(r), "/acces/%lld/journal", (long long)here.org);

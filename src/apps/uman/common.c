@@ -2,6 +2,7 @@
  * "Acteur des soins de santé", ids from the path), the side menus of the guide, the entity
  * header, answers to posted forms, dates, NISS and labels. */
 #include "apps/uman/uman.h"
+#include "apps/org_id_view.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -145,7 +146,8 @@ uman_page(struct web_req *r, const char *title_msgid, const struct uman_here *he
 }
 
 void
-uman_entity(struct tmpl_ctx *c, const struct org *o, const char *quality_name)
+uman_entity(struct web_req *r, struct tmpl_ctx *c, const struct org *o,
+    const char *quality_name)
 {
 	char num[16] = "";
 
@@ -153,6 +155,12 @@ uman_entity(struct tmpl_ctx *c, const struct org *o, const char *quality_name)
 		be_enterprise_format(o->enterprise, num);
 	tmpl_set(c, "org_name", o->name);
 	tmpl_set(c, "org_number", num[0] ? num : o->foreign_reg);
+	/* Without enterprise number nor foreign registration: the identifier, under its
+	 * type's name instead of "enterprise number". */
+	if (!num[0] && (o->foreign_reg == NULL || !o->foreign_reg[0])) {
+		tmpl_set(c, "org_id_label", app_org_id_type(r, o->id_type));
+		tmpl_set(c, "org_number", app_org_id_value(r, o->id_type, o->id_value));
+	}
 	if (quality_name != NULL)
 		tmpl_set(c, "quality_name", quality_name);
 }
@@ -164,7 +172,7 @@ uman_entity_page(struct web_req *r, const char *title_msgid, const struct uman_h
 	struct tmpl_ctx *c = uman_page(r, title_msgid, here, with_form);
 
 	if (c != NULL)
-		uman_entity(c, o, quality_name);
+		uman_entity(r, c, o, quality_name);
 	return c;
 }
 

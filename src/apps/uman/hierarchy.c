@@ -100,7 +100,7 @@ page(struct web_req *r)
 	d.c = uman_page(r, N_("Fonctions et hiérarchie de responsabilité"), &here, false);
 	if (d.c == NULL)
 		return -1;
-	uman_entity(d.c, &v.org, NULL);
+	uman_entity(r, d.c, &v.org, NULL);
 	for (size_t i = 0; i < v.nmanagers; i++) {
 		const struct manager_row *m = &v.managers[i];
 		const char *name = arena_printf(a, "%s %s", m->first_name, m->last_name);

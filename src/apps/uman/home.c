@@ -2,6 +2,7 @@
  * guide, the entities where the person is registered, and for the chosen one the roles
  * given to them as links (Responsable Accès Entité, Gestionnaire Local of a quality …). */
 #include "apps/uman/uman.h"
+#include "apps/org_id_view.h"
 
 #include <string.h>
 
@@ -49,6 +50,7 @@ home(struct web_req *r)
 	for (size_t i = 0; i < n; i++) {
 		struct tmpl_ctx *o = tmpl_list_add(c, "orgs");
 		char num[16] = "";
+		const char *id_label, *id_shown;
 
 		if (o == NULL)
 			return -1;
@@ -57,6 +59,13 @@ home(struct web_req *r)
 		tmpl_set_int(o, "id", orgs[i].id);
 		tmpl_set(o, "name", orgs[i].name);
 		tmpl_set(o, "number", num);
+		/* No enterprise number: the identifier under its type's name. */
+		id_label = num[0] ? NULL : app_org_id_type(r, orgs[i].id_type);
+		id_shown = num[0] ? NULL : app_org_id_value(r, orgs[i].id_type, orgs[i].id_value);
+		if (id_label != NULL && id_label[0]) {
+			tmpl_set(o, "id_label", id_label);
+			tmpl_set(o, "number", id_shown);
+		}
 		tmpl_set_bool(o, "selected", orgs[i].id == chosen);
 		if (orgs[i].id != chosen)
 			continue;
@@ -70,6 +79,10 @@ home(struct web_req *r)
 				return -1;
 			tmpl_set(li, "org_name", orgs[i].name);
 			tmpl_set(li, "number", num);
+			if (id_label != NULL && id_label[0]) {
+				tmpl_set(li, "id_label", id_label);
+				tmpl_set(li, "number", id_shown);
+			}
 			tmpl_set(li, "quality_name", l->quality ? l->quality_name : "");
 			tmpl_set(li, "role", web_t(r, role_msgid(l->role)));
 			tmpl_set_bool(li, "suspended", l->suspended);

@@ -3,6 +3,7 @@
  * GAP and co-GAPs, with their e-mail), and how to ask for an application (a mail to the
  * one to ask); and, for each organisation they manage, its GAP and co-GAPs. */
 #include "apps/uman/uman.h"
+#include "apps/org_id_view.h"
 
 #include <string.h>
 
@@ -91,6 +92,17 @@ number_of(const char *enterprise, const char *foreign_reg, char num[16])
 	return num;
 }
 
+/* Without enterprise number nor foreign registration: the identifier under its type. */
+static void
+identifier(struct web_req *r, struct tmpl_ctx *c, const char *enterprise,
+    const char *foreign_reg, const char *type, const char *value)
+{
+	if (enterprise[0] != '\0' || foreign_reg[0] != '\0' || type[0] == '\0')
+		return;
+	tmpl_set(c, "id_label", app_org_id_type(r, type));
+	tmpl_set(c, "number", app_org_id_value(r, type, value));
+}
+
 /* One section per quality where the person is a member. 0 or -1. */
 static int
 qualities(struct web_req *r, struct tmpl_ctx *c, const struct responsibles *all)
@@ -105,6 +117,7 @@ qualities(struct web_req *r, struct tmpl_ctx *c, const struct responsibles *all)
 		tmpl_set_int(q, "qid", v->quality_id);
 		tmpl_set(q, "org_name", v->org_name);
 		tmpl_set(q, "number", number_of(v->enterprise, v->foreign_reg, num));
+		identifier(r, q, v->enterprise, v->foreign_reg, v->id_type, v->id_value);
 		tmpl_set(q, "quality_name", v->quality_name);
 		tmpl_set(q, "quality_email", v->quality_email);
 		tmpl_set(q, "own_role", web_t(r, role_msgid(v->member_type)));
@@ -133,6 +146,7 @@ managed(struct web_req *r, struct tmpl_ctx *c, const struct responsibles *all)
 		tmpl_set_int(o, "oid", v->org_id);
 		tmpl_set(o, "org_name", v->org_name);
 		tmpl_set(o, "number", number_of(v->enterprise, v->foreign_reg, num));
+		identifier(r, o, v->enterprise, v->foreign_reg, v->id_type, v->id_value);
 		tmpl_set(o, "own_role", web_t(r, role_msgid(v->role)));
 		tmpl_set_bool(o, "gap", strcmp(v->role, "GAP") == 0);
 		tmpl_set(o, "org_email", v->org_email);

@@ -43,7 +43,7 @@ page(struct web_req *r)
 	c = uman_page(r, N_("Rechercher utilisateurs"), &here, true);
 	if (c == NULL)
 		return -1;
-	uman_entity(c, &p.org, NULL);
+	uman_entity(r, c, &p.org, NULL);
 	uman_filter_fields(r, c, &f, NULL, 0);
 	tmpl_set(c, "f_application", f.application ? f.application : "");
 	tmpl_set_int(c, "nqualities", (int64_t)p.nqualities);

@@ -35,7 +35,8 @@ int uman_enter(struct web_req *r, struct actor *who, struct uman_here *here);
 struct tmpl_ctx *uman_page(struct web_req *r, const char *title_msgid,
     const struct uman_here *here, bool with_form);
 /* Sets "org_name", "org_number" (formatted) and "quality_name" for the entity header. */
-void uman_entity(struct tmpl_ctx *c, const struct org *o, const char *quality_name);
+void uman_entity(struct web_req *r, struct tmpl_ctx *c, const struct org *o,
+    const char *quality_name);
 /* uman_page with the entity header of o (and quality_name, may be NULL) set. */
 struct tmpl_ctx *uman_entity_page(struct web_req *r, const char *title_msgid,
     const struct uman_here *here, bool with_form, const struct org *o,

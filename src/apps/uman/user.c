@@ -60,7 +60,7 @@ page(struct web_req *r, struct user_ctx *u, int status, const struct user_input 
 	stored = *in;
 	stored.last_name = u->v.last_name;
 	stored.first_name = u->v.first_name;
-	uman_entity(c, &u->q.org, u->q.name);
+	uman_entity(r, c, &u->q.org, u->q.name);
 	uman_user_form(r, c, &stored, true, u->v.niss, u->q.apps, u->q.napps, err);
 	type = in->type != NULL && in->type[0] != '\0' ? in->type : u->v.type;
 	tmpl_set_int(c, "account", u->account);

@@ -174,7 +174,7 @@ list_page(struct web_req *r, struct users_ctx *u, int status,
 	c = uman_page(r, N_("Utilisateurs"), &u->here, true);
 	if (c == NULL)
 		return -1;
-	uman_entity(c, &u->q.org, u->q.name);
+	uman_entity(r, c, &u->q.org, u->q.name);
 	uman_filter_fields(r, c, &f, u->q.apps, u->q.napps);
 	uman_rows(r, c, &p, false);
 	tmpl_set(c, "add_niss", uman_form(r, "niss"));
@@ -271,7 +271,7 @@ delete_ask(struct web_req *r)
 	c = uman_page(r, N_("Supprimer utilisateur(s)"), &u.here, true);
 	if (c == NULL)
 		return -1;
-	uman_entity(c, &u.q.org, u.q.name);
+	uman_entity(r, c, &u.q.org, u.q.name);
 	for (size_t i = 0; i < n; i++) {
 		struct user_view v;
 		enum access_rc rc = account_get(uman_store(r), &u.who, u.here.org, u.here.quality,
@@ -330,7 +330,7 @@ new_form(struct web_req *r, struct users_ctx *u, int status, const struct user_i
 
 	if (c == NULL)
 		return -1;
-	uman_entity(c, &u->q.org, u->q.name);
+	uman_entity(r, c, &u->q.org, u->q.name);
 	uman_user_form(r, c, in, locked, niss, u->q.apps, u->q.napps, err);
 	tmpl_set(c, "type", in->type ? in->type : type_of(r));
 	tmpl_set(c, "type_label", web_t(r, strcmp(in->type ? in->type : type_of(r), "COGL") == 0 ?
@@ -396,7 +396,7 @@ new_confirm(struct web_req *r)
 	c = uman_page(r, N_("Création d'un Utilisateur"), &u.here, true);
 	if (c == NULL)
 		return -1;
-	uman_entity(c, &u.q.org, u.q.name);
+	uman_entity(r, c, &u.q.org, u.q.name);
 	uman_user_form(r, c, &in, locked, uman_form(r, "niss"), u.q.apps, u.q.napps, NULL);
 	tmpl_set(c, "type", in.type);
 	tmpl_set(c, "type_label", web_t(r, strcmp(in.type, "COGL") == 0 ?
