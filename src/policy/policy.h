@@ -19,6 +19,11 @@ enum policy_action {
 	POLICY_READ_AUDIT,          /* read the organisation's audit trail */
 	POLICY_CHANGE_OWN_DATA,     /* change own personal data, password, second factors */
 	POLICY_DECIDE_EXCEPTION,    /* decide exception requests */
+	/* sub-departments (issue 16 part 4, docs/subdepartments.md) */
+	POLICY_MANAGE_SUBDEPTS,     /* create, rename, remove a sub-department */
+	POLICY_APPOINT_SUBDEPT_GL,  /* appoint a sub-department's GL or co-GLs of a quality */
+	POLICY_SUBDEPT_USERS,       /* add users to a sub-department, change their grants */
+	POLICY_MOVE_SUBDEPT,        /* move a member between sub-departments (or levels) */
 	POLICY__ACTIONS
 };
 
@@ -31,6 +36,7 @@ enum policy_role {
 	ROLE_COGL = 1 << 4,         /* of the qualities listed in managed[] */
 	ROLE_USER = 1 << 5,
 	ROLE_HELPDESK = 1 << 6,     /* platform role, not tied to an organisation */
+	ROLE_SUB_GL = 1 << 7,       /* GL or co-GL of the sub-departments in managed_sub[] */
 };
 
 #define POLICY_MAX_QUALITIES 64
@@ -41,6 +47,11 @@ struct policy_actor {
 	unsigned roles;
 	int64_t managed[POLICY_MAX_QUALITIES];   /* activated-quality ids managed as GL/co-GL */
 	size_t nmanaged;
+	/* (activated quality, sub-department) pairs managed as a sub-department's GL/co-GL */
+	struct {
+		int64_t quality, subdept;
+	} managed_sub[POLICY_MAX_QUALITIES];
+	size_t nmanaged_sub;
 	bool suspended;
 	enum loa level;
 };
@@ -54,6 +65,7 @@ struct policy_target {
 	bool target_is_gap;
 	unsigned target_roles;      /* ROLE_GAP, ROLE_COGAP of the person acted on; 0: none */
 	bool own_data;              /* CHANGE_OWN_DATA: the data is the actor's own */
+	int64_t subdept;            /* the sub-department acted in (0: the organisation level) */
 };
 
 /* Why an action is refused (for logs and audit; the page says only "Accès refusé"). */
@@ -66,6 +78,7 @@ enum policy_reason {
 	POLICY_TARGET_GAP,          /* only the GAP may act on the GAP */
 	POLICY_NOT_OWN,             /* personal data of someone else */
 	POLICY_TARGET_ABOVE,        /* the person acted on is above the actor (a co-GAP) */
+	POLICY_OTHER_SUBDEPT,       /* a sub-department's manager outside their sub-department */
 };
 
 /* Decides; returns POLICY_ALLOWED or why not. */
