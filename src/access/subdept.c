@@ -290,6 +290,14 @@ read_lists(struct store_tx *tx, const struct actor *who, int64_t org, struct are
 		return ACCESS_ERROR;
 	out->qualities = l.v;
 	out->nqualities = l.n;
+	for (size_t i = 0; i < out->nqualities; i++) {
+		int n = quality_apps(tx, a, out->qualities[i].code, who->lang ? who->lang : "fr",
+		    &out->qualities[i].apps);
+
+		if (n < 0)
+			return ACCESS_ERROR;
+		out->qualities[i].napps = (size_t)n;
+	}
 	memset(&l, 0, sizeof(l));
 	if (out->org.enterprise[0] != '\0' &&
 	    (store_query(tx, SQL_SUBDEPT_KBO_UNITS, &q, "t", out->org.enterprise) != 0 ||
@@ -581,7 +589,9 @@ subdept_rename(struct store *s, const struct actor *who, int64_t org, int64_t id
 	}
 	r = store_exec_try(tx, SQL_SUBDEPT_RENAME, "iiti", org, id, name, version);
 	if (r == 0) {
-		rc = finish(&tx, ACCESS_CONFLICT);
+		/* Changed since the form was read: said on the form, which shows it anew. */
+		access_error_add(err, "name", N_("Ce sous-département a été modifié entre-temps. Vérifiez-le et recommencez."));
+		rc = finish(&tx, ACCESS_INVALID);
 		goto done;
 	}
 	if (r == -2) {
@@ -618,7 +628,8 @@ subdept_remove(struct store *s, const struct actor *who, int64_t org, int64_t id
 	if (rc != ACCESS_OK)
 		goto done;
 	if (row.version != version) {
-		rc = finish(&tx, ACCESS_CONFLICT);
+		access_error_add(err, "subdept", N_("Ce sous-département a été modifié entre-temps. Vérifiez-le et recommencez."));
+		rc = finish(&tx, ACCESS_INVALID);
 		goto done;
 	}
 	if (row.members > 0 || row.children > 0) {

@@ -13,6 +13,7 @@
 
 #include "access/account.h"
 #include "access/org.h"
+#include "access/quality.h"
 #include "base/arena.h"
 #include "store/store.h"
 
@@ -46,6 +47,8 @@ struct subdept_unit {
 struct subdept_quality {
 	int64_t id;
 	const char *code, *name;
+	struct app_info *apps;       /* its secured applications, in the reader's language */
+	size_t napps;
 };
 
 struct subdept_view {
@@ -83,11 +86,11 @@ struct subdept_input {
  * parent. *id (may be NULL) receives it. */
 enum access_rc subdept_create(struct store *s, const struct actor *who, int64_t org,
     const struct subdept_input *in, struct access_errors *err, int64_t *id);
-/* Renames it, read at version (ACCESS_CONFLICT when changed since). */
+/* Renames it, read at version (changed since: ACCESS_INVALID, the error at name). */
 enum access_rc subdept_rename(struct store *s, const struct actor *who, int64_t org,
     int64_t id, int64_t version, const char *name, struct access_errors *err);
-/* Removes it when empty (no member, no sub-department under it; else ACCESS_INVALID with
- * the error at "subdept"). */
+/* Removes it, read at version, when empty (no member, no sub-department under it; else,
+ * or changed since, ACCESS_INVALID with the error at "subdept"). */
 enum access_rc subdept_remove(struct store *s, const struct actor *who, int64_t org,
     int64_t id, int64_t version, struct access_errors *err);
 /* Appoints the account of username as the sub-department's GL or COGL (type) in quality

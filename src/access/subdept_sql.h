@@ -6,7 +6,7 @@
 #include "store/sql_table.h"
 
 enum subdept_sql {
-	SQL_SUBDEPT_FIRST = SQL_RANGE_ACCESS + 800,
+	SQL_SUBDEPT_FIRST = SQL_RANGE_ACCESS + 450,   /* access 2000…, csam + 500 …, mail + 900 … */
 	SQL_SUBDEPT_LIST = SQL_SUBDEPT_FIRST,
 	SQL_SUBDEPT_GET,
 	SQL_SUBDEPT_BY_NAME,
