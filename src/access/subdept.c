@@ -39,17 +39,17 @@ subdept_actor(struct store_tx *tx, int64_t org, int64_t person, struct policy_ac
 }
 
 int
-subdept_of_person(struct store_tx *tx, struct arena *a, int64_t quality, int64_t person,
+subdept_of_member(struct store_tx *tx, struct arena *a, int64_t quality, int64_t account,
     const char **name)
 {
 	struct store_q *q;
 	int rc;
 
 	*name = "";
-	if (store_query(tx, SQL_SUBDEPT_OF_PERSON, &q, "ii", quality, person) != 0)
+	if (store_query(tx, SQL_SUBDEPT_OF_MEMBER, &q, "ii", quality, account) != 0)
 		return -1;
 	rc = store_next(q);
-	if (rc == 1 && access_dup(a, name, store_text(q, SUBDEPT_OF_PERSON_NAME)) != 0)
+	if (rc == 1 && access_dup(a, name, store_text(q, SUBDEPT_OF_MEMBER_NAME)) != 0)
 		rc = -1;
 	store_done(q);
 	return rc < 0 ? -1 : 0;

@@ -122,9 +122,9 @@ enum access_rc subdept_move(struct store *s, const struct actor *who, int64_t or
 /* Adds to actor (read by access_actor for person in org) the sub-departments they manage:
  * ROLE_SUB_GL and its managed_sub pairs. Returns 0 or -1. */
 int subdept_actor(struct store_tx *tx, int64_t org, int64_t person, struct policy_actor *actor);
-/* The name of the sub-department of person's membership of quality, in a; "" when at the
- * organisation level. Returns 0 or -1. */
-int subdept_of_person(struct store_tx *tx, struct arena *a, int64_t quality, int64_t person,
+/* The name of the sub-department of account's membership of quality, in a; "" when at
+ * the organisation level. Returns 0 or -1. */
+int subdept_of_member(struct store_tx *tx, struct arena *a, int64_t quality, int64_t account,
     const char **name);
 
 #endif

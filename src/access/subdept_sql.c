@@ -77,11 +77,10 @@ static const char *const subdept_text[SQL_SUBDEPT_END - SQL_SUBDEPT_FIRST] = {
 	    "p.last_name, p.first_name, a.id LIMIT ?2",
 	T(SQL_SUBDEPT_ACCOUNT) =
 	    "SELECT person_id, username FROM account WHERE org_id = ?1 AND id = ?2",
-	/* The sub-department of a person's membership of an activated quality (profiles). */
-	T(SQL_SUBDEPT_OF_PERSON) =
+	/* The sub-department of an account's membership of an activated quality (profiles). */
+	T(SQL_SUBDEPT_OF_MEMBER) =
 	    "SELECT s.name FROM subdept_member m JOIN subdept s ON s.id = m.subdept_id "
-	    "JOIN account a ON a.id = m.account_id "
-	    "WHERE m.org_quality_id = ?1 AND a.person_id = ?2",
+	    "WHERE m.org_quality_id = ?1 AND m.account_id = ?2",
 };
 
 #define C(id) [(id) - SQL_SUBDEPT_FIRST]
@@ -99,7 +98,7 @@ static const char *const subdept_cols[SQL_SUBDEPT_END - SQL_SUBDEPT_FIRST] = {
 	C(SQL_SUBDEPT_MANAGED) = SQL_COLS(SQL_SUBDEPT_MANAGED_COLS),
 	C(SQL_SUBDEPT_MEMBERS) = SQL_COLS(SQL_SUBDEPT_MEMBERS_COLS),
 	C(SQL_SUBDEPT_ACCOUNT) = SQL_COLS(SQL_SUBDEPT_ACCOUNT_COLS),
-	C(SQL_SUBDEPT_OF_PERSON) = SQL_COLS(SQL_SUBDEPT_OF_PERSON_COLS),
+	C(SQL_SUBDEPT_OF_MEMBER) = SQL_COLS(SQL_SUBDEPT_OF_MEMBER_COLS),
 };
 
 const struct sql_table SQL_TABLE(subdept) = {

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { Client } from '../lib/server.js';
-import { addAccount, auditCountWhere } from '../lib/world.js';
+import { addClient, authorize, jwtPayload, login as oidcLogin, pkce, profileOptions, tokenRequest } from './oidc_lib.js';
+import { addAccount, addApplication, auditCountWhere } from '../lib/world.js';
 import {
   activate, addPerson, csrfOf, denials, ID, login, NISS, post, rows, sql, startDemo, text, valueOf,
 } from './uman_lib.js';
@@ -255,5 +256,56 @@ describe('sub-departments: the GAP shapes them, their managers manage their own 
     const noCsrf = await gap.get(base(), { method: 'POST', body: new URLSearchParams({ name: 'Sans jeton', establishment: '', parent: '' }) });
     assert.equal(noCsrf.status, 403);
     assert.equal(await snapshot(srv), before);
+  });
+
+  it('the hierarchy page shows the sub-departments with their managers and users', async () => {
+    const r = await gap.get(`/acces/${ID.org}/hierarchie`);
+    assert.equal(r.status, 200);
+    const svg = /<svg[\s\S]*?<\/svg>/.exec(r.text)[0];
+    const texts = [...svg.matchAll(/<text[^>]*>([\s\S]*?)<\/text>/g)].map((m) => text(m[1]).trim());
+    assert.ok(texts.includes(`Pharmacie du Nord — Sous-département — Unité d'établissement ${fmt(U1)}`), texts.join('\n'));
+    assert.ok(texts.includes('Marie Lambert — Gestionnaire local'), texts.join('\n'));
+    assert.ok(texts.includes('Sophie Leroy — Gestionnaire local'), texts.join('\n'));
+    assert.ok(texts.some((t) => t.startsWith('Nadia Nouveau — Utilisateur')), texts.join('\n'));
+    const table = text(/<h2>Sous-départements<\/h2>[\s\S]*?<\/table>/.exec(r.text)[0]);
+    assert.match(table, new RegExp(`Pharmacie du Nord ${fmt(U1).replace(/\./g, '\\.')} Institution liée au domaine de la santé Gestionnaire local Marie Lambert marie\\.nord`));
+    assert.match(table, /Pharmacie Sud Institution liée au domaine de la santé Utilisateur Nadia Nouveau nadia\.nord SADM Actif/);
+    // The quality's GL stands above its sub-departments and sees them too.
+    const mine = text((await lukas.get(`/acces/${ID.org}/hierarchie`)).text);
+    assert.match(mine, /Pharmacie Sud Institution liée au domaine de la santé Utilisateur Nadia Nouveau/);
+  });
+
+  it('the profile choice shows «Organisation — Sous-département» and the token carries it', async () => {
+    // Marie, GL of Pharmacie du Nord, is granted an application of level 1 there by the GAP.
+    addApplication(srv, { code: 'SDAPP', sort: 997, minLevel: 1,
+      names: { fr: 'Application du test', nl: 'Testtoepassing', de: 'Testanwendung', en: 'Test application' } });
+    const [acc] = await rows(srv, "SELECT id FROM account WHERE username = 'marie.nord'");
+    const g = await post(gap, `${base()}/${ids.nord}/qualite/${q}/utilisateur/${acc.id}`, { apps: ['SDAPP'] });
+    assert.equal(g.status, 303);
+    const redirect = 'http://127.0.0.1:9/cb';
+    const client = addClient(srv, 'subdept-client', { application: 'SDAPP', redirect: [redirect] });
+    const c = new Client(srv.url);
+    const { verifier, challenge } = pkce();
+    const params = { response_type: 'code', client_id: client.id, redirect_uri: redirect, scope: 'openid profile',
+      state: 's1', nonce: 'n1', code_challenge: challenge, code_challenge_method: 'S256' };
+    // The choice page itself.
+    let res = await c.fetch(`/oidc/authorize?${new URLSearchParams(params)}`);
+    await res.text();
+    const flow = res.headers.get('location');
+    const back = new URL((await c.get(flow)).headers.get('location'), c.base).searchParams.get('next');
+    assert.equal(await oidcLogin(c, 'marie.lambert', back), flow);
+    const page = await c.get(flow);
+    assert.equal(page.status, 200, page.headers.get('location'));
+    assert.deepEqual(profileOptions(page.text).map((o) => o.label.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)))),
+      ['PharmaPlatel (1029.026.082) — Pharmacie du Nord']);
+    const url = await authorize(c, params);
+    const code = url.searchParams.get('code');
+    assert.ok(code, url.toString());
+    const t = await tokenRequest(srv.url, { grant_type: 'authorization_code', code, redirect_uri: redirect,
+      client_id: client.id, client_secret: client.secret, code_verifier: verifier });
+    assert.equal(t.status, 200, t.text);
+    const claims = jwtPayload(t.json.id_token);
+    assert.equal(claims.organisation.sub_department, 'Pharmacie du Nord');
+    assert.equal(claims.organisation.enterprise_number, ENTERPRISE);
   });
 });

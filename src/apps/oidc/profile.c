@@ -237,6 +237,10 @@ choice(struct web_req *r, const struct flow *f, const struct access_profile *p, 
 		tmpl_setf(o, "value", "%" PRId64, p[i].account_id);
 		tmpl_set(o, "label", org_label(web_arena(r), p[i].org_name, p[i].enterprise,
 		    p[i].country, p[i].foreign_reg));
+		/* "Organisation X — Département Y" (issue 16 part 4). */
+		if (p[i].subdept != NULL && p[i].subdept[0] != '\0')
+			tmpl_setf(o, "label", "%s — %s", org_label(web_arena(r), p[i].org_name,
+			    p[i].enterprise, p[i].country, p[i].foreign_reg), p[i].subdept);
 		tmpl_set_bool(o, "selected", n == 1);
 	}
 	if (error_msgid != NULL)
