@@ -1102,3 +1102,36 @@ subdept_move(struct store *s, const struct actor *who, int64_t org, int64_t qual
 	    ACCESS_OK : ACCESS_ERROR;
 	return finish(&tx, rc);
 }
+
+static int
+row_managed(struct store_q *q, struct arena *a, void *elem)
+{
+	struct subdept_managed *m = elem;
+
+	m->id = store_int(q, SUBDEPT_BY_ID);
+	return access_dup(a, &m->name, store_text(q, SUBDEPT_BY_NAME)) |
+	    access_dup(a, &m->type, store_text(q, SUBDEPT_BY_TYPE));
+}
+
+enum access_rc
+subdept_managed_by(struct store *s, const struct actor *who, int64_t org, struct arena *a,
+    struct subdept_managed **out, size_t *n)
+{
+	struct access_list l = { 0 };
+	struct store_tx *tx;
+	struct store_q *q;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return ACCESS_ERROR;
+	rc = store_query(tx, SQL_SUBDEPT_MANAGED_BY, &q, "ii", org, who->person_id) != 0 ||
+	    access_read_rows(q, a, &l, sizeof(struct subdept_managed), row_managed) != 0;
+	store_rollback(&tx);
+	if (rc != 0)
+		return ACCESS_ERROR;
+	*out = l.v;
+	*n = l.n;
+	return ACCESS_OK;
+}

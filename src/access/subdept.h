@@ -117,6 +117,16 @@ enum access_rc subdept_set_grants(struct store *s, const struct actor *who, int6
 enum access_rc subdept_move(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, int64_t account, int64_t to, struct access_errors *err);
 
+/* A sub-department the person acting manages (GL or COGL in some quality). */
+struct subdept_managed {
+	int64_t id;
+	const char *name, *type;
+};
+/* The sub-departments who manages in org through an active account (their own roles, for
+ * the home page: no policy), texts in a. */
+enum access_rc subdept_managed_by(struct store *s, const struct actor *who, int64_t org,
+    struct arena *a, struct subdept_managed **out, size_t *n);
+
 /* ---- for the other services of access/: inside the caller's transaction ---- */
 
 /* Adds to actor (read by access_actor for person in org) the sub-departments they manage:

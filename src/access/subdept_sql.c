@@ -81,6 +81,12 @@ static const char *const subdept_text[SQL_SUBDEPT_END - SQL_SUBDEPT_FIRST] = {
 	T(SQL_SUBDEPT_OF_MEMBER) =
 	    "SELECT s.name FROM subdept_member m JOIN subdept s ON s.id = m.subdept_id "
 	    "WHERE m.org_quality_id = ?1 AND m.account_id = ?2",
+	/* The sub-departments a person manages through an active account (home page). */
+	T(SQL_SUBDEPT_MANAGED_BY) =
+	    "SELECT DISTINCT m.subdept_id, s.name, m.type FROM subdept_member m "
+	    "JOIN subdept s ON s.id = m.subdept_id JOIN account a ON a.id = m.account_id "
+	    "WHERE a.org_id = ?1 AND a.person_id = ?2 AND a.status = 'active' "
+	    "AND m.type IN ('GL', 'COGL') ORDER BY s.name, m.subdept_id, m.type",
 };
 
 #define C(id) [(id) - SQL_SUBDEPT_FIRST]
@@ -99,6 +105,7 @@ static const char *const subdept_cols[SQL_SUBDEPT_END - SQL_SUBDEPT_FIRST] = {
 	C(SQL_SUBDEPT_MEMBERS) = SQL_COLS(SQL_SUBDEPT_MEMBERS_COLS),
 	C(SQL_SUBDEPT_ACCOUNT) = SQL_COLS(SQL_SUBDEPT_ACCOUNT_COLS),
 	C(SQL_SUBDEPT_OF_MEMBER) = SQL_COLS(SQL_SUBDEPT_OF_MEMBER_COLS),
+	C(SQL_SUBDEPT_MANAGED_BY) = SQL_COLS(SQL_SUBDEPT_MANAGED_BY_COLS),
 };
 
 const struct sql_table SQL_TABLE(subdept) = {

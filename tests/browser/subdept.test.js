@@ -119,7 +119,9 @@ describe('sub-departments in the browser, four languages', () => {
       s = await signIn(t, lang, w.gl.user);
       page = s.page;
       try {
-        await page.goto(`${t.srv.url}/acces/${ID.org}/sous-departements/${w.id}`);
+        // From the home of access management, where their sub-department is one of their roles.
+        await page.locator(`main a[href="/acces/${ID.org}/sous-departements/${w.id}"]`).click();
+        await page.waitForURL(`${t.srv.url}/acces/${ID.org}/sous-departements/${w.id}`);
         await page.locator(`a[href="/acces/${ID.org}/sous-departements/${w.id}/qualite/${t.q}/nouveau"]`).click();
         await page.waitForURL(/\/nouveau$/);
         await assertAccessible(page, `add a user (${lang})`);

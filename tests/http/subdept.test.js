@@ -161,6 +161,11 @@ describe('sub-departments: the GAP shapes them, their managers manage their own 
   });
 
   it('a sub-department\'s GL adds a user to it, with applications', async () => {
+    // Her home page lists her sub-department among her roles.
+    const home = await marie.get('/acces');
+    assert.match(text(home.text), /Sous-département : Pharmacie Nord \(Gestionnaire local du sous-département\)/);
+    assert.ok(home.text.includes(`href="${base()}/${ids.nord}"`));
+    assert.doesNotMatch(text((await lukas.get('/acces')).text), /Sous-département :/);
     const form = await marie.get(`${base()}/${ids.nord}/qualite/${q}/nouveau`);
     assert.equal(form.status, 200);
     const r = await post(marie, `${base()}/${ids.nord}/qualite/${q}/nouveau`, {
