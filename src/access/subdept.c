@@ -134,13 +134,12 @@ read_one(struct store_tx *tx, struct arena *a, int64_t org, int64_t id, struct s
 
 /* The id found by a one-column statement (0: none), or -1. */
 static int64_t
-find_id(struct store_tx *tx, int id, const char *fmt, int64_t org, const char *text)
+find_id(struct store_tx *tx, int id, int64_t org, const char *text)
 {
 	struct store_q *q;
 	int64_t found = 0;
 	int rc;
 
-	(void)fmt;
 	if (store_query(tx, id, &q, "it", org, text) != 0)
 		return -1;
 	rc = store_next(q);
@@ -403,7 +402,7 @@ check_name(struct store_tx *tx, struct arena *a, int64_t org, const char *typed,
 		    N_("Le nom compte au plus 100 caractères visibles, sans caractère de contrôle."));
 		return 0;
 	}
-	other = find_id(tx, SQL_SUBDEPT_BY_NAME, "it", org, *name);
+	other = find_id(tx, SQL_SUBDEPT_BY_NAME, org, *name);
 	if (other < 0)
 		return -1;
 	if (other > 0 && other != self)
@@ -448,7 +447,7 @@ check_unit(struct store_tx *tx, const struct org *o, const char *typed, char out
 		    N_("Cette unité d'établissement n'appartient pas à l'entreprise dans la Banque-Carrefour des Entreprises."));
 		return 0;
 	}
-	other = find_id(tx, SQL_SUBDEPT_BY_ESTABLISHMENT, "it", o->id, out);
+	other = find_id(tx, SQL_SUBDEPT_BY_ESTABLISHMENT, o->id, out);
 	if (other < 0)
 		return -1;
 	if (other > 0)
@@ -1027,14 +1026,22 @@ subdept_set_grants(struct store *s, const struct actor *who, int64_t org, int64_
 		rc = finish(&tx, ACCESS_ERROR);
 		goto done;
 	}
-	if (napps > ACCESS_MAX_APPS)
+	if (napps > ACCESS_MAX_APPS) {
 		access_error_add(err, "apps", N_("Choisissez des applications de la liste."));
-	for (size_t i = 0; i < napps && err->n == 0; i++) {
+		napps = 0;
+	}
+	list[0] = NULL;
+	for (size_t i = 0, k = 0; i < napps; i++) {
 		if (!has_app(known, nknown, apps[i]))
 			access_error_add(err, "apps", N_("Choisissez des applications de la liste."));
-		list[i] = apps[i];
+		else if (!access_one_of(apps[i], list)) {
+			/* Each once: a code ticked twice is one grant. */
+			list[k++] = apps[i];
+			list[k] = NULL;
+		}
 	}
-	list[napps] = NULL;
+	for (napps = 0; list[napps] != NULL; napps++)
+		;
 	if (err->n > 0) {
 		rc = finish(&tx, ACCESS_INVALID);
 		goto done;

@@ -217,6 +217,12 @@ describe('sub-departments: the GAP shapes them, their managers manage their own 
     assert.equal(r.status, 303);
     const g = await rows(srv, 'SELECT application FROM app_grant WHERE account_id = ? ORDER BY 1', [ids.nadia]);
     assert.deepEqual(g.map((x) => x.application), ['MEDSEIP']);
+    // A code ticked twice is one grant.
+    r = await post(marie, `${base()}/${ids.nord}/qualite/${q}/utilisateur/${ids.nadia}`, { apps: ['SADM', 'SADM'] });
+    assert.equal(r.status, 303);
+    assert.deepEqual((await rows(srv, 'SELECT application FROM app_grant WHERE account_id = ?', [ids.nadia])).map((x) => x.application), ['SADM']);
+    r = await post(lukas, `${base()}/${ids.nord}/qualite/${q}/utilisateur/${ids.nadia}`, { apps: ['MEDSEIP'] });
+    assert.equal(r.status, 303);
     const bad = await post(marie, `${base()}/${ids.nord}/qualite/${q}/utilisateur/${ids.nadia}`, { apps: ['NOT_AN_APP'] });
     assert.equal(bad.status, 422);
     assert.match(text(bad.text), /Choisissez des applications de la liste/);

@@ -40,6 +40,23 @@ unit_shown(struct web_req *r, const char *digits)
 	return arena_strdup(web_arena(r), out);
 }
 
+/* Whether code is one of the space-separated codes of list. */
+static bool
+has_token(const char *list, const char *code)
+{
+	size_t len = strlen(code);
+
+	for (const char *p = list; p != NULL && *p != '\0';) {
+		const char *end = strchr(p, ' ');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		if (n == len && strncmp(p, code, len) == 0)
+			return true;
+		p = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
 static const struct subdept_row *
 find_sd(const struct subdept_view *v, int64_t id)
 {
@@ -437,14 +454,9 @@ member_page(struct web_req *r, int status, const struct access_errors *err)
 		/* The grants as stored: codes separated by spaces. */
 		const char **apps = arena_alloc(web_arena(r), (q->napps + 1) * sizeof(*apps));
 
-		for (size_t i = 0; apps != NULL && i < q->napps; i++) {
-			const char *code = q->apps[i].code, *at = strstr(m->apps, code);
-			size_t len = strlen(code);
-
-			if (at != NULL && (at == m->apps || at[-1] == ' ') &&
-			    (at[len] == '\0' || at[len] == ' '))
-				apps[in.napps++] = code;
-		}
+		for (size_t i = 0; apps != NULL && i < q->napps; i++)
+			if (has_token(m->apps, q->apps[i].code))
+				apps[in.napps++] = q->apps[i].code;
 		in.apps = apps;
 	}
 	uman_user_form(r, c, &in, true, "", q->apps, q->napps, err);
