@@ -37,6 +37,7 @@ struct access_profile {
 	const char *foreign_reg;
 	const char *role;                 /* GL, COGL or USER within the quality */
 	const char *id_type, *id_value;   /* the identifier (access/org_id.h) */
+	const char *subdept;              /* its sub-department's name, "" (fed/profiles.c) */
 };
 
 /* An organisation where the person has an account, for the page without profile. */
@@ -65,6 +66,7 @@ struct access_profile_now {
 	const char *quality;
 	const char *quality_name[4];   /* fr, nl, de, en */
 	const char *role;
+	const char *subdept;           /* the sub-department's name, "" (fed/profiles.c) */
 };
 
 /* Each reader returns -1 also when its arena a is full: a text is never cut or left out. */

@@ -4,6 +4,7 @@
 #include "cmd/store_modules.h"
 
 #include "access/sql.h"
+#include "access/subdept_sql.h"
 #include "audit/sql.h"
 #include "auth/eid_sql.h"
 #include "auth/email_code_sql.h"
@@ -39,6 +40,7 @@ const struct store_module store_modules[] = {
 	{ "csam", &sql_csam_sqlite, &sql_csam_pg, 0 },
 	{ "mail", &sql_mail_sqlite, &sql_mail_pg, 0 },
 	{ "email_code", &sql_email_code_sqlite, NULL, 0 },
+	{ "subdept", &sql_subdept_sqlite, &sql_subdept_pg, 0 },
 };
 const size_t store_modules_n = sizeof(store_modules) / sizeof(store_modules[0]);
 

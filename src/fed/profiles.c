@@ -4,8 +4,20 @@
 
 #include <string.h>
 
+#include "access/subdept.h"
 #include "auth/person.h"
 #include "base/arena.h"
+
+/* Each profile's sub-department (issue 16 part 4): "Organisation — Sous-département" on the
+ * choice, and in the organisation claim. Returns 0 or -1. */
+static int
+with_subdepts(struct store_tx *tx, struct arena *a, struct access_profile *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (subdept_of_member(tx, a, p[i].org_quality_id, p[i].account_id, &p[i].subdept) != 0)
+			return -1;
+	return 0;
+}
 
 int
 fed_lang_index(const char *lang)
@@ -44,7 +56,9 @@ fed_profiles_for_tx(struct store_tx *tx, struct arena *a, int64_t person_id,
     const char *application, struct access_profile *out, size_t max, size_t *n)
 {
 	*n = 0;
-	return access_profiles_for(tx, a, person_id, application, out, max, n);
+	if (access_profiles_for(tx, a, person_id, application, out, max, n) != 0)
+		return -1;
+	return with_subdepts(tx, a, out, *n);
 }
 
 int
@@ -58,6 +72,8 @@ fed_profiles_for(struct store *s, struct arena *a, int64_t person_id, const char
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	rc = access_profiles_for(tx, a, person_id, application, out, max, n);
+	if (rc == 0)
+		rc = with_subdepts(tx, a, out, *n);
 	store_rollback(&tx);
 	return rc;
 }
@@ -96,7 +112,12 @@ int
 fed_profile_current(struct store_tx *tx, struct arena *a, int64_t account_id,
     int64_t org_quality_id, const char *application, struct access_profile_now *out)
 {
-	return access_profile_now(tx, a, account_id, org_quality_id, application, out);
+	int rc = access_profile_now(tx, a, account_id, org_quality_id, application, out);
+
+	out->subdept = "";
+	if (rc == 0 && subdept_of_member(tx, a, org_quality_id, account_id, &out->subdept) != 0)
+		rc = -1;
+	return rc;
 }
 
 int

@@ -154,7 +154,8 @@ oidc_subject(struct oidc_provider *p, const struct oidc_client *c, int64_t perso
 	return 0;
 }
 
-/* The organisation claim: enterprise number or foreign registration, name, country. */
+/* The organisation claim: enterprise number or foreign registration, name, country, and
+ * the sub-department of the profile when it has one (docs/subdepartments.md). */
 static json_t *
 organisation_claim(const struct access_profile_now *p)
 {
@@ -169,7 +170,9 @@ organisation_claim(const struct access_profile_now *p)
 	    (p->foreign_reg[0] != '\0' && json_object_set_new(o, "foreign_registration",
 	    json_string(p->foreign_reg)) != 0) ||
 	    json_object_set_new(o, "name", json_string(p->org_name)) != 0 ||
-	    json_object_set_new(o, "country", json_string(p->country)) != 0) {
+	    json_object_set_new(o, "country", json_string(p->country)) != 0 ||
+	    (p->subdept != NULL && p->subdept[0] != '\0' &&
+	    json_object_set_new(o, "sub_department", json_string(p->subdept)) != 0)) {
 		json_decref(o);
 		return NULL;
 	}

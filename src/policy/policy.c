@@ -3,12 +3,14 @@
  * only with eID, nobody acts on someone above them (the GAP, a co-GAP). */
 #include "policy/policy.h"
 
-/* One row per action: which roles may, and which only within their own quality. */
+/* One row per action: which roles may, and which only within their own quality, or only
+ * within their own sub-department of a quality. */
 struct rule {
 	const char *name;
 	unsigned roles;          /* roles allowed outright */
 	unsigned own_quality;    /* roles allowed only for a quality they manage */
 	enum loa min_level;
+	unsigned own_subdept;    /* ROLE_SUB_GL: only for a (quality, sub-department) managed */
 };
 
 static const struct rule table[POLICY__ACTIONS] = {
@@ -36,6 +38,16 @@ static const struct rule table[POLICY__ACTIONS] = {
 	[POLICY_MANDATE_VIEW] = { "mandate_view", ROLE_GAP | ROLE_COGAP, ROLE_GL | ROLE_COGL,
 	    LOA_LOW },
 	[POLICY_CHANGE_ORG_ID] = { "change_org_identifier", ROLE_HELPDESK, 0, LOA_LOW },
+	/* Sub-departments (docs/subdepartments.md): the GAP and co-GAPs shape them and name
+	 * their managers; a quality's organisation-level GL/co-GLs stand above its
+	 * sub-departments and manage their users too; a sub-department's GL/co-GLs only their
+	 * own; moving someone between sub-departments is the GAP's (or a co-GAP's) alone. */
+	[POLICY_MANAGE_SUBDEPTS] = { "manage_subdepts", ROLE_GAP | ROLE_COGAP, 0, LOA_LOW },
+	[POLICY_APPOINT_SUBDEPT_GL] = { "appoint_subdept_gl", ROLE_GAP | ROLE_COGAP, 0,
+	    LOA_LOW },
+	[POLICY_SUBDEPT_USERS] = { "subdept_users", ROLE_GAP | ROLE_COGAP, ROLE_GL | ROLE_COGL,
+	    LOA_LOW, ROLE_SUB_GL },
+	[POLICY_MOVE_SUBDEPT] = { "move_subdept", ROLE_GAP | ROLE_COGAP, 0, LOA_LOW },
 };
 
 static bool
@@ -43,6 +55,15 @@ manages(const struct policy_actor *who, int64_t quality)
 {
 	for (size_t i = 0; i < who->nmanaged && i < POLICY_MAX_QUALITIES; i++)
 		if (who->managed[i] == quality)
+			return true;
+	return false;
+}
+
+static bool
+manages_sub(const struct policy_actor *who, int64_t quality, int64_t subdept)
+{
+	for (size_t i = 0; i < who->nmanaged_sub && i < POLICY_MAX_QUALITIES; i++)
+		if (who->managed_sub[i].quality == quality && who->managed_sub[i].subdept == subdept)
 			return true;
 	return false;
 }
@@ -66,7 +87,7 @@ policy_check(enum policy_action a, const struct policy_actor *who,
     const struct policy_target *what)
 {
 	const struct rule *r;
-	bool by_role, by_quality;
+	bool by_role, by_quality, by_subdept;
 
 	if ((int)a < 0 || a >= POLICY__ACTIONS)
 		return POLICY_NO_ROLE;
@@ -78,11 +99,16 @@ policy_check(enum policy_action a, const struct policy_actor *who,
 		return what->own_data ? POLICY_ALLOWED : POLICY_NOT_OWN;
 	}
 	by_role = (who->roles & r->roles) != 0;
-	by_quality = !by_role && (who->roles & r->own_quality) != 0;
-	if (!by_role && !by_quality)
-		return POLICY_NO_ROLE;
-	if (by_quality && (what->quality == 0 || !manages(who, what->quality)))
-		return POLICY_OTHER_QUALITY;
+	by_quality = !by_role && (who->roles & r->own_quality) != 0 &&
+	    what->quality != 0 && manages(who, what->quality);
+	/* A sub-department's manager acts only in that very sub-department of that quality:
+	 * never at the organisation level, never in a sibling (or nested) one. */
+	by_subdept = !by_role && !by_quality && (who->roles & r->own_subdept) != 0;
+	if (!by_role && !by_quality && !by_subdept)
+		return (who->roles & r->own_quality) != 0 ? POLICY_OTHER_QUALITY : POLICY_NO_ROLE;
+	if (by_subdept && (what->quality == 0 || what->subdept == 0 ||
+	    !manages_sub(who, what->quality, what->subdept)))
+		return POLICY_OTHER_SUBDEPT;
 	/* The GAP is the top: acting on the GAP is then acting on oneself. */
 	if (a != POLICY_DESIGNATE_GAP && rank(target_roles(what)) > 0 &&
 	    !(who->roles & ROLE_GAP) && rank(who->roles) <= rank(target_roles(what)))
@@ -113,6 +139,7 @@ policy_reason_name(enum policy_reason r)
 		[POLICY_LEVEL] = "level", [POLICY_TARGET_GAP] = "target_gap",
 		[POLICY_NOT_OWN] = "not_own", [POLICY_TARGET_ABOVE] = "target_above",
 		[POLICY_WRONG_SIDE] = "wrong_side",
+		[POLICY_OTHER_SUBDEPT] = "other_subdept",
 	};
 
 	if ((int)r < 0 || (size_t)r >= sizeof(names) / sizeof(names[0]))

@@ -28,6 +28,11 @@ enum policy_action {
 	POLICY_MANDATE_VIEW,        /* read the organisation's mandates and their history */
 	POLICY_CHANGE_ORG_ID,       /* change the identifier of an organisation without an
 	                             * enterprise number (helpdesk only, issue 16 part 5) */
+	/* sub-departments (issue 16 part 4, docs/subdepartments.md) */
+	POLICY_MANAGE_SUBDEPTS,     /* create, rename, remove a sub-department */
+	POLICY_APPOINT_SUBDEPT_GL,  /* appoint a sub-department's GL or co-GLs of a quality */
+	POLICY_SUBDEPT_USERS,       /* add users to a sub-department, change their grants */
+	POLICY_MOVE_SUBDEPT,        /* move a member between sub-departments (or levels) */
 	POLICY__ACTIONS
 };
 
@@ -40,6 +45,7 @@ enum policy_role {
 	ROLE_COGL = 1 << 4,         /* of the qualities listed in managed[] */
 	ROLE_USER = 1 << 5,
 	ROLE_HELPDESK = 1 << 6,     /* platform role, not tied to an organisation */
+	ROLE_SUB_GL = 1 << 7,       /* GL or co-GL of the sub-departments in managed_sub[] */
 };
 
 #define POLICY_MAX_QUALITIES 64
@@ -50,6 +56,11 @@ struct policy_actor {
 	unsigned roles;
 	int64_t managed[POLICY_MAX_QUALITIES];   /* activated-quality ids managed as GL/co-GL */
 	size_t nmanaged;
+	/* (activated quality, sub-department) pairs managed as a sub-department's GL/co-GL */
+	struct {
+		int64_t quality, subdept;
+	} managed_sub[POLICY_MAX_QUALITIES];
+	size_t nmanaged_sub;
 	bool suspended;
 	enum loa level;
 };
@@ -65,6 +76,7 @@ struct policy_target {
 	bool own_data;              /* CHANGE_OWN_DATA: the data is the actor's own */
 	bool wrong_side;            /* MANDATE_ACCEPT: the actor's organisation proposed it;
 	                             * MANDATE_ASSIGN: the actor's is the mandator */
+	int64_t subdept;            /* the sub-department acted in (0: the organisation level) */
 };
 
 /* Why an action is refused (for logs and audit; the page says only "Accès refusé"). */
@@ -78,6 +90,7 @@ enum policy_reason {
 	POLICY_NOT_OWN,             /* personal data of someone else */
 	POLICY_TARGET_ABOVE,        /* the person acted on is above the actor (a co-GAP) */
 	POLICY_WRONG_SIDE,          /* a mandate's step that belongs to the other organisation */
+	POLICY_OTHER_SUBDEPT,       /* a sub-department's manager outside their sub-department */
 };
 
 /* Decides; returns POLICY_ALLOWED or why not. */

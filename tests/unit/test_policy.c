@@ -35,6 +35,11 @@ static const enum cell expected[POLICY__ACTIONS][7] = {
 	[POLICY_MANDATE_ASSIGN] = { NO, YES, YES, OWN, OWN, NO, NO },
 	[POLICY_MANDATE_VIEW] = { NO, YES, YES, OWN, OWN, NO, NO },
 	[POLICY_CHANGE_ORG_ID] = { NO, NO, NO, NO, NO, NO, YES },
+	/* Sub-departments (issue 16 part 4; a sub-department's own managers: test_subdept.c). */
+	[POLICY_MANAGE_SUBDEPTS] = { NO, YES, YES, NO, NO, NO, NO },
+	[POLICY_APPOINT_SUBDEPT_GL] = { NO, YES, YES, NO, NO, NO, NO },
+	[POLICY_SUBDEPT_USERS] = { NO, YES, YES, OWN, OWN, NO, NO },
+	[POLICY_MOVE_SUBDEPT] = { NO, YES, YES, NO, NO, NO, NO },
 };
 
 static struct policy_actor

@@ -240,16 +240,23 @@ choice(struct web_req *r, const struct flow *f, const struct access_profile *p, 
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		struct tmpl_ctx *o = tmpl_list_add(c, "profiles");
-		bool other;
+		const char *label;
 
 		if (o == NULL)
 			return -1;
 		tmpl_setf(o, "value", "%" PRId64, p[i].account_id);
 		/* Without enterprise number nor foreign registration: the identifier. */
-		other = !p[i].enterprise[0] && !p[i].foreign_reg[0] && p[i].id_value[0];
-		tmpl_set(o, "label", other ? arena_printf(web_arena(r), "%s (%s)", p[i].org_name,
-		    app_org_identifier(r, p[i].id_type, p[i].id_value)) : org_label(web_arena(r),
-		    p[i].org_name, p[i].enterprise, p[i].country, p[i].foreign_reg));
+		if (!p[i].enterprise[0] && !p[i].foreign_reg[0] && p[i].id_value[0])
+			label = arena_printf(web_arena(r), "%s (%s)", p[i].org_name,
+			    app_org_identifier(r, p[i].id_type, p[i].id_value));
+		else
+			label = org_label(web_arena(r), p[i].org_name, p[i].enterprise,
+			    p[i].country, p[i].foreign_reg);
+		/* "Organisation X — Département Y" (issue 16 part 4). */
+		if (p[i].subdept != NULL && p[i].subdept[0] != '\0')
+			tmpl_setf(o, "label", "%s — %s", label, p[i].subdept);
+		else
+			tmpl_set(o, "label", label);
 		tmpl_set_bool(o, "selected", n == 1);
 	}
 	if (error_msgid != NULL)

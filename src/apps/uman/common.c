@@ -116,6 +116,8 @@ uman_page(struct web_req *r, const char *title_msgid, const struct uman_here *he
 		    N_("Rechercher utilisateurs"));
 		menu_item(r, g, arena_printf(a, "/acces/%s/hierarchie", org),
 		    N_("Fonctions et hiérarchie de responsabilité"));
+		menu_item(r, g, arena_printf(a, "/acces/%s/sous-departements", org),
+		    N_("Sous-départements"));
 		if (here->menu == UMAN_MENU_QUALITY)
 			menu_item(r, g, arena_printf(a, "/acces/%s/qualite/%lld/journal", org,
 			    (long long)here->quality), N_("Journal des actions"));
@@ -282,6 +284,13 @@ uman_flash(const char *code)
 		{ "mandate_refused", N_("Le mandat a été refusé.") },
 		{ "mandate_ended", N_("Il a été mis fin au mandat.") },
 		{ "mandate_saved", N_("Les utilisateurs du mandat ont bien été enregistrés.") },
+		{ "subdept_created", N_("Le sous-département a été créé.") },
+		{ "subdept_renamed", N_("Le sous-département a été renommé.") },
+		{ "subdept_removed", N_("Le sous-département a été supprimé.") },
+		{ "subdept_appointed", N_("Le gestionnaire du sous-département a été désigné.") },
+		{ "subdept_user_added", N_("L'utilisateur a été ajouté au sous-département.") },
+		{ "subdept_grants", N_("Les applications de l'utilisateur ont bien été enregistrées.") },
+		{ "subdept_moved", N_("L'utilisateur a été déplacé.") },
 	};
 
 	for (size_t i = 0; code != NULL && i < sizeof(flashes) / sizeof(flashes[0]); i++)

@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "access/hierarchy.h"
+#include "access/subdept.h"
 #include "base/msgid.h"
+#include "be/be.h"
 
 #define ROW_H 30
 #define INDENT 32
@@ -78,6 +80,70 @@ member_msgid(const char *type)
 	return N_("Utilisateur");
 }
 
+/* The sub-departments (issue 16 part 4) under the organisation, nested as they are, each
+ * with the members the one acting may see per quality, in the tree and in a table of their
+ * own. Returns 0, or -1 on a failure to read. */
+static int
+subdepts(struct drawing *d, const struct actor *who, int64_t org, int level, int root)
+{
+	struct web_req *r = d->r;
+	struct arena *a = web_arena(r);
+	struct subdept_view v;
+	int rows[64];
+
+	if (subdept_read(uman_store(r), who, org, a, &v) != ACCESS_OK)
+		return -1;
+	tmpl_set_bool(d->c, "has_subdepts", v.n > 0);
+	for (size_t i = 0; i < v.n; i++) {
+		const struct subdept_row *s = &v.rows[i];
+		int depth = s->depth < 63 ? s->depth : 63;
+		char unit[14] = "";
+		int row;
+
+		if (s->establishment[0] != '\0')
+			be_establishment_format(s->establishment, unit);
+		row = node(d, level + depth, depth > 0 ? rows[depth - 1] : root, "subdept",
+		    arena_printf(a, "%s — %s", s->name, web_t(r, N_("Sous-département"))),
+		    unit[0] ? arena_printf(a, "%s %s", web_t(r, N_("Unité d'établissement")), unit) :
+		    NULL);
+		rows[depth] = row;
+		for (size_t k = 0; k < v.nqualities; k++) {
+			const struct subdept_quality *q = &v.qualities[k];
+			int qrow = -1, glrow = -1;
+
+			for (size_t m = 0; m < v.nmembers; m++) {
+				const struct subdept_member_row *u = &v.members[m];
+				const char *name = arena_printf(a, "%s %s", u->first_name, u->last_name);
+				bool manager = strcmp(u->type, "USER") != 0;
+				struct tmpl_ctx *t;
+				int at;
+
+				if (u->subdept_id != s->id || u->quality != q->id)
+					continue;
+				if (qrow < 0)
+					qrow = glrow = node(d, level + depth + 1, row, "quality",
+					    arena_printf(a, "%s — %s", q->name, web_t(r, N_("qualité"))), NULL);
+				at = node(d, level + depth + (manager ? 2 : 3), manager ? qrow : glrow,
+				    manager ? "gl" : "user", arena_printf(a, "%s — %s", name,
+				    web_t(r, member_msgid(u->type))), u->apps[0] ? u->apps : NULL);
+				if (strcmp(u->type, "GL") == 0)
+					glrow = at;
+				if ((t = tmpl_list_add(d->c, "subdept_table")) == NULL)
+					return -1;
+				tmpl_set(t, "subdept", s->name);
+				tmpl_set(t, "unit", unit);
+				tmpl_set(t, "quality", q->name);
+				tmpl_set(t, "function", web_t(r, member_msgid(u->type)));
+				tmpl_set(t, "person", name);
+				tmpl_set(t, "username", u->username);
+				tmpl_set(t, "apps", u->apps);
+				tmpl_set(t, "status", uman_status_label(r, u->status));
+			}
+		}
+	}
+	return 0;
+}
+
 static int
 page(struct web_req *r)
 {
@@ -142,6 +208,8 @@ page(struct web_req *r)
 			    web_t(r, N_("… et d'autres utilisateurs : voir la liste des utilisateurs"))),
 			    NULL);
 	}
+	if (subdepts(&d, &who, here.org, root >= 0 ? 1 : 0, root) != 0)
+		return -1;
 	tmpl_set_int(d.c, "svg_w", d.width + 20);
 	tmpl_set_int(d.c, "svg_h", TOP * 2 + d.rows * ROW_H);
 	return web_render(r, "uman/hierarchy", d.c);

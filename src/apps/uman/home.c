@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "access/hierarchy.h"
+#include "access/subdept.h"
 #include "base/msgid.h"
 #include "be/be.h"
 
@@ -22,6 +23,30 @@ role_msgid(const char *role)
 	if (strcmp(role, "COGL") == 0)
 		return N_("Co-Gestionnaire Local");
 	return N_("Utilisateur");
+}
+
+/* The sub-departments the person manages in org (issue 16 part 4), as links of their own. */
+static int
+sub_links(struct web_req *r, struct tmpl_ctx *c, const struct actor *who, int64_t org)
+{
+	struct subdept_managed *m;
+	size_t n;
+
+	if (subdept_managed_by(uman_store(r), who, org, web_arena(r), &m, &n) != ACCESS_OK)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct tmpl_ctx *li = tmpl_list_add(c, "sub_links");
+
+		if (li == NULL)
+			return -1;
+		tmpl_set(li, "name", m[i].name);
+		tmpl_set(li, "role", web_t(r, strcmp(m[i].type, "GL") == 0 ?
+		    N_("Gestionnaire local du sous-département") :
+		    N_("Co-gestionnaire local du sous-département")));
+		tmpl_set(li, "href", arena_printf(web_arena(r), "/acces/%lld/sous-departements/%lld",
+		    (long long)org, (long long)m[i].id));
+	}
+	return 0;
 }
 
 static int
@@ -92,6 +117,8 @@ home(struct web_req *r)
 				    (long long)orgs[i].id, (long long)l->quality) :
 				    arena_printf(web_arena(r), "/acces/%lld", (long long)orgs[i].id));
 		}
+		if (sub_links(r, c, &who, orgs[i].id) != 0)
+			return -1;
 	}
 	return web_render(r, "uman/home", c);
 }

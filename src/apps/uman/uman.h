@@ -119,5 +119,6 @@ int uman_audit_routes(struct web_server *s);
 int uman_me_routes(struct web_server *s);
 int uman_responsibles_routes(struct web_server *s);
 int uman_mandate_routes(struct web_server *s);
+int uman_subdept_routes(struct web_server *s);
 
 #endif
