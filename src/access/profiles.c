@@ -223,9 +223,9 @@ access_mandates_for(struct store_tx *tx, struct arena *a, int64_t person_id,
 	*n = 0;
 	if (mq->limit < 0 || mq->offset < 0)
 		return -1;
-	if (store_query(tx, SQL_ACCESS_MANDATE_PROFILES, &q, "ititttii", person_id,
+	if (store_query(tx, SQL_ACCESS_MANDATE_PROFILES, &q, "ititttiiti", person_id,
 	    application, (int64_t)quarter, mq->name_like, mq->number_like, mq->public_id,
-	    mq->limit, mq->offset) != 0)
+	    mq->limit, mq->offset, mq->key, (int64_t)(mq->before ? 1 : 0)) != 0)
 		return -1;
 	return rows_into(q, a, out, sizeof(*out), max, n, mandate_row);
 }

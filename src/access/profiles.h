@@ -87,13 +87,17 @@ struct access_mandate_profile {
 
 /* Which mandate profiles access_mandates_for reads: a LIKE pattern of the mandator's name
  * and one of its enterprise number (either matches; both NULL: any), one mandate's public
- * id (NULL: any); a page of limit rows from offset, by name. */
+ * id (NULL: any); limit rows from offset, by name then public id; keyset pages: those after
+ * the mandate of public id key (NULL: from the first), or with before the ones before it,
+ * nearest first (the caller reverses them). */
 struct access_mandate_query {
 	const char *name_like;
 	const char *number_like;
 	const char *public_id;
 	int64_t limit;
 	int64_t offset;
+	const char *key;
+	bool before;
 };
 
 /* Each reader returns -1 also when its arena a is full: a text is never cut or left out. */

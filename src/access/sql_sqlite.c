@@ -396,6 +396,9 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	 * quarter ?qtr (year * 10 + quarter): active, begun, not over, and the application
 	 * among theirs (all the mandate's when it serves all its mandatary's users, else the
 	 * ones granted to a as a named member). */
+/* The mandator's name of the mandate a keyset page starts after or ends before (?9). */
+#define KEY_NAME "(SELECT ko.name FROM mandate km JOIN organisation ko " \
+	"ON ko.id = km.mandator_org WHERE km.public_id = ?9)"
 #define MANDATE_SERVES(app, qtr) \
 	"m.status = 'active' AND m.start_quarter <= " qtr " " \
 	"AND (m.end_quarter IS NULL OR m.end_quarter >= " qtr ") " \
@@ -405,9 +408,12 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	"JOIN mandate_grant mg ON mg.mandate_id = mm.mandate_id AND mg.account_id = mm.account_id " \
 	"WHERE mm.mandate_id = m.id AND mm.account_id = a.id AND mg.application = " app "))) "
 	/* The mandators person ?1 may act for with application ?2 in quarter ?3, through an
-	 * active account in the mandatary, a page of them (?7 rows from ?8) by name; ?4 a
-	 * LIKE pattern of the mandator's name, ?5 one of its enterprise number (either
-	 * matches; both NULL: any), ?6 one mandate's public id (NULL: any). */
+	 * active account in the mandatary, a page of them (?7 rows from ?8) by name and
+	 * public id; ?4 a LIKE pattern of the mandator's name, ?5 one of its enterprise number
+	 * (either matches; both NULL: any), ?6 one mandate's public id (NULL: any). Keyset
+	 * pages: ?9 the public id of the mandate the page starts after (?10 = 0) or ends
+	 * before (?10 = 1, read backwards), NULL for the first page; its place in the order
+	 * is read once (an unknown one: no row). */
 	T(SQL_ACCESS_MANDATE_PROFILES) =
 	    "SELECT m.id AS mandate_id, m.public_id, a.id AS account_id, "
 	    "oq.id AS org_quality_id, o.id AS org_id, o.enterprise, o.name, o.country, "
@@ -422,7 +428,15 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "AND ((CAST(?4 AS TEXT) IS NULL AND CAST(?5 AS TEXT) IS NULL) "
 	    "OR o.name " SQL_LIKE " ?4 ESCAPE '\\' OR o.enterprise LIKE ?5) "
 	    "AND (CAST(?6 AS TEXT) IS NULL OR m.public_id = ?6) "
-	    "ORDER BY o.name, m.id LIMIT ?7 OFFSET ?8",
+	    "AND (CAST(?9 AS TEXT) IS NULL "
+	    "OR (?10 = 0 AND (o.name > " KEY_NAME " OR (o.name = " KEY_NAME
+	    " AND m.public_id > ?9))) "
+	    "OR (?10 = 1 AND (o.name < " KEY_NAME " OR (o.name = " KEY_NAME
+	    " AND m.public_id < ?9)))) "
+	    "ORDER BY CASE WHEN ?10 = 0 THEN o.name END, "
+	    "CASE WHEN ?10 = 0 THEN m.public_id END, "
+	    "CASE WHEN ?10 = 1 THEN o.name END DESC, "
+	    "CASE WHEN ?10 = 1 THEN m.public_id END DESC LIMIT ?7 OFFSET ?8",
 	/* Mandate ?1 as it stands now for account ?2, application ?3, quarter ?4: the
 	 * mandator and the quality the claims show, the mandatary (the chain), and whether
 	 * the account still serves under it with the application. */
@@ -437,6 +451,7 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "JOIN organisation b ON b.id = m.mandatary_org "
 	    "JOIN quality q ON q.code = m.quality WHERE m.id = ?1",
 #undef MANDATE_SERVES
+#undef KEY_NAME
 	/* The applications account ?2 may use under mandate ?1 (the claim). */
 	T(SQL_ACCESS_MANDATE_APPS) =
 	    "SELECT ma.application FROM mandate m "

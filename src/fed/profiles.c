@@ -254,7 +254,7 @@ search_patterns(struct arena *a, const char *search, struct access_mandate_query
 
 int
 fed_mandates_for(struct store *s, struct arena *a, int64_t person_id,
-    const char *application, const char *search, size_t page,
+    const char *application, const char *search, const char *key, bool before,
     struct access_mandate_profile *out, size_t *n, bool *more)
 {
 	struct access_mandate_profile *rows;
@@ -266,10 +266,11 @@ fed_mandates_for(struct store *s, struct arena *a, int64_t person_id,
 	*more = false;
 	/* One row more than the page tells whether another follows, without a count. */
 	rows = arena_alloc(a, (FED_MANDATES_PAGE + 1) * sizeof(*rows));
-	if (rows == NULL || page > 1000000 || search_patterns(a, search, &mq) != 0)
+	if (rows == NULL || search_patterns(a, search, &mq) != 0)
 		return -1;
 	mq.limit = FED_MANDATES_PAGE + 1;
-	mq.offset = (int64_t)(page * FED_MANDATES_PAGE);
+	mq.key = key != NULL && key[0] != '\0' ? key : NULL;
+	mq.before = mq.key != NULL && before;
 	if (store_begin(s, STORE_READ, &tx) != 0)
 		return -1;
 	rc = access_mandates_for(tx, a, person_id, application, fed_quarter(clock_time()), &mq,
@@ -281,7 +282,9 @@ fed_mandates_for(struct store *s, struct arena *a, int64_t person_id,
 		*more = true;
 		*n = FED_MANDATES_PAGE;
 	}
-	memcpy(out, rows, *n * sizeof(*out));
+	/* Read backwards, nearest first: shown in the order of the names. */
+	for (size_t i = 0; i < *n; i++)
+		out[i] = rows[mq.before ? *n - 1 - i : i];
 	return 0;
 }
 
@@ -289,7 +292,7 @@ int
 fed_mandate_pick(struct store *s, struct arena *a, int64_t person_id,
     const char *application, const char *public_id, struct access_mandate_profile *out)
 {
-	struct access_mandate_query mq = { NULL, NULL, public_id, 1, 0 };
+	struct access_mandate_query mq = { NULL, NULL, public_id, 1, 0, NULL, false };
 	struct store_tx *tx;
 	size_t n = 0;
 	int rc;

@@ -80,12 +80,14 @@ int fed_profile_apps(struct store_tx *tx, int64_t account_id, int64_t org_qualit
 
 /* The quarter of time t (UTC), as mandates count them: year * 10 + quarter (1-4). */
 int fed_quarter(int64_t t);
-/* Page page (from 0) of the mandators person may act for with application now (issue 16),
+/* A page of the mandators person may act for with application now (issue 16),
  * FED_MANDATES_PAGE of them by name, those whose name or enterprise number holds search
- * (NULL or "": all; at most FED_SEARCH_MAX bytes); out has room for FED_MANDATES_PAGE.
- * *more tells whether another page follows. Texts in a. Returns 0 or -1. */
+ * (NULL or "": all; at most FED_SEARCH_MAX bytes are used): the first page (key NULL),
+ * the one after the mandate of public id key, or with before the one before it (keyset
+ * pages: every page costs what the first does). out has room for FED_MANDATES_PAGE; *more
+ * tells whether another page follows in the direction read. Texts in a. 0 or -1. */
 int fed_mandates_for(struct store *s, struct arena *a, int64_t person_id,
-    const char *application, const char *search, size_t page,
+    const char *application, const char *search, const char *key, bool before,
     struct access_mandate_profile *out, size_t *n, bool *more);
 /* The mandate profile public_id when person may act under it with application now: the
  * form's choice is checked against the store, never trusted. Returns 0, 1 (not theirs) or

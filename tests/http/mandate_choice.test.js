@@ -253,25 +253,37 @@ describe('issue 16: the profile choice with mandates', () => {
     }
     const { jar, flow } = await flowOf(PEOPLE.lukas.user);
     const all = [...['a1', 'a2', 'a3'].map((k) => A[k].name), ...keys.map((k) => A[k].name)].sort();
+    const names = (html) => mandateOptions(html).map((o) => /^mandataire de (.*?) \(\d{4}/.exec(o.label)[1]);
+    const link = (html, rel) => {
+      const m = new RegExp(`<a href="([^"]+)" rel="${rel}">`).exec(html);
+      return m ? unescapeHtml(m[1]) : null;
+    };
     const p1 = await jar.get(flow);
-    const names1 = mandateOptions(p1.text).map((o) => /^mandataire de (.*?) \(\d{4}/.exec(o.label)[1]);
-    assert.deepEqual(names1, all.slice(0, 20));
-    const next = /<a href="([^"]+)" rel="next">/.exec(p1.text);
-    assert.ok(next, 'a link to the next page');
-    assert.ok(!/rel="prev"/.test(p1.text));
-    const p2 = await jar.get(unescapeHtml(next[1]));
-    const names2 = mandateOptions(p2.text).map((o) => /^mandataire de (.*?) \(\d{4}/.exec(o.label)[1]);
-    assert.deepEqual(names2, all.slice(20));
-    assert.ok(/rel="prev"/.test(p2.text));
-    assert.ok(!/rel="next"/.test(p2.text));
-    // Paging within a search.
-    const s1 = await jar.get(`${flow}?q=paged&page=2`);
-    assert.equal(mandateOptions(s1.text).length, 10);
-    // A page beyond the end or a bad page number: nothing there, or the first page.
-    const far = await jar.get(`${flow}?page=99`);
-    assert.deepEqual(mandateOptions(far.text), []);
-    const bad = await jar.get(`${flow}?page=-1x`);
-    assert.deepEqual(mandateOptions(bad.text).length, 20);
+    assert.deepEqual(names(p1.text), all.slice(0, 20));
+    assert.match(p1.text, /Page 1</);
+    assert.equal(link(p1.text, 'prev'), null);
+    const p2 = await jar.get(link(p1.text, 'next'));
+    assert.deepEqual(names(p2.text), all.slice(20));
+    assert.match(p2.text, /Page 2</);
+    assert.equal(link(p2.text, 'next'), null);
+    // Back: the first page again, and no page before it.
+    const back = await jar.get(link(p2.text, 'prev'));
+    assert.deepEqual(names(back.text), all.slice(0, 20));
+    assert.equal(link(back.text, 'prev'), null);
+    assert.ok(link(back.text, 'next'));
+    // Pages within a search keep the search.
+    const s1 = await jar.get(`${flow}?q=paged`);
+    assert.equal(names(s1.text).length, 20);
+    const s2 = await jar.get(link(s1.text, 'next'));
+    assert.deepEqual(names(s2.text), keys.map((k) => A[k].name).sort().slice(20));
+    assert.match(s2.text, /name="q" type="search" value="paged"/);
+    // A key that is no mandate: nothing there, said, the search stays; a malformed one is
+    // not looked up (the first page).
+    const none = await jar.get(`${flow}?after=no-such-mandate&page=7`);
+    assert.deepEqual(mandateOptions(none.text), []);
+    assert.match(none.text, /id="mandate-none"/);
+    const bad = await jar.get(`${flow}?after=${encodeURIComponent("x' OR 1=1 --")}&page=-1x`);
+    assert.deepEqual(names(bad.text), all.slice(0, 20));
   });
 
   it('gives tokens and userinfo saying the organisation acted for (A) and the chain (via B)', async () => {

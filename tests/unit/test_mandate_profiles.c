@@ -119,7 +119,7 @@ listed(struct store_fixture *f, int64_t person, const char *app, int quarter,
 	return strdup(buf);
 }
 
-#define ALL(limit, offset) (&(struct access_mandate_query){ NULL, NULL, NULL, limit, offset })
+#define ALL(limit, offset) (&(struct access_mandate_query){ NULL, NULL, NULL, limit, offset, NULL, false })
 #define LISTED_IS(want, person, app, quarter, mq) do { \
 		char *got_ = listed(f, person, app, quarter, mq); \
 		assert_string_equal(got_, want); \
@@ -159,21 +159,44 @@ listing_search_pages(void **state)
 
 	world(f);
 	LISTED_IS("Beta", person_p, "MAPP", 20264,
-	    (&(struct access_mandate_query){ "%bet%", NULL, NULL, 50, 0 }));
+	    (&(struct access_mandate_query){ "%bet%", NULL, NULL, 50, 0, NULL, false }));
 	LISTED_IS("Gamma", person_p, "MAPP", 20264,
-	    (&(struct access_mandate_query){ "%0200000340%", "%0200000340%", NULL, 50, 0 }));
+	    (&(struct access_mandate_query){ "%0200000340%", "%0200000340%", NULL, 50, 0, NULL, false }));
 	LISTED_IS("Alpha,Beta,Gamma", person_p, "MAPP", 20264,
-	    (&(struct access_mandate_query){ "%a%", NULL, NULL, 50, 0 }));
+	    (&(struct access_mandate_query){ "%a%", NULL, NULL, 50, 0, NULL, false }));
 	/* A pattern's own quote is data. */
 	LISTED_IS("", person_p, "MAPP", 20264,
-	    (&(struct access_mandate_query){ "%' OR 1=1 --%", NULL, NULL, 50, 0 }));
+	    (&(struct access_mandate_query){ "%' OR 1=1 --%", NULL, NULL, 50, 0, NULL, false }));
 	LISTED_IS("Gamma", person_p, "MAPP", 20264,
-	    (&(struct access_mandate_query){ NULL, NULL, "pub-503", 50, 0 }));
+	    (&(struct access_mandate_query){ NULL, NULL, "pub-503", 50, 0, NULL, false }));
 	LISTED_IS("", person_p, "MAPP", 20264,
-	    (&(struct access_mandate_query){ NULL, NULL, "pub-508", 50, 0 }));
+	    (&(struct access_mandate_query){ NULL, NULL, "pub-508", 50, 0, NULL, false }));
 	LISTED_IS("Alpha,Beta", person_p, "MAPP", 20264, ALL(2, 0));
 	LISTED_IS("Gamma", person_p, "MAPP", 20264, ALL(2, 2));
 	LISTED_IS("", person_p, "MAPP", 20264, ALL(2, 4));
+	/* Keyset pages: after a mandate, before it (nearest first), an unknown key. */
+	LISTED_IS("Beta,Gamma", person_p, "MAPP", 20264,
+	    (&(struct access_mandate_query){ NULL, NULL, NULL, 50, 0, "pub-501", false }));
+	LISTED_IS("Gamma", person_p, "MAPP", 20264,
+	    (&(struct access_mandate_query){ NULL, NULL, NULL, 50, 0, "pub-502", false }));
+	LISTED_IS("Beta,Alpha", person_p, "MAPP", 20264,
+	    (&(struct access_mandate_query){ NULL, NULL, NULL, 50, 0, "pub-503", true }));
+	LISTED_IS("", person_p, "MAPP", 20264,
+	    (&(struct access_mandate_query){ NULL, NULL, NULL, 50, 0, "pub-501", true }));
+	/* The key may be a mandate not listed (Theta is Q's): its place in the order counts. */
+	LISTED_IS("Gamma,Beta,Alpha", person_p, "MAPP", 20264,
+	    (&(struct access_mandate_query){ NULL, NULL, NULL, 50, 0, "pub-508", true }));
+	LISTED_IS("", person_p, "MAPP", 20264,
+	    (&(struct access_mandate_query){ NULL, NULL, NULL, 50, 0, "nope", false }));
+	/* Two mandators of the same name: the public id orders them, none lost between pages. */
+	assert_int_equal(store_fixture_script(f, "UPDATE organisation SET name = 'Beta' "
+	    "WHERE id = 203;"), 0);
+	LISTED_IS("Beta", person_p, "MAPP", 20264,
+	    (&(struct access_mandate_query){ NULL, NULL, NULL, 1, 0, "pub-502", false }));
+	LISTED_IS("Beta,Beta", person_p, "MAPP", 20264,
+	    (&(struct access_mandate_query){ NULL, NULL, NULL, 50, 0, "pub-501", false }));
+	LISTED_IS("Beta,Alpha", person_p, "MAPP", 20264,
+	    (&(struct access_mandate_query){ NULL, NULL, NULL, 50, 0, "pub-503", true }));
 }
 
 /* The grant's check: still active, still serving with the application; what the claims
@@ -228,23 +251,30 @@ fed_search_pick_read(void **state)
 
 	assert_non_null(a);
 	world(f);
-	assert_int_equal(fed_mandates_for(f->s, a, person_p, "MAPP", "  alp ", 0, out, &n, &more), 0);
+	assert_int_equal(fed_mandates_for(f->s, a, person_p, "MAPP", "  alp ", NULL, false, out, &n, &more), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(out[0].org_name, "Alpha");
 	assert_false(more);
 	for (size_t i = 0; i < 3; i++) {
 		static const char *const typed[] = { "0200.000.340", "BE 0200 000 340", "000340" };
 
-		assert_int_equal(fed_mandates_for(f->s, a, person_p, "MAPP", typed[i], 0, out, &n,
-		    &more), 0);
+		assert_int_equal(fed_mandates_for(f->s, a, person_p, "MAPP", typed[i], NULL, false,
+		    out, &n, &more), 0);
 		assert_int_equal(n, 1);
 		assert_string_equal(out[0].org_name, "Gamma");
 	}
 	/* LIKE's own characters are plain text. */
-	assert_int_equal(fed_mandates_for(f->s, a, person_p, "MAPP", "%", 0, out, &n, &more), 0);
+	assert_int_equal(fed_mandates_for(f->s, a, person_p, "MAPP", "%", NULL, false, out, &n, &more), 0);
 	assert_int_equal(n, 0);
-	assert_int_equal(fed_mandates_for(f->s, a, person_p, "MAPP", "_", 0, out, &n, &more), 0);
+	assert_int_equal(fed_mandates_for(f->s, a, person_p, "MAPP", "_", NULL, false, out, &n, &more), 0);
 	assert_int_equal(n, 0);
+	/* The page before a mandate comes in the order of the names. */
+	assert_int_equal(fed_mandates_for(f->s, a, person_p, "MAPP", NULL, "pub-503", true, out,
+	    &n, &more), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(out[0].org_name, "Alpha");
+	assert_string_equal(out[1].org_name, "Beta");
+	assert_false(more);
 	assert_int_equal(fed_mandate_pick(f->s, a, person_p, "MAPP", "pub-501", &one), 0);
 	assert_int_equal(one.mandate_id, 501);
 	assert_int_equal(fed_mandate_pick(f->s, a, person_p, "MAPP", "pub-508", &one), 1);

@@ -27,13 +27,17 @@ struct flow {
 	const char *app_name;
 	struct access_profile *profiles;
 	size_t n_profiles;
-	/* Issue 16: one page of the mandators the person may act for, the search typed and
-	 * the page (from 0); has_mandates when there is any, whatever the search. */
+	/* Issue 16: one page of the mandators the person may act for, the search typed, the
+	 * keyset page (after or before the mandate key; the number shown, from 0); whether
+	 * pages come before and after it; has_mandates when there is any, whatever the
+	 * search. */
 	struct access_mandate_profile *mandates;
 	size_t n_mandates;
-	bool more;
+	bool has_prev, has_next;
 	bool has_mandates;
 	const char *search;
+	const char *key;
+	bool before;
 	size_t page;
 };
 
@@ -228,13 +232,15 @@ no_profile(struct web_req *r, const struct flow *f)
 	return web_render_status(r, 403, "oidc/no_profile", c);
 }
 
-/* The address of page page (from 0) of the mandators with the search typed. */
+/* The address of the page of the mandators after (or before) the mandate key, numbered
+ * page (from 0), with the search typed. */
 static const char *
-page_href(struct web_req *r, const struct flow *f, size_t page)
+page_href(struct web_req *r, const struct flow *f, const char *dir, const char *key,
+    size_t page)
 {
-	return arena_printf(web_arena(r), "/oidc/continue/%s?q=%s&page=%zu",
-	    web_url_encode(web_arena(r), f->id), web_url_encode(web_arena(r), f->search),
-	    page + 1);
+	return arena_printf(web_arena(r), "/oidc/continue/%s?q=%s&%s=%s&page=%zu",
+	    web_url_encode(web_arena(r), f->id), web_url_encode(web_arena(r), f->search), dir,
+	    web_url_encode(web_arena(r), key), page + 1);
 }
 
 /* Issue 16: the mandators of the page as "mandataire de A (via B)", the search field and
@@ -247,12 +253,18 @@ mandate_choice(struct web_req *r, const struct flow *f, struct tmpl_ctx *c)
 		return 0;
 	tmpl_set(c, "q", f->search);
 	tmpl_set_int(c, "page", (int64_t)f->page + 1);
+	if (f->key != NULL) {
+		tmpl_set(c, "key_dir", f->before ? "before" : "after");
+		tmpl_set(c, "key", f->key);
+	}
 	tmpl_set_bool(c, "no_match", f->n_mandates == 0);
-	tmpl_set_bool(c, "paged", f->page > 0 || f->more);
-	if (f->page > 0)
-		tmpl_set(c, "prev_href", page_href(r, f, f->page - 1));
-	if (f->more)
-		tmpl_set(c, "next_href", page_href(r, f, f->page + 1));
+	tmpl_set_bool(c, "paged", f->has_prev || f->has_next);
+	if (f->has_prev)
+		tmpl_set(c, "prev_href", page_href(r, f, "before", f->mandates[0].public_id,
+		    f->page > 0 ? f->page - 1 : 0));
+	if (f->has_next)
+		tmpl_set(c, "next_href", page_href(r, f, "after",
+		    f->mandates[f->n_mandates - 1].public_id, f->page + 1));
 	for (size_t i = 0; i < f->n_mandates; i++) {
 		const struct access_mandate_profile *m = &f->mandates[i];
 		struct tmpl_ctx *o = tmpl_list_add(c, "mandates");
@@ -294,8 +306,9 @@ choice(struct web_req *r, const struct flow *f, const struct access_profile *p, 
 	return web_render_status(r, error_msgid ? 422 : 200, "oidc/profile", c);
 }
 
-/* The page of the mandate choice asked for: "page" from 1 in the address or the form,
- * from 0 here (an absent or bad one: the first). */
+/* The number of the page of the mandate choice shown: "page" from 1 in the address or
+ * the form, from 0 here (an absent or bad one: the first). Only shown: the page read is
+ * the key's. */
 static size_t
 page_asked(const char *v)
 {
@@ -311,34 +324,62 @@ page_asked(const char *v)
 	return page - 1;
 }
 
-/* Issue 16: the page of mandators asked for (search and page from the address on GET,
- * from the form on POST), read in SQL, a page at a time; whether there is any at all.
- * Returns 0 or -1. */
+/* True for what a mandate's public id can be (1-64 characters of base64url): anything
+ * else in the form or the address is no mandate, and is not looked up. */
+static bool
+public_id_ok(const char *v)
+{
+	size_t len = v != NULL ? strlen(v) : 0;
+
+	if (len == 0 || len > 64)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!((v[i] >= '0' && v[i] <= '9') || (v[i] >= 'a' && v[i] <= 'z') ||
+		    (v[i] >= 'A' && v[i] <= 'Z') || v[i] == '-' || v[i] == '_'))
+			return false;
+	return true;
+}
+
+/* A parameter of the choice: from the address on GET, from the form on POST. */
+static const char *
+choice_param(struct web_req *r, const char *name)
+{
+	return strcmp(web_method(r), "POST") == 0 ? web_form(r, name) : web_query(r, name);
+}
+
+/* Issue 16: the page of mandators asked for (the search, the page after or before a
+ * mandate), read in SQL, a page at a time; whether there is any at all. 0 or -1. */
 static int
 flow_mandates(struct web_req *r, struct flow *f)
 {
 	struct app *app = web_app(r);
 	struct web_session *s = web_session(r);
-	bool post = strcmp(web_method(r), "POST") == 0;
 	struct access_mandate_profile *any;
+	const char *after = choice_param(r, "after"), *before = choice_param(r, "before");
 	size_t n_any = 0;
 	bool more;
 
-	f->search = post ? web_form(r, "q") : web_query(r, "q");
-	f->page = page_asked(post ? web_form(r, "page") : web_query(r, "page"));
+	f->search = choice_param(r, "q");
 	if (f->search == NULL || strlen(f->search) > FED_SEARCH_MAX)
 		f->search = "";
+	f->before = !public_id_ok(after) && public_id_ok(before);
+	f->key = public_id_ok(after) ? after : f->before ? before : NULL;
+	f->page = f->key != NULL ? page_asked(choice_param(r, "page")) : 0;
 	f->mandates = arena_alloc(web_arena(r), sizeof(*f->mandates) * FED_MANDATES_PAGE);
 	if (f->mandates == NULL || fed_mandates_for(app->store, web_arena(r), s->person_id,
-	    f->client.application, f->search, f->page, f->mandates, &f->n_mandates,
-	    &f->more) != 0)
+	    f->client.application, f->search, f->key, f->before, f->mandates,
+	    &f->n_mandates, &more) != 0)
 		return -1;
+	/* Read forwards, a page came before when it started after a key; backwards, the
+	 * page it ended before follows. */
+	f->has_prev = f->n_mandates > 0 && (f->before ? more : f->key != NULL);
+	f->has_next = f->n_mandates > 0 && (f->before || more);
 	f->has_mandates = f->n_mandates > 0;
 	/* A search or a page that finds none: the search field stays when there are some. */
-	if (!f->has_mandates && (f->search[0] != '\0' || f->page > 0)) {
+	if (!f->has_mandates && (f->search[0] != '\0' || f->key != NULL)) {
 		any = arena_alloc(web_arena(r), sizeof(*any) * FED_MANDATES_PAGE);
 		if (any == NULL || fed_mandates_for(app->store, web_arena(r), s->person_id,
-		    f->client.application, NULL, 0, any, &n_any, &more) != 0)
+		    f->client.application, NULL, NULL, false, any, &n_any, &more) != 0)
 			return -1;
 		f->has_mandates = n_any > 0;
 	}
@@ -396,19 +437,10 @@ mandate_chosen(struct web_req *r, const struct flow *f, const char *chosen,
 {
 	struct app *app = web_app(r);
 	struct web_session *s = web_session(r);
-	size_t len;
 
-	if (chosen == NULL || strncmp(chosen, "m:", 2) != 0)
+	if (chosen == NULL || strncmp(chosen, "m:", 2) != 0 || !public_id_ok(chosen + 2))
 		return 1;
 	chosen += 2;
-	len = strlen(chosen);
-	if (len == 0 || len > 64)
-		return 1;
-	for (size_t i = 0; i < len; i++)
-		if (!((chosen[i] >= '0' && chosen[i] <= '9') || (chosen[i] >= 'a' &&
-		    chosen[i] <= 'z') || (chosen[i] >= 'A' && chosen[i] <= 'Z') ||
-		    chosen[i] == '-' || chosen[i] == '_'))
-			return 1;
 	return fed_mandate_pick(app->store, web_arena(r), s->person_id,
 	    f->client.application, chosen, out);
 }
