@@ -375,9 +375,14 @@ issue_fn(struct store_tx *tx, void *arg)
 	}
 	snprintf(j->code, OIDC_TOKEN_MAX, "%" PRId64 ".%s", grant, r);
 	sodium_memzero(r, sizeof(r));
-	if (json_text(details, sizeof(details), "{s:I, s:s, s:i, s:b}", "grant",
+	/* Under a mandate the trail says which one (issue 16); the org is the mandator. */
+	if ((a->mandate_id == 0 ? json_text(details, sizeof(details), "{s:I, s:s, s:i, s:b}",
+	    "grant", (json_int_t)grant, "application", a->application ? a->application : "",
+	    "level", a->acr_level, "pkce", a->code_challenge != NULL) :
+	    json_text(details, sizeof(details), "{s:I, s:s, s:i, s:b, s:I}", "grant",
 	    (json_int_t)grant, "application", a->application ? a->application : "", "level",
-	    a->acr_level, "pkce", a->code_challenge != NULL) != 0)
+	    a->acr_level, "pkce", a->code_challenge != NULL, "mandate",
+	    (json_int_t)a->mandate_id)) != 0)
 		return -1;
 	return audit(tx, &w, j->ctx) == 0 ? 0 : -1;
 }

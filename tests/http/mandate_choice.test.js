@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { exec, scalar } from '../lib/db.js';
-import { activateQuality, addAccount, addOrg } from '../lib/world.js';
+import { activateQuality, addAccount, addOrg, auditCountWhere } from '../lib/world.js';
 import {
   addClient, authorizeUrl, browser, csrfOf, jwtPayload, login, ORGS, PEOPLE, pkce, profileOptions,
   refreshTarget, startWorld, tokenRequest,
@@ -300,6 +300,8 @@ describe('issue 16: the profile choice with mandates', () => {
     assert.deepEqual(info.via, id.via);
     // The grant keeps the mandate.
     assert.equal(scalar(srv, 'SELECT count(*) FROM oidc_grant WHERE mandate_id = ?', [M.a1.id]), 1);
+    // The audit trail names the mandator and the mandate.
+    assert.equal(auditCountWhere(srv, ['oidc.code.issued'], { org: A.a1.enterprise, details: { mandate: M.a1.id } }), 1);
     // A named member's applications are theirs under the mandate.
     const tm = await tokensFor(PEOPLE.marie.user, 'a3');
     assert.deepEqual(jwtPayload(tm.id_token).applications, ['TESTAPP']);
@@ -368,6 +370,7 @@ describe('issue 16: the profile choice with mandates', () => {
       assert.match(res.text, /Choisissez l(&#39;|')organisation/);
       assert.equal(grants(), before, `nothing stored for ${forged}`);
     }
+    assert.ok(auditCountWhere(srv, ['oidc.authorize.refused'], { details: { reason: 'mandate' } }) >= 9);
     // The flow is still usable with a real choice.
     const ok = await choose(jar, flow, page, `m:${M.a1.pub}`);
     assert.equal(ok.status, 200);
