@@ -36,7 +36,18 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS * 2 });
 class Jar {
   constructor(base) { this.base = new URL(base); this.cookies = new Map(); }
 
-  request(method, target, body) {
+  /** The request, once more when a kept-alive connection was closed by the server as it
+   * was reused (its idle timeout: 30 s; GET only, which changes nothing). */
+  async request(method, target, body) {
+    try {
+      return await this.once(method, target, body);
+    } catch (e) {
+      if (method !== 'GET' || !['ECONNRESET', 'EPIPE'].includes(e.code)) throw e;
+      return this.once(method, target, body);
+    }
+  }
+
+  once(method, target, body) {
     const u = new URL(target, this.base);
     const data = body ? body.toString() : null;
     const headers = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
