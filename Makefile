@@ -198,6 +198,13 @@ bench-passkey: all node
 bench-pg: all node
 	PORTIER_BIN=$(O)/portier node bench/pg.mjs
 
+# The profile choice page of a person serving 10,000 mandators (issue 16, bench/mandates.mjs):
+# search and pages, server time, requests/s, CPU per request; BENCH_DB=pg on PostgreSQL.
+# Not part of make bench nor make check.
+.PHONY: bench-mandates
+bench-mandates: all node
+	PORTIER_BIN=$(O)/portier node bench/mandates.mjs
+
 # The KBO Open Data import against sqlite3 .import (bench/import.sh); not part of make bench.
 bench-import: all
 	$(CC) $(CFLAGS) -o $(O)/kbo_gen bench/kbo_gen.c

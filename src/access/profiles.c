@@ -191,3 +191,103 @@ access_profile_apps(struct store_tx *tx, int64_t account_id, int64_t org_quality
 	store_done(q);
 	return rc < 0 ? -1 : 0;
 }
+
+/* access_row_fn: a profile of SQL_ACCESS_MANDATE_PROFILES. */
+static int
+mandate_row(struct store_q *q, struct arena *a, void *elem)
+{
+	struct access_mandate_profile *p = elem;
+
+	p->mandate_id = store_int(q, ACCESS_MANDATE_PROFILES_MANDATE_ID);
+	p->account_id = store_int(q, ACCESS_MANDATE_PROFILES_ACCOUNT_ID);
+	p->org_quality_id = store_int(q, ACCESS_MANDATE_PROFILES_ORG_QUALITY_ID);
+	p->org_id = store_int(q, ACCESS_MANDATE_PROFILES_ORG_ID);
+	return access_dup(a, &p->public_id, store_text(q, ACCESS_MANDATE_PROFILES_PUBLIC_ID)) |
+	    access_dup(a, &p->enterprise, store_text(q, ACCESS_MANDATE_PROFILES_ENTERPRISE)) |
+	    access_dup(a, &p->org_name, store_text(q, ACCESS_MANDATE_PROFILES_NAME)) |
+	    access_dup(a, &p->country, store_text(q, ACCESS_MANDATE_PROFILES_COUNTRY)) |
+	    access_dup(a, &p->foreign_reg, store_text(q, ACCESS_MANDATE_PROFILES_FOREIGN_REG)) |
+	    access_dup(a, &p->via_enterprise,
+	    store_text(q, ACCESS_MANDATE_PROFILES_VIA_ENTERPRISE)) |
+	    access_dup(a, &p->via_name, store_text(q, ACCESS_MANDATE_PROFILES_VIA_NAME)) |
+	    access_dup(a, &p->via_country, store_text(q, ACCESS_MANDATE_PROFILES_VIA_COUNTRY)) |
+	    access_dup(a, &p->via_foreign_reg,
+	    store_text(q, ACCESS_MANDATE_PROFILES_VIA_FOREIGN_REG));
+}
+
+int
+access_mandates_for(struct store_tx *tx, struct arena *a, int64_t person_id,
+    const char *application, int quarter, const struct access_mandate_query *mq,
+    struct access_mandate_profile *out, size_t max, size_t *n)
+{
+	struct store_q *q;
+
+	*n = 0;
+	if (mq->limit < 0 || mq->offset < 0)
+		return -1;
+	if (store_query(tx, SQL_ACCESS_MANDATE_PROFILES, &q, "ititttiiti", person_id,
+	    application, (int64_t)quarter, mq->name_like, mq->number_like, mq->public_id,
+	    mq->limit, mq->offset, mq->key, (int64_t)(mq->before ? 1 : 0)) != 0)
+		return -1;
+	return rows_into(q, a, out, sizeof(*out), max, n, mandate_row);
+}
+
+int
+access_mandate_now(struct store_tx *tx, struct arena *a, int64_t mandate_id,
+    int64_t account_id, const char *application, int quarter,
+    struct access_profile_now *out, struct access_profile_now *via)
+{
+	struct store_q *q;
+	int rc, bad;
+
+	memset(out, 0, sizeof(*out));
+	memset(via, 0, sizeof(*via));
+	if (store_query(tx, SQL_ACCESS_MANDATE_NOW, &q, "iiti", mandate_id, account_id,
+	    application, (int64_t)quarter) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1) {
+		bad = access_dup(a, &out->enterprise, store_text(q, ACCESS_MANDATE_NOW_ENTERPRISE)) |
+		    access_dup(a, &out->org_name, store_text(q, ACCESS_MANDATE_NOW_NAME)) |
+		    access_dup(a, &out->country, store_text(q, ACCESS_MANDATE_NOW_COUNTRY)) |
+		    access_dup(a, &out->foreign_reg, store_text(q, ACCESS_MANDATE_NOW_FOREIGN_REG)) |
+		    access_dup(a, &out->quality, store_text(q, ACCESS_MANDATE_NOW_QUALITY)) |
+		    access_dup(a, &out->role, "USER") |
+		    access_dup(a, &via->enterprise, store_text(q, ACCESS_MANDATE_NOW_VIA_ENTERPRISE)) |
+		    access_dup(a, &via->org_name, store_text(q, ACCESS_MANDATE_NOW_VIA_NAME)) |
+		    access_dup(a, &via->country, store_text(q, ACCESS_MANDATE_NOW_VIA_COUNTRY)) |
+		    access_dup(a, &via->foreign_reg,
+		    store_text(q, ACCESS_MANDATE_NOW_VIA_FOREIGN_REG));
+		for (int i = 0; i < 4; i++)
+			bad |= access_dup(a, &out->quality_name[i],
+			    store_text(q, ACCESS_MANDATE_NOW_NAME_FR + i));
+		/* An ended, expired or not yet begun mandate, a suspended account, a member
+		 * removed or an application withdrawn ends the profile at once. */
+		if (store_int(q, ACCESS_MANDATE_NOW_SERVES) == 0)
+			rc = 0;
+		if (bad != 0)
+			rc = -1;
+	}
+	store_done(q);
+	return rc < 0 ? -1 : rc == 1 ? 0 : 1;
+}
+
+int
+access_mandate_apps(struct store_tx *tx, int64_t mandate_id, int64_t account_id,
+    int (*fn)(void *arg, const char *application), void *arg)
+{
+	struct store_q *q;
+	int rc;
+
+	if (store_query(tx, SQL_ACCESS_MANDATE_USABLE_APPS, &q, "ii", mandate_id,
+	    account_id) != 0)
+		return -1;
+	while ((rc = store_next(q)) == 1)
+		if (store_text(q, ACCESS_MANDATE_USABLE_APPS_APPLICATION) != NULL &&
+		    fn(arg, store_text(q, ACCESS_MANDATE_USABLE_APPS_APPLICATION)) != 0) {
+			rc = -1;
+			break;
+		}
+	store_done(q);
+	return rc < 0 ? -1 : 0;
+}

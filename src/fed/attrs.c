@@ -55,6 +55,8 @@ fed_attributes(const unsigned char secret[32], int64_t person_id,
 	if (rel->national_number && rel->allow_national_number)
 		out->national_number = known(d->niss);
 	out->profile = &d->profile;
+	/* Under a mandate the chain is always said: the requester must know who acts. */
+	out->via = d->mandate_id != 0 ? &d->via : NULL;
 	out->apps = d->apps;
 	out->n_apps = d->n_apps;
 	return 0;

@@ -34,6 +34,7 @@ struct fed_attrs {
 	const char *email;
 	const char *national_number;
 	const struct access_profile_now *profile;  /* organisation, quality, role */
+	const struct access_profile_now *via;      /* the mandatary under a mandate, else NULL */
 	const char *const *apps;         /* the applications granted within the quality */
 	size_t n_apps;
 };

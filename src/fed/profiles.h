@@ -31,7 +31,15 @@ struct fed_profile_data {
 	struct access_profile_now profile;
 	const char **apps;
 	size_t n_apps;
+	/* Issue 16: under a mandate, profile is the mandator acted for and via the mandatary
+	 * (the person's organisation, the chain); mandate_id 0 and via zero otherwise. */
+	int64_t mandate_id;
+	struct access_profile_now via;
 };
+
+/* The mandators offered on one page of the choice, and the longest search kept. */
+#define FED_MANDATES_PAGE 20
+#define FED_SEARCH_MAX 100
 
 /* Index of a language in the name arrays (fr 0, nl 1, de 2, en 3; others 0). */
 int fed_lang_index(const char *lang);
@@ -69,5 +77,27 @@ int fed_profile_read(struct store_tx *tx, struct arena *a, int64_t account_id,
 /* Calls fn for each application granted to the account within the quality. 0 or -1. */
 int fed_profile_apps(struct store_tx *tx, int64_t account_id, int64_t org_quality_id,
     int (*fn)(void *arg, const char *application), void *arg);
+
+/* The quarter of time t (UTC), as mandates count them: year * 10 + quarter (1-4). */
+int fed_quarter(int64_t t);
+/* A page of the mandators person may act for with application now (issue 16),
+ * FED_MANDATES_PAGE of them by name, those whose name or enterprise number holds search
+ * (NULL or "": all; at most FED_SEARCH_MAX bytes are used): the first page (key NULL),
+ * the one after the mandate of public id key, or with before the one before it (keyset
+ * pages: every page costs what the first does). out has room for FED_MANDATES_PAGE; *more
+ * tells whether another page follows in the direction read. Texts in a. 0 or -1. */
+int fed_mandates_for(struct store *s, struct arena *a, int64_t person_id,
+    const char *application, const char *search, const char *key, bool before,
+    struct access_mandate_profile *out, size_t *n, bool *more);
+/* The mandate profile public_id when person may act under it with application now: the
+ * form's choice is checked against the store, never trusted. Returns 0, 1 (not theirs) or
+ * -1. */
+int fed_mandate_pick(struct store *s, struct arena *a, int64_t person_id,
+    const char *application, const char *public_id, struct access_mandate_profile *out);
+/* As fed_profile_read, or under mandate mandate_id when not 0: the mandate still active in
+ * this quarter and the account still serving with application, else 1. */
+int fed_grant_profile_read(struct store_tx *tx, struct arena *a, int64_t account_id,
+    int64_t org_quality_id, int64_t mandate_id, const char *application, int64_t person_id,
+    struct fed_profile_data *out);
 
 #endif

@@ -274,6 +274,12 @@ oidc_claims(struct oidc_provider *p, const struct oidc_client *c, const struct o
 		json_decref(apps);
 		return -1;
 	}
+	/* Issue 16: under a mandate, organisation is the mandator acted for and via the
+	 * mandatary the person belongs to (the chain), said the same way. */
+	if (at.via != NULL && json_object_set_new(obj, "via", organisation_claim(at.via)) != 0) {
+		json_decref(apps);
+		return -1;
+	}
 	return json_object_set_new(obj, "applications", apps) != 0 ? -1 : 0;
 }
 

@@ -230,6 +230,8 @@ grant_get(struct store_tx *tx, struct arena *a, int64_t id, struct grant_row *r)
 		g->person_id = store_int(q, OIDC_GRANT_GET_PERSON_ID);
 		g->account_id = store_int(q, OIDC_GRANT_GET_ACCOUNT_ID);
 		g->org_quality_id = store_int(q, OIDC_GRANT_GET_ORG_QUALITY_ID);
+		g->mandate_id = store_null(q, OIDC_GRANT_GET_MANDATE_ID) ? 0 :
+		    store_int(q, OIDC_GRANT_GET_MANDATE_ID);
 		g->scope = col_text(a, q, OIDC_GRANT_GET_SCOPE);
 		g->has_nonce = !store_null(q, OIDC_GRANT_GET_NONCE);
 		g->nonce = col_text(a, q, OIDC_GRANT_GET_NONCE);
@@ -364,18 +366,23 @@ issue_fn(struct store_tx *tx, void *arg)
 	/* The code's random part (and its hash) first: the grant id comes with the row. */
 	oidc_random_token(r);
 	oidc_token_hash(r, h);
-	if (store_insert(tx, SQL_OIDC_GRANT_INSERT, &grant, "tiiittiitiibitt", a->client_id,
+	if (store_insert(tx, SQL_OIDC_GRANT_INSERT, &grant, "tiiittiitiibittI", a->client_id,
 	    a->person_id, a->account_id, a->org_quality_id, a->scope, a->nonce, a->auth_time,
 	    (int64_t)a->acr_level, a->amr, now, now + OIDC_GRANT_TTL, h, sizeof(h),
-	    now + OIDC_CODE_TTL, a->redirect_uri, a->code_challenge) != 1) {
+	    now + OIDC_CODE_TTL, a->redirect_uri, a->code_challenge, a->mandate_id) != 1) {
 		sodium_memzero(r, sizeof(r));
 		return -1;
 	}
 	snprintf(j->code, OIDC_TOKEN_MAX, "%" PRId64 ".%s", grant, r);
 	sodium_memzero(r, sizeof(r));
-	if (json_text(details, sizeof(details), "{s:I, s:s, s:i, s:b}", "grant",
+	/* Under a mandate the trail says which one (issue 16); the org is the mandator. */
+	if ((a->mandate_id == 0 ? json_text(details, sizeof(details), "{s:I, s:s, s:i, s:b}",
+	    "grant", (json_int_t)grant, "application", a->application ? a->application : "",
+	    "level", a->acr_level, "pkce", a->code_challenge != NULL) :
+	    json_text(details, sizeof(details), "{s:I, s:s, s:i, s:b, s:I}", "grant",
 	    (json_int_t)grant, "application", a->application ? a->application : "", "level",
-	    a->acr_level, "pkce", a->code_challenge != NULL) != 0)
+	    a->acr_level, "pkce", a->code_challenge != NULL, "mandate",
+	    (json_int_t)a->mandate_id)) != 0)
 		return -1;
 	return audit(tx, &w, j->ctx) == 0 ? 0 : -1;
 }
@@ -427,8 +434,10 @@ finish_issue(struct store_tx *tx, struct arena *a, const struct oidc_client *c,
 	char details[160];
 	int rc;
 
-	rc = fed_profile_read(tx, a, out->grant.account_id, out->grant.org_quality_id,
-	    c->application, out->grant.person_id, &out->data);
+	/* Under a mandate, the mandate too: ended, or the person no longer serving with the
+	 * application, and the code or refresh is refused at once (issue 16). */
+	rc = fed_grant_profile_read(tx, a, out->grant.account_id, out->grant.org_quality_id,
+	    out->grant.mandate_id, c->application, out->grant.person_id, &out->data);
 	if (rc < 0)
 		return -1;
 	w.enterprise = out->data.profile.enterprise;
@@ -691,8 +700,8 @@ oidc_access_grant(struct store *s, struct arena *a, const char *access,
 			*why = OIDC_REFUSED_CLIENT;
 	}
 	if (rc == 0) {
-		rc = fed_profile_read(tx, a, out->account_id, out->org_quality_id,
-		    client->application, out->person_id, data);
+		rc = fed_grant_profile_read(tx, a, out->account_id, out->org_quality_id,
+		    out->mandate_id, client->application, out->person_id, data);
 		if (rc == 1)
 			*why = OIDC_REFUSED_PROFILE;
 	}

@@ -35,6 +35,7 @@ struct oidc_grant {
 	int64_t person_id;
 	int64_t account_id;
 	int64_t org_quality_id;
+	int64_t mandate_id;               /* issue 16: acting under this mandate; 0 none */
 	const char *scope;
 	const char *nonce;                /* "" when none (has_nonce false) */
 	bool has_nonce;
@@ -53,6 +54,7 @@ struct oidc_authz {
 	int64_t person_id;
 	int64_t account_id;
 	int64_t org_quality_id;
+	int64_t mandate_id;               /* issue 16: the mandate acted under; 0 none */
 	const char *enterprise;           /* the chosen organisation (audit), may be NULL */
 	const char *scope;
 	const char *nonce;                /* NULL when none */

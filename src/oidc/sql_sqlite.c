@@ -68,14 +68,15 @@ static const char *const oidc_text[SQL_OIDC_END - SQL_OIDC_FIRST] = {
 	T(SQL_OIDC_GRANT_INSERT) =
 	    "INSERT INTO oidc_grant(client_id, person_id, account_id, org_quality_id, scope, "
 	    "nonce, auth_time, acr_level, amr, created_at, expires_at, code_hash, "
-	    "code_expires_at, redirect_uri, code_challenge) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) RETURNING id",
+	    "code_expires_at, redirect_uri, code_challenge, mandate_id) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
+	    "RETURNING id",
 	/* The columns grant_read() in grants.c expects, in this order. */
 	T(SQL_OIDC_GRANT_GET) =
 	    "SELECT id, client_id, person_id, account_id, org_quality_id, scope, nonce, "
 	    "auth_time, acr_level, amr, expires_at, revoked_at, created_at, code_hash, "
 	    "code_expires_at, code_used_at, redirect_uri, code_challenge, access_hash, "
-	    "access_expires_at FROM oidc_grant WHERE id = ?1",
+	    "access_expires_at, mandate_id FROM oidc_grant WHERE id = ?1",
 	T(SQL_OIDC_GRANT_CODE_USE) =
 	    "UPDATE oidc_grant SET code_used_at = ?2, access_hash = ?3, access_expires_at = ?4 "
 	    "WHERE id = ?1 AND code_used_at IS NULL",

@@ -12,6 +12,7 @@
 #include "base/utf8.h"
 #include "be/be.h"
 #include "portal/http.h"
+#include "portal/idtoken.h"
 #include "web/i18n.h"
 
 #define CARD_MAX (1 << 20)
@@ -173,6 +174,27 @@ menu_item(struct web_req *r, struct tmpl_ctx *ctx, const char *href, const char 
 	    (n > 1 && strncmp(path, href, n) == 0 && path[n] == '/'));
 }
 
+/* Issue 16: under a mandate the ID token's organisation is the one acted for and "via"
+ * the person's own (the chain): "pour A, via B" beside the person's name. Read from the
+ * token kept in the session, verified at login. */
+static void
+acting_via(struct web_req *r, struct tmpl_ctx *ctx, const struct portal_who *who)
+{
+	json_t *claims = NULL;
+	const char *via;
+
+	if (who->id_token == NULL || idtoken_kept_payload(who->id_token, &claims) != 0)
+		return;
+	via = json_string_value(json_object_get(json_object_get(claims, "via"), "name"));
+	if (via != NULL && ptext_ok(via, ORG_NAME_CHARS)) {
+		tmpl_set(ctx, "acting_for", who->org_name);
+		tmpl_set(ctx, "via", via);
+	} else if (via != NULL) {
+		log_warn(web_rid(r), "portal: the organisation of the chain cannot be shown");
+	}
+	json_decref(claims);
+}
+
 /* Every page: the year and release of the footer; once logged in, the person's name,
  * the BCE number of the organisation and the menu. */
 static void
@@ -193,6 +215,7 @@ page_hook(struct web_req *r, struct tmpl_ctx *ctx)
 	be_enterprise_format(v.who.enterprise, bce);
 	tmpl_set(ctx, "person_name", v.who.name);
 	tmpl_set(ctx, "bce", bce);
+	acting_via(r, ctx, &v.who);
 	menu_item(r, ctx, "/", N_("Accueil"));
 	menu_item(r, ctx, "/entreprise", N_("Mon entreprise"));
 	menu_item(r, ctx, "/activites", N_("Mes activités"));

@@ -394,6 +394,21 @@ done:
 	return rc;
 }
 
+int
+idtoken_kept_payload(const char *token, json_t **out)
+{
+	struct jws_parts p;
+
+	*out = NULL;
+	(void)jws_split(token, &p);
+	if (p.payload != NULL) {
+		*out = p.payload;
+		p.payload = NULL;
+	}
+	jws_parts_free(&p);
+	return *out != NULL ? 0 : -1;
+}
+
 /* ES256: SHA-256 over header.payload, the raw r||s signature turned into DER. */
 static bool
 es256_ok(EVP_PKEY *pkey, const struct jws_parts *p)

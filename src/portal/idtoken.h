@@ -65,6 +65,11 @@ const char *idtoken_error_text(enum idtoken_error e);
  * "" when the header has none. Returns 0, or -1 when the header is unreadable. */
 int idtoken_peek_kid(const char *token, char *kid, size_t kidlen);
 
+/* The payload of token, unchecked: only for a token verified at login and kept on the
+ * server since (the session's), to show what it said. Returns 0 with *out (json_decref
+ * it), or -1 when it is unreadable. */
+int idtoken_kept_payload(const char *token, json_t **out);
+
 /* Verifies token with the keys and the expectations. On IDT_OK, *claims (when not NULL)
  * receives the payload (json_decref it); on any error *claims is NULL. */
 enum idtoken_error idtoken_verify(const struct portal_jwks *keys, const char *token,

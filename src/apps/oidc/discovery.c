@@ -37,7 +37,7 @@ configuration(struct web_req *r)
 	static const char *const claims[] = { "sub", "iss", "aud", "exp", "iat", "auth_time",
 	    "nonce", "acr", "amr", "name", "given_name", "family_name", "locale", "email",
 	    "email_verified", "national_number", "organisation", "quality", "role",
-	    "applications", NULL };
+	    "applications", "via", NULL };
 	static const char *const langs[] = { "fr", "nl", "de", "en", NULL };
 	const char *acr[] = { loa_acr(LOA_LOW), loa_acr(LOA_SUBSTANTIAL), loa_acr(LOA_HIGH),
 	    NULL };

@@ -28,6 +28,18 @@ struct flow {
 	const char *app_name;
 	struct access_profile *profiles;
 	size_t n_profiles;
+	/* Issue 16: one page of the mandators the person may act for, the search typed, the
+	 * keyset page (after or before the mandate key; the number shown, from 0); whether
+	 * pages come before and after it; has_mandates when there is any, whatever the
+	 * search. */
+	struct access_mandate_profile *mandates;
+	size_t n_mandates;
+	bool has_prev, has_next;
+	bool has_mandates;
+	const char *search;
+	const char *key;
+	bool before;
+	size_t page;
 };
 
 /* Reads the flow named in the path (with the profiles: with_profiles); on failure
@@ -229,6 +241,54 @@ no_profile(struct web_req *r, const struct flow *f)
 	return web_render_status(r, 403, "oidc/no_profile", c);
 }
 
+/* The address of the page of the mandators after (or before) the mandate key, numbered
+ * page (from 0), with the search typed. */
+static const char *
+page_href(struct web_req *r, const struct flow *f, const char *dir, const char *key,
+    size_t page)
+{
+	return arena_printf(web_arena(r), "/oidc/continue/%s?q=%s&%s=%s&page=%zu",
+	    web_url_encode(web_arena(r), f->id), web_url_encode(web_arena(r), f->search), dir,
+	    web_url_encode(web_arena(r), key), page + 1);
+}
+
+/* Issue 16: the mandators of the page as "mandataire de A (via B)", the search field and
+ * the pages. Returns 0 or -1. */
+static int
+mandate_choice(struct web_req *r, const struct flow *f, struct tmpl_ctx *c)
+{
+	tmpl_set_bool(c, "has_mandates", f->has_mandates);
+	if (!f->has_mandates)
+		return 0;
+	tmpl_set(c, "q", f->search);
+	tmpl_set_int(c, "page", (int64_t)f->page + 1);
+	if (f->key != NULL) {
+		tmpl_set(c, "key_dir", f->before ? "before" : "after");
+		tmpl_set(c, "key", f->key);
+	}
+	tmpl_set_bool(c, "no_match", f->n_mandates == 0);
+	tmpl_set_bool(c, "paged", f->has_prev || f->has_next);
+	if (f->has_prev)
+		tmpl_set(c, "prev_href", page_href(r, f, "before", f->mandates[0].public_id,
+		    f->page > 0 ? f->page - 1 : 0));
+	if (f->has_next)
+		tmpl_set(c, "next_href", page_href(r, f, "after",
+		    f->mandates[f->n_mandates - 1].public_id, f->page + 1));
+	for (size_t i = 0; i < f->n_mandates; i++) {
+		const struct access_mandate_profile *m = &f->mandates[i];
+		struct tmpl_ctx *o = tmpl_list_add(c, "mandates");
+
+		if (o == NULL)
+			return -1;
+		tmpl_setf(o, "value", "m:%s", m->public_id);
+		tmpl_set(o, "label", org_label(web_arena(r), m->org_name, m->enterprise,
+		    m->country, m->foreign_reg));
+		tmpl_set(o, "via", org_label(web_arena(r), m->via_name, m->via_enterprise,
+		    m->via_country, m->via_foreign_reg));
+	}
+	return 0;
+}
+
 /* The profile choice; error_msgid when the form came back without a valid choice. */
 static int
 choice(struct web_req *r, const struct flow *f, const struct access_profile *p, size_t n,
@@ -257,11 +317,93 @@ choice(struct web_req *r, const struct flow *f, const struct access_profile *p, 
 			tmpl_setf(o, "label", "%s — %s", label, p[i].subdept);
 		else
 			tmpl_set(o, "label", label);
-		tmpl_set_bool(o, "selected", n == 1);
+		tmpl_set_bool(o, "selected", n == 1 && !f->has_mandates);
 	}
+	if (mandate_choice(r, f, c) != 0)
+		return -1;
 	if (error_msgid != NULL)
 		tmpl_set(c, "error", web_t(r, error_msgid));
 	return web_render_status(r, error_msgid ? 422 : 200, "oidc/profile", c);
+}
+
+/* The number of the page of the mandate choice shown: "page" from 1 in the address or
+ * the form, from 0 here (an absent or bad one: the first). Only shown: the page read is
+ * the key's. */
+static size_t
+page_asked(const char *v)
+{
+	size_t page = 0;
+
+	if (v == NULL || v[0] < '1' || v[0] > '9' || strlen(v) > 6)
+		return 0;
+	for (; *v != '\0'; v++) {
+		if (*v < '0' || *v > '9')
+			return 0;
+		page = page * 10 + (size_t)(*v - '0');
+	}
+	return page - 1;
+}
+
+/* True for what a mandate's public id can be (1-64 characters of base64url): anything
+ * else in the form or the address is no mandate, and is not looked up. */
+static bool
+public_id_ok(const char *v)
+{
+	size_t len = v != NULL ? strlen(v) : 0;
+
+	if (len == 0 || len > 64)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!((v[i] >= '0' && v[i] <= '9') || (v[i] >= 'a' && v[i] <= 'z') ||
+		    (v[i] >= 'A' && v[i] <= 'Z') || v[i] == '-' || v[i] == '_'))
+			return false;
+	return true;
+}
+
+/* A parameter of the choice: from the address on GET, from the form on POST. */
+static const char *
+choice_param(struct web_req *r, const char *name)
+{
+	return strcmp(web_method(r), "POST") == 0 ? web_form(r, name) : web_query(r, name);
+}
+
+/* Issue 16: the page of mandators asked for (the search, the page after or before a
+ * mandate), read in SQL, a page at a time; whether there is any at all. 0 or -1. */
+static int
+flow_mandates(struct web_req *r, struct flow *f)
+{
+	struct app *app = web_app(r);
+	struct web_session *s = web_session(r);
+	struct access_mandate_profile *any;
+	const char *after = choice_param(r, "after"), *before = choice_param(r, "before");
+	size_t n_any = 0;
+	bool more;
+
+	f->search = choice_param(r, "q");
+	if (f->search == NULL || strlen(f->search) > FED_SEARCH_MAX)
+		f->search = "";
+	f->before = !public_id_ok(after) && public_id_ok(before);
+	f->key = public_id_ok(after) ? after : f->before ? before : NULL;
+	f->page = f->key != NULL ? page_asked(choice_param(r, "page")) : 0;
+	f->mandates = arena_alloc(web_arena(r), sizeof(*f->mandates) * FED_MANDATES_PAGE);
+	if (f->mandates == NULL || fed_mandates_for(app->store, web_arena(r), s->person_id,
+	    f->client.application, f->search, f->key, f->before, f->mandates,
+	    &f->n_mandates, &more) != 0)
+		return -1;
+	/* Read forwards, a page came before when it started after a key; backwards, the
+	 * page it ended before follows. */
+	f->has_prev = f->n_mandates > 0 && (f->before ? more : f->key != NULL);
+	f->has_next = f->n_mandates > 0 && (f->before || more);
+	f->has_mandates = f->n_mandates > 0;
+	/* A search or a page that finds none: the search field stays when there are some. */
+	if (!f->has_mandates && (f->search[0] != '\0' || f->key != NULL)) {
+		any = arena_alloc(web_arena(r), sizeof(*any) * FED_MANDATES_PAGE);
+		if (any == NULL || fed_mandates_for(app->store, web_arena(r), s->person_id,
+		    f->client.application, NULL, NULL, false, any, &n_any, &more) != 0)
+			return -1;
+		f->has_mandates = n_any > 0;
+	}
+	return 0;
 }
 
 /* The steps before the profile choice, shown (GET) or received (POST): the flow of the
@@ -286,7 +428,9 @@ flow_offer(struct web_req *r, struct flow **fp, struct access_profile **p, size_
 	/* Read with the flow, for the person of the session, who is logged in here. */
 	*p = f->profiles;
 	*n = f->n_profiles;
-	if (*n == 0)
+	if (flow_mandates(r, f) != 0)
+		return -1;
+	if (*n == 0 && !f->has_mandates)
 		return no_profile(r, f) < 0 ? -1 : 0;
 	*fp = f;
 	return 1;
@@ -305,6 +449,22 @@ continue_get(struct web_req *r)
 	return choice(r, f, p, n, NULL);
 }
 
+/* The mandate chosen in the form ("m:" and its public id), if the person serves under
+ * it with the application now. Returns 0, 1 (none, or not theirs) or -1. */
+static int
+mandate_chosen(struct web_req *r, const struct flow *f, const char *chosen,
+    struct access_mandate_profile *out)
+{
+	struct app *app = web_app(r);
+	struct web_session *s = web_session(r);
+
+	if (chosen == NULL || strncmp(chosen, "m:", 2) != 0 || !public_id_ok(chosen + 2))
+		return 1;
+	chosen += 2;
+	return fed_mandate_pick(app->store, web_arena(r), s->person_id,
+	    f->client.application, chosen, out);
+}
+
 static int
 continue_post(struct web_req *r)
 {
@@ -312,6 +472,8 @@ continue_post(struct web_req *r)
 	struct actor ctx = app_actor(r);
 	const char *chosen = web_form(r, "org");
 	const struct access_profile *pick = NULL;
+	struct access_mandate_profile mp;
+	struct oidc_authz az;
 	struct access_profile *p;
 	struct web_session *s;
 	unsigned char h[32];
@@ -333,20 +495,39 @@ continue_post(struct web_req *r)
 	for (size_t i = 0; i < n; i++)
 		if (p[i].account_id == account)
 			pick = &p[i];
-	if (pick == NULL)
-		return choice(r, f, p, n, N_("Choisissez l'organisation au sein de laquelle vous "
-		    "souhaitez vous connecter."));
 	s = web_session(r);
-	oidc_token_hash(f->id, h);
-	rc = oidc_code_issue(oidc_provider_batch(app->oidc), &(struct oidc_authz){
+	az = (struct oidc_authz){
 		.client_id = f->client.id, .application = f->client.application,
-		.person_id = s->person_id, .account_id = pick->account_id,
-		.org_quality_id = pick->org_quality_id, .enterprise = pick->enterprise,
+		.person_id = s->person_id,
 		.scope = f->req.scope, .nonce = f->req.has_nonce ? f->req.nonce : NULL,
 		.redirect_uri = f->req.redirect_uri,
 		.code_challenge = f->req.has_challenge ? f->req.code_challenge : NULL,
 		.auth_time = s->auth_time, .acr_level = s->auth_level, .amr = s->auth_method,
-	    }, h, &ctx, code);
+	};
+	if (pick != NULL) {
+		az.account_id = pick->account_id;
+		az.org_quality_id = pick->org_quality_id;
+		az.enterprise = pick->enterprise;
+	} else {
+		/* Issue 16: a mandate is checked in the store for this person and application
+		 * now, whatever page it was shown on; one they do not serve is refused. */
+		rc = mandate_chosen(r, f, chosen, &mp);
+		if (rc < 0)
+			return -1;
+		if (rc > 0) {
+			if (chosen != NULL && strncmp(chosen, "m:", 2) == 0)
+				oidc_audit_refusal(app->store, "authorize", f->client.id,
+				    s->person_id, "mandate", &ctx);
+			return choice(r, f, p, n, N_("Choisissez l'organisation au sein de laquelle "
+			    "vous souhaitez vous connecter."));
+		}
+		az.account_id = mp.account_id;
+		az.org_quality_id = mp.org_quality_id;
+		az.mandate_id = mp.mandate_id;
+		az.enterprise = mp.enterprise;
+	}
+	oidc_token_hash(f->id, h);
+	rc = oidc_code_issue(oidc_provider_batch(app->oidc), &az, h, &ctx, code);
 	if (rc < 0)
 		return -1;
 	if (rc == 1)
