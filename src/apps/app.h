@@ -11,6 +11,7 @@
 
 struct eid_door;
 struct mail_texts;
+struct machine_settings;
 struct oidc_provider;
 struct ops_metrics;
 struct password_cfg;
@@ -33,6 +34,7 @@ struct app {
 	struct csam_app_settings csam;
 	int schema_newest;      /* the newest migration this binary knows (/readyz) */
 	const struct ops_metrics *metrics;   /* /metrics: who may scrape, scrape-time values */
+	const struct machine_settings *machine;   /* system certificates (machine/certs.h) */
 };
 
 /* Returns 1 when the visitor is logged in with at least min_level (policy/loa.h);
@@ -53,6 +55,9 @@ int csam_routes(struct web_server *s);
 int lookup_routes(struct web_server *s);
 /* Registers the login doors and logout (/login, /login/password, /logout). */
 int login_routes(struct web_server *s);
+/* Registers the CRL of the system CA (GET /pki/system-ca.crl, /pki/system-ca.pem) and the
+ * agency portal's lookup of "Messages structurés" (GET /api/message-channels). */
+int pki_routes(struct web_server *s);
 /* Registers the public registry API (GET /api/registry/enterprises/:number, JSON). */
 int registry_api_routes(struct web_server *s);
 /* Registers the OpenID Connect provider's endpoints; they serve the application's

@@ -10,6 +10,7 @@
 #include "auth/login_sql.h"
 #include "auth/person_sql.h"
 #include "csam/sql.h"
+#include "machine/sql.h"
 #include "mail/sql.h"
 #include "oidc/sql.h"
 #include "portal/sql.h"
@@ -33,6 +34,7 @@ const struct store_module store_modules[] = {
 	{ "portal", &sql_portal_sqlite, NULL, 1 },
 	{ "csam", &sql_csam_sqlite, &sql_csam_pg, 0 },
 	{ "mail", &sql_mail_sqlite, &sql_mail_pg, 0 },
+	{ "machine", &sql_machine_sqlite, &sql_machine_pg, 0 },
 };
 const size_t store_modules_n = sizeof(store_modules) / sizeof(store_modules[0]);
 

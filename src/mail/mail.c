@@ -78,6 +78,13 @@ static const struct mail_text texts[MAIL__KINDS] = {
 	    N_("Votre demande {1} pour {2} a été rejetée pour la raison suivante : {3}"),
 	    N_("Si le représentant légal dispose d'une carte d'identité électronique (eID) ou "
 	    "d'une carte électronique pour étrangers, utilisez la procédure standard.") } },
+	[MAIL_SYSTEM_CERT_EXPIRING] = { "system_cert_expiring",
+	    N_("Certificat système « {1} » : expire le {4}"), {
+	    N_("Le certificat système « {1} » de {2} (numéro d'entreprise {3}) expire le {4}, "
+	    "dans {5} jours."),
+	    N_("Renouvelez-le dans « Gestion du certificat » : demandez un nouveau certificat "
+	    "(CSR) avant cette date, sans quoi le logiciel qui l'utilise ne pourra plus "
+	    "s'authentifier.") } },
 };
 
 static const char *

@@ -29,6 +29,8 @@ enum mail_kind {
 	MAIL_REQUEST_RECEIVED,     /* {1} reference, {2} company name */
 	MAIL_REQUEST_APPROVED,     /* {1} reference, {2} company name, {3} the GAP */
 	MAIL_REQUEST_REJECTED,     /* {1} reference, {2} company name, {3} the reason */
+	MAIL_SYSTEM_CERT_EXPIRING, /* {1} certificate's name, {2} company name, {3} number,
+	                            * {4} its end dd/mm/yyyy, {5} days left */
 	MAIL__KINDS
 };
 

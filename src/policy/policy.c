@@ -25,6 +25,13 @@ static const struct rule table[POLICY__ACTIONS] = {
 	[POLICY_CHANGE_OWN_DATA] = { "change_own_data", ROLE_LEGAL_REP | ROLE_GAP | ROLE_COGAP |
 	    ROLE_GL | ROLE_COGL | ROLE_USER | ROLE_HELPDESK, 0, LOA_LOW },
 	[POLICY_DECIDE_EXCEPTION] = { "decide_exception", ROLE_HELPDESK, 0, LOA_LOW },
+	/* "Gestion du certificat" and "Messages structurés" (issue 15): the managers of the
+	 * organisation and the local managers of the quality, at the level of their other
+	 * management actions. */
+	[POLICY_MANAGE_SYSTEM_CERTS] = { "manage_system_certs", ROLE_GAP | ROLE_COGAP,
+	    ROLE_GL | ROLE_COGL, LOA_LOW },
+	[POLICY_MANAGE_CHANNELS] = { "manage_channels", ROLE_GAP | ROLE_COGAP,
+	    ROLE_GL | ROLE_COGL, LOA_LOW },
 };
 
 static bool

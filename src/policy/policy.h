@@ -19,6 +19,8 @@ enum policy_action {
 	POLICY_READ_AUDIT,          /* read the organisation's audit trail */
 	POLICY_CHANGE_OWN_DATA,     /* change own personal data, password, second factors */
 	POLICY_DECIDE_EXCEPTION,    /* decide exception requests */
+	POLICY_MANAGE_SYSTEM_CERTS, /* register, renew, revoke a quality's system certificates */
+	POLICY_MANAGE_CHANNELS,     /* register a quality's channels of "Messages structurés" */
 	POLICY__ACTIONS
 };
 

@@ -28,6 +28,8 @@ static const enum cell expected[POLICY__ACTIONS][7] = {
 	[POLICY_READ_AUDIT] = { NO, YES, YES, OWN, OWN, NO, YES },
 	[POLICY_CHANGE_OWN_DATA] = { YES, YES, YES, YES, YES, YES, YES },
 	[POLICY_DECIDE_EXCEPTION] = { NO, NO, NO, NO, NO, NO, YES },
+	[POLICY_MANAGE_SYSTEM_CERTS] = { NO, YES, YES, OWN, OWN, NO, NO },
+	[POLICY_MANAGE_CHANNELS] = { NO, YES, YES, OWN, OWN, NO, NO },
 };
 
 static struct policy_actor
