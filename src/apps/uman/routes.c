@@ -10,7 +10,8 @@ uman_routes(struct web_server *s)
 	    uman_activate_routes(s) != 0 || uman_users_routes(s) != 0 ||
 	    uman_user_routes(s) != 0 || uman_quality_routes(s) != 0 ||
 	    uman_search_routes(s) != 0 || uman_hierarchy_routes(s) != 0 ||
-	    uman_audit_routes(s) != 0 || uman_entity_routes(s) != 0)
+	    uman_audit_routes(s) != 0 || uman_certs_routes(s) != 0 ||
+	    uman_entity_routes(s) != 0)
 		return -1;
 	return 0;
 }

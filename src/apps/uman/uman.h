@@ -117,5 +117,6 @@ int uman_hierarchy_routes(struct web_server *s);
 int uman_audit_routes(struct web_server *s);
 int uman_me_routes(struct web_server *s);
 int uman_responsibles_routes(struct web_server *s);
+int uman_certs_routes(struct web_server *s);
 
 #endif
