@@ -418,6 +418,11 @@ revoke_and_crl(void **state)
 	    "encore", F->now, &err), ACCESS_CONFLICT);
 	assert_int_equal(store_fixture_audit(F->fx.s, "system_cert.revoke", NULL, NULL,
 	    "reason", "clé perdue"), 1);
+	/* The shown status is a constant, not the row's text freed with the statement. */
+	assert_int_equal(machine_cert_get(F->fx.s, &gl, F->org, F->q, id, F->now, test_arena(),
+	    &row), ACCESS_OK);
+	assert_string_equal(row.status, "revoked");
+	assert_string_equal(row.reason, "clé perdue");
 	/* The CRL after: made again, holds the serial, verifies with the CA's key. */
 	assert_int_equal(machine_crl(F->fx.s, F->set.ca, F->now, &der, &len), 0);
 	p = der;
