@@ -14,6 +14,7 @@
 #include "auth/totp.h"
 #include "base/envelope.h"
 #include "base/log.h"
+#include "machine/ca.h"
 #include "oidc/claims.h"
 #include "oidc/keys.h"
 #include "store/store.h"
@@ -30,8 +31,9 @@ static const char usage[] =
     "  list     show the keys: kid, created, state (active, published until …)\n"
     "Servers pick up a new key within 30 seconds.\n"
     "  kek-new  write a new key-encryption key (32 random bytes, hex) to FILE (mode 0600)\n"
-    "  rewrap   re-encrypt the signing keys, TOTP keys and pairwise secret from the KEK in\n"
-    "           --old to the one in --new, in one transaction; then set kek_file to --new\n"
+    "  rewrap   re-encrypt the signing keys, TOTP keys, pairwise secret and system CA\n"
+    "           key from the KEK in --old to the one in --new, in one transaction; then\n"
+    "           set kek_file to --new\n"
     "The KEK is read from kek_file, else from $CREDENTIALS_DIRECTORY/portier-kek.\n";
 
 /* Re-encodes every secret at rest from old to new inside tx: 0; 1 when old does not open
@@ -39,14 +41,16 @@ static const char usage[] =
 static int
 rewrap_all(struct store_tx *tx, const struct kek *old, const struct kek *new_k, int *changed)
 {
-	int n[3] = { 0, 0, 0 }, rc;
+	int n[4] = { 0, 0, 0, 0 }, rc;
 
 	rc = oidc_keys_rewrap(tx, old, new_k, &n[0]);
 	if (rc == 0)
 		rc = totp_keys_rewrap(tx, old, new_k, &n[1]);
 	if (rc == 0)
 		rc = oidc_pairwise_rewrap(tx, old, new_k, &n[2]);
-	*changed = n[0] + n[1] + n[2];
+	if (rc == 0)
+		rc = machine_ca_rewrap(tx, old, new_k, &n[3]);
+	*changed = n[0] + n[1] + n[2] + n[3];
 	return rc;
 }
 

@@ -569,6 +569,52 @@ done:
 }
 
 int
+machine_ca_rewrap(struct store_tx *tx, const struct kek *old, const struct kek *new_k,
+    int *changed)
+{
+	enum { KEYHEX = 2 * (KEY_DER_MAX + ENVELOPE_OVERHEAD) + 1 };
+	char *hex = malloc(KEYHEX), *outhex = NULL;
+	unsigned char *stored = malloc(KEY_DER_MAX + ENVELOPE_OVERHEAD), *out = NULL;
+	size_t n = 0, outn = 0;
+	int r, rc = -1;
+
+	*changed = 0;
+	if (hex == NULL || stored == NULL)
+		goto done;
+	r = setting_get(tx, KEY_SETTING, hex, KEYHEX);
+	if (r != 0) {
+		rc = r > 0 ? 0 : -1;
+		goto done;
+	}
+	if (sodium_hex2bin(stored, KEY_DER_MAX + ENVELOPE_OVERHEAD, hex, strlen(hex), NULL, &n,
+	    NULL) != 0)
+		goto done;
+	rc = secret_rewrap(old, new_k, KEY_AD, stored, n, &out, &outn);
+	if (rc != 0 || out == NULL)
+		goto done;
+	rc = -1;
+	if ((outhex = malloc(2 * outn + 1)) == NULL)
+		goto done;
+	sodium_bin2hex(outhex, 2 * outn + 1, out, outn);
+	if (store_exec(tx, SQL_SETTING_PUT, "tt", KEY_SETTING, outhex) != 1)
+		goto done;
+	*changed = 1;
+	rc = 0;
+done:
+	if (out != NULL)
+		sodium_memzero(out, outn);
+	free(out);
+	free(outhex);
+	if (hex != NULL)
+		sodium_memzero(hex, KEYHEX);
+	free(hex);
+	if (stored != NULL)
+		sodium_memzero(stored, KEY_DER_MAX + ENVELOPE_OVERHEAD);
+	free(stored);
+	return rc;
+}
+
+int
 machine_ca_open(struct store *s, const char *crl_url, struct machine_ca **out, char *err,
     size_t errlen)
 {

@@ -49,6 +49,12 @@ struct machine_subject {
 };
 
 struct machine_ca;
+struct kek;
+/* Re-encodes the CA's stored key from old to new (either NULL: plaintext) inside tx, as
+ * `portier keys rewrap` and the start with a KEK do for every secret at rest. 0 (nothing
+ * stored yet is 0 too); 1 when old does not open it; -1. *changed: 1 when rewritten. */
+int machine_ca_rewrap(struct store_tx *tx, const struct kek *old, const struct kek *new_k,
+    int *changed);
 /* The CA of the store s: read from the settings (its key sealed under the KEK when one is
  * installed), made there at the first start (an EC P-256 key and a self-signed
  * certificate valid 20 years, "portier system CA"). crl_url: the address written into the
