@@ -573,7 +573,7 @@ machine_ca_rewrap(struct store_tx *tx, const struct kek *old, const struct kek *
     int *changed)
 {
 	enum { KEYHEX = 2 * (KEY_DER_MAX + ENVELOPE_OVERHEAD) + 1 };
-	char *hex = malloc(KEYHEX), *outhex = NULL;
+	char *hex = malloc(KEYHEX);
 	unsigned char *stored = malloc(KEY_DER_MAX + ENVELOPE_OVERHEAD), *out = NULL;
 	size_t n = 0, outn = 0;
 	int r, rc = -1;
@@ -593,10 +593,11 @@ machine_ca_rewrap(struct store_tx *tx, const struct kek *old, const struct kek *
 	if (rc != 0 || out == NULL)
 		goto done;
 	rc = -1;
-	if ((outhex = malloc(2 * outn + 1)) == NULL)
+	/* The new text fits where the old was read: same key, same envelope size. */
+	if (2 * outn + 1 > KEYHEX)
 		goto done;
-	sodium_bin2hex(outhex, 2 * outn + 1, out, outn);
-	if (store_exec(tx, SQL_SETTING_PUT, "tt", KEY_SETTING, outhex) != 1)
+	sodium_bin2hex(hex, KEYHEX, out, outn);
+	if (store_exec(tx, SQL_SETTING_PUT, "tt", KEY_SETTING, hex) != 1)
 		goto done;
 	*changed = 1;
 	rc = 0;
@@ -604,7 +605,6 @@ done:
 	if (out != NULL)
 		sodium_memzero(out, outn);
 	free(out);
-	free(outhex);
 	if (hex != NULL)
 		sodium_memzero(hex, KEYHEX);
 	free(hex);

@@ -532,7 +532,7 @@ machine_crl(struct store *s, struct machine_ca *ca, int64_t now, unsigned char *
     size_t *len)
 {
 	struct machine_revoked *list = NULL;
-	char **serials = NULL;
+	struct arena *a = NULL;
 	struct store_tx *tx = NULL;
 	struct store_q *q = NULL;
 	size_t n = 0, cap = 0;
@@ -541,28 +541,24 @@ machine_crl(struct store *s, struct machine_ca *ca, int64_t now, unsigned char *
 	r = machine_ca_crl_cached(ca, now, CRL_MAX_AGE, der, len);
 	if (r <= 0)
 		return r;
-	if (store_begin(s, STORE_READ, &tx) != 0 ||
+	/* The serials' texts live in an arena; the list grows by realloc. */
+	if ((a = arena_new((size_t)64 << 20)) == NULL || store_begin(s, STORE_READ, &tx) != 0 ||
 	    store_query(tx, SQL_MACHINE_CRL, &q, "") != 0)
 		goto done;
 	while ((r = store_next(q)) == 1) {
 		if (n == cap) {
 			size_t ncap = cap ? 2 * cap : 64;
 			struct machine_revoked *l = realloc(list, ncap * sizeof(*l));
-			char **sv = realloc(serials, ncap * sizeof(*sv));
 
-			if (l != NULL)
-				list = l;
-			if (sv != NULL)
-				serials = sv;
-			if (l == NULL || sv == NULL)
+			if (l == NULL)
 				goto done;
+			list = l;
 			cap = ncap;
 		}
-		if ((serials[n] = strdup(store_text(q, MCRL_SERIAL) ?
-		    store_text(q, MCRL_SERIAL) : "")) == NULL)
-			goto done;
-		list[n].serial = serials[n];
+		list[n].serial = dup(a, store_text(q, MCRL_SERIAL));
 		list[n].at = machine_time_of(store_text(q, MCRL_REVOKED_AT));
+		if (list[n].serial == NULL)
+			goto done;
 		n++;
 	}
 	if (r != 0)
@@ -577,10 +573,8 @@ machine_crl(struct store *s, struct machine_ca *ca, int64_t now, unsigned char *
 done:
 	store_done(q);
 	store_rollback(&tx);
-	for (size_t i = 0; i < n; i++)
-		free(serials[i]);
-	free(serials);
 	free(list);
+	arena_free(a);
 	return rc;
 }
 
