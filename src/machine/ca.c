@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <jansson.h>
 #include <openssl/x509v3.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit/audit.h"
 #include "base/envelope.h"
 #include "store/sql.h"
 
@@ -708,6 +710,103 @@ machine_ca_crl_drop(struct machine_ca *ca)
 	free(ca->crl);
 	ca->crl = NULL;
 	pthread_mutex_unlock(&ca->lock);
+}
+
+/* The settings of cert and key (sealed, hex) written inside tx, replacing what was. */
+static int
+store_ca(struct store_tx *tx, X509 *cert, EVP_PKEY *key)
+{
+	unsigned char *der = NULL, *sealed = NULL;
+	char *hex = NULL, *pem = NULL, *text = NULL;
+	size_t sealed_n = 0;
+	BIO *b = NULL;
+	long len;
+	int n = 0, rc = -1;
+
+	if ((n = i2d_PrivateKey(key, &der)) <= 0 ||
+	    secret_encode(KEY_AD, der, (size_t)n, &sealed, &sealed_n) != 0 ||
+	    (hex = malloc(2 * sealed_n + 1)) == NULL)
+		goto done;
+	sodium_bin2hex(hex, 2 * sealed_n + 1, sealed, sealed_n);
+	if ((b = BIO_new(BIO_s_mem())) == NULL || PEM_write_bio_X509(b, cert) != 1 ||
+	    (len = BIO_get_mem_data(b, &pem)) <= 0 || len >= CA_PEM_MAX ||
+	    (text = malloc((size_t)len + 1)) == NULL)
+		goto done;
+	memcpy(text, pem, (size_t)len);
+	text[len] = '\0';
+	if (store_exec(tx, SQL_SETTING_PUT, "tt", KEY_SETTING, hex) != 1 ||
+	    store_exec(tx, SQL_SETTING_PUT, "tt", CERT_SETTING, text) != 1)
+		goto done;
+	rc = 0;
+done:
+	ERR_clear_error();
+	BIO_free(b);
+	if (der != NULL)
+		OPENSSL_cleanse(der, (size_t)(n > 0 ? n : 0));
+	OPENSSL_free(der);
+	if (sealed != NULL)
+		sodium_memzero(sealed, sealed_n);
+	free(sealed);
+	free(hex);
+	free(text);
+	return rc;
+}
+
+int
+machine_ca_import(struct store *s, const char *cert_pem, const char *key_pem, char *err,
+    size_t errlen)
+{
+	BIO *cb = BIO_new_mem_buf(cert_pem, -1), *kb = BIO_new_mem_buf(key_pem, -1);
+	X509 *cert = cb ? PEM_read_bio_X509(cb, NULL, NULL, NULL) : NULL;
+	EVP_PKEY *key = kb ? PEM_read_bio_PrivateKey(kb, NULL, NULL, NULL) : NULL;
+	struct store_tx *tx = NULL;
+	struct audit_event ev = {
+		.actor = "cli", .actor_role = "operator", .object = "system_ca",
+		.action = "system_ca.import", .details = NULL,
+	};
+	char subject[MACHINE_DN_MAX], details[MACHINE_DN_MAX + 32];
+	int rc = -1;
+
+	if (cert == NULL || key == NULL) {
+		snprintf(err, errlen, "not a PEM certificate and an unencrypted PEM private key");
+		goto done;
+	}
+	if (X509_check_ca(cert) != 1 || X509_check_private_key(cert, key) != 1 ||
+	    !strong_key(key)) {
+		snprintf(err, errlen, "the certificate must be a CA's (basicConstraints CA:TRUE) "
+		    "with a strong key (RSA >= 2048, EC P-256/P-384) matching the private key");
+		goto done;
+	}
+	if (dn_text(X509_get_subject_name(cert), subject, sizeof(subject)) != 0)
+		goto fail;
+	{
+		json_t *j = json_pack("{s:s}", "subject", subject);
+		char *t = j ? json_dumps(j, JSON_COMPACT) : NULL;
+
+		json_decref(j);
+		if (t == NULL || strlen(t) >= sizeof(details)) {
+			free(t);
+			goto fail;
+		}
+		memcpy(details, t, strlen(t) + 1);
+		free(t);
+	}
+	ev.details = details;
+	if (store_begin(s, STORE_WRITE, &tx) != 0 || store_ca(tx, cert, key) != 0 ||
+	    audit_append(tx, &ev) != 0 || store_commit(&tx) != 0)
+		goto fail;
+	rc = 0;
+	goto done;
+fail:
+	snprintf(err, errlen, "database error: nothing changed");
+done:
+	store_rollback(&tx);
+	ERR_clear_error();
+	EVP_PKEY_free(key);
+	X509_free(cert);
+	BIO_free(cb);
+	BIO_free(kb);
+	return rc;
 }
 
 void

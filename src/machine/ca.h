@@ -62,6 +62,12 @@ int machine_ca_rewrap(struct store_tx *tx, const struct kek *old, const struct k
 int machine_ca_open(struct store *s, const char *crl_url, struct machine_ca **out,
     char *err, size_t errlen);
 void machine_ca_free(struct machine_ca *ca);
+/* Replaces the CA kept in the store by an external one (`portier keys system-ca
+ * --cert FILE --key FILE`): cert_pem a CA certificate (basicConstraints CA:TRUE), key_pem
+ * its unencrypted private key (a strong one); the key sealed under the KEK, audited as
+ * "system_ca.import". Servers use it from their next start. 0, or -1 with err. */
+int machine_ca_import(struct store *s, const char *cert_pem, const char *key_pem,
+    char *err, size_t errlen);
 /* The CA certificate in PEM (owned by ca). */
 const char *machine_ca_pem(const struct machine_ca *ca);
 

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { tempDir, waitFor } from '../lib/server.js';
-import { addOrg, giveAccessCodes, mails, orgOf, testClock } from '../lib/world.js';
+import { addOrg, cli, giveAccessCodes, mails, orgOf, testClock } from '../lib/world.js';
 import { addClient } from './oidc_lib.js';
 import {
   ID, NISS, PASSWORD, activate, addPerson, addUser, denials, login, post, rows, startDemo, text,
@@ -268,5 +268,20 @@ describe('system certificates and structured messages through the pages', () => 
     r = await post(who.gl, `${base}/messages/supprimer`, { application: 'SADM' });
     assert.equal(r.status, 303);
     assert.equal(snapshot(srv).channels * 1, 0);
+  });
+
+  it('portier keys system-ca prints the CA the server serves, and refuses a non-CA to replace it', async () => {
+    const served = await (await fetch(new URL('/pki/system-ca.pem', srv.url))).text();
+    const printed = cli(srv, ['keys', 'system-ca']);
+    assert.equal(printed.code, 0, printed.stderr);
+    assert.equal(printed.stdout, served);
+    const leaf = path.join(dir, 'leaf');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+      '-keyout', `${leaf}.key`, '-subj', '/CN=leaf', '-addext', 'basicConstraints=CA:FALSE', '-days', '30',
+      '-out', `${leaf}.pem`], { stdio: 'ignore' });
+    const refused = cli(srv, ['keys', 'system-ca', '--cert', `${leaf}.pem`, '--key', `${leaf}.key`]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /must be a CA/);
+    assert.equal(cli(srv, ['keys', 'system-ca']).stdout, served);
   });
 });
