@@ -717,7 +717,7 @@ static int
 store_ca(struct store_tx *tx, X509 *cert, EVP_PKEY *key)
 {
 	unsigned char *der = NULL, *sealed = NULL;
-	char *hex = NULL, *pem = NULL, *text = NULL;
+	char *hex = NULL, *pem = NULL, text[CA_PEM_MAX];
 	size_t sealed_n = 0;
 	BIO *b = NULL;
 	long len;
@@ -729,8 +729,7 @@ store_ca(struct store_tx *tx, X509 *cert, EVP_PKEY *key)
 		goto done;
 	sodium_bin2hex(hex, 2 * sealed_n + 1, sealed, sealed_n);
 	if ((b = BIO_new(BIO_s_mem())) == NULL || PEM_write_bio_X509(b, cert) != 1 ||
-	    (len = BIO_get_mem_data(b, &pem)) <= 0 || len >= CA_PEM_MAX ||
-	    (text = malloc((size_t)len + 1)) == NULL)
+	    (len = BIO_get_mem_data(b, &pem)) <= 0 || (size_t)len >= sizeof(text))
 		goto done;
 	memcpy(text, pem, (size_t)len);
 	text[len] = '\0';
@@ -748,7 +747,6 @@ done:
 		sodium_memzero(sealed, sealed_n);
 	free(sealed);
 	free(hex);
-	free(text);
 	return rc;
 }
 
