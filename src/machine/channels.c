@@ -119,17 +119,16 @@ machine_ssh_key_ok(const char *s)
 	return inner == tlen && memcmp(blob + 4, s, tlen) == 0;
 }
 
-/* The id of the quality's active certificate public_id, 0 when none. */
+/* The id of the quality's certificate public_id when valid at now and not revoked, 0
+ * when none, -1 on error. */
 static int64_t
 active_cert(struct store_tx *tx, const struct machine_scope *sc, const char *public_id,
-    struct arena *a)
+    int64_t now)
 {
-	struct cert_view v = { 0 };
 	struct store_q *q;
 	int64_t id = 0;
 	int r;
 
-	(void)v;
 	if (public_id == NULL || strlen(public_id) != MACHINE_PUBLIC_ID_SIZE - 1)
 		return 0;
 	if (store_query(tx, SQL_MACHINE_CERT_GET, &q, "itt", sc->org.id, sc->code,
@@ -137,10 +136,9 @@ active_cert(struct store_tx *tx, const struct machine_scope *sc, const char *pub
 		return -1;
 	r = store_next(q);
 	if (r == 1 && strcmp(store_text(q, MC_STATUS), "revoked") != 0 &&
-	    machine_time_of(store_text(q, MC_NOT_AFTER)) > clock_time())
+	    machine_time_of(store_text(q, MC_NOT_AFTER)) > now)
 		id = store_int(q, MC_ID);
 	store_done(q);
-	(void)a;
 	return r < 0 ? -1 : id;
 }
 
@@ -175,7 +173,7 @@ machine_channel_put(struct store *s, const struct actor *who, int64_t org, int64
 	ws = in->kind != NULL && strcmp(in->kind, "ws") == 0;
 	if (!ws && (in->kind == NULL || strcmp(in->kind, "sftp") != 0))
 		access_error_add(err, "kind", N_("Choisissez un canal."));
-	else if (ws && (cert = active_cert(tx, &sc, in->cert, a)) <= 0) {
+	else if (ws && (cert = active_cert(tx, &sc, in->cert, now)) <= 0) {
 		if (cert < 0)
 			goto done;
 		access_error_add(err, "cert", N_("Choisissez un certificat système valable de la "

@@ -72,6 +72,23 @@ read_apps(struct web_req *r, struct cert_input *in)
 	return 0;
 }
 
+/* Whether code is one of the comma-separated list (exactly, not a part of one). */
+static bool
+listed(const char *list, const char *code)
+{
+	size_t n = strlen(code);
+	const char *p = list;
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, code, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return true;
+		p = strchr(p, ',');
+		if (p != NULL)
+			p++;
+	}
+	return false;
+}
+
 static bool
 ticked(const struct cert_input *in, const char *code)
 {
@@ -226,7 +243,7 @@ detail_page(struct web_req *r, int status, const struct access_errors *err)
 		tmpl_set(x, "code", v.apps[i].code);
 		tmpl_set(x, "name", v.apps[i].name);
 		tmpl_set_bool(x, "checked", err ? ticked(&in, v.apps[i].code) :
-		    strstr(row.apps, v.apps[i].code) != NULL);
+		    listed(row.apps, v.apps[i].code));
 	}
 	tmpl_set(c, "label", err ? uman_form(r, "label") : row.name);
 	if (err != NULL) {
