@@ -102,6 +102,7 @@ cert_of(int days, const char *eku, bool ca)
 	BIO *b = BIO_new(BIO_s_mem());
 	X509V3_CTX ctx;
 	X509_EXTENSION *e;
+	BIGNUM *bn;
 	unsigned char r[8];
 	char *out;
 
@@ -109,7 +110,9 @@ cert_of(int days, const char *eku, bool ca)
 	X509_set_version(x, 2);
 	randombytes_buf(r, sizeof(r));
 	r[0] &= 0x7f;
-	BN_to_ASN1_INTEGER(BN_bin2bn(r, sizeof(r), NULL), X509_get_serialNumber(x));
+	bn = BN_bin2bn(r, sizeof(r), NULL);
+	BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x));
+	BN_free(bn);
 	X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_ASC,
 	    (const unsigned char *)"external", -1, -1, 0);
 	X509_set_issuer_name(x, X509_get_subject_name(x));
