@@ -12,6 +12,7 @@
 struct eid_door;
 struct login_doors;
 struct mail_texts;
+struct machine_settings;
 struct oidc_provider;
 struct ops_metrics;
 struct password_cfg;
@@ -37,6 +38,7 @@ struct app {
 	const struct ops_metrics *metrics;   /* /metrics: who may scrape, scrape-time values */
 	struct upstream_rp *upstream;   /* upstream providers' documents (auth/upstream.h) */
 	const struct login_doors *doors;     /* the login doors that are on (apps/login/doors.h) */
+	const struct machine_settings *machine;   /* system certificates (machine/certs.h) */
 };
 
 /* Returns 1 when the visitor is logged in with at least min_level (policy/loa.h);
@@ -58,6 +60,9 @@ int lookup_routes(struct web_server *s);
 /* Registers the login page, the doors that are on in doors (each door's routes; a door
  * that is off has none: 404), the account pages and logout. */
 int login_routes(struct web_server *s, const struct login_doors *doors);
+/* Registers the CRL of the system CA (GET /pki/system-ca.crl, /pki/system-ca.pem) and the
+ * agency portal's lookup of "Messages structurés" (GET /api/message-channels). */
+int pki_routes(struct web_server *s);
 /* Registers the public registry API (GET /api/registry/enterprises/:number, JSON). */
 int registry_api_routes(struct web_server *s);
 /* Registers the OpenID Connect provider's endpoints; they serve the application's

@@ -15,6 +15,8 @@
 #include "base/envelope.h"
 #include "base/log.h"
 #include "cmd/wire.h"
+#include "machine/certs.h"
+#include "machine/sweep.h"
 #include "mail/mail.h"
 #include "oidc/provider.h"
 #include "ops/health.h"
@@ -39,6 +41,8 @@ struct instance {
 	struct audit_cp_runner *cp;
 	struct ops_metrics metrics;
 	struct login_doors doors;        /* `doors =` and the e-mail code's settings */
+	struct machine_settings machine; /* system certificates: CA, validity, mails */
+	struct machine_sweeper *sweeper; /* their expiry mails */
 };
 
 /* The login doors of c (docs/login-doors.md): an unknown name stops the start. 0 or -1. */
@@ -58,6 +62,9 @@ doors_setup(const struct config *c, struct instance *in)
 	in->app.doors = &in->doors;
 	return 0;
 }
+
+/* Seconds between two looks for system certificates whose expiry mail is due. */
+#define CERT_SWEEP_SECONDS 5
 
 /* The audit chain's signed checkpoints (docs/audit.md), when a key is set. 0 or -1. */
 static int
@@ -131,6 +138,27 @@ web_settings(const struct config *c, const struct eid_runtime *eid, struct web_c
 	wc->trusted_proxies = eid_proxies_blocks(eid->proxies);
 }
 
+/* portier's CA for system certificates (kept in the store) and the thread of their
+ * expiry mails. 0 or -1. */
+static int
+machine_open_ca(const char *issuer, struct instance *in)
+{
+	char err[256], crl[600];
+
+	snprintf(crl, sizeof(crl), "%s/pki/system-ca.crl", issuer);
+	if (machine_ca_open(in->store, crl, &in->machine.ca, err, sizeof(err)) != 0) {
+		fprintf(stderr, "portier: %s\n", err);
+		return -1;
+	}
+	in->machine.days = MACHINE_DAYS_DEFAULT;
+	if (machine_sweeper_start(in->store, mail_runner_texts(in->mail), CERT_SWEEP_SECONDS,
+	    &in->sweeper) != 0) {
+		fprintf(stderr, "portier: the expiry mails of system certificates cannot start\n");
+		return -1;
+	}
+	return 0;
+}
+
 /* The services' handles: store, demo world, mail runner, OIDC provider. 0 or -1. */
 static int
 services_open(const struct config *c, const char *issuer, struct instance *in)
@@ -174,11 +202,15 @@ services_open(const struct config *c, const char *issuer, struct instance *in)
 		fprintf(stderr, "portier: idp_ca_file: %s\n", err);
 		return -1;
 	}
+	if (machine_open_ca(issuer, in) != 0)
+		return -1;
 	in->app.store = in->store;
 	in->app.demo = c->demo;
 	in->app.oidc = in->oidc;
 	in->app.password = &in->password;
 	in->app.mail = mail_runner_texts(in->mail);
+	in->machine.mail = in->app.mail;
+	in->app.machine = &in->machine;
 	in->app.csam = (struct csam_app_settings){
 		.four_eyes = c->four_eyes, .exception_address = c->exception_address,
 	};
@@ -218,7 +250,8 @@ server_open(const struct config *c, struct eid_runtime *eid, struct instance *in
 	if (home_routes(in->srv) != 0 || uman_routes(in->srv) != 0 ||
 	    csam_routes(in->srv) != 0 ||
 	    oidc_routes(in->srv, in->oidc) != 0 || lookup_routes(in->srv) != 0 ||
-	    registry_api_routes(in->srv) != 0 || login_routes(in->srv, &in->doors) != 0 ||
+	    registry_api_routes(in->srv) != 0 || pki_routes(in->srv) != 0 ||
+	    login_routes(in->srv, &in->doors) != 0 ||
 	    web_server_start(in->srv, err, sizeof(err)) != 0) {
 		fprintf(stderr, "portier: %s\n", err[0] ? err : "routes cannot be registered");
 		return -1;
@@ -283,7 +316,9 @@ instance_stop(struct instance *in, int grace_ms)
 		web_server_free(in->srv);
 	}
 	oidc_provider_stop(in->oidc);
+	machine_sweeper_stop(in->sweeper);
 	mail_stop(in->mail);
+	machine_ca_free(in->machine.ca);
 	audit_cp_stop(in->cp);
 	sodium_memzero(&in->cp_key, sizeof(in->cp_key));
 	oidc_provider_free(in->oidc);

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -15,6 +16,7 @@
 #include "auth/upstream.h"
 #include "base/envelope.h"
 #include "base/log.h"
+#include "machine/ca.h"
 #include "oidc/claims.h"
 #include "oidc/keys.h"
 #include "store/store.h"
@@ -23,6 +25,7 @@ static const char usage[] =
     "usage: portier keys rotate|list [--db PATH] [--config FILE]\n"
     "       portier keys kek-new --to FILE\n"
     "       portier keys rewrap --old FILE --new FILE [--db PATH] [--config FILE]\n"
+    "       portier keys system-ca [--cert FILE --key FILE] [--db PATH] [--config FILE]\n"
     "\n"
     "Manages the signing keys of the OpenID Connect provider (one ES256 and one RS256 key,\n"
     "kept in the database).\n"
@@ -31,8 +34,12 @@ static const char usage[] =
     "  list     show the keys: kid, created, state (active, published until …)\n"
     "Servers pick up a new key within 30 seconds.\n"
     "  kek-new  write a new key-encryption key (32 random bytes, hex) to FILE (mode 0600)\n"
-    "  rewrap   re-encrypt the signing keys, TOTP keys and pairwise secret from the KEK in\n"
-    "           --old to the one in --new, in one transaction; then set kek_file to --new\n"
+    "  rewrap   re-encrypt the signing keys, TOTP keys, pairwise secret and system CA\n"
+    "           key from the KEK in --old to the one in --new, in one transaction; then\n"
+    "           set kek_file to --new\n"
+    "  system-ca  print the certificate of the CA that signs system certificates (made at\n"
+    "           the first start, its key sealed under the KEK); with --cert and --key,\n"
+    "           replace it by an external CA (PEM; servers use it from their next start)\n"
     "The KEK is read from kek_file, else from $CREDENTIALS_DIRECTORY/portier-kek.\n";
 
 /* Re-encodes every secret at rest from old to new inside tx: 0; 1 when old does not open
@@ -40,7 +47,7 @@ static const char usage[] =
 static int
 rewrap_all(struct store_tx *tx, const struct kek *old, const struct kek *new_k, int *changed)
 {
-	int n[4] = { 0, 0, 0, 0 }, rc;
+	int n[5] = { 0, 0, 0, 0, 0 }, rc;
 
 	rc = oidc_keys_rewrap(tx, old, new_k, &n[0]);
 	if (rc == 0)
@@ -49,7 +56,9 @@ rewrap_all(struct store_tx *tx, const struct kek *old, const struct kek *new_k, 
 		rc = oidc_pairwise_rewrap(tx, old, new_k, &n[2]);
 	if (rc == 0)
 		rc = upstream_secrets_rewrap(tx, old, new_k, &n[3]);
-	*changed = n[0] + n[1] + n[2] + n[3];
+	if (rc == 0)
+		rc = machine_ca_rewrap(tx, old, new_k, &n[4]);
+	*changed = n[0] + n[1] + n[2] + n[3] + n[4];
 	return rc;
 }
 
@@ -187,6 +196,64 @@ done:
 	return rc;
 }
 
+/* Reads a whole small file (a PEM) into a malloc'ed text; NULL when it cannot. */
+static char *
+read_small(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = f ? malloc(MACHINE_PEM_MAX + 1) : NULL;
+	size_t n = 0;
+
+	if (buf != NULL) {
+		n = fread(buf, 1, MACHINE_PEM_MAX, f);
+		buf[n] = '\0';
+		if (ferror(f) || n == MACHINE_PEM_MAX) {
+			free(buf);
+			buf = NULL;
+		}
+	}
+	if (f != NULL)
+		fclose(f);
+	return buf;
+}
+
+/* `keys system-ca [--cert FILE --key FILE]`. */
+static int
+system_ca(struct store *s, const char *cert, const char *key)
+{
+	struct machine_ca *ca = NULL;
+	char err[512], *c = NULL, *k = NULL;
+	int rc = 1;
+
+	if ((cert == NULL) != (key == NULL)) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (cert != NULL) {
+		if ((c = read_small(cert)) == NULL || (k = read_small(key)) == NULL) {
+			fprintf(stderr, "portier: keys system-ca: cannot read %s\n", c ? key : cert);
+			goto done;
+		}
+		if (machine_ca_import(s, c, k, err, sizeof(err)) != 0) {
+			fprintf(stderr, "portier: keys system-ca: %s\n", err);
+			goto done;
+		}
+	}
+	if (machine_ca_open(s, "", &ca, err, sizeof(err)) != 0) {
+		fprintf(stderr, "portier: keys system-ca: %s\n", err);
+		goto done;
+	}
+	fputs(machine_ca_pem(ca), stdout);
+	rc = 0;
+done:
+	machine_ca_free(ca);
+	if (k != NULL)
+		sodium_memzero(k, strlen(k));
+	free(k);
+	free(c);
+	return rc;
+}
+
 static void
 iso(int64_t t, char out[24])
 {
@@ -251,13 +318,16 @@ cmd_keys(int argc, char **argv)
 	struct config c;
 	struct store *s;
 	char *pos[1], kid[JWS_ALGS][JWS_KID_MAX];
-	const char *old_path = NULL, *new_path = NULL, *to = NULL;
+	const char *old_path = NULL, *new_path = NULL, *to = NULL, *ca_cert = NULL,
+	    *ca_key = NULL;
 	int npos, rc;
 	int64_t now = (int64_t)time(NULL);
 
 	if (take_opt(&argc, argv, "old", &old_path) != 0 ||
 	    take_opt(&argc, argv, "new", &new_path) != 0 ||
-	    take_opt(&argc, argv, "to", &to) != 0) {
+	    take_opt(&argc, argv, "to", &to) != 0 ||
+	    take_opt(&argc, argv, "cert", &ca_cert) != 0 ||
+	    take_opt(&argc, argv, "key", &ca_key) != 0) {
 		fputs(usage, stderr);
 		return 2;
 	}
@@ -265,7 +335,8 @@ cmd_keys(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;
 	if (npos != 1 || (strcmp(pos[0], "rotate") != 0 && strcmp(pos[0], "list") != 0 &&
-	    strcmp(pos[0], "kek-new") != 0 && strcmp(pos[0], "rewrap") != 0)) {
+	    strcmp(pos[0], "kek-new") != 0 && strcmp(pos[0], "rewrap") != 0 &&
+	    strcmp(pos[0], "system-ca") != 0)) {
 		fputs(usage, stderr);
 		return 2;
 	}
@@ -286,6 +357,11 @@ cmd_keys(int argc, char **argv)
 		return 1;
 	if (strcmp(pos[0], "rewrap") == 0) {
 		rc = rewrap(s, old_path, new_path);
+		store_close(s);
+		return rc;
+	}
+	if (strcmp(pos[0], "system-ca") == 0) {
+		rc = system_ca(s, ca_cert, ca_key);
 		store_close(s);
 		return rc;
 	}

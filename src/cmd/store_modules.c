@@ -14,6 +14,7 @@
 #include "auth/upstream_sql.h"
 #include "auth/webauthn_sql.h"
 #include "csam/sql.h"
+#include "machine/sql.h"
 #include "mail/sql.h"
 #include "oidc/sql.h"
 #include "portal/sql.h"
@@ -41,6 +42,7 @@ const struct store_module store_modules[] = {
 	{ "mail", &sql_mail_sqlite, &sql_mail_pg, 0 },
 	{ "email_code", &sql_email_code_sqlite, NULL, 0 },
 	{ "subdept", &sql_subdept_sqlite, &sql_subdept_pg, 0 },
+	{ "machine", &sql_machine_sqlite, &sql_machine_pg, 0 },
 };
 const size_t store_modules_n = sizeof(store_modules) / sizeof(store_modules[0]);
 

@@ -114,6 +114,13 @@ static const struct mail_text texts[MAIL__KINDS] = {
 	    "personne : portier ne vous le demandera jamais par téléphone ni par e-mail."),
 	    N_("Si vous n'avez pas demandé ce code, quelqu'un connaît votre mot de passe : "
 	    "changez-le sans attendre.") } },
+	[MAIL_SYSTEM_CERT_EXPIRING] = { "system_cert_expiring",
+	    N_("Certificat système « {1} » : expire le {4}"), {
+	    N_("Le certificat système « {1} » de {2} (numéro d'entreprise {3}) expire le {4}, "
+	    "dans {5} jours."),
+	    N_("Renouvelez-le dans « Gestion du certificat » : demandez un nouveau certificat "
+	    "(CSR) avant cette date, sans quoi le logiciel qui l'utilise ne pourra plus "
+	    "s'authentifier.") } },
 };
 
 static const char *

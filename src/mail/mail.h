@@ -37,6 +37,8 @@ enum mail_kind {
 	MAIL_MANDATE_ENDED,
 	MAIL_MANDATE_EXPIRED,
 	MAIL_LOGIN_CODE,           /* {1} the security code, {2} its minutes (auth/email_code.c) */
+	MAIL_SYSTEM_CERT_EXPIRING, /* {1} certificate's name, {2} company name, {3} number,
+	                            * {4} its end dd/mm/yyyy, {5} days left */
 	MAIL__KINDS
 };
 

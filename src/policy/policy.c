@@ -48,6 +48,13 @@ static const struct rule table[POLICY__ACTIONS] = {
 	[POLICY_SUBDEPT_USERS] = { "subdept_users", ROLE_GAP | ROLE_COGAP, ROLE_GL | ROLE_COGL,
 	    LOA_LOW, ROLE_SUB_GL },
 	[POLICY_MOVE_SUBDEPT] = { "move_subdept", ROLE_GAP | ROLE_COGAP, 0, LOA_LOW },
+	/* "Gestion du certificat" and "Messages structurés" (issue 15): the managers of the
+	 * organisation and the local managers of the quality, at the level of their other
+	 * management actions. */
+	[POLICY_MANAGE_SYSTEM_CERTS] = { "manage_system_certs", ROLE_GAP | ROLE_COGAP,
+	    ROLE_GL | ROLE_COGL, LOA_LOW },
+	[POLICY_MANAGE_CHANNELS] = { "manage_channels", ROLE_GAP | ROLE_COGAP,
+	    ROLE_GL | ROLE_COGL, LOA_LOW },
 };
 
 static bool

@@ -33,6 +33,8 @@ enum policy_action {
 	POLICY_APPOINT_SUBDEPT_GL,  /* appoint a sub-department's GL or co-GLs of a quality */
 	POLICY_SUBDEPT_USERS,       /* add users to a sub-department, change their grants */
 	POLICY_MOVE_SUBDEPT,        /* move a member between sub-departments (or levels) */
+	POLICY_MANAGE_SYSTEM_CERTS, /* register, renew, revoke a quality's system certificates */
+	POLICY_MANAGE_CHANNELS,     /* register a quality's channels of "Messages structurés" */
 	POLICY__ACTIONS
 };
 

@@ -40,6 +40,8 @@ static const enum cell expected[POLICY__ACTIONS][7] = {
 	[POLICY_APPOINT_SUBDEPT_GL] = { NO, YES, YES, NO, NO, NO, NO },
 	[POLICY_SUBDEPT_USERS] = { NO, YES, YES, OWN, OWN, NO, NO },
 	[POLICY_MOVE_SUBDEPT] = { NO, YES, YES, NO, NO, NO, NO },
+	[POLICY_MANAGE_SYSTEM_CERTS] = { NO, YES, YES, OWN, OWN, NO, NO },
+	[POLICY_MANAGE_CHANNELS] = { NO, YES, YES, OWN, OWN, NO, NO },
 };
 
 static struct policy_actor

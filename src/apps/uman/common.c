@@ -110,6 +110,9 @@ uman_page(struct web_req *r, const char *title_msgid, const struct uman_here *he
 		menu_item(r, g, base, N_("Utilisateurs"));
 		menu_item(r, g, arena_printf(a, "%s/detail", base),
 		    N_("Consulter ou modifier le détail de la qualité"));
+		menu_item(r, g, arena_printf(a, "%s/certificats", base),
+		    N_("Gestion du certificat"));
+		menu_item(r, g, arena_printf(a, "%s/messages", base), N_("Messages structurés"));
 	}
 	if (here->menu != UMAN_MENU_HOME) {
 		menu_item(r, g, arena_printf(a, "/acces/%s/utilisateurs", org),

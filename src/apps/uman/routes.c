@@ -11,7 +11,8 @@ uman_routes(struct web_server *s)
 	    uman_user_routes(s) != 0 || uman_quality_routes(s) != 0 ||
 	    uman_search_routes(s) != 0 || uman_hierarchy_routes(s) != 0 ||
 	    uman_audit_routes(s) != 0 || uman_mandate_routes(s) != 0 ||
-	    uman_subdept_routes(s) != 0 || uman_entity_routes(s) != 0)
+	    uman_subdept_routes(s) != 0 || uman_certs_routes(s) != 0 ||
+	    uman_entity_routes(s) != 0)
 		return -1;
 	return 0;
 }
