@@ -116,7 +116,7 @@ oidc_machine_token_issue(struct store *s, const struct oidc_machine *m, const ch
 	if (randombytes_uniform(64) == 0 &&
 	    store_exec(tx, SQL_MACH_TOKEN_PURGE, "i", now) < 0)
 		goto fail;
-	if (store_exec(tx, SQL_MACH_TOKEN_INSERT, "bittti", h, sizeof(h), m->cert_id, scope,
+	if (store_exec(tx, SQL_MACH_TOKEN_INSERT, "bitttii", h, sizeof(h), m->cert_id, scope,
 	    cnf_x5t, method, now, now + OIDC_MACHINE_TOKEN_TTL) != 1 ||
 	    issued_event(tx, m, scope, cnf_x5t != NULL, method, ctx) != 0 ||
 	    store_commit(&tx) != 0)
