@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { closeFetchConnections } from '../lib/server.js';
+
 import { query, scalar } from '../lib/db.js';
 import { auditEvents } from '../lib/world.js';
 import { ASSERTION_TYPE, ORGS, assertion, assertionKey, isoIn, makeMachineCA, plainPost,
@@ -40,6 +42,7 @@ describe('client_credentials for machines', () => {
     registerJwks(srv, id.revoked, [esKey]);
   });
   after(async () => {
+    await closeFetchConnections();
     await srv?.stop();
     ca?.remove();
   });

@@ -161,4 +161,38 @@ export async function plainPost(srv, pathname, form, headers = {}) {
   return { status: res.status, json, text };
 }
 
+/** A fetch that presents a client certificate (node's https; the listener's certificate is
+ * the test's own, not checked here: the test is about the client's). */
+export function mtlsFetch(cert) {
+  return (url, options = {}) => new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const headers = {};
+    new Headers(options.headers).forEach((v, k) => { headers[k] = v; });
+    const body = options.body == null ? undefined : String(options.body);
+    const req = https.request({
+      host: u.hostname, port: u.port, path: `${u.pathname}${u.search}`, method: options.method ?? 'GET',
+      headers, agent: false, rejectUnauthorized: false, servername: 'localhost', cert: cert.cert, key: cert.key,
+    }, (res) => {
+      const chunks = [];
+      res.on('data', (d) => chunks.push(d));
+      res.on('end', () => {
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) h.set(k, Array.isArray(v) ? v.join(', ') : v);
+        resolve(new Response(res.statusCode === 204 ? null : Buffer.concat(chunks), { status: res.statusCode, headers: h }));
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** An ES256 key pair for the npm clients and its public JWK. */
+export async function webKey(kid) {
+  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
+  const jwk = { ...(await crypto.subtle.exportKey('jwk', pair.publicKey)), kid, alg: 'ES256', use: 'sig' };
+  delete jwk.key_ops;
+  delete jwk.ext;
+  return { key: pair.privateKey, kid, jwk };
+}
+
 export { ORGS, PEOPLE };
