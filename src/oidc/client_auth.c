@@ -16,6 +16,7 @@
 
 #include "base/clock.h"
 #include "fed/jws.h"
+#include "oidc/batch.h"
 #include "oidc/machine_sql.h"
 
 #define JTI_MAX 256
@@ -483,31 +484,42 @@ done:
 	return rc;
 }
 
-int
-oidc_assertion_jti_use(struct store *s, const char *client_id, const char *jti, int64_t exp)
+struct jti_op {
+	const char *client_id;
+	const unsigned char *hash;
+	int64_t now, until;
+	int replay;
+};
+
+static int
+jti_fn(struct store_tx *tx, void *arg)
 {
-	unsigned char h[32];
-	struct store_tx *tx;
-	int64_t now = clock_time();
+	struct jti_op *op = arg;
 	int k;
 
-	crypto_generichash(h, sizeof(h), (const unsigned char *)jti, strlen(jti), NULL, 0);
-	if (store_begin(s, STORE_WRITE, &tx) != 0)
-		return -1;
 	/* Now and then the ids whose assertions expired go (one request in 64). */
-	if (randombytes_uniform(64) == 0 && store_exec(tx, SQL_MACH_JTI_PURGE, "i", now) < 0)
-		goto fail;
-	/* Kept at least as long as the leeway lets the assertion pass. */
-	k = store_exec_try(tx, SQL_MACH_JTI_INSERT, "tbi", client_id, h, sizeof(h),
-	    exp + OIDC_ASSERTION_LEEWAY);
-	if (k == -1)
-		goto fail;
-	if (store_commit(&tx) != 0)
+	if (randombytes_uniform(64) == 0 && store_exec(tx, SQL_MACH_JTI_PURGE, "i", op->now) < 0)
 		return -1;
-	return k == -2 ? 1 : 0;
-fail:
-	store_rollback(&tx);
-	return -1;
+	k = store_exec_try(tx, SQL_MACH_JTI_INSERT, "tbi", op->client_id, op->hash,
+	    (size_t)32, op->until);
+	if (k == -1)
+		return -1;
+	op->replay = k == -2;
+	return 0;
+}
+
+int
+oidc_assertion_jti_use(struct oidc_batch *b, const char *client_id, const char *jti,
+    int64_t exp)
+{
+	unsigned char h[32];
+	/* Kept at least as long as the leeway lets the assertion pass. */
+	struct jti_op op = { client_id, h, clock_time(), exp + OIDC_ASSERTION_LEEWAY, 0 };
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)jti, strlen(jti), NULL, 0);
+	if (oidc_batch_run(b, jti_fn, &op) < 0)
+		return -1;
+	return op.replay ? 1 : 0;
 }
 
 static int

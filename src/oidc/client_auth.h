@@ -61,8 +61,10 @@ int oidc_client_jwks_set(struct store *s, const char *client_id, const char *jwk
 /* The JWKS of a client id in a: 0, 1 (none registered) or -1. */
 int oidc_client_jwks_get(struct store *s, struct arena *a, const char *client_id,
     const char **jwks);
-/* Records the jti of a verified assertion until exp: 0 (first use), 1 (a replay) or -1. */
-int oidc_assertion_jti_use(struct store *s, const char *client_id, const char *jti,
+/* Records the jti of a verified assertion until exp, in the group commit b of the
+ * provider's store (oidc/batch.h): 0 (first use), 1 (a replay) or -1. */
+struct oidc_batch;
+int oidc_assertion_jti_use(struct oidc_batch *b, const char *client_id, const char *jti,
     int64_t exp);
 
 /* A system certificate as the token side sees it (migration 029; texts in the arena). */

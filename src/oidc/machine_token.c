@@ -10,6 +10,7 @@
 #include "audit/audit.h"
 #include "base/clock.h"
 #include "base/jsontext.h"
+#include "oidc/batch.h"
 #include "oidc/clients.h"
 #include "oidc/machine_sql.h"
 
@@ -99,33 +100,48 @@ issued_event(struct store_tx *tx, const struct oidc_machine *m, const char *scop
 	return audit_append(tx, &ev);
 }
 
+/* One issue inside the group commit's transaction. */
+struct issue_op {
+	const struct oidc_machine *m;
+	const char *scope, *cnf_x5t, *method;
+	const struct actor *ctx;
+	const unsigned char *hash;
+	int64_t now;
+};
+
+static int
+issue_fn(struct store_tx *tx, void *arg)
+{
+	const struct issue_op *op = arg;
+
+	/* Now and then the expired tokens go (one issue in 64). */
+	if (randombytes_uniform(64) == 0 &&
+	    store_exec(tx, SQL_MACH_TOKEN_PURGE, "i", op->now) < 0)
+		return -1;
+	if (store_exec(tx, SQL_MACH_TOKEN_INSERT, "bitttii", op->hash, (size_t)32,
+	    op->m->cert_id, op->scope, op->cnf_x5t, op->method, op->now,
+	    op->now + OIDC_MACHINE_TOKEN_TTL) != 1 ||
+	    issued_event(tx, op->m, op->scope, op->cnf_x5t != NULL, op->method, op->ctx) != 0)
+		return -1;
+	return 0;
+}
+
 int
-oidc_machine_token_issue(struct store *s, const struct oidc_machine *m, const char *scope,
-    const char *cnf_x5t, const char *method, const struct actor *ctx,
+oidc_machine_token_issue(struct oidc_batch *b, const struct oidc_machine *m,
+    const char *scope, const char *cnf_x5t, const char *method, const struct actor *ctx,
     char token[OIDC_TOKEN_LEN + 1])
 {
 	unsigned char h[32];
-	struct store_tx *tx;
-	int64_t now = clock_time();
+	struct issue_op op = { m, scope, cnf_x5t, method, ctx, h, clock_time() };
 
 	oidc_random_token(token);
 	oidc_token_hash(token, h);
-	if (store_begin(s, STORE_WRITE, &tx) != 0)
-		goto fail;
-	/* Now and then the expired tokens go (one issue in 64). */
-	if (randombytes_uniform(64) == 0 &&
-	    store_exec(tx, SQL_MACH_TOKEN_PURGE, "i", now) < 0)
-		goto fail;
-	if (store_exec(tx, SQL_MACH_TOKEN_INSERT, "bitttii", h, sizeof(h), m->cert_id, scope,
-	    cnf_x5t, method, now, now + OIDC_MACHINE_TOKEN_TTL) != 1 ||
-	    issued_event(tx, m, scope, cnf_x5t != NULL, method, ctx) != 0 ||
-	    store_commit(&tx) != 0)
-		goto fail;
+	/* Shares a commit with the other token operations of the moment (batch.h). */
+	if (oidc_batch_run(b, issue_fn, &op) < 0) {
+		sodium_memzero(token, OIDC_TOKEN_LEN + 1);
+		return -1;
+	}
 	return 0;
-fail:
-	store_rollback(&tx);
-	sodium_memzero(token, OIDC_TOKEN_LEN + 1);
-	return -1;
 }
 
 static bool

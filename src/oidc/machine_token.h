@@ -22,8 +22,10 @@ int oidc_machine_scope(struct arena *a, const struct oidc_machine *m, const char
 
 /* Issues an access token to m for scope, bound to the certificate when cnf_x5t is set,
  * with an audit event (oidc.machine.token.issued: the method, the scope, the binding;
- * never the token). Writes the token into token. 0 or -1. */
-int oidc_machine_token_issue(struct store *s, const struct oidc_machine *m,
+ * never the token), in the group commit b of the provider's store (oidc/batch.h). Writes
+ * the token into token. 0 or -1. */
+struct oidc_batch;
+int oidc_machine_token_issue(struct oidc_batch *b, const struct oidc_machine *m,
     const char *scope, const char *cnf_x5t, const char *method, const struct actor *ctx,
     char token[OIDC_TOKEN_LEN + 1]);
 

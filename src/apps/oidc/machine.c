@@ -124,7 +124,7 @@ assertion_auth(struct web_req *r, const char **client_id)
 		return refuse_client(r, iss, "no keys registered for this client") == 0 ? 1 : -1;
 	e = oidc_assertion_verify(jwks, jwt, iss, aud, clock_time(), web_arena(r), &jti, &exp);
 	if (e == OIDC_ASSERTION_OK) {
-		rc = oidc_assertion_jti_use(app->store, iss, jti, exp);
+		rc = oidc_assertion_jti_use(oidc_provider_batch(app->oidc), iss, jti, exp);
 		if (rc < 0)
 			return -1;
 		if (rc > 0)
@@ -245,7 +245,8 @@ oidc_machine_grant(struct web_req *r)
 		return oidc_oauth_error(r, 400, "invalid_scope",
 		    "the scope must name applications of the certificate");
 	}
-	if (oidc_machine_token_issue(app->store, m, scope, x5t, method, &ctx, token) != 0)
+	if (oidc_machine_token_issue(oidc_provider_batch(app->oidc), m, scope, x5t, method,
+	    &ctx, token) != 0)
 		return oidc_oauth_error(r, 500, "server_error", "the token could not be made");
 	rc = machine_reply(r, token, scope);
 	sodium_memzero(token, sizeof(token));
