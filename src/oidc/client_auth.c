@@ -484,10 +484,27 @@ done:
 	return rc;
 }
 
+int
+oidc_assertion_jti_record(struct store_tx *tx, const char *client_id, const char *jti,
+    int64_t exp)
+{
+	unsigned char h[32];
+	int k;
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)jti, strlen(jti), NULL, 0);
+	/* Now and then the ids whose assertions expired go (one request in 64). */
+	if (randombytes_uniform(64) == 0 &&
+	    store_exec(tx, SQL_MACH_JTI_PURGE, "i", clock_time()) < 0)
+		return -1;
+	/* Kept at least as long as the leeway lets the assertion pass. */
+	k = store_exec_try(tx, SQL_MACH_JTI_INSERT, "tbi", client_id, h, sizeof(h),
+	    exp + OIDC_ASSERTION_LEEWAY);
+	return k == -1 ? -1 : k == -2 ? 1 : 0;
+}
+
 struct jti_op {
-	const char *client_id;
-	const unsigned char *hash;
-	int64_t now, until;
+	const char *client_id, *jti;
+	int64_t exp;
 	int replay;
 };
 
@@ -495,31 +512,20 @@ static int
 jti_fn(struct store_tx *tx, void *arg)
 {
 	struct jti_op *op = arg;
-	int k;
 
-	/* Now and then the ids whose assertions expired go (one request in 64). */
-	if (randombytes_uniform(64) == 0 && store_exec(tx, SQL_MACH_JTI_PURGE, "i", op->now) < 0)
-		return -1;
-	k = store_exec_try(tx, SQL_MACH_JTI_INSERT, "tbi", op->client_id, op->hash,
-	    (size_t)32, op->until);
-	if (k == -1)
-		return -1;
-	op->replay = k == -2;
-	return 0;
+	op->replay = oidc_assertion_jti_record(tx, op->client_id, op->jti, op->exp);
+	return op->replay < 0 ? -1 : 0;
 }
 
 int
 oidc_assertion_jti_use(struct oidc_batch *b, const char *client_id, const char *jti,
     int64_t exp)
 {
-	unsigned char h[32];
-	/* Kept at least as long as the leeway lets the assertion pass. */
-	struct jti_op op = { client_id, h, clock_time(), exp + OIDC_ASSERTION_LEEWAY, 0 };
+	struct jti_op op = { client_id, jti, exp, 0 };
 
-	crypto_generichash(h, sizeof(h), (const unsigned char *)jti, strlen(jti), NULL, 0);
 	if (oidc_batch_run(b, jti_fn, &op) < 0)
 		return -1;
-	return op.replay ? 1 : 0;
+	return op.replay;
 }
 
 static int

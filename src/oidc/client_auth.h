@@ -64,7 +64,13 @@ int oidc_client_jwks_get(struct store *s, struct arena *a, const char *client_id
 /* Records the jti of a verified assertion until exp, in the group commit b of the
  * provider's store (oidc/batch.h): 0 (first use), 1 (a replay) or -1. */
 struct oidc_batch;
+struct store_tx;
 int oidc_assertion_jti_use(struct oidc_batch *b, const char *client_id, const char *jti,
+    int64_t exp);
+
+/* The same inside a write transaction of the caller's: 0, 1 or -1 (a replay leaves tx
+ * usable). */
+int oidc_assertion_jti_record(struct store_tx *tx, const char *client_id, const char *jti,
     int64_t exp);
 
 /* A system certificate as the token side sees it (migration 029; texts in the arena). */

@@ -102,44 +102,49 @@ issued_event(struct store_tx *tx, const struct oidc_machine *m, const char *scop
 
 /* One issue inside the group commit's transaction. */
 struct issue_op {
-	const struct oidc_machine *m;
-	const char *scope, *cnf_x5t, *method;
+	const struct oidc_machine_issue *in;
 	const struct actor *ctx;
 	const unsigned char *hash;
 	int64_t now;
+	int replay;
 };
 
 static int
 issue_fn(struct store_tx *tx, void *arg)
 {
-	const struct issue_op *op = arg;
+	struct issue_op *op = arg;
+	const struct oidc_machine_issue *in = op->in;
 
+	if (in->jti != NULL) {
+		op->replay = oidc_assertion_jti_record(tx, in->m->client_id, in->jti, in->jti_exp);
+		if (op->replay != 0)
+			return op->replay < 0 ? -1 : 0;
+	}
 	/* Now and then the expired tokens go (one issue in 64). */
 	if (randombytes_uniform(64) == 0 &&
 	    store_exec(tx, SQL_MACH_TOKEN_PURGE, "i", op->now) < 0)
 		return -1;
 	if (store_exec(tx, SQL_MACH_TOKEN_INSERT, "bitttii", op->hash, (size_t)32,
-	    op->m->cert_id, op->scope, op->cnf_x5t, op->method, op->now,
+	    in->m->cert_id, in->scope, in->cnf_x5t, in->method, op->now,
 	    op->now + OIDC_MACHINE_TOKEN_TTL) != 1 ||
-	    issued_event(tx, op->m, op->scope, op->cnf_x5t != NULL, op->method, op->ctx) != 0)
+	    issued_event(tx, in->m, in->scope, in->cnf_x5t != NULL, in->method, op->ctx) != 0)
 		return -1;
 	return 0;
 }
 
 int
-oidc_machine_token_issue(struct oidc_batch *b, const struct oidc_machine *m,
-    const char *scope, const char *cnf_x5t, const char *method, const struct actor *ctx,
-    char token[OIDC_TOKEN_LEN + 1])
+oidc_machine_token_issue(struct oidc_batch *b, const struct oidc_machine_issue *in,
+    const struct actor *ctx, char token[OIDC_TOKEN_LEN + 1])
 {
 	unsigned char h[32];
-	struct issue_op op = { m, scope, cnf_x5t, method, ctx, h, clock_time() };
+	struct issue_op op = { in, ctx, h, clock_time(), 0 };
 
 	oidc_random_token(token);
 	oidc_token_hash(token, h);
 	/* Shares a commit with the other token operations of the moment (batch.h). */
-	if (oidc_batch_run(b, issue_fn, &op) < 0) {
+	if (oidc_batch_run(b, issue_fn, &op) < 0 || op.replay != 0) {
 		sodium_memzero(token, OIDC_TOKEN_LEN + 1);
-		return -1;
+		return op.replay > 0 ? 1 : -1;
 	}
 	return 0;
 }

@@ -20,14 +20,23 @@
 int oidc_machine_scope(struct arena *a, const struct oidc_machine *m, const char *requested,
     const char **scope);
 
-/* Issues an access token to m for scope, bound to the certificate when cnf_x5t is set,
- * with an audit event (oidc.machine.token.issued: the method, the scope, the binding;
- * never the token), in the group commit b of the provider's store (oidc/batch.h). Writes
- * the token into token. 0 or -1. */
+/* What one issue is made of: the certificate, the scope granted, the certificate the token is
+ * bound to (cnf_x5t, NULL: unbound), the authentication method for the audit, and the
+ * client assertion's jti and exp when it came with one (NULL: none). */
+struct oidc_machine_issue {
+	const struct oidc_machine *m;
+	const char *scope, *cnf_x5t, *method;
+	const char *jti;
+	int64_t jti_exp;
+};
+/* Issues an access token in the group commit b of the provider's store (oidc/batch.h):
+ * records the assertion's jti (a replay issues nothing), stores the token's hash with the
+ * binding and appends the audit event oidc.machine.token.issued (the method, the scope,
+ * the binding; never the token), in one transaction. Writes the token into token.
+ * 0, 1 (the jti was used already) or -1. */
 struct oidc_batch;
-int oidc_machine_token_issue(struct oidc_batch *b, const struct oidc_machine *m,
-    const char *scope, const char *cnf_x5t, const char *method, const struct actor *ctx,
-    char token[OIDC_TOKEN_LEN + 1]);
+int oidc_machine_token_issue(struct oidc_batch *b, const struct oidc_machine_issue *in,
+    const struct actor *ctx, char token[OIDC_TOKEN_LEN + 1]);
 
 /* A machine token as introspection (RFC 7662) shows it. */
 struct oidc_machine_token_info {

@@ -90,11 +90,18 @@ presented_cert(struct web_req *r, const char **x5t)
 	return 0;
 }
 
+/* A verified assertion's id, recorded with the token it is used for (one commit). */
+struct pending_jti {
+	const char *jti;
+	int64_t exp;
+};
+
 /* Checks a client assertion of the form (client_assertion_type, client_assertion) for
- * the client it names (client_id of the form, if given, must agree). On success sets
- * *client_id and returns 0; 1 when refused (answered); -1. */
+ * the client it names (client_id of the form, if given, must agree). Its jti is recorded
+ * here, or, with pj, left in pj for the caller to record with its own writes. On success
+ * sets *client_id and returns 0; 1 when refused (answered); -1. */
 static int
-assertion_auth(struct web_req *r, const char **client_id)
+assertion_auth(struct web_req *r, const char **client_id, struct pending_jti *pj)
 {
 	struct app *app = web_app(r);
 	const char *type = web_form(r, "client_assertion_type");
@@ -123,7 +130,10 @@ assertion_auth(struct web_req *r, const char **client_id)
 	if (rc > 0)
 		return refuse_client(r, iss, "no keys registered for this client") == 0 ? 1 : -1;
 	e = oidc_assertion_verify(jwks, jwt, iss, aud, clock_time(), web_arena(r), &jti, &exp);
-	if (e == OIDC_ASSERTION_OK) {
+	if (e == OIDC_ASSERTION_OK && pj != NULL) {
+		pj->jti = jti;
+		pj->exp = exp;
+	} else if (e == OIDC_ASSERTION_OK) {
 		rc = oidc_assertion_jti_use(oidc_provider_batch(app->oidc), iss, jti, exp);
 		if (rc < 0)
 			return -1;
@@ -147,7 +157,7 @@ oidc_rp_assertion_auth(struct web_req *r, struct oidc_client *c)
 		oidc_oauth_error(r, 400, "invalid_request", "use one client authentication method");
 		return 1;
 	}
-	rc = assertion_auth(r, &id);
+	rc = assertion_auth(r, &id, NULL);
 	if (rc != 0)
 		return rc;
 	rc = oidc_provider_client(app->oidc, web_arena(r), id, c);
@@ -163,7 +173,8 @@ oidc_rp_assertion_auth(struct web_req *r, struct oidc_client *c)
 /* Finds the machine of the request's authentication. 0 (m, *x5t the bound certificate or
  * NULL, *method set), 1 refused (answered), -1. */
 static int
-machine_auth(struct web_req *r, struct oidc_machine *m, const char **x5t, const char **method)
+machine_auth(struct web_req *r, struct oidc_machine *m, const char **x5t, const char **method,
+    struct pending_jti *pj)
 {
 	struct app *app = web_app(r);
 	const char *form_id = web_form(r, "client_id"), *cert = NULL, *id = NULL;
@@ -177,7 +188,7 @@ machine_auth(struct web_req *r, struct oidc_machine *m, const char **x5t, const 
 	if (rc != 0)
 		return rc;
 	if (web_form(r, "client_assertion") != NULL || web_form(r, "client_assertion_type")) {
-		rc = assertion_auth(r, &id);
+		rc = assertion_auth(r, &id, pj);
 		if (rc != 0)
 			return rc;
 		*method = "private_key_jwt";
@@ -226,12 +237,14 @@ oidc_machine_grant(struct web_req *r)
 	struct oidc_machine *m = arena_alloc(web_arena(r), sizeof(*m));
 	char token[OIDC_TOKEN_LEN + 1];
 	const char *x5t = NULL, *method = NULL, *scope = NULL;
+	struct pending_jti pj = { NULL, 0 };
+	struct oidc_machine_issue in;
 	enum oidc_machine_state st;
 	int rc;
 
 	if (m == NULL)
 		return -1;
-	rc = machine_auth(r, m, &x5t, &method);
+	rc = machine_auth(r, m, &x5t, &method, &pj);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
 	st = oidc_machine_state(m, clock_time());
@@ -245,8 +258,11 @@ oidc_machine_grant(struct web_req *r)
 		return oidc_oauth_error(r, 400, "invalid_scope",
 		    "the scope must name applications of the certificate");
 	}
-	if (oidc_machine_token_issue(oidc_provider_batch(app->oidc), m, scope, x5t, method,
-	    &ctx, token) != 0)
+	in = (struct oidc_machine_issue){ m, scope, x5t, method, pj.jti, pj.exp };
+	rc = oidc_machine_token_issue(oidc_provider_batch(app->oidc), &in, &ctx, token);
+	if (rc > 0)
+		return refuse_client(r, m->client_id, oidc_assertion_reason(OIDC_ASSERTION_REPLAY));
+	if (rc < 0)
 		return oidc_oauth_error(r, 500, "server_error", "the token could not be made");
 	rc = machine_reply(r, token, scope);
 	sodium_memzero(token, sizeof(token));
