@@ -7,9 +7,11 @@
 // with keep-alive for BENCH_SECONDS). Server CPU per token from /proc/PID/stat; the ratios
 // printed, with Keycloak 26's published figure (120 client-credential grants per second per
 // vCPU) beside as tokens per CPU-second. One run, not part of make bench.
-import { fork } from 'node:child_process';
+import { execFile, fork } from 'node:child_process';
+import { promisify } from 'node:util';
 import http from 'node:http';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 import { ASSERTION_TYPE, ORGS, assertion, assertionKey, makeMachineCA, registerCert, registerJwks,
   startMachines } from '../tests/http/machines_lib.js';
@@ -46,27 +48,32 @@ function post(url, form, headers = {}) {
   });
 }
 
-/** CONC workers call one() for SECONDS; each answer must be 200. → { rate, cpuPer, n }. */
-async function measure(pid, one) {
-  for (let i = 0; i < 20; i++) { // warm-up, and a check that it works at all
-    const r = await one();
-    if (r.status !== 200) throw new Error(`warm-up: ${r.status} ${r.text.slice(0, 300)}`);
+const run = promisify(execFile);
+const wrk = async (args) => (await run('wrk', args, { encoding: 'utf8' })).stdout;
+const WRK_RATE_MAX = 4000; // bodies made per second of a run (each assertion is used once)
+
+/** wrk (one thread, CONC connections, SECONDS) POSTs the bodies made by body(i) to url,
+ * with the header when given; the server's CPU from /proc. → { rate, cpuPer, n, bad }. */
+async function measure(pid, url, body, dir, header) {
+  const n = WRK_RATE_MAX * SECONDS;
+  const file = path.join(dir, 'bodies.txt');
+  writeFileSync(file, `${Array.from({ length: n }, (_, i) => new URLSearchParams(body(i)).toString()).join('\n')}\n`);
+  const args = ['-t1', `-c${CONC}`, `-d${SECONDS}s`, '-s', new URL('./machines_wrk.lua', import.meta.url).pathname, url, '--', file];
+  if (header) {
+    writeFileSync(path.join(dir, 'header.txt'), header[1]);
+    args.push(header[0], path.join(dir, 'header.txt'));
   }
-  let n = 0;
-  let bad = 0;
+  // Warm-up. Asynchronous: the harness must keep reading the server's log meanwhile.
+  await wrk(['-t1', '-c1', '-d1s', ...args.slice(3)]);
+  writeFileSync(file, `${Array.from({ length: n }, (_, i) => new URLSearchParams(body(i + n)).toString()).join('\n')}\n`);
   const cpu0 = cpuTicks(pid);
-  const t0 = process.hrtime.bigint();
-  const end = Date.now() + SECONDS * 1000;
-  await Promise.all(Array.from({ length: CONC }, async () => {
-    while (Date.now() < end) {
-      const r = await one();
-      if (r.status === 200) n++;
-      else if (++bad > 10) throw new Error(`${r.status} ${r.text.slice(0, 300)}`);
-    }
-  }));
-  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  const out = await wrk(args);
   const cpu = (cpuTicks(pid) - cpu0) / TICK;
-  return { rate: n / secs, cpuPer: cpu / n, n, bad };
+  const total = Number(/(\d+) requests in/.exec(out)[1]);
+  const secs = Number(/requests in ([\d.]+)s/.exec(out)[1]);
+  const bad = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  if (total === 0 || bad > total / 100) throw new Error(`${bad} of ${total} answers were not 200:\n${out}`);
+  return { rate: (total - bad) / secs, cpuPer: cpu / (total - bad), n: total - bad, bad };
 }
 
 const fmt = (x, d = 0) => x.toFixed(d).padStart(8);
@@ -91,27 +98,31 @@ async function main() {
 
   const rows = [];
   try {
+    const hdr = ['X-SSL-Client-Cert', encodeURIComponent(cert.pem)];
     const cases = [
-      ['mTLS (proxy header)', () => post(`${srv.url}/oidc/token`, { grant_type: 'client_credentials', scope: SCOPE }, header),
-        () => post(`${op}/token`, { grant_type: 'client_credentials', client_id: 'm-tls', scope: SCOPE }, header)],
-      ['private_key_jwt', () => post(`${srv.url}/oidc/token`, { grant_type: 'client_credentials', scope: SCOPE,
-        client_assertion_type: ASSERTION_TYPE, client_assertion: assertion(key, id, srv.url) }),
-      () => post(`${op}/token`, { grant_type: 'client_credentials', scope: SCOPE, client_id: 'm-jwt',
-        client_assertion_type: ASSERTION_TYPE, client_assertion: assertion(key, 'm-jwt', op) })],
+      ['mTLS (proxy header)',
+        () => measure(srv.pid, `${srv.url}/oidc/token`, () => ({ grant_type: 'client_credentials', scope: SCOPE }), ca.dir, hdr),
+        () => measure(child.pid, `${op}/token`, () => ({ grant_type: 'client_credentials', client_id: 'm-tls', scope: SCOPE }), ca.dir, hdr)],
+      ['private_key_jwt',
+        () => measure(srv.pid, `${srv.url}/oidc/token`, () => ({ grant_type: 'client_credentials', scope: SCOPE,
+          client_assertion_type: ASSERTION_TYPE, client_assertion: assertion(key, id, srv.url, { claims: { exp: Math.floor(Date.now() / 1000) + 240 } }) }), ca.dir),
+        () => measure(child.pid, `${op}/token`, () => ({ grant_type: 'client_credentials', scope: SCOPE, client_id: 'm-jwt',
+          client_assertion_type: ASSERTION_TYPE, client_assertion: assertion(key, 'm-jwt', op, { claims: { exp: Math.floor(Date.now() / 1000) + 240 } }) }), ca.dir)],
     ];
     const introspect = await post(`${srv.url}/oidc/introspect`, {});
     if (introspect.status !== 404) {
       const tok = JSON.parse((await post(`${srv.url}/oidc/token`, { grant_type: 'client_credentials' }, header)).text).access_token;
       const opTok = JSON.parse((await post(`${op}/token`, { grant_type: 'client_credentials', client_id: 'm-tls', scope: SCOPE }, header)).text).access_token;
-      const basic = (i, s) => ({ Authorization: `Basic ${Buffer.from(`${i}:${s}`).toString('base64')}` });
-      cases.push(['introspection', () => post(`${srv.url}/oidc/introspect`, { token: tok }, basic(rsClient.id, rsClient.secret)),
-        () => post(`${op}/token/introspection`, { token: opTok }, basic('rs', 'rs-secret-rs-secret-rs-secret-rs'))]);
+      const basic = (i, s) => ['Authorization', `Basic ${Buffer.from(`${i}:${s}`).toString('base64')}`];
+      cases.push(['introspection',
+        () => measure(srv.pid, `${srv.url}/oidc/introspect`, () => ({ token: tok }), ca.dir, basic(rsClient.id, rsClient.secret)),
+        () => measure(child.pid, `${op}/token/introspection`, () => ({ token: opTok }), ca.dir, basic('rs', 'rs-secret-rs-secret-rs-secret-rs'))]);
     } else {
       console.log('introspection: /oidc/introspect is not on this build (404): not measured');
     }
     for (const [name, mine, theirs] of cases) {
-      const p = await measure(srv.pid, mine);
-      const o = await measure(child.pid, theirs);
+      const p = await mine();
+      const o = await theirs();
       rows.push({ name, p, o });
     }
   } finally {
@@ -120,7 +131,7 @@ async function main() {
     await srv.stop();
     ca.remove();
   }
-  console.log(`\nmachines: ${CONC} connections, ${SECONDS} s each, one run; portier on ${process.env.PORTIER_TEST_DB === 'pg' ? 'PostgreSQL' : 'SQLite'}, oidc-provider in memory`);
+  console.log(`\nmachines: wrk, ${CONC} connections, ${SECONDS} s each, one run; portier on ${process.env.PORTIER_TEST_DB === 'pg' ? 'PostgreSQL' : 'SQLite'}, oidc-provider in memory`);
   console.log('                         portier/s  oidc-provider/s  ratio   portier CPU ms/token  oidc-provider CPU ms/token  portier tokens per CPU-s');
   for (const { name, p, o } of rows) {
     console.log(`${name.padEnd(24)} ${fmt(p.rate)}  ${fmt(o.rate)}         ${fmt(p.rate / o.rate, 2)}  ${fmt(p.cpuPer * 1000, 3)}              ${fmt(o.cpuPer * 1000, 3)}                    ${fmt(1 / p.cpuPer)}`);
