@@ -151,6 +151,17 @@ describe('client_credentials for machines', () => {
     assert.match(r.json.error_description, /untrusted peer/);
   });
 
+  it('refuses a proxy header that is not a certificate, or not a registered one', async () => {
+    for (const [bad, why] of [['%zz', /not URL-escaped PEM/], ['not-a-certificate', /not URL-escaped PEM/],
+      [encodeURIComponent('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'), /unknown/]]) {
+      const n0 = tokens();
+      const r = await plainPost(srv, '/oidc/token', { grant_type: 'client_credentials' }, { 'X-SSL-Client-Cert': bad });
+      assert.equal(r.status, 401, bad);
+      assert.match(r.json.error_description, why, bad);
+      assert.equal(tokens(), n0);
+    }
+  });
+
   it('refuses bad assertions', async () => {
     const other = assertionKey('ES256', esKey.kid);
     const now = Math.floor(Date.now() / 1000);
