@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 #include <openssl/rsa.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,15 +198,85 @@ rsa_key(json_t *jwk)
 	return k;
 }
 
+/* Keys made from JWKs, kept: OpenSSL 3 builds a P-256 group and imports the key anew for
+ * each EVP_PKEY (most of an assertion's check). Keyed by the hash of the members that make
+ * the key, so a changed JWKS makes other entries; a few clients' keys, replaced in turn. An
+ * EVP_PKEY is read-only once made and reference-counted: shared between threads. */
+#define KEY_CACHE 32
+static struct {
+	unsigned char id[32];
+	EVP_PKEY *k;
+} key_cache[KEY_CACHE];
+static size_t key_cache_next;
+static pthread_mutex_t key_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+jwk_id(json_t *jwk, unsigned char id[32])
+{
+	static const char *const members[] = { "kty", "crv", "x", "y", "n", "e" };
+	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, NULL, 0, 32);
+	for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
+		const char *v = json_string_value(json_object_get(jwk, members[i]));
+
+		/* Each value with its length: no two keys hash the same by concatenation. */
+		size_t n = v != NULL ? strlen(v) : 0;
+
+		crypto_generichash_update(&st, (const unsigned char *)&n, sizeof(n));
+		if (v != NULL)
+			crypto_generichash_update(&st, (const unsigned char *)v, n);
+	}
+	crypto_generichash_final(&st, id, 32);
+}
+
+static EVP_PKEY *
+cache_get(const unsigned char id[32])
+{
+	EVP_PKEY *k = NULL;
+
+	pthread_mutex_lock(&key_cache_lock);
+	for (size_t i = 0; i < KEY_CACHE && k == NULL; i++)
+		if (key_cache[i].k != NULL && memcmp(key_cache[i].id, id, 32) == 0 &&
+		    EVP_PKEY_up_ref(key_cache[i].k) == 1)
+			k = key_cache[i].k;
+	pthread_mutex_unlock(&key_cache_lock);
+	return k;
+}
+
+static void
+cache_put(const unsigned char id[32], EVP_PKEY *k)
+{
+	size_t i;
+
+	if (EVP_PKEY_up_ref(k) != 1)
+		return;
+	pthread_mutex_lock(&key_cache_lock);
+	i = key_cache_next++ % KEY_CACHE;
+	EVP_PKEY_free(key_cache[i].k);
+	memcpy(key_cache[i].id, id, 32);
+	key_cache[i].k = k;
+	pthread_mutex_unlock(&key_cache_lock);
+}
+
 /* The key of a JWK of the kty wanted ("EC" or "RSA"); NULL when it is another or bad. */
 static EVP_PKEY *
 jwk_key(json_t *jwk, const char *kty)
 {
 	const char *t = json_string_value(json_object_get(jwk, "kty"));
+	unsigned char id[32];
+	EVP_PKEY *k;
 
 	if (t == NULL || strcmp(t, kty) != 0 || json_object_get(jwk, "d") != NULL)
 		return NULL;
-	return strcmp(kty, "EC") == 0 ? ec_key(jwk) : rsa_key(jwk);
+	jwk_id(jwk, id);
+	k = cache_get(id);
+	if (k != NULL)
+		return k;
+	k = strcmp(kty, "EC") == 0 ? ec_key(jwk) : rsa_key(jwk);
+	if (k != NULL)
+		cache_put(id, k);
+	return k;
 }
 
 enum sig_alg { ALG_ES256, ALG_RS256, ALG_PS256 };
