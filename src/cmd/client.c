@@ -303,6 +303,9 @@ cmd_client(int argc, char **argv)
 		rc = rc == 0 ? 0 : 1;
 	} else {
 		rc = oidc_client_remove(s, o.id, "cli");
+		/* Its keys go too: a client added later under this id does not inherit them. */
+		if (rc == 0 && oidc_client_jwks_delete(s, o.id) != 0)
+			rc = -1;
 		if (rc == 0)
 			printf("client %s removed, with its grants and tokens\n", o.id);
 		else if (rc == 1)

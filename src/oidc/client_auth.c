@@ -531,6 +531,19 @@ oidc_client_jwks_set(struct store *s, const char *client_id, const char *jwks, c
 }
 
 int
+oidc_client_jwks_delete(struct store *s, const char *client_id)
+{
+	struct store_tx *tx;
+
+	if (store_begin(s, STORE_WRITE, &tx) != 0 ||
+	    store_exec(tx, SQL_MACH_JWKS_DELETE, "t", client_id) < 0 || store_commit(&tx) != 0) {
+		store_rollback(&tx);
+		return -1;
+	}
+	return 0;
+}
+
+int
 oidc_client_jwks_get(struct store *s, struct arena *a, const char *client_id,
     const char **jwks)
 {

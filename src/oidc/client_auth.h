@@ -58,6 +58,9 @@ int oidc_jwks_check(const char *jwks, char *err, size_t errlen);
 /* Registers (or replaces) the JWKS of a client id, checked first. 0, or -1 with err. */
 int oidc_client_jwks_set(struct store *s, const char *client_id, const char *jwks,
     char *err, size_t errlen);
+/* Forgets the keys of a client id (its client was removed): a client registered later
+ * under the same id does not inherit them. 0 or -1. */
+int oidc_client_jwks_delete(struct store *s, const char *client_id);
 /* The JWKS of a client id in a: 0, 1 (none registered) or -1. */
 int oidc_client_jwks_get(struct store *s, struct arena *a, const char *client_id,
     const char **jwks);

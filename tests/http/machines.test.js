@@ -229,6 +229,15 @@ describe('client_credentials for machines', () => {
       client_secret: client.secret, client_assertion_type: ASSERTION_TYPE,
       client_assertion: assertion(key, 'rp-keys', srv.url) });
     assert.equal(both.status, 400);
+    // Removed, the client's keys go with it: one added again under the id has none.
+    const { portier: cli } = await import('./oidc_lib.js');
+    cli(['client', 'remove', '--db', srv.db, '--id', 'rp-keys']);
+    assert.equal(Number(scalar(srv, "SELECT count(*) FROM oidc_client_jwks WHERE client_id = 'rp-keys'")), 0);
+    addClient(srv, 'rp-keys');
+    const again = await plainPost(srv, '/oidc/token', { grant_type: 'refresh_token', refresh_token: 'x'.repeat(43),
+      client_assertion_type: ASSERTION_TYPE, client_assertion: assertion(key, 'rp-keys', srv.url) });
+    assert.equal(again.status, 401);
+    assert.match(again.json.error_description, /no keys/);
     // A machine's keys do not make it a relying party.
     const machine = await plainPost(srv, '/oidc/token', { grant_type: 'refresh_token', refresh_token: 'x'.repeat(43),
       client_assertion_type: ASSERTION_TYPE, client_assertion: assertion(esKey, id.pharma, srv.url) });
