@@ -192,6 +192,13 @@ bench-broker: all node
 bench-passkey: all node
 	PORTIER_BIN=$(O)/portier node bench/passkey.mjs
 
+# Machines' client_credentials tokens per second (mTLS through the proxy header and
+# private_key_jwt; introspection when the endpoint exists) against oidc-provider configured
+# alike, with the server CPU per token (bench/machines.mjs, issue 15); not part of make bench.
+.PHONY: bench-machines
+bench-machines: all node
+	PORTIER_BIN=$(O)/portier node bench/machines.mjs
+
 # The store's backends side by side: SQLite, PostgreSQL on one and two nodes, the writer
 # lock on and off; token endpoint, logins, user creations, CPU from /proc (bench/pg.mjs).
 .PHONY: bench-pg

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "oidc/client_auth.h"
 #include "oidc/clients.h"
 #include "store/store.h"
 
@@ -19,8 +20,9 @@ static const char usage[] =
     "                          --application CODE [--scope \"openid profile …\"]\n"
     "                          [--min-level 1|2|3] [--post-logout-uri URI …]\n"
     "                          [--public] [--allow-national-number] [--sector NAME]\n"
-    "                          [--id-token-alg ES256|RS256]\n"
+    "                          [--id-token-alg ES256|RS256] [--jwks FILE]\n"
     "       portier client list\n"
+    "       portier client jwks --id ID --jwks FILE\n"
     "       portier client rotate-secret --id ID\n"
     "       portier client remove --id ID\n"
     "       (each also takes --db PATH and --config FILE)\n"
@@ -42,11 +44,15 @@ static const char usage[] =
     "                       (default: the client id)\n"
     "  --id-token-alg ALG   how its ID tokens are signed (id_token_signed_response_alg):\n"
     "                       ES256 (default) or RS256\n"
+    "  --jwks FILE          public keys (JWKS) of a confidential client, which may then\n"
+    "                       authenticate with private_key_jwt (RFC 7523); `client jwks` sets\n"
+    "                       them for a client or a machine (a system certificate's\n"
+    "                       client_id), replacing the ones before\n"
     "The secret of a confidential client is printed once: keep it, it cannot be shown again;\n"
     "rotate-secret gives the client a new one (the old one stops working at once).\n";
 
 struct opts {
-	const char *id, *application, *scope, *sector, *id_token_alg;
+	const char *id, *application, *scope, *sector, *id_token_alg, *jwks_file;
 	const char *redirect[ARGS_MAX], *post_logout[ARGS_MAX];
 	size_t n_redirect, n_post_logout;
 	int min_level;
@@ -102,6 +108,8 @@ parse(int argc, char **argv, struct opts *o, char **rest, int *nrest)
 			o->sector = v;
 		else if ((v = opt_value(argc, argv, &i, "id-token-alg", &missing)) != NULL)
 			o->id_token_alg = v;
+		else if ((v = opt_value(argc, argv, &i, "jwks", &missing)) != NULL)
+			o->jwks_file = v;
 		else if ((v = opt_value(argc, argv, &i, "min-level", &missing)) != NULL) {
 			if (strlen(v) != 1 || v[0] < '1' || v[0] > '3') {
 				fputs("portier: --min-level: 1, 2 or 3\n", stderr);
@@ -142,6 +150,54 @@ print_client(void *arg, const struct oidc_client *c)
 	return 0;
 }
 
+/* The JWKS file's text (malloc'd), checked; NULL with a message. */
+static char *
+jwks_read(const char *path)
+{
+	char *text = malloc(OIDC_JWKS_MAX + 2), err[256];
+	FILE *f = fopen(path, "r");
+	size_t n = f != NULL && text != NULL ? fread(text, 1, OIDC_JWKS_MAX + 1, f) : 0;
+
+	if (f != NULL)
+		fclose(f);
+	if (text == NULL || n == 0) {
+		fprintf(stderr, "portier: --jwks: cannot read %s\n", path);
+		free(text);
+		return NULL;
+	}
+	text[n] = '\0';
+	if (strlen(text) != n || oidc_jwks_check(text, err, sizeof(err)) != 0) {
+		fprintf(stderr, "portier: --jwks: %s\n", strlen(text) != n ? "not text" : err);
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* client jwks: the keys of a relying party or of a machine. */
+static int
+set_jwks(struct store *s, const struct opts *o)
+{
+	char *text, err[256];
+	int rc;
+
+	if (o->id == NULL || o->jwks_file == NULL || !oidc_client_id_valid(o->id)) {
+		fputs("portier: client jwks needs --id ID and --jwks FILE\n", stderr);
+		return 2;
+	}
+	text = jwks_read(o->jwks_file);
+	if (text == NULL)
+		return 2;
+	rc = oidc_client_jwks_set(s, o->id, text, err, sizeof(err));
+	free(text);
+	if (rc != 0) {
+		fprintf(stderr, "portier: client jwks: %s\n", err);
+		return 1;
+	}
+	printf("client %s: keys registered for private_key_jwt\n", o->id);
+	return 0;
+}
+
 static int
 add(struct store *s, const struct opts *o)
 {
@@ -156,11 +212,29 @@ add(struct store *s, const struct opts *o)
 	char secret[OIDC_SECRET_LEN + 1], err[256];
 	int rc;
 
+	char *jwks = NULL;
+
 	if (o->id == NULL || o->application == NULL || o->n_redirect == 0) {
 		fputs("portier: client add needs --id, --application and --redirect-uri\n", stderr);
 		return 2;
 	}
+	if (o->jwks_file != NULL && o->public_client) {
+		fputs("portier: --jwks is for a confidential client, not with --public\n", stderr);
+		return 2;
+	}
+	if (o->jwks_file != NULL && (jwks = jwks_read(o->jwks_file)) == NULL)
+		return 2;
 	rc = oidc_client_add(s, &n, "cli", secret, err, sizeof(err));
+	if (rc == 0 && jwks != NULL && oidc_client_jwks_set(s, o->id, jwks, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "portier: client add: %s\n", err);
+		rc = 1;
+	}
+	free(jwks);
+	if (rc == 1) {
+		sodium_memzero(secret, sizeof(secret));
+		return 1;
+	}
 	if (rc == -2) {
 		fprintf(stderr, "portier: a client '%s' exists already\n", o->id);
 		return 1;
@@ -194,7 +268,8 @@ cmd_client(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;
 	if (npos != 1 || (strcmp(pos[0], "add") != 0 && strcmp(pos[0], "list") != 0 &&
-	    strcmp(pos[0], "remove") != 0 && strcmp(pos[0], "rotate-secret") != 0)) {
+	    strcmp(pos[0], "remove") != 0 && strcmp(pos[0], "rotate-secret") != 0 &&
+	    strcmp(pos[0], "jwks") != 0)) {
 		fputs(usage, stderr);
 		return 2;
 	}
@@ -207,6 +282,8 @@ cmd_client(int argc, char **argv)
 		return 1;
 	if (strcmp(pos[0], "add") == 0) {
 		rc = add(s, &o);
+	} else if (strcmp(pos[0], "jwks") == 0) {
+		rc = set_jwks(s, &o);
 	} else if (strcmp(pos[0], "list") == 0) {
 		rc = oidc_client_list(s, print_client, NULL) == 0 ? 0 : 1;
 		if (rc != 0)
@@ -226,6 +303,9 @@ cmd_client(int argc, char **argv)
 		rc = rc == 0 ? 0 : 1;
 	} else {
 		rc = oidc_client_remove(s, o.id, "cli");
+		/* Its keys go too: a client added later under this id does not inherit them. */
+		if (rc == 0 && oidc_client_jwks_delete(s, o.id) != 0)
+			rc = -1;
 		if (rc == 0)
 			printf("client %s removed, with its grants and tokens\n", o.id);
 		else if (rc == 1)

@@ -56,6 +56,7 @@ static const struct key keys[] = {
 	{ "tls_cert", S(tls_cert) },
 	{ "tls_key", S(tls_key) },
 	{ "eid_trust", S(eid_trust) },
+	{ "machine_trust", S(machine_trust) },
 	{ "eid_crl", S(eid_crl) },
 	{ "eid_revocation", S(eid_revocation) },
 	{ "eid_ocsp_url", S(eid_ocsp_url) },

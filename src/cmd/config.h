@@ -37,6 +37,7 @@ struct config {
 	char tls_cert[1024];
 	char tls_key[1024];
 	char eid_trust[1024];
+	char machine_trust[1024];     /* CAs named to machines (tls_client_auth) */
 	char eid_crl[2048];
 	char eid_revocation[16];
 	char eid_ocsp_url[1024];

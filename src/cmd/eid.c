@@ -330,6 +330,30 @@ header_name_ok(const char *h)
 	return n > 0 && strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == n;
 }
 
+/* Appends the machine_trust PEM to the client CAs of the TLS listener. 0 or -1. */
+static int
+machine_trust_add(const struct config *c, struct eid_runtime *rt)
+{
+	char *more = read_text("machine_trust", c->machine_trust), *both;
+	size_t a = rt->client_ca_pem ? strlen(rt->client_ca_pem) : 0;
+
+	if (more == NULL)
+		return -1;
+	both = malloc(a + strlen(more) + 2);
+	if (both == NULL) {
+		free(more);
+		return -1;
+	}
+	if (a > 0)
+		memcpy(both, rt->client_ca_pem, a);
+	both[a] = '\n';
+	memcpy(both + a + 1, more, strlen(more) + 1);
+	free(more);
+	free(rt->client_ca_pem);
+	rt->client_ca_pem = both;
+	return 0;
+}
+
 int
 eid_runtime_setup(struct config *c, struct eid_runtime *rt)
 {
@@ -380,6 +404,10 @@ eid_runtime_setup(struct config *c, struct eid_runtime *rt)
 			if (rt->client_ca_pem == NULL)
 				goto fail;
 		}
+		/* Machines' certificates (tls_client_auth): their CAs are named in the request
+		 * for a certificate too; the token endpoint matches the certificate itself. */
+		if (c->machine_trust[0] != '\0' && machine_trust_add(c, rt) != 0)
+			goto fail;
 	}
 	return 0;
 fail:

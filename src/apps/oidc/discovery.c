@@ -58,14 +58,17 @@ configuration(struct web_req *r)
 	json_object_set_new(o, "response_modes_supported", strings((const char *[]){ "query",
 	    NULL }));
 	json_object_set_new(o, "grant_types_supported", strings((const char *[]){
-	    "authorization_code", "refresh_token", NULL }));
+	    "authorization_code", "refresh_token", "client_credentials", NULL }));
 	json_object_set_new(o, "subject_types_supported", strings((const char *[]){ "pairwise",
 	    NULL }));
 	json_object_set_new(o, "id_token_signing_alg_values_supported",
 	    strings((const char *[]){ "RS256", "ES256", NULL }));
 	json_object_set_new(o, "token_endpoint_auth_methods_supported",
 	    strings((const char *[]){ "client_secret_basic", "client_secret_post", "none",
-	    NULL }));
+	    "private_key_jwt", "tls_client_auth", "self_signed_tls_client_auth", NULL }));
+	json_object_set_new(o, "token_endpoint_auth_signing_alg_values_supported",
+	    strings((const char *[]){ "ES256", "RS256", "PS256", NULL }));
+	json_object_set_new(o, "tls_client_certificate_bound_access_tokens", json_true());
 	json_object_set_new(o, "code_challenge_methods_supported",
 	    strings((const char *[]){ "S256", NULL }));
 	json_object_set_new(o, "claims_supported", strings(claims));

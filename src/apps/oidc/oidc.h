@@ -70,6 +70,11 @@ int oidc_token_routes(struct web_server *s);
 int oidc_userinfo_routes(struct web_server *s);
 int oidc_logout_routes(struct web_server *s);
 
+/* machine.c: the client_credentials grant of machines (answers the whole request), and
+ * private_key_jwt for a relying party: 0 with *c authenticated, 1 refused (answered), -1. */
+int oidc_machine_grant(struct web_req *r);
+int oidc_rp_assertion_auth(struct web_req *r, struct oidc_client *c);
+
 /* authorize.c: answers a flow's request with the code (profile chosen) or with an
  * error, as oidc_to_client does. error NULL: success with code. */
 int oidc_answer(struct web_req *r, const struct oidc_request *req, const char *code,

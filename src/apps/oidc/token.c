@@ -87,6 +87,8 @@ client_auth(struct web_req *r, struct oidc_client *c)
 	const char *form_id = web_form(r, "client_id"), *form_secret = web_form(r, "client_secret");
 	int basic, rc;
 
+	if (web_form(r, "client_assertion") != NULL || web_form(r, "client_assertion_type"))
+		return oidc_rp_assertion_auth(r, c);
 	basic = basic_credentials(r, &id, &secret);
 	if (basic < 0)
 		return invalid_client(r, NULL, true, "malformed Basic credentials") == 0 ? 1 : -1;
@@ -259,6 +261,9 @@ token(struct web_req *r)
 		    "%.40s is given more than once", twice));
 	if (st == NULL)
 		return -1;
+	/* Machines (system certificates) authenticate apart: machine.c. */
+	if (grant_type != NULL && strcmp(grant_type, "client_credentials") == 0)
+		return oidc_machine_grant(r);
 	st->r = r;
 	st->ctx = app_actor(r);
 	c = &st->client;

@@ -1,0 +1,143 @@
+// machines.mjs — `make bench-machines` (issue 15 part 6): client_credentials tokens per
+// second for machines, with mutual TLS (the certificate from a trusted proxy's header, as
+// behind nginx) and with private_key_jwt (a fresh assertion per request), and introspection
+// per second when the endpoint exists; portier (its database: SQLite, or PostgreSQL with
+// PORTIER_TEST_DB=pg) against oidc-provider from npm configured alike (bench/
+// machines_provider.mjs), each in its own process, the same load (BENCH_CONC connections
+// with keep-alive for BENCH_SECONDS). Server CPU per token from /proc/PID/stat; the ratios
+// printed, with Keycloak 26's published figure (120 client-credential grants per second per
+// vCPU) beside as tokens per CPU-second. One run, not part of make bench.
+import { execFile, fork } from 'node:child_process';
+import { promisify } from 'node:util';
+import http from 'node:http';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { ASSERTION_TYPE, ORGS, assertion, assertionKey, makeMachineCA, registerCert, registerJwks,
+  startMachines } from '../tests/http/machines_lib.js';
+import { freePort } from '../tests/lib/server.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const CONC = Number(process.env.BENCH_CONC ?? 8);
+const TICK = 100; // USER_HZ
+const KEYCLOAK_PER_VCPU = 120;
+const SCOPE = 'TESTAPP TESTONE';
+
+function cpuTicks(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return Number(rest[11]) + Number(rest[12]); // utime, stime
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONC * 2 });
+
+function post(url, form, headers = {}) {
+  const body = new URLSearchParams(form).toString();
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body), ...headers } },
+    (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const run = promisify(execFile);
+const wrk = async (args) => (await run('wrk', args, { encoding: 'utf8' })).stdout;
+const WRK_RATE_MAX = 4000; // bodies made per second of a run (each assertion is used once)
+
+/** wrk (one thread, CONC connections, SECONDS) POSTs the bodies made by body(i) to url,
+ * with the header when given; the server's CPU from /proc. → { rate, cpuPer, n, bad }. */
+async function measure(pid, url, body, dir, header) {
+  const n = WRK_RATE_MAX * SECONDS;
+  const file = path.join(dir, 'bodies.txt');
+  writeFileSync(file, `${Array.from({ length: n }, (_, i) => new URLSearchParams(body(i)).toString()).join('\n')}\n`);
+  const args = ['-t1', `-c${CONC}`, `-d${SECONDS}s`, '-s', new URL('./machines_wrk.lua', import.meta.url).pathname, url, '--', file];
+  if (header) {
+    writeFileSync(path.join(dir, 'header.txt'), header[1]);
+    args.push(header[0], path.join(dir, 'header.txt'));
+  }
+  // Warm-up. Asynchronous: the harness must keep reading the server's log meanwhile.
+  await wrk(['-t1', '-c1', '-d1s', ...args.slice(3)]);
+  writeFileSync(file, `${Array.from({ length: n }, (_, i) => new URLSearchParams(body(i + n)).toString()).join('\n')}\n`);
+  const cpu0 = cpuTicks(pid);
+  const out = await wrk(args);
+  const cpu = (cpuTicks(pid) - cpu0) / TICK;
+  const total = Number(/(\d+) requests in/.exec(out)[1]);
+  const secs = Number(/requests in ([\d.]+)s/.exec(out)[1]);
+  const bad = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  if (total === 0 || bad > total / 100) throw new Error(`${bad} of ${total} answers were not 200:\n${out}`);
+  return { rate: (total - bad) / secs, cpuPer: cpu / (total - bad), n: total - bad, bad };
+}
+
+const fmt = (x, d = 0) => x.toFixed(d).padStart(8);
+
+async function main() {
+  const ca = makeMachineCA(['bench']);
+  const cert = ca.certs.bench;
+  const header = { 'X-SSL-Client-Cert': encodeURIComponent(cert.pem) };
+  const key = assertionKey('ES256', 'bench-key');
+  const srv = await startMachines(ca);
+  const id = registerCert(srv, cert, { org: ORGS.pharma.id, apps: SCOPE.split(' ') });
+  registerJwks(srv, id, [key]);
+  const rsClient = (await import('../tests/http/oidc_lib.js')).addClient(srv, 'bench-rs');
+
+  const port = await freePort();
+  const child = fork(new URL('./machines_provider.mjs', import.meta.url), [String(port)], {
+    env: { ...process.env, BENCH_MACHINES: JSON.stringify({ jwk: key.jwk, certPem: cert.pem, scope: SCOPE }) },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  await new Promise((resolve, reject) => { child.once('message', resolve); child.once('exit', reject); });
+  const op = `http://127.0.0.1:${port}`;
+
+  const rows = [];
+  try {
+    const hdr = ['X-SSL-Client-Cert', encodeURIComponent(cert.pem)];
+    const cases = [
+      ['mTLS (proxy header)',
+        () => measure(srv.pid, `${srv.url}/oidc/token`, () => ({ grant_type: 'client_credentials', scope: SCOPE }), ca.dir, hdr),
+        () => measure(child.pid, `${op}/token`, () => ({ grant_type: 'client_credentials', client_id: 'm-tls', scope: SCOPE }), ca.dir, hdr)],
+      ['private_key_jwt',
+        () => measure(srv.pid, `${srv.url}/oidc/token`, () => ({ grant_type: 'client_credentials', scope: SCOPE,
+          client_assertion_type: ASSERTION_TYPE, client_assertion: assertion(key, id, srv.url, { claims: { exp: Math.floor(Date.now() / 1000) + 240 } }) }), ca.dir),
+        () => measure(child.pid, `${op}/token`, () => ({ grant_type: 'client_credentials', scope: SCOPE, client_id: 'm-jwt',
+          client_assertion_type: ASSERTION_TYPE, client_assertion: assertion(key, 'm-jwt', op, { claims: { exp: Math.floor(Date.now() / 1000) + 240 } }) }), ca.dir)],
+    ];
+    const introspect = await post(`${srv.url}/oidc/introspect`, {});
+    if (introspect.status !== 404) {
+      const tok = JSON.parse((await post(`${srv.url}/oidc/token`, { grant_type: 'client_credentials' }, header)).text).access_token;
+      const opTok = JSON.parse((await post(`${op}/token`, { grant_type: 'client_credentials', client_id: 'm-tls', scope: SCOPE }, header)).text).access_token;
+      const basic = (i, s) => ['Authorization', `Basic ${Buffer.from(`${i}:${s}`).toString('base64')}`];
+      cases.push(['introspection',
+        () => measure(srv.pid, `${srv.url}/oidc/introspect`, () => ({ token: tok }), ca.dir, basic(rsClient.id, rsClient.secret)),
+        () => measure(child.pid, `${op}/token/introspection`, () => ({ token: opTok }), ca.dir, basic('rs', 'rs-secret-rs-secret-rs-secret-rs'))]);
+    } else {
+      console.log('introspection: /oidc/introspect is not on this build (404): not measured');
+    }
+    for (const [name, mine, theirs] of cases) {
+      const p = await mine();
+      const o = await theirs();
+      rows.push({ name, p, o });
+    }
+  } finally {
+    child.kill('SIGTERM');
+    agent.destroy();
+    await srv.stop();
+    ca.remove();
+  }
+  console.log(`\nmachines: wrk, ${CONC} connections, ${SECONDS} s each, one run; portier on ${process.env.PORTIER_TEST_DB === 'pg' ? 'PostgreSQL' : 'SQLite'}, oidc-provider in memory`);
+  console.log('                         portier/s  oidc-provider/s  ratio   portier CPU ms/token  oidc-provider CPU ms/token  portier tokens per CPU-s');
+  for (const { name, p, o } of rows) {
+    console.log(`${name.padEnd(24)} ${fmt(p.rate)}  ${fmt(o.rate)}         ${fmt(p.rate / o.rate, 2)}  ${fmt(p.cpuPer * 1000, 3)}              ${fmt(o.cpuPer * 1000, 3)}                    ${fmt(1 / p.cpuPer)}`);
+  }
+  console.log(`reference: Keycloak 26 states ${KEYCLOAK_PER_VCPU} client-credential grants per second per vCPU (published, not measured here)`);
+  console.log(`machine: ${(await import('node:os')).cpus().length} vCPUs shared by the load, portier and oidc-provider`);
+}
+
+await main();

@@ -1,0 +1,743 @@
+/* client_auth.c — private_key_jwt (RFC 7523 §2.2 and §3) checked against the client's
+ * registered JWKS, and the system certificates of machines (tls_client_auth, RFC 8705).
+ * The verification is pure OpenSSL; the store keeps the JWKS, the used jti and the certs. */
+#include "oidc/client_auth.h"
+
+#include <jansson.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/rsa.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "fed/jws.h"
+#include "oidc/batch.h"
+#include "oidc/machine_sql.h"
+
+#define JTI_MAX 256
+#define SEG_MAX OIDC_ASSERTION_MAX
+
+const char *
+oidc_assertion_reason(enum oidc_assertion_error e)
+{
+	static const char *const words[] = {
+		"ok", "malformed assertion", "algorithm not allowed", "unknown key",
+		"bad signature", "iss or sub is not the client", "wrong audience",
+		"assertion expired", "exp missing or too far ahead", "assertion not yet valid",
+		"jti missing or too long", "assertion replayed",
+	};
+
+	return (size_t)e < sizeof(words) / sizeof(words[0]) ? words[e] : "refused";
+}
+
+/* ---- compact JWS parts ---- */
+
+struct jwt_parts {
+	json_t *header, *claims;
+	const char *signed_part;       /* header.payload, as signed */
+	size_t signed_len;
+	unsigned char *sig;
+	size_t sig_len;
+};
+
+static json_t *
+b64_json(const char *s, size_t n)
+{
+	unsigned char *raw = malloc(n + 1);
+	json_t *j = NULL;
+	int k;
+
+	if (raw == NULL)
+		return NULL;
+	k = jws_b64url_decode(s, n, raw, n + 1);
+	if (k > 0)
+		j = json_loadb((const char *)raw, (size_t)k, JSON_REJECT_DUPLICATES, NULL);
+	free(raw);
+	if (j != NULL && !json_is_object(j)) {
+		json_decref(j);
+		j = NULL;
+	}
+	return j;
+}
+
+static void
+parts_free(struct jwt_parts *p)
+{
+	json_decref(p->header);
+	json_decref(p->claims);
+	free(p->sig);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Splits and decodes header.payload.signature. 0 or -1. */
+static int
+parts_read(const char *jwt, struct jwt_parts *p)
+{
+	const char *d1, *d2;
+	size_t n = jwt ? strlen(jwt) : 0, sl;
+	int k;
+
+	memset(p, 0, sizeof(*p));
+	if (n == 0 || n > OIDC_ASSERTION_MAX)
+		return -1;
+	d1 = strchr(jwt, '.');
+	d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+	if (d2 == NULL || strchr(d2 + 1, '.') != NULL)
+		return -1;
+	p->header = b64_json(jwt, (size_t)(d1 - jwt));
+	p->claims = b64_json(d1 + 1, (size_t)(d2 - d1 - 1));
+	sl = strlen(d2 + 1);
+	p->sig = malloc(sl + 1);
+	if (p->header == NULL || p->claims == NULL || p->sig == NULL)
+		goto fail;
+	k = sl > 0 ? jws_b64url_decode(d2 + 1, sl, p->sig, sl + 1) : 0;
+	if (k < 0)
+		goto fail;
+	p->sig_len = (size_t)k;
+	p->signed_part = jwt;
+	p->signed_len = (size_t)(d2 - jwt);
+	return 0;
+fail:
+	parts_free(p);
+	return -1;
+}
+
+int
+oidc_assertion_issuer(struct arena *a, const char *jwt, const char **iss)
+{
+	struct jwt_parts p;
+	const char *v;
+	int rc = -1;
+
+	*iss = NULL;
+	if (parts_read(jwt, &p) != 0)
+		return -1;
+	v = json_string_value(json_object_get(p.claims, "iss"));
+	if (v != NULL && (*iss = arena_strdup(a, v)) != NULL)
+		rc = 0;
+	parts_free(&p);
+	return rc;
+}
+
+/* ---- keys ---- */
+
+static int
+b64_member(json_t *jwk, const char *name, unsigned char *out, size_t outlen)
+{
+	const char *v = json_string_value(json_object_get(jwk, name));
+
+	return v != NULL ? jws_b64url_decode(v, strlen(v), out, outlen) : -1;
+}
+
+static EVP_PKEY *
+pkey_from(const char *type, OSSL_PARAM_BLD *bld)
+{
+	OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL);
+	EVP_PKEY *k = NULL;
+
+	if (params == NULL || ctx == NULL || EVP_PKEY_fromdata_init(ctx) != 1 ||
+	    EVP_PKEY_fromdata(ctx, &k, EVP_PKEY_PUBLIC_KEY, params) != 1)
+		k = NULL;
+	EVP_PKEY_CTX_free(ctx);
+	OSSL_PARAM_free(params);
+	return k;
+}
+
+static EVP_PKEY *
+ec_key(json_t *jwk)
+{
+	unsigned char x[33], y[33], pub[65];
+	OSSL_PARAM_BLD *bld;
+	EVP_PKEY *k = NULL;
+
+	if (!json_is_string(json_object_get(jwk, "crv")) ||
+	    strcmp(json_string_value(json_object_get(jwk, "crv")), "P-256") != 0 ||
+	    b64_member(jwk, "x", x, sizeof(x)) != 32 || b64_member(jwk, "y", y, sizeof(y)) != 32)
+		return NULL;
+	pub[0] = 0x04;
+	memcpy(pub + 1, x, 32);
+	memcpy(pub + 33, y, 32);
+	bld = OSSL_PARAM_BLD_new();
+	if (bld != NULL && OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
+	    "prime256v1", 0) == 1 && OSSL_PARAM_BLD_push_octet_string(bld,
+	    OSSL_PKEY_PARAM_PUB_KEY, pub, sizeof(pub)) == 1)
+		k = pkey_from("EC", bld);
+	OSSL_PARAM_BLD_free(bld);
+	return k;
+}
+
+static EVP_PKEY *
+rsa_key(json_t *jwk)
+{
+	unsigned char n[513], e[9];
+	int nl = b64_member(jwk, "n", n, sizeof(n)), el = b64_member(jwk, "e", e, sizeof(e));
+	BIGNUM *bn = NULL, *be = NULL;
+	OSSL_PARAM_BLD *bld = NULL;
+	EVP_PKEY *k = NULL;
+
+	/* 2048 to 4096 bits (a leading zero byte tolerated). */
+	if (nl < 256 || nl > 513 || el < 1 || el > 8)
+		return NULL;
+	bn = BN_bin2bn(n, nl, NULL);
+	be = BN_bin2bn(e, el, NULL);
+	bld = OSSL_PARAM_BLD_new();
+	if (bn != NULL && be != NULL && bld != NULL && BN_num_bits(bn) >= 2048 &&
+	    BN_num_bits(bn) <= 4096 &&
+	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn) == 1 &&
+	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be) == 1)
+		k = pkey_from("RSA", bld);
+	OSSL_PARAM_BLD_free(bld);
+	BN_free(bn);
+	BN_free(be);
+	return k;
+}
+
+/* Keys made from JWKs, kept: OpenSSL 3 builds a P-256 group and imports the key anew for
+ * each EVP_PKEY (most of an assertion's check). Keyed by the hash of the members that make
+ * the key, so a changed JWKS makes other entries; a few clients' keys, replaced in turn. An
+ * EVP_PKEY is read-only once made and reference-counted: shared between threads. */
+#define KEY_CACHE 32
+static struct {
+	unsigned char id[32];
+	EVP_PKEY *k;
+} key_cache[KEY_CACHE];
+static size_t key_cache_next;
+static pthread_mutex_t key_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+jwk_id(json_t *jwk, unsigned char id[32])
+{
+	static const char *const members[] = { "kty", "crv", "x", "y", "n", "e" };
+	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, NULL, 0, 32);
+	for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
+		const char *v = json_string_value(json_object_get(jwk, members[i]));
+
+		/* Each value with its length: no two keys hash the same by concatenation. */
+		size_t n = v != NULL ? strlen(v) : 0;
+
+		crypto_generichash_update(&st, (const unsigned char *)&n, sizeof(n));
+		if (v != NULL)
+			crypto_generichash_update(&st, (const unsigned char *)v, n);
+	}
+	crypto_generichash_final(&st, id, 32);
+}
+
+static EVP_PKEY *
+cache_get(const unsigned char id[32])
+{
+	EVP_PKEY *k = NULL;
+
+	pthread_mutex_lock(&key_cache_lock);
+	for (size_t i = 0; i < KEY_CACHE && k == NULL; i++)
+		if (key_cache[i].k != NULL && memcmp(key_cache[i].id, id, 32) == 0 &&
+		    EVP_PKEY_up_ref(key_cache[i].k) == 1)
+			k = key_cache[i].k;
+	pthread_mutex_unlock(&key_cache_lock);
+	return k;
+}
+
+static void
+cache_put(const unsigned char id[32], EVP_PKEY *k)
+{
+	size_t i;
+
+	if (EVP_PKEY_up_ref(k) != 1)
+		return;
+	pthread_mutex_lock(&key_cache_lock);
+	i = key_cache_next++ % KEY_CACHE;
+	EVP_PKEY_free(key_cache[i].k);
+	memcpy(key_cache[i].id, id, 32);
+	key_cache[i].k = k;
+	pthread_mutex_unlock(&key_cache_lock);
+}
+
+/* The key of a JWK of the kty wanted ("EC" or "RSA"); NULL when it is another or bad. */
+static EVP_PKEY *
+jwk_key(json_t *jwk, const char *kty)
+{
+	const char *t = json_string_value(json_object_get(jwk, "kty"));
+	unsigned char id[32];
+	EVP_PKEY *k;
+
+	if (t == NULL || strcmp(t, kty) != 0 || json_object_get(jwk, "d") != NULL)
+		return NULL;
+	jwk_id(jwk, id);
+	k = cache_get(id);
+	if (k != NULL)
+		return k;
+	k = strcmp(kty, "EC") == 0 ? ec_key(jwk) : rsa_key(jwk);
+	if (k != NULL)
+		cache_put(id, k);
+	return k;
+}
+
+enum sig_alg { ALG_ES256, ALG_RS256, ALG_PS256 };
+
+static int
+alg_of(const char *name, enum sig_alg *out)
+{
+	if (name == NULL)
+		return -1;
+	if (strcmp(name, "ES256") == 0)
+		*out = ALG_ES256;
+	else if (strcmp(name, "RS256") == 0)
+		*out = ALG_RS256;
+	else if (strcmp(name, "PS256") == 0)
+		*out = ALG_PS256;
+	else
+		return -1;
+	return 0;
+}
+
+static bool
+sig_ok(EVP_PKEY *k, enum sig_alg alg, const struct jwt_parts *p)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	EVP_PKEY_CTX *pctx = NULL;
+	unsigned char der[80];
+	const unsigned char *sig = p->sig;
+	size_t sig_len = p->sig_len;
+	bool ok = false;
+	int n;
+
+	if (md == NULL)
+		return false;
+	if (alg == ALG_ES256) {
+		if (p->sig_len != JWS_ES256_SIG ||
+		    (n = jws_ecdsa_raw_to_der(p->sig, der, sizeof(der))) < 0)
+			goto done;
+		sig = der;
+		sig_len = (size_t)n;
+	}
+	if (EVP_DigestVerifyInit(md, &pctx, EVP_sha256(), NULL, k) != 1)
+		goto done;
+	if (alg == ALG_PS256 && (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1))
+		goto done;
+	ok = EVP_DigestVerify(md, sig, sig_len, (const unsigned char *)p->signed_part,
+	    p->signed_len) == 1;
+done:
+	EVP_MD_CTX_free(md);
+	return ok;
+}
+
+/* Tries the JWKS's keys for the header's alg and kid. */
+static enum oidc_assertion_error
+verify_sig(const char *jwks, const struct jwt_parts *p)
+{
+	const char *alg_name = json_string_value(json_object_get(p->header, "alg"));
+	const char *kid = json_string_value(json_object_get(p->header, "kid"));
+	json_t *set, *keys, *jwk;
+	enum oidc_assertion_error rc = OIDC_ASSERTION_KEY;
+	enum sig_alg alg;
+	size_t i;
+
+	if (alg_of(alg_name, &alg) != 0)
+		return OIDC_ASSERTION_ALG;
+	if (json_object_get(p->header, "kid") != NULL && kid == NULL)
+		return OIDC_ASSERTION_MALFORMED;
+	set = json_loads(jwks, JSON_REJECT_DUPLICATES, NULL);
+	keys = json_object_get(set, "keys");
+	json_array_foreach(keys, i, jwk) {
+		const char *k_kid = json_string_value(json_object_get(jwk, "kid"));
+		const char *k_alg = json_string_value(json_object_get(jwk, "alg"));
+		const char *use = json_string_value(json_object_get(jwk, "use"));
+		EVP_PKEY *k;
+
+		if (i >= OIDC_JWKS_KEYS_MAX)
+			break;
+		if (kid != NULL && (k_kid == NULL || strcmp(kid, k_kid) != 0))
+			continue;
+		if ((k_alg != NULL && strcmp(k_alg, alg_name) != 0) ||
+		    (use != NULL && strcmp(use, "sig") != 0))
+			continue;
+		k = jwk_key(jwk, alg == ALG_ES256 ? "EC" : "RSA");
+		if (k == NULL)
+			continue;
+		rc = OIDC_ASSERTION_SIGNATURE;
+		if (sig_ok(k, alg, p)) {
+			EVP_PKEY_free(k);
+			rc = OIDC_ASSERTION_OK;
+			break;
+		}
+		EVP_PKEY_free(k);
+	}
+	json_decref(set);
+	return rc;
+}
+
+/* ---- claims ---- */
+
+static bool
+aud_ok(json_t *aud, const char *const *audiences)
+{
+	size_t i;
+	json_t *v;
+
+	if (json_is_string(aud)) {
+		for (size_t k = 0; audiences[k] != NULL; k++)
+			if (strcmp(json_string_value(aud), audiences[k]) == 0)
+				return true;
+		return false;
+	}
+	if (!json_is_array(aud))
+		return false;
+	json_array_foreach(aud, i, v)
+		if (json_is_string(v) && aud_ok(v, audiences))
+			return true;
+	return false;
+}
+
+/* A NumericDate claim: 1 present (into *out), 0 absent, -1 not a number. */
+static int
+num_claim(json_t *claims, const char *name, int64_t *out)
+{
+	json_t *v = json_object_get(claims, name);
+
+	if (v == NULL)
+		return 0;
+	if (json_is_integer(v))
+		*out = (int64_t)json_integer_value(v);
+	else if (json_is_real(v) && json_real_value(v) > 0 && json_real_value(v) < 1e11)
+		*out = (int64_t)json_real_value(v);
+	else
+		return -1;
+	return 1;
+}
+
+static enum oidc_assertion_error
+check_claims(json_t *c, const char *client_id, const char *const *audiences, int64_t now,
+    int64_t *exp)
+{
+	const char *iss = json_string_value(json_object_get(c, "iss"));
+	const char *sub = json_string_value(json_object_get(c, "sub"));
+	const char *jti = json_string_value(json_object_get(c, "jti"));
+	int64_t t = 0;
+	int k;
+
+	if (iss == NULL || sub == NULL || strcmp(iss, client_id) != 0 ||
+	    strcmp(sub, client_id) != 0)
+		return OIDC_ASSERTION_ISSUER;
+	if (!aud_ok(json_object_get(c, "aud"), audiences))
+		return OIDC_ASSERTION_AUDIENCE;
+	if (num_claim(c, "exp", exp) != 1)
+		return OIDC_ASSERTION_LIFETIME;
+	if (*exp + OIDC_ASSERTION_LEEWAY <= now)
+		return OIDC_ASSERTION_EXPIRED;
+	if (*exp > now + OIDC_ASSERTION_LIFE_MAX + OIDC_ASSERTION_LEEWAY)
+		return OIDC_ASSERTION_LIFETIME;
+	if ((k = num_claim(c, "iat", &t)) < 0 || (k == 1 && t > now + OIDC_ASSERTION_LEEWAY))
+		return k < 0 ? OIDC_ASSERTION_MALFORMED : OIDC_ASSERTION_EARLY;
+	if ((k = num_claim(c, "nbf", &t)) < 0 || (k == 1 && t > now + OIDC_ASSERTION_LEEWAY))
+		return k < 0 ? OIDC_ASSERTION_MALFORMED : OIDC_ASSERTION_EARLY;
+	if (jti == NULL || jti[0] == '\0' || strlen(jti) > JTI_MAX)
+		return OIDC_ASSERTION_JTI;
+	return OIDC_ASSERTION_OK;
+}
+
+enum oidc_assertion_error
+oidc_assertion_verify(const char *jwks, const char *jwt, const char *client_id,
+    const char *const *audiences, int64_t now, struct arena *a, const char **jti,
+    int64_t *exp)
+{
+	struct jwt_parts p;
+	enum oidc_assertion_error rc;
+
+	*jti = NULL;
+	*exp = 0;
+	if (jwks == NULL || client_id == NULL || parts_read(jwt, &p) != 0)
+		return OIDC_ASSERTION_MALFORMED;
+	/* The signature first: claims of an unsigned token are not looked at. */
+	rc = verify_sig(jwks, &p);
+	if (rc == OIDC_ASSERTION_OK)
+		rc = check_claims(p.claims, client_id, audiences, now, exp);
+	if (rc == OIDC_ASSERTION_OK) {
+		*jti = arena_strdup(a, json_string_value(json_object_get(p.claims, "jti")));
+		if (*jti == NULL)
+			rc = OIDC_ASSERTION_MALFORMED;
+	}
+	parts_free(&p);
+	return rc;
+}
+
+/* ---- registration and store ---- */
+
+int
+oidc_jwks_check(const char *jwks, char *err, size_t errlen)
+{
+	json_t *set, *keys, *jwk;
+	size_t i;
+	int rc = -1;
+
+	if (jwks == NULL || strlen(jwks) > OIDC_JWKS_MAX) {
+		snprintf(err, errlen, "the JWKS is missing or longer than %d bytes", OIDC_JWKS_MAX);
+		return -1;
+	}
+	set = json_loads(jwks, JSON_REJECT_DUPLICATES, NULL);
+	keys = json_object_get(set, "keys");
+	if (!json_is_array(keys) || json_array_size(keys) == 0 ||
+	    json_array_size(keys) > OIDC_JWKS_KEYS_MAX) {
+		snprintf(err, errlen, "the JWKS must be {\"keys\":[…]} with 1 to %d keys",
+		    OIDC_JWKS_KEYS_MAX);
+		goto done;
+	}
+	json_array_foreach(keys, i, jwk) {
+		const char *kty = json_string_value(json_object_get(jwk, "kty"));
+		EVP_PKEY *k;
+
+		if (json_object_get(jwk, "d") != NULL) {
+			snprintf(err, errlen, "key %zu holds a private part: register public keys only",
+			    i + 1);
+			goto done;
+		}
+		k = kty != NULL ? jwk_key(jwk, kty) : NULL;
+		if (k == NULL) {
+			snprintf(err, errlen, "key %zu is neither EC P-256 nor RSA of 2048-4096 bits",
+			    i + 1);
+			goto done;
+		}
+		EVP_PKEY_free(k);
+	}
+	rc = 0;
+done:
+	json_decref(set);
+	return rc;
+}
+
+int
+oidc_client_jwks_set(struct store *s, const char *client_id, const char *jwks, char *err,
+    size_t errlen)
+{
+	struct store_tx *tx;
+
+	if (oidc_jwks_check(jwks, err, errlen) != 0)
+		return -1;
+	if (store_begin(s, STORE_WRITE, &tx) != 0 ||
+	    store_exec(tx, SQL_MACH_JWKS_PUT, "tti", client_id, jwks, clock_time()) != 1 ||
+	    store_commit(&tx) != 0) {
+		store_rollback(&tx);
+		snprintf(err, errlen, "the JWKS could not be stored");
+		return -1;
+	}
+	return 0;
+}
+
+int
+oidc_client_jwks_delete(struct store *s, const char *client_id)
+{
+	struct store_tx *tx;
+
+	if (store_begin(s, STORE_WRITE, &tx) != 0 ||
+	    store_exec(tx, SQL_MACH_JWKS_DELETE, "t", client_id) < 0 || store_commit(&tx) != 0) {
+		store_rollback(&tx);
+		return -1;
+	}
+	return 0;
+}
+
+int
+oidc_client_jwks_get(struct store *s, struct arena *a, const char *client_id,
+    const char **jwks)
+{
+	struct store_tx *tx;
+	struct store_q *q = NULL;
+	int rc = -1, k;
+
+	*jwks = NULL;
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, SQL_MACH_JWKS_GET, &q, "t", client_id) != 0)
+		goto done;
+	k = store_next(q);
+	if (k == 1)
+		rc = (*jwks = arena_strdup(a, store_text(q, MACH_JWKS_GET_JWKS))) != NULL ? 0 : -1;
+	else if (k == 0)
+		rc = 1;
+done:
+	store_done(q);
+	store_rollback(&tx);
+	return rc;
+}
+
+int
+oidc_assertion_jti_record(struct store_tx *tx, const char *client_id, const char *jti,
+    int64_t exp)
+{
+	unsigned char h[32];
+	int k;
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)jti, strlen(jti), NULL, 0);
+	/* Now and then the ids whose assertions expired go (one request in 64). */
+	if (randombytes_uniform(64) == 0 &&
+	    store_exec(tx, SQL_MACH_JTI_PURGE, "i", clock_time()) < 0)
+		return -1;
+	/* Kept at least as long as the leeway lets the assertion pass. */
+	k = store_exec_try(tx, SQL_MACH_JTI_INSERT, "tbi", client_id, h, sizeof(h),
+	    exp + OIDC_ASSERTION_LEEWAY);
+	return k == -1 ? -1 : k == -2 ? 1 : 0;
+}
+
+struct jti_op {
+	const char *client_id, *jti;
+	int64_t exp;
+	int replay;
+};
+
+static int
+jti_fn(struct store_tx *tx, void *arg)
+{
+	struct jti_op *op = arg;
+
+	op->replay = oidc_assertion_jti_record(tx, op->client_id, op->jti, op->exp);
+	return op->replay < 0 ? -1 : 0;
+}
+
+int
+oidc_assertion_jti_use(struct oidc_batch *b, const char *client_id, const char *jti,
+    int64_t exp)
+{
+	struct jti_op op = { client_id, jti, exp, 0 };
+
+	if (oidc_batch_run(b, jti_fn, &op) < 0)
+		return -1;
+	return op.replay;
+}
+
+static int
+machine_apps(struct store_tx *tx, struct arena *a, struct oidc_machine *m)
+{
+	struct store_q *q = NULL;
+	int k;
+
+	if (store_query(tx, SQL_MACH_CERT_APPS, &q, "i", m->cert_id) != 0)
+		return -1;
+	while ((k = store_next(q)) == 1 && m->n_apps < OIDC_MACHINE_APPS_MAX) {
+		m->apps[m->n_apps] = arena_strdup(a, store_text(q, MACH_CERT_APPS_APPLICATION));
+		if (m->apps[m->n_apps++] == NULL)
+			k = -1;
+		if (k < 0)
+			break;
+	}
+	store_done(q);
+	return k < 0 ? -1 : 0;
+}
+
+static const char *
+dup_col(struct arena *a, struct store_q *q, int col, bool *oom)
+{
+	const char *t = store_text(q, col);
+	char *c = arena_strdup(a, t != NULL ? t : "");
+
+	if (c == NULL)
+		*oom = true;
+	return c;
+}
+
+int
+oidc_machine_get(struct store *s, struct arena *a, const char *client_id,
+    const char *thumbprint, struct oidc_machine *out)
+{
+	struct store_tx *tx;
+	struct store_q *q = NULL;
+	bool oom = false;
+	int rc = -1, k;
+
+	memset(out, 0, sizeof(*out));
+	if ((client_id == NULL) == (thumbprint == NULL) || store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (client_id != NULL ? store_query(tx, SQL_MACH_CERT_BY_ID, &q, "t", client_id) :
+	    store_query(tx, SQL_MACH_CERT_BY_THUMB, &q, "t", thumbprint))
+		goto done;
+	k = store_next(q);
+	if (k != 1) {
+		rc = k == 0 ? 1 : -1;
+		goto done;
+	}
+	out->cert_id = store_int(q, MACH_CERT_ID);
+	out->client_id = dup_col(a, q, MACH_CERT_PUBLIC_ID, &oom);
+	out->status = dup_col(a, q, MACH_CERT_STATUS, &oom);
+	out->not_before = dup_col(a, q, MACH_CERT_NOT_BEFORE, &oom);
+	out->not_after = dup_col(a, q, MACH_CERT_NOT_AFTER, &oom);
+	out->quality = dup_col(a, q, MACH_CERT_QUALITY, &oom);
+	out->enterprise = dup_col(a, q, MACH_CERT_ENTERPRISE, &oom);
+	out->thumbprint = dup_col(a, q, MACH_CERT_THUMBPRINT, &oom);
+	store_done(q);
+	q = NULL;
+	if (oom)
+		goto done;
+	rc = machine_apps(tx, a, out);
+done:
+	store_done(q);
+	store_rollback(&tx);
+	return rc;
+}
+
+enum oidc_machine_state
+oidc_machine_state(const struct oidc_machine *m, int64_t now)
+{
+	char t[CLOCK_TEXT_SIZE];
+
+	if (strcmp(m->status, "revoked") == 0)
+		return OIDC_MACHINE_REVOKED;
+	if (strcmp(m->status, "active") != 0)
+		return OIDC_MACHINE_REPLACED;
+	/* The stored times are ISO 8601 UTC of one form: they compare as text. */
+	if (clock_text(now, t) != 0 || strcmp(t, m->not_after) >= 0)
+		return OIDC_MACHINE_EXPIRED;
+	if (strcmp(t, m->not_before) < 0)
+		return OIDC_MACHINE_NOT_YET;
+	return OIDC_MACHINE_USABLE;
+}
+
+const char *
+oidc_machine_state_reason(enum oidc_machine_state st)
+{
+	static const char *const words[] = { "usable", "certificate revoked",
+	    "certificate replaced", "certificate expired", "certificate not yet valid" };
+
+	return (size_t)st < sizeof(words) / sizeof(words[0]) ? words[st] : "refused";
+}
+
+int
+oidc_x5t_der(const unsigned char *der, size_t len, char out[OIDC_X5T_LEN + 1])
+{
+	unsigned char h[32];
+
+	if (der == NULL || len == 0 || crypto_hash_sha256(h, der, len) != 0)
+		return -1;
+	return jws_b64url_encode(h, sizeof(h), out, OIDC_X5T_LEN + 1) == OIDC_X5T_LEN ? 0 : -1;
+}
+
+int
+oidc_x5t_pem(const char *pem, size_t len, char out[OIDC_X5T_LEN + 1])
+{
+	static const char begin[] = "-----BEGIN CERTIFICATE-----";
+	static const char end[] = "-----END CERTIFICATE-----";
+	const char *b = memmem(pem, len, begin, sizeof(begin) - 1), *e;
+	unsigned char *der;
+	size_t n = 0;
+	int rc = -1;
+
+	/* The thumbprint is of the DER bytes: the base64 between the markers decoded, without
+	 * OpenSSL's PEM reader (a third of a token request's work). A certificate that is not
+	 * well formed cannot be the registered one, whose thumbprint is compared next. */
+	if (b == NULL)
+		return -1;
+	b += sizeof(begin) - 1;
+	e = memmem(b, len - (size_t)(b - pem), end, sizeof(end) - 1);
+	if (e == NULL || (der = malloc((size_t)(e - b))) == NULL)
+		return -1;
+	if (sodium_base642bin(der, (size_t)(e - b), b, (size_t)(e - b), " \t\r\n", &n, NULL,
+	    sodium_base64_VARIANT_ORIGINAL) == 0 && n > 0)
+		rc = oidc_x5t_der(der, n, out);
+	free(der);
+	return rc;
+}

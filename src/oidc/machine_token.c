@@ -1,0 +1,235 @@
+/* machine_token.c — access tokens of machines (client_credentials): random, stored as a
+ * hash beside the certificate they were issued to, audited when issued; read back for
+ * introspection, where the certificate's revocation ends them too. */
+#include "oidc/machine_token.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "audit/audit.h"
+#include "base/clock.h"
+#include "base/jsontext.h"
+#include "oidc/batch.h"
+#include "oidc/clients.h"
+#include "oidc/machine_sql.h"
+
+#define SCOPE_MAX 2048
+
+static bool
+cert_has(const struct oidc_machine *m, const char *w, size_t n)
+{
+	for (size_t i = 0; i < m->n_apps; i++)
+		if (strlen(m->apps[i]) == n && memcmp(m->apps[i], w, n) == 0)
+			return true;
+	return false;
+}
+
+/* True when the n-character word w is already in the list being built. */
+static bool
+listed(const char *list, size_t len, const char *w, size_t n)
+{
+	const char *p = list;
+	size_t k;
+
+	while ((size_t)(p - list) < len && (k = oidc_word(&p)) > 0) {
+		if (k == n && memcmp(p, w, n) == 0)
+			return true;
+		p += k;
+	}
+	return false;
+}
+
+int
+oidc_machine_scope(struct arena *a, const struct oidc_machine *m, const char *requested,
+    const char **scope)
+{
+	char *out = arena_alloc(a, SCOPE_MAX + 1);
+	const char *p = requested;
+	size_t len = 0, n;
+
+	*scope = NULL;
+	if (out == NULL || (requested != NULL && strlen(requested) > SCOPE_MAX))
+		return -1;
+	out[0] = '\0';
+	if (requested == NULL || strspn(requested, " ") == strlen(requested)) {
+		for (size_t i = 0; i < m->n_apps; i++) {
+			n = strlen(m->apps[i]);
+			if (len + n + 1 > SCOPE_MAX)
+				return -1;
+			if (len > 0)
+				out[len++] = ' ';
+			memcpy(out + len, m->apps[i], n + 1);
+			len += n;
+		}
+		*scope = out;
+		return m->n_apps > 0 ? 0 : 1;
+	}
+	while ((n = oidc_word(&p)) > 0) {
+		if (!cert_has(m, p, n))
+			return 1;
+		if (!listed(out, len, p, n)) {
+			if (len > 0)
+				out[len++] = ' ';
+			memcpy(out + len, p, n);
+			len += n;
+			out[len] = '\0';
+		}
+		p += n;
+	}
+	*scope = out;
+	return 0;
+}
+
+static int
+issued_event(struct store_tx *tx, const struct oidc_machine *m, const char *scope,
+    bool bound, const char *method, const struct actor *ctx)
+{
+	char object[96], details[SCOPE_MAX + 128];
+	struct audit_event ev = {
+		.actor = m->client_id, .actor_role = "machine", .object = object,
+		.action = "oidc.machine.token.issued",
+		.org = m->enterprise[0] != '\0' ? m->enterprise : NULL, .details = details,
+		.source = ctx ? ctx->source : NULL, .request_id = ctx ? ctx->request_id : NULL,
+	};
+
+	snprintf(object, sizeof(object), "system_cert:%s", m->client_id);
+	if (json_text(details, sizeof(details), "{s:s, s:s, s:s, s:b}", "method", method,
+	    "quality", m->quality, "scope", scope, "bound", bound) != 0)
+		return -1;
+	return audit_append(tx, &ev);
+}
+
+/* One issue inside the group commit's transaction. */
+struct issue_op {
+	const struct oidc_machine_issue *in;
+	const struct actor *ctx;
+	const unsigned char *hash;
+	int64_t now;
+	int replay;
+};
+
+static int
+issue_fn(struct store_tx *tx, void *arg)
+{
+	struct issue_op *op = arg;
+	const struct oidc_machine_issue *in = op->in;
+
+	if (in->jti != NULL) {
+		op->replay = oidc_assertion_jti_record(tx, in->m->client_id, in->jti, in->jti_exp);
+		if (op->replay != 0)
+			return op->replay < 0 ? -1 : 0;
+	}
+	/* Now and then the expired tokens go (one issue in 64). */
+	if (randombytes_uniform(64) == 0 &&
+	    store_exec(tx, SQL_MACH_TOKEN_PURGE, "i", op->now) < 0)
+		return -1;
+	if (store_exec(tx, SQL_MACH_TOKEN_INSERT, "bitttii", op->hash, (size_t)32,
+	    in->m->cert_id, in->scope, in->cnf_x5t, in->method, op->now,
+	    op->now + OIDC_MACHINE_TOKEN_TTL) != 1 ||
+	    issued_event(tx, in->m, in->scope, in->cnf_x5t != NULL, in->method, op->ctx) != 0)
+		return -1;
+	return 0;
+}
+
+int
+oidc_machine_token_issue(struct oidc_batch *b, const struct oidc_machine_issue *in,
+    const struct actor *ctx, char token[OIDC_TOKEN_LEN + 1])
+{
+	unsigned char h[32];
+	struct issue_op op = { in, ctx, h, clock_time(), 0 };
+
+	oidc_random_token(token);
+	oidc_token_hash(token, h);
+	/* Shares a commit with the other token operations of the moment (batch.h). */
+	if (oidc_batch_run(b, issue_fn, &op) < 0 || op.replay != 0) {
+		sodium_memzero(token, OIDC_TOKEN_LEN + 1);
+		return op.replay > 0 ? 1 : -1;
+	}
+	return 0;
+}
+
+static bool
+token_shaped(const char *t)
+{
+	size_t n = t != NULL ? strlen(t) : 0;
+
+	return n == OIDC_TOKEN_LEN && strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv"
+	    "wxyz0123456789-_") == n;
+}
+
+int
+oidc_machine_token_lookup(struct store *s, struct arena *a, const char *token,
+    struct oidc_machine_token_info *out)
+{
+	unsigned char h[32];
+	struct store_tx *tx;
+	struct store_q *q = NULL;
+	char now_text[CLOCK_TEXT_SIZE];
+	int64_t now = clock_time();
+	const char *status, *not_after, *cnf;
+	int rc = -1, k;
+
+	memset(out, 0, sizeof(*out));
+	if (!token_shaped(token))
+		return 1;
+	oidc_token_hash(token, h);
+	if (clock_text(now, now_text) != 0 || store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, SQL_MACH_TOKEN_GET, &q, "b", h, sizeof(h)) != 0)
+		goto done;
+	k = store_next(q);
+	if (k != 1) {
+		rc = k == 0 ? 1 : -1;
+		goto done;
+	}
+	status = store_text(q, MACH_TOKEN_STATUS);
+	not_after = store_text(q, MACH_TOKEN_NOT_AFTER);
+	cnf = store_text(q, MACH_TOKEN_CNF_X5T);
+	out->iat = store_int(q, MACH_TOKEN_CREATED_AT);
+	out->exp = store_int(q, MACH_TOKEN_EXPIRES_AT);
+	out->active = store_null(q, MACH_TOKEN_REVOKED_AT) && now < out->exp &&
+	    status != NULL && strcmp(status, "active") == 0 && not_after != NULL &&
+	    strcmp(now_text, not_after) < 0;
+	out->client_id = arena_strdup(a, store_text(q, MACH_TOKEN_PUBLIC_ID));
+	out->scope = arena_strdup(a, store_text(q, MACH_TOKEN_SCOPE));
+	out->quality = arena_strdup(a, store_text(q, MACH_TOKEN_QUALITY));
+	out->enterprise = arena_strdup(a, store_null(q, MACH_TOKEN_ENTERPRISE) ? "" :
+	    store_text(q, MACH_TOKEN_ENTERPRISE));
+	out->cnf_x5t = cnf != NULL ? arena_strdup(a, cnf) : NULL;
+	rc = out->client_id && out->scope && out->quality && out->enterprise &&
+	    (cnf == NULL || out->cnf_x5t) ? 0 : -1;
+done:
+	store_done(q);
+	store_rollback(&tx);
+	return rc;
+}
+
+int
+oidc_machine_token_revoke(struct store *s, const char *token)
+{
+	unsigned char h[32];
+	struct store_tx *tx;
+	struct oidc_machine_token_info info;
+	struct arena *a;
+	int rc;
+
+	if (!token_shaped(token))
+		return 1;
+	/* Known first: revoking twice is fine, an unknown token is another module's. */
+	a = arena_new(4096);
+	if (a == NULL)
+		return -1;
+	rc = oidc_machine_token_lookup(s, a, token, &info);
+	arena_free(a);
+	if (rc != 0)
+		return rc;
+	oidc_token_hash(token, h);
+	if (store_begin(s, STORE_WRITE, &tx) != 0 ||
+	    store_exec(tx, SQL_MACH_TOKEN_REVOKE, "bi", h, sizeof(h), clock_time()) < 0 ||
+	    store_commit(&tx) != 0) {
+		store_rollback(&tx);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,267 @@
+// machines.test.js — the client_credentials grant of machines (issue 15 part 2): a system
+// certificate authenticates by mutual TLS on portier's TLS listener, through a trusted
+// proxy's header, or by private_key_jwt; the token is bound to the certificate (cnf
+// x5t#S256) and names the organisation, quality and applications; every refusal is a 401
+// invalid_client (400 invalid_scope) with its audit event and no token stored. Also
+// private_key_jwt for a confidential relying party. SQLite and PostgreSQL.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { closeFetchConnections } from '../lib/server.js';
+
+import { query, scalar } from '../lib/db.js';
+import { auditEvents } from '../lib/world.js';
+import { ASSERTION_TYPE, ORGS, assertion, assertionKey, isoIn, makeMachineCA, plainPost,
+  registerCert, registerJwks, startMachines, tlsPost } from './machines_lib.js';
+import { addClient } from './oidc_lib.js';
+
+const NAMES = ['pharma', 'medi', 'revoked', 'expired', 'unknown', 'replaced'];
+
+describe('client_credentials for machines', () => {
+  let ca;
+  let srv;
+  const id = {};
+  let esKey;
+  let rsKey;
+  let psKey;
+
+  before(async () => {
+    ca = makeMachineCA(NAMES);
+    srv = await startMachines(ca);
+    const c = ca.certs;
+    id.pharma = registerCert(srv, c.pharma, { org: ORGS.pharma.id, apps: ['TESTAPP', 'TESTONE'] });
+    id.medi = registerCert(srv, c.medi, { org: ORGS.medi.id, apps: ['TESTAPP'] });
+    id.revoked = registerCert(srv, c.revoked, { org: ORGS.pharma.id, apps: ['TESTAPP'], status: 'revoked' });
+    id.expired = registerCert(srv, c.expired, { org: ORGS.pharma.id, apps: ['TESTAPP'],
+      notBefore: isoIn(-90 * 86400), notAfter: isoIn(-60) });
+    id.replaced = registerCert(srv, c.replaced, { org: ORGS.pharma.id, apps: ['TESTAPP'], status: 'replaced' });
+    esKey = assertionKey('ES256');
+    rsKey = assertionKey('RS256');
+    psKey = assertionKey('PS256');
+    registerJwks(srv, id.pharma, [esKey, rsKey, psKey]);
+    registerJwks(srv, id.revoked, [esKey]);
+  });
+  after(async () => {
+    await closeFetchConnections();
+    await srv?.stop();
+    ca?.remove();
+  });
+
+  const tokens = () => Number(scalar(srv, 'SELECT count(*) FROM oidc_machine_token'));
+  const row = (cnf) => query(srv, 'SELECT t.scope, t.cnf_x5t, t.auth_method, c.public_id '
+    + 'FROM oidc_machine_token t JOIN system_cert c ON c.id = t.cert_id', [])
+    .find((r) => cnf === undefined || r.cnf_x5t === cnf);
+
+  it('publishes the methods in the discovery document', async () => {
+    const d = await (await fetch(`${srv.url}/.well-known/openid-configuration`)).json();
+    for (const m of ['private_key_jwt', 'tls_client_auth']) assert.ok(d.token_endpoint_auth_methods_supported.includes(m), m);
+    assert.ok(d.grant_types_supported.includes('client_credentials'));
+    assert.equal(d.tls_client_certificate_bound_access_tokens, true);
+    assert.deepEqual(d.token_endpoint_auth_signing_alg_values_supported, ['ES256', 'RS256', 'PS256']);
+  });
+
+  it('issues a bound token over mutual TLS on the TLS listener (client_id or none)', async () => {
+    const n0 = tokens();
+    for (const form of [{ grant_type: 'client_credentials', client_id: id.pharma },
+      { grant_type: 'client_credentials', scope: 'TESTONE' }]) {
+      const r = await tlsPost(srv, '/oidc/token', form, ca.certs.pharma);
+      assert.equal(r.status, 200, r.text);
+      assert.match(r.json.access_token, /^[A-Za-z0-9_-]{43}$/);
+      assert.equal(r.json.token_type, 'Bearer');
+      assert.equal(r.json.expires_in, 600);
+      assert.equal(r.json.scope, form.scope ?? 'TESTAPP TESTONE');
+      // Only the hash is stored.
+      assert.equal(Number(scalar(srv, 'SELECT count(*) FROM oidc_machine_token WHERE scope = ?', [r.json.scope])) >= 1, true);
+    }
+    assert.equal(tokens(), n0 + 2);
+    const r = row(ca.certs.pharma.x5t);
+    assert.equal(r.public_id, id.pharma);
+    assert.equal(r.auth_method, 'tls_client_auth');
+    const ev = auditEvents(srv, ['oidc.machine.token.issued']).at(-1);
+    assert.equal(ev.org, ORGS.pharma.enterprise);
+    assert.equal(ev.actor, id.pharma);
+    assert.equal(ev.details.quality, 'health_related');
+    assert.equal(ev.details.bound, true);
+    assert.equal(ev.details.method, 'tls_client_auth');
+    assert.doesNotMatch(JSON.stringify(auditEvents(srv, [])), /access_token/);
+  });
+
+  it('issues a bound token through the trusted proxy header', async () => {
+    const r = await plainPost(srv, '/oidc/token', { grant_type: 'client_credentials', scope: 'TESTAPP' },
+      { 'X-SSL-Client-Cert': encodeURIComponent(ca.certs.medi.pem) });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.scope, 'TESTAPP');
+    assert.equal(row(ca.certs.medi.x5t).public_id, id.medi);
+  });
+
+  it('issues an unbound token with private_key_jwt (ES256, RS256, PS256)', async () => {
+    for (const key of [esKey, rsKey, psKey]) {
+      const r = await plainPost(srv, '/oidc/token', { grant_type: 'client_credentials', scope: 'TESTAPP',
+        client_assertion_type: ASSERTION_TYPE, client_assertion: assertion(key, id.pharma, srv.url) });
+      assert.equal(r.status, 200, `${key.alg}: ${r.text}`);
+      assert.equal(r.json.scope, 'TESTAPP');
+    }
+    const r = query(srv, "SELECT cnf_x5t FROM oidc_machine_token WHERE auth_method = 'private_key_jwt'");
+    assert.equal(r.length, 3);
+    assert.ok(r.every((x) => x.cnf_x5t === null));
+    // The token endpoint's URL is an audience too.
+    const t = await plainPost(srv, '/oidc/token', { grant_type: 'client_credentials',
+      client_assertion_type: ASSERTION_TYPE, client_assertion: assertion(esKey, id.pharma, [`${srv.url}/oidc/token`]) });
+    assert.equal(t.status, 200, t.text);
+  });
+
+  async function refusedTls(cert, form, reason, status = 401, error = 'invalid_client') {
+    const n0 = tokens();
+    const r = await tlsPost(srv, '/oidc/token', { grant_type: 'client_credentials', ...form }, cert);
+    assert.equal(r.status, status, r.text);
+    assert.equal(r.json.error, error);
+    if (reason) assert.match(r.json.error_description, reason);
+    assert.equal(tokens(), n0, 'no token stored');
+  }
+
+  it('refuses a revoked, an expired, a replaced and an unknown certificate', async () => {
+    await refusedTls(ca.certs.revoked, {}, /revoked/);
+    await refusedTls(ca.certs.expired, {}, /expired/);
+    await refusedTls(ca.certs.replaced, {}, /replaced/);
+    await refusedTls(ca.certs.unknown, {}, /unknown/);
+    // A revoked certificate stays refused with a valid assertion too.
+    const r = await plainPost(srv, '/oidc/token', { grant_type: 'client_credentials',
+      client_assertion_type: ASSERTION_TYPE, client_assertion: assertion(esKey, id.revoked, srv.url) });
+    assert.equal(r.status, 401);
+    assert.match(r.json.error_description, /revoked/);
+    const refusals = auditEvents(srv, ['oidc.token.refused']).map((e) => e.details.reason);
+    for (const why of ['certificate revoked', 'certificate expired', 'certificate replaced']) assert.ok(refusals.includes(why), why);
+  });
+
+  it('refuses a certificate that is not the registered one of the client_id, and no authentication', async () => {
+    await refusedTls(ca.certs.medi, { client_id: id.pharma }, /not the registered certificate/);
+    await refusedTls(null, { client_id: id.pharma }, /missing/);
+  });
+
+  it('refuses applications outside the certificate (another organisation\'s, unknown)', async () => {
+    await refusedTls(ca.certs.medi, { scope: 'TESTONE' }, /applications of the certificate/, 400, 'invalid_scope');
+    await refusedTls(ca.certs.medi, { scope: 'TESTAPP NOSUCHAPP' }, null, 400, 'invalid_scope');
+    await refusedTls(ca.certs.pharma, { scope: 'openid' }, null, 400, 'invalid_scope');
+  });
+
+  it('refuses the certificate header from an untrusted peer (on the TLS listener)', async () => {
+    const r = await tlsPost(srv, '/oidc/token', { grant_type: 'client_credentials' }, null,
+      { 'X-SSL-Client-Cert': encodeURIComponent(ca.certs.pharma.pem) });
+    assert.equal(r.status, 401);
+    assert.match(r.json.error_description, /untrusted peer/);
+  });
+
+  it('refuses a proxy header that is not a certificate, or not a registered one', async () => {
+    for (const [bad, why] of [['%zz', /not URL-escaped PEM/], ['not-a-certificate', /not URL-escaped PEM/],
+      [encodeURIComponent('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'), /unknown/]]) {
+      const n0 = tokens();
+      const r = await plainPost(srv, '/oidc/token', { grant_type: 'client_credentials' }, { 'X-SSL-Client-Cert': bad });
+      assert.equal(r.status, 401, bad);
+      assert.match(r.json.error_description, why, bad);
+      assert.equal(tokens(), n0);
+    }
+  });
+
+  it('refuses bad assertions', async () => {
+    const other = assertionKey('ES256', esKey.kid);
+    const now = Math.floor(Date.now() / 1000);
+    const none = (() => {
+      const b = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      return `${b({ alg: 'none' })}.${b({ iss: id.pharma, sub: id.pharma, aud: srv.url, exp: now + 60, jti: 'x1' })}.`;
+    })();
+    const hs = (() => {
+      const b = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const input = `${b({ alg: 'HS256', kid: esKey.kid })}.${b({ iss: id.pharma, sub: id.pharma, aud: srv.url, exp: now + 60, jti: 'x2' })}`;
+      return `${input}.${Buffer.from('sig').toString('base64url')}`;
+    })();
+    const cases = [
+      ['wrong aud', assertion(esKey, id.pharma, 'https://elsewhere.example'), /audience/],
+      ['expired', assertion(esKey, id.pharma, srv.url, { claims: { iat: now - 600, exp: now - 300 } }), /expired/],
+      ['too long-lived', assertion(esKey, id.pharma, srv.url, { claims: { exp: now + 3600 } }), /too far/],
+      ['no jti', assertion(esKey, id.pharma, srv.url, { claims: { jti: undefined } }), /jti/],
+      ['sub is another', assertion(esKey, id.pharma, srv.url, { claims: { sub: id.medi } }), /iss or sub/],
+      ['alg none', none, /algorithm/],
+      ['HS256', hs, /algorithm/],
+      ['unknown kid', assertion(esKey, id.pharma, srv.url, { header: { kid: 'nope' } }), /unknown key/],
+      ['bad signature', assertion(esKey, id.pharma, srv.url, { signWith: other.privateKey }), /bad signature/],
+      ['RS256 key used as PS256', assertion({ ...rsKey, alg: 'PS256' }, id.pharma, srv.url), /unknown key|bad signature/],
+      ['no keys registered', assertion(esKey, id.medi, srv.url), /no keys/],
+      ['not a JWT', 'abc.def', /malformed/],
+    ];
+    for (const [what, jwt, reason] of cases) {
+      const n0 = tokens();
+      const r = await plainPost(srv, '/oidc/token', { grant_type: 'client_credentials',
+        client_assertion_type: ASSERTION_TYPE, client_assertion: jwt });
+      assert.equal(r.status, 401, `${what}: ${r.text}`);
+      assert.equal(r.json.error, 'invalid_client', what);
+      assert.match(r.json.error_description, reason, what);
+      assert.equal(tokens(), n0, what);
+    }
+    const wrongType = await plainPost(srv, '/oidc/token', { grant_type: 'client_credentials',
+      client_assertion_type: 'urn:other', client_assertion: assertion(esKey, id.pharma, srv.url) });
+    assert.equal(wrongType.status, 401);
+  });
+
+  it('refuses a replayed jti', async () => {
+    const jwt = assertion(esKey, id.pharma, srv.url);
+    const form = { grant_type: 'client_credentials', client_assertion_type: ASSERTION_TYPE, client_assertion: jwt };
+    assert.equal((await plainPost(srv, '/oidc/token', form)).status, 200);
+    const again = await plainPost(srv, '/oidc/token', form);
+    assert.equal(again.status, 401);
+    assert.match(again.json.error_description, /replayed/);
+  });
+
+  it('private_key_jwt for a confidential relying party (refresh needs a grant: checked at authentication)', async () => {
+    const client = addClient(srv, 'rp-keys');
+    const key = assertionKey('ES256');
+    registerJwks(srv, 'rp-keys', [key]);
+    // The client authenticates: the grant is then refused for its code, not for the client.
+    const ok = await plainPost(srv, '/oidc/token', { grant_type: 'refresh_token', refresh_token: 'x'.repeat(43),
+      client_assertion_type: ASSERTION_TYPE, client_assertion: assertion(key, 'rp-keys', srv.url) });
+    assert.equal(ok.status, 400, ok.text);
+    assert.equal(ok.json.error, 'invalid_grant');
+    const bad = await plainPost(srv, '/oidc/token', { grant_type: 'refresh_token', refresh_token: 'x'.repeat(43),
+      client_assertion_type: ASSERTION_TYPE, client_assertion: assertion(assertionKey('ES256', key.kid), 'rp-keys', srv.url) });
+    assert.equal(bad.status, 401);
+    assert.equal(bad.json.error, 'invalid_client');
+    // A secret and an assertion together: one method only.
+    const both = await plainPost(srv, '/oidc/token', { grant_type: 'refresh_token', refresh_token: 'x'.repeat(43),
+      client_secret: client.secret, client_assertion_type: ASSERTION_TYPE,
+      client_assertion: assertion(key, 'rp-keys', srv.url) });
+    assert.equal(both.status, 400);
+    // Removed, the client's keys go with it: one added again under the id has none.
+    const { portier: cli } = await import('./oidc_lib.js');
+    cli(['client', 'remove', '--db', srv.db, '--id', 'rp-keys']);
+    assert.equal(Number(scalar(srv, "SELECT count(*) FROM oidc_client_jwks WHERE client_id = 'rp-keys'")), 0);
+    addClient(srv, 'rp-keys');
+    const again = await plainPost(srv, '/oidc/token', { grant_type: 'refresh_token', refresh_token: 'x'.repeat(43),
+      client_assertion_type: ASSERTION_TYPE, client_assertion: assertion(key, 'rp-keys', srv.url) });
+    assert.equal(again.status, 401);
+    assert.match(again.json.error_description, /no keys/);
+    // A machine's keys do not make it a relying party.
+    const machine = await plainPost(srv, '/oidc/token', { grant_type: 'refresh_token', refresh_token: 'x'.repeat(43),
+      client_assertion_type: ASSERTION_TYPE, client_assertion: assertion(esKey, id.pharma, srv.url) });
+    assert.equal(machine.status, 401);
+  });
+
+  it('refuses a JWKS with a private key or a weak key at registration', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { writeFileSync } = await import('node:fs');
+    const path = (await import('node:path')).default;
+    const crypto = (await import('node:crypto')).default;
+    const { BIN } = await import('../lib/server.js');
+    const priv = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+    const weak = crypto.generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' });
+    for (const [what, jwks, msg] of [['private', { keys: [priv] }, /private part/], ['weak', { keys: [weak] }, /neither/],
+      ['empty', { keys: [] }, /1 to 8/]]) {
+      const file = path.join(srv.dir, `bad-${what}.json`);
+      writeFileSync(file, JSON.stringify(jwks));
+      let err = '';
+      try {
+        execFileSync(BIN, ['client', 'jwks', '--db', srv.db, '--id', id.medi, '--jwks', file], { stdio: 'pipe' });
+      } catch (e) { err = e.stderr.toString(); }
+      assert.match(err, msg, what);
+    }
+    assert.equal(scalar(srv, 'SELECT count(*) FROM oidc_client_jwks WHERE client_id = ?', [id.medi]), 0);
+  });
+});

@@ -1,0 +1,241 @@
+/* test_client_auth.c — the client assertion check of oidc/client_auth.c (private_key_jwt,
+ * RFC 7523 §3) against assertions signed here with ES256 and RS256 keys: good ones, and
+ * each refusal (alg none, HS256, unknown kid, bad signature, iss/sub, aud, exp, lifetime,
+ * iat/nbf ahead, jti), the JWKS registration check, and the certificate thumbprint. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "fed/jws.h"
+#include "oidc/client_auth.h"
+
+#define NOW 1800000000
+#define CLIENT "machine-1"
+#define ISS "https://portier.example"
+
+static const char *const AUD[] = { ISS, ISS "/oidc/token", NULL };
+
+struct fixture {
+	struct jws_key *es, *rs, *other;
+	char jwks[4096];
+	struct arena *a;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	assert_int_equal(jws_key_generate_alg(JWS_ES256, &f->es), 0);
+	assert_int_equal(jws_key_generate_alg(JWS_RS256, &f->rs), 0);
+	assert_int_equal(jws_key_generate_alg(JWS_ES256, &f->other), 0);
+	assert_true(snprintf(f->jwks, sizeof(f->jwks), "{\"keys\":[%s,%s]}", jws_key_jwk(f->es),
+	    jws_key_jwk(f->rs)) < (int)sizeof(f->jwks));
+	f->a = arena_new(64 * 1024);
+	assert_non_null(f->a);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	jws_key_free(f->es);
+	jws_key_free(f->rs);
+	jws_key_free(f->other);
+	arena_free(f->a);
+	free(f);
+	return 0;
+}
+
+/* An assertion signed by k with the claims of fmt (json_pack), in out. */
+static void
+sign(const struct jws_key *k, struct buf *out, const char *fmt, ...)
+{
+	va_list ap;
+	json_t *c;
+	char *text;
+
+	va_start(ap, fmt);
+	c = json_vpack_ex(NULL, 0, fmt, ap);
+	va_end(ap);
+	assert_non_null(c);
+	text = json_dumps(c, JSON_COMPACT);
+	json_decref(c);
+	assert_non_null(text);
+	buf_init(out, 64 * 1024);
+	assert_int_equal(jws_sign(k, "JWT", text, strlen(text), out), 0);
+	free(text);
+}
+
+static enum oidc_assertion_error
+check(struct fixture *f, const char *jwt)
+{
+	const char *jti = NULL;
+	int64_t exp = 0;
+
+	return oidc_assertion_verify(f->jwks, jwt, CLIENT, AUD, NOW, f->a, &jti, &exp);
+}
+
+static void
+test_good(void **state)
+{
+	struct fixture *f = *state;
+	struct buf b;
+	const char *jti = NULL;
+	int64_t exp = 0;
+
+	sign(f->es, &b, "{s:s, s:s, s:s, s:I, s:I, s:s}", "iss", CLIENT, "sub", CLIENT, "aud", ISS,
+	    "iat", (json_int_t)NOW, "exp", (json_int_t)(NOW + 60), "jti", "a1");
+	assert_int_equal(oidc_assertion_verify(f->jwks, b.data, CLIENT, AUD, NOW, f->a, &jti,
+	    &exp), OIDC_ASSERTION_OK);
+	assert_string_equal(jti, "a1");
+	assert_int_equal(exp, NOW + 60);
+	buf_free(&b);
+	/* RS256, aud as an array holding the token endpoint. */
+	sign(f->rs, &b, "{s:s, s:s, s:[s, s], s:I, s:s}", "iss", CLIENT, "sub", CLIENT, "aud",
+	    "https://other", ISS "/oidc/token", "exp", (json_int_t)(NOW + 60), "jti", "a2");
+	assert_int_equal(check(f, b.data), OIDC_ASSERTION_OK);
+	buf_free(&b);
+}
+
+static void
+test_claims(void **state)
+{
+	struct fixture *f = *state;
+	struct buf b;
+	const json_int_t e = NOW + 60;
+	struct {
+		const char *iss, *sub, *aud, *jti;
+		json_int_t exp, iat;
+		enum oidc_assertion_error want;
+	} cases[] = {
+		{ "other", CLIENT, ISS, "j", e, NOW, OIDC_ASSERTION_ISSUER },
+		{ CLIENT, "other", ISS, "j", e, NOW, OIDC_ASSERTION_ISSUER },
+		{ CLIENT, CLIENT, "https://elsewhere", "j", e, NOW, OIDC_ASSERTION_AUDIENCE },
+		{ CLIENT, CLIENT, ISS "/", "j", e, NOW, OIDC_ASSERTION_AUDIENCE },
+		{ CLIENT, CLIENT, ISS, "j", NOW - OIDC_ASSERTION_LEEWAY, NOW, OIDC_ASSERTION_EXPIRED },
+		{ CLIENT, CLIENT, ISS, "j", NOW + 3600, NOW, OIDC_ASSERTION_LIFETIME },
+		{ CLIENT, CLIENT, ISS, "j", e, NOW + 600, OIDC_ASSERTION_EARLY },
+		{ CLIENT, CLIENT, ISS, "", e, NOW, OIDC_ASSERTION_JTI },
+		/* Within the leeway: still fine. */
+		{ CLIENT, CLIENT, ISS, "j", NOW - OIDC_ASSERTION_LEEWAY + 1, NOW, OIDC_ASSERTION_OK },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sign(f->es, &b, "{s:s, s:s, s:s, s:I, s:I, s:s}", "iss", cases[i].iss, "sub",
+		    cases[i].sub, "aud", cases[i].aud, "exp", cases[i].exp, "iat", cases[i].iat,
+		    "jti", cases[i].jti);
+		if (check(f, b.data) != cases[i].want)
+			fail_msg("case %zu: %s", i, oidc_assertion_reason(check(f, b.data)));
+		buf_free(&b);
+	}
+	/* No exp at all. */
+	sign(f->es, &b, "{s:s, s:s, s:s, s:s}", "iss", CLIENT, "sub", CLIENT, "aud", ISS, "jti", "j");
+	assert_int_equal(check(f, b.data), OIDC_ASSERTION_LIFETIME);
+	buf_free(&b);
+}
+
+static char *
+b64(const char *s)
+{
+	static char out[4][512];
+	static int n;
+	char *o = out[n++ % 4];
+
+	assert_true(jws_b64url_encode(s, strlen(s), o, 512) > 0);
+	return o;
+}
+
+static void
+test_signatures(void **state)
+{
+	struct fixture *f = *state;
+	const char *claims = "{\"iss\":\"" CLIENT "\",\"sub\":\"" CLIENT "\",\"aud\":\"" ISS
+	    "\",\"exp\":1800000060,\"jti\":\"j\"}";
+	char jwt[2048];
+	struct buf b;
+
+	/* alg none and HS256 (whatever the key): refused for their alg. */
+	snprintf(jwt, sizeof(jwt), "%s.%s.", b64("{\"alg\":\"none\"}"), b64(claims));
+	assert_int_equal(check(f, jwt), OIDC_ASSERTION_ALG);
+	snprintf(jwt, sizeof(jwt), "%s.%s.c2ln", b64("{\"alg\":\"HS256\"}"), b64(claims));
+	assert_int_equal(check(f, jwt), OIDC_ASSERTION_ALG);
+	/* Another key: its kid is unknown. */
+	sign(f->other, &b, "{s:s, s:s, s:s, s:I, s:s}", "iss", CLIENT, "sub", CLIENT, "aud", ISS,
+	    "exp", (json_int_t)(NOW + 60), "jti", "j");
+	assert_int_equal(check(f, b.data), OIDC_ASSERTION_KEY);
+	buf_free(&b);
+	/* A registered key's token with a changed signature, and with changed claims. */
+	sign(f->es, &b, "{s:s, s:s, s:s, s:I, s:s}", "iss", CLIENT, "sub", CLIENT, "aud", ISS,
+	    "exp", (json_int_t)(NOW + 60), "jti", "j");
+	b.data[b.len - 2] = b.data[b.len - 2] == 'A' ? 'B' : 'A';
+	assert_int_equal(check(f, b.data), OIDC_ASSERTION_SIGNATURE);
+	buf_free(&b);
+	/* An RS256 header under the EC key's kid: no key of that type. */
+	snprintf(jwt, sizeof(jwt), "{\"alg\":\"RS256\",\"kid\":\"%s\"}", jws_key_kid(f->es));
+	snprintf(jwt + 1024, 1024, "%s.%s.c2ln", b64(jwt), b64(claims));
+	assert_int_equal(check(f, jwt + 1024), OIDC_ASSERTION_KEY);
+	/* Malformed. */
+	assert_int_equal(check(f, "abc"), OIDC_ASSERTION_MALFORMED);
+	assert_int_equal(check(f, "a.b.c.d"), OIDC_ASSERTION_MALFORMED);
+	assert_int_equal(check(f, ""), OIDC_ASSERTION_MALFORMED);
+}
+
+static void
+test_jwks_check(void **state)
+{
+	struct fixture *f = *state;
+	char err[256], text[4096];
+
+	assert_int_equal(oidc_jwks_check(f->jwks, err, sizeof(err)), 0);
+	assert_int_equal(oidc_jwks_check("{\"keys\":[]}", err, sizeof(err)), -1);
+	assert_int_equal(oidc_jwks_check("not json", err, sizeof(err)), -1);
+	assert_int_equal(oidc_jwks_check("{\"keys\":[{\"kty\":\"oct\",\"k\":\"c2VjcmV0\"}]}", err,
+	    sizeof(err)), -1);
+	/* A private member refuses the set. */
+	snprintf(text, sizeof(text), "{\"keys\":[%.*s,\"d\":\"AAAA\"}]}",
+	    (int)strlen(jws_key_jwk(f->es)) - 1, jws_key_jwk(f->es));
+	assert_int_equal(oidc_jwks_check(text, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "private"));
+}
+
+static void
+test_thumbprint(void **state)
+{
+	/* x5t#S256 of a DER: SHA-256 in base64url, 43 characters. */
+	static const unsigned char der[] = { 0x30, 0x03, 0x02, 0x01, 0x01 };
+	char t[OIDC_X5T_LEN + 1];
+
+	(void)state;
+	assert_int_equal(oidc_x5t_der(der, sizeof(der), t), 0);
+	assert_int_equal(strlen(t), OIDC_X5T_LEN);
+	assert_int_equal(oidc_x5t_der(NULL, 0, t), -1);
+	assert_int_equal(oidc_x5t_pem("not a certificate", 17, t), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_claims),
+		cmocka_unit_test(test_signatures),
+		cmocka_unit_test(test_jwks_check),
+		cmocka_unit_test(test_thumbprint),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
