@@ -19,7 +19,7 @@ static const char usage[] =
     "                          --application CODE [--scope \"openid profile …\"]\n"
     "                          [--min-level 1|2|3] [--post-logout-uri URI …]\n"
     "                          [--public] [--allow-national-number] [--sector NAME]\n"
-    "                          [--id-token-alg ES256|RS256]\n"
+    "                          [--id-token-alg ES256|RS256] [--audience URI]\n"
     "       portier client list\n"
     "       portier client rotate-secret --id ID\n"
     "       portier client remove --id ID\n"
@@ -42,11 +42,13 @@ static const char usage[] =
     "                       (default: the client id)\n"
     "  --id-token-alg ALG   how its ID tokens are signed (id_token_signed_response_alg):\n"
     "                       ES256 (default) or RS256\n"
+    "  --audience URI       the resource server (portier rs add) its access tokens are\n"
+    "                       meant for: that one may introspect them\n"
     "The secret of a confidential client is printed once: keep it, it cannot be shown again;\n"
     "rotate-secret gives the client a new one (the old one stops working at once).\n";
 
 struct opts {
-	const char *id, *application, *scope, *sector, *id_token_alg;
+	const char *id, *application, *scope, *sector, *id_token_alg, *audience;
 	const char *redirect[ARGS_MAX], *post_logout[ARGS_MAX];
 	size_t n_redirect, n_post_logout;
 	int min_level;
@@ -102,6 +104,8 @@ parse(int argc, char **argv, struct opts *o, char **rest, int *nrest)
 			o->sector = v;
 		else if ((v = opt_value(argc, argv, &i, "id-token-alg", &missing)) != NULL)
 			o->id_token_alg = v;
+		else if ((v = opt_value(argc, argv, &i, "audience", &missing)) != NULL)
+			o->audience = v;
 		else if ((v = opt_value(argc, argv, &i, "min-level", &missing)) != NULL) {
 			if (strlen(v) != 1 || v[0] < '1' || v[0] > '3') {
 				fputs("portier: --min-level: 1, 2 or 3\n", stderr);
@@ -135,6 +139,8 @@ print_client(void *arg, const struct oidc_client *c)
 	    c->confidential ? "confidential" : "public", c->application, c->min_level, c->scopes,
 	    c->allow_national_number ? " (national number allowed)" : "", c->sector,
 	    jws_alg_name(c->id_token_alg), c->created_at);
+	if (c->audience[0] != '\0')
+		printf("  audience: %s\n", c->audience);
 	for (size_t i = 0; i < c->n_redirect; i++)
 		printf("  redirect_uri: %s\n", c->redirect[i]);
 	for (size_t i = 0; i < c->n_post_logout; i++)
@@ -149,7 +155,7 @@ add(struct store *s, const struct opts *o)
 		.id = o->id, .public_client = o->public_client, .application = o->application,
 		.min_level = o->min_level, .scopes = o->scope ? o->scope : "openid profile",
 		.allow_national_number = o->allow_nn, .sector = o->sector,
-		.id_token_alg = o->id_token_alg,
+		.id_token_alg = o->id_token_alg, .audience = o->audience,
 		.redirect = o->redirect, .n_redirect = o->n_redirect,
 		.post_logout = o->post_logout, .n_post_logout = o->n_post_logout,
 	};

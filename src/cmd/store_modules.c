@@ -13,6 +13,7 @@
 #include "csam/sql.h"
 #include "mail/sql.h"
 #include "oidc/sql.h"
+#include "oidc/toolbox_sql.h"
 #include "portal/sql.h"
 #include "registry/query_sql.h"
 #include "registry/sql.h"
@@ -32,6 +33,7 @@ const struct store_module store_modules[] = {
 	{ "registry", &sql_registry_sqlite, &sql_registry_pg, 0 },
 	{ "registry_query", &sql_registry_query_sqlite, &sql_registry_query_pg, 0 },
 	{ "oidc", &sql_oidc_sqlite, NULL, 0 },
+	{ "oidc_toolbox", &sql_oidc_toolbox_sqlite, NULL, 0 },
 	{ "portal", &sql_portal_sqlite, NULL, 1 },
 	{ "csam", &sql_csam_sqlite, &sql_csam_pg, 0 },
 	{ "mail", &sql_mail_sqlite, &sql_mail_pg, 0 },

@@ -44,6 +44,7 @@ struct oidc_grant {
 	int64_t created_at;
 	int64_t expires_at;
 	bool revoked;
+	int64_t access_expires_at;        /* of the live access token; 0 when none */
 };
 
 /* What a code is issued for. */
@@ -152,6 +153,13 @@ int oidc_grants_revoke(struct store *s, const char *client_id, int64_t person_id
  * the person (0 when unknown) and a short reason. Returns 0 or -1. */
 int oidc_audit_refusal(struct store *s, const char *what, const char *client_id,
     int64_t person_id, const char *reason, const struct actor *ctx);
+/* Revocation (RFC 7009) of token by client client_id (authenticated): a refresh token of
+ * the client revokes its grant (the whole family), an access token of the client stops
+ * being valid. hint ("access_token", "refresh_token" or NULL) says which form to try
+ * first; the token's own shape decides. A token of another client, or an unknown one, is
+ * left alone. Audited. Returns 0 (revoked), 1 (nothing revoked) or -1. */
+int oidc_token_revoke(struct store *s, const char *client_id, const char *token,
+    const char *hint, const struct actor *ctx);
 /* Deletes expired requests and grants (with their refresh tokens). Returns 0 or -1. */
 int oidc_purge(struct store *s);
 

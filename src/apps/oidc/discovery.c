@@ -52,6 +52,13 @@ configuration(struct web_req *r)
 	json_object_set_new(o, "userinfo_endpoint", endpoint(iss, "/oidc/userinfo"));
 	json_object_set_new(o, "jwks_uri", endpoint(iss, "/oidc/jwks"));
 	json_object_set_new(o, "end_session_endpoint", endpoint(iss, "/oidc/logout"));
+	json_object_set_new(o, "introspection_endpoint", endpoint(iss, "/oidc/introspect"));
+	json_object_set_new(o, "introspection_endpoint_auth_methods_supported",
+	    strings((const char *[]){ "client_secret_basic", NULL }));
+	json_object_set_new(o, "revocation_endpoint", endpoint(iss, "/oidc/revoke"));
+	json_object_set_new(o, "revocation_endpoint_auth_methods_supported",
+	    strings((const char *[]){ "client_secret_basic", "client_secret_post", "none",
+	    NULL }));
 	json_object_set_new(o, "scopes_supported", strings(scopes));
 	json_object_set_new(o, "response_types_supported", strings((const char *[]){ "code",
 	    NULL }));

@@ -62,6 +62,14 @@ int oidc_cors_preflight(struct web_req *r, const char *methods);
  * code when unknown. */
 const char *oidc_app_name(struct web_req *r, const char *application);
 
+/* token.c: "Authorization: Basic base64(id:secret)" (both form-encoded, RFC 6749
+ * §2.3.1): 1 when absent, 0 when read (texts in the request's arena), -1 when malformed. */
+int oidc_basic_credentials(struct web_req *r, const char **id, const char **secret);
+/* token.c: authenticates the client of a form POST (client_secret_basic,
+ * client_secret_post, or client_id alone for public clients); on failure answers
+ * (invalid_client, 401) and returns 1 (or -1). */
+int oidc_client_auth(struct web_req *r, struct oidc_client *c);
+
 /* Routes of each file. */
 int oidc_discovery_routes(struct web_server *s);
 int oidc_authorize_routes(struct web_server *s);
@@ -69,6 +77,8 @@ int oidc_profile_routes(struct web_server *s);
 int oidc_token_routes(struct web_server *s);
 int oidc_userinfo_routes(struct web_server *s);
 int oidc_logout_routes(struct web_server *s);
+int oidc_introspect_routes(struct web_server *s);
+int oidc_revoke_routes(struct web_server *s);
 
 /* authorize.c: answers a flow's request with the code (profile chosen) or with an
  * error, as oidc_to_client does. error NULL: success with code. */

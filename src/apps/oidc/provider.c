@@ -232,7 +232,9 @@ oidc_routes(struct web_server *s, const struct oidc_provider *p)
 	    oidc_profile_routes(s) != 0 ||
 	    oidc_token_routes(s) != 0 ||
 	    oidc_userinfo_routes(s) != 0 ||
-	    oidc_logout_routes(s) != 0)
+	    oidc_logout_routes(s) != 0 ||
+	    oidc_introspect_routes(s) != 0 ||
+	    oidc_revoke_routes(s) != 0)
 		return -1;
 	log_info(NULL, "oidc: issuer %s", oidc_provider_issuer(p));
 	return 0;

@@ -30,8 +30,8 @@ form_decode(char *s)
 
 /* Reads "Authorization: Basic base64(id:secret)" (RFC 6749 §2.3.1: both form-encoded).
  * Returns 1 when absent, 0 when read, -1 when malformed. */
-static int
-basic_credentials(struct web_req *r, const char **id, const char **secret)
+int
+oidc_basic_credentials(struct web_req *r, const char **id, const char **secret)
 {
 	const char *h = web_header(r, "Authorization");
 	char *dec, *colon;
@@ -78,16 +78,17 @@ invalid_client(struct web_req *r, const char *client_id, bool basic, const char 
 	return oidc_oauth_error(r, 401, "invalid_client", desc);
 }
 
-/* Authenticates the client; on failure answers and returns 1 (or -1). */
-static int
-client_auth(struct web_req *r, struct oidc_client *c)
+/* Authenticates the client; on failure answers and returns 1 (or -1). Also for the
+ * revocation and PAR endpoints (oidc.h). */
+int
+oidc_client_auth(struct web_req *r, struct oidc_client *c)
 {
 	struct app *app = web_app(r);
 	const char *id = NULL, *secret = NULL;
 	const char *form_id = web_form(r, "client_id"), *form_secret = web_form(r, "client_secret");
 	int basic, rc;
 
-	basic = basic_credentials(r, &id, &secret);
+	basic = oidc_basic_credentials(r, &id, &secret);
 	if (basic < 0)
 		return invalid_client(r, NULL, true, "malformed Basic credentials") == 0 ? 1 : -1;
 	if (basic == 0 && form_secret != NULL) {
@@ -262,7 +263,7 @@ token(struct web_req *r)
 	st->r = r;
 	st->ctx = app_actor(r);
 	c = &st->client;
-	rc = client_auth(r, c);
+	rc = oidc_client_auth(r, c);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
 	if (oidc_cors(r, c) != 0)

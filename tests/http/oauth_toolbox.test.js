@@ -1,0 +1,202 @@
+// oauth_toolbox.test.js — the OAuth toolbox of the OpenID provider (issue 15 part 3):
+// token introspection (RFC 7662) for registered resource servers, revocation (RFC 7009),
+// and their place in the discovery document. Also on PostgreSQL (PORTIER_TEST_DB=pg).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { auditEvents, testClock } from '../lib/world.js';
+import {
+  ACCOUNTS, addClient, authorize, browser, ORGS, PEOPLE, pkce, portier, startWorld, tokenRequest,
+} from './oidc_lib.js';
+
+const CB = 'http://127.0.0.1:9/cb';
+const API = 'https://api.example.be/v1';
+const API_SECRET = 'api-secret-0123456789abcdef';
+const OTHER_API = 'urn:portier:test:other-api';
+const OTHER_SECRET = 'other-secret-0123456789abc';
+
+function basicHeader(id, secret) {
+  return `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+}
+
+async function post(srv, path, form, { auth } = {}) {
+  const headers = { 'content-type': 'application/x-www-form-urlencoded' };
+  if (auth) headers.authorization = basicHeader(auth.id, auth.secret);
+  const res = await fetch(`${srv.url}${path}`, { method: 'POST', headers, body: new URLSearchParams(form).toString() });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, json, text, headers: res.headers };
+}
+
+describe('OAuth toolbox: introspection and revocation', () => {
+  let srv;
+  const clock = testClock();
+  let rp;      // confidential client whose tokens are for API
+  let rp2;     // another confidential client, tokens for API too
+  let plain;   // a client without audience
+  const rs = { id: 'api', secret: API_SECRET };
+  const rs2 = { id: 'other-api', secret: OTHER_SECRET };
+
+  before(async () => {
+    srv = await startWorld({ args: clock.args });
+    rp = addClient(srv, 'rp-api', {});
+    rp2 = addClient(srv, 'rp2-api', {});
+    plain = addClient(srv, 'rp-plain', {});
+    // The audience option of `client add` (the helper does not know it).
+    portier(['client', 'remove', '--db', srv.db, '--id', rp.id]);
+    portier(['client', 'remove', '--db', srv.db, '--id', rp2.id]);
+    for (const c of [rp, rp2]) {
+      const out = portier(['client', 'add', '--db', srv.db, '--id', c.id, '--application', 'TESTAPP',
+        '--scope', 'openid profile', '--redirect-uri', CB, '--audience', API]);
+      c.secret = /client_secret: (\S+)/.exec(out)[1];
+    }
+    portier(['rs', 'add', '--db', srv.db, '--id', rs.id, '--secret', rs.secret, '--audience', API]);
+    portier(['rs', 'add', '--db', srv.db, '--id', rs2.id, '--secret', rs2.secret, '--audience', OTHER_API]);
+  });
+  after(async () => {
+    await srv?.stop();
+  });
+
+  /** A login of Jan for client c; returns the token response's JSON. */
+  async function tokensFor(c) {
+    const { verifier, challenge } = pkce();
+    const url = await authorize(browser(srv), {
+      client_id: c.id, redirect_uri: CB, response_type: 'code', scope: 'openid profile',
+      state: 's', nonce: 'n', code_challenge: challenge, code_challenge_method: 'S256',
+    }, { user: PEOPLE.jan.user, account: ACCOUNTS.jan });
+    const r = await tokenRequest(srv.url, {
+      grant_type: 'authorization_code', code: url.searchParams.get('code'), redirect_uri: CB,
+      code_verifier: verifier,
+    }, { basic: c });
+    assert.equal(r.status, 200, r.text);
+    return r.json;
+  }
+
+  const introspect = (token, auth = rs, extra = {}) => post(srv, '/oidc/introspect', { token, ...extra }, { auth });
+  const revoke = (c, token, hint) => post(srv, '/oidc/revoke', { token, ...(hint ? { token_type_hint: hint } : {}) }, { auth: c });
+
+  it('advertises the endpoints in the discovery document', async () => {
+    const d = await (await fetch(`${srv.url}/.well-known/openid-configuration`)).json();
+    assert.equal(d.introspection_endpoint, `${srv.url}/oidc/introspect`);
+    assert.equal(d.revocation_endpoint, `${srv.url}/oidc/revoke`);
+    assert.deepEqual(d.introspection_endpoint_auth_methods_supported, ['client_secret_basic']);
+    assert.ok(d.revocation_endpoint_auth_methods_supported.includes('client_secret_basic'));
+  });
+
+  it('lists resource servers and refuses bad registrations', () => {
+    const out = portier(['rs', 'list', '--db', srv.db]);
+    assert.match(out, /^api\n {2}audience: https:\/\/api\.example\.be\/v1\n {2}access tokens: opaque/m);
+    assert.doesNotMatch(out, new RegExp(API_SECRET), 'the secret is never shown');
+    assert.throws(() => portier(['rs', 'add', '--db', srv.db, '--id', 'short', '--secret', 'tooshort']), /secret: 16 to 256/);
+    assert.throws(() => portier(['rs', 'add', '--db', srv.db, '--id', 'api', '--secret', API_SECRET, '--audience', 'https://x.example.be']), /exists already/);
+    assert.throws(() => portier(['rs', 'add', '--db', srv.db, '--id', 'dup-aud', '--secret', API_SECRET, '--audience', API]), /exists already/);
+    assert.throws(() => portier(['rs', 'add', '--db', srv.db, '--id', 'badaud', '--secret', API_SECRET, '--audience', 'ftp://x']), /audience/);
+  });
+
+  it('introspects an active access token for its resource server', async () => {
+    const t = await tokensFor(rp);
+    const r = await introspect(t.access_token);
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('cache-control'), 'no-store');
+    const j = r.json;
+    assert.equal(j.active, true);
+    assert.equal(j.client_id, rp.id);
+    assert.equal(j.scope, 'openid profile');
+    assert.equal(j.token_type, 'Bearer');
+    assert.equal(j.aud, API);
+    assert.equal(j.iss, srv.url);
+    assert.equal(j.exp - j.iat, 600);
+    assert.match(j.sub, /^[A-Za-z0-9_-]{43}$/);
+    assert.equal(j.organisation.enterprise_number, ORGS.pharma.enterprise);
+    assert.equal(j.quality.code, 'health_related');
+    assert.deepEqual(j.applications, ['MEDSEIP', 'TESTAPP', 'TESTONE']);
+    assert.equal(j.name, undefined, 'profile claims are not introspection claims');
+    // The refresh token is not an access token.
+    assert.deepEqual((await introspect(t.refresh_token)).json, { active: false });
+  });
+
+  it('answers only {"active":false} for tokens of another audience, unknown or malformed ones', async () => {
+    const t = await tokensFor(rp);
+    assert.deepEqual((await introspect(t.access_token, rs2)).json, { active: false });
+    const p = await tokensFor(plain);
+    assert.deepEqual((await introspect(p.access_token)).json, { active: false });
+    const [g] = t.access_token.split('.');
+    assert.deepEqual((await introspect(`${g}.${'A'.repeat(43)}`)).json, { active: false });
+    assert.deepEqual((await introspect('garbage')).json, { active: false });
+    const missing = await post(srv, '/oidc/introspect', {}, { auth: rs });
+    assert.equal(missing.status, 400);
+    assert.equal(missing.json.error, 'invalid_request');
+  });
+
+  it('refuses a wrong resource server secret, an unknown one, a client, and no credentials (401)', async () => {
+    const t = await tokensFor(rp);
+    for (const auth of [{ id: rs.id, secret: `${API_SECRET}x` }, { id: 'nobody', secret: API_SECRET },
+      { id: rp.id, secret: rp.secret }, null]) {
+      const r = await post(srv, '/oidc/introspect', { token: t.access_token }, { auth });
+      assert.equal(r.status, 401, JSON.stringify(auth));
+      assert.equal(r.json.error, 'invalid_client');
+      assert.equal(r.json.active, undefined, 'nothing about the token');
+      assert.match(r.headers.get('www-authenticate'), /^Basic /);
+    }
+    // client_secret_post is not a method of the resource servers.
+    const r = await post(srv, '/oidc/introspect', { token: t.access_token, client_id: rs.id, client_secret: API_SECRET });
+    assert.equal(r.status, 401);
+    assert.ok(auditEvents({ db: srv.db }).some((e) => e.action === 'oidc.introspect.refused'));
+  });
+
+  it('answers inactive for an expired access token (test clock)', async () => {
+    const t = await tokensFor(rp);
+    assert.equal((await introspect(t.access_token)).json.active, true);
+    clock.advance(601);
+    assert.deepEqual((await introspect(t.access_token)).json, { active: false });
+  });
+
+  it('revokes a client\'s own access token; its refresh token stays usable', async () => {
+    const t = await tokensFor(rp);
+    const r = await revoke(rp, t.access_token, 'access_token');
+    assert.equal(r.status, 200);
+    assert.deepEqual((await introspect(t.access_token)).json, { active: false });
+    const u = await fetch(`${srv.url}/oidc/userinfo`, { headers: { authorization: `Bearer ${t.access_token}` } });
+    assert.equal(u.status, 401);
+    const again = await tokenRequest(srv.url, { grant_type: 'refresh_token', refresh_token: t.refresh_token }, { basic: rp });
+    assert.equal(again.status, 200, again.text);
+    assert.equal((await introspect(again.json.access_token)).json.active, true);
+    assert.ok(auditEvents({ db: srv.db }).some((e) => e.action === 'oidc.token.revoked'));
+  });
+
+  it('revokes the whole family with a refresh token (the hint is not trusted)', async () => {
+    const t = await tokensFor(rp);
+    // A wrong hint: the token's form decides.
+    const r = await revoke(rp, t.refresh_token, 'access_token');
+    assert.equal(r.status, 200);
+    assert.deepEqual((await introspect(t.access_token)).json, { active: false }, 'the access token goes with its family');
+    const again = await tokenRequest(srv.url, { grant_type: 'refresh_token', refresh_token: t.refresh_token }, { basic: rp });
+    assert.equal(again.status, 400);
+    assert.equal(again.json.error, 'invalid_grant');
+  });
+
+  it('leaves another client\'s tokens alone (and answers 200, RFC 7009 §2.2)', async () => {
+    const t = await tokensFor(rp);
+    for (const tok of [t.access_token, t.refresh_token]) {
+      const r = await revoke(rp2, tok);
+      assert.equal(r.status, 200);
+    }
+    assert.equal((await introspect(t.access_token)).json.active, true, 'still active');
+    const again = await tokenRequest(srv.url, { grant_type: 'refresh_token', refresh_token: t.refresh_token }, { basic: rp });
+    assert.equal(again.status, 200, 'the refresh token still works');
+  });
+
+  it('answers 200 for unknown tokens, refuses unauthenticated clients and a missing token', async () => {
+    assert.equal((await revoke(rp, 'garbage')).status, 200);
+    assert.equal((await revoke(rp, `1.1.${'A'.repeat(43)}`, 'refresh_token')).status, 200);
+    const bad = await revoke({ id: rp.id, secret: 'wrong' }, 'garbage');
+    assert.equal(bad.status, 401);
+    assert.equal(bad.json.error, 'invalid_client');
+    const none = await post(srv, '/oidc/revoke', { token: 'x' });
+    assert.equal(none.status, 401);
+    const missing = await post(srv, '/oidc/revoke', {}, { auth: rp });
+    assert.equal(missing.status, 400);
+    assert.equal(missing.json.error, 'invalid_request');
+  });
+});
