@@ -19,3 +19,7 @@ CREATE TABLE oidc_client_option (
 	client_id     TEXT PRIMARY KEY REFERENCES oidc_client(id) ON DELETE CASCADE,
 	audience      TEXT CHECK (audience IS NULL OR length(audience) BETWEEN 1 AND 512)
 );
+
+-- response_mode=form_post: the answer goes back as an auto-submitted form.
+ALTER TABLE oidc_request ADD COLUMN form_post INTEGER NOT NULL DEFAULT 0
+	CHECK (form_post IN (0, 1));

@@ -15,3 +15,6 @@ CREATE TABLE oidc_client_option (
 	client_id     text PRIMARY KEY REFERENCES oidc_client(id) ON DELETE CASCADE,
 	audience      text CHECK (audience IS NULL OR length(audience) BETWEEN 1 AND 512)
 );
+
+ALTER TABLE oidc_request ADD COLUMN form_post bigint NOT NULL DEFAULT 0
+	CHECK (form_post IN (0, 1));

@@ -143,8 +143,9 @@ check_rest(struct arena *a, const struct oidc_client *c, const struct oidc_authz
 		return refuse(why, "invalid_request", "response_type is missing");
 	if (strcmp(p->response_type, "code") != 0)
 		return refuse(why, "unsupported_response_type", "only response_type=code");
-	if (p->response_mode != NULL && strcmp(p->response_mode, "query") != 0)
-		return refuse(why, "invalid_request", "only response_mode=query");
+	if (p->response_mode != NULL && strcmp(p->response_mode, "query") != 0 &&
+	    strcmp(p->response_mode, "form_post") != 0)
+		return refuse(why, "invalid_request", "response_mode: query or form_post");
 	if (p->scope == NULL || !oidc_scope_has(p->scope, "openid"))
 		return refuse(why, "invalid_scope", "the scope must include openid");
 	if (strlen(p->scope) > OIDC_SCOPE_PARAM_MAX)
@@ -196,6 +197,8 @@ oidc_authz_params_check(struct arena *a, const struct oidc_client *c,
 	req->state = text_in(a, p->state);
 	req->client_id = text_in(a, c->id);
 	req->redirect_uri = text_in(a, redirect_uri);
+	/* Known at once, so that every answer, errors included, takes that way back. */
+	req->form_post = p->response_mode != NULL && strcmp(p->response_mode, "form_post") == 0;
 	if (req->state == NULL || req->client_id == NULL || req->redirect_uri == NULL)
 		return -1;
 	return check_rest(a, c, p, req, none, why);

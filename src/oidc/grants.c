@@ -860,12 +860,12 @@ oidc_request_save(struct store *s, const struct oidc_request *r, char id[OIDC_TO
 	oidc_token_hash(id, h);
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
-	if (store_exec(tx, SQL_OIDC_REQ_INSERT, "bttttttiiiiib", h, sizeof(h), r->client_id,
+	if (store_exec(tx, SQL_OIDC_REQ_INSERT, "bttttttiiiiibi", h, sizeof(h), r->client_id,
 	    r->redirect_uri, r->scope, r->has_state ? r->state : NULL,
 	    r->has_nonce ? r->nonce : NULL, r->has_challenge ? r->code_challenge : NULL,
 	    (int64_t)r->prompt_login, r->max_age, (int64_t)r->level, r->created_at,
 	    now + OIDC_REQUEST_TTL, r->has_browser ? r->browser : NULL,
-	    r->has_browser ? sizeof(r->browser) : (size_t)0) != 1 ||
+	    r->has_browser ? sizeof(r->browser) : (size_t)0, (int64_t)r->form_post) != 1 ||
 	    store_commit(&tx) != 0) {
 		store_rollback(&tx);
 		return -1;
@@ -900,6 +900,7 @@ oidc_request_read(struct store_tx *tx, struct arena *a, const char *id,
 		out->has_challenge = !store_null(q, OIDC_REQ_GET_CODE_CHALLENGE);
 		out->code_challenge = col_text(a, q, OIDC_REQ_GET_CODE_CHALLENGE);
 		out->prompt_login = store_int(q, OIDC_REQ_GET_PROMPT_LOGIN) != 0;
+		out->form_post = store_int(q, OIDC_REQ_GET_FORM_POST) != 0;
 		if (out->client_id == NULL || out->redirect_uri == NULL || out->scope == NULL ||
 		    out->state == NULL || out->nonce == NULL || out->code_challenge == NULL)
 			rc = -1;

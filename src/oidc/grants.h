@@ -184,6 +184,7 @@ struct oidc_request {
 	unsigned char browser[32];        /* hash of the flow cookie of the browser that
 	                                   * started it: only that browser continues it */
 	bool has_browser;
+	bool form_post;                   /* response_mode=form_post (else query) */
 };
 
 /* The federation service's view of r, asked by client c (fed/request.h): requester,

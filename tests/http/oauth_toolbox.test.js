@@ -6,7 +6,8 @@ import { after, before, describe, it } from 'node:test';
 
 import { auditEvents, testClock } from '../lib/world.js';
 import {
-  ACCOUNTS, addClient, authorize, browser, ORGS, PEOPLE, pkce, portier, startWorld, tokenRequest,
+  ACCOUNTS, addClient, authorize, authorizeUrl, browser, csrfOf, login, ORGS, PEOPLE, pkce, portier,
+  profileOptions, startWorld, tokenRequest,
 } from './oidc_lib.js';
 
 const CB = 'http://127.0.0.1:9/cb';
@@ -198,5 +199,103 @@ describe('OAuth toolbox: introspection and revocation', () => {
     const missing = await post(srv, '/oidc/revoke', {}, { auth: rp });
     assert.equal(missing.status, 400);
     assert.equal(missing.json.error, 'invalid_request');
+  });
+});
+
+/** The hidden fields of a form_post page and its form's action (HTML entities decoded). */
+function formPost(html) {
+  const unescape = (v) => v.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)))
+    .replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  const form = /<form method="post" action="([^"]*)" id="form-post">([\s\S]*?)<\/form>/.exec(html);
+  assert.ok(form, 'no form_post form on the page');
+  const fields = {};
+  for (const m of form[2].matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) fields[unescape(m[1])] = unescape(m[2]);
+  return { action: unescape(form[1]), fields };
+}
+
+describe('OAuth toolbox: response_mode=form_post', () => {
+  let srv;
+  let rp;
+  const CBQ = 'http://127.0.0.1:9/cb?x=1&y=2';
+
+  before(async () => {
+    srv = await startWorld();
+    rp = addClient(srv, 'rp-fp', { redirect: [CB, CBQ] });
+  });
+  after(async () => {
+    await srv?.stop();
+  });
+
+  it('advertises form_post', async () => {
+    const d = await (await fetch(`${srv.url}/.well-known/openid-configuration`)).json();
+    assert.deepEqual(d.response_modes_supported, ['query', 'form_post']);
+  });
+
+  it('answers the code with an auto-submitted form, escaped, without a redirect', async () => {
+    const jar = browser(srv);
+    const state = `"><script>alert(1)</script>&é`;
+    let res = await jar.fetch(authorizeUrl({
+      client_id: rp.id, redirect_uri: CBQ, response_type: 'code', scope: 'openid', state,
+      nonce: 'n', response_mode: 'form_post',
+    }));
+    await res.text();
+    assert.equal(res.status, 303);
+    const flow = res.headers.get('location');
+    assert.match(flow, /^\/oidc\/continue\//);
+    let page = await jar.get(flow);
+    const back = await login(jar, PEOPLE.jan.user, new URL(page.headers.get('location'), jar.base).searchParams.get('next'));
+    assert.equal(back, flow);
+    page = await jar.get(flow);
+    res = await jar.fetch(flow, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrfOf(page.text), org: profileOptions(page.text)[0].value }).toString(),
+    });
+    const html = await res.text();
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('location'), null, 'no redirect');
+    assert.doesNotMatch(html, /http-equiv="refresh"/);
+    assert.doesNotMatch(html, /<script>alert/, 'the state is escaped');
+    assert.doesNotMatch(html, /<script>(?!<\/script>)[^<]/, 'no inline script');
+    assert.match(html, /<script src="\/static\/form_post\.js" defer><\/script>/);
+    assert.match(html, /<noscript><button type="submit"/);
+    const csp = res.headers.get('content-security-policy');
+    assert.match(csp, /form-action http:\/\/127\.0\.0\.1:9;/);
+    assert.match(csp, /script-src 'self';/);
+    assert.doesNotMatch(csp, /unsafe-inline/);
+    const { action, fields } = formPost(html);
+    assert.equal(action, CBQ);
+    assert.equal(fields.state, state);
+    assert.equal(fields.iss, srv.url);
+    assert.match(fields.code, /^[1-9][0-9]*\.[A-Za-z0-9_-]{43}$/);
+    // The code works.
+    const t = await tokenRequest(srv.url, { grant_type: 'authorization_code', code: fields.code, redirect_uri: CBQ }, { basic: rp });
+    assert.equal(t.status, 200, t.text);
+    const js = await fetch(`${srv.url}/static/form_post.js`);
+    assert.equal(js.status, 200);
+    assert.match(await js.text(), /getElementById\('form-post'\)\.submit\(\)/);
+  });
+
+  it('answers errors with the form too (prompt=none without a session)', async () => {
+    const res = await browser(srv).fetch(authorizeUrl({
+      client_id: rp.id, redirect_uri: CB, response_type: 'code', scope: 'openid', state: 's<1>',
+      prompt: 'none', response_mode: 'form_post',
+    }));
+    const html = await res.text();
+    assert.equal(res.status, 200);
+    const { action, fields } = formPost(html);
+    assert.equal(action, CB);
+    assert.equal(fields.error, 'login_required');
+    assert.equal(fields.state, 's<1>');
+    assert.equal(fields.code, undefined);
+  });
+
+  it('refuses an unknown response_mode (back to the client by query)', async () => {
+    const res = await browser(srv).fetch(authorizeUrl({
+      client_id: rp.id, redirect_uri: CB, response_type: 'code', scope: 'openid', response_mode: 'fragment',
+    }));
+    await res.text();
+    assert.equal(res.status, 303);
+    const u = new URL(res.headers.get('location'));
+    assert.equal(u.searchParams.get('error'), 'invalid_request');
   });
 });

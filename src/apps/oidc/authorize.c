@@ -22,6 +22,7 @@ struct authz_in {
 	const struct oidc_client *client;
 	const char *redirect_uri;
 	const char *state;
+	bool form_post;               /* response_mode=form_post asked */
 };
 
 int
@@ -37,6 +38,8 @@ oidc_answer(struct web_req *r, const struct oidc_request *req, const char *code,
 	};
 
 	metric_flow(error != NULL ? MFLOW_OIDC_ERROR : MFLOW_OIDC_CODE);
+	if (req->form_post)
+		return oidc_form_post(r, req->redirect_uri, kv, app_name);
 	return oidc_to_client(r, oidc_url_with(web_arena(r), req->redirect_uri, kv), after_form,
 	    app_name);
 }
@@ -56,6 +59,8 @@ refuse(struct web_req *r, const struct authz_in *in, const char *error, const ch
 	oidc_audit_refusal(app->store, "authorize", in->client->id, s ? s->person_id : 0, error,
 	    &ctx);
 	metric_flow(MFLOW_OIDC_ERROR);
+	if (in->form_post)
+		return oidc_form_post(r, in->redirect_uri, kv, NULL);
 	return oidc_to_client(r, oidc_url_with(web_arena(r), in->redirect_uri, kv), false, NULL);
 }
 
@@ -243,6 +248,7 @@ authorize(struct web_req *r)
 	}
 	in.client = client;
 	in.redirect_uri = redirect_uri;
+	in.form_post = p.response_mode != NULL && strcmp(p.response_mode, "form_post") == 0;
 	if (twice != NULL) {
 		in.state = strcmp(twice, "state") == 0 ||
 		    (p.state != NULL && strlen(p.state) > OIDC_STATE_MAX) ? NULL : p.state;

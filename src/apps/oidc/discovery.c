@@ -63,7 +63,7 @@ configuration(struct web_req *r)
 	json_object_set_new(o, "response_types_supported", strings((const char *[]){ "code",
 	    NULL }));
 	json_object_set_new(o, "response_modes_supported", strings((const char *[]){ "query",
-	    NULL }));
+	    "form_post", NULL }));
 	json_object_set_new(o, "grant_types_supported", strings((const char *[]){
 	    "authorization_code", "refresh_token", NULL }));
 	json_object_set_new(o, "subject_types_supported", strings((const char *[]){ "pairwise",

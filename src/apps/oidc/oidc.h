@@ -37,6 +37,12 @@ char *oidc_url_with(struct arena *a, const char *uri, const char *const *kv);
  * with a link) after a form of ours — the CSP form-action of our pages forbids form
  * submissions that end on another site. app_name names the destination. */
 int oidc_to_client(struct web_req *r, const char *url, bool after_form, const char *app_name);
+/* response_mode=form_post (OAuth 2.0 Form Post Response Mode): a page whose form posts
+ * the name/value pairs of kv (NULL values skipped) to uri, submitted by a script of ours
+ * (/static/form_post.js; a button without script). Its CSP lets forms go to uri's origin
+ * only. app_name (NULL: none) names the destination. */
+int oidc_form_post(struct web_req *r, const char *uri, const char *const *kv,
+    const char *app_name);
 /* An error page of the flow (no redirect: the client or its address is not trusted),
  * with msgid as the explanation. Returns 0. */
 int oidc_error_page(struct web_req *r, int status, const char *msgid);

@@ -115,6 +115,36 @@ oidc_to_client(struct web_req *r, const char *url, bool after_form, const char *
 	return web_render_bare(r, "oidc/redirect", c);
 }
 
+int
+oidc_form_post(struct web_req *r, const char *uri, const char *const *kv, const char *app_name)
+{
+	char origin[OIDC_URI_MAX + 1];
+	struct tmpl_ctx *c, *f;
+	const char *csp;
+
+	/* The redirect URI is registered (oidc_uri_valid): its origin is plain ASCII without
+	 * spaces, quotes or semicolons, safe in the header. */
+	if (uri == NULL || oidc_uri_origin(uri, origin, sizeof(origin)) != 0)
+		return -1;
+	csp = arena_printf(web_arena(r), "default-src 'none'; script-src 'self'; "
+	    "style-src 'self'; img-src 'self' data:; form-action %s; frame-ancestors 'none'; "
+	    "base-uri 'none'", origin);
+	c = web_page_bare(r, N_("Retour vers le service"));
+	if (csp == NULL || c == NULL || web_add_header(r, "Content-Security-Policy", csp) != 0 ||
+	    tmpl_set(c, "action", uri) != 0 ||
+	    tmpl_set(c, "app_name", app_name ? app_name : "") != 0)
+		return -1;
+	for (size_t i = 0; kv[i] != NULL; i += 2) {
+		if (kv[i + 1] == NULL)
+			continue;
+		f = tmpl_list_add(c, "fields");
+		if (f == NULL || tmpl_set(f, "name", kv[i]) != 0 ||
+		    tmpl_set(f, "value", kv[i + 1]) != 0)
+			return -1;
+	}
+	return web_render_bare(r, "oidc/form_post", c);
+}
+
 static int
 error_page(struct web_req *r, int status, const char *title_msgid, const char *msgid)
 {
