@@ -20,6 +20,8 @@ static const char usage[] =
     "                          [--min-level 1|2|3] [--post-logout-uri URI …]\n"
     "                          [--public] [--allow-national-number] [--sector NAME]\n"
     "                          [--id-token-alg ES256|RS256] [--audience URI]\n"
+    "                          [--require-par] [--backchannel-logout-uri URI\n"
+    "                          [--backchannel-logout-session-required]]\n"
     "       portier client list\n"
     "       portier client rotate-secret --id ID\n"
     "       portier client remove --id ID\n"
@@ -44,15 +46,19 @@ static const char usage[] =
     "                       ES256 (default) or RS256\n"
     "  --audience URI       the resource server (portier rs add) its access tokens are\n"
     "                       meant for: that one may introspect them\n"
+    "  --require-par        authorization requests only through /oidc/par (RFC 9126)\n"
+    "  --backchannel-logout-uri URI  where logout tokens are posted (OpenID Connect\n"
+    "                       Back-Channel Logout 1.0) when its sessions end at portier\n"
+    "  --backchannel-logout-session-required  its ID and logout tokens carry sid\n"
     "The secret of a confidential client is printed once: keep it, it cannot be shown again;\n"
     "rotate-secret gives the client a new one (the old one stops working at once).\n";
 
 struct opts {
-	const char *id, *application, *scope, *sector, *id_token_alg, *audience;
+	const char *id, *application, *scope, *sector, *id_token_alg, *audience, *bcl_uri;
 	const char *redirect[ARGS_MAX], *post_logout[ARGS_MAX];
 	size_t n_redirect, n_post_logout;
 	int min_level;
-	bool public_client, allow_nn;
+	bool public_client, allow_nn, require_par, bcl_session;
 };
 
 /* The value of option name at argv[*i] ("--name VALUE" or "--name=VALUE"), or NULL when
@@ -106,6 +112,8 @@ parse(int argc, char **argv, struct opts *o, char **rest, int *nrest)
 			o->id_token_alg = v;
 		else if ((v = opt_value(argc, argv, &i, "audience", &missing)) != NULL)
 			o->audience = v;
+		else if ((v = opt_value(argc, argv, &i, "backchannel-logout-uri", &missing)) != NULL)
+			o->bcl_uri = v;
 		else if ((v = opt_value(argc, argv, &i, "min-level", &missing)) != NULL) {
 			if (strlen(v) != 1 || v[0] < '1' || v[0] > '3') {
 				fputs("portier: --min-level: 1, 2 or 3\n", stderr);
@@ -116,6 +124,10 @@ parse(int argc, char **argv, struct opts *o, char **rest, int *nrest)
 			o->public_client = true;
 		else if (strcmp(argv[i], "--allow-national-number") == 0)
 			o->allow_nn = true;
+		else if (strcmp(argv[i], "--require-par") == 0)
+			o->require_par = true;
+		else if (strcmp(argv[i], "--backchannel-logout-session-required") == 0)
+			o->bcl_session = true;
 		else if (missing) {
 			fprintf(stderr, "portier: %s needs a value\n", argv[i]);
 			return -1;
@@ -141,6 +153,11 @@ print_client(void *arg, const struct oidc_client *c)
 	    jws_alg_name(c->id_token_alg), c->created_at);
 	if (c->audience[0] != '\0')
 		printf("  audience: %s\n", c->audience);
+	if (c->require_par)
+		puts("  require_pushed_authorization_requests: true");
+	if (c->backchannel_logout_uri[0] != '\0')
+		printf("  backchannel_logout_uri: %s%s\n", c->backchannel_logout_uri,
+		    c->backchannel_session_required ? " (session required)" : "");
 	for (size_t i = 0; i < c->n_redirect; i++)
 		printf("  redirect_uri: %s\n", c->redirect[i]);
 	for (size_t i = 0; i < c->n_post_logout; i++)
@@ -156,6 +173,8 @@ add(struct store *s, const struct opts *o)
 		.min_level = o->min_level, .scopes = o->scope ? o->scope : "openid profile",
 		.allow_national_number = o->allow_nn, .sector = o->sector,
 		.id_token_alg = o->id_token_alg, .audience = o->audience,
+		.require_par = o->require_par, .backchannel_logout_uri = o->bcl_uri,
+		.backchannel_session_required = o->bcl_session,
 		.redirect = o->redirect, .n_redirect = o->n_redirect,
 		.post_logout = o->post_logout, .n_post_logout = o->n_post_logout,
 	};

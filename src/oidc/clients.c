@@ -361,6 +361,16 @@ oidc_client_add(struct store *s, const struct oidc_client_new *n, const char *ac
 		snprintf(err, errlen, "ID token signing algorithm: RS256 or ES256");
 		return -1;
 	}
+	if (n->backchannel_logout_uri != NULL && !oidc_uri_valid(n->backchannel_logout_uri)) {
+		snprintf(err, errlen, "back-channel logout URI: an absolute https URI (http only "
+		    "on loopback)");
+		return -1;
+	}
+	if (n->backchannel_session_required && n->backchannel_logout_uri == NULL) {
+		snprintf(err, errlen, "--backchannel-logout-session-required needs "
+		    "--backchannel-logout-uri");
+		return -1;
+	}
 	if (n->audience != NULL && !oidc_audience_valid(n->audience)) {
 		snprintf(err, errlen, "audience: an https URI (http only on loopback) or a urn:");
 		return -1;
@@ -401,8 +411,11 @@ oidc_client_add(struct store *s, const struct oidc_client_new *n, const char *ac
 		if (store_exec(tx, SQL_OIDC_CLIENT_URI_INSERT, "ttt", n->id, "post_logout",
 		    n->post_logout[i]) < 0)
 			rc = -1;
-	if (rc == 1 && n->audience != NULL &&
-	    store_exec(tx, SQL_OIDC_CLIENT_OPTION_INSERT, "tt", n->id, n->audience) < 0)
+	if (rc == 1 && (n->audience != NULL || n->require_par ||
+	    n->backchannel_logout_uri != NULL) &&
+	    store_exec(tx, SQL_OIDC_CLIENT_OPTION_INSERT, "ttiti", n->id, n->audience,
+	    (int64_t)n->require_par, n->backchannel_logout_uri,
+	    (int64_t)n->backchannel_session_required) < 0)
 		rc = -1;
 	if (rc == 1 && json_text(details, sizeof(details), "{s:s, s:i, s:b, s:b, s:s}",
 	    "application", n->application, "min_level", level, "confidential",
@@ -486,8 +499,13 @@ client_option_read(struct store_tx *tx, struct arena *a, const char *id,
 		return -1;
 	rc = store_next(q);
 	out->audience = rc == 1 ? col_text(a, q, OIDC_CLIENT_OPTION_GET_AUDIENCE) : "";
+	out->require_par = rc == 1 && store_int(q, OIDC_CLIENT_OPTION_GET_REQUIRE_PAR) != 0;
+	out->backchannel_logout_uri = rc == 1 ? col_text(a, q, OIDC_CLIENT_OPTION_GET_BCL_URI) :
+	    "";
+	out->backchannel_session_required = rc == 1 &&
+	    store_int(q, OIDC_CLIENT_OPTION_GET_BCL_SESSION) != 0;
 	store_done(q);
-	return rc < 0 || out->audience == NULL ? -1 : 0;
+	return rc < 0 || out->audience == NULL || out->backchannel_logout_uri == NULL ? -1 : 0;
 }
 
 int
@@ -555,7 +573,7 @@ oidc_client_read(struct store_tx *tx, struct arena *a, const char *id,
 static int
 client_copy(struct arena *a, const struct oidc_client *c, struct oidc_client *out)
 {
-	const char **text[6 + 2 * OIDC_URIS_MAX];
+	const char **text[7 + 2 * OIDC_URIS_MAX];
 	size_t n = 0, total = 0;
 	char *p;
 
@@ -567,6 +585,7 @@ client_copy(struct arena *a, const struct oidc_client *c, struct oidc_client *ou
 	text[n++] = &out->sector;
 	text[n++] = &out->created_at;
 	text[n++] = &out->audience;
+	text[n++] = &out->backchannel_logout_uri;
 	for (size_t i = 0; i < out->n_redirect; i++)
 		text[n++] = &out->redirect[i];
 	for (size_t i = 0; i < out->n_post_logout; i++)

@@ -33,6 +33,9 @@ struct oidc_client {
 	const char *created_at;
 	const char *audience;         /* the resource server its access tokens are for; ""
 	                               * when none (oidc_client_option, migration 032) */
+	bool require_par;             /* require_pushed_authorization_requests */
+	const char *backchannel_logout_uri;   /* "" when none */
+	bool backchannel_session_required;    /* backchannel_logout_session_required */
 	/* At most OIDC_URIS_MAX of each: the registration refuses more. */
 	size_t n_redirect, n_post_logout;
 	const char *redirect[OIDC_URIS_MAX];
@@ -49,6 +52,9 @@ struct oidc_client_new {
 	const char *sector;           /* NULL: the client id */
 	const char *id_token_alg;     /* "ES256" or "RS256"; NULL: ES256 */
 	const char *audience;         /* NULL, or a resource server's audience (a URI) */
+	bool require_par;             /* authorization requests only through PAR */
+	const char *backchannel_logout_uri;   /* NULL: none */
+	bool backchannel_session_required;
 	const char *const *redirect;
 	size_t n_redirect;
 	const char *const *post_logout;

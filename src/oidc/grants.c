@@ -648,31 +648,74 @@ oidc_refresh_submit(struct oidc_batch *b, struct arena *a, const struct oidc_cli
 	return token_submit(b, refresh_fn, &j, done, done_arg);
 }
 
+/* Reads a jti "<grant>.<base64url hash of the random part>" (access_jwt.h). 0 or -1. */
+static int
+jti_parse(const char *jti, int64_t *grant, unsigned char hash[32])
+{
+	const char *p;
+
+	if (jti == NULL || strlen(jti) >= OIDC_TOKEN_MAX)
+		return -1;
+	p = parse_id(jti, grant);
+	if (p == NULL || strlen(p) != OIDC_TOKEN_LEN ||
+	    jws_b64url_decode(p, OIDC_TOKEN_LEN, hash, 32) != 32)
+		return -1;
+	return 0;
+}
+
+static int access_grant_h(struct store *s, struct arena *a, int64_t id,
+    const unsigned char h[32], struct oidc_grant *out, struct oidc_client *client,
+    struct fed_profile_data *data, enum oidc_refusal *why);
+
 int
 oidc_access_grant(struct store *s, struct arena *a, const char *access,
     struct oidc_grant *out, struct oidc_client *client, struct fed_profile_data *data,
     enum oidc_refusal *why)
 {
-	int64_t now = clock_time(), id = 0;
-	struct grant_row *r = malloc(sizeof(*r));
 	unsigned char h[32];
-	struct store_tx *tx;
-	int rc;
+	int64_t id = 0;
 
 	memset(out, 0, sizeof(*out));
 	*why = OIDC_REFUSED_UNKNOWN;
+	if (token_parse(access, &id, NULL, h) != 0)
+		return 1;
+	return access_grant_h(s, a, id, h, out, client, data, why);
+}
+
+int
+oidc_access_grant_jti(struct store *s, struct arena *a, const char *jti,
+    struct oidc_grant *out, struct oidc_client *client, struct fed_profile_data *data,
+    enum oidc_refusal *why)
+{
+	unsigned char h[32];
+	int64_t id = 0;
+
+	memset(out, 0, sizeof(*out));
+	*why = OIDC_REFUSED_UNKNOWN;
+	if (jti_parse(jti, &id, h) != 0)
+		return 1;
+	return access_grant_h(s, a, id, h, out, client, data, why);
+}
+
+/* The grant of the live access token whose random part hashes to h. */
+static int
+access_grant_h(struct store *s, struct arena *a, int64_t id, const unsigned char h[32],
+    struct oidc_grant *out, struct oidc_client *client, struct fed_profile_data *data,
+    enum oidc_refusal *why)
+{
+	int64_t now = clock_time();
+	struct grant_row *r = malloc(sizeof(*r));
+	struct store_tx *tx;
+	int rc;
+
 	if (r == NULL)
 		return -1;
-	if (token_parse(access, &id, NULL, h) != 0) {
-		free(r);
-		return 1;
-	}
 	if (store_begin(s, STORE_READ, &tx) != 0) {
 		free(r);
 		return -1;
 	}
 	rc = grant_get(tx, a, id, r);
-	if (rc == 0 && (!r->has_access || sodium_memcmp(h, r->access_hash, sizeof(h)) != 0))
+	if (rc == 0 && (!r->has_access || sodium_memcmp(h, r->access_hash, 32) != 0))
 		rc = 1;
 	if (rc == 0) {
 		*out = r->g;
@@ -757,13 +800,14 @@ refresh_of(struct store_tx *tx, struct arena *a, const char *client_id, const ch
 /* The grant of the live access token "<grant>.<random>" of client_id: 0, 1 or -1. */
 static int
 access_of(struct store_tx *tx, struct arena *a, const char *client_id, const char *token,
-    struct grant_row *r)
+    bool is_jti, struct grant_row *r)
 {
 	unsigned char h[32];
 	int64_t id = 0;
 	int rc;
 
-	if (token_parse(token, &id, NULL, h) != 0)
+	/* A JWT access token comes as its jti, once its signature is verified. */
+	if (is_jti ? jti_parse(token, &id, h) != 0 : token_parse(token, &id, NULL, h) != 0)
 		return 1;
 	rc = grant_get(tx, a, id, r);
 	if (rc == 0 && (!r->has_access || sodium_memcmp(h, r->access_hash, sizeof(h)) != 0 ||
@@ -776,7 +820,7 @@ access_of(struct store_tx *tx, struct arena *a, const char *client_id, const cha
  * 0 revoked, 1 nothing, -1. */
 static int
 revoke_in(struct store_tx *tx, struct arena *a, const char *client_id, const char *token,
-    bool refresh_first, struct grant_row *r, const char **kind)
+    bool refresh_first, bool is_jti, struct grant_row *r, const char **kind)
 {
 	int64_t now = clock_time();
 	int rc = 1;
@@ -784,8 +828,10 @@ revoke_in(struct store_tx *tx, struct arena *a, const char *client_id, const cha
 	for (int pass = 0; pass < 2 && rc == 1; pass++) {
 		bool refresh = (pass == 0) == refresh_first;
 
+		if (refresh && is_jti)
+			continue;
 		rc = refresh ? refresh_of(tx, a, client_id, token, r) :
-		    access_of(tx, a, client_id, token, r);
+		    access_of(tx, a, client_id, token, is_jti, r);
 		if (rc != 0)
 			continue;
 		*kind = refresh ? "refresh_token" : "access_token";
@@ -796,12 +842,12 @@ revoke_in(struct store_tx *tx, struct arena *a, const char *client_id, const cha
 	return rc;
 }
 
-int
-oidc_token_revoke(struct store *s, const char *client_id, const char *token,
-    const char *hint, const struct actor *ctx)
+static int
+token_revoke(struct store *s, const char *client_id, const char *token, const char *hint,
+    bool is_jti, const struct actor *ctx)
 {
 	struct grant_row *r = malloc(sizeof(*r));
-	struct arena *a = arena_new(8192);
+	struct arena *a = arena_new(64 * 1024);
 	const char *kind = NULL;
 	char details[96];
 	struct audit_what w = { "oidc.token.revoked", client_id, 0, NULL, details };
@@ -812,7 +858,7 @@ oidc_token_revoke(struct store *s, const char *client_id, const char *token,
 		goto done;
 	/* The hint is honoured as an order of lookup only (RFC 7009 §2.1). */
 	rc = revoke_in(tx, a, client_id, token, hint != NULL &&
-	    strcmp(hint, "refresh_token") == 0, r, &kind);
+	    strcmp(hint, "refresh_token") == 0, is_jti, r, &kind);
 	if (rc == 0) {
 		w.person_id = r->g.person_id;
 		if (json_text(details, sizeof(details), "{s:s, s:I}", "token_type", kind,
@@ -828,6 +874,20 @@ done:
 	arena_free(a);
 	free(r);
 	return rc;
+}
+
+int
+oidc_token_revoke(struct store *s, const char *client_id, const char *token,
+    const char *hint, const struct actor *ctx)
+{
+	return token_revoke(s, client_id, token, hint, false, ctx);
+}
+
+int
+oidc_token_revoke_jti(struct store *s, const char *client_id, const char *jti,
+    const struct actor *ctx)
+{
+	return token_revoke(s, client_id, jti, NULL, true, ctx);
 }
 
 int

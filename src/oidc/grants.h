@@ -146,6 +146,10 @@ int oidc_refresh_submit(struct oidc_batch *b, struct arena *a, const struct oidc
 int oidc_access_grant(struct store *s, struct arena *a, const char *access,
     struct oidc_grant *out,
     struct oidc_client *client, struct fed_profile_data *data, enum oidc_refusal *why);
+/* As oidc_access_grant for the jti of a verified JWT access token (access_jwt.h). */
+int oidc_access_grant_jti(struct store *s, struct arena *a, const char *jti,
+    struct oidc_grant *out, struct oidc_client *client, struct fed_profile_data *data,
+    enum oidc_refusal *why);
 /* Revokes the live grants of person for client (RP-initiated logout). 0 or -1. */
 int oidc_grants_revoke(struct store *s, const char *client_id, int64_t person_id,
     const char *why, const struct actor *ctx);
@@ -160,6 +164,10 @@ int oidc_audit_refusal(struct store *s, const char *what, const char *client_id,
  * left alone. Audited. Returns 0 (revoked), 1 (nothing revoked) or -1. */
 int oidc_token_revoke(struct store *s, const char *client_id, const char *token,
     const char *hint, const struct actor *ctx);
+/* As oidc_token_revoke for a JWT access token, given by the jti of its verified
+ * signature (access_jwt.h). */
+int oidc_token_revoke_jti(struct store *s, const char *client_id, const char *jti,
+    const struct actor *ctx);
 /* Deletes expired requests and grants (with their refresh tokens). Returns 0 or -1. */
 int oidc_purge(struct store *s);
 

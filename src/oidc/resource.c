@@ -202,3 +202,23 @@ done:
 	arena_free(a);
 	return rc;
 }
+
+int
+oidc_rs_jwt_for(struct store *s, const char *audience)
+{
+	struct arena *a = arena_new(64 * 1024);
+	struct store_tx *tx;
+	struct oidc_rs rs;
+	int rc = -1;
+
+	if (a != NULL && store_begin(s, STORE_READ, &tx) == 0) {
+		rc = oidc_rs_by_audience(tx, a, audience, &rs);
+		store_rollback(&tx);
+		if (rc == 0)
+			rc = rs.jwt_access_tokens ? 1 : 0;
+		else if (rc == 1)
+			rc = 0;
+	}
+	arena_free(a);
+	return rc;
+}

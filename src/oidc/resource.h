@@ -38,6 +38,9 @@ int oidc_rs_auth(struct store *s, struct arena *a, const char *id, const char *s
 /* The resource server of an audience, inside tx: 0, 1 (none) or -1. */
 int oidc_rs_by_audience(struct store_tx *tx, struct arena *a, const char *audience,
     struct oidc_rs *out);
+/* Whether the access tokens for audience are JWT (its resource server was registered
+ * with --jwt-access-tokens): 1, 0 (opaque; also when no resource server has it) or -1. */
+int oidc_rs_jwt_for(struct store *s, const char *audience);
 /* Calls fn for each resource server, by id. 0 or -1. */
 int oidc_rs_list(struct store *s, int (*fn)(void *arg, const struct oidc_rs *rs), void *arg);
 

@@ -2,6 +2,7 @@
 // token introspection (RFC 7662) for registered resource servers, revocation (RFC 7009),
 // and their place in the discovery document. Also on PostgreSQL (PORTIER_TEST_DB=pg).
 import assert from 'node:assert/strict';
+import { createPublicKey, verify } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import { auditEvents, testClock } from '../lib/world.js';
@@ -297,5 +298,211 @@ describe('OAuth toolbox: response_mode=form_post', () => {
     assert.equal(res.status, 303);
     const u = new URL(res.headers.get('location'));
     assert.equal(u.searchParams.get('error'), 'invalid_request');
+  });
+});
+
+/** Verifies a JWS against the server's JWKS (ES256 or RS256); returns { header, payload }. */
+async function verifyJws(srv, jwt) {
+  const [h, p, sig] = jwt.split('.');
+  const header = JSON.parse(Buffer.from(h, 'base64url').toString());
+  const jwks = await (await fetch(`${srv.url}/oidc/jwks`)).json();
+  const jwk = jwks.keys.find((k) => k.kid === header.kid);
+  assert.ok(jwk, `kid ${header.kid} is not in the JWKS`);
+  assert.equal(jwk.alg, header.alg);
+  const key = createPublicKey({ key: jwk, format: 'jwk' });
+  const ok = header.alg === 'ES256'
+    ? verify('sha256', Buffer.from(`${h}.${p}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(sig, 'base64url'))
+    : verify('sha256', Buffer.from(`${h}.${p}`), key, Buffer.from(sig, 'base64url'));
+  assert.ok(ok, 'the signature does not verify');
+  return { header, payload: JSON.parse(Buffer.from(p, 'base64url').toString()) };
+}
+
+describe('OAuth toolbox: JWT access tokens (RFC 9068)', () => {
+  let srv;
+  const AUD = 'https://jwt-api.example.be';
+  const jrs = { id: 'jwt-api', secret: 'jwt-api-secret-0123456789' };
+  let rp;
+  let rpRs;
+  let opaque;
+
+  before(async () => {
+    srv = await startWorld();
+    portier(['rs', 'add', '--db', srv.db, '--id', jrs.id, '--secret', jrs.secret, '--audience', AUD, '--jwt-access-tokens']);
+    portier(['rs', 'add', '--db', srv.db, '--id', 'plain-api', '--secret', API_SECRET, '--audience', API]);
+    const reg = (id, aud, alg) => {
+      const out = portier(['client', 'add', '--db', srv.db, '--id', id, '--application', 'TESTAPP',
+        '--scope', 'openid profile', '--redirect-uri', CB, '--audience', aud, ...(alg ? ['--id-token-alg', alg] : [])]);
+      return { id, secret: /client_secret: (\S+)/.exec(out)[1] };
+    };
+    rp = reg('rp-jwt', AUD);
+    rpRs = reg('rp-jwt-rs', AUD, 'RS256');
+    opaque = reg('rp-opaque', API);
+  });
+  after(async () => {
+    await srv?.stop();
+  });
+
+  async function tokensFor(c) {
+    const { verifier, challenge } = pkce();
+    const url = await authorize(browser(srv), {
+      client_id: c.id, redirect_uri: CB, response_type: 'code', scope: 'openid profile',
+      state: 's', nonce: 'n', code_challenge: challenge, code_challenge_method: 'S256',
+    }, { user: PEOPLE.jan.user, account: ACCOUNTS.jan });
+    const r = await tokenRequest(srv.url, {
+      grant_type: 'authorization_code', code: url.searchParams.get('code'), redirect_uri: CB, code_verifier: verifier,
+    }, { basic: c });
+    assert.equal(r.status, 200, r.text);
+    return r.json;
+  }
+
+  it('issues a signed at+jwt access token with the RFC 9068 claims and portier\'s', async () => {
+    const t = await tokensFor(rp);
+    const { header, payload: p } = await verifyJws(srv, t.access_token);
+    assert.equal(header.typ, 'at+jwt');
+    assert.equal(header.alg, 'ES256');
+    assert.equal(p.iss, srv.url);
+    assert.equal(p.aud, AUD);
+    assert.equal(p.client_id, rp.id);
+    assert.equal(p.scope, 'openid profile');
+    assert.equal(p.exp - p.iat, 600);
+    assert.match(p.sub, /^[A-Za-z0-9_-]{43}$/);
+    assert.match(p.jti, /^[1-9][0-9]*\.[A-Za-z0-9_-]{43}$/);
+    assert.equal(p.organisation.enterprise_number, ORGS.pharma.enterprise);
+    assert.deepEqual(p.applications, ['MEDSEIP', 'TESTAPP', 'TESTONE']);
+    assert.equal(p.name, undefined);
+    assert.equal(p.nonce, undefined);
+    // The same token serves at userinfo, and its resource server introspects it.
+    const u = await fetch(`${srv.url}/oidc/userinfo`, { headers: { authorization: `Bearer ${t.access_token}` } });
+    assert.equal(u.status, 200);
+    assert.equal((await u.json()).sub, p.sub);
+    const i = await post(srv, '/oidc/introspect', { token: t.access_token }, { auth: jrs });
+    assert.equal(i.json.active, true);
+    assert.equal(i.json.aud, AUD);
+    // Signed with RS256 for a client registered so.
+    const t2 = await tokensFor(rpRs);
+    assert.equal((await verifyJws(srv, t2.access_token)).header.alg, 'RS256');
+    // A refresh gives a new JWT; the old one stops.
+    const r = await tokenRequest(srv.url, { grant_type: 'refresh_token', refresh_token: t.refresh_token }, { basic: rp });
+    assert.equal(r.status, 200);
+    assert.equal((await verifyJws(srv, r.json.access_token)).header.typ, 'at+jwt');
+    assert.deepEqual((await post(srv, '/oidc/introspect', { token: t.access_token }, { auth: jrs })).json, { active: false });
+  });
+
+  it('keeps the opaque form by default', async () => {
+    const t = await tokensFor(opaque);
+    assert.match(t.access_token, /^[1-9][0-9]*\.[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('refuses a JWT access token with a changed payload or signature, and revokes one', async () => {
+    const t = await tokensFor(rp);
+    const [h, p, s] = t.access_token.split('.');
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+    const forged = `${h}.${Buffer.from(JSON.stringify({ ...claims, client_id: 'x' })).toString('base64url')}.${s}`;
+    const badSig = `${h}.${p}.${s.slice(0, -4)}AAAA`;
+    for (const tok of [forged, badSig]) {
+      assert.deepEqual((await post(srv, '/oidc/introspect', { token: tok }, { auth: jrs })).json, { active: false });
+      const u = await fetch(`${srv.url}/oidc/userinfo`, { headers: { authorization: `Bearer ${tok}` } });
+      assert.equal(u.status, 401);
+    }
+    // Another client cannot revoke it; its own client can.
+    assert.equal((await post(srv, '/oidc/revoke', { token: t.access_token }, { auth: rpRs })).status, 200);
+    assert.equal((await post(srv, '/oidc/introspect', { token: t.access_token }, { auth: jrs })).json.active, true);
+    assert.equal((await post(srv, '/oidc/revoke', { token: t.access_token }, { auth: rp })).status, 200);
+    assert.deepEqual((await post(srv, '/oidc/introspect', { token: t.access_token }, { auth: jrs })).json, { active: false });
+    const u = await fetch(`${srv.url}/oidc/userinfo`, { headers: { authorization: `Bearer ${t.access_token}` } });
+    assert.equal(u.status, 401);
+  });
+});
+
+describe('OAuth toolbox: pushed authorization requests (RFC 9126)', () => {
+  let srv;
+  const clock = testClock();
+  let rp;
+  let other;
+  let strict;
+
+  before(async () => {
+    srv = await startWorld({ args: clock.args });
+    rp = addClient(srv, 'rp-par', {});
+    other = addClient(srv, 'rp-par-other', {});
+    const out = portier(['client', 'add', '--db', srv.db, '--id', 'rp-par-strict', '--application', 'TESTAPP',
+      '--scope', 'openid profile', '--redirect-uri', CB, '--require-par']);
+    strict = { id: 'rp-par-strict', secret: /client_secret: (\S+)/.exec(out)[1] };
+  });
+  after(async () => {
+    await srv?.stop();
+  });
+
+  const push = (c, form) => post(srv, '/oidc/par', { client_id: c.id, redirect_uri: CB, response_type: 'code', scope: 'openid', ...form }, { auth: c });
+
+  it('is advertised', async () => {
+    const d = await (await fetch(`${srv.url}/.well-known/openid-configuration`)).json();
+    assert.equal(d.pushed_authorization_request_endpoint, `${srv.url}/oidc/par`);
+    assert.equal(d.require_pushed_authorization_requests, false);
+  });
+
+  it('runs a flow from a pushed request, once', async () => {
+    const { verifier, challenge } = pkce();
+    const r = await push(rp, { state: 'pushed-state', nonce: 'pn', code_challenge: challenge, code_challenge_method: 'S256' });
+    assert.equal(r.status, 201, r.text);
+    assert.match(r.json.request_uri, /^urn:ietf:params:oauth:request_uri:[A-Za-z0-9_-]{43}$/);
+    assert.equal(r.json.expires_in, 60);
+    // Only client_id and request_uri in the browser's address; a state there is ignored.
+    const url = await authorize(browser(srv), { client_id: rp.id, request_uri: r.json.request_uri, state: 'ignored' },
+      { user: PEOPLE.jan.user, account: ACCOUNTS.jan });
+    assert.equal(url.searchParams.get('state'), 'pushed-state');
+    const t = await tokenRequest(srv.url, { grant_type: 'authorization_code', code: url.searchParams.get('code'), redirect_uri: CB, code_verifier: verifier }, { basic: rp });
+    assert.equal(t.status, 200, t.text);
+    // The request_uri is spent.
+    const again = await browser(srv).fetch(authorizeUrl({ client_id: rp.id, request_uri: r.json.request_uri }));
+    assert.equal(again.status, 400);
+    assert.match(await again.text(), /expir|déjà servi/);
+  });
+
+  it('refuses an expired request_uri, and another client\'s (which stays usable by its own)', async () => {
+    const r1 = await push(rp, { state: 'a' });
+    clock.advance(61);
+    const expired = await browser(srv).fetch(authorizeUrl({ client_id: rp.id, request_uri: r1.json.request_uri }));
+    await expired.text();
+    assert.equal(expired.status, 400);
+    const r2 = await push(rp, { state: 'b' });
+    const stolen = await browser(srv).fetch(authorizeUrl({ client_id: other.id, request_uri: r2.json.request_uri }));
+    await stolen.text();
+    assert.equal(stolen.status, 400);
+    const own = await browser(srv).fetch(authorizeUrl({ client_id: rp.id, request_uri: r2.json.request_uri }));
+    await own.text();
+    assert.equal(own.status, 303);
+    assert.match(own.headers.get('location'), /^\/oidc\/continue\//);
+    const bad = await browser(srv).fetch(authorizeUrl({ client_id: rp.id, request_uri: 'urn:ietf:params:oauth:request_uri:nope' }));
+    await bad.text();
+    assert.equal(bad.status, 400);
+  });
+
+  it('checks the push: client authentication, redirect URI, parameters, no request_uri inside', async () => {
+    const wrong = await post(srv, '/oidc/par', { client_id: rp.id, redirect_uri: CB, response_type: 'code', scope: 'openid' }, { auth: { id: rp.id, secret: 'nope' } });
+    assert.equal(wrong.status, 401);
+    assert.equal((await push(rp, { redirect_uri: 'http://127.0.0.1:9/elsewhere' })).json.error, 'invalid_request');
+    const noOpenid = await push(rp, { scope: 'profile' });
+    assert.equal(noOpenid.status, 400);
+    assert.equal(noOpenid.json.error, 'invalid_scope');
+    assert.equal((await push(rp, { request_uri: 'urn:x' })).json.error, 'invalid_request');
+    // The client secret is never among the stored parameters.
+    const viaPost = await post(srv, '/oidc/par', { client_id: rp.id, client_secret: rp.secret, redirect_uri: CB, response_type: 'code', scope: 'openid' });
+    assert.equal(viaPost.status, 201);
+  });
+
+  it('refuses a request without PAR from a client that requires it', async () => {
+    const res = await browser(srv).fetch(authorizeUrl({ client_id: strict.id, redirect_uri: CB, response_type: 'code', scope: 'openid', state: 'st' }));
+    await res.text();
+    assert.equal(res.status, 303);
+    const u = new URL(res.headers.get('location'));
+    assert.equal(u.searchParams.get('error'), 'invalid_request');
+    assert.equal(u.searchParams.get('state'), 'st');
+    assert.match(portier(['client', 'list', '--db', srv.db]), /require_pushed_authorization_requests: true/);
+    const r = await push(strict, { state: 'ok' });
+    const ok = await browser(srv).fetch(authorizeUrl({ client_id: strict.id, request_uri: r.json.request_uri }));
+    await ok.text();
+    assert.equal(ok.status, 303);
+    assert.match(ok.headers.get('location'), /^\/oidc\/continue\//);
   });
 });

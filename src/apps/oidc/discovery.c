@@ -56,6 +56,9 @@ configuration(struct web_req *r)
 	json_object_set_new(o, "introspection_endpoint_auth_methods_supported",
 	    strings((const char *[]){ "client_secret_basic", NULL }));
 	json_object_set_new(o, "revocation_endpoint", endpoint(iss, "/oidc/revoke"));
+	json_object_set_new(o, "pushed_authorization_request_endpoint",
+	    endpoint(iss, "/oidc/par"));
+	json_object_set_new(o, "require_pushed_authorization_requests", json_false());
 	json_object_set_new(o, "revocation_endpoint_auth_methods_supported",
 	    strings((const char *[]){ "client_secret_basic", "client_secret_post", "none",
 	    NULL }));

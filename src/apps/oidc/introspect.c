@@ -82,7 +82,7 @@ introspect(struct web_req *r)
 	token = web_form(r, "token");
 	if (token == NULL)
 		return oidc_oauth_error(r, 400, "invalid_request", "token is missing");
-	rc = oidc_access_grant(app->store, a, token, &g, &c, &d, &why);
+	rc = oidc_bearer_grant(r, token, &g, &c, &d, &why);
 	if (rc < 0)
 		return oidc_oauth_error(r, 500, "server_error", "the token could not be read");
 	/* Expired, revoked, unknown, or meant for another audience: the same answer. */

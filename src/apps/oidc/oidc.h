@@ -76,6 +76,13 @@ int oidc_basic_credentials(struct web_req *r, const char **id, const char **secr
  * (invalid_client, 401) and returns 1 (or -1). */
 int oidc_client_auth(struct web_req *r, struct oidc_client *c);
 
+/* provider.c: the jti of token when it is a JWT access token of ours (access_jwt.h,
+ * signature and issuer checked), else NULL (opaque, or not ours). */
+const char *oidc_bearer_jti(struct web_req *r, const char *token);
+/* provider.c: the grant of an access token, opaque or JWT (oidc_access_grant). */
+int oidc_bearer_grant(struct web_req *r, const char *token, struct oidc_grant *g,
+    struct oidc_client *c, struct fed_profile_data *d, enum oidc_refusal *why);
+
 /* Routes of each file. */
 int oidc_discovery_routes(struct web_server *s);
 int oidc_authorize_routes(struct web_server *s);
@@ -85,6 +92,7 @@ int oidc_userinfo_routes(struct web_server *s);
 int oidc_logout_routes(struct web_server *s);
 int oidc_introspect_routes(struct web_server *s);
 int oidc_revoke_routes(struct web_server *s);
+int oidc_par_routes(struct web_server *s);
 
 /* authorize.c: answers a flow's request with the code (profile chosen) or with an
  * error, as oidc_to_client does. error NULL: success with code. */

@@ -3,6 +3,8 @@
  * endpoint (one file each). */
 #include "apps/oidc/oidc.h"
 
+#include "oidc/access_jwt.h"
+
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +147,41 @@ oidc_form_post(struct web_req *r, const char *uri, const char *const *kv, const 
 	return web_render_bare(r, "oidc/form_post", c);
 }
 
+const char *
+oidc_bearer_jti(struct web_req *r, const char *token)
+{
+	const struct oidc_keyring *k;
+	const char *jti = NULL;
+	int rc;
+
+	if (!oidc_access_jwt_shaped(token))
+		return NULL;
+	k = oidc_keys_get(r);
+	if (k == NULL)
+		return NULL;
+	rc = oidc_access_jwt_jti(k, oidc_issuer(r), token, web_arena(r), &jti);
+	oidc_keys_put(r, k);
+	return rc == 0 ? jti : NULL;
+}
+
+int
+oidc_bearer_grant(struct web_req *r, const char *token, struct oidc_grant *g,
+    struct oidc_client *c, struct fed_profile_data *d, enum oidc_refusal *why)
+{
+	struct app *app = web_app(r);
+	const char *jti;
+
+	if (!oidc_access_jwt_shaped(token))
+		return oidc_access_grant(app->store, web_arena(r), token, g, c, d, why);
+	jti = oidc_bearer_jti(r, token);
+	if (jti == NULL) {
+		memset(g, 0, sizeof(*g));
+		*why = OIDC_REFUSED_UNKNOWN;
+		return 1;
+	}
+	return oidc_access_grant_jti(app->store, web_arena(r), jti, g, c, d, why);
+}
+
 static int
 error_page(struct web_req *r, int status, const char *title_msgid, const char *msgid)
 {
@@ -264,7 +301,8 @@ oidc_routes(struct web_server *s, const struct oidc_provider *p)
 	    oidc_userinfo_routes(s) != 0 ||
 	    oidc_logout_routes(s) != 0 ||
 	    oidc_introspect_routes(s) != 0 ||
-	    oidc_revoke_routes(s) != 0)
+	    oidc_revoke_routes(s) != 0 ||
+	    oidc_par_routes(s) != 0)
 		return -1;
 	log_info(NULL, "oidc: issuer %s", oidc_provider_issuer(p));
 	return 0;

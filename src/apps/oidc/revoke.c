@@ -10,7 +10,7 @@ static int
 revoke(struct web_req *r)
 {
 	struct app *app = web_app(r);
-	const char *ct = web_header(r, "Content-Type"), *token, *hint;
+	const char *ct = web_header(r, "Content-Type"), *token, *hint, *jti;
 	struct oidc_client c;
 	struct actor ctx;
 	int rc;
@@ -30,7 +30,9 @@ revoke(struct web_req *r)
 		return oidc_oauth_error(r, 400, "invalid_request", "token is missing");
 	hint = web_form(r, "token_type_hint");
 	ctx = app_actor(r);
-	rc = oidc_token_revoke(app->store, c.id, token, hint, &ctx);
+	jti = oidc_bearer_jti(r, token);
+	rc = jti != NULL ? oidc_token_revoke_jti(app->store, c.id, jti, &ctx) :
+	    oidc_token_revoke(app->store, c.id, token, hint, &ctx);
 	if (rc < 0)
 		return oidc_oauth_error(r, 503, "temporarily_unavailable",
 		    "the token could not be revoked; try again");

@@ -13,7 +13,9 @@
 #include "base/buf.h"
 #include "base/metrics.h"
 #include "base/pct.h"
+#include "oidc/access_jwt.h"
 #include "oidc/claims.h"
+#include "oidc/resource.h"
 
 #define BASIC_MAX 512
 
@@ -139,19 +141,20 @@ json_plain(const char *s)
  * ID token character by character (a tenth of the token request's own work). Any other
  * text goes through jansson. 0 or -1. */
 static int
-tokens_json(const struct oidc_issued *t, const char *id_token, struct buf *out)
+tokens_json(const struct oidc_issued *t, const char *access, const char *id_token,
+    struct buf *out)
 {
 	json_t *o;
 	char *text;
 	int rc;
 
-	if (json_plain(t->access) && json_plain(t->refresh) && json_plain(id_token) &&
+	if (json_plain(access) && json_plain(t->refresh) && json_plain(id_token) &&
 	    json_plain(t->grant.scope))
 		return buf_printf(out, "{\"access_token\":\"%s\",\"token_type\":\"Bearer\","
 		    "\"expires_in\":%d,\"refresh_token\":\"%s\",\"id_token\":\"%s\","
-		    "\"scope\":\"%s\"}", t->access, OIDC_ACCESS_TTL, t->refresh, id_token,
+		    "\"scope\":\"%s\"}", access, OIDC_ACCESS_TTL, t->refresh, id_token,
 		    t->grant.scope);
-	o = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "access_token", t->access,
+	o = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "access_token", access,
 	    "token_type", "Bearer", "expires_in", OIDC_ACCESS_TTL, "refresh_token", t->refresh,
 	    "id_token", id_token, "scope", t->grant.scope);
 	text = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
@@ -161,6 +164,20 @@ tokens_json(const struct oidc_issued *t, const char *id_token, struct buf *out)
 	return rc;
 }
 
+/* Appends the JWT form of t's access token to out when the resource server of c's
+ * audience takes JWT access tokens; leaves out empty otherwise. 0 or -1. */
+static int
+access_as_jwt(struct app *app, const struct oidc_keyring *k, const struct oidc_client *c,
+    const struct oidc_issued *t, struct buf *out)
+{
+	int jwt = oidc_rs_jwt_for(app->store, c->audience);
+
+	if (jwt <= 0)
+		return jwt;
+	return oidc_access_jwt(app->oidc, k, c, &t->grant, &t->data, t->access, c->audience,
+	    out);
+}
+
 /* The successful reply: tokens, and an ID token of the grant. */
 static int
 tokens_reply(struct web_req *r, const struct oidc_client *c, const struct oidc_issued *t,
@@ -168,20 +185,28 @@ tokens_reply(struct web_req *r, const struct oidc_client *c, const struct oidc_i
 {
 	struct app *app = web_app(r);
 	const struct oidc_keyring *k = oidc_keys_get(r);
-	struct buf idt, reply;
+	struct buf idt, reply, at;
 	int rc;
 
 	if (k == NULL)
 		return -1;
 	buf_init(&idt, 64 * 1024);
 	buf_init(&reply, 128 * 1024);
+	buf_init(&at, 64 * 1024);
 	rc = oidc_id_token(app->oidc, k, c, &t->grant, &t->data, with_nonce, &idt);
+	/* RFC 9068: the access token as a JWT when its resource server asked for that. */
+	if (rc == 0 && c->audience[0] != '\0')
+		rc = access_as_jwt(app, k, c, t, &at);
 	oidc_keys_put(r, k);
 	/* An ID token or a reply that cannot be built whole is an error the client is told
 	 * of, never a token with claims left out. */
 	if (rc == 0)
-		rc = idt.data != NULL ? tokens_json(t, idt.data, &reply) : -1;
+		rc = idt.data != NULL ? tokens_json(t, at.data ? at.data : t->access, idt.data,
+		    &reply) : -1;
 	buf_free(&idt);
+	if (at.data != NULL)
+		sodium_memzero(at.data, at.len);
+	buf_free(&at);
 	if (rc != 0 || reply.data == NULL) {
 		buf_free(&reply);
 		return oidc_oauth_error(r, 500, "server_error", "the tokens could not be made");
