@@ -9,6 +9,7 @@
 #include "oidc/grants.h"
 
 #define OIDC_SCOPE_PARAM_MAX 1024   /* bytes of the scope parameter */
+#define OIDC_CLAIMS_PARAM_MAX 4096  /* bytes of the claims parameter (JSON) */
 
 /* The parameters as received (query string, or form for POST); NULL when absent. */
 struct oidc_authz_params {

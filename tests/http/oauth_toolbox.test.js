@@ -3,12 +3,13 @@
 // and their place in the discovery document. Also on PostgreSQL (PORTIER_TEST_DB=pg).
 import assert from 'node:assert/strict';
 import { createPublicKey, verify } from 'node:crypto';
+import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 
 import { auditEvents, testClock } from '../lib/world.js';
 import {
   ACCOUNTS, addClient, authorize, authorizeUrl, browser, csrfOf, login, ORGS, PEOPLE, pkce, portier,
-  profileOptions, startWorld, tokenRequest,
+  profileOptions, setJanMedi, startWorld, tokenRequest,
 } from './oidc_lib.js';
 
 const CB = 'http://127.0.0.1:9/cb';
@@ -504,5 +505,236 @@ describe('OAuth toolbox: pushed authorization requests (RFC 9126)', () => {
     await ok.text();
     assert.equal(ok.status, 303);
     assert.match(ok.headers.get('location'), /^\/oidc\/continue\//);
+  });
+});
+
+/** A relying party's back-channel logout endpoint on loopback: records each POST (content
+ * type and body) and answers status. */
+async function relyingParty(status = 200) {
+  const hits = [];
+  const waiters = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => {
+      hits.push({ method: req.method, type: req.headers['content-type'], body });
+      res.writeHead(status, { 'cache-control': 'no-store' });
+      res.end();
+      for (const w of waiters.splice(0)) w();
+    });
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  return {
+    hits,
+    url: `http://127.0.0.1:${server.address().port}/bcl`,
+    /** Resolves once at least n POSTs arrived (the delivery thread runs every second). */
+    async until(n, what) {
+      const deadline = Date.now() + 30000;
+      while (hits.length < n) {
+        assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
+        await new Promise((ok) => { waiters.push(ok); setTimeout(ok, 250); });
+      }
+    },
+    close: () => new Promise((ok) => server.close(ok)),
+  };
+}
+
+describe('OAuth toolbox: back-channel logout', () => {
+  let srv;
+  let rp;
+  let plain;
+  let rpServer;
+  const clock = testClock();
+
+  before(async () => {
+    srv = await startWorld({ args: clock.args });
+    rpServer = await relyingParty(200);
+    const out = portier(['client', 'add', '--db', srv.db, '--id', 'rp-bcl', '--application', 'TESTAPP',
+      '--scope', 'openid profile', '--redirect-uri', CB, '--backchannel-logout-uri', rpServer.url,
+      '--backchannel-logout-session-required']);
+    rp = { id: 'rp-bcl', secret: /client_secret: (\S+)/.exec(out)[1] };
+    plain = addClient(srv, 'rp-no-bcl', {});
+  });
+  after(async () => {
+    await srv?.stop();
+    await rpServer?.close();
+  });
+
+  async function login(c, jar, account = ACCOUNTS.jan) {
+    const { verifier, challenge } = pkce();
+    const url = await authorize(jar, {
+      client_id: c.id, redirect_uri: CB, response_type: 'code', scope: 'openid profile',
+      state: 's', nonce: 'n', code_challenge: challenge, code_challenge_method: 'S256',
+    }, { user: PEOPLE.jan.user, account });
+    const r = await tokenRequest(srv.url, {
+      grant_type: 'authorization_code', code: url.searchParams.get('code'), redirect_uri: CB, code_verifier: verifier,
+    }, { basic: c });
+    assert.equal(r.status, 200, r.text);
+    return r.json;
+  }
+
+  /** Checks a POST of the RP's endpoint: form-encoded logout_token, signed, with the
+   * claims of Back-Channel Logout §2.4 for the ID token idt; returns its payload. */
+  async function checkLogoutToken(hit, idt) {
+    assert.equal(hit.method, 'POST');
+    assert.match(hit.type, /^application\/x-www-form-urlencoded/);
+    const form = new URLSearchParams(hit.body);
+    assert.deepEqual([...form.keys()], ['logout_token']);
+    const { header, payload: p } = await verifyJws(srv, form.get('logout_token'));
+    assert.equal(header.typ, 'logout+jwt');
+    const id = JSON.parse(Buffer.from(idt.split('.')[1], 'base64url').toString());
+    assert.equal(p.iss, srv.url);
+    assert.equal(p.aud, rp.id);
+    assert.equal(p.sub, id.sub);
+    assert.match(p.sid, /^[A-Za-z0-9_-]{22}$/);
+    assert.match(p.jti, /^[A-Za-z0-9_-]{43}$/);
+    assert.equal(typeof p.iat, 'number');
+    assert.ok(p.exp > p.iat);
+    assert.deepEqual(p.events, { 'http://schemas.openid.net/event/backchannel-logout': {} });
+    assert.equal(p.nonce, undefined, 'a logout token never has a nonce');
+    return p;
+  }
+
+  it('advertises back-channel logout and puts sid in the ID tokens of clients that ask', async () => {
+    const d = await (await fetch(`${srv.url}/.well-known/openid-configuration`)).json();
+    assert.equal(d.backchannel_logout_supported, true);
+    assert.equal(d.backchannel_logout_session_supported, true);
+    const t = await login(rp, browser(srv));
+    assert.match(jwtSid(t.id_token), /^[A-Za-z0-9_-]{22}$/);
+    const t2 = await login(plain, browser(srv));
+    assert.equal(jwtSid(t2.id_token), undefined);
+    assert.match(portier(['client', 'list', '--db', srv.db]), /backchannel_logout_uri: http:\/\/127\.0\.0\.1:\d+\/bcl \(session required\)/);
+  });
+
+  it('tells the relying party when the person logs out at portier; its grant ends', async () => {
+    const jar = browser(srv);
+    const t = await login(rp, jar);
+    const other = await login(plain, jar);
+    const before = rpServer.hits.length;
+    const r = await jar.get(`/oidc/logout?${new URLSearchParams({ id_token_hint: t.id_token })}`);
+    assert.equal(r.status, 200);
+    // The earlier test's grant of rp-bcl (another browser, same person) is told too.
+    await rpServer.until(before + 2, 'the logout tokens');
+    const sids = [];
+    for (const hit of rpServer.hits.slice(before)) sids.push((await checkLogoutToken(hit, t.id_token)).sid);
+    assert.ok(sids.includes(jwtSid(t.id_token)), 'the logout token names the session');
+    const again = await tokenRequest(srv.url, { grant_type: 'refresh_token', refresh_token: t.refresh_token }, { basic: rp });
+    assert.equal(again.status, 400, 'the grant is revoked');
+    // A client without a back-channel URI keeps its grant (RP-initiated logout of rp-bcl).
+    const kept = await tokenRequest(srv.url, { grant_type: 'refresh_token', refresh_token: other.refresh_token }, { basic: plain });
+    assert.equal(kept.status, 200);
+  });
+
+  it('tells the relying party when the account is suspended', async () => {
+    const t = await login(rp, browser(srv), ACCOUNTS.janMedi);
+    const before = rpServer.hits.length;
+    setJanMedi(srv, true);
+    try {
+      await rpServer.until(before + 1, 'the logout token of the suspension');
+      const p = await checkLogoutToken(rpServer.hits[before], t.id_token);
+      assert.equal(p.sid, jwtSid(t.id_token));
+      const again = await tokenRequest(srv.url, { grant_type: 'refresh_token', refresh_token: t.refresh_token }, { basic: rp });
+      assert.equal(again.status, 400);
+    } finally {
+      setJanMedi(srv, false);
+    }
+  });
+
+  it('retries a failing relying party with back-off, then stops after the bound', async () => {
+    const failing = await relyingParty(500);
+    try {
+      portier(['client', 'add', '--db', srv.db, '--id', 'rp-bcl-down', '--application', 'TESTAPP',
+        '--scope', 'openid profile', '--redirect-uri', CB, '--backchannel-logout-uri', failing.url]);
+      const c = { id: 'rp-bcl-down' };
+      c.secret = /client_secret: (\S+)/.exec(portier(['client', 'rotate-secret', '--db', srv.db, '--id', c.id]))[1];
+      const jar = browser(srv);
+      const t = await login(c, jar);
+      const r = await jar.get(`/oidc/logout?${new URLSearchParams({ id_token_hint: t.id_token })}`);
+      assert.equal(r.status, 200);
+      await failing.until(1, 'the first attempt');
+      // Each retry waits longer; the test clock moves past each wait.
+      for (let n = 2; n <= 6; n++) {
+        clock.advance(3700);
+        await failing.until(n, `attempt ${n}`);
+      }
+      const tokens = failing.hits.map((h) => new URLSearchParams(h.body).get('logout_token'));
+      assert.equal(new Set(tokens).size, 1, 'every retry sends the same logout token');
+      clock.advance(24 * 3600);
+      await new Promise((ok) => setTimeout(ok, 2500));
+      assert.equal(failing.hits.length, 6, 'no attempt after the bound');
+      assert.match(srv.logs(), /back-channel logout to rp-bcl-down: HTTP 500 \(attempt 6 of 6\)/);
+    } finally {
+      await failing.close();
+    }
+  });
+});
+
+function jwtSid(jwt) {
+  return JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()).sid;
+}
+
+describe('OAuth toolbox: the claims request parameter', () => {
+  let srv;
+  let rp;
+
+  before(async () => {
+    srv = await startWorld();
+    rp = addClient(srv, 'rp-claims', { scope: 'openid profile email' });
+  });
+  after(async () => {
+    await srv?.stop();
+  });
+
+  async function flow(params) {
+    const { verifier, challenge } = pkce();
+    const url = await authorize(browser(srv), {
+      client_id: rp.id, redirect_uri: CB, response_type: 'code', scope: 'openid', state: 's', nonce: 'n',
+      code_challenge: challenge, code_challenge_method: 'S256', ...params,
+    }, { user: PEOPLE.jan.user, account: ACCOUNTS.jan });
+    if (url.searchParams.get('error')) return { error: url.searchParams.get('error') };
+    const r = await tokenRequest(srv.url, { grant_type: 'authorization_code', code: url.searchParams.get('code'), redirect_uri: CB, code_verifier: verifier }, { basic: rp });
+    assert.equal(r.status, 200, r.text);
+    return r.json;
+  }
+
+  it('is advertised', async () => {
+    const d = await (await fetch(`${srv.url}/.well-known/openid-configuration`)).json();
+    assert.equal(d.claims_parameter_supported, true);
+  });
+
+  it('releases the known claims asked (essential or not) that the client may have; ignores unknown ones', async () => {
+    const t = await flow({ claims: JSON.stringify({
+      id_token: { email: { essential: true }, national_number: { essential: true }, unknown_claim: null },
+      userinfo: { given_name: null },
+    }) });
+    const idt = JSON.parse(Buffer.from(t.id_token.split('.')[1], 'base64url').toString());
+    assert.equal(idt.email, `${PEOPLE.jan.user}@example.be`);
+    assert.equal(idt.national_number, undefined, 'a claim the client may not have is not released');
+    assert.equal(idt.unknown_claim, undefined);
+    const u = await (await fetch(`${srv.url}/oidc/userinfo`, { headers: { authorization: `Bearer ${t.access_token}` } })).json();
+    assert.equal(u.given_name, PEOPLE.jan.first);
+    assert.deepEqual(t.scope.split(' ').sort(), ['email', 'openid', 'profile']);
+    // Without the parameter, scope openid alone releases neither.
+    const plain = await flow({});
+    const idt2 = JSON.parse(Buffer.from(plain.id_token.split('.')[1], 'base64url').toString());
+    assert.equal(idt2.email, undefined);
+    assert.equal(idt2.given_name, undefined);
+  });
+
+  it('refuses invalid JSON, a malformed request and a too large one (invalid_request)', async () => {
+    for (const claims of ['{not json', '[]', '{"id_token":["email"]}', '{"userinfo":{"email":true}}',
+      JSON.stringify({ userinfo: { email: { essential: true, pad: 'x'.repeat(5000) } } })]) {
+      // By POST: the largest would not fit in an address.
+      const res = await browser(srv).fetch('/oidc/authorize', {
+        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ client_id: rp.id, redirect_uri: CB, response_type: 'code', scope: 'openid', state: 's', claims }).toString(),
+      });
+      await res.text();
+      assert.equal(res.status, 303, claims.slice(0, 40));
+      const u = new URL(res.headers.get('location'));
+      assert.equal(u.searchParams.get('error'), 'invalid_request', claims.slice(0, 40));
+      assert.match(u.searchParams.get('error_description'), /claims/);
+    }
   });
 });

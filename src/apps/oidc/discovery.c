@@ -84,12 +84,13 @@ configuration(struct web_req *r)
 	    "login", "consent", "select_account", NULL }));
 	json_object_set_new(o, "ui_locales_supported", strings(langs));
 	json_object_set_new(o, "claims_locales_supported", strings(langs));
-	json_object_set_new(o, "claims_parameter_supported", json_false());
+	json_object_set_new(o, "claims_parameter_supported", json_true());
 	json_object_set_new(o, "request_parameter_supported", json_false());
 	json_object_set_new(o, "request_uri_parameter_supported", json_false());
 	json_object_set_new(o, "authorization_response_iss_parameter_supported", json_true());
 	json_object_set_new(o, "frontchannel_logout_supported", json_false());
-	json_object_set_new(o, "backchannel_logout_supported", json_false());
+	json_object_set_new(o, "backchannel_logout_supported", json_true());
+	json_object_set_new(o, "backchannel_logout_session_supported", json_true());
 	web_add_header(r, "Cache-Control", "public, max-age=300");
 	web_add_header(r, "Access-Control-Allow-Origin", "*");
 	return oidc_json(r, 200, o);

@@ -79,13 +79,14 @@ end_session(struct web_req *r, const struct logout_in *in)
 	struct actor ctx = app_actor(r);
 
 	if (s != NULL && s->person_id != 0) {
+		/* First: the relying parties with a back-channel logout URI and a live grant of
+		 * this person (the client's own included) are told, and those grants end; the
+		 * outbox delivers. */
+		if (oidc_backchannel_person(app->store, s->person_id, "logout", &ctx) != 0)
+			log_warn(web_rid(r), "oidc: back-channel logouts not queued");
 		if (in->has_client && oidc_grants_revoke(app->store, in->client.id, s->person_id,
 		    "logout", &ctx) != 0)
 			log_warn(web_rid(r), "oidc: grants not revoked at logout");
-		/* The relying parties with a back-channel logout URI and a session of this
-		 * person are told (their grants end); the outbox delivers. */
-		if (oidc_backchannel_person(app->store, s->person_id, "logout", &ctx) != 0)
-			log_warn(web_rid(r), "oidc: back-channel logouts not queued");
 		if (login_record_logout(app->store, &ctx) != 0)
 			log_warn(web_rid(r), "oidc: logout not audited");
 	}
