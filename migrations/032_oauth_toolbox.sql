@@ -51,7 +51,7 @@ CREATE TABLE logout_outbox (
 	id            INTEGER PRIMARY KEY,
 	client_id     TEXT NOT NULL REFERENCES oidc_client(id) ON DELETE CASCADE,
 	grant_id      INTEGER NOT NULL,            -- its sid (the grant row may be gone)
-	person_id     INTEGER NOT NULL REFERENCES person(id),
+	person_id     INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
 	reason        TEXT NOT NULL,               -- logout, suspended, removed
 	logout_token  TEXT,                        -- NULL until the first attempt
 	attempts      INTEGER NOT NULL DEFAULT 0,

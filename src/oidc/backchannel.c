@@ -323,11 +323,26 @@ oidc_backchannel_deliver_due(struct oidc_provider *p, int64_t now, int max)
 
 struct oidc_bcl_runner {
 	struct oidc_provider *p;
+	int64_t purged_at;            /* the last purge of old notifications */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	bool stop, running;
 };
+
+/* Drops the notifications done (sent or failed) more than OIDC_BCL_KEEP ago. */
+static void
+purge(struct oidc_bcl_runner *b)
+{
+	struct store_tx *tx;
+
+	b->purged_at = clock_time();
+	if (store_begin(oidc_provider_store(b->p), STORE_WRITE, &tx) != 0)
+		return;
+	if (store_exec(tx, SQL_OIDC_BCL_PURGE, "i", b->purged_at - OIDC_BCL_KEEP) < 0 ||
+	    store_commit(&tx) != 0)
+		store_rollback(&tx);
+}
 
 static void *
 loop(void *arg)
@@ -341,6 +356,8 @@ loop(void *arg)
 		/* The service's clock (a test clock in tests) decides what is due. */
 		if (oidc_backchannel_deliver_due(b->p, clock_time(), BATCH) < 0)
 			log_err(NULL, "oidc: cannot read the back-channel logout outbox");
+		if (clock_time() - b->purged_at >= 3600)
+			purge(b);
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += 1;
 		pthread_mutex_lock(&b->lock);

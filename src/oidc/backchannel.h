@@ -16,6 +16,7 @@
 #define OIDC_BCL_RETRY_MAX 3600       /* at most this long between two attempts */
 #define OIDC_BCL_ATTEMPTS 6           /* then the notification is given up ("failed") */
 #define OIDC_LOGOUT_TOKEN_TTL 120     /* exp of a logout token, after its iat */
+#define OIDC_BCL_KEEP (30 * 86400)    /* sent and failed notifications are kept so long */
 
 struct oidc_provider;
 

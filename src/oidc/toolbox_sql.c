@@ -70,6 +70,9 @@ static const char *const tb_text[SQL_OIDC_TB_END - SQL_OIDC_TB_FIRST] = {
 	T(SQL_OIDC_BCL_RETRY) =
 	    "UPDATE logout_outbox SET attempts = attempts + 1, next_attempt = ?2, "
 	    "last_error = ?3 WHERE id = ?1",
+	/* Sent and failed notifications are kept a while (inspection), then dropped. */
+	T(SQL_OIDC_BCL_PURGE) =
+	    "DELETE FROM logout_outbox WHERE status <> 'pending' AND created_at <= ?1",
 	T(SQL_OIDC_BCL_FAILED) =
 	    "UPDATE logout_outbox SET status = 'failed', attempts = attempts + 1, "
 	    "last_error = ?2 WHERE id = ?1",
