@@ -102,6 +102,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			.request_uri = param(&f, "request_uri"),
 			.response_type = param(&f, "response_type"),
 			.response_mode = param(&f, "response_mode"), .scope = param(&f, "scope"),
+			.claims = param(&f, "claims"),
 			.nonce = param(&f, "nonce"), .code_challenge = param(&f, "code_challenge"),
 			.code_challenge_method = param(&f, "code_challenge_method"),
 			.prompt = param(&f, "prompt"), .max_age = param(&f, "max_age"),

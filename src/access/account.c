@@ -16,6 +16,7 @@
 #include "access/quality.h"
 #include "access/service.h"
 #include "access/sql.h"
+#include "oidc/backchannel.h"
 #include "audit/audit.h"
 #include "auth/person.h"
 #include "base/clock.h"
@@ -1260,8 +1261,11 @@ account_set_status(struct store *s, const struct actor *who, int64_t org,
 		rc = r == 0 ? ACCESS_CONFLICT : ACCESS_ERROR;
 		goto done;
 	}
+	/* A suspension ends the account's sessions at the relying parties (back-channel
+	 * logout), in this transaction. */
 	if (audit_person(tx, who, &actor, org, suspend ? "user.suspend" : "user.reactivate",
-	    v.person_id, details_json(quality, account_id, NULL, NULL, NULL, NULL, 0)) != 0) {
+	    v.person_id, details_json(quality, account_id, NULL, NULL, NULL, NULL, 0)) != 0 ||
+	    (suspend && oidc_backchannel_account(tx, account_id, 0, "suspended") != 0)) {
 		rc = ACCESS_ERROR;
 		goto done;
 	}
@@ -1326,7 +1330,10 @@ account_remove(struct store *s, const struct actor *who, int64_t org, int64_t qu
 			goto done;
 		}
 		count++;
-		if (store_exec(tx, SQL_ACCESS_MEMBER_DELETE, "ii", quality, accounts[i]) != 1 ||
+		/* Before the rows go (grants of a deleted account go with it): the relying
+		 * parties with a session of the removed user are told (back-channel logout). */
+		if (oidc_backchannel_account(tx, accounts[i], quality, "removed") != 0 ||
+		    store_exec(tx, SQL_ACCESS_MEMBER_DELETE, "ii", quality, accounts[i]) != 1 ||
 		    store_exec(tx, SQL_ACCESS_ACCOUNT_DELETE_UNUSED, "i", accounts[i]) < 0 ||
 		    audit_person(tx, who, &actor, org, "user.remove", v.person_id,
 		    details_json(quality, accounts[i], "type", v.type, "applications", v.apps,

@@ -20,7 +20,9 @@ static const char usage[] =
     "                          --application CODE [--scope \"openid profile …\"]\n"
     "                          [--min-level 1|2|3] [--post-logout-uri URI …]\n"
     "                          [--public] [--allow-national-number] [--sector NAME]\n"
-    "                          [--id-token-alg ES256|RS256] [--jwks FILE]\n"
+    "                          [--id-token-alg ES256|RS256] [--jwks FILE] [--audience URI]\n"
+    "                          [--require-par] [--backchannel-logout-uri URI\n"
+    "                          [--backchannel-logout-session-required]]\n"
     "       portier client list\n"
     "       portier client jwks --id ID --jwks FILE\n"
     "       portier client rotate-secret --id ID\n"
@@ -48,15 +50,22 @@ static const char usage[] =
     "                       authenticate with private_key_jwt (RFC 7523); `client jwks` sets\n"
     "                       them for a client or a machine (a system certificate's\n"
     "                       client_id), replacing the ones before\n"
+    "  --audience URI       the resource server (portier rs add) its access tokens are\n"
+    "                       meant for: that one may introspect them\n"
+    "  --require-par        authorization requests only through /oidc/par (RFC 9126)\n"
+    "  --backchannel-logout-uri URI  where logout tokens are posted (OpenID Connect\n"
+    "                       Back-Channel Logout 1.0) when its sessions end at portier\n"
+    "  --backchannel-logout-session-required  its ID and logout tokens carry sid\n"
     "The secret of a confidential client is printed once: keep it, it cannot be shown again;\n"
     "rotate-secret gives the client a new one (the old one stops working at once).\n";
 
 struct opts {
-	const char *id, *application, *scope, *sector, *id_token_alg, *jwks_file;
+	const char *id, *application, *scope, *sector, *id_token_alg, *jwks_file, *audience;
+	const char *bcl_uri;
 	const char *redirect[ARGS_MAX], *post_logout[ARGS_MAX];
 	size_t n_redirect, n_post_logout;
 	int min_level;
-	bool public_client, allow_nn;
+	bool public_client, allow_nn, require_par, bcl_session;
 };
 
 /* The value of option name at argv[*i] ("--name VALUE" or "--name=VALUE"), or NULL when
@@ -110,6 +119,10 @@ parse(int argc, char **argv, struct opts *o, char **rest, int *nrest)
 			o->id_token_alg = v;
 		else if ((v = opt_value(argc, argv, &i, "jwks", &missing)) != NULL)
 			o->jwks_file = v;
+		else if ((v = opt_value(argc, argv, &i, "audience", &missing)) != NULL)
+			o->audience = v;
+		else if ((v = opt_value(argc, argv, &i, "backchannel-logout-uri", &missing)) != NULL)
+			o->bcl_uri = v;
 		else if ((v = opt_value(argc, argv, &i, "min-level", &missing)) != NULL) {
 			if (strlen(v) != 1 || v[0] < '1' || v[0] > '3') {
 				fputs("portier: --min-level: 1, 2 or 3\n", stderr);
@@ -120,6 +133,10 @@ parse(int argc, char **argv, struct opts *o, char **rest, int *nrest)
 			o->public_client = true;
 		else if (strcmp(argv[i], "--allow-national-number") == 0)
 			o->allow_nn = true;
+		else if (strcmp(argv[i], "--require-par") == 0)
+			o->require_par = true;
+		else if (strcmp(argv[i], "--backchannel-logout-session-required") == 0)
+			o->bcl_session = true;
 		else if (missing) {
 			fprintf(stderr, "portier: %s needs a value\n", argv[i]);
 			return -1;
@@ -143,6 +160,13 @@ print_client(void *arg, const struct oidc_client *c)
 	    c->confidential ? "confidential" : "public", c->application, c->min_level, c->scopes,
 	    c->allow_national_number ? " (national number allowed)" : "", c->sector,
 	    jws_alg_name(c->id_token_alg), c->created_at);
+	if (c->audience[0] != '\0')
+		printf("  audience: %s\n", c->audience);
+	if (c->require_par)
+		puts("  require_pushed_authorization_requests: true");
+	if (c->backchannel_logout_uri[0] != '\0')
+		printf("  backchannel_logout_uri: %s%s\n", c->backchannel_logout_uri,
+		    c->backchannel_session_required ? " (session required)" : "");
 	for (size_t i = 0; i < c->n_redirect; i++)
 		printf("  redirect_uri: %s\n", c->redirect[i]);
 	for (size_t i = 0; i < c->n_post_logout; i++)
@@ -205,7 +229,9 @@ add(struct store *s, const struct opts *o)
 		.id = o->id, .public_client = o->public_client, .application = o->application,
 		.min_level = o->min_level, .scopes = o->scope ? o->scope : "openid profile",
 		.allow_national_number = o->allow_nn, .sector = o->sector,
-		.id_token_alg = o->id_token_alg,
+		.id_token_alg = o->id_token_alg, .audience = o->audience,
+		.require_par = o->require_par, .backchannel_logout_uri = o->bcl_uri,
+		.backchannel_session_required = o->bcl_session,
 		.redirect = o->redirect, .n_redirect = o->n_redirect,
 		.post_logout = o->post_logout, .n_post_logout = o->n_post_logout,
 	};

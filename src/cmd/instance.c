@@ -18,6 +18,7 @@
 #include "machine/certs.h"
 #include "machine/sweep.h"
 #include "mail/mail.h"
+#include "oidc/backchannel.h"
 #include "oidc/provider.h"
 #include "ops/health.h"
 #include "ops/metrics.h"
@@ -35,6 +36,7 @@ struct instance {
 	struct eid_door eid_door;
 	struct mail_config mc;           /* the runner keeps a pointer to it */
 	struct mail_runner *mail;
+	struct oidc_bcl_runner *bcl;     /* back-channel logout deliveries */
 	struct web_server *srv;
 	struct audit_cp_key cp_key;      /* the checkpointer keeps pointers to these */
 	struct audit_cp_config cp_cfg;
@@ -191,6 +193,10 @@ services_open(const struct config *c, const char *issuer, struct instance *in)
 		fprintf(stderr, "portier: %s\n", err);
 		return -1;
 	}
+	if (oidc_backchannel_start(in->oidc, &in->bcl) != 0) {
+		fputs("portier: cannot start the back-channel logout deliveries\n", stderr);
+		return -1;
+	}
 	if (kek_current() == NULL)
 		log_warn(NULL, "keys at rest: no key-encryption key configured (kek_file): signing "
 		    "keys, TOTP keys and the pairwise secret are stored in clear");
@@ -315,6 +321,7 @@ instance_stop(struct instance *in, int grace_ms)
 		web_server_stop(in->srv, grace_ms);
 		web_server_free(in->srv);
 	}
+	oidc_backchannel_stop(in->bcl);
 	oidc_provider_stop(in->oidc);
 	machine_sweeper_stop(in->sweeper);
 	mail_stop(in->mail);

@@ -27,6 +27,7 @@ static const struct {
 	{ "account", cmd_account, "users of a quality (account add, suspend, reactivate, list)" },
 	{ "keys", cmd_keys, "OpenID Connect signing keys and the key-encryption key (keys rotate|list|kek-new|rewrap)" },
 	{ "client", cmd_client, "OpenID Connect clients (client add, list, remove)" },
+	{ "rs", cmd_rs, "resource servers that introspect access tokens (rs add, list, remove)" },
 	{ "idp", cmd_idp, "upstream identity providers offered as login doors (idp add, list, remove)" },
 	{ "catalogue", cmd_catalogue, "the quality and application catalogue (list, add-quality …)" },
 	{ "mail", cmd_mail, "the mail outbox: what was queued and sent (mail list)" },

@@ -18,6 +18,7 @@
 #include "mail/sql.h"
 #include "oidc/machine_sql.h"
 #include "oidc/sql.h"
+#include "oidc/toolbox_sql.h"
 #include "portal/sql.h"
 #include "registry/query_sql.h"
 #include "registry/sql.h"
@@ -39,6 +40,7 @@ const struct store_module store_modules[] = {
 	{ "registry_query", &sql_registry_query_sqlite, &sql_registry_query_pg, 0 },
 	{ "oidc", &sql_oidc_sqlite, NULL, 0 },
 	{ "oidc_machine", &sql_oidc_machine_sqlite, NULL, 0 },
+	{ "oidc_toolbox", &sql_oidc_toolbox_sqlite, NULL, 0 },
 	{ "portal", &sql_portal_sqlite, NULL, 1 },
 	{ "csam", &sql_csam_sqlite, &sql_csam_pg, 0 },
 	{ "mail", &sql_mail_sqlite, &sql_mail_pg, 0 },

@@ -3,6 +3,7 @@
 #include "oidc/authz_params.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,6 +112,71 @@ max_age_parse(const char *v)
 	return (int64_t)n;
 }
 
+/* The scope that releases a claim portier knows ("openid": always released), or NULL for
+ * a claim it does not know. */
+static const char *
+claim_scope(const char *claim)
+{
+	static const char *const map[][2] = {
+		{ "sub", "openid" }, { "organisation", "openid" }, { "quality", "openid" },
+		{ "role", "openid" }, { "applications", "openid" }, { "acr", "openid" },
+		{ "auth_time", "openid" }, { "amr", "openid" },
+		{ "name", "profile" }, { "given_name", "profile" }, { "family_name", "profile" },
+		{ "locale", "profile" }, { "email", "email" }, { "email_verified", "email" },
+		{ "national_number", "national_number" },
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(map[i][0], claim) == 0)
+			return map[i][1];
+	return NULL;
+}
+
+/* The claims parameter (OpenID Connect Core §5.5): an object whose members userinfo and
+ * id_token, when present, are objects of claim names, each null or an object (essential,
+ * value, values). portier releases by scope: a known claim asked (essential or not) adds
+ * the scope that releases it, when the client may have that scope, to granted (room for
+ * cap bytes); unknown claims and members are ignored. 0, or 1 when malformed. */
+static int
+claims_scopes(const struct oidc_client *c, const char *claims, char *granted, size_t cap)
+{
+	static const char *const targets[] = { "userinfo", "id_token" };
+	json_t *root = json_loads(claims, JSON_REJECT_DUPLICATES, NULL);
+	int rc = json_is_object(root) ? 0 : 1;
+
+	for (size_t t = 0; rc == 0 && t < 2; t++) {
+		json_t *set = json_object_get(root, targets[t]), *v;
+		const char *name;
+
+		if (set == NULL)
+			continue;
+		if (!json_is_object(set)) {
+			rc = 1;
+			break;
+		}
+		json_object_foreach(set, name, v) {
+			const char *scope = claim_scope(name);
+			size_t used = strlen(granted);
+
+			if (!json_is_null(v) && !json_is_object(v)) {
+				rc = 1;
+				break;
+			}
+			if (scope == NULL || strcmp(scope, "openid") == 0 ||
+			    !oidc_client_scope_ok(c, scope) || oidc_scope_has(granted, scope) ||
+			    used + 1 + strlen(scope) + 1 > cap)
+				continue;
+			granted[used] = ' ';
+			memcpy(granted + used + 1, scope, strlen(scope) + 1);
+		}
+	}
+	json_decref(root);
+	return rc;
+}
+
+/* " profile email national_number" and its NUL, with room to spare. */
+#define CLAIMS_SCOPES_ROOM 64
+
 static int
 refuse(struct oidc_authz_refusal *why, const char *error, const char *desc)
 {
@@ -143,17 +209,24 @@ check_rest(struct arena *a, const struct oidc_client *c, const struct oidc_authz
 		return refuse(why, "invalid_request", "response_type is missing");
 	if (strcmp(p->response_type, "code") != 0)
 		return refuse(why, "unsupported_response_type", "only response_type=code");
-	if (p->response_mode != NULL && strcmp(p->response_mode, "query") != 0)
-		return refuse(why, "invalid_request", "only response_mode=query");
+	if (p->response_mode != NULL && strcmp(p->response_mode, "query") != 0 &&
+	    strcmp(p->response_mode, "form_post") != 0)
+		return refuse(why, "invalid_request", "response_mode: query or form_post");
 	if (p->scope == NULL || !oidc_scope_has(p->scope, "openid"))
 		return refuse(why, "invalid_scope", "the scope must include openid");
 	if (strlen(p->scope) > OIDC_SCOPE_PARAM_MAX)
 		return refuse(why, "invalid_scope", "scope is too long");
-	/* A subset of the words asked: never longer than the parameter. */
-	granted = arena_alloc(a, strlen(p->scope) + 1);
+	/* A subset of the words asked (never longer than the parameter), and the scopes of the
+	 * claims parameter (never more than CLAIMS_SCOPES_ROOM bytes). */
+	granted = arena_alloc(a, strlen(p->scope) + 1 + CLAIMS_SCOPES_ROOM);
 	if (granted == NULL)
 		return -1;
 	granted_scopes(c, p->scope, granted);
+	if (p->claims != NULL && strlen(p->claims) > OIDC_CLAIMS_PARAM_MAX)
+		return refuse(why, "invalid_request", "claims is too large");
+	if (p->claims != NULL && claims_scopes(c, p->claims, granted,
+	    strlen(p->scope) + 1 + CLAIMS_SCOPES_ROOM) != 0)
+		return refuse(why, "invalid_request", "claims is not a valid claims request");
 	if (p->nonce != NULL && (p->nonce[0] == '\0' || strlen(p->nonce) > OIDC_NONCE_MAX))
 		return refuse(why, "invalid_request", "nonce is empty or too long");
 	if (p->code_challenge != NULL && (p->code_challenge_method == NULL ||
@@ -196,6 +269,8 @@ oidc_authz_params_check(struct arena *a, const struct oidc_client *c,
 	req->state = text_in(a, p->state);
 	req->client_id = text_in(a, c->id);
 	req->redirect_uri = text_in(a, redirect_uri);
+	/* Known at once, so that every answer, errors included, takes that way back. */
+	req->form_post = p->response_mode != NULL && strcmp(p->response_mode, "form_post") == 0;
 	if (req->state == NULL || req->client_id == NULL || req->redirect_uri == NULL)
 		return -1;
 	return check_rest(a, c, p, req, none, why);

@@ -9,11 +9,13 @@
 #include "oidc/grants.h"
 
 #define OIDC_SCOPE_PARAM_MAX 1024   /* bytes of the scope parameter */
+#define OIDC_CLAIMS_PARAM_MAX 4096  /* bytes of the claims parameter (JSON) */
 
 /* The parameters as received (query string, or form for POST); NULL when absent. */
 struct oidc_authz_params {
 	const char *state, *request, *request_uri, *response_type, *response_mode, *scope,
-	    *nonce, *code_challenge, *code_challenge_method, *prompt, *max_age, *acr_values;
+	    *nonce, *code_challenge, *code_challenge_method, *prompt, *max_age, *acr_values,
+	    *claims;
 };
 
 /* Why a request goes back to the client with an error (RFC 6749 §4.1.2.1). */

@@ -15,6 +15,7 @@
 #include "fed/attrs.h"
 #include "fed/jws.h"
 #include "fed/profiles.h"
+#include "oidc/backchannel.h"
 #include "oidc/provider.h"
 #include "oidc/sql.h"
 #include "policy/loa.h"
@@ -334,6 +335,14 @@ oidc_id_token(struct oidc_provider *p, const struct oidc_keyring *kr,
 	if (with_nonce && g->has_nonce && json_object_set_new(obj, "nonce",
 	    json_string(g->nonce)) != 0)
 		goto done;
+	/* Back-Channel Logout §2.1: the sid its logout tokens will carry. */
+	if (c->backchannel_session_required) {
+		char sid[OIDC_SID_LEN + 1];
+
+		if (oidc_sid(p, g->id, sid) != 0 ||
+		    json_object_set_new(obj, "sid", json_string(sid)) != 0)
+			goto done;
+	}
 	payload = json_dumps(obj, JSON_COMPACT);
 	if (payload == NULL)
 		goto done;

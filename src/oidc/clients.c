@@ -18,6 +18,7 @@
 #include "oidc/coherence.h"
 #include "fed/jws.h"
 #include "oidc/sql.h"
+#include "oidc/toolbox_sql.h"
 #include "value/value.h"
 
 #define SECRET_INPUT_MAX 256
@@ -99,6 +100,19 @@ oidc_uri_valid(const char *uri)
 	/* Plain http only to this machine (RFC 8252 §7.3). */
 	return value_ok(VALUE_URL, uri, OIDC_URI_MAX) &&
 	    (strncmp(uri, "https://", 8) == 0 || loopback(uri + 7));
+}
+
+bool
+oidc_audience_valid(const char *aud)
+{
+	size_t n = aud ? strlen(aud) : 0;
+
+	if (n == 0 || n > OIDC_URI_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (aud[i] < 0x21 || aud[i] > 0x7e || aud[i] == '"' || aud[i] == '\\')
+			return false;
+	return oidc_uri_valid(aud) || (strncmp(aud, "urn:", 4) == 0 && n > 4);
 }
 
 static void
@@ -347,6 +361,20 @@ oidc_client_add(struct store *s, const struct oidc_client_new *n, const char *ac
 		snprintf(err, errlen, "ID token signing algorithm: RS256 or ES256");
 		return -1;
 	}
+	if (n->backchannel_logout_uri != NULL && !oidc_uri_valid(n->backchannel_logout_uri)) {
+		snprintf(err, errlen, "back-channel logout URI: an absolute https URI (http only "
+		    "on loopback)");
+		return -1;
+	}
+	if (n->backchannel_session_required && n->backchannel_logout_uri == NULL) {
+		snprintf(err, errlen, "--backchannel-logout-session-required needs "
+		    "--backchannel-logout-uri");
+		return -1;
+	}
+	if (n->audience != NULL && !oidc_audience_valid(n->audience)) {
+		snprintf(err, errlen, "audience: an https URI (http only on loopback) or a urn:");
+		return -1;
+	}
 	if (store_begin(s, STORE_WRITE, &tx) != 0) {
 		snprintf(err, errlen, "database busy or unavailable");
 		return -1;
@@ -383,6 +411,12 @@ oidc_client_add(struct store *s, const struct oidc_client_new *n, const char *ac
 		if (store_exec(tx, SQL_OIDC_CLIENT_URI_INSERT, "ttt", n->id, "post_logout",
 		    n->post_logout[i]) < 0)
 			rc = -1;
+	if (rc == 1 && (n->audience != NULL || n->require_par ||
+	    n->backchannel_logout_uri != NULL) &&
+	    store_exec(tx, SQL_OIDC_CLIENT_OPTION_INSERT, "ttiti", n->id, n->audience,
+	    (int64_t)n->require_par, n->backchannel_logout_uri,
+	    (int64_t)n->backchannel_session_required) < 0)
+		rc = -1;
 	if (rc == 1 && json_text(details, sizeof(details), "{s:s, s:i, s:b, s:b, s:s}",
 	    "application", n->application, "min_level", level, "confidential",
 	    !n->public_client, "national_number", n->allow_national_number,
@@ -453,6 +487,27 @@ col_text(struct arena *a, struct store_q *q, int col)
 	return arena_strdup(a, t ? t : "");
 }
 
+/* The options of migration 032 (oidc_client_option): the audience, "" when none. */
+static int
+client_option_read(struct store_tx *tx, struct arena *a, const char *id,
+    struct oidc_client *out)
+{
+	struct store_q *q;
+	int rc;
+
+	if (store_query(tx, SQL_OIDC_CLIENT_OPTION_GET, &q, "t", id) != 0)
+		return -1;
+	rc = store_next(q);
+	out->audience = rc == 1 ? col_text(a, q, OIDC_CLIENT_OPTION_GET_AUDIENCE) : "";
+	out->require_par = rc == 1 && store_int(q, OIDC_CLIENT_OPTION_GET_REQUIRE_PAR) != 0;
+	out->backchannel_logout_uri = rc == 1 ? col_text(a, q, OIDC_CLIENT_OPTION_GET_BCL_URI) :
+	    "";
+	out->backchannel_session_required = rc == 1 &&
+	    store_int(q, OIDC_CLIENT_OPTION_GET_BCL_SESSION) != 0;
+	store_done(q);
+	return rc < 0 || out->audience == NULL || out->backchannel_logout_uri == NULL ? -1 : 0;
+}
+
 int
 oidc_client_read(struct store_tx *tx, struct arena *a, const char *id,
     struct oidc_client *out)
@@ -490,6 +545,8 @@ oidc_client_read(struct store_tx *tx, struct arena *a, const char *id,
 	store_done(q);
 	if (rc != 1)
 		return rc == 0 ? 1 : -1;
+	if (client_option_read(tx, a, id, out) != 0)
+		return -1;
 	if (store_query(tx, SQL_OIDC_CLIENT_URIS, &q, "t", id) != 0)
 		return -1;
 	while ((rc = store_next(q)) == 1) {
@@ -516,7 +573,7 @@ oidc_client_read(struct store_tx *tx, struct arena *a, const char *id,
 static int
 client_copy(struct arena *a, const struct oidc_client *c, struct oidc_client *out)
 {
-	const char **text[5 + 2 * OIDC_URIS_MAX];
+	const char **text[7 + 2 * OIDC_URIS_MAX];
 	size_t n = 0, total = 0;
 	char *p;
 
@@ -527,6 +584,8 @@ client_copy(struct arena *a, const struct oidc_client *c, struct oidc_client *ou
 	text[n++] = &out->scopes;
 	text[n++] = &out->sector;
 	text[n++] = &out->created_at;
+	text[n++] = &out->audience;
+	text[n++] = &out->backchannel_logout_uri;
 	for (size_t i = 0; i < out->n_redirect; i++)
 		text[n++] = &out->redirect[i];
 	for (size_t i = 0; i < out->n_post_logout; i++)

@@ -31,6 +31,11 @@ struct oidc_client {
 	const char *sector;
 	enum jws_alg id_token_alg;    /* id_token_signed_response_alg */
 	const char *created_at;
+	const char *audience;         /* the resource server its access tokens are for; ""
+	                               * when none (oidc_client_option, migration 032) */
+	bool require_par;             /* require_pushed_authorization_requests */
+	const char *backchannel_logout_uri;   /* "" when none */
+	bool backchannel_session_required;    /* backchannel_logout_session_required */
 	/* At most OIDC_URIS_MAX of each: the registration refuses more. */
 	size_t n_redirect, n_post_logout;
 	const char *redirect[OIDC_URIS_MAX];
@@ -46,6 +51,10 @@ struct oidc_client_new {
 	bool allow_national_number;
 	const char *sector;           /* NULL: the client id */
 	const char *id_token_alg;     /* "ES256" or "RS256"; NULL: ES256 */
+	const char *audience;         /* NULL, or a resource server's audience (a URI) */
+	bool require_par;             /* authorization requests only through PAR */
+	const char *backchannel_logout_uri;   /* NULL: none */
+	bool backchannel_session_required;
 	const char *const *redirect;
 	size_t n_redirect;
 	const char *const *post_logout;
@@ -128,5 +137,8 @@ bool oidc_client_id_valid(const char *id);
 /* True for an absolute https URI (http only for loopback hosts), without fragment,
  * of printable ASCII, at most OIDC_URI_MAX bytes. */
 bool oidc_uri_valid(const char *uri);
+/* True for an audience of a resource server: an oidc_uri_valid URI or a "urn:…" of
+ * printable ASCII without quotes or backslashes, at most OIDC_URI_MAX bytes. */
+bool oidc_audience_valid(const char *aud);
 
 #endif

@@ -250,6 +250,7 @@ grant_get(struct store_tx *tx, struct arena *a, int64_t id, struct grant_row *r)
 		r->code_challenge = col_text(a, q, OIDC_GRANT_GET_CODE_CHALLENGE);
 		r->has_access = hash_col(q, OIDC_GRANT_GET_ACCESS_HASH, r->access_hash);
 		r->access_expires_at = store_int(q, OIDC_GRANT_GET_ACCESS_EXPIRES_AT);
+		g->access_expires_at = r->has_access ? r->access_expires_at : 0;
 		if (g->client_id == NULL || g->scope == NULL || g->nonce == NULL ||
 		    g->amr == NULL || r->redirect_uri == NULL || r->code_challenge == NULL)
 			rc = -1;
@@ -656,31 +657,74 @@ oidc_refresh_submit(struct oidc_batch *b, struct arena *a, const struct oidc_cli
 	return token_submit(b, refresh_fn, &j, done, done_arg);
 }
 
+/* Reads a jti "<grant>.<base64url hash of the random part>" (access_jwt.h). 0 or -1. */
+static int
+jti_parse(const char *jti, int64_t *grant, unsigned char hash[32])
+{
+	const char *p;
+
+	if (jti == NULL || strlen(jti) >= OIDC_TOKEN_MAX)
+		return -1;
+	p = parse_id(jti, grant);
+	if (p == NULL || strlen(p) != OIDC_TOKEN_LEN ||
+	    jws_b64url_decode(p, OIDC_TOKEN_LEN, hash, 32) != 32)
+		return -1;
+	return 0;
+}
+
+static int access_grant_h(struct store *s, struct arena *a, int64_t id,
+    const unsigned char h[32], struct oidc_grant *out, struct oidc_client *client,
+    struct fed_profile_data *data, enum oidc_refusal *why);
+
 int
 oidc_access_grant(struct store *s, struct arena *a, const char *access,
     struct oidc_grant *out, struct oidc_client *client, struct fed_profile_data *data,
     enum oidc_refusal *why)
 {
-	int64_t now = clock_time(), id = 0;
-	struct grant_row *r = malloc(sizeof(*r));
 	unsigned char h[32];
-	struct store_tx *tx;
-	int rc;
+	int64_t id = 0;
 
 	memset(out, 0, sizeof(*out));
 	*why = OIDC_REFUSED_UNKNOWN;
+	if (token_parse(access, &id, NULL, h) != 0)
+		return 1;
+	return access_grant_h(s, a, id, h, out, client, data, why);
+}
+
+int
+oidc_access_grant_jti(struct store *s, struct arena *a, const char *jti,
+    struct oidc_grant *out, struct oidc_client *client, struct fed_profile_data *data,
+    enum oidc_refusal *why)
+{
+	unsigned char h[32];
+	int64_t id = 0;
+
+	memset(out, 0, sizeof(*out));
+	*why = OIDC_REFUSED_UNKNOWN;
+	if (jti_parse(jti, &id, h) != 0)
+		return 1;
+	return access_grant_h(s, a, id, h, out, client, data, why);
+}
+
+/* The grant of the live access token whose random part hashes to h. */
+static int
+access_grant_h(struct store *s, struct arena *a, int64_t id, const unsigned char h[32],
+    struct oidc_grant *out, struct oidc_client *client, struct fed_profile_data *data,
+    enum oidc_refusal *why)
+{
+	int64_t now = clock_time();
+	struct grant_row *r = malloc(sizeof(*r));
+	struct store_tx *tx;
+	int rc;
+
 	if (r == NULL)
 		return -1;
-	if (token_parse(access, &id, NULL, h) != 0) {
-		free(r);
-		return 1;
-	}
 	if (store_begin(s, STORE_READ, &tx) != 0) {
 		free(r);
 		return -1;
 	}
 	rc = grant_get(tx, a, id, r);
-	if (rc == 0 && (!r->has_access || sodium_memcmp(h, r->access_hash, sizeof(h)) != 0))
+	if (rc == 0 && (!r->has_access || sodium_memcmp(h, r->access_hash, 32) != 0))
 		rc = 1;
 	if (rc == 0) {
 		*out = r->g;
@@ -734,6 +778,127 @@ oidc_grants_revoke(struct store *s, const char *client_id, int64_t person_id, co
 	return 0;
 }
 
+/* The grant of a refresh token "<grant>.<gen>.<random>" of client_id whose random part
+ * matches (spent or not): 0 with *grant, 1 when not, -1. */
+static int
+refresh_of(struct store_tx *tx, struct arena *a, const char *client_id, const char *token,
+    struct grant_row *r)
+{
+	unsigned char h[32], stored[32];
+	int64_t id = 0, gen = 0;
+	struct store_q *q;
+	int rc;
+
+	if (token_parse(token, &id, &gen, h) != 0)
+		return 1;
+	if (store_query(tx, SQL_OIDC_REFRESH_GET, &q, "ii", id, gen) != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1 && (!hash_col(q, OIDC_REFRESH_GET_HASH, stored) ||
+	    sodium_memcmp(h, stored, sizeof(h)) != 0))
+		rc = 0;
+	store_done(q);
+	if (rc != 1)
+		return rc < 0 ? -1 : 1;
+	rc = grant_get(tx, a, id, r);
+	if (rc == 0 && strcmp(r->g.client_id, client_id) != 0)
+		rc = 1;
+	return rc;
+}
+
+/* The grant of the live access token "<grant>.<random>" of client_id: 0, 1 or -1. */
+static int
+access_of(struct store_tx *tx, struct arena *a, const char *client_id, const char *token,
+    bool is_jti, struct grant_row *r)
+{
+	unsigned char h[32];
+	int64_t id = 0;
+	int rc;
+
+	/* A JWT access token comes as its jti, once its signature is verified. */
+	if (is_jti ? jti_parse(token, &id, h) != 0 : token_parse(token, &id, NULL, h) != 0)
+		return 1;
+	rc = grant_get(tx, a, id, r);
+	if (rc == 0 && (!r->has_access || sodium_memcmp(h, r->access_hash, sizeof(h)) != 0 ||
+	    strcmp(r->g.client_id, client_id) != 0))
+		rc = 1;
+	return rc;
+}
+
+/* Inside tx: revokes what token is (refresh: the grant; access: the access token).
+ * 0 revoked, 1 nothing, -1. */
+static int
+revoke_in(struct store_tx *tx, struct arena *a, const char *client_id, const char *token,
+    bool refresh_first, bool is_jti, struct grant_row *r, const char **kind)
+{
+	int64_t now = clock_time();
+	int rc = 1;
+
+	for (int pass = 0; pass < 2 && rc == 1; pass++) {
+		bool refresh = (pass == 0) == refresh_first;
+
+		if (refresh && is_jti)
+			continue;
+		rc = refresh ? refresh_of(tx, a, client_id, token, r) :
+		    access_of(tx, a, client_id, token, is_jti, r);
+		if (rc != 0)
+			continue;
+		*kind = refresh ? "refresh_token" : "access_token";
+		if (refresh)
+			return grant_revoke(tx, r->g.id, now, "revocation");
+		return store_exec(tx, SQL_OIDC_GRANT_ACCESS_SET, "inn", r->g.id) < 0 ? -1 : 0;
+	}
+	return rc;
+}
+
+static int
+token_revoke(struct store *s, const char *client_id, const char *token, const char *hint,
+    bool is_jti, const struct actor *ctx)
+{
+	struct grant_row *r = malloc(sizeof(*r));
+	struct arena *a = arena_new(64 * 1024);
+	const char *kind = NULL;
+	char details[96];
+	struct audit_what w = { "oidc.token.revoked", client_id, 0, NULL, details };
+	struct store_tx *tx = NULL;
+	int rc = -1;
+
+	if (r == NULL || a == NULL || store_begin(s, STORE_WRITE, &tx) != 0)
+		goto done;
+	/* The hint is honoured as an order of lookup only (RFC 7009 §2.1). */
+	rc = revoke_in(tx, a, client_id, token, hint != NULL &&
+	    strcmp(hint, "refresh_token") == 0, is_jti, r, &kind);
+	if (rc == 0) {
+		w.person_id = r->g.person_id;
+		if (json_text(details, sizeof(details), "{s:s, s:I}", "token_type", kind,
+		    "grant", (json_int_t)r->g.id) != 0 || audit(tx, &w, ctx) != 0)
+			rc = -1;
+	}
+	if (rc < 0 || store_commit(&tx) != 0) {
+		store_rollback(&tx);
+		rc = -1;
+	}
+done:
+	store_rollback(&tx);
+	arena_free(a);
+	free(r);
+	return rc;
+}
+
+int
+oidc_token_revoke(struct store *s, const char *client_id, const char *token,
+    const char *hint, const struct actor *ctx)
+{
+	return token_revoke(s, client_id, token, hint, false, ctx);
+}
+
+int
+oidc_token_revoke_jti(struct store *s, const char *client_id, const char *jti,
+    const struct actor *ctx)
+{
+	return token_revoke(s, client_id, jti, NULL, true, ctx);
+}
+
 int
 oidc_purge(struct store *s)
 {
@@ -764,12 +929,12 @@ oidc_request_save(struct store *s, const struct oidc_request *r, char id[OIDC_TO
 	oidc_token_hash(id, h);
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
-	if (store_exec(tx, SQL_OIDC_REQ_INSERT, "bttttttiiiiib", h, sizeof(h), r->client_id,
+	if (store_exec(tx, SQL_OIDC_REQ_INSERT, "bttttttiiiiibi", h, sizeof(h), r->client_id,
 	    r->redirect_uri, r->scope, r->has_state ? r->state : NULL,
 	    r->has_nonce ? r->nonce : NULL, r->has_challenge ? r->code_challenge : NULL,
 	    (int64_t)r->prompt_login, r->max_age, (int64_t)r->level, r->created_at,
 	    now + OIDC_REQUEST_TTL, r->has_browser ? r->browser : NULL,
-	    r->has_browser ? sizeof(r->browser) : (size_t)0) != 1 ||
+	    r->has_browser ? sizeof(r->browser) : (size_t)0, (int64_t)r->form_post) != 1 ||
 	    store_commit(&tx) != 0) {
 		store_rollback(&tx);
 		return -1;
@@ -804,6 +969,7 @@ oidc_request_read(struct store_tx *tx, struct arena *a, const char *id,
 		out->has_challenge = !store_null(q, OIDC_REQ_GET_CODE_CHALLENGE);
 		out->code_challenge = col_text(a, q, OIDC_REQ_GET_CODE_CHALLENGE);
 		out->prompt_login = store_int(q, OIDC_REQ_GET_PROMPT_LOGIN) != 0;
+		out->form_post = store_int(q, OIDC_REQ_GET_FORM_POST) != 0;
 		if (out->client_id == NULL || out->redirect_uri == NULL || out->scope == NULL ||
 		    out->state == NULL || out->nonce == NULL || out->code_challenge == NULL)
 			rc = -1;

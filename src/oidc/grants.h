@@ -45,6 +45,7 @@ struct oidc_grant {
 	int64_t created_at;
 	int64_t expires_at;
 	bool revoked;
+	int64_t access_expires_at;        /* of the live access token; 0 when none */
 };
 
 /* What a code is issued for. */
@@ -147,6 +148,10 @@ int oidc_refresh_submit(struct oidc_batch *b, struct arena *a, const struct oidc
 int oidc_access_grant(struct store *s, struct arena *a, const char *access,
     struct oidc_grant *out,
     struct oidc_client *client, struct fed_profile_data *data, enum oidc_refusal *why);
+/* As oidc_access_grant for the jti of a verified JWT access token (access_jwt.h). */
+int oidc_access_grant_jti(struct store *s, struct arena *a, const char *jti,
+    struct oidc_grant *out, struct oidc_client *client, struct fed_profile_data *data,
+    enum oidc_refusal *why);
 /* Revokes the live grants of person for client (RP-initiated logout). 0 or -1. */
 int oidc_grants_revoke(struct store *s, const char *client_id, int64_t person_id,
     const char *why, const struct actor *ctx);
@@ -154,6 +159,17 @@ int oidc_grants_revoke(struct store *s, const char *client_id, int64_t person_id
  * the person (0 when unknown) and a short reason. Returns 0 or -1. */
 int oidc_audit_refusal(struct store *s, const char *what, const char *client_id,
     int64_t person_id, const char *reason, const struct actor *ctx);
+/* Revocation (RFC 7009) of token by client client_id (authenticated): a refresh token of
+ * the client revokes its grant (the whole family), an access token of the client stops
+ * being valid. hint ("access_token", "refresh_token" or NULL) says which form to try
+ * first; the token's own shape decides. A token of another client, or an unknown one, is
+ * left alone. Audited. Returns 0 (revoked), 1 (nothing revoked) or -1. */
+int oidc_token_revoke(struct store *s, const char *client_id, const char *token,
+    const char *hint, const struct actor *ctx);
+/* As oidc_token_revoke for a JWT access token, given by the jti of its verified
+ * signature (access_jwt.h). */
+int oidc_token_revoke_jti(struct store *s, const char *client_id, const char *jti,
+    const struct actor *ctx);
 /* Deletes expired requests and grants (with their refresh tokens). Returns 0 or -1. */
 int oidc_purge(struct store *s);
 
@@ -178,6 +194,7 @@ struct oidc_request {
 	unsigned char browser[32];        /* hash of the flow cookie of the browser that
 	                                   * started it: only that browser continues it */
 	bool has_browser;
+	bool form_post;                   /* response_mode=form_post (else query) */
 };
 
 /* The federation service's view of r, asked by client c (fed/request.h): requester,

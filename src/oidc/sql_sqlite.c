@@ -52,11 +52,11 @@ static const char *const oidc_text[SQL_OIDC_END - SQL_OIDC_FIRST] = {
 
 	T(SQL_OIDC_REQ_INSERT) =
 	    "INSERT INTO oidc_request(id_hash, client_id, redirect_uri, scope, state, nonce, "
-	    "code_challenge, prompt_login, max_age, level, created_at, expires_at, browser_hash) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	    "code_challenge, prompt_login, max_age, level, created_at, expires_at, browser_hash, "
+	    "form_post) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 	T(SQL_OIDC_REQ_GET) =
 	    "SELECT client_id, redirect_uri, scope, state, nonce, code_challenge, prompt_login, "
-	    "max_age, level, created_at, stale_session, browser_hash FROM oidc_request "
+	    "max_age, level, created_at, stale_session, browser_hash, form_post FROM oidc_request "
 	    "WHERE id_hash = ?1 AND expires_at > ?2",
 	T(SQL_OIDC_REQ_DELETE) =
 	    "DELETE FROM oidc_request WHERE id_hash = ?1",

@@ -12,8 +12,10 @@
 
 #include "base/clock.h"
 #include "base/metrics.h"
+#include "base/pct.h"
 #include "oidc/authz_params.h"
 #include "oidc/claims.h"
+#include "oidc/par.h"
 #include "fed/profiles.h"
 #include "web/i18n.h"
 
@@ -22,7 +24,55 @@ struct authz_in {
 	const struct oidc_client *client;
 	const char *redirect_uri;
 	const char *state;
+	bool form_post;               /* response_mode=form_post asked */
 };
+
+/* The parameters of a pushed request (RFC 9126), decoded; used instead of the query's. */
+#define PUSHED_MAX 24
+struct pushed {
+	size_t n;
+	const char *name[PUSHED_MAX], *value[PUSHED_MAX];
+};
+
+/* Reads the form-encoded parameters stored by the PAR endpoint (oidc/par.h). 0 or -1. */
+static int
+pushed_parse(char *params, struct pushed *out)
+{
+	char *p = params;
+
+	out->n = 0;
+	while (p != NULL && *p != '\0') {
+		char *amp = strchr(p, '&'), *eq;
+		long k;
+
+		if (amp != NULL)
+			*amp = '\0';
+		eq = strchr(p, '=');
+		if (eq == NULL || out->n == PUSHED_MAX)
+			return -1;
+		*eq = '\0';
+		k = pct_decode(eq + 1, strlen(eq + 1), eq + 1, strlen(eq + 1) + 1, true);
+		if (k < 0 || strlen(eq + 1) != (size_t)k)
+			return -1;
+		out->name[out->n] = p;
+		out->value[out->n++] = eq + 1;
+		p = amp != NULL ? amp + 1 : NULL;
+	}
+	return 0;
+}
+
+/* A parameter of the request: the pushed one when the request came by request_uri
+ * (pp not NULL), else the query's (or POST form's). */
+static const char *
+aparam(struct web_req *r, const struct pushed *pp, const char *name)
+{
+	if (pp == NULL)
+		return oidc_param(r, name);
+	for (size_t i = 0; i < pp->n; i++)
+		if (strcmp(pp->name[i], name) == 0)
+			return pp->value[i];
+	return NULL;
+}
 
 int
 oidc_answer(struct web_req *r, const struct oidc_request *req, const char *code,
@@ -37,6 +87,8 @@ oidc_answer(struct web_req *r, const struct oidc_request *req, const char *code,
 	};
 
 	metric_flow(error != NULL ? MFLOW_OIDC_ERROR : MFLOW_OIDC_CODE);
+	if (req->form_post)
+		return oidc_form_post(r, req->redirect_uri, kv, app_name);
 	return oidc_to_client(r, oidc_url_with(web_arena(r), req->redirect_uri, kv), after_form,
 	    app_name);
 }
@@ -56,6 +108,8 @@ refuse(struct web_req *r, const struct authz_in *in, const char *error, const ch
 	oidc_audit_refusal(app->store, "authorize", in->client->id, s ? s->person_id : 0, error,
 	    &ctx);
 	metric_flow(MFLOW_OIDC_ERROR);
+	if (in->form_post)
+		return oidc_form_post(r, in->redirect_uri, kv, NULL);
 	return oidc_to_client(r, oidc_url_with(web_arena(r), in->redirect_uri, kv), false, NULL);
 }
 
@@ -121,9 +175,10 @@ session_is(struct web_req *r, const struct oidc_client *c, const char *sub)
  * another person than the session's refuses prompt=none (login_required) and otherwise
  * demands a fresh login. Returns 0 to go on, 1 when answered, -1 on error. */
 static int
-hint_check(struct web_req *r, const struct authz_in *in, bool none, bool *login)
+hint_check(struct web_req *r, const struct authz_in *in, const struct pushed *pp, bool none,
+    bool *login)
 {
-	const char *hint = oidc_param(r, "id_token_hint");
+	const char *hint = aparam(r, pp, "id_token_hint");
 	char sub[OIDC_SUB_LEN + 1];
 	int rc;
 
@@ -193,21 +248,9 @@ authorize(struct web_req *r)
 	struct oidc_client *client = arena_alloc(web_arena(r), sizeof(*client));
 	struct oidc_request *req = arena_alloc(web_arena(r), sizeof(*req));
 	const char *client_id = oidc_param(r, "client_id");
-	const char *redirect_uri = oidc_param(r, "redirect_uri");
-	const struct oidc_authz_params p = {
-		.state = oidc_param(r, "state"),
-		.request = oidc_param(r, "request"),
-		.request_uri = oidc_param(r, "request_uri"),
-		.response_type = oidc_param(r, "response_type"),
-		.response_mode = oidc_param(r, "response_mode"),
-		.scope = oidc_param(r, "scope"),
-		.nonce = oidc_param(r, "nonce"),
-		.code_challenge = oidc_param(r, "code_challenge"),
-		.code_challenge_method = oidc_param(r, "code_challenge_method"),
-		.prompt = oidc_param(r, "prompt"),
-		.max_age = oidc_param(r, "max_age"),
-		.acr_values = oidc_param(r, "acr_values"),
-	};
+	const char *redirect_uri;
+	struct oidc_authz_params p;
+	struct pushed pushed, *pp = NULL;
 	struct oidc_authz_refusal why;
 	const char *twice;
 	struct authz_in in;
@@ -236,6 +279,32 @@ authorize(struct web_req *r)
 		    "enregistré auprès de portier. Vous ne pouvez pas vous y connecter par ce "
 		    "chemin."));
 	}
+	/* RFC 9126 §4: a pushed request replaces the parameters of the query, once. */
+	if (oidc_param(r, "request_uri") != NULL) {
+		const char *params = NULL;
+
+		rc = oidc_par_take(app->store, web_arena(r), client->id,
+		    oidc_param(r, "request_uri"), &params);
+		if (rc < 0)
+			return -1;
+		if (rc != 0 || pushed_parse((char *)params, &pushed) != 0) {
+			oidc_audit_refusal(app->store, "authorize", client->id, 0, "request_uri",
+			    &ctx);
+			return oidc_error_page(r, 400, N_("Cette demande de connexion a expiré ou a "
+			    "déjà servi. Retournez au service et recommencez."));
+		}
+		pp = &pushed;
+	}
+	redirect_uri = aparam(r, pp, "redirect_uri");
+	p = (struct oidc_authz_params){
+		.state = aparam(r, pp, "state"), .request = aparam(r, pp, "request"),
+		.response_type = aparam(r, pp, "response_type"),
+		.response_mode = aparam(r, pp, "response_mode"), .scope = aparam(r, pp, "scope"),
+		.nonce = aparam(r, pp, "nonce"), .code_challenge = aparam(r, pp, "code_challenge"),
+		.code_challenge_method = aparam(r, pp, "code_challenge_method"),
+		.prompt = aparam(r, pp, "prompt"), .max_age = aparam(r, pp, "max_age"),
+		.acr_values = aparam(r, pp, "acr_values"), .claims = aparam(r, pp, "claims"),
+	};
 	if (!oidc_client_redirect_ok(client, redirect_uri)) {
 		oidc_audit_refusal(app->store, "authorize", client->id, 0, "redirect_uri", &ctx);
 		return oidc_error_page(r, 400, N_("L'adresse de retour demandée n'est pas "
@@ -243,6 +312,12 @@ authorize(struct web_req *r)
 	}
 	in.client = client;
 	in.redirect_uri = redirect_uri;
+	in.form_post = p.response_mode != NULL && strcmp(p.response_mode, "form_post") == 0;
+	if (client->require_par && pp == NULL) {
+		in.state = p.state != NULL && strlen(p.state) <= OIDC_STATE_MAX ? p.state : NULL;
+		return refuse(r, &in, "invalid_request",
+		    "this client must push its authorization requests (PAR)");
+	}
 	if (twice != NULL) {
 		in.state = strcmp(twice, "state") == 0 ||
 		    (p.state != NULL && strlen(p.state) > OIDC_STATE_MAX) ? NULL : p.state;
@@ -255,7 +330,7 @@ authorize(struct web_req *r)
 	in.state = req->has_state ? p.state : NULL;
 	if (rc != 0)
 		return refuse(r, &in, why.error, why.desc);
-	rc = hint_check(r, &in, none, &req->prompt_login);
+	rc = hint_check(r, &in, pp, none, &req->prompt_login);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
 	req->created_at = clock_time();
@@ -268,7 +343,7 @@ authorize(struct web_req *r)
 	if (oidc_request_save(app->store, req, id) != 0)
 		return -1;
 	/* ui_locales: the pages of this flow (and of this browser session) in that language. */
-	lang = ui_locale(oidc_param(r, "ui_locales"));
+	lang = ui_locale(aparam(r, pp, "ui_locales"));
 	if (lang != NULL)
 		web_set_cookie(r, "portier_lang", lang, -1);
 	return web_redirect(r, arena_printf(web_arena(r), "/oidc/continue/%s", id));

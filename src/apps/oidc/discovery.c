@@ -52,11 +52,21 @@ configuration(struct web_req *r)
 	json_object_set_new(o, "userinfo_endpoint", endpoint(iss, "/oidc/userinfo"));
 	json_object_set_new(o, "jwks_uri", endpoint(iss, "/oidc/jwks"));
 	json_object_set_new(o, "end_session_endpoint", endpoint(iss, "/oidc/logout"));
+	json_object_set_new(o, "introspection_endpoint", endpoint(iss, "/oidc/introspect"));
+	json_object_set_new(o, "introspection_endpoint_auth_methods_supported",
+	    strings((const char *[]){ "client_secret_basic", NULL }));
+	json_object_set_new(o, "revocation_endpoint", endpoint(iss, "/oidc/revoke"));
+	json_object_set_new(o, "pushed_authorization_request_endpoint",
+	    endpoint(iss, "/oidc/par"));
+	json_object_set_new(o, "require_pushed_authorization_requests", json_false());
+	json_object_set_new(o, "revocation_endpoint_auth_methods_supported",
+	    strings((const char *[]){ "client_secret_basic", "client_secret_post", "none",
+	    NULL }));
 	json_object_set_new(o, "scopes_supported", strings(scopes));
 	json_object_set_new(o, "response_types_supported", strings((const char *[]){ "code",
 	    NULL }));
 	json_object_set_new(o, "response_modes_supported", strings((const char *[]){ "query",
-	    NULL }));
+	    "form_post", NULL }));
 	json_object_set_new(o, "grant_types_supported", strings((const char *[]){
 	    "authorization_code", "refresh_token", "client_credentials", NULL }));
 	json_object_set_new(o, "subject_types_supported", strings((const char *[]){ "pairwise",
@@ -77,12 +87,13 @@ configuration(struct web_req *r)
 	    "login", "consent", "select_account", NULL }));
 	json_object_set_new(o, "ui_locales_supported", strings(langs));
 	json_object_set_new(o, "claims_locales_supported", strings(langs));
-	json_object_set_new(o, "claims_parameter_supported", json_false());
+	json_object_set_new(o, "claims_parameter_supported", json_true());
 	json_object_set_new(o, "request_parameter_supported", json_false());
 	json_object_set_new(o, "request_uri_parameter_supported", json_false());
 	json_object_set_new(o, "authorization_response_iss_parameter_supported", json_true());
 	json_object_set_new(o, "frontchannel_logout_supported", json_false());
-	json_object_set_new(o, "backchannel_logout_supported", json_false());
+	json_object_set_new(o, "backchannel_logout_supported", json_true());
+	json_object_set_new(o, "backchannel_logout_session_supported", json_true());
 	web_add_header(r, "Cache-Control", "public, max-age=300");
 	web_add_header(r, "Access-Control-Allow-Origin", "*");
 	return oidc_json(r, 200, o);

@@ -8,6 +8,7 @@
 
 #include "auth/login.h"
 #include "base/log.h"
+#include "oidc/backchannel.h"
 #include "oidc/claims.h"
 #include "web/i18n.h"
 
@@ -78,6 +79,11 @@ end_session(struct web_req *r, const struct logout_in *in)
 	struct actor ctx = app_actor(r);
 
 	if (s != NULL && s->person_id != 0) {
+		/* First: the relying parties with a back-channel logout URI and a live grant of
+		 * this person (the client's own included) are told, and those grants end; the
+		 * outbox delivers. */
+		if (oidc_backchannel_person(app->store, s->person_id, "logout", &ctx) != 0)
+			log_warn(web_rid(r), "oidc: back-channel logouts not queued");
 		if (in->has_client && oidc_grants_revoke(app->store, in->client.id, s->person_id,
 		    "logout", &ctx) != 0)
 			log_warn(web_rid(r), "oidc: grants not revoked at logout");

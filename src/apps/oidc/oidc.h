@@ -37,6 +37,12 @@ char *oidc_url_with(struct arena *a, const char *uri, const char *const *kv);
  * with a link) after a form of ours — the CSP form-action of our pages forbids form
  * submissions that end on another site. app_name names the destination. */
 int oidc_to_client(struct web_req *r, const char *url, bool after_form, const char *app_name);
+/* response_mode=form_post (OAuth 2.0 Form Post Response Mode): a page whose form posts
+ * the name/value pairs of kv (NULL values skipped) to uri, submitted by a script of ours
+ * (/static/form_post.js; a button without script). Its CSP lets forms go to uri's origin
+ * only. app_name (NULL: none) names the destination. */
+int oidc_form_post(struct web_req *r, const char *uri, const char *const *kv,
+    const char *app_name);
 /* An error page of the flow (no redirect: the client or its address is not trusted),
  * with msgid as the explanation. Returns 0. */
 int oidc_error_page(struct web_req *r, int status, const char *msgid);
@@ -62,6 +68,21 @@ int oidc_cors_preflight(struct web_req *r, const char *methods);
  * code when unknown. */
 const char *oidc_app_name(struct web_req *r, const char *application);
 
+/* token.c: "Authorization: Basic base64(id:secret)" (both form-encoded, RFC 6749
+ * §2.3.1): 1 when absent, 0 when read (texts in the request's arena), -1 when malformed. */
+int oidc_basic_credentials(struct web_req *r, const char **id, const char **secret);
+/* token.c: authenticates the client of a form POST (client_secret_basic,
+ * client_secret_post, or client_id alone for public clients); on failure answers
+ * (invalid_client, 401) and returns 1 (or -1). */
+int oidc_client_auth(struct web_req *r, struct oidc_client *c);
+
+/* provider.c: the jti of token when it is a JWT access token of ours (access_jwt.h,
+ * signature and issuer checked), else NULL (opaque, or not ours). */
+const char *oidc_bearer_jti(struct web_req *r, const char *token);
+/* provider.c: the grant of an access token, opaque or JWT (oidc_access_grant). */
+int oidc_bearer_grant(struct web_req *r, const char *token, struct oidc_grant *g,
+    struct oidc_client *c, struct fed_profile_data *d, enum oidc_refusal *why);
+
 /* Routes of each file. */
 int oidc_discovery_routes(struct web_server *s);
 int oidc_authorize_routes(struct web_server *s);
@@ -69,6 +90,9 @@ int oidc_profile_routes(struct web_server *s);
 int oidc_token_routes(struct web_server *s);
 int oidc_userinfo_routes(struct web_server *s);
 int oidc_logout_routes(struct web_server *s);
+int oidc_introspect_routes(struct web_server *s);
+int oidc_revoke_routes(struct web_server *s);
+int oidc_par_routes(struct web_server *s);
 
 /* machine.c: the client_credentials grant of machines (answers the whole request), and
  * private_key_jwt for a relying party: 0 with *c authenticated, 1 refused (answered), -1. */

@@ -3,6 +3,8 @@
  * endpoint (one file each). */
 #include "apps/oidc/oidc.h"
 
+#include "oidc/access_jwt.h"
+
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +115,71 @@ oidc_to_client(struct web_req *r, const char *url, bool after_form, const char *
 	    tmpl_set(c, "app_name", app_name ? app_name : "") != 0)
 		return -1;
 	return web_render_bare(r, "oidc/redirect", c);
+}
+
+int
+oidc_form_post(struct web_req *r, const char *uri, const char *const *kv, const char *app_name)
+{
+	char origin[OIDC_URI_MAX + 1];
+	struct tmpl_ctx *c, *f;
+	const char *csp;
+
+	/* The redirect URI is registered (oidc_uri_valid): its origin is plain ASCII without
+	 * spaces, quotes or semicolons, safe in the header. */
+	if (uri == NULL || oidc_uri_origin(uri, origin, sizeof(origin)) != 0)
+		return -1;
+	csp = arena_printf(web_arena(r), "default-src 'none'; script-src 'self'; "
+	    "style-src 'self'; img-src 'self' data:; form-action %s; frame-ancestors 'none'; "
+	    "base-uri 'none'", origin);
+	c = web_page_bare(r, N_("Retour vers le service"));
+	if (csp == NULL || c == NULL || web_add_header(r, "Content-Security-Policy", csp) != 0 ||
+	    tmpl_set(c, "action", uri) != 0 ||
+	    tmpl_set(c, "app_name", app_name ? app_name : "") != 0)
+		return -1;
+	for (size_t i = 0; kv[i] != NULL; i += 2) {
+		if (kv[i + 1] == NULL)
+			continue;
+		f = tmpl_list_add(c, "fields");
+		if (f == NULL || tmpl_set(f, "name", kv[i]) != 0 ||
+		    tmpl_set(f, "value", kv[i + 1]) != 0)
+			return -1;
+	}
+	return web_render_bare(r, "oidc/form_post", c);
+}
+
+const char *
+oidc_bearer_jti(struct web_req *r, const char *token)
+{
+	const struct oidc_keyring *k;
+	const char *jti = NULL;
+	int rc;
+
+	if (!oidc_access_jwt_shaped(token))
+		return NULL;
+	k = oidc_keys_get(r);
+	if (k == NULL)
+		return NULL;
+	rc = oidc_access_jwt_jti(k, oidc_issuer(r), token, web_arena(r), &jti);
+	oidc_keys_put(r, k);
+	return rc == 0 ? jti : NULL;
+}
+
+int
+oidc_bearer_grant(struct web_req *r, const char *token, struct oidc_grant *g,
+    struct oidc_client *c, struct fed_profile_data *d, enum oidc_refusal *why)
+{
+	struct app *app = web_app(r);
+	const char *jti;
+
+	if (!oidc_access_jwt_shaped(token))
+		return oidc_access_grant(app->store, web_arena(r), token, g, c, d, why);
+	jti = oidc_bearer_jti(r, token);
+	if (jti == NULL) {
+		memset(g, 0, sizeof(*g));
+		*why = OIDC_REFUSED_UNKNOWN;
+		return 1;
+	}
+	return oidc_access_grant_jti(app->store, web_arena(r), jti, g, c, d, why);
 }
 
 static int
@@ -232,7 +299,10 @@ oidc_routes(struct web_server *s, const struct oidc_provider *p)
 	    oidc_profile_routes(s) != 0 ||
 	    oidc_token_routes(s) != 0 ||
 	    oidc_userinfo_routes(s) != 0 ||
-	    oidc_logout_routes(s) != 0)
+	    oidc_logout_routes(s) != 0 ||
+	    oidc_introspect_routes(s) != 0 ||
+	    oidc_revoke_routes(s) != 0 ||
+	    oidc_par_routes(s) != 0)
 		return -1;
 	log_info(NULL, "oidc: issuer %s", oidc_provider_issuer(p));
 	return 0;

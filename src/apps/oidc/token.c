@@ -13,7 +13,9 @@
 #include "base/buf.h"
 #include "base/metrics.h"
 #include "base/pct.h"
+#include "oidc/access_jwt.h"
 #include "oidc/claims.h"
+#include "oidc/resource.h"
 
 #define BASIC_MAX 512
 
@@ -30,8 +32,8 @@ form_decode(char *s)
 
 /* Reads "Authorization: Basic base64(id:secret)" (RFC 6749 §2.3.1: both form-encoded).
  * Returns 1 when absent, 0 when read, -1 when malformed. */
-static int
-basic_credentials(struct web_req *r, const char **id, const char **secret)
+int
+oidc_basic_credentials(struct web_req *r, const char **id, const char **secret)
 {
 	const char *h = web_header(r, "Authorization");
 	char *dec, *colon;
@@ -78,9 +80,10 @@ invalid_client(struct web_req *r, const char *client_id, bool basic, const char 
 	return oidc_oauth_error(r, 401, "invalid_client", desc);
 }
 
-/* Authenticates the client; on failure answers and returns 1 (or -1). */
-static int
-client_auth(struct web_req *r, struct oidc_client *c)
+/* Authenticates the client; on failure answers and returns 1 (or -1). Also for the
+ * revocation and PAR endpoints (oidc.h). */
+int
+oidc_client_auth(struct web_req *r, struct oidc_client *c)
 {
 	struct app *app = web_app(r);
 	const char *id = NULL, *secret = NULL;
@@ -89,7 +92,7 @@ client_auth(struct web_req *r, struct oidc_client *c)
 
 	if (web_form(r, "client_assertion") != NULL || web_form(r, "client_assertion_type"))
 		return oidc_rp_assertion_auth(r, c);
-	basic = basic_credentials(r, &id, &secret);
+	basic = oidc_basic_credentials(r, &id, &secret);
 	if (basic < 0)
 		return invalid_client(r, NULL, true, "malformed Basic credentials") == 0 ? 1 : -1;
 	if (basic == 0 && form_secret != NULL) {
@@ -140,19 +143,20 @@ json_plain(const char *s)
  * ID token character by character (a tenth of the token request's own work). Any other
  * text goes through jansson. 0 or -1. */
 static int
-tokens_json(const struct oidc_issued *t, const char *id_token, struct buf *out)
+tokens_json(const struct oidc_issued *t, const char *access, const char *id_token,
+    struct buf *out)
 {
 	json_t *o;
 	char *text;
 	int rc;
 
-	if (json_plain(t->access) && json_plain(t->refresh) && json_plain(id_token) &&
+	if (json_plain(access) && json_plain(t->refresh) && json_plain(id_token) &&
 	    json_plain(t->grant.scope))
 		return buf_printf(out, "{\"access_token\":\"%s\",\"token_type\":\"Bearer\","
 		    "\"expires_in\":%d,\"refresh_token\":\"%s\",\"id_token\":\"%s\","
-		    "\"scope\":\"%s\"}", t->access, OIDC_ACCESS_TTL, t->refresh, id_token,
+		    "\"scope\":\"%s\"}", access, OIDC_ACCESS_TTL, t->refresh, id_token,
 		    t->grant.scope);
-	o = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "access_token", t->access,
+	o = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "access_token", access,
 	    "token_type", "Bearer", "expires_in", OIDC_ACCESS_TTL, "refresh_token", t->refresh,
 	    "id_token", id_token, "scope", t->grant.scope);
 	text = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
@@ -162,6 +166,20 @@ tokens_json(const struct oidc_issued *t, const char *id_token, struct buf *out)
 	return rc;
 }
 
+/* Appends the JWT form of t's access token to out when the resource server of c's
+ * audience takes JWT access tokens; leaves out empty otherwise. 0 or -1. */
+static int
+access_as_jwt(struct app *app, const struct oidc_keyring *k, const struct oidc_client *c,
+    const struct oidc_issued *t, struct buf *out)
+{
+	int jwt = oidc_rs_jwt_for(app->store, c->audience);
+
+	if (jwt <= 0)
+		return jwt;
+	return oidc_access_jwt(app->oidc, k, c, &t->grant, &t->data, t->access, c->audience,
+	    out);
+}
+
 /* The successful reply: tokens, and an ID token of the grant. */
 static int
 tokens_reply(struct web_req *r, const struct oidc_client *c, const struct oidc_issued *t,
@@ -169,20 +187,28 @@ tokens_reply(struct web_req *r, const struct oidc_client *c, const struct oidc_i
 {
 	struct app *app = web_app(r);
 	const struct oidc_keyring *k = oidc_keys_get(r);
-	struct buf idt, reply;
+	struct buf idt, reply, at;
 	int rc;
 
 	if (k == NULL)
 		return -1;
 	buf_init(&idt, 64 * 1024);
 	buf_init(&reply, 128 * 1024);
+	buf_init(&at, 64 * 1024);
 	rc = oidc_id_token(app->oidc, k, c, &t->grant, &t->data, with_nonce, &idt);
+	/* RFC 9068: the access token as a JWT when its resource server asked for that. */
+	if (rc == 0 && c->audience[0] != '\0')
+		rc = access_as_jwt(app, k, c, t, &at);
 	oidc_keys_put(r, k);
 	/* An ID token or a reply that cannot be built whole is an error the client is told
 	 * of, never a token with claims left out. */
 	if (rc == 0)
-		rc = idt.data != NULL ? tokens_json(t, idt.data, &reply) : -1;
+		rc = idt.data != NULL ? tokens_json(t, at.data ? at.data : t->access, idt.data,
+		    &reply) : -1;
 	buf_free(&idt);
+	if (at.data != NULL)
+		sodium_memzero(at.data, at.len);
+	buf_free(&at);
 	if (rc != 0 || reply.data == NULL) {
 		buf_free(&reply);
 		return oidc_oauth_error(r, 500, "server_error", "the tokens could not be made");
@@ -267,7 +293,7 @@ token(struct web_req *r)
 	st->r = r;
 	st->ctx = app_actor(r);
 	c = &st->client;
-	rc = client_auth(r, c);
+	rc = oidc_client_auth(r, c);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
 	if (oidc_cors(r, c) != 0)

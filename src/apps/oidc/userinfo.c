@@ -69,7 +69,7 @@ userinfo(struct web_req *r)
 		return oidc_oauth_error(r, 400, "invalid_request", "send the token one way only");
 	if (token == NULL)
 		return bearer_refused(r, NULL, NULL, NULL);
-	rc = oidc_access_grant(app->store, web_arena(r), token, g, c, d, &why);
+	rc = oidc_bearer_grant(r, token, g, c, d, &why);
 	if (rc < 0)
 		return -1;
 	if (rc > 0)

@@ -1,0 +1,99 @@
+/* introspect.c — token introspection (RFC 7662) for registered resource servers: a
+ * resource server authenticates with client_secret_basic and learns whether an access
+ * token meant for its audience is active, and for whom. Anything else is
+ * {"active":false}, never more. */
+#include "apps/oidc/oidc.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "oidc/claims.h"
+#include "oidc/resource.h"
+
+/* What portier adds to the RFC's members: the claims that describe the profile. */
+static const char *const profile_claims[] = { "sub", "organisation", "quality", "role",
+    "applications", NULL };
+
+static int
+inactive(struct web_req *r)
+{
+	web_add_header(r, "Pragma", "no-cache");
+	return oidc_json(r, 200, json_pack("{s:b}", "active", 0));
+}
+
+/* The answer for an active token of grant g (client c, profile d) meant for rs. */
+static int
+active(struct web_req *r, const struct oidc_rs *rs, const struct oidc_client *c,
+    const struct oidc_grant *g, const struct fed_profile_data *d)
+{
+	struct app *app = web_app(r);
+	json_t *claims = json_object(), *o;
+
+	if (claims == NULL || oidc_claims(app->oidc, c, g, d, claims) != 0) {
+		json_decref(claims);
+		return oidc_oauth_error(r, 500, "server_error", "the claims could not be made");
+	}
+	o = json_pack("{s:b, s:s, s:s, s:s, s:I, s:I, s:s, s:s}", "active", 1,
+	    "scope", g->scope, "client_id", c->id, "token_type", "Bearer",
+	    "exp", (json_int_t)g->access_expires_at,
+	    "iat", (json_int_t)(g->access_expires_at - OIDC_ACCESS_TTL),
+	    "aud", rs->audience, "iss", oidc_issuer(r));
+	for (size_t i = 0; o != NULL && profile_claims[i] != NULL; i++) {
+		json_t *v = json_object_get(claims, profile_claims[i]);
+
+		if (v != NULL)
+			json_object_set(o, profile_claims[i], v);
+	}
+	json_decref(claims);
+	web_add_header(r, "Pragma", "no-cache");
+	return oidc_json(r, 200, o);
+}
+
+static int
+introspect(struct web_req *r)
+{
+	struct app *app = web_app(r);
+	struct arena *a = web_arena(r);
+	const char *ct = web_header(r, "Content-Type"), *id = NULL, *secret = NULL, *token;
+	struct oidc_client c;
+	struct oidc_grant g;
+	struct fed_profile_data d;
+	enum oidc_refusal why;
+	struct oidc_rs rs;
+	int rc;
+
+	if (ct == NULL || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+		return oidc_oauth_error(r, 400, "invalid_request",
+		    "the body must be application/x-www-form-urlencoded");
+	/* Only registered resource servers, with client_secret_basic (RFC 7662 §2.1). */
+	rc = oidc_basic_credentials(r, &id, &secret);
+	if (rc == 0 && (rc = oidc_rs_auth(app->store, a, id, secret, &rs)) < 0)
+		return -1;
+	if (rc != 0) {
+		struct actor ctx = app_actor(r);
+
+		oidc_audit_refusal(app->store, "introspect", NULL, 0, "invalid_client", &ctx);
+		web_add_header(r, "WWW-Authenticate", "Basic realm=\"portier\"");
+		return oidc_oauth_error(r, 401, "invalid_client",
+		    "resource server authentication failed");
+	}
+	if (web_repeated_param(r, true) != NULL)
+		return oidc_oauth_error(r, 400, "invalid_request", "a parameter is repeated");
+	token = web_form(r, "token");
+	if (token == NULL)
+		return oidc_oauth_error(r, 400, "invalid_request", "token is missing");
+	rc = oidc_bearer_grant(r, token, &g, &c, &d, &why);
+	if (rc < 0)
+		return oidc_oauth_error(r, 500, "server_error", "the token could not be read");
+	/* Expired, revoked, unknown, or meant for another audience: the same answer. */
+	if (rc != 0 || strcmp(c.audience, rs.audience) != 0)
+		return inactive(r);
+	return active(r, &rs, &c, &g, &d);
+}
+
+int
+oidc_introspect_routes(struct web_server *s)
+{
+	/* Resource servers authenticate themselves: no CSRF token here. */
+	return web_route(s, "POST", "/oidc/introspect", introspect, WEB_NO_CSRF);
+}
