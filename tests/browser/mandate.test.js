@@ -2,8 +2,12 @@
 // through playwright-core), in the four languages with axe-core's WCAG 2.1 A/AA rules on
 // every page: A's GAP logs in with her eID card and proposes a mandate (a past start
 // quarter first: its message at the field, the typed value kept), B's GAP accepts it with
-// his card, B's local manager names a user of B with one of the mandate's applications.
-// (The user's login for A via B is appended by the profile-choice part of issue 16.)
+// his card, B's local manager names a user of B with one of the mandate's applications;
+// that user logs in to the agency portal (`portier portal`) with his card, finds A with the
+// profile choice's search, chooses "mandataire de A (via B)", and the portal says "pour A,
+// via B"; A's GAP ends the mandate and the user's next login no longer offers A. (The
+// portal asks for no refresh token: the refusal of a refresh after the end is
+// tests/http/mandate_choice.test.js's.)
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,6 +17,7 @@ import { start } from '../lib/server.js';
 import { activateQuality, addAccount, addOrg } from '../lib/world.js';
 import { escapedPem, makeCA } from '../http/eid_support.js';
 import { ID, NISS, addPerson, rows } from '../http/uman_lib.js';
+import { startPortal } from '../http/portal_lib.js';
 import {
   assertAccessible, launchBrowser, loginWithPassword, newContext, setLang, watch,
 } from './lib.js';
@@ -29,7 +34,17 @@ const TEXT = {
 const CARDS = {
   claire: { niss: NISS.claire, last: 'Dubois', first: 'Claire' },
   sophie: { niss: NISS.sophie, last: 'Martin', first: 'Sophie' },
+  paul: { niss: NISS.paul, last: 'Lambert', first: 'Paul' },
 };
+// The portal and the profile choice in each language (po/*.po).
+const PORTAL = {
+  fr: { search: 'Rechercher', login: 'Se connecter', end: 'Mettre fin', choice: (a, b) => `mandataire de ${a} (via ${b})`, via: (a, b) => `pour ${a}, via ${b}` },
+  nl: { search: 'Zoeken', login: 'Aanmelden', end: 'Beëindigen', choice: (a, b) => `mandataris van ${a} (via ${b})`, via: (a, b) => `voor ${a}, via ${b}` },
+  de: { search: 'Suchen', login: 'Anmelden', end: 'Beenden', choice: (a, b) => `Bevollmächtigter von ${a} (über ${b})`, via: (a, b) => `für ${a}, über ${b}` },
+  en: { search: 'Search', login: 'Log in', end: 'End', choice: (a, b) => `mandatary of ${a} (via ${b})`, via: (a, b) => `for ${a}, via ${b}` },
+};
+const A = { name: 'PharmaPlatel', label: 'PharmaPlatel (1029.026.082)', bce: '1029.026.082' };
+const B = { name: 'STRIC', label: 'STRIC (1029.025.290)' };
 
 function quarterNow() {
   const d = new Date();
@@ -41,6 +56,7 @@ describe('a mandate between organisations in the browser', () => {
   let ca;
   let browser;
   let orgB;
+  let portal;
 
   before(async () => {
     ca = await makeCA(CARDS);
@@ -59,10 +75,12 @@ describe('a mandate between organisations in the browser', () => {
       username: 'nico.b', userEmail: 'nico@stric.example.be', apps: ['MEDSEIP'] });
     addAccount(srv, { org: orgB, quality: qB.quality, niss: NISS.paul, username: 'paul.b',
       email: 'paul@stric.example.be', apps: [] });
+    portal = await startPortal(srv);
     browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close().catch(() => {});
+    await portal?.stop();
     await srv?.stop();
     ca?.remove();
   });
@@ -87,9 +105,31 @@ describe('a mandate between organisations in the browser', () => {
     return { ctx, page };
   }
 
+  /**
+   * Paul (B) at the agency portal in lang: the portal's login, his eID card at portier
+   * (MEDSEIP asks for the high level), up to the profile choice. Returns { ctx, page }.
+   */
+  async function portalChoice(lang) {
+    const ctx = await newContext(browser, {
+      bypassCSP: true,
+      extraHTTPHeaders: { 'X-SSL-Client-Cert': escapedPem(ca.pem('paul')) },
+    });
+    await setLang(ctx, srv.url, lang);
+    await setLang(ctx, portal.url, lang);
+    const page = await ctx.newPage();
+    await page.goto(`${portal.url}/login?next=%2F`);
+    await page.waitForURL((u) => u.origin === srv.url && u.pathname.startsWith('/login'));
+    const next = new URL(page.url()).searchParams.get('next');
+    assert.ok(next, `portier's login page carries next: ${page.url()}`);
+    await page.goto(`${srv.url}/login/eid?next=${encodeURIComponent(next)}`);
+    await page.waitForURL((u) => u.origin === srv.url && u.pathname.startsWith('/oidc/continue/'));
+    return { ctx, page };
+  }
+
   for (const lang of LANGS) {
-    it(`A's GAP proposes, B's GAP accepts, B's GL names a user (${lang})`, async () => {
+    it(`A's GAP proposes, B's GAP accepts, B's GL names a user, who enters the portal for A via B (${lang})`, async () => {
       const T = TEXT[lang];
+      const P = PORTAL[lang];
       let id;
       // A's GAP, with her eID card.
       {
@@ -160,6 +200,55 @@ describe('a mandate between organisations in the browser', () => {
       }
       assert.equal(Number(rows(srv, `SELECT count(*) AS n FROM mandate_grant g JOIN mandate m ON m.id = g.mandate_id
         WHERE m.public_id = '${id}' AND g.application = 'MEDSEIP'`)[0].n), 1);
+      // The user logs in to the agency portal for A via B: the search finds A.
+      {
+        const { ctx, page } = await portalChoice(lang);
+        try {
+          const problems = watch(page);
+          await assertAccessible(page, `the profile choice with a mandate (${lang})`);
+          await page.fill('#q', 'Platel');
+          await page.locator('form.search').getByRole('button', { name: P.search }).click();
+          await page.waitForURL(/[?&]q=Platel/);
+          await assertAccessible(page, `the profile choice after a search (${lang})`);
+          const option = page.locator('#org optgroup option', { hasText: A.name });
+          assert.equal(await option.count(), 1);
+          assert.equal((await option.innerText()).trim(), P.choice(A.label, B.label));
+          await page.selectOption('#org', await option.getAttribute('value'));
+          await page.getByRole('button', { name: P.login, exact: true }).click();
+          await page.waitForURL(`${portal.url}/`);
+          assert.equal((await page.locator('header .person').innerText()).trim(), 'Paul Lambert');
+          assert.equal((await page.locator('header .via').innerText()).trim(), P.via(A.name, B.name));
+          assert.match(await page.locator('header .bce').innerText(), new RegExp(A.bce.replace(/\./g, '\\.')));
+          await assertAccessible(page, `the portal for A via B (${lang})`);
+          assert.deepEqual(problems, []);
+        } finally {
+          await ctx.close();
+        }
+      }
+      // A's GAP ends the mandate.
+      {
+        const { ctx, page } = await session(lang, { card: 'claire' });
+        try {
+          await page.goto(`${srv.url}/acces/${ID.org}/mandats/${id}`);
+          await page.locator('form[action$="/fin"]').getByRole('button', { name: P.end }).click();
+          await page.waitForURL(/\?ok=mandate_ended$/);
+          await assertAccessible(page, `the ended mandate (${lang})`);
+        } finally {
+          await ctx.close();
+        }
+      }
+      assert.equal(rows(srv, `SELECT status FROM mandate WHERE public_id = '${id}'`)[0].status, 'ended');
+      // His next login no longer offers A (nor any profile for the portal's application).
+      {
+        const { ctx, page } = await portalChoice(lang);
+        try {
+          assert.equal(await page.locator('#org optgroup option', { hasText: A.name }).count(), 0);
+          assert.doesNotMatch(await page.locator('main').innerText(), new RegExp(A.name));
+          await assertAccessible(page, `the next login after the end (${lang})`);
+        } finally {
+          await ctx.close();
+        }
+      }
     });
   }
 });

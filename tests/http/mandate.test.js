@@ -23,6 +23,7 @@ const CARDS = {
   lukas: { niss: NISS.lukas, last: 'Schmitz', first: 'Lukas' },      // A's GL
   marie: { niss: NISS.marie, last: 'Janssens', first: 'Marie' },     // a USER of A
   jan: { niss: NISS.jan, last: 'Peeters', first: 'Jan' },            // co-GAP of C
+  paul: { niss: NISS.paul, last: 'Lambert', first: 'Paul' },         // a USER of B
 };
 const B_NUMBER = '1029025290';
 const C_NUMBER = '0202239951';
@@ -279,6 +280,64 @@ describe('mandates between organisations through the pages', () => {
     assert.equal(no.status, 303);
     assert.equal(rows(srv, `SELECT status FROM mandate WHERE public_id = '${id2}'`)[0].status, 'refused');
     assert.equal(mails(srv, 'mandate_refused').length, 2);
+  });
+
+  it('the remaining cells: B\'s GAP at password level, B\'s USER and GL, another quality\'s co-GL, a sub-department\'s GL, A choosing who serves', async () => {
+    // B's world grows: youth care with Jan as GL and Lukas as co-GL (the health GL of A);
+    // Els a user of B's health quality and GL of its sub-department «Antenne Nord».
+    const qB = Number(rows(srv, `SELECT id FROM org_quality WHERE org_id = ${orgB} AND quality = 'health_related'`)[0].id);
+    const youth = activateQuality(srv, { org: orgB, quality: 'youth_care', email: 'jeunesse@stric.example.be',
+      gl: NISS.jan, username: 'jan.b', userEmail: 'jan@stric.example.be' });
+    addAccount(srv, { org: orgB, quality: youth.quality, niss: NISS.lukas, type: 'COGL', username: 'lukas.b',
+      email: 'lukas@stric.example.be' });
+    pid.els = addPerson(srv, { niss: NISS.els, last: 'Claes', first: 'Els', username: 'els.b' });
+    addAccount(srv, { org: orgB, quality: qB, niss: NISS.els, username: 'els.b', email: 'els@stric.example.be' });
+    assert.equal((await post(who.gapB, `/acces/${orgB}/sous-departements`, { name: 'Antenne Nord', establishment: '', parent: '' })).status, 303);
+    const nord = rows(srv, `SELECT id FROM subdept WHERE org_id = ${orgB} AND name = 'Antenne Nord'`)[0].id;
+    assert.equal((await post(who.gapB, `/acces/${orgB}/sous-departements/${nord}/gestionnaire`,
+      { quality: String(qB), username: 'els.b', type: 'GL' })).status, 303);
+    const userB = await eidLogin(srv, ca, 'paul');
+    const gapBpw = await login(srv, 'sophie.martin');
+    const subGlB = await login(srv, 'els.b');
+
+    // A new proposal of A, still proposed.
+    const r = await post(who.gapA, `/acces/${ID.org}/mandats/nouveau`, proposal());
+    assert.equal(r.status, 303);
+    const id = /mandats\/([0-9a-f]{32})/.exec(r.headers.get('location'))[1];
+    const at = (org, step) => `/acces/${org}/mandats/${id}${step ? `/${step}` : ''}`;
+    // Accepting and refusing (POLICY_MANDATE_ACCEPT).
+    await refused('B\'s GAP at password level accepts', pid.sophie, () => post(gapBpw, at(orgB, 'accepter'), { version: '1' }));
+    await refused('a USER of B accepts', pid.paul, () => post(userB, at(orgB, 'accepter'), { version: '1' }));
+    await refused('the proposing side refuses', ID.claire, () => post(who.gapA, at(ID.org, 'refuser'), { version: '1' }));
+    await refused('B\'s GL refuses', pid.nico, () => post(who.glB, at(orgB, 'refuser'), { version: '1' }));
+    assert.equal((await post(who.gapB, at(orgB, 'accepter'), { version: '1' })).status, 303);
+    // Ending (POLICY_MANDATE_END).
+    await refused('a USER of B ends it', pid.paul, () => post(userB, at(orgB, 'fin'), { version: '2' }));
+    await refused('B\'s GL ends it', pid.nico, () => post(who.glB, at(orgB, 'fin'), { version: '2' }));
+    await refused('A\'s GL ends it', ID.lukas, () => post(who.glA, at(ID.org, 'fin'), { version: '2' }));
+    await refused('B\'s GAP at password level ends it', pid.sophie, () => post(gapBpw, at(orgB, 'fin'), { version: '2' }));
+    // Who serves (POLICY_MANDATE_ASSIGN): only B's GAP, co-GAPs and GLs of the mandate's quality.
+    const named = { version: '2', username: 'paul.b', apps: ['MEDSEIP'] };
+    await refused('A\'s GAP chooses "all users" for B', ID.claire, () => post(who.gapA, at(ID.org, 'qui'), { version: '2', serve: 'all' }));
+    await refused('A\'s GL names a user of B', ID.lukas, () => post(who.glA, at(ID.org, 'utilisateur'), named));
+    await refused('a USER of B names himself', pid.paul, () => post(userB, at(orgB, 'utilisateur'), named));
+    await refused('a co-GL of another quality of B names a user', ID.lukas, () => post(who.glA, at(orgB, 'utilisateur'), named));
+    await refused('a co-GL of another quality of B chooses "all users"', ID.lukas, () => post(who.glA, at(orgB, 'qui'), { version: '2', serve: 'all' }));
+    await refused('the GL of another quality of B names a user', ID.jan, () => post(who.cogapC, at(orgB, 'utilisateur'), named));
+    await refused('a sub-department\'s GL of the mandate\'s quality names a user', pid.els, () => post(subGlB, at(orgB, 'utilisateur'), named));
+    // Reading (POLICY_MANDATE_VIEW).
+    await refused('a USER of B reads it', pid.paul, () => userB.get(at(orgB)));
+    await refused('a co-GL of another quality of B reads it', ID.lukas, () => who.glA.get(at(orgB)));
+    await refused('a sub-department\'s GL reads it', pid.els, () => subGlB.get(at(orgB)));
+    // The one who may: B's GL of the mandate's quality names Paul; then removing him is
+    // refused to the same people.
+    assert.equal((await post(who.glB, at(orgB, 'utilisateur'), named)).status, 303);
+    const acc = rows(srv, `SELECT id FROM account WHERE username = 'paul.b'`)[0].id;
+    const remove = { version: '3', account: String(acc) };
+    await refused('A\'s GAP removes a user of B', ID.claire, () => post(who.gapA, at(ID.org, 'retirer'), remove));
+    await refused('a co-GL of another quality of B removes a user', ID.lukas, () => post(who.glA, at(orgB, 'retirer'), remove));
+    await refused('a sub-department\'s GL removes a user', pid.els, () => post(subGlB, at(orgB, 'retirer'), remove));
+    assert.equal((await post(who.gapA, at(ID.org, 'fin'), { version: '3' })).status, 303);
   });
 
   it('a mandate past its end reads as expired at once; `portier mandate expire` records it', async () => {

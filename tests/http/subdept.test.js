@@ -189,7 +189,7 @@ describe('sub-departments: the GAP shapes them, their managers manage their own 
     assert.equal(valueOf(again.text, 'niss'), NISS.jan);
   });
 
-  it('grants never cross: another sub-department\'s GL neither adds there, nor grants, nor moves', async () => {
+  it('grants never cross: another sub-department\'s GL neither adds there, nor grants, nor moves; nor the quality\'s GL moves, nor a user acts', async () => {
     await refused(sophie, ids.sophie, `${base()}/${ids.nord}/qualite/${q}/nouveau`, {
       niss: NISS.paul, username: 'paul.nord', last_name: 'Martin', first_name: 'Paul',
       title: 'M.', language: 'fr', email: 'paul@pharmaplatel.example.be', local_email: '', apps: ['SADM'],
@@ -204,6 +204,17 @@ describe('sub-departments: the GAP shapes them, their managers manage their own 
     // A sub-department's GL acts on nobody at the organisation level (Jan).
     const [janAcc] = await rows(srv, "SELECT id FROM account WHERE username = 'jan.peeters'");
     await refused(marie, ids.marie, `${base()}/${ids.nord}/qualite/${q}/utilisateur/${janAcc.id}`, { apps: [] });
+    // The quality's GL stands above the sub-departments but does not move people either
+    // (POLICY_MOVE_SUBDEPT); a plain user of the quality neither adds, grants nor moves.
+    await refused(lukas, ID.lukas, `${base()}/${ids.nord}/qualite/${q}/utilisateur/${ids.nadia}/deplacer`,
+      { to: String(ids.sud) });
+    await refused(jan, ID.jan, `${base()}/${ids.nord}/qualite/${q}/nouveau`, {
+      niss: NISS.paul, username: 'paul.nord', last_name: 'Martin', first_name: 'Paul',
+      title: 'M.', language: 'fr', email: 'paul@pharmaplatel.example.be', local_email: '', apps: ['SADM'],
+    });
+    await refused(jan, ID.jan, `${base()}/${ids.nord}/qualite/${q}/utilisateur/${ids.nadia}`, { apps: ['SADM', 'MEDSEIP'] });
+    await refused(jan, ID.jan, `${base()}/${ids.nord}/qualite/${q}/utilisateur/${ids.nadia}/deplacer`,
+      { to: String(ids.sud) });
     // Sophie's page shows nothing of Pharmacie Nord's members.
     const page = text((await sophie.get(`${base()}/${ids.nord}`)).text);
     assert.doesNotMatch(page, /Nouveau|nadia\.nord|Lambert/);
