@@ -46,6 +46,7 @@ int cmd_keys(int argc, char **argv);
  * or refuses a KEK that does not open them. 0, or -1 with the reason printed. */
 int keys_at_rest_start(const struct config *c, struct store *s);
 int cmd_client(int argc, char **argv);
+int cmd_sp(int argc, char **argv);
 int cmd_person(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_registry(int argc, char **argv);

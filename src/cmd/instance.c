@@ -189,7 +189,8 @@ server_open(const struct config *c, struct eid_runtime *eid, struct instance *in
 	err[0] = '\0';
 	if (home_routes(in->srv) != 0 || uman_routes(in->srv) != 0 ||
 	    csam_routes(in->srv) != 0 ||
-	    oidc_routes(in->srv, in->oidc) != 0 || lookup_routes(in->srv) != 0 ||
+	    oidc_routes(in->srv, in->oidc) != 0 || saml_routes(in->srv) != 0 ||
+	    lookup_routes(in->srv) != 0 ||
 	    registry_api_routes(in->srv) != 0 || login_routes(in->srv) != 0 ||
 	    web_server_start(in->srv, err, sizeof(err)) != 0) {
 		fprintf(stderr, "portier: %s\n", err[0] ? err : "routes cannot be registered");

@@ -27,6 +27,7 @@ static const struct {
 	{ "account", cmd_account, "users of a quality (account add, suspend, reactivate, list)" },
 	{ "keys", cmd_keys, "OpenID Connect signing keys and the key-encryption key (keys rotate|list|kek-new|rewrap)" },
 	{ "client", cmd_client, "OpenID Connect clients (client add, list, remove)" },
+	{ "sp", cmd_sp, "SAML service providers (sp add, list, remove, refresh)" },
 	{ "catalogue", cmd_catalogue, "the quality and application catalogue (list, add-quality …)" },
 	{ "mail", cmd_mail, "the mail outbox: what was queued and sent (mail list)" },
 	{ "login-throttle", cmd_login_throttle, "the slow-down of failed logins (show, clear)" },

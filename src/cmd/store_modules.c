@@ -15,6 +15,7 @@
 #include "portal/sql.h"
 #include "registry/query_sql.h"
 #include "registry/sql.h"
+#include "saml/sql.h"
 #include "store/sql.h"
 #include "store/store.h"
 
@@ -30,6 +31,7 @@ const struct store_module store_modules[] = {
 	{ "registry", &sql_registry_sqlite, &sql_registry_pg, 0 },
 	{ "registry_query", &sql_registry_query_sqlite, &sql_registry_query_pg, 0 },
 	{ "oidc", &sql_oidc_sqlite, NULL, 0 },
+	{ "saml", &sql_saml_sqlite, NULL, 0 },
 	{ "portal", &sql_portal_sqlite, NULL, 1 },
 	{ "csam", &sql_csam_sqlite, &sql_csam_pg, 0 },
 	{ "mail", &sql_mail_sqlite, &sql_mail_pg, 0 },

@@ -247,7 +247,8 @@ resp_queue(struct web_req *r)
 		MHD_add_response_header(resp, "Content-Type", r->ctype);
 	for (size_t i = 0; i < r->nheaders; i++)
 		MHD_add_response_header(resp, r->headers[i].name, r->headers[i].value);
-	MHD_add_response_header(resp, "Content-Security-Policy",
+	if (MHD_get_response_header(resp, "Content-Security-Policy") == NULL)
+		MHD_add_response_header(resp, "Content-Security-Policy",
 	    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
 	    "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");

@@ -1,0 +1,59 @@
+/* sql.h — statement ids of the SAML identity provider (SQL_RANGE_OIDC + 500 …: the
+ * federation's second protocol shares OpenID's thousand): service providers, signing keys,
+ * the federation service's pending requests, AuthnRequest IDs seen. */
+#ifndef PORTIER_SAML_SQL_H
+#define PORTIER_SAML_SQL_H
+
+#include "store/sql_table.h"
+
+enum saml_sql {
+	SQL_SAML_FIRST = SQL_RANGE_OIDC + 500,
+	SQL_SAML_SP_INSERT = SQL_SAML_FIRST,
+	SQL_SAML_SP_GET,
+	SQL_SAML_SP_LIST,
+	SQL_SAML_SP_DELETE,
+	SQL_SAML_SP_REFRESH,
+	SQL_SAML_KEY_INSERT,
+	SQL_SAML_KEY_RETIRE,
+	SQL_SAML_KEY_PUBLISHED,
+	SQL_SAML_KEY_PURGE,
+	SQL_SAML_KEY_SECRETS,
+	SQL_SAML_KEY_SET_SECRET,
+	SQL_SAML_REQ_INSERT,
+	SQL_SAML_REQ_GET,
+	SQL_SAML_REQ_DELETE,
+	SQL_SAML_REQ_MARK,
+	SQL_SAML_REQ_PURGE,
+	SQL_SAML_SEEN_INSERT,
+	SQL_SAML_SEEN_PURGE,
+	SQL_SAML_END
+};
+
+#define SQL_SAML_SP_GET_COLS(X) \
+	X(SAML_SP_GET_ENTITY_ID, entity_id) X(SAML_SP_GET_APPLICATION, application) \
+	X(SAML_SP_GET_METADATA, metadata) X(SAML_SP_GET_SOURCE, source) \
+	X(SAML_SP_GET_MIN_LEVEL, min_level)
+SQL_COLUMNS(SQL_SAML_SP_GET_COLS);
+#define SQL_SAML_SP_LIST_COLS(X) \
+	X(SAML_SP_LIST_ENTITY_ID, entity_id) X(SAML_SP_LIST_APPLICATION, application) \
+	X(SAML_SP_LIST_SOURCE, source) X(SAML_SP_LIST_MIN_LEVEL, min_level) \
+	X(SAML_SP_LIST_CREATED_AT, created_at) X(SAML_SP_LIST_REFRESHED_AT, refreshed_at)
+SQL_COLUMNS(SQL_SAML_SP_LIST_COLS);
+#define SQL_SAML_KEY_PUBLISHED_COLS(X) \
+	X(SAML_KEY_PUBLISHED_KID, kid) X(SAML_KEY_PUBLISHED_PRIVATE_DER, private_der) \
+	X(SAML_KEY_PUBLISHED_CERT_PEM, cert_pem) X(SAML_KEY_PUBLISHED_RETIRED_AT, retired_at)
+SQL_COLUMNS(SQL_SAML_KEY_PUBLISHED_COLS);
+#define SQL_SAML_KEY_SECRETS_COLS(X) \
+	X(SAML_KEY_SECRETS_KID, kid) X(SAML_KEY_SECRETS_PRIVATE_DER, private_der)
+SQL_COLUMNS(SQL_SAML_KEY_SECRETS_COLS);
+#define SQL_SAML_REQ_GET_COLS(X) \
+	X(SAML_REQ_GET_REQUESTER, requester) X(SAML_REQ_GET_APPLICATION, application) \
+	X(SAML_REQ_GET_LEVEL, level) X(SAML_REQ_GET_FORCE_LOGIN, force_login) \
+	X(SAML_REQ_GET_MAX_AGE, max_age) X(SAML_REQ_GET_BROWSER, browser) \
+	X(SAML_REQ_GET_STALE_SESSION, stale_session) X(SAML_REQ_GET_PROTOCOL, protocol) \
+	X(SAML_REQ_GET_CREATED_AT, created_at)
+SQL_COLUMNS(SQL_SAML_REQ_GET_COLS);
+
+extern const struct sql_table sql_saml_sqlite;
+
+#endif
