@@ -10,6 +10,9 @@
 #include <lasso/xml/saml-2.0/samlp2_authn_request.h>
 #include <lasso/xml/saml-2.0/samlp2_name_id_policy.h>
 #include <lasso/xml/saml-2.0/samlp2_response.h>
+#include <lasso/xml/saml-2.0/samlp2_status.h>
+#include <lasso/xml/saml-2.0/samlp2_status_code.h>
+#include <lasso/xml/saml-2.0/samlp2_status_response.h>
 #include <lasso/xml/saml-2.0/saml2_assertion.h>
 #include <lasso/xml/saml-2.0/saml2_attribute.h>
 #include <lasso/xml/saml-2.0/saml2_attribute_statement.h>
@@ -159,6 +162,21 @@ carries_signature(const struct saml_in *in, const char *xml)
 	    strstr(xml, "Signature") != NULL;
 }
 
+/* What a refusal of lasso's reading means: its signature errors (xmlsec's, 1xx) and the
+ * profile's signature errors are signatures; the rest is the message. */
+static int
+lasso_refusal(int lr)
+{
+	int a = lr < 0 ? -lr : lr;
+
+	if (lr == LASSO_DS_ERROR_SIGNATURE_NOT_FOUND)
+		return SAML_UNSIGNED;
+	if ((a >= 100 && a < 200) || lr == LASSO_PROFILE_ERROR_CANNOT_VERIFY_SIGNATURE ||
+	    lr == LASSO_LOGIN_ERROR_INVALID_SIGNATURE)
+		return SAML_BAD_SIGNATURE;
+	return SAML_BAD_MESSAGE;
+}
+
 int
 saml_idp_read(struct store *s, struct arena *a, const char *entity_id,
     const char *base_url, const struct saml_keys *k, const struct saml_in *in, int64_t now,
@@ -195,6 +213,12 @@ saml_idp_read(struct store *s, struct arena *a, const char *entity_id,
 	must_sign = saml_sp_wants_signed(out->sp.metadata);
 	if (must_sign && !carries_signature(in, xml))
 		return SAML_UNSIGNED;
+	/* The ACS: one the metadata lists, for a binding portier answers with (before lasso,
+	 * which refuses an unlisted one with an error of its own). */
+	rc = saml_sp_acs(a, out->sp.metadata, out->authn.acs_url, out->authn.acs_index,
+	    &out->acs_url, &binding);
+	if (rc != 0)
+		return rc < 0 ? -1 : SAML_BAD_ACS;
 	server = server_for(a, entity_id, base_url, k, out->sp.metadata);
 	login = server != NULL ? lasso_login_new(server) : NULL;
 	if (login == NULL)
@@ -206,21 +230,13 @@ saml_idp_read(struct store *s, struct arena *a, const char *entity_id,
 	if (lr != 0) {
 		log_info(NULL, "saml: lasso refuses the request of %s: %s", out->authn.issuer,
 		    lasso_strerror(lr));
-		res = lr == LASSO_DS_ERROR_SIGNATURE_NOT_FOUND ? SAML_UNSIGNED :
-		    lr < 0 || lr == LASSO_DS_ERROR_INVALID_SIGNATURE ? SAML_BAD_SIGNATURE :
-		    SAML_BAD_MESSAGE;
+		res = lasso_refusal(lr);
 		if (res == SAML_BAD_MESSAGE)
-			out->msg_err = SAML_MSG_NOT_AUTHN;
+			out->msg_err = SAML_MSG_LASSO;
 		goto done;
 	}
 	if (must_sign && lasso_profile_get_signature_status(LASSO_PROFILE(login)) != 0) {
 		res = SAML_BAD_SIGNATURE;
-		goto done;
-	}
-	/* The ACS: one the metadata lists, for a binding portier answers with. */
-	if (saml_sp_acs(a, out->sp.metadata, out->authn.acs_url, out->authn.acs_index,
-	    &out->acs_url, &binding) != 0) {
-		res = SAML_BAD_ACS;
 		goto done;
 	}
 	rc = saml_request_seen(s, out->authn.issuer, out->authn.id,
@@ -407,6 +423,65 @@ saml_idp_respond(struct arena *a, const char *entity_id, const char *base_url,
 		log_err(NULL, "saml: build response: %s", lasso_strerror(lr));
 		goto done;
 	}
+	*acs_url = arena_strdup(a, pr->msg_url);
+	*response = arena_strdup(a, pr->msg_body);
+	if (pr->msg_relayState != NULL)
+		*relay_state = arena_strdup(a, pr->msg_relayState);
+	rc = *acs_url != NULL && *response != NULL ? 0 : -1;
+done:
+	if (login != NULL)
+		g_object_unref(login);
+	if (server != NULL)
+		g_object_unref(server);
+	return rc;
+}
+
+/* The response's status: Responder, with AuthnFailed beneath (SAML core §3.2.2.2). */
+static int
+set_authn_failed(LassoProfile *pr)
+{
+	LassoSamlp2StatusResponse *sr;
+	LassoSamlp2StatusCode *top, *sub;
+
+	if (pr->response == NULL || !LASSO_IS_SAMLP2_STATUS_RESPONSE(pr->response))
+		return -1;
+	sr = LASSO_SAMLP2_STATUS_RESPONSE(pr->response);
+	if (sr->Status == NULL)
+		sr->Status = LASSO_SAMLP2_STATUS(lasso_samlp2_status_new());
+	top = LASSO_SAMLP2_STATUS_CODE(lasso_samlp2_status_code_new());
+	sub = LASSO_SAMLP2_STATUS_CODE(lasso_samlp2_status_code_new());
+	if (sr->Status == NULL || top == NULL || sub == NULL)
+		return -1;
+	top->Value = g_strdup(LASSO_SAML2_STATUS_CODE_RESPONDER);
+	sub->Value = g_strdup(LASSO_SAML2_STATUS_CODE_AUTHN_FAILED);
+	top->StatusCode = sub;
+	if (sr->Status->StatusCode != NULL)
+		g_object_unref(sr->Status->StatusCode);
+	sr->Status->StatusCode = top;
+	return 0;
+}
+
+int
+saml_idp_decline(struct arena *a, const char *entity_id, const char *base_url,
+    const struct saml_keys *k, const struct saml_sp *sp, const char *dump,
+    const char **acs_url, const char **response, const char **relay_state)
+{
+	LassoServer *server = server_for(a, entity_id, base_url, k, sp->metadata);
+	LassoLogin *login = NULL;
+	LassoProfile *pr;
+	int rc = -1;
+
+	*acs_url = *response = *relay_state = NULL;
+	if (server == NULL || (login = lasso_login_new_from_dump(server, dump)) == NULL)
+		goto done;
+	pr = LASSO_PROFILE(login);
+	/* Not authenticated: lasso sets the status (Responder, AuthnFailed); its return says
+	 * so and is no error here. */
+	(void)lasso_login_validate_request_msg(login, FALSE, FALSE);
+	if (set_authn_failed(pr) != 0 || lasso_login_build_authn_response_msg(login) != 0 ||
+	    pr->msg_url == NULL ||
+	    pr->msg_body == NULL)
+		goto done;
 	*acs_url = arena_strdup(a, pr->msg_url);
 	*response = arena_strdup(a, pr->msg_body);
 	if (pr->msg_relayState != NULL)

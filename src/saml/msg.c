@@ -40,23 +40,44 @@ inflate_bounded(const unsigned char *in, size_t n, unsigned char *out, size_t ma
 	return rc;
 }
 
+/* The end of what starts at p with open and ends with close, or NULL (unterminated). */
+static const char *
+skip_past(const char *p, const char *end, const char *open, const char *close)
+{
+	size_t cl = strlen(close);
+
+	for (p += strlen(open); p + cl <= end; p++)
+		if (memcmp(p, close, cl) == 0)
+			return p + cl;
+	return NULL;
+}
+
 int
 saml_xml_plain(const char *xml, size_t n)
 {
 	const char *p = xml, *end = xml + n;
 
+	/* A NUL inside would hide the rest from a C string reader. */
+	if (memchr(xml, '\0', n) != NULL)
+		return SAML_MSG_DOCTYPE;
 	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
 		size_t left = (size_t)(end - p);
 
-		if (left >= 2 && p[1] == '!' && !(left >= 4 && memcmp(p, "<!--", 4) == 0) &&
-		    !(left >= 9 && memcmp(p, "<![CDATA[", 9) == 0))
+		if (left < 2 || p[1] != '!') {
+			p++;
+			continue;
+		}
+		/* Comments and CDATA sections are skipped whole: their text is no markup. */
+		if (left >= 4 && memcmp(p, "<!--", 4) == 0)
+			p = skip_past(p, end, "<!--", "-->");
+		else if (left >= 9 && memcmp(p, "<![CDATA[", 9) == 0)
+			p = skip_past(p, end, "<![CDATA[", "]]>");
+		else
 			return SAML_MSG_DOCTYPE;
-		if (left == 1)
-			break;
-		p++;
+		if (p == NULL)
+			return SAML_MSG_DOCTYPE;
 	}
-	/* A NUL inside would hide the rest from a C string reader. */
-	return memchr(xml, '\0', n) != NULL ? SAML_MSG_NOT_AUTHN : SAML_MSG_OK;
+	return SAML_MSG_OK;
 }
 
 int

@@ -24,6 +24,7 @@ enum saml_msg_err {
 	SAML_MSG_BAD_ENCODING = 2,     /* not base64, not DEFLATE */
 	SAML_MSG_DOCTYPE = 3,          /* a DOCTYPE, ENTITY or other declaration */
 	SAML_MSG_NOT_AUTHN = 4,        /* not well-formed, or not an AuthnRequest */
+	SAML_MSG_LASSO = 5,            /* passed these checks, refused by lasso's reading */
 };
 
 /* b64 decoded (and inflated for HTTP-Redirect) into *xml (NUL-terminated, in a), its

@@ -165,6 +165,11 @@ int saml_idp_respond(struct arena *a, const char *entity_id, const char *base_ur
     const struct saml_keys *k, const struct saml_sp *sp, const char *dump,
     const struct saml_answer *ans, int64_t now, const char **acs_url, const char **response,
     const char **relay_state);
+/* The Response saying that the person did not log in ("Annuler": status Responder with
+ * AuthnFailed), signed, to the request in dump; outputs as saml_idp_respond. 0 or -1. */
+int saml_idp_decline(struct arena *a, const char *entity_id, const char *base_url,
+    const struct saml_keys *k, const struct saml_sp *sp, const char *dump,
+    const char **acs_url, const char **response, const char **relay_state);
 /* The AuthnContextClassRef of a level of assurance (eIDAS LoA URIs: low, substantial,
  * high). */
 const char *saml_class_ref(int level);

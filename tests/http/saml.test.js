@@ -18,7 +18,7 @@ import { auditEvents } from '../lib/world.js';
 import { ACCOUNTS, browser, csrfOf, login, ORGS, PEOPLE, profileOptions, startWorld } from './oidc_lib.js';
 import {
   attrValues, authnRequest, makeKey, metadataCerts, PERSISTENT, postForm, redirectQuery, spMetadata,
-  TRANSIENT, writeTemp, xmlsecVerify,
+  signXml, TRANSIENT, writeTemp, xmlsecVerify,
 } from './saml_lib.js';
 
 const SP = 'http://127.0.0.1:9/sp';
@@ -163,5 +163,211 @@ describe('SAML 2.0 identity provider', () => {
     assert.deepEqual(attrValues(form.response, 'urn:portier:attribute:applications'), ['TESTAPP']);
     const [cert] = await idpCerts();
     assert.ok(xmlsecVerify(form.response, cert));
+  });
+
+  /** Sends a request without a browser session and expects a refusal: the status, the
+   * audited reason, and no pending request (no redirect). */
+  async function refused(xml, status, reason, opts = {}) {
+    const before = auditEvents(srv, ['saml.sso.refused']).length;
+    const r = await send(browser(srv), xml, opts);
+    assert.equal(r.status, status, `${reason}: ${r.status} ${r.text.slice(0, 200)}`);
+    assert.equal(r.headers.get('location'), null);
+    const ev = auditEvents(srv, ['saml.sso.refused']);
+    assert.equal(ev.length, before + 1, `one refusal audited for ${reason}`);
+    assert.equal(ev.at(-1).details.reason, reason);
+    return ev.at(-1);
+  }
+
+  it('registers service providers from their metadata: list, refusals, refresh, remove, audit', () => {
+    const list = cli(['sp', 'list', '--db', srv.db]);
+    assert.equal(list.code, 0, list.err);
+    assert.ok(list.out.includes(`${SP}\n  application: TESTAPP, minimum level 1`));
+    assert.ok(list.out.includes(SIGNED_SP));
+    const md = writeTemp('again.xml', spMetadata({ entityId: SP, acs: [ACS] }));
+    let r = cli(['sp', 'add', '--db', srv.db, '--metadata', md, '--application', 'TESTAPP']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /registered already/);
+    const other = 'http://127.0.0.1:9/other';
+    r = cli(['sp', 'add', '--db', srv.db, '--metadata', writeTemp('o.xml', spMetadata({ entityId: other, acs: [ACS] })),
+      '--application', 'NOSUCHAPP']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /no application 'NOSUCHAPP'/);
+    const doctype = spMetadata({ entityId: other, acs: [ACS], extra: '<!DOCTYPE x [<!ENTITY e "e">]>' });
+    r = cli(['sp', 'add', '--db', srv.db, '--metadata', writeTemp('d.xml', doctype), '--application', 'TESTAPP']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /DOCTYPE or entity declaration/);
+    r = cli(['sp', 'add', '--db', srv.db, '--metadata', writeTemp('n.xml', spMetadata({ entityId: other, acs: [] })),
+      '--application', 'TESTAPP']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /no AssertionConsumerService/);
+    assert.ok(!cli(['sp', 'list', '--db', srv.db]).out.includes(other), 'nothing registered by the refusals');
+    // refresh: the same entity only.
+    r = cli(['sp', 'refresh', '--db', srv.db, '--entity-id', SP, '--metadata', writeTemp('o2.xml', spMetadata({ entityId: other, acs: [ACS] }))]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /names another entity/);
+    // A third SP: added, refreshed, removed; then its requests are refused as unknown.
+    const third = 'http://127.0.0.1:9/third';
+    const tmd = writeTemp('third.xml', spMetadata({ entityId: third, acs: [ACS] }));
+    assert.equal(cli(['sp', 'add', '--db', srv.db, '--metadata', tmd, '--application', 'TESTONE', '--min-level', '2']).code, 0);
+    writeTemp('third.xml', spMetadata({ entityId: third, acs: [`${ACS}3`] }));
+    r = cli(['sp', 'refresh', '--db', srv.db, '--entity-id', third]);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(cli(['sp', 'remove', '--db', srv.db, '--entity-id', third]).code, 0);
+    r = cli(['sp', 'remove', '--db', srv.db, '--entity-id', third]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /no service provider/);
+    const ev = auditEvents(srv, ['sp.add', 'sp.refresh', 'sp.remove']).filter((e) => e.details.entity_id === third);
+    assert.deepEqual(ev.map((e) => e.action), ['sp.add', 'sp.refresh', 'sp.remove']);
+    assert.equal(ev[0].details.application, 'TESTONE');
+  });
+
+  it('refuses an unknown issuer, an ACS not in the metadata, a replayed ID, an old or future IssueInstant', async () => {
+    const d = destination();
+    await refused(authnRequest({ issuer: 'http://127.0.0.1:9/third', acs: ACS, destination: d }).xml, 400, 'unknown_sp');
+    await refused(authnRequest({ issuer: 'http://127.0.0.1:9/nobody', acs: ACS, destination: d }).xml, 400, 'unknown_sp',
+      { binding: 'post' });
+    for (const acs of ['http://127.0.0.1:9/evil', `${ACS}/x`, `${ACS}?x=1`, 'HTTP://127.0.0.1:9/acs', `${ACS}3`]) {
+      await refused(authnRequest({ issuer: SP, acs, destination: d }).xml, 403, 'bad_acs');
+    }
+    const { xml } = authnRequest({ issuer: SP, acs: ACS, destination: d });
+    assert.equal((await send(browser(srv), xml)).status, 303);
+    await refused(xml, 403, 'replay');
+    await refused(xml, 403, 'replay', { binding: 'post' });
+    await refused(authnRequest({ issuer: SP, acs: ACS, destination: d, instant: new Date(Date.now() - 3600e3) }).xml,
+      403, 'stale');
+    await refused(authnRequest({ issuer: SP, acs: ACS, destination: d, instant: new Date(Date.now() + 3600e3) }).xml,
+      403, 'stale');
+  });
+
+  it('refuses DOCTYPE and entity declarations before parsing, and a decompression bomb', async () => {
+    const d = destination();
+    const { xml } = authnRequest({ issuer: SP, acs: ACS, destination: d });
+    const laughs = '<!DOCTYPE samlp:AuthnRequest [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>';
+    await refused(laughs + xml, 400, 'doctype');
+    await refused(laughs + xml, 400, 'doctype', { binding: 'post' });
+    await refused(xml.replace('<saml:Issuer>', '<!-- c --><!ENTITY x "y"><saml:Issuer>'), 400, 'doctype');
+    // 20 MB of spaces inside the request deflate to about 20 kB: the inflate stops at the
+    // bound (64 KiB of XML). Its first 2000 bytes go by Redirect (the query's own bound is
+    // 4 KiB); a 200 KiB one whole.
+    const pad = (n) => xml.replace('<saml:Issuer>', `${' '.repeat(n)}<saml:Issuer>`);
+    const bomb = deflateRawSync(Buffer.from(pad(20 * 1024 * 1024)), { level: 9 });
+    assert.ok(bomb.length < 64 * 1024, `the bomb is small: ${bomb.length}`);
+    await refused(xml, 400, 'too_large', { rawDeflated: bomb.subarray(0, 2000) });
+    const big = deflateRawSync(Buffer.from(pad(200 * 1024)), { level: 9 });
+    assert.ok(big.length < 1500);
+    await refused(xml, 400, 'too_large', { rawDeflated: big });
+    // Under the bound it passes portier's checks (lasso then judges it by itself).
+    await refused(xml, 400, 'lasso_refused', { rawDeflated: deflateRawSync(Buffer.from(pad(60 * 1024)), { level: 9 }) });
+    // Not DEFLATE, not base64, not an AuthnRequest.
+    await refused(xml, 400, 'bad_encoding', { rawDeflated: Buffer.from('not deflate at all') });
+    const r = await browser(srv).get('/saml/sso?SAMLRequest=%%%');
+    assert.equal(r.status, 400);
+    await refused('<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_x"/>', 400, 'not_authn');
+    await refused('<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_x" IssueInstant="2026-01-01T00:00:00Z"/>',
+      400, 'not_authn');
+  });
+
+  it('checks signatures when the SP\'s metadata asks: Redirect and POST, unsigned, wrong key, wrapping', async () => {
+    const d = destination();
+    const req = () => authnRequest({ issuer: SIGNED_SP, acs: ACS, destination: d });
+    // Signed with the SP's key: taken, by both bindings.
+    assert.equal((await send(browser(srv), req().xml, { key: spKey, relayState: 'r' })).status, 303);
+    let a = req();
+    assert.equal((await send(browser(srv), signXml(a.xml, a.id, spKey), { binding: 'post' })).status, 303);
+    // Unsigned.
+    await refused(req().xml, 403, 'unsigned');
+    await refused(req().xml, 403, 'unsigned', { binding: 'post' });
+    // Signed by another key.
+    await refused(req().xml, 403, 'bad_signature', { key: otherKey });
+    a = req();
+    await refused(signXml(a.xml, a.id, otherKey), 403, 'bad_signature', { binding: 'post' });
+    // A Redirect signature does not cover another RelayState.
+    const q = redirectQuery(req().xml, { relayState: 'r', key: spKey }).replace('RelayState=r', 'RelayState=s');
+    const r = await browser(srv).get(`/saml/sso?${q}`);
+    assert.equal(r.status, 403);
+    // A signed request changed afterwards (its NameID format).
+    a = req();
+    await refused(signXml(a.xml, a.id, spKey).replace(PERSISTENT, TRANSIENT), 403, 'bad_signature',
+      { binding: 'post' });
+    // Wrapping: the signed request inside an unsigned one of another ID (in Extensions),
+    // and the signed one's signature moved onto an evil root that references it.
+    a = req();
+    const signed = signXml(a.xml, a.id, spKey);
+    const evil = authnRequest({ issuer: SIGNED_SP, acs: ACS, destination: d,
+      inner: `<samlp:Extensions>${signed}</samlp:Extensions>` });
+    await refused(evil.xml, 403, 'unsigned', { binding: 'post' });
+    const sig = /<ds:Signature[\s\S]*<\/ds:Signature>/.exec(signed)[0];
+    const evil2 = authnRequest({ issuer: SIGNED_SP, acs: ACS, destination: d, id: '_evil',
+      inner: `${sig}<samlp:Extensions>${signed.replace(sig, '')}</samlp:Extensions>` });
+    const ev = await refused(evil2.xml, 403, 'bad_signature', { binding: 'post' });
+    assert.equal(ev.details.entity_id, SIGNED_SP);
+  });
+
+  it('asks for the level of the AuthnContextClassRef (step-up), ForceAuthn logs in again', async () => {
+    const jar = browser(srv);
+    await login(jar, PEOPLE.jan.user);
+    let r = await send(jar, authnRequest({ issuer: SP, acs: ACS, destination: destination(),
+      classRef: 'http://eidas.europa.eu/LoA/high' }).xml);
+    assert.equal(r.status, 303);
+    let page = await jar.get(r.headers.get('location'));
+    assert.equal(page.status, 303);
+    assert.match(page.headers.get('location'), /^\/login\?level=3&next=/);
+    r = await send(jar, authnRequest({ issuer: SP, acs: ACS, destination: destination(), forceAuthn: true }).xml);
+    page = await jar.get(r.headers.get('location'));
+    assert.equal(page.status, 303, 'ForceAuthn: a new login although the session is logged in');
+    assert.match(page.headers.get('location'), /^\/login\?level=1&next=/);
+    r = await send(jar, authnRequest({ issuer: SP, acs: ACS, destination: destination() }).xml);
+    page = await jar.get(r.headers.get('location'));
+    assert.equal(page.status, 200, 'without ForceAuthn the session is enough');
+    // The flow belongs to its browser.
+    const other = await browser(srv).get(r.headers.get('location'));
+    assert.equal(other.status, 403);
+  });
+
+  it('rotates its key: both certificates in the metadata during the overlap, the new one signs', async () => {
+    const [old] = await idpCerts();
+    const r = cli(['keys', 'saml-rotate', '--db', srv.db, '--overlap-days', '7']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /stays in the metadata for 7 day/);
+    const certs = await idpCerts();
+    assert.equal(certs.length, 2);
+    assert.equal(certs[1], old, 'the previous certificate stays, after the new one');
+    assert.notEqual(certs[0], old);
+    const { form } = await sso(browser(srv), authnRequest({ issuer: SP, acs: ACS, destination: destination() }).xml,
+      { account: ACCOUNTS.jan });
+    assert.ok(xmlsecVerify(form.response, certs[0]), 'the new key signs');
+    assert.ok(!xmlsecVerify(form.response, old), 'the old one no longer does');
+    // Without overlap the certificate retired now leaves the metadata at once; the one
+    // of the first rotation stays for its 7 days.
+    assert.equal(cli(['keys', 'saml-rotate', '--db', srv.db, '--overlap-days', '0']).code, 0);
+    const after0 = await idpCerts();
+    assert.equal(after0.length, 2);
+    assert.ok(after0.includes(old) && !after0.includes(certs[0]));
+    assert.equal(cli(['keys', 'saml-rotate', '--db', srv.db, '--overlap-days', '400']).code, 2);
+    assert.equal(auditEvents(srv, ['keys.rotate']).filter((e) => e.object === 'saml:keys').length >= 2, true);
+  });
+
+  it('"Annuler" answers the SP with a signed AuthnFailed, once', async () => {
+    const jar = browser(srv);
+    await login(jar, PEOPLE.jan.user);
+    const { id, xml } = authnRequest({ issuer: SP, acs: ACS, destination: destination() });
+    const r = await send(jar, xml, { relayState: 'back' });
+    const flow = r.headers.get('location');
+    const page = await jar.get(flow);
+    const cancelUrl = flow.replace('/saml/continue/', '/saml/cancel/');
+    assert.ok(page.text.includes(`href="${cancelUrl}"`), 'the profile page links to its cancel');
+    const res = await jar.get(cancelUrl);
+    assert.equal(res.status, 200);
+    const form = postForm(res.text);
+    assert.equal(form.action, ACS);
+    assert.equal(form.relayState, 'back');
+    assert.match(form.response, new RegExp(`InResponseTo="${id}"`));
+    assert.match(form.response, /StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Responder"/);
+    assert.match(form.response, /AuthnFailed/);
+    assert.doesNotMatch(form.response, /<saml:Assertion/);
+    assert.ok(xmlsecVerify(form.response, (await idpCerts())[0], 'Response'), 'the Response is signed');
+    assert.equal((await jar.get(cancelUrl)).status, 400, 'single use');
+    assert.equal((await jar.get(flow)).status, 400);
+    assert.equal(auditEvents(srv, ['saml.sso.refused']).at(-1).details.reason, 'cancelled');
   });
 });

@@ -129,3 +129,20 @@ export function metadataCerts(md) {
   return [...md.matchAll(/<ds:X509Certificate>([^<]+)<\/ds:X509Certificate>/g)]
     .map((m) => `-----BEGIN CERTIFICATE-----\n${m[1].match(/.{1,64}/g).join('\n')}\n-----END CERTIFICATE-----\n`);
 }
+
+/** xml (an AuthnRequest whose ID is id) signed with key (enveloped, rsa-sha256, exclusive
+ * c14n) by `xmlsec1 --sign`, the signature after the Issuer as SAML's schema places it. */
+export function signXml(xml, id, key) {
+  const tpl = '<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>' +
+    '<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>' +
+    '<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>' +
+    `<ds:Reference URI="#${id}"><ds:Transforms>` +
+    '<ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>' +
+    '<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms>' +
+    '<ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue></ds:DigestValue>' +
+    '</ds:Reference></ds:SignedInfo><ds:SignatureValue></ds:SignatureValue></ds:Signature>';
+  const f = writeTemp(`req-${randomBytes(4).toString('hex')}.xml`, xml.replace('</saml:Issuer>', `</saml:Issuer>${tpl}`));
+  return execFileSync('xmlsec1', ['--sign', '--privkey-pem', key.keyFile,
+    '--id-attr:ID', 'urn:oasis:names:tc:SAML:2.0:protocol:AuthnRequest', f], { encoding: 'utf8' })
+    .replace(/^<\?xml[^>]*>\s*/, '');
+}

@@ -2,7 +2,7 @@
  * GET /saml/metadata; GET|POST /saml/sso (AuthnRequest by HTTP-Redirect or HTTP-POST),
  * which stores the request and continues at /saml/continue/ID: login or step-up, then
  * the same profile choice as OpenID's (templates oidc/profile …); the signed Response goes
- * back by HTTP-POST. "Annuler" answers AuthnFailed. */
+ * back by HTTP-POST. "Annuler" (/saml/cancel/ID) answers AuthnFailed. */
 #include "apps/app.h"
 
 #include <errno.h>
@@ -115,14 +115,20 @@ browser_ok(struct web_req *r, const struct saml_pending *p)
 
 /* ---- /saml/sso ---- */
 
+/* The audited reason: enum saml_refusal, a bad message by its enum saml_msg_err. */
 static const char *
-refusal_name(int why)
+refusal_name(int why, int msg_err)
 {
 	static const char *const names[] = {
 		"ok", "bad_message", "unknown_sp", "unsigned", "bad_signature", "bad_acs",
 		"replay", "stale",
 	};
+	static const char *const msg[] = {
+		"bad_message", "too_large", "bad_encoding", "doctype", "not_authn", "lasso_refused",
+	};
 
+	if (why == SAML_BAD_MESSAGE && msg_err > 0 && msg_err <= SAML_MSG_LASSO)
+		return msg[msg_err];
 	return why >= 0 && why <= SAML_STALE ? names[why] : "error";
 }
 
@@ -178,9 +184,9 @@ sso(struct web_req *r)
 	if (why < 0)
 		return -1;
 	if (why != SAML_OK) {
-		log_info(web_rid(r), "saml: request refused: %s", refusal_name(why));
+		log_info(web_rid(r), "saml: request refused: %s", refusal_name(why, rd->msg_err));
 		if (saml_audit(app->store, "saml.sso.refused", rd->authn.issuer, 0, NULL,
-		    refusal_name(why), &ctx) != 0)
+		    refusal_name(why, rd->msg_err), &ctx) != 0)
 			return -1;
 		return error_page(r, why == SAML_UNKNOWN_SP || why == SAML_BAD_MESSAGE ? 400 :
 		    403, refusal_msgid(why));
@@ -502,6 +508,40 @@ continue_logout(struct web_req *r)
 	    web_url_encode(web_arena(r), id)));
 }
 
+/* "Annuler": the SP learns that the person did not log in (AuthnFailed). */
+static int
+cancel(struct web_req *r)
+{
+	struct app *app = web_app(r);
+	struct web_session *s = web_session(r);
+	struct actor ctx = app_actor(r);
+	struct flow *f = arena_alloc(web_arena(r), sizeof(*f));
+	const char *acs, *resp, *relay;
+	struct saml_keys k;
+	int rc;
+
+	if (f == NULL)
+		return -1;
+	memset(f, 0, sizeof(*f));
+	rc = flow_load(r, f);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	rc = saml_pending_take(app->store, f->id);
+	if (rc != 0)
+		return rc < 0 ? -1 : error_page(r, 400, N_("Cette demande de connexion n'est "
+		    "plus valable (elle a expiré ou a déjà servi). Retournez au service et "
+		    "recommencez."));
+	if (saml_keys_load(app->store, &k) != 0)
+		return -1;
+	rc = saml_idp_decline(web_arena(r), entity_id(r), base_url(r), &k, &f->sp, f->p.dump,
+	    &acs, &resp, &relay);
+	saml_keys_free(&k);
+	if (rc != 0 || saml_audit(app->store, "saml.sso.refused", f->sp.entity_id,
+	    s != NULL ? s->person_id : 0, NULL, "cancelled", &ctx) != 0)
+		return -1;
+	return post_page(r, acs, resp, relay, f->app_name);
+}
+
 int
 saml_routes(struct web_server *s)
 {
@@ -511,7 +551,8 @@ saml_routes(struct web_server *s)
 	    web_route(s, "POST", "/saml/sso", sso, WEB_NO_CSRF) != 0 ||
 	    web_route(s, "GET", "/saml/continue/:id", continue_get, 0) != 0 ||
 	    web_route(s, "POST", "/saml/continue/:id", continue_post, 0) != 0 ||
-	    web_route(s, "POST", "/saml/continue/:id/logout", continue_logout, 0) != 0)
+	    web_route(s, "POST", "/saml/continue/:id/logout", continue_logout, 0) != 0 ||
+	    web_route(s, "GET", "/saml/cancel/:id", cancel, 0) != 0)
 		return -1;
 	return 0;
 }
