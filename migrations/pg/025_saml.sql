@@ -1,7 +1,8 @@
 -- 025_saml.sql (PostgreSQL, as migrations/025_saml.sql) — the SAML 2.0 identity provider (issue 14 parts 2 and 3): the service
 -- providers registered from their metadata, the IdP's signing keys with their
 -- certificates, the federation service's pending requests (SAML's; OpenID's stay in
--- oidc_request) and the AuthnRequest IDs already seen (replay). Times come from the
+-- oidc_request), the AuthnRequest IDs already seen (replay) and the responses waiting
+-- for their artifact (HTTP-Artifact). Times come from the
 -- service's clock (unix seconds).
 
 -- Service providers, each linked to a secured application of the catalogue.
@@ -54,3 +55,13 @@ CREATE TABLE saml_request_seen (
 	PRIMARY KEY (issuer, request_id)
 );
 CREATE INDEX saml_request_seen_expiry ON saml_request_seen(expires_at);
+
+-- Responses waiting for their artifact to be resolved (HTTP-Artifact binding, SOAP
+-- ArtifactResolve): single use, a minute at most; only the hash of the artifact is kept.
+CREATE TABLE saml_artifact (
+	artifact_hash bytea PRIMARY KEY,            -- BLAKE2b-256 of the artifact
+	entity_id     text NOT NULL,               -- the SP that alone may resolve it
+	message       text NOT NULL,               -- the signed Response
+	expires_at    bigint NOT NULL
+);
+CREATE INDEX saml_artifact_expiry ON saml_artifact(expires_at);

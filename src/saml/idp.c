@@ -113,6 +113,10 @@ saml_idp_metadata(struct arena *a, const char *entity_id, const char *base_url,
 		    buf_puts(&b, "</ds:X509Certificate></ds:X509Data></ds:KeyInfo>"
 		    "</md:KeyDescriptor>\n") != 0)
 			goto done;
+	if (buf_puts(&b, "  <md:ArtifactResolutionService Binding=\"urn:oasis:names:tc:SAML:"
+	    "2.0:bindings:SOAP\" Location=\"") != 0 || buf_puts(&b, base_url) != 0 ||
+	    buf_puts(&b, "/saml/artifact\" index=\"0\" isDefault=\"true\"/>\n") != 0)
+		goto done;
 	if (buf_puts(&b, "  <md:NameIDFormat>" NAMEID_PERSISTENT "</md:NameIDFormat>\n"
 	    "  <md:NameIDFormat>" NAMEID_TRANSIENT "</md:NameIDFormat>\n"
 	    "  <md:SingleSignOnService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:"
@@ -216,9 +220,10 @@ saml_idp_read(struct store *s, struct arena *a, const char *entity_id,
 	/* The ACS: one the metadata lists, for a binding portier answers with (before lasso,
 	 * which refuses an unlisted one with an error of its own). */
 	rc = saml_sp_acs(a, out->sp.metadata, out->authn.acs_url, out->authn.acs_index,
-	    &out->acs_url, &binding);
+	    out->authn.protocol_binding, &out->acs_url, &binding);
 	if (rc != 0)
 		return rc < 0 ? -1 : SAML_BAD_ACS;
+	out->artifact = strcmp(binding, SAML_BINDING_ARTIFACT_URI) == 0;
 	server = server_for(a, entity_id, base_url, k, out->sp.metadata);
 	login = server != NULL ? lasso_login_new(server) : NULL;
 	if (login == NULL)
@@ -377,18 +382,17 @@ name_id(LassoSaml2Assertion *as, LassoSamlp2AuthnRequest *req, const char *idp,
 
 int
 saml_idp_respond(struct arena *a, const char *entity_id, const char *base_url,
-    const struct saml_keys *k, const struct saml_sp *sp, const char *dump,
-    const struct saml_answer *ans, int64_t now, const char **acs_url, const char **response,
-    const char **relay_state)
+    const struct saml_keys *k, const struct saml_sp *sp, const char *dump, bool artifact,
+    const struct saml_answer *ans, int64_t now, struct saml_out *out)
 {
 	LassoServer *server = server_for(a, entity_id, base_url, k, sp->metadata);
 	LassoLogin *login = NULL;
 	LassoProfile *pr;
 	LassoSaml2Assertion *as;
-	char auth_inst[32], nb[32], noa[32];
+	char auth_inst[32], nb[32], noa[32], *art = NULL, *msg = NULL;
 	int rc = -1, lr;
 
-	*acs_url = *response = *relay_state = NULL;
+	memset(out, 0, sizeof(*out));
 	if (server == NULL)
 		goto done;
 	login = lasso_login_new_from_dump(server, dump);
@@ -418,22 +422,118 @@ saml_idp_respond(struct arena *a, const char *entity_id, const char *base_url,
 	    LASSO_SAMLP2_AUTHN_REQUEST(pr->request) : NULL, entity_id, sp->entity_id,
 	    ans->attrs) != 0 || attributes(as, ans->attrs) != 0)
 		goto done;
-	lr = lasso_login_build_authn_response_msg(login);
-	if (lr != 0 || pr->msg_url == NULL || pr->msg_body == NULL) {
-		log_err(NULL, "saml: build response: %s", lasso_strerror(lr));
-		goto done;
+	if (artifact) {
+		lr = lasso_login_build_artifact_msg(login, LASSO_HTTP_METHOD_ARTIFACT_GET);
+		art = lasso_profile_get_artifact(pr);
+		msg = lasso_profile_get_artifact_message(pr);
+		if (lr != 0 || pr->msg_url == NULL || art == NULL || msg == NULL) {
+			log_err(NULL, "saml: build artifact: %s", lasso_strerror(lr));
+			goto done;
+		}
+		out->artifact = arena_strdup(a, art);
+		out->artifact_message = arena_strdup(a, msg);
+		if (out->artifact == NULL || out->artifact_message == NULL)
+			goto done;
+	} else {
+		lr = lasso_login_build_authn_response_msg(login);
+		if (lr != 0 || pr->msg_url == NULL || pr->msg_body == NULL) {
+			log_err(NULL, "saml: build response: %s", lasso_strerror(lr));
+			goto done;
+		}
+		out->response = arena_strdup(a, pr->msg_body);
+		if (out->response == NULL)
+			goto done;
 	}
-	*acs_url = arena_strdup(a, pr->msg_url);
-	*response = arena_strdup(a, pr->msg_body);
+	out->acs_url = arena_strdup(a, pr->msg_url);
 	if (pr->msg_relayState != NULL)
-		*relay_state = arena_strdup(a, pr->msg_relayState);
-	rc = *acs_url != NULL && *response != NULL ? 0 : -1;
+		out->relay_state = arena_strdup(a, pr->msg_relayState);
+	/* lasso's Artifact GET address leaves the RelayState out: it goes back beside
+	 * SAMLart (SAML bindings §3.6.3). */
+	if (artifact && out->acs_url != NULL && out->relay_state != NULL &&
+	    strstr(out->acs_url, "RelayState=") == NULL) {
+		char *rs = g_uri_escape_string(out->relay_state, NULL, FALSE);
+
+		out->acs_url = rs != NULL ? arena_printf(a, "%s%cRelayState=%s", out->acs_url,
+		    strchr(out->acs_url, '?') != NULL ? '&' : '?', rs) : NULL;
+		g_free(rs);
+	}
+	rc = out->acs_url != NULL ? 0 : -1;
 done:
+	g_free(art);
+	g_free(msg);
 	if (login != NULL)
 		g_object_unref(login);
 	if (server != NULL)
 		g_object_unref(server);
 	return rc;
+}
+
+/* Whether the SP's metadata holds a signing certificate (then its ArtifactResolve must be
+ * signed). */
+static bool
+sp_has_key(const char *metadata)
+{
+	return strstr(metadata, "X509Certificate") != NULL;
+}
+
+int
+saml_idp_resolve(struct store *s, struct arena *a, const char *entity_id,
+    const char *base_url, const struct saml_keys *k, const char *body, size_t n,
+    int64_t now, const char **issuer, const char **soap)
+{
+	LassoServer *server = NULL;
+	LassoLogin *login = NULL;
+	LassoProfile *pr;
+	struct saml_sp sp;
+	const char *artifact, *message = NULL;
+	bool must_sign;
+	int rc, lr, res = -1;
+
+	*issuer = *soap = NULL;
+	if (body == NULL || saml_resolve_peek(a, body, n, issuer, &artifact) != 0)
+		return SAML_BAD_MESSAGE;
+	rc = saml_sp_get(s, a, *issuer, &sp);
+	if (rc != 0)
+		return rc < 0 ? -1 : SAML_UNKNOWN_SP;
+	must_sign = sp_has_key(sp.metadata);
+	server = server_for(a, entity_id, base_url, k, sp.metadata);
+	login = server != NULL ? lasso_login_new(server) : NULL;
+	if (login == NULL)
+		goto done;
+	pr = LASSO_PROFILE(login);
+	lasso_profile_set_signature_verify_hint(pr, must_sign ?
+	    LASSO_PROFILE_SIGNATURE_VERIFY_HINT_FORCE : LASSO_PROFILE_SIGNATURE_VERIFY_HINT_IGNORE);
+	lr = lasso_login_process_request_msg(login, (char *)body);
+	if (lr != 0) {
+		log_info(NULL, "saml: lasso refuses the ArtifactResolve of %s: %s", *issuer,
+		    lasso_strerror(lr));
+		res = lasso_refusal(lr);
+		goto done;
+	}
+	if (must_sign && lasso_profile_get_signature_status(pr) != 0) {
+		res = SAML_BAD_SIGNATURE;
+		goto done;
+	}
+	rc = saml_artifact_take(s, a, artifact, *issuer, now, &message);
+	if (rc < 0)
+		goto done;
+	/* An unknown artifact gets an ArtifactResponse without a Response (SAML bindings
+	 * §3.6.3): nothing tells the asker more. */
+	if (message != NULL)
+		lasso_profile_set_artifact_message(pr, message);
+	lr = lasso_login_build_response_msg(login, (char *)*issuer);
+	if (lr != 0 || pr->msg_body == NULL) {
+		log_err(NULL, "saml: build ArtifactResponse: %s", lasso_strerror(lr));
+		goto done;
+	}
+	*soap = arena_strdup(a, pr->msg_body);
+	res = *soap != NULL ? SAML_OK : -1;
+done:
+	if (login != NULL)
+		g_object_unref(login);
+	if (server != NULL)
+		g_object_unref(server);
+	return res;
 }
 
 /* The response's status: Responder, with AuthnFailed beneath (SAML core §3.2.2.2). */

@@ -213,6 +213,36 @@ done:
 }
 
 int
+saml_resolve_peek(struct arena *a, const char *xml, size_t n, const char **issuer,
+    const char **artifact)
+{
+	static const char soap[] = "http://schemas.xmlsoap.org/soap/envelope/";
+	const xmlNode *root, *body, *req;
+	xmlDoc *doc;
+	int rc = SAML_MSG_NOT_AUTHN;
+
+	*issuer = *artifact = NULL;
+	if (n > SAML_MSG_XML_MAX || saml_xml_plain(xml, n) != SAML_MSG_OK)
+		return SAML_MSG_NOT_AUTHN;
+	doc = xmlReadMemory(xml, (int)n, NULL, NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (doc == NULL)
+		return SAML_MSG_NOT_AUTHN;
+	root = xmlDocGetRootElement(doc);
+	body = is(root, soap, "Envelope") ? child(root, soap, "Body") : NULL;
+	req = child(body, NS_PROTOCOL, "ArtifactResolve");
+	if (req != NULL) {
+		*issuer = text(a, child(req, NS_ASSERTION, "Issuer"));
+		*artifact = text(a, child(req, NS_PROTOCOL, "Artifact"));
+		if (*issuer != NULL && (*issuer)[0] != '\0' && *artifact != NULL &&
+		    (*artifact)[0] != '\0')
+			rc = SAML_MSG_OK;
+	}
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+int
 saml_time_parse(const char *s, int64_t *out)
 {
 	struct tm tm;

@@ -52,6 +52,10 @@ struct saml_authn {
 /* Reads xml (checked by saml_xml_plain) as an AuthnRequest of SAML 2.0's protocol
  * namespace with an ID and an Issuer. 0, SAML_MSG_NOT_AUTHN, or -1. */
 int saml_authn_peek(struct arena *a, const char *xml, size_t n, struct saml_authn *out);
+/* Reads a SOAP 1.1 envelope (checked by saml_xml_plain) holding an ArtifactResolve: its
+ * Issuer and Artifact (texts in a). 0, SAML_MSG_NOT_AUTHN or -1. */
+int saml_resolve_peek(struct arena *a, const char *xml, size_t n, const char **issuer,
+    const char **artifact);
 /* An xs:dateTime in UTC ("2026-12-07T00:00:00Z", fractions allowed) as Unix seconds. 0 or
  * -1. */
 int saml_time_parse(const char *s, int64_t *out);

@@ -24,26 +24,38 @@ saml_pending_save(struct store *s, const struct saml_pending *p, char id[SAML_ID
 {
 	struct store_tx *tx = NULL;
 	unsigned char raw[32], h[32];
+	struct arena *a = arena_new(2 * strlen(p->dump) + 65536);
+	const char *protocol;
 	int rc = -1;
 
+	/* SAML's opaque part: the binding of the answer on the first line, lasso's dump. */
+	protocol = a != NULL ? arena_printf(a, "%s\n%s", p->artifact ? "artifact" : "post",
+	    p->dump) : NULL;
+	if (protocol == NULL) {
+		arena_free(a);
+		return -1;
+	}
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2base64(id, SAML_ID_LEN + 1, raw, sizeof(raw),
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	if (id_hash(id, h) != 0 || store_begin(s, STORE_WRITE, &tx) != 0)
+	if (id_hash(id, h) != 0 || store_begin(s, STORE_WRITE, &tx) != 0) {
+		arena_free(a);
 		return -1;
+	}
 	/* Expired requests go as new ones come: the table stays the size of the traffic of
 	 * SAML_REQUEST_TTL seconds. */
 	if (store_exec(tx, SQL_SAML_REQ_PURGE, "i", p->fr.created_at) < 0 ||
 	    store_exec(tx, SQL_SAML_SEEN_PURGE, "i", p->fr.created_at) < 0 ||
 	    store_exec(tx, SQL_SAML_REQ_INSERT, "bttiiibtii", h, sizeof(h), p->fr.requester,
 	    p->fr.application, (int64_t)p->fr.level, (int64_t)(p->fr.force_login ? 1 : 0),
-	    p->fr.max_age, p->browser, sizeof(p->browser), p->dump, p->fr.created_at,
+	    p->fr.max_age, p->browser, sizeof(p->browser), protocol, p->fr.created_at,
 	    p->fr.created_at + SAML_REQUEST_TTL) != 1 ||
 	    store_commit(&tx) != 0)
 		goto done;
 	rc = 0;
 done:
 	store_rollback(&tx);
+	arena_free(a);
 	return rc;
 }
 
@@ -89,6 +101,14 @@ saml_pending_read(struct store *s, struct arena *a, const char *id, struct saml_
 	out->dump = arena_strdup(a, store_text(q, SAML_REQ_GET_PROTOCOL));
 	if (out->fr.requester == NULL || out->fr.application == NULL || out->dump == NULL)
 		goto fail;
+	if (strncmp(out->dump, "artifact\n", 9) == 0) {
+		out->artifact = true;
+		out->dump += 9;
+	} else if (strncmp(out->dump, "post\n", 5) == 0) {
+		out->dump += 5;
+	} else {
+		goto fail;
+	}
 	rc = 0;
 	goto done;
 fail:
@@ -147,6 +167,72 @@ saml_request_seen(struct store *s, const char *issuer, const char *request_id,
 		rc = 1;
 	else if (x == 1 && store_commit(&tx) == 0)
 		rc = 0;
+	store_rollback(&tx);
+	return rc;
+}
+
+#define ARTIFACT_TTL 60              /* seconds an artifact waits for its resolution */
+
+static void
+artifact_hash(const char *artifact, unsigned char h[32])
+{
+	crypto_generichash(h, 32, (const unsigned char *)artifact, strlen(artifact), NULL, 0);
+}
+
+int
+saml_artifact_save(struct store *s, const char *artifact, const char *entity_id,
+    const char *message, int64_t now)
+{
+	struct store_tx *tx = NULL;
+	unsigned char h[32];
+	int rc = -1;
+
+	artifact_hash(artifact, h);
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return -1;
+	if (store_exec(tx, SQL_SAML_ART_PURGE, "i", now) >= 0 &&
+	    store_exec(tx, SQL_SAML_ART_INSERT, "btti", h, sizeof(h), entity_id, message,
+	    now + ARTIFACT_TTL) == 1 && store_commit(&tx) == 0)
+		rc = 0;
+	store_rollback(&tx);
+	return rc;
+}
+
+int
+saml_artifact_take(struct store *s, struct arena *a, const char *artifact,
+    const char *entity_id, int64_t now, const char **message)
+{
+	struct store_tx *tx = NULL;
+	struct store_q *q = NULL;
+	unsigned char h[32];
+	const char *owner = NULL;
+	int rc = -1, step;
+
+	*message = NULL;
+	artifact_hash(artifact, h);
+	if (store_begin(s, STORE_WRITE, &tx) != 0 ||
+	    store_query(tx, SQL_SAML_ART_GET, &q, "bi", h, sizeof(h), now) != 0)
+		goto done;
+	step = store_next(q);
+	if (step < 0)
+		goto done;
+	if (step == 1) {
+		owner = arena_strdup(a, store_text(q, SAML_ART_GET_ENTITY_ID));
+		*message = arena_strdup(a, store_text(q, SAML_ART_GET_MESSAGE));
+		if (owner == NULL || *message == NULL)
+			goto done;
+	}
+	store_done(q);
+	q = NULL;
+	/* Taken by whoever asks: an artifact tried by another SP is spent as well. */
+	if (step == 1 && (store_exec(tx, SQL_SAML_ART_DELETE, "b", h, sizeof(h)) != 1 ||
+	    store_commit(&tx) != 0))
+		goto done;
+	rc = step == 1 && strcmp(owner, entity_id) == 0 ? 0 : 1;
+	if (rc != 0)
+		*message = NULL;
+done:
+	store_done(q);
 	store_rollback(&tx);
 	return rc;
 }

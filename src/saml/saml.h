@@ -54,10 +54,12 @@ int saml_sp_remove(struct store *s, const char *entity_id, const char *actor);
 int saml_sp_refresh(struct store *s, const char *entity_id, const char *metadata,
     const char *actor, char *err, size_t errlen);
 /* The Location of the SP's AssertionConsumerService for acs_url (NULL: the default one, or
- * by index >= 0), with the binding it serves: only a URL the metadata lists is returned.
- * 0 (*location and *binding in a), 1 none such, -1. */
+ * by index >= 0), with the binding it serves (want, when listed at that address, else
+ * HTTP-POST): only a URL the metadata lists is returned. 0 (*location and *binding in a),
+ * 1 none such, -1. */
 int saml_sp_acs(struct arena *a, const char *metadata, const char *acs_url, int index,
-    const char **location, const char **binding);
+    const char *want, const char **location, const char **binding);
+#define SAML_BINDING_ARTIFACT_URI "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Artifact"
 /* Whether the SP's metadata says AuthnRequestsSigned="true". */
 bool saml_sp_wants_signed(const char *metadata);
 
@@ -95,6 +97,7 @@ struct saml_pending {
 	struct fed_request fr;               /* requester, application, level, force_login … */
 	unsigned char browser[32];
 	const char *dump;                    /* lasso's dump of the login */
+	bool artifact;                       /* answer by HTTP-Artifact (else HTTP-POST) */
 };
 /* Stores p (its created_at set by the caller), writes the new id. 0 or -1. */
 int saml_pending_save(struct store *s, const struct saml_pending *p, char id[SAML_ID_LEN + 1]);
@@ -107,6 +110,15 @@ int saml_pending_take(struct store *s, const char *id);
  * already (a replay), -1. */
 int saml_request_seen(struct store *s, const char *issuer, const char *request_id,
     int64_t expires_at);
+
+/* HTTP-Artifact: keeps the Response message for artifact, for entity_id, a minute. 0 or
+ * -1. */
+int saml_artifact_save(struct store *s, const char *artifact, const char *entity_id,
+    const char *message, int64_t now);
+/* Takes the message of artifact (single use, whoever asks): 0 with *message when
+ * entity_id is the SP it was made for; 1 unknown, expired, or another SP's; -1. */
+int saml_artifact_take(struct store *s, struct arena *a, const char *artifact,
+    const char *entity_id, int64_t now, const char **message);
 
 /* ---- messages (idp.c, with lasso) ---- */
 /* Starts lasso once per process (thread-safe). 0 or -1. */
@@ -140,6 +152,7 @@ struct saml_read {
 	struct saml_sp sp;
 	const char *dump;                    /* lasso's login, for saml_idp_respond */
 	const char *acs_url;
+	bool artifact;                       /* the ACS is of the HTTP-Artifact binding */
 	int msg_err;                         /* enum saml_msg_err when SAML_BAD_MESSAGE */
 };
 /* Reads and checks an AuthnRequest: decoded (msg.h), its issuer registered, its age, its
@@ -157,14 +170,31 @@ struct saml_answer {
 	int64_t auth_time;
 	const char *session_index;           /* SessionIndex (for SLO), may be NULL */
 };
+/* Where and how the answer goes: HTTP-POST (response: the base64 SAMLResponse) or
+ * HTTP-Artifact (acs_url carries SAMLart and RelayState; the message, to keep with
+ * saml_artifact_save until it is resolved, is artifact_message). Texts in the arena. */
+struct saml_out {
+	const char *acs_url;
+	const char *response;
+	const char *relay_state;
+	const char *artifact;
+	const char *artifact_message;
+};
 /* Builds the signed Response to the request in dump (lasso) for sp: the assertion signed
  * with k's active key (rsa-sha256), its NameID persistent (the pairwise subject) or
- * transient as asked, AuthnContextClassRef from the level, the attributes. Writes the ACS
- * URL, the base64 SAMLResponse and the RelayState (NULL when none). 0 or -1. */
+ * transient as asked, AuthnContextClassRef from the level, the attributes; by HTTP-POST,
+ * or by HTTP-Artifact when artifact. 0 or -1. */
 int saml_idp_respond(struct arena *a, const char *entity_id, const char *base_url,
-    const struct saml_keys *k, const struct saml_sp *sp, const char *dump,
-    const struct saml_answer *ans, int64_t now, const char **acs_url, const char **response,
-    const char **relay_state);
+    const struct saml_keys *k, const struct saml_sp *sp, const char *dump, bool artifact,
+    const struct saml_answer *ans, int64_t now, struct saml_out *out);
+/* Answers a SOAP ArtifactResolve (body): its issuer registered, its signature checked when
+ * the SP's metadata has a signing certificate, the artifact taken (single use, for that
+ * SP only); *soap is the ArtifactResponse (with the Response, or without one when the
+ * artifact is unknown). SAML_OK, SAML_BAD_MESSAGE, SAML_UNKNOWN_SP, SAML_UNSIGNED,
+ * SAML_BAD_SIGNATURE, or -1; *issuer set when read. */
+int saml_idp_resolve(struct store *s, struct arena *a, const char *entity_id,
+    const char *base_url, const struct saml_keys *k, const char *body, size_t n,
+    int64_t now, const char **issuer, const char **soap);
 /* The Response saying that the person did not log in ("Annuler": status Responder with
  * AuthnFailed), signed, to the request in dump; outputs as saml_idp_respond. 0 or -1. */
 int saml_idp_decline(struct arena *a, const char *entity_id, const char *base_url,

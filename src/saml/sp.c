@@ -85,26 +85,30 @@ usable_binding(const xmlNode *acs)
 
 int
 saml_sp_acs(struct arena *a, const char *metadata, const char *acs_url, int index,
-    const char **location, const char **binding)
+    const char *want, const char **location, const char **binding)
 {
 	xmlDoc *doc = md_read(metadata, strlen(metadata));
 	const xmlNode *sp = doc != NULL ? md_sp(doc) : NULL, *pick = NULL, *first = NULL;
-	char want[16];
+	char idx[16];
 	int rc = 1;
 
 	if (sp == NULL)
 		goto done;
-	snprintf(want, sizeof(want), "%d", index);
+	snprintf(idx, sizeof(idx), "%d", index);
 	for (const xmlNode *c = sp->children; c != NULL; c = c->next) {
 		if (!is(c, "AssertionConsumerService") || !usable_binding(c))
 			continue;
 		if (acs_url != NULL) {
 			/* Exactly as listed: no prefix, no normalisation. */
+			/* The binding asked for (ProtocolBinding) when the metadata lists it at
+			 * this address, else HTTP-POST, else what is there. */
 			if (prop_is(c, "Location", acs_url) && (pick == NULL ||
-			    prop_is(c, "Binding", B_POST)))
+			    (want != NULL && prop_is(c, "Binding", want)) ||
+			    (!(want != NULL && prop_is(pick, "Binding", want)) &&
+			    prop_is(c, "Binding", B_POST))))
 				pick = c;
 		} else if (index >= 0) {
-			if (prop_is(c, "index", want))
+			if (prop_is(c, "index", idx))
 				pick = c;
 		} else if (prop_is(c, "isDefault", "true") && pick == NULL) {
 			pick = c;
@@ -169,7 +173,7 @@ saml_sp_check(struct arena *a, const char *metadata, size_t n, const char **enti
 		snprintf(err, errlen, "no entityID (1 to %d bytes)", SAML_ENTITY_MAX);
 		goto done;
 	}
-	if (saml_sp_acs(a, metadata, NULL, -1, &loc, &bind) != 0) {
+	if (saml_sp_acs(a, metadata, NULL, -1, NULL, &loc, &bind) != 0) {
 		snprintf(err, errlen, "no AssertionConsumerService with HTTP-POST or "
 		    "HTTP-Artifact");
 		goto done;

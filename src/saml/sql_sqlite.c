@@ -52,6 +52,16 @@ static const char *const saml_text[SQL_SAML_END - SQL_SAML_FIRST] = {
 	    "INSERT INTO saml_request_seen(issuer, request_id, expires_at) VALUES (?1, ?2, ?3)",
 	T(SQL_SAML_SEEN_PURGE) =
 	    "DELETE FROM saml_request_seen WHERE expires_at <= ?1",
+	T(SQL_SAML_ART_INSERT) =
+	    "INSERT INTO saml_artifact(artifact_hash, entity_id, message, expires_at) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	T(SQL_SAML_ART_GET) =
+	    "SELECT entity_id, message FROM saml_artifact "
+	    "WHERE artifact_hash = ?1 AND expires_at > ?2",
+	T(SQL_SAML_ART_DELETE) =
+	    "DELETE FROM saml_artifact WHERE artifact_hash = ?1",
+	T(SQL_SAML_ART_PURGE) =
+	    "DELETE FROM saml_artifact WHERE expires_at <= ?1",
 #undef T
 };
 
@@ -61,6 +71,7 @@ static const char *const saml_cols[SQL_SAML_END - SQL_SAML_FIRST] = {
 	[SQL_SAML_KEY_PUBLISHED - SQL_SAML_FIRST] = SQL_COLS(SQL_SAML_KEY_PUBLISHED_COLS),
 	[SQL_SAML_KEY_SECRETS - SQL_SAML_FIRST] = SQL_COLS(SQL_SAML_KEY_SECRETS_COLS),
 	[SQL_SAML_REQ_GET - SQL_SAML_FIRST] = SQL_COLS(SQL_SAML_REQ_GET_COLS),
+	[SQL_SAML_ART_GET - SQL_SAML_FIRST] = SQL_COLS(SQL_SAML_ART_GET_COLS),
 };
 
 const struct sql_table sql_saml_sqlite = {

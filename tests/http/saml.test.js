@@ -15,15 +15,18 @@ import { deflateRawSync } from 'node:zlib';
 
 import { BIN, h1 } from '../lib/server.js';
 import { auditEvents } from '../lib/world.js';
-import { ACCOUNTS, browser, csrfOf, login, ORGS, PEOPLE, profileOptions, startWorld } from './oidc_lib.js';
 import {
-  attrValues, authnRequest, makeKey, metadataCerts, PERSISTENT, postForm, redirectQuery, spMetadata,
+  ACCOUNTS, browser, csrfOf, login, ORGS, PEOPLE, profileOptions, refreshTarget, startWorld,
+} from './oidc_lib.js';
+import {
+  ARTIFACT, artifactResolve, attrValues, authnRequest, makeKey, metadataCerts, PERSISTENT, postForm, redirectQuery, spMetadata,
   signXml, TRANSIENT, writeTemp, xmlsecVerify,
 } from './saml_lib.js';
 
 const SP = 'http://127.0.0.1:9/sp';
 const ACS = 'http://127.0.0.1:9/acs';
 const SIGNED_SP = 'http://127.0.0.1:9/signed-sp';
+const ART_ACS = 'http://127.0.0.1:9/art';
 
 /** Runs portier; returns { code, out, err }. */
 function cli(args) {
@@ -46,7 +49,8 @@ describe('SAML 2.0 identity provider', () => {
     const md = writeTemp('sp.xml', spMetadata({ entityId: SP, acs: [ACS, `${ACS}2`] }));
     let r = cli(['sp', 'add', '--db', srv.db, '--metadata', md, '--application', 'TESTAPP']);
     assert.equal(r.code, 0, r.err);
-    const smd = writeTemp('signed.xml', spMetadata({ entityId: SIGNED_SP, acs: [ACS], cert: spKey, wantSigned: true }));
+    const smd = writeTemp('signed.xml', spMetadata({ entityId: SIGNED_SP, acs: [ACS], cert: spKey, wantSigned: true,
+      artifactAcs: [ART_ACS] }));
     r = cli(['sp', 'add', '--db', srv.db, '--metadata', smd, '--application', 'TESTAPP']);
     assert.equal(r.code, 0, r.err);
   });
@@ -59,6 +63,7 @@ describe('SAML 2.0 identity provider', () => {
   /** Sends a request by Redirect (GET) or POST; returns the answer { status, headers, text }. */
   async function send(jar, xml, { binding = 'redirect', relayState, key, rawDeflated } = {}) {
     if (binding === 'redirect') return jar.get(`/saml/sso?${redirectQuery(xml, { relayState, key, rawDeflated })}`);
+    if (binding !== 'post') throw new Error(`binding ${binding}`);
     const form = { SAMLRequest: Buffer.from(xml, 'utf8').toString('base64') };
     if (relayState !== undefined) form.RelayState = relayState;
     return jar.get('/saml/sso', {
@@ -68,9 +73,10 @@ describe('SAML 2.0 identity provider', () => {
   }
 
   /** The browser side of a login: request → (login) → profile choice → the POST form. */
-  async function sso(jar, xml, { user = PEOPLE.jan.user, account, ...opts } = {}) {
+  async function sso(jar, xml, { user = PEOPLE.jan.user, account, artifact, ...opts } = {}) {
+    opts.artifact = artifact;
     const r = await send(jar, xml, opts);
-    assert.equal(r.status, 303, `the request is taken: ${r.text.slice(0, 300)}`);
+    assert.equal(r.status, 303, `the request is taken: ${r.status} ${srv.logs().slice(-1500)}`);
     const flow = r.headers.get('location');
     assert.match(flow, /^\/saml\/continue\/[A-Za-z0-9_-]{43}$/);
     let page = await jar.get(flow);
@@ -87,6 +93,7 @@ describe('SAML 2.0 identity provider', () => {
       body: new URLSearchParams({ _csrf: csrfOf(page.text), org: account ?? profileOptions(page.text)[0].value }).toString(),
     });
     assert.equal(res.status, 200, res.text.slice(0, 300));
+    if (opts.artifact) return { flow, text: res.text };
     return { flow, form: postForm(res.text), headers: res.headers };
   }
 
@@ -369,5 +376,58 @@ describe('SAML 2.0 identity provider', () => {
     assert.equal((await jar.get(cancelUrl)).status, 400, 'single use');
     assert.equal((await jar.get(flow)).status, 400);
     assert.equal(auditEvents(srv, ['saml.sso.refused']).at(-1).details.reason, 'cancelled');
+  });
+
+  /** POSTs a SOAP body to /saml/artifact: { status, text }. */
+  async function resolve(body) {
+    const res = await fetch(`${srv.url}/saml/artifact`, {
+      method: 'POST', headers: { 'content-type': 'text/xml', soapaction: 'http://www.oasis-open.org/committees/security' }, body,
+    });
+    return { status: res.status, text: await res.text() };
+  }
+
+  it('answers by HTTP-Artifact: SAMLart to the ACS, the Response by SOAP once, to its SP only, signed request', async () => {
+    const jar = browser(srv);
+    const { id, xml } = authnRequest({ issuer: SIGNED_SP, acs: ART_ACS, destination: destination(), binding: ARTIFACT });
+    const { text } = await sso(jar, xml, { key: spKey, relayState: 'art-rs', account: ACCOUNTS.jan, artifact: true });
+    const url = new URL(refreshTarget(text));
+    assert.equal(`${url.origin}${url.pathname}`, ART_ACS);
+    assert.equal(url.searchParams.get('RelayState'), 'art-rs');
+    const art = url.searchParams.get('SAMLart');
+    assert.ok(art, 'SAMLart');
+    const raw = Buffer.from(art, 'base64');
+    assert.equal(raw.length, 44, 'type 0x0004 artifact: 2 + 2 + 20 + 20 bytes');
+    assert.equal(raw.readUInt16BE(0), 4);
+    assert.ok(!text.includes('SAMLResponse'), 'no Response through the browser');
+    const d = `${srv.url}/saml/artifact`;
+    // Unsigned by an SP with a key, or signed by another key: refused, the artifact kept.
+    let r = await resolve(artifactResolve({ issuer: SIGNED_SP, artifact: art, destination: d }));
+    assert.equal(r.status, 403);
+    r = await resolve(artifactResolve({ issuer: SIGNED_SP, artifact: art, destination: d, key: otherKey }));
+    assert.equal(r.status, 403);
+    assert.equal((await resolve(artifactResolve({ issuer: 'http://127.0.0.1:9/nobody', artifact: art, destination: d }))).status, 400);
+    assert.equal((await resolve('<!DOCTYPE x><x/>')).status, 400);
+    r = await resolve(artifactResolve({ issuer: SIGNED_SP, artifact: art, destination: d, key: spKey }));
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.text, /<samlp:ArtifactResponse/);
+    assert.match(r.text, new RegExp(`InResponseTo="${id}"`));
+    assert.match(r.text, /<saml:Assertion/);
+    assert.deepEqual(attrValues(r.text, 'urn:portier:attribute:organisation'), [ORGS.pharma.enterprise]);
+    assert.ok(xmlsecVerify(r.text, (await idpCerts())[0]), 'the assertion is signed');
+    // Single use.
+    r = await resolve(artifactResolve({ issuer: SIGNED_SP, artifact: art, destination: d, key: spKey }));
+    assert.equal(r.status, 200);
+    assert.doesNotMatch(r.text, /<saml:Assertion|<samlp:Response/);
+    // Another SP asking for it gets nothing, and spends it.
+    const jar2 = browser(srv);
+    const a2 = authnRequest({ issuer: SIGNED_SP, acs: ART_ACS, destination: destination(), binding: ARTIFACT });
+    const t2 = (await sso(jar2, a2.xml, { key: spKey, account: ACCOUNTS.jan, artifact: true })).text;
+    const art2 = new URL(refreshTarget(t2)).searchParams.get('SAMLart');
+    r = await resolve(artifactResolve({ issuer: SP, artifact: art2, destination: d }));
+    assert.equal(r.status, 200);
+    assert.doesNotMatch(r.text, /<saml:Assertion/);
+    r = await resolve(artifactResolve({ issuer: SIGNED_SP, artifact: art2, destination: d, key: spKey }));
+    assert.doesNotMatch(r.text, /<saml:Assertion/);
+    assert.ok(auditEvents(srv, ['saml.artifact.refused']).length >= 3);
   });
 });

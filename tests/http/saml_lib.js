@@ -13,6 +13,7 @@ import { deflateRawSync } from 'node:zlib';
 
 export const NS_MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
 export const POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
+export const ARTIFACT = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Artifact';
 export const PERSISTENT = 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent';
 export const TRANSIENT = 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient';
 
@@ -33,9 +34,10 @@ export function makeKey(name) {
 
 /** An SP's metadata: entityID, ACS locations (HTTP-POST), optional signing cert and
  * AuthnRequestsSigned. */
-export function spMetadata({ entityId, acs, cert, wantSigned = false, extra = '' }) {
+export function spMetadata({ entityId, acs, cert, wantSigned = false, extra = '', artifactAcs = [] }) {
   const kd = cert ? `<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>${cert.certB64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>` : '';
-  const acsXml = acs.map((u, i) => `<md:AssertionConsumerService Binding="${POST}" Location="${u}" index="${i}"${i === 0 ? ' isDefault="true"' : ''}/>`).join('');
+  const acsXml = acs.map((u, i) => `<md:AssertionConsumerService Binding="${POST}" Location="${u}" index="${i}"${i === 0 ? ' isDefault="true"' : ''}/>`).join('') +
+    artifactAcs.map((u, i) => `<md:AssertionConsumerService Binding="${ARTIFACT}" Location="${u}" index="${acs.length + i}"/>`).join('');
   return `${extra}<md:EntityDescriptor xmlns:md="${NS_MD}" entityID="${entityId}">` +
     `<md:SPSSODescriptor AuthnRequestsSigned="${wantSigned}" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">` +
     `${kd}<md:NameIDFormat>${PERSISTENT}</md:NameIDFormat>${acsXml}</md:SPSSODescriptor></md:EntityDescriptor>`;
@@ -55,13 +57,13 @@ export function iso(d = new Date()) {
 
 /** An AuthnRequest's XML; returns { id, xml }. */
 export function authnRequest({ issuer, acs, destination, id = `_${randomBytes(16).toString('hex')}`,
-  instant = new Date(), format = PERSISTENT, forceAuthn = false, classRef, inner = '' }) {
+  instant = new Date(), format = PERSISTENT, forceAuthn = false, classRef, inner = '', binding = POST }) {
   const ctx = classRef ? `<samlp:RequestedAuthnContext><saml:AuthnContextClassRef>${classRef}</saml:AuthnContextClassRef></samlp:RequestedAuthnContext>` : '';
   const xml = '<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ' +
     'xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ' +
     `ID="${id}" Version="2.0" IssueInstant="${iso(instant)}" Destination="${destination}" ` +
     (acs ? `AssertionConsumerServiceURL="${acs}" ` : '') +
-    `ProtocolBinding="${POST}"${forceAuthn ? ' ForceAuthn="true"' : ''}>` +
+    `ProtocolBinding="${binding}"${forceAuthn ? ' ForceAuthn="true"' : ''}>` +
     `<saml:Issuer>${issuer}</saml:Issuer>${inner}` +
     `<samlp:NameIDPolicy Format="${format}" AllowCreate="true"/>${ctx}</samlp:AuthnRequest>`;
   return { id, xml };
@@ -132,7 +134,7 @@ export function metadataCerts(md) {
 
 /** xml (an AuthnRequest whose ID is id) signed with key (enveloped, rsa-sha256, exclusive
  * c14n) by `xmlsec1 --sign`, the signature after the Issuer as SAML's schema places it. */
-export function signXml(xml, id, key) {
+export function signXml(xml, id, key, element = 'urn:oasis:names:tc:SAML:2.0:protocol:AuthnRequest') {
   const tpl = '<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>' +
     '<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>' +
     '<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>' +
@@ -143,6 +145,17 @@ export function signXml(xml, id, key) {
     '</ds:Reference></ds:SignedInfo><ds:SignatureValue></ds:SignatureValue></ds:Signature>';
   const f = writeTemp(`req-${randomBytes(4).toString('hex')}.xml`, xml.replace('</saml:Issuer>', `</saml:Issuer>${tpl}`));
   return execFileSync('xmlsec1', ['--sign', '--privkey-pem', key.keyFile,
-    '--id-attr:ID', 'urn:oasis:names:tc:SAML:2.0:protocol:AuthnRequest', f], { encoding: 'utf8' })
+    '--id-attr:ID', element, f], { encoding: 'utf8' })
     .replace(/^<\?xml[^>]*>\s*/, '');
+}
+
+/** A SOAP ArtifactResolve of issuer for artifact (signed with key when given). */
+export function artifactResolve({ issuer, artifact, destination, key }) {
+  const id = `_${randomBytes(16).toString('hex')}`;
+  let req = '<samlp:ArtifactResolve xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ' +
+    `xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id}" Version="2.0" IssueInstant="${iso()}" ` +
+    `Destination="${destination}"><saml:Issuer>${issuer}</saml:Issuer>` +
+    `<samlp:Artifact>${artifact}</samlp:Artifact></samlp:ArtifactResolve>`;
+  if (key) req = signXml(req, id, key, 'urn:oasis:names:tc:SAML:2.0:protocol:ArtifactResolve');
+  return `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${req}</soap:Body></soap:Envelope>`;
 }

@@ -2,7 +2,7 @@
  * GET /saml/metadata; GET|POST /saml/sso (AuthnRequest by HTTP-Redirect or HTTP-POST),
  * which stores the request and continues at /saml/continue/ID: login or step-up, then
  * the same profile choice as OpenID's (templates oidc/profile …); the signed Response goes
- * back by HTTP-POST. "Annuler" (/saml/cancel/ID) answers AuthnFailed. */
+ * back by HTTP-POST, or by HTTP-Artifact resolved at POST /saml/artifact (SOAP). "Annuler" (/saml/cancel/ID) answers AuthnFailed. */
 #include "apps/app.h"
 
 #include <errno.h>
@@ -202,6 +202,7 @@ sso(struct web_req *r)
 	p.fr.max_age = -1;
 	p.fr.created_at = clock_time();
 	p.dump = rd->dump;
+	p.artifact = rd->artifact;
 	if (browser_bind(r, p.browser) != 0 || saml_pending_save(app->store, &p, id) != 0)
 		return -1;
 	return web_redirect(r, arena_printf(web_arena(r), "/saml/continue/%s", id));
@@ -413,6 +414,18 @@ post_page(struct web_req *r, const char *acs, const char *response, const char *
 	return web_render_bare(r, "saml/post", c);
 }
 
+/* HTTP-Artifact: the browser goes to the ACS with SAMLart (a GET, after our form: a page
+ * that follows the address by itself, as OpenID's way back). */
+static int
+to_sp(struct web_req *r, const char *url, const char *app_name)
+{
+	struct tmpl_ctx *c = web_page_bare(r, N_("Retour vers le service"));
+
+	if (c == NULL || tmpl_set(c, "url", url) != 0 || tmpl_set(c, "app_name", app_name) != 0)
+		return -1;
+	return web_render_bare(r, "oidc/redirect", c);
+}
+
 /* The signed Response for the chosen profile. */
 static int
 answer(struct web_req *r, const struct flow *f, const struct access_profile *pick)
@@ -425,7 +438,7 @@ answer(struct web_req *r, const struct flow *f, const struct access_profile *pic
 	struct store_tx *tx = NULL;
 	struct saml_keys k;
 	unsigned char secret[32];
-	const char *acs, *resp, *relay;
+	struct saml_out out;
 	struct fed_release rel = {
 		.sector = f->sp.entity_id, .names = true, .email = true,
 	};
@@ -455,15 +468,20 @@ answer(struct web_req *r, const struct flow *f, const struct access_profile *pic
 	if (saml_keys_load(app->store, &k) != 0)
 		return -1;
 	rc = saml_idp_respond(web_arena(r), entity_id(r), base_url(r), &k, &f->sp, f->p.dump,
-	    &(struct saml_answer){ .attrs = &at, .auth_level = s->auth_level,
-	    .auth_time = s->auth_time }, clock_time(), &acs, &resp, &relay);
+	    f->p.artifact, &(struct saml_answer){ .attrs = &at, .auth_level = s->auth_level,
+	    .auth_time = s->auth_time }, clock_time(), &out);
 	saml_keys_free(&k);
 	if (rc != 0)
 		return -1;
-	if (saml_audit(app->store, "saml.sso.answered", f->sp.entity_id, s->person_id,
-	    pick->enterprise, NULL, &ctx) != 0)
+	if (out.artifact != NULL && saml_artifact_save(app->store, out.artifact,
+	    f->sp.entity_id, out.artifact_message, clock_time()) != 0)
 		return -1;
-	return post_page(r, acs, resp, relay, f->app_name);
+	if (saml_audit(app->store, "saml.sso.answered", f->sp.entity_id, s->person_id,
+	    pick->enterprise, out.artifact != NULL ? "artifact" : "post", &ctx) != 0)
+		return -1;
+	if (out.artifact != NULL)
+		return to_sp(r, out.acs_url, f->app_name);
+	return post_page(r, out.acs_url, out.response, out.relay_state, f->app_name);
 }
 
 static int
@@ -506,6 +524,35 @@ continue_logout(struct web_req *r)
 	web_session_end(r);
 	return web_redirect(r, arena_printf(web_arena(r), "/saml/continue/%s",
 	    web_url_encode(web_arena(r), id)));
+}
+
+/* POST /saml/artifact: SOAP ArtifactResolve from an SP's back channel. */
+static int
+artifact(struct web_req *r)
+{
+	struct app *app = web_app(r);
+	struct actor ctx = app_actor(r);
+	const char *body, *issuer, *soap;
+	struct saml_keys k;
+	size_t n = 0;
+	int rc;
+
+	body = web_body(r, &n);
+	if (saml_keys_load(app->store, &k) != 0)
+		return -1;
+	rc = saml_idp_resolve(app->store, web_arena(r), entity_id(r), base_url(r), &k, body, n,
+	    clock_time(), &issuer, &soap);
+	saml_keys_free(&k);
+	if (rc < 0)
+		return -1;
+	if (rc != SAML_OK) {
+		if (saml_audit(app->store, "saml.artifact.refused", issuer, 0, NULL,
+		    refusal_name(rc, 0), &ctx) != 0)
+			return -1;
+		return web_send(r, rc == SAML_UNKNOWN_SP || rc == SAML_BAD_MESSAGE ? 400 : 403,
+		    "text/plain; charset=utf-8", "refused\n", 8);
+	}
+	return web_send(r, 200, "text/xml; charset=utf-8", soap, strlen(soap));
 }
 
 /* "Annuler": the SP learns that the person did not log in (AuthnFailed). */
@@ -552,7 +599,8 @@ saml_routes(struct web_server *s)
 	    web_route(s, "GET", "/saml/continue/:id", continue_get, 0) != 0 ||
 	    web_route(s, "POST", "/saml/continue/:id", continue_post, 0) != 0 ||
 	    web_route(s, "POST", "/saml/continue/:id/logout", continue_logout, 0) != 0 ||
-	    web_route(s, "GET", "/saml/cancel/:id", cancel, 0) != 0)
+	    web_route(s, "GET", "/saml/cancel/:id", cancel, 0) != 0 ||
+	    web_route(s, "POST", "/saml/artifact", artifact, WEB_NO_CSRF) != 0)
 		return -1;
 	return 0;
 }
