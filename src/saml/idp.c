@@ -19,6 +19,7 @@
 #include <lasso/xml/saml-2.0/saml2_attribute_value.h>
 #include <lasso/xml/saml-2.0/saml2_name_id.h>
 #include <lasso/xml/saml-2.0/saml2_subject.h>
+#include <lasso/xml/saml-2.0/samlp2_logout_request.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -113,6 +114,12 @@ saml_idp_metadata(struct arena *a, const char *entity_id, const char *base_url,
 		    buf_puts(&b, "</ds:X509Certificate></ds:X509Data></ds:KeyInfo>"
 		    "</md:KeyDescriptor>\n") != 0)
 			goto done;
+	if (buf_puts(&b, "  <md:SingleLogoutService Binding=\"urn:oasis:names:tc:SAML:2.0:"
+	    "bindings:HTTP-Redirect\" Location=\"") != 0 || buf_puts(&b, base_url) != 0 ||
+	    buf_puts(&b, "/saml/slo\"/>\n  <md:SingleLogoutService Binding=\"urn:oasis:names:"
+	    "tc:SAML:2.0:bindings:HTTP-POST\" Location=\"") != 0 ||
+	    buf_puts(&b, base_url) != 0 || buf_puts(&b, "/saml/slo\"/>\n") != 0)
+		goto done;
 	if (buf_puts(&b, "  <md:ArtifactResolutionService Binding=\"urn:oasis:names:tc:SAML:"
 	    "2.0:bindings:SOAP\" Location=\"") != 0 || buf_puts(&b, base_url) != 0 ||
 	    buf_puts(&b, "/saml/artifact\" index=\"0\" isDefault=\"true\"/>\n") != 0)
@@ -536,9 +543,9 @@ done:
 	return res;
 }
 
-/* The response's status: Responder, with AuthnFailed beneath (SAML core §3.2.2.2). */
+/* The response's status: top, with sub beneath when not NULL (SAML core §3.2.2.2). */
 static int
-set_authn_failed(LassoProfile *pr)
+set_status(LassoProfile *pr, const char *top_value, const char *sub_value)
 {
 	LassoSamlp2StatusResponse *sr;
 	LassoSamlp2StatusCode *top, *sub;
@@ -549,11 +556,13 @@ set_authn_failed(LassoProfile *pr)
 	if (sr->Status == NULL)
 		sr->Status = LASSO_SAMLP2_STATUS(lasso_samlp2_status_new());
 	top = LASSO_SAMLP2_STATUS_CODE(lasso_samlp2_status_code_new());
-	sub = LASSO_SAMLP2_STATUS_CODE(lasso_samlp2_status_code_new());
-	if (sr->Status == NULL || top == NULL || sub == NULL)
+	sub = sub_value != NULL ? LASSO_SAMLP2_STATUS_CODE(lasso_samlp2_status_code_new()) :
+	    NULL;
+	if (sr->Status == NULL || top == NULL || (sub_value != NULL && sub == NULL))
 		return -1;
-	top->Value = g_strdup(LASSO_SAML2_STATUS_CODE_RESPONDER);
-	sub->Value = g_strdup(LASSO_SAML2_STATUS_CODE_AUTHN_FAILED);
+	top->Value = g_strdup(top_value);
+	if (sub != NULL)
+		sub->Value = g_strdup(sub_value);
 	top->StatusCode = sub;
 	if (sr->Status->StatusCode != NULL)
 		g_object_unref(sr->Status->StatusCode);
@@ -578,7 +587,8 @@ saml_idp_decline(struct arena *a, const char *entity_id, const char *base_url,
 	/* Not authenticated: lasso sets the status (Responder, AuthnFailed); its return says
 	 * so and is no error here. */
 	(void)lasso_login_validate_request_msg(login, FALSE, FALSE);
-	if (set_authn_failed(pr) != 0 || lasso_login_build_authn_response_msg(login) != 0 ||
+	if (set_status(pr, LASSO_SAML2_STATUS_CODE_RESPONDER,
+	    LASSO_SAML2_STATUS_CODE_AUTHN_FAILED) != 0 || lasso_login_build_authn_response_msg(login) != 0 ||
 	    pr->msg_url == NULL ||
 	    pr->msg_body == NULL)
 		goto done;
@@ -590,6 +600,111 @@ saml_idp_decline(struct arena *a, const char *entity_id, const char *base_url,
 done:
 	if (login != NULL)
 		g_object_unref(login);
+	if (server != NULL)
+		g_object_unref(server);
+	return rc;
+}
+
+int
+saml_slo_read(struct store *s, struct arena *a, const char *entity_id,
+    const char *base_url, const struct saml_keys *k, const struct saml_in *in, int64_t now,
+    struct saml_slo *out)
+{
+	LassoServer *server = NULL;
+	LassoLogout *logout = NULL;
+	char *xml, *dump = NULL;
+	size_t n;
+	int64_t t;
+	bool must_sign;
+	int rc, lr, res = -1;
+
+	memset(out, 0, sizeof(*out));
+	rc = saml_msg_decode(a, in->saml_request, in->binding, &xml, &n);
+	if (rc == 0)
+		rc = saml_logout_peek(a, xml, n, &out->req);
+	if (rc < 0)
+		return -1;
+	if (rc != 0) {
+		out->msg_err = rc;
+		return SAML_BAD_MESSAGE;
+	}
+	rc = saml_sp_get(s, a, out->req.issuer, &out->sp);
+	if (rc != 0)
+		return rc < 0 ? -1 : SAML_UNKNOWN_SP;
+	if (saml_time_parse(out->req.issue_instant, &t) != 0) {
+		out->msg_err = SAML_MSG_NOT_AUTHN;
+		return SAML_BAD_MESSAGE;
+	}
+	if (now - t > SAML_REQUEST_AGE_MAX || t - now > SAML_SKEW)
+		return SAML_STALE;
+	must_sign = sp_has_key(out->sp.metadata);
+	if (must_sign && !carries_signature(in, xml))
+		return SAML_UNSIGNED;
+	server = server_for(a, entity_id, base_url, k, out->sp.metadata);
+	logout = server != NULL ? lasso_logout_new(server) : NULL;
+	if (logout == NULL)
+		goto done;
+	/* An SP without a certificate cannot sign: lasso would refuse for want of its key. */
+	lasso_profile_set_signature_verify_hint(LASSO_PROFILE(logout), must_sign ?
+	    LASSO_PROFILE_SIGNATURE_VERIFY_HINT_FORCE : LASSO_PROFILE_SIGNATURE_VERIFY_HINT_IGNORE);
+	lr = lasso_logout_process_request_msg(logout, in->binding == SAML_BINDING_REDIRECT ?
+	    (char *)in->query : (char *)in->saml_request);
+	if (lr != 0) {
+		log_info(NULL, "saml: lasso refuses the LogoutRequest of %s: %s", out->req.issuer,
+		    lasso_strerror(lr));
+		res = lasso_refusal(lr);
+		if (res == SAML_BAD_MESSAGE)
+			out->msg_err = SAML_MSG_LASSO;
+		goto done;
+	}
+	rc = saml_request_seen(s, out->req.issuer, out->req.id,
+	    t + SAML_REQUEST_AGE_MAX + SAML_SKEW);
+	if (rc != 0) {
+		res = rc < 0 ? -1 : SAML_REPLAY;
+		goto done;
+	}
+	dump = lasso_logout_dump(logout);
+	out->dump = dump != NULL ? arena_strdup(a, dump) : NULL;
+	res = out->dump != NULL ? SAML_OK : -1;
+done:
+	g_free(dump);
+	if (logout != NULL)
+		g_object_unref(logout);
+	if (server != NULL)
+		g_object_unref(server);
+	return res;
+}
+
+int
+saml_slo_answer(struct arena *a, const char *entity_id, const char *base_url,
+    const struct saml_keys *k, const struct saml_sp *sp, const char *dump, bool done_ok,
+    struct saml_out *out)
+{
+	LassoServer *server = server_for(a, entity_id, base_url, k, sp->metadata);
+	LassoLogout *logout = NULL;
+	LassoProfile *pr;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (server == NULL || (logout = lasso_logout_new_from_dump(server, dump)) == NULL)
+		goto done;
+	pr = LASSO_PROFILE(logout);
+	/* lasso keeps no session of its own here (portier's session is the one ended): its
+	 * validation says so and builds the response, whose status portier sets. */
+	(void)lasso_logout_validate_request(logout);
+	if (set_status(pr, done_ok ? LASSO_SAML2_STATUS_CODE_SUCCESS :
+	    LASSO_SAML2_STATUS_CODE_RESPONDER, NULL) != 0 ||
+	    lasso_logout_build_response_msg(logout) != 0 || pr->msg_url == NULL)
+		goto done;
+	out->acs_url = arena_strdup(a, pr->msg_url);
+	if (pr->msg_body != NULL)
+		out->response = arena_strdup(a, pr->msg_body);
+	if (pr->msg_relayState != NULL)
+		out->relay_state = arena_strdup(a, pr->msg_relayState);
+	rc = out->acs_url != NULL && (pr->msg_body == NULL || out->response != NULL) ? 0 : -1;
+done:
+	if (logout != NULL)
+		g_object_unref(logout);
 	if (server != NULL)
 		g_object_unref(server);
 	return rc;

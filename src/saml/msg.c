@@ -213,6 +213,35 @@ done:
 }
 
 int
+saml_logout_peek(struct arena *a, const char *xml, size_t n, struct saml_logout_req *out)
+{
+	const xmlNode *root;
+	xmlDoc *doc;
+	int rc = SAML_MSG_NOT_AUTHN;
+
+	memset(out, 0, sizeof(*out));
+	if (n > SAML_MSG_XML_MAX || saml_xml_plain(xml, n) != SAML_MSG_OK)
+		return SAML_MSG_NOT_AUTHN;
+	doc = xmlReadMemory(xml, (int)n, NULL, NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (doc == NULL)
+		return SAML_MSG_NOT_AUTHN;
+	root = xmlDocGetRootElement(doc);
+	if (is(root, NS_PROTOCOL, "LogoutRequest")) {
+		out->id = attr(a, root, "ID");
+		out->issue_instant = attr(a, root, "IssueInstant");
+		out->issuer = text(a, child(root, NS_ASSERTION, "Issuer"));
+		out->name_id = text(a, child(root, NS_ASSERTION, "NameID"));
+		out->session_index = text(a, child(root, NS_PROTOCOL, "SessionIndex"));
+		if (out->id != NULL && out->id[0] != '\0' && out->issuer != NULL &&
+		    out->issuer[0] != '\0' && out->name_id != NULL && out->issue_instant != NULL)
+			rc = SAML_MSG_OK;
+	}
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+int
 saml_resolve_peek(struct arena *a, const char *xml, size_t n, const char **issuer,
     const char **artifact)
 {

@@ -52,6 +52,17 @@ struct saml_authn {
 /* Reads xml (checked by saml_xml_plain) as an AuthnRequest of SAML 2.0's protocol
  * namespace with an ID and an Issuer. 0, SAML_MSG_NOT_AUTHN, or -1. */
 int saml_authn_peek(struct arena *a, const char *xml, size_t n, struct saml_authn *out);
+/* What portier reads of a LogoutRequest itself (texts in the arena, NULL when absent). */
+struct saml_logout_req {
+	const char *id;
+	const char *issuer;
+	const char *issue_instant;
+	const char *name_id;
+	const char *session_index;
+};
+/* Reads xml (checked by saml_xml_plain) as a LogoutRequest with an ID, an Issuer and a
+ * NameID. 0, SAML_MSG_NOT_AUTHN, or -1. */
+int saml_logout_peek(struct arena *a, const char *xml, size_t n, struct saml_logout_req *out);
 /* Reads a SOAP 1.1 envelope (checked by saml_xml_plain) holding an ArtifactResolve: its
  * Issuer and Artifact (texts in a). 0, SAML_MSG_NOT_AUTHN or -1. */
 int saml_resolve_peek(struct arena *a, const char *xml, size_t n, const char **issuer,

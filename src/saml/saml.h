@@ -195,6 +195,26 @@ int saml_idp_respond(struct arena *a, const char *entity_id, const char *base_ur
 int saml_idp_resolve(struct store *s, struct arena *a, const char *entity_id,
     const char *base_url, const struct saml_keys *k, const char *body, size_t n,
     int64_t now, const char **issuer, const char **soap);
+/* A LogoutRequest read (saml_slo_read). */
+struct saml_slo {
+	struct saml_logout_req req;
+	struct saml_sp sp;
+	const char *dump;                    /* lasso's logout, for saml_slo_answer */
+	int msg_err;
+};
+/* Reads and checks a LogoutRequest (front channel, HTTP-Redirect or HTTP-POST) as
+ * saml_idp_read does an AuthnRequest: decoded, its issuer registered, its age, its ID
+ * never seen, its signature (required when the SP's metadata holds a certificate). Returns
+ * enum saml_refusal, -1 on error. */
+int saml_slo_read(struct store *s, struct arena *a, const char *entity_id,
+    const char *base_url, const struct saml_keys *k, const struct saml_in *in, int64_t now,
+    struct saml_slo *out);
+/* The LogoutResponse to the request in dump: Success when done, else Responder. By the
+ * binding of the SP's SingleLogoutService: out->response set for HTTP-POST, else
+ * out->acs_url is the whole Redirect address. 0 or -1. */
+int saml_slo_answer(struct arena *a, const char *entity_id, const char *base_url,
+    const struct saml_keys *k, const struct saml_sp *sp, const char *dump, bool done,
+    struct saml_out *out);
 /* The Response saying that the person did not log in ("Annuler": status Responder with
  * AuthnFailed), signed, to the request in dump; outputs as saml_idp_respond. 0 or -1. */
 int saml_idp_decline(struct arena *a, const char *entity_id, const char *base_url,

@@ -10,16 +10,18 @@
 // wants them signed. Both backends (PORTIER_TEST_DB=pg).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { verify as cryptoVerify } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { deflateRawSync } from 'node:zlib';
 
 import { BIN, h1 } from '../lib/server.js';
 import { auditEvents } from '../lib/world.js';
 import {
-  ACCOUNTS, browser, csrfOf, login, ORGS, PEOPLE, profileOptions, refreshTarget, startWorld,
+  ACCOUNTS, addClient, authorizeUrl, browser, csrfOf, login, ORGS, PEOPLE, profileOptions, refreshTarget,
+  startWorld,
 } from './oidc_lib.js';
 import {
-  ARTIFACT, artifactResolve, attrValues, authnRequest, makeKey, metadataCerts, PERSISTENT, postForm, redirectQuery, spMetadata,
+  ARTIFACT, artifactResolve, attrValues, logoutRequest, POST, redirectMessage, authnRequest, makeKey, metadataCerts, PERSISTENT, postForm, redirectQuery, spMetadata,
   signXml, TRANSIENT, writeTemp, xmlsecVerify,
 } from './saml_lib.js';
 
@@ -27,6 +29,7 @@ const SP = 'http://127.0.0.1:9/sp';
 const ACS = 'http://127.0.0.1:9/acs';
 const SIGNED_SP = 'http://127.0.0.1:9/signed-sp';
 const ART_ACS = 'http://127.0.0.1:9/art';
+const SLO = 'http://127.0.0.1:9/slo';
 
 /** Runs portier; returns { code, out, err }. */
 function cli(args) {
@@ -46,13 +49,14 @@ describe('SAML 2.0 identity provider', () => {
     srv = await startWorld();
     spKey = makeKey('signed-sp');
     otherKey = makeKey('intruder');
-    const md = writeTemp('sp.xml', spMetadata({ entityId: SP, acs: [ACS, `${ACS}2`] }));
+    const md = writeTemp('sp.xml', spMetadata({ entityId: SP, acs: [ACS, `${ACS}2`], slo: SLO }));
     let r = cli(['sp', 'add', '--db', srv.db, '--metadata', md, '--application', 'TESTAPP']);
     assert.equal(r.code, 0, r.err);
     const smd = writeTemp('signed.xml', spMetadata({ entityId: SIGNED_SP, acs: [ACS], cert: spKey, wantSigned: true,
-      artifactAcs: [ART_ACS] }));
+      artifactAcs: [ART_ACS], slo: SLO, sloBinding: POST }));
     r = cli(['sp', 'add', '--db', srv.db, '--metadata', smd, '--application', 'TESTAPP']);
     assert.equal(r.code, 0, r.err);
+    addClient(srv, 'rp', { redirect: ['http://127.0.0.1:9/cb'] });
   });
   after(async () => {
     await srv?.stop();
@@ -429,5 +433,71 @@ describe('SAML 2.0 identity provider', () => {
     r = await resolve(artifactResolve({ issuer: SIGNED_SP, artifact: art2, destination: d, key: spKey }));
     assert.doesNotMatch(r.text, /<saml:Assertion/);
     assert.ok(auditEvents(srv, ['saml.artifact.refused']).length >= 3);
+  });
+
+  it('Single Logout: a LogoutRequest for the person ends the session (SAML and OpenID), signed LogoutResponse back', async () => {
+    const jar = browser(srv);
+    const { form } = await sso(jar, authnRequest({ issuer: SP, acs: ACS, destination: destination() }).xml, { account: ACCOUNTS.jan });
+    const nameId = /<saml:NameID[^>]*>([^<]+)</.exec(form.response)[1];
+    const slo = (x, opts = {}) => jar.get(`/saml/slo?${redirectQuery(x, opts)}`);
+    /** Whether the browser's session is still logged in: an OpenID flow shows its page
+     * (200) or sends to the login (303). */
+    const loggedIn = async () => {
+      const a = await jar.get(authorizeUrl({ client_id: 'rp', redirect_uri: 'http://127.0.0.1:9/cb', response_type: 'code',
+        scope: 'openid', state: 's' }));
+      assert.equal(a.status, 303);
+      return (await jar.get(a.headers.get('location'))).status === 200;
+    };
+    assert.ok(await loggedIn());
+    // Another person's NameID ends nothing: Responder.
+    let r = await slo(logoutRequest({ issuer: SP, nameId: 'x'.repeat(43), destination: `${srv.url}/saml/slo` }).xml);
+    assert.equal(r.status, 303, srv.logs().slice(-600));
+    assert.ok(r.headers.get('location').startsWith(`${SLO}?SAMLResponse=`));
+    assert.match(redirectMessage(r.headers.get('location')), /StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Responder"/);
+    assert.ok(await loggedIn(), 'the session is still there');
+    // Its own NameID: the session ends, Success, signed (Redirect: SigAlg and Signature).
+    const lr = logoutRequest({ issuer: SP, nameId, destination: `${srv.url}/saml/slo` });
+    r = await slo(lr.xml, { relayState: 'bye' });
+    assert.equal(r.status, 303);
+    const loc = new URL(r.headers.get('location'));
+    assert.equal(`${loc.origin}${loc.pathname}`, SLO);
+    assert.equal(loc.searchParams.get('RelayState'), 'bye');
+    assert.equal(loc.searchParams.get('SigAlg'), 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256');
+    // The Redirect signature (SAML bindings §3.4.4.1) holds with the metadata's certificate.
+    const raw = r.headers.get('location').split('?')[1];
+    const cut = raw.indexOf('&Signature=');
+    assert.ok(cut > 0);
+    const [idpCert] = await idpCerts();
+    assert.ok(cryptoVerify('RSA-SHA256', Buffer.from(raw.slice(0, cut)), idpCert,
+      Buffer.from(loc.searchParams.get('Signature'), 'base64')), 'the LogoutResponse is signed');
+    assert.ok(!cryptoVerify('RSA-SHA256', Buffer.from(raw.slice(0, cut).replace('bye', 'bye2')), idpCert,
+      Buffer.from(loc.searchParams.get('Signature'), 'base64')));
+    const resp = redirectMessage(loc.href);
+    assert.match(resp, /<samlp:LogoutResponse/);
+    assert.match(resp, new RegExp(`InResponseTo="${lr.id}"`));
+    assert.match(resp, /StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/);
+    assert.ok(!(await loggedIn()), 'the OpenID flow asks for a login again');
+    const again = await send(jar, authnRequest({ issuer: SP, acs: ACS, destination: destination() }).xml);
+    assert.equal((await jar.get(again.headers.get('location'))).status, 303, 'and so does SAML');
+    const ev = auditEvents(srv, ['saml.slo.done']).at(-1);
+    assert.equal(ev.details.reason, 'session_ended');
+    assert.equal(String(ev.actor), String(PEOPLE.jan.id));
+    // The same request again is a replay; an SP with a key must sign; the POST binding
+    // answers by POST to an SP whose SingleLogoutService is HTTP-POST.
+    r = await slo(lr.xml);
+    assert.equal(r.status, 403);
+    const unsigned = logoutRequest({ issuer: SIGNED_SP, nameId, destination: `${srv.url}/saml/slo` });
+    assert.equal((await slo(unsigned.xml)).status, 403);
+    const signedReq = logoutRequest({ issuer: SIGNED_SP, nameId: 'y'.repeat(43), destination: `${srv.url}/saml/slo` });
+    r = await jar.get('/saml/slo', {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ SAMLRequest: Buffer.from(signXml(signedReq.xml, signedReq.id, spKey, 'urn:oasis:names:tc:SAML:2.0:protocol:LogoutRequest')).toString('base64') }).toString(),
+    });
+    assert.equal(r.status, 200, r.text.slice(0, 300));
+    const pf = postForm(r.text);
+    assert.equal(pf.action, SLO);
+    assert.match(pf.response, /<samlp:LogoutResponse/);
+    assert.match(pf.response, /status:Success/, 'no session in this browser any more: nothing to end');
+    assert.deepEqual(auditEvents(srv, ['saml.slo.refused']).map((e) => e.details.reason).slice(-3), ['other_person', 'replay', 'unsigned']);
   });
 });

@@ -9,10 +9,11 @@ import { createSign, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { deflateRawSync } from 'node:zlib';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 
 export const NS_MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
 export const POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
+export const REDIRECT = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
 export const ARTIFACT = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Artifact';
 export const PERSISTENT = 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent';
 export const TRANSIENT = 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient';
@@ -34,13 +35,13 @@ export function makeKey(name) {
 
 /** An SP's metadata: entityID, ACS locations (HTTP-POST), optional signing cert and
  * AuthnRequestsSigned. */
-export function spMetadata({ entityId, acs, cert, wantSigned = false, extra = '', artifactAcs = [] }) {
+export function spMetadata({ entityId, acs, cert, wantSigned = false, extra = '', artifactAcs = [], slo, sloBinding = REDIRECT }) {
   const kd = cert ? `<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>${cert.certB64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>` : '';
   const acsXml = acs.map((u, i) => `<md:AssertionConsumerService Binding="${POST}" Location="${u}" index="${i}"${i === 0 ? ' isDefault="true"' : ''}/>`).join('') +
     artifactAcs.map((u, i) => `<md:AssertionConsumerService Binding="${ARTIFACT}" Location="${u}" index="${acs.length + i}"/>`).join('');
   return `${extra}<md:EntityDescriptor xmlns:md="${NS_MD}" entityID="${entityId}">` +
     `<md:SPSSODescriptor AuthnRequestsSigned="${wantSigned}" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">` +
-    `${kd}<md:NameIDFormat>${PERSISTENT}</md:NameIDFormat>${acsXml}</md:SPSSODescriptor></md:EntityDescriptor>`;
+    `${kd}${slo ? `<md:SingleLogoutService Binding="${sloBinding}" Location="${slo}"/>` : ''}<md:NameIDFormat>${PERSISTENT}</md:NameIDFormat>${acsXml}</md:SPSSODescriptor></md:EntityDescriptor>`;
 }
 
 /** Writes text to a file of the test's folder; returns its path. */
@@ -158,4 +159,19 @@ export function artifactResolve({ issuer, artifact, destination, key }) {
     `<samlp:Artifact>${artifact}</samlp:Artifact></samlp:ArtifactResolve>`;
   if (key) req = signXml(req, id, key, 'urn:oasis:names:tc:SAML:2.0:protocol:ArtifactResolve');
   return `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${req}</soap:Body></soap:Envelope>`;
+}
+
+/** A LogoutRequest's XML for nameId; returns { id, xml }. */
+export function logoutRequest({ issuer, nameId, destination, instant = new Date() }) {
+  const id = `_${randomBytes(16).toString('hex')}`;
+  const xml = '<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ' +
+    `xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id}" Version="2.0" IssueInstant="${iso(instant)}" ` +
+    `Destination="${destination}"><saml:Issuer>${issuer}</saml:Issuer>` +
+    `<saml:NameID Format="${PERSISTENT}">${nameId}</saml:NameID></samlp:LogoutRequest>`;
+  return { id, xml };
+}
+
+/** The XML of a Redirect binding's SAMLResponse in url (inflated). */
+export function redirectMessage(url) {
+  return inflateRawSync(Buffer.from(new URL(url).searchParams.get('SAMLResponse'), 'base64')).toString('utf8');
 }

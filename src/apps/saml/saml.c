@@ -526,6 +526,92 @@ continue_logout(struct web_req *r)
 	    web_url_encode(web_arena(r), id)));
 }
 
+/* Whether the person of the session is the one the NameID names for sp: the pairwise
+ * subject portier gives that SP (persistent NameID). 1, 0 or -1. */
+static int
+names_session_person(struct web_req *r, const char *sp, const char *name_id,
+    int64_t person)
+{
+	struct app *app = web_app(r);
+	unsigned char secret[32];
+	char sub[FED_SUB_LEN + 1];
+
+	if (oidc_provider_secret(app->oidc, secret) != 0)
+		return -1;
+	fed_pairwise_sub(secret, sp, person, sub);
+	sodium_memzero(secret, sizeof(secret));
+	return strlen(name_id) == FED_SUB_LEN && sodium_memcmp(sub, name_id, FED_SUB_LEN) == 0;
+}
+
+/* GET|POST /saml/slo: a LogoutRequest of an SP (front channel). When it names the person
+ * of this browser's session, the session ends: portier's single session, which OpenID's
+ * logins are part of too (one logout for both). A request for another person ends
+ * nothing (Responder); a browser without a session is already logged out (Success). */
+static int
+slo(struct web_req *r)
+{
+	struct app *app = web_app(r);
+	struct actor ctx = app_actor(r);
+	struct web_session *s = web_session(r);
+	bool post = strcmp(web_method(r), "POST") == 0;
+	struct saml_in in = {
+		.binding = post ? SAML_BINDING_POST : SAML_BINDING_REDIRECT,
+		.saml_request = post ? web_form(r, "SAMLRequest") : web_query(r, "SAMLRequest"),
+		.relay_state = post ? web_form(r, "RelayState") : web_query(r, "RelayState"),
+		.query = post ? NULL : web_raw_query(r),
+	};
+	struct saml_slo *rd = arena_alloc(web_arena(r), sizeof(*rd));
+	struct saml_out out;
+	struct saml_keys k;
+	int64_t person = s != NULL ? s->person_id : 0;
+	bool done = true;
+	int why, same = 0;
+
+	if (rd == NULL)
+		return -1;
+	if (web_repeated_param(r, post) != NULL || in.saml_request == NULL) {
+		saml_audit(app->store, "saml.slo.refused", NULL, person, NULL, "bad_message", &ctx);
+		return error_page(r, 400, refusal_msgid(SAML_BAD_MESSAGE));
+	}
+	if (saml_keys_load(app->store, &k) != 0)
+		return -1;
+	why = saml_slo_read(app->store, web_arena(r), entity_id(r), base_url(r), &k, &in,
+	    clock_time(), rd);
+	if (why != SAML_OK) {
+		saml_keys_free(&k);
+		if (why < 0 || saml_audit(app->store, "saml.slo.refused", rd->req.issuer, person,
+		    NULL, refusal_name(why, rd->msg_err), &ctx) != 0)
+			return -1;
+		return error_page(r, why == SAML_UNKNOWN_SP || why == SAML_BAD_MESSAGE ? 400 : 403,
+		    refusal_msgid(why));
+	}
+	if (person != 0) {
+		same = names_session_person(r, rd->sp.entity_id, rd->req.name_id, person);
+		if (same < 0) {
+			saml_keys_free(&k);
+			return -1;
+		}
+		done = same == 1;
+	}
+	if (same == 1) {
+		if (login_record_logout(app->store, &ctx) != 0)
+			log_warn(web_rid(r), "saml: logout not audited");
+		web_session_end(r);
+	}
+	why = saml_slo_answer(web_arena(r), entity_id(r), base_url(r), &k, &rd->sp, rd->dump,
+	    done, &out);
+	saml_keys_free(&k);
+	if (why != 0 || saml_audit(app->store, done ? "saml.slo.done" : "saml.slo.refused",
+	    rd->sp.entity_id, person, NULL, same == 1 ? "session_ended" : done ? "no_session" :
+	    "other_person", &ctx) != 0)
+		return -1;
+	if (out.response != NULL)
+		return post_page(r, out.acs_url, out.response, out.relay_state, rd->sp.entity_id);
+	if (web_add_header(r, "Location", out.acs_url) != 0)
+		return -1;
+	return web_send(r, 303, "text/plain; charset=utf-8", "", 0);
+}
+
 /* POST /saml/artifact: SOAP ArtifactResolve from an SP's back channel. */
 static int
 artifact(struct web_req *r)
@@ -600,7 +686,9 @@ saml_routes(struct web_server *s)
 	    web_route(s, "POST", "/saml/continue/:id", continue_post, 0) != 0 ||
 	    web_route(s, "POST", "/saml/continue/:id/logout", continue_logout, 0) != 0 ||
 	    web_route(s, "GET", "/saml/cancel/:id", cancel, 0) != 0 ||
-	    web_route(s, "POST", "/saml/artifact", artifact, WEB_NO_CSRF) != 0)
+	    web_route(s, "POST", "/saml/artifact", artifact, WEB_NO_CSRF) != 0 ||
+	    web_route(s, "GET", "/saml/slo", slo, 0) != 0 ||
+	    web_route(s, "POST", "/saml/slo", slo, WEB_NO_CSRF) != 0)
 		return -1;
 	return 0;
 }
