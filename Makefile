@@ -1,7 +1,7 @@
 # portier — build, run, test, benchmark.
 # `make run` and `make check` install what is missing (scripts/deps.sh) and build first.
 
-PKGS      := libmicrohttpd sqlite3 libsodium jansson openssl gnutls libcurl libargon2 libseccomp lasso zlib gobject-2.0 libxml-2.0
+PKGS      := libmicrohttpd sqlite3 libsodium jansson openssl gnutls libcurl libargon2 libseccomp lasso zlib gobject-2.0 libxml-2.0 xmlsec1-openssl
 CC        ?= cc
 O         ?= build
 SAN       ?=

@@ -21,6 +21,10 @@
 #include <lasso/xml/saml-2.0/saml2_subject.h>
 #include <lasso/xml/saml-2.0/samlp2_logout_request.h>
 #include <pthread.h>
+#include <xmlsec/crypto.h>
+#include <xmlsec/templates.h>
+#include <xmlsec/xmldsig.h>
+#include <xmlsec/xmltree.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -137,6 +141,70 @@ saml_idp_metadata(struct arena *a, const char *entity_id, const char *base_url,
 done:
 	buf_free(&b);
 	return out;
+}
+
+/* The metadata signed (enveloped XML-DSig on the EntityDescriptor, its ID "portier-idp":
+ * rsa-sha256, exclusive c14n, sha256, the certificate in KeyInfo) with xmlsec, which lasso
+ * brings and has started. NULL on error. */
+const char *
+saml_idp_metadata_signed(struct arena *a, const char *entity_id, const char *base_url,
+    const struct saml_keys *k)
+{
+	const char *md = saml_idp_metadata(a, entity_id, base_url, k);
+	xmlDoc *doc = NULL;
+	xmlNode *root, *sig = NULL, *ref, *ki;
+	xmlAttr *id;
+	xmlSecDSigCtx *ctx = NULL;
+	xmlChar *out = NULL;
+	const char *res = NULL;
+	int n = 0;
+
+	if (md == NULL || saml_init() != 0)
+		return NULL;
+	doc = xmlReadMemory(md, (int)strlen(md), NULL, NULL, XML_PARSE_NONET);
+	root = doc != NULL ? xmlDocGetRootElement(doc) : NULL;
+	if (root == NULL)
+		goto done;
+	id = xmlSetProp(root, (const xmlChar *)"ID", (const xmlChar *)"portier-idp");
+	if (id == NULL || xmlAddID(NULL, doc, (const xmlChar *)"portier-idp", id) == NULL)
+		goto done;
+	sig = xmlSecTmplSignatureCreate(doc, xmlSecTransformExclC14NId,
+	    xmlSecTransformRsaSha256Id, NULL);
+	if (sig == NULL)
+		goto done;
+	/* The schema wants ds:Signature as the EntityDescriptor's first child. */
+	if (root->children != NULL ? xmlAddPrevSibling(root->children, sig) == NULL :
+	    xmlAddChild(root, sig) == NULL) {
+		xmlFreeNode(sig);
+		goto done;
+	}
+	ref = xmlSecTmplSignatureAddReference(sig, xmlSecTransformSha256Id, NULL,
+	    (const xmlChar *)"#portier-idp", NULL);
+	ki = xmlSecTmplSignatureEnsureKeyInfo(sig, NULL);
+	if (ref == NULL || ki == NULL ||
+	    xmlSecTmplReferenceAddTransform(ref, xmlSecTransformEnvelopedId) == NULL ||
+	    xmlSecTmplReferenceAddTransform(ref, xmlSecTransformExclC14NId) == NULL ||
+	    xmlSecTmplKeyInfoAddX509Data(ki) == NULL)
+		goto done;
+	ctx = xmlSecDSigCtxCreate(NULL);
+	if (ctx == NULL)
+		goto done;
+	ctx->signKey = xmlSecCryptoAppKeyLoadMemory((const xmlSecByte *)k->key_pem,
+	    (xmlSecSize)strlen(k->key_pem), xmlSecKeyDataFormatPem, NULL, NULL, NULL);
+	if (ctx->signKey == NULL ||
+	    xmlSecCryptoAppKeyCertLoadMemory(ctx->signKey, (const xmlSecByte *)k->cert_pem,
+	    (xmlSecSize)strlen(k->cert_pem), xmlSecKeyDataFormatPem) < 0 ||
+	    xmlSecDSigCtxSign(ctx, sig) < 0)
+		goto done;
+	xmlDocDumpMemoryEnc(doc, &out, &n, "UTF-8");
+	if (out != NULL && n > 0)
+		res = arena_strndup(a, (const char *)out, (size_t)n);
+done:
+	if (ctx != NULL)
+		xmlSecDSigCtxDestroy(ctx);
+	xmlFree(out);
+	xmlFreeDoc(doc);
+	return res;
 }
 
 /* A lasso server for the IdP with sp registered. NULL on error. */

@@ -128,6 +128,11 @@ int saml_init(void);
 const char *saml_idp_metadata(struct arena *a, const char *entity_id, const char *base_url,
     const struct saml_keys *k);
 
+/* The same signed with k's active key (enveloped XML-DSig, rsa-sha256), as served at
+ * /saml/metadata. NULL on error. */
+const char *saml_idp_metadata_signed(struct arena *a, const char *entity_id,
+    const char *base_url, const struct saml_keys *k);
+
 /* An AuthnRequest as received. */
 struct saml_in {
 	enum saml_binding binding;

@@ -117,6 +117,11 @@ describe('SAML 2.0 identity provider', () => {
     assert.ok(md.includes(`Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="${srv.url}/saml/sso"`));
     const certs = metadataCerts(md);
     assert.equal(certs.length, 1);
+    // Signed: xmlsec1 verifies the EntityDescriptor's signature with its certificate, and
+    // not once an endpoint is changed.
+    assert.ok(xmlsecVerify(md, certs[0], 'EntityDescriptor'), 'the metadata is signed');
+    assert.ok(!xmlsecVerify(md.replace('/saml/sso"', '/saml/evil"'), certs[0], 'EntityDescriptor'));
+    assert.ok(!xmlsecVerify(md, otherKey.cert, 'EntityDescriptor'));
     const text = execFileSync('openssl', ['x509', '-noout', '-subject', '-text'], { input: certs[0], encoding: 'utf8' });
     assert.match(text, /CN ?= ?portier SAML IdP/);
     assert.match(text, /rsaEncryption/);

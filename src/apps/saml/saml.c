@@ -58,7 +58,7 @@ metadata(struct web_req *r)
 
 	if (saml_keys_load(app->store, &k) != 0)
 		return -1;
-	md = saml_idp_metadata(web_arena(r), entity_id(r), base_url(r), &k);
+	md = saml_idp_metadata_signed(web_arena(r), entity_id(r), base_url(r), &k);
 	saml_keys_free(&k);
 	if (md == NULL)
 		return -1;
