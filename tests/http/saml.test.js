@@ -9,7 +9,8 @@
 // DOCTYPE, a decompression bomb, an unsigned or wrongly signed request for an SP that
 // wants them signed. Both backends (PORTIER_TEST_DB=pg).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import http from 'node:http';
 import { verify as cryptoVerify } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { deflateRawSync } from 'node:zlib';
@@ -512,5 +513,44 @@ describe('SAML 2.0 identity provider', () => {
     assert.match(pf.response, /<samlp:LogoutResponse/);
     assert.match(pf.response, /status:Success/, 'no session in this browser any more: nothing to end');
     assert.deepEqual(auditEvents(srv, ['saml.slo.refused']).map((e) => e.details.reason).slice(-3), ['other_person', 'replay', 'unsigned']);
+  });
+
+  it('reads an SP\'s metadata from an address (sp add and refresh --metadata URL), bounded', async () => {
+    const entity = 'http://127.0.0.1:9/from-url';
+    let body = spMetadata({ entityId: entity, acs: [ACS] });
+    const site = http.createServer((req, res) => {
+      if (req.url === '/big') {
+        res.writeHead(200, { 'content-type': 'application/xml' });
+        res.end(`<x>${' '.repeat(300 * 1024)}</x>`);
+        return;
+      }
+      res.writeHead(req.url === '/md' ? 200 : 404, { 'content-type': 'application/xml' });
+      res.end(req.url === '/md' ? body : 'no');
+    });
+    await new Promise((r) => { site.listen(0, '127.0.0.1', r); });
+    const at = `http://127.0.0.1:${site.address().port}`;
+    // The CLI runs while this process serves the address: not execFileSync.
+    const run = (args) => new Promise((resolve) => {
+      execFile(BIN, args, { encoding: 'utf8' }, (e, out, err) => resolve({ code: e ? e.code : 0, out, err }));
+    });
+    try {
+      let r = await run(['sp', 'add', '--db', srv.db, '--metadata', `${at}/md`, '--application', 'TESTONE']);
+      assert.equal(r.code, 0, r.err);
+      assert.ok((await run(['sp', 'list', '--db', srv.db])).out.includes(`${entity}\n  application: TESTONE, minimum level 1\n  metadata: ${at}/md`));
+      body = spMetadata({ entityId: entity, acs: [`${ACS}9`] });
+      r = await run(['sp', 'refresh', '--db', srv.db, '--entity-id', entity]);
+      assert.equal(r.code, 0, r.err);
+      // The new ACS is the one accepted now.
+      const ok = await send(browser(srv), authnRequest({ issuer: entity, acs: `${ACS}9`, destination: destination() }).xml);
+      assert.equal(ok.status, 303);
+      await refused(authnRequest({ issuer: entity, acs: ACS, destination: destination() }).xml, 403, 'bad_acs');
+      r = await run(['sp', 'add', '--db', srv.db, '--metadata', `${at}/missing`, '--application', 'TESTONE']);
+      assert.equal(r.code, 1);
+      assert.match(r.err, /HTTP 404/);
+      r = await run(['sp', 'add', '--db', srv.db, '--metadata', `${at}/big`, '--application', 'TESTONE']);
+      assert.equal(r.code, 1, 'a metadata over 256 KiB is refused');
+    } finally {
+      await new Promise((r) => { site.close(r); });
+    }
   });
 });
