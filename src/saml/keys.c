@@ -181,8 +181,9 @@ saml_keys_free(struct saml_keys *k)
 	memset(k, 0, sizeof(*k));
 }
 
-int
-saml_keys_load(struct store *s, struct saml_keys *out)
+/* Reads the published keys; 1 when none is active (nothing kept in out). */
+static int
+keys_read(struct store *s, struct saml_keys *out)
 {
 	struct store_tx *tx = NULL;
 	struct store_q *q = NULL;
@@ -190,8 +191,6 @@ saml_keys_load(struct store *s, struct saml_keys *out)
 	int rc = -1, step;
 
 	memset(out, 0, sizeof(*out));
-	if (saml_keys_ensure(s) != 0)
-		return -1;
 	if (store_begin(s, STORE_READ, &tx) != 0 ||
 	    store_query(tx, SQL_SAML_KEY_PUBLISHED, &q, "i", now) != 0)
 		goto done;
@@ -222,15 +221,26 @@ saml_keys_load(struct store *s, struct saml_keys *out)
 		}
 		out->n++;
 	}
-	if (step < 0 || out->key_pem == NULL)
+	if (step < 0)
 		goto done;
-	rc = 0;
+	rc = out->key_pem != NULL ? 0 : 1;
 done:
 	store_done(q);
 	store_rollback(&tx);
 	if (rc != 0)
 		saml_keys_free(out);
 	return rc;
+}
+
+int
+saml_keys_load(struct store *s, struct saml_keys *out)
+{
+	/* A read each time; a write transaction only the first time, to make the key. */
+	int rc = keys_read(s, out);
+
+	if (rc == 1 && saml_keys_ensure(s) == 0)
+		rc = keys_read(s, out);
+	return rc == 0 ? 0 : -1;
 }
 
 int
