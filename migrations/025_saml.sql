@@ -12,6 +12,7 @@ CREATE TABLE saml_sp (
 	metadata      TEXT NOT NULL,               -- the SP's metadata as read (checked)
 	source        TEXT NOT NULL,               -- the file or URL it came from (refresh)
 	min_level     INTEGER NOT NULL DEFAULT 1 CHECK (min_level BETWEEN 1 AND 3),
+	allow_national_number INTEGER NOT NULL DEFAULT 0 CHECK (allow_national_number IN (0, 1)),
 	created_at    INTEGER NOT NULL,
 	refreshed_at  INTEGER NOT NULL
 );

@@ -15,6 +15,7 @@
 
 static const char usage[] =
     "usage: portier sp add --metadata FILE|URL --application CODE [--min-level 1|2|3]\n"
+    "                      [--allow-national-number]\n"
     "       portier sp list\n"
     "       portier sp remove --entity-id ID\n"
     "       portier sp refresh --entity-id ID [--metadata FILE|URL]\n"
@@ -26,6 +27,8 @@ static const char usage[] =
     "  --application CODE the secured application the SP stands for: only people\n"
     "                     granted it can log in\n"
     "  --min-level N      minimum level of assurance: 1 low, 2 substantial, 3 high (eID)\n"
+    "  --allow-national-number  the SP receives the national number (attribute\n"
+    "                     urn:portier:attribute:national_number)\n"
     "  --entity-id ID     the SP's entityID\n"
     "refresh reads the metadata again from where it came (or from --metadata): it must\n"
     "name the same entityID.\n";
@@ -33,6 +36,7 @@ static const char usage[] =
 struct opts {
 	const char *metadata, *application, *entity_id;
 	int min_level;
+	bool allow_nn;
 };
 
 static const char *
@@ -75,7 +79,9 @@ parse(int argc, char **argv, struct opts *o, char **rest, int *nrest)
 				return -1;
 			}
 			o->min_level = v[0] - '0';
-		} else if (!missing)
+		} else if (strcmp(argv[i], "--allow-national-number") == 0)
+			o->allow_nn = true;
+		else if (!missing)
 			rest[(*nrest)++] = argv[i];
 		if (missing) {
 			fprintf(stderr, "portier: %s needs a value\n", argv[i]);
@@ -150,8 +156,9 @@ print_sp(void *arg, const struct saml_sp *sp)
 	(void)arg;
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	printf("%s\n  application: %s, minimum level %d\n  metadata: %s (read %s)\n",
-	    sp->entity_id, sp->application, sp->min_level, sp->source, when);
+	printf("%s\n  application: %s, minimum level %d%s\n  metadata: %s (read %s)\n",
+	    sp->entity_id, sp->application, sp->min_level,
+	    sp->allow_national_number ? " (national number allowed)" : "", sp->source, when);
 	return 0;
 }
 
@@ -172,7 +179,8 @@ add(struct store *s, const struct opts *o)
 		return 1;
 	}
 	rc = saml_sp_add(s, (const char *)md.data, o->metadata, o->application,
-	    o->min_level ? o->min_level : 1, "cli", entity, sizeof(entity), err, sizeof(err));
+	    o->min_level ? o->min_level : 1, o->allow_nn, "cli", entity, sizeof(entity), err,
+	    sizeof(err));
 	buf_free(&md);
 	if (rc == -2) {
 		fputs("portier: this service provider is registered already\n", stderr);

@@ -32,6 +32,7 @@ struct saml_sp {
 	const char *metadata;
 	const char *source;
 	int min_level;
+	bool allow_national_number;          /* receives the national number attribute */
 	int64_t created_at, refreshed_at;    /* saml_sp_list only */
 };
 /* Checks an SP's metadata: no declaration (msg.h), read by lasso as an SP, with at least one
@@ -39,10 +40,11 @@ struct saml_sp {
  * 0, 1 (not acceptable: why in err), -1. */
 int saml_sp_check(struct arena *a, const char *metadata, size_t n, const char **entity_id,
     char *err, size_t errlen);
-/* Registers the SP of metadata linked to application (audited as by actor). 0; 1 refused
- * (why in err); -2 already registered; -1. */
+/* Registers the SP of metadata linked to application (audited as by actor); allow_nn: it
+ * receives the national number. 0; 1 refused (why in err); -2 already registered; -1. */
 int saml_sp_add(struct store *s, const char *metadata, const char *source,
-    const char *application, int min_level, const char *actor, char *entity_id_out,
+    const char *application, int min_level, bool allow_nn, const char *actor,
+    char *entity_id_out,
     size_t entity_max, char *err, size_t errlen);
 /* 0 (out's texts in a), 1 unknown, -1. */
 int saml_sp_get(struct store *s, struct arena *a, const char *entity_id, struct saml_sp *out);

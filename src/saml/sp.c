@@ -210,7 +210,8 @@ audit_sp(struct store_tx *tx, const char *actor, const char *action, const char 
 
 int
 saml_sp_add(struct store *s, const char *metadata, const char *source,
-    const char *application, int min_level, const char *actor, char *entity_id_out,
+    const char *application, int min_level, bool allow_nn, const char *actor,
+    char *entity_id_out,
     size_t entity_max, char *err, size_t errlen)
 {
 	struct arena *a = arena_new(SAML_METADATA_MAX * 4);
@@ -234,8 +235,8 @@ saml_sp_add(struct store *s, const char *metadata, const char *source,
 		goto done;
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		goto done;
-	x = store_exec_try(tx, SQL_SAML_SP_INSERT, "ttttii", entity, application, metadata,
-	    source, (int64_t)min_level, clock_time());
+	x = store_exec_try(tx, SQL_SAML_SP_INSERT, "ttttiii", entity, application, metadata,
+	    source, (int64_t)min_level, clock_time(), (int64_t)(allow_nn ? 1 : 0));
 	if (x == -2) {
 		rc = -2;
 		goto done;
@@ -272,6 +273,7 @@ saml_sp_get(struct store *s, struct arena *a, const char *entity_id, struct saml
 		out->metadata = arena_strdup(a, store_text(q, SAML_SP_GET_METADATA));
 		out->source = arena_strdup(a, store_text(q, SAML_SP_GET_SOURCE));
 		out->min_level = (int)store_int(q, SAML_SP_GET_MIN_LEVEL);
+		out->allow_national_number = store_int(q, SAML_SP_GET_ALLOW_NN) != 0;
 		rc = out->entity_id && out->application && out->metadata && out->source ? 0 : -1;
 	}
 done:
@@ -298,6 +300,7 @@ saml_sp_list(struct store *s, int (*fn)(void *arg, const struct saml_sp *sp), vo
 			.min_level = (int)store_int(q, SAML_SP_LIST_MIN_LEVEL),
 			.created_at = store_int(q, SAML_SP_LIST_CREATED_AT),
 			.refreshed_at = store_int(q, SAML_SP_LIST_REFRESHED_AT),
+			.allow_national_number = store_int(q, SAML_SP_LIST_ALLOW_NN) != 0,
 		};
 
 		if (fn(arg, &sp) != 0)

@@ -553,4 +553,20 @@ describe('SAML 2.0 identity provider', () => {
       await new Promise((r) => { site.close(r); });
     }
   });
+
+  it('releases the national number only to an SP registered with --allow-national-number', async () => {
+    const nnSp = 'http://127.0.0.1:9/nn';
+    const r = cli(['sp', 'add', '--db', srv.db, '--metadata', writeTemp('nn.xml', spMetadata({ entityId: nnSp, acs: [ACS] })),
+      '--application', 'TESTAPP', '--allow-national-number']);
+    assert.equal(r.code, 0, r.err);
+    assert.ok(cli(['sp', 'list', '--db', srv.db]).out.includes(`${nnSp}\n  application: TESTAPP, minimum level 1 (national number allowed)`));
+    const { form } = await sso(browser(srv), authnRequest({ issuer: nnSp, acs: ACS, destination: destination() }).xml,
+      { account: ACCOUNTS.jan });
+    assert.deepEqual(attrValues(form.response, 'urn:portier:attribute:national_number'), [PEOPLE.jan.niss]);
+    // Another SP (registered without it) does not get it; the NISS is in no log line.
+    const other = await sso(browser(srv), authnRequest({ issuer: SP, acs: ACS, destination: destination() }).xml,
+      { account: ACCOUNTS.jan });
+    assert.deepEqual(attrValues(other.form.response, 'urn:portier:attribute:national_number'), []);
+    assert.ok(!srv.logs().includes(PEOPLE.jan.niss), 'the national number is never logged');
+  });
 });

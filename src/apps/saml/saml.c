@@ -439,8 +439,11 @@ answer(struct web_req *r, const struct flow *f, const struct access_profile *pic
 	struct saml_keys k;
 	unsigned char secret[32];
 	struct saml_out out;
+	/* SAML has no scopes: what the SP receives is its registration's. */
 	struct fed_release rel = {
 		.sector = f->sp.entity_id, .names = true, .email = true,
+		.national_number = f->sp.allow_national_number,
+		.allow_national_number = f->sp.allow_national_number,
 	};
 	int rc;
 
