@@ -1,7 +1,8 @@
 # portier — build, run, test, benchmark.
 # `make run` and `make check` install what is missing (scripts/deps.sh) and build first.
 
-PKGS      := libmicrohttpd sqlite3 libsodium jansson openssl gnutls libcurl libargon2 libseccomp libcbor
+PKGS      := libmicrohttpd sqlite3 libsodium jansson openssl gnutls libcurl libargon2 libseccomp libcbor \
+             lasso zlib gobject-2.0 libxml-2.0 xmlsec1-openssl
 CC        ?= cc
 O         ?= build
 SAN       ?=

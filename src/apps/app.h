@@ -68,6 +68,9 @@ int registry_api_routes(struct web_server *s);
 /* Registers the OpenID Connect provider's endpoints; they serve the application's
  * provider p (struct app's oidc, made by cmd/). */
 int oidc_routes(struct web_server *s, const struct oidc_provider *p);
+/* Registers the SAML 2.0 identity provider's endpoints (/saml/metadata, /saml/sso,
+ * /saml/continue/ID; docs/saml.md); its address is OpenID's issuer. */
+int saml_routes(struct web_server *s);
 /* Registers the pages of access management (/acces…, guide §3 and §4). */
 int uman_routes(struct web_server *s);
 /* Decorates every page: side menu, person's name. */

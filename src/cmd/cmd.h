@@ -48,6 +48,7 @@ int keys_at_rest_start(const struct config *c, struct store *s);
 int cmd_client(int argc, char **argv);
 int cmd_rs(int argc, char **argv);
 int cmd_idp(int argc, char **argv);
+int cmd_sp(int argc, char **argv);
 int cmd_person(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_registry(int argc, char **argv);

@@ -255,7 +255,8 @@ server_open(const struct config *c, struct eid_runtime *eid, struct instance *in
 	err[0] = '\0';
 	if (home_routes(in->srv) != 0 || uman_routes(in->srv) != 0 ||
 	    csam_routes(in->srv) != 0 ||
-	    oidc_routes(in->srv, in->oidc) != 0 || lookup_routes(in->srv) != 0 ||
+	    oidc_routes(in->srv, in->oidc) != 0 || saml_routes(in->srv) != 0 ||
+	    lookup_routes(in->srv) != 0 ||
 	    registry_api_routes(in->srv) != 0 || pki_routes(in->srv) != 0 ||
 	    login_routes(in->srv, &in->doors) != 0 ||
 	    web_server_start(in->srv, err, sizeof(err)) != 0) {

@@ -19,10 +19,12 @@
 #include "machine/ca.h"
 #include "oidc/claims.h"
 #include "oidc/keys.h"
+#include "saml/saml.h"
 #include "store/store.h"
 
 static const char usage[] =
     "usage: portier keys rotate|list [--db PATH] [--config FILE]\n"
+    "       portier keys saml-rotate [--overlap-days N] [--db PATH] [--config FILE]\n"
     "       portier keys kek-new --to FILE\n"
     "       portier keys rewrap --old FILE --new FILE [--db PATH] [--config FILE]\n"
     "       portier keys system-ca [--cert FILE --key FILE] [--db PATH] [--config FILE]\n"
@@ -33,10 +35,14 @@ static const char usage[] =
     "           JWKS until the ID tokens they signed have expired, then they are removed\n"
     "  list     show the keys: kid, created, state (active, published until …)\n"
     "Servers pick up a new key within 30 seconds.\n"
+    "  saml-rotate  make a new signing key and certificate of the SAML identity provider\n"
+    "           (RSA 2048, rsa-sha256); the previous certificate stays in the metadata\n"
+    "           (/saml/metadata) for N more days (default 14), while service providers\n"
+    "           refresh their copy; the first key is made at the first SAML request\n"
     "  kek-new  write a new key-encryption key (32 random bytes, hex) to FILE (mode 0600)\n"
-    "  rewrap   re-encrypt the signing keys, TOTP keys, pairwise secret and system CA\n"
-    "           key from the KEK in --old to the one in --new, in one transaction; then\n"
-    "           set kek_file to --new\n"
+    "  rewrap   re-encrypt the signing keys (OpenID and SAML), TOTP keys, pairwise secret,\n"
+    "           upstream providers' secrets and system CA key from the KEK in --old to\n"
+    "           the one in --new, in one transaction; then set kek_file to --new\n"
     "  system-ca  print the certificate of the CA that signs system certificates (made at\n"
     "           the first start, its key sealed under the KEK); with --cert and --key,\n"
     "           replace it by an external CA (PEM; servers use it from their next start)\n"
@@ -47,7 +53,7 @@ static const char usage[] =
 static int
 rewrap_all(struct store_tx *tx, const struct kek *old, const struct kek *new_k, int *changed)
 {
-	int n[5] = { 0, 0, 0, 0, 0 }, rc;
+	int n[6] = { 0, 0, 0, 0, 0, 0 }, rc;
 
 	rc = oidc_keys_rewrap(tx, old, new_k, &n[0]);
 	if (rc == 0)
@@ -58,7 +64,9 @@ rewrap_all(struct store_tx *tx, const struct kek *old, const struct kek *new_k, 
 		rc = upstream_secrets_rewrap(tx, old, new_k, &n[3]);
 	if (rc == 0)
 		rc = machine_ca_rewrap(tx, old, new_k, &n[4]);
-	*changed = n[0] + n[1] + n[2] + n[3] + n[4];
+	if (rc == 0)
+		rc = saml_keys_rewrap(tx, old, new_k, &n[5]);
+	*changed = n[0] + n[1] + n[2] + n[3] + n[4] + n[5];
 	return rc;
 }
 
@@ -312,6 +320,34 @@ take_opt(int *argc, char **argv, const char *name, const char **out)
 	return 0;
 }
 
+/* `keys saml-rotate`: overlap is the number of days, 0 to 365 (NULL: the default). */
+static int
+saml_rotate(struct store *s, const char *overlap)
+{
+	char kid[JWS_KID_MAX];
+	int days = SAML_KEY_OVERLAP_DAYS;
+
+	if (overlap != NULL) {
+		size_t n = strlen(overlap);
+
+		days = 0;
+		for (size_t i = 0; i < n; i++)
+			days = overlap[i] >= '0' && overlap[i] <= '9' && days <= 365 ?
+			    days * 10 + (overlap[i] - '0') : 1000;
+		if (n == 0 || days > 365) {
+			fputs("portier: keys saml-rotate: --overlap-days: 0 to 365\n", stderr);
+			return 2;
+		}
+	}
+	if (saml_keys_rotate(s, "cli", days, kid) != 0) {
+		fputs("portier: keys saml-rotate: database error\n", stderr);
+		return 1;
+	}
+	printf("new SAML signing key %s; the previous certificate stays in the metadata for "
+	    "%d day(s)\n", kid, days);
+	return 0;
+}
+
 int
 cmd_keys(int argc, char **argv)
 {
@@ -319,7 +355,7 @@ cmd_keys(int argc, char **argv)
 	struct store *s;
 	char *pos[1], kid[JWS_ALGS][JWS_KID_MAX];
 	const char *old_path = NULL, *new_path = NULL, *to = NULL, *ca_cert = NULL,
-	    *ca_key = NULL;
+	    *ca_key = NULL, *overlap = NULL;
 	int npos, rc;
 	int64_t now = (int64_t)time(NULL);
 
@@ -327,7 +363,8 @@ cmd_keys(int argc, char **argv)
 	    take_opt(&argc, argv, "new", &new_path) != 0 ||
 	    take_opt(&argc, argv, "to", &to) != 0 ||
 	    take_opt(&argc, argv, "cert", &ca_cert) != 0 ||
-	    take_opt(&argc, argv, "key", &ca_key) != 0) {
+	    take_opt(&argc, argv, "key", &ca_key) != 0 ||
+	    take_opt(&argc, argv, "overlap-days", &overlap) != 0) {
 		fputs(usage, stderr);
 		return 2;
 	}
@@ -336,7 +373,7 @@ cmd_keys(int argc, char **argv)
 		return rc > 0 ? 0 : 2;
 	if (npos != 1 || (strcmp(pos[0], "rotate") != 0 && strcmp(pos[0], "list") != 0 &&
 	    strcmp(pos[0], "kek-new") != 0 && strcmp(pos[0], "rewrap") != 0 &&
-	    strcmp(pos[0], "system-ca") != 0)) {
+	    strcmp(pos[0], "system-ca") != 0 && strcmp(pos[0], "saml-rotate") != 0)) {
 		fputs(usage, stderr);
 		return 2;
 	}
@@ -357,6 +394,11 @@ cmd_keys(int argc, char **argv)
 		return 1;
 	if (strcmp(pos[0], "rewrap") == 0) {
 		rc = rewrap(s, old_path, new_path);
+		store_close(s);
+		return rc;
+	}
+	if (strcmp(pos[0], "saml-rotate") == 0) {
+		rc = saml_rotate(s, overlap);
 		store_close(s);
 		return rc;
 	}

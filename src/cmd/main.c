@@ -29,6 +29,7 @@ static const struct {
 	{ "client", cmd_client, "OpenID Connect clients (client add, list, remove)" },
 	{ "rs", cmd_rs, "resource servers that introspect access tokens (rs add, list, remove)" },
 	{ "idp", cmd_idp, "upstream identity providers offered as login doors (idp add, list, remove)" },
+	{ "sp", cmd_sp, "SAML service providers (sp add, list, remove, refresh)" },
 	{ "catalogue", cmd_catalogue, "the quality and application catalogue (list, add-quality …)" },
 	{ "mail", cmd_mail, "the mail outbox: what was queued and sent (mail list)" },
 	{ "login-throttle", cmd_login_throttle, "the slow-down of failed logins (show, clear)" },

@@ -22,6 +22,7 @@
 #include "portal/sql.h"
 #include "registry/query_sql.h"
 #include "registry/sql.h"
+#include "saml/sql.h"
 #include "store/sql.h"
 #include "store/store.h"
 
@@ -41,6 +42,7 @@ const struct store_module store_modules[] = {
 	{ "oidc", &sql_oidc_sqlite, NULL, 0 },
 	{ "oidc_machine", &sql_oidc_machine_sqlite, NULL, 0 },
 	{ "oidc_toolbox", &sql_oidc_toolbox_sqlite, NULL, 0 },
+	{ "saml", &sql_saml_sqlite, NULL, 0 },
 	{ "portal", &sql_portal_sqlite, NULL, 1 },
 	{ "csam", &sql_csam_sqlite, &sql_csam_pg, 0 },
 	{ "mail", &sql_mail_sqlite, &sql_mail_pg, 0 },

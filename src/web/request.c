@@ -61,6 +61,12 @@ web_query(struct web_req *r, const char *name)
 }
 
 const char *
+web_raw_query(struct web_req *r)
+{
+	return r->raw_query != NULL ? r->raw_query : "";
+}
+
+const char *
 web_form(struct web_req *r, const char *name)
 {
 	const struct form_field *f = form_get(&r->form, name);

@@ -155,6 +155,9 @@ const char *web_lang(struct web_req *r);         /* fr, nl, de or en */
 const char *web_param(struct web_req *r, const char *name);   /* path parameter */
 const char *web_query(struct web_req *r, const char *name);   /* NULL when absent */
 const char *web_form(struct web_req *r, const char *name);    /* NULL when absent */
+/* The query string as it came, without '?' ("" when none): SAML's HTTP-Redirect
+ * signature covers its bytes as the sender encoded them. */
+const char *web_raw_query(struct web_req *r);
 /* All values of a repeated form field (checkboxes); returns the count. */
 size_t web_form_all(struct web_req *r, const char *name, const char **out, size_t max);
 /* The name of a parameter given more than once: twice in the query string, twice in the
@@ -219,7 +222,9 @@ int web_send(struct web_req *r, int status, const char *ctype, const void *body,
 typedef long (*web_stream_read)(void *arg, char *dst, size_t max);
 int web_stream(struct web_req *r, int status, const char *ctype, web_stream_read read,
     void (*done)(void *arg), void *arg);
-/* Adds a response header (name and value must be plain ASCII without CR/LF). */
+/* Adds a response header (name and value must be plain ASCII without CR/LF). A
+ * Content-Security-Policy added so replaces the pages' own (SAML's HTTP-POST form, which
+ * goes to the service provider's address). */
 int web_add_header(struct web_req *r, const char *name, const char *value);
 /* Sets a cookie: Path=/, HttpOnly, SameSite=Lax, Secure under TLS; max_age < 0 = session. */
 int web_set_cookie(struct web_req *r, const char *name, const char *value, long max_age);

@@ -182,6 +182,7 @@ flow_page(struct web_req *r, const struct flow *f, const char *title)
 	tmpl_set(c, "lang_name", lang_name(web_lang(r)));
 	tmpl_set(c, "method", web_t(r, method_msgid(s->auth_method)));
 	tmpl_set(c, "id", f->id);
+	tmpl_set(c, "flow", "oidc");
 	return c;
 }
 

@@ -1,0 +1,80 @@
+/* sql_sqlite.c — portable text of the SAML identity provider's statements (both backends
+ * run it: bound parameters, no dialect). */
+#include "saml/sql.h"
+
+#include <stddef.h>
+
+static const char *const saml_text[SQL_SAML_END - SQL_SAML_FIRST] = {
+#define T(id) [(id) - SQL_SAML_FIRST]
+	T(SQL_SAML_SP_INSERT) =
+	    "INSERT INTO saml_sp(entity_id, application, metadata, source, min_level, "
+	    "allow_national_number, created_at, refreshed_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?6, ?6)",
+	T(SQL_SAML_SP_GET) =
+	    "SELECT entity_id, application, metadata, source, min_level, allow_national_number "
+	    "FROM saml_sp WHERE entity_id = ?1",
+	T(SQL_SAML_SP_LIST) =
+	    "SELECT entity_id, application, source, min_level, created_at, refreshed_at, "
+	    "allow_national_number FROM saml_sp ORDER BY entity_id",
+	T(SQL_SAML_SP_DELETE) =
+	    "DELETE FROM saml_sp WHERE entity_id = ?1",
+	T(SQL_SAML_SP_REFRESH) =
+	    "UPDATE saml_sp SET metadata = ?2, refreshed_at = ?3 WHERE entity_id = ?1",
+	T(SQL_SAML_KEY_INSERT) =
+	    "INSERT INTO saml_key(kid, alg, private_der, cert_pem, created_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)",
+	T(SQL_SAML_KEY_RETIRE) =
+	    "UPDATE saml_key SET retired_at = ?1, publish_until = ?2 WHERE retired_at IS NULL",
+	T(SQL_SAML_KEY_PUBLISHED) =
+	    "SELECT kid, private_der, cert_pem, retired_at FROM saml_key "
+	    "WHERE retired_at IS NULL OR publish_until > ?1 "
+	    "ORDER BY retired_at IS NOT NULL, created_at DESC",
+	T(SQL_SAML_KEY_PURGE) =
+	    "DELETE FROM saml_key WHERE retired_at IS NOT NULL AND publish_until <= ?1",
+	T(SQL_SAML_KEY_SECRETS) =
+	    "SELECT kid, private_der FROM saml_key ORDER BY kid",
+	T(SQL_SAML_KEY_SET_SECRET) =
+	    "UPDATE saml_key SET private_der = ?2 WHERE kid = ?1",
+	T(SQL_SAML_REQ_INSERT) =
+	    "INSERT INTO fed_request(id_hash, kind, requester, application, level, "
+	    "force_login, max_age, browser, protocol, created_at, expires_at) "
+	    "VALUES (?1, 'saml', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	T(SQL_SAML_REQ_GET) =
+	    "SELECT requester, application, level, force_login, max_age, browser, "
+	    "stale_session, protocol, created_at FROM fed_request "
+	    "WHERE id_hash = ?1 AND kind = 'saml' AND expires_at > ?2",
+	T(SQL_SAML_REQ_DELETE) =
+	    "DELETE FROM fed_request WHERE id_hash = ?1",
+	T(SQL_SAML_REQ_MARK) =
+	    "UPDATE fed_request SET stale_session = ?2 WHERE id_hash = ?1",
+	T(SQL_SAML_REQ_PURGE) =
+	    "DELETE FROM fed_request WHERE expires_at <= ?1",
+	T(SQL_SAML_SEEN_INSERT) =
+	    "INSERT INTO saml_request_seen(issuer, request_id, expires_at) VALUES (?1, ?2, ?3)",
+	T(SQL_SAML_SEEN_PURGE) =
+	    "DELETE FROM saml_request_seen WHERE expires_at <= ?1",
+	T(SQL_SAML_ART_INSERT) =
+	    "INSERT INTO saml_artifact(artifact_hash, entity_id, message, expires_at) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	T(SQL_SAML_ART_GET) =
+	    "SELECT entity_id, message FROM saml_artifact "
+	    "WHERE artifact_hash = ?1 AND expires_at > ?2",
+	T(SQL_SAML_ART_DELETE) =
+	    "DELETE FROM saml_artifact WHERE artifact_hash = ?1",
+	T(SQL_SAML_ART_PURGE) =
+	    "DELETE FROM saml_artifact WHERE expires_at <= ?1",
+#undef T
+};
+
+static const char *const saml_cols[SQL_SAML_END - SQL_SAML_FIRST] = {
+	[SQL_SAML_SP_GET - SQL_SAML_FIRST] = SQL_COLS(SQL_SAML_SP_GET_COLS),
+	[SQL_SAML_SP_LIST - SQL_SAML_FIRST] = SQL_COLS(SQL_SAML_SP_LIST_COLS),
+	[SQL_SAML_KEY_PUBLISHED - SQL_SAML_FIRST] = SQL_COLS(SQL_SAML_KEY_PUBLISHED_COLS),
+	[SQL_SAML_KEY_SECRETS - SQL_SAML_FIRST] = SQL_COLS(SQL_SAML_KEY_SECRETS_COLS),
+	[SQL_SAML_REQ_GET - SQL_SAML_FIRST] = SQL_COLS(SQL_SAML_REQ_GET_COLS),
+	[SQL_SAML_ART_GET - SQL_SAML_FIRST] = SQL_COLS(SQL_SAML_ART_GET_COLS),
+};
+
+const struct sql_table sql_saml_sqlite = {
+	SQL_SAML_FIRST, SQL_SAML_END - SQL_SAML_FIRST, saml_text, saml_cols,
+};
