@@ -1025,6 +1025,10 @@ account_create(struct store *s, const struct actor *who, int64_t org, int64_t qu
 	return user_new_own(s, who, org, quality, in, err, true, account_id);
 }
 
+enum access_rc
+account_member_view(struct store_tx *tx, struct arena *a, int64_t org, int64_t quality,
+    int64_t account, struct user_view *v);
+
 /* Reads account and its membership of quality into v (texts in a): ACCESS_OK or
  * ACCESS_NOT_FOUND. */
 static enum access_rc
@@ -1045,6 +1049,13 @@ member_view(struct store_tx *tx, struct arena *a, int64_t org, int64_t quality,
 		return ACCESS_ERROR;
 	v->napps = (size_t)r;
 	return ACCESS_OK;
+}
+
+enum access_rc
+account_member_view(struct store_tx *tx, struct arena *a, int64_t org, int64_t quality,
+    int64_t account, struct user_view *v)
+{
+	return member_view(tx, a, org, quality, account, v);
 }
 
 /* Opens a write tx for a change of the member account of quality (open_quality), reads it
@@ -1102,22 +1113,92 @@ contains(const char *const *apps, size_t n, const char *code)
 }
 
 enum access_rc
+account_change_member(struct store_tx *tx, const struct actor *who,
+    const struct policy_actor *actor, int64_t org, int64_t quality, const char *qcode,
+    const struct user_view *v, const struct user_input *in, const char *new_type,
+    bool apply, struct arena *a, struct access_errors *err, bool *changed)
+{
+	char at[CLOCK_TEXT_SIZE];
+	const char **added, **removed;
+	size_t nadded = 0, nremoved = 0;
+	bool data_changed, type_changed = strcmp(new_type, v->type) != 0;
+	struct user_norm n;
+	int r;
+
+	*changed = false;
+	r = account_validate(tx, a, org, qcode, in, v->niss, &n, err);
+	if (r < 0)
+		return ACCESS_ERROR;
+	if (err->n > 0)
+		return ACCESS_INVALID;
+	added = arena_alloc(a, (n.napps + 1) * sizeof(*added));
+	removed = arena_alloc(a, (v->napps + 1) * sizeof(*removed));
+	if (added == NULL || removed == NULL)
+		return ACCESS_ERROR;
+	for (size_t i = 0; i < n.napps; i++)
+		if (!contains(v->apps, v->napps, n.apps[i]))
+			added[nadded++] = n.apps[i];
+	for (size_t i = 0; i < v->napps; i++)
+		if (!contains(n.apps, n.napps, v->apps[i]))
+			removed[nremoved++] = v->apps[i];
+	data_changed = strcmp(n.username, v->username) != 0 ||
+	    !account_data_same(&n.data, &v->data);
+	*changed = data_changed || nadded > 0 || nremoved > 0 || type_changed;
+	if (!*changed || !apply)
+		return ACCESS_OK;       /* nothing to save, or only the classification */
+	r = data_changed ?
+	    account_data_write(tx, SQL_ACCESS_ACCOUNT_UPDATE, v->account_id, v->version,
+	    n.username, &n.data) :
+	    clock_text(clock_time(), at) != 0 ? -1 :
+	    store_exec(tx, SQL_ACCESS_ACCOUNT_TOUCH, "iit", v->account_id, v->version, at);
+	if (r == 0)
+		return ACCESS_CONFLICT;
+	if (r != 1)
+		return ACCESS_ERROR;
+	if (data_changed && audit_person(tx, who, actor, org, "user.update", v->person_id,
+	    details_json(quality, v->account_id, NULL, NULL, NULL, NULL, 0)) != 0)
+		return ACCESS_ERROR;
+	/* The membership's since and the grants' granted_at: the service's clock. */
+	if (clock_text(clock_time(), at) != 0)
+		return ACCESS_ERROR;
+	if (type_changed && (store_exec(tx, SQL_ACCESS_MEMBER_SET_TYPE, "iitt", quality,
+	    v->account_id, new_type, at) != 1 ||
+	    audit_person(tx, who, actor, org, strcmp(new_type, "COGL") == 0 ?
+	    "user.cogl.designate" : "user.cogl.withdraw", v->person_id,
+	    details_json(quality, v->account_id, "type", new_type, NULL, NULL, 0)) != 0))
+		return ACCESS_ERROR;
+	for (size_t i = 0; i < nadded; i++)
+		if (store_exec(tx, SQL_ACCESS_GRANT_INSERT, "iitIt", quality, v->account_id,
+		    added[i], who->person_id, at) != 1)
+			return ACCESS_ERROR;
+	for (size_t i = 0; i < nremoved; i++)
+		if (store_exec(tx, SQL_ACCESS_GRANT_DELETE, "iit", quality, v->account_id,
+		    removed[i]) != 1)
+			return ACCESS_ERROR;
+	if (nadded > 0 && audit_person(tx, who, actor, org, "grant.add", v->person_id,
+	    details_json(quality, v->account_id, NULL, NULL, "applications", added,
+	    nadded)) != 0)
+		return ACCESS_ERROR;
+	if (nremoved > 0 && audit_person(tx, who, actor, org, "grant.remove", v->person_id,
+	    details_json(quality, v->account_id, NULL, NULL, "applications", removed,
+	    nremoved)) != 0)
+		return ACCESS_ERROR;
+	return ACCESS_OK;
+}
+
+enum access_rc
 account_update(struct store *s, const struct actor *who, int64_t org, int64_t quality,
     int64_t account_id, int64_t version, const struct user_input *in,
     struct access_errors *err)
 {
-	char at[CLOCK_TEXT_SIZE];
-	const char *qcode, **added, **removed, *new_type;
-	size_t nadded = 0, nremoved = 0;
+	const char *qcode, *new_type;
 	struct policy_actor actor;
 	struct store_tx *tx = NULL;
 	struct user_view v;
-	struct user_norm n;
 	enum access_rc rc;
-	bool data_changed, type_changed = false;
 	unsigned other_manager;
 	struct arena *a;
-	int r;
+	bool changed;
 
 	memset(err, 0, sizeof(*err));
 	/* What is read and validated here: this call's own arena. */
@@ -1128,7 +1209,7 @@ account_update(struct store *s, const struct actor *who, int64_t org, int64_t qu
 	    &other_manager);
 	if (rc != ACCESS_OK)
 		goto done;
-	/* USER ↔ COGL is designating (or withdrawing) a co-manager. */
+	/* USER <-> COGL is designating (or withdrawing) a co-manager. */
 	new_type = v.type;
 	if (strcmp(v.type, "GL") != 0 && in->type != NULL && in->type[0] != '\0') {
 		if (!valid_type(in->type)) {
@@ -1139,81 +1220,31 @@ account_update(struct store *s, const struct actor *who, int64_t org, int64_t qu
 			if (rc != ACCESS_OK)
 				goto done;
 			new_type = in->type;
-			type_changed = true;
 		}
 	}
-	r = account_validate(tx, a, org, qcode, in, v.niss, &n, err);
-	if (r < 0) {
-		rc = ACCESS_ERROR;
-		goto done;
-	}
 	if (err->n > 0) {
-		rc = ACCESS_INVALID;
+		/* The other fields' errors too, as before. */
+		struct user_norm n;
+
+		rc = account_validate(tx, a, org, qcode, in, v.niss, &n, err) < 0 ?
+		    ACCESS_ERROR : ACCESS_INVALID;
 		goto done;
 	}
+	/* Validated first: a stale version is a conflict only once the input is valid. */
+	rc = account_change_member(tx, who, &actor, org, quality, qcode, &v, in, new_type,
+	    false, a, err, &changed);
+	if (rc != ACCESS_OK)
+		goto done;
 	if (version != v.version) {
 		rc = ACCESS_CONFLICT;
 		goto done;
 	}
-	added = arena_alloc(a, (n.napps + 1) * sizeof(*added));
-	removed = arena_alloc(a, (v.napps + 1) * sizeof(*removed));
-	if (added == NULL || removed == NULL) {
-		rc = ACCESS_ERROR;
-		goto done;
-	}
-	for (size_t i = 0; i < n.napps; i++)
-		if (!contains(v.apps, v.napps, n.apps[i]))
-			added[nadded++] = n.apps[i];
-	for (size_t i = 0; i < v.napps; i++)
-		if (!contains(n.apps, n.napps, v.apps[i]))
-			removed[nremoved++] = v.apps[i];
-	data_changed = strcmp(n.username, v.username) != 0 || !account_data_same(&n.data, &v.data);
-	if (!data_changed && nadded == 0 && nremoved == 0 && !type_changed) {
-		rc = ACCESS_OK;        /* nothing to save */
-		goto done;
-	}
-	r = data_changed ?
-	    account_data_write(tx, SQL_ACCESS_ACCOUNT_UPDATE, account_id, version, n.username,
-	    &n.data) :
-	    clock_text(clock_time(), at) != 0 ? -1 :
-	    store_exec(tx, SQL_ACCESS_ACCOUNT_TOUCH, "iit", account_id, version, at);
-	if (r == 0) {
-		rc = ACCESS_CONFLICT;
-		goto done;
-	}
-	if (r != 1) {
-		rc = ACCESS_ERROR;
-		goto done;
-	}
-	rc = ACCESS_ERROR;
-	if (data_changed && audit_person(tx, who, &actor, org, "user.update", v.person_id,
-	    details_json(quality, account_id, NULL, NULL, NULL, NULL, 0)) != 0)
-		goto done;
-	/* The membership's since and the grants' granted_at: the service's clock. */
-	if (clock_text(clock_time(), at) != 0)
-		goto done;
-	if (type_changed && (store_exec(tx, SQL_ACCESS_MEMBER_SET_TYPE, "iitt", quality,
-	    account_id, new_type, at) != 1 ||
-	    audit_person(tx, who, &actor, org, strcmp(new_type, "COGL") == 0 ?
-	    "user.cogl.designate" : "user.cogl.withdraw", v.person_id,
-	    details_json(quality, account_id, "type", new_type, NULL, NULL, 0)) != 0))
-		goto done;
-	for (size_t i = 0; i < nadded; i++)
-		if (store_exec(tx, SQL_ACCESS_GRANT_INSERT, "iitIt", quality, account_id, added[i],
-		    who->person_id, at) != 1)
-			goto done;
-	for (size_t i = 0; i < nremoved; i++)
-		if (store_exec(tx, SQL_ACCESS_GRANT_DELETE, "iit", quality, account_id,
-		    removed[i]) != 1)
-			goto done;
-	if (nadded > 0 && audit_person(tx, who, &actor, org, "grant.add", v.person_id,
-	    details_json(quality, account_id, NULL, NULL, "applications", added, nadded)) != 0)
-		goto done;
-	if (nremoved > 0 && audit_person(tx, who, &actor, org, "grant.remove", v.person_id,
-	    details_json(quality, account_id, NULL, NULL, "applications", removed,
-	    nremoved)) != 0)
-		goto done;
-	rc = store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+	if (!changed)
+		goto done;          /* nothing to save */
+	rc = account_change_member(tx, who, &actor, org, quality, qcode, &v, in, new_type,
+	    true, a, err, &changed);
+	if (rc == ACCESS_OK)
+		rc = store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
 done:
 	store_rollback(&tx);
 	arena_free(a);

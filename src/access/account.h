@@ -177,6 +177,21 @@ int account_validate(struct store_tx *tx, struct arena *a, int64_t org, const ch
 enum access_rc account_add_member(struct store_tx *tx, const struct actor *who,
     const struct policy_actor *actor, int64_t org, int64_t quality, const char *type,
     struct user_norm *n);
+/* Changes member v (read by the caller in tx, version current) of quality (catalogue code
+ * qcode) to in: user name, data, applications, and its type new_type (USER/COGL: the
+ * caller has checked the policy for a change of type). With apply false only validates
+ * and tells (*changed) whether anything would change; with apply true writes it with
+ * its audit events (user.update, user.cogl.*, grant.add, grant.remove). The one code path
+ * of the edition page and the CSV import. Returns ACCESS_OK, ACCESS_INVALID (see err),
+ * ACCESS_CONFLICT or ACCESS_ERROR. */
+enum access_rc account_change_member(struct store_tx *tx, const struct actor *who,
+    const struct policy_actor *actor, int64_t org, int64_t quality, const char *qcode,
+    const struct user_view *v, const struct user_input *in, const char *new_type,
+    bool apply, struct arena *a, struct access_errors *err, bool *changed);
+/* Reads account and its membership of quality into v (texts in a): ACCESS_OK,
+ * ACCESS_NOT_FOUND (not a member) or ACCESS_ERROR. */
+enum access_rc account_member_view(struct store_tx *tx, struct arena *a, int64_t org,
+    int64_t quality, int64_t account, struct user_view *v);
 /* Reads the person's account in org into v (texts in a). Returns 0 found, 1 none, -1
  * error. */
 int account_of_person(struct store_tx *tx, struct arena *a, int64_t org, int64_t person,

@@ -465,6 +465,20 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	T(SQL_ACCESS_MANDATE_ACCOUNT) =
 	    "SELECT id, person_id FROM account WHERE org_id = ?1 AND " SQL_NOCASE("username")
 	    " = " SQL_NOCASE("?2"),
+	/* CSV imports: times (?8, ?9) from C; the batch is read by its owner only. */
+	T(SQL_ACCESS_IMPORT_INSERT) =
+	    "INSERT INTO import_batch(public_id, org_id, quality_id, person_id, filename, "
+	    "content, sep, nrows, created_at, expires_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?10, ?8, ?9)",
+	T(SQL_ACCESS_IMPORT_GET) =
+	    "SELECT org_id, quality_id, person_id, filename, content, sep, nrows, expires_at, "
+	    "applied_at, result FROM import_batch WHERE public_id = ?1",
+	/* Single use: the confirmation marks the batch in its own transaction. */
+	T(SQL_ACCESS_IMPORT_APPLY) =
+	    "UPDATE import_batch SET applied_at = ?2, result = ?3 "
+	    "WHERE public_id = ?1 AND applied_at IS NULL",
+	T(SQL_ACCESS_IMPORT_PURGE) =
+	    "DELETE FROM import_batch WHERE expires_at < ?1",
 #undef T
 };
 
@@ -574,6 +588,7 @@ static const char *const access_cols[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	[SQL_ACCESS_MANDATE_DUE - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_MANDATE_DUE_COLS),
 	[SQL_ACCESS_MANDATE_ACCOUNT - SQL_ACCESS_FIRST] =
 	    SQL_COLS(SQL_ACCESS_MANDATE_ACCOUNT_COLS),
+	[SQL_ACCESS_IMPORT_GET - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_IMPORT_GET_COLS),
 };
 
 const struct sql_table SQL_TABLE(access) = {
