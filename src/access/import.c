@@ -534,6 +534,20 @@ open_import(struct store *s, enum store_mode mode, const struct actor *who, int6
 }
 
 enum access_rc
+import_may(struct store *s, const struct actor *who, int64_t org, int64_t quality)
+{
+	struct classify_ctx c;
+	struct store_tx *tx = NULL;
+	struct arena *a = arena_new(1 << 16);
+	enum access_rc rc = a == NULL ? ACCESS_ERROR :
+	    open_import(s, STORE_READ, who, org, quality, &tx, a, &c);
+
+	store_rollback(&tx);
+	arena_free(a);
+	return rc;
+}
+
+enum access_rc
 import_upload(struct store *s, const struct actor *who, int64_t org, int64_t quality,
     const char *filename, const char *data, size_t len, char id[IMPORT_ID_LEN + 1],
     struct access_errors *err)

@@ -63,6 +63,9 @@ struct import_view {
 	const char *expires_at;
 };
 
+/* Whether who may import into quality (POLICY_MANAGE_USERS; a refusal is audited). */
+enum access_rc import_may(struct store *s, const struct actor *who, int64_t org,
+    int64_t quality);
 /* Checks the policy (POLICY_MANAGE_USERS on quality: a refusal is a 403 with its audit
  * event), parses the file and keeps it for its preview: id receives the batch's public
  * id. ACCESS_INVALID with an error at "file" when the file is refused. */

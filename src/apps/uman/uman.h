@@ -118,5 +118,6 @@ int uman_audit_routes(struct web_server *s);
 int uman_me_routes(struct web_server *s);
 int uman_responsibles_routes(struct web_server *s);
 int uman_mandate_routes(struct web_server *s);
+int uman_import_routes(struct web_server *s);
 
 #endif
