@@ -250,6 +250,28 @@ describe('CSV import of users', () => {
     }
   });
 
+  it('policy: a local manager may not act on the GAP, neither on the page nor by import', async () => {
+    const d = denials(srv);
+    const fields = { niss: NISS.claire, type: 'USER', username: 'claire.dubois', last_name: 'Dubois',
+      first_name: 'Claire', title: 'Mme', language: 'fr', email: 'claire@example.be', local_email: '' };
+    const page = await post(gl, `/acces/${ID.org}/qualite/${q}/nouveau/confirmation`, fields);
+    assert.equal(page.status, 403, 'the page refuses');
+    assert.equal(denials(srv) - d, 1);
+    const head = ['Nom', 'Prénom', 'u', 'Type', 'NISS', 'Statut', 'Titre', 'Langue', 'E', 'L', 'C', 'M', 'A'];
+    const r = await upload(gl, ID.org, q, csvOf([head,
+      ['D', 'C', 'claire.dubois', 'USER', NISS.claire, 'Actif', 'Mme', 'fr', 'claire@example.be', '', '', '', 'SADM']]));
+    assert.equal(r.status, 303);
+    const loc = r.headers.get('location');
+    const got = previewRows((await gl.get(loc)).text);
+    assert.equal(got.get(2).cls, 'refused');
+    assert.match(got.get(2).text, /au-delà de vos propres droits/);
+    const users = accounts(srv, { org: ID.org, quality: q }).length;
+    const c = await post(gl, `${loc}/confirmer`, {});
+    assert.equal(c.status, 200);
+    assert.deepEqual(counts(c.text), { add: 0, change: 0, same: 0, refused: 1 });
+    assert.equal(accounts(srv, { org: ID.org, quality: q }).length, users, 'nothing changed');
+  });
+
   it('policy: a co-manager may not designate a co-manager, neither on the page nor by import', async () => {
     const coNiss = makeNiss(82, 5, 6, 25);
     addPerson(srv, { niss: coNiss, last: 'Co', first: 'Gl', username: 'co.gl' });
