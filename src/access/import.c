@@ -233,8 +233,9 @@ struct classify_ctx {
 	int64_t org, quality;
 	const char *qcode;
 	bool apply;
-	char **seen;               /* NISS of earlier rows: open addressing */
+	char **seen;               /* NISS of earlier rows: open addressing, in keep */
 	size_t seen_cap;
+	struct arena *keep;        /* what outlives a row: the view's arena */
 };
 
 static uint64_t
@@ -247,19 +248,20 @@ hash(const char *s)
 	return h;
 }
 
-/* Whether niss was seen in an earlier row (then true), recording it. */
-static bool
-seen_before(struct classify_ctx *c, char *niss)
+/* Whether niss was seen in an earlier row: 1, else 0 and recorded (a copy in c->keep);
+ * -1 when that arena is full. */
+static int
+seen_before(struct classify_ctx *c, const char *niss)
 {
 	size_t i = (size_t)(hash(niss) % c->seen_cap);
 
 	while (c->seen[i] != NULL) {
 		if (strcmp(c->seen[i], niss) == 0)
-			return true;
+			return 1;
 		i = (i + 1) % c->seen_cap;
 	}
-	c->seen[i] = niss;
-	return false;
+	c->seen[i] = arena_strdup(c->keep, niss);
+	return c->seen[i] != NULL ? 0 : -1;
 }
 
 /* The applications cell ("A B C") into in's list, in a. Returns 0 or -1. */
@@ -352,9 +354,14 @@ classify_row(struct classify_ctx *c, struct arena *a, const char *const *cells, 
 	}
 	if ((r->niss = arena_strdup(a, parsed.digits)) == NULL)
 		return -1;
-	if (seen_before(c, (char *)(uintptr_t)r->niss)) {
+	switch (seen_before(c, r->niss)) {
+	case 0:
+		break;
+	case 1:
 		r->reason = N_("Cette personne figure déjà plus haut dans le fichier.");
 		return 0;
+	default:
+		return -1;
 	}
 	if (strcmp(type, "GL") != 0 && strcmp(type, "COGL") != 0 && strcmp(type, "USER") != 0) {
 		r->reason = N_("Choisissez un type d'utilisateur de la liste.");
@@ -440,11 +447,24 @@ classify_row(struct classify_ctx *c, struct arena *a, const char *const *cells, 
 	return rc == ACCESS_OK ? 0 : -1;
 }
 
+#define SCRATCH_ROWS 64
+
+/* Copies the texts r shows that the checks read (in the scratch arena) into a; the cells
+ * and the texts taken from them are in a already (the parsed file). */
+static int
+keep_row(struct arena *a, struct import_row *r)
+{
+	return access_dup(a, &r->niss, r->niss) | access_dup(a, &r->last_name, r->last_name) |
+	    access_dup(a, &r->first_name, r->first_name) | access_dup(a, &r->type, r->type);
+}
+
 /* Classifies every data row of f into out (rows in a). Returns 0 or -1. */
 static int
 classify_all(struct classify_ctx *c, const struct import_file *f, struct arena *a,
     struct import_view *out)
 {
+	struct arena *scratch = NULL;
+
 	out->nrows = f->nrows - 1;
 	out->rows = arena_alloc(a, (out->nrows + 1) * sizeof(*out->rows));
 	c->seen_cap = 2 * out->nrows + 1;
@@ -452,16 +472,28 @@ classify_all(struct classify_ctx *c, const struct import_file *f, struct arena *
 	if (out->rows == NULL || c->seen == NULL)
 		return -1;
 	memset(c->seen, 0, c->seen_cap * sizeof(*c->seen));
+	c->keep = a;
 	memset(out->counts, 0, sizeof(out->counts));
+	/* What the checks read for a row lives in a scratch arena renewed every few rows;
+	 * what the row shows is copied to a: memory follows the rows kept, not the reads. */
 	for (size_t i = 0; i < out->nrows; i++) {
 		struct import_row *r = &out->rows[i];
 
+		if (i % SCRATCH_ROWS == 0) {
+			arena_free(scratch);
+			if ((scratch = arena_new(ACCESS_CALL_ARENA)) == NULL)
+				return -1;
+		}
 		memset(r, 0, sizeof(*r));
 		r->line = i + 2;
-		if (classify_row(c, a, f->rows[i + 1], f->ncells[i + 1], r) != 0)
+		if (classify_row(c, scratch, f->rows[i + 1], f->ncells[i + 1], r) != 0 ||
+		    keep_row(a, r) != 0) {
+			arena_free(scratch);
 			return -1;
+		}
 		out->counts[r->cls]++;
 	}
+	arena_free(scratch);
 	return 0;
 }
 

@@ -293,6 +293,37 @@ policy(void **state)
 	assert_non_null(strstr(v.rows[0].reason, "au-del\xC3\xA0 de vos propres droits"));
 }
 
+/* A person twice, far apart: the first row's NISS is remembered past the scratch arenas
+ * of the rows between (renewed every 64 rows). */
+static void
+twice_far_apart(void **state)
+{
+	struct actor gap = STORE_FIXTURE_WHO(P_GAP, LOA_LOW);
+	char id[IMPORT_ID_LEN + 1];
+	struct access_errors err;
+	struct import_view v;
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, (size_t)1 << 20);
+	assert_int_equal(buf_puts(&b, HEAD), 0);
+	for (long i = 0; i <= 200; i++) {
+		long base = 700101100 + (i == 200 ? 0 : i);
+
+		assert_int_equal(buf_printf(&b, "X;Y;u%ld;USER;%09ld%02ld;Actif;Mme;fr;u@example.be;;;;\r\n",
+		    i, base, 97 - base % 97), 0);
+	}
+	assert_int_equal(import_upload(F->fx.s, &gap, F->org, F->quality, "t.csv", b.data, b.len,
+	    id, &err), ACCESS_OK);
+	assert_int_equal(import_preview(F->fx.s, &gap, F->org, F->quality, id, test_arena(), &v),
+	    ACCESS_OK);
+	assert_int_equal(v.nrows, 201);
+	assert_string_equal(v.rows[200].reason,
+	    "Cette personne figure d\xC3\xA9j\xC3\xA0 plus haut dans le fichier.");
+	assert_string_equal(v.rows[0].reason, "Cette personne est inconnue du registre des personnes.");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -304,6 +335,7 @@ main(void)
 	const struct CMUnitTest store[] = {
 		cmocka_unit_test(preview_and_apply),
 		cmocka_unit_test(policy),
+		cmocka_unit_test(twice_far_apart),
 	};
 	int rc = cmocka_run_group_tests(parse, NULL, NULL);
 

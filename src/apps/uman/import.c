@@ -10,6 +10,9 @@
 #include "base/msgid.h"
 
 #define PREVIEW_PER_PAGE 100
+/* The arena of a preview or a confirmation: the file, its cells and rows (20,000 rows of
+ * a 5 MiB file fit; allocated as used). */
+#define IMPORT_PAGE_ARENA ((size_t)256 << 20)
 
 static const char *const class_code[IMPORT__CLASSES] = { "add", "change", "same", "refused" };
 static const char *const class_msgid[IMPORT__CLASSES] = {
@@ -125,39 +128,23 @@ class_text(struct web_req *r, const struct import_row *row)
 	return web_t(r, class_msgid[row->cls]);
 }
 
-static int
-preview_get(struct web_req *r)
+/* The preview's counts and its page of rows (of class want, or all) into c. */
+static enum access_rc
+preview_rows(struct web_req *r, struct tmpl_ctx *c, const struct import_view *v,
+    const char *want, const char *page_text)
 {
-	struct import_view v;
-	struct actor who;
-	struct uman_here here;
-	struct tmpl_ctx *c;
-	enum access_rc rc;
-	const char *want = web_query(r, "classe");
-	int cls = -1, page = (int)web_id(web_query(r, "page")), pages;
+	int cls = -1, page = (int)web_id(page_text), pages;
 	size_t shown = 0, matched = 0;
 
-	if (!uman_enter(r, &who, &here))
-		return 0;
-	rc = import_preview(uman_store(r), &who, here.org, here.quality, web_param(r, "id"),
-	    web_arena(r), &v);
-	if (rc == ACCESS_CONFLICT)
-		return web_redirect(r, arena_printf(web_arena(r), "%s/%s/resultat",
-		    base_path(r, &here), v.id));
-	if (rc != ACCESS_OK)
-		return app_fail(r, rc);
-	c = import_page(r, &who, &here, N_("Aperçu"), &rc);
-	if (c == NULL)
-		return rc == ACCESS_ERROR ? -1 : app_fail(r, rc);
 	for (int k = 0; want != NULL && k < IMPORT__CLASSES; k++)
 		if (strcmp(want, class_code[k]) == 0)
 			cls = k;
-	counts(r, c, &v);
-	tmpl_set(c, "id", v.id);
-	tmpl_set(c, "filename", v.filename);
+	counts(r, c, v);
+	tmpl_set(c, "id", v->id);
+	tmpl_set(c, "filename", v->filename);
 	tmpl_set(c, "classe", cls >= 0 ? class_code[cls] : "");
-	for (size_t i = 0; i < v.nrows; i++)
-		matched += cls < 0 || (int)v.rows[i].cls == cls;
+	for (size_t i = 0; i < v->nrows; i++)
+		matched += cls < 0 || (int)v->rows[i].cls == cls;
 	pages = matched == 0 ? 1 : (int)((matched + PREVIEW_PER_PAGE - 1) / PREVIEW_PER_PAGE);
 	if (page < 1 || page > pages)
 		page = 1;
@@ -169,8 +156,8 @@ preview_get(struct web_req *r)
 	if (page < pages)
 		tmpl_set_int(c, "next", page + 1);
 	matched = 0;
-	for (size_t i = 0; i < v.nrows && shown < PREVIEW_PER_PAGE; i++) {
-		const struct import_row *row = &v.rows[i];
+	for (size_t i = 0; i < v->nrows && shown < PREVIEW_PER_PAGE; i++) {
+		const struct import_row *row = &v->rows[i];
 		struct tmpl_ctx *o;
 
 		if (cls >= 0 && (int)row->cls != cls)
@@ -178,7 +165,7 @@ preview_get(struct web_req *r)
 		if (matched++ < (size_t)(page - 1) * PREVIEW_PER_PAGE)
 			continue;
 		if ((o = tmpl_list_add(c, "rows")) == NULL)
-			return -1;
+			return ACCESS_ERROR;
 		shown++;
 		tmpl_set_int(o, "line", (int64_t)row->line);
 		tmpl_set(o, "cls", class_code[row->cls]);
@@ -190,9 +177,47 @@ preview_get(struct web_req *r)
 		tmpl_set(o, "type", row->type);
 		tmpl_set(o, "apps", row->apps);
 	}
-	tmpl_set_bool(c, "may_apply", v.counts[IMPORT_ADD] + v.counts[IMPORT_CHANGE] > 0);
-	return web_render(r, "uman/import_preview", c);
+	tmpl_set_bool(c, "may_apply", v->counts[IMPORT_ADD] + v->counts[IMPORT_CHANGE] > 0);
+	return ACCESS_OK;
 }
+
+static int
+preview_get(struct web_req *r)
+{
+	struct import_view v;
+	struct actor who;
+	struct uman_here here;
+	struct tmpl_ctx *c;
+	enum access_rc rc;
+	const char *want = web_query(r, "classe");
+	struct arena *ia;
+
+	if (!uman_enter(r, &who, &here))
+		return 0;
+	/* The file and its rows: an arena of this page's own, freed once rendered. */
+	if ((ia = arena_new(IMPORT_PAGE_ARENA)) == NULL)
+		return -1;
+	rc = import_preview(uman_store(r), &who, here.org, here.quality, web_param(r, "id"), ia,
+	    &v);
+	if (rc == ACCESS_CONFLICT) {
+		arena_free(ia);
+		return web_redirect(r, arena_printf(web_arena(r), "%s/%s/resultat",
+		    base_path(r, &here), v.id));
+	}
+	if (rc != ACCESS_OK) {
+		arena_free(ia);
+		return app_fail(r, rc);
+	}
+	c = import_page(r, &who, &here, N_("Aperçu"), &rc);
+	if (c == NULL) {
+		arena_free(ia);
+		return rc == ACCESS_ERROR ? -1 : app_fail(r, rc);
+	}
+	rc = preview_rows(r, c, &v, want, web_query(r, "page"));
+	arena_free(ia);
+	return rc == ACCESS_OK ? web_render(r, "uman/import_preview", c) : -1;
+}
+
 
 static const char *
 tr(void *arg, const char *msgid)
@@ -223,12 +248,16 @@ confirm_post(struct web_req *r)
 	struct import_view v;
 	struct actor who;
 	struct uman_here here;
+	struct arena *ia;
 	enum access_rc rc;
 
 	if (!uman_enter(r, &who, &here))
 		return 0;
+	if ((ia = arena_new(IMPORT_PAGE_ARENA)) == NULL)
+		return -1;
 	rc = import_apply(uman_store(r), &who, here.org, here.quality, web_param(r, "id"), tr, r,
-	    web_arena(r), &v);
+	    ia, &v);
+	arena_free(ia);       /* the counts are all the result page shows */
 	if (rc == ACCESS_CONFLICT) {
 		snprintf(v.id, sizeof(v.id), "%s", web_param(r, "id"));
 		return result_page(r, &who, &here, 409, &v, true);
