@@ -233,6 +233,7 @@ struct classify_ctx {
 	int64_t org, quality;
 	const char *qcode;
 	bool apply;
+	struct account_bulk *bulk; /* what the rows need, read for the whole file at once */
 	char **seen;               /* NISS of earlier rows: open addressing, in keep */
 	size_t seen_cap;
 	struct arena *keep;        /* what outlives a row: the view's arena */
@@ -377,7 +378,7 @@ classify_row(struct classify_ctx *c, struct arena *a, const char *const *cells, 
 		*account_data_at(&in.data, i) = cells[COL_DATA + i];
 	if (split_apps(a, r->apps, &in) != 0)
 		return -1;
-	if (account_validate(c->tx, a, c->org, c->qcode, &in, NULL, &norm, &err) < 0)
+	if (account_validate_bulk(c->tx, c->bulk, a, c->org, c->qcode, &in, &norm, &err) < 0)
 		return -1;
 	if (norm.person_id == 0 && !norm.names_from_register) {
 		r->reason = N_("Cette personne est inconnue du registre des personnes.");
@@ -387,7 +388,7 @@ classify_row(struct classify_ctx *c, struct arena *a, const char *const *cells, 
 	r->first_name = norm.first_name;
 	/* Acting on the GAP or a co-GAP: only someone above them may. */
 	if (norm.person_id != 0 &&
-	    access_manager_roles(c->tx, c->who, c->org, norm.person_id, &roles) != 0)
+	    account_bulk_manager_roles(c->bulk, c->who, norm.person_id, &roles) != 0)
 		return -1;
 	t.target_roles = roles;
 	if (policy_check(POLICY_MANAGE_USERS, &c->actor, &t) != POLICY_ALLOWED) {
@@ -395,7 +396,8 @@ classify_row(struct classify_ctx *c, struct arena *a, const char *const *cells, 
 		return 0;
 	}
 	rc = norm.account_id != 0 ?
-	    account_member_view(c->tx, a, c->org, c->quality, norm.account_id, &v) :
+	    account_member_view_bulk(c->tx, c->bulk, a, c->org, c->quality, norm.account_id,
+	    &v) :
 	    ACCESS_NOT_FOUND;
 	if (rc == ACCESS_ERROR)
 		return -1;
@@ -418,6 +420,8 @@ classify_row(struct classify_ctx *c, struct arena *a, const char *const *cells, 
 		if (!c->apply)
 			return 0;
 		rc = account_add_member(c->tx, c->who, &c->actor, c->org, c->quality, type, &norm);
+		/* Written: later rows read that person and user name from the store. */
+		account_bulk_forget(c->bulk, norm.niss, norm.username, NULL);
 		return rc == ACCESS_OK ? 0 : -1;
 	}
 	/* A member already: the edition page's checks. */
@@ -431,8 +435,8 @@ classify_row(struct classify_ctx *c, struct arena *a, const char *const *cells, 
 		return 0;
 	}
 	memset(&err, 0, sizeof(err));
-	rc = account_change_member(c->tx, c->who, &c->actor, c->org, c->quality, c->qcode, &v,
-	    &in, type, false, a, &err, &changed);
+	rc = account_change_member_bulk(c->tx, c->bulk, c->who, &c->actor, c->org, c->quality,
+	    c->qcode, &v, &in, type, false, a, &err, &changed);
 	if (rc == ACCESS_INVALID) {
 		r->reason = first_error(&err);
 		return 0;
@@ -442,12 +446,41 @@ classify_row(struct classify_ctx *c, struct arena *a, const char *const *cells, 
 	r->cls = changed ? IMPORT_CHANGE : IMPORT_SAME;
 	if (!c->apply || !changed)
 		return 0;
-	rc = account_change_member(c->tx, c->who, &c->actor, c->org, c->quality, c->qcode, &v,
-	    &in, type, true, a, &err, &changed);
+	rc = account_change_member_bulk(c->tx, c->bulk, c->who, &c->actor, c->org, c->quality,
+	    c->qcode, &v, &in, type, true, a, &err, &changed);
+	account_bulk_forget(c->bulk, v.niss, in.username, v.username);
 	return rc == ACCESS_OK ? 0 : -1;
 }
 
 #define SCRATCH_ROWS 64
+
+/* Reads at once what classifying f's rows needs (account_bulk_load): the valid NISS and
+ * the user names of the rows with the export's columns. Returns 0 or -1. */
+static int
+load_bulk(struct classify_ctx *c, const struct import_file *f, struct arena *a)
+{
+	size_t n = f->nrows - 1;
+	const char **niss = arena_alloc(a, (n + 1) * sizeof(*niss));
+	const char **users = arena_alloc(a, (n + 1) * sizeof(*users));
+
+	if (niss == NULL || users == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const char *const *cells = f->rows[i + 1];
+		struct be_niss parsed;
+
+		niss[i] = users[i] = NULL;
+		if (f->ncells[i + 1] != ncols() && f->ncells[i + 1] != ncols() + 1)
+			continue;
+		users[i] = cells[COL_USERNAME];
+		if (strlen(cells[COL_NISS]) <= 31 && cells[COL_NISS][0] != '\0' &&
+		    be_niss_parse(cells[COL_NISS], &parsed) == BE_OK &&
+		    (niss[i] = arena_strdup(a, parsed.digits)) == NULL)
+			return -1;
+	}
+	return account_bulk_load(c->tx, a, c->org, c->quality, c->qcode, niss, users, n,
+	    &c->bulk);
+}
 
 /* Copies the texts r shows that the checks read (in the scratch arena) into a; the cells
  * and the texts taken from them are in a already (the parsed file). */
@@ -473,6 +506,8 @@ classify_all(struct classify_ctx *c, const struct import_file *f, struct arena *
 		return -1;
 	memset(c->seen, 0, c->seen_cap * sizeof(*c->seen));
 	c->keep = a;
+	if (load_bulk(c, f, a) != 0)
+		return -1;
 	memset(out->counts, 0, sizeof(out->counts));
 	/* What the checks read for a row lives in a scratch arena renewed every few rows;
 	 * what the row shows is copied to a: memory follows the rows kept, not the reads. */

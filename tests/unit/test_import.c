@@ -324,6 +324,86 @@ twice_far_apart(void **state)
 	buf_free(&b);
 }
 
+/* A file of the members added above (unchanged, changed), n persons to add, a person
+ * unknown to all and a user name taken, in b. */
+static void
+mixed_file(struct buf *b, long n)
+{
+	buf_reset(b);
+	assert_int_equal(buf_puts(b, HEAD ROW("85073003328", "jan.p", "USER", "SADM")
+	    ROW(REG_NISS, "anna.m", "COGL", "") ROW(NOBODY, "no.body", "USER", "")
+	    ROW("90022800193", "jan.p", "USER", "")), 0);
+	for (long i = 0; i < n; i++) {
+		long base = 650101100 + i;
+
+		assert_int_equal(buf_printf(b, "X;Y;bulk%ld;USER;%09ld%02ld;Actif;Mme;fr;"
+		    "b%ld@example.be;;;;%s\r\n", i, base, 97 - base % 97, i,
+		    i % 2 ? "MEDSEIP SADM" : "MEDSEIP"), 0);
+	}
+}
+
+/* The statements a preview of the mixed file of n rows to add runs (store calls that
+ * prepare a statement, counted by the store's fault hook); *v receives the view. */
+static long
+preview_statements(long n, struct import_view *v)
+{
+	struct actor gap = STORE_FIXTURE_WHO(P_GAP, LOA_LOW);
+	char id[IMPORT_ID_LEN + 1];
+	struct access_errors err;
+	struct buf b;
+	long calls;
+
+	buf_init(&b, (size_t)1 << 20);
+	mixed_file(&b, n);
+	assert_int_equal(import_upload(F->fx.s, &gap, F->org, F->quality, "m.csv", b.data,
+	    b.len, id, &err), ACCESS_OK);
+	buf_free(&b);
+	store_fault_after(F->fx.s, 0, STORE_FAULT_PREPARE);
+	assert_int_equal(import_preview(F->fx.s, &gap, F->org, F->quality, id, test_arena(), v),
+	    ACCESS_OK);
+	calls = store_fault_calls(F->fx.s);
+	store_fault_off(F->fx.s);
+	return calls;
+}
+
+/* The preview reads what its rows need for the whole file at once: the statements it runs
+ * do not grow with the rows (on PostgreSQL each is a round trip); the classes are the
+ * per-row checks' all the same. */
+static void
+bounded_statements(void **state)
+{
+	struct import_view small, large;
+	long few, many;
+
+	(void)state;
+	for (long i = 0; i < 120; i++) {
+		char niss[12], first[16];
+		long base = 650101100 + i;
+
+		snprintf(niss, sizeof(niss), "%09ld%02ld", base, 97 - base % 97);
+		snprintf(first, sizeof(first), "P%ld", i);
+		assert_true(store_fixture_person(F->fx.s, niss, "Bulk", first, "fr", "system") > 0);
+	}
+	few = preview_statements(3, &small);
+	many = preview_statements(120, &large);
+	if (few != many)
+		fprintf(stderr, "statements: %ld for 7 rows, %ld for 124 rows\n", few, many);
+	assert_int_equal(many, few);
+	assert_true(few < 30);
+	/* The classes: jan.p unchanged, anna.m changed (her application withdrawn), the
+	 * unknown person and the user name taken refused, the rest to add. */
+	assert_int_equal(large.nrows, 124);
+	assert_int_equal(large.rows[0].cls, IMPORT_SAME);
+	assert_int_equal(large.rows[1].cls, IMPORT_CHANGE);
+	assert_int_equal(large.rows[2].cls, IMPORT_REFUSED);
+	assert_int_equal(large.rows[3].cls, IMPORT_REFUSED);
+	assert_string_equal(large.rows[3].reason,
+	    "Ce nom d'utilisateur est d\xC3\xA9j\xC3\xA0 utilis\xC3\xA9 dans votre organisation. Choisissez-en un autre.");
+	assert_int_equal(large.counts[IMPORT_ADD], 120);
+	assert_int_equal(small.counts[IMPORT_ADD], 3);
+	assert_string_equal(large.rows[4].last_name, "Bulk");
+}
+
 int
 main(void)
 {
@@ -336,6 +416,7 @@ main(void)
 		cmocka_unit_test(preview_and_apply),
 		cmocka_unit_test(policy),
 		cmocka_unit_test(twice_far_apart),
+		cmocka_unit_test(bounded_statements),
 	};
 	int rc = cmocka_run_group_tests(parse, NULL, NULL);
 
