@@ -670,30 +670,20 @@ bulk_read_grants(struct store_tx *tx, struct account_bulk *b, const char *json)
 	return rc < 0 ? -1 : 0;
 }
 
-/* The persons register's names of the NISS in json (registry_person: "" for none). */
+/* registry_persons' callback: the register's names of a NISS ("" for none, as
+ * register_names takes them). */
 static int
-bulk_read_register(struct store_tx *tx, struct account_bulk *b, const char *json)
+bulk_register_one(void *arg, const struct reg_person *rp)
 {
-	struct store_q *q;
-	int rc;
+	struct account_bulk *b = arg;
+	struct bulk_entry *e = bulk_put(b->a, &b->reg, rp->niss);
 
-	if (store_query(tx, SQL_ACCESS_BULK_REGISTER, &q, "t", json) != 0)
+	if (e == NULL)
 		return -1;
-	while ((rc = store_next(q)) == 1) {
-		struct bulk_entry *e = bulk_put(b->a, &b->reg,
-		    store_text(q, ACCESS_BULK_REGISTER_NISS));
-
-		if (e == NULL ||
-		    (access_dup(b->a, &e->last_name, store_text(q, ACCESS_BULK_REGISTER_LAST_NAME)) |
-		    access_dup(b->a, &e->first_name,
-		    store_text(q, ACCESS_BULK_REGISTER_FIRST_NAMES))) != 0) {
-			rc = -1;
-			break;
-		}
-		e->found = true;
-	}
-	store_done(q);
-	return rc < 0 ? -1 : 0;
+	e->found = true;
+	e->last_name = rp->last_name != NULL ? rp->last_name : "";
+	e->first_name = rp->first_names != NULL ? rp->first_names : "";
+	return 0;
 }
 
 /* The accounts of the organisation holding the user names in json. */
@@ -795,7 +785,7 @@ account_bulk_load(struct store_tx *tx, struct arena *a, int64_t org, int64_t qua
 	json_users = bulk_json(keys, n);
 	if (json_niss == NULL || json_users == NULL ||
 	    bulk_read_persons(tx, b, json_niss) != 0 || bulk_read_grants(tx, b, json_niss) != 0 ||
-	    bulk_read_register(tx, b, json_niss) != 0 ||
+	    registry_persons(tx, a, json_niss, bulk_register_one, b) != 0 ||
 	    bulk_read_usernames(tx, b, json_users) != 0 ||
 	    bulk_read_apps_managers(tx, b, qcode) != 0)
 		goto done;

@@ -6,13 +6,6 @@
 
 #include <stddef.h>
 
-/* The texts of a JSON array parameter p (["a","b"]), as a subquery for IN. */
-#ifdef SQL_DIALECT_PG
-#define TEXT_LIST(p) "(SELECT value FROM json_array_elements_text(CAST(" p " AS json)))"
-#else
-#define TEXT_LIST(p) "(SELECT value FROM json_each(" p "))"
-#endif
-
 /* Issue 6: a name or description in the reader's language (parameter n holds fr/nl/de/en). */
 #define LNAME(t, col, n) \
 	"CASE ?" #n " WHEN 'nl' THEN " t "." col "_nl WHEN 'de' THEN " t "." col "_de " \
@@ -494,25 +487,17 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "a.modified_at, a.version, m.type, m.since, " ACCOUNT_DATA_COLS("a.") " "
 	    "FROM person p LEFT JOIN account a ON a.person_id = p.id AND a.org_id = ?1 "
 	    "LEFT JOIN quality_member m ON m.account_id = a.id AND m.org_quality_id = ?2 "
-	    "WHERE p.niss IN " TEXT_LIST("?3"),
+	    "WHERE p.niss IN " SQL_TEXT_LIST("?3"),
 	T(SQL_ACCESS_BULK_GRANTS) =
 	    "SELECT g.account_id, g.application FROM app_grant g "
 	    "JOIN account a ON a.id = g.account_id JOIN person p ON p.id = a.person_id "
-	    "WHERE g.org_quality_id = ?2 AND a.org_id = ?1 AND p.niss IN " TEXT_LIST("?3") " "
+	    "WHERE g.org_quality_id = ?2 AND a.org_id = ?1 AND p.niss IN " SQL_TEXT_LIST("?3") " "
 	    "ORDER BY g.account_id, g.application",
-	/* The persons register (registry/query.c's SQL_REGQ_PERSON, for many NISS). */
-	T(SQL_ACCESS_BULK_REGISTER) =
-	    "SELECT niss, last_name, first_names FROM reg_person WHERE niss IN " TEXT_LIST("?1"),
-	/* Each user name of ?2 taken in organisation ?1 (any case, as the unique index and
-	 * SQL_ACCESS_ACCOUNT_BY_USERNAME), with the name as asked. */
+	/* The accounts of organisation ?1 holding a user name of ?2 (given in lower case;
+	 * any case, as the unique index and SQL_ACCESS_ACCOUNT_BY_USERNAME). */
 	T(SQL_ACCESS_BULK_USERNAMES) =
-#ifdef SQL_DIALECT_PG
-	    "SELECT j.value AS name, a.id FROM json_array_elements_text(CAST(?2 AS json)) "
-	    "AS j(value) JOIN account a ON a.org_id = ?1 AND lower(a.username) = lower(j.value)",
-#else
-	    "SELECT j.value AS name, a.id FROM json_each(?2) AS j "
-	    "JOIN account a ON a.org_id = ?1 AND a.username = j.value COLLATE NOCASE",
-#endif
+	    "SELECT username AS name, id FROM account WHERE org_id = ?1 AND "
+	    SQL_NOCASE("username") " IN " SQL_TEXT_LIST("?2"),
 #undef T
 };
 
@@ -625,8 +610,6 @@ static const char *const access_cols[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	[SQL_ACCESS_IMPORT_GET - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_IMPORT_GET_COLS),
 	[SQL_ACCESS_BULK_PERSONS - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_BULK_PERSONS_COLS),
 	[SQL_ACCESS_BULK_GRANTS - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_BULK_GRANTS_COLS),
-	[SQL_ACCESS_BULK_REGISTER - SQL_ACCESS_FIRST] =
-	    SQL_COLS(SQL_ACCESS_BULK_REGISTER_COLS),
 	[SQL_ACCESS_BULK_USERNAMES - SQL_ACCESS_FIRST] =
 	    SQL_COLS(SQL_ACCESS_BULK_USERNAMES_COLS),
 };
