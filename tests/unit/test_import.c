@@ -404,6 +404,40 @@ bounded_statements(void **state)
 	assert_string_equal(large.rows[4].last_name, "Bulk");
 }
 
+/* Two new persons asking for one user name (in two cases): the preview, read before
+ * anything is written, finds it free for both; the confirmation, which writes row after
+ * row, adds the first and refuses the second, as the pages' reads would (what the bulk
+ * read said of that name is forgotten once it is written). */
+static void
+username_taken_while_applying(void **state)
+{
+	static const char twice[] = HEAD
+	    "X;Y;same.name;USER;65010110078;Actif;Mme;fr;a@example.be;;;;\r\n"
+	    "X;Y;Same.Name;USER;65010110177;Actif;Mme;fr;b@example.be;;;;\r\n";
+	struct actor gap = STORE_FIXTURE_WHO(P_GAP, LOA_LOW);
+	char id[IMPORT_ID_LEN + 1];
+	struct access_errors err;
+	struct import_view v;
+
+	(void)state;
+	/* Persons of bounded_statements (650101100, 650101101), not yet members. */
+	assert_int_equal(count("SELECT count(*) FROM person WHERE niss IN ('65010110078', "
+	    "'65010110177')"), 2);
+	assert_int_equal(import_upload(F->fx.s, &gap, F->org, F->quality, "t.csv", twice,
+	    sizeof(twice) - 1, id, &err), ACCESS_OK);
+	assert_int_equal(import_preview(F->fx.s, &gap, F->org, F->quality, id, test_arena(), &v),
+	    ACCESS_OK);
+	assert_int_equal(v.counts[IMPORT_ADD], 2);
+	assert_int_equal(import_apply(F->fx.s, &gap, F->org, F->quality, id, tr, NULL,
+	    test_arena(), &v), ACCESS_OK);
+	assert_int_equal(v.rows[0].cls, IMPORT_ADD);
+	assert_int_equal(v.rows[1].cls, IMPORT_REFUSED);
+	assert_string_equal(v.rows[1].reason,
+	    "Ce nom d'utilisateur est d\xC3\xA9j\xC3\xA0 utilis\xC3\xA9 dans votre organisation. Choisissez-en un autre.");
+	assert_int_equal(count("SELECT count(*) FROM account WHERE lower(username) = 'same.name'"),
+	    1);
+}
+
 int
 main(void)
 {
@@ -417,6 +451,7 @@ main(void)
 		cmocka_unit_test(policy),
 		cmocka_unit_test(twice_far_apart),
 		cmocka_unit_test(bounded_statements),
+		cmocka_unit_test(username_taken_while_applying),
 	};
 	int rc = cmocka_run_group_tests(parse, NULL, NULL);
 
