@@ -1244,6 +1244,26 @@ account_id_by_username(struct store_tx *tx, int64_t org, const char *username, i
 	return rc == 1 ? 0 : -1;
 }
 
+/* Grants the n applications to account in quality, by person at time at, in one
+ * statement. Returns 0, or -1 unless every one was inserted. */
+static int
+grants_insert(struct store_tx *tx, int64_t quality, int64_t account,
+    const char *const *apps, size_t n, int64_t by, const char *at)
+{
+	char *json;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	json = bulk_json(apps, n);
+	if (json == NULL)
+		return -1;
+	rc = store_exec(tx, SQL_ACCESS_GRANT_INSERT_MANY, "iitIt", quality, account, json, by,
+	    at);
+	free(json);
+	return rc == (int)n ? 0 : -1;
+}
+
 enum access_rc
 account_add_member(struct store_tx *tx, const struct actor *who,
     const struct policy_actor *actor, int64_t org, int64_t quality, const char *type,
@@ -1291,10 +1311,9 @@ account_add_member(struct store_tx *tx, const struct actor *who,
 		return ACCESS_EXISTS;
 	if (rc != 1)
 		return ACCESS_ERROR;
-	for (size_t i = 0; i < n->napps; i++)
-		if (store_exec(tx, SQL_ACCESS_GRANT_INSERT, "iitIt", quality, n->account_id,
-		    n->apps[i], who->person_id, at) != 1)
-			return ACCESS_ERROR;
+	if (grants_insert(tx, quality, n->account_id, n->apps, n->napps, who->person_id,
+	    at) != 0)
+		return ACCESS_ERROR;
 	if (audit_person(tx, who, actor, org, "user.add", n->person_id,
 	    details_json(quality, n->account_id, "type", type, "applications", n->apps,
 	    n->napps)) != 0)
@@ -1712,10 +1731,8 @@ account_change_member_bulk(struct store_tx *tx, const struct account_bulk *b,
 	    "user.cogl.designate" : "user.cogl.withdraw", v->person_id,
 	    details_json(quality, v->account_id, "type", new_type, NULL, NULL, 0)) != 0))
 		return ACCESS_ERROR;
-	for (size_t i = 0; i < nadded; i++)
-		if (store_exec(tx, SQL_ACCESS_GRANT_INSERT, "iitIt", quality, v->account_id,
-		    added[i], who->person_id, at) != 1)
-			return ACCESS_ERROR;
+	if (grants_insert(tx, quality, v->account_id, added, nadded, who->person_id, at) != 0)
+		return ACCESS_ERROR;
 	for (size_t i = 0; i < nremoved; i++)
 		if (store_exec(tx, SQL_ACCESS_GRANT_DELETE, "iit", quality, v->account_id,
 		    removed[i]) != 1)

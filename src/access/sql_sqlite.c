@@ -498,6 +498,12 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	T(SQL_ACCESS_BULK_USERNAMES) =
 	    "SELECT username AS name, id FROM account WHERE org_id = ?1 AND "
 	    SQL_NOCASE("username") " IN " SQL_TEXT_LIST("?2"),
+	/* The grants of one member at once: ?3 a JSON array of application codes (one round
+	 * trip for all, rather than one each); granted_at (?5) from C. */
+	T(SQL_ACCESS_GRANT_INSERT_MANY) =
+	    "INSERT INTO app_grant(org_quality_id, account_id, application, granted_by, "
+	    "granted_at) SELECT CAST(?1 AS BIGINT), CAST(?2 AS BIGINT), l.value, "
+	    "CAST(?4 AS BIGINT), CAST(?5 AS TEXT) FROM " SQL_TEXT_LIST("?3") " AS l",
 #undef T
 };
 
