@@ -452,7 +452,7 @@ struct bulk_entry {
 
 struct bulk_map {
 	struct bulk_entry **e;
-	size_t cap;
+	size_t cap, n;             /* n < cap: a free slot always ends a probe */
 };
 
 struct account_bulk {
@@ -506,6 +506,9 @@ bulk_put(struct arena *a, struct bulk_map *m, const char *key)
 
 	if (*slot != NULL)
 		return *slot;
+	if (m->n + 1 >= m->cap)
+		return NULL;       /* more rows than keys asked: refused, never a full table */
+	m->n++;
 	*slot = arena_alloc(a, sizeof(**slot));
 	if (*slot == NULL)
 		return NULL;
