@@ -377,7 +377,7 @@ bounded_statements(void **state)
 
 	(void)state;
 	for (long i = 0; i < 120; i++) {
-		char niss[12], first[16];
+		char niss[24], first[24];   /* room for any long: -O1 checks the format */
 		long base = 650101100 + i;
 
 		snprintf(niss, sizeof(niss), "%09ld%02ld", base, 97 - base % 97);
