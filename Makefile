@@ -298,6 +298,15 @@ bench-export: all
 	$(CC) $(CFLAGS) -o $(O)/bench_uman bench/uman.c $(O)/libportier.a $(LDFLAGS) $(LDLIBS)
 	PORTIER_BIN=$(O)/portier BENCH_UMAN=$(O)/bench_uman sh bench/export_rss.sh
 
+# The CSV import of users (issue 19 part 1): preview of 10,000 rows and apply of 1,000
+# through the service layer on a fresh SQLite file (bench/import_users.c); not in check.
+.PHONY: bench-import-users
+bench-import-users: all
+	$(CC) $(CFLAGS) -o $(O)/bench_import_users bench/import_users.c $(O)/libportier.a $(LDFLAGS) $(LDLIBS)
+	@d=$$(mktemp -d /tmp/portier-bench-import.XXXXXX) && \
+	    nice $(O)/bench_import_users $$d/import.db $${IMPORT_ROWS:-10000} $${IMPORT_APPLY:-1000}; \
+	    rc=$$?; rm -rf $$d; exit $$rc
+
 clean:
 	rm -rf build build-asan build-fuzz
 

@@ -428,6 +428,505 @@ app_of_quality(struct store_tx *tx, const char *code, const char *qcode)
 	return rc < 0 ? -1 : yes;
 }
 
+/* ---- bulk reads: what classifying a whole file needs, read at once (the CSV import) ----
+ * The checks stay those above and below: a loaded key answers from memory what its
+ * statement would answer; a key never loaded (or forgotten after a write) goes to the
+ * statement, so the bulk is only ever a faster way to the same answer. */
+
+#define BULK_MISS (-3)          /* a key the bulk does not know: ask the store */
+
+/* One loaded key: a NISS (person, account, membership), a user name (lower case), an
+ * account id (its NISS entry), a register NISS. */
+struct bulk_entry {
+	const char *key;
+	bool stale;                /* written since it was read: ask the store */
+	bool found;
+	struct person_row p;       /* NISS: the person when found */
+	bool has_account, member;
+	struct user_view acc;      /* their account in the organisation; type, since and
+	                            * apps when a member of the quality */
+	size_t apps_cap;
+	int64_t id;                /* user name: the account holding it (0: free) */
+	const char *last_name, *first_name;   /* register */
+	struct bulk_entry *of;     /* account id: the NISS entry */
+};
+
+struct bulk_map {
+	struct bulk_entry **e;
+	size_t cap, n;             /* n < cap: a free slot always ends a probe */
+};
+
+struct account_bulk {
+	struct arena *a;
+	int64_t org, quality;
+	struct bulk_map persons, accounts, usernames, reg;
+	const char **apps;         /* the quality's application codes */
+	size_t napps;
+	int64_t *managers;         /* the organisation's GAP and co-GAPs */
+	unsigned *manager_roles;
+	size_t nmanagers;
+};
+
+static uint64_t
+bulk_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static int
+bulk_map_init(struct arena *a, struct bulk_map *m, size_t n)
+{
+	m->cap = 2 * n + 1;
+	m->e = arena_alloc(a, m->cap * sizeof(*m->e));
+	if (m->e == NULL)
+		return -1;
+	memset(m->e, 0, m->cap * sizeof(*m->e));
+	return 0;
+}
+
+/* The slot of key in m: its entry, or the empty slot where it goes. */
+static struct bulk_entry **
+bulk_slot(const struct bulk_map *m, const char *key)
+{
+	size_t i = (size_t)(bulk_hash(key) % m->cap);
+
+	while (m->e[i] != NULL && strcmp(m->e[i]->key, key) != 0)
+		i = (i + 1) % m->cap;
+	return &m->e[i];
+}
+
+/* The entry of key, made (not found) when new; NULL when the map or the arena is full. */
+static struct bulk_entry *
+bulk_put(struct arena *a, struct bulk_map *m, const char *key)
+{
+	struct bulk_entry **slot = bulk_slot(m, key);
+
+	if (*slot != NULL)
+		return *slot;
+	if (m->n + 1 >= m->cap)
+		return NULL;       /* more rows than keys asked: refused, never a full table */
+	m->n++;
+	*slot = arena_alloc(a, sizeof(**slot));
+	if (*slot == NULL)
+		return NULL;
+	memset(*slot, 0, sizeof(**slot));
+	(*slot)->key = arena_strdup(a, key);
+	return (*slot)->key != NULL ? *slot : NULL;
+}
+
+/* The loaded, current entry of key, or NULL (not loaded, or stale). */
+static const struct bulk_entry *
+bulk_get(const struct bulk_map *m, const char *key)
+{
+	const struct bulk_entry *e;
+
+	if (m->e == NULL)
+		return NULL;
+	e = *bulk_slot(m, key);
+	return e != NULL && !e->stale ? e : NULL;
+}
+
+/* A user name as a key: ASCII lower case (valid user names are ASCII, and the store
+ * compares them in any case), in a. */
+static char *
+bulk_username_key(struct arena *a, const char *s)
+{
+	char *k = arena_strdup(a, s);
+
+	for (char *p = k; p != NULL && *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return k;
+}
+
+static char *
+bulk_id_key(char out[24], int64_t id)
+{
+	snprintf(out, 24, "%" PRId64, id);
+	return out;
+}
+
+/* keys as a JSON array text (malloc'd), NULL on failure; texts jansson refuses are left
+ * out (their lookups go to the store). */
+static char *
+bulk_json(const char *const *keys, size_t n)
+{
+	json_t *arr = json_array();
+	char *out;
+
+	if (arr == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		json_t *s = keys[i] != NULL ? json_string(keys[i]) : NULL;
+
+		if (s != NULL && json_array_append_new(arr, s) != 0) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	out = json_dumps(arr, JSON_COMPACT);
+	json_decref(arr);
+	return out;
+}
+
+/* The persons of the NISS in json, their account in the organisation and membership of
+ * the quality. */
+static int
+bulk_read_persons(struct store_tx *tx, struct account_bulk *b, const char *json)
+{
+	struct store_q *q;
+	int rc;
+
+	if (store_query(tx, SQL_ACCESS_BULK_PERSONS, &q, "iit", b->org, b->quality, json) != 0)
+		return -1;
+	while ((rc = store_next(q)) == 1) {
+		struct bulk_entry *e = bulk_put(b->a, &b->persons,
+		    store_text(q, ACCESS_BULK_PERSONS_NISS));
+		struct user_view *v;
+		char k[24];
+
+		if (e == NULL) {
+			rc = -1;
+			break;
+		}
+		e->found = true;
+		e->p.id = store_int(q, ACCESS_BULK_PERSONS_ID);
+		if ((access_dup(b->a, &e->p.niss, store_text(q, ACCESS_BULK_PERSONS_NISS)) |
+		    access_dup(b->a, &e->p.last_name, store_text(q, ACCESS_BULK_PERSONS_LAST_NAME)) |
+		    access_dup(b->a, &e->p.first_name, store_text(q, ACCESS_BULK_PERSONS_FIRST_NAME)) |
+		    access_dup(b->a, &e->p.language, store_text(q, ACCESS_BULK_PERSONS_P_LANGUAGE)) |
+		    access_dup(b->a, &e->p.email, store_text(q, ACCESS_BULK_PERSONS_P_EMAIL))) != 0) {
+			rc = -1;
+			break;
+		}
+		if (store_null(q, ACCESS_BULK_PERSONS_ACCOUNT_ID))
+			continue;
+		/* As account_row and member_view read them. */
+		e->has_account = true;
+		v = &e->acc;
+		v->account_id = store_int(q, ACCESS_BULK_PERSONS_ACCOUNT_ID);
+		v->person_id = e->p.id;
+		v->version = store_int(q, ACCESS_BULK_PERSONS_VERSION);
+		v->quality = b->quality;
+		v->niss = e->p.niss;
+		v->last_name = e->p.last_name;
+		v->first_name = e->p.first_name;
+		v->type = v->since = "";
+		e->member = !store_null(q, ACCESS_BULK_PERSONS_TYPE);
+		if ((access_dup(b->a, &v->username, store_text(q, ACCESS_BULK_PERSONS_USERNAME)) |
+		    access_dup(b->a, &v->status, store_text(q, ACCESS_BULK_PERSONS_STATUS)) |
+		    access_dup(b->a, &v->created_at, store_text(q, ACCESS_BULK_PERSONS_CREATED_AT)) |
+		    access_dup(b->a, &v->modified_at, store_text(q, ACCESS_BULK_PERSONS_MODIFIED_AT)) |
+		    account_data_read(q, ACCESS_BULK_PERSONS_TITLE, b->a, &v->data)) != 0 ||
+		    (e->member &&
+		    (access_dup(b->a, &v->type, store_text(q, ACCESS_BULK_PERSONS_TYPE)) |
+		    access_dup(b->a, &v->since, store_text(q, ACCESS_BULK_PERSONS_SINCE))) != 0)) {
+			rc = -1;
+			break;
+		}
+		{
+			struct bulk_entry *byid = bulk_put(b->a, &b->accounts,
+			    bulk_id_key(k, v->account_id));
+
+			if (byid == NULL) {
+				rc = -1;
+				break;
+			}
+			byid->of = e;
+			byid->found = true;
+		}
+	}
+	store_done(q);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The grants of the members read, in the order of SQL_ACCESS_GRANTS_OF. */
+static int
+bulk_read_grants(struct store_tx *tx, struct account_bulk *b, const char *json)
+{
+	struct store_q *q;
+	int rc;
+
+	if (store_query(tx, SQL_ACCESS_BULK_GRANTS, &q, "iit", b->org, b->quality, json) != 0)
+		return -1;
+	while ((rc = store_next(q)) == 1) {
+		char k[24];
+		const struct bulk_entry *byid = bulk_get(&b->accounts,
+		    bulk_id_key(k, store_int(q, ACCESS_BULK_GRANTS_ACCOUNT_ID)));
+		struct bulk_entry *e = byid != NULL ? byid->of : NULL;
+
+		if (e == NULL || !e->member)
+			continue;
+		e->acc.apps = access_grow(b->a, e->acc.apps, e->acc.napps, &e->apps_cap,
+		    sizeof(*e->acc.apps));
+		if (e->acc.apps == NULL ||
+		    access_dup(b->a, &e->acc.apps[e->acc.napps],
+		    store_text(q, ACCESS_BULK_GRANTS_APPLICATION)) != 0) {
+			rc = -1;
+			break;
+		}
+		e->acc.napps++;
+	}
+	store_done(q);
+	return rc < 0 ? -1 : 0;
+}
+
+/* registry_persons' callback: the register's names of a NISS ("" for none, as
+ * register_names takes them). */
+static int
+bulk_register_one(void *arg, const struct reg_person *rp)
+{
+	struct account_bulk *b = arg;
+	struct bulk_entry *e = bulk_put(b->a, &b->reg, rp->niss);
+
+	if (e == NULL)
+		return -1;
+	e->found = true;
+	e->last_name = rp->last_name != NULL ? rp->last_name : "";
+	e->first_name = rp->first_names != NULL ? rp->first_names : "";
+	return 0;
+}
+
+/* The accounts of the organisation holding the user names in json. */
+static int
+bulk_read_usernames(struct store_tx *tx, struct account_bulk *b, const char *json)
+{
+	struct store_q *q;
+	int rc;
+
+	if (store_query(tx, SQL_ACCESS_BULK_USERNAMES, &q, "it", b->org, json) != 0)
+		return -1;
+	while ((rc = store_next(q)) == 1) {
+		char *k = bulk_username_key(b->a, store_text(q, ACCESS_BULK_USERNAMES_NAME));
+		struct bulk_entry *e = k != NULL ? bulk_put(b->a, &b->usernames, k) : NULL;
+
+		if (e == NULL) {
+			rc = -1;
+			break;
+		}
+		e->found = true;
+		e->id = store_int(q, ACCESS_BULK_USERNAMES_ID);
+	}
+	store_done(q);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The quality's applications and the organisation's GAP and co-GAPs. */
+static int
+bulk_read_apps_managers(struct store_tx *tx, struct account_bulk *b, const char *qcode)
+{
+	struct store_q *q;
+	size_t cap = 0;
+	int rc;
+
+	if (store_query(tx, SQL_ACCESS_APPS_OF_QUALITY, &q, "tt", qcode, "fr") != 0)
+		return -1;
+	while ((rc = store_next(q)) == 1) {
+		b->apps = access_grow(b->a, b->apps, b->napps, &cap, sizeof(*b->apps));
+		if (b->apps == NULL ||
+		    access_dup(b->a, &b->apps[b->napps++], store_text(q, ACCESS_APPS_OF_QUALITY_CODE)) != 0) {
+			rc = -1;
+			break;
+		}
+	}
+	store_done(q);
+	if (rc < 0 || store_query(tx, SQL_ACCESS_MANAGERS_OF_ORG, &q, "i", b->org) != 0)
+		return -1;
+	cap = 0;
+	while ((rc = store_next(q)) == 1) {
+		size_t c2 = cap;
+
+		b->managers = access_grow(b->a, b->managers, b->nmanagers, &cap,
+		    sizeof(*b->managers));
+		b->manager_roles = access_grow(b->a, b->manager_roles, b->nmanagers, &c2,
+		    sizeof(*b->manager_roles));
+		if (b->managers == NULL || b->manager_roles == NULL) {
+			rc = -1;
+			break;
+		}
+		b->managers[b->nmanagers] = store_int(q, ACCESS_MANAGERS_OF_ORG_PERSON_ID);
+		b->manager_roles[b->nmanagers++] =
+		    access_role_bit(store_text(q, ACCESS_MANAGERS_OF_ORG_ROLE));
+	}
+	store_done(q);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+account_bulk_load(struct store_tx *tx, struct arena *a, int64_t org, int64_t quality,
+    const char *qcode, const char *const *niss, const char *const *usernames, size_t n,
+    struct account_bulk **out)
+{
+	struct account_bulk *b = arena_alloc(a, sizeof(*b));
+	char *json_niss = NULL, *json_users = NULL;
+	const char **keys = NULL;
+	int rc = -1;
+
+	*out = NULL;
+	if (b == NULL)
+		return -1;
+	memset(b, 0, sizeof(*b));
+	b->a = a;
+	b->org = org;
+	b->quality = quality;
+	keys = arena_alloc(a, (n + 1) * sizeof(*keys));
+	if (keys == NULL || bulk_map_init(a, &b->persons, n) != 0 ||
+	    bulk_map_init(a, &b->accounts, n) != 0 || bulk_map_init(a, &b->usernames, n) != 0 ||
+	    bulk_map_init(a, &b->reg, n) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		/* As validate reads it: trimmed, then any case. */
+		const char *t = usernames[i] != NULL ? trimmed(a, usernames[i]) : NULL;
+
+		keys[i] = t != NULL ? bulk_username_key(a, t) : NULL;
+		if (usernames[i] != NULL && keys[i] == NULL)
+			return -1;
+	}
+	json_niss = bulk_json(niss, n);
+	json_users = bulk_json(keys, n);
+	if (json_niss == NULL || json_users == NULL ||
+	    bulk_read_persons(tx, b, json_niss) != 0 || bulk_read_grants(tx, b, json_niss) != 0 ||
+	    registry_persons(tx, a, json_niss, bulk_register_one, b) != 0 ||
+	    bulk_read_usernames(tx, b, json_users) != 0 ||
+	    bulk_read_apps_managers(tx, b, qcode) != 0)
+		goto done;
+	/* The keys asked and not found are known to be absent: entries, not found. */
+	for (size_t i = 0; i < n; i++) {
+		if ((niss[i] != NULL && (bulk_put(a, &b->persons, niss[i]) == NULL ||
+		    bulk_put(a, &b->reg, niss[i]) == NULL)) ||
+		    (keys[i] != NULL && bulk_put(a, &b->usernames, keys[i]) == NULL))
+			goto done;
+	}
+	*out = b;
+	rc = 0;
+done:
+	free(json_niss);
+	free(json_users);
+	return rc;
+}
+
+void
+account_bulk_forget(struct account_bulk *b, const char *niss, const char *username,
+    const char *old_username)
+{
+	const char *names[2] = { username, old_username };
+	struct bulk_entry *e;
+
+	if (b == NULL)
+		return;
+	if (niss != NULL && (e = *bulk_slot(&b->persons, niss)) != NULL)
+		e->stale = true;
+	if (niss != NULL && (e = *bulk_slot(&b->reg, niss)) != NULL)
+		e->stale = true;
+	for (int i = 0; i < 2; i++) {
+		const char *t = names[i] != NULL ? trimmed(b->a, names[i]) : NULL;
+		char *k = t != NULL ? bulk_username_key(b->a, t) : NULL;
+
+		if (k != NULL && (e = *bulk_slot(&b->usernames, k)) != NULL)
+			e->stale = true;
+	}
+}
+
+/* person_account from the bulk: 0, 1, 2 as there, or BULK_MISS. */
+static int
+bulk_person_account(const struct account_bulk *b, const char *niss, struct person_row *p,
+    struct user_view *acc)
+{
+	const struct bulk_entry *e = b != NULL ? bulk_get(&b->persons, niss) : NULL;
+
+	if (e == NULL)
+		return BULK_MISS;
+	if (!e->found)
+		return 1;
+	*p = e->p;
+	if (!e->has_account)
+		return 2;
+	*acc = e->acc;
+	acc->type = acc->since = "";
+	acc->apps = NULL;
+	acc->napps = 0;
+	return 0;
+}
+
+/* member_view from the bulk: ACCESS_OK, ACCESS_NOT_FOUND, or BULK_MISS. */
+static int
+bulk_member_view(const struct account_bulk *b, int64_t account, struct user_view *v)
+{
+	char k[24];
+	const struct bulk_entry *byid = b != NULL ?
+	    bulk_get(&b->accounts, bulk_id_key(k, account)) : NULL;
+
+	if (byid == NULL || byid->of == NULL || byid->of->stale)
+		return BULK_MISS;
+	if (!byid->of->member)
+		return ACCESS_NOT_FOUND;
+	*v = byid->of->acc;
+	return ACCESS_OK;
+}
+
+/* register_names from the bulk: 0, or BULK_MISS. */
+static int
+bulk_register_names(const struct account_bulk *b, struct user_norm *n)
+{
+	const struct bulk_entry *e = b != NULL ? bulk_get(&b->reg, n->niss) : NULL;
+
+	if (e == NULL)
+		return BULK_MISS;
+	if (e->found) {
+		n->names_from_register = true;
+		n->last_name = e->last_name;
+		n->first_name = e->first_name;
+	}
+	return 0;
+}
+
+/* The account holding username (0: none) from the bulk: 0, or BULK_MISS. */
+static int
+bulk_username(const struct account_bulk *b, struct arena *a, const char *username,
+    int64_t *id)
+{
+	const struct bulk_entry *e;
+	char *k;
+
+	if (b == NULL)
+		return BULK_MISS;
+	k = bulk_username_key(a, username);
+	e = k != NULL ? bulk_get(&b->usernames, k) : NULL;
+	if (e == NULL)
+		return BULK_MISS;
+	*id = e->found ? e->id : 0;
+	return 0;
+}
+
+/* app_of_quality from the bulk (the quality's applications; the quality is the one the
+ * bulk was loaded for): 1, 0, or BULK_MISS. */
+static int
+bulk_app_of_quality(const struct account_bulk *b, const char *code)
+{
+	if (b == NULL)
+		return BULK_MISS;
+	for (size_t i = 0; i < b->napps; i++)
+		if (strcmp(b->apps[i], code) == 0)
+			return 1;
+	return 0;
+}
+
+int
+account_bulk_manager_roles(const struct account_bulk *b, const struct actor *who,
+    int64_t person, unsigned *roles)
+{
+	*roles = 0;
+	if (person == 0 || person == who->person_id)
+		return 0;
+	for (size_t i = 0; i < b->nmanagers; i++)
+		if (b->managers[i] == person)
+			*roles |= b->manager_roles[i];
+	return 0;
+}
+
 /* ---- prefill and validation ---- */
 
 /* A user name suggested from names: "first.last", ASCII letters only, lower case, in a
@@ -543,8 +1042,9 @@ validate_niss(struct arena *a, const struct user_input *in, const char *fixed_ni
 /* The applications ticked in in into n->apps (in a), each of catalogue quality qcode,
  * once. Returns 0 (refusals in err), or -1. */
 static int
-validate_apps(struct store_tx *tx, struct arena *a, const char *qcode,
-    const struct user_input *in, struct user_norm *n, struct access_errors *err)
+validate_apps(struct store_tx *tx, const struct account_bulk *b, struct arena *a,
+    const char *qcode, const struct user_input *in, struct user_norm *n,
+    struct access_errors *err)
 {
 	int rc;
 
@@ -564,7 +1064,9 @@ validate_apps(struct store_tx *tx, struct arena *a, const char *qcode,
 			    N_("Une application cochée n'appartient pas à cette qualité."));
 			break;
 		}
-		rc = app_of_quality(tx, code, qcode);
+		rc = bulk_app_of_quality(b, code);
+		if (rc == BULK_MISS)
+			rc = app_of_quality(tx, code, qcode);
 		if (rc < 0)
 			return -1;
 		if (rc == 0) {
@@ -584,10 +1086,11 @@ validate_apps(struct store_tx *tx, struct arena *a, const char *qcode,
 	return 0;
 }
 
-int
-account_validate(struct store_tx *tx, struct arena *a, int64_t org, const char *qcode,
-    const struct user_input *in, const char *fixed_niss, struct user_norm *n,
-    struct access_errors *err)
+/* account_validate, its reads answered by b where it knows them (b may be NULL). */
+static int
+validate(struct store_tx *tx, const struct account_bulk *b, struct arena *a, int64_t org,
+    const char *qcode, const struct user_input *in, const char *fixed_niss,
+    struct user_norm *n, struct access_errors *err)
 {
 	size_t before = err->n;
 	struct person_row p;
@@ -602,7 +1105,9 @@ account_validate(struct store_tx *tx, struct arena *a, int64_t org, const char *
 		return -1;
 	/* The person: known people keep the names of their record. */
 	if (n->niss[0] != '\0') {
-		rc = person_account(tx, a, org, n->niss, &p, &acc);
+		rc = bulk_person_account(b, n->niss, &p, &acc);
+		if (rc == BULK_MISS)
+			rc = person_account(tx, a, org, n->niss, &p, &acc);
 		if (rc < 0)
 			return -1;
 		if (rc != 1) {
@@ -618,7 +1123,9 @@ account_validate(struct store_tx *tx, struct arena *a, int64_t org, const char *
 	/* Unknown to portier but known to the persons register: the register's names; a
 	 * manager types names only for a person nobody knows (until their eID login). */
 	if (n->person_id == 0 && n->niss[0] != '\0') {
-		rc = register_names(tx, a, n);
+		rc = bulk_register_names(b, n);
+		if (rc == BULK_MISS)
+			rc = register_names(tx, a, n);
 		if (rc < 0)
 			return -1;
 	}
@@ -639,23 +1146,43 @@ account_validate(struct store_tx *tx, struct arena *a, int64_t org, const char *
 		struct store_q *q;
 		int64_t other = 0;
 
-		if (store_query(tx, SQL_ACCESS_ACCOUNT_BY_USERNAME, &q, "it", org, n->username) != 0)
-			return -1;
-		rc = store_next(q);
-		if (rc == 1)
-			other = store_int(q, ACCESS_ACCOUNT_BY_USERNAME_ID);
-		store_done(q);
-		if (rc < 0)
-			return -1;
+		rc = bulk_username(b, a, n->username, &other);
+		if (rc == BULK_MISS) {
+			if (store_query(tx, SQL_ACCESS_ACCOUNT_BY_USERNAME, &q, "it", org,
+			    n->username) != 0)
+				return -1;
+			rc = store_next(q);
+			if (rc == 1)
+				other = store_int(q, ACCESS_ACCOUNT_BY_USERNAME_ID);
+			store_done(q);
+			if (rc < 0)
+				return -1;
+		}
 		if (other != 0 && other != n->account_id)
 			access_error_add(err, "username",
 			    N_("Ce nom d'utilisateur est déjà utilisé dans votre organisation. Choisissez-en un autre."));
 	}
 	account_data_check(&n->data, report_error, err);
 	/* Applications: each of this quality, once. */
-	if (validate_apps(tx, a, qcode, in, n, err) != 0)
+	if (validate_apps(tx, b, a, qcode, in, n, err) != 0)
 		return -1;
 	return err->n > before ? 1 : 0;
+}
+
+int
+account_validate(struct store_tx *tx, struct arena *a, int64_t org, const char *qcode,
+    const struct user_input *in, const char *fixed_niss, struct user_norm *n,
+    struct access_errors *err)
+{
+	return validate(tx, NULL, a, org, qcode, in, fixed_niss, n, err);
+}
+
+int
+account_validate_bulk(struct store_tx *tx, const struct account_bulk *b, struct arena *a,
+    int64_t org, const char *qcode, const struct user_input *in, struct user_norm *n,
+    struct access_errors *err)
+{
+	return validate(tx, b, a, org, qcode, in, NULL, n, err);
 }
 
 /* ---- changes ---- */
@@ -721,6 +1248,26 @@ account_id_by_username(struct store_tx *tx, int64_t org, const char *username, i
 	return rc == 1 ? 0 : -1;
 }
 
+/* Grants the n applications to account in quality, by person at time at, in one
+ * statement. Returns 0, or -1 unless every one was inserted. */
+static int
+grants_insert(struct store_tx *tx, int64_t quality, int64_t account,
+    const char *const *apps, size_t n, int64_t by, const char *at)
+{
+	char *json;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	json = bulk_json(apps, n);
+	if (json == NULL)
+		return -1;
+	rc = store_exec(tx, SQL_ACCESS_GRANT_INSERT_MANY, "iitIt", quality, account, json, by,
+	    at);
+	free(json);
+	return rc == (int)n ? 0 : -1;
+}
+
 enum access_rc
 account_add_member(struct store_tx *tx, const struct actor *who,
     const struct policy_actor *actor, int64_t org, int64_t quality, const char *type,
@@ -768,10 +1315,9 @@ account_add_member(struct store_tx *tx, const struct actor *who,
 		return ACCESS_EXISTS;
 	if (rc != 1)
 		return ACCESS_ERROR;
-	for (size_t i = 0; i < n->napps; i++)
-		if (store_exec(tx, SQL_ACCESS_GRANT_INSERT, "iitIt", quality, n->account_id,
-		    n->apps[i], who->person_id, at) != 1)
-			return ACCESS_ERROR;
+	if (grants_insert(tx, quality, n->account_id, n->apps, n->napps, who->person_id,
+	    at) != 0)
+		return ACCESS_ERROR;
 	if (audit_person(tx, who, actor, org, "user.add", n->person_id,
 	    details_json(quality, n->account_id, "type", type, "applications", n->apps,
 	    n->napps)) != 0)
@@ -1026,6 +1572,10 @@ account_create(struct store *s, const struct actor *who, int64_t org, int64_t qu
 	return user_new_own(s, who, org, quality, in, err, true, account_id);
 }
 
+enum access_rc
+account_member_view(struct store_tx *tx, struct arena *a, int64_t org, int64_t quality,
+    int64_t account, struct user_view *v);
+
 /* Reads account and its membership of quality into v (texts in a): ACCESS_OK or
  * ACCESS_NOT_FOUND. */
 static enum access_rc
@@ -1046,6 +1596,23 @@ member_view(struct store_tx *tx, struct arena *a, int64_t org, int64_t quality,
 		return ACCESS_ERROR;
 	v->napps = (size_t)r;
 	return ACCESS_OK;
+}
+
+enum access_rc
+account_member_view(struct store_tx *tx, struct arena *a, int64_t org, int64_t quality,
+    int64_t account, struct user_view *v)
+{
+	return member_view(tx, a, org, quality, account, v);
+}
+
+enum access_rc
+account_member_view_bulk(struct store_tx *tx, const struct account_bulk *b,
+    struct arena *a, int64_t org, int64_t quality, int64_t account, struct user_view *v)
+{
+	int rc = b != NULL && b->quality == quality ? bulk_member_view(b, account, v) : BULK_MISS;
+
+	return rc == BULK_MISS ? member_view(tx, a, org, quality, account, v) :
+	    (enum access_rc)rc;
 }
 
 /* Opens a write tx for a change of the member account of quality (open_quality), reads it
@@ -1103,22 +1670,101 @@ contains(const char *const *apps, size_t n, const char *code)
 }
 
 enum access_rc
+account_change_member(struct store_tx *tx, const struct actor *who,
+    const struct policy_actor *actor, int64_t org, int64_t quality, const char *qcode,
+    const struct user_view *v, const struct user_input *in, const char *new_type,
+    bool apply, struct arena *a, struct access_errors *err, bool *changed)
+{
+	return account_change_member_bulk(tx, NULL, who, actor, org, quality, qcode, v, in,
+	    new_type, apply, a, err, changed);
+}
+
+enum access_rc
+account_change_member_bulk(struct store_tx *tx, const struct account_bulk *b,
+    const struct actor *who, const struct policy_actor *actor, int64_t org, int64_t quality,
+    const char *qcode, const struct user_view *v, const struct user_input *in,
+    const char *new_type, bool apply, struct arena *a, struct access_errors *err,
+    bool *changed)
+{
+	char at[CLOCK_TEXT_SIZE];
+	const char **added, **removed;
+	size_t nadded = 0, nremoved = 0;
+	bool data_changed, type_changed = strcmp(new_type, v->type) != 0;
+	struct user_norm n;
+	int r;
+
+	*changed = false;
+	r = validate(tx, b, a, org, qcode, in, v->niss, &n, err);
+	if (r < 0)
+		return ACCESS_ERROR;
+	if (err->n > 0)
+		return ACCESS_INVALID;
+	added = arena_alloc(a, (n.napps + 1) * sizeof(*added));
+	removed = arena_alloc(a, (v->napps + 1) * sizeof(*removed));
+	if (added == NULL || removed == NULL)
+		return ACCESS_ERROR;
+	for (size_t i = 0; i < n.napps; i++)
+		if (!contains(v->apps, v->napps, n.apps[i]))
+			added[nadded++] = n.apps[i];
+	for (size_t i = 0; i < v->napps; i++)
+		if (!contains(n.apps, n.napps, v->apps[i]))
+			removed[nremoved++] = v->apps[i];
+	data_changed = strcmp(n.username, v->username) != 0 ||
+	    !account_data_same(&n.data, &v->data);
+	*changed = data_changed || nadded > 0 || nremoved > 0 || type_changed;
+	if (!*changed || !apply)
+		return ACCESS_OK;       /* nothing to save, or only the classification */
+	r = data_changed ?
+	    account_data_write(tx, SQL_ACCESS_ACCOUNT_UPDATE, v->account_id, v->version,
+	    n.username, &n.data) :
+	    clock_text(clock_time(), at) != 0 ? -1 :
+	    store_exec(tx, SQL_ACCESS_ACCOUNT_TOUCH, "iit", v->account_id, v->version, at);
+	if (r == 0)
+		return ACCESS_CONFLICT;
+	if (r != 1)
+		return ACCESS_ERROR;
+	if (data_changed && audit_person(tx, who, actor, org, "user.update", v->person_id,
+	    details_json(quality, v->account_id, NULL, NULL, NULL, NULL, 0)) != 0)
+		return ACCESS_ERROR;
+	/* The membership's since and the grants' granted_at: the service's clock. */
+	if (clock_text(clock_time(), at) != 0)
+		return ACCESS_ERROR;
+	if (type_changed && (store_exec(tx, SQL_ACCESS_MEMBER_SET_TYPE, "iitt", quality,
+	    v->account_id, new_type, at) != 1 ||
+	    audit_person(tx, who, actor, org, strcmp(new_type, "COGL") == 0 ?
+	    "user.cogl.designate" : "user.cogl.withdraw", v->person_id,
+	    details_json(quality, v->account_id, "type", new_type, NULL, NULL, 0)) != 0))
+		return ACCESS_ERROR;
+	if (grants_insert(tx, quality, v->account_id, added, nadded, who->person_id, at) != 0)
+		return ACCESS_ERROR;
+	for (size_t i = 0; i < nremoved; i++)
+		if (store_exec(tx, SQL_ACCESS_GRANT_DELETE, "iit", quality, v->account_id,
+		    removed[i]) != 1)
+			return ACCESS_ERROR;
+	if (nadded > 0 && audit_person(tx, who, actor, org, "grant.add", v->person_id,
+	    details_json(quality, v->account_id, NULL, NULL, "applications", added,
+	    nadded)) != 0)
+		return ACCESS_ERROR;
+	if (nremoved > 0 && audit_person(tx, who, actor, org, "grant.remove", v->person_id,
+	    details_json(quality, v->account_id, NULL, NULL, "applications", removed,
+	    nremoved)) != 0)
+		return ACCESS_ERROR;
+	return ACCESS_OK;
+}
+
+enum access_rc
 account_update(struct store *s, const struct actor *who, int64_t org, int64_t quality,
     int64_t account_id, int64_t version, const struct user_input *in,
     struct access_errors *err)
 {
-	char at[CLOCK_TEXT_SIZE];
-	const char *qcode, **added, **removed, *new_type;
-	size_t nadded = 0, nremoved = 0;
+	const char *qcode, *new_type;
 	struct policy_actor actor;
 	struct store_tx *tx = NULL;
 	struct user_view v;
-	struct user_norm n;
 	enum access_rc rc;
-	bool data_changed, type_changed = false;
 	unsigned other_manager;
 	struct arena *a;
-	int r;
+	bool changed;
 
 	memset(err, 0, sizeof(*err));
 	/* What is read and validated here: this call's own arena. */
@@ -1129,7 +1775,7 @@ account_update(struct store *s, const struct actor *who, int64_t org, int64_t qu
 	    &other_manager);
 	if (rc != ACCESS_OK)
 		goto done;
-	/* USER ↔ COGL is designating (or withdrawing) a co-manager. */
+	/* USER <-> COGL is designating (or withdrawing) a co-manager. */
 	new_type = v.type;
 	if (strcmp(v.type, "GL") != 0 && in->type != NULL && in->type[0] != '\0') {
 		if (!valid_type(in->type)) {
@@ -1140,81 +1786,31 @@ account_update(struct store *s, const struct actor *who, int64_t org, int64_t qu
 			if (rc != ACCESS_OK)
 				goto done;
 			new_type = in->type;
-			type_changed = true;
 		}
 	}
-	r = account_validate(tx, a, org, qcode, in, v.niss, &n, err);
-	if (r < 0) {
-		rc = ACCESS_ERROR;
-		goto done;
-	}
 	if (err->n > 0) {
-		rc = ACCESS_INVALID;
+		/* The other fields' errors too, as before. */
+		struct user_norm n;
+
+		rc = account_validate(tx, a, org, qcode, in, v.niss, &n, err) < 0 ?
+		    ACCESS_ERROR : ACCESS_INVALID;
 		goto done;
 	}
+	/* Validated first: a stale version is a conflict only once the input is valid. */
+	rc = account_change_member(tx, who, &actor, org, quality, qcode, &v, in, new_type,
+	    false, a, err, &changed);
+	if (rc != ACCESS_OK)
+		goto done;
 	if (version != v.version) {
 		rc = ACCESS_CONFLICT;
 		goto done;
 	}
-	added = arena_alloc(a, (n.napps + 1) * sizeof(*added));
-	removed = arena_alloc(a, (v.napps + 1) * sizeof(*removed));
-	if (added == NULL || removed == NULL) {
-		rc = ACCESS_ERROR;
-		goto done;
-	}
-	for (size_t i = 0; i < n.napps; i++)
-		if (!contains(v.apps, v.napps, n.apps[i]))
-			added[nadded++] = n.apps[i];
-	for (size_t i = 0; i < v.napps; i++)
-		if (!contains(n.apps, n.napps, v.apps[i]))
-			removed[nremoved++] = v.apps[i];
-	data_changed = strcmp(n.username, v.username) != 0 || !account_data_same(&n.data, &v.data);
-	if (!data_changed && nadded == 0 && nremoved == 0 && !type_changed) {
-		rc = ACCESS_OK;        /* nothing to save */
-		goto done;
-	}
-	r = data_changed ?
-	    account_data_write(tx, SQL_ACCESS_ACCOUNT_UPDATE, account_id, version, n.username,
-	    &n.data) :
-	    clock_text(clock_time(), at) != 0 ? -1 :
-	    store_exec(tx, SQL_ACCESS_ACCOUNT_TOUCH, "iit", account_id, version, at);
-	if (r == 0) {
-		rc = ACCESS_CONFLICT;
-		goto done;
-	}
-	if (r != 1) {
-		rc = ACCESS_ERROR;
-		goto done;
-	}
-	rc = ACCESS_ERROR;
-	if (data_changed && audit_person(tx, who, &actor, org, "user.update", v.person_id,
-	    details_json(quality, account_id, NULL, NULL, NULL, NULL, 0)) != 0)
-		goto done;
-	/* The membership's since and the grants' granted_at: the service's clock. */
-	if (clock_text(clock_time(), at) != 0)
-		goto done;
-	if (type_changed && (store_exec(tx, SQL_ACCESS_MEMBER_SET_TYPE, "iitt", quality,
-	    account_id, new_type, at) != 1 ||
-	    audit_person(tx, who, &actor, org, strcmp(new_type, "COGL") == 0 ?
-	    "user.cogl.designate" : "user.cogl.withdraw", v.person_id,
-	    details_json(quality, account_id, "type", new_type, NULL, NULL, 0)) != 0))
-		goto done;
-	for (size_t i = 0; i < nadded; i++)
-		if (store_exec(tx, SQL_ACCESS_GRANT_INSERT, "iitIt", quality, account_id, added[i],
-		    who->person_id, at) != 1)
-			goto done;
-	for (size_t i = 0; i < nremoved; i++)
-		if (store_exec(tx, SQL_ACCESS_GRANT_DELETE, "iit", quality, account_id,
-		    removed[i]) != 1)
-			goto done;
-	if (nadded > 0 && audit_person(tx, who, &actor, org, "grant.add", v.person_id,
-	    details_json(quality, account_id, NULL, NULL, "applications", added, nadded)) != 0)
-		goto done;
-	if (nremoved > 0 && audit_person(tx, who, &actor, org, "grant.remove", v.person_id,
-	    details_json(quality, account_id, NULL, NULL, "applications", removed,
-	    nremoved)) != 0)
-		goto done;
-	rc = store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+	if (!changed)
+		goto done;          /* nothing to save */
+	rc = account_change_member(tx, who, &actor, org, quality, qcode, &v, in, new_type,
+	    true, a, err, &changed);
+	if (rc == ACCESS_OK)
+		rc = store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
 done:
 	store_rollback(&tx);
 	arena_free(a);

@@ -177,6 +177,52 @@ int account_validate(struct store_tx *tx, struct arena *a, int64_t org, const ch
 enum access_rc account_add_member(struct store_tx *tx, const struct actor *who,
     const struct policy_actor *actor, int64_t org, int64_t quality, const char *type,
     struct user_norm *n);
+/* Changes member v (read by the caller in tx, version current) of quality (catalogue code
+ * qcode) to in: user name, data, applications, and its type new_type (USER/COGL: the
+ * caller has checked the policy for a change of type). With apply false only validates
+ * and tells (*changed) whether anything would change; with apply true writes it with
+ * its audit events (user.update, user.cogl.*, grant.add, grant.remove). The one code path
+ * of the edition page and the CSV import. Returns ACCESS_OK, ACCESS_INVALID (see err),
+ * ACCESS_CONFLICT or ACCESS_ERROR. */
+enum access_rc account_change_member(struct store_tx *tx, const struct actor *who,
+    const struct policy_actor *actor, int64_t org, int64_t quality, const char *qcode,
+    const struct user_view *v, const struct user_input *in, const char *new_type,
+    bool apply, struct arena *a, struct access_errors *err, bool *changed);
+/* Reads account and its membership of quality into v (texts in a): ACCESS_OK,
+ * ACCESS_NOT_FOUND (not a member) or ACCESS_ERROR. */
+enum access_rc account_member_view(struct store_tx *tx, struct arena *a, int64_t org,
+    int64_t quality, int64_t account, struct user_view *v);
+/* Bulk reads for many rows at once (the CSV import, docs/csv-import.md): the persons of
+ * a file's NISS with their account in org and membership of quality (and its grants),
+ * the persons register's names of those NISS, the accounts holding the file's user names,
+ * the quality's applications (catalogue code qcode) and org's GAP and co-GAPs, each in one
+ * statement. The _bulk functions below run the same checks as their plain forms, taking
+ * from b what it holds (b NULL: none) and asking the store for anything else. niss[i]
+ * and usernames[i] (as typed) may be NULL; b lives in a. Returns 0 or -1. */
+struct account_bulk;
+int account_bulk_load(struct store_tx *tx, struct arena *a, int64_t org, int64_t quality,
+    const char *qcode, const char *const *niss, const char *const *usernames, size_t n,
+    struct account_bulk **b);
+/* After a write about a NISS and a user name (and a user name freed; each may be NULL):
+ * their next reads go to the store. */
+void account_bulk_forget(struct account_bulk *b, const char *niss, const char *username,
+    const char *old_username);
+/* account_validate (no fixed NISS) with the reads of b. */
+int account_validate_bulk(struct store_tx *tx, const struct account_bulk *b,
+    struct arena *a, int64_t org, const char *qcode, const struct user_input *in,
+    struct user_norm *n, struct access_errors *err);
+/* account_member_view with the reads of b. */
+enum access_rc account_member_view_bulk(struct store_tx *tx, const struct account_bulk *b,
+    struct arena *a, int64_t org, int64_t quality, int64_t account, struct user_view *v);
+/* account_change_member with the reads of b. */
+enum access_rc account_change_member_bulk(struct store_tx *tx, const struct account_bulk *b,
+    const struct actor *who, const struct policy_actor *actor, int64_t org, int64_t quality,
+    const char *qcode, const struct user_view *v, const struct user_input *in,
+    const char *new_type, bool apply, struct arena *a, struct access_errors *err,
+    bool *changed);
+/* access_manager_roles (access/service.h) from the GAP and co-GAPs b read. */
+int account_bulk_manager_roles(const struct account_bulk *b, const struct actor *who,
+    int64_t person, unsigned *roles);
 /* Reads the person's account in org into v (texts in a). Returns 0 found, 1 none, -1
  * error. */
 int account_of_person(struct store_tx *tx, struct arena *a, int64_t org, int64_t person,

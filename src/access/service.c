@@ -78,6 +78,16 @@ access_open_own(struct store *s, enum store_mode mode, const struct actor *who,
 	    org != 0 ? &none : NULL, actor);
 }
 
+unsigned
+access_role_bit(const char *role)
+{
+	if (role != NULL && strcmp(role, "GAP") == 0)
+		return ROLE_GAP;
+	if (role != NULL && strcmp(role, "COGAP") == 0)
+		return ROLE_COGAP;
+	return 0;
+}
+
 int
 access_manager_roles(struct store_tx *tx, const struct actor *who, int64_t org,
     int64_t person, unsigned *roles)
@@ -93,10 +103,7 @@ access_manager_roles(struct store_tx *tx, const struct actor *who, int64_t org,
 		return -1;
 	while ((rc = store_next(q)) == 1) {
 		role = store_text(q, ACCESS_ORG_ROLE_ROLE);
-		if (role != NULL && strcmp(role, "GAP") == 0)
-			*roles |= ROLE_GAP;
-		else if (role != NULL && strcmp(role, "COGAP") == 0)
-			*roles |= ROLE_COGAP;
+		*roles |= access_role_bit(role);
 	}
 	store_done(q);
 	return rc < 0 ? -1 : 0;

@@ -48,6 +48,8 @@ enum access_rc access_open_own(struct store *s, enum store_mode mode,
  * Returns 0 or -1. */
 int access_manager_roles(struct store_tx *tx, const struct actor *who, int64_t org,
     int64_t person, unsigned *roles);
+/* The policy's role bit of an org_manager role (GAP, COGAP), else 0. */
+unsigned access_role_bit(const char *role);
 
 /* access_audit with details the JSON object j, which it releases (NULL, as from a failed
  * json_pack, fails). Returns 0 or -1. */

@@ -563,6 +563,45 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "AND mg.account_id = mm.account_id WHERE mm.mandate_id = m.id "
 	    "AND mm.account_id = ?2 AND mg.application = ma.application)) "
 	    "ORDER BY ma.application",
+	/* CSV imports: times (?8, ?9) from C; the batch is read by its owner only. */
+	T(SQL_ACCESS_IMPORT_INSERT) =
+	    "INSERT INTO import_batch(public_id, org_id, quality_id, person_id, filename, "
+	    "content, sep, nrows, created_at, expires_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?10, ?8, ?9)",
+	T(SQL_ACCESS_IMPORT_GET) =
+	    "SELECT org_id, quality_id, person_id, filename, content, sep, nrows, expires_at, "
+	    "applied_at, result FROM import_batch WHERE public_id = ?1",
+	/* Single use: the confirmation marks the batch in its own transaction. */
+	T(SQL_ACCESS_IMPORT_APPLY) =
+	    "UPDATE import_batch SET applied_at = ?2, result = ?3 "
+	    "WHERE public_id = ?1 AND applied_at IS NULL",
+	T(SQL_ACCESS_IMPORT_PURGE) =
+	    "DELETE FROM import_batch WHERE expires_at < ?1",
+	/* Bulk reads of the import, for every row of a file at once (?N: a JSON array of
+	 * texts); each gives what the per-row reads above give for one. */
+	T(SQL_ACCESS_BULK_PERSONS) =
+	    "SELECT p.id, p.niss, p.last_name, p.first_name, p.language AS p_language, "
+	    "p.email AS p_email, a.id AS account_id, a.username, a.status, a.created_at, "
+	    "a.modified_at, a.version, m.type, m.since, " ACCOUNT_DATA_COLS("a.") " "
+	    "FROM person p LEFT JOIN account a ON a.person_id = p.id AND a.org_id = ?1 "
+	    "LEFT JOIN quality_member m ON m.account_id = a.id AND m.org_quality_id = ?2 "
+	    "WHERE p.niss IN " SQL_TEXT_LIST("?3"),
+	T(SQL_ACCESS_BULK_GRANTS) =
+	    "SELECT g.account_id, g.application FROM app_grant g "
+	    "JOIN account a ON a.id = g.account_id JOIN person p ON p.id = a.person_id "
+	    "WHERE g.org_quality_id = ?2 AND a.org_id = ?1 AND p.niss IN " SQL_TEXT_LIST("?3") " "
+	    "ORDER BY g.account_id, g.application",
+	/* The accounts of organisation ?1 holding a user name of ?2 (given in lower case;
+	 * any case, as the unique index and SQL_ACCESS_ACCOUNT_BY_USERNAME). */
+	T(SQL_ACCESS_BULK_USERNAMES) =
+	    "SELECT username AS name, id FROM account WHERE org_id = ?1 AND "
+	    SQL_NOCASE("username") " IN " SQL_TEXT_LIST("?2"),
+	/* The grants of one member at once: ?3 a JSON array of application codes (one round
+	 * trip for all, rather than one each); granted_at (?5) from C. */
+	T(SQL_ACCESS_GRANT_INSERT_MANY) =
+	    "INSERT INTO app_grant(org_quality_id, account_id, application, granted_by, "
+	    "granted_at) SELECT CAST(?1 AS BIGINT), CAST(?2 AS BIGINT), l.value, "
+	    "CAST(?4 AS BIGINT), CAST(?5 AS TEXT) FROM " SQL_TEXT_LIST("?3") " AS l",
 #undef T
 };
 
@@ -679,6 +718,11 @@ static const char *const access_cols[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	[SQL_ACCESS_MANDATE_NOW - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_MANDATE_NOW_COLS),
 	[SQL_ACCESS_MANDATE_USABLE_APPS - SQL_ACCESS_FIRST] =
 	    SQL_COLS(SQL_ACCESS_MANDATE_USABLE_APPS_COLS),
+	[SQL_ACCESS_IMPORT_GET - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_IMPORT_GET_COLS),
+	[SQL_ACCESS_BULK_PERSONS - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_BULK_PERSONS_COLS),
+	[SQL_ACCESS_BULK_GRANTS - SQL_ACCESS_FIRST] = SQL_COLS(SQL_ACCESS_BULK_GRANTS_COLS),
+	[SQL_ACCESS_BULK_USERNAMES - SQL_ACCESS_FIRST] =
+	    SQL_COLS(SQL_ACCESS_BULK_USERNAMES_COLS),
 };
 
 const struct sql_table SQL_TABLE(access) = {

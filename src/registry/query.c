@@ -358,6 +358,39 @@ registry_represents(struct store_tx *tx, const char *niss, const char *number,
 	return rc;
 }
 
+/* The current row of SQL_REGQ_PERSON(S) into out, texts in a (NULL for none or a full
+ * arena: out->niss NULL). */
+static void
+person_of_row(struct store_q *q, struct arena *a, struct reg_person *out)
+{
+	out->niss = col(a, q, REGQ_PERSON_NISS);
+	out->last_name = col(a, q, REGQ_PERSON_LAST_NAME);
+	out->first_names = col(a, q, REGQ_PERSON_FIRST_NAMES);
+	out->birth_date = col(a, q, REGQ_PERSON_BIRTH_DATE);
+	out->sex = col(a, q, REGQ_PERSON_SEX);
+	out->language = col(a, q, REGQ_PERSON_LANGUAGE);
+	out->country = col(a, q, REGQ_PERSON_COUNTRY);
+}
+
+int
+registry_persons(struct store_tx *tx, struct arena *a, const char *niss_json,
+    int (*fn)(void *arg, const struct reg_person *p), void *arg)
+{
+	struct reg_person p;
+	struct store_q *q;
+	int rc, stop = 0;
+
+	if (store_query(tx, SQL_REGQ_PERSONS, &q, "t", niss_json) != 0)
+		return -1;
+	while (stop == 0 && (rc = store_next(q)) == 1) {
+		memset(&p, 0, sizeof(p));
+		person_of_row(q, a, &p);
+		stop = p.niss == NULL ? -1 : fn(arg, &p);
+	}
+	store_done(q);
+	return stop != 0 ? stop : rc < 0 ? -1 : 0;
+}
+
 int
 registry_person(struct store_tx *tx, struct arena *a, const char *niss,
     struct reg_person *out)
@@ -369,15 +402,8 @@ registry_person(struct store_tx *tx, struct arena *a, const char *niss,
 	if (store_query(tx, SQL_REGQ_PERSON, &q, "t", niss) != 0)
 		return -1;
 	rc = store_next(q);
-	if (rc == 1) {
-		out->niss = col(a, q, REGQ_PERSON_NISS);
-		out->last_name = col(a, q, REGQ_PERSON_LAST_NAME);
-		out->first_names = col(a, q, REGQ_PERSON_FIRST_NAMES);
-		out->birth_date = col(a, q, REGQ_PERSON_BIRTH_DATE);
-		out->sex = col(a, q, REGQ_PERSON_SEX);
-		out->language = col(a, q, REGQ_PERSON_LANGUAGE);
-		out->country = col(a, q, REGQ_PERSON_COUNTRY);
-	}
+	if (rc == 1)
+		person_of_row(q, a, out);
 	store_done(q);
 	if (rc == 1 && out->niss == NULL)
 		return -1;

@@ -133,6 +133,10 @@ static const char *const text[SQL_REGQ_END - SQL_REGQ_FIRST] = {
 	R(SQL_REGQ_PERSON) =
 	    "SELECT niss, last_name, first_names, birth_date, sex, language, country "
 	    "FROM reg_person WHERE niss = ?1",
+	/* The persons of a JSON array of NISS, columns as SQL_REGQ_PERSON. */
+	R(SQL_REGQ_PERSONS) =
+	    "SELECT niss, last_name, first_names, birth_date, sex, language, country "
+	    "FROM reg_person WHERE niss IN " SQL_TEXT_LIST("?1"),
 	R(SQL_REGQ_ESTABLISHMENT_OWNER) =
 	    "SELECT enterprise_number FROM kbo_establishment WHERE establishment_number = ?1",
 	/* The first ?2 denominations matching FTS5 query ?1, in index order, each with its
@@ -183,6 +187,7 @@ static const char *const query_cols[SQL_REGQ_END - SQL_REGQ_FIRST] = {
 	[SQL_REGQ_FUNCTIONS - SQL_REGQ_FIRST] = SQL_COLS(SQL_REGQ_FUNCTIONS_COLS),
 	[SQL_REGQ_REPRESENTS - SQL_REGQ_FIRST] = SQL_COLS(SQL_REGQ_REPRESENTS_COLS),
 	[SQL_REGQ_PERSON - SQL_REGQ_FIRST] = SQL_COLS(SQL_REGQ_PERSON_COLS),
+	[SQL_REGQ_PERSONS - SQL_REGQ_FIRST] = SQL_COLS(SQL_REGQ_PERSON_COLS),
 	[SQL_REGQ_ESTABLISHMENT_OWNER - SQL_REGQ_FIRST] =
 	    SQL_COLS(SQL_REGQ_ESTABLISHMENT_OWNER_COLS),
 	[SQL_REGQ_SEARCH - SQL_REGQ_FIRST] = SQL_COLS(SQL_REGQ_SEARCH_COLS),

@@ -33,6 +33,7 @@ enum registry_query_sql {
 	SQL_REGQ_PERSON,             /* niss */
 	SQL_REGQ_ESTABLISHMENT_OWNER,/* establishment number -> enterprise number */
 	SQL_REGQ_SEARCH,             /* FTS5 query, max rows -> number, name, status */
+	SQL_REGQ_PERSONS,            /* JSON array of NISS (the CSV import of users) */
 	SQL_REGQ_END
 };
 

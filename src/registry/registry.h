@@ -110,6 +110,11 @@ int registry_represents(struct store_tx *tx, const char *niss, const char *numbe
 /* The person of the persons register with that NISS. Returns 0, 1 (unknown) or -1. */
 int registry_person(struct store_tx *tx, struct arena *a, const char *niss,
     struct reg_person *out);
+/* registry_person for many NISS in one statement (niss_json: a JSON array of texts): fn
+ * is called with each person found (texts in a, as registry_person gives them); a
+ * non-zero return of fn stops and is returned. Returns 0 or -1. */
+int registry_persons(struct store_tx *tx, struct arena *a, const char *niss_json,
+    int (*fn)(void *arg, const struct reg_person *p), void *arg);
 /* Enterprises matching text: a number in any accepted form, or name words in any order,
  * accents ignored. Fills at most max results from offset; *total receives the count.
  * Returns the number filled or -1. */

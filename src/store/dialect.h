@@ -9,6 +9,8 @@
 #ifdef SQL_DIALECT_PG
 /* The integers of a JSON array parameter p ("[1,2]"), as a subquery for IN. */
 #define SQL_ID_LIST(p) "(SELECT CAST(value AS bigint) FROM json_array_elements_text(CAST(" p " AS json)))"
+/* The texts of a JSON array parameter p ("[\"a\",\"b\"]"), as a subquery for IN. */
+#define SQL_TEXT_LIST(p) "(SELECT value FROM json_array_elements_text(CAST(" p " AS json)))"
 /* The values of x joined by sep (an aggregate). */
 #define SQL_JOIN(x, sep) "string_agg(" x ", " sep ")"
 /* x in the order of its lower-case form (ASCII: as SQLite's NOCASE). */
@@ -24,6 +26,7 @@
 #define SQL_TABLE(module) sql_##module##_pg
 #else
 #define SQL_ID_LIST(p) "(SELECT value FROM json_each(" p "))"
+#define SQL_TEXT_LIST(p) "(SELECT value FROM json_each(" p "))"
 #define SQL_JOIN(x, sep) "group_concat(" x ", " sep ")"
 #define SQL_NOCASE(x) x " COLLATE NOCASE"
 #define SQL_LIKE "LIKE"

@@ -6,7 +6,7 @@ int
 uman_routes(struct web_server *s)
 {
 	if (uman_me_routes(s) != 0 || uman_responsibles_routes(s) != 0 ||
-	    uman_home_routes(s) != 0 ||
+	    uman_home_routes(s) != 0 || uman_import_routes(s) != 0 ||
 	    uman_activate_routes(s) != 0 || uman_users_routes(s) != 0 ||
 	    uman_user_routes(s) != 0 || uman_quality_routes(s) != 0 ||
 	    uman_search_routes(s) != 0 || uman_hierarchy_routes(s) != 0 ||

@@ -121,5 +121,6 @@ int uman_responsibles_routes(struct web_server *s);
 int uman_mandate_routes(struct web_server *s);
 int uman_subdept_routes(struct web_server *s);
 int uman_certs_routes(struct web_server *s);
+int uman_import_routes(struct web_server *s);
 
 #endif
