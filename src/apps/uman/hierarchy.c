@@ -91,6 +91,10 @@ subdepts(struct drawing *d, const struct actor *who, int64_t org, int level, int
 	struct subdept_view v;
 	int rows[64];
 
+	/* A depth whose parent row is not drawn (never: rows come parent first) hangs on
+	 * the root rather than on an unset row. */
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		rows[i] = root;
 	if (subdept_read(uman_store(r), who, org, a, &v) != ACCESS_OK)
 		return -1;
 	tmpl_set_bool(d->c, "has_subdepts", v.n > 0);
