@@ -71,7 +71,8 @@ csvw_field(struct csv_writer *w, const char *s)
 	for (p = s; *p != '\0'; p++)
 		if (*p == w->sep || *p == '"' || *p == '\r' || *p == '\n')
 			quote = true;
-	defuse = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t';
+	defuse = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+	    s[0] == '\r';
 	if (!quote && !defuse)
 		return put(w, s, strlen(s));
 	if (quote && put(w, "\"", 1) != 0)

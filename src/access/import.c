@@ -39,7 +39,7 @@ static const char *
 undefuse(const char *s)
 {
 	if (s[0] == '\'' && (s[1] == '=' || s[1] == '+' || s[1] == '-' || s[1] == '@' ||
-	    s[1] == '\t'))
+	    s[1] == '\t' || s[1] == '\r'))
 		return s + 1;
 	return s;
 }

@@ -6,7 +6,9 @@
 #include <libxml/tree.h>
 #include <sodium.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <zlib.h>
 
@@ -52,6 +54,58 @@ skip_past(const char *p, const char *end, const char *open, const char *close)
 	return NULL;
 }
 
+static bool
+xml_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* The document is in an encoding where '<' is the byte '<': libxml2 follows the encoding
+ * its XML declaration names (UTF-7 writes '<' "+ADw-") or guesses one from the first
+ * bytes (EBCDIC), and a declaration written so would escape the byte scan. So: an
+ * optional UTF-8 BOM, then '<' (after spaces), and an encoding named, if any, of ASCII's
+ * family. */
+static bool
+ascii_encoded(const char *p, const char *end)
+{
+	static const char *const ok[] = { "UTF-8", "US-ASCII", "ISO-8859-1" };
+	const char *q, *e;
+	char quote;
+
+	if (end - p >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	while (p < end && xml_space(*p))
+		p++;
+	if (p == end)
+		return true;
+	if (*p != '<')
+		return false;
+	if (end - p < 6 || memcmp(p, "<?xml", 5) != 0 || !xml_space(p[5]))
+		return true;
+	q = skip_past(p, end, "<?xml", "?>");
+	if (q == NULL)
+		return false;
+	e = memmem(p, (size_t)(q - p), "encoding", 8);
+	if (e == NULL)
+		return true;
+	for (e += 8; e < q && xml_space(*e); e++)
+		;
+	if (e >= q || *e++ != '=')
+		return false;
+	while (e < q && xml_space(*e))
+		e++;
+	if (e >= q || (*e != '"' && *e != '\''))
+		return false;
+	quote = *e++;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		size_t l = strlen(ok[i]);
+
+		if ((size_t)(q - e) > l && strncasecmp(e, ok[i], l) == 0 && e[l] == quote)
+			return true;
+	}
+	return false;
+}
+
 int
 saml_xml_plain(const char *xml, size_t n)
 {
@@ -59,6 +113,8 @@ saml_xml_plain(const char *xml, size_t n)
 
 	/* A NUL inside would hide the rest from a C string reader. */
 	if (memchr(xml, '\0', n) != NULL)
+		return SAML_MSG_DOCTYPE;
+	if (!ascii_encoded(xml, end))
 		return SAML_MSG_DOCTYPE;
 	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
 		size_t left = (size_t)(end - p);

@@ -54,6 +54,21 @@ describe('access-codes door', () => {
     assert.match(evil.page.text, /name="next" value="\/"/);
   });
 
+  test('a next a browser would read as another host is replaced by "/"', async () => {
+    // Browsers drop tabs and newlines from a URL: "/\t/evil.example" is "//evil.example",
+    // another host, whether in the Location header or in the login form's hidden field.
+    for (const next of ['/\t/evil.example', '/\n/evil.example', '/\x0b/evil.example']) {
+      const evil = await loginPage(new Client(srv.url), `?next=${encodeURIComponent(next)}`);
+      assert.match(evil.page.text, /name="next" value="\/"/, JSON.stringify(next));
+      const res = await tryLogin(new Client(srv.url), 'claire.dubois', PASSWORD, { next });
+      assert.equal(res.status, 303, JSON.stringify(next));
+      assert.equal(res.headers.get('location'), '/', JSON.stringify(next));
+    }
+    // A path with an escaped tab stays a path here: kept as it is.
+    const kept = await tryLogin(new Client(srv.url), 'claire.dubois', PASSWORD, { next: '/aide?q=%09' });
+    assert.equal(kept.headers.get('location'), '/aide?q=%09');
+  });
+
   test('success rotates the session, shows the name, returns to next, and logs out', async () => {
     const c = new Client(srv.url);
     await loginPage(c);

@@ -93,6 +93,20 @@ quoting(void **state)
 	free(out);
 }
 
+/* OWASP's list of the first characters a spreadsheet may read as a formula ends with the
+ * carriage return (0x0D): defused as the tab, and undone alike at an import. */
+static void
+formula_after_cr_defused(void **state)
+{
+	static const char *const cells[] = { "\r=HYPERLINK(\"http://x\")", "cr\r" };
+	char *out;
+
+	(void)state;
+	out = write_rows(';', cells, 2, 2, false);
+	assert_string_equal(out, "\"'\r=HYPERLINK(\"\"http://x\"\")\";\"cr\r\"\r\n");
+	free(out);
+}
+
 static void
 formulas_defused(void **state)
 {
@@ -180,6 +194,7 @@ main(void)
 		cmocka_unit_test(plain_and_bom),
 		cmocka_unit_test(quoting),
 		cmocka_unit_test(formulas_defused),
+		cmocka_unit_test(formula_after_cr_defused),
 		cmocka_unit_test(streaming_in_chunks),
 		cmocka_unit_test(huge_cell_and_failing_sink),
 		cmocka_unit_test(niss_as_exported),

@@ -103,6 +103,36 @@ declarations(void **state)
 		assert_int_equal(saml_xml_plain(good[i], strlen(good[i])), SAML_MSG_OK);
 }
 
+/* A declaration hidden by the document's encoding: libxml2 honours the encoding the
+ * XML declaration names (UTF-7's "+ADw-" is '<') or guesses from the first bytes (EBCDIC
+ * has '<' at 0x4C), so a scan of the bytes for "<!" would see no DOCTYPE at all. */
+static void
+declarations_encoded(void **state)
+{
+	static const char *const bad[] = {
+		"<?xml version=\"1.0\" encoding=\"UTF-7\"?>+ADw-!DOCTYPE x +AFs-+ADw-!ENTITY e "
+		"+ACI-v+ACI-+AD4-+AF0-+AD4-+ADw-x+AD4-+ACY-e+ADs-+ADw-/x+AD4-",
+		"<?xml version='1.0' encoding='IBM037'?><x/>",
+		"<?xml version=\"1.0\" encoding = \"utf-7\" ?><x/>",
+		"<?xml version=\"1.0\" encoding=\"UTF-8?><x/>",
+		/* "<?xml" in EBCDIC (IBM037), then ASCII: libxml2 reads it as EBCDIC */
+		"\x4c\x6f\xa7\x94\x93\x40<x/>",
+		" \x4c<x/>",
+	};
+	static const char *const good[] = {
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?><x/>",
+		"<?xml version='1.0' encoding='utf-8' standalone='no'?><x/>",
+		"\xef\xbb\xbf<?xml version=\"1.0\" encoding=\"UTF-8\"?><x/>",
+		"\n  <x/>", "<?xml version=\"1.0\" encoding=\"US-ASCII\"?><x/>",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_not_equal(saml_xml_plain(bad[i], strlen(bad[i])), SAML_MSG_OK);
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_int_equal(saml_xml_plain(good[i], strlen(good[i])), SAML_MSG_OK);
+}
+
 static void
 peek(void **state)
 {
@@ -139,6 +169,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(inflate_bound),
 		cmocka_unit_test(declarations),
+		cmocka_unit_test(declarations_encoded),
 		cmocka_unit_test(peek),
 	};
 

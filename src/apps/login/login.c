@@ -31,6 +31,11 @@ login_next(const char *next)
 	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
 	    strlen(next) > 1024)
 		return "/";
+	/* Browsers drop tabs and newlines from a URL and read '\\' as '/': "/\t/host" is
+	 * "//host", another site. A path of ours has none of them (they come escaped). */
+	for (const char *p = next; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '\\')
+			return "/";
 	return next;
 }
 
