@@ -217,7 +217,8 @@ oidc_machine_token_revoke(struct store *s, const char *token)
 	if (!token_shaped(token))
 		return 1;
 	/* Known first: revoking twice is fine, an unknown token is another module's. */
-	a = arena_new(4096);
+	/* Above one chunk (ARENA_CHUNK, 8 KiB): an arena capped below it allocates nothing. */
+	a = arena_new(16 * 1024);
 	if (a == NULL)
 		return -1;
 	rc = oidc_machine_token_lookup(s, a, token, &info);
