@@ -39,7 +39,7 @@ machine_revoke(struct web_req *r)
 {
 	struct app *app = web_app(r);
 	struct oidc_machine *m = arena_alloc(web_arena(r), sizeof(*m));
-	struct oidc_machine_token_info info;
+	struct actor ctx = app_actor(r);
 	const char *token;
 	int rc;
 
@@ -51,9 +51,7 @@ machine_revoke(struct web_req *r)
 	token = web_form(r, "token");
 	if (token == NULL)
 		return oidc_oauth_error(r, 400, "invalid_request", "token is missing");
-	rc = oidc_machine_token_lookup(app->store, web_arena(r), token, &info);
-	if (rc == 0 && strcmp(info.client_id, m->client_id) == 0)
-		rc = oidc_machine_token_revoke(app->store, token);
+	rc = oidc_machine_token_revoke(app->store, token, m->client_id, &ctx);
 	if (rc < 0)
 		return oidc_oauth_error(r, 503, "temporarily_unavailable",
 		    "the token could not be revoked; try again");
