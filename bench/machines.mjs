@@ -86,7 +86,11 @@ async function main() {
   const srv = await startMachines(ca);
   const id = registerCert(srv, cert, { org: ORGS.pharma.id, apps: SCOPE.split(' ') });
   registerJwks(srv, id, [key]);
-  const rsClient = (await import('../tests/http/oidc_lib.js')).addClient(srv, 'bench-rs');
+  // The introspecting party: a resource server (`portier rs add`; machine tokens carry no
+  // audience, any registered one may introspect them).
+  const rsClient = { id: 'bench-rs', secret: 'bench-rs-secret-0123456789abcdef' };
+  (await import('../tests/http/oidc_lib.js')).portier(['rs', 'add', '--db', srv.db, '--id', rsClient.id,
+    '--secret', rsClient.secret, '--audience', 'https://bench-rs.example.be']);
 
   const port = await freePort();
   const child = fork(new URL('./machines_provider.mjs', import.meta.url), [String(port)], {
@@ -114,6 +118,10 @@ async function main() {
       const tok = JSON.parse((await post(`${srv.url}/oidc/token`, { grant_type: 'client_credentials' }, header)).text).access_token;
       const opTok = JSON.parse((await post(`${op}/token`, { grant_type: 'client_credentials', client_id: 'm-tls', scope: SCOPE }, header)).text).access_token;
       const basic = (i, s) => ['Authorization', `Basic ${Buffer.from(`${i}:${s}`).toString('base64')}`];
+      // wrk counts statuses only: an answer {"active":false} would be measured as well.
+      const [hk, hv] = basic(rsClient.id, rsClient.secret);
+      const probe = JSON.parse((await post(`${srv.url}/oidc/introspect`, { token: tok }, { [hk]: hv })).text);
+      if (probe.active !== true) throw new Error(`introspection of the bench token: ${JSON.stringify(probe)}`);
       cases.push(['introspection',
         () => measure(srv.pid, `${srv.url}/oidc/introspect`, () => ({ token: tok }), ca.dir, basic(rsClient.id, rsClient.secret)),
         () => measure(child.pid, `${op}/token/introspection`, () => ({ token: opTok }), ca.dir, basic('rs', 'rs-secret-rs-secret-rs-secret-rs'))]);

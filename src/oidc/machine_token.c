@@ -205,31 +205,56 @@ done:
 	return rc;
 }
 
+/* The audit event of a revocation, in its transaction: actor the machine itself. */
+static int
+revoked_event(struct store_tx *tx, const struct oidc_machine_token_info *t,
+    const struct actor *ctx)
+{
+	char object[96];
+	struct audit_event ev = {
+		.actor = t->client_id, .actor_role = "machine", .object = object,
+		.action = "oidc.machine.token.revoked",
+		.org = t->enterprise[0] != '\0' ? t->enterprise : NULL, .details = "{}",
+		.source = ctx ? ctx->source : NULL, .request_id = ctx ? ctx->request_id : NULL,
+	};
+
+	snprintf(object, sizeof(object), "system_cert:%s", t->client_id);
+	return audit_append(tx, &ev);
+}
+
 int
-oidc_machine_token_revoke(struct store *s, const char *token)
+oidc_machine_token_revoke(struct store *s, const char *token, const char *client_id,
+    const struct actor *ctx)
 {
 	unsigned char h[32];
-	struct store_tx *tx;
+	struct store_tx *tx = NULL;
 	struct oidc_machine_token_info info;
 	struct arena *a;
-	int rc;
+	int rc, n;
 
 	if (!token_shaped(token))
 		return 1;
-	/* Known first: revoking twice is fine, an unknown token is another module's. */
-	a = arena_new(4096);
+	/* Known and the machine's own first: revoking twice is fine; an unknown token, or
+	 * another machine's, is left alone (RFC 7009 §2.2). Above one chunk (ARENA_CHUNK,
+	 * 8 KiB): an arena capped below it allocates nothing. */
+	a = arena_new(16 * 1024);
 	if (a == NULL)
 		return -1;
 	rc = oidc_machine_token_lookup(s, a, token, &info);
-	arena_free(a);
+	if (rc == 0 && strcmp(info.client_id, client_id) != 0)
+		rc = 1;
 	if (rc != 0)
-		return rc;
+		goto done;
 	oidc_token_hash(token, h);
-	if (store_begin(s, STORE_WRITE, &tx) != 0 ||
-	    store_exec(tx, SQL_MACH_TOKEN_REVOKE, "bi", h, sizeof(h), clock_time()) < 0 ||
-	    store_commit(&tx) != 0) {
-		store_rollback(&tx);
-		return -1;
-	}
-	return 0;
+	rc = -1;
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		goto done;
+	n = store_exec(tx, SQL_MACH_TOKEN_REVOKE, "bi", h, sizeof(h), clock_time());
+	if (n < 0 || (n > 0 && revoked_event(tx, &info, ctx) != 0) || store_commit(&tx) != 0)
+		goto done;
+	rc = 0;
+done:
+	store_rollback(&tx);
+	arena_free(a);
+	return rc;
 }

@@ -9,11 +9,11 @@ import { after, before, describe, it } from 'node:test';
 
 import { closeFetchConnections } from '../lib/server.js';
 
-import { query, scalar } from '../lib/db.js';
-import { auditEvents } from '../lib/world.js';
+import { exec, query, scalar } from '../lib/db.js';
+import { auditEvents, testClock } from '../lib/world.js';
 import { ASSERTION_TYPE, ORGS, assertion, assertionKey, isoIn, makeMachineCA, plainPost,
   registerCert, registerJwks, startMachines, tlsPost } from './machines_lib.js';
-import { addClient } from './oidc_lib.js';
+import { addClient, portier } from './oidc_lib.js';
 
 const NAMES = ['pharma', 'medi', 'revoked', 'expired', 'unknown', 'replaced'];
 
@@ -263,5 +263,103 @@ describe('client_credentials for machines', () => {
       assert.match(err, msg, what);
     }
     assert.equal(scalar(srv, 'SELECT count(*) FROM oidc_client_jwks WHERE client_id = ?', [id.medi]), 0);
+  });
+});
+
+// Introspection (RFC 7662) by a registered resource server and revocation (RFC 7009) by the
+// machine itself (docs/machines.md): what makes a machine token inactive, and who may not
+// revoke it. A server of its own: its test clock moves.
+describe('introspection and revocation of machine tokens', () => {
+  const clock = testClock();
+  const RS = { id: 'mach-api', secret: 'mach-api-secret-0123456789abcdef' };
+  let ca;
+  let srv;
+  let rp;
+  const id = {};
+
+  before(async () => {
+    ca = makeMachineCA(['pharma', 'medi', 'gone']);
+    srv = await startMachines(ca, { args: clock.args });
+    id.pharma = registerCert(srv, ca.certs.pharma, { org: ORGS.pharma.id, apps: ['TESTAPP'] });
+    id.medi = registerCert(srv, ca.certs.medi, { org: ORGS.medi.id, apps: ['TESTAPP'] });
+    id.gone = registerCert(srv, ca.certs.gone, { org: ORGS.pharma.id, apps: ['TESTAPP'] });
+    rp = addClient(srv, 'mach-rp');
+    portier(['rs', 'add', '--db', srv.db, '--id', RS.id, '--secret', RS.secret, '--audience', 'https://mach-api.example.be']);
+  });
+  after(async () => {
+    await closeFetchConnections();
+    await srv?.stop();
+    ca?.remove();
+  });
+
+  const basic = (u, p) => ({ Authorization: `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}` });
+  const introspect = (token, headers = basic(RS.id, RS.secret)) => plainPost(srv, '/oidc/introspect', { token }, headers);
+  const mtlsToken = async (name) => {
+    const r = await tlsPost(srv, '/oidc/token', { grant_type: 'client_credentials', client_id: id[name] }, ca.certs[name]);
+    assert.equal(r.status, 200, r.text);
+    return r.json.access_token;
+  };
+
+  it('shows an active token to a resource server only, with the certificate\'s claims', async () => {
+    const token = await mtlsToken('pharma');
+    const r = await introspect(token);
+    assert.equal(r.status, 200);
+    assert.equal(r.json.active, true);
+    assert.equal(r.json.client_id, id.pharma);
+    assert.equal(r.json.scope, 'TESTAPP');
+    assert.equal(r.json.cnf['x5t#S256'], ca.certs.pharma.x5t);
+    assert.equal(r.json.organisation.enterprise_number, ORGS.pharma.enterprise);
+    assert.equal(r.json.quality.code, 'health_related');
+    assert.equal(r.json.exp - r.json.iat, 600);
+    // No resource server: refused, not answered.
+    assert.equal((await introspect(token, {})).status, 401);
+    assert.equal((await introspect(token, basic(RS.id, 'wrong-secret-0123456789abcdef'))).status, 401);
+    assert.equal((await introspect(token, basic(rp.id, rp.secret))).status, 401);
+    // Not a token of ours.
+    assert.deepEqual((await introspect('A'.repeat(43))).json, { active: false });
+  });
+
+  it('leaves a token active when another machine or an OpenID client revokes it (200)', async () => {
+    const token = await mtlsToken('pharma');
+    let r = await tlsPost(srv, '/oidc/revoke', { client_id: id.medi, token }, ca.certs.medi);
+    assert.equal(r.status, 200, r.text);
+    r = await plainPost(srv, '/oidc/revoke', { token }, basic(rp.id, rp.secret));
+    assert.equal(r.status, 200, r.text);
+    // A machine naming another's client_id with its own certificate is refused.
+    r = await tlsPost(srv, '/oidc/revoke', { client_id: id.pharma, token }, ca.certs.medi);
+    assert.equal(r.status, 401);
+    assert.equal(r.json.error, 'invalid_client');
+    // Nor a machine without its certificate (nothing presented on the plain listener).
+    r = await plainPost(srv, '/oidc/revoke', { client_id: id.pharma, token });
+    assert.equal(r.status, 401);
+    assert.equal((await introspect(token)).json.active, true);
+    // Its own machine can.
+    r = await tlsPost(srv, '/oidc/revoke', { token }, ca.certs.pharma);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual((await introspect(token)).json, { active: false });
+    assert.equal(scalar(srv, 'SELECT count(*) FROM oidc_machine_token WHERE revoked_at IS NOT NULL'), 1);
+    // Revoking again is answered the same; the audit trail holds the one revocation.
+    r = await tlsPost(srv, '/oidc/revoke', { client_id: id.pharma, token }, ca.certs.pharma);
+    assert.equal(r.status, 200, r.text);
+    const evs = auditEvents(srv, ['oidc.machine.token.revoked']);
+    assert.equal(evs.length, 1);
+    assert.equal(evs[0].actor, id.pharma);
+    assert.doesNotMatch(JSON.stringify(evs), new RegExp(token));
+  });
+
+  it('answers inactive once the certificate is revoked', async () => {
+    const token = await mtlsToken('gone');
+    assert.equal((await introspect(token)).json.active, true);
+    // As the registration pages revoke a certificate (another module's).
+    exec(srv, "UPDATE system_cert SET status = 'revoked', revoked_at = ? WHERE public_id = ?",
+      [isoIn(0), id.gone]);
+    assert.deepEqual((await introspect(token)).json, { active: false });
+  });
+
+  it('answers inactive past exp (test clock; last: the clock stays moved)', async () => {
+    const token = await mtlsToken('medi');
+    assert.equal((await introspect(token)).json.active, true);
+    clock.advance(601);
+    assert.deepEqual((await introspect(token)).json, { active: false });
   });
 });

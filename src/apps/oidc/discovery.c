@@ -61,7 +61,7 @@ configuration(struct web_req *r)
 	json_object_set_new(o, "require_pushed_authorization_requests", json_false());
 	json_object_set_new(o, "revocation_endpoint_auth_methods_supported",
 	    strings((const char *[]){ "client_secret_basic", "client_secret_post", "none",
-	    NULL }));
+	    "private_key_jwt", "tls_client_auth", NULL }));
 	json_object_set_new(o, "scopes_supported", strings(scopes));
 	json_object_set_new(o, "response_types_supported", strings((const char *[]){ "code",
 	    NULL }));

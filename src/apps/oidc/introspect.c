@@ -1,6 +1,7 @@
 /* introspect.c — token introspection (RFC 7662) for registered resource servers: a
  * resource server authenticates with client_secret_basic and learns whether an access
- * token meant for its audience is active, and for whom. Anything else is
+ * token meant for its audience is active, and for whom; a machine's client_credentials
+ * token (no audience) is shown to any registered resource server. Anything else is
  * {"active":false}, never more. */
 #include "apps/oidc/oidc.h"
 
@@ -8,6 +9,7 @@
 #include <strings.h>
 
 #include "oidc/claims.h"
+#include "oidc/machine_token.h"
 #include "oidc/resource.h"
 
 /* What portier adds to the RFC's members: the claims that describe the profile. */
@@ -49,6 +51,48 @@ active(struct web_req *r, const struct oidc_rs *rs, const struct oidc_client *c,
 	return oidc_json(r, 200, o);
 }
 
+/* A machine token's answer (machine_token.h): the certificate's organisation (enterprise
+ * number) and quality said as in the people's claims, as far as the certificate has them;
+ * cnf x5t#S256 when the token is bound to the certificate. */
+static int
+machine_active(struct web_req *r, const struct oidc_machine_token_info *t)
+{
+	json_t *o = json_pack("{s:b, s:s, s:s, s:s, s:I, s:I, s:s, s:{s:s}}", "active", 1,
+	    "scope", t->scope, "client_id", t->client_id, "token_type", "Bearer",
+	    "exp", (json_int_t)t->exp, "iat", (json_int_t)t->iat, "iss", oidc_issuer(r),
+	    "quality", "code", t->quality);
+
+	if (o != NULL && t->enterprise[0] != '\0' && json_object_set_new(o, "organisation",
+	    json_pack("{s:s}", "enterprise_number", t->enterprise)) != 0) {
+		json_decref(o);
+		o = NULL;
+	}
+	if (o != NULL && t->cnf_x5t != NULL && json_object_set_new(o, "cnf",
+	    json_pack("{s:s}", "x5t#S256", t->cnf_x5t)) != 0) {
+		json_decref(o);
+		o = NULL;
+	}
+	if (o == NULL)
+		return oidc_oauth_error(r, 500, "server_error", "the answer could not be made");
+	web_add_header(r, "Pragma", "no-cache");
+	return oidc_json(r, 200, o);
+}
+
+/* A token no people's grant knows: a machine's, or nothing. */
+static int
+machine_token(struct web_req *r, const char *token)
+{
+	struct app *app = web_app(r);
+	struct oidc_machine_token_info t;
+	int rc = oidc_machine_token_lookup(app->store, web_arena(r), token, &t);
+
+	if (rc < 0)
+		return oidc_oauth_error(r, 500, "server_error", "the token could not be read");
+	if (rc != 0 || !t.active)
+		return inactive(r);
+	return machine_active(r, &t);
+}
+
 static int
 introspect(struct web_req *r)
 {
@@ -85,6 +129,8 @@ introspect(struct web_req *r)
 	rc = oidc_bearer_grant(r, token, &g, &c, &d, &why);
 	if (rc < 0)
 		return oidc_oauth_error(r, 500, "server_error", "the token could not be read");
+	if (rc != 0 && why == OIDC_REFUSED_UNKNOWN)
+		return machine_token(r, token);
 	/* Expired, revoked, unknown, or meant for another audience: the same answer. */
 	if (rc != 0 || strcmp(c.audience, rs.audience) != 0)
 		return inactive(r);

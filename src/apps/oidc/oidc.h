@@ -98,6 +98,11 @@ int oidc_par_routes(struct web_server *s);
  * private_key_jwt for a relying party: 0 with *c authenticated, 1 refused (answered), -1. */
 int oidc_machine_grant(struct web_req *r);
 int oidc_rp_assertion_auth(struct web_req *r, struct oidc_client *c);
+/* machine.c: authenticates a machine as the token endpoint does (its registered
+ * certificate by mTLS, or private_key_jwt), whatever its certificate's state: 0 with *m,
+ * 1 refused (answered 401), -1. For the revocation endpoint. */
+struct oidc_machine;
+int oidc_machine_auth(struct web_req *r, struct oidc_machine *m);
 
 /* authorize.c: answers a flow's request with the code (profile chosen) or with an
  * error, as oidc_to_client does. error NULL: success with code. */
