@@ -455,6 +455,8 @@ name_id(LassoSaml2Assertion *as, LassoSamlp2AuthnRequest *req, const char *idp,
 	return 0;
 }
 
+static int set_status(LassoProfile *pr, const char *top_value, const char *sub_value);
+
 int
 saml_idp_respond(struct arena *a, const char *entity_id, const char *base_url,
     const struct saml_keys *k, const struct saml_sp *sp, const char *dump, bool artifact,
@@ -476,7 +478,12 @@ saml_idp_respond(struct arena *a, const char *entity_id, const char *base_url,
 	pr = LASSO_PROFILE(login);
 	lr = lasso_login_validate_request_msg(login, TRUE, TRUE);
 	/* lasso looks for a federation of its own for a persistent NameID: portier's is the
-	 * pairwise subject, set below. */
+	 * pairwise subject, set below. Without NameIDPolicy (AllowCreate false, pysaml2's
+	 * default) lasso has also set the status to FederationDoesNotExist: the answer is a
+	 * success all the same (SAML core §3.4.1.1: the IdP chooses the format). */
+	if (lr == LASSO_LOGIN_ERROR_FEDERATION_NOT_FOUND &&
+	    set_status(pr, LASSO_SAML2_STATUS_CODE_SUCCESS, NULL) != 0)
+		goto done;
 	if (lr != 0 && lr != LASSO_LOGIN_ERROR_FEDERATION_NOT_FOUND) {
 		log_err(NULL, "saml: validate: %s", lasso_strerror(lr));
 		goto done;
