@@ -451,6 +451,12 @@ describe('SAML 2.0 identity provider', () => {
     assert.match(r.text, /<saml:Assertion/);
     assert.deepEqual(attrValues(r.text, 'urn:portier:attribute:organisation'), [ORGS.pharma.enterprise]);
     assert.ok(xmlsecVerify(r.text, (await idpCerts())[0]), 'the assertion is signed');
+    // The Response inside is signed too, as by HTTP-POST (SPs that want a signed Response,
+    // pysaml2's default, take it by either binding), and the ArtifactResponse around it.
+    assert.ok(xmlsecVerify(r.text, (await idpCerts())[0], 'Response'), 'the Response is signed');
+    assert.ok(!xmlsecVerify(r.text.replace('>Peeters<', '>Janssens<'), (await idpCerts())[0], 'Response'),
+      'a changed Response does not verify');
+    assert.ok(xmlsecVerify(r.text, (await idpCerts())[0], 'ArtifactResponse'), 'the ArtifactResponse is signed');
     // Single use.
     r = await resolve(artifactResolve({ issuer: SIGNED_SP, artifact: art, destination: d, key: spKey }));
     assert.equal(r.status, 200);

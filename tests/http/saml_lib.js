@@ -112,6 +112,7 @@ export function xmlsecVerify(xml, certPem, node = 'Assertion') {
     execFileSync('xmlsec1', ['--verify', '--pubkey-cert-pem', c,
       '--id-attr:ID', `urn:oasis:names:tc:SAML:2.0:assertion:Assertion`,
       '--id-attr:ID', 'urn:oasis:names:tc:SAML:2.0:protocol:Response',
+      '--id-attr:ID', 'urn:oasis:names:tc:SAML:2.0:protocol:ArtifactResponse',
       '--id-attr:ID', 'urn:oasis:names:tc:SAML:2.0:metadata:EntityDescriptor',
       '--node-xpath', `//*[local-name()='${node}']/*[local-name()='Signature']`, f],
     { stdio: ['ignore', 'pipe', 'pipe'] });
