@@ -6,7 +6,7 @@ PKGS="build-essential pkg-config gettext sqlite3 libsqlite3-dev libmicrohttpd-de
 libjansson-dev libssl-dev libgnutls28-dev libcurl4-openssl-dev libcmocka-dev liboath-dev libqrencode-dev
 libcsv-dev libhpdf-dev libzip-dev libargon2-dev time nodejs npm chromium wrk nginx-light clang
 fonts-dejavu-core poppler-utils libclang-rt-14-dev postgresql-15 libpq-dev openssl libseccomp-dev strace
-haproxy libcbor-dev liblasso3-dev zlib1g-dev xmlsec1 apache2 libapache2-mod-auth-mellon"
+haproxy libcbor-dev liblasso3-dev zlib1g-dev xmlsec1 apache2 libapache2-mod-auth-mellon python3-pysaml2"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

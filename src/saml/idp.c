@@ -455,6 +455,8 @@ name_id(LassoSaml2Assertion *as, LassoSamlp2AuthnRequest *req, const char *idp,
 	return 0;
 }
 
+static int set_status(LassoProfile *pr, const char *top_value, const char *sub_value);
+
 int
 saml_idp_respond(struct arena *a, const char *entity_id, const char *base_url,
     const struct saml_keys *k, const struct saml_sp *sp, const char *dump, bool artifact,
@@ -476,7 +478,12 @@ saml_idp_respond(struct arena *a, const char *entity_id, const char *base_url,
 	pr = LASSO_PROFILE(login);
 	lr = lasso_login_validate_request_msg(login, TRUE, TRUE);
 	/* lasso looks for a federation of its own for a persistent NameID: portier's is the
-	 * pairwise subject, set below. */
+	 * pairwise subject, set below. Without NameIDPolicy (AllowCreate false, pysaml2's
+	 * default) lasso has also set the status to FederationDoesNotExist: the answer is a
+	 * success all the same (SAML core §3.4.1.1: the IdP chooses the format). */
+	if (lr == LASSO_LOGIN_ERROR_FEDERATION_NOT_FOUND &&
+	    set_status(pr, LASSO_SAML2_STATUS_CODE_SUCCESS, NULL) != 0)
+		goto done;
 	if (lr != 0 && lr != LASSO_LOGIN_ERROR_FEDERATION_NOT_FOUND) {
 		log_err(NULL, "saml: validate: %s", lasso_strerror(lr));
 		goto done;
@@ -551,6 +558,100 @@ sp_has_key(const char *metadata)
 	return strstr(metadata, "X509Certificate") != NULL;
 }
 
+/* The first child element of el named name in the namespace ns, or NULL. */
+static xmlNode *
+child_el(xmlNode *el, const char *ns, const char *name)
+{
+	for (xmlNode *c = el != NULL ? el->children : NULL; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && c->ns != NULL &&
+		    xmlStrcmp(c->ns->href, (const xmlChar *)ns) == 0 &&
+		    xmlStrcmp(c->name, (const xmlChar *)name) == 0)
+			return c;
+	return NULL;
+}
+
+/* Signs el enveloped by its ID attribute (rsa-sha256, exclusive c14n, sha256, the
+ * certificate in KeyInfo), the Signature right after its Issuer as SAML core's schema
+ * wants; a Signature el had is removed first. */
+static int
+sign_el(struct arena *a, xmlDoc *doc, xmlNode *el, const struct saml_keys *k)
+{
+	xmlNode *old = child_el(el, "http://www.w3.org/2000/09/xmldsig#", "Signature");
+	xmlNode *issuer = child_el(el, "urn:oasis:names:tc:SAML:2.0:assertion", "Issuer");
+	xmlNode *sig = NULL, *ref, *ki;
+	xmlAttr *id = xmlHasProp(el, (const xmlChar *)"ID");
+	xmlSecDSigCtx *ctx = NULL;
+	const char *uri;
+	int rc = -1;
+
+	if (id == NULL || id->children == NULL || id->children->content == NULL || issuer == NULL)
+		return -1;
+	if (old != NULL) {
+		xmlUnlinkNode(old);
+		xmlFreeNode(old);
+	}
+	uri = arena_printf(a, "#%s", (const char *)id->children->content);
+	if (uri == NULL || xmlAddID(NULL, doc, id->children->content, id) == NULL)
+		return -1;
+	sig = xmlSecTmplSignatureCreate(doc, xmlSecTransformExclC14NId,
+	    xmlSecTransformRsaSha256Id, NULL);
+	if (sig == NULL || xmlAddNextSibling(issuer, sig) == NULL) {
+		xmlFreeNode(sig);
+		return -1;
+	}
+	ref = xmlSecTmplSignatureAddReference(sig, xmlSecTransformSha256Id, NULL,
+	    (const xmlChar *)uri, NULL);
+	ki = xmlSecTmplSignatureEnsureKeyInfo(sig, NULL);
+	if (ref == NULL || ki == NULL ||
+	    xmlSecTmplReferenceAddTransform(ref, xmlSecTransformEnvelopedId) == NULL ||
+	    xmlSecTmplReferenceAddTransform(ref, xmlSecTransformExclC14NId) == NULL ||
+	    xmlSecTmplKeyInfoAddX509Data(ki) == NULL)
+		goto done;
+	ctx = xmlSecDSigCtxCreate(NULL);
+	if (ctx == NULL)
+		goto done;
+	ctx->signKey = xmlSecCryptoAppKeyLoadMemory((const xmlSecByte *)k->key_pem,
+	    (xmlSecSize)strlen(k->key_pem), xmlSecKeyDataFormatPem, NULL, NULL, NULL);
+	if (ctx->signKey == NULL ||
+	    xmlSecCryptoAppKeyCertLoadMemory(ctx->signKey, (const xmlSecByte *)k->cert_pem,
+	    (xmlSecSize)strlen(k->cert_pem), xmlSecKeyDataFormatPem) < 0 ||
+	    xmlSecDSigCtxSign(ctx, sig) < 0)
+		goto done;
+	rc = 0;
+done:
+	if (ctx != NULL)
+		xmlSecDSigCtxDestroy(ctx);
+	return rc;
+}
+
+/* lasso signs the ArtifactResponse and the Assertion but not the Response between them
+ * (it keeps an unsigned dump for the artifact): the Response is signed here as for
+ * HTTP-POST, then the ArtifactResponse again over it, so SPs that want a signed Response
+ * (pysaml2's want_response_signed, its default) take it by either binding. NULL on error. */
+static const char *
+sign_artifact_response(struct arena *a, const char *soap, const struct saml_keys *k)
+{
+	const char *sp2 = "urn:oasis:names:tc:SAML:2.0:protocol";
+	xmlDoc *doc = xmlReadMemory(soap, (int)strlen(soap), NULL, NULL, XML_PARSE_NONET);
+	xmlNode *body = doc != NULL ? child_el(xmlDocGetRootElement(doc),
+	    "http://schemas.xmlsoap.org/soap/envelope/", "Body") : NULL;
+	xmlNode *ar = child_el(body, sp2, "ArtifactResponse");
+	xmlNode *r = child_el(ar, sp2, "Response");
+	xmlChar *out = NULL;
+	const char *res = NULL;
+	int n = 0;
+
+	if (r == NULL || sign_el(a, doc, r, k) != 0 || sign_el(a, doc, ar, k) != 0)
+		goto done;
+	xmlDocDumpMemoryEnc(doc, &out, &n, "UTF-8");
+	if (out != NULL && n > 0)
+		res = arena_strndup(a, (const char *)out, (size_t)n);
+done:
+	xmlFree(out);
+	xmlFreeDoc(doc);
+	return res;
+}
+
 int
 saml_idp_resolve(struct store *s, struct arena *a, const char *entity_id,
     const char *base_url, const struct saml_keys *k, const char *body, size_t n,
@@ -601,7 +702,8 @@ saml_idp_resolve(struct store *s, struct arena *a, const char *entity_id,
 		log_err(NULL, "saml: build ArtifactResponse: %s", lasso_strerror(lr));
 		goto done;
 	}
-	*soap = arena_strdup(a, pr->msg_body);
+	*soap = message != NULL ? sign_artifact_response(a, pr->msg_body, k) :
+	    arena_strdup(a, pr->msg_body);
 	res = *soap != NULL ? SAML_OK : -1;
 done:
 	if (login != NULL)

@@ -190,6 +190,25 @@ describe('SAML 2.0 identity provider', () => {
     assert.ok(xmlsecVerify(form.response, cert));
   });
 
+  it('answers an AuthnRequest without NameIDPolicy (pysaml2\'s default) with Success and the persistent NameID', async () => {
+    const jar = browser(srv);
+    const { id, xml } = authnRequest({ issuer: SP, acs: ACS, destination: destination(), format: null });
+    assert.doesNotMatch(xml, /NameIDPolicy/);
+    const { form } = await sso(jar, xml, { account: ACCOUNTS.jan });
+    const x = form.response;
+    assert.match(x, new RegExp(`InResponseTo="${id}"`));
+    assert.match(x, /<samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"\/>/, x.slice(0, 1500));
+    assert.doesNotMatch(x, /FederationDoesNotExist/);
+    const nameId = /<saml:NameID[^>]*Format="([^"]+)"[^>]*>([^<]+)<\/saml:NameID>/.exec(x);
+    assert.equal(nameId[1], PERSISTENT);
+    // The same pairwise subject as with NameIDPolicy persistent.
+    const withPolicy = await sso(browser(srv), authnRequest({ issuer: SP, acs: ACS, destination: destination() }).xml, { account: ACCOUNTS.jan });
+    assert.equal(/<saml:NameID[^>]*>([^<]+)</.exec(withPolicy.form.response)[1], nameId[2]);
+    assert.deepEqual(attrValues(x, 'urn:portier:attribute:organisation'), [ORGS.pharma.enterprise]);
+    assert.ok(xmlsecVerify(x, (await idpCerts())[0]));
+    assert.ok(xmlsecVerify(x, (await idpCerts())[0], 'Response'));
+  });
+
   /** Sends a request without a browser session and expects a refusal: the status, the
    * audited reason, and no pending request (no redirect). */
   async function refused(xml, status, reason, opts = {}) {
@@ -432,6 +451,12 @@ describe('SAML 2.0 identity provider', () => {
     assert.match(r.text, /<saml:Assertion/);
     assert.deepEqual(attrValues(r.text, 'urn:portier:attribute:organisation'), [ORGS.pharma.enterprise]);
     assert.ok(xmlsecVerify(r.text, (await idpCerts())[0]), 'the assertion is signed');
+    // The Response inside is signed too, as by HTTP-POST (SPs that want a signed Response,
+    // pysaml2's default, take it by either binding), and the ArtifactResponse around it.
+    assert.ok(xmlsecVerify(r.text, (await idpCerts())[0], 'Response'), 'the Response is signed');
+    assert.ok(!xmlsecVerify(r.text.replace('>Peeters<', '>Janssens<'), (await idpCerts())[0], 'Response'),
+      'a changed Response does not verify');
+    assert.ok(xmlsecVerify(r.text, (await idpCerts())[0], 'ArtifactResponse'), 'the ArtifactResponse is signed');
     // Single use.
     r = await resolve(artifactResolve({ issuer: SIGNED_SP, artifact: art, destination: d, key: spKey }));
     assert.equal(r.status, 200);

@@ -57,6 +57,7 @@ export function iso(d = new Date()) {
 }
 
 /** An AuthnRequest's XML; returns { id, xml }. */
+/** An AuthnRequest; format null leaves NameIDPolicy out (as pysaml2 does by default). */
 export function authnRequest({ issuer, acs, destination, id = `_${randomBytes(16).toString('hex')}`,
   instant = new Date(), format = PERSISTENT, forceAuthn = false, classRef, inner = '', binding = POST }) {
   const ctx = classRef ? `<samlp:RequestedAuthnContext><saml:AuthnContextClassRef>${classRef}</saml:AuthnContextClassRef></samlp:RequestedAuthnContext>` : '';
@@ -66,7 +67,7 @@ export function authnRequest({ issuer, acs, destination, id = `_${randomBytes(16
     (acs ? `AssertionConsumerServiceURL="${acs}" ` : '') +
     `ProtocolBinding="${binding}"${forceAuthn ? ' ForceAuthn="true"' : ''}>` +
     `<saml:Issuer>${issuer}</saml:Issuer>${inner}` +
-    `<samlp:NameIDPolicy Format="${format}" AllowCreate="true"/>${ctx}</samlp:AuthnRequest>`;
+    `${format ? `<samlp:NameIDPolicy Format="${format}" AllowCreate="true"/>` : ''}${ctx}</samlp:AuthnRequest>`;
   return { id, xml };
 }
 
@@ -111,6 +112,7 @@ export function xmlsecVerify(xml, certPem, node = 'Assertion') {
     execFileSync('xmlsec1', ['--verify', '--pubkey-cert-pem', c,
       '--id-attr:ID', `urn:oasis:names:tc:SAML:2.0:assertion:Assertion`,
       '--id-attr:ID', 'urn:oasis:names:tc:SAML:2.0:protocol:Response',
+      '--id-attr:ID', 'urn:oasis:names:tc:SAML:2.0:protocol:ArtifactResponse',
       '--id-attr:ID', 'urn:oasis:names:tc:SAML:2.0:metadata:EntityDescriptor',
       '--node-xpath', `//*[local-name()='${node}']/*[local-name()='Signature']`, f],
     { stdio: ['ignore', 'pipe', 'pipe'] });
