@@ -158,21 +158,6 @@ discover(const struct upstream_idp *idp, struct endpoints *ep, char *err, size_t
 	return rc;
 }
 
-static int
-fetch_jwks(const char *url, struct portal_jwks **out, char *err, size_t errlen)
-{
-	struct phttp_resp r;
-	int rc;
-
-	if (phttp_get(url, NULL, JWKS_MAX, &r, err, errlen) != 0)
-		return -1;
-	rc = r.status == 200 ? portal_jwks_parse(r.body.data, r.body.len, out) : -1;
-	if (rc != 0)
-		snprintf(err, errlen, "JWKS: answer %ld is not a usable key set", r.status);
-	phttp_resp_free(&r);
-	return rc;
-}
-
 /* The slot of idp (under the lock): its own when cached and fresh, else NULL. */
 static struct cached *
 slot_of(struct upstream_rp *rp, const struct upstream_idp *idp, int64_t now)
@@ -229,7 +214,7 @@ endpoints_get(struct upstream_rp *rp, const struct upstream_idp *idp, struct end
 	pthread_mutex_unlock(&rp->lock);
 	if (c != NULL)
 		return 0;
-	if (discover(idp, &ep, err, errlen) != 0 || fetch_jwks(ep.jwks, &jwks, err, errlen) != 0)
+	if (discover(idp, &ep, err, errlen) != 0 || phttp_jwks(ep.jwks, &jwks, err, errlen) != 0)
 		return -1;
 	pthread_mutex_lock(&rp->lock);
 	slot_put(rp, idp, &ep, jwks, now);
@@ -259,7 +244,7 @@ jwks_refresh(struct upstream_rp *rp, const struct upstream_idp *idp, const char 
 	pthread_mutex_unlock(&rp->lock);
 	if (!need)
 		return 0;
-	if (fetch_jwks(ep.jwks, &fresh, err, errlen) != 0)
+	if (phttp_jwks(ep.jwks, &fresh, err, errlen) != 0)
 		return -1;
 	pthread_mutex_lock(&rp->lock);
 	c = slot_of(rp, idp, now);
@@ -333,9 +318,7 @@ token_request(struct arena *a, const struct upstream_idp *idp, const struct endp
 {
 	bool jwt = strcmp(idp->auth_method, "private_key_jwt") == 0;
 	const char *body, *assertion = NULL;
-	struct phttp_resp r;
-	json_t *doc;
-	enum upstream_result rc = UP_UNAVAILABLE;
+	int rc;
 
 	*out = NULL;
 	if (jwt && (assertion = client_assertion(a, idp, ep->token)) == NULL) {
@@ -352,29 +335,9 @@ token_request(struct arena *a, const struct upstream_idp *idp, const struct endp
 		snprintf(err, errlen, "out of memory");
 		return UP_UNAVAILABLE;
 	}
-	if (phttp_post_form(ep->token, jwt ? NULL : idp->client_id,
-	    jwt ? NULL : (const char *)idp->secret, body, DOC_MAX, &r, err, errlen) != 0)
-		return UP_UNAVAILABLE;
-	doc = json_loadb(r.body.data, r.body.len, JSON_REJECT_DUPLICATES, NULL);
-	if (doc == NULL || !json_is_object(doc)) {
-		snprintf(err, errlen, "token endpoint: answer %ld is not JSON", r.status);
-	} else if (r.status != 200) {
-		const char *e = json_string_value(json_object_get(doc, "error"));
-
-		snprintf(err, errlen, "token endpoint refused (%ld): %.64s", r.status,
-		    e ? e : "no error code");
-		for (char *p = err; *p != '\0'; p++)
-			if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
-				*p = '?';
-		rc = UP_REFUSED;
-	} else {
-		*out = doc;
-		doc = NULL;
-		rc = UP_OK;
-	}
-	json_decref(doc);
-	phttp_resp_free(&r);
-	return rc;
+	rc = phttp_token(ep->token, jwt ? NULL : idp->client_id,
+	    jwt ? NULL : (const char *)idp->secret, body, DOC_MAX, out, err, errlen);
+	return rc == 0 ? UP_OK : rc > 0 ? UP_REFUSED : UP_UNAVAILABLE;
 }
 
 enum upstream_result

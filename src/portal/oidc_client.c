@@ -176,21 +176,6 @@ discover(struct portal_oidc *o, struct endpoints *ep, char *err, size_t errlen)
 	return rc;
 }
 
-static int
-fetch_jwks(const char *url, struct portal_jwks **out, char *err, size_t errlen)
-{
-	struct phttp_resp r;
-	int rc;
-
-	if (phttp_get(url, NULL, JWKS_MAX, &r, err, errlen) != 0)
-		return -1;
-	rc = r.status == 200 ? portal_jwks_parse(r.body.data, r.body.len, out) : -1;
-	if (rc != 0)
-		snprintf(err, errlen, "JWKS: answer %ld is not a usable key set", r.status);
-	phttp_resp_free(&r);
-	return rc;
-}
-
 /* The endpoints, fetched on first need. The network is never used under the lock. */
 static int
 endpoints_get(struct portal_oidc *o, struct endpoints *out, char *err, size_t errlen)
@@ -230,7 +215,7 @@ jwks_ensure(struct portal_oidc *o, const struct endpoints *ep, const char *kid, 
 	pthread_mutex_unlock(&o->lock);
 	if (!need)
 		return 0;
-	if (fetch_jwks(ep->jwks, &fresh, err, errlen) != 0)
+	if (phttp_jwks(ep->jwks, &fresh, err, errlen) != 0)
 		return -1;
 	pthread_mutex_lock(&o->lock);
 	portal_jwks_free(o->jwks);
@@ -296,10 +281,8 @@ static enum poidc_result
 token_request(struct portal_oidc *o, struct arena *a, const struct endpoints *ep,
     const char *code, const char *verifier, json_t **out, char *err, size_t errlen)
 {
-	struct phttp_resp r;
 	const char *body;
-	json_t *doc;
-	enum poidc_result rc = POIDC_UNAVAILABLE;
+	int rc;
 
 	*out = NULL;
 	body = arena_printf(a, "grant_type=authorization_code&code=%s&redirect_uri=%s"
@@ -309,30 +292,9 @@ token_request(struct portal_oidc *o, struct arena *a, const struct endpoints *ep
 		snprintf(err, errlen, "out of memory");
 		return POIDC_UNAVAILABLE;
 	}
-	if (phttp_post_form(ep->token, o->client_id, o->client_secret, body, DOC_MAX, &r, err,
-	    errlen) != 0)
-		return POIDC_UNAVAILABLE;
-	doc = json_loadb(r.body.data, r.body.len, JSON_REJECT_DUPLICATES, NULL);
-	if (doc == NULL || !json_is_object(doc)) {
-		snprintf(err, errlen, "token endpoint: answer %ld is not JSON", r.status);
-	} else if (r.status != 200) {
-		const char *e = json_string_value(json_object_get(doc, "error"));
-
-		/* The provider's error code only: printable, short. */
-		snprintf(err, errlen, "token endpoint refused (%ld): %.64s", r.status,
-		    e ? e : "no error code");
-		for (char *p = err; *p != '\0'; p++)
-			if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
-				*p = '?';
-		rc = POIDC_REFUSED;
-	} else {
-		*out = doc;
-		doc = NULL;
-		rc = POIDC_OK;
-	}
-	json_decref(doc);
-	phttp_resp_free(&r);
-	return rc;
+	rc = phttp_token(ep->token, o->client_id, o->client_secret, body, DOC_MAX, out, err,
+	    errlen);
+	return rc == 0 ? POIDC_OK : rc > 0 ? POIDC_REFUSED : POIDC_UNAVAILABLE;
 }
 
 static enum poidc_result
