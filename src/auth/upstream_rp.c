@@ -91,36 +91,6 @@ upstream_acr_level(const char *acr)
 	return LOA_LOW;
 }
 
-/* An endpoint URL of the discovery document: http(s), printable, no spaces. */
-static int
-endpoint(json_t *doc, const char *name, char out[UPSTREAM_URL_MAX + 1])
-{
-	const char *v = json_string_value(json_object_get(doc, name));
-
-	if (v == NULL || strlen(v) > UPSTREAM_URL_MAX ||
-	    (strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0))
-		return -1;
-	for (const char *p = v; *p != '\0'; p++)
-		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
-			return -1;
-	memcpy(out, v, strlen(v) + 1);
-	return 0;
-}
-
-static bool
-array_has(json_t *doc, const char *name, const char *word)
-{
-	json_t *a = json_object_get(doc, name), *v;
-	size_t i;
-
-	if (a == NULL)
-		return true;             /* not advertised: the default */
-	json_array_foreach(a, i, v)
-		if (json_is_string(v) && strcmp(json_string_value(v), word) == 0)
-			return true;
-	return false;
-}
-
 static int
 discover(const struct upstream_idp *idp, struct endpoints *ep, char *err, size_t errlen)
 {
@@ -141,13 +111,14 @@ discover(const struct upstream_idp *idp, struct endpoints *ep, char *err, size_t
 	} else if (iss == NULL || strcmp(iss, idp->issuer) != 0) {
 		/* OIDC Discovery §4.3: the issuer must be exactly the one asked. */
 		snprintf(err, errlen, "discovery names another issuer");
-	} else if (endpoint(doc, "authorization_endpoint", ep->authorization) != 0 ||
-	    endpoint(doc, "token_endpoint", ep->token) != 0 ||
-	    endpoint(doc, "jwks_uri", ep->jwks) != 0) {
+	} else if (phttp_endpoint(doc, "authorization_endpoint", true, ep->authorization,
+	    sizeof(ep->authorization)) != 0 ||
+	    phttp_endpoint(doc, "token_endpoint", true, ep->token, sizeof(ep->token)) != 0 ||
+	    phttp_endpoint(doc, "jwks_uri", true, ep->jwks, sizeof(ep->jwks)) != 0) {
 		snprintf(err, errlen, "discovery lacks an endpoint or has a bad one");
-	} else if ((!array_has(doc, "id_token_signing_alg_values_supported", "ES256") &&
-	    !array_has(doc, "id_token_signing_alg_values_supported", "RS256")) ||
-	    !array_has(doc, "code_challenge_methods_supported", "S256")) {
+	} else if ((!phttp_lists(doc, "id_token_signing_alg_values_supported", "ES256") &&
+	    !phttp_lists(doc, "id_token_signing_alg_values_supported", "RS256")) ||
+	    !phttp_lists(doc, "code_challenge_methods_supported", "S256")) {
 		snprintf(err, errlen, "the provider signs with neither ES256 nor RS256 or has no "
 		    "PKCE S256");
 	} else {

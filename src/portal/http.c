@@ -329,3 +329,35 @@ phttp_token(const char *url, const char *user, const char *password, const char 
 	phttp_resp_free(&r);
 	return rc;
 }
+
+int
+phttp_endpoint(json_t *doc, const char *name, bool required, char *out, size_t size)
+{
+	const char *v = json_string_value(json_object_get(doc, name));
+
+	out[0] = '\0';
+	if (v == NULL)
+		return required ? -1 : 0;
+	if (strlen(v) >= size ||
+	    (strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0))
+		return -1;
+	for (const char *p = v; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+			return -1;
+	memcpy(out, v, strlen(v) + 1);
+	return 0;
+}
+
+bool
+phttp_lists(json_t *doc, const char *name, const char *word)
+{
+	json_t *a = json_object_get(doc, name), *v;
+	size_t i;
+
+	if (a == NULL)
+		return true;
+	json_array_foreach(a, i, v)
+		if (json_is_string(v) && strcmp(json_string_value(v), word) == 0)
+			return true;
+	return false;
+}

@@ -4,6 +4,7 @@
 #define PORTIER_PORTAL_HTTP_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/arena.h"
@@ -43,6 +44,12 @@ int phttp_jwks(const char *url, struct portal_jwks **out, char *err, size_t errl
  * answer came (reason in err). */
 int phttp_token(const char *url, const char *user, const char *password, const char *body,
     size_t max, json_t **out, char *err, size_t errlen);
+/* An endpoint URL named name in a discovery document into out (size bytes with the NUL):
+ * http(s), printable, no spaces. 0 (out "" when absent and not required), or -1. */
+int phttp_endpoint(json_t *doc, const char *name, bool required, char *out, size_t size);
+/* Whether the discovery document's array name lists word; true when the array is absent
+ * (not advertised: the default holds). */
+bool phttp_lists(json_t *doc, const char *name, const char *word);
 
 /* Percent-encodes s for a form or query value (only A-Z a-z 0-9 - . _ ~ kept), in a;
  * NULL when out of memory. */
