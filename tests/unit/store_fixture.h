@@ -517,6 +517,17 @@ store_fixture_org(struct store *s, const char *enterprise, const char *name, int
 	return store_commit(&tx) == 0 ? id : -1;
 }
 
+/* The end of a test that writes audited events: its audit chain must be intact
+ * (audit_verify, texts in a), then store_fixture_close. 0, or -1 when either fails. */
+static inline int
+store_fixture_end(struct store_fixture *f, struct arena *a)
+{
+	struct audit_report rep;
+	int chain = audit_verify(f->s, a, &rep);
+
+	return store_fixture_close(f) == 0 && chain == 0 ? 0 : -1;
+}
+
 /* A store with one person who logs in, no language, written by "test" (the login and
  * TOTP tests' fixture). */
 struct store_fixture_login {

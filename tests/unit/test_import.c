@@ -158,11 +158,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	struct audit_report rep;
-
 	(void)state;
-	assert_int_equal(audit_verify(F->fx.s, test_arena(), &rep), 0);
-	assert_int_equal(store_fixture_close(&F->fx), 0);
+	assert_int_equal(store_fixture_end(&F->fx, test_arena()), 0);
 	free(F);
 	return 0;
 }

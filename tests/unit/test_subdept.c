@@ -204,12 +204,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	struct audit_report rep;
-
 	(void)state;
-	assert_int_equal(audit_verify(F->fx.s, test_arena(), &rep), 0);
-	if (store_fixture_close(&F->fx) != 0)
-		return -1;
+	assert_int_equal(store_fixture_end(&F->fx, test_arena()), 0);
 	free(F);
 	F = NULL;
 	return 0;
