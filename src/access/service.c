@@ -126,15 +126,7 @@ access_audit_json(struct store_tx *tx, const struct actor *who,
 void *
 access_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size)
 {
-	void *nv;
-
-	if (n < *cap)
-		return v;
-	*cap = *cap ? *cap * 2 : 8;
-	nv = arena_alloc(a, *cap * size);
-	if (nv != NULL && n > 0)
-		memcpy(nv, v, n * size);
-	return nv;
+	return arena_grow(a, v, n, cap, size);
 }
 
 int

@@ -132,21 +132,26 @@ read_one(struct store_tx *tx, struct arena *a, int64_t org, int64_t id, struct s
 	return rc < 0 ? -1 : rc == 1 ? 0 : 1;
 }
 
+/* Column col of q's first row (0: no row), or -1 when the read fails; q is done after. */
+static int64_t
+first_int(struct store_q *q, int col)
+{
+	int rc = store_next(q);
+	int64_t v = rc == 1 ? store_int(q, col) : 0;
+
+	store_done(q);
+	return rc < 0 ? -1 : v;
+}
+
 /* The id found by a one-column statement (0: none), or -1. */
 static int64_t
 find_id(struct store_tx *tx, int id, int64_t org, const char *text)
 {
 	struct store_q *q;
-	int64_t found = 0;
-	int rc;
 
 	if (store_query(tx, id, &q, "it", org, text) != 0)
 		return -1;
-	rc = store_next(q);
-	if (rc == 1)
-		found = store_int(q, SUBDEPT_ID_ID);
-	store_done(q);
-	return rc < 0 ? -1 : found;
+	return first_int(q, SUBDEPT_ID_ID);
 }
 
 /* A positive decimal id of at most 18 digits, or 0. */
@@ -421,7 +426,6 @@ check_unit(struct store_tx *tx, const struct org *o, const char *typed, char out
 	const char *msgid = NULL;
 	struct store_q *q;
 	int64_t n = 0, other;
-	int rc;
 
 	out[0] = '\0';
 	if (typed == NULL || typed[0] == '\0')
@@ -435,11 +439,8 @@ check_unit(struct store_tx *tx, const struct org *o, const char *typed, char out
 	if (o->enterprise[0] != '\0') {
 		if (store_query(tx, SQL_SUBDEPT_KBO_UNIT, &q, "tt", out, o->enterprise) != 0)
 			return -1;
-		rc = store_next(q);
-		if (rc == 1)
-			n = store_int(q, SUBDEPT_N);
-		store_done(q);
-		if (rc < 0)
+		n = first_int(q, SUBDEPT_N);
+		if (n < 0)
 			return -1;
 	}
 	if (n == 0) {
@@ -708,16 +709,10 @@ static int64_t
 account_person(struct store_tx *tx, int64_t org, int64_t account)
 {
 	struct store_q *q;
-	int64_t person = 0;
-	int rc;
 
 	if (store_query(tx, SQL_SUBDEPT_ACCOUNT, &q, "ii", org, account) != 0)
 		return -1;
-	rc = store_next(q);
-	if (rc == 1)
-		person = store_int(q, SUBDEPT_ACCOUNT_PERSON);
-	store_done(q);
-	return rc < 0 ? -1 : person;
+	return first_int(q, SUBDEPT_ACCOUNT_PERSON);
 }
 
 /* The account of username in org (0: none), or -1. */
@@ -725,16 +720,10 @@ static int64_t
 account_by_username(struct store_tx *tx, int64_t org, const char *username)
 {
 	struct store_q *q;
-	int64_t id = 0;
-	int rc;
 
 	if (store_query(tx, SQL_ACCESS_ACCOUNT_BY_USERNAME, &q, "it", org, username) != 0)
 		return -1;
-	rc = store_next(q);
-	if (rc == 1)
-		id = store_int(q, ACCESS_ACCOUNT_BY_USERNAME_ID);
-	store_done(q);
-	return rc < 0 ? -1 : id;
+	return first_int(q, ACCESS_ACCOUNT_BY_USERNAME_ID);
 }
 
 /* Asks the policy again now that the person acted on is known: nobody acts on someone
@@ -774,8 +763,7 @@ appoint_in(struct store_tx *tx, int64_t quality, int64_t id, int64_t account,
 	const char *qtype, *stype;
 	char at[CLOCK_TEXT_SIZE];
 	struct store_q *q;
-	int64_t gl = 0;
-	int rc;
+	int64_t gl;
 
 	if (member_place(tx, quality, account, &qtype, from, &stype) != 0)
 		return ACCESS_ERROR;
@@ -791,11 +779,8 @@ appoint_in(struct store_tx *tx, int64_t quality, int64_t id, int64_t account,
 		/* One GL per sub-department and quality: the former one stays as a user. */
 		if (store_query(tx, SQL_SUBDEPT_MEMBER_GL, &q, "ii", id, quality) != 0)
 			return ACCESS_ERROR;
-		rc = store_next(q);
-		if (rc == 1)
-			gl = store_int(q, SUBDEPT_GL_ACCOUNT);
-		store_done(q);
-		if (rc < 0 || (gl > 0 && gl != account && place(tx, quality, gl, id, id, "USER") != 0))
+		gl = first_int(q, SUBDEPT_GL_ACCOUNT);
+		if (gl < 0 || (gl > 0 && gl != account && place(tx, quality, gl, id, id, "USER") != 0))
 			return ACCESS_ERROR;
 	}
 	return place(tx, quality, account, *from, id, type) == 0 ? ACCESS_OK : ACCESS_ERROR;

@@ -91,36 +91,6 @@ upstream_acr_level(const char *acr)
 	return LOA_LOW;
 }
 
-/* An endpoint URL of the discovery document: http(s), printable, no spaces. */
-static int
-endpoint(json_t *doc, const char *name, char out[UPSTREAM_URL_MAX + 1])
-{
-	const char *v = json_string_value(json_object_get(doc, name));
-
-	if (v == NULL || strlen(v) > UPSTREAM_URL_MAX ||
-	    (strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0))
-		return -1;
-	for (const char *p = v; *p != '\0'; p++)
-		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
-			return -1;
-	memcpy(out, v, strlen(v) + 1);
-	return 0;
-}
-
-static bool
-array_has(json_t *doc, const char *name, const char *word)
-{
-	json_t *a = json_object_get(doc, name), *v;
-	size_t i;
-
-	if (a == NULL)
-		return true;             /* not advertised: the default */
-	json_array_foreach(a, i, v)
-		if (json_is_string(v) && strcmp(json_string_value(v), word) == 0)
-			return true;
-	return false;
-}
-
 static int
 discover(const struct upstream_idp *idp, struct endpoints *ep, char *err, size_t errlen)
 {
@@ -141,34 +111,20 @@ discover(const struct upstream_idp *idp, struct endpoints *ep, char *err, size_t
 	} else if (iss == NULL || strcmp(iss, idp->issuer) != 0) {
 		/* OIDC Discovery §4.3: the issuer must be exactly the one asked. */
 		snprintf(err, errlen, "discovery names another issuer");
-	} else if (endpoint(doc, "authorization_endpoint", ep->authorization) != 0 ||
-	    endpoint(doc, "token_endpoint", ep->token) != 0 ||
-	    endpoint(doc, "jwks_uri", ep->jwks) != 0) {
+	} else if (phttp_endpoint(doc, "authorization_endpoint", true, ep->authorization,
+	    sizeof(ep->authorization)) != 0 ||
+	    phttp_endpoint(doc, "token_endpoint", true, ep->token, sizeof(ep->token)) != 0 ||
+	    phttp_endpoint(doc, "jwks_uri", true, ep->jwks, sizeof(ep->jwks)) != 0) {
 		snprintf(err, errlen, "discovery lacks an endpoint or has a bad one");
-	} else if ((!array_has(doc, "id_token_signing_alg_values_supported", "ES256") &&
-	    !array_has(doc, "id_token_signing_alg_values_supported", "RS256")) ||
-	    !array_has(doc, "code_challenge_methods_supported", "S256")) {
+	} else if ((!phttp_lists(doc, "id_token_signing_alg_values_supported", "ES256") &&
+	    !phttp_lists(doc, "id_token_signing_alg_values_supported", "RS256")) ||
+	    !phttp_lists(doc, "code_challenge_methods_supported", "S256")) {
 		snprintf(err, errlen, "the provider signs with neither ES256 nor RS256 or has no "
 		    "PKCE S256");
 	} else {
 		rc = 0;
 	}
 	json_decref(doc);
-	phttp_resp_free(&r);
-	return rc;
-}
-
-static int
-fetch_jwks(const char *url, struct portal_jwks **out, char *err, size_t errlen)
-{
-	struct phttp_resp r;
-	int rc;
-
-	if (phttp_get(url, NULL, JWKS_MAX, &r, err, errlen) != 0)
-		return -1;
-	rc = r.status == 200 ? portal_jwks_parse(r.body.data, r.body.len, out) : -1;
-	if (rc != 0)
-		snprintf(err, errlen, "JWKS: answer %ld is not a usable key set", r.status);
 	phttp_resp_free(&r);
 	return rc;
 }
@@ -229,7 +185,7 @@ endpoints_get(struct upstream_rp *rp, const struct upstream_idp *idp, struct end
 	pthread_mutex_unlock(&rp->lock);
 	if (c != NULL)
 		return 0;
-	if (discover(idp, &ep, err, errlen) != 0 || fetch_jwks(ep.jwks, &jwks, err, errlen) != 0)
+	if (discover(idp, &ep, err, errlen) != 0 || phttp_jwks(ep.jwks, &jwks, err, errlen) != 0)
 		return -1;
 	pthread_mutex_lock(&rp->lock);
 	slot_put(rp, idp, &ep, jwks, now);
@@ -259,7 +215,7 @@ jwks_refresh(struct upstream_rp *rp, const struct upstream_idp *idp, const char 
 	pthread_mutex_unlock(&rp->lock);
 	if (!need)
 		return 0;
-	if (fetch_jwks(ep.jwks, &fresh, err, errlen) != 0)
+	if (phttp_jwks(ep.jwks, &fresh, err, errlen) != 0)
 		return -1;
 	pthread_mutex_lock(&rp->lock);
 	c = slot_of(rp, idp, now);
@@ -333,9 +289,7 @@ token_request(struct arena *a, const struct upstream_idp *idp, const struct endp
 {
 	bool jwt = strcmp(idp->auth_method, "private_key_jwt") == 0;
 	const char *body, *assertion = NULL;
-	struct phttp_resp r;
-	json_t *doc;
-	enum upstream_result rc = UP_UNAVAILABLE;
+	int rc;
 
 	*out = NULL;
 	if (jwt && (assertion = client_assertion(a, idp, ep->token)) == NULL) {
@@ -352,29 +306,9 @@ token_request(struct arena *a, const struct upstream_idp *idp, const struct endp
 		snprintf(err, errlen, "out of memory");
 		return UP_UNAVAILABLE;
 	}
-	if (phttp_post_form(ep->token, jwt ? NULL : idp->client_id,
-	    jwt ? NULL : (const char *)idp->secret, body, DOC_MAX, &r, err, errlen) != 0)
-		return UP_UNAVAILABLE;
-	doc = json_loadb(r.body.data, r.body.len, JSON_REJECT_DUPLICATES, NULL);
-	if (doc == NULL || !json_is_object(doc)) {
-		snprintf(err, errlen, "token endpoint: answer %ld is not JSON", r.status);
-	} else if (r.status != 200) {
-		const char *e = json_string_value(json_object_get(doc, "error"));
-
-		snprintf(err, errlen, "token endpoint refused (%ld): %.64s", r.status,
-		    e ? e : "no error code");
-		for (char *p = err; *p != '\0'; p++)
-			if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
-				*p = '?';
-		rc = UP_REFUSED;
-	} else {
-		*out = doc;
-		doc = NULL;
-		rc = UP_OK;
-	}
-	json_decref(doc);
-	phttp_resp_free(&r);
-	return rc;
+	rc = phttp_token(ep->token, jwt ? NULL : idp->client_id,
+	    jwt ? NULL : (const char *)idp->secret, body, DOC_MAX, out, err, errlen);
+	return rc == 0 ? UP_OK : rc > 0 ? UP_REFUSED : UP_UNAVAILABLE;
 }
 
 enum upstream_result

@@ -92,6 +92,20 @@ arena_strndup(struct arena *a, const char *s, size_t n)
 	return p;
 }
 
+void *
+arena_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size)
+{
+	void *nv;
+
+	if (n < *cap)
+		return v;
+	*cap = *cap ? *cap * 2 : 8;
+	nv = arena_alloc(a, *cap * size);
+	if (nv != NULL && n > 0)
+		memcpy(nv, v, n * size);
+	return nv;
+}
+
 char *
 arena_strdup(struct arena *a, const char *s)
 {

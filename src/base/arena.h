@@ -14,6 +14,9 @@ struct arena *arena_new(size_t max_bytes);
 void arena_free(struct arena *a);
 /* Returns zeroed memory aligned for any type, or NULL when the cap is reached. */
 void *arena_alloc(struct arena *a, size_t n);
+/* Room for element n of the array v of *cap elements of size bytes: v itself, or a copy
+ * twice as large (8 at first) in a, *cap updated. NULL when the arena is full. */
+void *arena_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size);
 /* Returns a NUL-terminated copy of s (NULL gives NULL). */
 char *arena_strdup(struct arena *a, const char *s);
 /* Returns a NUL-terminated copy of the first n bytes of s. */

@@ -1,6 +1,7 @@
 /* client.c — `portier client add|list|remove`: the relying parties of the OpenID Connect
  * provider. The secret of a confidential client is printed once and never stored. */
 #include "cmd/cmd.h"
+#include "cmd/opts.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -68,87 +69,36 @@ struct opts {
 	bool public_client, allow_nn, require_par, bcl_session;
 };
 
-/* The value of option name at argv[*i] ("--name VALUE" or "--name=VALUE"), or NULL when
- * argv[*i] is another option. Sets *missing when the value is absent. */
-static const char *
-opt_value(int argc, char **argv, int *i, const char *name, bool *missing)
-{
-	const char *a = argv[*i];
-	size_t n = strlen(name);
-
-	if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, n) != 0)
-		return NULL;
-	if (a[2 + n] == '=')
-		return a + 3 + n;
-	if (a[2 + n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = true;
-		return NULL;
-	}
-	return argv[++*i];
-}
-
-/* Takes this command's options out of argv; what remains goes to cmd_config. */
+/* Takes this command's options out of argv (cmd_opts); what remains goes to cmd_config. */
 static int
 parse(int argc, char **argv, struct opts *o, char **rest, int *nrest)
 {
-	*nrest = 0;
-	rest[(*nrest)++] = argv[0];
-	for (int i = 1; i < argc; i++) {
-		bool missing = false;
-		const char *v;
+	const char *level = NULL;
+	const struct cmd_opt table[] = {
+		{ .name = "id", .value = &o->id },
+		{ .name = "redirect-uri", .many = o->redirect, .nmany = &o->n_redirect,
+		    .maxmany = ARGS_MAX },
+		{ .name = "post-logout-uri", .many = o->post_logout, .nmany = &o->n_post_logout,
+		    .maxmany = ARGS_MAX },
+		{ .name = "application", .value = &o->application },
+		{ .name = "scope", .value = &o->scope },
+		{ .name = "sector", .value = &o->sector },
+		{ .name = "id-token-alg", .value = &o->id_token_alg },
+		{ .name = "jwks", .value = &o->jwks_file },
+		{ .name = "audience", .value = &o->audience },
+		{ .name = "backchannel-logout-uri", .value = &o->bcl_uri },
+		{ .name = "min-level", .value = &level },
+		{ .name = "public", .flag = &o->public_client },
+		{ .name = "allow-national-number", .flag = &o->allow_nn },
+		{ .name = "require-par", .flag = &o->require_par },
+		{ .name = "backchannel-logout-session-required", .flag = &o->bcl_session },
+	};
 
-		if ((v = opt_value(argc, argv, &i, "id", &missing)) != NULL)
-			o->id = v;
-		else if ((v = opt_value(argc, argv, &i, "redirect-uri", &missing)) != NULL) {
-			if (o->n_redirect == ARGS_MAX)
-				return -1;
-			o->redirect[o->n_redirect++] = v;
-		} else if ((v = opt_value(argc, argv, &i, "post-logout-uri", &missing)) != NULL) {
-			if (o->n_post_logout == ARGS_MAX)
-				return -1;
-			o->post_logout[o->n_post_logout++] = v;
-		} else if ((v = opt_value(argc, argv, &i, "application", &missing)) != NULL)
-			o->application = v;
-		else if ((v = opt_value(argc, argv, &i, "scope", &missing)) != NULL)
-			o->scope = v;
-		else if ((v = opt_value(argc, argv, &i, "sector", &missing)) != NULL)
-			o->sector = v;
-		else if ((v = opt_value(argc, argv, &i, "id-token-alg", &missing)) != NULL)
-			o->id_token_alg = v;
-		else if ((v = opt_value(argc, argv, &i, "jwks", &missing)) != NULL)
-			o->jwks_file = v;
-		else if ((v = opt_value(argc, argv, &i, "audience", &missing)) != NULL)
-			o->audience = v;
-		else if ((v = opt_value(argc, argv, &i, "backchannel-logout-uri", &missing)) != NULL)
-			o->bcl_uri = v;
-		else if ((v = opt_value(argc, argv, &i, "min-level", &missing)) != NULL) {
-			if (strlen(v) != 1 || v[0] < '1' || v[0] > '3') {
-				fputs("portier: --min-level: 1, 2 or 3\n", stderr);
-				return -1;
-			}
-			o->min_level = v[0] - '0';
-		} else if (strcmp(argv[i], "--public") == 0)
-			o->public_client = true;
-		else if (strcmp(argv[i], "--allow-national-number") == 0)
-			o->allow_nn = true;
-		else if (strcmp(argv[i], "--require-par") == 0)
-			o->require_par = true;
-		else if (strcmp(argv[i], "--backchannel-logout-session-required") == 0)
-			o->bcl_session = true;
-		else if (missing) {
-			fprintf(stderr, "portier: %s needs a value\n", argv[i]);
-			return -1;
-		} else
-			rest[(*nrest)++] = argv[i];
-		if (missing) {
-			fprintf(stderr, "portier: %s needs a value\n", argv[i]);
-			return -1;
-		}
-	}
+	if (cmd_opts(argc, argv, table, sizeof(table) / sizeof(table[0]), rest,
+	    2 * ARGS_MAX + 63, nrest) != 0)
+		return -1;
 	rest[*nrest] = NULL;
-	return 0;
+	return cmd_opt_level(level, &o->min_level) ? 0 : -1;
 }
 
 static int

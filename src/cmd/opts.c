@@ -114,6 +114,19 @@ cmd_opt_id(const char *name, const char *text, int64_t *out)
 	return true;
 }
 
+bool
+cmd_opt_level(const char *text, int *level)
+{
+	if (text == NULL)
+		return true;
+	if (strlen(text) != 1 || text[0] < '1' || text[0] > '3') {
+		fputs("portier: --min-level: 1, 2 or 3\n", stderr);
+		return false;
+	}
+	*level = text[0] - '0';
+	return true;
+}
+
 int
 cmd_person_of(struct store *s, const char *niss_in, int64_t *id)
 {

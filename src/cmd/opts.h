@@ -29,6 +29,9 @@ int cmd_opts_config(int argc, char **argv, const struct cmd_opt *opts, size_t n,
     const char *usage, struct config *c, char **pos, int maxpos, int *npos);
 /* A positive integer id of an option; false (said on stderr) when not one. */
 bool cmd_opt_id(const char *name, const char *text, int64_t *out);
+/* A level of assurance option (1, 2 or 3) into *level; NULL leaves *level alone. False
+ * (said on stderr) when text is not one. */
+bool cmd_opt_level(const char *text, int *level);
 /* The person of a NISS typed on the command line (dots, dashes and spaces allowed):
  * 0 with *id, 1 unknown (said on stderr), -1 invalid NISS or database error (said). */
 int cmd_person_of(struct store *s, const char *niss, int64_t *id);

@@ -2,6 +2,7 @@
  * their metadata (a file, or an https address fetched with libcurl), each linked to a
  * secured application of the catalogue (issue 14 part 3). */
 #include "cmd/cmd.h"
+#include "cmd/opts.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -39,57 +40,23 @@ struct opts {
 	bool allow_nn;
 };
 
-static const char *
-opt_value(int argc, char **argv, int *i, const char *name, bool *missing)
-{
-	const char *a = argv[*i];
-	size_t n = strlen(name);
-
-	if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, n) != 0)
-		return NULL;
-	if (a[2 + n] == '=')
-		return a + 3 + n;
-	if (a[2 + n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = true;
-		return NULL;
-	}
-	return argv[++*i];
-}
-
+/* Takes this command's options out of argv (cmd_opts); what remains goes to cmd_config. */
 static int
 parse(int argc, char **argv, struct opts *o, char **rest, int *nrest)
 {
-	*nrest = 0;
-	rest[(*nrest)++] = argv[0];
-	for (int i = 1; i < argc; i++) {
-		bool missing = false;
-		const char *v;
+	const char *level = NULL;
+	const struct cmd_opt table[] = {
+		{ .name = "metadata", .value = &o->metadata },
+		{ .name = "application", .value = &o->application },
+		{ .name = "entity-id", .value = &o->entity_id },
+		{ .name = "min-level", .value = &level },
+		{ .name = "allow-national-number", .flag = &o->allow_nn },
+	};
 
-		if ((v = opt_value(argc, argv, &i, "metadata", &missing)) != NULL)
-			o->metadata = v;
-		else if ((v = opt_value(argc, argv, &i, "application", &missing)) != NULL)
-			o->application = v;
-		else if ((v = opt_value(argc, argv, &i, "entity-id", &missing)) != NULL)
-			o->entity_id = v;
-		else if ((v = opt_value(argc, argv, &i, "min-level", &missing)) != NULL) {
-			if (strlen(v) != 1 || v[0] < '1' || v[0] > '3') {
-				fputs("portier: --min-level: 1, 2 or 3\n", stderr);
-				return -1;
-			}
-			o->min_level = v[0] - '0';
-		} else if (strcmp(argv[i], "--allow-national-number") == 0)
-			o->allow_nn = true;
-		else if (!missing)
-			rest[(*nrest)++] = argv[i];
-		if (missing) {
-			fprintf(stderr, "portier: %s needs a value\n", argv[i]);
-			return -1;
-		}
-	}
+	if (cmd_opts(argc, argv, table, sizeof(table) / sizeof(table[0]), rest, 63, nrest) != 0)
+		return -1;
 	rest[*nrest] = NULL;
-	return 0;
+	return cmd_opt_level(level, &o->min_level) ? 0 : -1;
 }
 
 static size_t

@@ -146,17 +146,9 @@ cert_rows(struct store_tx *tx, struct arena *a, const struct machine_scope *sc, 
 	if (store_query(tx, SQL_MACHINE_CERT_LIST, &q, "it", sc->org.id, sc->code) != 0)
 		return -1;
 	while ((r = store_next(q)) == 1) {
-		if (out->n == cap) {
-			size_t ncap = cap ? 2 * cap : 8;
-			struct cert_row *v = arena_alloc(a, ncap * sizeof(*v));
-
-			if (v == NULL)
-				break;
-			if (out->n > 0)
-				memcpy(v, out->rows, out->n * sizeof(*v));
-			out->rows = v;
-			cap = ncap;
-		}
+		out->rows = arena_grow(a, out->rows, out->n, &cap, sizeof(*out->rows));
+		if (out->rows == NULL)
+			break;
 		if (cert_row(q, a, now, &out->rows[out->n]) != 0)
 			break;
 		out->n++;

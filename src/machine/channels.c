@@ -44,18 +44,11 @@ machine_channel_rows(struct store_tx *tx, struct arena *a, const struct machine_
 	if (store_query(tx, SQL_MACHINE_CHANNEL_LIST, &q, "it", sc->org.id, sc->code) != 0)
 		return -1;
 	while ((r = store_next(q)) == 1) {
-		if (out->nchannels == cap) {
-			size_t ncap = cap ? 2 * cap : 8;
-			struct channel_row *v = arena_alloc(a, ncap * sizeof(*v));
-
-			if (v == NULL) {
-				r = -1;
-				break;
-			}
-			if (out->nchannels > 0)
-				memcpy(v, out->channels, out->nchannels * sizeof(*v));
-			out->channels = v;
-			cap = ncap;
+		out->channels = arena_grow(a, out->channels, out->nchannels, &cap,
+		    sizeof(*out->channels));
+		if (out->channels == NULL) {
+			r = -1;
+			break;
 		}
 		if (channel_row(q, a, &out->channels[out->nchannels]) != 0) {
 			r = -1;

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "base/pct.h"
+#include "portal/idtoken.h"
 
 #define CONNECT_MS 5000
 #define TOTAL_MS 15000
@@ -278,4 +279,85 @@ void
 phttp_resp_free(struct phttp_resp *r)
 {
 	buf_free(&r->body);
+}
+
+int
+phttp_jwks(const char *url, struct portal_jwks **out, char *err, size_t errlen)
+{
+	struct phttp_resp r;
+	int rc;
+
+	if (phttp_get(url, NULL, JWKS_MAX, &r, err, errlen) != 0)
+		return -1;
+	rc = r.status == 200 ? portal_jwks_parse(r.body.data, r.body.len, out) : -1;
+	if (rc != 0)
+		snprintf(err, errlen, "JWKS: answer %ld is not a usable key set", r.status);
+	phttp_resp_free(&r);
+	return rc;
+}
+
+int
+phttp_token(const char *url, const char *user, const char *password, const char *body,
+    size_t max, json_t **out, char *err, size_t errlen)
+{
+	struct phttp_resp r;
+	json_t *doc;
+	int rc = -1;
+
+	*out = NULL;
+	if (phttp_post_form(url, user, password, body, max, &r, err, errlen) != 0)
+		return -1;
+	doc = json_loadb(r.body.data, r.body.len, JSON_REJECT_DUPLICATES, NULL);
+	if (doc == NULL || !json_is_object(doc)) {
+		snprintf(err, errlen, "token endpoint: answer %ld is not JSON", r.status);
+	} else if (r.status != 200) {
+		const char *e = json_string_value(json_object_get(doc, "error"));
+
+		/* The provider's error code only: printable, short. */
+		snprintf(err, errlen, "token endpoint refused (%ld): %.64s", r.status,
+		    e ? e : "no error code");
+		for (char *p = err; *p != '\0'; p++)
+			if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+				*p = '?';
+		rc = 1;
+	} else {
+		*out = doc;
+		doc = NULL;
+		rc = 0;
+	}
+	json_decref(doc);
+	phttp_resp_free(&r);
+	return rc;
+}
+
+int
+phttp_endpoint(json_t *doc, const char *name, bool required, char *out, size_t size)
+{
+	const char *v = json_string_value(json_object_get(doc, name));
+
+	out[0] = '\0';
+	if (v == NULL)
+		return required ? -1 : 0;
+	if (strlen(v) >= size ||
+	    (strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0))
+		return -1;
+	for (const char *p = v; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+			return -1;
+	memcpy(out, v, strlen(v) + 1);
+	return 0;
+}
+
+bool
+phttp_lists(json_t *doc, const char *name, const char *word)
+{
+	json_t *a = json_object_get(doc, name), *v;
+	size_t i;
+
+	if (a == NULL)
+		return true;
+	json_array_foreach(a, i, v)
+		if (json_is_string(v) && strcmp(json_string_value(v), word) == 0)
+			return true;
+	return false;
 }

@@ -88,39 +88,6 @@ portal_oidc_issuer(const struct portal_oidc *o)
 	return o->issuer;
 }
 
-/* An endpoint URL as the discovery document gives it: http(s), printable, no spaces. */
-static int
-endpoint(json_t *doc, const char *name, bool required, char out[POIDC_URL_MAX + 1])
-{
-	const char *v = json_string_value(json_object_get(doc, name));
-
-	out[0] = '\0';
-	if (v == NULL)
-		return required ? -1 : 0;
-	if (strlen(v) > POIDC_URL_MAX ||
-	    (strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0))
-		return -1;
-	for (const char *p = v; *p != '\0'; p++)
-		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
-			return -1;
-	memcpy(out, v, strlen(v) + 1);
-	return 0;
-}
-
-static bool
-array_has(json_t *doc, const char *name, const char *word)
-{
-	json_t *a = json_object_get(doc, name), *v;
-	size_t i;
-
-	if (a == NULL)
-		return true;             /* not advertised: assume the default */
-	json_array_foreach(a, i, v)
-		if (json_is_string(v) && strcmp(json_string_value(v), word) == 0)
-			return true;
-	return false;
-}
-
 static int
 fetch_json(const char *url, const char *bearer, json_t **out, long *status, char *err,
     size_t errlen)
@@ -160,34 +127,22 @@ discover(struct portal_oidc *o, struct endpoints *ep, char *err, size_t errlen)
 	} else if (iss == NULL || strcmp(iss, o->issuer) != 0) {
 		/* OIDC Discovery §4.3: the issuer must be exactly the one asked. */
 		snprintf(err, errlen, "discovery names another issuer");
-	} else if (endpoint(doc, "authorization_endpoint", true, ep->authorization) != 0 ||
-	    endpoint(doc, "token_endpoint", true, ep->token) != 0 ||
-	    endpoint(doc, "userinfo_endpoint", true, ep->userinfo) != 0 ||
-	    endpoint(doc, "jwks_uri", true, ep->jwks) != 0 ||
-	    endpoint(doc, "end_session_endpoint", false, ep->end_session) != 0) {
+	} else if (phttp_endpoint(doc, "authorization_endpoint", true, ep->authorization,
+	    sizeof(ep->authorization)) != 0 ||
+	    phttp_endpoint(doc, "token_endpoint", true, ep->token, sizeof(ep->token)) != 0 ||
+	    phttp_endpoint(doc, "userinfo_endpoint", true, ep->userinfo,
+	    sizeof(ep->userinfo)) != 0 ||
+	    phttp_endpoint(doc, "jwks_uri", true, ep->jwks, sizeof(ep->jwks)) != 0 ||
+	    phttp_endpoint(doc, "end_session_endpoint", false, ep->end_session,
+	    sizeof(ep->end_session)) != 0) {
 		snprintf(err, errlen, "discovery lacks an endpoint or has a bad one");
-	} else if (!array_has(doc, "id_token_signing_alg_values_supported", "ES256") ||
-	    !array_has(doc, "code_challenge_methods_supported", "S256")) {
+	} else if (!phttp_lists(doc, "id_token_signing_alg_values_supported", "ES256") ||
+	    !phttp_lists(doc, "code_challenge_methods_supported", "S256")) {
 		snprintf(err, errlen, "the provider signs without ES256 or has no PKCE S256");
 	} else {
 		rc = 0;
 	}
 	json_decref(doc);
-	return rc;
-}
-
-static int
-fetch_jwks(const char *url, struct portal_jwks **out, char *err, size_t errlen)
-{
-	struct phttp_resp r;
-	int rc;
-
-	if (phttp_get(url, NULL, JWKS_MAX, &r, err, errlen) != 0)
-		return -1;
-	rc = r.status == 200 ? portal_jwks_parse(r.body.data, r.body.len, out) : -1;
-	if (rc != 0)
-		snprintf(err, errlen, "JWKS: answer %ld is not a usable key set", r.status);
-	phttp_resp_free(&r);
 	return rc;
 }
 
@@ -230,7 +185,7 @@ jwks_ensure(struct portal_oidc *o, const struct endpoints *ep, const char *kid, 
 	pthread_mutex_unlock(&o->lock);
 	if (!need)
 		return 0;
-	if (fetch_jwks(ep->jwks, &fresh, err, errlen) != 0)
+	if (phttp_jwks(ep->jwks, &fresh, err, errlen) != 0)
 		return -1;
 	pthread_mutex_lock(&o->lock);
 	portal_jwks_free(o->jwks);
@@ -296,10 +251,8 @@ static enum poidc_result
 token_request(struct portal_oidc *o, struct arena *a, const struct endpoints *ep,
     const char *code, const char *verifier, json_t **out, char *err, size_t errlen)
 {
-	struct phttp_resp r;
 	const char *body;
-	json_t *doc;
-	enum poidc_result rc = POIDC_UNAVAILABLE;
+	int rc;
 
 	*out = NULL;
 	body = arena_printf(a, "grant_type=authorization_code&code=%s&redirect_uri=%s"
@@ -309,30 +262,9 @@ token_request(struct portal_oidc *o, struct arena *a, const struct endpoints *ep
 		snprintf(err, errlen, "out of memory");
 		return POIDC_UNAVAILABLE;
 	}
-	if (phttp_post_form(ep->token, o->client_id, o->client_secret, body, DOC_MAX, &r, err,
-	    errlen) != 0)
-		return POIDC_UNAVAILABLE;
-	doc = json_loadb(r.body.data, r.body.len, JSON_REJECT_DUPLICATES, NULL);
-	if (doc == NULL || !json_is_object(doc)) {
-		snprintf(err, errlen, "token endpoint: answer %ld is not JSON", r.status);
-	} else if (r.status != 200) {
-		const char *e = json_string_value(json_object_get(doc, "error"));
-
-		/* The provider's error code only: printable, short. */
-		snprintf(err, errlen, "token endpoint refused (%ld): %.64s", r.status,
-		    e ? e : "no error code");
-		for (char *p = err; *p != '\0'; p++)
-			if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
-				*p = '?';
-		rc = POIDC_REFUSED;
-	} else {
-		*out = doc;
-		doc = NULL;
-		rc = POIDC_OK;
-	}
-	json_decref(doc);
-	phttp_resp_free(&r);
-	return rc;
+	rc = phttp_token(ep->token, o->client_id, o->client_secret, body, DOC_MAX, out, err,
+	    errlen);
+	return rc == 0 ? POIDC_OK : rc > 0 ? POIDC_REFUSED : POIDC_UNAVAILABLE;
 }
 
 static enum poidc_result

@@ -11,10 +11,9 @@ import { after, before, describe, it } from 'node:test';
 
 import { Client, run, start, waitFor } from '../lib/server.js';
 import { LANGS } from '../lib/strings.js';
-import { escapedPem } from '../http/eid_support.js';
 import { foreignRequest, formFields, post, startWorld } from '../http/csam_support.js';
 import { mails, orgOf, orgs } from '../lib/world.js';
-import { assertAccessible, launchBrowser, newContext, setLang } from './lib.js';
+import { assertAccessible, cardContext, launchBrowser, setLang } from './lib.js';
 
 
 /** Who walks the standard procedure in each language, and the enterprise they register. */
@@ -41,16 +40,7 @@ describe('GAP designation in the browser', () => {
     await world?.stop();
   });
 
-  /** A browser context in lang whose requests carry the eID card of name (a trusted proxy). */
-  async function context(lang, card) {
-    const ctx = await newContext(browser, {
-      bypassCSP: true,
-      extraHTTPHeaders: card ? { 'X-SSL-Client-Cert': escapedPem(world.ca.pem(card)) } : {},
-      timeout: 8000,
-    });
-    await setLang(ctx, world.srv.url, lang);
-    return ctx;
-  }
+  const context = (lang, card) => cardContext(browser, world, lang, card);
 
   for (const lang of LANGS) {
     it(`a legal representative walks §2.2.1 and becomes GAP (${lang})`, async () => {

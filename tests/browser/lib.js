@@ -6,6 +6,8 @@ import { after, before } from 'node:test';
 
 import { chromium } from 'playwright-core';
 
+import { escapedPem } from '../http/eid_support.js';
+
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
@@ -108,6 +110,21 @@ export function recordCSP(ctx) {
 /** The CSP violations the page recorded since it was loaded (see recordCSP). */
 export function cspViolations(page) {
   return page.evaluate(() => window.__cspViolations);
+}
+
+/**
+ * A context in lang whose requests carry the eID card of name, as the trusted TLS proxy
+ * passes it (X-SSL-Client-Cert; none when card is null), on the server of world (a
+ * csam_support world: srv and ca). CSP is bypassed: the walks fill forms by script.
+ */
+export async function cardContext(browser, world, lang, card) {
+  const ctx = await newContext(browser, {
+    bypassCSP: true,
+    extraHTTPHeaders: card ? { 'X-SSL-Client-Cert': escapedPem(world.ca.pem(card)) } : {},
+    timeout: 8000,
+  });
+  await setLang(ctx, world.srv.url, lang);
+  return ctx;
 }
 
 /** Logs in at the access-codes door of the login page the browser is on; waits for the next page. */

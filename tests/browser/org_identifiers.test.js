@@ -10,10 +10,9 @@ import { after, before, describe, it } from 'node:test';
 
 import { run } from '../lib/server.js';
 import { LANGS } from '../lib/strings.js';
-import { escapedPem } from '../http/eid_support.js';
 import { P, foreignRequest, startWorld } from '../http/csam_support.js';
 import { orgs } from '../lib/world.js';
-import { assertAccessible, launchBrowser, newContext, setLang } from './lib.js';
+import { assertAccessible, cardContext, launchBrowser } from './lib.js';
 
 /** Per language: the INAMI number typed, the type's name and the format message shown. */
 const WALKS = {
@@ -39,15 +38,7 @@ describe('organisation without an enterprise number in the browser', () => {
     await world?.stop();
   });
 
-  async function context(lang, card) {
-    const ctx = await newContext(browser, {
-      bypassCSP: true,
-      extraHTTPHeaders: card ? { 'X-SSL-Client-Cert': escapedPem(world.ca.pem(card)) } : {},
-      timeout: 8000,
-    });
-    await setLang(ctx, world.srv.url, lang);
-    return ctx;
-  }
+  const context = (lang, card) => cardContext(browser, world, lang, card);
 
   for (const lang of LANGS) {
     it(`the exception procedure with an INAMI number (${lang})`, async () => {

@@ -168,6 +168,9 @@ describe('sub-departments: the GAP shapes them, their managers manage their own 
     assert.doesNotMatch(text((await lukas.get('/acces')).text), /Sous-département :/);
     const form = await marie.get(`${base()}/${ids.nord}/qualite/${q}/nouveau`);
     assert.equal(form.status, 200);
+    // The NISS is typed at the top (id="niss"), never shown a second time read-only.
+    assert.ok(form.text.includes('id="niss"'));
+    assert.ok(!form.text.includes('id="niss-shown"'));
     const r = await post(marie, `${base()}/${ids.nord}/qualite/${q}/nouveau`, {
       niss: NISS.new1, username: 'nadia.nord', last_name: 'Nouveau', first_name: 'Nadia',
       title: 'Mme', language: 'fr', email: 'nadia@pharmaplatel.example.be', local_email: '', apps: ['SADM'],

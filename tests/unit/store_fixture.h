@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "access/org.h"
 #include "audit/audit.h"
 #include "auth/person.h"
 #include "base/arena.h"
@@ -490,6 +491,41 @@ store_fixture_person(struct store *s, const char *niss, const char *last, const 
 	    .language = lang };
 
 	return person_create(s, &(struct actor){ .name = actor }, &p) == 0 ? p.id : -1;
+}
+
+/* Creates an organisation (a Belgian enterprise, standard procedure) whose GAP is gap, as
+ * the GAP's legal representative does; its id, or -1. */
+static inline int64_t
+store_fixture_org(struct store *s, const char *enterprise, const char *name, int64_t gap)
+{
+	struct org_new n = {
+		.enterprise = enterprise, .country = "BE", .name = name,
+		.contact_email = "contact@example.be", .contact_phone = "02 511 51 51",
+		.procedure = "standard",
+	};
+	struct actor by = { .person_id = gap, .role = "legal_rep" };
+	struct store_tx *tx;
+	int64_t id;
+
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return -1;
+	id = org_create(tx, &n, gap, &by);
+	if (id <= 0) {
+		store_rollback(&tx);
+		return -1;
+	}
+	return store_commit(&tx) == 0 ? id : -1;
+}
+
+/* The end of a test that writes audited events: its audit chain must be intact
+ * (audit_verify, texts in a), then store_fixture_close. 0, or -1 when either fails. */
+static inline int
+store_fixture_end(struct store_fixture *f, struct arena *a)
+{
+	struct audit_report rep;
+	int chain = audit_verify(f->s, a, &rep);
+
+	return store_fixture_close(f) == 0 && chain == 0 ? 0 : -1;
 }
 
 /* A store with one person who logs in, no language, written by "test" (the login and

@@ -126,19 +126,12 @@ static int
 setup(void **state)
 {
 	struct actor gap = STORE_FIXTURE_WHO(P_GAP, LOA_LOW);
-	struct org_new n = {
-		.enterprise = "0552627113", .country = "BE", .name = "Import SA",
-		.contact_email = "c@example.be", .contact_phone = "02 511 51 51",
-		.procedure = "standard",
-	};
 	struct activation_input in = {
 		.quality = "health_related", .email = "q@example.be", .mode = "self",
 		.gl = { .username = "gap.gl", .data.title = "Mme", .data.language = "fr",
 		    .data.email = "gl@example.be" },
 	};
 	struct access_errors err = { 0 };
-	struct actor by = { .person_id = P_GAP, .role = "legal_rep" };
-	struct store_tx *tx;
 
 	F = calloc(1, sizeof(*F));
 	if (F == NULL || store_fixture_open(&F->fx, "import", 2) != 0)
@@ -154,10 +147,8 @@ setup(void **state)
 	assert_int_equal(store_fixture_script(&F->fx,
 	    "INSERT INTO reg_person(niss, last_name, first_names, country, source_line) "
 	    "VALUES ('" REG_NISS "', 'M\xC3\xBCller', 'Anna', 'BE', 1);"), 0);
-	assert_int_equal(store_begin(F->fx.s, STORE_WRITE, &tx), 0);
-	F->org = org_create(tx, &n, P_GAP, &by);
+	F->org = store_fixture_org(F->fx.s, "0552627113", "Import SA", P_GAP);
 	assert_true(F->org > 0);
-	assert_int_equal(store_commit(&tx), 0);
 	assert_int_equal(quality_activate(F->fx.s, &gap, F->org, &in, &err, &F->quality, NULL),
 	    ACCESS_OK);
 	*state = F;
@@ -167,11 +158,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	struct audit_report rep;
-
 	(void)state;
-	assert_int_equal(audit_verify(F->fx.s, test_arena(), &rep), 0);
-	assert_int_equal(store_fixture_close(&F->fx), 0);
+	assert_int_equal(store_fixture_end(&F->fx, test_arena()), 0);
 	free(F);
 	return 0;
 }

@@ -153,25 +153,6 @@ count(const char *sql)
 	return store_fixture_count(&F->fx, sql);
 }
 
-static int64_t
-make_org(const char *enterprise, const char *name, int64_t gap)
-{
-	struct org_new n = {
-		.enterprise = enterprise, .country = "BE", .name = name,
-		.contact_email = "contact@example.be", .contact_phone = "02 511 51 51",
-		.procedure = "standard",
-	};
-	struct actor by = { .person_id = gap, .role = "legal_rep" };
-	struct store_tx *tx;
-	int64_t id;
-
-	assert_int_equal(store_begin(F->fx.s, STORE_WRITE, &tx), 0);
-	id = org_create(tx, &n, gap, &by);
-	assert_true(id > 0);
-	assert_int_equal(store_commit(&tx), 0);
-	return id;
-}
-
 static int
 setup(void **state)
 {
@@ -201,8 +182,10 @@ setup(void **state)
 	    "system"), P_USER);
 	assert_int_equal(store_fixture_person(F->fx.s, "80010100503", "Lambert", "Paul", "fr",
 	    "system"), P_OTHER);
-	F->org = make_org("0552627113", "Pharma Test SA", P_GAP);
-	F->other_org = make_org("0403170701", "Autre SA", P_OTHER);
+	F->org = store_fixture_org(F->fx.s, "0552627113", "Pharma Test SA", P_GAP);
+	assert_true(F->org > 0);
+	F->other_org = store_fixture_org(F->fx.s, "0403170701", "Autre SA", P_OTHER);
+	assert_true(F->other_org > 0);
 	gap = who(P_GAP);
 	assert_int_equal(quality_activate(F->fx.s, &gap, F->org, &in, &err, &F->q, &again),
 	    ACCESS_OK);
@@ -216,13 +199,9 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	struct audit_report rep;
-
 	(void)state;
-	assert_int_equal(audit_verify(F->fx.s, test_arena(), &rep), 0);
 	machine_ca_free(F->set.ca);
-	if (store_fixture_close(&F->fx) != 0)
-		return -1;
+	assert_int_equal(store_fixture_end(&F->fx, test_arena()), 0);
 	free(F);
 	F = NULL;
 	return 0;

@@ -45,25 +45,6 @@ who(int64_t person, enum loa level)
 	return w;
 }
 
-static int64_t
-make_org(const char *enterprise, const char *name, int64_t gap)
-{
-	struct org_new n = {
-		.enterprise = enterprise, .country = "BE", .name = name,
-		.contact_email = "contact@example.be", .contact_phone = "02 511 51 51",
-		.procedure = "standard",
-	};
-	struct actor by = { .person_id = gap, .role = "legal_rep" };
-	struct store_tx *tx;
-	int64_t id;
-
-	assert_int_equal(store_begin(F->fx.s, STORE_WRITE, &tx), 0);
-	id = org_create(tx, &n, gap, &by);
-	assert_true(id > 0);
-	assert_int_equal(store_commit(&tx), 0);
-	return id;
-}
-
 /* The GAP activates health_related for itself (it becomes its GL). */
 static void
 activate(int64_t org, int64_t gap, const char *username)
@@ -100,9 +81,12 @@ setup(void **state)
 	    "system") == P_GAP_C);
 	assert_true(store_fixture_person(F->fx.s, "80010100503", "Lambert", "Paul", "fr",
 	    "system") == P_USER_B);
-	F->a = make_org("0552627113", "Mandant SA", P_GAP_A);
-	F->b = make_org("0403170701", "Mandataire SRL", P_GAP_B);
-	F->c = make_org("0202239951", "Tierce ASBL", P_GAP_C);
+	F->a = store_fixture_org(F->fx.s, "0552627113", "Mandant SA", P_GAP_A);
+	assert_true(F->a > 0);
+	F->b = store_fixture_org(F->fx.s, "0403170701", "Mandataire SRL", P_GAP_B);
+	assert_true(F->b > 0);
+	F->c = store_fixture_org(F->fx.s, "0202239951", "Tierce ASBL", P_GAP_C);
+	assert_true(F->c > 0);
 	{
 		struct store_tx *tx;
 		struct actor by = { .person_id = P_GAP_B, .role = "GAP" };
@@ -122,11 +106,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	struct audit_report rep;
-
 	(void)state;
-	assert_int_equal(audit_verify(F->fx.s, test_arena(), &rep), 0);
-	assert_int_equal(store_fixture_close(&F->fx), 0);
+	assert_int_equal(store_fixture_end(&F->fx, test_arena()), 0);
 	free(F);
 	return 0;
 }

@@ -166,11 +166,6 @@ setup(void **state)
 		    .data.title = "M.", .data.language = "de", .data.email = "l@example.be",
 		    .apps = apps, .napps = 2 },
 	};
-	struct org_new n = {
-		.enterprise = ENTERPRISE, .country = "BE", .name = "Pharma Test SA",
-		.contact_email = "c@example.be", .contact_phone = "02 511 51 51",
-		.procedure = "standard",
-	};
 	struct actor by = { .person_id = P_GAP, .role = "legal_rep" }, gap = who(P_GAP);
 	struct access_errors err = { 0 };
 	struct store_tx *tx;
@@ -188,9 +183,9 @@ setup(void **state)
 	    "system"), P_NORD);
 	assert_int_equal(store_fixture_person(F->fx.s, "80010100701", "Leroy", "Sophie", "fr",
 	    "system"), P_SUD);
-	assert_int_equal(store_begin(F->fx.s, STORE_WRITE, &tx), 0);
-	F->org = org_create(tx, &n, P_GAP, &by);
+	F->org = store_fixture_org(F->fx.s, ENTERPRISE, "Pharma Test SA", P_GAP);
 	assert_true(F->org > 0);
+	assert_int_equal(store_begin(F->fx.s, STORE_WRITE, &tx), 0);
 	assert_int_equal(org_add_cogap(tx, F->org, P_COGAP, &by), 0);
 	assert_int_equal(store_commit(&tx), 0);
 	assert_int_equal(quality_activate(F->fx.s, &gap, F->org, &act, &err, &F->q, NULL),
@@ -209,12 +204,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	struct audit_report rep;
-
 	(void)state;
-	assert_int_equal(audit_verify(F->fx.s, test_arena(), &rep), 0);
-	if (store_fixture_close(&F->fx) != 0)
-		return -1;
+	assert_int_equal(store_fixture_end(&F->fx, test_arena()), 0);
 	free(F);
 	F = NULL;
 	return 0;

@@ -267,6 +267,23 @@ confirm_post(struct web_req *r)
 	return result_page(r, &who, &here, 200, &v, false);
 }
 
+/* The refused rows of the import named by the address's id, read for the manager who
+ * entered: 1 with *csv, 0 when the answer is sent already (not entered, or refused). */
+static int
+refused_enter(struct web_req *r, struct actor *who, struct uman_here *here, const char **csv,
+    size_t *len)
+{
+	enum access_rc rc;
+
+	if (!uman_enter(r, who, here))
+		return 0;
+	rc = import_refused_csv(uman_store(r), who, here->org, here->quality,
+	    web_param(r, "id"), web_arena(r), csv, len);
+	if (rc != ACCESS_OK)
+		return app_fail(r, rc) < 0 ? -1 : 0;
+	return 1;
+}
+
 /* After the confirmation (a preview's address used again): the download stays. */
 static int
 result_get(struct web_req *r)
@@ -276,14 +293,10 @@ result_get(struct web_req *r)
 	struct uman_here here;
 	const char *csv;
 	size_t len;
-	enum access_rc rc;
+	int in = refused_enter(r, &who, &here, &csv, &len);
 
-	if (!uman_enter(r, &who, &here))
-		return 0;
-	rc = import_refused_csv(uman_store(r), &who, here.org, here.quality, web_param(r, "id"),
-	    web_arena(r), &csv, &len);
-	if (rc != ACCESS_OK)
-		return app_fail(r, rc);
+	if (in <= 0)
+		return in;
 	snprintf(v.id, sizeof(v.id), "%s", web_param(r, "id"));
 	return result_page(r, &who, &here, 200, &v, true);
 }
@@ -295,14 +308,10 @@ refused_get(struct web_req *r)
 	struct uman_here here;
 	const char *csv;
 	size_t len;
-	enum access_rc rc;
+	int in = refused_enter(r, &who, &here, &csv, &len);
 
-	if (!uman_enter(r, &who, &here))
-		return 0;
-	rc = import_refused_csv(uman_store(r), &who, here.org, here.quality, web_param(r, "id"),
-	    web_arena(r), &csv, &len);
-	if (rc != ACCESS_OK)
-		return app_fail(r, rc);
+	if (in <= 0)
+		return in;
 	if (web_send(r, 200, "text/csv; charset=utf-8", csv, len) != 0)
 		return -1;
 	return web_add_header(r, "Content-Disposition", arena_printf(web_arena(r),

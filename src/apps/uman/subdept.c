@@ -386,6 +386,7 @@ new_page(struct web_req *r, int status, const struct access_errors *err)
 	if (err == NULL)
 		memset(&in, 0, sizeof(in));
 	tmpl_set(c, "u_niss_typed", in.niss ? in.niss : "");
+	tmpl_set_bool(c, "niss_typed", true); /* uman/user_fields: no second NISS shown */
 	uman_user_form(r, c, &in, false, in.niss, q->apps, q->napps, err);
 	if (err != NULL)
 		app_field_errors(r, c, err);
