@@ -513,8 +513,8 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	 * reads what it shows, not the 10,000 mandates of a social secretariat. The copy
 	 * is the name itself: same order, same search as organisation.name. */
 #define PAGE_OF(dir, bound, order) \
-	"(SELECT x.mandate_id, x.sort_name, x.sort_id, a.id AS account_id FROM account a " \
-	"CROSS JOIN LATERAL (SELECT m.id AS mandate_id, m.mandator_name AS sort_name, " \
+	"(SELECT x.mandate_id, x.sort_name, x.sort_id, a.id AS account_id FROM account a, " \
+	"LATERAL (SELECT m.id AS mandate_id, m.mandator_name AS sort_name, " \
 	"m.public_id AS sort_id FROM mandate m JOIN organisation o ON o.id = m.mandator_org " \
 	"WHERE m.mandatary_org = a.org_id AND " MANDATE_SERVES("?2", "?3") \
 	"AND ((CAST(?4 AS TEXT) IS NULL AND CAST(?5 AS TEXT) IS NULL) " \
