@@ -564,7 +564,10 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "FROM (SELECT m.id AS mandate_id, o.name AS sort_name, m.public_id AS sort_id, "
 	    "a.id AS account_id "
 	    "FROM account a "
-	    "JOIN mandate m ON m.mandatary_org = a.org_id "
+	    /* SQLite sorts the mandates it reads (10,000: 8 ms), in the table's order through
+	     * mandate_mandatary; through migration 034's wider index, in the names' order,
+	     * the same rows cost it twice as much (its planner picks that one unasked). */
+	    "JOIN mandate m INDEXED BY mandate_mandatary ON m.mandatary_org = a.org_id "
 	    "JOIN organisation o ON o.id = m.mandator_org "
 	    "WHERE a.person_id = ?1 AND a.status = 'active' AND " MANDATE_SERVES("?2", "?3")
 	    "AND ((CAST(?4 AS TEXT) IS NULL AND CAST(?5 AS TEXT) IS NULL) "
