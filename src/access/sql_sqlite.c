@@ -511,14 +511,16 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	 * index mandate_mandatary_name (migration 034: the mandator's name kept in the
 	 * mandate) from the key, in the page's direction, stopping after the page's rows:
 	 * reads what it shows, not the 10,000 mandates of a social secretariat. The copy
-	 * is the name itself: same order, same search as organisation.name. */
+	 * is the name itself: same order as organisation.name. The search reads the
+	 * organisation's own name and number, so a search by number may start from the one
+	 * organisation it finds (a third of the time of testing the copy on 10,000 rows). */
 #define PAGE_OF(dir, bound, order) \
 	"(SELECT x.mandate_id, x.sort_name, x.sort_id, a.id AS account_id FROM account a, " \
 	"LATERAL (SELECT m.id AS mandate_id, m.mandator_name AS sort_name, " \
 	"m.public_id AS sort_id FROM mandate m JOIN organisation o ON o.id = m.mandator_org " \
 	"WHERE m.mandatary_org = a.org_id AND " MANDATE_SERVES("?2", "?3") \
 	"AND ((CAST(?4 AS TEXT) IS NULL AND CAST(?5 AS TEXT) IS NULL) " \
-	"OR m.mandator_name " SQL_LIKE " ?4 ESCAPE '\\' OR o.enterprise LIKE ?5) " \
+	"OR o.name " SQL_LIKE " ?4 ESCAPE '\\' OR o.enterprise LIKE ?5) " \
 	"AND (CAST(?6 AS TEXT) IS NULL OR m.public_id = ?6) AND " bound " " \
 	"ORDER BY " order " LIMIT CAST(?7 AS bigint) + CAST(?8 AS bigint)) x " \
 	"WHERE a.person_id = ?1 AND a.status = 'active' AND " dir " " \
