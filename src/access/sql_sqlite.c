@@ -504,6 +504,56 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	 * pages: ?9 the public id of the mandate the page starts after (?10 = 0) or ends
 	 * before (?10 = 1, read backwards), NULL for the first page; its place in the order
 	 * is read once (an unknown one: no row). */
+#ifdef SQL_DIALECT_PG
+	/* PostgreSQL (a prepared statement: a generic plan, where a CASE on ?10 in the ORDER
+	 * BY is no index order): a page is one branch of three, picked by ?10 and ?9 (a
+	 * one-time filter), and in it, for each active account of the person, a range of
+	 * index mandate_mandatary_name (migration 034: the mandator's name kept in the
+	 * mandate) from the key, in the page's direction, stopping after the page's rows:
+	 * reads what it shows, not the 10,000 mandates of a social secretariat. The copy
+	 * is the name itself: same order as organisation.name. The search reads the
+	 * organisation's own name and number, so a search by number may start from the one
+	 * organisation it finds (a third of the time of testing the copy on 10,000 rows). */
+#define PAGE_OF(dir, bound, order) \
+	"(SELECT x.mandate_id, x.sort_name, x.sort_id, a.id AS account_id FROM account a, " \
+	"LATERAL (SELECT m.id AS mandate_id, m.mandator_name AS sort_name, " \
+	"m.public_id AS sort_id FROM mandate m JOIN organisation o ON o.id = m.mandator_org " \
+	"WHERE m.mandatary_org = a.org_id AND " MANDATE_SERVES("?2", "?3") \
+	"AND ((CAST(?4 AS TEXT) IS NULL AND CAST(?5 AS TEXT) IS NULL) " \
+	"OR o.name " SQL_LIKE " ?4 ESCAPE '\\' OR o.enterprise LIKE ?5) " \
+	"AND (CAST(?6 AS TEXT) IS NULL OR m.public_id = ?6) AND " bound " " \
+	"ORDER BY " order " LIMIT CAST(?7 AS bigint) + CAST(?8 AS bigint)) x " \
+	"WHERE a.person_id = ?1 AND a.status = 'active' AND " dir " " \
+	"ORDER BY " order " LIMIT ?7 OFFSET ?8) "
+#define KEY_NAME_COPY "(SELECT km.mandator_name FROM mandate km WHERE km.public_id = ?9)"
+	T(SQL_ACCESS_MANDATE_PROFILES) =
+	    "SELECT m.id AS mandate_id, m.public_id, k.account_id, oq.id AS org_quality_id, "
+	    "o.id AS org_id, o.enterprise, o.name, o.country, o.foreign_reg, "
+	    "b.enterprise AS via_enterprise, b.name AS via_name, b.country AS via_country, "
+	    "b.foreign_reg AS via_foreign_reg FROM ("
+	    /* Forwards, from the key or (none) from the start: ('', '') is before any row,
+	     * an unknown key (its name NULL) matches none. */
+	    PAGE_OF("?10 = 0", "(m.mandator_name, m.public_id) > (CASE WHEN CAST(?9 AS TEXT) "
+	    "IS NULL THEN '' ELSE " KEY_NAME_COPY " END, COALESCE(?9, ''))",
+	    "sort_name, sort_id")
+	    "UNION ALL "
+	    PAGE_OF("?10 = 1 AND CAST(?9 AS TEXT) IS NOT NULL",
+	    "(m.mandator_name, m.public_id) < (" KEY_NAME_COPY ", ?9)",
+	    "sort_name DESC, sort_id DESC")
+	    "UNION ALL "
+	    PAGE_OF("?10 = 1 AND CAST(?9 AS TEXT) IS NULL", "TRUE", "sort_name DESC, sort_id DESC")
+	    ") k "
+	    "JOIN mandate m ON m.id = k.mandate_id "
+	    "JOIN organisation o ON o.id = m.mandator_org "
+	    "JOIN organisation b ON b.id = m.mandatary_org "
+	    "JOIN org_quality oq ON oq.org_id = m.mandator_org AND oq.quality = m.quality "
+	    "ORDER BY CASE WHEN ?10 = 0 THEN k.sort_name END, "
+	    "CASE WHEN ?10 = 0 THEN k.sort_id END, "
+	    "CASE WHEN ?10 = 1 THEN k.sort_name END DESC, "
+	    "CASE WHEN ?10 = 1 THEN k.sort_id END DESC",
+#undef PAGE_OF
+#undef KEY_NAME_COPY
+#else
 	T(SQL_ACCESS_MANDATE_PROFILES) =
 	    /* The page first, on what the order and the filters need (with 10,000 mandates
 	     * each row costs), then what is shown, for its rows only: a third less on
@@ -516,7 +566,10 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "FROM (SELECT m.id AS mandate_id, o.name AS sort_name, m.public_id AS sort_id, "
 	    "a.id AS account_id "
 	    "FROM account a "
-	    "JOIN mandate m ON m.mandatary_org = a.org_id "
+	    /* SQLite sorts the mandates it reads (10,000: 8 ms), in the table's order through
+	     * mandate_mandatary; through migration 034's wider index, in the names' order,
+	     * the same rows cost it twice as much (its planner picks that one unasked). */
+	    "JOIN mandate m INDEXED BY mandate_mandatary ON m.mandatary_org = a.org_id "
 	    "JOIN organisation o ON o.id = m.mandator_org "
 	    "WHERE a.person_id = ?1 AND a.status = 'active' AND " MANDATE_SERVES("?2", "?3")
 	    "AND ((CAST(?4 AS TEXT) IS NULL AND CAST(?5 AS TEXT) IS NULL) "
@@ -539,6 +592,7 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    "CASE WHEN ?10 = 0 THEN k.sort_id END, "
 	    "CASE WHEN ?10 = 1 THEN k.sort_name END DESC, "
 	    "CASE WHEN ?10 = 1 THEN k.sort_id END DESC",
+#endif
 	/* Mandate ?1 as it stands now for account ?2, application ?3, quarter ?4: the
 	 * mandator and the quality the claims show, the mandatary (the chain), and whether
 	 * the account still serves under it with the application. */
