@@ -13,7 +13,8 @@ import { assertAccessible, newContext, setLang, suiteBrowser } from './lib.js';
 const ALL = 'eid,passkey,idp,password+totp,password+tokencard,password+email,password';
 
 const PAGE = {
-  fr: { doors: ['Avec votre carte d\'identité électronique (eID)', 'Avec un code unique, généré par une application mobile',
+  fr: { doors: ['Avec votre carte d\'identité électronique (eID)', 'Avec une clé d\'accès (passkey)',
+    'Avec vos codes d\'accès et une clé d\'accès', 'Avec un code unique, généré par une application mobile',
     'Avec votre token', 'Avec un code de sécurité reçu par e-mail', 'Avec vos codes d\'accès'],
   high: 'Niveau de sécurité : élevé', low: 'Niveau de sécurité : faible' },
   nl: { doors: null, high: 'Betrouwbaarheidsniveau: hoog', low: 'Betrouwbaarheidsniveau: laag' },
@@ -25,7 +26,7 @@ describe('the login doors in the browser', () => {
   const t = suiteBrowser(() => startDemo(['--doors', ALL]));
 
   for (const lang of ['fr', 'nl', 'de', 'en']) {
-    it(`the login page in ${lang}: five doors, eID first, each with its level; axe passes`, async () => {
+    it(`the login page in ${lang}: seven doors (the passkey door has two forms), eID first, each with its level; axe passes`, async () => {
       const ctx = await newContext(t.browser, { bypassCSP: true });
       try {
         await setLang(ctx, t.srv.url, lang);
@@ -34,7 +35,7 @@ describe('the login doors in the browser', () => {
         assert.equal(res.status(), 200);
         assert.equal(await page.getAttribute('html', 'lang'), lang);
         const doors = page.locator('.doors section.door');
-        assert.equal(await doors.count(), 5);
+        assert.equal(await doors.count(), 7);
         assert.equal(await doors.first().getAttribute('aria-labelledby'), 'door-eid');
         if (PAGE[lang].doors) assert.deepEqual(await page.locator('.doors section.door h2').allInnerTexts(), PAGE[lang].doors);
         assert.equal(await doors.first().locator('.door-level').innerText(), PAGE[lang].high);
