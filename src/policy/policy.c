@@ -14,47 +14,47 @@ struct rule {
 };
 
 static const struct rule table[POLICY__ACTIONS] = {
-	[POLICY_DESIGNATE_GAP] = { "designate_gap", ROLE_LEGAL_REP, 0, LOA_HIGH },
-	[POLICY_MANAGE_COGAPS] = { "manage_cogaps", ROLE_GAP, 0, LOA_LOW },
-	[POLICY_ACTIVATE_QUALITY] = { "activate_quality", ROLE_GAP | ROLE_COGAP, 0, LOA_LOW },
-	[POLICY_DESIGNATE_COGL] = { "designate_cogl", ROLE_GAP | ROLE_COGAP, ROLE_GL, LOA_LOW },
+	[POLICY_DESIGNATE_GAP] = { "designate_gap", ROLE_LEGAL_REP, 0, LOA_HIGH, 0 },
+	[POLICY_MANAGE_COGAPS] = { "manage_cogaps", ROLE_GAP, 0, LOA_LOW, 0 },
+	[POLICY_ACTIVATE_QUALITY] = { "activate_quality", ROLE_GAP | ROLE_COGAP, 0, LOA_LOW, 0 },
+	[POLICY_DESIGNATE_COGL] = { "designate_cogl", ROLE_GAP | ROLE_COGAP, ROLE_GL, LOA_LOW, 0 },
 	[POLICY_MANAGE_USERS] = { "manage_users", ROLE_GAP | ROLE_COGAP, ROLE_GL | ROLE_COGL,
-	    LOA_LOW },
+	    LOA_LOW, 0 },
 	[POLICY_EXPORT_USERS] = { "export_users", ROLE_GAP | ROLE_COGAP, ROLE_GL | ROLE_COGL,
-	    LOA_LOW },
+	    LOA_LOW, 0 },
 	[POLICY_READ_AUDIT] = { "read_audit", ROLE_GAP | ROLE_COGAP | ROLE_HELPDESK,
-	    ROLE_GL | ROLE_COGL, LOA_LOW },
+	    ROLE_GL | ROLE_COGL, LOA_LOW, 0 },
 	[POLICY_CHANGE_OWN_DATA] = { "change_own_data", ROLE_LEGAL_REP | ROLE_GAP | ROLE_COGAP |
-	    ROLE_GL | ROLE_COGL | ROLE_USER | ROLE_HELPDESK, 0, LOA_LOW },
-	[POLICY_DECIDE_EXCEPTION] = { "decide_exception", ROLE_HELPDESK, 0, LOA_LOW },
+	    ROLE_GL | ROLE_COGL | ROLE_USER | ROLE_HELPDESK, 0, LOA_LOW, 0 },
+	[POLICY_DECIDE_EXCEPTION] = { "decide_exception", ROLE_HELPDESK, 0, LOA_LOW, 0 },
 	/* Mandates bind the organisation to another one: its main managers decide, with
 	 * eID, as for the GAP's own designation. Who serves is managing users: the
 	 * mandatary's GAP, co-GAPs and the local managers of the mandate's quality there. */
-	[POLICY_MANDATE_PROPOSE] = { "mandate_propose", ROLE_GAP | ROLE_COGAP, 0, LOA_HIGH },
-	[POLICY_MANDATE_ACCEPT] = { "mandate_accept", ROLE_GAP | ROLE_COGAP, 0, LOA_HIGH },
-	[POLICY_MANDATE_END] = { "mandate_end", ROLE_GAP | ROLE_COGAP, 0, LOA_HIGH },
+	[POLICY_MANDATE_PROPOSE] = { "mandate_propose", ROLE_GAP | ROLE_COGAP, 0, LOA_HIGH, 0 },
+	[POLICY_MANDATE_ACCEPT] = { "mandate_accept", ROLE_GAP | ROLE_COGAP, 0, LOA_HIGH, 0 },
+	[POLICY_MANDATE_END] = { "mandate_end", ROLE_GAP | ROLE_COGAP, 0, LOA_HIGH, 0 },
 	[POLICY_MANDATE_ASSIGN] = { "mandate_assign", ROLE_GAP | ROLE_COGAP,
-	    ROLE_GL | ROLE_COGL, LOA_LOW },
+	    ROLE_GL | ROLE_COGL, LOA_LOW, 0 },
 	[POLICY_MANDATE_VIEW] = { "mandate_view", ROLE_GAP | ROLE_COGAP, ROLE_GL | ROLE_COGL,
-	    LOA_LOW },
-	[POLICY_CHANGE_ORG_ID] = { "change_org_identifier", ROLE_HELPDESK, 0, LOA_LOW },
+	    LOA_LOW, 0 },
+	[POLICY_CHANGE_ORG_ID] = { "change_org_identifier", ROLE_HELPDESK, 0, LOA_LOW, 0 },
 	/* Sub-departments (docs/subdepartments.md): the GAP and co-GAPs shape them and name
 	 * their managers; a quality's organisation-level GL/co-GLs stand above its
 	 * sub-departments and manage their users too; a sub-department's GL/co-GLs only their
 	 * own; moving someone between sub-departments is the GAP's (or a co-GAP's) alone. */
-	[POLICY_MANAGE_SUBDEPTS] = { "manage_subdepts", ROLE_GAP | ROLE_COGAP, 0, LOA_LOW },
+	[POLICY_MANAGE_SUBDEPTS] = { "manage_subdepts", ROLE_GAP | ROLE_COGAP, 0, LOA_LOW, 0 },
 	[POLICY_APPOINT_SUBDEPT_GL] = { "appoint_subdept_gl", ROLE_GAP | ROLE_COGAP, 0,
-	    LOA_LOW },
+	    LOA_LOW, 0 },
 	[POLICY_SUBDEPT_USERS] = { "subdept_users", ROLE_GAP | ROLE_COGAP, ROLE_GL | ROLE_COGL,
 	    LOA_LOW, ROLE_SUB_GL },
-	[POLICY_MOVE_SUBDEPT] = { "move_subdept", ROLE_GAP | ROLE_COGAP, 0, LOA_LOW },
+	[POLICY_MOVE_SUBDEPT] = { "move_subdept", ROLE_GAP | ROLE_COGAP, 0, LOA_LOW, 0 },
 	/* "Gestion du certificat" and "Messages structurés" (issue 15): the managers of the
 	 * organisation and the local managers of the quality, at the level of their other
 	 * management actions. */
 	[POLICY_MANAGE_SYSTEM_CERTS] = { "manage_system_certs", ROLE_GAP | ROLE_COGAP,
-	    ROLE_GL | ROLE_COGL, LOA_LOW },
+	    ROLE_GL | ROLE_COGL, LOA_LOW, 0 },
 	[POLICY_MANAGE_CHANNELS] = { "manage_channels", ROLE_GAP | ROLE_COGAP,
-	    ROLE_GL | ROLE_COGL, LOA_LOW },
+	    ROLE_GL | ROLE_COGL, LOA_LOW, 0 },
 };
 
 static bool
