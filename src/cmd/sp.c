@@ -16,7 +16,7 @@
 
 static const char usage[] =
     "usage: portier sp add --metadata FILE|URL --application CODE [--min-level 1|2|3]\n"
-    "                      [--allow-national-number]\n"
+    "                      [--allow-national-number] [--encrypt-assertions]\n"
     "       portier sp list\n"
     "       portier sp remove --entity-id ID\n"
     "       portier sp refresh --entity-id ID [--metadata FILE|URL]\n"
@@ -30,6 +30,8 @@ static const char usage[] =
     "  --min-level N      minimum level of assurance: 1 low, 2 substantial, 3 high (eID)\n"
     "  --allow-national-number  the SP receives the national number (attribute\n"
     "                     urn:portier:attribute:national_number)\n"
+    "  --encrypt-assertions the Assertion goes encrypted to the SP's encryption key\n"
+    "                     (its metadata must have one; AES-256-CBC, RSA-OAEP)\n"
     "  --entity-id ID     the SP's entityID\n"
     "refresh reads the metadata again from where it came (or from --metadata): it must\n"
     "name the same entityID.\n";
@@ -37,7 +39,7 @@ static const char usage[] =
 struct opts {
 	const char *metadata, *application, *entity_id;
 	int min_level;
-	bool allow_nn;
+	bool allow_nn, encrypt;
 };
 
 /* Takes this command's options out of argv (cmd_opts); what remains goes to cmd_config. */
@@ -51,6 +53,7 @@ parse(int argc, char **argv, struct opts *o, char **rest, int *nrest)
 		{ .name = "entity-id", .value = &o->entity_id },
 		{ .name = "min-level", .value = &level },
 		{ .name = "allow-national-number", .flag = &o->allow_nn },
+		{ .name = "encrypt-assertions", .flag = &o->encrypt },
 	};
 
 	if (cmd_opts(argc, argv, table, sizeof(table) / sizeof(table[0]), rest, 63, nrest) != 0)
@@ -123,9 +126,10 @@ print_sp(void *arg, const struct saml_sp *sp)
 	(void)arg;
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	printf("%s\n  application: %s, minimum level %d%s\n  metadata: %s (read %s)\n",
+	printf("%s\n  application: %s, minimum level %d%s%s\n  metadata: %s (read %s)\n",
 	    sp->entity_id, sp->application, sp->min_level,
-	    sp->allow_national_number ? " (national number allowed)" : "", sp->source, when);
+	    sp->allow_national_number ? " (national number allowed)" : "",
+	    sp->encrypt_assertions ? " (assertions encrypted)" : "", sp->source, when);
 	return 0;
 }
 
@@ -146,7 +150,8 @@ add(struct store *s, const struct opts *o)
 		return 1;
 	}
 	rc = saml_sp_add(s, (const char *)md.data, o->metadata, o->application,
-	    o->min_level ? o->min_level : 1, o->allow_nn, "cli", entity, sizeof(entity), err,
+	    o->min_level ? o->min_level : 1, o->allow_nn, o->encrypt, "cli", entity,
+	    sizeof(entity), err,
 	    sizeof(err));
 	buf_free(&md);
 	if (rc == -2) {

@@ -457,6 +457,29 @@ name_id(LassoSaml2Assertion *as, LassoSamlp2AuthnRequest *req, const char *idp,
 
 static int set_status(LassoProfile *pr, const char *top_value, const char *sub_value);
 
+/* For an SP registered with --encrypt-assertions, lasso encrypts the Assertion to the
+ * encryption key of its metadata (EncryptedAssertion: AES-256-CBC, the key by RSA-OAEP),
+ * when it writes the message, after the NameID and attributes are set. Without such a key
+ * there is no answer rather than a clear one. 0 or -1. */
+static int
+encrypt_for(LassoServer *server, const struct saml_sp *sp)
+{
+	LassoProvider *p;
+
+	if (!sp->encrypt_assertions)
+		return 0;
+	p = lasso_server_get_provider(server, sp->entity_id);
+	if (p == NULL || !saml_sp_has_encryption_key(sp->metadata)) {
+		log_err(NULL, "saml: %s: no encryption key for its encrypted assertions",
+		    sp->entity_id);
+		return -1;
+	}
+	lasso_provider_set_encryption_mode(p, LASSO_ENCRYPTION_MODE_ASSERTION);
+	lasso_provider_set_encryption_sym_key_type(p, LASSO_ENCRYPTION_SYM_KEY_TYPE_AES_256);
+	lasso_provider_set_key_encryption_method(p, LASSO_KEY_ENCRYPTION_METHOD_OAEP);
+	return 0;
+}
+
 int
 saml_idp_respond(struct arena *a, const char *entity_id, const char *base_url,
     const struct saml_keys *k, const struct saml_sp *sp, const char *dump, bool artifact,
@@ -470,7 +493,7 @@ saml_idp_respond(struct arena *a, const char *entity_id, const char *base_url,
 	int rc = -1, lr;
 
 	memset(out, 0, sizeof(*out));
-	if (server == NULL)
+	if (server == NULL || encrypt_for(server, sp) != 0)
 		goto done;
 	login = lasso_login_new_from_dump(server, dump);
 	if (login == NULL)

@@ -36,13 +36,14 @@ enum saml_sql {
 #define SQL_SAML_SP_GET_COLS(X) \
 	X(SAML_SP_GET_ENTITY_ID, entity_id) X(SAML_SP_GET_APPLICATION, application) \
 	X(SAML_SP_GET_METADATA, metadata) X(SAML_SP_GET_SOURCE, source) \
-	X(SAML_SP_GET_MIN_LEVEL, min_level) X(SAML_SP_GET_ALLOW_NN, allow_national_number)
+	X(SAML_SP_GET_MIN_LEVEL, min_level) X(SAML_SP_GET_ALLOW_NN, allow_national_number) \
+	X(SAML_SP_GET_ENCRYPT, encrypt_assertions)
 SQL_COLUMNS(SQL_SAML_SP_GET_COLS);
 #define SQL_SAML_SP_LIST_COLS(X) \
 	X(SAML_SP_LIST_ENTITY_ID, entity_id) X(SAML_SP_LIST_APPLICATION, application) \
 	X(SAML_SP_LIST_SOURCE, source) X(SAML_SP_LIST_MIN_LEVEL, min_level) \
 	X(SAML_SP_LIST_CREATED_AT, created_at) X(SAML_SP_LIST_REFRESHED_AT, refreshed_at) \
-	X(SAML_SP_LIST_ALLOW_NN, allow_national_number)
+	X(SAML_SP_LIST_ALLOW_NN, allow_national_number) X(SAML_SP_LIST_ENCRYPT, encrypt_assertions)
 SQL_COLUMNS(SQL_SAML_SP_LIST_COLS);
 #define SQL_SAML_KEY_PUBLISHED_COLS(X) \
 	X(SAML_KEY_PUBLISHED_KID, kid) X(SAML_KEY_PUBLISHED_PRIVATE_DER, private_der) \

@@ -8,14 +8,14 @@ static const char *const saml_text[SQL_SAML_END - SQL_SAML_FIRST] = {
 #define T(id) [(id) - SQL_SAML_FIRST]
 	T(SQL_SAML_SP_INSERT) =
 	    "INSERT INTO saml_sp(entity_id, application, metadata, source, min_level, "
-	    "allow_national_number, created_at, refreshed_at) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?6, ?6)",
+	    "allow_national_number, encrypt_assertions, created_at, refreshed_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?8, ?6, ?6)",
 	T(SQL_SAML_SP_GET) =
-	    "SELECT entity_id, application, metadata, source, min_level, allow_national_number "
-	    "FROM saml_sp WHERE entity_id = ?1",
+	    "SELECT entity_id, application, metadata, source, min_level, allow_national_number, "
+	    "encrypt_assertions FROM saml_sp WHERE entity_id = ?1",
 	T(SQL_SAML_SP_LIST) =
 	    "SELECT entity_id, application, source, min_level, created_at, refreshed_at, "
-	    "allow_national_number FROM saml_sp ORDER BY entity_id",
+	    "allow_national_number, encrypt_assertions FROM saml_sp ORDER BY entity_id",
 	T(SQL_SAML_SP_DELETE) =
 	    "DELETE FROM saml_sp WHERE entity_id = ?1",
 	T(SQL_SAML_SP_REFRESH) =

@@ -23,7 +23,7 @@ import {
 } from './oidc_lib.js';
 import {
   ARTIFACT, artifactResolve, attrValues, logoutRequest, POST, redirectMessage, authnRequest, makeKey, metadataCerts, PERSISTENT, postForm, redirectQuery, spMetadata,
-  signXml, TRANSIENT, writeTemp, xmlsecVerify,
+  signXml, TRANSIENT, writeTemp, xmlsecDecrypt, xmlsecVerify,
 } from './saml_lib.js';
 
 const SP = 'http://127.0.0.1:9/sp';
@@ -593,5 +593,57 @@ describe('SAML 2.0 identity provider', () => {
       { account: ACCOUNTS.jan });
     assert.deepEqual(attrValues(other.form.response, 'urn:portier:attribute:national_number'), []);
     assert.ok(!srv.logs().includes(PEOPLE.jan.niss), 'the national number is never logged');
+  });
+
+  it('encrypts the Assertion to the key of an SP registered with --encrypt-assertions, not to others', async () => {
+    const encSp = 'http://127.0.0.1:9/enc';
+    const encKey = makeKey('enc-sp');
+    // Metadata without an encryption key (a signing one only): refused, nothing stored.
+    let r = cli(['sp', 'add', '--db', srv.db, '--metadata',
+      writeTemp('enc-none.xml', spMetadata({ entityId: encSp, acs: [ACS], cert: encKey })),
+      '--application', 'TESTAPP', '--encrypt-assertions']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /--encrypt-assertions: the metadata has no encryption key/);
+    assert.ok(!cli(['sp', 'list', '--db', srv.db]).out.includes(encSp));
+    // With a KeyDescriptor use="encryption": registered, listed as encrypted.
+    const encMd = writeTemp('enc.xml', spMetadata({ entityId: encSp, acs: [ACS], encCert: encKey }));
+    r = cli(['sp', 'add', '--db', srv.db, '--metadata', encMd, '--application', 'TESTAPP', '--encrypt-assertions']);
+    assert.equal(r.code, 0, r.err);
+    assert.ok(cli(['sp', 'list', '--db', srv.db]).out.includes(`${encSp}\n  application: TESTAPP, minimum level 1 (assertions encrypted)`));
+    const { form } = await sso(browser(srv), authnRequest({ issuer: encSp, acs: ACS, destination: destination() }).xml,
+      { account: ACCOUNTS.janMedi });
+    const x = form.response;
+    assert.match(x, /<saml:EncryptedAssertion>/);
+    assert.doesNotMatch(x, /<saml:Assertion[ >]/, 'no clear Assertion');
+    assert.ok(!x.includes(ORGS.medi.name) && !x.includes('Peeters'), 'no attribute in clear');
+    assert.match(x, /Algorithm="http:\/\/www.w3.org\/2001\/04\/xmlenc#aes256-cbc"/);
+    assert.match(x, /Algorithm="http:\/\/www.w3.org\/2001\/04\/xmlenc#rsa-oaep-mgf1p"/);
+    // The SP's key opens it: a signed Assertion naming the chosen organisation; another key
+    // does not.
+    const clear = xmlsecDecrypt(x, encKey);
+    assert.ok(clear, 'xmlsec1 decrypts it with the SP\'s key');
+    assert.match(clear, /<saml:Assertion[ >]/);
+    assert.deepEqual(attrValues(clear, 'urn:portier:attribute:organisation'), [ORGS.medi.enterprise]);
+    assert.deepEqual(attrValues(clear, 'urn:portier:attribute:organisation_name'), [ORGS.medi.name]);
+    const [cert] = await idpCerts();
+    assert.ok(xmlsecVerify(clear, cert), 'the decrypted Assertion is signed by the IdP');
+    assert.ok(!xmlsecVerify(clear.replace('>Peeters<', '>Janssens<'), cert));
+    assert.equal(xmlsecDecrypt(x, otherKey), null, 'another key does not decrypt it');
+    // An SP registered without the flag gets a clear assertion, even with an encryption key
+    // (here without use: both uses).
+    const plainSp = 'http://127.0.0.1:9/plain-with-key';
+    r = cli(['sp', 'add', '--db', srv.db, '--metadata',
+      writeTemp('plain-key.xml', spMetadata({ entityId: plainSp, acs: [ACS], encCert: encKey, encUse: null })),
+      '--application', 'TESTAPP']);
+    assert.equal(r.code, 0, r.err);
+    const plain = await sso(browser(srv), authnRequest({ issuer: plainSp, acs: ACS, destination: destination() }).xml,
+      { account: ACCOUNTS.janMedi });
+    assert.doesNotMatch(plain.form.response, /EncryptedAssertion/);
+    assert.deepEqual(attrValues(plain.form.response, 'urn:portier:attribute:organisation'), [ORGS.medi.enterprise]);
+    // A refresh of the encrypted SP with metadata lacking the key is refused.
+    r = cli(['sp', 'refresh', '--db', srv.db, '--entity-id', encSp, '--metadata',
+      writeTemp('enc-gone.xml', spMetadata({ entityId: encSp, acs: [ACS] }))]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /encrypted and this metadata has no encryption key/);
   });
 });
