@@ -245,8 +245,8 @@ audit_sp(struct store_tx *tx, const char *actor, const char *action, const char 
 
 int
 saml_sp_add(struct store *s, const char *metadata, const char *source,
-    const char *application, int min_level, bool allow_nn, bool encrypt, const char *actor,
-    char *entity_id_out,
+    const char *application, int min_level, bool allow_nn, bool encrypt, bool ecdsa,
+    const char *actor, char *entity_id_out,
     size_t entity_max, char *err, size_t errlen)
 {
 	struct arena *a = arena_new(SAML_METADATA_MAX * 4);
@@ -266,19 +266,26 @@ saml_sp_add(struct store *s, const char *metadata, const char *source,
 		rc = 1;
 		goto done;
 	}
+	if (encrypt && ecdsa) {
+		snprintf(err, errlen, "--encrypt-assertions and --sig-alg ecdsa-sha256 together: "
+		    "lasso encrypts before portier could sign with ECDSA");
+		rc = 1;
+		goto done;
+	}
 	rc = fed_app_get(s, a, application, &app);
 	if (rc == 1)
 		snprintf(err, errlen, "no application '%s' in the catalogue", application);
 	if (rc != 0)
 		goto done;
 	rc = -1;
-	if (min_level < 1 || min_level > 3 || strlen(entity) >= entity_max)
+	if (min_level < 1 || min_level > 3 || strlen(entity) >= entity_max ||
+	    (ecdsa && saml_keys_ensure_ec(s) != 0))
 		goto done;
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		goto done;
-	x = store_exec_try(tx, SQL_SAML_SP_INSERT, "ttttiiii", entity, application, metadata,
+	x = store_exec_try(tx, SQL_SAML_SP_INSERT, "ttttiiiit", entity, application, metadata,
 	    source, (int64_t)min_level, clock_time(), (int64_t)(allow_nn ? 1 : 0),
-	    (int64_t)(encrypt ? 1 : 0));
+	    (int64_t)(encrypt ? 1 : 0), ecdsa ? "ecdsa-sha256" : "rsa-sha256");
 	if (x == -2) {
 		rc = -2;
 		goto done;
@@ -317,6 +324,8 @@ saml_sp_get(struct store *s, struct arena *a, const char *entity_id, struct saml
 		out->min_level = (int)store_int(q, SAML_SP_GET_MIN_LEVEL);
 		out->allow_national_number = store_int(q, SAML_SP_GET_ALLOW_NN) != 0;
 		out->encrypt_assertions = store_int(q, SAML_SP_GET_ENCRYPT) != 0;
+		out->ecdsa = store_text(q, SAML_SP_GET_SIG_ALG) != NULL &&
+		    strcmp(store_text(q, SAML_SP_GET_SIG_ALG), "ecdsa-sha256") == 0;
 		rc = out->entity_id && out->application && out->metadata && out->source ? 0 : -1;
 	}
 done:
@@ -345,6 +354,8 @@ saml_sp_list(struct store *s, int (*fn)(void *arg, const struct saml_sp *sp), vo
 			.refreshed_at = store_int(q, SAML_SP_LIST_REFRESHED_AT),
 			.allow_national_number = store_int(q, SAML_SP_LIST_ALLOW_NN) != 0,
 			.encrypt_assertions = store_int(q, SAML_SP_LIST_ENCRYPT) != 0,
+			.ecdsa = store_text(q, SAML_SP_LIST_SIG_ALG) != NULL &&
+			    strcmp(store_text(q, SAML_SP_LIST_SIG_ALG), "ecdsa-sha256") == 0,
 		};
 
 		if (fn(arg, &sp) != 0)
