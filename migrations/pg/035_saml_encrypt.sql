@@ -1,6 +1,6 @@
--- 035_saml_encrypt.sql — a service provider registered with --encrypt-assertions receives
--- its Assertion encrypted to the encryption key of its metadata (EncryptedAssertion,
--- issue 14 part 2). Off for the SPs registered before.
+-- 035_saml_encrypt.sql — two options of a SAML service provider (issue 14 part 2): its
+-- Assertion encrypted to the encryption key of its metadata (--encrypt-assertions), and
+-- the algorithm of its signatures (--sig-alg). Both off (RSA) for the SPs registered before.
 
 ALTER TABLE saml_sp ADD COLUMN encrypt_assertions bigint NOT NULL DEFAULT 0
 	CHECK (encrypt_assertions IN (0, 1));
