@@ -156,7 +156,7 @@ saml_keys_rotate(struct store *s, const char *actor, int overlap_days,
 	    store_exec(tx, SQL_SAML_KEY_RETIRE, "ii", now,
 	    now + (int64_t)overlap_days * 86400) < 0 ||
 	    key_insert(tx, now, JWS_RS256, kid) != 0 || audit_key(tx, actor, kid, JWS_RS256) != 0 ||
-	    (ec == 1 && (key_insert(tx, now + 1, JWS_ES256, ec_kid) != 0 ||
+	    (ec == 1 && (key_insert(tx, now, JWS_ES256, ec_kid) != 0 ||
 	    audit_key(tx, actor, ec_kid, JWS_ES256) != 0)) ||
 	    store_commit(&tx) != 0)
 		goto done;
