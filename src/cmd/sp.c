@@ -16,7 +16,8 @@
 
 static const char usage[] =
     "usage: portier sp add --metadata FILE|URL --application CODE [--min-level 1|2|3]\n"
-    "                      [--allow-national-number]\n"
+    "                      [--allow-national-number] [--encrypt-assertions]\n"
+    "                      [--sig-alg rsa-sha256|ecdsa-sha256]\n"
     "       portier sp list\n"
     "       portier sp remove --entity-id ID\n"
     "       portier sp refresh --entity-id ID [--metadata FILE|URL]\n"
@@ -30,14 +31,18 @@ static const char usage[] =
     "  --min-level N      minimum level of assurance: 1 low, 2 substantial, 3 high (eID)\n"
     "  --allow-national-number  the SP receives the national number (attribute\n"
     "                     urn:portier:attribute:national_number)\n"
+    "  --encrypt-assertions the Assertion goes encrypted to the SP's encryption key\n"
+    "                     (its metadata must have one; AES-256-CBC, RSA-OAEP)\n"
+    "  --sig-alg A        the signature of its Response and Assertion: rsa-sha256\n"
+    "                     (default) or ecdsa-sha256 (the IdP's EC P-256 key)\n"
     "  --entity-id ID     the SP's entityID\n"
     "refresh reads the metadata again from where it came (or from --metadata): it must\n"
     "name the same entityID.\n";
 
 struct opts {
-	const char *metadata, *application, *entity_id;
+	const char *metadata, *application, *entity_id, *sig_alg;
 	int min_level;
-	bool allow_nn;
+	bool allow_nn, encrypt;
 };
 
 /* Takes this command's options out of argv (cmd_opts); what remains goes to cmd_config. */
@@ -51,11 +56,18 @@ parse(int argc, char **argv, struct opts *o, char **rest, int *nrest)
 		{ .name = "entity-id", .value = &o->entity_id },
 		{ .name = "min-level", .value = &level },
 		{ .name = "allow-national-number", .flag = &o->allow_nn },
+		{ .name = "encrypt-assertions", .flag = &o->encrypt },
+		{ .name = "sig-alg", .value = &o->sig_alg },
 	};
 
 	if (cmd_opts(argc, argv, table, sizeof(table) / sizeof(table[0]), rest, 63, nrest) != 0)
 		return -1;
 	rest[*nrest] = NULL;
+	if (o->sig_alg != NULL && strcmp(o->sig_alg, "rsa-sha256") != 0 &&
+	    strcmp(o->sig_alg, "ecdsa-sha256") != 0) {
+		fputs("portier: --sig-alg is rsa-sha256 or ecdsa-sha256\n", stderr);
+		return -1;
+	}
 	return cmd_opt_level(level, &o->min_level) ? 0 : -1;
 }
 
@@ -123,9 +135,11 @@ print_sp(void *arg, const struct saml_sp *sp)
 	(void)arg;
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	printf("%s\n  application: %s, minimum level %d%s\n  metadata: %s (read %s)\n",
+	printf("%s\n  application: %s, minimum level %d%s%s%s\n  metadata: %s (read %s)\n",
 	    sp->entity_id, sp->application, sp->min_level,
-	    sp->allow_national_number ? " (national number allowed)" : "", sp->source, when);
+	    sp->allow_national_number ? " (national number allowed)" : "",
+	    sp->encrypt_assertions ? " (assertions encrypted)" : "",
+	    sp->ecdsa ? " (signed ecdsa-sha256)" : "", sp->source, when);
 	return 0;
 }
 
@@ -146,7 +160,9 @@ add(struct store *s, const struct opts *o)
 		return 1;
 	}
 	rc = saml_sp_add(s, (const char *)md.data, o->metadata, o->application,
-	    o->min_level ? o->min_level : 1, o->allow_nn, "cli", entity, sizeof(entity), err,
+	    o->min_level ? o->min_level : 1, o->allow_nn, o->encrypt,
+	    o->sig_alg != NULL && strcmp(o->sig_alg, "ecdsa-sha256") == 0, "cli", entity,
+	    sizeof(entity), err,
 	    sizeof(err));
 	buf_free(&md);
 	if (rc == -2) {

@@ -456,6 +456,30 @@ name_id(LassoSaml2Assertion *as, LassoSamlp2AuthnRequest *req, const char *idp,
 }
 
 static int set_status(LassoProfile *pr, const char *top_value, const char *sub_value);
+static const char *resign_post_ec(struct arena *a, const char *b64, const struct saml_keys *k);
+
+/* For an SP registered with --encrypt-assertions, lasso encrypts the Assertion to the
+ * encryption key of its metadata (EncryptedAssertion: AES-256-CBC, the key by RSA-OAEP),
+ * when it writes the message, after the NameID and attributes are set. Without such a key
+ * there is no answer rather than a clear one. 0 or -1. */
+static int
+encrypt_for(LassoServer *server, const struct saml_sp *sp)
+{
+	LassoProvider *p;
+
+	if (!sp->encrypt_assertions)
+		return 0;
+	p = lasso_server_get_provider(server, sp->entity_id);
+	if (p == NULL || !saml_sp_has_encryption_key(sp->metadata)) {
+		log_err(NULL, "saml: %s: no encryption key for its encrypted assertions",
+		    sp->entity_id);
+		return -1;
+	}
+	lasso_provider_set_encryption_mode(p, LASSO_ENCRYPTION_MODE_ASSERTION);
+	lasso_provider_set_encryption_sym_key_type(p, LASSO_ENCRYPTION_SYM_KEY_TYPE_AES_256);
+	lasso_provider_set_key_encryption_method(p, LASSO_KEY_ENCRYPTION_METHOD_OAEP);
+	return 0;
+}
 
 int
 saml_idp_respond(struct arena *a, const char *entity_id, const char *base_url,
@@ -470,7 +494,7 @@ saml_idp_respond(struct arena *a, const char *entity_id, const char *base_url,
 	int rc = -1, lr;
 
 	memset(out, 0, sizeof(*out));
-	if (server == NULL)
+	if (server == NULL || encrypt_for(server, sp) != 0)
 		goto done;
 	login = lasso_login_new_from_dump(server, dump);
 	if (login == NULL)
@@ -522,7 +546,10 @@ saml_idp_respond(struct arena *a, const char *entity_id, const char *base_url,
 			log_err(NULL, "saml: build response: %s", lasso_strerror(lr));
 			goto done;
 		}
-		out->response = arena_strdup(a, pr->msg_body);
+		/* lasso signs with RSA only: an SP signed with ECDSA has both signatures
+		 * made again by xmlsec (at resolution for HTTP-Artifact). */
+		out->response = sp->ecdsa ? resign_post_ec(a, pr->msg_body, k) :
+		    arena_strdup(a, pr->msg_body);
 		if (out->response == NULL)
 			goto done;
 	}
@@ -570,12 +597,14 @@ child_el(xmlNode *el, const char *ns, const char *name)
 	return NULL;
 }
 
-/* Signs el enveloped by its ID attribute (rsa-sha256, exclusive c14n, sha256, the
- * certificate in KeyInfo), the Signature right after its Issuer as SAML core's schema
- * wants; a Signature el had is removed first. */
+/* Signs el enveloped by its ID attribute (rsa-sha256, or ecdsa-sha256 with the EC key
+ * when ec; exclusive c14n, sha256, the certificate in KeyInfo), the Signature right after
+ * its Issuer as SAML core's schema wants; a Signature el had is removed first. */
 static int
-sign_el(struct arena *a, xmlDoc *doc, xmlNode *el, const struct saml_keys *k)
+sign_el_alg(struct arena *a, xmlDoc *doc, xmlNode *el, const struct saml_keys *k, bool ec)
 {
+	const char *key = ec ? k->ec_key_pem : k->key_pem, *cert = ec ? k->ec_cert_pem :
+	    k->cert_pem;
 	xmlNode *old = child_el(el, "http://www.w3.org/2000/09/xmldsig#", "Signature");
 	xmlNode *issuer = child_el(el, "urn:oasis:names:tc:SAML:2.0:assertion", "Issuer");
 	xmlNode *sig = NULL, *ref, *ki;
@@ -584,7 +613,8 @@ sign_el(struct arena *a, xmlDoc *doc, xmlNode *el, const struct saml_keys *k)
 	const char *uri;
 	int rc = -1;
 
-	if (id == NULL || id->children == NULL || id->children->content == NULL || issuer == NULL)
+	if (id == NULL || id->children == NULL || id->children->content == NULL ||
+	    issuer == NULL || key == NULL || cert == NULL)
 		return -1;
 	if (old != NULL) {
 		xmlUnlinkNode(old);
@@ -594,7 +624,7 @@ sign_el(struct arena *a, xmlDoc *doc, xmlNode *el, const struct saml_keys *k)
 	if (uri == NULL || xmlAddID(NULL, doc, id->children->content, id) == NULL)
 		return -1;
 	sig = xmlSecTmplSignatureCreate(doc, xmlSecTransformExclC14NId,
-	    xmlSecTransformRsaSha256Id, NULL);
+	    ec ? xmlSecTransformEcdsaSha256Id : xmlSecTransformRsaSha256Id, NULL);
 	if (sig == NULL || xmlAddNextSibling(issuer, sig) == NULL) {
 		xmlFreeNode(sig);
 		return -1;
@@ -610,11 +640,11 @@ sign_el(struct arena *a, xmlDoc *doc, xmlNode *el, const struct saml_keys *k)
 	ctx = xmlSecDSigCtxCreate(NULL);
 	if (ctx == NULL)
 		goto done;
-	ctx->signKey = xmlSecCryptoAppKeyLoadMemory((const xmlSecByte *)k->key_pem,
-	    (xmlSecSize)strlen(k->key_pem), xmlSecKeyDataFormatPem, NULL, NULL, NULL);
+	ctx->signKey = xmlSecCryptoAppKeyLoadMemory((const xmlSecByte *)key,
+	    (xmlSecSize)strlen(key), xmlSecKeyDataFormatPem, NULL, NULL, NULL);
 	if (ctx->signKey == NULL ||
-	    xmlSecCryptoAppKeyCertLoadMemory(ctx->signKey, (const xmlSecByte *)k->cert_pem,
-	    (xmlSecSize)strlen(k->cert_pem), xmlSecKeyDataFormatPem) < 0 ||
+	    xmlSecCryptoAppKeyCertLoadMemory(ctx->signKey, (const xmlSecByte *)cert,
+	    (xmlSecSize)strlen(cert), xmlSecKeyDataFormatPem) < 0 ||
 	    xmlSecDSigCtxSign(ctx, sig) < 0)
 		goto done;
 	rc = 0;
@@ -624,12 +654,53 @@ done:
 	return rc;
 }
 
+/* For an SP signed with ECDSA: the Assertion of Response r signed again with the EC key
+ * (lasso signed it with RSA, its only choice); r is signed after. 0 or -1. */
+static int
+sign_assertion_ec(struct arena *a, xmlDoc *doc, xmlNode *r, const struct saml_keys *k)
+{
+	xmlNode *as = child_el(r, "urn:oasis:names:tc:SAML:2.0:assertion", "Assertion");
+
+	return as != NULL ? sign_el_alg(a, doc, as, k, true) : -1;
+}
+
+/* The base64 Response b64 (HTTP-POST) with its Assertion and itself signed again with the
+ * EC key (ecdsa-sha256), base64 in a; NULL on error. */
+static const char *
+resign_post_ec(struct arena *a, const char *b64, const struct saml_keys *k)
+{
+	gsize n = 0;
+	guchar *raw = g_base64_decode(b64, &n);
+	xmlDoc *doc = raw != NULL && n > 0 && n < INT32_MAX ?
+	    xmlReadMemory((const char *)raw, (int)n, NULL, NULL, XML_PARSE_NONET) : NULL;
+	xmlNode *r = doc != NULL ? xmlDocGetRootElement(doc) : NULL;
+	xmlChar *out = NULL;
+	gchar *enc = NULL;
+	const char *res = NULL;
+	int len = 0;
+
+	if (r == NULL || sign_assertion_ec(a, doc, r, k) != 0 ||
+	    sign_el_alg(a, doc, r, k, true) != 0)
+		goto done;
+	xmlDocDumpMemoryEnc(doc, &out, &len, "UTF-8");
+	if (out == NULL || len <= 0)
+		goto done;
+	enc = g_base64_encode(out, (gsize)len);
+	res = enc != NULL ? arena_strdup(a, enc) : NULL;
+done:
+	g_free(enc);
+	xmlFree(out);
+	xmlFreeDoc(doc);
+	g_free(raw);
+	return res;
+}
+
 /* lasso signs the ArtifactResponse and the Assertion but not the Response between them
  * (it keeps an unsigned dump for the artifact): the Response is signed here as for
  * HTTP-POST, then the ArtifactResponse again over it, so SPs that want a signed Response
  * (pysaml2's want_response_signed, its default) take it by either binding. NULL on error. */
 static const char *
-sign_artifact_response(struct arena *a, const char *soap, const struct saml_keys *k)
+sign_artifact_response(struct arena *a, const char *soap, const struct saml_keys *k, bool ec)
 {
 	const char *sp2 = "urn:oasis:names:tc:SAML:2.0:protocol";
 	xmlDoc *doc = xmlReadMemory(soap, (int)strlen(soap), NULL, NULL, XML_PARSE_NONET);
@@ -641,7 +712,8 @@ sign_artifact_response(struct arena *a, const char *soap, const struct saml_keys
 	const char *res = NULL;
 	int n = 0;
 
-	if (r == NULL || sign_el(a, doc, r, k) != 0 || sign_el(a, doc, ar, k) != 0)
+	if (r == NULL || (ec && sign_assertion_ec(a, doc, r, k) != 0) ||
+	    sign_el_alg(a, doc, r, k, ec) != 0 || sign_el_alg(a, doc, ar, k, ec) != 0)
 		goto done;
 	xmlDocDumpMemoryEnc(doc, &out, &n, "UTF-8");
 	if (out != NULL && n > 0)
@@ -702,7 +774,7 @@ saml_idp_resolve(struct store *s, struct arena *a, const char *entity_id,
 		log_err(NULL, "saml: build ArtifactResponse: %s", lasso_strerror(lr));
 		goto done;
 	}
-	*soap = message != NULL ? sign_artifact_response(a, pr->msg_body, k) :
+	*soap = message != NULL ? sign_artifact_response(a, pr->msg_body, k, sp.ecdsa) :
 	    arena_strdup(a, pr->msg_body);
 	res = *soap != NULL ? SAML_OK : -1;
 done:

@@ -32,7 +32,7 @@ key_ad(const char *kid, char ad[JWS_KID_MAX + 32])
 
 /* Inserts a new active key inside tx; writes its kid. */
 static int
-key_insert(struct store_tx *tx, int64_t now, char kid[JWS_KID_MAX])
+key_insert(struct store_tx *tx, int64_t now, enum jws_alg alg, char kid[JWS_KID_MAX])
 {
 	struct jws_key *k = NULL;
 	unsigned char *der = NULL, *sealed = NULL;
@@ -42,7 +42,7 @@ key_insert(struct store_tx *tx, int64_t now, char kid[JWS_KID_MAX])
 	int rc = -1;
 
 	buf_init(&pem, 16 * 1024);
-	if (jws_key_generate_alg(JWS_RS256, &k) != 0 || jws_key_private_der(k, &der, &n) != 0)
+	if (jws_key_generate_alg(alg, &k) != 0 || jws_key_private_der(k, &der, &n) != 0)
 		goto done;
 	kl = strlen(jws_key_kid(k));
 	if (kl >= JWS_KID_MAX)
@@ -53,7 +53,7 @@ key_insert(struct store_tx *tx, int64_t now, char kid[JWS_KID_MAX])
 		goto done;
 	key_ad(jws_key_kid(k), ad);
 	if (secret_encode(ad, der, n, &sealed, &sealed_n) != 0 ||
-	    store_exec(tx, SQL_SAML_KEY_INSERT, "ttbti", jws_key_kid(k), "RS256", sealed,
+	    store_exec(tx, SQL_SAML_KEY_INSERT, "ttbti", jws_key_kid(k), jws_alg_name(alg), sealed,
 	    sealed_n, (const char *)pem.data, now) != 1)
 		goto done;
 	memcpy(kid, jws_key_kid(k), kl + 1);
@@ -69,7 +69,7 @@ done:
 }
 
 static int
-audit_key(struct store_tx *tx, const char *actor, const char *kid)
+audit_key(struct store_tx *tx, const char *actor, const char *kid, enum jws_alg alg)
 {
 	char details[128];
 	struct audit_event ev = {
@@ -77,14 +77,15 @@ audit_key(struct store_tx *tx, const char *actor, const char *kid)
 		.action = "keys.rotate", .details = details,
 	};
 
-	if (json_text(details, sizeof(details), "{s:s, s:s}", "kid", kid, "alg", "RS256") != 0)
+	if (json_text(details, sizeof(details), "{s:s, s:s}", "kid", kid, "alg",
+	    jws_alg_name(alg)) != 0)
 		return -1;
 	return audit_append(tx, &ev);
 }
 
-/* Whether a key is active (signing) now. 1, 0 or -1. */
+/* Whether a key of alg is active (signing) now. 1, 0 or -1. */
 static int
-has_active(struct store_tx *tx, int64_t now)
+has_active(struct store_tx *tx, int64_t now, enum jws_alg alg)
 {
 	struct store_q *q = NULL;
 	int rc, found = 0;
@@ -92,14 +93,17 @@ has_active(struct store_tx *tx, int64_t now)
 	if (store_query(tx, SQL_SAML_KEY_PUBLISHED, &q, "i", now) != 0)
 		return -1;
 	while ((rc = store_next(q)) == 1)
-		if (store_null(q, SAML_KEY_PUBLISHED_RETIRED_AT))
+		if (store_null(q, SAML_KEY_PUBLISHED_RETIRED_AT) &&
+		    store_text(q, SAML_KEY_PUBLISHED_ALG) != NULL &&
+		    strcmp(store_text(q, SAML_KEY_PUBLISHED_ALG), jws_alg_name(alg)) == 0)
 			found = 1;
 	store_done(q);
 	return rc < 0 ? -1 : found;
 }
 
-int
-saml_keys_ensure(struct store *s)
+/* Makes the key of alg when none is active. 0 or -1. */
+static int
+ensure_alg(struct store *s, enum jws_alg alg)
 {
 	struct store_tx *tx = NULL;
 	char kid[JWS_KID_MAX];
@@ -108,10 +112,11 @@ saml_keys_ensure(struct store *s)
 
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
-	act = has_active(tx, now);
+	act = has_active(tx, now, alg);
 	if (act < 0)
 		goto done;
-	if (act == 0 && (key_insert(tx, now, kid) != 0 || audit_key(tx, "system", kid) != 0))
+	if (act == 0 && (key_insert(tx, now, alg, kid) != 0 ||
+	    audit_key(tx, "system", kid, alg) != 0))
 		goto done;
 	rc = act == 0 ? store_commit(&tx) : 0;
 done:
@@ -120,21 +125,39 @@ done:
 }
 
 int
+saml_keys_ensure(struct store *s)
+{
+	return ensure_alg(s, JWS_RS256);
+}
+
+int
+saml_keys_ensure_ec(struct store *s)
+{
+	return ensure_alg(s, JWS_ES256);
+}
+
+int
 saml_keys_rotate(struct store *s, const char *actor, int overlap_days,
     char kid[JWS_KID_MAX])
 {
 	struct store_tx *tx = NULL;
+	char ec_kid[JWS_KID_MAX];
 	int64_t now = clock_time();
-	int rc = -1;
+	int rc = -1, ec;
 
 	if (overlap_days < 0 || overlap_days > 365)
 		return -1;
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
-	if (store_exec(tx, SQL_SAML_KEY_PURGE, "i", now) < 0 ||
+	/* Every active key is retired; the EC one (an SP signed with ecdsa-sha256) is
+	 * renewed with the RSA one. */
+	ec = has_active(tx, now, JWS_ES256);
+	if (ec < 0 || store_exec(tx, SQL_SAML_KEY_PURGE, "i", now) < 0 ||
 	    store_exec(tx, SQL_SAML_KEY_RETIRE, "ii", now,
 	    now + (int64_t)overlap_days * 86400) < 0 ||
-	    key_insert(tx, now, kid) != 0 || audit_key(tx, actor, kid) != 0 ||
+	    key_insert(tx, now, JWS_RS256, kid) != 0 || audit_key(tx, actor, kid, JWS_RS256) != 0 ||
+	    (ec == 1 && (key_insert(tx, now, JWS_ES256, ec_kid) != 0 ||
+	    audit_key(tx, actor, ec_kid, JWS_ES256) != 0)) ||
 	    store_commit(&tx) != 0)
 		goto done;
 	rc = 0;
@@ -176,6 +199,10 @@ saml_keys_free(struct saml_keys *k)
 		sodium_memzero(k->key_pem, strlen(k->key_pem));
 		free(k->key_pem);
 	}
+	if (k->ec_key_pem != NULL) {
+		sodium_memzero(k->ec_key_pem, strlen(k->ec_key_pem));
+		free(k->ec_key_pem);
+	}
 	for (size_t i = 0; i < k->n; i++)
 		free(k->certs[i]);
 	memset(k, 0, sizeof(*k));
@@ -197,11 +224,14 @@ keys_read(struct store *s, struct saml_keys *out)
 	while ((step = store_next(q)) == 1 && out->n < SAML_KEYS_MAX) {
 		const char *cert = store_text(q, SAML_KEY_PUBLISHED_CERT_PEM);
 		const char *kid = store_text(q, SAML_KEY_PUBLISHED_KID);
+		const char *alg = store_text(q, SAML_KEY_PUBLISHED_ALG);
+		bool ec = alg != NULL && strcmp(alg, jws_alg_name(JWS_ES256)) == 0;
+		char **pem = ec ? &out->ec_key_pem : &out->key_pem;
 
 		if (cert == NULL || kid == NULL || (out->certs[out->n] = strdup(cert)) == NULL)
 			goto done;
-		/* Active first (the ORDER BY): the first key signs. */
-		if (out->key_pem == NULL && store_null(q, SAML_KEY_PUBLISHED_RETIRED_AT)) {
+		/* Active first (the ORDER BY), RSA before EC: the first key of each alg signs. */
+		if (*pem == NULL && store_null(q, SAML_KEY_PUBLISHED_RETIRED_AT)) {
 			size_t n = 0, dn = 0;
 			const void *stored = store_blob(q, SAML_KEY_PUBLISHED_PRIVATE_DER, &n);
 			unsigned char der[KEY_DER_MAX];
@@ -213,11 +243,14 @@ keys_read(struct store *s, struct saml_keys *out)
 				log_err(NULL, "saml: signing key %s cannot be read", kid);
 				goto done;
 			}
-			out->key_pem = key_pem(der, dn);
+			*pem = key_pem(der, dn);
 			sodium_memzero(der, sizeof(der));
-			if (out->key_pem == NULL)
+			if (*pem == NULL)
 				goto done;
-			out->cert_pem = out->certs[out->n];
+			if (ec)
+				out->ec_cert_pem = out->certs[out->n];
+			else
+				out->cert_pem = out->certs[out->n];
 		}
 		out->n++;
 	}

@@ -33,6 +33,8 @@ struct saml_sp {
 	const char *source;
 	int min_level;
 	bool allow_national_number;          /* receives the national number attribute */
+	bool encrypt_assertions;             /* its Assertion encrypted to its key (--encrypt-…) */
+	bool ecdsa;                          /* signed with ecdsa-sha256 (sig_alg), else RSA */
 	int64_t created_at, refreshed_at;    /* saml_sp_list only */
 };
 /* Checks an SP's metadata: no declaration (msg.h), read by lasso as an SP, with at least one
@@ -41,9 +43,13 @@ struct saml_sp {
 int saml_sp_check(struct arena *a, const char *metadata, size_t n, const char **entity_id,
     char *err, size_t errlen);
 /* Registers the SP of metadata linked to application (audited as by actor); allow_nn: it
- * receives the national number. 0; 1 refused (why in err); -2 already registered; -1. */
+ * receives the national number; encrypt: its Assertions are encrypted to the encryption key
+ * of its metadata (refused when there is none); ecdsa: its Response and Assertion are
+ * signed with ecdsa-sha256 (the IdP's EC key made if need be; not with encrypt). 0; 1 refused (why in err); -2 already
+ * registered; -1. */
 int saml_sp_add(struct store *s, const char *metadata, const char *source,
-    const char *application, int min_level, bool allow_nn, const char *actor,
+    const char *application, int min_level, bool allow_nn, bool encrypt, bool ecdsa,
+    const char *actor,
     char *entity_id_out,
     size_t entity_max, char *err, size_t errlen);
 /* 0 (out's texts in a), 1 unknown, -1. */
@@ -51,7 +57,8 @@ int saml_sp_get(struct store *s, struct arena *a, const char *entity_id, struct 
 int saml_sp_list(struct store *s, int (*fn)(void *arg, const struct saml_sp *sp), void *arg);
 /* 0, 1 unknown, -1. */
 int saml_sp_remove(struct store *s, const char *entity_id, const char *actor);
-/* Replaces entity_id's metadata by metadata, which must name the same entity. 0; 1 refused
+/* Replaces entity_id's metadata by metadata, which must name the same entity (and hold an
+ * encryption key when the SP's Assertions are encrypted). 0; 1 refused
  * (why in err); 2 unknown SP; -1. */
 int saml_sp_refresh(struct store *s, const char *entity_id, const char *metadata,
     const char *actor, char *err, size_t errlen);
@@ -62,6 +69,9 @@ int saml_sp_refresh(struct store *s, const char *entity_id, const char *metadata
 int saml_sp_acs(struct arena *a, const char *metadata, const char *acs_url, int index,
     const char *want, const char **location, const char **binding);
 #define SAML_BINDING_ARTIFACT_URI "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Artifact"
+/* Whether lasso finds an encryption key (KeyDescriptor use="encryption" or without use) in
+ * the SP's metadata. */
+bool saml_sp_has_encryption_key(const char *metadata);
 /* Whether the SP's metadata says AuthnRequestsSigned="true". */
 bool saml_sp_wants_signed(const char *metadata);
 
@@ -76,12 +86,16 @@ int saml_audit(struct store *s, const char *action, const char *entity_id, int64
 struct saml_keys {
 	char *key_pem;                       /* the active key (PEM, private) */
 	char *cert_pem;                      /* its certificate */
+	char *ec_key_pem, *ec_cert_pem;      /* the active EC P-256 key (ES256), NULL if none */
 	char *certs[SAML_KEYS_MAX];          /* every published certificate (PEM), active first */
 	size_t n;
 };
 /* Creates the first key (RSA 2048, rsa-sha256) and its certificate when none is active.
  * 0 or -1. */
 int saml_keys_ensure(struct store *s);
+/* Creates the EC P-256 key (ecdsa-sha256) and its certificate when none is active: made
+ * when the first SP signed with ECDSA is registered, rotated with the RSA key after. */
+int saml_keys_ensure_ec(struct store *s);
 /* Retires the active key (its certificate stays published overlap_days more), makes a new
  * one, removes keys past their publication, audited. 0 or -1. */
 int saml_keys_rotate(struct store *s, const char *actor, int overlap_days,

@@ -19,6 +19,7 @@
 #include "saml/sql.h"
 
 #define NS_MD "urn:oasis:names:tc:SAML:2.0:metadata"
+#define NS_DS "http://www.w3.org/2000/09/xmldsig#"
 #define B_POST "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
 #define B_ARTIFACT "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Artifact"
 
@@ -128,6 +129,40 @@ done:
 	return rc;
 }
 
+/* Whether an element below e (depth first) is a ds:X509Certificate with a text. */
+static bool
+has_cert(const xmlNode *e)
+{
+	for (const xmlNode *c = e->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (c->ns != NULL && strcmp((const char *)c->ns->href, NS_DS) == 0 &&
+		    strcmp((const char *)c->name, "X509Certificate") == 0 &&
+		    c->children != NULL)
+			return true;
+		if (has_cert(c))
+			return true;
+	}
+	return false;
+}
+
+bool
+saml_sp_has_encryption_key(const char *metadata)
+{
+	xmlDoc *doc = md_read(metadata, strlen(metadata));
+	const xmlNode *sp = doc != NULL ? md_sp(doc) : NULL;
+	bool yes = false;
+
+	/* SAML metadata §2.4.1.1: a KeyDescriptor without use serves both signing and
+	 * encryption. */
+	for (const xmlNode *c = sp != NULL ? sp->children : NULL; c != NULL && !yes; c = c->next)
+		if (is(c, "KeyDescriptor") && (prop_is(c, "use", "encryption") ||
+		    !xmlHasProp(c, (const xmlChar *)"use")))
+			yes = has_cert(c);
+	xmlFreeDoc(doc);
+	return yes;
+}
+
 bool
 saml_sp_wants_signed(const char *metadata)
 {
@@ -210,8 +245,8 @@ audit_sp(struct store_tx *tx, const char *actor, const char *action, const char 
 
 int
 saml_sp_add(struct store *s, const char *metadata, const char *source,
-    const char *application, int min_level, bool allow_nn, const char *actor,
-    char *entity_id_out,
+    const char *application, int min_level, bool allow_nn, bool encrypt, bool ecdsa,
+    const char *actor, char *entity_id_out,
     size_t entity_max, char *err, size_t errlen)
 {
 	struct arena *a = arena_new(SAML_METADATA_MAX * 4);
@@ -225,18 +260,32 @@ saml_sp_add(struct store *s, const char *metadata, const char *source,
 	rc = saml_sp_check(a, metadata, strlen(metadata), &entity, err, errlen);
 	if (rc != 0)
 		goto done;
+	if (encrypt && !saml_sp_has_encryption_key(metadata)) {
+		snprintf(err, errlen, "--encrypt-assertions: the metadata has no encryption key "
+		    "(KeyDescriptor use=\"encryption\" or without use, with an X509Certificate)");
+		rc = 1;
+		goto done;
+	}
+	if (encrypt && ecdsa) {
+		snprintf(err, errlen, "--encrypt-assertions and --sig-alg ecdsa-sha256 together: "
+		    "lasso encrypts before portier could sign with ECDSA");
+		rc = 1;
+		goto done;
+	}
 	rc = fed_app_get(s, a, application, &app);
 	if (rc == 1)
 		snprintf(err, errlen, "no application '%s' in the catalogue", application);
 	if (rc != 0)
 		goto done;
 	rc = -1;
-	if (min_level < 1 || min_level > 3 || strlen(entity) >= entity_max)
+	if (min_level < 1 || min_level > 3 || strlen(entity) >= entity_max ||
+	    (ecdsa && saml_keys_ensure_ec(s) != 0))
 		goto done;
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		goto done;
-	x = store_exec_try(tx, SQL_SAML_SP_INSERT, "ttttiii", entity, application, metadata,
-	    source, (int64_t)min_level, clock_time(), (int64_t)(allow_nn ? 1 : 0));
+	x = store_exec_try(tx, SQL_SAML_SP_INSERT, "ttttiiiit", entity, application, metadata,
+	    source, (int64_t)min_level, clock_time(), (int64_t)(allow_nn ? 1 : 0),
+	    (int64_t)(encrypt ? 1 : 0), ecdsa ? "ecdsa-sha256" : "rsa-sha256");
 	if (x == -2) {
 		rc = -2;
 		goto done;
@@ -274,6 +323,9 @@ saml_sp_get(struct store *s, struct arena *a, const char *entity_id, struct saml
 		out->source = arena_strdup(a, store_text(q, SAML_SP_GET_SOURCE));
 		out->min_level = (int)store_int(q, SAML_SP_GET_MIN_LEVEL);
 		out->allow_national_number = store_int(q, SAML_SP_GET_ALLOW_NN) != 0;
+		out->encrypt_assertions = store_int(q, SAML_SP_GET_ENCRYPT) != 0;
+		out->ecdsa = store_text(q, SAML_SP_GET_SIG_ALG) != NULL &&
+		    strcmp(store_text(q, SAML_SP_GET_SIG_ALG), "ecdsa-sha256") == 0;
 		rc = out->entity_id && out->application && out->metadata && out->source ? 0 : -1;
 	}
 done:
@@ -301,6 +353,9 @@ saml_sp_list(struct store *s, int (*fn)(void *arg, const struct saml_sp *sp), vo
 			.created_at = store_int(q, SAML_SP_LIST_CREATED_AT),
 			.refreshed_at = store_int(q, SAML_SP_LIST_REFRESHED_AT),
 			.allow_national_number = store_int(q, SAML_SP_LIST_ALLOW_NN) != 0,
+			.encrypt_assertions = store_int(q, SAML_SP_LIST_ENCRYPT) != 0,
+			.ecdsa = store_text(q, SAML_SP_LIST_SIG_ALG) != NULL &&
+			    strcmp(store_text(q, SAML_SP_LIST_SIG_ALG), "ecdsa-sha256") == 0,
 		};
 
 		if (fn(arg, &sp) != 0)
@@ -342,6 +397,7 @@ saml_sp_refresh(struct store *s, const char *entity_id, const char *metadata,
 {
 	struct arena *a = arena_new(SAML_METADATA_MAX * 4);
 	struct store_tx *tx = NULL;
+	struct saml_sp sp;
 	const char *entity;
 	int rc = -1, n;
 
@@ -353,6 +409,17 @@ saml_sp_refresh(struct store *s, const char *entity_id, const char *metadata,
 	rc = 1;
 	if (strcmp(entity, entity_id) != 0) {
 		snprintf(err, errlen, "the metadata names another entity (%s)", entity);
+		goto done;
+	}
+	rc = saml_sp_get(s, a, entity_id, &sp);
+	if (rc == 1)
+		rc = 2;
+	if (rc != 0)
+		goto done;
+	if (sp.encrypt_assertions && !saml_sp_has_encryption_key(metadata)) {
+		snprintf(err, errlen, "the SP's Assertions are encrypted and this metadata has "
+		    "no encryption key");
+		rc = 1;
 		goto done;
 	}
 	rc = -1;

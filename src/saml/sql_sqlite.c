@@ -8,14 +8,14 @@ static const char *const saml_text[SQL_SAML_END - SQL_SAML_FIRST] = {
 #define T(id) [(id) - SQL_SAML_FIRST]
 	T(SQL_SAML_SP_INSERT) =
 	    "INSERT INTO saml_sp(entity_id, application, metadata, source, min_level, "
-	    "allow_national_number, created_at, refreshed_at) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?6, ?6)",
+	    "allow_national_number, encrypt_assertions, sig_alg, created_at, refreshed_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?8, ?9, ?6, ?6)",
 	T(SQL_SAML_SP_GET) =
-	    "SELECT entity_id, application, metadata, source, min_level, allow_national_number "
-	    "FROM saml_sp WHERE entity_id = ?1",
+	    "SELECT entity_id, application, metadata, source, min_level, allow_national_number, "
+	    "encrypt_assertions, sig_alg FROM saml_sp WHERE entity_id = ?1",
 	T(SQL_SAML_SP_LIST) =
 	    "SELECT entity_id, application, source, min_level, created_at, refreshed_at, "
-	    "allow_national_number FROM saml_sp ORDER BY entity_id",
+	    "allow_national_number, encrypt_assertions, sig_alg FROM saml_sp ORDER BY entity_id",
 	T(SQL_SAML_SP_DELETE) =
 	    "DELETE FROM saml_sp WHERE entity_id = ?1",
 	T(SQL_SAML_SP_REFRESH) =
@@ -26,9 +26,9 @@ static const char *const saml_text[SQL_SAML_END - SQL_SAML_FIRST] = {
 	T(SQL_SAML_KEY_RETIRE) =
 	    "UPDATE saml_key SET retired_at = ?1, publish_until = ?2 WHERE retired_at IS NULL",
 	T(SQL_SAML_KEY_PUBLISHED) =
-	    "SELECT kid, private_der, cert_pem, retired_at FROM saml_key "
+	    "SELECT kid, private_der, cert_pem, retired_at, alg FROM saml_key "
 	    "WHERE retired_at IS NULL OR publish_until > ?1 "
-	    "ORDER BY retired_at IS NOT NULL, created_at DESC",
+	    "ORDER BY retired_at IS NOT NULL, alg DESC, created_at DESC",
 	T(SQL_SAML_KEY_PURGE) =
 	    "DELETE FROM saml_key WHERE retired_at IS NOT NULL AND publish_until <= ?1",
 	T(SQL_SAML_KEY_SECRETS) =

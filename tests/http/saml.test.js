@@ -23,7 +23,7 @@ import {
 } from './oidc_lib.js';
 import {
   ARTIFACT, artifactResolve, attrValues, logoutRequest, POST, redirectMessage, authnRequest, makeKey, metadataCerts, PERSISTENT, postForm, redirectQuery, spMetadata,
-  signXml, TRANSIENT, writeTemp, xmlsecVerify,
+  signXml, TRANSIENT, writeTemp, xmlsecDecrypt, xmlsecVerify,
 } from './saml_lib.js';
 
 const SP = 'http://127.0.0.1:9/sp';
@@ -593,5 +593,119 @@ describe('SAML 2.0 identity provider', () => {
       { account: ACCOUNTS.jan });
     assert.deepEqual(attrValues(other.form.response, 'urn:portier:attribute:national_number'), []);
     assert.ok(!srv.logs().includes(PEOPLE.jan.niss), 'the national number is never logged');
+  });
+
+  it('encrypts the Assertion to the key of an SP registered with --encrypt-assertions, not to others', async () => {
+    const encSp = 'http://127.0.0.1:9/enc';
+    const encKey = makeKey('enc-sp');
+    // Metadata without an encryption key (a signing one only): refused, nothing stored.
+    let r = cli(['sp', 'add', '--db', srv.db, '--metadata',
+      writeTemp('enc-none.xml', spMetadata({ entityId: encSp, acs: [ACS], cert: encKey })),
+      '--application', 'TESTAPP', '--encrypt-assertions']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /--encrypt-assertions: the metadata has no encryption key/);
+    assert.ok(!cli(['sp', 'list', '--db', srv.db]).out.includes(encSp));
+    // With a KeyDescriptor use="encryption": registered, listed as encrypted.
+    const encMd = writeTemp('enc.xml', spMetadata({ entityId: encSp, acs: [ACS], encCert: encKey }));
+    r = cli(['sp', 'add', '--db', srv.db, '--metadata', encMd, '--application', 'TESTAPP', '--encrypt-assertions']);
+    assert.equal(r.code, 0, r.err);
+    assert.ok(cli(['sp', 'list', '--db', srv.db]).out.includes(`${encSp}\n  application: TESTAPP, minimum level 1 (assertions encrypted)`));
+    const { form } = await sso(browser(srv), authnRequest({ issuer: encSp, acs: ACS, destination: destination() }).xml,
+      { account: ACCOUNTS.janMedi });
+    const x = form.response;
+    assert.match(x, /<saml:EncryptedAssertion>/);
+    assert.doesNotMatch(x, /<saml:Assertion[ >]/, 'no clear Assertion');
+    assert.ok(!x.includes(ORGS.medi.name) && !x.includes('Peeters'), 'no attribute in clear');
+    assert.match(x, /Algorithm="http:\/\/www.w3.org\/2001\/04\/xmlenc#aes256-cbc"/);
+    assert.match(x, /Algorithm="http:\/\/www.w3.org\/2001\/04\/xmlenc#rsa-oaep-mgf1p"/);
+    // The SP's key opens it: a signed Assertion naming the chosen organisation; another key
+    // does not.
+    const clear = xmlsecDecrypt(x, encKey);
+    assert.ok(clear, 'xmlsec1 decrypts it with the SP\'s key');
+    assert.match(clear, /<saml:Assertion[ >]/);
+    assert.deepEqual(attrValues(clear, 'urn:portier:attribute:organisation'), [ORGS.medi.enterprise]);
+    assert.deepEqual(attrValues(clear, 'urn:portier:attribute:organisation_name'), [ORGS.medi.name]);
+    const [cert] = await idpCerts();
+    assert.ok(xmlsecVerify(clear, cert), 'the decrypted Assertion is signed by the IdP');
+    assert.ok(!xmlsecVerify(clear.replace('>Peeters<', '>Janssens<'), cert));
+    assert.equal(xmlsecDecrypt(x, otherKey), null, 'another key does not decrypt it');
+    // An SP registered without the flag gets a clear assertion, even with an encryption key
+    // (here without use: both uses).
+    const plainSp = 'http://127.0.0.1:9/plain-with-key';
+    r = cli(['sp', 'add', '--db', srv.db, '--metadata',
+      writeTemp('plain-key.xml', spMetadata({ entityId: plainSp, acs: [ACS], encCert: encKey, encUse: null })),
+      '--application', 'TESTAPP']);
+    assert.equal(r.code, 0, r.err);
+    const plain = await sso(browser(srv), authnRequest({ issuer: plainSp, acs: ACS, destination: destination() }).xml,
+      { account: ACCOUNTS.janMedi });
+    assert.doesNotMatch(plain.form.response, /EncryptedAssertion/);
+    assert.deepEqual(attrValues(plain.form.response, 'urn:portier:attribute:organisation'), [ORGS.medi.enterprise]);
+    // A refresh of the encrypted SP with metadata lacking the key is refused.
+    r = cli(['sp', 'refresh', '--db', srv.db, '--entity-id', encSp, '--metadata',
+      writeTemp('enc-gone.xml', spMetadata({ entityId: encSp, acs: [ACS] }))]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /encrypted and this metadata has no encryption key/);
+  });
+
+  it('signs with ecdsa-sha256 for an SP registered with --sig-alg ecdsa-sha256 (POST and Artifact), RSA for the others', async () => {
+    const ecSp = 'http://127.0.0.1:9/ec';
+    const ecKey = makeKey('ec-sp');
+    const ecMd = writeTemp('ec.xml', spMetadata({ entityId: ecSp, acs: [ACS], cert: ecKey, artifactAcs: [ART_ACS], encCert: ecKey }));
+    // Refusals: an unknown algorithm; ECDSA with encryption (lasso encrypts before).
+    let r = cli(['sp', 'add', '--db', srv.db, '--metadata', ecMd, '--application', 'TESTAPP', '--sig-alg', 'ecdsa-sha1']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--sig-alg is rsa-sha256 or ecdsa-sha256/);
+    r = cli(['sp', 'add', '--db', srv.db, '--metadata', ecMd, '--application', 'TESTAPP', '--sig-alg', 'ecdsa-sha256',
+      '--encrypt-assertions']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /--encrypt-assertions and --sig-alg ecdsa-sha256 together/);
+    const before = await idpCerts();
+    assert.ok(before.every((c) => /rsaEncryption/.test(execFileSync('openssl', ['x509', '-noout', '-text'], { input: c, encoding: 'utf8' }))),
+      'no EC key while no SP asks for one');
+    r = cli(['sp', 'add', '--db', srv.db, '--metadata', ecMd, '--application', 'TESTAPP', '--sig-alg', 'ecdsa-sha256']);
+    assert.equal(r.code, 0, r.err);
+    assert.ok(cli(['sp', 'list', '--db', srv.db]).out.includes(`${ecSp}\n  application: TESTAPP, minimum level 1 (signed ecdsa-sha256)`));
+    // The metadata publishes the EC certificate after the active RSA one.
+    const certs = await idpCerts();
+    assert.equal(certs.length, before.length + 1);
+    const [rsaCert, ecCert] = certs;
+    assert.equal(rsaCert, before[0]);
+    assert.match(execFileSync('openssl', ['x509', '-noout', '-text'], { input: ecCert, encoding: 'utf8' }), /id-ecPublicKey[\s\S]*prime256v1|P-256/);
+    const { form } = await sso(browser(srv), authnRequest({ issuer: ecSp, acs: ACS, destination: destination() }).xml,
+      { account: ACCOUNTS.janMedi });
+    const x = form.response;
+    assert.equal(x.match(/SignatureMethod Algorithm="http:\/\/www.w3.org\/2001\/04\/xmldsig-more#ecdsa-sha256"/g)?.length, 2, x);
+    assert.doesNotMatch(x, /rsa-sha256/);
+    assert.deepEqual(attrValues(x, 'urn:portier:attribute:organisation'), [ORGS.medi.enterprise]);
+    for (const node of ['Assertion', 'Response']) {
+      assert.ok(xmlsecVerify(x, ecCert, node), `the ${node} verifies with the EC certificate`);
+      assert.ok(!xmlsecVerify(x, rsaCert, node), `not with the RSA one (${node})`);
+      assert.ok(!xmlsecVerify(x.replace('>Peeters<', '>Janssens<'), ecCert, node), `a changed ${node} does not verify`);
+    }
+    // HTTP-Artifact: the resolved Response, its Assertion and the ArtifactResponse.
+    const { text } = await sso(browser(srv), authnRequest({ issuer: ecSp, acs: ART_ACS, destination: destination(), binding: ARTIFACT }).xml,
+      { account: ACCOUNTS.jan, artifact: true });
+    const art = new URL(refreshTarget(text)).searchParams.get('SAMLart');
+    const res = await resolve(artifactResolve({ issuer: ecSp, artifact: art, destination: `${srv.url}/saml/artifact`, key: ecKey }));
+    const soap = res.text;
+    assert.equal(res.status, 200, soap);
+    assert.deepEqual(attrValues(soap, 'urn:portier:attribute:organisation'), [ORGS.pharma.enterprise]);
+    for (const node of ['Assertion', 'Response', 'ArtifactResponse']) {
+      assert.ok(xmlsecVerify(soap, ecCert, node), `the resolved ${node} verifies with the EC certificate`);
+    }
+    // Another SP keeps RSA; a rotation renews both keys.
+    const plain = await sso(browser(srv), authnRequest({ issuer: SP, acs: ACS, destination: destination() }).xml, { account: ACCOUNTS.jan });
+    assert.doesNotMatch(plain.form.response, /ecdsa-sha256/);
+    assert.ok(xmlsecVerify(plain.form.response, rsaCert));
+    r = cli(['keys', 'saml-rotate', '--db', srv.db]);
+    assert.equal(r.code, 0, r.err);
+    const after = await idpCerts();
+    assert.ok(!before.includes(after[0]) && after[1] !== ecCert, 'two new keys first');
+    assert.ok(after.includes(rsaCert) && after.includes(ecCert), 'the two old ones during the overlap');
+    assert.match(execFileSync('openssl', ['x509', '-noout', '-text'], { input: after[1], encoding: 'utf8' }), /id-ecPublicKey/);
+    const again = await sso(browser(srv), authnRequest({ issuer: ecSp, acs: ACS, destination: destination() }).xml,
+      { account: ACCOUNTS.jan });
+    assert.ok(xmlsecVerify(again.form.response, after[1], 'Assertion'), 'the new EC key signs');
+    assert.ok(!xmlsecVerify(again.form.response, ecCert, 'Assertion'));
   });
 });

@@ -34,9 +34,13 @@ export function makeKey(name) {
 }
 
 /** An SP's metadata: entityID, ACS locations (HTTP-POST), optional signing cert and
- * AuthnRequestsSigned. */
-export function spMetadata({ entityId, acs, cert, wantSigned = false, extra = '', artifactAcs = [], slo, sloBinding = REDIRECT }) {
-  const kd = cert ? `<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>${cert.certB64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>` : '';
+ * AuthnRequestsSigned; encCert: an encryption key (KeyDescriptor use="encryption", or
+ * without use when encUse is null). */
+export function spMetadata({ entityId, acs, cert, wantSigned = false, extra = '', artifactAcs = [], slo, sloBinding = REDIRECT,
+  encCert, encUse = 'encryption' }) {
+  const keyInfo = (c) => `<ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>${c.certB64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>`;
+  const kd = (cert ? `<md:KeyDescriptor use="signing">${keyInfo(cert)}</md:KeyDescriptor>` : '') +
+    (encCert ? `<md:KeyDescriptor${encUse ? ` use="${encUse}"` : ''}>${keyInfo(encCert)}</md:KeyDescriptor>` : '');
   const acsXml = acs.map((u, i) => `<md:AssertionConsumerService Binding="${POST}" Location="${u}" index="${i}"${i === 0 ? ' isDefault="true"' : ''}/>`).join('') +
     artifactAcs.map((u, i) => `<md:AssertionConsumerService Binding="${ARTIFACT}" Location="${u}" index="${acs.length + i}"/>`).join('');
   return `${extra}<md:EntityDescriptor xmlns:md="${NS_MD}" entityID="${entityId}">` +
@@ -119,6 +123,18 @@ export function xmlsecVerify(xml, certPem, node = 'Assertion') {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** The Response xml with its EncryptedAssertion decrypted by `xmlsec1 --decrypt` with the
+ * private key of key (an object of makeKey); null when xmlsec1 cannot. */
+export function xmlsecDecrypt(xml, key) {
+  const f = writeTemp(`enc-${randomBytes(4).toString('hex')}.xml`, xml);
+  try {
+    return execFileSync('xmlsec1', ['--decrypt', '--privkey-pem', key.keyFile, f],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch {
+    return null;
   }
 }
 
