@@ -256,6 +256,27 @@ lasso_refusal(int lr)
 	return SAML_BAD_MESSAGE;
 }
 
+/* The checks every request of a service provider passes before lasso reads it: a known
+ * issuer (its registration into sp) and an IssueInstant neither too old nor ahead of the
+ * clock (read into *t). 0, -1, or the SAML_* refusal (*msg_err set for a bad message). */
+static int
+check_sender(struct store *s, struct arena *a, const char *issuer, const char *instant,
+    int64_t now, struct saml_sp *sp, int *msg_err, int64_t *t)
+{
+	int rc = saml_sp_get(s, a, issuer, sp);
+
+	*t = 0;
+	if (rc != 0)
+		return rc < 0 ? -1 : SAML_UNKNOWN_SP;
+	if (saml_time_parse(instant, t) != 0) {
+		*msg_err = SAML_MSG_NOT_AUTHN;
+		return SAML_BAD_MESSAGE;
+	}
+	if (now - *t > SAML_REQUEST_AGE_MAX || *t - now > SAML_SKEW)
+		return SAML_STALE;
+	return 0;
+}
+
 int
 saml_idp_read(struct store *s, struct arena *a, const char *entity_id,
     const char *base_url, const struct saml_keys *k, const struct saml_in *in, int64_t now,
@@ -280,15 +301,10 @@ saml_idp_read(struct store *s, struct arena *a, const char *entity_id,
 		out->msg_err = rc;
 		return SAML_BAD_MESSAGE;
 	}
-	rc = saml_sp_get(s, a, out->authn.issuer, &out->sp);
+	rc = check_sender(s, a, out->authn.issuer, out->authn.issue_instant, now, &out->sp,
+	    &out->msg_err, &t);
 	if (rc != 0)
-		return rc < 0 ? -1 : SAML_UNKNOWN_SP;
-	if (saml_time_parse(out->authn.issue_instant, &t) != 0) {
-		out->msg_err = SAML_MSG_NOT_AUTHN;
-		return SAML_BAD_MESSAGE;
-	}
-	if (now - t > SAML_REQUEST_AGE_MAX || t - now > SAML_SKEW)
-		return SAML_STALE;
+		return rc;
 	must_sign = saml_sp_wants_signed(out->sp.metadata);
 	if (must_sign && !carries_signature(in, xml))
 		return SAML_UNSIGNED;
@@ -870,15 +886,10 @@ saml_slo_read(struct store *s, struct arena *a, const char *entity_id,
 		out->msg_err = rc;
 		return SAML_BAD_MESSAGE;
 	}
-	rc = saml_sp_get(s, a, out->req.issuer, &out->sp);
+	rc = check_sender(s, a, out->req.issuer, out->req.issue_instant, now, &out->sp,
+	    &out->msg_err, &t);
 	if (rc != 0)
-		return rc < 0 ? -1 : SAML_UNKNOWN_SP;
-	if (saml_time_parse(out->req.issue_instant, &t) != 0) {
-		out->msg_err = SAML_MSG_NOT_AUTHN;
-		return SAML_BAD_MESSAGE;
-	}
-	if (now - t > SAML_REQUEST_AGE_MAX || t - now > SAML_SKEW)
-		return SAML_STALE;
+		return rc;
 	must_sign = sp_has_key(out->sp.metadata);
 	if (must_sign && !carries_signature(in, xml))
 		return SAML_UNSIGNED;

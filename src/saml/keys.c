@@ -226,12 +226,12 @@ keys_read(struct store *s, struct saml_keys *out)
 		const char *kid = store_text(q, SAML_KEY_PUBLISHED_KID);
 		const char *alg = store_text(q, SAML_KEY_PUBLISHED_ALG);
 		bool ec = alg != NULL && strcmp(alg, jws_alg_name(JWS_ES256)) == 0;
-		char **pem = ec ? &out->ec_key_pem : &out->key_pem;
+		bool have = (ec ? out->ec_key_pem : out->key_pem) != NULL;
 
 		if (cert == NULL || kid == NULL || (out->certs[out->n] = strdup(cert)) == NULL)
 			goto done;
 		/* Active first (the ORDER BY), RSA before EC: the first key of each alg signs. */
-		if (*pem == NULL && store_null(q, SAML_KEY_PUBLISHED_RETIRED_AT)) {
+		if (!have && store_null(q, SAML_KEY_PUBLISHED_RETIRED_AT)) {
 			size_t n = 0, dn = 0;
 			const void *stored = store_blob(q, SAML_KEY_PUBLISHED_PRIVATE_DER, &n);
 			unsigned char der[KEY_DER_MAX];
@@ -243,9 +243,13 @@ keys_read(struct store *s, struct saml_keys *out)
 				log_err(NULL, "saml: signing key %s cannot be read", kid);
 				goto done;
 			}
-			*pem = key_pem(der, dn);
+			/* Stored in its field at once (out owns it: saml_keys_free). */
+			if (ec)
+				out->ec_key_pem = key_pem(der, dn);
+			else
+				out->key_pem = key_pem(der, dn);
 			sodium_memzero(der, sizeof(der));
-			if (*pem == NULL)
+			if ((ec ? out->ec_key_pem : out->key_pem) == NULL)
 				goto done;
 			if (ec)
 				out->ec_cert_pem = out->certs[out->n];
