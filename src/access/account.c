@@ -72,13 +72,23 @@ int
 access_audit_as(struct store_tx *tx, const struct actor *who, const char *role,
     const char *org, const char *action, const char *object, const char *details)
 {
-	char by[ACTOR_NAME_SIZE];
+	char by[ACTOR_NAME_SIZE], as[128];
 	struct audit_event ev = {
 		.actor = actor_name(who, by), .actor_role = role, .org = org, .object = object,
 		.action = action, .details = details, .source = who->source,
 		.request_id = who->request_id,
 	};
+	int n;
 
+	/* A machine on the person's delegation: the trail names both ("GL via
+	 * machine:<client id>"); a name that does not fit is not recorded as less. */
+	if (who->via != NULL) {
+		n = snprintf(as, sizeof(as), "%s via machine:%s", role != NULL ? role : "none",
+		    who->via);
+		if (n < 0 || (size_t)n >= sizeof(as))
+			return -1;
+		ev.actor_role = as;
+	}
 	return audit_append(tx, &ev);
 }
 

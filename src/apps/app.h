@@ -80,6 +80,12 @@ void app_page_hook(struct web_req *r, struct tmpl_ctx *ctx);
  * name "anonymous" for a visitor not logged in), the path's organisation (":org") and quality (":q"), the request
  * id, the client's address and the page's language. Strings belong to r. */
 struct actor app_actor(struct web_req *r);
+/* The client certificate of request r as its x5t#S256 thumbprint (RFC 8705): from a
+ * trusted proxy's header (the eID door's proxies and header name) or from portier's own
+ * TLS handshake. 0 (*x5t in r's arena, NULL when none was presented), 1 (a header from a
+ * peer that is not a trusted proxy, or not URL-escaped PEM: *why says which, in English,
+ * for the answer), -1. */
+int app_client_x5t(struct web_req *r, const char **x5t, const char **why);
 /* The catalogues the application writes its mails with, for the services that queue mail. */
 const struct mail_texts *app_mail(struct web_req *r);
 

@@ -38,7 +38,9 @@ SQL_COLUMNS(SQL_MACH_JWKS_GET_COLS);
 	X(MACH_TOKEN_CREATED_AT, created_at) X(MACH_TOKEN_EXPIRES_AT, expires_at) \
 	X(MACH_TOKEN_REVOKED_AT, revoked_at) X(MACH_TOKEN_PUBLIC_ID, public_id) \
 	X(MACH_TOKEN_STATUS, status) X(MACH_TOKEN_NOT_AFTER, not_after) \
-	X(MACH_TOKEN_QUALITY, quality) X(MACH_TOKEN_ENTERPRISE, enterprise)
+	X(MACH_TOKEN_QUALITY, quality) X(MACH_TOKEN_ENTERPRISE, enterprise) \
+	X(MACH_TOKEN_ORG_ID, org_id) X(MACH_TOKEN_QUALITY_ID, quality_id) \
+	X(MACH_TOKEN_REGISTERED_BY, registered_by)
 SQL_COLUMNS(SQL_MACH_TOKEN_GET_COLS);
 
 extern const struct sql_table sql_oidc_machine_sqlite;

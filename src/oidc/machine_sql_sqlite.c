@@ -31,8 +31,10 @@ static const char *const mach_text[SQL_MACH_END - SQL_MACH_FIRST] = {
 	    "created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	T(SQL_MACH_TOKEN_GET) =
 	    "SELECT t.scope, t.cnf_x5t, t.created_at, t.expires_at, t.revoked_at, c.public_id, "
-	    "c.status, c.not_after, c.quality, o.enterprise FROM oidc_machine_token t "
+	    "c.status, c.not_after, c.quality, o.enterprise, c.org_id, "
+	    "oq.id AS quality_id, c.registered_by FROM oidc_machine_token t "
 	    "JOIN system_cert c ON c.id = t.cert_id JOIN organisation o ON o.id = c.org_id "
+	    "LEFT JOIN org_quality oq ON oq.org_id = c.org_id AND oq.quality = c.quality "
 	    "WHERE t.token_hash = ?1",
 	T(SQL_MACH_TOKEN_REVOKE) =
 	    "UPDATE oidc_machine_token SET revoked_at = ?2 WHERE token_hash = ?1 "

@@ -197,6 +197,10 @@ oidc_machine_token_lookup(struct store *s, struct arena *a, const char *token,
 	out->enterprise = arena_strdup(a, store_null(q, MACH_TOKEN_ENTERPRISE) ? "" :
 	    store_text(q, MACH_TOKEN_ENTERPRISE));
 	out->cnf_x5t = cnf != NULL ? arena_strdup(a, cnf) : NULL;
+	out->org_id = store_int(q, MACH_TOKEN_ORG_ID);
+	out->quality_id = store_null(q, MACH_TOKEN_QUALITY_ID) ? 0 :
+	    store_int(q, MACH_TOKEN_QUALITY_ID);
+	out->registered_by = store_int(q, MACH_TOKEN_REGISTERED_BY);
 	rc = out->client_id && out->scope && out->quality && out->enterprise &&
 	    (cnf == NULL || out->cnf_x5t) ? 0 : -1;
 done:

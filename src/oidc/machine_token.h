@@ -44,6 +44,10 @@ struct oidc_machine_token_info {
 	const char *client_id, *scope, *cnf_x5t;   /* cnf_x5t NULL when unbound */
 	const char *enterprise, *quality;
 	int64_t iat, exp;
+	/* For the API (apps/api/bearer.h): the certificate's organisation, its activated
+	 * quality (0: no longer activated) and the manager who registered it, on whose
+	 * delegation the machine acts. */
+	int64_t org_id, quality_id, registered_by;
 };
 /* Reads a token issued here: 0 (out filled; active tells whether it still counts), 1 (not
  * a machine token) or -1. For the introspection endpoint. */

@@ -22,6 +22,11 @@ struct actor {
 	const char *request_id;
 	const char *source;        /* client address, for the audit */
 	const char *lang;          /* fr, nl, de, en: names of the catalogue, mails */
+	/* A machine acting on this person's delegation (the API, SCIM: the person is who
+	 * registered its system certificate, and the policy asks their roles): the
+	 * certificate's client id, named beside the role in the audit trail. NULL: the
+	 * person acts themselves. */
+	const char *via;
 };
 
 #define ACTOR_NAME_SIZE 24

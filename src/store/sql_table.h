@@ -10,7 +10,8 @@ enum sql_range {
 	SQL_RANGE_AUTH = 3000,       /* auth/: eID, people, sessions, factors */
 	SQL_RANGE_OIDC = 4000,       /* oidc/: clients, codes, tokens, keys */
 	SQL_RANGE_PORTAL = 5000,     /* portal/: the agency portal's own database */
-	SQL_RANGE_END = 6000,
+	SQL_RANGE_API = 6000,        /* scim/ (+ 0), the REST API's reads (+ 300) */
+	SQL_RANGE_END = 7000,
 };
 
 struct sql_table {
