@@ -814,18 +814,38 @@ order_holds(enum scim_op op, int c)
 	}
 }
 
+/* The case-folded v: in buf when it is short ASCII (the common case: no allocation; case
+ * folding maps ASCII to ASCII lower case), else from glib (*heap set, for g_free). NULL
+ * when v is not valid UTF-8 (g_utf8_casefold wants valid text). */
+static const char *
+fold_value(const char *v, char *buf, size_t size, char **heap)
+{
+	size_t i;
+
+	*heap = NULL;
+	for (i = 0; v[i] != '\0' && i + 1 < size && (unsigned char)v[i] < 0x80; i++)
+		buf[i] = v[i] >= 'A' && v[i] <= 'Z' ? (char)(v[i] - 'A' + 'a') : v[i];
+	if (v[i] == '\0') {
+		buf[i] = '\0';
+		return buf;
+	}
+	if (!utf8_valid(v, strlen(v)))
+		return NULL;
+	*heap = g_utf8_casefold(v, -1);
+	return *heap;
+}
+
 static bool
 match_string(const struct scim_attr *at, const struct node *n, enum scim_op op, const char *v)
 {
 	const char *lit = n->value;
-	char *folded = NULL;
+	char *folded = NULL, buf[256];
 	bool ok;
 
 	if (!at->case_exact) {
-		/* g_utf8_casefold wants valid UTF-8: a stored value that is not matches nothing. */
-		if (!utf8_valid(v, strlen(v)) || (folded = g_utf8_casefold(v, -1)) == NULL)
+		/* A stored value that is not UTF-8 matches nothing. */
+		if ((v = fold_value(v, buf, sizeof(buf), &folded)) == NULL)
 			return false;
-		v = folded;
 		lit = n->folded;
 	}
 	switch (op) {

@@ -274,6 +274,31 @@ test_case_rules(void **state)
 	expect("userName ge \"JDOE\" and userName le \"jdoe\"", false, true);
 }
 
+/* The ASCII path (no allocation) and the glib path agree: a literal whose folding is ASCII
+ * (the Kelvin sign folds to k) matches an ASCII value; a long value and a non-ASCII one go
+ * through glib; a stored value that is not UTF-8 matches nothing. */
+static void
+test_folding_paths(void **state)
+{
+	static char longname[400];
+	struct user u = { .userName = "KELVIN", .title = "\xff\xfe", .family = longname,
+	    .given = "\xc3\x89LODIE" };
+	struct scim_filter *f;
+
+	(void)state;
+	memset(longname, 'A', sizeof(longname) - 1);
+	f = parse_ok("userName eq \"\\u212aelvin\"");
+	assert_true(scim_filter_match(f, get_user, &u));
+	f = parse_ok("title pr and not (title eq \"x\") and title ne \"\\u00ff\"");
+	assert_true(scim_filter_match(f, get_user, &u));
+	f = parse_ok("title sw \"\" or title ge \"\"");
+	assert_false(scim_filter_match(f, get_user, &u));
+	f = parse_ok("name.familyName sw \"aaaa\" and name.familyName ew \"aaaa\"");
+	assert_true(scim_filter_match(f, get_user, &u));
+	f = parse_ok("name.givenName eq \"\\u00e9lodie\"");
+	assert_true(scim_filter_match(f, get_user, &u));
+}
+
 static void
 test_types(void **state)
 {
@@ -547,6 +572,7 @@ main(void)
 		cmocka_unit_test(test_value_path_same_element),
 		cmocka_unit_test(test_precedence),
 		cmocka_unit_test(test_case_rules),
+		cmocka_unit_test(test_folding_paths),
 		cmocka_unit_test(test_types),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_seek),
