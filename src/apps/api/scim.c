@@ -36,11 +36,11 @@ scim_fail(struct scim_out *o, int status, const char *type, const char *detail)
 int
 scim_fail_scope(struct scim_req *c, struct scim_out *o, const char *app)
 {
-	(void)c;
 	scim_fail(o, 403, NULL, "an application outside the access token's scope: nothing "
 	    "was changed");
 	o->insufficient_scope = true;
-	o->scope = app;
+	/* app may point into the request's JSON, released before the answer is written. */
+	o->scope = app != NULL ? arena_strdup(web_arena(c->r), app) : NULL;
 	return 0;
 }
 
@@ -109,9 +109,11 @@ send_out(struct scim_req *c, struct scim_out *o)
 
 	if (o->insufficient_scope && api_insufficient_scope(r, o->scope) != 0)
 		goto fail;
-	if (o->etag != NULL && web_add_header(r, "ETag", o->etag) != 0)
+	/* The web layer keeps the header's pointer: copies that outlive the body. */
+	if (o->etag != NULL && web_add_header(r, "ETag", arena_strdup(web_arena(r), o->etag)) != 0)
 		goto fail;
-	if (o->location != NULL && web_add_header(r, "Location", o->location) != 0)
+	if (o->location != NULL && web_add_header(r, "Location",
+	    arena_strdup(web_arena(r), o->location)) != 0)
 		goto fail;
 	if (web_add_header(r, "Cache-Control", "no-store") != 0)
 		goto fail;

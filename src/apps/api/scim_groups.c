@@ -135,7 +135,7 @@ scim_group_get(struct scim_req *c, const char *id, bool members, struct scim_out
 	json_decref(o->body);
 	o->body = g;
 	o->status = 200;
-	o->location = json_string_value(json_object_get(json_object_get(g, "meta"), "location"));
+	o->location = arena_printf(web_arena(c->r), "%s/Groups/%s", c->base, id);
 	return 0;
 }
 
