@@ -433,6 +433,22 @@ describe('SCIM 2.0 service provider', () => {
       setAccountStatus(srv, { org: ORGS.pharma.id, quality: srv.pharmaQuality, account: koen.account, suspend: false });
     });
 
+    it('the registering co-GL removed from the quality: their machine is refused (403), nothing changed', async () => {
+      const cogl = await tokenOf(srv, m.cogl);
+      assert.equal((await scim(srv, cogl, 'GET', '/Users?count=1')).status, 200);
+      const koen = accounts(srv, { org: ORGS.pharma.id, quality: srv.pharmaQuality }).find((a) => a.username === 'koen');
+      // As the page's removal leaves it: no membership, no grants.
+      exec(srv, 'DELETE FROM app_grant WHERE account_id = ?;', [koen.account]);
+      exec(srv, 'DELETE FROM quality_member WHERE account_id = ?;', [koen.account]);
+      const d0 = denials();
+      const n0 = nAccounts();
+      assert.equal((await scim(srv, cogl, 'GET', '/Users')).status, 403);
+      const c = await scim(srv, cogl, 'POST', '/Users', userBody(REG[4]));
+      assert.equal(c.status, 403, c.text);
+      assert.equal(nAccounts(), n0);
+      assert.equal(denials() >= d0 + 2, true);
+    });
+
     it('a token of quality A never reaches a user of quality B (404), nor lists them', async () => {
       const medi = await tokenOf(srv, m.medi);
       const janPharma = accountPid(PEOPLE.jan.niss);
