@@ -223,8 +223,9 @@ read_designation(struct web_req *r, json_t *body, struct user_input *in)
 			return arena_printf(web_arena(r), "unknown member: %.64s", key);
 		}
 	}
-	if (in->niss == NULL || in->username == NULL || in->data.email == NULL)
-		return "niss, username and email are required";
+	if (in->niss == NULL || in->username == NULL || in->data.email == NULL ||
+	    in->data.language == NULL)
+		return "niss, username, email and language are required";
 	list = json_object_get(body, "applications");
 	if (list == NULL)
 		return NULL;
