@@ -288,6 +288,9 @@ describe('REST API', () => {
       assert.equal(r.type, 'application/problem+json');
       assert.ok(r.headers.get('allow'));
     }
+    const unknown = await call('GET', '/api/v1/users', { token: tok.gap });
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.type, 'application/problem+json');
     assert.equal(members(), n, 'nothing was added');
   });
 });

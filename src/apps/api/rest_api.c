@@ -4,6 +4,7 @@
  * export. Each operation calls the pages' service, so the same policy table decides. */
 #include "apps/app.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "access/audit_feed.h"
@@ -464,61 +465,65 @@ users_csv(struct web_req *r)
 	    "attachment; filename=\"users-%s.csv\"", p.quality));
 }
 
-/* ---- methods the document does not describe ---- */
-
-static int
-not_allowed(struct web_req *r, const char *allow)
-{
-	if (web_add_header(r, "Allow", allow) != 0)
-		return -1;
-	return rest_problem(r, 405, "method not allowed on this resource", NULL);
-}
-
-static int
-only_get(struct web_req *r)
-{
-	return not_allowed(r, "GET, HEAD");
-}
-
-static int
-get_post(struct web_req *r)
-{
-	return not_allowed(r, "GET, HEAD, POST");
-}
-
-static int
-only_delete(struct web_req *r)
-{
-	return not_allowed(r, "DELETE");
-}
+/* ---- methods and paths the document does not describe ---- */
 
 static const struct {
 	const char *path, *allow;
-	web_handler refuse;
 } documented[] = {
-	{ "/api/openapi.json", "GET", only_get },
-	{ V1 "/organisation", "GET", only_get },
-	{ V1 "/qualities", "GET", only_get },
-	{ V1 "/qualities/:code", "GET", only_get },
-	{ V1 "/qualities/:code/managers", "GET POST", get_post },
-	{ V1 "/qualities/:code/managers/:id", "DELETE", only_delete },
-	{ V1 "/audit", "GET", only_get },
-	{ V1 "/qualities/:code/users.csv", "GET", only_get },
+	{ "/api/openapi.json", "GET, HEAD" },
+	{ V1 "/organisation", "GET, HEAD" },
+	{ V1 "/qualities", "GET, HEAD" },
+	{ V1 "/qualities/:code", "GET, HEAD" },
+	{ V1 "/qualities/:code/managers", "GET, HEAD, POST" },
+	{ V1 "/qualities/:code/managers/:id", "DELETE" },
+	{ V1 "/audit", "GET, HEAD" },
+	{ V1 "/qualities/:code/users.csv", "GET, HEAD" },
 };
 
-/* Routes the methods a path does not document to a 405 as problem+json (the router's
- * own 405 is an HTML page). */
+/* Whether path matches pattern, ":name" standing for one non-empty segment. */
+static bool
+path_matches(const char *pattern, const char *path)
+{
+	while (*pattern != '\0' && *path != '\0') {
+		if (*pattern == ':') {
+			size_t n = strcspn(path, "/");
+
+			if (n == 0)
+				return false;
+			pattern += strcspn(pattern, "/");
+			path += n;
+		} else if (*pattern++ != *path++) {
+			return false;
+		}
+	}
+	return *pattern == '\0' && *path == '\0';
+}
+
+/* Every request under the API that no operation took: a 405 naming the methods of a
+ * documented path, else a 404, both as problem+json (the router's own are HTML pages).
+ * Registered after the operations, so that they match first. */
+static int
+undocumented(struct web_req *r)
+{
+	for (size_t i = 0; i < sizeof(documented) / sizeof(documented[0]); i++)
+		if (path_matches(documented[i].path, web_path(r))) {
+			if (web_add_header(r, "Allow", documented[i].allow) != 0)
+				return -1;
+			return rest_problem(r, 405, "method not allowed on this resource", NULL);
+		}
+	return rest_problem(r, 404, "no such resource", NULL);
+}
+
 static int
 refuse_others(struct web_server *s)
 {
 	static const char *const methods[] = { "GET", "POST", "PUT", "PATCH", "DELETE" };
 
-	for (size_t i = 0; i < sizeof(documented) / sizeof(documented[0]); i++)
-		for (size_t k = 0; k < sizeof(methods) / sizeof(methods[0]); k++)
-			if (strstr(documented[i].allow, methods[k]) == NULL &&
-			    web_route(s, methods[k], documented[i].path, documented[i].refuse,
-			    WEB_NO_CSRF) != 0)
-				return -1;
+	for (size_t k = 0; k < sizeof(methods) / sizeof(methods[0]); k++)
+		if (web_route(s, methods[k], V1 "/*", undocumented, WEB_NO_CSRF) != 0 ||
+		    (k > 0 && web_route(s, methods[k], "/api/openapi.json", undocumented,
+		    WEB_NO_CSRF) != 0))
+			return -1;
 	return 0;
 }
 
