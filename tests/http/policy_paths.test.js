@@ -304,6 +304,10 @@ describe('the same policy through the pages, the CSV import and the API', () => 
       // The ceiling by scope: the machine's token holds MEDSEIP only; SADM, an application of
       // the quality, is beyond it whoever registered the machine (an API cell only).
       name: 'ceiling: grant beyond the scope', allowed: [], scope: 'SADM',
+      // TODO(h-scim): the refusal is a 403 with insufficient_scope and nothing changed, but
+      // no access.denied event is recorded (src/apps/api/scim_users.c checks the scope
+      // before any service and audits nothing); every "no" of the table is audited.
+      todo: 'SCIM: a refusal for the scope records no access.denied event',
       prepare: () => ({ t: target() }),
       changed: () => {},
       api: (a, ctx) => scim(srv, tok[a], 'PATCH', `/Users/${publicId(ctx.t.id)}`,
@@ -365,7 +369,9 @@ describe('the same policy through the pages, the CSV import and the API', () => 
         assert.equal(r.status, 403, `${cell.name} by ${a} (api): expected 403, got ${r.status} ${r.text.slice(0, 200)}`);
         const ct = r.headers.get('content-type') ?? '';
         assert.match(ct, /application\/(scim\+json|problem\+json)/);
-        if (cell.scope) {
+        if (cell.scope && MANAGERS.includes(a)) {
+          // The scope is the reason only for those the policy allows: the others are refused
+          // by the policy first, as every other cell.
           assert.match(r.headers.get('www-authenticate') ?? '', /error="insufficient_scope"/);
           assert.match(r.headers.get('www-authenticate') ?? '', new RegExp(`scope="${cell.scope}"`));
         }
@@ -375,42 +381,63 @@ describe('the same policy through the pages, the CSV import and the API', () => 
     },
   };
 
-  for (const pathName of Object.keys(PATHS)) {
-    it(`every cell through the ${pathName === 'csv' ? 'CSV import' : pathName}`, async () => {
-      const path = PATHS[pathName];
-      for (const cell of CELLS) {
-        if (!cell[pathName]) continue;
-        for (const a of ACTORS) {
-          const allowed = cell.allowed.includes(a);
-          const ctx = cell.prepare();
-          const mark = lastSeq(srv);
-          const before = snapshot(srv);
-          const out = await path.run(cell, a, ctx);
-          const events = eventsAfter(srv, mark);
-          const denied = events.filter((e) => e.action === 'access.denied' && e.actor === String(pid[a]));
-          const where = `${cell.name} by ${a} (${pathName})`;
-          if (allowed) {
-            path.ok(out, cell, a);
-            cell.changed(ctx, pathName);
-            if (cell.check) cell.check(out);
-            assert.equal(denied.length, 0, `${where}: no refusal recorded`);
-            const action = cell.actionOf ? cell.actionOf(pathName) : cell.action;
-            if (action) {
-              const done = events.filter((e) => e.action === action);
-              assert.equal(done.length, 1, `${where}: one ${action} event, got ${JSON.stringify(events.map((e) => e.action))}`);
-              assert.equal(done[0].actor, String(pid[a]), `${where}: the event is the person's`);
-              if (pathName === 'api') assert.match(done[0].actor_role, new RegExp(` via machine:${mach[a].id}$`), where);
-            }
-          } else {
-            path.refused(out, cell, a);
-            if (!cell.scope) {
-              assert.equal(denied.length, 1, `${where}: one access.denied event of the person, got ${JSON.stringify(events)}`);
-            }
-            assert.deepEqual(snapshot(srv), before, `${where}: nothing changed`);
-          }
-          results.push({ cell: cell.name, actor: a, path: pathName, mark: allowed ? 'Y' : 'N' });
-        }
+  /** One cell for one actor through one path: the answer, the audit, the state. */
+  async function runCell(cell, pathName, a) {
+    const path = PATHS[pathName];
+    const allowed = cell.allowed.includes(a);
+    const ctx = cell.prepare();
+    const mark = lastSeq(srv);
+    const before = snapshot(srv);
+    const out = await path.run(cell, a, ctx);
+    const events = eventsAfter(srv, mark);
+    const denied = events.filter((e) => e.action === 'access.denied' && e.actor === String(pid[a]));
+    const where = `${cell.name} by ${a} (${pathName})`;
+    if (allowed) {
+      path.ok(out, cell, a);
+      cell.changed(ctx, pathName);
+      if (cell.check) cell.check(out);
+      assert.equal(denied.length, 0, `${where}: no refusal recorded`);
+      const action = cell.actionOf ? cell.actionOf(pathName) : cell.action;
+      if (action) {
+        const done = events.filter((e) => e.action === action);
+        assert.equal(done.length, 1, `${where}: one ${action} event, got ${JSON.stringify(events.map((e) => e.action))}`);
+        assert.equal(done[0].actor, String(pid[a]), `${where}: the event is the person's`);
+        if (pathName === 'api') assert.match(done[0].actor_role, new RegExp(` via machine:${mach[a].id}$`), where);
       }
-    });
+    } else {
+      path.refused(out, cell, a);
+      assert.equal(denied.length, 1, `${where}: one access.denied event of the person, got ${JSON.stringify(events)}`);
+      assert.deepEqual(snapshot(srv), before, `${where}: nothing changed`);
+    }
+  }
+
+  /** Every actor through one path for the cells chosen; a cell that fails is marked F in
+   * the matrix (T when it is a todo cell), and the first failure is thrown at the end. */
+  async function runAll(pathName, cells) {
+    let first = null;
+    for (const cell of cells) {
+      for (const a of ACTORS) {
+        let mark = cell.allowed.includes(a) ? 'Y' : 'N';
+        try {
+          await runCell(cell, pathName, a);
+        } catch (e) {
+          mark = cell.todo ? 'T' : 'F';
+          first ??= e;
+          if (!cell.todo) throw e;
+        }
+        results.push({ cell: cell.name, actor: a, path: pathName, mark });
+      }
+    }
+    if (first) throw first;
+  }
+
+  for (const pathName of Object.keys(PATHS)) {
+    const label = pathName === 'csv' ? 'CSV import' : pathName;
+    const cells = CELLS.filter((c) => c[pathName]);
+    it(`every cell through the ${label}`, () => runAll(pathName, cells.filter((c) => !c.todo)));
+    // Cells written as they should be where the path's code does not do it yet (see each todo).
+    for (const cell of cells.filter((c) => c.todo)) {
+      it(`${cell.name} through the ${label}`, { todo: cell.todo }, () => runAll(pathName, [cell]));
+    }
   }
 });
