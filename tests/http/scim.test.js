@@ -345,6 +345,27 @@ describe('SCIM 2.0 service provider', () => {
         Operations: [{ op: 'add', path: 'members', value: [{ value: ann.id }, { value: '0123456789abcdef0123456789abcdef' }] }] });
       assert.equal(unknown.status, 400);
       assert.deepEqual(grants(ann.id), ['TESTAPP']);
+      // PUT replaces the members. Jan is the GAP: the GL's machine may not change his grants,
+      // so a PUT leaving him out is refused and the grant given to Ann before is undone.
+      const janPid = accountPid(PEOPLE.jan.niss);
+      const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+      const d0 = auditEvents(srv, ['access.denied']).length;
+      const refused = await scim(srv, gl, 'PUT', '/Groups/TESTONE', { schemas: [GROUP], displayName: testone.displayName,
+        members: [{ value: ann.id }] });
+      assert.equal(refused.status, 403, refused.text);
+      assert.equal(auditEvents(srv, ['access.denied']).length, d0 + 1);
+      assert.deepEqual(grants(ann.id), ['TESTAPP']);
+      assert.equal(grants(janPid).includes('TESTONE'), true);
+      const put = await scim(srv, gl, 'PUT', '/Groups/TESTONE', { schemas: [GROUP], displayName: testone.displayName,
+        members: [{ value: janPid }, { value: ann.id }] });
+      assert.equal(put.status, 200, put.text);
+      assert.deepEqual(put.json.members.map((x) => x.value).sort(), [ann.id, janPid].sort());
+      assert.deepEqual(grants(ann.id), ['TESTAPP', 'TESTONE']);
+      const back = await scim(srv, gl, 'PUT', '/Groups/TESTONE', { schemas: [GROUP], members: [{ value: janPid }] });
+      assert.equal(back.status, 200, back.text);
+      assert.deepEqual(grants(ann.id), ['TESTAPP']);
+      assert.equal(grants(janPid).includes('TESTONE'), true);
+      assert.equal((await scim(srv, gl, 'PUT', '/Groups/TESTONE', { members: [] })).json.scimType, 'invalidSyntax');
       const rename = await scim(srv, gl, 'PATCH', '/Groups/TESTONE', { schemas: [URN_PATCH],
         Operations: [{ op: 'replace', path: 'displayName', value: 'x' }] });
       assert.equal(rename.json.scimType, 'mutability');

@@ -86,5 +86,7 @@ int scim_group_get(struct scim_req *c, const char *id, bool members, struct scim
 int scim_group_list(struct scim_req *c, const struct scim_list_params *lp,
     struct scim_out *o);
 int scim_group_patch(struct scim_req *c, const char *id, json_t *body, struct scim_out *o);
+/* PUT: the members replaced (the group's other attributes are the catalogue's). */
+int scim_group_replace(struct scim_req *c, const char *id, json_t *body, struct scim_out *o);
 
 #endif
