@@ -9,10 +9,9 @@
 
 #include "apps/api/bearer.h"
 #include "apps/app.h"
+#include "scim/user.h"
 
-#define SCIM_URN_USER "urn:ietf:params:scim:schemas:core:2.0:User"
 #define SCIM_URN_GROUP "urn:ietf:params:scim:schemas:core:2.0:Group"
-#define SCIM_URN_EXT "urn:portier:params:scim:schemas:extension:2.0:User"
 #define SCIM_URN_ERROR "urn:ietf:params:scim:api:messages:2.0:Error"
 #define SCIM_URN_LIST "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 #define SCIM_URN_PATCH "urn:ietf:params:scim:api:messages:2.0:PatchOp"
