@@ -265,7 +265,12 @@ describe('REST API', () => {
       ['not an object', '[1,2]', 400],
       ['not JSON', '{"niss":', 400],
       ['duplicate member', '{"niss":"1","niss":"2","username":"a","email":"b","language":"fr"}', 400],
-      ['bad NISS', { ...good, niss: '12345678901' }, 422],
+      ['NISS not 11 digits', { ...good, niss: '7501010443' }, 400],
+      ['language outside the list', { ...good, language: 'es' }, 400],
+      ['user name too short', { ...good, username: 'ab' }, 400],
+      ['application code too long', { ...good, applications: ['A'.repeat(33)] }, 400],
+      ['NISS of a wrong check digit', { ...good, niss: '12345678901' }, 422],
+      ['application not of the quality', { ...good, applications: ['NOPE'] }, 403],
     ];
     for (const [what, body, status] of cases) {
       const r = await call('POST', path, { token: tok.gap, body });
