@@ -106,7 +106,6 @@ describe('REST API', () => {
   });
 
   after(async () => {
-    if (process.env.REST_LOG) console.log(srv?.logs().split('\n').filter((l) => /error|warn|rest/.test(l)).join('\n'));
     await closeFetchConnections();
     await srv?.stop();
     ca?.remove();

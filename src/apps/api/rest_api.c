@@ -317,12 +317,37 @@ apps_in_scope(struct web_req *r, const struct api_principal *p, const struct use
 	return 1;
 }
 
+/* 201 with the co-manager just designated, read back as the managers' list gives them. */
+static int
+send_created(struct web_req *r, const struct api_principal *p, int64_t account)
+{
+	struct quality_view q;
+	enum access_rc rc = quality_get(store_of(r), &p->actor, p->actor.org_id,
+	    p->actor.quality_id, web_arena(r), &q);
+	json_t *m;
+	int bad = 0;
+
+	if (rc != ACCESS_OK)
+		return rest_fail(r, rc, NULL);
+	for (size_t i = 0; i < q.nmanagers; i++) {
+		if (q.managers[i].account_id != account)
+			continue;
+		m = manager_json(&q.managers[i], &bad);
+		if (bad || web_add_header(r, "Location", arena_printf(web_arena(r),
+		    V1 "/qualities/%s/managers/%lld", p->quality, (long long)account)) != 0) {
+			json_decref(m);
+			return -1;
+		}
+		return rest_json(r, 201, m);
+	}
+	return rest_fail(r, ACCESS_ERROR, NULL);
+}
+
 static int
 manager_add(struct web_req *r)
 {
 	struct api_principal p;
 	struct access_errors err = { 0 };
-	struct quality_view q;
 	struct user_input in;
 	const char *why;
 	enum access_rc rc;
@@ -348,27 +373,7 @@ manager_add(struct web_req *r)
 	}
 	rc = account_create(store_of(r), &p.actor, p.actor.org_id, p.actor.quality_id, &in,
 	    &err, &account);
-	if (rc == ACCESS_OK)
-		rc = quality_get(store_of(r), &p.actor, p.actor.org_id, p.actor.quality_id,
-		    web_arena(r), &q);
-	if (rc != ACCESS_OK) {
-		out = rest_fail(r, rc, &err);
-		goto done;
-	}
-	for (size_t i = 0; i < q.nmanagers; i++)
-		if (q.managers[i].account_id == account) {
-			int bad = 0;
-			json_t *m = manager_json(&q.managers[i], &bad);
-
-			if (bad || web_add_header(r, "Location", arena_printf(web_arena(r),
-			    V1 "/qualities/%s/managers/%lld", p.quality, (long long)account)) != 0) {
-				json_decref(m);
-				goto done;
-			}
-			out = rest_json(r, 201, m);
-			goto done;
-		}
-	out = rest_fail(r, ACCESS_ERROR, NULL);
+	out = rc == ACCESS_OK ? send_created(r, &p, account) : rest_fail(r, rc, &err);
 done:
 	json_decref(body);
 	return out;
