@@ -17,7 +17,7 @@ static const char *const audit_feed_text[SQL_AUDIT_FEED_END - SQL_AUDIT_FEED_FIR
 	    "pa.last_name AS actor_last_name, pa.first_name AS actor_first_name, "
 	    "po.last_name AS object_last_name, po.first_name AS object_first_name "
 	    "FROM audit_event e "
-	    "LEFT JOIN person pa ON pa.id = CASE WHEN " SQL_STARTS_WITH_DIGIT("e.actor") " "
+	    "LEFT JOIN person pa ON pa.id = CASE WHEN " SQL_ALL_DIGITS("e.actor") " "
 	    "THEN CAST(e.actor AS BIGINT) END "
 	    "LEFT JOIN person po ON po.id = CASE WHEN e.object LIKE 'person:%' "
 	    "THEN CAST(substr(e.object, 8) AS BIGINT) END "

@@ -11,11 +11,14 @@ import { after, before, describe, it } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import Ajv2020 from 'ajv/dist/2020.js';
 
+import crypto from 'node:crypto';
+
 import { exec, scalar } from '../lib/db.js';
 import { closeFetchConnections } from '../lib/server.js';
 import { addAccount, auditEvents } from '../lib/world.js';
 import { ASSERTION_TYPE, ORGS, PEOPLE, assertion, assertionKey, makeMachineCA, plainPost,
   registerCert, registerJwks, startMachines } from './machines_lib.js';
+import { login } from './uman_lib.js';
 
 const Q = 'health_related';
 const BASE = 'https://portier.test/openapi.json';
@@ -85,7 +88,10 @@ describe('REST API', () => {
     niss: PEOPLE.lukas.niss, username: 'lukas', email: 'lukas@example.be', type: 'COGL', apps: ['TESTAPP'] });
     const c = ca.certs;
     const apps = ['TESTAPP', 'TESTONE'];
-    id.gap = registerCert(srv, c.gap, { org: ORGS.pharma.id, apps, by: PEOPLE.jan.id });
+    // The GAP's machine has a client id starting with a person's id (hex may start with
+    // digits): the audit trail names it as itself, never as that person.
+    id.gap = registerCert(srv, c.gap, { org: ORGS.pharma.id, apps, by: PEOPLE.jan.id,
+      id: `${PEOPLE.claire.id}f${crypto.randomBytes(15).toString('hex')}` });
     id.gl = registerCert(srv, c.gl, { org: ORGS.pharma.id, apps: ['TESTAPP'], by: PEOPLE.claire.id });
     id.cogl = registerCert(srv, c.cogl, { org: ORGS.pharma.id, apps, by: PEOPLE.lukas.id });
     id.revoked = registerCert(srv, c.revoked, { org: ORGS.pharma.id, apps, by: PEOPLE.jan.id });
@@ -177,10 +183,22 @@ describe('REST API', () => {
     assert.equal(p1.more, true);
     const p2 = (await call('GET', `/api/v1/audit?limit=2&after=${p1.next_after}`, { token: tok.gap })).json;
     assert.deepEqual([...p1.events, ...p2.events].map((e) => e.seq), seqs.slice(0, 4));
+    // The machine's own events (its token issued) name the machine, not a person whose id
+    // its client id starts with.
+    const issued = all.events.filter((e) => e.actor === id.gap);
+    assert.ok(issued.length >= 1, 'the token issue is in the trail');
+    for (const e of issued) assert.equal(e.actor_name, undefined, JSON.stringify(e));
     const last = (await call('GET', `/api/v1/audit?after=${seqs.at(-1)}`, { token: tok.gap })).json;
     assert.deepEqual(last.events, []);
     assert.equal(last.more, false);
     assert.equal(last.next_after, seqs.at(-1), 'an empty page keeps the place');
+  });
+
+  it('shows the pages\' audit trail with the machine\'s events in it', async () => {
+    const c = await login(srv, PEOPLE.jan.user);
+    const page = await c.get(`/acces/${ORGS.pharma.id}/journal`);
+    assert.equal(page.status, 200);
+    assert.ok(page.text.includes(id.gap), 'the machine is named in the trail');
   });
 
   it('decides as the pages do for the machine of a GL and of a co-GL', async () => {
@@ -265,7 +283,12 @@ describe('REST API', () => {
       ['not an object', '[1,2]', 400],
       ['not JSON', '{"niss":', 400],
       ['duplicate member', '{"niss":"1","niss":"2","username":"a","email":"b","language":"fr"}', 400],
-      ['bad NISS', { ...good, niss: '12345678901' }, 422],
+      ['NISS not 11 digits', { ...good, niss: '7501010443' }, 400],
+      ['language outside the list', { ...good, language: 'es' }, 400],
+      ['user name too short', { ...good, username: 'ab' }, 400],
+      ['application code too long', { ...good, applications: ['A'.repeat(33)] }, 400],
+      ['NISS of a wrong check digit', { ...good, niss: '12345678901' }, 422],
+      ['application not of the quality', { ...good, applications: ['NOPE'] }, 403],
     ];
     for (const [what, body, status] of cases) {
       const r = await call('POST', path, { token: tok.gap, body });

@@ -198,53 +198,108 @@ managers(struct web_req *r)
 	return rest_json(r, 200, json_pack("{s:o}", "managers", list));
 }
 
-/* The members of the designation body (the schema's DesignateCoManager) into in;
- * NULL when the body matches the schema, else what is wrong (English). */
-static const char *
-read_designation(struct web_req *r, json_t *body, struct user_input *in)
+/* Characters (code points) of the UTF-8 text s: JSON Schema's lengths count them. */
+static size_t
+chars(const char *s)
 {
-	static const char *const text[] = { "niss", "username", "email", "last_name",
-	    "first_name", "language", NULL };
-	const char **v[] = { &in->niss, &in->username, &in->data.email, &in->last_name,
-	    &in->first_name, &in->data.language };
-	const char *key, **apps;
-	json_t *val, *list;
-	size_t i, n;
+	size_t n = 0;
 
-	memset(in, 0, sizeof(*in));
-	json_object_foreach(body, key, val) {
-		for (i = 0; text[i] != NULL && strcmp(text[i], key) != 0; i++)
-			;
-		if (text[i] != NULL) {
-			if (!json_is_string(val) || strlen(json_string_value(val)) !=
-			    json_string_length(val) || json_string_length(val) > 254)
-				return arena_printf(web_arena(r), "%s must be a string", text[i]);
-			*v[i] = json_string_value(val);
-		} else if (strcmp(key, "applications") != 0) {
-			return arena_printf(web_arena(r), "unknown member: %.64s", key);
-		}
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* The text members of the schema's DesignateCoManager with their lengths (characters). */
+static const struct {
+	const char *name;
+	size_t min, max;
+} designation[] = {
+	{ "niss", 11, 11 }, { "username", 3, 64 }, { "email", 0, 254 },
+	{ "last_name", 0, 100 }, { "first_name", 0, 100 }, { "language", 2, 2 },
+};
+#define NDESIGNATION (sizeof(designation) / sizeof(designation[0]))
+
+/* What the schema says of one text member (after its length): NULL when it holds. */
+static const char *
+member_pattern(const char *name, const char *v)
+{
+	static const char *const langs[] = { "fr", "nl", "de", "en" };
+
+	if (strcmp(name, "niss") == 0 && strspn(v, "0123456789") != 11)
+		return "niss must be 11 digits";
+	if (strcmp(name, "language") == 0) {
+		for (size_t i = 0; i < sizeof(langs) / sizeof(langs[0]); i++)
+			if (strcmp(v, langs[i]) == 0)
+				return NULL;
+		return "language must be fr, nl, de or en";
 	}
-	if (in->niss == NULL || in->username == NULL || in->data.email == NULL ||
-	    in->data.language == NULL)
-		return "niss, username, email and language are required";
-	list = json_object_get(body, "applications");
-	if (list == NULL)
-		return NULL;
-	n = json_array_size(list);
+	return NULL;
+}
+
+/* The applications member: an array of at most 64 codes of at most 32 characters. */
+static const char *
+read_apps(struct web_req *r, json_t *list, struct user_input *in)
+{
+	size_t n = json_array_size(list);
+	const char **apps;
+
 	if (!json_is_array(list) || n > 64)
 		return "applications must be an array of at most 64 codes";
 	apps = arena_alloc(web_arena(r), (n + 1) * sizeof(*apps));
 	if (apps == NULL)
 		return "out of memory";
-	for (i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		json_t *x = json_array_get(list, i);
 
-		if (!json_is_string(x) || json_string_length(x) > 32)
+		if (!json_is_string(x) || strlen(json_string_value(x)) != json_string_length(x) ||
+		    chars(json_string_value(x)) > 32)
 			return "applications must be an array of application codes";
 		apps[i] = json_string_value(x);
 	}
 	in->apps = apps;
 	in->napps = n;
+	return NULL;
+}
+
+/* The members of the designation body into in: NULL when the body holds to the schema
+ * (members known, of their type, length and pattern; the required ones present), else
+ * what is wrong (English, never a value: a NISS is not echoed). */
+static const char *
+read_designation(struct web_req *r, json_t *body, struct user_input *in)
+{
+	const char **v[NDESIGNATION] = { &in->niss, &in->username, &in->data.email,
+	    &in->last_name, &in->first_name, &in->data.language };
+	const char *key, *why;
+	json_t *val;
+	size_t i, n;
+
+	memset(in, 0, sizeof(*in));
+	json_object_foreach(body, key, val) {
+		if (strcmp(key, "applications") == 0) {
+			why = read_apps(r, val, in);
+			if (why != NULL)
+				return why;
+			continue;
+		}
+		for (i = 0; i < NDESIGNATION && strcmp(designation[i].name, key) != 0; i++)
+			;
+		if (i == NDESIGNATION)
+			return arena_printf(web_arena(r), "unknown member: %.64s", key);
+		if (!json_is_string(val) || strlen(json_string_value(val)) !=
+		    json_string_length(val))
+			return arena_printf(web_arena(r), "%s must be a string", key);
+		*v[i] = json_string_value(val);
+		n = chars(*v[i]);
+		if (n < designation[i].min || n > designation[i].max)
+			return arena_printf(web_arena(r), "%s must have %zu to %zu characters", key,
+			    designation[i].min, designation[i].max);
+		why = member_pattern(key, *v[i]);
+		if (why != NULL)
+			return why;
+	}
+	if (in->niss == NULL || in->username == NULL || in->data.email == NULL ||
+	    in->data.language == NULL)
+		return "niss, username, email and language are required";
 	return NULL;
 }
 
@@ -262,12 +317,37 @@ apps_in_scope(struct web_req *r, const struct api_principal *p, const struct use
 	return 1;
 }
 
+/* 201 with the co-manager just designated, read back as the managers' list gives them. */
+static int
+send_created(struct web_req *r, const struct api_principal *p, int64_t account)
+{
+	struct quality_view q;
+	enum access_rc rc = quality_get(store_of(r), &p->actor, p->actor.org_id,
+	    p->actor.quality_id, web_arena(r), &q);
+	json_t *m;
+	int bad = 0;
+
+	if (rc != ACCESS_OK)
+		return rest_fail(r, rc, NULL);
+	for (size_t i = 0; i < q.nmanagers; i++) {
+		if (q.managers[i].account_id != account)
+			continue;
+		m = manager_json(&q.managers[i], &bad);
+		if (bad || web_add_header(r, "Location", arena_printf(web_arena(r),
+		    V1 "/qualities/%s/managers/%lld", p->quality, (long long)account)) != 0) {
+			json_decref(m);
+			return -1;
+		}
+		return rest_json(r, 201, m);
+	}
+	return rest_fail(r, ACCESS_ERROR, NULL);
+}
+
 static int
 manager_add(struct web_req *r)
 {
 	struct api_principal p;
 	struct access_errors err = { 0 };
-	struct quality_view q;
 	struct user_input in;
 	const char *why;
 	enum access_rc rc;
@@ -293,27 +373,7 @@ manager_add(struct web_req *r)
 	}
 	rc = account_create(store_of(r), &p.actor, p.actor.org_id, p.actor.quality_id, &in,
 	    &err, &account);
-	if (rc == ACCESS_OK)
-		rc = quality_get(store_of(r), &p.actor, p.actor.org_id, p.actor.quality_id,
-		    web_arena(r), &q);
-	if (rc != ACCESS_OK) {
-		out = rest_fail(r, rc, &err);
-		goto done;
-	}
-	for (size_t i = 0; i < q.nmanagers; i++)
-		if (q.managers[i].account_id == account) {
-			int bad = 0;
-			json_t *m = manager_json(&q.managers[i], &bad);
-
-			if (bad || web_add_header(r, "Location", arena_printf(web_arena(r),
-			    V1 "/qualities/%s/managers/%lld", p.quality, (long long)account)) != 0) {
-				json_decref(m);
-				goto done;
-			}
-			out = rest_json(r, 201, m);
-			goto done;
-		}
-	out = rest_fail(r, ACCESS_ERROR, NULL);
+	out = rc == ACCESS_OK ? send_created(r, &p, account) : rest_fail(r, rc, &err);
 done:
 	json_decref(body);
 	return out;
