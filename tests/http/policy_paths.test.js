@@ -73,6 +73,7 @@ describe('the same policy through the pages, the CSV import and the API', () => 
   let janAccount;       // the co-GAP's account in quality A (the ceiling's target)
   let cogap2;           // a second co-GAP with an account in A
   const results = [];   // the matrix, printed at the end
+  const reasons = [];   // the policy's reason of each refusal: { cell, actor, path, why }
 
   /** A member of quality A (account, email, status, version, type), read directly (the
    * CLI's account list would cost a process per read), or undefined. */
@@ -175,11 +176,11 @@ describe('the same policy through the pages, the CSV import and the API', () => 
     ca?.remove();
     if (results.length) {
       const cellsSeen = [...new Set(results.map((r) => r.cell))];
-      const lines = [`cell × actor: pages / csv / api (Y allowed, N refused, - not a path of this cell, T todo)`];
+      const lines = [`cell × actor: pages / csv / api (Y allowed, N:reason refused, - not a path of this cell, T todo: fails as noted, F failed)`];
       for (const c of cellsSeen) {
         for (const a of ACTORS) {
           const pick = (p) => results.find((r) => r.cell === c && r.actor === a && r.path === p)?.mark ?? '-';
-          lines.push(`${c.padEnd(28)} ${a.padEnd(10)} ${pick('pages')} ${pick('csv')} ${pick('api')}`);
+          lines.push(`${c.padEnd(34)} ${a.padEnd(10)} ${pick('pages').padEnd(16)} ${pick('csv').padEnd(16)} ${pick('api')}`);
         }
       }
       process.stdout.write(`${lines.join('\n')}\n`);
@@ -468,7 +469,9 @@ describe('the same policy through the pages, the CSV import and the API', () => 
       path.refused(out, cell, a);
       assert.equal(denied.length, 1, `${where}: one access.denied event of the person, got ${JSON.stringify(events)}`);
       assert.deepEqual(snapshot(srv), before, `${where}: nothing changed`);
+      return denied[0].details?.reason;
     }
+    return null;
   }
 
   /** Every actor through one path for the cells chosen; a cell that fails is marked F in
@@ -479,7 +482,11 @@ describe('the same policy through the pages, the CSV import and the API', () => 
       for (const a of ACTORS) {
         let mark = cell.allowed.includes(a) ? 'Y' : 'N';
         try {
-          await runCell(cell, pathName, a);
+          const why = await runCell(cell, pathName, a);
+          if (why) {
+            reasons.push({ cell: cell.name, actor: a, path: pathName, why });
+            mark = `N:${why}`;
+          }
         } catch (e) {
           mark = cell.todo ? 'T' : 'F';
           first ??= e;
@@ -491,6 +498,17 @@ describe('the same policy through the pages, the CSV import and the API', () => 
     if (first) throw first;
   }
 
+  // Last: one refusal, one reason, whichever the path (the paths ask the one policy_check).
+  const sameReason = () => {
+    const by = new Map();
+    for (const r of reasons) {
+      const k = `${r.cell} by ${r.actor}`;
+      by.set(k, { ...(by.get(k) ?? {}), [r.path]: r.why });
+    }
+    assert.ok(by.size > 0);
+    for (const [k, v] of by) assert.equal(new Set(Object.values(v)).size, 1, `${k}: ${JSON.stringify(v)}`);
+  };
+
   for (const pathName of Object.keys(PATHS)) {
     const label = pathName === 'csv' ? 'CSV import' : pathName;
     const cells = CELLS.filter((c) => c[pathName]);
@@ -500,4 +518,5 @@ describe('the same policy through the pages, the CSV import and the API', () => 
       it(`${cell.name} through the ${label}`, { todo: cell.todo }, () => runAll(pathName, [cell]));
     }
   }
+  it('a refusal gives the same policy reason on every path', sameReason);
 });
