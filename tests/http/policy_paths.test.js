@@ -5,7 +5,8 @@
 // through three paths: the pages, the CSV import (preview + confirmation) and the API
 // (SCIM /scim/v2 for users and grants, REST /api/v1 for export, audit and co-GLs), for
 // the same actors: GAP, co-GAP, GL and co-GL of quality A, the GL of quality B acting on
-// A, a USER, a suspended co-GL and the GAP of another organisation. Through the API each
+// A, a USER (co-GL when she registered her machine), a co-GL removed from A since, a
+// suspended co-GL and the GAP of another organisation. Through the API each
 // actor is a machine whose certificate that person registered (the machine acts on their
 // delegation: their roles now). Every "no": the path's refusal, one access.denied event
 // of that person, nothing changed (counts and versions); every "yes": the change
@@ -24,8 +25,9 @@ import {
 
 const ORG = ID.org;
 const A = 'health_related';
-const ACTORS = ['gap', 'cogap', 'gl', 'cogl', 'glb', 'user', 'suspended', 'other'];
+const ACTORS = ['gap', 'cogap', 'gl', 'cogl', 'glb', 'user', 'removed', 'suspended', 'other'];
 const SUSPENDED = { niss: makeNiss(79, 4, 4, 31), last: 'Suspens', first: 'Sam', username: 'sam.suspens' };
+const REMOVED = { niss: makeNiss(79, 4, 4, 33), last: 'Retiré', first: 'Rita', username: 'rita.retiree' };
 /** Register persons the cells add or change (one fresh person per attempt). */
 const REG = Array.from({ length: 240 }, (_, i) => ({ niss: makeNiss(82, 3, 1 + (i % 28), 100 + i), last: `Cell${i}`, first: 'Pat' }));
 
@@ -126,6 +128,7 @@ describe('the same policy through the pages, the CSV import and the API', () => 
     assert.equal(addOrg(srv, { enterprise: '1029025290', name: 'STRIC', gap: NISS.sophie,
       email: 'info@stric.example.be', phone: '014 00 00 00' }), 2);
     pid.suspended = addPerson(srv, SUSPENDED);
+    pid.removed = addPerson(srv, REMOVED);
     who.gl = await login(srv, 'lukas.schmitz');
     await addUser(srv, who.gl, qa, { niss: NISS.els, type: 'COGL', username: 'els.vdb', email: 'els@example.be' });
     pid.cogl = newestPersonOf(srv, 'user.add');
@@ -134,6 +137,8 @@ describe('the same policy through the pages, the CSV import and the API', () => 
     pid.user = newestPersonOf(srv, 'user.add');
     const susAccount = await addUser(srv, who.gap, qa, { niss: SUSPENDED.niss, type: 'COGL', username: 'sam.cogl',
       email: 'sam@example.be' });
+    const remAccount = await addUser(srv, who.gap, qa, { niss: REMOVED.niss, type: 'COGL', username: 'rita.cogl',
+      email: 'rita@example.be' });
     await giveAccessCodes(srv, NISS.els, 'els.vdb', PASSWORD);
     await giveAccessCodes(srv, NISS.marie, 'marie.janssens', PASSWORD);
     assert.equal((await post(who.gap, `/acces/${ORG}/co-responsables`, { niss: NISS.jan, email: 'co@example.be' })).status, 303);
@@ -147,7 +152,8 @@ describe('the same policy through the pages, the CSV import and the API', () => 
     cogap2 = { ...p2, username: 'cora.cogap' };
     cogap2.id = addAccount(srv, { org: ORG, quality: qa, niss: p2.niss, username: cogap2.username, email: 'cora@example.be' });
     // Every actor's machine: a certificate of quality A registered by that person (the
-    // USER's by Marie while she was co-GL, the suspended co-GL's before the suspension;
+    // USER's by Marie while she was co-GL, the suspended co-GL's before the suspension, the
+    // removed co-GL's before the removal;
     // the GL of B's and the other organisation's GAP's as rows, which the registration
     // page would refuse them: the delegation must refuse them too).
     for (const a of ACTORS) {
@@ -157,7 +163,7 @@ describe('the same policy through the pages, the CSV import and the API', () => 
       tok[a] = await tokenOf(srv, mach[a]);
     }
     for (const [a, u] of [['cogap', 'jan.peeters'], ['cogl', 'els.vdb'], ['user', 'marie.janssens'],
-      ['glb', 'paul.lambert'], ['suspended', SUSPENDED.username], ['other', 'sophie.martin']]) who[a] = await login(srv, u);
+      ['glb', 'paul.lambert'], ['suspended', SUSPENDED.username], ['removed', REMOVED.username], ['other', 'sophie.martin']]) who[a] = await login(srv, u);
     // Marie demoted to USER, Sam suspended, each through the pages by the GAP.
     const marie = accounts(srv, { org: ORG, quality: qa }).find((x) => x.person === pid.user);
     const demote = await post(who.gap, `/acces/${ORG}/qualite/${qa}/utilisateur/${marie.account}`, {
@@ -168,6 +174,10 @@ describe('the same policy through the pages, the CSV import and the API', () => 
       { action: 'suspend', version: String(accountOf(susAccount).version) });
     assert.equal(sus.status, 303);
     assert.equal(accountOf(susAccount).status, 'suspended');
+    // Rita, co-GL when she registered her machine, removed from the quality since.
+    const rem = await post(who.gap, `/acces/${ORG}/qualite/${qa}/supprimer/confirmer`, { sel: [String(remAccount)] });
+    assert.equal(rem.status, 303);
+    assert.equal(accountOf(remAccount), undefined);
   });
 
   after(async () => {
