@@ -332,10 +332,8 @@ describe('the same policy through the pages, the CSV import and the API', () => 
     {
       // REST: a co-GL designated with an application beyond the token's scope.
       name: 'ceiling: co-GL beyond the scope', allowed: [], scope: 'SADM',
-      // TODO(h-restapi): 403 with insufficient_scope and nothing changed, but no
-      // access.denied event (src/apps/api/rest_api.c apps_in_scope answers before any
-      // service, so even a USER's machine is refused for the scope, unaudited).
-      todo: 'REST: a refusal for the scope records no access.denied event',
+      // The scope is checked before the table, so even a USER's machine is refused for
+      // the scope (audited with the reason insufficient_scope).
       prepare: () => ({ p: fresh() }),
       changed: () => {},
       api: (a, ctx) => rest(a, 'POST', `/api/v1/qualities/${A}/managers`, { niss: ctx.p.niss,
@@ -344,7 +342,6 @@ describe('the same policy through the pages, the CSV import and the API', () => 
     {
       // REST: the audit trail of another quality than the certificate's.
       name: 'read_audit of quality B', allowed: [], scope: true,
-      todo: 'REST: a refusal for another quality records no access.denied event',
       prepare: () => ({}),
       changed: () => {},
       api: (a) => rest(a, 'GET', '/api/v1/audit?quality=youth_care'),
