@@ -92,7 +92,7 @@ describe('SAML: the lasso servers each thread keeps', () => {
     assert.equal((await send(browser(srv), request(sp), keyB)).status, 403, 'key B is not the SP\'s yet');
     const r = cli(['sp', 'refresh', '--db', srv.db, '--entity-id', sp, '--metadata', writeTemp('cache-b.xml', md(keyB))]);
     assert.equal(r.code, 0, r.err);
-    assert.equal((await send(browser(srv), request(sp), keyB)).status, 303, `key B is the SP's now: ${srv.logs().slice(-600)}`);
+    assert.equal((await send(browser(srv), request(sp), keyB)).status, 303, `key B is the SP's now: ${srv.logs().slice(-4000)}`);
     assert.equal((await send(browser(srv), request(sp), keyA)).status, 403, 'key A no longer is');
   });
 
