@@ -16,25 +16,31 @@
 // BENCH_PEOPLE people each running flows one after the other (its own CPU is shown).
 // Settings: BENCH_PEOPLE (4), BENCH_SECONDS (10), BENCH_WARMUP (50 flows), O (build),
 // BENCH_PORTIER_ARGS: more arguments for portier serve (e.g. --threads 2).
-// pysaml2's IdP is not measured here: see docs/saml.md ("Tests and figures") for why.
-import { spawn } from 'node:child_process';
+// Then pysaml2's IdP (Debian's python3-pysaml2, bench/pysaml2_idp.py) with the same SP and
+// the same steps, its Response and Assertion signed alike (rsa-sha256, sha256): its CPU
+// includes the xmlsec1 processes it runs (BENCH_PYSAML2=0: not measured).
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { BIN, freePort, TEST_DOORS } from '../tests/lib/server.js';
 import { addClient, buildWorld, PASSWORD, PEOPLE } from '../tests/http/oidc_lib.js';
-import { authnRequest, redirectQuery, spMetadata, writeTemp } from '../tests/http/saml_lib.js';
+import {
+  authnRequest, makeKey, redirectQuery, spMetadata, writeTemp,
+} from '../tests/http/saml_lib.js';
 
+const here = path.dirname(fileURLToPath(import.meta.url));
 const PEOPLE_N = Number(process.env.BENCH_PEOPLE ?? 4);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 50);
 const CB = 'http://127.0.0.1:9/cb';
 const SP = 'http://127.0.0.1:9/sp';
 const ACS = 'http://127.0.0.1:9/acs';
+const PYTHON = '/usr/bin/python3'; // Debian's: the one that sees python3-pysaml2
 const TICK = 100; // clock ticks per second of /proc/PID/stat (USER_HZ on Linux)
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: PEOPLE_N * 2 });
@@ -146,10 +152,12 @@ async function login(jar) {
   must(res.status === 303, 'login', res);
 }
 
+/** utime + stime of pid, and of its children it waited for (cutime, cstime: pysaml2 runs
+ * xmlsec1 for each signature); fields 14 to 17 of /proc/PID/stat. */
 function cpuTicks(pid) {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+  return Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
 }
 
 function pct(sorted, p) {
@@ -217,11 +225,45 @@ function row(name, x) {
     + `${(x.cpuPerFlow * 1e3).toFixed(2).padStart(14)}${x.flows.toString().padStart(7)}${x.loadCpu.toFixed(1).padStart(11)}`;
 }
 
+/** pysaml2's IdP (bench/pysaml2_idp.py) with the same SP's metadata and a key of its own;
+ * null when python3-pysaml2 is not installed. */
+async function runPysaml2(mdFile) {
+  try {
+    execFileSync(PYTHON, ['-c', 'import saml2'], { stdio: 'ignore' });
+  } catch {
+    return null;
+  }
+  const port = await freePort();
+  const key = makeKey('bench-pysaml2-idp');
+  const child = spawn(PYTHON, [path.join(here, 'pysaml2_idp.py'), '--port', String(port), '--key', key.keyFile,
+    '--cert', key.certFile, '--sp-metadata', mdFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (d) => { err += d; });
+  try {
+    for (let i = 0; !err.includes('listening'); i++) {
+      if (i > 300 || child.exitCode !== null) throw new Error(`pysaml2's IdP did not start: ${err}`);
+      await new Promise((r) => { setTimeout(r, 100); });
+    }
+    const server = { url: `http://127.0.0.1:${port}`, pid: child.pid };
+    const jars = [];
+    for (let i = 0; i < PEOPLE_N; i++) {
+      const jar = new Jar(server.url);
+      await login(jar);
+      jars.push(jar);
+    }
+    return await measure(server, jars, samlFlow);
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
 const srv = await startPortier();
 let s;
 let o;
+let py = null;
+const md = writeTemp('bench-sp.xml', spMetadata({ entityId: SP, acs: [ACS] }));
 try {
-  const md = writeTemp('bench-sp.xml', spMetadata({ entityId: SP, acs: [ACS] }));
   execFileSync(BIN, ['sp', 'add', '--db', srv.db, '--metadata', md, '--application', 'TESTAPP'], { stdio: 'ignore' });
   const client = addClient(srv, 'bench', {
     application: 'TESTAPP', scope: 'openid profile', redirect: [CB], idTokenAlg: process.env.BENCH_ALG ?? 'RS256',
@@ -241,14 +283,24 @@ try {
 } finally {
   await srv.stop();
 }
+if (process.env.BENCH_PYSAML2 !== '0') py = await runPysaml2(md);
 console.log(`== a logged-in person's single sign-on: SAML (lasso) vs OpenID, one portier `
   + `(node ${process.version}); ${PEOPLE_N} people, ${SECONDS} s each after ${WARMUP} flows, ${os.cpus().length} cores`);
 console.log(`${''.padEnd(22)}${'flows/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}`
   + `${'req p50'.padStart(10)}${'answer p50'.padStart(11)}${'CPU ms/flow'.padStart(14)}${'flows'.padStart(7)}${'load CPU s'.padStart(11)}`);
 console.log(row('portier SAML', s));
 console.log(row(`portier OpenID (${process.env.BENCH_ALG ?? 'RS256'})`, o));
-console.log(`SAML / OpenID: flows/s ${(s.rate / o.rate).toFixed(2)}×, server CPU per flow ${(s.cpuPerFlow / o.cpuPerFlow).toFixed(2)}×`);
+if (py) console.log(row('pysaml2 IdP', py));
+console.log(`portier SAML / OpenID: flows/s ${(s.rate / o.rate).toFixed(2)}×, server CPU per flow ${(s.cpuPerFlow / o.cpuPerFlow).toFixed(2)}×`);
+if (py) {
+  console.log(`portier SAML / pysaml2: flows/s ${(s.rate / py.rate).toFixed(2)}×; `
+    + `server CPU per flow, pysaml2 / portier: ${(py.cpuPerFlow / s.cpuPerFlow).toFixed(2)}×`);
+} else {
+  console.log('pysaml2: not measured (python3-pysaml2 not installed, or BENCH_PYSAML2=0)');
+}
 console.log('(SAML: GET /saml/sso (Redirect AuthnRequest) → choice page → POST choice → signed Response form, 3 requests; '
   + 'OpenID: authorize → choice page → POST choice → code → token, 4 requests; "req": /saml/sso or authorize, '
-  + '"answer": the choice\'s POST to the Response, or to the code and the token; SQLite)');
+  + '"answer": the choice\'s POST to the Response, or to the code and the token; SQLite. pysaml2: '
+  + 'the same SAML steps, Response and Assertion signed rsa-sha256 by xmlsec1 '
+  + 'processes (their CPU counted), a stand-in login, attributes and sessions in memory)');
 agent.destroy();
