@@ -200,14 +200,21 @@ api_insufficient_scope(struct web_req *r, const char *scope)
 }
 
 int
-api_refuse_scope(struct web_req *r, const struct api_principal *p,
-    enum policy_action action, const char *scope)
+api_record_scope_refusal(struct web_req *r, const struct api_principal *p,
+    enum policy_action action)
 {
 	struct app *app = web_app(r);
 	struct store_tx *tx = NULL;
 
-	if (access_refuse(app->store, &tx, &p->actor, p->actor.org_id, action,
-	    POLICY_OUT_OF_SCOPE, p->actor.quality_id, NULL) != ACCESS_DENIED)
+	return access_refuse(app->store, &tx, &p->actor, p->actor.org_id, action,
+	    POLICY_OUT_OF_SCOPE, p->actor.quality_id, NULL) == ACCESS_DENIED ? 0 : -1;
+}
+
+int
+api_refuse_scope(struct web_req *r, const struct api_principal *p,
+    enum policy_action action, const char *scope)
+{
+	if (api_record_scope_refusal(r, p, action) != 0)
 		return -1;
 	return api_insufficient_scope(r, scope);
 }

@@ -63,5 +63,9 @@ int api_insufficient_scope(struct web_req *r, const char *scope);
  * api_insufficient_scope(). The caller writes the 403 body. 0 or -1. */
 int api_refuse_scope(struct web_req *r, const struct api_principal *p,
     enum policy_action action, const char *scope);
+/* The audit half of api_refuse_scope(), for an answer written later (one operation of a
+ * SCIM Bulk). 0 or -1. */
+int api_record_scope_refusal(struct web_req *r, const struct api_principal *p,
+    enum policy_action action);
 
 #endif
