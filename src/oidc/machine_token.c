@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "audit/audit.h"
@@ -145,6 +146,53 @@ oidc_machine_token_issue(struct oidc_batch *b, const struct oidc_machine_issue *
 	if (oidc_batch_run(b, issue_fn, &op) < 0 || op.replay != 0) {
 		sodium_memzero(token, OIDC_TOKEN_LEN + 1);
 		return op.replay > 0 ? 1 : -1;
+	}
+	return 0;
+}
+
+/* An issue queued without waiting, with whom to tell. */
+struct issue_submit {
+	struct issue_op op;
+	unsigned char hash[32];
+	char *token;
+	void (*done)(void *done_arg, int rc);
+	void *done_arg;
+};
+
+static void
+issue_submitted(void *arg, int rc)
+{
+	struct issue_submit *t = arg;
+
+	if (rc >= 0 && t->op.replay != 0)
+		rc = t->op.replay > 0 ? 1 : -1;
+	if (rc != 0)
+		sodium_memzero(t->token, OIDC_TOKEN_LEN + 1);
+	t->done(t->done_arg, rc);
+	free(t);
+}
+
+int
+oidc_machine_token_issue_submit(struct oidc_batch *b, const struct oidc_machine_issue *in,
+    const struct actor *ctx, char token[OIDC_TOKEN_LEN + 1],
+    void (*done)(void *done_arg, int rc), void *done_arg)
+{
+	struct issue_submit *t = malloc(sizeof(*t));
+
+	if (t == NULL)
+		return -1;
+	oidc_random_token(token);
+	oidc_token_hash(token, t->hash);
+	t->op = (struct issue_op){ in, ctx, t->hash, clock_time(), 0 };
+	t->token = token;
+	t->done = done;
+	t->done_arg = done_arg;
+	/* Always to the committer: the connection thread serves other requests meanwhile, and
+	 * under load the tokens of the moment share one commit (batch.h). */
+	if (oidc_batch_submit(b, issue_fn, &t->op, issue_submitted, t) != 0) {
+		sodium_memzero(token, OIDC_TOKEN_LEN + 1);
+		free(t);
+		return -1;
 	}
 	return 0;
 }

@@ -37,6 +37,13 @@ struct oidc_machine_issue {
 struct oidc_batch;
 int oidc_machine_token_issue(struct oidc_batch *b, const struct oidc_machine_issue *in,
     const struct actor *ctx, char token[OIDC_TOKEN_LEN + 1]);
+/* The same without waiting (the token endpoint): the token is written into token at once,
+ * the operation queued for the group commit's thread, and done(done_arg, rc) called there
+ * once it is committed (rc as above; token wiped unless 0). in, ctx and token must live
+ * until then (the suspended request's arena). 0, or -1 (nothing queued, done not called). */
+int oidc_machine_token_issue_submit(struct oidc_batch *b, const struct oidc_machine_issue *in,
+    const struct actor *ctx, char token[OIDC_TOKEN_LEN + 1],
+    void (*done)(void *done_arg, int rc), void *done_arg);
 
 /* A machine token as introspection (RFC 7662) shows it. */
 struct oidc_machine_token_info {

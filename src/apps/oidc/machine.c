@@ -238,42 +238,79 @@ machine_reply(struct web_req *r, const char *token, const char *scope)
 	return oidc_json(r, 200, o);
 }
 
+/* A machine's token while the group commit decides it: in the request's arena. */
+struct machine_state {
+	struct web_req *r;
+	struct oidc_machine m;
+	struct oidc_machine_issue in;
+	struct actor ctx;
+	char token[OIDC_TOKEN_LEN + 1];
+	int rc;
+};
+
+/* On the committer's thread: the token is committed (or not); the connection goes on. */
+static void
+machine_decided(void *arg, int rc)
+{
+	struct machine_state *st = arg;
+
+	st->rc = rc;
+	web_resume(st->r);
+}
+
+/* Back on a connection thread: the answer. */
+static int
+machine_resumed(struct web_req *r)
+{
+	struct machine_state *st = web_deferred_arg(r);
+	int rc;
+
+	if (st->rc > 0)
+		return refuse_client(r, st->m.client_id,
+		    oidc_assertion_reason(OIDC_ASSERTION_REPLAY));
+	if (st->rc < 0)
+		return oidc_oauth_error(r, 500, "server_error", "the token could not be made");
+	rc = machine_reply(r, st->token, st->in.scope);
+	sodium_memzero(st->token, sizeof(st->token));
+	return rc;
+}
+
 int
 oidc_machine_grant(struct web_req *r)
 {
 	struct app *app = web_app(r);
-	struct actor ctx = app_actor(r);
-	struct oidc_machine *m = arena_alloc(web_arena(r), sizeof(*m));
-	char token[OIDC_TOKEN_LEN + 1];
+	struct machine_state *st = arena_alloc(web_arena(r), sizeof(*st));
+	struct oidc_machine *m;
 	const char *x5t = NULL, *method = NULL, *scope = NULL;
 	struct pending_jti pj = { NULL, 0 };
-	struct oidc_machine_issue in;
-	enum oidc_machine_state st;
+	enum oidc_machine_state ms;
 	int rc;
 
-	if (m == NULL)
+	if (st == NULL)
 		return -1;
+	st->r = r;
+	st->ctx = app_actor(r);
+	m = &st->m;
 	rc = machine_auth(r, m, &x5t, &method, &pj);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
-	st = oidc_machine_state(m, clock_time());
-	if (st != OIDC_MACHINE_USABLE)
-		return refuse_client(r, m->client_id, oidc_machine_state_reason(st));
+	ms = oidc_machine_state(m, clock_time());
+	if (ms != OIDC_MACHINE_USABLE)
+		return refuse_client(r, m->client_id, oidc_machine_state_reason(ms));
 	rc = oidc_machine_scope(web_arena(r), m, web_form(r, "scope"), &scope);
 	if (rc < 0)
 		return oidc_oauth_error(r, 400, "invalid_request", "scope is too long");
 	if (rc > 0) {
-		oidc_audit_refusal(app->store, "token", m->client_id, 0, "invalid_scope", &ctx);
+		oidc_audit_refusal(app->store, "token", m->client_id, 0, "invalid_scope", &st->ctx);
 		return oidc_oauth_error(r, 400, "invalid_scope",
 		    "the scope must name applications of the certificate");
 	}
-	in = (struct oidc_machine_issue){ m, scope, x5t, method, pj.jti, pj.exp };
-	rc = oidc_machine_token_issue(oidc_provider_batch(app->oidc), &in, &ctx, token);
-	if (rc > 0)
-		return refuse_client(r, m->client_id, oidc_assertion_reason(OIDC_ASSERTION_REPLAY));
-	if (rc < 0)
-		return oidc_oauth_error(r, 500, "server_error", "the token could not be made");
-	rc = machine_reply(r, token, scope);
-	sodium_memzero(token, sizeof(token));
-	return rc;
+	st->in = (struct oidc_machine_issue){ m, scope, x5t, method, pj.jti, pj.exp };
+	/* Suspended first: the token may be committed before submit returns. The connection
+	 * thread serves others meanwhile, and the tokens of the moment share a commit. */
+	web_suspend(r, st, machine_resumed);
+	if (oidc_machine_token_issue_submit(oidc_provider_batch(app->oidc), &st->in, &st->ctx,
+	    st->token, machine_decided, st) != 0)
+		machine_decided(st, -1);
+	return 0;
 }
