@@ -96,6 +96,14 @@ enum oidc_machine_state {
  * NULL) with its applications. 0, 1 (none) or -1. */
 int oidc_machine_get(struct store *s, struct arena *a, const char *client_id,
     const char *thumbprint, struct oidc_machine *out);
+/* The same through a cache of a few seconds kept per client id or thumbprint (for the
+ * token endpoint, whose issue reads the certificate's status again in its transaction:
+ * oidc_machine_token_issue). Its status may be stale: never decide a revocation on it
+ * alone. */
+int oidc_machine_get_kept(struct store *s, struct arena *a, const char *client_id,
+    const char *thumbprint, struct oidc_machine *out);
+/* Drops what the cache keeps of a certificate (found unusable at an issue). */
+void oidc_machine_forget(int64_t cert_id);
 /* Whether the certificate may be used at now: active and within its validity. */
 enum oidc_machine_state oidc_machine_state(const struct oidc_machine *m, int64_t now);
 const char *oidc_machine_state_reason(enum oidc_machine_state st);

@@ -32,8 +32,10 @@ struct oidc_machine_issue {
 /* Issues an access token in the group commit b of the provider's store (oidc/batch.h):
  * records the assertion's jti (a replay issues nothing), stores the token's hash with the
  * binding and appends the audit event oidc.machine.token.issued (the method, the scope,
- * the binding; never the token), in one transaction. Writes the token into token.
- * 0, 1 (the jti was used already) or -1. */
+ * the binding; never the token), in one transaction, provided the certificate is still
+ * usable then (read again in that transaction). Writes the token into token. 0, 1 (the
+ * jti was used already), 2 (the certificate was revoked, replaced or expired meanwhile:
+ * nothing issued) or -1. */
 struct oidc_batch;
 int oidc_machine_token_issue(struct oidc_batch *b, const struct oidc_machine_issue *in,
     const struct actor *ctx, char token[OIDC_TOKEN_LEN + 1]);

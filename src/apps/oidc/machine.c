@@ -170,13 +170,24 @@ oidc_rp_assertion_auth(struct web_req *r, struct oidc_client *c)
 	return 0;
 }
 
+/* The machine of a client id or a thumbprint: from the cache when kept (the token
+ * endpoint, whose issue checks the status again), else from the row. */
+static int
+machine_get(struct web_req *r, bool kept, const char *id, const char *x5t,
+    struct oidc_machine *m)
+{
+	struct app *app = web_app(r);
+
+	return kept ? oidc_machine_get_kept(app->store, web_arena(r), id, x5t, m) :
+	    oidc_machine_get(app->store, web_arena(r), id, x5t, m);
+}
+
 /* Finds the machine of the request's authentication. 0 (m, *x5t the bound certificate or
  * NULL, *method set), 1 refused (answered), -1. */
 static int
 machine_auth(struct web_req *r, struct oidc_machine *m, const char **x5t, const char **method,
-    struct pending_jti *pj)
+    struct pending_jti *pj, bool kept)
 {
-	struct app *app = web_app(r);
 	const char *form_id = web_form(r, "client_id"), *cert = NULL, *id = NULL;
 	int rc;
 
@@ -192,11 +203,11 @@ machine_auth(struct web_req *r, struct oidc_machine *m, const char **x5t, const 
 		if (rc != 0)
 			return rc;
 		*method = "private_key_jwt";
-		rc = oidc_machine_get(app->store, web_arena(r), id, NULL, m);
+		rc = machine_get(r, kept, id, NULL, m);
 	} else if (cert != NULL) {
 		*method = "tls_client_auth";
-		rc = form_id != NULL ? oidc_machine_get(app->store, web_arena(r), form_id, NULL, m) :
-		    oidc_machine_get(app->store, web_arena(r), NULL, cert, m);
+		rc = form_id != NULL ? machine_get(r, kept, form_id, NULL, m) :
+		    machine_get(r, kept, NULL, cert, m);
 	} else {
 		return refuse_client(r, form_id, "client authentication is missing") == 0 ? 1 :
 		    -1;
@@ -223,7 +234,7 @@ oidc_machine_auth(struct web_req *r, struct oidc_machine *m)
 	const char *x5t = NULL, *method = NULL;
 
 	/* No pending jti: a verified assertion's jti is recorded here (no replay). */
-	return machine_auth(r, m, &x5t, &method, NULL);
+	return machine_auth(r, m, &x5t, &method, NULL, false);
 }
 
 static int
@@ -258,6 +269,27 @@ machine_decided(void *arg, int rc)
 	web_resume(st->r);
 }
 
+/* The certificate kept was found unusable by the issue's transaction (revoked, replaced or
+ * expired since): forgotten, and refused with the reason its row gives now. */
+static int
+refuse_unusable(struct web_req *r, const struct oidc_machine *kept)
+{
+	struct app *app = web_app(r);
+	struct oidc_machine now;
+	enum oidc_machine_state ms;
+	int rc;
+
+	oidc_machine_forget(kept->cert_id);
+	rc = oidc_machine_get(app->store, web_arena(r), kept->client_id, NULL, &now);
+	if (rc < 0)
+		return oidc_oauth_error(r, 500, "server_error", "the token could not be made");
+	if (rc > 0)
+		return refuse_client(r, kept->client_id, "unknown client or certificate");
+	ms = oidc_machine_state(&now, clock_time());
+	return refuse_client(r, kept->client_id, ms != OIDC_MACHINE_USABLE ?
+	    oidc_machine_state_reason(ms) : "certificate changed meanwhile: try again");
+}
+
 /* Back on a connection thread: the answer. */
 static int
 machine_resumed(struct web_req *r)
@@ -265,6 +297,8 @@ machine_resumed(struct web_req *r)
 	struct machine_state *st = web_deferred_arg(r);
 	int rc;
 
+	if (st->rc == 2)
+		return refuse_unusable(r, &st->m);
 	if (st->rc > 0)
 		return refuse_client(r, st->m.client_id,
 		    oidc_assertion_reason(OIDC_ASSERTION_REPLAY));
@@ -291,7 +325,7 @@ oidc_machine_grant(struct web_req *r)
 	st->r = r;
 	st->ctx = app_actor(r);
 	m = &st->m;
-	rc = machine_auth(r, m, &x5t, &method, &pj);
+	rc = machine_auth(r, m, &x5t, &method, &pj, true);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
 	ms = oidc_machine_state(m, clock_time());
