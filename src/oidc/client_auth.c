@@ -581,9 +581,9 @@ oidc_assertion_jti_record(struct store_tx *tx, const char *client_id, const char
 	    store_exec(tx, SQL_MACH_JTI_PURGE, "i", clock_time()) < 0)
 		return -1;
 	/* Kept at least as long as the leeway lets the assertion pass. */
-	k = store_exec_try(tx, SQL_MACH_JTI_INSERT, "tbi", client_id, h, sizeof(h),
+	k = store_exec(tx, SQL_MACH_JTI_INSERT, "tbi", client_id, h, sizeof(h),
 	    exp + OIDC_ASSERTION_LEEWAY);
-	return k == -1 ? -1 : k == -2 ? 1 : 0;
+	return k < 0 ? -1 : k == 0 ? 1 : 0;
 }
 
 struct jti_op {

@@ -22,8 +22,11 @@ static const char *const mach_text[SQL_MACH_END - SQL_MACH_FIRST] = {
 	    "created_at = excluded.created_at",
 	T(SQL_MACH_JWKS_DELETE) =
 	    "DELETE FROM oidc_client_jwks WHERE client_id = ?1",
+	/* A jti already kept inserts no row (a replay): no constraint error, so no savepoint
+	 * around it (two round trips fewer per assertion on PostgreSQL). */
 	T(SQL_MACH_JTI_INSERT) =
-	    "INSERT INTO oidc_assertion_jti(client_id, jti_hash, expires_at) VALUES (?1, ?2, ?3)",
+	    "INSERT INTO oidc_assertion_jti(client_id, jti_hash, expires_at) VALUES (?1, ?2, ?3) "
+	    "ON CONFLICT(client_id, jti_hash) DO NOTHING",
 	T(SQL_MACH_JTI_PURGE) =
 	    "DELETE FROM oidc_assertion_jti WHERE expires_at <= ?1",
 	/* Only while the certificate is usable at ?8 (its time as text), read in the token's
