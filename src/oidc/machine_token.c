@@ -119,6 +119,10 @@ issue_fn(struct store_tx *tx, void *arg)
 	char now_text[CLOCK_TEXT_SIZE];
 	int n;
 
+	/* Results set anew at each run (the group commit may run an operation again). */
+	op->replay = 0;
+	op->stale = false;
+
 	if (in->jti != NULL) {
 		op->replay = oidc_assertion_jti_record(tx, in->m->client_id, in->jti, in->jti_exp);
 		if (op->replay != 0)
