@@ -855,6 +855,75 @@ oidc_machine_get_kept(struct store *s, struct arena *a, const char *client_id,
 	return rc;
 }
 
+/* Client JWKS kept the same way for the token endpoint's machines: a verification that
+ * fails on a kept JWKS is done again on the row's (a key just added counts at once), and a
+ * success counts only if the issue's transaction finds that JWKS still registered. */
+struct jwks_entry {
+	char client_id[MACHINE_KEY_MAX];
+	int64_t at_ms;
+	char *jwks;
+};
+static struct jwks_entry jwks_cache[MACHINE_CACHE];
+static size_t jwks_cache_next;
+
+void
+oidc_client_jwks_forget(const char *client_id)
+{
+	pthread_mutex_lock(&machine_cache_lock);
+	for (size_t i = 0; i < MACHINE_CACHE; i++)
+		if (jwks_cache[i].jwks != NULL && strcmp(jwks_cache[i].client_id, client_id) == 0) {
+			free(jwks_cache[i].jwks);
+			memset(&jwks_cache[i], 0, sizeof(jwks_cache[i]));
+		}
+	pthread_mutex_unlock(&machine_cache_lock);
+}
+
+int
+oidc_client_jwks_get_kept(struct store *s, struct arena *a, const char *client_id,
+    const char **jwks, bool *kept)
+{
+	int64_t now = mono_ms();
+	size_t n = strlen(client_id);
+	char *copy;
+	int rc = 1;
+
+	*jwks = NULL;
+	*kept = false;
+	if (n >= MACHINE_KEY_MAX)
+		return oidc_client_jwks_get(s, a, client_id, jwks);
+	pthread_mutex_lock(&machine_cache_lock);
+	for (size_t i = 0; i < MACHINE_CACHE && rc == 1; i++) {
+		struct jwks_entry *e = &jwks_cache[i];
+
+		if (e->jwks == NULL || strcmp(e->client_id, client_id) != 0)
+			continue;
+		if (now - e->at_ms >= MACHINE_CACHE_MS || now < e->at_ms)
+			break;
+		*jwks = arena_strdup(a, e->jwks);
+		rc = *jwks != NULL ? 0 : -1;
+	}
+	pthread_mutex_unlock(&machine_cache_lock);
+	if (rc <= 0) {
+		*kept = rc == 0;
+		return rc;
+	}
+	oidc_client_jwks_forget(client_id);
+	rc = oidc_client_jwks_get(s, a, client_id, jwks);
+	if (rc != 0 || (copy = strdup(*jwks)) == NULL)
+		return rc;
+	pthread_mutex_lock(&machine_cache_lock);
+	{
+		struct jwks_entry *e = &jwks_cache[jwks_cache_next++ % MACHINE_CACHE];
+
+		free(e->jwks);
+		memcpy(e->client_id, client_id, n + 1);
+		e->at_ms = mono_ms();
+		e->jwks = copy;
+	}
+	pthread_mutex_unlock(&machine_cache_lock);
+	return 0;
+}
+
 enum oidc_machine_state
 oidc_machine_state(const struct oidc_machine *m, int64_t now)
 {

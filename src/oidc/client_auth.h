@@ -64,6 +64,12 @@ int oidc_client_jwks_delete(struct store *s, const char *client_id);
 /* The JWKS of a client id in a: 0, 1 (none registered) or -1. */
 int oidc_client_jwks_get(struct store *s, struct arena *a, const char *client_id,
     const char **jwks);
+/* The same through a cache of a few seconds (the token endpoint's machines, whose issue
+ * checks the JWKS again in its transaction); *kept tells it came from the cache (a refusal
+ * must then be decided again on the row's: oidc_client_jwks_forget and get). */
+int oidc_client_jwks_get_kept(struct store *s, struct arena *a, const char *client_id,
+    const char **jwks, bool *kept);
+void oidc_client_jwks_forget(const char *client_id);
 /* Records the jti of a verified assertion until exp, in the group commit b of the
  * provider's store (oidc/batch.h): 0 (first use), 1 (a replay) or -1. */
 struct oidc_batch;

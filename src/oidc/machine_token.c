@@ -134,9 +134,9 @@ issue_fn(struct store_tx *tx, void *arg)
 		return -1;
 	if (clock_text(op->now, now_text) != 0)
 		return -1;
-	n = store_exec(tx, SQL_MACH_TOKEN_INSERT, "bitttiit", op->hash, (size_t)32,
+	n = store_exec(tx, SQL_MACH_TOKEN_INSERT, "bitttiitt", op->hash, (size_t)32,
 	    in->m->cert_id, in->scope, in->cnf_x5t, in->method, op->now,
-	    op->now + OIDC_MACHINE_TOKEN_TTL, now_text);
+	    op->now + OIDC_MACHINE_TOKEN_TTL, now_text, in->jwks);
 	if (n == 0) {
 		/* Revoked (or replaced, expired, removed) since it was read: nothing issued.
 		 * An assertion's jti stays spent. */

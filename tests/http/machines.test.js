@@ -15,7 +15,7 @@ import { ASSERTION_TYPE, ORGS, assertion, assertionKey, isoIn, makeMachineCA, pl
   registerCert, registerJwks, startMachines, tlsPost } from './machines_lib.js';
 import { addClient, portier } from './oidc_lib.js';
 
-const NAMES = ['pharma', 'medi', 'revoked', 'expired', 'unknown', 'replaced', 'late1', 'late2', 'late3'];
+const NAMES = ['pharma', 'medi', 'revoked', 'expired', 'unknown', 'replaced', 'late1', 'late2', 'late3', 'late4'];
 
 describe('client_credentials for machines', () => {
   let ca;
@@ -173,6 +173,35 @@ describe('client_credentials for machines', () => {
     const refused = auditEvents(srv, ['oidc.token.refused']).slice(refusals0);
     assert.equal(refused.length, 18);
     assert.ok(refused.every((e) => /^certificate (revoked|replaced|expired)$/.test(e.details.reason)));
+  });
+
+  // The client's JWKS is kept a few seconds too: a key added counts at once (a refusal on
+  // the kept JWKS is decided again on the row's), a key removed at once too (the issue's
+  // transaction finds the JWKS it was verified with replaced, and issues nothing).
+  it('follows a replaced JWKS from the next request on (a key added or removed)', async () => {
+    const client = registerCert(srv, ca.certs.late4, { org: ORGS.pharma.id, apps: ['TESTAPP'] });
+    const k1 = assertionKey('ES256');
+    const k2 = assertionKey('ES256');
+    const ask = (key) => plainPost(srv, '/oidc/token', { grant_type: 'client_credentials',
+      client_assertion_type: ASSERTION_TYPE, client_assertion: assertion(key, client, srv.url) });
+    registerJwks(srv, client, [k1]);
+    assert.equal((await ask(k1)).status, 200);
+    registerJwks(srv, client, [k2]);
+    let r = await ask(k2);
+    assert.equal(r.status, 200, `a key added: ${r.text}`);
+    assert.equal((await ask(k1)).status, 401);
+    registerJwks(srv, client, [k1]);
+    assert.equal((await ask(k1)).status, 200);
+    assert.equal((await ask(k1)).status, 200);
+    registerJwks(srv, client, [k2]);
+    const n0 = tokens();
+    for (let i = 0; i < 2; i++) {
+      r = await ask(k1);
+      assert.equal(r.status, 401, `a key removed: ${r.text}`);
+      assert.equal(r.json.error, 'invalid_client');
+    }
+    assert.equal(tokens(), n0, 'no token with a removed key');
+    assert.equal((await ask(k2)).status, 200);
   });
 
   it('refuses a certificate that is not the registered one of the client_id, and no authentication', async () => {

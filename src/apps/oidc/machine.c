@@ -94,6 +94,7 @@ presented_cert(struct web_req *r, const char **x5t)
 struct pending_jti {
 	const char *jti;
 	int64_t exp;
+	const char *jwks;      /* the JWKS it was verified with (checked again at the issue) */
 };
 
 /* Checks a client assertion of the form (client_assertion_type, client_assertion) for
@@ -111,6 +112,7 @@ assertion_auth(struct web_req *r, const char **client_id, struct pending_jti *pj
 	const char *const *aud = audiences(r);
 	enum oidc_assertion_error e;
 	int64_t exp = 0;
+	bool kept = false;
 	int rc;
 
 	*client_id = NULL;
@@ -124,15 +126,30 @@ assertion_auth(struct web_req *r, const char **client_id, struct pending_jti *pj
 	if (form_id != NULL && strcmp(form_id, iss) != 0)
 		return refuse_client(r, form_id, "client_id differs from the assertion") == 0 ?
 		    1 : -1;
-	rc = oidc_client_jwks_get(app->store, web_arena(r), iss, &jwks);
+	/* A machine's (pj): the keys kept a few seconds, confirmed by the issue; a refusal is
+	 * decided on the row's. */
+	rc = pj != NULL ? oidc_client_jwks_get_kept(app->store, web_arena(r), iss, &jwks, &kept) :
+	    oidc_client_jwks_get(app->store, web_arena(r), iss, &jwks);
 	if (rc < 0)
 		return -1;
 	if (rc > 0)
 		return refuse_client(r, iss, "no keys registered for this client") == 0 ? 1 : -1;
 	e = oidc_assertion_verify(jwks, jwt, iss, aud, clock_time(), web_arena(r), &jti, &exp);
+	if (e != OIDC_ASSERTION_OK && kept) {
+		oidc_client_jwks_forget(iss);
+		rc = oidc_client_jwks_get(app->store, web_arena(r), iss, &jwks);
+		if (rc < 0)
+			return -1;
+		if (rc > 0)
+			return refuse_client(r, iss, "no keys registered for this client") == 0 ?
+			    1 : -1;
+		e = oidc_assertion_verify(jwks, jwt, iss, aud, clock_time(), web_arena(r), &jti,
+		    &exp);
+	}
 	if (e == OIDC_ASSERTION_OK && pj != NULL) {
 		pj->jti = jti;
 		pj->exp = exp;
+		pj->jwks = jwks;
 	} else if (e == OIDC_ASSERTION_OK) {
 		rc = oidc_assertion_jti_use(oidc_provider_batch(app->oidc), iss, jti, exp);
 		if (rc < 0)
@@ -280,6 +297,7 @@ refuse_unusable(struct web_req *r, const struct oidc_machine *kept)
 	int rc;
 
 	oidc_machine_forget(kept->cert_id);
+	oidc_client_jwks_forget(kept->client_id);
 	rc = oidc_machine_get(app->store, web_arena(r), kept->client_id, NULL, &now);
 	if (rc < 0)
 		return oidc_oauth_error(r, 500, "server_error", "the token could not be made");
@@ -287,7 +305,7 @@ refuse_unusable(struct web_req *r, const struct oidc_machine *kept)
 		return refuse_client(r, kept->client_id, "unknown client or certificate");
 	ms = oidc_machine_state(&now, clock_time());
 	return refuse_client(r, kept->client_id, ms != OIDC_MACHINE_USABLE ?
-	    oidc_machine_state_reason(ms) : "certificate changed meanwhile: try again");
+	    oidc_machine_state_reason(ms) : "certificate or keys changed meanwhile: try again");
 }
 
 /* Back on a connection thread: the answer. */
@@ -316,7 +334,7 @@ oidc_machine_grant(struct web_req *r)
 	struct machine_state *st = arena_alloc(web_arena(r), sizeof(*st));
 	struct oidc_machine *m;
 	const char *x5t = NULL, *method = NULL, *scope = NULL;
-	struct pending_jti pj = { NULL, 0 };
+	struct pending_jti pj = { NULL, 0, NULL };
 	enum oidc_machine_state ms;
 	int rc;
 
@@ -339,7 +357,7 @@ oidc_machine_grant(struct web_req *r)
 		return oidc_oauth_error(r, 400, "invalid_scope",
 		    "the scope must name applications of the certificate");
 	}
-	st->in = (struct oidc_machine_issue){ m, scope, x5t, method, pj.jti, pj.exp };
+	st->in = (struct oidc_machine_issue){ m, scope, x5t, method, pj.jti, pj.exp, pj.jwks };
 	/* Suspended first: the token may be committed before submit returns. The connection
 	 * thread serves others meanwhile, and the tokens of the moment share a commit. */
 	web_suspend(r, st, machine_resumed);
