@@ -10,12 +10,13 @@
 import { execFile, fork } from 'node:child_process';
 import { promisify } from 'node:util';
 import http from 'node:http';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { ASSERTION_TYPE, ORGS, assertion, assertionKey, makeMachineCA, registerCert, registerJwks,
   startMachines } from '../tests/http/machines_lib.js';
 import { freePort } from '../tests/lib/server.js';
+import { pgCluster } from '../tests/lib/pg.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONC = Number(process.env.BENCH_CONC ?? 8);
@@ -23,10 +24,33 @@ const TICK = 100; // USER_HZ
 const KEYCLOAK_PER_VCPU = 120;
 const SCOPE = 'TESTAPP TESTONE';
 
-function cpuTicks(pid) {
+function cpuTicks(pid, children = false) {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return Number(rest[11]) + Number(rest[12]); // utime, stime
+  // utime, stime (+ cutime, cstime: the exited children's)
+  return Number(rest[11]) + Number(rest[12]) + (children ? Number(rest[13]) + Number(rest[14]) : 0);
+}
+
+// On PostgreSQL the database's CPU is the server's too: the postmaster of the test cluster
+// (tests/lib/pg.js; its data folder is <host>/data) with its children, as bench/pg.mjs.
+function postmasterPid() {
+  if (process.env.PORTIER_TEST_DB !== 'pg') return 0;
+  const host = /host=(\S+)/.exec(pgCluster())?.[1];
+  try { return Number(readFileSync(path.join(host, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]); } catch { return 0; }
+}
+
+function pgTicks(postmaster) {
+  if (!postmaster) return 0;
+  let sum = cpuTicks(postmaster, true);
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const st = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+      if (Number(f[1]) === postmaster) sum += Number(f[11]) + Number(f[12]);
+    } catch { /* gone meanwhile */ }
+  }
+  return sum;
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONC * 2 });
@@ -54,7 +78,7 @@ const WRK_RATE_MAX = 4000; // bodies made per second of a run (each assertion is
 
 /** wrk (one thread, CONC connections, SECONDS) POSTs the bodies made by body(i) to url,
  * with the header when given; the server's CPU from /proc. → { rate, cpuPer, n, bad }. */
-async function measure(pid, url, body, dir, header) {
+async function measure(pid, url, body, dir, header, postmaster = 0) {
   const n = WRK_RATE_MAX * SECONDS;
   const file = path.join(dir, 'bodies.txt');
   writeFileSync(file, `${Array.from({ length: n }, (_, i) => new URLSearchParams(body(i)).toString()).join('\n')}\n`);
@@ -67,13 +91,15 @@ async function measure(pid, url, body, dir, header) {
   await wrk(['-t1', '-c1', '-d1s', ...args.slice(3)]);
   writeFileSync(file, `${Array.from({ length: n }, (_, i) => new URLSearchParams(body(i + n)).toString()).join('\n')}\n`);
   const cpu0 = cpuTicks(pid);
+  const pg0 = pgTicks(postmaster);
   const out = await wrk(args);
   const cpu = (cpuTicks(pid) - cpu0) / TICK;
+  const pgCpu = (pgTicks(postmaster) - pg0) / TICK;
   const total = Number(/(\d+) requests in/.exec(out)[1]);
   const secs = Number(/requests in ([\d.]+)s/.exec(out)[1]);
   const bad = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
   if (total === 0 || bad > total / 100) throw new Error(`${bad} of ${total} answers were not 200:\n${out}`);
-  return { rate: (total - bad) / secs, cpuPer: cpu / (total - bad), n: total - bad, bad };
+  return { rate: (total - bad) / secs, cpuPer: cpu / (total - bad), pgPer: pgCpu / (total - bad), n: total - bad, bad };
 }
 
 const fmt = (x, d = 0) => x.toFixed(d).padStart(8);
@@ -84,6 +110,7 @@ async function main() {
   const header = { 'X-SSL-Client-Cert': encodeURIComponent(cert.pem) };
   const key = assertionKey('ES256', 'bench-key');
   const srv = await startMachines(ca);
+  const pm = postmasterPid();
   const id = registerCert(srv, cert, { org: ORGS.pharma.id, apps: SCOPE.split(' ') });
   registerJwks(srv, id, [key]);
   // The introspecting party: a resource server (`portier rs add`; machine tokens carry no
@@ -105,11 +132,11 @@ async function main() {
     const hdr = ['X-SSL-Client-Cert', encodeURIComponent(cert.pem)];
     const cases = [
       ['mTLS (proxy header)',
-        () => measure(srv.pid, `${srv.url}/oidc/token`, () => ({ grant_type: 'client_credentials', scope: SCOPE }), ca.dir, hdr),
+        () => measure(srv.pid, `${srv.url}/oidc/token`, () => ({ grant_type: 'client_credentials', scope: SCOPE }), ca.dir, hdr, pm),
         () => measure(child.pid, `${op}/token`, () => ({ grant_type: 'client_credentials', client_id: 'm-tls', scope: SCOPE }), ca.dir, hdr)],
       ['private_key_jwt',
         () => measure(srv.pid, `${srv.url}/oidc/token`, () => ({ grant_type: 'client_credentials', scope: SCOPE,
-          client_assertion_type: ASSERTION_TYPE, client_assertion: assertion(key, id, srv.url, { claims: { exp: Math.floor(Date.now() / 1000) + 240 } }) }), ca.dir),
+          client_assertion_type: ASSERTION_TYPE, client_assertion: assertion(key, id, srv.url, { claims: { exp: Math.floor(Date.now() / 1000) + 240 } }) }), ca.dir, undefined, pm),
         () => measure(child.pid, `${op}/token`, () => ({ grant_type: 'client_credentials', scope: SCOPE, client_id: 'm-jwt',
           client_assertion_type: ASSERTION_TYPE, client_assertion: assertion(key, 'm-jwt', op, { claims: { exp: Math.floor(Date.now() / 1000) + 240 } }) }), ca.dir)],
     ];
@@ -123,7 +150,7 @@ async function main() {
       const probe = JSON.parse((await post(`${srv.url}/oidc/introspect`, { token: tok }, { [hk]: hv })).text);
       if (probe.active !== true) throw new Error(`introspection of the bench token: ${JSON.stringify(probe)}`);
       cases.push(['introspection',
-        () => measure(srv.pid, `${srv.url}/oidc/introspect`, () => ({ token: tok }), ca.dir, basic(rsClient.id, rsClient.secret)),
+        () => measure(srv.pid, `${srv.url}/oidc/introspect`, () => ({ token: tok }), ca.dir, basic(rsClient.id, rsClient.secret), pm),
         () => measure(child.pid, `${op}/token/introspection`, () => ({ token: opTok }), ca.dir, basic('rs', 'rs-secret-rs-secret-rs-secret-rs'))]);
     } else {
       console.log('introspection: /oidc/introspect is not on this build (404): not measured');
@@ -143,6 +170,12 @@ async function main() {
   console.log('                         portier/s  oidc-provider/s  ratio   portier CPU ms/token  oidc-provider CPU ms/token  portier tokens per CPU-s');
   for (const { name, p, o } of rows) {
     console.log(`${name.padEnd(24)} ${fmt(p.rate)}  ${fmt(o.rate)}         ${fmt(p.rate / o.rate, 2)}  ${fmt(p.cpuPer * 1000, 3)}              ${fmt(o.cpuPer * 1000, 3)}                    ${fmt(1 / p.cpuPer)}`);
+  }
+  if (process.env.PORTIER_TEST_DB === 'pg') {
+    console.log('PostgreSQL server CPU ms/token (not in the portier column; counts against portier):');
+    for (const { name, p, o } of rows) {
+      console.log(`${name.padEnd(24)} ${fmt(p.pgPer * 1000, 3)}   portier + PostgreSQL ${fmt((p.cpuPer + p.pgPer) * 1000, 3)} ms/token, CPU ratio to oidc-provider ${fmt(o.cpuPer / (p.cpuPer + p.pgPer), 2)}`);
+    }
   }
   console.log(`reference: Keycloak 26 states ${KEYCLOAK_PER_VCPU} client-credential grants per second per vCPU (published, not measured here)`);
   console.log(`machine: ${(await import('node:os')).cpus().length} vCPUs shared by the load, portier and oidc-provider`);

@@ -1,7 +1,7 @@
 /* batch.c — group commit through one committer thread per store's batcher: requests queue
  * their operation and wait on their own semaphore; the committer takes the operations
- * queued (up to BATCH_MAX), runs them in one write transaction with a savepoint each,
- * commits, and wakes the first of their threads, which wakes the next, and so on (the
+ * queued (up to BATCH_MAX), runs them in one write transaction (no savepoint each unless
+ * one fails: then all run again, each under its savepoint), commits, and wakes the first of their threads, which wakes the next, and so on (the
  * committer makes one wake-up call per batch, not one per operation). It takes the next
  * batch the moment one is committed, so operations that arrived meanwhile never wait for a
  * hand-over between threads, and under load a token costs a share of one commit instead
@@ -108,12 +108,44 @@ take(struct oidc_batch *b, struct item **batch)
 	return n;
 }
 
+/* A batch in one transaction without a savepoint per operation, the common case where none
+ * fails: two statements fewer per operation (two round trips on PostgreSQL). 0 when done
+ * (committed, or the commit failed: every result -1, nothing run again, since a commit
+ * that failed may have happened); 1 when an operation failed: all rolled back, nothing
+ * kept, for run() to run again each under its savepoint. An operation runs anew from its
+ * arg then, as for any retry: its fn sets its results at each run. */
+static int
+run_together(struct store *s, struct item **batch, size_t n)
+{
+	struct store_tx *tx;
+
+	if (store_begin(s, STORE_WRITE, &tx) != 0)
+		return 1;
+	for (size_t i = 0; i < n; i++) {
+		batch[i]->rc = batch[i]->fn(tx, batch[i]->arg);
+		if (batch[i]->rc < 0) {
+			store_rollback(&tx);
+			return 1;
+		}
+	}
+	if (store_commit(&tx) != 0) {
+		log_err(NULL, "oidc: a batch of %zu operations was not committed", n);
+		for (size_t i = 0; i < n; i++)
+			batch[i]->rc = -1;
+	}
+	return 0;
+}
+
 /* Runs a batch in one transaction of s; sets each item's result. */
 static void
 run(struct store *s, struct item **batch, size_t n)
 {
 	struct store_tx *tx;
 
+	/* Together first; one that fails and the batch runs again, each under a savepoint, so
+	 * that its failure undoes its own writes only. */
+	if (n > 1 && run_together(s, batch, n) == 0)
+		return;
 	if (store_begin(s, STORE_WRITE, &tx) != 0) {
 		for (size_t i = 0; i < n; i++)
 			batch[i]->rc = -1;

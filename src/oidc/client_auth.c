@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/clock.h"
 #include "base/log.h"
@@ -603,24 +604,36 @@ oidc_client_jwks_uri_set(struct store *s, const char *client_id, const char *uri
 }
 
 int
-oidc_client_jwks_for(struct store *s, struct arena *a, const char *client_id,
+oidc_client_jwks_resolve(struct arena *a, const char *client_id, const char *stored,
     const char *jwt, const char **jwks)
 {
 	const char *kid = NULL;
 	char why[128];
-	int rc = oidc_client_jwks_get(s, a, client_id, jwks);
+	int rc;
 
-	if (rc != 0 || !oidc_jwks_is_uri(*jwks))
-		return rc;
+	*jwks = stored;
+	if (!oidc_jwks_is_uri(stored))
+		return 0;
 	if (oidc_assertion_kid(a, jwt, &kid) != 0)
 		kid = NULL;      /* a malformed assertion is refused by its verification */
-	rc = oidc_jwks_uri_get(a, client_id, *jwks, kid, clock_time(), jwks, why, sizeof(why));
+	rc = oidc_jwks_uri_get(a, client_id, stored, kid, clock_time(), jwks, why, sizeof(why));
 	if (rc == 1) {
 		log_warn(NULL, "oidc: the JWKS of client %s: %s", client_id, why);
 		*jwks = NULL;
 		return 2;
 	}
 	return rc;
+}
+
+int
+oidc_client_jwks_for(struct store *s, struct arena *a, const char *client_id,
+    const char *jwt, const char **jwks)
+{
+	const char *stored = NULL;
+	int rc = oidc_client_jwks_get(s, a, client_id, &stored);
+
+	*jwks = NULL;
+	return rc != 0 ? rc : oidc_client_jwks_resolve(a, client_id, stored, jwt, jwks);
 }
 
 int
@@ -691,9 +704,9 @@ oidc_assertion_jti_record(struct store_tx *tx, const char *client_id, const char
 	    store_exec(tx, SQL_MACH_JTI_PURGE, "i", clock_time()) < 0)
 		return -1;
 	/* Kept at least as long as the leeway lets the assertion pass. */
-	k = store_exec_try(tx, SQL_MACH_JTI_INSERT, "tbi", client_id, h, sizeof(h),
+	k = store_exec(tx, SQL_MACH_JTI_INSERT, "tbi", client_id, h, sizeof(h),
 	    exp + OIDC_ASSERTION_LEEWAY);
-	return k == -1 ? -1 : k == -2 ? 1 : 0;
+	return k < 0 ? -1 : k == 0 ? 1 : 0;
 }
 
 struct jti_op {
@@ -789,6 +802,249 @@ done:
 	store_done(q);
 	store_rollback(&tx);
 	return rc;
+}
+
+/* ---- machines seen lately ----
+ * A certificate's row and applications, kept a few seconds per client id or thumbprint:
+ * two reads (and on PostgreSQL four round trips) fewer per token. Only what does not change
+ * while the certificate is active is relied on (its id, client id, thumbprint, validity,
+ * quality, applications); its status is read again in the token's own transaction
+ * (machine_token.c: a certificate revoked, even by another node or straight in its row, issues
+ * nothing from the next request on), and a refusal there forgets the entry. The
+ * organisation's enterprise number (for the audit event) may lag by MACHINE_CACHE_MS. */
+#define MACHINE_CACHE 64
+#define MACHINE_CACHE_MS 5000
+#define MACHINE_KEY_MAX 160
+
+struct machine_entry {
+	char key[MACHINE_KEY_MAX];     /* "i" client id or "t" thumbprint; "" free */
+	int64_t at_ms;
+	struct oidc_machine m;         /* strings in blob */
+	char *blob;
+	size_t blob_len;
+};
+static struct machine_entry machine_cache[MACHINE_CACHE];
+static size_t machine_cache_next;
+static pthread_mutex_t machine_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The bytes of m's strings, each with its NUL. */
+static size_t
+machine_bytes(const struct oidc_machine *m)
+{
+	size_t n = strlen(m->client_id) + strlen(m->status) + strlen(m->not_before) +
+	    strlen(m->not_after) + strlen(m->quality) + strlen(m->enterprise) +
+	    strlen(m->thumbprint) + 7;
+
+	for (size_t i = 0; i < m->n_apps; i++)
+		n += strlen(m->apps[i]) + 1;
+	return n;
+}
+
+static const char *
+put_str(char **p, const char *v)
+{
+	size_t n = strlen(v) + 1;
+	char *d = *p;
+
+	memcpy(d, v, n);
+	*p += n;
+	return d;
+}
+
+/* out = m with its strings copied into dst (machine_bytes(m) bytes). */
+static void
+machine_copy(const struct oidc_machine *m, char *dst, struct oidc_machine *out)
+{
+	struct oidc_machine c = { .cert_id = m->cert_id, .n_apps = m->n_apps };
+
+	c.client_id = put_str(&dst, m->client_id);
+	c.status = put_str(&dst, m->status);
+	c.not_before = put_str(&dst, m->not_before);
+	c.not_after = put_str(&dst, m->not_after);
+	c.quality = put_str(&dst, m->quality);
+	c.enterprise = put_str(&dst, m->enterprise);
+	c.thumbprint = put_str(&dst, m->thumbprint);
+	for (size_t i = 0; i < m->n_apps; i++)
+		c.apps[i] = put_str(&dst, m->apps[i]);
+	*out = c;
+}
+
+static int
+machine_key(char key[MACHINE_KEY_MAX], const char *client_id, const char *thumbprint)
+{
+	int n = snprintf(key, MACHINE_KEY_MAX, "%s%s", client_id ? "i" : "t",
+	    client_id ? client_id : thumbprint);
+
+	return n > 1 && n < MACHINE_KEY_MAX ? 0 : -1;
+}
+
+static void
+entry_clear(struct machine_entry *e)
+{
+	free(e->blob);
+	memset(e, 0, sizeof(*e));
+}
+
+/* 0 (out filled, in a) when a fresh entry holds key; 1 otherwise; -1 when a is full. */
+static int
+cache_find(const char *key, struct arena *a, struct oidc_machine *out)
+{
+	int64_t now = mono_ms();
+	int rc = 1;
+
+	pthread_mutex_lock(&machine_cache_lock);
+	for (size_t i = 0; i < MACHINE_CACHE && rc == 1; i++) {
+		struct machine_entry *e = &machine_cache[i];
+		char *dst;
+
+		if (e->key[0] == '\0' || strcmp(e->key, key) != 0)
+			continue;
+		if (now - e->at_ms >= MACHINE_CACHE_MS || now < e->at_ms) {
+			entry_clear(e);
+			break;
+		}
+		dst = arena_alloc(a, e->blob_len);
+		if (dst == NULL)
+			rc = -1;
+		else {
+			machine_copy(&e->m, dst, out);
+			rc = 0;
+		}
+	}
+	pthread_mutex_unlock(&machine_cache_lock);
+	return rc;
+}
+
+static void
+cache_keep(const char *key, const struct oidc_machine *m)
+{
+	size_t n = machine_bytes(m);
+	char *blob = malloc(n);
+	struct machine_entry *e;
+
+	if (blob == NULL)
+		return;
+	pthread_mutex_lock(&machine_cache_lock);
+	for (size_t i = 0; i < MACHINE_CACHE; i++)
+		if (strcmp(machine_cache[i].key, key) == 0)
+			entry_clear(&machine_cache[i]);
+	e = &machine_cache[machine_cache_next++ % MACHINE_CACHE];
+	entry_clear(e);
+	memcpy(e->key, key, strlen(key) + 1);
+	e->at_ms = mono_ms();
+	e->blob = blob;
+	e->blob_len = n;
+	machine_copy(m, blob, &e->m);
+	pthread_mutex_unlock(&machine_cache_lock);
+}
+
+void
+oidc_machine_forget(int64_t cert_id)
+{
+	pthread_mutex_lock(&machine_cache_lock);
+	for (size_t i = 0; i < MACHINE_CACHE; i++)
+		if (machine_cache[i].key[0] != '\0' && machine_cache[i].m.cert_id == cert_id)
+			entry_clear(&machine_cache[i]);
+	pthread_mutex_unlock(&machine_cache_lock);
+}
+
+int
+oidc_machine_get_kept(struct store *s, struct arena *a, const char *client_id,
+    const char *thumbprint, struct oidc_machine *out)
+{
+	char key[MACHINE_KEY_MAX];
+	int rc;
+
+	if ((client_id == NULL) == (thumbprint == NULL))
+		return -1;
+	if (machine_key(key, client_id, thumbprint) != 0)
+		return oidc_machine_get(s, a, client_id, thumbprint, out);
+	rc = cache_find(key, a, out);
+	if (rc <= 0)
+		return rc;
+	rc = oidc_machine_get(s, a, client_id, thumbprint, out);
+	/* Only an active certificate is kept: any other is refused from its row. */
+	if (rc == 0 && strcmp(out->status, "active") == 0)
+		cache_keep(key, out);
+	return rc;
+}
+
+/* Client JWKS kept the same way for the token endpoint's machines: a verification that
+ * fails on a kept JWKS is done again on the row's (a key just added counts at once), and a
+ * success counts only if the issue's transaction finds that JWKS still registered. */
+struct jwks_entry {
+	char client_id[MACHINE_KEY_MAX];
+	int64_t at_ms;
+	char *jwks;
+};
+static struct jwks_entry jwks_cache[MACHINE_CACHE];
+static size_t jwks_cache_next;
+
+void
+oidc_client_jwks_forget(const char *client_id)
+{
+	pthread_mutex_lock(&machine_cache_lock);
+	for (size_t i = 0; i < MACHINE_CACHE; i++)
+		if (jwks_cache[i].jwks != NULL && strcmp(jwks_cache[i].client_id, client_id) == 0) {
+			free(jwks_cache[i].jwks);
+			memset(&jwks_cache[i], 0, sizeof(jwks_cache[i]));
+		}
+	pthread_mutex_unlock(&machine_cache_lock);
+}
+
+int
+oidc_client_jwks_get_kept(struct store *s, struct arena *a, const char *client_id,
+    const char **jwks, bool *kept)
+{
+	int64_t now = mono_ms();
+	size_t n = strlen(client_id);
+	char *copy;
+	int rc = 1;
+
+	*jwks = NULL;
+	*kept = false;
+	if (n >= MACHINE_KEY_MAX)
+		return oidc_client_jwks_get(s, a, client_id, jwks);
+	pthread_mutex_lock(&machine_cache_lock);
+	for (size_t i = 0; i < MACHINE_CACHE && rc == 1; i++) {
+		struct jwks_entry *e = &jwks_cache[i];
+
+		if (e->jwks == NULL || strcmp(e->client_id, client_id) != 0)
+			continue;
+		if (now - e->at_ms >= MACHINE_CACHE_MS || now < e->at_ms)
+			break;
+		*jwks = arena_strdup(a, e->jwks);
+		rc = *jwks != NULL ? 0 : -1;
+	}
+	pthread_mutex_unlock(&machine_cache_lock);
+	if (rc <= 0) {
+		*kept = rc == 0;
+		return rc;
+	}
+	oidc_client_jwks_forget(client_id);
+	rc = oidc_client_jwks_get(s, a, client_id, jwks);
+	if (rc != 0 || (copy = strdup(*jwks)) == NULL)
+		return rc;
+	pthread_mutex_lock(&machine_cache_lock);
+	{
+		struct jwks_entry *e = &jwks_cache[jwks_cache_next++ % MACHINE_CACHE];
+
+		free(e->jwks);
+		memcpy(e->client_id, client_id, n + 1);
+		e->at_ms = mono_ms();
+		e->jwks = copy;
+	}
+	pthread_mutex_unlock(&machine_cache_lock);
+	return 0;
 }
 
 enum oidc_machine_state

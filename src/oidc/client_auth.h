@@ -79,6 +79,16 @@ int oidc_client_jwks_uri_set(struct store *s, const char *client_id, const char 
  * 0 with *jwks in a, 1 none registered, 2 the URL's document cannot be had (logged), -1. */
 int oidc_client_jwks_for(struct store *s, struct arena *a, const char *client_id,
     const char *jwt, const char **jwks);
+/* The second half of oidc_client_jwks_for: the keys of a registered value stored (a JWKS
+ * text, given back as is, or a URL, whose document is fetched or kept). 0, 2, -1 as it. */
+int oidc_client_jwks_resolve(struct arena *a, const char *client_id, const char *stored,
+    const char *jwt, const char **jwks);
+/* oidc_client_jwks_get through a cache of a few seconds (the token endpoint's machines,
+ * whose issue checks the registered value again in its transaction); *kept tells it came from the cache (a refusal
+ * must then be decided again on the row's: oidc_client_jwks_forget and get). */
+int oidc_client_jwks_get_kept(struct store *s, struct arena *a, const char *client_id,
+    const char **jwks, bool *kept);
+void oidc_client_jwks_forget(const char *client_id);
 /* Records the jti of a verified assertion until exp, in the group commit b of the
  * provider's store (oidc/batch.h): 0 (first use), 1 (a replay) or -1. */
 struct oidc_batch;
@@ -111,6 +121,14 @@ enum oidc_machine_state {
  * NULL) with its applications. 0, 1 (none) or -1. */
 int oidc_machine_get(struct store *s, struct arena *a, const char *client_id,
     const char *thumbprint, struct oidc_machine *out);
+/* The same through a cache of a few seconds kept per client id or thumbprint (for the
+ * token endpoint, whose issue reads the certificate's status again in its transaction:
+ * oidc_machine_token_issue). Its status may be stale: never decide a revocation on it
+ * alone. */
+int oidc_machine_get_kept(struct store *s, struct arena *a, const char *client_id,
+    const char *thumbprint, struct oidc_machine *out);
+/* Drops what the cache keeps of a certificate (found unusable at an issue). */
+void oidc_machine_forget(int64_t cert_id);
 /* Whether the certificate may be used at now: active and within its validity. */
 enum oidc_machine_state oidc_machine_state(const struct oidc_machine *m, int64_t now);
 const char *oidc_machine_state_reason(enum oidc_machine_state st);

@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "audit/audit.h"
@@ -107,6 +108,7 @@ struct issue_op {
 	const unsigned char *hash;
 	int64_t now;
 	int replay;
+	bool stale;        /* the certificate was no longer usable at the commit */
 };
 
 static int
@@ -114,6 +116,12 @@ issue_fn(struct store_tx *tx, void *arg)
 {
 	struct issue_op *op = arg;
 	const struct oidc_machine_issue *in = op->in;
+	char now_text[CLOCK_TEXT_SIZE];
+	int n;
+
+	/* Results set anew at each run (the group commit may run an operation again). */
+	op->replay = 0;
+	op->stale = false;
 
 	if (in->jti != NULL) {
 		op->replay = oidc_assertion_jti_record(tx, in->m->client_id, in->jti, in->jti_exp);
@@ -124,9 +132,18 @@ issue_fn(struct store_tx *tx, void *arg)
 	if (randombytes_uniform(64) == 0 &&
 	    store_exec(tx, SQL_MACH_TOKEN_PURGE, "i", op->now) < 0)
 		return -1;
-	if (store_exec(tx, SQL_MACH_TOKEN_INSERT, "bitttii", op->hash, (size_t)32,
+	if (clock_text(op->now, now_text) != 0)
+		return -1;
+	n = store_exec(tx, SQL_MACH_TOKEN_INSERT, "bitttiitt", op->hash, (size_t)32,
 	    in->m->cert_id, in->scope, in->cnf_x5t, in->method, op->now,
-	    op->now + OIDC_MACHINE_TOKEN_TTL) != 1 ||
+	    op->now + OIDC_MACHINE_TOKEN_TTL, now_text, in->jwks);
+	if (n == 0) {
+		/* Revoked (or replaced, expired, removed) since it was read: nothing issued.
+		 * An assertion's jti stays spent. */
+		op->stale = true;
+		return 0;
+	}
+	if (n != 1 ||
 	    issued_event(tx, in->m, in->scope, in->cnf_x5t != NULL, in->method, op->ctx) != 0)
 		return -1;
 	return 0;
@@ -137,14 +154,63 @@ oidc_machine_token_issue(struct oidc_batch *b, const struct oidc_machine_issue *
     const struct actor *ctx, char token[OIDC_TOKEN_LEN + 1])
 {
 	unsigned char h[32];
-	struct issue_op op = { in, ctx, h, clock_time(), 0 };
+	struct issue_op op = { in, ctx, h, clock_time(), 0, false };
 
 	oidc_random_token(token);
 	oidc_token_hash(token, h);
 	/* Shares a commit with the other token operations of the moment (batch.h). */
-	if (oidc_batch_run(b, issue_fn, &op) < 0 || op.replay != 0) {
+	if (oidc_batch_run(b, issue_fn, &op) < 0 || op.replay != 0 || op.stale) {
 		sodium_memzero(token, OIDC_TOKEN_LEN + 1);
-		return op.replay > 0 ? 1 : -1;
+		return op.replay > 0 ? 1 : op.stale && op.replay == 0 ? 2 : -1;
+	}
+	return 0;
+}
+
+/* An issue queued without waiting, with whom to tell. */
+struct issue_submit {
+	struct issue_op op;
+	unsigned char hash[32];
+	char *token;
+	void (*done)(void *done_arg, int rc);
+	void *done_arg;
+};
+
+static void
+issue_submitted(void *arg, int rc)
+{
+	struct issue_submit *t = arg;
+
+	if (rc >= 0 && t->op.replay != 0)
+		rc = t->op.replay > 0 ? 1 : -1;
+	else if (rc >= 0 && t->op.stale)
+		rc = 2;
+	if (rc != 0)
+		sodium_memzero(t->token, OIDC_TOKEN_LEN + 1);
+	t->done(t->done_arg, rc);
+	free(t);
+}
+
+int
+oidc_machine_token_issue_submit(struct oidc_batch *b, const struct oidc_machine_issue *in,
+    const struct actor *ctx, char token[OIDC_TOKEN_LEN + 1],
+    void (*done)(void *done_arg, int rc), void *done_arg)
+{
+	struct issue_submit *t = malloc(sizeof(*t));
+
+	if (t == NULL)
+		return -1;
+	oidc_random_token(token);
+	oidc_token_hash(token, t->hash);
+	t->op = (struct issue_op){ in, ctx, t->hash, clock_time(), 0, false };
+	t->token = token;
+	t->done = done;
+	t->done_arg = done_arg;
+	/* Always to the committer: the connection thread serves other requests meanwhile, and
+	 * under load the tokens of the moment share one commit (batch.h). */
+	if (oidc_batch_submit(b, issue_fn, &t->op, issue_submitted, t) != 0) {
+		sodium_memzero(token, OIDC_TOKEN_LEN + 1);
+		free(t);
+		return -1;
 	}
 	return 0;
 }

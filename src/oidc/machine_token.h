@@ -28,15 +28,25 @@ struct oidc_machine_issue {
 	const char *scope, *cnf_x5t, *method;
 	const char *jti;
 	int64_t jti_exp;
+	const char *jwks;              /* the JWKS the assertion was verified with, or NULL */
 };
 /* Issues an access token in the group commit b of the provider's store (oidc/batch.h):
  * records the assertion's jti (a replay issues nothing), stores the token's hash with the
  * binding and appends the audit event oidc.machine.token.issued (the method, the scope,
- * the binding; never the token), in one transaction. Writes the token into token.
- * 0, 1 (the jti was used already) or -1. */
+ * the binding; never the token), in one transaction, provided the certificate is still
+ * usable then and jwks still the client's (read again in that transaction). Writes the token into token. 0, 1 (the
+ * jti was used already), 2 (the certificate was revoked, replaced or expired, or the keys
+ * replaced, meanwhile: nothing issued) or -1. */
 struct oidc_batch;
 int oidc_machine_token_issue(struct oidc_batch *b, const struct oidc_machine_issue *in,
     const struct actor *ctx, char token[OIDC_TOKEN_LEN + 1]);
+/* The same without waiting (the token endpoint): the token is written into token at once,
+ * the operation queued for the group commit's thread, and done(done_arg, rc) called there
+ * once it is committed (rc as above; token wiped unless 0). in, ctx and token must live
+ * until then (the suspended request's arena). 0, or -1 (nothing queued, done not called). */
+int oidc_machine_token_issue_submit(struct oidc_batch *b, const struct oidc_machine_issue *in,
+    const struct actor *ctx, char token[OIDC_TOKEN_LEN + 1],
+    void (*done)(void *done_arg, int rc), void *done_arg);
 
 /* A machine token as introspection (RFC 7662) shows it. */
 struct oidc_machine_token_info {

@@ -15,7 +15,7 @@ import { ASSERTION_TYPE, ORGS, assertion, assertionKey, isoIn, makeMachineCA, pl
   registerCert, registerJwks, startMachines, tlsPost } from './machines_lib.js';
 import { addClient, portier } from './oidc_lib.js';
 
-const NAMES = ['pharma', 'medi', 'revoked', 'expired', 'unknown', 'replaced'];
+const NAMES = ['pharma', 'medi', 'revoked', 'expired', 'unknown', 'replaced', 'late1', 'late2', 'late3', 'late4'];
 
 describe('client_credentials for machines', () => {
   let ca;
@@ -131,6 +131,77 @@ describe('client_credentials for machines', () => {
     assert.match(r.json.error_description, /revoked/);
     const refusals = auditEvents(srv, ['oidc.token.refused']).map((e) => e.details.reason);
     for (const why of ['certificate revoked', 'certificate expired', 'certificate replaced']) assert.ok(refusals.includes(why), why);
+  });
+
+  // The token endpoint keeps a machine's certificate a few seconds (client_auth.c); its
+  // status is read again in the token's transaction, so a change of the row, as the
+  // registration pages (or another node) make it, counts from the next request on.
+  it('refuses at once a certificate revoked, replaced or expired in its row after its tokens', async () => {
+    const late = {};
+    for (const name of ['late1', 'late2', 'late3']) {
+      late[name] = registerCert(srv, ca.certs[name], { org: ORGS.pharma.id, apps: ['TESTAPP'] });
+      registerJwks(srv, late[name], [esKey]);
+    }
+    const header = (name) => ({ 'X-SSL-Client-Cert': encodeURIComponent(ca.certs[name].pem) });
+    const jwt = (name) => ({ grant_type: 'client_credentials', client_assertion_type: ASSERTION_TYPE,
+      client_assertion: assertion(esKey, late[name], srv.url) });
+    // Every way in, so that each is kept: by thumbprint, by client_id, by the assertion's iss.
+    const ways = (name) => [
+      () => plainPost(srv, '/oidc/token', { grant_type: 'client_credentials' }, header(name)),
+      () => tlsPost(srv, '/oidc/token', { grant_type: 'client_credentials', client_id: late[name] }, ca.certs[name]),
+      () => plainPost(srv, '/oidc/token', jwt(name)),
+    ];
+    for (const name of Object.keys(late)) {
+      for (const way of ways(name)) assert.equal((await way()).status, 200);
+    }
+    exec(srv, "UPDATE system_cert SET status = 'revoked', revoked_at = ? WHERE public_id = ?", [isoIn(0), late.late1]);
+    exec(srv, "UPDATE system_cert SET status = 'replaced' WHERE public_id = ?", [late.late2]);
+    exec(srv, 'UPDATE system_cert SET not_after = ? WHERE public_id = ?', [isoIn(-1), late.late3]);
+    const n0 = tokens();
+    const refusals0 = auditEvents(srv, ['oidc.token.refused']).length;
+    for (const [name, why] of [['late1', /revoked/], ['late2', /replaced/], ['late3', /expired/]]) {
+      // Twice: the first from the kept copy (refused by the issue's transaction), the second
+      // from the row.
+      for (const way of [...ways(name), ...ways(name)]) {
+        const r = await way();
+        assert.equal(r.status, 401, `${name}: ${r.text}`);
+        assert.equal(r.json.error, 'invalid_client');
+        assert.match(r.json.error_description, why, name);
+      }
+    }
+    assert.equal(tokens(), n0, 'no token issued');
+    const refused = auditEvents(srv, ['oidc.token.refused']).slice(refusals0);
+    assert.equal(refused.length, 18);
+    assert.ok(refused.every((e) => /^certificate (revoked|replaced|expired)$/.test(e.details.reason)));
+  });
+
+  // The client's JWKS is kept a few seconds too: a key added counts at once (a refusal on
+  // the kept JWKS is decided again on the row's), a key removed at once too (the issue's
+  // transaction finds the JWKS it was verified with replaced, and issues nothing).
+  it('follows a replaced JWKS from the next request on (a key added or removed)', async () => {
+    const client = registerCert(srv, ca.certs.late4, { org: ORGS.pharma.id, apps: ['TESTAPP'] });
+    const k1 = assertionKey('ES256');
+    const k2 = assertionKey('ES256');
+    const ask = (key) => plainPost(srv, '/oidc/token', { grant_type: 'client_credentials',
+      client_assertion_type: ASSERTION_TYPE, client_assertion: assertion(key, client, srv.url) });
+    registerJwks(srv, client, [k1]);
+    assert.equal((await ask(k1)).status, 200);
+    registerJwks(srv, client, [k2]);
+    let r = await ask(k2);
+    assert.equal(r.status, 200, `a key added: ${r.text}`);
+    assert.equal((await ask(k1)).status, 401);
+    registerJwks(srv, client, [k1]);
+    assert.equal((await ask(k1)).status, 200);
+    assert.equal((await ask(k1)).status, 200);
+    registerJwks(srv, client, [k2]);
+    const n0 = tokens();
+    for (let i = 0; i < 2; i++) {
+      r = await ask(k1);
+      assert.equal(r.status, 401, `a key removed: ${r.text}`);
+      assert.equal(r.json.error, 'invalid_client');
+    }
+    assert.equal(tokens(), n0, 'no token with a removed key');
+    assert.equal((await ask(k2)).status, 200);
   });
 
   it('refuses a certificate that is not the registered one of the client_id, and no authentication', async () => {

@@ -94,6 +94,7 @@ presented_cert(struct web_req *r, const char **x5t)
 struct pending_jti {
 	const char *jti;
 	int64_t exp;
+	const char *jwks;      /* the keys registered (JWKS text or URL), checked again at the issue */
 };
 
 /* Checks a client assertion of the form (client_assertion_type, client_assertion) for
@@ -107,10 +108,11 @@ assertion_auth(struct web_req *r, const char **client_id, struct pending_jti *pj
 	const char *type = web_form(r, "client_assertion_type");
 	const char *jwt = web_form(r, "client_assertion");
 	const char *form_id = web_form(r, "client_id");
-	const char *iss = NULL, *jwks = NULL, *jti = NULL;
+	const char *iss = NULL, *jwks = NULL, *stored = NULL, *jti = NULL;
 	const char *const *aud = audiences(r);
 	enum oidc_assertion_error e;
 	int64_t exp = 0;
+	bool kept = false;
 	int rc;
 
 	*client_id = NULL;
@@ -124,16 +126,35 @@ assertion_auth(struct web_req *r, const char **client_id, struct pending_jti *pj
 	if (form_id != NULL && strcmp(form_id, iss) != 0)
 		return refuse_client(r, form_id, "client_id differs from the assertion") == 0 ?
 		    1 : -1;
-	rc = oidc_client_jwks_for(app->store, web_arena(r), iss, jwt, &jwks);
+	/* A machine's (pj): the registered value (JWKS text or URL) kept a few seconds,
+	 * confirmed by the issue; a refusal is decided on the row's. */
+	rc = pj != NULL ? oidc_client_jwks_get_kept(app->store, web_arena(r), iss, &stored,
+	    &kept) : oidc_client_jwks_get(app->store, web_arena(r), iss, &stored);
+	if (rc == 0)
+		rc = oidc_client_jwks_resolve(web_arena(r), iss, stored, jwt, &jwks);
 	if (rc < 0)
 		return -1;
 	if (rc > 0)
 		return refuse_client(r, iss, rc == 2 ? "the client's JWKS URL gives no keys" :
 		    "no keys registered for this client") == 0 ? 1 : -1;
 	e = oidc_assertion_verify(jwks, jwt, iss, aud, clock_time(), web_arena(r), &jti, &exp);
+	if (e != OIDC_ASSERTION_OK && kept) {
+		oidc_client_jwks_forget(iss);
+		rc = oidc_client_jwks_get(app->store, web_arena(r), iss, &stored);
+		if (rc == 0)
+			rc = oidc_client_jwks_resolve(web_arena(r), iss, stored, jwt, &jwks);
+		if (rc < 0)
+			return -1;
+		if (rc > 0)
+			return refuse_client(r, iss, rc == 2 ? "the client's JWKS URL gives no "
+			    "keys" : "no keys registered for this client") == 0 ? 1 : -1;
+		e = oidc_assertion_verify(jwks, jwt, iss, aud, clock_time(), web_arena(r), &jti,
+		    &exp);
+	}
 	if (e == OIDC_ASSERTION_OK && pj != NULL) {
 		pj->jti = jti;
 		pj->exp = exp;
+		pj->jwks = stored;   /* the registered value, which the issue compares */
 	} else if (e == OIDC_ASSERTION_OK) {
 		rc = oidc_assertion_jti_use(oidc_provider_batch(app->oidc), iss, jti, exp);
 		if (rc < 0)
@@ -171,13 +192,24 @@ oidc_rp_assertion_auth(struct web_req *r, struct oidc_client *c)
 	return 0;
 }
 
+/* The machine of a client id or a thumbprint: from the cache when kept (the token
+ * endpoint, whose issue checks the status again), else from the row. */
+static int
+machine_get(struct web_req *r, bool kept, const char *id, const char *x5t,
+    struct oidc_machine *m)
+{
+	struct app *app = web_app(r);
+
+	return kept ? oidc_machine_get_kept(app->store, web_arena(r), id, x5t, m) :
+	    oidc_machine_get(app->store, web_arena(r), id, x5t, m);
+}
+
 /* Finds the machine of the request's authentication. 0 (m, *x5t the bound certificate or
  * NULL, *method set), 1 refused (answered), -1. */
 static int
 machine_auth(struct web_req *r, struct oidc_machine *m, const char **x5t, const char **method,
-    struct pending_jti *pj)
+    struct pending_jti *pj, bool kept)
 {
-	struct app *app = web_app(r);
 	const char *form_id = web_form(r, "client_id"), *cert = NULL, *id = NULL;
 	int rc;
 
@@ -193,11 +225,11 @@ machine_auth(struct web_req *r, struct oidc_machine *m, const char **x5t, const 
 		if (rc != 0)
 			return rc;
 		*method = "private_key_jwt";
-		rc = oidc_machine_get(app->store, web_arena(r), id, NULL, m);
+		rc = machine_get(r, kept, id, NULL, m);
 	} else if (cert != NULL) {
 		*method = "tls_client_auth";
-		rc = form_id != NULL ? oidc_machine_get(app->store, web_arena(r), form_id, NULL, m) :
-		    oidc_machine_get(app->store, web_arena(r), NULL, cert, m);
+		rc = form_id != NULL ? machine_get(r, kept, form_id, NULL, m) :
+		    machine_get(r, kept, NULL, cert, m);
 	} else {
 		return refuse_client(r, form_id, "client authentication is missing") == 0 ? 1 :
 		    -1;
@@ -224,7 +256,7 @@ oidc_machine_auth(struct web_req *r, struct oidc_machine *m)
 	const char *x5t = NULL, *method = NULL;
 
 	/* No pending jti: a verified assertion's jti is recorded here (no replay). */
-	return machine_auth(r, m, &x5t, &method, NULL);
+	return machine_auth(r, m, &x5t, &method, NULL, false);
 }
 
 static int
@@ -239,42 +271,103 @@ machine_reply(struct web_req *r, const char *token, const char *scope)
 	return oidc_json(r, 200, o);
 }
 
+/* A machine's token while the group commit decides it: in the request's arena. */
+struct machine_state {
+	struct web_req *r;
+	struct oidc_machine m;
+	struct oidc_machine_issue in;
+	struct actor ctx;
+	char token[OIDC_TOKEN_LEN + 1];
+	int rc;
+};
+
+/* On the committer's thread: the token is committed (or not); the connection goes on. */
+static void
+machine_decided(void *arg, int rc)
+{
+	struct machine_state *st = arg;
+
+	st->rc = rc;
+	web_resume(st->r);
+}
+
+/* The certificate kept was found unusable by the issue's transaction (revoked, replaced or
+ * expired since): forgotten, and refused with the reason its row gives now. */
+static int
+refuse_unusable(struct web_req *r, const struct oidc_machine *kept)
+{
+	struct app *app = web_app(r);
+	struct oidc_machine now;
+	enum oidc_machine_state ms;
+	int rc;
+
+	oidc_machine_forget(kept->cert_id);
+	oidc_client_jwks_forget(kept->client_id);
+	rc = oidc_machine_get(app->store, web_arena(r), kept->client_id, NULL, &now);
+	if (rc < 0)
+		return oidc_oauth_error(r, 500, "server_error", "the token could not be made");
+	if (rc > 0)
+		return refuse_client(r, kept->client_id, "unknown client or certificate");
+	ms = oidc_machine_state(&now, clock_time());
+	return refuse_client(r, kept->client_id, ms != OIDC_MACHINE_USABLE ?
+	    oidc_machine_state_reason(ms) : "certificate or keys changed meanwhile: try again");
+}
+
+/* Back on a connection thread: the answer. */
+static int
+machine_resumed(struct web_req *r)
+{
+	struct machine_state *st = web_deferred_arg(r);
+	int rc;
+
+	if (st->rc == 2)
+		return refuse_unusable(r, &st->m);
+	if (st->rc > 0)
+		return refuse_client(r, st->m.client_id,
+		    oidc_assertion_reason(OIDC_ASSERTION_REPLAY));
+	if (st->rc < 0)
+		return oidc_oauth_error(r, 500, "server_error", "the token could not be made");
+	rc = machine_reply(r, st->token, st->in.scope);
+	sodium_memzero(st->token, sizeof(st->token));
+	return rc;
+}
+
 int
 oidc_machine_grant(struct web_req *r)
 {
 	struct app *app = web_app(r);
-	struct actor ctx = app_actor(r);
-	struct oidc_machine *m = arena_alloc(web_arena(r), sizeof(*m));
-	char token[OIDC_TOKEN_LEN + 1];
+	struct machine_state *st = arena_alloc(web_arena(r), sizeof(*st));
+	struct oidc_machine *m;
 	const char *x5t = NULL, *method = NULL, *scope = NULL;
-	struct pending_jti pj = { NULL, 0 };
-	struct oidc_machine_issue in;
-	enum oidc_machine_state st;
+	struct pending_jti pj = { NULL, 0, NULL };
+	enum oidc_machine_state ms;
 	int rc;
 
-	if (m == NULL)
+	if (st == NULL)
 		return -1;
-	rc = machine_auth(r, m, &x5t, &method, &pj);
+	st->r = r;
+	st->ctx = app_actor(r);
+	m = &st->m;
+	rc = machine_auth(r, m, &x5t, &method, &pj, true);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
-	st = oidc_machine_state(m, clock_time());
-	if (st != OIDC_MACHINE_USABLE)
-		return refuse_client(r, m->client_id, oidc_machine_state_reason(st));
+	ms = oidc_machine_state(m, clock_time());
+	if (ms != OIDC_MACHINE_USABLE)
+		return refuse_client(r, m->client_id, oidc_machine_state_reason(ms));
 	rc = oidc_machine_scope(web_arena(r), m, web_form(r, "scope"), &scope);
 	if (rc < 0)
 		return oidc_oauth_error(r, 400, "invalid_request", "scope is too long");
 	if (rc > 0) {
-		oidc_audit_refusal(app->store, "token", m->client_id, 0, "invalid_scope", &ctx);
+		oidc_audit_refusal(app->store, "token", m->client_id, 0, "invalid_scope", &st->ctx);
 		return oidc_oauth_error(r, 400, "invalid_scope",
 		    "the scope must name applications of the certificate");
 	}
-	in = (struct oidc_machine_issue){ m, scope, x5t, method, pj.jti, pj.exp };
-	rc = oidc_machine_token_issue(oidc_provider_batch(app->oidc), &in, &ctx, token);
-	if (rc > 0)
-		return refuse_client(r, m->client_id, oidc_assertion_reason(OIDC_ASSERTION_REPLAY));
-	if (rc < 0)
-		return oidc_oauth_error(r, 500, "server_error", "the token could not be made");
-	rc = machine_reply(r, token, scope);
-	sodium_memzero(token, sizeof(token));
-	return rc;
+	st->in = (struct oidc_machine_issue){ m, scope, x5t, method, pj.jti, pj.exp, pj.jwks };
+	/* Suspended first: the token may be committed before submit returns. The connection
+	 * thread serves others meanwhile, and the tokens of the moment share a commit. */
+	web_suspend(r, st, machine_resumed);
+	if (oidc_machine_token_issue_submit(oidc_provider_batch(app->oidc), &st->in, &st->ctx,
+	    st->token, machine_decided, st) != 0)
+		machine_decided(st, -1);
+	return 0;
 }
