@@ -8,14 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "apps/login/door_eid.h"
-#include "auth/eid.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "oidc/client_auth.h"
 #include "oidc/machine_token.h"
 
-#define PEM_MAX (16 * 1024)
 
 /* A 401 invalid_client, audited with the reason (never a secret or an assertion). */
 static int
@@ -43,51 +40,17 @@ audiences(struct web_req *r)
 	return v[1] != NULL ? v : NULL;
 }
 
-/* The certificate the client presented: from a trusted proxy's header or from portier's
- * own TLS handshake. Sets *x5t (NULL: none). 0, 1 (refused: answered) or -1. */
+/* The certificate the client presented (app_client_x5t: a trusted proxy's header or
+ * portier's own TLS handshake). Sets *x5t (NULL: none). 0, 1 (refused: answered) or -1. */
 static int
 presented_cert(struct web_req *r, const char **x5t)
 {
-	struct app *app = web_app(r);
-	const struct eid_door *door = app->eid_door;
-	const char *name = door != NULL && door->proxy_header ? door->proxy_header :
-	    "X-SSL-Client-Cert";
-	const char *hdr = web_header(r, name);
-	char *t = arena_alloc(web_arena(r), OIDC_X5T_LEN + 1);
-	const unsigned char *der;
-	size_t len;
+	const char *why = NULL;
+	int rc = app_client_x5t(r, x5t, &why);
 
-	*x5t = NULL;
-	if (t == NULL)
-		return -1;
-	if (hdr != NULL && hdr[0] != '\0') {
-		char *pem = arena_alloc(web_arena(r), PEM_MAX);
-		long n;
-
-		/* As eID: only the TCP peer that is a trusted proxy on the plain listener. */
-		if (door == NULL || !eid_proxies_trusted(door->proxies, web_peer(r)) ||
-		    !web_via_proxy(r)) {
-			log_warn(web_rid(r), "oidc: %s header from %s, not a trusted proxy: refused",
-			    name, web_peer(r));
-			return refuse_client(r, web_form(r, "client_id"),
-			    "certificate header from an untrusted peer") == 0 ? 1 : -1;
-		}
-		if (pem == NULL)
-			return -1;
-		n = eid_header_decode(hdr, pem, PEM_MAX - 1);
-		if (n < 0 || (pem[n] = '\0', oidc_x5t_pem(pem, (size_t)n, t)) != 0)
-			return refuse_client(r, web_form(r, "client_id"),
-			    "certificate header is not URL-escaped PEM") == 0 ? 1 : -1;
-		*x5t = t;
-		return 0;
-	}
-	der = web_client_cert(r, 0, &len);
-	if (der == NULL)
-		return 0;
-	if (oidc_x5t_der(der, len, t) != 0)
-		return -1;
-	*x5t = t;
-	return 0;
+	if (rc == 1)
+		return refuse_client(r, web_form(r, "client_id"), why) == 0 ? 1 : -1;
+	return rc;
 }
 
 /* A verified assertion's id, recorded with the token it is used for (one commit). */
