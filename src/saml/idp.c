@@ -17,6 +17,7 @@
 #include <lasso/xml/saml-2.0/saml2_attribute.h>
 #include <lasso/xml/saml-2.0/saml2_attribute_statement.h>
 #include <lasso/xml/saml-2.0/saml2_attribute_value.h>
+#include <lasso/xml/saml-2.0/saml2_authn_statement.h>
 #include <lasso/xml/saml-2.0/saml2_name_id.h>
 #include <lasso/xml/saml-2.0/saml2_subject.h>
 #include <lasso/xml/saml-2.0/samlp2_logout_request.h>
@@ -32,6 +33,7 @@
 
 #include "base/buf.h"
 #include "base/log.h"
+#include "saml/sign.h"
 
 #define NAMEID_PERSISTENT "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
 #define NAMEID_TRANSIENT "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
@@ -471,6 +473,26 @@ name_id(LassoSaml2Assertion *as, LassoSamlp2AuthnRequest *req, const char *idp,
 	return 0;
 }
 
+/* The AuthnStatement's SessionIndex: portier's (recorded per session for Single Logout)
+ * instead of lasso's, when given. */
+static int
+session_index(LassoSaml2Assertion *as, const char *index)
+{
+	if (index == NULL)
+		return 0;
+	for (GList *l = as->AuthnStatement; l != NULL; l = l->next) {
+		LassoSaml2AuthnStatement *st;
+
+		if (!LASSO_IS_SAML2_AUTHN_STATEMENT(l->data))
+			continue;
+		st = LASSO_SAML2_AUTHN_STATEMENT(l->data);
+		g_free(st->SessionIndex);
+		st->SessionIndex = g_strdup(index);
+		return st->SessionIndex != NULL ? 0 : -1;
+	}
+	return -1;
+}
+
 static int set_status(LassoProfile *pr, const char *top_value, const char *sub_value);
 static const char *resign_post_ec(struct arena *a, const char *b64, const struct saml_keys *k);
 
@@ -542,7 +564,13 @@ saml_idp_respond(struct arena *a, const char *entity_id, const char *base_url,
 	as = LASSO_SAML2_ASSERTION(LASSO_SAMLP2_RESPONSE(pr->response)->Assertion->data);
 	if (name_id(as, LASSO_IS_SAMLP2_AUTHN_REQUEST(pr->request) ?
 	    LASSO_SAMLP2_AUTHN_REQUEST(pr->request) : NULL, entity_id, sp->entity_id,
-	    ans->attrs) != 0 || attributes(as, ans->attrs) != 0)
+	    ans->attrs) != 0 || attributes(as, ans->attrs) != 0 ||
+	    session_index(as, ans->session_index) != 0)
+		goto done;
+	/* What Single Logout will name the person with (before any encryption). */
+	out->name_id = arena_strdup(a, as->Subject->NameID->content);
+	out->name_format = arena_strdup(a, as->Subject->NameID->Format);
+	if (out->name_id == NULL || out->name_format == NULL)
 		goto done;
 	if (artifact) {
 		lr = lasso_login_build_artifact_msg(login, LASSO_HTTP_METHOD_ARTIFACT_GET);
@@ -616,7 +644,7 @@ child_el(xmlNode *el, const char *ns, const char *name)
 /* Signs el enveloped by its ID attribute (rsa-sha256, or ecdsa-sha256 with the EC key
  * when ec; exclusive c14n, sha256, the certificate in KeyInfo), the Signature right after
  * its Issuer as SAML core's schema wants; a Signature el had is removed first. */
-static int
+int
 sign_el_alg(struct arena *a, xmlDoc *doc, xmlNode *el, const struct saml_keys *k, bool ec)
 {
 	const char *key = ec ? k->ec_key_pem : k->key_pem, *cert = ec ? k->ec_cert_pem :

@@ -22,6 +22,7 @@
 #define NS_DS "http://www.w3.org/2000/09/xmldsig#"
 #define B_POST "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
 #define B_ARTIFACT "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Artifact"
+#define B_REDIRECT_SLO "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
 
 static bool
 is(const xmlNode *e, const char *name)
@@ -144,6 +145,29 @@ has_cert(const xmlNode *e)
 			return true;
 	}
 	return false;
+}
+
+int
+saml_sp_slo(struct arena *a, const char *metadata, const char **location, const char **binding)
+{
+	static const char *const order[] = {
+		"urn:oasis:names:tc:SAML:2.0:bindings:SOAP", B_REDIRECT_SLO, B_POST,
+	};
+	xmlDoc *doc = md_read(metadata, strlen(metadata));
+	const xmlNode *sp = doc != NULL ? md_sp(doc) : NULL;
+	int rc = 1;
+
+	for (size_t i = 0; sp != NULL && rc == 1 && i < sizeof(order) / sizeof(order[0]); i++)
+		for (const xmlNode *c = sp->children; c != NULL; c = c->next) {
+			if (!is(c, "SingleLogoutService") || !prop_is(c, "Binding", order[i]))
+				continue;
+			*location = prop(a, c, "Location");
+			*binding = order[i];
+			rc = *location != NULL ? 0 : -1;
+			break;
+		}
+	xmlFreeDoc(doc);
+	return rc;
 }
 
 bool
