@@ -32,6 +32,7 @@
 #include <time.h>
 
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "saml/sign.h"
 
@@ -44,6 +45,8 @@
 #define CLASS_PASSWORD "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
 #define CLASS_SMARTCARD "urn:oasis:names:tc:SAML:2.0:ac:classes:SmartcardPKI"
 #define ATTR_PREFIX "urn:portier:attribute:"
+
+static void iso_time(int64_t t, char out[32]);
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int init_rc = -1;
@@ -145,6 +148,23 @@ done:
 	return out;
 }
 
+/* The published metadata's validUntil (SAML metadata §2.3.2: an SP must not use a copy
+ * after it) and cacheDuration (how long an SP may keep it before reading it again): a
+ * week and six hours, both well inside the overlap a retired certificate stays published
+ * (SAML_KEY_OVERLAP_DAYS, 14), so no copy in use can miss a rotation's new certificate. */
+static int
+validity(xmlNode *root)
+{
+	char until[32];
+
+	iso_time(clock_time() + SAML_METADATA_VALID_DAYS * 86400, until);
+	if (xmlSetProp(root, (const xmlChar *)"validUntil", (const xmlChar *)until) == NULL ||
+	    xmlSetProp(root, (const xmlChar *)"cacheDuration",
+	    (const xmlChar *)SAML_METADATA_CACHE) == NULL)
+		return -1;
+	return 0;
+}
+
 /* The metadata signed (enveloped XML-DSig on the EntityDescriptor, its ID "portier-idp":
  * rsa-sha256, exclusive c14n, sha256, the certificate in KeyInfo) with xmlsec, which lasso
  * brings and has started. NULL on error. */
@@ -168,7 +188,8 @@ saml_idp_metadata_signed(struct arena *a, const char *entity_id, const char *bas
 	if (root == NULL)
 		goto done;
 	id = xmlSetProp(root, (const xmlChar *)"ID", (const xmlChar *)"portier-idp");
-	if (id == NULL || xmlAddID(NULL, doc, (const xmlChar *)"portier-idp", id) == NULL)
+	if (id == NULL || xmlAddID(NULL, doc, (const xmlChar *)"portier-idp", id) == NULL ||
+	    validity(root) != 0)
 		goto done;
 	sig = xmlSecTmplSignatureCreate(doc, xmlSecTransformExclC14NId,
 	    xmlSecTransformRsaSha256Id, NULL);

@@ -23,6 +23,8 @@
 #define SAML_REQUEST_AGE_MAX 600         /* … and no older than this */
 #define SAML_KEY_OVERLAP_DAYS 14         /* a retired certificate stays in the metadata */
 #define SAML_KEYS_MAX 8
+#define SAML_METADATA_VALID_DAYS 7       /* the published metadata's validUntil, from now */
+#define SAML_METADATA_CACHE "PT6H"       /* … and its cacheDuration */
 #define SAML_ID_LEN 43                   /* a pending request's id: 256 bits, base64url */
 
 /* ---- service providers (sp.c) ---- */
