@@ -877,9 +877,32 @@ set_status(LassoProfile *pr, const char *top_value, const char *sub_value)
 	return 0;
 }
 
+static int decline(struct arena *a, const char *entity_id, const char *base_url,
+    const struct saml_keys *k, const struct saml_sp *sp, const char *dump, const char *why,
+    const char **acs_url, const char **response, const char **relay_state);
+
 int
 saml_idp_decline(struct arena *a, const char *entity_id, const char *base_url,
     const struct saml_keys *k, const struct saml_sp *sp, const char *dump,
+    const char **acs_url, const char **response, const char **relay_state)
+{
+	return decline(a, entity_id, base_url, k, sp, dump, LASSO_SAML2_STATUS_CODE_AUTHN_FAILED,
+	    acs_url, response, relay_state);
+}
+
+int
+saml_idp_no_passive(struct arena *a, const char *entity_id, const char *base_url,
+    const struct saml_keys *k, const struct saml_sp *sp, const char *dump,
+    const char **acs_url, const char **response, const char **relay_state)
+{
+	return decline(a, entity_id, base_url, k, sp, dump, LASSO_SAML2_STATUS_CODE_NO_PASSIVE,
+	    acs_url, response, relay_state);
+}
+
+/* A Response with status Responder and why beneath, to the request in dump. */
+static int
+decline(struct arena *a, const char *entity_id, const char *base_url,
+    const struct saml_keys *k, const struct saml_sp *sp, const char *dump, const char *why,
     const char **acs_url, const char **response, const char **relay_state)
 {
 	LassoServer *server = server_for(a, entity_id, base_url, k, sp->metadata);
@@ -894,8 +917,8 @@ saml_idp_decline(struct arena *a, const char *entity_id, const char *base_url,
 	/* Not authenticated: lasso sets the status (Responder, AuthnFailed); its return says
 	 * so and is no error here. */
 	(void)lasso_login_validate_request_msg(login, FALSE, FALSE);
-	if (set_status(pr, LASSO_SAML2_STATUS_CODE_RESPONDER,
-	    LASSO_SAML2_STATUS_CODE_AUTHN_FAILED) != 0 || lasso_login_build_authn_response_msg(login) != 0 ||
+	if (set_status(pr, LASSO_SAML2_STATUS_CODE_RESPONDER, why) != 0 ||
+	    lasso_login_build_authn_response_msg(login) != 0 ||
 	    pr->msg_url == NULL ||
 	    pr->msg_body == NULL)
 		goto done;

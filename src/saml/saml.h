@@ -302,6 +302,11 @@ int saml_slo_answer(struct arena *a, const char *entity_id, const char *base_url
 int saml_idp_decline(struct arena *a, const char *entity_id, const char *base_url,
     const struct saml_keys *k, const struct saml_sp *sp, const char *dump,
     const char **acs_url, const char **response, const char **relay_state);
+/* The same with NoPassive beneath Responder: an IsPassive request that would need the
+ * person (no session, a higher level, ForceAuthn, a profile to choose). */
+int saml_idp_no_passive(struct arena *a, const char *entity_id, const char *base_url,
+    const struct saml_keys *k, const struct saml_sp *sp, const char *dump,
+    const char **acs_url, const char **response, const char **relay_state);
 /* The AuthnContextClassRef of a level of assurance (eIDAS LoA URIs: low, substantial,
  * high). */
 const char *saml_class_ref(int level);

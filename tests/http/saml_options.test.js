@@ -13,7 +13,9 @@ import {
   attrValues, authnRequest, metadataCerts, postForm, redirectQuery, spMetadata, writeTemp, xmlsecVerify,
 } from './saml_lib.js';
 
-const SP = 'http://127.0.0.1:9/opt-sp';
+const SP = 'http://127.0.0.1:9/opt-sp';        // TESTAPP: Jan has two profiles
+const ONE = 'http://127.0.0.1:9/one-sp';       // TESTONE: Jan has one (Pharma)
+const NO_PASSIVE = 'urn:oasis:names:tc:SAML:2.0:status:NoPassive';
 const ACS = 'http://127.0.0.1:9/acs';
 
 function cli(args) {
@@ -27,6 +29,64 @@ describe('SAML IdP: metadata validity, IsPassive, requested attributes', () => {
     srv = await startWorld({});
     cli(['sp', 'add', '--db', srv.db, '--metadata', writeTemp('opt.xml', spMetadata({ entityId: SP, acs: [ACS] })),
       '--application', 'TESTAPP']);
+    cli(['sp', 'add', '--db', srv.db, '--metadata', writeTemp('one.xml', spMetadata({ entityId: ONE, acs: [ACS] })),
+      '--application', 'TESTONE']);
+  });
+
+  /** An AuthnRequest with IsPassive="true" by Redirect; returns { id, r }. */
+  async function passive(jar, issuer, { forceAuthn = false } = {}) {
+    const { id, xml } = authnRequest({ issuer, acs: ACS, destination: `${srv.url}/saml/sso`, forceAuthn });
+    const r = await jar.get(`/saml/sso?${redirectQuery(xml.replace('Version="2.0"', 'Version="2.0" IsPassive="true"'), { relayState: 'p' })}`);
+    return { id, r };
+  }
+
+  /** The Response of an answer page (no other page before it). */
+  function responseOf(r, id) {
+    assert.equal(r.status, 200, `answered at once: ${r.status} ${r.headers.get('location') ?? ''}`);
+    const f = postForm(r.text);
+    assert.equal(f.action, ACS);
+    assert.equal(f.relayState, 'p');
+    assert.match(f.response, new RegExp(`InResponseTo="${id}"`));
+    return f.response;
+  }
+
+  /** An ordinary login by SAML to sp (the login page, the profile choice). */
+  async function ordinaryLogin(jar, sp) {
+    const r = await jar.get(`/saml/sso?${redirectQuery(authnRequest({ issuer: sp, acs: ACS, destination: `${srv.url}/saml/sso` }).xml)}`);
+    const flow = r.headers.get('location');
+    let page = await jar.get(flow);
+    if (page.status === 303) {
+      await login(jar, PEOPLE.jan.user, flow);
+      page = await jar.get(flow);
+    }
+    const res = await jar.get(flow, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrfOf(page.text), org: ACCOUNTS.jan }).toString(),
+    });
+    assert.equal(res.status, 200);
+  }
+
+  it('IsPassive: NoPassive without a session, with a choice to make, with ForceAuthn; the Response with one profile', async () => {
+    const jar = browser(srv);
+    let { id, r } = await passive(jar, ONE);
+    let x = responseOf(r, id);
+    assert.match(x, new RegExp(`<samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Responder">\\s*<samlp:StatusCode Value="${NO_PASSIVE}"`));
+    assert.doesNotMatch(x, /<saml:Assertion/);
+    const [cert] = metadataCerts(await (await fetch(`${srv.url}/saml/metadata`)).text());
+    assert.ok(xmlsecVerify(x, cert, 'Response'), 'the NoPassive Response is signed');
+    // Logged in (by another SP's ordinary flow): one profile for TESTONE, answered at once.
+    await ordinaryLogin(jar, SP);
+    ({ id, r } = await passive(jar, ONE));
+    x = responseOf(r, id);
+    assert.match(x, /<samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"\/>/);
+    assert.deepEqual(attrValues(x, 'urn:portier:attribute:applications').sort(), ['MEDSEIP', 'TESTAPP', 'TESTONE']);
+    assert.ok(xmlsecVerify(x, cert));
+    // Two profiles for TESTAPP: the choice needs the person.
+    ({ id, r } = await passive(jar, SP));
+    assert.match(responseOf(r, id), new RegExp(NO_PASSIVE));
+    // ForceAuthn with IsPassive cannot be met without the person either.
+    ({ id, r } = await passive(jar, ONE, { forceAuthn: true }));
+    assert.match(responseOf(r, id), new RegExp(NO_PASSIVE));
   });
   after(async () => {
     await srv?.stop();

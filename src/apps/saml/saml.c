@@ -153,6 +153,10 @@ refusal_msgid(int why)
 	}
 }
 
+struct flow;
+static int passive(struct web_req *r, const char *id, const struct saml_pending *p,
+    const struct saml_sp *sp);
+
 static int
 sso(struct web_req *r)
 {
@@ -206,6 +210,8 @@ sso(struct web_req *r)
 	p.artifact = rd->artifact;
 	if (browser_bind(r, p.browser) != 0 || saml_pending_save(app->store, &p, id) != 0)
 		return -1;
+	if (rd->authn.is_passive)
+		return passive(r, id, &p, &rd->sp);
 	return web_redirect(r, arena_printf(web_arena(r), "/saml/continue/%s", id));
 }
 
@@ -520,6 +526,51 @@ answer(struct web_req *r, const struct flow *f, const struct access_profile *pic
 	if (out.artifact != NULL)
 		return to_sp(r, out.acs_url, f->app_name);
 	return post_page(r, out.acs_url, out.response, out.relay_state, f->app_name);
+}
+
+/* IsPassive: answered at once, without a page. NoPassive when the person would be needed:
+ * no session, a level above the session's, ForceAuthn, or a profile to choose (none or
+ * several for the SP's application); with one profile, the Response. */
+static int
+passive(struct web_req *r, const char *id, const struct saml_pending *p,
+    const struct saml_sp *sp)
+{
+	struct app *app = web_app(r);
+	struct actor ctx = app_actor(r);
+	struct web_session *s = web_session(r);
+	struct flow *f = arena_alloc(web_arena(r), sizeof(*f));
+	const char *acs, *resp, *relay;
+	struct saml_keys k;
+	int rc;
+
+	if (f == NULL)
+		return -1;
+	memset(f, 0, sizeof(*f));
+	f->id = id;
+	f->p = *p;
+	f->sp = *sp;
+	f->app_name = sp->application;
+	if (s != NULL && s->person_id != 0 && s->auth_level >= p->fr.level &&
+	    !p->fr.force_login) {
+		f->profiles = arena_alloc(web_arena(r), sizeof(*f->profiles) * FED_PROFILES_MAX);
+		if (f->profiles == NULL || fed_profiles_for(app->store, web_arena(r), s->person_id,
+		    sp->application, f->profiles, FED_PROFILES_MAX, &f->n_profiles) != 0)
+			return -1;
+		if (f->n_profiles == 1)
+			return answer(r, f, &f->profiles[0]);
+	}
+	rc = saml_pending_take(app->store, id);
+	if (rc != 0)
+		return -1;
+	if (saml_keys_load(app->store, &k) != 0)
+		return -1;
+	rc = saml_idp_no_passive(web_arena(r), entity_id(r), base_url(r), &k, sp, p->dump, &acs,
+	    &resp, &relay);
+	saml_keys_free(&k);
+	if (rc != 0 || saml_audit(app->store, "saml.sso.refused", sp->entity_id,
+	    s != NULL ? s->person_id : 0, NULL, "no_passive", &ctx) != 0)
+		return -1;
+	return post_page(r, acs, resp, relay, sp->entity_id);
 }
 
 static int
