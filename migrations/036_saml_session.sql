@@ -2,7 +2,8 @@
 -- SAML SP a browser's person got a Response from, with the NameID (persistent or
 -- transient) and SessionIndex sent, so that a logout (an SP's LogoutRequest, portier's
 -- own logout, an OpenID RP-initiated logout) reaches every SP of the session; and the
--- logouts under way, whose browser goes through each SP in turn. Times from the service's
+-- logouts under way, whose browser goes through each SP in turn; and the attributes
+-- each SP asks for in its metadata. Times from the service's
 -- clock (unix seconds).
 
 -- One row per browser and SP: a new login to the same SP replaces it.
@@ -34,3 +35,9 @@ CREATE TABLE saml_logout (
 	expires_at    INTEGER NOT NULL
 );
 CREATE INDEX saml_logout_expiry ON saml_logout(expires_at);
+
+-- The attributes an SP asks for in its metadata (the Names of the RequestedAttribute of its
+-- default AttributeConsumingService, one a line), read at sp add and sp refresh: it is
+-- sent only those among what its registration allows. NULL: it asks for none in
+-- particular, and receives all it may.
+ALTER TABLE saml_sp ADD COLUMN requested_attributes TEXT;

@@ -494,6 +494,53 @@ name_id(LassoSaml2Assertion *as, LassoSamlp2AuthnRequest *req, const char *idp,
 	return 0;
 }
 
+/* Whether name is a line of list (the Names an SP requested). */
+static bool
+listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; p != NULL && *p != '\0'; p = strchr(p, '\n') != NULL ?
+	    strchr(p, '\n') + 1 : NULL)
+		if (strncmp(p, name, n) == 0 && (p[n] == '\n' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+/* An SP whose metadata requests attributes receives only those (among what its
+ * registration allows, already chosen); requested NULL: all. */
+static int
+keep_requested(LassoSaml2Assertion *as, const char *requested)
+{
+	GList *l = as->AttributeStatement;
+
+	if (requested == NULL)
+		return 0;
+	while (l != NULL) {
+		GList *after = l->next;
+		LassoSaml2AttributeStatement *st = LASSO_SAML2_ATTRIBUTE_STATEMENT(l->data);
+		GList *a = st->Attribute;
+
+		while (a != NULL) {
+			GList *next = a->next;
+			LassoSaml2Attribute *at = LASSO_SAML2_ATTRIBUTE(a->data);
+
+			if (at->Name == NULL || !listed(requested, at->Name)) {
+				st->Attribute = g_list_delete_link(st->Attribute, a);
+				g_object_unref(at);
+			}
+			a = next;
+		}
+		/* The schema wants at least one Attribute in a statement. */
+		if (st->Attribute == NULL) {
+			as->AttributeStatement = g_list_delete_link(as->AttributeStatement, l);
+			g_object_unref(st);
+		}
+		l = after;
+	}
+	return 0;
+}
+
 /* The AuthnStatement's SessionIndex: portier's (recorded per session for Single Logout)
  * instead of lasso's, when given. */
 static int
@@ -586,6 +633,7 @@ saml_idp_respond(struct arena *a, const char *entity_id, const char *base_url,
 	if (name_id(as, LASSO_IS_SAMLP2_AUTHN_REQUEST(pr->request) ?
 	    LASSO_SAMLP2_AUTHN_REQUEST(pr->request) : NULL, entity_id, sp->entity_id,
 	    ans->attrs) != 0 || attributes(as, ans->attrs) != 0 ||
+	    keep_requested(as, sp->requested) != 0 ||
 	    session_index(as, ans->session_index) != 0)
 		goto done;
 	/* What Single Logout will name the person with (before any encryption). */

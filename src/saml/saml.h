@@ -37,6 +37,7 @@ struct saml_sp {
 	bool allow_national_number;          /* receives the national number attribute */
 	bool encrypt_assertions;             /* its Assertion encrypted to its key (--encrypt-…) */
 	bool ecdsa;                          /* signed with ecdsa-sha256 (sig_alg), else RSA */
+	const char *requested;               /* attribute Names it asks for, one a line; NULL: all */
 	int64_t created_at, refreshed_at;    /* saml_sp_list only */
 };
 /* Checks an SP's metadata: no declaration (msg.h), read by lasso as an SP, with at least one
@@ -70,6 +71,9 @@ int saml_sp_refresh(struct store *s, const char *entity_id, const char *metadata
  * 1 none such, -1. */
 int saml_sp_acs(struct arena *a, const char *metadata, const char *acs_url, int index,
     const char *want, const char **location, const char **binding);
+/* The Names of the RequestedAttribute of the metadata's default AttributeConsumingService
+ * (else its first), one a line, in a; NULL when it requests none (or out of memory). */
+const char *saml_sp_requested(struct arena *a, const char *metadata);
 /* The SP's SingleLogoutService: SOAP, else HTTP-Redirect, else HTTP-POST (*binding a
  * static URI). 0, 1 none, -1. */
 int saml_sp_slo(struct arena *a, const char *metadata, const char **location,

@@ -49,7 +49,7 @@ enum saml_sql {
 	X(SAML_SP_GET_METADATA, metadata) X(SAML_SP_GET_SOURCE, source) \
 	X(SAML_SP_GET_MIN_LEVEL, min_level) X(SAML_SP_GET_ALLOW_NN, allow_national_number) \
 	X(SAML_SP_GET_ENCRYPT, encrypt_assertions) \
-	X(SAML_SP_GET_SIG_ALG, sig_alg)
+	X(SAML_SP_GET_SIG_ALG, sig_alg) X(SAML_SP_GET_REQUESTED, requested_attributes)
 SQL_COLUMNS(SQL_SAML_SP_GET_COLS);
 #define SQL_SAML_SP_LIST_COLS(X) \
 	X(SAML_SP_LIST_ENTITY_ID, entity_id) X(SAML_SP_LIST_APPLICATION, application) \

@@ -8,18 +8,19 @@ static const char *const saml_text[SQL_SAML_END - SQL_SAML_FIRST] = {
 #define T(id) [(id) - SQL_SAML_FIRST]
 	T(SQL_SAML_SP_INSERT) =
 	    "INSERT INTO saml_sp(entity_id, application, metadata, source, min_level, "
-	    "allow_national_number, encrypt_assertions, sig_alg, created_at, refreshed_at) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?8, ?9, ?6, ?6)",
+	    "allow_national_number, encrypt_assertions, sig_alg, created_at, refreshed_at, "
+	    "requested_attributes) VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?8, ?9, ?6, ?6, ?10)",
 	T(SQL_SAML_SP_GET) =
 	    "SELECT entity_id, application, metadata, source, min_level, allow_national_number, "
-	    "encrypt_assertions, sig_alg FROM saml_sp WHERE entity_id = ?1",
+	    "encrypt_assertions, sig_alg, requested_attributes FROM saml_sp WHERE entity_id = ?1",
 	T(SQL_SAML_SP_LIST) =
 	    "SELECT entity_id, application, source, min_level, created_at, refreshed_at, "
 	    "allow_national_number, encrypt_assertions, sig_alg FROM saml_sp ORDER BY entity_id",
 	T(SQL_SAML_SP_DELETE) =
 	    "DELETE FROM saml_sp WHERE entity_id = ?1",
 	T(SQL_SAML_SP_REFRESH) =
-	    "UPDATE saml_sp SET metadata = ?2, refreshed_at = ?3 WHERE entity_id = ?1",
+	    "UPDATE saml_sp SET metadata = ?2, refreshed_at = ?3, requested_attributes = ?4 "
+	    "WHERE entity_id = ?1",
 	T(SQL_SAML_KEY_INSERT) =
 	    "INSERT INTO saml_key(kid, alg, private_der, cert_pem, created_at) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5)",

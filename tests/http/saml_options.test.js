@@ -15,6 +15,7 @@ import {
 
 const SP = 'http://127.0.0.1:9/opt-sp';        // TESTAPP: Jan has two profiles
 const ONE = 'http://127.0.0.1:9/one-sp';       // TESTONE: Jan has one (Pharma)
+const ASKS = 'http://127.0.0.1:9/asks-sp';     // TESTAPP, asks for some attributes
 const NO_PASSIVE = 'urn:oasis:names:tc:SAML:2.0:status:NoPassive';
 const ACS = 'http://127.0.0.1:9/acs';
 
@@ -32,6 +33,15 @@ describe('SAML IdP: metadata validity, IsPassive, requested attributes', () => {
     cli(['sp', 'add', '--db', srv.db, '--metadata', writeTemp('one.xml', spMetadata({ entityId: ONE, acs: [ACS] })),
       '--application', 'TESTONE']);
   });
+
+  /** ASKS's metadata: requests givenName, the organisation and the national number (which
+   * its registration does not allow), or nothing when names is empty. */
+  function asksMetadata(names) {
+    const req = names.map((n) => `<md:RequestedAttribute Name="${n}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri"/>`).join('');
+    const md = spMetadata({ entityId: ASKS, acs: [ACS] });
+    return names.length ? md.replace('</md:SPSSODescriptor>',
+      `<md:AttributeConsumingService index="0" isDefault="true"><md:ServiceName xml:lang="en">t</md:ServiceName>${req}</md:AttributeConsumingService></md:SPSSODescriptor>`) : md;
+  }
 
   /** An AuthnRequest with IsPassive="true" by Redirect; returns { id, r }. */
   async function passive(jar, issuer, { forceAuthn = false } = {}) {
@@ -105,5 +115,43 @@ describe('SAML IdP: metadata validity, IsPassive, requested attributes', () => {
     assert.ok(xmlsecVerify(md, cert, 'EntityDescriptor'));
     assert.ok(!xmlsecVerify(md.replace(`validUntil="${until[1]}"`, 'validUntil="2099-01-01T00:00:00Z"'), cert,
       'EntityDescriptor'), 'validUntil is signed');
+  });
+
+  it('releases only the attributes the SP requests in its metadata, among those its registration allows', async () => {
+    const asked = ['urn:oid:2.5.4.42', 'urn:portier:attribute:organisation', 'urn:portier:attribute:national_number'];
+    cli(['sp', 'add', '--db', srv.db, '--metadata', writeTemp('asks.xml', asksMetadata(asked)), '--application', 'TESTAPP']);
+    const jar = browser(srv);
+    await ordinaryLogin(jar, SP);
+    /** The attribute Names of a passive-free login to ASKS. */
+    const names = async () => {
+      const r = await jar.get(`/saml/sso?${redirectQuery(authnRequest({ issuer: ASKS, acs: ACS, destination: `${srv.url}/saml/sso` }).xml)}`);
+      assert.equal(r.status, 303, srv.logs().slice(-1200));
+      const flow = r.headers.get('location');
+      const page = await jar.get(flow);
+      const res = await jar.get(flow, {
+        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: csrfOf(page.text), org: ACCOUNTS.jan }).toString(),
+      });
+      const x = postForm(res.text).response;
+      return { x, names: [...x.matchAll(/<saml:Attribute Name="([^"]+)"/g)].map((m) => m[1]).sort() };
+    };
+    let got = await names();
+    assert.deepEqual(got.names, ['urn:oid:2.5.4.42', 'urn:portier:attribute:organisation'],
+      'what it asked for, without the national number its registration does not allow');
+    assert.deepEqual(attrValues(got.x, 'urn:oid:2.5.4.42'), ['Jan']);
+    const [cert] = metadataCerts(await (await fetch(`${srv.url}/saml/metadata`)).text());
+    assert.ok(xmlsecVerify(got.x, cert));
+    // Refreshed with metadata that asks for nothing in particular: all it may have again.
+    cli(['sp', 'refresh', '--db', srv.db, '--entity-id', ASKS, '--metadata', writeTemp('asks2.xml', asksMetadata([]))]);
+    got = await names();
+    assert.ok(got.names.includes('urn:oid:2.5.4.4') && got.names.includes('urn:portier:attribute:applications'), got.names.join());
+    assert.ok(!got.names.includes('urn:portier:attribute:national_number'));
+    // Asking only for what it may not have: no AttributeStatement at all (never an empty one).
+    cli(['sp', 'refresh', '--db', srv.db, '--entity-id', ASKS, '--metadata',
+      writeTemp('asks3.xml', asksMetadata(['urn:portier:attribute:national_number']))]);
+    got = await names();
+    assert.deepEqual(got.names, []);
+    assert.doesNotMatch(got.x, /AttributeStatement/);
+    assert.ok(xmlsecVerify(got.x, cert));
   });
 });
