@@ -17,7 +17,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { BIN } from '../lib/server.js';
 import { auditEvents } from '../lib/world.js';
 import {
-  ACCOUNTS, authorize, authorizeUrl, browser, csrfOf, login, PEOPLE, pkce, startWorld,
+  ACCOUNTS, authorize, authorizeUrl, browser, csrfOf, login, PEOPLE, pkce, refreshTarget, startWorld,
 } from './oidc_lib.js';
 import {
   authnRequest, logoutRequest, metadataCerts, PERSISTENT, POST, postForm, redirectQuery, spMetadata, TRANSIENT,
@@ -93,6 +93,13 @@ function logoutResponseQuery(issuer, inResponseTo, relayState) {
     'Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status></samlp:LogoutResponse>';
   return `SAMLResponse=${encodeURIComponent(deflateRawSync(Buffer.from(xml)).toString('base64'))}` +
     `&RelayState=${encodeURIComponent(relayState)}`;
+}
+
+/** Where a step of a logout sends the browser outside portier: a page that follows the
+ * address by itself (after a form, the browser would hold a redirect to form-action). */
+function step(r) {
+  assert.equal(r.status, 200, `a page that goes on: ${r.status} ${r.headers.get('location') ?? ''}`);
+  return refreshTarget(r.text);
 }
 
 const field = (xml, re) => { const m = re.exec(xml); assert.ok(m, `${re} in ${xml.slice(0, 600)}`); return m[1]; };
@@ -240,8 +247,7 @@ describe('SAML Single Logout across SPs and protocols', () => {
     assert.equal((await jar.get('/saml/slo/next/' + 'A'.repeat(43))).status, 400);
     // A (HTTP-Redirect) first: signed, its NameID and SessionIndex.
     r = await jar.get(next);
-    assert.equal(r.status, 303);
-    const toA = checkRedirect(r.headers.get('location'), A, a);
+    const toA = checkRedirect(step(r), A, a);
     assert.equal(toA.relay, next.split('/').pop());
     // A answers; portier goes on: C by SOAP (no browser), then the LogoutResponse to B.
     r = await jar.get(`/saml/slo?${logoutResponseQuery(A, toA.id, toA.relay)}`);
@@ -282,7 +288,7 @@ describe('SAML Single Logout across SPs and protocols', () => {
     assert.match(next, /^\/saml\/slo\/next\/[A-Za-z0-9_-]{43}$/, 'the SPs are told before going home');
     assert.ok(!(await loggedIn(jar)));
     r = await jar.get(next);
-    const toA = checkRedirect(r.headers.get('location'), A, a);
+    const toA = checkRedirect(step(r), A, a);
     r = await jar.get(`/saml/slo?${logoutResponseQuery(A, toA.id, toA.relay)}`);
     r = await jar.get(r.headers.get('location'));
     assert.equal(r.status, 200, 'B by HTTP-POST: a form through the browser');
@@ -323,11 +329,10 @@ describe('SAML Single Logout across SPs and protocols', () => {
     const next = r.headers.get('location');
     assert.match(next, /^\/saml\/slo\/next\//);
     r = await jar.get(next);
-    const toA = checkRedirect(r.headers.get('location'), A, a);
+    const toA = checkRedirect(step(r), A, a);
     r = await jar.get(`/saml/slo?${logoutResponseQuery(A, toA.id, toA.relay)}`);
     r = await jar.get(r.headers.get('location'));
-    assert.equal(r.status, 303);
-    assert.equal(r.headers.get('location'), `${BYE}?state=st1`);
+    assert.equal(step(r), `${BYE}?state=st1`);
     assert.ok(!(await loggedIn(jar)));
     // Without SAML SPs in the session, the logout goes straight back as before.
     const jar2 = browser(srv);

@@ -668,10 +668,21 @@ redirect_to(struct web_req *r, const char *url)
 	return web_send(r, 303, "text/plain; charset=utf-8", "", 0);
 }
 
+/* A step of a logout under way to an address outside portier: a page that follows it by
+ * itself. A logout often starts with a form (portier's, OpenID's confirmation), and the
+ * browser holds every redirect after a form to that page's CSP form-action ('self'). */
+static int
+step_to(struct web_req *r, const char *url, const char *name)
+{
+	if (url[0] == '/' && url[1] != '/')
+		return web_redirect(r, url);
+	return to_sp(r, url, name);
+}
+
 /* The answer to the SP that asked for the logout: its LogoutResponse by its binding. */
 static int
 slo_respond(struct web_req *r, const struct saml_sp *sp, const char *dump, const char *relay,
-    bool done)
+    bool done, bool step)
 {
 	struct app *app = web_app(r);
 	struct saml_keys k;
@@ -688,7 +699,7 @@ slo_respond(struct web_req *r, const struct saml_sp *sp, const char *dump, const
 	if (out.response != NULL)
 		return post_page(r, out.acs_url, out.response, out.relay_state != NULL ?
 		    out.relay_state : relay, sp->entity_id);
-	return redirect_to(r, out.acs_url);
+	return step ? step_to(r, out.acs_url, sp->entity_id) : redirect_to(r, out.acs_url);
 }
 
 /* The session ends everywhere: portier's, the OpenID relying parties' by back-channel
@@ -806,7 +817,7 @@ slo(struct web_req *r)
 		return -1;
 	if (next != NULL)
 		return web_redirect(r, next);
-	return slo_respond(r, &rd->sp, rd->dump, in.relay_state, done);
+	return slo_respond(r, &rd->sp, rd->dump, in.relay_state, done, false);
 }
 
 /* The end of a logout under way: the LogoutResponse to the SP that asked, else where the
@@ -824,10 +835,10 @@ slo_finish(struct web_req *r, const struct saml_logout_state *st)
 		if (rc < 0)
 			return -1;
 		if (rc == 0)
-			return slo_respond(r, &sp, st->origin_dump, st->origin_relay, true);
+			return slo_respond(r, &sp, st->origin_dump, st->origin_relay, true, true);
 	}
 	if (st->return_to != NULL)
-		return redirect_to(r, st->return_to);
+		return step_to(r, st->return_to, st->return_to);
 	c = web_page(r, N_("Vous êtes déconnecté"));
 	return c != NULL ? web_render(r, "oidc/logged_out", c) : -1;
 }
@@ -885,7 +896,7 @@ slo_next(struct web_req *r)
 		if (out.response != NULL)
 			return post_form(r, out.acs_url, "request", out.response, out.relay_state,
 			    sp.entity_id);
-		return redirect_to(r, out.acs_url);
+		return step_to(r, out.acs_url, sp.entity_id);
 	}
 	return web_redirect(r, arena_printf(web_arena(r), "/saml/slo/next/%s", id));
 }
