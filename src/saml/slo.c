@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 #include <zlib.h>
@@ -25,7 +26,7 @@
 
 /* The LogoutRequest element in doc (under parent, or as the root). NULL on error. */
 static xmlNode *
-request_el(struct arena *a, xmlDoc *doc, xmlNode *parent, const char *idp, const char *dest,
+request_el(xmlDoc *doc, xmlNode *parent, const char *idp, const char *dest,
     const struct saml_session_sp *row, int64_t now)
 {
 	xmlNode *r = xmlNewNode(NULL, (const xmlChar *)"LogoutRequest");
@@ -44,8 +45,9 @@ request_el(struct arena *a, xmlDoc *doc, xmlNode *parent, const char *idp, const
 		return NULL;
 	}
 	xmlSetNs(r, p);
-	if (parent != NULL ? xmlAddChild(parent, r) == NULL : (xmlDocSetRootElement(doc, r),
-	    false)) {
+	if (parent == NULL)
+		xmlDocSetRootElement(doc, r);
+	else if (xmlAddChild(parent, r) == NULL) {
 		xmlFreeNode(r);
 		return NULL;
 	}
@@ -54,7 +56,6 @@ request_el(struct arena *a, xmlDoc *doc, xmlNode *parent, const char *idp, const
 	sodium_bin2hex(id + 1, sizeof(id) - 1, raw, sizeof(raw));
 	gmtime_r(&t, &tm);
 	strftime(instant, sizeof(instant), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	(void)a;
 	/* xmlNewProp and xmlNewTextChild escape what they write. */
 	if (xmlNewProp(r, (const xmlChar *)"ID", (const xmlChar *)id) == NULL ||
 	    xmlNewProp(r, (const xmlChar *)"Version", (const xmlChar *)"2.0") == NULL ||
@@ -96,17 +97,22 @@ static const char *
 deflate_b64_escaped(struct arena *a, const char *xml)
 {
 	size_t n = strlen(xml);
-	uLongf cap = (uLongf)(n + n / 100 + 64);
-	unsigned char *z = arena_alloc(a, cap);
+	uLong cap;
+	unsigned char *z;
 	z_stream zs;
 	gchar *b64 = NULL, *esc = NULL;
 	const char *out = NULL;
 
-	if (z == NULL)
-		return NULL;
 	memset(&zs, 0, sizeof(zs));
-	if (deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+	if (n > UINT32_MAX / 2 ||
+	    deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		return NULL;
+	cap = deflateBound(&zs, (uLong)n);
+	z = arena_alloc(a, cap);
+	if (z == NULL) {
+		deflateEnd(&zs);
+		return NULL;
+	}
 	zs.next_in = (Bytef *)(uintptr_t)xml;
 	zs.avail_in = (uInt)n;
 	zs.next_out = z;
@@ -208,7 +214,7 @@ saml_logout_request(struct arena *a, const char *entity_id, const struct saml_ke
 		if (body == NULL)
 			goto done;
 	}
-	req = request_el(a, doc, body, entity_id, loc, row, now);
+	req = request_el(doc, body, entity_id, loc, row, now);
 	if (req == NULL)
 		goto done;
 	if (strcmp(binding, SAML_BINDING_SOAP_URI) != 0 &&
