@@ -14,7 +14,7 @@ import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 
-import { BIN } from '../lib/server.js';
+import { BIN, SAN } from '../lib/server.js';
 import { auditEvents } from '../lib/world.js';
 import {
   ACCOUNTS, authorize, authorizeUrl, browser, csrfOf, login, PEOPLE, pkce, refreshTarget, startWorld,
@@ -31,6 +31,14 @@ const C = 'http://127.0.0.1:9/c-sp';          // SLO by SOAP (the test's server)
 const ACS = 'http://127.0.0.1:9/acs';
 const CB = 'http://127.0.0.1:9/cb';
 const BYE = 'http://127.0.0.1:9/bye';
+
+// Under ASan: full stacks, so that the leaks inside lasso and xmlsec1 can be told from
+// portier's own and suppressed (saml_lsan.supp), as saml.test.js does.
+const SAN_ENV = SAN ? {
+  ASAN_OPTIONS: [process.env.ASAN_OPTIONS, 'fast_unwind_on_malloc=0'].filter(Boolean).join(':'),
+  LSAN_OPTIONS: [process.env.LSAN_OPTIONS, `suppressions=${new URL('./saml_lsan.supp', import.meta.url).pathname}`]
+    .filter(Boolean).join(':'),
+} : {};
 
 function cli(args) {
   return execFileSync(BIN, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -113,7 +121,7 @@ describe('SAML Single Logout across SPs and protocols', () => {
   before(async () => {
     soapSp = await endpoint('/c/slo', '<soap-env:Envelope xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/"><soap-env:Body/></soap-env:Envelope>');
     rpBcl = await endpoint('/bcl');
-    srv = await startWorld({});
+    srv = await startWorld({ env: SAN_ENV });
     const add = (name, md) => cli(['sp', 'add', '--db', srv.db, '--metadata', writeTemp(name, md), '--application', 'TESTAPP']);
     add('a.xml', spMetadata({ entityId: A, acs: [ACS], slo: `${A}/slo` }));
     add('b.xml', spMetadata({ entityId: B, acs: [ACS], slo: `${B}/slo`, sloBinding: POST }));
