@@ -78,6 +78,12 @@ int oidc_routes(struct web_server *s, const struct oidc_provider *p);
 /* Registers the SAML 2.0 identity provider's endpoints (/saml/metadata, /saml/sso,
  * /saml/continue/ID; docs/saml.md); its address is OpenID's issuer. */
 int saml_routes(struct web_server *s);
+/* Portier's own logout of person (the portal's, OpenID's RP-initiated): the OpenID relying
+ * parties are told by back-channel logout, and *next is where the browser goes to tell
+ * the SAML SPs of its session in turn (then on to return_to, or the logged-out page when
+ * NULL), or NULL when there are none. Call before or after web_session_end. 0 or -1. */
+int saml_app_logout(struct web_req *r, int64_t person, const char *return_to,
+    const char **next);
 /* Registers the pages of access management (/acces…, guide §3 and §4). */
 int uman_routes(struct web_server *s);
 /* Decorates every page: side menu, person's name. */

@@ -18,6 +18,7 @@
 #include <lasso/xml/saml-2.0/saml2_attribute.h>
 #include <lasso/xml/saml-2.0/saml2_attribute_statement.h>
 #include <lasso/xml/saml-2.0/saml2_attribute_value.h>
+#include <lasso/xml/saml-2.0/saml2_authn_statement.h>
 #include <lasso/xml/saml-2.0/saml2_name_id.h>
 #include <lasso/xml/saml-2.0/saml2_subject.h>
 #include <lasso/xml/saml-2.0/samlp2_logout_request.h>
@@ -32,8 +33,10 @@
 #include <time.h>
 
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "saml/server_cache.h"
+#include "saml/sign.h"
 
 #define NAMEID_PERSISTENT "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
 #define NAMEID_TRANSIENT "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
@@ -44,6 +47,8 @@
 #define CLASS_PASSWORD "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
 #define CLASS_SMARTCARD "urn:oasis:names:tc:SAML:2.0:ac:classes:SmartcardPKI"
 #define ATTR_PREFIX "urn:portier:attribute:"
+
+static void iso_time(int64_t t, char out[32]);
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int init_rc = -1;
@@ -145,6 +150,23 @@ done:
 	return out;
 }
 
+/* The published metadata's validUntil (SAML metadata §2.3.2: an SP must not use a copy
+ * after it) and cacheDuration (how long an SP may keep it before reading it again): a
+ * week and six hours, both well inside the overlap a retired certificate stays published
+ * (SAML_KEY_OVERLAP_DAYS, 14), so no copy in use can miss a rotation's new certificate. */
+static int
+validity(xmlNode *root)
+{
+	char until[32];
+
+	iso_time(clock_time() + SAML_METADATA_VALID_DAYS * 86400, until);
+	if (xmlSetProp(root, (const xmlChar *)"validUntil", (const xmlChar *)until) == NULL ||
+	    xmlSetProp(root, (const xmlChar *)"cacheDuration",
+	    (const xmlChar *)SAML_METADATA_CACHE) == NULL)
+		return -1;
+	return 0;
+}
+
 /* The metadata signed (enveloped XML-DSig on the EntityDescriptor, its ID "portier-idp":
  * rsa-sha256, exclusive c14n, sha256, the certificate in KeyInfo) with xmlsec, which lasso
  * brings and has started. NULL on error. */
@@ -168,7 +190,8 @@ saml_idp_metadata_signed(struct arena *a, const char *entity_id, const char *bas
 	if (root == NULL)
 		goto done;
 	id = xmlSetProp(root, (const xmlChar *)"ID", (const xmlChar *)"portier-idp");
-	if (id == NULL || xmlAddID(NULL, doc, (const xmlChar *)"portier-idp", id) == NULL)
+	if (id == NULL || xmlAddID(NULL, doc, (const xmlChar *)"portier-idp", id) == NULL ||
+	    validity(root) != 0)
 		goto done;
 	sig = xmlSecTmplSignatureCreate(doc, xmlSecTransformExclC14NId,
 	    xmlSecTransformRsaSha256Id, NULL);
@@ -501,6 +524,73 @@ name_id(LassoSaml2Assertion *as, LassoSamlp2AuthnRequest *req, const char *idp,
 	return 0;
 }
 
+/* Whether name is a line of list (the Names an SP requested). */
+static bool
+listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; p != NULL && *p != '\0'; p = strchr(p, '\n') != NULL ?
+	    strchr(p, '\n') + 1 : NULL)
+		if (strncmp(p, name, n) == 0 && (p[n] == '\n' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+/* An SP whose metadata requests attributes receives only those (among what its
+ * registration allows, already chosen); requested NULL: all. */
+static int
+keep_requested(LassoSaml2Assertion *as, const char *requested)
+{
+	GList *l = as->AttributeStatement;
+
+	if (requested == NULL)
+		return 0;
+	while (l != NULL) {
+		GList *after = l->next;
+		LassoSaml2AttributeStatement *st = LASSO_SAML2_ATTRIBUTE_STATEMENT(l->data);
+		GList *a = st->Attribute;
+
+		while (a != NULL) {
+			GList *next = a->next;
+			LassoSaml2Attribute *at = LASSO_SAML2_ATTRIBUTE(a->data);
+
+			if (at->Name == NULL || !listed(requested, at->Name)) {
+				st->Attribute = g_list_delete_link(st->Attribute, a);
+				g_object_unref(at);
+			}
+			a = next;
+		}
+		/* The schema wants at least one Attribute in a statement. */
+		if (st->Attribute == NULL) {
+			as->AttributeStatement = g_list_delete_link(as->AttributeStatement, l);
+			g_object_unref(st);
+		}
+		l = after;
+	}
+	return 0;
+}
+
+/* The AuthnStatement's SessionIndex: portier's (recorded per session for Single Logout)
+ * instead of lasso's, when given. */
+static int
+session_index(LassoSaml2Assertion *as, const char *index)
+{
+	if (index == NULL)
+		return 0;
+	for (GList *l = as->AuthnStatement; l != NULL; l = l->next) {
+		LassoSaml2AuthnStatement *st;
+
+		if (!LASSO_IS_SAML2_AUTHN_STATEMENT(l->data))
+			continue;
+		st = LASSO_SAML2_AUTHN_STATEMENT(l->data);
+		g_free(st->SessionIndex);
+		st->SessionIndex = g_strdup(index);
+		return st->SessionIndex != NULL ? 0 : -1;
+	}
+	return -1;
+}
+
 static int set_status(LassoProfile *pr, const char *top_value, const char *sub_value);
 static const char *resign_post_ec(struct arena *a, const char *b64, const struct saml_keys *k);
 
@@ -572,7 +662,14 @@ saml_idp_respond(struct arena *a, const char *entity_id, const char *base_url,
 	as = LASSO_SAML2_ASSERTION(LASSO_SAMLP2_RESPONSE(pr->response)->Assertion->data);
 	if (name_id(as, LASSO_IS_SAMLP2_AUTHN_REQUEST(pr->request) ?
 	    LASSO_SAMLP2_AUTHN_REQUEST(pr->request) : NULL, entity_id, sp->entity_id,
-	    ans->attrs) != 0 || attributes(as, ans->attrs) != 0)
+	    ans->attrs) != 0 || attributes(as, ans->attrs) != 0 ||
+	    keep_requested(as, sp->requested) != 0 ||
+	    session_index(as, ans->session_index) != 0)
+		goto done;
+	/* What Single Logout will name the person with (before any encryption). */
+	out->name_id = arena_strdup(a, as->Subject->NameID->content);
+	out->name_format = arena_strdup(a, as->Subject->NameID->Format);
+	if (out->name_id == NULL || out->name_format == NULL)
 		goto done;
 	if (artifact) {
 		lr = lasso_login_build_artifact_msg(login, LASSO_HTTP_METHOD_ARTIFACT_GET);
@@ -646,7 +743,7 @@ child_el(xmlNode *el, const char *ns, const char *name)
 /* Signs el enveloped by its ID attribute (rsa-sha256, or ecdsa-sha256 with the EC key
  * when ec; exclusive c14n, sha256, the certificate in KeyInfo), the Signature right after
  * its Issuer as SAML core's schema wants; a Signature el had is removed first. */
-static int
+int
 sign_el_alg(struct arena *a, xmlDoc *doc, xmlNode *el, const struct saml_keys *k, bool ec)
 {
 	const char *key = ec ? k->ec_key_pem : k->key_pem, *cert = ec ? k->ec_cert_pem :
@@ -858,9 +955,32 @@ set_status(LassoProfile *pr, const char *top_value, const char *sub_value)
 	return 0;
 }
 
+static int decline(struct arena *a, const char *entity_id, const char *base_url,
+    const struct saml_keys *k, const struct saml_sp *sp, const char *dump, const char *why,
+    const char **acs_url, const char **response, const char **relay_state);
+
 int
 saml_idp_decline(struct arena *a, const char *entity_id, const char *base_url,
     const struct saml_keys *k, const struct saml_sp *sp, const char *dump,
+    const char **acs_url, const char **response, const char **relay_state)
+{
+	return decline(a, entity_id, base_url, k, sp, dump, LASSO_SAML2_STATUS_CODE_AUTHN_FAILED,
+	    acs_url, response, relay_state);
+}
+
+int
+saml_idp_no_passive(struct arena *a, const char *entity_id, const char *base_url,
+    const struct saml_keys *k, const struct saml_sp *sp, const char *dump,
+    const char **acs_url, const char **response, const char **relay_state)
+{
+	return decline(a, entity_id, base_url, k, sp, dump, LASSO_SAML2_STATUS_CODE_NO_PASSIVE,
+	    acs_url, response, relay_state);
+}
+
+/* A Response with status Responder and why beneath, to the request in dump. */
+static int
+decline(struct arena *a, const char *entity_id, const char *base_url,
+    const struct saml_keys *k, const struct saml_sp *sp, const char *dump, const char *why,
     const char **acs_url, const char **response, const char **relay_state)
 {
 	LassoServer *server = server_for(a, entity_id, base_url, k, sp->metadata);
@@ -875,8 +995,8 @@ saml_idp_decline(struct arena *a, const char *entity_id, const char *base_url,
 	/* Not authenticated: lasso sets the status (Responder, AuthnFailed); its return says
 	 * so and is no error here. */
 	(void)lasso_login_validate_request_msg(login, FALSE, FALSE);
-	if (set_status(pr, LASSO_SAML2_STATUS_CODE_RESPONDER,
-	    LASSO_SAML2_STATUS_CODE_AUTHN_FAILED) != 0 || lasso_login_build_authn_response_msg(login) != 0 ||
+	if (set_status(pr, LASSO_SAML2_STATUS_CODE_RESPONDER, why) != 0 ||
+	    lasso_login_build_authn_response_msg(login) != 0 ||
 	    pr->msg_url == NULL ||
 	    pr->msg_body == NULL)
 		goto done;

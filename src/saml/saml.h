@@ -23,6 +23,8 @@
 #define SAML_REQUEST_AGE_MAX 600         /* … and no older than this */
 #define SAML_KEY_OVERLAP_DAYS 14         /* a retired certificate stays in the metadata */
 #define SAML_KEYS_MAX 8
+#define SAML_METADATA_VALID_DAYS 7       /* the published metadata's validUntil, from now */
+#define SAML_METADATA_CACHE "PT6H"       /* … and its cacheDuration */
 #define SAML_ID_LEN 43                   /* a pending request's id: 256 bits, base64url */
 
 /* ---- service providers (sp.c) ---- */
@@ -35,6 +37,7 @@ struct saml_sp {
 	bool allow_national_number;          /* receives the national number attribute */
 	bool encrypt_assertions;             /* its Assertion encrypted to its key (--encrypt-…) */
 	bool ecdsa;                          /* signed with ecdsa-sha256 (sig_alg), else RSA */
+	const char *requested;               /* attribute Names it asks for, one a line; NULL: all */
 	int64_t created_at, refreshed_at;    /* saml_sp_list only */
 };
 /* Checks an SP's metadata: no declaration (msg.h), read by lasso as an SP, with at least one
@@ -68,6 +71,15 @@ int saml_sp_refresh(struct store *s, const char *entity_id, const char *metadata
  * 1 none such, -1. */
 int saml_sp_acs(struct arena *a, const char *metadata, const char *acs_url, int index,
     const char *want, const char **location, const char **binding);
+/* The Names of the RequestedAttribute of the metadata's default AttributeConsumingService
+ * (else its first), one a line, in a; NULL when it requests none (or out of memory). */
+const char *saml_sp_requested(struct arena *a, const char *metadata);
+/* The SP's SingleLogoutService: SOAP, else HTTP-Redirect, else HTTP-POST (*binding a
+ * static URI). 0, 1 none, -1. */
+int saml_sp_slo(struct arena *a, const char *metadata, const char **location,
+    const char **binding);
+#define SAML_BINDING_SOAP_URI "urn:oasis:names:tc:SAML:2.0:bindings:SOAP"
+#define SAML_BINDING_POST_URI "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
 #define SAML_BINDING_ARTIFACT_URI "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Artifact"
 /* Whether lasso finds an encryption key (KeyDescriptor use="encryption" or without use) in
  * the SP's metadata. */
@@ -136,6 +148,58 @@ int saml_artifact_save(struct store *s, const char *artifact, const char *entity
 int saml_artifact_take(struct store *s, struct arena *a, const char *artifact,
     const char *entity_id, int64_t now, const char **message);
 
+struct saml_out;
+/* ---- the SPs of a browser's session, the logouts under way (session.c) ---- */
+#define SAML_FLOW_COOKIE "portier_saml_flow"   /* binds SAML's flows to their browser */
+#define SAML_SESSION_TTL (24 * 3600)     /* an SP of a session is remembered this long */
+#define SAML_LOGOUT_TTL 900              /* a logout under way waits this long */
+/* The hash the tables keep of the browser's flow cookie. 0, 1 (no valid cookie). */
+int saml_browser_hash(const char *cookie, unsigned char out[32]);
+/* An SP of the session: the NameID and SessionIndex it was sent. */
+struct saml_session_sp {
+	const char *entity_id;
+	const char *name_id;
+	const char *name_format;
+	const char *session_index;
+};
+/* Records that browser's person_id got a Response for sp (replacing an older one of that
+ * SP in that browser). 0 or -1. */
+int saml_session_record(struct store *s, const unsigned char browser[32],
+    const struct saml_session_sp *sp, int64_t person_id, int64_t now);
+/* Whether browser's session gave entity_id the NameID name_id (persistent or transient):
+ * 0 (*person_id set), 1 none, -1. */
+int saml_session_find(struct store *s, const unsigned char browser[32], const char *entity_id,
+    const char *name_id, int64_t now, int64_t *person_id);
+/* How a logout ends: the LogoutResponse to origin (the SP whose LogoutRequest started it,
+ * NULL for portier's own logout) from origin_dump (lasso's logout) with origin_relay (its
+ * RelayState), else the browser goes to return_to (NULL: the logged-out page). */
+struct saml_logout_state {
+	const char *origin, *origin_dump, *origin_relay, *return_to;
+};
+/* Starts a logout of browser's person_id: origin's SP is forgotten, the others of the
+ * session wait in a new logout that ends as how says. 0 (*id written), 1 no other SP to
+ * tell (nothing stored), -1. */
+int saml_logout_begin(struct store *s, const unsigned char browser[32], int64_t person_id,
+    const struct saml_logout_state *how, int64_t now, char id[SAML_ID_LEN + 1]);
+/* Takes the next SP of the logout id (of browser): 0 with *next (forgotten now); 1 none
+ * left (the logout is over and gone; *st says how to finish); 2 unknown, expired or
+ * another browser's; -1. */
+int saml_logout_next(struct store *s, struct arena *a, const char *id,
+    const unsigned char browser[32], int64_t now, struct saml_logout_state *st,
+    struct saml_session_sp *next);
+
+/* ---- logouts sent to SPs (slo.c) ---- */
+/* The LogoutRequest to sp for the session's sp_row, signed with k's RSA key, by the SP's
+ * SingleLogoutService: SOAP when its metadata has one (*soap true: out->acs_url is the
+ * address, out->response the envelope to POST), else HTTP-Redirect (out->acs_url the whole
+ * address, the query signed) or HTTP-POST (out->response the base64 message), with
+ * relay_state. 0; 1 the SP has no SingleLogoutService; -1. */
+int saml_logout_request(struct arena *a, const char *entity_id, const struct saml_keys *k,
+    const struct saml_sp *sp, const struct saml_session_sp *row, const char *relay_state,
+    int64_t now, bool *soap, struct saml_out *out);
+/* POSTs a SOAP LogoutRequest to url (10 s at most); 0 when the SP answered 200, else 1. */
+int saml_soap_send(const char *url, const char *envelope);
+
 /* ---- messages (idp.c, with lasso) ---- */
 /* Starts lasso once per process (thread-safe). 0 or -1. */
 int saml_init(void);
@@ -200,6 +264,7 @@ struct saml_out {
 	const char *relay_state;
 	const char *artifact;
 	const char *artifact_message;
+	const char *name_id, *name_format;   /* saml_idp_respond: the NameID sent (SLO) */
 };
 /* Builds the signed Response to the request in dump (lasso) for sp: the assertion signed
  * with k's active key (rsa-sha256), its NameID persistent (the pairwise subject) or
@@ -239,6 +304,11 @@ int saml_slo_answer(struct arena *a, const char *entity_id, const char *base_url
 /* The Response saying that the person did not log in ("Annuler": status Responder with
  * AuthnFailed), signed, to the request in dump; outputs as saml_idp_respond. 0 or -1. */
 int saml_idp_decline(struct arena *a, const char *entity_id, const char *base_url,
+    const struct saml_keys *k, const struct saml_sp *sp, const char *dump,
+    const char **acs_url, const char **response, const char **relay_state);
+/* The same with NoPassive beneath Responder: an IsPassive request that would need the
+ * person (no session, a higher level, ForceAuthn, a profile to choose). */
+int saml_idp_no_passive(struct arena *a, const char *entity_id, const char *base_url,
     const struct saml_keys *k, const struct saml_sp *sp, const char *dump,
     const char **acs_url, const char **response, const char **relay_state);
 /* The AuthnContextClassRef of a level of assurance (eIDAS LoA URIs: low, substantial,

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "audit/audit.h"
+#include "base/buf.h"
 #include "base/clock.h"
 #include "base/jsontext.h"
 #include "fed/profiles.h"
@@ -22,6 +23,7 @@
 #define NS_DS "http://www.w3.org/2000/09/xmldsig#"
 #define B_POST "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
 #define B_ARTIFACT "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Artifact"
+#define B_REDIRECT_SLO "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
 
 static bool
 is(const xmlNode *e, const char *name)
@@ -144,6 +146,73 @@ has_cert(const xmlNode *e)
 			return true;
 	}
 	return false;
+}
+
+/* The AttributeConsumingService an SP's metadata holds: the default one, else the first. */
+static const xmlNode *
+md_acs_service(const xmlNode *sp)
+{
+	const xmlNode *first = NULL;
+
+	for (const xmlNode *c = sp->children; c != NULL; c = c->next) {
+		if (!is(c, "AttributeConsumingService"))
+			continue;
+		if (prop_is(c, "isDefault", "true"))
+			return c;
+		if (first == NULL)
+			first = c;
+	}
+	return first;
+}
+
+const char *
+saml_sp_requested(struct arena *a, const char *metadata)
+{
+	xmlDoc *doc = md_read(metadata, strlen(metadata));
+	const xmlNode *sp = doc != NULL ? md_sp(doc) : NULL;
+	const xmlNode *svc = sp != NULL ? md_acs_service(sp) : NULL;
+	struct buf b;
+	const char *out = NULL;
+
+	buf_init(&b, SAML_METADATA_MAX);
+	for (const xmlNode *c = svc != NULL ? svc->children : NULL; c != NULL; c = c->next) {
+		char *name;
+
+		if (!is(c, "RequestedAttribute") || (name = prop(a, c, "Name")) == NULL ||
+		    name[0] == '\0' || strchr(name, '\n') != NULL)
+			continue;
+		if ((b.len > 0 && buf_putc(&b, '\n') != 0) || buf_puts(&b, name) != 0)
+			goto done;
+	}
+	if (b.len > 0)
+		out = arena_strndup(a, (const char *)b.data, b.len);
+done:
+	buf_free(&b);
+	xmlFreeDoc(doc);
+	return out;
+}
+
+int
+saml_sp_slo(struct arena *a, const char *metadata, const char **location, const char **binding)
+{
+	static const char *const order[] = {
+		"urn:oasis:names:tc:SAML:2.0:bindings:SOAP", B_REDIRECT_SLO, B_POST,
+	};
+	xmlDoc *doc = md_read(metadata, strlen(metadata));
+	const xmlNode *sp = doc != NULL ? md_sp(doc) : NULL;
+	int rc = 1;
+
+	for (size_t i = 0; sp != NULL && rc == 1 && i < sizeof(order) / sizeof(order[0]); i++)
+		for (const xmlNode *c = sp->children; c != NULL; c = c->next) {
+			if (!is(c, "SingleLogoutService") || !prop_is(c, "Binding", order[i]))
+				continue;
+			*location = prop(a, c, "Location");
+			*binding = order[i];
+			rc = *location != NULL ? 0 : -1;
+			break;
+		}
+	xmlFreeDoc(doc);
+	return rc;
 }
 
 bool
@@ -283,9 +352,10 @@ saml_sp_add(struct store *s, const char *metadata, const char *source,
 		goto done;
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		goto done;
-	x = store_exec_try(tx, SQL_SAML_SP_INSERT, "ttttiiiit", entity, application, metadata,
+	x = store_exec_try(tx, SQL_SAML_SP_INSERT, "ttttiiiitt", entity, application, metadata,
 	    source, (int64_t)min_level, clock_time(), (int64_t)(allow_nn ? 1 : 0),
-	    (int64_t)(encrypt ? 1 : 0), ecdsa ? "ecdsa-sha256" : "rsa-sha256");
+	    (int64_t)(encrypt ? 1 : 0), ecdsa ? "ecdsa-sha256" : "rsa-sha256",
+	    saml_sp_requested(a, metadata));
 	if (x == -2) {
 		rc = -2;
 		goto done;
@@ -326,6 +396,8 @@ saml_sp_get(struct store *s, struct arena *a, const char *entity_id, struct saml
 		out->encrypt_assertions = store_int(q, SAML_SP_GET_ENCRYPT) != 0;
 		out->ecdsa = store_text(q, SAML_SP_GET_SIG_ALG) != NULL &&
 		    strcmp(store_text(q, SAML_SP_GET_SIG_ALG), "ecdsa-sha256") == 0;
+		out->requested = store_null(q, SAML_SP_GET_REQUESTED) ? NULL :
+		    arena_strdup(a, store_text(q, SAML_SP_GET_REQUESTED));
 		rc = out->entity_id && out->application && out->metadata && out->source ? 0 : -1;
 	}
 done:
@@ -425,7 +497,8 @@ saml_sp_refresh(struct store *s, const char *entity_id, const char *metadata,
 	rc = -1;
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		goto done;
-	n = store_exec(tx, SQL_SAML_SP_REFRESH, "tti", entity_id, metadata, clock_time());
+	n = store_exec(tx, SQL_SAML_SP_REFRESH, "ttit", entity_id, metadata, clock_time(),
+	    saml_sp_requested(a, metadata));
 	if (n < 0)
 		goto done;
 	if (n == 0) {

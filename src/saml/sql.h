@@ -1,6 +1,7 @@
 /* sql.h — statement ids of the SAML identity provider (SQL_RANGE_OIDC + 700 … 799: the
  * federation's second protocol shares OpenID's thousand): service providers, signing keys,
- * the federation service's pending requests, AuthnRequest IDs seen. */
+ * the federation service's pending requests, AuthnRequest IDs seen, the SPs of each
+ * browser's session and the logouts under way (Single Logout). */
 #ifndef PORTIER_SAML_SQL_H
 #define PORTIER_SAML_SQL_H
 
@@ -30,6 +31,16 @@ enum saml_sql {
 	SQL_SAML_ART_GET,
 	SQL_SAML_ART_DELETE,
 	SQL_SAML_ART_PURGE,
+	SQL_SAML_SESS_UPSERT,
+	SQL_SAML_SESS_PURGE,
+	SQL_SAML_SESS_FIND,
+	SQL_SAML_SESS_DROP,
+	SQL_SAML_SESS_CHAIN,
+	SQL_SAML_SESS_NEXT,
+	SQL_SAML_LOGOUT_INSERT,
+	SQL_SAML_LOGOUT_GET,
+	SQL_SAML_LOGOUT_DELETE,
+	SQL_SAML_LOGOUT_PURGE,
 	SQL_SAML_END
 };
 
@@ -38,7 +49,7 @@ enum saml_sql {
 	X(SAML_SP_GET_METADATA, metadata) X(SAML_SP_GET_SOURCE, source) \
 	X(SAML_SP_GET_MIN_LEVEL, min_level) X(SAML_SP_GET_ALLOW_NN, allow_national_number) \
 	X(SAML_SP_GET_ENCRYPT, encrypt_assertions) \
-	X(SAML_SP_GET_SIG_ALG, sig_alg)
+	X(SAML_SP_GET_SIG_ALG, sig_alg) X(SAML_SP_GET_REQUESTED, requested_attributes)
 SQL_COLUMNS(SQL_SAML_SP_GET_COLS);
 #define SQL_SAML_SP_LIST_COLS(X) \
 	X(SAML_SP_LIST_ENTITY_ID, entity_id) X(SAML_SP_LIST_APPLICATION, application) \
@@ -66,6 +77,17 @@ SQL_COLUMNS(SQL_SAML_REQ_GET_COLS);
 #define SQL_SAML_ART_GET_COLS(X) \
 	X(SAML_ART_GET_ENTITY_ID, entity_id) X(SAML_ART_GET_MESSAGE, message)
 SQL_COLUMNS(SQL_SAML_ART_GET_COLS);
+
+#define SQL_SAML_SESS_FIND_COLS(X) X(SAML_SESS_FIND_PERSON_ID, person_id)
+SQL_COLUMNS(SQL_SAML_SESS_FIND_COLS);
+#define SQL_SAML_SESS_NEXT_COLS(X) \
+	X(SAML_SESS_NEXT_ENTITY_ID, entity_id) X(SAML_SESS_NEXT_NAME_ID, name_id) \
+	X(SAML_SESS_NEXT_NAME_FORMAT, name_format) X(SAML_SESS_NEXT_SESSION_INDEX, session_index)
+SQL_COLUMNS(SQL_SAML_SESS_NEXT_COLS);
+#define SQL_SAML_LOGOUT_GET_COLS(X) \
+	X(SAML_LOGOUT_GET_ORIGIN, origin) X(SAML_LOGOUT_GET_ORIGIN_DUMP, origin_dump) \
+	X(SAML_LOGOUT_GET_RETURN_TO, return_to) X(SAML_LOGOUT_GET_ORIGIN_RELAY, origin_relay)
+SQL_COLUMNS(SQL_SAML_LOGOUT_GET_COLS);
 
 extern const struct sql_table sql_saml_sqlite;
 

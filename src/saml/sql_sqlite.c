@@ -8,18 +8,19 @@ static const char *const saml_text[SQL_SAML_END - SQL_SAML_FIRST] = {
 #define T(id) [(id) - SQL_SAML_FIRST]
 	T(SQL_SAML_SP_INSERT) =
 	    "INSERT INTO saml_sp(entity_id, application, metadata, source, min_level, "
-	    "allow_national_number, encrypt_assertions, sig_alg, created_at, refreshed_at) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?8, ?9, ?6, ?6)",
+	    "allow_national_number, encrypt_assertions, sig_alg, created_at, refreshed_at, "
+	    "requested_attributes) VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?8, ?9, ?6, ?6, ?10)",
 	T(SQL_SAML_SP_GET) =
 	    "SELECT entity_id, application, metadata, source, min_level, allow_national_number, "
-	    "encrypt_assertions, sig_alg FROM saml_sp WHERE entity_id = ?1",
+	    "encrypt_assertions, sig_alg, requested_attributes FROM saml_sp WHERE entity_id = ?1",
 	T(SQL_SAML_SP_LIST) =
 	    "SELECT entity_id, application, source, min_level, created_at, refreshed_at, "
 	    "allow_national_number, encrypt_assertions, sig_alg FROM saml_sp ORDER BY entity_id",
 	T(SQL_SAML_SP_DELETE) =
 	    "DELETE FROM saml_sp WHERE entity_id = ?1",
 	T(SQL_SAML_SP_REFRESH) =
-	    "UPDATE saml_sp SET metadata = ?2, refreshed_at = ?3 WHERE entity_id = ?1",
+	    "UPDATE saml_sp SET metadata = ?2, refreshed_at = ?3, requested_attributes = ?4 "
+	    "WHERE entity_id = ?1",
 	T(SQL_SAML_KEY_INSERT) =
 	    "INSERT INTO saml_key(kid, alg, private_der, cert_pem, created_at) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -63,6 +64,36 @@ static const char *const saml_text[SQL_SAML_END - SQL_SAML_FIRST] = {
 	    "DELETE FROM saml_artifact WHERE artifact_hash = ?1",
 	T(SQL_SAML_ART_PURGE) =
 	    "DELETE FROM saml_artifact WHERE expires_at <= ?1",
+	T(SQL_SAML_SESS_UPSERT) =
+	    "INSERT INTO saml_session(browser, entity_id, person_id, name_id, name_format, "
+	    "session_index, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+	    "ON CONFLICT (browser, entity_id) DO UPDATE SET person_id = excluded.person_id, "
+	    "name_id = excluded.name_id, name_format = excluded.name_format, "
+	    "session_index = excluded.session_index, logout = NULL, "
+	    "created_at = excluded.created_at, expires_at = excluded.expires_at",
+	T(SQL_SAML_SESS_PURGE) =
+	    "DELETE FROM saml_session WHERE expires_at <= ?1",
+	T(SQL_SAML_SESS_FIND) =
+	    "SELECT person_id FROM saml_session WHERE browser = ?1 AND entity_id = ?2 "
+	    "AND name_id = ?3 AND expires_at > ?4 AND logout IS NULL",
+	T(SQL_SAML_SESS_DROP) =
+	    "DELETE FROM saml_session WHERE browser = ?1 AND entity_id = ?2",
+	T(SQL_SAML_SESS_CHAIN) =
+	    "UPDATE saml_session SET logout = ?3 WHERE browser = ?1 AND person_id = ?2 "
+	    "AND logout IS NULL AND expires_at > ?4",
+	T(SQL_SAML_SESS_NEXT) =
+	    "SELECT entity_id, name_id, name_format, session_index FROM saml_session "
+	    "WHERE logout = ?1 AND browser = ?2 ORDER BY entity_id LIMIT 1",
+	T(SQL_SAML_LOGOUT_INSERT) =
+	    "INSERT INTO saml_logout(id_hash, browser, origin, origin_dump, origin_relay, "
+	    "return_to, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?8, ?5, ?6, ?7)",
+	T(SQL_SAML_LOGOUT_GET) =
+	    "SELECT origin, origin_dump, return_to, origin_relay FROM saml_logout "
+	    "WHERE id_hash = ?1 AND browser = ?2 AND expires_at > ?3",
+	T(SQL_SAML_LOGOUT_DELETE) =
+	    "DELETE FROM saml_logout WHERE id_hash = ?1",
+	T(SQL_SAML_LOGOUT_PURGE) =
+	    "DELETE FROM saml_logout WHERE expires_at <= ?1",
 #undef T
 };
 
@@ -73,6 +104,9 @@ static const char *const saml_cols[SQL_SAML_END - SQL_SAML_FIRST] = {
 	[SQL_SAML_KEY_SECRETS - SQL_SAML_FIRST] = SQL_COLS(SQL_SAML_KEY_SECRETS_COLS),
 	[SQL_SAML_REQ_GET - SQL_SAML_FIRST] = SQL_COLS(SQL_SAML_REQ_GET_COLS),
 	[SQL_SAML_ART_GET - SQL_SAML_FIRST] = SQL_COLS(SQL_SAML_ART_GET_COLS),
+	[SQL_SAML_SESS_FIND - SQL_SAML_FIRST] = SQL_COLS(SQL_SAML_SESS_FIND_COLS),
+	[SQL_SAML_SESS_NEXT - SQL_SAML_FIRST] = SQL_COLS(SQL_SAML_SESS_NEXT_COLS),
+	[SQL_SAML_LOGOUT_GET - SQL_SAML_FIRST] = SQL_COLS(SQL_SAML_LOGOUT_GET_COLS),
 };
 
 const struct sql_table sql_saml_sqlite = {

@@ -3,15 +3,20 @@
 // Debian's mod_auth_mellon protects a CGI page that prints the attributes it received;
 // Chromium goes there, is sent to portier, logs in, chooses the profile, comes back by
 // HTTP-POST and sees the attributes; then logs out through mellon's Single Logout, which
-// ends portier's session. Skipped when apache2 or mod_auth_mellon is not installed.
+// ends portier's session and tells an OpenID relying party of the same session by
+// back-channel logout; and portier's own logout sends mellon a LogoutRequest, which ends
+// mellon's session before portier's home. Skipped when apache2 or mod_auth_mellon is not
+// installed.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { freePort, waitFor } from '../lib/server.js';
+import { auditEvents } from '../lib/world.js';
 import { ACCOUNTS, ORGS, PASSWORD, PEOPLE, startWorld } from '../http/oidc_lib.js';
 import { launchBrowser, loginWithPassword, newContext, recordCSP, cspViolations, watch } from './lib.js';
 
@@ -25,6 +30,8 @@ describe('browser: SAML with Apache mod_auth_mellon as the service provider', { 
   let httpd;
   let dir;
   let base;
+  let rp;
+  const bcl = [];
 
   before(async () => {
     srv = await startWorld();
@@ -86,6 +93,22 @@ describe('browser: SAML with Apache mod_auth_mellon as the service provider', { 
         return false;
       }
     }, { what: `apache on ${base}: ${out}` });
+    // An OpenID relying party on loopback: its redirect URI answers a page, its
+    // back-channel logout URI records the logout tokens.
+    rp = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => { body += d; });
+      req.on('end', () => {
+        if (req.url.startsWith('/bcl')) bcl.push(body);
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<!DOCTYPE html><html lang="en"><title>rp</title><h1>RP</h1></html>');
+      });
+    });
+    await new Promise((ok) => rp.listen(0, '127.0.0.1', ok));
+    const rpBase = `http://127.0.0.1:${rp.address().port}`;
+    execFileSync(process.env.PORTIER_BIN, ['client', 'add', '--db', srv.db, '--id', 'rp-mellon', '--application', 'TESTAPP',
+      '--scope', 'openid profile', '--redirect-uri', `${rpBase}/cb`, '--backchannel-logout-uri', `${rpBase}/bcl`]);
+    rp.base = rpBase;
     browser = await launchBrowser();
   });
   after(async () => {
@@ -95,6 +118,7 @@ describe('browser: SAML with Apache mod_auth_mellon as the service provider', { 
       await new Promise((r) => { httpd.once('exit', r); });
     }
     await srv?.stop();
+    await new Promise((ok) => (rp ? rp.close(ok) : ok()));
   });
 
   const apacheLog = () => (existsSync(`${dir}/error.log`) ? readFileSync(`${dir}/error.log`, 'utf8').slice(-3000) : '');
@@ -131,6 +155,58 @@ describe('browser: SAML with Apache mod_auth_mellon as the service provider', { 
       await page.goto(`${base}/app/whoami`);
       assert.equal(new URL(page.url()).pathname, '/login', 'both sessions ended: portier asks for the login again');
       assert.deepEqual(await cspViolations(page), []);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  /** Logs in at mellon's page through portier (the login when asked, the profile). */
+  async function mellonLogin(page, { loggedIn = false } = {}) {
+    await page.goto(`${base}/app/whoami`);
+    if (!loggedIn) await loginWithPassword(page, PEOPLE.jan.user, PASSWORD);
+    assert.match(new URL(page.url()).pathname, /^\/saml\/continue\//, page.url());
+    await page.locator('select#org').selectOption(ACCOUNTS.jan);
+    await Promise.all([
+      page.waitForURL(`${base}/app/whoami`),
+      page.locator('main form.form button[type="submit"]').click(),
+    ]);
+    assert.match(await page.locator('body').innerText(), /GIVEN_NAME=Jan/);
+  }
+
+  it('mellon\'s Single Logout tells the OpenID RP of the session; portier\'s logout ends mellon\'s session', async () => {
+    const ctx = await newContext(browser, { timeout: 20000, locale: 'fr-BE' });
+    try {
+      const page = await ctx.newPage();
+      await mellonLogin(page);
+      // The same session logs in to the OpenID RP.
+      await page.goto(`${srv.url}/oidc/authorize?${new URLSearchParams({ client_id: 'rp-mellon',
+        redirect_uri: `${rp.base}/cb`, response_type: 'code', scope: 'openid profile', state: 's', nonce: 'n' })}`);
+      await page.locator('select#org').selectOption(ACCOUNTS.jan);
+      await Promise.all([
+        page.waitForURL((u) => u.href.startsWith(`${rp.base}/cb`)),
+        page.locator('main form.form button[type="submit"]').click(),
+      ]);
+      const before = bcl.length;
+      await page.goto(`${base}/mellon/logout?ReturnTo=${encodeURIComponent(`${base}/bye.html`)}`);
+      await page.waitForURL(`${base}/bye.html`);
+      await waitFor(async () => bcl.length > before, { what: 'the back-channel logout of the RP' });
+      assert.match(bcl[before], /^logout_token=/);
+      // Portier's own logout: mellon is sent a LogoutRequest (HTTP-Redirect, signed) and
+      // answers back to portier, which then goes home; mellon's page asks for a login.
+      await mellonLogin(page);
+      await page.goto(`${srv.url}/`);
+      // (Already at "/": wait for mellon's LogoutResponse coming back, then home.)
+      await Promise.all([
+        page.waitForResponse((res) => res.url().startsWith(`${srv.url}/saml/slo?SAMLResponse=`)),
+        page.locator('form.logout button[type="submit"]').click(),
+      ]);
+      await page.waitForURL(`${srv.url}/`);
+      const sent = auditEvents(srv, ['saml.slo.sent']).at(-1);
+      assert.equal(sent?.details.entity_id, `${base}/mellon/metadata`);
+      assert.equal(sent.details.reason, 'redirect');
+      await page.goto(`${base}/app/whoami`);
+      assert.equal(new URL(page.url()).origin, srv.url, `mellon's session ended too: ${page.url()}\n${apacheLog()}`);
+      assert.equal(new URL(page.url()).pathname, '/login');
     } finally {
       await ctx.close();
     }

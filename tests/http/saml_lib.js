@@ -118,6 +118,7 @@ export function xmlsecVerify(xml, certPem, node = 'Assertion') {
       '--id-attr:ID', 'urn:oasis:names:tc:SAML:2.0:protocol:Response',
       '--id-attr:ID', 'urn:oasis:names:tc:SAML:2.0:protocol:ArtifactResponse',
       '--id-attr:ID', 'urn:oasis:names:tc:SAML:2.0:metadata:EntityDescriptor',
+      '--id-attr:ID', 'urn:oasis:names:tc:SAML:2.0:protocol:LogoutRequest',
       '--node-xpath', `//*[local-name()='${node}']/*[local-name()='Signature']`, f],
     { stdio: ['ignore', 'pipe', 'pipe'] });
     return true;
@@ -181,12 +182,12 @@ export function artifactResolve({ issuer, artifact, destination, key }) {
 }
 
 /** A LogoutRequest's XML for nameId; returns { id, xml }. */
-export function logoutRequest({ issuer, nameId, destination, instant = new Date() }) {
+export function logoutRequest({ issuer, nameId, destination, instant = new Date(), format = PERSISTENT }) {
   const id = `_${randomBytes(16).toString('hex')}`;
   const xml = '<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ' +
     `xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id}" Version="2.0" IssueInstant="${iso(instant)}" ` +
     `Destination="${destination}"><saml:Issuer>${issuer}</saml:Issuer>` +
-    `<saml:NameID Format="${PERSISTENT}">${nameId}</saml:NameID></samlp:LogoutRequest>`;
+    `<saml:NameID Format="${format}">${nameId}</saml:NameID></samlp:LogoutRequest>`;
   return { id, xml };
 }
 

@@ -231,10 +231,15 @@ logout(struct web_req *r)
 	struct app *app = web_app(r);
 	struct actor by = app_actor(r);
 
+	const char *next = NULL;
+
 	if (by.person_id != 0 && login_record_logout(app->store, &by) != 0)
 		log_warn(web_rid(r), "logout: audit event not written");
+	/* Single Logout: the SAML SPs of this session are told in turn, then "/". */
+	if (saml_app_logout(r, by.person_id, "/", &next) != 0)
+		log_warn(web_rid(r), "logout: the SAML service providers are not told");
 	web_session_end(r);
-	return web_redirect(r, "/");
+	return web_redirect(r, next != NULL ? next : "/");
 }
 
 int

@@ -19,6 +19,7 @@ struct logout_in {
 	const char *state;
 	char hint_sub[OIDC_SUB_LEN + 1];   /* a pairwise subject: always OIDC_SUB_LEN */
 	bool has_hint;
+	const char *saml_next;       /* Single Logout: the SAML SPs to tell first, or NULL */
 };
 
 /* Reads and checks the parameters; on failure answers and returns 1 (or -1). */
@@ -70,9 +71,10 @@ logout_read(struct web_req *r, struct logout_in *in)
 	return 0;
 }
 
-/* Ends the session and the client's grants for the person. */
+/* Ends the session and the client's grants for the person; the SAML service providers of
+ * the session are to be told before the way back (in->saml_next). */
 static void
-end_session(struct web_req *r, const struct logout_in *in)
+end_session(struct web_req *r, struct logout_in *in)
 {
 	struct app *app = web_app(r);
 	struct web_session *s = web_session(r);
@@ -89,6 +91,10 @@ end_session(struct web_req *r, const struct logout_in *in)
 			log_warn(web_rid(r), "oidc: grants not revoked at logout");
 		if (login_record_logout(app->store, &ctx) != 0)
 			log_warn(web_rid(r), "oidc: logout not audited");
+		if (saml_app_logout(r, s->person_id, in->post_logout == NULL ? NULL :
+		    oidc_url_with(web_arena(r), in->post_logout, (const char *[]){ "state",
+		    in->state, NULL }), &in->saml_next) != 0)
+			log_warn(web_rid(r), "oidc: the SAML service providers are not told");
 	}
 	web_session_end(r);
 }
@@ -99,6 +105,9 @@ logged_out(struct web_req *r, const struct logout_in *in, bool after_form)
 {
 	const char *kv[] = { "state", in->state, NULL };
 	struct tmpl_ctx *c;
+
+	if (in->saml_next != NULL)
+		return web_redirect(r, in->saml_next);
 
 	if (in->post_logout != NULL)
 		return oidc_to_client(r, oidc_url_with(web_arena(r), in->post_logout, kv),

@@ -16,11 +16,12 @@
 #include "fed/attrs.h"
 #include "fed/profiles.h"
 #include "fed/request.h"
+#include "oidc/backchannel.h"
 #include "oidc/provider.h"
 #include "saml/saml.h"
 #include "web/i18n.h"
 
-#define FLOW_COOKIE "portier_saml_flow"   /* binds pending requests to their browser */
+#define FLOW_COOKIE SAML_FLOW_COOKIE   /* binds pending requests to their browser */
 
 /* The installation's address (OpenID's issuer) and the IdP's entityID under it. */
 static const char *
@@ -152,6 +153,10 @@ refusal_msgid(int why)
 	}
 }
 
+struct flow;
+static int passive(struct web_req *r, const char *id, const struct saml_pending *p,
+    const struct saml_sp *sp);
+
 static int
 sso(struct web_req *r)
 {
@@ -205,6 +210,8 @@ sso(struct web_req *r)
 	p.artifact = rd->artifact;
 	if (browser_bind(r, p.browser) != 0 || saml_pending_save(app->store, &p, id) != 0)
 		return -1;
+	if (rd->authn.is_passive)
+		return passive(r, id, &p, &rd->sp);
 	return web_redirect(r, arena_printf(web_arena(r), "/saml/continue/%s", id));
 }
 
@@ -386,9 +393,21 @@ continue_get(struct web_req *r)
 
 /* The POST form to the SP's ACS (HTTP-POST binding): a page of its own whose CSP lets
  * its one form go to the ACS's origin. */
+static int post_form(struct web_req *r, const char *acs, const char *field,
+    const char *message, const char *relay, const char *app_name);
+
 static int
 post_page(struct web_req *r, const char *acs, const char *response, const char *relay,
     const char *app_name)
+{
+	return post_form(r, acs, "response", response, relay, app_name);
+}
+
+/* The page whose form POSTs message as field ("response": SAMLResponse, "request":
+ * SAMLRequest) to acs. */
+static int
+post_form(struct web_req *r, const char *acs, const char *field, const char *message,
+    const char *relay, const char *app_name)
 {
 	const char *end = strstr(acs, "://");
 	struct tmpl_ctx *c;
@@ -407,7 +426,7 @@ post_page(struct web_req *r, const char *acs, const char *response, const char *
 	    "form-action %.*s; frame-ancestors 'none'; base-uri 'none'", (int)n, acs)) != 0)
 		return -1;
 	c = web_page_bare(r, N_("Retour vers le service"));
-	if (c == NULL || tmpl_set(c, "url", acs) != 0 || tmpl_set(c, "response", response) != 0 ||
+	if (c == NULL || tmpl_set(c, "url", acs) != 0 || tmpl_set(c, field, message) != 0 ||
 	    tmpl_set(c, "app_name", app_name) != 0 ||
 	    (relay != NULL && tmpl_set(c, "relay", relay) != 0))
 		return -1;
@@ -426,6 +445,19 @@ to_sp(struct web_req *r, const char *url, const char *app_name)
 	return web_render_bare(r, "oidc/redirect", c);
 }
 
+#define SESSION_INDEX_LEN 41
+
+/* A SessionIndex: "_" and 160 random bits in hex. */
+static void
+session_index_new(char out[SESSION_INDEX_LEN + 1])
+{
+	unsigned char raw[20];
+
+	randombytes_buf(raw, sizeof(raw));
+	out[0] = '_';
+	sodium_bin2hex(out + 1, SESSION_INDEX_LEN, raw, sizeof(raw));
+}
+
 /* The signed Response for the chosen profile. */
 static int
 answer(struct web_req *r, const struct flow *f, const struct access_profile *pick)
@@ -438,6 +470,7 @@ answer(struct web_req *r, const struct flow *f, const struct access_profile *pic
 	struct store_tx *tx = NULL;
 	struct saml_keys k;
 	unsigned char secret[32];
+	char idx[SESSION_INDEX_LEN + 1];
 	struct saml_out out;
 	/* SAML has no scopes: what the SP receives is its registration's. */
 	struct fed_release rel = {
@@ -470,11 +503,19 @@ answer(struct web_req *r, const struct flow *f, const struct access_profile *pic
 		    "recommencez."));
 	if (saml_keys_load(app->store, &k) != 0)
 		return -1;
+	session_index_new(idx);
 	rc = saml_idp_respond(web_arena(r), entity_id(r), base_url(r), &k, &f->sp, f->p.dump,
 	    f->p.artifact, &(struct saml_answer){ .attrs = &at, .auth_level = s->auth_level,
-	    .auth_time = s->auth_time }, clock_time(), &out);
+	    .auth_time = s->auth_time, .session_index = idx }, clock_time(), &out);
 	saml_keys_free(&k);
 	if (rc != 0)
+		return -1;
+	/* Single Logout: this browser's session now includes the SP, known by what it was
+	 * sent (the pending request's browser is this one: flow_load checked). */
+	if (saml_session_record(app->store, f->p.browser, &(struct saml_session_sp){
+	    .entity_id = f->sp.entity_id, .name_id = out.name_id,
+	    .name_format = out.name_format, .session_index = idx }, s->person_id,
+	    clock_time()) != 0)
 		return -1;
 	if (out.artifact != NULL && saml_artifact_save(app->store, out.artifact,
 	    f->sp.entity_id, out.artifact_message, clock_time()) != 0)
@@ -485,6 +526,51 @@ answer(struct web_req *r, const struct flow *f, const struct access_profile *pic
 	if (out.artifact != NULL)
 		return to_sp(r, out.acs_url, f->app_name);
 	return post_page(r, out.acs_url, out.response, out.relay_state, f->app_name);
+}
+
+/* IsPassive: answered at once, without a page. NoPassive when the person would be needed:
+ * no session, a level above the session's, ForceAuthn, or a profile to choose (none or
+ * several for the SP's application); with one profile, the Response. */
+static int
+passive(struct web_req *r, const char *id, const struct saml_pending *p,
+    const struct saml_sp *sp)
+{
+	struct app *app = web_app(r);
+	struct actor ctx = app_actor(r);
+	struct web_session *s = web_session(r);
+	struct flow *f = arena_alloc(web_arena(r), sizeof(*f));
+	const char *acs, *resp, *relay;
+	struct saml_keys k;
+	int rc;
+
+	if (f == NULL)
+		return -1;
+	memset(f, 0, sizeof(*f));
+	f->id = id;
+	f->p = *p;
+	f->sp = *sp;
+	f->app_name = sp->application;
+	if (s != NULL && s->person_id != 0 && s->auth_level >= p->fr.level &&
+	    !p->fr.force_login) {
+		f->profiles = arena_alloc(web_arena(r), sizeof(*f->profiles) * FED_PROFILES_MAX);
+		if (f->profiles == NULL || fed_profiles_for(app->store, web_arena(r), s->person_id,
+		    sp->application, f->profiles, FED_PROFILES_MAX, &f->n_profiles) != 0)
+			return -1;
+		if (f->n_profiles == 1)
+			return answer(r, f, &f->profiles[0]);
+	}
+	rc = saml_pending_take(app->store, id);
+	if (rc != 0)
+		return -1;
+	if (saml_keys_load(app->store, &k) != 0)
+		return -1;
+	rc = saml_idp_no_passive(web_arena(r), entity_id(r), base_url(r), &k, sp, p->dump, &acs,
+	    &resp, &relay);
+	saml_keys_free(&k);
+	if (rc != 0 || saml_audit(app->store, "saml.sso.refused", sp->entity_id,
+	    s != NULL ? s->person_id : 0, NULL, "no_passive", &ctx) != 0)
+		return -1;
+	return post_page(r, acs, resp, relay, sp->entity_id);
 }
 
 static int
@@ -546,10 +632,129 @@ names_session_person(struct web_req *r, const char *sp, const char *name_id,
 	return strlen(name_id) == FED_SUB_LEN && sodium_memcmp(sub, name_id, FED_SUB_LEN) == 0;
 }
 
+/* The hash of this browser's flow cookie: 0, 1 (none), as saml_browser_hash. */
+static int
+browser_hash(struct web_req *r, unsigned char out[32])
+{
+	return saml_browser_hash(web_cookie(r, FLOW_COOKIE), out);
+}
+
+/* Whether the LogoutRequest names the person of this browser's session: the pairwise
+ * subject given to that SP, or a NameID (transient too) recorded for this browser. 1, 0
+ * or -1. */
+static int
+names_this_session(struct web_req *r, const struct saml_slo *rd, int64_t person)
+{
+	struct app *app = web_app(r);
+	unsigned char b[32];
+	int64_t who = 0;
+	int rc = names_session_person(r, rd->sp.entity_id, rd->req.name_id, person);
+
+	if (rc != 0 || browser_hash(r, b) != 0)
+		return rc;
+	rc = saml_session_find(app->store, b, rd->sp.entity_id, rd->req.name_id, clock_time(),
+	    &who);
+	return rc < 0 ? -1 : rc == 0 && who == person;
+}
+
+/* 303 to an address outside portier (web_redirect takes local paths only). */
+static int
+redirect_to(struct web_req *r, const char *url)
+{
+	if (url[0] == '/' && url[1] != '/')
+		return web_redirect(r, url);
+	if (web_add_header(r, "Location", url) != 0)
+		return -1;
+	return web_send(r, 303, "text/plain; charset=utf-8", "", 0);
+}
+
+/* A step of a logout under way to an address outside portier: a page that follows it by
+ * itself. A logout often starts with a form (portier's, OpenID's confirmation), and the
+ * browser holds every redirect after a form to that page's CSP form-action ('self'). */
+static int
+step_to(struct web_req *r, const char *url, const char *name)
+{
+	if (url[0] == '/' && url[1] != '/')
+		return web_redirect(r, url);
+	return to_sp(r, url, name);
+}
+
+/* The answer to the SP that asked for the logout: its LogoutResponse by its binding. */
+static int
+slo_respond(struct web_req *r, const struct saml_sp *sp, const char *dump, const char *relay,
+    bool done, bool step)
+{
+	struct app *app = web_app(r);
+	struct saml_keys k;
+	struct saml_out out;
+	int rc;
+
+	if (saml_keys_load(app->store, &k) != 0)
+		return -1;
+	rc = saml_slo_answer(web_arena(r), entity_id(r), base_url(r), &k, sp, dump, done, &out);
+	saml_keys_free(&k);
+	if (rc != 0)
+		return -1;
+	/* lasso knows the RelayState of a Redirect request (its query), not of a POSTed one. */
+	if (out.response != NULL)
+		return post_page(r, out.acs_url, out.response, out.relay_state != NULL ?
+		    out.relay_state : relay, sp->entity_id);
+	return step ? step_to(r, out.acs_url, sp->entity_id) : redirect_to(r, out.acs_url);
+}
+
+/* The session ends everywhere: portier's, the OpenID relying parties' by back-channel
+ * logout, then the other SAML SPs of this browser (a logout under way, *next its first
+ * step, or NULL when there are none), which ends as how says. 0 or -1. */
+static int
+end_everywhere(struct web_req *r, int64_t person, const struct saml_logout_state *how,
+    const char **next)
+{
+	struct app *app = web_app(r);
+	struct actor ctx = app_actor(r);
+	unsigned char b[32];
+	char id[SAML_ID_LEN + 1];
+	int rc;
+
+	*next = NULL;
+	if (oidc_backchannel_person(app->store, person, "logout", &ctx) != 0)
+		log_warn(web_rid(r), "saml: back-channel logouts not queued");
+	if (browser_hash(r, b) != 0)
+		return 0;
+	rc = saml_logout_begin(app->store, b, person, how, clock_time(), id);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		*next = arena_printf(web_arena(r), "/saml/slo/next/%s", id);
+	return rc == 0 && *next == NULL ? -1 : 0;
+}
+
+int
+saml_app_logout(struct web_req *r, int64_t person, const char *return_to, const char **next)
+{
+	*next = NULL;
+	if (person == 0)
+		return 0;
+	return end_everywhere(r, person, &(struct saml_logout_state){ .return_to = return_to },
+	    next);
+}
+
+/* A LogoutResponse of an SP told by a logout under way (its RelayState names the logout):
+ * on to the next SP. The logout is bound to this browser (slo_next checks). */
+static int
+slo_response(struct web_req *r, const char *relay)
+{
+	if (relay == NULL || strlen(relay) != SAML_ID_LEN || !cookie_ok(relay))
+		return error_page(r, 400, N_("La demande de déconnexion n'est pas valable."));
+	return web_redirect(r, arena_printf(web_arena(r), "/saml/slo/next/%s", relay));
+}
+
 /* GET|POST /saml/slo: a LogoutRequest of an SP (front channel). When it names the person
- * of this browser's session, the session ends: portier's single session, which OpenID's
- * logins are part of too (one logout for both). A request for another person ends
- * nothing (Responder); a browser without a session is already logged out (Success). */
+ * of this browser's session (the pairwise subject, or a NameID recorded for this browser,
+ * transient ones too), the session ends: portier's single session, which OpenID's logins
+ * are part of too (the relying parties with a back-channel logout URI are told), and the
+ * other SAML SPs of the session are sent LogoutRequests in turn before the LogoutResponse.
+ * A request for another person ends nothing (Responder); a browser without a session is
+ * already logged out (Success). A LogoutResponse goes on with the logout under way. */
 static int
 slo(struct web_req *r)
 {
@@ -564,14 +769,17 @@ slo(struct web_req *r)
 		.query = post ? NULL : web_raw_query(r),
 	};
 	struct saml_slo *rd = arena_alloc(web_arena(r), sizeof(*rd));
-	struct saml_out out;
 	struct saml_keys k;
 	int64_t person = s != NULL ? s->person_id : 0;
+	const char *next = NULL;
 	bool done = true;
 	int why, same = 0;
 
 	if (rd == NULL)
 		return -1;
+	if (web_repeated_param(r, post) == NULL && in.saml_request == NULL &&
+	    (post ? web_form(r, "SAMLResponse") : web_query(r, "SAMLResponse")) != NULL)
+		return slo_response(r, in.relay_state);
 	if (web_repeated_param(r, post) != NULL || in.saml_request == NULL) {
 		saml_audit(app->store, "saml.slo.refused", NULL, person, NULL, "bad_message", &ctx);
 		return error_page(r, 400, refusal_msgid(SAML_BAD_MESSAGE));
@@ -580,8 +788,8 @@ slo(struct web_req *r)
 		return -1;
 	why = saml_slo_read(app->store, web_arena(r), entity_id(r), base_url(r), &k, &in,
 	    clock_time(), rd);
+	saml_keys_free(&k);
 	if (why != SAML_OK) {
-		saml_keys_free(&k);
 		if (why < 0 || saml_audit(app->store, "saml.slo.refused", rd->req.issuer, person,
 		    NULL, refusal_name(why, rd->msg_err), &ctx) != 0)
 			return -1;
@@ -589,30 +797,108 @@ slo(struct web_req *r)
 		    refusal_msgid(why));
 	}
 	if (person != 0) {
-		same = names_session_person(r, rd->sp.entity_id, rd->req.name_id, person);
-		if (same < 0) {
-			saml_keys_free(&k);
+		same = names_this_session(r, rd, person);
+		if (same < 0)
 			return -1;
-		}
 		done = same == 1;
 	}
 	if (same == 1) {
 		if (login_record_logout(app->store, &ctx) != 0)
 			log_warn(web_rid(r), "saml: logout not audited");
 		web_session_end(r);
+		if (end_everywhere(r, person, &(struct saml_logout_state){
+		    .origin = rd->sp.entity_id, .origin_dump = rd->dump,
+		    .origin_relay = in.relay_state }, &next) != 0)
+			return -1;
 	}
-	why = saml_slo_answer(web_arena(r), entity_id(r), base_url(r), &k, &rd->sp, rd->dump,
-	    done, &out);
-	saml_keys_free(&k);
-	if (why != 0 || saml_audit(app->store, done ? "saml.slo.done" : "saml.slo.refused",
+	if (saml_audit(app->store, done ? "saml.slo.done" : "saml.slo.refused",
 	    rd->sp.entity_id, person, NULL, same == 1 ? "session_ended" : done ? "no_session" :
 	    "other_person", &ctx) != 0)
 		return -1;
-	if (out.response != NULL)
-		return post_page(r, out.acs_url, out.response, out.relay_state, rd->sp.entity_id);
-	if (web_add_header(r, "Location", out.acs_url) != 0)
-		return -1;
-	return web_send(r, 303, "text/plain; charset=utf-8", "", 0);
+	if (next != NULL)
+		return web_redirect(r, next);
+	return slo_respond(r, &rd->sp, rd->dump, in.relay_state, done, false);
+}
+
+/* The end of a logout under way: the LogoutResponse to the SP that asked, else where the
+ * logout was to go, else the page that says it is done. */
+static int
+slo_finish(struct web_req *r, const struct saml_logout_state *st)
+{
+	struct app *app = web_app(r);
+	struct saml_sp sp;
+	struct tmpl_ctx *c;
+	int rc;
+
+	if (st->origin != NULL && st->origin_dump != NULL) {
+		rc = saml_sp_get(app->store, web_arena(r), st->origin, &sp);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			return slo_respond(r, &sp, st->origin_dump, st->origin_relay, true, true);
+	}
+	if (st->return_to != NULL)
+		return step_to(r, st->return_to, st->return_to);
+	c = web_page(r, N_("Vous êtes déconnecté"));
+	return c != NULL ? web_render(r, "oidc/logged_out", c) : -1;
+}
+
+#define SLO_STEPS_MAX 64   /* SPs of one session told in one request (SOAP) at most */
+
+/* GET /saml/slo/next/ID: the next SP of a logout under way of this browser is sent its
+ * LogoutRequest: by SOAP at once (then the next), or through the browser by
+ * HTTP-Redirect or HTTP-POST, whose LogoutResponse comes back to /saml/slo; when none is
+ * left, slo_finish. */
+static int
+slo_next(struct web_req *r)
+{
+	struct app *app = web_app(r);
+	struct actor ctx = app_actor(r);
+	const char *id = web_param(r, "id");
+	struct saml_logout_state st;
+	struct saml_session_sp row;
+	struct saml_sp sp;
+	struct saml_keys k;
+	struct saml_out out;
+	unsigned char b[32];
+	bool soap;
+	int rc;
+
+	if (browser_hash(r, b) != 0)
+		return error_page(r, 400, N_("La demande de déconnexion n'est pas valable."));
+	for (int i = 0; i < SLO_STEPS_MAX; i++) {
+		rc = saml_logout_next(app->store, web_arena(r), id, b, clock_time(), &st, &row);
+		if (rc < 0)
+			return -1;
+		if (rc == 2)
+			return error_page(r, 400, N_("La demande de déconnexion n'est pas valable."));
+		if (rc == 1)
+			return slo_finish(r, &st);
+		rc = saml_sp_get(app->store, web_arena(r), row.entity_id, &sp);
+		if (rc < 0)
+			return -1;
+		if (rc > 0)
+			continue;               /* removed since: nothing to tell */
+		if (saml_keys_load(app->store, &k) != 0)
+			return -1;
+		rc = saml_logout_request(web_arena(r), entity_id(r), &k, &sp, &row, id,
+		    clock_time(), &soap, &out);
+		saml_keys_free(&k);
+		if (rc < 0)
+			return -1;
+		if (saml_audit(app->store, "saml.slo.sent", sp.entity_id, 0, NULL, rc == 1 ?
+		    "no_endpoint" : soap ? (saml_soap_send(out.acs_url, out.response) == 0 ?
+		    "soap" : "soap_failed") : out.response != NULL ? "post" : "redirect",
+		    &ctx) != 0)
+			return -1;
+		if (rc == 1 || soap)
+			continue;
+		if (out.response != NULL)
+			return post_form(r, out.acs_url, "request", out.response, out.relay_state,
+			    sp.entity_id);
+		return step_to(r, out.acs_url, sp.entity_id);
+	}
+	return web_redirect(r, arena_printf(web_arena(r), "/saml/slo/next/%s", id));
 }
 
 /* POST /saml/artifact: SOAP ArtifactResolve from an SP's back channel. */
@@ -691,7 +977,8 @@ saml_routes(struct web_server *s)
 	    web_route(s, "GET", "/saml/cancel/:id", cancel, 0) != 0 ||
 	    web_route(s, "POST", "/saml/artifact", artifact, WEB_NO_CSRF) != 0 ||
 	    web_route(s, "GET", "/saml/slo", slo, 0) != 0 ||
-	    web_route(s, "POST", "/saml/slo", slo, WEB_NO_CSRF) != 0)
+	    web_route(s, "POST", "/saml/slo", slo, WEB_NO_CSRF) != 0 ||
+	    web_route(s, "GET", "/saml/slo/next/:id", slo_next, 0) != 0)
 		return -1;
 	return 0;
 }
