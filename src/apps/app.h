@@ -63,6 +63,9 @@ int login_routes(struct web_server *s, const struct login_doors *doors);
 /* Registers the CRL of the system CA (GET /pki/system-ca.crl, /pki/system-ca.pem) and the
  * agency portal's lookup of "Messages structurés" (GET /api/message-channels). */
 int pki_routes(struct web_server *s);
+/* Registers the SCIM 2.0 service provider (/scim/v2/…, docs/scim.md): a machine's
+ * bearer token acting for the quality of its system certificate. */
+int scim_routes(struct web_server *s);
 /* Registers the public registry API (GET /api/registry/enterprises/:number, JSON). */
 int registry_api_routes(struct web_server *s);
 /* Registers the OpenID Connect provider's endpoints; they serve the application's

@@ -258,6 +258,7 @@ server_open(const struct config *c, struct eid_runtime *eid, struct instance *in
 	    oidc_routes(in->srv, in->oidc) != 0 || saml_routes(in->srv) != 0 ||
 	    lookup_routes(in->srv) != 0 ||
 	    registry_api_routes(in->srv) != 0 || pki_routes(in->srv) != 0 ||
+	    scim_routes(in->srv) != 0 ||
 	    login_routes(in->srv, &in->doors) != 0 ||
 	    web_server_start(in->srv, err, sizeof(err)) != 0) {
 		fprintf(stderr, "portier: %s\n", err[0] ? err : "routes cannot be registered");

@@ -23,6 +23,7 @@
 #include "registry/query_sql.h"
 #include "registry/sql.h"
 #include "saml/sql.h"
+#include "scim/sql.h"
 #include "store/sql.h"
 #include "store/store.h"
 
@@ -49,6 +50,7 @@ const struct store_module store_modules[] = {
 	{ "email_code", &sql_email_code_sqlite, NULL, 0 },
 	{ "subdept", &sql_subdept_sqlite, &sql_subdept_pg, 0 },
 	{ "machine", &sql_machine_sqlite, &sql_machine_pg, 0 },
+	{ "scim", &sql_scim_sqlite, &sql_scim_pg, 0 },
 };
 const size_t store_modules_n = sizeof(store_modules) / sizeof(store_modules[0]);
 

@@ -34,8 +34,9 @@ function sources() {
   return out.join('\n');
 }
 
-// Particles of the world's names that are not names on their own.
-const NOT_NAMES = new Set(['Van', 'Den', 'Der', 'Nom']);
+// Particles of the world's names that are not names on their own; and words of fixed
+// URLs a suite's first name happens to be (SCIM's /ResourceTypes/User, RFC 7644 §4).
+const NOT_NAMES = new Set(['Van', 'Den', 'Der', 'Nom', 'User']);
 
 let cached = null;
 
