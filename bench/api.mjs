@@ -26,6 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { exec } from '../tests/lib/db.js';
 import { BIN, Client, start } from '../tests/lib/server.js';
 import { ASSERTION_TYPE, assertion, assertionKey, makeMachineCA, registerCert, registerJwks }
   from '../tests/http/machines_lib.js';
@@ -44,6 +45,7 @@ const TICK = 100; // USER_HZ: clock ticks per second in /proc/PID/stat
 const BATCH = 20000; // the CSV import's limit of data rows a file (docs/csv-import.md)
 const APPS = ['TESTAPP', 'MEDSEIP'];
 const SCIM_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const SCIM_EXT = 'urn:portier:params:scim:schemas:extension:2.0:User';
 const SCIM_LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 
 // Last names of the users (as bench/uman.c), first names; a user's are fixed by its index.
@@ -361,15 +363,17 @@ async function pageList(ctx, w, kind, where) {
 
 // ---- the run ----
 
-/** The SCIM resource of a new user. The national number: portier's User extension. */
+/** The SCIM resource of a new user, as the page creation fills its form: the NISS as
+ * externalId, the names (the register's win, as on the page), one application. */
 function scimBodyOf(p) {
   return {
-    schemas: [SCIM_USER],
+    schemas: [SCIM_USER, SCIM_EXT],
+    externalId: p.niss,
     userName: p.username,
     name: { familyName: p.last, givenName: p.first },
     emails: [{ value: `${p.username}@example.be`, type: 'work', primary: true }],
-    externalId: p.niss,
     preferredLanguage: 'fr',
+    [SCIM_EXT]: { applications: [{ value: APPS[0] }] },
   };
 }
 
@@ -413,7 +417,9 @@ async function main() {
     ctx.sessions = [];
     for (let w = 0; w < CONC; w++) ctx.sessions.push(await glSession(srv.url));
     const key = assertionKey('ES256', 'bench-key');
+    // The machine acts for the GL who registered its certificate, as the pages' side does.
     const id = registerCert(srv, ca.certs.bench, { org: ORGS.pharma.id, apps: APPS });
+    exec(srv, 'UPDATE system_cert SET registered_by = ? WHERE public_id = ?;', [PEOPLE.claire.id, id]);
     registerJwks(srv, id, [key]);
     ctx.token = await machineToken(srv.url, key, id);
     const probe = await fetch(`${srv.url}/scim/v2/Users?${new URLSearchParams({ filter: 'userName eq "u0000000"' })}`, { headers: { authorization: `Bearer ${ctx.token}` } });
