@@ -2,7 +2,9 @@
 // against the pages of /acces, side by side in one run, on a quality of BENCH_USERS users
 // (100,000): (a) user creations, POST /scim/v2/Users with a machine's bearer token against
 // the GL's "Ajouter un utilisateur" as a browser does it (the three form POSTs with their
-// CSRF field, and the GET of the list the last one redirects to); (b) filtered listings,
+// CSRF field, and the GET of the list the last one redirects to; also measured without that
+// GET); the machine's certificate is registered by that GL, so both act as the GL and grant
+// the same application; (b) filtered listings,
 // SCIM GET /scim/v2/Users?filter=userName eq "…" and name.familyName sw "…" (count=50)
 // against the same filters in the quality's users list (POST, 25 rows a page) and in
 // "Rechercher utilisateurs" (every quality of the organisation).
@@ -12,7 +14,8 @@
 // machine: a system certificate registered for the quality, its key registered, its token
 // from client_credentials with private_key_jwt (tests/http/machines_lib.js).
 // Each measure: BENCH_CONC workers in a closed loop, the two sides alternated (A B B A, each
-// BENCH_SECONDS/2) so that a change of load on the shared machine weighs on both; requests/s,
+// BENCH_SECONDS/2) so that a change of load on the shared machine weighs on both (the extra
+// rows, creation without the GET and "Rechercher utilisateurs", run alone); requests/s,
 // latency p50/p99, server CPU per operation from /proc/PID/stat (portier, plus PostgreSQL's
 // processes with BENCH_DB=pg), and the ratios SCIM/pages. Every answer is checked (status,
 // and the count found for a listing). Asserts nothing about timings; not part of make check.
@@ -475,9 +478,16 @@ async function main() {
   }
 }
 
+function cleanUp() {
+  if (cluster) spawnSync('sh', [PG_SH, 'stop', cluster.dir]);
+  cluster = null;
+  rmSync(work, { recursive: true, force: true });
+}
+
+// An interrupted run (make's ^C) stops its PostgreSQL cluster too.
+for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => { cleanUp(); process.exit(1); });
 try {
   await main();
 } finally {
-  if (cluster) spawnSync('sh', [PG_SH, 'stop', cluster.dir]);
-  rmSync(work, { recursive: true, force: true });
+  cleanUp();
 }
