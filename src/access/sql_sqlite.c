@@ -78,7 +78,7 @@
 /* Persons named by an audit event (actor "42", object "person:42"). */
 #define AUDIT_FROM \
 	"FROM audit_event e " \
-	"LEFT JOIN person pa ON pa.id = CASE WHEN " SQL_STARTS_WITH_DIGIT("e.actor") " " \
+	"LEFT JOIN person pa ON pa.id = CASE WHEN " SQL_ALL_DIGITS("e.actor") " " \
 	"THEN CAST(e.actor AS BIGINT) END " \
 	"LEFT JOIN person po ON po.id = CASE WHEN e.object LIKE 'person:%' " \
 	"THEN CAST(substr(e.object, 8) AS BIGINT) END " \

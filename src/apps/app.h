@@ -39,6 +39,7 @@ struct app {
 	struct upstream_rp *upstream;   /* upstream providers' documents (auth/upstream.h) */
 	const struct login_doors *doors;     /* the login doors that are on (apps/login/doors.h) */
 	const struct machine_settings *machine;   /* system certificates (machine/certs.h) */
+	const char *share_dir;  /* the shared files (data/openapi.json, served by the REST API) */
 };
 
 /* Returns 1 when the visitor is logged in with at least min_level (policy/loa.h);
@@ -68,6 +69,9 @@ int pki_routes(struct web_server *s);
 int scim_routes(struct web_server *s);
 /* Registers the public registry API (GET /api/registry/enterprises/:number, JSON). */
 int registry_api_routes(struct web_server *s);
+/* Registers the REST API (/api/v1/…, a machine's bearer token; docs/api.md) and its
+ * OpenAPI document (GET /api/openapi.json, public). */
+int rest_api_routes(struct web_server *s);
 /* Registers the OpenID Connect provider's endpoints; they serve the application's
  * provider p (struct app's oidc, made by cmd/). */
 int oidc_routes(struct web_server *s, const struct oidc_provider *p);

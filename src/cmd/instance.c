@@ -217,6 +217,7 @@ services_open(const struct config *c, const char *issuer, struct instance *in)
 	in->app.mail = mail_runner_texts(in->mail);
 	in->machine.mail = in->app.mail;
 	in->app.machine = &in->machine;
+	in->app.share_dir = c->share_dir;
 	in->app.csam = (struct csam_app_settings){
 		.four_eyes = c->four_eyes, .exception_address = c->exception_address,
 	};
@@ -258,7 +259,7 @@ server_open(const struct config *c, struct eid_runtime *eid, struct instance *in
 	    oidc_routes(in->srv, in->oidc) != 0 || saml_routes(in->srv) != 0 ||
 	    lookup_routes(in->srv) != 0 ||
 	    registry_api_routes(in->srv) != 0 || pki_routes(in->srv) != 0 ||
-	    scim_routes(in->srv) != 0 ||
+	    scim_routes(in->srv) != 0 || rest_api_routes(in->srv) != 0 ||
 	    login_routes(in->srv, &in->doors) != 0 ||
 	    web_server_start(in->srv, err, sizeof(err)) != 0) {
 		fprintf(stderr, "portier: %s\n", err[0] ? err : "routes cannot be registered");

@@ -4,6 +4,7 @@
 #include "cmd/store_modules.h"
 
 #include "access/sql.h"
+#include "access/audit_feed_sql.h"
 #include "access/subdept_sql.h"
 #include "audit/sql.h"
 #include "auth/eid_sql.h"
@@ -49,6 +50,7 @@ const struct store_module store_modules[] = {
 	{ "mail", &sql_mail_sqlite, &sql_mail_pg, 0 },
 	{ "email_code", &sql_email_code_sqlite, NULL, 0 },
 	{ "subdept", &sql_subdept_sqlite, &sql_subdept_pg, 0 },
+	{ "audit_feed", &sql_audit_feed_sqlite, &sql_audit_feed_pg, 0 },
 	{ "machine", &sql_machine_sqlite, &sql_machine_pg, 0 },
 	{ "scim", &sql_scim_sqlite, &sql_scim_pg, 0 },
 };

@@ -15,8 +15,11 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/log.h"
 #include "fed/jws.h"
 #include "oidc/batch.h"
+#include "oidc/clients.h"
+#include "oidc/jwks_uri.h"
 #include "oidc/machine_sql.h"
 
 #define JTI_MAX 256
@@ -509,6 +512,114 @@ oidc_jwks_check(const char *jwks, char *err, size_t errlen)
 	rc = 0;
 done:
 	json_decref(set);
+	return rc;
+}
+
+int
+oidc_jwks_usable(const char *doc, size_t len, char **out, char *err, size_t errlen)
+{
+	json_t *set = json_loadb(doc, len, JSON_REJECT_DUPLICATES, NULL);
+	json_t *keys = json_object_get(set, "keys"), *kept = json_array(), *jwk, *o = NULL;
+	size_t i;
+	int rc = -1;
+
+	*out = NULL;
+	if (!json_is_array(keys) || kept == NULL) {
+		snprintf(err, errlen, "not a JWKS");
+		goto done;
+	}
+	json_array_foreach(keys, i, jwk) {
+		const char *kty = json_string_value(json_object_get(jwk, "kty"));
+		const char *use = json_string_value(json_object_get(jwk, "use"));
+		EVP_PKEY *k;
+
+		/* A published private key is the publisher's accident: none of it is used. */
+		if (json_object_get(jwk, "d") != NULL) {
+			snprintf(err, errlen, "the JWKS holds a private key");
+			goto done;
+		}
+		if ((use != NULL && strcmp(use, "sig") != 0) || kty == NULL ||
+		    json_array_size(kept) >= OIDC_JWKS_KEYS_MAX)
+			continue;
+		k = jwk_key(jwk, kty);
+		if (k == NULL)
+			continue;
+		EVP_PKEY_free(k);
+		json_array_append(kept, jwk);
+	}
+	if (json_array_size(kept) == 0) {
+		snprintf(err, errlen, "no EC P-256 or RSA signing key in the JWKS");
+		goto done;
+	}
+	o = json_pack("{s:O}", "keys", kept);
+	*out = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
+	rc = *out != NULL ? 0 : -1;
+	if (rc != 0)
+		snprintf(err, errlen, "out of memory");
+done:
+	json_decref(o);
+	json_decref(kept);
+	json_decref(set);
+	return rc;
+}
+
+int
+oidc_assertion_kid(struct arena *a, const char *jwt, const char **kid)
+{
+	struct jwt_parts p;
+	const char *v;
+	int rc = 0;
+
+	*kid = NULL;
+	if (parts_read(jwt, &p) != 0)
+		return -1;
+	v = json_string_value(json_object_get(p.header, "kid"));
+	if (v != NULL && (*kid = arena_strdup(a, v)) == NULL)
+		rc = -1;
+	parts_free(&p);
+	return rc;
+}
+
+int
+oidc_client_jwks_uri_set(struct store *s, const char *client_id, const char *uri, char *err,
+    size_t errlen)
+{
+	struct store_tx *tx;
+
+	/* The URL is kept in the registration's row in place of the JWKS text: a client has
+	 * its keys one way or the other, never both. */
+	if (uri == NULL || !oidc_uri_valid(uri) || !oidc_jwks_is_uri(uri)) {
+		snprintf(err, errlen, "the JWKS URL must be https (http only on loopback)");
+		return -1;
+	}
+	if (store_begin(s, STORE_WRITE, &tx) != 0 ||
+	    store_exec(tx, SQL_MACH_JWKS_PUT, "tti", client_id, uri, clock_time()) != 1 ||
+	    store_commit(&tx) != 0) {
+		store_rollback(&tx);
+		snprintf(err, errlen, "the JWKS URL could not be stored");
+		return -1;
+	}
+	return 0;
+}
+
+int
+oidc_client_jwks_for(struct store *s, struct arena *a, const char *client_id,
+    const char *jwt, const char **jwks)
+{
+	const char *kid = NULL;
+	char why[128];
+	int rc = oidc_client_jwks_get(s, a, client_id, jwks);
+
+	if (rc != 0 || !oidc_jwks_is_uri(*jwks))
+		return rc;
+	if (oidc_assertion_kid(a, jwt, &kid) != 0)
+		kid = NULL;      /* a malformed assertion is refused by its verification */
+	rc = oidc_jwks_uri_get(a, client_id, *jwks, kid, clock_time(), jwks, why, sizeof(why));
+	if (rc == 1) {
+		log_warn(NULL, "oidc: the JWKS of client %s: %s", client_id, why);
+		*jwks = NULL;
+		return 2;
+	}
 	return rc;
 }
 

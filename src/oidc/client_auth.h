@@ -64,6 +64,21 @@ int oidc_client_jwks_delete(struct store *s, const char *client_id);
 /* The JWKS of a client id in a: 0, 1 (none registered) or -1. */
 int oidc_client_jwks_get(struct store *s, struct arena *a, const char *client_id,
     const char **jwks);
+/* The public signing keys of a fetched JWKS (doc, len bytes) as a JWKS text (malloc'd)
+ * of at most OIDC_JWKS_KEYS_MAX keys: keys for another use or of another type are
+ * skipped; a private member refuses the whole document. 0, or -1 with err. */
+int oidc_jwks_usable(const char *doc, size_t len, char **out, char *err, size_t errlen);
+/* The kid of an assertion's header (NULL when none), not verified, in a. 0 or -1. */
+int oidc_assertion_kid(struct arena *a, const char *jwt, const char **kid);
+/* Registers (or replaces) the JWKS URL of a client id (https, http only on loopback),
+ * which replaces a JWKS registered as text. 0, or -1 with err. */
+int oidc_client_jwks_uri_set(struct store *s, const char *client_id, const char *uri,
+    char *err, size_t errlen);
+/* The JWKS to check an assertion jwt of client_id with: the registered text, or the
+ * document of the registered URL (oidc/jwks_uri.h; the assertion's kid may refetch it).
+ * 0 with *jwks in a, 1 none registered, 2 the URL's document cannot be had (logged), -1. */
+int oidc_client_jwks_for(struct store *s, struct arena *a, const char *client_id,
+    const char *jwt, const char **jwks);
 /* Records the jti of a verified assertion until exp, in the group commit b of the
  * provider's store (oidc/batch.h): 0 (first use), 1 (a replay) or -1. */
 struct oidc_batch;

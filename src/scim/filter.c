@@ -599,7 +599,7 @@ parse_attr_exp(struct parser *p)
 
 	if (len == 0)
 		return fail(p, start, p->pos >= p->n ? "expected an attribute, found the end" :
-		    "expected an attribute name, not or ( ");
+		    "expected an attribute name, not or (");
 	if (p->pos < p->n && p->s[p->pos] == '[')
 		return parse_valpath(p, name, len, start);
 	if ((n = new_node(p, K_CMP, start)) == NULL)

@@ -17,8 +17,9 @@
 #define SQL_NOCASE(x) "lower(" x ")"
 /* Case-insensitive LIKE (SQLite's LIKE is, for ASCII). */
 #define SQL_LIKE "ILIKE"
-/* True when the text x starts with a digit. */
-#define SQL_STARTS_WITH_DIGIT(x) "(" x " ~ '^[0-9]')"
+/* True when the text x is a person id: 1 to 18 digits and nothing else (an audit actor
+ * may also be a machine's client id, whose hex may start with digits: not cast). */
+#define SQL_ALL_DIGITS(x) "(" x " ~ '^[0-9]{1,18}$')"
 /* The text of member key of the JSON object in text column doc. */
 #define SQL_JSON_TEXT(doc, key) "(CAST(" doc " AS json) ->> '" key "')"
 /* LIMIT p, where a negative p means no limit (as SQLite reads it). */
@@ -30,7 +31,7 @@
 #define SQL_JOIN(x, sep) "group_concat(" x ", " sep ")"
 #define SQL_NOCASE(x) x " COLLATE NOCASE"
 #define SQL_LIKE "LIKE"
-#define SQL_STARTS_WITH_DIGIT(x) "(" x " GLOB '[0-9]*')"
+#define SQL_ALL_DIGITS(x) "(length(" x ") BETWEEN 1 AND 18 AND " x " NOT GLOB '*[^0-9]*')"
 #define SQL_JSON_TEXT(doc, key) "json_extract(" doc ", '$." key "')"
 #define SQL_LIMIT(p) "LIMIT " p
 #define SQL_TABLE(module) sql_##module##_sqlite

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/netblock.h"
 #include "base/metrics.h"
 #include "base/utf8.h"
 
@@ -668,6 +669,18 @@ int
 web_server_tls_port(const struct web_server *s)
 {
 	return s->tls_d != NULL ? s->tls_port : 0;
+}
+
+int
+web_mtls_port(struct web_req *r)
+{
+	return r->srv->cfg.tls_client_ca_pem != NULL ? web_server_tls_port(r->srv) : 0;
+}
+
+bool
+web_proxies_trusted(struct web_req *r)
+{
+	return netblocks_any(r->srv->cfg.trusted_proxies);
 }
 
 /* The grace is over: slow work not begun is dropped (its requests answered 503), and the

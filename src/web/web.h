@@ -125,6 +125,12 @@ int web_server_start(struct web_server *s, char *err, size_t errlen);
 int web_server_port(const struct web_server *s);
 /* Port of the TLS listener actually bound, 0 when there is none. */
 int web_server_tls_port(const struct web_server *s);
+/* Inside a handler: the port of portier's own TLS listener when its handshake asks for a
+ * client certificate (tls_client_ca_pem), else 0. */
+int web_mtls_port(struct web_req *r);
+/* Inside a handler: true when trusted_proxies names at least one proxy (whose header may
+ * carry the client certificate it verified). */
+bool web_proxies_trusted(struct web_req *r);
 /* Stops accepting, lets running requests finish (up to grace_ms), then drops slow work not
  * yet begun (its requests answered 503), waits for the suspended requests to be resumed
  * (work under way, group commits), and stops the listeners. */

@@ -55,16 +55,17 @@ export function isoIn(seconds) {
 }
 
 /** Registers a certificate as the registration pages would (a row in system_cert with its
- * applications); returns its public_id (the machine's client_id). */
+ * applications) by the manager by (a person id; Jan unless said); returns its public_id
+ * (the machine's client_id). */
 export function registerCert(srv, c, { org, quality = 'health_related', apps, status = 'active',
-  notBefore = isoIn(-3600), notAfter = isoIn(30 * 86400), id }) {
+  notBefore = isoIn(-3600), notAfter = isoIn(30 * 86400), id, by }) {
   const publicId = id ?? crypto.randomBytes(16).toString('hex');
   exec(srv, 'INSERT INTO system_cert(public_id, org_id, quality, name, subject, issuer, serial, '
     + 'thumbprint, pem, by_portier, not_before, not_after, status, revoked_at, registered_by, '
     + 'created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?);',
   [publicId, org, quality, `machine ${publicId.slice(0, 6)}`, c.subject, c.issuer, c.serial,
     c.x5t, c.pem, notBefore, notAfter, status, status === 'revoked' ? isoIn(-60) : null,
-    PEOPLE.jan.id, isoIn(-3600)]);
+    by ?? PEOPLE.jan.id, isoIn(-3600)]);
   const certId = scalar(srv, 'SELECT id FROM system_cert WHERE public_id = ?', [publicId]);
   for (const a of apps) {
     exec(srv, 'INSERT INTO system_cert_app(cert_id, application) VALUES (?, ?);', [certId, a]);

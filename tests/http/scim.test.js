@@ -345,6 +345,27 @@ describe('SCIM 2.0 service provider', () => {
         Operations: [{ op: 'add', path: 'members', value: [{ value: ann.id }, { value: '0123456789abcdef0123456789abcdef' }] }] });
       assert.equal(unknown.status, 400);
       assert.deepEqual(grants(ann.id), ['TESTAPP']);
+      // PUT replaces the members. Jan is the GAP: the GL's machine may not change his grants,
+      // so a PUT leaving him out is refused and the grant given to Ann before is undone.
+      const janPid = accountPid(PEOPLE.jan.niss);
+      const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+      const d0 = auditEvents(srv, ['access.denied']).length;
+      const refused = await scim(srv, gl, 'PUT', '/Groups/TESTONE', { schemas: [GROUP], displayName: testone.displayName,
+        members: [{ value: ann.id }] });
+      assert.equal(refused.status, 403, refused.text);
+      assert.equal(auditEvents(srv, ['access.denied']).length, d0 + 1);
+      assert.deepEqual(grants(ann.id), ['TESTAPP']);
+      assert.equal(grants(janPid).includes('TESTONE'), true);
+      const put = await scim(srv, gl, 'PUT', '/Groups/TESTONE', { schemas: [GROUP], displayName: testone.displayName,
+        members: [{ value: janPid }, { value: ann.id }] });
+      assert.equal(put.status, 200, put.text);
+      assert.deepEqual(put.json.members.map((x) => x.value).sort(), [ann.id, janPid].sort());
+      assert.deepEqual(grants(ann.id), ['TESTAPP', 'TESTONE']);
+      const back = await scim(srv, gl, 'PUT', '/Groups/TESTONE', { schemas: [GROUP], members: [{ value: janPid }] });
+      assert.equal(back.status, 200, back.text);
+      assert.deepEqual(grants(ann.id), ['TESTAPP']);
+      assert.equal(grants(janPid).includes('TESTONE'), true);
+      assert.equal((await scim(srv, gl, 'PUT', '/Groups/TESTONE', { members: [] })).json.scimType, 'invalidSyntax');
       const rename = await scim(srv, gl, 'PATCH', '/Groups/TESTONE', { schemas: [URN_PATCH],
         Operations: [{ op: 'replace', path: 'displayName', value: 'x' }] });
       assert.equal(rename.json.scimType, 'mutability');
@@ -384,6 +405,37 @@ describe('SCIM 2.0 service provider', () => {
       assert.equal(accountRow(ann.id), undefined);
       assert.equal((await scim(srv, gl, 'GET', `/Users/${ann.id}`)).status, 404);
       assert.equal((await scim(srv, gl, 'DELETE', `/Users/${ann.id}`)).status, 404);
+    });
+  });
+
+  describe('paging beyond one page of the users list', () => {
+    it('startIndex and count across 200-row pages give the same users as the pages, totalResults exact', async () => {
+      const n = 230;
+      const people = Array.from({ length: n }, (_, i) => `('${makeNiss(60, 1 + (i % 12), 1 + (i % 28), 100 + i)}', 'Bulk${String(i).padStart(3, '0')}', 'P', '2026-01-01T00:00:00Z')`);
+      exec(srv, `INSERT INTO person(niss, last_name, first_name, created_at) VALUES ${people.join(', ')};`);
+      exec(srv, `INSERT INTO account(org_id, person_id, username, email, created_at, modified_at) SELECT ${ORGS.pharma.id}, id, `
+        + `'bulk' || id, 'bulk' || id || '@example.be', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' FROM person WHERE last_name LIKE 'Bulk%';`);
+      exec(srv, `INSERT INTO quality_member(org_quality_id, account_id, type, since) SELECT ${srv.pharmaQuality}, a.id, 'USER', '2026-01-01T00:00:00Z' `
+        + `FROM account a JOIN person p ON p.id = a.person_id WHERE p.last_name LIKE 'Bulk%';`);
+      const p1 = await scim(srv, gl, 'GET', '/Users?startIndex=1&count=200');
+      const p2 = await scim(srv, gl, 'GET', '/Users?startIndex=201&count=200');
+      const total = p1.json.totalResults;
+      assert.equal(total >= n, true);
+      assert.equal(p1.json.itemsPerPage, 200);
+      assert.equal(p2.json.itemsPerPage, total - 200);
+      const all = [...p1.json.Resources, ...p2.json.Resources].map((u) => u.id);
+      assert.equal(new Set(all).size, total);
+      const mid = await scim(srv, gl, 'GET', '/Users?startIndex=195&count=10');
+      assert.deepEqual(mid.json.Resources.map((u) => u.id), all.slice(194, 204));
+      assert.equal(mid.json.totalResults, total);
+      const none = await scim(srv, gl, 'GET', '/Users?count=0');
+      assert.deepEqual([none.json.totalResults, none.json.itemsPerPage, none.json.Resources.length], [total, 0, 0]);
+      const beyond = await scim(srv, gl, 'GET', `/Users?startIndex=${total + 5}`);
+      assert.deepEqual([beyond.json.totalResults, beyond.json.Resources.length], [total, 0]);
+      // The filtered path pages the same way.
+      const f = await scim(srv, gl, 'GET', `/Users?filter=${encodeURIComponent('name.familyName sw "Bulk"')}&startIndex=195&count=10&sortBy=name.familyName`);
+      assert.equal(f.json.totalResults, n);
+      assert.deepEqual(f.json.Resources.map((u) => u.name.familyName), Array.from({ length: 10 }, (_, i) => `Bulk${194 + i}`));
     });
   });
 
@@ -431,6 +483,22 @@ describe('SCIM 2.0 service provider', () => {
       const ev = auditEvents(srv, ['access.denied']).at(-1);
       assert.match(JSON.stringify(ev), new RegExp(m.cogl.id));
       setAccountStatus(srv, { org: ORGS.pharma.id, quality: srv.pharmaQuality, account: koen.account, suspend: false });
+    });
+
+    it('the registering co-GL removed from the quality: their machine is refused (403), nothing changed', async () => {
+      const cogl = await tokenOf(srv, m.cogl);
+      assert.equal((await scim(srv, cogl, 'GET', '/Users?count=1')).status, 200);
+      const koen = accounts(srv, { org: ORGS.pharma.id, quality: srv.pharmaQuality }).find((a) => a.username === 'koen');
+      // As the page's removal leaves it: no membership, no grants.
+      exec(srv, 'DELETE FROM app_grant WHERE account_id = ?;', [koen.account]);
+      exec(srv, 'DELETE FROM quality_member WHERE account_id = ?;', [koen.account]);
+      const d0 = denials();
+      const n0 = nAccounts();
+      assert.equal((await scim(srv, cogl, 'GET', '/Users')).status, 403);
+      const c = await scim(srv, cogl, 'POST', '/Users', userBody(REG[4]));
+      assert.equal(c.status, 403, c.text);
+      assert.equal(nAccounts(), n0);
+      assert.equal(denials() >= d0 + 2, true);
     });
 
     it('a token of quality A never reaches a user of quality B (404), nor lists them', async () => {

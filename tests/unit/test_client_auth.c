@@ -212,6 +212,43 @@ test_jwks_check(void **state)
 	assert_non_null(strstr(err, "private"));
 }
 
+/* A fetched JWKS (jwks_uri) keeps its public signing keys: other uses and types are
+ * skipped, at most OIDC_JWKS_KEYS_MAX kept, a private member refuses it all. */
+static void
+test_jwks_usable(void **state)
+{
+	struct fixture *f = *state;
+	const char *es = jws_key_jwk(f->es), *use = strstr(es, "\"use\":\"sig\"");
+	char err[256], text[16384], enc[1024], *out = NULL;
+	size_t n = 0;
+	json_t *o;
+
+	/* The same key marked for encryption. */
+	assert_non_null(use);
+	snprintf(enc, sizeof(enc), "%.*s\"use\":\"enc\"%s", (int)(use - es), es, use + 11);
+	n = (size_t)snprintf(text, sizeof(text), "{\"keys\":[{\"kty\":\"oct\",\"k\":\"AA\"},%s",
+	    enc);
+	for (int i = 0; i < OIDC_JWKS_KEYS_MAX + 2; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, ",%s", es);
+	snprintf(text + n, sizeof(text) - n, "]}");
+	assert_int_equal(oidc_jwks_usable(text, strlen(text), &out, err, sizeof(err)), 0);
+	o = json_loads(out, 0, NULL);
+	assert_int_equal(json_array_size(json_object_get(o, "keys")), OIDC_JWKS_KEYS_MAX);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+	    json_object_get(o, "keys"), 0), "use")), "sig");
+	json_decref(o);
+	free(out);
+	out = NULL;
+	snprintf(text, sizeof(text), "{\"keys\":[%s]}", enc);
+	assert_int_equal(oidc_jwks_usable(text, strlen(text), &out, err, sizeof(err)), -1);
+	assert_null(out);
+	snprintf(text, sizeof(text), "{\"keys\":[%s,%.*s,\"d\":\"AAAA\"}]}", es,
+	    (int)strlen(es) - 1, es);
+	assert_int_equal(oidc_jwks_usable(text, strlen(text), &out, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "private"));
+	assert_int_equal(oidc_jwks_usable("[]", 2, &out, err, sizeof(err)), -1);
+}
+
 static void
 test_thumbprint(void **state)
 {
@@ -234,6 +271,7 @@ main(void)
 		cmocka_unit_test(test_claims),
 		cmocka_unit_test(test_signatures),
 		cmocka_unit_test(test_jwks_check),
+		cmocka_unit_test(test_jwks_usable),
 		cmocka_unit_test(test_thumbprint),
 	};
 

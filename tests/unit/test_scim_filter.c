@@ -386,6 +386,9 @@ test_refusals(void **state)
 	refuse("userName gt null", "null goes only with eq or ne");
 	refuse("not userName eq \"x\"", "expected ( after not");
 	refuse("userName eq \"x\" and", "expected an attribute, found the end");
+	refuse("userName eq \"x\" and \"y\"",
+	    "at character 21: expected an attribute name, not or (");
+	refuse("1 eq 1", "at character 1: expected an attribute name");
 	refuse("userName eq \"x\" xor title pr", "expected and, or or the end");
 	refuse("emails[type eq \"work\" and emails[value pr]]", "value paths do not nest");
 	refuse("name.familyName[value pr]", "brackets follow a multi-valued attribute");

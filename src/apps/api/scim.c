@@ -202,7 +202,6 @@ scim_list_params(struct scim_req *c, json_t *j, struct scim_list_params *lp,
     struct scim_out *o)
 {
 	const char *start, *count;
-	char nb[24];
 
 	memset(lp, 0, sizeof(*lp));
 	lp->start = 1;
@@ -244,7 +243,6 @@ scim_list_params(struct scim_req *c, json_t *j, struct scim_list_params *lp,
 		}
 		start = count = NULL;
 		if (json_is_integer(s)) {
-			snprintf(nb, sizeof(nb), "%lld", (long long)json_integer_value(s));
 			lp->start = (long)json_integer_value(s);
 		} else if (s != NULL) {
 			return scim_fail(o, 400, "invalidValue", "startIndex is an integer"), 1;
@@ -313,7 +311,7 @@ void
 scim_project(json_t *res, const struct scim_list_params *lp)
 {
 	const char *k;
-	json_t *v, *ext;
+	json_t *v;
 	void *tmp;
 
 	if (lp == NULL || (lp->attributes == NULL && lp->excluded == NULL))
@@ -324,12 +322,10 @@ scim_project(json_t *res, const struct scim_list_params *lp)
 		if (strcmp(k, "id") == 0 || strcmp(k, "schemas") == 0)
 			continue;
 		if (strcmp(k, SCIM_URN_EXT) == 0) {
-			ext = v;
 			if (lp->attributes != NULL && !listed(lp->attributes, "applications"))
 				json_object_del(res, k);
 			else if (lp->excluded != NULL && listed(lp->excluded, "applications"))
 				json_object_del(res, k);
-			(void)ext;
 			continue;
 		}
 		keep = lp->attributes != NULL ? listed(lp->attributes, k) : true;
@@ -620,7 +616,10 @@ group_one(struct web_req *r)
 				scim_project(o.body, &lp);
 		}
 	} else if (read_body(&c, &j, &o) == 0) {
-		scim_group_patch(&c, id, j, &o);
+		if (strcmp(m, "PUT") == 0)
+			scim_group_replace(&c, id, j, &o);
+		else
+			scim_group_patch(&c, id, j, &o);
 	}
 	json_decref(j);
 	return send_out(&c, &o);
@@ -733,6 +732,8 @@ bulk_one(struct scim_req *c, struct bulk_ids *b, json_t *op, struct scim_out *o)
 		scim_user_delete(c, id, version, o);
 	} else if (!users && id != NULL && strcmp(m, "PATCH") == 0 && data != NULL) {
 		scim_group_patch(c, id, data, o);
+	} else if (!users && id != NULL && strcmp(m, "PUT") == 0 && data != NULL) {
+		scim_group_replace(c, id, data, o);
 	} else {
 		scim_fail(o, 405, NULL, "this method is not supported on this path in /Bulk");
 	}
@@ -835,6 +836,7 @@ scim_routes(struct web_server *s)
 		{ "GET", "/scim/v2/Groups", groups_list },
 		{ "GET", "/scim/v2/Groups/:id", group_one },
 		{ "PATCH", "/scim/v2/Groups/:id", group_one },
+		{ "PUT", "/scim/v2/Groups/:id", group_one },
 		{ "POST", "/scim/v2/Bulk", bulk },
 	};
 

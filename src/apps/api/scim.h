@@ -9,10 +9,9 @@
 
 #include "apps/api/bearer.h"
 #include "apps/app.h"
+#include "scim/user.h"
 
-#define SCIM_URN_USER "urn:ietf:params:scim:schemas:core:2.0:User"
 #define SCIM_URN_GROUP "urn:ietf:params:scim:schemas:core:2.0:Group"
-#define SCIM_URN_EXT "urn:portier:params:scim:schemas:extension:2.0:User"
 #define SCIM_URN_ERROR "urn:ietf:params:scim:api:messages:2.0:Error"
 #define SCIM_URN_LIST "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 #define SCIM_URN_PATCH "urn:ietf:params:scim:api:messages:2.0:PatchOp"
@@ -86,5 +85,7 @@ int scim_group_get(struct scim_req *c, const char *id, bool members, struct scim
 int scim_group_list(struct scim_req *c, const struct scim_list_params *lp,
     struct scim_out *o);
 int scim_group_patch(struct scim_req *c, const char *id, json_t *body, struct scim_out *o);
+/* PUT: the members replaced (the group's other attributes are the catalogue's). */
+int scim_group_replace(struct scim_req *c, const char *id, json_t *body, struct scim_out *o);
 
 #endif

@@ -292,11 +292,55 @@ scim_group_patch(struct scim_req *c, const char *id, json_t *body, struct scim_o
 			    scim_fail(o, 400, "invalidValue", "a member is no user of this quality");
 		}
 	}
+	/* One service call per user changed. A refusal (the policy on one of them, a change
+	 * meanwhile) undoes the ones made before it, in reverse, through the same calls: the
+	 * group is left as it was, as the answer says. */
 	for (i = 0; i < nadd + ndel && o->status == 0; i++)
 		scim_user_grant(c, i < nadd ? add[i] : del[i - nadd], id, i < nadd, o);
+	if (o->status != 0) {
+		for (size_t k = i - 1; k-- > 0;) {
+			struct scim_out undo = { 0 };
+
+			scim_user_grant(c, k < nadd ? add[k] : del[k - nadd], id, k >= nadd, &undo);
+			json_decref(undo.body);
+		}
+	}
 	json_decref(g);
 	json_decref(before);
 	if (o->status != 0)
 		return 0;
 	return scim_group_get(c, id, true, o);
+}
+
+int
+scim_group_replace(struct scim_req *c, const char *id, json_t *body, struct scim_out *o)
+{
+	json_t *members = json_object_get(body, "members"), *name, *none = NULL;
+	json_t *patch;
+	size_t i;
+	json_t *e;
+	bool group = false;
+
+	json_array_foreach(json_object_get(body, "schemas"), i, e)
+		if (json_is_string(e) && strcmp(json_string_value(e), SCIM_URN_GROUP) == 0)
+			group = true;
+	if (!group)
+		return scim_fail(o, 400, "invalidSyntax", "schemas must name " SCIM_URN_GROUP);
+	if (members != NULL && !json_is_array(members) && !json_is_null(members))
+		return scim_fail(o, 400, "invalidValue", "members is an array");
+	/* The replacement as one PATCH: the same checks, scope and grants. */
+	if (!json_is_array(members) && (members = none = json_array()) == NULL)
+		return scim_fail(o, 500, NULL, "internal error");
+	patch = json_pack("{s:[s], s:[{s:s, s:s, s:O}]}", "schemas", SCIM_URN_PATCH,
+	    "Operations", "op", "replace", "path", "members", "value", members);
+	json_decref(none);
+	if (patch == NULL)
+		return scim_fail(o, 500, NULL, "internal error");
+	name = json_object_get(body, "displayName");
+	if (json_is_string(name))
+		json_array_append_new(json_object_get(patch, "Operations"), json_pack("{s:s, s:s, s:O}",
+		    "op", "replace", "path", "displayName", "value", name));
+	scim_group_patch(c, id, patch, o);
+	json_decref(patch);
+	return 0;
 }

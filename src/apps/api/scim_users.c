@@ -13,61 +13,7 @@
 #include "scim/filter.h"
 #include "scim/ids.h"
 #include "scim/patch.h"
-
-enum {
-	U_ID, U_EXTERNAL, U_USERNAME, U_NAME, U_FAMILY, U_GIVEN, U_EMAILS, U_EMAILS_VALUE,
-	U_EMAILS_TYPE, U_EMAILS_PRIMARY, U_LANG, U_ACTIVE, U_CREATED, U_MODIFIED, U_APPS,
-	U_APPS_VALUE, U_APPS_DISPLAY,
-};
-
-static const struct scim_attr user_attrs[] = {
-	{ "id", U_ID, SCIM_STRING, true },
-	{ "externalId", U_EXTERNAL, SCIM_STRING, true },
-	{ "userName", U_USERNAME, SCIM_STRING, false },
-	{ "name", U_NAME, SCIM_STRING, false },
-	{ "name.familyName", U_FAMILY, SCIM_STRING, false },
-	{ "name.givenName", U_GIVEN, SCIM_STRING, false },
-	{ "emails", U_EMAILS, SCIM_STRING, false },
-	{ "emails.value", U_EMAILS_VALUE, SCIM_STRING, false },
-	{ "emails.type", U_EMAILS_TYPE, SCIM_STRING, false },
-	{ "emails.primary", U_EMAILS_PRIMARY, SCIM_BOOLEAN, false },
-	{ "preferredLanguage", U_LANG, SCIM_STRING, false },
-	{ "active", U_ACTIVE, SCIM_BOOLEAN, false },
-	{ "meta.created", U_CREATED, SCIM_DATETIME, false },
-	{ "meta.lastModified", U_MODIFIED, SCIM_DATETIME, false },
-	{ "applications", U_APPS, SCIM_STRING, true },
-	{ "applications.value", U_APPS_VALUE, SCIM_STRING, true },
-	{ "applications.display", U_APPS_DISPLAY, SCIM_STRING, false },
-};
-
-static const struct scim_json_attr user_map[] = {
-	{ U_ID, NULL, "id", -1, false },
-	{ U_EXTERNAL, NULL, "externalId", -1, false },
-	{ U_USERNAME, NULL, "userName", -1, false },
-	{ U_NAME, NULL, "name", -1, false },
-	{ U_FAMILY, "name", "familyName", -1, false },
-	{ U_GIVEN, "name", "givenName", -1, false },
-	{ U_EMAILS, NULL, "emails", -1, true },
-	{ U_EMAILS_VALUE, NULL, "value", U_EMAILS, false },
-	{ U_EMAILS_TYPE, NULL, "type", U_EMAILS, false },
-	{ U_EMAILS_PRIMARY, NULL, "primary", U_EMAILS, false },
-	{ U_LANG, NULL, "preferredLanguage", -1, false },
-	{ U_ACTIVE, NULL, "active", -1, false },
-	{ U_CREATED, "meta", "created", -1, false },
-	{ U_MODIFIED, "meta", "lastModified", -1, false },
-	{ U_APPS, SCIM_URN_EXT, "applications", -1, true },
-	{ U_APPS_VALUE, NULL, "value", U_APPS, false },
-	{ U_APPS_DISPLAY, NULL, "display", U_APPS, false },
-};
-
-static const char *const user_urns[] = { SCIM_URN_USER, SCIM_URN_EXT, NULL };
-
-static const struct scim_schema user_schema = {
-	user_attrs, sizeof(user_attrs) / sizeof(user_attrs[0]), user_urns,
-	user_map, sizeof(user_map) / sizeof(user_map[0]),
-};
-
-#define NATTRS (sizeof(user_attrs) / sizeof(user_attrs[0]))
+#include "scim/user.h"
 
 /* A user as SCIM shows it, from the edition page's view or a list's row. */
 struct suser {
@@ -183,25 +129,22 @@ from_row(struct arena *a, struct suser *u, const struct user_row *row)
 static json_t *
 user_json(struct scim_req *c, const struct suser *u, const struct qapps *qa)
 {
-	json_t *apps = json_array(), *o;
+	struct arena *a = web_arena(c->r);
+	const char **names = arena_alloc(a, (u->napps + 1) * sizeof(*names));
+	struct scim_user su = {
+		.id = u->id, .niss = u->niss, .username = u->username, .last = u->last,
+		.first = u->first, .email = u->email, .lang = u->lang,
+		.active = strcmp(u->status, "active") == 0, .created = u->created,
+		.modified = u->modified, .version = etag_of(c, u->version),
+		.location = arena_printf(a, "%s/Users/%s", c->base, u->id),
+		.apps = u->apps, .names = names, .napps = u->napps,
+	};
 
-	for (size_t i = 0; apps != NULL && i < u->napps; i++)
-		json_array_append_new(apps, json_pack("{s:s, s:s}", "value", u->apps[i],
-		    "display", app_name(qa, u->apps[i])));
-	o = json_pack("{s:[s,s], s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:[{s:s, s:s, s:b}], s:s, "
-	    "s:b, s:{s:o}, s:{s:s, s:s, s:s, s:s, s:s}}",
-	    "schemas", SCIM_URN_USER, SCIM_URN_EXT,
-	    "id", u->id, "externalId", u->niss, "userName", u->username,
-	    "name", "familyName", u->last, "givenName", u->first, "formatted",
-	    arena_printf(web_arena(c->r), "%s %s", u->first, u->last),
-	    "emails", "value", u->email, "type", "work", "primary", 1,
-	    "preferredLanguage", u->lang,
-	    "active", strcmp(u->status, "active") == 0,
-	    SCIM_URN_EXT, "applications", apps,
-	    "meta", "resourceType", "User", "created", u->created, "lastModified", u->modified,
-	    "version", etag_of(c, u->version),
-	    "location", arena_printf(web_arena(c->r), "%s/Users/%s", c->base, u->id));
-	return o;
+	if (names == NULL || su.version == NULL || su.location == NULL)
+		return NULL;
+	for (size_t i = 0; i < u->napps; i++)
+		names[i] = app_name(qa, u->apps[i]);
+	return scim_user_json(&su, a);
 }
 
 /* Reads the user of public id pid into v: 0, or 1 with o set (404, 403 …). */
@@ -253,158 +196,21 @@ scim_user_get(struct scim_req *c, const char *id, struct scim_out *o)
 
 /* ---- input ---- */
 
-/* What a request asks of a user (NULL / -1 / false: absent). */
-struct sinput {
-	const char *username, *niss, *family, *given, *email, *lang;
-	int active;
-	bool has_apps;
-	const char *apps[ACCESS_MAX_APPS];
-	size_t napps;
-};
+/* A request names no more applications than the pages' form takes. */
+_Static_assert(SCIM_USER_APPS_MAX <= ACCESS_MAX_APPS, "applications of one request");
 
-static bool
-has_schema(json_t *body, const char *urn)
-{
-	size_t i;
-	json_t *e;
-
-	json_array_foreach(json_object_get(body, "schemas"), i, e)
-		if (json_is_string(e) && strcmp(json_string_value(e), urn) == 0)
-			return true;
-	return false;
-}
-
-/* A string member, or a refusal when of another type. */
-static int
-str_member(json_t *o, const char *k, const char **out, const char **why)
-{
-	json_t *v = json_object_get(o, k);
-
-	*out = NULL;
-	if (v == NULL || json_is_null(v))
-		return 0;
-	if (!json_is_string(v)) {
-		*why = k;
-		return 1;
-	}
-	*out = json_string_value(v);
-	return 0;
-}
-
-static int
-parse_emails(json_t *emails, const char **out)
-{
-	const char *work = NULL, *primary = NULL, *first = NULL;
-	size_t i;
-	json_t *e;
-
-	*out = NULL;
-	if (emails == NULL || json_is_null(emails))
-		return 0;
-	if (!json_is_array(emails) || json_array_size(emails) > 8)
-		return 1;
-	json_array_foreach(emails, i, e) {
-		const char *v = json_string_value(json_object_get(e, "value"));
-		const char *t = json_string_value(json_object_get(e, "type"));
-
-		if (!json_is_object(e) || v == NULL)
-			return 1;
-		if (first == NULL)
-			first = v;
-		if (json_is_true(json_object_get(e, "primary")))
-			primary = v;
-		if (t != NULL && strcmp(t, "work") == 0 && work == NULL)
-			work = v;
-	}
-	*out = primary ? primary : work ? work : first;
-	return 0;
-}
-
-/* The language: fr, nl, de, en (a tag as fr-BE gives its language). */
-static const char *
-parse_lang(struct arena *a, const char *s)
-{
-	static const char *const ok[] = { "fr", "nl", "de", "en" };
-	char l[3];
-
-	if (strlen(s) < 2 || (s[2] != '\0' && s[2] != '-' && s[2] != '_') || strlen(s) > 16)
-		return NULL;
-	l[0] = (char)(s[0] | 0x20);
-	l[1] = (char)(s[1] | 0x20);
-	l[2] = '\0';
-	for (size_t i = 0; i < 4; i++)
-		if (strcmp(l, ok[i]) == 0)
-			return arena_strdup(a, ok[i]);
-	return NULL;
-}
-
-static int
-parse_apps(json_t *arr, struct sinput *in)
-{
-	size_t i;
-	json_t *e;
-
-	in->has_apps = true;
-	in->napps = 0;
-	if (arr == NULL || json_is_null(arr))
-		return 0;
-	if (!json_is_array(arr))
-		return 1;
-	json_array_foreach(arr, i, e) {
-		const char *v = json_is_string(e) ? json_string_value(e) :
-		    json_string_value(json_object_get(e, "value"));
-		bool dup = false;
-
-		if (v == NULL || strlen(v) > 64)
-			return 1;
-		for (size_t k = 0; k < in->napps; k++)
-			dup = dup || strcmp(in->apps[k], v) == 0;
-		if (dup)
-			continue;
-		if (in->napps == ACCESS_MAX_APPS)
-			return 1;
-		in->apps[in->napps++] = v;
-	}
-	return 0;
-}
 
 /* Reads a User resource into in: 0, or 1 with o set (400). */
 static int
-parse_user(struct scim_req *c, json_t *body, struct sinput *in, struct scim_out *o)
+parse_user(struct scim_req *c, json_t *body, struct scim_user_in *in, struct scim_out *o)
 {
-	const char *why = NULL, *lang = NULL;
-	json_t *name = json_object_get(body, "name"), *active = json_object_get(body, "active");
-	json_t *ext = json_object_get(body, SCIM_URN_EXT);
+	const char *type = NULL, *detail = NULL;
+	int rc = scim_user_parse(body, web_arena(c->r), in, &type, &detail);
 
-	memset(in, 0, sizeof(*in));
-	in->active = -1;
-	if (!has_schema(body, SCIM_URN_USER))
-		return scim_fail(o, 400, "invalidSyntax", "schemas must name " SCIM_URN_USER), 1;
-	if (str_member(body, "userName", &in->username, &why) != 0 ||
-	    str_member(body, "externalId", &in->niss, &why) != 0 ||
-	    str_member(body, "preferredLanguage", &lang, &why) != 0 ||
-	    (name != NULL && !json_is_null(name) && !json_is_object(name) && (why = "name")) ||
-	    str_member(name, "familyName", &in->family, &why) != 0 ||
-	    str_member(name, "givenName", &in->given, &why) != 0)
-		return scim_fail(o, 400, "invalidValue", arena_printf(web_arena(c->r),
-		    "%s has the wrong type", why)), 1;
-	if (parse_emails(json_object_get(body, "emails"), &in->email) != 0)
-		return scim_fail(o, 400, "invalidValue",
-		    "emails is an array of objects with a value"), 1;
-	if (lang != NULL && (in->lang = parse_lang(web_arena(c->r), lang)) == NULL)
-		return scim_fail(o, 400, "invalidValue",
-		    "preferredLanguage is one of fr, nl, de, en"), 1;
-	if (active != NULL && !json_is_null(active)) {
-		if (!json_is_boolean(active))
-			return scim_fail(o, 400, "invalidValue", "active is a boolean"), 1;
-		in->active = json_is_true(active);
-	}
-	if (ext != NULL && !json_is_object(ext))
-		return scim_fail(o, 400, "invalidValue", SCIM_URN_EXT " is an object"), 1;
-	if (json_object_get(ext, "applications") != NULL &&
-	    parse_apps(json_object_get(ext, "applications"), in) != 0)
-		return scim_fail(o, 400, "invalidValue", "applications is an array of at most 32 "
-		    "application codes ({\"value\": code})"), 1;
+	if (rc < 0)
+		return scim_fail(o, 500, NULL, "internal error"), 1;
+	if (rc > 0)
+		return scim_fail(o, 400, type, detail), 1;
 	return 0;
 }
 
@@ -443,7 +249,7 @@ scim_user_create(struct scim_req *c, json_t *body, struct scim_out *o)
 	struct user_names names = { 0 };
 	struct user_input in = { 0 };
 	struct user_view v;
-	struct sinput si;
+	struct scim_user_in si;
 	const char *out_app, *pid = NULL;
 	int64_t account = 0;
 	int rc;
@@ -509,7 +315,7 @@ etag_ok(struct scim_req *c, const char *if_match, int64_t version)
  * account_set_status; then answers the resource. */
 static int
 apply_changes(struct scim_req *c, const char *pid, const struct user_view *v,
-    const struct sinput *si, struct scim_out *o)
+    const struct scim_user_in *si, struct scim_out *o)
 {
 	struct access_errors err = { 0 };
 	struct user_input in = { 0 };
@@ -577,7 +383,7 @@ scim_user_replace(struct scim_req *c, const char *id, json_t *body, const char *
     struct scim_out *o)
 {
 	struct user_view v;
-	struct sinput si;
+	struct scim_user_in si;
 
 	if (parse_user(c, body, &si, o) != 0 || load_user(c, id, &v, o) != 0)
 		return 0;
@@ -593,7 +399,7 @@ scim_user_patch(struct scim_req *c, const char *id, json_t *body, const char *if
 	struct user_view v;
 	struct suser u;
 	struct qapps qa;
-	struct sinput si;
+	struct scim_user_in si;
 	const char *type = NULL, *detail = NULL;
 	json_t *res;
 	int rc;
@@ -606,7 +412,7 @@ scim_user_patch(struct scim_req *c, const char *id, json_t *body, const char *if
 	res = user_json(c, &u, &qa);
 	if (res == NULL)
 		return scim_fail(o, 500, NULL, "internal error");
-	rc = scim_patch_apply(web_arena(c->r), res, body, SCIM_PATCH_OPS_MAX, &user_schema,
+	rc = scim_patch_apply(web_arena(c->r), res, body, SCIM_PATCH_OPS_MAX, &scim_user_schema,
 	    &type, &detail);
 	if (rc != 0) {
 		json_decref(res);
@@ -659,7 +465,7 @@ scim_user_grant(struct scim_req *c, const char *pid, const char *app, bool add,
     struct scim_out *o)
 {
 	struct user_view v;
-	struct sinput si;
+	struct scim_user_in si;
 	bool has;
 
 	if (load_user(c, pid, &v, o) != 0)
@@ -675,7 +481,7 @@ scim_user_grant(struct scim_req *c, const char *pid, const char *app, bool add,
 		if (add || strcmp(v.apps[i], app) != 0)
 			si.apps[si.napps++] = v.apps[i];
 	if (add) {
-		if (si.napps == ACCESS_MAX_APPS)
+		if (si.napps == SCIM_USER_APPS_MAX)
 			return scim_fail(o, 400, "invalidValue", "too many applications");
 		si.apps[si.napps++] = app;
 	}
@@ -704,7 +510,7 @@ struct sort_ctx {
 static const char *
 first_value(json_t *res, int id, struct arena *a)
 {
-	struct scim_json_res jr = { &user_schema, res, a };
+	struct scim_json_res jr = { &scim_user_schema, res, a };
 	const char *v[1];
 
 	return scim_json_get(&jr, id, -1, v, 1) == 1 ? v[0] : "";
@@ -756,6 +562,76 @@ free_cands(struct cand *v, size_t n)
 		json_decref(v[i].res);
 }
 
+/* A list without filter nor sortBy: the users page's own paging (its count and at most two
+ * of its pages), not every user read. */
+static int
+list_plain(struct scim_req *c, const struct scim_list_params *lp, const struct qapps *qa,
+    struct scim_out *o)
+{
+	struct arena *a = web_arena(c->r);
+	struct user_filter uf = { 0 };
+	struct access_errors err = { 0 };
+	size_t from = (size_t)lp->start - 1, to = from + (size_t)lp->count, shown = 0;
+	int64_t total = 0;
+	json_t *list = json_array();
+	int rc;
+
+	if (list == NULL)
+		return scim_fail(o, 500, NULL, "internal error");
+	for (size_t at = from; at < to;) {
+		struct user_page pg;
+		int page = (int)(at / SEARCH_PAGE_MAX) + 1;
+
+		if (at / SEARCH_PAGE_MAX >= (size_t)1 << 30)
+			break;
+		rc = search_users(store_of(c), &c->p.actor, c->p.actor.org_id,
+		    c->p.actor.quality_id, &uf, page, SEARCH_PAGE_MAX, a, &pg, &err);
+		if (rc != ACCESS_OK) {
+			json_decref(list);
+			return scim_fail_access(c, o, rc, &err);
+		}
+		total = pg.total;
+		/* search_users shows its last page for one beyond: nothing there. */
+		if (pg.page != page)
+			break;
+		for (size_t i = at % SEARCH_PAGE_MAX; i < pg.n && at < to; i++, at++) {
+			struct suser u;
+			json_t *res;
+
+			if (from_row(a, &u, &pg.rows[i]) != 0 || scim_public_ids(store_of(c), a,
+			    c->p.actor.org_id, &u.account, 1, &u.id) != 0 ||
+			    (res = user_json(c, &u, qa)) == NULL) {
+				json_decref(list);
+				return scim_fail(o, 500, NULL, "internal error");
+			}
+			scim_project(res, lp);
+			json_array_append_new(list, res);
+			shown++;
+		}
+		if (pg.n < SEARCH_PAGE_MAX || at % SEARCH_PAGE_MAX != 0)
+			break;
+	}
+	if (lp->count == 0) {
+		struct user_page pg;
+
+		rc = search_users(store_of(c), &c->p.actor, c->p.actor.org_id,
+		    c->p.actor.quality_id, &uf, 1, 1, a, &pg, &err);
+		if (rc != ACCESS_OK) {
+			json_decref(list);
+			return scim_fail_access(c, o, rc, &err);
+		}
+		total = pg.total;
+	}
+	json_decref(o->body);
+	o->body = json_pack("{s:[s], s:I, s:I, s:I, s:o}", "schemas", SCIM_URN_LIST,
+	    "totalResults", (json_int_t)total, "startIndex", (json_int_t)lp->start,
+	    "itemsPerPage", (json_int_t)shown, "Resources", list);
+	if (o->body == NULL)
+		return scim_fail(o, 500, NULL, "internal error");
+	o->status = 200;
+	return 0;
+}
+
 int
 scim_user_list(struct scim_req *c, const struct scim_list_params *lp, bool search,
     struct scim_out *o)
@@ -773,7 +649,7 @@ scim_user_list(struct scim_req *c, const struct scim_list_params *lp, bool searc
 	int page = 1, rc;
 
 	if (lp->filter != NULL) {
-		rc = scim_filter_parse(a, lp->filter, user_attrs, NATTRS, user_urns, &f, &ferr);
+		rc = scim_filter_parse(a, lp->filter, scim_user_schema.attrs, scim_user_schema.nattrs, scim_user_schema.urns, &f, &ferr);
 		if (rc < 0)
 			return scim_fail(o, 500, NULL, "internal error");
 		if (rc > 0)
@@ -786,6 +662,8 @@ scim_user_list(struct scim_req *c, const struct scim_list_params *lp, bool searc
 	}
 	if (quality_apps_of(c, &qa, o) != 0)
 		return 0;
+	if (f == NULL && lp->sort_by == NULL)
+		return list_plain(c, lp, &qa, o);
 	if (!seek_into(f, &uf, a))
 		goto answer;
 	for (;;) {
@@ -829,7 +707,7 @@ scim_user_list(struct scim_req *c, const struct scim_list_params *lp, bool searc
 			if (cv->res == NULL)
 				goto oom;
 			if (f != NULL) {
-				struct scim_json_res jr = { &user_schema, cv->res, a };
+				struct scim_json_res jr = { &scim_user_schema, cv->res, a };
 
 				if (!scim_filter_match(f, scim_json_get, &jr)) {
 					json_decref(cv->res);
@@ -843,15 +721,15 @@ scim_user_list(struct scim_req *c, const struct scim_list_params *lp, bool searc
 		page++;
 	}
 	if (lp->sort_by != NULL) {
-		int k = scim_attr_find(user_attrs, NATTRS, user_urns, lp->sort_by);
+		int k = scim_attr_find(scim_user_schema.attrs, scim_user_schema.nattrs, scim_user_schema.urns, lp->sort_by);
 		struct sort_ctx sc = { 0, false, false, a };
 
 		if (k < 0) {
 			free_cands(cand, n);
 			return scim_fail(o, 400, "invalidValue", "sortBy names an unknown attribute");
 		}
-		sc.id = user_attrs[k].id;
-		sc.exact = user_attrs[k].case_exact;
+		sc.id = scim_user_schema.attrs[k].id;
+		sc.exact = scim_user_schema.attrs[k].case_exact;
 		sc.desc = lp->sort_order != NULL && strcmp(lp->sort_order, "descending") == 0;
 		if (n > 1)
 			qsort_r(cand, n, sizeof(*cand), cmp_cand, &sc);

@@ -29,6 +29,44 @@ endpoint(const char *issuer, const char *path)
 	return json_string(url);
 }
 
+/* Where client certificates are asked (RFC 8705 §5): on portier's own TLS listener when
+ * its handshake asks for one — https, the issuer's host, the port actually bound — or,
+ * without such a listener, at the issuer itself when a trusted proxy may pass the
+ * certificate it verified. NULL when neither: no aliases are published. */
+static const char *
+mtls_base(struct web_req *r, const char *iss)
+{
+	int port = web_mtls_port(r);
+	const char *host = strstr(iss, "://");
+	size_t n;
+
+	if (port <= 0)
+		return web_proxies_trusted(r) ? iss : NULL;
+	if (host == NULL)
+		return NULL;
+	host += 3;
+	/* An IPv6 literal keeps its brackets; otherwise the host ends at a port or path. */
+	n = host[0] == '[' ? strcspn(host, "]") + 1 : strcspn(host, ":/");
+	if (n == 0 || n > strlen(host))
+		return NULL;
+	return port == 443 ? arena_printf(web_arena(r), "https://%.*s", (int)n, host) :
+	    arena_printf(web_arena(r), "https://%.*s:%d", (int)n, host, port);
+}
+
+/* The endpoints that take a client certificate (authentication, bound tokens), at base. */
+static json_t *
+mtls_aliases(const char *base)
+{
+	json_t *o = json_object();
+
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "token_endpoint", endpoint(base, "/oidc/token"));
+	json_object_set_new(o, "revocation_endpoint", endpoint(base, "/oidc/revoke"));
+	json_object_set_new(o, "introspection_endpoint", endpoint(base, "/oidc/introspect"));
+	return o;
+}
+
 static int
 configuration(struct web_req *r)
 {
@@ -41,7 +79,7 @@ configuration(struct web_req *r)
 	static const char *const langs[] = { "fr", "nl", "de", "en", NULL };
 	const char *acr[] = { loa_acr(LOA_LOW), loa_acr(LOA_SUBSTANTIAL), loa_acr(LOA_HIGH),
 	    NULL };
-	const char *iss = oidc_issuer(r);
+	const char *iss = oidc_issuer(r), *mtls;
 	json_t *o = json_object();
 
 	if (o == NULL)
@@ -79,6 +117,9 @@ configuration(struct web_req *r)
 	json_object_set_new(o, "token_endpoint_auth_signing_alg_values_supported",
 	    strings((const char *[]){ "ES256", "RS256", "PS256", NULL }));
 	json_object_set_new(o, "tls_client_certificate_bound_access_tokens", json_true());
+	mtls = mtls_base(r, iss);
+	if (mtls != NULL)
+		json_object_set_new(o, "mtls_endpoint_aliases", mtls_aliases(mtls));
 	json_object_set_new(o, "code_challenge_methods_supported",
 	    strings((const char *[]){ "S256", NULL }));
 	json_object_set_new(o, "claims_supported", strings(claims));

@@ -124,11 +124,12 @@ assertion_auth(struct web_req *r, const char **client_id, struct pending_jti *pj
 	if (form_id != NULL && strcmp(form_id, iss) != 0)
 		return refuse_client(r, form_id, "client_id differs from the assertion") == 0 ?
 		    1 : -1;
-	rc = oidc_client_jwks_get(app->store, web_arena(r), iss, &jwks);
+	rc = oidc_client_jwks_for(app->store, web_arena(r), iss, jwt, &jwks);
 	if (rc < 0)
 		return -1;
 	if (rc > 0)
-		return refuse_client(r, iss, "no keys registered for this client") == 0 ? 1 : -1;
+		return refuse_client(r, iss, rc == 2 ? "the client's JWKS URL gives no keys" :
+		    "no keys registered for this client") == 0 ? 1 : -1;
 	e = oidc_assertion_verify(jwks, jwt, iss, aud, clock_time(), web_arena(r), &jti, &exp);
 	if (e == OIDC_ASSERTION_OK && pj != NULL) {
 		pj->jti = jti;
