@@ -30,7 +30,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { exec } from '../tests/lib/db.js';
 import { BIN, Client, start } from '../tests/lib/server.js';
 import { ASSERTION_TYPE, assertion, assertionKey, makeMachineCA, registerCert, registerJwks }
   from '../tests/http/machines_lib.js';
@@ -425,8 +424,7 @@ async function main() {
     for (let w = 0; w < CONC; w++) ctx.sessions.push(await glSession(srv.url));
     const key = assertionKey('ES256', 'bench-key');
     // The machine acts for the GL who registered its certificate, as the pages' side does.
-    const id = registerCert(srv, ca.certs.bench, { org: ORGS.pharma.id, apps: APPS });
-    exec(srv, 'UPDATE system_cert SET registered_by = ? WHERE public_id = ?;', [PEOPLE.claire.id, id]);
+    const id = registerCert(srv, ca.certs.bench, { org: ORGS.pharma.id, apps: APPS, by: PEOPLE.claire.id });
     registerJwks(srv, id, [key]);
     ctx.token = await machineToken(srv.url, key, id);
     const probe = await fetch(`${srv.url}/scim/v2/Users?${new URLSearchParams({ filter: 'userName eq "u0000000"' })}`, { headers: { authorization: `Bearer ${ctx.token}` } });
