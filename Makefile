@@ -213,6 +213,13 @@ bench-api: all node
 bench-pg: all node
 	PORTIER_BIN=$(O)/portier node bench/pg.mjs
 
+# A logged-in person's SAML single sign-on (Redirect AuthnRequest → profile choice → signed
+# Response) beside portier's OpenID code flow in the same run: flows/s and server CPU per
+# flow (bench/saml.mjs); not part of make bench nor make check.
+.PHONY: bench-saml
+bench-saml: all node
+	PORTIER_BIN=$(O)/portier node bench/saml.mjs
+
 # The profile choice page of a person serving 10,000 mandators (issue 16, bench/mandates.mjs):
 # search and pages, server time, requests/s, CPU per request; BENCH_DB=pg on PostgreSQL.
 # Not part of make bench nor make check.

@@ -2,9 +2,11 @@
  * reading a row, checking a form (src/value), storing, comparing. */
 #include "access/account_data.h"
 
+#include <sodium.h>
 #include <string.h>
 
 #include "access/account.h"
+#include "access/sql.h"
 #include "base/clock.h"
 #include "base/msgid.h"
 
@@ -124,11 +126,13 @@ int
 account_data_write(struct store_tx *tx, int id, int64_t p1, int64_t p2,
     const char *username, const struct account_data *d)
 {
-	struct store_val v[3 + sizeof(account_fields) / sizeof(account_fields[0]) + 1] = {
+	struct store_val v[3 + sizeof(account_fields) / sizeof(account_fields[0]) + 2] = {
 		{ .i = p1, .integer = true }, { .i = p2, .integer = true },
 		{ .p = username, .len = strlen(username) },
 	};
-	char at[CLOCK_TEXT_SIZE];
+	char at[CLOCK_TEXT_SIZE], public_id[ACCOUNT_PUBLIC_ID_LEN + 1];
+	unsigned char raw[ACCOUNT_PUBLIC_ID_LEN / 2];
+	int n = 3 + (int)account_nfields + 1;
 
 	/* ACCOUNT_DATA_AT, after the data: the service's clock, not the database's. */
 	if (clock_text(clock_time(), at) != 0)
@@ -144,5 +148,11 @@ account_data_write(struct store_tx *tx, int id, int64_t p1, int64_t p2,
 			t = NULL;
 		v[3 + i] = (struct store_val){ .p = t, .len = t ? strlen(t) : 0 };
 	}
-	return store_exec_vals(tx, id, v, 3 + (int)account_nfields + 1);
+	/* A new account's public id (the SCIM resource id): random from libsodium. */
+	if (id == SQL_ACCESS_ACCOUNT_INSERT) {
+		randombytes_buf(raw, sizeof(raw));
+		sodium_bin2hex(public_id, sizeof(public_id), raw, sizeof(raw));
+		v[n++] = (struct store_val){ .p = public_id, .len = ACCOUNT_PUBLIC_ID_LEN };
+	}
+	return store_exec_vals(tx, id, v, n);
 }

@@ -70,8 +70,11 @@ int account_data_read(struct store_q *q, int first, struct arena *a, struct acco
 size_t account_data_check(const struct account_data *d, value_report_fn report, void *arg);
 /* True when a and b hold the same data. */
 bool account_data_same(const struct account_data *a, const struct account_data *b);
+#define ACCOUNT_PUBLIC_ID_LEN 32   /* account.public_id: 16 random bytes in hex */
 /* Runs the insert or update statement id with ?1 p1, ?2 p2, ?3 username and the data from
- * ?4 (an empty optional text input is stored as NULL). Returns as store_exec. */
+ * ?4 (an empty optional text input is stored as NULL), the time after them; the insert
+ * (SQL_ACCESS_ACCOUNT_INSERT) also the new account's public id, random from libsodium,
+ * last. Returns as store_exec. */
 int account_data_write(struct store_tx *tx, int id, int64_t p1, int64_t p2,
     const char *username, const struct account_data *d);
 

@@ -307,6 +307,28 @@ first_error(const struct access_errors *err)
 
 #define ABOVE N_("Refusé : au-delà de vos propres droits (un co-gestionnaire, ou une personne au-dessus de vous).")
 
+/* A row beyond the importer's own rights: refused with ABOVE; at the confirmation also an
+ * access.denied event naming the policy's action and reason, the quality, the line and
+ * the person (0: none yet), in the applying transaction, as the pages record their
+ * refusals (the preview, read again at will, records nothing). Returns 0 or -1. */
+static int
+refuse_row(struct classify_ctx *c, struct import_row *r, enum policy_action action,
+    enum policy_reason why, int64_t person)
+{
+	char object[32];
+
+	r->reason = ABOVE;
+	if (!c->apply)
+		return 0;
+	if (person > 0 && snprintf(object, sizeof(object), "person:%" PRId64, person) < 0)
+		return -1;
+	return access_audit_json(c->tx, c->who, &c->actor, c->org, "access.denied",
+	    person > 0 ? object : NULL,
+	    json_pack("{s:s,s:s,s:I,s:I}", "action", policy_action_name(action), "reason",
+	    policy_reason_name(why), "quality", (json_int_t)c->quality, "line",
+	    (json_int_t)r->line));
+}
+
 /* Classifies (and with c->apply applies) the row whose data starts at cells; fills r.
  * Returns 0, or -1 on store errors. */
 static int
@@ -319,6 +341,7 @@ classify_row(struct classify_ctx *c, struct arena *a, const char *const *cells, 
 	struct be_niss parsed;
 	struct user_norm norm;
 	struct user_view v;
+	enum policy_reason pr;
 	enum be_reason why;
 	enum access_rc rc;
 	unsigned roles = 0;
@@ -391,10 +414,8 @@ classify_row(struct classify_ctx *c, struct arena *a, const char *const *cells, 
 	    account_bulk_manager_roles(c->bulk, c->who, norm.person_id, &roles) != 0)
 		return -1;
 	t.target_roles = roles;
-	if (policy_check(POLICY_MANAGE_USERS, &c->actor, &t) != POLICY_ALLOWED) {
-		r->reason = ABOVE;
-		return 0;
-	}
+	if ((pr = policy_check(POLICY_MANAGE_USERS, &c->actor, &t)) != POLICY_ALLOWED)
+		return refuse_row(c, r, POLICY_MANAGE_USERS, pr, norm.person_id);
 	rc = norm.account_id != 0 ?
 	    account_member_view_bulk(c->tx, c->bulk, a, c->org, c->quality, norm.account_id,
 	    &v) :
@@ -412,10 +433,8 @@ classify_row(struct classify_ctx *c, struct arena *a, const char *const *cells, 
 			return 0;
 		}
 		if (strcmp(type, "COGL") == 0 &&
-		    policy_check(POLICY_DESIGNATE_COGL, &c->actor, &t) != POLICY_ALLOWED) {
-			r->reason = ABOVE;
-			return 0;
-		}
+		    (pr = policy_check(POLICY_DESIGNATE_COGL, &c->actor, &t)) != POLICY_ALLOWED)
+			return refuse_row(c, r, POLICY_DESIGNATE_COGL, pr, norm.person_id);
 		r->cls = IMPORT_ADD;
 		if (!c->apply)
 			return 0;
@@ -430,10 +449,8 @@ classify_row(struct classify_ctx *c, struct arena *a, const char *const *cells, 
 		return 0;
 	}
 	if (strcmp(type, v.type) != 0 &&
-	    policy_check(POLICY_DESIGNATE_COGL, &c->actor, &t) != POLICY_ALLOWED) {
-		r->reason = ABOVE;
-		return 0;
-	}
+	    (pr = policy_check(POLICY_DESIGNATE_COGL, &c->actor, &t)) != POLICY_ALLOWED)
+		return refuse_row(c, r, POLICY_DESIGNATE_COGL, pr, norm.person_id);
 	memset(&err, 0, sizeof(err));
 	rc = account_change_member_bulk(c->tx, c->bulk, c->who, &c->actor, c->org, c->quality,
 	    c->qcode, &v, &in, type, false, a, &err, &changed);

@@ -221,8 +221,9 @@ static const char *const access_text[SQL_ACCESS_END - SQL_ACCESS_FIRST] = {
 	    SQL_NOCASE("?2"),
 	T(SQL_ACCESS_ACCOUNT_INSERT) =
 	    "INSERT INTO account(org_id, person_id, username, " ACCOUNT_DATA_COLS("") ", "
-	    "created_at, modified_at) "
-	    "VALUES (?1, ?2, ?3, " ACCOUNT_DATA_PARAMS ", " ACCOUNT_DATA_AT ", " ACCOUNT_DATA_AT ")",
+	    "created_at, modified_at, public_id) "
+	    "VALUES (?1, ?2, ?3, " ACCOUNT_DATA_PARAMS ", " ACCOUNT_DATA_AT ", " ACCOUNT_DATA_AT
+	    ", ?9)",
 	T(SQL_ACCESS_ACCOUNT_UPDATE) =
 	    "UPDATE account SET username = ?3, (" ACCOUNT_DATA_COLS("") ") = "
 	    "(" ACCOUNT_DATA_PARAMS "), modified_at = " ACCOUNT_DATA_AT ", "

@@ -147,6 +147,7 @@ policy_reason_name(enum policy_reason r)
 		[POLICY_NOT_OWN] = "not_own", [POLICY_TARGET_ABOVE] = "target_above",
 		[POLICY_WRONG_SIDE] = "wrong_side",
 		[POLICY_OTHER_SUBDEPT] = "other_subdept",
+		[POLICY_OUT_OF_SCOPE] = "insufficient_scope",
 	};
 
 	if ((int)r < 0 || (size_t)r >= sizeof(names) / sizeof(names[0]))

@@ -93,6 +93,9 @@ enum policy_reason {
 	POLICY_TARGET_ABOVE,        /* the person acted on is above the actor (a co-GAP) */
 	POLICY_WRONG_SIDE,          /* a mandate's step that belongs to the other organisation */
 	POLICY_OTHER_SUBDEPT,       /* a sub-department's manager outside their sub-department */
+	POLICY_OUT_OF_SCOPE,        /* never from the table: a machine's token does not reach
+	                             * the quality or application asked (the API's own check
+	                             * before the table's, audited under this name) */
 };
 
 /* Decides; returns POLICY_ALLOWED or why not. */

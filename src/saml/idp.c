@@ -1,8 +1,9 @@
 /* idp.c — SAML 2.0 Web Browser SSO at the identity provider, with lasso (Debian's
  * liblasso3): the IdP's metadata, the AuthnRequest read and checked (portier's own checks
  * of msg.h first, then lasso's signature check), and the signed Response with the
- * federation service's attributes. A lasso server is made for each message from the keys
- * and the one SP concerned: nothing of lasso is shared between threads. */
+ * federation service's attributes. A lasso server (the keys and the one SP concerned) is
+ * kept by each thread for the next messages (server_cache.c): nothing of lasso is shared
+ * between threads. */
 #include "saml/saml.h"
 
 #include <lasso/lasso.h>
@@ -32,6 +33,7 @@
 
 #include "base/buf.h"
 #include "base/log.h"
+#include "saml/server_cache.h"
 
 #define NAMEID_PERSISTENT "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
 #define NAMEID_TRANSIENT "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
@@ -207,15 +209,41 @@ done:
 	return res;
 }
 
-/* A lasso server for the IdP with sp registered. NULL on error. */
+/* A provider's encryption as lasso makes it (none): a cached server's SP may have been
+ * given encrypt_for's settings by an earlier message of the same metadata. */
+static void
+encryption_reset(gpointer id, gpointer provider, gpointer unused)
+{
+	LassoProvider *p = LASSO_PROVIDER(provider);
+
+	(void)id;
+	(void)unused;
+	lasso_provider_set_encryption_mode(p, LASSO_ENCRYPTION_MODE_NONE);
+	lasso_provider_set_encryption_sym_key_type(p, LASSO_ENCRYPTION_SYM_KEY_TYPE_DEFAULT);
+	lasso_provider_set_key_encryption_method(p, LASSO_KEY_ENCRYPTION_METHOD_DEFAULT);
+}
+
+/* A lasso server for the IdP with sp registered: this thread's cached one when it was
+ * built from the same keys and metadata (server_cache.h), else built and kept. The caller
+ * unrefs it. NULL on error. */
 static LassoServer *
 server_for(struct arena *a, const char *entity_id, const char *base_url,
     const struct saml_keys *k, const char *sp_metadata)
 {
-	const char *md = saml_idp_metadata(a, entity_id, base_url, k);
+	unsigned char key[SAML_SERVER_KEY_LEN];
+	const char *md;
 	LassoServer *s;
 
-	if (md == NULL || saml_init() != 0)
+	if (saml_init() != 0)
+		return NULL;
+	saml_server_key(entity_id, base_url, k, sp_metadata, key);
+	s = saml_server_cached(key);
+	if (s != NULL) {
+		g_hash_table_foreach(s->providers, encryption_reset, NULL);
+		return s;
+	}
+	md = saml_idp_metadata(a, entity_id, base_url, k);
+	if (md == NULL)
 		return NULL;
 	s = lasso_server_new_from_buffers(md, k->key_pem, NULL, k->cert_pem);
 	if (s == NULL)
@@ -226,6 +254,8 @@ server_for(struct arena *a, const char *entity_id, const char *base_url,
 		g_object_unref(s);
 		return NULL;
 	}
+	/* Not kept (out of memory): this message is answered all the same. */
+	(void)saml_server_keep(key, s);
 	return s;
 }
 

@@ -24,7 +24,7 @@ const REG = [
   { niss: makeNiss(82, 4, 5, 15), last: 'Wouters', first: 'Eva' },
   { niss: makeNiss(82, 4, 5, 17), last: 'Claes', first: 'Tom' },
   { niss: makeNiss(82, 4, 5, 21), last: 'Goossens', first: 'Lien' },
-  { niss: makeNiss(82, 4, 5, 23), last: 'Dupont', first: 'Luc' },
+  { niss: makeNiss(82, 4, 5, 23), last: 'Düpont', first: 'Luc' },
 ];
 const COGL = { niss: makeNiss(70, 1, 1, 31), last: 'Hermans', first: 'Koen' };
 
@@ -222,6 +222,13 @@ describe('SCIM 2.0 service provider', () => {
       assert.deepEqual(page.json.Resources.map((u) => u.userName), names.slice(1, 3));
       const sw = await scim(srv, gl, 'GET', `/Users?filter=${encodeURIComponent('name.familyName sw "verm" and active eq true')}`);
       assert.deepEqual(sw.json.Resources.map((u) => u.id), [ann.id]);
+      // Case folding beyond ASCII: the register's "Düpont" found by "DÜP" (SQLite's LIKE
+      // would not fold Ü; the filter's matching does).
+      const mu = await scim(srv, gl, 'POST', '/Users', userBody(REG[5], { userName: 'luc.d' }));
+      assert.equal(mu.status, 201, mu.text);
+      const umlaut = await scim(srv, gl, 'GET', `/Users?filter=${encodeURIComponent('name.familyName sw "DÜP"')}`);
+      assert.deepEqual(umlaut.json.Resources.map((u) => u.id), [mu.json.id]);
+      assert.equal((await scim(srv, gl, 'DELETE', `/Users/${mu.json.id}`)).status, 204);
       const mail = await scim(srv, gl, 'GET', `/Users?filter=${encodeURIComponent('emails[type eq "work" and value eq "ann@example.be"]')}`);
       assert.deepEqual(mail.json.Resources.map((u) => u.id), [ann.id]);
       const susp = await scim(srv, gl, 'GET', `/Users?filter=${encodeURIComponent('active eq false')}`);

@@ -279,6 +279,20 @@ policy(void **state)
 	    ACCESS_OK);
 	assert_int_equal(v.rows[0].cls, IMPORT_REFUSED);
 	assert_non_null(strstr(v.rows[0].reason, "au-del\xC3\xA0 de vos propres droits"));
+	/* The preview records nothing; the confirmation applies nothing of that row and
+	 * records its refusal as the pages do: one access.denied event with the policy's
+	 * action and reason and the line. */
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = 'access.denied'"),
+	    denied + 1);
+	assert_int_equal(import_apply(F->fx.s, &cogl, F->org, F->quality, id, tr, NULL,
+	    test_arena(), &v), ACCESS_OK);
+	assert_int_equal(v.counts[IMPORT_REFUSED], 1);
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = 'access.denied' "
+	    "AND details LIKE '%\"action\":\"designate_cogl\"%' AND details LIKE '%\"line\":2%' "
+	    "AND details LIKE '%\"reason\":\"no_role\"%'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = 'access.denied'"),
+	    denied + 2);
+	assert_int_equal(count("SELECT count(*) FROM quality_member WHERE type = 'COGL'"), 1);
 }
 
 /* A person twice, far apart: the first row's NISS is remembered past the scratch arenas

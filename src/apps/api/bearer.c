@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "access/account.h"
 #include "apps/app.h"
 #include "base/log.h"
 #include "oidc/machine_token.h"
@@ -196,4 +197,24 @@ api_insufficient_scope(struct web_req *r, const char *scope)
 			v = arena_printf(web_arena(r), "%s, scope=\"%s\"", v, scope);
 	}
 	return v != NULL ? web_add_header(r, "WWW-Authenticate", v) : -1;
+}
+
+int
+api_record_scope_refusal(struct web_req *r, const struct api_principal *p,
+    enum policy_action action)
+{
+	struct app *app = web_app(r);
+	struct store_tx *tx = NULL;
+
+	return access_refuse(app->store, &tx, &p->actor, p->actor.org_id, action,
+	    POLICY_OUT_OF_SCOPE, p->actor.quality_id, NULL) == ACCESS_DENIED ? 0 : -1;
+}
+
+int
+api_refuse_scope(struct web_req *r, const struct api_principal *p,
+    enum policy_action action, const char *scope)
+{
+	if (api_record_scope_refusal(r, p, action) != 0)
+		return -1;
+	return api_insufficient_scope(r, scope);
 }

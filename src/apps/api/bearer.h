@@ -9,6 +9,7 @@
 
 #include "oidc/client_auth.h"
 #include "policy/actor.h"
+#include "policy/policy.h"
 
 struct web_req;
 
@@ -55,5 +56,16 @@ bool api_scope_has(const struct api_principal *p, const char *app);
  * scope that would be needed (an application code; NULL: none named), for a 403 the
  * caller then writes. 0 or -1. */
 int api_insufficient_scope(struct web_req *r, const char *scope);
+
+/* Refuses what the token's scope does not reach, as every "no" is: the access.denied
+ * audit event (reason insufficient_scope, the policy action the request was for, the
+ * token's quality) through the access service, then the WWW-Authenticate header of
+ * api_insufficient_scope(). The caller writes the 403 body. 0 or -1. */
+int api_refuse_scope(struct web_req *r, const struct api_principal *p,
+    enum policy_action action, const char *scope);
+/* The audit half of api_refuse_scope(), for an answer written later (one operation of a
+ * SCIM Bulk). 0 or -1. */
+int api_record_scope_refusal(struct web_req *r, const struct api_principal *p,
+    enum policy_action action);
 
 #endif

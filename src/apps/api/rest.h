@@ -30,8 +30,9 @@ int rest_fail(struct web_req *r, enum access_rc rc, const struct access_errors *
  * Returns 1 when the handler goes on, 0 when it was answered (401/403/400), -1 on error. */
 int rest_enter(struct web_req *r, struct api_principal *p, const char *const *query);
 /* Whether the path's quality code (":code") is the token's: 1 yes; 0 answered 403
- * insufficient_scope; -1 error. */
-int rest_own_quality(struct web_req *r, const struct api_principal *p);
+ * insufficient_scope, audited as a refusal of action (api_refuse_scope); -1 error. */
+int rest_own_quality(struct web_req *r, const struct api_principal *p,
+    enum policy_action action);
 /* The request's JSON body as an object (Content-Type application/json, else 415; not
  * JSON or not an object: 400). 1 with *out set (to be released), 0 answered, -1 error. */
 int rest_body(struct web_req *r, json_t **out);

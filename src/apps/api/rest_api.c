@@ -115,17 +115,17 @@ qualities(struct web_req *r)
 	return rest_json(r, 200, json_pack("{s:o}", "qualities", list));
 }
 
-/* The caller, the path's quality (the token's) and its detail read by the pages'
- * service. 1 go on; 0 answered; -1 error. */
+/* The caller, the path's quality (the token's: another is refused as action would
+ * be) and its detail read by the pages' service. 1 go on; 0 answered; -1 error. */
 static int
 enter_quality(struct web_req *r, struct api_principal *p, const char *const *query,
-    struct quality_view *q)
+    enum policy_action action, struct quality_view *q)
 {
 	enum access_rc rc;
 	int in = rest_enter(r, p, query);
 
 	if (in > 0)
-		in = rest_own_quality(r, p);
+		in = rest_own_quality(r, p, action);
 	if (in <= 0 || q == NULL)
 		return in;
 	rc = quality_get(store_of(r), &p->actor, p->actor.org_id, p->actor.quality_id,
@@ -142,7 +142,7 @@ quality(struct web_req *r)
 	struct quality_view q;
 	struct quality_info info;
 	json_t *o, *apps;
-	int bad = 0, in = enter_quality(r, &p, no_query, &q);
+	int bad = 0, in = enter_quality(r, &p, no_query, POLICY_MANAGE_USERS, &q);
 
 	if (in <= 0)
 		return in;
@@ -184,7 +184,7 @@ managers(struct web_req *r)
 	struct api_principal p;
 	struct quality_view q;
 	json_t *list;
-	int bad = 0, in = enter_quality(r, &p, no_query, &q);
+	int bad = 0, in = enter_quality(r, &p, no_query, POLICY_MANAGE_USERS, &q);
 
 	if (in <= 0)
 		return in;
@@ -309,7 +309,7 @@ apps_in_scope(struct web_req *r, const struct api_principal *p, const struct use
 {
 	for (size_t i = 0; i < in->napps; i++)
 		if (!api_scope_has(p, in->apps[i])) {
-			if (api_insufficient_scope(r, in->apps[i]) != 0)
+			if (api_refuse_scope(r, p, POLICY_DESIGNATE_COGL, in->apps[i]) != 0)
 				return -1;
 			return rest_problem(r, 403, "an application outside the token's scope",
 			    NULL) == 0 ? 0 : -1;
@@ -353,7 +353,7 @@ manager_add(struct web_req *r)
 	enum access_rc rc;
 	int64_t account = 0;
 	json_t *body = NULL;
-	int out = -1, in_ok = enter_quality(r, &p, no_query, NULL);
+	int out = -1, in_ok = enter_quality(r, &p, no_query, POLICY_DESIGNATE_COGL, NULL);
 
 	if (in_ok <= 0)
 		return in_ok;
@@ -389,7 +389,7 @@ manager_remove(struct web_req *r)
 	const struct quality_manager *m = NULL;
 	enum access_rc rc;
 	size_t removed;
-	int in = enter_quality(r, &p, no_query, &q);
+	int in = enter_quality(r, &p, no_query, POLICY_DESIGNATE_COGL, &q);
 
 	if (in <= 0)
 		return in;
@@ -456,7 +456,7 @@ audit(struct web_req *r)
 	qcode = web_query(r, "quality");
 	if (qcode != NULL) {
 		if (strcmp(qcode, p.quality) != 0) {
-			if (api_insufficient_scope(r, NULL) != 0)
+			if (api_refuse_scope(r, &p, POLICY_READ_AUDIT, NULL) != 0)
 				return -1;
 			return rest_problem(r, 403, "the access token is for another quality", NULL);
 		}
@@ -507,7 +507,7 @@ users_csv(struct web_req *r)
 	struct export_stream *x;
 	const char *sep;
 	enum access_rc rc;
-	int in = enter_quality(r, &p, query, NULL);
+	int in = enter_quality(r, &p, query, POLICY_EXPORT_USERS, NULL);
 
 	if (in <= 0)
 		return in;

@@ -165,13 +165,13 @@ rest_enter(struct web_req *r, struct api_principal *p, const char *const *query)
 }
 
 int
-rest_own_quality(struct web_req *r, const struct api_principal *p)
+rest_own_quality(struct web_req *r, const struct api_principal *p, enum policy_action action)
 {
 	const char *code = web_param(r, "code");
 
 	if (code != NULL && p->quality != NULL && strcmp(code, p->quality) == 0)
 		return 1;
-	if (api_insufficient_scope(r, NULL) != 0)
+	if (api_refuse_scope(r, p, action, NULL) != 0)
 		return -1;
 	return rest_problem(r, 403, "the access token is for another quality", NULL) == 0 ?
 	    0 : -1;

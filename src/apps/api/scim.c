@@ -36,6 +36,10 @@ scim_fail(struct scim_out *o, int status, const char *type, const char *detail)
 int
 scim_fail_scope(struct scim_req *c, struct scim_out *o, const char *app)
 {
+	/* Audited as every refusal is (access.denied, reason insufficient_scope): a grant
+	 * is the table's manage_users. */
+	if (api_record_scope_refusal(c->r, &c->p, POLICY_MANAGE_USERS) != 0)
+		return scim_fail(o, 500, NULL, "internal error");
 	scim_fail(o, 403, NULL, "an application outside the access token's scope: nothing "
 	    "was changed");
 	o->insufficient_scope = true;

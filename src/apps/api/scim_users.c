@@ -527,6 +527,15 @@ cmp_cand(const void *x, const void *y, void *arg)
 	return s->desc ? -r : r;
 }
 
+static bool
+ascii(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80)
+			return false;
+	return true;
+}
+
 /* The filter's seek into the search's filters: false when no row can match. */
 static bool
 seek_into(const struct scim_filter *f, struct user_filter *uf, struct arena *a)
@@ -540,6 +549,11 @@ seek_into(const struct scim_filter *f, struct user_filter *uf, struct arena *a)
 	if (f == NULL || scim_filter_seek(f, seekable, 4, &id, &op, &value) != 0)
 		return true;
 	if (strlen(value) > SEARCH_FILTER_MAX)
+		return true;
+	/* The search's prefixes ignore case by SQLite's LIKE, ASCII only: a value with other
+	 * letters ("MÜLLER") would miss rows the filter's Unicode folding matches, so those
+	 * are read whole and matched. */
+	if ((id == U_USERNAME || id == U_FAMILY) && !ascii(value))
 		return true;
 	if (id == U_USERNAME)
 		uf->username = value;
