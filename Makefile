@@ -200,6 +200,13 @@ bench-passkey: all node
 bench-machines: all node
 	PORTIER_BIN=$(O)/portier node bench/machines.mjs
 
+# The management API (SCIM 2.0) against the pages of /acces on a quality of 100,000 users:
+# user creations and filtered listings, rate, latency, server CPU per operation, the ratios
+# (bench/api.mjs, issue 19); BENCH_DB=pg on PostgreSQL. Not part of make bench nor make check.
+.PHONY: bench-api
+bench-api: all node
+	PORTIER_BIN=$(O)/portier node bench/api.mjs
+
 # The store's backends side by side: SQLite, PostgreSQL on one and two nodes, the writer
 # lock on and off; token endpoint, logins, user creations, CPU from /proc (bench/pg.mjs).
 .PHONY: bench-pg
