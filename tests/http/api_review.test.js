@@ -1,0 +1,66 @@
+// api_review.test.js — the security review of the management API (issue 19): refusals the
+// web layer makes before a handler runs (a body over the route's limit, headers over the
+// limit) answer in the API's own error format (SCIM Error, problem+json), not an HTML page,
+// and change nothing. SQLite and PostgreSQL.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { scalar } from '../lib/db.js';
+import { closeFetchConnections } from '../lib/server.js';
+import { makeMachineCA } from './machines_lib.js';
+import { PEOPLE, URN_ERROR, URN_EXT, URN_USER, machine, makeNiss, scim, startScim, tokenOf } from './scim_lib.js';
+
+describe('management API review', () => {
+  let ca;
+  let srv;
+  let tok;
+  const nAccounts = () => Number(scalar(srv, 'SELECT count(*) FROM account'));
+
+  before(async () => {
+    ca = makeMachineCA(['gl']);
+    srv = await startScim(ca);
+    const claire = Number(scalar(srv, 'SELECT id FROM person WHERE niss = ?', [PEOPLE.claire.niss]));
+    tok = await tokenOf(srv, machine(srv, ca.certs.gl, { apps: ['TESTAPP'], by: claire }));
+  });
+  after(async () => {
+    await closeFetchConnections();
+    await srv?.stop();
+    ca?.remove();
+  });
+
+  it('a SCIM body over the limit is a 413 SCIM Error, nothing created', async () => {
+    const n0 = nAccounts();
+    const body = JSON.stringify({ schemas: [URN_USER, URN_EXT], externalId: makeNiss(82, 4, 5, 11),
+      userName: 'big.body', emails: [{ value: 'big@example.be' }], pad: 'x'.repeat(70000) });
+    for (const path of ['/Users', '/Bulk']) {
+      const r = await scim(srv, tok, 'POST', path, body);
+      assert.equal(r.status, 413, path);
+      assert.match(r.headers.get('content-type'), /^application\/scim\+json/, path);
+      assert.deepEqual(r.json?.schemas, [URN_ERROR], `${path}: ${r.text.slice(0, 80)}`);
+      assert.equal(r.json.status, '413');
+    }
+    assert.equal(nAccounts(), n0);
+  });
+
+  it('headers over the limit on the SCIM path are a 431 SCIM Error', async () => {
+    const r = await scim(srv, tok, 'GET', '/Users', undefined, { 'X-Pad': 'y'.repeat(20000) });
+    assert.equal(r.status, 431);
+    assert.deepEqual(r.json?.schemas, [URN_ERROR], r.text.slice(0, 80));
+  });
+
+  it('a REST body over the limit is a 413 problem+json, nothing created', async () => {
+    const n0 = nAccounts();
+    const res = await fetch(`${srv.url}/api/v1/qualities/ANY/managers`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${tok}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ niss: makeNiss(82, 4, 5, 13), pad: 'x'.repeat(70000) }),
+    });
+    const text = await res.text();
+    assert.equal(res.status, 413);
+    assert.match(res.headers.get('content-type'), /^application\/problem\+json/);
+    const j = JSON.parse(text);
+    assert.equal(j.status, 413);
+    assert.equal(typeof j.detail, 'string');
+    assert.equal(nAccounts(), n0);
+  });
+});
