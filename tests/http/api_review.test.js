@@ -64,3 +64,33 @@ describe('management API review', () => {
     assert.equal(nAccounts(), n0);
   });
 });
+
+describe('management API review: list parameters', () => {
+  let ca;
+  let srv;
+  let tok;
+
+  before(async () => {
+    ca = makeMachineCA(['gl']);
+    srv = await startScim(ca);
+    const claire = Number(scalar(srv, 'SELECT id FROM person WHERE niss = ?', [PEOPLE.claire.niss]));
+    tok = await tokenOf(srv, machine(srv, ca.certs.gl, { apps: ['TESTAPP'], by: claire }));
+  });
+  after(async () => {
+    await closeFetchConnections();
+    await srv?.stop();
+    ca?.remove();
+  });
+
+  it('a .search with a long attributes array is refused (400), not joined quadratically', async () => {
+    const search = { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'] };
+    for (const k of ['attributes', 'excludedAttributes']) {
+      const r = await scim(srv, tok, 'POST', '/Users/.search', { ...search, [k]: Array(12000).fill('id') });
+      assert.equal(r.status, 400, `${k}: ${r.text.slice(0, 120)}`);
+      assert.equal(r.json.scimType, 'invalidValue');
+      assert.match(r.json.detail, /too long/);
+    }
+    const ok = await scim(srv, tok, 'POST', '/Users/.search', { ...search, attributes: ['userName', 'id'] });
+    assert.equal(ok.status, 200);
+  });
+});

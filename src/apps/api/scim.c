@@ -237,6 +237,13 @@ scim_list_params(struct scim_req *c, json_t *j, struct scim_list_params *lp,
 				if (!json_is_string(e))
 					return scim_fail(o, 400, "invalidValue",
 					    "attributes are strings"), 1;
+				/* Refused at the limit, not after: each join copies the whole
+				 * list, so a long array would cost its square in the arena. */
+				if ((joined != NULL ? strlen(joined) : 0) +
+				    json_string_length(e) + 1 > SCIM_ATTRS_MAX)
+					return scim_fail(o, 400, "invalidValue", k == 0 ?
+					    "attributes is too long" :
+					    "excludedAttributes is too long"), 1;
 				joined = arena_printf(web_arena(c->r), "%s%s%s", joined ? joined :
 				    "", joined ? "," : "", json_string_value(e));
 			}
@@ -273,10 +280,10 @@ scim_list_params(struct scim_req *c, json_t *j, struct scim_list_params *lp,
 		return scim_fail(o, 400, "invalidValue",
 		    "sortOrder is ascending or descending"), 1;
 	for (const char *s2 = lp->attributes; s2 != NULL; s2 = NULL)
-		if (strlen(s2) > 1024)
+		if (strlen(s2) > SCIM_ATTRS_MAX)
 			return scim_fail(o, 400, "invalidValue", "attributes is too long"), 1;
 	for (const char *s2 = lp->excluded; s2 != NULL; s2 = NULL)
-		if (strlen(s2) > 1024)
+		if (strlen(s2) > SCIM_ATTRS_MAX)
 			return scim_fail(o, 400, "invalidValue",
 			    "excludedAttributes is too long"), 1;
 	return 0;
