@@ -8,7 +8,17 @@ import { after, before, describe, it } from 'node:test';
 import { scalar } from '../lib/db.js';
 import { closeFetchConnections } from '../lib/server.js';
 import { makeMachineCA } from './machines_lib.js';
-import { PEOPLE, URN_ERROR, URN_EXT, URN_USER, machine, makeNiss, scim, startScim, tokenOf } from './scim_lib.js';
+import { PEOPLE, URN_ERROR, URN_EXT, URN_USER, machine, makeNiss, scim, seedRegister, startScim, tokenOf } from './scim_lib.js';
+
+/** A SCIM request with the Content-Type given (scim() always sends SCIM's). */
+async function typed(srv, token, method, path, body, type) {
+  const res = await fetch(`${srv.url}/scim/v2${path}`, { method, body,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': type } });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, json, text };
+}
 
 describe('management API review', () => {
   let ca;
@@ -19,6 +29,7 @@ describe('management API review', () => {
   before(async () => {
     ca = makeMachineCA(['gl']);
     srv = await startScim(ca);
+    seedRegister(srv, [{ niss: makeNiss(82, 4, 5, 11), last: 'Vermeulen', first: 'Ann' }]);
     const claire = Number(scalar(srv, 'SELECT id FROM person WHERE niss = ?', [PEOPLE.claire.niss]));
     tok = await tokenOf(srv, machine(srv, ca.certs.gl, { apps: ['TESTAPP'], by: claire }));
   });
@@ -40,6 +51,22 @@ describe('management API review', () => {
       assert.equal(r.json.status, '413');
     }
     assert.equal(nAccounts(), n0);
+  });
+
+  it('a SCIM body of another media type (form, text) is refused with 415, nothing created', async () => {
+    const n0 = nAccounts();
+    const body = JSON.stringify({ schemas: [URN_USER, URN_EXT], externalId: makeNiss(82, 4, 5, 11),
+      userName: 'ann.vermeulen', emails: [{ value: 'ann@example.be' }], preferredLanguage: 'nl',
+      [URN_EXT]: { applications: [{ value: 'TESTAPP' }] } });
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/jsonx']) {
+      const r = await typed(srv, tok, 'POST', '/Users', body, type);
+      assert.equal(r.status, 415, `${type}: ${r.text.slice(0, 120)}`);
+      assert.deepEqual(r.json.schemas, [URN_ERROR]);
+    }
+    assert.equal(nAccounts(), n0);
+    const ok = await typed(srv, tok, 'POST', '/Users/.search',
+      JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'] }), 'application/json; charset=utf-8');
+    assert.equal(ok.status, 200, ok.text);
   });
 
   it('headers over the limit on the SCIM path are a 431 SCIM Error', async () => {
