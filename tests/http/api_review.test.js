@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { scalar } from '../lib/db.js';
+import { query, scalar } from '../lib/db.js';
 import { closeFetchConnections } from '../lib/server.js';
 import { makeMachineCA } from './machines_lib.js';
-import { PEOPLE, URN_ERROR, URN_EXT, URN_USER, machine, makeNiss, scim, seedRegister, startScim, tokenOf } from './scim_lib.js';
+import { ORGS, PEOPLE, URN_ERROR, URN_EXT, URN_USER, machine, makeNiss, scim, seedRegister, startScim, tokenOf } from './scim_lib.js';
 
 /** A SCIM request with the Content-Type given (scim() always sends SCIM's). */
 async function typed(srv, token, method, path, body, type) {
@@ -67,6 +67,26 @@ describe('management API review', () => {
     const ok = await typed(srv, tok, 'POST', '/Users/.search',
       JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'] }), 'application/json; charset=utf-8');
     assert.equal(ok.status, 200, ok.text);
+  });
+
+  it('a change that also suspends the token\'s own manager is refused whole (nothing half-written)', async () => {
+    const claire = Number(scalar(srv, 'SELECT id FROM person WHERE niss = ?', [PEOPLE.claire.niss]));
+    const row = () => query(srv, 'SELECT public_id, email, status, version FROM account WHERE person_id = ? '
+      + 'AND org_id = ?', [claire, ORGS.pharma.id])[0];
+    const before = row();
+    assert.ok(before?.public_id, 'Claire has an account in the quality');
+    const patch = await scim(srv, tok, 'PATCH', `/Users/${before.public_id}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', path: 'emails', value: [{ value: 'claire.new@example.be' }] },
+        { op: 'replace', path: 'active', value: false }] });
+    assert.equal(patch.status, 400, patch.text);
+    assert.match(patch.json.detail, /status/);
+    const user = await scim(srv, tok, 'GET', `/Users/${before.public_id}`);
+    assert.equal(user.status, 200);
+    const put = await scim(srv, tok, 'PUT', `/Users/${before.public_id}`, {
+      ...user.json, emails: [{ value: 'claire.put@example.be' }], active: false });
+    assert.equal(put.status, 400, put.text);
+    assert.deepEqual(row(), before, 'e-mail, status and version unchanged');
   });
 
   it('headers over the limit on the SCIM path are a 431 SCIM Error', async () => {
