@@ -215,6 +215,10 @@ api_error(struct web_req *r, int status)
 	    "the request is too large" : status == 404 ? "not found" : status == 405 ?
 	    "method not allowed" : status == 400 ? "bad request" : status == 503 ?
 	    "service unavailable" : "internal error";
+	const char *title = status == 413 ? "Content Too Large" : status == 414 ? "URI Too Long" :
+	    status == 431 ? "Request Header Fields Too Large" : status == 404 ? "Not Found" :
+	    status == 405 ? "Method Not Allowed" : status == 400 ? "Bad Request" :
+	    status == 503 ? "Service Unavailable" : "Internal Server Error";
 	const char *body;
 
 	if (r->path == NULL)
@@ -227,7 +231,7 @@ api_error(struct web_req *r, int status)
 	}
 	if (strncmp(r->path, "/api/v1/", 8) == 0) {
 		body = arena_printf(r->arena, "{\"type\":\"about:blank\",\"title\":\"%s\","
-		    "\"status\":%d,\"detail\":\"%s\"}", detail, status, detail);
+		    "\"status\":%d,\"detail\":\"%s\"}", title, status, detail);
 		return body != NULL ? web_send(r, status, "application/problem+json", body,
 		    strlen(body)) : -1;
 	}

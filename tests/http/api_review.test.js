@@ -107,6 +107,7 @@ describe('management API review', () => {
     assert.match(res.headers.get('content-type'), /^application\/problem\+json/);
     const j = JSON.parse(text);
     assert.equal(j.status, 413);
+    assert.equal(j.title, 'Content Too Large');
     assert.equal(typeof j.detail, 'string');
     assert.equal(nAccounts(), n0);
   });
