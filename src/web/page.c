@@ -204,6 +204,40 @@ static const struct error_text errors[] = {
 	    N_("Une erreur inattendue s'est produite. Veuillez réessayer plus tard.") },
 };
 
+/* The machine APIs' refusals made here (a body over the route's limit, headers over the
+ * limit, a body for no route) in their own error format, not an HTML page: a SCIM Error
+ * (RFC 7644 §3.12) under /scim/v2/, problem details (RFC 9457) under /api/v1/. 1 when the
+ * path is neither. The detail is English, as the APIs' own. */
+static int
+api_error(struct web_req *r, int status)
+{
+	const char *detail = status == 413 || status == 414 || status == 431 ?
+	    "the request is too large" : status == 404 ? "not found" : status == 405 ?
+	    "method not allowed" : status == 400 ? "bad request" : status == 503 ?
+	    "service unavailable" : "internal error";
+	const char *title = status == 413 ? "Content Too Large" : status == 414 ? "URI Too Long" :
+	    status == 431 ? "Request Header Fields Too Large" : status == 404 ? "Not Found" :
+	    status == 405 ? "Method Not Allowed" : status == 400 ? "Bad Request" :
+	    status == 503 ? "Service Unavailable" : "Internal Server Error";
+	const char *body;
+
+	if (r->path == NULL)
+		return 1;
+	if (strncmp(r->path, "/scim/v2/", 9) == 0) {
+		body = arena_printf(r->arena, "{\"schemas\":[\"urn:ietf:params:scim:api:messages:"
+		    "2.0:Error\"],\"status\":\"%d\",\"detail\":\"%s\"}", status, detail);
+		return body != NULL ? web_send(r, status, "application/scim+json", body,
+		    strlen(body)) : -1;
+	}
+	if (strncmp(r->path, "/api/v1/", 8) == 0) {
+		body = arena_printf(r->arena, "{\"type\":\"about:blank\",\"title\":\"%s\","
+		    "\"status\":%d,\"detail\":\"%s\"}", title, status, detail);
+		return body != NULL ? web_send(r, status, "application/problem+json", body,
+		    strlen(body)) : -1;
+	}
+	return 1;
+}
+
 int
 web_error(struct web_req *r, int status)
 {
@@ -211,6 +245,10 @@ web_error(struct web_req *r, int status)
 	struct tmpl_ctx *c;
 
 	web_stream_cancel(r);   /* the error page replaces a stream not yet sent */
+	if (api_error(r, status) == 0) {
+		r->status = status;
+		return 0;
+	}
 	for (size_t i = 0; i < sizeof(errors) / sizeof(errors[0]); i++)
 		if (errors[i].status == status)
 			e = &errors[i];

@@ -161,6 +161,22 @@ begin(struct web_req *r, struct scim_req *c)
 	return send_out(c, &o) == 0 ? 1 : -1;
 }
 
+/* Whether the Content-Type is SCIM's or plain JSON (RFC 7644 §3.1), parameters allowed. */
+static bool
+json_media_type(const char *ct)
+{
+	static const char *const types[] = { "application/scim+json", "application/json" };
+
+	for (size_t i = 0; ct != NULL && i < sizeof(types) / sizeof(types[0]); i++) {
+		size_t n = strlen(types[i]);
+
+		if (strncasecmp(ct, types[i], n) == 0 &&
+		    (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' '))
+			return true;
+	}
+	return false;
+}
+
 /* The request's JSON object into *j: 0, or 1 with o set to the error. */
 static int
 read_body(struct scim_req *c, json_t **j, struct scim_out *o)
@@ -172,6 +188,9 @@ read_body(struct scim_req *c, json_t **j, struct scim_out *o)
 	*j = NULL;
 	if (len > SCIM_BODY_MAX)
 		return scim_fail(o, 413, NULL, "the body is too large"), 1;
+	/* A form or text body is refused, as the REST API does: not read as JSON. */
+	if (len > 0 && !json_media_type(web_header(c->r, "Content-Type")))
+		return scim_fail(o, 415, NULL, "the body is application/scim+json"), 1;
 	if (b == NULL || len == 0)
 		return scim_fail(o, 400, "invalidSyntax", "a JSON body is required"), 1;
 	*j = json_loadb(b, len, JSON_REJECT_DUPLICATES, &e);
@@ -237,6 +256,13 @@ scim_list_params(struct scim_req *c, json_t *j, struct scim_list_params *lp,
 				if (!json_is_string(e))
 					return scim_fail(o, 400, "invalidValue",
 					    "attributes are strings"), 1;
+				/* Refused at the limit, not after: each join copies the whole
+				 * list, so a long array would cost its square in the arena. */
+				if ((joined != NULL ? strlen(joined) : 0) +
+				    json_string_length(e) + 1 > SCIM_ATTRS_MAX)
+					return scim_fail(o, 400, "invalidValue", k == 0 ?
+					    "attributes is too long" :
+					    "excludedAttributes is too long"), 1;
 				joined = arena_printf(web_arena(c->r), "%s%s%s", joined ? joined :
 				    "", joined ? "," : "", json_string_value(e));
 			}
@@ -273,10 +299,10 @@ scim_list_params(struct scim_req *c, json_t *j, struct scim_list_params *lp,
 		return scim_fail(o, 400, "invalidValue",
 		    "sortOrder is ascending or descending"), 1;
 	for (const char *s2 = lp->attributes; s2 != NULL; s2 = NULL)
-		if (strlen(s2) > 1024)
+		if (strlen(s2) > SCIM_ATTRS_MAX)
 			return scim_fail(o, 400, "invalidValue", "attributes is too long"), 1;
 	for (const char *s2 = lp->excluded; s2 != NULL; s2 = NULL)
-		if (strlen(s2) > 1024)
+		if (strlen(s2) > SCIM_ATTRS_MAX)
 			return scim_fail(o, 400, "invalidValue",
 			    "excludedAttributes is too long"), 1;
 	return 0;

@@ -25,6 +25,7 @@
 #define SCIM_PATCH_OPS_MAX 100      /* operations of one PATCH */
 #define SCIM_BULK_OPS_MAX 50        /* operations of one /Bulk */
 #define SCIM_BODY_MAX 65536         /* bytes of a request body (the web layer's limit) */
+#define SCIM_ATTRS_MAX 1024         /* bytes of an attributes or excludedAttributes list */
 
 /* One request's caller: the machine's principal and the service provider's base URL. */
 struct scim_req {

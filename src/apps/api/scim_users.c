@@ -9,7 +9,9 @@
 
 #include "access/account.h"
 #include "access/quality.h"
+#include "access/result.h"
 #include "access/search.h"
+#include "base/msgid.h"
 #include "scim/filter.h"
 #include "scim/ids.h"
 #include "scim/patch.h"
@@ -355,6 +357,15 @@ apply_changes(struct scim_req *c, const char *pid, const struct user_view *v,
 	changed = changed || strcmp(in.username, v->username) != 0 ||
 	    strcmp(in.data.email, v->data.email) != 0 ||
 	    strcmp(in.data.language, v->data.language) != 0;
+	/* The change and the status are two service calls: the status's own refusal (a
+	 * manager suspending their own account) is made before the first, so that the
+	 * answer's 400 leaves nothing half-written. */
+	if (si->active == 0 && strcmp(v->status, "active") == 0 &&
+	    v->person_id == c->p.actor.person_id) {
+		access_error_add(&err, "status",
+		    N_("Vous ne pouvez pas suspendre votre propre compte."));
+		return scim_fail_access(c, o, ACCESS_INVALID, &err);
+	}
 	if (changed) {
 		rc = account_update(store_of(c), &c->p.actor, c->p.actor.org_id,
 		    c->p.actor.quality_id, v->account_id, version, &in, &err);
