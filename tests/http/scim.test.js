@@ -444,6 +444,38 @@ describe('SCIM 2.0 service provider', () => {
       assert.equal(f.json.totalResults, n);
       assert.deepEqual(f.json.Resources.map((u) => u.name.familyName), Array.from({ length: 10 }, (_, i) => `Bulk${194 + i}`));
     });
+
+    it('a filter that is only a prefix (paged by the search) answers as the same filter with a condition more (matched in C)', async () => {
+      // `X sw "v"` alone is paged in the store; `X sw "v" and X sw "<shorter>"` selects the
+      // same users but goes the whole-read way: both answers must be identical, page by page.
+      const pairs = [
+        ['name.familyName sw "bUlK1"', 'name.familyName sw "bUlK1" and name.familyName sw "b"'],
+        ['userName sw "BULK"', 'userName sw "BULK" and userName sw "bu"'],
+        ['name.familyName sw "Bulk%"', 'name.familyName sw "Bulk%" and name.familyName sw "B"'],
+        ['name.familyName sw "Bulk_0"', 'name.familyName sw "Bulk_0" and name.familyName sw "B"'],
+      ];
+      const windows = ['startIndex=1&count=200', 'startIndex=195&count=10', 'startIndex=201&count=200',
+        'startIndex=90&count=25', 'count=0', 'startIndex=1000&count=5'];
+      let seen = 0;
+      for (const [fast, slow] of pairs) {
+        for (const w of windows) {
+          const a = await scim(srv, gl, 'GET', `/Users?filter=${encodeURIComponent(fast)}&${w}`);
+          const b = await scim(srv, gl, 'GET', `/Users?filter=${encodeURIComponent(slow)}&${w}`);
+          assert.equal(a.status, 200, a.text);
+          assert.equal(b.status, 200, b.text);
+          assert.deepEqual(a.json, b.json, `${fast} / ${w}`);
+          seen += a.json.Resources.length;
+        }
+      }
+      assert.equal(seen > 300, true);
+      // The exact counts: 100 of Bulk1xx, 230 + the other "bulk…" user names, no "Bulk%" or "Bulk_0" (escaped).
+      const counts = [];
+      for (const [fast] of pairs)
+        counts.push((await scim(srv, gl, 'GET', `/Users?filter=${encodeURIComponent(fast)}&count=0`)).json.totalResults);
+      assert.equal(counts[0], 100);
+      assert.equal(counts[1] >= 230, true);
+      assert.deepEqual(counts.slice(2), [0, 0]);
+    });
   });
 
   function accountPid(niss) {
