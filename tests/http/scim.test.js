@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { exec, query, scalar } from '../lib/db.js';
-import { closeFetchConnections } from '../lib/server.js';
+import { closeFetchConnections, TEST_PG } from '../lib/server.js';
+import { psql } from '../lib/pg.js';
 import { accounts, addAccount, auditEvents, setAccountStatus } from '../lib/world.js';
 import { makeMachineCA } from './machines_lib.js';
 import {
@@ -475,6 +476,16 @@ describe('SCIM 2.0 service provider', () => {
       assert.equal(counts[0], 100);
       assert.equal(counts[1] >= 230, true);
       assert.deepEqual(counts.slice(2), [0, 0]);
+    });
+
+    it('PostgreSQL: the searches\' case-insensitive prefixes (store/dialect.h SQL_ILIKE) read an index (migration 039)', { skip: !TEST_PG }, async () => {
+      // With sequential scans priced out, a predicate no index serves (ILIKE) still plans a Seq Scan.
+      const nodes = (p) => [`${p['Node Type']} ${p['Index Name'] ?? ''}`, ...(p.Plans ?? []).flatMap(nodes)];
+      const plan = (sql) => nodes(JSON.parse(psql(srv.db, `ANALYZE person; ANALYZE account; SET enable_seqscan = off; EXPLAIN (FORMAT JSON) ${sql};`))[0].Plan);
+      const last = plan(`SELECT p.id FROM person p WHERE lower(p.last_name) LIKE lower('bulk1%') ESCAPE '\\'`);
+      const user = plan(`SELECT a.id FROM account a WHERE a.org_id = ${ORGS.pharma.id} AND lower(a.username) LIKE lower('BULK1%') ESCAPE '\\'`);
+      assert.equal(last.some((n) => n.includes('person_last_name_prefix')), true, last.join(', '));
+      assert.equal(user.some((n) => n.includes('account_username_prefix')), true, user.join(', '));
     });
   });
 
