@@ -28,15 +28,15 @@
 	"a.id = m.account_id AND a.org_id = ?1 AND p.id = a.person_id " \
 	"AND m.org_quality_id IN " SQL_ID_LIST("?2") " "
 #define USERS_FILTERS \
-	"AND (CAST(?4 AS TEXT) IS NULL OR p.first_name " SQL_LIKE " ?4 ESCAPE '\\') " \
-	"AND (CAST(?5 AS TEXT) IS NULL OR a.username " SQL_LIKE " ?5 ESCAPE '\\') " \
+	"AND (CAST(?4 AS TEXT) IS NULL OR " SQL_ILIKE("p.first_name", "?4") " ESCAPE '\\') " \
+	"AND (CAST(?5 AS TEXT) IS NULL OR " SQL_ILIKE("a.username", "?5") " ESCAPE '\\') " \
 	"AND (CAST(?6 AS TEXT) IS NULL OR m.type = ?6) " \
 	"AND (CAST(?8 AS TEXT) IS NULL OR a.status = ?8) " \
 	"AND (CAST(?9 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM app_grant g WHERE " \
 	"g.org_quality_id = m.org_quality_id AND g.account_id = m.account_id " \
 	"AND g.application = ?9)) "
 #define USERS_OPT_NAME \
-	"AND (CAST(?3 AS TEXT) IS NULL OR p.last_name " SQL_LIKE " ?3 ESCAPE '\\') "
+	"AND (CAST(?3 AS TEXT) IS NULL OR " SQL_ILIKE("p.last_name", "?3") " ESCAPE '\\') "
 #define USERS_OPT_NISS "AND (CAST(?7 AS TEXT) IS NULL OR p.niss = ?7) "
 #define USERS_ORDER \
 	"ORDER BY " SQL_NOCASE("p.last_name") ", " SQL_NOCASE("p.first_name") ", p.id, " \
@@ -49,7 +49,7 @@
  * last-name prefix is a range of the index (?3 is '%' when no name is asked). */
 #define USERS_FROM_NAME \
 	"FROM person p CROSS JOIN account a CROSS JOIN quality_member m WHERE " \
-	"p.last_name " SQL_LIKE " ?3 ESCAPE '\\' AND m.account_id = a.id AND " USERS_JOIN \
+	SQL_ILIKE("p.last_name", "?3") " ESCAPE '\\' AND m.account_id = a.id AND " USERS_JOIN \
 	USERS_OPT_NISS USERS_FILTERS
 /* The grants of one application (index app_grant_quality_app). */
 #define USERS_FROM_GRANT \
@@ -64,7 +64,7 @@
 /* The accounts of a user-name prefix (unique index on org_id, username NOCASE). */
 #define USERS_FROM_USERNAME \
 	"FROM account a CROSS JOIN quality_member m CROSS JOIN person p WHERE a.org_id = ?1 " \
-	"AND a.username " SQL_LIKE " ?5 ESCAPE '\\' AND " USERS_JOIN USERS_OPT_NAME USERS_OPT_NISS \
+	"AND " SQL_ILIKE("a.username", "?5") " ESCAPE '\\' AND " USERS_JOIN USERS_OPT_NAME USERS_OPT_NISS \
 	USERS_FILTERS
 /* The accounts of one status (index account_status). */
 #define USERS_FROM_STATUS \

@@ -1015,6 +1015,17 @@ scim_filter_seek(const struct scim_filter *f, const int *seekable, size_t n, int
 	return 0;
 }
 
+bool
+scim_filter_is_seek_only(const struct scim_filter *f, const int *seekable, size_t n)
+{
+	const struct node *r;
+
+	if (f == NULL || (r = f->root) == NULL)
+		return false;
+	return r->kind == K_CMP && (r->op == SCIM_EQ || r->op == SCIM_SW) &&
+	    (r->lit == L_STRING || r->lit == L_NUMBER) && in_list(f->attrs[r->attr].id, seekable, n);
+}
+
 static bool
 names_walk(const struct scim_filter *f, const struct node *n, int id)
 {

@@ -82,6 +82,11 @@ bool scim_filter_match(const struct scim_filter *f, scim_get_fn get, void *res);
 int scim_filter_seek(const struct scim_filter *f, const int *seekable, size_t n, int *id,
     enum scim_op *op, const char **value);
 
+/* Whether the filter is its seek alone: one comparison, the root, that scim_filter_seek
+ * returns; nothing else remains to match (a caller whose store matches that comparison
+ * exactly can page in the store). */
+bool scim_filter_is_seek_only(const struct scim_filter *f, const int *seekable, size_t n);
+
 /* Finds an attribute by path (sortBy, attributes=, excludedAttributes=): its index in
  * attrs[] or -1. Same rules as the filter's names (case, URN prefixes). */
 int scim_attr_find(const struct scim_attr *attrs, size_t nattrs, const char *const *urns,

@@ -17,6 +17,9 @@
 #define SQL_NOCASE(x) "lower(" x ")"
 /* Case-insensitive LIKE (SQLite's LIKE is, for ASCII). */
 #define SQL_LIKE "ILIKE"
+/* Case-insensitive LIKE of x against pattern p that an index on lower(x) text_pattern_ops
+ * serves for a constant prefix (ILIKE reads no index). */
+#define SQL_ILIKE(x, p) "lower(" x ") LIKE lower(" p ")"
 /* True when the text x is a person id: 1 to 18 digits and nothing else (an audit actor
  * may also be a machine's client id, whose hex may start with digits: not cast). */
 #define SQL_ALL_DIGITS(x) "(" x " ~ '^[0-9]{1,18}$')"
@@ -31,6 +34,7 @@
 #define SQL_JOIN(x, sep) "group_concat(" x ", " sep ")"
 #define SQL_NOCASE(x) x " COLLATE NOCASE"
 #define SQL_LIKE "LIKE"
+#define SQL_ILIKE(x, p) x " LIKE " p
 #define SQL_ALL_DIGITS(x) "(length(" x ") BETWEEN 1 AND 18 AND " x " NOT GLOB '*[^0-9]*')"
 #define SQL_JSON_TEXT(doc, key) "json_extract(" doc ", '$." key "')"
 #define SQL_LIMIT(p) "LIMIT " p

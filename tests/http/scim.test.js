@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { exec, query, scalar } from '../lib/db.js';
-import { closeFetchConnections } from '../lib/server.js';
+import { closeFetchConnections, TEST_PG } from '../lib/server.js';
+import { psql } from '../lib/pg.js';
 import { accounts, addAccount, auditEvents, setAccountStatus } from '../lib/world.js';
 import { makeMachineCA } from './machines_lib.js';
 import {
@@ -443,6 +444,48 @@ describe('SCIM 2.0 service provider', () => {
       const f = await scim(srv, gl, 'GET', `/Users?filter=${encodeURIComponent('name.familyName sw "Bulk"')}&startIndex=195&count=10&sortBy=name.familyName`);
       assert.equal(f.json.totalResults, n);
       assert.deepEqual(f.json.Resources.map((u) => u.name.familyName), Array.from({ length: 10 }, (_, i) => `Bulk${194 + i}`));
+    });
+
+    it('a filter that is only a prefix (paged by the search) answers as the same filter with a condition more (matched in C)', async () => {
+      // `X sw "v"` alone is paged in the store; `X sw "v" and X sw "<shorter>"` selects the
+      // same users but goes the whole-read way: both answers must be identical, page by page.
+      const pairs = [
+        ['name.familyName sw "bUlK1"', 'name.familyName sw "bUlK1" and name.familyName sw "b"'],
+        ['userName sw "BULK"', 'userName sw "BULK" and userName sw "bu"'],
+        ['name.familyName sw "Bulk%"', 'name.familyName sw "Bulk%" and name.familyName sw "B"'],
+        ['name.familyName sw "Bulk_0"', 'name.familyName sw "Bulk_0" and name.familyName sw "B"'],
+      ];
+      const windows = ['startIndex=1&count=200', 'startIndex=195&count=10', 'startIndex=201&count=200',
+        'startIndex=90&count=25', 'count=0', 'startIndex=1000&count=5'];
+      let seen = 0;
+      for (const [fast, slow] of pairs) {
+        for (const w of windows) {
+          const a = await scim(srv, gl, 'GET', `/Users?filter=${encodeURIComponent(fast)}&${w}`);
+          const b = await scim(srv, gl, 'GET', `/Users?filter=${encodeURIComponent(slow)}&${w}`);
+          assert.equal(a.status, 200, a.text);
+          assert.equal(b.status, 200, b.text);
+          assert.deepEqual(a.json, b.json, `${fast} / ${w}`);
+          seen += a.json.Resources.length;
+        }
+      }
+      assert.equal(seen > 300, true);
+      // The exact counts: 100 of Bulk1xx, 230 + the other "bulk…" user names, no "Bulk%" or "Bulk_0" (escaped).
+      const counts = [];
+      for (const [fast] of pairs)
+        counts.push((await scim(srv, gl, 'GET', `/Users?filter=${encodeURIComponent(fast)}&count=0`)).json.totalResults);
+      assert.equal(counts[0], 100);
+      assert.equal(counts[1] >= 230, true);
+      assert.deepEqual(counts.slice(2), [0, 0]);
+    });
+
+    it('PostgreSQL: the searches\' case-insensitive prefixes (store/dialect.h SQL_ILIKE) read an index (migration 039)', { skip: !TEST_PG }, async () => {
+      // With sequential scans priced out, a predicate no index serves (ILIKE) still plans a Seq Scan.
+      const nodes = (p) => [`${p['Node Type']} ${p['Index Name'] ?? ''}`, ...(p.Plans ?? []).flatMap(nodes)];
+      const plan = (sql) => nodes(JSON.parse(psql(srv.db, `ANALYZE person; ANALYZE account; SET enable_seqscan = off; EXPLAIN (FORMAT JSON) ${sql};`))[0].Plan);
+      const last = plan(`SELECT p.id FROM person p WHERE lower(p.last_name) LIKE lower('bulk1%') ESCAPE '\\'`);
+      const user = plan(`SELECT a.id FROM account a WHERE a.org_id = ${ORGS.pharma.id} AND lower(a.username) LIKE lower('BULK1%') ESCAPE '\\'`);
+      assert.equal(last.some((n) => n.includes('person_last_name_prefix')), true, last.join(', '));
+      assert.equal(user.some((n) => n.includes('account_username_prefix')), true, user.join(', '));
     });
   });
 

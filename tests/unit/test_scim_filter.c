@@ -467,6 +467,27 @@ test_seek(void **state)
 	seek_expect("emails[type eq \"work\" or value eq \"a@b\"]", -1, SCIM_EQ, NULL);
 }
 
+/* The seek alone (the caller may page in its store) or with more to match. */
+static void
+test_seek_only(void **state)
+{
+	static const int seekable[] = { A_USERNAME, A_ID };
+
+	(void)state;
+	assert_true(scim_filter_is_seek_only(parse_ok("userName sw \"b\""), seekable, 2));
+	assert_true(scim_filter_is_seek_only(parse_ok("id eq \"42\""), seekable, 2));
+	assert_false(scim_filter_is_seek_only(parse_ok("userName sw \"b\" and title pr"),
+	    seekable, 2));
+	assert_false(scim_filter_is_seek_only(parse_ok("userName sw \"b\" and userName sw "
+	    "\"bo\""), seekable, 2));
+	assert_false(scim_filter_is_seek_only(parse_ok("userName co \"b\""), seekable, 2));
+	assert_false(scim_filter_is_seek_only(parse_ok("userName eq null"), seekable, 2));
+	assert_false(scim_filter_is_seek_only(parse_ok("title eq \"b\""), seekable, 2));
+	assert_false(scim_filter_is_seek_only(parse_ok("not (userName sw \"b\")"), seekable, 2));
+	assert_false(scim_filter_is_seek_only(parse_ok("emails[value eq \"a@b\"]"), seekable, 2));
+	assert_false(scim_filter_is_seek_only(NULL, seekable, 2));
+}
+
 static void
 test_names_and_find(void **state)
 {
@@ -579,6 +600,7 @@ main(void)
 		cmocka_unit_test(test_types),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_seek),
+		cmocka_unit_test(test_seek_only),
 		cmocka_unit_test(test_names_and_find),
 		cmocka_unit_test(test_patch_paths),
 		cmocka_unit_test(test_no_memory),

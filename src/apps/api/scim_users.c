@@ -587,14 +587,38 @@ free_cands(struct cand *v, size_t n)
 		json_decref(v[i].res);
 }
 
-/* A list without filter nor sortBy: the users page's own paging (its count and at most two
- * of its pages), not every user read. */
+/* A filter the search matches exactly, without sortBy: a case-insensitive prefix (sw) on
+ * userName or name.familyName, alone, in ASCII (the search's LIKE folds ASCII as the
+ * filter does; other letters are matched in C, see seek_into). Fills the search's filter. */
+static bool
+seek_exact(const struct scim_filter *f, struct user_filter *uf)
+{
+	static const int exact[] = { U_USERNAME, U_FAMILY };
+	enum scim_op op;
+	const char *value;
+	int id;
+
+	if (!scim_filter_is_seek_only(f, exact, 2) ||
+	    scim_filter_seek(f, exact, 2, &id, &op, &value) != 0)
+		return false;
+	if (op != SCIM_SW || value[0] == '\0' || strlen(value) > SEARCH_FILTER_MAX ||
+	    !ascii(value))
+		return false;
+	if (id == U_USERNAME)
+		uf->username = value;
+	else
+		uf->last_name = value;
+	return true;
+}
+
+/* A list without filter (or with one the search matches exactly, uf) nor sortBy: the users
+ * page's own paging (its count and at most two of its pages), not every user read. */
 static int
-list_plain(struct scim_req *c, const struct scim_list_params *lp, const struct qapps *qa,
-    struct scim_out *o)
+list_plain(struct scim_req *c, const struct scim_list_params *lp, const struct user_filter *fu,
+    const struct qapps *qa, struct scim_out *o)
 {
 	struct arena *a = web_arena(c->r);
-	struct user_filter uf = { 0 };
+	struct user_filter uf = *fu;
 	struct access_errors err = { 0 };
 	size_t from = (size_t)lp->start - 1, to = from + (size_t)lp->count, shown = 0;
 	int64_t total = 0;
@@ -687,8 +711,8 @@ scim_user_list(struct scim_req *c, const struct scim_list_params *lp, bool searc
 	}
 	if (quality_apps_of(c, &qa, o) != 0)
 		return 0;
-	if (f == NULL && lp->sort_by == NULL)
-		return list_plain(c, lp, &qa, o);
+	if (lp->sort_by == NULL && (f == NULL || seek_exact(f, &uf)))
+		return list_plain(c, lp, &uf, &qa, o);
 	if (!seek_into(f, &uf, a))
 		goto answer;
 	for (;;) {
