@@ -23,6 +23,7 @@
 #include "oidc/provider.h"
 #include "ops/health.h"
 #include "ops/metrics.h"
+#include "saml/saml.h"
 #include "portal/http.h"
 #include "store/store.h"
 #include "web/web.h"
@@ -334,6 +335,7 @@ instance_stop(struct instance *in, int grace_ms)
 	sodium_memzero(&in->cp_key, sizeof(in->cp_key));
 	oidc_provider_free(in->oidc);
 	oidc_assertion_keys_clear();
+	saml_keys_cache_clear();
 	upstream_rp_free(in->app.upstream);
 	password_cfg_free(&in->password);
 	ops_metrics_free(&in->metrics);
