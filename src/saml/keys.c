@@ -333,6 +333,8 @@ keys_read(struct store *s, struct saml_keys *out)
 
 		if (cert == NULL || kid == NULL || (out->certs[out->n] = strdup(cert)) == NULL)
 			goto done;
+		/* Counted at once: saml_keys_free frees it when this key's row is refused. */
+		out->n++;
 		/* Active first (the ORDER BY), RSA before EC: the first key of each alg signs. */
 		if (!have && store_null(q, SAML_KEY_PUBLISHED_RETIRED_AT)) {
 			size_t n = 0;
@@ -349,11 +351,10 @@ keys_read(struct store *s, struct saml_keys *out)
 			else
 				out->key_pem = pem;
 			if (ec)
-				out->ec_cert_pem = out->certs[out->n];
+				out->ec_cert_pem = out->certs[out->n - 1];
 			else
-				out->cert_pem = out->certs[out->n];
+				out->cert_pem = out->certs[out->n - 1];
 		}
-		out->n++;
 	}
 	if (step < 0)
 		goto done;
