@@ -19,9 +19,11 @@
 #include "machine/sweep.h"
 #include "mail/mail.h"
 #include "oidc/backchannel.h"
+#include "oidc/client_auth.h"
 #include "oidc/provider.h"
 #include "ops/health.h"
 #include "ops/metrics.h"
+#include "saml/saml.h"
 #include "portal/http.h"
 #include "store/store.h"
 #include "web/web.h"
@@ -332,6 +334,8 @@ instance_stop(struct instance *in, int grace_ms)
 	audit_cp_stop(in->cp);
 	sodium_memzero(&in->cp_key, sizeof(in->cp_key));
 	oidc_provider_free(in->oidc);
+	oidc_assertion_keys_clear();
+	saml_keys_cache_clear();
 	upstream_rp_free(in->app.upstream);
 	password_cfg_free(&in->password);
 	ops_metrics_free(&in->metrics);

@@ -263,6 +263,18 @@ cache_put(const unsigned char id[32], EVP_PKEY *k)
 	pthread_mutex_unlock(&key_cache_lock);
 }
 
+void
+oidc_assertion_keys_clear(void)
+{
+	pthread_mutex_lock(&key_cache_lock);
+	for (size_t i = 0; i < KEY_CACHE; i++) {
+		EVP_PKEY_free(key_cache[i].k);
+		key_cache[i].k = NULL;
+	}
+	key_cache_next = 0;
+	pthread_mutex_unlock(&key_cache_lock);
+}
+
 /* The key of a JWK of the kty wanted ("EC" or "RSA"); NULL when it is another or bad. */
 static EVP_PKEY *
 jwk_key(json_t *jwk, const char *kty)

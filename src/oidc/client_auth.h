@@ -38,6 +38,8 @@ enum oidc_assertion_error {
 
 /* A short reason for the audit trail and the error_description. */
 const char *oidc_assertion_reason(enum oidc_assertion_error e);
+/* Frees the keys kept from registered JWKs (at exit: after the last request). */
+void oidc_assertion_keys_clear(void);
 
 /* The iss of an assertion, not yet verified (to find the client and its keys), copied
  * into a. 0, or -1 when it is malformed or has no string iss. */

@@ -6,6 +6,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/pem.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,6 +193,108 @@ done:
 	return out;
 }
 
+/* The active keys' PEMs, kept per process: unsealing a key and encoding it as PEM (OpenSSL
+ * 3's decoders and encoders) was most of a message's CPU. Keyed by the hash of the kid and
+ * the sealed blob as stored: a rotation (another kid) or a rewrap (another blob) is another
+ * entry, decoded from the row. An RSA and an EC key; replaced in turn; freed (zeroed) by
+ * saml_keys_cache_clear. */
+#define PEM_CACHE 4
+static struct {
+	unsigned char id[crypto_generichash_BYTES];
+	char *pem;
+} pem_cache[PEM_CACHE];
+static size_t pem_cache_next;
+static pthread_mutex_t pem_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+pem_id(const char *kid, const void *sealed, size_t n, unsigned char id[crypto_generichash_BYTES])
+{
+	crypto_generichash_state st;
+	size_t kn = strlen(kid);
+
+	/* The kid with its length: no two (kid, blob) pairs hash the same by concatenation. */
+	crypto_generichash_init(&st, NULL, 0, crypto_generichash_BYTES);
+	crypto_generichash_update(&st, (const unsigned char *)&kn, sizeof(kn));
+	crypto_generichash_update(&st, (const unsigned char *)kid, kn);
+	crypto_generichash_update(&st, sealed, n);
+	crypto_generichash_final(&st, id, crypto_generichash_BYTES);
+}
+
+static void
+pem_free(char *pem)
+{
+	if (pem == NULL)
+		return;
+	sodium_memzero(pem, strlen(pem));
+	free(pem);
+}
+
+/* A copy of the kept PEM for id, or NULL. */
+static char *
+pem_cached(const unsigned char id[crypto_generichash_BYTES])
+{
+	char *out = NULL;
+
+	pthread_mutex_lock(&pem_cache_lock);
+	for (size_t i = 0; i < PEM_CACHE && out == NULL; i++)
+		if (pem_cache[i].pem != NULL &&
+		    sodium_memcmp(pem_cache[i].id, id, crypto_generichash_BYTES) == 0)
+			out = strdup(pem_cache[i].pem);
+	pthread_mutex_unlock(&pem_cache_lock);
+	return out;
+}
+
+/* Keeps a copy of pem for id; not kept when out of memory (decoded again next time). */
+static void
+pem_keep(const unsigned char id[crypto_generichash_BYTES], const char *pem)
+{
+	char *copy = strdup(pem);
+	size_t i;
+
+	if (copy == NULL)
+		return;
+	pthread_mutex_lock(&pem_cache_lock);
+	i = pem_cache_next++ % PEM_CACHE;
+	pem_free(pem_cache[i].pem);
+	memcpy(pem_cache[i].id, id, crypto_generichash_BYTES);
+	pem_cache[i].pem = copy;
+	pthread_mutex_unlock(&pem_cache_lock);
+}
+
+void
+saml_keys_cache_clear(void)
+{
+	pthread_mutex_lock(&pem_cache_lock);
+	for (size_t i = 0; i < PEM_CACHE; i++) {
+		pem_free(pem_cache[i].pem);
+		pem_cache[i].pem = NULL;
+	}
+	pem_cache_next = 0;
+	pthread_mutex_unlock(&pem_cache_lock);
+}
+
+/* The PEM of the sealed key of kid: the kept one, else unsealed, encoded and kept. */
+static char *
+sealed_pem(const char *kid, const void *stored, size_t n)
+{
+	unsigned char id[crypto_generichash_BYTES], der[KEY_DER_MAX];
+	char ad[JWS_KID_MAX + 32], *pem;
+	size_t dn = 0;
+
+	pem_id(kid, stored, n, id);
+	pem = pem_cached(id);
+	if (pem != NULL)
+		return pem;
+	key_ad(kid, ad);
+	if (secret_decode(ad, stored, n, der, sizeof(der), &dn) != 0)
+		return NULL;
+	pem = key_pem(der, dn);
+	sodium_memzero(der, sizeof(der));
+	if (pem != NULL)
+		pem_keep(id, pem);
+	return pem;
+}
+
 void
 saml_keys_free(struct saml_keys *k)
 {
@@ -230,33 +333,28 @@ keys_read(struct store *s, struct saml_keys *out)
 
 		if (cert == NULL || kid == NULL || (out->certs[out->n] = strdup(cert)) == NULL)
 			goto done;
+		/* Counted at once: saml_keys_free frees it when this key's row is refused. */
+		out->n++;
 		/* Active first (the ORDER BY), RSA before EC: the first key of each alg signs. */
 		if (!have && store_null(q, SAML_KEY_PUBLISHED_RETIRED_AT)) {
-			size_t n = 0, dn = 0;
+			size_t n = 0;
 			const void *stored = store_blob(q, SAML_KEY_PUBLISHED_PRIVATE_DER, &n);
-			unsigned char der[KEY_DER_MAX];
-			char ad[JWS_KID_MAX + 32];
+			char *pem = stored != NULL ? sealed_pem(kid, stored, n) : NULL;
 
-			key_ad(kid, ad);
-			if (stored == NULL ||
-			    secret_decode(ad, stored, n, der, sizeof(der), &dn) != 0) {
+			if (pem == NULL) {
 				log_err(NULL, "saml: signing key %s cannot be read", kid);
 				goto done;
 			}
 			/* Stored in its field at once (out owns it: saml_keys_free). */
 			if (ec)
-				out->ec_key_pem = key_pem(der, dn);
+				out->ec_key_pem = pem;
 			else
-				out->key_pem = key_pem(der, dn);
-			sodium_memzero(der, sizeof(der));
-			if ((ec ? out->ec_key_pem : out->key_pem) == NULL)
-				goto done;
+				out->key_pem = pem;
 			if (ec)
-				out->ec_cert_pem = out->certs[out->n];
+				out->ec_cert_pem = out->certs[out->n - 1];
 			else
-				out->cert_pem = out->certs[out->n];
+				out->cert_pem = out->certs[out->n - 1];
 		}
-		out->n++;
 	}
 	if (step < 0)
 		goto done;

@@ -115,6 +115,8 @@ int saml_keys_rotate(struct store *s, const char *actor, int overlap_days,
 /* Loads the keys (creating the first one). 0 or -1; free with saml_keys_free. */
 int saml_keys_load(struct store *s, struct saml_keys *out);
 void saml_keys_free(struct saml_keys *k);
+/* Frees the kept PEMs of the active keys (keys.c; at exit, after the last message). */
+void saml_keys_cache_clear(void);
 /* Keys at rest: re-encodes the private keys from old to new inside tx (as OpenID's). */
 struct kek;
 int saml_keys_rewrap(struct store_tx *tx, const struct kek *old, const struct kek *new_k,

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 
+import { exec, scalar } from '../lib/db.js';
 import { BIN, SAN } from '../lib/server.js';
 import {
   ACCOUNTS, browser, csrfOf, login, PEOPLE, profileOptions, startWorld,
@@ -110,6 +111,32 @@ describe('SAML: the lasso servers each thread keeps', () => {
     const next = await sso(jar, request(sp));
     assert.ok(xmlsecVerify(next.response, now), 'the new key signs the next Response');
     assert.ok(!xmlsecVerify(next.response, old), 'the old one no longer does');
+  });
+
+  it('reads the active key again when its sealed row changes under the same kid (kept PEM per process)', async () => {
+    // src/saml/keys.c keeps the PEM of the active key by the hash of its kid and sealed
+    // blob: a blob changed in the row (cut in half: no longer opens nor decodes) is another entry,
+    // unsealed again, and refused; a cache keyed by kid alone would keep serving.
+    const sp = 'http://127.0.0.1:9/resealed';
+    addSp('cache-reseal.xml', spMetadata({ entityId: sp, acs: [ACS] }));
+    const jar = browser(srv);
+    const [cert] = await idpCerts();
+    assert.ok(xmlsecVerify((await sso(jar, request(sp))).response, cert), 'the active key signs');
+    const active = "FROM saml_key WHERE alg = 'RS256' AND retired_at IS NULL";
+    const hex = String(scalar(srv, { sqlite: `SELECT hex(private_der) ${active}`,
+      pg: `SELECT upper(encode(private_der, 'hex')) ${active}` }));
+    assert.match(hex, /^[0-9A-F]{64,}$/);
+    const cut = hex.slice(0, 2 * Math.floor(hex.length / 4));
+    const put = (h) => exec(srv, { sqlite: `UPDATE saml_key SET private_der = X'${h}' WHERE alg = 'RS256' AND retired_at IS NULL`,
+      pg: `UPDATE saml_key SET private_der = decode('${h}', 'hex') WHERE alg = 'RS256' AND retired_at IS NULL` });
+    put(cut);
+    const refused = await fetch(`${srv.url}/saml/metadata`);
+    await refused.text();
+    assert.equal(refused.status, 500, 'a sealed key that no longer opens is not served from the kept PEM');
+    assert.equal((await send(browser(srv), request(sp))).status >= 500, true, 'nor signs a Response');
+    put(hex);
+    assert.equal((await idpCerts())[0], cert);
+    assert.ok(xmlsecVerify((await sso(jar, request(sp))).response, cert), 'the row put back signs again');
   });
 
   it('answers in clear an SP registered again without --encrypt-assertions (same metadata)', async () => {

@@ -57,6 +57,7 @@ teardown(void **state)
 	jws_key_free(f->other);
 	arena_free(f->a);
 	free(f);
+	oidc_assertion_keys_clear();
 	return 0;
 }
 
@@ -194,6 +195,58 @@ test_signatures(void **state)
 	assert_int_equal(check(f, ""), OIDC_ASSERTION_MALFORMED);
 }
 
+/* The JWK of k with its kid replaced by kid, as a JWKS of one key, in out. */
+static void
+jwks_kid(const struct jws_key *k, const char *kid, char *out, size_t outlen)
+{
+	json_t *jwk = json_loads(jws_key_jwk(k), 0, NULL);
+	char *text;
+
+	assert_non_null(jwk);
+	assert_int_equal(json_object_set_new(jwk, "kid", json_string(kid)), 0);
+	text = json_dumps(jwk, JSON_COMPACT);
+	json_decref(jwk);
+	assert_non_null(text);
+	assert_true(snprintf(out, outlen, "{\"keys\":[%s]}", text) < (int)outlen);
+	free(text);
+}
+
+/* Keys made from JWKs are kept between checks: a key replaced under the same kid (a
+ * client's rotation keeping its kid, or a JWKS re-registered) is the new key from the next
+ * check on, never the one kept. A cache keyed by kid alone gives OK where SIGNATURE is
+ * expected below. */
+static void
+test_key_replaced_same_kid(void **state)
+{
+	struct fixture *f = *state;
+	const char *kid = jws_key_kid(f->es), *jti = NULL;
+	char before[2048], after[2048];
+	int64_t exp = 0;
+	struct buf b;
+
+	jwks_kid(f->es, kid, before, sizeof(before));
+	jwks_kid(f->other, kid, after, sizeof(after));
+	sign(f->es, &b, "{s:s, s:s, s:s, s:I, s:s}", "iss", CLIENT, "sub", CLIENT, "aud", ISS,
+	    "exp", (json_int_t)(NOW + 60), "jti", "r1");
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(oidc_assertion_verify(before, b.data, CLIENT, AUD, NOW, f->a, &jti,
+		    &exp), OIDC_ASSERTION_OK);
+		assert_int_equal(oidc_assertion_verify(after, b.data, CLIENT, AUD, NOW, f->a, &jti,
+		    &exp), OIDC_ASSERTION_SIGNATURE);
+	}
+	buf_free(&b);
+	/* The other way: the new key's token under the old key's JWK (same kid) is refused. */
+	jwks_kid(f->other, jws_key_kid(f->other), before, sizeof(before));
+	jwks_kid(f->es, jws_key_kid(f->other), after, sizeof(after));
+	sign(f->other, &b, "{s:s, s:s, s:s, s:I, s:s}", "iss", CLIENT, "sub", CLIENT, "aud", ISS,
+	    "exp", (json_int_t)(NOW + 60), "jti", "r2");
+	assert_int_equal(oidc_assertion_verify(before, b.data, CLIENT, AUD, NOW, f->a, &jti,
+	    &exp), OIDC_ASSERTION_OK);
+	assert_int_equal(oidc_assertion_verify(after, b.data, CLIENT, AUD, NOW, f->a, &jti,
+	    &exp), OIDC_ASSERTION_SIGNATURE);
+	buf_free(&b);
+}
+
 static void
 test_jwks_check(void **state)
 {
@@ -270,6 +323,7 @@ main(void)
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_claims),
 		cmocka_unit_test(test_signatures),
+		cmocka_unit_test(test_key_replaced_same_kid),
 		cmocka_unit_test(test_jwks_check),
 		cmocka_unit_test(test_jwks_usable),
 		cmocka_unit_test(test_thumbprint),
