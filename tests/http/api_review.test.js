@@ -89,6 +89,17 @@ describe('management API review', () => {
     assert.deepEqual(row(), before, 'e-mail, status and version unchanged');
   });
 
+  it('a POST to a user (not .search) is a 405 naming what a user allows, nothing created', async () => {
+    const before = nAccounts();
+    const body = JSON.stringify({ schemas: [URN_USER], userName: 'ann.vermeulen' });
+    const r = await fetch(`${srv.url}/scim/v2/Users/0123456789abcdef0123456789abcdef`, { method: 'POST', body,
+      headers: { Authorization: `Bearer ${tok}`, 'Content-Type': 'application/scim+json' } });
+    await r.text();
+    assert.equal(r.status, 405);
+    assert.equal(r.headers.get('allow'), 'GET, HEAD, PUT, PATCH, DELETE');
+    assert.equal(nAccounts(), before);
+  });
+
   it('headers over the limit on the SCIM path are a 431 SCIM Error', async () => {
     const r = await scim(srv, tok, 'GET', '/Users', undefined, { 'X-Pad': 'y'.repeat(20000) });
     assert.equal(r.status, 431);

@@ -560,8 +560,10 @@ users_search(struct web_req *r)
 	json_t *j = NULL;
 	int rc;
 
+	/* A user takes no POST (RFC 9110 §15.5.6: a 405 names what the resource allows). */
 	if (strcmp(web_param(r, "id"), ".search") != 0)
-		return web_error(r, 405);
+		return web_add_header(r, "Allow", "GET, HEAD, PUT, PATCH, DELETE") == 0 ?
+		    web_error(r, 405) : -1;
 	rc = begin(r, &c);
 	if (rc != 0)
 		return rc > 0 ? 0 : -1;
