@@ -317,11 +317,6 @@ store_close(struct store *s)
 		return;
 	ckpt_stop(s);
 	for (int i = 0; i < s->base.n; i++) {
-		/* SQLite's advice for a long-lived connection: the statistics its queries would
-		 * have used, refreshed before it closes (bounded; an error changes nothing). */
-		if (sqlite3_exec(s->conns[i].db, "PRAGMA analysis_limit=400; PRAGMA optimize;",
-		    NULL, NULL, NULL) != SQLITE_OK)
-			log_warn(NULL, "store: optimize: %s", sqlite3_errmsg(s->conns[i].db));
 		for (int k = 0; k < SQL_RANGE_END; k++)
 			sqlite3_finalize(s->conns[i].stmt[k]);
 		for (int k = 0; k < CTL_N; k++)
@@ -354,16 +349,11 @@ static const char bulk_on[] =
     "PRAGMA cache_size=-65536;"
     "PRAGMA threads=2;"
     "PRAGMA temp_store=FILE;";
-/* After the load, the planner's statistics of the tables it changed (PRAGMA optimize,
- * SQLite 3.18+, its ANALYZE bounded by analysis_limit): without them a table grown from
- * nothing to millions of rows keeps the plans chosen for an empty one. */
 static const char bulk_off[] =
     "PRAGMA synchronous=NORMAL;"
     "PRAGMA cache_size=-2000;"
     "PRAGMA threads=0;"
-    "PRAGMA temp_store=MEMORY;"
-    "PRAGMA analysis_limit=400;"
-    "PRAGMA optimize;";
+    "PRAGMA temp_store=MEMORY;";
 /* A long read (STORE_READ_LONG): pages through the bounded cache, sorts on disk. */
 static const char long_on[] =
     "PRAGMA mmap_size=0;"

@@ -7,7 +7,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -437,19 +436,6 @@ test_replace_and_formats(void **state)
 	assert_int_equal(persons_import(F.s, test_arena(), path, &o, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.rows, 2);
 	assert_int_equal(count_persons(), 2);
-	/* The bulk load ends with PRAGMA optimize: the planner has statistics (sqlite_stat1). */
-	if (getenv("PORTIER_TEST_PG") == NULL) {
-		sqlite3 *db;
-		sqlite3_stmt *st;
-
-		assert_int_equal(sqlite3_open_v2(F.path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-		assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master "
-		    "WHERE name = 'sqlite_stat1'", -1, &st, NULL), SQLITE_OK);
-		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-		assert_int_equal(sqlite3_column_int(st, 0), 1);
-		sqlite3_finalize(st);
-		sqlite3_close(db);
-	}
 	{
 		struct arena *a = arena_new(0);
 		struct store_tx *tx;
