@@ -4,7 +4,10 @@
 // per second when the endpoint exists; portier (its database: SQLite, or PostgreSQL with
 // PORTIER_TEST_DB=pg) against oidc-provider from npm configured alike (bench/
 // machines_provider.mjs), each in its own process, the same load (BENCH_CONC connections
-// with keep-alive for BENCH_SECONDS). Server CPU per token from /proc/PID/stat; the ratios
+// with keep-alive for BENCH_SECONDS; a list, 8 and 32 by default: each server's rate at
+// each, and the ratio of their peaks, since a server is only measured at its throughput
+// once the load keeps it busy: oidc-provider is one Node process and peaks at one core by
+// 8 connections, portier's threads and group commit need more requests in flight). Server CPU per token from /proc/PID/stat; the ratios
 // printed, with Keycloak 26's published figure (120 client-credential grants per second per
 // vCPU) beside as tokens per CPU-second. One run, not part of make bench.
 import { execFile, fork } from 'node:child_process';
@@ -19,7 +22,7 @@ import { freePort } from '../tests/lib/server.js';
 import { pgCluster } from '../tests/lib/pg.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
-const CONC = Number(process.env.BENCH_CONC ?? 8);
+const CONCS = (process.env.BENCH_CONC ?? '8,32').split(',').map(Number);
 const TICK = 100; // USER_HZ
 const KEYCLOAK_PER_VCPU = 120;
 const SCOPE = 'TESTAPP TESTONE';
@@ -53,7 +56,7 @@ function pgTicks(postmaster) {
   return sum;
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: CONC * 2 });
+const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 
 function post(url, form, headers = {}) {
   const body = new URLSearchParams(form).toString();
@@ -76,13 +79,13 @@ const run = promisify(execFile);
 const wrk = async (args) => (await run('wrk', args, { encoding: 'utf8' })).stdout;
 const WRK_RATE_MAX = 12000; // bodies made per second of a run (each assertion is used once)
 
-/** wrk (one thread, CONC connections, SECONDS) POSTs the bodies made by body(i) to url,
+/** wrk (one thread, conc connections, SECONDS) POSTs the bodies made by body(i) to url,
  * with the header when given; the server's CPU from /proc. → { rate, cpuPer, n, bad }. */
-async function measure(pid, url, body, dir, header, postmaster = 0) {
+async function measure(conc, pid, url, body, dir, header, postmaster = 0) {
   const n = WRK_RATE_MAX * SECONDS;
   const file = path.join(dir, 'bodies.txt');
   writeFileSync(file, `${Array.from({ length: n }, (_, i) => new URLSearchParams(body(i)).toString()).join('\n')}\n`);
-  const args = ['-t1', `-c${CONC}`, `-d${SECONDS}s`, '-s', new URL('./machines_wrk.lua', import.meta.url).pathname, url, '--', file];
+  const args = ['-t1', `-c${conc}`, `-d${SECONDS}s`, '-s', new URL('./machines_wrk.lua', import.meta.url).pathname, url, '--', file];
   if (header) {
     writeFileSync(path.join(dir, 'header.txt'), header[1]);
     args.push(header[0], path.join(dir, 'header.txt'));
@@ -109,7 +112,7 @@ async function main() {
   const cert = ca.certs.bench;
   const header = { 'X-SSL-Client-Cert': encodeURIComponent(cert.pem) };
   const key = assertionKey('ES256', 'bench-key');
-  const srv = await startMachines(ca);
+  const srv = await startMachines(ca, { args: process.env.BENCH_ARGS ? process.env.BENCH_ARGS.split(" ") : [] });
   const pm = postmasterPid();
   const id = registerCert(srv, cert, { org: ORGS.pharma.id, apps: SCOPE.split(' ') });
   registerJwks(srv, id, [key]);
@@ -132,12 +135,12 @@ async function main() {
     const hdr = ['X-SSL-Client-Cert', encodeURIComponent(cert.pem)];
     const cases = [
       ['mTLS (proxy header)',
-        () => measure(srv.pid, `${srv.url}/oidc/token`, () => ({ grant_type: 'client_credentials', scope: SCOPE }), ca.dir, hdr, pm),
-        () => measure(child.pid, `${op}/token`, () => ({ grant_type: 'client_credentials', client_id: 'm-tls', scope: SCOPE }), ca.dir, hdr)],
+        (c) => measure(c, srv.pid, `${srv.url}/oidc/token`, () => ({ grant_type: 'client_credentials', scope: SCOPE }), ca.dir, hdr, pm),
+        (c) => measure(c, child.pid, `${op}/token`, () => ({ grant_type: 'client_credentials', client_id: 'm-tls', scope: SCOPE }), ca.dir, hdr)],
       ['private_key_jwt',
-        () => measure(srv.pid, `${srv.url}/oidc/token`, () => ({ grant_type: 'client_credentials', scope: SCOPE,
+        (c) => measure(c, srv.pid, `${srv.url}/oidc/token`, () => ({ grant_type: 'client_credentials', scope: SCOPE,
           client_assertion_type: ASSERTION_TYPE, client_assertion: assertion(key, id, srv.url, { claims: { exp: Math.floor(Date.now() / 1000) + 240 } }) }), ca.dir, undefined, pm),
-        () => measure(child.pid, `${op}/token`, () => ({ grant_type: 'client_credentials', scope: SCOPE, client_id: 'm-jwt',
+        (c) => measure(c, child.pid, `${op}/token`, () => ({ grant_type: 'client_credentials', scope: SCOPE, client_id: 'm-jwt',
           client_assertion_type: ASSERTION_TYPE, client_assertion: assertion(key, 'm-jwt', op, { claims: { exp: Math.floor(Date.now() / 1000) + 240 } }) }), ca.dir)],
     ];
     const introspect = await post(`${srv.url}/oidc/introspect`, {});
@@ -150,8 +153,8 @@ async function main() {
       const probe = JSON.parse((await post(`${srv.url}/oidc/introspect`, { token: tok }, { [hk]: hv })).text);
       if (probe.active !== true) throw new Error(`introspection of the bench token: ${JSON.stringify(probe)}`);
       cases.push(['introspection',
-        () => measure(srv.pid, `${srv.url}/oidc/introspect`, () => ({ token: tok }), ca.dir, basic(rsClient.id, rsClient.secret), pm),
-        () => measure(child.pid, `${op}/token/introspection`, () => ({ token: opTok }), ca.dir, basic('rs', 'rs-secret-rs-secret-rs-secret-rs'))]);
+        (c) => measure(c, srv.pid, `${srv.url}/oidc/introspect`, () => ({ token: tok }), ca.dir, basic(rsClient.id, rsClient.secret), pm),
+        (c) => measure(c, child.pid, `${op}/token/introspection`, () => ({ token: opTok }), ca.dir, basic('rs', 'rs-secret-rs-secret-rs-secret-rs'))]);
     } else {
       console.log('introspection: /oidc/introspect is not on this build (404): not measured');
     }
@@ -160,9 +163,11 @@ async function main() {
     const keys = { 'mTLS (proxy header)': 'mtls', private_key_jwt: 'jwt', introspection: 'introspection' };
     for (const [name, mine, theirs] of cases) {
       if (only && !only.includes(keys[name])) continue;
-      const p = await mine();
-      const o = await theirs();
-      rows.push({ name, p, o });
+      for (const conc of CONCS) {
+        const p = await mine(conc);
+        const o = await theirs(conc);
+        rows.push({ name, conc, p, o });
+      }
     }
   } finally {
     child.kill('SIGTERM');
@@ -170,15 +175,22 @@ async function main() {
     await srv.stop();
     ca.remove();
   }
-  console.log(`\nmachines: wrk, ${CONC} connections, ${SECONDS} s each, one run; portier on ${process.env.PORTIER_TEST_DB === 'pg' ? 'PostgreSQL' : 'SQLite'}, oidc-provider in memory`);
-  console.log('                         portier/s  oidc-provider/s  ratio   portier CPU ms/token  oidc-provider CPU ms/token  portier tokens per CPU-s');
-  for (const { name, p, o } of rows) {
-    console.log(`${name.padEnd(24)} ${fmt(p.rate)}  ${fmt(o.rate)}         ${fmt(p.rate / o.rate, 2)}  ${fmt(p.cpuPer * 1000, 3)}              ${fmt(o.cpuPer * 1000, 3)}                    ${fmt(1 / p.cpuPer)}`);
+  console.log(`\nmachines: wrk, ${CONCS.join(' and ')} connections, ${SECONDS} s each, one run; portier on ${process.env.PORTIER_TEST_DB === 'pg' ? 'PostgreSQL' : 'SQLite'}, oidc-provider in memory`);
+  console.log('                         conns  portier/s  oidc-provider/s  ratio   portier CPU ms/token  oidc-provider CPU ms/token  portier tokens per CPU-s');
+  for (const { name, conc, p, o } of rows) {
+    console.log(`${name.padEnd(24)} ${String(conc).padStart(5)}  ${fmt(p.rate)}  ${fmt(o.rate)}         ${fmt(p.rate / o.rate, 2)}  ${fmt(p.cpuPer * 1000, 3)}              ${fmt(o.cpuPer * 1000, 3)}                    ${fmt(1 / p.cpuPer)}`);
+  }
+  console.log('peak rates (each server at the load where it did most):');
+  for (const name of [...new Set(rows.map((r) => r.name))]) {
+    const mine = rows.filter((r) => r.name === name);
+    const bp = mine.reduce((a, r) => (r.p.rate > a.p.rate ? r : a));
+    const bo = mine.reduce((a, r) => (r.o.rate > a.o.rate ? r : a));
+    console.log(`${name.padEnd(24)} portier ${fmt(bp.p.rate)}/s (${bp.conc} conns)  oidc-provider ${fmt(bo.o.rate)}/s (${bo.conc} conns)  ratio ${fmt(bp.p.rate / bo.o.rate, 2)}`);
   }
   if (process.env.PORTIER_TEST_DB === 'pg') {
     console.log('PostgreSQL server CPU ms/token (not in the portier column; counts against portier):');
-    for (const { name, p, o } of rows) {
-      console.log(`${name.padEnd(24)} ${fmt(p.pgPer * 1000, 3)}   portier + PostgreSQL ${fmt((p.cpuPer + p.pgPer) * 1000, 3)} ms/token, CPU ratio to oidc-provider ${fmt(o.cpuPer / (p.cpuPer + p.pgPer), 2)}`);
+    for (const { name, conc, p, o } of rows) {
+      console.log(`${name.padEnd(24)} ${String(conc).padStart(5)} ${fmt(p.pgPer * 1000, 3)}   portier + PostgreSQL ${fmt((p.cpuPer + p.pgPer) * 1000, 3)} ms/token, CPU ratio to oidc-provider ${fmt(o.cpuPer / (p.cpuPer + p.pgPer), 2)}`);
     }
   }
   console.log(`reference: Keycloak 26 states ${KEYCLOAK_PER_VCPU} client-credential grants per second per vCPU (published, not measured here)`);

@@ -7,7 +7,47 @@
 #include "base/log.h"
 #include "oidc/client_auth.h"
 
+#include <string.h>
+
 #define PEM_MAX (16 * 1024)
+/* A machine presents the same certificate on every request: the last header decoded by
+ * this thread and its thumbprint are kept, and a header of the very same bytes is not
+ * decoded again (about 4 % of a token's CPU). A pure function of the bytes: nothing to
+ * go stale. Headers longer than this are decoded each time. */
+#define MEMO_MAX 4096
+
+static __thread struct {
+	size_t len;
+	char hdr[MEMO_MAX];
+	char x5t[OIDC_X5T_LEN + 1];
+} memo;
+
+/* The thumbprint of the certificate in a proxy's header (URL-escaped PEM) into t:
+ * 0, or 1 when the header is not one. */
+static int
+header_x5t(struct web_req *r, const char *hdr, char *t)
+{
+	size_t hlen = strlen(hdr);
+	char *pem;
+	long n;
+
+	if (memo.len != 0 && memo.len == hlen && memcmp(memo.hdr, hdr, hlen) == 0) {
+		memcpy(t, memo.x5t, OIDC_X5T_LEN + 1);
+		return 0;
+	}
+	pem = arena_alloc(web_arena(r), PEM_MAX);
+	if (pem == NULL)
+		return -1;
+	n = eid_header_decode(hdr, pem, PEM_MAX - 1);
+	if (n < 0 || (pem[n] = '\0', oidc_x5t_pem(pem, (size_t)n, t)) != 0)
+		return 1;
+	if (hlen < MEMO_MAX) {
+		memcpy(memo.hdr, hdr, hlen);
+		memcpy(memo.x5t, t, OIDC_X5T_LEN + 1);
+		memo.len = hlen;
+	}
+	return 0;
+}
 
 int
 app_client_x5t(struct web_req *r, const char **x5t, const char **why)
@@ -19,9 +59,8 @@ app_client_x5t(struct web_req *r, const char **x5t, const char **why)
 	const char *hdr = web_header(r, name);
 	char *t = arena_alloc(web_arena(r), OIDC_X5T_LEN + 1);
 	const unsigned char *der;
-	char *pem;
 	size_t len;
-	long n;
+	int rc;
 
 	*x5t = NULL;
 	*why = NULL;
@@ -36,11 +75,10 @@ app_client_x5t(struct web_req *r, const char **x5t, const char **why)
 			*why = "certificate header from an untrusted peer";
 			return 1;
 		}
-		pem = arena_alloc(web_arena(r), PEM_MAX);
-		if (pem == NULL)
+		rc = header_x5t(r, hdr, t);
+		if (rc < 0)
 			return -1;
-		n = eid_header_decode(hdr, pem, PEM_MAX - 1);
-		if (n < 0 || (pem[n] = '\0', oidc_x5t_pem(pem, (size_t)n, t)) != 0) {
+		if (rc > 0) {
 			*why = "certificate header is not URL-escaped PEM";
 			return 1;
 		}
