@@ -1468,6 +1468,28 @@ account_prepare(struct store *s, const struct actor *who, int64_t org,
 	return r == 0 ? ACCESS_OK : ACCESS_ERROR;
 }
 
+static enum access_rc member_view(struct store_tx *tx, struct arena *a, int64_t org,
+    int64_t quality, int64_t account, struct user_view *v);
+static enum access_rc status_write(struct store_tx *tx, const struct actor *who,
+    const struct policy_actor *actor, int64_t org, int64_t quality,
+    const struct user_view *v, int64_t version, bool suspend);
+
+/* Suspends the account just added to quality (a creation asked suspended: SCIM
+ * active:false), in the creation's transaction; one already suspended stays so. */
+static enum access_rc
+suspend_new(struct store_tx *tx, const struct actor *who, const struct policy_actor *actor,
+    int64_t org, int64_t quality, int64_t account, struct arena *a)
+{
+	struct user_view v;
+	enum access_rc rc = member_view(tx, a, org, quality, account, &v);
+
+	if (rc != ACCESS_OK)
+		return rc == ACCESS_NOT_FOUND ? ACCESS_ERROR : rc;
+	if (strcmp(v.status, "active") != 0)
+		return ACCESS_OK;
+	return status_write(tx, who, actor, org, quality, &v, v.version, true);
+}
+
 /* Creation (commit) or its check (no commit), read in a; names (may be NULL) receives
  * the names the person will carry. */
 static enum access_rc
@@ -1509,6 +1531,8 @@ user_new(struct store *s, const struct actor *who, int64_t org, int64_t quality,
 			return ACCESS_EXISTS;
 		}
 	}
+	if (in->suspend && n.person_id != 0 && n.person_id == who->person_id)
+		access_error_add(err, "status", N_("Vous ne pouvez pas suspendre votre propre compte."));
 	if (err->n > 0) {
 		store_rollback(&tx);
 		return ACCESS_INVALID;
@@ -1525,6 +1549,8 @@ user_new(struct store *s, const struct actor *who, int64_t org, int64_t quality,
 	if (rc == ACCESS_CONFLICT)
 		access_error_add(err, "username",
 		    N_("Les données de cette personne ont été modifiées entre-temps. Vérifiez-les et recommencez."));
+	if (rc == ACCESS_OK && in->suspend)
+		rc = suspend_new(tx, who, &actor, org, quality, n.account_id, a);
 	if (rc != ACCESS_OK) {
 		store_rollback(&tx);
 		return rc;
@@ -1762,9 +1788,33 @@ account_change_member_bulk(struct store_tx *tx, const struct account_bulk *b,
 	return ACCESS_OK;
 }
 
-enum access_rc
-account_update(struct store *s, const struct actor *who, int64_t org, int64_t quality,
-    int64_t account_id, int64_t version, const struct user_input *in,
+/* Sets the status of the member v (read at version, in tx) to suspended or active, with
+ * its audit event; a suspension ends the account's sessions at the relying parties
+ * (back-channel logout), in this transaction. ACCESS_OK, ACCESS_CONFLICT or ACCESS_ERROR. */
+static enum access_rc
+status_write(struct store_tx *tx, const struct actor *who, const struct policy_actor *actor,
+    int64_t org, int64_t quality, const struct user_view *v, int64_t version, bool suspend)
+{
+	char at[CLOCK_TEXT_SIZE];
+	int r = clock_text(clock_time(), at) != 0 ? -1 :
+	    store_exec(tx, SQL_ACCESS_ACCOUNT_SET_STATUS, "iitt", v->account_id, version,
+	    suspend ? "suspended" : "active", at);
+
+	if (r != 1)
+		return r == 0 ? ACCESS_CONFLICT : ACCESS_ERROR;
+	if (audit_person(tx, who, actor, org, suspend ? "user.suspend" : "user.reactivate",
+	    v->person_id, details_json(quality, v->account_id, NULL, NULL, NULL, NULL, 0)) != 0 ||
+	    (suspend && oidc_backchannel_account(tx, v->account_id, 0, "suspended") != 0))
+		return ACCESS_ERROR;
+	return ACCESS_OK;
+}
+
+/* The edition form's changes (in, NULL: none) and the status (suspend: 1 suspends, 0
+ * reactivates, -1 leaves it) of the member read at version, in one transaction: both
+ * or neither. */
+static enum access_rc
+update(struct store *s, const struct actor *who, int64_t org, int64_t quality,
+    int64_t account_id, int64_t version, const struct user_input *in, int suspend,
     struct access_errors *err)
 {
 	const char *qcode, *new_type;
@@ -1774,7 +1824,7 @@ account_update(struct store *s, const struct actor *who, int64_t org, int64_t qu
 	enum access_rc rc;
 	unsigned other_manager;
 	struct arena *a;
-	bool changed;
+	bool changed = false, status_changes;
 
 	memset(err, 0, sizeof(*err));
 	/* What is read and validated here: this call's own arena. */
@@ -1785,9 +1835,12 @@ account_update(struct store *s, const struct actor *who, int64_t org, int64_t qu
 	    &other_manager);
 	if (rc != ACCESS_OK)
 		goto done;
+	status_changes = suspend >= 0 && (strcmp(v.status, "active") == 0) == (suspend == 1);
+	if (status_changes && suspend == 1 && v.person_id == who->person_id)
+		access_error_add(err, "status", N_("Vous ne pouvez pas suspendre votre propre compte."));
 	/* USER <-> COGL is designating (or withdrawing) a co-manager. */
 	new_type = v.type;
-	if (strcmp(v.type, "GL") != 0 && in->type != NULL && in->type[0] != '\0') {
+	if (in != NULL && strcmp(v.type, "GL") != 0 && in->type != NULL && in->type[0] != '\0') {
 		if (!valid_type(in->type)) {
 			access_error_add(err, "type", N_("Choisissez un type d'utilisateur de la liste."));
 		} else if (strcmp(in->type, v.type) != 0) {
@@ -1802,23 +1855,30 @@ account_update(struct store *s, const struct actor *who, int64_t org, int64_t qu
 		/* The other fields' errors too, as before. */
 		struct user_norm n;
 
-		rc = account_validate(tx, a, org, qcode, in, v.niss, &n, err) < 0 ?
+		rc = in != NULL && account_validate(tx, a, org, qcode, in, v.niss, &n, err) < 0 ?
 		    ACCESS_ERROR : ACCESS_INVALID;
 		goto done;
 	}
 	/* Validated first: a stale version is a conflict only once the input is valid. */
-	rc = account_change_member(tx, who, &actor, org, quality, qcode, &v, in, new_type,
-	    false, a, err, &changed);
-	if (rc != ACCESS_OK)
-		goto done;
+	if (in != NULL) {
+		rc = account_change_member(tx, who, &actor, org, quality, qcode, &v, in, new_type,
+		    false, a, err, &changed);
+		if (rc != ACCESS_OK)
+			goto done;
+	}
 	if (version != v.version) {
 		rc = ACCESS_CONFLICT;
 		goto done;
 	}
-	if (!changed)
+	if (!changed && !status_changes)
 		goto done;          /* nothing to save */
-	rc = account_change_member(tx, who, &actor, org, quality, qcode, &v, in, new_type,
-	    true, a, err, &changed);
+	if (changed) {
+		rc = account_change_member(tx, who, &actor, org, quality, qcode, &v, in, new_type,
+		    true, a, err, &changed);
+		version++;          /* the account's row was updated (or touched) once */
+	}
+	if (rc == ACCESS_OK && status_changes)
+		rc = status_write(tx, who, &actor, org, quality, &v, version, suspend == 1);
 	if (rc == ACCESS_OK)
 		rc = store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
 done:
@@ -1828,18 +1888,32 @@ done:
 }
 
 enum access_rc
+account_update(struct store *s, const struct actor *who, int64_t org, int64_t quality,
+    int64_t account_id, int64_t version, const struct user_input *in,
+    struct access_errors *err)
+{
+	return update(s, who, org, quality, account_id, version, in, -1, err);
+}
+
+enum access_rc
+account_update_status(struct store *s, const struct actor *who, int64_t org,
+    int64_t quality, int64_t account_id, int64_t version, const struct user_input *in,
+    int suspend, struct access_errors *err)
+{
+	return update(s, who, org, quality, account_id, version, in, suspend, err);
+}
+
+enum access_rc
 account_set_status(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, int64_t account_id, int64_t version, bool suspend,
     struct access_errors *err)
 {
-	char at[CLOCK_TEXT_SIZE];
 	const char *status = suspend ? "suspended" : "active";
 	struct policy_actor actor;
 	struct store_tx *tx = NULL;
 	struct user_view v;
 	enum access_rc rc;
 	struct arena *a;
-	int r;
 
 	memset(err, 0, sizeof(*err));
 	a = arena_new(ACCESS_CALL_ARENA);     /* the account as read, for this call */
@@ -1861,21 +1935,9 @@ account_set_status(struct store *s, const struct actor *who, int64_t org,
 		rc = ACCESS_EXISTS;
 		goto done;
 	}
-	r = clock_text(clock_time(), at) != 0 ? -1 :
-	    store_exec(tx, SQL_ACCESS_ACCOUNT_SET_STATUS, "iitt", account_id, version, status, at);
-	if (r != 1) {
-		rc = r == 0 ? ACCESS_CONFLICT : ACCESS_ERROR;
-		goto done;
-	}
-	/* A suspension ends the account's sessions at the relying parties (back-channel
-	 * logout), in this transaction. */
-	if (audit_person(tx, who, &actor, org, suspend ? "user.suspend" : "user.reactivate",
-	    v.person_id, details_json(quality, account_id, NULL, NULL, NULL, NULL, 0)) != 0 ||
-	    (suspend && oidc_backchannel_account(tx, account_id, 0, "suspended") != 0)) {
-		rc = ACCESS_ERROR;
-		goto done;
-	}
-	rc = store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
+	rc = status_write(tx, who, &actor, org, quality, &v, version, suspend);
+	if (rc == ACCESS_OK)
+		rc = store_commit(&tx) == 0 ? ACCESS_OK : ACCESS_ERROR;
 done:
 	store_rollback(&tx);
 	arena_free(a);

@@ -65,6 +65,8 @@ struct user_input {
 	const char *type;          /* USER or COGL (creation, edition); ignored for the GL */
 	const char *const *apps;   /* application codes ticked */
 	size_t napps;
+	bool suspend;              /* creation: the account is suspended once added (SCIM
+	                            * active:false), in the same transaction */
 };
 
 /* The texts of the structs below are whole, NUL-terminated, in the arena the reader was
@@ -137,6 +139,11 @@ enum access_rc account_get(struct store *s, const struct actor *who, int64_t org
 enum access_rc account_update(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, int64_t account_id, int64_t version, const struct user_input *in,
     struct access_errors *err);
+/* account_update (in, NULL: no change of the form's fields) and the status (suspend: 1
+ * suspends, 0 reactivates, -1 leaves it) in one transaction: both or neither. */
+enum access_rc account_update_status(struct store *s, const struct actor *who,
+    int64_t org, int64_t quality, int64_t account_id, int64_t version,
+    const struct user_input *in, int suspend, struct access_errors *err);
 /* Suspends or reactivates the account read at version. */
 enum access_rc account_set_status(struct store *s, const struct actor *who, int64_t org,
     int64_t quality, int64_t account_id, int64_t version, bool suspend,

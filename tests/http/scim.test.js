@@ -26,6 +26,7 @@ const REG = [
   { niss: makeNiss(82, 4, 5, 17), last: 'Claes', first: 'Tom' },
   { niss: makeNiss(82, 4, 5, 21), last: 'Goossens', first: 'Lien' },
   { niss: makeNiss(82, 4, 5, 23), last: 'Düpont', first: 'Luc' },
+  { niss: makeNiss(82, 4, 5, 25), last: 'Maes', first: 'Nina' },
 ];
 const COGL = { niss: makeNiss(70, 1, 1, 31), last: 'Hermans', first: 'Koen' };
 
@@ -300,6 +301,39 @@ describe('SCIM 2.0 service provider', () => {
       assert.match(scope.headers.get('www-authenticate'), /insufficient_scope/);
       assert.deepEqual(grants(ann.id), ['TESTONE']);
       ann = mail.json;
+    });
+
+    it('a change and a suspension asked together are one transaction: both, or neither', async () => {
+      const events = (pid) => auditEvents(srv, ['user.update', 'user.suspend', 'user.reactivate'])
+        .filter((e) => e.details?.account === accountRow(pid).id).map((e) => e.action);
+      const both = [{ op: 'replace', path: 'emails[type eq "work"].value', value: 'ann.both@example.be' },
+        { op: 'replace', path: 'active', value: false }];
+      const e0 = events(ann.id).length;
+      const r = await scim(srv, gl, 'PATCH', `/Users/${ann.id}`, { schemas: [URN_PATCH], Operations: both });
+      assert.equal(r.status, 200, r.text);
+      assert.equal(accountRow(ann.id).email, 'ann.both@example.be');
+      assert.equal(accountRow(ann.id).status, 'suspended');
+      assert.deepEqual(events(ann.id).slice(e0), ['user.update', 'user.suspend']);
+      // The answer's version is the account's after both writes: it is current.
+      const again = await scim(srv, gl, 'PATCH', `/Users/${ann.id}`, { schemas: [URN_PATCH],
+        Operations: [{ op: 'replace', path: 'active', value: true }] }, { 'If-Match': r.json.meta.version });
+      assert.equal(again.status, 200, again.text);
+      assert.equal(accountRow(ann.id).status, 'active');
+      // The manager's own account: the suspension is refused, and so is the change with it.
+      const self = query(srv, 'SELECT a.public_id FROM account a JOIN person p ON p.id = a.person_id '
+        + 'WHERE p.niss = ? AND a.org_id = ?', [PEOPLE.claire.niss, ORGS.pharma.id])[0].public_id;
+      const before = accountRow(self);
+      const no = await scim(srv, gl, 'PATCH', `/Users/${self}`, { schemas: [URN_PATCH], Operations: [
+        { op: 'replace', path: 'preferredLanguage', value: before.language === 'de' ? 'en' : 'de' },
+        { op: 'replace', path: 'active', value: false }] });
+      assert.equal(no.status, 400, no.text);
+      assert.deepEqual(accountRow(self), before);
+      // Created suspended: one creation, suspended in it (no active moment in between).
+      const n = await scim(srv, gl, 'POST', '/Users', userBody(REG[6], { active: false }));
+      assert.equal(n.status, 201, n.text);
+      assert.equal(n.json.active, false);
+      assert.equal(accountRow(n.json.id).status, 'suspended');
+      assert.deepEqual(events(n.json.id), ['user.suspend']);
     });
 
     it('PATCH refusals: syntax, path, noTarget, mutability, stale version; nothing changed', async () => {

@@ -250,7 +250,6 @@ scim_user_create(struct scim_req *c, json_t *body, struct scim_out *o)
 	struct access_errors err = { 0 };
 	struct user_names names = { 0 };
 	struct user_input in = { 0 };
-	struct user_view v;
 	struct scim_user_in si;
 	const char *out_app, *pid = NULL;
 	int64_t account = 0;
@@ -276,6 +275,7 @@ scim_user_create(struct scim_req *c, json_t *body, struct scim_out *o)
 	in.type = "USER";
 	in.apps = si.apps;
 	in.napps = si.napps;
+	in.suspend = si.active == 0;      /* created suspended, in the same transaction */
 	rc = account_check_names(store_of(c), &c->p.actor, c->p.actor.org_id,
 	    c->p.actor.quality_id, &in, &err, web_arena(c->r), &names);
 	if (rc != ACCESS_OK)
@@ -293,14 +293,6 @@ scim_user_create(struct scim_req *c, json_t *body, struct scim_out *o)
 	if (scim_public_ids(store_of(c), web_arena(c->r), c->p.actor.org_id, &account, 1,
 	    &pid) != 0 || pid == NULL || pid[0] == '\0')
 		return scim_fail(o, 500, NULL, "internal error");
-	if (si.active == 0) {
-		if (load_user(c, pid, &v, o) != 0)
-			return 0;
-		rc = account_set_status(store_of(c), &c->p.actor, c->p.actor.org_id,
-		    c->p.actor.quality_id, v.account_id, v.version, true, &err);
-		if (rc != ACCESS_OK && rc != ACCESS_EXISTS)
-			return scim_fail_access(c, o, rc, &err);
-	}
 	return answer_user(c, pid, 201, o);
 }
 
@@ -313,8 +305,9 @@ etag_ok(struct scim_req *c, const char *if_match, int64_t version)
 	    strcmp(if_match, etag_of(c, version)) == 0;
 }
 
-/* Changes the user v to what si asks (absent: unchanged), through account_update and
- * account_set_status; then answers the resource. */
+/* Changes the user v to what si asks (absent: unchanged): account_update's fields and
+ * account_set_status's status, in one call (account_update_status); then answers the
+ * resource. */
 static int
 apply_changes(struct scim_req *c, const char *pid, const struct user_view *v,
     const struct scim_user_in *si, struct scim_out *o)
@@ -324,8 +317,7 @@ apply_changes(struct scim_req *c, const char *pid, const struct user_view *v,
 	const char *const *want = si->has_apps ? si->apps : v->apps;
 	size_t nwant = si->has_apps ? si->napps : v->napps;
 	bool changed = false;
-	int64_t version = v->version;
-	int rc;
+	int rc, suspend;
 
 	if (si->niss != NULL && strcmp(si->niss, v->niss) != 0)
 		return scim_fail(o, 400, "mutability", "externalId (the national number) cannot "
@@ -357,33 +349,14 @@ apply_changes(struct scim_req *c, const char *pid, const struct user_view *v,
 	changed = changed || strcmp(in.username, v->username) != 0 ||
 	    strcmp(in.data.email, v->data.email) != 0 ||
 	    strcmp(in.data.language, v->data.language) != 0;
-	/* The change and the status are two service calls: the status's own refusal (a
-	 * manager suspending their own account) is made before the first, so that the
-	 * answer's 400 leaves nothing half-written. */
-	if (si->active == 0 && strcmp(v->status, "active") == 0 &&
-	    v->person_id == c->p.actor.person_id) {
-		access_error_add(&err, "status",
-		    N_("Vous ne pouvez pas suspendre votre propre compte."));
-		return scim_fail_access(c, o, ACCESS_INVALID, &err);
-	}
-	if (changed) {
-		rc = account_update(store_of(c), &c->p.actor, c->p.actor.org_id,
-		    c->p.actor.quality_id, v->account_id, version, &in, &err);
+	/* The change and the status in one service call, one transaction: both or neither. */
+	suspend = si->active < 0 || si->active == (strcmp(v->status, "active") == 0) ? -1 :
+	    si->active == 0;
+	if (changed || suspend >= 0) {
+		rc = account_update_status(store_of(c), &c->p.actor, c->p.actor.org_id,
+		    c->p.actor.quality_id, v->account_id, v->version, changed ? &in : NULL,
+		    suspend, &err);
 		if (rc != ACCESS_OK)
-			return scim_fail_access(c, o, rc, &err);
-		version = -1;
-	}
-	if (si->active >= 0 && si->active != (strcmp(v->status, "active") == 0)) {
-		struct user_view now;
-
-		if (version < 0) {
-			if (load_user(c, pid, &now, o) != 0)
-				return 0;
-			version = now.version;
-		}
-		rc = account_set_status(store_of(c), &c->p.actor, c->p.actor.org_id,
-		    c->p.actor.quality_id, v->account_id, version, si->active == 0, &err);
-		if (rc != ACCESS_OK && rc != ACCESS_EXISTS)
 			return scim_fail_access(c, o, rc, &err);
 	}
 	return answer_user(c, pid, 200, o);
