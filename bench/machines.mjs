@@ -3,7 +3,9 @@
 // behind nginx) and with private_key_jwt (a fresh assertion per request), and introspection
 // per second when the endpoint exists; portier (its database: SQLite, or PostgreSQL with
 // PORTIER_TEST_DB=pg) against oidc-provider from npm configured alike (bench/
-// machines_provider.mjs), each in its own process, the same load (BENCH_CONC connections
+// machines_provider.mjs; storage alike too: on PostgreSQL its adapter writes to a database
+// of its own in the same cluster, the cluster's CPU counted during each side's runs; on
+// SQLite, portier's file being embedded, it keeps a Map in memory), each in its own process, the same load (BENCH_CONC connections
 // with keep-alive for BENCH_SECONDS; a list, 8 and 32 by default: each server's rate at
 // each, and the ratio of their peaks, since a server is only measured at its throughput
 // once the load keeps it busy: oidc-provider is one Node process and peaks at one core by
