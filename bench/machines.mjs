@@ -3,7 +3,9 @@
 // behind nginx) and with private_key_jwt (a fresh assertion per request), and introspection
 // per second when the endpoint exists; portier (its database: SQLite, or PostgreSQL with
 // PORTIER_TEST_DB=pg) against oidc-provider from npm configured alike (bench/
-// machines_provider.mjs), each in its own process, the same load (BENCH_CONC connections
+// machines_provider.mjs; storage alike too: on PostgreSQL its adapter writes to a database
+// of its own in the same cluster, the cluster's CPU counted during each side's runs; on
+// SQLite, portier's file being embedded, it keeps a Map in memory), each in its own process, the same load (BENCH_CONC connections
 // with keep-alive for BENCH_SECONDS; a list, 8 and 32 by default: each server's rate at
 // each, and the ratio of their peaks, since a server is only measured at its throughput
 // once the load keeps it busy: oidc-provider is one Node process and peaks at one core by
@@ -19,7 +21,7 @@ import path from 'node:path';
 import { ASSERTION_TYPE, ORGS, assertion, assertionKey, makeMachineCA, registerCert, registerJwks,
   startMachines } from '../tests/http/machines_lib.js';
 import { freePort } from '../tests/lib/server.js';
-import { pgCluster } from '../tests/lib/pg.js';
+import { pgCluster, pgDatabase, psql } from '../tests/lib/pg.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONCS = (process.env.BENCH_CONC ?? '8,32').split(',').map(Number);
@@ -122,26 +124,31 @@ async function main() {
   (await import('../tests/http/oidc_lib.js')).portier(['rs', 'add', '--db', srv.db, '--id', rsClient.id,
     '--secret', rsClient.secret, '--audience', 'https://bench-rs.example.be']);
 
+  // On PostgreSQL oidc-provider stores in a database of its own in the same cluster (its
+  // adapter in machines_provider.mjs); on SQLite in its process's memory.
+  const opDb = pm ? pgDatabase() : '';
   const port = await freePort();
   const child = fork(new URL('./machines_provider.mjs', import.meta.url), [String(port)], {
-    env: { ...process.env, BENCH_MACHINES: JSON.stringify({ jwk: key.jwk, certPem: cert.pem, scope: SCOPE }) },
+    env: { ...process.env, BENCH_MACHINES: JSON.stringify({ jwk: key.jwk, certPem: cert.pem, scope: SCOPE }),
+      BENCH_PG: opDb },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   await new Promise((resolve, reject) => { child.once('message', resolve); child.once('exit', reject); });
   const op = `http://127.0.0.1:${port}`;
 
   const rows = [];
+  let stored = '';
   try {
     const hdr = ['X-SSL-Client-Cert', encodeURIComponent(cert.pem)];
     const cases = [
       ['mTLS (proxy header)',
         (c) => measure(c, srv.pid, `${srv.url}/oidc/token`, () => ({ grant_type: 'client_credentials', scope: SCOPE }), ca.dir, hdr, pm),
-        (c) => measure(c, child.pid, `${op}/token`, () => ({ grant_type: 'client_credentials', client_id: 'm-tls', scope: SCOPE }), ca.dir, hdr)],
+        (c) => measure(c, child.pid, `${op}/token`, () => ({ grant_type: 'client_credentials', client_id: 'm-tls', scope: SCOPE }), ca.dir, hdr, pm)],
       ['private_key_jwt',
         (c) => measure(c, srv.pid, `${srv.url}/oidc/token`, () => ({ grant_type: 'client_credentials', scope: SCOPE,
           client_assertion_type: ASSERTION_TYPE, client_assertion: assertion(key, id, srv.url, { claims: { exp: Math.floor(Date.now() / 1000) + 240 } }) }), ca.dir, undefined, pm),
         (c) => measure(c, child.pid, `${op}/token`, () => ({ grant_type: 'client_credentials', scope: SCOPE, client_id: 'm-jwt',
-          client_assertion_type: ASSERTION_TYPE, client_assertion: assertion(key, 'm-jwt', op, { claims: { exp: Math.floor(Date.now() / 1000) + 240 } }) }), ca.dir)],
+          client_assertion_type: ASSERTION_TYPE, client_assertion: assertion(key, 'm-jwt', op, { claims: { exp: Math.floor(Date.now() / 1000) + 240 } }) }), ca.dir, undefined, pm)],
     ];
     const introspect = await post(`${srv.url}/oidc/introspect`, {});
     if (introspect.status !== 404) {
@@ -152,9 +159,24 @@ async function main() {
       const [hk, hv] = basic(rsClient.id, rsClient.secret);
       const probe = JSON.parse((await post(`${srv.url}/oidc/introspect`, { token: tok }, { [hk]: hv })).text);
       if (probe.active !== true) throw new Error(`introspection of the bench token: ${JSON.stringify(probe)}`);
+      const opBasic = basic('rs', 'rs-secret-rs-secret-rs-secret-rs');
+      const opProbe = JSON.parse((await post(`${op}/token/introspection`, { token: opTok }, { [opBasic[0]]: opBasic[1] })).text);
+      if (opProbe.active !== true) throw new Error(`oidc-provider's introspection of its token: ${JSON.stringify(opProbe)}`);
+      if (opDb) {
+        // Its opaque token is the row's id; a token whose row is deleted behind its back
+        // must be inactive: introspection reads the database, not a cache in the process.
+        if (psql(opDb, `SELECT count(*) FROM oidc_payloads WHERE model = 'ClientCredentials' AND id = '${opTok.replace(/'/g, '')}'`) !== '1') {
+          throw new Error('oidc-provider\'s token is not in its PostgreSQL table');
+        }
+        const gone = JSON.parse((await post(`${op}/token`, { grant_type: 'client_credentials', client_id: 'm-tls', scope: SCOPE }, header)).text).access_token;
+        psql(opDb, `DELETE FROM oidc_payloads WHERE model = 'ClientCredentials' AND id = '${gone.replace(/'/g, '')}'`);
+        const goneProbe = JSON.parse((await post(`${op}/token/introspection`, { token: gone }, { [opBasic[0]]: opBasic[1] })).text);
+        if (goneProbe.active !== false) throw new Error(`a token deleted from oidc-provider's table still introspects: ${JSON.stringify(goneProbe)}`);
+        console.log('oidc-provider on PostgreSQL: its token found in its table and introspected through it (a deleted one inactive)');
+      }
       cases.push(['introspection',
         (c) => measure(c, srv.pid, `${srv.url}/oidc/introspect`, () => ({ token: tok }), ca.dir, basic(rsClient.id, rsClient.secret), pm),
-        (c) => measure(c, child.pid, `${op}/token/introspection`, () => ({ token: opTok }), ca.dir, basic('rs', 'rs-secret-rs-secret-rs-secret-rs'))]);
+        (c) => measure(c, child.pid, `${op}/token/introspection`, () => ({ token: opTok }), ca.dir, opBasic, pm)]);
     } else {
       console.log('introspection: /oidc/introspect is not on this build (404): not measured');
     }
@@ -169,13 +191,21 @@ async function main() {
         rows.push({ name, conc, p, o });
       }
     }
+    if (opDb) {
+      // What oidc-provider wrote: a row per token, one per private_key_jwt assertion.
+      stored = psql(opDb, "SELECT model || ' ' || count(*) FROM oidc_payloads GROUP BY model ORDER BY model").split('\n').join(', ');
+    }
   } finally {
     child.kill('SIGTERM');
     agent.destroy();
     await srv.stop();
     ca.remove();
   }
-  console.log(`\nmachines: wrk, ${CONCS.join(' and ')} connections, ${SECONDS} s each, one run; portier on ${process.env.PORTIER_TEST_DB === 'pg' ? 'PostgreSQL' : 'SQLite'}, oidc-provider in memory`);
+  console.log(`\nmachines: wrk, ${CONCS.join(' and ')} connections, ${SECONDS} s each, one run`);
+  console.log(opDb
+    ? 'storage: portier on PostgreSQL (its database, pool of 8), oidc-provider on PostgreSQL (its adapter: one table in its own database of the same cluster, npm pg pool of 8)'
+    : 'storage: portier on SQLite (embedded file), oidc-provider in memory (a Map in its process: no database to compare with an embedded one)');
+  if (stored) console.log(`oidc-provider's table after the runs: ${stored}`);
   console.log('                         conns  portier/s  oidc-provider/s  ratio   portier CPU ms/token  oidc-provider CPU ms/token  portier tokens per CPU-s');
   for (const { name, conc, p, o } of rows) {
     console.log(`${name.padEnd(24)} ${String(conc).padStart(5)}  ${fmt(p.rate)}  ${fmt(o.rate)}         ${fmt(p.rate / o.rate, 2)}  ${fmt(p.cpuPer * 1000, 3)}              ${fmt(o.cpuPer * 1000, 3)}                    ${fmt(1 / p.cpuPer)}`);
@@ -188,9 +218,13 @@ async function main() {
     console.log(`${name.padEnd(24)} portier ${fmt(bp.p.rate)}/s (${bp.conc} conns)  oidc-provider ${fmt(bo.o.rate)}/s (${bo.conc} conns)  ratio ${fmt(bp.p.rate / bo.o.rate, 2)}`);
   }
   if (process.env.PORTIER_TEST_DB === 'pg') {
-    console.log('PostgreSQL server CPU ms/token (not in the portier column; counts against portier):');
+    // The runs alternate (portier, then oidc-provider, at each load): the cluster's CPU
+    // during a run is that side's (its backends, and the WAL writer, checkpointer and
+    // autovacuum working meanwhile).
+    console.log('PostgreSQL server CPU ms/token during each side\'s runs (not in the columns above):');
+    console.log('                         conns  portier PG  oidc-provider PG   portier+PG  oidc-provider+PG  CPU ratio (oidc-provider+PG)/(portier+PG)');
     for (const { name, conc, p, o } of rows) {
-      console.log(`${name.padEnd(24)} ${String(conc).padStart(5)} ${fmt(p.pgPer * 1000, 3)}   portier + PostgreSQL ${fmt((p.cpuPer + p.pgPer) * 1000, 3)} ms/token, CPU ratio to oidc-provider ${fmt(o.cpuPer / (p.cpuPer + p.pgPer), 2)}`);
+      console.log(`${name.padEnd(24)} ${String(conc).padStart(5)}    ${fmt(p.pgPer * 1000, 3)}          ${fmt(o.pgPer * 1000, 3)}     ${fmt((p.cpuPer + p.pgPer) * 1000, 3)}          ${fmt((o.cpuPer + o.pgPer) * 1000, 3)}                     ${fmt((o.cpuPer + o.pgPer) / (p.cpuPer + p.pgPer), 2)}`);
     }
   }
   console.log(`reference: Keycloak 26 states ${KEYCLOAK_PER_VCPU} client-credential grants per second per vCPU (published, not measured here)`);

@@ -3,10 +3,18 @@
 // access tokens of 600 s, a client authenticating with private_key_jwt (its JWKS) and one
 // with self_signed_tls_client_auth (its registered certificate in x5c), certificate-bound
 // tokens (cnf x5t#S256), the certificate handed by a trusted proxy in X-SSL-Client-Cert
-// (URL-escaped PEM) as portier reads it; introspection on. In-memory storage (portier writes
-// every token and audit event to its database).
-// Run with fork(): argv PORT; env BENCH_MACHINES (JSON: { jwk, certPem, scope }). Sends
-// 'ready' when listening.
+// (URL-escaped PEM) as portier reads it; introspection on.
+// Storage: with BENCH_PG (a libpq keyword string: host=... port=... dbname=... user=...)
+// a PostgreSQL adapter (npm pg, a pool of 8 connections like portier's db_pool default)
+// on one table of its own database in portier's cluster, as oidc-provider's published
+// PostgreSQL/Sequelize example lays it out (payload JSONB, id, grant_id, uid, user_code,
+// expires_at, consumed_at): every token, and every private_key_jwt assertion's jti
+// (oidc-provider's ReplayDetection model), is written there, as portier writes its tokens
+// and audit events to its database. Without BENCH_PG (portier on its embedded SQLite file)
+// a Map in this process: oidc-provider's documentation says its in-memory storage is for
+// development only; the bench says which one ran.
+// Run with fork(): argv PORT; env BENCH_MACHINES (JSON: { jwk, certPem, scope }), BENCH_PG.
+// Sends 'ready' when listening.
 import { X509Certificate } from 'node:crypto';
 import { generateKeyPairSync } from 'node:crypto';
 
@@ -40,10 +48,85 @@ class MapAdapter {
   async revokeByGrantId() {}
 }
 
+/** libpq's keyword=value string (tests/lib/pg.sh) as pg's options: host is the socket's folder. */
+function pgOptions(conn) {
+  const kv = Object.fromEntries(conn.trim().split(/\s+/).map((w) => w.split('=', 2)));
+  return { host: kv.host, port: Number(kv.port ?? 5432), database: kv.dbname, user: kv.user, max: 8 };
+}
+
+// One table for every model (the model's name is part of the key); the secondary keys
+// oidc-provider looks up by (grant_id for revokeByGrantId, uid for sessions, user_code for
+// device codes) indexed where set; expires_at indexed for a sweeper (none runs in a bench).
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS oidc_payloads (
+  model text NOT NULL,
+  id text NOT NULL,
+  payload jsonb NOT NULL,
+  grant_id text,
+  uid text,
+  user_code text,
+  expires_at timestamptz,
+  consumed_at timestamptz,
+  PRIMARY KEY (model, id)
+);
+CREATE INDEX IF NOT EXISTS oidc_payloads_grant_id ON oidc_payloads (grant_id) WHERE grant_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS oidc_payloads_uid ON oidc_payloads (model, uid) WHERE uid IS NOT NULL;
+CREATE INDEX IF NOT EXISTS oidc_payloads_user_code ON oidc_payloads (model, user_code) WHERE user_code IS NOT NULL;
+CREATE INDEX IF NOT EXISTS oidc_payloads_expires_at ON oidc_payloads (expires_at);`;
+
+let pool = null;
+
+/** oidc-provider's adapter interface on PostgreSQL: a row per stored object; a found row
+ *  past its expiry is absent, a consumed one carries consumed (as the memory adapter). */
+class PgAdapter {
+  constructor(name) { this.name = name; }
+
+  async upsert(id, payload, expiresIn) {
+    const expires = typeof expiresIn === 'number' ? new Date(Date.now() + expiresIn * 1000) : null;
+    await pool.query(`INSERT INTO oidc_payloads (model, id, payload, grant_id, uid, user_code, expires_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7)
+      ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id,
+        uid = EXCLUDED.uid, user_code = EXCLUDED.user_code, expires_at = EXCLUDED.expires_at`,
+    [this.name, id, payload, payload.grantId ?? null, payload.uid ?? null, payload.userCode ?? null, expires]);
+  }
+
+  async #one(where, value) {
+    const r = await pool.query(`SELECT payload, consumed_at FROM oidc_payloads
+      WHERE model = $1 AND ${where} = $2 AND (expires_at IS NULL OR expires_at > now()) LIMIT 1`, [this.name, value]);
+    if (r.rowCount === 0) return undefined;
+    const { payload, consumed_at: consumed } = r.rows[0];
+    return consumed ? { ...payload, consumed: Math.floor(consumed.getTime() / 1000) } : payload;
+  }
+
+  find(id) { return this.#one('id', id); }
+
+  findByUid(uid) { return this.#one('uid', uid); }
+
+  findByUserCode(userCode) { return this.#one('user_code', userCode); }
+
+  async consume(id) {
+    await pool.query('UPDATE oidc_payloads SET consumed_at = now() WHERE model = $1 AND id = $2', [this.name, id]);
+  }
+
+  async destroy(id) {
+    await pool.query('DELETE FROM oidc_payloads WHERE model = $1 AND id = $2', [this.name, id]);
+  }
+
+  async revokeByGrantId(grantId) {
+    await pool.query('DELETE FROM oidc_payloads WHERE grant_id = $1', [grantId]);
+  }
+}
+
+if (process.env.BENCH_PG) {
+  const { default: pg } = await import(new URL('../tests/node_modules/pg/lib/index.js', import.meta.url));
+  pool = new pg.Pool(pgOptions(process.env.BENCH_PG));
+  await pool.query(SCHEMA);
+}
+
 const base = { grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: cfg.scope,
   id_token_signed_response_alg: 'ES256' };
 const provider = new Provider(`http://127.0.0.1:${port}`, {
-  adapter: MapAdapter,
+  adapter: pool ? PgAdapter : MapAdapter,
   jwks: { keys: [signing] },
   scopes: cfg.scope.split(' '),
   clients: [
