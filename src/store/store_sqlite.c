@@ -80,6 +80,7 @@ struct ckpt {
 	bool copying;            /* in its lock-free pass */
 	atomic_int commits;      /* since the last statistics pass */
 	int64_t optimize_at;     /* monotonic seconds of the next one */
+	uint64_t optimize_left;  /* pool connections it could not take yet (bit i) */
 };
 
 /* The text of id: the portable one the module registered (store_register). */
@@ -162,7 +163,7 @@ mono_seconds(void)
 	return (int64_t)t.tv_sec;
 }
 
-static int optimize_pass(struct store *s, bool wait);
+static int optimize_pass(struct store *s, bool wait, uint64_t *which);
 
 /* True when a statistics pass is due: its time has come or enough commits were made. */
 static bool
@@ -188,13 +189,14 @@ ckpt_wait(struct ckpt *k)
 static void
 ckpt_optimize(struct ckpt *k)
 {
-	int left;
+	uint64_t which = k->optimize_left != 0 ? k->optimize_left : UINT64_MAX;
 
 	atomic_store(&k->commits, 0);
 	pthread_mutex_unlock(&k->lock);
-	left = optimize_pass(k->s, false);
+	optimize_pass(k->s, false, &which);
 	pthread_mutex_lock(&k->lock);
-	k->optimize_at = mono_seconds() + (left > 0 ? OPT_RETRY : OPT_SECONDS);
+	k->optimize_left = which;
+	k->optimize_at = mono_seconds() + (which != 0 ? OPT_RETRY : OPT_SECONDS);
 }
 
 static void *
@@ -363,29 +365,35 @@ conn_optimize(struct store *s, int i)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
-/* PRAGMA optimize on each connection of the pool (each knows the tables its own queries
- * used). A connection in use is waited for (wait) or left: the number left, or -1 when one
- * failed. The caller holds no transaction of s. */
+/* PRAGMA optimize on the connections of the pool named in *which (bit i; each knows the
+ * tables its own queries used). A connection in use is waited for (wait) or left: *which
+ * ends with those left. 0, or -1 when one failed. The caller holds no transaction of s. */
 static int
-optimize_pass(struct store *s, bool wait)
+optimize_pass(struct store *s, bool wait, uint64_t *which)
 {
-	int left = 0, failed = 0;
+	uint64_t left = 0;
+	int failed = 0;
 
 	for (int i = 0; i < s->base.n; i++) {
-		bool got = store_pool_try(&s->base, i);
+		bool got;
+
+		if ((*which & ((uint64_t)1 << i)) == 0)
+			continue;
+		got = store_pool_try(&s->base, i);
 
 		while (!got && wait) {
 			nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
 			got = store_pool_try(&s->base, i);
 		}
 		if (!got) {
-			left++;
+			left |= (uint64_t)1 << i;
 			continue;
 		}
 		failed |= conn_optimize(s, i);
 		store_pool_give(&s->base, i);
 	}
-	return failed ? -1 : left;
+	*which = left;
+	return failed ? -1 : 0;
 }
 
 /* The database holds password hashes, TOTP secrets, NISS and the audit trail: a new one
@@ -1222,7 +1230,9 @@ savepoint(struct store_tx *tx, enum store_sp what)
 static int
 store_maintain_sqlite(struct store *s)
 {
-	return optimize_pass(s, true) < 0 ? -1 : 0;
+	uint64_t all = UINT64_MAX;
+
+	return optimize_pass(s, true, &all);
 }
 
 const struct store_ops store_sqlite_ops = {
