@@ -32,7 +32,9 @@
 /* WAL size, in pages, at which the checkpoint thread is woken (16 MiB of 4 KiB pages: a
  * checkpoint writes each page changed since the last one once, however often it changed),
  * and at which the committing writer checkpoints itself because the thread has not kept
- * up: the WAL stays bounded under any load. */
+ * up: the WAL stays bounded under any load. (16,000 and 48,000 were measured with
+ * bench-machines, mTLS tokens: CPU per token did not fall, 0.090-0.115 ms against
+ * 0.093-0.100 ms; the checkpoints are about 6 % of the server's CPU, in this thread.) */
 #define CKPT_WAKE_PAGES 4000
 #define CKPT_SELF_PAGES 16000
 /* The planner's statistics, as SQLite advises long-lived connections (lang_analyze.html,
