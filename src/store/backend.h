@@ -52,6 +52,8 @@ struct store_common {
 int store_pool_init(struct store_common *c, int pool);
 int store_pool_take(struct store_common *c);
 void store_pool_give(struct store_common *c, int i);
+/* Takes place i if it is free (true), without waiting. */
+bool store_pool_try(struct store_common *c, int i);
 void store_pool_destroy(struct store_common *c);
 struct store_ops {
 	const char *name;
@@ -88,6 +90,8 @@ struct store_ops {
 	/* True when the last failure of this thread may succeed if the operation is run
 	 * again (serialization failure, deadlock); NULL: never. */
 	bool (*retryable)(void);
+	/* store_maintain; NULL: nothing to do. */
+	int (*maintain)(struct store *s);
 };
 
 extern const struct store_ops store_sqlite_ops;

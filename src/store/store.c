@@ -308,6 +308,20 @@ store_pool_give(struct store_common *c, int i)
 	pthread_mutex_unlock(&c->lock);
 }
 
+bool
+store_pool_try(struct store_common *c, int i)
+{
+	bool got = false;
+
+	pthread_mutex_lock(&c->lock);
+	if (i >= 0 && i < c->n && !c->busy[i]) {
+		c->busy[i] = true;
+		got = true;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return got;
+}
+
 /* The state both backends keep alike: the first member of their struct store. */
 static struct store_common *
 common_of(struct store *s)
@@ -454,6 +468,14 @@ store_load_end(struct store_load **lp)
 	if (lp == NULL || *lp == NULL)
 		return 0;
 	return ops_of(*lp)->load_end(lp);
+}
+
+int
+store_maintain(struct store *s)
+{
+	const struct store_ops *ops = ops_of(s);
+
+	return ops->maintain != NULL ? ops->maintain(s) : 0;
 }
 
 int

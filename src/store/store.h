@@ -66,6 +66,10 @@ void store_long_put(struct store *s);
 int store_ping(struct store *s);
 /* Highest migration number applied, or -1. */
 int store_schema_version(struct store *s);
+/* Refreshes the query planner's statistics where they have gone stale (SQLite: PRAGMA
+ * optimize on each connection of the pool; PostgreSQL's autoanalyze does it: nothing).
+ * The SQLite store also runs it by itself, hourly and after many commits. 0 or -1. */
+int store_maintain(struct store *s);
 
 /* Transactions have one owner, the pointer the caller holds: store_commit and
  * store_rollback end the transaction whatever happens and set that pointer to NULL, and
