@@ -218,6 +218,36 @@ audit_append(struct store_tx *tx, const struct audit_event *ev)
 	return rc;
 }
 
+int
+audit_append_json(struct store_tx *tx, const struct audit_event *ev, const json_t *details)
+{
+	const size_t flags = JSON_SORT_KEYS | JSON_COMPACT | JSON_ENSURE_ASCII;
+	char small[1024], *text = small;
+	size_t n;
+	int rc;
+
+	if (ev->action == NULL || details == NULL || !json_is_object(details))
+		return -1;
+	/* On the stack when it fits (the common case), else once more into the heap. */
+	n = json_dumpb(details, small, sizeof(small) - 1, flags);
+	if (n == 0 || n > DETAILS_MAX) {
+		log_err(ev->request_id, "audit: details of %s are empty or too long", ev->action);
+		return -1;
+	}
+	if (n >= sizeof(small)) {
+		text = malloc(n + 1);
+		if (text == NULL || json_dumpb(details, text, n, flags) != n) {
+			free(text);
+			return -1;
+		}
+	}
+	text[n] = '\0';
+	rc = append_canonical(tx, ev, text);
+	if (text != small)
+		free(text);
+	return rc;
+}
+
 /* Compares the recorded head with the last event read: events cut off the end show here. */
 static int
 check_head(struct store_tx *tx, struct arena *a, struct audit_report *r, int64_t last,

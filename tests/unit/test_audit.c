@@ -313,6 +313,101 @@ savepoint_rollback_between_appends(void **state)
 	head_is_last(f, 7);
 }
 
+/* audit_each's visitor: the details of every event, in order. */
+struct seen {
+	char *details[32];
+	int n;
+};
+
+static int
+see(void *ctx, int64_t seq, const char *at, const struct audit_event *ev)
+{
+	struct seen *s = ctx;
+
+	(void)seq;
+	(void)at;
+	assert_true(s->n < 32);
+	s->details[s->n] = strdup(ev->details);
+	assert_non_null(s->details[s->n]);
+	s->n++;
+	return 0;
+}
+
+/* Details given as an object (audit_append_json) are recorded as the very text
+ * audit_append makes of the same object given as its compact text (json_text's), so the
+ * chain hashes alike: escapes, non-ASCII, nested values, numbers, a text longer than the
+ * stack buffer. Not an object, too long, no action: refused. */
+static void
+details_as_object(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_tx *tx;
+	struct audit_report r;
+	struct seen seen = { 0 };
+	struct audit_event ev = { .actor = "m", .action = "oidc.machine.token.issued" };
+	char *big = malloc(3001), *huge = malloc(17001);
+	json_t *objs[6], *arr = json_array(), *too_long;
+	int n = 0;
+
+	assert_non_null(big);
+	assert_non_null(huge);
+	memset(big, 'b', 3000);
+	big[3000] = '\0';
+	memset(huge, 'h', 17000);
+	huge[17000] = '\0';
+	objs[n++] = json_pack("{s:s, s:s, s:s, s:b}", "method", "tls_client_auth", "quality",
+	    "EA", "scope", "a b", "bound", 1);
+	objs[n++] = json_pack("{s:s, s:s}", "z", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80",
+	    "a", "q\"b\\s/\n\t\x01");
+	objs[n++] = json_pack("{s:{s:[i, f, I, n, b]}, s:s}", "z", "b", 1, 2.5,
+	    (json_int_t)9007199254740993LL, 0, "a", "x");
+	objs[n++] = json_pack("{s:f, s:f}", "tenth", 0.1, "big", 1e300);
+	objs[n++] = json_pack("{s:s}", "long", big);
+	objs[n++] = json_object();
+	too_long = json_pack("{s:s}", "x", huge);
+	for (int i = 0; i < n; i++)
+		assert_non_null(objs[i]);
+	assert_non_null(too_long);
+
+	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
+	for (int i = 0; i < n; i++) {
+		char *text = json_dumps(objs[i], JSON_COMPACT);
+
+		assert_non_null(text);
+		ev.details = text;
+		assert_int_equal(audit_append(tx, &ev), 0);
+		ev.details = "{\"not\":\"read\"}";
+		assert_int_equal(audit_append_json(tx, &ev, objs[i]), 0);
+		free(text);
+	}
+	assert_int_equal(audit_append_json(tx, &ev, arr), -1);
+	assert_int_equal(audit_append_json(tx, &ev, NULL), -1);
+	assert_int_equal(audit_append_json(tx, &ev, too_long), -1);
+	ev.action = NULL;
+	assert_int_equal(audit_append_json(tx, &ev, objs[0]), -1);
+	assert_int_equal(store_commit(&tx), 0);
+
+	assert_int_equal(audit_each(f->s, see, &seen), 0);
+	assert_int_equal(seen.n, 2 * n);
+	for (int i = 0; i < n; i++)
+		assert_string_equal(seen.details[2 * i], seen.details[2 * i + 1]);
+	assert_string_equal(seen.details[0],
+	    "{\"bound\":true,\"method\":\"tls_client_auth\",\"quality\":\"EA\",\"scope\":\"a b\"}");
+	assert_string_equal(seen.details[2],
+	    "{\"a\":\"q\\\"b\\\\s/\\n\\t\\u0001\",\"z\":\"\\u00E9\\u20AC\\uD83D\\uDE00\"}");
+	assert_int_equal(audit_verify(f->s, test_arena(), &r), 0);
+	assert_int_equal(r.events, 2 * n);
+	head_is_last(f, 2 * n);
+	for (int i = 0; i < seen.n; i++)
+		free(seen.details[i]);
+	for (int i = 0; i < n; i++)
+		json_decref(objs[i]);
+	json_decref(arr);
+	json_decref(too_long);
+	free(big);
+	free(huge);
+}
+
 static void
 bad_details_refused(void **state)
 {
@@ -520,6 +615,7 @@ main(void)
 		STORE_FIXTURE_TEST(bad_details_refused, &spec),
 		STORE_FIXTURE_TEST(one_head_per_transaction, &spec),
 		STORE_FIXTURE_TEST(savepoint_rollback_between_appends, &spec),
+		STORE_FIXTURE_TEST(details_as_object, &spec),
 		STORE_FIXTURE_TEST(checkpoint_signature_and_line, &spec),
 		STORE_FIXTURE_TEST(verify_against_checkpoints, &spec),
 		STORE_FIXTURE_TEST(checkpoint_due_and_file, &spec),
