@@ -97,13 +97,113 @@ now_iso(char out[32])
 	snprintf(out + n, 32 - n, ".%03ldZ", (long)(tv.tv_usec / 1000));
 }
 
+/* The chain's head as this transaction leaves it: read once (SQL_AUDIT_LAST) at the
+ * transaction's first append, then carried from append to append, and written once to
+ * the "audit.head" setting just before the commit (store_tx_attach). Valid because the
+ * transaction is the chain's only writer while it lasts: SQLite's one writer, PostgreSQL's
+ * writer lock (docs/store-contract.md rule 15) — and even without that lock (measurements
+ * only) a SERIALIZABLE transaction reads its own snapshot plus its own rows, which is what
+ * it carries. A rollback to a savepoint may undo appends: the store clears the head then,
+ * and the next append (or the commit) reads it again. */
+struct chain_head {
+	int64_t seq;    /* last event, 0 for an empty chain */
+	char hash[HASH_HEX];
+};
+
+/* The head in the table, read in tx: 0, or -1. */
+static int
+head_read(struct store_tx *tx, struct chain_head *h)
+{
+	struct store_q *q;
+	int rc;
+
+	h->seq = 0;
+	memcpy(h->hash, zero_hash, HASH_HEX);
+	if (store_query(tx, SQL_AUDIT_LAST, &q, "") != 0)
+		return -1;
+	rc = store_next(q);
+	if (rc == 1) {
+		const char *hash = store_text(q, AUDIT_LAST_HASH);
+
+		h->seq = store_int(q, AUDIT_LAST_SEQ);
+		if (hash != NULL && strlen(hash) == HASH_HEX - 1)
+			memcpy(h->hash, hash, HASH_HEX);
+	}
+	store_done(q);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Before the commit: records the head (last sequence and hash) apart from the events,
+ * so that cutting events off the end of the chain is detected too. A head cleared by a
+ * rollback to a savepoint is read again. */
+static int
+head_write(struct store_tx *tx, void *state)
+{
+	struct chain_head read, *h = state;
+	char text[96];
+
+	if (h == NULL) {
+		if (head_read(tx, &read) != 0)
+			return -1;
+		if (read.seq == 0)
+			return 0;   /* every append was undone, and the chain is empty */
+		h = &read;
+	}
+	snprintf(text, sizeof(text), "%" PRId64 ":%s", h->seq, h->hash);
+	if (store_exec(tx, SQL_SETTING_PUT, "tt", "audit.head", text) != 1) {
+		log_err(NULL, "audit: the chain's head was not recorded");
+		return -1;
+	}
+	return 0;
+}
+
+static const struct store_tx_hook head_hook = { head_write, free };
+
+/* The head kept in tx, read and attached at its first append: NULL on error. */
+static struct chain_head *
+head_of(struct store_tx *tx)
+{
+	struct chain_head *h = store_tx_state(tx, &head_hook);
+
+	if (h != NULL)
+		return h;
+	h = malloc(sizeof(*h));
+	if (h == NULL)
+		return NULL;
+	if (head_read(tx, h) != 0) {
+		free(h);
+		return NULL;
+	}
+	return store_tx_attach(tx, &head_hook, h) == 0 ? h : NULL;
+}
+
+/* Appends the event with its canonical details text. */
+static int
+append_canonical(struct store_tx *tx, const struct audit_event *ev, const char *details)
+{
+	struct chain_head *h = head_of(tx);
+	char hash[HASH_HEX], at[32];
+	int64_t seq;
+
+	if (h == NULL)
+		return -1;
+	seq = h->seq + 1;
+	now_iso(at);
+	event_hash(seq, at, ev, details, h->hash, hash);
+	if (store_exec(tx, SQL_AUDIT_INSERT, "ittttttttttt", seq, at, ev->actor, ev->actor_role,
+	    ev->org, ev->object, ev->action, details, ev->source, ev->request_id, h->hash,
+	    hash) != 1)
+		return -1;
+	/* Only once the row is there: a failed insert leaves the head as it was. */
+	h->seq = seq;
+	memcpy(h->hash, hash, HASH_HEX);
+	return 0;
+}
+
 int
 audit_append(struct store_tx *tx, const struct audit_event *ev)
 {
-	struct store_q *q;
-	char prev[HASH_HEX], hash[HASH_HEX], at[32], head[96];
 	char *details;
-	int64_t seq = 1;
 	int rc;
 
 	if (ev->action == NULL)
@@ -113,35 +213,39 @@ audit_append(struct store_tx *tx, const struct audit_event *ev)
 		log_err(ev->request_id, "audit: details of %s are not a JSON object", ev->action);
 		return -1;
 	}
-	memcpy(prev, zero_hash, HASH_HEX);
-	if (store_query(tx, SQL_AUDIT_LAST, &q, "") != 0) {
-		free(details);
-		return -1;
-	}
-	rc = store_next(q);
-	if (rc == 1) {
-		const char *h = store_text(q, AUDIT_LAST_HASH);
-
-		seq = store_int(q, AUDIT_LAST_SEQ) + 1;
-		if (h != NULL && strlen(h) == HASH_HEX - 1)
-			memcpy(prev, h, HASH_HEX);
-	}
-	store_done(q);
-	if (rc < 0) {
-		free(details);
-		return -1;
-	}
-	now_iso(at);
-	event_hash(seq, at, ev, details, prev, hash);
-	rc = store_exec(tx, SQL_AUDIT_INSERT, "ittttttttttt", seq, at, ev->actor, ev->actor_role,
-	    ev->org, ev->object, ev->action, details, ev->source, ev->request_id, prev, hash);
+	rc = append_canonical(tx, ev, details);
 	free(details);
-	if (rc != 1)
+	return rc;
+}
+
+int
+audit_append_json(struct store_tx *tx, const struct audit_event *ev, const json_t *details)
+{
+	const size_t flags = JSON_SORT_KEYS | JSON_COMPACT | JSON_ENSURE_ASCII;
+	char small[1024], *text = small;
+	size_t n;
+	int rc;
+
+	if (ev->action == NULL || details == NULL || !json_is_object(details))
 		return -1;
-	/* The head (last sequence and hash) is kept apart so that cutting events off the
-	 * end of the chain is detected too. */
-	snprintf(head, sizeof(head), "%" PRId64 ":%s", seq, hash);
-	return store_exec(tx, SQL_SETTING_PUT, "tt", "audit.head", head) == 1 ? 0 : -1;
+	/* On the stack when it fits (the common case), else once more into the heap. */
+	n = json_dumpb(details, small, sizeof(small) - 1, flags);
+	if (n == 0 || n > DETAILS_MAX) {
+		log_err(ev->request_id, "audit: details of %s are empty or too long", ev->action);
+		return -1;
+	}
+	if (n >= sizeof(small)) {
+		text = malloc(n + 1);
+		if (text == NULL || json_dumpb(details, text, n, flags) != n) {
+			free(text);
+			return -1;
+		}
+	}
+	text[n] = '\0';
+	rc = append_canonical(tx, ev, text);
+	if (text != small)
+		free(text);
+	return rc;
 }
 
 /* Compares the recorded head with the last event read: events cut off the end show here. */

@@ -25,6 +25,15 @@ struct audit_event {
 /* Appends ev to the chain inside tx (a STORE_WRITE transaction). Returns 0 or -1. */
 int audit_append(struct store_tx *tx, const struct audit_event *ev);
 
+/* audit_append with details the caller built as a JSON object (ev->details is not read):
+ * dumped once in the canonical form the chain hashes (sorted keys, compact, ASCII, at
+ * most 16 KiB), the very text audit_append makes of the same object given as text, so
+ * that a hot path (a machine's token) does not dump, parse and dump again. details is
+ * the caller's (not freed). Returns 0 or -1 (also when details is not an object). */
+struct json_t;
+int audit_append_json(struct store_tx *tx, const struct audit_event *ev,
+    const struct json_t *details);
+
 /* Result of a verification. */
 struct audit_report {
 	int64_t events;        /* events read */

@@ -3,6 +3,7 @@
  * introspection, where the certificate's revocation ends them too. */
 #include "oidc/machine_token.h"
 
+#include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +11,6 @@
 
 #include "audit/audit.h"
 #include "base/clock.h"
-#include "base/jsontext.h"
 #include "oidc/batch.h"
 #include "oidc/clients.h"
 #include "oidc/machine_sql.h"
@@ -86,19 +86,26 @@ static int
 issued_event(struct store_tx *tx, const struct oidc_machine *m, const char *scope,
     bool bound, const char *method, const struct actor *ctx)
 {
-	char object[96], details[SCOPE_MAX + 128];
+	char object[96];
 	struct audit_event ev = {
 		.actor = m->client_id, .actor_role = "machine", .object = object,
 		.action = "oidc.machine.token.issued",
-		.org = m->enterprise[0] != '\0' ? m->enterprise : NULL, .details = details,
+		.org = m->enterprise[0] != '\0' ? m->enterprise : NULL,
 		.source = ctx ? ctx->source : NULL, .request_id = ctx ? ctx->request_id : NULL,
 	};
+	json_t *details;
+	int rc;
 
 	snprintf(object, sizeof(object), "system_cert:%s", m->client_id);
-	if (json_text(details, sizeof(details), "{s:s, s:s, s:s, s:b}", "method", method,
-	    "quality", m->quality, "scope", scope, "bound", bound) != 0)
+	/* Handed to the chain as an object: dumped once, in its canonical form (one dump and
+	 * one parse fewer per token than a text). A NULL string is refused by json_pack. */
+	details = json_pack("{s:s, s:s, s:s, s:b}", "method", method, "quality", m->quality,
+	    "scope", scope, "bound", bound);
+	if (details == NULL)
 		return -1;
-	return audit_append(tx, &ev);
+	rc = audit_append_json(tx, &ev, details);
+	json_decref(details);
+	return rc;
 }
 
 /* One issue inside the group commit's transaction. */

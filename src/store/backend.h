@@ -23,6 +23,25 @@ struct store_sps {
 	bool failed[STORE_SP_MAX];
 };
 
+/* Modules' hooks attached to a transaction (store_tx_attach): at most STORE_TX_HOOKS. */
+#define STORE_TX_HOOKS 4
+
+struct store_tx_hooks {
+	int n;
+	bool refused;   /* a hook could not be attached: the commit is refused */
+	struct {
+		const struct store_tx_hook *hook;
+		void *state;
+	} v[STORE_TX_HOOKS];
+};
+
+/* What a backend does with its transaction's hooks (store.c): before its COMMIT, each
+ * hook's before_commit (0, or -1: the commit is refused); at a rollback to a savepoint,
+ * every state cleared; at the transaction's end, every state freed and the hooks gone. */
+int store_tx_hooks_commit(struct store_tx *tx, struct store_tx_hooks *h);
+void store_tx_hooks_clear(struct store_tx_hooks *h);
+void store_tx_hooks_end(struct store_tx_hooks *h);
+
 /* Every object a backend hands out (struct store, store_tx, store_q, store_load) starts
  * with a pointer to its ops: the dispatcher reads it to call the right backend. */
 
@@ -92,6 +111,8 @@ struct store_ops {
 	bool (*retryable)(void);
 	/* store_maintain; NULL: nothing to do. */
 	int (*maintain)(struct store *s);
+	/* The hooks of tx (store_tx_attach). */
+	struct store_tx_hooks *(*hooks)(struct store_tx *tx);
 };
 
 extern const struct store_ops store_sqlite_ops;

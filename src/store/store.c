@@ -610,6 +610,77 @@ store_rollback_to(struct store_tx *tx)
 	return ops_of(tx)->savepoint(tx, STORE_SP_ROLLBACK_TO);
 }
 
+static void
+state_free(const struct store_tx_hook *hook, void *state)
+{
+	if (state != NULL && hook->free_state != NULL)
+		hook->free_state(state);
+}
+
+void *
+store_tx_state(struct store_tx *tx, const struct store_tx_hook *hook)
+{
+	struct store_tx_hooks *h = ops_of(tx)->hooks(tx);
+
+	for (int i = 0; i < h->n; i++)
+		if (h->v[i].hook == hook)
+			return h->v[i].state;
+	return NULL;
+}
+
+int
+store_tx_attach(struct store_tx *tx, const struct store_tx_hook *hook, void *state)
+{
+	struct store_tx_hooks *h = ops_of(tx)->hooks(tx);
+	int i;
+
+	for (i = 0; i < h->n && h->v[i].hook != hook; i++)
+		;
+	if (i == STORE_TX_HOOKS) {
+		log_err(NULL, "store: more than %d hooks in one transaction", STORE_TX_HOOKS);
+		state_free(hook, state);
+		h->refused = true;
+		return -1;
+	}
+	if (i == h->n) {
+		h->v[i].hook = hook;
+		h->v[i].state = NULL;
+		h->n++;
+	}
+	if (h->v[i].state != state)
+		state_free(hook, h->v[i].state);
+	h->v[i].state = state;
+	return 0;
+}
+
+int
+store_tx_hooks_commit(struct store_tx *tx, struct store_tx_hooks *h)
+{
+	if (h->refused)
+		return -1;
+	for (int i = 0; i < h->n; i++)
+		if (h->v[i].hook->before_commit != NULL &&
+		    h->v[i].hook->before_commit(tx, h->v[i].state) != 0)
+			return -1;
+	return 0;
+}
+
+void
+store_tx_hooks_clear(struct store_tx_hooks *h)
+{
+	for (int i = 0; i < h->n; i++) {
+		state_free(h->v[i].hook, h->v[i].state);
+		h->v[i].state = NULL;
+	}
+}
+
+void
+store_tx_hooks_end(struct store_tx_hooks *h)
+{
+	store_tx_hooks_clear(h);
+	h->n = 0;
+}
+
 int
 store_script(struct store_tx *tx, const char *sql, char *err, size_t errlen)
 {

@@ -178,6 +178,29 @@ int store_insert_try(struct store_tx *tx, int id, int64_t *rowid, const char *fm
 int store_savepoint(struct store_tx *tx);
 int store_release(struct store_tx *tx);
 int store_rollback_to(struct store_tx *tx);
+/* State a module keeps for the length of one transaction (the audit chain's head: read
+ * once, written once before the commit), with what the store does with it. The store
+ * knows nothing of the module: it keeps the pointer, clears the state (free_state) at
+ * every store_rollback_to, since what it describes may have been undone, and at the
+ * transaction's end, and calls before_commit in store_commit. */
+struct store_tx_hook {
+	/* Run by store_commit, before the commit, in the order attached, with the state (NULL
+	 * when a rollback to a savepoint cleared it since): it may run statements in tx.
+	 * Non-zero refuses the commit (the transaction is rolled back, store_commit gives
+	 * -1). Not run for a transaction already failed. NULL: nothing to run. */
+	int (*before_commit)(struct store_tx *tx, void *state);
+	/* Frees a state; NULL when states need no freeing. */
+	void (*free_state)(void *state);
+};
+/* The state hook's module keeps in tx; NULL when none was attached, or since the last
+ * store_rollback_to cleared it. */
+void *store_tx_state(struct store_tx *tx, const struct store_tx_hook *hook);
+/* Attaches hook to tx with state (NULL allowed): once per hook, a later call replaces
+ * the state (the old one freed). The hook stays until the transaction's end, through
+ * rollbacks to savepoints (which clear its state only). Returns 0, or -1 when tx holds
+ * too many hooks (state is then freed, and tx marked failed: its commit is refused). */
+int store_tx_attach(struct store_tx *tx, const struct store_tx_hook *hook, void *state);
+
 /* Runs a whole script (migrations, tests only): never with input. Returns 0 or -1. */
 int store_script(struct store_tx *tx, const char *sql, char *err, size_t errlen);
 

@@ -81,6 +81,7 @@ struct store_tx {
 	bool guarded;       /* the statement runs under SAVEPOINT portier_stmt (a _try) */
 	bool writer;        /* holds the writer lock (WRITER_LOCK_KEY) until its end */
 	struct store_sps sp;          /* its savepoints (store_savepoint) */
+	struct store_tx_hooks hooks;  /* modules' state and last writes (store_tx_attach) */
 };
 
 /* The text of id to be rewritten (?N to $N): the portable one or the module's PostgreSQL
@@ -376,6 +377,7 @@ q_clear(struct store_q *q)
 static void
 tx_release(struct store_tx *tx)
 {
+	store_tx_hooks_end(&tx->hooks);
 	q_clear(&tx->q);
 	/* After COMMIT or ROLLBACK, never before: the next writer's snapshot then holds all
 	 * that this one wrote. A connection that is gone released the lock with its session. */
@@ -484,6 +486,11 @@ store_commit(struct store_tx **txp)
 		return -1;
 	tx = *txp;
 	*txp = NULL;
+	q_clear(&tx->q);
+	/* The modules' last writes, in the transaction (the audit chain's head): one that
+	 * fails refuses the commit. */
+	if (!tx->failed && store_tx_hooks_commit(tx, &tx->hooks) != 0)
+		tx->failed = true;
 	q_clear(&tx->q);
 	if (tx->failed) {
 		store_rollback(&tx);
@@ -1617,6 +1624,9 @@ savepoint(struct store_tx *tx, enum store_sp what)
 		[STORE_SP_ROLLBACK_TO] = "ROLLBACK TO SAVEPOINT portier_sp",
 	};
 
+	/* What a module kept may describe what is undone: cleared, whatever the outcome. */
+	if (what == STORE_SP_ROLLBACK_TO)
+		store_tx_hooks_clear(&tx->hooks);
 	if (store_sp_check(&tx->sp, what) != 0) {
 		tx->failed = true;
 		return -1;
@@ -1629,6 +1639,12 @@ savepoint(struct store_tx *tx, enum store_sp what)
 	}
 	store_sp_done(&tx->sp, what, &tx->failed);
 	return 0;
+}
+
+static struct store_tx_hooks *
+tx_hooks(struct store_tx *tx)
+{
+	return &tx->hooks;
 }
 
 const struct store_ops store_pg_ops = {
@@ -1656,6 +1672,7 @@ const struct store_ops store_pg_ops = {
 	.script = store_script,
 	.prepare = prepare_one,
 	.savepoint = savepoint,
+	.hooks = tx_hooks,
 	.retryable = pg_retryable,
 };
 

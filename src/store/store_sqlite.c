@@ -119,6 +119,7 @@ struct store_tx {
 	bool writer;        /* holds s->writer */
 	const char *undo;   /* settings to restore at the end (bulk load, long read) or NULL */
 	struct store_sps sp;          /* its savepoints (store_savepoint) */
+	struct store_tx_hooks hooks;  /* modules' state and last writes (store_tx_attach) */
 };
 
 /* After each commit (SQLite calls it with the WAL's size in pages, the store's writer lock
@@ -525,6 +526,7 @@ ctl_run(struct conn *c, enum ctl which)
 static void
 tx_release(struct store_tx *tx)
 {
+	store_tx_hooks_end(&tx->hooks);
 	store_done(tx->q.st ? &tx->q : NULL);
 	if (tx->undo != NULL && sqlite3_exec(tx->c->db, tx->undo, NULL, NULL, NULL) != SQLITE_OK)
 		log_err(NULL, "store: settings restored: %s", sqlite3_errmsg(tx->c->db));
@@ -592,6 +594,11 @@ store_commit(struct store_tx **txp)
 		return -1;
 	tx = *txp;
 	*txp = NULL;
+	store_done(tx->q.st ? &tx->q : NULL);
+	/* The modules' last writes, in the transaction (the audit chain's head): one that
+	 * fails refuses the commit. */
+	if (!tx->failed && store_tx_hooks_commit(tx, &tx->hooks) != 0)
+		tx->failed = true;
 	store_done(tx->q.st ? &tx->q : NULL);
 	if (tx->failed) {
 		store_rollback(&tx);
@@ -1214,6 +1221,9 @@ savepoint(struct store_tx *tx, enum store_sp what)
 		[STORE_SP_ROLLBACK_TO] = CTL_ROLLBACK_TO,
 	};
 
+	/* What a module kept may describe what is undone: cleared, whatever the outcome. */
+	if (what == STORE_SP_ROLLBACK_TO)
+		store_tx_hooks_clear(&tx->hooks);
 	if (store_sp_check(&tx->sp, what) != 0) {
 		tx->failed = true;
 		return -1;
@@ -1235,6 +1245,12 @@ store_maintain_sqlite(struct store *s)
 	uint64_t all = UINT64_MAX;
 
 	return optimize_pass(s, true, &all);
+}
+
+static struct store_tx_hooks *
+tx_hooks(struct store_tx *tx)
+{
+	return &tx->hooks;
 }
 
 const struct store_ops store_sqlite_ops = {
@@ -1262,6 +1278,7 @@ const struct store_ops store_sqlite_ops = {
 	.script = store_script,
 	.prepare = prepare_one,
 	.savepoint = savepoint,
+	.hooks = tx_hooks,
 	.retryable = NULL,
 	.maintain = store_maintain_sqlite,
 };

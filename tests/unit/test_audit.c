@@ -14,6 +14,7 @@
 
 #include "audit/audit.h"
 #include "audit/checkpoint.h"
+#include "audit/sql.h"
 #include "store/store.h"
 #include "store_fixture.h"
 #include "test_arena.h"
@@ -199,6 +200,212 @@ rolled_back_event_absent(void **state)
 	append(f->s, 1);
 	assert_int_equal(audit_verify(f->s, test_arena(), &r), 0);
 	assert_int_equal(r.events, 3);
+}
+
+/* Appends an event of object user:<n> in tx. */
+static void
+append_in(struct store_tx *tx, int n)
+{
+	char obj[32];
+	struct audit_event ev = {
+		.actor = "42", .object = obj, .action = "user.add", .details = "{\"n\":1}",
+	};
+
+	snprintf(obj, sizeof(obj), "user:%d", n);
+	assert_int_equal(audit_append(tx, &ev), 0);
+}
+
+/* The recorded head ("audit.head") is the last event's "seq:hash". */
+static void
+head_is_last(struct store_fixture *f, int64_t seq)
+{
+	struct store_tx *tx;
+	struct store_q *q;
+	char head[96], want[96];
+
+	assert_int_equal(store_fixture_setting(f->s, "audit.head", head, sizeof(head)), 1);
+	assert_int_equal(store_begin(f->s, STORE_READ, &tx), 0);
+	assert_int_equal(store_query(tx, SQL_AUDIT_LAST, &q, ""), 0);
+	assert_int_equal(store_next(q), 1);
+	assert_int_equal(store_int(q, AUDIT_LAST_SEQ), seq);
+	snprintf(want, sizeof(want), "%lld:%s", (long long)seq, store_text(q, AUDIT_LAST_HASH));
+	store_done(q);
+	store_rollback(&tx);
+	assert_string_equal(head, want);
+}
+
+/* Several events in one transaction read the chain's head once and write it once, at the
+ * commit: 8 events cost 10 statements (3 each, 24, before the head was carried). */
+static void
+one_head_per_transaction(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_tx *tx;
+	struct audit_report r;
+
+	append(f->s, 2);
+	store_fault_after(f->s, 0, STORE_FAULT_PREPARE);
+	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
+	for (int i = 0; i < 8; i++)
+		append_in(tx, i);
+	assert_int_equal(store_commit(&tx), 0);
+	assert_int_equal(store_fault_calls(f->s), 1 + 8 + 1);
+	store_fault_off(f->s);
+	assert_int_equal(audit_verify(f->s, test_arena(), &r), 0);
+	assert_int_equal(r.events, 10);
+	head_is_last(f, 10);
+}
+
+/* Events, a rollback to a savepoint that undoes some, then more: the chain the commit
+ * leaves verifies and its recorded head is its last event; also when nothing is appended
+ * after the rollback (the head is then read again at the commit), and when the rollback
+ * undoes every append of the transaction. */
+static void
+savepoint_rollback_between_appends(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_tx *tx;
+	struct audit_report r;
+
+	append(f->s, 1);
+	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
+	append_in(tx, 1);
+	append_in(tx, 2);
+	assert_int_equal(store_savepoint(tx), 0);
+	append_in(tx, 3);
+	append_in(tx, 4);
+	assert_int_equal(store_rollback_to(tx), 0);
+	assert_int_equal(store_release(tx), 0);
+	append_in(tx, 5);
+	assert_int_equal(store_savepoint(tx), 0);
+	append_in(tx, 6);
+	assert_int_equal(store_release(tx), 0);
+	assert_int_equal(store_commit(&tx), 0);
+	assert_int_equal(audit_verify(f->s, test_arena(), &r), 0);
+	assert_int_equal(r.events, 5);
+	head_is_last(f, 5);
+
+	/* Nothing after the rollback: the head is the last event kept. */
+	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
+	append_in(tx, 7);
+	assert_int_equal(store_savepoint(tx), 0);
+	append_in(tx, 8);
+	assert_int_equal(store_rollback_to(tx), 0);
+	assert_int_equal(store_release(tx), 0);
+	assert_int_equal(store_commit(&tx), 0);
+	assert_int_equal(audit_verify(f->s, test_arena(), &r), 0);
+	assert_int_equal(r.events, 6);
+	head_is_last(f, 6);
+
+	/* Every append undone. */
+	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_savepoint(tx), 0);
+	append_in(tx, 9);
+	append_in(tx, 10);
+	assert_int_equal(store_rollback_to(tx), 0);
+	assert_int_equal(store_release(tx), 0);
+	assert_int_equal(store_commit(&tx), 0);
+	assert_int_equal(audit_verify(f->s, test_arena(), &r), 0);
+	assert_int_equal(r.events, 6);
+	head_is_last(f, 6);
+	append(f->s, 1);
+	assert_int_equal(audit_verify(f->s, test_arena(), &r), 0);
+	head_is_last(f, 7);
+}
+
+/* audit_each's visitor: the details of every event, in order. */
+struct seen {
+	char *details[32];
+	int n;
+};
+
+static int
+see(void *ctx, int64_t seq, const char *at, const struct audit_event *ev)
+{
+	struct seen *s = ctx;
+
+	(void)seq;
+	(void)at;
+	assert_true(s->n < 32);
+	s->details[s->n] = strdup(ev->details);
+	assert_non_null(s->details[s->n]);
+	s->n++;
+	return 0;
+}
+
+/* Details given as an object (audit_append_json) are recorded as the very text
+ * audit_append makes of the same object given as its compact text (json_text's), so the
+ * chain hashes alike: escapes, non-ASCII, nested values, numbers, a text longer than the
+ * stack buffer. Not an object, too long, no action: refused. */
+static void
+details_as_object(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_tx *tx;
+	struct audit_report r;
+	struct seen seen = { 0 };
+	struct audit_event ev = { .actor = "m", .action = "oidc.machine.token.issued" };
+	char *big = malloc(3001), *huge = malloc(17001);
+	json_t *objs[6], *arr = json_array(), *too_long;
+	int n = 0;
+
+	assert_non_null(big);
+	assert_non_null(huge);
+	memset(big, 'b', 3000);
+	big[3000] = '\0';
+	memset(huge, 'h', 17000);
+	huge[17000] = '\0';
+	objs[n++] = json_pack("{s:s, s:s, s:s, s:b}", "method", "tls_client_auth", "quality",
+	    "EA", "scope", "a b", "bound", 1);
+	objs[n++] = json_pack("{s:s, s:s}", "z", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80",
+	    "a", "q\"b\\s/\n\t\x01");
+	objs[n++] = json_pack("{s:{s:[i, f, I, n, b]}, s:s}", "z", "b", 1, 2.5,
+	    (json_int_t)9007199254740993LL, 0, "a", "x");
+	objs[n++] = json_pack("{s:f, s:f}", "tenth", 0.1, "big", 1e300);
+	objs[n++] = json_pack("{s:s}", "long", big);
+	objs[n++] = json_object();
+	too_long = json_pack("{s:s}", "x", huge);
+	for (int i = 0; i < n; i++)
+		assert_non_null(objs[i]);
+	assert_non_null(too_long);
+
+	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
+	for (int i = 0; i < n; i++) {
+		char *text = json_dumps(objs[i], JSON_COMPACT);
+
+		assert_non_null(text);
+		ev.details = text;
+		assert_int_equal(audit_append(tx, &ev), 0);
+		ev.details = "{\"not\":\"read\"}";
+		assert_int_equal(audit_append_json(tx, &ev, objs[i]), 0);
+		free(text);
+	}
+	assert_int_equal(audit_append_json(tx, &ev, arr), -1);
+	assert_int_equal(audit_append_json(tx, &ev, NULL), -1);
+	assert_int_equal(audit_append_json(tx, &ev, too_long), -1);
+	ev.action = NULL;
+	assert_int_equal(audit_append_json(tx, &ev, objs[0]), -1);
+	assert_int_equal(store_commit(&tx), 0);
+
+	assert_int_equal(audit_each(f->s, see, &seen), 0);
+	assert_int_equal(seen.n, 2 * n);
+	for (int i = 0; i < n; i++)
+		assert_string_equal(seen.details[2 * i], seen.details[2 * i + 1]);
+	assert_string_equal(seen.details[0],
+	    "{\"bound\":true,\"method\":\"tls_client_auth\",\"quality\":\"EA\",\"scope\":\"a b\"}");
+	assert_string_equal(seen.details[2],
+	    "{\"a\":\"q\\\"b\\\\s/\\n\\t\\u0001\",\"z\":\"\\u00E9\\u20AC\\uD83D\\uDE00\"}");
+	assert_int_equal(audit_verify(f->s, test_arena(), &r), 0);
+	assert_int_equal(r.events, 2 * n);
+	head_is_last(f, 2 * n);
+	for (int i = 0; i < seen.n; i++)
+		free(seen.details[i]);
+	for (int i = 0; i < n; i++)
+		json_decref(objs[i]);
+	json_decref(arr);
+	json_decref(too_long);
+	free(big);
+	free(huge);
 }
 
 static void
@@ -406,6 +613,9 @@ main(void)
 		STORE_FIXTURE_TEST(cut_end_found, &spec),
 		STORE_FIXTURE_TEST(rolled_back_event_absent, &spec),
 		STORE_FIXTURE_TEST(bad_details_refused, &spec),
+		STORE_FIXTURE_TEST(one_head_per_transaction, &spec),
+		STORE_FIXTURE_TEST(savepoint_rollback_between_appends, &spec),
+		STORE_FIXTURE_TEST(details_as_object, &spec),
 		STORE_FIXTURE_TEST(checkpoint_signature_and_line, &spec),
 		STORE_FIXTURE_TEST(verify_against_checkpoints, &spec),
 		STORE_FIXTURE_TEST(checkpoint_due_and_file, &spec),

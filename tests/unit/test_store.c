@@ -397,12 +397,140 @@ savepoints(void **state)
 	assert_int_equal(count_parents(f->s, "s.%"), 1);
 }
 
+/* A module's hook for tx_hooks: counts its calls, writes the setting "h.<state's value>"
+ * before the commit ("h.none" for a cleared state), or refuses the commit. */
+static int hook_calls, hook_frees;
+static bool hook_refuses;
+static int
+hook_before_commit(struct store_tx *tx, void *state)
+{
+	char name[32];
+
+	hook_calls++;
+	if (hook_refuses)
+		return -1;
+	snprintf(name, sizeof(name), "h.%s", state ? (const char *)state : "none");
+	return store_exec(tx, SQL_SETTING_PUT, "tt", name, "1") == 1 ? 0 : -1;
+}
+
+static void
+hook_free(void *state)
+{
+	hook_frees++;
+	free(state);
+}
+
+static const struct store_tx_hook hook = { hook_before_commit, hook_free };
+static const struct store_tx_hook other_hooks[4] = {
+	{ NULL, hook_free }, { NULL, hook_free }, { NULL, hook_free }, { NULL, hook_free },
+};
+
+static void *
+hook_state(const char *v)
+{
+	char *p = strdup(v);
+
+	assert_non_null(p);
+	return p;
+}
+
+static bool
+setting_there(struct store *s, const char *name)
+{
+	char v[16];
+
+	return store_fixture_setting(s, name, v, sizeof(v)) == 1;
+}
+
+/* Modules' hooks on a transaction (store_tx_attach): the state is found again, kept by a
+ * release, cleared by a rollback to a savepoint (its hook stays and runs at the commit
+ * with NULL), freed at every end; before_commit writes in the transaction, or refuses the
+ * commit; not run for a rollback nor a failed transaction; too many hooks refuse it. */
+static void
+tx_hooks(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_tx *tx;
+
+	hook_calls = hook_frees = 0;
+	hook_refuses = false;
+	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
+	assert_null(store_tx_state(tx, &hook));
+	assert_int_equal(store_tx_attach(tx, &hook, hook_state("a")), 0);
+	assert_string_equal(store_tx_state(tx, &hook), "a");
+	assert_null(store_tx_state(tx, &other_hooks[0]));
+	/* Replaced: the old state freed. */
+	assert_int_equal(store_tx_attach(tx, &hook, hook_state("b")), 0);
+	assert_int_equal(hook_frees, 1);
+	assert_int_equal(store_savepoint(tx), 0);
+	assert_int_equal(store_release(tx), 0);
+	assert_string_equal(store_tx_state(tx, &hook), "b");
+	assert_int_equal(store_commit(&tx), 0);
+	assert_int_equal(hook_calls, 1);
+	assert_int_equal(hook_frees, 2);
+	assert_true(setting_there(f->s, "h.b"));
+
+	/* A rollback to a savepoint clears the state, set before it or after. */
+	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_tx_attach(tx, &hook, hook_state("c")), 0);
+	assert_int_equal(store_savepoint(tx), 0);
+	assert_int_equal(store_rollback_to(tx), 0);
+	assert_int_equal(hook_frees, 3);
+	assert_null(store_tx_state(tx, &hook));
+	assert_int_equal(store_tx_attach(tx, &hook, hook_state("d")), 0);
+	assert_int_equal(store_rollback_to(tx), 0);
+	assert_null(store_tx_state(tx, &hook));
+	assert_int_equal(store_release(tx), 0);
+	assert_int_equal(store_commit(&tx), 0);
+	assert_int_equal(hook_calls, 2);
+	assert_int_equal(hook_frees, 4);
+	assert_true(setting_there(f->s, "h.none"));
+	assert_false(setting_there(f->s, "h.c"));
+
+	/* Rolled back, or failed: not run, state freed, nothing written. */
+	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_tx_attach(tx, &hook, hook_state("e")), 0);
+	store_rollback(&tx);
+	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_tx_attach(tx, &hook, hook_state("f")), 0);
+	assert_int_equal(store_exec(tx, -5, ""), -1);
+	assert_int_equal(store_commit(&tx), -1);
+	assert_int_equal(hook_calls, 2);
+	assert_int_equal(hook_frees, 6);
+	assert_false(setting_there(f->s, "h.e") || setting_there(f->s, "h.f"));
+
+	/* A hook that refuses: nothing of the transaction stays. */
+	hook_refuses = true;
+	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_exec(tx, SQL_SETTING_PUT, "tt", "h.refused", "1"), 1);
+	assert_int_equal(store_tx_attach(tx, &hook, hook_state("g")), 0);
+	assert_int_equal(store_commit(&tx), -1);
+	assert_null(tx);
+	assert_int_equal(hook_calls, 3);
+	assert_int_equal(hook_frees, 7);
+	assert_false(setting_there(f->s, "h.refused"));
+	hook_refuses = false;
+
+	/* Four hooks at most: the fifth is refused, its state freed, and the commit too. */
+	assert_int_equal(store_begin(f->s, STORE_WRITE, &tx), 0);
+	assert_int_equal(store_exec(tx, SQL_SETTING_PUT, "tt", "h.many", "1"), 1);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(store_tx_attach(tx, &other_hooks[i], hook_state("x")), 0);
+	assert_int_equal(store_tx_attach(tx, &hook, hook_state("y")), -1);
+	assert_int_equal(hook_frees, 8);
+	assert_int_equal(store_commit(&tx), -1);
+	assert_int_equal(hook_frees, 12);
+	assert_int_equal(hook_calls, 3);
+	assert_false(setting_there(f->s, "h.many"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		STORE_FIXTURE_TEST(constraints_try_and_plain, &spec),
 		STORE_FIXTURE_TEST(savepoints, &spec),
+		STORE_FIXTURE_TEST(tx_hooks, &spec),
 		STORE_FIXTURE_TEST(commit_and_rollback, &spec),
 		STORE_FIXTURE_TEST(one_owner_and_faults, &spec),
 		STORE_FIXTURE_TEST(thread_checkpoints, &spec),
