@@ -155,7 +155,10 @@ recomputed_hash_found(void **state)
 
 	/* Someone rewrites event 2 and its hash: event 3 no longer points to it. */
 	append(f->s, 4);
-	tamper(f, "UPDATE audit_event SET hash='" "ab" "' || substr(hash, 3) WHERE seq=2");
+	/* (Two other first digits: a hash that began with "ab" was left unchanged before,
+	 * once in 256 runs.) */
+	tamper(f, "UPDATE audit_event SET hash = CASE WHEN substr(hash, 1, 2) = 'ab' "
+	    "THEN 'cd' ELSE 'ab' END || substr(hash, 3) WHERE seq=2");
 	assert_int_equal(audit_verify(f->s, test_arena(), &r), 1);
 	assert_int_equal(r.first_bad, 2);
 }
