@@ -111,20 +111,52 @@ fail:
 	return -1;
 }
 
+/* An assertion split and decoded once: its issuer read to find the client, then verified
+ * from the same parts (the base64 and JSON of a token request decoded once, not twice). */
+struct oidc_assertion {
+	struct jwt_parts p;
+};
+
+struct oidc_assertion *
+oidc_assertion_parse(const char *jwt)
+{
+	struct oidc_assertion *as = malloc(sizeof(*as));
+
+	if (as == NULL)
+		return NULL;
+	if (parts_read(jwt, &as->p) != 0) {
+		free(as);
+		return NULL;
+	}
+	return as;
+}
+
+void
+oidc_assertion_free(struct oidc_assertion *as)
+{
+	if (as == NULL)
+		return;
+	parts_free(&as->p);
+	free(as);
+}
+
+const char *
+oidc_assertion_iss(const struct oidc_assertion *as)
+{
+	return json_string_value(json_object_get(as->p.claims, "iss"));
+}
+
 int
 oidc_assertion_issuer(struct arena *a, const char *jwt, const char **iss)
 {
-	struct jwt_parts p;
-	const char *v;
+	struct oidc_assertion *as = oidc_assertion_parse(jwt);
+	const char *v = as != NULL ? oidc_assertion_iss(as) : NULL;
 	int rc = -1;
 
 	*iss = NULL;
-	if (parts_read(jwt, &p) != 0)
-		return -1;
-	v = json_string_value(json_object_get(p.claims, "iss"));
 	if (v != NULL && (*iss = arena_strdup(a, v)) != NULL)
 		rc = 0;
-	parts_free(&p);
+	oidc_assertion_free(as);
 	return rc;
 }
 
@@ -263,18 +295,6 @@ cache_put(const unsigned char id[32], EVP_PKEY *k)
 	pthread_mutex_unlock(&key_cache_lock);
 }
 
-void
-oidc_assertion_keys_clear(void)
-{
-	pthread_mutex_lock(&key_cache_lock);
-	for (size_t i = 0; i < KEY_CACHE; i++) {
-		EVP_PKEY_free(key_cache[i].k);
-		key_cache[i].k = NULL;
-	}
-	key_cache_next = 0;
-	pthread_mutex_unlock(&key_cache_lock);
-}
-
 /* The key of a JWK of the kty wanted ("EC" or "RSA"); NULL when it is another or bad. */
 static EVP_PKEY *
 jwk_key(json_t *jwk, const char *kty)
@@ -295,7 +315,172 @@ jwk_key(json_t *jwk, const char *kty)
 	return k;
 }
 
+/* Registered JWKS texts as read for verification, kept: the JSON of a client's keys is
+ * parsed, and each key looked up, once per text rather than at every assertion. Keyed by
+ * the hash of the whole text (BLAKE2b-256), so a text changed in any byte (a key replaced,
+ * even under the same kid, an alg or use changed, a key added or removed) is another entry,
+ * parsed anew: a kept entry can only be the very text it was made from. Entries are
+ * read-only once made and counted (refs, under set_cache_lock): a reader keeps its entry
+ * while it verifies, even if the slot is taken meanwhile. */
+enum jwk_kty { KTY_OTHER, KTY_EC, KTY_RSA };
 enum sig_alg { ALG_ES256, ALG_RS256, ALG_PS256 };
+
+/* Verification contexts of a key, per alg, kept for the next check: a context made and
+ * initialised anew (the provider's fetch, the key's import into it) costs a tenth of a
+ * P-256 verification. A context serves one check at a time: taken from and given back to
+ * spare under set_cache_lock. */
+#define SPARE_CTX 4
+#define SIG_ALGS 3
+
+struct jwk_entry {
+	char *kid, *alg, *use;         /* NULL when absent or not a string */
+	enum jwk_kty kty;
+	EVP_PKEY *k;                   /* NULL when not a usable public key of its kty */
+	EVP_PKEY_CTX *spare[SIG_ALGS][SPARE_CTX];
+	size_t nspare[SIG_ALGS];
+};
+
+struct jwks_set {
+	unsigned char id[32];
+	unsigned refs;
+	size_t n;
+	struct jwk_entry keys[OIDC_JWKS_KEYS_MAX];
+};
+
+#define SET_CACHE 16
+static struct jwks_set *set_cache[SET_CACHE];
+static size_t set_cache_next;
+static pthread_mutex_t set_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+set_free(struct jwks_set *set)
+{
+	if (set == NULL)
+		return;
+	for (size_t i = 0; i < set->n; i++) {
+		free(set->keys[i].kid);
+		free(set->keys[i].alg);
+		free(set->keys[i].use);
+		EVP_PKEY_free(set->keys[i].k);
+		for (size_t a = 0; a < SIG_ALGS; a++)
+			for (size_t j = 0; j < set->keys[i].nspare[a]; j++)
+				EVP_PKEY_CTX_free(set->keys[i].spare[a][j]);
+	}
+	free(set);
+}
+
+/* Drops one reference; the last frees. Called with set_cache_lock held. */
+static void
+set_unref_locked(struct jwks_set *set)
+{
+	if (set != NULL && --set->refs == 0)
+		set_free(set);
+}
+
+static void
+set_release(struct jwks_set *set)
+{
+	pthread_mutex_lock(&set_cache_lock);
+	set_unref_locked(set);
+	pthread_mutex_unlock(&set_cache_lock);
+}
+
+/* A copy of the string member name of o, or NULL when absent or not a string; -1 when out
+ * of memory. */
+static int
+member_dup(json_t *o, const char *name, char **out)
+{
+	const char *v = json_string_value(json_object_get(o, name));
+
+	*out = v != NULL ? strdup(v) : NULL;
+	return v != NULL && *out == NULL ? -1 : 0;
+}
+
+/* The keys of a JWKS text as verify_sig reads them: at most OIDC_JWKS_KEYS_MAX, in order;
+ * a text that is not {"keys":[…]} has none. NULL when out of memory. */
+static struct jwks_set *
+set_build(const char *jwks, const unsigned char id[32])
+{
+	struct jwks_set *set = calloc(1, sizeof(*set));
+	json_t *doc = json_loads(jwks, JSON_REJECT_DUPLICATES, NULL), *jwk;
+	size_t i;
+
+	if (set == NULL)
+		goto fail;
+	memcpy(set->id, id, 32);
+	json_array_foreach(json_object_get(doc, "keys"), i, jwk) {
+		struct jwk_entry *e;
+		const char *t = json_string_value(json_object_get(jwk, "kty"));
+
+		if (i >= OIDC_JWKS_KEYS_MAX)
+			break;
+		e = &set->keys[i];
+		set->n = i + 1;
+		if (member_dup(jwk, "kid", &e->kid) != 0 || member_dup(jwk, "alg", &e->alg) != 0 ||
+		    member_dup(jwk, "use", &e->use) != 0)
+			goto fail;
+		e->kty = t == NULL ? KTY_OTHER : strcmp(t, "EC") == 0 ? KTY_EC :
+		    strcmp(t, "RSA") == 0 ? KTY_RSA : KTY_OTHER;
+		if (e->kty != KTY_OTHER)
+			e->k = jwk_key(jwk, e->kty == KTY_EC ? "EC" : "RSA");
+	}
+	json_decref(doc);
+	return set;
+fail:
+	json_decref(doc);
+	set_free(set);
+	return NULL;
+}
+
+/* The parsed keys of jwks, kept or made (a reference: set_release it). NULL: no memory. */
+static struct jwks_set *
+set_get(const char *jwks)
+{
+	unsigned char id[32];
+	struct jwks_set *set = NULL, *made;
+	size_t slot;
+
+	crypto_generichash(id, sizeof(id), (const unsigned char *)jwks, strlen(jwks), NULL, 0);
+	pthread_mutex_lock(&set_cache_lock);
+	for (size_t i = 0; i < SET_CACHE && set == NULL; i++)
+		if (set_cache[i] != NULL && sodium_memcmp(set_cache[i]->id, id, 32) == 0)
+			set = set_cache[i];
+	if (set != NULL)
+		set->refs++;
+	pthread_mutex_unlock(&set_cache_lock);
+	if (set != NULL)
+		return set;
+	/* Made outside the lock (key imports); another thread may make the same meanwhile. */
+	made = set_build(jwks, id);
+	if (made == NULL)
+		return NULL;
+	made->refs = 2;                /* the cache's and the caller's */
+	pthread_mutex_lock(&set_cache_lock);
+	slot = set_cache_next++ % SET_CACHE;
+	set_unref_locked(set_cache[slot]);
+	set_cache[slot] = made;
+	pthread_mutex_unlock(&set_cache_lock);
+	return made;
+}
+
+void
+oidc_assertion_keys_clear(void)
+{
+	pthread_mutex_lock(&set_cache_lock);
+	for (size_t i = 0; i < SET_CACHE; i++) {
+		set_unref_locked(set_cache[i]);
+		set_cache[i] = NULL;
+	}
+	set_cache_next = 0;
+	pthread_mutex_unlock(&set_cache_lock);
+	pthread_mutex_lock(&key_cache_lock);
+	for (size_t i = 0; i < KEY_CACHE; i++) {
+		EVP_PKEY_free(key_cache[i].k);
+		key_cache[i].k = NULL;
+	}
+	key_cache_next = 0;
+	pthread_mutex_unlock(&key_cache_lock);
+}
 
 static int
 alg_of(const char *name, enum sig_alg *out)
@@ -313,35 +498,107 @@ alg_of(const char *name, enum sig_alg *out)
 	return 0;
 }
 
-static bool
-sig_ok(EVP_PKEY *k, enum sig_alg alg, const struct jwt_parts *p)
+/* SHA-256 fetched from the provider once, not at each digest. */
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+static EVP_MD *sha256_md;
+
+static void
+sha256_fetch(void)
 {
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	EVP_PKEY_CTX *pctx = NULL;
-	unsigned char der[80];
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+/* The DER ECDSA-Sig-Value of a JOSE r||s (RFC 7518 §3.4), written directly: each half an
+ * INTEGER without its leading zero bytes, with one when its high bit is set. The result
+ * is at most 72 bytes. Returns its length. */
+static size_t
+es256_der(const unsigned char raw[JWS_ES256_SIG], unsigned char out[72])
+{
+	size_t n = 2;
+
+	for (int h = 0; h < 2; h++) {
+		const unsigned char *v = raw + h * 32;
+		size_t skip = 0, len;
+
+		while (skip < 31 && v[skip] == 0)
+			skip++;
+		len = 32 - skip;
+		out[n++] = 0x02;
+		out[n++] = (unsigned char)(len + (v[skip] & 0x80 ? 1 : 0));
+		if (v[skip] & 0x80)
+			out[n++] = 0x00;
+		memcpy(out + n, v + skip, len);
+		n += len;
+	}
+	out[0] = 0x30;
+	out[1] = (unsigned char)(n - 2);
+	return n;
+}
+
+/* A context to verify with e's key for alg: a spare one, or one made. NULL on failure. */
+static EVP_PKEY_CTX *
+ctx_take(struct jwk_entry *e, enum sig_alg alg)
+{
+	EVP_PKEY_CTX *ctx = NULL;
+
+	pthread_mutex_lock(&set_cache_lock);
+	if (e->nspare[alg] > 0)
+		ctx = e->spare[alg][--e->nspare[alg]];
+	pthread_mutex_unlock(&set_cache_lock);
+	if (ctx != NULL)
+		return ctx;
+	ctx = EVP_PKEY_CTX_new_from_pkey(NULL, e->k, NULL);
+	if (ctx == NULL || EVP_PKEY_verify_init(ctx) != 1 ||
+	    EVP_PKEY_CTX_set_signature_md(ctx, EVP_sha256()) != 1 ||
+	    (alg == ALG_RS256 && EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) != 1) ||
+	    (alg == ALG_PS256 && (EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, RSA_PSS_SALTLEN_DIGEST) != 1))) {
+		EVP_PKEY_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+static void
+ctx_give(struct jwk_entry *e, enum sig_alg alg, EVP_PKEY_CTX *ctx)
+{
+	pthread_mutex_lock(&set_cache_lock);
+	if (e->nspare[alg] < SPARE_CTX) {
+		e->spare[alg][e->nspare[alg]++] = ctx;
+		ctx = NULL;
+	}
+	pthread_mutex_unlock(&set_cache_lock);
+	EVP_PKEY_CTX_free(ctx);
+}
+
+/* The signature of p checked with e's key: the SHA-256 of the signed part, then the key's
+ * verification of that digest (PKCS#1 v1.5, PSS with a salt of the digest's length, or
+ * ECDSA of the DER form of r||s). */
+static bool
+sig_ok(struct jwk_entry *e, enum sig_alg alg, const struct jwt_parts *p)
+{
+	unsigned char digest[32], der[72];
 	const unsigned char *sig = p->sig;
 	size_t sig_len = p->sig_len;
-	bool ok = false;
-	int n;
+	unsigned int dl = 0;
+	EVP_PKEY_CTX *ctx;
+	bool ok;
 
-	if (md == NULL)
-		return false;
 	if (alg == ALG_ES256) {
-		if (p->sig_len != JWS_ES256_SIG ||
-		    (n = jws_ecdsa_raw_to_der(p->sig, der, sizeof(der))) < 0)
-			goto done;
+		if (p->sig_len != JWS_ES256_SIG)
+			return false;
+		sig_len = es256_der(p->sig, der);
 		sig = der;
-		sig_len = (size_t)n;
 	}
-	if (EVP_DigestVerifyInit(md, &pctx, EVP_sha256(), NULL, k) != 1)
-		goto done;
-	if (alg == ALG_PS256 && (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-	    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1))
-		goto done;
-	ok = EVP_DigestVerify(md, sig, sig_len, (const unsigned char *)p->signed_part,
-	    p->signed_len) == 1;
-done:
-	EVP_MD_CTX_free(md);
+	pthread_once(&sha256_once, sha256_fetch);
+	if (sha256_md == NULL || EVP_Digest(p->signed_part, p->signed_len, digest, &dl,
+	    sha256_md, NULL) != 1 || dl != sizeof(digest))
+		return false;
+	ctx = ctx_take(e, alg);
+	if (ctx == NULL)
+		return false;
+	ok = EVP_PKEY_verify(ctx, sig, sig_len, digest, sizeof(digest)) == 1;
+	ctx_give(e, alg, ctx);
 	return ok;
 }
 
@@ -351,42 +608,34 @@ verify_sig(const char *jwks, const struct jwt_parts *p)
 {
 	const char *alg_name = json_string_value(json_object_get(p->header, "alg"));
 	const char *kid = json_string_value(json_object_get(p->header, "kid"));
-	json_t *set, *keys, *jwk;
 	enum oidc_assertion_error rc = OIDC_ASSERTION_KEY;
+	struct jwks_set *set;
 	enum sig_alg alg;
-	size_t i;
 
 	if (alg_of(alg_name, &alg) != 0)
 		return OIDC_ASSERTION_ALG;
 	if (json_object_get(p->header, "kid") != NULL && kid == NULL)
 		return OIDC_ASSERTION_MALFORMED;
-	set = json_loads(jwks, JSON_REJECT_DUPLICATES, NULL);
-	keys = json_object_get(set, "keys");
-	json_array_foreach(keys, i, jwk) {
-		const char *k_kid = json_string_value(json_object_get(jwk, "kid"));
-		const char *k_alg = json_string_value(json_object_get(jwk, "alg"));
-		const char *use = json_string_value(json_object_get(jwk, "use"));
-		EVP_PKEY *k;
+	set = set_get(jwks);
+	if (set == NULL)
+		return OIDC_ASSERTION_KEY;
+	for (size_t i = 0; i < set->n; i++) {
+		struct jwk_entry *e = &set->keys[i];
 
-		if (i >= OIDC_JWKS_KEYS_MAX)
-			break;
-		if (kid != NULL && (k_kid == NULL || strcmp(kid, k_kid) != 0))
+		if (kid != NULL && (e->kid == NULL || strcmp(kid, e->kid) != 0))
 			continue;
-		if ((k_alg != NULL && strcmp(k_alg, alg_name) != 0) ||
-		    (use != NULL && strcmp(use, "sig") != 0))
+		if ((e->alg != NULL && strcmp(e->alg, alg_name) != 0) ||
+		    (e->use != NULL && strcmp(e->use, "sig") != 0))
 			continue;
-		k = jwk_key(jwk, alg == ALG_ES256 ? "EC" : "RSA");
-		if (k == NULL)
+		if (e->k == NULL || e->kty != (alg == ALG_ES256 ? KTY_EC : KTY_RSA))
 			continue;
 		rc = OIDC_ASSERTION_SIGNATURE;
-		if (sig_ok(k, alg, p)) {
-			EVP_PKEY_free(k);
+		if (sig_ok(e, alg, p)) {
 			rc = OIDC_ASSERTION_OK;
 			break;
 		}
-		EVP_PKEY_free(k);
 	}
-	json_decref(set);
+	set_release(set);
 	return rc;
 }
 
@@ -460,27 +709,42 @@ check_claims(json_t *c, const char *client_id, const char *const *audiences, int
 }
 
 enum oidc_assertion_error
-oidc_assertion_verify(const char *jwks, const char *jwt, const char *client_id,
-    const char *const *audiences, int64_t now, struct arena *a, const char **jti,
-    int64_t *exp)
+oidc_assertion_check(const char *jwks, const struct oidc_assertion *as,
+    const char *client_id, const char *const *audiences, int64_t now, struct arena *a,
+    const char **jti, int64_t *exp)
 {
-	struct jwt_parts p;
 	enum oidc_assertion_error rc;
 
 	*jti = NULL;
 	*exp = 0;
-	if (jwks == NULL || client_id == NULL || parts_read(jwt, &p) != 0)
+	if (jwks == NULL || client_id == NULL || as == NULL)
 		return OIDC_ASSERTION_MALFORMED;
 	/* The signature first: claims of an unsigned token are not looked at. */
-	rc = verify_sig(jwks, &p);
+	rc = verify_sig(jwks, &as->p);
 	if (rc == OIDC_ASSERTION_OK)
-		rc = check_claims(p.claims, client_id, audiences, now, exp);
+		rc = check_claims(as->p.claims, client_id, audiences, now, exp);
 	if (rc == OIDC_ASSERTION_OK) {
-		*jti = arena_strdup(a, json_string_value(json_object_get(p.claims, "jti")));
+		*jti = arena_strdup(a, json_string_value(json_object_get(as->p.claims, "jti")));
 		if (*jti == NULL)
 			rc = OIDC_ASSERTION_MALFORMED;
 	}
-	parts_free(&p);
+	return rc;
+}
+
+enum oidc_assertion_error
+oidc_assertion_verify(const char *jwks, const char *jwt, const char *client_id,
+    const char *const *audiences, int64_t now, struct arena *a, const char **jti,
+    int64_t *exp)
+{
+	struct oidc_assertion *as;
+	enum oidc_assertion_error rc;
+
+	*jti = NULL;
+	*exp = 0;
+	if (jwks == NULL || client_id == NULL || (as = oidc_assertion_parse(jwt)) == NULL)
+		return OIDC_ASSERTION_MALFORMED;
+	rc = oidc_assertion_check(jwks, as, client_id, audiences, now, a, jti, exp);
+	oidc_assertion_free(as);
 	return rc;
 }
 

@@ -38,12 +38,22 @@ enum oidc_assertion_error {
 
 /* A short reason for the audit trail and the error_description. */
 const char *oidc_assertion_reason(enum oidc_assertion_error e);
-/* Frees the keys kept from registered JWKs (at exit: after the last request). */
+/* Frees the keys and JWKS kept from registered JWKs (at exit: after the last request). */
 void oidc_assertion_keys_clear(void);
 
 /* The iss of an assertion, not yet verified (to find the client and its keys), copied
  * into a. 0, or -1 when it is malformed or has no string iss. */
 int oidc_assertion_issuer(struct arena *a, const char *jwt, const char **iss);
+
+/* An assertion split and decoded once (its issuer read, then verified from the same
+ * parts): NULL when malformed or out of memory. It points into jwt, which must outlive
+ * it; oidc_assertion_free frees it (NULL accepted). */
+struct oidc_assertion;
+struct oidc_assertion *oidc_assertion_parse(const char *jwt);
+void oidc_assertion_free(struct oidc_assertion *as);
+/* The iss claim of a parsed assertion, not yet verified (NULL when none or not a string);
+ * owned by as. */
+const char *oidc_assertion_iss(const struct oidc_assertion *as);
 
 /* Verifies an assertion of client_id with the keys of jwks (a JWKS text) at time now:
  * header alg ES256, RS256 or PS256 with a key of that type (by kid when the header names
@@ -53,6 +63,10 @@ int oidc_assertion_issuer(struct arena *a, const char *jwt, const char **iss);
 enum oidc_assertion_error oidc_assertion_verify(const char *jwks, const char *jwt,
     const char *client_id, const char *const *audiences, int64_t now, struct arena *a,
     const char **jti, int64_t *exp);
+/* oidc_assertion_verify of an assertion already parsed (as NULL: MALFORMED). */
+enum oidc_assertion_error oidc_assertion_check(const char *jwks,
+    const struct oidc_assertion *as, const char *client_id, const char *const *audiences,
+    int64_t now, struct arena *a, const char **jti, int64_t *exp);
 
 /* Checks a JWKS for registration: JSON {"keys":[…]} of 1-8 public keys, EC P-256 or RSA of
  * 2048-4096 bits, no private member ("d"). 0, or -1 with a reason in err. */

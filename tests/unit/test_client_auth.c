@@ -247,6 +247,114 @@ test_key_replaced_same_kid(void **state)
 	buf_free(&b);
 }
 
+/* The JWK of k with member name set to value, as a JWKS of one key, in out. */
+static void
+jwks_member(const struct jws_key *k, const char *name, const char *value, char *out,
+    size_t outlen)
+{
+	json_t *jwk = json_loads(jws_key_jwk(k), 0, NULL);
+	char *text;
+
+	assert_non_null(jwk);
+	assert_int_equal(json_object_set_new(jwk, name, json_string(value)), 0);
+	text = json_dumps(jwk, JSON_COMPACT);
+	json_decref(jwk);
+	assert_non_null(text);
+	assert_true(snprintf(out, outlen, "{\"keys\":[%s]}", text) < (int)outlen);
+	free(text);
+}
+
+/* JWKS texts are kept parsed between checks, keyed by the whole text: a text that differs
+ * from a kept one only outside the key's own members (its use, its alg) is read anew, and
+ * texts in turn, more than are kept, each give their own answer. A cache keyed by the key
+ * (or by kid, or by client) answers OK where KEY is expected below. */
+static void
+test_jwks_text_kept(void **state)
+{
+	struct fixture *f = *state;
+	char sig[2048], enc[2048], rs[2048], other[2048], bad[2048];
+	struct buf b;
+
+	jwks_member(f->es, "use", "sig", sig, sizeof(sig));
+	jwks_member(f->es, "use", "enc", enc, sizeof(enc));
+	jwks_member(f->es, "alg", "RS256", rs, sizeof(rs));
+	jwks_member(f->es, "crv", "P-384", bad, sizeof(bad));
+	sign(f->es, &b, "{s:s, s:s, s:s, s:I, s:s}", "iss", CLIENT, "sub", CLIENT, "aud", ISS,
+	    "exp", (json_int_t)(NOW + 60), "jti", "t1");
+	for (int round = 0; round < 40; round++) {
+		const char *jti = NULL;
+		int64_t exp = 0;
+
+		/* Another text each round: more than are kept, so kept ones are replaced. */
+		jwks_kid(f->other, round % 2 ? "x" : "y", other, sizeof(other));
+		other[strlen(other) - 2] = round % 3 ? ' ' : '\n';
+		assert_int_equal(oidc_assertion_verify(sig, b.data, CLIENT, AUD, NOW, f->a, &jti,
+		    &exp), OIDC_ASSERTION_OK);
+		assert_int_equal(oidc_assertion_verify(enc, b.data, CLIENT, AUD, NOW, f->a, &jti,
+		    &exp), OIDC_ASSERTION_KEY);
+		assert_int_equal(oidc_assertion_verify(rs, b.data, CLIENT, AUD, NOW, f->a, &jti,
+		    &exp), OIDC_ASSERTION_KEY);
+		assert_int_equal(oidc_assertion_verify(bad, b.data, CLIENT, AUD, NOW, f->a, &jti,
+		    &exp), OIDC_ASSERTION_KEY);
+		assert_int_equal(oidc_assertion_verify(other, b.data, CLIENT, AUD, NOW, f->a, &jti,
+		    &exp), OIDC_ASSERTION_KEY);
+		assert_int_equal(oidc_assertion_verify("{\"keys\":", b.data, CLIENT, AUD, NOW, f->a,
+		    &jti, &exp), OIDC_ASSERTION_KEY);
+	}
+	buf_free(&b);
+}
+
+/* An assertion parsed once: its issuer read before its check, then checked from the same
+ * parts as oidc_assertion_verify does; malformed ones are not parsed. */
+static void
+test_parsed(void **state)
+{
+	struct fixture *f = *state;
+	struct oidc_assertion *as;
+	const char *jti = NULL;
+	int64_t exp = 0;
+	struct buf b;
+
+	sign(f->es, &b, "{s:s, s:s, s:s, s:I, s:s}", "iss", CLIENT, "sub", CLIENT, "aud", ISS,
+	    "exp", (json_int_t)(NOW + 60), "jti", "p1");
+	as = oidc_assertion_parse(b.data);
+	assert_non_null(as);
+	assert_string_equal(oidc_assertion_iss(as), CLIENT);
+	assert_int_equal(oidc_assertion_check(f->jwks, as, CLIENT, AUD, NOW, f->a, &jti, &exp),
+	    OIDC_ASSERTION_OK);
+	assert_string_equal(jti, "p1");
+	assert_int_equal(exp, NOW + 60);
+	/* Checked again (a kept JWKS refused, then the row's): the same answer. */
+	assert_int_equal(oidc_assertion_check(f->jwks, as, CLIENT, AUD, NOW, f->a, &jti, &exp),
+	    OIDC_ASSERTION_OK);
+	assert_int_equal(oidc_assertion_check(f->jwks, as, "machine-2", AUD, NOW, f->a, &jti,
+	    &exp), OIDC_ASSERTION_ISSUER);
+	assert_null(jti);
+	oidc_assertion_free(as);
+	/* The signature's last character changed: parsed, refused at the check. */
+	b.data[b.len - 2] = b.data[b.len - 2] == 'A' ? 'B' : 'A';
+	as = oidc_assertion_parse(b.data);
+	assert_non_null(as);
+	assert_int_equal(oidc_assertion_check(f->jwks, as, CLIENT, AUD, NOW, f->a, &jti, &exp),
+	    OIDC_ASSERTION_SIGNATURE);
+	oidc_assertion_free(as);
+	buf_free(&b);
+	assert_null(oidc_assertion_parse("a.b"));
+	assert_null(oidc_assertion_parse("a.b.c.d"));
+	assert_null(oidc_assertion_parse("e30.!!!.c2ln"));
+	assert_null(oidc_assertion_parse(""));
+	assert_null(oidc_assertion_parse(NULL));
+	assert_int_equal(oidc_assertion_check(f->jwks, NULL, CLIENT, AUD, NOW, f->a, &jti, &exp),
+	    OIDC_ASSERTION_MALFORMED);
+	/* No iss: parsed, none read. */
+	sign(f->es, &b, "{s:s, s:s}", "sub", CLIENT, "jti", "p2");
+	as = oidc_assertion_parse(b.data);
+	assert_non_null(as);
+	assert_null(oidc_assertion_iss(as));
+	oidc_assertion_free(as);
+	buf_free(&b);
+}
+
 static void
 test_jwks_check(void **state)
 {
@@ -324,6 +432,8 @@ main(void)
 		cmocka_unit_test(test_claims),
 		cmocka_unit_test(test_signatures),
 		cmocka_unit_test(test_key_replaced_same_kid),
+		cmocka_unit_test(test_jwks_text_kept),
+		cmocka_unit_test(test_parsed),
 		cmocka_unit_test(test_jwks_check),
 		cmocka_unit_test(test_jwks_usable),
 		cmocka_unit_test(test_thumbprint),

@@ -65,13 +65,14 @@ struct pending_jti {
  * here, or, with pj, left in pj for the caller to record with its own writes. On success
  * sets *client_id and returns 0; 1 when refused (answered); -1. */
 static int
-assertion_auth(struct web_req *r, const char **client_id, struct pending_jti *pj)
+assertion_parsed(struct web_req *r, const char *jwt, const struct oidc_assertion *as,
+    const char **client_id, struct pending_jti *pj)
 {
 	struct app *app = web_app(r);
 	const char *type = web_form(r, "client_assertion_type");
-	const char *jwt = web_form(r, "client_assertion");
 	const char *form_id = web_form(r, "client_id");
-	const char *iss = NULL, *jwks = NULL, *stored = NULL, *jti = NULL;
+	const char *iss = as != NULL ? oidc_assertion_iss(as) : NULL;
+	const char *jwks = NULL, *stored = NULL, *jti = NULL;
 	const char *const *aud = audiences(r);
 	enum oidc_assertion_error e;
 	int64_t exp = 0;
@@ -84,8 +85,11 @@ assertion_auth(struct web_req *r, const char **client_id, struct pending_jti *pj
 	if (type == NULL || strcmp(type, OIDC_ASSERTION_TYPE) != 0 || jwt == NULL)
 		return refuse_client(r, form_id, "client_assertion_type must be jwt-bearer") ==
 		    0 ? 1 : -1;
-	if (oidc_assertion_issuer(web_arena(r), jwt, &iss) != 0)
+	if (iss == NULL)
 		return refuse_client(r, form_id, "malformed assertion") == 0 ? 1 : -1;
+	/* Copied: the client id outlives the parsed assertion. */
+	if ((iss = arena_strdup(web_arena(r), iss)) == NULL)
+		return -1;
 	if (form_id != NULL && strcmp(form_id, iss) != 0)
 		return refuse_client(r, form_id, "client_id differs from the assertion") == 0 ?
 		    1 : -1;
@@ -100,7 +104,7 @@ assertion_auth(struct web_req *r, const char **client_id, struct pending_jti *pj
 	if (rc > 0)
 		return refuse_client(r, iss, rc == 2 ? "the client's JWKS URL gives no keys" :
 		    "no keys registered for this client") == 0 ? 1 : -1;
-	e = oidc_assertion_verify(jwks, jwt, iss, aud, clock_time(), web_arena(r), &jti, &exp);
+	e = oidc_assertion_check(jwks, as, iss, aud, clock_time(), web_arena(r), &jti, &exp);
 	if (e != OIDC_ASSERTION_OK && kept) {
 		oidc_client_jwks_forget(iss);
 		rc = oidc_client_jwks_get(app->store, web_arena(r), iss, &stored);
@@ -111,7 +115,7 @@ assertion_auth(struct web_req *r, const char **client_id, struct pending_jti *pj
 		if (rc > 0)
 			return refuse_client(r, iss, rc == 2 ? "the client's JWKS URL gives no "
 			    "keys" : "no keys registered for this client") == 0 ? 1 : -1;
-		e = oidc_assertion_verify(jwks, jwt, iss, aud, clock_time(), web_arena(r), &jti,
+		e = oidc_assertion_check(jwks, as, iss, aud, clock_time(), web_arena(r), &jti,
 		    &exp);
 	}
 	if (e == OIDC_ASSERTION_OK && pj != NULL) {
@@ -129,6 +133,18 @@ assertion_auth(struct web_req *r, const char **client_id, struct pending_jti *pj
 		return refuse_client(r, iss, oidc_assertion_reason(e)) == 0 ? 1 : -1;
 	*client_id = iss;
 	return 0;
+}
+
+/* The assertion of the form, split and decoded once for its issuer and its check. */
+static int
+assertion_auth(struct web_req *r, const char **client_id, struct pending_jti *pj)
+{
+	const char *jwt = web_form(r, "client_assertion");
+	struct oidc_assertion *as = jwt != NULL ? oidc_assertion_parse(jwt) : NULL;
+	int rc = assertion_parsed(r, jwt, as, client_id, pj);
+
+	oidc_assertion_free(as);
+	return rc;
 }
 
 int
