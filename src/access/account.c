@@ -1791,7 +1791,8 @@ account_change_member_bulk(struct store_tx *tx, const struct account_bulk *b,
 
 /* Sets the status of the member v (read at version, in tx) to suspended or active, with
  * its audit event; a suspension ends the account's sessions at the relying parties
- * (back-channel logout) and at the SAML SPs (SOAP LogoutRequests), in this transaction. ACCESS_OK, ACCESS_CONFLICT or ACCESS_ERROR. */
+ * (back-channel logout) and at the SAML SPs (SOAP LogoutRequests), in this transaction.
+ * ACCESS_OK, ACCESS_CONFLICT or ACCESS_ERROR. */
 static enum access_rc
 status_write(struct store_tx *tx, const struct actor *who, const struct policy_actor *actor,
     int64_t org, int64_t quality, const struct user_view *v, int64_t version, bool suspend)
