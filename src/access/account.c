@@ -17,6 +17,7 @@
 #include "access/service.h"
 #include "access/sql.h"
 #include "oidc/backchannel.h"
+#include "saml/saml.h"
 #include "audit/audit.h"
 #include "auth/person.h"
 #include "base/clock.h"
@@ -1790,7 +1791,8 @@ account_change_member_bulk(struct store_tx *tx, const struct account_bulk *b,
 
 /* Sets the status of the member v (read at version, in tx) to suspended or active, with
  * its audit event; a suspension ends the account's sessions at the relying parties
- * (back-channel logout), in this transaction. ACCESS_OK, ACCESS_CONFLICT or ACCESS_ERROR. */
+ * (back-channel logout) and at the SAML SPs (SOAP LogoutRequests), in this transaction.
+ * ACCESS_OK, ACCESS_CONFLICT or ACCESS_ERROR. */
 static enum access_rc
 status_write(struct store_tx *tx, const struct actor *who, const struct policy_actor *actor,
     int64_t org, int64_t quality, const struct user_view *v, int64_t version, bool suspend)
@@ -1804,7 +1806,9 @@ status_write(struct store_tx *tx, const struct actor *who, const struct policy_a
 		return r == 0 ? ACCESS_CONFLICT : ACCESS_ERROR;
 	if (audit_person(tx, who, actor, org, suspend ? "user.suspend" : "user.reactivate",
 	    v->person_id, details_json(quality, v->account_id, NULL, NULL, NULL, NULL, 0)) != 0 ||
-	    (suspend && oidc_backchannel_account(tx, v->account_id, 0, "suspended") != 0))
+	    (suspend && (oidc_backchannel_account(tx, v->account_id, 0, "suspended") != 0 ||
+	    saml_backchannel_account(tx, v->account_id, 0, v->person_id, "suspended",
+	    clock_time()) != 0)))
 		return ACCESS_ERROR;
 	return ACCESS_OK;
 }
@@ -1999,8 +2003,11 @@ account_remove(struct store *s, const struct actor *who, int64_t org, int64_t qu
 		}
 		count++;
 		/* Before the rows go (grants of a deleted account go with it): the relying
-		 * parties with a session of the removed user are told (back-channel logout). */
+		 * parties and the SAML SPs with a session of the removed user are told
+		 * (back-channel logout, SOAP LogoutRequests). */
 		if (oidc_backchannel_account(tx, accounts[i], quality, "removed") != 0 ||
+		    saml_backchannel_account(tx, accounts[i], quality, v.person_id, "removed",
+		    clock_time()) != 0 ||
 		    store_exec(tx, SQL_ACCESS_MEMBER_DELETE, "ii", quality, accounts[i]) != 1 ||
 		    store_exec(tx, SQL_ACCESS_ACCOUNT_DELETE_UNUSED, "i", accounts[i]) < 0 ||
 		    audit_person(tx, who, &actor, org, "user.remove", v.person_id,

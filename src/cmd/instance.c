@@ -39,6 +39,8 @@ struct instance {
 	struct mail_config mc;           /* the runner keeps a pointer to it */
 	struct mail_runner *mail;
 	struct oidc_bcl_runner *bcl;     /* back-channel logout deliveries */
+	char saml_idp[OIDC_ISSUER_MAX + 32];   /* the SAML IdP's entityID (apps/saml) */
+	struct saml_bcl saml_bcl;        /* the SAML SPs' SOAP logouts, on bcl's thread */
 	struct web_server *srv;
 	struct audit_cp_key cp_key;      /* the checkpointer keeps pointers to these */
 	struct audit_cp_config cp_cfg;
@@ -195,7 +197,12 @@ services_open(const struct config *c, const char *issuer, struct instance *in)
 		fprintf(stderr, "portier: %s\n", err);
 		return -1;
 	}
-	if (oidc_backchannel_start(in->oidc, &in->bcl) != 0) {
+	/* The entityID apps/saml publishes: the issuer's /saml/metadata. */
+	snprintf(in->saml_idp, sizeof(in->saml_idp), "%s/saml/metadata",
+	    oidc_provider_issuer(in->oidc));
+	in->saml_bcl = (struct saml_bcl){ .store = in->store, .idp_entity_id = in->saml_idp };
+	if (oidc_backchannel_start(in->oidc, &(struct oidc_bcl_also){
+	    .fn = saml_backchannel_tick, .arg = &in->saml_bcl }, &in->bcl) != 0) {
 		fputs("portier: cannot start the back-channel logout deliveries\n", stderr);
 		return -1;
 	}

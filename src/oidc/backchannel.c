@@ -1,7 +1,8 @@
 /* backchannel.c — back-channel logout (backchannel.h): queuing in the transaction that
  * ends the sessions, signing the logout token at the first attempt, posting it with
  * libcurl from one thread per process, a lease per notification so that nodes never post
- * the same one twice at once. */
+ * the same one twice at once. The thread also delivers a second outbox given at its start
+ * (the SAML SPs' SOAP LogoutRequests, saml/backchannel.c). */
 #include "oidc/backchannel.h"
 
 #include <curl/curl.h>
@@ -323,6 +324,7 @@ oidc_backchannel_deliver_due(struct oidc_provider *p, int64_t now, int max)
 
 struct oidc_bcl_runner {
 	struct oidc_provider *p;
+	struct oidc_bcl_also also;    /* the second outbox (fn NULL: none) */
 	int64_t purged_at;            /* the last purge of old notifications */
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -356,6 +358,8 @@ loop(void *arg)
 		/* The service's clock (a test clock in tests) decides what is due. */
 		if (oidc_backchannel_deliver_due(b->p, clock_time(), BATCH) < 0)
 			log_err(NULL, "oidc: cannot read the back-channel logout outbox");
+		if (b->also.fn != NULL && b->also.fn(b->also.arg, clock_time()) < 0)
+			log_err(NULL, "oidc: the second logout outbox cannot be read");
 		if (clock_time() - b->purged_at >= 3600)
 			purge(b);
 		clock_gettime(CLOCK_REALTIME, &until);
@@ -370,7 +374,8 @@ loop(void *arg)
 }
 
 int
-oidc_backchannel_start(struct oidc_provider *p, struct oidc_bcl_runner **out)
+oidc_backchannel_start(struct oidc_provider *p, const struct oidc_bcl_also *also,
+    struct oidc_bcl_runner **out)
 {
 	struct oidc_bcl_runner *b = calloc(1, sizeof(*b));
 
@@ -378,6 +383,8 @@ oidc_backchannel_start(struct oidc_provider *p, struct oidc_bcl_runner **out)
 	if (b == NULL)
 		return -1;
 	b->p = p;
+	if (also != NULL)
+		b->also = *also;
 	pthread_mutex_init(&b->lock, NULL);
 	pthread_cond_init(&b->wake, NULL);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||

@@ -41,9 +41,16 @@ int oidc_sid(struct oidc_provider *p, int64_t grant_id, char out[OIDC_SID_LEN + 
  * when the outbox cannot be read. */
 int oidc_backchannel_deliver_due(struct oidc_provider *p, int64_t now, int max);
 
-/* The delivery thread of a process (one per provider). */
+/* Another outbox the same thread delivers at each turn, with this retry policy (the SAML
+ * SPs' LogoutRequests of a suspension or a removal): fn(arg, now), below 0 logged. */
+struct oidc_bcl_also {
+	int (*fn)(void *arg, int64_t now);
+	void *arg;
+};
+/* The delivery thread of a process (one per provider); also may be NULL (copied). */
 struct oidc_bcl_runner;
-int oidc_backchannel_start(struct oidc_provider *p, struct oidc_bcl_runner **out);
+int oidc_backchannel_start(struct oidc_provider *p, const struct oidc_bcl_also *also,
+    struct oidc_bcl_runner **out);
 void oidc_backchannel_stop(struct oidc_bcl_runner *b);
 
 #endif

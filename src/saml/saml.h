@@ -165,9 +165,11 @@ struct saml_session_sp {
 	const char *session_index;
 };
 /* Records that browser's person_id got a Response for sp (replacing an older one of that
- * SP in that browser). 0 or -1. */
+ * SP in that browser), given for the profile account_id in org_quality_id (which a
+ * suspension or a removal of that account ends: saml_backchannel_account). 0 or -1. */
 int saml_session_record(struct store *s, const unsigned char browser[32],
-    const struct saml_session_sp *sp, int64_t person_id, int64_t now);
+    const struct saml_session_sp *sp, int64_t person_id, int64_t account_id,
+    int64_t org_quality_id, int64_t now);
 /* Whether browser's session gave entity_id the NameID name_id (persistent or transient):
  * 0 (*person_id set), 1 none, -1. */
 int saml_session_find(struct store *s, const unsigned char browser[32], const char *entity_id,
@@ -199,8 +201,39 @@ int saml_logout_next(struct store *s, struct arena *a, const char *id,
 int saml_logout_request(struct arena *a, const char *entity_id, const struct saml_keys *k,
     const struct saml_sp *sp, const struct saml_session_sp *row, const char *relay_state,
     int64_t now, bool *soap, struct saml_out *out);
+/* The LogoutRequest to sp's SOAP SingleLogoutService for the session's row, with Reason
+ * reason (e.g. SAML_LOGOUT_REASON_ADMIN), signed with k's RSA key: *url the address,
+ * *envelope the SOAP envelope to POST (in a). 0; 1 the SP has no SOAP SingleLogoutService
+ * (first in its order: saml_sp_slo); -1. */
+#define SAML_LOGOUT_REASON_ADMIN "urn:oasis:names:tc:SAML:2.0:logout:admin"
+int saml_logout_request_soap(struct arena *a, const char *entity_id, const struct saml_keys *k,
+    const struct saml_sp *sp, const struct saml_session_sp *row, const char *reason,
+    int64_t now, const char **url, const char **envelope);
 /* POSTs a SOAP LogoutRequest to url (10 s at most); 0 when the SP answered 200, else 1. */
 int saml_soap_send(const char *url, const char *envelope);
+
+/* ---- a suspension or a removal of an account (backchannel.c) ---- */
+/* Inside tx (the access service's transaction that suspends account_id, or removes it from
+ * org_quality_id; 0: all its qualities): ends the account's live SAML sessions (those
+ * recorded for that profile, and those of its person_id recorded before sessions named
+ * their account); for each whose SP has a SOAP SingleLogoutService (first in its order),
+ * a LogoutRequest (Reason admin) is queued; the others are audited
+ * "saml.backchannel.unreachable" (front channel only: no browser to carry it). why: the
+ * reason kept ("suspended", "removed"). 0 or -1. */
+int saml_backchannel_account(struct store_tx *tx, int64_t account_id, int64_t org_quality_id,
+    int64_t person_id, const char *why, int64_t now);
+/* Signs and POSTs the LogoutRequests due at now (at most max) as the IdP idp (its
+ * entityID), with OpenID's back-channel retry policy; sent and failed (after the last
+ * attempt) audited. How many were tried, or -1 when the outbox cannot be read. */
+int saml_backchannel_deliver_due(struct store *s, const char *idp, int64_t now, int max);
+/* What the delivery thread (oidc_backchannel_start's also) is given. */
+struct saml_bcl {
+	struct store *store;
+	const char *idp_entity_id;
+	int64_t purged_at;                   /* the last purge of old requests */
+};
+/* One turn of the thread: the requests due, an hourly purge. arg: a struct saml_bcl. */
+int saml_backchannel_tick(void *arg, int64_t now);
 
 /* ---- messages (idp.c, with lasso) ---- */
 /* Starts lasso once per process (thread-safe). 0 or -1. */

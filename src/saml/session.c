@@ -25,7 +25,8 @@ saml_browser_hash(const char *cookie, unsigned char out[32])
 
 int
 saml_session_record(struct store *s, const unsigned char browser[32],
-    const struct saml_session_sp *sp, int64_t person_id, int64_t now)
+    const struct saml_session_sp *sp, int64_t person_id, int64_t account_id,
+    int64_t org_quality_id, int64_t now)
 {
 	struct store_tx *tx = NULL;
 	int rc = -1;
@@ -33,9 +34,9 @@ saml_session_record(struct store *s, const unsigned char browser[32],
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
 	if (store_exec(tx, SQL_SAML_SESS_PURGE, "i", now) >= 0 &&
-	    store_exec(tx, SQL_SAML_SESS_UPSERT, "btitttii", browser, (size_t)32, sp->entity_id,
-	    person_id, sp->name_id, sp->name_format, sp->session_index, now,
-	    now + SAML_SESSION_TTL) == 1 && store_commit(&tx) == 0)
+	    store_exec(tx, SQL_SAML_SESS_UPSERT, "btitttiiii", browser, (size_t)32,
+	    sp->entity_id, person_id, sp->name_id, sp->name_format, sp->session_index, now,
+	    now + SAML_SESSION_TTL, account_id, org_quality_id) == 1 && store_commit(&tx) == 0)
 		rc = 0;
 	store_rollback(&tx);
 	return rc;

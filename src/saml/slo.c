@@ -27,7 +27,7 @@
 /* The LogoutRequest element in doc (under parent, or as the root). NULL on error. */
 static xmlNode *
 request_el(xmlDoc *doc, xmlNode *parent, const char *idp, const char *dest,
-    const struct saml_session_sp *row, int64_t now)
+    const struct saml_session_sp *row, const char *reason, int64_t now)
 {
 	xmlNode *r = xmlNewNode(NULL, (const xmlChar *)"LogoutRequest");
 	xmlNs *p = r != NULL ? xmlNewNs(r, (const xmlChar *)NS_P, (const xmlChar *)"samlp") :
@@ -60,7 +60,9 @@ request_el(xmlDoc *doc, xmlNode *parent, const char *idp, const char *dest,
 	if (xmlNewProp(r, (const xmlChar *)"ID", (const xmlChar *)id) == NULL ||
 	    xmlNewProp(r, (const xmlChar *)"Version", (const xmlChar *)"2.0") == NULL ||
 	    xmlNewProp(r, (const xmlChar *)"IssueInstant", (const xmlChar *)instant) == NULL ||
-	    xmlNewProp(r, (const xmlChar *)"Destination", (const xmlChar *)dest) == NULL)
+	    xmlNewProp(r, (const xmlChar *)"Destination", (const xmlChar *)dest) == NULL ||
+	    (reason != NULL &&
+	    xmlNewProp(r, (const xmlChar *)"Reason", (const xmlChar *)reason) == NULL))
 		return NULL;
 	issuer = xmlNewTextChild(r, s, (const xmlChar *)"Issuer", NULL);
 	nid = xmlNewTextChild(r, s, (const xmlChar *)"NameID", NULL);
@@ -178,10 +180,11 @@ done:
 	return rc;
 }
 
-int
-saml_logout_request(struct arena *a, const char *entity_id, const struct saml_keys *k,
+/* saml_logout_request with the request's Reason (NULL: none). */
+static int
+logout_request(struct arena *a, const char *entity_id, const struct saml_keys *k,
     const struct saml_sp *sp, const struct saml_session_sp *row, const char *relay_state,
-    int64_t now, bool *soap, struct saml_out *out)
+    const char *reason, int64_t now, bool *soap, struct saml_out *out)
 {
 	const char *loc, *binding, *xml;
 	xmlDoc *doc = NULL;
@@ -214,7 +217,7 @@ saml_logout_request(struct arena *a, const char *entity_id, const struct saml_ke
 		if (body == NULL)
 			goto done;
 	}
-	req = request_el(doc, body, entity_id, loc, row, now);
+	req = request_el(doc, body, entity_id, loc, row, reason, now);
 	if (req == NULL)
 		goto done;
 	if (strcmp(binding, SAML_BINDING_SOAP_URI) != 0 &&
@@ -241,6 +244,37 @@ done:
 	g_free(b64);
 	xmlFreeDoc(doc);
 	return rc;
+}
+
+int
+saml_logout_request(struct arena *a, const char *entity_id, const struct saml_keys *k,
+    const struct saml_sp *sp, const struct saml_session_sp *row, const char *relay_state,
+    int64_t now, bool *soap, struct saml_out *out)
+{
+	return logout_request(a, entity_id, k, sp, row, relay_state, NULL, now, soap, out);
+}
+
+int
+saml_logout_request_soap(struct arena *a, const char *entity_id, const struct saml_keys *k,
+    const struct saml_sp *sp, const struct saml_session_sp *row, const char *reason,
+    int64_t now, const char **url, const char **envelope)
+{
+	struct saml_out out;
+	bool soap = false;
+	int rc;
+
+	*url = *envelope = NULL;
+	if (saml_sp_slo(a, sp->metadata, url, envelope) != 0 ||
+	    strcmp(*envelope, SAML_BINDING_SOAP_URI) != 0) {
+		*url = *envelope = NULL;
+		return 1;               /* no SOAP endpoint (any more) */
+	}
+	rc = logout_request(a, entity_id, k, sp, row, NULL, reason, now, &soap, &out);
+	if (rc != 0 || !soap)
+		return rc < 0 ? -1 : 1;
+	*url = out.acs_url;
+	*envelope = out.response;
+	return 0;
 }
 
 static size_t

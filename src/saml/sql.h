@@ -1,7 +1,8 @@
 /* sql.h — statement ids of the SAML identity provider (SQL_RANGE_OIDC + 700 … 799: the
  * federation's second protocol shares OpenID's thousand): service providers, signing keys,
  * the federation service's pending requests, AuthnRequest IDs seen, the SPs of each
- * browser's session and the logouts under way (Single Logout). */
+ * browser's session and the logouts under way (Single Logout), the LogoutRequests that a
+ * suspension or a removal of an account sends by SOAP (saml_logout_outbox). */
 #ifndef PORTIER_SAML_SQL_H
 #define PORTIER_SAML_SQL_H
 
@@ -41,6 +42,16 @@ enum saml_sql {
 	SQL_SAML_LOGOUT_GET,
 	SQL_SAML_LOGOUT_DELETE,
 	SQL_SAML_LOGOUT_PURGE,
+	SQL_SAML_SESS_OF_ACCOUNT,
+	SQL_SAML_SESS_END_ACCOUNT,
+	SQL_SAML_BCL_ENQUEUE,
+	SQL_SAML_BCL_DUE,
+	SQL_SAML_BCL_GET,
+	SQL_SAML_BCL_CLAIM,
+	SQL_SAML_BCL_SENT,
+	SQL_SAML_BCL_RETRY,
+	SQL_SAML_BCL_FAILED,
+	SQL_SAML_BCL_PURGE,
 	SQL_SAML_END
 };
 
@@ -88,6 +99,22 @@ SQL_COLUMNS(SQL_SAML_SESS_NEXT_COLS);
 	X(SAML_LOGOUT_GET_ORIGIN, origin) X(SAML_LOGOUT_GET_ORIGIN_DUMP, origin_dump) \
 	X(SAML_LOGOUT_GET_RETURN_TO, return_to) X(SAML_LOGOUT_GET_ORIGIN_RELAY, origin_relay)
 SQL_COLUMNS(SQL_SAML_LOGOUT_GET_COLS);
+
+#define SQL_SAML_SESS_OF_ACCOUNT_COLS(X) \
+	X(SAML_SESS_OF_ACCOUNT_ENTITY_ID, entity_id) X(SAML_SESS_OF_ACCOUNT_NAME_ID, name_id) \
+	X(SAML_SESS_OF_ACCOUNT_NAME_FORMAT, name_format) \
+	X(SAML_SESS_OF_ACCOUNT_SESSION_INDEX, session_index) \
+	X(SAML_SESS_OF_ACCOUNT_PERSON_ID, person_id) X(SAML_SESS_OF_ACCOUNT_METADATA, metadata)
+SQL_COLUMNS(SQL_SAML_SESS_OF_ACCOUNT_COLS);
+#define SQL_SAML_BCL_DUE_COLS(X) \
+	X(SAML_BCL_DUE_ID, id) X(SAML_BCL_DUE_NEXT_ATTEMPT, next_attempt)
+SQL_COLUMNS(SQL_SAML_BCL_DUE_COLS);
+#define SQL_SAML_BCL_GET_COLS(X) \
+	X(SAML_BCL_GET_ENTITY_ID, entity_id) X(SAML_BCL_GET_PERSON_ID, person_id) \
+	X(SAML_BCL_GET_NAME_ID, name_id) X(SAML_BCL_GET_NAME_FORMAT, name_format) \
+	X(SAML_BCL_GET_SESSION_INDEX, session_index) X(SAML_BCL_GET_REASON, reason) \
+	X(SAML_BCL_GET_ATTEMPTS, attempts)
+SQL_COLUMNS(SQL_SAML_BCL_GET_COLS);
 
 extern const struct sql_table sql_saml_sqlite;
 

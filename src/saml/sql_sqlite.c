@@ -4,6 +4,13 @@
 
 #include <stddef.h>
 
+/* The sessions of an account (?1, within quality ?2 unless 0), or of its person (?3)
+ * recorded before sessions named their account. */
+#define SESS_OF_ACCOUNT_BARE "((account_id = ?1 AND (?2 = 0 OR org_quality_id = ?2)) " \
+	"OR (account_id IS NULL AND person_id = ?3))"
+#define SESS_OF_ACCOUNT "((s.account_id = ?1 AND (?2 = 0 OR s.org_quality_id = ?2)) " \
+	"OR (s.account_id IS NULL AND s.person_id = ?3))"
+
 static const char *const saml_text[SQL_SAML_END - SQL_SAML_FIRST] = {
 #define T(id) [(id) - SQL_SAML_FIRST]
 	T(SQL_SAML_SP_INSERT) =
@@ -66,11 +73,13 @@ static const char *const saml_text[SQL_SAML_END - SQL_SAML_FIRST] = {
 	    "DELETE FROM saml_artifact WHERE expires_at <= ?1",
 	T(SQL_SAML_SESS_UPSERT) =
 	    "INSERT INTO saml_session(browser, entity_id, person_id, name_id, name_format, "
-	    "session_index, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+	    "session_index, created_at, expires_at, account_id, org_quality_id) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
 	    "ON CONFLICT (browser, entity_id) DO UPDATE SET person_id = excluded.person_id, "
 	    "name_id = excluded.name_id, name_format = excluded.name_format, "
 	    "session_index = excluded.session_index, logout = NULL, "
-	    "created_at = excluded.created_at, expires_at = excluded.expires_at",
+	    "created_at = excluded.created_at, expires_at = excluded.expires_at, "
+	    "account_id = excluded.account_id, org_quality_id = excluded.org_quality_id",
 	T(SQL_SAML_SESS_PURGE) =
 	    "DELETE FROM saml_session WHERE expires_at <= ?1",
 	T(SQL_SAML_SESS_FIND) =
@@ -94,6 +103,40 @@ static const char *const saml_text[SQL_SAML_END - SQL_SAML_FIRST] = {
 	    "DELETE FROM saml_logout WHERE id_hash = ?1",
 	T(SQL_SAML_LOGOUT_PURGE) =
 	    "DELETE FROM saml_logout WHERE expires_at <= ?1",
+	/* The live sessions of account ?1 (within quality ?2; 0: all its qualities), and
+	 * those of its person ?3 recorded without an account (before migration 040), with
+	 * their SP's metadata (NULL: the SP was removed since). */
+	T(SQL_SAML_SESS_OF_ACCOUNT) =
+	    "SELECT s.entity_id, s.name_id, s.name_format, s.session_index, s.person_id, "
+	    "p.metadata FROM saml_session s LEFT JOIN saml_sp p ON p.entity_id = s.entity_id "
+	    "WHERE " SESS_OF_ACCOUNT " AND s.expires_at > ?4 ORDER BY s.entity_id",
+	T(SQL_SAML_SESS_END_ACCOUNT) =
+	    "DELETE FROM saml_session WHERE " SESS_OF_ACCOUNT_BARE,
+	T(SQL_SAML_BCL_ENQUEUE) =
+	    "INSERT INTO saml_logout_outbox(entity_id, person_id, name_id, name_format, "
+	    "session_index, reason, next_attempt, created_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+	T(SQL_SAML_BCL_DUE) =
+	    "SELECT id, next_attempt FROM saml_logout_outbox WHERE status = 'pending' "
+	    "AND next_attempt <= ?1 ORDER BY next_attempt, id LIMIT ?2",
+	T(SQL_SAML_BCL_GET) =
+	    "SELECT entity_id, person_id, name_id, name_format, session_index, reason, attempts "
+	    "FROM saml_logout_outbox WHERE id = ?1",
+	/* A lease: the node that moves next_attempt first sends the request. */
+	T(SQL_SAML_BCL_CLAIM) =
+	    "UPDATE saml_logout_outbox SET next_attempt = ?3 WHERE id = ?1 "
+	    "AND status = 'pending' AND next_attempt = ?2",
+	T(SQL_SAML_BCL_SENT) =
+	    "UPDATE saml_logout_outbox SET status = 'sent', attempts = attempts + 1, "
+	    "last_error = NULL, sent_at = ?2 WHERE id = ?1",
+	T(SQL_SAML_BCL_RETRY) =
+	    "UPDATE saml_logout_outbox SET attempts = attempts + 1, next_attempt = ?2, "
+	    "last_error = ?3 WHERE id = ?1",
+	T(SQL_SAML_BCL_FAILED) =
+	    "UPDATE saml_logout_outbox SET status = 'failed', attempts = attempts + 1, "
+	    "last_error = ?2 WHERE id = ?1",
+	T(SQL_SAML_BCL_PURGE) =
+	    "DELETE FROM saml_logout_outbox WHERE status <> 'pending' AND created_at <= ?1",
 #undef T
 };
 
@@ -107,6 +150,9 @@ static const char *const saml_cols[SQL_SAML_END - SQL_SAML_FIRST] = {
 	[SQL_SAML_SESS_FIND - SQL_SAML_FIRST] = SQL_COLS(SQL_SAML_SESS_FIND_COLS),
 	[SQL_SAML_SESS_NEXT - SQL_SAML_FIRST] = SQL_COLS(SQL_SAML_SESS_NEXT_COLS),
 	[SQL_SAML_LOGOUT_GET - SQL_SAML_FIRST] = SQL_COLS(SQL_SAML_LOGOUT_GET_COLS),
+	[SQL_SAML_SESS_OF_ACCOUNT - SQL_SAML_FIRST] = SQL_COLS(SQL_SAML_SESS_OF_ACCOUNT_COLS),
+	[SQL_SAML_BCL_DUE - SQL_SAML_FIRST] = SQL_COLS(SQL_SAML_BCL_DUE_COLS),
+	[SQL_SAML_BCL_GET - SQL_SAML_FIRST] = SQL_COLS(SQL_SAML_BCL_GET_COLS),
 };
 
 const struct sql_table sql_saml_sqlite = {

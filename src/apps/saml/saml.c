@@ -515,7 +515,7 @@ answer(struct web_req *r, const struct flow *f, const struct access_profile *pic
 	if (saml_session_record(app->store, f->p.browser, &(struct saml_session_sp){
 	    .entity_id = f->sp.entity_id, .name_id = out.name_id,
 	    .name_format = out.name_format, .session_index = idx }, s->person_id,
-	    clock_time()) != 0)
+	    pick->account_id, pick->org_quality_id, clock_time()) != 0)
 		return -1;
 	if (out.artifact != NULL && saml_artifact_save(app->store, out.artifact,
 	    f->sp.entity_id, out.artifact_message, clock_time()) != 0)
