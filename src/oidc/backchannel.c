@@ -1,5 +1,5 @@
 /* backchannel.c — back-channel logout (backchannel.h): queuing in the transaction that
- * ends the sessions, signing the logout token at the first attempt, posting it with
+ * ends the sessions, signing a logout token at each attempt, posting it with
  * libcurl from one thread per process, a lease per notification so that nodes never post
  * the same one twice at once. The thread also delivers a second outbox given at its start
  * (the SAML SPs' SOAP LogoutRequests, saml/backchannel.c). */
@@ -185,8 +185,8 @@ struct bcl_item {
 	int64_t grant_id, person_id, attempts;
 };
 
-/* Claims notification id (due at due) and reads it, its token signed and stored when it
- * had none. 0 claimed, 1 taken by another node or gone, -1. */
+/* Claims notification id (due at due) and reads it, with a logout token signed now and
+ * stored as its last. 0 claimed, 1 taken by another node or gone, -1. */
 static int
 claim(struct oidc_provider *p, struct arena *a, int64_t id, int64_t due, int64_t now,
     struct bcl_item *it)
@@ -224,9 +224,9 @@ claim(struct oidc_provider *p, struct arena *a, int64_t id, int64_t due, int64_t
 	}
 	if (store_commit(&tx) != 0)
 		return -1;
-	if (it->token != NULL)
-		return 0;
-	/* First attempt: the token is made once and kept, so that retries send the same. */
+	/* A token for each attempt, kept as the last one sent: a logout token lives
+	 * OIDC_LOGOUT_TOKEN_TTL (2 min) while retries go on for hours, so a token kept from
+	 * the first attempt would reach the relying party expired from the third on. */
 	buf_init(&tok, 64 * 1024);
 	rc = logout_token(p, a, it->client_id, it->grant_id, it->person_id, &tok);
 	if (rc == 0 && tok.data != NULL && store_begin(s, STORE_WRITE, &tx) == 0) {

@@ -131,11 +131,16 @@ describe('back-channel logout through the access-management pages', () => {
     assert.equal(r.status, 303, r.text);
     assert.match(r.headers.get('location'), /ok=suspended/);
     await until(rpServer, 1, 'the first attempt');
-    // The RP answered 503: the same token comes again once the retry is due (30 s later).
-    await until(rpServer, 2, 'the retry', () => clock.advance(31));
+    // The RP answered 503: the retry (due 30 s later) is made past the first token's
+    // expiry (2 min): it carries a token of its own, alive when sent, for the same session.
+    await until(rpServer, 2, 'the retry', () => clock.advance(200));
     const [first, second] = rpServer.hits;
-    assert.equal(new URLSearchParams(first.body).get('logout_token'),
-      new URLSearchParams(second.body).get('logout_token'), 'the retry sends the same token');
+    const [p1, p2] = await Promise.all([first, second].map(async (h) =>
+      (await verifyJws(srv, new URLSearchParams(h.body).get('logout_token'))).payload));
+    assert.ok(p2.iat >= p1.exp, 'the retry\'s token is made at the retry, not kept from the first');
+    assert.ok(p2.exp > p2.iat);
+    assert.notEqual(p2.jti, p1.jti);
+    await checkToken(first, t.id_token);
     await checkToken(second, t.id_token);
     clock.advance(3700);
     await new Promise((ok) => setTimeout(ok, 2500));
