@@ -664,8 +664,13 @@ describe('OAuth toolbox: back-channel logout', () => {
         }
         assert.equal(failing.hits.length, n, 'one attempt at a time');
       }
-      const tokens = failing.hits.map((h) => new URLSearchParams(h.body).get('logout_token'));
-      assert.equal(new Set(tokens).size, 1, 'every retry sends the same logout token');
+      // Each attempt, an hour after the last, carries a token made for it (one kept from
+      // the first would have expired 2 minutes after it), for the same session.
+      const payloads = failing.hits.map((h) => JSON.parse(Buffer.from(
+        new URLSearchParams(h.body).get('logout_token').split('.')[1], 'base64url').toString()));
+      assert.equal(new Set(payloads.map((p) => p.jti)).size, 6, 'a token for each attempt');
+      for (let i = 1; i < 6; i++) assert.ok(payloads[i].iat >= payloads[i - 1].exp, 'made at its attempt');
+      assert.equal(new Set(payloads.map((p) => `${p.sub} ${p.sid}`)).size, 1, 'the same session');
       clock.advance(24 * 3600);
       await new Promise((ok) => setTimeout(ok, 2500));
       assert.equal(failing.hits.length, 6, 'no attempt after the bound');
