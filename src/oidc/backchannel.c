@@ -295,25 +295,15 @@ oidc_backchannel_deliver_due(struct oidc_provider *p, int64_t now, int max)
 {
 	struct store *s = oidc_provider_store(p);
 	int64_t ids[BATCH], due[BATCH];
-	struct store_tx *tx;
-	struct store_q *q;
-	int n = 0;
+	int n;
 
 	if (max <= 0 || max > BATCH)
 		max = BATCH;
-	if (store_begin(s, STORE_READ, &tx) != 0)
+	_Static_assert(OIDC_BCL_DUE_ID == 0 && OIDC_BCL_DUE_NEXT_ATTEMPT == 1,
+	    "store_read_pairs reads id and next_attempt as columns 0 and 1");
+	n = store_read_pairs(s, SQL_OIDC_BCL_DUE, now, max, ids, due, max);
+	if (n < 0)
 		return -1;
-	if (store_query(tx, SQL_OIDC_BCL_DUE, &q, "ii", now, (int64_t)max) != 0) {
-		store_rollback(&tx);
-		return -1;
-	}
-	while (n < max && store_next(q) == 1) {
-		ids[n] = store_int(q, OIDC_BCL_DUE_ID);
-		due[n] = store_int(q, OIDC_BCL_DUE_NEXT_ATTEMPT);
-		n++;
-	}
-	store_done(q);
-	store_rollback(&tx);
 	for (int i = 0; i < n; i++)
 		if (deliver_one(p, ids[i], due[i], now) < 0)
 			log_warn(NULL, "oidc: back-channel logout %" PRId64 " not attempted", ids[i]);

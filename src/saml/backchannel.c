@@ -286,25 +286,15 @@ int
 saml_backchannel_deliver_due(struct store *s, const char *idp, int64_t now, int max)
 {
 	int64_t ids[BATCH], due[BATCH];
-	struct store_tx *tx;
-	struct store_q *q;
-	int n = 0;
+	int n;
 
 	if (max <= 0 || max > BATCH)
 		max = BATCH;
-	if (store_begin(s, STORE_READ, &tx) != 0)
+	_Static_assert(SAML_BCL_DUE_ID == 0 && SAML_BCL_DUE_NEXT_ATTEMPT == 1,
+	    "store_read_pairs reads id and next_attempt as columns 0 and 1");
+	n = store_read_pairs(s, SQL_SAML_BCL_DUE, now, max, ids, due, max);
+	if (n < 0)
 		return -1;
-	if (store_query(tx, SQL_SAML_BCL_DUE, &q, "ii", now, (int64_t)max) != 0) {
-		store_rollback(&tx);
-		return -1;
-	}
-	while (n < max && store_next(q) == 1) {
-		ids[n] = store_int(q, SAML_BCL_DUE_ID);
-		due[n] = store_int(q, SAML_BCL_DUE_NEXT_ATTEMPT);
-		n++;
-	}
-	store_done(q);
-	store_rollback(&tx);
 	for (int i = 0; i < n; i++)
 		if (deliver_one(s, idp, ids[i], due[i], now) < 0)
 			log_warn(NULL, "saml: back-channel logout %" PRId64 " not attempted", ids[i]);

@@ -882,3 +882,27 @@ store_run(struct store *s, enum store_mode mode, int tries,
 	log_err(NULL, "store: gave up after %d serialization failures", tries);
 	return -1;
 }
+
+int
+store_read_pairs(struct store *s, int id, int64_t p1, int64_t p2, int64_t *c0, int64_t *c1,
+    int max)
+{
+	struct store_tx *tx;
+	struct store_q *q;
+	int n = 0, rc = 0;
+
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	if (store_query(tx, id, &q, "ii", p1, p2) != 0) {
+		store_rollback(&tx);
+		return -1;
+	}
+	while (n < max && (rc = store_next(q)) == 1) {
+		c0[n] = store_int(q, 0);
+		c1[n] = store_int(q, 1);
+		n++;
+	}
+	store_done(q);
+	store_rollback(&tx);
+	return rc < 0 ? -1 : n;
+}

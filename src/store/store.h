@@ -158,6 +158,11 @@ int64_t store_int(struct store_q *q, int col);
 const void *store_blob(struct store_q *q, int col, size_t *len);
 bool store_null(struct store_q *q, int col);
 /* Finishes reading; NULL is accepted. */
+/* Runs statement id (two integer parameters p1, p2) in a read transaction of its own and
+ * reads the first two columns, integers, of at most max rows into c0[] and c1[] (an
+ * outbox's due ids and times): the number of rows, or -1. */
+int store_read_pairs(struct store *s, int id, int64_t p1, int64_t p2, int64_t *c0,
+    int64_t *c1, int max);
 void store_done(struct store_q *q);
 
 /* Runs statement id, an INSERT … RETURNING id (the portable way to learn a new row's id),
