@@ -243,19 +243,25 @@ claim(struct oidc_provider *p, struct arena *a, int64_t id, int64_t due, int64_t
 	return it->token != NULL ? 0 : -1;
 }
 
+int64_t
+oidc_bcl_delay(int64_t attempts)
+{
+	int64_t delay = OIDC_BCL_RETRY_FIRST;
+
+	for (int64_t i = 0; i < attempts && delay < OIDC_BCL_RETRY_MAX; i++)
+		delay *= 2;
+	return delay > OIDC_BCL_RETRY_MAX ? OIDC_BCL_RETRY_MAX : delay;
+}
+
 /* Records the outcome of an attempt: sent, a retry after a doubling delay, or failed
  * after OIDC_BCL_ATTEMPTS. */
 static void
 record(struct store *s, int64_t id, const struct bcl_item *it, int sent, const char *why)
 {
-	int64_t now = clock_time(), delay = OIDC_BCL_RETRY_FIRST;
+	int64_t now = clock_time(), delay = oidc_bcl_delay(it->attempts);
 	struct store_tx *tx;
 	int rc;
 
-	for (int64_t i = 0; i < it->attempts && delay < OIDC_BCL_RETRY_MAX; i++)
-		delay *= 2;
-	if (delay > OIDC_BCL_RETRY_MAX)
-		delay = OIDC_BCL_RETRY_MAX;
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return;
 	if (sent == 0)

@@ -20,6 +20,10 @@
 
 struct oidc_provider;
 
+/* The wait before the next attempt after `attempts` failed ones: OIDC_BCL_RETRY_FIRST,
+ * doubling, at most OIDC_BCL_RETRY_MAX (the SAML SPs' outbox follows it too). */
+int64_t oidc_bcl_delay(int64_t attempts);
+
 /* Inside tx (a suspension or a removal of account_id, in the access service's
  * transaction): queues a notification for every live grant of the account (within
  * org_quality_id; 0: all its qualities) whose client has a back-channel logout URI, and

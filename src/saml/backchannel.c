@@ -234,15 +234,11 @@ send_one(struct store *s, struct arena *a, const char *idp, const struct bcl_ite
 static void
 record(struct store *s, int64_t id, const struct bcl_item *it, int sent, const char *why)
 {
-	int64_t now = clock_time(), delay = OIDC_BCL_RETRY_FIRST;
+	int64_t now = clock_time(), delay = oidc_bcl_delay(it->attempts);
 	bool failed = sent == 2 || (sent != 0 && it->attempts + 1 >= OIDC_BCL_ATTEMPTS);
 	struct store_tx *tx;
 	int rc;
 
-	for (int64_t i = 0; i < it->attempts && delay < OIDC_BCL_RETRY_MAX; i++)
-		delay *= 2;
-	if (delay > OIDC_BCL_RETRY_MAX)
-		delay = OIDC_BCL_RETRY_MAX;
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return;
 	if (sent == 0)
