@@ -706,6 +706,15 @@ oidc_access_grant_jti(struct store *s, struct arena *a, const char *jti,
 	return access_grant_h(s, NULL, a, id, h, out, client, data, why);
 }
 
+bool
+oidc_access_token_shaped(const char *access)
+{
+	unsigned char h[32];
+	int64_t id = 0;
+
+	return token_parse(access, &id, NULL, h) == 0;
+}
+
 int
 oidc_access_grant_tx(struct store_tx *tx, struct arena *a, const char *access, bool is_jti,
     struct oidc_grant *out, struct oidc_client *client, struct fed_profile_data *data,

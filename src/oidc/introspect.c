@@ -24,6 +24,10 @@ token_read(struct store *s, struct store_tx **tx, struct arena *a,
 	 * grant. One that is not is no machine's token either (those are opaque). */
 	if (jwt && (kr == NULL || oidc_access_jwt_jti(kr, issuer, token, a, &key) != 0))
 		return 0;
+	/* Neither an opaque access token nor a machine's: nothing to read (no empty
+	 * transaction when the resource server was kept). */
+	if (!jwt && !oidc_access_token_shaped(token) && !oidc_machine_token_shaped(token))
+		return 0;
 	if (*tx == NULL && store_begin(s, STORE_READ, tx) != 0)
 		return -1;
 	rc = oidc_access_grant_tx(*tx, a, key, jwt, &out->grant, &out->client, &out->profile,

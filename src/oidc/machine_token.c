@@ -224,6 +224,12 @@ token_shaped(const char *t)
 	    "wxyz0123456789-_") == n;
 }
 
+bool
+oidc_machine_token_shaped(const char *token)
+{
+	return token_shaped(token);
+}
+
 int
 oidc_machine_token_lookup_tx(struct store_tx *tx, struct arena *a, const char *token,
     struct oidc_machine_token_info *out)

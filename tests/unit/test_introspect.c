@@ -142,6 +142,23 @@ one_transaction(void **state)
 	assert_int_equal(begins, 1);
 	assert_int_equal(statements, 1);
 	assert_string_equal(in.rs.audience, "urn:portier:test:api");
+
+	/* A token of no shape of ours (a refresh token, garbage): nothing read at all. */
+	store_fault_after(x->f->s, 0, STORE_FAULT_BEGIN);
+	assert_int_equal(oidc_introspect_lookup(x->f->s, x->a, NULL, "i", "api", SECRET,
+	    "12.3.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", &in), 0);
+	assert_int_equal(oidc_introspect_lookup(x->f->s, x->a, NULL, "i", "api", SECRET,
+	    "garbage", &in), 0);
+	assert_int_equal(store_fault_calls(x->f->s), 0);
+	store_fault_off(x->f->s);
+	assert_int_equal(in.kind, OIDC_INTROSPECT_INACTIVE);
+	/* An opaque access token's shape is read (its grant is unknown: inactive). */
+	store_fault_after(x->f->s, 0, STORE_FAULT_BEGIN);
+	assert_int_equal(oidc_introspect_lookup(x->f->s, x->a, NULL, "i", "api", SECRET,
+	    "12.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", &in), 0);
+	assert_int_equal(store_fault_calls(x->f->s), 1);
+	store_fault_off(x->f->s);
+	assert_int_equal(in.kind, OIDC_INTROSPECT_INACTIVE);
 }
 
 /* A wrong secret is read from the store (and refused) even while the right one is kept;
