@@ -672,7 +672,7 @@ jti_parse(const char *jti, int64_t *grant, unsigned char hash[32])
 	return 0;
 }
 
-static int access_grant_h(struct store *s, struct arena *a, int64_t id,
+static int access_grant_h(struct store *s, struct store_tx *tx, struct arena *a, int64_t id,
     const unsigned char h[32], struct oidc_grant *out, struct oidc_client *client,
     struct fed_profile_data *data, enum oidc_refusal *why);
 
@@ -688,7 +688,7 @@ oidc_access_grant(struct store *s, struct arena *a, const char *access,
 	*why = OIDC_REFUSED_UNKNOWN;
 	if (token_parse(access, &id, NULL, h) != 0)
 		return 1;
-	return access_grant_h(s, a, id, h, out, client, data, why);
+	return access_grant_h(s, NULL, a, id, h, out, client, data, why);
 }
 
 int
@@ -703,26 +703,53 @@ oidc_access_grant_jti(struct store *s, struct arena *a, const char *jti,
 	*why = OIDC_REFUSED_UNKNOWN;
 	if (jti_parse(jti, &id, h) != 0)
 		return 1;
-	return access_grant_h(s, a, id, h, out, client, data, why);
+	return access_grant_h(s, NULL, a, id, h, out, client, data, why);
 }
 
-/* The grant of the live access token whose random part hashes to h. */
-static int
-access_grant_h(struct store *s, struct arena *a, int64_t id, const unsigned char h[32],
+bool
+oidc_access_token_shaped(const char *access)
+{
+	unsigned char h[32];
+	int64_t id = 0;
+
+	return token_parse(access, &id, NULL, h) == 0;
+}
+
+int
+oidc_access_grant_tx(struct store_tx *tx, struct arena *a, const char *access, bool is_jti,
     struct oidc_grant *out, struct oidc_client *client, struct fed_profile_data *data,
     enum oidc_refusal *why)
 {
+	unsigned char h[32];
+	int64_t id = 0;
+
+	memset(out, 0, sizeof(*out));
+	*why = OIDC_REFUSED_UNKNOWN;
+	if ((is_jti ? jti_parse(access, &id, h) : token_parse(access, &id, NULL, h)) != 0)
+		return 1;
+	return access_grant_h(NULL, tx, a, id, h, out, client, data, why);
+}
+
+/* The grant of the live access token whose random part hashes to h: in tx when given,
+ * else in a read transaction of its own on s. */
+static int
+access_grant_h(struct store *s, struct store_tx *in, struct arena *a, int64_t id,
+    const unsigned char h[32], struct oidc_grant *out, struct oidc_client *client,
+    struct fed_profile_data *data, enum oidc_refusal *why)
+{
 	int64_t now = clock_time();
 	struct grant_row *r = malloc(sizeof(*r));
-	struct store_tx *tx;
+	struct store_tx *own = NULL, *tx = in;
 	int rc;
 
 	if (r == NULL)
 		return -1;
-	if (store_begin(s, STORE_READ, &tx) != 0) {
+	if (tx == NULL && store_begin(s, STORE_READ, &own) != 0) {
 		free(r);
 		return -1;
 	}
+	if (tx == NULL)
+		tx = own;
 	rc = grant_get(tx, a, id, r);
 	if (rc == 0 && (!r->has_access || sodium_memcmp(h, r->access_hash, 32) != 0))
 		rc = 1;
@@ -749,7 +776,7 @@ access_grant_h(struct store *s, struct arena *a, int64_t id, const unsigned char
 		if (rc == 1)
 			*why = OIDC_REFUSED_PROFILE;
 	}
-	store_rollback(&tx);
+	store_rollback(&own);
 	free(r);
 	return rc;
 }

@@ -152,6 +152,13 @@ int oidc_access_grant(struct store *s, struct arena *a, const char *access,
 int oidc_access_grant_jti(struct store *s, struct arena *a, const char *jti,
     struct oidc_grant *out, struct oidc_client *client, struct fed_profile_data *data,
     enum oidc_refusal *why);
+/* True when access has the shape of an opaque access token ("<grant>.<random>"). */
+bool oidc_access_token_shaped(const char *access);
+/* Either inside tx (the introspection's one transaction): access is an opaque access
+ * token, or the jti of a verified JWT access token when is_jti. Returns as they do. */
+int oidc_access_grant_tx(struct store_tx *tx, struct arena *a, const char *access, bool is_jti,
+    struct oidc_grant *out, struct oidc_client *client, struct fed_profile_data *data,
+    enum oidc_refusal *why);
 /* Revokes the live grants of person for client (RP-initiated logout). 0 or -1. */
 int oidc_grants_revoke(struct store *s, const char *client_id, int64_t person_id,
     const char *why, const struct actor *ctx);

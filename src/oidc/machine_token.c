@@ -231,12 +231,17 @@ token_shaped(const char *t)
 	    "wxyz0123456789-_") == n;
 }
 
+bool
+oidc_machine_token_shaped(const char *token)
+{
+	return token_shaped(token);
+}
+
 int
-oidc_machine_token_lookup(struct store *s, struct arena *a, const char *token,
+oidc_machine_token_lookup_tx(struct store_tx *tx, struct arena *a, const char *token,
     struct oidc_machine_token_info *out)
 {
 	unsigned char h[32];
-	struct store_tx *tx;
 	struct store_q *q = NULL;
 	char now_text[CLOCK_TEXT_SIZE];
 	int64_t now = clock_time();
@@ -247,10 +252,9 @@ oidc_machine_token_lookup(struct store *s, struct arena *a, const char *token,
 	if (!token_shaped(token))
 		return 1;
 	oidc_token_hash(token, h);
-	if (clock_text(now, now_text) != 0 || store_begin(s, STORE_READ, &tx) != 0)
+	if (clock_text(now, now_text) != 0 ||
+	    store_query(tx, SQL_MACH_TOKEN_GET, &q, "b", h, sizeof(h)) != 0)
 		return -1;
-	if (store_query(tx, SQL_MACH_TOKEN_GET, &q, "b", h, sizeof(h)) != 0)
-		goto done;
 	k = store_next(q);
 	if (k != 1) {
 		rc = k == 0 ? 1 : -1;
@@ -278,6 +282,22 @@ oidc_machine_token_lookup(struct store *s, struct arena *a, const char *token,
 	    (cnf == NULL || out->cnf_x5t) ? 0 : -1;
 done:
 	store_done(q);
+	return rc;
+}
+
+int
+oidc_machine_token_lookup(struct store *s, struct arena *a, const char *token,
+    struct oidc_machine_token_info *out)
+{
+	struct store_tx *tx;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!token_shaped(token))
+		return 1;
+	if (store_begin(s, STORE_READ, &tx) != 0)
+		return -1;
+	rc = oidc_machine_token_lookup_tx(tx, a, token, out);
 	store_rollback(&tx);
 	return rc;
 }

@@ -63,6 +63,11 @@ struct oidc_machine_token_info {
  * a machine token) or -1. For the introspection endpoint. */
 int oidc_machine_token_lookup(struct store *s, struct arena *a, const char *token,
     struct oidc_machine_token_info *out);
+/* True when token has the shape of a machine token (43 base64url characters). */
+bool oidc_machine_token_shaped(const char *token);
+/* The same inside tx (oidc/introspect.h reads it in the introspection's transaction). */
+int oidc_machine_token_lookup_tx(struct store_tx *tx, struct arena *a, const char *token,
+    struct oidc_machine_token_info *out);
 /* Revokes a machine token of the machine client_id (RFC 7009), with the audit event
  * oidc.machine.token.revoked in the same transaction (when it was live until then):
  * 0 revoked or already, 1 not a machine token or another machine's (left alone), -1. */

@@ -35,6 +35,23 @@ int oidc_rs_remove(struct store *s, const char *id, const char *actor);
  * unknown id or a wrong secret: the same answer) or -1. */
 int oidc_rs_auth(struct store *s, struct arena *a, const char *id, const char *secret,
     struct oidc_rs *out);
+/* oidc_rs_auth inside tx (for a service that reads more in the same transaction). */
+int oidc_rs_auth_tx(struct store_tx *tx, struct arena *a, const char *id, const char *secret,
+    struct oidc_rs *out);
+/* Resource servers authenticated lately, kept OIDC_RS_KEEP_SECONDS in this process (the
+ * introspection endpoint's): found by the id and the hash of the secret presented
+ * (constant-time), never by the id alone; failures are not kept. A resource server
+ * removed, or registered again with another secret, is accepted with its old secret at
+ * most that long after (on another node; oidc_rs_remove forgets it here at once).
+ * oidc_rs_auth_kept: 0 (out filled, texts in a), 1 (not kept: read the store), 2 (no
+ * resource server's credentials at all: refuse without reading), -1.
+ * oidc_rs_keep keeps rs, which oidc_rs_auth(_tx) just accepted. oidc_rs_forget drops
+ * id's entries (NULL: all). */
+#define OIDC_RS_KEEP_SECONDS 5
+int oidc_rs_auth_kept(struct arena *a, const char *id, const char *secret,
+    struct oidc_rs *out);
+void oidc_rs_keep(const struct oidc_rs *rs);
+void oidc_rs_forget(const char *id);
 /* The resource server of an audience, inside tx: 0, 1 (none) or -1. */
 int oidc_rs_by_audience(struct store_tx *tx, struct arena *a, const char *audience,
     struct oidc_rs *out);

@@ -148,6 +148,27 @@ describe('OAuth toolbox: introspection and revocation', () => {
     assert.ok(auditEvents({ db: srv.db }).some((e) => e.action === 'oidc.introspect.refused'));
   });
 
+  // The server keeps a resource server it authenticated a few seconds (docs/oidc.md): one
+  // removed by the CLI (another process, as another node) is refused once they passed,
+  // moved on the test clock; one registered again answers to its new secret at once.
+  it('refuses a removed resource server once the seconds it is kept have passed (test clock)', async () => {
+    const gone = { id: 'gone-api', secret: 'gone-secret-0123456789abcdef' };
+    portier(['rs', 'add', '--db', srv.db, '--id', gone.id, '--secret', gone.secret, '--audience', 'urn:portier:test:gone']);
+    const t = await tokensFor(rp);
+    assert.deepEqual((await introspect(t.access_token, gone)).json, { active: false }, 'authenticated, another audience');
+    portier(['rs', 'remove', '--db', srv.db, '--id', gone.id]);
+    clock.advance(6);
+    let r = await introspect(t.access_token, gone);
+    assert.equal(r.status, 401);
+    assert.equal(r.json.error, 'invalid_client');
+    const again = { id: gone.id, secret: 'gone-secret-fedcba9876543210' };
+    portier(['rs', 'add', '--db', srv.db, '--id', again.id, '--secret', again.secret, '--audience', 'urn:portier:test:gone2']);
+    r = await introspect(t.access_token, again);
+    assert.equal(r.status, 200, 'the new registration, read at once');
+    assert.deepEqual(r.json, { active: false });
+    assert.equal((await introspect(t.access_token, gone)).status, 401, 'the old secret');
+  });
+
   it('answers inactive for an expired access token (test clock)', async () => {
     const t = await tokensFor(rp);
     assert.equal((await introspect(t.access_token)).json.active, true);

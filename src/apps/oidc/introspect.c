@@ -8,9 +8,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "oidc/access_jwt.h"
 #include "oidc/claims.h"
-#include "oidc/machine_token.h"
-#include "oidc/resource.h"
+#include "oidc/introspect.h"
 
 /* What portier adds to the RFC's members: the claims that describe the profile. */
 static const char *const profile_claims[] = { "sub", "organisation", "quality", "role",
@@ -78,41 +78,38 @@ machine_active(struct web_req *r, const struct oidc_machine_token_info *t)
 	return oidc_json(r, 200, o);
 }
 
-/* A token no people's grant knows: a machine's, or nothing. */
-static int
-machine_token(struct web_req *r, const char *token)
-{
-	struct app *app = web_app(r);
-	struct oidc_machine_token_info t;
-	int rc = oidc_machine_token_lookup(app->store, web_arena(r), token, &t);
-
-	if (rc < 0)
-		return oidc_oauth_error(r, 500, "server_error", "the token could not be read");
-	if (rc != 0 || !t.active)
-		return inactive(r);
-	return machine_active(r, &t);
-}
-
 static int
 introspect(struct web_req *r)
 {
 	struct app *app = web_app(r);
-	struct arena *a = web_arena(r);
-	const char *ct = web_header(r, "Content-Type"), *id = NULL, *secret = NULL, *token;
-	struct oidc_client c;
-	struct oidc_grant g;
-	struct fed_profile_data d;
-	enum oidc_refusal why;
-	struct oidc_rs rs;
+	const char *ct = web_header(r, "Content-Type"), *id = NULL, *secret = NULL, *token,
+	    *bad = NULL;
+	const struct oidc_keyring *kr = NULL;
+	struct oidc_introspection in;
 	int rc;
 
 	if (ct == NULL || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
 		return oidc_oauth_error(r, 400, "invalid_request",
 		    "the body must be application/x-www-form-urlencoded");
-	/* Only registered resource servers, with client_secret_basic (RFC 7662 §2.1). */
+	/* The form's faults are answered after the authentication, as before (401 first). */
+	token = web_form(r, "token");
+	if (web_repeated_param(r, true) != NULL)
+		bad = "a parameter is repeated";
+	else if (token == NULL)
+		bad = "token is missing";
+	/* The keys for a JWT access token (without them it is inactive, as an unverifiable
+	 * one); the service verifies it only once the resource server is authenticated. */
+	if (bad == NULL && oidc_access_jwt_shaped(token))
+		kr = oidc_keys_get(r);
+	/* Only registered resource servers, with client_secret_basic (RFC 7662 §2.1); the
+	 * service reads the resource server and the token in one transaction. */
 	rc = oidc_basic_credentials(r, &id, &secret);
-	if (rc == 0 && (rc = oidc_rs_auth(app->store, a, id, secret, &rs)) < 0)
-		return -1;
+	if (rc == 0)
+		rc = oidc_introspect_lookup(app->store, web_arena(r), kr, oidc_issuer(r), id,
+		    secret, bad == NULL ? token : NULL, &in);
+	oidc_keys_put(r, kr);
+	if (rc < 0)
+		return oidc_oauth_error(r, 500, "server_error", "the token could not be read");
 	if (rc != 0) {
 		struct actor ctx = app_actor(r);
 
@@ -121,20 +118,14 @@ introspect(struct web_req *r)
 		return oidc_oauth_error(r, 401, "invalid_client",
 		    "resource server authentication failed");
 	}
-	if (web_repeated_param(r, true) != NULL)
-		return oidc_oauth_error(r, 400, "invalid_request", "a parameter is repeated");
-	token = web_form(r, "token");
-	if (token == NULL)
-		return oidc_oauth_error(r, 400, "invalid_request", "token is missing");
-	rc = oidc_bearer_grant(r, token, &g, &c, &d, &why);
-	if (rc < 0)
-		return oidc_oauth_error(r, 500, "server_error", "the token could not be read");
-	if (rc != 0 && why == OIDC_REFUSED_UNKNOWN)
-		return machine_token(r, token);
+	if (bad != NULL)
+		return oidc_oauth_error(r, 400, "invalid_request", bad);
 	/* Expired, revoked, unknown, or meant for another audience: the same answer. */
-	if (rc != 0 || strcmp(c.audience, rs.audience) != 0)
-		return inactive(r);
-	return active(r, &rs, &c, &g, &d);
+	if (in.kind == OIDC_INTROSPECT_GRANT)
+		return active(r, &in.rs, &in.client, &in.grant, &in.profile);
+	if (in.kind == OIDC_INTROSPECT_MACHINE)
+		return machine_active(r, &in.machine);
+	return inactive(r);
 }
 
 int
