@@ -975,10 +975,6 @@ oidc_assertion_jti_record(struct store_tx *tx, const char *client_id, const char
 	int k;
 
 	crypto_generichash(h, sizeof(h), (const unsigned char *)jti, strlen(jti), NULL, 0);
-	/* Now and then the ids whose assertions expired go (one request in 64). */
-	if (randombytes_uniform(64) == 0 &&
-	    store_exec(tx, SQL_MACH_JTI_PURGE, "i", clock_time()) < 0)
-		return -1;
 	/* Kept at least as long as the leeway lets the assertion pass. */
 	k = store_exec(tx, SQL_MACH_JTI_INSERT, "tbi", client_id, h, sizeof(h),
 	    exp + OIDC_ASSERTION_LEEWAY);

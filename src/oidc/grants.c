@@ -18,9 +18,10 @@
 #include "oidc/batch.h"
 #include "fed/jws.h"
 #include "fed/profiles.h"
+#include "oidc/machine_sql.h"
 #include "oidc/sql.h"
+#include "oidc/toolbox_sql.h"
 
-#define PURGE_ONE_IN 128          /* codes issued between two purges, on average */
 
 const char *
 oidc_refusal_text(enum oidc_refusal r)
@@ -401,8 +402,6 @@ oidc_code_issue(struct oidc_batch *b, const struct oidc_authz *a,
 		sodium_memzero(code, OIDC_TOKEN_MAX);
 		return rc;
 	}
-	if (randombytes_uniform(PURGE_ONE_IN) == 0 && oidc_purge(oidc_batch_store(b)) != 0)
-		log_warn(ctx ? ctx->request_id : NULL, "oidc: purge failed");
 	return 0;
 }
 
@@ -936,6 +935,9 @@ oidc_purge(struct store *s)
 		return -1;
 	if (store_exec(tx, SQL_OIDC_REQ_PURGE, "i", now) < 0 ||
 	    store_exec(tx, SQL_OIDC_GRANT_PURGE, "i", now) < 0 ||
+	    store_exec(tx, SQL_MACH_TOKEN_PURGE, "i", now) < 0 ||
+	    store_exec(tx, SQL_MACH_JTI_PURGE, "i", now) < 0 ||
+	    store_exec(tx, SQL_OIDC_PAR_PURGE, "i", now) < 0 ||
 	    store_commit(&tx) != 0) {
 		store_rollback(&tx);
 		return -1;

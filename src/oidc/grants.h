@@ -177,7 +177,10 @@ int oidc_token_revoke(struct store *s, const char *client_id, const char *token,
  * signature (access_jwt.h). */
 int oidc_token_revoke_jti(struct store *s, const char *client_id, const char *jti,
     const struct actor *ctx);
-/* Deletes expired requests and grants (with their refresh tokens). Returns 0 or -1. */
+/* Deletes what expired: requests, grants (with their refresh tokens), machines' tokens,
+ * assertion ids, pushed requests. Run once every OIDC_PURGE_EVERY seconds by the
+ * provider's thread (backchannel.c), not on the paths that issue. Returns 0 or -1. */
+#define OIDC_PURGE_EVERY 60
 int oidc_purge(struct store *s);
 
 /* A pending authorization request; its texts are owned by the arena given to the

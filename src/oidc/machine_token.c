@@ -135,10 +135,6 @@ issue_fn(struct store_tx *tx, void *arg)
 		if (op->replay != 0)
 			return op->replay < 0 ? -1 : 0;
 	}
-	/* Now and then the expired tokens go (one issue in 64). */
-	if (randombytes_uniform(64) == 0 &&
-	    store_exec(tx, SQL_MACH_TOKEN_PURGE, "i", op->now) < 0)
-		return -1;
 	if (clock_text(op->now, now_text) != 0)
 		return -1;
 	n = store_exec(tx, SQL_MACH_TOKEN_INSERT, "bitttiitt", op->hash, (size_t)32,

@@ -21,8 +21,7 @@ oidc_par_save(struct store *s, const char *client_id, const char *params,
 	oidc_token_hash(id, h);
 	if (store_begin(s, STORE_WRITE, &tx) != 0)
 		return -1;
-	if (store_exec(tx, SQL_OIDC_PAR_PURGE, "i", now) < 0 ||
-	    store_exec(tx, SQL_OIDC_PAR_INSERT, "bttii", h, sizeof(h), client_id, params, now,
+	if (store_exec(tx, SQL_OIDC_PAR_INSERT, "bttii", h, sizeof(h), client_id, params, now,
 	    now + OIDC_PAR_TTL) != 1 || store_commit(&tx) != 0) {
 		store_rollback(&tx);
 		return -1;

@@ -420,7 +420,7 @@ run_close(struct run *r)
 }
 
 /* The calls op makes on a clean run: the fewer of two runs, because an operation may do
- * extra work after its commit now and then (oidc_code_issue purges one time in 128);
+ * extra work after its commit now and then;
  * the faults then always fall inside the operation's own calls. */
 static long
 clean_calls(const struct op *op)
