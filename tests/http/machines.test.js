@@ -433,4 +433,13 @@ describe('introspection and revocation of machine tokens', () => {
     clock.advance(601);
     assert.deepEqual((await introspect(token)).json, { active: false });
   });
+
+  it('purges the expired tokens within a minute, from the provider\'s thread (no request needed)', async () => {
+    const rows = () => Number(scalar(srv, 'SELECT count(*) FROM oidc_machine_token'));
+    assert.ok(rows() > 0, 'the tokens of the tests above, all expired by now');
+    clock.advance(61);
+    const deadline = Date.now() + 20000;
+    while (rows() > 0 && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 250));
+    assert.equal(rows(), 0);
+  });
 });
