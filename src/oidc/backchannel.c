@@ -186,8 +186,8 @@ struct bcl_item {
 	int64_t grant_id, person_id, attempts;
 };
 
-/* Claims notification id (due at due) and reads it, with a logout token signed now and
- * stored as its last. 0 claimed, 1 taken by another node or gone, -1. */
+/* Claims notification id (due at due) and reads it, with a logout token signed now.
+ * 0 claimed, 1 taken by another node or gone, -1. */
 static int
 claim(struct oidc_provider *p, struct arena *a, int64_t id, int64_t due, int64_t now,
     struct bcl_item *it)
@@ -204,11 +204,8 @@ claim(struct oidc_provider *p, struct arena *a, int64_t id, int64_t due, int64_t
 	if (rc == 1 && store_query(tx, SQL_OIDC_BCL_GET, &q, "i", id) == 0) {
 		rc = store_next(q);
 		if (rc == 1) {
-			const char *t = store_text(q, OIDC_BCL_GET_LOGOUT_TOKEN);
-
 			it->client_id = arena_strdup(a, store_text(q, OIDC_BCL_GET_CLIENT_ID));
 			it->uri = arena_strdup(a, store_text(q, OIDC_BCL_GET_URI));
-			it->token = t ? arena_strdup(a, t) : NULL;
 			it->grant_id = store_int(q, OIDC_BCL_GET_GRANT_ID);
 			it->person_id = store_int(q, OIDC_BCL_GET_PERSON_ID);
 			it->attempts = store_int(q, OIDC_BCL_GET_ATTEMPTS);
@@ -225,21 +222,12 @@ claim(struct oidc_provider *p, struct arena *a, int64_t id, int64_t due, int64_t
 	}
 	if (store_commit(&tx) != 0)
 		return -1;
-	/* A token for each attempt, kept as the last one sent: a logout token lives
-	 * OIDC_LOGOUT_TOKEN_TTL (2 min) while retries go on for hours, so a token kept from
-	 * the first attempt would reach the relying party expired from the third on. */
+	/* A token for each attempt: a logout token lives OIDC_LOGOUT_TOKEN_TTL (2 min) while
+	 * retries go on for hours, so one kept from the first attempt would reach the
+	 * relying party expired from the third on. */
 	buf_init(&tok, 64 * 1024);
 	rc = logout_token(p, a, it->client_id, it->grant_id, it->person_id, &tok);
-	if (rc == 0 && tok.data != NULL && store_begin(s, STORE_WRITE, &tx) == 0) {
-		if (store_exec(tx, SQL_OIDC_BCL_SET_TOKEN, "it", id, tok.data) < 0 ||
-		    store_commit(&tx) != 0) {
-			store_rollback(&tx);
-			rc = -1;
-		}
-	} else {
-		rc = -1;
-	}
-	it->token = rc == 0 ? arena_strdup(a, tok.data) : NULL;
+	it->token = rc == 0 && tok.data != NULL ? arena_strdup(a, tok.data) : NULL;
 	buf_free(&tok);
 	return it->token != NULL ? 0 : -1;
 }

@@ -55,15 +55,13 @@ static const char *const tb_text[SQL_OIDC_TB_END - SQL_OIDC_TB_FIRST] = {
 	    "SELECT id, next_attempt FROM logout_outbox WHERE status = 'pending' "
 	    "AND next_attempt <= ?1 ORDER BY next_attempt, id LIMIT ?2",
 	T(SQL_OIDC_BCL_GET) =
-	    "SELECT b.client_id, b.grant_id, b.person_id, b.logout_token, b.attempts, "
+	    "SELECT b.client_id, b.grant_id, b.person_id, b.attempts, "
 	    "o.backchannel_logout_uri FROM logout_outbox b "
 	    "JOIN oidc_client_option o ON o.client_id = b.client_id WHERE b.id = ?1",
 	/* A lease: the node that moves next_attempt first posts the notification. */
 	T(SQL_OIDC_BCL_CLAIM) =
 	    "UPDATE logout_outbox SET next_attempt = ?3 WHERE id = ?1 AND status = 'pending' "
 	    "AND next_attempt = ?2",
-	T(SQL_OIDC_BCL_SET_TOKEN) =
-	    "UPDATE logout_outbox SET logout_token = ?2 WHERE id = ?1 AND logout_token IS NULL",
 	T(SQL_OIDC_BCL_SENT) =
 	    "UPDATE logout_outbox SET status = 'sent', attempts = attempts + 1, "
 	    "last_error = NULL, sent_at = ?2 WHERE id = ?1",
