@@ -47,6 +47,15 @@ offset(void)
 }
 
 int64_t
+clock_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
 clock_time(void)
 {
 	int64_t now = (int64_t)time(NULL);

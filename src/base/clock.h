@@ -8,6 +8,9 @@
 
 /* The current time: time(NULL), plus the test offset when a test clock is in use. */
 int64_t clock_time(void);
+/* Milliseconds of the monotonic clock (CLOCK_MONOTONIC): for how long something was kept,
+ * unmoved by the test clock or by changes of the wall clock. */
+int64_t clock_mono_ms(void);
 /* The size of a time as the database stores it, "2026-01-31T12:00:00Z", with its NUL. */
 #define CLOCK_TEXT_SIZE 21
 /* t (seconds since the epoch) as that text, in UTC, into out: 0, or -1. Statements take

@@ -1099,15 +1099,6 @@ static struct machine_entry machine_cache[MACHINE_CACHE];
 static size_t machine_cache_next;
 static pthread_mutex_t machine_cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The bytes of m's strings, each with its NUL. */
 static size_t
 machine_bytes(const struct oidc_machine *m)
@@ -1170,7 +1161,7 @@ entry_clear(struct machine_entry *e)
 static int
 cache_find(const char *key, struct arena *a, struct oidc_machine *out)
 {
-	int64_t now = mono_ms();
+	int64_t now = clock_mono_ms();
 	int rc = 1;
 
 	pthread_mutex_lock(&machine_cache_lock);
@@ -1212,7 +1203,7 @@ cache_keep(const char *key, const struct oidc_machine *m)
 	e = &machine_cache[machine_cache_next++ % MACHINE_CACHE];
 	entry_clear(e);
 	memcpy(e->key, key, strlen(key) + 1);
-	e->at_ms = mono_ms();
+	e->at_ms = clock_mono_ms();
 	e->blob = blob;
 	e->blob_len = n;
 	machine_copy(m, blob, &e->m);
@@ -1277,7 +1268,7 @@ int
 oidc_client_jwks_get_kept(struct store *s, struct arena *a, const char *client_id,
     const char **jwks, bool *kept)
 {
-	int64_t now = mono_ms();
+	int64_t now = clock_mono_ms();
 	size_t n = strlen(client_id);
 	char *copy;
 	int rc = 1;
@@ -1312,7 +1303,7 @@ oidc_client_jwks_get_kept(struct store *s, struct arena *a, const char *client_i
 
 		free(e->jwks);
 		memcpy(e->client_id, client_id, n + 1);
-		e->at_ms = mono_ms();
+		e->at_ms = clock_mono_ms();
 		e->jwks = copy;
 	}
 	pthread_mutex_unlock(&machine_cache_lock);

@@ -14,6 +14,7 @@
 
 #include "fed/profiles.h"
 #include "oidc/batch.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "oidc/claims.h"
 #include "oidc/coherence.h"
@@ -143,22 +144,13 @@ oidc_provider_stop(struct oidc_provider *p)
 		oidc_batch_stop(p->batch);
 }
 
-static int64_t
-monotonic_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* Drops the caches whose data another node (or the CLI) changed since the last look, at
  * most once per OIDC_CACHE_CHECK_MS: one read of two settings, by one thread. */
 static void
 provider_sync(struct oidc_provider *p)
 {
 	char v[OIDC_CACHE_KINDS][OIDC_CACHE_VERSION_LEN + 1];
-	int64_t now = monotonic_ms(), due = atomic_load_explicit(&p->next_check,
+	int64_t now = clock_mono_ms(), due = atomic_load_explicit(&p->next_check,
 	    memory_order_relaxed);
 
 	if (now < due || !atomic_compare_exchange_strong(&p->next_check, &due,

@@ -222,15 +222,6 @@ static struct rs_entry rs_kept[RS_KEEP];
 static size_t rs_kept_next;
 static pthread_mutex_t rs_kept_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int64_t
-rs_mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static bool
 rs_fresh(const struct rs_entry *e, int64_t now_ms, int64_t now_s)
 {
@@ -243,7 +234,7 @@ rs_fresh(const struct rs_entry *e, int64_t now_ms, int64_t now_s)
 static int
 rs_kept_find(struct arena *a, const char *id, const unsigned char h[32], struct oidc_rs *out)
 {
-	int64_t now_ms = rs_mono_ms(), now_s = clock_time();
+	int64_t now_ms = clock_mono_ms(), now_s = clock_time();
 	int rc = 1;
 
 	pthread_mutex_lock(&rs_kept_lock);
@@ -294,7 +285,7 @@ rs_keep(const struct oidc_rs *rs)
 	memcpy(e->audience, rs->audience, strlen(rs->audience) + 1);
 	memcpy(e->created_at, rs->created_at, strlen(rs->created_at) + 1);
 	e->jwt = rs->jwt_access_tokens;
-	e->at_ms = rs_mono_ms();
+	e->at_ms = clock_mono_ms();
 	e->at_s = clock_time();
 	pthread_mutex_unlock(&rs_kept_lock);
 }
